@@ -1,0 +1,86 @@
+package org.kcdauditor.audit;
+
+import org.kcdauditor.config.ClusterConfig;
+import org.kcdauditor.config.PolicyConfig;
+import org.kcdauditor.model.Finding;
+import org.kcdauditor.model.Severity;
+import org.kcdauditor.model.Snapshot;
+import org.kcdauditor.rules.FindingSink;
+import org.kcdauditor.rules.Rule;
+import org.kcdauditor.rules.RuleCatalogue;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Runs the rule catalogue over a snapshot. Pure: the same input gives the same findings in the same order. */
+public final class Auditor {
+    private static final Comparator<String> NULLS_FIRST = Comparator.nullsFirst(String.CASE_INSENSITIVE_ORDER);
+    public static final Comparator<Finding> ORDER = Comparator.comparing(Finding::severity)
+            .thenComparing(Finding::rule)
+            .thenComparing(Finding::cluster, NULLS_FIRST)
+            .thenComparing(Finding::host, NULLS_FIRST)
+            .thenComparing(Finding::peer, NULLS_FIRST)
+            .thenComparing(Finding::spn, NULLS_FIRST);
+
+    private final RuleCatalogue catalogue;
+
+    public Auditor(RuleCatalogue catalogue) {
+        this.catalogue = catalogue;
+    }
+
+    public AuditResult evaluate(Snapshot snapshot, List<ClusterConfig> clusters, PolicyConfig policy) {
+        AuditContext ctx = new AuditContext(snapshot, clusters, policy);
+        FindingSink sink = new FindingSink();
+        for (Rule rule : catalogue.rules()) {
+            rule.evaluate(ctx, sink);
+        }
+        List<Finding> findings = new ArrayList<>(sink.findings());
+        findings.sort(ORDER);
+
+        int pairs = 0;
+        int required = 0;
+        int present = 0;
+        Map<String, int[]> perCluster = new LinkedHashMap<>();
+        for (PairStatus p : ctx.pairs()) {
+            int[] c = perCluster.computeIfAbsent(p.cluster(), k -> new int[4]);
+            c[0]++;
+            c[1] += p.ok() ? 1 : 0;
+            c[2] += p.required().size();
+            c[3] += p.present();
+            pairs++;
+            required += p.required().size();
+            present += p.present();
+        }
+        List<ClusterSummary> summaries = new ArrayList<>();
+        for (ResolvedCluster rc : ctx.clusters()) {
+            int[] c = perCluster.getOrDefault(rc.name(), new int[4]);
+            summaries.add(new ClusterSummary(rc.name(), rc.nodes().size(), rc.missingNodes().size(), c[0], c[1], c[2],
+                    c[3], percent(c[3], c[2]), countBySeverity(findings.stream()
+                    .filter(f -> rc.name().equals(f.cluster())).toList())));
+        }
+        return new AuditResult(ctx, findings, summaries, pairs, required, present, countBySeverity(findings));
+    }
+
+    static Map<String, Integer> countBySeverity(List<Finding> findings) {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        for (Severity s : Severity.values()) {
+            counts.put(s.name(), 0);
+        }
+        for (Finding f : findings) {
+            counts.merge(f.severity().name(), 1, Integer::sum);
+        }
+        return counts;
+    }
+
+    /** Percentage with one decimal; 100 when nothing is required, never 100 while something is missing. */
+    public static double percent(int present, int required) {
+        if (required == 0) {
+            return 100.0;
+        }
+        double p = Math.round(1000.0 * present / required) / 10.0;
+        return present < required ? Math.min(p, 99.9) : p;
+    }
+}

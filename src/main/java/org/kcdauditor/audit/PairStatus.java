@@ -1,0 +1,29 @@
+package org.kcdauditor.audit;
+
+import org.kcdauditor.model.AdObject;
+
+import java.util.List;
+
+/**
+ * One directed delegation requirement: {@code source} must be able to delegate to {@code target}.
+ *
+ * @param required   SPNs the source's msDS-AllowedToDelegateTo must hold
+ * @param missing    the required ones it lacks (empty when RBCD on the target covers the pair)
+ * @param rbcd       RBCD on the target allows the source
+ * @param fileServer the target is a Scale-Out File Server, not a migration peer
+ */
+public record PairStatus(String cluster, AdObject source, AdObject target, List<String> required,
+                         List<String> missing, boolean rbcd, boolean fileServer) {
+    public PairStatus {
+        required = List.copyOf(required);
+        missing = List.copyOf(missing);
+    }
+
+    public int present() {
+        return required.size() - missing.size();
+    }
+
+    public boolean ok() {
+        return missing.isEmpty();
+    }
+}

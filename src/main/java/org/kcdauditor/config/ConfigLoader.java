@@ -1,0 +1,284 @@
+package org.kcdauditor.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.unboundid.ldap.sdk.DN;
+import com.unboundid.ldap.sdk.LDAPException;
+import com.unboundid.ldap.sdk.LDAPURL;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Reads {@code kcd-audit.yaml}, rejects unknown keys and wrong types, applies defaults and
+ * validates. Every problem becomes a {@link ConfigException} whose message names the file, the key
+ * path ({@code clusters[1].nodes}) and, where the parser knows it, the line.
+ */
+public final class ConfigLoader {
+
+    public static final List<String> FORMATS = List.of("json", "xlsx", "pdf", "md", "html", "ps1");
+
+    /** The document as written; validated into an {@link AuditConfig}. */
+    record RawConfig(DirectoryConfig directory, List<ClusterConfig> clusters, PolicyConfig policy,
+                     ReportsConfig reports) {
+    }
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
+
+    private ConfigLoader() {
+    }
+
+    public static AuditConfig load(Path file) {
+        String name = file.toString();
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(name + ": file not found (copy config/kcd-audit.example.yaml and edit it)");
+        } catch (IOException e) {
+            throw new ConfigException(name + ": cannot read: " + e.getMessage());
+        }
+        RawConfig raw;
+        try {
+            raw = YAML.readValue(text, RawConfig.class);
+        } catch (JsonProcessingException e) {
+            throw new ConfigException(describe(name, e));
+        }
+        if (raw == null) {
+            throw new ConfigException(name + ": the file is empty");
+        }
+        Path abs = file.toAbsolutePath();
+        return validate(new AuditConfig(abs, abs.getParent(), raw.directory(),
+                raw.clusters() == null ? List.of() : raw.clusters(),
+                raw.policy() == null ? PolicyConfig.defaults() : raw.policy(), raw.reports()), name);
+    }
+
+    /** Validates a configuration built in code (the demo) the same way as one read from a file. */
+    public static AuditConfig validate(AuditConfig c, String name) {
+        List<String> errors = new ArrayList<>();
+        validateDirectory(c.directory(), errors);
+        validateClusters(c.clusters(), errors);
+        validatePolicy(c.policy(), c.clusters(), errors);
+        if (c.reports() != null && c.reports().formats() != null) {
+            List<String> formats = c.reports().formats();
+            for (int i = 0; i < formats.size(); i++) {
+                if (!FORMATS.contains(formats.get(i))) {
+                    errors.add("reports.formats[" + i + "]: unknown format '" + formats.get(i) + "' (known: "
+                            + String.join(", ", FORMATS) + ")");
+                }
+            }
+        }
+        if (!errors.isEmpty()) {
+            String more = errors.size() > 1 ? " (and " + (errors.size() - 1) + " more problem"
+                    + (errors.size() > 2 ? "s" : "") + ": " + String.join("; ", errors.subList(1, errors.size())) + ")"
+                    : "";
+            throw new ConfigException(name + ": " + errors.get(0) + more);
+        }
+        return c;
+    }
+
+    private static void validateDirectory(DirectoryConfig d, List<String> errors) {
+        if (d == null) {
+            errors.add("directory: missing (url, bindDn, passwordEnv or passwordFile, baseDn)");
+            return;
+        }
+        if (blank(d.url())) {
+            errors.add("directory.url: missing (ldaps://dc1.contoso.com:636, or ldap:// with startTls: true)");
+        } else {
+            String lower = d.url().toLowerCase(Locale.ROOT);
+            if (!lower.startsWith("ldap://") && !lower.startsWith("ldaps://")) {
+                errors.add("directory.url: must start with ldaps:// or ldap:// (got '" + d.url() + "')");
+            } else {
+                try {
+                    new LDAPURL(d.url());
+                } catch (LDAPException e) {
+                    errors.add("directory.url: not a valid LDAP URL: " + e.getMessage());
+                }
+                if (lower.startsWith("ldaps://") && d.useStartTls()) {
+                    errors.add("directory.startTls: StartTLS is for ldap:// URLs; ldaps:// is already encrypted");
+                }
+            }
+        }
+        if (blank(d.bindDn())) {
+            errors.add("directory.bindDn: missing (svc-kcdaudit@contoso.com, CONTOSO\\svc-kcdaudit or a DN)");
+        }
+        if (blank(d.passwordEnv()) && blank(d.passwordFile())) {
+            errors.add("directory: give passwordEnv (an environment variable name) or passwordFile (a file path)"
+                    + " for the bind password");
+        } else if (!blank(d.passwordEnv()) && !blank(d.passwordFile())) {
+            errors.add("directory: give passwordEnv or passwordFile, not both");
+        }
+        if (blank(d.baseDn())) {
+            errors.add("directory.baseDn: missing (DC=contoso,DC=com)");
+        } else if (!DN.isValidDN(d.baseDn())) {
+            errors.add("directory.baseDn: not a valid DN: '" + d.baseDn() + "'");
+        }
+        if (d.pageSize() != null && (d.pageSize() < 1 || d.pageSize() > 100_000)) {
+            errors.add("directory.pageSize: must be between 1 and 100000 (AD serves at most 1000 per page)");
+        }
+        if (d.timeoutSeconds() != null && d.timeoutSeconds() < 1) {
+            errors.add("directory.timeoutSeconds: must be at least 1");
+        }
+        if (!blank(d.trustStorePasswordEnv()) && !blank(d.trustStorePasswordFile())) {
+            errors.add("directory: give trustStorePasswordEnv or trustStorePasswordFile, not both");
+        }
+    }
+
+    private static void validateClusters(List<ClusterConfig> clusters, List<String> errors) {
+        if (clusters.isEmpty()) {
+            errors.add("clusters: must not be empty (name each Hyper-V cluster and its nodes or OU)");
+            return;
+        }
+        Map<String, String> clusterOfNode = new HashMap<>();
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < clusters.size(); i++) {
+            ClusterConfig c = clusters.get(i);
+            String at = "clusters[" + i + "]";
+            if (c == null) {
+                errors.add(at + ": empty entry");
+                continue;
+            }
+            if (blank(c.name())) {
+                errors.add(at + ".name: missing");
+            } else if (!names.add(c.name().toLowerCase(Locale.ROOT))) {
+                errors.add(at + ".name: duplicate cluster name '" + c.name() + "'");
+            }
+            boolean hasOu = !blank(c.ou());
+            if (!hasOu && c.nodes().isEmpty()) {
+                errors.add(at + ".nodes: must not be empty (or give ou: to take every computer under an OU)");
+            }
+            if (hasOu && !c.nodes().isEmpty()) {
+                errors.add(at + ": give nodes or ou, not both");
+            }
+            if (hasOu && !DN.isValidDN(c.ou())) {
+                errors.add(at + ".ou: not a valid DN: '" + c.ou() + "'");
+            }
+            for (int j = 0; j < c.nodes().size(); j++) {
+                String node = c.nodes().get(j);
+                if (blank(node)) {
+                    errors.add(at + ".nodes[" + j + "]: empty node name");
+                    continue;
+                }
+                String previous = clusterOfNode.putIfAbsent(node.toLowerCase(Locale.ROOT), c.name());
+                if (previous != null) {
+                    errors.add(at + ".nodes[" + j + "]: " + node + " is already a node of cluster " + previous
+                            + " (a host belongs to one cluster; use policy.migrationGroups for cross-cluster moves)");
+                }
+            }
+            for (int j = 0; j < c.fileServers().size(); j++) {
+                if (blank(c.fileServers().get(j))) {
+                    errors.add(at + ".fileServers[" + j + "]: empty name");
+                }
+            }
+        }
+    }
+
+    private static void validatePolicy(PolicyConfig p, List<ClusterConfig> clusters, List<String> errors) {
+        if (p.services().isEmpty()) {
+            errors.add("policy.services: must not be empty");
+        }
+        for (int i = 0; i < p.services().size(); i++) {
+            String s = p.services().get(i);
+            if (blank(s) || s.contains("/")) {
+                errors.add("policy.services[" + i + "]: a service class such as 'cifs', without '/'");
+            }
+        }
+        if (p.nameForms().isEmpty()) {
+            errors.add("policy.nameForms: must not be empty (netbios, fqdn)");
+        }
+        for (int i = 0; i < p.nameForms().size(); i++) {
+            if (!List.of("netbios", "fqdn").contains(p.nameForms().get(i))) {
+                errors.add("policy.nameForms[" + i + "]: must be netbios or fqdn (got '" + p.nameForms().get(i) + "')");
+            }
+        }
+        Set<String> known = clusters.stream().filter(c -> c != null && c.name() != null)
+                .map(c -> c.name().toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
+        for (int i = 0; i < p.migrationGroups().size(); i++) {
+            List<String> group = p.migrationGroups().get(i);
+            for (int j = 0; j < group.size(); j++) {
+                if (group.get(j) == null || !known.contains(group.get(j).toLowerCase(Locale.ROOT))) {
+                    errors.add("policy.migrationGroups[" + i + "][" + j + "]: no cluster named '" + group.get(j) + "'");
+                }
+            }
+        }
+    }
+
+    private static String describe(String file, JsonProcessingException e) {
+        String line = e.getLocation() != null && e.getLocation().getLineNr() > 0
+                ? ":" + e.getLocation().getLineNr() : "";
+        if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
+            String path = path(m.getPath());
+            String problem;
+            if (e instanceof UnrecognizedPropertyException u) {
+                problem = "unknown key '" + u.getPropertyName() + "' (known: " + u.getKnownPropertyIds().stream()
+                        .map(Object::toString).sorted().collect(Collectors.joining(", ")) + ")";
+            } else if (e instanceof InvalidFormatException f) {
+                problem = "invalid value '" + f.getValue() + "'" + (f.getTargetType() == ProtocolTransition.class
+                        ? " (must be any, kerberos-only or either)" : " (expected " + simpleType(f.getTargetType()) + ")");
+            } else if (e instanceof MismatchedInputException mi) {
+                problem = "wrong type (expected " + simpleType(mi.getTargetType()) + ")";
+            } else {
+                problem = e.getOriginalMessage();
+            }
+            return file + line + ": " + path + ": " + problem;
+        }
+        return file + line + ": not valid YAML: " + e.getOriginalMessage();
+    }
+
+    private static String simpleType(Class<?> type) {
+        if (type == null) {
+            return "another type";
+        }
+        if (List.class.isAssignableFrom(type)) {
+            return "a list";
+        }
+        if (type == Integer.class || type == int.class) {
+            return "a whole number";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "true or false";
+        }
+        if (type == String.class) {
+            return "a text value";
+        }
+        return "a mapping of keys";
+    }
+
+    private static String path(List<JsonMappingException.Reference> refs) {
+        StringBuilder sb = new StringBuilder();
+        for (JsonMappingException.Reference r : refs) {
+            if (r.getFieldName() != null) {
+                if (sb.length() > 0) {
+                    sb.append('.');
+                }
+                sb.append(r.getFieldName());
+            } else if (r.getIndex() >= 0) {
+                sb.append('[').append(r.getIndex()).append(']');
+            }
+        }
+        return sb.toString();
+    }
+
+    static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+}

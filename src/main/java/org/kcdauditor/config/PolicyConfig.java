@@ -1,0 +1,38 @@
+package org.kcdauditor.config;
+
+import java.util.List;
+
+/**
+ * {@code policy:} — what a correct cluster looks like.
+ *
+ * @param services        service classes every node must delegate to on each peer
+ * @param nameForms       {@code netbios} (the peer's cn) and/or {@code fqdn} (its dNSHostName)
+ * @param protocolTransition any | kerberos-only | either
+ * @param migrationGroups groups of cluster names whose nodes also migrate between each other
+ */
+public record PolicyConfig(List<String> services, List<String> nameForms, ProtocolTransition protocolTransition,
+                           List<List<String>> migrationGroups) {
+
+    public static final List<String> DEFAULT_SERVICES = List.of("Microsoft Virtual System Migration Service", "cifs");
+    public static final List<String> DEFAULT_NAME_FORMS = List.of("netbios", "fqdn");
+
+    public PolicyConfig {
+        services = services == null ? DEFAULT_SERVICES : List.copyOf(services);
+        nameForms = nameForms == null ? DEFAULT_NAME_FORMS : List.copyOf(nameForms);
+        protocolTransition = protocolTransition == null ? ProtocolTransition.EITHER : protocolTransition;
+        migrationGroups = migrationGroups == null ? List.of()
+                : migrationGroups.stream().map(List::copyOf).toList();
+    }
+
+    public static PolicyConfig defaults() {
+        return new PolicyConfig(null, null, null, null);
+    }
+
+    public boolean netbiosForm() {
+        return nameForms.contains("netbios");
+    }
+
+    public boolean fqdnForm() {
+        return nameForms.contains("fqdn");
+    }
+}

@@ -1,0 +1,173 @@
+package org.kcdauditor.directory;
+
+import com.unboundid.asn1.ASN1OctetString;
+import com.unboundid.ldap.sdk.Filter;
+import com.unboundid.ldap.sdk.LDAPConnection;
+import com.unboundid.ldap.sdk.LDAPException;
+import com.unboundid.ldap.sdk.LDAPSearchException;
+import com.unboundid.ldap.sdk.ResultCode;
+import com.unboundid.ldap.sdk.SearchRequest;
+import com.unboundid.ldap.sdk.SearchResult;
+import com.unboundid.ldap.sdk.SearchResultEntry;
+import com.unboundid.ldap.sdk.SearchResultListener;
+import com.unboundid.ldap.sdk.SearchResultReference;
+import com.unboundid.ldap.sdk.SearchScope;
+import com.unboundid.ldap.sdk.controls.SimplePagedResultsControl;
+import com.unboundid.util.StaticUtils;
+import org.kcdauditor.config.AuditConfig;
+import org.kcdauditor.model.AdObject;
+import org.kcdauditor.model.Snapshot;
+
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.IntConsumer;
+
+/**
+ * Reads every computer, and every other object that registers an SPN, under the base DN in one
+ * paged subtree search: the simple paged results control is always sent (marked critical, so a
+ * server that cannot page fails loudly instead of silently capping at its size limit, as AD does at
+ * 1000). Entries stream into compact {@link AdObject}s page by page; there is no per-host round
+ * trip. Continuation references (AD's referral to {@code CN=Configuration} and other naming
+ * contexts from a search at the domain root) are counted and skipped.
+ *
+ * <p>Configured node names never enter a filter: nodes are matched to objects in memory, so no
+ * name from the config can change what is searched.
+ */
+public final class DirectoryCollector {
+
+    /** The attributes the audit reads; nothing else is requested. */
+    public static final String[] ATTRIBUTES = {"cn", "sAMAccountName", "dNSHostName", "distinguishedName",
+            "userAccountControl", "servicePrincipalName", "msDS-AllowedToDelegateTo",
+            "msDS-AllowedToActOnBehalfOfOtherIdentity", "objectSid", "operatingSystem", "operatingSystemVersion",
+            "whenChanged", "uSNChanged", "lastLogonTimestamp"};
+
+    /** Computers, plus any object (service accounts) that registers an SPN: the duplicate-SPN check needs both. */
+    public static final String FILTER = "(|(objectClass=computer)(servicePrincipalName=*))";
+
+    private static final long FILETIME_EPOCH_OFFSET_SECONDS = 11_644_473_600L;
+
+    private final AuditConfig config;
+    private final Clock clock;
+
+    public DirectoryCollector(AuditConfig config, Clock clock) {
+        this.config = config;
+        this.clock = clock;
+    }
+
+    /**
+     * @param progress told the running object count after each page (for a progress line)
+     */
+    public Snapshot collect(LDAPConnection connection, IntConsumer progress) throws DirectoryException {
+        Instant takenAt = clock.instant();
+        String baseDn = config.directory().baseDn();
+        List<AdObject> objects = new ArrayList<>();
+        int[] references = {0};
+        SearchResultListener listener = new SearchResultListener() {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            public void searchEntryReturned(SearchResultEntry entry) {
+                objects.add(toObject(entry));
+            }
+
+            @Override
+            public void searchReferenceReturned(SearchResultReference reference) {
+                references[0]++;
+            }
+        };
+        try {
+            SearchRequest request = new SearchRequest(listener, baseDn, SearchScope.SUB, Filter.create(FILTER),
+                    ATTRIBUTES);
+            int pageSize = config.directory().effectivePageSize();
+            ASN1OctetString cookie = null;
+            do {
+                request.setControls(new SimplePagedResultsControl(pageSize, cookie, true));
+                SearchResult result = search(connection, request, objects.size());
+                SimplePagedResultsControl response = SimplePagedResultsControl.get(result);
+                if (response == null) {
+                    throw new DirectoryException(config.directory().url() + ": the server returned no paged-results"
+                            + " response; refusing to trust a possibly truncated result");
+                }
+                cookie = response.getCookie();
+                progress.accept(objects.size());
+            } while (cookie != null && cookie.getValueLength() > 0);
+        } catch (LDAPException e) {
+            throw new DirectoryException(config.directory().url() + ": search under " + baseDn + " failed: "
+                    + e.getResultCode() + (e.getDiagnosticMessage() == null ? "" : " (" + e.getDiagnosticMessage() + ")"),
+                    e);
+        }
+        return new Snapshot(takenAt, config.directory().url(), baseDn, objects);
+    }
+
+    private SearchResult search(LDAPConnection connection, SearchRequest request, int sofar)
+            throws LDAPException, DirectoryException {
+        try {
+            return connection.search(request);
+        } catch (LDAPSearchException e) {
+            if (e.getResultCode() == ResultCode.NO_SUCH_OBJECT) {
+                throw new DirectoryException(config.directory().url() + ": directory.baseDn "
+                        + config.directory().baseDn() + " does not exist on this server — check the domain's DN", e);
+            }
+            if (e.getResultCode() == ResultCode.SIZE_LIMIT_EXCEEDED) {
+                throw new DirectoryException(config.directory().url() + ": the server stopped after " + sofar
+                        + " entries (size limit) although paging was requested; lower directory.pageSize below"
+                        + " the server's limit (AD: MaxPageSize, default 1000)", e);
+            }
+            throw e;
+        }
+    }
+
+    static AdObject toObject(SearchResultEntry e) {
+        byte[] rbcd = e.getAttributeValueBytes("msDS-AllowedToActOnBehalfOfOtherIdentity");
+        List<String> rbcdSids;
+        try {
+            rbcdSids = rbcd == null ? List.of() : Sids.allowedSids(rbcd);
+        } catch (RuntimeException malformed) {
+            rbcdSids = List.of();
+        }
+        byte[] sid = e.getAttributeValueBytes("objectSid");
+        String sidText;
+        try {
+            sidText = sid == null ? null : Sids.toString(sid);
+        } catch (RuntimeException malformed) {
+            sidText = null;
+        }
+        Integer uac = e.getAttributeValueAsInteger("userAccountControl");
+        Long usn = e.getAttributeValueAsLong("uSNChanged");
+        return new AdObject(e.getDN(), e.getAttributeValue("cn"), e.getAttributeValue("sAMAccountName"),
+                e.getAttributeValue("dNSHostName"), uac == null ? 0 : uac, values(e, "servicePrincipalName"),
+                values(e, "msDS-AllowedToDelegateTo"), rbcd != null, rbcdSids, sidText,
+                e.getAttributeValue("operatingSystem"), e.getAttributeValue("operatingSystemVersion"),
+                generalizedTime(e.getAttributeValue("whenChanged")), usn == null ? 0 : usn,
+                fileTime(e.getAttributeValueAsLong("lastLogonTimestamp")));
+    }
+
+    private static List<String> values(SearchResultEntry e, String attribute) {
+        String[] v = e.getAttributeValues(attribute);
+        return v == null ? List.of() : Arrays.asList(v);
+    }
+
+    static Instant generalizedTime(String value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return StaticUtils.decodeGeneralizedTime(value).toInstant();
+        } catch (ParseException e) {
+            return null;
+        }
+    }
+
+    /** AD large-integer times count 100 ns since 1601-01-01; 0 and max mean "never". */
+    static Instant fileTime(Long value) {
+        if (value == null || value <= 0 || value == Long.MAX_VALUE) {
+            return null;
+        }
+        return Instant.ofEpochSecond(value / 10_000_000L - FILETIME_EPOCH_OFFSET_SECONDS,
+                (value % 10_000_000L) * 100);
+    }
+}

@@ -1,0 +1,207 @@
+package org.kcdauditor.directory;
+
+import com.unboundid.ldap.sdk.BindRequest;
+import com.unboundid.ldap.sdk.ExtendedResult;
+import com.unboundid.ldap.sdk.LDAPConnection;
+import com.unboundid.ldap.sdk.LDAPConnectionOptions;
+import com.unboundid.ldap.sdk.LDAPException;
+import com.unboundid.ldap.sdk.LDAPURL;
+import com.unboundid.ldap.sdk.ResultCode;
+import com.unboundid.ldap.sdk.SimpleBindRequest;
+import com.unboundid.ldap.sdk.extensions.StartTLSExtendedRequest;
+import com.unboundid.util.ssl.HostNameSSLSocketVerifier;
+import com.unboundid.util.ssl.JVMDefaultTrustManager;
+import com.unboundid.util.ssl.SSLUtil;
+import com.unboundid.util.ssl.TrustStoreTrustManager;
+import org.kcdauditor.config.AuditConfig;
+import org.kcdauditor.config.ConfigException;
+import org.kcdauditor.config.DirectoryConfig;
+import org.kcdauditor.config.Secrets;
+
+import javax.net.ssl.TrustManager;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Opens an authenticated connection to the directory: ldaps://, or ldap:// with StartTLS, with
+ * certificate and host-name validation; simple bind with the password from env or file. Turns
+ * every failure into a {@link DirectoryException} whose one line says what to check.
+ */
+public final class LdapConnector {
+    private static final Pattern AD_DATA = Pattern.compile("data ([0-9a-fA-F]{3,8})");
+
+    private final AuditConfig config;
+    private final Secrets secrets;
+
+    public LdapConnector(AuditConfig config, Secrets secrets) {
+        this.config = config;
+        this.secrets = secrets;
+    }
+
+    public LDAPConnection connect() throws DirectoryException {
+        DirectoryConfig d = config.directory();
+        LDAPURL url;
+        try {
+            url = new LDAPURL(d.url());
+        } catch (LDAPException e) {
+            throw new ConfigException("directory.url: not a valid LDAP URL: " + e.getMessage());
+        }
+        boolean ldaps = "ldaps".equalsIgnoreCase(url.getScheme());
+        if (!ldaps && !d.useStartTls() && !d.insecureBindAllowed()) {
+            throw new ConfigException("directory.allowInsecureBind: refusing a simple bind over plain " + d.url()
+                    + " (the password would cross the network readable); use ldaps:// or startTls: true,"
+                    + " or set allowInsecureBind: true for a lab directory");
+        }
+        char[] password = secrets.resolve("directory.passwordEnv", d.passwordEnv(),
+                d.passwordFile() == null ? null : config.resolve(d.passwordFile()), "directory.passwordFile");
+        int timeoutMillis = d.effectiveTimeoutSeconds() * 1000;
+        LDAPConnectionOptions options = new LDAPConnectionOptions();
+        options.setConnectTimeoutMillis(timeoutMillis);
+        options.setResponseTimeoutMillis(timeoutMillis);
+        options.setFollowReferrals(false);
+        options.setSSLSocketVerifier(new HostNameSSLSocketVerifier(true));
+        String where = d.url();
+        LDAPConnection connection = null;
+        try {
+            SSLUtil ssl = ldaps || d.useStartTls() ? new SSLUtil(trustManager(d)) : null;
+            connection = ldaps
+                    ? new LDAPConnection(ssl.createSSLSocketFactory(), options, url.getHost(), url.getPort())
+                    : new LDAPConnection(options, url.getHost(), url.getPort());
+            if (d.useStartTls()) {
+                ExtendedResult r = connection.processExtendedOperation(
+                        new StartTLSExtendedRequest(ssl.createSSLSocketFactory()));
+                if (r.getResultCode() != ResultCode.SUCCESS) {
+                    throw new DirectoryException(where + ": the server refused StartTLS (" + r.getResultCode()
+                            + (r.getDiagnosticMessage() == null ? "" : ": " + r.getDiagnosticMessage())
+                            + "); use ldaps:// or check that the DC has a certificate");
+                }
+            }
+            bind(connection, new SimpleBindRequest(d.bindDn(), new String(password)), where);
+            return connection;
+        } catch (LDAPException e) {
+            close(connection);
+            throw new DirectoryException(describeConnect(where, e, ldaps || d.useStartTls()), e);
+        } catch (GeneralSecurityException e) {
+            close(connection);
+            throw new DirectoryException(where + ": cannot set up TLS: " + e.getMessage(), e);
+        } catch (DirectoryException | RuntimeException e) {
+            close(connection);
+            throw e;
+        } finally {
+            Arrays.fill(password, '\0');
+        }
+    }
+
+    private void bind(LDAPConnection connection, BindRequest request, String where)
+            throws DirectoryException {
+        String who = config.directory().bindDn();
+        try {
+            connection.bind(request);
+        } catch (LDAPException e) {
+            throw new DirectoryException(describeBind(where, who, e), e);
+        }
+    }
+
+    private TrustManager trustManager(DirectoryConfig d) {
+        if (d.trustStore() == null || d.trustStore().isBlank()) {
+            return JVMDefaultTrustManager.getInstance();
+        }
+        Path store = config.resolve(d.trustStore());
+        if (!Files.isReadable(store)) {
+            throw new ConfigException("directory.trustStore: " + store + " does not exist or is not readable");
+        }
+        char[] pin = secrets.resolve("directory.trustStorePasswordEnv", d.trustStorePasswordEnv(),
+                d.trustStorePasswordFile() == null ? null : config.resolve(d.trustStorePasswordFile()),
+                "directory.trustStorePasswordFile");
+        String name = store.getFileName().toString().toLowerCase(Locale.ROOT);
+        String type = name.endsWith(".jks") ? "JKS" : "PKCS12";
+        return new TrustStoreTrustManager(store.toFile(), pin, type, true);
+    }
+
+    static String describeConnect(String where, LDAPException e, boolean tls) {
+        String detail = rootMessage(e);
+        String lower = detail.toLowerCase(Locale.ROOT);
+        if (e.getResultCode() == ResultCode.INVALID_CREDENTIALS || e.getResultCode() == ResultCode.STRONG_AUTH_REQUIRED
+                || e.getResultCode() == ResultCode.CONFIDENTIALITY_REQUIRED) {
+            return where + ": " + detail;
+        }
+        if (tls && (lower.contains("certificate") || lower.contains("pkix") || lower.contains("trust")
+                || lower.contains("handshake") || lower.contains("hostname") || lower.contains("host name")
+                || lower.contains("ssl") || lower.contains("tls"))) {
+            return where + ": TLS failed: " + detail + " — check that directory.trustStore holds the CA that signed"
+                    + " the DC's certificate and that the URL names the host the certificate was issued to";
+        }
+        if (e.getResultCode() == ResultCode.TIMEOUT || lower.contains("timed out") || lower.contains("timeout")) {
+            return where + ": no answer within the timeout (" + detail + ") — check host, port and firewall,"
+                    + " or raise directory.timeoutSeconds";
+        }
+        if (e.getResultCode() == ResultCode.CONNECT_ERROR || e.getResultCode() == ResultCode.SERVER_DOWN) {
+            return where + ": cannot connect (" + detail + ") — check the host name, port (636 for ldaps, 389 for"
+                    + " ldap) and that a domain controller is reachable from here";
+        }
+        return where + ": " + e.getResultCode() + ": " + detail;
+    }
+
+    static String describeBind(String where, String who, LDAPException e) {
+        String diag = e.getDiagnosticMessage() == null ? "" : e.getDiagnosticMessage();
+        ResultCode rc = e.getResultCode();
+        if (rc == ResultCode.STRONG_AUTH_REQUIRED || rc == ResultCode.CONFIDENTIALITY_REQUIRED
+                || diag.toLowerCase(Locale.ROOT).contains("strong") || diag.contains("Transport encryption required")) {
+            return where + ": the server requires TLS or signing for binds (" + rc + ") — use ldaps:// (port 636)"
+                    + " or set directory.startTls: true, with directory.trustStore for the DC's CA";
+        }
+        if (rc == ResultCode.INVALID_CREDENTIALS) {
+            Matcher m = AD_DATA.matcher(diag);
+            String reason = m.find() ? adReason(m.group(1).toLowerCase(Locale.ROOT)) : null;
+            return where + ": bind as " + who + " refused: "
+                    + (reason != null ? reason : "invalid credentials" + (diag.isEmpty() ? "" : " (" + firstLine(diag) + ")"))
+                    + " — check directory.bindDn and the password source";
+        }
+        return where + ": bind as " + who + " failed: " + rc + (diag.isEmpty() ? "" : " (" + firstLine(diag) + ")");
+    }
+
+    /** AD's sub-status codes in the bind error's {@code data NNN} (MS-ERREF / KB 2003.1). */
+    static String adReason(String code) {
+        return switch (code) {
+            case "52e" -> "wrong password (AD data 52e)";
+            case "525" -> "user not found (AD data 525)";
+            case "530" -> "logon not permitted at this time (AD data 530)";
+            case "531" -> "logon not permitted from this workstation (AD data 531)";
+            case "532" -> "password expired (AD data 532)";
+            case "533" -> "account disabled (AD data 533)";
+            case "568" -> "too many security IDs in the token (AD data 568)";
+            case "701" -> "account expired (AD data 701)";
+            case "773" -> "the password must be changed before first logon (AD data 773)";
+            case "775" -> "account locked out (AD data 775)";
+            default -> null;
+        };
+    }
+
+    private static String rootMessage(Throwable e) {
+        String msg = e.getMessage();
+        Throwable t = e.getCause();
+        while (t != null) {
+            if (t.getMessage() != null) {
+                msg = t.getClass().getSimpleName() + ": " + t.getMessage();
+            }
+            t = t.getCause();
+        }
+        return firstLine(msg == null ? e.getClass().getSimpleName() : msg);
+    }
+
+    private static String firstLine(String s) {
+        int nl = s.indexOf('\n');
+        return (nl >= 0 ? s.substring(0, nl) : s).strip();
+    }
+
+    private static void close(LDAPConnection c) {
+        if (c != null) {
+            c.close();
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package org.kcdauditor.directory;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Binary SIDs (MS-DTYP 2.4.2.2) and the self-relative security descriptor that
+ * {@code msDS-AllowedToActOnBehalfOfOtherIdentity} holds (MS-DTYP 2.4.6): enough to list the SIDs
+ * that the DACL allows.
+ */
+public final class Sids {
+    private static final int ACCESS_ALLOWED_ACE = 0x00;
+    private static final int ACCESS_ALLOWED_OBJECT_ACE = 0x05;
+    private static final int ACE_OBJECT_TYPE_PRESENT = 0x1;
+    private static final int ACE_INHERITED_OBJECT_TYPE_PRESENT = 0x2;
+
+    private Sids() {
+    }
+
+    /** {@code S-1-5-21-…} form of a binary SID starting at {@code offset}. */
+    public static String toString(byte[] b, int offset) {
+        if (b == null || b.length < offset + 8) {
+            throw new IllegalArgumentException("SID too short");
+        }
+        int revision = b[offset] & 0xFF;
+        int count = b[offset + 1] & 0xFF;
+        if (b.length < offset + 8 + 4 * count) {
+            throw new IllegalArgumentException("SID truncated");
+        }
+        long authority = 0;
+        for (int i = 2; i < 8; i++) {
+            authority = (authority << 8) | (b[offset + i] & 0xFF);
+        }
+        StringBuilder sb = new StringBuilder("S-").append(revision).append('-').append(authority);
+        ByteBuffer buf = ByteBuffer.wrap(b, offset + 8, 4 * count).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < count; i++) {
+            sb.append('-').append(Integer.toUnsignedLong(buf.getInt()));
+        }
+        return sb.toString();
+    }
+
+    public static String toString(byte[] b) {
+        return toString(b, 0);
+    }
+
+    /** Inverse of {@link #toString(byte[])}, for fixtures and the demo directory. */
+    public static byte[] toBytes(String sid) {
+        String[] parts = sid.split("-");
+        if (parts.length < 3 || !parts[0].equals("S")) {
+            throw new IllegalArgumentException("not a SID: " + sid);
+        }
+        int count = parts.length - 3;
+        ByteBuffer buf = ByteBuffer.allocate(8 + 4 * count).order(ByteOrder.LITTLE_ENDIAN);
+        buf.put((byte) Integer.parseInt(parts[1])).put((byte) count);
+        long authority = Long.parseLong(parts[2]);
+        for (int i = 5; i >= 0; i--) {
+            buf.put((byte) (authority >>> (8 * i)));
+        }
+        for (int i = 0; i < count; i++) {
+            buf.putInt((int) Long.parseLong(parts[3 + i]));
+        }
+        return buf.array();
+    }
+
+    /** SIDs granted by access-allowed ACEs of the DACL of a self-relative security descriptor. */
+    public static List<String> allowedSids(byte[] sd) {
+        if (sd == null || sd.length < 20) {
+            throw new IllegalArgumentException("security descriptor too short");
+        }
+        ByteBuffer buf = ByteBuffer.wrap(sd).order(ByteOrder.LITTLE_ENDIAN);
+        int daclOffset = buf.getInt(16);
+        if (daclOffset == 0) {
+            return List.of();
+        }
+        int aceCount = Short.toUnsignedInt(buf.getShort(daclOffset + 4));
+        int pos = daclOffset + 8;
+        Set<String> sids = new LinkedHashSet<>();
+        for (int i = 0; i < aceCount; i++) {
+            int type = sd[pos] & 0xFF;
+            int size = Short.toUnsignedInt(buf.getShort(pos + 2));
+            if (size < 8 || pos + size > sd.length) {
+                throw new IllegalArgumentException("malformed ACE " + i);
+            }
+            if (type == ACCESS_ALLOWED_ACE) {
+                sids.add(toString(sd, pos + 8));
+            } else if (type == ACCESS_ALLOWED_OBJECT_ACE) {
+                int flags = buf.getInt(pos + 8);
+                int sidAt = pos + 12 + ((flags & ACE_OBJECT_TYPE_PRESENT) != 0 ? 16 : 0)
+                        + ((flags & ACE_INHERITED_OBJECT_TYPE_PRESENT) != 0 ? 16 : 0);
+                sids.add(toString(sd, sidAt));
+            }
+            pos += size;
+        }
+        return new ArrayList<>(sids);
+    }
+
+    /**
+     * A minimal self-relative descriptor (owner BUILTIN\Administrators, one access-allowed ACE per
+     * SID) as AD writes for RBCD: used to build fixtures and the demo directory.
+     */
+    public static byte[] rbcdDescriptor(List<String> allowed) {
+        byte[] owner = toBytes("S-1-5-32-544");
+        List<byte[]> sids = allowed.stream().map(Sids::toBytes).toList();
+        int aclSize = 8 + sids.stream().mapToInt(s -> 8 + s.length).sum();
+        ByteBuffer buf = ByteBuffer.allocate(20 + owner.length + aclSize).order(ByteOrder.LITTLE_ENDIAN);
+        buf.put((byte) 1).put((byte) 0).putShort((short) 0x8004); // SE_SELF_RELATIVE | SE_DACL_PRESENT
+        buf.putInt(20).putInt(0).putInt(0).putInt(20 + owner.length);
+        buf.put(owner);
+        buf.put((byte) 4).put((byte) 0).putShort((short) aclSize).putShort((short) sids.size()).putShort((short) 0);
+        for (byte[] sid : sids) {
+            buf.put((byte) ACCESS_ALLOWED_ACE).put((byte) 0).putShort((short) (8 + sid.length)).putInt(0xF01FF);
+            buf.put(sid);
+        }
+        return buf.array();
+    }
+}

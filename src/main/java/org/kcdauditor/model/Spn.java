@@ -1,0 +1,67 @@
+package org.kcdauditor.model;
+
+import java.util.Locale;
+
+/**
+ * A service principal name {@code service/host[:port][/name]} as AD stores it in
+ * {@code servicePrincipalName} and {@code msDS-AllowedToDelegateTo}.
+ *
+ * <p>Matching follows the KDC: case-insensitive, a trailing dot on the host ignored, the optional
+ * third part ({@code cifs/host.fqdn/DOMAIN}) ignored. {@link #key()} is that normal form.
+ */
+public record Spn(String service, String host, String raw) {
+
+    /** Parses a value; returns null when it has no {@code service/host} shape. */
+    public static Spn parse(String raw) {
+        if (raw == null) {
+            return null;
+        }
+        int slash = raw.indexOf('/');
+        if (slash <= 0 || slash == raw.length() - 1) {
+            return null;
+        }
+        String service = raw.substring(0, slash);
+        String rest = raw.substring(slash + 1);
+        int second = rest.indexOf('/');
+        String host = second >= 0 ? rest.substring(0, second) : rest;
+        if (host.isEmpty()) {
+            return null;
+        }
+        return new Spn(service, host, raw);
+    }
+
+    /** The normal form used for every comparison. */
+    public String key() {
+        return key(service, host);
+    }
+
+    /** Host part without port and trailing dot, lower case: the name the SPN points at. */
+    public String hostName() {
+        String h = host;
+        int colon = h.indexOf(':');
+        if (colon >= 0) {
+            h = h.substring(0, colon);
+        }
+        return stripDot(h).toLowerCase(Locale.ROOT);
+    }
+
+    public static String key(String service, String host) {
+        return service.toLowerCase(Locale.ROOT) + "/" + stripDot(host).toLowerCase(Locale.ROOT);
+    }
+
+    /** Normal form of a raw value, or the lower-cased value itself when it is not SPN-shaped. */
+    public static String keyOf(String raw) {
+        Spn spn = parse(raw);
+        return spn == null ? raw.toLowerCase(Locale.ROOT) : spn.key();
+    }
+
+    private static String stripDot(String h) {
+        int colon = h.indexOf(':');
+        String name = colon >= 0 ? h.substring(0, colon) : h;
+        String port = colon >= 0 ? h.substring(colon) : "";
+        while (name.endsWith(".")) {
+            name = name.substring(0, name.length() - 1);
+        }
+        return name + port;
+    }
+}

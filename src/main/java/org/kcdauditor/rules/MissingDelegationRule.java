@@ -1,0 +1,37 @@
+package org.kcdauditor.rules;
+
+import org.kcdauditor.audit.AuditContext;
+import org.kcdauditor.audit.PairStatus;
+import org.kcdauditor.model.Severity;
+
+/** MISSING_DELEGATION: host A lacks {@code <service>/<form of B>} for a peer (or file server) B. */
+public final class MissingDelegationRule implements Rule {
+    static final RuleInfo INFO = new RuleInfo("MISSING_DELEGATION", Severity.HIGH, "delegation",
+            "A host cannot delegate to a peer's migration or SMB service",
+            "Without this entry in the source host's msDS-AllowedToDelegateTo, the KDC refuses the S4U2proxy"
+                    + " ticket and live migration (or storage migration over SMB) to the peer fails at 80-90 %"
+                    + " with event 21502/22038 once Kerberos hardening or Credential Guard is in place.",
+            "MS-ADA2 2.219 msDS-AllowedToDelegateTo; Microsoft Learn: Set up hosts for live migration"
+                    + " without Failover Clustering");
+
+    @Override
+    public RuleInfo info() {
+        return INFO;
+    }
+
+    @Override
+    public void evaluate(AuditContext ctx, FindingSink out) {
+        for (PairStatus p : ctx.pairs()) {
+            String source = p.source().name();
+            String target = p.target().name();
+            for (String spn : p.missing()) {
+                out.add(INFO, p.cluster(), source, target, spn,
+                        source + " is not allowed to delegate to " + spn + ", so "
+                                + (p.fileServer() ? "VM storage on file server " + target + " cannot be reached"
+                                : "live migration " + source + " -> " + target + " fails") + ".",
+                        "Add '" + spn + "' to " + source + "'s msDS-AllowedToDelegateTo (ADUC: " + source
+                                + " > Delegation > Add > " + target + "), then replicate and purge tickets.");
+            }
+        }
+    }
+}

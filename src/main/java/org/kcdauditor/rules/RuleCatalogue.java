@@ -1,0 +1,35 @@
+package org.kcdauditor.rules;
+
+import java.util.List;
+import java.util.Optional;
+
+/** Every rule the auditor runs, in report order. Adding a rule is one class and one line here. */
+public final class RuleCatalogue {
+    private final List<Rule> rules;
+
+    public RuleCatalogue(List<Rule> rules) {
+        this.rules = List.copyOf(rules);
+    }
+
+    public static RuleCatalogue standard() {
+        return new RuleCatalogue(List.of(
+                new MissingDelegationRule(),
+                new TargetSpnNotRegisteredRule(),
+                new DuplicateSpnRule(),
+                new UnconstrainedDelegationRule(),
+                new HostNotFoundRule(),
+                new ProtocolTransitionMismatchRule(),
+                new AccountDisabledRule(),
+                new DnsHostNameMissingRule(),
+                new StaleDelegationRule(),
+                new RbcdPresentRule()));
+    }
+
+    public List<Rule> rules() {
+        return rules;
+    }
+
+    public Optional<RuleInfo> find(String id) {
+        return rules.stream().map(Rule::info).filter(i -> i.id().equals(id)).findFirst();
+    }
+}
