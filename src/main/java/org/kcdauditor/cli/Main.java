@@ -67,6 +67,9 @@ public final class Main implements Runnable {
         cmd.addSubcommand(new DemoCommand(cli));
         cmd.addSubcommand(new RulesCommand(cli));
         cmd.addSubcommand(new HistoryCommand(cli));
+        cmd.addSubcommand(new BaselineCommand(cli));
+        cmd.addSubcommand(new InspectCommand(cli));
+        cmd.addSubcommand(new PreflightCommand(cli));
         cmd.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
         cmd.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
         cmd.setExecutionExceptionHandler((ex, commandLine, parseResult) -> handle(ex, main.verbose, err));
