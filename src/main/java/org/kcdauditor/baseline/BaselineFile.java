@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -77,7 +78,7 @@ public final class BaselineFile {
         try {
             raw = YAML.readValue(text, RawBaseline.class);
         } catch (JsonProcessingException e) {
-            throw new ConfigException(describe(name, e));
+            throw new ConfigException(describe(name, e, text));
         }
         return validate(name, raw);
     }
@@ -231,9 +232,21 @@ public final class BaselineFile {
         return sb.append('"').toString();
     }
 
-    private static String describe(String file, JsonProcessingException e) {
+    private static String describe(String file, JsonProcessingException e, String text) {
         String where = e.getLocation() != null && e.getLocation().getLineNr() > 0
                 ? ":" + e.getLocation().getLineNr() + ":" + e.getLocation().getColumnNr() : "";
+        if (e instanceof UnrecognizedPropertyException u) {
+            // records are buffered, so the parser is past the key: find the key's own line
+            String[] lines = text.split("\r?\n", -1);
+            Pattern key = Pattern.compile("^(\\s*(?:-\\s+)?)" + Pattern.quote(u.getPropertyName()) + "\\s*:");
+            for (int i = 0; i < lines.length; i++) {
+                Matcher m = key.matcher(lines[i]);
+                if (m.find()) {
+                    where = ":" + (i + 1) + ":" + (m.group(1).length() + 1);
+                    break;
+                }
+            }
+        }
         String problem;
         if (e instanceof UnrecognizedPropertyException u) {
             problem = "unknown key '" + u.getPropertyName() + "' (known: " + u.getKnownPropertyIds().stream()
