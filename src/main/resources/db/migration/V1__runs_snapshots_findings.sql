@@ -3,6 +3,7 @@
 
 CREATE TABLE audit_run (
     id              VARCHAR(36)   NOT NULL PRIMARY KEY,
+    run_no          BIGINT        NOT NULL UNIQUE,     -- 1, 2, 3, ... in the order runs began
     started_at      TIMESTAMP WITH TIME ZONE NOT NULL,
     finished_at     TIMESTAMP WITH TIME ZONE,
     status          VARCHAR(16)   NOT NULL,            -- RUNNING, SUCCEEDED, FAILED

@@ -90,8 +90,9 @@ public final class RunStore implements AutoCloseable {
     /** Records a run as RUNNING, committed at once. */
     public void begin(String runId, Instant startedAt, String trigger, String configPath, String directoryUrl,
                       String baseDn) {
-        update("record the start of run " + runId, "INSERT INTO audit_run (id, started_at, status, trigger_name,"
-                        + " config_path, directory_url, base_dn) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        update("record the start of run " + runId, "INSERT INTO audit_run (id, run_no, started_at, status,"
+                        + " trigger_name, config_path, directory_url, base_dn)"
+                        + " SELECT ?, COALESCE(MAX(run_no), 0) + 1, ?, ?, ?, ?, ?, ? FROM audit_run",
                 runId, ts(startedAt), RunSummary.RUNNING, trigger, cut(configPath, 1000), cut(directoryUrl, 1000),
                 cut(baseDn, 1000));
     }
@@ -141,12 +142,12 @@ public final class RunStore implements AutoCloseable {
 
     /** Newest first. */
     public List<RunSummary> list(int limit) {
-        return query("list runs", SELECT_RUN + " ORDER BY started_at DESC, id DESC", limit);
+        return query("list runs", SELECT_RUN + " ORDER BY run_no DESC", limit);
     }
 
     /** A run by id or unique id prefix (as {@code history} prints it). */
     public Optional<RunSummary> find(String idOrPrefix) {
-        List<RunSummary> hits = query("find run " + idOrPrefix, SELECT_RUN + " WHERE id LIKE ? ORDER BY started_at",
+        List<RunSummary> hits = query("find run " + idOrPrefix, SELECT_RUN + " WHERE id LIKE ? ORDER BY run_no",
                 3, idOrPrefix.replace("%", "").replace("_", "\\_") + "%");
         if (hits.size() > 1) {
             throw new IllegalArgumentException("run id prefix '" + idOrPrefix + "' is ambiguous: give more characters");
@@ -154,9 +155,9 @@ public final class RunStore implements AutoCloseable {
         return hits.stream().findFirst();
     }
 
-    /** The newest SUCCEEDED run, optionally excluding one id (the run in progress). */
+    /** The SUCCEEDED run that began last. */
     public Optional<RunSummary> lastSuccessful() {
-        return query("find the last successful run", SELECT_RUN + " WHERE status = ? ORDER BY finished_at DESC, id DESC",
+        return query("find the last successful run", SELECT_RUN + " WHERE status = ? ORDER BY run_no DESC",
                 1, RunSummary.SUCCEEDED).stream().findFirst();
     }
 
