@@ -146,7 +146,7 @@ class PatchImporterTest {
     /**
      * A 200 MB Get-HotFix export is read as a stream: every record is handed to the sink one at a
      * time and nothing else is kept (the sink keeps three). About 12 s on a small machine, so it is
-     * tagged {@code slow} and runs with {@code mvn -o verify -Pslow}; the 20 MB variant runs always.
+     * tagged {@code slow} and runs with {@code mvn -o verify -Pslow}; the 10 MB variant runs always.
      */
     @Test
     @org.junit.jupiter.api.Tag("slow")
@@ -155,8 +155,8 @@ class PatchImporterTest {
     }
 
     @Test
-    void a20MegabyteExportIsStreamed() throws Exception {
-        streamed(20);
+    void a10MegabyteExportIsStreamed() throws Exception {
+        streamed(10);
     }
 
     private void streamed(int megabytes) throws Exception {
