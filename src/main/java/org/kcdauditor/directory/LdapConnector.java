@@ -133,8 +133,10 @@ public final class LdapConnector {
         if (tls && (lower.contains("certificate") || lower.contains("pkix") || lower.contains("trust")
                 || lower.contains("handshake") || lower.contains("hostname") || lower.contains("host name")
                 || lower.contains("ssl") || lower.contains("tls"))) {
-            return where + ": TLS failed: " + detail + " — check that directory.trustStore holds the CA that signed"
-                    + " the DC's certificate and that the URL names the host the certificate was issued to";
+            String hint = lower.contains("hostname") || lower.contains("host name")
+                    ? "put a name the certificate lists into directory.url"
+                    : "set directory.trustStore to a PKCS#12 or JKS file holding the CA that signed the DC's certificate";
+            return where + ": TLS failed: " + stripStop(detail) + " — " + hint;
         }
         if (e.getResultCode() == ResultCode.TIMEOUT || lower.contains("timed out") || lower.contains("timeout")) {
             return where + ": no answer within the timeout (" + detail + ") — check host, port and firewall,"
@@ -192,6 +194,10 @@ public final class LdapConnector {
             t = t.getCause();
         }
         return firstLine(msg == null ? e.getClass().getSimpleName() : msg);
+    }
+
+    private static String stripStop(String s) {
+        return s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
     }
 
     private static String firstLine(String s) {
