@@ -24,6 +24,17 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 class XlsxReportWriterTest {
     static final String EVIL = "=cmd|' /C calc'!A0";
+    private static XSSFWorkbook demo;
+
+    @org.junit.jupiter.api.BeforeAll
+    static void renderDemoOnce() throws Exception {
+        demo = render(Fixtures.demo());
+    }
+
+    @org.junit.jupiter.api.AfterAll
+    static void close() throws Exception {
+        demo.close();
+    }
 
     static XSSFWorkbook render(FindingsDocument doc) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -33,7 +44,8 @@ class XlsxReportWriterTest {
 
     @Test
     void sheetsFrozenHeadersAndFilters() throws Exception {
-        try (XSSFWorkbook wb = render(Fixtures.demo())) {
+        {
+            XSSFWorkbook wb = demo;
             List<String> names = new ArrayList<>();
             wb.forEach(s -> names.add(s.getSheetName()));
             assertEquals(List.of("Summary", "Findings", "Matrix", "Hosts", "Runbook"), names);
@@ -56,7 +68,8 @@ class XlsxReportWriterTest {
 
     @Test
     void matrixCellShowsPresentOverRequiredWithColour() throws Exception {
-        try (XSSFWorkbook wb = render(Fixtures.demo())) {
+        {
+            XSSFWorkbook wb = demo;
             XSSFSheet m = wb.getSheet("Matrix");
             int header = -1;
             for (int r = 0; r <= m.getLastRowNum() && header < 0; r++) {
@@ -106,7 +119,8 @@ class XlsxReportWriterTest {
 
     @Test
     void runbookSheetHasDoneValidation() throws Exception {
-        try (XSSFWorkbook wb = render(Fixtures.demo())) {
+        {
+            XSSFWorkbook wb = demo;
             XSSFSheet rb = wb.getSheet("Runbook");
             assertEquals(List.of("#", "Phase", "Host", "Action", "Detail", "Command", "Done", "Initials", "Date"),
                     headers(rb));

@@ -65,6 +65,8 @@ public final class PdfReportWriter implements ReportWriter {
     /** Destination columns per matrix table; wider clusters continue in further tables. */
     static final int MATRIX_COLUMNS = 14;
     private static final int FLUSH_ROWS = 200;
+    /** Up to this many clusters the compliance table lists all; beyond, only those with problems. */
+    static final int ALL_CLUSTERS_UP_TO = 40;
 
     private static byte[] regularTtf;
     private static byte[] boldTtf;
@@ -332,8 +334,15 @@ public final class PdfReportWriter implements ReportWriter {
             t.addCell(header(h, f));
         }
         int rows = 0;
-        for (ClusterDoc c : nn(doc.clusters())) {
+        List<ClusterDoc> all = nn(doc.clusters());
+        boolean onlyProblems = all.size() > ALL_CLUSTERS_UP_TO;
+        int omitted = 0;
+        for (ClusterDoc c : all) {
             Status st = Status.of(c.bySeverity());
+            if (onlyProblems && st == Status.GREEN) {
+                omitted++;
+                continue;
+            }
             t.addCell(cell(c.name(), f.small, null));
             t.addCell(cell(String.valueOf(nn(c.nodes()).size()), f.small, null, Element.ALIGN_RIGHT));
             t.addCell(cell(c.pairsOk() + "/" + c.pairs(), f.small, null, Element.ALIGN_RIGHT));
@@ -346,6 +355,12 @@ public final class PdfReportWriter implements ReportWriter {
             if (++rows % FLUSH_ROWS == 0) {
                 d.add(t);
             }
+        }
+        if (omitted > 0) {
+            PdfPCell more = cell(omitted + " further cluster" + (omitted == 1 ? "" : "s") + " with status OK (all listed"
+                    + " in audit.xlsx, Summary sheet)", f.small, GREEN);
+            more.setColspan(7);
+            t.addCell(more);
         }
         t.setComplete(true);
         d.add(t);

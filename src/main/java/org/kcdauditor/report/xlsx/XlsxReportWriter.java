@@ -82,7 +82,7 @@ public final class XlsxReportWriter implements ReportWriter {
 
     @Override
     public void write(FindingsDocument doc, OutputStream out) throws IOException {
-        SXSSFWorkbook wb = new SXSSFWorkbook(null, 200, true, false);
+        SXSSFWorkbook wb = new SXSSFWorkbook(null, 200, false, false);
         try {
             Styles st = new Styles(wb);
             summary(print(wb.createSheet("Summary"), false), doc, st);
