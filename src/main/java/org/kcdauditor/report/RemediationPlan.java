@@ -150,14 +150,14 @@ public final class RemediationPlan {
         }
     }
 
-    private static FindingsDocument lastDoc;
+    private static java.lang.ref.WeakReference<FindingsDocument> lastDoc = new java.lang.ref.WeakReference<>(null);
     private static RemediationPlan lastPlan;
 
-    /** The plan of {@code doc}, computed once for all writers of a run. */
+    /** The plan of {@code doc}, computed once for all writers of a run (the document is not kept alive). */
     public static synchronized RemediationPlan cached(FindingsDocument doc) {
-        if (lastDoc != doc) {
+        if (lastDoc.get() != doc) {
             lastPlan = of(doc);
-            lastDoc = doc;
+            lastDoc = new java.lang.ref.WeakReference<>(doc);
         }
         return lastPlan;
     }
