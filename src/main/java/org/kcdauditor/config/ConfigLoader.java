@@ -87,6 +87,9 @@ public final class ConfigLoader {
                 }
             }
         }
+        if (c.reports() != null && c.reports().pdfMatrixMaxNodes() != null && c.reports().pdfMatrixMaxNodes() < 2) {
+            errors.add("reports.pdfMatrixMaxNodes: must be at least 2 (got " + c.reports().pdfMatrixMaxNodes() + ")");
+        }
         if (!errors.isEmpty()) {
             String more = errors.size() > 1 ? " (and " + (errors.size() - 1) + " more problem"
                     + (errors.size() > 2 ? "s" : "") + ": " + String.join("; ", errors.subList(1, errors.size())) + ")"
