@@ -236,6 +236,35 @@ class SambaAdIntegrationTest {
         // the audit of test 1 ran from the domain root (baseDn DC=contoso,DC=test) and completed: exit 0.
     }
 
+    @Test
+    @Order(3)
+    void sampleConfigAgainstTheSeededDomain() throws Exception {
+        try (LDAPConnection c = dc.admin()) {
+            assumeTrue(c.getEntry("OU=HVC2,OU=Hyper-V," + SambaDc.BASE_DN) != null,
+                    "not seeded: run scripts/samba-ad.sh seed " + dc.dir);
+        }
+        assumeTrue(dc.dir.equals(Path.of("/tmp/kcd-samba")), "config/samba-example.yaml points at /tmp/kcd-samba");
+        Path out = tmp.resolve("sample");
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        int exit = Main.execute(new String[]{"run", "--config", "config/samba-example.yaml", "--out", out.toString(),
+                        "--formats", "json"}, new PrintStream(o, true, StandardCharsets.UTF_8),
+                new PrintStream(e, true, StandardCharsets.UTF_8), Map.of("KCD_AUDIT_LDAP_PASSWORD", dc.adminPassword));
+        Run r = new Run(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8),
+                JSON.readTree(out.resolve("findings.json").toFile()));
+        assertEquals(3, r.exit(), r.where());
+        List<String> got = new ArrayList<>();
+        r.doc().path("findings").forEach(f -> got.add(f.path("cluster").asText() + " " + f.path("rule").asText() + " "
+                + f.path("host").asText()));
+        assertFalse(got.stream().anyMatch(s -> s.startsWith("HVC1 ")), "HVC1 is correct: " + got);
+        for (String want : List.of("HVC2 DUPLICATE_SPN HV12", "HVC2 MISSING_DELEGATION HV11",
+                "HVC2 MISSING_DELEGATION HV12", "HVC2 UNCONSTRAINED_DELEGATION HV13",
+                "HVC2 PROTOCOL_TRANSITION_MISMATCH HV12", "HVC2 STALE_DELEGATION HV11", "HVC2 RBCD_PRESENT HV11")) {
+            assertTrue(got.contains(want), want + " in " + got);
+        }
+        assertEquals(6, r.findings("MISSING_DELEGATION").size(), r.where());
+    }
+
     // ------------------------------------------------------------------ one drift at a time
 
     @Test
