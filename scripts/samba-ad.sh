@@ -18,6 +18,7 @@
 #   tls/ca.crt               the CA that signed the DC's certificate (SAN IP:127.0.0.1, DNS:localhost, DNS:dc1.contoso.test)
 #   tls/truststore.p12       PKCS12 trust store holding that CA; its password is in tls/truststore.pass
 #   etc/krb5.conf            a krb5.conf whose KDC is 127.0.0.1 (for kinit / GSSAPI)
+#   svc-kcdaudit.keytab      keys of svc-kcdaudit@CONTOSO.TEST, for GSSAPI binds (with etc/krb5.conf)
 #   etc/smb.conf             the DC's configuration
 set -euo pipefail
 
@@ -210,6 +211,21 @@ EOF
     touch "$DIR/.kcd-samba"
 }
 
+# For GSSAPI binds: the LDAP SPNs a promotion registers (Samba's dnsupdate service, disabled here,
+# would add them) and a read-only service account with its keys exported to a keytab.
+ensure_kerberos() {
+    [ -f "$DIR/svc-kcdaudit.keytab" ] && return 0
+    local s
+    for s in "ldap/$HOSTNAME_DC.$DNSDOMAIN" "ldap/$(echo "$HOSTNAME_DC" | tr 'a-z' 'A-Z')" ldap/localhost ldap/127.0.0.1; do
+        ST spn add "$s" "$(echo "$HOSTNAME_DC" | tr 'a-z' 'A-Z')\$" >/dev/null 2>&1 || true
+    done
+    ST user create svc-kcdaudit "$(admin_pass)" --description="kcd-auditor read-only (GSSAPI tests)" >/dev/null 2>&1 || true
+    samba-tool domain exportkeytab "$DIR/svc-kcdaudit.keytab" --principal="svc-kcdaudit@$REALM" -s "$SMBCONF" \
+        >/dev/null || die "samba-tool domain exportkeytab failed"
+    chmod 644 "$DIR/svc-kcdaudit.keytab"   # a throwaway lab key: readable so a non-root audit can use it
+    log "Kerberos: svc-kcdaudit@$REALM, keytab $DIR/svc-kcdaudit.keytab, krb5.conf $DIR/etc/krb5.conf"
+}
+
 # ---------------------------------------------------------------- commands
 do_up() {
     need_root
@@ -238,6 +254,7 @@ do_up() {
     for i in $(seq 1 120); do
         if ldap_answers; then
             pid=$(running_pid || echo '?')
+            ensure_kerberos
             log "up in $((SECONDS - t0)) s: pid $pid, ldap://127.0.0.1:389, ldaps://127.0.0.1:636, KDC 127.0.0.1:88, base $BASEDN"
             log "bind as Administrator@$DNSDOMAIN (or CONTOSO\\Administrator), password in $DIR/admin.pass"
             log "trust store $DIR/tls/truststore.p12 (password in $DIR/tls/truststore.pass)"
@@ -369,5 +386,5 @@ case "$cmd" in
     down) do_down ;;
     status) do_status ;;
     purge) do_down; [ -f "$DIR/.kcd-samba" ] || [ ! -e "$DIR" ] || die "$DIR was not made by this script; not deleting it"; rm -rf "$DIR"; log "removed $DIR" ;;
-    *) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; [ -z "$cmd" ] || [ "$cmd" = help ] || [ "$cmd" = -h ] || exit 2 ;;
+    *) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; [ -z "$cmd" ] || [ "$cmd" = help ] || [ "$cmd" = -h ] || exit 2 ;;
 esac

@@ -148,6 +148,7 @@ class SambaAdIntegrationTest {
         List<String> nodes = List.of();
         String protocolTransition = "any";
         String password;
+        String principal;     // set: auth: gssapi with the script's keytab and krb5.conf
     }
 
     private Run audit(Cfg c) throws Exception {
@@ -155,8 +156,15 @@ class SambaAdIntegrationTest {
         y.append("directory:\n");
         y.append("  url: ").append(c.url).append('\n');
         y.append("  startTls: ").append(c.startTls).append('\n');
-        y.append("  bindDn: '").append(c.bindDn.replace("'", "''")).append("'\n");
-        y.append("  passwordEnv: KCD_AUDIT_LDAP_PASSWORD\n");
+        if (c.principal != null) {
+            y.append("  auth: gssapi\n");
+            y.append("  principal: ").append(c.principal).append('\n');
+            y.append("  keytab: ").append(dc.dir.resolve("svc-kcdaudit.keytab")).append('\n');
+            y.append("  krb5Conf: ").append(dc.dir.resolve("etc/krb5.conf")).append('\n');
+        } else {
+            y.append("  bindDn: '").append(c.bindDn.replace("'", "''")).append("'\n");
+            y.append("  passwordEnv: KCD_AUDIT_LDAP_PASSWORD\n");
+        }
         y.append("  baseDn: '").append(c.baseDn).append("'\n");
         if (c.trustStore) {
             y.append("  trustStore: ").append(dc.trustStore()).append('\n');
@@ -505,6 +513,37 @@ class SambaAdIntegrationTest {
     }
 
     @Test
+    @Order(40)
+    void gssapiBindWithAKeytabOverLdaps() throws Exception {
+        assumeTrue(Files.isReadable(dc.dir.resolve("svc-kcdaudit.keytab")), "no keytab: DC set up by an older script");
+        Run r = audit(bindCluster(), "BIND", x -> x.principal = "svc-kcdaudit@" + SambaDc.REALM);
+        assertEquals(0, r.exit(), r.where());
+        assertEquals(2, r.doc().path("hosts").size(), r.where());
+    }
+
+    @Test
+    @Order(41)
+    void gssapiBindOverPlainLdapSignsTheSession() throws Exception {
+        assumeTrue(Files.isReadable(dc.dir.resolve("svc-kcdaudit.keytab")), "no keytab: DC set up by an older script");
+        Run r = audit(bindCluster(), "BIND", x -> {
+            x.principal = "svc-kcdaudit@" + SambaDc.REALM;
+            x.url = "ldap://127.0.0.1:389";
+            x.trustStore = false;
+        });
+        assertEquals(0, r.exit(), r.where());
+        assertEquals(2, r.doc().path("hosts").size(), r.where());
+    }
+
+    @Test
+    @Order(42)
+    void gssapiWithAPrincipalTheKeytabDoesNotHoldSaysSo() throws Exception {
+        assumeTrue(Files.isReadable(dc.dir.resolve("svc-kcdaudit.keytab")), "no keytab: DC set up by an older script");
+        Run r = audit(bindCluster(), "BIND", x -> x.principal = "nobody@" + SambaDc.REALM);
+        assertEquals(1, r.exit(), r.where());
+        assertTrue(r.err().contains("Kerberos (GSSAPI) bind as nobody@CONTOSO.TEST failed"), r.where());
+    }
+
+    @Test
     @Order(90)
     void strongAuthRequiredIsExplained() throws Exception {
         List<SambaDc.Host> c = bindCluster();
@@ -522,6 +561,14 @@ class SambaAdIntegrationTest {
                     "says how to configure it\n" + r.where());
             Run tls = audit(c, "BIND", x -> { });
             assertEquals(0, tls.exit(), "LDAPS still works under strong auth\n" + tls.where());
+            if (Files.isReadable(dc.dir.resolve("svc-kcdaudit.keytab"))) {
+                Run krb = audit(c, "BIND", x -> {
+                    x.principal = "svc-kcdaudit@" + SambaDc.REALM;
+                    x.url = "ldap://127.0.0.1:389";
+                    x.trustStore = false;
+                });
+                assertEquals(0, krb.exit(), "a signed/sealed Kerberos bind satisfies strong auth\n" + krb.where());
+            }
         } finally {
             SambaDc.Result off = dc.script("strong-auth", "no");
             assertEquals(0, off.exit(), off.output());
