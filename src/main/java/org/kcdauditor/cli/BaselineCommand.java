@@ -47,7 +47,7 @@ final class BaselineCommand implements Runnable {
     }
 
     AuditRun auditRun(AuditConfig cfg) {
-        return new AuditRun(cfg, cli.secrets(), cli.clock(), Reports.standard(cli.shipped("templates")))
+        return new AuditRun(cfg, cli.secrets(), cli.clock(), Reports.standard(cli.shipped("templates"), cfg.reports()))
                 .withHome(cli.home()).withEnvironment(cli.env());
     }
 

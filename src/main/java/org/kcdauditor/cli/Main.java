@@ -19,14 +19,14 @@ import java.util.Map;
 /** {@code kcd-audit}: the command line. Commands are thin; the work is in {@code AuditRun}. */
 @Command(name = "kcd-audit", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = {
-                "Audits Kerberos constrained delegation of Hyper-V hosts in Active Directory, so that live",
-                "migration keeps working after Kerberos hardening. Reads AD only; never writes to it.",
+                "Audits Kerberos constrained delegation of Hyper-V hosts in Active Directory, so that live"
+                        + " migration keeps working after Kerberos hardening. Reads AD only; never writes to it.",
                 "",
                 "Start with:  kcd-audit demo",
                 "Then:        kcd-audit run --config config/kcd-audit.yaml"},
         footerHeading = "%nExit codes:%n",
         footer = {"  0  completed, no finding at or above --fail-on",
-                "  1  the run could not complete (directory unreachable, TLS failure, bind refused)",
+                "  1  the run could not complete (unreachable, TLS failure, bind refused)",
                 "  2  usage or configuration error",
                 "  3  completed, and a finding reaches --fail-on"},
         sortOptions = false)
@@ -70,6 +70,7 @@ public final class Main implements Runnable {
         cmd.addSubcommand(new BaselineCommand(cli));
         cmd.addSubcommand(new InspectCommand(cli));
         cmd.addSubcommand(new PreflightCommand(cli));
+        cmd.addSubcommand(new ReportCommand(cli));
         cmd.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
         cmd.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
         cmd.setExecutionExceptionHandler((ex, commandLine, parseResult) -> handle(ex, main.verbose, err));

@@ -49,7 +49,7 @@ final class PreflightCommand implements Callable<Integer> {
         ClusterConfig target = cfg.clusters().stream().filter(c -> c.name().equalsIgnoreCase(cluster)).findFirst()
                 .orElseThrow(() -> new ConfigException("--cluster: no cluster named '" + cluster + "' in " + config
                         + " (known: " + String.join(", ", cfg.clusters().stream().map(ClusterConfig::name).toList()) + ")"));
-        AuditRun.Outcome o = new AuditRun(cfg, cli.secrets(), cli.clock(), Reports.standard(cli.shipped("templates")))
+        AuditRun.Outcome o = new AuditRun(cfg, cli.secrets(), cli.clock(), Reports.standard(cli.shipped("templates"), cfg.reports()))
                 .withHome(cli.home()).withEnvironment(cli.env()).withTrigger("preflight")
                 .execute(out, Set.of("json"), new Timings(), n -> { });
         String name = target.name();

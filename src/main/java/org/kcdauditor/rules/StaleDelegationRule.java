@@ -30,7 +30,7 @@ public final class StaleDelegationRule implements Rule {
         for (AdObject node : ctx.nodes()) {
             ResolvedCluster cluster = ctx.clusterOf(node);
             Set<AdObject> peers = ctx.peersOf(node);
-            for (String entry : node.delegateTo()) {
+            for (String entry : ctx.unexpectedDelegations(node)) {
                 Spn spn = Spn.parse(entry);
                 if (spn == null || !services.contains(spn.service().toLowerCase(Locale.ROOT))) {
                     continue;

@@ -139,7 +139,7 @@ public final class AuditRun {
                     config.directory().baseDn());
             try {
                 Snapshot snapshot = collect(timings, progress);
-                Evaluation ev = evaluate(snapshot, store.previousRun().orElse(null), timings);
+                Evaluation ev = evaluate(snapshot, store.previousRun(config.sourceName()).orElse(null), timings);
                 FindingsDocument doc = FindingsJson.build(runId, startedAt, clock.instant(), config, ev.result())
                         .withHistory(ev.sections());
                 Path dir = null;

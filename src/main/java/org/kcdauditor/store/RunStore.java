@@ -161,10 +161,28 @@ public final class RunStore implements AutoCloseable {
                 1, RunSummary.SUCCEEDED).stream().findFirst();
     }
 
+    /** The SUCCEEDED run of one configuration file that began last (a store may serve several configs). */
+    public Optional<RunSummary> lastSuccessful(String configPath) {
+        if (configPath == null) {
+            return query("find the last successful run", SELECT_RUN + " WHERE status = ? AND config_path IS NULL"
+                    + " ORDER BY run_no DESC", 1, RunSummary.SUCCEEDED).stream().findFirst();
+        }
+        return query("find the last successful run", SELECT_RUN + " WHERE status = ? AND config_path = ?"
+                + " ORDER BY run_no DESC", 1, RunSummary.SUCCEEDED, cut(configPath, 1000)).stream().findFirst();
+    }
+
     /** The previous successful run as the audit needs it: node states and finding ids. */
     public Optional<PreviousRun> previousRun() {
-        return lastSuccessful().map(r -> new PreviousRun(r.id(), r.finishedAt(), hostStates(r.id()),
-                findingIds(r.id())));
+        return lastSuccessful().map(this::previous);
+    }
+
+    /** The previous successful run of one configuration file (what {@code AuditRun} compares against). */
+    public Optional<PreviousRun> previousRun(String configPath) {
+        return lastSuccessful(configPath).map(this::previous);
+    }
+
+    private PreviousRun previous(RunSummary r) {
+        return new PreviousRun(r.id(), r.finishedAt(), hostStates(r.id()), findingIds(r.id()));
     }
 
     /** Ids of the findings a run recorded (waived ones included). */
