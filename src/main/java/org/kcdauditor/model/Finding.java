@@ -1,5 +1,6 @@
 package org.kcdauditor.model;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
@@ -41,6 +42,7 @@ public record Finding(String id, String rule, Severity severity, String cluster,
     }
 
     /** True when a waiver suppresses this finding. */
+    @JsonIgnore
     public boolean isWaived() {
         return Boolean.TRUE.equals(waived);
     }

@@ -31,7 +31,8 @@ public final class HardeningPatchWithoutDelegationRule implements Rule {
             List<String> gaps = new ArrayList<>();
             for (PairStatus p : ctx.pairs()) {
                 if (p.source() == node && !p.ok()) {
-                    gaps.add(p.target().name() + " (" + (p.missing().size() + p.unregistered().size()) + " entries)");
+                    int n = p.missing().size() + p.unregistered().size();
+                    gaps.add(p.target().name() + " (" + n + (n == 1 ? " entry" : " entries") + " missing or unusable)");
                 }
             }
             if (gaps.isEmpty()) {
