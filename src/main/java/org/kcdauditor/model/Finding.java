@@ -2,6 +2,7 @@ package org.kcdauditor.model;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
 import java.nio.charset.StandardCharsets;
@@ -22,7 +23,8 @@ import java.util.Locale;
         "waiver"})
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Finding(String id, String rule, Severity severity, String cluster, String host, String peer,
-                      String spn, String message, String remediation, Boolean waived, Waiver waiver) {
+                      String spn, String message, String remediation, @JsonProperty("waived") Boolean waived,
+                      Waiver waiver) {
 
     /** The waiver that suppresses a finding, as the baseline documents it. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
