@@ -22,7 +22,7 @@ class DemoHistoryTest {
 
     @BeforeAll
     static void demo() throws Exception {
-        CliRun run = CliRun.run(Map.of(), "demo", "--out", out.toString(), "--formats", "json");
+        CliRun run = CliRun.run(Map.of(), "demo", "--out", out.toString(), "--formats", "json,xlsx,pdf");
         assertEquals(0, run.exitCode(), run.toString());
         assertTrue(run.out().startsWith("Demo history: stored run "), run.out());
         doc = CliRun.findings(out);
@@ -54,6 +54,35 @@ class DemoHistoryTest {
                 && f.path("waiver").path("expires").asText().equals("2035-12-31")));
         assertTrue(rule("MISSING_DELEGATION").stream().filter(f -> f.path("host").asText().equals("HV01"))
                 .noneMatch(f -> f.has("waived")), "unwaived findings carry no waived field");
+    }
+
+    @Test
+    void theWorkbookHasDriftPatchesEventsAndImportsSheets() throws Exception {
+        try (var wb = new org.apache.poi.xssf.usermodel.XSSFWorkbook(out.resolve("audit.xlsx").toFile())) {
+            assertEquals(List.of("Summary", "Findings", "Matrix", "Hosts", "Runbook", "Drift", "Patches", "Events",
+                    "Imports"), java.util.stream.IntStream.range(0, wb.getNumberOfSheets()).mapToObj(wb::getSheetName)
+                    .toList());
+            var drift = wb.getSheet("Drift");
+            assertEquals("Severity", drift.getRow(0).getCell(0).getStringCellValue());
+            assertEquals(8, java.util.stream.IntStream.rangeClosed(1, 9)
+                    .filter(i -> drift.getRow(i) != null && drift.getRow(i).getCell(1) != null
+                            && drift.getRow(i).getCell(1).getStringCellValue().matches("BASELINE_.*|WAIVER_EXPIRED"
+                            + "|CHANGED_SINCE_LAST_RUN")).count());
+            var patches = wb.getSheet("Patches");
+            boolean hv14 = false;
+            for (int i = 1; i <= 7; i++) {
+                if (patches.getRow(i).getCell(0).getStringCellValue().equals("HV14")) {
+                    hv14 = patches.getRow(i).getCell(4).getStringCellValue().equals("no patch data");
+                }
+            }
+            assertTrue(hv14);
+            assertEquals(4, wb.getSheet("Events").getLastRowNum() + 1);
+        }
+        try (var pdf = org.apache.pdfbox.Loader.loadPDF(out.resolve("audit.pdf").toFile())) {
+            String text = new org.apache.pdfbox.text.PDFTextStripper().getText(pdf);
+            assertTrue(text.contains("Drift, patches and events"), "PDF history section");
+            assertTrue(text.contains("Kerberos hardening per node") && text.contains("Observed migration failures"));
+        }
     }
 
     @Test
