@@ -190,14 +190,25 @@ public final class AuditContext {
         List<String> required = requiredSpns(target, services);
         boolean rbcd = source.objectSid() != null && target.rbcdSids().contains(source.objectSid());
         List<String> missing = new ArrayList<>();
-        if (!rbcd) {
-            for (String spn : required) {
-                if (!have.contains(Spn.keyOf(spn))) {
-                    missing.add(spn);
-                }
+        List<String> unregistered = new ArrayList<>();
+        for (String spn : required) {
+            if (!rbcd && !have.contains(Spn.keyOf(spn))) {
+                missing.add(spn);
+            }
+            if (!servedBy(target, spn)) {
+                unregistered.add(spn);
             }
         }
-        return new PairStatus(c.name(), source, target, required, missing, rbcd, fileServer);
+        return new PairStatus(c.name(), source, target, required, missing, unregistered, rbcd, fileServer);
+    }
+
+    /** Whether the target's account answers for {@code spn}: registered, or {@code cifs/X} through {@code HOST/X}. */
+    private boolean servedBy(AdObject target, String spn) {
+        if (registers(target, spn)) {
+            return true;
+        }
+        Spn parsed = Spn.parse(spn);
+        return parsed != null && parsed.service().equalsIgnoreCase("cifs") && registers(target, "HOST/" + parsed.host());
     }
 
     /** The SPNs a source must delegate to for {@code target}: each service in each configured name form known. */

@@ -14,6 +14,10 @@ public record AuditConfig(Path source, Path baseDir, DirectoryConfig directory, 
         clusters = List.copyOf(clusters);
     }
 
+    public AuditConfig withDirectory(DirectoryConfig d) {
+        return new AuditConfig(source, baseDir, d, clusters, policy, reports);
+    }
+
     /** Resolves a path written in the config file against that file's folder. */
     public Path resolve(String path) {
         Path p = Path.of(path);

@@ -18,6 +18,12 @@ public record DirectoryConfig(
     public static final int DEFAULT_PAGE_SIZE = 500;
     public static final int DEFAULT_TIMEOUT_SECONDS = 30;
 
+    /** The same settings against another server (the demo's in-process directory). */
+    public DirectoryConfig withUrl(String newUrl) {
+        return new DirectoryConfig(newUrl, startTls, bindDn, passwordEnv, passwordFile, baseDn, trustStore,
+                trustStorePasswordEnv, trustStorePasswordFile, allowInsecureBind, pageSize, timeoutSeconds);
+    }
+
     public boolean useStartTls() {
         return Boolean.TRUE.equals(startTls);
     }

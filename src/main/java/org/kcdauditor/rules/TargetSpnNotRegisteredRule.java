@@ -33,8 +33,8 @@ public final class TargetSpnNotRegisteredRule implements Rule {
         Set<String> reported = new HashSet<>();
         for (PairStatus p : ctx.pairs()) {
             AdObject target = p.target();
-            for (String spn : p.required()) {
-                if (!reported.add(target.dn() + "|" + Spn.keyOf(spn)) || registeredOn(ctx, target, spn)) {
+            for (String spn : p.unregistered()) {
+                if (!reported.add(target.dn() + "|" + Spn.keyOf(spn))) {
                     continue;
                 }
                 List<AdObject> elsewhere = ctx.spnOwners(spn);
@@ -48,14 +48,5 @@ public final class TargetSpnNotRegisteredRule implements Rule {
                                 + " (on a Hyper-V host, restarting vmms re-registers its SPNs).");
             }
         }
-    }
-
-    static boolean registeredOn(AuditContext ctx, AdObject target, String spn) {
-        if (ctx.registers(target, spn)) {
-            return true;
-        }
-        Spn parsed = Spn.parse(spn);
-        return parsed != null && parsed.service().equalsIgnoreCase("cifs")
-                && ctx.registers(target, "HOST/" + parsed.host());
     }
 }

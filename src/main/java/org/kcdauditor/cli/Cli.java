@@ -1,0 +1,24 @@
+package org.kcdauditor.cli;
+
+import org.kcdauditor.config.Secrets;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+
+/**
+ * What every command needs from its surroundings, passed in rather than read from globals, so
+ * tests run commands in-process with their own streams, environment and clock.
+ */
+public record Cli(PrintStream out, PrintStream err, Map<String, String> env, Clock clock, Path home) {
+
+    public Secrets secrets() {
+        return new Secrets(env);
+    }
+
+    /** A file shipped with the tool (config/, templates/), under the installation folder. */
+    public Path shipped(String relative) {
+        return home.resolve(relative);
+    }
+}

@@ -1,0 +1,67 @@
+package org.kcdauditor.cli;
+
+import org.kcdauditor.model.Finding;
+import org.kcdauditor.model.Severity;
+import org.kcdauditor.report.FindingsDocument;
+import org.kcdauditor.run.AuditRun;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** The few lines an administrator reads after a run: per cluster, the worst findings, where the files are. */
+final class ConsoleSummary {
+    private static final int TOP = 10;
+
+    private ConsoleSummary() {
+    }
+
+    static void print(PrintStream out, AuditRun.Outcome o, long collectMillis) {
+        FindingsDocument d = o.document();
+        FindingsDocument.Summary s = d.summary();
+        out.printf("kcd-audit run %s — %s (%s)%n", o.runId().substring(0, 8), d.directory().url(),
+                d.directory().baseDn());
+        out.printf("Read %d directory objects in %.1f s; %d hosts in %d clusters.%n%n", o.objectsRead(),
+                collectMillis / 1000.0, s.hosts(), s.clusters());
+        String header = String.format("%-16s %5s %13s %15s %10s %5s %5s %5s %5s", "Cluster", "Nodes", "Pairs OK",
+                "Entries", "Compliant", "HIGH", "MED", "LOW", "INFO");
+        out.println(header);
+        out.println("-".repeat(header.length()));
+        for (FindingsDocument.ClusterDoc c : d.clusters()) {
+            Map<String, Integer> b = c.bySeverity();
+            out.printf("%-16s %5d %13s %15s %9.1f%% %5d %5d %5d %5d%n", clip(c.name()), c.nodes().size(),
+                    c.pairsOk() + "/" + c.pairs(), c.presentEntries() + "/" + c.requiredEntries(),
+                    c.compliancePercent(), b.get("HIGH"), b.get("MEDIUM"), b.get("LOW"), b.get("INFO"));
+        }
+        out.println("-".repeat(header.length()));
+        Map<String, Integer> b = s.bySeverity();
+        out.printf("%-16s %5d %13s %15s %9.1f%% %5d %5d %5d %5d%n%n", "All", s.hosts(), "", s.presentEntries() + "/"
+                + s.requiredEntries(), s.compliancePercent(), b.get("HIGH"), b.get("MEDIUM"), b.get("LOW"), b.get("INFO"));
+
+        List<Finding> serious = d.findings().stream().filter(f -> f.severity().reaches(Severity.MEDIUM)).toList();
+        if (serious.isEmpty()) {
+            out.println("No HIGH or MEDIUM findings: every configured pair can live-migrate as far as AD is concerned.");
+        } else {
+            out.println("Most severe findings:");
+            serious.stream().limit(TOP).forEach(f -> out.printf("  %-6s %-28s %s%n", f.severity(), f.rule(),
+                    oneLine(f.message())));
+            if (serious.size() > TOP) {
+                out.printf("  … and %d more HIGH/MEDIUM (see the reports)%n", serious.size() - TOP);
+            }
+        }
+        out.println();
+        out.println("Reports in " + o.outDir().toAbsolutePath().normalize() + ":");
+        out.println("  " + o.files().stream().map(Path::getFileName).map(Path::toString)
+                .collect(Collectors.joining(", ")));
+    }
+
+    private static String clip(String s) {
+        return s.length() <= 16 ? s : s.substring(0, 15) + "…";
+    }
+
+    private static String oneLine(String s) {
+        return s.replaceAll("[\\r\\n\\t]+", " ");
+    }
+}

@@ -1,0 +1,55 @@
+package org.kcdauditor.cli;
+
+import com.unboundid.ldap.sdk.LDAPException;
+import org.kcdauditor.config.AuditConfig;
+import org.kcdauditor.config.ConfigLoader;
+import org.kcdauditor.config.Secrets;
+import org.kcdauditor.directory.DemoDirectory;
+import org.kcdauditor.directory.DirectoryException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Run a complete audit against a built-in demo directory: two Hyper-V clusters (3 and 4"
+                + " nodes) of contoso.com with typical drift, and a few hundred unrelated computers.",
+                "Starts an in-memory LDAP server on 127.0.0.1 inside this process, audits it with exactly the code"
+                        + " path of 'run', writes the same reports and stops the server. Needs nothing but Java."},
+        footer = {"", "Data: config/demo/contoso.ldif; clusters and policy: config/demo/kcd-audit-demo.yaml.",
+                "Exit code 0 when the demo ran (its findings are expected), unless --fail-on is given."})
+final class DemoCommand implements Callable<Integer> {
+    static final String LDIF = "config/demo/contoso.ldif";
+    static final String CONFIG = "config/demo/kcd-audit-demo.yaml";
+
+    private final Cli cli;
+
+    @Mixin
+    AuditOptions options;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    DemoCommand(Cli cli) {
+        this.cli = cli;
+    }
+
+    @Override
+    public Integer call() throws DirectoryException, IOException, LDAPException {
+        AuditConfig config = ConfigLoader.load(cli.shipped(CONFIG));
+        try (DemoDirectory directory = DemoDirectory.start(cli.shipped(LDIF))) {
+            cli.out().println("Demo directory: " + directory.entries() + " entries of " + DemoDirectory.BASE_DN
+                    + " served in-process at " + directory.url());
+            AuditConfig demo = config.withDirectory(config.directory().withUrl(directory.url()));
+            Map<String, String> env = new HashMap<>(cli.env());
+            env.put(demo.directory().passwordEnv(), directory.password());
+            int code = RunCommand.audit(cli, demo, new Secrets(env), options);
+            boolean failOnGiven = spec.commandLine().getParseResult().hasMatchedOption("--fail-on");
+            return failOnGiven ? code : ExitCodes.OK;
+        }
+    }
+}

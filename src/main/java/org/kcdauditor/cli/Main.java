@@ -1,0 +1,105 @@
+package org.kcdauditor.cli;
+
+import org.kcdauditor.config.ConfigException;
+import org.kcdauditor.directory.DirectoryException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+
+/** {@code kcd-audit}: the command line. Commands are thin; the work is in {@code AuditRun}. */
+@Command(name = "kcd-audit", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = {
+                "Audits Kerberos constrained delegation of Hyper-V hosts in Active Directory, so that live"
+                        + " migration keeps working after Kerberos hardening. Reads AD only; never writes to it.",
+                "",
+                "Start with:  kcd-audit demo",
+                "Then:        kcd-audit run --config config/kcd-audit.yaml"},
+        footerHeading = "%nExit codes:%n",
+        footer = {"  0  completed, no finding at or above --fail-on",
+                "  1  the run could not complete (unreachable, TLS failure, bind refused)",
+                "  2  usage or configuration error",
+                "  3  completed, and a finding reaches --fail-on"},
+        sortOptions = false)
+public final class Main implements Runnable {
+
+    @Option(names = "--verbose", scope = ScopeType.INHERIT,
+            description = "Show stack traces and library log messages on errors.")
+    boolean verbose;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static void main(String[] args) {
+        if (java.util.Arrays.asList(args).contains("--verbose")) {
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");
+        }
+        Path home = Path.of(System.getProperty("kcd.home", "."));
+        int code = execute(args, System.out, System.err, System.getenv(), Clock.systemUTC(), home);
+        System.exit(code);
+    }
+
+    /** Runs a command line in-process and returns its exit code (tests call this). */
+    public static int execute(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
+        return execute(args, out, err, env, Clock.systemUTC(), Path.of("."));
+    }
+
+    public static int execute(String[] args, PrintStream out, PrintStream err, Map<String, String> env, Clock clock,
+                              Path home) {
+        Cli cli = new Cli(out, err, env, clock, home);
+        Main main = new Main();
+        CommandLine cmd = new CommandLine(main);
+        cmd.addSubcommand(new RunCommand(cli));
+        cmd.addSubcommand(new DemoCommand(cli));
+        cmd.addSubcommand(new RulesCommand(cli));
+        cmd.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
+        cmd.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
+        cmd.setExecutionExceptionHandler((ex, commandLine, parseResult) -> handle(ex, main.verbose, err));
+        return cmd.execute(args);
+    }
+
+    static int handle(Exception ex, boolean verbose, PrintStream err) {
+        int code;
+        String message;
+        if (ex instanceof ConfigException) {
+            code = ExitCodes.USAGE;
+            message = ex.getMessage();
+        } else if (ex instanceof DirectoryException) {
+            code = ExitCodes.RUN_FAILED;
+            message = ex.getMessage();
+        } else if (ex instanceof IOException) {
+            code = ExitCodes.RUN_FAILED;
+            message = "cannot write output: " + ex.getMessage();
+        } else {
+            code = ExitCodes.RUN_FAILED;
+            message = "unexpected error: " + ex + (verbose ? "" : " (run again with --verbose for details)");
+        }
+        err.println("kcd-audit: " + message);
+        if (verbose) {
+            ex.printStackTrace(err);
+        }
+        return code;
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[]{"kcd-audit " + (v == null ? "dev" : v),
+                    "Java " + System.getProperty("java.version")};
+        }
+    }
+}

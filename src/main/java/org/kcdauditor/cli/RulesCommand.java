@@ -1,0 +1,36 @@
+package org.kcdauditor.cli;
+
+import org.kcdauditor.rules.Rule;
+import org.kcdauditor.rules.RuleCatalogue;
+import org.kcdauditor.rules.RuleInfo;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.util.concurrent.Callable;
+
+@Command(name = "rules", mixinStandardHelpOptions = true,
+        description = "List the rule catalogue: id, severity, title, why it matters, reference.")
+final class RulesCommand implements Callable<Integer> {
+    private final Cli cli;
+
+    @Option(names = "--brief", description = "One line per rule.")
+    boolean brief;
+
+    RulesCommand(Cli cli) {
+        this.cli = cli;
+    }
+
+    @Override
+    public Integer call() {
+        for (Rule rule : RuleCatalogue.standard().rules()) {
+            RuleInfo i = rule.info();
+            cli.out().printf("%-30s %-6s %s%n", i.id(), i.severity(), i.title());
+            if (!brief) {
+                cli.out().println("    why: " + i.why());
+                cli.out().println("    ref: " + i.reference());
+                cli.out().println();
+            }
+        }
+        return ExitCodes.OK;
+    }
+}

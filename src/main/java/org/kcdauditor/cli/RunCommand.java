@@ -1,0 +1,74 @@
+package org.kcdauditor.cli;
+
+import org.kcdauditor.audit.Timings;
+import org.kcdauditor.config.AuditConfig;
+import org.kcdauditor.config.ConfigLoader;
+import org.kcdauditor.config.Secrets;
+import org.kcdauditor.directory.DirectoryException;
+import org.kcdauditor.model.Severity;
+import org.kcdauditor.report.Reports;
+import org.kcdauditor.run.AuditRun;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.function.IntConsumer;
+
+@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Audit the clusters in the config against Active Directory and write findings.json and"
+                + " the reports.",
+                "Reads computer objects (and objects registering SPNs) under directory.baseDn in one paged"
+                        + " search; needs only read access; never writes to AD."},
+        footer = {"", "Exit codes: 0 ok, 1 run could not complete, 2 usage/config error, 3 findings reach --fail-on.",
+                "Example: kcd-audit run --config config/kcd-audit.yaml --fail-on medium"})
+final class RunCommand implements Callable<Integer> {
+    private final Cli cli;
+
+    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE",
+            description = "The YAML configuration (see config/kcd-audit.example.yaml).")
+    Path config;
+
+    @Mixin
+    AuditOptions options;
+
+    RunCommand(Cli cli) {
+        this.cli = cli;
+    }
+
+    @Override
+    public Integer call() throws DirectoryException, IOException {
+        AuditConfig cfg = ConfigLoader.load(config);
+        return audit(cli, cfg, cli.secrets(), options);
+    }
+
+    /** The shared body of {@code run} and {@code demo}: same code path, same output. */
+    static int audit(Cli cli, AuditConfig cfg, Secrets secrets, AuditOptions options)
+            throws DirectoryException, IOException {
+        Severity failOn = options.failOnSeverity();
+        var formats = options.formats(cfg.reports() == null ? null : cfg.reports().formats());
+        Timings timings = new Timings();
+        boolean interactive = System.console() != null;
+        IntConsumer progress = n -> {
+            if (interactive) {
+                cli.err().print("\rReading " + cfg.directory().url() + " … " + n + " objects");
+            }
+        };
+        AuditRun.Outcome outcome;
+        try {
+            outcome = new AuditRun(cfg, secrets, cli.clock(), Reports.standard(cli.shipped("templates")))
+                    .execute(options.out, formats, timings, progress);
+        } finally {
+            if (interactive) {
+                cli.err().print("\r\033[K");
+            }
+        }
+        ConsoleSummary.print(cli.out(), outcome, timings.millis().getOrDefault("collect", 0L));
+        if (options.timings) {
+            timings.print(cli.err());
+        }
+        return outcome.result().reaches(failOn) ? ExitCodes.FINDINGS : ExitCodes.OK;
+    }
+}

@@ -1,0 +1,74 @@
+package org.kcdauditor.report;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import org.kcdauditor.model.Finding;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code findings.json}, schema version 1: the contract other tools read, and the only input of
+ * every report writer ({@code report --from DIR} re-renders from it without touching AD). Fields
+ * beyond the documented core ({@code policy}, {@code clusters}, extra host fields) are additions;
+ * readers must ignore fields they do not know.
+ */
+@JsonPropertyOrder({"schemaVersion", "runId", "startedAt", "finishedAt", "directory", "summary", "policy", "clusters",
+        "hosts", "findings"})
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record FindingsDocument(int schemaVersion, String runId, Instant startedAt, Instant finishedAt,
+                               Directory directory, Summary summary, Policy policy, List<ClusterDoc> clusters,
+                               List<HostDoc> hosts, List<Finding> findings) {
+
+    public static final int SCHEMA_VERSION = 1;
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Directory(String url, String baseDn) {
+    }
+
+    @JsonPropertyOrder({"hosts", "clusters", "pairs", "requiredEntries", "presentEntries", "compliancePercent",
+            "bySeverity"})
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Summary(int hosts, int clusters, int pairs, int requiredEntries, int presentEntries,
+                          double compliancePercent, Map<String, Integer> bySeverity) {
+    }
+
+    /** The policy the run evaluated against (runbooks need the protocol choice). */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Policy(List<String> services, List<String> nameForms, String protocolTransition,
+                         List<List<String>> migrationGroups) {
+    }
+
+    /** Per cluster: figures and the delegation matrix (every directed pair, source → target). */
+    @JsonPropertyOrder({"name", "nodes", "missingNodes", "fileServers", "pairs", "pairsOk", "requiredEntries",
+            "presentEntries", "compliancePercent", "bySeverity", "matrix"})
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record ClusterDoc(String name, List<String> nodes, List<String> missingNodes, List<String> fileServers,
+                             int pairs, int pairsOk, int requiredEntries, int presentEntries, double compliancePercent,
+                             Map<String, Integer> bySeverity, List<PairDoc> matrix) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_DEFAULT)
+    /** {@code missing}: entries the source lacks; {@code unregistered}: target SPNs nobody (or someone else) registers. */
+    @JsonPropertyOrder({"from", "to", "required", "present", "missing", "unregistered", "rbcd", "fileServer"})
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record PairDoc(String from, String to, int required, int present, List<String> missing,
+                          List<String> unregistered, boolean rbcd, boolean fileServer) {
+        public boolean ok() {
+            return (missing == null || missing.isEmpty()) && (unregistered == null || unregistered.isEmpty());
+        }
+    }
+
+    @JsonPropertyOrder({"name", "dnsHostName", "cluster", "userAccountControl", "delegateTo", "spns",
+            "operatingSystem", "operatingSystemVersion", "samAccountName", "distinguishedName", "objectSid",
+            "enabled", "uacFlags", "rbcdAllowed", "whenChanged", "uSNChanged", "lastLogonTimestamp"})
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record HostDoc(String name, String dnsHostName, String cluster, int userAccountControl,
+                          List<String> delegateTo, List<String> spns, String operatingSystem,
+                          String operatingSystemVersion, String samAccountName, String distinguishedName,
+                          String objectSid, boolean enabled, List<String> uacFlags, List<String> rbcdAllowed,
+                          Instant whenChanged, long uSNChanged, Instant lastLogonTimestamp) {
+    }
+}

@@ -1,0 +1,101 @@
+package org.kcdauditor.report;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import org.kcdauditor.audit.AuditContext;
+import org.kcdauditor.audit.AuditResult;
+import org.kcdauditor.audit.ClusterSummary;
+import org.kcdauditor.audit.PairStatus;
+import org.kcdauditor.audit.ResolvedCluster;
+import org.kcdauditor.config.AuditConfig;
+import org.kcdauditor.config.ConfigException;
+import org.kcdauditor.config.PolicyConfig;
+import org.kcdauditor.io.AtomicFiles;
+import org.kcdauditor.model.AdObject;
+import org.kcdauditor.model.Uac;
+
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Builds {@link FindingsDocument} from an audit and reads/writes {@code findings.json}. */
+public final class FindingsJson {
+    public static final String FILE_NAME = "findings.json";
+
+    public static final ObjectMapper MAPPER = JsonMapper.builder()
+            .addModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
+
+    private FindingsJson() {
+    }
+
+    public static FindingsDocument build(String runId, Instant startedAt, Instant finishedAt, AuditConfig config,
+                                         AuditResult result) {
+        AuditContext ctx = result.context();
+        PolicyConfig p = ctx.policy();
+        Map<String, List<FindingsDocument.PairDoc>> matrix = new HashMap<>();
+        for (PairStatus pair : ctx.pairs()) {
+            matrix.computeIfAbsent(pair.cluster(), k -> new ArrayList<>()).add(new FindingsDocument.PairDoc(
+                    pair.source().name(), pair.target().name(), pair.required().size(), pair.present(),
+                    pair.missing(), pair.unregistered(), pair.rbcd(), pair.fileServer()));
+        }
+        List<FindingsDocument.ClusterDoc> clusters = new ArrayList<>();
+        for (int i = 0; i < ctx.clusters().size(); i++) {
+            ResolvedCluster rc = ctx.clusters().get(i);
+            ClusterSummary s = result.clusters().get(i);
+            clusters.add(new FindingsDocument.ClusterDoc(rc.name(), rc.nodes().stream().map(AdObject::name).toList(),
+                    rc.missingNodes(), rc.fileServers().stream().map(AdObject::name).toList(), s.pairs(), s.pairsOk(),
+                    s.requiredEntries(), s.presentEntries(), s.compliancePercent(), s.bySeverity(),
+                    matrix.getOrDefault(rc.name(), List.of())));
+        }
+        List<FindingsDocument.HostDoc> hosts = new ArrayList<>();
+        for (AdObject n : ctx.nodes()) {
+            List<String> rbcd = n.rbcdSids().stream().map(sid -> {
+                AdObject who = ctx.bySid(sid);
+                return who == null ? sid : sid + " (" + who.name() + ")";
+            }).toList();
+            hosts.add(new FindingsDocument.HostDoc(n.name(), n.dnsHostName(), ctx.clusterOf(n).name(),
+                    n.userAccountControl(), n.delegateTo(), n.spns(), n.operatingSystem(), n.operatingSystemVersion(),
+                    n.samAccountName(), n.dn(), n.objectSid(), !n.disabled(), Uac.flagNames(n.userAccountControl()),
+                    rbcd, n.whenChanged(), n.usnChanged(), n.lastLogon()));
+        }
+        FindingsDocument.Summary summary = new FindingsDocument.Summary(hosts.size(), clusters.size(), result.pairs(),
+                result.requiredEntries(), result.presentEntries(), result.compliancePercent(), result.bySeverity());
+        return new FindingsDocument(FindingsDocument.SCHEMA_VERSION, runId, startedAt, finishedAt,
+                new FindingsDocument.Directory(config.directory().url(), config.directory().baseDn()), summary,
+                new FindingsDocument.Policy(p.services(), p.nameForms(), p.protocolTransition().word(),
+                        p.migrationGroups()),
+                clusters, hosts, result.findings());
+    }
+
+    public static void write(FindingsDocument doc, Path file) throws IOException {
+        AtomicFiles.write(file, out -> MAPPER.writeValue(out, doc));
+    }
+
+    /** Reads a stored run; a missing or foreign file is a user error naming the file. */
+    public static FindingsDocument read(Path file) {
+        try {
+            FindingsDocument doc = MAPPER.readValue(file.toFile(), FindingsDocument.class);
+            if (doc == null || doc.schemaVersion() != FindingsDocument.SCHEMA_VERSION || doc.findings() == null) {
+                throw new ConfigException(file + ": not a kcd-audit findings.json (schemaVersion "
+                        + FindingsDocument.SCHEMA_VERSION + " expected)");
+            }
+            return doc;
+        } catch (NoSuchFileException | java.io.FileNotFoundException e) {
+            throw new ConfigException(file + ": not found (give the folder of a run, e.g. reports/20261126-060000-1a2b3c4d)");
+        } catch (IOException e) {
+            throw new ConfigException(file + ": cannot read findings.json: " + e.getMessage().lines().findFirst().orElse(""));
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package org.kcdauditor.report;
+
+import org.kcdauditor.audit.Timings;
+import org.kcdauditor.io.AtomicFiles;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+/** The output formats a run (or {@code report --from}) writes, each atomically into the run folder. */
+public final class Reports {
+    private final List<ReportWriter> writers;
+
+    public Reports(List<ReportWriter> writers) {
+        this.writers = List.copyOf(writers);
+    }
+
+    /** Every format; {@code templatesDir} holds the admin-editable FreeMarker templates. */
+    public static Reports standard(Path templatesDir) {
+        return new Reports(List.of(new JsonReportWriter()));
+    }
+
+    public List<String> formats() {
+        return writers.stream().map(ReportWriter::format).toList();
+    }
+
+    /**
+     * Writes the requested formats (findings.json always) into {@code dir}.
+     *
+     * @return the files written, in format order
+     */
+    public List<Path> writeAll(FindingsDocument doc, Path dir, Collection<String> formats, Timings timings)
+            throws IOException {
+        List<Path> written = new ArrayList<>();
+        for (ReportWriter w : writers) {
+            if (!w.format().equals("json") && !formats.contains(w.format())) {
+                continue;
+            }
+            Path target = dir.resolve(w.fileName());
+            timings.time(w.format(), () -> AtomicFiles.write(target, out -> w.write(doc, out)));
+            written.add(target);
+        }
+        return written;
+    }
+}

@@ -1,0 +1,111 @@
+package org.kcdauditor.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kcdauditor.support.CliRun;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.StreamSupport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The demo runs end to end over LDAP and its findings.json says exactly what the demo data holds. */
+class DemoTest {
+    private static final String MIG = "Microsoft Virtual System Migration Service";
+
+    @TempDir
+    static Path out;
+    static CliRun run;
+    static JsonNode doc;
+
+    @BeforeAll
+    static void demo() throws Exception {
+        run = CliRun.run(Map.of(), "demo", "--out", out.toString(), "--formats", "json");
+        doc = CliRun.findings(out);
+    }
+
+    private static List<JsonNode> rule(String id) {
+        return StreamSupport.stream(doc.path("findings").spliterator(), false)
+                .filter(f -> f.path("rule").asText().equals(id)).toList();
+    }
+
+    private static List<String> field(List<JsonNode> findings, String name) {
+        return findings.stream().map(f -> f.path(name).asText()).toList();
+    }
+
+    @Test
+    void runsAndPrintsTheSummary() {
+        assertEquals(0, run.exitCode(), run.toString());
+        assertTrue(run.out().contains("HVC1") && run.out().contains("HVC2"), run.out());
+        assertTrue(run.out().contains("Reports in " + out.toAbsolutePath()), run.out());
+        assertEquals(3, CliRun.run(Map.of(), "demo", "--out", out.resolve("again").toString(), "--formats", "json",
+                "--fail-on", "high").exitCode());
+    }
+
+    @Test
+    void summaryMatchesTheDemoData() {
+        JsonNode s = doc.path("summary");
+        assertEquals(1, doc.path("schemaVersion").asInt());
+        assertEquals(7, s.path("hosts").asInt());
+        assertEquals(2, s.path("clusters").asInt());
+        assertEquals(18, s.path("pairs").asInt());
+        assertEquals(72, s.path("requiredEntries").asInt());
+        assertEquals(67, s.path("presentEntries").asInt());
+        assertEquals(93.1, s.path("compliancePercent").asDouble());
+        assertEquals(8, s.path("bySeverity").path("HIGH").asInt());
+        assertEquals(0, s.path("bySeverity").path("MEDIUM").asInt());
+        assertEquals(2, s.path("bySeverity").path("LOW").asInt());
+        assertEquals(2, s.path("bySeverity").path("INFO").asInt());
+        assertEquals("DC=contoso,DC=com", doc.path("directory").path("baseDn").asText());
+    }
+
+    @Test
+    void oneDirectionAndOneNameFormMissing() {
+        List<JsonNode> missing = rule("MISSING_DELEGATION");
+        assertEquals(5, missing.size());
+        assertEquals(List.of("cifs/hv02.contoso.com"), field(missing.stream()
+                .filter(f -> f.path("host").asText().equals("HV01")).toList(), "spn"));
+        assertEquals(4, missing.stream().filter(f -> f.path("host").asText().equals("HV02")
+                && f.path("peer").asText().equals("HV03")).count());
+    }
+
+    @Test
+    void unconstrainedStaleUnregisteredAndDuplicate() {
+        assertEquals(List.of("HV03"), field(rule("UNCONSTRAINED_DELEGATION"), "host"));
+        assertEquals(List.of(MIG + "/HV15", "cifs/hv15.contoso.com"),
+                field(rule("STALE_DELEGATION"), "spn").stream().sorted().toList());
+        assertEquals(List.of("HV11", "HV11"), field(rule("STALE_DELEGATION"), "host"));
+        assertEquals(List.of(MIG + "/hv14.contoso.com"), field(rule("TARGET_SPN_NOT_REGISTERED"), "spn"));
+        List<JsonNode> dup = rule("DUPLICATE_SPN");
+        assertEquals(List.of(MIG + "/hv12.contoso.com"), field(dup, "spn"));
+        assertTrue(dup.get(0).path("message").asText().contains("svc-vmm"));
+    }
+
+    @Test
+    void kerberosOnly2022AdvisoryAndRbcdPair() {
+        List<JsonNode> pt = rule("PROTOCOL_TRANSITION_MISMATCH");
+        assertEquals(List.of("HV12"), field(pt, "host"));
+        assertEquals("INFO", pt.get(0).path("severity").asText());
+        List<JsonNode> rbcd = rule("RBCD_PRESENT");
+        assertEquals(List.of("HV14"), field(rbcd, "host"));
+        assertTrue(rbcd.get(0).path("message").asText().contains("covers HV13 -> HV14"));
+        assertTrue(field(rule("MISSING_DELEGATION"), "host").stream().noneMatch("HV13"::equals));
+    }
+
+    @Test
+    void noFalsePositives() {
+        assertEquals(List.of(), rule("HOST_NOT_FOUND"));
+        assertEquals(List.of(), rule("ACCOUNT_DISABLED"));
+        assertEquals(List.of(), rule("DNS_HOST_NAME_MISSING"));
+        assertEquals(12, doc.path("findings").size());
+        // Nodes of the OU cluster come from the OU, not from the few hundred other computers.
+        JsonNode hvc2 = doc.path("clusters").get(1);
+        assertEquals("[\"HV11\",\"HV12\",\"HV13\",\"HV14\"]", hvc2.path("nodes").toString());
+        assertEquals(9, hvc2.path("pairsOk").asInt());
+    }
+}

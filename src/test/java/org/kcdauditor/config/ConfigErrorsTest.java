@@ -1,0 +1,108 @@
+package org.kcdauditor.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.kcdauditor.support.CliRun;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Every configuration mistake: exit 2, one line, naming the key path. */
+class ConfigErrorsTest {
+    private static final String GOOD = """
+            directory:
+              url: ldaps://dc1.contoso.com:636
+              bindDn: svc-kcdaudit@contoso.com
+              passwordEnv: KCD_AUDIT_LDAP_PASSWORD
+              baseDn: DC=contoso,DC=com
+            clusters:
+              - name: HVC1
+                nodes: [HV01, HV02, HV03]
+              - name: HVC2
+                ou: OU=HVC2,OU=Hyper-V,DC=contoso,DC=com
+            policy:
+              protocolTransition: either
+            """;
+
+    @TempDir
+    Path tmp;
+
+    private CliRun runWith(String yaml) throws Exception {
+        Path file = tmp.resolve("kcd-audit.yaml");
+        Files.writeString(file, yaml);
+        return CliRun.run(Map.of(), "run", "--config", file.toString(), "--out", tmp.resolve("out").toString());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            clusters[1].nodes: must not be empty   | '    ou: OU=HVC2,OU=Hyper-V,DC=contoso,DC=com' | '    nodes: []'
+            directory.urll: unknown key             | '  url: ldaps'                                  | '  urll: ldaps'
+            clusters[0].nodes: wrong type           | 'nodes: [HV01, HV02, HV03]'                     | 'nodes: {a: 1}'
+            clusters[1].name: duplicate             | '  - name: HVC2'                                | '  - name: hvc1'
+            clusters[1].nodes[0]: HV01 is already   | '    ou: OU=HVC2,OU=Hyper-V,DC=contoso,DC=com' | '    nodes: [HV01]'
+            give passwordEnv                        | '  passwordEnv: KCD_AUDIT_LDAP_PASSWORD'        | '  startTls: false'
+            policy.protocolTransition: invalid value | 'protocolTransition: either'                   | 'protocolTransition: sometimes'
+            directory.pageSize: invalid value       | '  baseDn: DC=contoso,DC=com'                   | '  baseDn: DC=contoso,DC=com\n  pageSize: many'
+            directory.url: must start with          | 'ldaps://dc1.contoso.com:636'                   | 'https://dc1.contoso.com'
+            directory.baseDn: not a valid DN        | 'baseDn: DC=contoso,DC=com'                     | 'baseDn: contoso.com'
+            policy.nameForms[1]: must be netbios or fqdn | 'protocolTransition: either'               | 'nameForms: [netbios, dns]'
+            policy.migrationGroups[0][1]: no cluster | 'protocolTransition: either'                   | 'migrationGroups: [[HVC1, HVC9]]'
+            directory.startTls: StartTLS is for ldap | '  baseDn: DC=contoso,DC=com'                  | '  baseDn: DC=contoso,DC=com\n  startTls: true'
+            """)
+    void eachMistakeNamesItsKeyPath(String expected, String from, String to) throws Exception {
+        String yaml = GOOD.replace(from, to.replace("\\n", "\n"));
+        assertFalse(yaml.equals(GOOD), "fixture did not change");
+        CliRun r = runWith(yaml);
+        assertEquals(2, r.exitCode(), r.toString());
+        assertTrue(r.err().contains(expected), r.err());
+        assertTrue(r.err().startsWith("kcd-audit: " + tmp.resolve("kcd-audit.yaml")), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertFalse(r.err().contains("Exception"), r.err());
+    }
+
+    @Test
+    void aMissingPasswordVariableNamesTheVariable() throws Exception {
+        CliRun r = runWith(GOOD);
+        assertEquals(2, r.exitCode(), r.toString());
+        assertTrue(r.err().contains("directory.passwordEnv: environment variable KCD_AUDIT_LDAP_PASSWORD is not set"),
+                r.err());
+    }
+
+    @Test
+    void aMissingFileSaysWhatToDo() {
+        CliRun r = CliRun.run(Map.of(), "run", "--config", tmp.resolve("nope.yaml").toString());
+        assertEquals(2, r.exitCode());
+        assertTrue(r.err().contains("file not found"), r.err());
+    }
+
+    @Test
+    void syntaxErrorsCarryTheLine() throws Exception {
+        CliRun r = runWith(GOOD.replace("  bindDn: svc-kcdaudit@contoso.com", "  bindDn: [unclosed"));
+        assertEquals(2, r.exitCode(), r.toString());
+        assertTrue(r.err().matches("(?s)kcd-audit: .*kcd-audit\\.yaml:\\d+: .*"), r.err());
+    }
+
+    @Test
+    void theShippedExampleIsValid() {
+        AuditConfig c = ConfigLoader.load(Path.of("config/kcd-audit.example.yaml"));
+        assertEquals(2, c.clusters().size());
+        assertEquals(ProtocolTransition.EITHER, c.policy().protocolTransition());
+        assertTrue(c.resolve(c.reports().dir()).endsWith("reports"));
+    }
+
+    @Test
+    void usageErrorsExitTwo() {
+        assertEquals(2, CliRun.run(Map.of(), "run").exitCode());
+        assertEquals(2, CliRun.run(Map.of(), "frobnicate").exitCode());
+        CliRun badFailOn = CliRun.run(Map.of(), "demo", "--fail-on", "sometimes", "--out", tmp.toString());
+        assertEquals(2, badFailOn.exitCode(), badFailOn.toString());
+        assertTrue(badFailOn.err().contains("--fail-on"), badFailOn.err());
+    }
+}

@@ -1,0 +1,264 @@
+package org.kcdauditor.directory;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.unboundid.ldap.listener.InMemoryDirectoryServer;
+import com.unboundid.ldap.sdk.LDAPConnection;
+import com.unboundid.ldap.sdk.LDAPException;
+import com.unboundid.ldap.sdk.LDAPResult;
+import com.unboundid.ldap.sdk.LDAPSearchException;
+import com.unboundid.ldap.sdk.ResultCode;
+import com.unboundid.ldap.sdk.SearchScope;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kcdauditor.support.CliRun;
+import org.kcdauditor.support.TestDirectory;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.StreamSupport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.kcdauditor.support.TestDirectory.Mode;
+
+/** The whole run against real LDAP servers (UnboundID in-memory) over the wire: paging, TLS, binds, errors. */
+class LdapEndToEndTest {
+    private static final List<String> NODES = List.of("HV01", "HV02", "HV03");
+    private static final Map<String, String> ENV = Map.of("TEST_LDAP_PASSWORD", TestDirectory.PASSWORD,
+            "TRUST_PW", "changeit");
+
+    @TempDir
+    static Path shared;
+    static TestDirectory.Tls tls;
+    static InMemoryDirectoryServer plain;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void servers() throws Exception {
+        tls = TestDirectory.generateTls(shared);
+        plain = TestDirectory.start(Mode.PLAIN, null, 10);
+        TestDirectory.addCluster(plain, NODES);
+        TestDirectory.addWorkstations(plain, 57);
+    }
+
+    @AfterAll
+    static void stop() {
+        plain.shutDown(true);
+    }
+
+    private String plainUrl() {
+        return "ldap://127.0.0.1:" + plain.getListenPort();
+    }
+
+    private CliRun run(Path config, String... extra) {
+        List<String> args = new ArrayList<>(List.of("run", "--config", config.toString(), "--out",
+                tmp.resolve("out").toString(), "--formats", "json"));
+        args.addAll(List.of(extra));
+        return CliRun.run(ENV, args.toArray(String[]::new));
+    }
+
+    @Test
+    void serverCapsUnpagedSearchesLikeAd() {
+        // The premise of the paging test: this server returns at most 10 entries per search.
+        LDAPSearchException e = assertThrows(LDAPSearchException.class, () -> {
+            try (LDAPConnection c = new LDAPConnection("127.0.0.1", plain.getListenPort(), TestDirectory.BIND_DN,
+                    TestDirectory.PASSWORD)) {
+                c.search(TestDirectory.BASE, SearchScope.SUB, DirectoryCollector.FILTER);
+            }
+        });
+        assertEquals(ResultCode.SIZE_LIMIT_EXCEEDED, e.getResultCode());
+    }
+
+    @Test
+    void pageSizeTwoOverASizeLimitedServerStillYieldsEveryEntry() throws Exception {
+        Path cfg = TestDirectory.config(tmp, plainUrl(), NODES, "allowInsecureBind: true", "pageSize: 2");
+        CliRun r = run(cfg);
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(r.out().contains("Read 60 directory objects"), r.out());
+        JsonNode doc = CliRun.findings(tmp.resolve("out"));
+        assertEquals(3, doc.path("summary").path("hosts").asInt());
+        assertEquals(100.0, doc.path("summary").path("compliancePercent").asDouble());
+        assertEquals(0, doc.path("findings").size());
+    }
+
+    @Test
+    void ldapsWithTheCaInATrustStoreWorks() throws Exception {
+        InMemoryDirectoryServer ds = TestDirectory.start(Mode.LDAPS, tls, 0);
+        try {
+            TestDirectory.addCluster(ds, NODES);
+            Path cfg = TestDirectory.config(tmp, "ldaps://127.0.0.1:" + ds.getListenPort(), NODES,
+                    "trustStore: " + tls.trustStore(), "trustStorePasswordEnv: TRUST_PW");
+            CliRun r = run(cfg);
+            assertEquals(0, r.exitCode(), r.toString());
+            assertEquals(3, CliRun.findings(tmp.resolve("out")).path("hosts").size());
+        } finally {
+            ds.shutDown(true);
+        }
+    }
+
+    @Test
+    void ldapsWithAnUntrustedCertificateFailsWithOneClearLine() throws Exception {
+        InMemoryDirectoryServer ds = TestDirectory.start(Mode.LDAPS, tls, 0);
+        try {
+            Path cfg = TestDirectory.config(tmp, "ldaps://127.0.0.1:" + ds.getListenPort(), NODES);
+            CliRun r = run(cfg);
+            assertEquals(1, r.exitCode(), r.toString());
+            assertTrue(r.err().contains("TLS failed") && r.err().contains("trustStore"), r.err());
+            assertEquals(1, r.err().strip().lines().count(), r.err());
+            assertFalse(Files.exists(tmp.resolve("out").resolve("findings.json")));
+        } finally {
+            ds.shutDown(true);
+        }
+    }
+
+    @Test
+    void aCertificateIssuedToAnotherHostIsRefusedEvenWhenTrusted() throws Exception {
+        TestDirectory.Tls other = TestDirectory.generateTls(tmp.resolve("other"), "dns:dc9.contoso.test");
+        InMemoryDirectoryServer ds = TestDirectory.start(Mode.LDAPS, other, 0);
+        try {
+            // By name: UnboundID's host-name check accepts any certificate for a numeric loopback address.
+            Path cfg = TestDirectory.config(tmp, "ldaps://localhost:" + ds.getListenPort(), NODES,
+                    "trustStore: " + other.trustStore(), "trustStorePasswordEnv: TRUST_PW");
+            CliRun r = run(cfg);
+            assertEquals(1, r.exitCode(), r.toString());
+            assertTrue(r.err().contains("TLS failed") && r.err().contains("localhost"), r.err());
+        } finally {
+            ds.shutDown(true);
+        }
+    }
+
+    @Test
+    void startTlsWorks() throws Exception {
+        InMemoryDirectoryServer ds = TestDirectory.start(Mode.STARTTLS, tls, 0);
+        try {
+            TestDirectory.addCluster(ds, NODES);
+            Path cfg = TestDirectory.config(tmp, "ldap://127.0.0.1:" + ds.getListenPort(), NODES, "startTls: true",
+                    "trustStore: " + tls.trustStore(), "trustStorePasswordEnv: TRUST_PW");
+            CliRun r = run(cfg);
+            assertEquals(0, r.exitCode(), r.toString());
+        } finally {
+            ds.shutDown(true);
+        }
+    }
+
+    @Test
+    void plainSimpleBindIsRefusedWithoutAllowInsecureBind() throws Exception {
+        CliRun r = run(TestDirectory.config(tmp, plainUrl(), NODES));
+        assertEquals(2, r.exitCode(), r.toString());
+        assertTrue(r.err().contains("directory.allowInsecureBind"), r.err());
+    }
+
+    @Test
+    void wrongPasswordExitsOneWithAClearLine() throws Exception {
+        Path cfg = TestDirectory.config(tmp, plainUrl(), NODES, "allowInsecureBind: true");
+        CliRun r = CliRun.run(Map.of("TEST_LDAP_PASSWORD", "wrong-password"), "run", "--config", cfg.toString(),
+                "--out", tmp.resolve("out").toString());
+        assertEquals(1, r.exitCode(), r.toString());
+        assertTrue(r.err().contains("bind as " + TestDirectory.BIND_DN + " refused"), r.err());
+        assertFalse(r.err().contains("wrong-password"));
+    }
+
+    @Test
+    void adBindSubStatusCodesAreExplained() {
+        LDAPException e = bindFailure(ResultCode.INVALID_CREDENTIALS,
+                "80090308: LdapErr: DSID-0C09044E, comment: AcceptSecurityContext error, data 775, v4563");
+        assertTrue(LdapConnector.describeBind("ldaps://dc1", "svc", e).contains("account locked out (AD data 775)"));
+        LDAPException wrong = bindFailure(ResultCode.INVALID_CREDENTIALS,
+                "80090308: LdapErr: DSID-0C09044E, comment: AcceptSecurityContext error, data 52e, v4563");
+        assertTrue(LdapConnector.describeBind("ldaps://dc1", "svc", wrong).contains("wrong password (AD data 52e)"));
+        LDAPException strong = bindFailure(ResultCode.STRONG_AUTH_REQUIRED,
+                "BindSimple: Transport encryption required.");
+        assertTrue(LdapConnector.describeBind("ldap://dc1", "svc", strong).contains("requires TLS or signing"));
+    }
+
+    private static LDAPException bindFailure(ResultCode rc, String diagnostic) {
+        return new LDAPException(new LDAPResult(1, rc, diagnostic, null, (String[]) null, null));
+    }
+
+    @Test
+    void nothingListeningExitsOneQuickly() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        CliRun r = run(TestDirectory.config(tmp, "ldap://127.0.0.1:" + port, NODES, "allowInsecureBind: true"));
+        assertEquals(1, r.exitCode(), r.toString());
+        assertTrue(r.err().contains("cannot connect"), r.err());
+    }
+
+    @Test
+    void aServerThatNeverAnswersExitsOneWithinTheTimeout() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            Thread acceptor = new Thread(() -> {
+                try (Socket ignored = silent.accept()) {
+                    Thread.sleep(20_000);
+                } catch (Exception done) {
+                    // closed by the test
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            Path cfg = TestDirectory.config(tmp, "ldap://127.0.0.1:" + silent.getLocalPort(), NODES,
+                    "allowInsecureBind: true");
+            Files.writeString(cfg, Files.readString(cfg).replace("timeoutSeconds: 5", "timeoutSeconds: 1"));
+            long start = System.nanoTime();
+            CliRun r = run(cfg);
+            long seconds = (System.nanoTime() - start) / 1_000_000_000L;
+            assertEquals(1, r.exitCode(), r.toString());
+            assertTrue(seconds < 5, "took " + seconds + " s");
+            assertTrue(r.err().contains("timeout") || r.err().contains("no answer"), r.err());
+        }
+    }
+
+    @Test
+    void aFilterShapedNodeNameMatchesNothingAndDoesNotWidenTheSearch() throws Exception {
+        Path cfg = TestDirectory.config(tmp, plainUrl(), List.of("\"*)(cn=*\""), "allowInsecureBind: true",
+                "pageSize: 5");
+        CliRun r = run(cfg);
+        assertEquals(3, r.exitCode(), r.toString());
+        JsonNode doc = CliRun.findings(tmp.resolve("out"));
+        assertEquals(0, doc.path("hosts").size());
+        List<JsonNode> findings = StreamSupport.stream(doc.path("findings").spliterator(), false).toList();
+        assertEquals(1, findings.size());
+        assertEquals("HOST_NOT_FOUND", findings.get(0).path("rule").asText());
+        assertEquals("*)(cn=*", findings.get(0).path("host").asText());
+    }
+
+    @Test
+    void thePasswordNeverAppearsInAnyOutputEvenVerbose() throws Exception {
+        PrintStream realOut = System.out;
+        PrintStream realErr = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        PrintStream capture = new PrintStream(captured, true);
+        System.setOut(capture);
+        System.setErr(capture);
+        try {
+            Path cfg = TestDirectory.config(tmp, plainUrl(), NODES, "allowInsecureBind: true", "pageSize: 5");
+            CliRun ok = run(cfg, "--verbose", "--timings");
+            CliRun bad = CliRun.run(Map.of("TEST_LDAP_PASSWORD", TestDirectory.PASSWORD + "x"), "run", "--verbose",
+                    "--config", cfg.toString(), "--out", tmp.resolve("bad").toString());
+            assertEquals(0, ok.exitCode(), ok.toString());
+            assertEquals(1, bad.exitCode(), bad.toString());
+            String all = ok + bad.toString() + captured + Files.readString(tmp.resolve("out/findings.json"));
+            assertFalse(all.contains(TestDirectory.PASSWORD), "password leaked");
+            assertTrue(bad.err().contains("refused"), bad.err());
+        } finally {
+            System.setOut(realOut);
+            System.setErr(realErr);
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package org.kcdauditor.model;
+
+import org.junit.jupiter.api.Test;
+import org.kcdauditor.directory.Sids;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class SpnAndSidTest {
+    @Test
+    void spnNormalForm() {
+        assertEquals("cifs/hv02.contoso.com", Spn.keyOf("CIFS/HV02.contoso.com."));
+        assertEquals("cifs/hv02.contoso.com", Spn.keyOf("cifs/hv02.contoso.com/CONTOSO"));
+        assertEquals("mssqlsvc/sql01:1433", Spn.keyOf("MSSQLSvc/SQL01.:1433"));
+        assertEquals("hv02", Spn.parse("Microsoft Virtual System Migration Service/HV02").hostName());
+        assertNull(Spn.parse("no-slash"));
+        assertNull(Spn.parse("/host"));
+    }
+
+    @Test
+    void sidRoundTripAndRbcdDescriptor() {
+        String sid = "S-1-5-21-3623811015-3361044348-30300820-1105";
+        assertEquals(sid, Sids.toString(Sids.toBytes(sid)));
+        byte[] sd = Sids.rbcdDescriptor(List.of(sid, "S-1-5-21-1-2-3-500"));
+        assertEquals(List.of(sid, "S-1-5-21-1-2-3-500"), Sids.allowedSids(sd));
+        assertThrows(IllegalArgumentException.class, () -> Sids.allowedSids(new byte[8]));
+    }
+
+    @Test
+    void uacFlagsRoundTripAndWords() {
+        int uac = Uac.WORKSTATION_TRUST_ACCOUNT | Uac.TRUSTED_TO_AUTH_FOR_DELEGATION;
+        assertEquals(List.of("WORKSTATION_TRUST_ACCOUNT", "TRUSTED_TO_AUTH_FOR_DELEGATION"), Uac.flagNames(uac));
+        assertEquals(uac, Uac.fromNames(Uac.flagNames(uac)));
+        assertEquals("computer account, constrained delegation, Kerberos only",
+                Uac.describe(Uac.WORKSTATION_TRUST_ACCOUNT, true));
+        assertThrows(IllegalArgumentException.class, () -> Uac.fromNames(List.of("NOPE")));
+    }
+}

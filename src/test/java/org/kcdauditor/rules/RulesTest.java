@@ -1,0 +1,261 @@
+package org.kcdauditor.rules;
+
+import org.junit.jupiter.api.Test;
+import org.kcdauditor.audit.AuditResult;
+import org.kcdauditor.audit.Auditor;
+import org.kcdauditor.config.ClusterConfig;
+import org.kcdauditor.config.PolicyConfig;
+import org.kcdauditor.config.ProtocolTransition;
+import org.kcdauditor.model.AdObject;
+import org.kcdauditor.model.Finding;
+import org.kcdauditor.model.Severity;
+import org.kcdauditor.model.Snapshot;
+import org.kcdauditor.model.Uac;
+import org.kcdauditor.support.Hosts;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.kcdauditor.support.Hosts.MIG;
+import static org.kcdauditor.support.Hosts.host;
+
+/** Each rule on hand-built snapshots: pure and fast. */
+class RulesTest {
+    private static final ClusterConfig HVC1 = new ClusterConfig("HVC1", List.of("HV01", "HV02", "HV03"), null, null);
+
+    private static AuditResult audit(List<ClusterConfig> clusters, PolicyConfig policy, AdObject... objects) {
+        return new Auditor(RuleCatalogue.standard()).evaluate(
+                new Snapshot(Instant.EPOCH, "ldap://test", "DC=contoso,DC=com", Arrays.asList(objects)), clusters,
+                policy);
+    }
+
+    private static AuditResult audit(AdObject... objects) {
+        return audit(List.of(HVC1), PolicyConfig.defaults(), objects);
+    }
+
+    private static List<Finding> of(AuditResult r, String rule) {
+        return r.findings().stream().filter(f -> f.rule().equals(rule)).toList();
+    }
+
+    private static AdObject[] healthyCluster() {
+        return new AdObject[]{host("HV01").delegatesTo("HV02", "HV03").build(),
+                host("HV02").delegatesTo("HV01", "HV03").build(), host("HV03").delegatesTo("HV01", "HV02").build()};
+    }
+
+    @Test
+    void aCorrectClusterHasNoFindingsAndFullCompliance() {
+        AuditResult r = audit(healthyCluster());
+        assertEquals(List.of(), r.findings());
+        assertEquals(6, r.pairs());
+        assertEquals(24, r.requiredEntries());
+        assertEquals(24, r.presentEntries());
+        assertEquals(100.0, r.compliancePercent());
+        assertEquals(6, r.clusters().get(0).pairsOk());
+    }
+
+    @Test
+    void missingDelegationOneFindingPerMissingSpnWithHostPeerAndSpn() {
+        AuditResult r = audit(host("HV01").delegatesTo("HV02", "HV03").without("cifs/hv02.contoso.com").build(),
+                host("HV02").delegatesTo("HV01").build(), host("HV03").delegatesTo("HV01", "HV02").build());
+        List<Finding> f = of(r, "MISSING_DELEGATION");
+        assertEquals(5, f.size());
+        assertTrue(f.stream().anyMatch(x -> x.host().equals("HV01") && x.peer().equals("HV02")
+                && x.spn().equals("cifs/hv02.contoso.com") && x.severity() == Severity.HIGH));
+        assertEquals(4, f.stream().filter(x -> x.host().equals("HV02") && x.peer().equals("HV03")).count());
+        assertEquals(19, r.presentEntries());
+        assertEquals(79.2, r.compliancePercent());
+    }
+
+    @Test
+    void matchingIgnoresCaseTrailingDotAndTheThirdPart() {
+        AuditResult r = audit(host("HV01").delegatesTo("HV03")
+                        .entry("microsoft virtual system migration service/hv02").entry(MIG + "/HV02.CONTOSO.COM.")
+                        .entry("CIFS/hv02").entry("cifs/hv02.contoso.com/CONTOSO").build(),
+                host("HV02").delegatesTo("HV01", "HV03").build(), host("HV03").delegatesTo("HV01", "HV02").build());
+        assertEquals(List.of(), r.findings());
+    }
+
+    @Test
+    void targetSpnNotRegisteredButHostSatisfiesCifs() {
+        AdObject hv02 = host("HV02").delegatesTo("HV01", "HV03").withoutSpn(MIG + "/hv02.contoso.com").build();
+        AuditResult r = audit(host("HV01").delegatesTo("HV02", "HV03").build(), hv02,
+                host("HV03").delegatesTo("HV01", "HV02").build());
+        List<Finding> f = of(r, "TARGET_SPN_NOT_REGISTERED");
+        assertEquals(1, f.size(), f.toString());
+        assertEquals("HV02", f.get(0).host());
+        assertEquals(MIG + "/hv02.contoso.com", f.get(0).spn());
+        // cifs/X is served by HOST/X: hosts register no cifs SPN and still get no finding for it.
+        assertTrue(r.findings().stream().noneMatch(x -> x.spn() != null && x.spn().startsWith("cifs/")));
+        assertEquals(4, r.clusters().get(0).pairsOk(), "pairs to HV02 are not OK while its SPN is unregistered");
+    }
+
+    @Test
+    void cifsWithoutHostSpnIsUnregistered() {
+        AdObject hv03 = host("HV03").delegatesTo("HV01", "HV02").withoutSpn("HOST/hv03.contoso.com").build();
+        AuditResult r = audit(host("HV01").delegatesTo("HV02", "HV03").build(),
+                host("HV02").delegatesTo("HV01", "HV03").build(), hv03);
+        assertEquals(List.of("cifs/hv03.contoso.com"), of(r, "TARGET_SPN_NOT_REGISTERED").stream()
+                .map(Finding::spn).toList());
+    }
+
+    @Test
+    void duplicateSpnFoundOnAServiceAccountOncePerSpn() {
+        AdObject[] ok = healthyCluster();
+        List<AdObject> all = new ArrayList<>(List.of(ok));
+        all.add(Hosts.user("svc-vmm", MIG + "/HV02.contoso.com", "HTTP/vmm.contoso.com"));
+        all.add(Hosts.user("svc-old", "mICROSOFT vIRTUAL sYSTEM mIGRATION sERVICE/hv02.contoso.com"));
+        AuditResult r = audit(all.toArray(AdObject[]::new));
+        List<Finding> f = of(r, "DUPLICATE_SPN");
+        assertEquals(1, f.size());
+        assertEquals("HV02", f.get(0).host());
+        assertTrue(f.get(0).message().contains("svc-vmm") && f.get(0).message().contains("svc-old"));
+    }
+
+    @Test
+    void unconstrainedDelegationIsHigh() {
+        AdObject[] c = healthyCluster();
+        c[2] = host("HV03").delegatesTo("HV01", "HV02").uac(Uac.WORKSTATION_TRUST_ACCOUNT | Uac.TRUSTED_FOR_DELEGATION)
+                .build();
+        List<Finding> f = of(audit(c), "UNCONSTRAINED_DELEGATION");
+        assertEquals(1, f.size());
+        assertEquals("HV03", f.get(0).host());
+        assertEquals(Severity.HIGH, f.get(0).severity());
+    }
+
+    @Test
+    void protocolTransitionFollowsThePolicy() {
+        AdObject kerberosOnly2022 = host("HV01").delegatesTo("HV02", "HV03").uac(Uac.WORKSTATION_TRUST_ACCOUNT).build();
+        AdObject kerberosOnly2012 = host("HV02").delegatesTo("HV01", "HV03").uac(Uac.WORKSTATION_TRUST_ACCOUNT)
+                .os("Windows Server 2012 R2 Datacenter", "6.3 (9600)").build();
+        AdObject any = host("HV03").delegatesTo("HV01", "HV02").build();
+
+        List<Finding> either = of(audit(List.of(HVC1), PolicyConfig.defaults(), kerberosOnly2022, kerberosOnly2012, any),
+                "PROTOCOL_TRANSITION_MISMATCH");
+        assertEquals(1, either.size());
+        assertEquals("HV01", either.get(0).host());
+        assertEquals(Severity.INFO, either.get(0).severity());
+
+        PolicyConfig anyPolicy = new PolicyConfig(null, null, ProtocolTransition.ANY, null);
+        List<Finding> mustBeAny = of(audit(List.of(HVC1), anyPolicy, kerberosOnly2022, kerberosOnly2012, any),
+                "PROTOCOL_TRANSITION_MISMATCH");
+        assertEquals(List.of("HV01", "HV02"), mustBeAny.stream().map(Finding::host).toList());
+        assertTrue(mustBeAny.stream().allMatch(x -> x.severity() == Severity.MEDIUM));
+
+        PolicyConfig kerberos = new PolicyConfig(null, null, ProtocolTransition.KERBEROS_ONLY, null);
+        List<Finding> mustBeKerberos = of(audit(List.of(HVC1), kerberos, kerberosOnly2022, kerberosOnly2012, any),
+                "PROTOCOL_TRANSITION_MISMATCH");
+        assertEquals(List.of("HV03"), mustBeKerberos.stream().map(Finding::host).toList());
+    }
+
+    @Test
+    void staleDelegationToARemovedHostAndToANonPeer() {
+        AdObject[] c = healthyCluster();
+        c[0] = host("HV01").delegatesTo("HV02", "HV03").entry(MIG + "/HV15").entry("cifs/srv01.contoso.com")
+                .entry("HTTP/web.contoso.com").build();
+        List<AdObject> all = new ArrayList<>(List.of(c));
+        all.add(host("SRV01").build());
+        List<Finding> f = of(audit(all.toArray(AdObject[]::new)), "STALE_DELEGATION");
+        assertEquals(2, f.size(), f.toString());
+        assertTrue(f.stream().allMatch(x -> x.severity() == Severity.LOW && x.host().equals("HV01")));
+        assertTrue(f.stream().anyMatch(x -> x.peer().equals("hv15") && x.message().contains("no computer named")));
+        assertTrue(f.stream().anyMatch(x -> x.peer().equals("SRV01") && x.message().contains("not a peer")));
+    }
+
+    @Test
+    void hostNotFoundAndTheOthersStillAudited() {
+        AuditResult r = audit(host("HV01").delegatesTo("HV02").build(), host("HV02").delegatesTo("HV01").build());
+        List<Finding> f = of(r, "HOST_NOT_FOUND");
+        assertEquals(1, f.size());
+        assertEquals("HV03", f.get(0).host());
+        assertEquals(2, r.pairs());
+        assertFalse(r.findings().stream().anyMatch(x -> x.rule().equals("MISSING_DELEGATION")));
+    }
+
+    @Test
+    void disabledAccountIsMedium() {
+        AdObject[] c = healthyCluster();
+        c[1] = host("HV02").delegatesTo("HV01", "HV03")
+                .uac(Uac.WORKSTATION_TRUST_ACCOUNT | Uac.TRUSTED_TO_AUTH_FOR_DELEGATION | Uac.ACCOUNTDISABLE).build();
+        List<Finding> f = of(audit(c), "ACCOUNT_DISABLED");
+        assertEquals(1, f.size());
+        assertEquals(Severity.MEDIUM, f.get(0).severity());
+    }
+
+    @Test
+    void rbcdOnTheTargetCoversThePairAndTheFindingSaysSo() {
+        Hosts hv01 = host("HV01").delegatesTo("HV03");
+        AdObject hv02 = host("HV02").delegatesTo("HV01", "HV03").rbcdFrom(hv01.sid()).build();
+        AuditResult r = audit(hv01.build(), hv02, host("HV03").delegatesTo("HV01", "HV02").build());
+        assertTrue(of(r, "MISSING_DELEGATION").isEmpty());
+        List<Finding> f = of(r, "RBCD_PRESENT");
+        assertEquals(1, f.size());
+        assertEquals(Severity.INFO, f.get(0).severity());
+        assertTrue(f.get(0).message().contains("(HV01)"), f.get(0).message());
+        assertTrue(f.get(0).message().contains("covers HV01 -> HV02"), f.get(0).message());
+        assertEquals(24, r.presentEntries());
+    }
+
+    @Test
+    void missingDnsHostNameIsReportedAndNeverGuessed() {
+        AdObject[] c = healthyCluster();
+        c[2] = host("HV03").delegatesTo("HV01", "HV02").noDns().build();
+        AuditResult r = audit(c);
+        List<Finding> f = of(r, "DNS_HOST_NAME_MISSING");
+        assertEquals(1, f.size());
+        assertEquals("HV03", f.get(0).host());
+        // Only the NetBIOS forms are required towards HV03: 2 pairs x 2 services x 1 form.
+        assertEquals(4 * 4 + 2 * 2, r.requiredEntries());
+        assertTrue(of(r, "MISSING_DELEGATION").isEmpty());
+    }
+
+    @Test
+    void migrationGroupsAddCrossClusterPairsAndOuClustersResolveByDn() {
+        AdObject a = host("HV01").delegatesTo("HV11").build();
+        AdObject b = host("HV11").dn("CN=HV11,OU=HVC2,OU=Hyper-V,DC=contoso,DC=com").delegatesTo("HV01").build();
+        AdObject outside = host("HV99").dn("CN=HV99,OU=Other,DC=contoso,DC=com").build();
+        List<ClusterConfig> clusters = List.of(new ClusterConfig("A", List.of("HV01"), null, null),
+                new ClusterConfig("B", null, "OU=HVC2,OU=Hyper-V,DC=contoso,DC=com", null));
+        PolicyConfig grouped = new PolicyConfig(null, null, null, List.of(List.of("A", "B")));
+        AuditResult r = audit(clusters, grouped, a, b, outside);
+        assertEquals(2, r.pairs());
+        assertEquals(List.of(), r.findings());
+        assertEquals(0, audit(clusters, PolicyConfig.defaults(), a, b, outside).pairs());
+    }
+
+    @Test
+    void fileServersRequireCifsOnly() {
+        List<ClusterConfig> clusters = List.of(new ClusterConfig("HVC1", List.of("HV01", "HV02"), null,
+                List.of("SOFS1")));
+        AdObject hv01 = host("HV01").delegatesTo("HV02").entry("cifs/SOFS1").entry("cifs/sofs1.contoso.com").build();
+        AdObject hv02 = host("HV02").delegatesTo("HV01").build();
+        AuditResult r = audit(clusters, PolicyConfig.defaults(), hv01, hv02, host("SOFS1").build());
+        List<Finding> missing = of(r, "MISSING_DELEGATION");
+        assertEquals(List.of("cifs/SOFS1", "cifs/sofs1.contoso.com"), missing.stream().map(Finding::spn).toList());
+        assertTrue(missing.stream().allMatch(x -> x.host().equals("HV02")));
+        assertTrue(of(r, "STALE_DELEGATION").isEmpty());
+    }
+
+    @Test
+    void findingIdsAreStableAndDistinct() {
+        AuditResult first = audit(host("HV01").build(), host("HV02").build(), host("HV03").build());
+        AuditResult second = audit(host("HV01").build(), host("HV02").build(), host("HV03").build());
+        assertEquals(first.findings().stream().map(Finding::id).toList(),
+                second.findings().stream().map(Finding::id).toList());
+        assertEquals(first.findings().size(), first.findings().stream().map(Finding::id).distinct().count());
+    }
+
+    @Test
+    void catalogueHasUniqueIdsWithMetadata() {
+        List<RuleInfo> infos = RuleCatalogue.standard().rules().stream().map(Rule::info).toList();
+        assertEquals(infos.size(), infos.stream().map(RuleInfo::id).distinct().count());
+        assertTrue(infos.stream().allMatch(i -> !i.title().isBlank() && !i.why().isBlank() && !i.reference().isBlank()));
+        assertTrue(infos.stream().map(RuleInfo::id).toList().containsAll(List.of("MISSING_DELEGATION",
+                "TARGET_SPN_NOT_REGISTERED", "DUPLICATE_SPN", "UNCONSTRAINED_DELEGATION", "PROTOCOL_TRANSITION_MISMATCH",
+                "STALE_DELEGATION", "HOST_NOT_FOUND", "ACCOUNT_DISABLED", "RBCD_PRESENT")));
+    }
+}

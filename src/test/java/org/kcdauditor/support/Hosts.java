@@ -1,0 +1,116 @@
+package org.kcdauditor.support;
+
+import org.kcdauditor.model.AdObject;
+import org.kcdauditor.model.Uac;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** Builds AD-shaped objects for pure rule tests: a Hyper-V host with its usual SPNs, fluent edits. */
+public final class Hosts {
+    public static final String MIG = "Microsoft Virtual System Migration Service";
+    public static final String DOMAIN = "contoso.com";
+    public static final String DOMAIN_SID = "S-1-5-21-1-2-3";
+
+    private String dn;
+    private String cn;
+    private String dns;
+    private int uac = Uac.WORKSTATION_TRUST_ACCOUNT | Uac.TRUSTED_TO_AUTH_FOR_DELEGATION;
+    private final List<String> spns = new ArrayList<>();
+    private final List<String> delegateTo = new ArrayList<>();
+    private List<String> rbcd = null;
+    private String sid;
+    private String os = "Windows Server 2022 Datacenter";
+    private String osVersion = "10.0 (20348)";
+    private static int nextRid = 1000;
+
+    public static Hosts host(String name) {
+        Hosts h = new Hosts();
+        h.cn = name;
+        h.dn = "CN=" + name + ",OU=Hyper-V,DC=contoso,DC=com";
+        h.dns = fqdn(name);
+        h.sid = DOMAIN_SID + "-" + (nextRid++);
+        for (String s : List.of("HOST", MIG)) {
+            h.spns.add(s + "/" + name);
+            h.spns.add(s + "/" + fqdn(name));
+        }
+        return h;
+    }
+
+    public static String fqdn(String name) {
+        return name.toLowerCase(Locale.ROOT) + "." + DOMAIN;
+    }
+
+    /** Full delegation (both services, both forms) to each peer. */
+    public Hosts delegatesTo(String... peers) {
+        for (String p : peers) {
+            for (String s : List.of(MIG, "cifs")) {
+                delegateTo.add(s + "/" + p);
+                delegateTo.add(s + "/" + fqdn(p));
+            }
+        }
+        return this;
+    }
+
+    public Hosts entry(String spn) {
+        delegateTo.add(spn);
+        return this;
+    }
+
+    public Hosts without(String spn) {
+        delegateTo.remove(spn);
+        return this;
+    }
+
+    public Hosts withoutSpn(String spn) {
+        spns.remove(spn);
+        return this;
+    }
+
+    public Hosts spn(String spn) {
+        spns.add(spn);
+        return this;
+    }
+
+    public Hosts uac(int value) {
+        uac = value;
+        return this;
+    }
+
+    public Hosts noDns() {
+        dns = null;
+        return this;
+    }
+
+    public Hosts dn(String value) {
+        dn = value;
+        return this;
+    }
+
+    public Hosts os(String name, String version) {
+        os = name;
+        osVersion = version;
+        return this;
+    }
+
+    public Hosts rbcdFrom(String... sids) {
+        rbcd = List.of(sids);
+        return this;
+    }
+
+    public String sid() {
+        return sid;
+    }
+
+    public AdObject build() {
+        return new AdObject(dn, cn, cn + "$", dns, uac, spns, delegateTo, rbcd != null,
+                rbcd == null ? List.of() : rbcd, sid, os, osVersion, null, 1, null);
+    }
+
+    /** A user account (service account) registering SPNs. */
+    public static AdObject user(String name, String... spns) {
+        return new AdObject("CN=" + name + ",CN=Users,DC=contoso,DC=com", name, name, null, 0x200, List.of(spns),
+                List.of(), false, List.of(), DOMAIN_SID + "-" + (nextRid++), null, null, null, 1, null);
+    }
+}

@@ -1,0 +1,143 @@
+package org.kcdauditor.support;
+
+import com.unboundid.ldap.listener.InMemoryDirectoryServer;
+import com.unboundid.ldap.listener.InMemoryDirectoryServerConfig;
+import com.unboundid.ldap.listener.InMemoryListenerConfig;
+import com.unboundid.ldap.sdk.Entry;
+import com.unboundid.util.ssl.KeyStoreKeyManager;
+import com.unboundid.util.ssl.SSLUtil;
+import com.unboundid.util.ssl.TrustAllTrustManager;
+import org.kcdauditor.directory.Sids;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Real LDAP servers for tests: UnboundID's in-memory directory on 127.0.0.1, plain, LDAPS or
+ * StartTLS, holding AD-shaped computer objects. TLS material comes from the JDK's keytool.
+ */
+public final class TestDirectory {
+    public static final String BASE = "DC=contoso,DC=com";
+    public static final String BIND_DN = "CN=svc-kcdaudit,CN=Users,DC=contoso,DC=com";
+    public static final String PASSWORD = "S3cr3t-Pa55w0rd-Never-Logged";
+
+    private TestDirectory() {
+    }
+
+    public enum Mode { PLAIN, LDAPS, STARTTLS }
+
+    /** keytool-generated server key pair with SAN IP:127.0.0.1 and a PKCS#12 trust store holding its cert. */
+    public record Tls(Path keyStore, Path trustStore, String password) {
+    }
+
+    public static Tls generateTls(Path dir) throws IOException, InterruptedException {
+        return generateTls(dir, "ip:127.0.0.1,dns:localhost");
+    }
+
+    /** @param san the subjectAltName entries in keytool's form, e.g. {@code ip:127.0.0.1,dns:localhost} */
+    public static Tls generateTls(Path dir, String san) throws IOException, InterruptedException {
+        Files.createDirectories(dir);
+        Path ks = dir.resolve("server.p12");
+        Path cert = dir.resolve("server.crt");
+        Path ts = dir.resolve("dc-ca.p12");
+        String pw = "changeit";
+        keytool("-genkeypair", "-alias", "dc", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
+                "-dname", "CN=dc1.contoso.test", "-ext", "san=" + san,
+                "-keystore", ks.toString(), "-storetype", "PKCS12", "-storepass", pw, "-keypass", pw);
+        keytool("-exportcert", "-alias", "dc", "-keystore", ks.toString(), "-storepass", pw, "-file", cert.toString());
+        keytool("-importcert", "-noprompt", "-alias", "dc-ca", "-file", cert.toString(), "-keystore", ts.toString(),
+                "-storetype", "PKCS12", "-storepass", pw);
+        return new Tls(ks, ts, pw);
+    }
+
+    private static void keytool(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (p.waitFor() != 0) {
+            throw new IOException("keytool failed: " + out);
+        }
+    }
+
+    public static InMemoryDirectoryServer start(Mode mode, Tls tls, int maxSizeLimit) throws Exception {
+        InMemoryDirectoryServerConfig config = new InMemoryDirectoryServerConfig(BASE);
+        config.setSchema(null);
+        config.addAdditionalBindCredentials(BIND_DN, PASSWORD);
+        if (maxSizeLimit > 0) {
+            config.setMaxSizeLimit(maxSizeLimit);
+        }
+        InetAddress lo = InetAddress.getLoopbackAddress();
+        if (mode == Mode.PLAIN) {
+            config.setListenerConfigs(InMemoryListenerConfig.createLDAPConfig("ldap", lo, 0, null));
+        } else {
+            SSLUtil server = new SSLUtil(new KeyStoreKeyManager(tls.keyStore().toFile(), tls.password().toCharArray(),
+                    "PKCS12", "dc"), new TrustAllTrustManager());
+            config.setListenerConfigs(mode == Mode.LDAPS
+                    ? InMemoryListenerConfig.createLDAPSConfig("ldaps", lo, 0, server.createSSLServerSocketFactory(),
+                    null)
+                    : InMemoryListenerConfig.createLDAPConfig("ldap", lo, 0, server.createSSLSocketFactory()));
+        }
+        InMemoryDirectoryServer ds = new InMemoryDirectoryServer(config);
+        ds.add(new Entry("dn: " + BASE, "objectClass: top", "objectClass: domain", "dc: contoso"));
+        ds.add(new Entry("dn: OU=Hyper-V," + BASE, "objectClass: organizationalUnit", "ou: Hyper-V"));
+        ds.add(new Entry("dn: OU=Workstations," + BASE, "objectClass: organizationalUnit", "ou: Workstations"));
+        ds.startListening();
+        return ds;
+    }
+
+    /** Adds a healthy cluster of {@code nodes} Hyper-V hosts under OU=Hyper-V. */
+    public static void addCluster(InMemoryDirectoryServer ds, List<String> nodes) throws Exception {
+        int rid = 2000;
+        for (String n : nodes) {
+            List<String> lines = new ArrayList<>(List.of("dn: CN=" + n + ",OU=Hyper-V," + BASE,
+                    "objectClass: top", "objectClass: user", "objectClass: computer", "cn: " + n,
+                    "sAMAccountName: " + n + "$", "dNSHostName: " + Hosts.fqdn(n), "userAccountControl: 16781312",
+                    "operatingSystem: Windows Server 2022 Datacenter", "operatingSystemVersion: 10.0 (20348)",
+                    "whenChanged: 20261101060000.0Z", "uSNChanged: 4711", "lastLogonTimestamp: 134060000000000000"));
+            for (String s : List.of("HOST", Hosts.MIG)) {
+                lines.add("servicePrincipalName: " + s + "/" + n);
+                lines.add("servicePrincipalName: " + s + "/" + Hosts.fqdn(n));
+            }
+            for (String peer : nodes) {
+                if (!peer.equals(n)) {
+                    for (String s : List.of(Hosts.MIG, "cifs")) {
+                        lines.add("msDS-AllowedToDelegateTo: " + s + "/" + peer);
+                        lines.add("msDS-AllowedToDelegateTo: " + s + "/" + Hosts.fqdn(peer));
+                    }
+                }
+            }
+            Entry e = new Entry(lines.toArray(String[]::new));
+            e.addAttribute("objectSid", Sids.toBytes(Hosts.DOMAIN_SID + "-" + (rid++)));
+            ds.add(e);
+        }
+    }
+
+    /** Adds {@code count} unrelated workstations (WS00001…) under OU=Workstations. */
+    public static void addWorkstations(InMemoryDirectoryServer ds, int count) throws Exception {
+        for (int i = 1; i <= count; i++) {
+            String n = String.format(Locale.ROOT, "WS%05d", i);
+            ds.add(new Entry("dn: CN=" + n + ",OU=Workstations," + BASE, "objectClass: computer", "cn: " + n,
+                    "sAMAccountName: " + n + "$", "userAccountControl: 4096", "servicePrincipalName: HOST/" + n));
+        }
+    }
+
+    /** A config file for this server; {@code directoryExtra} lines go under {@code directory:}. */
+    public static Path config(Path dir, String url, List<String> nodes, String... directoryExtra) throws IOException {
+        StringBuilder y = new StringBuilder("directory:\n  url: " + url + "\n  bindDn: " + BIND_DN
+                + "\n  passwordEnv: TEST_LDAP_PASSWORD\n  baseDn: " + BASE + "\n  timeoutSeconds: 5\n");
+        for (String line : directoryExtra) {
+            y.append("  ").append(line).append('\n');
+        }
+        y.append("clusters:\n  - name: HVC1\n    nodes: [").append(String.join(", ", nodes)).append("]\n");
+        Path file = dir.resolve("kcd-audit.yaml");
+        Files.writeString(file, y.toString());
+        return file;
+    }
+}
