@@ -16,7 +16,7 @@
 #   BENCH_REPEAT=1             timed (floor, audit) rounds per size; medians are reported
 #   BENCH_OTHERS=              unrelated computers (default 4 x hosts)
 #   BENCH_FORMATS=json,xlsx,pdf,ps1
-#   BENCH_HEAP=-Xmx512m        heap for the audit JVM
+#   BENCH_HEAP=512m            heap ceiling for the audit JVM (-Xmx)
 #   BENCH_AUDIT_CMD=           command to run instead of the launcher/jar (config/out args appended)
 #   BENCH_KEEP=1               keep the temp dir (LDIF, slapd db, reports)
 #   BENCH_RESULTS=bench/results
@@ -28,7 +28,7 @@ HERE="$ROOT/scripts/bench"
 PORT=${BENCH_PORT:-3890}
 REPEAT=${BENCH_REPEAT:-1}
 FORMATS=${BENCH_FORMATS:-json,xlsx,pdf,ps1}
-HEAP=${BENCH_HEAP:--Xmx512m}
+HEAP=${BENCH_HEAP:-512m}
 RESULTS=${BENCH_RESULTS:-$ROOT/bench/results}
 SIZES=("$@")
 [ ${#SIZES[@]} -eq 0 ] && SIZES=(1000)
@@ -80,10 +80,10 @@ if [ -z "${BENCH_AUDIT_CMD:-}" ]; then
     mvn -q -o -DskipTests package >"$WORK/build.log" 2>&1 || mvn -q -DskipTests package >"$WORK/build.log" 2>&1 \
       || { tail -30 "$WORK/build.log" >&2; exit 2; }
   fi
-  AUDIT=(java "$HEAP" -jar "$JAR")
+  AUDIT=(java "-Xmx$HEAP" -jar "$JAR")
   if [ -x "$ROOT/kcd-audit" ]; then
-    # the launcher carries the JVM flags chosen for a batch run; the heap is forced to $HEAP
-    AUDIT=(env "KCD_AUDIT_HEAP=$HEAP" "JAVA_HEAP=$HEAP" "$ROOT/kcd-audit")
+    # the launcher carries the JVM flags chosen for a batch run (KCD_AUDIT_JAVA_OPTS adds more)
+    AUDIT=(env "KCD_AUDIT_HEAP=$HEAP" "$ROOT/kcd-audit")
   fi
 else
   read -r -a AUDIT <<<"$BENCH_AUDIT_CMD"
@@ -118,6 +118,7 @@ for N in "${SIZES[@]}"; do
     /usr/bin/time -v -o "$1.time" ldapsearch -x -LLL -o ldif-wrap=no -H "ldap://127.0.0.1:$PORT" -D "$BIND_DN" \
       -w "$BIND_PW" -b "$BASE" -E pr=1000/noprompt "$FILTER" "${ATTRS[@]}" >"$1.ldif" 2>"$1.err"
   }
+  LOAD0=$(cut -d" " -f1-3 /proc/loadavg)
   # warm-up: one untimed dump so both measured runs see a warm slapd cache
   floor "$D/warmup" || { cat "$D/warmup.err" >&2; exit 2; }
   # a non-paged search as the audit account must stop at 1000 (AD-like limit)
@@ -126,37 +127,42 @@ for N in "${SIZES[@]}"; do
   NOPAGE=$(grep -c '^dn:' "$D/nopage.ldif" || true)
 
   export KCD_AUDIT_LDAP_PASSWORD="$BIND_PW"
+  audit_once() {  # $1 = round, $2 = formats, $3.. = extra flags; sets rc
+    rm -rf "$D/out$1"
+    local s e; s=$(now)
+    set +e
+    /usr/bin/time -v -o "$D/audit$1.time" "${AUDIT[@]}" run --config "$D/kcd-audit.yaml" --out "$D/out$1" \
+      --formats "$2" "${@:3}" >"$D/audit$1.out" 2>"$D/audit$1.err"
+    rc=$?
+    set -e
+    e=$(now)
+    echo "$s $e $rc" >"$D/audit$1.wall"
+  }
+  USED_FORMATS=$FORMATS
+  TFLAG=(--timings)
+  # the first build of the jar (launcher) and a first JVM start are not part of the measurement
+  "${AUDIT[@]}" --help >/dev/null 2>&1 || true
   for r in $(seq "$REPEAT"); do
     a0=$(now); floor "$D/floor$r" || { cat "$D/floor$r.err" >&2; exit 2; }; a1=$(now)
     echo "$a0 $a1" >"$D/floor$r.wall"
-    rm -rf "$D/out$r"
-    b0=$(now)
-    set +e
-    /usr/bin/time -v -o "$D/audit$r.time" "${AUDIT[@]}" run --config "$D/kcd-audit.yaml" --out "$D/out$r" \
-      --formats "$FORMATS" --timings >"$D/audit$r.out" 2>"$D/audit$r.err"
-    rc=$?
-    set -e
-    b1=$(now)
-    echo "$b0 $b1 $rc" >"$D/audit$r.wall"
+    audit_once "$r" "$USED_FORMATS" "${TFLAG[@]}"
+    if [ "$rc" = 2 ] && grep -qi -- "--timings\|unknown option" "$D/audit$r.err"; then
+      echo "run.sh: the tool has no --timings yet; timing the whole run only" >&2
+      TFLAG=(); audit_once "$r" "$USED_FORMATS"
+    fi
+    if [ "$rc" != 0 ] && [ "$rc" != 3 ] && [ "$USED_FORMATS" != json ] && grep -qi "format\|writer" "$D/audit$r.err"; then
+      echo "run.sh: the tool cannot write all of $USED_FORMATS yet ($(grep -i -m1 'format\|writer' "$D/audit$r.err")); measuring json only" >&2
+      USED_FORMATS=json; audit_once "$r" "$USED_FORMATS" "${TFLAG[@]}"
+    fi
     if [ "$rc" != 0 ] && [ "$rc" != 3 ]; then
       echo "run.sh: audit exited $rc" >&2; tail -20 "$D/audit$r.err" >&2
-    fi
-    # the timings flag may not exist yet: retry once without it so the whole run is still timed
-    if [ "$rc" = 2 ] && grep -qi "timings" "$D/audit$r.err"; then
-      echo "run.sh: retrying without --timings" >&2
-      rm -rf "$D/out$r"
-      b0=$(now); set +e
-      /usr/bin/time -v -o "$D/audit$r.time" "${AUDIT[@]}" run --config "$D/kcd-audit.yaml" --out "$D/out$r" \
-        --formats "$FORMATS" >"$D/audit$r.out" 2>"$D/audit$r.err"
-      rc=$?; set -e; b1=$(now)
-      echo "$b0 $b1 $rc" >"$D/audit$r.wall"
     fi
   done
   stop_slapd
 
   python3 "$HERE/summarize.py" --dir "$D" --hosts "$N" --others "$OTHERS" --repeat "$REPEAT" \
     --stamps "$t0" "$t1" "$t2" \
-    --nopage-count "$NOPAGE" --formats "$FORMATS" --audit-cmd "${AUDIT[*]}" --root "$ROOT" \
+    --nopage-count "$NOPAGE" --formats "$USED_FORMATS" --requested-formats "$FORMATS" --load "$LOAD0" "$(cut -d" " -f1-3 /proc/loadavg)" --audit-cmd "${AUDIT[*]}" --root "$ROOT" \
     --out "$RESULTS/hosts-$N.json"
 done
 

@@ -11,6 +11,7 @@ import statistics
 import subprocess
 import sys
 
+TIMING_RE = re.compile(r"^timing\s+([^\s:=]+)\s+([0-9]+(?:\.[0-9]+)?)\s*(ms|s)\s*$")  # what --timings prints
 STAGE_RE = re.compile(r"^\W*(?:kcd-audit\W+)?(?:timings?\W+)?([A-Za-z][\w.\-/ ]*?)\s*[:=]\s*([0-9]+(?:\.[0-9]+)?)\s*(ms|s)\b")
 
 
@@ -50,9 +51,7 @@ def stages(err_path):
     if not os.path.exists(err_path):
         return res, raw
     for line in open(err_path, errors="replace"):
-        if "timing" not in line.lower() and not STAGE_RE.match(line):
-            continue
-        m = STAGE_RE.match(line)
+        m = TIMING_RE.match(line.strip()) or STAGE_RE.match(line)
         if m:
             name = m.group(1).strip().lower()
             val = float(m.group(2)) / (1000.0 if m.group(3) == "ms" else 1.0)
@@ -147,6 +146,8 @@ def summarize(a):
         "auditMsPerHost": round(1000.0 * audit_s / a.hosts, 3) if a.hosts else None,
         "auditMsPerObject": round(1000.0 * audit_s / manifest["searchEntries"], 4),
         "floorSawAllEntries": all(f["entries"] == manifest["searchEntries"] for f in floors),
+        "formats": a.formats, "requestedFormats": a.requested_formats,
+        "loadAverageBeforeAfter": a.load,
         "bar": {"ratioAtMost": 1.5, "heap": "-Xmx512m"},
     }
     os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)
@@ -197,6 +198,8 @@ def main():
     ap.add_argument("--stamps", nargs=3)
     ap.add_argument("--nopage-count", type=int)
     ap.add_argument("--formats")
+    ap.add_argument("--requested-formats")
+    ap.add_argument("--load", nargs=2, help="/proc/loadavg (1, 5, 15 min) before and after")
     ap.add_argument("--audit-cmd")
     ap.add_argument("--root")
     ap.add_argument("--out")

@@ -11,4 +11,4 @@ if [ ! -f "$OUT/StageProbe.class" ] || [ "$HERE/StageProbe.java" -nt "$OUT/Stage
   javac -d "$OUT" -cp "$JAR" "$HERE/StageProbe.java"
 fi
 [ "${1:-}" = run ] && shift
-exec java ${BENCH_HEAP:--Xmx512m} -cp "$JAR:$OUT" StageProbe "$@"
+exec java -Xmx${BENCH_HEAP:-512m} ${PROBE_JAVA_OPTS:-} -cp "$JAR:$OUT" StageProbe "$@"
