@@ -172,7 +172,8 @@ def table(paths):
     if not rows:
         print("no results")
         return
-    hdr = ["hosts", "others", "entries", "floor s", "audit s", "ratio", "ms/host", "peak RSS MiB", "exit"]
+    hdr = ["hosts", "others", "entries", "floor s", "audit s", "ratio", "ms/host", "peak RSS MiB", "exit",
+           "written", "load"]
     hdr += ["%s s" % s for s in stage_names]
     print("| " + " | ".join(hdr) + " |")
     print("|" + "|".join("---:" for _ in hdr) + "|")
@@ -183,7 +184,9 @@ def table(paths):
         codes = ",".join(str(x["exitCode"]) for x in a["runs"])
         cells = [r["data"]["hosts"], r["data"]["others"], r["data"]["searchEntries"],
                  "%.2f" % r["floor"]["wallSeconds"], "%.2f" % a["wallSeconds"], "%.2f" % r["ratio"],
-                 "%.2f" % r["auditMsPerHost"], "%.0f" % (rss / 1024.0) if rss else "-", codes]
+                 "%.2f" % r["auditMsPerHost"], "%.0f" % (rss / 1024.0) if rss else "-", codes,
+                 "+".join(sorted({os.path.splitext(f)[1].lstrip(".") for f in a["runs"][0].get("outputs", {})})) or "-",
+                 (r.get("loadAverageBeforeAfter") or ["-"])[0].split(" ")[0]]
         cells += ["%.2f" % st[s] if s in st else "-" for s in stage_names]
         print("| " + " | ".join(str(c) for c in cells) + " |")
 
