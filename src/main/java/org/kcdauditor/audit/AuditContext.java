@@ -9,6 +9,7 @@ import org.kcdauditor.model.Snapshot;
 import org.kcdauditor.model.Spn;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -28,44 +29,72 @@ import java.util.Set;
 public final class AuditContext {
     private final Snapshot snapshot;
     private final PolicyConfig policy;
-    private final Map<String, AdObject> bySam = new HashMap<>();
-    private final Map<String, AdObject> byCn = new HashMap<>();
+    private final Map<String, AdObject> byName = new HashMap<>();
     private final Map<String, AdObject> byDns = new HashMap<>();
-    private final Map<String, AdObject> bySid = new HashMap<>();
+    private Map<String, AdObject> bySid;
     private final Map<String, List<AdObject>> spnOwners = new HashMap<>();
     private final List<ResolvedCluster> clusters = new ArrayList<>();
     private final Map<AdObject, ResolvedCluster> clusterOf = new IdentityHashMap<>();
     private final Map<AdObject, Set<AdObject>> peers = new IdentityHashMap<>();
     private final List<PairStatus> pairs = new ArrayList<>();
+    private final Map<AdObject, List<String>> unexpected = new IdentityHashMap<>();
+    /** Normal forms of delegation values: the same few values recur in every peer's list. */
+    private final Map<String, String> keys = new HashMap<>();
 
     public AuditContext(Snapshot snapshot, List<ClusterConfig> clusterConfigs, PolicyConfig policy) {
         this.snapshot = snapshot;
         this.policy = policy;
-        index();
+        indexNames();
         resolveClusters(clusterConfigs);
         resolvePeers();
         computePairs();
+        indexSpnOwners();
     }
 
-    private void index() {
+    private void indexNames() {
         for (AdObject o : snapshot.objects()) {
-            if (o.isComputer()) {
-                if (o.samAccountName() != null) {
-                    bySam.putIfAbsent(lower(stripDollar(o.samAccountName())), o);
-                }
-                if (o.cn() != null) {
-                    byCn.putIfAbsent(lower(o.cn()), o);
-                }
-                if (o.dnsHostName() != null) {
-                    byDns.putIfAbsent(lower(stripDot(o.dnsHostName())), o);
-                }
+            if (!o.isComputer()) {
+                continue;
             }
-            if (o.objectSid() != null) {
-                bySid.put(o.objectSid(), o);
+            String sam = o.samAccountName() == null ? null : stripDollar(o.samAccountName());
+            if (sam != null) {
+                byName.putIfAbsent(lower(sam), o);
             }
+            if (o.cn() != null && !o.cn().equalsIgnoreCase(sam)) {
+                byName.putIfAbsent(lower(o.cn()), o);
+            }
+            if (o.dnsHostName() != null) {
+                byDns.putIfAbsent(lower(stripDot(o.dnsHostName())), o);
+            }
+        }
+    }
+
+    /**
+     * Owners of the SPNs that matter: those the nodes register and those the sources must delegate
+     * to. Every SPN of every object is normalised once and kept only when it is one of these, so
+     * the index grows with the clusters, not with the directory.
+     */
+    private void indexSpnOwners() {
+        for (AdObject n : nodes()) {
+            for (String spn : n.spns()) {
+                spnOwners.putIfAbsent(Spn.keyOf(spn), new ArrayList<>(1));
+            }
+        }
+        for (PairStatus p : pairs) {
+            for (String spn : p.unregistered()) {
+                spnOwners.putIfAbsent(Spn.keyOf(spn), new ArrayList<>(1));
+            }
+        }
+        // Most SPNs in a directory belong to other computers: a hash of the normal form, computed
+        // without allocating, rules them out before the normal form itself is built.
+        int[] hashes = spnOwners.keySet().stream().mapToInt(String::hashCode).sorted().toArray();
+        for (AdObject o : snapshot.objects()) {
             for (String spn : o.spns()) {
-                List<AdObject> owners = spnOwners.computeIfAbsent(Spn.keyOf(spn), k -> new ArrayList<>(1));
-                if (owners.isEmpty() || owners.get(owners.size() - 1) != o) {
+                if (Arrays.binarySearch(hashes, Spn.keyHash(spn)) < 0) {
+                    continue;
+                }
+                List<AdObject> owners = spnOwners.get(Spn.keyOf(spn));
+                if (owners != null && (owners.isEmpty() || owners.get(owners.size() - 1) != o)) {
                     owners.add(o);
                 }
             }
@@ -164,51 +193,102 @@ public final class AuditContext {
     }
 
     private void computePairs() {
+        Map<AdObject, Target> peerTargets = new IdentityHashMap<>();
+        Map<AdObject, Target> fileServerTargets = new IdentityHashMap<>();
+        Map<String, String> have = new HashMap<>();
         for (ResolvedCluster c : clusters) {
             for (AdObject source : c.nodes()) {
                 if (clusterOf.get(source) != c) {
                     continue;
                 }
-                Set<String> have = new HashSet<>();
+                have.clear();
                 for (String d : source.delegateTo()) {
-                    have.add(Spn.keyOf(d));
+                    have.put(key(d), d);
                 }
                 List<AdObject> targets = new ArrayList<>(peers.get(source));
                 targets.sort((a, b) -> a.name().compareToIgnoreCase(b.name()));
+                int expected = 0;
                 for (AdObject target : targets) {
-                    pairs.add(pair(c, source, target, policy.services(), have, false));
+                    Target t = peerTargets.computeIfAbsent(target, o -> target(o, policy.services()));
+                    PairStatus p = pair(c, source, t, have.keySet(), false);
+                    pairs.add(p);
+                    expected += p.rbcd() ? 0 : p.present();
                 }
                 for (AdObject fs : c.fileServers()) {
-                    pairs.add(pair(c, source, fs, List.of("cifs"), have, true));
+                    Target t = fileServerTargets.computeIfAbsent(fs, o -> target(o, List.of("cifs")));
+                    PairStatus p = pair(c, source, t, have.keySet(), true);
+                    pairs.add(p);
+                    expected += p.rbcd() ? 0 : p.present();
+                }
+                if (expected < have.size()) {
+                    unexpected.put(source, unexpectedEntries(source, targets, c, peerTargets, fileServerTargets,
+                            have));
                 }
             }
         }
     }
 
-    private PairStatus pair(ResolvedCluster c, AdObject source, AdObject target, List<String> services,
-                            Set<String> have, boolean fileServer) {
+    /** The source's entries that no pair requires (normal form → value as stored). */
+    private static List<String> unexpectedEntries(AdObject source, List<AdObject> targets, ResolvedCluster c,
+                                                  Map<AdObject, Target> peerTargets,
+                                                  Map<AdObject, Target> fileServerTargets, Map<String, String> have) {
+        Map<String, String> rest = new HashMap<>(have);
+        for (AdObject target : targets) {
+            peerTargets.get(target).keys().forEach(rest::remove);
+        }
+        for (AdObject fs : c.fileServers()) {
+            fileServerTargets.get(fs).keys().forEach(rest::remove);
+        }
+        List<String> out = new ArrayList<>();
+        for (String raw : source.delegateTo()) {
+            if (rest.containsKey(Spn.keyOf(raw))) {
+                out.add(raw);
+            }
+        }
+        return out;
+    }
+
+    /** What every source must delegate to for one target, computed once per target, not once per pair. */
+    private record Target(AdObject object, List<String> required, List<String> keys, List<String> unregistered) {
+    }
+
+    private Target target(AdObject target, List<String> services) {
+        Set<String> own = new HashSet<>();
+        for (String spn : target.spns()) {
+            own.add(Spn.keyOf(spn));
+        }
         List<String> required = requiredSpns(target, services);
-        boolean rbcd = source.objectSid() != null && target.rbcdSids().contains(source.objectSid());
-        List<String> missing = new ArrayList<>();
+        List<String> keys = new ArrayList<>(required.size());
         List<String> unregistered = new ArrayList<>();
         for (String spn : required) {
-            if (!rbcd && !have.contains(Spn.keyOf(spn))) {
-                missing.add(spn);
-            }
-            if (!servedBy(target, spn)) {
+            String key = Spn.keyOf(spn);
+            keys.add(key);
+            // cifs/X is served by HOST/X through AD's default sPNMappings.
+            if (!own.contains(key) && !(key.startsWith("cifs/") && own.contains("host/" + key.substring(5)))) {
                 unregistered.add(spn);
             }
         }
-        return new PairStatus(c.name(), source, target, required, missing, unregistered, rbcd, fileServer);
+        return new Target(target, List.copyOf(required), keys, List.copyOf(unregistered));
     }
 
-    /** Whether the target's account answers for {@code spn}: registered, or {@code cifs/X} through {@code HOST/X}. */
-    private boolean servedBy(AdObject target, String spn) {
-        if (registers(target, spn)) {
-            return true;
+    private PairStatus pair(ResolvedCluster c, AdObject source, Target t, Set<String> have, boolean fileServer) {
+        boolean rbcd = source.objectSid() != null && t.object().rbcdSids().contains(source.objectSid());
+        List<String> missing = List.of();
+        if (!rbcd) {
+            for (int i = 0; i < t.keys().size(); i++) {
+                if (!have.contains(t.keys().get(i))) {
+                    if (missing.isEmpty()) {
+                        missing = new ArrayList<>();
+                    }
+                    missing.add(t.required().get(i));
+                }
+            }
         }
-        Spn parsed = Spn.parse(spn);
-        return parsed != null && parsed.service().equalsIgnoreCase("cifs") && registers(target, "HOST/" + parsed.host());
+        return new PairStatus(c.name(), source, t.object(), t.required(), missing, t.unregistered(), rbcd, fileServer);
+    }
+
+    private String key(String raw) {
+        return keys.computeIfAbsent(raw, Spn::keyOf);
     }
 
     /** The SPNs a source must delegate to for {@code target}: each service in each configured name form known. */
@@ -228,29 +308,26 @@ public final class AuditContext {
     /** A computer by NetBIOS name (sAMAccountName without $, else cn) or DNS name; null if none. */
     public AdObject computer(String name) {
         String key = lower(stripDot(name));
-        AdObject o = bySam.get(key);
-        if (o == null) {
-            o = byCn.get(key);
-        }
+        AdObject o = byName.get(key);
         return o != null ? o : byDns.get(key);
     }
 
+    /** The object with this SID, or null. The SID index is built on first use (only RBCD needs it). */
     public AdObject bySid(String sid) {
+        if (bySid == null) {
+            bySid = new HashMap<>();
+            for (AdObject o : snapshot.objects()) {
+                if (o.objectSid() != null) {
+                    bySid.put(o.objectSid(), o);
+                }
+            }
+        }
         return bySid.get(sid);
     }
 
+    /** Objects registering {@code spn}; answers for node SPNs and required target SPNs (see indexSpnOwners). */
     public List<AdObject> spnOwners(String spn) {
         return spnOwners.getOrDefault(Spn.keyOf(spn), List.of());
-    }
-
-    /** Whether {@code o} itself registers {@code spn} (compared in normal form). */
-    public boolean registers(AdObject o, String spn) {
-        for (AdObject owner : spnOwners(spn)) {
-            if (owner == o) {
-                return true;
-            }
-        }
-        return false;
     }
 
     public Snapshot snapshot() {
@@ -285,6 +362,14 @@ public final class AuditContext {
 
     public Set<AdObject> peersOf(AdObject node) {
         return peers.getOrDefault(node, Set.of());
+    }
+
+    /**
+     * A node's msDS-AllowedToDelegateTo values that no pair of its requires (stale, foreign or
+     * duplicate forms), as stored; empty for most nodes.
+     */
+    public List<String> unexpectedDelegations(AdObject node) {
+        return unexpected.getOrDefault(node, List.of());
     }
 
     public List<PairStatus> pairs() {

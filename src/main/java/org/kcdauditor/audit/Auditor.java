@@ -11,6 +11,7 @@ import org.kcdauditor.rules.RuleCatalogue;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,12 +55,15 @@ public final class Auditor {
             required += p.required().size();
             present += p.present();
         }
+        Map<String, List<Finding>> findingsByCluster = new HashMap<>();
+        for (Finding f : findings) {
+            findingsByCluster.computeIfAbsent(f.cluster(), k -> new ArrayList<>()).add(f);
+        }
         List<ClusterSummary> summaries = new ArrayList<>();
         for (ResolvedCluster rc : ctx.clusters()) {
             int[] c = perCluster.getOrDefault(rc.name(), new int[4]);
             summaries.add(new ClusterSummary(rc.name(), rc.nodes().size(), rc.missingNodes().size(), c[0], c[1], c[2],
-                    c[3], percent(c[3], c[2]), countBySeverity(findings.stream()
-                    .filter(f -> rc.name().equals(f.cluster())).toList())));
+                    c[3], percent(c[3], c[2]), countBySeverity(findingsByCluster.getOrDefault(rc.name(), List.of()))));
         }
         return new AuditResult(ctx, findings, summaries, pairs, required, present, countBySeverity(findings));
     }

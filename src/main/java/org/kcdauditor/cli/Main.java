@@ -65,6 +65,7 @@ public final class Main implements Runnable {
         cmd.addSubcommand(new RunCommand(cli));
         cmd.addSubcommand(new DemoCommand(cli));
         cmd.addSubcommand(new RulesCommand(cli));
+        cmd.addSubcommand(new ReportCommand(cli));
         cmd.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
         cmd.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
         cmd.setExecutionExceptionHandler((ex, commandLine, parseResult) -> handle(ex, main.verbose, err));

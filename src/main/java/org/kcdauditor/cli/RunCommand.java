@@ -58,7 +58,7 @@ final class RunCommand implements Callable<Integer> {
         };
         AuditRun.Outcome outcome;
         try {
-            outcome = new AuditRun(cfg, secrets, cli.clock(), Reports.standard(cli.shipped("templates")))
+            outcome = new AuditRun(cfg, secrets, cli.clock(), Reports.standard(cli.shipped("templates"), cfg.reports()))
                     .execute(options.out, formats, timings, progress);
         } finally {
             if (interactive) {

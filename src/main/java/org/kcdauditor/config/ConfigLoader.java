@@ -87,6 +87,9 @@ public final class ConfigLoader {
                 }
             }
         }
+        if (c.reports() != null && c.reports().pdfMatrixMaxNodes() != null && c.reports().pdfMatrixMaxNodes() < 2) {
+            errors.add("reports.pdfMatrixMaxNodes: must be at least 2 (got " + c.reports().pdfMatrixMaxNodes() + ")");
+        }
         if (!errors.isEmpty()) {
             String more = errors.size() > 1 ? " (and " + (errors.size() - 1) + " more problem"
                     + (errors.size() > 2 ? "s" : "") + ": " + String.join("; ", errors.subList(1, errors.size())) + ")"
@@ -118,10 +121,27 @@ public final class ConfigLoader {
                 }
             }
         }
-        if (blank(d.bindDn())) {
+        if (d.auth() != null && !d.auth().equalsIgnoreCase("simple") && !d.gssapi()) {
+            errors.add("directory.auth: must be simple (the default) or gssapi (got '" + d.auth() + "')");
+        }
+        if (d.gssapi()) {
+            if (blank(d.principal())) {
+                errors.add("directory.principal: missing for auth: gssapi (svc-kcdaudit@CONTOSO.COM)");
+            }
+            if (!blank(d.passwordEnv()) || !blank(d.passwordFile())) {
+                errors.add("directory: auth: gssapi takes no password; give keytab (or none for the ticket cache)");
+            }
+        } else if (!blank(d.principal()) || !blank(d.keytab()) || !blank(d.krb5Conf())) {
+            errors.add("directory: principal, keytab and krb5Conf are for auth: gssapi");
+        }
+        if (d.gssapi()) {
+            // no bindDn or password: the Kerberos principal authenticates
+        } else if (blank(d.bindDn())) {
             errors.add("directory.bindDn: missing (svc-kcdaudit@contoso.com, CONTOSO\\svc-kcdaudit or a DN)");
         }
-        if (blank(d.passwordEnv()) && blank(d.passwordFile())) {
+        if (d.gssapi()) {
+            // see above
+        } else if (blank(d.passwordEnv()) && blank(d.passwordFile())) {
             errors.add("directory: give passwordEnv (an environment variable name) or passwordFile (a file path)"
                     + " for the bind password");
         } else if (!blank(d.passwordEnv()) && !blank(d.passwordFile())) {

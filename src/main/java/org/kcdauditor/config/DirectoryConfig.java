@@ -13,15 +13,34 @@ public record DirectoryConfig(
         String trustStorePasswordFile,
         Boolean allowInsecureBind,
         Integer pageSize,
-        Integer timeoutSeconds) {
+        Integer timeoutSeconds,
+        String auth,
+        String principal,
+        String keytab,
+        String krb5Conf) {
 
     public static final int DEFAULT_PAGE_SIZE = 500;
     public static final int DEFAULT_TIMEOUT_SECONDS = 30;
 
+    /** Without the Kerberos settings: a simple bind. */
+    public DirectoryConfig(String url, Boolean startTls, String bindDn, String passwordEnv, String passwordFile,
+                           String baseDn, String trustStore, String trustStorePasswordEnv,
+                           String trustStorePasswordFile, Boolean allowInsecureBind, Integer pageSize,
+                           Integer timeoutSeconds) {
+        this(url, startTls, bindDn, passwordEnv, passwordFile, baseDn, trustStore, trustStorePasswordEnv,
+                trustStorePasswordFile, allowInsecureBind, pageSize, timeoutSeconds, null, null, null, null);
+    }
+
+    /** {@code auth: gssapi}: a Kerberos bind as {@code principal} (keytab, or the ticket cache), no password. */
+    public boolean gssapi() {
+        return "gssapi".equalsIgnoreCase(auth);
+    }
+
     /** The same settings against another server (the demo's in-process directory). */
     public DirectoryConfig withUrl(String newUrl) {
         return new DirectoryConfig(newUrl, startTls, bindDn, passwordEnv, passwordFile, baseDn, trustStore,
-                trustStorePasswordEnv, trustStorePasswordFile, allowInsecureBind, pageSize, timeoutSeconds);
+                trustStorePasswordEnv, trustStorePasswordFile, allowInsecureBind, pageSize, timeoutSeconds, auth, principal,
+                keytab, krb5Conf);
     }
 
     public boolean useStartTls() {

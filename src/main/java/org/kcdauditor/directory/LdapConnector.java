@@ -2,11 +2,14 @@ package org.kcdauditor.directory;
 
 import com.unboundid.ldap.sdk.BindRequest;
 import com.unboundid.ldap.sdk.ExtendedResult;
+import com.unboundid.ldap.sdk.GSSAPIBindRequest;
+import com.unboundid.ldap.sdk.GSSAPIBindRequestProperties;
 import com.unboundid.ldap.sdk.LDAPConnection;
 import com.unboundid.ldap.sdk.LDAPConnectionOptions;
 import com.unboundid.ldap.sdk.LDAPException;
 import com.unboundid.ldap.sdk.LDAPURL;
 import com.unboundid.ldap.sdk.ResultCode;
+import com.unboundid.ldap.sdk.SASLQualityOfProtection;
 import com.unboundid.ldap.sdk.SimpleBindRequest;
 import com.unboundid.ldap.sdk.extensions.StartTLSExtendedRequest;
 import com.unboundid.util.ssl.HostNameSSLSocketVerifier;
@@ -23,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -52,12 +56,12 @@ public final class LdapConnector {
             throw new ConfigException("directory.url: not a valid LDAP URL: " + e.getMessage());
         }
         boolean ldaps = "ldaps".equalsIgnoreCase(url.getScheme());
-        if (!ldaps && !d.useStartTls() && !d.insecureBindAllowed()) {
+        if (!ldaps && !d.useStartTls() && !d.insecureBindAllowed() && !d.gssapi()) {
             throw new ConfigException("directory.allowInsecureBind: refusing a simple bind over plain " + d.url()
                     + " (the password would cross the network readable); use ldaps:// or startTls: true,"
                     + " or set allowInsecureBind: true for a lab directory");
         }
-        char[] password = secrets.resolve("directory.passwordEnv", d.passwordEnv(),
+        char[] password = d.gssapi() ? new char[0] : secrets.resolve("directory.passwordEnv", d.passwordEnv(),
                 d.passwordFile() == null ? null : config.resolve(d.passwordFile()), "directory.passwordFile");
         int timeoutMillis = d.effectiveTimeoutSeconds() * 1000;
         LDAPConnectionOptions options = new LDAPConnectionOptions();
@@ -81,7 +85,8 @@ public final class LdapConnector {
                             + "); use ldaps:// or check that the DC has a certificate");
                 }
             }
-            bind(connection, new SimpleBindRequest(d.bindDn(), new String(password)), where);
+            bind(connection, d.gssapi() ? gssapiBind(d, url.getHost(), ldaps || d.useStartTls())
+                    : new SimpleBindRequest(d.bindDn(), new String(password)), where);
             return connection;
         } catch (LDAPException e) {
             close(connection);
@@ -99,12 +104,52 @@ public final class LdapConnector {
 
     private void bind(LDAPConnection connection, BindRequest request, String where)
             throws DirectoryException {
-        String who = config.directory().bindDn();
+        DirectoryConfig d = config.directory();
+        String who = d.gssapi() ? d.principal() : d.bindDn();
         try {
             connection.bind(request);
         } catch (LDAPException e) {
+            if (d.gssapi() && e.getResultCode() != ResultCode.STRONG_AUTH_REQUIRED) {
+                throw new DirectoryException(where + ": Kerberos (GSSAPI) bind as " + who + " failed: "
+                        + rootMessage(e) + " — check directory.principal, directory.keytab (or the ticket cache),"
+                        + " directory.krb5Conf, and that the URL names the DC so that its ldap/<host> SPN matches", e);
+            }
             throw new DirectoryException(describeBind(where, who, e), e);
         }
+    }
+
+    /**
+     * {@code auth: gssapi}: Kerberos as {@code principal}, from {@code keytab} or else the ticket cache
+     * (KRB5CCNAME), with {@code krb5Conf} (else the JVM's default). Over TLS no SASL security layer
+     * (AD refuses sign/seal inside TLS); over plain ldap:// integrity or confidentiality.
+     */
+    private GSSAPIBindRequest gssapiBind(DirectoryConfig d, String host, boolean tls) throws LDAPException {
+        GSSAPIBindRequestProperties p = new GSSAPIBindRequestProperties(d.principal(), (String) null);
+        if (d.krb5Conf() != null && !d.krb5Conf().isBlank()) {
+            Path conf = config.resolve(d.krb5Conf());
+            if (!Files.isReadable(conf)) {
+                throw new ConfigException("directory.krb5Conf: " + conf + " does not exist or is not readable");
+            }
+            // the JVM's Kerberos reads its krb5.conf from this property (setConfigFilePath is the JAAS file)
+            System.setProperty("java.security.krb5.conf", conf.toString());
+            p.setRefreshKrb5Config(true);
+        }
+        if (d.keytab() != null && !d.keytab().isBlank()) {
+            Path keytab = config.resolve(d.keytab());
+            if (!Files.isReadable(keytab)) {
+                throw new ConfigException("directory.keytab: " + keytab + " does not exist or is not readable");
+            }
+            p.setUseKeyTab(true);
+            p.setKeyTabPath(keytab.toString());
+            p.setUseTicketCache(false);
+        } else {
+            p.setUseTicketCache(true);
+            p.setRequireCachedCredentials(true);
+        }
+        p.setSASLClientServerName(host);
+        p.setAllowedQoP(tls ? List.of(SASLQualityOfProtection.AUTH)
+                : List.of(SASLQualityOfProtection.AUTH_CONF, SASLQualityOfProtection.AUTH_INT));
+        return new GSSAPIBindRequest(p);
     }
 
     private TrustManager trustManager(DirectoryConfig d) {
@@ -133,8 +178,10 @@ public final class LdapConnector {
         if (tls && (lower.contains("certificate") || lower.contains("pkix") || lower.contains("trust")
                 || lower.contains("handshake") || lower.contains("hostname") || lower.contains("host name")
                 || lower.contains("ssl") || lower.contains("tls"))) {
-            return where + ": TLS failed: " + detail + " — check that directory.trustStore holds the CA that signed"
-                    + " the DC's certificate and that the URL names the host the certificate was issued to";
+            String hint = lower.contains("hostname") || lower.contains("host name")
+                    ? "put a name the certificate lists into directory.url"
+                    : "set directory.trustStore to a PKCS#12 or JKS file holding the CA that signed the DC's certificate";
+            return where + ": TLS failed: " + stripStop(detail) + " — " + hint;
         }
         if (e.getResultCode() == ResultCode.TIMEOUT || lower.contains("timed out") || lower.contains("timeout")) {
             return where + ": no answer within the timeout (" + detail + ") — check host, port and firewall,"
@@ -192,6 +239,10 @@ public final class LdapConnector {
             t = t.getCause();
         }
         return firstLine(msg == null ? e.getClass().getSimpleName() : msg);
+    }
+
+    private static String stripStop(String s) {
+        return s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
     }
 
     private static String firstLine(String s) {

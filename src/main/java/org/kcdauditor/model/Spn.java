@@ -49,10 +49,59 @@ public record Spn(String service, String host, String raw) {
         return service.toLowerCase(Locale.ROOT) + "/" + stripDot(host).toLowerCase(Locale.ROOT);
     }
 
-    /** Normal form of a raw value, or the lower-cased value itself when it is not SPN-shaped. */
+    /**
+     * Normal form of a raw value, or the lower-cased value itself when it is not SPN-shaped. One
+     * pass and usually one allocation: this runs for every SPN in the directory.
+     */
     public static String keyOf(String raw) {
-        Spn spn = parse(raw);
-        return spn == null ? raw.toLowerCase(Locale.ROOT) : spn.key();
+        int slash = raw.indexOf('/');
+        int second = slash < 0 ? -1 : raw.indexOf('/', slash + 1);
+        int end = second >= 0 ? second : raw.length();
+        if (slash <= 0 || end == slash + 1) {
+            return raw.toLowerCase(Locale.ROOT);
+        }
+        int colon = raw.indexOf(':', slash + 1);
+        int nameEnd = colon >= 0 && colon < end ? colon : end;
+        int trimmed = nameEnd;
+        while (trimmed > slash + 1 && raw.charAt(trimmed - 1) == '.') {
+            trimmed--;
+        }
+        String s = trimmed == nameEnd ? raw.substring(0, end) : raw.substring(0, trimmed) + raw.substring(nameEnd, end);
+        return s.toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * {@code keyOf(raw).hashCode()}, computed without building the normal form (for ASCII values;
+     * others take the exact path).
+     */
+    public static int keyHash(String raw) {
+        int slash = raw.indexOf('/');
+        int second = slash < 0 ? -1 : raw.indexOf('/', slash + 1);
+        int end = second >= 0 ? second : raw.length();
+        if (slash <= 0 || end == slash + 1) {
+            return keyOf(raw).hashCode();
+        }
+        int colon = raw.indexOf(':', slash + 1);
+        int nameEnd = colon >= 0 && colon < end ? colon : end;
+        int trimmed = nameEnd;
+        while (trimmed > slash + 1 && raw.charAt(trimmed - 1) == '.') {
+            trimmed--;
+        }
+        int h = 0;
+        for (int i = 0; i < end; i++) {
+            if (i == trimmed) {
+                i = nameEnd;
+                if (i >= end) {
+                    break;
+                }
+            }
+            char c = raw.charAt(i);
+            if (c >= 0x80) {
+                return keyOf(raw).hashCode();
+            }
+            h = 31 * h + (c >= 'A' && c <= 'Z' ? c + 32 : c);
+        }
+        return h;
     }
 
     private static String stripDot(String h) {

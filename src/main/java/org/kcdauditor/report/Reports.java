@@ -1,7 +1,12 @@
 package org.kcdauditor.report;
 
 import org.kcdauditor.audit.Timings;
+import org.kcdauditor.config.ReportsConfig;
 import org.kcdauditor.io.AtomicFiles;
+import org.kcdauditor.report.pdf.PdfReportWriter;
+import org.kcdauditor.report.runbook.RunbookWriter;
+import org.kcdauditor.report.runbook.TemplateRenderer;
+import org.kcdauditor.report.xlsx.XlsxReportWriter;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -19,7 +24,20 @@ public final class Reports {
 
     /** Every format; {@code templatesDir} holds the admin-editable FreeMarker templates. */
     public static Reports standard(Path templatesDir) {
-        return new Reports(List.of(new JsonReportWriter()));
+        return standard(templatesDir, null);
+    }
+
+    /** Every format, with the {@code reports:} options of the config (null: defaults). */
+    public static Reports standard(Path templatesDir, ReportsConfig config) {
+        TemplateRenderer templates = new TemplateRenderer(templatesDir);
+        int matrixMax = config == null ? ReportsConfig.DEFAULT_PDF_MATRIX_MAX_NODES : config.pdfMatrixMaxNodesOrDefault();
+        return new Reports(List.of(new JsonReportWriter(), new XlsxReportWriter(), new PdfReportWriter(matrixMax),
+                RunbookWriter.markdown(templates), RunbookWriter.html(templates), RunbookWriter.powershell(templates)));
+    }
+
+    /** The same writers except {@code findings.json} (re-rendering must not rewrite its source). */
+    public Reports withoutJson() {
+        return new Reports(writers.stream().filter(w -> !w.format().equals("json")).toList());
     }
 
     public List<String> formats() {

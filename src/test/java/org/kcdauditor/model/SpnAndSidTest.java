@@ -21,6 +21,15 @@ class SpnAndSidTest {
     }
 
     @Test
+    void keyHashIsTheHashOfTheNormalForm() {
+        for (String raw : List.of("HOST/HV01", "cifs/HV02.contoso.com.", "cifs/hv02.contoso.com/CONTOSO",
+                "MSSQLSvc/SQL01.:1433", "MSSQLSvc/sql01..:1433/x", "a//b", "noslash", "/x", "x/", "HTTP/Ünïcode.contoso.com",
+                "Microsoft Virtual System Migration Service/HV02.", "cifs/..", "A/B:")) {
+            assertEquals(Spn.keyOf(raw).hashCode(), Spn.keyHash(raw), raw);
+        }
+    }
+
+    @Test
     void sidRoundTripAndRbcdDescriptor() {
         String sid = "S-1-5-21-3623811015-3361044348-30300820-1105";
         assertEquals(sid, Sids.toString(Sids.toBytes(sid)));

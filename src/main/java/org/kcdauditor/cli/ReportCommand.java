@@ -1,0 +1,92 @@
+package org.kcdauditor.cli;
+
+import org.kcdauditor.audit.Timings;
+import org.kcdauditor.config.AuditConfig;
+import org.kcdauditor.config.ConfigException;
+import org.kcdauditor.config.ConfigLoader;
+import org.kcdauditor.config.ReportsConfig;
+import org.kcdauditor.report.FindingsDocument;
+import org.kcdauditor.report.FindingsJson;
+import org.kcdauditor.report.Reports;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+@Command(name = "report", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Re-render the reports of a stored run from its findings.json, without touching AD.",
+                "Use it after editing templates/*.ftl, or to produce a format the run did not write."},
+        footer = {"", "Exit codes: 0 written, 2 usage error (missing findings.json, bad template), 1 cannot write.",
+                "Example: kcd-audit report --from reports/20261126-060000-1a2b3c4d --formats md,html,ps1"})
+final class ReportCommand implements Callable<Integer> {
+    private final Cli cli;
+
+    @Option(names = "--from", required = true, paramLabel = "DIR",
+            description = "The folder of a run (holding findings.json), or the findings.json file itself.")
+    Path from;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Write into DIR (default: the --from folder).")
+    Path out;
+
+    @Option(names = "--formats", split = ",", paramLabel = "FORMAT",
+            description = "Comma-separated: xlsx,pdf,md,html,ps1,json (default: all).")
+    List<String> formats;
+
+    @Option(names = "--templates", paramLabel = "DIR",
+            description = "Folder of the runbook templates (default: templates/ of the installation; a template"
+                    + " missing there is taken from the built-in copy).")
+    Path templates;
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+            description = "Take reports.pdfMatrixMaxNodes from this configuration.")
+    Path config;
+
+    @Option(names = "--timings", description = "Print the time each writer took.")
+    boolean timings;
+
+    ReportCommand(Cli cli) {
+        this.cli = cli;
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        Path source = Files.isDirectory(from) ? from.resolve(FindingsJson.FILE_NAME) : from;
+        FindingsDocument doc = FindingsJson.read(source);
+        Path dir = out != null ? out : source.toAbsolutePath().getParent();
+        AuditOptions parse = new AuditOptions();
+        parse.formats = formats;
+        Set<String> chosen = parse.formats(null);
+        ReportsConfig reports = null;
+        if (config != null) {
+            AuditConfig cfg = ConfigLoader.load(config);
+            reports = cfg.reports();
+        }
+        Path templateDir = templates != null ? templates : cli.shipped("templates");
+        if (templates != null && !Files.isDirectory(templates)) {
+            throw new ConfigException("--templates: " + templates + " is not a folder");
+        }
+        Files.createDirectories(dir);
+        Timings t = new Timings();
+        List<Path> written = Reports.standard(templateDir, reports).withoutJson().writeAll(doc, dir, chosen, t);
+        Path json = dir.resolve(FindingsJson.FILE_NAME);
+        if (chosen.contains("json") && !Files.exists(json)) {
+            Files.copy(source, json, StandardCopyOption.COPY_ATTRIBUTES);
+            written = new java.util.ArrayList<>(written);
+            written.add(0, json);
+        }
+        cli.out().println("Reports of run " + doc.runId() + " in " + dir + ":");
+        for (Path p : written) {
+            cli.out().println("  " + p.getFileName());
+        }
+        if (timings) {
+            t.print(cli.err());
+        }
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,57 @@
+package org.kcdauditor.report;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** PowerShell quoting: every value from the directory goes into a single-quoted string. */
+public final class Ps {
+    private Ps() {
+    }
+
+    /**
+     * Escapes for the inside of a single-quoted PowerShell string: each single quote doubled,
+     * including the typographic ones PowerShell also accepts as quotes (U+2018..U+201B).
+     */
+    public static String escape(String s) {
+        if (s == null) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder(s.length() + 8);
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            sb.append(c);
+            if (c == '\'' || c >= '\u2018' && c <= '\u201B') {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
+    }
+
+    /** {@code 'value'} with quotes doubled. */
+    public static String quote(String s) {
+        return "'" + escape(s) + "'";
+    }
+
+    /** {@code 'a','b'}. */
+    public static String quoteAll(List<String> values) {
+        return values.stream().map(Ps::quote).collect(Collectors.joining(","));
+    }
+
+    /** Text safe for a {@code #} line comment: line breaks (any kind) become spaces. */
+    public static String oneLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            sb.append(isLineBreak(c) ? ' ' : c);
+        }
+        return sb.toString();
+    }
+
+    static boolean isLineBreak(char c) {
+        return c == '\n' || c == '\r' || c == '\u000B' || c == '\u000C' || c == '\u0085' || c == '\u2028'
+                || c == '\u2029';
+    }
+}

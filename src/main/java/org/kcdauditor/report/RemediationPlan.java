@@ -1,0 +1,408 @@
+package org.kcdauditor.report;
+
+import org.kcdauditor.model.Finding;
+import org.kcdauditor.model.Severity;
+import org.kcdauditor.model.Uac;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * What has to change in the directory, derived from the findings of one run: per host the SPNs to
+ * add and remove, SPNs to register, the delegation mode to set, then which hosts need their tickets
+ * purged and which pairs must be tested. The workbook's Runbook sheet, the PDF's remediation plan and
+ * the FreeMarker runbooks are all views of this one plan, so they never disagree.
+ */
+public final class RemediationPlan {
+
+    public static final String ADUC_ANY = "Use any authentication protocol";
+    public static final String ADUC_KERBEROS = "Use Kerberos only";
+
+    /** Host names that may appear in a script: NetBIOS/DNS labels (letters, digits, hyphen), dot-separated. */
+    private static final Pattern HOST_NAME = Pattern.compile(
+            "[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
+
+    /** SPNs one host gains or loses towards one peer. */
+    public record PeerSpns(String peer, List<String> spns) {
+    }
+
+    /**
+     * The changes to one computer object. {@code trustedToAuth}: the value to set for
+     * TRUSTED_TO_AUTH_FOR_DELEGATION, or null to leave it; {@code aducProtocol}: the radio button to
+     * choose on the Delegation tab.
+     */
+    public record HostChange(String name, String dnsHostName, String cluster, String operatingSystem,
+                             String currentMode, List<PeerSpns> add, List<PeerSpns> remove, List<String> register,
+                             boolean unconstrained, Boolean trustedToAuth, Boolean currentTrustedToAuth,
+                             String aducProtocol) {
+        /** The sAMAccountName the AD cmdlets take: the name with {@code $}. */
+        public String identity() {
+            return name + "$";
+        }
+
+        public boolean changesDelegationTab() {
+            return !add.isEmpty() || !remove.isEmpty() || unconstrained || trustedToAuth != null;
+        }
+
+        public int addCount() {
+            return add.stream().mapToInt(p -> p.spns().size()).sum();
+        }
+
+        public int removeCount() {
+            return remove.stream().mapToInt(p -> p.spns().size()).sum();
+        }
+    }
+
+    /** A host left out of scripts because its name cannot be used safely. */
+    public record Refused(String name, String reason) {
+    }
+
+    public record Pair(String cluster, String from, String to) {
+    }
+
+    /** A finding the plan cannot turn into a scripted change: an administrator decides. */
+    public record Manual(String severity, String rule, String cluster, String host, String message,
+                         String remediation) {
+    }
+
+    /** One line of the change-record checklist. */
+    public record Step(int number, String phase, String host, String action, String detail, String command) {
+    }
+
+    private final String protocolPolicy;
+    private final List<HostChange> hosts;
+    private final List<Refused> refused;
+    private final List<Pair> validate;
+    private final List<String> purgeHosts;
+    private final List<Manual> manual;
+
+    private RemediationPlan(String protocolPolicy, List<HostChange> hosts, List<Refused> refused, List<Pair> validate,
+                            List<String> purgeHosts, List<Manual> manual) {
+        this.protocolPolicy = protocolPolicy;
+        this.hosts = hosts;
+        this.refused = refused;
+        this.validate = validate;
+        this.purgeHosts = purgeHosts;
+        this.manual = manual;
+    }
+
+    public String protocolPolicy() {
+        return protocolPolicy;
+    }
+
+    public List<HostChange> hosts() {
+        return hosts;
+    }
+
+    public List<Refused> refused() {
+        return refused;
+    }
+
+    /** Previously failing pairs (and pairs of hosts whose delegation mode changes): test each one. */
+    public List<Pair> validate() {
+        return validate;
+    }
+
+    /** Hosts whose SYSTEM tickets must be purged after replication. */
+    public List<String> purgeHosts() {
+        return purgeHosts;
+    }
+
+    public List<Manual> manual() {
+        return manual;
+    }
+
+    public boolean hasChanges() {
+        return !hosts.isEmpty();
+    }
+
+    /** True when {@code name} is a NetBIOS/DNS host name that may be pasted into a script. */
+    public static boolean validHostName(String name) {
+        return name != null && name.length() <= 253 && HOST_NAME.matcher(name).matches();
+    }
+
+    /** The ADUC radio button the policy asks for ("either" keeps what the host has). */
+    public static String aducChoice(String policy, boolean hostHasProtocolTransition) {
+        return switch (policy == null ? "either" : policy) {
+            case "any" -> ADUC_ANY;
+            case "kerberos-only" -> ADUC_KERBEROS;
+            default -> hostHasProtocolTransition ? ADUC_ANY : ADUC_KERBEROS;
+        };
+    }
+
+    private static final class Building {
+        final String name;
+        String cluster;
+        final Map<String, Set<String>> add = new LinkedHashMap<>();
+        final Map<String, Set<String>> remove = new LinkedHashMap<>();
+        final Set<String> register = new LinkedHashSet<>();
+        boolean unconstrained;
+        boolean protocolMismatch;
+
+        Building(String name) {
+            this.name = name;
+        }
+    }
+
+    private static java.lang.ref.WeakReference<FindingsDocument> lastDoc = new java.lang.ref.WeakReference<>(null);
+    private static RemediationPlan lastPlan;
+
+    /** The plan of {@code doc}, computed once for all writers of a run (the document is not kept alive). */
+    public static synchronized RemediationPlan cached(FindingsDocument doc) {
+        if (lastDoc.get() != doc) {
+            lastPlan = of(doc);
+            lastDoc = new java.lang.ref.WeakReference<>(doc);
+        }
+        return lastPlan;
+    }
+
+    public static RemediationPlan of(FindingsDocument doc) {
+        String policy = doc.policy() == null || doc.policy().protocolTransition() == null ? "either"
+                : doc.policy().protocolTransition();
+        Map<String, FindingsDocument.HostDoc> hostDocs = new LinkedHashMap<>();
+        for (FindingsDocument.HostDoc h : nn(doc.hosts())) {
+            if (h != null && h.name() != null) {
+                hostDocs.putIfAbsent(key(h.name()), h);
+            }
+        }
+        Map<String, Building> building = new LinkedHashMap<>();
+        List<Manual> manual = new ArrayList<>();
+        for (Finding f : nn(doc.findings())) {
+            if (f == null || f.rule() == null) {
+                continue;
+            }
+            String host = f.host();
+            switch (f.rule()) {
+                case "MISSING_DELEGATION" -> {
+                    if (host != null && f.spn() != null) {
+                        Building b = building.computeIfAbsent(key(host), k -> new Building(host));
+                        b.cluster = f.cluster();
+                        b.add.computeIfAbsent(f.peer() == null ? "" : f.peer(), k -> new LinkedHashSet<>()).add(f.spn());
+                        continue;
+                    }
+                }
+                case "STALE_DELEGATION" -> {
+                    if (host != null && f.spn() != null) {
+                        Building b = building.computeIfAbsent(key(host), k -> new Building(host));
+                        b.cluster = f.cluster();
+                        // One removal per host: stale entries name hosts that no longer exist.
+                        b.remove.computeIfAbsent("", k -> new LinkedHashSet<>()).add(f.spn());
+                        continue;
+                    }
+                }
+                case "TARGET_SPN_NOT_REGISTERED" -> {
+                    if (host != null && f.spn() != null && f.message() != null
+                            && f.message().contains("no object registers it")) {
+                        Building b = building.computeIfAbsent(key(host), k -> new Building(host));
+                        b.cluster = f.cluster();
+                        b.register.add(f.spn());
+                        continue;
+                    }
+                }
+                case "UNCONSTRAINED_DELEGATION" -> {
+                    if (host != null) {
+                        Building b = building.computeIfAbsent(key(host), k -> new Building(host));
+                        b.cluster = f.cluster();
+                        b.unconstrained = true;
+                        continue;
+                    }
+                }
+                case "PROTOCOL_TRANSITION_MISMATCH" -> {
+                    if (host != null && f.severity() != null && f.severity().reaches(Severity.MEDIUM)
+                            && !"either".equals(policy)) {
+                        Building b = building.computeIfAbsent(key(host), k -> new Building(host));
+                        b.cluster = f.cluster();
+                        b.protocolMismatch = true;
+                        continue;
+                    }
+                }
+                default -> {
+                }
+            }
+            manual.add(new Manual(f.severity() == null ? "" : f.severity().name(), f.rule(), f.cluster(), host,
+                    f.message(), f.remediation()));
+        }
+
+        List<HostChange> hosts = new ArrayList<>();
+        List<Refused> refused = new ArrayList<>();
+        List<Building> ordered = new ArrayList<>();
+        // Hosts in the order of the document's host list (cluster by cluster), then any others.
+        for (String k : hostDocs.keySet()) {
+            if (building.containsKey(k)) {
+                ordered.add(building.get(k));
+            }
+        }
+        for (Map.Entry<String, Building> e : building.entrySet()) {
+            if (!hostDocs.containsKey(e.getKey())) {
+                ordered.add(e.getValue());
+            }
+        }
+        Set<String> changedNames = new LinkedHashSet<>();
+        for (Building b : ordered) {
+            if (!validHostName(b.name)) {
+                refused.add(new Refused(b.name, "not a valid NetBIOS/DNS host name; change this object by hand"
+                        + " after checking it in ADUC"));
+                continue;
+            }
+            FindingsDocument.HostDoc hd = hostDocs.get(key(b.name));
+            int uac = hd == null ? 0 : hd.userAccountControl();
+            boolean hasPt = Uac.has(uac, Uac.TRUSTED_TO_AUTH_FOR_DELEGATION);
+            boolean hasEntries = hd != null && hd.delegateTo() != null && !hd.delegateTo().isEmpty();
+            String aduc;
+            Boolean setPt = null;
+            if (b.unconstrained) {
+                // Leaving unconstrained delegation: "either" picks Microsoft's guidance since 2016.
+                aduc = "kerberos-only".equals(policy) ? ADUC_KERBEROS : ADUC_ANY;
+                setPt = ADUC_ANY.equals(aduc);
+                if (setPt == hasPt) {
+                    setPt = null;
+                }
+            } else {
+                aduc = aducChoice(policy, hasPt || !hasEntries && !"kerberos-only".equals(policy));
+                if (b.protocolMismatch) {
+                    setPt = ADUC_ANY.equals(aduc);
+                    if (setPt == hasPt) {
+                        setPt = null;
+                    }
+                }
+            }
+            String mode = hd == null ? "not in the directory snapshot" : mode(uac, hasEntries);
+            hosts.add(new HostChange(b.name, hd == null ? null : hd.dnsHostName(),
+                    b.cluster != null ? b.cluster : hd == null ? null : hd.cluster(),
+                    hd == null ? null : hd.operatingSystem(), mode, peers(b.add), peers(b.remove),
+                    List.copyOf(b.register), b.unconstrained, setPt, hasPt, aduc));
+            changedNames.add(key(b.name));
+        }
+
+        List<Pair> validate = new ArrayList<>();
+        Set<String> purge = new LinkedHashSet<>();
+        Map<String, String> display = new LinkedHashMap<>();
+        Set<String> modeChanges = new java.util.HashSet<>();
+        for (HostChange h : hosts) {
+            if (h.unconstrained() || h.trustedToAuth() != null) {
+                modeChanges.add(key(h.name()));
+            }
+        }
+        for (FindingsDocument.ClusterDoc c : nn(doc.clusters())) {
+            for (FindingsDocument.PairDoc p : nn(c.matrix())) {
+                if (p == null || p.from() == null || p.to() == null || p.fileServer()) {
+                    continue;
+                }
+                if (!p.ok() || modeChanges.contains(key(p.from()))) {
+                    validate.add(new Pair(c.name(), p.from(), p.to()));
+                    display.putIfAbsent(key(p.from()), p.from());
+                    display.putIfAbsent(key(p.to()), p.to());
+                }
+            }
+        }
+        for (HostChange h : hosts) {
+            purge.add(key(h.name()));
+            display.putIfAbsent(key(h.name()), h.name());
+        }
+        for (Pair p : validate) {
+            purge.add(key(p.from()));
+            purge.add(key(p.to()));
+        }
+        List<String> purgeHosts = new ArrayList<>();
+        for (String k : purge) {
+            String name = display.get(k);
+            if (validHostName(name)) {
+                purgeHosts.add(name);
+            }
+        }
+        return new RemediationPlan(policy, List.copyOf(hosts), List.copyOf(refused), List.copyOf(validate),
+                List.copyOf(purgeHosts), List.copyOf(manual));
+    }
+
+    /** The delegation mode ADUC shows for the host today. */
+    public static String mode(int uac, boolean hasEntries) {
+        if (Uac.has(uac, Uac.TRUSTED_FOR_DELEGATION)) {
+            return "unconstrained (Trust this computer for delegation to any service)";
+        }
+        if (!hasEntries) {
+            return Uac.has(uac, Uac.TRUSTED_TO_AUTH_FOR_DELEGATION) ? "no services listed, protocol transition set"
+                    : "not trusted for delegation";
+        }
+        return Uac.has(uac, Uac.TRUSTED_TO_AUTH_FOR_DELEGATION) ? "constrained, " + ADUC_ANY.toLowerCase(Locale.ROOT)
+                : "constrained, " + ADUC_KERBEROS.toLowerCase(Locale.ROOT);
+    }
+
+    /** The change-record checklist: pre-change, per-host changes, replication, purge, validation. */
+    public List<Step> steps() {
+        List<Step> steps = new ArrayList<>();
+        int[] n = {0};
+        java.util.function.Consumer<String[]> add = s -> steps.add(new Step(++n[0], s[0], s[1], s[2], s[3], s[4]));
+        add.accept(new String[]{"Before", "", "Domain Admin rights (or rights on the computer objects) confirmed", "", ""});
+        add.accept(new String[]{"Before", "", "Change ticket approved, maintenance window agreed", "", ""});
+        add.accept(new String[]{"Before", "", "Current delegation exported for rollback", "",
+                "Get-ADComputer -Filter * -Properties msDS-AllowedToDelegateTo,userAccountControl | Export-Clixml kcd-before.xml"});
+        for (HostChange h : hosts) {
+            for (PeerSpns p : h.add()) {
+                add.accept(new String[]{"Change", h.name(), "Add delegation to " + p.peer(), String.join(", ", p.spns()),
+                        "Set-ADComputer -Identity " + Ps.quote(h.identity()) + " -Add @{'msDS-AllowedToDelegateTo'=@("
+                                + Ps.quoteAll(p.spns()) + ")}"});
+            }
+            for (PeerSpns p : h.remove()) {
+                add.accept(new String[]{"Change", h.name(), "Remove stale delegation"
+                        + (p.peer().isEmpty() ? "" : " to " + p.peer()), String.join(", ", p.spns()),
+                        "Set-ADComputer -Identity " + Ps.quote(h.identity()) + " -Remove @{'msDS-AllowedToDelegateTo'=@("
+                                + Ps.quoteAll(p.spns()) + ")}"});
+            }
+            for (String spn : h.register()) {
+                add.accept(new String[]{"Change", h.name(), "Register SPN on the host's account", spn,
+                        "setspn -S " + Ps.quote(spn) + " " + Ps.quote(h.name())});
+            }
+            if (h.unconstrained()) {
+                add.accept(new String[]{"Change", h.name(), "Replace unconstrained delegation by constrained",
+                        "Delegation tab: Trust this computer for delegation to specified services only, "
+                                + h.aducProtocol(),
+                        "Set-ADAccountControl -Identity " + Ps.quote(h.identity()) + " -TrustedForDelegation $false"
+                                + (h.trustedToAuth() == null ? "" : " -TrustedToAuthForDelegation $" + h.trustedToAuth())});
+            } else if (h.trustedToAuth() != null) {
+                add.accept(new String[]{"Change", h.name(), "Set the protocol choice: " + h.aducProtocol(),
+                        "policy: " + protocolPolicy, "Set-ADAccountControl -Identity " + Ps.quote(h.identity())
+                        + " -TrustedToAuthForDelegation $" + h.trustedToAuth()});
+            }
+        }
+        if (hasChanges()) {
+            add.accept(new String[]{"After", "", "Replicate the change to all domain controllers",
+                    "case matters: /AdeP (lower-case /a and /p mean abort and pause)", "repadmin /syncall /AdeP"});
+            for (String h : purgeHosts) {
+                add.accept(new String[]{"After", h, "Purge the SYSTEM logon session's Kerberos tickets",
+                        "type it, do not paste it (a pasted dash can become an en-dash)", "klist -li 0x3e7 purge"});
+            }
+        }
+        for (Pair p : validate) {
+            add.accept(new String[]{"Verify", p.from(), "Live-migrate a test VM " + p.from() + " → " + p.to()
+                    + " (must reach 100 %)", "cluster " + p.cluster(),
+                    "Move-ClusterVirtualMachineRole -Name '<test VM>' -Node " + Ps.quote(p.to()) + " -MigrationType Live"});
+        }
+        for (Manual m : manual) {
+            if (!"INFO".equals(m.severity())) {
+                add.accept(new String[]{"Review", m.host() == null ? "" : m.host(), m.rule() + ": decide and act",
+                        m.message() == null ? "" : m.message(), m.remediation() == null ? "" : m.remediation()});
+            }
+        }
+        return steps;
+    }
+
+    private static List<PeerSpns> peers(Map<String, Set<String>> m) {
+        List<PeerSpns> out = new ArrayList<>();
+        m.forEach((peer, spns) -> out.add(new PeerSpns(peer, List.copyOf(spns))));
+        return List.copyOf(out);
+    }
+
+    static String key(String name) {
+        return name == null ? "" : name.toLowerCase(Locale.ROOT);
+    }
+
+    static <T> List<T> nn(List<T> list) {
+        return list == null ? List.of() : list;
+    }
+}

@@ -1,0 +1,580 @@
+package org.kcdauditor.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.unboundid.ldap.sdk.LDAPConnection;
+import com.unboundid.ldap.sdk.SearchRequest;
+import com.unboundid.ldap.sdk.SearchResult;
+import com.unboundid.ldap.sdk.SearchScope;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import org.kcdauditor.cli.Main;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * kcd-auditor against a real domain controller: the Samba AD DC of {@code scripts/samba-ad.sh up}.
+ * Every scenario is built the way an administrator builds it (samba-tool computer create, spn add,
+ * delegation add-service / for-any-protocol / for-any-service / add-principal), never by loading
+ * LDIF of what the auditor expects, in its own OU under OU=kcd-it. Each drift test starts from a
+ * correct 2-node cluster and changes one thing.
+ */
+@Tag("integration")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SambaAdIntegrationTest {
+    private static final String IT_OU = "OU=kcd-it";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static SambaDc dc;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void dcIsUp() {
+        String[] why = new String[1];
+        dc = SambaDc.find(why);
+        if (dc == null && Boolean.getBoolean("kcd.samba.required")) {
+            throw new AssertionError("-Dkcd.samba.required=true but " + why[0]);
+        }
+        assumeTrue(dc != null, () -> "Samba AD DC integration suite skipped: " + why[0]);
+        assumeTrue(SambaDc.run(List.of("sh", "-c", "command -v samba-tool")).exit() == 0,
+                "Samba AD DC integration suite skipped: samba-tool not installed (scripts/samba-ad.sh up installs it)");
+        dc.freshOu(IT_OU);
+    }
+
+    @AfterAll
+    static void cleanUp() {
+        if (dc != null && !"true".equals(System.getProperty("kcd.samba.keep"))) {
+            dc.deleteOu(IT_OU);
+        }
+    }
+
+    // ------------------------------------------------------------------ scenario helpers
+
+    /** An OU below OU=kcd-it for one scenario; returns its RDN path relative to the domain. */
+    private static String scenarioOu(String name) {
+        String ou = "OU=" + name + "," + IT_OU;
+        dc.tool("ou", "create", ou);
+        return ou;
+    }
+
+    /** A correct cluster: every host delegates to every other in both forms, protocol transition on. */
+    private static List<SambaDc.Host> correctCluster(String ou, List<SambaDc.Host> hosts,
+                                                     Consumer<List<SambaDc.Host>> beforeDelegation) throws Exception {
+        beforeDelegation.accept(hosts);
+        for (SambaDc.Host h : hosts) {
+            dc.host(h, ou);
+        }
+        for (SambaDc.Host a : hosts) {
+            for (SambaDc.Host b : hosts) {
+                if (a != b) {
+                    dc.delegate(a.name, b.name);
+                }
+            }
+            dc.forAnyProtocol(a.name, true);
+        }
+        return hosts;
+    }
+
+    private static List<SambaDc.Host> hosts(String... names) {
+        List<SambaDc.Host> l = new ArrayList<>();
+        for (String n : names) {
+            l.add(new SambaDc.Host(n));
+        }
+        return l;
+    }
+
+    private static List<SambaDc.Host> twoNodes(String ou, String a, String b) throws Exception {
+        return correctCluster(ou, hosts(a, b), h -> { });
+    }
+
+    // ------------------------------------------------------------------ running the auditor
+
+    record Run(int exit, String out, String err, JsonNode doc) {
+        List<JsonNode> findings(String rule) {
+            List<JsonNode> l = new ArrayList<>();
+            if (doc != null) {
+                doc.path("findings").forEach(f -> {
+                    if (rule.equals(f.path("rule").asText())) {
+                        l.add(f);
+                    }
+                });
+            }
+            return l;
+        }
+
+        List<String> rules(String severity) {
+            List<String> l = new ArrayList<>();
+            if (doc != null) {
+                doc.path("findings").forEach(f -> {
+                    if (severity.equals(f.path("severity").asText())) {
+                        l.add(f.path("rule").asText() + " " + f.path("host").asText() + " " + f.path("spn").asText());
+                    }
+                });
+            }
+            return l;
+        }
+
+        String where() {
+            return "exit " + exit + "\nstdout:\n" + out + "\nstderr:\n" + err;
+        }
+    }
+
+    static final class Cfg {
+        String url = "ldaps://127.0.0.1:636";
+        boolean startTls = false;
+        String bindDn = "Administrator@" + SambaDc.DNS_DOMAIN;
+        boolean trustStore = true;
+        boolean insecure = false;
+        String baseDn = SambaDc.BASE_DN;
+        String cluster = "C";
+        List<String> nodes = List.of();
+        String protocolTransition = "any";
+        String password;
+        String principal;     // set: auth: gssapi with the script's keytab and krb5.conf
+    }
+
+    private Run audit(Cfg c) throws Exception {
+        StringBuilder y = new StringBuilder();
+        y.append("directory:\n");
+        y.append("  url: ").append(c.url).append('\n');
+        y.append("  startTls: ").append(c.startTls).append('\n');
+        if (c.principal != null) {
+            y.append("  auth: gssapi\n");
+            y.append("  principal: ").append(c.principal).append('\n');
+            y.append("  keytab: ").append(dc.dir.resolve("svc-kcdaudit.keytab")).append('\n');
+            y.append("  krb5Conf: ").append(dc.dir.resolve("etc/krb5.conf")).append('\n');
+        } else {
+            y.append("  bindDn: '").append(c.bindDn.replace("'", "''")).append("'\n");
+            y.append("  passwordEnv: KCD_AUDIT_LDAP_PASSWORD\n");
+        }
+        y.append("  baseDn: '").append(c.baseDn).append("'\n");
+        if (c.trustStore) {
+            y.append("  trustStore: ").append(dc.trustStore()).append('\n');
+            y.append("  trustStorePasswordFile: ").append(dc.trustStorePasswordFile()).append('\n');
+        }
+        y.append("  allowInsecureBind: ").append(c.insecure).append('\n');
+        y.append("  timeoutSeconds: 20\n");
+        y.append("clusters:\n");
+        y.append("  - name: ").append(c.cluster).append('\n');
+        y.append("    nodes: [").append(String.join(", ", c.nodes)).append("]\n");
+        y.append("policy:\n");
+        y.append("  services: [\"").append(SambaDc.MVSMS).append("\", \"cifs\"]\n");
+        y.append("  nameForms: [netbios, fqdn]\n");
+        y.append("  protocolTransition: ").append(c.protocolTransition).append('\n');
+        Path cfg = tmp.resolve("kcd-audit.yaml");
+        Files.writeString(cfg, y.toString());
+        Path out = tmp.resolve("out");
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        int exit;
+        try (PrintStream po = new PrintStream(o, true, StandardCharsets.UTF_8);
+             PrintStream pe = new PrintStream(e, true, StandardCharsets.UTF_8)) {
+            exit = Main.execute(new String[]{"run", "--config", cfg.toString(), "--out", out.toString(),
+                            "--formats", "json"}, po, pe,
+                    Map.of("KCD_AUDIT_LDAP_PASSWORD", c.password == null ? dc.adminPassword : c.password));
+        }
+        Path json = out.resolve("findings.json");
+        JsonNode doc = Files.exists(json) ? JSON.readTree(json.toFile()) : null;
+        return new Run(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8), doc);
+    }
+
+    private Run audit(List<SambaDc.Host> cluster, String name, Consumer<Cfg> tweak) throws Exception {
+        Cfg c = new Cfg();
+        c.cluster = name;
+        c.nodes = cluster.stream().map(h -> h.name).toList();
+        tweak.accept(c);
+        return audit(c);
+    }
+
+    private static void assertOnly(Run r, String severity, List<String> expectedRules) {
+        List<String> got = r.rules(severity).stream().map(s -> s.split(" ")[0]).distinct().sorted().toList();
+        assertEquals(expectedRules.stream().sorted().toList(), got, severity + " findings: " + r.rules(severity)
+                + "\n" + r.where());
+    }
+
+    private static JsonNode single(Run r, String rule) {
+        List<JsonNode> l = r.findings(rule);
+        assertFalse(l.isEmpty(), "expected a " + rule + " finding\n" + r.where());
+        return l.get(0);
+    }
+
+    // ------------------------------------------------------------------ the correct cluster
+
+    @Test
+    @Order(1)
+    void correctThreeNodeClusterHasNoHighFinding() throws Exception {
+        String ou = scenarioOu("ok");
+        List<SambaDc.Host> c = correctCluster(ou, hosts("ITOK1", "ITOK2", "ITOK3"), h -> { });
+        Run r = audit(c, "OK", x -> { });
+        assertEquals(0, r.exit(), r.where());
+        assertTrue(r.rules("HIGH").isEmpty(), r.where());
+        assertTrue(r.rules("MEDIUM").isEmpty(), r.where());
+        assertEquals(1, r.doc().path("schemaVersion").asInt());
+        assertEquals(3, r.doc().path("hosts").size(), r.where());
+        for (JsonNode h : r.doc().path("hosts")) {
+            assertEquals(8, h.path("delegateTo").size(), "what the DC holds for " + h);
+        }
+    }
+
+    @Test
+    @Order(2)
+    void searchFromDomainRootReturnsAContinuationReferenceThatTheAuditSkips() throws Exception {
+        try (LDAPConnection c = dc.admin()) {
+            SearchResult sr = c.search(new SearchRequest(SambaDc.BASE_DN, SearchScope.SUB, "(objectClass=domain)", "dn"));
+            assertTrue(sr.getReferenceCount() > 0, "Samba, like AD, refers a root search to CN=Configuration");
+        }
+        // the audit of test 1 ran from the domain root (baseDn DC=contoso,DC=test) and completed: exit 0.
+    }
+
+    @Test
+    @Order(3)
+    void sampleConfigAgainstTheSeededDomain() throws Exception {
+        try (LDAPConnection c = dc.admin()) {
+            assumeTrue(c.getEntry("OU=HVC2,OU=Hyper-V," + SambaDc.BASE_DN) != null,
+                    "not seeded: run scripts/samba-ad.sh seed " + dc.dir);
+        }
+        assumeTrue(dc.dir.equals(Path.of("/tmp/kcd-samba")), "config/samba-example.yaml points at /tmp/kcd-samba");
+        Path out = tmp.resolve("sample");
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        int exit = Main.execute(new String[]{"run", "--config", "config/samba-example.yaml", "--out", out.toString(),
+                        "--formats", "json"}, new PrintStream(o, true, StandardCharsets.UTF_8),
+                new PrintStream(e, true, StandardCharsets.UTF_8), Map.of("KCD_AUDIT_LDAP_PASSWORD", dc.adminPassword));
+        Run r = new Run(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8),
+                JSON.readTree(out.resolve("findings.json").toFile()));
+        assertEquals(3, r.exit(), r.where());
+        List<String> got = new ArrayList<>();
+        r.doc().path("findings").forEach(f -> got.add(f.path("cluster").asText() + " " + f.path("rule").asText() + " "
+                + f.path("host").asText()));
+        assertFalse(got.stream().anyMatch(s -> s.startsWith("HVC1 ")), "HVC1 is correct: " + got);
+        for (String want : List.of("HVC2 DUPLICATE_SPN HV12", "HVC2 MISSING_DELEGATION HV11",
+                "HVC2 MISSING_DELEGATION HV12", "HVC2 UNCONSTRAINED_DELEGATION HV13",
+                "HVC2 PROTOCOL_TRANSITION_MISMATCH HV12", "HVC2 STALE_DELEGATION HV11", "HVC2 RBCD_PRESENT HV11")) {
+            assertTrue(got.contains(want), want + " in " + got);
+        }
+        assertEquals(6, r.findings("MISSING_DELEGATION").size(), r.where());
+    }
+
+    // ------------------------------------------------------------------ one drift at a time
+
+    @Test
+    @Order(10)
+    void oneDirectionMissing() throws Exception {
+        String ou = scenarioOu("dir");
+        List<SambaDc.Host> c = correctCluster(ou, hosts("ITDIR1", "ITDIR2"), h -> { });
+        for (String svc : List.of(SambaDc.MVSMS, "cifs")) {
+            dc.tool("delegation", "del-service", "ITDIR2$", svc + "/ITDIR1");
+            dc.tool("delegation", "del-service", "ITDIR2$", svc + "/" + SambaDc.fqdn("ITDIR1"));
+        }
+        Run r = audit(c, "DIR", x -> { });
+        assertEquals(3, r.exit(), r.where());
+        assertOnly(r, "HIGH", List.of("MISSING_DELEGATION"));
+        List<JsonNode> f = r.findings("MISSING_DELEGATION");
+        assertEquals(4, f.size(), r.where());
+        f.forEach(x -> assertEquals("ITDIR2", x.path("host").asText(), r.where()));
+        f.forEach(x -> assertEquals("ITDIR1", x.path("peer").asText(), r.where()));
+    }
+
+    @Test
+    @Order(11)
+    void fqdnFormMissing() throws Exception {
+        String ou = scenarioOu("form");
+        List<SambaDc.Host> c = hosts("ITFRM1", "ITFRM2");
+        for (SambaDc.Host h : c) {
+            dc.host(h, ou);
+        }
+        dc.delegate("ITFRM1", "ITFRM2");
+        dc.delegate("ITFRM2", "ITFRM1", true, false);   // NetBIOS form only
+        c.forEach(h -> dc.forAnyProtocol(h.name, true));
+        Run r = audit(c, "FORM", x -> { });
+        assertEquals(3, r.exit(), r.where());
+        assertOnly(r, "HIGH", List.of("MISSING_DELEGATION"));
+        List<JsonNode> f = r.findings("MISSING_DELEGATION");
+        assertEquals(2, f.size(), r.where());
+        f.forEach(x -> assertTrue(x.path("spn").asText().endsWith("/" + SambaDc.fqdn("ITFRM1")), r.where()));
+    }
+
+    @Test
+    @Order(12)
+    void targetSpnNotRegistered() throws Exception {
+        String ou = scenarioOu("spn");
+        List<SambaDc.Host> c = correctCluster(ou, hosts("ITSPN1", "ITSPN2"), h -> h.get(1).migrationSpns = false);
+        Run r = audit(c, "SPN", x -> { });
+        assertEquals(3, r.exit(), r.where());
+        assertOnly(r, "HIGH", List.of("TARGET_SPN_NOT_REGISTERED"));
+        List<JsonNode> f = r.findings("TARGET_SPN_NOT_REGISTERED");
+        assertEquals(2, f.size(), "both name forms of the migration service; cifs is served by HOST/\n" + r.where());
+        f.forEach(x -> assertEquals("ITSPN2", x.path("host").asText()));
+    }
+
+    @Test
+    @Order(13)
+    void duplicateSpn() throws Exception {
+        String ou = scenarioOu("dup");
+        List<SambaDc.Host> c = twoNodes(ou, "ITDUP1", "ITDUP2");
+        dc.tool("user", "create", "itdupsvc", dc.adminPassword, "--userou=" + ou);
+        // the DC itself refuses the exact same SPN on a second account (as Windows does since 2012 R2)...
+        SambaDc.Result refused = dc.tryTool("spn", "add", SambaDc.MVSMS + "/ITDUP2", "itdupsvc");
+        assertNotEquals(0, refused.exit(), refused.output());
+        // ...but not the trailing-dot spelling, which Kerberos resolves to the same service
+        dc.tool("spn", "add", SambaDc.MVSMS + "/" + SambaDc.fqdn("ITDUP2") + ".", "itdupsvc");
+        Run r = audit(c, "DUP", x -> { });
+        assertEquals(3, r.exit(), r.where());
+        assertOnly(r, "HIGH", List.of("DUPLICATE_SPN"));
+        JsonNode f = single(r, "DUPLICATE_SPN");
+        assertEquals("ITDUP2", f.path("host").asText(), r.where());
+        assertTrue(f.path("message").asText().contains("itdupsvc"), r.where());
+    }
+
+    @Test
+    @Order(14)
+    void unconstrainedDelegation() throws Exception {
+        String ou = scenarioOu("unc");
+        List<SambaDc.Host> c = twoNodes(ou, "ITUNC1", "ITUNC2");
+        dc.forAnyService("ITUNC1", true);
+        Run r = audit(c, "UNC", x -> { });
+        assertEquals(3, r.exit(), r.where());
+        assertOnly(r, "HIGH", List.of("UNCONSTRAINED_DELEGATION"));
+        assertEquals("ITUNC1", single(r, "UNCONSTRAINED_DELEGATION").path("host").asText());
+    }
+
+    @Test
+    @Order(15)
+    void kerberosOnlyUnderAnyProtocolPolicy() throws Exception {
+        String ou = scenarioOu("pt");
+        List<SambaDc.Host> c = twoNodes(ou, "ITPT1", "ITPT2");
+        dc.forAnyProtocol("ITPT2", false);
+        Run r = audit(c, "PT", x -> { });
+        assertEquals(0, r.exit(), "MEDIUM is below the default --fail-on high\n" + r.where());
+        assertOnly(r, "HIGH", List.of());
+        assertOnly(r, "MEDIUM", List.of("PROTOCOL_TRANSITION_MISMATCH"));
+        assertEquals("ITPT2", single(r, "PROTOCOL_TRANSITION_MISMATCH").path("host").asText());
+        Run either = audit(c, "PT", x -> x.protocolTransition = "either");
+        assertOnly(either, "MEDIUM", List.of());
+        Run kerberosOnly = audit(c, "PT", x -> x.protocolTransition = "kerberos-only");
+        assertEquals("ITPT1", single(kerberosOnly, "PROTOCOL_TRANSITION_MISMATCH").path("host").asText(),
+                kerberosOnly.where());
+    }
+
+    @Test
+    @Order(16)
+    void staleDelegationToRemovedNode() throws Exception {
+        String ou = scenarioOu("stale");
+        List<SambaDc.Host> c = twoNodes(ou, "ITSTL1", "ITSTL2");
+        dc.tool("delegation", "add-service", "ITSTL1$", SambaDc.MVSMS + "/ITSTL9");
+        Run r = audit(c, "STALE", x -> { });
+        assertEquals(0, r.exit(), r.where());
+        assertOnly(r, "HIGH", List.of());
+        JsonNode f = single(r, "STALE_DELEGATION");
+        assertEquals("LOW", f.path("severity").asText());
+        assertEquals("ITSTL1", f.path("host").asText());
+        assertEquals(SambaDc.MVSMS + "/ITSTL9", f.path("spn").asText());
+    }
+
+    @Test
+    @Order(17)
+    void hostNotFound() throws Exception {
+        String ou = scenarioOu("nf");
+        List<SambaDc.Host> c = twoNodes(ou, "ITNF1", "ITNF2");
+        Run r = audit(c, "NF", x -> x.nodes = List.of("ITNF1", "ITNF2", "ITNF3"));
+        assertEquals(3, r.exit(), r.where());
+        assertTrue(r.rules("HIGH").stream().anyMatch(s -> s.startsWith("HOST_NOT_FOUND ITNF3")), r.where());
+    }
+
+    @Test
+    @Order(18)
+    void accountDisabled() throws Exception {
+        String ou = scenarioOu("dis");
+        List<SambaDc.Host> c = correctCluster(ou, hosts("ITDIS1", "ITDIS2"), h -> h.get(1).enabled = false);
+        Run r = audit(c, "DIS", x -> { });
+        JsonNode f = single(r, "ACCOUNT_DISABLED");
+        assertEquals("MEDIUM", f.path("severity").asText());
+        assertEquals("ITDIS2", f.path("host").asText());
+    }
+
+    @Test
+    @Order(19)
+    void rbcdPresent() throws Exception {
+        String ou = scenarioOu("rbcd");
+        List<SambaDc.Host> c = twoNodes(ou, "ITRB1", "ITRB2");
+        // msDS-AllowedToActOnBehalfOfOtherIdentity is system-only over LDAP in Samba 4.17
+        dc.toolLocal("delegation", "add-principal", "ITRB2$", "ITRB1$");
+        Run r = audit(c, "RBCD", x -> { });
+        assertEquals(0, r.exit(), r.where());
+        JsonNode f = single(r, "RBCD_PRESENT");
+        assertEquals("INFO", f.path("severity").asText());
+        assertEquals("ITRB2", f.path("host").asText());
+    }
+
+    @Test
+    @Order(20)
+    void rbcdCoversAMissingDirection() throws Exception {
+        String ou = scenarioOu("rbcd2");
+        List<SambaDc.Host> c = hosts("ITRC1", "ITRC2");
+        for (SambaDc.Host h : c) {
+            dc.host(h, ou);
+        }
+        dc.delegate("ITRC1", "ITRC2");          // ITRC2 -> ITRC1 has no KCD entry ...
+        c.forEach(h -> dc.forAnyProtocol(h.name, true));
+        dc.toolLocal("delegation", "add-principal", "ITRC1$", "ITRC2$");   // ... but ITRC1 trusts ITRC2 by RBCD
+        Run r = audit(c, "RBCD2", x -> { });
+        assertOnly(r, "HIGH", List.of());
+    }
+
+    @Test
+    @Order(21)
+    void dnsHostNameMissing() throws Exception {
+        String ou = scenarioOu("dns");
+        List<SambaDc.Host> c = correctCluster(ou, hosts("ITDNS1", "ITDNS2"), h -> h.get(0).dnsHostName = false);
+        Run r = audit(c, "DNS", x -> { });
+        JsonNode f = single(r, "DNS_HOST_NAME_MISSING");
+        assertEquals("MEDIUM", f.path("severity").asText());
+        assertEquals("ITDNS1", f.path("host").asText());
+    }
+
+    // ------------------------------------------------------------------ binds and transport
+
+    private static List<SambaDc.Host> bindCluster;
+
+    private List<SambaDc.Host> bindCluster() throws Exception {
+        if (bindCluster == null) {
+            bindCluster = twoNodes(scenarioOu("bind"), "ITBND1", "ITBND2");
+        }
+        return bindCluster;
+    }
+
+    @Test
+    @Order(30)
+    void bindAsDownLevelNameUpnAndDn() throws Exception {
+        List<SambaDc.Host> c = bindCluster();
+        for (String who : List.of("CONTOSO\\Administrator", "Administrator@contoso.test",
+                "CN=Administrator,CN=Users,DC=contoso,DC=test")) {
+            Run r = audit(c, "BIND", x -> x.bindDn = who);
+            assertEquals(0, r.exit(), "bind as " + who + "\n" + r.where());
+            assertEquals(2, r.doc().path("hosts").size(), r.where());
+        }
+    }
+
+    @Test
+    @Order(31)
+    void wrongPasswordExitsOneWithAdsReason() throws Exception {
+        Run r = audit(bindCluster(), "BIND", x -> x.password = "not-the-password");
+        assertEquals(1, r.exit(), r.where());
+        assertTrue(r.err().contains("52e"), "AD's data code for a wrong password\n" + r.where());
+        assertTrue(r.err().toLowerCase().contains("wrong password"), r.where());
+    }
+
+    @Test
+    @Order(32)
+    void ldapsWithoutTheCaFailsWithACertificateError() throws Exception {
+        Run r = audit(bindCluster(), "BIND", x -> x.trustStore = false);
+        assertEquals(1, r.exit(), r.where());
+        assertTrue(r.err().contains("TLS failed"), r.where());
+        assertTrue(r.err().toLowerCase().matches("(?s).*(certif|pkix|trust).*"), r.where());
+    }
+
+    @Test
+    @Order(33)
+    void startTlsWorks() throws Exception {
+        Run r = audit(bindCluster(), "BIND", x -> {
+            x.url = "ldap://127.0.0.1:389";
+            x.startTls = true;
+        });
+        assertEquals(0, r.exit(), r.where());
+    }
+
+    @Test
+    @Order(34)
+    void plainSimpleBindAllowedWhenTheServerAllowsIt() throws Exception {
+        Run r = audit(bindCluster(), "BIND", x -> {
+            x.url = "ldap://127.0.0.1:389";
+            x.trustStore = false;
+            x.insecure = true;
+        });
+        assertEquals(0, r.exit(), r.where());
+    }
+
+    @Test
+    @Order(40)
+    void gssapiBindWithAKeytabOverLdaps() throws Exception {
+        assumeTrue(Files.isReadable(dc.dir.resolve("svc-kcdaudit.keytab")), "no keytab: DC set up by an older script");
+        Run r = audit(bindCluster(), "BIND", x -> x.principal = "svc-kcdaudit@" + SambaDc.REALM);
+        assertEquals(0, r.exit(), r.where());
+        assertEquals(2, r.doc().path("hosts").size(), r.where());
+    }
+
+    @Test
+    @Order(41)
+    void gssapiBindOverPlainLdapSignsTheSession() throws Exception {
+        assumeTrue(Files.isReadable(dc.dir.resolve("svc-kcdaudit.keytab")), "no keytab: DC set up by an older script");
+        Run r = audit(bindCluster(), "BIND", x -> {
+            x.principal = "svc-kcdaudit@" + SambaDc.REALM;
+            x.url = "ldap://127.0.0.1:389";
+            x.trustStore = false;
+        });
+        assertEquals(0, r.exit(), r.where());
+        assertEquals(2, r.doc().path("hosts").size(), r.where());
+    }
+
+    @Test
+    @Order(42)
+    void gssapiWithAPrincipalTheKeytabDoesNotHoldSaysSo() throws Exception {
+        assumeTrue(Files.isReadable(dc.dir.resolve("svc-kcdaudit.keytab")), "no keytab: DC set up by an older script");
+        Run r = audit(bindCluster(), "BIND", x -> x.principal = "nobody@" + SambaDc.REALM);
+        assertEquals(1, r.exit(), r.where());
+        assertTrue(r.err().contains("Kerberos (GSSAPI) bind as nobody@CONTOSO.TEST failed"), r.where());
+    }
+
+    @Test
+    @Order(90)
+    void strongAuthRequiredIsExplained() throws Exception {
+        List<SambaDc.Host> c = bindCluster();
+        SambaDc.Result on = dc.script("strong-auth", "yes");
+        try {
+            assertEquals(0, on.exit(), on.output());
+            Run r = audit(c, "BIND", x -> {
+                x.url = "ldap://127.0.0.1:389";
+                x.trustStore = false;
+                x.insecure = true;
+            });
+            assertEquals(1, r.exit(), r.where());
+            assertTrue(r.err().contains("requires TLS or signing"), r.where());
+            assertTrue(r.err().contains("ldaps://") || r.err().toLowerCase().contains("starttls"),
+                    "says how to configure it\n" + r.where());
+            Run tls = audit(c, "BIND", x -> { });
+            assertEquals(0, tls.exit(), "LDAPS still works under strong auth\n" + tls.where());
+            if (Files.isReadable(dc.dir.resolve("svc-kcdaudit.keytab"))) {
+                Run krb = audit(c, "BIND", x -> {
+                    x.principal = "svc-kcdaudit@" + SambaDc.REALM;
+                    x.url = "ldap://127.0.0.1:389";
+                    x.trustStore = false;
+                });
+                assertEquals(0, krb.exit(), "a signed/sealed Kerberos bind satisfies strong auth\n" + krb.where());
+            }
+        } finally {
+            SambaDc.Result off = dc.script("strong-auth", "no");
+            assertEquals(0, off.exit(), off.output());
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package org.kcdauditor.report;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kcdauditor.cli.Main;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ReportCommandTest {
+
+    record Result(int code, String out, String err) {
+    }
+
+    static Result run(Path home, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Main.execute(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), Map.of(), Clock.systemUTC(), home);
+        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    static Path storedRun(Path dir) throws Exception {
+        Path run = Files.createDirectories(dir.resolve("run"));
+        try (var in = ReportCommandTest.class.getResourceAsStream("/report/findings-demo.json")) {
+            Files.copy(in, run.resolve("findings.json"));
+        }
+        return run;
+    }
+
+    @Test
+    void reRendersFromStoredFindingsWithoutTouchingThem(@TempDir Path dir) throws Exception {
+        Path run = storedRun(dir);
+        byte[] before = Files.readAllBytes(run.resolve("findings.json"));
+        Result r = run(Path.of("."), "report", "--from", run.toString(), "--formats", "md,ps1");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(Files.exists(run.resolve("runbook.md")));
+        assertTrue(Files.exists(run.resolve("remediation.ps1")));
+        assertFalse(Files.exists(run.resolve("audit.pdf")), "only the formats asked for");
+        assertEquals(new String(before, StandardCharsets.UTF_8),
+                Files.readString(run.resolve("findings.json")), "findings.json is the source, never rewritten");
+    }
+
+    @Test
+    void editedTemplateInTheInstallationIsUsed(@TempDir Path dir) throws Exception {
+        Path run = storedRun(dir);
+        Path home = Files.createDirectories(dir.resolve("home"));
+        Files.createDirectories(home.resolve("templates"));
+        Files.writeString(home.resolve("templates/runbook.md.ftl"), "Edited for ${run.domain}\n");
+        Result r = run(home, "report", "--from", run.toString(), "--formats", "md");
+        assertEquals(0, r.code(), r.err());
+        assertEquals("Edited for contoso.com\n", Files.readString(run.resolve("runbook.md")));
+    }
+
+    @Test
+    void badTemplateIsAUsageErrorOnOneLine(@TempDir Path dir) throws Exception {
+        Path run = storedRun(dir);
+        Path t = Files.createDirectories(dir.resolve("t"));
+        Files.writeString(t.resolve("runbook.md.ftl"), "${\"freemarker.template.utility.Execute\"?new()(\"id\")}\n");
+        Result r = run(Path.of("."), "report", "--from", run.toString(), "--formats", "md", "--templates", t.toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().startsWith("kcd-audit: " + t.resolve("runbook.md.ftl") + ":1: "), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertFalse(Files.exists(run.resolve("runbook.md")), "no half-written runbook");
+    }
+
+    @Test
+    void missingFindingsIsAUsageError(@TempDir Path dir) {
+        Result r = run(Path.of("."), "report", "--from", dir.toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("findings.json: not found"), r.err());
+    }
+}

@@ -1,0 +1,161 @@
+package org.kcdauditor.report;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kcdauditor.config.ConfigException;
+import org.kcdauditor.report.runbook.RunbookWriter;
+import org.kcdauditor.report.runbook.TemplateRenderer;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class RunbookTest {
+    /** Golden files live here; run with -Dkcd.updateGolden=true to rewrite them after an intended change. */
+    static final Path GOLDEN = Path.of("src/test/resources/report/golden");
+    static final Path TEMPLATES = Path.of("templates");
+
+    static String render(RunbookWriter w, FindingsDocument doc) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        w.write(doc, out);
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void runbooksMatchGoldenFiles() throws Exception {
+        TemplateRenderer r = new TemplateRenderer(TEMPLATES);
+        FindingsDocument doc = Fixtures.demo();
+        for (RunbookWriter w : List.of(RunbookWriter.markdown(r), RunbookWriter.html(r), RunbookWriter.powershell(r))) {
+            String actual = render(w, doc);
+            Path golden = GOLDEN.resolve(w.fileName());
+            if (Boolean.getBoolean("kcd.updateGolden") || !Files.exists(golden)) {
+                Files.writeString(golden, actual, StandardCharsets.UTF_8);
+            }
+            assertEquals(Files.readString(golden, StandardCharsets.UTF_8), actual, w.fileName()
+                    + " differs from " + golden + " (-Dkcd.updateGolden=true rewrites it)");
+        }
+    }
+
+    @Test
+    void builtInTemplatesAreUsedWhenTheFolderLacksThem(@TempDir Path empty) throws Exception {
+        TemplateRenderer fromJar = new TemplateRenderer(empty);
+        String md = render(RunbookWriter.markdown(fromJar), Fixtures.demo());
+        assertEquals(Files.readString(GOLDEN.resolve("runbook.md")), md);
+    }
+
+    @Test
+    void runbookContainsTheProcedure() throws Exception {
+        String md = render(RunbookWriter.markdown(new TemplateRenderer(TEMPLATES)), Fixtures.demo());
+        assertTrue(md.contains("Trust this computer for delegation to specified services only"));
+        assertTrue(md.contains("repadmin /syncall /AdeP"));
+        assertTrue(md.contains("klist -li 0x3e7 purge"));
+        assertTrue(md.contains("Restart-Service vmms"));
+        assertTrue(md.contains("Move-ClusterVirtualMachineRole -Name '<test VM>' -Node 'HV03' -MigrationType Live"));
+        assertTrue(md.contains("   - [ ] cifs/HV03"), "exact SPNs to add");
+        assertTrue(md.contains("   - [ ] cifs/hv15.contoso.com"), "stale SPN to remove");
+        assertTrue(md.contains("## 6. Rollback"));
+        String html = render(RunbookWriter.html(new TemplateRenderer(TEMPLATES)), Fixtures.demo());
+        assertTrue(html.contains("<meta name=\"viewport\""));
+        assertFalse(html.contains("http://") || html.contains("https://") || html.contains("<link")
+                || html.contains("<script"), "self-contained: nothing fetched");
+    }
+
+    @Test
+    void hostileHostNamesNeverReachTheScriptUnquoted() throws Exception {
+        String quoteName = "HV'; Remove-ADUser x; '";
+        String breakName = "HV07\nRemove-ADUser y #";
+        FindingsDocument doc = Fixtures.withFindings(Fixtures.demo(), List.of(
+                Fixtures.missing(quoteName, "HV02", "cifs/HV02"),
+                Fixtures.missing(breakName, "HV02", "cifs/HV02"),
+                // a valid host whose entry names the hostile peer: the SPN is quoted, not pasted
+                Fixtures.missing("HV01", quoteName, "cifs/" + quoteName),
+                Fixtures.missing("HV01", breakName, "cifs/" + breakName)));
+        TemplateRenderer r = new TemplateRenderer(TEMPLATES);
+        String ps1 = render(RunbookWriter.powershell(r), doc);
+        assertTrue(ps1.contains("Refused"), "the refused hosts are reported");
+        assertFalse(ps1.contains("-Identity 'HV''; Remove-ADUser"), "no command for the hostile host");
+        assertTrue(ps1.contains("'cifs/HV''; Remove-ADUser x; '''"), "value quoted with ' doubled: " + ps1);
+        for (String line : ps1.split("\r\n")) {
+            String code = PowerShellLexer.codeOutsideQuotesAndComments(line);
+            assertFalse(code.contains("Remove-ADUser"), "unquoted on line: " + line);
+        }
+        assertFalse(ps1.contains("\nRemove-ADUser"), "line break removed");
+        // The markdown and HTML runbooks show the names escaped, not as commands.
+        String md = render(RunbookWriter.markdown(r), doc);
+        assertTrue(md.contains("Not scripted"));
+        assertFalse(md.contains("\nRemove-ADUser"));
+        String html = render(RunbookWriter.html(r), doc);
+        assertTrue(html.contains("HV&#39;; Remove-ADUser x; &#39;"));
+    }
+
+    @Test
+    void editedTemplateChangesTheOutput(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("runbook.md.ftl"), "Runbook for ${run.domain}: <#list hosts as h>${h.name}<#sep>, </#list>\n");
+        TemplateRenderer r = new TemplateRenderer(dir);
+        assertEquals("Runbook for contoso.com: HV01, HV02, HV03, HV11, HV14\n",
+                render(RunbookWriter.markdown(r), Fixtures.demo()));
+        // the others still come from the built-in copy
+        assertTrue(render(RunbookWriter.powershell(r), Fixtures.demo()).contains("#Requires -Modules ActiveDirectory"));
+    }
+
+    @Test
+    void hostileTemplatesFailWithAOneLineError(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("runbook.md.ftl"),
+                "# x\n<#assign ex = \"freemarker.template.utility.Execute\"?new()>${ex(\"id\")}\n");
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> render(RunbookWriter.markdown(new TemplateRenderer(dir)), Fixtures.demo()));
+        assertTrue(e.getMessage().startsWith(dir.resolve("runbook.md.ftl") + ":2: "), e.getMessage());
+        assertTrue(e.getMessage().contains("not allowed"), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"), "one line");
+
+        Files.writeString(dir.resolve("runbook.html.ftl"), "<p>${run?api.getClass()}</p>\n");
+        e = assertThrows(ConfigException.class,
+                () -> render(RunbookWriter.html(new TemplateRenderer(dir)), Fixtures.demo()));
+        assertTrue(e.getMessage().startsWith(dir.resolve("runbook.html.ftl") + ":1: "), e.getMessage());
+        assertTrue(e.getMessage().contains("api"), e.getMessage());
+
+        Files.writeString(dir.resolve("remediation.ps1.ftl"), "ok\n\n<#if>broken\n");
+        e = assertThrows(ConfigException.class,
+                () -> render(RunbookWriter.powershell(new TemplateRenderer(dir)), Fixtures.demo()));
+        assertTrue(e.getMessage().startsWith(dir.resolve("remediation.ps1.ftl") + ":3: "), e.getMessage());
+    }
+
+    /** Just enough of PowerShell's tokenizer to find what runs as code on one line. */
+    static final class PowerShellLexer {
+        static String codeOutsideQuotesAndComments(String line) {
+            StringBuilder code = new StringBuilder();
+            boolean inSingle = false;
+            for (int i = 0; i < line.length(); i++) {
+                char c = line.charAt(i);
+                boolean quote = c == '\'' || c >= '\u2018' && c <= '\u201B';
+                if (inSingle) {
+                    if (quote) {
+                        if (i + 1 < line.length() && isQuote(line.charAt(i + 1))) {
+                            i++;
+                        } else {
+                            inSingle = false;
+                        }
+                    }
+                } else if (quote) {
+                    inSingle = true;
+                } else if (c == '#') {
+                    break;
+                } else {
+                    code.append(c);
+                }
+            }
+            return code.toString();
+        }
+
+        static boolean isQuote(char c) {
+            return c == '\'' || c >= '\u2018' && c <= '\u201B';
+        }
+    }
+}

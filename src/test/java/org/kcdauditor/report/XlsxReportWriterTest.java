@@ -1,0 +1,163 @@
+package org.kcdauditor.report;
+
+import org.apache.poi.ss.usermodel.CellType;
+import org.apache.poi.ss.usermodel.DataValidation;
+import org.apache.poi.ss.util.PaneInformation;
+import org.apache.poi.xssf.usermodel.XSSFCell;
+import org.apache.poi.xssf.usermodel.XSSFColor;
+import org.apache.poi.xssf.usermodel.XSSFRow;
+import org.apache.poi.xssf.usermodel.XSSFSheet;
+import org.apache.poi.xssf.usermodel.XSSFWorkbook;
+import org.junit.jupiter.api.Test;
+import org.kcdauditor.report.xlsx.XlsxReportWriter;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+class XlsxReportWriterTest {
+    static final String EVIL = "=cmd|' /C calc'!A0";
+    private static XSSFWorkbook demo;
+
+    @org.junit.jupiter.api.BeforeAll
+    static void renderDemoOnce() throws Exception {
+        demo = render(Fixtures.demo());
+    }
+
+    @org.junit.jupiter.api.AfterAll
+    static void close() throws Exception {
+        demo.close();
+    }
+
+    static XSSFWorkbook render(FindingsDocument doc) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        new XlsxReportWriter().write(doc, out);
+        return new XSSFWorkbook(new ByteArrayInputStream(out.toByteArray()));
+    }
+
+    @Test
+    void sheetsFrozenHeadersAndFilters() throws Exception {
+        {
+            XSSFWorkbook wb = demo;
+            List<String> names = new ArrayList<>();
+            wb.forEach(s -> names.add(s.getSheetName()));
+            assertEquals(List.of("Summary", "Findings", "Matrix", "Hosts", "Runbook"), names);
+            for (String name : List.of("Findings", "Hosts", "Runbook")) {
+                XSSFSheet sh = wb.getSheet(name);
+                PaneInformation pane = sh.getPaneInformation();
+                assertNotNull(pane, name + " has a frozen pane");
+                assertTrue(pane.isFreezePane());
+                assertEquals(1, pane.getHorizontalSplitPosition(), name + ": header row frozen");
+                assertTrue(sh.getCTWorksheet().isSetAutoFilter(), name + " has an autofilter");
+            }
+            XSSFSheet findings = wb.getSheet("Findings");
+            assertEquals(12, findings.getLastRowNum(), "a row per finding");
+            XSSFCell sev = findings.getRow(1).getCell(0);
+            assertEquals("HIGH", sev.getStringCellValue());
+            assertEquals("FFC7CE", rgb(sev));
+            assertTrue(findings.getColumnWidth(6) > findings.getColumnWidth(0), "message column wider than severity");
+        }
+    }
+
+    @Test
+    void matrixCellShowsPresentOverRequiredWithColour() throws Exception {
+        {
+            XSSFWorkbook wb = demo;
+            XSSFSheet m = wb.getSheet("Matrix");
+            int header = -1;
+            for (int r = 0; r <= m.getLastRowNum() && header < 0; r++) {
+                XSSFRow row = m.getRow(r);
+                if (row != null && row.getCell(0) != null && row.getCell(0).getStringCellValue().startsWith("Cluster HVC1")) {
+                    header = r + 1;
+                }
+            }
+            assertTrue(header > 0, "HVC1 block found");
+            XSSFRow head = m.getRow(header);
+            assertEquals("HV03", head.getCell(3).getStringCellValue());
+            XSSFRow hv02 = m.getRow(header + 2);
+            assertEquals("HV02", hv02.getCell(0).getStringCellValue());
+            assertEquals("0/4", hv02.getCell(3).getStringCellValue(), "HV02 -> HV03: nothing present");
+            assertEquals("FFC7CE", rgb(hv02.getCell(3)), "red");
+            XSSFRow hv01 = m.getRow(header + 1);
+            assertEquals("3/4", hv01.getCell(2).getStringCellValue());
+            assertEquals("FFEB9C", rgb(hv01.getCell(2)), "amber");
+            assertEquals("4/4", hv01.getCell(3).getStringCellValue());
+            assertEquals("C6EFCE", rgb(hv01.getCell(3)), "green");
+            assertEquals("D9D9D9", rgb(hv01.getCell(1)), "diagonal grey");
+        }
+    }
+
+    @Test
+    void directoryValuesNeverBecomeFormulas() throws Exception {
+        FindingsDocument doc = Fixtures.withHost(Fixtures.demo(), "HV01", h -> Fixtures.os(h, EVIL));
+        try (XSSFWorkbook wb = render(doc)) {
+            XSSFSheet hosts = wb.getSheet("Hosts");
+            XSSFCell found = null;
+            for (int r = 1; r <= hosts.getLastRowNum(); r++) {
+                XSSFCell c = hosts.getRow(r).getCell(7);
+                if (c != null && c.getCellType() == CellType.STRING && EVIL.equals(c.getStringCellValue())) {
+                    found = c;
+                }
+            }
+            assertNotNull(found, "the OS value is in the Hosts sheet");
+            assertEquals(CellType.STRING, found.getCellType());
+            assertTrue(found.getCellStyle().getQuotePrefixed(), "quote-prefixed so editing keeps it text");
+            wb.forEach(sheet -> sheet.forEach(row -> row.forEach(cell -> {
+                if (cell.getCellType() == CellType.FORMULA) {
+                    fail("formula cell in " + sheet.getSheetName() + " " + cell.getAddress());
+                }
+            })));
+        }
+    }
+
+    @Test
+    void runbookSheetHasDoneValidation() throws Exception {
+        {
+            XSSFWorkbook wb = demo;
+            XSSFSheet rb = wb.getSheet("Runbook");
+            assertEquals(List.of("#", "Phase", "Host", "Action", "Detail", "Command", "Done", "Initials", "Date"),
+                    headers(rb));
+            boolean yesNo = false;
+            for (DataValidation v : rb.getDataValidations()) {
+                String[] list = v.getValidationConstraint().getExplicitListValues();
+                if (list != null && List.of(list).equals(List.of("Yes", "No"))) {
+                    yesNo = v.getRegions().getCellRangeAddress(0).getFirstColumn() == 6;
+                }
+            }
+            assertTrue(yesNo, "Done column limited to Yes/No");
+            boolean purge = false;
+            for (int r = 1; r <= rb.getLastRowNum(); r++) {
+                purge |= "klist -li 0x3e7 purge".equals(rb.getRow(r).getCell(5).getStringCellValue());
+            }
+            assertTrue(purge);
+        }
+    }
+
+    @Test
+    void emptyDocumentStillWrites() throws Exception {
+        FindingsDocument empty = new FindingsDocument(1, "x", null, null, null, null, null, null, null, List.of());
+        try (XSSFWorkbook wb = render(empty)) {
+            assertEquals(5, wb.getNumberOfSheets());
+            assertFalse(wb.getSheet("Summary").getRow(0).getCell(0).getStringCellValue().isEmpty());
+        }
+    }
+
+    static List<String> headers(XSSFSheet sh) {
+        List<String> out = new ArrayList<>();
+        sh.getRow(0).forEach(c -> out.add(c.getStringCellValue()));
+        return out;
+    }
+
+    static String rgb(XSSFCell c) {
+        XSSFColor color = c.getCellStyle().getFillForegroundColorColor();
+        assertNotNull(color, "cell " + c.getAddress() + " has a fill");
+        return color.getARGBHex().substring(2);
+    }
+}
