@@ -15,7 +15,7 @@
 #   BENCH_PORT=3890            slapd port on 127.0.0.1
 #   BENCH_REPEAT=1             timed (floor, audit) rounds per size; medians are reported
 #   BENCH_OTHERS=              unrelated computers (default 4 x hosts)
-#   BENCH_FORMATS=json,xlsx,pdf,ps1
+#   BENCH_FORMATS=json,xlsx,pdf,md,html,ps1   (findings.json, workbook, PDF, the three runbooks)
 #   BENCH_HEAP=512m            heap ceiling for the audit JVM (-Xmx)
 #   BENCH_AUDIT_CMD=           command to run instead of the launcher/jar (config/out args appended)
 #   BENCH_KEEP=1               keep the temp dir (LDIF, slapd db, reports)
@@ -27,7 +27,7 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 HERE="$ROOT/scripts/bench"
 PORT=${BENCH_PORT:-3890}
 REPEAT=${BENCH_REPEAT:-1}
-FORMATS=${BENCH_FORMATS:-json,xlsx,pdf,ps1}
+FORMATS=${BENCH_FORMATS:-json,xlsx,pdf,md,html,ps1}
 HEAP=${BENCH_HEAP:-512m}
 RESULTS=${BENCH_RESULTS:-$ROOT/bench/results}
 SIZES=("$@")
