@@ -47,6 +47,12 @@ final class RunCommand implements Callable<Integer> {
     /** The shared body of {@code run} and {@code demo}: same code path, same output. */
     static int audit(Cli cli, AuditConfig cfg, Secrets secrets, AuditOptions options)
             throws DirectoryException, IOException {
+        return audit(cli, cfg, secrets, options, "run");
+    }
+
+    /** @param trigger what history shows as the run's trigger (run, demo) */
+    static int audit(Cli cli, AuditConfig cfg, Secrets secrets, AuditOptions options, String trigger)
+            throws DirectoryException, IOException {
         Severity failOn = options.failOnSeverity();
         var formats = options.formats(cfg.reports() == null ? null : cfg.reports().formats());
         Timings timings = new Timings();
@@ -59,7 +65,8 @@ final class RunCommand implements Callable<Integer> {
         AuditRun.Outcome outcome;
         try {
             outcome = new AuditRun(cfg, secrets, cli.clock(), Reports.standard(cli.shipped("templates"), cfg.reports()))
-                    .withHome(cli.home()).withEnvironment(cli.env()).execute(options.out, formats, timings, progress);
+                    .withHome(cli.home()).withEnvironment(cli.env()).withTrigger(trigger)
+                    .execute(options.out, formats, timings, progress);
         } finally {
             if (interactive) {
                 cli.err().print("\r\033[K");
