@@ -46,7 +46,7 @@ final class ConsoleSummary {
             out.println("No HIGH or MEDIUM findings: every configured pair can live-migrate as far as AD is concerned.");
         } else {
             out.println("Most severe findings:");
-            serious.stream().limit(TOP).forEach(f -> out.printf("  %-6s %-28s %s%n", f.severity(), f.rule(),
+            serious.stream().limit(TOP).forEach(f -> out.printf("  %-6s %-34s %s%n", f.severity(), f.rule(),
                     oneLine(f.message())));
             if (serious.size() > TOP) {
                 out.printf("  … and %d more HIGH/MEDIUM (see the reports)%n", serious.size() - TOP);

@@ -22,9 +22,11 @@ final class RulesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        for (Rule rule : RuleCatalogue.standard().rules()) {
+        var rules = RuleCatalogue.standard().rules();
+        int width = rules.stream().mapToInt(r -> r.info().id().length()).max().orElse(0);
+        for (Rule rule : rules) {
             RuleInfo i = rule.info();
-            cli.out().printf("%-30s %-6s %s%n", i.id(), i.severity(), i.title());
+            cli.out().printf("%-" + width + "s  %-6s  %s%n", i.id(), i.severity(), i.title());
             if (!brief) {
                 cli.out().println("    why: " + i.why());
                 cli.out().println("    ref: " + i.reference());
