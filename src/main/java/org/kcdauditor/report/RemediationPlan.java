@@ -5,6 +5,7 @@ import org.kcdauditor.model.Severity;
 import org.kcdauditor.model.Uac;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -161,8 +162,17 @@ public final class RemediationPlan {
         }
         Map<String, Building> building = new LinkedHashMap<>();
         List<Manual> manual = new ArrayList<>();
+        // A waived finding is an accepted exception: the plan neither changes it nor validates its pair.
+        Set<String> waivedPairs = new HashSet<>();
+        Set<String> unwaivedPairs = new HashSet<>();
         for (Finding f : nn(doc.findings())) {
-            if (f == null || f.rule() == null) {
+            if (f != null && "MISSING_DELEGATION".equals(f.rule()) && f.host() != null && f.peer() != null) {
+                (f.isWaived() ? waivedPairs : unwaivedPairs).add(key(f.host()) + "|" + key(f.peer()));
+            }
+        }
+        waivedPairs.removeAll(unwaivedPairs);
+        for (Finding f : nn(doc.findings())) {
+            if (f == null || f.rule() == null || f.isWaived()) {
                 continue;
             }
             String host = f.host();
@@ -282,7 +292,9 @@ public final class RemediationPlan {
                 if (p == null || p.from() == null || p.to() == null || p.fileServer()) {
                     continue;
                 }
-                if (!p.ok() || modeChanges.contains(key(p.from()))) {
+                boolean onlyWaived = waivedPairs.contains(key(p.from()) + "|" + key(p.to()))
+                        && nn(p.unregistered()).isEmpty();
+                if ((!p.ok() && !onlyWaived) || modeChanges.contains(key(p.from()))) {
                     validate.add(new Pair(c.name(), p.from(), p.to()));
                     display.putIfAbsent(key(p.from()), p.from());
                     display.putIfAbsent(key(p.to()), p.to());

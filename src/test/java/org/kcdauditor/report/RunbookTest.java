@@ -3,6 +3,7 @@ package org.kcdauditor.report;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kcdauditor.config.ConfigException;
+import org.kcdauditor.model.Finding;
 import org.kcdauditor.report.runbook.RunbookWriter;
 import org.kcdauditor.report.runbook.TemplateRenderer;
 
@@ -26,6 +27,23 @@ class RunbookTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         w.write(Rendering.of(doc), out);
         return out.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void waivedFindingsAreNeitherChangedNorValidated() throws Exception {
+        FindingsDocument doc = Fixtures.demo();
+        Finding.Waiver w = new Finding.Waiver("HV03 is being rebuilt, CHG0042", java.time.LocalDate.of(2035, 12, 31));
+        List<Finding> findings = doc.findings().stream().map(f -> f.rule().equals("MISSING_DELEGATION")
+                && f.host().equals("HV02") ? f.withWaiver(w) : f).toList();
+        FindingsDocument waived = new FindingsDocument(doc.schemaVersion(), doc.runId(), doc.startedAt(),
+                doc.finishedAt(), doc.directory(), doc.summary(), doc.policy(), doc.clusters(), doc.hosts(), findings);
+        String before = render(RunbookWriter.powershell(new TemplateRenderer(TEMPLATES)), doc);
+        String after = render(RunbookWriter.powershell(new TemplateRenderer(TEMPLATES)), waived);
+        assertTrue(before.contains("-Identity 'HV02$' -Add"), before);
+        assertFalse(after.contains("-Identity 'HV02$' -Add"), after);
+        assertTrue(before.contains("-Node HV03 -MigrationType Live   # from HV02"), before);
+        assertFalse(after.contains("-Node HV03 -MigrationType Live   # from HV02"), after);
+        assertTrue(after.contains("-Identity 'HV01$' -Add"), "unwaived changes stay");
     }
 
     @Test
