@@ -37,11 +37,19 @@ public final class AuditContext {
     private final Map<AdObject, ResolvedCluster> clusterOf = new IdentityHashMap<>();
     private final Map<AdObject, Set<AdObject>> peers = new IdentityHashMap<>();
     private final List<PairStatus> pairs = new ArrayList<>();
+    private final AuditInputs inputs;
     private final Map<AdObject, List<String>> unexpected = new IdentityHashMap<>();
 
     public AuditContext(Snapshot snapshot, List<ClusterConfig> clusterConfigs, PolicyConfig policy) {
+        this(snapshot, clusterConfigs, policy, AuditInputs.none(snapshot.takenAt()));
+    }
+
+    /** With the history inputs (baseline, previous run, patches, events) the history rules read. */
+    public AuditContext(Snapshot snapshot, List<ClusterConfig> clusterConfigs, PolicyConfig policy,
+                        AuditInputs inputs) {
         this.snapshot = snapshot;
         this.policy = policy;
+        this.inputs = inputs;
         indexNames();
         resolveClusters(clusterConfigs);
         resolvePeers();
@@ -326,6 +334,21 @@ public final class AuditContext {
 
     public Snapshot snapshot() {
         return snapshot;
+    }
+
+    /** Baseline, previous run, patches and events; never null (empty when not configured). */
+    public AuditInputs inputs() {
+        return inputs;
+    }
+
+    /** The pair source → target, or null when they are no configured pair. */
+    public PairStatus pair(AdObject source, AdObject target) {
+        for (PairStatus p : pairs) {
+            if (p.source() == source && p.target() == target) {
+                return p;
+            }
+        }
+        return null;
     }
 
     public PolicyConfig policy() {

@@ -19,8 +19,8 @@ public record AuditResult(AuditContext context, List<Finding> findings, List<Clu
         return Auditor.percent(presentEntries, requiredEntries);
     }
 
-    /** True when some finding is at least as severe as {@code threshold}. */
+    /** True when some finding that no waiver suppresses is at least as severe as {@code threshold}. */
     public boolean reaches(Severity threshold) {
-        return findings.stream().anyMatch(f -> f.severity().reaches(threshold));
+        return findings.stream().anyMatch(f -> !f.isWaived() && f.severity().reaches(threshold));
     }
 }

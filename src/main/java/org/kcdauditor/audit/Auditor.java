@@ -1,5 +1,6 @@
 package org.kcdauditor.audit;
 
+import org.kcdauditor.baseline.Waiver;
 import org.kcdauditor.config.ClusterConfig;
 import org.kcdauditor.config.PolicyConfig;
 import org.kcdauditor.model.Finding;
@@ -33,12 +34,21 @@ public final class Auditor {
     }
 
     public AuditResult evaluate(Snapshot snapshot, List<ClusterConfig> clusters, PolicyConfig policy) {
-        AuditContext ctx = new AuditContext(snapshot, clusters, policy);
+        return evaluate(snapshot, clusters, policy, AuditInputs.none(snapshot.takenAt()));
+    }
+
+    /**
+     * Evaluates with the history inputs. Findings an active baseline waiver names stay in the list,
+     * marked waived; they are not counted in {@code bySeverity} and never reach {@code --fail-on}.
+     */
+    public AuditResult evaluate(Snapshot snapshot, List<ClusterConfig> clusters, PolicyConfig policy,
+                                AuditInputs inputs) {
+        AuditContext ctx = new AuditContext(snapshot, clusters, policy, inputs);
         FindingSink sink = new FindingSink();
         for (Rule rule : catalogue.rules()) {
             rule.evaluate(ctx, sink);
         }
-        List<Finding> findings = new ArrayList<>(sink.findings());
+        List<Finding> findings = new ArrayList<>(applyWaivers(sink.findings(), inputs));
         findings.sort(ORDER);
 
         int pairs = 0;
@@ -68,13 +78,34 @@ public final class Auditor {
         return new AuditResult(ctx, findings, summaries, pairs, required, present, countBySeverity(findings));
     }
 
+    private static List<Finding> applyWaivers(List<Finding> findings, AuditInputs inputs) {
+        if (inputs.baseline() == null || inputs.baseline().waivers().isEmpty()) {
+            return findings;
+        }
+        List<Finding> out = new ArrayList<>(findings.size());
+        for (Finding f : findings) {
+            Finding marked = f;
+            for (Waiver w : inputs.baseline().waivers()) {
+                if (w.activeAt(inputs.now()) && w.matches(f)) {
+                    marked = f.withWaiver(w.asFindingWaiver());
+                    break;
+                }
+            }
+            out.add(marked);
+        }
+        return out;
+    }
+
+    /** Counts findings by severity; waived findings are suppressed and not counted. */
     static Map<String, Integer> countBySeverity(List<Finding> findings) {
         Map<String, Integer> counts = new LinkedHashMap<>();
         for (Severity s : Severity.values()) {
             counts.put(s.name(), 0);
         }
         for (Finding f : findings) {
-            counts.merge(f.severity().name(), 1, Integer::sum);
+            if (!f.isWaived()) {
+                counts.merge(f.severity().name(), 1, Integer::sum);
+            }
         }
         return counts;
     }

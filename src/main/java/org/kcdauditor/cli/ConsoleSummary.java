@@ -40,7 +40,8 @@ final class ConsoleSummary {
         out.printf("%-16s %5d %13s %15s %9.1f%% %5d %5d %5d %5d%n%n", "All", s.hosts(), "", s.presentEntries() + "/"
                 + s.requiredEntries(), s.compliancePercent(), b.get("HIGH"), b.get("MEDIUM"), b.get("LOW"), b.get("INFO"));
 
-        List<Finding> serious = d.findings().stream().filter(f -> f.severity().reaches(Severity.MEDIUM)).toList();
+        List<Finding> serious = d.findings().stream()
+                .filter(f -> !f.isWaived() && f.severity().reaches(Severity.MEDIUM)).toList();
         if (serious.isEmpty()) {
             out.println("No HIGH or MEDIUM findings: every configured pair can live-migrate as far as AD is concerned.");
         } else {

@@ -25,6 +25,8 @@ import java.util.concurrent.Callable;
 final class DemoCommand implements Callable<Integer> {
     static final String LDIF = "config/demo/contoso.ldif";
     static final String CONFIG = "config/demo/kcd-audit-demo.yaml";
+    /** The demo directory one run earlier: a seed run from it gives CHANGED_SINCE_LAST_RUN something to show. */
+    static final String EARLIER = "config/demo/contoso-earlier.ldif";
 
     private final Cli cli;
 
@@ -41,6 +43,7 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws DirectoryException, IOException, LDAPException {
         AuditConfig config = ConfigLoader.load(cli.shipped(CONFIG));
+        DemoHistory.seed(cli, config);
         try (DemoDirectory directory = DemoDirectory.start(cli.shipped(LDIF))) {
             cli.out().println("Demo directory: " + directory.entries() + " entries of " + DemoDirectory.BASE_DN
                     + " served in-process at " + directory.url());

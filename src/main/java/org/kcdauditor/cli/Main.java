@@ -2,6 +2,7 @@ package org.kcdauditor.cli;
 
 import org.kcdauditor.config.ConfigException;
 import org.kcdauditor.directory.DirectoryException;
+import org.kcdauditor.store.StoreException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -65,6 +66,10 @@ public final class Main implements Runnable {
         cmd.addSubcommand(new RunCommand(cli));
         cmd.addSubcommand(new DemoCommand(cli));
         cmd.addSubcommand(new RulesCommand(cli));
+        cmd.addSubcommand(new HistoryCommand(cli));
+        cmd.addSubcommand(new BaselineCommand(cli));
+        cmd.addSubcommand(new InspectCommand(cli));
+        cmd.addSubcommand(new PreflightCommand(cli));
         cmd.addSubcommand(new ReportCommand(cli));
         cmd.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
         cmd.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
@@ -79,6 +84,9 @@ public final class Main implements Runnable {
             code = ExitCodes.USAGE;
             message = ex.getMessage();
         } else if (ex instanceof DirectoryException) {
+            code = ExitCodes.RUN_FAILED;
+            message = ex.getMessage();
+        } else if (ex instanceof StoreException) {
             code = ExitCodes.RUN_FAILED;
             message = ex.getMessage();
         } else if (ex instanceof IOException) {

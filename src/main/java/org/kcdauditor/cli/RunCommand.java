@@ -59,7 +59,7 @@ final class RunCommand implements Callable<Integer> {
         AuditRun.Outcome outcome;
         try {
             outcome = new AuditRun(cfg, secrets, cli.clock(), Reports.standard(cli.shipped("templates"), cfg.reports()))
-                    .execute(options.out, formats, timings, progress);
+                    .withHome(cli.home()).withEnvironment(cli.env()).execute(options.out, formats, timings, progress);
         } finally {
             if (interactive) {
                 cli.err().print("\r\033[K");

@@ -6,22 +6,46 @@ import java.util.List;
 /**
  * A loaded and validated configuration. {@code baseDir} is the folder of the file it came from:
  * relative paths in the file resolve against it.
+ *
+ * <p>History keys (all optional): {@code store}, {@code baseline} (default {@code baseline.yaml}
+ * next to the config file), {@code patches}, {@code hardeningCatalogue} (default the shipped
+ * {@code config/hardening-kbs.yaml}), {@code events}.
  */
 public record AuditConfig(Path source, Path baseDir, DirectoryConfig directory, List<ClusterConfig> clusters,
-                          PolicyConfig policy, ReportsConfig reports) {
+                          PolicyConfig policy, ReportsConfig reports, StoreConfig store, String baseline,
+                          PatchesConfig patches, String hardeningCatalogue, EventsConfig events) {
+
+    public static final String DEFAULT_BASELINE = "baseline.yaml";
 
     public AuditConfig {
         clusters = List.copyOf(clusters);
+        patches = patches == null ? PatchesConfig.none() : patches;
+        events = events == null ? EventsConfig.none() : events;
+    }
+
+    /** The core configuration without history keys (store and baseline take their defaults). */
+    public AuditConfig(Path source, Path baseDir, DirectoryConfig directory, List<ClusterConfig> clusters,
+                       PolicyConfig policy, ReportsConfig reports) {
+        this(source, baseDir, directory, clusters, policy, reports, null, null, null, null, null);
     }
 
     public AuditConfig withDirectory(DirectoryConfig d) {
-        return new AuditConfig(source, baseDir, d, clusters, policy, reports);
+        return new AuditConfig(source, baseDir, d, clusters, policy, reports, store, baseline, patches,
+                hardeningCatalogue, events);
     }
 
     /** Resolves a path written in the config file against that file's folder. */
     public Path resolve(String path) {
         Path p = Path.of(path);
-        return p.isAbsolute() ? p : baseDir.resolve(p).normalize();
+        if (p.isAbsolute()) {
+            return p;
+        }
+        return (baseDir == null ? Path.of("").toAbsolutePath() : baseDir).resolve(p).normalize();
+    }
+
+    /** The documented baseline: {@code baseline}, else {@code baseline.yaml} next to the config file. */
+    public Path baselinePath() {
+        return resolve(baseline == null || baseline.isBlank() ? DEFAULT_BASELINE : baseline);
     }
 
     /** The display name of the config file for error messages. */

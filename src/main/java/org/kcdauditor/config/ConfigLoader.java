@@ -36,7 +36,8 @@ public final class ConfigLoader {
 
     /** The document as written; validated into an {@link AuditConfig}. */
     record RawConfig(DirectoryConfig directory, List<ClusterConfig> clusters, PolicyConfig policy,
-                     ReportsConfig reports) {
+                     ReportsConfig reports, StoreConfig store, String baseline, PatchesConfig patches,
+                     String hardeningCatalogue, EventsConfig events) {
     }
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
@@ -69,7 +70,8 @@ public final class ConfigLoader {
         Path abs = file.toAbsolutePath();
         return validate(new AuditConfig(abs, abs.getParent(), raw.directory(),
                 raw.clusters() == null ? List.of() : raw.clusters(),
-                raw.policy() == null ? PolicyConfig.defaults() : raw.policy(), raw.reports()), name);
+                raw.policy() == null ? PolicyConfig.defaults() : raw.policy(), raw.reports(), raw.store(),
+                raw.baseline(), raw.patches(), raw.hardeningCatalogue(), raw.events()), name);
     }
 
     /** Validates a configuration built in code (the demo) the same way as one read from a file. */
@@ -90,6 +92,7 @@ public final class ConfigLoader {
         if (c.reports() != null && c.reports().pdfMatrixMaxNodes() != null && c.reports().pdfMatrixMaxNodes() < 2) {
             errors.add("reports.pdfMatrixMaxNodes: must be at least 2 (got " + c.reports().pdfMatrixMaxNodes() + ")");
         }
+        HistoryConfigValidation.validate(c, errors);
         if (!errors.isEmpty()) {
             String more = errors.size() > 1 ? " (and " + (errors.size() - 1) + " more problem"
                     + (errors.size() > 2 ? "s" : "") + ": " + String.join("; ", errors.subList(1, errors.size())) + ")"

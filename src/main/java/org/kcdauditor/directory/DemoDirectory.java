@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.List;
 
 /**
  * The demo's directory: an UnboundID in-memory LDAP server inside the process, on 127.0.0.1 and
@@ -32,6 +33,11 @@ public final class DemoDirectory implements AutoCloseable {
     }
 
     public static DemoDirectory start(Path ldif) throws LDAPException {
+        return start(ldif, List.of());
+    }
+
+    /** The demo data with LDIF change records ({@code changetype: modify}) applied on top. */
+    public static DemoDirectory start(Path ldif, List<Path> changes) throws LDAPException {
         if (!Files.isReadable(ldif)) {
             throw new ConfigException(ldif + ": demo directory data not found (run from the kcd-auditor folder)");
         }
@@ -45,6 +51,9 @@ public final class DemoDirectory implements AutoCloseable {
                 0, null));
         InMemoryDirectoryServer server = new InMemoryDirectoryServer(config);
         int entries = server.importFromLDIF(true, ldif.toFile());
+        for (Path change : changes) {
+            server.applyChangesFromLDIF(change.toFile());
+        }
         server.startListening();
         return new DemoDirectory(server, password, entries);
     }

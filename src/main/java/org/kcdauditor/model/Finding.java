@@ -1,27 +1,57 @@
 package org.kcdauditor.model;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.LocalDate;
 import java.util.HexFormat;
 import java.util.Locale;
 
 /**
  * One thing that is wrong (or worth knowing). {@code id} is a stable hash of rule, host, peer and
  * SPN, so the same problem has the same id in every run (drift and mail notices compare ids).
+ *
+ * <p>{@code waived} and {@code waiver} are set (and only then written) when a baseline waiver
+ * suppresses the finding: it stays in the list, marked, with the waiver's justification.
  */
-@JsonPropertyOrder({"id", "rule", "severity", "cluster", "host", "peer", "spn", "message", "remediation"})
+@JsonPropertyOrder({"id", "rule", "severity", "cluster", "host", "peer", "spn", "message", "remediation", "waived",
+        "waiver"})
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Finding(String id, String rule, Severity severity, String cluster, String host, String peer,
-                      String spn, String message, String remediation) {
+                      String spn, String message, String remediation, @JsonProperty("waived") Boolean waived,
+                      Waiver waiver) {
+
+    /** The waiver that suppresses a finding, as the baseline documents it. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Waiver(String justification, LocalDate expires) {
+    }
+
+    /** A finding without a waiver. */
+    public Finding(String id, String rule, Severity severity, String cluster, String host, String peer, String spn,
+                   String message, String remediation) {
+        this(id, rule, severity, cluster, host, peer, spn, message, remediation, null, null);
+    }
 
     public static Finding of(String rule, Severity severity, String cluster, String host, String peer, String spn,
                              String message, String remediation) {
         return new Finding(stableId(rule, host, peer, spn), rule, severity, cluster, host, peer, spn, message,
                 remediation);
+    }
+
+    /** True when a waiver suppresses this finding. */
+    @JsonIgnore
+    public boolean isWaived() {
+        return Boolean.TRUE.equals(waived);
+    }
+
+    /** This finding marked as waived by {@code w}. */
+    public Finding withWaiver(Waiver w) {
+        return new Finding(id, rule, severity, cluster, host, peer, spn, message, remediation, Boolean.TRUE, w);
     }
 
     public static String stableId(String rule, String host, String peer, String spn) {

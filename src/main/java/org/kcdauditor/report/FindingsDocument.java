@@ -3,6 +3,7 @@ package org.kcdauditor.report;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import org.kcdauditor.inventory.ImportResult;
 import org.kcdauditor.model.Finding;
 
 import java.time.Instant;
@@ -16,13 +17,32 @@ import java.util.Map;
  * readers must ignore fields they do not know.
  */
 @JsonPropertyOrder({"schemaVersion", "runId", "startedAt", "finishedAt", "directory", "summary", "policy", "clusters",
-        "hosts", "findings"})
+        "hosts", "findings", "history", "baseline", "patches", "events", "imports"})
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record FindingsDocument(int schemaVersion, String runId, Instant startedAt, Instant finishedAt,
                                Directory directory, Summary summary, Policy policy, List<ClusterDoc> clusters,
-                               List<HostDoc> hosts, List<Finding> findings) {
+                               List<HostDoc> hosts, List<Finding> findings,
+                               @JsonInclude(JsonInclude.Include.NON_NULL) HistorySections.HistoryDoc history,
+                               @JsonInclude(JsonInclude.Include.NON_NULL) HistorySections.BaselineDoc baseline,
+                               @JsonInclude(JsonInclude.Include.NON_NULL) HistorySections.PatchesDoc patches,
+                               @JsonInclude(JsonInclude.Include.NON_NULL) List<HistorySections.EventDoc> events,
+                               @JsonInclude(JsonInclude.Include.NON_NULL) List<ImportResult> imports) {
 
     public static final int SCHEMA_VERSION = 1;
+
+    /** The core document, without history sections. */
+    public FindingsDocument(int schemaVersion, String runId, Instant startedAt, Instant finishedAt,
+                            Directory directory, Summary summary, Policy policy, List<ClusterDoc> clusters,
+                            List<HostDoc> hosts, List<Finding> findings) {
+        this(schemaVersion, runId, startedAt, finishedAt, directory, summary, policy, clusters, hosts, findings,
+                null, null, null, null, null);
+    }
+
+    /** This document with the history sections (previous run, baseline, patches, events, imports) added. */
+    public FindingsDocument withHistory(HistorySections.Sections s) {
+        return new FindingsDocument(schemaVersion, runId, startedAt, finishedAt, directory, summary, policy, clusters,
+                hosts, findings, s.history(), s.baseline(), s.patches(), s.events(), s.imports());
+    }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Directory(String url, String baseDn) {

@@ -22,7 +22,18 @@ public final class RuleCatalogue {
                 new AccountDisabledRule(),
                 new DnsHostNameMissingRule(),
                 new StaleDelegationRule(),
-                new RbcdPresentRule()));
+                new RbcdPresentRule(),
+                new BaselineEntryRemovedRule(),
+                new BaselineEntryAddedRule(),
+                new BaselineFlagsChangedRule(),
+                new BaselineHostMissingRule(),
+                new BaselineHostNewRule(),
+                new WaiverExpiredRule(),
+                new ChangedSinceLastRunRule(),
+                new HardeningPatchWithoutDelegationRule(),
+                new PatchLevelSkewRule(),
+                new PatchDataMissingRule(),
+                new MigrationFailureObservedRule()));
     }
 
     public List<Rule> rules() {

@@ -1,19 +1,32 @@
 package org.kcdauditor.run;
 
 import com.unboundid.ldap.sdk.LDAPConnection;
+import org.kcdauditor.audit.AuditContext;
+import org.kcdauditor.audit.AuditInputs;
 import org.kcdauditor.audit.AuditResult;
 import org.kcdauditor.audit.Auditor;
+import org.kcdauditor.audit.PreviousRun;
 import org.kcdauditor.audit.Timings;
+import org.kcdauditor.baseline.Baseline;
+import org.kcdauditor.baseline.BaselineFile;
 import org.kcdauditor.config.AuditConfig;
 import org.kcdauditor.config.Secrets;
 import org.kcdauditor.directory.DirectoryCollector;
 import org.kcdauditor.directory.DirectoryException;
 import org.kcdauditor.directory.LdapConnector;
+import org.kcdauditor.inventory.HardeningCatalogue;
+import org.kcdauditor.inventory.HardeningCatalogueFile;
+import org.kcdauditor.inventory.Inventory;
+import org.kcdauditor.model.AdObject;
 import org.kcdauditor.model.Snapshot;
 import org.kcdauditor.report.FindingsDocument;
 import org.kcdauditor.report.FindingsJson;
+import org.kcdauditor.report.HistorySections;
 import org.kcdauditor.report.Reports;
 import org.kcdauditor.rules.RuleCatalogue;
+import org.kcdauditor.store.CompletedRun;
+import org.kcdauditor.store.RunStore;
+import org.kcdauditor.store.StoreUrls;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,32 +37,93 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.IntConsumer;
+import java.util.function.Predicate;
 
 /**
- * One audit: connect, collect a snapshot, evaluate the catalogue, write the outputs. The CLI's
- * {@code run} and {@code demo} and the scheduler all call this; none holds logic of its own.
+ * One audit: connect, collect a snapshot, import patches and events, read the baseline and the
+ * previous run, evaluate the catalogue, write the outputs, store the run. The CLI's {@code run},
+ * {@code demo}, {@code preflight}, {@code baseline capture} and the scheduler all call this.
+ *
+ * <p>Store discipline: the run is recorded RUNNING before collection; its snapshot and findings are
+ * written in one transaction at the end; any failure marks it FAILED with the reason and writes
+ * nothing else, so earlier runs, the baseline and earlier reports are never touched.
  */
 public final class AuditRun {
     private static final DateTimeFormatter FOLDER = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
             .withZone(ZoneOffset.UTC);
+    /** The shipped hardening catalogue, relative to the installation folder. */
+    public static final String SHIPPED_CATALOGUE = "config/hardening-kbs.yaml";
 
-    /** What a finished run produced. */
+    /** What a finished run produced. {@code outDir} is null when no reports were written. */
     public record Outcome(String runId, Path outDir, FindingsDocument document, AuditResult result,
                           List<Path> files, int objectsRead) {
+    }
+
+    /** Where the snapshot comes from: the directory, or a test double. */
+    @FunctionalInterface
+    public interface SnapshotSource {
+        Snapshot collect(IntConsumer progress) throws DirectoryException;
+    }
+
+    /** The evaluation of one snapshot with everything the history rules need. */
+    public record Evaluation(AuditResult result, AuditInputs inputs, Inventory.Imported imported,
+                             HistorySections.Sections sections) {
     }
 
     private final AuditConfig config;
     private final Secrets secrets;
     private final Clock clock;
     private final Reports reports;
+    private final Path home;
+    private final String trigger;
+    private final boolean writeReports;
+    private final SnapshotSource source;
+    private final Map<String, String> env;
 
     public AuditRun(AuditConfig config, Secrets secrets, Clock clock, Reports reports) {
+        this(config, secrets, clock, reports, Path.of(System.getProperty("kcd.home", ".")), "run", true, null,
+                System.getenv());
+    }
+
+    private AuditRun(AuditConfig config, Secrets secrets, Clock clock, Reports reports, Path home, String trigger,
+                     boolean writeReports, SnapshotSource source, Map<String, String> env) {
         this.config = config;
         this.secrets = secrets;
         this.clock = clock;
         this.reports = reports;
+        this.home = home;
+        this.trigger = trigger;
+        this.writeReports = writeReports;
+        this.source = source;
+        this.env = Map.copyOf(env);
+    }
+
+    /** The installation folder (shipped hardening catalogue). */
+    public AuditRun withHome(Path h) {
+        return new AuditRun(config, secrets, clock, reports, h, trigger, writeReports, source, env);
+    }
+
+    /** What started the run, as history shows it: run, demo, preflight, baseline-capture, schedule. */
+    public AuditRun withTrigger(String t) {
+        return new AuditRun(config, secrets, clock, reports, home, t, writeReports, source, env);
+    }
+
+    /** Store the run but write no report files. */
+    public AuditRun withoutReports() {
+        return new AuditRun(config, secrets, clock, reports, home, trigger, false, source, env);
+    }
+
+    /** Collect from {@code s} instead of the directory. */
+    public AuditRun withSource(SnapshotSource s) {
+        return new AuditRun(config, secrets, clock, reports, home, trigger, writeReports, s, env);
+    }
+
+    /** Environment for store credentials (store.userEnv / store.passwordEnv). */
+    public AuditRun withEnvironment(Map<String, String> e) {
+        return new AuditRun(config, secrets, clock, reports, home, trigger, writeReports, source, e);
     }
 
     /**
@@ -60,21 +134,101 @@ public final class AuditRun {
             throws DirectoryException, IOException {
         String runId = UUID.randomUUID().toString();
         Instant startedAt = clock.instant();
+        try (RunStore store = StoreUrls.open(config, env)) {
+            store.begin(runId, startedAt, trigger, config.sourceName(), config.directory().url(),
+                    config.directory().baseDn());
+            try {
+                Snapshot snapshot = collect(timings, progress);
+                Evaluation ev = evaluate(snapshot, store.previousRun(config.sourceName()).orElse(null), timings);
+                FindingsDocument doc = FindingsJson.build(runId, startedAt, clock.instant(), config, ev.result())
+                        .withHistory(ev.sections());
+                Path dir = null;
+                List<Path> files = List.of();
+                if (writeReports) {
+                    dir = outDir != null ? outDir : defaultReportsDir().resolve(FOLDER.format(startedAt) + "-"
+                            + runId.substring(0, 8));
+                    Files.createDirectories(dir);
+                    files = reports.writeAll(doc, dir, formats, timings);
+                }
+                Path reportDir = dir;
+                timings.time("store", () -> store.complete(runId, clock.instant(), new CompletedRun(ev.result(),
+                        snapshot.objects().size(), reportDir, ev.imported().patches(), ev.imported().events())));
+                return new Outcome(runId, dir, doc, ev.result(), files, snapshot.objects().size());
+            } catch (Exception | Error e) {
+                recordFailure(store, runId, e);
+                throw e;
+            }
+        }
+    }
+
+    private void recordFailure(RunStore store, String runId, Throwable e) {
+        try {
+            store.fail(runId, clock.instant(), reason(e));
+        } catch (RuntimeException suppressed) {
+            e.addSuppressed(suppressed);
+        }
+    }
+
+    static String reason(Throwable e) {
+        String m = e.getMessage();
+        String first = m == null ? "" : m.lines().findFirst().orElse("");
+        return e.getClass().getSimpleName() + (first.isEmpty() ? "" : ": " + first);
+    }
+
+    /** Reads the snapshot (from the directory unless a source was given). */
+    public Snapshot collect(Timings timings, IntConsumer progress) throws DirectoryException {
         Snapshot[] snapshot = new Snapshot[1];
         timings.time("collect", () -> {
+            if (source != null) {
+                snapshot[0] = source.collect(progress);
+                return;
+            }
             try (LDAPConnection connection = new LdapConnector(config, secrets).connect()) {
                 snapshot[0] = new DirectoryCollector(config, clock).collect(connection, progress);
             }
         });
+        return snapshot[0];
+    }
+
+    /**
+     * Evaluates a snapshot with the baseline, the previous run, the imported patches and events and
+     * the hardening catalogue. Reads files, writes nothing.
+     */
+    public Evaluation evaluate(Snapshot snapshot, PreviousRun previous, Timings timings) {
+        Baseline baseline = BaselineFile.readIfExists(config.baselinePath());
+        HardeningCatalogue catalogue = catalogue();
+        Inventory.Imported[] imported = new Inventory.Imported[1];
+        timings.time("import", () -> {
+            AuditContext probe = new AuditContext(snapshot, config.clusters(), config.policy());
+            Predicate<String> isNode = name -> {
+                AdObject o = name == null ? null : probe.computer(name);
+                return o != null && probe.clusterOf(o) != null;
+            };
+            imported[0] = Inventory.load(config, isNode);
+        });
+        AuditInputs inputs = new AuditInputs(clock.instant(), baseline, previous, imported[0].patches(),
+                !config.patches().sources().isEmpty(), catalogue, imported[0].events(),
+                !config.events().sources().isEmpty());
         AuditResult[] result = new AuditResult[1];
         timings.time("evaluate", () -> result[0] = new Auditor(RuleCatalogue.standard())
-                .evaluate(snapshot[0], config.clusters(), config.policy()));
-        FindingsDocument doc = FindingsJson.build(runId, startedAt, clock.instant(), config, result[0]);
-        Path dir = outDir != null ? outDir : defaultReportsDir().resolve(FOLDER.format(startedAt) + "-"
-                + runId.substring(0, 8));
-        Files.createDirectories(dir);
-        List<Path> files = reports.writeAll(doc, dir, formats, timings);
-        return new Outcome(runId, dir, doc, result[0], files, snapshot[0].objects().size());
+                .evaluate(snapshot, config.clusters(), config.policy(), inputs));
+        HistorySections.Sections sections = HistorySections.build(result[0], inputs,
+                baseline == null ? null : config.baselinePath(), imported[0].results(),
+                !config.patches().sources().isEmpty());
+        return new Evaluation(result[0], inputs, imported[0], sections);
+    }
+
+    /** The configured catalogue, else the shipped one; an empty catalogue when the shipped file is absent. */
+    public HardeningCatalogue catalogue() {
+        if (config.hardeningCatalogue() != null) {
+            return HardeningCatalogueFile.read(config.resolve(config.hardeningCatalogue()));
+        }
+        Path shipped = home.resolve(SHIPPED_CATALOGUE);
+        return Files.exists(shipped) ? HardeningCatalogueFile.read(shipped) : HardeningCatalogue.empty();
+    }
+
+    public AuditConfig config() {
+        return config;
     }
 
     private Path defaultReportsDir() {

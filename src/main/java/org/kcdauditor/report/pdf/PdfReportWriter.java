@@ -163,6 +163,7 @@ public final class PdfReportWriter implements ReportWriter {
             clusters(d, doc, f);
             matrices(d, doc, f);
             findings(d, doc, f);
+            HistorySection.write(d, doc, f);
             remediation(d, doc, plan, f);
             signOff(d, f);
         } catch (DocumentException e) {
@@ -664,7 +665,7 @@ public final class PdfReportWriter implements ReportWriter {
         sb.append(s);
     }
 
-    private static Paragraph heading(String text, Font font, float before) {
+    static Paragraph heading(String text, Font font, float before) {
         Paragraph p = new Paragraph(text, font);
         p.setSpacingBefore(before);
         p.setSpacingAfter(6);
@@ -680,7 +681,7 @@ public final class PdfReportWriter implements ReportWriter {
         t.addCell(b);
     }
 
-    private static PdfPCell header(String text, Fonts f) {
+    static PdfPCell header(String text, Fonts f) {
         PdfPCell c = new PdfPCell(new Phrase(text, f.white));
         c.setBackgroundColor(NAVY);
         c.setBorderColor(LINE);

@@ -90,6 +90,7 @@ public final class XlsxReportWriter implements ReportWriter {
             matrix(print(wb.createSheet("Matrix"), false), doc, st);
             hosts(print(wb.createSheet("Hosts"), true), doc, st);
             runbook(print(wb.createSheet("Runbook"), true), doc, st);
+            HistorySheets.write(wb, doc, st);
             wb.write(out);
         } finally {
             wb.close();
@@ -97,7 +98,7 @@ public final class XlsxReportWriter implements ReportWriter {
     }
 
     /** Landscape, one page wide, the header row repeated on every printed page. */
-    private static SXSSFSheet print(SXSSFSheet sh, boolean headerRow) {
+    static SXSSFSheet print(SXSSFSheet sh, boolean headerRow) {
         sh.setFitToPage(true);
         sh.getPrintSetup().setLandscape(true);
         sh.getPrintSetup().setPaperSize(org.apache.poi.ss.usermodel.PrintSetup.A4_PAPERSIZE);

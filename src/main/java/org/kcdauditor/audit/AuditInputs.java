@@ -1,0 +1,33 @@
+package org.kcdauditor.audit;
+
+import org.kcdauditor.baseline.Baseline;
+import org.kcdauditor.inventory.HardeningCatalogue;
+import org.kcdauditor.model.EventRecord;
+import org.kcdauditor.model.PatchRecord;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What the audit sees besides the snapshot: passed in as data so that evaluation stays pure.
+ *
+ * @param now               the run's clock reading (waiver expiry is judged against it)
+ * @param baseline          the documented baseline, or null when there is none
+ * @param previous          the previous successful run, or null
+ * @param patchesConfigured patch sources were given (PATCH_DATA_MISSING only then)
+ * @param eventsConfigured  event sources were given
+ */
+public record AuditInputs(Instant now, Baseline baseline, PreviousRun previous, List<PatchRecord> patches,
+                          boolean patchesConfigured, HardeningCatalogue hardening, List<EventRecord> events,
+                          boolean eventsConfigured) {
+    public AuditInputs {
+        patches = patches == null ? List.of() : List.copyOf(patches);
+        events = events == null ? List.of() : List.copyOf(events);
+        hardening = hardening == null ? HardeningCatalogue.empty() : hardening;
+    }
+
+    /** Nothing but the snapshot (the core audit). */
+    public static AuditInputs none(Instant now) {
+        return new AuditInputs(now, null, null, List.of(), false, null, List.of(), false);
+    }
+}

@@ -1,0 +1,35 @@
+package org.kcdauditor.baseline;
+
+import org.kcdauditor.model.HostState;
+
+import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The documented baseline ({@code baseline.yaml}): the approved delegation state of every cluster
+ * node and the waivers. Host names are matched case-insensitively.
+ */
+public record Baseline(Instant capturedAt, String capturedFrom, String approvedBy, Map<String, HostState> hosts,
+                       List<Waiver> waivers) {
+    public Baseline {
+        hosts = Collections.unmodifiableMap(new LinkedHashMap<>(hosts));
+        waivers = List.copyOf(waivers);
+    }
+
+    public static Baseline empty() {
+        return new Baseline(null, null, null, Map.of(), List.of());
+    }
+
+    public HostState host(String name) {
+        for (Map.Entry<String, HostState> e : hosts.entrySet()) {
+            if (e.getKey().toLowerCase(Locale.ROOT).equals(name.toLowerCase(Locale.ROOT))) {
+                return e.getValue();
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,115 @@
+package org.kcdauditor.baseline;
+
+import org.kcdauditor.audit.AuditContext;
+import org.kcdauditor.model.AdObject;
+import org.kcdauditor.model.HostState;
+import org.kcdauditor.model.Spn;
+import org.kcdauditor.model.Uac;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Differences between an expected state of the nodes (the baseline, or the previous run) and the
+ * snapshot. Pure. Delegation entries are compared in SPN normal form.
+ */
+public final class Drift {
+    public enum Kind { HOST_MISSING, HOST_NEW, ENTRY_REMOVED, ENTRY_ADDED, FLAGS_CHANGED }
+
+    /**
+     * One difference.
+     *
+     * @param cluster        the node's cluster (null for a host that is gone)
+     * @param value          the delegation entry (ENTRY_*), or null
+     * @param before         flag names before (FLAGS_CHANGED)
+     * @param after          flag names now (FLAGS_CHANGED)
+     * @param delegationBits a delegation bit (TRUSTED_FOR_DELEGATION, TRUSTED_TO_AUTH_FOR_DELEGATION,
+     *                       NOT_DELEGATED) changed
+     */
+    public record Change(Kind kind, String cluster, String host, String value, List<String> before, List<String> after,
+                         boolean delegationBits) {
+    }
+
+    private static final int DELEGATION_BITS = Uac.TRUSTED_FOR_DELEGATION | Uac.TRUSTED_TO_AUTH_FOR_DELEGATION
+            | Uac.NOT_DELEGATED;
+
+    private Drift() {
+    }
+
+    public static List<Change> compare(Map<String, HostState> expected, AuditContext ctx) {
+        List<Change> out = new ArrayList<>();
+        Set<AdObject> matched = new HashSet<>();
+        for (Map.Entry<String, HostState> e : expected.entrySet()) {
+            AdObject node = ctx.computer(e.getKey());
+            if (node == null || ctx.clusterOf(node) == null) {
+                out.add(new Change(Kind.HOST_MISSING, null, e.getKey(), null, null, null, false));
+                continue;
+            }
+            matched.add(node);
+            String cluster = ctx.clusterOf(node).name();
+            HostState was = e.getValue();
+            Map<String, String> before = keyed(was.delegateTo());
+            Map<String, String> now = keyed(node.delegateTo());
+            for (Map.Entry<String, String> b : before.entrySet()) {
+                if (!now.containsKey(b.getKey())) {
+                    out.add(new Change(Kind.ENTRY_REMOVED, cluster, node.name(), b.getValue(), null, null, false));
+                }
+            }
+            for (Map.Entry<String, String> n : now.entrySet()) {
+                if (!before.containsKey(n.getKey())) {
+                    out.add(new Change(Kind.ENTRY_ADDED, cluster, node.name(), n.getValue(), null, null, false));
+                }
+            }
+            int uacBefore = Uac.fromNames(was.userAccountControl());
+            List<String> flagsNow = Uac.flagNames(node.userAccountControl());
+            int uacNow = Uac.fromNames(flagsNow);
+            if (uacBefore != uacNow) {
+                out.add(new Change(Kind.FLAGS_CHANGED, cluster, node.name(), null, Uac.flagNames(uacBefore), flagsNow,
+                        ((uacBefore ^ uacNow) & DELEGATION_BITS) != 0));
+            }
+        }
+        for (AdObject node : ctx.nodes()) {
+            if (!matched.contains(node)) {
+                out.add(new Change(Kind.HOST_NEW, ctx.clusterOf(node).name(), node.name(), null, null,
+                        Uac.flagNames(node.userAccountControl()), false));
+            }
+        }
+        return out;
+    }
+
+    private static Map<String, String> keyed(List<String> values) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String v : values) {
+            out.putIfAbsent(Spn.keyOf(v), v);
+        }
+        return out;
+    }
+
+    /** A short line for the console and CHANGED_SINCE_LAST_RUN messages. */
+    public static String describe(Change c) {
+        return switch (c.kind()) {
+            case HOST_MISSING -> c.host() + ": host no longer found among the cluster nodes";
+            case HOST_NEW -> c.host() + ": new node (" + String.join(", ", c.after()) + ")";
+            case ENTRY_REMOVED -> c.host() + ": delegation entry removed: " + c.value();
+            case ENTRY_ADDED -> c.host() + ": delegation entry added: " + c.value();
+            case FLAGS_CHANGED -> c.host() + ": userAccountControl " + flagDelta(c.before(), c.after());
+        };
+    }
+
+    static String flagDelta(List<String> before, List<String> after) {
+        Set<String> removed = new LinkedHashSet<>(before);
+        removed.removeAll(after);
+        Set<String> added = new LinkedHashSet<>(after);
+        added.removeAll(before);
+        List<String> parts = new ArrayList<>();
+        added.forEach(a -> parts.add("+" + a));
+        removed.forEach(r -> parts.add("-" + r));
+        return String.join(" ", parts).toLowerCase(Locale.ROOT).isEmpty() ? "changed" : String.join(" ", parts);
+    }
+}

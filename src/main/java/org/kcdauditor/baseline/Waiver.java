@@ -1,0 +1,35 @@
+package org.kcdauditor.baseline;
+
+import org.kcdauditor.model.Finding;
+import org.kcdauditor.model.Spn;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+
+/**
+ * {@code waivers[i]} in the baseline: a documented exception (Chef InSpec style). It suppresses the
+ * findings of {@code rule} on {@code host} (and, when given, {@code peer} and {@code spn}) until the
+ * end of {@code expires} (UTC); after that the findings count again and WAIVER_EXPIRED says so.
+ */
+public record Waiver(String rule, String host, String peer, String spn, String justification, LocalDate expires) {
+
+    /** Active on the day of {@code now} (UTC), {@code expires} included. */
+    public boolean activeAt(Instant now) {
+        return !LocalDate.ofInstant(now, ZoneOffset.UTC).isAfter(expires);
+    }
+
+    public boolean matches(Finding f) {
+        return rule.equals(f.rule()) && host.equalsIgnoreCase(nz(f.host()))
+                && (peer == null || peer.equalsIgnoreCase(nz(f.peer())))
+                && (spn == null || (f.spn() != null && Spn.keyOf(spn).equals(Spn.keyOf(f.spn()))));
+    }
+
+    public Finding.Waiver asFindingWaiver() {
+        return new Finding.Waiver(justification, expires);
+    }
+
+    private static String nz(String s) {
+        return s == null ? "" : s;
+    }
+}

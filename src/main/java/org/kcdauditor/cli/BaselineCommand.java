@@ -1,0 +1,137 @@
+package org.kcdauditor.cli;
+
+import org.kcdauditor.audit.AuditContext;
+import org.kcdauditor.audit.Timings;
+import org.kcdauditor.baseline.Baseline;
+import org.kcdauditor.baseline.BaselineFile;
+import org.kcdauditor.baseline.Drift;
+import org.kcdauditor.baseline.Waiver;
+import org.kcdauditor.config.AuditConfig;
+import org.kcdauditor.config.ConfigException;
+import org.kcdauditor.config.ConfigLoader;
+import org.kcdauditor.directory.DirectoryException;
+import org.kcdauditor.model.AdObject;
+import org.kcdauditor.model.HostState;
+import org.kcdauditor.model.Snapshot;
+import org.kcdauditor.report.Reports;
+import org.kcdauditor.run.AuditRun;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+@Command(name = "baseline", mixinStandardHelpOptions = true,
+        description = {"The documented delegation baseline (baseline.yaml next to the config, or 'baseline:' in it).",
+                "capture writes it from a fresh snapshot; diff shows the drift and writes nothing."},
+        subcommands = {BaselineCommand.Capture.class, BaselineCommand.Diff.class})
+final class BaselineCommand implements Runnable {
+    private final Cli cli;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    BaselineCommand(Cli cli) {
+        this.cli = cli;
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    AuditRun auditRun(AuditConfig cfg) {
+        return new AuditRun(cfg, cli.secrets(), cli.clock(), Reports.standard(cli.shipped("templates"), cfg.reports()))
+                .withHome(cli.home()).withEnvironment(cli.env());
+    }
+
+    @Command(name = "capture", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Audit now (the run is stored, no reports are written) and write the baseline from it.",
+                    "Waivers of an existing baseline are carried over. Refuses to replace an existing baseline"
+                            + " without --force; the old file is kept as <name>.<UTC timestamp>.bak."})
+    static final class Capture implements Callable<Integer> {
+        @ParentCommand
+        BaselineCommand parent;
+
+        @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "The YAML configuration.")
+        Path config;
+
+        @Option(names = "--approved-by", paramLabel = "NAME", description = "Who approved this baseline (free text).")
+        String approvedBy;
+
+        @Option(names = "--force", description = "Replace an existing baseline (keeping a .bak copy).")
+        boolean force;
+
+        @Override
+        public Integer call() throws DirectoryException, IOException {
+            Cli cli = parent.cli;
+            AuditConfig cfg = ConfigLoader.load(config);
+            Path file = cfg.baselinePath();
+            if (java.nio.file.Files.exists(file) && !force) {
+                throw new ConfigException(file + ": a baseline exists already; give --force to replace it (the old"
+                        + " one is kept as " + file.getFileName() + ".<timestamp>.bak)");
+            }
+            Baseline old = java.nio.file.Files.exists(file) ? BaselineFile.read(file) : null;
+            AuditRun.Outcome o = parent.auditRun(cfg).withTrigger("baseline-capture").withoutReports()
+                    .execute(null, Set.of("json"), new Timings(), n -> { });
+            AuditContext ctx = o.result().context();
+            Map<String, HostState> hosts = new LinkedHashMap<>();
+            for (AdObject n : ctx.nodes()) {
+                hosts.put(n.name(), HostState.of(n));
+            }
+            List<Waiver> waivers = old == null ? List.of() : old.waivers();
+            Baseline b = new Baseline(cli.clock().instant(), o.runId(), approvedBy, hosts, waivers);
+            Path backup = BaselineFile.write(file, b, force, cli.clock().instant());
+            cli.out().println("Baseline written: " + file + " (" + hosts.size() + " hosts, " + waivers.size()
+                    + " waivers carried over, from run " + o.runId().substring(0, 8) + ")");
+            if (backup != null) {
+                cli.out().println("Previous baseline kept as " + backup);
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "diff", mixinStandardHelpOptions = true,
+            description = {"Read the directory now and show how it differs from the baseline. Writes nothing.",
+                    "Exit 0 when there is no drift, 3 when there is."})
+    static final class Diff implements Callable<Integer> {
+        @ParentCommand
+        BaselineCommand parent;
+
+        @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "The YAML configuration.")
+        Path config;
+
+        @Override
+        public Integer call() throws DirectoryException {
+            Cli cli = parent.cli;
+            AuditConfig cfg = ConfigLoader.load(config);
+            Path file = cfg.baselinePath();
+            Baseline b = BaselineFile.read(file);
+            AuditRun run = parent.auditRun(cfg);
+            Snapshot snapshot = run.collect(new Timings(), n -> { });
+            AuditContext ctx = new AuditContext(snapshot, cfg.clusters(), cfg.policy());
+            List<Drift.Change> changes = Drift.compare(b.hosts(), ctx);
+            cli.out().println("Baseline " + file + (b.capturedAt() == null ? "" : " (captured " + b.capturedAt()
+                    + (b.approvedBy() == null ? "" : ", approved by " + b.approvedBy()) + ")"));
+            if (changes.isEmpty()) {
+                cli.out().println("No drift: every node matches the baseline.");
+            } else {
+                cli.out().println(changes.size() + " difference" + (changes.size() == 1 ? "" : "s") + ":");
+                for (Drift.Change c : changes) {
+                    cli.out().println("  " + c.kind() + "  " + Drift.describe(c));
+                }
+            }
+            for (Waiver w : b.waivers()) {
+                cli.out().println("  waiver " + w.rule() + " " + w.host() + (w.peer() == null ? "" : " -> " + w.peer())
+                        + (w.activeAt(cli.clock().instant()) ? " active until " : " EXPIRED on ") + w.expires());
+            }
+            return changes.isEmpty() ? ExitCodes.OK : ExitCodes.FINDINGS;
+        }
+    }
+}

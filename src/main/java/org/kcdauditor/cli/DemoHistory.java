@@ -1,0 +1,45 @@
+package org.kcdauditor.cli;
+
+import com.unboundid.ldap.sdk.LDAPException;
+import org.kcdauditor.audit.Timings;
+import org.kcdauditor.config.AuditConfig;
+import org.kcdauditor.config.Secrets;
+import org.kcdauditor.directory.DemoDirectory;
+import org.kcdauditor.directory.DirectoryException;
+import org.kcdauditor.report.Reports;
+import org.kcdauditor.run.AuditRun;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The demo's history: before the demo audit, one run against the directory as it looked earlier
+ * ({@code contoso-earlier.ldif} applied) is stored with trigger {@code demo-seed}, so the demo shows
+ * CHANGED_SINCE_LAST_RUN like a second scheduled run would.
+ */
+final class DemoHistory {
+    private DemoHistory() {
+    }
+
+    static void seed(Cli cli, AuditConfig config) throws LDAPException, DirectoryException, IOException {
+        Path earlier = cli.shipped(DemoCommand.EARLIER);
+        if (!Files.isReadable(earlier)) {
+            return;
+        }
+        try (DemoDirectory before = DemoDirectory.start(cli.shipped(DemoCommand.LDIF), List.of(earlier))) {
+            AuditConfig cfg = config.withDirectory(config.directory().withUrl(before.url()));
+            Map<String, String> env = new HashMap<>(cli.env());
+            env.put(cfg.directory().passwordEnv(), before.password());
+            AuditRun.Outcome o = new AuditRun(cfg, new Secrets(env), cli.clock(), Reports.standard(
+                    cli.shipped("templates"), cfg.reports())).withHome(cli.home()).withEnvironment(env)
+                    .withTrigger("demo-seed").withoutReports().execute(null, Set.of("json"), new Timings(), n -> { });
+            cli.out().println("Demo history: stored run " + o.runId().substring(0, 8) + " of the directory as it was"
+                    + " before (" + earlier.getFileName() + ") to compare against.");
+        }
+    }
+}

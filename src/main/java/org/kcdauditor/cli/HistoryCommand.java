@@ -1,0 +1,113 @@
+package org.kcdauditor.cli;
+
+import org.kcdauditor.config.AuditConfig;
+import org.kcdauditor.config.ConfigException;
+import org.kcdauditor.config.ConfigLoader;
+import org.kcdauditor.model.Finding;
+import org.kcdauditor.store.RunStore;
+import org.kcdauditor.store.RunSummary;
+import org.kcdauditor.store.StoreUrls;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "history", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"List the runs in the history store (id, time, status, counts), newest first.",
+                "history show RUN prints one run (id or unique id prefix) with its findings."},
+        subcommands = HistoryCommand.Show.class)
+final class HistoryCommand implements Callable<Integer> {
+    private final Cli cli;
+
+    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "The YAML configuration.")
+    Path config;
+
+    @Option(names = "--limit", defaultValue = "20", description = "How many runs (default: ${DEFAULT-VALUE}).")
+    int limit;
+
+    HistoryCommand(Cli cli) {
+        this.cli = cli;
+    }
+
+    @Override
+    public Integer call() {
+        AuditConfig cfg = ConfigLoader.load(config);
+        try (RunStore store = StoreUrls.open(cfg, cli.env())) {
+            List<RunSummary> runs = store.list(Math.max(1, limit));
+            if (runs.isEmpty()) {
+                cli.out().println("No runs stored yet in " + StoreUrls.jdbcUrl(cfg).split(";")[0]
+                        + " (kcd-audit run --config " + config + ")");
+                return ExitCodes.OK;
+            }
+            cli.out().printf("%-8s  %-20s  %-9s  %-16s  %5s  %4s %4s %4s %4s  %6s  %s%n", "Run", "Started (UTC)",
+                    "Status", "Trigger", "Hosts", "HIGH", "MED", "LOW", "INFO", "Waived", "Reason / reports");
+            for (RunSummary r : runs) {
+                Map<String, Integer> b = r.bySeverity();
+                cli.out().printf("%-8s  %-20s  %-9s  %-16s  %5s  %4s %4s %4s %4s  %6s  %s%n", r.id().substring(0, 8),
+                        r.startedAt().toString().replace("T", " ").replaceAll("\\.\\d+", ""), r.status(), r.trigger(),
+                        n(r.hosts()), n(b.get("HIGH")), n(b.get("MEDIUM")), n(b.get("LOW")), n(b.get("INFO")),
+                        n(r.waived()), r.failureReason() != null ? r.failureReason()
+                                : r.reportDir() == null ? "" : r.reportDir());
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    static String n(Integer i) {
+        return i == null ? "-" : i.toString();
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "Print one run and its findings.")
+    static final class Show implements Callable<Integer> {
+        @picocli.CommandLine.ParentCommand
+        HistoryCommand parent;
+
+        @Parameters(paramLabel = "RUN", description = "Run id or a unique prefix of it (as history lists it).")
+        String run;
+
+        @Override
+        public Integer call() {
+            Cli cli = parent.cli;
+            AuditConfig cfg = ConfigLoader.load(parent.config);
+            try (RunStore store = StoreUrls.open(cfg, cli.env())) {
+                RunSummary r;
+                try {
+                    r = store.find(run).orElseThrow(() -> new ConfigException("history show: no run " + run
+                            + " in the store (kcd-audit history --config " + parent.config + " lists them)"));
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException("history show: " + e.getMessage());
+                }
+                cli.out().println("Run       " + r.id());
+                cli.out().println("Status    " + r.status() + (r.failureReason() == null ? "" : ": " + r.failureReason()));
+                cli.out().println("Trigger   " + r.trigger());
+                cli.out().println("Started   " + r.startedAt());
+                cli.out().println("Finished  " + (r.finishedAt() == null ? "-" : r.finishedAt()));
+                cli.out().println("Config    " + (r.configPath() == null ? "-" : r.configPath()));
+                cli.out().println("Directory " + (r.directoryUrl() == null ? "-" : r.directoryUrl()));
+                if (r.reportDir() != null) {
+                    cli.out().println("Reports   " + r.reportDir());
+                }
+                if (RunSummary.SUCCEEDED.equals(r.status())) {
+                    cli.out().printf("Counts    %s hosts, %s objects read, %s findings (HIGH %s, MEDIUM %s, LOW %s,"
+                                    + " INFO %s, waived %s), compliance %s %%%n", n(r.hosts()), n(r.objectsRead()),
+                            n(r.findings()), n(r.bySeverity().get("HIGH")), n(r.bySeverity().get("MEDIUM")),
+                            n(r.bySeverity().get("LOW")), n(r.bySeverity().get("INFO")), n(r.waived()),
+                            r.compliance() == null ? "-" : r.compliance());
+                    cli.out().printf("Stored    %d hosts, %d patch records, %d events%n", store.count("run_host", r.id()),
+                            store.count("run_patch", r.id()), store.count("run_event", r.id()));
+                    cli.out().println();
+                    for (Finding f : store.findings(r.id())) {
+                        cli.out().printf("  %-6s %-34s %-8s %s%s%n", f.severity(), f.rule(), f.host() == null ? "" : f.host(),
+                                f.message().replaceAll("[\\r\\n\\t]+", " "),
+                                f.isWaived() ? "  [waived: " + f.waiver().justification() + "]" : "");
+                    }
+                }
+                return ExitCodes.OK;
+            }
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package org.kcdauditor.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import org.kcdauditor.config.ConfigLoader;
+import org.kcdauditor.config.EventsConfig;
+import org.kcdauditor.config.PatchMapping;
+import org.kcdauditor.inventory.EventImporter;
+import org.kcdauditor.inventory.ImportResult;
+import org.kcdauditor.inventory.PatchImporter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+@Command(name = "inspect", mixinStandardHelpOptions = true,
+        description = "Show how patch or event exports are read, record by record, before configuring them.",
+        subcommands = {InspectCommand.Patches.class, InspectCommand.Events.class})
+final class InspectCommand implements Runnable {
+    private static final ObjectMapper JSON = JsonMapper.builder().addModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).build();
+
+    private final Cli cli;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    InspectCommand(Cli cli) {
+        this.cli = cli;
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    void line(Object record) {
+        try {
+            cli.out().println(JSON.writeValueAsString(record));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    int summary(List<ImportResult> results) {
+        int failed = 0;
+        for (ImportResult r : results) {
+            if (r.failed()) {
+                failed++;
+                cli.err().println(r.file() + ": " + r.error());
+            } else {
+                cli.err().println(r.file() + ": " + r.format() + ": " + r.records() + " records, " + r.skipped()
+                        + " lines skipped");
+            }
+        }
+        return failed == 0 ? ExitCodes.OK : ExitCodes.USAGE;
+    }
+
+    @Command(name = "patches", mixinStandardHelpOptions = true,
+            description = {"Parse patch exports (Get-HotFix | Export-Csv, WSUS/ConfigMgr CSV with --config mappings)"
+                    + " and print every record as a JSON line; skipped lines go to stderr as file:line: reason.",
+                    "Exit 0 when every file was read, 2 when a file is not a patch export or cannot be read."})
+    static final class Patches implements Callable<Integer> {
+        @ParentCommand
+        InspectCommand parent;
+
+        @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Take patches.mappings from this config.")
+        Path config;
+
+        @Parameters(paramLabel = "FILE", arity = "1..*", description = "Export files.")
+        List<Path> files;
+
+        @Override
+        public Integer call() {
+            List<PatchMapping> mappings = config == null ? List.of() : ConfigLoader.load(config).patches().mappings();
+            PatchImporter importer = new PatchImporter(mappings);
+            List<ImportResult> results = files.stream().map(f -> importer.read(f, parent::line,
+                    p -> parent.cli.err().println(p))).toList();
+            return parent.summary(results);
+        }
+    }
+
+    @Command(name = "events", mixinStandardHelpOptions = true,
+            description = {"Parse event exports (wevtutil qe /f:xml, Get-WinEvent | Export-Csv) and print each"
+                    + " migration-failure event as a JSON line with source, destination and classification."})
+    static final class Events implements Callable<Integer> {
+        @ParentCommand
+        InspectCommand parent;
+
+        @Option(names = "--ids", split = ",", paramLabel = "ID", description = "Event ids (default 21502,22038).")
+        List<Integer> ids;
+
+        @Parameters(paramLabel = "FILE", arity = "1..*", description = "Export files.")
+        List<Path> files;
+
+        @Override
+        public Integer call() {
+            EventImporter importer = new EventImporter(new EventsConfig(null, ids).ids());
+            List<ImportResult> results = files.stream().map(f -> importer.read(f, parent::line,
+                    p -> parent.cli.err().println(p))).toList();
+            return parent.summary(results);
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package org.kcdauditor.cli;
+
+import org.kcdauditor.audit.PairStatus;
+import org.kcdauditor.audit.Timings;
+import org.kcdauditor.config.AuditConfig;
+import org.kcdauditor.config.ClusterConfig;
+import org.kcdauditor.config.ConfigException;
+import org.kcdauditor.config.ConfigLoader;
+import org.kcdauditor.directory.DirectoryException;
+import org.kcdauditor.model.Finding;
+import org.kcdauditor.model.Severity;
+import org.kcdauditor.report.Reports;
+import org.kcdauditor.run.AuditRun;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+@Command(name = "preflight", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"The pre-patching gate for a change window: audit now and say GO when every pair of the"
+                + " cluster is delegated correctly and nothing blocks, NO-GO with the blockers otherwise.",
+                "Blockers: every HIGH finding of the cluster that no waiver suppresses (missing delegation, SPN"
+                        + " not registered, unconstrained delegation, host not found, baseline entry removed,"
+                        + " observed migration failures, ...). The run is stored and findings.json written."},
+        footer = {"", "Exit codes: 0 GO, 3 NO-GO, 1 the audit could not complete, 2 usage/config error."})
+final class PreflightCommand implements Callable<Integer> {
+    private final Cli cli;
+
+    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "The YAML configuration.")
+    Path config;
+
+    @Option(names = "--cluster", required = true, paramLabel = "NAME", description = "The cluster to be patched.")
+    String cluster;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Write findings.json into DIR (default: a new run folder).")
+    Path out;
+
+    PreflightCommand(Cli cli) {
+        this.cli = cli;
+    }
+
+    @Override
+    public Integer call() throws DirectoryException, IOException {
+        AuditConfig cfg = ConfigLoader.load(config);
+        ClusterConfig target = cfg.clusters().stream().filter(c -> c.name().equalsIgnoreCase(cluster)).findFirst()
+                .orElseThrow(() -> new ConfigException("--cluster: no cluster named '" + cluster + "' in " + config
+                        + " (known: " + String.join(", ", cfg.clusters().stream().map(ClusterConfig::name).toList()) + ")"));
+        AuditRun.Outcome o = new AuditRun(cfg, cli.secrets(), cli.clock(), Reports.standard(cli.shipped("templates"), cfg.reports()))
+                .withHome(cli.home()).withEnvironment(cli.env()).withTrigger("preflight")
+                .execute(out, Set.of("json"), new Timings(), n -> { });
+        String name = target.name();
+        List<PairStatus> pairs = o.result().context().pairs().stream().filter(p -> p.cluster().equals(name)).toList();
+        long ok = pairs.stream().filter(PairStatus::ok).count();
+        List<Finding> mine = o.result().findings().stream().filter(f -> name.equals(f.cluster())).toList();
+        List<Finding> blockers = mine.stream().filter(f -> !f.isWaived() && f.severity() == Severity.HIGH).toList();
+        List<Finding> waived = mine.stream().filter(Finding::isWaived).toList();
+        boolean go = blockers.isEmpty();
+        cli.out().printf("Preflight %s: %s%n", name, go ? "GO" : "NO-GO");
+        cli.out().printf("  pairs delegated correctly: %d/%d; blockers: %d; waived: %d (run %s)%n", ok, pairs.size(),
+                blockers.size(), waived.size(), o.runId().substring(0, 8));
+        for (Finding f : blockers) {
+            cli.out().printf("  BLOCKER %-30s %s%n", f.rule(), f.message().replaceAll("[\\r\\n\\t]+", " "));
+        }
+        for (Finding f : waived) {
+            cli.out().printf("  waived  %-30s %s [%s, until %s]%n", f.rule(), f.host() + (f.peer() == null ? ""
+                    : " -> " + f.peer()), f.waiver().justification(), f.waiver().expires());
+        }
+        if (go) {
+            cli.out().println("  Before patching: note the run id in the change; after patching run preflight again"
+                    + " and live-migrate a test VM between every pair.");
+        } else {
+            cli.out().println("  Fix the blockers (see findings.json in " + (o.outDir() == null ? "-" : o.outDir())
+                    + "), replicate, purge tickets (klist -li 0x3e7 purge) and run preflight again.");
+        }
+        return go ? ExitCodes.OK : ExitCodes.FINDINGS;
+    }
+}

@@ -1,0 +1,67 @@
+package org.kcdauditor.config;
+
+import java.util.List;
+import java.util.Locale;
+
+/** Validation of the history keys: store, baseline, patches, hardeningCatalogue, events. */
+final class HistoryConfigValidation {
+    private HistoryConfigValidation() {
+    }
+
+    static void validate(AuditConfig c, List<String> errors) {
+        StoreConfig s = c.store();
+        if (s != null) {
+            if (ConfigLoader.blank(s.url())) {
+                errors.add("store.url: missing (jdbc:h2:file:data/kcd-audit or jdbc:postgresql://host/db)");
+            } else {
+                String u = s.url().toLowerCase(Locale.ROOT);
+                if (!u.startsWith("jdbc:h2:") && !u.startsWith("jdbc:postgresql:")) {
+                    errors.add("store.url: must start with jdbc:h2: or jdbc:postgresql: (got '" + s.url() + "')");
+                }
+            }
+            if (s.url() != null && s.url().toLowerCase(Locale.ROOT).matches(".*(password|user)=.*")) {
+                errors.add("store.url: put credentials in store.userEnv/store.passwordEnv, not in the URL");
+            }
+        }
+        if (c.baseline() != null && c.baseline().isBlank()) {
+            errors.add("baseline: empty path");
+        }
+        if (c.hardeningCatalogue() != null && c.hardeningCatalogue().isBlank()) {
+            errors.add("hardeningCatalogue: empty path");
+        }
+        sources("patches.sources", c.patches().sources(), errors);
+        List<PatchMapping> mappings = c.patches().mappings();
+        for (int i = 0; i < mappings.size(); i++) {
+            PatchMapping m = mappings.get(i);
+            String at = "patches.mappings[" + i + "]";
+            if (m == null) {
+                errors.add(at + ": empty entry");
+                continue;
+            }
+            if (ConfigLoader.blank(m.name())) {
+                errors.add(at + ".name: missing (e.g. wsus, configmgr)");
+            }
+            if (ConfigLoader.blank(m.computer())) {
+                errors.add(at + ".computer: missing (the column naming the computer)");
+            }
+            if (ConfigLoader.blank(m.hotFixId())) {
+                errors.add(at + ".hotFixId: missing (the column holding the KB id or update title)");
+            }
+        }
+        sources("events.sources", c.events().sources(), errors);
+        for (int i = 0; i < c.events().ids().size(); i++) {
+            Integer id = c.events().ids().get(i);
+            if (id == null || id <= 0 || id > 65535) {
+                errors.add("events.ids[" + i + "]: an event id between 1 and 65535");
+            }
+        }
+    }
+
+    private static void sources(String key, List<String> sources, List<String> errors) {
+        for (int i = 0; i < sources.size(); i++) {
+            if (ConfigLoader.blank(sources.get(i))) {
+                errors.add(key + "[" + i + "]: empty glob");
+            }
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package org.kcdauditor.inventory;
+
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Dates as exports write them: en-US {@code 11/14/2023 12:00:00 AM}, ISO {@code 2023-11-14[T00:00:00]},
+ * European {@code 14.11.2023 00:00:00}, {@code 14-11-2023}. With {@code /}, month-first (en-US) is
+ * assumed unless the first number exceeds 12. Times without a zone are taken as UTC.
+ */
+public final class Dates {
+    private static final Pattern ISO = Pattern.compile("(\\d{4})-(\\d{1,2})-(\\d{1,2})(?:[T ](\\d{1,2}):(\\d{2})(?::(\\d{2}))?(?:\\.\\d+)?)?(Z|[+-]\\d{2}:?\\d{2})?");
+    private static final Pattern SLASH = Pattern.compile("(\\d{1,2})/(\\d{1,2})/(\\d{4})(?:\\s+(\\d{1,2}):(\\d{2})(?::(\\d{2}))?\\s*([AaPp][Mm])?)?");
+    private static final Pattern DOTTED = Pattern.compile("(\\d{1,2})[.\\-](\\d{1,2})[.\\-](\\d{4})(?:\\s+(\\d{1,2}):(\\d{2})(?::(\\d{2}))?)?");
+
+    private Dates() {
+    }
+
+    /** The date, or null for blank; throws {@link IllegalArgumentException} for text it cannot read. */
+    public static LocalDate date(String text) {
+        LocalDateTime t = dateTime(text);
+        return t == null ? null : t.toLocalDate();
+    }
+
+    public static Instant instant(String text) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        String s = text.trim();
+        Matcher m = ISO.matcher(s);
+        if (m.matches() && m.group(7) != null) {
+            try {
+                return OffsetDateTime.parse(s.replace(' ', 'T')).toInstant();
+            } catch (DateTimeParseException e) {
+                // fall through to the zone-less reading
+            }
+        }
+        LocalDateTime t = dateTime(s);
+        return t == null ? null : t.toInstant(ZoneOffset.UTC);
+    }
+
+    static LocalDateTime dateTime(String text) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        String s = text.trim();
+        try {
+            Matcher m = ISO.matcher(s);
+            if (m.matches()) {
+                return at(i(m.group(1)), i(m.group(2)), i(m.group(3)), m.group(4), m.group(5), m.group(6), null);
+            }
+            m = SLASH.matcher(s);
+            if (m.matches()) {
+                int a = i(m.group(1));
+                int b = i(m.group(2));
+                boolean dayFirst = a > 12;
+                return at(i(m.group(3)), dayFirst ? b : a, dayFirst ? a : b, m.group(4), m.group(5), m.group(6),
+                        m.group(7));
+            }
+            m = DOTTED.matcher(s);
+            if (m.matches()) {
+                return at(i(m.group(3)), i(m.group(2)), i(m.group(1)), m.group(4), m.group(5), m.group(6), null);
+            }
+        } catch (java.time.DateTimeException e) {
+            throw new IllegalArgumentException("not a valid date: '" + s + "'");
+        }
+        throw new IllegalArgumentException("date '" + s + "' not understood (en-US, ISO or dd.MM.yyyy expected)");
+    }
+
+    private static LocalDateTime at(int y, int mo, int d, String h, String mi, String sec, String ampm) {
+        int hour = h == null ? 0 : i(h);
+        if (ampm != null) {
+            boolean pm = ampm.toUpperCase(Locale.ROOT).equals("PM");
+            if (hour == 12) {
+                hour = pm ? 12 : 0;
+            } else if (pm) {
+                hour += 12;
+            }
+        }
+        return LocalDateTime.of(y, mo, d, hour, mi == null ? 0 : i(mi), sec == null ? 0 : i(sec));
+    }
+
+    private static int i(String s) {
+        return Integer.parseInt(s);
+    }
+}

@@ -1,0 +1,186 @@
+package org.kcdauditor.inventory;
+
+import org.apache.commons.csv.CSVRecord;
+import org.kcdauditor.config.PatchMapping;
+import org.kcdauditor.model.PatchRecord;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads patch history exports, streaming record by record (a 200 MB file is never held in memory):
+ * {@code Get-HotFix | Export-Csv} from Windows PowerShell 5.1 ({@code #TYPE} line, UTF-16 LE or
+ * UTF-8 with BOM) and PowerShell 7, any column subset holding HotFixID and a computer column, with
+ * {@code ,} or {@code ;}; and WSUS / Configuration Manager CSVs through {@code patches.mappings}.
+ */
+public final class PatchImporter {
+    public static final List<String> COMPUTER_COLUMNS = List.of("PSComputerName", "CSName", "Source", "ComputerName");
+    private static final Pattern KB = Pattern.compile("(?i)\\bKB\\s?(\\d{5,8})\\b");
+    private static final Pattern DIGITS = Pattern.compile("\\d{5,8}");
+
+    private final List<PatchMapping> mappings;
+
+    public PatchImporter(List<PatchMapping> mappings) {
+        this.mappings = List.copyOf(mappings);
+    }
+
+    /**
+     * Reads one file. Every record goes to {@code sink}; each skipped line to {@code problems}. A
+     * file that cannot be read or is not a patch export gives a result with {@code error} set.
+     */
+    public ImportResult read(Path file, Consumer<PatchRecord> sink, Consumer<ImportProblem> problems) {
+        String name = file.toString();
+        List<ImportProblem> kept = new ArrayList<>();
+        long[] counts = new long[2];
+        Consumer<ImportProblem> report = p -> {
+            if (p.skipped()) {
+                counts[1]++;
+            }
+            if (kept.size() < ImportResult.MAX_PROBLEMS) {
+                kept.add(p);
+            }
+            problems.accept(p);
+        };
+        String format = null;
+        try (TextFiles.Opened opened = TextFiles.open(file); CsvInput csv = CsvInput.open(opened.reader())) {
+            if (csv == null) {
+                return new ImportResult(name, "patches", null, 0, 0, "empty file: no header line", kept);
+            }
+            Columns cols = columns(csv);
+            if (cols == null) {
+                return new ImportResult(name, "patches", null, 0, 0, "not a patch export: no HotFixID column and"
+                        + " computer column (" + String.join("/", COMPUTER_COLUMNS) + ") in the header ("
+                        + String.join(", ", csv.headers()) + "); for WSUS or Configuration Manager exports add a"
+                        + " patches.mappings entry", kept);
+            }
+            format = cols.label + " CSV (" + (csv.typeLine() != null ? "Windows PowerShell 5.1 #TYPE, " : "")
+                    + TextFiles.describe(opened) + ", '" + csv.delimiter() + "'-separated)";
+            Iterator<CSVRecord> it = csv.records();
+            while (true) {
+                CSVRecord r;
+                try {
+                    if (!it.hasNext()) {
+                        break;
+                    }
+                    r = it.next();
+                } catch (UncheckedIOException | IllegalStateException e) {
+                    report.accept(new ImportProblem(name, csv.line(), "malformed CSV, rest of file not read: "
+                            + firstLine(e), true));
+                    break;
+                }
+                long line = csv.line();
+                PatchRecord rec = record(name, line, r, cols, report);
+                if (rec != null) {
+                    counts[0]++;
+                    sink.accept(rec);
+                }
+            }
+        } catch (IOException | UncheckedIOException e) {
+            return new ImportResult(name, "patches", format, counts[0], counts[1], "cannot read: "
+                    + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + firstLine(e)), kept);
+        }
+        return new ImportResult(name, "patches", format, counts[0], counts[1], null, kept);
+    }
+
+    private record Columns(String label, List<String> computer, String hotFix, String installedOn, String status,
+                           List<String> installedValues, String description) {
+    }
+
+    private Columns columns(CsvInput csv) {
+        String hotFix = csv.column("HotFixID");
+        List<String> computer = new ArrayList<>();
+        for (String c : COMPUTER_COLUMNS) {
+            if (csv.column(c) != null) {
+                computer.add(csv.column(c));
+            }
+        }
+        if (hotFix != null && !computer.isEmpty()) {
+            return new Columns("Get-HotFix", computer, hotFix, csv.column("InstalledOn"), null, List.of(),
+                    csv.column("Description"));
+        }
+        for (PatchMapping m : mappings) {
+            if (csv.column(m.computer()) != null && csv.column(m.hotFixId()) != null) {
+                return new Columns("mapping '" + m.name() + "'", List.of(csv.column(m.computer())),
+                        csv.column(m.hotFixId()), m.installedOn() == null ? null : csv.column(m.installedOn()),
+                        m.status() == null ? null : csv.column(m.status()), m.installedValues(), null);
+            }
+        }
+        return null;
+    }
+
+    private static PatchRecord record(String file, long line, CSVRecord r, Columns c, Consumer<ImportProblem> report) {
+        int expected = r.getParser().getHeaderNames().size();
+        if (!r.isConsistent() && (r.size() > expected || r.size() < 2)) {
+            report.accept(new ImportProblem(file, line, "expected " + expected
+                    + " fields, found " + r.size(), true));
+            return null;
+        }
+        String host = null;
+        for (String col : c.computer()) {
+            host = CsvInput.value(r, col);
+            if (host != null) {
+                break;
+            }
+        }
+        String raw = CsvInput.value(r, c.hotFix());
+        if (raw == null) {
+            report.accept(new ImportProblem(file, line, "no " + c.hotFix() + " value", true));
+            return null;
+        }
+        if (host == null) {
+            report.accept(new ImportProblem(file, line, "no computer name (" + String.join("/", c.computer()) + ")",
+                    true));
+            return null;
+        }
+        if (c.status() != null) {
+            String state = CsvInput.value(r, c.status());
+            if (state == null || c.installedValues().stream().noneMatch(v -> v.equalsIgnoreCase(state))) {
+                return null;
+            }
+        }
+        String kb = kb(raw);
+        if (kb == null) {
+            report.accept(new ImportProblem(file, line, c.hotFix() + " '" + clip(raw) + "' is not a KB number", true));
+            return null;
+        }
+        LocalDate installed = null;
+        String when = c.installedOn() == null ? null : CsvInput.value(r, c.installedOn());
+        try {
+            installed = Dates.date(when);
+        } catch (IllegalArgumentException e) {
+            report.accept(new ImportProblem(file, line, "InstalledOn: " + e.getMessage(), false));
+        }
+        return new PatchRecord(host, kb, installed, c.description() == null ? null : CsvInput.value(r, c.description()),
+                file + ":" + line);
+    }
+
+    /** {@code KB5019966} from "KB5019966", "5019966" or a title containing "(KB5019966)"; null otherwise. */
+    static String kb(String raw) {
+        Matcher m = KB.matcher(raw);
+        if (m.find()) {
+            return "KB" + m.group(1);
+        }
+        String t = raw.trim();
+        return DIGITS.matcher(t).matches() ? "KB" + t : null;
+    }
+
+    private static String clip(String s) {
+        return s.length() > 60 ? s.substring(0, 57) + "..." : s;
+    }
+
+    static String firstLine(Throwable e) {
+        Throwable t = e instanceof UncheckedIOException && e.getCause() != null ? e.getCause() : e;
+        String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        return m.lines().findFirst().orElse("").toLowerCase(Locale.ROOT).isEmpty() ? t.getClass().getSimpleName()
+                : m.lines().findFirst().get();
+    }
+}

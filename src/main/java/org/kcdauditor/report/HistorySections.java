@@ -1,0 +1,138 @@
+package org.kcdauditor.report;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import org.kcdauditor.audit.AuditContext;
+import org.kcdauditor.audit.AuditInputs;
+import org.kcdauditor.audit.AuditResult;
+import org.kcdauditor.baseline.Baseline;
+import org.kcdauditor.baseline.Waiver;
+import org.kcdauditor.inventory.ImportResult;
+import org.kcdauditor.model.AdObject;
+import org.kcdauditor.model.EventRecord;
+import org.kcdauditor.model.Finding;
+import org.kcdauditor.model.PatchRecord;
+import org.kcdauditor.rules.PatchIndex;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The history sections of {@code findings.json} (additions to schema version 1): the previous run,
+ * the baseline with its waivers, patches per node with the hardening they carry, migration-failure
+ * events and the import report. Drift itself is in {@code findings} (category drift: BASELINE_*,
+ * WAIVER_EXPIRED, CHANGED_SINCE_LAST_RUN).
+ */
+public final class HistorySections {
+    private HistorySections() {
+    }
+
+    /** {@code history}: the previous successful run and which finding ids are new or resolved since. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record HistoryDoc(String previousRunId, Instant previousFinishedAt, List<String> newFindings,
+                             List<String> resolvedFindings) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record WaiverDoc(String rule, String host, String peer, String spn, String justification,
+                            LocalDate expires, boolean active, int findings) {
+    }
+
+    /** {@code baseline}: which baseline the run compared against (absent = none found). */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record BaselineDoc(String path, Instant capturedAt, String capturedFrom, String approvedBy, int hosts,
+                              List<WaiverDoc> waivers) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record HardeningDoc(String kb, String cve, String title, LocalDate released, String enforced,
+                               String changes, List<String> carriedBy) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record InstalledDoc(String kb, String via, LocalDate installedOn, String origin) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record HostPatchesDoc(String host, String cluster, int records, LocalDate lastInstalled,
+                                 List<InstalledDoc> hardening, List<String> kbs) {
+    }
+
+    /** {@code patches}: the catalogue and, per node, its updates and the hardening they carry. */
+    public record PatchesDoc(List<HardeningDoc> catalogue, List<HostPatchesDoc> hosts) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record EventDoc(String host, int eventId, Instant timeCreated, String source, String destination,
+                           String classification, String hresult, String message, String origin) {
+    }
+
+    /** All sections for one run. */
+    public record Sections(HistoryDoc history, BaselineDoc baseline, PatchesDoc patches, List<EventDoc> events,
+                           List<ImportResult> imports) {
+    }
+
+    public static Sections build(AuditResult result, AuditInputs inputs, Path baselinePath,
+                                 List<ImportResult> imports, boolean patchesConfigured) {
+        AuditContext ctx = result.context();
+        HistoryDoc history = null;
+        if (inputs.previous() != null) {
+            Set<String> now = new LinkedHashSet<>();
+            result.findings().forEach(f -> now.add(f.id()));
+            List<String> added = now.stream().filter(id -> !inputs.previous().findingIds().contains(id)).toList();
+            List<String> resolved = inputs.previous().findingIds().stream().filter(id -> !now.contains(id)).sorted()
+                    .toList();
+            history = new HistoryDoc(inputs.previous().runId(), inputs.previous().finishedAt(), added, resolved);
+        }
+        BaselineDoc baseline = null;
+        Baseline b = inputs.baseline();
+        if (b != null) {
+            List<WaiverDoc> waivers = new ArrayList<>();
+            for (Waiver w : b.waivers()) {
+                int n = (int) result.findings().stream().filter(f -> f.isWaived() && w.matches(f)).count();
+                waivers.add(new WaiverDoc(w.rule(), w.host(), w.peer(), w.spn(), w.justification(), w.expires(),
+                        w.activeAt(inputs.now()), n));
+            }
+            baseline = new BaselineDoc(baselinePath == null ? null : baselinePath.toString(), b.capturedAt(),
+                    b.capturedFrom(), b.approvedBy(), b.hosts().size(), waivers);
+        }
+        PatchesDoc patches = null;
+        if (patchesConfigured || !inputs.patches().isEmpty()) {
+            List<HardeningDoc> catalogue = inputs.hardening().updates().stream().map(u -> new HardeningDoc(u.kb(),
+                    u.cve(), u.title(), u.released(), u.enforced(), u.changes(), u.carriedBy())).toList();
+            PatchIndex index = PatchIndex.of(ctx);
+            List<HostPatchesDoc> hosts = new ArrayList<>();
+            for (AdObject n : ctx.nodes()) {
+                List<PatchRecord> recs = index.records(n);
+                LocalDate last = recs.stream().map(PatchRecord::installedOn).filter(Objects::nonNull)
+                        .max(LocalDate::compareTo).orElse(null);
+                List<InstalledDoc> hardening = new ArrayList<>();
+                index.hardening(ctx, n).forEach((kb, i) -> hardening.add(new InstalledDoc(kb, i.record().kb(),
+                        i.record().installedOn(), i.record().origin())));
+                hosts.add(new HostPatchesDoc(n.name(), ctx.clusterOf(n).name(), recs.size(), last, hardening,
+                        recs.stream().map(PatchRecord::kb).distinct().sorted().toList()));
+            }
+            patches = new PatchesDoc(catalogue, hosts);
+        }
+        List<EventDoc> events = null;
+        if (!inputs.events().isEmpty()) {
+            events = new ArrayList<>();
+            for (EventRecord e : inputs.events()) {
+                events.add(new EventDoc(e.host(), e.eventId(), e.timeCreated(), e.sourceHost(), e.destinationHost(),
+                        e.classification(), e.hresult(), e.message() != null && e.message().length() > 500
+                        ? e.message().substring(0, 499) + "…" : e.message(), e.origin()));
+            }
+        }
+        return new Sections(history, baseline, patches, events, imports.isEmpty() ? null : imports);
+    }
+
+    /** Findings that a waiver suppresses, for report writers. */
+    public static List<Finding> waived(FindingsDocument doc) {
+        return doc.findings().stream().filter(Finding::isWaived).toList();
+    }
+}

@@ -1,0 +1,105 @@
+package org.kcdauditor.report.pdf;
+
+import com.lowagie.text.Document;
+import com.lowagie.text.Paragraph;
+import com.lowagie.text.pdf.PdfPTable;
+import org.kcdauditor.model.Finding;
+import org.kcdauditor.report.FindingsDocument;
+import org.kcdauditor.report.HistorySections;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import static org.kcdauditor.report.pdf.PdfReportWriter.cell;
+import static org.kcdauditor.report.pdf.PdfReportWriter.header;
+import static org.kcdauditor.report.pdf.PdfReportWriter.heading;
+import static org.kcdauditor.report.pdf.PdfReportWriter.nn;
+
+/**
+ * The PDF's history section (only when the run has history data): drift against the approved
+ * baseline and since the previous run, waivers, Kerberos hardening per node, and observed migration
+ * failures — the evidence a change board asks for ("was the hardening update the trigger?").
+ */
+final class HistorySection {
+    private static final Set<String> DRIFT = Set.of("BASELINE_ENTRY_REMOVED", "BASELINE_ENTRY_ADDED",
+            "BASELINE_FLAGS_CHANGED", "BASELINE_HOST_MISSING", "BASELINE_HOST_NEW", "WAIVER_EXPIRED",
+            "CHANGED_SINCE_LAST_RUN");
+
+    private HistorySection() {
+    }
+
+    static void write(Document d, FindingsDocument doc, PdfReportWriter.Fonts f) {
+        List<Finding> drift = nn(doc.findings()).stream().filter(x -> x != null && DRIFT.contains(x.rule())).toList();
+        boolean any = doc.baseline() != null || doc.history() != null || doc.patches() != null
+                || doc.events() != null || !drift.isEmpty();
+        if (!any) {
+            return;
+        }
+        d.newPage();
+        d.add(heading("Drift, patches and events", f.h1, 0));
+        HistorySections.BaselineDoc b = doc.baseline();
+        d.add(new Paragraph(b == null ? "No documented baseline: capture one with 'kcd-audit baseline capture'."
+                : "Compared with the baseline approved by " + b.approvedBy() + " (captured " + b.capturedAt()
+                + ", " + b.hosts() + " hosts)" + (doc.history() == null ? "." : " and with run "
+                + doc.history().previousRunId().substring(0, 8) + " (" + doc.history().newFindings().size()
+                + " new, " + doc.history().resolvedFindings().size() + " resolved findings)."), f.body));
+        if (!drift.isEmpty()) {
+            d.add(heading("Drift", f.h2, 10));
+            d.add(table(new float[]{1.2f, 3f, 1.3f, 7f}, List.of("Severity", "Rule", "Host", "What changed"),
+                    drift.stream().map(x -> new String[]{x.severity().name(), x.rule(), x.host(), x.message()}).toList(),
+                    f));
+        }
+        if (b != null && !nn(b.waivers()).isEmpty()) {
+            d.add(heading("Waivers", f.h2, 10));
+            List<String[]> rows = new ArrayList<>();
+            for (HistorySections.WaiverDoc w : b.waivers()) {
+                rows.add(new String[]{w.rule() + "\n" + w.host() + (w.peer() == null ? "" : " -> " + w.peer()),
+                        w.justification(), w.expires() + (w.active() ? "" : " (EXPIRED)"),
+                        String.valueOf(w.findings())});
+            }
+            d.add(table(new float[]{3f, 6f, 2f, 1.2f}, List.of("Rule / host", "Justification", "Expires", "Waived"),
+                    rows, f));
+        }
+        if (doc.patches() != null) {
+            d.add(heading("Kerberos hardening per node", f.h2, 10));
+            List<String[]> rows = new ArrayList<>();
+            for (HistorySections.HostPatchesDoc h : nn(doc.patches().hosts())) {
+                List<String> hard = new ArrayList<>();
+                nn(h.hardening()).forEach(i -> hard.add(i.kb() + (i.kb().equals(i.via()) ? "" : " via " + i.via())
+                        + (i.installedOn() == null ? "" : " " + i.installedOn())));
+                rows.add(new String[]{h.host(), h.cluster(), h.records() == 0 ? "no patch data"
+                        : String.valueOf(h.lastInstalled() == null ? "-" : h.lastInstalled()),
+                        hard.isEmpty() ? "-" : String.join(", ", hard)});
+            }
+            d.add(table(new float[]{1.5f, 1.5f, 2f, 7f}, List.of("Host", "Cluster", "Last update", "Hardening installed"),
+                    rows, f));
+        }
+        if (doc.events() != null) {
+            d.add(heading("Observed migration failures", f.h2, 10));
+            List<String[]> rows = new ArrayList<>();
+            for (HistorySections.EventDoc e : doc.events()) {
+                rows.add(new String[]{String.valueOf(e.timeCreated()), e.source() + " -> "
+                        + (e.destination() == null ? "?" : e.destination()), e.eventId() + " " + e.classification()
+                        + (e.hresult() == null ? "" : " " + e.hresult()), e.message()});
+            }
+            d.add(table(new float[]{2.2f, 2f, 2.4f, 7f}, List.of("Time (UTC)", "Pair", "Event", "Message"), rows, f));
+        }
+    }
+
+    private static PdfPTable table(float[] widths, List<String> cols, List<String[]> rows, PdfReportWriter.Fonts f) {
+        PdfPTable t = new PdfPTable(widths);
+        t.setWidthPercentage(100);
+        t.setSpacingBefore(4);
+        t.setHeaderRows(1);
+        for (String c : cols) {
+            t.addCell(header(c, f));
+        }
+        for (String[] r : rows) {
+            for (String v : r) {
+                t.addCell(cell(v == null ? "" : v, f.tiny, null));
+            }
+        }
+        return t;
+    }
+}

@@ -1,0 +1,80 @@
+package org.kcdauditor.store;
+
+import org.kcdauditor.config.AuditConfig;
+import org.kcdauditor.config.ConfigException;
+import org.kcdauditor.config.StoreConfig;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+
+/** Resolves {@code store.url} and its credentials; opens the configured store. */
+public final class StoreUrls {
+    /** The embedded default: an H2 file database under {@code data/} in the working directory. */
+    public static final String DEFAULT_PATH = "data/kcd-audit";
+
+    private StoreUrls() {
+    }
+
+    /**
+     * The JDBC URL for a config: an H2 file path that is relative resolves against the config file's
+     * folder; no {@code store} means {@code jdbc:h2:file:<cwd>/data/kcd-audit}.
+     */
+    public static String jdbcUrl(AuditConfig config) {
+        StoreConfig s = config.store();
+        if (s == null || s.url() == null) {
+            return "jdbc:h2:file:" + Path.of(DEFAULT_PATH).toAbsolutePath().normalize();
+        }
+        String url = s.url().trim();
+        String lower = url.toLowerCase(Locale.ROOT);
+        if (!lower.startsWith("jdbc:h2:")) {
+            return url;
+        }
+        String rest = url.substring("jdbc:h2:".length());
+        String prefix = "jdbc:h2:";
+        if (rest.toLowerCase(Locale.ROOT).startsWith("file:")) {
+            prefix = "jdbc:h2:file:";
+            rest = rest.substring(5);
+        } else if (rest.matches("(?i)^(mem|tcp|ssl|zip|split|nio\\w*|async|memFS|memLZF):.*")) {
+            return url;
+        }
+        int semi = rest.indexOf(';');
+        String path = semi < 0 ? rest : rest.substring(0, semi);
+        String params = semi < 0 ? "" : rest.substring(semi);
+        if (path.startsWith("~")) {
+            return prefix + path + params;
+        }
+        return "jdbc:h2:file:" + config.resolve(path) + params;
+    }
+
+    /** Opens the configured store with credentials from the environment variables it names. */
+    public static RunStore open(AuditConfig config, Map<String, String> env) {
+        StoreConfig s = config.store();
+        String user = s == null ? null : envValue(env, "store.userEnv", s.userEnv());
+        String password = s == null ? null : envValue(env, "store.passwordEnv", s.passwordEnv());
+        return RunStore.open(jdbcUrl(config), user, password == null ? null : password.toCharArray());
+    }
+
+    private static String envValue(Map<String, String> env, String key, String var) {
+        if (var == null || var.isBlank()) {
+            return null;
+        }
+        String v = env.get(var);
+        if (v == null || v.isEmpty()) {
+            throw new ConfigException(key + ": environment variable " + var + " is not set");
+        }
+        return v;
+    }
+
+    /** The URL for messages: the part before any ';' parameters or '?' query (never credentials). */
+    static String display(String url) {
+        int cut = url.length();
+        for (char c : new char[]{';', '?'}) {
+            int i = url.indexOf(c);
+            if (i >= 0 && i < cut) {
+                cut = i;
+            }
+        }
+        return url.substring(0, cut);
+    }
+}

@@ -1,0 +1,125 @@
+package org.kcdauditor.baseline;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kcdauditor.config.ConfigException;
+import org.kcdauditor.model.HostState;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class BaselineFileTest {
+    private static final String DOCUMENTED = """
+            capturedAt: 2026-11-01T06:00:00Z
+            capturedFrom: 7f3a0c1e-0000-0000-0000-000000000000   # run id
+            approvedBy: jdoe                  # free text
+            hosts:
+              HV01:
+                userAccountControl: [WORKSTATION_TRUST_ACCOUNT, TRUSTED_TO_AUTH_FOR_DELEGATION]
+                delegateTo: ["Microsoft Virtual System Migration Service/HV02", "cifs/hv02.contoso.com"]
+            waivers:
+              - rule: MISSING_DELEGATION
+                host: HV04
+                peer: HV01
+                justification: "HV04 is being decommissioned, CHG0042"
+                expires: 2026-12-31
+            """;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void readsTheDocumentedFormat() throws Exception {
+        Path f = dir.resolve("baseline.yaml");
+        Files.writeString(f, DOCUMENTED);
+        Baseline b = BaselineFile.read(f);
+        assertEquals(Instant.parse("2026-11-01T06:00:00Z"), b.capturedAt());
+        assertEquals("jdoe", b.approvedBy());
+        assertEquals(List.of("WORKSTATION_TRUST_ACCOUNT", "TRUSTED_TO_AUTH_FOR_DELEGATION"),
+                b.host("hv01").userAccountControl());
+        assertEquals(2, b.host("HV01").delegateTo().size());
+        Waiver w = b.waivers().get(0);
+        assertEquals(LocalDate.of(2026, 12, 31), w.expires());
+        assertEquals("HV01", w.peer());
+        assertNull(w.spn());
+    }
+
+    @Test
+    void writesAndReadsBackTheSameBaseline() throws Exception {
+        Map<String, HostState> hosts = new LinkedHashMap<>();
+        hosts.put("HV01", new HostState("HV01", List.of("WORKSTATION_TRUST_ACCOUNT"),
+                List.of("Microsoft Virtual System Migration Service/HV02", "cifs/hv02.contoso.com/CONTOSO")));
+        hosts.put("HV02", new HostState("HV02", List.of("WORKSTATION_TRUST_ACCOUNT"), List.of()));
+        Baseline b = new Baseline(Instant.parse("2026-11-01T06:00:00Z"), "run-1", "Jane \"JD\" Doe: ops", hosts,
+                List.of(new Waiver("MISSING_DELEGATION", "HV02", "HV01", null, "CHG0042: decommission\nnext week",
+                        LocalDate.of(2026, 12, 31))));
+        Path f = dir.resolve("baseline.yaml");
+        assertNull(BaselineFile.write(f, b, false, Instant.now()));
+        assertEquals(b, BaselineFile.read(f));
+        assertTrue(Files.readString(f).contains("delegateTo: [\"Microsoft Virtual System Migration Service/HV02\""));
+    }
+
+    @Test
+    void refusesToOverwriteWithoutForceAndKeepsABackupWithForce() throws Exception {
+        Path f = dir.resolve("baseline.yaml");
+        Files.writeString(f, DOCUMENTED);
+        Baseline empty = Baseline.empty();
+        assertThrows(ConfigException.class, () -> BaselineFile.write(f, empty, false, Instant.now()));
+        assertEquals(DOCUMENTED, Files.readString(f));
+        Path bak = BaselineFile.write(f, empty, true, Instant.parse("2026-11-26T20:00:00Z"));
+        assertNotNull(bak);
+        assertEquals("baseline.yaml.20261126T200000Z.bak", bak.getFileName().toString());
+        assertEquals(DOCUMENTED, Files.readString(bak));
+        assertEquals(0, BaselineFile.read(f).hosts().size());
+    }
+
+    @Test
+    void aSyntaxErrorNamesLineAndColumn() throws Exception {
+        Path f = dir.resolve("baseline.yaml");
+        Files.writeString(f, DOCUMENTED.replace("\"cifs/hv02.contoso.com\"]", "\"cifs/hv02.contoso.com\""));
+        ConfigException e = assertThrows(ConfigException.class, () -> BaselineFile.read(f));
+        assertTrue(e.getMessage().matches(".*baseline\\.yaml:\\d+:\\d+: .*"), e.getMessage());
+    }
+
+    @Test
+    void aWrongTypeOrUnknownKeyNamesLineColumnAndPath() throws Exception {
+        Path f = dir.resolve("baseline.yaml");
+        Files.writeString(f, DOCUMENTED.replace("expires: 2026-12-31", "expires: soon"));
+        ConfigException e = assertThrows(ConfigException.class, () -> BaselineFile.read(f));
+        assertTrue(e.getMessage().contains("baseline.yaml:13:"), e.getMessage());
+        assertTrue(e.getMessage().contains("waivers[0].expires"), e.getMessage());
+        Files.writeString(f, DOCUMENTED.replace("approvedBy:", "aproved:"));
+        e = assertThrows(ConfigException.class, () -> BaselineFile.read(f));
+        assertTrue(e.getMessage().contains("baseline.yaml:3:1:") && e.getMessage().contains("unknown key 'aproved'"), e.getMessage());
+    }
+
+    @Test
+    void semanticErrorsNameTheKeyPath() throws Exception {
+        Path f = dir.resolve("baseline.yaml");
+        Files.writeString(f, DOCUMENTED.replace("TRUSTED_TO_AUTH_FOR_DELEGATION]", "TRUSTED_TO_AUTH]")
+                .replace("    justification: \"HV04 is being decommissioned, CHG0042\"\n", ""));
+        ConfigException e = assertThrows(ConfigException.class, () -> BaselineFile.read(f));
+        assertTrue(e.getMessage().contains("hosts.HV01.userAccountControl[1]: unknown userAccountControl flag"),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("waivers[0].justification: missing"), e.getMessage());
+    }
+
+    @Test
+    void anEmptyOrMissingBaseline() throws Exception {
+        Path f = dir.resolve("baseline.yaml");
+        assertNull(BaselineFile.readIfExists(f));
+        Files.writeString(f, "\n");
+        assertThrows(ConfigException.class, () -> BaselineFile.readIfExists(f));
+    }
+}

@@ -1,0 +1,123 @@
+package org.kcdauditor.baseline;
+
+import org.junit.jupiter.api.Test;
+import org.kcdauditor.audit.AuditInputs;
+import org.kcdauditor.audit.AuditResult;
+import org.kcdauditor.audit.Auditor;
+import org.kcdauditor.config.ClusterConfig;
+import org.kcdauditor.config.PolicyConfig;
+import org.kcdauditor.model.AdObject;
+import org.kcdauditor.model.Finding;
+import org.kcdauditor.model.HostState;
+import org.kcdauditor.model.Severity;
+import org.kcdauditor.model.Uac;
+import org.kcdauditor.rules.RuleCatalogue;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.kcdauditor.history.HistoryTestData.MIG;
+import static org.kcdauditor.history.HistoryTestData.PT;
+import static org.kcdauditor.history.HistoryTestData.cluster;
+import static org.kcdauditor.history.HistoryTestData.entriesTo;
+import static org.kcdauditor.history.HistoryTestData.host;
+import static org.kcdauditor.history.HistoryTestData.mesh;
+import static org.kcdauditor.history.HistoryTestData.replace;
+import static org.kcdauditor.history.HistoryTestData.snapshot;
+
+class WaiverAndDriftTest {
+    private static final List<ClusterConfig> CLUSTERS = List.of(cluster("HVC1", "HV01", "HV02", "HV04"));
+
+    /** HV04 lacks its entries to HV01; everything else is complete. */
+    private static List<AdObject> objects() {
+        List<AdObject> o = mesh("HV01", "HV02", "HV04");
+        return replace(o, host("HV04", PT, entriesTo("HV02")));
+    }
+
+    private static Baseline baselineWithWaiver(LocalDate expires) {
+        Map<String, HostState> hosts = new LinkedHashMap<>();
+        for (AdObject o : objects()) {
+            hosts.put(o.name(), HostState.of(o));
+        }
+        return new Baseline(null, null, null, hosts, List.of(new Waiver("MISSING_DELEGATION", "HV04", "HV01", null,
+                "HV04 is being decommissioned, CHG0042", expires)));
+    }
+
+    private static AuditResult audit(Clock clock, Baseline baseline, List<AdObject> objects) {
+        Instant now = clock.instant();
+        return new Auditor(RuleCatalogue.standard()).evaluate(snapshot(now, objects), CLUSTERS, PolicyConfig.defaults(),
+                new AuditInputs(now, baseline, null, List.of(), false, null, List.of(), false));
+    }
+
+    private static List<Finding> rule(AuditResult r, String id) {
+        return r.findings().stream().filter(f -> f.rule().equals(id)).toList();
+    }
+
+    @Test
+    void aWaiverSuppressesUntilItExpiresAndThenTheFindingCountsAgain() {
+        Baseline b = baselineWithWaiver(LocalDate.of(2026, 12, 31));
+        Clock before = Clock.fixed(Instant.parse("2026-12-31T23:59:00Z"), ZoneOffset.UTC);
+        AuditResult r = audit(before, b, objects());
+        List<Finding> missing = rule(r, "MISSING_DELEGATION");
+        assertEquals(4, missing.size());
+        assertTrue(missing.stream().allMatch(Finding::isWaived));
+        assertEquals("HV04 is being decommissioned, CHG0042", missing.get(0).waiver().justification());
+        assertEquals(0, r.bySeverity().get("HIGH"), "waived findings are not counted");
+        assertFalse(r.reaches(Severity.HIGH));
+        assertTrue(rule(r, "WAIVER_EXPIRED").isEmpty());
+        assertTrue(rule(r, "BASELINE_ENTRY_REMOVED").isEmpty(), "state equals the baseline: no drift");
+
+        Clock after = Clock.fixed(Instant.parse("2027-01-01T00:00:01Z"), ZoneOffset.UTC);
+        AuditResult later = audit(after, b, objects());
+        assertTrue(rule(later, "MISSING_DELEGATION").stream().noneMatch(Finding::isWaived));
+        assertEquals(4, later.bySeverity().get("HIGH"));
+        assertTrue(later.reaches(Severity.HIGH));
+        List<Finding> expired = rule(later, "WAIVER_EXPIRED");
+        assertEquals(1, expired.size());
+        assertTrue(expired.get(0).message().contains("expired on 2026-12-31"), expired.get(0).message());
+    }
+
+    @Test
+    void driftAgainstTheBaseline() {
+        Baseline b = baselineWithWaiver(LocalDate.of(2099, 1, 1));
+        List<AdObject> now = new ArrayList<>(objects());
+        // HV01 loses cifs/HV02, gains an entry, and turns unconstrained; HV02 leaves; HV05 joins
+        List<String> hv01 = new ArrayList<>(entriesTo("HV02", "HV04"));
+        hv01.remove("cifs/HV02");
+        hv01.add(MIG + "/HV09");
+        now = replace(now, host("HV01", Uac.WORKSTATION_TRUST_ACCOUNT | Uac.TRUSTED_FOR_DELEGATION, hv01));
+        now.removeIf(o -> o.name().equals("HV02"));
+        now.add(host("HV05", PT, List.of()));
+        List<ClusterConfig> clusters = List.of(cluster("HVC1", "HV01", "HV04", "HV05"));
+        Instant t = Instant.parse("2026-11-20T00:00:00Z");
+        AuditResult r = new Auditor(RuleCatalogue.standard()).evaluate(snapshot(t, now), clusters,
+                PolicyConfig.defaults(), new AuditInputs(t, b, null, List.of(), false, null, List.of(), false));
+        List<Finding> removed = rule(r, "BASELINE_ENTRY_REMOVED");
+        assertEquals(1, removed.size());
+        assertEquals("cifs/HV02", removed.get(0).spn());
+        assertEquals(Severity.HIGH, removed.get(0).severity());
+        assertEquals(List.of(MIG + "/HV09"), rule(r, "BASELINE_ENTRY_ADDED").stream().map(Finding::spn).toList());
+        Finding flags = rule(r, "BASELINE_FLAGS_CHANGED").get(0);
+        assertEquals(Severity.HIGH, flags.severity(), "a delegation bit changed");
+        assertEquals(List.of("HV02"), rule(r, "BASELINE_HOST_MISSING").stream().map(Finding::host).toList());
+        assertEquals(List.of("HV05"), rule(r, "BASELINE_HOST_NEW").stream().map(Finding::host).toList());
+    }
+
+    @Test
+    void aNonDelegationFlagChangeIsMedium() {
+        Baseline b = baselineWithWaiver(LocalDate.of(2099, 1, 1));
+        List<AdObject> now = replace(objects(), host("HV02", PT | Uac.ACCOUNTDISABLE, entriesTo("HV01", "HV04")));
+        Instant t = Instant.parse("2026-11-20T00:00:00Z");
+        AuditResult r = audit(Clock.fixed(t, ZoneOffset.UTC), b, now);
+        assertEquals(Severity.MEDIUM, rule(r, "BASELINE_FLAGS_CHANGED").get(0).severity());
+    }
+}

@@ -1,0 +1,99 @@
+package org.kcdauditor.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kcdauditor.support.CliRun;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.StreamSupport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Every history rule shows in ./kcd-audit demo, and findings.json carries the history sections. */
+class DemoHistoryTest {
+    @TempDir
+    static Path out;
+    static JsonNode doc;
+
+    @BeforeAll
+    static void demo() throws Exception {
+        CliRun run = CliRun.run(Map.of(), "demo", "--out", out.toString(), "--formats", "json,xlsx,pdf");
+        assertEquals(0, run.exitCode(), run.toString());
+        assertTrue(run.out().startsWith("Demo history: stored run "), run.out());
+        doc = CliRun.findings(out);
+    }
+
+    private static List<JsonNode> rule(String id) {
+        return StreamSupport.stream(doc.path("findings").spliterator(), false)
+                .filter(f -> f.path("rule").asText().equals(id)).toList();
+    }
+
+    @Test
+    void everyHistoryRuleShows() {
+        for (String id : List.of("BASELINE_ENTRY_REMOVED", "BASELINE_ENTRY_ADDED", "BASELINE_FLAGS_CHANGED",
+                "BASELINE_HOST_MISSING", "BASELINE_HOST_NEW", "WAIVER_EXPIRED", "CHANGED_SINCE_LAST_RUN",
+                "HARDENING_PATCH_WITHOUT_DELEGATION", "PATCH_LEVEL_SKEW", "PATCH_DATA_MISSING",
+                "MIGRATION_FAILURE_OBSERVED")) {
+            assertTrue(!rule(id).isEmpty(), id + " missing from the demo");
+        }
+        assertEquals(List.of("HV01", "HV03"), rule("CHANGED_SINCE_LAST_RUN").stream()
+                .map(f -> f.path("host").asText()).toList());
+    }
+
+    @Test
+    void waivedFindingsAreMarkedWithTheirJustification() {
+        List<JsonNode> waived = rule("MISSING_DELEGATION").stream().filter(f -> f.path("waived").asBoolean()).toList();
+        assertEquals(4, waived.size());
+        assertTrue(waived.stream().allMatch(f -> f.path("host").asText().equals("HV02")
+                && f.path("waiver").path("justification").asText().contains("CHG0042")
+                && f.path("waiver").path("expires").asText().equals("2035-12-31")));
+        assertTrue(rule("MISSING_DELEGATION").stream().filter(f -> f.path("host").asText().equals("HV01"))
+                .noneMatch(f -> f.has("waived")), "unwaived findings carry no waived field");
+    }
+
+    @Test
+    void theWorkbookHasDriftPatchesEventsAndImportsSheets() throws Exception {
+        try (var wb = new org.apache.poi.xssf.usermodel.XSSFWorkbook(out.resolve("audit.xlsx").toFile())) {
+            assertEquals(List.of("Summary", "Findings", "Matrix", "Hosts", "Runbook", "Drift", "Patches", "Events",
+                    "Imports"), java.util.stream.IntStream.range(0, wb.getNumberOfSheets()).mapToObj(wb::getSheetName)
+                    .toList());
+            var drift = wb.getSheet("Drift");
+            assertEquals("Severity", drift.getRow(0).getCell(0).getStringCellValue());
+            assertEquals(8, java.util.stream.IntStream.rangeClosed(1, 9)
+                    .filter(i -> drift.getRow(i) != null && drift.getRow(i).getCell(1) != null
+                            && drift.getRow(i).getCell(1).getStringCellValue().matches("BASELINE_.*|WAIVER_EXPIRED"
+                            + "|CHANGED_SINCE_LAST_RUN")).count());
+            var patches = wb.getSheet("Patches");
+            boolean hv14 = false;
+            for (int i = 1; i <= 7; i++) {
+                if (patches.getRow(i).getCell(0).getStringCellValue().equals("HV14")) {
+                    hv14 = patches.getRow(i).getCell(4).getStringCellValue().equals("no patch data");
+                }
+            }
+            assertTrue(hv14);
+            assertEquals(4, wb.getSheet("Events").getLastRowNum() + 1);
+        }
+        try (var pdf = org.apache.pdfbox.Loader.loadPDF(out.resolve("audit.pdf").toFile())) {
+            String text = new org.apache.pdfbox.text.PDFTextStripper().getText(pdf);
+            assertTrue(text.contains("Drift, patches and events"), "PDF history section");
+            assertTrue(text.contains("Kerberos hardening per node") && text.contains("Observed migration failures"));
+        }
+    }
+
+    @Test
+    void historySectionsAreInFindingsJson() {
+        assertEquals(1, doc.path("schemaVersion").asInt());
+        assertTrue(doc.path("history").path("previousRunId").asText().length() == 36);
+        assertEquals(2, doc.path("baseline").path("waivers").size());
+        assertEquals(7, doc.path("patches").path("hosts").size());
+        assertEquals(3, doc.path("events").size());
+        assertEquals(6, doc.path("imports").size());
+        assertTrue(StreamSupport.stream(doc.path("imports").spliterator(), false)
+                .allMatch(i -> i.path("error").isNull()));
+    }
+}

@@ -1,0 +1,169 @@
+package org.kcdauditor.cli;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kcdauditor.baseline.Baseline;
+import org.kcdauditor.baseline.BaselineFile;
+import org.kcdauditor.directory.DemoDirectory;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** history, baseline capture/diff, preflight and inspect against the demo directory, in-process. */
+class HistoryCommandsTest {
+    private static DemoDirectory directory;
+
+    @TempDir
+    Path dir;
+
+    private String out;
+    private String err;
+
+    @BeforeAll
+    static void start() throws Exception {
+        directory = DemoDirectory.start(Path.of("config/demo/contoso.ldif"));
+    }
+
+    @AfterAll
+    static void stop() {
+        directory.close();
+    }
+
+    private Path config(String clusters, String extra) throws Exception {
+        Path f = dir.resolve("kcd-audit.yaml");
+        Files.writeString(f, """
+                directory:
+                  url: %s
+                  bindDn: %s
+                  passwordEnv: KCD_T_PW
+                  baseDn: DC=contoso,DC=com
+                  allowInsecureBind: true
+                clusters:
+                %s
+                reports:
+                  dir: reports
+                store:
+                  url: jdbc:h2:file:data/history
+                %s
+                """.formatted(directory.url(), DemoDirectory.BIND_DN, clusters, extra));
+        return f;
+    }
+
+    private int run(String... args) {
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        int code = Main.execute(args, new PrintStream(o, true, StandardCharsets.UTF_8),
+                new PrintStream(e, true, StandardCharsets.UTF_8), Map.of("KCD_T_PW", directory.password()),
+                Clock.fixed(Instant.parse("2026-11-26T20:00:00Z"), ZoneOffset.UTC), Path.of("."));
+        out = o.toString(StandardCharsets.UTF_8);
+        err = e.toString(StandardCharsets.UTF_8);
+        return code;
+    }
+
+    @Test
+    void preflightGoNoGoAndUnknownCluster() throws Exception {
+        Path cfg = config("  - name: HVC1\n    nodes: [HV01, HV02, HV03]\n  - name: PAIR\n    nodes: [HV11, HV13]", "");
+        assertEquals(ExitCodes.FINDINGS, run("preflight", "--config", cfg.toString(), "--cluster", "HVC1"), err);
+        assertTrue(out.startsWith("Preflight HVC1: NO-GO"), out);
+        assertTrue(out.contains("BLOCKER MISSING_DELEGATION"), out);
+        assertEquals(ExitCodes.OK, run("preflight", "--config", cfg.toString(), "--cluster", "pair"), out + err);
+        assertTrue(out.startsWith("Preflight PAIR: GO"), out);
+        assertTrue(out.contains("pairs delegated correctly: 2/2; blockers: 0"), out);
+        assertEquals(ExitCodes.USAGE, run("preflight", "--config", cfg.toString(), "--cluster", "NOPE"));
+        assertTrue(err.contains("--cluster: no cluster named 'NOPE'"), err);
+
+        assertEquals(ExitCodes.OK, run("history", "--config", cfg.toString()));
+        assertEquals(3, out.lines().count(), out);
+        assertTrue(out.lines().skip(1).allMatch(l -> l.contains("SUCCEEDED") && l.contains("preflight")), out);
+        String id = out.lines().skip(1).findFirst().orElseThrow().substring(0, 8);
+        assertEquals(ExitCodes.OK, run("history", "--config", cfg.toString(), "show", id));
+        assertTrue(out.contains("Status    SUCCEEDED") && out.contains("GO") || out.contains("Counts"), out);
+        assertEquals(ExitCodes.USAGE, run("history", "--config", cfg.toString(), "show", "ffffffff"));
+    }
+
+    @Test
+    void aWaiverTurnsANoGoIntoAGoUntilItExpires() throws Exception {
+        Path cfg = config("  - name: HVC1\n    nodes: [HV01, HV02, HV03]", "");
+        String waivers = """
+                hosts: {}
+                waivers:
+                  - {rule: MISSING_DELEGATION, host: HV01, justification: "CHG1", expires: EXPIRES}
+                  - {rule: MISSING_DELEGATION, host: HV02, peer: HV03, justification: "CHG1", expires: 2026-12-31}
+                  - {rule: UNCONSTRAINED_DELEGATION, host: HV03, justification: "CHG2", expires: 2026-12-31}
+                """;
+        Files.writeString(dir.resolve("baseline.yaml"), waivers.replace("EXPIRES", "2026-11-26"));
+        assertEquals(ExitCodes.OK, run("preflight", "--config", cfg.toString(), "--cluster", "HVC1"), out + err);
+        assertTrue(out.startsWith("Preflight HVC1: GO"), out);
+        assertTrue(out.contains("pairs delegated correctly: 4/6; blockers: 0; waived: 6"), out);
+        assertTrue(out.contains("waived  MISSING_DELEGATION             HV01 -> HV02 [CHG1, until 2026-11-26]"), out);
+
+        Files.writeString(dir.resolve("baseline.yaml"), waivers.replace("EXPIRES", "2026-11-25"));
+        assertEquals(ExitCodes.FINDINGS, run("preflight", "--config", cfg.toString(), "--cluster", "HVC1"), out + err);
+        assertTrue(out.startsWith("Preflight HVC1: NO-GO"), out);
+        assertTrue(out.contains("BLOCKER MISSING_DELEGATION             HV01 is not allowed to delegate to"
+                + " cifs/hv02.contoso.com"), out);
+        assertFalse(out.contains("BLOCKER UNCONSTRAINED_DELEGATION"), out);
+    }
+
+    @Test
+    void baselineCaptureRefusesToOverwriteAndDiffWritesNothing() throws Exception {
+        Path cfg = config("  - name: HVC1\n    nodes: [HV01, HV02, HV03]", "");
+        Path file = dir.resolve("baseline.yaml");
+        assertEquals(ExitCodes.OK, run("baseline", "capture", "--config", cfg.toString(), "--approved-by", "jdoe"),
+                err);
+        Baseline b = BaselineFile.read(file);
+        assertEquals("jdoe", b.approvedBy());
+        assertEquals(3, b.hosts().size());
+        assertEquals(8, b.host("HV03").delegateTo().size());
+        String captured = Files.readString(file);
+
+        assertEquals(ExitCodes.USAGE, run("baseline", "capture", "--config", cfg.toString()));
+        assertTrue(err.contains("give --force"), err);
+        assertEquals(captured, Files.readString(file));
+
+        assertEquals(ExitCodes.OK, run("baseline", "diff", "--config", cfg.toString()), out + err);
+        assertTrue(out.contains("No drift"), out);
+        Files.writeString(file, captured.replace("\"cifs/HV01\", ", ""));
+        String edited = Files.readString(file);
+        long before;
+        try (var s = Files.list(dir)) {
+            before = s.count();
+        }
+        assertEquals(ExitCodes.FINDINGS, run("baseline", "diff", "--config", cfg.toString()));
+        assertTrue(out.contains("ENTRY_ADDED") && out.contains("cifs/HV01"), out);
+        assertEquals(edited, Files.readString(file), "diff writes nothing");
+        try (var s = Files.list(dir)) {
+            assertEquals(before, s.count());
+        }
+
+        assertEquals(ExitCodes.OK, run("baseline", "capture", "--config", cfg.toString(), "--force"), err);
+        try (var s = Files.list(dir)) {
+            assertEquals(1, s.filter(p -> p.getFileName().toString().startsWith("baseline.yaml.")
+                    && p.getFileName().toString().endsWith(".bak")).count());
+        }
+    }
+
+    @Test
+    void inspectPatchesPrintsJsonLinesAndSkippedLines() {
+        int code = run("inspect", "patches", "src/test/resources/inventory/hotfix-ps7.csv",
+                "src/test/resources/inventory/not-a-patch-export.csv");
+        assertEquals(ExitCodes.USAGE, code);
+        assertEquals(3, out.lines().count(), out);
+        assertTrue(out.lines().allMatch(l -> l.startsWith("{\"host\":\"HV03.contoso.com\"")), out);
+        assertTrue(err.contains("hotfix-ps7.csv:5: HotFixID 'KB50X' is not a KB number"), err);
+        assertTrue(err.contains("not-a-patch-export.csv: not a patch export"), err);
+    }
+}

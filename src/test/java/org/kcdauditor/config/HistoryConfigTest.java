@@ -1,0 +1,86 @@
+package org.kcdauditor.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kcdauditor.store.StoreUrls;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class HistoryConfigTest {
+    private static final String CORE = """
+            directory:
+              url: ldaps://dc1.contoso.com:636
+              bindDn: svc@contoso.com
+              passwordEnv: PW
+              baseDn: DC=contoso,DC=com
+            clusters:
+              - name: HVC1
+                nodes: [HV01, HV02]
+            """;
+
+    @TempDir
+    Path dir;
+
+    private AuditConfig load(String extra) throws Exception {
+        Path f = dir.resolve("cfg/kcd-audit.yaml");
+        Files.createDirectories(f.getParent());
+        Files.writeString(f, CORE + extra);
+        return ConfigLoader.load(f);
+    }
+
+    private String error(String extra) {
+        return assertThrows(ConfigException.class, () -> load(extra)).getMessage();
+    }
+
+    @Test
+    void historyKeysLoadAndResolveAgainstTheConfigFolder() throws Exception {
+        AuditConfig c = load("""
+                store:
+                  url: jdbc:h2:file:../data/hist;MODE=PostgreSQL
+                baseline: approved/baseline.yaml
+                hardeningCatalogue: kbs.yaml
+                patches:
+                  sources: ["exports/*.csv"]
+                  mappings:
+                    - {name: wsus, computer: Computer Name, hotFixId: KB Article, status: Status}
+                events:
+                  sources: ["events/*.xml"]
+                  ids: [21502, 22038, 20417]
+                """);
+        Path base = dir.resolve("cfg");
+        assertEquals(base.resolve("approved/baseline.yaml"), c.baselinePath());
+        assertEquals("jdbc:h2:file:" + dir.resolve("data/hist") + ";MODE=PostgreSQL", StoreUrls.jdbcUrl(c));
+        assertEquals(List.of("Installed"), c.patches().mappings().get(0).installedValues());
+        assertEquals(List.of(21502, 22038, 20417), c.events().ids());
+    }
+
+    @Test
+    void defaults() throws Exception {
+        AuditConfig c = load("");
+        assertEquals(dir.resolve("cfg/baseline.yaml"), c.baselinePath());
+        assertEquals(List.of(21502, 22038), c.events().ids());
+        assertTrue(c.patches().sources().isEmpty());
+        assertTrue(StoreUrls.jdbcUrl(c).startsWith("jdbc:h2:file:") && StoreUrls.jdbcUrl(c).endsWith("data/kcd-audit"));
+        assertEquals("jdbc:postgresql://db/kcd", StoreUrls.jdbcUrl(load("store:\n  url: jdbc:postgresql://db/kcd\n")));
+    }
+
+    @Test
+    void errorsNameTheKey() {
+        assertTrue(error("store:\n  url: jdbc:mysql://x/y\n").contains("store.url: must start with jdbc:h2: or"
+                + " jdbc:postgresql:"));
+        assertTrue(error("store:\n  url: jdbc:postgresql://x/y?user=a&password=b\n").contains("store.url: put"
+                + " credentials in store.userEnv/store.passwordEnv"));
+        assertTrue(error("patches:\n  mappings:\n    - {name: wsus, computer: X}\n")
+                .contains("patches.mappings[0].hotFixId: missing"));
+        assertTrue(error("events:\n  ids: [0]\n").contains("events.ids[0]: an event id between 1 and 65535"));
+        String unknown = error("patches:\n  sorces: [a.csv]\n");
+        assertTrue(unknown.contains("patches.sorces: unknown key 'sorces'"), unknown);
+        assertTrue(error("events:\n  sources: a.xml\n").contains("events.sources"), "a list is required");
+    }
+}

@@ -1,0 +1,199 @@
+package org.kcdauditor.inventory;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kcdauditor.config.PatchMapping;
+import org.kcdauditor.model.PatchRecord;
+
+import java.io.BufferedOutputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class PatchImporterTest {
+    static final Path FIXTURES = Path.of("src/test/resources/inventory");
+    static final List<PatchMapping> MAPPINGS = List.of(
+            new PatchMapping("wsus", "Computer Name", "KB Article", "Approval Date", "Status", null),
+            new PatchMapping("configmgr", "Device", "Title", "Date Installed", "Installed", List.of("Yes")));
+
+    @TempDir
+    Path tmp;
+
+    private final List<PatchRecord> records = new ArrayList<>();
+    private final List<ImportProblem> problems = new ArrayList<>();
+
+    private ImportResult read(String fixture) {
+        return read(FIXTURES.resolve(fixture));
+    }
+
+    private ImportResult read(Path file) {
+        return new PatchImporter(MAPPINGS).read(file, records::add, problems::add);
+    }
+
+    @Test
+    void windowsPowerShell51Utf16WithTypeLineAndAllColumns() {
+        ImportResult r = read("hotfix-ps51-utf16.csv");
+        assertNull(r.error());
+        assertTrue(r.format().contains("5.1") && r.format().contains("UTF-16LE with BOM"), r.format());
+        assertEquals(3, r.records());
+        assertEquals(new PatchRecord("HV01", "KB5032196", LocalDate.of(2023, 11, 14), "Security Update",
+                FIXTURES.resolve("hotfix-ps51-utf16.csv") + ":3"), records.get(0));
+        assertNull(records.get(1).installedOn(), "an empty InstalledOn is allowed");
+        assertEquals(LocalDate.of(2021, 3, 9), records.get(2).installedOn());
+        assertTrue(problems.isEmpty(), problems.toString());
+    }
+
+    @Test
+    void europeanSemicolonUtf8BomSubsetWithCsName() {
+        ImportResult r = read("hotfix-de-semicolon-utf8bom.csv");
+        assertTrue(r.format().contains("UTF-8 with BOM") && r.format().contains("';'"), r.format());
+        assertEquals(List.of("KB5032196", "KB5019966", "KB5012170"), records.stream().map(PatchRecord::kb).toList());
+        assertEquals(LocalDate.of(2023, 11, 14), records.get(0).installedOn());
+        assertEquals("HV02", records.get(0).host());
+        assertEquals(1, r.skipped());
+        assertEquals(5, problems.get(0).line());
+        assertEquals("no HotFixID value", problems.get(0).reason());
+        assertFalse(problems.get(1).skipped(), "an unreadable date keeps the record");
+        assertEquals(6, problems.get(1).line());
+    }
+
+    @Test
+    void powerShell7WithSourceColumnAndIsoDates() {
+        ImportResult r = read("hotfix-ps7.csv");
+        assertTrue(r.format().startsWith("Get-HotFix CSV (UTF-8,"), r.format());
+        assertEquals(3, r.records());
+        assertEquals("HV03.contoso.com", records.get(0).host());
+        assertEquals(LocalDate.of(2022, 11, 9), records.get(1).installedOn());
+        assertEquals("hotfix-ps7.csv:5: HotFixID 'KB50X' is not a KB number",
+                problems.get(0).toString().substring(problems.get(0).toString().indexOf("hotfix-ps7")));
+    }
+
+    @Test
+    void minimalColumnSubset() {
+        read("hotfix-subset.csv");
+        assertEquals(List.of("HV11", "HV12"), records.stream().map(PatchRecord::host).toList());
+    }
+
+    @Test
+    void wsusAndConfigMgrThroughMappings() {
+        ImportResult w = read("wsus-update-status.csv");
+        assertTrue(w.format().contains("mapping 'wsus'"), w.format());
+        assertEquals(2, w.records(), "the 'Needed' row is not an installed update");
+        assertEquals("KB5019081", records.get(0).kb());
+        assertEquals(LocalDate.of(2022, 11, 9), records.get(0).installedOn());
+        records.clear();
+        ImportResult c = read("configmgr-compliance.csv");
+        assertTrue(c.format().contains("mapping 'configmgr'") && c.format().contains("';'"), c.format());
+        assertEquals(List.of("KB5019081", "KB5032198"), records.stream().map(PatchRecord::kb).toList());
+        assertEquals(LocalDate.of(2023, 11, 16), records.get(1).installedOn());
+    }
+
+    @Test
+    void malformedLinesAreReportedWithTheirLineAndSkipped() {
+        ImportResult r = read("hotfix-malformed.csv");
+        assertNull(r.error());
+        assertEquals(List.of("KB5019966", "KB5031361"), records.stream().map(PatchRecord::kb).toList());
+        assertEquals(3, problems.get(0).line());
+        assertEquals("expected 3 fields, found 5", problems.get(0).reason());
+        assertEquals(5, problems.get(1).line());
+        assertTrue(problems.get(1).reason().startsWith("malformed CSV"), problems.get(1).reason());
+    }
+
+    @Test
+    void aFileThatIsNotAPatchExportIsAnErrorForThatFile() {
+        ImportResult r = read("not-a-patch-export.csv");
+        assertTrue(r.failed());
+        assertTrue(r.error().startsWith("not a patch export") && r.error().contains("(Name, Value)"), r.error());
+        assertTrue(read("configmgr-compliance.csv").failed() == false);
+    }
+
+    @Test
+    void emptyAndUnreadableFiles() throws Exception {
+        assertEquals("empty file: no header line", read("empty.csv").error());
+        Path bomOnly = tmp.resolve("bom-only.csv");
+        Files.write(bomOnly, new byte[]{(byte) 0xff, (byte) 0xfe});
+        assertEquals("empty file: no header line", read(bomOnly).error());
+        ImportResult missing = read(tmp.resolve("nope.csv"));
+        assertTrue(missing.error().startsWith("cannot read: NoSuchFileException"), missing.error());
+        ImportResult directory = read(tmp);
+        assertTrue(directory.error().startsWith("cannot read"), directory.error());
+    }
+
+    @Test
+    void utf16WithBomWithoutTypeLine() throws Exception {
+        Path f = tmp.resolve("u16.csv");
+        byte[] body = "\"CSName\",\"HotFixID\",\"InstalledOn\"\r\n\"HV05\",\"KB5019966\",\"11/9/2022 12:00:00 AM\"\r\n"
+                .getBytes(StandardCharsets.UTF_16LE);
+        byte[] all = new byte[body.length + 2];
+        all[0] = (byte) 0xff;
+        all[1] = (byte) 0xfe;
+        System.arraycopy(body, 0, all, 2, body.length);
+        Files.write(f, all);
+        ImportResult r = read(f);
+        assertEquals(1, r.records());
+        assertEquals(LocalDate.of(2022, 11, 9), records.get(0).installedOn());
+    }
+
+    /**
+     * A 200 MB Get-HotFix export is read as a stream: every record is handed to the sink one at a
+     * time and nothing else is kept (the sink keeps three). About 12 s on a small machine, so it is
+     * tagged {@code slow} and runs with {@code mvn -o verify -Pslow}; the 10 MB variant runs always.
+     */
+    @Test
+    @org.junit.jupiter.api.Tag("slow")
+    void a200MegabyteExportIsStreamed() throws Exception {
+        streamed(200);
+    }
+
+    @Test
+    void a10MegabyteExportIsStreamed() throws Exception {
+        streamed(10);
+    }
+
+    private void streamed(int megabytes) throws Exception {
+        Path big = tmp.resolve("big.csv");
+        String header = "#TYPE System.Management.ManagementObject#root\\cimv2\\Win32_QuickFixEngineering\r\n"
+                + "\"PSComputerName\",\"Description\",\"HotFixID\",\"InstalledBy\",\"InstalledOn\"\r\n";
+        byte[] row = "\"SRV00000\",\"Security Update\",\"KB5019966\",\"NT AUTHORITY\\SYSTEM\",\"11/9/2022 12:00:00 AM\"\r\n"
+                .getBytes(StandardCharsets.UTF_8);
+        long target = megabytes * 1024L * 1024;
+        long rows = target / row.length + 1;
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(big), 1 << 20)) {
+            out.write(header.getBytes(StandardCharsets.UTF_8));
+            byte[] block = new byte[row.length * 1000];
+            for (int i = 0; i < 1000; i++) {
+                System.arraycopy(row, 0, block, i * row.length, row.length);
+            }
+            for (long i = 0; i < rows / 1000; i++) {
+                out.write(block);
+            }
+            for (long i = 0; i < rows % 1000; i++) {
+                out.write(row);
+            }
+        }
+        assertTrue(Files.size(big) >= target);
+        long[] seen = {0};
+        List<PatchRecord> kept = new ArrayList<>();
+        ImportResult r = new PatchImporter(List.of()).read(big, rec -> {
+            if (seen[0]++ < 3) {
+                kept.add(rec);
+            }
+        }, problems::add);
+        assertNull(r.error());
+        assertEquals(rows, r.records());
+        assertEquals(rows, seen[0]);
+        assertEquals(3, kept.size());
+        assertTrue(r.problems().isEmpty());
+        assertEquals(big + ":3", kept.get(0).origin());
+        Files.delete(big);
+    }
+}

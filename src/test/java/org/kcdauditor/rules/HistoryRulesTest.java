@@ -1,0 +1,112 @@
+package org.kcdauditor.rules;
+
+import org.junit.jupiter.api.Test;
+import org.kcdauditor.audit.AuditInputs;
+import org.kcdauditor.audit.AuditResult;
+import org.kcdauditor.audit.Auditor;
+import org.kcdauditor.config.PolicyConfig;
+import org.kcdauditor.inventory.HardeningCatalogue;
+import org.kcdauditor.inventory.HardeningCatalogueFile;
+import org.kcdauditor.inventory.HardeningUpdate;
+import org.kcdauditor.model.AdObject;
+import org.kcdauditor.model.EventRecord;
+import org.kcdauditor.model.Finding;
+import org.kcdauditor.model.PatchRecord;
+import org.kcdauditor.model.Severity;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.kcdauditor.history.HistoryTestData.PT;
+import static org.kcdauditor.history.HistoryTestData.cluster;
+import static org.kcdauditor.history.HistoryTestData.entriesTo;
+import static org.kcdauditor.history.HistoryTestData.host;
+import static org.kcdauditor.history.HistoryTestData.mesh;
+import static org.kcdauditor.history.HistoryTestData.replace;
+import static org.kcdauditor.history.HistoryTestData.snapshot;
+
+class HistoryRulesTest {
+    private static final Instant NOW = Instant.parse("2026-11-20T06:00:00Z");
+    private static final HardeningCatalogue CATALOGUE = new HardeningCatalogue(List.of(
+            new HardeningUpdate("KB5020805", "CVE-2022-37967", "PAC signatures", LocalDate.of(2022, 11, 8),
+                    "2023-10-10", "PAC signatures", List.of("KB5019966", "KB5019081")),
+            new HardeningUpdate("KB5008380", "CVE-2021-42287", "PAC requestor", LocalDate.of(2021, 11, 9),
+                    "2022-07-12", "PAC requestor", List.of("KB5007206"))));
+
+    /** HV03 lacks everything towards HV01. */
+    private static List<AdObject> objects() {
+        return replace(mesh("HV01", "HV02", "HV03"), host("HV03", PT, entriesTo("HV02")));
+    }
+
+    private static AuditResult audit(List<PatchRecord> patches, boolean configured, List<EventRecord> events) {
+        return new Auditor(RuleCatalogue.standard()).evaluate(snapshot(NOW, objects()),
+                List.of(cluster("HVC1", "HV01", "HV02", "HV03")), PolicyConfig.defaults(),
+                new AuditInputs(NOW, null, null, patches, configured, CATALOGUE, events, !events.isEmpty()));
+    }
+
+    private static List<Finding> rule(AuditResult r, String id) {
+        return r.findings().stream().filter(f -> f.rule().equals(id)).toList();
+    }
+
+    private static PatchRecord patch(String host, String kb) {
+        return new PatchRecord(host, kb, LocalDate.of(2022, 11, 9), null, "x.csv:2");
+    }
+
+    @Test
+    void hardeningPatchOnANodeWithIncompleteDelegation() {
+        AuditResult r = audit(List.of(patch("hv03.contoso.com", "KB5019966"), patch("HV01", "KB5019966"),
+                patch("HV02", "KB5019081"), patch("HV02", "KB5007206")), true, List.of());
+        List<Finding> f = rule(r, "HARDENING_PATCH_WITHOUT_DELEGATION");
+        assertEquals(1, f.size(), f.toString());
+        assertEquals("HV03", f.get(0).host());
+        assertEquals("KB5020805", f.get(0).spn());
+        assertTrue(f.get(0).message().contains("KB5019966 (carries KB5020805)"), f.get(0).message());
+        assertTrue(f.get(0).message().contains("HV01 (4 entries missing or unusable)"), f.get(0).message());
+        List<Finding> skew = rule(r, "PATCH_LEVEL_SKEW");
+        assertEquals(2, skew.size(), "HV01 and HV03 lack KB5008380 that HV02 has");
+        assertTrue(skew.stream().allMatch(s -> s.severity() == Severity.LOW && s.spn().equals("KB5008380")));
+        assertTrue(rule(r, "PATCH_DATA_MISSING").isEmpty());
+    }
+
+    @Test
+    void patchDataMissingOnlyWhenPatchSourcesAreConfigured() {
+        assertEquals(List.of("HV02", "HV03"), rule(audit(List.of(patch("HV01", "KB1")), true, List.of()),
+                "PATCH_DATA_MISSING").stream().map(Finding::host).toList());
+        assertTrue(rule(audit(List.of(), false, List.of()), "PATCH_DATA_MISSING").isEmpty());
+    }
+
+    @Test
+    void migrationFailuresAreExplainedByDelegationFindingsOrNot() {
+        List<EventRecord> events = new ArrayList<>();
+        events.add(new EventRecord("HV03", 21502, NOW.minusSeconds(60), "HV03", "HV01", "NO_CREDENTIALS",
+                "0x8009030E", "m", "a.xml:1"));
+        events.add(new EventRecord("HV03", 21502, NOW, "HV03", "HV01", "NO_CREDENTIALS", "0x8009030E", "m", "a.xml:2"));
+        events.add(new EventRecord("HV01", 22038, NOW, "HV01", "HV02", "OTHER", null, "m", "b.csv:3"));
+        events.add(new EventRecord("SRV99", 22038, NOW, "SRV99", "HV02", "OTHER", null, "m", "b.csv:4"));
+        AuditResult r = audit(List.of(), false, events);
+        List<Finding> f = rule(r, "MIGRATION_FAILURE_OBSERVED");
+        assertEquals(2, f.size(), f.toString());
+        Finding explained = f.stream().filter(x -> x.host().equals("HV03")).findFirst().orElseThrow();
+        assertEquals("HV01", explained.peer());
+        assertEquals(Severity.HIGH, explained.severity());
+        assertTrue(explained.message().startsWith("2 failed migration events HV03 -> HV01"), explained.message());
+        assertTrue(explained.message().contains("MISSING_DELEGATION cifs/HV01 #"
+                + Finding.stableId("MISSING_DELEGATION", "HV03", "HV01", "cifs/HV01")), explained.message());
+        Finding unexplained = f.stream().filter(x -> x.host().equals("HV01")).findFirst().orElseThrow();
+        assertTrue(unexplained.message().contains("delegation looks correct: check network, storage,"
+                + " CredSSP/authentication type"), unexplained.message());
+    }
+
+    @Test
+    void theShippedCatalogueLoads() {
+        HardeningCatalogue c = HardeningCatalogueFile.read(Path.of("config/hardening-kbs.yaml"));
+        assertEquals(List.of("KB4598347", "KB4577252", "KB5008380", "KB5020805", "KB5037754"),
+                c.updates().stream().map(HardeningUpdate::kb).toList());
+        assertEquals("CVE-2022-37967", c.carriedBy("kb5020805").get(0).cve());
+    }
+}

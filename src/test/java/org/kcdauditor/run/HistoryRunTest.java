@@ -1,0 +1,134 @@
+package org.kcdauditor.run;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kcdauditor.audit.Timings;
+import org.kcdauditor.config.AuditConfig;
+import org.kcdauditor.config.ConfigException;
+import org.kcdauditor.config.Secrets;
+import org.kcdauditor.directory.DirectoryException;
+import org.kcdauditor.model.AdObject;
+import org.kcdauditor.model.Finding;
+import org.kcdauditor.report.FindingsDocument;
+import org.kcdauditor.report.FindingsJson;
+import org.kcdauditor.report.JsonReportWriter;
+import org.kcdauditor.report.Reports;
+import org.kcdauditor.store.RunStore;
+import org.kcdauditor.store.RunSummary;
+import org.kcdauditor.store.StoreUrls;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.kcdauditor.history.HistoryTestData.PT;
+import static org.kcdauditor.history.HistoryTestData.cluster;
+import static org.kcdauditor.history.HistoryTestData.entriesTo;
+import static org.kcdauditor.history.HistoryTestData.host;
+import static org.kcdauditor.history.HistoryTestData.mesh;
+import static org.kcdauditor.history.HistoryTestData.replace;
+import static org.kcdauditor.history.HistoryTestData.snapshot;
+
+class HistoryRunTest {
+    private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-20T06:00:00Z"), ZoneOffset.UTC);
+
+    @TempDir
+    Path dir;
+
+    private AuditConfig config() {
+        return org.kcdauditor.history.HistoryTestData.config(dir, List.of(cluster("HVC1", "HV01", "HV02", "HV03")), null,
+                null);
+    }
+
+    private AuditRun run(AuditRun.SnapshotSource source) {
+        return new AuditRun(config(), new Secrets(Map.of()), CLOCK, new Reports(List.of(new JsonReportWriter())))
+                .withHome(dir).withEnvironment(Map.of()).withSource(source);
+    }
+
+    private AuditRun.Outcome execute(List<AdObject> objects) throws Exception {
+        return run(p -> snapshot(CLOCK.instant(), objects)).execute(null, Set.of("json"), new Timings(), n -> { });
+    }
+
+    @Test
+    void twoRunsWithADirectoryChangeBetweenThemGiveTheRightChanges() throws Exception {
+        List<AdObject> before = mesh("HV01", "HV02", "HV03");
+        AuditRun.Outcome first = execute(before);
+        assertTrue(first.result().findings().stream().noneMatch(f -> f.rule().equals("CHANGED_SINCE_LAST_RUN")));
+        assertNotNull(first.outDir());
+
+        List<String> hv02 = new ArrayList<>(entriesTo("HV01", "HV03"));
+        hv02.remove("cifs/hv03.contoso.com");
+        List<AdObject> after = replace(before, host("HV02", PT, hv02));
+        AuditRun.Outcome second = execute(after);
+        List<Finding> changed = second.result().findings().stream()
+                .filter(f -> f.rule().equals("CHANGED_SINCE_LAST_RUN")).toList();
+        assertEquals(1, changed.size());
+        assertEquals("HV02", changed.get(0).host());
+        assertTrue(changed.get(0).message().contains("delegation entry removed: cifs/hv03.contoso.com"),
+                changed.get(0).message());
+        FindingsDocument doc = FindingsJson.read(second.outDir().resolve("findings.json"));
+        assertEquals(first.runId(), doc.history().previousRunId());
+        assertTrue(doc.history().newFindings().contains(Finding.stableId("MISSING_DELEGATION", "HV02", "HV03",
+                "cifs/hv03.contoso.com")));
+        assertEquals(1, doc.schemaVersion());
+
+        AuditRun.Outcome third = execute(after);
+        assertTrue(third.result().findings().stream().noneMatch(f -> f.rule().equals("CHANGED_SINCE_LAST_RUN")),
+                "nothing changed since the second run");
+        try (RunStore store = StoreUrls.open(config(), Map.of())) {
+            assertEquals(3, store.list(10).size());
+            assertTrue(store.list(10).stream().allMatch(r -> r.status().equals(RunSummary.SUCCEEDED)));
+        }
+    }
+
+    @Test
+    void aRunThatThrowsHalfWayThroughCollectionLeavesTheStoreConsistent() throws Exception {
+        AuditRun.Outcome good = execute(mesh("HV01", "HV02", "HV03"));
+        Path baseline = dir.resolve("baseline.yaml");
+        Files.writeString(baseline, "hosts: {}\nwaivers: []\n");
+        AuditRun failing = run(progress -> {
+            progress.accept(500);
+            throw new DirectoryException("ldaps://dc1.contoso.com:636: connection lost after 500 objects");
+        });
+        assertThrows(DirectoryException.class, () -> failing.execute(null, Set.of("json"), new Timings(), n -> { }));
+        try (RunStore store = StoreUrls.open(config(), Map.of())) {
+            List<RunSummary> runs = store.list(10);
+            assertEquals(2, runs.size());
+            RunSummary failed = runs.stream().filter(r -> r.status().equals(RunSummary.FAILED)).findFirst().orElseThrow();
+            assertTrue(failed.failureReason().contains("connection lost after 500 objects"), failed.failureReason());
+            assertEquals(0, store.count("run_host", failed.id()));
+            assertEquals(0, store.count("run_finding", failed.id()));
+            assertEquals(good.runId(), store.previousRun().orElseThrow().runId());
+            assertEquals(3, store.count("run_host", good.runId()));
+        }
+        assertEquals("hosts: {}\nwaivers: []\n", Files.readString(baseline), "the baseline is untouched");
+        assertTrue(Files.exists(good.outDir().resolve("findings.json")), "earlier reports are untouched");
+    }
+
+    @Test
+    void aBaselineWithAnErrorFailsTheRunClearlyAndRecordsIt() throws Exception {
+        Files.writeString(dir.resolve("baseline.yaml"), "hosts:\n  HV01:\n    userAccountControl: [BOGUS]\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> execute(mesh("HV01", "HV02", "HV03")));
+        assertTrue(e.getMessage().contains("hosts.HV01.userAccountControl[0]"), e.getMessage());
+        try (RunStore store = StoreUrls.open(config(), Map.of())) {
+            RunSummary r = store.list(1).get(0);
+            assertEquals(RunSummary.FAILED, r.status());
+            assertTrue(r.failureReason().startsWith("ConfigException: "), r.failureReason());
+        }
+    }
+
+    @Test
+    void theStoreUrlResolvesAgainstTheConfigFolder() {
+        assertEquals("jdbc:h2:file:" + dir.resolve("data/history"), StoreUrls.jdbcUrl(config()));
+    }
+}

@@ -1,0 +1,164 @@
+package org.kcdauditor.store;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kcdauditor.audit.AuditInputs;
+import org.kcdauditor.audit.AuditResult;
+import org.kcdauditor.audit.Auditor;
+import org.kcdauditor.audit.PreviousRun;
+import org.kcdauditor.model.EventRecord;
+import org.kcdauditor.model.Finding;
+import org.kcdauditor.model.PatchRecord;
+import org.kcdauditor.model.Severity;
+import org.kcdauditor.rules.RuleCatalogue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.kcdauditor.history.HistoryTestData.cluster;
+import static org.kcdauditor.history.HistoryTestData.mesh;
+import static org.kcdauditor.history.HistoryTestData.snapshot;
+
+class RunStoreTest {
+    private static final Instant T0 = Instant.parse("2026-11-01T06:00:00Z");
+
+    @TempDir
+    Path dir;
+
+    private String url() {
+        return "jdbc:h2:file:" + dir.resolve("db/history");
+    }
+
+    private static AuditResult audit() {
+        return new Auditor(RuleCatalogue.standard()).evaluate(snapshot(T0, mesh("HV01", "HV02")),
+                List.of(cluster("HVC1", "HV01", "HV02", "HV09")), org.kcdauditor.config.PolicyConfig.defaults(),
+                AuditInputs.none(T0));
+    }
+
+    @Test
+    void migratesAnEmptyDatabaseAndRecordsACompleteRun() throws Exception {
+        try (RunStore store = RunStore.open(url(), null, null)) {
+            assertTrue(store.list(10).isEmpty());
+            store.begin("run-1", T0, "run", "/etc/kcd.yaml", "ldaps://dc1", "DC=contoso,DC=com");
+            assertEquals(RunSummary.RUNNING, store.find("run-1").orElseThrow().status());
+            AuditResult r = audit();
+            store.complete("run-1", T0.plusSeconds(5), new CompletedRun(r, 2, dir.resolve("reports"),
+                    List.of(new PatchRecord("HV01", "KB5019966", LocalDate.of(2022, 11, 9), "Update", "a.csv:2")),
+                    List.of(new EventRecord("HV01", 21502, T0, "HV01", "HV02", "NO_CREDENTIALS", "0x8009030E", "m",
+                            "e.xml:1"))));
+            RunSummary s = store.find("run").orElseThrow();
+            assertEquals(RunSummary.SUCCEEDED, s.status());
+            assertEquals(2, s.hosts());
+            assertEquals(r.findings().size(), s.findings());
+            assertEquals(1, s.bySeverity().get("HIGH"));
+            assertEquals(2, store.count("run_host", "run-1"));
+            assertEquals(1, store.count("run_patch", "run-1"));
+            assertEquals(1, store.count("run_event", "run-1"));
+            PreviousRun prev = store.previousRun().orElseThrow();
+            assertEquals("run-1", prev.runId());
+            assertEquals(List.of("HV01", "HV02"), prev.hostNames());
+            assertEquals(4, prev.hosts().get("HV01").delegateTo().size());
+            assertEquals(r.findings().stream().map(Finding::id).toList(), List.copyOf(prev.findingIds()));
+        }
+        try (var c = DriverManager.getConnection(url()); ResultSet rs = c.createStatement()
+                .executeQuery("SELECT \"version\" FROM \"flyway_schema_history\" WHERE \"success\" AND \"version\" IS NOT NULL")) {
+            assertTrue(rs.next());
+            assertEquals("1", rs.getString(1));
+        }
+    }
+
+    @Test
+    void aFailureInsideTheTransactionLeavesNoHalfSnapshotAndEarlierRunsIntact() {
+        try (RunStore store = RunStore.open(url(), null, null)) {
+            store.begin("good", T0, "run", null, null, null);
+            store.complete("good", T0, new CompletedRun(audit(), 2, null, List.of(), List.of()));
+            store.begin("bad", T0.plusSeconds(60), "run", null, null, null);
+            AuditResult r = audit();
+            List<Finding> broken = new ArrayList<>(r.findings());
+            broken.add(new Finding(null, "X", Severity.LOW, null, null, null, null, "finding without id", null));
+            AuditResult bad = new AuditResult(r.context(), broken, r.clusters(), r.pairs(), r.requiredEntries(),
+                    r.presentEntries(), r.bySeverity());
+            assertThrows(StoreException.class, () -> store.complete("bad", T0.plusSeconds(61),
+                    new CompletedRun(bad, 2, null, List.of(new PatchRecord("HV01", "KB1234567", null, null, "x")),
+                            List.of())));
+            assertEquals(0, store.count("run_host", "bad"), "hosts of the failed transaction rolled back");
+            assertEquals(0, store.count("run_patch", "bad"));
+            assertEquals(0, store.count("run_finding", "bad"));
+            store.fail("bad", T0.plusSeconds(62), "StoreException: boom");
+            RunSummary failed = store.find("bad").orElseThrow();
+            assertEquals(RunSummary.FAILED, failed.status());
+            assertEquals("StoreException: boom", failed.failureReason());
+            assertEquals(2, store.count("run_host", "good"));
+            assertEquals("good", store.previousRun().orElseThrow().runId());
+        }
+    }
+
+    @Test
+    void aCorruptDatabaseFileIsAClearErrorAndIsLeftUntouched() throws Exception {
+        Path file = dir.resolve("db/history.mv.db");
+        Files.createDirectories(file.getParent());
+        byte[] garbage = "this is not an H2 database, just some bytes\n".repeat(200).getBytes();
+        Files.write(file, garbage);
+        StoreException e = assertThrows(StoreException.class, () -> RunStore.open(url(), null, null));
+        assertTrue(e.getMessage().startsWith("history store jdbc:h2:file:"), e.getMessage());
+        assertTrue(e.getMessage().contains("cannot be opened"), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"));
+        assertArrayEquals(garbage, Files.readAllBytes(file));
+    }
+
+    @Test
+    void aTruncatedDatabaseFileIsAClearErrorAndIsLeftUntouched() throws Exception {
+        try (RunStore store = RunStore.open(url(), null, null)) {
+            store.begin("r", T0, "run", null, null, null);
+            store.complete("r", T0, new CompletedRun(audit(), 2, null, List.of(), List.of()));
+        }
+        Path file = dir.resolve("db/history.mv.db");
+        byte[] all = Files.readAllBytes(file);
+        byte[] half = java.util.Arrays.copyOf(all, all.length / 3);
+        Files.write(file, half);
+        try {
+            RunStore s = RunStore.open(url(), null, null);
+            // H2 may recover an older consistent version of a truncated file; then it must still read cleanly
+            s.list(10);
+            s.close();
+        } catch (StoreException expected) {
+            assertTrue(expected.getMessage().contains("history store"), expected.getMessage());
+            assertArrayEquals(half, Files.readAllBytes(file), "a damaged file is never rewritten on a failed open");
+        }
+    }
+
+    @Test
+    void theRunLockIsExclusiveUntilReleasedOrExpired() {
+        try (RunStore store = RunStore.open(url(), null, null)) {
+            assertTrue(store.tryLock("audit", "scheduler-1", T0, Duration.ofMinutes(30)));
+            assertFalse(store.tryLock("audit", "cli", T0.plusSeconds(60), Duration.ofMinutes(30)));
+            store.unlock("audit", "scheduler-1");
+            assertTrue(store.tryLock("audit", "cli", T0.plusSeconds(61), Duration.ofMinutes(1)));
+            assertTrue(store.tryLock("audit", "scheduler-1", T0.plusSeconds(3600), Duration.ofMinutes(1)),
+                    "an expired lock is taken over");
+        }
+    }
+
+    @Test
+    void anAmbiguousPrefixIsRefused() {
+        try (RunStore store = RunStore.open(url(), null, null)) {
+            store.begin("abc-1", T0, "run", null, null, null);
+            store.begin("abc-2", T0, "run", null, null, null);
+            assertThrows(IllegalArgumentException.class, () -> store.find("abc"));
+            assertNull(store.find("zzz").orElse(null));
+        }
+    }
+}
