@@ -47,9 +47,10 @@ public class AuditJob implements Job {
         }
         boolean recovering = ctx.isRecovering();
         Instant fireTime = ctx.getScheduledFireTime().toInstant();
-        if (recovering && ctx.getMergedJobDataMap().containsKey(Scheduler.FAILED_JOB_ORIGINAL_TRIGGER_FIRETIME_IN_MILLISECONDS)) {
-            fireTime = Instant.ofEpochMilli(Long.parseLong(String.valueOf(
-                    ctx.getMergedJobDataMap().get(Scheduler.FAILED_JOB_ORIGINAL_TRIGGER_FIRETIME_IN_MILLISECONDS))));
+        String original = Scheduler.FAILED_JOB_ORIGINAL_TRIGGER_SCHEDULED_FIRETIME_IN_MILLISECONDS;
+        if (recovering && ctx.getMergedJobDataMap().containsKey(original)) {
+            // the fire the crashed daemon was running: recorded under its scheduled time
+            fireTime = Instant.ofEpochMilli(Long.parseLong(String.valueOf(ctx.getMergedJobDataMap().get(original))));
         }
         String fireId = d.fireLog().start(name, fireTime, d.clock().instant(), d.instance(), recovering);
         LOG.info("job {} fired for {}{}", name, fireTime, recovering ? " (recovering a run a crash interrupted)" : "");
