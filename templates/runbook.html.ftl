@@ -45,6 +45,14 @@
 Compliance before the change: ${summary.compliancePercent} % of required delegation entries present;
 findings: ${summary.high} high, ${summary.medium} medium, ${summary.low} low, ${summary.info} info.<br>
 Delegation policy: protocol transition “${policy.protocolTransition}” (ADUC: ${policy.aducChoice}).</p>
+<#if context?has_content>
+<p><strong>History context</strong></p>
+<ul>
+<#list context as c>
+<li>${c}</li>
+</#list>
+</ul>
+</#if>
 
 <#if !hasChanges>
 <p class="card"><strong>No directory change is needed.</strong><#if manual?has_content> Review the findings under “Needs a decision” below.</#if></p>

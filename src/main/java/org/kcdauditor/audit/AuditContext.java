@@ -39,6 +39,8 @@ public final class AuditContext {
     private final List<PairStatus> pairs = new ArrayList<>();
     private final AuditInputs inputs;
     private final Map<AdObject, List<String>> unexpected = new IdentityHashMap<>();
+    /** Normal forms of delegation values: the same few values recur in every peer's list. */
+    private final Map<String, String> keys = new HashMap<>();
 
     public AuditContext(Snapshot snapshot, List<ClusterConfig> clusterConfigs, PolicyConfig policy) {
         this(snapshot, clusterConfigs, policy, AuditInputs.none(snapshot.takenAt()));
@@ -209,7 +211,7 @@ public final class AuditContext {
                 }
                 have.clear();
                 for (String d : source.delegateTo()) {
-                    have.put(Spn.keyOf(d), d);
+                    have.put(key(d), d);
                 }
                 List<AdObject> targets = new ArrayList<>(peers.get(source));
                 targets.sort((a, b) -> a.name().compareToIgnoreCase(b.name()));
@@ -291,6 +293,10 @@ public final class AuditContext {
             }
         }
         return new PairStatus(c.name(), source, t.object(), t.required(), missing, t.unregistered(), rbcd, fileServer);
+    }
+
+    private String key(String raw) {
+        return keys.computeIfAbsent(raw, Spn::keyOf);
     }
 
     /** The SPNs a source must delegate to for {@code target}: each service in each configured name form known. */

@@ -52,6 +52,16 @@ final class ConsoleSummary {
                 out.printf("  … and %d more HIGH/MEDIUM (see the reports)%n", serious.size() - TOP);
             }
         }
+        if (d.imports() != null) {
+            List<org.kcdauditor.inventory.ImportResult> failed = d.imports().stream().filter(i -> i.failed()).toList();
+            long skipped = d.imports().stream().mapToLong(i -> i.skipped()).sum();
+            if (!failed.isEmpty() || skipped > 0) {
+                out.println();
+                out.printf("Imports: %d of %d files not used, %d line%s skipped (see Imports in the reports)%s%n",
+                        failed.size(), d.imports().size(), skipped, skipped == 1 ? "" : "s", failed.isEmpty() ? "." : ":");
+                failed.stream().limit(TOP).forEach(i -> out.println("  " + oneLine(i.file() + ": " + i.error())));
+            }
+        }
         out.println();
         out.println("Reports in " + o.outDir().toAbsolutePath().normalize() + ":");
         out.println("  " + o.files().stream().map(Path::getFileName).map(Path::toString)

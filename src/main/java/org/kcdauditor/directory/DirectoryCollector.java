@@ -23,7 +23,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.IntConsumer;
 
 /**
@@ -65,13 +67,15 @@ public final class DirectoryCollector {
         Instant takenAt = clock.instant();
         String baseDn = config.directory().baseDn();
         List<AdObject> objects = new ArrayList<>();
+        // A peer's SPN stands in every other node's delegation list: keep each distinct value once.
+        Map<String, String> canonical = new HashMap<>();
         int[] references = {0};
         SearchResultListener listener = new SearchResultListener() {
             private static final long serialVersionUID = 1L;
 
             @Override
             public void searchEntryReturned(SearchResultEntry entry) {
-                objects.add(toObject(entry));
+                objects.add(toObject(entry, canonical));
             }
 
             @Override
@@ -121,7 +125,7 @@ public final class DirectoryCollector {
         }
     }
 
-    static AdObject toObject(SearchResultEntry e) {
+    static AdObject toObject(SearchResultEntry e, Map<String, String> canonical) {
         byte[] rbcd = e.getAttributeValueBytes("msDS-AllowedToActOnBehalfOfOtherIdentity");
         List<String> rbcdSids;
         try {
@@ -139,16 +143,26 @@ public final class DirectoryCollector {
         Integer uac = e.getAttributeValueAsInteger("userAccountControl");
         Long usn = e.getAttributeValueAsLong("uSNChanged");
         return new AdObject(e.getDN(), e.getAttributeValue("cn"), e.getAttributeValue("sAMAccountName"),
-                e.getAttributeValue("dNSHostName"), uac == null ? 0 : uac, values(e, "servicePrincipalName"),
-                values(e, "msDS-AllowedToDelegateTo"), rbcd != null, rbcdSids, sidText,
+                e.getAttributeValue("dNSHostName"), uac == null ? 0 : uac, values(e, "servicePrincipalName", null),
+                values(e, "msDS-AllowedToDelegateTo", canonical), rbcd != null, rbcdSids, sidText,
                 e.getAttributeValue("operatingSystem"), e.getAttributeValue("operatingSystemVersion"),
                 generalizedTime(e.getAttributeValue("whenChanged")), usn == null ? 0 : usn,
                 fileTime(e.getAttributeValueAsLong("lastLogonTimestamp")));
     }
 
-    private static List<String> values(SearchResultEntry e, String attribute) {
+    /** An attribute's values; with {@code canonical}, each distinct value is kept as one String instance. */
+    private static List<String> values(SearchResultEntry e, String attribute, Map<String, String> canonical) {
         String[] v = e.getAttributeValues(attribute);
-        return v == null ? List.of() : Arrays.asList(v);
+        if (v == null) {
+            return List.of();
+        }
+        for (int i = 0; canonical != null && i < v.length; i++) {
+            String seen = canonical.putIfAbsent(v[i], v[i]);
+            if (seen != null) {
+                v[i] = seen;
+            }
+        }
+        return Arrays.asList(v);
     }
 
     static Instant generalizedTime(String value) {

@@ -152,7 +152,7 @@ public final class EventImporter {
             String id = null;
             String time = null;
             String rendered = null;
-            StringBuilder data = new StringBuilder();
+            String data = "";
             int line = 0;
             while (x.hasNext()) {
                 int ev = x.next();
@@ -167,7 +167,7 @@ public final class EventImporter {
                             id = null;
                             time = null;
                             rendered = null;
-                            data.setLength(0);
+                            data = "";
                             nth++;
                             line = x.getLocation().getLineNumber();
                         }
@@ -175,9 +175,10 @@ public final class EventImporter {
                         case "Computer" -> computer = x.getElementText().trim();
                         case "TimeCreated" -> time = x.getAttributeValue(null, "SystemTime");
                         case "Data" -> {
+                            // 21502's message is its %3: the longest Data value is the error text
                             String t = x.getElementText().trim();
-                            if (!t.isEmpty()) {
-                                data.append(data.length() == 0 ? "" : " ").append(t);
+                            if (t.length() > data.length()) {
+                                data = t;
                             }
                         }
                         case "Message" -> rendered = x.getElementText().trim();
@@ -203,7 +204,7 @@ public final class EventImporter {
                     } catch (IllegalArgumentException e) {
                         report.accept(new ImportProblem(name, line, "SystemTime: " + e.getMessage(), false));
                     }
-                    sink.accept(event(computer, eid, when, rendered != null ? rendered : data.toString(),
+                    sink.accept(event(computer, eid, when, rendered != null ? rendered : data,
                             name + ":" + line));
                 }
             }

@@ -32,10 +32,21 @@ public final class HistorySections {
     private HistorySections() {
     }
 
-    /** {@code history}: the previous successful run and which finding ids are new or resolved since. */
+    /**
+     * {@code history}: the previous successful run, which finding ids are new or resolved since, and
+     * the timeline: the CHANGED_SINCE_LAST_RUN records of this and earlier runs of the same config, newest first.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record HistoryDoc(String previousRunId, Instant previousFinishedAt, List<String> newFindings,
-                             List<String> resolvedFindings) {
+                             List<String> resolvedFindings, List<ChangeDoc> timeline) {
+        public HistoryDoc withTimeline(List<ChangeDoc> t) {
+            return new HistoryDoc(previousRunId, previousFinishedAt, newFindings, resolvedFindings, t);
+        }
+    }
+
+    /** One change of one host as a run recorded it. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ChangeDoc(String runId, Instant at, String host, String change) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -75,6 +86,29 @@ public final class HistorySections {
     /** All sections for one run. */
     public record Sections(HistoryDoc history, BaselineDoc baseline, PatchesDoc patches, List<EventDoc> events,
                            List<ImportResult> imports) {
+        /**
+         * With the timeline: this run's CHANGED_SINCE_LAST_RUN findings (at {@code now}) followed by
+         * the stored ones of earlier runs.
+         */
+        public Sections withTimeline(String runId, Instant now, List<Finding> current, List<ChangeDoc> earlier) {
+            if (history == null) {
+                return this;
+            }
+            List<ChangeDoc> t = new ArrayList<>();
+            current.stream().filter(f -> "CHANGED_SINCE_LAST_RUN".equals(f.rule()))
+                    .forEach(f -> t.add(new ChangeDoc(runId, now, f.host(), change(f.message()))));
+            t.addAll(earlier);
+            return new Sections(history.withTimeline(t), baseline, patches, events, imports);
+        }
+    }
+
+    /** The change text of a CHANGED_SINCE_LAST_RUN message, without its "Since run … (…): " prefix. */
+    public static String change(String message) {
+        if (message == null) {
+            return "";
+        }
+        int i = message.indexOf("): ");
+        return message.startsWith("Since run ") && i > 0 ? message.substring(i + 3) : message;
     }
 
     public static Sections build(AuditResult result, AuditInputs inputs, Path baselinePath,
@@ -87,7 +121,7 @@ public final class HistorySections {
             List<String> added = now.stream().filter(id -> !inputs.previous().findingIds().contains(id)).toList();
             List<String> resolved = inputs.previous().findingIds().stream().filter(id -> !now.contains(id)).sorted()
                     .toList();
-            history = new HistoryDoc(inputs.previous().runId(), inputs.previous().finishedAt(), added, resolved);
+            history = new HistoryDoc(inputs.previous().runId(), inputs.previous().finishedAt(), added, resolved, null);
         }
         BaselineDoc baseline = null;
         Baseline b = inputs.baseline();

@@ -23,6 +23,12 @@ public final class StaleDelegationRule implements Rule {
         return INFO;
     }
 
+    /** {@code hv15.contoso.com} and {@code hv15} both name host HV15: the first label, upper case as AD shows it. */
+    static String netbiosName(String host) {
+        int dot = host.indexOf('.');
+        return (dot > 0 ? host.substring(0, dot) : host).toUpperCase(Locale.ROOT);
+    }
+
     @Override
     public void evaluate(AuditContext ctx, FindingSink out) {
         Set<String> services = ctx.policy().services().stream().map(s -> s.toLowerCase(Locale.ROOT))
@@ -41,7 +47,7 @@ public final class StaleDelegationRule implements Rule {
                 }
                 String why = target == null ? "no computer named " + spn.hostName() + " exists in the directory"
                         : target.name() + " is not a peer of " + node.name() + " in the configured clusters";
-                out.add(INFO, cluster.name(), node.name(), target == null ? spn.hostName() : target.name(), entry,
+                out.add(INFO, cluster.name(), node.name(), target == null ? netbiosName(spn.hostName()) : target.name(), entry,
                         node.name() + " delegates to " + entry + " but " + why + ".",
                         "Remove the entry: Set-ADComputer " + node.name()
                                 + " -Remove @{'msDS-AllowedToDelegateTo'='" + entry + "'} (or add the host to the"

@@ -2,6 +2,7 @@ package org.kcdauditor.rules;
 
 import org.kcdauditor.audit.AuditContext;
 import org.kcdauditor.baseline.Waiver;
+import org.kcdauditor.model.Finding;
 import org.kcdauditor.model.Severity;
 
 /** WAIVER_EXPIRED: a baseline waiver is past its expiry date; what it suppressed counts again. */
@@ -28,10 +29,13 @@ public final class WaiverExpiredRule implements Rule {
             }
             var node = ctx.computer(w.host());
             var cluster = node == null ? null : ctx.clusterOf(node);
-            out.add(INFO, cluster == null ? null : cluster.name(), w.host(), w.peer(), w.rule(),
+            // the id covers the waived rule too (two waivers of one host differ by rule); the SPN column stays an SPN
+            out.findings().add(new Finding(Finding.stableId(INFO.id(), w.host(), w.peer(), w.rule() + "|"
+                    + (w.spn() == null ? "" : w.spn())), INFO.id(), INFO.severity(), cluster == null ? null : cluster.name(),
+                    w.host(), w.peer(), w.spn(),
                     "The waiver for " + w.rule() + " on " + w.host() + (w.peer() == null ? "" : " -> " + w.peer())
                             + " expired on " + w.expires() + " (\"" + w.justification() + "\"); its findings count again.",
-                    "Fix the cause, or renew the waiver in the baseline with a new justification and expiry date.");
+                    "Fix the cause, or renew the waiver in the baseline with a new justification and expiry date."));
         }
     }
 }

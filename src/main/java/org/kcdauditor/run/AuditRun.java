@@ -56,6 +56,8 @@ public final class AuditRun {
             .withZone(ZoneOffset.UTC);
     /** The shipped hardening catalogue, relative to the installation folder. */
     public static final String SHIPPED_CATALOGUE = "config/hardening-kbs.yaml";
+    /** How many earlier change records the timeline of findings.json carries. */
+    static final int TIMELINE = 200;
 
     /** What a finished run produced. {@code outDir} is null when no reports were written. */
     public record Outcome(String runId, Path outDir, FindingsDocument document, AuditResult result,
@@ -140,8 +142,13 @@ public final class AuditRun {
             try {
                 Snapshot snapshot = collect(timings, progress);
                 Evaluation ev = evaluate(snapshot, store.previousRun(config.sourceName()).orElse(null), timings);
-                FindingsDocument doc = FindingsJson.build(runId, startedAt, clock.instant(), config, ev.result())
-                        .withHistory(ev.sections());
+                Instant evaluated = clock.instant();
+                HistorySections.Sections sections = ev.sections().withTimeline(runId, evaluated,
+                        ev.result().findings(), store.timeline(config.sourceName(), TIMELINE).stream()
+                                .map(c -> new HistorySections.ChangeDoc(c.runId(), c.at(), c.host(),
+                                        HistorySections.change(c.message()))).toList());
+                FindingsDocument doc = FindingsJson.build(runId, startedAt, evaluated, config, ev.result())
+                        .withHistory(sections);
                 Path dir = null;
                 List<Path> files = List.of();
                 if (writeReports) {

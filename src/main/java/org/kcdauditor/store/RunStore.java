@@ -185,6 +185,32 @@ public final class RunStore implements AutoCloseable {
         return new PreviousRun(r.id(), r.finishedAt(), hostStates(r.id()), findingIds(r.id()));
     }
 
+    /** One stored CHANGED_SINCE_LAST_RUN record: when, which host, what the message said. */
+    public record Change(String runId, Instant at, String host, String message) {
+    }
+
+    /**
+     * The timeline of one configuration: the CHANGED_SINCE_LAST_RUN findings of its successful runs,
+     * newest run first, at most {@code limit}.
+     */
+    public List<Change> timeline(String configPath, int limit) {
+        List<Change> out = new ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement("SELECT r.id, r.finished_at, f.host_name, f.message"
+                + " FROM run_finding f JOIN audit_run r ON r.id = f.run_id WHERE f.rule_id = 'CHANGED_SINCE_LAST_RUN'"
+                + " AND r.status = ? AND r.config_path = ? ORDER BY r.run_no DESC, f.seq")) {
+            bind(ps, RunSummary.SUCCEEDED, cut(configPath, 1000));
+            ps.setMaxRows(limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Change(rs.getString(1), instant(rs, 2), rs.getString(3), rs.getString(4)));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw readFailed("read the change timeline", e);
+        }
+    }
+
     /** Ids of the findings a run recorded (waived ones included). */
     public Set<String> findingIds(String runId) {
         Set<String> ids = new LinkedHashSet<>();

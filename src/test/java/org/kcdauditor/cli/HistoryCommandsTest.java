@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -154,6 +155,27 @@ class HistoryCommandsTest {
             assertEquals(1, s.filter(p -> p.getFileName().toString().startsWith("baseline.yaml.")
                     && p.getFileName().toString().endsWith(".bak")).count());
         }
+    }
+
+    @Test
+    void aBadPatchFileIsReportedAndTheRunGoesOnWithTheRest() throws Exception {
+        Files.createDirectories(dir.resolve("exports"));
+        Files.copy(Path.of("src/test/resources/inventory/hotfix-ps7.csv"), dir.resolve("exports/hv03.csv"));
+        Files.copy(Path.of("src/test/resources/inventory/not-a-patch-export.csv"), dir.resolve("exports/other.csv"));
+        Files.copy(Path.of("src/test/resources/inventory/hotfix-ps51-utf16.csv"), dir.resolve("exports/hv01.csv"));
+        Path cfg = config("  - name: HVC1\n    nodes: [HV01, HV02, HV03]",
+                "patches:\n  sources: [\"exports/*.csv\", \"missing/*.csv\"]\n");
+        assertEquals(ExitCodes.FINDINGS, run("run", "--config", cfg.toString(), "--formats", "json",
+                "--out", dir.resolve("out").toString()), err);
+        assertTrue(out.contains("Imports: 2 of 4 files not used, 1 line skipped (see Imports in the reports):"), out);
+        assertTrue(out.contains("other.csv: not a patch export"), out);
+        assertTrue(out.contains("missing/*.csv: no file matches"), out);
+        var doc = org.kcdauditor.report.FindingsJson.read(dir.resolve("out/findings.json"));
+        assertEquals(4, doc.imports().size());
+        assertEquals(List.of("HV01", "HV03"), doc.patches().hosts().stream().filter(h -> h.records() > 0)
+                .map(h -> h.host()).toList());
+        assertTrue(doc.findings().stream().anyMatch(f -> f.rule().equals("PATCH_DATA_MISSING")
+                && f.host().equals("HV02")));
     }
 
     @Test

@@ -55,6 +55,10 @@ class ConfigErrorsTest {
             policy.nameForms[1]: must be netbios or fqdn | 'protocolTransition: either'               | 'nameForms: [netbios, dns]'
             policy.migrationGroups[0][1]: no cluster | 'protocolTransition: either'                   | 'migrationGroups: [[HVC1, HVC9]]'
             directory.startTls: StartTLS is for ldap | '  baseDn: DC=contoso,DC=com'                  | '  baseDn: DC=contoso,DC=com\n  startTls: true'
+            directory.auth: must be simple           | '  baseDn: DC=contoso,DC=com'                  | '  baseDn: DC=contoso,DC=com\n  auth: ntlm'
+            directory.principal: missing             | '  passwordEnv: KCD_AUDIT_LDAP_PASSWORD'        | '  auth: gssapi'
+            auth: gssapi takes no password           | '  baseDn: DC=contoso,DC=com'                  | '  baseDn: DC=contoso,DC=com\n  auth: gssapi\n  principal: svc@CONTOSO.COM'
+            are for auth: gssapi                     | '  baseDn: DC=contoso,DC=com'                  | '  baseDn: DC=contoso,DC=com\n  keytab: svc.keytab'
             """)
     void eachMistakeNamesItsKeyPath(String expected, String from, String to) throws Exception {
         String yaml = GOOD.replace(from, to.replace("\\n", "\n"));

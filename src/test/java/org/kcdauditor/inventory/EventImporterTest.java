@@ -42,6 +42,26 @@ class EventImporterTest {
     }
 
     @Test
+    void theMessageIsTheErrorTextNotTheVmName() {
+        read("wevtutil-ha.xml", List.of(21502));
+        assertTrue(events.get(0).message().startsWith("Live migration of 'Virtual Machine SQL01' failed."),
+                events.get(0).message());
+    }
+
+    @Test
+    void externalEntitiesAreNeverResolved(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        Path secret = tmp.resolve("secret.txt");
+        java.nio.file.Files.writeString(secret, "TOP-SECRET");
+        Path xml = tmp.resolve("xxe.xml");
+        java.nio.file.Files.writeString(xml, "<?xml version='1.0'?><!DOCTYPE Event [<!ENTITY x SYSTEM '"
+                + secret.toUri() + "'>]><Event><System><EventID>21502</EventID><Computer>HV01</Computer></System>"
+                + "<EventData><Data>&x; with host 'HV02'</Data></EventData></Event>");
+        ImportResult r = new EventImporter(List.of(21502)).read(xml, events::add, problems::add);
+        assertTrue(events.stream().noneMatch(e -> e.message().contains("TOP-SECRET")), events.toString());
+        assertTrue(r.failed() || events.isEmpty() || !events.get(0).message().contains("TOP-SECRET"));
+    }
+
+    @Test
     void otherIdsAreConfigurable() {
         read("wevtutil-ha.xml", List.of(1069));
         assertEquals(1, events.size());

@@ -162,7 +162,7 @@ class RulesTest {
         List<Finding> f = of(audit(all.toArray(AdObject[]::new)), "STALE_DELEGATION");
         assertEquals(2, f.size(), f.toString());
         assertTrue(f.stream().allMatch(x -> x.severity() == Severity.LOW && x.host().equals("HV01")));
-        assertTrue(f.stream().anyMatch(x -> x.peer().equals("hv15") && x.message().contains("no computer named")));
+        assertTrue(f.stream().anyMatch(x -> x.peer().equals("HV15") && x.message().contains("no computer named")));
         assertTrue(f.stream().anyMatch(x -> x.peer().equals("SRV01") && x.message().contains("not a peer")));
     }
 

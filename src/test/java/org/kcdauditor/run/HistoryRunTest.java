@@ -85,6 +85,12 @@ class HistoryRunTest {
         AuditRun.Outcome third = execute(after);
         assertTrue(third.result().findings().stream().noneMatch(f -> f.rule().equals("CHANGED_SINCE_LAST_RUN")),
                 "nothing changed since the second run");
+        assertEquals(1, doc.history().timeline().size(), "the second run's own change");
+        var timeline = FindingsJson.read(third.outDir().resolve("findings.json")).history().timeline();
+        assertEquals(1, timeline.size(), "the third run shows the stored change of the second");
+        assertEquals(second.runId(), timeline.get(0).runId());
+        assertEquals("HV02", timeline.get(0).host());
+        assertEquals("HV02: delegation entry removed: cifs/hv03.contoso.com.", timeline.get(0).change());
         try (RunStore store = StoreUrls.open(config(), Map.of())) {
             assertEquals(3, store.list(10).size());
             assertTrue(store.list(10).stream().allMatch(r -> r.status().equals(RunSummary.SUCCEEDED)));

@@ -50,6 +50,12 @@ final class HistorySection {
                     drift.stream().map(x -> new String[]{x.severity().name(), x.rule(), x.host(), x.message()}).toList(),
                     f));
         }
+        if (doc.history() != null && doc.history().timeline() != null && !doc.history().timeline().isEmpty()) {
+            d.add(heading("Timeline of changes", f.h2, 10));
+            d.add(table(new float[]{2.5f, 1.3f, 8f}, List.of("When (UTC)", "Host", "Change"),
+                    doc.history().timeline().stream().limit(40).map(c -> new String[]{String.valueOf(c.at()),
+                            c.host(), c.change()}).toList(), f));
+        }
         if (b != null && !nn(b.waivers()).isEmpty()) {
             d.add(heading("Waivers", f.h2, 10));
             List<String[]> rows = new ArrayList<>();

@@ -44,6 +44,7 @@ public final class RunbookModel {
                 + " | Select-Object Name,userAccountControl,msDS-AllowedToDelegateTo"
                 + " | Export-Clixml kcd-before-" + run.get("shortId") + ".xml"));
         m.put("run", run);
+        m.put("context", HistoryContext.lines(doc));
 
         Map<String, Object> policy = new LinkedHashMap<>();
         policy.put("protocolTransition", plan.protocolPolicy());

@@ -66,11 +66,11 @@ public final class TemplateRenderer {
         cfg.setNewBuiltinClassResolver(TemplateClassResolver.ALLOWS_NOTHING_RESOLVER);
         cfg.setAPIBuiltinEnabled(false);
         cfg.setObjectWrapper(new DefaultObjectWrapperBuilder(Configuration.VERSION_2_3_34).build());
-        cfg.setRegisteredCustomOutputFormats(List.of(PowerShellOutputFormat.INSTANCE, MarkdownOutputFormat.INSTANCE));
+        cfg.setRegisteredCustomOutputFormats(List.of(EscapingOutputFormat.POWERSHELL, EscapingOutputFormat.MARKDOWN));
         cfg.setTemplateConfigurations(new FirstMatchTemplateConfigurationFactory(
                 format("*.html.ftl", HTMLOutputFormat.INSTANCE),
-                format("*.md.ftl", MarkdownOutputFormat.INSTANCE),
-                format("*.ps1.ftl", PowerShellOutputFormat.INSTANCE)).allowNoMatch(true));
+                format("*.md.ftl", EscapingOutputFormat.MARKDOWN),
+                format("*.ps1.ftl", EscapingOutputFormat.POWERSHELL)).allowNoMatch(true));
     }
 
     private static ConditionalTemplateConfigurationFactory format(String glob, OutputFormat f) {

@@ -89,6 +89,16 @@ final class HistorySheets {
                     + doc.history().newFindings().size() + " new, " + doc.history().resolvedFindings().size()
                     + " resolved findings", st.text);
         }
+        if (doc.history() != null && doc.history().timeline() != null && !doc.history().timeline().isEmpty()) {
+            r++;
+            String[] tc = {"Timeline (UTC)", "Host", "Change", "Run"};
+            List<String[]> tr = new ArrayList<>();
+            for (HistorySections.ChangeDoc c : doc.history().timeline()) {
+                tr.add(new String[]{c.at() == null ? "" : c.at().toString(), c.host(), c.change(),
+                        c.runId() == null ? "" : c.runId().substring(0, Math.min(8, c.runId().length()))});
+            }
+            r = table(sh, r, tc, tr, st, w, false);
+        }
         if (b != null && !b.waivers().isEmpty()) {
             r++;
             String[] wc = {"Waiver rule", "Host", "Peer", "SPN", "Justification", "Expires", "Active", "Findings waived"};

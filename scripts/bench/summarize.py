@@ -1,0 +1,217 @@
+#!/usr/bin/env python3
+"""Turns one benchmark size's raw files (written by run.sh) into bench/results/hosts-N.json, or
+prints the table of several result files (--table). Stdlib only."""
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+
+TIMING_RE = re.compile(r"^timing\s+([^\s:=]+)\s+([0-9]+(?:\.[0-9]+)?)\s*(ms|s)\s*$")  # what --timings prints
+STAGE_RE = re.compile(r"^\W*(?:kcd-audit\W+)?(?:timings?\W+)?([A-Za-z][\w.\-/ ]*?)\s*[:=]\s*([0-9]+(?:\.[0-9]+)?)\s*(ms|s)\b")
+
+
+def time_v(path):
+    """Parses GNU time -v output: wall seconds, peak RSS (KiB), user and system seconds."""
+    out = {}
+    if not os.path.exists(path):
+        return out
+    for line in open(path, errors="replace"):
+        line = line.strip()
+        if line.startswith("Elapsed (wall clock) time"):
+            v = line.rsplit(": ", 1)[1]
+            parts = [float(p) for p in v.split(":")]
+            secs = 0.0
+            for p in parts:
+                secs = secs * 60 + p
+            out["wallSeconds"] = round(secs, 3)
+        elif line.startswith("Maximum resident set size"):
+            out["peakRssKiB"] = int(line.rsplit(": ", 1)[1])
+        elif line.startswith("User time (seconds)"):
+            out["userSeconds"] = float(line.rsplit(": ", 1)[1])
+        elif line.startswith("System time (seconds)"):
+            out["systemSeconds"] = float(line.rsplit(": ", 1)[1])
+        elif line.startswith("Exit status"):
+            out["exitStatus"] = int(line.rsplit(": ", 1)[1])
+    return out
+
+
+def wall(path):
+    parts = open(path).read().split()
+    return round(float(parts[1]) - float(parts[0]), 3), (int(parts[2]) if len(parts) > 2 else None)
+
+
+def stages(err_path):
+    """Per-stage times the tool printed with --timings (stderr), in seconds, keyed by stage name."""
+    res, raw = {}, []
+    if not os.path.exists(err_path):
+        return res, raw
+    for line in open(err_path, errors="replace"):
+        m = TIMING_RE.match(line.strip()) or STAGE_RE.match(line)
+        if m:
+            name = m.group(1).strip().lower()
+            val = float(m.group(2)) / (1000.0 if m.group(3) == "ms" else 1.0)
+            res[name] = round(res.get(name, 0.0) + val, 3)
+            raw.append(line.rstrip())
+    return res, raw
+
+
+def count_dn(path):
+    n = 0
+    with open(path, "rb") as f:
+        for line in f:
+            if line.startswith(b"dn:"):
+                n += 1
+    return n
+
+
+def sh(cmd):
+    try:
+        r = subprocess.run(cmd, shell=True, capture_output=True, text=True, timeout=30)
+        return (r.stdout + r.stderr).strip()
+    except Exception as e:  # noqa: BLE001
+        return "unknown (%s)" % e
+
+
+def machine():
+    cpu = "unknown"
+    for line in open("/proc/cpuinfo"):
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    mem_kib = 0
+    for line in open("/proc/meminfo"):
+        if line.startswith("MemTotal"):
+            mem_kib = int(line.split()[1])
+    java = sh("java -version 2>&1 | head -2").replace("\n", " / ")
+    slapd = sh("(slapd -VV || /usr/sbin/slapd -VV) 2>&1 | grep -m1 slapd")
+    return {"nproc": os.cpu_count(), "cpu": cpu, "memGiB": round(mem_kib / 1048576, 1),
+            "kernel": platform.release(), "java": java, "slapd": slapd,
+            "os": sh(". /etc/os-release && echo $PRETTY_NAME")}
+
+
+def summarize(a):
+    d = a.dir
+    manifest = json.load(open(os.path.join(d, "data.ldif.manifest.json")))
+    floors, audits = [], []
+    for r in range(1, a.repeat + 1):
+        fw, _ = wall(os.path.join(d, "floor%d.wall" % r))
+        ft = time_v(os.path.join(d, "floor%d.time" % r))
+        floors.append({"wallSeconds": fw, "peakRssKiB": ft.get("peakRssKiB"),
+                       "userSeconds": ft.get("userSeconds"), "systemSeconds": ft.get("systemSeconds"),
+                       "entries": count_dn(os.path.join(d, "floor%d.ldif" % r))})
+        aw, rc = wall(os.path.join(d, "audit%d.wall" % r))
+        at = time_v(os.path.join(d, "audit%d.time" % r))
+        st, raw = stages(os.path.join(d, "audit%d.err" % r))
+        out_dir = os.path.join(d, "out%d" % r)
+        files = {}
+        if os.path.isdir(out_dir):
+            for root, _, names in os.walk(out_dir):
+                for n in names:
+                    p = os.path.join(root, n)
+                    files[os.path.relpath(p, out_dir)] = os.path.getsize(p)
+        audits.append({"wallSeconds": aw, "exitCode": rc, "completed": rc in (0, 3),
+                       "peakRssKiB": at.get("peakRssKiB"), "userSeconds": at.get("userSeconds"),
+                       "systemSeconds": at.get("systemSeconds"), "stagesSeconds": st, "timingsLines": raw,
+                       "outputs": files,
+                       "stderrTail": open(os.path.join(d, "audit%d.err" % r), errors="replace").read()[-1500:]
+                       if rc not in (0, 3) else None})
+    floor_s = statistics.median(f["wallSeconds"] for f in floors)
+    audit_s = statistics.median(x["wallSeconds"] for x in audits)
+    best = min(audits, key=lambda x: abs(x["wallSeconds"] - audit_s))
+    t0, t1, t2 = (float(x) for x in a.stamps)
+    head = sh("git -C '%s' rev-parse --short HEAD" % a.root)
+    res = {
+        "benchmark": "kcd-auditor issue 7: audit vs ldapsearch floor",
+        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "commit": head,
+        "machine": machine(),
+        "data": manifest,
+        "setup": {"generateSeconds": round(t1 - t0, 3), "slapaddSeconds": round(t2 - t1, 3),
+                  "ldifBytes": os.path.getsize(os.path.join(d, "data.ldif")),
+                  "nonPagedSearchReturned": a.nopage_count,
+                  "server": "OpenLDAP slapd, mdb, 127.0.0.1, size.pr=1000 for non-admin binds"},
+        "floor": {"command": "ldapsearch -x -LLL -E pr=1000/noprompt '(|(objectClass=computer)(servicePrincipalName=*))'"
+                             " <14 audit attributes> > file",
+                  "wallSeconds": floor_s, "runs": floors},
+        "audit": {"command": a.audit_cmd + " run --config kcd-audit.yaml --out DIR --formats " + a.formats
+                             + " --timings",
+                  "wallSeconds": audit_s, "peakRssKiB": best["peakRssKiB"], "stagesSeconds": best["stagesSeconds"],
+                  "runs": audits},
+        "ratio": round(audit_s / floor_s, 2) if floor_s else None,
+        "auditMsPerHost": round(1000.0 * audit_s / a.hosts, 3) if a.hosts else None,
+        "auditMsPerObject": round(1000.0 * audit_s / manifest["searchEntries"], 4),
+        "floorSawAllEntries": all(f["entries"] == manifest["searchEntries"] for f in floors),
+        "formats": a.formats, "requestedFormats": a.requested_formats,
+        "loadAverageBeforeAfter": a.load,
+        "bar": {"ratioAtMost": 1.5, "heap": "-Xmx512m"},
+    }
+    os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)
+    with open(a.out, "w") as f:
+        json.dump(res, f, indent=2)
+        f.write("\n")
+    print("run.sh: wrote %s" % a.out, file=sys.stderr)
+
+
+def table(paths):
+    rows = []
+    stage_names = []
+    for p in paths:
+        if not os.path.exists(p):
+            continue
+        r = json.load(open(p))
+        st = r["audit"].get("stagesSeconds") or {}
+        for k in st:
+            if k not in stage_names:
+                stage_names.append(k)
+        rows.append(r)
+    if not rows:
+        print("no results")
+        return
+    hdr = ["hosts", "others", "entries", "floor s", "audit s", "ratio", "ms/host", "peak RSS MiB", "exit",
+           "written", "load"]
+    hdr += ["%s s" % s for s in stage_names]
+    print("| " + " | ".join(hdr) + " |")
+    print("|" + "|".join("---:" for _ in hdr) + "|")
+    for r in rows:
+        a = r["audit"]
+        rss = a.get("peakRssKiB")
+        st = a.get("stagesSeconds") or {}
+        codes = ",".join(str(x["exitCode"]) for x in a["runs"])
+        cells = [r["data"]["hosts"], r["data"]["others"], r["data"]["searchEntries"],
+                 "%.2f" % r["floor"]["wallSeconds"], "%.2f" % a["wallSeconds"], "%.2f" % r["ratio"],
+                 "%.2f" % r["auditMsPerHost"], "%.0f" % (rss / 1024.0) if rss else "-", codes,
+                 "+".join(sorted({os.path.splitext(f)[1].lstrip(".") for f in a["runs"][0].get("outputs", {})})) or "-",
+                 (r.get("loadAverageBeforeAfter") or ["-"])[0].split(" ")[0]]
+        cells += ["%.2f" % st[s] if s in st else "-" for s in stage_names]
+        print("| " + " | ".join(str(c) for c in cells) + " |")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--table", nargs="+")
+    ap.add_argument("--dir")
+    ap.add_argument("--hosts", type=int)
+    ap.add_argument("--others", type=int)
+    ap.add_argument("--repeat", type=int, default=1)
+    ap.add_argument("--stamps", nargs=3)
+    ap.add_argument("--nopage-count", type=int)
+    ap.add_argument("--formats")
+    ap.add_argument("--requested-formats")
+    ap.add_argument("--load", nargs=2, help="/proc/loadavg (1, 5, 15 min) before and after")
+    ap.add_argument("--audit-cmd")
+    ap.add_argument("--root")
+    ap.add_argument("--out")
+    a = ap.parse_args()
+    if a.table:
+        table(a.table)
+    else:
+        summarize(a)
+
+
+if __name__ == "__main__":
+    main()

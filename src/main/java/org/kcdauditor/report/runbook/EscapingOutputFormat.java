@@ -1,0 +1,103 @@
+package org.kcdauditor.report.runbook;
+
+import freemarker.core.CommonMarkupOutputFormat;
+import freemarker.core.CommonTemplateMarkupOutputModel;
+import org.kcdauditor.report.Ps;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.util.function.UnaryOperator;
+
+/**
+ * FreeMarker auto-escaping for the runbook formats FreeMarker does not know, chosen by template
+ * name in {@link TemplateRenderer}:
+ * <ul>
+ * <li>{@link #MARKDOWN} for {@code *.md.ftl}: Markdown and inline-HTML characters get a backslash,
+ * line breaks become spaces, so a directory value can neither start a heading, a list or a code
+ * fence nor inject HTML. Pre-built one-line commands are written with {@code ?no_esc} inside code
+ * blocks.</li>
+ * <li>{@link #POWERSHELL} for {@code *.ps1.ftl}: every {@code ${value}} has its single quotes doubled
+ * (also the typographic ones PowerShell treats as quotes) and line breaks turned into spaces, so a
+ * value written as {@code '${value}'} stays one string and a value in a {@code #} comment stays in
+ * it. Templates must therefore put values only inside single quotes or after {@code #}.</li>
+ * </ul>
+ */
+public final class EscapingOutputFormat extends CommonMarkupOutputFormat<EscapingOutputFormat.Model> {
+    private static final String MARKDOWN_SPECIAL = "\\`*_[]<>|#";
+
+    public static final EscapingOutputFormat MARKDOWN = new EscapingOutputFormat("Markdown", "text/markdown",
+            EscapingOutputFormat::escapeMarkdown);
+    public static final EscapingOutputFormat POWERSHELL = new EscapingOutputFormat("PowerShell", "text/plain",
+            s -> Ps.oneLine(Ps.escape(s)));
+
+    private final String name;
+    private final String mimeType;
+    private final UnaryOperator<String> escaper;
+
+    private EscapingOutputFormat(String name, String mimeType, UnaryOperator<String> escaper) {
+        this.name = name;
+        this.mimeType = mimeType;
+        this.escaper = escaper;
+    }
+
+    static String escapeMarkdown(String s) {
+        String one = Ps.oneLine(s);
+        StringBuilder sb = new StringBuilder(one.length() + 8);
+        for (int i = 0; i < one.length(); i++) {
+            char c = one.charAt(i);
+            if (MARKDOWN_SPECIAL.indexOf(c) >= 0) {
+                sb.append('\\');
+            }
+            sb.append(c == '&' ? "&amp;" : String.valueOf(c));
+        }
+        return sb.toString();
+    }
+
+    public String escape(String s) {
+        return escaper.apply(s);
+    }
+
+    @Override
+    public void output(String textToEsc, Writer out) throws IOException {
+        out.write(escape(textToEsc));
+    }
+
+    @Override
+    public String escapePlainText(String plainTextContent) {
+        return escape(plainTextContent);
+    }
+
+    @Override
+    public boolean isLegacyBuiltInBypassed(String builtInName) {
+        return false;
+    }
+
+    @Override
+    protected Model newTemplateMarkupOutputModel(String plainTextContent, String markupContent) {
+        return new Model(this, plainTextContent, markupContent);
+    }
+
+    @Override
+    public String getName() {
+        return name;
+    }
+
+    @Override
+    public String getMimeType() {
+        return mimeType;
+    }
+
+    public static final class Model extends CommonTemplateMarkupOutputModel<Model> {
+        private final EscapingOutputFormat format;
+
+        Model(EscapingOutputFormat format, String plainTextContent, String markupContent) {
+            super(plainTextContent, markupContent);
+            this.format = format;
+        }
+
+        @Override
+        public EscapingOutputFormat getOutputFormat() {
+            return format;
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package org.kcdauditor.store;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.kcdauditor.audit.AuditInputs;
+import org.kcdauditor.audit.AuditResult;
+import org.kcdauditor.audit.Auditor;
+import org.kcdauditor.config.PolicyConfig;
+import org.kcdauditor.model.EventRecord;
+import org.kcdauditor.model.PatchRecord;
+import org.kcdauditor.rules.RuleCatalogue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.kcdauditor.history.HistoryTestData.cluster;
+import static org.kcdauditor.history.HistoryTestData.mesh;
+import static org.kcdauditor.history.HistoryTestData.snapshot;
+
+/**
+ * The same store code on PostgreSQL. Runs with the integration profile when KCD_TEST_PG_URL names a
+ * database (user/password from KCD_TEST_PG_USER / KCD_TEST_PG_PASSWORD), e.g.
+ * {@code KCD_TEST_PG_URL=jdbc:postgresql://127.0.0.1:54329/kcdhist KCD_TEST_PG_USER=kcd mvn -o verify -Pintegration
+ * -Dtest=RunStorePostgresIT}.
+ */
+@Tag("integration")
+class RunStorePostgresIT {
+    @Test
+    void runsAreStoredAndReadBackOnPostgres() {
+        String url = System.getenv("KCD_TEST_PG_URL");
+        assumeTrue(url != null && !url.isBlank(), "KCD_TEST_PG_URL not set");
+        String pw = System.getenv("KCD_TEST_PG_PASSWORD");
+        Instant t = Instant.now();
+        AuditResult r = new Auditor(RuleCatalogue.standard()).evaluate(snapshot(t, mesh("HV01", "HV02")),
+                List.of(cluster("HVC1", "HV01", "HV02", "HV09")), PolicyConfig.defaults(), AuditInputs.none(t));
+        String id = UUID.randomUUID().toString();
+        String failed = UUID.randomUUID().toString();
+        String config = "/pg-test/" + id;
+        try (RunStore store = RunStore.open(url, System.getenv("KCD_TEST_PG_USER"), pw == null ? null : pw.toCharArray())) {
+            store.begin(id, t, "run", config, "ldaps://dc1", "DC=contoso,DC=com");
+            store.complete(id, t.plusSeconds(1), new CompletedRun(r, 2, null,
+                    List.of(new PatchRecord("HV01", "KB5019966", LocalDate.of(2022, 11, 9), null, "a:2")),
+                    List.of(new EventRecord("HV01", 21502, t, "HV01", "HV02", "NO_CREDENTIALS", "0x8009030E", "m", "e:1"))));
+            store.begin(failed, t.plusSeconds(2), "run", config, null, null);
+            store.fail(failed, t.plusSeconds(3), "DirectoryException: gone");
+            assertEquals(RunSummary.SUCCEEDED, store.find(id).orElseThrow().status());
+            assertEquals(RunSummary.FAILED, store.find(failed.substring(0, 12)).orElseThrow().status());
+            assertEquals(id, store.previousRun(config).orElseThrow().runId());
+            assertEquals(2, store.hostStates(id).size());
+            assertEquals(r.findings().size(), store.findings(id).size());
+            assertEquals(1, store.count("run_patch", id));
+            String lock = "pg-test-" + id;
+            assertTrue(store.tryLock(lock, "a", t, Duration.ofMinutes(5)));
+            assertFalse(store.tryLock(lock, "b", t, Duration.ofMinutes(5)));
+            store.unlock(lock, "a");
+            assertTrue(store.list(5).size() >= 2);
+        }
+    }
+}
