@@ -8,7 +8,6 @@ import org.kcdauditor.model.Finding;
 import org.kcdauditor.report.FindingsDocument;
 import org.kcdauditor.report.runbook.TemplateRenderer;
 import org.kcdauditor.store.RunStore;
-import org.kcdauditor.store.RunSummary;
 import org.kcdauditor.store.StoreUrls;
 
 import java.io.IOException;
@@ -17,7 +16,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * After a run: compare with the previous successful run, build the notices, store them in the
@@ -50,18 +48,15 @@ public final class Notifier {
         if (mailer == null || mode == Notify.NEVER) {
             return List.of();
         }
-        Optional<RunSummary> previous;
+        // the same previous run the audit compared against (history: the last successful run of this config file)
+        String previousId = doc.history() == null ? null : doc.history().previousRunId();
         List<Finding> previousFindings = null;
-        try (RunStore store = StoreUrls.open(config, env)) {
-            previous = store.list(100).stream()
-                    .filter(r -> RunSummary.SUCCEEDED.equals(r.status()) && !r.id().equals(doc.runId()))
-                    .findFirst();
-            if (previous.isPresent()) {
-                previousFindings = store.findings(previous.get().id());
+        if (previousId != null) {
+            try (RunStore store = StoreUrls.open(config, env)) {
+                previousFindings = store.findings(previousId);
             }
         }
-        List<Notice> notices = builder.build(jobName, mode, doc, previousFindings,
-                previous.map(RunSummary::id).orElse(null), pdf);
+        List<Notice> notices = builder.build(jobName, mode, doc, previousFindings, previousId, pdf);
         List<Notice> stored = new ArrayList<>();
         for (Notice n : notices) {
             if (outbox.enqueue(n, mailer.toMime(n))) {

@@ -247,7 +247,7 @@ public final class Outbox {
         String last = null;
         while (t != null) {
             String m = t.getMessage();
-            if (m != null && !m.isBlank() && !m.equals(last)) {
+            if (m != null && !m.isBlank() && !m.equals(last) && !sb.toString().contains(m.lines().findFirst().orElse(m).strip())) {
                 sb.append(": ").append(m.lines().findFirst().orElse(m).strip());
                 last = m;
             }

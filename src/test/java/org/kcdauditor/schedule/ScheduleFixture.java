@@ -41,8 +41,14 @@ public final class ScheduleFixture {
      */
     public static Path config(Path dir, DemoDirectory d, String storeUrl, String schedule, String mail, String extra)
             throws IOException {
+        return config(dir, d.url(), storeUrl, schedule, mail, extra);
+    }
+
+    /** The same with a directory URL that is never contacted (tests that audit nothing). */
+    public static Path config(Path dir, String directoryUrl, String storeUrl, String schedule, String mail,
+                              String extra) throws IOException {
         StringBuilder y = new StringBuilder();
-        y.append("directory:\n  url: ").append(d.url()).append("\n  bindDn: ").append(DemoDirectory.BIND_DN)
+        y.append("directory:\n  url: ").append(directoryUrl).append("\n  bindDn: ").append(DemoDirectory.BIND_DN)
                 .append("\n  passwordEnv: ").append(LDAP_ENV).append("\n  baseDn: ").append(DemoDirectory.BASE_DN)
                 .append("\n  allowInsecureBind: true\n  pageSize: 100\n");
         y.append("""
