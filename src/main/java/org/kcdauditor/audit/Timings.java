@@ -4,7 +4,10 @@ import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Wall time per stage of a run (collect, evaluate, each writer), printed by {@code --timings}. */
+/**
+ * Wall time per stage of a run (collect, evaluate, each writer), printed by {@code --timings}.
+ * Thread-safe: the report writers run side by side.
+ */
 public final class Timings {
     @FunctionalInterface
     public interface Stage<E extends Exception> {
@@ -18,13 +21,18 @@ public final class Timings {
         try {
             body.run();
         } finally {
-            nanos.merge(stage, System.nanoTime() - start, Long::sum);
+            long took = System.nanoTime() - start;
+            synchronized (nanos) {
+                nanos.merge(stage, took, Long::sum);
+            }
         }
     }
 
     public Map<String, Long> millis() {
         Map<String, Long> out = new LinkedHashMap<>();
-        nanos.forEach((k, v) -> out.put(k, v / 1_000_000));
+        synchronized (nanos) {
+            nanos.forEach((k, v) -> out.put(k, v / 1_000_000));
+        }
         return out;
     }
 

@@ -50,7 +50,7 @@ final class DemoCommand implements Callable<Integer> {
             AuditConfig demo = config.withDirectory(config.directory().withUrl(directory.url()));
             Map<String, String> env = new HashMap<>(cli.env());
             env.put(demo.directory().passwordEnv(), directory.password());
-            int code = RunCommand.audit(cli, demo, new Secrets(env), options);
+            int code = RunCommand.audit(cli, demo, new Secrets(env), options, "demo");
             boolean failOnGiven = spec.commandLine().getParseResult().hasMatchedOption("--fail-on");
             return failOnGiven ? code : ExitCodes.OK;
         }

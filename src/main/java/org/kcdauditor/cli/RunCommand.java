@@ -48,6 +48,12 @@ final class RunCommand implements Callable<Integer> {
     /** The shared body of {@code run} and {@code demo}: same code path, same output. */
     static int audit(Cli cli, AuditConfig cfg, Secrets secrets, AuditOptions options)
             throws DirectoryException, IOException {
+        return audit(cli, cfg, secrets, options, "run");
+    }
+
+    /** @param trigger what history shows as the run's trigger (run, demo) */
+    static int audit(Cli cli, AuditConfig cfg, Secrets secrets, AuditOptions options, String trigger)
+            throws DirectoryException, IOException {
         Severity failOn = options.failOnSeverity();
         var formats = options.formats(cfg.reports() == null ? null : cfg.reports().formats());
         Timings timings = new Timings();
@@ -60,9 +66,10 @@ final class RunCommand implements Callable<Integer> {
         AuditRun.Outcome outcome;
         // never two audits of one store at once: the daemon's scheduled runs take the same lock
         try (RunLock.Held lock = new RunLock(cfg, cli.env(), cli.clock(), RunLock.DEFAULT_TTL)
-                .acquire(RunLock.owner("kcd-audit run"), java.time.Duration.ZERO)) {
+                .acquire(RunLock.owner("kcd-audit " + trigger), java.time.Duration.ZERO)) {
             outcome = new AuditRun(cfg, secrets, cli.clock(), Reports.standard(cli.shipped("templates"), cfg.reports()))
-                    .withHome(cli.home()).withEnvironment(cli.env()).execute(options.out, formats, timings, progress);
+                    .withHome(cli.home()).withEnvironment(cli.env()).withTrigger(trigger)
+                    .execute(options.out, formats, timings, progress);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while taking the run lock", e);

@@ -68,6 +68,8 @@ public final class LdapConnector {
         options.setConnectTimeoutMillis(timeoutMillis);
         options.setResponseTimeoutMillis(timeoutMillis);
         options.setFollowReferrals(false);
+        // one connection, one outstanding request: read responses on the calling thread (no reader-thread hand-off)
+        options.setUseSynchronousMode(true);
         options.setSSLSocketVerifier(new HostNameSSLSocketVerifier(true));
         String where = d.url();
         LDAPConnection connection = null;

@@ -16,7 +16,7 @@ public final class JsonReportWriter implements ReportWriter {
     }
 
     @Override
-    public void write(FindingsDocument doc, OutputStream out) throws IOException {
-        FindingsJson.MAPPER.writeValue(out, doc);
+    public void write(Rendering rendering, OutputStream out) throws IOException {
+        FindingsJson.MAPPER.writeValue(out, rendering.doc());
     }
 }

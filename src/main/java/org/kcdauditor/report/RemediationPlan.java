@@ -150,18 +150,6 @@ public final class RemediationPlan {
         }
     }
 
-    private static java.lang.ref.WeakReference<FindingsDocument> lastDoc = new java.lang.ref.WeakReference<>(null);
-    private static RemediationPlan lastPlan;
-
-    /** The plan of {@code doc}, computed once for all writers of a run (the document is not kept alive). */
-    public static synchronized RemediationPlan cached(FindingsDocument doc) {
-        if (lastDoc.get() != doc) {
-            lastPlan = of(doc);
-            lastDoc = new java.lang.ref.WeakReference<>(doc);
-        }
-        return lastPlan;
-    }
-
     public static RemediationPlan of(FindingsDocument doc) {
         String policy = doc.policy() == null || doc.policy().protocolTransition() == null ? "either"
                 : doc.policy().protocolTransition();

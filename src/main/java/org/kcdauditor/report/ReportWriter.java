@@ -11,5 +11,5 @@ public interface ReportWriter {
     /** The file written into the run folder, e.g. {@code audit.xlsx}. */
     String fileName();
 
-    void write(FindingsDocument doc, OutputStream out) throws IOException;
+    void write(Rendering rendering, OutputStream out) throws IOException;
 }

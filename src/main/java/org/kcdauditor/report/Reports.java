@@ -13,6 +13,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /** The output formats a run (or {@code report --from}) writes, each atomically into the run folder. */
 public final class Reports {
@@ -45,21 +49,55 @@ public final class Reports {
     }
 
     /**
-     * Writes the requested formats (findings.json always) into {@code dir}.
+     * Writes the requested formats (findings.json always) into {@code dir}. The writers are
+     * independent readers of one {@link Rendering}, so they run side by side on the machine's cores;
+     * each file is written atomically, and the first failure is reported once all have finished.
      *
      * @return the files written, in format order
      */
     public List<Path> writeAll(FindingsDocument doc, Path dir, Collection<String> formats, Timings timings)
             throws IOException {
-        List<Path> written = new ArrayList<>();
-        for (ReportWriter w : writers) {
-            if (!w.format().equals("json") && !formats.contains(w.format())) {
-                continue;
+        List<ReportWriter> chosen = writers.stream()
+                .filter(w -> w.format().equals("json") || formats.contains(w.format())).toList();
+        boolean needsPlan = chosen.stream().anyMatch(w -> !w.format().equals("json"));
+        Rendering rendering = needsPlan ? Rendering.of(doc) : new Rendering(doc, null);
+        int threads = Math.max(1, Math.min(chosen.size(), Runtime.getRuntime().availableProcessors()));
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "kcd-report-writer");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<Path>> futures = new ArrayList<>();
+            for (ReportWriter w : chosen) {
+                Path target = dir.resolve(w.fileName());
+                futures.add(pool.submit(() -> {
+                    timings.time(w.format(), () -> AtomicFiles.write(target, out -> w.write(rendering, out)));
+                    return target;
+                }));
             }
-            Path target = dir.resolve(w.fileName());
-            timings.time(w.format(), () -> AtomicFiles.write(target, out -> w.write(doc, out)));
-            written.add(target);
+            List<Path> written = new ArrayList<>();
+            Throwable failure = null;
+            for (Future<Path> f : futures) {
+                try {
+                    written.add(f.get());
+                } catch (ExecutionException e) {
+                    failure = failure == null ? e.getCause() : failure;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while writing reports", e);
+                }
+            }
+            if (failure instanceof IOException io) {
+                throw io;
+            } else if (failure instanceof RuntimeException re) {
+                throw re;
+            } else if (failure != null) {
+                throw new IOException(failure);
+            }
+            return written;
+        } finally {
+            pool.shutdownNow();
         }
-        return written;
     }
 }

@@ -22,7 +22,7 @@ class PdfReportWriterTest {
 
     static byte[] render(FindingsDocument doc, int matrixMax) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        new PdfReportWriter(matrixMax).write(doc, out);
+        new PdfReportWriter(matrixMax).write(Rendering.of(doc), out);
         return out.toByteArray();
     }
 

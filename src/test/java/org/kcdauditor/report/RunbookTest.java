@@ -24,7 +24,7 @@ class RunbookTest {
 
     static String render(RunbookWriter w, FindingsDocument doc) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        w.write(doc, out);
+        w.write(Rendering.of(doc), out);
         return out.toString(StandardCharsets.UTF_8);
     }
 

@@ -38,7 +38,7 @@ class XlsxReportWriterTest {
 
     static XSSFWorkbook render(FindingsDocument doc) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        new XlsxReportWriter().write(doc, out);
+        new XlsxReportWriter().write(Rendering.of(doc), out);
         return new XSSFWorkbook(new ByteArrayInputStream(out.toByteArray()));
     }
 

@@ -22,6 +22,7 @@ import org.kcdauditor.report.FindingsDocument;
 import org.kcdauditor.report.FindingsDocument.ClusterDoc;
 import org.kcdauditor.report.FindingsDocument.PairDoc;
 import org.kcdauditor.report.RemediationPlan;
+import org.kcdauditor.report.Rendering;
 import org.kcdauditor.report.RemediationPlan.HostChange;
 import org.kcdauditor.report.RemediationPlan.PeerSpns;
 import org.kcdauditor.report.ReportWriter;
@@ -143,7 +144,8 @@ public final class PdfReportWriter implements ReportWriter {
     }
 
     @Override
-    public void write(FindingsDocument doc, OutputStream out) throws IOException {
+    public void write(Rendering rendering, OutputStream out) throws IOException {
+        FindingsDocument doc = rendering.doc();
         Fonts f = new Fonts();
         Document d = new Document(PageSize.A4, 40, 40, 48, 52);
         try {
@@ -156,7 +158,7 @@ public final class PdfReportWriter implements ReportWriter {
             d.addSubject("Hyper-V live migration: delegation audit, run " + runId);
             d.addCreator("kcd-audit");
             d.open();
-            RemediationPlan plan = RemediationPlan.cached(doc);
+            RemediationPlan plan = rendering.plan();
             cover(d, doc, plan, f, domain);
             d.newPage();
             executiveSummary(d, doc, plan, f);

@@ -1,7 +1,7 @@
 package org.kcdauditor.report.runbook;
 
 import org.kcdauditor.report.FindingsDocument;
-import org.kcdauditor.report.RemediationPlan;
+import org.kcdauditor.report.Rendering;
 import org.kcdauditor.report.ReportWriter;
 
 import java.io.IOException;
@@ -44,13 +44,13 @@ public final class RunbookWriter implements ReportWriter {
         return fileName;
     }
 
-    public String render(FindingsDocument doc) {
-        return renderer.render(template, RunbookModel.of(doc, RemediationPlan.cached(doc)));
+    public String render(Rendering rendering) {
+        return renderer.render(template, RunbookModel.of(rendering.doc(), rendering.plan()));
     }
 
     @Override
-    public void write(FindingsDocument doc, OutputStream out) throws IOException {
-        String text = render(doc);
+    public void write(Rendering rendering, OutputStream out) throws IOException {
+        String text = render(rendering);
         if (format.equals("ps1")) {
             // Windows PowerShell 5.1 reads a BOM-less script as the ANSI code page: non-ASCII names need the BOM.
             out.write(new byte[]{(byte) 0xEF, (byte) 0xBB, (byte) 0xBF});

@@ -25,6 +25,7 @@ import org.kcdauditor.report.FindingsDocument.ClusterDoc;
 import org.kcdauditor.report.FindingsDocument.HostDoc;
 import org.kcdauditor.report.FindingsDocument.PairDoc;
 import org.kcdauditor.report.RemediationPlan;
+import org.kcdauditor.report.Rendering;
 import org.kcdauditor.report.ReportWriter;
 import org.kcdauditor.report.Status;
 import org.kcdauditor.report.runbook.RunbookModel;
@@ -81,7 +82,8 @@ public final class XlsxReportWriter implements ReportWriter {
     }
 
     @Override
-    public void write(FindingsDocument doc, OutputStream out) throws IOException {
+    public void write(Rendering rendering, OutputStream out) throws IOException {
+        FindingsDocument doc = rendering.doc();
         SXSSFWorkbook wb = new SXSSFWorkbook(null, 200, false, false);
         try {
             Styles st = new Styles(wb);
@@ -89,7 +91,7 @@ public final class XlsxReportWriter implements ReportWriter {
             findings(print(wb.createSheet("Findings"), true), doc, st);
             matrix(print(wb.createSheet("Matrix"), false), doc, st);
             hosts(print(wb.createSheet("Hosts"), true), doc, st);
-            runbook(print(wb.createSheet("Runbook"), true), doc, st);
+            runbook(print(wb.createSheet("Runbook"), true), rendering.plan(), st);
             HistorySheets.write(wb, doc, st);
             wb.write(out);
         } finally {
@@ -374,8 +376,7 @@ public final class XlsxReportWriter implements ReportWriter {
 
     // ---------------------------------------------------------------- Runbook
 
-    private void runbook(SXSSFSheet sh, FindingsDocument doc, Styles st) {
-        RemediationPlan plan = RemediationPlan.cached(doc);
+    private void runbook(SXSSFSheet sh, RemediationPlan plan, Styles st) {
         String[] cols = {"#", "Phase", "Host", "Action", "Detail", "Command", "Done", "Initials", "Date"};
         int[] max = {6, 8, 24, 60, 70, 90, 7, 10, 12};
         Widths w = new Widths(cols);
