@@ -65,7 +65,7 @@ final class RunCommand implements Callable<Integer> {
         };
         AuditRun.Outcome outcome;
         // never two audits of one store at once: the daemon's scheduled runs take the same lock
-        try (RunLock.Held lock = new RunLock(cfg, cli.env(), cli.clock(), RunLock.DEFAULT_TTL)
+        try (RunLock.Held lock = RunLock.of(cfg, cli.env(), cli.clock())
                 .acquire(RunLock.owner("kcd-audit " + trigger), java.time.Duration.ZERO)) {
             outcome = new AuditRun(cfg, secrets, cli.clock(), Reports.standard(cli.shipped("templates"), cfg.reports()))
                     .withHome(cli.home()).withEnvironment(cli.env()).withTrigger(trigger)

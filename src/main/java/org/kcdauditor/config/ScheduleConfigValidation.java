@@ -141,6 +141,9 @@ final class ScheduleConfigValidation {
         positive("daemon.checkInIntervalSeconds", d.checkInIntervalSeconds(), errors);
         positive("daemon.misfireThresholdSeconds", d.misfireThresholdSeconds(), errors);
         positive("daemon.outboxIntervalSeconds", d.outboxIntervalSeconds(), errors);
+        if (d.runLockSeconds() != null && d.runLockSeconds() < 5) {
+            errors.add("daemon.runLockSeconds: must be at least 5 (got " + d.runLockSeconds() + ")");
+        }
         if (d.instanceId() != null && !d.instanceId().matches("[A-Za-z0-9._:-]{1,100}")) {
             errors.add("daemon.instanceId: letters, digits, '.', '_', ':' or '-' (or leave it out for AUTO)");
         }

@@ -26,6 +26,11 @@ import java.util.concurrent.TimeUnit;
 public final class RunLock {
     public static final String NAME = "audit";
     public static final Duration DEFAULT_TTL = Duration.ofMinutes(2);
+
+    /** The lock as the config sets it up (daemon.runLockSeconds). */
+    public static RunLock of(AuditConfig config, Map<String, String> env, Clock clock) {
+        return new RunLock(config, env, clock, config.daemon().runLockTtl());
+    }
     private static final Logger LOG = LoggerFactory.getLogger(RunLock.class);
 
     /** Another audit holds the lock: the run is refused (exit 1), the message says who holds it. */

@@ -55,6 +55,7 @@ public final class Daemon implements AutoCloseable {
     static final String INTERNAL_GROUP = "kcd-audit-internal";
     static final JobKey OUTBOX_JOB = JobKey.jobKey("outbox", INTERNAL_GROUP);
     private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
+    static final String RECONCILE_LOCK = "schedule-reconcile";
 
     private final Scheduler scheduler;
     private final DaemonContext context;
@@ -80,11 +81,10 @@ public final class Daemon implements AutoCloseable {
         Outbox outbox = new Outbox(db, clock, Duration.ofMillis(dc.outboxIntervalMillis()), instance);
         Notifier notifier = new Notifier(config, secrets, env, clock, home.resolve("templates"), outbox);
         DaemonContext ctx = new DaemonContext(config, secrets, env, clock, home, db, outbox, notifier,
-                new FireLog(db), new RunLock(config, env, clock, RunLock.DEFAULT_TTL),
-                RunLock.DEFAULT_TTL.plusMinutes(1), instance);
+                new FireLog(db), RunLock.of(config, env, clock), dc.runLockTtl().plusMinutes(1), instance);
         scheduler.getContext().put(DaemonContext.KEY, ctx);
         Daemon d = new Daemon(scheduler, ctx, ds);
-        d.reconcile();
+        d.reconcileUnderLock();
         return d;
     }
 
@@ -106,6 +106,35 @@ public final class Daemon implements AutoCloseable {
         p.setProperty("org.quartz.jobStore.clusterCheckinInterval", String.valueOf(dc.checkInIntervalMillis()));
         p.setProperty("org.quartz.jobStore.acquireTriggersWithinLock", "true");
         return p;
+    }
+
+    /**
+     * Two daemons of a cluster starting at the same moment must not both (re)create a trigger: the
+     * second would reset the first's next fire time and fire the same minute twice. So the job
+     * store is brought in line under the store's named lock {@value #RECONCILE_LOCK}.
+     */
+    void reconcileUnderLock() throws SchedulerException {
+        String owner = RunLock.owner("kcd-audit daemon " + context.instance());
+        Instant end = context.clock().instant().plusSeconds(90); // a dead holder's lock expires after 60 s
+        try (RunStore store = StoreDb.openStore(context.config(), context.env())) {
+            while (!store.tryLock(RECONCILE_LOCK, owner, context.clock().instant(), Duration.ofMinutes(1))) {
+                if (context.clock().instant().isAfter(end)) {
+                    throw new SchedulerException("lock " + RECONCILE_LOCK + " is held by "
+                            + store.lockHolder(RECONCILE_LOCK).orElse("?") + " for more than 90 s");
+                }
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new SchedulerException("interrupted while waiting for lock " + RECONCILE_LOCK, e);
+                }
+            }
+            try {
+                reconcile();
+            } finally {
+                store.unlock(RECONCILE_LOCK, owner);
+            }
+        }
     }
 
     /** Adds, updates and removes jobs so the store holds exactly the configured ones. An unchanged trigger is kept,

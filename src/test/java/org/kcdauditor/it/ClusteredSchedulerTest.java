@@ -79,16 +79,18 @@ class ClusteredSchedulerTest {
         throw new AssertionError(name + " did not start:\n" + Files.readString(log));
     }
 
-    private static <T> T await(String what, Duration timeout, Supplier<Optional<T>> probe) throws InterruptedException {
+    private Supplier<String> context = () -> "";
+
+    private <T> T await(String what, Duration timeout, Supplier<Optional<T>> probe) throws InterruptedException {
         long end = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < end) {
             Optional<T> v = probe.get();
             if (v.isPresent()) {
                 return v.get();
             }
-            Thread.sleep(200);
+            Thread.sleep(50);
         }
-        throw new AssertionError("timed out after " + timeout + " waiting for " + what);
+        throw new AssertionError("timed out after " + timeout + " waiting for " + what + "; fires: " + context.get());
     }
 
     @Test
@@ -102,10 +104,12 @@ class ClusteredSchedulerTest {
             Path config = ScheduleFixture.config(dir, directory, dbUrl + "\n  userEnv: KCD_PG_USER\n"
                             + "  passwordEnv: KCD_PG_PASSWORD",
                     "  - name: every-3s\n    cron: \"*/3 * * * * ?\"\n    notify: never\n", null,
-                    "daemon:\n  clustered: true\n  checkInIntervalSeconds: 1\n  misfireThresholdSeconds: 5\n");
+                    "daemon:\n  clustered: true\n  checkInIntervalSeconds: 1\n  misfireThresholdSeconds: 5\n"
+                            + "  runLockSeconds: 5\n");
             AuditConfig cfg = ConfigLoader.load(config);
             StoreDb db = StoreDb.open(cfg, env); // migrate once, before the daemons race for it
             FireLog fires = new FireLog(db);
+            context = () -> fires.all().stream().map(Object::toString).collect(Collectors.joining("\n"));
 
             Process a = daemon(config, env, "a");
             Process b = daemon(config, env, "b");

@@ -80,7 +80,8 @@ class DaemonCrashTest {
         try (DemoDirectory directory = ScheduleFixture.directory()) {
             Map<String, String> env = ScheduleFixture.env(directory);
             Path config = ScheduleFixture.config(dir, directory, null,
-                    "  - name: every-2s\n    cron: \"*/2 * * * * ?\"\n    notify: never\n", null, null);
+                    "  - name: every-2s\n    cron: \"*/2 * * * * ?\"\n    notify: never\n", null,
+                    "daemon:\n  runLockSeconds: 5\n");
             AuditConfig cfg = ConfigLoader.load(config);
             StoreDb db = StoreDb.open(cfg, env);
             FireLog fires = new FireLog(db);
