@@ -3,6 +3,8 @@ package org.kcdauditor.cli;
 import org.kcdauditor.config.AuditConfig;
 import org.kcdauditor.config.ConfigException;
 import org.kcdauditor.config.ConfigLoader;
+import org.kcdauditor.config.MailConfig;
+import org.kcdauditor.config.Secrets;
 import org.kcdauditor.schedule.Daemon;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -28,6 +30,20 @@ final class DaemonCommand implements Callable<Integer> {
         this.cli = cli;
     }
 
+    /** A missing password would fail every run at 06:00; say so now (exit 2), naming the variable or file only. */
+    static void checkSecrets(AuditConfig cfg, Secrets secrets) {
+        var d = cfg.directory();
+        if (!d.gssapi()) {
+            secrets.resolve("directory.passwordEnv", d.passwordEnv(),
+                    d.passwordFile() == null ? null : cfg.resolve(d.passwordFile()), "directory.passwordFile");
+        }
+        MailConfig m = cfg.mail();
+        if (m != null && m.username() != null && !m.username().isBlank()) {
+            secrets.resolve("mail.passwordEnv", m.passwordEnv(),
+                    m.passwordFile() == null ? null : cfg.resolve(m.passwordFile()), "mail.passwordFile");
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         AuditConfig cfg = ConfigLoader.load(config);
@@ -35,6 +51,7 @@ final class DaemonCommand implements Callable<Integer> {
             throw new ConfigException(cfg.sourceName() + ": schedule: empty; the daemon has nothing to run"
                     + " (add entries with name and cron)");
         }
+        checkSecrets(cfg, cli.secrets());
         Daemon daemon = Daemon.create(cfg, cli.secrets(), cli.env(), cli.clock(), cli.home());
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {

@@ -104,6 +104,19 @@ class ScheduleConfigTest {
     }
 
     @Test
+    void theDaemonRefusesToStartWithoutThePasswordsItWillNeed() throws Exception {
+        Path file = tmp.resolve("kcd-audit.yaml");
+        Files.writeString(file, GOOD);
+        CliRun noLdap = CliRun.run(Map.of("KCD_AUDIT_SMTP_PASSWORD", "x"), "daemon", "--config", file.toString());
+        assertEquals(2, noLdap.exitCode(), noLdap.toString());
+        assertTrue(noLdap.err().contains("directory.passwordEnv: environment variable KCD_AUDIT_LDAP_PASSWORD is not set"),
+                noLdap.err());
+        CliRun noSmtp = CliRun.run(Map.of("KCD_AUDIT_LDAP_PASSWORD", "x"), "daemon", "--config", file.toString());
+        assertEquals(2, noSmtp.exitCode(), noSmtp.toString());
+        assertTrue(noSmtp.err().contains("mail.passwordEnv: environment variable KCD_AUDIT_SMTP_PASSWORD"), noSmtp.err());
+    }
+
+    @Test
     void notifyingJobsNeedAMailSection() throws Exception {
         CliRun r = schedule(GOOD.substring(0, GOOD.indexOf("mail:")));
         assertEquals(2, r.exitCode(), r.toString());
