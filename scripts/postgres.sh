@@ -64,13 +64,10 @@ up() {
     mkdir -p "$DIR/run"
     if [ "$(id -u)" = 0 ]; then chown postgres: "$DIR" "$DIR/run"; fi
     if [ ! -f "$DATA/PG_VERSION" ]; then
-        local pw; pw=$(head -c 18 /dev/urandom | base64 | tr -d '/+=' )
-        local pwfile="$DIR/.initpw"
-        ( umask 077; echo "$pw" > "$pwfile" ); [ "$(id -u)" = 0 ] && chown postgres: "$pwfile"
+        # the superuser has no password: it logs in over DIR/run by peer authentication only
         as_pg "$bin/initdb" -D "$DATA" -U postgres --auth-local=peer --auth-host=scram-sha-256 \
-            --pwfile="$pwfile" -E UTF8 --locale=C.UTF-8 >/dev/null
-        rm -f "$pwfile"
-        ( umask 077; echo "$pw" > "$DIR/password" )
+            -E UTF8 --locale=C.UTF-8 >/dev/null
+        ( umask 077; head -c 18 /dev/urandom | base64 | tr -d '/+=' > "$DIR/password" )
         echo kcd > "$DIR/user"
     fi
     local port=${KCD_PG_PORT:-54329}
