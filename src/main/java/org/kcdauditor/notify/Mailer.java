@@ -57,7 +57,9 @@ public final class Mailer {
         m.setSubject(n.subject(), "UTF-8");
         m.setSentDate(Date.from(clock.instant()));
         m.setHeader("Auto-Submitted", "auto-generated");
-        m.setHeader("X-Kcd-Audit-Run", n.runId());
+        if (n.runId() != null) {
+            m.setHeader("X-Kcd-Audit-Run", n.runId());
+        }
 
         MimeMultipart alternative = new MimeMultipart("alternative");
         MimeBodyPart text = new MimeBodyPart();

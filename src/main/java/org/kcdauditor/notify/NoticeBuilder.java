@@ -30,6 +30,8 @@ import java.util.TreeSet;
 public final class NoticeBuilder {
     static final String TEXT_TEMPLATE = "mail-notice.txt.ftl";
     static final String HTML_TEMPLATE = "mail-notice.html.ftl";
+    static final String FAILURE_TEXT_TEMPLATE = "mail-failure.txt.ftl";
+    static final String FAILURE_HTML_TEMPLATE = "mail-failure.html.ftl";
     private static final Set<String> NOT_COMPARED = Set.of("CHANGED_SINCE_LAST_RUN");
 
     private final MailConfig mail;
@@ -38,6 +40,25 @@ public final class NoticeBuilder {
     public NoticeBuilder(MailConfig mail, TemplateRenderer templates) {
         this.mail = mail;
         this.templates = templates;
+    }
+
+    /**
+     * The notice that a scheduled audit could not run (directory unreachable, bind refused, store
+     * down): to {@code mail.to}, keyed by job and fire time so a retry of the same fire is stored once.
+     */
+    public Notice failure(String jobName, java.time.Instant fireTime, String reason, String directoryUrl,
+                          String configPath) {
+        String subject = "[kcd-audit] job " + jobName + ": the audit could not run";
+        Map<String, Object> model = new LinkedHashMap<>();
+        model.put("subject", subject);
+        model.put("job", jobName);
+        model.put("fireTime", String.valueOf(fireTime));
+        model.put("reason", reason == null ? "unknown" : reason);
+        model.put("directoryUrl", directoryUrl == null ? "" : directoryUrl);
+        model.put("config", configPath == null ? "" : configPath);
+        String key = "failed:" + jobName + ":" + fireTime.toEpochMilli();
+        return new Notice(key, messageId(key, mail.from()), null, jobName, mail.to(), subject,
+                templates.render(FAILURE_TEXT_TEMPLATE, model), templates.render(FAILURE_HTML_TEMPLATE, model), null);
     }
 
     /** What changed in one scope (all clusters, or one). */

@@ -66,6 +66,16 @@ public final class Notifier {
         return stored;
     }
 
+    /** Queues the notice that a scheduled audit could not run (not for notify: never, nor without mail:). */
+    public List<Notice> queueFailure(String jobName, Notify mode, java.time.Instant fireTime, String reason)
+            throws MessagingException, IOException {
+        if (mailer == null || mode == Notify.NEVER) {
+            return List.of();
+        }
+        Notice n = builder.failure(jobName, fireTime, reason, config.directory().url(), config.sourceName());
+        return outbox.enqueue(n, mailer.toMime(n)) ? List.of(n) : List.of();
+    }
+
     /** Sends what is due (no-op without mail:). */
     public Outbox.Result flush() {
         return mailer == null ? new Outbox.Result(0, 0) : outbox.sendDue(mailer);

@@ -76,6 +76,20 @@ public class AuditJob implements Job {
             d.fireLog().finish(fireId, d.clock().instant(), null, FireLog.FAILED, e.getMessage());
             LOG.error("job {}: the run could not complete (exit code {} for a manual run): {}", name,
                     ExitCodes.RUN_FAILED, e.getMessage());
+            notifyFailure(d, job, fireTime, e);
+        }
+    }
+
+    /** A run that could not complete is news too: nobody should find out a month later. */
+    private static void notifyFailure(DaemonContext d, ScheduleConfig job, Instant fireTime, Exception e) {
+        try {
+            String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            if (!d.notifier().queueFailure(job.name(), job.notifyMode(), fireTime, reason).isEmpty()) {
+                LOG.info("job {}: failure notice queued", job.name());
+                d.notifier().flush();
+            }
+        } catch (Exception ex) {
+            LOG.error("job {}: the failure notice could not be queued or sent now: {}", job.name(), ex.getMessage());
         }
     }
 

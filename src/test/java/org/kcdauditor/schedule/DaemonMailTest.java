@@ -68,4 +68,36 @@ class DaemonMailTest {
             }
         }
     }
+
+    @Test
+    void aScheduledAuditThatCannotRunIsMailedToo() throws Exception {
+        int port;
+        int closed;
+        try (ServerSocket s = new ServerSocket(0); ServerSocket c = new ServerSocket(0)) {
+            port = s.getLocalPort();
+            closed = c.getLocalPort();
+        }
+        GreenMail smtp = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        smtp.setUser(ScheduleFixture.FROM, ScheduleFixture.FROM, ScheduleFixture.SMTP_PASSWORD);
+        smtp.start();
+        try {
+            Map<String, String> env = Map.of(ScheduleFixture.LDAP_ENV, "Ldap-Pw-Never-Mailed", ScheduleFixture.SMTP_ENV,
+                    ScheduleFixture.SMTP_PASSWORD);
+            AuditConfig cfg = ConfigLoader.load(ScheduleFixture.config(dir, "ldap://127.0.0.1:" + closed, null,
+                    "  - name: daily-drift\n    cron: \"* * * * * ?\"\n    notify: on-change\n",
+                    ScheduleFixture.mail(port, 10), "daemon:\n  misfireThresholdSeconds: 1\n"));
+            try (Daemon d = Daemon.create(cfg, new Secrets(env), env, Clock.systemUTC(), Path.of("."))) {
+                d.start();
+                assertTrue(smtp.waitForIncomingEmail(30_000, 1), "a failure notice");
+            }
+            jakarta.mail.internet.MimeMessage m = smtp.getReceivedMessages()[0];
+            assertEquals("[kcd-audit] job daily-drift: the audit could not run", m.getSubject());
+            String text = (String) ((jakarta.mail.Multipart) m.getContent()).getBodyPart(0).getContent();
+            assertTrue(text.contains("127.0.0.1:" + closed) && text.contains("could not run:"), text);
+            assertTrue(m.getMessageID().startsWith("<kcd-audit.failed.daily-drift."), m.getMessageID());
+            assertFalse(text.contains("Ldap-Pw-Never-Mailed"));
+        } finally {
+            smtp.stop();
+        }
+    }
 }
