@@ -52,7 +52,13 @@ final class DaemonCommand implements Callable<Integer> {
                     + " (add entries with name and cron)");
         }
         checkSecrets(cfg, cli.secrets());
-        Daemon daemon = Daemon.create(cfg, cli.secrets(), cli.env(), cli.clock(), cli.home());
+        Daemon daemon;
+        try {
+            daemon = Daemon.create(cfg, cli.secrets(), cli.env(), cli.clock(), cli.home());
+        } catch (org.quartz.SchedulerException e) {
+            throw new org.kcdauditor.store.StoreException("the scheduler cannot start on the history store: "
+                    + e.getMessage(), e);
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             daemon.close();
