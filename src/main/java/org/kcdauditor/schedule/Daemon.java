@@ -190,17 +190,35 @@ public final class Daemon implements AutoCloseable {
         Instant now = context.clock().instant();
         int fires = context.fireLog().markInterrupted(now);
         int runs = 0;
-        try (RunStore store = StoreUrls.open(context.config(), context.env())) {
-            for (RunSummary r : store.list(1000)) {
-                if (RunSummary.RUNNING.equals(r.status()) && "schedule".equals(r.trigger())) {
-                    store.fail(r.id(), now, "interrupted: the daemon stopped before the run finished");
-                    runs++;
-                }
-            }
+        try (RunLock.Held lock = context.runLock().acquire(RunLock.owner("kcd-audit daemon " + context.instance()),
+                Duration.ZERO)) {
+            runs = failDeadRuns(context, now);
+        } catch (RunLock.LockedException e) {
+            LOG.info("a manual run is in progress; RUNNING runs are checked by the next scheduled run");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         if (fires + runs > 0) {
             LOG.warn("{} scheduled run(s) a previous daemon left unfinished are recorded as interrupted", runs);
         }
+    }
+
+    /**
+     * Runs (scheduled, manual, demo) left RUNNING by a process that died are recorded as FAILED
+     * "interrupted". Only called while the caller holds the run lock — or, for a single daemon, at
+     * start — so no such run can still be in progress.
+     */
+    static int failDeadRuns(DaemonContext context, Instant now) {
+        int runs = 0;
+        try (RunStore store = StoreUrls.open(context.config(), context.env())) {
+            for (RunSummary r : store.list(1000)) {
+                if (RunSummary.RUNNING.equals(r.status()) && java.util.Set.of("schedule", "run", "demo").contains(r.trigger())) {
+                    store.fail(r.id(), now, "interrupted: its process stopped before the run finished");
+                    runs++;
+                }
+            }
+        }
+        return runs;
     }
 
     /** The configured jobs with the store's triggers: next and previous fire times. */

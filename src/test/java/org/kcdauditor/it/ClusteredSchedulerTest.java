@@ -165,6 +165,10 @@ class ClusteredSchedulerTest {
             assertTrue(all.stream().filter(f -> f.instanceId().equals(survivorId))
                     .allMatch(f -> f.status().equals(FireLog.SUCCEEDED)), "SIGTERM let the running audit finish: " + all);
 
+            try (org.kcdauditor.store.RunStore store = org.kcdauditor.store.StoreUrls.open(cfg, env)) {
+                assertTrue(store.list(1000).stream().noneMatch(r -> r.status().equals("RUNNING")),
+                        "the killed daemon's run is recorded as interrupted: " + store.list(1000));
+            }
             // exactly once: no scheduled fire time ran twice (a recovery re-runs only the killed daemon's fire)
             Map<Instant, Long> perFireTime = all.stream().filter(f -> !f.recovering())
                     .collect(Collectors.groupingBy(FireLog.Fire::fireTime, Collectors.counting()));

@@ -123,7 +123,7 @@ class DaemonCrashTest {
             assertTrue(fires.all().stream().noneMatch(f -> f.status().equals(FireLog.RUNNING)),
                     "the running audit finished: " + fires.all());
             try (RunStore store = StoreUrls.open(cfg, env)) {
-                assertTrue(store.list(100).stream().noneMatch(r -> r.status().equals(RunSummary.RUNNING)));
+                assertTrue(store.list(100).stream().noneMatch(r -> r.status().equals(RunSummary.RUNNING)), store.list(100).toString());
             }
             assertTrue(Files.readString(dir.resolve("second.log")).contains("stopping: no new runs"));
             keeper.close();
