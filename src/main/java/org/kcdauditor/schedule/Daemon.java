@@ -56,6 +56,8 @@ public final class Daemon implements AutoCloseable {
     static final JobKey OUTBOX_JOB = JobKey.jobKey("outbox", INTERNAL_GROUP);
     private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
     static final String RECONCILE_LOCK = "schedule-reconcile";
+    /** How long a scheduled run waits for another audit (manual, or another job) to finish. */
+    static final Duration LOCK_WAIT = Duration.ofMinutes(30);
 
     private final Scheduler scheduler;
     private final DaemonContext context;
@@ -81,7 +83,8 @@ public final class Daemon implements AutoCloseable {
         Outbox outbox = new Outbox(db, clock, Duration.ofMillis(dc.outboxIntervalMillis()), instance);
         Notifier notifier = new Notifier(config, secrets, env, clock, home.resolve("templates"), outbox);
         DaemonContext ctx = new DaemonContext(config, secrets, env, clock, home, db, outbox, notifier,
-                new FireLog(db), RunLock.of(config, env, clock), dc.runLockTtl().plusMinutes(1), instance);
+                new FireLog(db), RunLock.of(config, env, clock), LOCK_WAIT.compareTo(dc.runLockTtl()) > 0 ? LOCK_WAIT
+                        : dc.runLockTtl().plusMinutes(1), instance);
         scheduler.getContext().put(DaemonContext.KEY, ctx);
         Daemon d = new Daemon(scheduler, ctx, ds);
         d.reconcileUnderLock();
@@ -95,7 +98,8 @@ public final class Daemon implements AutoCloseable {
         p.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
         p.setProperty("org.quartz.scheduler.interruptJobsOnShutdownWithWait", "false");
         p.setProperty("org.quartz.threadPool.class", "org.quartz.simpl.SimpleThreadPool");
-        p.setProperty("org.quartz.threadPool.threadCount", "2");
+        // two audits that fire together (one waits for the run lock) and the outbox tick
+        p.setProperty("org.quartz.threadPool.threadCount", "3");
         p.setProperty("org.quartz.jobStore.class", "org.quartz.impl.jdbcjobstore.JobStoreTX");
         p.setProperty("org.quartz.jobStore.driverDelegateClass", postgres
                 ? "org.quartz.impl.jdbcjobstore.PostgreSQLDelegate" : "org.quartz.impl.jdbcjobstore.StdJDBCDelegate");
