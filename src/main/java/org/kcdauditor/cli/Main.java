@@ -70,6 +70,9 @@ public final class Main implements Runnable {
         cmd.addSubcommand(new BaselineCommand(cli));
         cmd.addSubcommand(new InspectCommand(cli));
         cmd.addSubcommand(new PreflightCommand(cli));
+        cmd.addSubcommand(new DaemonCommand(cli));
+        cmd.addSubcommand(new ScheduleCommand(cli));
+        cmd.addSubcommand(new OutboxCommand(cli));
         cmd.addSubcommand(new ReportCommand(cli));
         cmd.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
         cmd.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
@@ -87,6 +90,9 @@ public final class Main implements Runnable {
             code = ExitCodes.RUN_FAILED;
             message = ex.getMessage();
         } else if (ex instanceof StoreException) {
+            code = ExitCodes.RUN_FAILED;
+            message = ex.getMessage();
+        } else if (ex instanceof org.kcdauditor.run.RunLock.LockedException) {
             code = ExitCodes.RUN_FAILED;
             message = ex.getMessage();
         } else if (ex instanceof IOException) {

@@ -8,6 +8,7 @@ import org.kcdauditor.directory.DirectoryException;
 import org.kcdauditor.model.Severity;
 import org.kcdauditor.report.Reports;
 import org.kcdauditor.run.AuditRun;
+import org.kcdauditor.run.RunLock;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -63,10 +64,15 @@ final class RunCommand implements Callable<Integer> {
             }
         };
         AuditRun.Outcome outcome;
-        try {
+        // never two audits of one store at once: the daemon's scheduled runs take the same lock
+        try (RunLock.Held lock = RunLock.of(cfg, cli.env(), cli.clock())
+                .acquire(RunLock.owner("kcd-audit " + trigger), java.time.Duration.ZERO)) {
             outcome = new AuditRun(cfg, secrets, cli.clock(), Reports.standard(cli.shipped("templates"), cfg.reports()))
                     .withHome(cli.home()).withEnvironment(cli.env()).withTrigger(trigger)
                     .execute(options.out, formats, timings, progress);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while taking the run lock", e);
         } finally {
             if (interactive) {
                 cli.err().print("\r\033[K");

@@ -10,10 +10,14 @@ import java.util.List;
  * <p>History keys (all optional): {@code store}, {@code baseline} (default {@code baseline.yaml}
  * next to the config file), {@code patches}, {@code hardeningCatalogue} (default the shipped
  * {@code config/hardening-kbs.yaml}), {@code events}.
+ *
+ * <p>Scheduling keys (all optional): {@code schedule} (the daemon's jobs), {@code mail} (notices),
+ * {@code daemon} (Quartz settings).
  */
 public record AuditConfig(Path source, Path baseDir, DirectoryConfig directory, List<ClusterConfig> clusters,
                           PolicyConfig policy, ReportsConfig reports, StoreConfig store, String baseline,
-                          PatchesConfig patches, String hardeningCatalogue, EventsConfig events) {
+                          PatchesConfig patches, String hardeningCatalogue, EventsConfig events,
+                          List<ScheduleConfig> schedule, MailConfig mail, DaemonConfig daemon) {
 
     public static final String DEFAULT_BASELINE = "baseline.yaml";
 
@@ -21,6 +25,16 @@ public record AuditConfig(Path source, Path baseDir, DirectoryConfig directory, 
         clusters = List.copyOf(clusters);
         patches = patches == null ? PatchesConfig.none() : patches;
         events = events == null ? EventsConfig.none() : events;
+        schedule = schedule == null ? List.of() : List.copyOf(schedule);
+        daemon = daemon == null ? DaemonConfig.defaults() : daemon;
+    }
+
+    /** Without the scheduling keys. */
+    public AuditConfig(Path source, Path baseDir, DirectoryConfig directory, List<ClusterConfig> clusters,
+                       PolicyConfig policy, ReportsConfig reports, StoreConfig store, String baseline,
+                       PatchesConfig patches, String hardeningCatalogue, EventsConfig events) {
+        this(source, baseDir, directory, clusters, policy, reports, store, baseline, patches, hardeningCatalogue,
+                events, null, null, null);
     }
 
     /** The core configuration without history keys (store and baseline take their defaults). */
@@ -31,7 +45,7 @@ public record AuditConfig(Path source, Path baseDir, DirectoryConfig directory, 
 
     public AuditConfig withDirectory(DirectoryConfig d) {
         return new AuditConfig(source, baseDir, d, clusters, policy, reports, store, baseline, patches,
-                hardeningCatalogue, events);
+                hardeningCatalogue, events, schedule, mail, daemon);
     }
 
     /** Resolves a path written in the config file against that file's folder. */

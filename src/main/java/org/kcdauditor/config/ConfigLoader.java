@@ -37,7 +37,8 @@ public final class ConfigLoader {
     /** The document as written; validated into an {@link AuditConfig}. */
     record RawConfig(DirectoryConfig directory, List<ClusterConfig> clusters, PolicyConfig policy,
                      ReportsConfig reports, StoreConfig store, String baseline, PatchesConfig patches,
-                     String hardeningCatalogue, EventsConfig events) {
+                     String hardeningCatalogue, EventsConfig events, List<ScheduleConfig> schedule,
+                     MailConfig mail, DaemonConfig daemon) {
     }
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
@@ -71,7 +72,8 @@ public final class ConfigLoader {
         return validate(new AuditConfig(abs, abs.getParent(), raw.directory(),
                 raw.clusters() == null ? List.of() : raw.clusters(),
                 raw.policy() == null ? PolicyConfig.defaults() : raw.policy(), raw.reports(), raw.store(),
-                raw.baseline(), raw.patches(), raw.hardeningCatalogue(), raw.events()), name);
+                raw.baseline(), raw.patches(), raw.hardeningCatalogue(), raw.events(), raw.schedule(), raw.mail(),
+                raw.daemon()), name);
     }
 
     /** Validates a configuration built in code (the demo) the same way as one read from a file. */
@@ -93,6 +95,7 @@ public final class ConfigLoader {
             errors.add("reports.pdfMatrixMaxNodes: must be at least 2 (got " + c.reports().pdfMatrixMaxNodes() + ")");
         }
         HistoryConfigValidation.validate(c, errors);
+        ScheduleConfigValidation.validate(c, errors);
         if (!errors.isEmpty()) {
             String more = errors.size() > 1 ? " (and " + (errors.size() - 1) + " more problem"
                     + (errors.size() > 2 ? "s" : "") + ": " + String.join("; ", errors.subList(1, errors.size())) + ")"

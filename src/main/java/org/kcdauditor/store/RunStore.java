@@ -324,6 +324,31 @@ public final class RunStore implements AutoCloseable {
         }
     }
 
+    /** Extends a lock {@code owner} holds to {@code now + ttl}; false when it no longer holds it. */
+    public boolean renewLock(String name, String owner, Instant now, Duration ttl) {
+        try (PreparedStatement ps = connection.prepareStatement(
+                "UPDATE run_lock SET expires_at = ? WHERE name = ? AND owner = ?")) {
+            bind(ps, ts(now.plus(ttl)), name, cut(owner, 200));
+            return ps.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw new StoreException("history store " + display + ": cannot renew lock " + name + ": " + firstLine(e), e);
+        }
+    }
+
+    /** Who holds a lock and until when; empty when it is free. */
+    public Optional<String> lockHolder(String name) {
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT owner, acquired_at, expires_at FROM run_lock WHERE name = ?")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1) + " since " + instant(rs, 2) + ", until "
+                        + instant(rs, 3) + " unless renewed") : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw readFailed("read lock " + name, e);
+        }
+    }
+
     public void unlock(String name, String owner) {
         update("release lock " + name, "DELETE FROM run_lock WHERE name = ? AND owner = ?", name, owner);
     }

@@ -47,12 +47,26 @@ public final class StoreUrls {
         return "jdbc:h2:file:" + config.resolve(path) + params;
     }
 
+    /**
+     * The URL connections use: {@link #jdbcUrl} with {@code AUTO_SERVER=TRUE} added to an embedded H2
+     * file URL, so a manual run can open the store while the daemon holds it open (and then meets
+     * the run lock instead of "database already in use").
+     */
+    public static String connectUrl(AuditConfig config) {
+        String url = jdbcUrl(config);
+        String lower = url.toLowerCase(Locale.ROOT);
+        if (lower.startsWith("jdbc:h2:file:") && !lower.contains("auto_server=")) {
+            return url + ";AUTO_SERVER=TRUE";
+        }
+        return url;
+    }
+
     /** Opens the configured store with credentials from the environment variables it names. */
     public static RunStore open(AuditConfig config, Map<String, String> env) {
         StoreConfig s = config.store();
         String user = s == null ? null : envValue(env, "store.userEnv", s.userEnv());
         String password = s == null ? null : envValue(env, "store.passwordEnv", s.passwordEnv());
-        return RunStore.open(jdbcUrl(config), user, password == null ? null : password.toCharArray());
+        return RunStore.open(connectUrl(config), user, password == null ? null : password.toCharArray());
     }
 
     private static String envValue(Map<String, String> env, String key, String var) {

@@ -1,0 +1,74 @@
+package org.kcdauditor.cli;
+
+import org.kcdauditor.config.AuditConfig;
+import org.kcdauditor.config.ConfigException;
+import org.kcdauditor.config.ConfigLoader;
+import org.kcdauditor.config.MailConfig;
+import org.kcdauditor.config.Secrets;
+import org.kcdauditor.schedule.Daemon;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+@Command(name = "daemon", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Run the audits in the config's schedule: (Quartz cron, JDBC job store in the history"
+                + " store's database) and mail notices through the outbox. Runs until stopped.",
+                "SIGTERM (systemctl stop, Ctrl-C): no new runs; a running audit finishes first.",
+                "daemon.clustered: true lets several daemons share one PostgreSQL store: each run happens once."},
+        footer = {"", "Exit codes: 0 stopped, 1 the store cannot be opened, 2 usage/config error.",
+                "Example: kcd-audit daemon --config config/kcd-audit.yaml"})
+final class DaemonCommand implements Callable<Integer> {
+    private final Cli cli;
+
+    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "The YAML configuration.")
+    Path config;
+
+    DaemonCommand(Cli cli) {
+        this.cli = cli;
+    }
+
+    /** A missing password would fail every run at 06:00; say so now (exit 2), naming the variable or file only. */
+    static void checkSecrets(AuditConfig cfg, Secrets secrets) {
+        var d = cfg.directory();
+        if (!d.gssapi()) {
+            secrets.resolve("directory.passwordEnv", d.passwordEnv(),
+                    d.passwordFile() == null ? null : cfg.resolve(d.passwordFile()), "directory.passwordFile");
+        }
+        MailConfig m = cfg.mail();
+        if (m != null && m.username() != null && !m.username().isBlank()) {
+            secrets.resolve("mail.passwordEnv", m.passwordEnv(),
+                    m.passwordFile() == null ? null : cfg.resolve(m.passwordFile()), "mail.passwordFile");
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        AuditConfig cfg = ConfigLoader.load(config);
+        if (cfg.schedule().isEmpty()) {
+            throw new ConfigException(cfg.sourceName() + ": schedule: empty; the daemon has nothing to run"
+                    + " (add entries with name and cron)");
+        }
+        checkSecrets(cfg, cli.secrets());
+        Daemon daemon;
+        try {
+            daemon = Daemon.create(cfg, cli.secrets(), cli.env(), cli.clock(), cli.home());
+        } catch (org.quartz.SchedulerException e) {
+            throw new org.kcdauditor.store.StoreException("the scheduler cannot start on the history store: "
+                    + e.getMessage(), e);
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            daemon.close();
+            stopped.countDown();
+        }, "kcd-audit-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        daemon.start();
+        ScheduleCommand.print(cli.out(), daemon.jobs());
+        cli.out().println("kcd-audit daemon running as " + daemon.context().instance() + "; stop with SIGTERM.");
+        stopped.await();
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,98 @@
+package org.kcdauditor.cli;
+
+import org.kcdauditor.config.AuditConfig;
+import org.kcdauditor.config.ConfigLoader;
+import org.kcdauditor.config.ScheduleConfig;
+import org.kcdauditor.schedule.Daemon;
+import org.kcdauditor.schedule.FireLog;
+import org.kcdauditor.schedule.StoreDb;
+import org.quartz.CronExpression;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.TimeZone;
+import java.util.concurrent.Callable;
+
+@Command(name = "schedule", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"List the scheduled jobs of the config with their next fire times (as the daemon's job store"
+                + " holds them, else computed from the cron) and the last time each fired.",
+                "Reads the store; starts nothing."},
+        footer = {"", "Example: kcd-audit schedule --config config/kcd-audit.yaml"})
+final class ScheduleCommand implements Callable<Integer> {
+    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss z");
+    private final Cli cli;
+
+    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "The YAML configuration.")
+    Path config;
+
+    ScheduleCommand(Cli cli) {
+        this.cli = cli;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        AuditConfig cfg = ConfigLoader.load(config);
+        if (cfg.schedule().isEmpty()) {
+            cli.out().println("No jobs: " + cfg.sourceName() + " has no schedule: entries.");
+            return ExitCodes.OK;
+        }
+        StoreDb db = StoreDb.open(cfg, cli.env());
+        FireLog fires = new FireLog(db);
+        List<Daemon.JobStatus> rows = new ArrayList<>();
+        for (ScheduleConfig s : cfg.schedule()) {
+            Instant stored = storedNextFire(db, s.name());
+            Instant next = stored;
+            String state = stored == null ? "not in the job store yet (daemon not started)" : "scheduled";
+            if (stored == null) {
+                CronExpression ce = new CronExpression(s.cron());
+                ce.setTimeZone(TimeZone.getTimeZone(s.zone()));
+                Date d = ce.getNextValidTimeAfter(Date.from(cli.clock().instant()));
+                next = d == null ? null : d.toInstant();
+            }
+            rows.add(new Daemon.JobStatus(s, next, null, state, fires.last(s.name()).orElse(null)));
+        }
+        print(cli.out(), rows);
+        return ExitCodes.OK;
+    }
+
+    /** The next fire time the daemon's JDBC job store holds for a job, or null. */
+    private static Instant storedNextFire(StoreDb db, String job) throws Exception {
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement("SELECT NEXT_FIRE_TIME FROM"
+                + " QRTZ_TRIGGERS WHERE SCHED_NAME = 'kcd-audit' AND TRIGGER_NAME = ? AND TRIGGER_GROUP = ?")) {
+            ps.setString(1, job);
+            ps.setString(2, Daemon.GROUP);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    long t = rs.getLong(1);
+                    return rs.wasNull() || t <= 0 ? null : Instant.ofEpochMilli(t);
+                }
+                return null;
+            }
+        }
+    }
+
+    static void print(PrintStream out, List<Daemon.JobStatus> jobs) {
+        out.printf("%-20s %-22s %-16s %-10s %-26s %s%n", "JOB", "CRON", "TIME ZONE", "NOTIFY", "NEXT FIRE", "LAST FIRED");
+        for (Daemon.JobStatus j : jobs) {
+            ScheduleConfig s = j.job();
+            String next = j.nextFire() == null ? "never" : WHEN.format(ZonedDateTime.ofInstant(j.nextFire(), s.zone()));
+            FireLog.Fire f = j.lastFire();
+            String last = f == null ? "-" : f.firedAt() + " " + f.status() + (f.runId() == null ? ""
+                    : " run " + f.runId().substring(0, 8));
+            out.printf("%-20s %-22s %-16s %-10s %-26s %s%n", s.name(), "\"" + s.cron() + "\"", s.zone().getId(),
+                    s.notifyMode().label(), next, last);
+        }
+    }
+
+}

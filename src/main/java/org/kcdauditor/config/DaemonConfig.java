@@ -1,0 +1,39 @@
+package org.kcdauditor.config;
+
+/**
+ * {@code daemon:} — how {@code kcd-audit daemon} runs Quartz. All optional.
+ *
+ * @param clustered              several daemons share the store database (PostgreSQL); Quartz clustering on
+ * @param instanceId             Quartz instance id (default AUTO: host name + time)
+ * @param checkInIntervalSeconds how often a clustered daemon checks in; a dead one's jobs move within about this
+ * @param misfireThresholdSeconds a fire time later than this is a misfire (fired once now); default 60
+ * @param outboxIntervalSeconds  how often pending notices are retried; default 60
+ * @param runLockSeconds         the run lock expires this long after its holder stopped renewing it (died);
+ *                               default 120. Manual runs and the daemon use it.
+ */
+public record DaemonConfig(Boolean clustered, String instanceId, Integer checkInIntervalSeconds,
+                           Integer misfireThresholdSeconds, Integer outboxIntervalSeconds, Integer runLockSeconds) {
+    public static DaemonConfig defaults() {
+        return new DaemonConfig(null, null, null, null, null, null);
+    }
+
+    public java.time.Duration runLockTtl() {
+        return java.time.Duration.ofSeconds(runLockSeconds == null ? 120 : runLockSeconds);
+    }
+
+    public boolean isClustered() {
+        return Boolean.TRUE.equals(clustered);
+    }
+
+    public long checkInIntervalMillis() {
+        return (checkInIntervalSeconds == null ? 15 : checkInIntervalSeconds) * 1000L;
+    }
+
+    public long misfireThresholdMillis() {
+        return (misfireThresholdSeconds == null ? 60 : misfireThresholdSeconds) * 1000L;
+    }
+
+    public long outboxIntervalMillis() {
+        return (outboxIntervalSeconds == null ? 60 : outboxIntervalSeconds) * 1000L;
+    }
+}

@@ -1,0 +1,39 @@
+package org.kcdauditor.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+import java.time.ZoneId;
+import java.util.Locale;
+
+/**
+ * One entry of {@code schedule:} — a named audit the daemon runs on a Quartz cron expression.
+ *
+ * @param name     job name (letters, digits, '.', '_', '-'), unique
+ * @param cron     Quartz cron: seconds minutes hours day-of-month month day-of-week [year]
+ * @param timeZone IANA zone the cron is read in (default: the daemon's zone)
+ * @param notify   always | on-change | never (default on-change)
+ */
+public record ScheduleConfig(String name, String cron, String timeZone,
+                             @JsonProperty("notify") String notifyOn) {
+
+    /** When a finished run sends a notice. */
+    public enum Notify {
+        ALWAYS, ON_CHANGE, NEVER;
+
+        public static Notify parse(String s) {
+            return s == null ? ON_CHANGE : valueOf(s.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
+        }
+
+        public String label() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+    }
+
+    public Notify notifyMode() {
+        return Notify.parse(notifyOn);
+    }
+
+    public ZoneId zone() {
+        return timeZone == null || timeZone.isBlank() ? ZoneId.systemDefault() : ZoneId.of(timeZone);
+    }
+}

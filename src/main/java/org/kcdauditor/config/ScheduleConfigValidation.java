@@ -1,0 +1,185 @@
+package org.kcdauditor.config;
+
+import jakarta.mail.internet.AddressException;
+import jakarta.mail.internet.InternetAddress;
+import org.quartz.CronExpression;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.text.ParseException;
+import java.time.DateTimeException;
+import java.time.ZoneId;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/** Validation of the scheduling keys: schedule, mail, daemon. */
+final class ScheduleConfigValidation {
+    private static final List<String> NOTIFY = List.of("always", "on-change", "never");
+    private static final List<String> SECURITY = List.of("starttls", "smtps", "none");
+
+    private ScheduleConfigValidation() {
+    }
+
+    static void validate(AuditConfig c, List<String> errors) {
+        schedule(c.schedule(), errors);
+        mail(c.mail(), c.clusters(), errors);
+        daemon(c.daemon(), errors);
+        boolean notifies = c.schedule().stream().anyMatch(s -> s != null && !"never".equals(s.notifyOn()));
+        if (notifies && c.mail() == null) {
+            errors.add("mail: missing, but a schedule entry sends notices (give mail:, or notify: never)");
+        }
+    }
+
+    private static void schedule(List<ScheduleConfig> jobs, List<String> errors) {
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < jobs.size(); i++) {
+            ScheduleConfig j = jobs.get(i);
+            String at = "schedule[" + i + "]";
+            if (j == null) {
+                errors.add(at + ": empty entry");
+                continue;
+            }
+            String job = j.name() == null ? "" : " (job " + j.name() + ")";
+            if (ConfigLoader.blank(j.name())) {
+                errors.add(at + ".name: missing (e.g. monthly-report)");
+            } else if (!j.name().matches("[A-Za-z0-9._-]{1,80}")) {
+                errors.add(at + ".name: '" + j.name() + "' must be 1-80 letters, digits, '.', '_' or '-'");
+            } else if (!names.add(j.name().toLowerCase(Locale.ROOT))) {
+                errors.add(at + ".name: duplicate job name '" + j.name() + "'");
+            }
+            if (ConfigLoader.blank(j.cron())) {
+                errors.add(at + ".cron: missing" + job + " (Quartz cron, e.g. \"0 30 7 * * ?\")");
+            } else {
+                try {
+                    CronExpression.validateExpression(j.cron());
+                } catch (ParseException e) {
+                    errors.add(at + ".cron: '" + j.cron() + "' is not a valid Quartz cron expression" + job + ": "
+                            + e.getMessage() + " (seconds minutes hours day-of-month month day-of-week [year],"
+                            + " one of the two days '?', e.g. \"0 30 7 * * ?\")");
+                }
+            }
+            if (j.timeZone() != null) {
+                try {
+                    ZoneId.of(j.timeZone());
+                } catch (DateTimeException e) {
+                    errors.add(at + ".timeZone: unknown time zone '" + j.timeZone() + "'" + job
+                            + " (an IANA name such as Europe/Berlin)");
+                }
+            }
+            if (j.notifyOn() != null && !NOTIFY.contains(j.notifyOn())) {
+                errors.add(at + ".notify: must be always, on-change or never (got '" + j.notifyOn() + "')" + job);
+            }
+        }
+    }
+
+    private static void mail(MailConfig m, List<ClusterConfig> clusters, List<String> errors) {
+        if (m == null) {
+            return;
+        }
+        if (ConfigLoader.blank(m.host())) {
+            errors.add("mail.host: missing (smtp.contoso.com)");
+        }
+        if (m.port() != null && (m.port() < 1 || m.port() > 65535)) {
+            errors.add("mail.port: must be between 1 and 65535 (got " + m.port() + ")");
+        }
+        if (m.security() != null && !SECURITY.contains(m.security())) {
+            errors.add("mail.security: must be starttls, smtps or none (got '" + m.security() + "')");
+        } else if ("none".equals(m.security()) && !Boolean.TRUE.equals(m.allowInsecure())
+                && m.host() != null && !isLoopback(m.host())) {
+            errors.add("mail.security: none sends mail (and any password) unencrypted to " + m.host()
+                    + "; use starttls or smtps, or set mail.allowInsecure: true for a relay on a network you trust");
+        }
+        if (!ConfigLoader.blank(m.passwordEnv()) && !ConfigLoader.blank(m.passwordFile())) {
+            errors.add("mail: give passwordEnv or passwordFile, not both");
+        }
+        if (ConfigLoader.blank(m.username()) && (!ConfigLoader.blank(m.passwordEnv())
+                || !ConfigLoader.blank(m.passwordFile()))) {
+            errors.add("mail.username: missing (a password is given for SMTP authentication)");
+        }
+        if (ConfigLoader.blank(m.from())) {
+            errors.add("mail.from: missing (kcd-audit@contoso.com)");
+        } else {
+            address("mail.from", m.from(), errors);
+        }
+        if (m.to().isEmpty()) {
+            errors.add("mail.to: must not be empty (the team that owns the Hyper-V hosts)");
+        }
+        for (int i = 0; i < m.to().size(); i++) {
+            address("mail.to[" + i + "]", m.to().get(i), errors);
+        }
+        Set<String> known = clusters.stream().filter(c -> c != null && c.name() != null)
+                .map(c -> c.name().toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
+        for (Map.Entry<String, List<String>> e : m.clusterRecipients().entrySet()) {
+            String at = "mail.clusterRecipients." + e.getKey();
+            if (!known.contains(e.getKey().toLowerCase(Locale.ROOT))) {
+                errors.add(at + ": no cluster named '" + e.getKey() + "' in clusters:");
+            }
+            List<String> list = e.getValue() == null ? List.of() : e.getValue();
+            if (list.isEmpty()) {
+                errors.add(at + ": must not be empty");
+            }
+            for (int i = 0; i < list.size(); i++) {
+                address(at + "[" + i + "]", list.get(i), errors);
+            }
+        }
+        if (m.attachPdfMaxMb() != null && m.attachPdfMaxMb() < 0) {
+            errors.add("mail.attachPdfMaxMb: must be 0 (never attach) or more");
+        }
+        if (m.timeoutSeconds() != null && m.timeoutSeconds() < 1) {
+            errors.add("mail.timeoutSeconds: must be at least 1");
+        }
+        if (!ConfigLoader.blank(m.trustStorePasswordEnv()) && ConfigLoader.blank(m.trustStore())) {
+            errors.add("mail.trustStorePasswordEnv: given without mail.trustStore");
+        }
+    }
+
+    private static void daemon(DaemonConfig d, List<String> errors) {
+        positive("daemon.checkInIntervalSeconds", d.checkInIntervalSeconds(), errors);
+        positive("daemon.misfireThresholdSeconds", d.misfireThresholdSeconds(), errors);
+        positive("daemon.outboxIntervalSeconds", d.outboxIntervalSeconds(), errors);
+        if (d.runLockSeconds() != null && d.runLockSeconds() < 5) {
+            errors.add("daemon.runLockSeconds: must be at least 5 (got " + d.runLockSeconds() + ")");
+        }
+        if (d.instanceId() != null && !d.instanceId().matches("[A-Za-z0-9._:-]{1,100}")) {
+            errors.add("daemon.instanceId: letters, digits, '.', '_', ':' or '-' (or leave it out for AUTO)");
+        }
+    }
+
+    private static void positive(String key, Integer v, List<String> errors) {
+        if (v != null && v < 1) {
+            errors.add(key + ": must be at least 1 (got " + v + ")");
+        }
+    }
+
+    private static void address(String key, String value, List<String> errors) {
+        if (value == null || value.isBlank()) {
+            errors.add(key + ": empty address");
+            return;
+        }
+        try {
+            new InternetAddress(value, true).validate();
+        } catch (AddressException e) {
+            errors.add(key + ": not a valid mail address: '" + value + "'");
+        }
+    }
+
+    /** localhost or a loopback IP literal; a name is never resolved here. */
+    static boolean isLoopback(String host) {
+        String h = host.trim().toLowerCase(Locale.ROOT);
+        if (h.equals("localhost") || h.endsWith(".localhost")) {
+            return true;
+        }
+        if (h.matches("[0-9.]+") || h.contains(":")) {
+            try {
+                return InetAddress.getByName(h.replace("[", "").replace("]", "")).isLoopbackAddress();
+            } catch (UnknownHostException e) {
+                return false;
+            }
+        }
+        return false;
+    }
+}

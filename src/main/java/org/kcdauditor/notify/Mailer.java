@@ -1,0 +1,192 @@
+package org.kcdauditor.notify;
+
+import jakarta.activation.DataHandler;
+import jakarta.activation.FileDataSource;
+import jakarta.mail.Address;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.Transport;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeBodyPart;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
+import org.kcdauditor.config.AuditConfig;
+import org.kcdauditor.config.ConfigException;
+import org.kcdauditor.config.MailConfig;
+import org.kcdauditor.config.Secrets;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.time.Clock;
+import java.util.Date;
+import java.util.List;
+import java.util.Properties;
+
+/**
+ * SMTP through Jakarta Mail (Angus Mail). STARTTLS is required when {@code security: starttls}
+ * (never a silent fall-back to plain text), SMTPS connects with TLS; both check the server's
+ * certificate and host name, against the JDK's trust store or {@code mail.trustStore}. The password
+ * is read when a message is sent and is never part of a message or a log line.
+ */
+public final class Mailer {
+    private final MailConfig mail;
+    private final AuditConfig config;
+    private final Secrets secrets;
+    private final Clock clock;
+
+    public Mailer(AuditConfig config, Secrets secrets, Clock clock) {
+        this.config = config;
+        this.mail = config.mail();
+        this.secrets = secrets;
+        this.clock = clock;
+    }
+
+    /** The complete MIME message of a notice, with its stable Message-ID, as stored in the outbox. */
+    public byte[] toMime(Notice n) throws MessagingException, IOException {
+        MimeMessage m = new StableIdMessage(Session.getInstance(new Properties()), n.messageId());
+        m.setFrom(new InternetAddress(mail.from()));
+        m.setRecipients(MimeMessage.RecipientType.TO, addresses(n.recipients()));
+        m.setSubject(n.subject(), "UTF-8");
+        m.setSentDate(Date.from(clock.instant()));
+        m.setHeader("Auto-Submitted", "auto-generated");
+        if (n.runId() != null) {
+            m.setHeader("X-Kcd-Audit-Run", n.runId());
+        }
+
+        MimeMultipart alternative = new MimeMultipart("alternative");
+        MimeBodyPart text = new MimeBodyPart();
+        text.setText(n.text(), "UTF-8", "plain");
+        MimeBodyPart html = new MimeBodyPart();
+        html.setText(n.html(), "UTF-8", "html");
+        alternative.addBodyPart(text);
+        alternative.addBodyPart(html);
+        if (n.pdf() == null) {
+            m.setContent(alternative);
+        } else {
+            MimeMultipart mixed = new MimeMultipart("mixed");
+            MimeBodyPart body = new MimeBodyPart();
+            body.setContent(alternative);
+            mixed.addBodyPart(body);
+            MimeBodyPart pdf = new MimeBodyPart();
+            pdf.setDataHandler(new DataHandler(new FileDataSource(n.pdf().toFile())));
+            pdf.setFileName(n.pdf().getFileName().toString());
+            pdf.setHeader("Content-Type", "application/pdf; name=\"" + n.pdf().getFileName() + "\"");
+            pdf.setDisposition(MimeBodyPart.ATTACHMENT);
+            mixed.addBodyPart(pdf);
+            m.setContent(mixed);
+        }
+        m.saveChanges();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        m.writeTo(out);
+        return out.toByteArray();
+    }
+
+    /**
+     * Sends a stored message to {@code recipients}. Returns only when the server accepted it; any
+     * refusal or connection problem is a {@link MessagingException}.
+     */
+    public void send(byte[] mime, List<String> recipients) throws MessagingException {
+        Session session = session();
+        MimeMessage m = new StableIdMessage(session, new ByteArrayInputStream(mime));
+        String protocol = mail.securityMode() == MailConfig.Security.SMTPS ? "smtps" : "smtp";
+        try (Transport t = session.getTransport(protocol)) {
+            if (mail.username() != null && !mail.username().isBlank()) {
+                char[] pw = secrets.resolve("mail.passwordEnv", mail.passwordEnv(),
+                        mail.passwordFile() == null ? null : config.resolve(mail.passwordFile()), "mail.passwordFile");
+                t.connect(mail.host(), mail.portOrDefault(), mail.username(), pw == null ? null : new String(pw));
+            } else {
+                t.connect(mail.host(), mail.portOrDefault(), null, null);
+            }
+            t.sendMessage(m, addresses(recipients));
+        }
+    }
+
+    Session session() {
+        Properties p = new Properties();
+        String protocol = mail.securityMode() == MailConfig.Security.SMTPS ? "smtps" : "smtp";
+        String pre = "mail." + protocol + ".";
+        long timeout = mail.timeoutSecondsOrDefault() * 1000L;
+        p.put(pre + "host", mail.host());
+        p.put(pre + "port", String.valueOf(mail.portOrDefault()));
+        p.put(pre + "connectiontimeout", String.valueOf(timeout));
+        p.put(pre + "timeout", String.valueOf(timeout));
+        p.put(pre + "writetimeout", String.valueOf(timeout));
+        p.put(pre + "auth", String.valueOf(mail.username() != null && !mail.username().isBlank()));
+        switch (mail.securityMode()) {
+            case STARTTLS -> {
+                p.put(pre + "starttls.enable", "true");
+                p.put(pre + "starttls.required", "true");
+                p.put(pre + "ssl.checkserveridentity", "true");
+                p.put(pre + "ssl.protocols", "TLSv1.3 TLSv1.2");
+            }
+            case SMTPS -> {
+                p.put(pre + "ssl.enable", "true");
+                p.put(pre + "ssl.checkserveridentity", "true");
+                p.put(pre + "ssl.protocols", "TLSv1.3 TLSv1.2");
+            }
+            case NONE -> p.put(pre + "starttls.enable", "false");
+        }
+        if (mail.trustStore() != null && mail.securityMode() != MailConfig.Security.NONE) {
+            p.put(pre + "ssl.socketFactory", trustStoreContext().getSocketFactory());
+        }
+        return Session.getInstance(p);
+    }
+
+    private SSLContext trustStoreContext() {
+        Path file = config.resolve(mail.trustStore());
+        char[] pw = secrets.resolve("mail.trustStorePasswordEnv", mail.trustStorePasswordEnv(), null,
+                "mail.trustStorePasswordEnv");
+        try (InputStream in = Files.newInputStream(file)) {
+            KeyStore ks = KeyStore.getInstance(file.toString().toLowerCase().endsWith(".jks") ? "JKS" : "PKCS12");
+            ks.load(in, pw);
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(ks);
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(null, tmf.getTrustManagers(), null);
+            return ctx;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new ConfigException("mail.trustStore: cannot read " + file + " (" + e.getClass().getSimpleName()
+                    + ")");
+        }
+    }
+
+    private static Address[] addresses(List<String> list) throws MessagingException {
+        Address[] out = new Address[list.size()];
+        for (int i = 0; i < list.size(); i++) {
+            out[i] = new InternetAddress(list.get(i), true);
+        }
+        return out;
+    }
+
+    /** Keeps the Message-ID it was given (or parsed with) instead of generating a new one on save. */
+    static final class StableIdMessage extends MimeMessage {
+        private final String messageId;
+
+        StableIdMessage(Session session, String messageId) {
+            super(session);
+            this.messageId = messageId;
+        }
+
+        StableIdMessage(Session session, InputStream in) throws MessagingException {
+            super(session, in);
+            this.messageId = getHeader("Message-ID", null);
+        }
+
+        @Override
+        protected void updateMessageID() throws MessagingException {
+            if (messageId != null) {
+                setHeader("Message-ID", messageId);
+            } else {
+                super.updateMessageID();
+            }
+        }
+    }
+}

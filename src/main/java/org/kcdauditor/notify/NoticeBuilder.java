@@ -1,0 +1,241 @@
+package org.kcdauditor.notify;
+
+import org.kcdauditor.config.MailConfig;
+import org.kcdauditor.config.ScheduleConfig.Notify;
+import org.kcdauditor.model.Finding;
+import org.kcdauditor.model.Severity;
+import org.kcdauditor.report.FindingsDocument;
+import org.kcdauditor.report.runbook.TemplateRenderer;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Builds the notices of one finished run: one to {@code mail.to} about every cluster, and one per
+ * cluster named in {@code mail.clusterRecipients} about that cluster only. What is new, resolved and
+ * still open is decided by finding id against the previous successful run. Waived findings and
+ * {@code CHANGED_SINCE_LAST_RUN} (itself a comparison with the previous run) take no part: they would
+ * make every other run look like a change.
+ */
+public final class NoticeBuilder {
+    static final String TEXT_TEMPLATE = "mail-notice.txt.ftl";
+    static final String HTML_TEMPLATE = "mail-notice.html.ftl";
+    static final String FAILURE_TEXT_TEMPLATE = "mail-failure.txt.ftl";
+    static final String FAILURE_HTML_TEMPLATE = "mail-failure.html.ftl";
+    private static final Set<String> NOT_COMPARED = Set.of("CHANGED_SINCE_LAST_RUN");
+
+    private final MailConfig mail;
+    private final TemplateRenderer templates;
+
+    public NoticeBuilder(MailConfig mail, TemplateRenderer templates) {
+        this.mail = mail;
+        this.templates = templates;
+    }
+
+    /**
+     * The notice that a scheduled audit could not run (directory unreachable, bind refused, store
+     * down): to {@code mail.to}, keyed by job and fire time so a retry of the same fire is stored once.
+     */
+    public Notice failure(String jobName, java.time.Instant fireTime, String reason, String directoryUrl,
+                          String configPath) {
+        String subject = "[kcd-audit] job " + jobName + ": the audit could not run";
+        Map<String, Object> model = new LinkedHashMap<>();
+        model.put("subject", subject);
+        model.put("job", jobName);
+        model.put("fireTime", String.valueOf(fireTime));
+        model.put("reason", reason == null ? "unknown" : reason);
+        model.put("directoryUrl", directoryUrl == null ? "" : directoryUrl);
+        model.put("config", configPath == null ? "" : configPath);
+        String key = "failed:" + jobName + ":" + fireTime.toEpochMilli();
+        return new Notice(key, messageId(key, mail.from()), null, jobName, mail.to(), subject,
+                templates.render(FAILURE_TEXT_TEMPLATE, model), templates.render(FAILURE_HTML_TEMPLATE, model), null);
+    }
+
+    /** What changed in one scope (all clusters, or one). */
+    public record Change(String scope, List<Finding> added, List<Finding> resolved, List<Finding> open) {
+        public boolean changed() {
+            return !added.isEmpty() || !resolved.isEmpty();
+        }
+
+        long addedAt(Severity s) {
+            return added.stream().filter(f -> f.severity() == s).count();
+        }
+    }
+
+    /**
+     * @param previous the previous successful run's findings; null when there is none (all is new)
+     * @param previousRunId for the text; null when none
+     * @param pdf      the run's PDF, or null
+     */
+    public List<Notice> build(String jobName, Notify mode, FindingsDocument current, List<Finding> previous,
+                              String previousRunId, Path pdf) {
+        if (mode == Notify.NEVER) {
+            return List.of();
+        }
+        List<Notice> out = new ArrayList<>();
+        Change all = change("all clusters", current.findings(), previous, null);
+        if (mode == Notify.ALWAYS || all.changed()) {
+            out.add(render(jobName, current, all, previousRunId, pdf, mail.to(), "all"));
+        }
+        for (String cluster : new TreeSet<>(mail.clusterRecipients().keySet())) {
+            Change c = change(cluster, current.findings(), previous, cluster);
+            if (mode == Notify.ALWAYS || c.changed()) {
+                out.add(render(jobName, current, c, previousRunId, pdf, mail.recipientsOf(cluster),
+                        "cluster:" + cluster));
+            }
+        }
+        return out;
+    }
+
+    static Change change(String scope, List<Finding> current, List<Finding> previous, String cluster) {
+        Map<String, Finding> now = index(current, cluster);
+        Map<String, Finding> before = previous == null ? Map.of() : index(previous, cluster);
+        List<Finding> added = new ArrayList<>();
+        List<Finding> open = new ArrayList<>();
+        for (Finding f : now.values()) {
+            (before.containsKey(f.id()) ? open : added).add(f);
+        }
+        List<Finding> resolved = before.values().stream().filter(f -> !now.containsKey(f.id())).toList();
+        return new Change(scope, sorted(added), sorted(resolved), sorted(open));
+    }
+
+    private static Map<String, Finding> index(List<Finding> findings, String cluster) {
+        Map<String, Finding> out = new LinkedHashMap<>();
+        for (Finding f : findings) {
+            if (f.isWaived() || NOT_COMPARED.contains(f.rule())) {
+                continue;
+            }
+            if (cluster != null && (f.cluster() == null || !f.cluster().equalsIgnoreCase(cluster))) {
+                continue;
+            }
+            out.putIfAbsent(f.id(), f);
+        }
+        return out;
+    }
+
+    private static List<Finding> sorted(List<Finding> list) {
+        return list.stream().sorted(Comparator.comparing(Finding::severity)
+                .thenComparing(f -> f.cluster() == null ? "" : f.cluster())
+                .thenComparing(f -> f.host() == null ? "" : f.host())
+                .thenComparing(Finding::id)).toList();
+    }
+
+    /** {@code [kcd-audit] HVC1: 3 new HIGH findings — live migration at risk}, and the quieter forms. */
+    static String subject(Change c, String scopeLabel) {
+        long high = c.addedAt(Severity.HIGH);
+        String body;
+        if (high > 0) {
+            body = high + " new HIGH finding" + (high == 1 ? "" : "s") + " — live migration at risk";
+        } else if (!c.added().isEmpty()) {
+            Severity worst = c.added().get(0).severity();
+            body = c.added().size() + " new finding" + (c.added().size() == 1 ? "" : "s") + " (worst "
+                    + worst.name() + ")";
+        } else if (!c.resolved().isEmpty()) {
+            body = c.resolved().size() + " finding" + (c.resolved().size() == 1 ? "" : "s") + " resolved, "
+                    + c.open().size() + " still open";
+        } else {
+            body = "no change, " + c.open().size() + " open finding" + (c.open().size() == 1 ? "" : "s");
+        }
+        return "[kcd-audit] " + scopeLabel + ": " + body;
+    }
+
+    private Notice render(String jobName, FindingsDocument doc, Change c, String previousRunId, Path pdf,
+                          List<String> recipients, String audience) {
+        String scopeLabel = scopeLabel(c, audience);
+        String subject = subject(c, scopeLabel);
+        Path attach = null;
+        String pdfNote = null;
+        if (pdf != null && Files.isRegularFile(pdf)) {
+            long size = size(pdf);
+            if (size <= mail.attachPdfMaxBytes() && mail.attachPdfMaxBytes() > 0) {
+                attach = pdf;
+                pdfNote = "The PDF report is attached (" + pdf.getFileName() + ", " + kib(size) + ").";
+            } else {
+                pdfNote = "The PDF report (" + kib(size) + ") is larger than mail.attachPdfMaxMb allows; it is at "
+                        + pdf.toAbsolutePath();
+            }
+        } else if (pdf != null) {
+            pdfNote = "No PDF report was written for this run (reports.formats).";
+        }
+        Map<String, Object> model = new LinkedHashMap<>();
+        model.put("subject", subject);
+        model.put("scope", scopeLabel);
+        model.put("job", jobName == null ? "manual" : jobName);
+        model.put("runId", doc.runId());
+        model.put("startedAt", String.valueOf(doc.startedAt()));
+        model.put("finishedAt", String.valueOf(doc.finishedAt()));
+        model.put("directoryUrl", doc.directory() == null ? "" : String.valueOf(doc.directory().url()));
+        model.put("previousRunId", previousRunId == null ? "" : previousRunId);
+        model.put("added", rows(c.added()));
+        model.put("resolved", rows(c.resolved()));
+        model.put("open", rows(c.open()));
+        model.put("pdfNote", pdfNote == null ? "" : pdfNote);
+        model.put("reportDir", pdf == null ? "" : pdf.toAbsolutePath().getParent().toString());
+        String text = templates.render(TEXT_TEMPLATE, model);
+        String html = templates.render(HTML_TEMPLATE, model);
+        String key = doc.runId() + ":" + audience;
+        return new Notice(key, messageId(key, mail.from()), doc.runId(), jobName, recipients, subject, text, html,
+                attach);
+    }
+
+    private static String scopeLabel(Change c, String audience) {
+        if (!audience.equals("all")) {
+            return c.scope();
+        }
+        Set<String> clusters = new LinkedHashSet<>();
+        List<Finding> basis = !c.added().isEmpty() ? c.added() : !c.resolved().isEmpty() ? c.resolved() : c.open();
+        basis.stream().map(Finding::cluster).filter(n -> n != null).forEach(clusters::add);
+        if (clusters.size() == 1) {
+            return clusters.iterator().next();
+        }
+        return clusters.isEmpty() ? "all clusters" : clusters.size() + " clusters";
+    }
+
+    private static List<Map<String, Object>> rows(List<Finding> findings) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Finding f : findings) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("id", f.id());
+            m.put("severity", f.severity().name());
+            m.put("rule", f.rule());
+            m.put("cluster", f.cluster() == null ? "" : f.cluster());
+            m.put("host", f.host() == null ? "" : f.host());
+            m.put("peer", f.peer() == null ? "" : f.peer());
+            m.put("message", f.message() == null ? "" : f.message());
+            m.put("remediation", f.remediation() == null ? "" : f.remediation());
+            out.add(m);
+        }
+        return out;
+    }
+
+    /** {@code <kcd-audit.<key>@<domain of from>>}: the same for every attempt, so clients can de-duplicate. */
+    static String messageId(String key, String from) {
+        String domain = from == null || from.indexOf('@') < 0 ? "kcd-audit.invalid"
+                : from.substring(from.lastIndexOf('@') + 1).replace(">", "").trim();
+        String local = key.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9.-]", ".");
+        return "<kcd-audit." + local + "@" + domain + ">";
+    }
+
+    private static long size(Path p) {
+        try {
+            return Files.size(p);
+        } catch (IOException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    private static String kib(long bytes) {
+        return bytes >= 1024 * 1024 ? String.format(Locale.ROOT, "%.1f MB", bytes / 1048576.0)
+                : (bytes + 1023) / 1024 + " KB";
+    }
+}

@@ -1,0 +1,83 @@
+package org.kcdauditor.notify;
+
+import jakarta.mail.MessagingException;
+import org.kcdauditor.config.AuditConfig;
+import org.kcdauditor.config.ScheduleConfig.Notify;
+import org.kcdauditor.config.Secrets;
+import org.kcdauditor.model.Finding;
+import org.kcdauditor.report.FindingsDocument;
+import org.kcdauditor.report.runbook.TemplateRenderer;
+import org.kcdauditor.store.RunStore;
+import org.kcdauditor.store.StoreUrls;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * After a run: compare with the previous successful run, build the notices, store them in the
+ * outbox, then try to send what is due. A notice that cannot be sent now stays in the outbox.
+ */
+public final class Notifier {
+    private final AuditConfig config;
+    private final Map<String, String> env;
+    private final Outbox outbox;
+    private final Mailer mailer;
+    private final NoticeBuilder builder;
+
+    public Notifier(AuditConfig config, Secrets secrets, Map<String, String> env, Clock clock, Path templatesDir,
+                    Outbox outbox) {
+        this.config = config;
+        this.env = Map.copyOf(env);
+        this.outbox = outbox;
+        this.mailer = config.mail() == null ? null : new Mailer(config, secrets, clock);
+        this.builder = config.mail() == null ? null : new NoticeBuilder(config.mail(), new TemplateRenderer(templatesDir));
+    }
+
+    /**
+     * Queues the notices of a finished run.
+     *
+     * @param pdf the run's audit.pdf (attached when small enough), or null
+     * @return the notices stored (empty for notify: never, or on-change without a change)
+     */
+    public List<Notice> queue(String jobName, Notify mode, FindingsDocument doc, Path pdf)
+            throws MessagingException, IOException {
+        if (mailer == null || mode == Notify.NEVER) {
+            return List.of();
+        }
+        // the same previous run the audit compared against (history: the last successful run of this config file)
+        String previousId = doc.history() == null ? null : doc.history().previousRunId();
+        List<Finding> previousFindings = null;
+        if (previousId != null) {
+            try (RunStore store = StoreUrls.open(config, env)) {
+                previousFindings = store.findings(previousId);
+            }
+        }
+        List<Notice> notices = builder.build(jobName, mode, doc, previousFindings, previousId, pdf);
+        List<Notice> stored = new ArrayList<>();
+        for (Notice n : notices) {
+            if (outbox.enqueue(n, mailer.toMime(n))) {
+                stored.add(n);
+            }
+        }
+        return stored;
+    }
+
+    /** Queues the notice that a scheduled audit could not run (not for notify: never, nor without mail:). */
+    public List<Notice> queueFailure(String jobName, Notify mode, java.time.Instant fireTime, String reason)
+            throws MessagingException, IOException {
+        if (mailer == null || mode == Notify.NEVER) {
+            return List.of();
+        }
+        Notice n = builder.failure(jobName, fireTime, reason, config.directory().url(), config.sourceName());
+        return outbox.enqueue(n, mailer.toMime(n)) ? List.of(n) : List.of();
+    }
+
+    /** Sends what is due (no-op without mail:). */
+    public Outbox.Result flush() {
+        return mailer == null ? new Outbox.Result(0, 0) : outbox.sendDue(mailer);
+    }
+}

@@ -1,0 +1,130 @@
+package org.kcdauditor.run;
+
+import org.kcdauditor.config.AuditConfig;
+import org.kcdauditor.store.RunStore;
+import org.kcdauditor.store.StoreUrls;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * "Never two audits of one store at once": the named lock {@value #NAME} in the history store's
+ * {@code run_lock} table, taken by a manual {@code run}/{@code demo} and by every scheduled run.
+ * The lock expires after {@code ttl} unless renewed; a heartbeat renews it every ttl/4 while the run
+ * lasts, so a process that dies (kill -9) frees it within ttl.
+ */
+public final class RunLock {
+    public static final String NAME = "audit";
+    public static final Duration DEFAULT_TTL = Duration.ofMinutes(2);
+
+    /** The lock as the config sets it up (daemon.runLockSeconds). */
+    public static RunLock of(AuditConfig config, Map<String, String> env, Clock clock) {
+        return new RunLock(config, env, clock, config.daemon().runLockTtl());
+    }
+    private static final Logger LOG = LoggerFactory.getLogger(RunLock.class);
+
+    /** Another audit holds the lock: the run is refused (exit 1), the message says who holds it. */
+    public static final class LockedException extends RuntimeException {
+        public LockedException(String message) {
+            super(message);
+        }
+    }
+
+    private final AuditConfig config;
+    private final Map<String, String> env;
+    private final Clock clock;
+    private final Duration ttl;
+
+    public RunLock(AuditConfig config, Map<String, String> env, Clock clock, Duration ttl) {
+        this.config = config;
+        this.env = Map.copyOf(env);
+        this.clock = clock;
+        this.ttl = ttl;
+    }
+
+    /** Who this process is, as the lock records it. */
+    public static String owner(String role) {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            host = "unknown-host";
+        }
+        return role + " on " + host + " (pid " + ProcessHandle.current().pid() + ", "
+                + ManagementFactory.getRuntimeMXBean().getStartTime() + ")";
+    }
+
+    /**
+     * Takes the lock, waiting up to {@code wait} (zero: do not wait).
+     *
+     * @throws LockedException when it is still held by someone else after {@code wait}
+     */
+    public Held acquire(String owner, Duration wait) throws InterruptedException {
+        RunStore store = StoreUrls.open(config, env);
+        try {
+            Instant deadline = clock.instant().plus(wait);
+            while (!store.tryLock(NAME, owner, clock.instant(), ttl)) {
+                if (!clock.instant().isBefore(deadline)) {
+                    Optional<String> holder = store.lockHolder(NAME);
+                    throw new LockedException("another audit of this store is running (held by "
+                            + holder.orElse("someone who just released it") + "); never two at once:"
+                            + " try again when it has finished");
+                }
+                Thread.sleep(Math.min(1000, Math.max(50, Duration.between(clock.instant(), deadline).toMillis())));
+            }
+            return new Held(store, owner);
+        } catch (RuntimeException | InterruptedException e) {
+            store.close();
+            throw e;
+        }
+    }
+
+    /** The held lock; close() releases it. */
+    public final class Held implements AutoCloseable {
+        private final RunStore store;
+        private final String owner;
+        private final ScheduledExecutorService heartbeat;
+
+        private Held(RunStore store, String owner) {
+            this.store = store;
+            this.owner = owner;
+            this.heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "kcd-run-lock-heartbeat");
+                t.setDaemon(true);
+                return t;
+            });
+            long every = Math.max(100, ttl.toMillis() / 4);
+            heartbeat.scheduleAtFixedRate(this::renew, every, every, TimeUnit.MILLISECONDS);
+        }
+
+        private synchronized void renew() {
+            try {
+                if (!store.renewLock(NAME, owner, clock.instant(), ttl)) {
+                    LOG.warn("run lock '{}' was lost (expired and taken over?)", NAME);
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("cannot renew run lock '{}': {}", NAME, e.getMessage());
+            }
+        }
+
+        @Override
+        public synchronized void close() {
+            heartbeat.shutdownNow();
+            try {
+                store.unlock(NAME, owner);
+            } finally {
+                store.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,311 @@
+package org.kcdauditor.schedule;
+
+import org.kcdauditor.config.AuditConfig;
+import org.kcdauditor.config.DaemonConfig;
+import org.kcdauditor.config.ScheduleConfig;
+import org.kcdauditor.config.Secrets;
+import org.kcdauditor.notify.Notifier;
+import org.kcdauditor.notify.Outbox;
+import org.kcdauditor.run.RunLock;
+import org.kcdauditor.store.RunStore;
+import org.kcdauditor.store.RunSummary;
+import org.kcdauditor.store.StoreUrls;
+import org.quartz.CronScheduleBuilder;
+import org.quartz.CronTrigger;
+import org.quartz.JobBuilder;
+import org.quartz.JobDetail;
+import org.quartz.JobKey;
+import org.quartz.Scheduler;
+import org.quartz.SchedulerException;
+import org.quartz.SimpleScheduleBuilder;
+import org.quartz.Trigger;
+import org.quartz.TriggerBuilder;
+import org.quartz.TriggerKey;
+import org.quartz.impl.StdSchedulerFactory;
+import org.quartz.impl.matchers.GroupMatcher;
+import org.quartz.utils.ConnectionProvider;
+import org.quartz.utils.DBConnectionManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * {@code kcd-audit daemon}: a Quartz scheduler with a JDBC JobStore in the history store's database.
+ * One {@link AuditJob} per {@code schedule:} entry (cron trigger, misfire "fire once now",
+ * requestsRecovery, no concurrent execution) and the {@link OutboxJob} tick. With
+ * {@code daemon.clustered: true} several daemons share the database (PostgreSQL) and Quartz's own
+ * clustering runs each fire once and moves a dead daemon's jobs to a live one.
+ */
+public final class Daemon implements AutoCloseable {
+    public static final String GROUP = "kcd-audit";
+    static final String INTERNAL_GROUP = "kcd-audit-internal";
+    static final JobKey OUTBOX_JOB = JobKey.jobKey("outbox", INTERNAL_GROUP);
+    private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
+    static final String RECONCILE_LOCK = "schedule-reconcile";
+    /** How long a scheduled run waits for another audit (manual, or another job) to finish. */
+    static final Duration LOCK_WAIT = Duration.ofMinutes(30);
+
+    private final Scheduler scheduler;
+    private final DaemonContext context;
+    private final String dataSourceName;
+
+    private Daemon(Scheduler scheduler, DaemonContext context, String dataSourceName) {
+        this.scheduler = scheduler;
+        this.context = context;
+        this.dataSourceName = dataSourceName;
+    }
+
+    /** Creates the scheduler (not started) and brings the database's jobs in line with the config. */
+    public static Daemon create(AuditConfig config, Secrets secrets, Map<String, String> env, Clock clock, Path home)
+            throws SchedulerException {
+        StoreDb db = StoreDb.open(config, env);
+        DaemonConfig dc = config.daemon();
+        String ds = "kcd-store-" + UUID.randomUUID();
+        DBConnectionManager.getInstance().addConnectionProvider(ds, new Provider(db));
+        Properties p = quartzProperties(dc, db.isPostgres(), ds);
+        StdSchedulerFactory factory = new StdSchedulerFactory(p);
+        Scheduler scheduler = factory.getScheduler();
+        String instance = scheduler.getSchedulerInstanceId();
+        Outbox outbox = new Outbox(db, clock, Duration.ofMillis(dc.outboxIntervalMillis()), instance);
+        Notifier notifier = new Notifier(config, secrets, env, clock, home.resolve("templates"), outbox);
+        DaemonContext ctx = new DaemonContext(config, secrets, env, clock, home, db, outbox, notifier,
+                new FireLog(db), RunLock.of(config, env, clock), LOCK_WAIT.compareTo(dc.runLockTtl()) > 0 ? LOCK_WAIT
+                        : dc.runLockTtl().plusMinutes(1), instance);
+        scheduler.getContext().put(DaemonContext.KEY, ctx);
+        Daemon d = new Daemon(scheduler, ctx, ds);
+        d.reconcileUnderLock();
+        return d;
+    }
+
+    static Properties quartzProperties(DaemonConfig dc, boolean postgres, String dataSource) {
+        Properties p = new Properties();
+        p.setProperty("org.quartz.scheduler.instanceName", "kcd-audit");
+        p.setProperty("org.quartz.scheduler.instanceId", dc.instanceId() == null ? "AUTO" : dc.instanceId());
+        p.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
+        p.setProperty("org.quartz.scheduler.interruptJobsOnShutdownWithWait", "false");
+        p.setProperty("org.quartz.threadPool.class", "org.quartz.simpl.SimpleThreadPool");
+        // two audits that fire together (one waits for the run lock) and the outbox tick
+        p.setProperty("org.quartz.threadPool.threadCount", "3");
+        p.setProperty("org.quartz.jobStore.class", "org.quartz.impl.jdbcjobstore.JobStoreTX");
+        p.setProperty("org.quartz.jobStore.driverDelegateClass", postgres
+                ? "org.quartz.impl.jdbcjobstore.PostgreSQLDelegate" : "org.quartz.impl.jdbcjobstore.StdJDBCDelegate");
+        p.setProperty("org.quartz.jobStore.dataSource", dataSource);
+        p.setProperty("org.quartz.jobStore.tablePrefix", "QRTZ_");
+        p.setProperty("org.quartz.jobStore.misfireThreshold", String.valueOf(dc.misfireThresholdMillis()));
+        p.setProperty("org.quartz.jobStore.isClustered", String.valueOf(dc.isClustered()));
+        p.setProperty("org.quartz.jobStore.clusterCheckinInterval", String.valueOf(dc.checkInIntervalMillis()));
+        p.setProperty("org.quartz.jobStore.acquireTriggersWithinLock", "true");
+        return p;
+    }
+
+    /**
+     * Two daemons of a cluster starting at the same moment must not both (re)create a trigger: the
+     * second would reset the first's next fire time and fire the same minute twice. So the job
+     * store is brought in line under the store's named lock {@value #RECONCILE_LOCK}.
+     */
+    void reconcileUnderLock() throws SchedulerException {
+        String owner = RunLock.owner("kcd-audit daemon " + context.instance());
+        Instant end = context.clock().instant().plusSeconds(90); // a dead holder's lock expires after 60 s
+        try (RunStore store = StoreDb.openStore(context.config(), context.env())) {
+            while (!store.tryLock(RECONCILE_LOCK, owner, context.clock().instant(), Duration.ofMinutes(1))) {
+                if (context.clock().instant().isAfter(end)) {
+                    throw new SchedulerException("lock " + RECONCILE_LOCK + " is held by "
+                            + store.lockHolder(RECONCILE_LOCK).orElse("?") + " for more than 90 s");
+                }
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new SchedulerException("interrupted while waiting for lock " + RECONCILE_LOCK, e);
+                }
+            }
+            try {
+                reconcile();
+            } finally {
+                store.unlock(RECONCILE_LOCK, owner);
+            }
+        }
+    }
+
+    /** Adds, updates and removes jobs so the store holds exactly the configured ones. An unchanged trigger is kept,
+     *  with its next fire time, so a missed fire is still a misfire when the daemon comes back. */
+    void reconcile() throws SchedulerException {
+        Set<JobKey> wanted = new HashSet<>();
+        for (ScheduleConfig s : context.config().schedule()) {
+            JobKey key = JobKey.jobKey(s.name(), GROUP);
+            wanted.add(key);
+            Trigger existing = scheduler.getTrigger(TriggerKey.triggerKey(s.name(), GROUP));
+            if (existing instanceof CronTrigger ct && ct.getCronExpression().equals(s.cron())
+                    && ct.getTimeZone().getID().equals(s.zone().getId())
+                    && ct.getMisfireInstruction() == CronTrigger.MISFIRE_INSTRUCTION_FIRE_ONCE_NOW
+                    && scheduler.checkExists(key)) {
+                continue;
+            }
+            JobDetail job = JobBuilder.newJob(AuditJob.class).withIdentity(key)
+                    .withDescription("audit, notify: " + s.notifyMode().label())
+                    .requestRecovery(true).storeDurably(true).build();
+            Trigger trigger = TriggerBuilder.newTrigger().withIdentity(s.name(), GROUP).forJob(key)
+                    .withSchedule(CronScheduleBuilder.cronSchedule(s.cron()).inTimeZone(java.util.TimeZone.getTimeZone(s.zone()))
+                            .withMisfireHandlingInstructionFireAndProceed())
+                    .build();
+            scheduler.scheduleJob(job, Set.of(trigger), true);
+            LOG.info("job {} scheduled: cron \"{}\" in {}", s.name(), s.cron(), s.zone());
+        }
+        for (JobKey key : scheduler.getJobKeys(GroupMatcher.jobGroupEquals(GROUP))) {
+            if (!wanted.contains(key)) {
+                scheduler.deleteJob(key);
+                LOG.info("job {} removed (no longer in the config)", key.getName());
+            }
+        }
+        JobDetail outbox = JobBuilder.newJob(OutboxJob.class).withIdentity(OUTBOX_JOB).storeDurably(true).build();
+        Trigger tick = TriggerBuilder.newTrigger().withIdentity("outbox", INTERNAL_GROUP).forJob(OUTBOX_JOB).startNow()
+                .withSchedule(SimpleScheduleBuilder.simpleSchedule()
+                        .withIntervalInMilliseconds(context.config().daemon().outboxIntervalMillis()).repeatForever()
+                        .withMisfireHandlingInstructionNextWithRemainingCount())
+                .build();
+        scheduler.scheduleJob(outbox, Set.of(tick), true);
+    }
+
+    /** Starts firing. A single daemon first marks what a previous one left half-done as interrupted. */
+    public void start() throws SchedulerException {
+        if (!context.config().daemon().isClustered()) {
+            markInterrupted();
+        }
+        scheduler.start();
+        LOG.info("kcd-audit daemon {} started: {} job(s){}", context.instance(), context.config().schedule().size(),
+                context.config().daemon().isClustered() ? ", clustered" : "");
+    }
+
+    private void markInterrupted() {
+        Instant now = context.clock().instant();
+        int fires = context.fireLog().markInterrupted(now);
+        int runs = 0;
+        try (RunLock.Held lock = context.runLock().acquire(RunLock.owner("kcd-audit daemon " + context.instance()),
+                Duration.ZERO)) {
+            runs = failDeadRuns(context, now);
+        } catch (RunLock.LockedException e) {
+            LOG.info("a manual run is in progress; RUNNING runs are checked by the next scheduled run");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (fires + runs > 0) {
+            LOG.warn("{} scheduled run(s) a previous daemon left unfinished are recorded as interrupted", runs);
+        }
+    }
+
+    /**
+     * Runs (scheduled, manual, demo) left RUNNING by a process that died are recorded as FAILED
+     * "interrupted". Only called while the caller holds the run lock — or, for a single daemon, at
+     * start — so no such run can still be in progress.
+     */
+    static int failDeadRuns(DaemonContext context, Instant now) {
+        int runs = 0;
+        try (RunStore store = StoreUrls.open(context.config(), context.env())) {
+            for (RunSummary r : store.list(1000)) {
+                if (RunSummary.RUNNING.equals(r.status()) && java.util.Set.of("schedule", "run", "demo").contains(r.trigger())) {
+                    store.fail(r.id(), now, "interrupted: its process stopped before the run finished");
+                    runs++;
+                }
+            }
+        }
+        return runs;
+    }
+
+    /** The configured jobs with the store's triggers: next and previous fire times. */
+    public List<JobStatus> jobs() throws SchedulerException {
+        List<JobStatus> out = new ArrayList<>();
+        for (ScheduleConfig s : context.config().schedule()) {
+            Trigger t = scheduler.getTrigger(TriggerKey.triggerKey(s.name(), GROUP));
+            Trigger.TriggerState state = t == null ? Trigger.TriggerState.NONE
+                    : scheduler.getTriggerState(t.getKey());
+            out.add(new JobStatus(s, t == null ? null : instant(t.getNextFireTime()),
+                    t == null ? null : instant(t.getPreviousFireTime()), state.name(),
+                    context.fireLog().last(s.name()).orElse(null)));
+        }
+        return out;
+    }
+
+    public record JobStatus(ScheduleConfig job, Instant nextFire, Instant previousFire, String state,
+                            FireLog.Fire lastFire) {
+    }
+
+    private static Instant instant(Date d) {
+        return d == null ? null : d.toInstant();
+    }
+
+    public DaemonContext context() {
+        return context;
+    }
+
+    public Scheduler scheduler() {
+        return scheduler;
+    }
+
+    /**
+     * Stops: no new runs; a running audit finishes first (its run is recorded as usual). Called by
+     * the SIGTERM shutdown hook.
+     */
+    @Override
+    public void close() {
+        try {
+            if (!scheduler.isShutdown()) {
+                LOG.info("kcd-audit daemon {} stopping: no new runs; waiting for a running one to finish",
+                        context.instance());
+                scheduler.shutdown(true);
+            }
+        } catch (SchedulerException e) {
+            LOG.warn("stopping the scheduler: {}", e.getMessage());
+        } finally {
+            try {
+                DBConnectionManager.getInstance().shutdown(dataSourceName);
+            } catch (SQLException ignored) {
+                // nothing held
+            }
+        }
+    }
+
+    /** Quartz's connections: straight from the history store's database (H2 keeps one open while the daemon runs). */
+    static final class Provider implements ConnectionProvider {
+        private final StoreDb db;
+        private Connection keeper;
+
+        Provider(StoreDb db) {
+            this.db = db;
+        }
+
+        @Override
+        public synchronized Connection getConnection() throws SQLException {
+            if (keeper == null && !db.isPostgres()) {
+                keeper = db.connect(); // keeps the embedded H2 database open between Quartz's short transactions
+            }
+            return db.connect();
+        }
+
+        @Override
+        public synchronized void shutdown() throws SQLException {
+            if (keeper != null) {
+                keeper.close();
+                keeper = null;
+            }
+        }
+
+        @Override
+        public void initialize() {
+            // nothing to prepare
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package org.kcdauditor.schedule;
+
+import org.kcdauditor.store.StoreException;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * {@code schedule_fire}: one row per time a scheduled job fired — which instance, for which
+ * scheduled time, whether it was a recovery, the run it produced and how it ended. {@code schedule}
+ * shows the last one per job; the clustered tests read it to prove each fire time ran once.
+ */
+public final class FireLog {
+    public static final String RUNNING = "RUNNING";
+    public static final String SUCCEEDED = "SUCCEEDED";
+    public static final String FAILED = "FAILED";
+    public static final String SKIPPED = "SKIPPED";
+
+    public record Fire(String id, String jobName, Instant fireTime, Instant firedAt, Instant finishedAt,
+                       String instanceId, boolean recovering, String runId, String status, String detail) {
+    }
+
+    private final StoreDb db;
+
+    public FireLog(StoreDb db) {
+        this.db = db;
+    }
+
+    public String start(String job, Instant fireTime, Instant now, String instance, boolean recovering) {
+        String id = UUID.randomUUID().toString();
+        update("INSERT INTO schedule_fire (id, job_name, fire_time, fired_at, instance_id, recovering, status)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?)", id, job, ts(fireTime), ts(now), cut(instance, 200), recovering, RUNNING);
+        return id;
+    }
+
+    public void finish(String id, Instant now, String runId, String status, String detail) {
+        update("UPDATE schedule_fire SET finished_at = ?, run_id = ?, status = ?, detail = ? WHERE id = ?",
+                ts(now), runId, status, cut(detail, 2000), id);
+    }
+
+    /**
+     * Fires left RUNNING by a daemon that died are marked FAILED "interrupted" (Quartz's recovery runs
+     * them again). Only a single daemon calls this at start: in a cluster another one may be running.
+     */
+    public int markInterrupted(Instant now) {
+        return update("UPDATE schedule_fire SET status = ?, finished_at = ?, detail = ? WHERE status = ?",
+                FAILED, ts(now), "interrupted: the daemon stopped before the run finished", RUNNING);
+    }
+
+    public List<Fire> all() {
+        return query("SELECT id, job_name, fire_time, fired_at, finished_at, instance_id, recovering, run_id, status,"
+                + " detail FROM schedule_fire ORDER BY fire_time, fired_at");
+    }
+
+    public Optional<Fire> last(String job) {
+        List<Fire> l = query("SELECT id, job_name, fire_time, fired_at, finished_at, instance_id, recovering, run_id,"
+                + " status, detail FROM schedule_fire WHERE job_name = ? ORDER BY fired_at DESC", job);
+        return l.stream().findFirst();
+    }
+
+    private List<Fire> query(String sql, Object... params) {
+        List<Fire> out = new ArrayList<>();
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setObject(i + 1, params[i]);
+            }
+            ps.setMaxRows(10_000);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Fire(rs.getString(1), rs.getString(2), instant(rs, 3), instant(rs, 4), instant(rs, 5),
+                            rs.getString(6), rs.getBoolean(7), rs.getString(8), rs.getString(9), rs.getString(10)));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new StoreException("history store " + db.display() + ": cannot read schedule_fire: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private int update(String sql, Object... params) {
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setObject(i + 1, params[i]);
+            }
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException("history store " + db.display() + ": cannot write schedule_fire: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static Instant instant(ResultSet rs, int col) throws SQLException {
+        OffsetDateTime t = rs.getObject(col, OffsetDateTime.class);
+        return t == null ? null : t.toInstant();
+    }
+
+    private static OffsetDateTime ts(Instant i) {
+        return i == null ? null : i.atOffset(ZoneOffset.UTC);
+    }
+
+    private static String cut(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max - 1) + "…";
+    }
+}

@@ -1,0 +1,108 @@
+package org.kcdauditor.schedule;
+
+import org.kcdauditor.config.AuditConfig;
+import org.kcdauditor.config.ConfigException;
+import org.kcdauditor.config.StoreConfig;
+import org.kcdauditor.store.RunStore;
+import org.kcdauditor.store.StoreException;
+import org.kcdauditor.store.StoreUrls;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * JDBC connections to the history store's database for the scheduling tables (Quartz's QRTZ_*,
+ * notice_outbox, schedule_fire). The schema is brought up to date by opening the history store
+ * ({@link RunStore#open}, Flyway V1..), so there is one migration path and one database.
+ */
+public final class StoreDb {
+    private final String url;
+    private final Properties props;
+
+    private StoreDb(String url, Properties props) {
+        this.url = url;
+        this.props = props;
+    }
+
+    /** Migrates the store (if needed) and returns a factory for connections to it. */
+    public static StoreDb open(AuditConfig config, Map<String, String> env) {
+        openStore(config, env).close();
+        Properties props = new Properties();
+        StoreConfig s = config.store();
+        if (s != null) {
+            put(props, "user", env, "store.userEnv", s.userEnv());
+            put(props, "password", env, "store.passwordEnv", s.passwordEnv());
+        }
+        return new StoreDb(StoreUrls.connectUrl(config), props);
+    }
+
+    /**
+     * Opens the history store, retrying for up to 10 s while another process is just opening or
+     * closing the same embedded H2 file (H2's "Lock file recently modified" / "already in use"):
+     * with AUTO_SERVER the second process then connects through the first.
+     */
+    static RunStore openStore(AuditConfig config, Map<String, String> env) {
+        long end = System.nanoTime() + 10_000_000_000L;
+        while (true) {
+            try {
+                return StoreUrls.open(config, env);
+            } catch (StoreException e) {
+                String m = String.valueOf(e.getMessage());
+                boolean busy = m.contains("Lock file recently modified") || m.contains("already in use");
+                if (!busy || System.nanoTime() > end) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(250);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static void put(Properties props, String key, Map<String, String> env, String configKey, String var) {
+        if (var == null || var.isBlank()) {
+            return;
+        }
+        String v = env.get(var);
+        if (v == null || v.isEmpty()) {
+            throw new ConfigException(configKey + ": environment variable " + var + " is not set");
+        }
+        props.setProperty(key, v);
+    }
+
+    public Connection connect() throws SQLException {
+        return DriverManager.getConnection(url, props);
+    }
+
+    /** A connection, or a {@link StoreException} naming the database (never its credentials). */
+    public Connection connectOrFail() {
+        try {
+            return connect();
+        } catch (SQLException e) {
+            throw new StoreException("history store " + display() + " cannot be opened: " + e.getMessage(), e);
+        }
+    }
+
+    public boolean isPostgres() {
+        return url.toLowerCase(Locale.ROOT).startsWith("jdbc:postgresql:");
+    }
+
+    /** The URL without parameters, for messages. */
+    public String display() {
+        int cut = url.length();
+        for (char c : new char[]{';', '?'}) {
+            int i = url.indexOf(c);
+            if (i >= 0 && i < cut) {
+                cut = i;
+            }
+        }
+        return url.substring(0, cut);
+    }
+}

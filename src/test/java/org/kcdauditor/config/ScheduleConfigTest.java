@@ -1,0 +1,125 @@
+package org.kcdauditor.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.kcdauditor.support.CliRun;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** schedule:, mail: and daemon: mistakes end with exit 2 and one line naming the key (and the job). */
+class ScheduleConfigTest {
+    private static final String GOOD = """
+            directory:
+              url: ldaps://dc1.contoso.com:636
+              bindDn: svc-kcdaudit@contoso.com
+              passwordEnv: KCD_AUDIT_LDAP_PASSWORD
+              baseDn: DC=contoso,DC=com
+            clusters:
+              - name: HVC1
+                nodes: [HV01, HV02, HV03]
+            store:
+              url: jdbc:h2:file:data/kcd-audit
+            schedule:
+              - name: monthly-report
+                cron: "0 0 6 1 * ?"
+                timeZone: Europe/Berlin
+                notify: always
+              - name: daily-drift
+                cron: "0 30 7 * * ?"
+                notify: on-change
+            mail:
+              host: smtp.contoso.com
+              port: 587
+              security: starttls
+              username: kcd-audit@contoso.com
+              passwordEnv: KCD_AUDIT_SMTP_PASSWORD
+              from: kcd-audit@contoso.com
+              to: [hyperv-team@contoso.com]
+              clusterRecipients: {HVC1: [hvc1-owner@contoso.com]}
+              attachPdfMaxMb: 10
+            """;
+
+    @TempDir
+    Path tmp;
+
+    private CliRun schedule(String yaml) throws Exception {
+        Path file = tmp.resolve("kcd-audit.yaml");
+        Files.writeString(file, yaml);
+        return CliRun.run(Map.of(), "schedule", "--config", file.toString());
+    }
+
+    @Test
+    void theIssuesExampleIsValidAndListsNextFireTimes() throws Exception {
+        CliRun r = schedule(GOOD);
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(r.out().contains("monthly-report") && r.out().contains("Europe/Berlin")
+                && r.out().contains("daily-drift") && r.out().contains("on-change"), r.out());
+    }
+
+    @Test
+    void aBadCronExitsTwoNamingTheJob() throws Exception {
+        CliRun r = schedule(GOOD.replace("0 30 7 * * ?", "0 30 25 * * ?"));
+        assertEquals(2, r.exitCode(), r.toString());
+        assertTrue(r.err().contains("schedule[1].cron: '0 30 25 * * ?' is not a valid Quartz cron expression (job"
+                + " daily-drift)"), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        CliRun daemon = CliRun.run(Map.of(), "daemon", "--config", tmp.resolve("kcd-audit.yaml").toString());
+        assertEquals(2, daemon.exitCode(), daemon.toString());
+        assertTrue(daemon.err().contains("daily-drift"), daemon.err());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            schedule[0].cron: '0 0 6 1 * *' is not a valid  | '0 0 6 1 * ?'               | '0 0 6 1 * *'
+            schedule[0].timeZone: unknown time zone          | 'Europe/Berlin'             | 'Europe/Atlantis'
+            schedule[1].notify: must be always, on-change    | 'notify: on-change'         | 'notify: daily'
+            schedule[1].name: duplicate job name             | 'name: daily-drift'         | 'name: monthly-report'
+            schedule[0].nmae: unknown key                    | '  - name: monthly-report'  | '  - nmae: monthly-report'
+            mail.security: none sends mail                   | 'security: starttls'        | 'security: none'
+            mail.security: must be starttls, smtps or none   | 'security: starttls'        | 'security: tls'
+            mail.to[0]: not a valid mail address             | '[hyperv-team@contoso.com]' | '[hyperv-team]'
+            mail.clusterRecipients.HVC9: no cluster          | '{HVC1: '                   | '{HVC9: '
+            mail.passwrd: unknown key                        | 'passwordEnv: KCD_AUDIT_SMTP' | 'passwrd: KCD_AUDIT_SMTP'
+            mail.port: must be between 1 and 65535           | 'port: 587'                 | 'port: 0'
+            """)
+    void eachMistakeNamesItsKey(String expected, String from, String to) throws Exception {
+        assertTrue(GOOD.contains(from), from);
+        CliRun r = schedule(GOOD.replace(from, to));
+        assertEquals(2, r.exitCode(), r.toString());
+        assertTrue(r.err().contains(expected), r.err());
+    }
+
+    @Test
+    void securityNoneIsAcceptedForLoopbackOrWhenExplicitlyAllowed() throws Exception {
+        String none = GOOD.replace("security: starttls", "security: none");
+        assertEquals(0, schedule(none.replace("smtp.contoso.com", "127.0.0.1")).exitCode());
+        assertEquals(0, schedule(none.replace("security: none", "security: none\n  allowInsecure: true")).exitCode());
+    }
+
+    @Test
+    void theDaemonRefusesToStartWithoutThePasswordsItWillNeed() throws Exception {
+        Path file = tmp.resolve("kcd-audit.yaml");
+        Files.writeString(file, GOOD);
+        CliRun noLdap = CliRun.run(Map.of("KCD_AUDIT_SMTP_PASSWORD", "x"), "daemon", "--config", file.toString());
+        assertEquals(2, noLdap.exitCode(), noLdap.toString());
+        assertTrue(noLdap.err().contains("directory.passwordEnv: environment variable KCD_AUDIT_LDAP_PASSWORD is not set"),
+                noLdap.err());
+        CliRun noSmtp = CliRun.run(Map.of("KCD_AUDIT_LDAP_PASSWORD", "x"), "daemon", "--config", file.toString());
+        assertEquals(2, noSmtp.exitCode(), noSmtp.toString());
+        assertTrue(noSmtp.err().contains("mail.passwordEnv: environment variable KCD_AUDIT_SMTP_PASSWORD"), noSmtp.err());
+    }
+
+    @Test
+    void notifyingJobsNeedAMailSection() throws Exception {
+        CliRun r = schedule(GOOD.substring(0, GOOD.indexOf("mail:")));
+        assertEquals(2, r.exitCode(), r.toString());
+        assertTrue(r.err().contains("mail: missing"), r.err());
+    }
+}

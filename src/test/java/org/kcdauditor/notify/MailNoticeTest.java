@@ -1,0 +1,246 @@
+package org.kcdauditor.notify;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import com.unboundid.ldap.sdk.LDAPConnection;
+import com.unboundid.ldap.sdk.LDAPURL;
+import com.unboundid.ldap.sdk.Modification;
+import com.unboundid.ldap.sdk.ModificationType;
+import com.unboundid.ldap.sdk.SearchResultEntry;
+import com.unboundid.ldap.sdk.SearchScope;
+import jakarta.mail.BodyPart;
+import jakarta.mail.Multipart;
+import jakarta.mail.Part;
+import jakarta.mail.internet.MimeMessage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kcdauditor.audit.Timings;
+import org.kcdauditor.config.AuditConfig;
+import org.kcdauditor.config.ConfigLoader;
+import org.kcdauditor.config.ScheduleConfig.Notify;
+import org.kcdauditor.config.Secrets;
+import org.kcdauditor.directory.DemoDirectory;
+import org.kcdauditor.report.Reports;
+import org.kcdauditor.run.AuditRun;
+import org.kcdauditor.schedule.ScheduleFixture;
+import org.kcdauditor.schedule.StoreDb;
+import org.kcdauditor.support.CliRun;
+
+import java.io.ByteArrayOutputStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Notices through a real SMTP server (GreenMail): content, the outbox, on-change, SMTP down and back. */
+class MailNoticeTest {
+    @TempDir
+    Path dir;
+    DemoDirectory directory;
+    Map<String, String> env;
+    GreenMail smtp;
+    int port;
+
+    @BeforeEach
+    void start() throws Exception {
+        directory = ScheduleFixture.directory();
+        env = ScheduleFixture.env(directory);
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        smtp = greenMail(port);
+        smtp.start();
+    }
+
+    static GreenMail greenMail(int port) {
+        GreenMail g = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        g.setUser(ScheduleFixture.FROM, ScheduleFixture.FROM, ScheduleFixture.SMTP_PASSWORD);
+        return g;
+    }
+
+    @AfterEach
+    void stop() {
+        if (smtp.isRunning()) {
+            smtp.stop();
+        }
+        directory.close();
+    }
+
+    private AuditConfig config(int attachPdfMaxMb) throws Exception {
+        return ConfigLoader.load(ScheduleFixture.config(dir, directory, null, null,
+                ScheduleFixture.mail(port, attachPdfMaxMb), "daemon:\n  outboxIntervalSeconds: 1\n"));
+    }
+
+    private AuditRun.Outcome audit(AuditConfig cfg, String... formats) throws Exception {
+        return new AuditRun(cfg, new Secrets(env), Clock.systemUTC(), Reports.standard(Path.of("templates"),
+                cfg.reports())).withHome(Path.of(".")).withEnvironment(env).withTrigger("schedule")
+                .execute(null, Set.of(formats), new Timings(), n -> { });
+    }
+
+    private Notifier notifier(AuditConfig cfg, Outbox outbox) {
+        return new Notifier(cfg, new Secrets(env), env, Clock.systemUTC(), Path.of("templates"), outbox);
+    }
+
+    private Outbox outbox(AuditConfig cfg) {
+        return new Outbox(StoreDb.open(cfg, env), Clock.systemUTC(), Duration.ofMillis(200), "test");
+    }
+
+    private static MimeMessage to(MimeMessage[] messages, String rcpt) throws Exception {
+        for (MimeMessage m : messages) {
+            if (Arrays.stream(m.getAllRecipients()).anyMatch(a -> a.toString().equals(rcpt))) {
+                return m;
+            }
+        }
+        throw new AssertionError("no message to " + rcpt);
+    }
+
+    @Test
+    void theNoticeHasSubjectTextHtmlAndThePdfAndAStableMessageId() throws Exception {
+        AuditConfig cfg = config(10);
+        AuditRun.Outcome run = audit(cfg, "json", "pdf");
+        Outbox outbox = outbox(cfg);
+        List<Notice> queued = notifier(cfg, outbox).queue("monthly-report", Notify.ALWAYS, run.document(),
+                run.outDir().resolve("audit.pdf"));
+        assertEquals(2, queued.size(), "one to mail.to, one to the HVC1 owner");
+        assertEquals(new Outbox.Result(2, 0), notifier(cfg, outbox).flush());
+        assertTrue(smtp.waitForIncomingEmail(5000, 2));
+        MimeMessage[] got = smtp.getReceivedMessages();
+        assertEquals(2, got.length);
+
+        MimeMessage hvc1 = to(got, ScheduleFixture.HVC1_OWNER);
+        assertTrue(hvc1.getSubject().matches("\\[kcd-audit] HVC1: \\d+ new HIGH findings? — live migration at risk"),
+                hvc1.getSubject());
+        assertEquals("<kcd-audit." + run.runId() + ".cluster.hvc1@contoso.com>", hvc1.getMessageID());
+        MimeMessage team = to(got, ScheduleFixture.TEAM);
+        assertEquals("<kcd-audit." + run.runId() + ".all@contoso.com>", team.getMessageID());
+        assertTrue(team.getSubject().startsWith("[kcd-audit] 2 clusters: "), team.getSubject());
+        assertEquals(ScheduleFixture.FROM, team.getFrom()[0].toString());
+
+        Multipart mixed = (Multipart) team.getContent();
+        assertEquals(2, mixed.getCount());
+        Multipart alternative = (Multipart) mixed.getBodyPart(0).getContent();
+        BodyPart text = alternative.getBodyPart(0);
+        BodyPart html = alternative.getBodyPart(1);
+        assertTrue(text.isMimeType("text/plain") && html.isMimeType("text/html"));
+        String t = (String) text.getContent();
+        String h = (String) html.getContent();
+        assertTrue(t.contains("NEW (") && t.contains("RESOLVED (0)") && t.contains("STILL OPEN (0)"), t);
+        assertTrue(t.contains("No previous successful run"), t);
+        assertTrue(t.contains("The PDF report is attached"), t);
+        assertTrue(h.contains("<h2 style=\"font-size:1.1rem\">New (") && h.contains("HV0"), h);
+        BodyPart pdf = mixed.getBodyPart(1);
+        assertTrue(pdf.isMimeType("application/pdf"), pdf.getContentType());
+        assertEquals(Part.ATTACHMENT, pdf.getDisposition());
+        assertEquals("audit.pdf", pdf.getFileName());
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        pdf.getDataHandler().writeTo(bytes);
+        assertEquals("%PDF-", new String(bytes.toByteArray(), 0, 5, StandardCharsets.US_ASCII));
+
+        // the cluster notice only speaks of HVC1
+        String hvc1Text = (String) ((Multipart) ((Multipart) hvc1.getContent()).getBodyPart(0).getContent())
+                .getBodyPart(0).getContent();
+        assertTrue(hvc1Text.contains("HVC1") && !hvc1Text.contains("] HVC2"), hvc1Text);
+    }
+
+    @Test
+    void aPdfAboveTheLimitIsNamedNotAttached() throws Exception {
+        AuditConfig cfg = config(0);
+        AuditRun.Outcome run = audit(cfg, "json", "pdf");
+        Outbox outbox = outbox(cfg);
+        notifier(cfg, outbox).queue("monthly-report", Notify.ALWAYS, run.document(), run.outDir().resolve("audit.pdf"));
+        notifier(cfg, outbox).flush();
+        assertTrue(smtp.waitForIncomingEmail(5000, 2));
+        MimeMessage team = to(smtp.getReceivedMessages(), ScheduleFixture.TEAM);
+        Multipart alternative = (Multipart) team.getContent();
+        assertTrue(alternative.getContentType().startsWith("multipart/alternative"), alternative.getContentType());
+        String t = (String) alternative.getBodyPart(0).getContent();
+        assertTrue(t.contains("larger than mail.attachPdfMaxMb allows") && t.contains("audit.pdf"), t);
+    }
+
+    @Test
+    void onChangeMailsOnlyWhenFindingIdsChange() throws Exception {
+        AuditConfig cfg = config(10);
+        Outbox outbox = outbox(cfg);
+        AuditRun.Outcome first = audit(cfg, "json");
+        assertEquals(2, notifier(cfg, outbox).queue("daily-drift", Notify.ON_CHANGE, first.document(), null).size(),
+                "the first run: everything is new");
+        AuditRun.Outcome same = audit(cfg, "json");
+        assertEquals(List.of(), notifier(cfg, outbox).queue("daily-drift", Notify.ON_CHANGE, same.document(), null),
+                "no change, no mail");
+        assertEquals(List.of(), notifier(cfg, outbox).queue("daily-drift", Notify.NEVER, same.document(), null));
+
+        removeADelegationEntryOfHv01();
+        AuditRun.Outcome changed = audit(cfg, "json");
+        List<Notice> notices = notifier(cfg, outbox).queue("daily-drift", Notify.ON_CHANGE, changed.document(), null);
+        assertEquals(2, notices.size(), "HV01 is in HVC1: both the team and the HVC1 owner hear of it");
+        assertTrue(notices.get(0).subject().startsWith("[kcd-audit] HVC1: "), notices.get(0).subject());
+        assertTrue(notices.get(0).text().contains("Compared with the previous successful run " + same.runId()),
+                notices.get(0).text());
+        assertEquals(new Outbox.Result(4, 0), notifier(cfg, outbox).flush());
+        assertTrue(smtp.waitForIncomingEmail(5000, 4));
+        assertEquals(4, smtp.getReceivedMessages().length);
+    }
+
+    private void removeADelegationEntryOfHv01() throws Exception {
+        LDAPURL url = new LDAPURL(directory.url());
+        try (LDAPConnection c = new LDAPConnection(url.getHost(), url.getPort(), DemoDirectory.BIND_DN,
+                directory.password())) {
+            SearchResultEntry hv01 = c.searchForEntry(DemoDirectory.BASE_DN, SearchScope.SUB, "(cn=HV01)",
+                    "msDS-AllowedToDelegateTo");
+            assertNotNull(hv01);
+            String[] values = hv01.getAttributeValues("msDS-AllowedToDelegateTo");
+            assertNotNull(values);
+            c.modify(hv01.getDN(), new Modification(ModificationType.DELETE, "msDS-AllowedToDelegateTo", values[0]));
+        }
+    }
+
+    @Test
+    void whenSmtpIsDownTheNoticeIsKeptAndDeliveredExactlyOnceWhenItIsBack() throws Exception {
+        AuditConfig cfg = config(10);
+        smtp.stop();
+        Outbox outbox = outbox(cfg);
+        AuditRun.Outcome run = audit(cfg, "json");
+        String logs = ScheduleFixture.captureErr(() -> {
+            notifier(cfg, outbox).queue("daily-drift", Notify.ALWAYS, run.document(), null);
+            assertEquals(new Outbox.Result(0, 2), notifier(cfg, outbox).flush());
+        });
+        assertTrue(logs.contains("not sent (attempt 1)"), logs);
+        List<Outbox.Entry> pending = outbox.list(false, 10);
+        assertEquals(2, pending.size());
+        assertTrue(pending.stream().allMatch(e -> e.attempts() == 1 && e.lastError() != null), pending.toString());
+        CliRun listed = CliRun.run(env, "outbox", "--config", cfg.source().toString());
+        assertEquals(1, listed.exitCode(), "pending notices: exit 1 " + listed);
+        assertTrue(listed.out().contains("PENDING") && listed.out().contains(ScheduleFixture.HVC1_OWNER), listed.out());
+
+        smtp = greenMail(port);
+        smtp.start();
+        Thread.sleep(250); // past the first back-off (base 200 ms)
+        String more = ScheduleFixture.captureErr(() -> {
+            assertEquals(new Outbox.Result(2, 0), notifier(cfg, outbox).flush());
+            assertEquals(new Outbox.Result(0, 0), notifier(cfg, outbox).flush());
+        });
+        assertTrue(smtp.waitForIncomingEmail(5000, 2));
+        Thread.sleep(300);
+        assertEquals(2, smtp.getReceivedMessages().length, "each notice exactly once");
+        assertTrue(outbox.list(false, 10).isEmpty());
+        assertEquals(2, outbox.list(true, 10).stream().filter(e -> e.status().equals(Outbox.SENT)).count());
+        CliRun after = CliRun.run(env, "outbox", "--config", cfg.source().toString());
+        assertEquals(0, after.exitCode(), after.toString());
+        for (String captured : List.of(logs, more, listed.out(), listed.err())) {
+            assertFalse(captured.contains(ScheduleFixture.SMTP_PASSWORD), "SMTP password in the logs");
+            assertFalse(captured.contains(directory.password()), "LDAP password in the logs");
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package org.kcdauditor.notify;
+
+import com.icegreen.greenmail.util.DummySSLServerSocketFactory;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kcdauditor.config.AuditConfig;
+import org.kcdauditor.config.ConfigLoader;
+import org.kcdauditor.config.Secrets;
+import org.kcdauditor.report.FindingsDocument;
+import org.kcdauditor.schedule.ScheduleFixture;
+import org.kcdauditor.schedule.StoreDb;
+import org.kcdauditor.support.TestDirectory;
+
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * TLS to the SMTP server is real: SMTPS to a server whose certificate (SAN IP:127.0.0.1) is trusted
+ * through mail.trustStore delivers; the same server without that trust store, and STARTTLS to a
+ * server that offers plain SMTP only, deliver nothing and leave the notice pending.
+ */
+class SmtpTlsTest {
+    @TempDir
+    Path dir;
+    GreenMail smtp;
+
+    @AfterEach
+    void stop() {
+        if (smtp != null) {
+            smtp.stop();
+        }
+        System.clearProperty(DummySSLServerSocketFactory.GREENMAIL_KEYSTORE_FILE_PROPERTY);
+        System.clearProperty(DummySSLServerSocketFactory.GREENMAIL_KEYSTORE_PASSWORD_PROPERTY);
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static FindingsDocument emptyRun(String runId) {
+        return new FindingsDocument(1, runId, Instant.now(), Instant.now(), new FindingsDocument.Directory(
+                "ldaps://dc1.contoso.com:636", "DC=contoso,DC=com"), null, null, List.of(), List.of(), List.of());
+    }
+
+    private Outbox.Result send(String mailYaml, Map<String, String> env, String runId)
+            throws Exception {
+        AuditConfig cfg = ConfigLoader.load(ScheduleFixture.config(dir.resolve(runId), "ldap://127.0.0.1:1", null, null, mailYaml, null));
+        Outbox outbox = new Outbox(StoreDb.open(cfg, env), Clock.systemUTC(), Duration.ofMinutes(1), "test");
+        Notifier n = new Notifier(cfg, new Secrets(env), env, Clock.systemUTC(), Path.of("templates"), outbox);
+        n.queue("monthly-report", org.kcdauditor.config.ScheduleConfig.Notify.ALWAYS, emptyRun(runId), null);
+        Outbox.Result r = n.flush();
+        if (r.failed() > 0) {
+            String error = outbox.list(false, 10).get(0).lastError();
+            System.out.println(runId + ": " + error);
+            assertTrue(error != null && !error.isBlank());
+        }
+        return r;
+    }
+
+    @Test
+    void smtpsChecksTheCertificateAndStarttlsNeverFallsBackToPlainText() throws Exception {
+        TestDirectory.Tls tls = TestDirectory.generateTls(dir.resolve("tls"));
+        System.setProperty(DummySSLServerSocketFactory.GREENMAIL_KEYSTORE_FILE_PROPERTY, tls.keyStore().toString());
+        System.setProperty(DummySSLServerSocketFactory.GREENMAIL_KEYSTORE_PASSWORD_PROPERTY, tls.password());
+        int smtpsPort = freePort();
+        int plainPort = freePort();
+        smtp = new GreenMail(new ServerSetup[]{new ServerSetup(smtpsPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTPS),
+                new ServerSetup(plainPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP)});
+        smtp.setUser(ScheduleFixture.FROM, ScheduleFixture.FROM, ScheduleFixture.SMTP_PASSWORD);
+        smtp.start();
+        {
+            Map<String, String> env = new HashMap<>(Map.of(ScheduleFixture.SMTP_ENV, ScheduleFixture.SMTP_PASSWORD));
+            env.put("KCD_TEST_SMTP_TRUSTSTORE_PASSWORD", tls.password());
+            String smtps = ScheduleFixture.mail(smtpsPort, 10).replace("security: none", "security: smtps");
+
+            assertEquals(new Outbox.Result(0, 2), send(smtps, env, "untrusted"),
+                    "a certificate the JDK does not trust: refused, kept in the outbox");
+            assertEquals(0, smtp.getReceivedMessages().length);
+
+            String trusted = smtps + "  trustStore: " + tls.trustStore() + "\n"
+                    + "  trustStorePasswordEnv: KCD_TEST_SMTP_TRUSTSTORE_PASSWORD\n";
+            assertEquals(new Outbox.Result(2, 0), send(trusted, env, "trusted"));
+            assertTrue(smtp.waitForIncomingEmail(5000, 2));
+
+            String starttls = ScheduleFixture.mail(plainPort, 10).replace("security: none", "security: starttls")
+                    + "  trustStore: " + tls.trustStore() + "\n  trustStorePasswordEnv: KCD_TEST_SMTP_TRUSTSTORE_PASSWORD\n";
+            int before = smtp.getReceivedMessages().length;
+            Outbox.Result r = send(starttls, env, "starttls");
+            assertEquals(before, smtp.getReceivedMessages().length, "nothing sent in plain text: " + r);
+            assertEquals(2, r.failed());
+        }
+    }
+}

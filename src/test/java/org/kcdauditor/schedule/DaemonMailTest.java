@@ -1,0 +1,103 @@
+package org.kcdauditor.schedule;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kcdauditor.config.AuditConfig;
+import org.kcdauditor.config.ConfigLoader;
+import org.kcdauditor.config.Secrets;
+import org.kcdauditor.directory.DemoDirectory;
+import org.kcdauditor.notify.Outbox;
+
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The daemon's own path from a fire to a mail: an on-change job every second mails once (the first
+ * run), then stays quiet while nothing changes; with the SMTP server down at first, the outbox tick
+ * delivers the notices once it is up. Neither password shows in what the daemon logged.
+ */
+class DaemonMailTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void anOnChangeJobMailsOnceAndTheOutboxTickDeliversAfterAnSmtpOutage() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        GreenMail smtp = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        smtp.setUser(ScheduleFixture.FROM, ScheduleFixture.FROM, ScheduleFixture.SMTP_PASSWORD);
+        try (DemoDirectory directory = ScheduleFixture.directory()) {
+            Map<String, String> env = ScheduleFixture.env(directory);
+            AuditConfig cfg = ConfigLoader.load(ScheduleFixture.config(dir, directory, null,
+                    "  - name: daily-drift\n    cron: \"* * * * * ?\"\n    notify: on-change\n",
+                    ScheduleFixture.mail(port, 10), "daemon:\n  misfireThresholdSeconds: 1\n  outboxIntervalSeconds: 1\n"));
+            FireLog fires = new FireLog(StoreDb.open(cfg, env));
+            Outbox outbox = new Outbox(StoreDb.open(cfg, env), Clock.systemUTC(), Duration.ofSeconds(1), "test");
+            String logs = ScheduleFixture.captureErr(() -> {
+                try (Daemon d = Daemon.create(cfg, new Secrets(env), env, Clock.systemUTC(), Path.of("."))) {
+                    d.start();
+                    DaemonTest.await("two notices pending while SMTP is down", Duration.ofSeconds(30),
+                            () -> outbox.list(false, 10).size() == 2);
+                    smtp.start();
+                    DaemonTest.await("three audits and the notices delivered", Duration.ofSeconds(30),
+                            () -> fires.all().stream().filter(f -> f.status().equals(FireLog.SUCCEEDED)).count() >= 3
+                                    && outbox.list(false, 10).isEmpty());
+                    Thread.sleep(1500);
+                }
+            });
+            try {
+                assertEquals(2, smtp.getReceivedMessages().length,
+                        "the first run's two notices, once each; later runs changed nothing");
+                assertEquals(2, outbox.list(true, 100).size(), outbox.list(true, 100).toString());
+                assertTrue(logs.contains("not sent (attempt 1)") && logs.contains("nothing changed"), logs);
+                assertFalse(logs.contains(ScheduleFixture.SMTP_PASSWORD), "SMTP password in the daemon's log");
+                assertFalse(logs.contains(directory.password()), "LDAP password in the daemon's log");
+            } finally {
+                smtp.stop();
+            }
+        }
+    }
+
+    @Test
+    void aScheduledAuditThatCannotRunIsMailedToo() throws Exception {
+        int port;
+        int closed;
+        try (ServerSocket s = new ServerSocket(0); ServerSocket c = new ServerSocket(0)) {
+            port = s.getLocalPort();
+            closed = c.getLocalPort();
+        }
+        GreenMail smtp = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        smtp.setUser(ScheduleFixture.FROM, ScheduleFixture.FROM, ScheduleFixture.SMTP_PASSWORD);
+        smtp.start();
+        try {
+            Map<String, String> env = Map.of(ScheduleFixture.LDAP_ENV, "Ldap-Pw-Never-Mailed", ScheduleFixture.SMTP_ENV,
+                    ScheduleFixture.SMTP_PASSWORD);
+            AuditConfig cfg = ConfigLoader.load(ScheduleFixture.config(dir, "ldap://127.0.0.1:" + closed, null,
+                    "  - name: daily-drift\n    cron: \"* * * * * ?\"\n    notify: on-change\n",
+                    ScheduleFixture.mail(port, 10), "daemon:\n  misfireThresholdSeconds: 1\n"));
+            try (Daemon d = Daemon.create(cfg, new Secrets(env), env, Clock.systemUTC(), Path.of("."))) {
+                d.start();
+                assertTrue(smtp.waitForIncomingEmail(30_000, 1), "a failure notice");
+            }
+            jakarta.mail.internet.MimeMessage m = smtp.getReceivedMessages()[0];
+            assertEquals("[kcd-audit] job daily-drift: the audit could not run", m.getSubject());
+            String text = (String) ((jakarta.mail.Multipart) m.getContent()).getBodyPart(0).getContent();
+            assertTrue(text.contains("127.0.0.1:" + closed) && text.contains("could not run:"), text);
+            assertTrue(m.getMessageID().startsWith("<kcd-audit.failed.daily-drift."), m.getMessageID());
+            assertFalse(text.contains("Ldap-Pw-Never-Mailed"));
+        } finally {
+            smtp.stop();
+        }
+    }
+}

@@ -1,0 +1,157 @@
+package org.kcdauditor.schedule;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kcdauditor.config.AuditConfig;
+import org.kcdauditor.config.ConfigLoader;
+import org.kcdauditor.config.Secrets;
+import org.kcdauditor.directory.DemoDirectory;
+import org.kcdauditor.run.RunLock;
+import org.kcdauditor.store.RunStore;
+import org.kcdauditor.store.RunSummary;
+import org.kcdauditor.store.StoreUrls;
+import org.kcdauditor.support.CliRun;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The daemon on an H2 file store against the in-process demo directory: real Quartz, real audits. */
+class DaemonTest {
+    private static final String FAST = "daemon:\n  misfireThresholdSeconds: 1\n  outboxIntervalSeconds: 1\n";
+    static DemoDirectory directory;
+    static Map<String, String> env;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void start() throws Exception {
+        directory = ScheduleFixture.directory();
+        env = ScheduleFixture.env(directory);
+    }
+
+    @AfterAll
+    static void stop() {
+        directory.close();
+    }
+
+    private AuditConfig config(String cron) throws Exception {
+        return ConfigLoader.load(ScheduleFixture.config(dir, directory, null,
+                "  - name: job1\n    cron: \"" + cron + "\"\n    notify: never\n", null, FAST));
+    }
+
+    private static Daemon daemon(AuditConfig cfg) throws Exception {
+        return Daemon.create(cfg, new Secrets(env), env, Clock.systemUTC(), Path.of("."));
+    }
+
+    static List<RunSummary> runs(AuditConfig cfg) {
+        try (RunStore store = StoreUrls.open(cfg, env)) {
+            return store.list(1000);
+        }
+    }
+
+    static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("timed out after " + timeout + " waiting for " + what);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    @Test
+    void aTriggerEverySecondRunsTheAuditAndStoresTheRun() throws Exception {
+        AuditConfig cfg = config("* * * * * ?");
+        FireLog fires = new FireLog(StoreDb.open(cfg, env));
+        try (Daemon d = daemon(cfg)) {
+            d.start();
+            await("a stored scheduled run", Duration.ofSeconds(30), () -> runs(cfg).stream()
+                    .anyMatch(r -> r.status().equals(RunSummary.SUCCEEDED) && r.trigger().equals("schedule")));
+        }
+        RunSummary run = runs(cfg).stream().filter(r -> r.status().equals(RunSummary.SUCCEEDED)).findFirst()
+                .orElseThrow();
+        assertEquals(7, run.hosts(), "HVC1 (3) and HVC2 (4) nodes of the demo directory");
+        assertTrue(run.findings() > 0);
+        assertTrue(fires.all().stream().anyMatch(f -> f.status().equals(FireLog.SUCCEEDED)
+                && run.id().equals(f.runId()) && f.jobName().equals("job1")), fires.all().toString());
+        assertTrue(runs(cfg).stream().noneMatch(r -> r.status().equals(RunSummary.RUNNING)),
+                "close() waited for the running audit: " + runs(cfg));
+
+        CliRun listed = CliRun.run(env, "schedule", "--config", cfg.source().toString());
+        assertEquals(0, listed.exitCode(), listed.toString());
+        assertTrue(listed.out().contains("job1") && listed.out().contains("SUCCEEDED"), listed.out());
+    }
+
+    @Test
+    void aDaemonThatWasDownAMonthRunsTheMissedAuditOnceAtStart() throws Exception {
+        AuditConfig cfg = config("0 0 6 * * ?");
+        try (Daemon d = daemon(cfg)) {
+            d.start();
+        }
+        StoreDb db = StoreDb.open(cfg, env);
+        long monthAgo = Instant.now().minus(Duration.ofDays(30)).toEpochMilli();
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(
+                "UPDATE QRTZ_TRIGGERS SET NEXT_FIRE_TIME = ? WHERE TRIGGER_NAME = 'job1'")) {
+            ps.setLong(1, monthAgo);
+            assertEquals(1, ps.executeUpdate());
+        }
+        FireLog fires = new FireLog(db);
+        try (Daemon d = daemon(cfg)) {
+            d.start();
+            await("the missed run", Duration.ofSeconds(30), () -> fires.all().stream()
+                    .anyMatch(f -> !f.status().equals(FireLog.RUNNING)));
+            Thread.sleep(2000); // room for any further (wrong) catch-up fires
+        }
+        assertEquals(1, fires.all().size(), "thirty missed days fire once, not thirty times: " + fires.all());
+        assertEquals(1, runs(cfg).size());
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(
+                "SELECT NEXT_FIRE_TIME FROM QRTZ_TRIGGERS WHERE TRIGGER_NAME = 'job1'");
+             ResultSet rs = ps.executeQuery()) {
+            assertTrue(rs.next());
+            assertTrue(rs.getLong(1) > System.currentTimeMillis(), "then back on the cron: next 06:00");
+        }
+    }
+
+    @Test
+    void aManualRunIsRefusedWhileAScheduledRunHoldsTheLockAndAScheduledRunWaitsForAManualOne() throws Exception {
+        AuditConfig cfg = config("* * * * * ?");
+        RunLock lock = new RunLock(cfg, env, Clock.systemUTC(), RunLock.DEFAULT_TTL);
+        try (RunLock.Held held = lock.acquire("kcd-audit daemon test-instance job job1", Duration.ZERO)) {
+            CliRun manual = CliRun.run(env, "run", "--config", cfg.source().toString(), "--formats", "json");
+            assertEquals(1, manual.exitCode(), manual.toString());
+            assertTrue(manual.err().contains("another audit of this store is running (held by kcd-audit daemon"
+                    + " test-instance job job1"), manual.err());
+            assertEquals(1, manual.err().strip().lines().count(), manual.err());
+            assertTrue(runs(cfg).isEmpty(), "nothing was started: " + runs(cfg));
+        }
+
+        FireLog fires = new FireLog(StoreDb.open(cfg, env));
+        try (Daemon d = daemon(cfg)) {
+            try (RunLock.Held manual = lock.acquire(RunLock.owner("kcd-audit run"), Duration.ZERO)) {
+                d.start();
+                await("a fire waiting for the lock", Duration.ofSeconds(20), () -> !fires.all().isEmpty());
+                Thread.sleep(1500);
+                assertTrue(runs(cfg).isEmpty(), "the scheduled run waits while the manual run holds the lock");
+            }
+            await("the scheduled run after the manual one", Duration.ofSeconds(30), () -> runs(cfg).stream()
+                    .anyMatch(r -> r.status().equals(RunSummary.SUCCEEDED)));
+        }
+        RunSummary first = runs(cfg).get(runs(cfg).size() - 1);
+        assertNotNull(first.finishedAt());
+    }
+}

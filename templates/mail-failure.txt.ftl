@@ -1,0 +1,15 @@
+<#--
+  kcd-audit mail notice when a scheduled audit could not run, plain-text part.
+  Model: subject, job, fireTime, reason, directoryUrl, config. See docs/scheduling.md.
+-->
+${subject}
+
+The scheduled audit "${job}" (due ${fireTime}) against ${directoryUrl} could not run:
+
+  ${reason}
+
+Nothing was compared and no report was written for this run. The next scheduled run will try
+again; kcd-audit history and the daemon's log show the details. Configuration: ${config}
+
+-- 
+kcd-audit reads Active Directory only; it changed nothing.

@@ -1,0 +1,36 @@
+<#--
+  kcd-audit mail notice, HTML part. Same model as mail-notice.txt.ftl; values are HTML-escaped
+  automatically. Inline CSS only: mail clients strip <style> blocks and fetch nothing.
+-->
+<#macro table rows showFix>
+<#if rows?has_content>
+<table style="border-collapse:collapse;width:100%;font-size:14px">
+<tr style="text-align:left;border-bottom:2px solid #d0d7de"><th style="padding:4px">Severity</th><th style="padding:4px">Cluster</th><th style="padding:4px">Host</th><th style="padding:4px">Finding</th></tr>
+<#list rows as f>
+<tr style="border-bottom:1px solid #d0d7de;vertical-align:top">
+<td style="padding:4px;font-weight:600;color:<#if f.severity == "HIGH">#b42318<#elseif f.severity == "MEDIUM">#9a6700<#else>#57606a</#if>">${f.severity}</td>
+<td style="padding:4px">${f.cluster}</td><td style="padding:4px">${f.host}<#if f.peer?has_content> &rarr; ${f.peer}</#if></td>
+<td style="padding:4px">${f.message}<#if showFix && f.remediation?has_content><br><span style="color:#57606a">What to do: ${f.remediation}</span></#if></td>
+</tr>
+</#list>
+</table>
+<#else>
+<p style="color:#57606a">None.</p>
+</#if>
+</#macro>
+<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>${subject}</title></head>
+<body style="font:15px/1.5 -apple-system,'Segoe UI',Roboto,Arial,sans-serif;color:#1f2328;max-width:60rem">
+<h1 style="font-size:1.3rem">${subject}</h1>
+<p style="color:#57606a">Audit ${runId} (job ${job}) of ${directoryUrl}, finished ${finishedAt}.
+<#if previousRunId?has_content>Compared with the previous successful run ${previousRunId}.<#else>No previous successful run: every finding counts as new.</#if></p>
+<h2 style="font-size:1.1rem">New (${added?size})</h2>
+<@table rows=added showFix=true/>
+<h2 style="font-size:1.1rem">Resolved (${resolved?size})</h2>
+<@table rows=resolved showFix=false/>
+<h2 style="font-size:1.1rem">Still open (${open?size})</h2>
+<@table rows=open showFix=false/>
+<#if pdfNote?has_content><p>${pdfNote}</p></#if>
+<#if reportDir?has_content><p style="color:#57606a">All reports of this run: ${reportDir}</p></#if>
+<p style="color:#57606a;font-size:13px">kcd-audit reads Active Directory only; it changed nothing.</p>
+</body></html>

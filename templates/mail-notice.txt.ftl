@@ -1,0 +1,37 @@
+<#--
+  kcd-audit mail notice, plain-text part. Model: subject, scope, job, runId, startedAt, finishedAt,
+  directoryUrl, previousRunId, added/resolved/open (lists of id, severity, rule, cluster, host, peer,
+  message, remediation), pdfNote, reportDir. See docs/scheduling.md.
+-->
+${subject}
+
+Audit ${runId} (job ${job}) of ${directoryUrl}, finished ${finishedAt}.
+<#if previousRunId?has_content>Compared with the previous successful run ${previousRunId}.<#else>No previous successful run: every finding counts as new.</#if>
+
+NEW (${added?size})
+<#list added as f>
+- [${f.severity}] ${f.cluster}<#if f.host?has_content> / ${f.host}</#if>: ${f.message}
+  What to do: ${f.remediation}
+<#else>
+- none
+</#list>
+
+RESOLVED (${resolved?size})
+<#list resolved as f>
+- [${f.severity}] ${f.cluster}<#if f.host?has_content> / ${f.host}</#if>: ${f.message}
+<#else>
+- none
+</#list>
+
+STILL OPEN (${open?size})
+<#list open as f>
+- [${f.severity}] ${f.cluster}<#if f.host?has_content> / ${f.host}</#if>: ${f.message}
+<#else>
+- none
+</#list>
+
+<#if pdfNote?has_content>${pdfNote}
+</#if><#if reportDir?has_content>All reports of this run: ${reportDir}
+</#if>
+-- 
+kcd-audit reads Active Directory only; it changed nothing.
