@@ -39,6 +39,8 @@ public final class AuditContext {
     private final List<PairStatus> pairs = new ArrayList<>();
     private final AuditInputs inputs;
     private final Map<AdObject, List<String>> unexpected = new IdentityHashMap<>();
+    private final Map<AdObject, List<PairStatus>> pairsFrom = new IdentityHashMap<>();
+    private final Map<AdObject, List<PairStatus>> pairsTo = new IdentityHashMap<>();
     /** Normal forms of delegation values: the same few values recur in every peer's list. */
     private final Map<String, String> keys = new HashMap<>();
 
@@ -219,13 +221,13 @@ public final class AuditContext {
                 for (AdObject target : targets) {
                     Target t = peerTargets.computeIfAbsent(target, o -> target(o, policy.services()));
                     PairStatus p = pair(c, source, t, have.keySet(), false);
-                    pairs.add(p);
+                    add(p);
                     expected += p.rbcd() ? 0 : p.present();
                 }
                 for (AdObject fs : c.fileServers()) {
                     Target t = fileServerTargets.computeIfAbsent(fs, o -> target(o, List.of("cifs")));
                     PairStatus p = pair(c, source, t, have.keySet(), true);
-                    pairs.add(p);
+                    add(p);
                     expected += p.rbcd() ? 0 : p.present();
                 }
                 if (expected < have.size()) {
@@ -234,6 +236,12 @@ public final class AuditContext {
                 }
             }
         }
+    }
+
+    private void add(PairStatus p) {
+        pairs.add(p);
+        pairsFrom.computeIfAbsent(p.source(), k -> new ArrayList<>()).add(p);
+        pairsTo.computeIfAbsent(p.target(), k -> new ArrayList<>()).add(p);
     }
 
     /** The source's entries that no pair requires (normal form → value as stored). */
@@ -393,6 +401,16 @@ public final class AuditContext {
      */
     public List<String> unexpectedDelegations(AdObject node) {
         return unexpected.getOrDefault(node, List.of());
+    }
+
+    /** The pairs whose source is {@code node}, in target order; empty for objects that are no node. */
+    public List<PairStatus> pairsFrom(AdObject node) {
+        return pairsFrom.getOrDefault(node, List.of());
+    }
+
+    /** The pairs whose target is {@code node} (peer or file server). */
+    public List<PairStatus> pairsTo(AdObject node) {
+        return pairsTo.getOrDefault(node, List.of());
     }
 
     public List<PairStatus> pairs() {

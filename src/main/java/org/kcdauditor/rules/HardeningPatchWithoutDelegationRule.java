@@ -29,8 +29,8 @@ public final class HardeningPatchWithoutDelegationRule implements Rule {
         PatchIndex index = PatchIndex.of(ctx);
         for (AdObject node : ctx.nodes()) {
             List<String> gaps = new ArrayList<>();
-            for (PairStatus p : ctx.pairs()) {
-                if (p.source() == node && !p.ok()) {
+            for (PairStatus p : ctx.pairsFrom(node)) {
+                if (!p.ok()) {
                     int n = p.missing().size() + p.unregistered().size();
                     gaps.add(p.target().name() + " (" + n + (n == 1 ? " entry" : " entries") + " missing or unusable)");
                 }

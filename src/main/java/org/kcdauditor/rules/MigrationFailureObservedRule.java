@@ -77,8 +77,8 @@ public final class MigrationFailureObservedRule implements Rule {
     private static List<String> explanation(AuditContext ctx, AdObject source, AdObject target) {
         List<String> out = new ArrayList<>();
         List<PairStatus> pairs = new ArrayList<>();
-        for (PairStatus p : ctx.pairs()) {
-            if (p.source() == source && (target == null || p.target() == target)) {
+        for (PairStatus p : ctx.pairsFrom(source)) {
+            if (target == null || p.target() == target) {
                 pairs.add(p);
             }
         }

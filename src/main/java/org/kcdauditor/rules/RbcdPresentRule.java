@@ -1,6 +1,7 @@
 package org.kcdauditor.rules;
 
 import org.kcdauditor.audit.AuditContext;
+import org.kcdauditor.audit.PairStatus;
 import org.kcdauditor.model.AdObject;
 import org.kcdauditor.model.Severity;
 
@@ -35,7 +36,7 @@ public final class RbcdPresentRule implements Rule {
                 AdObject who = ctx.bySid(sid);
                 allowed.add(who == null ? sid + " (unresolved)" : sid + " (" + who.name() + ")");
             }
-            List<String> covered = ctx.pairs().stream().filter(p -> p.rbcd() && p.target() == node)
+            List<String> covered = ctx.pairsTo(node).stream().filter(PairStatus::rbcd)
                     .map(p -> p.source().name() + " -> " + node.name()).toList();
             String message = node.name() + " allows RBCD from " + (allowed.isEmpty() ? "no readable SID"
                     : String.join(", ", allowed)) + "."

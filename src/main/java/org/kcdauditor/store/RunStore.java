@@ -28,6 +28,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.IdentityHashMap;
+import java.util.Collections;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -44,6 +46,9 @@ import java.util.Set;
  * another run's rows. {@link #tryLock}/{@link #unlock} give a scheduler a named, expiring run lock.
  */
 public final class RunStore implements AutoCloseable {
+    /** Rows per JDBC batch. */
+    private static final int BATCH = 5_000;
+
     private static final String SELECT_RUN = "SELECT id, started_at, finished_at, status, trigger_name, config_path,"
             + " directory_url, failure_reason, report_dir, objects_read, hosts, findings, high, medium, low, info,"
             + " waived, compliance FROM audit_run";
@@ -360,13 +365,16 @@ public final class RunStore implements AutoCloseable {
 
     private void writeHosts(String runId, AuditContext ctx) throws SQLException {
         List<AdObject> hosts = new ArrayList<>(ctx.nodes());
-        ctx.clusters().forEach(c -> c.fileServers().stream().filter(fs -> !hosts.contains(fs)).forEach(hosts::add));
+        Set<AdObject> listed = Collections.newSetFromMap(new IdentityHashMap<>());
+        listed.addAll(hosts);
+        ctx.clusters().forEach(c -> c.fileServers().stream().filter(listed::add).forEach(hosts::add));
         try (PreparedStatement h = connection.prepareStatement("INSERT INTO run_host (run_id, host_name, cluster_name,"
                 + " dn, sam_account, dns_host_name, uac, object_sid, os, os_version, when_changed, usn_changed)"
                 + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
              PreparedStatement v = connection.prepareStatement(
                      "INSERT INTO run_host_value (run_id, host_name, attr, seq, val) VALUES (?, ?, ?, ?, ?)")) {
             Set<String> seen = new LinkedHashSet<>();
+            int[] pending = {0};
             for (AdObject o : hosts) {
                 String name = cut(o.name(), 255);
                 if (!seen.add(name.toLowerCase(java.util.Locale.ROOT))) {
@@ -378,21 +386,28 @@ public final class RunStore implements AutoCloseable {
                         cut(o.objectSid(), 200), cut(o.operatingSystem(), 255), cut(o.operatingSystemVersion(), 255),
                         ts(o.whenChanged()), o.usnChanged());
                 h.addBatch();
-                values(v, runId, name, "delegateTo", o.delegateTo());
-                values(v, runId, name, "spn", o.spns());
-                values(v, runId, name, "rbcd", o.rbcdSids());
+                pending[0] += 1 + values(v, runId, name, "delegateTo", o.delegateTo())
+                        + values(v, runId, name, "spn", o.spns()) + values(v, runId, name, "rbcd", o.rbcdSids());
+                if (pending[0] >= BATCH) {
+                    // Bounded batches: a 20,000-host snapshot is about 1.5 million values.
+                    h.executeBatch();
+                    v.executeBatch();
+                    pending[0] = 0;
+                }
             }
             h.executeBatch();
             v.executeBatch();
         }
     }
 
-    private static void values(PreparedStatement v, String runId, String host, String attr, List<String> values)
+    /** Adds one batched row per value; returns how many. */
+    private static int values(PreparedStatement v, String runId, String host, String attr, List<String> values)
             throws SQLException {
         for (int i = 0; i < values.size(); i++) {
             bind(v, runId, host, attr, i, cut(values.get(i), 1000));
             v.addBatch();
         }
+        return values.size();
     }
 
     private void writePatches(String runId, List<PatchRecord> patches) throws SQLException {
