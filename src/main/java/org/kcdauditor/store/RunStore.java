@@ -1,5 +1,8 @@
 package org.kcdauditor.store;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.kcdauditor.audit.AuditContext;
@@ -47,6 +50,9 @@ import java.util.Set;
  */
 public final class RunStore implements AutoCloseable {
     /** Rows per JDBC batch. */
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {
+    };
     private static final int BATCH = 5_000;
 
     private static final String SELECT_RUN = "SELECT id, started_at, finished_at, status, trigger_name, config_path,"
@@ -270,14 +276,17 @@ public final class RunStore implements AutoCloseable {
                     }
                 }
             }
-            try (PreparedStatement ps = connection.prepareStatement("SELECT host_name, val FROM run_host_value"
-                    + " WHERE run_id = ? AND attr = 'delegateTo' ORDER BY host_name, seq")) {
+            try (PreparedStatement ps = connection.prepareStatement("SELECT host_name, vals FROM run_host_attr"
+                    + " WHERE run_id = ? AND attr = 'delegateTo' ORDER BY host_name")) {
                 ps.setString(1, runId);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        delegateTo.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(2));
+                        delegateTo.computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
+                                .addAll(JSON.readValue(rs.getString(2), STRINGS));
                     }
                 }
+            } catch (JsonProcessingException e) {
+                throw new SQLException("stored delegation values of run " + runId + " are not a JSON list", e);
             }
         } catch (SQLException e) {
             throw readFailed("read the snapshot of run " + runId, e);
@@ -289,7 +298,7 @@ public final class RunStore implements AutoCloseable {
 
     /** Patch records a run stored. */
     public int count(String table, String runId) {
-        if (!List.of("run_host", "run_host_value", "run_patch", "run_event", "run_finding").contains(table)) {
+        if (!List.of("run_host", "run_host_attr", "run_patch", "run_event", "run_finding").contains(table)) {
             throw new IllegalArgumentException(table);
         }
         try (PreparedStatement ps = connection.prepareStatement("SELECT COUNT(*) FROM " + table + " WHERE run_id = ?")) {
@@ -372,7 +381,7 @@ public final class RunStore implements AutoCloseable {
                 + " dn, sam_account, dns_host_name, uac, object_sid, os, os_version, when_changed, usn_changed)"
                 + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
              PreparedStatement v = connection.prepareStatement(
-                     "INSERT INTO run_host_value (run_id, host_name, attr, seq, val) VALUES (?, ?, ?, ?, ?)")) {
+                     "INSERT INTO run_host_attr (run_id, host_name, attr, vals) VALUES (?, ?, ?, ?)")) {
             Set<String> seen = new LinkedHashSet<>();
             int[] pending = {0};
             for (AdObject o : hosts) {
@@ -400,14 +409,19 @@ public final class RunStore implements AutoCloseable {
         }
     }
 
-    /** Adds one batched row per value; returns how many. */
+    /** Adds one batched row holding the values as a JSON array (none for an empty list); returns the rows added. */
     private static int values(PreparedStatement v, String runId, String host, String attr, List<String> values)
             throws SQLException {
-        for (int i = 0; i < values.size(); i++) {
-            bind(v, runId, host, attr, i, cut(values.get(i), 1000));
-            v.addBatch();
+        if (values.isEmpty()) {
+            return 0;
         }
-        return values.size();
+        try {
+            bind(v, runId, host, attr, JSON.writeValueAsString(values));
+        } catch (JsonProcessingException e) {
+            throw new SQLException("cannot encode the " + attr + " values of " + host, e);
+        }
+        v.addBatch();
+        return 1;
     }
 
     private void writePatches(String runId, List<PatchRecord> patches) throws SQLException {

@@ -17,10 +17,10 @@ import java.util.UUID;
  * KCD_PG_DIR; default /tmp/kcd-pg), or {@code -Dkcd.pg.url} with KCD_PG_USER / KCD_PG_PASSWORD.
  * Absent, the tests are skipped with the reason, unless {@code -Dkcd.pg.required=true}.
  */
-final class PostgresDb {
-    final String url;
-    final String user;
-    final String password;
+public final class PostgresDb {
+    public final String url;
+    public final String user;
+    public final String password;
 
     private PostgresDb(String url, String user, String password) {
         this.url = url;
@@ -28,7 +28,7 @@ final class PostgresDb {
         this.password = password;
     }
 
-    static PostgresDb requireOrSkip() {
+    public static PostgresDb requireOrSkip() {
         String[] why = new String[1];
         PostgresDb db = find(why);
         if (db == null) {
@@ -71,7 +71,7 @@ final class PostgresDb {
     }
 
     /** A new, empty database for one test; its JDBC URL. */
-    String createDatabase() throws SQLException {
+    public String createDatabase() throws SQLException {
         String name = "kcd_it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12).toLowerCase(Locale.ROOT);
         try (Connection c = DriverManager.getConnection(url, user, password); Statement st = c.createStatement()) {
             st.execute("CREATE DATABASE " + name);

@@ -2,6 +2,7 @@ package org.kcdauditor.store;
 
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.kcdauditor.it.PostgresDb;
 import org.kcdauditor.audit.AuditInputs;
 import org.kcdauditor.audit.AuditResult;
 import org.kcdauditor.audit.Auditor;
@@ -19,31 +20,28 @@ import java.util.UUID;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.kcdauditor.history.HistoryTestData.cluster;
 import static org.kcdauditor.history.HistoryTestData.mesh;
 import static org.kcdauditor.history.HistoryTestData.snapshot;
 
 /**
- * The same store code on PostgreSQL. Runs with the integration profile when KCD_TEST_PG_URL names a
- * database (user/password from KCD_TEST_PG_USER / KCD_TEST_PG_PASSWORD), e.g.
- * {@code KCD_TEST_PG_URL=jdbc:postgresql://127.0.0.1:54329/kcdhist KCD_TEST_PG_USER=kcd mvn -o verify -Pintegration
- * -Dtest=RunStorePostgresIT}.
+ * The same store code on PostgreSQL, in a fresh database of the server {@code scripts/postgres.sh up}
+ * started (see {@link PostgresDb}); runs with the integration profile.
  */
 @Tag("integration")
-class RunStorePostgresIT {
+class RunStorePostgresIntegrationTest {
     @Test
-    void runsAreStoredAndReadBackOnPostgres() {
-        String url = System.getenv("KCD_TEST_PG_URL");
-        assumeTrue(url != null && !url.isBlank(), "KCD_TEST_PG_URL not set");
-        String pw = System.getenv("KCD_TEST_PG_PASSWORD");
+    void runsAreStoredAndReadBackOnPostgres() throws Exception {
+        PostgresDb db = PostgresDb.requireOrSkip();
+        String url = db.createDatabase();
+        String pw = db.password;
         Instant t = Instant.now();
         AuditResult r = new Auditor(RuleCatalogue.standard()).evaluate(snapshot(t, mesh("HV01", "HV02")),
                 List.of(cluster("HVC1", "HV01", "HV02", "HV09")), PolicyConfig.defaults(), AuditInputs.none(t));
         String id = UUID.randomUUID().toString();
         String failed = UUID.randomUUID().toString();
         String config = "/pg-test/" + id;
-        try (RunStore store = RunStore.open(url, System.getenv("KCD_TEST_PG_USER"), pw == null ? null : pw.toCharArray())) {
+        try (RunStore store = RunStore.open(url, db.user, pw == null ? null : pw.toCharArray())) {
             store.begin(id, t, "run", config, "ldaps://dc1", "DC=contoso,DC=com");
             store.complete(id, t.plusSeconds(1), new CompletedRun(r, 2, null,
                     List.of(new PatchRecord("HV01", "KB5019966", LocalDate.of(2022, 11, 9), null, "a:2")),
