@@ -2,6 +2,7 @@ package org.kcdauditor.audit;
 
 import com.unboundid.ldap.sdk.DN;
 import com.unboundid.ldap.sdk.LDAPException;
+import org.kcdauditor.baseline.Drift;
 import org.kcdauditor.config.ClusterConfig;
 import org.kcdauditor.config.PolicyConfig;
 import org.kcdauditor.model.AdObject;
@@ -38,6 +39,7 @@ public final class AuditContext {
     private final Map<AdObject, Set<AdObject>> peers = new IdentityHashMap<>();
     private final List<PairStatus> pairs = new ArrayList<>();
     private final AuditInputs inputs;
+    private List<Drift.Change> baselineDrift;
     private final Map<AdObject, List<String>> unexpected = new IdentityHashMap<>();
     private final Map<AdObject, List<PairStatus>> pairsFrom = new IdentityHashMap<>();
     private final Map<AdObject, List<PairStatus>> pairsTo = new IdentityHashMap<>();
@@ -351,6 +353,15 @@ public final class AuditContext {
     }
 
     /** Baseline, previous run, patches and events; never null (empty when not configured). */
+    /** Differences between the approved baseline and this snapshot, computed once; empty without a baseline. */
+    public List<Drift.Change> baselineDrift() {
+        if (baselineDrift == null) {
+            baselineDrift = inputs.baseline() == null ? List.of()
+                    : List.copyOf(Drift.compare(inputs.baseline().hosts(), this));
+        }
+        return baselineDrift;
+    }
+
     public AuditInputs inputs() {
         return inputs;
     }

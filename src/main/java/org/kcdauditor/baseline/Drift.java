@@ -7,7 +7,8 @@ import org.kcdauditor.model.Spn;
 import org.kcdauditor.model.Uac;
 
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -44,7 +45,7 @@ public final class Drift {
 
     public static List<Change> compare(Map<String, HostState> expected, AuditContext ctx) {
         List<Change> out = new ArrayList<>();
-        Set<AdObject> matched = new HashSet<>();
+        Set<AdObject> matched = Collections.newSetFromMap(new IdentityHashMap<>());
         for (Map.Entry<String, HostState> e : expected.entrySet()) {
             AdObject node = ctx.computer(e.getKey());
             if (node == null || ctx.clusterOf(node) == null) {

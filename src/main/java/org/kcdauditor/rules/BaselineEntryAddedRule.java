@@ -1,15 +1,18 @@
 package org.kcdauditor.rules;
 
-import org.kcdauditor.audit.AuditContext;
 import org.kcdauditor.baseline.Drift;
 import org.kcdauditor.model.Severity;
 
 /** BASELINE_ENTRY_ADDED: A delegation entry was added outside the baseline */
-public final class BaselineEntryAddedRule implements Rule {
+public final class BaselineEntryAddedRule extends BaselineChangeRule {
     static final RuleInfo INFO = new RuleInfo("BASELINE_ENTRY_ADDED", Severity.MEDIUM, "drift",
             "A delegation entry was added outside the baseline",
             "An entry the approved baseline does not list appeared in msDS-AllowedToDelegateTo: a change nobody reviewed that widens what the host may impersonate users to.",
             "kcd-audit baseline (docs/history.md); seed: keep a documented baseline of delegation for every cluster computer object");
+
+    public BaselineEntryAddedRule() {
+        super(Drift.Kind.ENTRY_ADDED);
+    }
 
     @Override
     public RuleInfo info() {
@@ -17,19 +20,11 @@ public final class BaselineEntryAddedRule implements Rule {
     }
 
     @Override
-    public void evaluate(AuditContext ctx, FindingSink out) {
-        if (ctx.inputs().baseline() == null) {
-            return;
-        }
-        for (Drift.Change c : Drift.compare(ctx.inputs().baseline().hosts(), ctx)) {
-            if (c.kind() != Drift.Kind.ENTRY_ADDED) {
-                continue;
-            }
-            out.add(INFO, c.cluster(), c.host(), Rules.hostOf(c.value()), c.value(),
-                    c.host() + " delegates to " + c.value() + ", which the approved baseline does not list.",
-                    "Review the change; keep it by capturing a new baseline (kcd-audit baseline capture --force), or"
-                            + " remove it: Set-ADComputer " + c.host() + " -Remove @{'msDS-AllowedToDelegateTo'='"
-                            + c.value() + "'}.");
-        }
+    void report(Drift.Change c, FindingSink out) {
+        out.add(INFO, c.cluster(), c.host(), Rules.hostOf(c.value()), c.value(),
+                c.host() + " delegates to " + c.value() + ", which the approved baseline does not list.",
+                "Review the change; keep it by capturing a new baseline (kcd-audit baseline capture --force), or"
+                        + " remove it: Set-ADComputer " + c.host() + " -Remove @{'msDS-AllowedToDelegateTo'='"
+                        + c.value() + "'}.");
     }
 }

@@ -1,15 +1,18 @@
 package org.kcdauditor.rules;
 
-import org.kcdauditor.audit.AuditContext;
 import org.kcdauditor.baseline.Drift;
 import org.kcdauditor.model.Severity;
 
 /** BASELINE_HOST_MISSING: A baseline host is no longer a cluster node */
-public final class BaselineHostMissingRule implements Rule {
+public final class BaselineHostMissingRule extends BaselineChangeRule {
     static final RuleInfo INFO = new RuleInfo("BASELINE_HOST_MISSING", Severity.MEDIUM, "drift",
             "A baseline host is no longer a cluster node",
             "The baseline documents a host that is not found among the configured cluster nodes any more: it was removed, renamed or moved out of the cluster OU. Its peers may still carry entries for it.",
             "kcd-audit baseline (docs/history.md); seed: keep a documented baseline of delegation for every cluster computer object");
+
+    public BaselineHostMissingRule() {
+        super(Drift.Kind.HOST_MISSING);
+    }
 
     @Override
     public RuleInfo info() {
@@ -17,18 +20,10 @@ public final class BaselineHostMissingRule implements Rule {
     }
 
     @Override
-    public void evaluate(AuditContext ctx, FindingSink out) {
-        if (ctx.inputs().baseline() == null) {
-            return;
-        }
-        for (Drift.Change c : Drift.compare(ctx.inputs().baseline().hosts(), ctx)) {
-            if (c.kind() != Drift.Kind.HOST_MISSING) {
-                continue;
-            }
-            out.add(INFO, null, c.host(), null, null,
-                    c.host() + " is in the baseline but not among the cluster nodes found in the directory.",
-                    "If the host was decommissioned, remove it from the baseline (capture a new one) and remove the"
-                            + " peers' entries for it; otherwise check the cluster configuration and the computer object.");
-        }
+    void report(Drift.Change c, FindingSink out) {
+        out.add(INFO, null, c.host(), null, null,
+                c.host() + " is in the baseline but not among the cluster nodes found in the directory.",
+                "If the host was decommissioned, remove it from the baseline (capture a new one) and remove the"
+                        + " peers' entries for it; otherwise check the cluster configuration and the computer object.");
     }
 }

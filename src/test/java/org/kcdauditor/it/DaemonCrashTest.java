@@ -16,7 +16,6 @@ import org.kcdauditor.store.StoreUrls;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,6 +1,5 @@
 package org.kcdauditor.report.runbook;
 
-import org.kcdauditor.report.FindingsDocument;
 import org.kcdauditor.report.Rendering;
 import org.kcdauditor.report.ReportWriter;
 
