@@ -217,14 +217,7 @@ public final class Outbox {
     }
 
     private int update(String sql, Object... params) {
-        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                ps.setObject(i + 1, params[i]);
-            }
-            return ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new StoreException("history store " + db.display() + ": cannot update the outbox: " + e.getMessage(), e);
-        }
+        return db.update("update the outbox", sql, params);
     }
 
     private static Instant instant(ResultSet rs, int col) throws SQLException {

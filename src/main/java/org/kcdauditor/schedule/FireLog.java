@@ -88,15 +88,7 @@ public final class FireLog {
     }
 
     private int update(String sql, Object... params) {
-        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                ps.setObject(i + 1, params[i]);
-            }
-            return ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new StoreException("history store " + db.display() + ": cannot write schedule_fire: "
-                    + e.getMessage(), e);
-        }
+        return db.update("write schedule_fire", sql, params);
     }
 
     private static Instant instant(ResultSet rs, int col) throws SQLException {

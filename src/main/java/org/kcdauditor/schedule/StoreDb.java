@@ -9,6 +9,7 @@ import org.kcdauditor.store.StoreUrls;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.Locale;
 import java.util.Map;
@@ -96,13 +97,23 @@ public final class StoreDb {
 
     /** The URL without parameters, for messages. */
     public String display() {
-        int cut = url.length();
-        for (char c : new char[]{';', '?'}) {
-            int i = url.indexOf(c);
-            if (i >= 0 && i < cut) {
-                cut = i;
+        return StoreUrls.display(url);
+    }
+
+    /**
+     * Runs one INSERT/UPDATE/DELETE on its own connection.
+     *
+     * @param what for the error message, e.g. "update the outbox"
+     * @return the number of rows changed
+     */
+    public int update(String what, String sql, Object... params) {
+        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setObject(i + 1, params[i]);
             }
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException("history store " + display() + ": cannot " + what + ": " + e.getMessage(), e);
         }
-        return url.substring(0, cut);
     }
 }

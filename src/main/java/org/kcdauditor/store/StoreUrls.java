@@ -81,7 +81,7 @@ public final class StoreUrls {
     }
 
     /** The URL for messages: the part before any ';' parameters or '?' query (never credentials). */
-    static String display(String url) {
+    public static String display(String url) {
         int cut = url.length();
         for (char c : new char[]{';', '?'}) {
             int i = url.indexOf(c);
