@@ -45,6 +45,11 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        // The H2 history store runs with AUTO_SERVER so a second process (history, a manual run beside
+        // the daemon) can open it; its TCP server must listen on loopback only, not on every interface.
+        if (System.getProperty("h2.bindAddress") == null) {
+            System.setProperty("h2.bindAddress", "127.0.0.1");
+        }
         if (java.util.Arrays.asList(args).contains("--verbose")) {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");
         }
