@@ -1,5 +1,6 @@
 package org.kcdauditor.cli;
 
+import org.kcdauditor.inventory.ImportResult;
 import org.kcdauditor.model.Finding;
 import org.kcdauditor.model.Severity;
 import org.kcdauditor.report.FindingsDocument;
@@ -53,12 +54,16 @@ final class ConsoleSummary {
             }
         }
         if (d.imports() != null) {
-            List<org.kcdauditor.inventory.ImportResult> failed = d.imports().stream().filter(i -> i.failed()).toList();
+            List<ImportResult> failed = d.imports().stream().filter(ImportResult::failed).toList();
             long skipped = d.imports().stream().mapToLong(i -> i.skipped()).sum();
             if (!failed.isEmpty() || skipped > 0) {
                 out.println();
-                out.printf("Imports: %d of %d files not used, %d line%s skipped (see Imports in the reports)%s%n",
-                        failed.size(), d.imports().size(), skipped, skipped == 1 ? "" : "s", failed.isEmpty() ? "." : ":");
+                int read = d.imports().size() - failed.size();
+                out.printf("Imports: %d of %d file%s read, %d line%s skipped (see Imports in the reports).%n",
+                        read, d.imports().size(), d.imports().size() == 1 ? "" : "s", skipped, skipped == 1 ? "" : "s");
+                if (!failed.isEmpty()) {
+                    out.println("Not usable:");
+                }
                 failed.stream().limit(TOP).forEach(i -> out.println("  " + oneLine(i.file() + ": " + i.error())));
             }
         }

@@ -167,7 +167,7 @@ class HistoryCommandsTest {
                 "patches:\n  sources: [\"exports/*.csv\", \"missing/*.csv\"]\n");
         assertEquals(ExitCodes.FINDINGS, run("run", "--config", cfg.toString(), "--formats", "json",
                 "--out", dir.resolve("out").toString()), err);
-        assertTrue(out.contains("Imports: 2 of 4 files not used, 1 line skipped (see Imports in the reports):"), out);
+        assertTrue(out.contains("Imports: 2 of 4 files read, 1 line skipped (see Imports in the reports).\nNot usable:"), out);
         assertTrue(out.contains("other.csv: not a patch export"), out);
         assertTrue(out.contains("missing/*.csv: no file matches"), out);
         var doc = org.kcdauditor.report.FindingsJson.read(dir.resolve("out/findings.json"));
