@@ -45,7 +45,7 @@ computer object, Properties → **Delegation** tab. The same change in PowerShel
 <#list hosts as h>
 ### 2.${h?counter}. ${h.name}<#if h.cluster?has_content> (cluster ${h.cluster})</#if>
 
-<#if h.os?has_content>${h.os}; </#if>delegation today: ${h.currentMode}.
+Delegation today: ${h.currentMode}<#if h.os?has_content> (operating system: ${h.os})</#if>.
 
 <#if h.changesDelegationTab>
 1. Open **${h.name}** → Properties → **Delegation**.

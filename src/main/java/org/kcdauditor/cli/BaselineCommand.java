@@ -15,6 +15,7 @@ import org.kcdauditor.model.HostState;
 import org.kcdauditor.model.Snapshot;
 import org.kcdauditor.report.Reports;
 import org.kcdauditor.run.AuditRun;
+import org.kcdauditor.report.Ps;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -124,7 +125,7 @@ final class BaselineCommand implements Runnable {
             } else {
                 cli.out().println(changes.size() + " difference" + (changes.size() == 1 ? "" : "s") + ":");
                 for (Drift.Change c : changes) {
-                    cli.out().println("  " + c.kind() + "  " + Drift.describe(c));
+                    cli.out().println("  " + c.kind() + "  " + Ps.oneLine(Drift.describe(c)));
                 }
             }
             for (Waiver w : b.waivers()) {

@@ -4,6 +4,7 @@ import org.kcdauditor.inventory.ImportResult;
 import org.kcdauditor.model.Finding;
 import org.kcdauditor.model.Severity;
 import org.kcdauditor.report.FindingsDocument;
+import org.kcdauditor.report.Ps;
 import org.kcdauditor.run.AuditRun;
 
 import java.io.PrintStream;
@@ -77,7 +78,8 @@ final class ConsoleSummary {
         return s.length() <= 16 ? s : s.substring(0, 15) + "…";
     }
 
+    /** Directory values reach the terminal: no line breaks, no escape sequences. */
     private static String oneLine(String s) {
-        return s.replaceAll("[\\r\\n\\t]+", " ");
+        return Ps.oneLine(s);
     }
 }

@@ -7,6 +7,7 @@ import org.kcdauditor.model.Finding;
 import org.kcdauditor.store.RunStore;
 import org.kcdauditor.store.RunSummary;
 import org.kcdauditor.store.StoreUrls;
+import org.kcdauditor.report.Ps;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -101,8 +102,9 @@ final class HistoryCommand implements Callable<Integer> {
                             store.count("run_patch", r.id()), store.count("run_event", r.id()));
                     cli.out().println();
                     for (Finding f : store.findings(r.id())) {
-                        cli.out().printf("  %-6s %-34s %-8s %s%s%n", f.severity(), f.rule(), f.host() == null ? "" : f.host(),
-                                f.message().replaceAll("[\\r\\n\\t]+", " "),
+                        cli.out().printf("  %-6s %-34s %-8s %s%s%n", f.severity(), f.rule(),
+                                f.host() == null ? "" : Ps.oneLine(f.host()),
+                                Ps.oneLine(f.message()),
                                 f.isWaived() ? "  [waived: " + f.waiver().justification() + "]" : "");
                     }
                 }

@@ -11,6 +11,7 @@ import org.kcdauditor.model.Finding;
 import org.kcdauditor.model.Severity;
 import org.kcdauditor.report.Reports;
 import org.kcdauditor.run.AuditRun;
+import org.kcdauditor.report.Ps;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -63,11 +64,11 @@ final class PreflightCommand implements Callable<Integer> {
         cli.out().printf("  pairs delegated correctly: %d/%d; blockers: %d; waived: %d (run %s)%n", ok, pairs.size(),
                 blockers.size(), waived.size(), o.runId().substring(0, 8));
         for (Finding f : blockers) {
-            cli.out().printf("  BLOCKER %-30s %s%n", f.rule(), f.message().replaceAll("[\\r\\n\\t]+", " "));
+            cli.out().printf("  BLOCKER %-30s %s%n", f.rule(), Ps.oneLine(f.message()));
         }
         for (Finding f : waived) {
-            cli.out().printf("  waived  %-30s %s [%s, until %s]%n", f.rule(), f.host() + (f.peer() == null ? ""
-                    : " -> " + f.peer()), f.waiver().justification(), f.waiver().expires());
+            cli.out().printf("  waived  %-30s %s [%s, until %s]%n", f.rule(), Ps.oneLine(f.host() + (f.peer() == null
+                    ? "" : " -> " + f.peer())), Ps.oneLine(f.waiver().justification()), f.waiver().expires());
         }
         if (go) {
             cli.out().println("  Before patching: note the run id in the change; after patching run preflight again"

@@ -37,7 +37,10 @@ public final class Ps {
         return values.stream().map(Ps::quote).collect(Collectors.joining(","));
     }
 
-    /** Text safe for a {@code #} line comment: line breaks (any kind) become spaces. */
+    /**
+     * Text safe for a {@code #} line comment, a Write-Host string or a terminal: line breaks of any
+     * kind and every other control character (ESC of terminal escape sequences included) become spaces.
+     */
     public static String oneLine(String s) {
         if (s == null) {
             return "";
@@ -45,13 +48,20 @@ public final class Ps {
         StringBuilder sb = new StringBuilder(s.length());
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            sb.append(isLineBreak(c) ? ' ' : c);
+            sb.append(isLineBreakOrControl(c) ? ' ' : c);
         }
         return sb.toString();
     }
 
-    static boolean isLineBreak(char c) {
-        return c == '\n' || c == '\r' || c == '\u000B' || c == '\u000C' || c == '\u0085' || c == '\u2028'
-                || c == '\u2029';
+    static boolean isLineBreakOrControl(char c) {
+        return Character.isISOControl(c) || c == '\u2028' || c == '\u2029';
+    }
+
+    /**
+     * Whether {@code spn} can be passed to a native program ({@code setspn.exe}) as one argument:
+     * Windows PowerShell 5.1 does not escape embedded double quotes for native commands.
+     */
+    public static boolean nativeArgumentSafe(String spn) {
+        return spn != null && spn.indexOf('"') < 0 && spn.chars().noneMatch(c -> isLineBreakOrControl((char) c));
     }
 }

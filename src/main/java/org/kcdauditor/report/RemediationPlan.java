@@ -196,7 +196,7 @@ public final class RemediationPlan {
                 }
                 case "TARGET_SPN_NOT_REGISTERED" -> {
                     if (host != null && f.spn() != null && f.message() != null
-                            && f.message().contains("no object registers it")) {
+                            && f.message().contains("no object registers it") && Ps.nativeArgumentSafe(f.spn())) {
                         Building b = building.computeIfAbsent(key(host), k -> new Building(host));
                         b.cluster = f.cluster();
                         b.register.add(f.spn());

@@ -47,6 +47,24 @@ class RunbookTest {
     }
 
     @Test
+    void aHostileOperatingSystemCannotOpenAMarkdownFence() throws Exception {
+        FindingsDocument doc = Fixtures.withHost(Fixtures.demo(), "HV01", h -> Fixtures.os(h, "~~~ evil\n# heading"));
+        String md = render(RunbookWriter.markdown(new TemplateRenderer(TEMPLATES)), doc);
+        assertTrue(md.contains("\\~\\~\\~ evil \\# heading"), md);
+        assertFalse(md.lines().anyMatch(l -> l.startsWith("~~~") || l.startsWith("# heading")), md);
+    }
+
+    @Test
+    void anSpnSetspnCannotTakeAsOneArgumentIsLeftToAnAdministrator() throws Exception {
+        Finding hostile = Finding.of("TARGET_SPN_NOT_REGISTERED", org.kcdauditor.model.Severity.HIGH, "HVC1", "HV01",
+                null, "cifs/\"-D HTTP/x\" HV01", "cifs/... is not registered on HV01 (no object registers it), so"
+                        + " delegation to it cannot work.", "Register it.");
+        FindingsDocument doc = Fixtures.withFindings(Fixtures.demo(), List.of(hostile));
+        String ps1 = render(RunbookWriter.powershell(new TemplateRenderer(TEMPLATES)), doc);
+        assertFalse(ps1.contains("-D HTTP/x"), ps1);
+    }
+
+    @Test
     void runbooksMatchGoldenFiles() throws Exception {
         TemplateRenderer r = new TemplateRenderer(TEMPLATES);
         FindingsDocument doc = Fixtures.demo();

@@ -23,7 +23,7 @@ import java.util.function.UnaryOperator;
  * </ul>
  */
 public final class EscapingOutputFormat extends CommonMarkupOutputFormat<EscapingOutputFormat.Model> {
-    private static final String MARKDOWN_SPECIAL = "\\`*_[]<>|#";
+    private static final String MARKDOWN_SPECIAL = "\\`*_[]<>|#~";
 
     public static final EscapingOutputFormat MARKDOWN = new EscapingOutputFormat("Markdown", "text/markdown",
             EscapingOutputFormat::escapeMarkdown);

@@ -1,0 +1,30 @@
+package org.kcdauditor.report;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class PsTest {
+    @Test
+    void quotesDoubleEveryKindOfSingleQuote() {
+        assertEquals("'HV''; Remove-ADUser x; '''", Ps.quote("HV'; Remove-ADUser x; '"));
+        assertEquals("'a\u2019\u2019b'", Ps.quote("a\u2019b"));
+    }
+
+    @Test
+    void oneLineRemovesLineBreaksAndTerminalEscapes() {
+        String hostile = "HV01\r\nWrite-Host pwned\u2028x\u0085y\u001b]0;title\u0007\u001b[2Jz\tq";
+        String safe = Ps.oneLine(hostile);
+        assertTrue(safe.chars().noneMatch(c -> Character.isISOControl(c) || c == '\u2028'), safe);
+        assertEquals("HV01  Write-Host pwned x y ]0;title  [2Jz q", safe);
+    }
+
+    @Test
+    void nativeArgumentsRefuseDoubleQuotesAndControls() {
+        assertTrue(Ps.nativeArgumentSafe("Microsoft Virtual System Migration Service/hv14.contoso.com"));
+        assertFalse(Ps.nativeArgumentSafe("\"-D HTTP/foo\" y"));
+        assertFalse(Ps.nativeArgumentSafe("HOST/a\nb"));
+    }
+}
