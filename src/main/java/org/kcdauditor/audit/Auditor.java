@@ -20,17 +20,24 @@ import java.util.Map;
 /** Runs the rule catalogue over a snapshot. Pure: the same input gives the same findings in the same order. */
 public final class Auditor {
     private static final Comparator<String> NULLS_FIRST = Comparator.nullsFirst(String.CASE_INSENSITIVE_ORDER);
-    public static final Comparator<Finding> ORDER = Comparator.comparing(Finding::severity)
-            .thenComparing(Finding::rule)
-            .thenComparing(Finding::cluster, NULLS_FIRST)
-            .thenComparing(Finding::host, NULLS_FIRST)
-            .thenComparing(Finding::peer, NULLS_FIRST)
-            .thenComparing(Finding::spn, NULLS_FIRST);
 
     private final RuleCatalogue catalogue;
+    /** Severity first, then the catalogue's order (evidence and breakage before hygiene), then where. */
+    private final Comparator<Finding> order;
 
     public Auditor(RuleCatalogue catalogue) {
         this.catalogue = catalogue;
+        Map<String, Integer> rank = new HashMap<>();
+        for (Rule r : catalogue.rules()) {
+            rank.putIfAbsent(r.info().id(), rank.size());
+        }
+        this.order = Comparator.comparing(Finding::severity)
+                .thenComparing(f -> rank.getOrDefault(f.rule(), Integer.MAX_VALUE))
+                .thenComparing(Finding::rule)
+                .thenComparing(Finding::cluster, NULLS_FIRST)
+                .thenComparing(Finding::host, NULLS_FIRST)
+                .thenComparing(Finding::peer, NULLS_FIRST)
+                .thenComparing(Finding::spn, NULLS_FIRST);
     }
 
     public AuditResult evaluate(Snapshot snapshot, List<ClusterConfig> clusters, PolicyConfig policy) {
@@ -49,7 +56,7 @@ public final class Auditor {
             rule.evaluate(ctx, sink);
         }
         List<Finding> findings = new ArrayList<>(applyWaivers(sink.findings(), inputs));
-        findings.sort(ORDER);
+        findings.sort(order);
 
         int pairs = 0;
         int required = 0;

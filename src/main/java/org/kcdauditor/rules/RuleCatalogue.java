@@ -13,6 +13,8 @@ public final class RuleCatalogue {
 
     public static RuleCatalogue standard() {
         return new RuleCatalogue(List.of(
+                new MigrationFailureObservedRule(),
+                new HardeningPatchWithoutDelegationRule(),
                 new MissingDelegationRule(),
                 new TargetSpnNotRegisteredRule(),
                 new DuplicateSpnRule(),
@@ -30,10 +32,8 @@ public final class RuleCatalogue {
                 new BaselineHostNewRule(),
                 new WaiverExpiredRule(),
                 new ChangedSinceLastRunRule(),
-                new HardeningPatchWithoutDelegationRule(),
                 new PatchLevelSkewRule(),
-                new PatchDataMissingRule(),
-                new MigrationFailureObservedRule()));
+                new PatchDataMissingRule()));
     }
 
     public List<Rule> rules() {
