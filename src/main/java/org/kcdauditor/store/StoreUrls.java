@@ -48,15 +48,26 @@ public final class StoreUrls {
     }
 
     /**
-     * The URL connections use: {@link #jdbcUrl} with {@code AUTO_SERVER=TRUE} added to an embedded H2
-     * file URL, so a manual run can open the store while the daemon holds it open (and then meets
-     * the run lock instead of "database already in use").
+     * The URL connections use: {@link #jdbcUrl}, and for an embedded H2 file
+     * <ul>
+     * <li>{@code AUTO_SERVER=TRUE}, so a manual run can open the store while the daemon holds it open
+     * (and then meets the run lock instead of "database already in use");</li>
+     * <li>{@code MAX_COMPACT_TIME=0}: no file compaction when the last connection closes. H2 2.3's
+     * close-time chunk moving was seen to fail half-way ({@code RandomAccessStore.moveChunkInside})
+     * and leave a file that no longer opens ("Double mark"); free space is reused without it.</li>
+     * </ul>
+     * Settings already in the URL are kept.
      */
     public static String connectUrl(AuditConfig config) {
         String url = jdbcUrl(config);
         String lower = url.toLowerCase(Locale.ROOT);
-        if (lower.startsWith("jdbc:h2:file:") && !lower.contains("auto_server=")) {
-            return url + ";AUTO_SERVER=TRUE";
+        if (lower.startsWith("jdbc:h2:file:")) {
+            if (!lower.contains("auto_server=")) {
+                url += ";AUTO_SERVER=TRUE";
+            }
+            if (!lower.contains("max_compact_time=")) {
+                url += ";MAX_COMPACT_TIME=0";
+            }
         }
         return url;
     }

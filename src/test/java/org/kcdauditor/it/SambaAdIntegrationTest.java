@@ -182,6 +182,7 @@ class SambaAdIntegrationTest {
         y.append("  services: [\"").append(SambaDc.MVSMS).append("\", \"cifs\"]\n");
         y.append("  nameForms: [netbios, fqdn]\n");
         y.append("  protocolTransition: ").append(c.protocolTransition).append('\n');
+        y.append("store:\n  url: jdbc:h2:file:data/kcd-audit\n");   // a store per test, beside its config
         Path cfg = tmp.resolve("kcd-audit.yaml");
         Files.writeString(cfg, y.toString());
         Path out = tmp.resolve("out");

@@ -136,6 +136,8 @@ public final class TestDirectory {
             y.append("  ").append(line).append('\n');
         }
         y.append("clusters:\n  - name: HVC1\n    nodes: [").append(String.join(", ", nodes)).append("]\n");
+        // Each test its own history store, beside its config (not the shared default in the working directory).
+        y.append("store:\n  url: jdbc:h2:file:data/kcd-audit\n");
         Path file = dir.resolve("kcd-audit.yaml");
         Files.writeString(file, y.toString());
         return file;
