@@ -79,8 +79,8 @@ final class BaselineCommand implements Runnable {
                         + " one is kept as " + file.getFileName() + ".<timestamp>.bak)");
             }
             Baseline old = java.nio.file.Files.exists(file) ? BaselineFile.read(file) : null;
-            AuditRun.Outcome o = parent.auditRun(cfg).withTrigger("baseline-capture").withoutReports()
-                    .execute(null, Set.of("json"), new Timings(), n -> { });
+            AuditRun.Outcome o = RunCommand.underRunLock(cli, cfg, "baseline capture", () -> parent.auditRun(cfg)
+                    .withTrigger("baseline-capture").withoutReports().execute(null, Set.of("json"), new Timings(), n -> { }));
             AuditContext ctx = o.result().context();
             Map<String, HostState> hosts = new LinkedHashMap<>();
             for (AdObject n : ctx.nodes()) {

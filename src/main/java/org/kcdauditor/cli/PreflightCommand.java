@@ -50,9 +50,10 @@ final class PreflightCommand implements Callable<Integer> {
         ClusterConfig target = cfg.clusters().stream().filter(c -> c.name().equalsIgnoreCase(cluster)).findFirst()
                 .orElseThrow(() -> new ConfigException("--cluster: no cluster named '" + cluster + "' in " + config
                         + " (known: " + String.join(", ", cfg.clusters().stream().map(ClusterConfig::name).toList()) + ")"));
-        AuditRun.Outcome o = new AuditRun(cfg, cli.secrets(), cli.clock(), Reports.standard(cli.shipped("templates"), cfg.reports()))
+        AuditRun.Outcome o = RunCommand.underRunLock(cli, cfg, "preflight", () -> new AuditRun(cfg, cli.secrets(),
+                cli.clock(), Reports.standard(cli.shipped("templates"), cfg.reports()))
                 .withHome(cli.home()).withEnvironment(cli.env()).withTrigger("preflight")
-                .execute(out, Set.of("json"), new Timings(), n -> { });
+                .execute(out, Set.of("json"), new Timings(), n -> { }));
         String name = target.name();
         List<PairStatus> pairs = o.result().context().pairs().stream().filter(p -> p.cluster().equals(name)).toList();
         long ok = pairs.stream().filter(PairStatus::ok).count();

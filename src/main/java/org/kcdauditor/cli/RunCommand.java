@@ -64,15 +64,11 @@ final class RunCommand implements Callable<Integer> {
             }
         };
         AuditRun.Outcome outcome;
-        // never two audits of one store at once: the daemon's scheduled runs take the same lock
-        try (RunLock.Held lock = RunLock.of(cfg, cli.env(), cli.clock())
-                .acquire(RunLock.owner("kcd-audit " + trigger), java.time.Duration.ZERO)) {
-            outcome = new AuditRun(cfg, secrets, cli.clock(), Reports.standard(cli.shipped("templates"), cfg.reports()))
+        try {
+            outcome = underRunLock(cli, cfg, trigger, () -> new AuditRun(cfg, secrets, cli.clock(),
+                    Reports.standard(cli.shipped("templates"), cfg.reports()))
                     .withHome(cli.home()).withEnvironment(cli.env()).withTrigger(trigger)
-                    .execute(options.out, formats, timings, progress);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while taking the run lock", e);
+                    .execute(options.out, formats, timings, progress));
         } finally {
             if (interactive) {
                 cli.err().print("\r\033[K");
@@ -83,5 +79,27 @@ final class RunCommand implements Callable<Integer> {
             timings.print(cli.err());
         }
         return outcome.result().reaches(failOn) ? ExitCodes.FINDINGS : ExitCodes.OK;
+    }
+
+    /** What runs under the lock: one audit that stores its run. */
+    @FunctionalInterface
+    interface LockedAudit<T> {
+        T run() throws DirectoryException, IOException;
+    }
+
+    /**
+     * Never two audits of one store at once: {@code run}, {@code demo}, {@code preflight}, {@code baseline
+     * capture} and the daemon's scheduled runs take the same lock. A command refuses at once (exit 1, naming
+     * the holder) rather than wait behind a scheduled run.
+     */
+    static <T> T underRunLock(Cli cli, AuditConfig cfg, String trigger, LockedAudit<T> audit)
+            throws DirectoryException, IOException {
+        try (RunLock.Held lock = RunLock.of(cfg, cli.env(), cli.clock())
+                .acquire(RunLock.owner("kcd-audit " + trigger), java.time.Duration.ZERO)) {
+            return audit.run();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while taking the run lock", e);
+        }
     }
 }

@@ -14,6 +14,7 @@ import org.kcdauditor.store.RunSummary;
 import org.kcdauditor.store.StoreUrls;
 import org.kcdauditor.support.CliRun;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -21,11 +22,13 @@ import java.sql.ResultSet;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -137,7 +140,15 @@ class DaemonTest {
             assertTrue(manual.err().contains("another audit of this store is running (held by kcd-audit daemon"
                     + " test-instance job job1"), manual.err());
             assertEquals(1, manual.err().strip().lines().count(), manual.err());
+            for (String[] other : new String[][]{{"preflight", "--cluster", "HVC1"}, {"baseline", "capture"}}) {
+                List<String> args = new ArrayList<>(List.of(other));
+                args.addAll(List.of("--config", cfg.source().toString()));
+                CliRun refused = CliRun.run(env, args.toArray(String[]::new));
+                assertEquals(1, refused.exitCode(), refused.toString());
+                assertTrue(refused.err().contains("another audit of this store is running"), refused.err());
+            }
             assertTrue(runs(cfg).isEmpty(), "nothing was started: " + runs(cfg));
+            assertFalse(Files.exists(cfg.baselinePath()), "no baseline written while the lock is held");
         }
 
         FireLog fires = new FireLog(StoreDb.open(cfg, env));
