@@ -112,12 +112,22 @@ public final class LdapConnector {
             connection.bind(request);
         } catch (LDAPException e) {
             if (d.gssapi() && e.getResultCode() != ResultCode.STRONG_AUTH_REQUIRED) {
+                String credentials = d.keytab() != null && !d.keytab().isBlank()
+                        ? "check directory.principal, directory.keytab"
+                        : "no keytab is configured, so the ticket cache is used (" + ticketCache()
+                        + "): run kinit " + who + " as this user, or set directory.keytab; check";
                 throw new DirectoryException(where + ": Kerberos (GSSAPI) bind as " + who + " failed: "
-                        + rootMessage(e) + " — check directory.principal, directory.keytab (or the ticket cache),"
-                        + " directory.krb5Conf, and that the URL names the DC so that its ldap/<host> SPN matches", e);
+                        + rootMessage(e) + " — " + credentials + " directory.krb5Conf, and that the URL names the DC"
+                        + " so that its ldap/<host> SPN matches", e);
             }
             throw new DirectoryException(describeBind(where, who, e), e);
         }
+    }
+
+    /** The ticket cache the JVM's Kerberos reads: KRB5CCNAME (FILE: caches only), else /tmp/krb5cc_<uid>. */
+    private static String ticketCache() {
+        String env = System.getenv("KRB5CCNAME");
+        return env == null || env.isBlank() ? "KRB5CCNAME unset: the default /tmp/krb5cc_<uid>" : "KRB5CCNAME=" + env;
     }
 
     /**

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.kcdauditor.cli.Main;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,6 +25,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -152,6 +154,7 @@ class SambaAdIntegrationTest {
         String protocolTransition = "any";
         String password;
         String principal;     // set: auth: gssapi with the script's keytab and krb5.conf
+        Path ticketCache;     // set with principal: no keytab; the audit runs in its own JVM with KRB5CCNAME=FILE:it
     }
 
     private Run audit(Cfg c) throws Exception {
@@ -162,7 +165,9 @@ class SambaAdIntegrationTest {
         if (c.principal != null) {
             y.append("  auth: gssapi\n");
             y.append("  principal: ").append(c.principal).append('\n');
-            y.append("  keytab: ").append(dc.dir.resolve("svc-kcdaudit.keytab")).append('\n');
+            if (c.ticketCache == null) {
+                y.append("  keytab: ").append(dc.dir.resolve("svc-kcdaudit.keytab")).append('\n');
+            }
             y.append("  krb5Conf: ").append(dc.dir.resolve("etc/krb5.conf")).append('\n');
         } else {
             y.append("  bindDn: '").append(c.bindDn.replace("'", "''")).append("'\n");
@@ -186,18 +191,43 @@ class SambaAdIntegrationTest {
         Path cfg = tmp.resolve("kcd-audit.yaml");
         Files.writeString(cfg, y.toString());
         Path out = tmp.resolve("out");
+        String[] args = {"run", "--config", cfg.toString(), "--out", out.toString(), "--formats", "json"};
+        if (c.ticketCache != null) {
+            return ownJvm(args, Map.of("KRB5CCNAME", "FILE:" + c.ticketCache), out);
+        }
         ByteArrayOutputStream o = new ByteArrayOutputStream();
         ByteArrayOutputStream e = new ByteArrayOutputStream();
         int exit;
         try (PrintStream po = new PrintStream(o, true, StandardCharsets.UTF_8);
              PrintStream pe = new PrintStream(e, true, StandardCharsets.UTF_8)) {
-            exit = Main.execute(new String[]{"run", "--config", cfg.toString(), "--out", out.toString(),
-                            "--formats", "json"}, po, pe,
+            exit = Main.execute(args, po, pe,
                     Map.of("KCD_AUDIT_LDAP_PASSWORD", c.password == null ? dc.adminPassword : c.password));
         }
+        return new Run(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8), findings(out));
+    }
+
+    private static JsonNode findings(Path out) throws IOException {
         Path json = out.resolve("findings.json");
-        JsonNode doc = Files.exists(json) ? JSON.readTree(json.toFile()) : null;
-        return new Run(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8), doc);
+        return Files.exists(json) ? JSON.readTree(json.toFile()) : null;
+    }
+
+    /** The CLI in a JVM of its own: what the environment (KRB5CCNAME) gives a real process. */
+    private Run ownJvm(String[] args, Map<String, String> env, Path out) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "org.kcdauditor.cli.Main"));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().putAll(env);
+        pb.environment().put("KCD_AUDIT_LDAP_PASSWORD", "not-used-by-gssapi");
+        pb.redirectOutput(tmp.resolve("jvm.out").toFile());
+        pb.redirectError(tmp.resolve("jvm.err").toFile());
+        Process p = pb.start();
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("kcd-audit " + String.join(" ", args) + " did not finish in 120 s");
+        }
+        return new Run(p.exitValue(), Files.readString(tmp.resolve("jvm.out")), Files.readString(tmp.resolve("jvm.err")),
+                findings(out));
     }
 
     private Run audit(List<SambaDc.Host> cluster, String name, Consumer<Cfg> tweak) throws Exception {
@@ -545,6 +575,39 @@ class SambaAdIntegrationTest {
         Run r = audit(bindCluster(), "BIND", x -> x.principal = "nobody@" + SambaDc.REALM);
         assertEquals(1, r.exit(), r.where());
         assertTrue(r.err().contains("Kerberos (GSSAPI) bind as nobody@CONTOSO.TEST failed"), r.where());
+    }
+
+    @Test
+    @Order(43)
+    void gssapiBindFromTheTicketCacheThatKinitFilled() throws Exception {
+        Path keytab = dc.dir.resolve("svc-kcdaudit.keytab");
+        assumeTrue(Files.isReadable(keytab), "no keytab: DC set up by an older script");
+        String principal = "svc-kcdaudit@" + SambaDc.REALM;
+        Path cache = tmp.resolve("krb5cc_kcd");
+        ProcessBuilder kinit = new ProcessBuilder("kinit", "-k", "-t", keytab.toString(), "-c", "FILE:" + cache, principal)
+                .redirectErrorStream(true);
+        kinit.environment().put("KRB5_CONFIG", dc.dir.resolve("etc/krb5.conf").toString());
+        Process k = kinit.start();
+        String said = new String(k.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(k.waitFor(30, TimeUnit.SECONDS), "kinit hung");
+        assertEquals(0, k.exitValue(), "kinit: " + said);
+
+        Run r = audit(bindCluster(), "BIND", x -> {
+            x.principal = principal;
+            x.ticketCache = cache;
+        });
+        assertEquals(0, r.exit(), r.where());
+        assertEquals(2, r.doc().path("hosts").size(), r.where());
+
+        Run none = audit(bindCluster(), "BIND", x -> {
+            x.principal = principal;
+            x.ticketCache = tmp.resolve("no-kinit-yet");
+        });
+        assertEquals(1, none.exit(), none.where());
+        assertTrue(none.err().contains("Kerberos (GSSAPI) bind as " + principal + " failed")
+                && none.err().contains("the ticket cache is used (KRB5CCNAME=FILE:" + tmp.resolve("no-kinit-yet"))
+                && none.err().contains("run kinit " + principal), none.where());
+        assertEquals(1, none.err().strip().lines().count(), none.where());
     }
 
     @Test
