@@ -1,6 +1,7 @@
 package org.kcdauditor.directory;
 
 import com.unboundid.asn1.ASN1OctetString;
+import com.unboundid.ldap.sdk.Entry;
 import com.unboundid.ldap.sdk.Filter;
 import com.unboundid.ldap.sdk.LDAPConnection;
 import com.unboundid.ldap.sdk.LDAPException;
@@ -24,6 +25,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntConsumer;
@@ -32,9 +34,13 @@ import java.util.function.IntConsumer;
  * Reads every computer, and every other object that registers an SPN, under the base DN in one
  * paged subtree search: the simple paged results control is always sent (marked critical, so a
  * server that cannot page fails loudly instead of silently capping at its size limit, as AD does at
- * 1000). Entries stream into compact {@link AdObject}s page by page; there is no per-host round
- * trip. Continuation references (AD's referral to {@code CN=Configuration} and other naming
- * contexts from a search at the domain root) are counted and skipped.
+ * 1000). Entries stream into compact {@link AdObject}s page by page; in the common case that one
+ * paged search is all, with no per-host round trip. Only an entry whose {@code servicePrincipalName}
+ * or {@code msDS-AllowedToDelegateTo} holds more values than the DC's MaxValRange (AD then returns
+ * {@code attr;range=0-1499} instead) costs extra round trips: once the paged search is done,
+ * {@link RangedRetrieval} reads its remaining values and the object is built from the full lists.
+ * Continuation references (AD's referral to {@code CN=Configuration} and other naming contexts from a
+ * search at the domain root) are counted and skipped.
  *
  * <p>Configured node names never enter a filter: nodes are matched to objects in memory, so no
  * name from the config can change what is searched.
@@ -67,6 +73,8 @@ public final class DirectoryCollector {
         Instant takenAt = clock.instant();
         String baseDn = config.directory().baseDn();
         List<AdObject> objects = new ArrayList<>();
+        // entries AD returned with ranged values, by their index in objects (a null there until completed)
+        Map<Integer, SearchResultEntry> partial = new LinkedHashMap<>();
         // A peer's SPN stands in every other node's delegation list: keep each distinct value once.
         Map<String, String> canonical = new HashMap<>();
         int[] references = {0};
@@ -75,7 +83,12 @@ public final class DirectoryCollector {
 
             @Override
             public void searchEntryReturned(SearchResultEntry entry) {
-                objects.add(toObject(entry, canonical));
+                if (RangedRetrieval.incomplete(entry)) {
+                    partial.put(objects.size(), entry);
+                    objects.add(null);
+                } else {
+                    objects.add(toObject(entry, canonical));
+                }
             }
 
             @Override
@@ -101,8 +114,12 @@ public final class DirectoryCollector {
             } while (cookie != null && cookie.getValueLength() > 0);
         } catch (LDAPException e) {
             throw new DirectoryException(config.directory().url() + ": search under " + baseDn + " failed: "
-                    + e.getResultCode() + (e.getDiagnosticMessage() == null ? "" : " (" + e.getDiagnosticMessage() + ")"),
-                    e);
+                    + reason(e), e);
+        }
+        // after the paged search, never inside its listener: one request at a time on the connection
+        for (Map.Entry<Integer, SearchResultEntry> p : partial.entrySet()) {
+            objects.set(p.getKey(), toObject(RangedRetrieval.complete(connection, p.getValue(),
+                    config.directory().url()), canonical));
         }
         return new Snapshot(takenAt, config.directory().url(), baseDn, objects);
     }
@@ -125,7 +142,12 @@ public final class DirectoryCollector {
         }
     }
 
-    static AdObject toObject(SearchResultEntry e, Map<String, String> canonical) {
+    /** The result code and the server's diagnostic message, if any. */
+    static String reason(LDAPException e) {
+        return e.getResultCode() + (e.getDiagnosticMessage() == null ? "" : " (" + e.getDiagnosticMessage() + ")");
+    }
+
+    static AdObject toObject(Entry e, Map<String, String> canonical) {
         byte[] rbcd = e.getAttributeValueBytes("msDS-AllowedToActOnBehalfOfOtherIdentity");
         List<String> rbcdSids;
         try {
@@ -151,7 +173,7 @@ public final class DirectoryCollector {
     }
 
     /** An attribute's values; with {@code canonical}, each distinct value is kept as one String instance. */
-    private static List<String> values(SearchResultEntry e, String attribute, Map<String, String> canonical) {
+    private static List<String> values(Entry e, String attribute, Map<String, String> canonical) {
         String[] v = e.getAttributeValues(attribute);
         if (v == null) {
             return List.of();

@@ -3,6 +3,7 @@ package org.kcdauditor.support;
 import com.unboundid.ldap.listener.InMemoryDirectoryServer;
 import com.unboundid.ldap.listener.InMemoryDirectoryServerConfig;
 import com.unboundid.ldap.listener.InMemoryListenerConfig;
+import com.unboundid.ldap.listener.interceptor.InMemoryOperationInterceptor;
 import com.unboundid.ldap.sdk.Entry;
 import com.unboundid.util.ssl.KeyStoreKeyManager;
 import com.unboundid.util.ssl.SSLUtil;
@@ -66,9 +67,14 @@ public final class TestDirectory {
         }
     }
 
-    public static InMemoryDirectoryServer start(Mode mode, Tls tls, int maxSizeLimit) throws Exception {
+    /** @param interceptors installed in order, e.g. {@link AdRangedRetrieval} to answer like AD */
+    public static InMemoryDirectoryServer start(Mode mode, Tls tls, int maxSizeLimit,
+                                                InMemoryOperationInterceptor... interceptors) throws Exception {
         InMemoryDirectoryServerConfig config = new InMemoryDirectoryServerConfig(BASE);
         config.setSchema(null);
+        for (InMemoryOperationInterceptor i : interceptors) {
+            config.addInMemoryOperationInterceptor(i);
+        }
         config.addAdditionalBindCredentials(BIND_DN, PASSWORD);
         if (maxSizeLimit > 0) {
             config.setMaxSizeLimit(maxSizeLimit);

@@ -1,0 +1,151 @@
+package org.kcdauditor.directory;
+
+import com.unboundid.ldap.sdk.Attribute;
+import com.unboundid.ldap.sdk.Entry;
+import com.unboundid.ldap.sdk.Filter;
+import com.unboundid.ldap.sdk.LDAPConnection;
+import com.unboundid.ldap.sdk.LDAPException;
+import com.unboundid.ldap.sdk.ResultCode;
+import com.unboundid.ldap.sdk.SearchResult;
+import com.unboundid.ldap.sdk.SearchScope;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Active Directory's ranged retrieval. A DC returns at most MaxValRange values (1500 by default, 1000
+ * on old DCs) of a multi-valued attribute per entry; an entry holding more comes back with
+ * {@code attr;range=0-1499} in place of {@code attr}. {@link #incomplete} spots such entries, and
+ * {@link #complete} reads the remaining chunks with base-scope searches for {@code attr;range=<next>-*}
+ * until a chunk's range ends in {@code *}. An answer that does not continue exactly where the previous
+ * chunk ended, or an entry that is gone, fails the read: values are never silently truncated.
+ * Attribute names and the {@code range} option are matched case-insensitively.
+ */
+final class RangedRetrieval {
+    /** The multi-valued attributes the audit reads: the ones AD may return in ranges. */
+    static final List<String> MULTI_VALUED = List.of("servicePrincipalName", "msDS-AllowedToDelegateTo");
+
+    private static final String OPTION = "range=";
+    private static final Pattern RANGE = Pattern.compile("range=(\\d{1,9})-(\\d{1,9}|\\*)", Pattern.CASE_INSENSITIVE);
+    /** The high bound of a range ending in {@code *}: the last chunk. */
+    private static final int LAST = -1;
+
+    private RangedRetrieval() {
+    }
+
+    /** One chunk of values: {@code attribute;range=low-high}, {@code high} {@link #LAST} for {@code *}. */
+    private record Chunk(Attribute attribute, int low, int high) {
+        boolean last() {
+            return high == LAST;
+        }
+
+        String range() {
+            return low + "-" + (last() ? "*" : String.valueOf(high));
+        }
+    }
+
+    /** Whether {@code entry} carries any of the {@link #MULTI_VALUED} attributes in ranges. */
+    static boolean incomplete(Entry entry) {
+        return entry.getAttributes().stream().anyMatch(a -> ranged(a) && isMultiValued(a.getBaseName()));
+    }
+
+    /**
+     * {@code partial} with every ranged {@link #MULTI_VALUED} attribute replaced by the plain attribute
+     * holding all its values, read with one base-scope search per further chunk.
+     *
+     * @param where the directory URL, for messages
+     */
+    static Entry complete(LDAPConnection connection, Entry partial, String where) throws DirectoryException {
+        Entry full = partial.duplicate();
+        for (String attribute : MULTI_VALUED) {
+            Chunk chunk = chunk(partial, attribute, where);
+            if (chunk == null) {
+                continue;
+            }
+            if (chunk.low() != 0) {
+                throw broken(where, partial.getDN(), attribute, "the search returned range=" + chunk.range()
+                        + ", which does not start at 0");
+            }
+            List<String> values = new ArrayList<>(Arrays.asList(chunk.attribute().getValues()));
+            full.removeAttribute(chunk.attribute().getName());
+            while (!chunk.last()) {
+                int next = chunk.high() + 1;
+                Entry more = fetch(connection, partial.getDN(), attribute, next, where);
+                chunk = chunk(more, attribute, where);
+                if (chunk == null || chunk.low() != next) {
+                    throw broken(where, partial.getDN(), attribute, "asked for range=" + next + "-*, the server"
+                            + " answered " + (chunk == null ? "without that attribute" : "range=" + chunk.range()));
+                }
+                values.addAll(Arrays.asList(chunk.attribute().getValues()));
+            }
+            full.addAttribute(attribute, values);
+        }
+        return full;
+    }
+
+    private static Entry fetch(LDAPConnection connection, String dn, String attribute, int low, String where)
+            throws DirectoryException {
+        String requested = attribute + ";" + OPTION + low + "-*";
+        SearchResult result;
+        try {
+            result = connection.search(dn, SearchScope.BASE, Filter.createPresenceFilter("objectClass"), requested);
+        } catch (LDAPException e) {
+            if (e.getResultCode() == ResultCode.NO_SUCH_OBJECT) {
+                throw vanished(where, dn, attribute, e);
+            }
+            throw new DirectoryException(where + ": reading " + requested + " of " + dn + " failed: "
+                    + DirectoryCollector.reason(e), e);
+        }
+        if (result.getEntryCount() == 0) {
+            throw vanished(where, dn, attribute, null);
+        }
+        return result.getSearchEntries().get(0);
+    }
+
+    /** The entry's ranged chunk of {@code attribute}, or null when it carries the attribute plainly or not at all. */
+    private static Chunk chunk(Entry entry, String attribute, String where) throws DirectoryException {
+        for (Attribute a : entry.getAttributes()) {
+            if (!ranged(a) || !a.getBaseName().equalsIgnoreCase(attribute)) {
+                continue;
+            }
+            String option = a.getOptions().stream().filter(RangedRetrieval::isRange).findFirst().orElseThrow();
+            Matcher m = RANGE.matcher(option);
+            if (!m.matches()) {
+                throw broken(where, entry.getDN(), attribute, "the server returned an unreadable option " + option);
+            }
+            int low = Integer.parseInt(m.group(1));
+            Chunk chunk = new Chunk(a, low, "*".equals(m.group(2)) ? LAST : Integer.parseInt(m.group(2)));
+            if (!chunk.last() && a.size() != chunk.high() - low + 1) {
+                throw broken(where, entry.getDN(), attribute, "range=" + chunk.range() + " carried " + a.size()
+                        + " values");
+            }
+            return chunk;
+        }
+        return null;
+    }
+
+    private static boolean ranged(Attribute a) {
+        return a.getOptions().stream().anyMatch(RangedRetrieval::isRange);
+    }
+
+    private static boolean isRange(String option) {
+        return option.regionMatches(true, 0, OPTION, 0, OPTION.length());
+    }
+
+    private static boolean isMultiValued(String name) {
+        return MULTI_VALUED.stream().anyMatch(name::equalsIgnoreCase);
+    }
+
+    private static DirectoryException broken(String where, String dn, String attribute, String what) {
+        return new DirectoryException(where + ": ranged retrieval of " + attribute + " of " + dn + " broke off: "
+                + what + "; refusing to audit a possibly truncated value list");
+    }
+
+    private static DirectoryException vanished(String where, String dn, String attribute, LDAPException cause) {
+        return new DirectoryException(where + ": " + dn + " disappeared while the rest of its " + attribute
+                + " values were being read (deleted or moved during the audit); run the audit again", cause);
+    }
+}
