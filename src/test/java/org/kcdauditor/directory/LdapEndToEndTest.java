@@ -219,7 +219,8 @@ class LdapEndToEndTest {
             CliRun r = run(cfg);
             long seconds = (System.nanoTime() - start) / 1_000_000_000L;
             assertEquals(1, r.exitCode(), r.toString());
-            assertTrue(seconds < 5, "took " + seconds + " s");
+            // the silent server holds the connection for 20 s: well under that means the 1 s timeout worked
+            assertTrue(seconds < 10, "took " + seconds + " s");
             assertTrue(r.err().contains("timeout") || r.err().contains("no answer"), r.err());
         }
     }
