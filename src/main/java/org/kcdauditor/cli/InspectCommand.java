@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import org.kcdauditor.config.ConfigException;
 import org.kcdauditor.config.ConfigLoader;
 import org.kcdauditor.config.EventsConfig;
 import org.kcdauditor.config.PatchMapping;
@@ -97,12 +98,22 @@ final class InspectCommand implements Runnable {
         @Option(names = "--ids", split = ",", paramLabel = "ID", description = "Event ids (default 21502,22038).")
         List<Integer> ids;
 
+        @Option(names = "--time-zone", paramLabel = "ZONE", description = {"How to read times written without a"
+                + " zone (Export-Csv's TimeCreated is the exporting host's local time), e.g. Europe/Berlin;"
+                + " default UTC, as events.timeZone in the config."})
+        String timeZone;
+
         @Parameters(paramLabel = "FILE", arity = "1..*", description = "Export files.")
         List<Path> files;
 
         @Override
         public Integer call() {
-            EventImporter importer = new EventImporter(new EventsConfig(null, ids).ids());
+            EventsConfig events = new EventsConfig(null, ids, timeZone);
+            if (!events.zoneValid()) {
+                throw new ConfigException("--time-zone: '" + timeZone + "' is not a time zone id; give an IANA id such"
+                        + " as Europe/Berlin, or UTC");
+            }
+            EventImporter importer = new EventImporter(events.ids(), events.zone());
             List<ImportResult> results = files.stream().map(f -> importer.read(f, parent::line,
                     p -> parent.cli.err().println(p))).toList();
             return parent.summary(results);

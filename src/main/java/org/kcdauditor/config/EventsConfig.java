@@ -1,12 +1,17 @@
 package org.kcdauditor.config;
 
+import java.time.DateTimeException;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
 
 /**
  * {@code events:} — event log exports ({@code wevtutil qe … /f:xml}, {@code Get-WinEvent | Export-Csv})
  * to import on every run. {@code ids} defaults to 21502 and 22038, the live migration failures.
+ * {@code timeZone} (an IANA id such as {@code Europe/Berlin}) is how to read times written without a
+ * zone — Export-Csv writes {@code TimeCreated} in the exporting host's local time; default UTC.
  */
-public record EventsConfig(List<String> sources, List<Integer> ids) {
+public record EventsConfig(List<String> sources, List<Integer> ids, String timeZone) {
     public static final List<Integer> DEFAULT_IDS = List.of(21502, 22038);
 
     public EventsConfig {
@@ -15,6 +20,21 @@ public record EventsConfig(List<String> sources, List<Integer> ids) {
     }
 
     public static EventsConfig none() {
-        return new EventsConfig(null, null);
+        return new EventsConfig(null, null, null);
+    }
+
+    /** The zone for zone-less times: {@code timeZone}, else UTC. */
+    public ZoneId zone() {
+        return timeZone == null || timeZone.isBlank() ? ZoneOffset.UTC : ZoneId.of(timeZone.trim());
+    }
+
+    /** Whether {@code timeZone} names a zone Java knows (blank: UTC, valid). */
+    public boolean zoneValid() {
+        try {
+            zone();
+            return true;
+        } catch (DateTimeException e) {
+            return false;
+        }
     }
 }

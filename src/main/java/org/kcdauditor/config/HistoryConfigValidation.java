@@ -49,6 +49,10 @@ final class HistoryConfigValidation {
             }
         }
         sources("events.sources", c.events().sources(), errors);
+        if (!c.events().zoneValid()) {
+            errors.add("events.timeZone: '" + c.events().timeZone() + "' is not a time zone id; give an IANA id such as"
+                    + " Europe/Berlin or America/New_York (the exporting hosts' zone), or UTC");
+        }
         for (int i = 0; i < c.events().ids().size(); i++) {
             Integer id = c.events().ids().get(i);
             if (id == null || id <= 0 || id > 65535) {

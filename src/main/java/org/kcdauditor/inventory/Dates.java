@@ -3,7 +3,7 @@ package org.kcdauditor.inventory;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
+import java.time.ZoneId;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 /**
  * Dates as exports write them: en-US {@code 11/14/2023 12:00:00 AM}, ISO {@code 2023-11-14[T00:00:00]},
  * European {@code 14.11.2023 00:00:00}, {@code 14-11-2023}. With {@code /}, month-first (en-US) is
- * assumed unless the first number exceeds 12. Times without a zone are taken as UTC.
+ * assumed unless the first number exceeds 12. Times without a zone are read in the zone the caller gives.
  */
 public final class Dates {
     private static final Pattern ISO = Pattern.compile("(\\d{4})-(\\d{1,2})-(\\d{1,2})(?:[T ](\\d{1,2}):(\\d{2})(?::(\\d{2}))?(?:\\.\\d+)?)?(Z|[+-]\\d{2}:?\\d{2})?");
@@ -29,7 +29,8 @@ public final class Dates {
         return t == null ? null : t.toLocalDate();
     }
 
-    public static Instant instant(String text) {
+    /** The instant; a time without a zone is read in {@code zone}. */
+    public static Instant instant(String text, ZoneId zone) {
         if (text == null || text.isBlank()) {
             return null;
         }
@@ -43,7 +44,7 @@ public final class Dates {
             }
         }
         LocalDateTime t = dateTime(s);
-        return t == null ? null : t.toInstant(ZoneOffset.UTC);
+        return t == null ? null : t.atZone(zone).toInstant();
     }
 
     static LocalDateTime dateTime(String text) {

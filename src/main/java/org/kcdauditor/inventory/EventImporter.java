@@ -13,6 +13,7 @@ import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -38,9 +39,12 @@ public final class EventImporter {
             Pattern.compile("(?i)\\bto (?:host|node|computer) '([^']+)'")};
 
     private final Set<Integer> ids;
+    private final ZoneId zone;
 
-    public EventImporter(List<Integer> ids) {
+    /** @param zone how to read times written without a zone (Export-Csv's local TimeCreated) */
+    public EventImporter(List<Integer> ids, ZoneId zone) {
         this.ids = Set.copyOf(ids);
+        this.zone = zone;
     }
 
     public ImportResult read(Path file, Consumer<EventRecord> sink, Consumer<ImportProblem> problems) {
@@ -130,7 +134,7 @@ public final class EventImporter {
             }
             Instant when = null;
             try {
-                when = Dates.instant(CsvInput.value(r, time));
+                when = Dates.instant(CsvInput.value(r, time), zone);
             } catch (IllegalArgumentException e) {
                 report.accept(new ImportProblem(name, line, "TimeCreated: " + e.getMessage(), false));
             }
@@ -200,7 +204,7 @@ public final class EventImporter {
                     }
                     Instant when = null;
                     try {
-                        when = Dates.instant(time);
+                        when = Dates.instant(time, zone);
                     } catch (IllegalArgumentException e) {
                         report.accept(new ImportProblem(name, line, "SystemTime: " + e.getMessage(), false));
                     }

@@ -54,7 +54,7 @@ public final class Inventory {
         List<EventRecord> events = new ArrayList<>();
         SourceFiles.Expansion es = SourceFiles.expand(config.events().sources(), config::resolve);
         es.problems().forEach(p -> results.add(new ImportResult(p.pattern(), "events", null, 0, 0, p.reason(), List.of())));
-        EventImporter ei = new EventImporter(config.events().ids());
+        EventImporter ei = new EventImporter(config.events().ids(), config.events().zone());
         for (Path f : es.files()) {
             results.add(ei.read(f, e -> {
                 if (keep.test(e.host()) || (e.sourceHost() != null && keep.test(e.sourceHost()))) {

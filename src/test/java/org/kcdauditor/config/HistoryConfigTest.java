@@ -52,12 +52,14 @@ class HistoryConfigTest {
                 events:
                   sources: ["events/*.xml"]
                   ids: [21502, 22038, 20417]
+                  timeZone: Europe/Berlin
                 """);
         Path base = dir.resolve("cfg");
         assertEquals(base.resolve("approved/baseline.yaml"), c.baselinePath());
         assertEquals("jdbc:h2:file:" + dir.resolve("data/hist") + ";MODE=PostgreSQL", StoreUrls.jdbcUrl(c));
         assertEquals(List.of("Installed"), c.patches().mappings().get(0).installedValues());
         assertEquals(List.of(21502, 22038, 20417), c.events().ids());
+        assertEquals(java.time.ZoneId.of("Europe/Berlin"), c.events().zone());
     }
 
     @Test
@@ -65,6 +67,7 @@ class HistoryConfigTest {
         AuditConfig c = load("");
         assertEquals(dir.resolve("cfg/baseline.yaml"), c.baselinePath());
         assertEquals(List.of(21502, 22038), c.events().ids());
+        assertEquals(java.time.ZoneOffset.UTC, c.events().zone());
         assertTrue(c.patches().sources().isEmpty());
         assertTrue(StoreUrls.jdbcUrl(c).startsWith("jdbc:h2:file:") && StoreUrls.jdbcUrl(c).endsWith("data/kcd-audit"));
         assertEquals("jdbc:postgresql://db/kcd", StoreUrls.jdbcUrl(load("store:\n  url: jdbc:postgresql://db/kcd\n")));
@@ -81,6 +84,8 @@ class HistoryConfigTest {
         assertTrue(error("patches:\n  mappings:\n    - {name: wsus, computer: X}\n")
                 .contains("patches.mappings[0].hotFixId: missing"));
         assertTrue(error("events:\n  ids: [0]\n").contains("events.ids[0]: an event id between 1 and 65535"));
+        String zone = error("events:\n  timeZone: CET+1\n");
+        assertTrue(zone.contains("events.timeZone: 'CET+1' is not a time zone id"), zone);
         String unknown = error("patches:\n  sorces: [a.csv]\n");
         assertTrue(unknown.contains("patches.sorces: unknown key 'sorces'"), unknown);
         assertTrue(error("events:\n  sources: a.xml\n").contains("events.sources"), "a list is required");

@@ -5,6 +5,8 @@ import org.kcdauditor.model.EventRecord;
 
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,7 +21,7 @@ class EventImporterTest {
     private final List<ImportProblem> problems = new ArrayList<>();
 
     private ImportResult read(String fixture, List<Integer> ids) {
-        return new EventImporter(ids).read(FIXTURES.resolve(fixture), events::add, problems::add);
+        return new EventImporter(ids, ZoneOffset.UTC).read(FIXTURES.resolve(fixture), events::add, problems::add);
     }
 
     @Test
@@ -56,7 +58,7 @@ class EventImporterTest {
         java.nio.file.Files.writeString(xml, "<?xml version='1.0'?><!DOCTYPE Event [<!ENTITY x SYSTEM '"
                 + secret.toUri() + "'>]><Event><System><EventID>21502</EventID><Computer>HV01</Computer></System>"
                 + "<EventData><Data>&x; with host 'HV02'</Data></EventData></Event>");
-        ImportResult r = new EventImporter(List.of(21502)).read(xml, events::add, problems::add);
+        ImportResult r = new EventImporter(List.of(21502), ZoneOffset.UTC).read(xml, events::add, problems::add);
         assertTrue(events.stream().noneMatch(e -> e.message().contains("TOP-SECRET")), events.toString());
         assertTrue(r.failed() || events.isEmpty() || !events.get(0).message().contains("TOP-SECRET"));
     }
@@ -92,6 +94,19 @@ class EventImporterTest {
         assertEquals("HV02", events.get(1).destinationHost());
         assertNull(events.get(1).timeCreated());
         assertTrue(problems.get(0).reason().startsWith("TimeCreated: date 'bogus date' not understood"));
+    }
+
+    @Test
+    void zonelessCsvTimesAreReadInTheConfiguredZoneAndXmlSystemTimeKeepsItsOwn() {
+        ZoneId berlin = ZoneId.of("Europe/Berlin");
+        new EventImporter(List.of(21502, 22038), berlin).read(FIXTURES.resolve("winevent-utf16.csv"), events::add,
+                problems::add);
+        assertEquals(Instant.parse("2023-11-15T08:12:44Z"), events.get(0).timeCreated(), "09:12:44 CET is 08:12:44Z");
+        events.clear();
+        new EventImporter(List.of(21502), berlin).read(FIXTURES.resolve("wevtutil-ha.xml"), events::add,
+                problems::add);
+        assertEquals(Instant.parse("2023-11-15T09:12:44.1234567Z"), events.get(0).timeCreated(),
+                "SystemTime carries its Z");
     }
 
     @Test
