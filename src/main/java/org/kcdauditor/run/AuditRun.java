@@ -141,7 +141,9 @@ public final class AuditRun {
                     config.directory().baseDn());
             try {
                 Snapshot snapshot = collect(timings, progress);
-                Evaluation ev = evaluate(snapshot, store.previousRun(config.sourceName()).orElse(null), timings);
+                PreviousRun[] previous = new PreviousRun[1];
+                timings.time("previous", () -> previous[0] = store.previousRun(config.sourceName()).orElse(null));
+                Evaluation ev = evaluate(snapshot, previous[0], timings);
                 Instant evaluated = clock.instant();
                 HistorySections.Sections sections = ev.sections().withTimeline(runId, evaluated,
                         ev.result().findings(), store.timeline(config.sourceName(), TIMELINE).stream()
