@@ -22,12 +22,6 @@ final class RunEscapingSheetDataWriter extends SheetDataWriter {
         super(out);
     }
 
-    /** Writes {@code s} as a cell's text (for tests: POI calls {@link #outputEscapedString} itself). */
-    void text(String s) throws IOException {
-        outputEscapedString(s);
-        _out.flush();
-    }
-
     @Override
     protected void outputEscapedString(String s) throws IOException {
         if (s == null) {
