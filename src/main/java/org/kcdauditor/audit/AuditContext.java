@@ -30,21 +30,21 @@ import java.util.Set;
 public final class AuditContext {
     private final Snapshot snapshot;
     private final PolicyConfig policy;
-    private final Map<String, AdObject> byName = new HashMap<>();
-    private final Map<String, AdObject> byDns = new HashMap<>();
+    private final Map<String, AdObject> byName;
+    private final Map<String, AdObject> byDns;
     private Map<String, AdObject> bySid;
-    private final Map<String, List<AdObject>> spnOwners = new HashMap<>();
-    private final List<ResolvedCluster> clusters = new ArrayList<>();
-    private final Map<AdObject, ResolvedCluster> clusterOf = new IdentityHashMap<>();
-    private final Map<AdObject, Set<AdObject>> peers = new IdentityHashMap<>();
-    private final List<PairStatus> pairs = new ArrayList<>();
+    private final Map<String, List<AdObject>> spnOwners;
+    private final List<ResolvedCluster> clusters;
+    private final Map<AdObject, ResolvedCluster> clusterOf;
+    private final Map<AdObject, Set<AdObject>> peers;
+    private final List<PairStatus> pairs;
     private final AuditInputs inputs;
     private List<Drift.Change> baselineDrift;
-    private final Map<AdObject, List<String>> unexpected = new IdentityHashMap<>();
-    private final Map<AdObject, List<PairStatus>> pairsFrom = new IdentityHashMap<>();
-    private final Map<AdObject, List<PairStatus>> pairsTo = new IdentityHashMap<>();
+    private final Map<AdObject, List<String>> unexpected;
+    private final Map<AdObject, List<PairStatus>> pairsFrom;
+    private final Map<AdObject, List<PairStatus>> pairsTo;
     /** Normal forms of delegation values: the same few values recur in every peer's list. */
-    private final Map<String, String> keys = new HashMap<>();
+    private final Map<String, String> keys;
 
     public AuditContext(Snapshot snapshot, List<ClusterConfig> clusterConfigs, PolicyConfig policy) {
         this(snapshot, clusterConfigs, policy, AuditInputs.none(snapshot.takenAt()));
@@ -56,11 +56,48 @@ public final class AuditContext {
         this.snapshot = snapshot;
         this.policy = policy;
         this.inputs = inputs;
+        byName = new HashMap<>();
+        byDns = new HashMap<>();
+        spnOwners = new HashMap<>();
+        clusters = new ArrayList<>();
+        clusterOf = new IdentityHashMap<>();
+        peers = new IdentityHashMap<>();
+        pairs = new ArrayList<>();
+        unexpected = new IdentityHashMap<>();
+        pairsFrom = new IdentityHashMap<>();
+        pairsTo = new IdentityHashMap<>();
+        keys = new HashMap<>();
         indexNames();
         resolveClusters(clusterConfigs);
         resolvePeers();
         computePairs();
         indexSpnOwners();
+    }
+
+    /** Shares every index of {@code c}, which are the same whatever the inputs; only the inputs differ. */
+    private AuditContext(AuditContext c, AuditInputs inputs) {
+        this.snapshot = c.snapshot;
+        this.policy = c.policy;
+        this.inputs = inputs;
+        byName = c.byName;
+        byDns = c.byDns;
+        spnOwners = c.spnOwners;
+        clusters = c.clusters;
+        clusterOf = c.clusterOf;
+        peers = c.peers;
+        pairs = c.pairs;
+        unexpected = c.unexpected;
+        pairsFrom = c.pairsFrom;
+        pairsTo = c.pairsTo;
+        keys = c.keys;
+    }
+
+    /**
+     * This context with other history inputs, without computing the indexes again: a run resolves
+     * the clusters first (the patch and event import keeps only nodes), then evaluates with the imports.
+     */
+    public AuditContext withInputs(AuditInputs other) {
+        return new AuditContext(this, other);
     }
 
     private void indexNames() {

@@ -50,7 +50,12 @@ public final class Auditor {
      */
     public AuditResult evaluate(Snapshot snapshot, List<ClusterConfig> clusters, PolicyConfig policy,
                                 AuditInputs inputs) {
-        AuditContext ctx = new AuditContext(snapshot, clusters, policy, inputs);
+        return evaluate(new AuditContext(snapshot, clusters, policy, inputs));
+    }
+
+    /** Evaluates a context built (or {@linkplain AuditContext#withInputs given inputs}) by the caller. */
+    public AuditResult evaluate(AuditContext ctx) {
+        AuditInputs inputs = ctx.inputs();
         FindingSink sink = new FindingSink();
         for (Rule rule : catalogue.rules()) {
             rule.evaluate(ctx, sink);

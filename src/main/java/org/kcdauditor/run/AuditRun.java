@@ -40,7 +40,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.IntConsumer;
-import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * One audit: connect, collect a snapshot, import patches and events, read the baseline and the
@@ -141,7 +141,9 @@ public final class AuditRun {
                     config.directory().baseDn());
             try {
                 Snapshot snapshot = collect(timings, progress);
-                Evaluation ev = evaluate(snapshot, store.previousRun(config.sourceName()).orElse(null), timings);
+                PreviousRun[] previous = new PreviousRun[1];
+                timings.time("previous", () -> previous[0] = store.previousRun(config.sourceName()).orElse(null));
+                Evaluation ev = evaluate(snapshot, previous[0], timings);
                 Instant evaluated = clock.instant();
                 HistorySections.Sections sections = ev.sections().withTimeline(runId, evaluated,
                         ev.result().findings(), store.timeline(config.sourceName(), TIMELINE).stream()
@@ -204,21 +206,27 @@ public final class AuditRun {
     public Evaluation evaluate(Snapshot snapshot, PreviousRun previous, Timings timings) {
         Baseline baseline = BaselineFile.readIfExists(config.baselinePath());
         HardeningCatalogue catalogue = catalogue();
+        // The clusters are resolved once: the import keeps only records of nodes, and the evaluation
+        // reuses the same context with the imports. It is built by whichever needs it first (the
+        // import only reads names when patch or event sources are configured).
+        AuditContext[] context = new AuditContext[1];
+        Supplier<AuditContext> resolved = () -> {
+            if (context[0] == null) {
+                context[0] = new AuditContext(snapshot, config.clusters(), config.policy());
+            }
+            return context[0];
+        };
         Inventory.Imported[] imported = new Inventory.Imported[1];
-        timings.time("import", () -> {
-            AuditContext probe = new AuditContext(snapshot, config.clusters(), config.policy());
-            Predicate<String> isNode = name -> {
-                AdObject o = name == null ? null : probe.computer(name);
-                return o != null && probe.clusterOf(o) != null;
-            };
-            imported[0] = Inventory.load(config, isNode);
-        });
+        timings.time("import", () -> imported[0] = Inventory.load(config, name -> {
+            AdObject o = name == null ? null : resolved.get().computer(name);
+            return o != null && resolved.get().clusterOf(o) != null;
+        }));
         AuditInputs inputs = new AuditInputs(clock.instant(), baseline, previous, imported[0].patches(),
                 !config.patches().sources().isEmpty(), catalogue, imported[0].events(),
                 !config.events().sources().isEmpty());
         AuditResult[] result = new AuditResult[1];
         timings.time("evaluate", () -> result[0] = new Auditor(RuleCatalogue.standard())
-                .evaluate(snapshot, config.clusters(), config.policy(), inputs));
+                .evaluate(resolved.get().withInputs(inputs)));
         HistorySections.Sections sections = HistorySections.build(result[0], inputs,
                 baseline == null ? null : config.baselinePath(), imported[0].results(),
                 !config.patches().sources().isEmpty());

@@ -28,6 +28,7 @@ import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -276,13 +277,20 @@ public final class RunStore implements AutoCloseable {
                     }
                 }
             }
+            // No ORDER BY: one row per host, and the hosts' order is the first query's. Sorting 20,000
+            // rows of JSON arrays made H2 spill the whole result to a temporary file first.
             try (PreparedStatement ps = connection.prepareStatement("SELECT host_name, vals FROM run_host_attr"
-                    + " WHERE run_id = ? AND attr = 'delegateTo' ORDER BY host_name")) {
+                    + " WHERE run_id = ? AND attr = 'delegateTo'")) {
                 ps.setString(1, runId);
+                // As the collector does: the same few values recur in every peer's list (1.45 million
+                // values, about 80,000 distinct, at 20,000 hosts); each distinct one is kept once.
+                Map<String, String> canonical = new HashMap<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        delegateTo.computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
-                                .addAll(JSON.readValue(rs.getString(2), STRINGS));
+                        List<String> values = delegateTo.computeIfAbsent(rs.getString(1), k -> new ArrayList<>());
+                        for (String v : JSON.readValue(rs.getString(2), STRINGS)) {
+                            values.add(v == null ? null : canonical.computeIfAbsent(v, k -> k));
+                        }
                     }
                 }
             } catch (JsonProcessingException e) {

@@ -9,48 +9,23 @@ import org.kcdauditor.config.PolicyConfig;
 import org.kcdauditor.model.AdObject;
 import org.kcdauditor.model.Snapshot;
 import org.kcdauditor.rules.RuleCatalogue;
-import org.kcdauditor.support.Hosts;
 
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Evaluation cost at scale: 20,000 hosts in 2,000 clusters (one of 64 nodes) plus 80,000 other
- * computers. A benchmark, not a timed test: run with
+ * Evaluation cost at scale ({@link BenchData#twentyThousandHosts}). A benchmark, not a timed test: run with
  * {@code mvn -o test -Dtest.excludedGroups=integration -Dtest=EvaluateBench}; it prints figures.
  */
 @Tag("bench")
 class EvaluateBench {
     @Test
     void twentyThousandHosts() {
-        List<AdObject> objects = new ArrayList<>();
-        List<ClusterConfig> clusters = new ArrayList<>();
-        int host = 0;
-        int[] sizes = new int[1994];
-        java.util.Arrays.fill(sizes, 10);
-        sizes[0] = 64;
-        for (int c = 0; c < sizes.length && host < 20_000; c++) {
-            List<String> names = new ArrayList<>();
-            for (int i = 0; i < sizes[c] && host < 20_000; i++) {
-                names.add(String.format("HV%05d", ++host));
-            }
-            for (String n : names) {
-                Hosts h = Hosts.host(n).delegatesTo(names.stream().filter(p -> !p.equals(n)).toArray(String[]::new));
-                if (objects.size() % 50 == 0) {
-                    String peer = names.get(0).equals(n) ? names.get(1) : names.get(0);
-                    h.without("cifs/" + Hosts.fqdn(peer));
-                }
-                objects.add(h.build());
-            }
-            clusters.add(new ClusterConfig("C" + c, names, null, null));
-        }
-        for (int i = 0; i < 80_000; i++) {
-            objects.add(Hosts.host(String.format("WS%06d", i)).build());
-        }
-        Snapshot snapshot = new Snapshot(Instant.EPOCH, "ldap://bench", "DC=contoso,DC=com", objects);
+        BenchData data = BenchData.twentyThousandHosts();
+        Snapshot snapshot = data.snapshot();
+        List<ClusterConfig> clusters = data.clusters();
+        List<AdObject> objects = snapshot.objects();
         Auditor auditor = new Auditor(RuleCatalogue.standard());
         AuditResult r = null;
         long best = Long.MAX_VALUE;

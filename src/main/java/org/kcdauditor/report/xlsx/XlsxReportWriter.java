@@ -11,6 +11,7 @@ import org.apache.poi.ss.usermodel.VerticalAlignment;
 import org.apache.poi.ss.util.CellRangeAddress;
 import org.apache.poi.ss.util.CellRangeAddressList;
 import org.apache.poi.xssf.streaming.SXSSFCell;
+import org.apache.poi.xssf.streaming.SheetDataWriter;
 import org.apache.poi.xssf.streaming.SXSSFRow;
 import org.apache.poi.xssf.streaming.SXSSFSheet;
 import org.apache.poi.xssf.streaming.SXSSFWorkbook;
@@ -83,7 +84,12 @@ public final class XlsxReportWriter implements ReportWriter {
     @Override
     public void write(Rendering rendering, OutputStream out) throws IOException {
         FindingsDocument doc = rendering.doc();
-        SXSSFWorkbook wb = new SXSSFWorkbook(null, 200, false, false);
+        SXSSFWorkbook wb = new SXSSFWorkbook(null, 200, false, false) {
+            @Override
+            protected SheetDataWriter createSheetDataWriter() throws IOException {
+                return new RunEscapingSheetDataWriter();
+            }
+        };
         try {
             Styles st = new Styles(wb);
             summary(print(wb.createSheet("Summary"), false), doc, st);

@@ -1,0 +1,54 @@
+package org.kcdauditor.bench;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kcdauditor.audit.AuditResult;
+import org.kcdauditor.audit.Auditor;
+import org.kcdauditor.config.PolicyConfig;
+import org.kcdauditor.rules.RuleCatalogue;
+import org.kcdauditor.store.CompletedRun;
+import org.kcdauditor.store.RunStore;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Cost of storing a run ({@code RunStore.complete}) of {@link BenchData#twentyThousandHosts} in a new
+ * H2 file, as the run's store stage does. A benchmark, not a timed test: run with
+ * {@code mvn -o test -Dtest.excludedGroups=integration -Dtest=StoreBench}; it prints figures.
+ */
+@Tag("bench")
+class StoreBench {
+    @TempDir
+    Path dir;
+
+    @Test
+    void twentyThousandHosts() {
+        BenchData data = BenchData.twentyThousandHosts();
+        AuditResult r = new Auditor(RuleCatalogue.standard()).evaluate(data.snapshot(), data.clusters(),
+                PolicyConfig.defaults());
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long best = Long.MAX_VALUE;
+        long bestCpu = Long.MAX_VALUE;
+        for (int i = 0; i < 3; i++) {
+            String url = "jdbc:h2:file:" + dir.resolve("h" + i) + ";MAX_COMPACT_TIME=0";
+            try (RunStore store = RunStore.open(url, null, null)) {
+                store.begin("run", Instant.EPOCH, "bench", null, "ldap://bench", "DC=contoso,DC=com");
+                long cpu = threads.getCurrentThreadCpuTime();
+                long t = System.nanoTime();
+                store.complete("run", Instant.EPOCH, new CompletedRun(r, 100_000, null, List.of(), List.of()));
+                best = Math.min(best, System.nanoTime() - t);
+                bestCpu = Math.min(bestCpu, threads.getCurrentThreadCpuTime() - cpu);
+                assertEquals(r.context().nodes().size(), store.count("run_host", "run"));
+            }
+        }
+        System.out.printf("store: %d hosts, %d findings: best of 3 %.0f ms wall, %.0f ms CPU of the storing thread%n",
+                r.context().nodes().size(), r.findings().size(), best / 1e6, bestCpu / 1e6);
+    }
+}
