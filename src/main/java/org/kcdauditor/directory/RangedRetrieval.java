@@ -21,14 +21,18 @@ import java.util.regex.Pattern;
  * {@code attr;range=0-1499} in place of {@code attr}. {@link #incomplete} spots such entries, and
  * {@link #complete} reads the remaining chunks with base-scope searches for {@code attr;range=<next>-*}
  * until a chunk's range ends in {@code *}. An answer that does not continue exactly where the previous
- * chunk ended, or an entry that is gone, fails the read: values are never silently truncated.
- * Attribute names and the {@code range} option are matched case-insensitively.
+ * chunk ended, an entry that is gone, or one whose {@code uSNChanged} moved between two chunks (values
+ * added or removed meanwhile shift the ranges, so one would be skipped or read twice) fails the read:
+ * values are never silently truncated. Attribute names and the {@code range} option are matched
+ * case-insensitively.
  */
 final class RangedRetrieval {
     /** The multi-valued attributes the audit reads: the ones AD may return in ranges. */
     static final List<String> MULTI_VALUED = List.of("servicePrincipalName", "msDS-AllowedToDelegateTo");
 
     private static final String OPTION = "range=";
+    /** Raised by every change of the object on this DC: the same value before and after means the same lists. */
+    private static final String USN = "uSNChanged";
     private static final Pattern RANGE = Pattern.compile("range=(\\d{1,9})-(\\d{1,9}|\\*)", Pattern.CASE_INSENSITIVE);
     /** The high bound of a range ending in {@code *}: the last chunk. */
     private static final int LAST = -1;
@@ -60,6 +64,7 @@ final class RangedRetrieval {
      */
     static Entry complete(LDAPConnection connection, Entry partial, String where) throws DirectoryException {
         Entry full = partial.duplicate();
+        String usn = partial.getAttributeValue(USN);
         for (String attribute : MULTI_VALUED) {
             Chunk chunk = chunk(partial, attribute, where);
             if (chunk == null) {
@@ -74,6 +79,11 @@ final class RangedRetrieval {
             while (!chunk.last()) {
                 int next = chunk.high() + 1;
                 Entry more = fetch(connection, partial.getDN(), attribute, next, where);
+                if (usn != null && !usn.equals(more.getAttributeValue(USN))) {
+                    throw new DirectoryException(where + ": " + partial.getDN() + " changed while its " + attribute
+                            + " values were being read (uSNChanged " + usn + " -> " + more.getAttributeValue(USN)
+                            + "), so a range could skip or repeat a value; run the audit again");
+                }
                 chunk = chunk(more, attribute, where);
                 if (chunk == null || chunk.low() != next) {
                     throw broken(where, partial.getDN(), attribute, "asked for range=" + next + "-*, the server"
@@ -91,7 +101,8 @@ final class RangedRetrieval {
         String requested = attribute + ";" + OPTION + low + "-*";
         SearchResult result;
         try {
-            result = connection.search(dn, SearchScope.BASE, Filter.createPresenceFilter("objectClass"), requested);
+            result = connection.search(dn, SearchScope.BASE, Filter.createPresenceFilter("objectClass"), requested,
+                    USN);
         } catch (LDAPException e) {
             if (e.getResultCode() == ResultCode.NO_SUCH_OBJECT) {
                 throw vanished(where, dn, attribute, e);
@@ -105,8 +116,13 @@ final class RangedRetrieval {
         return result.getSearchEntries().get(0);
     }
 
-    /** The entry's ranged chunk of {@code attribute}, or null when it carries the attribute plainly or not at all. */
+    /**
+     * The entry's ranged chunk of {@code attribute}, or null when it carries the attribute plainly or not at
+     * all. An empty chunk beside a non-empty one (some servers echo the requested {@code range=n-*} with no
+     * values) is ignored; two chunks with values are refused.
+     */
     private static Chunk chunk(Entry entry, String attribute, String where) throws DirectoryException {
+        List<Chunk> chunks = new ArrayList<>();
         for (Attribute a : entry.getAttributes()) {
             if (!ranged(a) || !a.getBaseName().equalsIgnoreCase(attribute)) {
                 continue;
@@ -118,13 +134,20 @@ final class RangedRetrieval {
             }
             int low = Integer.parseInt(m.group(1));
             Chunk chunk = new Chunk(a, low, "*".equals(m.group(2)) ? LAST : Integer.parseInt(m.group(2)));
-            if (!chunk.last() && a.size() != chunk.high() - low + 1) {
+            if (!chunk.last() && (chunk.high() < low || a.size() != chunk.high() - low + 1)) {
                 throw broken(where, entry.getDN(), attribute, "range=" + chunk.range() + " carried " + a.size()
                         + " values");
             }
-            return chunk;
+            chunks.add(chunk);
         }
-        return null;
+        if (chunks.size() > 1) {
+            chunks.removeIf(c -> c.attribute().size() == 0);
+        }
+        if (chunks.size() > 1) {
+            throw broken(where, entry.getDN(), attribute, "the server returned " + chunks.stream()
+                    .map(c -> "range=" + c.range()).toList() + " in one answer");
+        }
+        return chunks.isEmpty() ? null : chunks.get(0);
     }
 
     private static boolean ranged(Attribute a) {

@@ -213,6 +213,37 @@ class RangedRetrievalTest {
     }
 
     @Test
+    void anEntryChangedBetweenTwoChunksFailsTheCollectionInsteadOfSkippingAValue() throws Exception {
+        InMemoryDirectoryServer ds = start(new AdRangedRetrieval(MAX_VAL_RANGE, Fault.CHANGED));
+        try {
+            TestDirectory.addCluster(ds, NODES.subList(0, 3));
+            DirectoryException e = assertThrows(DirectoryException.class,
+                    () -> collect(ds, NODES.subList(0, 3), n -> { }));
+            assertTrue(e.getMessage().contains(dn("HV01") + " changed while its msDS-AllowedToDelegateTo values were"
+                    + " being read (uSNChanged 4711 -> 4712)") && e.getMessage().contains("run the audit again"),
+                    e.getMessage());
+        } finally {
+            ds.shutDown(true);
+        }
+    }
+
+    @Test
+    void anEmptyEchoOfTheAskedRangeBesideTheRealChunkIsIgnored() throws Exception {
+        InMemoryDirectoryServer ds = start(new AdRangedRetrieval(MAX_VAL_RANGE, Fault.ECHO));
+        try {
+            // four nodes: 12 entries each, so the follow-up for range=5-* is answered range=5-9 (and its echo)
+            TestDirectory.addCluster(ds, NODES);
+            Snapshot s = collect(ds, NODES, n -> { });
+            AdObject hv01 = s.objects().stream().filter(o -> "HV01".equals(o.name())).findFirst().orElseThrow();
+            List<String> stored = List.of(ds.getEntry(dn("HV01")).getAttributeValues("msDS-AllowedToDelegateTo"));
+            assertTrue(stored.size() > 2 * MAX_VAL_RANGE, "the fixture needs a middle chunk: " + stored);
+            assertEquals(stored, hv01.delegateTo());
+        } finally {
+            ds.shutDown(true);
+        }
+    }
+
+    @Test
     void aFirstChunkNotFromZeroOrShortOfItsRangeIsRefusedBeforeAnyRoundTrip() {
         Entry late = new Entry(dn("HV01"));
         late.addAttribute("msDS-AllowedToDelegateTo;range=3-*", "cifs/HV02");

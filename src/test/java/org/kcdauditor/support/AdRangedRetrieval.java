@@ -39,7 +39,11 @@ public final class AdRangedRetrieval extends InMemoryOperationInterceptor {
         /** The chunk starts one value after the one asked for. */
         GAP,
         /** The entry no longer exists: noSuchObject, as AD answers for a deleted base DN. */
-        VANISHED
+        VANISHED,
+        /** The entry was modified after the first chunk: its first value is gone and uSNChanged went up. */
+        CHANGED,
+        /** An empty {@code attr;range=<asked>-*} comes before the real chunk (reported of some servers). */
+        ECHO
     }
 
     private final int maxValRange;
@@ -89,18 +93,26 @@ public final class AdRangedRetrieval extends InMemoryOperationInterceptor {
     public void processSearchEntry(InMemoryInterceptedSearchEntry result) {
         Map<String, int[]> asked = (Map<String, int[]>) result.getProperty(ASKED);
         Entry entry = result.getSearchEntry().duplicate();
+        boolean changed = asked != null && fault == Fault.CHANGED;
+        if (changed && entry.hasAttribute("uSNChanged")) {
+            entry.setAttribute("uSNChanged", String.valueOf(Long.parseLong(entry.getAttributeValue("uSNChanged")) + 1));
+        }
         for (Attribute a : List.copyOf(entry.getAttributes())) {
             String name = a.getName().toLowerCase(Locale.ROOT);
             int[] range = asked == null ? null : asked.get(name);
             if (!RANGED.contains(name) || range == null && a.size() <= maxValRange) {
                 continue;
             }
+            String[] values = changed ? Arrays.copyOfRange(a.getValues(), 1, a.size()) : a.getValues();
             int low = range == null ? 0 : range[0] + (fault == Fault.GAP ? 1 : 0);
-            int high = Math.min(Math.min(a.size() - 1, low + maxValRange - 1), range == null ? Integer.MAX_VALUE
+            int high = Math.min(Math.min(values.length - 1, low + maxValRange - 1), range == null ? Integer.MAX_VALUE
                     : range[1]);
             entry.removeAttribute(a.getName());
-            entry.addAttribute(a.getName() + ";range=" + low + "-" + (high == a.size() - 1 ? "*" : high),
-                    Arrays.copyOfRange(a.getValues(), low, high + 1));
+            if (range != null && fault == Fault.ECHO) {
+                entry.addAttribute(new Attribute(a.getName() + ";range=" + range[0] + "-*"));
+            }
+            entry.addAttribute(a.getName() + ";range=" + low + "-" + (high == values.length - 1 ? "*" : high),
+                    Arrays.copyOfRange(values, low, high + 1));
         }
         result.setSearchEntry(entry);
     }
