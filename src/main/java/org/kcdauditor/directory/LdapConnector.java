@@ -113,9 +113,10 @@ public final class LdapConnector {
         } catch (LDAPException e) {
             if (d.gssapi() && e.getResultCode() != ResultCode.STRONG_AUTH_REQUIRED) {
                 String credentials = d.keytab() != null && !d.keytab().isBlank()
-                        ? "check directory.principal, directory.keytab"
-                        : "no keytab is configured, so the ticket cache is used (" + ticketCache()
-                        + "): run kinit " + who + " as this user, or set directory.keytab; check";
+                        ? "check directory.principal, directory.keytab,"
+                        : "no keytab is configured, so the ticket cache is used (" + ticketCache() + "): run"
+                        + " kinit -c FILE:/tmp/krb5cc_$(id -u) " + who + " as this user (Java reads FILE: caches"
+                        + " only), or set directory.keytab; check";
                 throw new DirectoryException(where + ": Kerberos (GSSAPI) bind as " + who + " failed: "
                         + rootMessage(e) + " — " + credentials + " directory.krb5Conf, and that the URL names the DC"
                         + " so that its ldap/<host> SPN matches", e);
@@ -127,7 +128,13 @@ public final class LdapConnector {
     /** The ticket cache the JVM's Kerberos reads: KRB5CCNAME (FILE: caches only), else /tmp/krb5cc_<uid>. */
     private static String ticketCache() {
         String env = System.getenv("KRB5CCNAME");
-        return env == null || env.isBlank() ? "KRB5CCNAME unset: the default /tmp/krb5cc_<uid>" : "KRB5CCNAME=" + env;
+        if (env == null || env.isBlank()) {
+            return "KRB5CCNAME unset: the default /tmp/krb5cc_<uid>";
+        }
+        int colon = env.indexOf(':');
+        boolean file = colon < 0 || env.regionMatches(true, 0, "FILE:", 0, 5);
+        return "KRB5CCNAME=" + env + (file ? "" : ", which Java cannot read: unset it or set"
+                + " KRB5CCNAME=FILE:/tmp/krb5cc_$(id -u)");
     }
 
     /**

@@ -574,7 +574,8 @@ class SambaAdIntegrationTest {
         assumeTrue(Files.isReadable(dc.dir.resolve("svc-kcdaudit.keytab")), "no keytab: DC set up by an older script");
         Run r = audit(bindCluster(), "BIND", x -> x.principal = "nobody@" + SambaDc.REALM);
         assertEquals(1, r.exit(), r.where());
-        assertTrue(r.err().contains("Kerberos (GSSAPI) bind as nobody@CONTOSO.TEST failed"), r.where());
+        assertTrue(r.err().contains("Kerberos (GSSAPI) bind as nobody@CONTOSO.TEST failed")
+                && r.err().contains("check directory.principal, directory.keytab, directory.krb5Conf"), r.where());
     }
 
     @Test
@@ -606,7 +607,7 @@ class SambaAdIntegrationTest {
         assertEquals(1, none.exit(), none.where());
         assertTrue(none.err().contains("Kerberos (GSSAPI) bind as " + principal + " failed")
                 && none.err().contains("the ticket cache is used (KRB5CCNAME=FILE:" + tmp.resolve("no-kinit-yet"))
-                && none.err().contains("run kinit " + principal), none.where());
+                && none.err().contains("run kinit -c FILE:/tmp/krb5cc_$(id -u) " + principal), none.where());
         assertEquals(1, none.err().strip().lines().count(), none.where());
     }
 
