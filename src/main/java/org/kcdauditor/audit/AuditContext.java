@@ -389,7 +389,6 @@ public final class AuditContext {
         return snapshot;
     }
 
-    /** Baseline, previous run, patches and events; never null (empty when not configured). */
     /** Differences between the approved baseline and this snapshot, computed once; empty without a baseline. */
     public List<Drift.Change> baselineDrift() {
         if (baselineDrift == null) {
@@ -399,6 +398,7 @@ public final class AuditContext {
         return baselineDrift;
     }
 
+    /** Baseline, previous run, patches and events; never null (empty when not configured). */
     public AuditInputs inputs() {
         return inputs;
     }

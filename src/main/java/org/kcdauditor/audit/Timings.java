@@ -5,7 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Wall time per stage of a run (collect, evaluate, each writer), printed by {@code --timings}.
+ * Wall time per stage of a run (collect, previous, import, evaluate, store, each writer), printed by {@code --timings}.
  * Thread-safe: the report writers run side by side.
  */
 public final class Timings {

@@ -27,7 +27,7 @@ final class AuditOptions {
                     + " (default: ${DEFAULT-VALUE}).")
     String failOn;
 
-    @Option(names = "--timings", description = "Print the time each stage took (collect, evaluate, each writer).")
+    @Option(names = "--timings", description = "Print the time each stage took (collect, previous, import, evaluate, store, each writer).")
     boolean timings;
 
     Severity failOnSeverity() {

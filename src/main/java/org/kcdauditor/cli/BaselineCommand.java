@@ -78,21 +78,26 @@ final class BaselineCommand implements Runnable {
                 throw new ConfigException(file + ": a baseline exists already; give --force to replace it (the old"
                         + " one is kept as " + file.getFileName() + ".<timestamp>.bak)");
             }
-            Baseline old = java.nio.file.Files.exists(file) ? BaselineFile.read(file) : null;
-            AuditRun.Outcome o = RunCommand.underRunLock(cli, cfg, "baseline capture", () -> parent.auditRun(cfg)
-                    .withTrigger("baseline-capture").withoutReports().execute(null, Set.of("json"), new Timings(), n -> { }));
-            AuditContext ctx = o.result().context();
-            Map<String, HostState> hosts = new LinkedHashMap<>();
-            for (AdObject n : ctx.nodes()) {
-                hosts.put(n.name(), HostState.of(n));
-            }
-            List<Waiver> waivers = old == null ? List.of() : old.waivers();
-            Baseline b = new Baseline(cli.clock().instant(), o.runId(), approvedBy, hosts, waivers);
-            Path backup = BaselineFile.write(file, b, force, cli.clock().instant());
-            cli.out().println("Baseline written: " + file + " (" + hosts.size() + " hosts, " + waivers.size()
-                    + " waivers carried over, from run " + o.runId().substring(0, 8) + ")");
-            if (backup != null) {
-                cli.out().println("Previous baseline kept as " + backup);
+            Path[] backup = {null};
+            // read, audit and write under the run lock: two captures never interleave
+            Baseline b = RunCommand.underRunLock(cli, cfg, "baseline capture", () -> {
+                Baseline old = java.nio.file.Files.exists(file) ? BaselineFile.read(file) : null;
+                AuditRun.Outcome o = parent.auditRun(cfg).withTrigger("baseline-capture").withoutReports()
+                        .execute(null, Set.of("json"), new Timings(), n -> { });
+                AuditContext ctx = o.result().context();
+                Map<String, HostState> hosts = new LinkedHashMap<>();
+                for (AdObject n : ctx.nodes()) {
+                    hosts.put(n.name(), HostState.of(n));
+                }
+                List<Waiver> waivers = old == null ? List.of() : old.waivers();
+                Baseline captured = new Baseline(cli.clock().instant(), o.runId(), approvedBy, hosts, waivers);
+                backup[0] = BaselineFile.write(file, captured, force, cli.clock().instant());
+                return captured;
+            });
+            cli.out().println("Baseline written: " + file + " (" + b.hosts().size() + " hosts, " + b.waivers().size()
+                    + " waivers carried over, from run " + b.capturedFrom().substring(0, 8) + ")");
+            if (backup[0] != null) {
+                cli.out().println("Previous baseline kept as " + backup[0]);
             }
             return ExitCodes.OK;
         }

@@ -35,9 +35,10 @@ final class DemoHistory {
             AuditConfig cfg = config.withDirectory(config.directory().withUrl(before.url()));
             Map<String, String> env = new HashMap<>(cli.env());
             env.put(cfg.directory().passwordEnv(), before.password());
-            AuditRun.Outcome o = new AuditRun(cfg, new Secrets(env), cli.clock(), Reports.standard(
-                    cli.shipped("templates"), cfg.reports())).withHome(cli.home()).withEnvironment(env)
-                    .withTrigger("demo-seed").withoutReports().execute(null, Set.of("json"), new Timings(), n -> { });
+            AuditRun.Outcome o = RunCommand.underRunLock(cli, cfg, "demo-seed", () -> new AuditRun(cfg,
+                    new Secrets(env), cli.clock(), Reports.standard(cli.shipped("templates"), cfg.reports()))
+                    .withHome(cli.home()).withEnvironment(env).withTrigger("demo-seed").withoutReports()
+                    .execute(null, Set.of("json"), new Timings(), n -> { }));
             cli.out().println("Demo history: stored run " + o.runId().substring(0, 8) + " of the directory as it was"
                     + " before (" + earlier.getFileName() + ") to compare against.");
         }

@@ -287,7 +287,10 @@ public final class RunStore implements AutoCloseable {
                 Map<String, String> canonical = new HashMap<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        List<String> values = delegateTo.computeIfAbsent(rs.getString(1), k -> new ArrayList<>());
+                        List<String> values = delegateTo.get(rs.getString(1));
+                        if (values == null) {
+                            continue; // a file server's row: not a node
+                        }
                         for (String v : JSON.readValue(rs.getString(2), STRINGS)) {
                             values.add(v == null ? null : canonical.computeIfAbsent(v, k -> k));
                         }
