@@ -66,4 +66,12 @@ public record AuditConfig(Path source, Path baseDir, DirectoryConfig directory, 
     public String sourceName() {
         return source == null ? "<built-in>" : source.toString();
     }
+
+    /**
+     * What the history store files this config's runs under (the previous run is the last successful one
+     * with the same key): {@code store.configName}, else the config file's path.
+     */
+    public String historyKey() {
+        return store != null && store.configName() != null ? store.configName().strip() : sourceName();
+    }
 }

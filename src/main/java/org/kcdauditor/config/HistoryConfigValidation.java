@@ -22,6 +22,10 @@ final class HistoryConfigValidation {
             if (s.url() != null && s.url().toLowerCase(Locale.ROOT).matches(".*(password|user)=.*")) {
                 errors.add("store.url: put credentials in store.userEnv/store.passwordEnv, not in the URL");
             }
+            if (s.configName() != null && (s.configName().isBlank() || s.configName().length() > 200)) {
+                errors.add("store.configName: give a short name such as contoso-hyperv (1 to 200 characters), or"
+                        + " leave it out to file runs under the config file's path");
+            }
         }
         if (c.baseline() != null && c.baseline().isBlank()) {
             errors.add("baseline: empty path");

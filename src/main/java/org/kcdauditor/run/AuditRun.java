@@ -137,16 +137,16 @@ public final class AuditRun {
         String runId = UUID.randomUUID().toString();
         Instant startedAt = clock.instant();
         try (RunStore store = StoreUrls.open(config, env)) {
-            store.begin(runId, startedAt, trigger, config.sourceName(), config.directory().url(),
+            store.begin(runId, startedAt, trigger, config.historyKey(), config.directory().url(),
                     config.directory().baseDn());
             try {
                 Snapshot snapshot = collect(timings, progress);
                 PreviousRun[] previous = new PreviousRun[1];
-                timings.time("previous", () -> previous[0] = store.previousRun(config.sourceName()).orElse(null));
+                timings.time("previous", () -> previous[0] = store.previousRun(config.historyKey()).orElse(null));
                 Evaluation ev = evaluate(snapshot, previous[0], timings);
                 Instant evaluated = clock.instant();
                 HistorySections.Sections sections = ev.sections().withTimeline(runId, evaluated,
-                        ev.result().findings(), store.timeline(config.sourceName(), TIMELINE).stream()
+                        ev.result().findings(), store.timeline(config.historyKey(), TIMELINE).stream()
                                 .map(c -> new HistorySections.ChangeDoc(c.runId(), c.at(), c.host(),
                                         HistorySections.change(c.message()))).toList());
                 FindingsDocument doc = FindingsJson.build(runId, startedAt, evaluated, config, ev.result())

@@ -60,6 +60,9 @@ class HistoryConfigTest {
         assertEquals(List.of("Installed"), c.patches().mappings().get(0).installedValues());
         assertEquals(List.of(21502, 22038, 20417), c.events().ids());
         assertEquals(java.time.ZoneId.of("Europe/Berlin"), c.events().zone());
+        assertEquals(c.sourceName(), c.historyKey(), "runs filed under the config's path");
+        assertEquals("contoso-hyperv", load("store:\n  url: jdbc:h2:file:data/x\n  configName: contoso-hyperv\n")
+                .historyKey());
     }
 
     @Test
@@ -84,6 +87,8 @@ class HistoryConfigTest {
         assertTrue(error("patches:\n  mappings:\n    - {name: wsus, computer: X}\n")
                 .contains("patches.mappings[0].hotFixId: missing"));
         assertTrue(error("events:\n  ids: [0]\n").contains("events.ids[0]: an event id between 1 and 65535"));
+        assertTrue(error("store:\n  url: jdbc:h2:file:data/x\n  configName: ' '\n")
+                .contains("store.configName: give a short name"));
         String zone = error("events:\n  timeZone: CET+1\n");
         assertTrue(zone.contains("events.timeZone: 'CET+1' is not a time zone id"), zone);
         String unknown = error("patches:\n  sorces: [a.csv]\n");

@@ -59,6 +59,31 @@ class HistoryRunTest {
         return run(p -> snapshot(CLOCK.instant(), objects)).execute(null, Set.of("json"), new Timings(), n -> { });
     }
 
+    /** The config as it would sit at {@code folder} on one machine, with a store all machines share. */
+    private AuditRun.Outcome runAt(String folder, String configName, List<AdObject> objects) throws Exception {
+        AuditConfig base = config();
+        Path at = dir.resolve(folder);
+        AuditConfig cfg = new AuditConfig(at.resolve("kcd-audit.yaml"), at, base.directory(), base.clusters(),
+                base.policy(), base.reports(), new org.kcdauditor.config.StoreConfig("jdbc:h2:file:"
+                + dir.resolve("shared/history"), null, null, configName), null, null, null, null);
+        return new AuditRun(cfg, new Secrets(Map.of()), CLOCK, new Reports(List.of(new JsonReportWriter())))
+                .withHome(dir).withEnvironment(Map.of()).withSource(p -> snapshot(CLOCK.instant(), objects))
+                .execute(null, Set.of("json"), new Timings(), n -> { });
+    }
+
+    @Test
+    void storeConfigNameFindsThePreviousRunWhateverPathTheConfigHas() throws Exception {
+        List<AdObject> objects = mesh("HV01", "HV02", "HV03");
+        AuditRun.Outcome first = runAt("node-a", "contoso-hyperv", objects);
+        AuditRun.Outcome second = runAt("node-b", "contoso-hyperv", objects);
+        assertEquals(first.runId(), FindingsJson.read(second.outDir().resolve("findings.json")).history()
+                .previousRunId(), "same configName, another path: the same history");
+        AuditRun.Outcome byPath = runAt("node-c", null, objects);
+        FindingsDocument alone = FindingsJson.read(byPath.outDir().resolve("findings.json"));
+        assertTrue(alone.history() == null || alone.history().previousRunId() == null,
+                "without configName runs are filed under the file's path: none before at node-c");
+    }
+
     @Test
     void twoRunsWithADirectoryChangeBetweenThemGiveTheRightChanges() throws Exception {
         List<AdObject> before = mesh("HV01", "HV02", "HV03");
