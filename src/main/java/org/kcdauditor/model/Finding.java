@@ -1,6 +1,6 @@
 package org.kcdauditor.model;
 
-import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
@@ -17,8 +17,11 @@ import java.util.Locale;
  * SPN, so the same problem has the same id in every run (drift and mail notices compare ids).
  *
  * <p>{@code waived} and {@code waiver} are set (and only then written) when a baseline waiver
- * suppresses the finding: it stays in the list, marked, with the waiver's justification.
+ * suppresses the finding: it stays in the list, marked, with the waiver's justification. Jackson reads
+ * and writes the record's {@code waived}; {@link #isWaived()} is not a JSON property (ignoring it with
+ * {@code @JsonIgnore} also dropped {@code waived} when findings.json was read back).
  */
+@JsonAutoDetect(isGetterVisibility = JsonAutoDetect.Visibility.NONE)
 @JsonPropertyOrder({"id", "rule", "severity", "cluster", "host", "peer", "spn", "message", "remediation", "waived",
         "waiver"})
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -44,7 +47,6 @@ public record Finding(String id, String rule, Severity severity, String cluster,
     }
 
     /** True when a waiver suppresses this finding. */
-    @JsonIgnore
     public boolean isWaived() {
         return Boolean.TRUE.equals(waived);
     }

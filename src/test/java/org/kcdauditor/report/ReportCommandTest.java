@@ -51,6 +51,24 @@ class ReportCommandTest {
     }
 
     @Test
+    void reRenderingARunWithWaiversKeepsThemWaived(@TempDir Path dir) throws Exception {
+        Path demo = dir.resolve("demo");
+        Result d = run(Path.of("."), "demo", "--out", demo.toString(), "--formats", "json,ps1");
+        assertEquals(0, d.code(), d.err());
+        String raw = Files.readString(demo.resolve("findings.json"));
+        long waivedInFile = raw.split("\"waived\" *: *true", -1).length - 1;
+        assertTrue(waivedInFile > 0, "the demo has waived findings");
+        assertEquals(waivedInFile, FindingsJson.read(demo.resolve("findings.json")).findings().stream()
+                .filter(org.kcdauditor.model.Finding::isWaived).count(), "waivers survive reading findings.json");
+
+        Path again = dir.resolve("again");
+        Result r = run(Path.of("."), "report", "--from", demo.toString(), "--out", again.toString(), "--formats", "ps1");
+        assertEquals(0, r.code(), r.err());
+        assertEquals(Files.readString(demo.resolve("remediation.ps1")), Files.readString(again.resolve("remediation.ps1")),
+                "a re-rendered script leaves waived entries out, as the run's own did");
+    }
+
+    @Test
     void editedTemplateInTheInstallationIsUsed(@TempDir Path dir) throws Exception {
         Path run = storedRun(dir);
         Path home = Files.createDirectories(dir.resolve("home"));
