@@ -74,7 +74,8 @@ public record FindingsDocument(int schemaVersion, String runId, Instant startedA
     /** {@code missing}: entries the source lacks; {@code unregistered}: target SPNs nobody (or someone else) registers. */
     @JsonPropertyOrder({"from", "to", "required", "present", "missing", "unregistered", "rbcd", "fileServer"})
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record PairDoc(String from, String to, int required, int present, List<String> missing,
+    public record PairDoc(String from, String to, @JsonInclude(JsonInclude.Include.ALWAYS) int required,
+                          @JsonInclude(JsonInclude.Include.ALWAYS) int present, List<String> missing,
                           List<String> unregistered, boolean rbcd, boolean fileServer) {
         public boolean ok() {
             return (missing == null || missing.isEmpty()) && (unregistered == null || unregistered.isEmpty());

@@ -69,6 +69,16 @@ class ReportCommandTest {
     }
 
     @Test
+    void matrixEntriesAlwaysCarryRequiredAndPresentEvenAtZero() throws Exception {
+        var json = FindingsJson.MAPPER.valueToTree(new FindingsDocument.PairDoc("HV11", "HV12", 4, 0,
+                java.util.List.of("cifs/HV12"), java.util.List.of(), false, false));
+        assertEquals(java.util.List.of("from", "to", "required", "present", "missing"),
+                java.util.stream.StreamSupport.stream(((Iterable<String>) json::fieldNames).spliterator(), false)
+                        .toList(), json.toString());
+        assertEquals(0, json.path("present").asInt(-1));
+    }
+
+    @Test
     void editedTemplateInTheInstallationIsUsed(@TempDir Path dir) throws Exception {
         Path run = storedRun(dir);
         Path home = Files.createDirectories(dir.resolve("home"));
