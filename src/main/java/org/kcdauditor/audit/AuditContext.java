@@ -4,6 +4,7 @@ import com.unboundid.ldap.sdk.DN;
 import com.unboundid.ldap.sdk.LDAPException;
 import org.kcdauditor.baseline.Drift;
 import org.kcdauditor.config.ClusterConfig;
+import org.kcdauditor.config.ConfigException;
 import org.kcdauditor.config.PolicyConfig;
 import org.kcdauditor.model.AdObject;
 import org.kcdauditor.model.Snapshot;
@@ -188,7 +189,7 @@ public final class AuditContext {
                     AdObject o = computer(name);
                     if (o == null) {
                         missing.add(name);
-                    } else if (!clusterOf.containsKey(o) && !nodes.contains(o)) {
+                    } else if (!nodes.contains(o)) {
                         nodes.add(o);
                     }
                 }
@@ -203,12 +204,24 @@ public final class AuditContext {
                     fileServers.add(o);
                 }
             }
-            ResolvedCluster rc = new ResolvedCluster(c.name(), nodes, missing, fileServers, missingFs);
+            ResolvedCluster rc = new ResolvedCluster(c.name(), ouMembers.containsKey(c) ? c.ou() : null, nodes, missing,
+                    fileServers, missingFs);
             clusters.add(rc);
             for (AdObject n : nodes) {
-                clusterOf.putIfAbsent(n, rc);
+                ResolvedCluster other = clusterOf.putIfAbsent(n, rc);
+                if (other != null) {
+                    // names in two node lists are refused when the config loads; an OU can only be checked here
+                    throw new ConfigException("clusters: " + n.name() + " is a node of both " + other.name()
+                            + describe(other) + " and " + rc.name() + describe(rc) + "; a host belongs to one"
+                            + " cluster: remove it from one of them (use policy.migrationGroups for migration"
+                            + " between clusters)");
+                }
             }
         }
+    }
+
+    private static String describe(ResolvedCluster c) {
+        return c.ou() == null ? " (nodes)" : " (ou " + c.ou() + ")";
     }
 
     private void resolvePeers() {

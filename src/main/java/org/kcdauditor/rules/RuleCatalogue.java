@@ -20,6 +20,7 @@ public final class RuleCatalogue {
                 new DuplicateSpnRule(),
                 new UnconstrainedDelegationRule(),
                 new HostNotFoundRule(),
+                new ClusterEmptyRule(),
                 new ProtocolTransitionMismatchRule(),
                 new AccountDisabledRule(),
                 new DnsHostNameMissingRule(),

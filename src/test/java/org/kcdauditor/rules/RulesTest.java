@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.kcdauditor.audit.AuditResult;
 import org.kcdauditor.audit.Auditor;
 import org.kcdauditor.config.ClusterConfig;
+import org.kcdauditor.config.ConfigException;
 import org.kcdauditor.config.PolicyConfig;
 import org.kcdauditor.config.ProtocolTransition;
 import org.kcdauditor.model.AdObject;
@@ -20,6 +21,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.kcdauditor.support.Hosts.MIG;
 import static org.kcdauditor.support.Hosts.host;
@@ -225,6 +227,33 @@ class RulesTest {
         assertEquals(2, r.pairs());
         assertEquals(List.of(), r.findings());
         assertEquals(0, audit(clusters, PolicyConfig.defaults(), a, b, outside).pairs());
+    }
+
+    @Test
+    void anOuClusterWithNoComputerIsAHighFindingNotACompliantCluster() {
+        AdObject[] healthy = healthyCluster();
+        List<ClusterConfig> clusters = List.of(HVC1, new ClusterConfig("HVC2", null, "OU=HVC3,OU=Hyper-V,DC=contoso,DC=com",
+                null));
+        AuditResult r = audit(clusters, PolicyConfig.defaults(), healthy);
+        List<Finding> empty = of(r, "CLUSTER_EMPTY");
+        assertEquals(1, empty.size(), r.findings().toString());
+        assertEquals(Severity.HIGH, empty.get(0).severity());
+        assertEquals("HVC2", empty.get(0).cluster());
+        assertTrue(empty.get(0).message().contains("OU=HVC3,OU=Hyper-V,DC=contoso,DC=com"), empty.get(0).message());
+        assertTrue(audit(List.of(HVC1), PolicyConfig.defaults(), healthy).findings().stream()
+                .noneMatch(f -> f.rule().equals("CLUSTER_EMPTY")), "a cluster by name list is never CLUSTER_EMPTY");
+    }
+
+    @Test
+    void aNodeListedInOneClusterAndUnderAnotherClustersOuIsRefused() {
+        AdObject a = host("HV01").build();
+        AdObject b = host("HV11").dn("CN=HV11,OU=HVC2,OU=Hyper-V,DC=contoso,DC=com").build();
+        List<ClusterConfig> clusters = List.of(new ClusterConfig("A", List.of("HV01", "HV11"), null, null),
+                new ClusterConfig("B", null, "OU=HVC2,OU=Hyper-V,DC=contoso,DC=com", null));
+        ConfigException e = assertThrows(ConfigException.class, () -> audit(clusters, PolicyConfig.defaults(), a, b));
+        assertEquals("clusters: HV11 is a node of both A (nodes) and B (ou OU=HVC2,OU=Hyper-V,DC=contoso,DC=com); a host"
+                + " belongs to one cluster: remove it from one of them (use policy.migrationGroups for migration"
+                + " between clusters)", e.getMessage());
     }
 
     @Test

@@ -1,0 +1,37 @@
+package org.kcdauditor.rules;
+
+import org.kcdauditor.audit.AuditContext;
+import org.kcdauditor.audit.ResolvedCluster;
+import org.kcdauditor.model.Severity;
+
+/**
+ * CLUSTER_EMPTY: a cluster configured by OU has no computer object under that OU (a typo in the DN, or
+ * an OU that was moved or emptied). Without it, such a cluster would count as 0/0 pairs, 100 % compliant,
+ * and preflight would say GO for a cluster it never looked at.
+ */
+public final class ClusterEmptyRule implements Rule {
+    static final RuleInfo INFO = new RuleInfo("CLUSTER_EMPTY", Severity.HIGH, "inventory",
+            "A cluster's OU holds no computer object",
+            "A cluster taken from an OU that holds no computer objects was not audited at all: a wrong or moved OU"
+                    + " must not pass as a compliant cluster or open a change window.",
+            "kcd-audit configuration: clusters[].ou, directory.baseDn");
+
+    @Override
+    public RuleInfo info() {
+        return INFO;
+    }
+
+    @Override
+    public void evaluate(AuditContext ctx, FindingSink out) {
+        for (ResolvedCluster c : ctx.clusters()) {
+            if (c.ou() != null && c.nodes().isEmpty()) {
+                out.add(INFO, c.name(), null, null, null,
+                        "Cluster " + c.name() + " takes its nodes from " + c.ou() + ", but no computer object is"
+                                + " under it (as read from " + ctx.snapshot().baseDn() + "), so none of its hosts"
+                                + " were audited.",
+                        "Check clusters[].ou against the cluster nodes' distinguished names (Get-ADComputer HV01 |"
+                                + " Select DistinguishedName) and that it lies under directory.baseDn.");
+            }
+        }
+    }
+}
