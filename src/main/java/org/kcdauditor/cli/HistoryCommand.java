@@ -24,7 +24,7 @@ import java.util.concurrent.Callable;
 final class HistoryCommand implements Callable<Integer> {
     private final Cli cli;
 
-    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "The YAML configuration.")
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "The YAML configuration (required).")
     Path config;
 
     @Option(names = "--limit", defaultValue = "20", description = "How many runs (default: ${DEFAULT-VALUE}).")
@@ -34,9 +34,17 @@ final class HistoryCommand implements Callable<Integer> {
         this.cli = cli;
     }
 
+    /** The config given to {@code history} or to {@code history show}, which accept it either way. */
+    static Path required(Path config, String command) {
+        if (config == null) {
+            throw new ConfigException(command + ": --config FILE is required (the store and config name come from it)");
+        }
+        return config;
+    }
+
     @Override
     public Integer call() {
-        AuditConfig cfg = ConfigLoader.load(config);
+        AuditConfig cfg = ConfigLoader.load(required(config, "history"));
         try (RunStore store = StoreUrls.open(cfg, cli.env())) {
             List<RunSummary> runs = store.list(Math.max(1, limit));
             if (runs.isEmpty()) {
@@ -70,15 +78,20 @@ final class HistoryCommand implements Callable<Integer> {
         @Parameters(paramLabel = "RUN", description = "Run id or a unique prefix of it (as history lists it).")
         String run;
 
+        @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+                description = "The YAML configuration (here or before 'show').")
+        Path config;
+
         @Override
         public Integer call() {
             Cli cli = parent.cli;
-            AuditConfig cfg = ConfigLoader.load(parent.config);
+            Path file = required(config != null ? config : parent.config, "history show");
+            AuditConfig cfg = ConfigLoader.load(file);
             try (RunStore store = StoreUrls.open(cfg, cli.env())) {
                 RunSummary r;
                 try {
                     r = store.find(run).orElseThrow(() -> new ConfigException("history show: no run " + run
-                            + " in the store (kcd-audit history --config " + parent.config + " lists them)"));
+                            + " in the store (kcd-audit history --config " + file + " lists them)"));
                 } catch (IllegalArgumentException e) {
                     throw new ConfigException("history show: " + e.getMessage());
                 }

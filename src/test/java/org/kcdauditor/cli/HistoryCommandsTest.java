@@ -93,6 +93,12 @@ class HistoryCommandsTest {
         assertEquals(ExitCodes.OK, run("history", "--config", cfg.toString(), "show", id));
         assertTrue(out.contains("Status    SUCCEEDED") && out.contains("GO") || out.contains("Counts"), out);
         assertEquals(ExitCodes.USAGE, run("history", "--config", cfg.toString(), "show", "ffffffff"));
+        assertEquals(ExitCodes.OK, run("history", "show", id, "--config", cfg.toString()), err);
+        assertTrue(out.contains("Status    SUCCEEDED"), out);
+        assertEquals(ExitCodes.OK, run("history", "show", "--help"), err);
+        assertEquals(ExitCodes.USAGE, run("history", "show", id));
+        assertEquals("kcd-audit: history show: --config FILE is required (the store and config name come from it)",
+                err.strip());
     }
 
     @Test
