@@ -7,12 +7,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.unboundid.ldap.sdk.DN;
 import com.unboundid.ldap.sdk.LDAPException;
 import com.unboundid.ldap.sdk.LDAPURL;
 
 import java.io.IOException;
+import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -63,7 +70,7 @@ public final class ConfigLoader {
         try {
             raw = YAML.readValue(text, RawConfig.class);
         } catch (JsonProcessingException e) {
-            throw new ConfigException(describe(name, e));
+            throw new ConfigException(describe(name, text, e));
         }
         if (raw == null) {
             throw new ConfigException(name + ": the file is empty");
@@ -248,15 +255,22 @@ public final class ConfigLoader {
         }
     }
 
-    private static String describe(String file, JsonProcessingException e) {
+    private static String describe(String file, String text, JsonProcessingException e) {
         String line = e.getLocation() != null && e.getLocation().getLineNr() > 0
                 ? ":" + e.getLocation().getLineNr() : "";
         if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
             String path = path(m.getPath());
             String problem;
             if (e instanceof UnrecognizedPropertyException u) {
-                problem = "unknown key '" + u.getPropertyName() + "' (known: " + u.getKnownPropertyIds().stream()
-                        .map(Object::toString).sorted().collect(Collectors.joining(", ")) + ")";
+                // Jackson reports the end of the mapping it buffered for a record: find the key itself
+                int keyLine = keyLine(text, m.getPath());
+                line = keyLine > 0 ? ":" + keyLine : line;
+                String similar = u.getKnownPropertyIds().stream().map(Object::toString)
+                        .filter(k -> k.equalsIgnoreCase(u.getPropertyName())).findFirst()
+                        .map(k -> "; did you mean '" + k + "'?").orElse("");
+                problem = "unknown key '" + u.getPropertyName() + "'" + similar + " (known: "
+                        + u.getKnownPropertyIds().stream().map(Object::toString).sorted()
+                        .collect(Collectors.joining(", ")) + ")";
             } else if (e instanceof InvalidFormatException f) {
                 problem = "invalid value '" + f.getValue() + "'" + (f.getTargetType() == ProtocolTransition.class
                         ? " (must be any, kerberos-only or either)" : " (expected " + simpleType(f.getTargetType()) + ")");
@@ -287,6 +301,34 @@ public final class ConfigLoader {
             return "a text value";
         }
         return "a mapping of keys";
+    }
+
+    /** The 1-based line of the key {@code refs} leads to in {@code text}, or 0 when it cannot be followed. */
+    static int keyLine(String text, List<JsonMappingException.Reference> refs) {
+        Node node;
+        try {
+            node = new Yaml().compose(new StringReader(text));
+        } catch (RuntimeException e) {
+            return 0;
+        }
+        int line = 0;
+        for (JsonMappingException.Reference r : refs) {
+            if (r.getFieldName() != null && node instanceof MappingNode map) {
+                NodeTuple found = map.getValue().stream().filter(t -> t.getKeyNode() instanceof ScalarNode k
+                        && k.getValue().equals(r.getFieldName())).findFirst().orElse(null);
+                if (found == null) {
+                    return 0;
+                }
+                line = found.getKeyNode().getStartMark().getLine() + 1;
+                node = found.getValueNode();
+            } else if (r.getIndex() >= 0 && node instanceof SequenceNode seq && r.getIndex() < seq.getValue().size()) {
+                node = seq.getValue().get(r.getIndex());
+                line = node.getStartMark().getLine() + 1;
+            } else {
+                return 0;
+            }
+        }
+        return line;
     }
 
     private static String path(List<JsonMappingException.Reference> refs) {

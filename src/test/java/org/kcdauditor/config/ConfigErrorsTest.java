@@ -87,6 +87,20 @@ class ConfigErrorsTest {
     }
 
     @Test
+    void anUnknownKeyIsReportedOnItsOwnLineWithTheKeyItResembles() throws Exception {
+        String yaml = GOOD.replace("  bindDn: svc-kcdaudit@contoso.com", "  bindDN: svc-kcdaudit@contoso.com");
+        int line = yaml.lines().takeWhile(l -> !l.contains("bindDN")).toList().size() + 1;
+        CliRun r = runWith(yaml);
+        assertEquals(2, r.exitCode(), r.toString());
+        assertTrue(r.err().startsWith("kcd-audit: " + tmp.resolve("kcd-audit.yaml") + ":" + line
+                + ": directory.bindDN: unknown key 'bindDN'; did you mean 'bindDn'? (known: "), r.err());
+        CliRun nested = runWith(GOOD.replace("    nodes: [HV01, HV02, HV03]", "    nodes: [HV01, HV02, HV03]\n    oU: x"));
+        int nestedLine = GOOD.lines().takeWhile(l -> !l.contains("nodes: [HV01")).toList().size() + 2;
+        assertTrue(nested.err().contains(".yaml:" + nestedLine + ": clusters[0].oU: unknown key 'oU'; did you mean 'ou'?"),
+                nested.err());
+    }
+
+    @Test
     void syntaxErrorsCarryTheLine() throws Exception {
         CliRun r = runWith(GOOD.replace("  bindDn: svc-kcdaudit@contoso.com", "  bindDn: [unclosed"));
         assertEquals(2, r.exitCode(), r.toString());
