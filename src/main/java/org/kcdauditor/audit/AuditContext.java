@@ -375,7 +375,7 @@ public final class AuditContext {
 
     /** A computer by NetBIOS name (sAMAccountName without $, else cn) or DNS name; null if none. */
     public AdObject computer(String name) {
-        String key = lower(stripDot(name));
+        String key = lower(stripDollar(stripDot(name))); // HV01, HV01$ (sAMAccountName) or hv01.contoso.com
         AdObject o = byName.get(key);
         return o != null ? o : byDns.get(key);
     }

@@ -31,7 +31,7 @@ public final class Secrets {
             String value = env.get(envVar);
             if (value == null || value.isEmpty()) {
                 throw new ConfigException(key + ": environment variable " + envVar
-                        + " is not set (export it, or use " + fileKey + ")");
+                        + (value == null ? " is not set" : " is empty") + " (export it, or use " + fileKey + ")");
             }
             return value.toCharArray();
         }

@@ -77,6 +77,9 @@ class ConfigErrorsTest {
         assertEquals(2, r.exitCode(), r.toString());
         assertTrue(r.err().contains("directory.passwordEnv: environment variable KCD_AUDIT_LDAP_PASSWORD is not set"),
                 r.err());
+        Path file = tmp.resolve("kcd-audit.yaml");
+        CliRun empty = CliRun.run(Map.of("KCD_AUDIT_LDAP_PASSWORD", ""), "run", "--config", file.toString());
+        assertTrue(empty.err().contains("environment variable KCD_AUDIT_LDAP_PASSWORD is empty"), empty.err());
     }
 
     @Test

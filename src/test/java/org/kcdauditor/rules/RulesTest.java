@@ -230,6 +230,14 @@ class RulesTest {
     }
 
     @Test
+    void nodesMayBeNamedByTheirAccountNameWithTheDollar() {
+        List<ClusterConfig> clusters = List.of(new ClusterConfig("HVC1", List.of("HV01$", "hv02$", "HV03"), null, null));
+        AuditResult r = audit(clusters, PolicyConfig.defaults(), healthyCluster());
+        assertTrue(of(r, "HOST_NOT_FOUND").isEmpty(), r.findings().toString());
+        assertEquals(6, r.pairs());
+    }
+
+    @Test
     void anOuClusterWithNoComputerIsAHighFindingNotACompliantCluster() {
         AdObject[] healthy = healthyCluster();
         List<ClusterConfig> clusters = List.of(HVC1, new ClusterConfig("HVC2", null, "OU=HVC3,OU=Hyper-V,DC=contoso,DC=com",
