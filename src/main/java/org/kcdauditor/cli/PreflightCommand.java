@@ -69,7 +69,8 @@ final class PreflightCommand implements Callable<Integer> {
         }
         for (Finding f : waived) {
             cli.out().printf("  waived  %-30s %s [%s, until %s]%n", f.rule(), Ps.oneLine(f.host() + (f.peer() == null
-                    ? "" : " -> " + f.peer())), Ps.oneLine(f.waiver().justification()), f.waiver().expires());
+                    ? "" : " -> " + f.peer()) + (f.spn() == null ? "" : " " + f.spn())),
+                    Ps.oneLine(f.waiver().justification()), f.waiver().expires());
         }
         if (go) {
             cli.out().println("  Before patching: note the run id in the change; after patching run preflight again"

@@ -115,7 +115,7 @@ class HistoryCommandsTest {
         assertEquals(ExitCodes.OK, run("preflight", "--config", cfg.toString(), "--cluster", "HVC1"), out + err);
         assertTrue(out.startsWith("Preflight HVC1: GO"), out);
         assertTrue(out.contains("pairs delegated correctly: 4/6; blockers: 0; waived: 6"), out);
-        assertTrue(out.contains("waived  MISSING_DELEGATION             HV01 -> HV02 [CHG1, until 2026-11-26]"), out);
+        assertTrue(out.contains("waived  MISSING_DELEGATION             HV01 -> HV02 cifs/hv02.contoso.com [CHG1, until 2026-11-26]"), out);
 
         Files.writeString(dir.resolve("baseline.yaml"), waivers.replace("EXPIRES", "2026-11-25"));
         assertEquals(ExitCodes.FINDINGS, run("preflight", "--config", cfg.toString(), "--cluster", "HVC1"), out + err);
