@@ -63,6 +63,13 @@ final class RunCommand implements Callable<Integer> {
                 cli.err().print("\rReading " + cfg.directory().url() + " … " + n + " objects");
             }
         };
+        if (options.out != null) {
+            // before reading the directory: a typo in --out should not cost a whole audit
+            java.nio.file.Files.createDirectories(options.out);
+            if (!java.nio.file.Files.isWritable(options.out)) {
+                throw new java.nio.file.AccessDeniedException(options.out.toString());
+            }
+        }
         AuditRun.Outcome outcome;
         try {
             outcome = underRunLock(cli, cfg, trigger, () -> new AuditRun(cfg, secrets, cli.clock(),

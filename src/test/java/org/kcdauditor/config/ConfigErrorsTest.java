@@ -104,6 +104,18 @@ class ConfigErrorsTest {
     }
 
     @Test
+    void anOutputFolderThatCannotBeMadeFailsBeforeTheDirectoryIsRead() throws Exception {
+        Path file = tmp.resolve("kcd-audit.yaml");
+        Files.writeString(file, GOOD);
+        Path notAFolder = Files.writeString(tmp.resolve("a-file"), "x");
+        CliRun r = CliRun.run(Map.of("KCD_AUDIT_LDAP_PASSWORD", "pw"), "run", "--config", file.toString(), "--out",
+                notAFolder.resolve("reports").toString());
+        assertEquals(1, r.exitCode(), r.toString());
+        assertEquals("kcd-audit: cannot write output: " + notAFolder.resolve("reports") + ": Not a directory",
+                r.err().strip(), "named before dc1.contoso.com is ever contacted");
+    }
+
+    @Test
     void syntaxErrorsCarryTheLine() throws Exception {
         CliRun r = runWith(GOOD.replace("  bindDn: svc-kcdaudit@contoso.com", "  bindDn: [unclosed"));
         assertEquals(2, r.exitCode(), r.toString());
