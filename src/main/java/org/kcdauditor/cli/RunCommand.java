@@ -42,18 +42,18 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws DirectoryException, IOException {
         AuditConfig cfg = ConfigLoader.load(config);
-        return audit(cli, cfg, cli.secrets(), options);
+        return audit(cli, cfg, cli.secrets(), options, "run", true);
     }
 
-    /** The shared body of {@code run} and {@code demo}: same code path, same output. */
-    static int audit(Cli cli, AuditConfig cfg, Secrets secrets, AuditOptions options)
-            throws DirectoryException, IOException {
-        return audit(cli, cfg, secrets, options, "run");
-    }
-
-    /** @param trigger what history shows as the run's trigger (run, demo) */
-    static int audit(Cli cli, AuditConfig cfg, Secrets secrets, AuditOptions options, String trigger)
-            throws DirectoryException, IOException {
+    /**
+     * The shared body of {@code run} and {@code demo}: same code path, same output.
+     *
+     * @param trigger        what history shows as the run's trigger (run, demo)
+     * @param exitOnFindings whether findings reaching --fail-on make the exit code 3 (the demo: only when
+     *                       --fail-on was given)
+     */
+    static int audit(Cli cli, AuditConfig cfg, Secrets secrets, AuditOptions options, String trigger,
+                     boolean exitOnFindings) throws DirectoryException, IOException {
         Severity failOn = options.failOnSeverity();
         var formats = options.formats(cfg.reports() == null ? null : cfg.reports().formats());
         Timings timings = new Timings();
@@ -85,7 +85,24 @@ final class RunCommand implements Callable<Integer> {
         if (options.timings) {
             timings.print(cli.err());
         }
-        return outcome.result().reaches(failOn) ? ExitCodes.FINDINGS : ExitCodes.OK;
+        if (!exitOnFindings) {
+            return ExitCodes.OK;
+        }
+        long reaching = outcome.result().findings().stream()
+                .filter(f -> !f.isWaived() && f.severity().reaches(failOn)).count();
+        long waived = outcome.result().findings().stream().filter(org.kcdauditor.model.Finding::isWaived).count();
+        String waivedNote = waived == 0 ? "" : "; " + waived + " waived finding" + (waived == 1 ? " is" : "s are")
+                + " not counted";
+        if (reaching > 0) {
+            cli.out().printf("Exit code 3: %d finding%s at or above %s (--fail-on)%s.%n", reaching,
+                    reaching == 1 ? "" : "s", failOn.name().toLowerCase(java.util.Locale.ROOT), waivedNote);
+            return ExitCodes.FINDINGS;
+        }
+        if (waived > 0) {
+            cli.out().printf("Nothing reaches --fail-on %s%s.%n", failOn.name().toLowerCase(java.util.Locale.ROOT),
+                    waivedNote);
+        }
+        return ExitCodes.OK;
     }
 
     /** What runs under the lock: one audit that stores its run. */

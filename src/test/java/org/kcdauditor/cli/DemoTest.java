@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.stream.StreamSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The demo runs end to end over LDAP and its findings.json says exactly what the demo data holds. */
@@ -43,8 +44,12 @@ class DemoTest {
         assertEquals(0, run.exitCode(), run.toString());
         assertTrue(run.out().contains("HVC1") && run.out().contains("HVC2"), run.out());
         assertTrue(run.out().contains("Reports in " + out.toAbsolutePath()), run.out());
-        assertEquals(3, CliRun.run(Map.of(), "demo", "--out", out.resolve("again").toString(), "--formats", "json",
-                "--fail-on", "high").exitCode());
+        assertFalse(run.out().contains("Exit code 3"), "the demo exits 0 unless --fail-on is given");
+        CliRun strict = CliRun.run(Map.of(), "demo", "--out", out.resolve("again").toString(), "--formats", "json",
+                "--fail-on", "high");
+        assertEquals(3, strict.exitCode());
+        assertTrue(strict.out().contains("Exit code 3: 12 findings at or above high (--fail-on); 4 waived findings are"
+                + " not counted."), strict.out());
     }
 
     @Test
