@@ -181,7 +181,9 @@ public final class AuditRun {
     static String reason(Throwable e) {
         String m = e.getMessage();
         String first = m == null ? "" : m.lines().findFirst().orElse("");
-        return e.getClass().getSimpleName() + (first.isEmpty() ? "" : ": " + first);
+        // our own exceptions already say what went wrong in words; others need their type to make sense
+        boolean ours = e.getClass().getName().startsWith("org.kcdauditor.") && !first.isEmpty();
+        return ours ? first : e.getClass().getSimpleName() + (first.isEmpty() ? "" : ": " + first);
     }
 
     /** Reads the snapshot (from the directory unless a source was given). */

@@ -154,7 +154,8 @@ class HistoryRunTest {
         try (RunStore store = StoreUrls.open(config(), Map.of())) {
             RunSummary r = store.list(1).get(0);
             assertEquals(RunSummary.FAILED, r.status());
-            assertTrue(r.failureReason().startsWith("ConfigException: "), r.failureReason());
+            assertTrue(r.failureReason().startsWith(dir.resolve("baseline.yaml") + ":")
+                    && r.failureReason().contains("hosts.HV01.userAccountControl[0]"), r.failureReason());
         }
     }
 
