@@ -68,8 +68,7 @@ public final class BaselineFile {
         } catch (NoSuchFileException e) {
             throw new ConfigException(name + ": baseline not found (write one with: kcd-audit baseline capture)");
         } catch (IOException e) {
-            throw new ConfigException(name + ": cannot read the baseline: " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : " " + e.getMessage()));
+            throw new ConfigException(name + ": cannot read the baseline: " + org.kcdauditor.io.IoErrors.describe(e));
         }
         if (text.isBlank()) {
             throw new ConfigException(name + ": the baseline is empty (write one with: kcd-audit baseline capture)");

@@ -102,7 +102,7 @@ public final class Main implements Runnable {
             message = ex.getMessage();
         } else if (ex instanceof IOException) {
             code = ExitCodes.RUN_FAILED;
-            message = "cannot write output: " + describe((IOException) ex);
+            message = "cannot write output: " + org.kcdauditor.io.IoErrors.describe((IOException) ex);
         } else {
             code = ExitCodes.RUN_FAILED;
             message = "unexpected error: " + ex + (verbose ? "" : " (run again with --verbose for details)");
@@ -112,18 +112,6 @@ public final class Main implements Runnable {
             ex.printStackTrace(err);
         }
         return code;
-    }
-
-    /** A file-system error as one line: the path and what is wrong with it (the JDK leaves the reason out). */
-    static String describe(IOException e) {
-        if (e instanceof java.nio.file.FileSystemException f && f.getReason() == null) {
-            String why = e instanceof java.nio.file.NoSuchFileException ? "a parent folder does not exist"
-                    : e instanceof java.nio.file.AccessDeniedException ? "permission denied"
-                    : e instanceof java.nio.file.FileAlreadyExistsException ? "exists and is not a folder"
-                    : e.getClass().getSimpleName();
-            return f.getFile() + ": " + why;
-        }
-        return e.getMessage();
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -45,7 +45,7 @@ public final class Secrets {
             } catch (NoSuchFileException e) {
                 throw new ConfigException(fileKey + ": " + file + " does not exist");
             } catch (IOException e) {
-                throw new ConfigException(fileKey + ": cannot read " + file + " (" + e.getClass().getSimpleName() + ")");
+                throw new ConfigException(fileKey + ": cannot read: " + org.kcdauditor.io.IoErrors.describe(e));
             }
         }
         return null;

@@ -97,7 +97,7 @@ public final class EventImporter {
             }
         } catch (IOException | UncheckedIOException e) {
             return new ImportResult(name, "events", format, counts[0], counts[1], "cannot read: "
-                    + e.getClass().getSimpleName() + " " + PatchImporter.firstLine(e), kept);
+                    + org.kcdauditor.io.IoErrors.describe(e), kept);
         }
         return new ImportResult(name, "events", format, counts[0], counts[1], null, kept);
     }

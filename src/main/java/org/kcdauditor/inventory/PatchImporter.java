@@ -86,7 +86,7 @@ public final class PatchImporter {
             }
         } catch (IOException | UncheckedIOException e) {
             return new ImportResult(name, "patches", format, counts[0], counts[1], "cannot read: "
-                    + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + firstLine(e)), kept);
+                    + org.kcdauditor.io.IoErrors.describe(e), kept);
         }
         return new ImportResult(name, "patches", format, counts[0], counts[1], null, kept);
     }

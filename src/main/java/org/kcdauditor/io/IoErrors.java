@@ -1,0 +1,28 @@
+package org.kcdauditor.io;
+
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+
+/** File-system errors as an admin reads them: the path and what is wrong, not a Java class name. */
+public final class IoErrors {
+    private IoErrors() {
+    }
+
+    /** {@code path: reason}; the JDK leaves the reason out of the common cases, so it is named here. */
+    public static String describe(Exception e) {
+        Throwable t = e instanceof UncheckedIOException u && u.getCause() != null ? u.getCause() : e;
+        if (t instanceof FileSystemException f && f.getReason() == null) {
+            String why = t instanceof NoSuchFileException ? "does not exist (or a parent folder does not)"
+                    : t instanceof AccessDeniedException ? "permission denied"
+                    : t instanceof FileAlreadyExistsException ? "exists and is not a folder"
+                    : t.getClass().getSimpleName();
+            return f.getFile() + ": " + why;
+        }
+        String m = t.getMessage();
+        String first = m == null ? "" : m.lines().findFirst().orElse("");
+        return first.isEmpty() ? t.getClass().getSimpleName() : first;
+    }
+}
