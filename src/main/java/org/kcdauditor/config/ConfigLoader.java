@@ -30,6 +30,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -65,6 +67,9 @@ public final class ConfigLoader {
             throw new ConfigException(name + ": file not found (copy config/kcd-audit.example.yaml and edit it)");
         } catch (IOException e) {
             throw new ConfigException(name + ": cannot read: " + e.getMessage());
+        }
+        if (text.isBlank()) {
+            throw new ConfigException(name + ": the file is empty (copy config/kcd-audit.example.yaml and edit it)");
         }
         RawConfig raw;
         try {
@@ -281,7 +286,25 @@ public final class ConfigLoader {
             }
             return file + line + ": " + path + ": " + problem;
         }
-        return file + line + ": not valid YAML: " + e.getOriginalMessage();
+        return yamlSyntax(file, line, e.getOriginalMessage());
+    }
+
+    private static final Pattern MARK = Pattern.compile("line (\\d+), column \\d+");
+
+    /**
+     * SnakeYAML's message spans several lines (context, problem, position, an excerpt with a caret): keep the
+     * context and problem sentences on one line, at the line of the problem's position.
+     */
+    static String yamlSyntax(String file, String line, String message) {
+        String at = line;
+        Matcher m = MARK.matcher(message);
+        while (m.find()) {
+            at = ":" + m.group(1);
+        }
+        // the sentences start in column 1; position, excerpt and caret are indented
+        String what = message.lines().filter(l -> !l.isBlank() && !Character.isWhitespace(l.charAt(0)))
+                .collect(Collectors.joining("; "));
+        return file + at + ": not valid YAML: " + what;
     }
 
     private static String simpleType(Class<?> type) {

@@ -116,6 +116,18 @@ class ConfigErrorsTest {
     }
 
     @Test
+    void aTabOrAnEmptyFileIsOneLineSayingWhere() throws Exception {
+        CliRun tab = runWith("directory:\n\turl: ldaps://dc1\n");
+        assertEquals(2, tab.exitCode(), tab.toString());
+        assertEquals(1, tab.err().strip().lines().count(), tab.err());
+        assertTrue(tab.err().contains("kcd-audit.yaml:2: not valid YAML: while scanning for the next token; found character"
+                + " '\\t(TAB)' that cannot start any token. (Do not use \\t(TAB) for indentation)"), tab.err());
+        CliRun empty = runWith("\n");
+        assertEquals("kcd-audit: " + tmp.resolve("kcd-audit.yaml") + ": the file is empty (copy"
+                + " config/kcd-audit.example.yaml and edit it)", empty.err().strip());
+    }
+
+    @Test
     void syntaxErrorsCarryTheLine() throws Exception {
         CliRun r = runWith(GOOD.replace("  bindDn: svc-kcdaudit@contoso.com", "  bindDn: [unclosed"));
         assertEquals(2, r.exitCode(), r.toString());
