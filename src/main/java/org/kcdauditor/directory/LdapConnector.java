@@ -117,8 +117,15 @@ public final class LdapConnector {
                         : "no keytab is configured, so the ticket cache is used (" + ticketCache() + "): run"
                         + " kinit -c FILE:/tmp/krb5cc_$(id -u) " + who + " as this user (Java reads FILE: caches"
                         + " only), or set directory.keytab; check";
+                String root = rootMessage(e);
+                if (d.keytab() != null && !d.keytab().isBlank()
+                        && (root.contains("garner") || root.contains("Unable to obtain password"))) {
+                    // JAAS found no key for the principal in the keytab and had nobody to ask for a password
+                    root = "the keytab " + config.resolve(d.keytab()) + " holds no key for " + who
+                            + " (list its principals: klist -k " + config.resolve(d.keytab()) + ")";
+                }
                 throw new DirectoryException(where + ": Kerberos (GSSAPI) bind as " + who + " failed: "
-                        + rootMessage(e) + " — " + credentials + " directory.krb5Conf, and that the URL names the DC"
+                        + root + " — " + credentials + " directory.krb5Conf, and that the URL names the DC"
                         + " so that its ldap/<host> SPN matches", e);
             }
             throw new DirectoryException(describeBind(where, who, e), e);

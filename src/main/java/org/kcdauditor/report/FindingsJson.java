@@ -87,9 +87,14 @@ public final class FindingsJson {
     public static FindingsDocument read(Path file) {
         try {
             FindingsDocument doc = MAPPER.readValue(file.toFile(), FindingsDocument.class);
-            if (doc == null || doc.schemaVersion() != FindingsDocument.SCHEMA_VERSION || doc.findings() == null) {
-                throw new ConfigException(file + ": not a kcd-audit findings.json (schemaVersion "
-                        + FindingsDocument.SCHEMA_VERSION + " expected)");
+            if (doc == null || doc.schemaVersion() != FindingsDocument.SCHEMA_VERSION) {
+                throw new ConfigException(file + ": not a kcd-audit findings.json of this version (schemaVersion "
+                        + (doc == null ? "missing" : doc.schemaVersion()) + "; this kcd-audit reads "
+                        + FindingsDocument.SCHEMA_VERSION + ")");
+            }
+            if (doc.findings() == null || doc.directory() == null) {
+                throw new ConfigException(file + ": an incomplete findings.json (no " + (doc.findings() == null
+                        ? "findings" : "directory") + " section); give the folder of a finished run");
             }
             return doc;
         } catch (NoSuchFileException | java.io.FileNotFoundException e) {

@@ -574,7 +574,8 @@ class SambaAdIntegrationTest {
         assumeTrue(Files.isReadable(dc.dir.resolve("svc-kcdaudit.keytab")), "no keytab: DC set up by an older script");
         Run r = audit(bindCluster(), "BIND", x -> x.principal = "nobody@" + SambaDc.REALM);
         assertEquals(1, r.exit(), r.where());
-        assertTrue(r.err().contains("Kerberos (GSSAPI) bind as nobody@CONTOSO.TEST failed")
+        assertTrue(r.err().contains("Kerberos (GSSAPI) bind as nobody@CONTOSO.TEST failed: the keytab "
+                + dc.dir.resolve("svc-kcdaudit.keytab") + " holds no key for nobody@CONTOSO.TEST")
                 && r.err().contains("check directory.principal, directory.keytab, directory.krb5Conf"), r.where());
     }
 

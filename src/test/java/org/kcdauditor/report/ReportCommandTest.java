@@ -102,6 +102,18 @@ class ReportCommandTest {
     }
 
     @Test
+    void anIncompleteOrForeignFindingsFileSaysWhichItIs(@TempDir Path dir) throws Exception {
+        Path partial = Files.writeString(dir.resolve("partial.json"), "{\"schemaVersion\":1}");
+        Result r = run(Path.of("."), "report", "--from", partial.toString());
+        assertEquals(2, r.code());
+        assertEquals("kcd-audit: " + partial + ": an incomplete findings.json (no findings section); give the folder"
+                + " of a finished run", r.err().strip());
+        Path future = Files.writeString(dir.resolve("future.json"), "{\"schemaVersion\":2}");
+        Result f = run(Path.of("."), "report", "--from", future.toString());
+        assertTrue(f.err().contains("schemaVersion 2; this kcd-audit reads 1"), f.err());
+    }
+
+    @Test
     void missingFindingsIsAUsageError(@TempDir Path dir) {
         Result r = run(Path.of("."), "report", "--from", dir.toString());
         assertEquals(2, r.code());
