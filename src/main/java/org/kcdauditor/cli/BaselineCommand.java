@@ -79,12 +79,15 @@ final class BaselineCommand implements Runnable {
                         + " one is kept as " + file.getFileName() + ".<timestamp>.bak)");
             }
             Path[] backup = {null};
+            long[] high = {0};
             // read, audit and write under the run lock: two captures never interleave
             Baseline b = RunCommand.underRunLock(cli, cfg, "baseline capture", () -> {
                 Baseline old = java.nio.file.Files.exists(file) ? BaselineFile.read(file) : null;
                 AuditRun.Outcome o = parent.auditRun(cfg).withTrigger("baseline-capture").withoutReports()
                         .execute(null, Set.of("json"), new Timings(), n -> { });
                 AuditContext ctx = o.result().context();
+                high[0] = o.result().findings().stream()
+                        .filter(f -> !f.isWaived() && f.severity() == org.kcdauditor.model.Severity.HIGH).count();
                 Map<String, HostState> hosts = new LinkedHashMap<>();
                 for (AdObject n : ctx.nodes()) {
                     hosts.put(n.name(), HostState.of(n));
@@ -98,6 +101,12 @@ final class BaselineCommand implements Runnable {
                     + " waivers carried over, from run " + b.capturedFrom().substring(0, 8) + ")");
             if (backup[0] != null) {
                 cli.out().println("Previous baseline kept as " + backup[0]);
+            }
+            if (high[0] > 0) {
+                cli.out().println("Note: " + high[0] + " HIGH finding" + (high[0] == 1 ? " was" : "s were") + " open in"
+                        + " this run. The baseline is the reference for drift only: they stay findings until fixed or"
+                        + " waived (kcd-audit history show " + b.capturedFrom().substring(0, 8) + " --config "
+                        + config + " lists them).");
             }
             return ExitCodes.OK;
         }

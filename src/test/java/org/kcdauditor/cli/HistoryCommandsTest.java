@@ -131,6 +131,8 @@ class HistoryCommandsTest {
         Path file = dir.resolve("baseline.yaml");
         assertEquals(ExitCodes.OK, run("baseline", "capture", "--config", cfg.toString(), "--approved-by", "jdoe"),
                 err);
+        assertTrue(out.matches("(?s).*Note: \\d+ HIGH findings? (was|were) open in this run\\. The baseline is the"
+                + " reference for drift only.*"), out);
         Baseline b = BaselineFile.read(file);
         assertEquals("jdoe", b.approvedBy());
         assertEquals(3, b.hosts().size());
