@@ -53,7 +53,7 @@ if (-not $Rollback) {
     Set-ADComputer -Identity '${h.identity}' -Add @{'msDS-AllowedToDelegateTo' = @(<#list p.spns as spn>'${spn}'<#sep>, </#list>)} -WhatIf:$WhatIf
 </#list>
 <#list h.remove as p>
-    # stale entries: they name hosts that do not exist
+    # entries naming hosts that do not exist in the directory
     Set-ADComputer -Identity '${h.identity}' -Remove @{'msDS-AllowedToDelegateTo' = @(<#list p.spns as spn>'${spn}'<#sep>, </#list>)} -WhatIf:$WhatIf
 </#list>
 <#list h.register as spn>

@@ -87,7 +87,7 @@ object, Properties → <strong>Delegation</strong> tab. The same change in Power
     <ul class="check"><#list p.spns as spn><li class="spn">${spn}</li></#list></ul></li>
 </#list>
 <#if h.remove?has_content>
-  <li>In “Services to which this account can present delegated credentials”, select each stale entry and click <strong>Remove</strong>:
+  <li>In “Services to which this account can present delegated credentials”, select each entry naming a host that does not exist in the directory and click <strong>Remove</strong>:
     <ul class="check"><#list h.remove as p><#list p.spns as spn><li class="spn">${spn}</li></#list></#list></ul></li>
 </#if>
   <li>Click <strong>Apply</strong>, then <strong>OK</strong>.</li>
@@ -150,7 +150,7 @@ a failure at 80–90 % with event 21502 / 22038 means the delegation is still mi
 <p>These findings have no scripted fix; an administrator decides what to do.</p>
 <#list manual as f>
 <div class="card"><span class="sev ${f.severity}">${f.severity}</span> <strong>${f.rule}</strong><#if f.host?has_content> on ${f.host}</#if><br>
-${f.message}<br><span class="meta">Suggested: ${f.remediation}</span></div>
+${f.message}<br><#if f.coveredStep?has_content><strong>Covered by step ${f.coveredStep}</strong>, which changes ${f.host}’s delegation: check the result against the baseline afterwards.<br></#if><#if f.reason?has_content><strong>Not scripted:</strong> ${f.reason}<br></#if><span class="meta">Suggested: ${f.remediation}</span></div>
 </#list>
 </#if>
 

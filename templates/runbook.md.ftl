@@ -60,7 +60,7 @@ ${step}. Click **Add…** → **Users or Computers…** → enter **${p.peer}** 
 <#assign step = step + 1>
 </#list>
 <#if h.remove?has_content>
-${step}. In the list "Services to which this account can present delegated credentials", select each stale entry and click **Remove**:
+${step}. In the list "Services to which this account can present delegated credentials", select each entry naming a host that does not exist in the directory and click **Remove**:
 <#list h.remove as p>
 <#list p.spns as spn>
    - [ ] ${spn}
@@ -173,6 +173,12 @@ These findings have no scripted fix; an administrator decides what to do.
 
 <#list manual as f>
 - **${f.severity}** ${f.rule}<#if f.host?has_content> on ${f.host}</#if>: ${f.message}
+<#if f.coveredStep?has_content>
+  Covered by step ${f.coveredStep}, which changes ${f.host}'s delegation: check the result against the baseline afterwards.
+</#if>
+<#if f.reason?has_content>
+  Not scripted: ${f.reason}
+</#if>
   Suggested: ${f.remediation}
 </#list>
 

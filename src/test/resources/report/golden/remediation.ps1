@@ -43,7 +43,7 @@ if (-not $Rollback) {
     Set-ADAccountControl -Identity 'HV03$' -TrustedForDelegation $false -TrustedToAuthForDelegation $true -WhatIf:$WhatIf
 
     # --- HV11 (cluster HVC2); today: constrained, use any authentication protocol
-    # stale entries: they name hosts that do not exist
+    # entries naming hosts that do not exist in the directory
     Set-ADComputer -Identity 'HV11$' -Remove @{'msDS-AllowedToDelegateTo' = @('Microsoft Virtual System Migration Service/HV15', 'cifs/hv15.contoso.com')} -WhatIf:$WhatIf
 
     # --- HV14 (cluster HVC2); today: constrained, use any authentication protocol

@@ -2,6 +2,7 @@ package org.kcdauditor.report;
 
 import org.kcdauditor.model.Finding;
 import org.kcdauditor.model.Severity;
+import org.kcdauditor.model.Spn;
 import org.kcdauditor.model.Uac;
 
 import java.util.ArrayList;
@@ -67,9 +68,13 @@ public final class RemediationPlan {
     public record Pair(String cluster, String from, String to) {
     }
 
-    /** A finding the plan cannot turn into a scripted change: an administrator decides. */
+    /**
+     * A finding the plan cannot turn into a scripted change: an administrator decides. {@code reason}:
+     * why it is not scripted although the rule's advice is a command (else null); {@code coveredBy}: the
+     * changed host whose step also changes what the finding is about, to check afterwards (else null).
+     */
     public record Manual(String severity, String rule, String cluster, String host, String message,
-                         String remediation) {
+                         String remediation, String reason, String coveredBy) {
     }
 
     /** One line of the change-record checklist. */
@@ -161,7 +166,7 @@ public final class RemediationPlan {
             }
         }
         Map<String, Building> building = new LinkedHashMap<>();
-        List<Manual> manual = new ArrayList<>();
+        List<Finding> undecided = new ArrayList<>();
         // A waived finding is an accepted exception: the plan neither changes it nor validates its pair.
         Set<String> waivedPairs = new HashSet<>();
         Set<String> unwaivedPairs = new HashSet<>();
@@ -186,10 +191,11 @@ public final class RemediationPlan {
                     }
                 }
                 case "STALE_DELEGATION" -> {
-                    if (host != null && f.spn() != null) {
+                    // Only entries naming a host that does not exist are removed; one naming an existing
+                    // host that is not a configured peer may serve migration to another cluster.
+                    if (host != null && f.spn() != null && namesNoComputer(f)) {
                         Building b = building.computeIfAbsent(key(host), k -> new Building(host));
                         b.cluster = f.cluster();
-                        // One removal per host: stale entries name hosts that no longer exist.
                         b.remove.computeIfAbsent("", k -> new LinkedHashSet<>()).add(f.spn());
                         continue;
                     }
@@ -223,8 +229,7 @@ public final class RemediationPlan {
                 default -> {
                 }
             }
-            manual.add(new Manual(f.severity() == null ? "" : f.severity().name(), f.rule(), f.cluster(), host,
-                    f.message(), f.remediation()));
+            undecided.add(f);
         }
 
         List<HostChange> hosts = new ArrayList<>();
@@ -278,6 +283,23 @@ public final class RemediationPlan {
             changedNames.add(key(b.name));
         }
 
+        List<Manual> manual = new ArrayList<>();
+        for (Finding f : undecided) {
+            HostChange h = f.host() == null ? null : hosts.stream().filter(x -> key(x.name()).equals(key(f.host())))
+                    .findFirst().orElse(null);
+            if (h != null && changesEntry(h, f)) {
+                continue;
+            }
+            boolean coversFlags = h != null && "BASELINE_FLAGS_CHANGED".equals(f.rule()) && f.severity() == Severity.HIGH
+                    && (h.unconstrained() || h.trustedToAuth() != null);
+            String reason = "STALE_DELEGATION".equals(f.rule()) && f.peer() != null
+                    ? f.peer() + " exists in the directory but is not a configured peer of " + f.host() + ": the entry"
+                    + " may be intended (live migration to another cluster, see policy.migrationGroups). Remove it"
+                    + " only if nobody migrates from " + f.host() + " to " + f.peer() + "." : null;
+            manual.add(new Manual(f.severity() == null ? "" : f.severity().name(), f.rule(), f.cluster(), f.host(),
+                    f.message(), f.remediation(), reason, coversFlags ? h.name() : null));
+        }
+
         List<Pair> validate = new ArrayList<>();
         Set<String> purge = new LinkedHashSet<>();
         Map<String, String> display = new LinkedHashMap<>();
@@ -320,6 +342,23 @@ public final class RemediationPlan {
                 List.copyOf(purgeHosts), List.copyOf(manual));
     }
 
+    /** A STALE_DELEGATION finding whose entry names a host that does not exist in the directory. */
+    private static boolean namesNoComputer(Finding f) {
+        return f.message() != null && f.message().contains(" but no computer named ")
+                && f.message().endsWith(" exists in the directory.");
+    }
+
+    /** A baseline entry the plan adds back or removes again, exactly as the finding asks. */
+    private static boolean changesEntry(HostChange h, Finding f) {
+        List<PeerSpns> changes = switch (f.rule()) {
+            case "BASELINE_ENTRY_REMOVED" -> h.add();
+            case "BASELINE_ENTRY_ADDED" -> h.remove();
+            default -> List.of();
+        };
+        return f.spn() != null && changes.stream().flatMap(p -> p.spns().stream())
+                .anyMatch(spn -> Spn.keyOf(spn).equals(Spn.keyOf(f.spn())));
+    }
+
     /** The delegation mode ADUC shows for the host today. */
     public static String mode(int uac, boolean hasEntries) {
         if (Uac.has(uac, Uac.TRUSTED_FOR_DELEGATION)) {
@@ -349,7 +388,7 @@ public final class RemediationPlan {
                                 + Ps.quoteAll(p.spns()) + ")}"});
             }
             for (PeerSpns p : h.remove()) {
-                add.accept(new String[]{"Change", h.name(), "Remove stale delegation"
+                add.accept(new String[]{"Change", h.name(), "Remove delegation to a host that does not exist"
                         + (p.peer().isEmpty() ? "" : " to " + p.peer()), String.join(", ", p.spns()),
                         "Set-ADComputer -Identity " + Ps.quote(h.identity()) + " -Remove @{'msDS-AllowedToDelegateTo'=@("
                                 + Ps.quoteAll(p.spns()) + ")}"});
@@ -385,8 +424,10 @@ public final class RemediationPlan {
         }
         for (Manual m : manual) {
             if (!"INFO".equals(m.severity())) {
-                add.accept(new String[]{"Review", m.host() == null ? "" : m.host(), m.rule() + ": decide and act",
-                        m.message() == null ? "" : m.message(), m.remediation() == null ? "" : m.remediation()});
+                add.accept(new String[]{"Review", m.host() == null ? "" : m.host(), m.rule() + (m.coveredBy() == null
+                        ? ": decide and act" : ": check after the change of " + m.coveredBy()),
+                        (m.message() == null ? "" : m.message()) + (m.reason() == null ? "" : " Not scripted: "
+                                + m.reason()), m.remediation() == null ? "" : m.remediation()});
             }
         }
         return steps;

@@ -47,6 +47,54 @@ class RunbookTest {
     }
 
     @Test
+    void onlyEntriesNamingHostsThatDoNotExistAreScriptedForRemoval() throws Exception {
+        Finding nonPeer = Finding.of("STALE_DELEGATION", org.kcdauditor.model.Severity.LOW, "HVC1", "HV01", "SRV01",
+                "cifs/srv01.contoso.com", "HV01 delegates to cifs/srv01.contoso.com but SRV01 is not a peer of HV01"
+                        + " in the configured clusters.", "Remove the entry.");
+        FindingsDocument doc = Fixtures.withFindings(Fixtures.demo(), List.of(nonPeer));
+        RemediationPlan plan = RemediationPlan.of(doc);
+        assertTrue(plan.hosts().stream().flatMap(h -> h.remove().stream()).flatMap(p -> p.spns().stream())
+                .noneMatch(spn -> spn.contains("srv01")), "an existing non-peer host is not removed");
+        assertTrue(plan.hosts().stream().anyMatch(h -> h.remove().stream().anyMatch(p -> p.spns()
+                .contains("cifs/hv15.contoso.com"))), "a host that does not exist is");
+        RemediationPlan.Manual m = plan.manual().stream().filter(x -> x.rule().equals("STALE_DELEGATION")).findFirst()
+                .orElseThrow();
+        assertTrue(m.reason().startsWith("SRV01 exists in the directory but is not a configured peer of HV01"),
+                m.reason());
+        String ps1 = render(RunbookWriter.powershell(new TemplateRenderer(TEMPLATES)), doc);
+        assertFalse(ps1.contains("srv01"), ps1);
+        assertTrue(ps1.contains("# entries naming hosts that do not exist in the directory"), ps1);
+        assertTrue(render(RunbookWriter.markdown(new TemplateRenderer(TEMPLATES)), doc)
+                .contains("  Not scripted: SRV01 exists in the directory"));
+    }
+
+    @Test
+    void baselineDriftThePlanChangesIsNoSeparateDecision() throws Exception {
+        org.kcdauditor.model.Severity high = org.kcdauditor.model.Severity.HIGH;
+        FindingsDocument doc = Fixtures.withFindings(Fixtures.demo(), List.of(
+                Finding.of("BASELINE_ENTRY_REMOVED", high, "HVC1", "HV01", "HV02", "CIFS/hv02.contoso.com.",
+                        "HV01 no longer delegates to CIFS/hv02.contoso.com., which the approved baseline lists.", "Restore it."),
+                Finding.of("BASELINE_ENTRY_ADDED", org.kcdauditor.model.Severity.MEDIUM, "HVC2", "HV11", "HV15",
+                        "cifs/hv15.contoso.com", "HV11 delegates to cifs/hv15.contoso.com, which the approved baseline"
+                                + " does not list.", "Review the change."),
+                Finding.of("BASELINE_ENTRY_ADDED", org.kcdauditor.model.Severity.MEDIUM, "HVC2", "HV12", "HV15",
+                        "cifs/hv15.contoso.com", "HV12 delegates to cifs/hv15.contoso.com, which the approved baseline"
+                                + " does not list.", "Review the change."),
+                Finding.of("BASELINE_FLAGS_CHANGED", high, "HVC1", "HV03", null, null,
+                        "HV03 userAccountControl changed since the baseline.", "Compare with the change record.")));
+        RemediationPlan plan = RemediationPlan.of(doc);
+        List<String> rules = plan.manual().stream().map(m -> m.rule() + " " + m.host()).toList();
+        assertFalse(rules.contains("BASELINE_ENTRY_REMOVED HV01"), "step 2.1 adds the entry back: " + rules);
+        assertFalse(rules.contains("BASELINE_ENTRY_ADDED HV11"), "step 2.4 removes it: " + rules);
+        assertTrue(rules.contains("BASELINE_ENTRY_ADDED HV12"), "the plan does not change HV12: " + rules);
+        RemediationPlan.Manual flags = plan.manual().stream().filter(m -> m.rule().equals("BASELINE_FLAGS_CHANGED"))
+                .findFirst().orElseThrow();
+        assertEquals("HV03", flags.coveredBy());
+        String md = render(RunbookWriter.markdown(new TemplateRenderer(TEMPLATES)), doc);
+        assertTrue(md.contains("  Covered by step 2.3, which changes HV03's delegation"), md);
+    }
+
+    @Test
     void aHostileOperatingSystemCannotOpenAMarkdownFence() throws Exception {
         FindingsDocument doc = Fixtures.withHost(Fixtures.demo(), "HV01", h -> Fixtures.os(h, "~~~ evil\n# heading"));
         String md = render(RunbookWriter.markdown(new TemplateRenderer(TEMPLATES)), doc);

@@ -154,6 +154,9 @@ public final class RunbookModel {
             fm.put("host", s(f.host()));
             fm.put("message", s(f.message()));
             fm.put("remediation", s(f.remediation()));
+            fm.put("reason", s(f.reason()));
+            int step = plan.hosts().stream().map(HostChange::name).toList().indexOf(f.coveredBy());
+            fm.put("coveredStep", step < 0 ? "" : "2." + (step + 1));
             manual.add(fm);
         }
         m.put("manual", manual);
