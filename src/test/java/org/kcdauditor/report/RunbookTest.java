@@ -95,6 +95,22 @@ class RunbookTest {
     }
 
     @Test
+    void historyContextSaysWhatThePlanDoesWithWaiversAndAMissingApprover() throws Exception {
+        FindingsDocument d = Fixtures.demo();
+        HistorySections.WaiverDoc waiver = new HistorySections.WaiverDoc("MISSING_DELEGATION", "HV02", "HV03", null,
+                "HV03 is being rebuilt", java.time.LocalDate.of(2035, 12, 31), true, 4);
+        FindingsDocument doc = new FindingsDocument(d.schemaVersion(), d.runId(), d.startedAt(), d.finishedAt(),
+                d.directory(), d.summary(), d.policy(), d.clusters(), d.hosts(), d.findings(), null,
+                new HistorySections.BaselineDoc("baseline.yaml", java.time.Instant.parse("2026-11-01T06:00:00Z"), null,
+                        null, 6, List.of(waiver)), null, null, null);
+        String md = render(RunbookWriter.markdown(new TemplateRenderer(TEMPLATES)), doc);
+        assertFalse(md.contains("null"), md);
+        assertTrue(md.contains("- Baseline captured 2026-11-01T06:00:00Z (approver not recorded): 0 deviations found"), md);
+        assertFalse(md.contains("still lists"), md);
+        assertTrue(md.contains("The plan below leaves these findings out: no change, no validation."), md);
+    }
+
+    @Test
     void aHostileOperatingSystemCannotOpenAMarkdownFence() throws Exception {
         FindingsDocument doc = Fixtures.withHost(Fixtures.demo(), "HV01", h -> Fixtures.os(h, "~~~ evil\n# heading"));
         String md = render(RunbookWriter.markdown(new TemplateRenderer(TEMPLATES)), doc);
