@@ -40,7 +40,9 @@ ${run.exportCmd?no_esc}
 
 For each host: Active Directory Users and Computers (ADUC, with View → Advanced Features on), find the
 computer object, Properties → **Delegation** tab. The same change in PowerShell follows each host
-(remediation.ps1 holds all of them, as a dry run unless started with -Apply).
+(remediation.ps1 holds all of them, as a dry run unless started with -Apply). Every command writes to
+<#if run.server?has_content>${run.server}, the domain controller the audit read from<#else>the domain controller you put in place of <DC></#if>,
+so that step 3 can push the changes from there; ADUC: right-click the domain → Change Domain Controller.
 
 <#list hosts as h>
 ### 2.${h?counter}. ${h.name}<#if h.cluster?has_content> (cluster ${h.cluster})</#if>
@@ -72,7 +74,7 @@ ${step}. Click **Apply**, then **OK**.
 
 </#if>
 <#if h.register?has_content>
-Register <#if h.register?size == 1>this SPN<#else>these SPNs</#if> on ${h.name}'s own account (setspn -S refuses if another account already holds it; on a Hyper-V host, restarting vmms also re-registers its SPNs):
+Register <#if h.register?size == 1>this SPN<#else>these SPNs</#if> on ${h.name}'s own account (the audit found no object holding it, remediation.ps1 checks again before it adds it; on a Hyper-V host, restarting vmms also re-registers its SPNs):
 
 <#list h.register as spn>
 - [ ] ${spn}
@@ -101,10 +103,11 @@ Look at them in ADUC before changing anything:
 </#if>
 ## 3. Replicate
 
-On a domain controller (or any machine with the AD DS tools), as Domain Admin:
+On any machine with the AD DS tools, as Domain Admin, push the changes from the domain controller they
+were written to<#if !run.server?has_content> (replace <DC> with it)</#if>:
 
 ```
-repadmin /syncall /AdeP
+${run.replicateCmd?no_esc}
 ```
 
 Case matters: upper-case **/A** all partitions, **/d** identify servers by DN in messages, **/e** across sites,

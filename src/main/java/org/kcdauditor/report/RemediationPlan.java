@@ -5,6 +5,8 @@ import org.kcdauditor.model.Severity;
 import org.kcdauditor.model.Spn;
 import org.kcdauditor.model.Uac;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -82,15 +84,17 @@ public final class RemediationPlan {
     }
 
     private final String protocolPolicy;
+    private final String server;
     private final List<HostChange> hosts;
     private final List<Refused> refused;
     private final List<Pair> validate;
     private final List<String> purgeHosts;
     private final List<Manual> manual;
 
-    private RemediationPlan(String protocolPolicy, List<HostChange> hosts, List<Refused> refused, List<Pair> validate,
-                            List<String> purgeHosts, List<Manual> manual) {
+    private RemediationPlan(String protocolPolicy, String server, List<HostChange> hosts, List<Refused> refused,
+                            List<Pair> validate, List<String> purgeHosts, List<Manual> manual) {
         this.protocolPolicy = protocolPolicy;
+        this.server = server;
         this.hosts = hosts;
         this.refused = refused;
         this.validate = validate;
@@ -100,6 +104,14 @@ public final class RemediationPlan {
 
     public String protocolPolicy() {
         return protocolPolicy;
+    }
+
+    /**
+     * The domain controller the audit read from (the host of {@code directory.url}), to which every
+     * change is written and from which replication is pushed; null when the URL names no valid host.
+     */
+    public String server() {
+        return server;
     }
 
     public List<HostChange> hosts() {
@@ -338,8 +350,57 @@ public final class RemediationPlan {
                 purgeHosts.add(name);
             }
         }
-        return new RemediationPlan(policy, List.copyOf(hosts), List.copyOf(refused), List.copyOf(validate),
-                List.copyOf(purgeHosts), List.copyOf(manual));
+        return new RemediationPlan(policy, server(doc.directory()), List.copyOf(hosts), List.copyOf(refused),
+                List.copyOf(validate), List.copyOf(purgeHosts), List.copyOf(manual));
+    }
+
+    private static String server(FindingsDocument.Directory d) {
+        if (d == null || d.url() == null) {
+            return null;
+        }
+        try {
+            String host = new URI(d.url().trim()).getHost();
+            return validHostName(host) ? host : null;
+        } catch (URISyntaxException e) {
+            return null;
+        }
+    }
+
+    /** {@code -Server 'dc1.contoso.com'}, or with a placeholder to fill in when the DC is not known. */
+    public String serverArgument() {
+        return " -Server " + Ps.quote(server == null ? "<DC>" : server);
+    }
+
+    /** {@code repadmin /syncall <DC> /AdeP}: pushes the changes from the DC they were written to. */
+    public String replicateCommand() {
+        return "repadmin /syncall " + (server == null ? "<DC>" : server) + " /AdeP";
+    }
+
+    /** Adds ({@code add}) or removes delegation entries of one host. */
+    public String delegationCommand(HostChange h, boolean add, List<String> spns) {
+        return "Set-ADComputer -Identity " + Ps.quote(h.identity()) + (add ? " -Add" : " -Remove")
+                + " @{'msDS-AllowedToDelegateTo'=@(" + Ps.quoteAll(spns) + ")}" + serverArgument();
+    }
+
+    /** Registers ({@code add}) or unregisters an SPN on the host's own account. */
+    public String registerCommand(HostChange h, boolean add, String spn) {
+        return "Set-ADComputer -Identity " + Ps.quote(h.identity()) + " -ServicePrincipalNames @{" + (add ? "Add" : "Remove")
+                + "=" + Ps.quote(spn) + "}" + serverArgument();
+    }
+
+    /** Sets the delegation flags the plan changes, or ({@code undo}) sets them back; null when it changes none. */
+    public String flagsCommand(HostChange h, boolean undo) {
+        if (!h.unconstrained() && h.trustedToAuth() == null) {
+            return null;
+        }
+        StringBuilder c = new StringBuilder("Set-ADAccountControl -Identity " + Ps.quote(h.identity()));
+        if (h.unconstrained()) {
+            c.append(" -TrustedForDelegation $").append(undo);
+        }
+        if (h.trustedToAuth() != null) {
+            c.append(" -TrustedToAuthForDelegation $").append(undo ? !h.trustedToAuth() : h.trustedToAuth());
+        }
+        return c.append(serverArgument()).toString();
     }
 
     /** A STALE_DELEGATION finding whose entry names a host that does not exist in the directory. */
@@ -380,38 +441,34 @@ public final class RemediationPlan {
         add.accept(new String[]{"Before", "", "Domain Admin rights (or rights on the computer objects) confirmed", "", ""});
         add.accept(new String[]{"Before", "", "Change ticket approved, maintenance window agreed", "", ""});
         add.accept(new String[]{"Before", "", "Current delegation exported for rollback", "",
-                "Get-ADComputer -Filter * -Properties msDS-AllowedToDelegateTo,userAccountControl | Export-Clixml kcd-before.xml"});
+                "Get-ADComputer -Filter * -Properties msDS-AllowedToDelegateTo,userAccountControl" + serverArgument()
+                        + " | Export-Clixml kcd-before.xml"});
         for (HostChange h : hosts) {
             for (PeerSpns p : h.add()) {
                 add.accept(new String[]{"Change", h.name(), "Add delegation to " + p.peer(), String.join(", ", p.spns()),
-                        "Set-ADComputer -Identity " + Ps.quote(h.identity()) + " -Add @{'msDS-AllowedToDelegateTo'=@("
-                                + Ps.quoteAll(p.spns()) + ")}"});
+                        delegationCommand(h, true, p.spns())});
             }
             for (PeerSpns p : h.remove()) {
                 add.accept(new String[]{"Change", h.name(), "Remove delegation to a host that does not exist"
                         + (p.peer().isEmpty() ? "" : " to " + p.peer()), String.join(", ", p.spns()),
-                        "Set-ADComputer -Identity " + Ps.quote(h.identity()) + " -Remove @{'msDS-AllowedToDelegateTo'=@("
-                                + Ps.quoteAll(p.spns()) + ")}"});
+                        delegationCommand(h, false, p.spns())});
             }
             for (String spn : h.register()) {
                 add.accept(new String[]{"Change", h.name(), "Register SPN on the host's account", spn,
-                        "setspn -S " + Ps.quote(spn) + " " + Ps.quote(h.name())});
+                        registerCommand(h, true, spn)});
             }
             if (h.unconstrained()) {
                 add.accept(new String[]{"Change", h.name(), "Replace unconstrained delegation by constrained",
                         "Delegation tab: Trust this computer for delegation to specified services only, "
-                                + h.aducProtocol(),
-                        "Set-ADAccountControl -Identity " + Ps.quote(h.identity()) + " -TrustedForDelegation $false"
-                                + (h.trustedToAuth() == null ? "" : " -TrustedToAuthForDelegation $" + h.trustedToAuth())});
+                                + h.aducProtocol(), flagsCommand(h, false)});
             } else if (h.trustedToAuth() != null) {
                 add.accept(new String[]{"Change", h.name(), "Set the protocol choice: " + h.aducProtocol(),
-                        "policy: " + protocolPolicy, "Set-ADAccountControl -Identity " + Ps.quote(h.identity())
-                        + " -TrustedToAuthForDelegation $" + h.trustedToAuth()});
+                        "policy: " + protocolPolicy, flagsCommand(h, false)});
             }
         }
         if (hasChanges()) {
             add.accept(new String[]{"After", "", "Replicate the change to all domain controllers",
-                    "case matters: /AdeP (lower-case /a and /p mean abort and pause)", "repadmin /syncall /AdeP"});
+                    "case matters: /AdeP (lower-case /a and /p mean abort and pause)", replicateCommand()});
             for (String h : purgeHosts) {
                 add.accept(new String[]{"After", h, "Purge the SYSTEM logon session's Kerberos tickets",
                         "type it, do not paste it (a pasted dash can become an en-dash)", "klist -li 0x3e7 purge"});
