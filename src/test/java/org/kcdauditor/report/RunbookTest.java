@@ -139,6 +139,14 @@ class RunbookTest {
     }
 
     @Test
+    void theChecklistWritesToAndReplicatesFromTheAuditedDomainController() {
+        List<RemediationPlan.Step> steps = RemediationPlan.of(Fixtures.demo()).steps();
+        assertTrue(steps.stream().anyMatch(s -> s.command().equals("repadmin /syncall dc1.contoso.com /AdeP")));
+        assertTrue(steps.stream().filter(s -> s.command().contains("-AD")).allMatch(s -> s.command()
+                .contains("-Server 'dc1.contoso.com'")), steps.toString());
+    }
+
+    @Test
     void theDomainControllerAndBaseDnAreCheckedAndQuoted() throws Exception {
         FindingsDocument d = Fixtures.demo();
         FindingsDocument hostile = new FindingsDocument(d.schemaVersion(), d.runId(), d.startedAt(), d.finishedAt(),
