@@ -1,7 +1,8 @@
 <#--
   kcd-audit remediation runbook, Markdown. Edit freely; `kcd-audit report --from <run folder>`
   re-renders it without touching AD. Values are escaped for Markdown automatically; `cmd` strings are
-  ready PowerShell commands (values single-quoted, one line) written with ?no_esc inside code blocks.
+  ready PowerShell commands (values single-quoted, one line) written with ?no_esc inside code blocks;
+  ${code(text)} writes free text that holds commands as a code span (never at the start of a line).
   The data model is described in docs/reports.md.
 -->
 # Kerberos constrained delegation: remediation runbook for ${run.domain}
@@ -41,7 +42,7 @@ ${run.exportCmd?no_esc}
 For each host: Active Directory Users and Computers (ADUC, with View → Advanced Features on), find the
 computer object, Properties → **Delegation** tab. The same change in PowerShell follows each host
 (remediation.ps1 holds all of them, as a dry run unless started with -Apply). Every command writes to
-<#if run.server?has_content>${run.server}, the domain controller the audit read from<#else>the domain controller you put in place of <DC></#if>,
+<#if run.server?has_content>${run.server}, the domain controller the audit read from<#else>the domain controller you put in place of `<DC>`</#if>,
 so that step 3 can push the changes from there; ADUC: right-click the domain → Change Domain Controller.
 
 <#list hosts as h>
@@ -104,7 +105,7 @@ Look at them in ADUC before changing anything:
 ## 3. Replicate
 
 On any machine with the AD DS tools, as Domain Admin, push the changes from the domain controller they
-were written to<#if !run.server?has_content> (replace <DC> with it)</#if>:
+were written to<#if !run.server?has_content> (replace `<DC>` with it)</#if>:
 
 ```
 ${run.replicateCmd?no_esc}
@@ -141,7 +142,7 @@ Restart-Service vmms
 
 Live-migrate a test VM between every previously failing pair, in the direction shown. Each migration
 must reach 100 %; a failure at 80-90 % with event 21502 / 22038 means the delegation is still missing.
-Replace <test VM> with a VM currently running on the source host.
+Replace `<test VM>` with a VM currently running on the source host.
 
 <#list validate as v>
 - [ ] ${v.from} → ${v.to} (cluster ${v.cluster})
@@ -175,14 +176,14 @@ ${c?no_esc}
 These findings have no scripted fix; an administrator decides what to do.
 
 <#list manual as f>
-- **${f.severity}** ${f.rule}<#if f.host?has_content> on ${f.host}</#if>: ${f.message}
+- **${f.severity}** ${code(f.rule)}<#if f.host?has_content> on ${f.host}</#if>: ${f.message}
 <#if f.coveredStep?has_content>
   Covered by step ${f.coveredStep}, which changes ${f.host}'s delegation: check the result against the baseline afterwards.
 </#if>
 <#if f.reason?has_content>
   Not scripted: ${f.reason}
 </#if>
-  Suggested: ${f.remediation}
+  Suggested: ${code(f.remediation)}
 </#list>
 
 </#if>

@@ -168,6 +168,30 @@ class RunbookTest {
     }
 
     @Test
+    void commandsInMarkdownTextAreCodeSpansThatAValueCannotClose() throws Exception {
+        org.kcdauditor.model.Severity high = org.kcdauditor.model.Severity.HIGH;
+        FindingsDocument doc = Fixtures.withFindings(Fixtures.demo(), List.of(
+                Finding.of("MIGRATION_FAILURE_OBSERVED", high, "HVC2", "HV13", "HV11", null,
+                        "1 failed migration event HV13 -> HV11.", "Check Get-VMHost HV13 | fl"
+                                + " VirtualMachineMigrationAuthenticationType (Kerberos)."),
+                Finding.of("DUPLICATE_SPN", high, "HVC2", "HV12", null, "HOST/x",
+                        "HOST/x is registered on HV12 and also on x.", "a ``` b\n<script>`")));
+        String md = render(RunbookWriter.markdown(new TemplateRenderer(TEMPLATES)), doc);
+        assertTrue(md.contains("- **HIGH** `MIGRATION_FAILURE_OBSERVED` on HV13: 1 failed migration event HV13 -> HV11.\n"
+                + "  Suggested: `Check Get-VMHost HV13 | fl VirtualMachineMigrationAuthenticationType (Kerberos).`\n"), md);
+        assertTrue(md.contains("  Suggested: ```` a ``` b <script>` ````\n"), "a longer fence, padded: " + md);
+        assertFalse(md.contains("\\|") || md.contains("-\\>") || md.contains("\\<"), md);
+    }
+
+    @Test
+    void codeSpansAreForMarkdownTemplatesOnly(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("remediation.ps1.ftl"), "# ${code(run.id)}\n");
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> render(RunbookWriter.powershell(new TemplateRenderer(dir)), Fixtures.demo()));
+        assertTrue(e.getMessage().contains("code(value) is for Markdown templates"), e.getMessage());
+    }
+
+    @Test
     void aHostileOperatingSystemCannotOpenAMarkdownFence() throws Exception {
         FindingsDocument doc = Fixtures.withHost(Fixtures.demo(), "HV01", h -> Fixtures.os(h, "~~~ evil\n# heading"));
         String md = render(RunbookWriter.markdown(new TemplateRenderer(TEMPLATES)), doc);
