@@ -210,6 +210,27 @@ class RunbookTest {
     }
 
     @Test
+    void anSpnToRegisterStaysOneQuotedArgument() throws Exception {
+        String spn = "cifs/hv01'; Remove-ADUser x; '*)(";
+        Finding hostile = Finding.of("TARGET_SPN_NOT_REGISTERED", org.kcdauditor.model.Severity.HIGH, "HVC1", "HV01",
+                null, spn, spn + " is not registered on HV01 (no object registers it), so delegation to it cannot work.",
+                "Register it.");
+        FindingsDocument doc = Fixtures.withFindings(Fixtures.demo(), List.of(hostile));
+        TemplateRenderer r = new TemplateRenderer(TEMPLATES);
+        String ps1 = render(RunbookWriter.powershell(r), doc);
+        assertTrue(ps1.contains("    Register-Spn 'HV01$' 'cifs/hv01''; Remove-ADUser x; ''*)('\r\n"), ps1);
+        assertTrue(ps1.contains("    Remove-Values 'HV01$' 'servicePrincipalName' @('cifs/hv01''; Remove-ADUser x; ''*)(')"));
+        String md = render(RunbookWriter.markdown(r), doc);
+        assertTrue(md.contains("Set-ADComputer -Identity 'HV01$' -ServicePrincipalNames @{Add='cifs/hv01''; Remove-ADUser"
+                + " x; ''*)('} -Server 'dc1.contoso.com'\n"), md);
+        for (String text : List.of(ps1, md)) {
+            for (String line : text.split("\r?\n")) {
+                assertFalse(PowerShellLexer.codeOutsideQuotesAndComments(line).contains("Remove-ADUser"), line);
+            }
+        }
+    }
+
+    @Test
     void runbooksMatchGoldenFiles() throws Exception {
         TemplateRenderer r = new TemplateRenderer(TEMPLATES);
         FindingsDocument doc = Fixtures.demo();
