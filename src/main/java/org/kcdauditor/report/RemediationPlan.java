@@ -8,6 +8,7 @@ import org.kcdauditor.model.Uac;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -295,10 +296,11 @@ public final class RemediationPlan {
             changedNames.add(key(b.name));
         }
 
+        Map<String, HostChange> changeOf = new HashMap<>();
+        hosts.forEach(h -> changeOf.put(key(h.name()), h));
         List<Manual> manual = new ArrayList<>();
         for (Finding f : undecided) {
-            HostChange h = f.host() == null ? null : hosts.stream().filter(x -> key(x.name()).equals(key(f.host())))
-                    .findFirst().orElse(null);
+            HostChange h = changeOf.get(key(f.host()));
             if (h != null && changesEntry(h, f)) {
                 continue;
             }
@@ -449,8 +451,8 @@ public final class RemediationPlan {
                         delegationCommand(h, true, p.spns())});
             }
             for (PeerSpns p : h.remove()) {
-                add.accept(new String[]{"Change", h.name(), "Remove delegation to a host that does not exist"
-                        + (p.peer().isEmpty() ? "" : " to " + p.peer()), String.join(", ", p.spns()),
+                add.accept(new String[]{"Change", h.name(), "Remove delegation to hosts that do not exist",
+                        String.join(", ", p.spns()),
                         delegationCommand(h, false, p.spns())});
             }
             for (String spn : h.register()) {
