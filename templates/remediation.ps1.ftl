@@ -9,27 +9,93 @@
 # Directory: ${run.directoryUrl}  Base: ${run.baseDn}
 # Policy: protocol transition '${policy.protocolTransition}'
 #
-# DRY RUN BY DEFAULT: every change runs with -WhatIf. Start with -Apply to change Active Directory.
+# DRY RUN BY DEFAULT: nothing is changed unless started with -Apply (-Apply -WhatIf is a dry run too).
 # -Rollback undoes what this script changes (run it with -Apply as well).
+# Every read and write goes to one domain controller, -Server (default: the one the audit read from);
+# the script refuses a domain controller of another domain than the audited one.
+# Each step reads the current values first and adds only what is missing, removes only what is
+# present (printing what it skips), so it can be run again after a partial apply, and so can -Rollback.
 # Needs Domain Admin rights (or delegated write access to the computer objects).
-# Afterwards: repadmin /syncall /AdeP, then klist -li 0x3e7 purge on each host (see runbook.md).
-[CmdletBinding()]
+# Afterwards: repadmin /syncall <that DC> /AdeP, then klist -li 0x3e7 purge on each host (see runbook.md).
+[CmdletBinding(SupportsShouldProcess)]
 param(
     [switch]$Apply,
-    [switch]$Rollback
+    [switch]$Rollback,
+    [string]$Server = '${run.server}'
 )
 $ErrorActionPreference = 'Stop'
-$WhatIf = -not $Apply
-if ($WhatIf) {
-    Write-Host 'DRY RUN: nothing is changed. Run again with -Apply to change Active Directory.' -ForegroundColor Yellow
+$DryRun = (-not $Apply) -or $WhatIfPreference
+if (-not $Server) {
+    throw 'Give -Server <domain controller>: the audit''s directory.url names no usable host.'
+}
+$domainDn = (Get-ADDomain -Server $Server).DistinguishedName
+if ($domainDn -ne '${run.domainDn}') {
+    throw ('{0} is a domain controller of {1}, not of the audited {2}: give -Server a domain controller of {2}.' -f $Server, $domainDn, '${run.domainDn}')
+}
+if ($DryRun) {
+    Write-Host ('DRY RUN against {0}: nothing is changed. Run again with -Apply to change Active Directory.' -f $Server) -ForegroundColor Yellow
 }
 
-function Invoke-Setspn([string]$Verb, [string]$Spn, [string]$Account) {
-    if ($WhatIf) {
-        Write-Host ('What if: setspn {0} {1} {2}' -f $Verb, $Spn, $Account)
-    } else {
-        & setspn.exe $Verb $Spn $Account
-        if ($LASTEXITCODE -ne 0) { throw ('setspn {0} {1} {2} failed' -f $Verb, $Spn, $Account) }
+function Get-Values([string]$Identity, [string]$Attribute) {
+    @((Get-ADComputer -Identity $Identity -Server $Server -Properties $Attribute).$Attribute)
+}
+
+# Adds the values the attribute does not hold yet (AD compares them case-insensitively, as -contains does).
+function Add-Values([string]$Identity, [string]$Attribute, [string[]]$Values) {
+    $current = Get-Values $Identity $Attribute
+    $missing = @()
+    foreach ($v in $Values) {
+        if ($current -contains $v) {
+            Write-Host ('  skip: {0} {1} already holds {2}' -f $Identity, $Attribute, $v)
+        } else {
+            $missing += $v
+        }
+    }
+    if ($missing.Count -gt 0) {
+        Write-Host ('  add to {0} {1}: {2}' -f $Identity, $Attribute, ($missing -join ', '))
+        Set-ADComputer -Identity $Identity -Server $Server -Add @{$Attribute = $missing} -WhatIf:$DryRun
+    }
+}
+
+# Removes the values the attribute holds, as it stores them.
+function Remove-Values([string]$Identity, [string]$Attribute, [string[]]$Values) {
+    $present = @(Get-Values $Identity $Attribute | Where-Object { $Values -contains $_ })
+    foreach ($v in $Values) {
+        if ($present -notcontains $v) {
+            Write-Host ('  skip: {0} {1} does not hold {2}' -f $Identity, $Attribute, $v)
+        }
+    }
+    if ($present.Count -gt 0) {
+        Write-Host ('  remove from {0} {1}: {2}' -f $Identity, $Attribute, ($present -join ', '))
+        Set-ADComputer -Identity $Identity -Server $Server -Remove @{$Attribute = $present} -WhatIf:$DryRun
+    }
+}
+
+# Registers an SPN on the host's account unless another object of the domain holds it (setspn -X lists those).
+function Register-Spn([string]$Identity, [string]$Spn) {
+    $filter = '(servicePrincipalName={0})' -f ($Spn -replace '\\', '\5c' -replace '\*', '\2a' -replace '\(', '\28' -replace '\)', '\29')
+    $others = @(Get-ADObject -LDAPFilter $filter -Server $Server -Properties sAMAccountName |
+        Where-Object { $_.sAMAccountName -ne $Identity })
+    if ($others.Count -gt 0) {
+        throw ('{0} is registered on {1}: resolve the duplicate first.' -f $Spn, (($others | ForEach-Object { $_.sAMAccountName }) -join ', '))
+    }
+    Add-Values $Identity 'servicePrincipalName' @($Spn)
+}
+
+# Sets the delegation flags that differ from the wanted values.
+function Set-Flags([string]$Identity, [hashtable]$Flags) {
+    $computer = Get-ADComputer -Identity $Identity -Server $Server -Properties TrustedForDelegation, TrustedToAuthForDelegation
+    $change = @{}
+    foreach ($name in $Flags.Keys) {
+        if ($computer.$name -eq $Flags[$name]) {
+            Write-Host ('  skip: {0} {1} is already {2}' -f $Identity, $name, $Flags[$name])
+        } else {
+            $change[$name] = $Flags[$name]
+        }
+    }
+    if ($change.Count -gt 0) {
+        Write-Host ('  set {0}: {1}' -f $Identity, (($change.Keys | ForEach-Object { '{0}={1}' -f $_, $change[$_] }) -join ', '))
+        Set-ADAccountControl -Identity $Identity -Server $Server @change -WhatIf:$DryRun
     }
 }
 <#if refused?has_content>
@@ -50,18 +116,18 @@ if (-not $Rollback) {
     # --- ${h.name}<#if h.cluster?has_content> (cluster ${h.cluster})</#if>; today: ${h.currentMode}
 <#list h.add as p>
     # delegate to ${p.peer}
-    Set-ADComputer -Identity '${h.identity}' -Add @{'msDS-AllowedToDelegateTo' = @(<#list p.spns as spn>'${spn}'<#sep>, </#list>)} -WhatIf:$WhatIf
+    Add-Values '${h.identity}' 'msDS-AllowedToDelegateTo' @(<#list p.spns as spn>'${spn}'<#sep>, </#list>)
 </#list>
 <#list h.remove as p>
-    # stale entries: they name hosts that do not exist
-    Set-ADComputer -Identity '${h.identity}' -Remove @{'msDS-AllowedToDelegateTo' = @(<#list p.spns as spn>'${spn}'<#sep>, </#list>)} -WhatIf:$WhatIf
+    # entries naming hosts that do not exist in the directory
+    Remove-Values '${h.identity}' 'msDS-AllowedToDelegateTo' @(<#list p.spns as spn>'${spn}'<#sep>, </#list>)
 </#list>
 <#list h.register as spn>
-    Invoke-Setspn '-S' '${spn}' '${h.name}'
+    Register-Spn '${h.identity}' '${spn}'
 </#list>
 <#if h.unconstrained || h.setTrustedToAuth?has_content>
-    # ${h.aducProtocol}
-    Set-ADAccountControl -Identity '${h.identity}'<#if h.unconstrained> -TrustedForDelegation $false</#if><#if h.setTrustedToAuth?has_content> -TrustedToAuthForDelegation $${h.setTrustedToAuth}</#if> -WhatIf:$WhatIf
+    # <#if h.unconstrained>leave unconstrained delegation (TrustedForDelegation off)<#if h.setTrustedToAuth?has_content>; </#if></#if><#if h.setTrustedToAuth?has_content>protocol choice ${h.aducProtocol} (TrustedToAuthForDelegation ${h.setTrustedToAuth})</#if>
+    Set-Flags '${h.identity}' @{<#if h.unconstrained>TrustedForDelegation = $false<#if h.setTrustedToAuth?has_content>; </#if></#if><#if h.setTrustedToAuth?has_content>TrustedToAuthForDelegation = $${h.setTrustedToAuth}</#if>}
 </#if>
 </#list>
 } else {
@@ -69,22 +135,22 @@ if (-not $Rollback) {
 
     # --- undo ${h.name}
 <#list h.add as p>
-    Set-ADComputer -Identity '${h.identity}' -Remove @{'msDS-AllowedToDelegateTo' = @(<#list p.spns as spn>'${spn}'<#sep>, </#list>)} -WhatIf:$WhatIf
+    Remove-Values '${h.identity}' 'msDS-AllowedToDelegateTo' @(<#list p.spns as spn>'${spn}'<#sep>, </#list>)
 </#list>
 <#list h.remove as p>
-    Set-ADComputer -Identity '${h.identity}' -Add @{'msDS-AllowedToDelegateTo' = @(<#list p.spns as spn>'${spn}'<#sep>, </#list>)} -WhatIf:$WhatIf
+    Add-Values '${h.identity}' 'msDS-AllowedToDelegateTo' @(<#list p.spns as spn>'${spn}'<#sep>, </#list>)
 </#list>
 <#list h.register as spn>
-    Invoke-Setspn '-D' '${spn}' '${h.name}'
+    Remove-Values '${h.identity}' 'servicePrincipalName' @('${spn}')
 </#list>
 <#if h.unconstrained || h.setTrustedToAuth?has_content>
-    Set-ADAccountControl -Identity '${h.identity}'<#if h.unconstrained> -TrustedForDelegation $true</#if><#if h.setTrustedToAuth?has_content> -TrustedToAuthForDelegation $${h.currentTrustedToAuth}</#if> -WhatIf:$WhatIf
+    Set-Flags '${h.identity}' @{<#if h.unconstrained>TrustedForDelegation = $true<#if h.setTrustedToAuth?has_content>; </#if></#if><#if h.setTrustedToAuth?has_content>TrustedToAuthForDelegation = $${h.currentTrustedToAuth}</#if>}
 </#if>
 </#list>
 }
 
 Write-Host ''
-Write-Host 'Next: repadmin /syncall /AdeP (case matters), wait for replication, then on each host:'
+Write-Host ('Next: repadmin /syncall {0} /AdeP (case matters: it pushes the changes from that DC), wait for replication, then on each host:' -f $Server)
 Write-Host '  klist -li 0x3e7 purge   (type it; plain klist purge does not clear the SYSTEM session used by vmms)'
 <#list purgeHosts as ph>
 Write-Host '    ${ph}'

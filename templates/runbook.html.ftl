@@ -71,7 +71,9 @@ Delegation policy: protocol transition “${policy.protocolTransition}” (ADUC:
 <h2>2. Change each host</h2>
 <p>For each host: Active Directory Users and Computers (ADUC, with View → Advanced Features on), find the computer
 object, Properties → <strong>Delegation</strong> tab. The same change in PowerShell follows each host
-(remediation.ps1 holds all of them, as a dry run unless started with <code>-Apply</code>).</p>
+(remediation.ps1 holds all of them, as a dry run unless started with <code>-Apply</code>). Every command writes to
+<#if run.server?has_content><strong>${run.server}</strong>, the domain controller the audit read from<#else>the domain controller you put in place of &lt;DC&gt;</#if>,
+so that step 3 can push the changes from there; ADUC: right-click the domain → Change Domain Controller.</p>
 
 <#list hosts as h>
 <div class="card">
@@ -87,14 +89,14 @@ object, Properties → <strong>Delegation</strong> tab. The same change in Power
     <ul class="check"><#list p.spns as spn><li class="spn">${spn}</li></#list></ul></li>
 </#list>
 <#if h.remove?has_content>
-  <li>In “Services to which this account can present delegated credentials”, select each stale entry and click <strong>Remove</strong>:
+  <li>In “Services to which this account can present delegated credentials”, select each entry naming a host that does not exist in the directory and click <strong>Remove</strong>:
     <ul class="check"><#list h.remove as p><#list p.spns as spn><li class="spn">${spn}</li></#list></#list></ul></li>
 </#if>
   <li>Click <strong>Apply</strong>, then <strong>OK</strong>.</li>
 </ol>
 </#if>
 <#if h.register?has_content>
-<p>Register <#if h.register?size == 1>this SPN<#else>these SPNs</#if> on ${h.name}’s own account (<code>setspn -S</code> refuses if another account already holds it; on a Hyper-V host, restarting vmms also re-registers its SPNs):</p>
+<p>Register <#if h.register?size == 1>this SPN<#else>these SPNs</#if> on ${h.name}’s own account (the audit found no object holding it, remediation.ps1 checks again before it adds it; on a Hyper-V host, restarting vmms also re-registers its SPNs):</p>
 <ul class="check"><#list h.register as spn><li class="spn">${spn}</li></#list></ul>
 </#if>
 <p>PowerShell:</p>
@@ -110,8 +112,8 @@ object, Properties → <strong>Delegation</strong> tab. The same change in Power
 </#if>
 
 <h2>3. Replicate</h2>
-<p>On a domain controller (or any machine with the AD DS tools), as Domain Admin:</p>
-<pre>repadmin /syncall /AdeP</pre>
+<p>On any machine with the AD DS tools, as Domain Admin, push the changes from the domain controller they were written to<#if !run.server?has_content> (replace &lt;DC&gt; with it)</#if>:</p>
+<pre>${run.replicateCmd}</pre>
 <p class="warn">Case matters: upper-case <code>/A</code> all partitions, <code>/d</code> identify servers by DN, <code>/e</code> across sites,
 <code>/P</code> push. Lower-case <code>/a</code> and <code>/p</code> mean <em>abort</em> and <em>pause</em>. Type it rather than paste it; a pasted dash can become an en-dash.</p>
 <p>Then wait until replication has converged (<code>repadmin /replsummary</code> shows no failures; without the forced sync allow 15 minutes or more between sites).</p>
@@ -150,7 +152,7 @@ a failure at 80–90 % with event 21502 / 22038 means the delegation is still mi
 <p>These findings have no scripted fix; an administrator decides what to do.</p>
 <#list manual as f>
 <div class="card"><span class="sev ${f.severity}">${f.severity}</span> <strong>${f.rule}</strong><#if f.host?has_content> on ${f.host}</#if><br>
-${f.message}<br><span class="meta">Suggested: ${f.remediation}</span></div>
+${f.message}<br><#if f.coveredStep?has_content><strong>Covered by step ${f.coveredStep}</strong>, which changes ${f.host}’s delegation: check the result against the baseline afterwards.<br></#if><#if f.reason?has_content><strong>Not scripted:</strong> ${f.reason}<br></#if><span class="meta">Suggested: ${f.remediation}</span></div>
 </#list>
 </#if>
 

@@ -1,7 +1,8 @@
 <#--
   kcd-audit remediation runbook, Markdown. Edit freely; `kcd-audit report --from <run folder>`
   re-renders it without touching AD. Values are escaped for Markdown automatically; `cmd` strings are
-  ready PowerShell commands (values single-quoted, one line) written with ?no_esc inside code blocks.
+  ready PowerShell commands (values single-quoted, one line) written with ?no_esc inside code blocks;
+  ${code(text)} writes free text that holds commands as a code span (never at the start of a line).
   The data model is described in docs/reports.md.
 -->
 # Kerberos constrained delegation: remediation runbook for ${run.domain}
@@ -40,7 +41,9 @@ ${run.exportCmd?no_esc}
 
 For each host: Active Directory Users and Computers (ADUC, with View → Advanced Features on), find the
 computer object, Properties → **Delegation** tab. The same change in PowerShell follows each host
-(remediation.ps1 holds all of them, as a dry run unless started with -Apply).
+(remediation.ps1 holds all of them, as a dry run unless started with -Apply). Every command writes to
+<#if run.server?has_content>${run.server}, the domain controller the audit read from<#else>the domain controller you put in place of `<DC>`</#if>,
+so that step 3 can push the changes from there; ADUC: right-click the domain → Change Domain Controller.
 
 <#list hosts as h>
 ### 2.${h?counter}. ${h.name}<#if h.cluster?has_content> (cluster ${h.cluster})</#if>
@@ -60,7 +63,7 @@ ${step}. Click **Add…** → **Users or Computers…** → enter **${p.peer}** 
 <#assign step = step + 1>
 </#list>
 <#if h.remove?has_content>
-${step}. In the list "Services to which this account can present delegated credentials", select each stale entry and click **Remove**:
+${step}. In the list "Services to which this account can present delegated credentials", select each entry naming a host that does not exist in the directory and click **Remove**:
 <#list h.remove as p>
 <#list p.spns as spn>
    - [ ] ${spn}
@@ -72,7 +75,7 @@ ${step}. Click **Apply**, then **OK**.
 
 </#if>
 <#if h.register?has_content>
-Register <#if h.register?size == 1>this SPN<#else>these SPNs</#if> on ${h.name}'s own account (setspn -S refuses if another account already holds it; on a Hyper-V host, restarting vmms also re-registers its SPNs):
+Register <#if h.register?size == 1>this SPN<#else>these SPNs</#if> on ${h.name}'s own account (the audit found no object holding it, remediation.ps1 checks again before it adds it; on a Hyper-V host, restarting vmms also re-registers its SPNs):
 
 <#list h.register as spn>
 - [ ] ${spn}
@@ -101,10 +104,11 @@ Look at them in ADUC before changing anything:
 </#if>
 ## 3. Replicate
 
-On a domain controller (or any machine with the AD DS tools), as Domain Admin:
+On any machine with the AD DS tools, as Domain Admin, push the changes from the domain controller they
+were written to<#if !run.server?has_content> (replace `<DC>` with it)</#if>:
 
 ```
-repadmin /syncall /AdeP
+${run.replicateCmd?no_esc}
 ```
 
 Case matters: upper-case **/A** all partitions, **/d** identify servers by DN in messages, **/e** across sites,
@@ -138,7 +142,7 @@ Restart-Service vmms
 
 Live-migrate a test VM between every previously failing pair, in the direction shown. Each migration
 must reach 100 %; a failure at 80-90 % with event 21502 / 22038 means the delegation is still missing.
-Replace <test VM> with a VM currently running on the source host.
+Replace `<test VM>` with a VM currently running on the source host.
 
 <#list validate as v>
 - [ ] ${v.from} → ${v.to} (cluster ${v.cluster})
@@ -172,8 +176,14 @@ ${c?no_esc}
 These findings have no scripted fix; an administrator decides what to do.
 
 <#list manual as f>
-- **${f.severity}** ${f.rule}<#if f.host?has_content> on ${f.host}</#if>: ${f.message}
-  Suggested: ${f.remediation}
+- **${f.severity}** ${code(f.rule)}<#if f.host?has_content> on ${f.host}</#if>: ${f.message}
+<#if f.coveredStep?has_content>
+  Covered by step ${f.coveredStep}, which changes ${f.host}'s delegation: check the result against the baseline afterwards.
+</#if>
+<#if f.reason?has_content>
+  Not scripted: ${f.reason}
+</#if>
+  Suggested: ${code(f.remediation)}
 </#list>
 
 </#if>

@@ -4,27 +4,93 @@
 # Directory: ldaps://dc1.contoso.com:636  Base: DC=contoso,DC=com
 # Policy: protocol transition 'either'
 #
-# DRY RUN BY DEFAULT: every change runs with -WhatIf. Start with -Apply to change Active Directory.
+# DRY RUN BY DEFAULT: nothing is changed unless started with -Apply (-Apply -WhatIf is a dry run too).
 # -Rollback undoes what this script changes (run it with -Apply as well).
+# Every read and write goes to one domain controller, -Server (default: the one the audit read from);
+# the script refuses a domain controller of another domain than the audited one.
+# Each step reads the current values first and adds only what is missing, removes only what is
+# present (printing what it skips), so it can be run again after a partial apply, and so can -Rollback.
 # Needs Domain Admin rights (or delegated write access to the computer objects).
-# Afterwards: repadmin /syncall /AdeP, then klist -li 0x3e7 purge on each host (see runbook.md).
-[CmdletBinding()]
+# Afterwards: repadmin /syncall <that DC> /AdeP, then klist -li 0x3e7 purge on each host (see runbook.md).
+[CmdletBinding(SupportsShouldProcess)]
 param(
     [switch]$Apply,
-    [switch]$Rollback
+    [switch]$Rollback,
+    [string]$Server = 'dc1.contoso.com'
 )
 $ErrorActionPreference = 'Stop'
-$WhatIf = -not $Apply
-if ($WhatIf) {
-    Write-Host 'DRY RUN: nothing is changed. Run again with -Apply to change Active Directory.' -ForegroundColor Yellow
+$DryRun = (-not $Apply) -or $WhatIfPreference
+if (-not $Server) {
+    throw 'Give -Server <domain controller>: the audit''s directory.url names no usable host.'
+}
+$domainDn = (Get-ADDomain -Server $Server).DistinguishedName
+if ($domainDn -ne 'DC=contoso,DC=com') {
+    throw ('{0} is a domain controller of {1}, not of the audited {2}: give -Server a domain controller of {2}.' -f $Server, $domainDn, 'DC=contoso,DC=com')
+}
+if ($DryRun) {
+    Write-Host ('DRY RUN against {0}: nothing is changed. Run again with -Apply to change Active Directory.' -f $Server) -ForegroundColor Yellow
 }
 
-function Invoke-Setspn([string]$Verb, [string]$Spn, [string]$Account) {
-    if ($WhatIf) {
-        Write-Host ('What if: setspn {0} {1} {2}' -f $Verb, $Spn, $Account)
-    } else {
-        & setspn.exe $Verb $Spn $Account
-        if ($LASTEXITCODE -ne 0) { throw ('setspn {0} {1} {2} failed' -f $Verb, $Spn, $Account) }
+function Get-Values([string]$Identity, [string]$Attribute) {
+    @((Get-ADComputer -Identity $Identity -Server $Server -Properties $Attribute).$Attribute)
+}
+
+# Adds the values the attribute does not hold yet (AD compares them case-insensitively, as -contains does).
+function Add-Values([string]$Identity, [string]$Attribute, [string[]]$Values) {
+    $current = Get-Values $Identity $Attribute
+    $missing = @()
+    foreach ($v in $Values) {
+        if ($current -contains $v) {
+            Write-Host ('  skip: {0} {1} already holds {2}' -f $Identity, $Attribute, $v)
+        } else {
+            $missing += $v
+        }
+    }
+    if ($missing.Count -gt 0) {
+        Write-Host ('  add to {0} {1}: {2}' -f $Identity, $Attribute, ($missing -join ', '))
+        Set-ADComputer -Identity $Identity -Server $Server -Add @{$Attribute = $missing} -WhatIf:$DryRun
+    }
+}
+
+# Removes the values the attribute holds, as it stores them.
+function Remove-Values([string]$Identity, [string]$Attribute, [string[]]$Values) {
+    $present = @(Get-Values $Identity $Attribute | Where-Object { $Values -contains $_ })
+    foreach ($v in $Values) {
+        if ($present -notcontains $v) {
+            Write-Host ('  skip: {0} {1} does not hold {2}' -f $Identity, $Attribute, $v)
+        }
+    }
+    if ($present.Count -gt 0) {
+        Write-Host ('  remove from {0} {1}: {2}' -f $Identity, $Attribute, ($present -join ', '))
+        Set-ADComputer -Identity $Identity -Server $Server -Remove @{$Attribute = $present} -WhatIf:$DryRun
+    }
+}
+
+# Registers an SPN on the host's account unless another object of the domain holds it (setspn -X lists those).
+function Register-Spn([string]$Identity, [string]$Spn) {
+    $filter = '(servicePrincipalName={0})' -f ($Spn -replace '\\', '\5c' -replace '\*', '\2a' -replace '\(', '\28' -replace '\)', '\29')
+    $others = @(Get-ADObject -LDAPFilter $filter -Server $Server -Properties sAMAccountName |
+        Where-Object { $_.sAMAccountName -ne $Identity })
+    if ($others.Count -gt 0) {
+        throw ('{0} is registered on {1}: resolve the duplicate first.' -f $Spn, (($others | ForEach-Object { $_.sAMAccountName }) -join ', '))
+    }
+    Add-Values $Identity 'servicePrincipalName' @($Spn)
+}
+
+# Sets the delegation flags that differ from the wanted values.
+function Set-Flags([string]$Identity, [hashtable]$Flags) {
+    $computer = Get-ADComputer -Identity $Identity -Server $Server -Properties TrustedForDelegation, TrustedToAuthForDelegation
+    $change = @{}
+    foreach ($name in $Flags.Keys) {
+        if ($computer.$name -eq $Flags[$name]) {
+            Write-Host ('  skip: {0} {1} is already {2}' -f $Identity, $name, $Flags[$name])
+        } else {
+            $change[$name] = $Flags[$name]
+        }
+    }
+    if ($change.Count -gt 0) {
+        Write-Host ('  set {0}: {1}' -f $Identity, (($change.Keys | ForEach-Object { '{0}={1}' -f $_, $change[$_] }) -join ', '))
+        Set-ADAccountControl -Identity $Identity -Server $Server @change -WhatIf:$DryRun
     }
 }
 
@@ -32,42 +98,42 @@ if (-not $Rollback) {
 
     # --- HV01 (cluster HVC1); today: constrained, use any authentication protocol
     # delegate to HV02
-    Set-ADComputer -Identity 'HV01$' -Add @{'msDS-AllowedToDelegateTo' = @('cifs/hv02.contoso.com')} -WhatIf:$WhatIf
+    Add-Values 'HV01$' 'msDS-AllowedToDelegateTo' @('cifs/hv02.contoso.com')
 
     # --- HV02 (cluster HVC1); today: constrained, use any authentication protocol
     # delegate to HV03
-    Set-ADComputer -Identity 'HV02$' -Add @{'msDS-AllowedToDelegateTo' = @('cifs/HV03', 'cifs/hv03.contoso.com', 'Microsoft Virtual System Migration Service/HV03', 'Microsoft Virtual System Migration Service/hv03.contoso.com')} -WhatIf:$WhatIf
+    Add-Values 'HV02$' 'msDS-AllowedToDelegateTo' @('cifs/HV03', 'cifs/hv03.contoso.com', 'Microsoft Virtual System Migration Service/HV03', 'Microsoft Virtual System Migration Service/hv03.contoso.com')
 
     # --- HV03 (cluster HVC1); today: unconstrained (Trust this computer for delegation to any service)
-    # Use any authentication protocol
-    Set-ADAccountControl -Identity 'HV03$' -TrustedForDelegation $false -TrustedToAuthForDelegation $true -WhatIf:$WhatIf
+    # leave unconstrained delegation (TrustedForDelegation off); protocol choice Use any authentication protocol (TrustedToAuthForDelegation true)
+    Set-Flags 'HV03$' @{TrustedForDelegation = $false; TrustedToAuthForDelegation = $true}
 
     # --- HV11 (cluster HVC2); today: constrained, use any authentication protocol
-    # stale entries: they name hosts that do not exist
-    Set-ADComputer -Identity 'HV11$' -Remove @{'msDS-AllowedToDelegateTo' = @('Microsoft Virtual System Migration Service/HV15', 'cifs/hv15.contoso.com')} -WhatIf:$WhatIf
+    # entries naming hosts that do not exist in the directory
+    Remove-Values 'HV11$' 'msDS-AllowedToDelegateTo' @('Microsoft Virtual System Migration Service/HV15', 'cifs/hv15.contoso.com')
 
     # --- HV14 (cluster HVC2); today: constrained, use any authentication protocol
-    Invoke-Setspn '-S' 'Microsoft Virtual System Migration Service/hv14.contoso.com' 'HV14'
+    Register-Spn 'HV14$' 'Microsoft Virtual System Migration Service/hv14.contoso.com'
 } else {
 
     # --- undo HV01
-    Set-ADComputer -Identity 'HV01$' -Remove @{'msDS-AllowedToDelegateTo' = @('cifs/hv02.contoso.com')} -WhatIf:$WhatIf
+    Remove-Values 'HV01$' 'msDS-AllowedToDelegateTo' @('cifs/hv02.contoso.com')
 
     # --- undo HV02
-    Set-ADComputer -Identity 'HV02$' -Remove @{'msDS-AllowedToDelegateTo' = @('cifs/HV03', 'cifs/hv03.contoso.com', 'Microsoft Virtual System Migration Service/HV03', 'Microsoft Virtual System Migration Service/hv03.contoso.com')} -WhatIf:$WhatIf
+    Remove-Values 'HV02$' 'msDS-AllowedToDelegateTo' @('cifs/HV03', 'cifs/hv03.contoso.com', 'Microsoft Virtual System Migration Service/HV03', 'Microsoft Virtual System Migration Service/hv03.contoso.com')
 
     # --- undo HV03
-    Set-ADAccountControl -Identity 'HV03$' -TrustedForDelegation $true -TrustedToAuthForDelegation $false -WhatIf:$WhatIf
+    Set-Flags 'HV03$' @{TrustedForDelegation = $true; TrustedToAuthForDelegation = $false}
 
     # --- undo HV11
-    Set-ADComputer -Identity 'HV11$' -Add @{'msDS-AllowedToDelegateTo' = @('Microsoft Virtual System Migration Service/HV15', 'cifs/hv15.contoso.com')} -WhatIf:$WhatIf
+    Add-Values 'HV11$' 'msDS-AllowedToDelegateTo' @('Microsoft Virtual System Migration Service/HV15', 'cifs/hv15.contoso.com')
 
     # --- undo HV14
-    Invoke-Setspn '-D' 'Microsoft Virtual System Migration Service/hv14.contoso.com' 'HV14'
+    Remove-Values 'HV14$' 'servicePrincipalName' @('Microsoft Virtual System Migration Service/hv14.contoso.com')
 }
 
 Write-Host ''
-Write-Host 'Next: repadmin /syncall /AdeP (case matters), wait for replication, then on each host:'
+Write-Host ('Next: repadmin /syncall {0} /AdeP (case matters: it pushes the changes from that DC), wait for replication, then on each host:' -f $Server)
 Write-Host '  klist -li 0x3e7 purge   (type it; plain klist purge does not clear the SYSTEM session used by vmms)'
 Write-Host '    HV01'
 Write-Host '    HV02'

@@ -2,9 +2,13 @@ package org.kcdauditor.report;
 
 import org.kcdauditor.model.Finding;
 import org.kcdauditor.model.Severity;
+import org.kcdauditor.model.Spn;
 import org.kcdauditor.model.Uac;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -67,9 +71,13 @@ public final class RemediationPlan {
     public record Pair(String cluster, String from, String to) {
     }
 
-    /** A finding the plan cannot turn into a scripted change: an administrator decides. */
+    /**
+     * A finding the plan cannot turn into a scripted change: an administrator decides. {@code reason}:
+     * why it is not scripted although the rule's advice is a command (else null); {@code coveredBy}: the
+     * changed host whose step also changes what the finding is about, to check afterwards (else null).
+     */
     public record Manual(String severity, String rule, String cluster, String host, String message,
-                         String remediation) {
+                         String remediation, String reason, String coveredBy) {
     }
 
     /** One line of the change-record checklist. */
@@ -77,15 +85,17 @@ public final class RemediationPlan {
     }
 
     private final String protocolPolicy;
+    private final String server;
     private final List<HostChange> hosts;
     private final List<Refused> refused;
     private final List<Pair> validate;
     private final List<String> purgeHosts;
     private final List<Manual> manual;
 
-    private RemediationPlan(String protocolPolicy, List<HostChange> hosts, List<Refused> refused, List<Pair> validate,
-                            List<String> purgeHosts, List<Manual> manual) {
+    private RemediationPlan(String protocolPolicy, String server, List<HostChange> hosts, List<Refused> refused,
+                            List<Pair> validate, List<String> purgeHosts, List<Manual> manual) {
         this.protocolPolicy = protocolPolicy;
+        this.server = server;
         this.hosts = hosts;
         this.refused = refused;
         this.validate = validate;
@@ -95,6 +105,14 @@ public final class RemediationPlan {
 
     public String protocolPolicy() {
         return protocolPolicy;
+    }
+
+    /**
+     * The domain controller the audit read from (the host of {@code directory.url}), to which every
+     * change is written and from which replication is pushed; null when the URL names no valid host.
+     */
+    public String server() {
+        return server;
     }
 
     public List<HostChange> hosts() {
@@ -161,7 +179,7 @@ public final class RemediationPlan {
             }
         }
         Map<String, Building> building = new LinkedHashMap<>();
-        List<Manual> manual = new ArrayList<>();
+        List<Finding> undecided = new ArrayList<>();
         // A waived finding is an accepted exception: the plan neither changes it nor validates its pair.
         Set<String> waivedPairs = new HashSet<>();
         Set<String> unwaivedPairs = new HashSet<>();
@@ -186,10 +204,11 @@ public final class RemediationPlan {
                     }
                 }
                 case "STALE_DELEGATION" -> {
-                    if (host != null && f.spn() != null) {
+                    // Only entries naming a host that does not exist are removed; one naming an existing
+                    // host that is not a configured peer may serve migration to another cluster.
+                    if (host != null && f.spn() != null && namesNoComputer(f)) {
                         Building b = building.computeIfAbsent(key(host), k -> new Building(host));
                         b.cluster = f.cluster();
-                        // One removal per host: stale entries name hosts that no longer exist.
                         b.remove.computeIfAbsent("", k -> new LinkedHashSet<>()).add(f.spn());
                         continue;
                     }
@@ -223,8 +242,7 @@ public final class RemediationPlan {
                 default -> {
                 }
             }
-            manual.add(new Manual(f.severity() == null ? "" : f.severity().name(), f.rule(), f.cluster(), host,
-                    f.message(), f.remediation()));
+            undecided.add(f);
         }
 
         List<HostChange> hosts = new ArrayList<>();
@@ -278,6 +296,24 @@ public final class RemediationPlan {
             changedNames.add(key(b.name));
         }
 
+        Map<String, HostChange> changeOf = new HashMap<>();
+        hosts.forEach(h -> changeOf.put(key(h.name()), h));
+        List<Manual> manual = new ArrayList<>();
+        for (Finding f : undecided) {
+            HostChange h = changeOf.get(key(f.host()));
+            if (h != null && changesEntry(h, f)) {
+                continue;
+            }
+            boolean coversFlags = h != null && "BASELINE_FLAGS_CHANGED".equals(f.rule()) && f.severity() == Severity.HIGH
+                    && (h.unconstrained() || h.trustedToAuth() != null);
+            String reason = "STALE_DELEGATION".equals(f.rule()) && f.peer() != null
+                    ? f.peer() + " exists in the directory but is not a configured peer of " + f.host() + ": the entry"
+                    + " may be intended (live migration to another cluster, see policy.migrationGroups). Remove it"
+                    + " only if nobody migrates from " + f.host() + " to " + f.peer() + "." : null;
+            manual.add(new Manual(f.severity() == null ? "" : f.severity().name(), f.rule(), f.cluster(), f.host(),
+                    f.message(), f.remediation(), reason, coversFlags ? h.name() : null));
+        }
+
         List<Pair> validate = new ArrayList<>();
         Set<String> purge = new LinkedHashSet<>();
         Map<String, String> display = new LinkedHashMap<>();
@@ -316,8 +352,74 @@ public final class RemediationPlan {
                 purgeHosts.add(name);
             }
         }
-        return new RemediationPlan(policy, List.copyOf(hosts), List.copyOf(refused), List.copyOf(validate),
-                List.copyOf(purgeHosts), List.copyOf(manual));
+        return new RemediationPlan(policy, server(doc.directory()), List.copyOf(hosts), List.copyOf(refused),
+                List.copyOf(validate), List.copyOf(purgeHosts), List.copyOf(manual));
+    }
+
+    private static String server(FindingsDocument.Directory d) {
+        if (d == null || d.url() == null) {
+            return null;
+        }
+        try {
+            String host = new URI(d.url().trim()).getHost();
+            return validHostName(host) ? host : null;
+        } catch (URISyntaxException e) {
+            return null;
+        }
+    }
+
+    /** {@code -Server 'dc1.contoso.com'}, or with a placeholder to fill in when the DC is not known. */
+    public String serverArgument() {
+        return " -Server " + Ps.quote(server == null ? "<DC>" : server);
+    }
+
+    /** {@code repadmin /syncall <DC> /AdeP}: pushes the changes from the DC they were written to. */
+    public String replicateCommand() {
+        return "repadmin /syncall " + (server == null ? "<DC>" : server) + " /AdeP";
+    }
+
+    /** Adds ({@code add}) or removes delegation entries of one host. */
+    public String delegationCommand(HostChange h, boolean add, List<String> spns) {
+        return "Set-ADComputer -Identity " + Ps.quote(h.identity()) + (add ? " -Add" : " -Remove")
+                + " @{'msDS-AllowedToDelegateTo'=@(" + Ps.quoteAll(spns) + ")}" + serverArgument();
+    }
+
+    /** Registers ({@code add}) or unregisters an SPN on the host's own account. */
+    public String registerCommand(HostChange h, boolean add, String spn) {
+        return "Set-ADComputer -Identity " + Ps.quote(h.identity()) + " -ServicePrincipalNames @{" + (add ? "Add" : "Remove")
+                + "=" + Ps.quote(spn) + "}" + serverArgument();
+    }
+
+    /** Sets the delegation flags the plan changes, or ({@code undo}) sets them back; null when it changes none. */
+    public String flagsCommand(HostChange h, boolean undo) {
+        if (!h.unconstrained() && h.trustedToAuth() == null) {
+            return null;
+        }
+        StringBuilder c = new StringBuilder("Set-ADAccountControl -Identity " + Ps.quote(h.identity()));
+        if (h.unconstrained()) {
+            c.append(" -TrustedForDelegation $").append(undo);
+        }
+        if (h.trustedToAuth() != null) {
+            c.append(" -TrustedToAuthForDelegation $").append(undo ? !h.trustedToAuth() : h.trustedToAuth());
+        }
+        return c.append(serverArgument()).toString();
+    }
+
+    /** A STALE_DELEGATION finding whose entry names a host that does not exist in the directory. */
+    private static boolean namesNoComputer(Finding f) {
+        return f.message() != null && f.message().contains(" but no computer named ")
+                && f.message().endsWith(" exists in the directory.");
+    }
+
+    /** A baseline entry the plan adds back or removes again, exactly as the finding asks. */
+    private static boolean changesEntry(HostChange h, Finding f) {
+        List<PeerSpns> changes = switch (f.rule()) {
+            case "BASELINE_ENTRY_REMOVED" -> h.add();
+            case "BASELINE_ENTRY_ADDED" -> h.remove();
+            default -> List.of();
+        };
+        return f.spn() != null && changes.stream().flatMap(p -> p.spns().stream())
+                .anyMatch(spn -> Spn.keyOf(spn).equals(Spn.keyOf(f.spn())));
     }
 
     /** The delegation mode ADUC shows for the host today. */
@@ -341,38 +443,34 @@ public final class RemediationPlan {
         add.accept(new String[]{"Before", "", "Domain Admin rights (or rights on the computer objects) confirmed", "", ""});
         add.accept(new String[]{"Before", "", "Change ticket approved, maintenance window agreed", "", ""});
         add.accept(new String[]{"Before", "", "Current delegation exported for rollback", "",
-                "Get-ADComputer -Filter * -Properties msDS-AllowedToDelegateTo,userAccountControl | Export-Clixml kcd-before.xml"});
+                "Get-ADComputer -Filter * -Properties msDS-AllowedToDelegateTo,userAccountControl" + serverArgument()
+                        + " | Export-Clixml kcd-before.xml"});
         for (HostChange h : hosts) {
             for (PeerSpns p : h.add()) {
                 add.accept(new String[]{"Change", h.name(), "Add delegation to " + p.peer(), String.join(", ", p.spns()),
-                        "Set-ADComputer -Identity " + Ps.quote(h.identity()) + " -Add @{'msDS-AllowedToDelegateTo'=@("
-                                + Ps.quoteAll(p.spns()) + ")}"});
+                        delegationCommand(h, true, p.spns())});
             }
             for (PeerSpns p : h.remove()) {
-                add.accept(new String[]{"Change", h.name(), "Remove stale delegation"
-                        + (p.peer().isEmpty() ? "" : " to " + p.peer()), String.join(", ", p.spns()),
-                        "Set-ADComputer -Identity " + Ps.quote(h.identity()) + " -Remove @{'msDS-AllowedToDelegateTo'=@("
-                                + Ps.quoteAll(p.spns()) + ")}"});
+                add.accept(new String[]{"Change", h.name(), "Remove delegation to hosts that do not exist",
+                        String.join(", ", p.spns()),
+                        delegationCommand(h, false, p.spns())});
             }
             for (String spn : h.register()) {
                 add.accept(new String[]{"Change", h.name(), "Register SPN on the host's account", spn,
-                        "setspn -S " + Ps.quote(spn) + " " + Ps.quote(h.name())});
+                        registerCommand(h, true, spn)});
             }
             if (h.unconstrained()) {
                 add.accept(new String[]{"Change", h.name(), "Replace unconstrained delegation by constrained",
                         "Delegation tab: Trust this computer for delegation to specified services only, "
-                                + h.aducProtocol(),
-                        "Set-ADAccountControl -Identity " + Ps.quote(h.identity()) + " -TrustedForDelegation $false"
-                                + (h.trustedToAuth() == null ? "" : " -TrustedToAuthForDelegation $" + h.trustedToAuth())});
+                                + h.aducProtocol(), flagsCommand(h, false)});
             } else if (h.trustedToAuth() != null) {
                 add.accept(new String[]{"Change", h.name(), "Set the protocol choice: " + h.aducProtocol(),
-                        "policy: " + protocolPolicy, "Set-ADAccountControl -Identity " + Ps.quote(h.identity())
-                        + " -TrustedToAuthForDelegation $" + h.trustedToAuth()});
+                        "policy: " + protocolPolicy, flagsCommand(h, false)});
             }
         }
         if (hasChanges()) {
             add.accept(new String[]{"After", "", "Replicate the change to all domain controllers",
-                    "case matters: /AdeP (lower-case /a and /p mean abort and pause)", "repadmin /syncall /AdeP"});
+                    "case matters: /AdeP (lower-case /a and /p mean abort and pause)", replicateCommand()});
             for (String h : purgeHosts) {
                 add.accept(new String[]{"After", h, "Purge the SYSTEM logon session's Kerberos tickets",
                         "type it, do not paste it (a pasted dash can become an en-dash)", "klist -li 0x3e7 purge"});
@@ -385,8 +483,10 @@ public final class RemediationPlan {
         }
         for (Manual m : manual) {
             if (!"INFO".equals(m.severity())) {
-                add.accept(new String[]{"Review", m.host() == null ? "" : m.host(), m.rule() + ": decide and act",
-                        m.message() == null ? "" : m.message(), m.remediation() == null ? "" : m.remediation()});
+                add.accept(new String[]{"Review", m.host() == null ? "" : m.host(), m.rule() + (m.coveredBy() == null
+                        ? ": decide and act" : ": check after the change of " + m.coveredBy()),
+                        (m.message() == null ? "" : m.message()) + (m.reason() == null ? "" : " Not scripted: "
+                                + m.reason()), m.remediation() == null ? "" : m.remediation()});
             }
         }
         return steps;

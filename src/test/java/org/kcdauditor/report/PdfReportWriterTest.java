@@ -54,6 +54,7 @@ class PdfReportWriterTest {
         assertTrue(all.contains("HV02 is not allowed to delegate to cifs/HV03"), "a known finding");
         assertTrue(all.contains("Cluster HVC1"), "matrix of a cluster with problems");
         assertTrue(all.contains("Remediation plan"));
+        assertTrue(all.contains("repadmin /syncall dc1.contoso.com /AdeP"), "pushed from the DC the changes went to");
         assertTrue(all.contains("CAB decision"));
         assertTrue(all.contains("page " + pages + " of " + pages));
     }

@@ -39,11 +39,156 @@ class RunbookTest {
                 doc.finishedAt(), doc.directory(), doc.summary(), doc.policy(), doc.clusters(), doc.hosts(), findings);
         String before = render(RunbookWriter.powershell(new TemplateRenderer(TEMPLATES)), doc);
         String after = render(RunbookWriter.powershell(new TemplateRenderer(TEMPLATES)), waived);
-        assertTrue(before.contains("-Identity 'HV02$' -Add"), before);
-        assertFalse(after.contains("-Identity 'HV02$' -Add"), after);
+        assertTrue(before.contains("Add-Values 'HV02$'"), before);
+        assertFalse(after.contains("Add-Values 'HV02$'"), after);
         assertTrue(before.contains("-Node HV03 -MigrationType Live   # from HV02"), before);
         assertFalse(after.contains("-Node HV03 -MigrationType Live   # from HV02"), after);
-        assertTrue(after.contains("-Identity 'HV01$' -Add"), "unwaived changes stay");
+        assertTrue(after.contains("Add-Values 'HV01$'"), "unwaived changes stay");
+    }
+
+    @Test
+    void onlyEntriesNamingHostsThatDoNotExistAreScriptedForRemoval() throws Exception {
+        Finding nonPeer = Finding.of("STALE_DELEGATION", org.kcdauditor.model.Severity.LOW, "HVC1", "HV01", "SRV01",
+                "cifs/srv01.contoso.com", "HV01 delegates to cifs/srv01.contoso.com but SRV01 is not a peer of HV01"
+                        + " in the configured clusters.", "Remove the entry.");
+        FindingsDocument doc = Fixtures.withFindings(Fixtures.demo(), List.of(nonPeer));
+        RemediationPlan plan = RemediationPlan.of(doc);
+        assertTrue(plan.hosts().stream().flatMap(h -> h.remove().stream()).flatMap(p -> p.spns().stream())
+                .noneMatch(spn -> spn.contains("srv01")), "an existing non-peer host is not removed");
+        assertTrue(plan.hosts().stream().anyMatch(h -> h.remove().stream().anyMatch(p -> p.spns()
+                .contains("cifs/hv15.contoso.com"))), "a host that does not exist is");
+        RemediationPlan.Manual m = plan.manual().stream().filter(x -> x.rule().equals("STALE_DELEGATION")).findFirst()
+                .orElseThrow();
+        assertTrue(m.reason().startsWith("SRV01 exists in the directory but is not a configured peer of HV01"),
+                m.reason());
+        String ps1 = render(RunbookWriter.powershell(new TemplateRenderer(TEMPLATES)), doc);
+        assertFalse(ps1.contains("srv01"), ps1);
+        assertTrue(ps1.contains("# entries naming hosts that do not exist in the directory"), ps1);
+        assertTrue(render(RunbookWriter.markdown(new TemplateRenderer(TEMPLATES)), doc)
+                .contains("  Not scripted: SRV01 exists in the directory"));
+    }
+
+    @Test
+    void baselineDriftThePlanChangesIsNoSeparateDecision() throws Exception {
+        org.kcdauditor.model.Severity high = org.kcdauditor.model.Severity.HIGH;
+        FindingsDocument doc = Fixtures.withFindings(Fixtures.demo(), List.of(
+                Finding.of("BASELINE_ENTRY_REMOVED", high, "HVC1", "HV01", "HV02", "CIFS/hv02.contoso.com.",
+                        "HV01 no longer delegates to CIFS/hv02.contoso.com., which the approved baseline lists.", "Restore it."),
+                Finding.of("BASELINE_ENTRY_ADDED", org.kcdauditor.model.Severity.MEDIUM, "HVC2", "HV11", "HV15",
+                        "cifs/hv15.contoso.com", "HV11 delegates to cifs/hv15.contoso.com, which the approved baseline"
+                                + " does not list.", "Review the change."),
+                Finding.of("BASELINE_ENTRY_ADDED", org.kcdauditor.model.Severity.MEDIUM, "HVC2", "HV12", "HV15",
+                        "cifs/hv15.contoso.com", "HV12 delegates to cifs/hv15.contoso.com, which the approved baseline"
+                                + " does not list.", "Review the change."),
+                Finding.of("BASELINE_FLAGS_CHANGED", high, "HVC1", "HV03", null, null,
+                        "HV03 userAccountControl changed since the baseline.", "Compare with the change record.")));
+        RemediationPlan plan = RemediationPlan.of(doc);
+        List<String> rules = plan.manual().stream().map(m -> m.rule() + " " + m.host()).toList();
+        assertFalse(rules.contains("BASELINE_ENTRY_REMOVED HV01"), "step 2.1 adds the entry back: " + rules);
+        assertFalse(rules.contains("BASELINE_ENTRY_ADDED HV11"), "step 2.4 removes it: " + rules);
+        assertTrue(rules.contains("BASELINE_ENTRY_ADDED HV12"), "the plan does not change HV12: " + rules);
+        RemediationPlan.Manual flags = plan.manual().stream().filter(m -> m.rule().equals("BASELINE_FLAGS_CHANGED"))
+                .findFirst().orElseThrow();
+        assertEquals("HV03", flags.coveredBy());
+        String md = render(RunbookWriter.markdown(new TemplateRenderer(TEMPLATES)), doc);
+        assertTrue(md.contains("  Covered by step 2.3, which changes HV03's delegation"), md);
+    }
+
+    @Test
+    void historyContextSaysWhatThePlanDoesWithWaiversAndAMissingApprover() throws Exception {
+        FindingsDocument d = Fixtures.demo();
+        HistorySections.WaiverDoc waiver = new HistorySections.WaiverDoc("MISSING_DELEGATION", "HV02", "HV03", null,
+                "HV03 is being rebuilt", java.time.LocalDate.of(2035, 12, 31), true, 4);
+        FindingsDocument doc = new FindingsDocument(d.schemaVersion(), d.runId(), d.startedAt(), d.finishedAt(),
+                d.directory(), d.summary(), d.policy(), d.clusters(), d.hosts(), d.findings(), null,
+                new HistorySections.BaselineDoc("baseline.yaml", java.time.Instant.parse("2026-11-01T06:00:00Z"), null,
+                        null, 6, List.of(waiver)), null, null, null);
+        String md = render(RunbookWriter.markdown(new TemplateRenderer(TEMPLATES)), doc);
+        assertFalse(md.contains("null"), md);
+        assertTrue(md.contains("- Baseline captured 2026-11-01T06:00:00Z (approver not recorded): 0 deviations found"), md);
+        assertFalse(md.contains("still lists"), md);
+        assertTrue(md.contains("The plan below leaves these findings out: no change, no validation."), md);
+    }
+
+    @Test
+    void theScriptReadsBeforeItWritesAndWritesToTheAuditedDomainController() throws Exception {
+        String ps1 = render(RunbookWriter.powershell(new TemplateRenderer(TEMPLATES)), Fixtures.demo());
+        assertTrue(ps1.contains("[CmdletBinding(SupportsShouldProcess)]"), "-WhatIf is a real parameter");
+        assertTrue(ps1.contains("$DryRun = (-not $Apply) -or $WhatIfPreference"), ps1);
+        assertTrue(ps1.contains("[string]$Server = 'dc1.contoso.com'"), ps1);
+        assertTrue(ps1.contains("$domainDn = (Get-ADDomain -Server $Server).DistinguishedName\r\n"
+                + "if ($domainDn -ne 'DC=contoso,DC=com') {\r\n    throw"), ps1);
+        for (String line : ps1.split("\r\n")) {
+            String code = PowerShellLexer.codeOutsideQuotesAndComments(line);
+            if (code.matches(".*\\b(Get|Set)-AD(Computer|Domain|Object|AccountControl)\\b.*")) {
+                assertTrue(code.contains("-Server $Server"), "every AD cmdlet goes to one DC: " + line);
+            }
+            if (code.matches(".*\\bSet-AD(Computer|AccountControl)\\b.*")) {
+                assertTrue(code.contains("-WhatIf:$DryRun"), line);
+            }
+        }
+        // Writes happen only inside the helpers, which read the current values first.
+        assertEquals(2, ps1.split("Set-ADComputer ", -1).length - 1, ps1);
+        assertTrue(ps1.contains("    Add-Values 'HV01$' 'msDS-AllowedToDelegateTo' @('cifs/hv02.contoso.com')"), ps1);
+        assertTrue(ps1.contains("    Remove-Values 'HV01$' 'msDS-AllowedToDelegateTo' @('cifs/hv02.contoso.com')"), ps1);
+        assertTrue(ps1.contains("    # leave unconstrained delegation (TrustedForDelegation off); protocol choice Use any"
+                + " authentication protocol (TrustedToAuthForDelegation true)\r\n    Set-Flags 'HV03$'"
+                + " @{TrustedForDelegation = $false; TrustedToAuthForDelegation = $true}"), ps1);
+        assertTrue(ps1.contains("Write-Host ('Next: repadmin /syncall {0} /AdeP"), ps1);
+        assertTrue(ps1.contains("-f $Server)"), ps1);
+    }
+
+    @Test
+    void theChecklistWritesToAndReplicatesFromTheAuditedDomainController() {
+        List<RemediationPlan.Step> steps = RemediationPlan.of(Fixtures.demo()).steps();
+        assertTrue(steps.stream().anyMatch(s -> s.command().equals("repadmin /syncall dc1.contoso.com /AdeP")));
+        assertTrue(steps.stream().filter(s -> s.command().contains("-AD")).allMatch(s -> s.command()
+                .contains("-Server 'dc1.contoso.com'")), steps.toString());
+    }
+
+    @Test
+    void theDomainControllerAndBaseDnAreCheckedAndQuoted() throws Exception {
+        FindingsDocument d = Fixtures.demo();
+        FindingsDocument hostile = new FindingsDocument(d.schemaVersion(), d.runId(), d.startedAt(), d.finishedAt(),
+                new FindingsDocument.Directory("ldap://dc1.contoso.com';calc;'x:389", "OU=Hyper-V,DC=con'toso,DC=com"),
+                d.summary(), d.policy(), d.clusters(), d.hosts(), d.findings());
+        TemplateRenderer r = new TemplateRenderer(TEMPLATES);
+        String ps1 = render(RunbookWriter.powershell(r), hostile);
+        assertTrue(ps1.contains("[string]$Server = ''"), "no usable host: -Server must be given");
+        assertTrue(ps1.contains("if ($domainDn -ne 'DC=con''toso,DC=com') {"), "the domain of an OU base, quoted");
+        for (String line : ps1.split("\r\n")) {
+            assertFalse(PowerShellLexer.codeOutsideQuotesAndComments(line).contains("calc"), line);
+        }
+        String md = render(RunbookWriter.markdown(r), hostile);
+        assertTrue(md.contains("\nrepadmin /syncall <DC> /AdeP\n"), md);
+        assertTrue(md.contains("-Server '<DC>'"), md);
+        assertTrue(md.lines().filter(l -> l.contains("calc")).allMatch(l -> l.startsWith("Generated by kcd-audit")),
+                "only in the header's escaped text, never in a command: " + md);
+        assertEquals(null, RemediationPlan.of(hostile).server());
+    }
+
+    @Test
+    void commandsInMarkdownTextAreCodeSpansThatAValueCannotClose() throws Exception {
+        org.kcdauditor.model.Severity high = org.kcdauditor.model.Severity.HIGH;
+        FindingsDocument doc = Fixtures.withFindings(Fixtures.demo(), List.of(
+                Finding.of("MIGRATION_FAILURE_OBSERVED", high, "HVC2", "HV13", "HV11", null,
+                        "1 failed migration event HV13 -> HV11.", "Check Get-VMHost HV13 | fl"
+                                + " VirtualMachineMigrationAuthenticationType (Kerberos)."),
+                Finding.of("DUPLICATE_SPN", high, "HVC2", "HV12", null, "HOST/x",
+                        "HOST/x is registered on HV12 and also on x.", "a ``` b\n<script>`")));
+        String md = render(RunbookWriter.markdown(new TemplateRenderer(TEMPLATES)), doc);
+        assertTrue(md.contains("- **HIGH** `MIGRATION_FAILURE_OBSERVED` on HV13: 1 failed migration event HV13 -> HV11.\n"
+                + "  Suggested: `Check Get-VMHost HV13 | fl VirtualMachineMigrationAuthenticationType (Kerberos).`\n"), md);
+        assertTrue(md.contains("  Suggested: ```` a ``` b <script>` ````\n"), "a longer fence, padded: " + md);
+        assertFalse(md.contains("\\|") || md.contains("-\\>") || md.contains("\\<"), md);
+    }
+
+    @Test
+    void codeSpansAreForMarkdownTemplatesOnly(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("remediation.ps1.ftl"), "# ${code(run.id)}\n");
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> render(RunbookWriter.powershell(new TemplateRenderer(dir)), Fixtures.demo()));
+        assertTrue(e.getMessage().contains("code(value) is for Markdown templates"), e.getMessage());
     }
 
     @Test
@@ -62,6 +207,27 @@ class RunbookTest {
         FindingsDocument doc = Fixtures.withFindings(Fixtures.demo(), List.of(hostile));
         String ps1 = render(RunbookWriter.powershell(new TemplateRenderer(TEMPLATES)), doc);
         assertFalse(ps1.contains("-D HTTP/x"), ps1);
+    }
+
+    @Test
+    void anSpnToRegisterStaysOneQuotedArgument() throws Exception {
+        String spn = "cifs/hv01'; Remove-ADUser x; '*)(";
+        Finding hostile = Finding.of("TARGET_SPN_NOT_REGISTERED", org.kcdauditor.model.Severity.HIGH, "HVC1", "HV01",
+                null, spn, spn + " is not registered on HV01 (no object registers it), so delegation to it cannot work.",
+                "Register it.");
+        FindingsDocument doc = Fixtures.withFindings(Fixtures.demo(), List.of(hostile));
+        TemplateRenderer r = new TemplateRenderer(TEMPLATES);
+        String ps1 = render(RunbookWriter.powershell(r), doc);
+        assertTrue(ps1.contains("    Register-Spn 'HV01$' 'cifs/hv01''; Remove-ADUser x; ''*)('\r\n"), ps1);
+        assertTrue(ps1.contains("    Remove-Values 'HV01$' 'servicePrincipalName' @('cifs/hv01''; Remove-ADUser x; ''*)(')"));
+        String md = render(RunbookWriter.markdown(r), doc);
+        assertTrue(md.contains("Set-ADComputer -Identity 'HV01$' -ServicePrincipalNames @{Add='cifs/hv01''; Remove-ADUser"
+                + " x; ''*)('} -Server 'dc1.contoso.com'\n"), md);
+        for (String text : List.of(ps1, md)) {
+            for (String line : text.split("\r?\n")) {
+                assertFalse(PowerShellLexer.codeOutsideQuotesAndComments(line).contains("Remove-ADUser"), line);
+            }
+        }
     }
 
     @Test
@@ -90,7 +256,7 @@ class RunbookTest {
     void runbookContainsTheProcedure() throws Exception {
         String md = render(RunbookWriter.markdown(new TemplateRenderer(TEMPLATES)), Fixtures.demo());
         assertTrue(md.contains("Trust this computer for delegation to specified services only"));
-        assertTrue(md.contains("repadmin /syncall /AdeP"));
+        assertTrue(md.contains("\nrepadmin /syncall dc1.contoso.com /AdeP\n"), "pushed from the DC written to");
         assertTrue(md.contains("klist -li 0x3e7 purge"));
         assertTrue(md.contains("Restart-Service vmms"));
         assertTrue(md.contains("Move-ClusterVirtualMachineRole -Name '<test VM>' -Node 'HV03' -MigrationType Live"));
@@ -116,7 +282,7 @@ class RunbookTest {
         TemplateRenderer r = new TemplateRenderer(TEMPLATES);
         String ps1 = render(RunbookWriter.powershell(r), doc);
         assertTrue(ps1.contains("Refused"), "the refused hosts are reported");
-        assertFalse(ps1.contains("-Identity 'HV''; Remove-ADUser"), "no command for the hostile host");
+        assertFalse(ps1.contains("'HV''; Remove-ADUser x; ''$'"), "no command for the hostile host");
         assertTrue(ps1.contains("'cifs/HV''; Remove-ADUser x; '''"), "value quoted with ' doubled: " + ps1);
         for (String line : ps1.split("\r\n")) {
             String code = PowerShellLexer.codeOutsideQuotesAndComments(line);

@@ -119,6 +119,39 @@ class RulesTest {
     }
 
     @Test
+    void duplicateSpnRemediationNamesEachOtherAccountWithTheValueAsItStoresIt() {
+        List<AdObject> all = new ArrayList<>(List.of(healthyCluster()));
+        all.add(Hosts.user("svc-vmm", MIG + "/HV02.contoso.com.", "HTTP/vmm.contoso.com"));
+        all.add(new AdObject("CN=Old VMM,CN=Users,DC=contoso,DC=com", "Old VMM", "svc old", null, 0x200,
+                List.of("mICROSOFT vIRTUAL sYSTEM mIGRATION sERVICE/hv02.contoso.com"), List.of(), false, List.of(),
+                null, null, null, null, 1, null));
+        Finding f = of(audit(all.toArray(AdObject[]::new)), "DUPLICATE_SPN").get(0);
+        assertEquals("Remove it from the account that does not run the service; from svc-vmm: setspn -D \""
+                + MIG + "/HV02.contoso.com.\" svc-vmm; from Old VMM: setspn -D \"mICROSOFT vIRTUAL sYSTEM mIGRATION"
+                + " sERVICE/hv02.contoso.com\" \"svc old\"; then check with setspn -X.", f.remediation());
+    }
+
+    @Test
+    void duplicateSpnValuesAShellWouldChangeGetNoSetspnCommand() {
+        for (String[] hostile : new String[][]{{"svc$(Remove-ADUser x)", MIG + "/hv02.contoso.com"},
+                {"-D", MIG + "/hv02.contoso.com"}, {"svc-a", MIG + "/hv02.contoso.com/\"-D x"},
+                {"svc-b", MIG + "/hv02.contoso.com/%PATH%"}, {"svc-c", MIG + "/hv02.contoso.com/$(calc)"},
+                {"svc-d", MIG + "/hv02.contoso.com/\u201Cx"}, {"svc-e", MIG + "/hv02.contoso.com/x\ny"}}) {
+            List<AdObject> all = new ArrayList<>(List.of(healthyCluster()));
+            all.add(new AdObject("CN=x,CN=Users,DC=contoso,DC=com", "x", hostile[0], null, 0x200, List.of(hostile[1]),
+                    List.of(), false, List.of(), null, null, null, null, 1, null));
+            String r = of(audit(all.toArray(AdObject[]::new)), "DUPLICATE_SPN").get(0).remediation();
+            assertFalse(r.contains("setspn -D"), r);
+            assertTrue(r.contains("in ADUC (Attribute Editor, servicePrincipalName) remove the value '" + hostile[1]
+                    + "'"), r);
+        }
+        assertEquals("\"a b\"", DuplicateSpnRule.setspnArgument("a b"));
+        assertEquals("HV01$", DuplicateSpnRule.setspnArgument("HV01$"));
+        assertEquals(null, DuplicateSpnRule.setspnArgument("a$b"));
+        assertEquals(null, DuplicateSpnRule.setspnArgument("/D"));
+    }
+
+    @Test
     void unconstrainedDelegationIsHigh() {
         AdObject[] c = healthyCluster();
         c[2] = host("HV03").delegatesTo("HV01", "HV02").uac(Uac.WORKSTATION_TRUST_ACCOUNT | Uac.TRUSTED_FOR_DELEGATION)

@@ -557,7 +557,7 @@ public final class PdfReportWriter implements ReportWriter {
                         + " export the current delegation settings (Export-Clixml) for rollback."},
                 new String[]{"2", "Change", "Change the delegation of the " + plan.hosts().size()
                         + " host(s) below, in ADUC (Delegation tab) or with remediation.ps1 -Apply."},
-                new String[]{"3", "Replicate", "repadmin /syncall /AdeP (case matters) and wait for replication."},
+                new String[]{"3", "Replicate", plan.replicateCommand() + " (case matters) and wait for replication."},
                 new String[]{"4", "Purge tickets", "On " + plan.purgeHosts().size() + " host(s): klist -li 0x3e7 purge"
                         + " (the SYSTEM session vmms uses; plain klist purge is not enough). Restart-Service vmms if"
                         + " a migration still fails."},

@@ -12,10 +12,11 @@ import java.util.function.UnaryOperator;
  * FreeMarker auto-escaping for the runbook formats FreeMarker does not know, chosen by template
  * name in {@link TemplateRenderer}:
  * <ul>
- * <li>{@link #MARKDOWN} for {@code *.md.ftl}: Markdown and inline-HTML characters get a backslash,
- * line breaks become spaces, so a directory value can neither start a heading, a list or a code
- * fence nor inject HTML. Pre-built one-line commands are written with {@code ?no_esc} inside code
- * blocks.</li>
+ * <li>{@link #MARKDOWN} for {@code *.md.ftl}: Markdown and inline-HTML characters get a backslash
+ * ({@code >} only at the start of a value, where it could open a block quote), line breaks become
+ * spaces, so a directory value can neither start a heading, a list or a code fence nor inject HTML.
+ * Pre-built one-line commands are written with {@code ?no_esc} inside code blocks; free text that
+ * holds commands goes into a code span with {@code code(value)} ({@link #codeSpan}).</li>
  * <li>{@link #POWERSHELL} for {@code *.ps1.ftl}: every {@code ${value}} has its single quotes doubled
  * (also the typographic ones PowerShell treats as quotes) and line breaks turned into spaces, so a
  * value written as {@code '${value}'} stays one string and a value in a {@code #} comment stays in
@@ -23,7 +24,7 @@ import java.util.function.UnaryOperator;
  * </ul>
  */
 public final class EscapingOutputFormat extends CommonMarkupOutputFormat<EscapingOutputFormat.Model> {
-    private static final String MARKDOWN_SPECIAL = "\\`*_[]<>|#~";
+    private static final String MARKDOWN_SPECIAL = "\\`*_[]<|#~";
 
     public static final EscapingOutputFormat MARKDOWN = new EscapingOutputFormat("Markdown", "text/markdown",
             EscapingOutputFormat::escapeMarkdown);
@@ -45,12 +46,36 @@ public final class EscapingOutputFormat extends CommonMarkupOutputFormat<Escapin
         StringBuilder sb = new StringBuilder(one.length() + 8);
         for (int i = 0; i < one.length(); i++) {
             char c = one.charAt(i);
-            if (MARKDOWN_SPECIAL.indexOf(c) >= 0) {
+            if (MARKDOWN_SPECIAL.indexOf(c) >= 0 || c == '>' && i == 0) {
                 sb.append('\\');
             }
             sb.append(c == '&' ? "&amp;" : String.valueOf(c));
         }
         return sb.toString();
+    }
+
+    /**
+     * {@code s} on one line as a Markdown code span, shown literally whatever it contains: the span is
+     * delimited by one backtick more than the longest run of backticks inside, and padded with a space
+     * when the text begins or ends with a backtick or a space (CommonMark strips one space on each side).
+     * Inside a code span nothing is an escape, an entity or HTML. Not at the start of a line (three
+     * backticks there open a code block), not in a table (a {@code |} still splits the cell).
+     */
+    static String codeSpan(String s) {
+        String one = Ps.oneLine(s);
+        if (one.isEmpty()) {
+            return "";
+        }
+        int longest = 0;
+        int run = 0;
+        for (int i = 0; i < one.length(); i++) {
+            run = one.charAt(i) == '`' ? run + 1 : 0;
+            longest = Math.max(longest, run);
+        }
+        String fence = "`".repeat(longest + 1);
+        boolean pad = one.startsWith("`") || one.endsWith("`") || one.startsWith(" ") && one.endsWith(" ");
+        String p = pad ? " " : "";
+        return fence + p + one + p + fence;
     }
 
     public String escape(String s) {

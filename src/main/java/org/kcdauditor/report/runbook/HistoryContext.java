@@ -25,7 +25,9 @@ final class HistoryContext {
                 || f.rule().equals("WAIVER_EXPIRED"))).count();
         HistorySections.BaselineDoc b = doc.baseline();
         if (b != null) {
-            out.add("Baseline approved by " + b.approvedBy() + " (captured " + b.capturedAt() + "): " + drift
+            boolean approved = b.approvedBy() != null && !b.approvedBy().isBlank();
+            out.add("Baseline" + (b.capturedAt() == null ? "" : " captured " + b.capturedAt()) + (approved
+                    ? ", approved by " + b.approvedBy() : " (approver not recorded)") + ": " + drift
                     + " deviation" + (drift == 1 ? "" : "s") + " found; see the Drift sheet.");
         }
         for (Finding f : all) {
@@ -44,7 +46,7 @@ final class HistoryContext {
                 if (w.active() && w.findings() > 0 && out.size() < MAX) {
                     out.add("Waived until " + w.expires() + ": " + w.rule() + " on " + w.host()
                             + (w.peer() == null ? "" : " -> " + w.peer()) + " (" + w.justification()
-                            + "). The plan below still lists these entries: skip them if the waiver stands.");
+                            + "). The plan below leaves these findings out: no change, no validation.");
                 }
             }
         }

@@ -39,8 +39,12 @@ public final class RunbookModel {
         run.put("directoryUrl", doc.directory() == null ? "" : s(doc.directory().url()));
         run.put("baseDn", doc.directory() == null ? "" : s(doc.directory().baseDn()));
         run.put("domain", domain(doc.directory() == null ? null : doc.directory().baseDn()));
+        run.put("domainDn", domainDn(doc.directory() == null ? null : doc.directory().baseDn()));
+        run.put("server", s(plan.server()));
+        run.put("replicateCmd", line(plan.replicateCommand()));
         run.put("exportCmd", line("Get-ADComputer -Filter * -SearchBase " + Ps.quote(s(doc.directory() == null ? null
                 : doc.directory().baseDn())) + " -Properties msDS-AllowedToDelegateTo,userAccountControl"
+                + plan.serverArgument()
                 + " | Select-Object Name,userAccountControl,msDS-AllowedToDelegateTo"
                 + " | Export-Clixml kcd-before-" + run.get("shortId") + ".xml"));
         m.put("run", run);
@@ -89,36 +93,21 @@ public final class RunbookModel {
             hm.put("removeCount", h.removeCount());
             List<String> cmds = new ArrayList<>();
             List<String> rollback = new ArrayList<>();
-            String id = Ps.quote(h.identity());
             for (PeerSpns p : h.add()) {
-                cmds.add(line("Set-ADComputer -Identity " + id + " -Add @{'msDS-AllowedToDelegateTo'=@("
-                        + Ps.quoteAll(p.spns()) + ")}"));
-                rollback.add(line("Set-ADComputer -Identity " + id + " -Remove @{'msDS-AllowedToDelegateTo'=@("
-                        + Ps.quoteAll(p.spns()) + ")}"));
+                cmds.add(line(plan.delegationCommand(h, true, p.spns())));
+                rollback.add(line(plan.delegationCommand(h, false, p.spns())));
             }
             for (PeerSpns p : h.remove()) {
-                cmds.add(line("Set-ADComputer -Identity " + id + " -Remove @{'msDS-AllowedToDelegateTo'=@("
-                        + Ps.quoteAll(p.spns()) + ")}"));
-                rollback.add(line("Set-ADComputer -Identity " + id + " -Add @{'msDS-AllowedToDelegateTo'=@("
-                        + Ps.quoteAll(p.spns()) + ")}"));
+                cmds.add(line(plan.delegationCommand(h, false, p.spns())));
+                rollback.add(line(plan.delegationCommand(h, true, p.spns())));
             }
             for (String spn : h.register()) {
-                cmds.add(line("setspn -S " + Ps.quote(spn) + " " + Ps.quote(h.name())));
-                rollback.add(line("setspn -D " + Ps.quote(spn) + " " + Ps.quote(h.name())));
+                cmds.add(line(plan.registerCommand(h, true, spn)));
+                rollback.add(line(plan.registerCommand(h, false, spn)));
             }
-            if (h.unconstrained() || h.trustedToAuth() != null) {
-                StringBuilder c = new StringBuilder("Set-ADAccountControl -Identity " + id);
-                StringBuilder r = new StringBuilder("Set-ADAccountControl -Identity " + id);
-                if (h.unconstrained()) {
-                    c.append(" -TrustedForDelegation $false");
-                    r.append(" -TrustedForDelegation $true");
-                }
-                if (h.trustedToAuth() != null) {
-                    c.append(" -TrustedToAuthForDelegation $").append(h.trustedToAuth());
-                    r.append(" -TrustedToAuthForDelegation $").append(!h.trustedToAuth());
-                }
-                cmds.add(line(c.toString()));
-                rollback.add(line(r.toString()));
+            if (plan.flagsCommand(h, false) != null) {
+                cmds.add(line(plan.flagsCommand(h, false)));
+                rollback.add(line(plan.flagsCommand(h, true)));
             }
             hm.put("commands", cmds);
             hm.put("rollback", rollback);
@@ -154,6 +143,9 @@ public final class RunbookModel {
             fm.put("host", s(f.host()));
             fm.put("message", s(f.message()));
             fm.put("remediation", s(f.remediation()));
+            fm.put("reason", s(f.reason()));
+            int step = plan.hosts().stream().map(HostChange::name).toList().indexOf(f.coveredBy());
+            fm.put("coveredStep", step < 0 ? "" : "2." + (step + 1));
             manual.add(fm);
         }
         m.put("manual", manual);
@@ -200,18 +192,28 @@ public final class RunbookModel {
         return t == null ? "" : TIME.format(t);
     }
 
+    /** {@code OU=Hyper-V,DC=contoso,DC=com} → {@code DC=contoso,DC=com}: the domain the base DN lies in. */
+    static String domainDn(String baseDn) {
+        return String.join(",", dcParts(baseDn));
+    }
+
     /** {@code DC=contoso,DC=com} → {@code contoso.com}; the DN itself when it has no DC parts. */
     public static String domain(String baseDn) {
         if (baseDn == null) {
             return "";
         }
+        List<String> parts = dcParts(baseDn).stream().map(p -> p.substring(3)).toList();
+        return parts.isEmpty() ? baseDn : String.join(".", parts);
+    }
+
+    private static List<String> dcParts(String baseDn) {
         List<String> parts = new ArrayList<>();
-        for (String rdn : baseDn.split(",")) {
+        for (String rdn : baseDn == null ? new String[0] : baseDn.split(",")) {
             String t = rdn.trim();
             if (t.regionMatches(true, 0, "DC=", 0, 3)) {
-                parts.add(t.substring(3));
+                parts.add(t);
             }
         }
-        return parts.isEmpty() ? baseDn : String.join(".", parts);
+        return parts;
     }
 }

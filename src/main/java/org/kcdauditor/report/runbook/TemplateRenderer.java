@@ -7,6 +7,7 @@ import freemarker.cache.FileTemplateLoader;
 import freemarker.cache.FirstMatchTemplateConfigurationFactory;
 import freemarker.cache.MultiTemplateLoader;
 import freemarker.cache.TemplateLoader;
+import freemarker.core.Environment;
 import freemarker.core.HTMLOutputFormat;
 import freemarker.core.OutputFormat;
 import freemarker.core.ParseException;
@@ -17,7 +18,10 @@ import freemarker.template.DefaultObjectWrapperBuilder;
 import freemarker.template.Template;
 import freemarker.template.TemplateException;
 import freemarker.template.TemplateExceptionHandler;
+import freemarker.template.TemplateMethodModelEx;
+import freemarker.template.TemplateModelException;
 import freemarker.template.TemplateNotFoundException;
+import freemarker.template.TemplateScalarModel;
 import org.kcdauditor.config.ConfigException;
 
 import java.io.IOException;
@@ -71,6 +75,18 @@ public final class TemplateRenderer {
                 format("*.html.ftl", HTMLOutputFormat.INSTANCE),
                 format("*.md.ftl", EscapingOutputFormat.MARKDOWN),
                 format("*.ps1.ftl", EscapingOutputFormat.POWERSHELL)).allowNoMatch(true));
+        cfg.setSharedVariable("code", (TemplateMethodModelEx) TemplateRenderer::code);
+    }
+
+    /** {@code code(value)} in a Markdown template: the value as a code span ({@link EscapingOutputFormat#codeSpan}). */
+    private static Object code(List<?> args) throws TemplateModelException {
+        if (Environment.getCurrentEnvironment().getCurrentTemplate().getOutputFormat() != EscapingOutputFormat.MARKDOWN) {
+            throw new TemplateModelException("code(value) is for Markdown templates (*.md.ftl)");
+        }
+        if (args.size() != 1 || !(args.get(0) instanceof TemplateScalarModel value)) {
+            throw new TemplateModelException("code(value) takes one string");
+        }
+        return EscapingOutputFormat.MARKDOWN.fromMarkup(EscapingOutputFormat.codeSpan(value.getAsString()));
     }
 
     private static ConditionalTemplateConfigurationFactory format(String glob, OutputFormat f) {
