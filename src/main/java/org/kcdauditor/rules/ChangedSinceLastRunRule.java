@@ -36,11 +36,14 @@ public final class ChangedSinceLastRunRule implements Rule {
         for (Drift.Change c : Drift.compare(prev.hosts(), ctx)) {
             byHost.computeIfAbsent(c.host(), k -> new ArrayList<>()).add(c);
         }
+        // to the second: the message is read by people (and compared by finding id, not text)
+        String when = prev.finishedAt() == null ? "?"
+                : prev.finishedAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
         byHost.forEach((host, changes) -> {
             List<String> lines = changes.stream().map(Drift::describe).toList();
             out.add(INFO, changes.get(0).cluster(), host, null, null,
-                    "Since run " + prev.runId().substring(0, Math.min(8, prev.runId().length())) + " ("
-                            + prev.finishedAt() + "): " + String.join("; ", lines) + ".",
+                    "Since run " + prev.runId().substring(0, Math.min(8, prev.runId().length())) + " (" + when
+                            + "): " + String.join("; ", lines) + ".",
                     "No action unless the change was not planned; compare with the change records.");
         });
     }
