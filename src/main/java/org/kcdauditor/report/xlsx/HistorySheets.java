@@ -11,11 +11,14 @@ import org.kcdauditor.report.FindingsDocument;
 import org.kcdauditor.report.HistorySections;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import static org.kcdauditor.report.xlsx.XlsxReportWriter.nn;
 import static org.kcdauditor.report.xlsx.XlsxReportWriter.text;
+import static org.kcdauditor.report.xlsx.XlsxReportWriter.time;
 
 /**
  * The history sheets of audit.xlsx, each written only when the run has that data: Drift (baseline
@@ -30,21 +33,42 @@ final class HistorySheets {
     private HistorySheets() {
     }
 
-    static void write(SXSSFWorkbook wb, FindingsDocument doc, XlsxReportWriter.Styles st) {
-        List<Finding> drift = nn(doc.findings()).stream().filter(f -> f != null && DRIFT_RULES.contains(f.rule()))
-                .toList();
-        if (doc.baseline() != null || doc.history() != null || !drift.isEmpty()) {
-            drift(XlsxReportWriter.print(wb.createSheet("Drift"), true), doc, drift, st);
+    /** The sheets {@link #write} adds for this run, each with what it holds, in workbook order. */
+    static Map<String, String> sheets(FindingsDocument doc) {
+        Map<String, String> sheets = new LinkedHashMap<>();
+        if (doc.baseline() != null || doc.history() != null || !drift(doc).isEmpty()) {
+            sheets.put("Drift", "changes against the baseline and the previous run, waivers");
         }
         if (doc.patches() != null) {
-            patches(XlsxReportWriter.print(wb.createSheet("Patches"), true), doc.patches(), st);
+            sheets.put("Patches", "Kerberos hardening per node");
         }
         if (doc.events() != null) {
-            events(XlsxReportWriter.print(wb.createSheet("Events"), true), doc.events(), st);
+            sheets.put("Events", "observed migration failures");
         }
         if (doc.imports() != null) {
+            sheets.put("Imports", "patch and event files read");
+        }
+        return sheets;
+    }
+
+    static void write(SXSSFWorkbook wb, FindingsDocument doc, XlsxReportWriter.Styles st) {
+        Set<String> sheets = sheets(doc).keySet();
+        if (sheets.contains("Drift")) {
+            drift(XlsxReportWriter.print(wb.createSheet("Drift"), true), doc, drift(doc), st);
+        }
+        if (sheets.contains("Patches")) {
+            patches(XlsxReportWriter.print(wb.createSheet("Patches"), true), doc.patches(), st);
+        }
+        if (sheets.contains("Events")) {
+            events(XlsxReportWriter.print(wb.createSheet("Events"), true), doc.events(), st);
+        }
+        if (sheets.contains("Imports")) {
             imports(XlsxReportWriter.print(wb.createSheet("Imports"), true), doc.imports(), st);
         }
+    }
+
+    private static List<Finding> drift(FindingsDocument doc) {
+        return nn(doc.findings()).stream().filter(f -> f != null && DRIFT_RULES.contains(f.rule())).toList();
     }
 
     private static int table(SXSSFSheet sh, int r, String[] cols, List<String[]> rows, XlsxReportWriter.Styles st,
@@ -70,7 +94,7 @@ final class HistorySheets {
         List<String[]> rows = new ArrayList<>();
         for (Finding f : drift) {
             rows.add(new String[]{f.severity() == null ? "" : f.severity().name(), f.rule(), f.cluster(), f.host(),
-                    f.peer(), f.spn(), f.message(), f.isWaived() ? f.waiver().justification() : "", f.id()});
+                    f.peer(), f.spn(), f.message(), XlsxReportWriter.waived(f), f.id()});
         }
         int r = table(sh, 0, cols, rows, st, w, true);
         sh.createFreezePane(0, 1);
@@ -80,12 +104,12 @@ final class HistorySheets {
         SXSSFRow info = sh.createRow(r++);
         text(info, 0, "Baseline", st.h2);
         text(info, 1, b == null ? "none (kcd-audit baseline capture writes one)" : b.path() + " captured "
-                + (b.capturedAt() == null ? "?" : b.capturedAt()) + " from run " + b.capturedFrom() + ", approved by "
-                + b.approvedBy() + ", " + b.hosts() + " hosts", st.text);
+                + (b.capturedAt() == null ? "?" : time(b.capturedAt())) + " from run " + b.capturedFrom()
+                + ", approved by " + b.approvedBy() + ", " + b.hosts() + (b.hosts() == 1 ? " host" : " hosts"), st.text);
         if (doc.history() != null) {
             SXSSFRow prev = sh.createRow(r++);
             text(prev, 0, "Previous run", st.h2);
-            text(prev, 1, doc.history().previousRunId() + " finished " + doc.history().previousFinishedAt() + ": "
+            text(prev, 1, doc.history().previousRunId() + " finished " + time(doc.history().previousFinishedAt()) + ": "
                     + doc.history().newFindings().size() + " new, " + doc.history().resolvedFindings().size()
                     + " resolved findings", st.text);
         }
@@ -94,7 +118,7 @@ final class HistorySheets {
             String[] tc = {"Timeline (UTC)", "Host", "Change", "Run"};
             List<String[]> tr = new ArrayList<>();
             for (HistorySections.ChangeDoc c : doc.history().timeline()) {
-                tr.add(new String[]{c.at() == null ? "" : c.at().toString(), c.host(), c.change(),
+                tr.add(new String[]{time(c.at()), c.host(), c.change(),
                         c.runId() == null ? "" : c.runId().substring(0, Math.min(8, c.runId().length()))});
             }
             r = table(sh, r, tc, tr, st, w, false);
@@ -149,7 +173,7 @@ final class HistorySheets {
         XlsxReportWriter.Widths w = new XlsxReportWriter.Widths(cols);
         List<String[]> rows = new ArrayList<>();
         for (HistorySections.EventDoc e : events) {
-            rows.add(new String[]{e.timeCreated() == null ? "" : e.timeCreated().toString(), e.host(),
+            rows.add(new String[]{time(e.timeCreated()), e.host(),
                     String.valueOf(e.eventId()), e.source(), e.destination(), e.classification(), e.hresult(),
                     e.message(), e.origin()});
         }
