@@ -50,8 +50,8 @@ public final class Fixtures {
                 d.summary(), d.policy(), d.clusters(), d.hosts(), all);
     }
 
-    /** The demo with every history section, its times with nanoseconds as a live run's are. */
-    public static FindingsDocument withHistory() {
+    /** {@code d} with every history section, its times with nanoseconds as a live run's are. */
+    public static FindingsDocument withHistory(FindingsDocument d) {
         java.time.Instant at = java.time.Instant.parse("2026-11-26T22:22:17.598717496Z");
         HistorySections.HistoryDoc h = new HistorySections.HistoryDoc("6e454dae-1f2e", at, List.of(), List.of(),
                 List.of(new HistorySections.ChangeDoc("6e454dae-1f2e", at, "HV01", "delegation entry added")));
@@ -61,7 +61,7 @@ public final class Fixtures {
                 "HV03", "NO_CREDENTIALS", "0x8009030E", "Live migration failed.", "events.csv"));
         List<org.kcdauditor.inventory.ImportResult> imports = List.of(new org.kcdauditor.inventory.ImportResult(
                 "events.csv", "events", "CSV", 1, 1, null, List.of()));
-        return demo().withHistory(new HistorySections.Sections(h, b,
+        return d.withHistory(new HistorySections.Sections(h, b,
                 new HistorySections.PatchesDoc(List.of(), List.of()), events, imports));
     }
 

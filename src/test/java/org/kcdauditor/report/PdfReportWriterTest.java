@@ -21,7 +21,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -141,7 +140,7 @@ class PdfReportWriterTest {
 
     @Test
     void timesToTheSecondInUtc() throws Exception {
-        String all = text(render(Fixtures.withHistory(), 16), 1, 99);
+        String all = text(render(Fixtures.withHistory(Fixtures.demo()), 16), 1, 99);
         assertTrue(all.contains("2026-11-26 22:22:17 UTC"), all);
         assertFalse(all.contains("22:22:17.598"), all);
         assertTrue(all.contains("1 host)"), "baseline host count in the singular: " + all);
@@ -160,5 +159,32 @@ class PdfReportWriterTest {
         assertTrue(cover.contains("1 of 1 cluster needs attention"), cover);
         assertTrue(cover.contains("3 Hyper-V hosts in 1 cluster,"), cover);
         assertFalse(cover.contains("0 directed host pairs"), cover);
+    }
+
+    @Test
+    void noPageEndsWithATableHeading() throws Exception {
+        Set<String> headings = Set.of("Drift", "Timeline of changes", "Waivers", "Kerberos hardening per node",
+                "Observed migration failures");
+        FindingsDocument base = Fixtures.withHistory(Fixtures.demo());
+        List<HistorySections.HostPatchesDoc> hosts = new ArrayList<>();
+        for (int n = 0; n < 48; n++) {
+            // Each host row moves the heading below the table down a little, at some point to the foot of a page.
+            hosts.add(new HistorySections.HostPatchesDoc("HV" + n, "HVC1", 0, null, List.of(), List.of()));
+            FindingsDocument doc = base.withHistory(new HistorySections.Sections(base.history(), base.baseline(),
+                    new HistorySections.PatchesDoc(List.of(), hosts), base.events(), base.imports()));
+            try (PDDocument d = Loader.loadPDF(render(doc, 16))) {
+                for (int p = 1; p <= d.getNumberOfPages(); p++) {
+                    PDFTextStripper top = new PDFTextStripper();
+                    top.setSortByPosition(true);
+                    top.setStartPage(p);
+                    top.setEndPage(p);
+                    List<String> lines = List.of(top.getText(d).strip().split("\\R"));
+                    int footer = lines.indexOf(lines.stream().filter(l -> l.startsWith("kcd-audit · run")).findFirst()
+                            .orElseThrow());
+                    String last = footer < 1 ? "" : lines.get(footer - 1).strip();
+                    assertFalse(headings.contains(last), "page " + p + " ends with the heading " + last);
+                }
+            }
+        }
     }
 }

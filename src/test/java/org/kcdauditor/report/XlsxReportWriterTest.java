@@ -189,7 +189,7 @@ class XlsxReportWriterTest {
 
     @Test
     void summaryNamesEverySheetAndTimesAreToTheSecond() throws Exception {
-        try (XSSFWorkbook wb = render(Fixtures.withHistory())) {
+        try (XSSFWorkbook wb = render(Fixtures.withHistory(Fixtures.demo()))) {
             String sheets = cellsOf(wb.getSheet("Summary")).stream().filter(v -> v.startsWith("Sheets:")).findFirst()
                     .orElseThrow();
             wb.forEach(sh -> assertTrue(sh.getSheetName().equals("Summary") || sheets.contains(sh.getSheetName() + " ("),

@@ -3,6 +3,7 @@ package org.kcdauditor.report.pdf;
 import com.lowagie.text.Document;
 import com.lowagie.text.Paragraph;
 import com.lowagie.text.pdf.PdfPTable;
+import com.lowagie.text.pdf.PdfWriter;
 import org.kcdauditor.model.Finding;
 import org.kcdauditor.report.FindingsDocument;
 import org.kcdauditor.report.HistorySections;
@@ -15,6 +16,7 @@ import java.util.function.IntPredicate;
 import static org.kcdauditor.report.pdf.PdfReportWriter.cell;
 import static org.kcdauditor.report.pdf.PdfReportWriter.header;
 import static org.kcdauditor.report.pdf.PdfReportWriter.heading;
+import static org.kcdauditor.report.pdf.PdfReportWriter.keepRoom;
 import static org.kcdauditor.report.pdf.PdfReportWriter.nn;
 import static org.kcdauditor.report.pdf.PdfReportWriter.plural;
 import static org.kcdauditor.report.pdf.PdfReportWriter.ruleCell;
@@ -34,7 +36,7 @@ final class HistorySection {
     private HistorySection() {
     }
 
-    static void write(Document d, FindingsDocument doc, PdfReportWriter.Fonts f) {
+    static void write(Document d, PdfWriter writer, FindingsDocument doc, PdfReportWriter.Fonts f) {
         List<Finding> drift = nn(doc.findings()).stream().filter(x -> x != null && DRIFT.contains(x.rule())).toList();
         boolean any = doc.baseline() != null || doc.history() != null || doc.patches() != null
                 || doc.events() != null || !drift.isEmpty();
@@ -50,6 +52,7 @@ final class HistorySection {
                 + doc.history().previousRunId().substring(0, 8) + " (" + doc.history().newFindings().size()
                 + " new, " + doc.history().resolvedFindings().size() + " resolved findings)."), f.body));
         if (!drift.isEmpty()) {
+            keepRoom(d, writer, PdfReportWriter.KEEP_WITH_TABLE);
             d.add(heading("Drift", f.h2, 10));
             d.add(table(new float[]{1.2f, 3f, 1.3f, 7f}, List.of("Severity", "Rule", "Host", "What changed"),
                     drift.stream().map(x -> new String[]{x.severity().name(), x.rule(), x.host(),
@@ -57,12 +60,14 @@ final class HistorySection {
                     1, i -> drift.get(i).isWaived(), f));
         }
         if (doc.history() != null && doc.history().timeline() != null && !doc.history().timeline().isEmpty()) {
+            keepRoom(d, writer, PdfReportWriter.KEEP_WITH_TABLE);
             d.add(heading("Timeline of changes", f.h2, 10));
             d.add(table(new float[]{2.5f, 1.3f, 8f}, List.of("When (UTC)", "Host", "Change"),
                     doc.history().timeline().stream().limit(40).map(c -> new String[]{time(c.at()),
                             c.host(), c.change()}).toList(), f));
         }
         if (b != null && !nn(b.waivers()).isEmpty()) {
+            keepRoom(d, writer, PdfReportWriter.KEEP_WITH_TABLE);
             d.add(heading("Waivers", f.h2, 10));
             List<String[]> rows = new ArrayList<>();
             for (HistorySections.WaiverDoc w : b.waivers()) {
@@ -74,6 +79,7 @@ final class HistorySection {
                     rows, 0, i -> false, f));
         }
         if (doc.patches() != null) {
+            keepRoom(d, writer, PdfReportWriter.KEEP_WITH_TABLE);
             d.add(heading("Kerberos hardening per node", f.h2, 10));
             List<String[]> rows = new ArrayList<>();
             for (HistorySections.HostPatchesDoc h : nn(doc.patches().hosts())) {
@@ -88,6 +94,7 @@ final class HistorySection {
                     rows, f));
         }
         if (doc.events() != null) {
+            keepRoom(d, writer, PdfReportWriter.KEEP_WITH_TABLE);
             d.add(heading("Observed migration failures", f.h2, 10));
             List<String[]> rows = new ArrayList<>();
             for (HistorySections.EventDoc e : doc.events()) {

@@ -79,6 +79,8 @@ public final class PdfReportWriter implements ReportWriter {
     /** Destination columns per matrix table; wider clusters continue in further tables. */
     static final int MATRIX_COLUMNS = 14;
     private static final int FLUSH_ROWS = 200;
+    /** Room a table heading needs below it: itself, the header row and a first row. */
+    static final float KEEP_WITH_TABLE = 90;
     /** Up to this many clusters the compliance table lists all; beyond, only those with problems. */
     static final int ALL_CLUSTERS_UP_TO = 40;
 
@@ -181,8 +183,8 @@ public final class PdfReportWriter implements ReportWriter {
             executiveSummary(d, doc, plan, f);
             clusters(d, doc, f);
             matrices(d, doc, f);
-            findings(d, doc, f);
-            HistorySection.write(d, doc, f);
+            findings(d, w, doc, f);
+            HistorySection.write(d, w, doc, f);
             remediation(d, doc, plan, f);
             signOff(d, f);
         } catch (DocumentException e) {
@@ -526,7 +528,7 @@ public final class PdfReportWriter implements ReportWriter {
 
     // ---------------------------------------------------------------- findings
 
-    private void findings(Document d, FindingsDocument doc, Fonts f) {
+    private void findings(Document d, PdfWriter w, FindingsDocument doc, Fonts f) {
         d.newPage();
         d.add(heading("Findings by severity", f.h1, 0));
         List<Finding> all = nn(doc.findings());
@@ -548,6 +550,7 @@ public final class PdfReportWriter implements ReportWriter {
                     + "  – " + sevMeaning(sev), f.muted));
             h.setSpacingBefore(12);
             h.setSpacingAfter(5);
+            keepRoom(d, w, KEEP_WITH_TABLE);
             d.add(h);
             PdfPTable t = new PdfPTable(new float[]{3.1f, 1.3f, 6f, 5f});
             t.setWidthPercentage(100);
@@ -713,6 +716,13 @@ public final class PdfReportWriter implements ReportWriter {
             sb.append('\n');
         }
         sb.append(s);
+    }
+
+    /** A new page first when less than {@code points} remain, so that a heading stays with what follows. */
+    static void keepRoom(Document d, PdfWriter w, float points) {
+        if (w.getVerticalPosition(false) - d.bottom() < points) {
+            d.newPage();
+        }
     }
 
     static Paragraph heading(String text, Font font, float before) {
