@@ -9,6 +9,8 @@ import org.apache.poi.xssf.usermodel.XSSFRow;
 import org.apache.poi.xssf.usermodel.XSSFSheet;
 import org.apache.poi.xssf.usermodel.XSSFWorkbook;
 import org.junit.jupiter.api.Test;
+import org.kcdauditor.model.Finding;
+import org.kcdauditor.model.Severity;
 import org.kcdauditor.report.xlsx.XlsxReportWriter;
 
 import java.io.ByteArrayInputStream;
@@ -204,6 +206,18 @@ class XlsxReportWriterTest {
         String demoSheets = cellsOf(demo.getSheet("Summary")).stream().filter(v -> v.startsWith("Sheets:")).findFirst()
                 .orElseThrow();
         assertFalse(demoSheets.contains("Drift"), demoSheets);
+    }
+
+    @Test
+    void waivedDriftIsGreyedWithItsWaiver() throws Exception {
+        Finding drift = Finding.of("BASELINE_HOST_NEW", Severity.LOW, "HVC2", "HV14", null, null, "HV14 is new.",
+                "Capture a baseline.").withWaiver(new Finding.Waiver("rebuild", java.time.LocalDate.of(2035, 12, 31)));
+        try (XSSFWorkbook wb = render(Fixtures.withFindings(Fixtures.demo(), List.of(drift)))) {
+            XSSFRow row = wb.getSheet("Drift").getRow(1);
+            assertEquals("until 2035-12-31: rebuild", row.getCell(headers(wb.getSheet("Drift")).indexOf("Waived"))
+                    .getStringCellValue());
+            assertEquals("F2F2F2", rgb(row.getCell(0)));
+        }
     }
 
     static List<String> cellsOf(XSSFSheet sh) {

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.IntPredicate;
 
 import static org.kcdauditor.report.xlsx.XlsxReportWriter.nn;
 import static org.kcdauditor.report.xlsx.XlsxReportWriter.text;
@@ -73,14 +74,21 @@ final class HistorySheets {
 
     private static int table(SXSSFSheet sh, int r, String[] cols, List<String[]> rows, XlsxReportWriter.Styles st,
                              XlsxReportWriter.Widths w, boolean severityFirst) {
+        return table(sh, r, cols, rows, st, w, severityFirst, i -> false);
+    }
+
+    /** Rows for which {@code waived} holds are greyed, as in the Findings sheet. */
+    private static int table(SXSSFSheet sh, int r, String[] cols, List<String[]> rows, XlsxReportWriter.Styles st,
+                             XlsxReportWriter.Widths w, boolean severityFirst, IntPredicate waived) {
         SXSSFRow head = sh.createRow(r++);
         for (int i = 0; i < cols.length; i++) {
             text(head, i, cols[i], st.header);
         }
-        for (String[] v : rows) {
+        for (int n = 0; n < rows.size(); n++) {
+            String[] v = rows.get(n);
             SXSSFRow row = sh.createRow(r++);
             for (int i = 0; i < v.length; i++) {
-                text(row, i, v[i], severityFirst && i == 0 ? st.severity(v[0]) : st.text);
+                text(row, i, v[i], waived.test(n) ? st.waived : severityFirst && i == 0 ? st.severity(v[0]) : st.text);
                 w.see(i, v[i]);
             }
         }
@@ -96,7 +104,7 @@ final class HistorySheets {
             rows.add(new String[]{f.severity() == null ? "" : f.severity().name(), f.rule(), f.cluster(), f.host(),
                     f.peer(), f.spn(), f.message(), XlsxReportWriter.waived(f), f.id()});
         }
-        int r = table(sh, 0, cols, rows, st, w, true);
+        int r = table(sh, 0, cols, rows, st, w, true, i -> drift.get(i).isWaived());
         sh.createFreezePane(0, 1);
         sh.setAutoFilter(new CellRangeAddress(0, Math.max(r - 1, 1), 0, cols.length - 1));
         r++;
