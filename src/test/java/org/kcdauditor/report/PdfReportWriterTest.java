@@ -142,6 +142,7 @@ class PdfReportWriterTest {
     void timesToTheSecondInUtc() throws Exception {
         String all = text(render(Fixtures.withHistory(Fixtures.demo()), 16), 1, 99);
         assertTrue(all.contains("2026-11-26 22:22:17 UTC"), all);
+        assertTrue(all.contains("2026-11-26 22:22:17 UTC HV02 -> HV03"), "event time on one line: " + all);
         assertFalse(all.contains("22:22:17.598"), all);
         assertTrue(all.contains("1 host)"), "baseline host count in the singular: " + all);
     }

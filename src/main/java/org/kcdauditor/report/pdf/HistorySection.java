@@ -102,7 +102,7 @@ final class HistorySection {
                         + (e.destination() == null ? "?" : e.destination()), e.eventId() + " " + e.classification()
                         + (e.hresult() == null ? "" : " " + e.hresult()), e.message()});
             }
-            d.add(table(new float[]{2.2f, 2f, 2.4f, 7f}, List.of("Time (UTC)", "Pair", "Event", "Message"), rows, f));
+            d.add(table(new float[]{2.6f, 2f, 2.4f, 7f}, List.of("Time (UTC)", "Pair", "Event", "Message"), rows, f));
         }
     }
 
