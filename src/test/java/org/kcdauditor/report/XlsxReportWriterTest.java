@@ -220,6 +220,24 @@ class XlsxReportWriterTest {
         }
     }
 
+    @Test
+    void driftTimelineUsesTheDriftColumns() throws Exception {
+        try (XSSFWorkbook wb = render(Fixtures.withHistory(Fixtures.demo()))) {
+            XSSFSheet sh = wb.getSheet("Drift");
+            int head = -1;
+            for (int r = 0; r <= sh.getLastRowNum() && head < 0; r++) {
+                XSSFRow row = sh.getRow(r);
+                if (row != null && row.getCell(0) != null && "Timeline (UTC)".equals(row.getCell(0).getStringCellValue())) {
+                    head = r;
+                }
+            }
+            assertTrue(head > 0, "timeline table found");
+            assertEquals("Change", sh.getRow(head).getCell(6).getStringCellValue(), "under What changed, 110 wide");
+            assertEquals("delegation entry added", sh.getRow(head + 1).getCell(6).getStringCellValue());
+            assertTrue(sh.getColumnWidth(0) / 256 >= "2026-11-26 22:22:17 UTC".length(), "times not cut off");
+        }
+    }
+
     static List<String> cellsOf(XSSFSheet sh) {
         List<String> out = new ArrayList<>();
         sh.forEach(row -> row.forEach(c -> {

@@ -123,25 +123,27 @@ final class HistorySheets {
         }
         if (doc.history() != null && doc.history().timeline() != null && !doc.history().timeline().isEmpty()) {
             r++;
-            String[] tc = {"Timeline (UTC)", "Host", "Change", "Run"};
+            // Below the drift table, each value in the column of its kind (host under Host, change under
+            // What changed), so the widths fit both tables.
+            String[] tc = {"Timeline (UTC)", "", "", "Host", "", "", "Change", "", "Run"};
             List<String[]> tr = new ArrayList<>();
             for (HistorySections.ChangeDoc c : doc.history().timeline()) {
-                tr.add(new String[]{time(c.at()), c.host(), c.change(),
+                tr.add(new String[]{time(c.at()), "", "", c.host(), "", "", c.change(), "",
                         c.runId() == null ? "" : c.runId().substring(0, Math.min(8, c.runId().length()))});
             }
             r = table(sh, r, tc, tr, st, w, false);
         }
         if (b != null && !b.waivers().isEmpty()) {
             r++;
-            String[] wc = {"Waiver rule", "Host", "Peer", "SPN", "Justification", "Expires", "Active", "Findings waived"};
+            String[] wc = {"Active", "Waiver rule", "Findings", "Host", "Peer", "SPN", "Justification", "Expires"};
             List<String[]> wr = new ArrayList<>();
             for (HistorySections.WaiverDoc d : b.waivers()) {
-                wr.add(new String[]{d.rule(), d.host(), d.peer(), d.spn(), d.justification(),
-                        String.valueOf(d.expires()), d.active() ? "yes" : "EXPIRED", String.valueOf(d.findings())});
+                wr.add(new String[]{d.active() ? "yes" : "EXPIRED", d.rule(), String.valueOf(d.findings()), d.host(),
+                        d.peer(), d.spn(), d.justification(), String.valueOf(d.expires())});
             }
             table(sh, r, wc, wr, st, w, false);
         }
-        w.apply(sh, new int[]{12, 34, 14, 14, 14, 60, 110, 50, 18});
+        w.apply(sh, new int[]{25, 36, 14, 14, 14, 60, 110, 50, 18});
     }
 
     private static void patches(SXSSFSheet sh, HistorySections.PatchesDoc p, XlsxReportWriter.Styles st) {
