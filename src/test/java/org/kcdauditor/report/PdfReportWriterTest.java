@@ -8,11 +8,18 @@ import org.apache.pdfbox.pdmodel.font.PDFont;
 import org.apache.pdfbox.text.PDFTextStripper;
 import org.junit.jupiter.api.Test;
 import org.kcdauditor.config.ReportsConfig;
+import org.kcdauditor.model.Finding;
+import org.kcdauditor.model.Severity;
 import org.kcdauditor.report.pdf.PdfReportWriter;
+import org.kcdauditor.rules.RuleCatalogue;
 
+import java.awt.geom.Rectangle2D;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -46,7 +53,7 @@ class PdfReportWriterTest {
         assertTrue(cover.contains("Hyper-V live migration – contoso.com"));
         assertTrue(cover.contains("contoso.com"));
         assertTrue(cover.contains("Overall status: Action required"));
-        assertTrue(cover.contains("2026-11-26 06:00 UTC"));
+        assertTrue(cover.contains("2026-11-26 06:00:00 UTC"), cover);
         assertTrue(cover.contains("page 1 of " + pages), "footer with the real page count: " + cover);
         assertTrue(cover.contains("3f2a9c1e-5b7d-4e8a-9c0f-1a2b3c4d5e6f"), "run id in the footer");
         String all = text(pdf, 1, pages);
@@ -84,5 +91,102 @@ class PdfReportWriterTest {
         // With a threshold of 2, both demo clusters are "large": only hosts of failing pairs are drawn.
         String all = text(render(Fixtures.demo(), 2), 1, 99);
         assertTrue(all.contains("only the 2 source and 2 destination hosts of failing pairs"), all);
+    }
+
+    @Test
+    void waivedFindingsAreMarkedAndCountsSaySo() throws Exception {
+        String all = text(render(Fixtures.waivedHv02ToHv03(), 16), 1, 99).replaceAll("\\s+", " ");
+        assertTrue(all.contains("8 findings (4 waived)"), all);
+        assertTrue(all.contains("Waived until 2035-12-31: HV03 is being rebuilt, CHG0042"), all);
+        assertTrue(all.contains("not counting 4 waived"), "the summary says its counts leave them out: " + all);
+        assertTrue(all.contains("+4 waived"), "the HIGH tile: " + all);
+    }
+
+    @Test
+    void ruleIdsBreakOnlyAtUnderscores() throws Exception {
+        List<Finding> one = new ArrayList<>();
+        Set<String> ids = RuleCatalogue.standard().rules().stream().map(r -> r.info().id()).collect(Collectors.toSet());
+        for (String id : ids) {
+            one.add(Finding.of(id, Severity.HIGH, "HVC1", "HV01", null, null, "Message.", "Fix."));
+        }
+        byte[] pdf = render(Fixtures.withFindings(Fixtures.demo(), one), 16);
+        List<String> seen = new ArrayList<>();
+        try (PDDocument d = Loader.loadPDF(pdf)) {
+            for (PDPage page : d.getPages()) {
+                org.apache.pdfbox.text.PDFTextStripperByArea s = new org.apache.pdfbox.text.PDFTextStripperByArea();
+                s.addRegion("rule", new Rectangle2D.Float(40, 0, 100, page.getMediaBox().getHeight()));
+                s.extractRegions(page);
+                List<String> lines = List.of(s.getTextForRegion("rule").split("\\R"));
+                if (!lines.stream().map(String::strip).toList().contains("Rule")) {
+                    continue;
+                }
+                StringBuilder id = new StringBuilder();
+                for (String l : lines) {
+                    if (l.strip().matches("[A-Z][A-Z_]*")) {
+                        id.append(l.strip());
+                        if (!l.strip().endsWith("_")) {
+                            seen.add(id.toString());
+                            id.setLength(0);
+                        }
+                    }
+                }
+            }
+        }
+        assertFalse(seen.isEmpty());
+        for (String s : seen) {
+            assertTrue(ids.contains(s), "rule id broken inside a word: " + s + " in " + seen);
+        }
+        assertTrue(seen.containsAll(ids), seen.toString());
+    }
+
+    @Test
+    void timesToTheSecondInUtc() throws Exception {
+        String all = text(render(Fixtures.withHistory(Fixtures.demo()), 16), 1, 99);
+        assertTrue(all.contains("2026-11-26 22:22:17 UTC"), all);
+        assertTrue(all.contains("2026-11-26 22:22:17 UTC HV02 -> HV03"), "event time on one line: " + all);
+        assertFalse(all.contains("22:22:17.598"), all);
+        assertTrue(all.contains("1 host)"), "baseline host count in the singular: " + all);
+    }
+
+    @Test
+    void coverStatusAndHeadlineAgree() throws Exception {
+        FindingsDocument.Summary sum = new FindingsDocument.Summary(3, 1, 6, 24, 24, 100.0, Map.of("LOW", 1, "INFO", 1));
+        FindingsDocument.ClusterDoc c = new FindingsDocument.ClusterDoc("HVC1", List.of("HV01", "HV02", "HV03"),
+                List.of(), List.of(), 6, 6, 24, 24, 100.0, Map.of("LOW", 1, "INFO", 1), List.of());
+        FindingsDocument doc = new FindingsDocument(1, "r", null, null, null, sum, null, List.of(c), List.of(),
+                List.of(Finding.of("PATCH_LEVEL_SKEW", Severity.LOW, "HVC1", "HV01", null, null, "Skew.", "Patch."),
+                        Finding.of("PATCH_DATA_MISSING", Severity.INFO, "HVC1", "HV02", null, null, "None.", "Import.")));
+        String cover = text(render(doc, 16), 1, 1);
+        assertTrue(cover.contains("Overall status: Attention"), cover);
+        assertTrue(cover.contains("1 of 1 cluster needs attention"), cover);
+        assertTrue(cover.contains("3 Hyper-V hosts in 1 cluster,"), cover);
+        assertFalse(cover.contains("0 directed host pairs"), cover);
+    }
+
+    @Test
+    void noPageEndsWithATableHeading() throws Exception {
+        Set<String> headings = Set.of("Drift", "Timeline of changes", "Waivers", "Kerberos hardening per node",
+                "Observed migration failures");
+        FindingsDocument base = Fixtures.withHistory(Fixtures.demo());
+        List<HistorySections.HostPatchesDoc> hosts = new ArrayList<>();
+        for (int n = 0; n < 48; n++) {
+            // Each host row moves the heading below the table down a little, at some point to the foot of a page.
+            hosts.add(new HistorySections.HostPatchesDoc("HV" + n, "HVC1", 0, null, List.of(), List.of()));
+            FindingsDocument doc = base.withHistory(new HistorySections.Sections(base.history(), base.baseline(),
+                    new HistorySections.PatchesDoc(List.of(), hosts), base.events(), base.imports()));
+            try (PDDocument d = Loader.loadPDF(render(doc, 16))) {
+                for (int p = 1; p <= d.getNumberOfPages(); p++) {
+                    PDFTextStripper top = new PDFTextStripper();
+                    top.setSortByPosition(true);
+                    top.setStartPage(p);
+                    top.setEndPage(p);
+                    List<String> lines = List.of(top.getText(d).strip().split("\\R"));
+                    int footer = lines.indexOf(lines.stream().filter(l -> l.startsWith("kcd-audit · run")).findFirst()
+                            .orElseThrow());
+                    String last = footer < 1 ? "" : lines.get(footer - 1).strip();
+                    assertFalse(headings.contains(last), "page " + p + " ends with the heading " + last);
+                }
+            }
+        }
     }
 }

@@ -9,6 +9,8 @@ import org.apache.poi.xssf.usermodel.XSSFRow;
 import org.apache.poi.xssf.usermodel.XSSFSheet;
 import org.apache.poi.xssf.usermodel.XSSFWorkbook;
 import org.junit.jupiter.api.Test;
+import org.kcdauditor.model.Finding;
+import org.kcdauditor.model.Severity;
 import org.kcdauditor.report.xlsx.XlsxReportWriter;
 
 import java.io.ByteArrayInputStream;
@@ -147,6 +149,103 @@ class XlsxReportWriterTest {
             assertEquals(5, wb.getNumberOfSheets());
             assertFalse(wb.getSheet("Summary").getRow(0).getCell(0).getStringCellValue().isEmpty());
         }
+    }
+
+    @Test
+    void waivedFindingsHaveAColumnAndGreyRows() throws Exception {
+        try (XSSFWorkbook wb = render(Fixtures.waivedHv02ToHv03())) {
+            XSSFSheet sh = wb.getSheet("Findings");
+            int col = headers(sh).indexOf("Waived");
+            assertTrue(col > 0, headers(sh).toString());
+            int waived = 0;
+            for (int r = 1; r <= sh.getLastRowNum(); r++) {
+                XSSFRow row = sh.getRow(r);
+                if (!row.getCell(col).getStringCellValue().isEmpty()) {
+                    waived++;
+                    assertEquals("until 2035-12-31: HV03 is being rebuilt, CHG0042", row.getCell(col).getStringCellValue());
+                    assertEquals("F2F2F2", rgb(row.getCell(0)), "severity greyed");
+                    assertEquals("F2F2F2", rgb(row.getCell(6)), "message greyed");
+                }
+            }
+            assertEquals(4, waived);
+            assertTrue(cellsOf(wb.getSheet("Summary")).contains("+4 waived, not counted"), "HIGH count says so");
+        }
+    }
+
+    @Test
+    void findingsPrintLandscapeOnePageWideWithWrappedText() {
+        XSSFSheet sh = demo.getSheet("Findings");
+        assertTrue(sh.getPrintSetup().getLandscape());
+        assertTrue(sh.getFitToPage());
+        assertEquals(1, sh.getPrintSetup().getFitWidth());
+        assertEquals(0, sh.getPrintSetup().getFitHeight(), "as many pages high as needed");
+        List<String> h = headers(sh);
+        int total = 0;
+        for (int i = 0; i < h.size(); i++) {
+            total += sh.getColumnWidth(i) / 256;
+        }
+        assertTrue(total <= 220, "one page wide stays readable: " + total + " characters");
+        assertTrue(sh.getRow(1).getCell(h.indexOf("Message")).getCellStyle().getWrapText());
+        assertTrue(sh.getRow(1).getHeightInPoints() > sh.getDefaultRowHeightInPoints(), "a long message gets lines");
+    }
+
+    @Test
+    void summaryNamesEverySheetAndTimesAreToTheSecond() throws Exception {
+        try (XSSFWorkbook wb = render(Fixtures.withHistory(Fixtures.demo()))) {
+            String sheets = cellsOf(wb.getSheet("Summary")).stream().filter(v -> v.startsWith("Sheets:")).findFirst()
+                    .orElseThrow();
+            wb.forEach(sh -> assertTrue(sh.getSheetName().equals("Summary") || sheets.contains(sh.getSheetName() + " ("),
+                    sh.getSheetName() + " missing in: " + sheets));
+            assertTrue(wb.getNumberOfSheets() == 9, "Drift, Patches, Events, Imports written");
+            assertEquals("2026-11-26 22:22:17 UTC", wb.getSheet("Events").getRow(1).getCell(0).getStringCellValue());
+            List<String> drift = cellsOf(wb.getSheet("Drift"));
+            assertTrue(drift.contains("2026-11-26 22:22:17 UTC"), drift.toString());
+            assertTrue(drift.stream().noneMatch(v -> v.contains("22:22:17.598")), drift.toString());
+            assertTrue(drift.stream().anyMatch(v -> v.endsWith(", 1 host")), drift.toString());
+        }
+        String demoSheets = cellsOf(demo.getSheet("Summary")).stream().filter(v -> v.startsWith("Sheets:")).findFirst()
+                .orElseThrow();
+        assertFalse(demoSheets.contains("Drift"), demoSheets);
+    }
+
+    @Test
+    void waivedDriftIsGreyedWithItsWaiver() throws Exception {
+        Finding drift = Finding.of("BASELINE_HOST_NEW", Severity.LOW, "HVC2", "HV14", null, null, "HV14 is new.",
+                "Capture a baseline.").withWaiver(new Finding.Waiver("rebuild", java.time.LocalDate.of(2035, 12, 31)));
+        try (XSSFWorkbook wb = render(Fixtures.withFindings(Fixtures.demo(), List.of(drift)))) {
+            XSSFRow row = wb.getSheet("Drift").getRow(1);
+            assertEquals("until 2035-12-31: rebuild", row.getCell(headers(wb.getSheet("Drift")).indexOf("Waived"))
+                    .getStringCellValue());
+            assertEquals("F2F2F2", rgb(row.getCell(0)));
+        }
+    }
+
+    @Test
+    void driftTimelineUsesTheDriftColumns() throws Exception {
+        try (XSSFWorkbook wb = render(Fixtures.withHistory(Fixtures.demo()))) {
+            XSSFSheet sh = wb.getSheet("Drift");
+            int head = -1;
+            for (int r = 0; r <= sh.getLastRowNum() && head < 0; r++) {
+                XSSFRow row = sh.getRow(r);
+                if (row != null && row.getCell(0) != null && "Timeline (UTC)".equals(row.getCell(0).getStringCellValue())) {
+                    head = r;
+                }
+            }
+            assertTrue(head > 0, "timeline table found");
+            assertEquals("Change", sh.getRow(head).getCell(6).getStringCellValue(), "under What changed, 110 wide");
+            assertEquals("delegation entry added", sh.getRow(head + 1).getCell(6).getStringCellValue());
+            assertTrue(sh.getColumnWidth(0) / 256 >= "2026-11-26 22:22:17 UTC".length(), "times not cut off");
+        }
+    }
+
+    static List<String> cellsOf(XSSFSheet sh) {
+        List<String> out = new ArrayList<>();
+        sh.forEach(row -> row.forEach(c -> {
+            if (c.getCellType() == CellType.STRING) {
+                out.add(c.getStringCellValue());
+            }
+        }));
+        return out;
     }
 
     static List<String> headers(XSSFSheet sh) {

@@ -3,6 +3,7 @@ package org.kcdauditor.report.pdf;
 import com.lowagie.text.Document;
 import com.lowagie.text.Paragraph;
 import com.lowagie.text.pdf.PdfPTable;
+import com.lowagie.text.pdf.PdfWriter;
 import org.kcdauditor.model.Finding;
 import org.kcdauditor.report.FindingsDocument;
 import org.kcdauditor.report.HistorySections;
@@ -10,11 +11,17 @@ import org.kcdauditor.report.HistorySections;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.IntPredicate;
 
 import static org.kcdauditor.report.pdf.PdfReportWriter.cell;
 import static org.kcdauditor.report.pdf.PdfReportWriter.header;
 import static org.kcdauditor.report.pdf.PdfReportWriter.heading;
+import static org.kcdauditor.report.pdf.PdfReportWriter.keepRoom;
 import static org.kcdauditor.report.pdf.PdfReportWriter.nn;
+import static org.kcdauditor.report.pdf.PdfReportWriter.plural;
+import static org.kcdauditor.report.pdf.PdfReportWriter.ruleCell;
+import static org.kcdauditor.report.pdf.PdfReportWriter.time;
+import static org.kcdauditor.report.pdf.PdfReportWriter.waiverNote;
 
 /**
  * The PDF's history section (only when the run has history data): drift against the approved
@@ -29,7 +36,7 @@ final class HistorySection {
     private HistorySection() {
     }
 
-    static void write(Document d, FindingsDocument doc, PdfReportWriter.Fonts f) {
+    static void write(Document d, PdfWriter writer, FindingsDocument doc, PdfReportWriter.Fonts f) {
         List<Finding> drift = nn(doc.findings()).stream().filter(x -> x != null && DRIFT.contains(x.rule())).toList();
         boolean any = doc.baseline() != null || doc.history() != null || doc.patches() != null
                 || doc.events() != null || !drift.isEmpty();
@@ -40,23 +47,27 @@ final class HistorySection {
         d.add(heading("Drift, patches and events", f.h1, 0));
         HistorySections.BaselineDoc b = doc.baseline();
         d.add(new Paragraph(b == null ? "No documented baseline: capture one with 'kcd-audit baseline capture'."
-                : "Compared with the baseline approved by " + b.approvedBy() + " (captured " + b.capturedAt()
-                + ", " + b.hosts() + " hosts)" + (doc.history() == null ? "." : " and with run "
+                : "Compared with the baseline approved by " + b.approvedBy() + " (captured " + time(b.capturedAt())
+                + ", " + plural(b.hosts(), "host") + ")" + (doc.history() == null ? "." : " and with run "
                 + doc.history().previousRunId().substring(0, 8) + " (" + doc.history().newFindings().size()
                 + " new, " + doc.history().resolvedFindings().size() + " resolved findings)."), f.body));
         if (!drift.isEmpty()) {
+            keepRoom(d, writer, PdfReportWriter.KEEP_WITH_TABLE);
             d.add(heading("Drift", f.h2, 10));
             d.add(table(new float[]{1.2f, 3f, 1.3f, 7f}, List.of("Severity", "Rule", "Host", "What changed"),
-                    drift.stream().map(x -> new String[]{x.severity().name(), x.rule(), x.host(), x.message()}).toList(),
-                    f));
+                    drift.stream().map(x -> new String[]{x.severity().name(), x.rule(), x.host(),
+                            x.message() + (x.isWaived() ? "\n" + waiverNote(x) : "")}).toList(),
+                    1, i -> drift.get(i).isWaived(), f));
         }
         if (doc.history() != null && doc.history().timeline() != null && !doc.history().timeline().isEmpty()) {
+            keepRoom(d, writer, PdfReportWriter.KEEP_WITH_TABLE);
             d.add(heading("Timeline of changes", f.h2, 10));
             d.add(table(new float[]{2.5f, 1.3f, 8f}, List.of("When (UTC)", "Host", "Change"),
-                    doc.history().timeline().stream().limit(40).map(c -> new String[]{String.valueOf(c.at()),
+                    doc.history().timeline().stream().limit(40).map(c -> new String[]{time(c.at()),
                             c.host(), c.change()}).toList(), f));
         }
         if (b != null && !nn(b.waivers()).isEmpty()) {
+            keepRoom(d, writer, PdfReportWriter.KEEP_WITH_TABLE);
             d.add(heading("Waivers", f.h2, 10));
             List<String[]> rows = new ArrayList<>();
             for (HistorySections.WaiverDoc w : b.waivers()) {
@@ -65,9 +76,10 @@ final class HistorySection {
                         String.valueOf(w.findings())});
             }
             d.add(table(new float[]{3f, 6f, 2f, 1.2f}, List.of("Rule / host", "Justification", "Expires", "Waived"),
-                    rows, f));
+                    rows, 0, i -> false, f));
         }
         if (doc.patches() != null) {
+            keepRoom(d, writer, PdfReportWriter.KEEP_WITH_TABLE);
             d.add(heading("Kerberos hardening per node", f.h2, 10));
             List<String[]> rows = new ArrayList<>();
             for (HistorySections.HostPatchesDoc h : nn(doc.patches().hosts())) {
@@ -82,18 +94,25 @@ final class HistorySection {
                     rows, f));
         }
         if (doc.events() != null) {
+            keepRoom(d, writer, PdfReportWriter.KEEP_WITH_TABLE);
             d.add(heading("Observed migration failures", f.h2, 10));
             List<String[]> rows = new ArrayList<>();
             for (HistorySections.EventDoc e : doc.events()) {
-                rows.add(new String[]{String.valueOf(e.timeCreated()), e.source() + " -> "
+                rows.add(new String[]{time(e.timeCreated()), e.source() + " -> "
                         + (e.destination() == null ? "?" : e.destination()), e.eventId() + " " + e.classification()
                         + (e.hresult() == null ? "" : " " + e.hresult()), e.message()});
             }
-            d.add(table(new float[]{2.2f, 2f, 2.4f, 7f}, List.of("Time (UTC)", "Pair", "Event", "Message"), rows, f));
+            d.add(table(new float[]{2.6f, 2f, 2.4f, 7f}, List.of("Time (UTC)", "Pair", "Event", "Message"), rows, f));
         }
     }
 
     private static PdfPTable table(float[] widths, List<String> cols, List<String[]> rows, PdfReportWriter.Fonts f) {
+        return table(widths, cols, rows, -1, i -> false, f);
+    }
+
+    /** Column {@code ruleColumn} holds rule ids (wrapped at underscores); rows where {@code waived} holds are greyed. */
+    private static PdfPTable table(float[] widths, List<String> cols, List<String[]> rows, int ruleColumn,
+                                   IntPredicate waived, PdfReportWriter.Fonts f) {
         PdfPTable t = new PdfPTable(widths);
         t.setWidthPercentage(100);
         t.setSpacingBefore(4);
@@ -101,9 +120,13 @@ final class HistorySection {
         for (String c : cols) {
             t.addCell(header(c, f));
         }
-        for (String[] r : rows) {
-            for (String v : r) {
-                t.addCell(cell(v == null ? "" : v, f.tiny, null));
+        for (int i = 0; i < rows.size(); i++) {
+            boolean grey = waived.test(i);
+            String[] r = rows.get(i);
+            for (int j = 0; j < r.length; j++) {
+                String v = r[j] == null ? "" : r[j];
+                t.addCell(j == ruleColumn ? ruleCell(v, grey ? f.waived : f.tiny, grey ? PdfReportWriter.LIGHT : null)
+                        : cell(v, grey ? f.waived : f.tiny, grey ? PdfReportWriter.LIGHT : null));
             }
         }
         return t;

@@ -9,11 +9,14 @@ import com.lowagie.text.PageSize;
 import com.lowagie.text.Paragraph;
 import com.lowagie.text.Phrase;
 import com.lowagie.text.Rectangle;
+import com.lowagie.text.SplitCharacter;
 import com.lowagie.text.pdf.BaseFont;
 import com.lowagie.text.pdf.ColumnText;
+import com.lowagie.text.pdf.DefaultSplitCharacter;
 import com.lowagie.text.pdf.PdfContentByte;
 import com.lowagie.text.pdf.PdfPCell;
 import com.lowagie.text.pdf.PdfPTable;
+import com.lowagie.text.pdf.PdfChunk;
 import com.lowagie.text.pdf.PdfPageEventHelper;
 import com.lowagie.text.pdf.PdfTemplate;
 import com.lowagie.text.pdf.PdfWriter;
@@ -38,6 +41,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -53,7 +57,7 @@ import java.util.Set;
  * the hosts of its failing pairs: the document grows with the findings, not with hosts².
  */
 public final class PdfReportWriter implements ReportWriter {
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
             .withZone(ZoneOffset.UTC);
     static final Color GREEN = new Color(0xC6EFCE);
     static final Color AMBER = new Color(0xFFEB9C);
@@ -63,9 +67,20 @@ public final class PdfReportWriter implements ReportWriter {
     static final Color LINE = new Color(0xBFBFBF);
     static final Color LIGHT = new Color(0xF2F2F2);
     static final Color MUTED = new Color(0x595959);
+    /** Text of waived findings: readable, but clearly not counted. */
+    static final Color WAIVED = new Color(0x7F7F7F);
+    /** Rule ids (UPPER_SNAKE_CASE) wrap after an underscore, never inside a word. */
+    static final SplitCharacter AFTER_UNDERSCORE = new DefaultSplitCharacter() {
+        @Override
+        public boolean isSplitCharacter(int start, int current, int end, char[] cc, PdfChunk[] ck) {
+            return getCurrentCharacter(current, cc, ck) == '_' || super.isSplitCharacter(start, current, end, cc, ck);
+        }
+    };
     /** Destination columns per matrix table; wider clusters continue in further tables. */
     static final int MATRIX_COLUMNS = 14;
     private static final int FLUSH_ROWS = 200;
+    /** Room a table heading needs below it: itself, the header row and a first row. */
+    static final float KEEP_WITH_TABLE = 90;
     /** Up to this many clusters the compliance table lists all; beyond, only those with problems. */
     static final int ALL_CLUSTERS_UP_TO = 40;
 
@@ -117,6 +132,8 @@ public final class PdfReportWriter implements ReportWriter {
         final Font tiny;
         final Font tinyBold;
         final Font muted;
+        final Font waived;
+        final Font waivedNote;
         final Font h1;
         final Font h2;
         final Font h3;
@@ -134,6 +151,8 @@ public final class PdfReportWriter implements ReportWriter {
             tiny = new Font(regular, 6.5f);
             tinyBold = new Font(bold, 6.5f);
             muted = new Font(regular, 8f, Font.NORMAL, MUTED);
+            waived = new Font(regular, 6.5f, Font.NORMAL, WAIVED);
+            waivedNote = new Font(bold, 6.5f, Font.NORMAL, WAIVED);
             h1 = new Font(bold, 16f, Font.NORMAL, NAVY);
             h2 = new Font(bold, 12f, Font.NORMAL, NAVY);
             h3 = new Font(bold, 10f, Font.NORMAL, Color.BLACK);
@@ -164,8 +183,8 @@ public final class PdfReportWriter implements ReportWriter {
             executiveSummary(d, doc, plan, f);
             clusters(d, doc, f);
             matrices(d, doc, f);
-            findings(d, doc, f);
-            HistorySection.write(d, doc, f);
+            findings(d, w, doc, f);
+            HistorySection.write(d, w, doc, f);
             remediation(d, doc, plan, f);
             signOff(d, f);
         } catch (DocumentException e) {
@@ -213,8 +232,8 @@ public final class PdfReportWriter implements ReportWriter {
                 : String.format(Locale.ROOT, " (took %.1f s)",
                 java.time.Duration.between(doc.startedAt(), doc.finishedAt()).toMillis() / 1000.0)));
         if (s != null) {
-            kv(t, f, "Scope", s.hosts() + " Hyper-V hosts in " + s.clusters() + " clusters, " + s.pairs()
-                    + " directed host pairs");
+            kv(t, f, "Scope", plural(s.hosts(), "Hyper-V host") + " in " + plural(s.clusters(), "cluster") + ", "
+                    + plural(s.pairs(), "directed host pair"));
             kv(t, f, "Compliance", pct(s.compliancePercent()) + " of the " + s.requiredEntries()
                     + " required delegation entries are present");
         }
@@ -229,25 +248,40 @@ public final class PdfReportWriter implements ReportWriter {
         d.add(note);
     }
 
+    /**
+     * The cover's one sentence. A cluster needs attention when its status is not OK (the same rule as
+     * the status box) or one of its pairs fails; findings outside any cluster are named separately,
+     * so the sentence never contradicts the overall status.
+     */
     private static String headline(FindingsDocument doc, RemediationPlan plan) {
         int failing = 0;
-        int broken = 0;
+        int attention = 0;
         for (ClusterDoc c : nn(doc.clusters())) {
             int bad = c.pairs() - c.pairsOk();
             failing += bad;
-            if (bad > 0 || Status.of(c.bySeverity()) == Status.RED) {
-                broken++;
+            if (bad > 0 || Status.of(c.bySeverity()) != Status.GREEN) {
+                attention++;
             }
         }
         FindingsDocument.Summary s = doc.summary();
+        Map<String, Integer> sev = s == null ? null : s.bySeverity();
         int clusters = s == null ? nn(doc.clusters()).size() : s.clusters();
-        if (!plan.hasChanges() && failing == 0 && Status.of(s == null ? null : s.bySeverity()) == Status.GREEN) {
+        if (!plan.hasChanges() && failing == 0 && Status.of(sev) == Status.GREEN) {
             return "Live migration is correctly delegated in every audited cluster. No change is needed.";
         }
-        return broken + " of " + clusters + " cluster" + (clusters == 1 ? "" : "s") + " need attention; "
-                + failing + " directed host pair" + (failing == 1 ? "" : "s") + " cannot live-migrate reliably. "
-                + "The fix changes " + plan.hosts().size() + " computer object" + (plan.hosts().size() == 1 ? "" : "s")
-                + " in Active Directory.";
+        String text;
+        if (attention > 0) {
+            text = attention + " of " + plural(clusters, "cluster") + (attention == 1 ? " needs" : " need")
+                    + " attention";
+        } else {
+            int above = Status.count(sev, "HIGH") + Status.count(sev, "MEDIUM") + Status.count(sev, "LOW");
+            text = "No cluster needs attention, but " + plural(above, "finding") + " above INFO "
+                    + (above == 1 ? "does" : "do") + " (see Findings)";
+        }
+        text += failing == 0 ? "; every directed host pair is delegated correctly."
+                : "; " + plural(failing, "directed host pair") + " cannot live-migrate reliably.";
+        return text + (plan.hasChanges() ? " The fix changes " + plural(plan.hosts().size(), "computer object")
+                + " in Active Directory." : " No scripted change to Active Directory.");
     }
 
     // ---------------------------------------------------------------- executive summary
@@ -265,9 +299,13 @@ public final class PdfReportWriter implements ReportWriter {
                 + " cluster peers (Kerberos constrained delegation). Without it, live migration and storage moves"
                 + " fail at 80–90 % with authentication errors, especially after Windows Kerberos hardening updates"
                 + " and on Windows Server 2025 with Credential Guard.");
+        Map<String, Integer> waived = waivedBySeverity(doc);
+        int waivedAll = waived.values().stream().mapToInt(Integer::intValue).sum();
         points.add("Result: " + headline(doc, plan) + " " + Status.count(sev, "HIGH") + " high, "
                 + Status.count(sev, "MEDIUM") + " medium, " + Status.count(sev, "LOW") + " low and "
-                + Status.count(sev, "INFO") + " informational findings.");
+                + Status.count(sev, "INFO") + " informational findings" + (waivedAll == 0 ? "."
+                : ", not counting " + waivedAll + " waived (accepted in the baseline until the waiver expires; listed"
+                + " greyed under Findings)."));
         if (plan.hasChanges()) {
             int entries = 0;
             for (HostChange h : plan.hosts()) {
@@ -315,7 +353,11 @@ public final class PdfReportWriter implements ReportWriter {
             t.addCell(c);
         }
         for (String name : List.of("HIGH", "MEDIUM", "LOW", "INFO")) {
-            PdfPCell c = new PdfPCell(new Phrase(String.valueOf(Status.count(sev, name)), f.h3));
+            Phrase count = new Phrase(String.valueOf(Status.count(sev, name)), f.h3);
+            if (Status.count(waived, name) > 0) {
+                count.add(new Chunk("\n+" + Status.count(waived, name) + " waived", f.waived));
+            }
+            PdfPCell c = new PdfPCell(count);
             c.setHorizontalAlignment(Element.ALIGN_CENTER);
             c.setBorderColor(LINE);
             c.setPadding(4);
@@ -369,7 +411,8 @@ public final class PdfReportWriter implements ReportWriter {
         d.add(t);
         d.add(new Paragraph("Pairs OK: directed host pairs (A may delegate to B) with every required entry present"
                 + " and registered. Entries: required delegation entries present. Status: OK = nothing above INFO;"
-                + " Attention = MEDIUM or LOW findings; Action required = HIGH findings.", f.muted));
+                + " Attention = MEDIUM or LOW findings; Action required = HIGH findings. Findings leave out waived ones.",
+                f.muted));
     }
 
     // ---------------------------------------------------------------- matrices
@@ -485,7 +528,7 @@ public final class PdfReportWriter implements ReportWriter {
 
     // ---------------------------------------------------------------- findings
 
-    private void findings(Document d, FindingsDocument doc, Fonts f) {
+    private void findings(Document d, PdfWriter w, FindingsDocument doc, Fonts f) {
         d.newPage();
         d.add(heading("Findings by severity", f.h1, 0));
         List<Finding> all = nn(doc.findings());
@@ -494,18 +537,20 @@ public final class PdfReportWriter implements ReportWriter {
         }
         for (String sev : List.of("HIGH", "MEDIUM", "LOW", "INFO")) {
             List<Finding> list = all.stream().filter(x -> x != null && x.severity() != null
-                    && x.severity().name().equals(sev)).toList();
+                    && x.severity().name().equals(sev)).sorted(Comparator.comparing(Finding::isWaived)).toList();
             if (list.isEmpty()) {
                 continue;
             }
+            long waived = list.stream().filter(Finding::isWaived).count();
             Paragraph h = new Paragraph("", f.h3);
             Chunk badge = new Chunk(" " + sev + " ", new Font(f.bold, 11f, Font.NORMAL, Color.BLACK));
             badge.setBackground(sevColor(sev), 1f, 2f, 1f, 2f);
             h.add(badge);
-            h.add(new Chunk("  " + list.size() + " finding" + (list.size() == 1 ? "" : "s") + "  – "
-                    + sevMeaning(sev), f.muted));
+            h.add(new Chunk("  " + plural(list.size(), "finding") + (waived == 0 ? "" : " (" + waived + " waived)")
+                    + "  – " + sevMeaning(sev), f.muted));
             h.setSpacingBefore(12);
             h.setSpacingAfter(5);
+            keepRoom(d, w, KEEP_WITH_TABLE);
             d.add(h);
             PdfPTable t = new PdfPTable(new float[]{3.1f, 1.3f, 6f, 5f});
             t.setWidthPercentage(100);
@@ -517,11 +562,17 @@ public final class PdfReportWriter implements ReportWriter {
             }
             int n = 0;
             for (Finding x : list) {
-                t.addCell(cell(x.rule(), f.tiny, null));
+                Font font = x.isWaived() ? f.waived : f.tiny;
+                Color bg = x.isWaived() ? LIGHT : null;
+                t.addCell(ruleCell(x.rule(), font, bg));
                 t.addCell(cell(x.host() == null ? "" : x.host() + (x.cluster() == null ? "" : "\n" + x.cluster()),
-                        f.tiny, null));
-                t.addCell(cell(x.message(), f.tiny, null));
-                t.addCell(cell(x.remediation(), f.tiny, null));
+                        font, bg));
+                Phrase message = new Phrase(x.message() == null ? "" : x.message(), font);
+                if (x.isWaived()) {
+                    message.add(new Chunk("\n" + waiverNote(x), f.waivedNote));
+                }
+                t.addCell(cell(message, bg, Element.ALIGN_LEFT));
+                t.addCell(cell(x.remediation(), font, bg));
                 if (++n % FLUSH_ROWS == 0) {
                     d.add(t);
                 }
@@ -667,6 +718,13 @@ public final class PdfReportWriter implements ReportWriter {
         sb.append(s);
     }
 
+    /** A new page first when less than {@code points} remain, so that a heading stays with what follows. */
+    static void keepRoom(Document d, PdfWriter w, float points) {
+        if (w.getVerticalPosition(false) - d.bottom() < points) {
+            d.newPage();
+        }
+    }
+
     static Paragraph heading(String text, Font font, float before) {
         Paragraph p = new Paragraph(text, font);
         p.setSpacingBefore(before);
@@ -698,7 +756,11 @@ public final class PdfReportWriter implements ReportWriter {
     }
 
     static PdfPCell cell(String text, Font font, Color bg, int align) {
-        PdfPCell c = new PdfPCell(new Phrase(text == null ? "" : text, font));
+        return cell(new Phrase(text == null ? "" : text, font), bg, align);
+    }
+
+    static PdfPCell cell(Phrase text, Color bg, int align) {
+        PdfPCell c = new PdfPCell(text);
         if (bg != null) {
             c.setBackgroundColor(bg);
         }
@@ -709,6 +771,39 @@ public final class PdfReportWriter implements ReportWriter {
         c.setUseDescender(true);
         c.setHorizontalAlignment(align);
         return c;
+    }
+
+    /** A rule id that wraps only after an underscore. */
+    static PdfPCell ruleCell(String rule, Font font, Color bg) {
+        Chunk id = new Chunk(rule == null ? "" : rule, font);
+        id.setSplitCharacter(AFTER_UNDERSCORE);
+        return cell(new Phrase(id), bg, Element.ALIGN_LEFT);
+    }
+
+    /** "Waived until 2026-12-31: justification" for a finding a baseline waiver suppresses. */
+    static String waiverNote(Finding x) {
+        Finding.Waiver w = x.waiver();
+        if (w == null) {
+            return "Waived";
+        }
+        return "Waived" + (w.expires() == null ? "" : " until " + w.expires())
+                + (w.justification() == null ? "" : ": " + oneLine(w.justification()));
+    }
+
+    /** Waived findings per severity: the summary's counts leave them out. */
+    private static Map<String, Integer> waivedBySeverity(FindingsDocument doc) {
+        Map<String, Integer> n = new HashMap<>();
+        for (Finding x : nn(doc.findings())) {
+            if (x != null && x.isWaived() && x.severity() != null) {
+                n.merge(x.severity().name(), 1, Integer::sum);
+            }
+        }
+        return n;
+    }
+
+    /** "1 cluster", "2 clusters". */
+    static String plural(long n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
     }
 
     static Color color(Status s) {
@@ -728,7 +823,7 @@ public final class PdfReportWriter implements ReportWriter {
         return s == null ? "" : s.replaceAll("\\R", " ");
     }
 
-    private static String time(Instant t) {
+    static String time(Instant t) {
         return t == null ? "" : TIME.format(t);
     }
 

@@ -11,11 +11,15 @@ import org.kcdauditor.report.FindingsDocument;
 import org.kcdauditor.report.HistorySections;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.IntPredicate;
 
 import static org.kcdauditor.report.xlsx.XlsxReportWriter.nn;
 import static org.kcdauditor.report.xlsx.XlsxReportWriter.text;
+import static org.kcdauditor.report.xlsx.XlsxReportWriter.time;
 
 /**
  * The history sheets of audit.xlsx, each written only when the run has that data: Drift (baseline
@@ -30,33 +34,61 @@ final class HistorySheets {
     private HistorySheets() {
     }
 
-    static void write(SXSSFWorkbook wb, FindingsDocument doc, XlsxReportWriter.Styles st) {
-        List<Finding> drift = nn(doc.findings()).stream().filter(f -> f != null && DRIFT_RULES.contains(f.rule()))
-                .toList();
-        if (doc.baseline() != null || doc.history() != null || !drift.isEmpty()) {
-            drift(XlsxReportWriter.print(wb.createSheet("Drift"), true), doc, drift, st);
+    /** The sheets {@link #write} adds for this run, each with what it holds, in workbook order. */
+    static Map<String, String> sheets(FindingsDocument doc) {
+        Map<String, String> sheets = new LinkedHashMap<>();
+        if (doc.baseline() != null || doc.history() != null || !drift(doc).isEmpty()) {
+            sheets.put("Drift", "changes against the baseline and the previous run, waivers");
         }
         if (doc.patches() != null) {
-            patches(XlsxReportWriter.print(wb.createSheet("Patches"), true), doc.patches(), st);
+            sheets.put("Patches", "Kerberos hardening per node");
         }
         if (doc.events() != null) {
-            events(XlsxReportWriter.print(wb.createSheet("Events"), true), doc.events(), st);
+            sheets.put("Events", "observed migration failures");
         }
         if (doc.imports() != null) {
+            sheets.put("Imports", "patch and event files read");
+        }
+        return sheets;
+    }
+
+    static void write(SXSSFWorkbook wb, FindingsDocument doc, XlsxReportWriter.Styles st) {
+        Set<String> sheets = sheets(doc).keySet();
+        if (sheets.contains("Drift")) {
+            drift(XlsxReportWriter.print(wb.createSheet("Drift"), true), doc, drift(doc), st);
+        }
+        if (sheets.contains("Patches")) {
+            patches(XlsxReportWriter.print(wb.createSheet("Patches"), true), doc.patches(), st);
+        }
+        if (sheets.contains("Events")) {
+            events(XlsxReportWriter.print(wb.createSheet("Events"), true), doc.events(), st);
+        }
+        if (sheets.contains("Imports")) {
             imports(XlsxReportWriter.print(wb.createSheet("Imports"), true), doc.imports(), st);
         }
     }
 
+    private static List<Finding> drift(FindingsDocument doc) {
+        return nn(doc.findings()).stream().filter(f -> f != null && DRIFT_RULES.contains(f.rule())).toList();
+    }
+
     private static int table(SXSSFSheet sh, int r, String[] cols, List<String[]> rows, XlsxReportWriter.Styles st,
                              XlsxReportWriter.Widths w, boolean severityFirst) {
+        return table(sh, r, cols, rows, st, w, severityFirst, i -> false);
+    }
+
+    /** Rows for which {@code waived} holds are greyed, as in the Findings sheet. */
+    private static int table(SXSSFSheet sh, int r, String[] cols, List<String[]> rows, XlsxReportWriter.Styles st,
+                             XlsxReportWriter.Widths w, boolean severityFirst, IntPredicate waived) {
         SXSSFRow head = sh.createRow(r++);
         for (int i = 0; i < cols.length; i++) {
             text(head, i, cols[i], st.header);
         }
-        for (String[] v : rows) {
+        for (int n = 0; n < rows.size(); n++) {
+            String[] v = rows.get(n);
             SXSSFRow row = sh.createRow(r++);
             for (int i = 0; i < v.length; i++) {
-                text(row, i, v[i], severityFirst && i == 0 ? st.severity(v[0]) : st.text);
+                text(row, i, v[i], waived.test(n) ? st.waived : severityFirst && i == 0 ? st.severity(v[0]) : st.text);
                 w.see(i, v[i]);
             }
         }
@@ -70,9 +102,9 @@ final class HistorySheets {
         List<String[]> rows = new ArrayList<>();
         for (Finding f : drift) {
             rows.add(new String[]{f.severity() == null ? "" : f.severity().name(), f.rule(), f.cluster(), f.host(),
-                    f.peer(), f.spn(), f.message(), f.isWaived() ? f.waiver().justification() : "", f.id()});
+                    f.peer(), f.spn(), f.message(), XlsxReportWriter.waived(f), f.id()});
         }
-        int r = table(sh, 0, cols, rows, st, w, true);
+        int r = table(sh, 0, cols, rows, st, w, true, i -> drift.get(i).isWaived());
         sh.createFreezePane(0, 1);
         sh.setAutoFilter(new CellRangeAddress(0, Math.max(r - 1, 1), 0, cols.length - 1));
         r++;
@@ -80,36 +112,38 @@ final class HistorySheets {
         SXSSFRow info = sh.createRow(r++);
         text(info, 0, "Baseline", st.h2);
         text(info, 1, b == null ? "none (kcd-audit baseline capture writes one)" : b.path() + " captured "
-                + (b.capturedAt() == null ? "?" : b.capturedAt()) + " from run " + b.capturedFrom() + ", approved by "
-                + b.approvedBy() + ", " + b.hosts() + " hosts", st.text);
+                + (b.capturedAt() == null ? "?" : time(b.capturedAt())) + " from run " + b.capturedFrom()
+                + ", approved by " + b.approvedBy() + ", " + b.hosts() + (b.hosts() == 1 ? " host" : " hosts"), st.text);
         if (doc.history() != null) {
             SXSSFRow prev = sh.createRow(r++);
             text(prev, 0, "Previous run", st.h2);
-            text(prev, 1, doc.history().previousRunId() + " finished " + doc.history().previousFinishedAt() + ": "
+            text(prev, 1, doc.history().previousRunId() + " finished " + time(doc.history().previousFinishedAt()) + ": "
                     + doc.history().newFindings().size() + " new, " + doc.history().resolvedFindings().size()
                     + " resolved findings", st.text);
         }
         if (doc.history() != null && doc.history().timeline() != null && !doc.history().timeline().isEmpty()) {
             r++;
-            String[] tc = {"Timeline (UTC)", "Host", "Change", "Run"};
+            // Below the drift table, each value in the column of its kind (host under Host, change under
+            // What changed), so the widths fit both tables.
+            String[] tc = {"Timeline (UTC)", "", "", "Host", "", "", "Change", "", "Run"};
             List<String[]> tr = new ArrayList<>();
             for (HistorySections.ChangeDoc c : doc.history().timeline()) {
-                tr.add(new String[]{c.at() == null ? "" : c.at().toString(), c.host(), c.change(),
+                tr.add(new String[]{time(c.at()), "", "", c.host(), "", "", c.change(), "",
                         c.runId() == null ? "" : c.runId().substring(0, Math.min(8, c.runId().length()))});
             }
             r = table(sh, r, tc, tr, st, w, false);
         }
         if (b != null && !b.waivers().isEmpty()) {
             r++;
-            String[] wc = {"Waiver rule", "Host", "Peer", "SPN", "Justification", "Expires", "Active", "Findings waived"};
+            String[] wc = {"Active", "Waiver rule", "Findings", "Host", "Peer", "SPN", "Justification", "Expires"};
             List<String[]> wr = new ArrayList<>();
             for (HistorySections.WaiverDoc d : b.waivers()) {
-                wr.add(new String[]{d.rule(), d.host(), d.peer(), d.spn(), d.justification(),
-                        String.valueOf(d.expires()), d.active() ? "yes" : "EXPIRED", String.valueOf(d.findings())});
+                wr.add(new String[]{d.active() ? "yes" : "EXPIRED", d.rule(), String.valueOf(d.findings()), d.host(),
+                        d.peer(), d.spn(), d.justification(), String.valueOf(d.expires())});
             }
             table(sh, r, wc, wr, st, w, false);
         }
-        w.apply(sh, new int[]{12, 34, 14, 14, 14, 60, 110, 50, 18});
+        w.apply(sh, new int[]{25, 36, 14, 14, 14, 60, 110, 50, 18});
     }
 
     private static void patches(SXSSFSheet sh, HistorySections.PatchesDoc p, XlsxReportWriter.Styles st) {
@@ -149,7 +183,7 @@ final class HistorySheets {
         XlsxReportWriter.Widths w = new XlsxReportWriter.Widths(cols);
         List<String[]> rows = new ArrayList<>();
         for (HistorySections.EventDoc e : events) {
-            rows.add(new String[]{e.timeCreated() == null ? "" : e.timeCreated().toString(), e.host(),
+            rows.add(new String[]{time(e.timeCreated()), e.host(),
                     String.valueOf(e.eventId()), e.source(), e.destination(), e.classification(), e.hresult(),
                     e.message(), e.origin()});
         }

@@ -151,12 +151,18 @@ public final class XlsxReportWriter implements ReportWriter {
         }
         r++;
         text(sh.createRow(r++), 0, "Findings by severity", st.h2);
+        Map<String, Integer> waived = new HashMap<>();
+        nn(doc.findings()).stream().filter(f -> f != null && f.isWaived() && f.severity() != null)
+                .forEach(f -> waived.merge(f.severity().name(), 1, Integer::sum));
         for (String sev : List.of("HIGH", "MEDIUM", "LOW", "INFO")) {
             SXSSFRow row = sh.createRow(r++);
             text(row, 0, sev, st.severity(sev));
             SXSSFCell c = row.createCell(1);
             c.setCellValue(Status.count(s == null ? null : s.bySeverity(), sev));
             c.setCellStyle(st.number);
+            if (Status.count(waived, sev) > 0) {
+                text(row, 2, "+" + Status.count(waived, sev) + " waived, not counted", st.note);
+            }
         }
         r++;
         text(sh.createRow(r++), 0, "Compliance per cluster", st.h2);
@@ -190,16 +196,32 @@ public final class XlsxReportWriter implements ReportWriter {
             sh.setAutoFilter(new CellRangeAddress(first - 1, r - 1, 0, cols.length - 1));
         }
         r++;
-        text(sh.createRow(r++), 0, "Status: OK = no finding above INFO; Attention = MEDIUM or LOW findings;"
-                + " Action required = HIGH findings (live migration fails or delegation is unsafe).", st.note);
-        text(sh.createRow(r), 0, "Sheets: Findings (one row per finding), Matrix (who may delegate to whom),"
-                + " Hosts (each node's account), Runbook (the change checklist).", st.note);
+        note(sh, r++, cols.length, "Status: OK = no finding above INFO; Attention = MEDIUM or LOW findings;"
+                + " Action required = HIGH findings (live migration fails or delegation is unsafe). Counts leave out"
+                + " waived findings (greyed in the Findings sheet).", st);
+        Map<String, String> sheets = new LinkedHashMap<>();
+        sheets.put("Findings", "one row per finding");
+        sheets.put("Matrix", "who may delegate to whom");
+        sheets.put("Hosts", "each node's account");
+        sheets.put("Runbook", "the change checklist");
+        sheets.putAll(HistorySheets.sheets(doc));
+        List<String> names = new ArrayList<>();
+        sheets.forEach((name, what) -> names.add(name + " (" + what + ")"));
+        note(sh, r, cols.length, "Sheets: " + String.join(", ", names) + ".", st);
         sh.setColumnWidth(0, 30 * 256);
         for (int i = 1; i < cols.length - 1; i++) {
             sh.setColumnWidth(i, Math.max(10, cols[i].length() + 3) * 256);
         }
         sh.setColumnWidth(7, 17 * 256);
         sh.setColumnWidth(12, 30 * 256);
+    }
+
+    /** A note across the cluster table's width, wrapped, so that it does not widen the printed page. */
+    private static void note(SXSSFSheet sh, int r, int columns, String text, Styles st) {
+        SXSSFRow row = sh.createRow(r);
+        text(row, 0, text, st.noteWrap);
+        sh.addMergedRegion(new CellRangeAddress(r, r, 0, columns - 1));
+        height(row, lines(text, 150));
     }
 
     /** A key and a text value spanning columns B to G. */
@@ -224,8 +246,10 @@ public final class XlsxReportWriter implements ReportWriter {
     // ---------------------------------------------------------------- Findings
 
     private void findings(SXSSFSheet sh, FindingsDocument doc, Styles st) {
-        String[] cols = {"Severity", "Rule", "Cluster", "Host", "Peer", "SPN", "Message", "Remediation", "Id"};
-        int[] max = {60, 40, 30, 30, 30, 70, 110, 110, 18};
+        String[] cols = {"Severity", "Rule", "Cluster", "Host", "Peer", "SPN", "Message", "Remediation", "Waived",
+                "Id"};
+        // Capped so that one page wide (landscape) stays readable; longer text wraps.
+        int[] max = {10, 36, 12, 14, 14, 26, 44, 40, 24, 18};
         Widths w = new Widths(cols);
         SXSSFRow head = sh.createRow(0);
         for (int i = 0; i < cols.length; i++) {
@@ -233,17 +257,21 @@ public final class XlsxReportWriter implements ReportWriter {
         }
         List<Finding> list = new ArrayList<>(nn(doc.findings()));
         list.removeIf(f -> f == null);
-        list.sort(Comparator.comparingInt(f -> f.severity() == null ? 9 : f.severity().ordinal()));
+        list.sort(Comparator.<Finding>comparingInt(f -> f.severity() == null ? 9 : f.severity().ordinal())
+                .thenComparing(Finding::isWaived));
         int r = 1;
         for (Finding f : list) {
             SXSSFRow row = sh.createRow(r++);
             String sev = f.severity() == null ? "" : f.severity().name();
             String[] v = {sev, f.rule(), f.cluster(), f.host(), f.peer(), f.spn(), f.message(), f.remediation(),
-                    f.id()};
+                    waived(f), f.id()};
+            int lines = 1;
             for (int i = 0; i < v.length; i++) {
-                text(row, i, v[i], i == 0 ? st.severity(sev) : st.text);
+                text(row, i, v[i], f.isWaived() ? st.waived : i == 0 ? st.severity(sev) : st.wrap);
                 w.see(i, v[i]);
+                lines = Math.max(lines, lines(v[i], max[i]));
             }
+            height(row, lines);
         }
         sh.createFreezePane(0, 1);
         sh.setAutoFilter(new CellRangeAddress(0, Math.max(r - 1, 1), 0, cols.length - 1));
@@ -399,12 +427,10 @@ public final class XlsxReportWriter implements ReportWriter {
                 text(row, i, v[i], i >= 4 ? st.wrap : st.text);
                 w.see(i, v[i]);
                 if (i >= 4) {
-                    lines = Math.max(lines, (len(v[i]) + max[i] - 3) / (max[i] - 2));
+                    lines = Math.max(lines, lines(v[i], max[i]));
                 }
             }
-            if (lines > 1) {
-                row.setHeightInPoints(Math.min(409, lines * 13f));
-            }
+            height(row, lines);
             text(row, 6, "No", st.input);
             text(row, 7, "", st.input);
             row.createCell(8).setCellStyle(st.inputDate);
@@ -471,7 +497,32 @@ public final class XlsxReportWriter implements ReportWriter {
         c.setCellStyle(style);
     }
 
-    private static String time(Instant t) {
+    /** "until 2026-12-31: justification" for a waived finding, else empty. */
+    static String waived(Finding f) {
+        if (!f.isWaived()) {
+            return "";
+        }
+        Finding.Waiver w = f.waiver();
+        if (w == null) {
+            return "waived";
+        }
+        return (w.expires() == null ? "no expiry" : "until " + w.expires())
+                + (w.justification() == null ? "" : ": " + w.justification());
+    }
+
+    /** Lines a wrapped value takes in a column {@code width} characters wide (an estimate: Excel does not say). */
+    static int lines(String v, int width) {
+        return (len(v) + width - 3) / (width - 2);
+    }
+
+    /** A row tall enough for {@code lines} lines of wrapped text. */
+    static void height(SXSSFRow row, int lines) {
+        if (lines > 1) {
+            row.setHeightInPoints(Math.min(409, lines * 13f));
+        }
+    }
+
+    static String time(Instant t) {
         return t == null ? "" : TIME.format(t);
     }
 
@@ -530,6 +581,8 @@ public final class XlsxReportWriter implements ReportWriter {
         final XSSFCellStyle text;
         final XSSFCellStyle wrap;
         final XSSFCellStyle note;
+        final XSSFCellStyle noteWrap;
+        final XSSFCellStyle waived;
         final XSSFCellStyle number;
         final XSSFCellStyle input;
         final XSSFCellStyle inputDate;
@@ -575,6 +628,14 @@ public final class XlsxReportWriter implements ReportWriter {
             wrap.setWrapText(true);
             wrap.setVerticalAlignment(VerticalAlignment.TOP);
             note = style(wb, grey, null);
+            noteWrap = style(wb, grey, null);
+            noteWrap.setWrapText(true);
+            noteWrap.setVerticalAlignment(VerticalAlignment.TOP);
+            XSSFFont greyed = (XSSFFont) wb.createFont();
+            greyed.setColor(new XSSFColor(rgb(0x7F7F7F), null));
+            waived = style(wb, greyed, rgb(0xF2F2F2));
+            waived.setWrapText(true);
+            waived.setVerticalAlignment(VerticalAlignment.TOP);
             number = style(wb, null, null);
             number.setAlignment(HorizontalAlignment.RIGHT);
             number.setVerticalAlignment(VerticalAlignment.TOP);
@@ -595,6 +656,7 @@ public final class XlsxReportWriter implements ReportWriter {
                 XSSFCellStyle l = style(wb, bold, fill);
                 borders(l);
                 l.setAlignment(HorizontalAlignment.CENTER);
+                l.setVerticalAlignment(VerticalAlignment.TOP);
                 lights.put(s, l);
                 XSSFCellStyle p = style(wb, bold, fill);
                 borders(p);
@@ -610,10 +672,12 @@ public final class XlsxReportWriter implements ReportWriter {
             XSSFCellStyle low = style(wb, bold, rgb(0xDDEBF7));
             borders(low);
             low.setAlignment(HorizontalAlignment.CENTER);
+            low.setVerticalAlignment(VerticalAlignment.TOP);
             severities.put("LOW", low);
             XSSFCellStyle info = style(wb, null, rgb(0xF2F2F2));
             borders(info);
             info.setAlignment(HorizontalAlignment.CENTER);
+            info.setVerticalAlignment(VerticalAlignment.TOP);
             severities.put("INFO", info);
         }
 
