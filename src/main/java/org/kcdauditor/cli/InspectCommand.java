@@ -57,8 +57,9 @@ final class InspectCommand implements Runnable {
                 failed++;
                 cli.err().println(r.file() + ": " + r.error());
             } else {
-                cli.err().println(r.file() + ": " + r.format() + ": " + r.records() + " records, " + r.skipped()
-                        + " lines skipped");
+                cli.err().println(r.file() + ": " + r.format() + ": " + r.records() + " record"
+                        + (r.records() == 1 ? "" : "s") + ", " + r.skipped() + " line" + (r.skipped() == 1 ? "" : "s")
+                        + " skipped");
             }
         }
         return failed == 0 ? ExitCodes.OK : ExitCodes.USAGE;

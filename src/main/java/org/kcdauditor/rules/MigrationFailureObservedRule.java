@@ -55,7 +55,8 @@ public final class MigrationFailureObservedRule implements Rule {
             events.forEach(e -> kinds.add(e.classification() + (e.hresult() == null ? "" : " " + e.hresult())));
             String observed = events.size() + " failed migration event" + (events.size() == 1 ? "" : "s") + " "
                     + source.name() + " -> " + (target == null ? "(destination not named)" : target.name())
-                    + (last == null ? "" : ", last " + last) + " [" + String.join(", ", kinds) + "]";
+                    + (last == null ? "" : ", last " + last.truncatedTo(java.time.temporal.ChronoUnit.SECONDS))
+                    + " [" + String.join(", ", kinds) + "]";
             List<String> explained = explanation(ctx, source, target);
             String message;
             String remediation;
