@@ -42,6 +42,24 @@ class PdfReportWriterTest {
     }
 
     @Test
+    void lowAndInfoFindingsAreListedUpToACapPerRuleAndCountedBeyondIt() throws Exception {
+        List<Finding> advisories = new ArrayList<>();
+        for (int i = 1; i <= 60; i++) {
+            String host = String.format("HVX%02d", i);
+            advisories.add(Finding.of("PROTOCOL_TRANSITION_MISMATCH", Severity.INFO, "HVC9", host, null, null,
+                    host + " delegates with 'Kerberos only'.", "Consider 'Use any authentication protocol'."));
+        }
+        FindingsDocument doc = Fixtures.withFindings(Fixtures.demo(), advisories);
+        long ofRule = doc.findings().stream().filter(x -> x.rule().equals("PROTOCOL_TRANSITION_MISMATCH")).count();
+        String all = text(render(doc, ReportsConfig.DEFAULT_PDF_MATRIX_MAX_NODES), 1, 1000);
+        assertTrue(all.contains("HVX20 delegates"), "the first rows of the rule are listed");
+        assertFalse(all.contains("HVX26 delegates"), "rows beyond the cap are counted, not listed");
+        long more = ofRule - PdfReportWriter.ROWS_PER_RULE_LOW_INFO;
+        assertTrue(all.replace("\n", " ").contains("… and " + more + " more PROTOCOL_TRANSITION_MISMATCH findings, not"
+                + " listed here"), all);
+    }
+
+    @Test
     void coverFindingsFooterAndSignOff() throws Exception {
         byte[] pdf = render(Fixtures.demo(), ReportsConfig.DEFAULT_PDF_MATRIX_MAX_NODES);
         int pages;
