@@ -44,6 +44,7 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws DirectoryException, IOException, LDAPException {
         AuditConfig config = ConfigLoader.load(cli.shipped(CONFIG));
+        DemoHistory.reset(config);
         DemoHistory.seed(cli, config);
         try (DemoDirectory directory = DemoDirectory.start(cli.shipped(LDIF))) {
             cli.out().println("Demo directory: " + directory.entries() + " entries of " + DemoDirectory.BASE_DN

@@ -8,6 +8,7 @@ import org.kcdauditor.directory.DemoDirectory;
 import org.kcdauditor.directory.DirectoryException;
 import org.kcdauditor.report.Reports;
 import org.kcdauditor.run.AuditRun;
+import org.kcdauditor.store.StoreUrls;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,6 +25,21 @@ import java.util.Set;
  */
 final class DemoHistory {
     private DemoHistory() {
+    }
+
+    /**
+     * Every demo starts from an empty demo store (its H2 file), so it shows the same history each time:
+     * the earlier state, then this run, instead of a timeline that grows with every demo.
+     */
+    static void reset(AuditConfig config) throws IOException {
+        String url = StoreUrls.jdbcUrl(config);
+        String file = "jdbc:h2:file:";
+        if (url.regionMatches(true, 0, file, 0, file.length())) {
+            String base = url.substring(file.length()).split(";")[0];
+            for (String ext : List.of(".mv.db", ".trace.db")) {
+                Files.deleteIfExists(Path.of(base + ext));
+            }
+        }
     }
 
     static void seed(Cli cli, AuditConfig config) throws LDAPException, DirectoryException, IOException {

@@ -46,6 +46,17 @@ class DemoHistoryTest {
     }
 
     @Test
+    void everyDemoShowsTheSameHistory() throws Exception {
+        Path again = out.resolve("again");
+        CliRun run = CliRun.run(Map.of(), "demo", "--out", again.toString(), "--formats", "json");
+        assertEquals(0, run.exitCode(), run.toString());
+        JsonNode second = CliRun.findings(again);
+        assertEquals(doc.path("history").path("timeline").size(), second.path("history").path("timeline").size(),
+                "the timeline does not grow with every demo");
+        assertTrue(doc.path("history").path("timeline").size() > 0);
+    }
+
+    @Test
     void waivedFindingsAreMarkedWithTheirJustification() {
         List<JsonNode> waived = rule("MISSING_DELEGATION").stream().filter(f -> f.path("waived").asBoolean()).toList();
         assertEquals(4, waived.size());
