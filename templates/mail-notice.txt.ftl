@@ -1,12 +1,19 @@
 <#--
   kcd-audit mail notice, plain-text part. Model: subject, scope, job, runId, startedAt, finishedAt,
-  directoryUrl, previousRunId, added/resolved/open (lists of id, severity, rule, cluster, host, peer,
+  directoryUrl, previousRunId, summary (status, headline, high, medium, low, info, waived, decisions, clusters:
+  name, status, pairsOk, pairs, compliance, high…info: the report view's numbers), added/resolved/open (lists of id, severity, rule, cluster, host, peer,
   message, remediation), pdfNote, reportDir. See docs/scheduling.md.
 -->
 ${subject}
 
 Audit ${runId} (job ${job}) of ${directoryUrl}, finished ${finishedAt}.
 <#if previousRunId?has_content>Compared with the previous successful run ${previousRunId}.<#else>No previous successful run: every finding counts as new.</#if>
+
+STATUS: ${summary.status}. ${summary.headline}
+Open findings: ${summary.high} high, ${summary.medium} medium, ${summary.low} low, ${summary.info} info<#if summary.waived gt 0>; ${summary.waived} waived, not counted</#if>; ${summary.decisions} need a decision.
+<#list summary.clusters as c>
+- ${c.name}: ${c.status}, ${c.pairsOk}/${c.pairs} pairs OK, ${c.compliance} of entries present (${c.high} high, ${c.medium} medium, ${c.low} low, ${c.info} info)
+</#list>
 
 NEW (${added?size})
 <#list added as f>

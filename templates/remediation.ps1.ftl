@@ -2,6 +2,9 @@
   kcd-audit remediation script. Auto-escaping doubles single quotes and removes line breaks in every
   ${value}: put values ONLY inside single quotes ('${x}') or after a # on a comment line, never in
   double quotes or <# #> blocks. Host names have been checked (letters, digits, hyphen, dot).
+  step.cmd is the procedure's command (the same text runbook.md and the workbook show), one line,
+  printed with ?no_esc on # comment lines only. A value that cannot be typed safely comes as v.b64
+  (its UTF-8 bytes) and is decoded with D, so the exact stored value is removed.
 -->
 #Requires -Modules ActiveDirectory
 # Kerberos constrained delegation remediation for ${run.domain}
@@ -16,7 +19,9 @@
 # Each step reads the current values first and adds only what is missing, removes only what is
 # present (printing what it skips), so it can be run again after a partial apply, and so can -Rollback.
 # Needs Domain Admin rights (or delegated write access to the computer objects).
-# Afterwards: repadmin /syncall <that DC> /AdeP, then klist -li 0x3e7 purge on each host (see runbook.md).
+# Afterwards: repadmin /syncall <that DC> /AdeP, then ${run.purgeCmd} on each host (see runbook.md).
+# Each step below shows, as a comment, the command runbook.md gives for it; the script does the same with
+# -Server $Server and skips what is already done.
 [CmdletBinding(SupportsShouldProcess)]
 param(
     [switch]$Apply,
@@ -34,6 +39,11 @@ if ($domainDn -ne '${run.domainDn}') {
 }
 if ($DryRun) {
     Write-Host ('DRY RUN against {0}: nothing is changed. Run again with -Apply to change Active Directory.' -f $Server) -ForegroundColor Yellow
+}
+
+# A value given by its UTF-8 bytes (Base64): directory values that cannot be typed safely.
+function D([string]$Base64) {
+    [Text.Encoding]::UTF8.GetString([Convert]::FromBase64String($Base64))
 }
 
 function Get-Values([string]$Identity, [string]$Attribute) {
@@ -82,6 +92,28 @@ function Register-Spn([string]$Identity, [string]$Spn) {
     Add-Values $Identity 'servicePrincipalName' @($Spn)
 }
 
+# Takes an SPN off another object (a duplicate of a host's own SPN), as that object stores it.
+function Remove-ObjectSpn([string]$Dn, [string]$Spn) {
+    $current = @((Get-ADObject -Identity $Dn -Server $Server -Properties servicePrincipalName).servicePrincipalName)
+    if ($current -notcontains $Spn) {
+        Write-Host ('  skip: {0} does not hold {1}' -f $Dn, $Spn)
+        return
+    }
+    Write-Host ('  remove from {0} servicePrincipalName: {1}' -f $Dn, $Spn)
+    Set-ADObject -Identity $Dn -Server $Server -Remove @{servicePrincipalName = $Spn} -WhatIf:$DryRun
+}
+
+# Puts an SPN back on another object (the undo of Remove-ObjectSpn).
+function Restore-ObjectSpn([string]$Dn, [string]$Spn) {
+    $current = @((Get-ADObject -Identity $Dn -Server $Server -Properties servicePrincipalName).servicePrincipalName)
+    if ($current -contains $Spn) {
+        Write-Host ('  skip: {0} already holds {1}' -f $Dn, $Spn)
+        return
+    }
+    Write-Host ('  add to {0} servicePrincipalName: {1}' -f $Dn, $Spn)
+    Set-ADObject -Identity $Dn -Server $Server -Add @{servicePrincipalName = $Spn} -WhatIf:$DryRun
+}
+
 # Sets the delegation flags that differ from the wanted values.
 function Set-Flags([string]$Identity, [hashtable]$Flags) {
     $computer = Get-ADComputer -Identity $Identity -Server $Server -Properties TrustedForDelegation, TrustedToAuthForDelegation
@@ -98,6 +130,55 @@ function Set-Flags([string]$Identity, [hashtable]$Flags) {
         Set-ADAccountControl -Identity $Identity -Server $Server @change -WhatIf:$DryRun
     }
 }
+<#macro values st>@(<#list st.values as v><#if v.b64?has_content>(D '${v.b64}')<#else>'${v.text}'</#if><#sep>, </#list>)</#macro>
+<#macro one st><#if st.values[0].b64?has_content>(D '${st.values[0].b64}')<#else>'${st.values[0].text}'</#if></#macro>
+<#macro flags tfd tta>@{<#if tfd?has_content>TrustedForDelegation = $${tfd}<#if tta?has_content>; </#if></#if><#if tta?has_content>TrustedToAuthForDelegation = $${tta}</#if>}</#macro>
+<#macro show st>
+    # ${st.action}<#if st.rules?has_content> (${st.rules?join(", ")})</#if>
+<#if st.cmd?has_content>
+    #   ${st.cmd?no_esc}
+<#else>
+    #   (not typed into runbook.md: a value cannot be typed safely; the script uses its exact stored bytes)
+</#if>
+</#macro>
+<#macro apply st>
+<#switch st.kind>
+<#case "add">
+    Add-Values '${st.subject}$' 'msDS-AllowedToDelegateTo' <@values st/>
+<#break>
+<#case "remove">
+    Remove-Values '${st.subject}$' 'msDS-AllowedToDelegateTo' <@values st/>
+<#break>
+<#case "register">
+    Register-Spn '${st.subject}$' <@one st/>
+<#break>
+<#case "unregister">
+    Remove-ObjectSpn '${st.dn}' <@one st/>
+<#break>
+<#case "flags">
+    Set-Flags '${st.subject}$' <@flags st.trustedForDelegation st.trustedToAuth/>
+<#break>
+</#switch>
+</#macro>
+<#macro undo st>
+<#switch st.kind>
+<#case "add">
+    Remove-Values '${st.subject}$' 'msDS-AllowedToDelegateTo' <@values st/>
+<#break>
+<#case "remove">
+    Add-Values '${st.subject}$' 'msDS-AllowedToDelegateTo' <@values st/>
+<#break>
+<#case "register">
+    Remove-Values '${st.subject}$' 'servicePrincipalName' @(<@one st/>)
+<#break>
+<#case "unregister">
+    Restore-ObjectSpn '${st.dn}' <@one st/>
+<#break>
+<#case "flags">
+    Set-Flags '${st.subject}$' <@flags st.undoTrustedForDelegation st.undoTrustedToAuth/>
+<#break>
+</#switch>
+</#macro>
 <#if refused?has_content>
 
 # Refused: these names are not valid host names; nothing is generated for them. Check them in ADUC.
@@ -114,52 +195,43 @@ if (-not $Rollback) {
 <#list hosts as h>
 
     # --- ${h.name}<#if h.cluster?has_content> (cluster ${h.cluster})</#if>; today: ${h.currentMode}
-<#list h.add as p>
-    # delegate to ${p.peer}
-    Add-Values '${h.identity}' 'msDS-AllowedToDelegateTo' @(<#list p.spns as spn>'${spn}'<#sep>, </#list>)
+<#list h.steps as st>
+<@show st/>
+<@apply st/>
 </#list>
-<#list h.remove as p>
-    # entries naming hosts that do not exist in the directory
-    Remove-Values '${h.identity}' 'msDS-AllowedToDelegateTo' @(<#list p.spns as spn>'${spn}'<#sep>, </#list>)
 </#list>
-<#list h.register as spn>
-    Register-Spn '${h.identity}' '${spn}'
+<#if unregister?has_content>
+
+    # --- duplicate SPNs on other objects
+<#list unregister as st>
+<@show st/>
+<@apply st/>
 </#list>
-<#if h.unconstrained || h.setTrustedToAuth?has_content>
-    # <#if h.unconstrained>leave unconstrained delegation (TrustedForDelegation off)<#if h.setTrustedToAuth?has_content>; </#if></#if><#if h.setTrustedToAuth?has_content>protocol choice ${h.aducProtocol} (TrustedToAuthForDelegation ${h.setTrustedToAuth})</#if>
-    Set-Flags '${h.identity}' @{<#if h.unconstrained>TrustedForDelegation = $false<#if h.setTrustedToAuth?has_content>; </#if></#if><#if h.setTrustedToAuth?has_content>TrustedToAuthForDelegation = $${h.setTrustedToAuth}</#if>}
 </#if>
-</#list>
 } else {
 <#list hosts as h>
 
     # --- undo ${h.name}
-<#list h.add as p>
-    Remove-Values '${h.identity}' 'msDS-AllowedToDelegateTo' @(<#list p.spns as spn>'${spn}'<#sep>, </#list>)
+<#list h.steps as st>
+<@undo st/>
 </#list>
-<#list h.remove as p>
-    Add-Values '${h.identity}' 'msDS-AllowedToDelegateTo' @(<#list p.spns as spn>'${spn}'<#sep>, </#list>)
 </#list>
-<#list h.register as spn>
-    Remove-Values '${h.identity}' 'servicePrincipalName' @('${spn}')
-</#list>
-<#if h.unconstrained || h.setTrustedToAuth?has_content>
-    Set-Flags '${h.identity}' @{<#if h.unconstrained>TrustedForDelegation = $true<#if h.setTrustedToAuth?has_content>; </#if></#if><#if h.setTrustedToAuth?has_content>TrustedToAuthForDelegation = $${h.currentTrustedToAuth}</#if>}
-</#if>
+<#list unregister as st>
+<@undo st/>
 </#list>
 }
 
 Write-Host ''
 Write-Host ('Next: repadmin /syncall {0} /AdeP (case matters: it pushes the changes from that DC), wait for replication, then on each host:' -f $Server)
-Write-Host '  klist -li 0x3e7 purge   (type it; plain klist purge does not clear the SYSTEM session used by vmms)'
+Write-Host '  ${run.purgeCmd}   (type it; plain klist purge does not clear the SYSTEM session used by vmms)'
 <#list purgeHosts as ph>
 Write-Host '    ${ph}'
 </#list>
-Write-Host 'If a migration still fails: Restart-Service vmms on the source host.'
+Write-Host 'If a migration still fails: ${run.restartCmd} on the source host.'
 <#if validate?has_content>
-Write-Host 'Validate with a test VM; each live migration must reach 100 %:'
+Write-Host 'Validate with a test VM, each move started on its source node (remotely it needs CredSSP, which Credential Guard blocks); each live migration must reach 100 %:'
 <#list validate as v>
-Write-Host '  Move-ClusterVirtualMachineRole -Name <test VM> -Node ${v.to} -MigrationType Live   # from ${v.from}'
+Write-Host '  on ${v.from}: ${v.cmd}'
 </#list>
 </#if>
 </#if>

@@ -9,6 +9,7 @@ import org.kcdauditor.config.PolicyConfig;
 import org.kcdauditor.model.AdObject;
 import org.kcdauditor.model.Snapshot;
 import org.kcdauditor.model.Spn;
+import org.kcdauditor.remedy.Values;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -28,7 +29,7 @@ import java.util.Set;
  * status of every directed pair. Pure: no I/O, no clock. Cost and memory are linear in objects
  * plus required entries.
  */
-public final class AuditContext {
+public final class AuditContext implements Drift.Nodes {
     private final Snapshot snapshot;
     private final PolicyConfig policy;
     private final Map<String, AdObject> byName;
@@ -41,6 +42,7 @@ public final class AuditContext {
     private final List<PairStatus> pairs;
     private final AuditInputs inputs;
     private List<Drift.Change> baselineDrift;
+    private PatchIndex patches;
     private final Map<AdObject, List<String>> unexpected;
     private final Map<AdObject, List<PairStatus>> pairsFrom;
     private final Map<AdObject, List<PairStatus>> pairsTo;
@@ -359,14 +361,17 @@ public final class AuditContext {
         return keys.computeIfAbsent(raw, Spn::keyOf);
     }
 
-    /** The SPNs a source must delegate to for {@code target}: each service in each configured name form known. */
+    /**
+     * The SPNs a source must delegate to for {@code target}: each service in each configured name form known.
+     * A dNSHostName that is not a DNS name gives no FQDN form (DNS_HOST_NAME_INVALID says so).
+     */
     public List<String> requiredSpns(AdObject target, List<String> services) {
         List<String> out = new ArrayList<>();
         for (String service : services) {
             if (policy.netbiosForm()) {
                 out.add(service + "/" + target.name());
             }
-            if (policy.fqdnForm() && target.dnsHostName() != null && !target.dnsHostName().isBlank()) {
+            if (policy.fqdnForm() && target.dnsHostName() != null && validDnsHostName(target.dnsHostName())) {
                 out.add(service + "/" + stripDot(target.dnsHostName()));
             }
         }
@@ -374,6 +379,7 @@ public final class AuditContext {
     }
 
     /** A computer by NetBIOS name (sAMAccountName without $, else cn) or DNS name; null if none. */
+    @Override
     public AdObject computer(String name) {
         String key = lower(stripDollar(stripDot(name))); // HV01, HV01$ (sAMAccountName) or hv01.contoso.com
         AdObject o = byName.get(key);
@@ -411,19 +417,17 @@ public final class AuditContext {
         return baselineDrift;
     }
 
+    /** The patch records per node and the hardening they carry, built once. */
+    public PatchIndex patches() {
+        if (patches == null) {
+            patches = new PatchIndex(this);
+        }
+        return patches;
+    }
+
     /** Baseline, previous run, patches and events; never null (empty when not configured). */
     public AuditInputs inputs() {
         return inputs;
-    }
-
-    /** The pair source → target, or null when they are no configured pair. */
-    public PairStatus pair(AdObject source, AdObject target) {
-        for (PairStatus p : pairs) {
-            if (p.source() == source && p.target() == target) {
-                return p;
-            }
-        }
-        return null;
     }
 
     public PolicyConfig policy() {
@@ -439,7 +443,14 @@ public final class AuditContext {
         return clusterOf.get(o);
     }
 
+    @Override
+    public String clusterName(AdObject node) {
+        ResolvedCluster c = clusterOf.get(node);
+        return c == null ? null : c.name();
+    }
+
     /** Nodes in cluster order, each once. */
+    @Override
     public List<AdObject> nodes() {
         List<AdObject> out = new ArrayList<>();
         for (ResolvedCluster c : clusters) {
@@ -492,6 +503,11 @@ public final class AuditContext {
 
     static String stripDollar(String s) {
         return s.endsWith("$") ? s.substring(0, s.length() - 1) : s;
+    }
+
+    /** A dNSHostName that is a DNS name (a trailing dot allowed). */
+    public static boolean validDnsHostName(String dns) {
+        return Values.validHostName(stripDot(dns));
     }
 
     public static String stripDot(String s) {

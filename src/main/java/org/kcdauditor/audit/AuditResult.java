@@ -15,7 +15,8 @@ public record AuditResult(AuditContext context, List<Finding> findings, List<Clu
         clusters = List.copyOf(clusters);
     }
 
-    public double compliancePercent() {
+    /** Present ÷ required entries in percent; null when no entry is required. */
+    public Double compliancePercent() {
         return Auditor.percent(presentEntries, requiredEntries);
     }
 

@@ -3,6 +3,7 @@ package org.kcdauditor.audit;
 import org.kcdauditor.baseline.Waiver;
 import org.kcdauditor.config.ClusterConfig;
 import org.kcdauditor.config.PolicyConfig;
+import org.kcdauditor.model.Counts;
 import org.kcdauditor.model.Finding;
 import org.kcdauditor.model.Severity;
 import org.kcdauditor.model.Snapshot;
@@ -110,22 +111,16 @@ public final class Auditor {
 
     /** Counts findings by severity; waived findings are suppressed and not counted. */
     static Map<String, Integer> countBySeverity(List<Finding> findings) {
-        Map<String, Integer> counts = new LinkedHashMap<>();
-        for (Severity s : Severity.values()) {
-            counts.put(s.name(), 0);
-        }
-        for (Finding f : findings) {
-            if (!f.isWaived()) {
-                counts.merge(f.severity().name(), 1, Integer::sum);
-            }
-        }
-        return counts;
+        return Counts.of(findings).bySeverity();
     }
 
-    /** Percentage with one decimal; 100 when nothing is required, never 100 while something is missing. */
-    public static double percent(int present, int required) {
+    /**
+     * Percentage with one decimal, never 100 while something is missing; null when nothing is required (an
+     * empty cluster, or hosts that were not found): nothing was checked, so nothing is compliant either.
+     */
+    public static Double percent(int present, int required) {
         if (required == 0) {
-            return 100.0;
+            return null;
         }
         double p = Math.round(1000.0 * present / required) / 10.0;
         return present < required ? Math.min(p, 99.9) : p;

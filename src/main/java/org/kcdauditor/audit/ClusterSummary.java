@@ -4,6 +4,6 @@ import java.util.Map;
 
 /** Per-cluster figures for the console, findings.json and the reports. */
 public record ClusterSummary(String name, int nodes, int missingNodes, int pairs, int pairsOk,
-                             int requiredEntries, int presentEntries, double compliancePercent,
+                             int requiredEntries, int presentEntries, Double compliancePercent,
                              Map<String, Integer> bySeverity) {
 }

@@ -1,6 +1,5 @@
 package org.kcdauditor.baseline;
 
-import org.kcdauditor.audit.AuditContext;
 import org.kcdauditor.model.AdObject;
 import org.kcdauditor.model.HostState;
 import org.kcdauditor.model.Spn;
@@ -43,17 +42,29 @@ public final class Drift {
     private Drift() {
     }
 
-    public static List<Change> compare(Map<String, HostState> expected, AuditContext ctx) {
+    /** The cluster nodes of the snapshot compared with: all Drift needs of an audit. */
+    public interface Nodes {
+        /** The computer of this name (NetBIOS, account or DNS name), or null. */
+        AdObject computer(String name);
+
+        /** The name of the cluster {@code node} belongs to, or null when it is no cluster node. */
+        String clusterName(AdObject node);
+
+        /** The cluster nodes, each once, in cluster order. */
+        List<AdObject> nodes();
+    }
+
+    public static List<Change> compare(Map<String, HostState> expected, Nodes ctx) {
         List<Change> out = new ArrayList<>();
         Set<AdObject> matched = Collections.newSetFromMap(new IdentityHashMap<>());
         for (Map.Entry<String, HostState> e : expected.entrySet()) {
             AdObject node = ctx.computer(e.getKey());
-            if (node == null || ctx.clusterOf(node) == null) {
+            String cluster = node == null ? null : ctx.clusterName(node);
+            if (cluster == null) {
                 out.add(new Change(Kind.HOST_MISSING, null, e.getKey(), null, null, null, false));
                 continue;
             }
             matched.add(node);
-            String cluster = ctx.clusterOf(node).name();
             HostState was = e.getValue();
             Map<String, String> before = keyed(was.delegateTo());
             Map<String, String> now = keyed(node.delegateTo());
@@ -77,7 +88,7 @@ public final class Drift {
         }
         for (AdObject node : ctx.nodes()) {
             if (!matched.contains(node)) {
-                out.add(new Change(Kind.HOST_NEW, ctx.clusterOf(node).name(), node.name(), null, null,
+                out.add(new Change(Kind.HOST_NEW, ctx.clusterName(node), node.name(), null, null,
                         Uac.flagNames(node.userAccountControl()), false));
             }
         }

@@ -1,12 +1,11 @@
 package org.kcdauditor.cli;
 
 import org.kcdauditor.config.ConfigException;
-import org.kcdauditor.config.ConfigLoader;
 import org.kcdauditor.model.Severity;
+import org.kcdauditor.report.Format;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -38,17 +37,12 @@ final class AuditOptions {
         }
     }
 
-    Set<String> formats(List<String> configured) {
-        List<String> chosen = formats != null ? formats : configured != null ? configured : ConfigLoader.FORMATS;
-        Set<String> out = new LinkedHashSet<>();
-        for (String f : chosen) {
-            String t = f.trim();
-            if (!ConfigLoader.FORMATS.contains(t)) {
-                throw new ConfigException("--formats: unknown format '" + t + "' (known: "
-                        + String.join(", ", ConfigLoader.FORMATS) + ")");
-            }
-            out.add(t);
+    /** The formats of {@code --formats}, else the configured ones (checked when the config was loaded), else all. */
+    Set<Format> formats(List<String> configured) {
+        try {
+            return formats != null ? Format.parse(formats, "--formats") : Format.parse(configured, "reports.formats");
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
         }
-        return out;
     }
 }

@@ -13,9 +13,10 @@ import org.kcdauditor.directory.DirectoryException;
 import org.kcdauditor.model.AdObject;
 import org.kcdauditor.model.HostState;
 import org.kcdauditor.model.Snapshot;
+import org.kcdauditor.report.Format;
 import org.kcdauditor.report.Reports;
 import org.kcdauditor.run.AuditRun;
-import org.kcdauditor.report.Ps;
+import org.kcdauditor.remedy.Ps;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -84,7 +85,7 @@ final class BaselineCommand implements Runnable {
             Baseline b = RunCommand.underRunLock(cli, cfg, "baseline capture", () -> {
                 Baseline old = java.nio.file.Files.exists(file) ? BaselineFile.read(file) : null;
                 AuditRun.Outcome o = parent.auditRun(cfg).withTrigger("baseline-capture").withoutReports()
-                        .execute(null, Set.of("json"), new Timings(), n -> { });
+                        .execute(null, Set.of(Format.JSON), new Timings(), n -> { });
                 AuditContext ctx = o.result().context();
                 high[0] = o.result().findings().stream()
                         .filter(f -> !f.isWaived() && f.severity() == org.kcdauditor.model.Severity.HIGH).count();

@@ -3,14 +3,16 @@ package org.kcdauditor.cli;
 import org.kcdauditor.inventory.ImportResult;
 import org.kcdauditor.model.Finding;
 import org.kcdauditor.model.Severity;
+import org.kcdauditor.model.Counts;
 import org.kcdauditor.report.FindingsDocument;
-import org.kcdauditor.report.Ps;
+import org.kcdauditor.report.ReportView;
+import org.kcdauditor.report.Words;
+import org.kcdauditor.remedy.Ps;
 import org.kcdauditor.run.AuditRun;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Collectors;
 
 /** The few lines an administrator reads after a run: per cluster, the worst findings, where the files are. */
@@ -23,6 +25,7 @@ final class ConsoleSummary {
     static void print(PrintStream out, AuditRun.Outcome o, long collectMillis) {
         FindingsDocument d = o.document();
         FindingsDocument.Summary s = d.summary();
+        ReportView view = ReportView.of(d);
         out.printf("kcd-audit run %s — %s (%s)%n", o.runId().substring(0, 8), d.directory().url(),
                 d.directory().baseDn());
         out.printf("Read %d directory objects in %.1f s; %d hosts in %d clusters.%n%n", o.objectsRead(),
@@ -31,16 +34,24 @@ final class ConsoleSummary {
                 "Entries", "Compliant", "HIGH", "MED", "LOW", "INFO");
         out.println(header);
         out.println("-".repeat(header.length()));
-        for (FindingsDocument.ClusterDoc c : d.clusters()) {
-            Map<String, Integer> b = c.bySeverity();
-            out.printf("%-16s %5d %13s %15s %9.1f%% %5d %5d %5d %5d%n", clip(c.name()), c.nodes().size(),
+        for (ReportView.ClusterView c : view.clusters()) {
+            Counts b = c.counts();
+            out.printf("%-16s %5d %13s %15s %10s %5d %5d %5d %5d%n", clip(oneLine(c.name())), c.nodes().size(),
                     c.pairsOk() + "/" + c.pairs(), c.presentEntries() + "/" + c.requiredEntries(),
-                    c.compliancePercent(), b.get("HIGH"), b.get("MEDIUM"), b.get("LOW"), b.get("INFO"));
+                    Words.percent(c.compliancePercent()), b.open(Severity.HIGH), b.open(Severity.MEDIUM),
+                    b.open(Severity.LOW), b.open(Severity.INFO));
+        }
+        Counts outside = view.unclustered();
+        if (outside.openTotal() > 0) {
+            out.printf("%-16s %5s %13s %15s %10s %5d %5d %5d %5d%n", "(no cluster)", "", "", "", "",
+                    outside.open(Severity.HIGH), outside.open(Severity.MEDIUM), outside.open(Severity.LOW),
+                    outside.open(Severity.INFO));
         }
         out.println("-".repeat(header.length()));
-        Map<String, Integer> b = s.bySeverity();
-        out.printf("%-16s %5d %13s %15s %9.1f%% %5d %5d %5d %5d%n%n", "All", s.hosts(), "", s.presentEntries() + "/"
-                + s.requiredEntries(), s.compliancePercent(), b.get("HIGH"), b.get("MEDIUM"), b.get("LOW"), b.get("INFO"));
+        Counts b = view.counts();
+        out.printf("%-16s %5d %13s %15s %10s %5d %5d %5d %5d%n%n", "All", s.hosts(), view.pairsOk() + "/"
+                + view.pairs(), s.presentEntries() + "/" + s.requiredEntries(), Words.percent(s.compliancePercent()),
+                b.open(Severity.HIGH), b.open(Severity.MEDIUM), b.open(Severity.LOW), b.open(Severity.INFO));
 
         List<Finding> serious = d.findings().stream()
                 .filter(f -> !f.isWaived() && f.severity().reaches(Severity.MEDIUM)).toList();

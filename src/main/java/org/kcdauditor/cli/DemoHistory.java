@@ -6,6 +6,7 @@ import org.kcdauditor.config.AuditConfig;
 import org.kcdauditor.config.Secrets;
 import org.kcdauditor.directory.DemoDirectory;
 import org.kcdauditor.directory.DirectoryException;
+import org.kcdauditor.report.Format;
 import org.kcdauditor.report.Reports;
 import org.kcdauditor.run.AuditRun;
 import org.kcdauditor.store.StoreUrls;
@@ -54,7 +55,7 @@ final class DemoHistory {
             AuditRun.Outcome o = RunCommand.underRunLock(cli, cfg, "demo-seed", () -> new AuditRun(cfg,
                     new Secrets(env), cli.clock(), Reports.standard(cli.shipped("templates"), cfg.reports()))
                     .withHome(cli.home()).withEnvironment(env).withTrigger("demo-seed").withoutReports()
-                    .execute(null, Set.of("json"), new Timings(), n -> { }));
+                    .execute(null, Set.of(Format.JSON), new Timings(), n -> { }));
             cli.out().println("Demo history: stored run " + o.runId().substring(0, 8) + " of the directory as it was"
                     + " before (" + earlier.getFileName() + ") to compare against.");
         }

@@ -7,7 +7,7 @@ import org.kcdauditor.model.Finding;
 import org.kcdauditor.store.RunStore;
 import org.kcdauditor.store.RunSummary;
 import org.kcdauditor.store.StoreUrls;
-import org.kcdauditor.report.Ps;
+import org.kcdauditor.remedy.Ps;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

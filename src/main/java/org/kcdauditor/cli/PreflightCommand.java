@@ -9,9 +9,10 @@ import org.kcdauditor.config.ConfigLoader;
 import org.kcdauditor.directory.DirectoryException;
 import org.kcdauditor.model.Finding;
 import org.kcdauditor.model.Severity;
+import org.kcdauditor.report.Format;
 import org.kcdauditor.report.Reports;
 import org.kcdauditor.run.AuditRun;
-import org.kcdauditor.report.Ps;
+import org.kcdauditor.remedy.Ps;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -53,7 +54,7 @@ final class PreflightCommand implements Callable<Integer> {
         AuditRun.Outcome o = RunCommand.underRunLock(cli, cfg, "preflight", () -> new AuditRun(cfg, cli.secrets(),
                 cli.clock(), Reports.standard(cli.shipped("templates"), cfg.reports()))
                 .withHome(cli.home()).withEnvironment(cli.env()).withTrigger("preflight")
-                .execute(out, Set.of("json"), new Timings(), n -> { }));
+                .execute(out, Set.of(Format.JSON), new Timings(), n -> { }));
         String name = target.name();
         List<PairStatus> pairs = o.result().context().pairs().stream().filter(p -> p.cluster().equals(name)).toList();
         long ok = pairs.stream().filter(PairStatus::ok).count();

@@ -7,6 +7,7 @@ import org.kcdauditor.config.ConfigLoader;
 import org.kcdauditor.config.ReportsConfig;
 import org.kcdauditor.report.FindingsDocument;
 import org.kcdauditor.report.FindingsJson;
+import org.kcdauditor.report.Format;
 import org.kcdauditor.report.Reports;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -61,7 +62,7 @@ final class ReportCommand implements Callable<Integer> {
         Path dir = out != null ? out : source.toAbsolutePath().getParent();
         AuditOptions parse = new AuditOptions();
         parse.formats = formats;
-        Set<String> chosen = parse.formats(null);
+        Set<Format> chosen = parse.formats(null);
         ReportsConfig reports = null;
         if (config != null) {
             AuditConfig cfg = ConfigLoader.load(config);
@@ -75,7 +76,7 @@ final class ReportCommand implements Callable<Integer> {
         Timings t = new Timings();
         List<Path> written = Reports.standard(templateDir, reports).withoutJson().writeAll(doc, dir, chosen, t);
         Path json = dir.resolve(FindingsJson.FILE_NAME);
-        if (chosen.contains("json") && !Files.exists(json)) {
+        if (chosen.contains(Format.JSON) && !Files.exists(json)) {
             Files.copy(source, json, StandardCopyOption.COPY_ATTRIBUTES);
             written = new java.util.ArrayList<>(written);
             written.add(0, json);

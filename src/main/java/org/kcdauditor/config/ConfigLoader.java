@@ -17,6 +17,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.unboundid.ldap.sdk.DN;
 import com.unboundid.ldap.sdk.LDAPException;
 import com.unboundid.ldap.sdk.LDAPURL;
+import org.kcdauditor.report.Format;
 
 import java.io.IOException;
 import java.io.StringReader;
@@ -41,7 +42,6 @@ import java.util.stream.Collectors;
  */
 public final class ConfigLoader {
 
-    public static final List<String> FORMATS = List.of("json", "xlsx", "pdf", "md", "html", "ps1");
 
     /** The document as written; validated into an {@link AuditConfig}. */
     record RawConfig(DirectoryConfig directory, List<ClusterConfig> clusters, PolicyConfig policy,
@@ -97,9 +97,9 @@ public final class ConfigLoader {
         if (c.reports() != null && c.reports().formats() != null) {
             List<String> formats = c.reports().formats();
             for (int i = 0; i < formats.size(); i++) {
-                if (!FORMATS.contains(formats.get(i))) {
+                if (Format.of(formats.get(i)) == null) {
                     errors.add("reports.formats[" + i + "]: unknown format '" + formats.get(i) + "' (known: "
-                            + String.join(", ", FORMATS) + ")");
+                            + Format.known() + ")");
                 }
             }
         }

@@ -4,17 +4,24 @@ import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import org.kcdauditor.remedy.Action;
+import org.kcdauditor.remedy.Remedies;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.LocalDate;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 
 /**
  * One thing that is wrong (or worth knowing). {@code id} is a stable hash of rule, host, peer and
  * SPN, so the same problem has the same id in every run (drift and mail notices compare ids).
+ *
+ * <p>{@code evidence} holds the facts the rule judged and {@code actions} what fixes it, as data; {@code message}
+ * and {@code remediation} are the same in words, for people. Findings read from a findings.json written before
+ * evidence existed have neither (null evidence, no actions); readers then fall back to showing the text.
  *
  * <p>{@code waived} and {@code waiver} are set (and only then written) when a baseline waiver
  * suppresses the finding: it stays in the list, marked, with the waiver's justification. Jackson reads
@@ -22,28 +29,36 @@ import java.util.Locale;
  * {@code @JsonIgnore} also dropped {@code waived} when findings.json was read back).
  */
 @JsonAutoDetect(isGetterVisibility = JsonAutoDetect.Visibility.NONE)
-@JsonPropertyOrder({"id", "rule", "severity", "cluster", "host", "peer", "spn", "message", "remediation", "waived",
-        "waiver"})
+@JsonPropertyOrder({"id", "rule", "severity", "cluster", "host", "peer", "spn", "message", "remediation", "evidence",
+        "actions", "waived", "waiver"})
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Finding(String id, String rule, Severity severity, String cluster, String host, String peer,
-                      String spn, String message, String remediation, @JsonProperty("waived") Boolean waived,
-                      Waiver waiver) {
+                      String spn, String message, String remediation, Evidence evidence,
+                      @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Action> actions,
+                      @JsonProperty("waived") Boolean waived, Waiver waiver) {
 
     /** The waiver that suppresses a finding, as the baseline documents it. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Waiver(String justification, LocalDate expires) {
     }
 
-    /** A finding without a waiver. */
-    public Finding(String id, String rule, Severity severity, String cluster, String host, String peer, String spn,
-                   String message, String remediation) {
-        this(id, rule, severity, cluster, host, peer, spn, message, remediation, null, null);
+    public Finding {
+        actions = actions == null ? List.of() : List.copyOf(actions);
     }
 
+    /**
+     * A finding without a waiver; {@code remediation} is rendered from {@code actions}. {@code idSpn} is the
+     * fourth part of the stable id, usually {@code spn}.
+     */
     public static Finding of(String rule, Severity severity, String cluster, String host, String peer, String spn,
-                             String message, String remediation) {
-        return new Finding(stableId(rule, host, peer, spn), rule, severity, cluster, host, peer, spn, message,
-                remediation);
+                             String idSpn, String message, Evidence evidence, List<Action> actions) {
+        return new Finding(stableId(rule, host, peer, idSpn), rule, severity, cluster, host, peer, spn, message,
+                Remedies.describe(actions), evidence, actions, null, null);
+    }
+
+    /** True when the finding carries typed evidence (every finding since findings.json gained it). */
+    public boolean hasEvidence() {
+        return evidence != null;
     }
 
     /** True when a waiver suppresses this finding. */
@@ -53,7 +68,8 @@ public record Finding(String id, String rule, Severity severity, String cluster,
 
     /** This finding marked as waived by {@code w}. */
     public Finding withWaiver(Waiver w) {
-        return new Finding(id, rule, severity, cluster, host, peer, spn, message, remediation, Boolean.TRUE, w);
+        return new Finding(id, rule, severity, cluster, host, peer, spn, message, remediation, evidence, actions,
+                Boolean.TRUE, w);
     }
 
     public static String stableId(String rule, String host, String peer, String spn) {

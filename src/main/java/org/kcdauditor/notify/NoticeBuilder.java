@@ -4,7 +4,10 @@ import org.kcdauditor.config.MailConfig;
 import org.kcdauditor.config.ScheduleConfig.Notify;
 import org.kcdauditor.model.Finding;
 import org.kcdauditor.model.Severity;
+import org.kcdauditor.model.Counts;
 import org.kcdauditor.report.FindingsDocument;
+import org.kcdauditor.report.ReportView;
+import org.kcdauditor.report.Words;
 import org.kcdauditor.report.runbook.TemplateRenderer;
 
 import java.io.IOException;
@@ -83,15 +86,16 @@ public final class NoticeBuilder {
             return List.of();
         }
         List<Notice> out = new ArrayList<>();
+        ReportView view = ReportView.of(current);
         Change all = change("all clusters", current.findings(), previous, null);
         if (mode == Notify.ALWAYS || all.changed()) {
-            out.add(render(jobName, current, all, previousRunId, pdf, mail.to(), "all"));
+            out.add(render(jobName, view, all, previousRunId, pdf, mail.to(), "all", null));
         }
         for (String cluster : new TreeSet<>(mail.clusterRecipients().keySet())) {
             Change c = change(cluster, current.findings(), previous, cluster);
             if (mode == Notify.ALWAYS || c.changed()) {
-                out.add(render(jobName, current, c, previousRunId, pdf, mail.recipientsOf(cluster),
-                        "cluster:" + cluster));
+                out.add(render(jobName, view, c, previousRunId, pdf, mail.recipientsOf(cluster),
+                        "cluster:" + cluster, cluster));
             }
         }
         return out;
@@ -149,8 +153,9 @@ public final class NoticeBuilder {
         return "[kcd-audit] " + scopeLabel + ": " + body;
     }
 
-    private Notice render(String jobName, FindingsDocument doc, Change c, String previousRunId, Path pdf,
-                          List<String> recipients, String audience) {
+    private Notice render(String jobName, ReportView view, Change c, String previousRunId, Path pdf,
+                          List<String> recipients, String audience, String cluster) {
+        FindingsDocument doc = view.doc();
         String scopeLabel = scopeLabel(c, audience);
         String subject = subject(c, scopeLabel);
         Path attach = null;
@@ -176,6 +181,7 @@ public final class NoticeBuilder {
         model.put("finishedAt", String.valueOf(doc.finishedAt()));
         model.put("directoryUrl", doc.directory() == null ? "" : String.valueOf(doc.directory().url()));
         model.put("previousRunId", previousRunId == null ? "" : previousRunId);
+        model.put("summary", summary(view, cluster));
         model.put("added", rows(c.added()));
         model.put("resolved", rows(c.resolved()));
         model.put("open", rows(c.open()));
@@ -186,6 +192,40 @@ public final class NoticeBuilder {
         String key = doc.runId() + ":" + audience;
         return new Notice(key, messageId(key, mail.from()), doc.runId(), jobName, recipients, subject, text, html,
                 attach);
+    }
+
+    /**
+     * The state of the run at the top of the notice, from the report view (the numbers of the PDF and the
+     * workbook): the headline and counts for the whole run, and each cluster in scope with its status.
+     */
+    private static Map<String, Object> summary(ReportView view, String cluster) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("headline", view.headline());
+        m.put("status", view.status().label());
+        Counts counts = view.counts();
+        for (Severity s : Severity.values()) {
+            m.put(s.name().toLowerCase(Locale.ROOT), counts.open(s));
+        }
+        m.put("waived", counts.waivedTotal());
+        m.put("decisions", view.decisions().size());
+        List<Map<String, Object>> clusters = new ArrayList<>();
+        for (ReportView.ClusterView c : view.clusters()) {
+            if (cluster != null && !c.name().equalsIgnoreCase(cluster)) {
+                continue;
+            }
+            Map<String, Object> cm = new LinkedHashMap<>();
+            cm.put("name", c.name());
+            cm.put("status", c.status().label());
+            cm.put("pairsOk", c.pairsOk());
+            cm.put("pairs", c.pairs());
+            cm.put("compliance", Words.percent(c.compliancePercent()));
+            for (Severity s : Severity.values()) {
+                cm.put(s.name().toLowerCase(Locale.ROOT), c.counts().open(s));
+            }
+            clusters.add(cm);
+        }
+        m.put("clusters", clusters);
+        return m;
     }
 
     private static String scopeLabel(Change c, String audience) {

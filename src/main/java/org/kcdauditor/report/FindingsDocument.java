@@ -4,7 +4,10 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import org.kcdauditor.inventory.ImportResult;
+import org.kcdauditor.config.ProtocolTransition;
 import org.kcdauditor.model.Finding;
+import org.kcdauditor.model.Severity;
+import org.kcdauditor.rules.Category;
 
 import java.time.Instant;
 import java.util.List;
@@ -12,16 +15,17 @@ import java.util.Map;
 
 /**
  * {@code findings.json}, schema version 1: the contract other tools read, and the only input of
- * every report writer ({@code report --from DIR} re-renders from it without touching AD). Fields
+ * every report writer (through the {@link org.kcdauditor.report.view.ReportView} built from it) ({@code report --from DIR} re-renders from it without touching AD). Fields
  * beyond the documented core ({@code policy}, {@code clusters}, extra host fields) are additions;
  * readers must ignore fields they do not know.
  */
 @JsonPropertyOrder({"schemaVersion", "runId", "startedAt", "finishedAt", "directory", "summary", "policy", "clusters",
-        "hosts", "findings", "history", "baseline", "patches", "events", "imports"})
+        "hosts", "findings", "rules", "history", "baseline", "patches", "events", "imports"})
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record FindingsDocument(int schemaVersion, String runId, Instant startedAt, Instant finishedAt,
                                Directory directory, Summary summary, Policy policy, List<ClusterDoc> clusters,
                                List<HostDoc> hosts, List<Finding> findings,
+                               @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, RuleDoc> rules,
                                @JsonInclude(JsonInclude.Include.NON_NULL) HistorySections.HistoryDoc history,
                                @JsonInclude(JsonInclude.Include.NON_NULL) HistorySections.BaselineDoc baseline,
                                @JsonInclude(JsonInclude.Include.NON_NULL) HistorySections.PatchesDoc patches,
@@ -33,15 +37,30 @@ public record FindingsDocument(int schemaVersion, String runId, Instant startedA
     /** The core document, without history sections. */
     public FindingsDocument(int schemaVersion, String runId, Instant startedAt, Instant finishedAt,
                             Directory directory, Summary summary, Policy policy, List<ClusterDoc> clusters,
-                            List<HostDoc> hosts, List<Finding> findings) {
+                            List<HostDoc> hosts, List<Finding> findings, Map<String, RuleDoc> rules) {
         this(schemaVersion, runId, startedAt, finishedAt, directory, summary, policy, clusters, hosts, findings,
-                null, null, null, null, null);
+                rules, null, null, null, null, null);
     }
 
     /** This document with the history sections (previous run, baseline, patches, events, imports) added. */
     public FindingsDocument withHistory(HistorySections.Sections s) {
         return new FindingsDocument(schemaVersion, runId, startedAt, finishedAt, directory, summary, policy, clusters,
-                hosts, findings, s.history(), s.baseline(), s.patches(), s.events(), s.imports());
+                hosts, findings, rules, s.history(), s.baseline(), s.patches(), s.events(), s.imports());
+    }
+
+    /** This document with other findings (tests, and re-rendering with edits). */
+    public FindingsDocument withFindings(List<Finding> other) {
+        return new FindingsDocument(schemaVersion, runId, startedAt, finishedAt, directory, summary, policy, clusters,
+                hosts, other, rules, history, baseline, patches, events, imports);
+    }
+
+    /**
+     * {@code rules}: the metadata of every rule that fired, by id, as the catalogue of the run's version
+     * had it, so a report rendered later from this file shows the same titles and reasons.
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    @JsonPropertyOrder({"title", "severity", "category", "why", "reference"})
+    public record RuleDoc(String title, Severity severity, Category category, String why, String reference) {
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
@@ -52,12 +71,13 @@ public record FindingsDocument(int schemaVersion, String runId, Instant startedA
             "bySeverity"})
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Summary(int hosts, int clusters, int pairs, int requiredEntries, int presentEntries,
-                          double compliancePercent, Map<String, Integer> bySeverity) {
+                          @JsonInclude(JsonInclude.Include.ALWAYS) Double compliancePercent,
+                          Map<String, Integer> bySeverity) {
     }
 
     /** The policy the run evaluated against (runbooks need the protocol choice). */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Policy(List<String> services, List<String> nameForms, String protocolTransition,
+    public record Policy(List<String> services, List<String> nameForms, ProtocolTransition protocolTransition,
                          List<List<String>> migrationGroups) {
     }
 
@@ -66,7 +86,8 @@ public record FindingsDocument(int schemaVersion, String runId, Instant startedA
             "presentEntries", "compliancePercent", "bySeverity", "matrix"})
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record ClusterDoc(String name, List<String> nodes, List<String> missingNodes, List<String> fileServers,
-                             int pairs, int pairsOk, int requiredEntries, int presentEntries, double compliancePercent,
+                             int pairs, int pairsOk, int requiredEntries, int presentEntries,
+                             @JsonInclude(JsonInclude.Include.ALWAYS) Double compliancePercent,
                              Map<String, Integer> bySeverity, List<PairDoc> matrix) {
     }
 

@@ -13,8 +13,10 @@ import org.kcdauditor.audit.ResolvedCluster;
 import org.kcdauditor.config.AuditConfig;
 import org.kcdauditor.config.ConfigException;
 import org.kcdauditor.config.PolicyConfig;
-import org.kcdauditor.io.AtomicFiles;
 import org.kcdauditor.model.AdObject;
+import org.kcdauditor.model.Finding;
+import org.kcdauditor.rules.RuleCatalogue;
+import org.kcdauditor.rules.RuleInfo;
 import org.kcdauditor.model.Uac;
 
 import java.io.IOException;
@@ -23,6 +25,9 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 
@@ -41,7 +46,7 @@ public final class FindingsJson {
     }
 
     public static FindingsDocument build(String runId, Instant startedAt, Instant finishedAt, AuditConfig config,
-                                         AuditResult result) {
+                                         AuditResult result, RuleCatalogue catalogue) {
         AuditContext ctx = result.context();
         PolicyConfig p = ctx.policy();
         Map<String, List<FindingsDocument.PairDoc>> matrix = new HashMap<>();
@@ -74,13 +79,22 @@ public final class FindingsJson {
                 result.requiredEntries(), result.presentEntries(), result.compliancePercent(), result.bySeverity());
         return new FindingsDocument(FindingsDocument.SCHEMA_VERSION, runId, startedAt, finishedAt,
                 new FindingsDocument.Directory(config.directory().url(), config.directory().baseDn()), summary,
-                new FindingsDocument.Policy(p.services(), p.nameForms(), p.protocolTransition().word(),
-                        p.migrationGroups()),
-                clusters, hosts, result.findings());
+                new FindingsDocument.Policy(p.services(), p.nameForms(), p.protocolTransition(), p.migrationGroups()),
+                clusters, hosts, result.findings(), rules(result.findings(), catalogue));
     }
 
-    public static void write(FindingsDocument doc, Path file) throws IOException {
-        AtomicFiles.write(file, out -> MAPPER.writeValue(out, doc));
+    /** The metadata of the rules that fired, in catalogue order. */
+    static Map<String, FindingsDocument.RuleDoc> rules(List<Finding> findings, RuleCatalogue catalogue) {
+        Set<String> fired = new HashSet<>();
+        findings.forEach(f -> fired.add(f.rule()));
+        Map<String, FindingsDocument.RuleDoc> out = new LinkedHashMap<>();
+        for (RuleInfo i : catalogue.infos()) {
+            if (fired.contains(i.id())) {
+                out.put(i.id(), new FindingsDocument.RuleDoc(i.title(), i.severity(), i.category(), i.why(),
+                        i.reference()));
+            }
+        }
+        return out;
     }
 
     /** Reads a stored run; a missing or foreign file is a user error naming the file. */

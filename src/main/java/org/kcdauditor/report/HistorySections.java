@@ -11,7 +11,7 @@ import org.kcdauditor.model.AdObject;
 import org.kcdauditor.model.EventRecord;
 import org.kcdauditor.model.Finding;
 import org.kcdauditor.model.PatchRecord;
-import org.kcdauditor.rules.PatchIndex;
+import org.kcdauditor.audit.PatchIndex;
 
 import java.nio.file.Path;
 import java.time.Instant;
@@ -96,19 +96,12 @@ public final class HistorySections {
             }
             List<ChangeDoc> t = new ArrayList<>();
             current.stream().filter(f -> "CHANGED_SINCE_LAST_RUN".equals(f.rule()))
-                    .forEach(f -> t.add(new ChangeDoc(runId, now, f.host(), change(f.message()))));
+                    .forEach(f -> t.add(new ChangeDoc(runId, now, f.host(), f.hasEvidence()
+                            && f.evidence().changes() != null ? String.join("; ", f.evidence().changes())
+                            : f.message())));
             t.addAll(earlier);
             return new Sections(history.withTimeline(t), baseline, patches, events, imports);
         }
-    }
-
-    /** The change text of a CHANGED_SINCE_LAST_RUN message, without its "Since run … (…): " prefix. */
-    public static String change(String message) {
-        if (message == null) {
-            return "";
-        }
-        int i = message.indexOf("): ");
-        return message.startsWith("Since run ") && i > 0 ? message.substring(i + 3) : message;
     }
 
     public static Sections build(AuditResult result, AuditInputs inputs, Path baselinePath,
@@ -139,16 +132,16 @@ public final class HistorySections {
         if (patchesConfigured || !inputs.patches().isEmpty()) {
             List<HardeningDoc> catalogue = inputs.hardening().updates().stream().map(u -> new HardeningDoc(u.kb(),
                     u.cve(), u.title(), u.released(), u.enforced(), u.changes(), u.carriedBy())).toList();
-            PatchIndex index = PatchIndex.of(ctx);
+            PatchIndex index = ctx.patches();
             List<HostPatchesDoc> hosts = new ArrayList<>();
             for (AdObject n : ctx.nodes()) {
                 List<PatchRecord> recs = index.records(n);
                 LocalDate last = recs.stream().map(PatchRecord::installedOn).filter(Objects::nonNull)
                         .max(LocalDate::compareTo).orElse(null);
                 List<InstalledDoc> hardening = new ArrayList<>();
-                index.hardening(ctx, n).forEach((kb, i) -> hardening.add(new InstalledDoc(kb, i.record().kb(),
+                index.hardening(n).forEach((kb, i) -> hardening.add(new InstalledDoc(kb, i.record().kb(),
                         i.record().installedOn(), i.record().origin())));
-                hosts.add(new HostPatchesDoc(n.name(), ctx.clusterOf(n).name(), recs.size(), last, hardening,
+                hosts.add(new HostPatchesDoc(n.name(), ctx.clusterName(n), recs.size(), last, hardening,
                         recs.stream().map(PatchRecord::kb).distinct().sorted().toList()));
             }
             patches = new PatchesDoc(catalogue, hosts);

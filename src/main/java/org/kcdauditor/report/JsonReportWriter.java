@@ -6,17 +6,12 @@ import java.io.OutputStream;
 /** {@code findings.json}: always written, the source every other format can be re-rendered from. */
 public final class JsonReportWriter implements ReportWriter {
     @Override
-    public String format() {
-        return "json";
+    public Format format() {
+        return Format.JSON;
     }
 
     @Override
-    public String fileName() {
-        return FindingsJson.FILE_NAME;
-    }
-
-    @Override
-    public void write(Rendering rendering, OutputStream out) throws IOException {
-        FindingsJson.MAPPER.writeValue(out, rendering.doc());
+    public void write(ReportView view, OutputStream out) throws IOException {
+        FindingsJson.MAPPER.writeValue(out, view.doc());
     }
 }

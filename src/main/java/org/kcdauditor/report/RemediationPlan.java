@@ -1,9 +1,14 @@
 package org.kcdauditor.report;
 
+import org.kcdauditor.config.ProtocolTransition;
 import org.kcdauditor.model.Finding;
 import org.kcdauditor.model.Severity;
 import org.kcdauditor.model.Spn;
 import org.kcdauditor.model.Uac;
+import org.kcdauditor.remedy.Action;
+import org.kcdauditor.remedy.Commands;
+import org.kcdauditor.remedy.Remedies;
+import org.kcdauditor.remedy.Values;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -16,22 +21,19 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
- * What has to change in the directory, derived from the findings of one run: per host the SPNs to
- * add and remove, SPNs to register, the delegation mode to set, then which hosts need their tickets
- * purged and which pairs must be tested. The workbook's Runbook sheet, the PDF's remediation plan and
- * the FreeMarker runbooks are all views of this one plan, so they never disagree.
+ * What has to change in the directory, derived from the typed actions of one run's findings: per host
+ * the SPNs to add and remove, SPNs to register, the delegation mode to set; SPNs to take off other
+ * objects; which hosts need their tickets purged, which pairs must be tested, and which findings an
+ * administrator decides. The report view, and through it the workbook, the PDF, the runbooks and the
+ * script, all read this one plan, so they never disagree.
+ *
+ * <p>Findings of a findings.json written before findings carried actions are translated from their
+ * structured fields (rule, host, peer, SPN), never from their text; what that cannot decide becomes a
+ * decision showing the finding's own words.
  */
 public final class RemediationPlan {
-
-    public static final String ADUC_ANY = "Use any authentication protocol";
-    public static final String ADUC_KERBEROS = "Use Kerberos only";
-
-    /** Host names that may appear in a script: NetBIOS/DNS labels (letters, digits, hyphen), dot-separated. */
-    private static final Pattern HOST_NAME = Pattern.compile(
-            "[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
 
     /** SPNs one host gains or loses towards one peer. */
     public record PeerSpns(String peer, List<String> spns) {
@@ -55,12 +57,31 @@ public final class RemediationPlan {
             return !add.isEmpty() || !remove.isEmpty() || unconstrained || trustedToAuth != null;
         }
 
+        /** The delegation mode (unconstrained or protocol transition) changes. */
+        public boolean changesMode() {
+            return unconstrained || trustedToAuth != null;
+        }
+
         public int addCount() {
             return add.stream().mapToInt(p -> p.spns().size()).sum();
         }
 
         public int removeCount() {
             return remove.stream().mapToInt(p -> p.spns().size()).sum();
+        }
+
+        /** Entries added, removed or registered. */
+        public int entryCount() {
+            return addCount() + removeCount() + register.size();
+        }
+
+        /** The actions this change carries out, in the order the procedure takes them. */
+        public List<Action> actions() {
+            List<Action> out = new ArrayList<>();
+            add.forEach(p -> out.add(new Action.AddDelegation(name, p.peer(), p.spns())));
+            remove.forEach(p -> out.add(new Action.RemoveDelegation(name, p.peer(), p.spns())));
+            register.forEach(spn -> out.add(new Action.RegisterSpn(name, spn)));
+            return out;
         }
     }
 
@@ -72,51 +93,71 @@ public final class RemediationPlan {
     }
 
     /**
-     * A finding the plan cannot turn into a scripted change: an administrator decides. {@code reason}:
-     * why it is not scripted although the rule's advice is a command (else null); {@code coveredBy}: the
-     * changed host whose step also changes what the finding is about, to check afterwards (else null).
+     * A finding the plan cannot carry out by itself: an administrator decides. {@code what}: the question
+     * in words; {@code proposed}: the changes that would carry out a yes (none for a configuration fix);
+     * {@code coveredBy}: the changed host whose step also changes what the finding is about, to check
+     * afterwards (else null).
      */
-    public record Manual(String severity, String rule, String cluster, String host, String message,
-                         String remediation, String reason, String coveredBy) {
+    public record Decision(Finding finding, String what, List<Action> proposed, String coveredBy) {
     }
 
-    /** One line of the change-record checklist. */
-    public record Step(int number, String phase, String host, String action, String detail, String command) {
-    }
-
-    private final String protocolPolicy;
-    private final String server;
+    private final ProtocolTransition protocolPolicy;
+    private final Commands commands;
     private final List<HostChange> hosts;
+    private final List<Action.UnregisterSpn> unregister;
     private final List<Refused> refused;
     private final List<Pair> validate;
     private final List<String> purgeHosts;
-    private final List<Manual> manual;
+    private final List<Decision> decisions;
+    private final Map<String, Set<String>> rules;
 
-    private RemediationPlan(String protocolPolicy, String server, List<HostChange> hosts, List<Refused> refused,
-                            List<Pair> validate, List<String> purgeHosts, List<Manual> manual) {
+    private RemediationPlan(ProtocolTransition protocolPolicy, Commands commands, List<HostChange> hosts,
+                            List<Action.UnregisterSpn> unregister, List<Refused> refused, List<Pair> validate,
+                            List<String> purgeHosts, List<Decision> decisions, Map<String, Set<String>> rules) {
         this.protocolPolicy = protocolPolicy;
-        this.server = server;
+        this.commands = commands;
         this.hosts = hosts;
+        this.unregister = unregister;
         this.refused = refused;
         this.validate = validate;
         this.purgeHosts = purgeHosts;
-        this.manual = manual;
+        this.decisions = decisions;
+        this.rules = rules;
     }
 
-    public String protocolPolicy() {
+    /** The rules whose findings asked for changes of {@code type} on {@code subject}: what a step fixes. */
+    public List<String> rulesFor(String subject, Class<? extends Action> type) {
+        return List.copyOf(rules.getOrDefault(ruleKey(subject, type), Set.of()));
+    }
+
+    private static String ruleKey(String subject, Class<? extends Action> type) {
+        return key(subject) + "|" + type.getSimpleName();
+    }
+
+    public ProtocolTransition protocolPolicy() {
         return protocolPolicy;
     }
 
     /**
-     * The domain controller the audit read from (the host of {@code directory.url}), to which every
-     * change is written and from which replication is pushed; null when the URL names no valid host.
+     * The commands of this change, bound to the domain controller the audit read from: every change is
+     * written there and replication pushed from there.
      */
+    public Commands commands() {
+        return commands;
+    }
+
+    /** The domain controller changes are written to; null when the run names none usable. */
     public String server() {
-        return server;
+        return commands.server();
     }
 
     public List<HostChange> hosts() {
         return hosts;
+    }
+
+    /** SPNs to take off other objects (duplicates of a host's own SPN), each as that object stores it. */
+    public List<Action.UnregisterSpn> unregister() {
+        return unregister;
     }
 
     public List<Refused> refused() {
@@ -133,25 +174,29 @@ public final class RemediationPlan {
         return purgeHosts;
     }
 
-    public List<Manual> manual() {
-        return manual;
+    /** The findings an administrator decides, above INFO, in findings order. */
+    public List<Decision> decisions() {
+        return decisions;
     }
 
     public boolean hasChanges() {
-        return !hosts.isEmpty();
+        return !hosts.isEmpty() || !unregister.isEmpty();
     }
 
-    /** True when {@code name} is a NetBIOS/DNS host name that may be pasted into a script. */
-    public static boolean validHostName(String name) {
-        return name != null && name.length() <= 253 && HOST_NAME.matcher(name).matches();
+    /** The objects the change touches: changed hosts, then other objects that lose an SPN. */
+    public int objectsChanged() {
+        Set<String> objects = new LinkedHashSet<>();
+        hosts.forEach(h -> objects.add(key(h.name())));
+        unregister.forEach(u -> objects.add(key(u.dn())));
+        return objects.size();
     }
 
     /** The ADUC radio button the policy asks for ("either" keeps what the host has). */
-    public static String aducChoice(String policy, boolean hostHasProtocolTransition) {
-        return switch (policy == null ? "either" : policy) {
-            case "any" -> ADUC_ANY;
-            case "kerberos-only" -> ADUC_KERBEROS;
-            default -> hostHasProtocolTransition ? ADUC_ANY : ADUC_KERBEROS;
+    public static String aducChoice(ProtocolTransition policy, boolean hostHasProtocolTransition) {
+        return switch (policy == null ? ProtocolTransition.EITHER : policy) {
+            case ANY -> Remedies.ADUC_ANY;
+            case KERBEROS_ONLY -> Remedies.ADUC_KERBEROS;
+            case EITHER -> hostHasProtocolTransition ? Remedies.ADUC_ANY : Remedies.ADUC_KERBEROS;
         };
     }
 
@@ -162,7 +207,7 @@ public final class RemediationPlan {
         final Map<String, Set<String>> remove = new LinkedHashMap<>();
         final Set<String> register = new LinkedHashSet<>();
         boolean unconstrained;
-        boolean protocolMismatch;
+        Boolean protocolTransition;
 
         Building(String name) {
             this.name = name;
@@ -170,8 +215,8 @@ public final class RemediationPlan {
     }
 
     public static RemediationPlan of(FindingsDocument doc) {
-        String policy = doc.policy() == null || doc.policy().protocolTransition() == null ? "either"
-                : doc.policy().protocolTransition();
+        ProtocolTransition policy = doc.policy() == null || doc.policy().protocolTransition() == null
+                ? ProtocolTransition.EITHER : doc.policy().protocolTransition();
         Map<String, FindingsDocument.HostDoc> hostDocs = new LinkedHashMap<>();
         for (FindingsDocument.HostDoc h : nn(doc.hosts())) {
             if (h != null && h.name() != null) {
@@ -179,70 +224,32 @@ public final class RemediationPlan {
             }
         }
         Map<String, Building> building = new LinkedHashMap<>();
+        Map<String, Action.UnregisterSpn> unregister = new LinkedHashMap<>();
+        Map<String, Set<String>> rules = new HashMap<>();
         List<Finding> undecided = new ArrayList<>();
-        // A waived finding is an accepted exception: the plan neither changes it nor validates its pair.
-        Set<String> waivedPairs = new HashSet<>();
-        Set<String> unwaivedPairs = new HashSet<>();
-        for (Finding f : nn(doc.findings())) {
-            if (f != null && "MISSING_DELEGATION".equals(f.rule()) && f.host() != null && f.peer() != null) {
-                (f.isWaived() ? waivedPairs : unwaivedPairs).add(key(f.host()) + "|" + key(f.peer()));
-            }
-        }
-        waivedPairs.removeAll(unwaivedPairs);
         for (Finding f : nn(doc.findings())) {
             if (f == null || f.rule() == null || f.isWaived()) {
                 continue;
             }
-            String host = f.host();
-            switch (f.rule()) {
-                case "MISSING_DELEGATION" -> {
-                    if (host != null && f.spn() != null) {
-                        Building b = building.computeIfAbsent(key(host), k -> new Building(host));
-                        b.cluster = f.cluster();
-                        b.add.computeIfAbsent(f.peer() == null ? "" : f.peer(), k -> new LinkedHashSet<>()).add(f.spn());
-                        continue;
-                    }
+            List<Action> actions = f.hasEvidence() ? f.actions() : LegacyActions.of(f, policy);
+            boolean decide = actions.isEmpty();
+            for (Action a : actions) {
+                if (!(a instanceof Action.Manual)) {
+                    rules.computeIfAbsent(ruleKey(a.subject(), a.getClass()), k -> new LinkedHashSet<>()).add(f.rule());
                 }
-                case "STALE_DELEGATION" -> {
-                    // Only entries naming a host that does not exist are removed; one naming an existing
-                    // host that is not a configured peer may serve migration to another cluster.
-                    if (host != null && f.spn() != null && namesNoComputer(f)) {
-                        Building b = building.computeIfAbsent(key(host), k -> new Building(host));
-                        b.cluster = f.cluster();
-                        b.remove.computeIfAbsent("", k -> new LinkedHashSet<>()).add(f.spn());
-                        continue;
-                    }
-                }
-                case "TARGET_SPN_NOT_REGISTERED" -> {
-                    if (host != null && f.spn() != null && f.message() != null
-                            && f.message().contains("no object registers it") && Ps.nativeArgumentSafe(f.spn())) {
-                        Building b = building.computeIfAbsent(key(host), k -> new Building(host));
-                        b.cluster = f.cluster();
-                        b.register.add(f.spn());
-                        continue;
-                    }
-                }
-                case "UNCONSTRAINED_DELEGATION" -> {
-                    if (host != null) {
-                        Building b = building.computeIfAbsent(key(host), k -> new Building(host));
-                        b.cluster = f.cluster();
-                        b.unconstrained = true;
-                        continue;
-                    }
-                }
-                case "PROTOCOL_TRANSITION_MISMATCH" -> {
-                    if (host != null && f.severity() != null && f.severity().reaches(Severity.MEDIUM)
-                            && !"either".equals(policy)) {
-                        Building b = building.computeIfAbsent(key(host), k -> new Building(host));
-                        b.cluster = f.cluster();
-                        b.protocolMismatch = true;
-                        continue;
-                    }
-                }
-                default -> {
+                if (a instanceof Action.Manual) {
+                    decide = true;
+                } else if (a instanceof Action.UnregisterSpn u) {
+                    unregister.putIfAbsent(key(u.dn()) + "|" + u.spn(), u);
+                } else if (a.subject() != null) {
+                    Building b = building.computeIfAbsent(key(a.subject()), k -> new Building(a.subject()));
+                    b.cluster = b.cluster == null ? f.cluster() : b.cluster;
+                    apply(b, a);
                 }
             }
-            undecided.add(f);
+            if (decide) {
+                undecided.add(f);
+            }
         }
 
         List<HostChange> hosts = new ArrayList<>();
@@ -259,84 +266,35 @@ public final class RemediationPlan {
                 ordered.add(e.getValue());
             }
         }
-        Set<String> changedNames = new LinkedHashSet<>();
         for (Building b : ordered) {
-            if (!validHostName(b.name)) {
+            if (!Values.validHostName(b.name)) {
                 refused.add(new Refused(b.name, "not a valid NetBIOS/DNS host name; change this object by hand"
                         + " after checking it in ADUC"));
                 continue;
             }
-            FindingsDocument.HostDoc hd = hostDocs.get(key(b.name));
-            int uac = hd == null ? 0 : hd.userAccountControl();
-            boolean hasPt = Uac.has(uac, Uac.TRUSTED_TO_AUTH_FOR_DELEGATION);
-            boolean hasEntries = hd != null && hd.delegateTo() != null && !hd.delegateTo().isEmpty();
-            String aduc;
-            Boolean setPt = null;
-            if (b.unconstrained) {
-                // Leaving unconstrained delegation: "either" picks Microsoft's guidance since 2016.
-                aduc = "kerberos-only".equals(policy) ? ADUC_KERBEROS : ADUC_ANY;
-                setPt = ADUC_ANY.equals(aduc);
-                if (setPt == hasPt) {
-                    setPt = null;
-                }
-            } else {
-                aduc = aducChoice(policy, hasPt || !hasEntries && !"kerberos-only".equals(policy));
-                if (b.protocolMismatch) {
-                    setPt = ADUC_ANY.equals(aduc);
-                    if (setPt == hasPt) {
-                        setPt = null;
-                    }
-                }
-            }
-            String mode = hd == null ? "not in the directory snapshot" : mode(uac, hasEntries);
-            hosts.add(new HostChange(b.name, hd == null ? null : hd.dnsHostName(),
-                    b.cluster != null ? b.cluster : hd == null ? null : hd.cluster(),
-                    hd == null ? null : hd.operatingSystem(), mode, peers(b.add), peers(b.remove),
-                    List.copyOf(b.register), b.unconstrained, setPt, hasPt, aduc));
-            changedNames.add(key(b.name));
+            hosts.add(change(b, hostDocs.get(key(b.name)), policy));
         }
 
         Map<String, HostChange> changeOf = new HashMap<>();
         hosts.forEach(h -> changeOf.put(key(h.name()), h));
-        List<Manual> manual = new ArrayList<>();
+        List<Decision> decisions = new ArrayList<>();
         for (Finding f : undecided) {
-            HostChange h = changeOf.get(key(f.host()));
-            if (h != null && changesEntry(h, f)) {
+            if (f.severity() == Severity.INFO) {
                 continue;
             }
-            boolean coversFlags = h != null && "BASELINE_FLAGS_CHANGED".equals(f.rule()) && f.severity() == Severity.HIGH
-                    && (h.unconstrained() || h.trustedToAuth() != null);
-            String reason = "STALE_DELEGATION".equals(f.rule()) && f.peer() != null
-                    ? f.peer() + " exists in the directory but is not a configured peer of " + f.host() + ": the entry"
-                    + " may be intended (live migration to another cluster, see policy.migrationGroups). Remove it"
-                    + " only if nobody migrates from " + f.host() + " to " + f.peer() + "." : null;
-            manual.add(new Manual(f.severity() == null ? "" : f.severity().name(), f.rule(), f.cluster(), f.host(),
-                    f.message(), f.remediation(), reason, coversFlags ? h.name() : null));
+            Action.Manual m = manualOf(f);
+            HostChange h = changeOf.get(key(f.host()));
+            if (!m.proposed().isEmpty() && m.proposed().stream().allMatch(a -> carriedOut(a, changeOf))) {
+                continue;
+            }
+            boolean coversFlags = h != null && h.changesMode() && f.hasEvidence()
+                    && Boolean.TRUE.equals(f.evidence().delegationBits());
+            decisions.add(new Decision(f, m.what(), m.proposed(), coversFlags ? h.name() : null));
         }
 
-        List<Pair> validate = new ArrayList<>();
+        List<Pair> validate = validatePairs(doc, hosts);
         Set<String> purge = new LinkedHashSet<>();
         Map<String, String> display = new LinkedHashMap<>();
-        Set<String> modeChanges = new java.util.HashSet<>();
-        for (HostChange h : hosts) {
-            if (h.unconstrained() || h.trustedToAuth() != null) {
-                modeChanges.add(key(h.name()));
-            }
-        }
-        for (FindingsDocument.ClusterDoc c : nn(doc.clusters())) {
-            for (FindingsDocument.PairDoc p : nn(c.matrix())) {
-                if (p == null || p.from() == null || p.to() == null || p.fileServer()) {
-                    continue;
-                }
-                boolean onlyWaived = waivedPairs.contains(key(p.from()) + "|" + key(p.to()))
-                        && nn(p.unregistered()).isEmpty();
-                if ((!p.ok() && !onlyWaived) || modeChanges.contains(key(p.from()))) {
-                    validate.add(new Pair(c.name(), p.from(), p.to()));
-                    display.putIfAbsent(key(p.from()), p.from());
-                    display.putIfAbsent(key(p.to()), p.to());
-                }
-            }
-        }
         for (HostChange h : hosts) {
             purge.add(key(h.name()));
             display.putIfAbsent(key(h.name()), h.name());
@@ -344,82 +302,125 @@ public final class RemediationPlan {
         for (Pair p : validate) {
             purge.add(key(p.from()));
             purge.add(key(p.to()));
+            display.putIfAbsent(key(p.from()), p.from());
+            display.putIfAbsent(key(p.to()), p.to());
         }
         List<String> purgeHosts = new ArrayList<>();
         for (String k : purge) {
             String name = display.get(k);
-            if (validHostName(name)) {
+            if (Values.validHostName(name)) {
                 purgeHosts.add(name);
             }
         }
-        return new RemediationPlan(policy, server(doc.directory()), List.copyOf(hosts), List.copyOf(refused),
-                List.copyOf(validate), List.copyOf(purgeHosts), List.copyOf(manual));
+        return new RemediationPlan(policy, Commands.forServer(server(doc.directory())), List.copyOf(hosts),
+                List.copyOf(unregister.values()), List.copyOf(refused), List.copyOf(validate),
+                List.copyOf(purgeHosts), List.copyOf(decisions), rules);
     }
 
+    private static void apply(Building b, Action a) {
+        if (a instanceof Action.AddDelegation d) {
+            b.add.computeIfAbsent(d.peer() == null ? "" : d.peer(), k -> new LinkedHashSet<>()).addAll(d.spns());
+        } else if (a instanceof Action.RemoveDelegation d) {
+            b.remove.computeIfAbsent("", k -> new LinkedHashSet<>()).addAll(d.spns());
+        } else if (a instanceof Action.RegisterSpn r) {
+            b.register.add(r.spn());
+        } else if (a instanceof Action.ReplaceUnconstrained r) {
+            b.unconstrained = true;
+            b.protocolTransition = r.protocolTransition();
+        } else if (a instanceof Action.SetProtocolTransition p) {
+            b.protocolTransition = p.enabled();
+        }
+        // EnableAccount is only ever proposed in a decision.
+    }
+
+    private static HostChange change(Building b, FindingsDocument.HostDoc hd, ProtocolTransition policy) {
+        int uac = hd == null ? 0 : hd.userAccountControl();
+        boolean hasPt = Uac.has(uac, Uac.TRUSTED_TO_AUTH_FOR_DELEGATION);
+        boolean hasEntries = hd != null && hd.delegateTo() != null && !hd.delegateTo().isEmpty();
+        Boolean setPt = b.protocolTransition == null || b.protocolTransition == hasPt ? null : b.protocolTransition;
+        boolean ptAfter = setPt != null ? setPt : hasPt || !hasEntries && policy != ProtocolTransition.KERBEROS_ONLY;
+        String aduc = b.unconstrained || setPt != null ? (ptAfter ? Remedies.ADUC_ANY : Remedies.ADUC_KERBEROS)
+                : aducChoice(policy, ptAfter);
+        String mode = hd == null ? "not in the directory snapshot" : mode(uac, hasEntries);
+        return new HostChange(b.name, hd == null ? null : hd.dnsHostName(),
+                b.cluster != null ? b.cluster : hd == null ? null : hd.cluster(),
+                hd == null ? null : hd.operatingSystem(), mode, peers(b.add), peers(b.remove),
+                List.copyOf(b.register), b.unconstrained, setPt, hasPt, aduc);
+    }
+
+    /** The decision a finding asks for: its Manual action, or (an older findings.json) its own words. */
+    private static Action.Manual manualOf(Finding f) {
+        for (Action a : f.actions()) {
+            if (a instanceof Action.Manual m) {
+                return m;
+            }
+        }
+        return new Action.Manual(f.remediation() == null ? "" : f.remediation());
+    }
+
+    /** The plan itself makes the change {@code a} proposes (a baseline entry it adds back or removes again). */
+    private static boolean carriedOut(Action a, Map<String, HostChange> changeOf) {
+        HostChange h = a.subject() == null ? null : changeOf.get(key(a.subject()));
+        if (h == null) {
+            return false;
+        }
+        if (a instanceof Action.AddDelegation d) {
+            return covers(h.add(), d.spns());
+        } else if (a instanceof Action.RemoveDelegation d) {
+            return covers(h.remove(), d.spns());
+        }
+        return false;
+    }
+
+    private static boolean covers(List<PeerSpns> changes, List<String> spns) {
+        Set<String> keys = new HashSet<>();
+        changes.forEach(p -> p.spns().forEach(s -> keys.add(Spn.keyOf(s))));
+        return spns.stream().allMatch(s -> keys.contains(Spn.keyOf(s)));
+    }
+
+    /**
+     * The pairs to test after the change: every failing pair that is not entirely waived, and every pair
+     * from a host whose delegation mode changes. A waived finding is an accepted exception: the plan
+     * neither changes it nor validates its pair.
+     */
+    private static List<Pair> validatePairs(FindingsDocument doc, List<HostChange> hosts) {
+        Set<String> waivedPairs = new HashSet<>();
+        Set<String> unwaivedPairs = new HashSet<>();
+        for (Finding f : nn(doc.findings())) {
+            if (f != null && "MISSING_DELEGATION".equals(f.rule()) && f.host() != null && f.peer() != null) {
+                (f.isWaived() ? waivedPairs : unwaivedPairs).add(key(f.host()) + "|" + key(f.peer()));
+            }
+        }
+        waivedPairs.removeAll(unwaivedPairs);
+        Set<String> modeChanges = new HashSet<>();
+        hosts.stream().filter(HostChange::changesMode).forEach(h -> modeChanges.add(key(h.name())));
+        List<Pair> validate = new ArrayList<>();
+        for (FindingsDocument.ClusterDoc c : nn(doc.clusters())) {
+            for (FindingsDocument.PairDoc p : nn(c.matrix())) {
+                if (p == null || p.from() == null || p.to() == null || p.fileServer()) {
+                    continue;
+                }
+                boolean onlyWaived = waivedPairs.contains(key(p.from()) + "|" + key(p.to()))
+                        && nn(p.unregistered()).isEmpty();
+                if (!p.ok() && !onlyWaived || modeChanges.contains(key(p.from()))) {
+                    validate.add(new Pair(c.name(), p.from(), p.to()));
+                }
+            }
+        }
+        return validate;
+    }
+
+    /** The host of {@code directory.url}: the domain controller the audit read from, when it names one. */
     private static String server(FindingsDocument.Directory d) {
         if (d == null || d.url() == null) {
             return null;
         }
         try {
             String host = new URI(d.url().trim()).getHost();
-            return validHostName(host) ? host : null;
+            return Values.validHostName(host) ? host : null;
         } catch (URISyntaxException e) {
             return null;
         }
-    }
-
-    /** {@code -Server 'dc1.contoso.com'}, or with a placeholder to fill in when the DC is not known. */
-    public String serverArgument() {
-        return " -Server " + Ps.quote(server == null ? "<DC>" : server);
-    }
-
-    /** {@code repadmin /syncall <DC> /AdeP}: pushes the changes from the DC they were written to. */
-    public String replicateCommand() {
-        return "repadmin /syncall " + (server == null ? "<DC>" : server) + " /AdeP";
-    }
-
-    /** Adds ({@code add}) or removes delegation entries of one host. */
-    public String delegationCommand(HostChange h, boolean add, List<String> spns) {
-        return "Set-ADComputer -Identity " + Ps.quote(h.identity()) + (add ? " -Add" : " -Remove")
-                + " @{'msDS-AllowedToDelegateTo'=@(" + Ps.quoteAll(spns) + ")}" + serverArgument();
-    }
-
-    /** Registers ({@code add}) or unregisters an SPN on the host's own account. */
-    public String registerCommand(HostChange h, boolean add, String spn) {
-        return "Set-ADComputer -Identity " + Ps.quote(h.identity()) + " -ServicePrincipalNames @{" + (add ? "Add" : "Remove")
-                + "=" + Ps.quote(spn) + "}" + serverArgument();
-    }
-
-    /** Sets the delegation flags the plan changes, or ({@code undo}) sets them back; null when it changes none. */
-    public String flagsCommand(HostChange h, boolean undo) {
-        if (!h.unconstrained() && h.trustedToAuth() == null) {
-            return null;
-        }
-        StringBuilder c = new StringBuilder("Set-ADAccountControl -Identity " + Ps.quote(h.identity()));
-        if (h.unconstrained()) {
-            c.append(" -TrustedForDelegation $").append(undo);
-        }
-        if (h.trustedToAuth() != null) {
-            c.append(" -TrustedToAuthForDelegation $").append(undo ? !h.trustedToAuth() : h.trustedToAuth());
-        }
-        return c.append(serverArgument()).toString();
-    }
-
-    /** A STALE_DELEGATION finding whose entry names a host that does not exist in the directory. */
-    private static boolean namesNoComputer(Finding f) {
-        return f.message() != null && f.message().contains(" but no computer named ")
-                && f.message().endsWith(" exists in the directory.");
-    }
-
-    /** A baseline entry the plan adds back or removes again, exactly as the finding asks. */
-    private static boolean changesEntry(HostChange h, Finding f) {
-        List<PeerSpns> changes = switch (f.rule()) {
-            case "BASELINE_ENTRY_REMOVED" -> h.add();
-            case "BASELINE_ENTRY_ADDED" -> h.remove();
-            default -> List.of();
-        };
-        return f.spn() != null && changes.stream().flatMap(p -> p.spns().stream())
-                .anyMatch(spn -> Spn.keyOf(spn).equals(Spn.keyOf(f.spn())));
     }
 
     /** The delegation mode ADUC shows for the host today. */
@@ -431,65 +432,9 @@ public final class RemediationPlan {
             return Uac.has(uac, Uac.TRUSTED_TO_AUTH_FOR_DELEGATION) ? "no services listed, protocol transition set"
                     : "not trusted for delegation";
         }
-        return Uac.has(uac, Uac.TRUSTED_TO_AUTH_FOR_DELEGATION) ? "constrained, " + ADUC_ANY.toLowerCase(Locale.ROOT)
-                : "constrained, " + ADUC_KERBEROS.toLowerCase(Locale.ROOT);
-    }
-
-    /** The change-record checklist: pre-change, per-host changes, replication, purge, validation. */
-    public List<Step> steps() {
-        List<Step> steps = new ArrayList<>();
-        int[] n = {0};
-        java.util.function.Consumer<String[]> add = s -> steps.add(new Step(++n[0], s[0], s[1], s[2], s[3], s[4]));
-        add.accept(new String[]{"Before", "", "Domain Admin rights (or rights on the computer objects) confirmed", "", ""});
-        add.accept(new String[]{"Before", "", "Change ticket approved, maintenance window agreed", "", ""});
-        add.accept(new String[]{"Before", "", "Current delegation exported for rollback", "",
-                "Get-ADComputer -Filter * -Properties msDS-AllowedToDelegateTo,userAccountControl" + serverArgument()
-                        + " | Export-Clixml kcd-before.xml"});
-        for (HostChange h : hosts) {
-            for (PeerSpns p : h.add()) {
-                add.accept(new String[]{"Change", h.name(), "Add delegation to " + p.peer(), String.join(", ", p.spns()),
-                        delegationCommand(h, true, p.spns())});
-            }
-            for (PeerSpns p : h.remove()) {
-                add.accept(new String[]{"Change", h.name(), "Remove delegation to hosts that do not exist",
-                        String.join(", ", p.spns()),
-                        delegationCommand(h, false, p.spns())});
-            }
-            for (String spn : h.register()) {
-                add.accept(new String[]{"Change", h.name(), "Register SPN on the host's account", spn,
-                        registerCommand(h, true, spn)});
-            }
-            if (h.unconstrained()) {
-                add.accept(new String[]{"Change", h.name(), "Replace unconstrained delegation by constrained",
-                        "Delegation tab: Trust this computer for delegation to specified services only, "
-                                + h.aducProtocol(), flagsCommand(h, false)});
-            } else if (h.trustedToAuth() != null) {
-                add.accept(new String[]{"Change", h.name(), "Set the protocol choice: " + h.aducProtocol(),
-                        "policy: " + protocolPolicy, flagsCommand(h, false)});
-            }
-        }
-        if (hasChanges()) {
-            add.accept(new String[]{"After", "", "Replicate the change to all domain controllers",
-                    "case matters: /AdeP (lower-case /a and /p mean abort and pause)", replicateCommand()});
-            for (String h : purgeHosts) {
-                add.accept(new String[]{"After", h, "Purge the SYSTEM logon session's Kerberos tickets",
-                        "type it, do not paste it (a pasted dash can become an en-dash)", "klist -li 0x3e7 purge"});
-            }
-        }
-        for (Pair p : validate) {
-            add.accept(new String[]{"Verify", p.from(), "Live-migrate a test VM " + p.from() + " → " + p.to()
-                    + " (must reach 100 %)", "cluster " + p.cluster(),
-                    "Move-ClusterVirtualMachineRole -Name '<test VM>' -Node " + Ps.quote(p.to()) + " -MigrationType Live"});
-        }
-        for (Manual m : manual) {
-            if (!"INFO".equals(m.severity())) {
-                add.accept(new String[]{"Review", m.host() == null ? "" : m.host(), m.rule() + (m.coveredBy() == null
-                        ? ": decide and act" : ": check after the change of " + m.coveredBy()),
-                        (m.message() == null ? "" : m.message()) + (m.reason() == null ? "" : " Not scripted: "
-                                + m.reason()), m.remediation() == null ? "" : m.remediation()});
-            }
-        }
-        return steps;
+        return Uac.has(uac, Uac.TRUSTED_TO_AUTH_FOR_DELEGATION)
+                ? "constrained, " + Remedies.ADUC_ANY.toLowerCase(Locale.ROOT)
+                : "constrained, " + Remedies.ADUC_KERBEROS.toLowerCase(Locale.ROOT);
     }
 
     private static List<PeerSpns> peers(Map<String, Set<String>> m) {
@@ -504,5 +449,31 @@ public final class RemediationPlan {
 
     static <T> List<T> nn(List<T> list) {
         return list == null ? List.of() : list;
+    }
+
+    /**
+     * Actions for a finding of a findings.json written before findings carried them, from its structured
+     * fields only. What needs more than the fields (which holder of an SPN is right, whether a stale entry's
+     * host exists) is left to a decision.
+     */
+    static final class LegacyActions {
+        private LegacyActions() {
+        }
+
+        static List<Action> of(Finding f, ProtocolTransition policy) {
+            String host = f.host();
+            if (host == null) {
+                return List.of();
+            }
+            return switch (f.rule()) {
+                case "MISSING_DELEGATION" -> f.spn() == null ? List.of()
+                        : List.of(new Action.AddDelegation(host, f.peer(), List.of(f.spn())));
+                case "UNCONSTRAINED_DELEGATION" -> List.of(new Action.ReplaceUnconstrained(host,
+                        policy != ProtocolTransition.KERBEROS_ONLY));
+                case "PROTOCOL_TRANSITION_MISMATCH" -> f.severity() == Severity.MEDIUM && policy != ProtocolTransition.EITHER
+                        ? List.of(new Action.SetProtocolTransition(host, policy == ProtocolTransition.ANY)) : List.of();
+                default -> List.of();
+            };
+        }
     }
 }

@@ -3,13 +3,14 @@ package org.kcdauditor.report;
 import java.io.IOException;
 import java.io.OutputStream;
 
-/** Renders one output format from a {@link FindingsDocument}. Writers never touch the directory. */
+/** Lays out one output format from the {@link ReportView}. Writers never touch the directory and compute nothing. */
 public interface ReportWriter {
-    /** The name used in {@code --formats} and {@code reports.formats}: json, xlsx, pdf, md, html, ps1. */
-    String format();
+    Format format();
 
     /** The file written into the run folder, e.g. {@code audit.xlsx}. */
-    String fileName();
+    default String fileName() {
+        return format().fileName();
+    }
 
-    void write(Rendering rendering, OutputStream out) throws IOException;
+    void write(ReportView view, OutputStream out) throws IOException;
 }

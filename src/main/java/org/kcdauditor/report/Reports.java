@@ -26,11 +26,6 @@ public final class Reports {
         this.writers = List.copyOf(writers);
     }
 
-    /** Every format; {@code templatesDir} holds the admin-editable FreeMarker templates. */
-    public static Reports standard(Path templatesDir) {
-        return standard(templatesDir, null);
-    }
-
     /** Every format, with the {@code reports:} options of the config (null: defaults). */
     public static Reports standard(Path templatesDir, ReportsConfig config) {
         TemplateRenderer templates = new TemplateRenderer(templatesDir);
@@ -41,26 +36,21 @@ public final class Reports {
 
     /** The same writers except {@code findings.json} (re-rendering must not rewrite its source). */
     public Reports withoutJson() {
-        return new Reports(writers.stream().filter(w -> !w.format().equals("json")).toList());
-    }
-
-    public List<String> formats() {
-        return writers.stream().map(ReportWriter::format).toList();
+        return new Reports(writers.stream().filter(w -> w.format() != Format.JSON).toList());
     }
 
     /**
      * Writes the requested formats (findings.json always) into {@code dir}. The writers are
-     * independent readers of one {@link Rendering}, so they run side by side on the machine's cores;
+     * independent readers of one {@link ReportView}, so they run side by side on the machine's cores;
      * each file is written atomically, and the first failure is reported once all have finished.
      *
      * @return the files written, in format order
      */
-    public List<Path> writeAll(FindingsDocument doc, Path dir, Collection<String> formats, Timings timings)
+    public List<Path> writeAll(FindingsDocument doc, Path dir, Collection<Format> formats, Timings timings)
             throws IOException {
         List<ReportWriter> chosen = writers.stream()
-                .filter(w -> w.format().equals("json") || formats.contains(w.format())).toList();
-        boolean needsPlan = chosen.stream().anyMatch(w -> !w.format().equals("json"));
-        Rendering rendering = needsPlan ? Rendering.of(doc) : new Rendering(doc, null);
+                .filter(w -> w.format() == Format.JSON || formats.contains(w.format())).toList();
+        ReportView view = ReportView.of(doc);
         int threads = Math.max(1, Math.min(chosen.size(), Runtime.getRuntime().availableProcessors()));
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "kcd-report-writer");
@@ -72,7 +62,7 @@ public final class Reports {
             for (ReportWriter w : chosen) {
                 Path target = dir.resolve(w.fileName());
                 futures.add(pool.submit(() -> {
-                    timings.time(w.format(), () -> AtomicFiles.write(target, out -> w.write(rendering, out)));
+                    timings.time(w.format().word(), () -> AtomicFiles.write(target, out -> w.write(view, out)));
                     return target;
                 }));
             }

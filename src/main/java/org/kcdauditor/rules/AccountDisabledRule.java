@@ -2,12 +2,18 @@ package org.kcdauditor.rules;
 
 import org.kcdauditor.audit.AuditContext;
 import org.kcdauditor.model.AdObject;
+import org.kcdauditor.model.Evidence;
 import org.kcdauditor.model.Severity;
+import org.kcdauditor.model.Uac;
+import org.kcdauditor.remedy.Action;
+
+import java.util.List;
 
 /** ACCOUNT_DISABLED: a node's computer account is disabled (0x2). */
 public final class AccountDisabledRule implements Rule {
-    static final RuleInfo INFO = new RuleInfo("ACCOUNT_DISABLED", Severity.MEDIUM, "inventory",
+    static final RuleInfo INFO = new RuleInfo("ACCOUNT_DISABLED", Severity.MEDIUM, Category.INVENTORY,
             "A host's computer account is disabled",
+            "a node's account is disabled (`0x2`)",
             "A disabled computer account cannot obtain Kerberos tickets: the host cannot authenticate"
                     + " migrations at all. Either it was retired (remove it from the cluster configuration) or it"
                     + " was disabled by mistake.",
@@ -22,10 +28,16 @@ public final class AccountDisabledRule implements Rule {
     public void evaluate(AuditContext ctx, FindingSink out) {
         for (AdObject node : ctx.nodes()) {
             if (node.disabled()) {
-                out.add(INFO, ctx.clusterOf(node).name(), node.name(), null, null,
-                        node.name() + "'s computer account is disabled.",
-                        "Enable-ADAccount -Identity " + node.name() + "$ if the host is in service; otherwise"
-                                + " remove it from the cluster and the configuration.");
+                out.add(INFO).cluster(ctx.clusterOf(node).name()).host(node.name())
+                        .evidence(Evidence.builder().attribute("userAccountControl")
+                                .userAccountControl(node.userAccountControl())
+                                .uacBits(Uac.flagNames(node.userAccountControl()))
+                                .expected(List.of("ACCOUNTDISABLE off")).build())
+                        .message(node.name() + "'s computer account is disabled.")
+                        .action(new Action.Manual("Decide whether the host is still in service: if not, remove"
+                                + " it from the cluster and the configuration; if it is:",
+                                List.of(new Action.EnableAccount(node.name()))))
+                        .emit();
             }
         }
     }

@@ -1,12 +1,17 @@
 package org.kcdauditor.rules;
 
 import org.kcdauditor.baseline.Drift;
+import org.kcdauditor.model.Evidence;
 import org.kcdauditor.model.Severity;
+import org.kcdauditor.remedy.Action;
 
-/** BASELINE_ENTRY_ADDED: A delegation entry was added outside the baseline */
+import java.util.List;
+
+/** BASELINE_ENTRY_ADDED: A delegation entry was added outside the baseline. */
 public final class BaselineEntryAddedRule extends BaselineChangeRule {
-    static final RuleInfo INFO = new RuleInfo("BASELINE_ENTRY_ADDED", Severity.MEDIUM, "drift",
+    static final RuleInfo INFO = new RuleInfo("BASELINE_ENTRY_ADDED", Severity.MEDIUM, Category.DRIFT,
             "A delegation entry was added outside the baseline",
+            "an entry the baseline does not list appeared",
             "An entry the approved baseline does not list appeared in msDS-AllowedToDelegateTo: a change nobody reviewed that widens what the host may impersonate users to.",
             "kcd-audit baseline (docs/history.md); seed: keep a documented baseline of delegation for every cluster computer object");
 
@@ -21,10 +26,13 @@ public final class BaselineEntryAddedRule extends BaselineChangeRule {
 
     @Override
     void report(Drift.Change c, FindingSink out) {
-        out.add(INFO, c.cluster(), c.host(), Rules.hostOf(c.value()), c.value(),
-                c.host() + " delegates to " + c.value() + ", which the approved baseline does not list.",
-                "Review the change; keep it by capturing a new baseline (kcd-audit baseline capture --force), or"
-                        + " remove it: Set-ADComputer " + c.host() + " -Remove @{'msDS-AllowedToDelegateTo'='"
-                        + c.value() + "'}.");
+        out.add(INFO).cluster(c.cluster()).host(c.host()).peer(Rules.hostOf(c.value())).spn(c.value())
+                .evidence(Evidence.builder().spn(c.value()).attribute("msDS-AllowedToDelegateTo")
+                        .actual(List.of(c.value())).build())
+                .message(c.host() + " delegates to " + c.value() + ", which the approved baseline does not list.")
+                .action(new Action.Manual("Review the change; keep it by capturing a new baseline (kcd-audit baseline"
+                        + " capture --force), or remove it:", List.of(new Action.RemoveDelegation(c.host(),
+                        Rules.hostOf(c.value()), List.of(c.value())))))
+                .emit();
     }
 }

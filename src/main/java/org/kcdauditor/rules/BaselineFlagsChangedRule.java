@@ -1,12 +1,17 @@
 package org.kcdauditor.rules;
 
 import org.kcdauditor.baseline.Drift;
+import org.kcdauditor.model.Evidence;
 import org.kcdauditor.model.Severity;
+import org.kcdauditor.remedy.Action;
 
-/** BASELINE_FLAGS_CHANGED: A host's userAccountControl differs from the baseline */
+import java.util.List;
+
+/** BASELINE_FLAGS_CHANGED: A host's userAccountControl differs from the baseline. */
 public final class BaselineFlagsChangedRule extends BaselineChangeRule {
-    static final RuleInfo INFO = new RuleInfo("BASELINE_FLAGS_CHANGED", Severity.HIGH, "drift",
+    static final RuleInfo INFO = new RuleInfo("BASELINE_FLAGS_CHANGED", Severity.HIGH, Category.DRIFT,
             "A host's userAccountControl differs from the baseline",
+            "`userAccountControl` differs from the baseline (HIGH when a delegation bit changed)",
             "A changed delegation bit switches the host between Kerberos-only, protocol transition and unconstrained delegation; any other change (disabled, sensitive) alters what the host can do. HIGH when a delegation bit changed, MEDIUM otherwise.",
             "kcd-audit baseline (docs/history.md); seed: keep a documented baseline of delegation for every cluster computer object");
 
@@ -21,10 +26,14 @@ public final class BaselineFlagsChangedRule extends BaselineChangeRule {
 
     @Override
     void report(Drift.Change c, FindingSink out) {
-        out.add(INFO, c.delegationBits() ? Severity.HIGH : Severity.MEDIUM, c.cluster(), c.host(), null, null,
-                c.host() + " userAccountControl changed since the baseline: " + String.join(", ", c.before())
-                        + " -> " + String.join(", ", c.after()) + ".",
-                "Compare with the change record; restore it in ADUC (" + c.host()
-                        + " > Delegation) or capture a new baseline after review.");
+        out.add(INFO).severity(c.delegationBits() ? Severity.HIGH : Severity.MEDIUM).cluster(c.cluster())
+                .host(c.host())
+                .evidence(Evidence.builder().attribute("userAccountControl").expected(c.before()).actual(c.after())
+                        .delegationBits(c.delegationBits()).build())
+                .message(c.host() + " userAccountControl changed since the baseline: " + String.join(", ", c.before())
+                        + " -> " + String.join(", ", c.after()) + ".")
+                .action(new Action.Manual("Compare with the change record; restore it on " + c.host()
+                        + "'s Delegation tab (ADUC), or capture a new baseline after review."))
+                .emit();
     }
 }

@@ -1,12 +1,17 @@
 package org.kcdauditor.rules;
 
 import org.kcdauditor.baseline.Drift;
+import org.kcdauditor.model.Evidence;
 import org.kcdauditor.model.Severity;
+import org.kcdauditor.remedy.Action;
 
-/** BASELINE_HOST_MISSING: A baseline host is no longer a cluster node */
+import java.util.List;
+
+/** BASELINE_HOST_MISSING: A baseline host is no longer a cluster node. */
 public final class BaselineHostMissingRule extends BaselineChangeRule {
-    static final RuleInfo INFO = new RuleInfo("BASELINE_HOST_MISSING", Severity.MEDIUM, "drift",
+    static final RuleInfo INFO = new RuleInfo("BASELINE_HOST_MISSING", Severity.MEDIUM, Category.DRIFT,
             "A baseline host is no longer a cluster node",
+            "a baseline host is no cluster node any more",
             "The baseline documents a host that is not found among the configured cluster nodes any more: it was removed, renamed or moved out of the cluster OU. Its peers may still carry entries for it.",
             "kcd-audit baseline (docs/history.md); seed: keep a documented baseline of delegation for every cluster computer object");
 
@@ -21,9 +26,12 @@ public final class BaselineHostMissingRule extends BaselineChangeRule {
 
     @Override
     void report(Drift.Change c, FindingSink out) {
-        out.add(INFO, null, c.host(), null, null,
-                c.host() + " is in the baseline but not among the cluster nodes found in the directory.",
-                "If the host was decommissioned, remove it from the baseline (capture a new one) and remove the"
-                        + " peers' entries for it; otherwise check the cluster configuration and the computer object.");
+        out.add(INFO).host(c.host())
+                .evidence(Evidence.builder().attribute("clusters").expected(List.of(c.host())).build())
+                .message(c.host() + " is in the baseline but not among the cluster nodes found in the directory.")
+                .action(new Action.Manual("If the host was decommissioned, remove it from the baseline (capture a"
+                        + " new one) and remove the peers' entries for it; otherwise check the cluster configuration"
+                        + " and the computer object."))
+                .emit();
     }
 }

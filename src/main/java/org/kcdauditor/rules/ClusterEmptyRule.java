@@ -2,7 +2,9 @@ package org.kcdauditor.rules;
 
 import org.kcdauditor.audit.AuditContext;
 import org.kcdauditor.audit.ResolvedCluster;
+import org.kcdauditor.model.Evidence;
 import org.kcdauditor.model.Severity;
+import org.kcdauditor.remedy.Action;
 
 /**
  * CLUSTER_EMPTY: a cluster configured by OU has no computer object under that OU (a typo in the DN, or
@@ -10,8 +12,10 @@ import org.kcdauditor.model.Severity;
  * and preflight would say GO for a cluster it never looked at.
  */
 public final class ClusterEmptyRule implements Rule {
-    static final RuleInfo INFO = new RuleInfo("CLUSTER_EMPTY", Severity.HIGH, "inventory",
+    static final RuleInfo INFO = new RuleInfo("CLUSTER_EMPTY", Severity.HIGH, Category.INVENTORY,
             "A cluster's OU holds no computer object",
+            "a cluster configured by `ou` has no computer object under that OU (wrong or moved OU): never 100 %"
+                    + " or GO for a cluster that was not looked at",
             "A cluster taken from an OU that holds no computer objects was not audited at all: a wrong or moved OU"
                     + " must not pass as a compliant cluster or open a change window.",
             "kcd-audit configuration: clusters[].ou, directory.baseDn");
@@ -25,12 +29,15 @@ public final class ClusterEmptyRule implements Rule {
     public void evaluate(AuditContext ctx, FindingSink out) {
         for (ResolvedCluster c : ctx.clusters()) {
             if (c.ou() != null && c.nodes().isEmpty()) {
-                out.add(INFO, c.name(), null, null, null,
-                        "Cluster " + c.name() + " takes its nodes from " + c.ou() + ", but no computer object is"
-                                + " under it (as read from " + ctx.snapshot().baseDn() + "), so none of its hosts"
-                                + " were audited.",
-                        "Check clusters[].ou against the cluster nodes' distinguished names (Get-ADComputer HV01 |"
-                                + " Select DistinguishedName) and that it lies under directory.baseDn.");
+                out.add(INFO).cluster(c.name())
+                        .evidence(Evidence.builder().attribute("clusters[].ou").ou(c.ou()).build())
+                        .message("Cluster " + c.name() + " takes its nodes from " + c.ou() + ", but no computer"
+                                + " object is under it (as read from " + ctx.snapshot().baseDn() + "), so none of its"
+                                + " hosts were audited.")
+                        .action(new Action.Manual("Check clusters[].ou against the cluster nodes' distinguished names"
+                                + " (Get-ADComputer HV01 | Select DistinguishedName) and that it lies under"
+                                + " directory.baseDn."))
+                        .emit();
             }
         }
     }

@@ -2,15 +2,18 @@ package org.kcdauditor.rules;
 
 import org.kcdauditor.audit.AuditContext;
 import org.kcdauditor.model.AdObject;
+import org.kcdauditor.model.Evidence;
 import org.kcdauditor.model.Severity;
+import org.kcdauditor.remedy.Action;
 
 /**
  * DNS_HOST_NAME_MISSING: a node has no dNSHostName, so the FQDN form of delegation to it cannot be
  * checked. The auditor never guesses an FQDN.
  */
 public final class DnsHostNameMissingRule implements Rule {
-    static final RuleInfo INFO = new RuleInfo("DNS_HOST_NAME_MISSING", Severity.MEDIUM, "inventory",
+    static final RuleInfo INFO = new RuleInfo("DNS_HOST_NAME_MISSING", Severity.MEDIUM, Category.INVENTORY,
             "A host has no dNSHostName: the FQDN form cannot be checked",
+            "a node has no `dNSHostName`, so the FQDN form cannot be checked (the tool never guesses an FQDN)",
             "Migrations and SMB connect by FQDN, so peers need 'service/host.fqdn' entries; without the"
                     + " host's dNSHostName the audit cannot tell which FQDN is right and will not guess.",
             "MS-ADA2 dNSHostName");
@@ -27,10 +30,13 @@ public final class DnsHostNameMissingRule implements Rule {
         }
         for (AdObject node : ctx.nodes()) {
             if (node.dnsHostName() == null || node.dnsHostName().isBlank()) {
-                out.add(INFO, ctx.clusterOf(node).name(), node.name(), null, null,
-                        node.name() + " has no dNSHostName, so the FQDN form of delegation to it cannot be checked.",
-                        "Let the host re-register (it sets dNSHostName on join and start), or set it in ADUC"
-                                + " Attribute Editor; then re-run the audit.");
+                out.add(INFO).cluster(ctx.clusterOf(node).name()).host(node.name())
+                        .evidence(Evidence.builder().attribute("dNSHostName").nameForm("fqdn").build())
+                        .message(node.name() + " has no dNSHostName, so the FQDN form of delegation to it cannot be"
+                                + " checked.")
+                        .action(new Action.Manual("Let the host re-register (it sets dNSHostName on join and start),"
+                                + " or set it in ADUC's Attribute Editor; then re-run the audit."))
+                        .emit();
             }
         }
     }

@@ -2,12 +2,15 @@ package org.kcdauditor.rules;
 
 import org.kcdauditor.audit.AuditContext;
 import org.kcdauditor.audit.ResolvedCluster;
+import org.kcdauditor.model.Evidence;
 import org.kcdauditor.model.Severity;
+import org.kcdauditor.remedy.Action;
 
 /** HOST_NOT_FOUND: a configured node (or file server) has no computer object under the base DN. */
 public final class HostNotFoundRule implements Rule {
-    static final RuleInfo INFO = new RuleInfo("HOST_NOT_FOUND", Severity.HIGH, "inventory",
+    static final RuleInfo INFO = new RuleInfo("HOST_NOT_FOUND", Severity.HIGH, Category.INVENTORY,
             "A configured host has no computer object",
+            "a configured node or file server has no computer object under `baseDn`",
             "A node the configuration names but the directory does not hold cannot be delegated to or from;"
                     + " either the host was removed (update the configuration) or the name or base DN is wrong.",
             "kcd-audit configuration: clusters[].nodes, directory.baseDn");
@@ -21,17 +24,24 @@ public final class HostNotFoundRule implements Rule {
     public void evaluate(AuditContext ctx, FindingSink out) {
         for (ResolvedCluster c : ctx.clusters()) {
             for (String name : c.missingNodes()) {
-                out.add(INFO, c.name(), name, null, null,
-                        "Cluster " + c.name() + " lists node '" + name + "' but no computer object with that name"
-                                + " exists under " + ctx.snapshot().baseDn() + ".",
-                        "Check the spelling (NetBIOS name) and directory.baseDn, or remove the node from the"
-                                + " configuration if it was decommissioned.");
+                out.add(INFO).cluster(c.name()).host(name)
+                        .evidence(Evidence.builder().attribute("clusters[].nodes").expected(java.util.List.of(name))
+                                .build())
+                        .message("Cluster " + c.name() + " lists node '" + name + "' but no computer object with that"
+                                + " name exists under " + ctx.snapshot().baseDn() + ".")
+                        .action(new Action.Manual("Check the spelling (NetBIOS name) and directory.baseDn, or remove"
+                                + " the node from the configuration if it was decommissioned."))
+                        .emit();
             }
             for (String name : c.missingFileServers()) {
-                out.add(INFO, c.name(), name, null, null,
-                        "Cluster " + c.name() + " lists file server '" + name + "' but no computer object with"
-                                + " that name exists under " + ctx.snapshot().baseDn() + ".",
-                        "Check clusters[].fileServers: give the Scale-Out File Server's client access point name.");
+                out.add(INFO).cluster(c.name()).host(name)
+                        .evidence(Evidence.builder().attribute("clusters[].fileServers")
+                                .expected(java.util.List.of(name)).fileServer(true).build())
+                        .message("Cluster " + c.name() + " lists file server '" + name + "' but no computer object"
+                                + " with that name exists under " + ctx.snapshot().baseDn() + ".")
+                        .action(new Action.Manual("Check clusters[].fileServers: give the Scale-Out File Server's"
+                                + " client access point name."))
+                        .emit();
             }
         }
     }

@@ -2,12 +2,19 @@ package org.kcdauditor.rules;
 
 import org.kcdauditor.audit.AuditContext;
 import org.kcdauditor.audit.PairStatus;
+import org.kcdauditor.model.Evidence;
 import org.kcdauditor.model.Severity;
+import org.kcdauditor.model.Spn;
+import org.kcdauditor.remedy.Action;
+
+import java.util.List;
 
 /** MISSING_DELEGATION: host A lacks {@code <service>/<form of B>} for a peer (or file server) B. */
 public final class MissingDelegationRule implements Rule {
-    static final RuleInfo INFO = new RuleInfo("MISSING_DELEGATION", Severity.HIGH, "delegation",
+    static final RuleInfo INFO = new RuleInfo("MISSING_DELEGATION", Severity.HIGH, Category.DELEGATION,
             "A host cannot delegate to a peer's migration or SMB service",
+            "host A lacks `<service>/<form of B>` for a peer (or file server) B — one finding per missing SPN,"
+                    + " with `host`=A, `peer`=B, `spn`",
             "Without this entry in the source host's msDS-AllowedToDelegateTo, the KDC refuses the S4U2proxy"
                     + " ticket and live migration (or storage migration over SMB) to the peer fails at 80-90 %"
                     + " with event 21502/22038 once Kerberos hardening or Credential Guard is in place.",
@@ -25,12 +32,17 @@ public final class MissingDelegationRule implements Rule {
             String source = p.source().name();
             String target = p.target().name();
             for (String spn : p.missing()) {
-                out.add(INFO, p.cluster(), source, target, spn,
-                        source + " is not allowed to delegate to " + spn + ", so "
+                Spn parsed = Spn.parse(spn);
+                out.add(INFO).cluster(p.cluster()).host(source).peer(target).spn(spn)
+                        .evidence(Evidence.builder().service(parsed.service())
+                                .nameForm(parsed.host().equalsIgnoreCase(target) ? "netbios" : "fqdn").spn(spn)
+                                .attribute("msDS-AllowedToDelegateTo").expected(List.of(spn))
+                                .fileServer(p.fileServer() ? Boolean.TRUE : null).build())
+                        .message(source + " is not allowed to delegate to " + spn + ", so "
                                 + (p.fileServer() ? "VM storage on file server " + target + " cannot be reached"
-                                : "live migration " + source + " -> " + target + " fails") + ".",
-                        "Add '" + spn + "' to " + source + "'s msDS-AllowedToDelegateTo (ADUC: " + source
-                                + " > Delegation > Add > " + target + "), then replicate and purge tickets.");
+                                : "live migration " + source + " -> " + target + " fails") + ".")
+                        .action(new Action.AddDelegation(source, target, List.of(spn)))
+                        .emit();
             }
         }
     }

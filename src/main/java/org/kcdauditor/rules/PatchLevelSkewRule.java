@@ -1,19 +1,24 @@
 package org.kcdauditor.rules;
 
 import org.kcdauditor.audit.AuditContext;
+import org.kcdauditor.audit.PatchIndex;
 import org.kcdauditor.audit.ResolvedCluster;
 import org.kcdauditor.model.AdObject;
+import org.kcdauditor.model.Evidence;
 import org.kcdauditor.model.Severity;
+import org.kcdauditor.remedy.Action;
 
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /** PATCH_LEVEL_SKEW: nodes of one cluster differ in the catalogued hardening updates they carry. */
 public final class PatchLevelSkewRule implements Rule {
-    static final RuleInfo INFO = new RuleInfo("PATCH_LEVEL_SKEW", Severity.LOW, "patches",
+    static final RuleInfo INFO = new RuleInfo("PATCH_LEVEL_SKEW", Severity.LOW, Category.PATCHES,
             "Nodes of a cluster differ in Kerberos hardening updates",
+            "nodes of one cluster differ in catalogued hardening updates",
             "When some nodes enforce a hardening change and others do not, migration works in one direction"
                     + " and fails in the other, which makes the failure look random.",
             "config/hardening-kbs.yaml");
@@ -25,7 +30,7 @@ public final class PatchLevelSkewRule implements Rule {
 
     @Override
     public void evaluate(AuditContext ctx, FindingSink out) {
-        PatchIndex index = PatchIndex.of(ctx);
+        PatchIndex index = ctx.patches();
         for (ResolvedCluster c : ctx.clusters()) {
             Map<AdObject, Set<String>> have = new LinkedHashMap<>();
             Set<String> all = new LinkedHashSet<>();
@@ -33,7 +38,7 @@ public final class PatchLevelSkewRule implements Rule {
                 if (ctx.clusterOf(n) != c || index.records(n).isEmpty()) {
                     continue;
                 }
-                Set<String> kbs = index.hardening(ctx, n).keySet();
+                Set<String> kbs = index.hardening(n).keySet();
                 have.put(n, kbs);
                 all.addAll(kbs);
             }
@@ -42,13 +47,15 @@ public final class PatchLevelSkewRule implements Rule {
                     if (e.getValue().contains(kb)) {
                         continue;
                     }
-                    String others = have.entrySet().stream().filter(o -> o.getValue().contains(kb))
-                            .map(o -> o.getKey().name()).reduce((a, b) -> a + ", " + b).orElse("");
-                    out.add(INFO, c.name(), e.getKey().name(), null, kb,
-                            e.getKey().name() + " lacks hardening " + kb + " which " + others + " in " + c.name()
-                                    + " have installed.",
-                            "Bring the cluster to one patch level in the next window, after delegation is verified"
-                                    + " (kcd-audit preflight --cluster " + c.name() + ").");
+                    List<String> others = have.entrySet().stream().filter(o -> o.getValue().contains(kb))
+                            .map(o -> o.getKey().name()).toList();
+                    out.add(INFO).cluster(c.name()).host(e.getKey().name()).spn(kb)
+                            .evidence(Evidence.builder().kb(kb).actual(others).build())
+                            .message(e.getKey().name() + " lacks hardening " + kb + " which " + String.join(", ", others)
+                                    + " in " + c.name() + " have installed.")
+                            .action(new Action.Manual("Bring the cluster to one patch level in the next window, after"
+                                    + " delegation is verified (kcd-audit preflight --cluster " + c.name() + ")."))
+                            .emit();
                 }
             }
         }

@@ -3,9 +3,12 @@ package org.kcdauditor.rules;
 import org.kcdauditor.audit.AuditContext;
 import org.kcdauditor.config.ProtocolTransition;
 import org.kcdauditor.model.AdObject;
+import org.kcdauditor.model.Evidence;
 import org.kcdauditor.model.Severity;
 import org.kcdauditor.model.Uac;
+import org.kcdauditor.remedy.Action;
 
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -14,8 +17,10 @@ import java.util.regex.Pattern;
  * {@code either}, a Kerberos-only node on Windows Server 2016 or later gets an INFO advisory.
  */
 public final class ProtocolTransitionMismatchRule implements Rule {
-    static final RuleInfo INFO = new RuleInfo("PROTOCOL_TRANSITION_MISMATCH", Severity.MEDIUM, "delegation",
+    static final RuleInfo INFO = new RuleInfo("PROTOCOL_TRANSITION_MISMATCH", Severity.MEDIUM, Category.DELEGATION,
             "Protocol transition differs from the policy",
+            "policy `any` and TRUSTED_TO_AUTH_FOR_DELEGATION (`0x1000000`) is off, or `kerberos-only` and it is on;"
+                    + " under `either`, a Kerberos-only node on Windows Server 2016+ gets an INFO advisory",
             "From Windows Server 2016 Hyper-V remote management runs over WinRM as NETWORK SERVICE, so"
                     + " Microsoft's guidance is 'Use any authentication protocol' (protocol transition); older"
                     + " guidance says 'Use Kerberos only'. Hosts of one cluster should follow one documented choice.",
@@ -24,6 +29,8 @@ public final class ProtocolTransitionMismatchRule implements Rule {
     /** Windows Server 2016 is NT 10.0 build 14393. */
     static final int WS2016_BUILD = 14393;
     private static final Pattern BUILD = Pattern.compile("\\((\\d+)\\)");
+    private static final String ANY = "'Use any authentication protocol'";
+    private static final String KERBEROS = "'Use Kerberos only'";
 
     @Override
     public RuleInfo info() {
@@ -34,29 +41,33 @@ public final class ProtocolTransitionMismatchRule implements Rule {
     public void evaluate(AuditContext ctx, FindingSink out) {
         ProtocolTransition policy = ctx.policy().protocolTransition();
         for (AdObject node : ctx.nodes()) {
-            if (ctx.peersOf(node).isEmpty() || Uac.has(node.userAccountControl(), Uac.TRUSTED_FOR_DELEGATION)) {
+            int uac = node.userAccountControl();
+            if (ctx.peersOf(node).isEmpty() || Uac.has(uac, Uac.TRUSTED_FOR_DELEGATION)) {
                 continue;
             }
-            boolean transition = Uac.has(node.userAccountControl(), Uac.TRUSTED_TO_AUTH_FOR_DELEGATION);
-            String cluster = ctx.clusterOf(node).name();
+            boolean transition = Uac.has(uac, Uac.TRUSTED_TO_AUTH_FOR_DELEGATION);
             String name = node.name();
+            Evidence.Builder evidence = Evidence.builder().attribute("userAccountControl").userAccountControl(uac)
+                    .uacBits(Uac.flagNames(uac)).actual(List.of(transition ? "any" : "kerberos-only"));
+            FindingSink.Draft f = out.add(INFO).cluster(ctx.clusterOf(node).name()).host(name);
             if (policy == ProtocolTransition.ANY && !transition) {
-                out.add(INFO, cluster, name, null, null,
-                        name + " uses 'Kerberos only' but the policy demands 'Use any authentication protocol'.",
-                        "Set-ADAccountControl " + name + "$ -TrustedToAuthForDelegation $true (ADUC: Delegation >"
-                                + " Use any authentication protocol).");
+                f.evidence(evidence.expected(List.of("any")).build())
+                        .message(name + " uses " + KERBEROS + " but the policy demands " + ANY + ".")
+                        .action(new Action.SetProtocolTransition(name, true)).emit();
             } else if (policy == ProtocolTransition.KERBEROS_ONLY && transition) {
-                out.add(INFO, cluster, name, null, null,
-                        name + " uses 'any authentication protocol' but the policy demands 'Use Kerberos only'.",
-                        "Set-ADAccountControl " + name + "$ -TrustedToAuthForDelegation $false (ADUC: Delegation >"
-                                + " Use Kerberos only).");
+                f.evidence(evidence.expected(List.of("kerberos-only")).build())
+                        .message(name + " uses " + ANY + " but the policy demands " + KERBEROS + ".")
+                        .action(new Action.SetProtocolTransition(name, false)).emit();
             } else if (policy == ProtocolTransition.EITHER && !transition && !node.delegateTo().isEmpty()
                     && isServer2016OrLater(node)) {
-                out.add(INFO, Severity.INFO, cluster, name, null, null,
-                        name + " (" + node.operatingSystem() + ") delegates with 'Kerberos only'; on Windows Server"
-                                + " 2016 and later Microsoft recommends 'Use any authentication protocol'.",
-                        "Consider Set-ADAccountControl " + name + "$ -TrustedToAuthForDelegation $true if migrations"
-                                + " are started remotely (Hyper-V Manager, WinRM).");
+                f.severity(Severity.INFO)
+                        .evidence(evidence.expected(List.of("any", "kerberos-only"))
+                                .operatingSystem(node.operatingSystem()).build())
+                        .message(name + " (" + node.operatingSystem() + ") delegates with " + KERBEROS + "; on"
+                                + " Windows Server 2016 and later Microsoft recommends " + ANY + ".")
+                        .action(new Action.Manual("Consider protocol transition if migrations are started remotely"
+                                + " (Hyper-V Manager, WinRM):", List.of(new Action.SetProtocolTransition(name, true))))
+                        .emit();
             }
         }
     }

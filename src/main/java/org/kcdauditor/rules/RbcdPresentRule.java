@@ -3,7 +3,9 @@ package org.kcdauditor.rules;
 import org.kcdauditor.audit.AuditContext;
 import org.kcdauditor.audit.PairStatus;
 import org.kcdauditor.model.AdObject;
+import org.kcdauditor.model.Evidence;
 import org.kcdauditor.model.Severity;
+import org.kcdauditor.remedy.Action;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -13,8 +15,10 @@ import java.util.List;
  * covers the pair A→B (no MISSING_DELEGATION for it); the finding says which pairs it covers.
  */
 public final class RbcdPresentRule implements Rule {
-    static final RuleInfo INFO = new RuleInfo("RBCD_PRESENT", Severity.INFO, "delegation",
+    static final RuleInfo INFO = new RuleInfo("RBCD_PRESENT", Severity.INFO, Category.DELEGATION,
             "Resource-based constrained delegation is configured on a host",
+            "a node carries `msDS-AllowedToActOnBehalfOfOtherIdentity`: lists the SIDs, the hosts they resolve to"
+                    + " and the pairs it covers",
             "RBCD is set on the target and lists the accounts allowed to delegate to it; it works across"
                     + " domains and always permits protocol transition. It is valid for migration, but it is"
                     + " invisible on ADUC's Delegation tab, so the audit shows where it is used.",
@@ -36,16 +40,20 @@ public final class RbcdPresentRule implements Rule {
                 AdObject who = ctx.bySid(sid);
                 allowed.add(who == null ? sid + " (unresolved)" : sid + " (" + who.name() + ")");
             }
-            List<String> covered = ctx.pairsTo(node).stream().filter(PairStatus::rbcd)
-                    .map(p -> p.source().name() + " -> " + node.name()).toList();
+            List<Evidence.PairRef> covered = ctx.pairsTo(node).stream().filter(PairStatus::rbcd)
+                    .map(p -> new Evidence.PairRef(p.source().name(), node.name())).toList();
             String message = node.name() + " allows RBCD from " + (allowed.isEmpty() ? "no readable SID"
                     : String.join(", ", allowed)) + "."
-                    + (covered.isEmpty() ? "" : " It covers " + String.join(", ", covered)
-                    + ", so no msDS-AllowedToDelegateTo entries are needed for " + (covered.size() == 1 ? "that pair"
-                    : "those pairs") + ".");
-            out.add(INFO, ctx.clusterOf(node).name(), node.name(), null, null, message,
-                    "Keep if intended; document it in the baseline. Get-ADComputer " + node.name()
-                            + " -Properties PrincipalsAllowedToDelegateToAccount shows it.");
+                    + (covered.isEmpty() ? "" : " It covers " + String.join(", ", covered.stream()
+                    .map(p -> p.from() + " -> " + p.to()).toList()) + ", so no msDS-AllowedToDelegateTo entries are"
+                    + " needed for " + (covered.size() == 1 ? "that pair" : "those pairs") + ".");
+            out.add(INFO).cluster(ctx.clusterOf(node).name()).host(node.name())
+                    .evidence(Evidence.builder().attribute("msDS-AllowedToActOnBehalfOfOtherIdentity")
+                            .sids(node.rbcdSids()).actual(allowed).pairs(covered).build())
+                    .message(message)
+                    .action(new Action.Manual("Keep it if intended and document it in the baseline (ADUC does not"
+                            + " show it; Get-ADComputer reads it as PrincipalsAllowedToDelegateToAccount)."))
+                    .emit();
         }
     }
 }

@@ -3,7 +3,11 @@ package org.kcdauditor.rules;
 import java.util.List;
 import java.util.Optional;
 
-/** Every rule the auditor runs, in report order. Adding a rule is one class and one line here. */
+/**
+ * Every rule the auditor runs, in report order. Adding a rule is one class and one line here: its
+ * metadata then reaches findings.json ({@code rules}), every report and README's rule table
+ * ({@code kcd-audit rules --markdown}).
+ */
 public final class RuleCatalogue {
     private final List<Rule> rules;
 
@@ -24,6 +28,7 @@ public final class RuleCatalogue {
                 new ProtocolTransitionMismatchRule(),
                 new AccountDisabledRule(),
                 new DnsHostNameMissingRule(),
+                new DnsHostNameInvalidRule(),
                 new StaleDelegationRule(),
                 new RbcdPresentRule(),
                 new BaselineEntryRemovedRule(),
@@ -43,5 +48,10 @@ public final class RuleCatalogue {
 
     public Optional<RuleInfo> find(String id) {
         return rules.stream().map(Rule::info).filter(i -> i.id().equals(id)).findFirst();
+    }
+
+    /** The metadata of every rule, in catalogue order. */
+    public List<RuleInfo> infos() {
+        return rules.stream().map(Rule::info).toList();
     }
 }

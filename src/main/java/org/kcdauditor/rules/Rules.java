@@ -1,6 +1,13 @@
 package org.kcdauditor.rules;
 
+import org.kcdauditor.model.AdObject;
+import org.kcdauditor.model.Evidence;
 import org.kcdauditor.model.Spn;
+import org.kcdauditor.remedy.Action;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 
 /** Small helpers shared by rules. */
 final class Rules {
@@ -17,6 +24,29 @@ final class Rules {
         int colon = h.indexOf(':');
         h = colon >= 0 ? h.substring(0, colon) : h;
         int dot = h.indexOf('.');
-        return (dot > 0 ? h.substring(0, dot) : h).toUpperCase(java.util.Locale.ROOT);
+        return (dot > 0 ? h.substring(0, dot) : h).toUpperCase(Locale.ROOT);
+    }
+
+    /**
+     * The objects holding {@code spn}, each with the value exactly as it stores it (case, trailing dot,
+     * third part): what {@code setspn -D} and the removal need.
+     */
+    static List<Evidence.Holder> holders(List<AdObject> owners, String spn) {
+        String key = Spn.keyOf(spn);
+        List<Evidence.Holder> out = new ArrayList<>();
+        for (AdObject o : owners) {
+            for (String stored : o.spns()) {
+                if (Spn.keyOf(stored).equals(key)) {
+                    out.add(new Evidence.Holder(o.name(), o.samAccountName(), o.dn(), stored));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Removing the SPN from each of {@code holders}. */
+    static List<Action> unregister(List<Evidence.Holder> holders) {
+        return holders.stream().<Action>map(h -> new Action.UnregisterSpn(h.name(), h.samAccountName(), h.dn(),
+                h.stored())).toList();
     }
 }

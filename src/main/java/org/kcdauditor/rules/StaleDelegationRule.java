@@ -3,17 +3,25 @@ package org.kcdauditor.rules;
 import org.kcdauditor.audit.AuditContext;
 import org.kcdauditor.audit.ResolvedCluster;
 import org.kcdauditor.model.AdObject;
+import org.kcdauditor.model.Evidence;
 import org.kcdauditor.model.Severity;
 import org.kcdauditor.model.Spn;
+import org.kcdauditor.remedy.Action;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-/** STALE_DELEGATION: a node delegates a policy service to a host that is not its peer or does not exist. */
+/**
+ * STALE_DELEGATION: a node delegates a policy service to a host that is not its peer or does not exist.
+ * An entry naming a host that does not exist is removed by the plan; one naming an existing host that is
+ * not a configured peer may serve migration to another cluster, so an administrator decides.
+ */
 public final class StaleDelegationRule implements Rule {
-    static final RuleInfo INFO = new RuleInfo("STALE_DELEGATION", Severity.LOW, "hygiene",
+    static final RuleInfo INFO = new RuleInfo("STALE_DELEGATION", Severity.LOW, Category.HYGIENE,
             "A host delegates to a host that is not its peer",
+            "a node delegates a policy service to a host that is not its peer or does not exist",
             "Entries left behind for removed or moved nodes grant delegation nobody needs (least privilege)"
                     + " and hide the real state of the cluster in ADUC; a re-used host name would inherit the trust.",
             "MS-ADA2 2.219 msDS-AllowedToDelegateTo");
@@ -45,13 +53,24 @@ public final class StaleDelegationRule implements Rule {
                 if (target != null && (peers.contains(target) || cluster.fileServers().contains(target))) {
                     continue;
                 }
-                String why = target == null ? "no computer named " + spn.hostName() + " exists in the directory"
-                        : target.name() + " is not a peer of " + node.name() + " in the configured clusters";
-                out.add(INFO, cluster.name(), node.name(), target == null ? netbiosName(spn.hostName()) : target.name(), entry,
-                        node.name() + " delegates to " + entry + " but " + why + ".",
-                        "Remove the entry: Set-ADComputer " + node.name()
-                                + " -Remove @{'msDS-AllowedToDelegateTo'='" + entry + "'} (or add the host to the"
-                                + " cluster's configuration if it is a peer).");
+                String peer = target == null ? netbiosName(spn.hostName()) : target.name();
+                Action remove = new Action.RemoveDelegation(node.name(), peer, List.of(entry));
+                FindingSink.Draft f = out.add(INFO).cluster(cluster.name()).host(node.name()).peer(peer).spn(entry)
+                        .evidence(Evidence.builder().spn(entry).attribute("msDS-AllowedToDelegateTo")
+                                .actual(List.of(entry)).targetExists(target != null).build());
+                if (target == null) {
+                    f.message(node.name() + " delegates to " + entry + " but no computer named " + spn.hostName()
+                            + " exists in the directory.").action(remove).emit();
+                } else {
+                    f.message(node.name() + " delegates to " + entry + " but " + target.name() + " is not a peer of "
+                                    + node.name() + " in the configured clusters.")
+                            .action(new Action.Manual(target.name() + " exists in the directory but is not a configured"
+                                    + " peer of " + node.name() + ": the entry may be intended (live migration to"
+                                    + " another cluster, see policy.migrationGroups), or add the host to the cluster's"
+                                    + " configuration if it is a peer. Remove it only if nobody migrates from "
+                                    + node.name() + " to " + target.name() + ":", List.of(remove)))
+                            .emit();
+                }
             }
         }
     }

@@ -3,9 +3,12 @@ package org.kcdauditor.rules;
 import org.kcdauditor.audit.AuditContext;
 import org.kcdauditor.audit.PairStatus;
 import org.kcdauditor.model.AdObject;
+import org.kcdauditor.model.Evidence;
 import org.kcdauditor.model.Severity;
 import org.kcdauditor.model.Spn;
+import org.kcdauditor.remedy.Action;
 
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -15,8 +18,10 @@ import java.util.Set;
  * {@code cifs/X} is served by {@code HOST/X} through AD's default sPNMappings, so HOST satisfies it.
  */
 public final class TargetSpnNotRegisteredRule implements Rule {
-    static final RuleInfo INFO = new RuleInfo("TARGET_SPN_NOT_REGISTERED", Severity.HIGH, "spn",
+    static final RuleInfo INFO = new RuleInfo("TARGET_SPN_NOT_REGISTERED", Severity.HIGH, Category.SPN,
             "A required target SPN is not registered on the peer",
+            "the SPN A must delegate to is not registered on B (`HOST/X` satisfies `cifs/X` through AD's"
+                    + " sPNMappings) — one finding per SPN, `host`=B",
             "A delegation entry naming an SPN that the peer's account does not register does nothing: the KDC"
                     + " cannot find the service account, so the migration still fails. The Virtual Machine"
                     + " Management Service registers its SPNs when Hyper-V is installed; a renamed or re-joined"
@@ -37,16 +42,31 @@ public final class TargetSpnNotRegisteredRule implements Rule {
                 if (!reported.add(target.dn() + "|" + Spn.keyOf(spn))) {
                     continue;
                 }
-                List<AdObject> elsewhere = ctx.spnOwners(spn);
-                String where = elsewhere.isEmpty() ? "no object registers it"
-                        : "it is registered on " + String.join(", ", elsewhere.stream().map(AdObject::name).toList())
-                        + " instead";
-                out.add(INFO, p.cluster(), target.name(), null, spn,
-                        spn + " is not registered on " + target.name() + " (" + where + "), so delegation to it"
-                                + " cannot work.",
-                        "Register it on the host's account: setspn -S " + spn + " " + target.name()
-                                + " (on a Hyper-V host, restarting vmms re-registers its SPNs).");
+                List<Evidence.Holder> elsewhere = Rules.holders(ctx.spnOwners(spn), spn);
+                List<Evidence.PairRef> breaks = ctx.pairsTo(target).stream()
+                        .filter(q -> q.unregistered().contains(spn))
+                        .map(q -> new Evidence.PairRef(q.source().name(), target.name())).toList();
+                Action fix = new Action.RegisterSpn(target.name(), spn);
+                out.add(INFO).cluster(p.cluster()).host(target.name()).spn(spn)
+                        .evidence(Evidence.builder().spn(spn).attribute("servicePrincipalName")
+                                .expected(List.of(spn)).actual(target.spns()).holders(elsewhere).pairs(breaks).build())
+                        .message(spn + " is not registered on " + target.name() + " (" + (elsewhere.isEmpty()
+                                ? "no object registers it" : "it is registered on " + String.join(", ",
+                                elsewhere.stream().map(Evidence.Holder::name).toList()) + " instead")
+                                + "), so delegation to it cannot work.")
+                        .action(elsewhere.isEmpty() ? fix : new Action.Manual("Decide which account runs the service"
+                                + " (the SPN belongs to " + target.name() + " if it is the host named in it); to move"
+                                + " it:",
+                                proposed(elsewhere, fix)))
+                        .emit();
             }
         }
+    }
+
+    /** Remove it from the objects that hold it, then register it on the target. */
+    private static List<Action> proposed(List<Evidence.Holder> holders, Action register) {
+        List<Action> out = new ArrayList<>(Rules.unregister(holders));
+        out.add(register);
+        return out;
     }
 }

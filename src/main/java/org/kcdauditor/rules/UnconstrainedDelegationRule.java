@@ -1,14 +1,20 @@
 package org.kcdauditor.rules;
 
 import org.kcdauditor.audit.AuditContext;
+import org.kcdauditor.config.ProtocolTransition;
 import org.kcdauditor.model.AdObject;
+import org.kcdauditor.model.Evidence;
 import org.kcdauditor.model.Severity;
 import org.kcdauditor.model.Uac;
+import org.kcdauditor.remedy.Action;
+
+import java.util.List;
 
 /** UNCONSTRAINED_DELEGATION: a node has TRUSTED_FOR_DELEGATION (0x80000). */
 public final class UnconstrainedDelegationRule implements Rule {
-    static final RuleInfo INFO = new RuleInfo("UNCONSTRAINED_DELEGATION", Severity.HIGH, "delegation",
+    static final RuleInfo INFO = new RuleInfo("UNCONSTRAINED_DELEGATION", Severity.HIGH, Category.DELEGATION,
             "A host is trusted for unconstrained delegation",
+            "a node has TRUSTED_FOR_DELEGATION (`0x80000`)",
             "Unconstrained delegation lets the host impersonate any user to any service and exposes every"
                     + " forwarded TGT on it; Credential Guard (default on Windows Server 2025) blocks it, so it"
                     + " does not even make migration work. Constrained delegation to the peers is the fix.",
@@ -21,12 +27,18 @@ public final class UnconstrainedDelegationRule implements Rule {
 
     @Override
     public void evaluate(AuditContext ctx, FindingSink out) {
+        // Leaving unconstrained delegation: "either" takes Microsoft's guidance since Windows Server 2016.
+        boolean transition = ctx.policy().protocolTransition() != ProtocolTransition.KERBEROS_ONLY;
         for (AdObject node : ctx.nodes()) {
-            if (Uac.has(node.userAccountControl(), Uac.TRUSTED_FOR_DELEGATION)) {
-                out.add(INFO, ctx.clusterOf(node).name(), node.name(), null, null,
-                        node.name() + " is trusted for unconstrained delegation (userAccountControl 0x80000).",
-                        "In ADUC select 'Trust this computer for delegation to specified services only' on "
-                                + node.name() + " and list the peers' services instead.");
+            int uac = node.userAccountControl();
+            if (Uac.has(uac, Uac.TRUSTED_FOR_DELEGATION)) {
+                out.add(INFO).cluster(ctx.clusterOf(node).name()).host(node.name())
+                        .evidence(Evidence.builder().attribute("userAccountControl").userAccountControl(uac)
+                                .uacBits(Uac.flagNames(uac)).expected(List.of("TRUSTED_FOR_DELEGATION off"))
+                                .build())
+                        .message(node.name() + " is trusted for unconstrained delegation (userAccountControl 0x80000).")
+                        .action(new Action.ReplaceUnconstrained(node.name(), transition))
+                        .emit();
             }
         }
     }

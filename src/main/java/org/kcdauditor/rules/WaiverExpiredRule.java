@@ -2,13 +2,16 @@ package org.kcdauditor.rules;
 
 import org.kcdauditor.audit.AuditContext;
 import org.kcdauditor.baseline.Waiver;
-import org.kcdauditor.model.Finding;
+import org.kcdauditor.model.AdObject;
+import org.kcdauditor.model.Evidence;
 import org.kcdauditor.model.Severity;
+import org.kcdauditor.remedy.Action;
 
 /** WAIVER_EXPIRED: a baseline waiver is past its expiry date; what it suppressed counts again. */
 public final class WaiverExpiredRule implements Rule {
-    static final RuleInfo INFO = new RuleInfo("WAIVER_EXPIRED", Severity.MEDIUM, "drift",
+    static final RuleInfo INFO = new RuleInfo("WAIVER_EXPIRED", Severity.MEDIUM, Category.DRIFT,
             "A baseline waiver has expired",
+            "a waiver is past its expiry date; what it suppressed counts again",
             "A waiver is a documented, time-limited exception. After its expiry date the finding it suppressed"
                     + " counts again; renew the waiver with a new justification or fix the cause.",
             "Chef InSpec waivers (justification, expiration_date); docs/history.md");
@@ -27,15 +30,18 @@ public final class WaiverExpiredRule implements Rule {
             if (w.activeAt(ctx.inputs().now())) {
                 continue;
             }
-            var node = ctx.computer(w.host());
-            var cluster = node == null ? null : ctx.clusterOf(node);
+            AdObject node = ctx.computer(w.host());
             // the id covers the waived rule too (two waivers of one host differ by rule); the SPN column stays an SPN
-            out.findings().add(new Finding(Finding.stableId(INFO.id(), w.host(), w.peer(), w.rule() + "|"
-                    + (w.spn() == null ? "" : w.spn())), INFO.id(), INFO.severity(), cluster == null ? null : cluster.name(),
-                    w.host(), w.peer(), w.spn(),
-                    "The waiver for " + w.rule() + " on " + w.host() + (w.peer() == null ? "" : " -> " + w.peer())
-                            + " expired on " + w.expires() + " (\"" + w.justification() + "\"); its findings count again.",
-                    "Fix the cause, or renew the waiver in the baseline with a new justification and expiry date."));
+            out.add(INFO).cluster(node == null ? null : ctx.clusterName(node)).host(w.host()).peer(w.peer())
+                    .spn(w.spn()).idSpn(w.rule() + "|" + (w.spn() == null ? "" : w.spn()))
+                    .evidence(Evidence.builder().waivedRule(w.rule()).spn(w.spn()).expires(w.expires())
+                            .justification(w.justification()).build())
+                    .message("The waiver for " + w.rule() + " on " + w.host() + (w.peer() == null ? "" : " -> "
+                            + w.peer()) + " expired on " + w.expires() + " (\"" + w.justification() + "\"); its"
+                            + " findings count again.")
+                    .action(new Action.Manual("Fix the cause, or renew the waiver in the baseline with a new"
+                            + " justification and expiry date."))
+                    .emit();
         }
     }
 }

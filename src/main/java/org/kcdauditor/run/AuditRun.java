@@ -22,6 +22,7 @@ import org.kcdauditor.model.Snapshot;
 import org.kcdauditor.report.FindingsDocument;
 import org.kcdauditor.report.FindingsJson;
 import org.kcdauditor.report.HistorySections;
+import org.kcdauditor.report.Format;
 import org.kcdauditor.report.Reports;
 import org.kcdauditor.rules.RuleCatalogue;
 import org.kcdauditor.store.CompletedRun;
@@ -132,7 +133,7 @@ public final class AuditRun {
      * @param outDir   where to write; null for {@code <reports.dir>/<UTC yyyyMMdd-HHmmss>-<short run id>/}
      * @param progress told the running count of objects read, after each page
      */
-    public Outcome execute(Path outDir, Collection<String> formats, Timings timings, IntConsumer progress)
+    public Outcome execute(Path outDir, Collection<Format> formats, Timings timings, IntConsumer progress)
             throws DirectoryException, IOException {
         String runId = UUID.randomUUID().toString();
         Instant startedAt = clock.instant();
@@ -147,9 +148,10 @@ public final class AuditRun {
                 Instant evaluated = clock.instant();
                 HistorySections.Sections sections = ev.sections().withTimeline(runId, evaluated,
                         ev.result().findings(), store.timeline(config.historyKey(), TIMELINE).stream()
-                                .map(c -> new HistorySections.ChangeDoc(c.runId(), c.at(), c.host(),
-                                        HistorySections.change(c.message()))).toList());
-                FindingsDocument doc = FindingsJson.build(runId, startedAt, evaluated, config, ev.result())
+                                .map(c -> new HistorySections.ChangeDoc(c.runId(), c.at(), c.host(), c.message()))
+                                .toList());
+                FindingsDocument doc = FindingsJson.build(runId, startedAt, evaluated, config, ev.result(),
+                        RuleCatalogue.standard())
                         .withHistory(sections);
                 Path dir = null;
                 List<Path> files = List.of();

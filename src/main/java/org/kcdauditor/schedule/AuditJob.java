@@ -2,9 +2,9 @@ package org.kcdauditor.schedule;
 
 import org.kcdauditor.audit.Timings;
 import org.kcdauditor.cli.ExitCodes;
-import org.kcdauditor.config.ConfigLoader;
 import org.kcdauditor.config.ScheduleConfig;
 import org.kcdauditor.notify.Notice;
+import org.kcdauditor.report.Format;
 import org.kcdauditor.report.Reports;
 import org.kcdauditor.run.AuditRun;
 import org.kcdauditor.run.RunLock;
@@ -62,8 +62,7 @@ public class AuditJob implements Job {
                 LOG.warn("job {}: {} run(s) a crashed process left RUNNING are recorded as interrupted", name, dead);
             }
             var cfg = d.config();
-            var formats = cfg.reports() == null || cfg.reports().formats() == null ? ConfigLoader.FORMATS
-                    : cfg.reports().formats();
+            var formats = Format.parse(cfg.reports() == null ? null : cfg.reports().formats(), "reports.formats");
             AuditRun.Outcome o = new AuditRun(cfg, d.secrets(), d.clock(),
                     Reports.standard(d.templatesDir(), cfg.reports())).withHome(d.home()).withEnvironment(d.env())
                     .withTrigger("schedule").execute(null, formats, new Timings(), n -> { });

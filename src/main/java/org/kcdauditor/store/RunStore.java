@@ -240,7 +240,7 @@ public final class RunStore implements AutoCloseable {
         }
     }
 
-    /** The findings a run recorded, in report order. */
+    /** The findings a run recorded, in report order (their text; evidence and actions are in its findings.json). */
     public List<Finding> findings(String runId) {
         List<Finding> out = new ArrayList<>();
         try (PreparedStatement ps = connection.prepareStatement("SELECT finding_id, rule_id, severity, cluster_name,"
@@ -252,7 +252,7 @@ public final class RunStore implements AutoCloseable {
                     boolean waived = rs.getBoolean(10);
                     out.add(new Finding(rs.getString(1), rs.getString(2), Severity.valueOf(rs.getString(3)),
                             rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8),
-                            rs.getString(9), waived ? Boolean.TRUE : null,
+                            rs.getString(9), null, List.of(), waived ? Boolean.TRUE : null,
                             waived ? new Finding.Waiver(rs.getString(11), null) : null));
                 }
             }

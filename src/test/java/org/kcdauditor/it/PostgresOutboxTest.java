@@ -63,7 +63,7 @@ class PostgresOutboxTest {
         Notifier notifier = new Notifier(cfg, new Secrets(env), env, Clock.systemUTC(), Path.of("templates"), outbox);
         FindingsDocument doc = new FindingsDocument(1, "pg-run-1", Instant.now(), Instant.now(),
                 new FindingsDocument.Directory("ldaps://dc1.contoso.com:636", "DC=contoso,DC=com"), null, null,
-                List.of(), List.of(), List.of());
+                List.of(), List.of(), List.of(), null);
 
         assertEquals(2, notifier.queue("monthly-report", Notify.ALWAYS, doc, null).size());
         assertEquals(List.of(), notifier.queue("monthly-report", Notify.ALWAYS, doc, null), "stored once per key");

@@ -86,7 +86,7 @@ class MailNoticeTest {
     private AuditRun.Outcome audit(AuditConfig cfg, String... formats) throws Exception {
         return new AuditRun(cfg, new Secrets(env), Clock.systemUTC(), Reports.standard(Path.of("templates"),
                 cfg.reports())).withHome(Path.of(".")).withEnvironment(env).withTrigger("schedule")
-                .execute(null, Set.of(formats), new Timings(), n -> { });
+                .execute(null, org.kcdauditor.report.Format.parse(List.of(formats), "formats"), new Timings(), n -> { });
     }
 
     private Notifier notifier(AuditConfig cfg, Outbox outbox) {

@@ -53,7 +53,7 @@ class SmtpTlsTest {
 
     private static FindingsDocument emptyRun(String runId) {
         return new FindingsDocument(1, runId, Instant.now(), Instant.now(), new FindingsDocument.Directory(
-                "ldaps://dc1.contoso.com:636", "DC=contoso,DC=com"), null, null, List.of(), List.of(), List.of());
+                "ldaps://dc1.contoso.com:636", "DC=contoso,DC=com"), null, null, List.of(), List.of(), List.of(), null);
     }
 
     private Outbox.Result send(String mailYaml, Map<String, String> env, String runId)

@@ -1,9 +1,25 @@
 package org.kcdauditor.report;
 
+import org.kcdauditor.support.TestFindings;
 import org.kcdauditor.model.Finding;
 import org.kcdauditor.model.Severity;
 
+import org.kcdauditor.audit.AuditResult;
+import org.kcdauditor.audit.Auditor;
+import org.kcdauditor.audit.Timings;
+import org.kcdauditor.config.AuditConfig;
+import org.kcdauditor.config.ConfigLoader;
+import org.kcdauditor.config.Secrets;
+import org.kcdauditor.directory.DemoDirectory;
+import org.kcdauditor.model.Snapshot;
+import org.kcdauditor.rules.RuleCatalogue;
+import org.kcdauditor.run.AuditRun;
+
 import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -14,12 +30,47 @@ public final class Fixtures {
     private Fixtures() {
     }
 
-    /** The demo run (two clusters, typical drift) with a fixed run id, time and directory. */
+    /** Where {@link #demo()} is stored; {@link FixturesTest} checks it is what the demo gives today. */
+    public static final Path DEMO_FILE = Path.of("src/test/resources/report/findings-demo.json");
+    /** A findings.json as kcd-audit wrote it in November 2026, before findings carried evidence and actions. */
+    public static final String LEGACY = "/report/findings-v1-2026-11.json";
+
+    /**
+     * The demo run (two clusters, typical drift; the core audit, without history inputs) with a fixed run id,
+     * time and directory, as stored in {@link #DEMO_FILE}.
+     */
     public static FindingsDocument demo() {
-        try (InputStream in = Fixtures.class.getResourceAsStream("/report/findings-demo.json")) {
+        return read("/report/findings-demo.json");
+    }
+
+    /** The stored findings.json of an earlier kcd-audit version (no evidence, no actions, no rules). */
+    public static FindingsDocument legacy() {
+        return read(LEGACY);
+    }
+
+    private static FindingsDocument read(String resource) {
+        try (InputStream in = Fixtures.class.getResourceAsStream(resource)) {
             return FindingsJson.MAPPER.readValue(in, FindingsDocument.class);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The demo audited afresh: the demo directory (in-process LDAP), the demo's clusters and policy, the
+     * core rules, then the run id, times and directory URL fixed so that golden files stay stable.
+     */
+    public static FindingsDocument generateDemo() throws Exception {
+        AuditConfig cfg = ConfigLoader.load(Path.of("config/demo/kcd-audit-demo.yaml"));
+        try (DemoDirectory dir = DemoDirectory.start(Path.of("config/demo/contoso.ldif"))) {
+            AuditConfig demo = cfg.withDirectory(cfg.directory().withUrl(dir.url()));
+            Snapshot snapshot = new AuditRun(demo, new Secrets(Map.of(demo.directory().passwordEnv(), dir.password())),
+                    Clock.systemUTC(), new Reports(List.of())).collect(new Timings(), n -> { });
+            AuditResult r = new Auditor(RuleCatalogue.standard()).evaluate(snapshot, demo.clusters(), demo.policy());
+            return FindingsJson.build("3f2a9c1e-5b7d-4e8a-9c0f-1a2b3c4d5e6f", Instant.parse("2026-11-26T06:00:00.123Z"),
+                    Instant.parse("2026-11-26T06:00:01.456Z"),
+                    demo.withDirectory(demo.directory().withUrl("ldaps://dc1.contoso.com:636")), r,
+                    RuleCatalogue.standard());
         }
     }
 
@@ -30,14 +81,14 @@ public final class Fixtures {
             hosts.add(h.name().equals(name) ? edit.apply(h) : h);
         }
         return new FindingsDocument(d.schemaVersion(), d.runId(), d.startedAt(), d.finishedAt(), d.directory(),
-                d.summary(), d.policy(), d.clusters(), hosts, d.findings());
+                d.summary(), d.policy(), d.clusters(), hosts, d.findings(), null);
     }
 
     public static FindingsDocument withFindings(FindingsDocument d, List<Finding> extra) {
         List<Finding> all = new ArrayList<>(d.findings());
         all.addAll(extra);
         return new FindingsDocument(d.schemaVersion(), d.runId(), d.startedAt(), d.finishedAt(), d.directory(),
-                d.summary(), d.policy(), d.clusters(), d.hosts(), all);
+                d.summary(), d.policy(), d.clusters(), d.hosts(), all, null);
     }
 
     /** The demo with its HV02 -> HV03 MISSING_DELEGATION findings waived until 2035-12-31. */
@@ -47,7 +98,7 @@ public final class Fixtures {
         List<Finding> all = d.findings().stream().map(f -> "MISSING_DELEGATION".equals(f.rule())
                 && "HV02".equals(f.host()) && "HV03".equals(f.peer()) ? f.withWaiver(w) : f).toList();
         return new FindingsDocument(d.schemaVersion(), d.runId(), d.startedAt(), d.finishedAt(), d.directory(),
-                d.summary(), d.policy(), d.clusters(), d.hosts(), all);
+                d.summary(), d.policy(), d.clusters(), d.hosts(), all, null);
     }
 
     /** {@code d} with every history section, its times with nanoseconds as a live run's are. */
@@ -66,7 +117,7 @@ public final class Fixtures {
     }
 
     public static Finding missing(String host, String peer, String spn) {
-        return Finding.of("MISSING_DELEGATION", Severity.HIGH, "HVC1", host, peer, spn,
+        return TestFindings.legacy("MISSING_DELEGATION", Severity.HIGH, "HVC1", host, peer, spn,
                 host + " is not allowed to delegate to " + spn + ", so live migration " + host + " -> " + peer + " fails.",
                 "Add it.");
     }

@@ -1,5 +1,6 @@
 package org.kcdauditor.report;
 
+import org.kcdauditor.support.TestFindings;
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.cos.COSName;
 import org.apache.pdfbox.pdmodel.PDDocument;
@@ -28,7 +29,7 @@ class PdfReportWriterTest {
 
     static byte[] render(FindingsDocument doc, int matrixMax) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        new PdfReportWriter(matrixMax).write(Rendering.of(doc), out);
+        new PdfReportWriter(matrixMax).write(ReportView.of(doc), out);
         return out.toByteArray();
     }
 
@@ -46,7 +47,7 @@ class PdfReportWriterTest {
         List<Finding> advisories = new ArrayList<>();
         for (int i = 1; i <= 60; i++) {
             String host = String.format("HVX%02d", i);
-            advisories.add(Finding.of("PROTOCOL_TRANSITION_MISMATCH", Severity.INFO, "HVC9", host, null, null,
+            advisories.add(TestFindings.legacy("PROTOCOL_TRANSITION_MISMATCH", Severity.INFO, "HVC9", host, null, null,
                     host + " delegates with 'Kerberos only'.", "Consider 'Use any authentication protocol'."));
         }
         FindingsDocument doc = Fixtures.withFindings(Fixtures.demo(), advisories);
@@ -125,7 +126,7 @@ class PdfReportWriterTest {
         List<Finding> one = new ArrayList<>();
         Set<String> ids = RuleCatalogue.standard().rules().stream().map(r -> r.info().id()).collect(Collectors.toSet());
         for (String id : ids) {
-            one.add(Finding.of(id, Severity.HIGH, "HVC1", "HV01", null, null, "Message.", "Fix."));
+            one.add(TestFindings.legacy(id, Severity.HIGH, "HVC1", "HV01", null, null, "Message.", "Fix."));
         }
         byte[] pdf = render(Fixtures.withFindings(Fixtures.demo(), one), 16);
         List<String> seen = new ArrayList<>();
@@ -172,8 +173,8 @@ class PdfReportWriterTest {
         FindingsDocument.ClusterDoc c = new FindingsDocument.ClusterDoc("HVC1", List.of("HV01", "HV02", "HV03"),
                 List.of(), List.of(), 6, 6, 24, 24, 100.0, Map.of("LOW", 1, "INFO", 1), List.of());
         FindingsDocument doc = new FindingsDocument(1, "r", null, null, null, sum, null, List.of(c), List.of(),
-                List.of(Finding.of("PATCH_LEVEL_SKEW", Severity.LOW, "HVC1", "HV01", null, null, "Skew.", "Patch."),
-                        Finding.of("PATCH_DATA_MISSING", Severity.INFO, "HVC1", "HV02", null, null, "None.", "Import.")));
+                List.of(TestFindings.legacy("PATCH_LEVEL_SKEW", Severity.LOW, "HVC1", "HV01", null, null, "Skew.", "Patch."),
+                        TestFindings.legacy("PATCH_DATA_MISSING", Severity.INFO, "HVC1", "HV02", null, null, "None.", "Import.")), null);
         String cover = text(render(doc, 16), 1, 1);
         assertTrue(cover.contains("Overall status: Attention"), cover);
         assertTrue(cover.contains("1 of 1 cluster needs attention"), cover);

@@ -1,5 +1,6 @@
 package org.kcdauditor.report;
 
+import org.kcdauditor.support.TestFindings;
 import org.kcdauditor.audit.Timings;
 import org.kcdauditor.config.ReportsConfig;
 import org.kcdauditor.model.Finding;
@@ -34,14 +35,14 @@ public final class ReportBench {
                 doc.hosts().size(), doc.clusters().size(), doc.findings().size(), (System.nanoTime() - t0) / 1_000_000,
                 used() / 1_048_576);
         Reports reports = Reports.standard(Path.of("templates"), new ReportsConfig(null, null));
-        for (String format : List.of("json", "xlsx", "pdf", "md", "html", "ps1")) {
+        for (Format format : Format.values()) {
             System.gc();
             resetPeaks();
             Timings t = new Timings();
             List<Path> files = reports.writeAll(doc, out, Set.of(format), t);
             Path file = files.get(files.size() - 1);
             System.out.printf("%-5s %6d ms  peak heap %4d MB  %s %d KB%n", format,
-                    t.millis().getOrDefault(format, 0L), peak() / 1_048_576, file.getFileName(), Files.size(file) / 1024);
+                    t.millis().getOrDefault(format.word(), 0L), peak() / 1_048_576, file.getFileName(), Files.size(file) / 1024);
         }
     }
 
@@ -79,7 +80,7 @@ public final class ReportBench {
                     boolean miss = broken && a.equals(nodes.get(1)) && (c == 0 || b.equals(nodes.get(2)));
                     if (miss) {
                         for (String spn : req) {
-                            findings.add(Finding.of("MISSING_DELEGATION", Severity.HIGH, cluster, a, b, spn,
+                            findings.add(TestFindings.legacy("MISSING_DELEGATION", Severity.HIGH, cluster, a, b, spn,
                                     a + " is not allowed to delegate to " + spn + ", so live migration " + a + " -> " + b
                                             + " fails.", "Add '" + spn + "' to " + a + "'s msDS-AllowedToDelegateTo."));
                         }
@@ -95,7 +96,7 @@ public final class ReportBench {
             }
             if (broken) {
                 String h = nodes.get(0);
-                findings.add(Finding.of("STALE_DELEGATION", Severity.LOW, cluster, h, "gone", "cifs/GONE" + c,
+                findings.add(TestFindings.legacy("STALE_DELEGATION", Severity.LOW, cluster, h, "gone", "cifs/GONE" + c,
                         h + " delegates to cifs/GONE" + c + " but no computer named gone exists.", "Remove it."));
             }
             int pairs = size * (size - 1);
@@ -128,8 +129,8 @@ public final class ReportBench {
                 Math.round(1000.0 * present / required) / 10.0, sev);
         return new FindingsDocument(1, "b3nch000-0000-4000-8000-000000000000", Instant.parse("2026-11-26T06:00:00Z"),
                 Instant.parse("2026-11-26T06:01:00Z"), new FindingsDocument.Directory("ldaps://dc1.contoso.com:636",
-                "DC=contoso,DC=com"), summary, new FindingsDocument.Policy(services, List.of("netbios", "fqdn"), "any",
-                List.of()), clusters, hosts, findings);
+                "DC=contoso,DC=com"), summary, new FindingsDocument.Policy(services, List.of("netbios", "fqdn"), org.kcdauditor.config.ProtocolTransition.ANY,
+                List.of()), clusters, hosts, findings, null);
     }
 
     private static long used() {

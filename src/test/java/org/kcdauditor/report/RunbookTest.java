@@ -1,5 +1,9 @@
 package org.kcdauditor.report;
 
+import org.kcdauditor.model.Evidence;
+import org.kcdauditor.model.Severity;
+import org.kcdauditor.remedy.Action;
+import org.kcdauditor.support.TestFindings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kcdauditor.config.ConfigException;
@@ -11,6 +15,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -25,7 +30,7 @@ class RunbookTest {
 
     static String render(RunbookWriter w, FindingsDocument doc) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        w.write(Rendering.of(doc), out);
+        w.write(ReportView.of(doc), out);
         return out.toString(StandardCharsets.UTF_8);
     }
 
@@ -36,59 +41,69 @@ class RunbookTest {
         List<Finding> findings = doc.findings().stream().map(f -> f.rule().equals("MISSING_DELEGATION")
                 && f.host().equals("HV02") ? f.withWaiver(w) : f).toList();
         FindingsDocument waived = new FindingsDocument(doc.schemaVersion(), doc.runId(), doc.startedAt(),
-                doc.finishedAt(), doc.directory(), doc.summary(), doc.policy(), doc.clusters(), doc.hosts(), findings);
+                doc.finishedAt(), doc.directory(), doc.summary(), doc.policy(), doc.clusters(), doc.hosts(), findings, null);
         String before = render(RunbookWriter.powershell(new TemplateRenderer(TEMPLATES)), doc);
         String after = render(RunbookWriter.powershell(new TemplateRenderer(TEMPLATES)), waived);
         assertTrue(before.contains("Add-Values 'HV02$'"), before);
         assertFalse(after.contains("Add-Values 'HV02$'"), after);
-        assertTrue(before.contains("-Node HV03 -MigrationType Live   # from HV02"), before);
-        assertFalse(after.contains("-Node HV03 -MigrationType Live   # from HV02"), after);
+        assertTrue(before.contains("on HV02: Move-ClusterVirtualMachineRole -Name ''<test VM>'' -Node ''HV03''"), before);
+        assertFalse(after.contains("on HV02: Move-ClusterVirtualMachineRole -Name ''<test VM>'' -Node ''HV03''"), after);
         assertTrue(after.contains("Add-Values 'HV01$'"), "unwaived changes stay");
     }
 
     @Test
     void onlyEntriesNamingHostsThatDoNotExistAreScriptedForRemoval() throws Exception {
-        Finding nonPeer = Finding.of("STALE_DELEGATION", org.kcdauditor.model.Severity.LOW, "HVC1", "HV01", "SRV01",
+        Action remove = new Action.RemoveDelegation("HV01", "SRV01", List.of("cifs/srv01.contoso.com"));
+        Finding nonPeer = TestFindings.of("STALE_DELEGATION", Severity.LOW, "HVC1", "HV01", "SRV01",
                 "cifs/srv01.contoso.com", "HV01 delegates to cifs/srv01.contoso.com but SRV01 is not a peer of HV01"
-                        + " in the configured clusters.", "Remove the entry.");
+                        + " in the configured clusters.", Evidence.builder().targetExists(true).build(),
+                new Action.Manual("SRV01 exists in the directory but is not a configured peer of HV01: decide.",
+                        List.of(remove)));
         FindingsDocument doc = Fixtures.withFindings(Fixtures.demo(), List.of(nonPeer));
         RemediationPlan plan = RemediationPlan.of(doc);
         assertTrue(plan.hosts().stream().flatMap(h -> h.remove().stream()).flatMap(p -> p.spns().stream())
                 .noneMatch(spn -> spn.contains("srv01")), "an existing non-peer host is not removed");
         assertTrue(plan.hosts().stream().anyMatch(h -> h.remove().stream().anyMatch(p -> p.spns()
                 .contains("cifs/hv15.contoso.com"))), "a host that does not exist is");
-        RemediationPlan.Manual m = plan.manual().stream().filter(x -> x.rule().equals("STALE_DELEGATION")).findFirst()
-                .orElseThrow();
-        assertTrue(m.reason().startsWith("SRV01 exists in the directory but is not a configured peer of HV01"),
-                m.reason());
+        RemediationPlan.Decision d = plan.decisions().stream()
+                .filter(x -> x.finding().rule().equals("STALE_DELEGATION")).findFirst().orElseThrow();
+        assertTrue(d.what().startsWith("SRV01 exists in the directory but is not a configured peer of HV01"), d.what());
+        assertEquals(List.of(remove), d.proposed());
         String ps1 = render(RunbookWriter.powershell(new TemplateRenderer(TEMPLATES)), doc);
         assertFalse(ps1.contains("srv01"), ps1);
-        assertTrue(ps1.contains("# entries naming hosts that do not exist in the directory"), ps1);
-        assertTrue(render(RunbookWriter.markdown(new TemplateRenderer(TEMPLATES)), doc)
-                .contains("  Not scripted: SRV01 exists in the directory"));
+        assertTrue(ps1.contains("    # Remove delegation to hosts that do not exist (STALE_DELEGATION)"), ps1);
+        String md = render(RunbookWriter.markdown(new TemplateRenderer(TEMPLATES)), doc);
+        assertTrue(md.contains("  To decide: SRV01 exists in the directory"), md);
+        assertTrue(md.contains("  If so: `Set-ADComputer -Identity 'HV01$' -Remove @{'msDS-AllowedToDelegateTo'="
+                + "@('cifs/srv01.contoso.com')} -Server 'dc1.contoso.com'`"), md);
     }
 
     @Test
     void baselineDriftThePlanChangesIsNoSeparateDecision() throws Exception {
-        org.kcdauditor.model.Severity high = org.kcdauditor.model.Severity.HIGH;
         FindingsDocument doc = Fixtures.withFindings(Fixtures.demo(), List.of(
-                Finding.of("BASELINE_ENTRY_REMOVED", high, "HVC1", "HV01", "HV02", "CIFS/hv02.contoso.com.",
-                        "HV01 no longer delegates to CIFS/hv02.contoso.com., which the approved baseline lists.", "Restore it."),
-                Finding.of("BASELINE_ENTRY_ADDED", org.kcdauditor.model.Severity.MEDIUM, "HVC2", "HV11", "HV15",
+                TestFindings.of("BASELINE_ENTRY_REMOVED", Severity.HIGH, "HVC1", "HV01", "HV02",
+                        "CIFS/hv02.contoso.com.", "HV01 no longer delegates to CIFS/hv02.contoso.com., which the"
+                                + " approved baseline lists.", Evidence.NONE, new Action.Manual("Restore it:",
+                                List.of(new Action.AddDelegation("HV01", "HV02", List.of("CIFS/hv02.contoso.com."))))),
+                TestFindings.of("BASELINE_ENTRY_ADDED", Severity.MEDIUM, "HVC2", "HV11", "HV15",
                         "cifs/hv15.contoso.com", "HV11 delegates to cifs/hv15.contoso.com, which the approved baseline"
-                                + " does not list.", "Review the change."),
-                Finding.of("BASELINE_ENTRY_ADDED", org.kcdauditor.model.Severity.MEDIUM, "HVC2", "HV12", "HV15",
+                                + " does not list.", Evidence.NONE, new Action.Manual("Review the change:",
+                                List.of(new Action.RemoveDelegation("HV11", "HV15", List.of("cifs/hv15.contoso.com"))))),
+                TestFindings.of("BASELINE_ENTRY_ADDED", Severity.MEDIUM, "HVC2", "HV12", "HV15",
                         "cifs/hv15.contoso.com", "HV12 delegates to cifs/hv15.contoso.com, which the approved baseline"
-                                + " does not list.", "Review the change."),
-                Finding.of("BASELINE_FLAGS_CHANGED", high, "HVC1", "HV03", null, null,
-                        "HV03 userAccountControl changed since the baseline.", "Compare with the change record.")));
+                                + " does not list.", Evidence.NONE, new Action.Manual("Review the change:",
+                                List.of(new Action.RemoveDelegation("HV12", "HV15", List.of("cifs/hv15.contoso.com"))))),
+                TestFindings.of("BASELINE_FLAGS_CHANGED", Severity.HIGH, "HVC1", "HV03", null, null,
+                        "HV03 userAccountControl changed since the baseline.",
+                        Evidence.builder().delegationBits(true).build(),
+                        new Action.Manual("Compare with the change record."))));
         RemediationPlan plan = RemediationPlan.of(doc);
-        List<String> rules = plan.manual().stream().map(m -> m.rule() + " " + m.host()).toList();
+        List<String> rules = plan.decisions().stream().map(m -> m.finding().rule() + " " + m.finding().host()).toList();
         assertFalse(rules.contains("BASELINE_ENTRY_REMOVED HV01"), "step 2.1 adds the entry back: " + rules);
-        assertFalse(rules.contains("BASELINE_ENTRY_ADDED HV11"), "step 2.4 removes it: " + rules);
+        assertFalse(rules.contains("BASELINE_ENTRY_ADDED HV11"), "step 2.3 removes it: " + rules);
         assertTrue(rules.contains("BASELINE_ENTRY_ADDED HV12"), "the plan does not change HV12: " + rules);
-        RemediationPlan.Manual flags = plan.manual().stream().filter(m -> m.rule().equals("BASELINE_FLAGS_CHANGED"))
-                .findFirst().orElseThrow();
+        RemediationPlan.Decision flags = plan.decisions().stream()
+                .filter(m -> m.finding().rule().equals("BASELINE_FLAGS_CHANGED")).findFirst().orElseThrow();
         assertEquals("HV03", flags.coveredBy());
         String md = render(RunbookWriter.markdown(new TemplateRenderer(TEMPLATES)), doc);
         assertTrue(md.contains("  Covered by step 2.3, which changes HV03's delegation"), md);
@@ -100,12 +115,13 @@ class RunbookTest {
         HistorySections.WaiverDoc waiver = new HistorySections.WaiverDoc("MISSING_DELEGATION", "HV02", "HV03", null,
                 "HV03 is being rebuilt", java.time.LocalDate.of(2035, 12, 31), true, 4);
         FindingsDocument doc = new FindingsDocument(d.schemaVersion(), d.runId(), d.startedAt(), d.finishedAt(),
-                d.directory(), d.summary(), d.policy(), d.clusters(), d.hosts(), d.findings(), null,
+                d.directory(), d.summary(), d.policy(), d.clusters(), d.hosts(), d.findings(), null, null,
                 new HistorySections.BaselineDoc("baseline.yaml", java.time.Instant.parse("2026-11-01T06:00:00Z"), null,
                         null, 6, List.of(waiver)), null, null, null);
         String md = render(RunbookWriter.markdown(new TemplateRenderer(TEMPLATES)), doc);
         assertFalse(md.contains("null"), md);
-        assertTrue(md.contains("- Baseline captured 2026-11-01T06:00:00Z (approver not recorded): 0 deviations found"), md);
+        assertTrue(md.contains("- Baseline captured 2026-11-01 06:00:00 UTC (approver not recorded): 0 deviations found"),
+                md);
         assertFalse(md.contains("still lists"), md);
         assertTrue(md.contains("The plan below leaves these findings out: no change, no validation."), md);
     }
@@ -127,12 +143,18 @@ class RunbookTest {
                 assertTrue(code.contains("-WhatIf:$DryRun"), line);
             }
         }
-        // Writes happen only inside the helpers, which read the current values first.
-        assertEquals(2, ps1.split("Set-ADComputer ", -1).length - 1, ps1);
+        // Writes happen only inside the helpers, which read the current values first; each step shows the
+        // runbook's command for it in a comment.
+        long writes = Arrays.stream(ps1.split("\r\n")).map(PowerShellLexer::codeOutsideQuotesAndComments)
+                .filter(code -> code.matches(".*\\bSet-AD(Computer|Object|AccountControl)\\b.*")).count();
+        assertEquals(5, writes, "Add-Values, Remove-Values, Remove-ObjectSpn, Restore-ObjectSpn, Set-Flags: " + ps1);
+        assertTrue(ps1.contains("    #   Set-ADComputer -Identity 'HV01$' -Add @{'msDS-AllowedToDelegateTo'="
+                + "@('cifs/hv02.contoso.com')} -Server 'dc1.contoso.com'\r\n    Add-Values 'HV01$'"), ps1);
         assertTrue(ps1.contains("    Add-Values 'HV01$' 'msDS-AllowedToDelegateTo' @('cifs/hv02.contoso.com')"), ps1);
         assertTrue(ps1.contains("    Remove-Values 'HV01$' 'msDS-AllowedToDelegateTo' @('cifs/hv02.contoso.com')"), ps1);
-        assertTrue(ps1.contains("    # leave unconstrained delegation (TrustedForDelegation off); protocol choice Use any"
-                + " authentication protocol (TrustedToAuthForDelegation true)\r\n    Set-Flags 'HV03$'"
+        assertTrue(ps1.contains("    # Replace unconstrained delegation by constrained (UNCONSTRAINED_DELEGATION)\r\n"
+                + "    #   Set-ADAccountControl -Identity 'HV03$' -TrustedForDelegation $false"
+                + " -TrustedToAuthForDelegation $true -Server 'dc1.contoso.com'\r\n    Set-Flags 'HV03$'"
                 + " @{TrustedForDelegation = $false; TrustedToAuthForDelegation = $true}"), ps1);
         assertTrue(ps1.contains("Write-Host ('Next: repadmin /syncall {0} /AdeP"), ps1);
         assertTrue(ps1.contains("-f $Server)"), ps1);
@@ -140,7 +162,7 @@ class RunbookTest {
 
     @Test
     void theChecklistWritesToAndReplicatesFromTheAuditedDomainController() {
-        List<RemediationPlan.Step> steps = RemediationPlan.of(Fixtures.demo()).steps();
+        List<Procedure.Step> steps = ReportView.of(Fixtures.demo()).procedure().checklist();
         assertTrue(steps.stream().anyMatch(s -> s.command().equals("repadmin /syncall dc1.contoso.com /AdeP")));
         assertTrue(steps.stream().filter(s -> s.command().contains("-AD")).allMatch(s -> s.command()
                 .contains("-Server 'dc1.contoso.com'")), steps.toString());
@@ -151,7 +173,7 @@ class RunbookTest {
         FindingsDocument d = Fixtures.demo();
         FindingsDocument hostile = new FindingsDocument(d.schemaVersion(), d.runId(), d.startedAt(), d.finishedAt(),
                 new FindingsDocument.Directory("ldap://dc1.contoso.com';calc;'x:389", "OU=Hyper-V,DC=con'toso,DC=com"),
-                d.summary(), d.policy(), d.clusters(), d.hosts(), d.findings());
+                d.summary(), d.policy(), d.clusters(), d.hosts(), d.findings(), null);
         TemplateRenderer r = new TemplateRenderer(TEMPLATES);
         String ps1 = render(RunbookWriter.powershell(r), hostile);
         assertTrue(ps1.contains("[string]$Server = ''"), "no usable host: -Server must be given");
@@ -168,19 +190,19 @@ class RunbookTest {
     }
 
     @Test
-    void commandsInMarkdownTextAreCodeSpansThatAValueCannotClose() throws Exception {
-        org.kcdauditor.model.Severity high = org.kcdauditor.model.Severity.HIGH;
+    void commandsInMarkdownTextAreCodeSpansAndAValueInWordsStaysText() throws Exception {
         FindingsDocument doc = Fixtures.withFindings(Fixtures.demo(), List.of(
-                Finding.of("MIGRATION_FAILURE_OBSERVED", high, "HVC2", "HV13", "HV11", null,
-                        "1 failed migration event HV13 -> HV11.", "Check Get-VMHost HV13 | fl"
-                                + " VirtualMachineMigrationAuthenticationType (Kerberos)."),
-                Finding.of("DUPLICATE_SPN", high, "HVC2", "HV12", null, "HOST/x",
+                TestFindings.of("STALE_DELEGATION", Severity.LOW, "HVC2", "HV13", "SRV01", "cifs/srv01.contoso.com",
+                        "HV13 delegates to cifs/srv01.contoso.com but SRV01 is not a peer of HV13.", Evidence.NONE,
+                        new Action.Manual("SRV01 exists | a ``` b\n<script>` decide:", List.of(new Action.RemoveDelegation(
+                                "HV13", "SRV01", List.of("cifs/srv01.contoso.com"))))),
+                TestFindings.legacy("DUPLICATE_SPN", Severity.HIGH, "HVC2", "HV12", null, "HOST/x",
                         "HOST/x is registered on HV12 and also on x.", "a ``` b\n<script>`")));
         String md = render(RunbookWriter.markdown(new TemplateRenderer(TEMPLATES)), doc);
-        assertTrue(md.contains("- **HIGH** `MIGRATION_FAILURE_OBSERVED` on HV13: 1 failed migration event HV13 -> HV11.\n"
-                + "  Suggested: `Check Get-VMHost HV13 | fl VirtualMachineMigrationAuthenticationType (Kerberos).`\n"), md);
-        assertTrue(md.contains("  Suggested: ```` a ``` b <script>` ````\n"), "a longer fence, padded: " + md);
-        assertFalse(md.contains("\\|") || md.contains("-\\>") || md.contains("\\<"), md);
+        assertTrue(md.contains("  If so: `Set-ADComputer -Identity 'HV13$' -Remove @{'msDS-AllowedToDelegateTo'="
+                + "@('cifs/srv01.contoso.com')} -Server 'dc1.contoso.com'`\n"), "the proposed command as a code span: " + md);
+        assertTrue(md.contains("  To decide: SRV01 exists \\| a \\`\\`\\` b \\<script>\\` decide:\n"), "words escaped: " + md);
+        assertTrue(md.contains("  To decide: a \\`\\`\\` b \\<script>\\`\n"), "an older finding's text, escaped: " + md);
     }
 
     @Test
@@ -200,32 +222,23 @@ class RunbookTest {
     }
 
     @Test
-    void anSpnSetspnCannotTakeAsOneArgumentIsLeftToAnAdministrator() throws Exception {
-        Finding hostile = Finding.of("TARGET_SPN_NOT_REGISTERED", org.kcdauditor.model.Severity.HIGH, "HVC1", "HV01",
-                null, "cifs/\"-D HTTP/x\" HV01", "cifs/... is not registered on HV01 (no object registers it), so"
-                        + " delegation to it cannot work.", "Register it.");
-        FindingsDocument doc = Fixtures.withFindings(Fixtures.demo(), List.of(hostile));
-        String ps1 = render(RunbookWriter.powershell(new TemplateRenderer(TEMPLATES)), doc);
-        assertFalse(ps1.contains("-D HTTP/x"), ps1);
-    }
-
-    @Test
-    void anSpnToRegisterStaysOneQuotedArgument() throws Exception {
-        String spn = "cifs/hv01'; Remove-ADUser x; '*)(";
-        Finding hostile = Finding.of("TARGET_SPN_NOT_REGISTERED", org.kcdauditor.model.Severity.HIGH, "HVC1", "HV01",
-                null, spn, spn + " is not registered on HV01 (no object registers it), so delegation to it cannot work.",
-                "Register it.");
-        FindingsDocument doc = Fixtures.withFindings(Fixtures.demo(), List.of(hostile));
-        TemplateRenderer r = new TemplateRenderer(TEMPLATES);
-        String ps1 = render(RunbookWriter.powershell(r), doc);
-        assertTrue(ps1.contains("    Register-Spn 'HV01$' 'cifs/hv01''; Remove-ADUser x; ''*)('\r\n"), ps1);
-        assertTrue(ps1.contains("    Remove-Values 'HV01$' 'servicePrincipalName' @('cifs/hv01''; Remove-ADUser x; ''*)(')"));
-        String md = render(RunbookWriter.markdown(r), doc);
-        assertTrue(md.contains("Set-ADComputer -Identity 'HV01$' -ServicePrincipalNames @{Add='cifs/hv01''; Remove-ADUser"
-                + " x; ''*)('} -Server 'dc1.contoso.com'\n"), md);
-        for (String text : List.of(ps1, md)) {
-            for (String line : text.split("\r?\n")) {
-                assertFalse(PowerShellLexer.codeOutsideQuotesAndComments(line).contains("Remove-ADUser"), line);
+    void anSpnThatCannotBeTypedGetsNoCommandAndTheScriptUsesItsExactBytes() throws Exception {
+        for (String spn : List.of("cifs/\"-D HTTP/x\" HV01", "cifs/hv01'; Remove-ADUser x; '*)(", "cifs/hv01\u202Ex")) {
+            Finding hostile = TestFindings.of("TARGET_SPN_NOT_REGISTERED", Severity.HIGH, "HVC1", "HV01", null, spn,
+                    "not registered", Evidence.NONE, new Action.RegisterSpn("HV01", spn));
+            FindingsDocument doc = Fixtures.withFindings(Fixtures.demo(), List.of(hostile));
+            assertTrue(hostile.remediation().contains("The value cannot be typed safely into a command: change it by"
+                    + " hand in ADSI Edit"), hostile.remediation());
+            TemplateRenderer r = new TemplateRenderer(TEMPLATES);
+            String ps1 = render(RunbookWriter.powershell(r), doc);
+            String b64 = java.util.Base64.getEncoder().encodeToString(spn.getBytes(StandardCharsets.UTF_8));
+            assertTrue(ps1.contains("    Register-Spn 'HV01$' (D '" + b64 + "')\r\n"), ps1);
+            assertTrue(ps1.contains("    Remove-Values 'HV01$' 'servicePrincipalName' @((D '" + b64 + "'))"), ps1);
+            String md = render(RunbookWriter.markdown(r), doc);
+            assertFalse(md.contains("@{Add='cifs/"), "no copy-paste command for it: " + md);
+            for (String line : ps1.split("\r\n")) {
+                String code = PowerShellLexer.codeOutsideQuotesAndComments(line);
+                assertFalse(code.contains("Remove-ADUser") || code.contains("-D HTTP"), line);
             }
         }
     }
@@ -283,7 +296,8 @@ class RunbookTest {
         String ps1 = render(RunbookWriter.powershell(r), doc);
         assertTrue(ps1.contains("Refused"), "the refused hosts are reported");
         assertFalse(ps1.contains("'HV''; Remove-ADUser x; ''$'"), "no command for the hostile host");
-        assertTrue(ps1.contains("'cifs/HV''; Remove-ADUser x; '''"), "value quoted with ' doubled: " + ps1);
+        assertTrue(ps1.contains("(D '" + java.util.Base64.getEncoder().encodeToString(("cifs/" + quoteName)
+                .getBytes(StandardCharsets.UTF_8)) + "')"), "a value that cannot be typed goes by its bytes: " + ps1);
         for (String line : ps1.split("\r\n")) {
             String code = PowerShellLexer.codeOutsideQuotesAndComments(line);
             assertFalse(code.contains("Remove-ADUser"), "unquoted on line: " + line);

@@ -1,5 +1,6 @@
 package org.kcdauditor.report;
 
+import org.kcdauditor.support.TestFindings;
 import org.apache.poi.ss.usermodel.CellType;
 import org.apache.poi.ss.usermodel.DataValidation;
 import org.apache.poi.ss.util.PaneInformation;
@@ -40,7 +41,7 @@ class XlsxReportWriterTest {
 
     static XSSFWorkbook render(FindingsDocument doc) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        new XlsxReportWriter().write(Rendering.of(doc), out);
+        new XlsxReportWriter().write(ReportView.of(doc), out);
         return new XSSFWorkbook(new ByteArrayInputStream(out.toByteArray()));
     }
 
@@ -50,7 +51,7 @@ class XlsxReportWriterTest {
             XSSFWorkbook wb = demo;
             List<String> names = new ArrayList<>();
             wb.forEach(s -> names.add(s.getSheetName()));
-            assertEquals(List.of("Summary", "Findings", "Matrix", "Hosts", "Runbook"), names);
+            assertEquals(List.of("Summary", "Findings", "Matrix", "Hosts", "Runbook", "Rules"), names);
             for (String name : List.of("Findings", "Hosts", "Runbook")) {
                 XSSFSheet sh = wb.getSheet(name);
                 PaneInformation pane = sh.getPaneInformation();
@@ -64,7 +65,8 @@ class XlsxReportWriterTest {
             XSSFCell sev = findings.getRow(1).getCell(0);
             assertEquals("HIGH", sev.getStringCellValue());
             assertEquals("FFC7CE", rgb(sev));
-            assertTrue(findings.getColumnWidth(6) > findings.getColumnWidth(0), "message column wider than severity");
+            assertTrue(findings.getColumnWidth(headers(findings).indexOf("Message")) > findings.getColumnWidth(0),
+                    "message column wider than severity");
         }
     }
 
@@ -144,9 +146,9 @@ class XlsxReportWriterTest {
 
     @Test
     void emptyDocumentStillWrites() throws Exception {
-        FindingsDocument empty = new FindingsDocument(1, "x", null, null, null, null, null, null, null, List.of());
+        FindingsDocument empty = new FindingsDocument(1, "x", null, null, null, null, null, null, null, List.of(), null);
         try (XSSFWorkbook wb = render(empty)) {
-            assertEquals(5, wb.getNumberOfSheets());
+            assertEquals(6, wb.getNumberOfSheets(), "Summary, Findings, Matrix, Hosts, Runbook, Rules");
             assertFalse(wb.getSheet("Summary").getRow(0).getCell(0).getStringCellValue().isEmpty());
         }
     }
@@ -196,7 +198,7 @@ class XlsxReportWriterTest {
                     .orElseThrow();
             wb.forEach(sh -> assertTrue(sh.getSheetName().equals("Summary") || sheets.contains(sh.getSheetName() + " ("),
                     sh.getSheetName() + " missing in: " + sheets));
-            assertTrue(wb.getNumberOfSheets() == 9, "Drift, Patches, Events, Imports written");
+            assertTrue(wb.getNumberOfSheets() == 10, "Drift, Patches, Events, Imports and Rules written");
             assertEquals("2026-11-26 22:22:17 UTC", wb.getSheet("Events").getRow(1).getCell(0).getStringCellValue());
             List<String> drift = cellsOf(wb.getSheet("Drift"));
             assertTrue(drift.contains("2026-11-26 22:22:17 UTC"), drift.toString());
@@ -210,7 +212,7 @@ class XlsxReportWriterTest {
 
     @Test
     void waivedDriftIsGreyedWithItsWaiver() throws Exception {
-        Finding drift = Finding.of("BASELINE_HOST_NEW", Severity.LOW, "HVC2", "HV14", null, null, "HV14 is new.",
+        Finding drift = TestFindings.legacy("BASELINE_HOST_NEW", Severity.LOW, "HVC2", "HV14", null, null, "HV14 is new.",
                 "Capture a baseline.").withWaiver(new Finding.Waiver("rebuild", java.time.LocalDate.of(2035, 12, 31)));
         try (XSSFWorkbook wb = render(Fixtures.withFindings(Fixtures.demo(), List.of(drift)))) {
             XSSFRow row = wb.getSheet("Drift").getRow(1);

@@ -95,8 +95,12 @@ class HistoryRulesTest {
         assertEquals("HV01", explained.peer());
         assertEquals(Severity.HIGH, explained.severity());
         assertTrue(explained.message().startsWith("2 failed migration events HV03 -> HV01"), explained.message());
-        assertTrue(explained.message().contains("MISSING_DELEGATION cifs/HV01 #"
-                + Finding.stableId("MISSING_DELEGATION", "HV03", "HV01", "cifs/HV01")), explained.message());
+        String cause = Finding.stableId("MISSING_DELEGATION", "HV03", "HV01", "cifs/HV01");
+        assertTrue(explained.message().contains("explained by 4 MISSING_DELEGATION findings (ids "), explained.message());
+        assertTrue(explained.message().contains(cause), explained.message());
+        assertTrue(explained.evidence().relatedFindings().contains(cause), "the cause by id, as data");
+        assertEquals(Boolean.TRUE, explained.evidence().delegationExplains());
+        assertEquals(List.of(21502), explained.evidence().eventIds());
         Finding unexplained = f.stream().filter(x -> x.host().equals("HV01")).findFirst().orElseThrow();
         assertTrue(unexplained.message().contains("delegation looks correct: check network, storage,"
                 + " CredSSP/authentication type"), unexplained.message());

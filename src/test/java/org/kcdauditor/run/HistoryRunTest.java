@@ -56,7 +56,7 @@ class HistoryRunTest {
     }
 
     private AuditRun.Outcome execute(List<AdObject> objects) throws Exception {
-        return run(p -> snapshot(CLOCK.instant(), objects)).execute(null, Set.of("json"), new Timings(), n -> { });
+        return run(p -> snapshot(CLOCK.instant(), objects)).execute(null, Set.of(org.kcdauditor.report.Format.JSON), new Timings(), n -> { });
     }
 
     /** The config as it would sit at {@code folder} on one machine, with a store all machines share. */
@@ -68,7 +68,7 @@ class HistoryRunTest {
                 + dir.resolve("shared/history"), null, null, configName), null, null, null, null);
         return new AuditRun(cfg, new Secrets(Map.of()), CLOCK, new Reports(List.of(new JsonReportWriter())))
                 .withHome(dir).withEnvironment(Map.of()).withSource(p -> snapshot(CLOCK.instant(), objects))
-                .execute(null, Set.of("json"), new Timings(), n -> { });
+                .execute(null, Set.of(org.kcdauditor.report.Format.JSON), new Timings(), n -> { });
     }
 
     @Test
@@ -131,7 +131,7 @@ class HistoryRunTest {
             progress.accept(500);
             throw new DirectoryException("ldaps://dc1.contoso.com:636: connection lost after 500 objects");
         });
-        assertThrows(DirectoryException.class, () -> failing.execute(null, Set.of("json"), new Timings(), n -> { }));
+        assertThrows(DirectoryException.class, () -> failing.execute(null, Set.of(org.kcdauditor.report.Format.JSON), new Timings(), n -> { }));
         try (RunStore store = StoreUrls.open(config(), Map.of())) {
             List<RunSummary> runs = store.list(10);
             assertEquals(2, runs.size());

@@ -88,7 +88,8 @@ class RunStoreTest {
             store.begin("bad", T0.plusSeconds(60), "run", null, null, null);
             AuditResult r = audit();
             List<Finding> broken = new ArrayList<>(r.findings());
-            broken.add(new Finding(null, "X", Severity.LOW, null, null, null, null, "finding without id", null));
+            broken.add(new Finding(null, "X", Severity.LOW, null, null, null, null, "finding without id", null, null,
+                List.of(), null, null));
             AuditResult bad = new AuditResult(r.context(), broken, r.clusters(), r.pairs(), r.requiredEntries(),
                     r.presentEntries(), r.bySeverity());
             assertThrows(StoreException.class, () -> store.complete("bad", T0.plusSeconds(61),

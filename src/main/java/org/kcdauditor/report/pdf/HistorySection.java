@@ -4,13 +4,14 @@ import com.lowagie.text.Document;
 import com.lowagie.text.Paragraph;
 import com.lowagie.text.pdf.PdfPTable;
 import com.lowagie.text.pdf.PdfWriter;
-import org.kcdauditor.model.Finding;
+import org.kcdauditor.report.ReportView;
+import org.kcdauditor.report.Words;
+import org.kcdauditor.rules.Category;
 import org.kcdauditor.report.FindingsDocument;
 import org.kcdauditor.report.HistorySections;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.function.IntPredicate;
 
 import static org.kcdauditor.report.pdf.PdfReportWriter.cell;
@@ -18,10 +19,7 @@ import static org.kcdauditor.report.pdf.PdfReportWriter.header;
 import static org.kcdauditor.report.pdf.PdfReportWriter.heading;
 import static org.kcdauditor.report.pdf.PdfReportWriter.keepRoom;
 import static org.kcdauditor.report.pdf.PdfReportWriter.nn;
-import static org.kcdauditor.report.pdf.PdfReportWriter.plural;
 import static org.kcdauditor.report.pdf.PdfReportWriter.ruleCell;
-import static org.kcdauditor.report.pdf.PdfReportWriter.time;
-import static org.kcdauditor.report.pdf.PdfReportWriter.waiverNote;
 
 /**
  * The PDF's history section (only when the run has history data): drift against the approved
@@ -29,15 +27,12 @@ import static org.kcdauditor.report.pdf.PdfReportWriter.waiverNote;
  * failures — the evidence a change board asks for ("was the hardening update the trigger?").
  */
 final class HistorySection {
-    private static final Set<String> DRIFT = Set.of("BASELINE_ENTRY_REMOVED", "BASELINE_ENTRY_ADDED",
-            "BASELINE_FLAGS_CHANGED", "BASELINE_HOST_MISSING", "BASELINE_HOST_NEW", "WAIVER_EXPIRED",
-            "CHANGED_SINCE_LAST_RUN");
-
     private HistorySection() {
     }
 
-    static void write(Document d, PdfWriter writer, FindingsDocument doc, PdfReportWriter.Fonts f) {
-        List<Finding> drift = nn(doc.findings()).stream().filter(x -> x != null && DRIFT.contains(x.rule())).toList();
+    static void write(Document d, PdfWriter writer, ReportView view, PdfReportWriter.Fonts f) {
+        FindingsDocument doc = view.doc();
+        List<ReportView.FindingView> drift = view.findings(Category.DRIFT);
         boolean any = doc.baseline() != null || doc.history() != null || doc.patches() != null
                 || doc.events() != null || !drift.isEmpty();
         if (!any) {
@@ -47,23 +42,23 @@ final class HistorySection {
         d.add(heading("Drift, patches and events", f.h1, 0));
         HistorySections.BaselineDoc b = doc.baseline();
         d.add(new Paragraph(b == null ? "No documented baseline: capture one with 'kcd-audit baseline capture'."
-                : "Compared with the baseline approved by " + b.approvedBy() + " (captured " + time(b.capturedAt())
-                + ", " + plural(b.hosts(), "host") + ")" + (doc.history() == null ? "." : " and with run "
+                : "Compared with the baseline approved by " + b.approvedBy() + " (captured " + Words.time(b.capturedAt())
+                + ", " + Words.plural(b.hosts(), "host") + ")" + (doc.history() == null ? "." : " and with run "
                 + doc.history().previousRunId().substring(0, 8) + " (" + doc.history().newFindings().size()
                 + " new, " + doc.history().resolvedFindings().size() + " resolved findings)."), f.body));
         if (!drift.isEmpty()) {
             keepRoom(d, writer, PdfReportWriter.KEEP_WITH_TABLE);
             d.add(heading("Drift", f.h2, 10));
             d.add(table(new float[]{1.2f, 3f, 1.3f, 7f}, List.of("Severity", "Rule", "Host", "What changed"),
-                    drift.stream().map(x -> new String[]{x.severity().name(), x.rule(), x.host(),
-                            x.message() + (x.isWaived() ? "\n" + waiverNote(x) : "")}).toList(),
-                    1, i -> drift.get(i).isWaived(), f));
+                    drift.stream().map(x -> new String[]{x.finding().severity().name(), x.finding().rule(),
+                            x.finding().host(), x.finding().message() + (x.waived() ? "\n" + x.waiverNote() : "")})
+                            .toList(), 1, i -> drift.get(i).waived(), f));
         }
         if (doc.history() != null && doc.history().timeline() != null && !doc.history().timeline().isEmpty()) {
             keepRoom(d, writer, PdfReportWriter.KEEP_WITH_TABLE);
             d.add(heading("Timeline of changes", f.h2, 10));
             d.add(table(new float[]{2.5f, 1.3f, 8f}, List.of("When (UTC)", "Host", "Change"),
-                    doc.history().timeline().stream().limit(40).map(c -> new String[]{time(c.at()),
+                    doc.history().timeline().stream().limit(40).map(c -> new String[]{Words.time(c.at()),
                             c.host(), c.change()}).toList(), f));
         }
         if (b != null && !nn(b.waivers()).isEmpty()) {
@@ -98,7 +93,7 @@ final class HistorySection {
             d.add(heading("Observed migration failures", f.h2, 10));
             List<String[]> rows = new ArrayList<>();
             for (HistorySections.EventDoc e : doc.events()) {
-                rows.add(new String[]{time(e.timeCreated()), e.source() + " -> "
+                rows.add(new String[]{Words.time(e.timeCreated()), e.source() + " -> "
                         + (e.destination() == null ? "?" : e.destination()), e.eventId() + " " + e.classification()
                         + (e.hresult() == null ? "" : " " + e.hresult()), e.message()});
             }

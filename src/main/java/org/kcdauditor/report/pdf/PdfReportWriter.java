@@ -20,17 +20,23 @@ import com.lowagie.text.pdf.PdfChunk;
 import com.lowagie.text.pdf.PdfPageEventHelper;
 import com.lowagie.text.pdf.PdfTemplate;
 import com.lowagie.text.pdf.PdfWriter;
-import org.kcdauditor.model.Finding;
+import org.kcdauditor.model.Counts;
+import org.kcdauditor.model.Severity;
+import org.kcdauditor.remedy.Action;
 import org.kcdauditor.report.FindingsDocument;
-import org.kcdauditor.report.FindingsDocument.ClusterDoc;
-import org.kcdauditor.report.FindingsDocument.PairDoc;
+import org.kcdauditor.report.Format;
+import org.kcdauditor.report.Palette;
+import org.kcdauditor.report.Procedure;
 import org.kcdauditor.report.RemediationPlan;
-import org.kcdauditor.report.Rendering;
 import org.kcdauditor.report.RemediationPlan.HostChange;
 import org.kcdauditor.report.RemediationPlan.PeerSpns;
+import org.kcdauditor.report.ReportView;
+import org.kcdauditor.report.ReportView.Cell;
+import org.kcdauditor.report.ReportView.ClusterView;
+import org.kcdauditor.report.ReportView.FindingView;
 import org.kcdauditor.report.ReportWriter;
 import org.kcdauditor.report.Status;
-import org.kcdauditor.report.runbook.RunbookModel;
+import org.kcdauditor.report.Words;
 
 import java.awt.Color;
 import java.io.IOException;
@@ -38,10 +44,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -58,18 +61,14 @@ import java.util.Set;
  * the hosts of its failing pairs: the document grows with the findings, not with hosts².
  */
 public final class PdfReportWriter implements ReportWriter {
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
-            .withZone(ZoneOffset.UTC);
-    static final Color GREEN = new Color(0xC6EFCE);
-    static final Color AMBER = new Color(0xFFEB9C);
-    static final Color RED = new Color(0xFFC7CE);
-    static final Color GREY = new Color(0xD9D9D9);
-    static final Color NAVY = new Color(0x1F3864);
-    static final Color LINE = new Color(0xBFBFBF);
-    static final Color LIGHT = new Color(0xF2F2F2);
-    static final Color MUTED = new Color(0x595959);
+    static final Color GREEN = color(Palette.GREEN);
+    static final Color GREY = color(Palette.GREY);
+    static final Color NAVY = color(Palette.NAVY);
+    static final Color LINE = color(Palette.LINE);
+    static final Color LIGHT = color(Palette.LIGHT);
+    static final Color MUTED = color(Palette.MUTED);
     /** Text of waived findings: readable, but clearly not counted. */
-    static final Color WAIVED = new Color(0x7F7F7F);
+    static final Color WAIVED = color(Palette.WAIVED);
     /** Rule ids (UPPER_SNAKE_CASE) wrap after an underscore, never inside a word. */
     static final SplitCharacter AFTER_UNDERSCORE = new DefaultSplitCharacter() {
         @Override
@@ -100,13 +99,8 @@ public final class PdfReportWriter implements ReportWriter {
     }
 
     @Override
-    public String format() {
-        return "pdf";
-    }
-
-    @Override
-    public String fileName() {
-        return "audit.pdf";
+    public Format format() {
+        return Format.PDF;
     }
 
     private static synchronized byte[][] fonts() {
@@ -169,8 +163,8 @@ public final class PdfReportWriter implements ReportWriter {
     }
 
     @Override
-    public void write(Rendering rendering, OutputStream out) throws IOException {
-        FindingsDocument doc = rendering.doc();
+    public void write(ReportView view, OutputStream out) throws IOException {
+        FindingsDocument doc = view.doc();
         Fonts f = new Fonts();
         Document d = new Document(PageSize.A4, 40, 40, 48, 52);
         try {
@@ -178,20 +172,18 @@ public final class PdfReportWriter implements ReportWriter {
             w.setFullCompression();
             String runId = doc.runId() == null ? "" : doc.runId();
             w.setPageEvent(new Footer(f, runId));
-            String domain = RunbookModel.domain(doc.directory() == null ? null : doc.directory().baseDn());
-            d.addTitle("Kerberos constrained delegation audit – " + domain);
+            d.addTitle("Kerberos constrained delegation audit – " + view.domain());
             d.addSubject("Hyper-V live migration: delegation audit, run " + runId);
             d.addCreator("kcd-audit");
             d.open();
-            RemediationPlan plan = rendering.plan();
-            cover(d, doc, plan, f, domain);
+            cover(d, view, f);
             d.newPage();
-            executiveSummary(d, doc, plan, f);
-            clusters(d, doc, f);
-            matrices(d, doc, f);
-            findings(d, w, doc, f);
-            HistorySection.write(d, w, doc, f);
-            remediation(d, doc, plan, f);
+            executiveSummary(d, view, f);
+            clusters(d, view, f);
+            matrices(d, view, f);
+            findings(d, w, view, f);
+            HistorySection.write(d, w, view, f);
+            remediation(d, view, f);
             signOff(d, f);
         } catch (DocumentException e) {
             throw new IOException("cannot write the PDF: " + e.getMessage(), e);
@@ -204,14 +196,15 @@ public final class PdfReportWriter implements ReportWriter {
 
     // ---------------------------------------------------------------- cover
 
-    private void cover(Document d, FindingsDocument doc, RemediationPlan plan, Fonts f, String domain) {
+    private void cover(Document d, ReportView view, Fonts f) {
+        FindingsDocument doc = view.doc();
         FindingsDocument.Summary s = doc.summary();
-        Status status = Status.of(s == null ? null : s.bySeverity());
+        Status status = view.status();
         Paragraph space = new Paragraph(" ", f.body);
         space.setSpacingBefore(110);
         d.add(space);
         d.add(new Paragraph("Kerberos constrained delegation audit", f.title));
-        Paragraph sub = new Paragraph("Hyper-V live migration – " + domain, f.h2);
+        Paragraph sub = new Paragraph("Hyper-V live migration – " + view.domain(), f.h2);
         sub.setSpacingAfter(28);
         d.add(sub);
 
@@ -222,7 +215,7 @@ public final class PdfReportWriter implements ReportWriter {
         st.setPadding(14);
         st.setBorderColor(LINE);
         box.addCell(st);
-        PdfPCell line = new PdfPCell(new Phrase(headline(doc, plan), f.body));
+        PdfPCell line = new PdfPCell(new Phrase(view.headline(), f.body));
         line.setPadding(10);
         line.setBorderColor(LINE);
         box.addCell(line);
@@ -231,20 +224,21 @@ public final class PdfReportWriter implements ReportWriter {
 
         PdfPTable t = new PdfPTable(new float[]{1.3f, 3f});
         t.setWidthPercentage(100);
-        kv(t, f, "Domain", domain);
+        kv(t, f, "Domain", view.domain());
         kv(t, f, "Directory", doc.directory() == null ? "" : doc.directory().url() + "  (" + doc.directory().baseDn() + ")");
         kv(t, f, "Run", doc.runId());
-        kv(t, f, "Run time", time(doc.startedAt()) + (doc.startedAt() == null || doc.finishedAt() == null ? ""
+        kv(t, f, "Run time", Words.time(doc.startedAt()) + (doc.startedAt() == null || doc.finishedAt() == null ? ""
                 : String.format(Locale.ROOT, " (took %.1f s)",
                 java.time.Duration.between(doc.startedAt(), doc.finishedAt()).toMillis() / 1000.0)));
         if (s != null) {
-            kv(t, f, "Scope", plural(s.hosts(), "Hyper-V host") + " in " + plural(s.clusters(), "cluster") + ", "
-                    + plural(s.pairs(), "directed host pair"));
-            kv(t, f, "Compliance", pct(s.compliancePercent()) + " of the " + s.requiredEntries()
+            kv(t, f, "Scope", Words.plural(s.hosts(), "Hyper-V host") + " in " + Words.plural(view.clusters().size(),
+                    "cluster") + ", " + Words.plural(view.pairs(), "directed host pair"));
+            kv(t, f, "Compliance", s.compliancePercent() == null ? "no delegation entry is required (no host pair was"
+                    + " found to check)" : Words.percent(s.compliancePercent()) + " of the " + s.requiredEntries()
                     + " required delegation entries are present");
         }
         if (doc.policy() != null) {
-            kv(t, f, "Policy", "protocol transition: " + doc.policy().protocolTransition() + "; services: "
+            kv(t, f, "Policy", "protocol transition: " + view.plan().protocolPolicy().word() + "; services: "
                     + String.join(", ", nn(doc.policy().services())));
         }
         d.add(t);
@@ -254,90 +248,43 @@ public final class PdfReportWriter implements ReportWriter {
         d.add(note);
     }
 
-    /**
-     * The cover's one sentence. A cluster needs attention when its status is not OK (the same rule as
-     * the status box) or one of its pairs fails; findings outside any cluster are named separately,
-     * so the sentence never contradicts the overall status.
-     */
-    private static String headline(FindingsDocument doc, RemediationPlan plan) {
-        int failing = 0;
-        int attention = 0;
-        for (ClusterDoc c : nn(doc.clusters())) {
-            int bad = c.pairs() - c.pairsOk();
-            failing += bad;
-            if (bad > 0 || Status.of(c.bySeverity()) != Status.GREEN) {
-                attention++;
-            }
-        }
-        FindingsDocument.Summary s = doc.summary();
-        Map<String, Integer> sev = s == null ? null : s.bySeverity();
-        int clusters = s == null ? nn(doc.clusters()).size() : s.clusters();
-        if (!plan.hasChanges() && failing == 0 && Status.of(sev) == Status.GREEN) {
-            return "Live migration is correctly delegated in every audited cluster. No change is needed.";
-        }
-        String text;
-        if (attention > 0) {
-            text = attention + " of " + plural(clusters, "cluster") + (attention == 1 ? " needs" : " need")
-                    + " attention";
-        } else {
-            int above = Status.count(sev, "HIGH") + Status.count(sev, "MEDIUM") + Status.count(sev, "LOW");
-            text = "No cluster needs attention, but " + plural(above, "finding") + " above INFO "
-                    + (above == 1 ? "does" : "do") + " (see Findings)";
-        }
-        text += failing == 0 ? "; every directed host pair is delegated correctly."
-                : "; " + plural(failing, "directed host pair") + " cannot live-migrate reliably.";
-        return text + (plan.hasChanges() ? " The fix changes " + plural(plan.hosts().size(), "computer object")
-                + " in Active Directory." : " No scripted change to Active Directory.");
-    }
-
     // ---------------------------------------------------------------- executive summary
 
-    private void executiveSummary(Document d, FindingsDocument doc, RemediationPlan plan, Fonts f) {
+    private void executiveSummary(Document d, ReportView view, Fonts f) {
         d.add(heading("Executive summary", f.h1, 0));
-        FindingsDocument.Summary s = doc.summary();
-        Map<String, Integer> sev = s == null ? null : s.bySeverity();
-        int failing = 0;
-        for (ClusterDoc c : nn(doc.clusters())) {
-            failing += c.pairs() - c.pairsOk();
-        }
+        Counts c = view.counts();
+        RemediationPlan plan = view.plan();
+        int failing = view.failingPairs();
         List<String> points = new ArrayList<>();
         points.add("What was checked: whether each Hyper-V host may pass a user's Kerberos credentials on to its"
                 + " cluster peers (Kerberos constrained delegation). Without it, live migration and storage moves"
                 + " fail at 80–90 % with authentication errors, especially after Windows Kerberos hardening updates"
                 + " and on Windows Server 2025 with Credential Guard.");
-        Map<String, Integer> waived = waivedBySeverity(doc);
-        int waivedAll = waived.values().stream().mapToInt(Integer::intValue).sum();
-        points.add("Result: " + headline(doc, plan) + " " + Status.count(sev, "HIGH") + " high, "
-                + Status.count(sev, "MEDIUM") + " medium, " + Status.count(sev, "LOW") + " low and "
-                + Status.count(sev, "INFO") + " informational findings" + (waivedAll == 0 ? "."
-                : ", not counting " + waivedAll + " waived (accepted in the baseline until the waiver expires; listed"
-                + " greyed under Findings)."));
+        points.add("Result: " + view.headline() + " " + c.open(Severity.HIGH) + " high, " + c.open(Severity.MEDIUM)
+                + " medium, " + c.open(Severity.LOW) + " low and " + c.open(Severity.INFO) + " informational findings"
+                + (c.waivedTotal() == 0 ? "." : ", not counting " + c.waivedTotal() + " waived (accepted in the"
+                + " baseline until the waiver expires; listed greyed under Findings)."));
         if (plan.hasChanges()) {
-            int entries = 0;
-            for (HostChange h : plan.hosts()) {
-                entries += h.addCount() + h.removeCount() + h.register().size();
-            }
-            points.add("Proposed change: update the delegation settings of " + plan.hosts().size()
-                    + " host computer account" + (plan.hosts().size() == 1 ? "" : "s") + " (" + entries
-                    + " entries added, removed or registered" + (plan.hosts().stream()
+            int entries = plan.hosts().stream().mapToInt(HostChange::entryCount).sum() + plan.unregister().size();
+            points.add("Proposed change: update " + Words.plural(plan.objectsChanged(), "object") + " in Active"
+                    + " Directory (" + entries + " entries added, removed or registered" + (plan.hosts().stream()
                     .anyMatch(HostChange::unconstrained) ? "; unsafe unconstrained delegation replaced" : "")
                     + "). No reboot, no VM downtime; about 15 minutes of work plus directory replication.");
-            points.add("Risk: low. Only attributes of the listed computer objects change; the previous values are"
+            points.add("Risk: low. Only attributes of the listed objects change; the previous values are"
                     + " exported first and the change is undone with the rollback commands. Validation: a test VM is"
-                    + " live-migrated in each of the " + plan.validate().size() + " affected direction"
-                    + (plan.validate().size() == 1 ? "" : "s") + " and must reach 100 %.");
-            points.add("If not approved: the " + failing + " failing direction" + (failing == 1 ? "" : "s")
-                    + " keep failing; maintenance that needs live migration (patching, host evacuation) causes VM"
-                    + " downtime instead.");
+                    + " live-migrated in each of the " + Words.plural(plan.validate().size(), "affected direction")
+                    + " and must reach 100 %.");
+            points.add("If not approved: the " + Words.plural(failing, "failing direction") + " keep"
+                    + (failing == 1 ? "s" : "") + " failing; maintenance that needs live migration (patching, host"
+                    + " evacuation) causes VM downtime instead.");
         } else {
             points.add("Proposed change: none in Active Directory.");
         }
-        if (!plan.manual().isEmpty()) {
-            long decisions = plan.manual().stream().filter(m -> !"INFO".equals(m.severity())).count();
-            if (decisions > 0) {
-                points.add(decisions + " finding" + (decisions == 1 ? " needs" : "s need")
-                        + " an administrator's decision (listed under Findings); they are not part of the scripted change.");
-            }
+        if (!view.decisions().isEmpty()) {
+            int n = view.decisions().size();
+            points.add(Words.plural(n, "finding") + (n == 1 ? " needs" : " need") + " an administrator's decision"
+                    + " (listed under Remediation plan); " + (n == 1 ? "it is" : "they are") + " not part of the"
+                    + " scripted change.");
         }
         for (String p : points) {
             Paragraph para = new Paragraph("•  " + p, f.body);
@@ -350,31 +297,31 @@ public final class PdfReportWriter implements ReportWriter {
         t.setWidthPercentage(60);
         t.setHorizontalAlignment(Element.ALIGN_LEFT);
         t.setSpacingBefore(8);
-        for (String name : List.of("HIGH", "MEDIUM", "LOW", "INFO")) {
-            PdfPCell c = new PdfPCell(new Phrase(name, f.smallBold));
-            c.setBackgroundColor(sevColor(name));
-            c.setHorizontalAlignment(Element.ALIGN_CENTER);
-            c.setBorderColor(LINE);
-            c.setPadding(4);
-            t.addCell(c);
+        for (Severity sev : Severity.values()) {
+            PdfPCell cell = new PdfPCell(new Phrase(sev.name(), f.smallBold));
+            cell.setBackgroundColor(sevColor(sev));
+            cell.setHorizontalAlignment(Element.ALIGN_CENTER);
+            cell.setBorderColor(LINE);
+            cell.setPadding(4);
+            t.addCell(cell);
         }
-        for (String name : List.of("HIGH", "MEDIUM", "LOW", "INFO")) {
-            Phrase count = new Phrase(String.valueOf(Status.count(sev, name)), f.h3);
-            if (Status.count(waived, name) > 0) {
-                count.add(new Chunk("\n+" + Status.count(waived, name) + " waived", f.waived));
+        for (Severity sev : Severity.values()) {
+            Phrase count = new Phrase(String.valueOf(c.open(sev)), f.h3);
+            if (c.waived(sev) > 0) {
+                count.add(new Chunk("\n+" + c.waived(sev) + " waived", f.waived));
             }
-            PdfPCell c = new PdfPCell(count);
-            c.setHorizontalAlignment(Element.ALIGN_CENTER);
-            c.setBorderColor(LINE);
-            c.setPadding(4);
-            t.addCell(c);
+            PdfPCell cell = new PdfPCell(count);
+            cell.setHorizontalAlignment(Element.ALIGN_CENTER);
+            cell.setBorderColor(LINE);
+            cell.setPadding(4);
+            t.addCell(cell);
         }
         d.add(t);
     }
 
     // ---------------------------------------------------------------- clusters
 
-    private void clusters(Document d, FindingsDocument doc, Fonts f) {
+    private void clusters(Document d, ReportView view, Fonts f) {
         d.add(heading("Compliance per cluster", f.h1, 18));
         PdfPTable t = new PdfPTable(new float[]{3f, 1f, 1.4f, 1.7f, 1.8f, 2.2f, 2.6f});
         t.setWidthPercentage(100);
@@ -385,24 +332,21 @@ public final class PdfReportWriter implements ReportWriter {
             t.addCell(header(h, f));
         }
         int rows = 0;
-        List<ClusterDoc> all = nn(doc.clusters());
-        boolean onlyProblems = all.size() > ALL_CLUSTERS_UP_TO;
+        boolean onlyProblems = view.clusters().size() > ALL_CLUSTERS_UP_TO;
         int omitted = 0;
-        for (ClusterDoc c : all) {
-            Status st = Status.of(c.bySeverity());
-            if (onlyProblems && st == Status.GREEN) {
+        for (ClusterView c : view.clusters()) {
+            Status st = c.status();
+            if (onlyProblems && st == Status.GREEN && c.failingPairs() == 0) {
                 omitted++;
                 continue;
             }
             t.addCell(cell(c.name(), f.small, null));
-            t.addCell(cell(String.valueOf(nn(c.nodes()).size()), f.small, null, Element.ALIGN_RIGHT));
+            t.addCell(cell(String.valueOf(c.nodes().size()), f.small, null, Element.ALIGN_RIGHT));
             t.addCell(cell(c.pairsOk() + "/" + c.pairs(), f.small, null, Element.ALIGN_RIGHT));
             t.addCell(cell(c.presentEntries() + "/" + c.requiredEntries(), f.small, null, Element.ALIGN_RIGHT));
-            t.addCell(cell(pct(c.compliancePercent()), f.small, null, Element.ALIGN_RIGHT));
+            t.addCell(cell(Words.percent(c.compliancePercent()), f.small, null, Element.ALIGN_RIGHT));
             t.addCell(cell(st.label(), f.smallBold, color(st), Element.ALIGN_CENTER));
-            t.addCell(cell(Status.count(c.bySeverity(), "HIGH") + " / " + Status.count(c.bySeverity(), "MEDIUM")
-                    + " / " + Status.count(c.bySeverity(), "LOW") + " / " + Status.count(c.bySeverity(), "INFO"),
-                    f.small, null, Element.ALIGN_CENTER));
+            t.addCell(cell(counts(c.counts()), f.small, null, Element.ALIGN_CENTER));
             if (++rows % FLUSH_ROWS == 0) {
                 d.add(t);
             }
@@ -413,27 +357,40 @@ public final class PdfReportWriter implements ReportWriter {
             more.setColspan(7);
             t.addCell(more);
         }
+        Counts outside = view.unclustered();
+        if (outside.openTotal() + outside.waivedTotal() > 0) {
+            PdfPCell label = cell("Not tied to a cluster (e.g. a baseline host that is gone)", f.small, LIGHT);
+            label.setColspan(5);
+            t.addCell(label);
+            Status st = Status.of(outside);
+            t.addCell(cell(st.label(), f.smallBold, color(st), Element.ALIGN_CENTER));
+            t.addCell(cell(counts(outside), f.small, null, Element.ALIGN_CENTER));
+        }
         t.setComplete(true);
         d.add(t);
         d.add(new Paragraph("Pairs OK: directed host pairs (A may delegate to B) with every required entry present"
-                + " and registered. Entries: required delegation entries present. Status: OK = nothing above INFO;"
-                + " Attention = MEDIUM or LOW findings; Action required = HIGH findings. Findings leave out waived ones.",
-                f.muted));
+                + " and registered. Entries: required delegation entries present; \"" + Words.NO_PERCENT + "\" where"
+                + " none is required. Status: OK = nothing above INFO; Attention = MEDIUM or LOW findings; Action"
+                + " required = HIGH findings. Findings leave out waived ones; the rows add up to the totals of the"
+                + " executive summary.", f.muted));
+    }
+
+    /** "2 / 1 / 0 / 3": open findings per severity. */
+    private static String counts(Counts c) {
+        return c.open(Severity.HIGH) + " / " + c.open(Severity.MEDIUM) + " / " + c.open(Severity.LOW) + " / "
+                + c.open(Severity.INFO);
     }
 
     // ---------------------------------------------------------------- matrices
 
-    private void matrices(Document d, FindingsDocument doc, Fonts f) {
+    private void matrices(Document d, ReportView view, Fonts f) {
         boolean first = true;
-        for (ClusterDoc c : nn(doc.clusters())) {
-            List<PairDoc> bad = new ArrayList<>();
-            Map<String, PairDoc> pairs = new HashMap<>();
-            for (PairDoc p : nn(c.matrix())) {
-                if (p == null || p.from() == null || p.to() == null) {
-                    continue;
-                }
+        for (ClusterView c : view.clusters()) {
+            List<Cell> bad = new ArrayList<>();
+            Map<String, Cell> pairs = new HashMap<>();
+            for (Cell p : c.cells()) {
                 pairs.put(key(p.from(), p.to()), p);
-                if (!p.ok()) {
+                if (p.status() != Status.GREEN) {
                     bad.add(p);
                 }
             }
@@ -450,9 +407,9 @@ public final class PdfReportWriter implements ReportWriter {
                         + " the pair. Healthy clusters are not drawn.", f.muted));
                 first = false;
             }
-            List<String> rows = nn(c.nodes());
+            List<String> rows = c.nodes();
             List<String> cols = new ArrayList<>(rows);
-            for (String fs : nn(c.fileServers())) {
+            for (String fs : c.fileServers()) {
                 if (!cols.contains(fs)) {
                     cols.add(fs);
                 }
@@ -461,7 +418,7 @@ public final class PdfReportWriter implements ReportWriter {
             if (rows.size() > matrixMaxNodes) {
                 Set<String> from = new LinkedHashSet<>();
                 Set<String> to = new LinkedHashSet<>();
-                for (PairDoc p : bad) {
+                for (Cell p : bad) {
                     from.add(p.from().toLowerCase(Locale.ROOT));
                     to.add(p.to().toLowerCase(Locale.ROOT));
                 }
@@ -472,7 +429,7 @@ public final class PdfReportWriter implements ReportWriter {
             }
             Paragraph title = new Paragraph("", f.h2);
             title.add(new Chunk("Cluster " + c.name(), f.h2));
-            title.add(new Chunk("  " + pct(c.compliancePercent()) + ", " + c.pairsOk() + "/" + c.pairs()
+            title.add(new Chunk("  " + Words.percent(c.compliancePercent()) + ", " + c.pairsOk() + "/" + c.pairs()
                     + " pairs OK" + note, f.muted));
             title.setSpacingBefore(12);
             title.setSpacingAfter(4);
@@ -514,12 +471,11 @@ public final class PdfReportWriter implements ReportWriter {
                             t.addCell(cell("", f.tiny, GREY));
                             continue;
                         }
-                        PairDoc p = pairs.get(key(from, to));
+                        Cell p = pairs.get(key(from, to));
                         if (p == null) {
                             t.addCell(cell("–", f.tiny, null, Element.ALIGN_CENTER));
                         } else {
-                            Status s = Status.ofPair(p);
-                            t.addCell(cell(Status.pairText(p), f.tiny, color(s), Element.ALIGN_CENTER));
+                            t.addCell(cell(p.text(), f.tiny, color(p.status()), Element.ALIGN_CENTER));
                         }
                     }
                     if (++n % FLUSH_ROWS == 0) {
@@ -534,26 +490,24 @@ public final class PdfReportWriter implements ReportWriter {
 
     // ---------------------------------------------------------------- findings
 
-    private void findings(Document d, PdfWriter w, FindingsDocument doc, Fonts f) {
+    private void findings(Document d, PdfWriter w, ReportView view, Fonts f) {
         d.newPage();
         d.add(heading("Findings by severity", f.h1, 0));
-        List<Finding> all = nn(doc.findings());
-        if (all.isEmpty()) {
+        if (view.findings().isEmpty()) {
             d.add(new Paragraph("No findings.", f.body));
         }
-        for (String sev : List.of("HIGH", "MEDIUM", "LOW", "INFO")) {
-            List<Finding> list = all.stream().filter(x -> x != null && x.severity() != null
-                    && x.severity().name().equals(sev)).sorted(Comparator.comparing(Finding::isWaived)).toList();
+        for (Severity sev : Severity.values()) {
+            List<FindingView> list = view.findings().stream().filter(x -> x.finding().severity() == sev).toList();
             if (list.isEmpty()) {
                 continue;
             }
-            long waived = list.stream().filter(Finding::isWaived).count();
+            long waived = list.stream().filter(FindingView::waived).count();
             Paragraph h = new Paragraph("", f.h3);
             Chunk badge = new Chunk(" " + sev + " ", new Font(f.bold, 11f, Font.NORMAL, Color.BLACK));
             badge.setBackground(sevColor(sev), 1f, 2f, 1f, 2f);
             h.add(badge);
-            h.add(new Chunk("  " + plural(list.size(), "finding") + (waived == 0 ? "" : " (" + waived + " waived)")
-                    + "  – " + sevMeaning(sev), f.muted));
+            h.add(new Chunk("  " + Words.plural(list.size(), "finding") + (waived == 0 ? "" : " (" + waived
+                    + " waived)") + "  – " + sevMeaning(sev), f.muted));
             h.setSpacingBefore(12);
             h.setSpacingAfter(5);
             keepRoom(d, w, KEEP_WITH_TABLE);
@@ -568,32 +522,42 @@ public final class PdfReportWriter implements ReportWriter {
             }
             int n = 0;
             // LOW and INFO: the first rows of each rule, then a count; the workbook and findings.json list them all
-            int cap = sev.equals("LOW") || sev.equals("INFO") ? ROWS_PER_RULE_LOW_INFO : Integer.MAX_VALUE;
+            int cap = sev == Severity.LOW || sev == Severity.INFO ? ROWS_PER_RULE_LOW_INFO : Integer.MAX_VALUE;
             Map<String, Integer> shown = new HashMap<>();
             Map<String, Integer> notListed = new LinkedHashMap<>();
-            for (Finding x : list) {
-                if (shown.merge(String.valueOf(x.rule()), 1, Integer::sum) > cap) {
-                    notListed.merge(String.valueOf(x.rule()), 1, Integer::sum);
+            ReportView.RuleView group = null;
+            for (FindingView x : list) {
+                String rule = String.valueOf(x.finding().rule());
+                if (shown.merge(rule, 1, Integer::sum) > cap) {
+                    notListed.merge(rule, 1, Integer::sum);
                     continue;
                 }
-                Font font = x.isWaived() ? f.waived : f.tiny;
-                Color bg = x.isWaived() ? LIGHT : null;
-                t.addCell(ruleCell(x.rule(), font, bg));
-                t.addCell(cell(x.host() == null ? "" : x.host() + (x.cluster() == null ? "" : "\n" + x.cluster()),
-                        font, bg));
-                Phrase message = new Phrase(x.message() == null ? "" : x.message(), font);
-                if (x.isWaived()) {
-                    message.add(new Chunk("\n" + waiverNote(x), f.waivedNote));
+                if (x.rule() != group) {
+                    group = x.rule();
+                    PdfPCell why = cell(new Phrase(new Chunk(group.title() + ". ", f.tinyBold)), LIGHT,
+                            Element.ALIGN_LEFT);
+                    why.getPhrase().add(new Chunk(group.why() == null ? "" : group.why(), f.tiny));
+                    why.setColspan(4);
+                    t.addCell(why);
+                }
+                Font font = x.waived() ? f.waived : f.tiny;
+                Color bg = x.waived() ? LIGHT : null;
+                t.addCell(ruleCell(rule, font, bg));
+                t.addCell(cell(x.finding().host() == null ? "" : x.finding().host() + (x.finding().cluster() == null
+                        ? "" : "\n" + x.finding().cluster()), font, bg));
+                Phrase message = new Phrase(x.finding().message() == null ? "" : x.finding().message(), font);
+                if (x.waived()) {
+                    message.add(new Chunk("\n" + x.waiverNote(), f.waivedNote));
                 }
                 t.addCell(cell(message, bg, Element.ALIGN_LEFT));
-                t.addCell(cell(x.remediation(), font, bg));
+                t.addCell(cell(x.finding().remediation(), font, bg));
                 if (++n % FLUSH_ROWS == 0) {
                     d.add(t);
                 }
             }
             notListed.forEach((rule, more) -> {
-                PdfPCell c = cell("… and " + plural(more, "more " + rule + " finding") + ", not listed here: the"
-                        + " workbook's Findings sheet and findings.json list every one.", f.muted, LIGHT);
+                PdfPCell c = cell("… and " + Words.plural(more, "more " + rule + " finding") + ", not listed here:"
+                        + " the workbook's Findings sheet and findings.json list every one.", f.muted, LIGHT);
                 c.setColspan(4);
                 t.addCell(c);
             });
@@ -602,91 +566,104 @@ public final class PdfReportWriter implements ReportWriter {
         }
     }
 
-    private static String sevMeaning(String sev) {
+    private static String sevMeaning(Severity sev) {
         return switch (sev) {
-            case "HIGH" -> "live migration fails, or delegation is unsafe";
-            case "MEDIUM" -> "deviates from the delegation policy";
-            case "LOW" -> "clean-up: stale or superfluous entries";
-            default -> "for information";
+            case HIGH -> "live migration fails, or delegation is unsafe";
+            case MEDIUM -> "deviates from the delegation policy";
+            case LOW -> "clean-up: stale or superfluous entries";
+            case INFO -> "for information";
         };
     }
 
     // ---------------------------------------------------------------- remediation plan
 
-    private void remediation(Document d, FindingsDocument doc, RemediationPlan plan, Fonts f) {
+    private void remediation(Document d, ReportView view, Fonts f) {
+        RemediationPlan plan = view.plan();
         d.newPage();
         d.add(heading("Remediation plan", f.h1, 0));
         if (!plan.hasChanges()) {
             d.add(new Paragraph("No change to Active Directory is needed.", f.body));
-            return;
+        } else {
+            d.add(new Paragraph("Step-by-step instructions: runbook.md / runbook.html; the same changes as a script:"
+                    + " remediation.ps1 (dry run unless started with -Apply); checklist for the change record: the"
+                    + " Runbook sheet of audit.xlsx.", f.muted));
         }
-        d.add(new Paragraph("Step-by-step instructions: runbook.md / runbook.html; the same changes as a script:"
-                + " remediation.ps1 (dry run unless started with -Apply); checklist for the change record: the"
-                + " Runbook sheet of audit.xlsx.", f.muted));
-        List<String[]> steps = List.of(
-                new String[]{"1", "Before", "Confirm Domain Admin rights, the approved change ticket and the window;"
-                        + " export the current delegation settings (Export-Clixml) for rollback."},
-                new String[]{"2", "Change", "Change the delegation of the " + plan.hosts().size()
-                        + " host(s) below, in ADUC (Delegation tab) or with remediation.ps1 -Apply."},
-                new String[]{"3", "Replicate", plan.replicateCommand() + " (case matters) and wait for replication."},
-                new String[]{"4", "Purge tickets", "On " + plan.purgeHosts().size() + " host(s): klist -li 0x3e7 purge"
-                        + " (the SYSTEM session vmms uses; plain klist purge is not enough). Restart-Service vmms if"
-                        + " a migration still fails."},
-                new String[]{"5", "Validate", "Live-migrate a test VM in each of the " + plan.validate().size()
-                        + " affected direction(s) (previously failing, or from a host whose delegation mode"
-                        + " changes); each must reach 100 %."},
-                new String[]{"6", "Rollback", "If needed: run remediation.ps1 -Rollback -Apply (or restore the"
-                        + " export), replicate and purge tickets again."});
-        PdfPTable s = new PdfPTable(new float[]{0.4f, 1.4f, 8f});
+        PdfPTable s = new PdfPTable(new float[]{0.4f, 1.6f, 8f});
         s.setWidthPercentage(100);
         s.setSpacingBefore(8);
         s.setSpacingAfter(10);
-        for (String[] row : steps) {
-            s.addCell(cell(row[0], f.smallBold, LIGHT, Element.ALIGN_CENTER));
-            s.addCell(cell(row[1], f.smallBold, LIGHT));
-            s.addCell(cell(row[2], f.small, null));
+        for (Procedure.PhaseView p : view.procedure().phases()) {
+            s.addCell(cell(String.valueOf(p.number()), f.smallBold, LIGHT, Element.ALIGN_CENTER));
+            s.addCell(cell(p.title(), f.smallBold, LIGHT));
+            s.addCell(cell(p.summary(), f.small, null));
         }
-        d.add(s);
-        d.add(heading("Changes per host", f.h2, 4));
-        PdfPTable t = new PdfPTable(new float[]{1.6f, 1.2f, 8f});
-        t.setWidthPercentage(100);
-        t.setSpacingBefore(6);
-        t.setHeaderRows(1);
-        t.setComplete(false);
-        for (String c : List.of("Host", "Cluster", "Change")) {
-            t.addCell(header(c, f));
+        if (!view.procedure().phases().isEmpty()) {
+            d.add(s);
         }
-        int n = 0;
-        for (HostChange h : plan.hosts()) {
-            StringBuilder sb = new StringBuilder();
-            for (PeerSpns p : h.add()) {
-                line(sb, "Add delegation to " + p.peer() + ": " + String.join(", ", p.spns()));
+        if (plan.hasChanges()) {
+            d.add(heading("Changes per object", f.h2, 4));
+            PdfPTable t = new PdfPTable(new float[]{1.6f, 1.2f, 8f});
+            t.setWidthPercentage(100);
+            t.setSpacingBefore(6);
+            t.setHeaderRows(1);
+            t.setComplete(false);
+            for (String c : List.of("Object", "Cluster", "Change")) {
+                t.addCell(header(c, f));
             }
-            for (PeerSpns p : h.remove()) {
-                line(sb, "Remove stale: " + String.join(", ", p.spns()));
+            int n = 0;
+            for (HostChange h : plan.hosts()) {
+                StringBuilder sb = new StringBuilder();
+                for (PeerSpns p : h.add()) {
+                    line(sb, "Add delegation to " + p.peer() + ": " + String.join(", ", p.spns()));
+                }
+                for (PeerSpns p : h.remove()) {
+                    line(sb, "Remove stale: " + String.join(", ", p.spns()));
+                }
+                for (String spn : h.register()) {
+                    line(sb, "Register SPN: " + spn);
+                }
+                if (h.unconstrained()) {
+                    line(sb, "Replace unconstrained delegation: specified services only, " + h.aducProtocol());
+                } else if (h.trustedToAuth() != null) {
+                    line(sb, "Set protocol choice: " + h.aducProtocol());
+                }
+                t.addCell(cell(h.name(), f.smallBold, null));
+                t.addCell(cell(h.cluster(), f.small, null));
+                t.addCell(cell(sb.toString(), f.small, null));
+                if (++n % FLUSH_ROWS == 0) {
+                    d.add(t);
+                }
             }
-            for (String spn : h.register()) {
-                line(sb, "Register SPN: " + spn);
+            for (Action.UnregisterSpn u : plan.unregister()) {
+                t.addCell(cell(u.holder(), f.smallBold, null));
+                t.addCell(cell("", f.small, null));
+                t.addCell(cell("Remove duplicate SPN: " + u.spn(), f.small, null));
             }
-            if (h.unconstrained()) {
-                line(sb, "Replace unconstrained delegation: specified services only, " + h.aducProtocol());
-            } else if (h.trustedToAuth() != null) {
-                line(sb, "Set protocol choice: " + h.aducProtocol());
-            }
-            t.addCell(cell(h.name(), f.smallBold, null));
-            t.addCell(cell(h.cluster(), f.small, null));
-            t.addCell(cell(sb.toString(), f.small, null));
-            if (++n % FLUSH_ROWS == 0) {
-                d.add(t);
+            t.setComplete(true);
+            d.add(t);
+            if (!plan.refused().isEmpty()) {
+                d.add(heading("Not scripted (names that are not valid host names)", f.h3, 8));
+                for (RemediationPlan.Refused r : plan.refused()) {
+                    d.add(new Paragraph("• " + oneLine(r.name()) + ": " + r.reason(), f.small));
+                }
             }
         }
-        t.setComplete(true);
-        d.add(t);
-        if (!plan.refused().isEmpty()) {
-            d.add(heading("Not scripted (names that are not valid host names)", f.h3, 8));
-            for (RemediationPlan.Refused r : plan.refused()) {
-                d.add(new Paragraph("• " + oneLine(r.name()) + ": " + r.reason(), f.small));
+        if (!view.decisions().isEmpty()) {
+            d.add(heading("Needs a decision", f.h2, 10));
+            PdfPTable t = new PdfPTable(new float[]{3.1f, 1.3f, 11f});
+            t.setWidthPercentage(100);
+            t.setSpacingBefore(4);
+            t.setHeaderRows(1);
+            for (String c : List.of("Rule", "Host", "Finding and what to decide")) {
+                t.addCell(header(c, f));
             }
+            for (RemediationPlan.Decision dec : view.decisions()) {
+                t.addCell(ruleCell(dec.finding().rule(), f.tiny, null));
+                t.addCell(cell(dec.finding().host(), f.tiny, null));
+                t.addCell(cell(dec.finding().message() + "\n" + dec.what() + (dec.coveredBy() == null ? ""
+                        : " (check after the change of " + dec.coveredBy() + ")"), f.tiny, null));
+            }
+            d.add(t);
         }
     }
 
@@ -800,55 +777,20 @@ public final class PdfReportWriter implements ReportWriter {
         return cell(new Phrase(id), bg, Element.ALIGN_LEFT);
     }
 
-    /** "Waived until 2026-12-31: justification" for a finding a baseline waiver suppresses. */
-    static String waiverNote(Finding x) {
-        Finding.Waiver w = x.waiver();
-        if (w == null) {
-            return "Waived";
-        }
-        return "Waived" + (w.expires() == null ? "" : " until " + w.expires())
-                + (w.justification() == null ? "" : ": " + oneLine(w.justification()));
-    }
-
-    /** Waived findings per severity: the summary's counts leave them out. */
-    private static Map<String, Integer> waivedBySeverity(FindingsDocument doc) {
-        Map<String, Integer> n = new HashMap<>();
-        for (Finding x : nn(doc.findings())) {
-            if (x != null && x.isWaived() && x.severity() != null) {
-                n.merge(x.severity().name(), 1, Integer::sum);
-            }
-        }
-        return n;
-    }
-
-    /** "1 cluster", "2 clusters". */
-    static String plural(long n, String noun) {
-        return n + " " + noun + (n == 1 ? "" : "s");
+    static Color color(Palette p) {
+        return new Color(p.rgb());
     }
 
     static Color color(Status s) {
-        return s == Status.GREEN ? GREEN : s == Status.AMBER ? AMBER : RED;
+        return color(Palette.of(s));
     }
 
-    static Color sevColor(String sev) {
-        return switch (sev) {
-            case "HIGH" -> RED;
-            case "MEDIUM" -> AMBER;
-            case "LOW" -> new Color(0xDDEBF7);
-            default -> LIGHT;
-        };
+    static Color sevColor(Severity sev) {
+        return color(Palette.of(sev));
     }
 
     private static String oneLine(String s) {
         return s == null ? "" : s.replaceAll("\\R", " ");
-    }
-
-    static String time(Instant t) {
-        return t == null ? "" : TIME.format(t);
-    }
-
-    private static String pct(double p) {
-        return String.format(Locale.ROOT, "%.1f %%", p);
     }
 
     private static String key(String from, String to) {

@@ -2,7 +2,7 @@ package org.kcdauditor.report.runbook;
 
 import freemarker.core.CommonMarkupOutputFormat;
 import freemarker.core.CommonTemplateMarkupOutputModel;
-import org.kcdauditor.report.Ps;
+import org.kcdauditor.remedy.Ps;
 
 import java.io.IOException;
 import java.io.Writer;

@@ -1,16 +1,19 @@
 package org.kcdauditor.report.runbook;
 
-import org.kcdauditor.model.Finding;
+import org.kcdauditor.model.Evidence;
 import org.kcdauditor.report.FindingsDocument;
 import org.kcdauditor.report.HistorySections;
+import org.kcdauditor.report.ReportView;
+import org.kcdauditor.report.Words;
+import org.kcdauditor.rules.Category;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A few plain lines of history context for the runbooks: baseline drift, hardening updates already
- * installed on hosts with incomplete delegation, observed migration failures, waivers. Values are
- * escaped by the templates' output format.
+ * A few plain lines of history context for the runbooks, from the findings' evidence: baseline drift,
+ * hardening updates installed on hosts with incomplete delegation, observed migration failures, changes
+ * since the previous run, waivers. Values are escaped by the templates' output format.
  */
 final class HistoryContext {
     private static final int MAX = 12;
@@ -18,27 +21,25 @@ final class HistoryContext {
     private HistoryContext() {
     }
 
-    static List<String> lines(FindingsDocument doc) {
+    static List<String> lines(ReportView view) {
         List<String> out = new ArrayList<>();
-        List<Finding> all = doc.findings() == null ? List.of() : doc.findings();
-        long drift = all.stream().filter(f -> f.rule() != null && (f.rule().startsWith("BASELINE_")
-                || f.rule().equals("WAIVER_EXPIRED"))).count();
+        FindingsDocument doc = view.doc();
+        long drift = view.findings(Category.DRIFT).stream()
+                .filter(f -> !"CHANGED_SINCE_LAST_RUN".equals(f.finding().rule())).count();
         HistorySections.BaselineDoc b = doc.baseline();
         if (b != null) {
             boolean approved = b.approvedBy() != null && !b.approvedBy().isBlank();
-            out.add("Baseline" + (b.capturedAt() == null ? "" : " captured " + b.capturedAt()) + (approved
-                    ? ", approved by " + b.approvedBy() : " (approver not recorded)") + ": " + drift
-                    + " deviation" + (drift == 1 ? "" : "s") + " found; see the Drift sheet.");
+            out.add("Baseline" + (b.capturedAt() == null ? "" : " captured " + Words.time(b.capturedAt()))
+                    + (approved ? ", approved by " + b.approvedBy() : " (approver not recorded)") + ": "
+                    + Words.plural(drift, "deviation") + " found; see the Drift sheet.");
         }
-        for (Finding f : all) {
+        for (ReportView.FindingView v : view.findings()) {
             if (out.size() >= MAX) {
                 break;
             }
-            if ("HARDENING_PATCH_WITHOUT_DELEGATION".equals(f.rule()) || "MIGRATION_FAILURE_OBSERVED".equals(f.rule())
-                    || "CHANGED_SINCE_LAST_RUN".equals(f.rule())) {
-                String m = f.message() == null ? "" : f.message();
-                int cut = m.indexOf("; explained by");
-                out.add((cut > 0 ? m.substring(0, cut) + "." : m).replaceAll("[\\r\\n\\t]+", " "));
+            String line = line(v);
+            if (line != null) {
+                out.add(line);
             }
         }
         if (b != null) {
@@ -51,5 +52,32 @@ final class HistoryContext {
             }
         }
         return out;
+    }
+
+    /** The line of an observed failure, a hardening update or a change since the previous run; null for others. */
+    private static String line(ReportView.FindingView v) {
+        var f = v.finding();
+        String rule = f.rule();
+        boolean relevant = "HARDENING_PATCH_WITHOUT_DELEGATION".equals(rule)
+                || "MIGRATION_FAILURE_OBSERVED".equals(rule) || "CHANGED_SINCE_LAST_RUN".equals(rule);
+        if (!relevant) {
+            return null;
+        }
+        if (!f.hasEvidence()) {
+            return f.message();
+        }
+        Evidence e = f.evidence();
+        return switch (rule) {
+            case "MIGRATION_FAILURE_OBSERVED" -> Words.plural(e.eventCount() == null ? 0 : e.eventCount(),
+                    "failed migration") + " " + f.host() + " -> " + (f.peer() == null ? "?" : f.peer())
+                    + (e.lastEvent() == null ? "" : ", last " + Words.time(e.lastEvent()))
+                    + (Boolean.TRUE.equals(e.delegationExplains()) ? ", explained by the delegation findings below."
+                    : ", not explained by delegation.");
+            case "HARDENING_PATCH_WITHOUT_DELEGATION" -> f.host() + " installed " + e.kb()
+                    + (e.via() != null && !e.via().equalsIgnoreCase(e.kb()) ? " (through " + e.via() + ")" : "")
+                    + (e.installedOn() == null ? "" : " on " + e.installedOn())
+                    + " while its delegation is incomplete.";
+            default -> "Changed since the previous run: " + f.message();
+        };
     }
 }

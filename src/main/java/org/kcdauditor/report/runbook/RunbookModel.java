@@ -1,61 +1,69 @@
 package org.kcdauditor.report.runbook;
 
+import org.kcdauditor.model.Severity;
+import org.kcdauditor.remedy.Action;
+import org.kcdauditor.remedy.Commands;
+import org.kcdauditor.remedy.Values;
 import org.kcdauditor.report.FindingsDocument;
-import org.kcdauditor.report.Ps;
+import org.kcdauditor.report.Procedure;
 import org.kcdauditor.report.RemediationPlan;
 import org.kcdauditor.report.RemediationPlan.HostChange;
 import org.kcdauditor.report.RemediationPlan.PeerSpns;
+import org.kcdauditor.report.ReportView;
+import org.kcdauditor.report.Words;
+import org.kcdauditor.model.Spn;
 
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * The data model the runbook templates see: plain maps, lists, strings, numbers and booleans (no
- * Java objects), documented in docs/reports.md. {@code cmd} strings are ready PowerShell commands
- * with every directory value single-quoted, on one line.
+ * The data model the runbook templates see, laid out from the {@link ReportView}: plain maps, lists,
+ * strings, numbers and booleans (no Java objects), documented in docs/reports.md. Every command string
+ * is the procedure's own (one line, each directory value quoted), so the runbooks, the script and the
+ * workbook show the same text.
  */
 public final class RunbookModel {
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
-            .withZone(ZoneOffset.UTC);
-
     private RunbookModel() {
     }
 
-    public static Map<String, Object> of(FindingsDocument doc, RemediationPlan plan) {
+    public static Map<String, Object> of(ReportView view) {
+        FindingsDocument doc = view.doc();
+        RemediationPlan plan = view.plan();
+        Procedure procedure = view.procedure();
         Map<String, Object> m = new LinkedHashMap<>();
         Map<String, Object> run = new LinkedHashMap<>();
         String runId = s(doc.runId());
         run.put("id", runId);
         String safeId = runId.replaceAll("[^A-Za-z0-9-]", "");
         run.put("shortId", safeId.length() > 8 ? safeId.substring(0, 8) : safeId);
-        run.put("startedAt", time(doc.startedAt()));
-        run.put("finishedAt", time(doc.finishedAt()));
+        run.put("startedAt", Words.time(doc.startedAt()));
+        run.put("finishedAt", Words.time(doc.finishedAt()));
         run.put("directoryUrl", doc.directory() == null ? "" : s(doc.directory().url()));
         run.put("baseDn", doc.directory() == null ? "" : s(doc.directory().baseDn()));
-        run.put("domain", domain(doc.directory() == null ? null : doc.directory().baseDn()));
-        run.put("domainDn", domainDn(doc.directory() == null ? null : doc.directory().baseDn()));
+        run.put("domain", view.domain());
+        run.put("domainDn", view.domainDn());
         run.put("server", s(plan.server()));
-        run.put("replicateCmd", line(plan.replicateCommand()));
-        run.put("exportCmd", line("Get-ADComputer -Filter * -SearchBase " + Ps.quote(s(doc.directory() == null ? null
-                : doc.directory().baseDn())) + " -Properties msDS-AllowedToDelegateTo,userAccountControl"
-                + plan.serverArgument()
-                + " | Select-Object Name,userAccountControl,msDS-AllowedToDelegateTo"
-                + " | Export-Clixml kcd-before-" + run.get("shortId") + ".xml"));
+        run.put("replicateCmd", plan.commands().replicate());
+        run.put("exportCmd", procedure.exportCommand());
+        run.put("exportFile", procedure.exportFile());
+        run.put("purgeCmd", Commands.PURGE_TICKETS);
+        run.put("restartCmd", Commands.RESTART_VMMS);
         m.put("run", run);
-        m.put("context", HistoryContext.lines(doc));
+        m.put("context", HistoryContext.lines(view));
 
         Map<String, Object> policy = new LinkedHashMap<>();
-        policy.put("protocolTransition", plan.protocolPolicy());
+        policy.put("protocolTransition", plan.protocolPolicy().word());
         policy.put("aducChoice", switch (plan.protocolPolicy()) {
-            case "any" -> RemediationPlan.ADUC_ANY;
-            case "kerberos-only" -> RemediationPlan.ADUC_KERBEROS;
-            default -> "keep each host's current choice";
+            case ANY -> org.kcdauditor.remedy.Remedies.ADUC_ANY;
+            case KERBEROS_ONLY -> org.kcdauditor.remedy.Remedies.ADUC_KERBEROS;
+            case EITHER -> "keep each host's current choice";
         });
         policy.put("services", doc.policy() == null || doc.policy().services() == null ? List.of()
                 : clean(doc.policy().services()));
@@ -64,16 +72,38 @@ public final class RunbookModel {
         Map<String, Object> summary = new LinkedHashMap<>();
         FindingsDocument.Summary s = doc.summary();
         summary.put("hosts", s == null ? 0 : s.hosts());
-        summary.put("clusters", s == null ? 0 : s.clusters());
-        summary.put("compliancePercent", s == null ? "" : String.format(Locale.ROOT, "%.1f", s.compliancePercent()));
-        for (String sev : List.of("HIGH", "MEDIUM", "LOW", "INFO")) {
-            Integer n = s == null || s.bySeverity() == null ? null : s.bySeverity().get(sev);
-            summary.put(sev.toLowerCase(Locale.ROOT), n == null ? 0 : n);
+        summary.put("clusters", view.clusters().size());
+        summary.put("compliancePercent", Words.percent(s == null ? null : s.compliancePercent()));
+        for (Severity sev : Severity.values()) {
+            summary.put(sev.name().toLowerCase(Locale.ROOT), view.counts().open(sev));
         }
+        summary.put("waived", view.counts().waivedTotal());
+        summary.put("pairs", view.pairs());
+        summary.put("pairsOk", view.pairsOk());
+        summary.put("decisions", view.decisions().size());
+        summary.put("objectsChanged", plan.objectsChanged());
+        summary.put("headline", view.headline());
         m.put("summary", summary);
 
+        List<Object> phases = new ArrayList<>();
+        Map<String, Object> phase = new LinkedHashMap<>();
+        for (Procedure.PhaseView p : procedure.phases()) {
+            Map<String, Object> pm = new LinkedHashMap<>();
+            pm.put("number", p.number());
+            pm.put("key", p.phase().name().toLowerCase(Locale.ROOT));
+            pm.put("title", p.title());
+            pm.put("summary", p.summary());
+            phases.add(pm);
+            phase.put(p.phase().name().toLowerCase(Locale.ROOT), pm);
+        }
+        m.put("phases", phases);
+        m.put("phase", phase);
+
+        List<Procedure.Step> changeSteps = procedure.steps(Procedure.Phase.CHANGE);
         List<Object> hosts = new ArrayList<>();
         for (HostChange h : plan.hosts()) {
+            List<Procedure.Step> mine = changeSteps.stream().filter(st -> h.name().equals(st.host())
+                    && !(st.change() instanceof Action.UnregisterSpn)).toList();
             Map<String, Object> hm = new LinkedHashMap<>();
             hm.put("name", h.name());
             hm.put("identity", h.identity());
@@ -91,29 +121,26 @@ public final class RunbookModel {
             hm.put("register", clean(h.register()));
             hm.put("addCount", h.addCount());
             hm.put("removeCount", h.removeCount());
-            List<String> cmds = new ArrayList<>();
-            List<String> rollback = new ArrayList<>();
-            for (PeerSpns p : h.add()) {
-                cmds.add(line(plan.delegationCommand(h, true, p.spns())));
-                rollback.add(line(plan.delegationCommand(h, false, p.spns())));
+            List<Object> steps = steps(mine);
+            for (Object o : steps) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> st = (Map<String, Object>) o;
+                if ("flags".equals(st.get("kind"))) {
+                    // the undo sets back what the step changes: unconstrained on again, the previous protocol choice
+                    st.put("undoTrustedForDelegation", h.unconstrained() ? "true" : "");
+                    st.put("undoTrustedToAuth", h.trustedToAuth() == null ? "" : String.valueOf(
+                            Boolean.TRUE.equals(h.currentTrustedToAuth())));
+                }
             }
-            for (PeerSpns p : h.remove()) {
-                cmds.add(line(plan.delegationCommand(h, false, p.spns())));
-                rollback.add(line(plan.delegationCommand(h, true, p.spns())));
-            }
-            for (String spn : h.register()) {
-                cmds.add(line(plan.registerCommand(h, true, spn)));
-                rollback.add(line(plan.registerCommand(h, false, spn)));
-            }
-            if (plan.flagsCommand(h, false) != null) {
-                cmds.add(line(plan.flagsCommand(h, false)));
-                rollback.add(line(plan.flagsCommand(h, true)));
-            }
-            hm.put("commands", cmds);
-            hm.put("rollback", rollback);
+            hm.put("steps", steps);
+            hm.put("commands", mine.stream().flatMap(st -> st.commands().stream()).toList());
+            hm.put("rollback", mine.stream().flatMap(st -> st.undo().stream()).toList());
+            hm.put("rules", rulesOf(mine));
             hosts.add(hm);
         }
         m.put("hosts", hosts);
+        m.put("unregister", steps(changeSteps.stream().filter(st -> st.change() instanceof Action.UnregisterSpn)
+                .toList()));
 
         List<Object> refused = new ArrayList<>();
         for (RemediationPlan.Refused r : plan.refused()) {
@@ -122,35 +149,107 @@ public final class RunbookModel {
         m.put("refused", refused);
 
         List<Object> validate = new ArrayList<>();
-        for (RemediationPlan.Pair p : plan.validate()) {
+        List<Procedure.Step> validation = procedure.steps(Procedure.Phase.VALIDATE);
+        for (int i = 0; i < plan.validate().size(); i++) {
+            RemediationPlan.Pair p = plan.validate().get(i);
             Map<String, Object> pm = new LinkedHashMap<>();
             pm.put("cluster", s(p.cluster()));
             pm.put("from", s(p.from()));
             pm.put("to", s(p.to()));
-            pm.put("cmd", line("Move-ClusterVirtualMachineRole -Name '<test VM>' -Node " + Ps.quote(p.to())
-                    + " -MigrationType Live"));
+            pm.put("cmd", validation.get(i).command());
             validate.add(pm);
         }
         m.put("validate", validate);
         m.put("purgeHosts", plan.purgeHosts());
 
-        List<Object> manual = new ArrayList<>();
-        for (RemediationPlan.Manual f : plan.manual()) {
+        List<Object> decisions = new ArrayList<>();
+        List<Procedure.Step> decide = procedure.steps(Procedure.Phase.DECIDE);
+        for (int i = 0; i < plan.decisions().size(); i++) {
+            RemediationPlan.Decision d = plan.decisions().get(i);
             Map<String, Object> fm = new LinkedHashMap<>();
-            fm.put("severity", s(f.severity()));
-            fm.put("rule", s(f.rule()));
-            fm.put("cluster", s(f.cluster()));
-            fm.put("host", s(f.host()));
-            fm.put("message", s(f.message()));
-            fm.put("remediation", s(f.remediation()));
-            fm.put("reason", s(f.reason()));
-            int step = plan.hosts().stream().map(HostChange::name).toList().indexOf(f.coveredBy());
-            fm.put("coveredStep", step < 0 ? "" : "2." + (step + 1));
-            manual.add(fm);
+            fm.put("id", s(d.finding().id()));
+            fm.put("severity", d.finding().severity().name());
+            fm.put("rule", s(d.finding().rule()));
+            fm.put("title", s(view.rule(d.finding().rule()).title()));
+            fm.put("cluster", s(d.finding().cluster()));
+            fm.put("host", s(d.finding().host()));
+            fm.put("message", s(d.finding().message()));
+            fm.put("what", s(d.what()));
+            fm.put("proposed", decide.get(i).commands());
+            int step = plan.hosts().stream().map(HostChange::name).toList().indexOf(d.coveredBy());
+            Procedure.PhaseView change = procedure.phase(Procedure.Phase.CHANGE);
+            fm.put("coveredStep", step < 0 || change == null ? "" : change.number() + "." + (step + 1));
+            decisions.add(fm);
         }
-        m.put("manual", manual);
+        m.put("decisions", decisions);
+
+        Map<String, Object> rules = new LinkedHashMap<>();
+        view.byRule().keySet().forEach(r -> rules.put(r.id(), Map.of("title", s(r.title()), "why", s(r.why()),
+                "reference", s(r.reference()))));
+        m.put("rules", rules);
         m.put("hasChanges", plan.hasChanges());
         return m;
+    }
+
+    /**
+     * The steps as the script needs them: the command to show, its undo, and the typed change
+     * ({@code kind} add | remove | register | unregister | flags with its values).
+     */
+    private static List<Object> steps(List<Procedure.Step> steps) {
+        List<Object> out = new ArrayList<>();
+        for (Procedure.Step st : steps) {
+            Map<String, Object> sm = new LinkedHashMap<>();
+            sm.put("action", st.action());
+            sm.put("detail", s(st.detail()));
+            sm.put("cmd", st.command());
+            sm.put("undo", String.join("\n", st.undo()));
+            sm.put("rules", st.rules());
+            Action a = st.change();
+            if (a instanceof Action.AddDelegation d) {
+                kind(sm, "add", d.host(), d.spns());
+            } else if (a instanceof Action.RemoveDelegation d) {
+                kind(sm, "remove", d.host(), d.spns());
+            } else if (a instanceof Action.RegisterSpn r) {
+                kind(sm, "register", r.host(), List.of(r.spn()));
+            } else if (a instanceof Action.UnregisterSpn u) {
+                kind(sm, "unregister", u.holder(), List.of(u.spn()));
+                sm.put("dn", s(u.dn()));
+                sm.put("account", s(u.account()));
+            } else if (a instanceof Action.ReplaceUnconstrained r) {
+                kind(sm, "flags", r.host(), List.of());
+                sm.put("trustedForDelegation", "false");
+                sm.put("trustedToAuth", String.valueOf(r.protocolTransition()));
+            } else if (a instanceof Action.SetProtocolTransition p) {
+                kind(sm, "flags", p.host(), List.of());
+                sm.put("trustedForDelegation", "");
+                sm.put("trustedToAuth", String.valueOf(p.enabled()));
+            }
+            out.add(sm);
+        }
+        return out;
+    }
+
+    /**
+     * The change's kind, object and values; each value as {@code text}, or, when it cannot be typed (a stale
+     * entry with control or bidirectional characters), as {@code b64} (its UTF-8 bytes) for the script to
+     * decode, so that it removes exactly the value stored.
+     */
+    private static void kind(Map<String, Object> sm, String kind, String subject, List<String> values) {
+        sm.put("kind", kind);
+        sm.put("subject", s(subject));
+        List<Object> vs = new ArrayList<>();
+        for (String v : values) {
+            boolean typeable = Values.typeable(v);
+            vs.add(Map.of("text", typeable ? v : Values.visible(v), "b64", typeable ? ""
+                    : Base64.getEncoder().encodeToString(v.getBytes(StandardCharsets.UTF_8))));
+        }
+        sm.put("values", vs);
+    }
+
+    private static List<String> rulesOf(List<Procedure.Step> steps) {
+        Set<String> out = new LinkedHashSet<>();
+        steps.forEach(st -> out.addAll(st.rules()));
+        return List.copyOf(out);
     }
 
     private static List<Object> peers(List<PeerSpns> list) {
@@ -159,61 +258,24 @@ public final class RunbookModel {
             Map<String, Object> pm = new LinkedHashMap<>();
             pm.put("peer", s(p.peer()));
             pm.put("spns", clean(p.spns()));
-            java.util.Set<String> services = new java.util.LinkedHashSet<>();
+            Set<String> services = new LinkedHashSet<>();
             for (String spn : p.spns()) {
-                int slash = spn == null ? -1 : spn.indexOf('/');
-                if (slash > 0) {
-                    services.add(spn.substring(0, slash));
+                Spn parsed = Spn.parse(spn);
+                if (parsed != null) {
+                    services.add(parsed.service());
                 }
             }
-            pm.put("services", new ArrayList<>(services));
+            pm.put("services", List.copyOf(services));
             out.add(pm);
         }
         return out;
     }
 
     private static List<String> clean(List<String> values) {
-        List<String> out = new ArrayList<>(values.size());
-        for (String v : values) {
-            out.add(s(v));
-        }
-        return out;
-    }
-
-    private static String line(String cmd) {
-        return Ps.oneLine(cmd);
+        return values.stream().map(RunbookModel::s).toList();
     }
 
     private static String s(String v) {
         return v == null ? "" : v;
-    }
-
-    static String time(Instant t) {
-        return t == null ? "" : TIME.format(t);
-    }
-
-    /** {@code OU=Hyper-V,DC=contoso,DC=com} → {@code DC=contoso,DC=com}: the domain the base DN lies in. */
-    static String domainDn(String baseDn) {
-        return String.join(",", dcParts(baseDn));
-    }
-
-    /** {@code DC=contoso,DC=com} → {@code contoso.com}; the DN itself when it has no DC parts. */
-    public static String domain(String baseDn) {
-        if (baseDn == null) {
-            return "";
-        }
-        List<String> parts = dcParts(baseDn).stream().map(p -> p.substring(3)).toList();
-        return parts.isEmpty() ? baseDn : String.join(".", parts);
-    }
-
-    private static List<String> dcParts(String baseDn) {
-        List<String> parts = new ArrayList<>();
-        for (String rdn : baseDn == null ? new String[0] : baseDn.split(",")) {
-            String t = rdn.trim();
-            if (t.regionMatches(true, 0, "DC=", 0, 3)) {
-                parts.add(t);
-            }
-        }
-        return parts;
     }
 }

@@ -1,6 +1,7 @@
 package org.kcdauditor.report.runbook;
 
-import org.kcdauditor.report.Rendering;
+import org.kcdauditor.report.Format;
+import org.kcdauditor.report.ReportView;
 import org.kcdauditor.report.ReportWriter;
 
 import java.io.IOException;
@@ -9,48 +10,44 @@ import java.nio.charset.StandardCharsets;
 
 /** runbook.md, runbook.html and remediation.ps1: one FreeMarker template each. */
 public final class RunbookWriter implements ReportWriter {
-    private final String format;
-    private final String fileName;
-    private final String template;
+    private final Format format;
     private final TemplateRenderer renderer;
 
-    public RunbookWriter(String format, String fileName, String template, TemplateRenderer renderer) {
+    private RunbookWriter(Format format, TemplateRenderer renderer) {
         this.format = format;
-        this.fileName = fileName;
-        this.template = template;
         this.renderer = renderer;
     }
 
     public static RunbookWriter markdown(TemplateRenderer r) {
-        return new RunbookWriter("md", "runbook.md", "runbook.md.ftl", r);
+        return new RunbookWriter(Format.MD, r);
     }
 
     public static RunbookWriter html(TemplateRenderer r) {
-        return new RunbookWriter("html", "runbook.html", "runbook.html.ftl", r);
+        return new RunbookWriter(Format.HTML, r);
     }
 
     public static RunbookWriter powershell(TemplateRenderer r) {
-        return new RunbookWriter("ps1", "remediation.ps1", "remediation.ps1.ftl", r);
+        return new RunbookWriter(Format.PS1, r);
     }
 
     @Override
-    public String format() {
+    public Format format() {
         return format;
     }
 
-    @Override
-    public String fileName() {
-        return fileName;
+    /** The template: the file name with {@code .ftl} ({@code runbook.md.ftl}). */
+    public String template() {
+        return format.fileName() + ".ftl";
     }
 
-    public String render(Rendering rendering) {
-        return renderer.render(template, RunbookModel.of(rendering.doc(), rendering.plan()));
+    public String render(ReportView view) {
+        return renderer.render(template(), RunbookModel.of(view));
     }
 
     @Override
-    public void write(Rendering rendering, OutputStream out) throws IOException {
-        String text = render(rendering);
-        if (format.equals("ps1")) {
+    public void write(ReportView view, OutputStream out) throws IOException {
+        String text = render(view);
+        if (format == Format.PS1) {
             // Windows PowerShell 5.1 reads a BOM-less script as the ANSI code page: non-ASCII names need the BOM.
             out.write(new byte[]{(byte) 0xEF, (byte) 0xBB, (byte) 0xBF});
             text = text.replace("\r\n", "\n").replace("\n", "\r\n");

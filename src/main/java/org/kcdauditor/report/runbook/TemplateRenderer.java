@@ -1,5 +1,6 @@
 package org.kcdauditor.report.runbook;
 
+import org.kcdauditor.remedy.Ps;
 import freemarker.cache.ClassTemplateLoader;
 import freemarker.cache.ConditionalTemplateConfigurationFactory;
 import freemarker.cache.FileNameGlobMatcher;

@@ -6,7 +6,9 @@ import org.apache.poi.xssf.streaming.SXSSFSheet;
 import org.apache.poi.xssf.streaming.SXSSFWorkbook;
 import org.kcdauditor.inventory.ImportProblem;
 import org.kcdauditor.inventory.ImportResult;
-import org.kcdauditor.model.Finding;
+import org.kcdauditor.report.ReportView;
+import org.kcdauditor.report.Words;
+import org.kcdauditor.rules.Category;
 import org.kcdauditor.report.FindingsDocument;
 import org.kcdauditor.report.HistorySections;
 
@@ -19,7 +21,6 @@ import java.util.function.IntPredicate;
 
 import static org.kcdauditor.report.xlsx.XlsxReportWriter.nn;
 import static org.kcdauditor.report.xlsx.XlsxReportWriter.text;
-import static org.kcdauditor.report.xlsx.XlsxReportWriter.time;
 
 /**
  * The history sheets of audit.xlsx, each written only when the run has that data: Drift (baseline
@@ -27,17 +28,14 @@ import static org.kcdauditor.report.xlsx.XlsxReportWriter.time;
  * Events (migration failures) and Imports (every patch/event file and its skipped lines).
  */
 final class HistorySheets {
-    static final Set<String> DRIFT_RULES = Set.of("BASELINE_ENTRY_REMOVED", "BASELINE_ENTRY_ADDED",
-            "BASELINE_FLAGS_CHANGED", "BASELINE_HOST_MISSING", "BASELINE_HOST_NEW", "WAIVER_EXPIRED",
-            "CHANGED_SINCE_LAST_RUN");
-
     private HistorySheets() {
     }
 
     /** The sheets {@link #write} adds for this run, each with what it holds, in workbook order. */
-    static Map<String, String> sheets(FindingsDocument doc) {
+    static Map<String, String> sheets(ReportView view) {
+        FindingsDocument doc = view.doc();
         Map<String, String> sheets = new LinkedHashMap<>();
-        if (doc.baseline() != null || doc.history() != null || !drift(doc).isEmpty()) {
+        if (doc.baseline() != null || doc.history() != null || !view.findings(Category.DRIFT).isEmpty()) {
             sheets.put("Drift", "changes against the baseline and the previous run, waivers");
         }
         if (doc.patches() != null) {
@@ -52,10 +50,11 @@ final class HistorySheets {
         return sheets;
     }
 
-    static void write(SXSSFWorkbook wb, FindingsDocument doc, XlsxReportWriter.Styles st) {
-        Set<String> sheets = sheets(doc).keySet();
+    static void write(SXSSFWorkbook wb, ReportView view, XlsxReportWriter.Styles st) {
+        FindingsDocument doc = view.doc();
+        Set<String> sheets = sheets(view).keySet();
         if (sheets.contains("Drift")) {
-            drift(XlsxReportWriter.print(wb.createSheet("Drift"), true), doc, drift(doc), st);
+            drift(XlsxReportWriter.print(wb.createSheet("Drift"), true), doc, view.findings(Category.DRIFT), st);
         }
         if (sheets.contains("Patches")) {
             patches(XlsxReportWriter.print(wb.createSheet("Patches"), true), doc.patches(), st);
@@ -66,10 +65,6 @@ final class HistorySheets {
         if (sheets.contains("Imports")) {
             imports(XlsxReportWriter.print(wb.createSheet("Imports"), true), doc.imports(), st);
         }
-    }
-
-    private static List<Finding> drift(FindingsDocument doc) {
-        return nn(doc.findings()).stream().filter(f -> f != null && DRIFT_RULES.contains(f.rule())).toList();
     }
 
     private static int table(SXSSFSheet sh, int r, String[] cols, List<String[]> rows, XlsxReportWriter.Styles st,
@@ -88,23 +83,25 @@ final class HistorySheets {
             String[] v = rows.get(n);
             SXSSFRow row = sh.createRow(r++);
             for (int i = 0; i < v.length; i++) {
-                text(row, i, v[i], waived.test(n) ? st.waived : severityFirst && i == 0 ? st.severity(v[0]) : st.text);
+                text(row, i, v[i], waived.test(n) ? st.waived : severityFirst && i == 0 ? st.severity(org.kcdauditor.model.Severity.parse(v[0])) : st.text);
                 w.see(i, v[i]);
             }
         }
         return r;
     }
 
-    private static void drift(SXSSFSheet sh, FindingsDocument doc, List<Finding> drift, XlsxReportWriter.Styles st) {
+    private static void drift(SXSSFSheet sh, FindingsDocument doc, List<ReportView.FindingView> drift,
+                              XlsxReportWriter.Styles st) {
         String[] cols = {"Severity", "Rule", "Cluster", "Host", "Peer", "Entry / flag", "What changed", "Waived",
                 "Id"};
         XlsxReportWriter.Widths w = new XlsxReportWriter.Widths(cols);
         List<String[]> rows = new ArrayList<>();
-        for (Finding f : drift) {
-            rows.add(new String[]{f.severity() == null ? "" : f.severity().name(), f.rule(), f.cluster(), f.host(),
-                    f.peer(), f.spn(), f.message(), XlsxReportWriter.waived(f), f.id()});
+        for (ReportView.FindingView v : drift) {
+            var f = v.finding();
+            rows.add(new String[]{f.severity().name(), f.rule(), f.cluster(), f.host(), f.peer(), v.spn(),
+                    f.message(), v.waiverTerms(), f.id()});
         }
-        int r = table(sh, 0, cols, rows, st, w, true, i -> drift.get(i).isWaived());
+        int r = table(sh, 0, cols, rows, st, w, true, i -> drift.get(i).waived());
         sh.createFreezePane(0, 1);
         sh.setAutoFilter(new CellRangeAddress(0, Math.max(r - 1, 1), 0, cols.length - 1));
         r++;
@@ -112,12 +109,12 @@ final class HistorySheets {
         SXSSFRow info = sh.createRow(r++);
         text(info, 0, "Baseline", st.h2);
         text(info, 1, b == null ? "none (kcd-audit baseline capture writes one)" : b.path() + " captured "
-                + (b.capturedAt() == null ? "?" : time(b.capturedAt())) + " from run " + b.capturedFrom()
+                + (b.capturedAt() == null ? "?" : Words.time(b.capturedAt())) + " from run " + b.capturedFrom()
                 + ", approved by " + b.approvedBy() + ", " + b.hosts() + (b.hosts() == 1 ? " host" : " hosts"), st.text);
         if (doc.history() != null) {
             SXSSFRow prev = sh.createRow(r++);
             text(prev, 0, "Previous run", st.h2);
-            text(prev, 1, doc.history().previousRunId() + " finished " + time(doc.history().previousFinishedAt()) + ": "
+            text(prev, 1, doc.history().previousRunId() + " finished " + Words.time(doc.history().previousFinishedAt()) + ": "
                     + doc.history().newFindings().size() + " new, " + doc.history().resolvedFindings().size()
                     + " resolved findings", st.text);
         }
@@ -128,7 +125,7 @@ final class HistorySheets {
             String[] tc = {"Timeline (UTC)", "", "", "Host", "", "", "Change", "", "Run"};
             List<String[]> tr = new ArrayList<>();
             for (HistorySections.ChangeDoc c : doc.history().timeline()) {
-                tr.add(new String[]{time(c.at()), "", "", c.host(), "", "", c.change(), "",
+                tr.add(new String[]{Words.time(c.at()), "", "", c.host(), "", "", c.change(), "",
                         c.runId() == null ? "" : c.runId().substring(0, Math.min(8, c.runId().length()))});
             }
             r = table(sh, r, tc, tr, st, w, false);
@@ -183,7 +180,7 @@ final class HistorySheets {
         XlsxReportWriter.Widths w = new XlsxReportWriter.Widths(cols);
         List<String[]> rows = new ArrayList<>();
         for (HistorySections.EventDoc e : events) {
-            rows.add(new String[]{time(e.timeCreated()), e.host(),
+            rows.add(new String[]{Words.time(e.timeCreated()), e.host(),
                     String.valueOf(e.eventId()), e.source(), e.destination(), e.classification(), e.hresult(),
                     e.message(), e.origin()});
         }

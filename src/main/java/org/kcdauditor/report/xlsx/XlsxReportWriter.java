@@ -18,25 +18,26 @@ import org.apache.poi.xssf.streaming.SXSSFWorkbook;
 import org.apache.poi.xssf.usermodel.XSSFCellStyle;
 import org.apache.poi.xssf.usermodel.XSSFColor;
 import org.apache.poi.xssf.usermodel.XSSFFont;
-import org.kcdauditor.model.Finding;
+import org.kcdauditor.model.Counts;
+import org.kcdauditor.model.Severity;
 import org.kcdauditor.model.Uac;
 import org.kcdauditor.report.FindingsDocument;
-import org.kcdauditor.report.FindingsDocument.ClusterDoc;
 import org.kcdauditor.report.FindingsDocument.HostDoc;
-import org.kcdauditor.report.FindingsDocument.PairDoc;
+import org.kcdauditor.report.Format;
+import org.kcdauditor.report.Palette;
+import org.kcdauditor.report.Procedure;
 import org.kcdauditor.report.RemediationPlan;
-import org.kcdauditor.report.Rendering;
+import org.kcdauditor.report.ReportView;
+import org.kcdauditor.report.ReportView.Cell;
+import org.kcdauditor.report.ReportView.ClusterView;
+import org.kcdauditor.report.ReportView.FindingView;
 import org.kcdauditor.report.ReportWriter;
 import org.kcdauditor.report.Status;
-import org.kcdauditor.report.runbook.RunbookModel;
+import org.kcdauditor.report.Words;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,15 +52,6 @@ import java.util.Map;
  */
 public final class XlsxReportWriter implements ReportWriter {
     static final int MAX_CELL = 32_767;
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
-            .withZone(ZoneOffset.UTC);
-
-    static final byte[] GREEN = rgb(0xC6EFCE);
-    static final byte[] AMBER = rgb(0xFFEB9C);
-    static final byte[] RED = rgb(0xFFC7CE);
-    static final byte[] GREY = rgb(0xD9D9D9);
-    static final byte[] HEADER = rgb(0x1F3864);
-    static final byte[] BLUE = rgb(0xDDEBF7);
 
     static {
         // POI logs through log4j-api; without a provider it prints a warning on every run. Its own
@@ -72,18 +64,13 @@ public final class XlsxReportWriter implements ReportWriter {
     }
 
     @Override
-    public String format() {
-        return "xlsx";
+    public Format format() {
+        return Format.XLSX;
     }
 
     @Override
-    public String fileName() {
-        return "audit.xlsx";
-    }
-
-    @Override
-    public void write(Rendering rendering, OutputStream out) throws IOException {
-        FindingsDocument doc = rendering.doc();
+    public void write(ReportView view, OutputStream out) throws IOException {
+        FindingsDocument doc = view.doc();
         SXSSFWorkbook wb = new SXSSFWorkbook(null, 200, false, false) {
             @Override
             protected SheetDataWriter createSheetDataWriter() throws IOException {
@@ -92,12 +79,13 @@ public final class XlsxReportWriter implements ReportWriter {
         };
         try {
             Styles st = new Styles(wb);
-            summary(print(wb.createSheet("Summary"), false), doc, st);
-            findings(print(wb.createSheet("Findings"), true), doc, st);
-            matrix(print(wb.createSheet("Matrix"), false), doc, st);
+            summary(print(wb.createSheet("Summary"), false), view, st);
+            findings(print(wb.createSheet("Findings"), true), view, st);
+            matrix(print(wb.createSheet("Matrix"), false), view, st);
             hosts(print(wb.createSheet("Hosts"), true), doc, st);
-            runbook(print(wb.createSheet("Runbook"), true), rendering.plan(), st);
-            HistorySheets.write(wb, doc, st);
+            runbook(print(wb.createSheet("Runbook"), true), view, st);
+            HistorySheets.write(wb, view, st);
+            rules(print(wb.createSheet("Rules"), true), view, st);
             wb.write(out);
         } finally {
             wb.close();
@@ -119,49 +107,47 @@ public final class XlsxReportWriter implements ReportWriter {
 
     // ---------------------------------------------------------------- Summary
 
-    private void summary(SXSSFSheet sh, FindingsDocument doc, Styles st) {
+    private void summary(SXSSFSheet sh, ReportView view, Styles st) {
+        FindingsDocument doc = view.doc();
         int r = 0;
-        String domain = RunbookModel.domain(doc.directory() == null ? null : doc.directory().baseDn());
-        text(sh.createRow(r++), 0, "Kerberos constrained delegation audit – " + domain, st.title);
+        text(sh.createRow(r++), 0, "Kerberos constrained delegation audit – " + view.domain(), st.title);
         r++;
         FindingsDocument.Summary s = doc.summary();
-        Status overall = Status.of(s == null ? null : s.bySeverity());
+        Status overall = view.status();
         r = kv(sh, r, "Overall status", overall.label(), st.light(overall), st);
+        r = kv(sh, r, "Headline", view.headline(), st.text, st);
         r = kv(sh, r, "Run id", doc.runId(), st.text, st);
-        r = kv(sh, r, "Started", time(doc.startedAt()), st.text, st);
-        r = kv(sh, r, "Finished", time(doc.finishedAt()), st.text, st);
+        r = kv(sh, r, "Started", Words.time(doc.startedAt()), st.text, st);
+        r = kv(sh, r, "Finished", Words.time(doc.finishedAt()), st.text, st);
         r = kv(sh, r, "Directory", doc.directory() == null ? "" : doc.directory().url(), st.text, st);
         r = kv(sh, r, "Base DN", doc.directory() == null ? "" : doc.directory().baseDn(), st.text, st);
         if (doc.policy() != null) {
-            r = kv(sh, r, "Policy: protocol transition", doc.policy().protocolTransition(), st.text, st);
+            r = kv(sh, r, "Policy: protocol transition", view.plan().protocolPolicy().word(), st.text, st);
             r = kv(sh, r, "Policy: services", join(doc.policy().services(), ", "), st.text, st);
             r = kv(sh, r, "Policy: name forms", join(doc.policy().nameForms(), ", "), st.text, st);
         }
         if (s != null) {
             r = num(sh, r, "Hosts", s.hosts(), st);
-            r = num(sh, r, "Clusters", s.clusters(), st);
-            r = num(sh, r, "Directed host pairs", s.pairs(), st);
+            r = num(sh, r, "Clusters", view.clusters().size(), st);
+            r = num(sh, r, "Directed host pairs", view.pairs(), st);
+            r = num(sh, r, "Directed host pairs OK", view.pairsOk(), st);
             r = num(sh, r, "Delegation entries required", s.requiredEntries(), st);
             r = num(sh, r, "Delegation entries present", s.presentEntries(), st);
             SXSSFRow row = sh.createRow(r++);
             text(row, 0, "Compliance", st.label);
-            SXSSFCell c = row.createCell(1);
-            c.setCellValue(s.compliancePercent() / 100.0);
-            c.setCellStyle(st.percent(overall));
+            percent(row, 1, s.compliancePercent(), st.percent(overall), st);
         }
+        r = num(sh, r, "Objects the change touches", view.plan().objectsChanged(), st);
+        r = num(sh, r, "Findings that need a decision", view.decisions().size(), st);
         r++;
         text(sh.createRow(r++), 0, "Findings by severity", st.h2);
-        Map<String, Integer> waived = new HashMap<>();
-        nn(doc.findings()).stream().filter(f -> f != null && f.isWaived() && f.severity() != null)
-                .forEach(f -> waived.merge(f.severity().name(), 1, Integer::sum));
-        for (String sev : List.of("HIGH", "MEDIUM", "LOW", "INFO")) {
+        Counts counts = view.counts();
+        for (Severity sev : Severity.values()) {
             SXSSFRow row = sh.createRow(r++);
-            text(row, 0, sev, st.severity(sev));
-            SXSSFCell c = row.createCell(1);
-            c.setCellValue(Status.count(s == null ? null : s.bySeverity(), sev));
-            c.setCellStyle(st.number);
-            if (Status.count(waived, sev) > 0) {
-                text(row, 2, "+" + Status.count(waived, sev) + " waived, not counted", st.note);
+            text(row, 0, sev.name(), st.severity(sev));
+            number(row, 1, counts.open(sev), st.number);
+            if (counts.waived(sev) > 0) {
+                text(row, 2, "+" + counts.waived(sev) + " waived, not counted", st.note);
             }
         }
         r++;
@@ -173,24 +159,33 @@ public final class XlsxReportWriter implements ReportWriter {
             text(head, i, cols[i], st.header);
         }
         int first = r;
-        for (ClusterDoc c : nn(doc.clusters())) {
+        for (ClusterView c : view.clusters()) {
             SXSSFRow row = sh.createRow(r++);
-            Status status = Status.of(c.bySeverity());
+            Status status = c.status();
             text(row, 0, c.name(), st.text);
-            number(row, 1, nn(c.nodes()).size(), st.number);
+            number(row, 1, c.nodes().size(), st.number);
             number(row, 2, c.pairsOk(), st.number);
             number(row, 3, c.pairs(), st.number);
             number(row, 4, c.presentEntries(), st.number);
             number(row, 5, c.requiredEntries(), st.number);
-            SXSSFCell pc = row.createCell(6);
-            pc.setCellValue(c.compliancePercent() / 100.0);
-            pc.setCellStyle(st.percent(status));
+            percent(row, 6, c.compliancePercent(), st.percent(status), st);
             text(row, 7, status.label(), st.light(status));
             int col = 8;
-            for (String sev : List.of("HIGH", "MEDIUM", "LOW", "INFO")) {
-                number(row, col++, Status.count(c.bySeverity(), sev), st.number);
+            for (Severity sev : Severity.values()) {
+                number(row, col++, c.counts().open(sev), st.number);
             }
             text(row, 12, join(c.missingNodes(), ", "), st.text);
+        }
+        Counts outside = view.unclustered();
+        if (outside.openTotal() + outside.waivedTotal() > 0) {
+            SXSSFRow row = sh.createRow(r++);
+            text(row, 0, "(not tied to a cluster)", st.note);
+            Status status = Status.of(outside);
+            text(row, 7, status.label(), st.light(status));
+            int col = 8;
+            for (Severity sev : Severity.values()) {
+                number(row, col++, outside.open(sev), st.number);
+            }
         }
         if (r > first) {
             sh.setAutoFilter(new CellRangeAddress(first - 1, r - 1, 0, cols.length - 1));
@@ -198,13 +193,15 @@ public final class XlsxReportWriter implements ReportWriter {
         r++;
         note(sh, r++, cols.length, "Status: OK = no finding above INFO; Attention = MEDIUM or LOW findings;"
                 + " Action required = HIGH findings (live migration fails or delegation is unsafe). Counts leave out"
-                + " waived findings (greyed in the Findings sheet).", st);
+                + " waived findings (greyed in the Findings sheet); the cluster rows add up to the totals above."
+                + " Compliance is empty where no entry is required.", st);
         Map<String, String> sheets = new LinkedHashMap<>();
         sheets.put("Findings", "one row per finding");
         sheets.put("Matrix", "who may delegate to whom");
         sheets.put("Hosts", "each node's account");
         sheets.put("Runbook", "the change checklist");
-        sheets.putAll(HistorySheets.sheets(doc));
+        sheets.putAll(HistorySheets.sheets(view));
+        sheets.put("Rules", "what each rule checks and why it matters");
         List<String> names = new ArrayList<>();
         sheets.forEach((name, what) -> names.add(name + " (" + what + ")"));
         note(sh, r, cols.length, "Sheets: " + String.join(", ", names) + ".", st);
@@ -214,6 +211,17 @@ public final class XlsxReportWriter implements ReportWriter {
         }
         sh.setColumnWidth(7, 17 * 256);
         sh.setColumnWidth(12, 30 * 256);
+    }
+
+    /** A percentage cell (a number formatted 0.0 %), or "—" where nothing was required. */
+    private static void percent(SXSSFRow row, int col, Double value, CellStyle style, Styles st) {
+        if (value == null) {
+            text(row, col, Words.NO_PERCENT, st.text);
+            return;
+        }
+        SXSSFCell c = row.createCell(col);
+        c.setCellValue(value / 100.0);
+        c.setCellStyle(style);
     }
 
     /** A note across the cluster table's width, wrapped, so that it does not widen the printed page. */
@@ -245,32 +253,63 @@ public final class XlsxReportWriter implements ReportWriter {
 
     // ---------------------------------------------------------------- Findings
 
-    private void findings(SXSSFSheet sh, FindingsDocument doc, Styles st) {
-        String[] cols = {"Severity", "Rule", "Cluster", "Host", "Peer", "SPN", "Message", "Remediation", "Waived",
-                "Id"};
-        // Capped so that one page wide (landscape) stays readable; longer text wraps.
-        int[] max = {10, 36, 12, 14, 14, 26, 44, 40, 24, 18};
+    private void findings(SXSSFSheet sh, ReportView view, Styles st) {
+        String[] cols = {"Severity", "Rule", "Cluster", "Host", "Peer", "SPN", "KB", "Message", "Remediation",
+                "Waived", "Id"};
+        // Capped so that one page wide (landscape) stays readable; longer text wraps. Rule titles and reasons
+        // are on the Rules sheet.
+        int[] max = {10, 36, 12, 14, 14, 26, 11, 42, 38, 24, 18};
         Widths w = new Widths(cols);
         SXSSFRow head = sh.createRow(0);
         for (int i = 0; i < cols.length; i++) {
             text(head, i, cols[i], st.header);
         }
-        List<Finding> list = new ArrayList<>(nn(doc.findings()));
-        list.removeIf(f -> f == null);
-        list.sort(Comparator.<Finding>comparingInt(f -> f.severity() == null ? 9 : f.severity().ordinal())
-                .thenComparing(Finding::isWaived));
         int r = 1;
-        for (Finding f : list) {
+        for (FindingView v : view.findings()) {
+            var f = v.finding();
             SXSSFRow row = sh.createRow(r++);
-            String sev = f.severity() == null ? "" : f.severity().name();
-            String[] v = {sev, f.rule(), f.cluster(), f.host(), f.peer(), f.spn(), f.message(), f.remediation(),
-                    waived(f), f.id()};
+            String sev = f.severity().name();
+            String[] values = {sev, f.rule(), f.cluster(), f.host(), f.peer(), v.spn(), v.kb(), f.message(),
+                    f.remediation(), v.waiverTerms(), f.id()};
             int lines = 1;
-            for (int i = 0; i < v.length; i++) {
-                text(row, i, v[i], f.isWaived() ? st.waived : i == 0 ? st.severity(sev) : st.wrap);
-                w.see(i, v[i]);
-                lines = Math.max(lines, lines(v[i], max[i]));
+            for (int i = 0; i < values.length; i++) {
+                text(row, i, values[i], v.waived() ? st.waived : i == 0 ? st.severity(f.severity()) : st.wrap);
+                w.see(i, values[i]);
+                lines = Math.max(lines, lines(values[i], max[i]));
             }
+            height(row, lines);
+        }
+        sh.createFreezePane(0, 1);
+        sh.setAutoFilter(new CellRangeAddress(0, Math.max(r - 1, 1), 0, cols.length - 1));
+        w.apply(sh, max);
+    }
+
+    // ---------------------------------------------------------------- Rules
+
+    /** Each rule that fired: what it checks, why it matters, where the fact comes from, and its counts. */
+    private void rules(SXSSFSheet sh, ReportView view, Styles st) {
+        String[] cols = {"Rule", "Severity", "Category", "Title", "Why it matters", "Reference", "Open", "Waived"};
+        int[] max = {36, 10, 12, 40, 80, 50, 8, 8};
+        Widths w = new Widths(cols);
+        SXSSFRow head = sh.createRow(0);
+        for (int i = 0; i < cols.length; i++) {
+            text(head, i, cols[i], st.header);
+        }
+        int r = 1;
+        for (Map.Entry<ReportView.RuleView, List<FindingView>> e : view.byRule().entrySet()) {
+            ReportView.RuleView rule = e.getKey();
+            SXSSFRow row = sh.createRow(r++);
+            String[] values = {rule.id(), rule.severity() == null ? "" : rule.severity().name(),
+                    rule.category() == null ? "" : rule.category().word(), rule.title(), rule.why(), rule.reference()};
+            int lines = 1;
+            for (int i = 0; i < values.length; i++) {
+                text(row, i, values[i], st.wrap);
+                w.see(i, values[i]);
+                lines = Math.max(lines, lines(values[i], max[i]));
+            }
+            long waived = e.getValue().stream().filter(FindingView::waived).count();
+            number(row, 6, e.getValue().size() - waived, st.number);
+            number(row, 7, waived, st.number);
             height(row, lines);
         }
         sh.createFreezePane(0, 1);
@@ -280,7 +319,7 @@ public final class XlsxReportWriter implements ReportWriter {
 
     // ---------------------------------------------------------------- Matrix
 
-    private void matrix(SXSSFSheet sh, FindingsDocument doc, Styles st) {
+    private void matrix(SXSSFSheet sh, ReportView view, Styles st) {
         int r = 0;
         text(sh.createRow(r++), 0, "Delegation matrix: a row is the source host (whose msDS-AllowedToDelegateTo"
                 + " is checked), a column the destination. A cell shows required entries present / required.", st.note);
@@ -300,24 +339,22 @@ public final class XlsxReportWriter implements ReportWriter {
         r++;
         int widest = 12;
         int widestCols = 0;
-        for (ClusterDoc c : nn(doc.clusters())) {
-            List<String> sources = nn(c.nodes());
+        for (ClusterView c : view.clusters()) {
+            List<String> sources = c.nodes();
             List<String> targets = new ArrayList<>(sources);
-            for (String fs : nn(c.fileServers())) {
+            for (String fs : c.fileServers()) {
                 if (!targets.contains(fs)) {
                     targets.add(fs);
                 }
             }
-            Map<String, PairDoc> pairs = new HashMap<>();
-            for (PairDoc p : nn(c.matrix())) {
-                if (p != null && p.from() != null && p.to() != null) {
-                    pairs.put(key(p.from(), p.to()), p);
-                }
+            Map<String, Cell> pairs = new HashMap<>();
+            for (Cell p : c.cells()) {
+                pairs.put(key(p.from(), p.to()), p);
             }
             SXSSFRow title = sh.createRow(r++);
-            text(title, 0, "Cluster " + c.name() + ": " + pct(c.compliancePercent()) + " of entries present, "
-                    + c.pairsOk() + "/" + c.pairs() + " pairs OK", st.h2);
-            if (!nn(c.missingNodes()).isEmpty()) {
+            text(title, 0, "Cluster " + c.name() + ": " + Words.percent(c.compliancePercent()) + " of entries"
+                    + " present, " + c.pairsOk() + "/" + c.pairs() + " pairs OK", st.h2);
+            if (!c.missingNodes().isEmpty()) {
                 text(sh.createRow(r++), 0, "Not found in the directory: " + join(c.missingNodes(), ", "), st.note);
             }
             SXSSFRow head = sh.createRow(r++);
@@ -341,12 +378,11 @@ public final class XlsxReportWriter implements ReportWriter {
                         text(row, j + 1, "", st.diagonal);
                         continue;
                     }
-                    PairDoc p = pairs.get(key(from, to));
+                    Cell p = pairs.get(key(from, to));
                     if (p == null) {
                         text(row, j + 1, "–", st.matrixNone);
                     } else {
-                        Status s = Status.ofPair(p);
-                        text(row, j + 1, Status.pairText(p), st.matrix(s));
+                        text(row, j + 1, p.text(), st.matrix(p.status()));
                     }
                 }
             }
@@ -387,7 +423,7 @@ public final class XlsxReportWriter implements ReportWriter {
                     Uac.describe(h.userAccountControl(), entries), RemediationPlan.mode(h.userAccountControl(), entries),
                     h.operatingSystem(), h.operatingSystemVersion(), null, join(h.delegateTo(), "; "),
                     join(h.spns(), "; "), join(h.rbcdAllowed(), "; "), h.samAccountName(), h.distinguishedName(),
-                    h.objectSid(), time(h.whenChanged()), null, time(h.lastLogonTimestamp())};
+                    h.objectSid(), Words.time(h.whenChanged()), null, Words.time(h.lastLogonTimestamp())};
             for (int i = 0; i < v.length; i++) {
                 if (i == 9) {
                     number(row, i, nn(h.delegateTo()).size(), st.number);
@@ -409,7 +445,7 @@ public final class XlsxReportWriter implements ReportWriter {
 
     // ---------------------------------------------------------------- Runbook
 
-    private void runbook(SXSSFSheet sh, RemediationPlan plan, Styles st) {
+    private void runbook(SXSSFSheet sh, ReportView view, Styles st) {
         String[] cols = {"#", "Phase", "Host", "Action", "Detail", "Command", "Done", "Initials", "Date"};
         int[] max = {6, 8, 24, 60, 70, 90, 7, 10, 12};
         Widths w = new Widths(cols);
@@ -418,15 +454,15 @@ public final class XlsxReportWriter implements ReportWriter {
             text(head, i, cols[i], st.header);
         }
         int r = 1;
-        for (RemediationPlan.Step s : plan.steps()) {
+        for (Procedure.Step s : view.procedure().checklist()) {
             SXSSFRow row = sh.createRow(r++);
-            number(row, 0, s.number(), st.number);
-            String[] v = {null, s.phase(), s.host(), s.action(), s.detail(), s.command()};
+            number(row, 0, r - 1, st.number);
+            String[] v = {null, s.phase().title(), s.host(), s.action(), s.detail(), s.command()};
             int lines = 1;
             for (int i = 1; i < v.length; i++) {
-                text(row, i, v[i], i >= 4 ? st.wrap : st.text);
+                text(row, i, v[i], i >= 3 ? st.wrap : st.text);
                 w.see(i, v[i]);
-                if (i >= 4) {
+                if (i >= 3) {
                     lines = Math.max(lines, lines(v[i], max[i]));
                 }
             }
@@ -435,7 +471,7 @@ public final class XlsxReportWriter implements ReportWriter {
             text(row, 7, "", st.input);
             row.createCell(8).setCellStyle(st.inputDate);
         }
-        for (RemediationPlan.Refused f : plan.refused()) {
+        for (RemediationPlan.Refused f : view.plan().refused()) {
             SXSSFRow row = sh.createRow(r++);
             number(row, 0, r - 1, st.number);
             text(row, 1, "Review", st.text);
@@ -497,19 +533,6 @@ public final class XlsxReportWriter implements ReportWriter {
         c.setCellStyle(style);
     }
 
-    /** "until 2026-12-31: justification" for a waived finding, else empty. */
-    static String waived(Finding f) {
-        if (!f.isWaived()) {
-            return "";
-        }
-        Finding.Waiver w = f.waiver();
-        if (w == null) {
-            return "waived";
-        }
-        return (w.expires() == null ? "no expiry" : "until " + w.expires())
-                + (w.justification() == null ? "" : ": " + w.justification());
-    }
-
     /** Lines a wrapped value takes in a column {@code width} characters wide (an estimate: Excel does not say). */
     static int lines(String v, int width) {
         return (len(v) + width - 3) / (width - 2);
@@ -520,14 +543,6 @@ public final class XlsxReportWriter implements ReportWriter {
         if (lines > 1) {
             row.setHeightInPoints(Math.min(409, lines * 13f));
         }
-    }
-
-    static String time(Instant t) {
-        return t == null ? "" : TIME.format(t);
-    }
-
-    private static String pct(double p) {
-        return String.format(Locale.ROOT, "%.1f %%", p);
     }
 
     static String join(List<String> values, String sep) {
@@ -542,7 +557,8 @@ public final class XlsxReportWriter implements ReportWriter {
         return l == null ? List.of() : l;
     }
 
-    static byte[] rgb(int rgb) {
+    static byte[] rgb(Palette p) {
+        int rgb = p.rgb();
         return new byte[]{(byte) (rgb >> 16), (byte) (rgb >> 8), (byte) rgb};
     }
 
@@ -591,7 +607,7 @@ public final class XlsxReportWriter implements ReportWriter {
         private final Map<Status, XSSFCellStyle> lights = new LinkedHashMap<>();
         private final Map<Status, XSSFCellStyle> percents = new LinkedHashMap<>();
         private final Map<Status, XSSFCellStyle> matrix = new LinkedHashMap<>();
-        private final Map<String, XSSFCellStyle> severities = new LinkedHashMap<>();
+        private final Map<Severity, XSSFCellStyle> severities = new java.util.EnumMap<>(Severity.class);
         private static final Map<Object, Map<Integer, CellStyle>> QUOTED = new java.util.WeakHashMap<>();
 
         Styles(SXSSFWorkbook wb) {
@@ -605,21 +621,21 @@ public final class XlsxReportWriter implements ReportWriter {
             mid.setFontHeightInPoints((short) 12);
             XSSFFont white = (XSSFFont) wb.createFont();
             white.setBold(true);
-            white.setColor(new XSSFColor(rgb(0xFFFFFF), null));
+            white.setColor(new XSSFColor(new byte[]{(byte) 0xFF, (byte) 0xFF, (byte) 0xFF}, null));
             XSSFFont grey = (XSSFFont) wb.createFont();
             grey.setItalic(true);
-            grey.setColor(new XSSFColor(rgb(0x595959), null));
+            grey.setColor(new XSSFColor(rgb(Palette.MUTED), null));
 
             title = style(wb, big, null);
             h2 = style(wb, mid, null);
-            header = style(wb, white, HEADER);
+            header = style(wb, white, rgb(Palette.NAVY));
             header.setVerticalAlignment(VerticalAlignment.CENTER);
             header.setWrapText(true);
-            rotated = style(wb, white, HEADER);
+            rotated = style(wb, white, rgb(Palette.NAVY));
             rotated.setRotation((short) 90);
             rotated.setAlignment(HorizontalAlignment.CENTER);
             rotated.setVerticalAlignment(VerticalAlignment.BOTTOM);
-            rowHeader = style(wb, bold, BLUE);
+            rowHeader = style(wb, bold, rgb(Palette.BLUE));
             borders(rowHeader);
             label = style(wb, bold, null);
             text = style(wb, null, null);
@@ -632,27 +648,27 @@ public final class XlsxReportWriter implements ReportWriter {
             noteWrap.setWrapText(true);
             noteWrap.setVerticalAlignment(VerticalAlignment.TOP);
             XSSFFont greyed = (XSSFFont) wb.createFont();
-            greyed.setColor(new XSSFColor(rgb(0x7F7F7F), null));
-            waived = style(wb, greyed, rgb(0xF2F2F2));
+            greyed.setColor(new XSSFColor(rgb(Palette.WAIVED), null));
+            waived = style(wb, greyed, rgb(Palette.LIGHT));
             waived.setWrapText(true);
             waived.setVerticalAlignment(VerticalAlignment.TOP);
             number = style(wb, null, null);
             number.setAlignment(HorizontalAlignment.RIGHT);
             number.setVerticalAlignment(VerticalAlignment.TOP);
-            input = style(wb, null, rgb(0xFFFFF0));
+            input = style(wb, null, rgb(Palette.INPUT));
             borders(input);
             input.setAlignment(HorizontalAlignment.CENTER);
             input.setVerticalAlignment(VerticalAlignment.TOP);
-            inputDate = style(wb, null, rgb(0xFFFFF0));
+            inputDate = style(wb, null, rgb(Palette.INPUT));
             borders(inputDate);
             inputDate.setDataFormat(wb.createDataFormat().getFormat("yyyy-mm-dd"));
-            diagonal = style(wb, null, GREY);
+            diagonal = style(wb, null, rgb(Palette.GREY));
             borders(diagonal);
             matrixNone = style(wb, null, null);
             matrixNone.setAlignment(HorizontalAlignment.CENTER);
             borders(matrixNone);
             for (Status s : Status.values()) {
-                byte[] fill = s == Status.GREEN ? GREEN : s == Status.AMBER ? AMBER : RED;
+                byte[] fill = rgb(Palette.of(s));
                 XSSFCellStyle l = style(wb, bold, fill);
                 borders(l);
                 l.setAlignment(HorizontalAlignment.CENTER);
@@ -667,18 +683,18 @@ public final class XlsxReportWriter implements ReportWriter {
                 m.setAlignment(HorizontalAlignment.CENTER);
                 matrix.put(s, m);
             }
-            severities.put("HIGH", lights.get(Status.RED));
-            severities.put("MEDIUM", lights.get(Status.AMBER));
-            XSSFCellStyle low = style(wb, bold, rgb(0xDDEBF7));
+            severities.put(Severity.HIGH, lights.get(Status.RED));
+            severities.put(Severity.MEDIUM, lights.get(Status.AMBER));
+            XSSFCellStyle low = style(wb, bold, rgb(Palette.of(Severity.LOW)));
             borders(low);
             low.setAlignment(HorizontalAlignment.CENTER);
             low.setVerticalAlignment(VerticalAlignment.TOP);
-            severities.put("LOW", low);
-            XSSFCellStyle info = style(wb, null, rgb(0xF2F2F2));
+            severities.put(Severity.LOW, low);
+            XSSFCellStyle info = style(wb, null, rgb(Palette.of(Severity.INFO)));
             borders(info);
             info.setAlignment(HorizontalAlignment.CENTER);
             info.setVerticalAlignment(VerticalAlignment.TOP);
-            severities.put("INFO", info);
+            severities.put(Severity.INFO, info);
         }
 
         XSSFCellStyle light(Status s) {
@@ -693,7 +709,7 @@ public final class XlsxReportWriter implements ReportWriter {
             return matrix.get(s);
         }
 
-        XSSFCellStyle severity(String sev) {
+        XSSFCellStyle severity(Severity sev) {
             return severities.getOrDefault(sev, text);
         }
 
@@ -725,7 +741,7 @@ public final class XlsxReportWriter implements ReportWriter {
             s.setBorderBottom(BorderStyle.THIN);
             s.setBorderLeft(BorderStyle.THIN);
             s.setBorderRight(BorderStyle.THIN);
-            XSSFColor c = new XSSFColor(rgb(0xBFBFBF), null);
+            XSSFColor c = new XSSFColor(rgb(Palette.LINE), null);
             s.setTopBorderColor(c);
             s.setBottomBorderColor(c);
             s.setLeftBorderColor(c);

@@ -1,4 +1,4 @@
-package org.kcdauditor.report;
+package org.kcdauditor.remedy;
 
 import java.util.List;
 import java.util.stream.Collectors;

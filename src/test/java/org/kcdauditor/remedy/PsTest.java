@@ -1,4 +1,4 @@
-package org.kcdauditor.report;
+package org.kcdauditor.remedy;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,0 +1,158 @@
+package org.kcdauditor.model;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonPOJOBuilder;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+
+/**
+ * The facts a rule judged, as data ({@code findings[].evidence} in findings.json). Every field is
+ * optional; a rule sets those it looked at. Reports, the remediation plan and notices read these,
+ * never the finding's message.
+ *
+ * @param service          the service class of a required entry ({@code cifs})
+ * @param nameForm         {@code netbios} or {@code fqdn}
+ * @param spn              the SPN concerned, when the finding is about one
+ * @param attribute        the directory attribute concerned ({@code msDS-AllowedToDelegateTo} …)
+ * @param expected         what the policy or the baseline expects
+ * @param actual           what the directory holds
+ * @param holders          other objects that hold the SPN
+ * @param userAccountControl the value judged
+ * @param uacBits          its flag names
+ * @param delegationBits   a delegation bit differs from the baseline
+ * @param targetExists     whether the host a delegation entry names exists in the directory
+ * @param fileServer       the target is a Scale-Out File Server, not a migration peer
+ * @param pairs            the directed pairs the finding covers or breaks
+ * @param sids             SIDs (RBCD)
+ * @param kb               a catalogued hardening update
+ * @param cve              its CVE
+ * @param via              the KB that carried it onto the host (a monthly cumulative update)
+ * @param installedOn      when it was installed
+ * @param eventIds         event ids observed
+ * @param eventCount       how many events
+ * @param lastEvent        the newest one
+ * @param classifications  their classification (and HRESULT)
+ * @param delegationExplains whether delegation findings explain the events
+ * @param relatedFindings  ids of the findings that cause this one or explain it
+ * @param previousRunId    the run compared with (CHANGED_SINCE_LAST_RUN)
+ * @param previousRunAt    when that run finished
+ * @param changes          what changed, one line each
+ * @param waivedRule       the rule a waiver names (WAIVER_EXPIRED)
+ * @param expires          the waiver's expiry
+ * @param justification    the waiver's justification
+ * @param operatingSystem  the host's operating system, where it decided the finding
+ * @param ou               the OU a cluster is read from
+ */
+@JsonInclude(JsonInclude.Include.NON_EMPTY)
+@JsonIgnoreProperties(ignoreUnknown = true)
+@JsonDeserialize(builder = Evidence.Builder.class)
+public record Evidence(String service, String nameForm, String spn, String attribute, List<String> expected,
+                       List<String> actual, List<Holder> holders, Integer userAccountControl, List<String> uacBits,
+                       Boolean delegationBits, Boolean targetExists, Boolean fileServer, List<PairRef> pairs,
+                       List<String> sids, String kb, String cve, String via, LocalDate installedOn,
+                       List<Integer> eventIds, Integer eventCount, Instant lastEvent, List<String> classifications,
+                       Boolean delegationExplains, List<String> relatedFindings, String previousRunId,
+                       Instant previousRunAt, List<String> changes, String waivedRule, LocalDate expires,
+                       String justification, String operatingSystem, String ou) {
+
+    public static final Evidence NONE = builder().build();
+
+    /** Another object holding an SPN: its name, sAMAccountName, DN and the value exactly as it stores it. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Holder(String name, String samAccountName, String dn, String stored) {
+    }
+
+    /** A directed pair, source → target. */
+    public record PairRef(String from, String to) {
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds evidence field by field (also how Jackson reads it back). */
+    @JsonPOJOBuilder(withPrefix = "")
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public static final class Builder {
+        private String service;
+        private String nameForm;
+        private String spn;
+        private String attribute;
+        private List<String> expected;
+        private List<String> actual;
+        private List<Holder> holders;
+        private Integer userAccountControl;
+        private List<String> uacBits;
+        private Boolean delegationBits;
+        private Boolean targetExists;
+        private Boolean fileServer;
+        private List<PairRef> pairs;
+        private List<String> sids;
+        private String kb;
+        private String cve;
+        private String via;
+        private LocalDate installedOn;
+        private List<Integer> eventIds;
+        private Integer eventCount;
+        private Instant lastEvent;
+        private List<String> classifications;
+        private Boolean delegationExplains;
+        private List<String> relatedFindings;
+        private String previousRunId;
+        private Instant previousRunAt;
+        private List<String> changes;
+        private String waivedRule;
+        private LocalDate expires;
+        private String justification;
+        private String operatingSystem;
+        private String ou;
+
+        public Builder service(String v) { service = v; return this; }
+        public Builder nameForm(String v) { nameForm = v; return this; }
+        public Builder spn(String v) { spn = v; return this; }
+        public Builder attribute(String v) { attribute = v; return this; }
+        public Builder expected(List<String> v) { expected = copy(v); return this; }
+        public Builder actual(List<String> v) { actual = copy(v); return this; }
+        public Builder holders(List<Holder> v) { holders = copy(v); return this; }
+        public Builder userAccountControl(Integer v) { userAccountControl = v; return this; }
+        public Builder uacBits(List<String> v) { uacBits = copy(v); return this; }
+        public Builder delegationBits(Boolean v) { delegationBits = v; return this; }
+        public Builder targetExists(Boolean v) { targetExists = v; return this; }
+        public Builder fileServer(Boolean v) { fileServer = v; return this; }
+        public Builder pairs(List<PairRef> v) { pairs = copy(v); return this; }
+        public Builder sids(List<String> v) { sids = copy(v); return this; }
+        public Builder kb(String v) { kb = v; return this; }
+        public Builder cve(String v) { cve = v; return this; }
+        public Builder via(String v) { via = v; return this; }
+        public Builder installedOn(LocalDate v) { installedOn = v; return this; }
+        public Builder eventIds(List<Integer> v) { eventIds = copy(v); return this; }
+        public Builder eventCount(Integer v) { eventCount = v; return this; }
+        public Builder lastEvent(Instant v) { lastEvent = v; return this; }
+        public Builder classifications(List<String> v) { classifications = copy(v); return this; }
+        public Builder delegationExplains(Boolean v) { delegationExplains = v; return this; }
+        public Builder relatedFindings(List<String> v) { relatedFindings = copy(v); return this; }
+        public Builder previousRunId(String v) { previousRunId = v; return this; }
+        public Builder previousRunAt(Instant v) { previousRunAt = v; return this; }
+        public Builder changes(List<String> v) { changes = copy(v); return this; }
+        public Builder waivedRule(String v) { waivedRule = v; return this; }
+        public Builder expires(LocalDate v) { expires = v; return this; }
+        public Builder justification(String v) { justification = v; return this; }
+        public Builder operatingSystem(String v) { operatingSystem = v; return this; }
+        public Builder ou(String v) { ou = v; return this; }
+
+        public Evidence build() {
+            return new Evidence(service, nameForm, spn, attribute, expected, actual, holders, userAccountControl,
+                    uacBits, delegationBits, targetExists, fileServer, pairs, sids, kb, cve, via, installedOn,
+                    eventIds, eventCount, lastEvent, classifications, delegationExplains, relatedFindings,
+                    previousRunId, previousRunAt, changes, waivedRule, expires, justification, operatingSystem, ou);
+        }
+
+        private static <T> List<T> copy(List<T> v) {
+            return v == null ? null : List.copyOf(v);
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package org.kcdauditor.remedy;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+
+import java.util.List;
+
+/**
+ * What fixes a finding, as data: the remediation plan, the runbooks, the workbook, the PDF and the
+ * finding's own {@code remediation} sentence are all rendered from these, never from text. In
+ * findings.json each action is an object with a {@code type} ({@code addDelegation}, …).
+ *
+ * <p>Host names are the NetBIOS names the reports show ({@code HV01}); the AD cmdlets get the
+ * account ({@code HV01$}). SPN values to remove are kept exactly as the directory stores them.
+ * Every action except {@link Manual} is a directory change the plan can script; a {@link Manual}
+ * is a decision for an administrator, with the changes it would take, if any, as {@code proposed}.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+        @JsonSubTypes.Type(value = Action.AddDelegation.class, name = "addDelegation"),
+        @JsonSubTypes.Type(value = Action.RemoveDelegation.class, name = "removeDelegation"),
+        @JsonSubTypes.Type(value = Action.RegisterSpn.class, name = "registerSpn"),
+        @JsonSubTypes.Type(value = Action.UnregisterSpn.class, name = "unregisterSpn"),
+        @JsonSubTypes.Type(value = Action.SetProtocolTransition.class, name = "setProtocolTransition"),
+        @JsonSubTypes.Type(value = Action.ReplaceUnconstrained.class, name = "replaceUnconstrained"),
+        @JsonSubTypes.Type(value = Action.EnableAccount.class, name = "enableAccount"),
+        @JsonSubTypes.Type(value = Action.Manual.class, name = "manual")})
+@JsonInclude(JsonInclude.Include.NON_EMPTY)
+public sealed interface Action {
+
+    /** The computer or account whose object the action changes; null for a {@link Manual} decision. */
+    String subject();
+
+    /** Adds {@code spns} to {@code host}'s msDS-AllowedToDelegateTo, so it may delegate to {@code peer}. */
+    record AddDelegation(String host, String peer, List<String> spns) implements Action {
+        public AddDelegation {
+            spns = List.copyOf(spns);
+        }
+
+        @Override
+        public String subject() {
+            return host;
+        }
+    }
+
+    /** Removes {@code spns} (as stored) from {@code host}'s msDS-AllowedToDelegateTo; {@code peer} may be null. */
+    record RemoveDelegation(String host, String peer, List<String> spns) implements Action {
+        public RemoveDelegation {
+            spns = List.copyOf(spns);
+        }
+
+        @Override
+        public String subject() {
+            return host;
+        }
+    }
+
+    /** Registers {@code spn} on {@code host}'s own account (servicePrincipalName). */
+    record RegisterSpn(String host, String spn) implements Action {
+        @Override
+        public String subject() {
+            return host;
+        }
+    }
+
+    /**
+     * Removes {@code spn} (as that object stores it) from another object's servicePrincipalName.
+     *
+     * @param holder  the object's name as reports show it
+     * @param account its sAMAccountName (what setspn takes), or null
+     * @param dn      its distinguished name (what Set-ADObject takes)
+     */
+    record UnregisterSpn(String holder, String account, String dn, String spn) implements Action {
+        @Override
+        public String subject() {
+            return holder;
+        }
+    }
+
+    /** Sets TRUSTED_TO_AUTH_FOR_DELEGATION ("Use any authentication protocol") on or off. */
+    record SetProtocolTransition(String host, boolean enabled) implements Action {
+        @Override
+        public String subject() {
+            return host;
+        }
+    }
+
+    /**
+     * Clears TRUSTED_FOR_DELEGATION (unconstrained) so that the host delegates only to the services listed;
+     * {@code protocolTransition} is the choice of the Delegation tab afterwards.
+     */
+    record ReplaceUnconstrained(String host, boolean protocolTransition) implements Action {
+        @Override
+        public String subject() {
+            return host;
+        }
+    }
+
+    /** Enables a disabled computer account. */
+    record EnableAccount(String host) implements Action {
+        @Override
+        public String subject() {
+            return host;
+        }
+    }
+
+    /**
+     * A decision for an administrator: {@code what} to weigh, in words, and the changes that would carry
+     * it out if the answer is yes (empty when it is no directory change, e.g. a configuration fix).
+     */
+    record Manual(String what, List<Action> proposed) implements Action {
+        public Manual {
+            proposed = proposed == null ? List.of() : List.copyOf(proposed);
+        }
+
+        public Manual(String what) {
+            this(what, List.of());
+        }
+
+        @Override
+        public String subject() {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,170 @@
+package org.kcdauditor.remedy;
+
+import org.kcdauditor.remedy.Action.AddDelegation;
+import org.kcdauditor.remedy.Action.EnableAccount;
+import org.kcdauditor.remedy.Action.RegisterSpn;
+import org.kcdauditor.remedy.Action.RemoveDelegation;
+import org.kcdauditor.remedy.Action.ReplaceUnconstrained;
+import org.kcdauditor.remedy.Action.SetProtocolTransition;
+import org.kcdauditor.remedy.Action.UnregisterSpn;
+
+import java.util.List;
+
+/**
+ * Every command kcd-audit shows, built in one place from typed actions: PowerShell cmdlets with each
+ * value single-quoted ({@link Ps}), native programs with cmd-safe arguments ({@link Cmd}). A command
+ * whose values cannot be typed safely ({@link Values#typeable}) is not built at all (null): the caller
+ * says to fix the value by hand instead.
+ *
+ * <p>With a server, every AD cmdlet carries {@code -Server} so that all writes of a change go to one
+ * domain controller and are pushed from there ({@link #replicate}); without one (a finding's own
+ * sentence, written at evaluation time) the cmdlets use the default DC.
+ */
+public final class Commands {
+    /** Purges the SYSTEM logon session's tickets, which vmms uses (plain {@code klist purge} does not). */
+    public static final String PURGE_TICKETS = "klist -li 0x3e7 purge";
+    /** Restarts the Virtual Machine Management Service (running VMs keep running). */
+    public static final String RESTART_VMMS = "Restart-Service vmms";
+    /** The placeholder administrators replace when the audited domain controller is not known. */
+    public static final String DC_PLACEHOLDER = "<DC>";
+
+    private final String server;
+    private final boolean withServer;
+
+    private Commands(String server, boolean withServer) {
+        this.server = server;
+        this.withServer = withServer;
+    }
+
+    /** Commands bound to the domain controller {@code dc} ({@code <DC>} when null or not a valid host name). */
+    public static Commands forServer(String dc) {
+        return new Commands(Values.validHostName(dc) ? dc : null, true);
+    }
+
+    /** Commands for the default domain controller: no {@code -Server}. */
+    public static Commands serverless() {
+        return new Commands(null, false);
+    }
+
+    /** The domain controller the commands write to, or null when it is not known. */
+    public String server() {
+        return server;
+    }
+
+    /** {@code  -Server 'dc1.contoso.com'} (with a leading space), {@code  -Server '<DC>'}, or empty. */
+    public String serverArgument() {
+        return withServer ? " -Server " + Ps.quote(server == null ? DC_PLACEHOLDER : server) : "";
+    }
+
+    /** The cmdlet that carries out {@code a}; null for a decision or when a value cannot be typed safely. */
+    public String powershell(Action a) {
+        if (a instanceof AddDelegation d) {
+            return delegation(d.host(), true, d.spns());
+        } else if (a instanceof RemoveDelegation d) {
+            return delegation(d.host(), false, d.spns());
+        } else if (a instanceof RegisterSpn r) {
+            return spn(r.host(), true, r.spn());
+        } else if (a instanceof UnregisterSpn u) {
+            return Values.typeableSpn(u.spn()) && Values.oneLine(u.dn())
+                    ? "Set-ADObject -Identity " + Ps.quote(u.dn()) + " -Remove @{servicePrincipalName="
+                    + Ps.quote(u.spn()) + "}" + serverArgument() : null;
+        } else if (a instanceof SetProtocolTransition p) {
+            return flags(p.host(), null, p.enabled());
+        } else if (a instanceof ReplaceUnconstrained r) {
+            return flags(r.host(), false, r.protocolTransition());
+        } else if (a instanceof EnableAccount e) {
+            return Values.validHostName(e.host())
+                    ? "Enable-ADAccount -Identity " + Ps.quote(e.host() + "$") + serverArgument() : null;
+        }
+        return null;
+    }
+
+    /** Puts an SPN taken off another object back (the undo of {@link UnregisterSpn}); null when it cannot be typed. */
+    public String restore(UnregisterSpn u) {
+        return Values.typeableSpn(u.spn()) && Values.oneLine(u.dn()) ? "Set-ADObject -Identity " + Ps.quote(u.dn())
+                + " -Add @{servicePrincipalName=" + Ps.quote(u.spn()) + "}" + serverArgument() : null;
+    }
+
+    /**
+     * The cmd.exe form administrators know for SPN changes: {@code setspn -S "<spn>" HV14} (checks for
+     * duplicates first) and {@code setspn -D "<spn>" svc-vmm}; null for other actions or unsafe values.
+     * setspn cannot be bound to one domain controller, so change procedures use {@link #powershell}.
+     */
+    public String setspn(Action a) {
+        if (a instanceof RegisterSpn r) {
+            return setspn("-S", r.spn(), r.host());
+        } else if (a instanceof UnregisterSpn u) {
+            return setspn("-D", u.spn(), u.account() != null ? u.account() : u.holder());
+        }
+        return null;
+    }
+
+    private static String setspn(String option, String spn, String account) {
+        String s = Values.typeableSpn(spn) ? Cmd.arg(spn) : null;
+        String acc = Cmd.arg(account);
+        return s == null || acc == null ? null : "setspn " + option + " " + s + " " + acc;
+    }
+
+    /** Adds ({@code add}) or removes delegation entries of one host; null when a value cannot be typed. */
+    public String delegation(String host, boolean add, List<String> spns) {
+        if (!Values.validHostName(host) || spns.isEmpty() || !spns.stream().allMatch(Values::typeableSpn)) {
+            return null;
+        }
+        return "Set-ADComputer -Identity " + Ps.quote(host + "$") + (add ? " -Add" : " -Remove")
+                + " @{'msDS-AllowedToDelegateTo'=@(" + Ps.quoteAll(spns) + ")}" + serverArgument();
+    }
+
+    /** Registers ({@code add}) or unregisters an SPN on the host's own account; null when it cannot be typed. */
+    public String spn(String host, boolean add, String spn) {
+        if (!Values.validHostName(host) || !Values.typeableSpn(spn)) {
+            return null;
+        }
+        return "Set-ADComputer -Identity " + Ps.quote(host + "$") + " -ServicePrincipalNames @{" + (add ? "Add"
+                : "Remove") + "=" + Ps.quote(spn) + "}" + serverArgument();
+    }
+
+    /**
+     * Sets the delegation flags: {@code trustedForDelegation} (unconstrained) and
+     * {@code trustedToAuth} (protocol transition), each left alone when null; null when neither is set.
+     */
+    public String flags(String host, Boolean trustedForDelegation, Boolean trustedToAuth) {
+        if (!Values.validHostName(host) || trustedForDelegation == null && trustedToAuth == null) {
+            return null;
+        }
+        StringBuilder c = new StringBuilder("Set-ADAccountControl -Identity " + Ps.quote(host + "$"));
+        if (trustedForDelegation != null) {
+            c.append(" -TrustedForDelegation $").append(trustedForDelegation);
+        }
+        if (trustedToAuth != null) {
+            c.append(" -TrustedToAuthForDelegation $").append(trustedToAuth);
+        }
+        return c.append(serverArgument()).toString();
+    }
+
+    /** {@code repadmin /syncall <DC> /AdeP}: pushes the changes from the DC they were written to. */
+    public String replicate() {
+        return "repadmin /syncall " + (server == null ? DC_PLACEHOLDER : server) + " /AdeP";
+    }
+
+    /**
+     * Exports what a rollback needs of the computers under {@code baseDn}: delegation entries, flags,
+     * SPNs and resource-based delegation, to {@code file} (Export-Clixml); null for a base DN that does not
+     * stay on one line.
+     */
+    public String export(String baseDn, String file) {
+        if (!Values.oneLine(baseDn)) {
+            return null;
+        }
+        return "Get-ADComputer -Filter * -SearchBase " + Ps.quote(baseDn == null ? "" : baseDn)
+                + " -Properties msDS-AllowedToDelegateTo,userAccountControl,servicePrincipalName,"
+                + "msDS-AllowedToActOnBehalfOfOtherIdentity" + serverArgument()
+                + " | Select-Object Name,DistinguishedName,userAccountControl,msDS-AllowedToDelegateTo,"
+                + "servicePrincipalName,msDS-AllowedToActOnBehalfOfOtherIdentity | Export-Clixml " + Ps.quote(file);
+    }
+
+    /** A live migration of a test VM to {@code target}, started on a node of the cluster; null for an unsafe name. */
+    public static String testMove(String target) {
+        return Values.validHostName(target) ? "Move-ClusterVirtualMachineRole -Name '<test VM>' -Node "
+                + Ps.quote(target) + " -MigrationType Live" : null;
+    }
+}

@@ -1,0 +1,84 @@
+package org.kcdauditor.remedy;
+
+import org.kcdauditor.remedy.Action.AddDelegation;
+import org.kcdauditor.remedy.Action.EnableAccount;
+import org.kcdauditor.remedy.Action.Manual;
+import org.kcdauditor.remedy.Action.RegisterSpn;
+import org.kcdauditor.remedy.Action.RemoveDelegation;
+import org.kcdauditor.remedy.Action.ReplaceUnconstrained;
+import org.kcdauditor.remedy.Action.SetProtocolTransition;
+import org.kcdauditor.remedy.Action.UnregisterSpn;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * A finding's {@code remediation} sentence, rendered from its actions: the words say what to do in ADUC,
+ * the command comes from {@link Commands} (one quoting path), and a value that cannot be typed safely
+ * is named for a fix by hand instead of being put into a command.
+ */
+public final class Remedies {
+    public static final String ADUC_ANY = "Use any authentication protocol";
+    public static final String ADUC_KERBEROS = "Use Kerberos only";
+    static final String AFTER_CHANGE = "then replicate and purge the hosts' tickets (" + Commands.PURGE_TICKETS + ")";
+
+    private static final Commands COMMANDS = Commands.serverless();
+
+    private Remedies() {
+    }
+
+    /** The sentence for a finding's actions (several joined); empty for none. */
+    public static String describe(List<Action> actions) {
+        List<String> parts = new ArrayList<>();
+        for (Action a : actions) {
+            parts.add(describe(a));
+        }
+        return String.join(" ", parts);
+    }
+
+    public static String describe(Action a) {
+        if (a instanceof Manual m) {
+            return m.proposed().isEmpty() ? m.what() : m.what() + " " + m.proposed().stream()
+                    .map(Remedies::describe).collect(Collectors.joining(" "));
+        }
+        String command = a instanceof RegisterSpn || a instanceof UnregisterSpn ? COMMANDS.setspn(a)
+                : COMMANDS.powershell(a);
+        if (a instanceof AddDelegation d) {
+            return "Add " + list(d.spns()) + " to " + d.host() + "'s msDS-AllowedToDelegateTo (ADUC: " + d.host()
+                    + " > Delegation > Add > " + d.peer() + ")" + typed(command, d.host(), "msDS-AllowedToDelegateTo")
+                    + "; " + AFTER_CHANGE + ".";
+        } else if (a instanceof RemoveDelegation d) {
+            return "Remove " + list(d.spns()) + " from " + d.host() + "'s msDS-AllowedToDelegateTo (ADUC: " + d.host()
+                    + " > Delegation > Remove)" + typed(command, d.host(), "msDS-AllowedToDelegateTo") + ".";
+        } else if (a instanceof RegisterSpn r) {
+            return "Register " + list(List.of(r.spn())) + " on " + r.host() + "'s own account"
+                    + typed(command, r.host(), "servicePrincipalName")
+                    + " (on a Hyper-V host, restarting vmms also re-registers its SPNs).";
+        } else if (a instanceof UnregisterSpn u) {
+            return "Remove " + list(List.of(u.spn())) + " from " + u.holder() + typed(command, u.holder(),
+                    "servicePrincipalName") + ", then check with setspn -X.";
+        } else if (a instanceof SetProtocolTransition p) {
+            return "Select '" + (p.enabled() ? ADUC_ANY : ADUC_KERBEROS) + "' on " + p.host() + "'s Delegation tab"
+                    + typed(command, p.host(), "userAccountControl") + ".";
+        } else if (a instanceof ReplaceUnconstrained r) {
+            return "On " + r.host() + "'s Delegation tab select 'Trust this computer for delegation to specified"
+                    + " services only' with '" + (r.protocolTransition() ? ADUC_ANY : ADUC_KERBEROS) + "' and list"
+                    + " the peers' services" + typed(command, r.host(), "userAccountControl") + ".";
+        } else if (a instanceof EnableAccount e) {
+            return "Enable " + e.host() + "'s computer account" + typed(command, e.host(), "userAccountControl") + ".";
+        }
+        throw new IllegalArgumentException("unknown action " + a);
+    }
+
+    /** {@code : <command>}, or how to change the value by hand when no command can be typed for it. */
+    private static String typed(String command, String object, String attribute) {
+        return command != null ? ": " + command : ". The value cannot be typed safely into a command: change it"
+                + " by hand in ADSI Edit (" + Values.visible(object) + " > Properties > " + attribute + ")";
+    }
+
+    /** {@code 'a', 'b'} with control and bidirectional characters made visible. */
+    private static String list(List<String> values) {
+        return values.stream().map(v -> "'" + Values.visible(v) + "'").collect(Collectors.joining(", "));
+    }
+}

@@ -1,0 +1,98 @@
+package org.kcdauditor.remedy;
+
+import java.util.regex.Pattern;
+
+/**
+ * Which directory values may be typed into a command at all. A value that fails here is never put
+ * into a copy-paste command: the finding says to fix it by hand (ADSI Edit) instead.
+ */
+public final class Values {
+    /**
+     * Host names that may appear in a command: NetBIOS/DNS labels of letters, digits, hyphen and underscore
+     * (Windows has long allowed underscores in computer names), dot-separated.
+     */
+    private static final Pattern HOST_NAME = Pattern.compile(
+            "[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?(?:\\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*");
+
+    private Values() {
+    }
+
+    /** True when {@code name} is a NetBIOS/DNS host name (letters, digits, hyphen, underscore; dot-separated labels). */
+    public static boolean validHostName(String name) {
+        return name != null && name.length() <= 253 && HOST_NAME.matcher(name).matches();
+    }
+
+    /**
+     * True when {@code value} is an SPN (or account name) that can be typed into a command: no quote of any
+     * kind (ASCII, typographic, backtick), no {@code $(}, no control character, no line or paragraph
+     * separator, no bidirectional override or mark (U+202E turns a value around on screen), and, for an
+     * SPN, the {@code service/host} shape. AD itself accepts some of these; a command built from them
+     * could run something else than it shows.
+     */
+    public static boolean typeable(String value) {
+        if (value == null || value.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '"' || c == '\'' || c == '`' || c >= '\u2018' && c <= '\u201F' || Character.isISOControl(c)
+                    || c == '\u2028' || c == '\u2029' || bidi(c)
+                    || c == '$' && i + 1 < value.length() && value.charAt(i + 1) == '(') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * True when {@code value} stays on one line and shows what it holds: no control character, line separator
+     * or bidirectional character. Quotes are allowed (a DN may hold one); callers quote it for the shell.
+     */
+    public static boolean oneLine(String value) {
+        if (value == null) {
+            return false;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029' || bidi(c)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** An SPN with the {@code service/host} shape that {@link #typeable} accepts. */
+    public static boolean typeableSpn(String spn) {
+        if (!typeable(spn)) {
+            return false;
+        }
+        int slash = spn.indexOf('/');
+        return slash > 0 && slash < spn.length() - 1 && spn.charAt(slash + 1) != '/';
+    }
+
+    /**
+     * {@code value} for display in a sentence: control, line-separator and bidirectional characters shown as
+     * {@code \\uXXXX}, so what is read is what is stored.
+     */
+    public static String visible(String value) {
+        if (value == null) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder(value.length());
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029' || bidi(c)) {
+                sb.append(String.format("\\u%04X", (int) c));
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
+    }
+
+    /** Bidirectional formatting characters (marks, embeddings, overrides, isolates). */
+    static boolean bidi(char c) {
+        return c == '\u061C' || c == '\u200E' || c == '\u200F' || c >= '\u202A' && c <= '\u202E'
+                || c >= '\u2066' && c <= '\u2069';
+    }
+}

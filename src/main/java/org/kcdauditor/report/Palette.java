@@ -1,0 +1,56 @@
+package org.kcdauditor.report;
+
+import org.kcdauditor.model.Severity;
+
+/** The one set of colours every output uses (RGB): status lights, severities, table lines, waived rows. */
+public enum Palette {
+    GREEN(0xC6EFCE),
+    AMBER(0xFFEB9C),
+    RED(0xFFC7CE),
+    /** The matrix diagonal (a host and itself). */
+    GREY(0xD9D9D9),
+    /** Headings and table headers. */
+    NAVY(0x1F3864),
+    LINE(0xBFBFBF),
+    /** Label cells, INFO, waived rows' background. */
+    LIGHT(0xF2F2F2),
+    MUTED(0x595959),
+    /** Text of waived findings: readable, but clearly not counted. */
+    WAIVED(0x7F7F7F),
+    /** LOW findings. */
+    BLUE(0xDDEBF7),
+    /** Cells to fill in (checklists). */
+    INPUT(0xFFFFF0);
+
+    private final int rgb;
+
+    Palette(int rgb) {
+        this.rgb = rgb;
+    }
+
+    public int rgb() {
+        return rgb;
+    }
+
+    /** {@code #C6EFCE}. */
+    public String css() {
+        return String.format("#%06X", rgb);
+    }
+
+    public static Palette of(Status s) {
+        return switch (s) {
+            case GREEN -> GREEN;
+            case AMBER -> AMBER;
+            case RED -> RED;
+        };
+    }
+
+    public static Palette of(Severity s) {
+        return switch (s) {
+            case HIGH -> RED;
+            case MEDIUM -> AMBER;
+            case LOW -> BLUE;
+            case INFO -> LIGHT;
+        };
+    }
+}

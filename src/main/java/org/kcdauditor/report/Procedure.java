@@ -1,0 +1,244 @@
+package org.kcdauditor.report;
+
+import org.kcdauditor.remedy.Action;
+import org.kcdauditor.remedy.Commands;
+import org.kcdauditor.report.RemediationPlan.HostChange;
+import org.kcdauditor.report.RemediationPlan.PeerSpns;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The change procedure, once, as data: its phases in order, each with its steps and their commands.
+ * The PDF lists the phases, the workbook's Runbook sheet the steps, and the runbooks and the script lay
+ * out the same steps with the same command text.
+ */
+public final class Procedure {
+    /** The phases of a change, in order. */
+    public enum Phase {
+        BEFORE("Before you start"),
+        CHANGE("Change each host"),
+        REPLICATE("Replicate"),
+        PURGE("Purge the hosts' Kerberos tickets"),
+        VALIDATE("Validate"),
+        ROLLBACK("Rollback"),
+        DECIDE("Needs a decision");
+
+        private final String title;
+
+        Phase(String title) {
+            this.title = title;
+        }
+
+        public String title() {
+            return title;
+        }
+    }
+
+    /**
+     * One step: on {@code host} (empty when it is not about one), {@code action} in words, {@code detail}, the
+     * commands that carry it out (none for a check), for a change those that undo it, the rules whose
+     * findings it settles, and the change itself as a typed action (null for other steps).
+     */
+    public record Step(Phase phase, String host, String action, String detail, List<String> commands,
+                       List<String> undo, List<String> rules, Action change) {
+        public Step {
+            commands = List.copyOf(commands);
+            undo = List.copyOf(undo);
+            rules = List.copyOf(rules);
+        }
+
+        Step(Phase phase, String host, String action, String detail, List<String> commands, List<String> undo) {
+            this(phase, host, action, detail, commands, undo, List.of(), null);
+        }
+
+        /** The commands on separate lines, or empty. */
+        public String command() {
+            return String.join("\n", commands);
+        }
+    }
+
+    /** A phase as reports show it: its number among the phases present, title, one-sentence summary, steps. */
+    public record PhaseView(int number, Phase phase, String summary, List<Step> steps) {
+        public String title() {
+            return phase.title();
+        }
+    }
+
+    private final List<PhaseView> phases;
+    private final String exportCommand;
+    private final String exportFile;
+
+    private Procedure(List<PhaseView> phases, String exportCommand, String exportFile) {
+        this.phases = phases;
+        this.exportCommand = exportCommand;
+        this.exportFile = exportFile;
+    }
+
+    /** The phases present: all six of a change when there is one, then the decisions when there are any. */
+    public List<PhaseView> phases() {
+        return phases;
+    }
+
+    /** The phase, or null when this run has none of it. */
+    public PhaseView phase(Phase p) {
+        return phases.stream().filter(v -> v.phase() == p).findFirst().orElse(null);
+    }
+
+    /** The steps of a phase; empty when absent. */
+    public List<Step> steps(Phase p) {
+        PhaseView v = phase(p);
+        return v == null ? List.of() : v.steps();
+    }
+
+    /**
+     * The change-record checklist: every step of every phase except the rollback (done only if needed),
+     * in order; the Runbook sheet numbers them.
+     */
+    public List<Step> checklist() {
+        List<Step> out = new ArrayList<>();
+        phases.stream().filter(v -> v.phase() != Phase.ROLLBACK).forEach(v -> out.addAll(v.steps()));
+        return out;
+    }
+
+    /** The export of the current state, run before the change. */
+    public String exportCommand() {
+        return exportCommand;
+    }
+
+    /** The file the export writes, named after the run. */
+    public String exportFile() {
+        return exportFile;
+    }
+
+    static Procedure of(FindingsDocument doc, RemediationPlan plan) {
+        Commands cmd = plan.commands();
+        String runId = doc.runId() == null ? "" : doc.runId().replaceAll("[^A-Za-z0-9-]", "");
+        String exportFile = "kcd-before-" + (runId.length() > 8 ? runId.substring(0, 8) : runId) + ".xml";
+        String export = cmd.export(doc.directory() == null ? null : doc.directory().baseDn(), exportFile);
+        List<PhaseView> phases = new ArrayList<>();
+        if (plan.hasChanges()) {
+            List<Step> before = List.of(
+                    check(Phase.BEFORE, "Domain Admin rights (or delegated write access to the changed objects)"
+                            + " confirmed"),
+                    check(Phase.BEFORE, "Change ticket approved and naming these objects; maintenance window agreed"),
+                    new Step(Phase.BEFORE, "", "Current state exported for rollback", "delegation entries, flags,"
+                            + " SPNs and resource-based delegation, to " + exportFile, List.of(export), List.of()));
+            phases.add(phase(phases, Phase.BEFORE, "Confirm Domain Admin rights, the approved change ticket and the"
+                    + " window; export the current state (Export-Clixml) for rollback.", before));
+            List<Step> change = changeSteps(plan, cmd);
+            phases.add(phase(phases, Phase.CHANGE, "Change the delegation of " + Words.plural(plan.hosts().size(),
+                    "host") + (plan.unregister().isEmpty() ? "" : " and take " + Words.plural(plan.unregister().size(),
+                    "duplicate SPN") + " off other objects") + ", in ADUC or with remediation.ps1 -Apply; every"
+                    + " write goes to " + (cmd.server() == null ? "one domain controller" : cmd.server()) + ".",
+                    change));
+            phases.add(phase(phases, Phase.REPLICATE, cmd.replicate() + " (case matters), then wait until"
+                    + " replication has converged.", List.of(new Step(Phase.REPLICATE, "", "Replicate the change to"
+                    + " all domain controllers", "case matters: /AdeP (lower-case /a and /p mean abort and pause)",
+                    List.of(cmd.replicate()), List.of()))));
+            List<Step> purge = new ArrayList<>();
+            for (String h : plan.purgeHosts()) {
+                purge.add(new Step(Phase.PURGE, h, "Purge the SYSTEM logon session's Kerberos tickets", "type it,"
+                        + " do not paste it (a pasted dash can become an en-dash)", List.of(Commands.PURGE_TICKETS),
+                        List.of()));
+            }
+            phases.add(phase(phases, Phase.PURGE, "On " + Words.plural(plan.purgeHosts().size(), "host") + ": "
+                    + Commands.PURGE_TICKETS + " (the SYSTEM session vmms uses; plain klist purge is not enough); "
+                    + Commands.RESTART_VMMS + " if a migration still fails.", purge));
+            List<Step> validate = new ArrayList<>();
+            for (RemediationPlan.Pair p : plan.validate()) {
+                String move = Commands.testMove(p.to());
+                validate.add(new Step(Phase.VALIDATE, p.from(), "Live-migrate a test VM " + p.from() + " → " + p.to()
+                        + " (must reach 100 %)", "cluster " + p.cluster() + "; run it on " + p.from()
+                        + " (a node of the cluster): started remotely it needs CredSSP, which Credential Guard blocks",
+                        move == null ? List.of() : List.of(move), List.of()));
+            }
+            phases.add(phase(phases, Phase.VALIDATE, "Live-migrate a test VM in each of the "
+                    + Words.plural(plan.validate().size(), "affected direction") + " (previously failing, or from a"
+                    + " host whose delegation mode changes), started on the source node; each must reach 100 %.",
+                    validate));
+            List<Step> rollback = new ArrayList<>();
+            for (Step s : change) {
+                if (!s.undo().isEmpty()) {
+                    rollback.add(new Step(Phase.ROLLBACK, s.host(), "Undo: " + s.action(), s.detail(), s.undo(),
+                            List.of(), s.rules(), null));
+                }
+            }
+            phases.add(phase(phases, Phase.ROLLBACK, "If needed: remediation.ps1 -Rollback -Apply (or restore " + exportFile
+                    + "), then replicate and purge tickets again.", rollback));
+        }
+        if (!plan.decisions().isEmpty()) {
+            List<Step> decide = new ArrayList<>();
+            for (RemediationPlan.Decision d : plan.decisions()) {
+                List<String> commands = d.proposed().stream().map(cmd::powershell).filter(Objects::nonNull)
+                        .toList();
+                decide.add(new Step(Phase.DECIDE, d.finding().host() == null ? "" : d.finding().host(),
+                        d.finding().rule() + (d.coveredBy() == null ? ": decide and act" : ": check after the change"
+                                + " of " + d.coveredBy()), d.finding().message() + " " + d.what(), commands,
+                        List.of(), List.of(d.finding().rule()), null));
+            }
+            phases.add(phase(phases, Phase.DECIDE, Words.plural(plan.decisions().size(), "finding")
+                    + (plan.decisions().size() == 1 ? " needs" : " need") + " an administrator's decision; "
+                    + (plan.decisions().size() == 1 ? "it is" : "they are") + " not part of the scripted change.",
+                    decide));
+        }
+        return new Procedure(List.copyOf(phases), export, exportFile);
+    }
+
+    private static PhaseView phase(List<PhaseView> before, Phase p, String summary, List<Step> steps) {
+        return new PhaseView(before.size() + 1, p, summary, List.copyOf(steps));
+    }
+
+    private static Step check(Phase p, String action) {
+        return new Step(p, "", action, "", List.of(), List.of());
+    }
+
+    /** Per host: entries added (per peer), removed, SPNs registered, the mode set; then SPNs taken off other objects. */
+    private static List<Step> changeSteps(RemediationPlan plan, Commands cmd) {
+        List<Step> out = new ArrayList<>();
+        for (HostChange h : plan.hosts()) {
+            String n = h.name();
+            for (PeerSpns p : h.add()) {
+                out.add(change(new Action.AddDelegation(n, p.peer(), p.spns()), "Add delegation to " + p.peer(),
+                        String.join(", ", p.spns()), cmd.delegation(n, false, p.spns()), plan, cmd));
+            }
+            for (PeerSpns p : h.remove()) {
+                out.add(change(new Action.RemoveDelegation(n, p.peer(), p.spns()), "Remove delegation to hosts that"
+                        + " do not exist", String.join(", ", p.spns()), cmd.delegation(n, true, p.spns()), plan, cmd));
+            }
+            for (String spn : h.register()) {
+                out.add(change(new Action.RegisterSpn(n, spn), "Register the SPN on the host account", spn,
+                        cmd.spn(n, false, spn), plan, cmd));
+            }
+            if (h.unconstrained()) {
+                boolean after = h.trustedToAuth() != null ? h.trustedToAuth() : h.currentTrustedToAuth();
+                out.add(change(new Action.ReplaceUnconstrained(n, after), "Replace unconstrained delegation by"
+                                + " constrained", "Delegation tab: Trust this computer for delegation to specified"
+                                + " services only, " + h.aducProtocol(),
+                        cmd.flags(n, true, h.trustedToAuth() == null ? null : h.currentTrustedToAuth()), plan, cmd));
+            } else if (h.trustedToAuth() != null) {
+                out.add(change(new Action.SetProtocolTransition(n, h.trustedToAuth()), "Set the protocol choice: "
+                                + h.aducProtocol(), "policy: " + plan.protocolPolicy().word(),
+                        cmd.flags(n, null, h.currentTrustedToAuth()), plan, cmd));
+            }
+        }
+        for (Action.UnregisterSpn u : plan.unregister()) {
+            out.add(change(u, "Remove the duplicate SPN from " + u.holder(), u.spn(), cmd.restore(u), plan, cmd));
+        }
+        return out;
+    }
+
+    /** A change step: {@code a} carried out by its command, undone by {@code undo}, settling the rules that asked for it. */
+    private static Step change(Action a, String action, String detail, String undo, RemediationPlan plan,
+                               Commands cmd) {
+        String command = cmd.powershell(a);
+        List<String> rules = new ArrayList<>(plan.rulesFor(a.subject(), a.getClass()));
+        if (a instanceof Action.ReplaceUnconstrained) {
+            plan.rulesFor(a.subject(), Action.SetProtocolTransition.class).stream().filter(r -> !rules.contains(r))
+                    .forEach(rules::add);
+        }
+        return new Step(Phase.CHANGE, a.subject(), action, detail, command == null ? List.of() : List.of(command),
+                undo == null ? List.of() : List.of(undo), rules, a);
+    }
+}

@@ -1,0 +1,32 @@
+package org.kcdauditor.report;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+
+/** How every output writes numbers, times and percentages. */
+public final class Words {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
+            .withZone(ZoneOffset.UTC);
+    /** Shown where a percentage has nothing to count (no entry required). */
+    public static final String NO_PERCENT = "—";
+
+    private Words() {
+    }
+
+    /** "1 cluster", "2 clusters". */
+    public static String plural(long n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
+    }
+
+    /** {@code 2026-11-26 06:00:01 UTC}, or empty. */
+    public static String time(Instant t) {
+        return t == null ? "" : TIME.format(t);
+    }
+
+    /** {@code 84.2 %}, or "—" when nothing was required. */
+    public static String percent(Double p) {
+        return p == null ? NO_PERCENT : String.format(Locale.ROOT, "%.1f %%", p);
+    }
+}

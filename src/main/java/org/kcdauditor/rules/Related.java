@@ -1,0 +1,55 @@
+package org.kcdauditor.rules;
+
+import org.kcdauditor.audit.PairStatus;
+import org.kcdauditor.model.Finding;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The findings that make a pair fail, by id: MISSING_DELEGATION for each missing entry and
+ * TARGET_SPN_NOT_REGISTERED for each unregistered target SPN. Rules that explain a consequence (an
+ * observed failure, a hardening update) name these instead of repeating their fix.
+ */
+final class Related {
+    private final Map<String, String> idToRule = new LinkedHashMap<>();
+
+    /** The causes of the failing pairs among {@code pairs}. */
+    static Related of(List<PairStatus> pairs) {
+        Related r = new Related();
+        for (PairStatus p : pairs) {
+            for (String spn : p.missing()) {
+                r.idToRule.put(Finding.stableId(MissingDelegationRule.INFO.id(), p.source().name(), p.target().name(),
+                        spn), MissingDelegationRule.INFO.id());
+            }
+            for (String spn : p.unregistered()) {
+                r.idToRule.put(Finding.stableId(TargetSpnNotRegisteredRule.INFO.id(), p.target().name(), null, spn),
+                        TargetSpnNotRegisteredRule.INFO.id());
+            }
+        }
+        return r;
+    }
+
+    boolean isEmpty() {
+        return idToRule.isEmpty();
+    }
+
+    List<String> ids() {
+        return new ArrayList<>(idToRule.keySet());
+    }
+
+    /** "3 MISSING_DELEGATION and 1 TARGET_SPN_NOT_REGISTERED finding (ids a1b2…, c3d4…)", the first ids named. */
+    String describe() {
+        Map<String, Integer> byRule = new LinkedHashMap<>();
+        idToRule.values().forEach(rule -> byRule.merge(rule, 1, Integer::sum));
+        List<String> parts = new ArrayList<>();
+        byRule.forEach((rule, n) -> parts.add(n + " " + rule));
+        List<String> ids = ids();
+        String shown = String.join(", ", ids.subList(0, Math.min(6, ids.size())))
+                + (ids.size() > 6 ? " and " + (ids.size() - 6) + " more" : "");
+        return String.join(" and ", parts) + " finding" + (idToRule.size() == 1 ? "" : "s") + " (id"
+                + (ids.size() == 1 ? " " : "s ") + shown + ")";
+    }
+}
