@@ -9,12 +9,17 @@ import picocli.CommandLine.Option;
 import java.util.concurrent.Callable;
 
 @Command(name = "rules", mixinStandardHelpOptions = true,
-        description = "List the rule catalogue: id, severity, title, why it matters, reference.")
+        description = "List the rule catalogue: id, severity, title, why it matters, reference.",
+        footer = {"", "Every run's findings.json carries the same metadata (rules) for the rules that fired."})
 final class RulesCommand implements Callable<Integer> {
     private final Cli cli;
 
     @Option(names = "--brief", description = "One line per rule.")
     boolean brief;
+
+    @Option(names = "--markdown", description = "The catalogue as README's Markdown table (id, severity, category,"
+            + " when it fires).")
+    boolean markdown;
 
     RulesCommand(Cli cli) {
         this.cli = cli;
@@ -22,6 +27,10 @@ final class RulesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (markdown) {
+            cli.out().print(RuleCatalogue.standard().markdown());
+            return ExitCodes.OK;
+        }
         var rules = RuleCatalogue.standard().rules();
         int width = rules.stream().mapToInt(r -> r.info().id().length()).max().orElse(0);
         for (Rule rule : rules) {

@@ -227,6 +227,7 @@ public final class RemediationPlan {
         Map<String, Action.UnregisterSpn> unregister = new LinkedHashMap<>();
         Map<String, Set<String>> rules = new HashMap<>();
         List<Finding> undecided = new ArrayList<>();
+        List<Finding> scripted = new ArrayList<>();
         for (Finding f : nn(doc.findings())) {
             if (f == null || f.rule() == null || f.isWaived()) {
                 continue;
@@ -249,6 +250,8 @@ public final class RemediationPlan {
             }
             if (decide) {
                 undecided.add(f);
+            } else {
+                scripted.add(f);
             }
         }
 
@@ -277,10 +280,23 @@ public final class RemediationPlan {
 
         Map<String, HostChange> changeOf = new HashMap<>();
         hosts.forEach(h -> changeOf.put(key(h.name()), h));
+        // Findings the plan settles completely: every action of theirs is a scripted change of an object it changes.
+        Set<String> settled = new HashSet<>();
+        for (Finding f : scripted) {
+            if (f.actions().stream().allMatch(a -> a instanceof Action.UnregisterSpn
+                    || changeOf.containsKey(key(a.subject())))) {
+                settled.add(f.id());
+            }
+        }
         List<Decision> decisions = new ArrayList<>();
         for (Finding f : undecided) {
             if (f.severity() == Severity.INFO) {
                 continue;
+            }
+            List<String> causes = f.hasEvidence() && f.evidence().relatedFindings() != null
+                    ? f.evidence().relatedFindings() : List.of();
+            if (!causes.isEmpty() && settled.containsAll(causes)) {
+                continue; // a consequence (observed failure, hardening) of findings the plan fixes
             }
             Action.Manual m = manualOf(f);
             HostChange h = changeOf.get(key(f.host()));

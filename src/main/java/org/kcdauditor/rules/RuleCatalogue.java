@@ -50,6 +50,19 @@ public final class RuleCatalogue {
         return rules.stream().map(Rule::info).filter(i -> i.id().equals(id)).findFirst();
     }
 
+    /**
+     * README's rule table, generated from the metadata: id, usual severity, category and when it fires
+     * ({@code kcd-audit rules --markdown}; a test keeps README.md equal to it).
+     */
+    public String markdown() {
+        StringBuilder sb = new StringBuilder("| id | severity | category | fires when |\n|---|---|---|---|\n");
+        for (RuleInfo i : infos()) {
+            sb.append("| `").append(i.id()).append("` | ").append(i.severity()).append(" | ")
+                    .append(i.category().word()).append(" | ").append(i.firesWhen()).append(" |\n");
+        }
+        return sb.toString();
+    }
+
     /** The metadata of every rule, in catalogue order. */
     public List<RuleInfo> infos() {
         return rules.stream().map(Rule::info).toList();

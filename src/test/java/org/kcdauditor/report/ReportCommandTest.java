@@ -51,6 +51,31 @@ class ReportCommandTest {
     }
 
     @Test
+    void aRunWrittenBeforeFindingsCarriedEvidenceStillRendersAndShowsItsText(@TempDir Path dir) throws Exception {
+        Path run = Files.createDirectories(dir.resolve("old"));
+        try (var in = ReportCommandTest.class.getResourceAsStream(Fixtures.LEGACY)) {
+            Files.copy(in, run.resolve("findings.json"));
+        }
+        Result r = run(Path.of("."), "report", "--from", run.toString());
+        assertEquals(0, r.code(), r.err());
+        for (String f : java.util.List.of("audit.xlsx", "audit.pdf", "runbook.md", "runbook.html", "remediation.ps1")) {
+            assertTrue(Files.size(run.resolve(f)) > 0, f);
+        }
+        String md = Files.readString(run.resolve("runbook.md"));
+        // MISSING_DELEGATION, UNCONSTRAINED_DELEGATION: scripted from their fields (host, peer, SPN)
+        assertTrue(md.contains("Set-ADComputer -Identity 'HV02$' -Add @{'msDS-AllowedToDelegateTo'=@('cifs/HV03',"), md);
+        assertTrue(md.contains("Set-ADAccountControl -Identity 'HV03$' -TrustedForDelegation $false"), md);
+        // what the fields cannot decide is a decision showing the stored text
+        assertTrue(md.contains("  To decide: Register it on the host's account: setspn -S Microsoft Virtual System"
+                + " Migration Service/hv14.contoso.com HV14"), md);
+        try (var wb = new org.apache.poi.xssf.usermodel.XSSFWorkbook(run.resolve("audit.xlsx").toFile())) {
+            var rules = wb.getSheet("Rules");
+            assertEquals("A host cannot delegate to a peer's migration or SMB service", rules.getRow(1).getCell(3)
+                    .getStringCellValue(), "rule titles from this version's catalogue when the run carries none");
+        }
+    }
+
+    @Test
     void reRenderingARunWithWaiversKeepsThemWaived(@TempDir Path dir) throws Exception {
         Path demo = dir.resolve("demo");
         Result d = run(Path.of("."), "demo", "--out", demo.toString(), "--formats", "json,ps1");

@@ -184,7 +184,7 @@ public final class PdfReportWriter implements ReportWriter {
             findings(d, w, view, f);
             HistorySection.write(d, w, view, f);
             remediation(d, view, f);
-            signOff(d, f);
+            signOff(d, w, f);
         } catch (DocumentException e) {
             throw new IOException("cannot write the PDF: " + e.getMessage(), e);
         } finally {
@@ -669,7 +669,11 @@ public final class PdfReportWriter implements ReportWriter {
 
     // ---------------------------------------------------------------- sign-off
 
-    private void signOff(Document d, Fonts f) {
+    /** Room the sign-off needs: its heading and its table stay on one page. */
+    static final float SIGN_OFF_HEIGHT = 260;
+
+    private void signOff(Document d, PdfWriter w, Fonts f) {
+        keepRoom(d, w, SIGN_OFF_HEIGHT);
         Paragraph h = heading("Sign-off", f.h1, 18);
         h.setKeepTogether(true);
         d.add(h);

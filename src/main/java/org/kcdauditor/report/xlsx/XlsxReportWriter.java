@@ -115,7 +115,7 @@ public final class XlsxReportWriter implements ReportWriter {
         FindingsDocument.Summary s = doc.summary();
         Status overall = view.status();
         r = kv(sh, r, "Overall status", overall.label(), st.light(overall), st);
-        r = kv(sh, r, "Headline", view.headline(), st.text, st);
+        r = kv(sh, r, "Headline", view.headline(), st.wrap, st);
         r = kv(sh, r, "Run id", doc.runId(), st.text, st);
         r = kv(sh, r, "Started", Words.time(doc.startedAt()), st.text, st);
         r = kv(sh, r, "Finished", Words.time(doc.finishedAt()), st.text, st);
@@ -241,8 +241,14 @@ public final class XlsxReportWriter implements ReportWriter {
             row.createCell(i).setCellStyle(style);
         }
         sh.addMergedRegion(new CellRangeAddress(r, r, 1, 6));
+        if (style == st.wrap) {
+            height(row, lines(value, KV_WIDTH));
+        }
         return r + 1;
     }
+
+    /** Characters that fit in a key/value row's merged value cells (columns B to G). */
+    private static final int KV_WIDTH = 80;
 
     private int num(SXSSFSheet sh, int r, String key, long value, Styles st) {
         SXSSFRow row = sh.createRow(r);

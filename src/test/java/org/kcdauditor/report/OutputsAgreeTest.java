@@ -1,0 +1,260 @@
+package org.kcdauditor.report;
+
+import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.text.PDFTextStripper;
+import org.apache.poi.ss.usermodel.Cell;
+import org.apache.poi.ss.usermodel.CellType;
+import org.apache.poi.ss.usermodel.Row;
+import org.apache.poi.xssf.usermodel.XSSFSheet;
+import org.apache.poi.xssf.usermodel.XSSFWorkbook;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kcdauditor.config.MailConfig;
+import org.kcdauditor.model.Finding;
+import org.kcdauditor.model.Severity;
+import org.kcdauditor.notify.Notice;
+import org.kcdauditor.notify.NoticeBuilder;
+import org.kcdauditor.report.runbook.TemplateRenderer;
+import org.kcdauditor.config.ScheduleConfig.Notify;
+import org.kcdauditor.support.CliRun;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Every output of one demo run tells the same story: the counts that appear in several outputs (findings per
+ * severity, waived, per cluster, decisions, objects changed, pairs OK) agree between findings.json, the
+ * workbook, the PDF, the runbooks and the mail notice, and every scripted step has the same command text in
+ * runbook.md, remediation.ps1 and the workbook's Runbook sheet. Each output is read back as a reader would:
+ * POI, PDFBox text, plain text.
+ */
+class OutputsAgreeTest {
+    @TempDir
+    static Path out;
+    static FindingsDocument doc;
+    static ReportView view;
+    static String pdf;
+    static String md;
+    static String html;
+    static String ps1;
+    static XSSFWorkbook xlsx;
+
+    @BeforeAll
+    static void demo() throws Exception {
+        CliRun run = CliRun.run(Map.of(), "demo", "--out", out.toString());
+        assertEquals(0, run.exitCode(), run.toString());
+        doc = FindingsJson.read(out.resolve("findings.json"));
+        view = ReportView.of(doc);
+        try (PDDocument d = Loader.loadPDF(out.resolve("audit.pdf").toFile())) {
+            pdf = new PDFTextStripper().getText(d).replaceAll("[ \\t]+", " ");
+        }
+        md = Files.readString(out.resolve("runbook.md"));
+        html = Files.readString(out.resolve("runbook.html"));
+        ps1 = Files.readString(out.resolve("remediation.ps1"), StandardCharsets.UTF_8);
+        xlsx = new XSSFWorkbook(out.resolve("audit.xlsx").toFile());
+    }
+
+    /** The counts of findings.json itself: its summary, and its findings counted. */
+    private static Map<Severity, Integer> jsonOpen() {
+        Map<Severity, Integer> m = new EnumMap<>(Severity.class);
+        doc.summary().bySeverity().forEach((k, v) -> m.put(Severity.valueOf(k), v));
+        return m;
+    }
+
+    private static long jsonWaived() {
+        return doc.findings().stream().filter(Finding::isWaived).count();
+    }
+
+    @Test
+    void theDemoHasSomethingToCompare() {
+        assertTrue(view.counts().openTotal() > 10 && jsonWaived() > 0 && !view.decisions().isEmpty()
+                && view.plan().hasChanges() && view.failingPairs() > 0, "a demo with findings, waivers, decisions"
+                + " and a change");
+    }
+
+    @Test
+    void findingsPerSeverityAndWaivedAgreeEverywhere() throws Exception {
+        Map<Severity, Integer> open = jsonOpen();
+        for (Severity s : Severity.values()) {
+            assertEquals((long) open.get(s), doc.findings().stream().filter(f -> !f.isWaived() && f.severity() == s)
+                    .count(), "findings.json summary vs its findings: " + s);
+        }
+        // PDF: the executive summary's sentence
+        Matcher p = Pattern.compile("(\\d+) high, (\\d+) medium, (\\d+) low and (\\d+) informational findings, not"
+                + "\\s+counting (\\d+)\\s+waived").matcher(pdf);
+        assertTrue(p.find(), pdf);
+        assertCounts(open, jsonWaived(), p, "PDF");
+        // runbooks
+        Matcher m = Pattern.compile("findings: (\\d+) high, (\\d+) medium, (\\d+) low, (\\d+) info \\(and (\\d+)"
+                + " waived, not counted\\)").matcher(md);
+        assertTrue(m.find(), md);
+        assertCounts(open, jsonWaived(), m, "runbook.md");
+        Matcher h = Pattern.compile("findings: (\\d+) high, (\\d+) medium, (\\d+) low, (\\d+) info \\(and (\\d+)"
+                + " waived, not counted\\)").matcher(html);
+        assertTrue(h.find(), html);
+        assertCounts(open, jsonWaived(), h, "runbook.html");
+        // workbook: the Summary sheet's severity rows
+        XSSFSheet summary = xlsx.getSheet("Summary");
+        int waived = 0;
+        for (Severity s : Severity.values()) {
+            Row row = rowStartingWith(summary, s.name());
+            assertEquals((double) open.get(s), row.getCell(1).getNumericCellValue(), "workbook " + s);
+            Cell note = row.getCell(2);
+            if (note != null && note.getStringCellValue().startsWith("+")) {
+                waived += Integer.parseInt(note.getStringCellValue().replaceAll("^\\+(\\d+).*", "$1"));
+            }
+        }
+        assertEquals(jsonWaived(), waived, "workbook waived");
+        // mail notice
+        String mail = notice();
+        Matcher n = Pattern.compile("Open findings: (\\d+) high, (\\d+) medium, (\\d+) low, (\\d+) info; (\\d+) waived,"
+                + " not counted").matcher(mail);
+        assertTrue(n.find(), mail);
+        assertCounts(open, jsonWaived(), n, "mail");
+        // workbook's Findings sheet: a row per finding
+        assertEquals(doc.findings().size(), xlsx.getSheet("Findings").getLastRowNum());
+    }
+
+    @Test
+    void perClusterFiguresAgreeAndAddUpToTheTotals() throws Exception {
+        XSSFSheet summary = xlsx.getSheet("Summary");
+        String mail = notice();
+        Map<Severity, Integer> sum = new EnumMap<>(Severity.class);
+        for (FindingsDocument.ClusterDoc c : doc.clusters()) {
+            ReportView.ClusterView v = view.clusters().stream().filter(x -> x.name().equals(c.name())).findFirst()
+                    .orElseThrow();
+            for (Severity s : Severity.values()) {
+                assertEquals(c.bySeverity().get(s.name()), v.counts().open(s), c.name() + " " + s + " json vs view");
+                sum.merge(s, v.counts().open(s), Integer::sum);
+            }
+            String hml = v.counts().open(Severity.HIGH) + "/" + v.counts().open(Severity.MEDIUM) + "/"
+                    + v.counts().open(Severity.LOW) + "/" + v.counts().open(Severity.INFO);
+            assertTrue(Pattern.compile(c.name() + " \\d+ " + c.pairsOk() + "/" + c.pairs() + " .*" + hml.replace("/",
+                    " ?/ ?")).matcher(pdf).find(), "PDF row of " + c.name() + " (" + c.pairsOk() + "/" + c.pairs()
+                    + ", " + hml + "): " + pdf);
+            Row row = rowStartingWith(summary, c.name());
+            assertEquals(c.pairsOk(), (int) row.getCell(2).getNumericCellValue(), "workbook pairs OK " + c.name());
+            for (int i = 0; i < 4; i++) {
+                assertEquals(v.counts().open(Severity.values()[i]), (int) row.getCell(8 + i).getNumericCellValue(),
+                        "workbook " + c.name() + " " + Severity.values()[i]);
+            }
+            assertTrue(mail.contains("- " + c.name() + ": " + v.status().label() + ", " + c.pairsOk() + "/" + c.pairs()
+                    + " pairs OK"), mail);
+        }
+        for (Severity s : Severity.values()) {
+            sum.merge(s, view.unclustered().open(s), Integer::sum);
+        }
+        assertEquals(jsonOpen(), sum, "the cluster rows and the row outside any cluster add up to the totals");
+        if (view.unclustered().openTotal() > 0) {
+            assertTrue(pdf.contains("Not tied to a cluster"), "the PDF shows the findings outside any cluster");
+            assertNotNull(rowStartingWith(summary, "(not tied to a cluster)"));
+        }
+        int pairsOk = doc.clusters().stream().mapToInt(FindingsDocument.ClusterDoc::pairsOk).sum();
+        int pairs = doc.clusters().stream().mapToInt(FindingsDocument.ClusterDoc::pairs).sum();
+        assertTrue(md.contains(pairsOk + " of " + pairs + " directed pairs OK"), md);
+        assertEquals(pairsOk, (int) rowStartingWith(summary, "Directed host pairs OK").getCell(1).getNumericCellValue());
+        assertTrue(pdf.contains(Words.plural(pairs - pairsOk, "directed host pair") + " cannot live-migrate"), pdf);
+    }
+
+    @Test
+    void decisionsAndObjectsChangedAgree() throws Exception {
+        int decisions = view.decisions().size();
+        int objects = view.plan().objectsChanged();
+        assertTrue(pdf.contains(Words.plural(decisions, "finding") + (decisions == 1 ? " needs" : " need")
+                + " an administrator's decision"), pdf);
+        assertTrue(pdf.contains("update " + Words.plural(objects, "object") + " in Active Directory"), pdf);
+        XSSFSheet summary = xlsx.getSheet("Summary");
+        assertEquals(decisions, (int) rowStartingWith(summary, "Findings that need a decision").getCell(1)
+                .getNumericCellValue());
+        assertEquals(objects, (int) rowStartingWith(summary, "Objects the change touches").getCell(1)
+                .getNumericCellValue());
+        String decide = md.substring(md.indexOf(". Needs a decision"), md.indexOf("## Sign-off"));
+        assertEquals(decisions, decide.lines().filter(l -> l.startsWith("- **")).count(), decide);
+        assertEquals(decisions, html.split("<div class=\"card\"><span class=\"sev ", -1).length - 1);
+        String objectLine = md.lines().filter(l -> l.startsWith("Objects to change: ")).findFirst().orElseThrow();
+        assertEquals(objects, objectLine.split(", ").length, objectLine);
+        long reviewRows = runbookRows().stream().filter(r -> r.get("Phase").equals(Procedure.Phase.DECIDE.title()))
+                .count();
+        assertEquals(decisions, reviewRows, "the Runbook sheet lists each decision");
+        assertTrue(notice().contains(decisions + " need a decision"));
+    }
+
+    @Test
+    void everyScriptedStepHasTheSameCommandInTheRunbookTheScriptAndTheWorkbook() throws Exception {
+        List<Procedure.Step> steps = view.procedure().steps(Procedure.Phase.CHANGE);
+        assertFalse(steps.isEmpty());
+        List<String> sheetCommands = runbookRows().stream().map(r -> r.get("Command")).toList();
+        for (Procedure.Step s : steps) {
+            assertEquals(1, s.commands().size(), s.toString());
+            String cmd = s.command();
+            assertTrue(md.contains("\n" + cmd + "\n"), "runbook.md: " + cmd);
+            assertTrue(html.contains(cmd.replace("'", "&#39;").replace("<", "&lt;").replace(">", "&gt;")),
+                    "runbook.html: " + cmd);
+            assertTrue(ps1.contains("    #   " + cmd + "\r\n"), "remediation.ps1: " + cmd);
+            assertTrue(sheetCommands.contains(cmd), "Runbook sheet: " + cmd);
+        }
+        for (String shared : List.of(view.plan().commands().replicate(), org.kcdauditor.remedy.Commands.PURGE_TICKETS,
+                view.procedure().exportCommand())) {
+            assertTrue(md.contains(shared) && sheetCommands.contains(shared), shared);
+        }
+    }
+
+    private static void assertCounts(Map<Severity, Integer> open, long waived, Matcher m, String where) {
+        for (int i = 0; i < 4; i++) {
+            assertEquals((int) open.get(Severity.values()[i]), Integer.parseInt(m.group(i + 1)),
+                    where + " " + Severity.values()[i]);
+        }
+        assertEquals(waived, Long.parseLong(m.group(5)), where + " waived");
+    }
+
+    private static Row rowStartingWith(XSSFSheet sh, String first) {
+        for (Row r : sh) {
+            Cell c = r.getCell(0);
+            if (c != null && c.getCellType() == CellType.STRING && c.getStringCellValue().equals(first)) {
+                return r;
+            }
+        }
+        throw new AssertionError(sh.getSheetName() + " has no row " + first);
+    }
+
+    /** The Runbook sheet as header → value maps. */
+    private static List<Map<String, String>> runbookRows() {
+        XSSFSheet sh = xlsx.getSheet("Runbook");
+        List<String> headers = new ArrayList<>();
+        sh.getRow(0).forEach(c -> headers.add(c.getStringCellValue()));
+        List<Map<String, String>> rows = new ArrayList<>();
+        for (int i = 1; i <= sh.getLastRowNum(); i++) {
+            Map<String, String> m = new LinkedHashMap<>();
+            for (int j = 0; j < headers.size(); j++) {
+                Cell c = sh.getRow(i).getCell(j);
+                m.put(headers.get(j), c == null || c.getCellType() != CellType.STRING ? "" : c.getStringCellValue());
+            }
+            rows.add(m);
+        }
+        return rows;
+    }
+
+    /** The notice to the team about every cluster, as the scheduler would queue it after this run. */
+    private static String notice() {
+        MailConfig mail = new MailConfig("127.0.0.1", 25, "none", null, null, null, "kcd@contoso.com",
+                List.of("team@contoso.com"), Map.of(), null, null, null, null, null);
+        List<Notice> notices = new NoticeBuilder(mail, new TemplateRenderer(Path.of("templates")))
+                .build("test", Notify.ALWAYS, doc, null, null, null);
+        return notices.get(0).text();
+    }
+}
