@@ -79,8 +79,15 @@ public final class HistorySections {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
+    /** {@code account} and {@code service}: what a KDCSVC event (201–209) of a domain controller names. */
     public record EventDoc(String host, int eventId, Instant timeCreated, String source, String destination,
-                           String classification, String hresult, String message, String origin) {
+                           String classification, String hresult, String message, String origin,
+                           @JsonInclude(JsonInclude.Include.NON_NULL) String account,
+                           @JsonInclude(JsonInclude.Include.NON_NULL) String service) {
+        public EventDoc(String host, int eventId, Instant timeCreated, String source, String destination,
+                        String classification, String hresult, String message, String origin) {
+            this(host, eventId, timeCreated, source, destination, classification, hresult, message, origin, null, null);
+        }
     }
 
     /** All sections for one run. */
@@ -158,8 +165,9 @@ public final class HistorySections {
             events = new ArrayList<>();
             for (EventRecord e : inputs.events()) {
                 events.add(new EventDoc(e.host(), e.eventId(), e.timeCreated(), e.sourceHost(), e.destinationHost(),
-                        e.classification(), e.hresult(), e.message() != null && e.message().length() > 500
-                        ? e.message().substring(0, 499) + "…" : e.message(), e.origin()));
+                        e.classification().name(), e.hresult(), e.message() != null && e.message().length() > 500
+                        ? e.message().substring(0, 499) + "…" : e.message(), e.origin(), e.accountName(),
+                        e.serviceName()));
             }
         }
         return new Sections(history, baseline, patches, events, imports.isEmpty() ? null : imports);
