@@ -6,6 +6,7 @@ import org.kcdauditor.audit.AuditInputs;
 import org.kcdauditor.audit.AuditResult;
 import org.kcdauditor.baseline.Baseline;
 import org.kcdauditor.baseline.Waiver;
+import org.kcdauditor.inventory.HardeningUpdate;
 import org.kcdauditor.inventory.ImportResult;
 import org.kcdauditor.model.AdObject;
 import org.kcdauditor.model.EventRecord;
@@ -62,7 +63,8 @@ public final class HistorySections {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record HardeningDoc(String kb, String cve, String title, LocalDate released, String enforced,
-                               String changes, List<String> carriedBy) {
+                               String changes, List<String> carriedBy,
+                               @JsonInclude(JsonInclude.Include.NON_EMPTY) List<HardeningUpdate.Phase> phases) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -145,7 +147,7 @@ public final class HistorySections {
         PatchesDoc patches = null;
         if (patchesConfigured || !inputs.patches().isEmpty()) {
             List<HardeningDoc> catalogue = inputs.hardening().updates().stream().map(u -> new HardeningDoc(u.kb(),
-                    u.cve(), u.title(), u.released(), u.enforced(), u.changes(), u.carriedBy())).toList();
+                    u.cve(), u.title(), u.released(), u.enforced(), u.changes(), u.carriedBy(), u.phases())).toList();
             PatchIndex index = PatchIndex.of(ctx);
             List<HostPatchesDoc> hosts = new ArrayList<>();
             for (AdObject n : ctx.nodes()) {

@@ -106,7 +106,7 @@ class HistoryRulesTest {
     @Test
     void theShippedCatalogueLoads() {
         HardeningCatalogue c = HardeningCatalogueFile.read(Path.of("config/hardening-kbs.yaml"));
-        assertEquals(List.of("KB4598347", "KB4577252", "KB5008380", "KB5020805", "KB5037754"),
+        assertEquals(List.of("KB4598347", "KB4577252", "KB5008380", "KB5020805", "KB5037754", "KB5021131", "KB5073381"),
                 c.updates().stream().map(HardeningUpdate::kb).toList());
         assertEquals("CVE-2022-37967", c.carriedBy("kb5020805").get(0).cve());
     }
