@@ -1,5 +1,6 @@
 package org.kcdauditor.directory;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.unboundid.ldap.listener.InMemoryDirectoryServer;
 import com.unboundid.ldap.sdk.Attribute;
 import com.unboundid.ldap.sdk.Entry;
@@ -15,6 +16,7 @@ import org.kcdauditor.model.Operator;
 import org.kcdauditor.model.OperatorAccount;
 import org.kcdauditor.model.Snapshot;
 import org.kcdauditor.support.AdRangedRetrieval;
+import org.kcdauditor.support.CliRun;
 import org.kcdauditor.support.TestDirectory;
 import org.kcdauditor.support.TestDirectory.Mode;
 
@@ -303,6 +305,32 @@ class DomainFactsTest {
             group(ds, "Big", DOMAIN_SID + "-1700", "20200101000000.0Z", members.toArray(String[]::new));
             List<Operator> ops = collect(ds, BASE, List.of("Big")).operators();
             assertEquals(7, ops.get(0).accounts().size());
+        } finally {
+            ds.shutDown(true);
+        }
+    }
+
+    @Test
+    void findingsJsonCarriesTheDcTheAesDateAndEachHostsEncryptionTypesAndPasswordAge() throws Exception {
+        InMemoryDirectoryServer ds = TestDirectory.start(Mode.PLAIN, null, 0, AD_ROOT);
+        try {
+            domain(ds, true);
+            Path cfg = TestDirectory.config(tmp, "ldap://127.0.0.1:" + ds.getListenPort(), List.of("HV01", "HV02"),
+                    "allowInsecureBind: true");
+            CliRun r = CliRun.run(Map.of("TEST_LDAP_PASSWORD", TestDirectory.PASSWORD), "run", "--config",
+                    cfg.toString(), "--out", tmp.resolve("out").toString(), "--formats", "json");
+            assertTrue(r.exitCode() == 0 || r.exitCode() == 3, r.toString());
+            JsonNode doc = CliRun.findings(tmp.resolve("out"));
+            assertEquals("dc1.contoso.com", doc.path("directory").path("dc").asText());
+            assertEquals("2009-03-10T12:00:00Z", doc.path("directory").path("aesKeysSince").asText());
+            JsonNode hv01 = doc.path("hosts").get(0);
+            assertEquals("HV01", hv01.path("name").asText());
+            assertEquals(24, hv01.path("supportedEncryptionTypes").asInt());
+            assertEquals("2008-06-01T00:00:00Z", hv01.path("pwdLastSet").asText());
+            JsonNode hv02 = doc.path("hosts").get(1);
+            assertTrue(hv02.has("supportedEncryptionTypes") && hv02.path("supportedEncryptionTypes").isNull(),
+                    "absent: present as null");
+            assertTrue(hv02.path("pwdLastSet").isNull());
         } finally {
             ds.shutDown(true);
         }
