@@ -338,7 +338,7 @@ do_seed() {
         log "already seeded (OU=Hyper-V,$BASEDN exists); to start over: $0 purge $DIR && $0 up $DIR && $0 seed $DIR"
         return 0
     fi
-    log "seeding OU=Hyper-V: HVC1 (HV01-HV03, correct) and HVC2 (HV11-HV13, drifted)"
+    log "seeding OU=Hyper-V: HVC1 (HV01-HV03, correct), HVC2 (HV11-HV13, drifted; file server NAS01), operators"
     ST ou create "OU=Hyper-V" >/dev/null
     ST ou create "OU=HVC1,OU=Hyper-V" >/dev/null
     ST ou create "OU=HVC2,OU=Hyper-V" >/dev/null
@@ -366,6 +366,50 @@ do_seed() {
     # 2012 R2 / Samba 4.x, but not the trailing-dot spelling, which Kerberos treats as the same name)
     ST user create svc-legacy "$(admin_pass)" --userou="OU=Hyper-V" >/dev/null
     ST spn add "$MVSMS/hv12.$DNSDOMAIN." svc-legacy >/dev/null   # (DUPLICATE_SPN)
+    # Kerberos beyond delegation. NAS01: a Samba file server for HVC2 whose account allows RC4 only.
+    ST computer create NAS01 --computerou="OU=Hyper-V" >/dev/null
+    ST spn add "HOST/NAS01" 'NAS01$' >/dev/null
+    ST spn add "HOST/nas01.$DNSDOMAIN" 'NAS01$' >/dev/null
+    ST user setpassword 'NAS01$' --newpassword="$(admin_pass)" >/dev/null   # a join sets the machine password
+    LM <<EOF
+dn: CN=NAS01,OU=Hyper-V,$BASEDN
+changetype: modify
+replace: userAccountControl
+userAccountControl: 4096
+-
+replace: dNSHostName
+dNSHostName: nas01.$DNSDOMAIN
+-
+replace: operatingSystem
+operatingSystem: Samba
+-
+replace: operatingSystemVersion
+operatingSystemVersion: 4.17
+-
+replace: msDS-SupportedEncryptionTypes
+msDS-SupportedEncryptionTypes: 4
+EOF
+    for s in HV11 HV12 HV13; do
+        ST delegation add-service "$s\$" "cifs/NAS01" >/dev/null
+        ST delegation add-service "$s\$" "cifs/nas01.$DNSDOMAIN" >/dev/null
+    done
+    # HV11 may delegate to cifs on the DC itself: a sensitive target
+    ST delegation add-service 'HV11$' "cifs/$HOSTNAME_DC.$DNSDOMAIN" >/dev/null
+    # the operators who start migrations remotely: adm-sensitive is marked "sensitive and cannot be
+    # delegated" (UAC 0x100000), adm-protected is in Protected Users through the nested group HV Tier0
+    ST user create adm-sensitive "$(admin_pass)" --userou="OU=Hyper-V" >/dev/null
+    LM <<EOF
+dn: CN=adm-sensitive,OU=Hyper-V,$BASEDN
+changetype: modify
+replace: userAccountControl
+userAccountControl: $((0x200 | 0x100000))
+EOF
+    ST user create adm-protected "$(admin_pass)" --userou="OU=Hyper-V" >/dev/null
+    ST group add "HV Tier0" --groupou="OU=Hyper-V" >/dev/null
+    ST group addmembers "HV Tier0" adm-protected >/dev/null
+    ST group addmembers "Protected Users" "HV Tier0" >/dev/null
+    ST group add "HV Operators" --groupou="OU=Hyper-V" >/dev/null
+    ST group addmembers "HV Operators" adm-sensitive,adm-protected >/dev/null
     log "seeded in $((SECONDS - t0)) s. Audit it: KCD_AUDIT_LDAP_PASSWORD=\$(cat $DIR/admin.pass) ./kcd-audit run --config config/samba-example.yaml"
 }
 

@@ -192,7 +192,10 @@ def main(argv=None):
                     "operatingSystem: " + os_pair[0], "operatingSystemVersion: " + os_pair[1],
                     "whenChanged: " + "20261101%02d%02d00.0Z" % (rid % 24, rid % 60),
                     "uSNChanged: %d" % (100000 + rid),
-                    "lastLogonTimestamp: %d" % filetime(now - (rid % 14) * 86400)]
+                    "lastLogonTimestamp: %d" % filetime(now - (rid % 14) * 86400),
+                    # Windows writes 0x1C at join; machine passwords change every 30 days
+                    "msDS-SupportedEncryptionTypes: 28",
+                    "pwdLastSet: %d" % filetime(now - (rid % 30) * 86400)]
             w("\n".join(out) + "\n\n")
             entries += 1
 

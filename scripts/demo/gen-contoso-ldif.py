@@ -7,6 +7,7 @@ hundred unrelated computers and service accounts. Run it again after changing th
 Binary values (objectSid, the RBCD security descriptor) are built exactly as AD stores them.
 """
 import base64
+import calendar
 import struct
 
 DOMAIN_SID = "S-1-5-21-3623811015-3361044348-30300820"
@@ -15,6 +16,20 @@ MIG = "Microsoft Virtual System Migration Service"
 WS2019 = ("Windows Server 2019 Datacenter", "10.0 (17763)")
 WS2022 = ("Windows Server 2022 Datacenter", "10.0 (20348)")
 WORKSTATION, DISABLED, UNCONSTRAINED, PROTOCOL_TRANSITION = 0x1000, 0x2, 0x80000, 0x1000000
+NORMAL_ACCOUNT = 0x200
+# msDS-SupportedEncryptionTypes as Windows writes it at join: RC4 | AES128 | AES256
+WINDOWS_ENC_TYPES = 0x1C
+RC4_ONLY = 0x4
+
+
+def filetime(iso):
+    """AD's large-integer time (pwdLastSet): 100 ns ticks since 1601-01-01, from YYYY-MM-DD."""
+    y, m, d = (int(x) for x in iso.split("-"))
+    return str((calendar.timegm((y, m, d, 0, 0, 0)) + 11644473600) * 10_000_000)
+
+
+# Machine passwords change every 30 days: every account's password is recent unless a scenario says otherwise.
+RECENT_PASSWORD = filetime("2026-10-20")
 
 
 def sid_bytes(sid):
@@ -51,7 +66,8 @@ def entry(dn, attrs):
 rid = [1100]
 
 
-def computer(name, ou, os, uac, spns, delegate=(), rbcd=None, dns=True, usn=20000):
+def computer(name, ou, os, uac, spns, delegate=(), rbcd=None, dns=True, usn=20000, enc=WINDOWS_ENC_TYPES,
+             pwd=RECENT_PASSWORD):
     rid[0] += 1
     fqdn = name.lower() + ".contoso.com"
     attrs = [("objectClass", ["top", "person", "organizationalPerson", "user", "computer"]),
@@ -59,7 +75,9 @@ def computer(name, ou, os, uac, spns, delegate=(), rbcd=None, dns=True, usn=2000
              ("objectSid", sid_bytes(f"{DOMAIN_SID}-{rid[0]}")),
              ("operatingSystem", os[0]), ("operatingSystemVersion", os[1]),
              ("whenChanged", "20261020083000.0Z"), ("uSNChanged", str(usn + rid[0])),
-             ("lastLogonTimestamp", "134060000000000000")]
+             ("lastLogonTimestamp", "134060000000000000"), ("pwdLastSet", pwd)]
+    if enc is not None:
+        attrs.append(("msDS-SupportedEncryptionTypes", str(enc)))
     if dns:
         attrs.insert(3, ("dNSHostName", fqdn))
     attrs.append(("servicePrincipalName", list(spns)))
@@ -114,21 +132,28 @@ computer("DC1", f"OU=Domain Controllers,{BASE}", WS2022, 0x2000 | UNCONSTRAINED,
 hvc1 = f"OU=HVC1,OU=Hyper-V,{BASE}"
 # HV01 lacks the FQDN form of cifs for HV02 (one name form missing).
 computer("HV01", hvc1, WS2019, WORKSTATION | PROTOCOL_TRANSITION, host_spns("HV01"),
-         delegation(["HV02", "HV03"], skip={"cifs/hv02.contoso.com"}))
+         delegation(["HV02", "HV03"], skip={"cifs/hv02.contoso.com"}) + delegation(["NAS01"], services=("cifs",)))
 # HV02 delegates to HV01 but not to HV03 (one direction missing).
-computer("HV02", hvc1, WS2019, WORKSTATION | PROTOCOL_TRANSITION, host_spns("HV02"), delegation(["HV01"]))
+computer("HV02", hvc1, WS2019, WORKSTATION | PROTOCOL_TRANSITION, host_spns("HV02"),
+         delegation(["HV01"]) + delegation(["NAS01"], services=("cifs",)))
 # HV03 was set to unconstrained delegation by hand; its old entries are still there.
-computer("HV03", hvc1, WS2019, WORKSTATION | UNCONSTRAINED, host_spns("HV03"), delegation(["HV01", "HV02"]))
+computer("HV03", hvc1, WS2019, WORKSTATION | UNCONSTRAINED, host_spns("HV03"),
+         delegation(["HV01", "HV02"]) + delegation(["NAS01"], services=("cifs",)))
 
 hvc2 = f"OU=HVC2,OU=Hyper-V,{BASE}"
-# HV11 still delegates to HV15, removed from the cluster and the domain last year (stale entries).
+# HV11 still delegates to HV15, removed from the cluster and the domain last year (stale entries), and to
+# cifs on the domain controller DC1 (approved once for an ISO share there): with protocol transition that lets
+# HV11 impersonate anyone to the DC.
 sid11 = computer("HV11", hvc2, WS2022, WORKSTATION | PROTOCOL_TRANSITION, host_spns("HV11"),
-                 delegation(["HV12", "HV13", "HV14"]) + [f"{MIG}/HV15", "cifs/hv15.contoso.com"])
+                 delegation(["HV12", "HV13", "HV14"]) + [f"{MIG}/HV15", "cifs/hv15.contoso.com",
+                                                         "cifs/dc1.contoso.com"])
 # HV12 uses "Kerberos only" on Windows Server 2022 (advisory under policy 'either').
 sid12 = computer("HV12", hvc2, WS2022, WORKSTATION, host_spns("HV12"), delegation(["HV11", "HV13", "HV14"]))
-# HV13 reaches HV14 through resource-based delegation set on HV14, not through its own list.
+# HV13 reaches HV14 through resource-based delegation set on HV14, not through its own list. Its computer
+# account predates the domain's first Windows Server 2008 DC and machine password changes are off on it
+# (DisablePasswordChange): its password, and so its keys, are from 2007, before the domain had AES keys.
 sid13 = computer("HV13", hvc2, WS2022, WORKSTATION | PROTOCOL_TRANSITION, host_spns("HV13"),
-                 delegation(["HV11", "HV12"]))
+                 delegation(["HV11", "HV12"]), pwd=filetime("2007-06-12"))
 # HV14 was re-joined and lost the FQDN form of its migration SPN (unregistered target SPN).
 computer("HV14", hvc2, WS2022, WORKSTATION | PROTOCOL_TRANSITION,
          host_spns("HV14", drop={f"{MIG}/hv14.contoso.com"}), delegation(["HV11", "HV12", "HV13"]), rbcd=[sid13])
@@ -152,3 +177,43 @@ for i in range(1, 41):
 for i in range(1, 301):
     computer(f"WS{i:04d}", f"OU=Workstations,{BASE}", ("Windows 11 Enterprise", "10.0 (22631)"),
              WORKSTATION | (DISABLED if i % 37 == 0 else 0), host_spns(f"WS{i:04d}", hyperv=False))
+
+# HVC1's VMs live on a NetApp filer. ONTAP's computer account was created with RC4 only
+# (msDS-SupportedEncryptionTypes 4) and its keytab holds only RC4 keys.
+computer("NAS01", f"OU=Servers,{BASE}", ("NetApp Release 9.13.1P6", "9.13.1"), WORKSTATION,
+         ["HOST/NAS01", "HOST/nas01.contoso.com"], enc=RC4_ONLY)
+
+# krbtgt registers kadmin/changepw, so the sweep reads it: a delegation entry naming krbtgt/... is recognisable.
+entry(f"CN=krbtgt,CN=Users,{BASE}", [
+    ("objectClass", ["top", "person", "organizationalPerson", "user"]), ("cn", "krbtgt"),
+    ("sAMAccountName", "krbtgt"), ("userAccountControl", str(NORMAL_ACCOUNT | DISABLED)),
+    ("objectSid", sid_bytes(f"{DOMAIN_SID}-502")), ("servicePrincipalName", "kadmin/changepw"),
+    ("pwdLastSet", filetime("2019-05-02"))])
+
+
+def group(name, rid_, created, members=()):
+    attrs = [("objectClass", ["top", "group"]), ("cn", name), ("sAMAccountName", name),
+             ("objectSid", sid_bytes(f"{DOMAIN_SID}-{rid_}")), ("whenCreated", created)]
+    if members:
+        attrs.append(("member", [f"CN={m},CN=Users,{BASE}" for m in members]))
+    entry(f"CN={name},CN=Users,{BASE}", attrs)
+
+
+def user(name):
+    rid[0] += 1
+    entry(f"CN={name},CN=Users,{BASE}", [
+        ("objectClass", ["top", "person", "organizationalPerson", "user"]), ("cn", name),
+        ("sAMAccountName", name), ("userAccountControl", str(NORMAL_ACCOUNT)),
+        ("objectSid", sid_bytes(f"{DOMAIN_SID}-{rid[0]}")), ("pwdLastSet", RECENT_PASSWORD)])
+
+
+# Read-only Domain Controllers (RID 521) was created when the first Windows Server 2008 DC joined: passwords set
+# before that date have no AES keys (PingCastle S-AesNotEnabled reads the same date).
+group("Read-only Domain Controllers", 521, "20090310091500.0Z")
+# The Hyper-V operators start migrations from Windows Admin Center. adm-jdoe is also a Tier 0 admin, and
+# Tier0 Admins is a member of Protected Users: constrained delegation cannot carry adm-jdoe's credentials.
+user("adm-jdoe")
+user("ops-hyperv")
+group("Tier0 Admins", 1301, "20150612101000.0Z", ["adm-jdoe"])
+group("Protected Users", 525, "20140220110000.0Z", ["Tier0 Admins"])
+group("HV Operators", 1302, "20180904080000.0Z", ["adm-jdoe", "ops-hyperv"])

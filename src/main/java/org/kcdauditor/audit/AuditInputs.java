@@ -3,6 +3,7 @@ package org.kcdauditor.audit;
 import org.kcdauditor.baseline.Baseline;
 import org.kcdauditor.inventory.HardeningCatalogue;
 import org.kcdauditor.model.EventRecord;
+import org.kcdauditor.model.HostSettings;
 import org.kcdauditor.model.PatchRecord;
 
 import java.time.Instant;
@@ -16,18 +17,29 @@ import java.util.List;
  * @param previous          the previous successful run, or null
  * @param patchesConfigured patch sources were given (PATCH_DATA_MISSING only then)
  * @param eventsConfigured  event sources were given
+ * @param hostSettings      the nodes' live-migration settings (Get-VMHost exports), one per node that has one
+ * @param hostSettingsConfigured host-settings sources were given (without, "host settings were not checked")
  */
 public record AuditInputs(Instant now, Baseline baseline, PreviousRun previous, List<PatchRecord> patches,
                           boolean patchesConfigured, HardeningCatalogue hardening, List<EventRecord> events,
-                          boolean eventsConfigured) {
+                          boolean eventsConfigured, List<HostSettings> hostSettings, boolean hostSettingsConfigured) {
     public AuditInputs {
         patches = patches == null ? List.of() : List.copyOf(patches);
         events = events == null ? List.of() : List.copyOf(events);
         hardening = hardening == null ? HardeningCatalogue.empty() : hardening;
+        hostSettings = hostSettings == null ? List.of() : List.copyOf(hostSettings);
+    }
+
+    /** Without host settings. */
+    public AuditInputs(Instant now, Baseline baseline, PreviousRun previous, List<PatchRecord> patches,
+                       boolean patchesConfigured, HardeningCatalogue hardening, List<EventRecord> events,
+                       boolean eventsConfigured) {
+        this(now, baseline, previous, patches, patchesConfigured, hardening, events, eventsConfigured, List.of(),
+                false);
     }
 
     /** Nothing but the snapshot (the core audit). */
     public static AuditInputs none(Instant now) {
-        return new AuditInputs(now, null, null, List.of(), false, null, List.of(), false);
+        return new AuditInputs(now, null, null, List.of(), false, null, List.of(), false, List.of(), false);
     }
 }

@@ -9,6 +9,7 @@ import org.kcdauditor.config.ConfigLoader;
 import org.kcdauditor.config.EventsConfig;
 import org.kcdauditor.config.PatchMapping;
 import org.kcdauditor.inventory.EventImporter;
+import org.kcdauditor.inventory.HostSettingsImporter;
 import org.kcdauditor.inventory.ImportResult;
 import org.kcdauditor.inventory.PatchImporter;
 import picocli.CommandLine.Command;
@@ -22,8 +23,9 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "inspect", mixinStandardHelpOptions = true,
-        description = "Show how patch or event exports are read, record by record, before configuring them.",
-        subcommands = {InspectCommand.Patches.class, InspectCommand.Events.class})
+        description = "Show how patch, event or host-settings exports are read, record by record, before configuring"
+                + " them.",
+        subcommands = {InspectCommand.Patches.class, InspectCommand.Events.class, InspectCommand.HostSettings.class})
 final class InspectCommand implements Runnable {
     private static final ObjectMapper JSON = JsonMapper.builder().addModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).build();
@@ -91,12 +93,14 @@ final class InspectCommand implements Runnable {
 
     @Command(name = "events", mixinStandardHelpOptions = true,
             description = {"Parse event exports (wevtutil qe /f:xml, Get-WinEvent | Export-Csv) and print each"
-                    + " migration-failure event as a JSON line with source, destination and classification."})
+                    + " migration-failure event as a JSON line with source, destination and classification, and each"
+                    + " KDCSVC event (201-209 of the Key Distribution Center) with its account and service."})
     static final class Events implements Callable<Integer> {
         @ParentCommand
         InspectCommand parent;
 
-        @Option(names = "--ids", split = ",", paramLabel = "ID", description = "Event ids (default 21502,22038).")
+        @Option(names = "--ids", split = ",", paramLabel = "ID", description = "Event ids (default as events.ids:"
+                + " 21502,22038,20413,21125,21501,20306,21024 and 201-209).")
         List<Integer> ids;
 
         @Option(names = "--time-zone", paramLabel = "ZONE", description = {"How to read times written without a"
@@ -115,6 +119,27 @@ final class InspectCommand implements Runnable {
                         + " as Europe/Berlin, or UTC");
             }
             EventImporter importer = new EventImporter(events.ids(), events.zone());
+            List<ImportResult> results = files.stream().map(f -> importer.read(f, parent::line,
+                    p -> parent.cli.err().println(p))).toList();
+            return parent.summary(results);
+        }
+    }
+
+    @Command(name = "host-settings", mixinStandardHelpOptions = true,
+            description = {"Parse Get-VMHost exports (ComputerName, VirtualMachineMigrationEnabled,"
+                    + " VirtualMachineMigrationAuthenticationType, VirtualMachineMigrationPerformanceOption,"
+                    + " MaximumVirtualMachineMigrations | Export-Csv) and print one JSON line per host.",
+                    "Exit 0 when every file was read, 2 when a file is not such an export or cannot be read."})
+    static final class HostSettings implements Callable<Integer> {
+        @ParentCommand
+        InspectCommand parent;
+
+        @Parameters(paramLabel = "FILE", arity = "1..*", description = "Export files.")
+        List<Path> files;
+
+        @Override
+        public Integer call() {
+            HostSettingsImporter importer = new HostSettingsImporter();
             List<ImportResult> results = files.stream().map(f -> importer.read(f, parent::line,
                     p -> parent.cli.err().println(p))).toList();
             return parent.summary(results);

@@ -9,7 +9,7 @@ import java.util.List;
  *
  * <p>History keys (all optional): {@code store}, {@code baseline} (default {@code baseline.yaml}
  * next to the config file), {@code patches}, {@code hardeningCatalogue} (default the shipped
- * {@code config/hardening-kbs.yaml}), {@code events}.
+ * {@code config/hardening-kbs.yaml}), {@code events}, {@code hostSettings}.
  *
  * <p>Scheduling keys (all optional): {@code schedule} (the daemon's jobs), {@code mail} (notices),
  * {@code daemon} (Quartz settings).
@@ -17,7 +17,8 @@ import java.util.List;
 public record AuditConfig(Path source, Path baseDir, DirectoryConfig directory, List<ClusterConfig> clusters,
                           PolicyConfig policy, ReportsConfig reports, StoreConfig store, String baseline,
                           PatchesConfig patches, String hardeningCatalogue, EventsConfig events,
-                          List<ScheduleConfig> schedule, MailConfig mail, DaemonConfig daemon) {
+                          List<ScheduleConfig> schedule, MailConfig mail, DaemonConfig daemon,
+                          HostSettingsConfig hostSettings) {
 
     public static final String DEFAULT_BASELINE = "baseline.yaml";
 
@@ -27,6 +28,16 @@ public record AuditConfig(Path source, Path baseDir, DirectoryConfig directory, 
         events = events == null ? EventsConfig.none() : events;
         schedule = schedule == null ? List.of() : List.copyOf(schedule);
         daemon = daemon == null ? DaemonConfig.defaults() : daemon;
+        hostSettings = hostSettings == null ? HostSettingsConfig.none() : hostSettings;
+    }
+
+    /** Without host-settings exports. */
+    public AuditConfig(Path source, Path baseDir, DirectoryConfig directory, List<ClusterConfig> clusters,
+                       PolicyConfig policy, ReportsConfig reports, StoreConfig store, String baseline,
+                       PatchesConfig patches, String hardeningCatalogue, EventsConfig events,
+                       List<ScheduleConfig> schedule, MailConfig mail, DaemonConfig daemon) {
+        this(source, baseDir, directory, clusters, policy, reports, store, baseline, patches, hardeningCatalogue,
+                events, schedule, mail, daemon, null);
     }
 
     /** Without the scheduling keys. */
@@ -45,7 +56,7 @@ public record AuditConfig(Path source, Path baseDir, DirectoryConfig directory, 
 
     public AuditConfig withDirectory(DirectoryConfig d) {
         return new AuditConfig(source, baseDir, d, clusters, policy, reports, store, baseline, patches,
-                hardeningCatalogue, events, schedule, mail, daemon);
+                hardeningCatalogue, events, schedule, mail, daemon, hostSettings);
     }
 
     /** Resolves a path written in the config file against that file's folder. */

@@ -47,7 +47,7 @@ public final class ConfigLoader {
     record RawConfig(DirectoryConfig directory, List<ClusterConfig> clusters, PolicyConfig policy,
                      ReportsConfig reports, StoreConfig store, String baseline, PatchesConfig patches,
                      String hardeningCatalogue, EventsConfig events, List<ScheduleConfig> schedule,
-                     MailConfig mail, DaemonConfig daemon) {
+                     MailConfig mail, DaemonConfig daemon, HostSettingsConfig hostSettings) {
     }
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
@@ -85,7 +85,7 @@ public final class ConfigLoader {
                 raw.clusters() == null ? List.of() : raw.clusters(),
                 raw.policy() == null ? PolicyConfig.defaults() : raw.policy(), raw.reports(), raw.store(),
                 raw.baseline(), raw.patches(), raw.hardeningCatalogue(), raw.events(), raw.schedule(), raw.mail(),
-                raw.daemon()), name);
+                raw.daemon(), raw.hostSettings()), name);
     }
 
     /** Validates a configuration built in code (the demo) the same way as one read from a file. */
@@ -246,6 +246,14 @@ public final class ConfigLoader {
         for (int i = 0; i < p.nameForms().size(); i++) {
             if (!List.of("netbios", "fqdn").contains(p.nameForms().get(i))) {
                 errors.add("policy.nameForms[" + i + "]: must be netbios or fqdn (got '" + p.nameForms().get(i) + "')");
+            }
+        }
+        for (int i = 0; i < p.operators().size(); i++) {
+            String o = p.operators().get(i);
+            if (blank(o)) {
+                errors.add("policy.operators[" + i + "]: empty name (a sAMAccountName such as adm-jdoe, or a DN)");
+            } else if (o.contains("=") && !DN.isValidDN(o.strip())) {
+                errors.add("policy.operators[" + i + "]: '" + o + "' is neither a sAMAccountName nor a valid DN");
             }
         }
         Set<String> known = clusters.stream().filter(c -> c != null && c.name() != null)

@@ -3,7 +3,7 @@ package org.kcdauditor.config;
 import java.util.List;
 import java.util.Locale;
 
-/** Validation of the history keys: store, baseline, patches, hardeningCatalogue, events. */
+/** Validation of the history keys: store, baseline, patches, hardeningCatalogue, events, hostSettings. */
 final class HistoryConfigValidation {
     private HistoryConfigValidation() {
     }
@@ -53,6 +53,7 @@ final class HistoryConfigValidation {
             }
         }
         sources("events.sources", c.events().sources(), errors);
+        sources("hostSettings.sources", c.hostSettings().sources(), errors);
         if (!c.events().zoneValid()) {
             errors.add("events.timeZone: '" + c.events().timeZone() + "' is not a time zone id; give an IANA id such as"
                     + " Europe/Berlin or America/New_York (the exporting hosts' zone), or UTC");

@@ -1,5 +1,7 @@
 package org.kcdauditor.config;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -9,9 +11,12 @@ import java.util.List;
  * @param nameForms       {@code netbios} (the peer's cn) and/or {@code fqdn} (its dNSHostName)
  * @param protocolTransition any | kerberos-only | either
  * @param migrationGroups groups of cluster names whose nodes also migrate between each other
+ * @param operators       sAMAccountNames or DNs of the users and groups who start migrations remotely
+ *                        (Hyper-V Manager, Windows Admin Center, PowerShell); constrained delegation must be
+ *                        able to carry their credentials
  */
 public record PolicyConfig(List<String> services, List<String> nameForms, ProtocolTransition protocolTransition,
-                           List<List<String>> migrationGroups) {
+                           List<List<String>> migrationGroups, List<String> operators) {
 
     public static final List<String> DEFAULT_SERVICES = List.of("Microsoft Virtual System Migration Service", "cifs");
     public static final List<String> DEFAULT_NAME_FORMS = List.of("netbios", "fqdn");
@@ -22,10 +27,18 @@ public record PolicyConfig(List<String> services, List<String> nameForms, Protoc
         protocolTransition = protocolTransition == null ? ProtocolTransition.EITHER : protocolTransition;
         migrationGroups = migrationGroups == null ? List.of()
                 : migrationGroups.stream().map(List::copyOf).toList();
+        // null entries survive here so that validation can name them (policy.operators[2]: empty name)
+        operators = operators == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(operators));
+    }
+
+    /** Without operators. */
+    public PolicyConfig(List<String> services, List<String> nameForms, ProtocolTransition protocolTransition,
+                        List<List<String>> migrationGroups) {
+        this(services, nameForms, protocolTransition, migrationGroups, null);
     }
 
     public static PolicyConfig defaults() {
-        return new PolicyConfig(null, null, null, null);
+        return new PolicyConfig(null, null, null, null, null);
     }
 
     public boolean netbiosForm() {

@@ -3,6 +3,7 @@ package org.kcdauditor.directory;
 import com.unboundid.ldap.listener.InMemoryDirectoryServer;
 import com.unboundid.ldap.listener.InMemoryDirectoryServerConfig;
 import com.unboundid.ldap.listener.InMemoryListenerConfig;
+import com.unboundid.ldap.sdk.Attribute;
 import com.unboundid.ldap.sdk.LDAPException;
 import org.kcdauditor.config.ConfigException;
 
@@ -16,11 +17,15 @@ import java.util.List;
 /**
  * The demo's directory: an UnboundID in-memory LDAP server inside the process, on 127.0.0.1 and
  * an ephemeral port, holding {@code config/demo/contoso.ldif} (AD-shaped computer objects; schema
- * checking off, so AD attributes need no schema). The bind account's password is random per start.
+ * checking off, so AD attributes need no schema). Its root DSE answers like contoso.com's DC1
+ * ({@code dnsHostName}, {@code serverName}, {@code defaultNamingContext}); it does not claim to be Active
+ * Directory, so groups are expanded member by member. The bind account's password is random per start.
  */
 public final class DemoDirectory implements AutoCloseable {
     public static final String BASE_DN = "DC=contoso,DC=com";
     public static final String BIND_DN = "CN=svc-kcdaudit,CN=Users,DC=contoso,DC=com";
+    /** The DC the demo directory stands for (its computer object is in the demo data). */
+    public static final String DC = "dc1.contoso.com";
 
     private final InMemoryDirectoryServer server;
     private final String password;
@@ -47,6 +52,9 @@ public final class DemoDirectory implements AutoCloseable {
         InMemoryDirectoryServerConfig config = new InMemoryDirectoryServerConfig(BASE_DN);
         config.setSchema(null);
         config.addAdditionalBindCredentials(BIND_DN, password);
+        config.setCustomRootDSEAttributes(List.of(new Attribute("dnsHostName", DC),
+                new Attribute("serverName", "CN=DC1,CN=Servers,CN=Default-First-Site-Name,CN=Sites,CN=Configuration,"
+                        + BASE_DN), new Attribute("defaultNamingContext", BASE_DN)));
         config.setListenerConfigs(InMemoryListenerConfig.createLDAPConfig("demo", InetAddress.getLoopbackAddress(),
                 0, null));
         InMemoryDirectoryServer server = new InMemoryDirectoryServer(config);

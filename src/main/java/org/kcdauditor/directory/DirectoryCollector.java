@@ -17,6 +17,7 @@ import com.unboundid.ldap.sdk.controls.SimplePagedResultsControl;
 import com.unboundid.util.StaticUtils;
 import org.kcdauditor.config.AuditConfig;
 import org.kcdauditor.model.AdObject;
+import org.kcdauditor.model.Operator;
 import org.kcdauditor.model.Snapshot;
 
 import java.text.ParseException;
@@ -42,8 +43,14 @@ import java.util.function.IntConsumer;
  * Continuation references (AD's referral to {@code CN=Configuration} and other naming contexts from a
  * search at the domain root) are counted and skipped.
  *
+ * <p>Beside the sweep, a few single reads give the domain facts: the root DSE (the DC that answered,
+ * its domain), the domain's objectSid, the group with RID 521 whose whenCreated dates the domain's AES
+ * keys, and, when {@code policy.operators} is set, those users and groups with Protected Users (RID 525);
+ * see {@link DomainReader} and {@link OperatorResolver}.
+ *
  * <p>Configured node names never enter a filter: nodes are matched to objects in memory, so no
- * name from the config can change what is searched.
+ * name from the config can change what is searched. Operator names do, but only through UnboundID's
+ * escaping equality filter.
  */
 public final class DirectoryCollector {
 
@@ -51,7 +58,7 @@ public final class DirectoryCollector {
     public static final String[] ATTRIBUTES = {"cn", "sAMAccountName", "dNSHostName", "distinguishedName",
             "userAccountControl", "servicePrincipalName", "msDS-AllowedToDelegateTo",
             "msDS-AllowedToActOnBehalfOfOtherIdentity", "objectSid", "operatingSystem", "operatingSystemVersion",
-            "whenChanged", "uSNChanged", "lastLogonTimestamp"};
+            "whenChanged", "uSNChanged", "lastLogonTimestamp", "msDS-SupportedEncryptionTypes", "pwdLastSet"};
 
     /** Computers, plus any object (service accounts) that registers an SPN: the duplicate-SPN check needs both. */
     public static final String FILTER = "(|(objectClass=computer)(servicePrincipalName=*))";
@@ -72,6 +79,13 @@ public final class DirectoryCollector {
     public Snapshot collect(LDAPConnection connection, IntConsumer progress) throws DirectoryException {
         Instant takenAt = clock.instant();
         String baseDn = config.directory().baseDn();
+        String where = config.directory().url();
+        DomainReader domain = new DomainReader(connection, where);
+        DomainReader.RootDse root = domain.rootDse();
+        // the domain the DC serves; a server that does not say (not AD) is taken to serve the base DN
+        String domainDn = root.defaultNamingContext() != null ? root.defaultNamingContext() : baseDn;
+        String domainSid = domain.domainSid(domainDn);
+        Instant aesKeysSince = domain.aesKeysSince(domainDn, domainSid);
         List<AdObject> objects = new ArrayList<>();
         // entries AD returned with ranged values, by their index in objects (a null there until completed)
         Map<Integer, SearchResultEntry> partial = new LinkedHashMap<>();
@@ -121,7 +135,16 @@ public final class DirectoryCollector {
             objects.set(p.getKey(), toObject(RangedRetrieval.complete(connection, p.getValue(),
                     config.directory().url()), canonical));
         }
-        return new Snapshot(takenAt, config.directory().url(), baseDn, objects);
+        List<Operator> operators = List.of();
+        List<String> names = config.policy().operators();
+        if (!names.isEmpty()) {
+            var protectedUsers = domain.byRid(domainDn, domainSid, DomainReader.RID_PROTECTED_USERS, "objectClass");
+            operators = new OperatorResolver(connection, where, domainDn, root.activeDirectory(),
+                    config.directory().effectivePageSize()).resolve(names,
+                    protectedUsers == null ? null : protectedUsers.getDN());
+        }
+        return new Snapshot(takenAt, where, baseDn, objects, root.dnsHostName(), root.serverName(), aesKeysSince,
+                operators);
     }
 
     private SearchResult search(LDAPConnection connection, SearchRequest request, int sofar)
@@ -164,12 +187,16 @@ public final class DirectoryCollector {
         }
         Integer uac = e.getAttributeValueAsInteger("userAccountControl");
         Long usn = e.getAttributeValueAsLong("uSNChanged");
+        // Integer.valueOf keeps the usual small values (4, 24, 28, 31 …) as shared instances
+        Integer encTypes = e.getAttributeValueAsInteger("msDS-SupportedEncryptionTypes");
         return new AdObject(e.getDN(), e.getAttributeValue("cn"), e.getAttributeValue("sAMAccountName"),
                 e.getAttributeValue("dNSHostName"), uac == null ? 0 : uac, values(e, "servicePrincipalName", null),
                 values(e, "msDS-AllowedToDelegateTo", canonical), rbcd != null, rbcdSids, sidText,
                 e.getAttributeValue("operatingSystem"), e.getAttributeValue("operatingSystemVersion"),
                 generalizedTime(e.getAttributeValue("whenChanged")), usn == null ? 0 : usn,
-                fileTime(e.getAttributeValueAsLong("lastLogonTimestamp")));
+                fileTime(e.getAttributeValueAsLong("lastLogonTimestamp")),
+                encTypes == null ? null : Integer.valueOf(encTypes.intValue()),
+                fileTime(e.getAttributeValueAsLong("pwdLastSet")));
     }
 
     /** An attribute's values; with {@code canonical}, each distinct value is kept as one String instance. */

@@ -53,7 +53,13 @@ final class RangedRetrieval {
 
     /** Whether {@code entry} carries any of the {@link #MULTI_VALUED} attributes in ranges. */
     static boolean incomplete(Entry entry) {
-        return entry.getAttributes().stream().anyMatch(a -> ranged(a) && isMultiValued(a.getBaseName()));
+        return incomplete(entry, MULTI_VALUED);
+    }
+
+    /** Whether {@code entry} carries any of {@code attributes} in ranges. */
+    static boolean incomplete(Entry entry, List<String> attributes) {
+        return entry.getAttributes().stream().anyMatch(a -> ranged(a)
+                && attributes.stream().anyMatch(a.getBaseName()::equalsIgnoreCase));
     }
 
     /**
@@ -63,9 +69,15 @@ final class RangedRetrieval {
      * @param where the directory URL, for messages
      */
     static Entry complete(LDAPConnection connection, Entry partial, String where) throws DirectoryException {
+        return complete(connection, partial, where, MULTI_VALUED);
+    }
+
+    /** {@code partial} with each ranged one of {@code attributes} read in full (a group's {@code member}). */
+    static Entry complete(LDAPConnection connection, Entry partial, String where, List<String> attributes)
+            throws DirectoryException {
         Entry full = partial.duplicate();
         String usn = partial.getAttributeValue(USN);
-        for (String attribute : MULTI_VALUED) {
+        for (String attribute : attributes) {
             Chunk chunk = chunk(partial, attribute, where);
             if (chunk == null) {
                 continue;
@@ -156,10 +168,6 @@ final class RangedRetrieval {
 
     private static boolean isRange(String option) {
         return option.regionMatches(true, 0, OPTION, 0, OPTION.length());
-    }
-
-    private static boolean isMultiValued(String name) {
-        return MULTI_VALUED.stream().anyMatch(name::equalsIgnoreCase);
     }
 
     private static DirectoryException broken(String where, String dn, String attribute, String what) {

@@ -1,6 +1,7 @@
 package org.kcdauditor.inventory;
 
 import org.apache.commons.csv.CSVRecord;
+import org.kcdauditor.model.EventClassification;
 import org.kcdauditor.model.EventRecord;
 
 import javax.xml.stream.XMLInputFactory;
@@ -15,9 +16,11 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
@@ -27,12 +30,24 @@ import java.util.regex.Pattern;
  * Reads event log exports, streaming: {@code wevtutil qe <log> /f:xml} (a sequence of
  * {@code <Event>} elements without a root, or with one; {@code /f:RenderedXml} adds the message) and
  * {@code Get-WinEvent | Export-Csv}. Keeps the configured event ids, parses source and destination
- * host from the message where it names them, and classifies the failure by HRESULT or wording.
+ * host from the message where it names them, and classifies the failure by HRESULT or wording
+ * ({@link EventClassification}).
+ *
+ * <p>Ids 201–209 are the KDCSVC events of domain controllers (KB5073381): they are read only when the
+ * provider is the Key Distribution Center (wevtutil's {@code Provider}, Get-WinEvent's {@code ProviderName};
+ * without either, a message that starts with "The Key Distribution Center"), and keep the account and the
+ * service the event names: from the rendered message's "Account Name:" and "Service Name:" lines, else
+ * from named {@code <Data>} fields.
  */
 public final class EventImporter {
     private static final Pattern HRESULT = Pattern.compile("0x[0-9A-Fa-f]{8}");
     private static final Pattern FROM_TO = Pattern.compile(
             "(?i)\\bfrom (?:host |node |computer )?'([^']+)' to (?:host |node |computer )?'([^']+)'");
+    private static final Pattern ACCOUNT_LINE = Pattern.compile("(?im)^\\s*Account Name:[ \\t]*(\\S[^\\r\\n]*?)\\s*$");
+    private static final Pattern SERVICE_LINE = Pattern.compile("(?im)^\\s*Service Name:[ \\t]*(\\S[^\\r\\n]*?)\\s*$");
+    /** Names the KDCSVC events' {@code <Data>} fields may carry for the account and the service. */
+    private static final List<String> ACCOUNT_FIELDS = List.of("AccountName", "Account", "ClientName", "TargetUserName");
+    private static final List<String> SERVICE_FIELDS = List.of("ServiceName", "Service", "ServerName", "TargetName");
     private static final Pattern[] DESTINATION = {
             Pattern.compile("(?i)\\bwith (?:host|node|computer) '([^']+)'"),
             Pattern.compile("(?i)\\b(?:destination|target|remote) (?:host|node|computer) '([^']+)'"),
@@ -107,6 +122,7 @@ public final class EventImporter {
         String machine = csv.firstColumn(List.of("MachineName", "PSComputerName", "Computer"));
         String time = csv.firstColumn(List.of("TimeCreated", "TimeGenerated"));
         String message = csv.column("Message");
+        String provider = csv.firstColumn(List.of("ProviderName", "Source"));
         Iterator<CSVRecord> it = csv.records();
         while (true) {
             CSVRecord r;
@@ -129,7 +145,9 @@ public final class EventImporter {
                 report.accept(new ImportProblem(name, line, "Id '" + idText + "' is not a number", true));
                 continue;
             }
-            if (!ids.contains(id)) {
+            String text = CsvInput.value(r, message);
+            Boolean kdc = kdc(id, CsvInput.value(r, provider), text);
+            if (!ids.contains(id) || Boolean.FALSE.equals(kdc)) {
                 continue;
             }
             Instant when = null;
@@ -138,7 +156,8 @@ public final class EventImporter {
             } catch (IllegalArgumentException e) {
                 report.accept(new ImportProblem(name, line, "TimeCreated: " + e.getMessage(), false));
             }
-            sink.accept(event(CsvInput.value(r, machine), id, when, CsvInput.value(r, message), name + ":" + line));
+            sink.accept(kdc != null ? kdcEvent(CsvInput.value(r, machine), id, when, text, Map.of(), name + ":" + line)
+                    : event(CsvInput.value(r, machine), id, when, text, name + ":" + line));
         }
     }
 
@@ -157,6 +176,8 @@ public final class EventImporter {
             String time = null;
             String rendered = null;
             String data = "";
+            String provider = null;
+            Map<String, String> named = new HashMap<>();
             int line = 0;
             while (x.hasNext()) {
                 int ev = x.next();
@@ -172,15 +193,22 @@ public final class EventImporter {
                             time = null;
                             rendered = null;
                             data = "";
+                            provider = null;
+                            named.clear();
                             nth++;
                             line = x.getLocation().getLineNumber();
                         }
                         case "EventID" -> id = x.getElementText().trim();
                         case "Computer" -> computer = x.getElementText().trim();
                         case "TimeCreated" -> time = x.getAttributeValue(null, "SystemTime");
+                        case "Provider" -> provider = x.getAttributeValue(null, "Name");
                         case "Data" -> {
+                            String field = x.getAttributeValue(null, "Name");
                             // 21502's message is its %3: the longest Data value is the error text
                             String t = x.getElementText().trim();
+                            if (field != null && !t.isEmpty()) {
+                                named.putIfAbsent(field.toLowerCase(Locale.ROOT), t);
+                            }
                             if (t.length() > data.length()) {
                                 data = t;
                             }
@@ -199,7 +227,9 @@ public final class EventImporter {
                                 + "' is not a number", true));
                         continue;
                     }
-                    if (!ids.contains(eid)) {
+                    String text = rendered != null ? rendered : data;
+                    Boolean kdc = kdc(eid, provider, text);
+                    if (!ids.contains(eid) || Boolean.FALSE.equals(kdc)) {
                         continue;
                     }
                     Instant when = null;
@@ -208,8 +238,8 @@ public final class EventImporter {
                     } catch (IllegalArgumentException e) {
                         report.accept(new ImportProblem(name, line, "SystemTime: " + e.getMessage(), false));
                     }
-                    sink.accept(event(computer, eid, when, rendered != null ? rendered : data,
-                            name + ":" + line));
+                    sink.accept(kdc != null ? kdcEvent(computer, eid, when, rendered, named, name + ":" + line)
+                            : event(computer, eid, when, text, name + ":" + line));
                 }
             }
         } catch (XMLStreamException e) {
@@ -248,25 +278,56 @@ public final class EventImporter {
         }
         Matcher h = HRESULT.matcher(msg);
         String hresult = h.find() ? "0x" + h.group().substring(2).toUpperCase(Locale.ROOT) : null;
-        return new EventRecord(host, id, when, source, destination, classify(msg, hresult), hresult,
-                msg.length() > 4000 ? msg.substring(0, 3999) + "…" : msg, origin);
+        return new EventRecord(host, id, when, source, destination, EventClassification.of(msg, hresult), hresult,
+                clip(msg), origin);
     }
 
-    static String classify(String message, String hresult) {
-        String m = message.toLowerCase(Locale.ROOT);
-        if ("0x8009030E".equals(hresult) || m.contains("no credentials are available")) {
-            return "NO_CREDENTIALS";
+    /**
+     * For ids 201–209: TRUE when the event comes from the Key Distribution Center, FALSE when it comes from
+     * another provider (not one the audit reads); null for other ids.
+     */
+    static Boolean kdc(int id, String provider, String message) {
+        if (id < EventClassification.KDC_FIRST || id > EventClassification.KDC_LAST) {
+            return null;
         }
-        if ("0x80090303".equals(hresult) || m.contains("target is unknown or unreachable")) {
-            return "TARGET_UNKNOWN";
+        if (provider != null && !provider.isBlank()) {
+            String p = provider.strip().toLowerCase(Locale.ROOT);
+            return p.contains("kerberos-key-distribution-center") || p.equals("kdcsvc") || p.equals("kdc");
         }
-        if ("0x80070005".equals(hresult) || m.contains("access denied") || m.contains("access is denied")) {
-            return "ACCESS_DENIED";
+        return message != null && message.stripLeading().startsWith("The Key Distribution Center");
+    }
+
+    /** A KDCSVC event: logged by a DC, about an account and a service; no migration source or destination. */
+    static EventRecord kdcEvent(String computer, int id, Instant when, String message, Map<String, String> data,
+                                String origin) {
+        String msg = message == null ? "" : message.strip();
+        String account = field(msg, ACCOUNT_LINE, data, ACCOUNT_FIELDS);
+        String service = field(msg, SERVICE_LINE, data, SERVICE_FIELDS);
+        if (msg.isEmpty()) {
+            msg = "KDCSVC event " + id + (account == null ? "" : ", account " + account)
+                    + (service == null ? "" : ", service " + service);
         }
-        if (m.contains("security context")) {
-            return "SECURITY_CONTEXT";
+        return new EventRecord(shortName(computer), id, when, null, null, EventClassification.kdc(id), null, clip(msg),
+                origin, account, service);
+    }
+
+    /** The value of the message line {@code line}, else of the first named Data field in {@code names}. */
+    private static String field(String message, Pattern line, Map<String, String> data, List<String> names) {
+        Matcher m = line.matcher(message);
+        if (m.find() && !m.group(1).equals("-")) {
+            return m.group(1);
         }
-        return "OTHER";
+        for (String n : names) {
+            String v = data.get(n.toLowerCase(Locale.ROOT));
+            if (v != null && !v.equals("-")) {
+                return v;
+            }
+        }
+        return null;
+    }
+
+    private static String clip(String msg) {
+        return msg.length() > 4000 ? msg.substring(0, 3999) + "…" : msg;
     }
 
     /** {@code HV01} from {@code hv01.contoso.com}; kept as written otherwise. */

@@ -14,7 +14,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Reads {@code hardening-kbs.yaml}: {@code updates: [{kb, cve, title, released, enforced, changes, carriedBy}]}. */
+/**
+ * Reads {@code hardening-kbs.yaml}: {@code updates: [{kb, cve, title, released, enforced, changes, carriedBy,
+ * phases: [{from, change}]}]}.
+ */
 public final class HardeningCatalogueFile {
     record Raw(List<HardeningUpdate> updates) {
     }
@@ -34,6 +37,13 @@ public final class HardeningCatalogueFile {
                 HardeningUpdate u = updates.get(i);
                 if (u == null || u.kb() == null || PatchImporter.kb(u.kb()) == null) {
                     throw new ConfigException(file + ": updates[" + i + "].kb: missing or not a KB number");
+                }
+                for (int j = 0; j < u.phases().size(); j++) {
+                    HardeningUpdate.Phase ph = u.phases().get(j);
+                    if (ph == null || ph.from() == null || ph.change() == null || ph.change().isBlank()) {
+                        throw new ConfigException(file + ": updates[" + i + "].phases[" + j + "]: give from (a date,"
+                                + " 2026-04-14) and change (what domain controllers do from then on)");
+                    }
                 }
                 for (int j = 0; j < u.carriedBy().size(); j++) {
                     if (u.carriedBy().get(j) == null || PatchImporter.kb(u.carriedBy().get(j)) == null) {

@@ -2,6 +2,7 @@ package org.kcdauditor.inventory;
 
 import org.kcdauditor.config.AuditConfig;
 import org.kcdauditor.model.EventRecord;
+import org.kcdauditor.model.HostSettings;
 import org.kcdauditor.model.PatchRecord;
 
 import java.nio.file.Path;
@@ -13,28 +14,41 @@ import java.util.Map;
 import java.util.function.Predicate;
 
 /**
- * Imports the patch and event exports a config names. Records of hosts that {@code keep} rejects
- * (not a cluster node) are counted and dropped while streaming, so memory stays bounded by the nodes.
- * A file that fails is reported in its {@link ImportResult}; the others are still read.
+ * Imports the patch, event and host-settings exports a config names. Records of hosts that {@code keep}
+ * rejects (not a cluster node) are counted and dropped while streaming, so memory stays bounded by the
+ * nodes. KDCSVC events of domain controllers are kept when {@code keepKdc} accepts the account or the
+ * service they name. A file that fails is reported in its {@link ImportResult}; the others are still read.
  */
 public final class Inventory {
     /** Everything imported for one run. */
-    public record Imported(List<PatchRecord> patches, List<EventRecord> events, List<ImportResult> results) {
+    public record Imported(List<PatchRecord> patches, List<EventRecord> events, List<HostSettings> hostSettings,
+                           List<ImportResult> results) {
         public Imported {
             patches = List.copyOf(patches);
             events = List.copyOf(events);
+            hostSettings = List.copyOf(hostSettings);
             results = List.copyOf(results);
         }
 
         public static Imported none() {
-            return new Imported(List.of(), List.of(), List.of());
+            return new Imported(List.of(), List.of(), List.of(), List.of());
         }
     }
 
     private Inventory() {
     }
 
+    /** KDCSVC events are kept when their account or service is a node. */
     public static Imported load(AuditConfig config, Predicate<String> keep) {
+        return load(config, keep, keep);
+    }
+
+    /**
+     * @param keep    whether a host name is a cluster node
+     * @param keepKdc whether an account or service named by a KDCSVC event ({@code HV01$}, {@code CONTOSO\NAS01$},
+     *                {@code cifs/nas01.contoso.com}) is an object the audit looks at
+     */
+    public static Imported load(AuditConfig config, Predicate<String> keep, Predicate<String> keepKdc) {
         List<ImportResult> results = new ArrayList<>();
         Map<String, PatchRecord> patches = new LinkedHashMap<>();
         SourceFiles.Expansion ps = SourceFiles.expand(config.patches().sources(), config::resolve);
@@ -57,11 +71,29 @@ public final class Inventory {
         EventImporter ei = new EventImporter(config.events().ids(), config.events().zone());
         for (Path f : es.files()) {
             results.add(ei.read(f, e -> {
-                if (keep.test(e.host()) || (e.sourceHost() != null && keep.test(e.sourceHost()))) {
+                boolean wanted = e.kdc()
+                        ? (e.accountName() != null && keepKdc.test(e.accountName()))
+                        || (e.serviceName() != null && keepKdc.test(e.serviceName()))
+                        : keep.test(e.host()) || (e.sourceHost() != null && keep.test(e.sourceHost()));
+                if (wanted) {
                     events.add(e);
                 }
             }, p -> { }));
         }
-        return new Imported(new ArrayList<>(patches.values()), events, results);
+        // one record per node (hv01 and hv01.contoso.com alike): the first file in glob order that names it wins
+        Map<String, HostSettings> settings = new LinkedHashMap<>();
+        SourceFiles.Expansion hs = SourceFiles.expand(config.hostSettings().sources(), config::resolve);
+        hs.problems().forEach(p -> results.add(new ImportResult(p.pattern(), "hostSettings", null, 0, 0, p.reason(),
+                List.of())));
+        HostSettingsImporter hi = new HostSettingsImporter();
+        for (Path f : hs.files()) {
+            results.add(hi.read(f, r -> {
+                if (keep.test(r.computer())) {
+                    String host = r.computer().toLowerCase(Locale.ROOT);
+                    settings.putIfAbsent(host.contains(".") ? host.substring(0, host.indexOf('.')) : host, r);
+                }
+            }, p -> { }));
+        }
+        return new Imported(new ArrayList<>(patches.values()), events, new ArrayList<>(settings.values()), results);
     }
 }

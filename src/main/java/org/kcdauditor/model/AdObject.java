@@ -2,6 +2,7 @@ package org.kcdauditor.model;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * One directory object as collected: a computer, or any other object that registers SPNs.
@@ -9,16 +10,33 @@ import java.util.List;
  *
  * @param rbcdSids SIDs allowed by {@code msDS-AllowedToActOnBehalfOfOtherIdentity} (empty when absent)
  * @param rbcdPresent whether that attribute was present at all (it may be present but unparseable)
+ * @param supportedEncryptionTypes {@code msDS-SupportedEncryptionTypes} as stored, or null when absent
+ *                                 (see {@link EncryptionTypes})
+ * @param pwdLastSet when the account's password (and with it its Kerberos keys) was last set; null when
+ *                   absent or 0 ("must change at next logon")
  */
 public record AdObject(String dn, String cn, String samAccountName, String dnsHostName, int userAccountControl,
                        List<String> spns, List<String> delegateTo, boolean rbcdPresent, List<String> rbcdSids,
                        String objectSid, String operatingSystem, String operatingSystemVersion,
-                       Instant whenChanged, long usnChanged, Instant lastLogon) {
+                       Instant whenChanged, long usnChanged, Instant lastLogon, Integer supportedEncryptionTypes,
+                       Instant pwdLastSet) {
+
+    /** The relative id of the krbtgt account in every domain. */
+    public static final String KRBTGT_RID = "502";
 
     public AdObject {
         spns = List.copyOf(spns);
         delegateTo = List.copyOf(delegateTo);
         rbcdSids = List.copyOf(rbcdSids);
+    }
+
+    /** Without encryption types and password age (objects built before those were read). */
+    public AdObject(String dn, String cn, String samAccountName, String dnsHostName, int userAccountControl,
+                    List<String> spns, List<String> delegateTo, boolean rbcdPresent, List<String> rbcdSids,
+                    String objectSid, String operatingSystem, String operatingSystemVersion,
+                    Instant whenChanged, long usnChanged, Instant lastLogon) {
+        this(dn, cn, samAccountName, dnsHostName, userAccountControl, spns, delegateTo, rbcdPresent, rbcdSids,
+                objectSid, operatingSystem, operatingSystemVersion, whenChanged, usnChanged, lastLogon, null, null);
     }
 
     /** The NetBIOS name: {@code cn}, else the sAMAccountName without its trailing {@code $}. */
@@ -40,5 +58,39 @@ public record AdObject(String dn, String cn, String samAccountName, String dnsHo
 
     public boolean disabled() {
         return Uac.has(userAccountControl, Uac.ACCOUNTDISABLE);
+    }
+
+    /**
+     * A domain controller's account: SERVER_TRUST_ACCOUNT (0x2000, writable DC) or PARTIAL_SECRETS_ACCOUNT
+     * (0x4000000, read-only DC). A service on it is a sensitive delegation target.
+     */
+    public boolean isDomainController() {
+        return Uac.has(userAccountControl, Uac.SERVER_TRUST_ACCOUNT)
+                || Uac.has(userAccountControl, Uac.PARTIAL_SECRETS_ACCOUNT);
+    }
+
+    /** A read-only domain controller's account (PARTIAL_SECRETS_ACCOUNT, 0x4000000). */
+    public boolean isReadOnlyDc() {
+        return Uac.has(userAccountControl, Uac.PARTIAL_SECRETS_ACCOUNT);
+    }
+
+    /**
+     * The domain's krbtgt account (RID 502, sAMAccountName {@code krbtgt}) or an RODC's own krbtgt account
+     * ({@code krbtgt_<number>}). The sweep reads it because AD registers {@code kadmin/changepw} on it.
+     */
+    public boolean isKrbtgt() {
+        if (objectSid != null && objectSid.startsWith("S-1-5-21-") && objectSid.endsWith("-" + KRBTGT_RID)) {
+            return true;
+        }
+        if (samAccountName == null) {
+            return false;
+        }
+        String s = samAccountName.toLowerCase(Locale.ROOT);
+        return s.equals("krbtgt") || s.matches("krbtgt_\\d+");
+    }
+
+    /** Whether {@code msDS-SupportedEncryptionTypes} holds an explicit, non-zero value. */
+    public boolean encryptionTypesSet() {
+        return EncryptionTypes.explicit(supportedEncryptionTypes);
     }
 }

@@ -3,21 +3,30 @@ package org.kcdauditor.model;
 import java.util.ArrayList;
 import java.util.List;
 
-/** userAccountControl bits that matter for delegation (ADS_USER_FLAG_ENUM). */
+/** userAccountControl bits that matter for delegation and Kerberos (ADS_USER_FLAG_ENUM). */
 public final class Uac {
     public static final int ACCOUNTDISABLE = 0x2;
     public static final int WORKSTATION_TRUST_ACCOUNT = 0x1000;
+    /** A domain controller's computer account. */
     public static final int SERVER_TRUST_ACCOUNT = 0x2000;
     public static final int TRUSTED_FOR_DELEGATION = 0x80000;
+    /** "Account is sensitive and cannot be delegated": no delegation carries this account's credentials. */
     public static final int NOT_DELEGATED = 0x100000;
+    /** "Use only Kerberos DES encryption types for this account": no AES tickets. */
+    public static final int USE_DES_KEY_ONLY = 0x200000;
     public static final int TRUSTED_TO_AUTH_FOR_DELEGATION = 0x1000000;
+    /** A read-only domain controller's computer account. */
+    public static final int PARTIAL_SECRETS_ACCOUNT = 0x4000000;
 
     private static final int[] BITS = {ACCOUNTDISABLE, WORKSTATION_TRUST_ACCOUNT, SERVER_TRUST_ACCOUNT,
-            TRUSTED_FOR_DELEGATION, NOT_DELEGATED, TRUSTED_TO_AUTH_FOR_DELEGATION};
+            TRUSTED_FOR_DELEGATION, NOT_DELEGATED, USE_DES_KEY_ONLY, TRUSTED_TO_AUTH_FOR_DELEGATION,
+            PARTIAL_SECRETS_ACCOUNT};
     private static final String[] NAMES = {"ACCOUNTDISABLE", "WORKSTATION_TRUST_ACCOUNT", "SERVER_TRUST_ACCOUNT",
-            "TRUSTED_FOR_DELEGATION", "NOT_DELEGATED", "TRUSTED_TO_AUTH_FOR_DELEGATION"};
+            "TRUSTED_FOR_DELEGATION", "NOT_DELEGATED", "USE_DES_KEY_ONLY", "TRUSTED_TO_AUTH_FOR_DELEGATION",
+            "PARTIAL_SECRETS_ACCOUNT"};
     private static final String[] WORDS = {"disabled", "computer account", "domain controller",
-            "unconstrained delegation", "sensitive, cannot be delegated", "protocol transition (any authentication protocol)"};
+            "unconstrained delegation", "sensitive, cannot be delegated", "DES keys only (no AES)",
+            "protocol transition (any authentication protocol)", "read-only domain controller"};
 
     private Uac() {
     }

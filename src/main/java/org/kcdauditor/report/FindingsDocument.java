@@ -63,8 +63,16 @@ public record FindingsDocument(int schemaVersion, String runId, Instant startedA
     public record RuleDoc(String title, Severity severity, Category category, String why, String reference) {
     }
 
+    /**
+     * @param dc           the DC the run read: its root DSE's dnsHostName; null where the server has none (not AD)
+     * @param aesKeysSince whenCreated of the domain's RID-521 group (passwords set before have no AES keys), or null
+     */
+    @JsonPropertyOrder({"url", "baseDn", "dc", "aesKeysSince"})
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Directory(String url, String baseDn) {
+    public record Directory(String url, String baseDn, String dc, Instant aesKeysSince) {
+        public Directory(String url, String baseDn) {
+            this(url, baseDn, null, null);
+        }
     }
 
     @JsonPropertyOrder({"hosts", "clusters", "pairs", "requiredEntries", "presentEntries", "compliancePercent",
@@ -105,12 +113,24 @@ public record FindingsDocument(int schemaVersion, String runId, Instant startedA
 
     @JsonPropertyOrder({"name", "dnsHostName", "cluster", "userAccountControl", "delegateTo", "spns",
             "operatingSystem", "operatingSystemVersion", "samAccountName", "distinguishedName", "objectSid",
-            "enabled", "uacFlags", "rbcdAllowed", "whenChanged", "uSNChanged", "lastLogonTimestamp"})
+            "enabled", "uacFlags", "rbcdAllowed", "whenChanged", "uSNChanged", "lastLogonTimestamp",
+            "supportedEncryptionTypes", "pwdLastSet"})
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record HostDoc(String name, String dnsHostName, String cluster, int userAccountControl,
                           List<String> delegateTo, List<String> spns, String operatingSystem,
                           String operatingSystemVersion, String samAccountName, String distinguishedName,
                           String objectSid, boolean enabled, List<String> uacFlags, List<String> rbcdAllowed,
-                          Instant whenChanged, long uSNChanged, Instant lastLogonTimestamp) {
+                          Instant whenChanged, long uSNChanged, Instant lastLogonTimestamp,
+                          Integer supportedEncryptionTypes, Instant pwdLastSet) {
+        /** Without encryption types and password age. */
+        public HostDoc(String name, String dnsHostName, String cluster, int userAccountControl,
+                       List<String> delegateTo, List<String> spns, String operatingSystem,
+                       String operatingSystemVersion, String samAccountName, String distinguishedName,
+                       String objectSid, boolean enabled, List<String> uacFlags, List<String> rbcdAllowed,
+                       Instant whenChanged, long uSNChanged, Instant lastLogonTimestamp) {
+            this(name, dnsHostName, cluster, userAccountControl, delegateTo, spns, operatingSystem,
+                    operatingSystemVersion, samAccountName, distinguishedName, objectSid, enabled, uacFlags, rbcdAllowed,
+                    whenChanged, uSNChanged, lastLogonTimestamp, null, null);
+        }
     }
 }

@@ -73,12 +73,13 @@ public final class FindingsJson {
             hosts.add(new FindingsDocument.HostDoc(n.name(), n.dnsHostName(), ctx.clusterOf(n).name(),
                     n.userAccountControl(), n.delegateTo(), n.spns(), n.operatingSystem(), n.operatingSystemVersion(),
                     n.samAccountName(), n.dn(), n.objectSid(), !n.disabled(), Uac.flagNames(n.userAccountControl()),
-                    rbcd, n.whenChanged(), n.usnChanged(), n.lastLogon()));
+                    rbcd, n.whenChanged(), n.usnChanged(), n.lastLogon(), n.supportedEncryptionTypes(), n.pwdLastSet()));
         }
         FindingsDocument.Summary summary = new FindingsDocument.Summary(hosts.size(), clusters.size(), result.pairs(),
                 result.requiredEntries(), result.presentEntries(), result.compliancePercent(), result.bySeverity());
         return new FindingsDocument(FindingsDocument.SCHEMA_VERSION, runId, startedAt, finishedAt,
-                new FindingsDocument.Directory(config.directory().url(), config.directory().baseDn()), summary,
+                new FindingsDocument.Directory(config.directory().url(), config.directory().baseDn(),
+                        ctx.snapshot().dc(), ctx.snapshot().aesKeysSince()), summary,
                 new FindingsDocument.Policy(p.services(), p.nameForms(), p.protocolTransition(), p.migrationGroups()),
                 clusters, hosts, result.findings(), rules(result.findings(), catalogue));
     }

@@ -6,6 +6,7 @@ import org.kcdauditor.audit.AuditInputs;
 import org.kcdauditor.audit.AuditResult;
 import org.kcdauditor.baseline.Baseline;
 import org.kcdauditor.baseline.Waiver;
+import org.kcdauditor.inventory.HardeningUpdate;
 import org.kcdauditor.inventory.ImportResult;
 import org.kcdauditor.model.AdObject;
 import org.kcdauditor.model.EventRecord;
@@ -62,7 +63,8 @@ public final class HistorySections {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record HardeningDoc(String kb, String cve, String title, LocalDate released, String enforced,
-                               String changes, List<String> carriedBy) {
+                               String changes, List<String> carriedBy,
+                               @JsonInclude(JsonInclude.Include.NON_EMPTY) List<HardeningUpdate.Phase> phases) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -79,8 +81,15 @@ public final class HistorySections {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
+    /** {@code account} and {@code service}: what a KDCSVC event (201–209) of a domain controller names. */
     public record EventDoc(String host, int eventId, Instant timeCreated, String source, String destination,
-                           String classification, String hresult, String message, String origin) {
+                           String classification, String hresult, String message, String origin,
+                           @JsonInclude(JsonInclude.Include.NON_NULL) String account,
+                           @JsonInclude(JsonInclude.Include.NON_NULL) String service) {
+        public EventDoc(String host, int eventId, Instant timeCreated, String source, String destination,
+                        String classification, String hresult, String message, String origin) {
+            this(host, eventId, timeCreated, source, destination, classification, hresult, message, origin, null, null);
+        }
     }
 
     /** All sections for one run. */
@@ -131,7 +140,7 @@ public final class HistorySections {
         PatchesDoc patches = null;
         if (patchesConfigured || !inputs.patches().isEmpty()) {
             List<HardeningDoc> catalogue = inputs.hardening().updates().stream().map(u -> new HardeningDoc(u.kb(),
-                    u.cve(), u.title(), u.released(), u.enforced(), u.changes(), u.carriedBy())).toList();
+                    u.cve(), u.title(), u.released(), u.enforced(), u.changes(), u.carriedBy(), u.phases())).toList();
             PatchIndex index = ctx.patches();
             List<HostPatchesDoc> hosts = new ArrayList<>();
             for (AdObject n : ctx.nodes()) {
@@ -151,8 +160,9 @@ public final class HistorySections {
             events = new ArrayList<>();
             for (EventRecord e : inputs.events()) {
                 events.add(new EventDoc(e.host(), e.eventId(), e.timeCreated(), e.sourceHost(), e.destinationHost(),
-                        e.classification(), e.hresult(), e.message() != null && e.message().length() > 500
-                        ? e.message().substring(0, 499) + "…" : e.message(), e.origin()));
+                        e.classification().name(), e.hresult(), e.message() != null && e.message().length() > 500
+                        ? e.message().substring(0, 499) + "…" : e.message(), e.origin(), e.accountName(),
+                        e.serviceName()));
             }
         }
         return new Sections(history, baseline, patches, events, imports.isEmpty() ? null : imports);

@@ -17,8 +17,10 @@ import org.kcdauditor.directory.LdapConnector;
 import org.kcdauditor.inventory.HardeningCatalogue;
 import org.kcdauditor.inventory.HardeningCatalogueFile;
 import org.kcdauditor.inventory.Inventory;
+import org.kcdauditor.audit.ResolvedCluster;
 import org.kcdauditor.model.AdObject;
 import org.kcdauditor.model.Snapshot;
+import org.kcdauditor.model.Spn;
 import org.kcdauditor.report.FindingsDocument;
 import org.kcdauditor.report.FindingsJson;
 import org.kcdauditor.report.HistorySections;
@@ -37,10 +39,14 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.IntConsumer;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -224,10 +230,11 @@ public final class AuditRun {
         timings.time("import", () -> imported[0] = Inventory.load(config, name -> {
             AdObject o = name == null ? null : resolved.get().computer(name);
             return o != null && resolved.get().clusterOf(o) != null;
-        }));
+        }, kdcRelevant(resolved)));
         AuditInputs inputs = new AuditInputs(clock.instant(), baseline, previous, imported[0].patches(),
                 !config.patches().sources().isEmpty(), catalogue, imported[0].events(),
-                !config.events().sources().isEmpty());
+                !config.events().sources().isEmpty(), imported[0].hostSettings(),
+                !config.hostSettings().sources().isEmpty());
         AuditResult[] result = new AuditResult[1];
         timings.time("evaluate", () -> result[0] = new Auditor(RuleCatalogue.standard())
                 .evaluate(resolved.get().withInputs(inputs)));
@@ -235,6 +242,45 @@ public final class AuditRun {
                 baseline == null ? null : config.baselinePath(), imported[0].results(),
                 !config.patches().sources().isEmpty());
         return new Evaluation(result[0], inputs, imported[0], sections);
+    }
+
+    /**
+     * Whether an account or service a KDCSVC event names ({@code HV01$}, {@code CONTOSO\NAS01$},
+     * {@code cifs/nas01.contoso.com@CONTOSO.COM}) is a node, a file server, or a host the nodes delegate to.
+     */
+    static Predicate<String> kdcRelevant(Supplier<AuditContext> context) {
+        return new Predicate<>() {
+            private Set<AdObject> relevant;
+
+            @Override
+            public boolean test(String name) {
+                AuditContext ctx = context.get();
+                if (relevant == null) {
+                    relevant = Collections.newSetFromMap(new IdentityHashMap<>());
+                    for (ResolvedCluster c : ctx.clusters()) {
+                        relevant.addAll(c.nodes());
+                        relevant.addAll(c.fileServers());
+                    }
+                    for (AdObject n : ctx.nodes()) {
+                        for (String entry : n.delegateTo()) {
+                            Spn spn = Spn.parse(entry);
+                            AdObject target = spn == null ? null : ctx.computer(spn.hostName());
+                            if (target != null) {
+                                relevant.add(target);
+                            }
+                        }
+                    }
+                }
+                String n = name.strip();
+                n = n.substring(n.lastIndexOf('\\') + 1);
+                if (n.indexOf('@') > 0) {
+                    n = n.substring(0, n.indexOf('@'));
+                }
+                Spn spn = n.contains("/") ? Spn.parse(n) : null;
+                AdObject o = ctx.computer(spn != null ? spn.hostName() : n);
+                return o != null && relevant.contains(o);
+            }
+        };
     }
 
     /** The configured catalogue, else the shipped one; an empty catalogue when the shipped file is absent. */

@@ -458,7 +458,7 @@ public final class RunStore implements AutoCloseable {
             for (int i = 0; i < events.size(); i++) {
                 EventRecord e = events.get(i);
                 bind(ps, runId, i, cut(e.host(), 255), e.eventId(), ts(e.timeCreated()), cut(e.sourceHost(), 255),
-                        cut(e.destinationHost(), 255), cut(e.classification(), 32), cut(e.hresult(), 16),
+                        cut(e.destinationHost(), 255), cut(e.classification().name(), 32), cut(e.hresult(), 16),
                         cut(e.message(), 4000), cut(e.origin(), 1000));
                 ps.addBatch();
             }

@@ -53,7 +53,10 @@ class HistoryConfigTest {
                   sources: ["events/*.xml"]
                   ids: [21502, 22038, 20417]
                   timeZone: Europe/Berlin
+                hostSettings:
+                  sources: ["exports/vmhost-*.csv"]
                 """);
+        assertEquals(List.of("exports/vmhost-*.csv"), c.hostSettings().sources());
         Path base = dir.resolve("cfg");
         assertEquals(base.resolve("approved/baseline.yaml"), c.baselinePath());
         assertEquals("jdbc:h2:file:" + dir.resolve("data/hist") + ";MODE=PostgreSQL", StoreUrls.jdbcUrl(c));
@@ -69,9 +72,14 @@ class HistoryConfigTest {
     void defaults() throws Exception {
         AuditConfig c = load("");
         assertEquals(dir.resolve("cfg/baseline.yaml"), c.baselinePath());
-        assertEquals(List.of(21502, 22038), c.events().ids());
+        assertEquals(List.of(21502, 22038, 20413, 21125, 21501, 20306, 21024, 201, 202, 203, 204, 205, 206, 207, 208,
+                209), c.events().ids(), "the Hyper-V failures and the KDCSVC events of DCs");
         assertEquals(java.time.ZoneOffset.UTC, c.events().zone());
         assertTrue(c.patches().sources().isEmpty());
+        assertTrue(c.hostSettings().sources().isEmpty());
+        assertTrue(c.policy().operators().isEmpty());
+        assertEquals(List.of("adm-jdoe", "CN=HV Operators,OU=Groups,DC=contoso,DC=com"), load("policy:\n  operators:"
+                + " [adm-jdoe, 'CN=HV Operators,OU=Groups,DC=contoso,DC=com']\n").policy().operators());
         assertTrue(StoreUrls.jdbcUrl(c).startsWith("jdbc:h2:file:") && StoreUrls.jdbcUrl(c).endsWith("data/kcd-audit"));
         assertEquals("jdbc:postgresql://db/kcd", StoreUrls.jdbcUrl(load("store:\n  url: jdbc:postgresql://db/kcd\n")));
         assertEquals(StoreUrls.jdbcUrl(c) + ";AUTO_SERVER=TRUE;MAX_COMPACT_TIME=0", StoreUrls.connectUrl(c));

@@ -1,6 +1,8 @@
 package org.kcdauditor.inventory;
 
 import org.junit.jupiter.api.Test;
+import org.kcdauditor.config.EventsConfig;
+import org.kcdauditor.model.EventClassification;
 import org.kcdauditor.model.EventRecord;
 
 import java.nio.file.Path;
@@ -11,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -35,12 +38,12 @@ class EventImporterTest {
         assertEquals(Instant.parse("2023-11-15T09:12:44.1234567Z"), e.timeCreated());
         assertEquals("HV02", e.sourceHost());
         assertEquals("HV03", e.destinationHost());
-        assertEquals("NO_CREDENTIALS", e.classification());
+        assertEquals(EventClassification.NO_CREDENTIALS, e.classification());
         assertEquals("0x8009030E", e.hresult());
         EventRecord unknown = events.get(2);
         assertEquals(22038, unknown.eventId());
         assertEquals("HV01", unknown.destinationHost(), "hv01.contoso.com shortened");
-        assertEquals("TARGET_UNKNOWN", unknown.classification());
+        assertEquals(EventClassification.TARGET_UNKNOWN, unknown.classification());
     }
 
     @Test
@@ -77,7 +80,7 @@ class EventImporterTest {
         EventRecord e = events.get(0);
         assertEquals("HV12", e.sourceHost());
         assertEquals("HV13", e.destinationHost());
-        assertEquals("OTHER", e.classification());
+        assertEquals(EventClassification.NETWORK, e.classification(), "0x80072746: connection reset");
         assertTrue(e.message().startsWith("Live migration of 'Virtual Machine APP07' failed."), e.message());
     }
 
@@ -90,7 +93,7 @@ class EventImporterTest {
         assertEquals("HV01", events.get(0).sourceHost());
         assertEquals("HV03", events.get(0).destinationHost());
         assertEquals(Instant.parse("2023-11-15T09:12:44Z"), events.get(0).timeCreated());
-        assertEquals("ACCESS_DENIED", events.get(1).classification());
+        assertEquals(EventClassification.ACCESS_DENIED, events.get(1).classification());
         assertEquals("HV02", events.get(1).destinationHost());
         assertNull(events.get(1).timeCreated());
         assertTrue(problems.get(0).reason().startsWith("TimeCreated: date 'bogus date' not understood"));
@@ -111,9 +114,86 @@ class EventImporterTest {
 
     @Test
     void classificationByWording() {
-        assertEquals("SECURITY_CONTEXT", EventImporter.classify("could not establish a security context", null));
-        assertEquals("NO_CREDENTIALS", EventImporter.classify("No credentials are available in the security package", null));
-        assertEquals("ACCESS_DENIED", EventImporter.classify("General access denied error (0x80070005)", "0x80070005"));
+        assertEquals(EventClassification.SECURITY_CONTEXT,
+                EventClassification.of("could not establish a security context", null));
+        assertEquals(EventClassification.NO_CREDENTIALS,
+                EventClassification.of("No credentials are available in the security package", null));
+        assertEquals(EventClassification.ACCESS_DENIED,
+                EventClassification.of("General access denied error (0x80070005)", "0x80070005"));
+        assertEquals(EventClassification.WRONG_PRINCIPAL,
+                EventClassification.of("The target principal name is incorrect.", null));
+    }
+
+    @Test
+    void failuresBeyondDelegationAreClassifiedByHresult() {
+        List<Integer> ids = List.of(21502, 22038, 20413, 21125, 21501, 20306, 21024);
+        ImportResult r = read("migration-hresults.csv", ids);
+        assertNull(r.error());
+        assertEquals(List.of(EventClassification.NETWORK, EventClassification.WRONG_PRINCIPAL,
+                EventClassification.MEMORY, EventClassification.LOGON_RIGHT, EventClassification.ATTACHED_ISO,
+                EventClassification.CLUSTER, EventClassification.UNKNOWN_CREDENTIALS, EventClassification.OTHER),
+                events.stream().map(EventRecord::classification).toList());
+        assertEquals(List.of(21502, 20413, 21125, 21501, 20306, 21024, 21502, 21502),
+                events.stream().map(EventRecord::eventId).toList());
+        assertEquals("0x8007274D", events.get(0).hresult());
+        assertEquals("HV02", events.get(0).destinationHost());
+        assertFalse(events.get(0).classification().delegationCanExplain());
+        assertTrue(events.get(0).classification().check().contains("6600"));
+        assertTrue(events.get(1).classification().delegationCanExplain(), "SPN on the wrong account: Kerberos");
+        assertTrue(events.get(6).classification().delegationCanExplain());
+        assertFalse(events.get(2).classification().delegationCanExplain());
+        assertTrue(events.stream().noneMatch(EventRecord::kdc));
+    }
+
+    @Test
+    void theDefaultIdsReadTheNewHyperVEvents() {
+        read("migration-hresults.csv", EventsConfig.DEFAULT_IDS);
+        assertEquals(8, events.size());
+    }
+
+    @Test
+    void kdcsvcEventsOfDomainControllersKeepTheirAccountAndService() {
+        ImportResult r = read("kdcsvc-system.xml", EventsConfig.DEFAULT_IDS);
+        assertNull(r.error());
+        assertEquals(3, events.size(), "205 of the Time-Service is not a KDC event");
+        EventRecord noKeys = events.get(0);
+        assertTrue(noKeys.kdc());
+        assertEquals("DC1", noKeys.host());
+        assertEquals(202, noKeys.eventId());
+        assertEquals(EventClassification.KDC_NO_AES_KEYS, noKeys.classification());
+        assertEquals("HV01$", noKeys.accountName());
+        assertEquals("NAS01$", noKeys.serviceName());
+        assertNull(noKeys.sourceHost(), "a DC's event has no migration source");
+        assertNull(noKeys.destinationHost());
+        assertTrue(noKeys.message().startsWith("The Key Distribution Center (KDC) detected RC4 usage"));
+        EventRecord insecure = events.get(1);
+        assertEquals(EventClassification.KDC_INSECURE_DEFAULT, insecure.classification());
+        assertNull(insecure.accountName());
+        EventRecord blocked = events.get(2);
+        assertEquals(EventClassification.KDC_NO_AES_KEYS, blocked.classification());
+        assertTrue(EventClassification.kdcBlocked(blocked.eventId()));
+        assertEquals("HV13$", blocked.accountName(), "plain wevtutil XML: from the named Data fields");
+        assertEquals("cifs/nas01.contoso.com", blocked.serviceName());
+        assertEquals("KDCSVC event 204, account HV13$, service cifs/nas01.contoso.com", blocked.message());
+    }
+
+    @Test
+    void kdcsvcEventsFromGetWinEventCsv() {
+        ImportResult r = read("kdcsvc-winevent.csv", EventsConfig.DEFAULT_IDS);
+        assertNull(r.error());
+        assertEquals(2, events.size(), "201 of the Service Control Manager is not a KDC event");
+        assertEquals(EventClassification.KDC_RC4_CLIENT, events.get(0).classification());
+        assertEquals("HV02$", events.get(0).accountName());
+        assertEquals("cifs/nas01.contoso.com", events.get(0).serviceName());
+        assertEquals(Instant.parse("2026-04-21T08:00:00Z"), events.get(0).timeCreated());
+        assertNull(events.get(1).accountName(), "'-' is no account");
+        assertEquals("krbtgt", events.get(1).serviceName());
+    }
+
+    @Test
+    void kdcIdsAreNotReadWhenNotConfigured() {
+        read("kdcsvc-system.xml", List.of(21502, 22038));
+        assertEquals(List.of(), events);
     }
 
     @Test

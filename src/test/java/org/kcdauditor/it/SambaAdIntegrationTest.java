@@ -3,9 +3,12 @@ package org.kcdauditor.it;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.unboundid.ldap.sdk.LDAPConnection;
+import com.unboundid.ldap.sdk.Modification;
+import com.unboundid.ldap.sdk.ModificationType;
 import com.unboundid.ldap.sdk.SearchRequest;
 import com.unboundid.ldap.sdk.SearchResult;
 import com.unboundid.ldap.sdk.SearchScope;
+import com.unboundid.util.StaticUtils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -15,6 +18,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.kcdauditor.cli.Main;
+import org.kcdauditor.config.AuditConfig;
+import org.kcdauditor.config.ConfigLoader;
+import org.kcdauditor.config.Secrets;
+import org.kcdauditor.directory.DirectoryCollector;
+import org.kcdauditor.directory.LdapConnector;
+import org.kcdauditor.model.AdObject;
+import org.kcdauditor.model.Operator;
+import org.kcdauditor.model.OperatorAccount;
+import org.kcdauditor.model.Snapshot;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -22,6 +34,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -153,11 +166,39 @@ class SambaAdIntegrationTest {
         List<String> nodes = List.of();
         String protocolTransition = "any";
         String password;
+        List<String> operators = List.of();
         String principal;     // set: auth: gssapi with the script's keytab and krb5.conf
         Path ticketCache;     // set with principal: no keytab; the audit runs in its own JVM with KRB5CCNAME=FILE:it
     }
 
     private Run audit(Cfg c) throws Exception {
+        Path cfg = writeConfig(c);
+        Path out = tmp.resolve("out");
+        String[] args = {"run", "--config", cfg.toString(), "--out", out.toString(), "--formats", "json"};
+        if (c.ticketCache != null) {
+            return ownJvm(args, Map.of("KRB5CCNAME", "FILE:" + c.ticketCache), out);
+        }
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        int exit;
+        try (PrintStream po = new PrintStream(o, true, StandardCharsets.UTF_8);
+             PrintStream pe = new PrintStream(e, true, StandardCharsets.UTF_8)) {
+            exit = Main.execute(args, po, pe,
+                    Map.of("KCD_AUDIT_LDAP_PASSWORD", c.password == null ? dc.adminPassword : c.password));
+        }
+        return new Run(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8), findings(out));
+    }
+
+    /** What a run reads from the DC for this config: the snapshot, without evaluating it. */
+    private Snapshot collect(Cfg c) throws Exception {
+        AuditConfig config = ConfigLoader.load(writeConfig(c));
+        Secrets secrets = new Secrets(Map.of("KCD_AUDIT_LDAP_PASSWORD", dc.adminPassword));
+        try (LDAPConnection connection = new LdapConnector(config, secrets).connect()) {
+            return new DirectoryCollector(config, Clock.systemUTC()).collect(connection, n -> { });
+        }
+    }
+
+    private Path writeConfig(Cfg c) throws IOException {
         StringBuilder y = new StringBuilder();
         y.append("directory:\n");
         y.append("  url: ").append(c.url).append('\n');
@@ -187,23 +228,14 @@ class SambaAdIntegrationTest {
         y.append("  services: [\"").append(SambaDc.MVSMS).append("\", \"cifs\"]\n");
         y.append("  nameForms: [netbios, fqdn]\n");
         y.append("  protocolTransition: ").append(c.protocolTransition).append('\n');
+        if (!c.operators.isEmpty()) {
+            y.append("  operators:\n");
+            c.operators.forEach(o -> y.append("    - '").append(o.replace("'", "''")).append("'\n"));
+        }
         y.append("store:\n  url: jdbc:h2:file:data/kcd-audit\n");   // a store per test, beside its config
         Path cfg = tmp.resolve("kcd-audit.yaml");
         Files.writeString(cfg, y.toString());
-        Path out = tmp.resolve("out");
-        String[] args = {"run", "--config", cfg.toString(), "--out", out.toString(), "--formats", "json"};
-        if (c.ticketCache != null) {
-            return ownJvm(args, Map.of("KRB5CCNAME", "FILE:" + c.ticketCache), out);
-        }
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        int exit;
-        try (PrintStream po = new PrintStream(o, true, StandardCharsets.UTF_8);
-             PrintStream pe = new PrintStream(e, true, StandardCharsets.UTF_8)) {
-            exit = Main.execute(args, po, pe,
-                    Map.of("KCD_AUDIT_LDAP_PASSWORD", c.password == null ? dc.adminPassword : c.password));
-        }
-        return new Run(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8), findings(out));
+        return cfg;
     }
 
     private static JsonNode findings(Path out) throws IOException {
@@ -304,7 +336,11 @@ class SambaAdIntegrationTest {
                 "HVC2 PROTOCOL_TRANSITION_MISMATCH HV12", "HVC2 STALE_DELEGATION HV11", "HVC2 RBCD_PRESENT HV11")) {
             assertTrue(got.contains(want), want + " in " + got);
         }
-        assertEquals(6, r.findings("MISSING_DELEGATION").size(), r.where());
+        assertEquals(6, r.findings("MISSING_DELEGATION").size(), "NAS01 gets both forms from every node: " + r.where());
+        assertEquals("dc1.contoso.test", r.doc().path("directory").path("dc").asText());
+        assertEquals("[\"NAS01\"]", r.doc().path("clusters").get(1).path("fileServers").toString());
+        assertTrue(r.findings("STALE_DELEGATION").stream().anyMatch(f -> f.path("spn").asText()
+                .equals("cifs/dc1.contoso.test")), "HV11's entry for the DC: " + r.where());
     }
 
     // ------------------------------------------------------------------ one drift at a time
@@ -482,6 +518,108 @@ class SambaAdIntegrationTest {
         JsonNode f = single(r, "DNS_HOST_NAME_MISSING");
         assertEquals("MEDIUM", f.path("severity").asText());
         assertEquals("ITDNS1", f.path("host").asText());
+    }
+
+    // ------------------------------------------------------------------ Kerberos beyond the delegation entry
+
+    /** The DC's DNS name as its root DSE gives it (Samba: dc1.contoso.test). */
+    private static String dcDnsName() throws Exception {
+        try (LDAPConnection c = dc.admin()) {
+            return c.getRootDSE().getAttributeValue("dnsHostName");
+        }
+    }
+
+    @Test
+    @Order(22)
+    void encryptionTypesTheDcAsTargetTheRootDseAndTheDateOfAesKeys() throws Exception {
+        String ou = scenarioOu("krb");
+        List<SambaDc.Host> c = twoNodes(ou, "ITKRB1", "ITKRB2");
+        String dcName = dcDnsName();
+        // an RC4-only account, as ADUC's attribute editor or Set-ADComputer -KerberosEncryptionType RC4 leave it
+        try (LDAPConnection a = dc.admin()) {
+            a.modify("CN=ITKRB2," + ou + "," + SambaDc.BASE_DN, new Modification(ModificationType.REPLACE,
+                    "msDS-SupportedEncryptionTypes", "4"));
+        }
+        dc.tool("delegation", "add-service", "ITKRB1$", "cifs/" + dcName);
+        // samba-tool computer create leaves pwdLastSet 0; a join sets the machine password
+        dc.tool("user", "setpassword", "ITKRB2$", "--newpassword=" + dc.adminPassword);
+        Snapshot s = collect(auditConfig(c, "KRB"));
+        assertEquals(dcName, s.dc(), "the root DSE's dnsHostName");
+        assertTrue(s.dcServerName().startsWith("CN=DC1,CN=Servers,"), s.dcServerName());
+        AdObject krb2 = byName(s, "ITKRB2");
+        assertEquals(4, krb2.supportedEncryptionTypes());
+        assertTrue(krb2.pwdLastSet() != null && krb2.pwdLastSet().isAfter(s.aesKeysSince()), krb2.toString());
+        assertEquals(null, byName(s, "ITKRB1").pwdLastSet(), "pwdLastSet 0 (never set): no time");
+        assertEquals(null, byName(s, "ITKRB1").supportedEncryptionTypes(), "absent: the KDC's default");
+        AdObject target = s.objects().stream().filter(o -> dcName.equalsIgnoreCase(o.dnsHostName())).findFirst()
+                .orElseThrow();
+        assertTrue(target.isDomainController(), "UAC " + target.userAccountControl());
+        assertTrue(byName(s, "ITKRB1").delegateTo().contains("cifs/" + dcName));
+        assertTrue(s.objects().stream().anyMatch(AdObject::isKrbtgt), "krbtgt (kadmin/changepw) is in the sweep");
+        try (LDAPConnection a = dc.admin()) {
+            String created = a.getEntry("CN=Read-only Domain Controllers,CN=Users," + SambaDc.BASE_DN, "whenCreated")
+                    .getAttributeValue("whenCreated");
+            assertEquals(StaticUtils.decodeGeneralizedTime(created).toInstant(), s.aesKeysSince(),
+                    "whenCreated of <domain SID>-521");
+        }
+        Run r = audit(c, "KRB", x -> { });
+        assertEquals(dcName, r.doc().path("directory").path("dc").asText(), r.where());
+        for (JsonNode h : r.doc().path("hosts")) {
+            if (h.path("name").asText().equals("ITKRB2")) {
+                assertEquals(4, h.path("supportedEncryptionTypes").asInt(), h.toString());
+                assertFalse(h.path("pwdLastSet").isNull(), h.toString());
+            }
+        }
+    }
+
+    @Test
+    @Order(23)
+    void operatorsThroughNestedGroupsWithTheInChainRule() throws Exception {
+        String ou = scenarioOu("ops");
+        List<SambaDc.Host> c = twoNodes(ou, "ITOPS1", "ITOPS2");
+        for (String u : List.of("itops-sens", "itops-prot", "itops-plain")) {
+            dc.tool("user", "create", u, dc.adminPassword, "--userou=" + ou);
+        }
+        try (LDAPConnection a = dc.admin()) {
+            a.modify("CN=itops-sens," + ou + "," + SambaDc.BASE_DN, new Modification(ModificationType.REPLACE,
+                    "userAccountControl", String.valueOf(0x200 | 0x100000)));
+        }
+        dc.tool("group", "add", "ITOPS Tier0", "--groupou=" + ou);
+        dc.tool("group", "addmembers", "ITOPS Tier0", "itops-prot");
+        dc.tool("group", "addmembers", "Protected Users", "ITOPS Tier0");
+        dc.tool("group", "add", "ITOPS Shift", "--groupou=" + ou);
+        dc.tool("group", "addmembers", "ITOPS Shift", "itops-prot,itops-plain");
+        dc.tool("group", "add", "ITOPS Operators", "--groupou=" + ou);
+        dc.tool("group", "addmembers", "ITOPS Operators", "itops-sens,ITOPS Shift");
+        Cfg cfg = auditConfig(c, "OPS");
+        cfg.operators = List.of("ITOPS Operators", "itops-sens", "nobody-here");
+        Snapshot s = collect(cfg);
+        assertEquals(3, s.operators().size());
+        Operator group = s.operators().get(0);
+        assertEquals(Operator.Kind.GROUP, group.kind());
+        assertEquals(Operator.Expansion.IN_CHAIN, group.expansion(), "Samba answers LDAP_MATCHING_RULE_IN_CHAIN");
+        Map<String, OperatorAccount> users = new java.util.HashMap<>();
+        group.accounts().forEach(u -> users.put(u.samAccountName(), u));
+        assertEquals(List.of("itops-plain", "itops-prot", "itops-sens"), users.keySet().stream().sorted().toList(),
+                "the nested group's users too");
+        assertTrue(users.get("itops-sens").notDelegated());
+        assertEquals(Boolean.FALSE, users.get("itops-sens").protectedUsers());
+        assertEquals(Boolean.TRUE, users.get("itops-prot").protectedUsers(), "Protected Users through ITOPS Tier0");
+        assertTrue(users.get("itops-plain").delegable());
+        assertEquals(Operator.Kind.USER, s.operators().get(1).kind());
+        assertTrue(s.operators().get(1).accounts().get(0).notDelegated());
+        assertEquals(Operator.Kind.NOT_FOUND, s.operators().get(2).kind());
+    }
+
+    private static Cfg auditConfig(List<SambaDc.Host> cluster, String name) {
+        Cfg c = new Cfg();
+        c.cluster = name;
+        c.nodes = cluster.stream().map(h -> h.name).toList();
+        return c;
+    }
+
+    private static AdObject byName(Snapshot s, String name) {
+        return s.objects().stream().filter(o -> name.equals(o.name())).findFirst().orElseThrow();
     }
 
     // ------------------------------------------------------------------ binds and transport

@@ -9,6 +9,7 @@ import org.kcdauditor.inventory.HardeningCatalogue;
 import org.kcdauditor.inventory.HardeningCatalogueFile;
 import org.kcdauditor.inventory.HardeningUpdate;
 import org.kcdauditor.model.AdObject;
+import org.kcdauditor.model.EventClassification;
 import org.kcdauditor.model.EventRecord;
 import org.kcdauditor.model.Finding;
 import org.kcdauditor.model.PatchRecord;
@@ -83,11 +84,11 @@ class HistoryRulesTest {
     @Test
     void migrationFailuresAreExplainedByDelegationFindingsOrNot() {
         List<EventRecord> events = new ArrayList<>();
-        events.add(new EventRecord("HV03", 21502, NOW.minusSeconds(60), "HV03", "HV01", "NO_CREDENTIALS",
+        events.add(new EventRecord("HV03", 21502, NOW.minusSeconds(60), "HV03", "HV01", EventClassification.NO_CREDENTIALS,
                 "0x8009030E", "m", "a.xml:1"));
-        events.add(new EventRecord("HV03", 21502, NOW, "HV03", "HV01", "NO_CREDENTIALS", "0x8009030E", "m", "a.xml:2"));
-        events.add(new EventRecord("HV01", 22038, NOW, "HV01", "HV02", "OTHER", null, "m", "b.csv:3"));
-        events.add(new EventRecord("SRV99", 22038, NOW, "SRV99", "HV02", "OTHER", null, "m", "b.csv:4"));
+        events.add(new EventRecord("HV03", 21502, NOW, "HV03", "HV01", EventClassification.NO_CREDENTIALS, "0x8009030E", "m", "a.xml:2"));
+        events.add(new EventRecord("HV01", 22038, NOW, "HV01", "HV02", EventClassification.OTHER, null, "m", "b.csv:3"));
+        events.add(new EventRecord("SRV99", 22038, NOW, "SRV99", "HV02", EventClassification.OTHER, null, "m", "b.csv:4"));
         AuditResult r = audit(List.of(), false, events);
         List<Finding> f = rule(r, "MIGRATION_FAILURE_OBSERVED");
         assertEquals(2, f.size(), f.toString());
@@ -109,7 +110,7 @@ class HistoryRulesTest {
     @Test
     void theShippedCatalogueLoads() {
         HardeningCatalogue c = HardeningCatalogueFile.read(Path.of("config/hardening-kbs.yaml"));
-        assertEquals(List.of("KB4598347", "KB4577252", "KB5008380", "KB5020805", "KB5037754"),
+        assertEquals(List.of("KB4598347", "KB4577252", "KB5008380", "KB5020805", "KB5037754", "KB5021131", "KB5073381"),
                 c.updates().stream().map(HardeningUpdate::kb).toList());
         assertEquals("CVE-2022-37967", c.carriedBy("kb5020805").get(0).cve());
     }

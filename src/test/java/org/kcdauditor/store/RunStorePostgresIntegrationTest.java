@@ -7,6 +7,7 @@ import org.kcdauditor.audit.AuditInputs;
 import org.kcdauditor.audit.AuditResult;
 import org.kcdauditor.audit.Auditor;
 import org.kcdauditor.config.PolicyConfig;
+import org.kcdauditor.model.EventClassification;
 import org.kcdauditor.model.EventRecord;
 import org.kcdauditor.model.PatchRecord;
 import org.kcdauditor.rules.RuleCatalogue;
@@ -45,7 +46,7 @@ class RunStorePostgresIntegrationTest {
             store.begin(id, t, "run", config, "ldaps://dc1", "DC=contoso,DC=com");
             store.complete(id, t.plusSeconds(1), new CompletedRun(r, 2, null,
                     List.of(new PatchRecord("HV01", "KB5019966", LocalDate.of(2022, 11, 9), null, "a:2")),
-                    List.of(new EventRecord("HV01", 21502, t, "HV01", "HV02", "NO_CREDENTIALS", "0x8009030E", "m", "e:1"))));
+                    List.of(new EventRecord("HV01", 21502, t, "HV01", "HV02", EventClassification.NO_CREDENTIALS, "0x8009030E", "m", "e:1"))));
             store.begin(failed, t.plusSeconds(2), "run", config, null, null);
             store.fail(failed, t.plusSeconds(3), "DirectoryException: gone");
             assertEquals(RunSummary.SUCCEEDED, store.find(id).orElseThrow().status());

@@ -6,6 +6,7 @@ import org.kcdauditor.audit.AuditInputs;
 import org.kcdauditor.audit.AuditResult;
 import org.kcdauditor.audit.Auditor;
 import org.kcdauditor.audit.PreviousRun;
+import org.kcdauditor.model.EventClassification;
 import org.kcdauditor.model.EventRecord;
 import org.kcdauditor.model.Finding;
 import org.kcdauditor.model.PatchRecord;
@@ -57,7 +58,7 @@ class RunStoreTest {
             AuditResult r = audit();
             store.complete("run-1", T0.plusSeconds(5), new CompletedRun(r, 2, dir.resolve("reports"),
                     List.of(new PatchRecord("HV01", "KB5019966", LocalDate.of(2022, 11, 9), "Update", "a.csv:2")),
-                    List.of(new EventRecord("HV01", 21502, T0, "HV01", "HV02", "NO_CREDENTIALS", "0x8009030E", "m",
+                    List.of(new EventRecord("HV01", 21502, T0, "HV01", "HV02", EventClassification.NO_CREDENTIALS, "0x8009030E", "m",
                             "e.xml:1"))));
             RunSummary s = store.find("run").orElseThrow();
             assertEquals(RunSummary.SUCCEEDED, s.status());

@@ -22,13 +22,13 @@ import java.util.regex.Pattern;
 /**
  * Makes UnboundID's in-memory server answer like Active Directory with MaxValRange {@code maxValRange}
  * (the in-memory server itself does not do ranged retrieval). A search result entry holding more values
- * of {@code servicePrincipalName} or {@code msDS-AllowedToDelegateTo} carries {@code attr;range=0-(N-1)}
+ * of {@code servicePrincipalName} or {@code msDS-AllowedToDelegateTo} (or the attributes given) carries {@code attr;range=0-(N-1)}
  * instead of the attribute; a request for {@code attr;range=a-*} or {@code attr;range=a-b} is answered
  * with the next chunk, {@code attr;range=a-b}, or {@code attr;range=a-*} on the last one. A {@link Fault}
  * breaks the follow-up answers the way a misbehaving or changing directory could.
  */
 public final class AdRangedRetrieval extends InMemoryOperationInterceptor {
-    private static final List<String> RANGED = List.of("serviceprincipalname", "msds-allowedtodelegateto");
+    private static final List<String> DELEGATION = List.of("servicePrincipalName", "msDS-AllowedToDelegateTo");
     private static final Pattern REQUEST = Pattern.compile("(.+);range=(\\d+)-(\\d+|\\*)", Pattern.CASE_INSENSITIVE);
     private static final String ASKED = "ranges asked";
 
@@ -48,11 +48,18 @@ public final class AdRangedRetrieval extends InMemoryOperationInterceptor {
 
     private final int maxValRange;
     private final Fault fault;
+    private final List<String> ranged;
     private final AtomicInteger followUps = new AtomicInteger();
 
     public AdRangedRetrieval(int maxValRange, Fault fault) {
+        this(maxValRange, fault, DELEGATION);
+    }
+
+    /** @param attributes the attributes answered in ranges (AD: every multi-valued one, e.g. a group's member) */
+    public AdRangedRetrieval(int maxValRange, Fault fault, List<String> attributes) {
         this.maxValRange = maxValRange;
         this.fault = fault;
+        this.ranged = attributes.stream().map(a -> a.toLowerCase(Locale.ROOT)).toList();
     }
 
     /** How many requests named a range so far. */
@@ -100,7 +107,7 @@ public final class AdRangedRetrieval extends InMemoryOperationInterceptor {
         for (Attribute a : List.copyOf(entry.getAttributes())) {
             String name = a.getName().toLowerCase(Locale.ROOT);
             int[] range = asked == null ? null : asked.get(name);
-            if (!RANGED.contains(name) || range == null && a.size() <= maxValRange) {
+            if (!ranged.contains(name) || range == null && a.size() <= maxValRange) {
                 continue;
             }
             String[] values = changed ? Arrays.copyOfRange(a.getValues(), 1, a.size()) : a.getValues();

@@ -3,6 +3,7 @@ package org.kcdauditor.support;
 import org.kcdauditor.model.AdObject;
 import org.kcdauditor.model.Uac;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -23,6 +24,8 @@ public final class Hosts {
     private String sid;
     private String os = "Windows Server 2022 Datacenter";
     private String osVersion = "10.0 (20348)";
+    private Integer encryptionTypes;
+    private Instant pwdLastSet;
     private static int nextRid = 1000;
 
     public static Hosts host(String name) {
@@ -94,6 +97,17 @@ public final class Hosts {
         return this;
     }
 
+    /** msDS-SupportedEncryptionTypes (null: absent). */
+    public Hosts encryptionTypes(Integer value) {
+        encryptionTypes = value;
+        return this;
+    }
+
+    public Hosts pwdLastSet(Instant value) {
+        pwdLastSet = value;
+        return this;
+    }
+
     public Hosts rbcdFrom(String... sids) {
         rbcd = List.of(sids);
         return this;
@@ -105,7 +119,7 @@ public final class Hosts {
 
     public AdObject build() {
         return new AdObject(dn, cn, cn + "$", dns, uac, spns, delegateTo, rbcd != null,
-                rbcd == null ? List.of() : rbcd, sid, os, osVersion, null, 1, null);
+                rbcd == null ? List.of() : rbcd, sid, os, osVersion, null, 1, null, encryptionTypes, pwdLastSet);
     }
 
     /** A user account (service account) registering SPNs. */

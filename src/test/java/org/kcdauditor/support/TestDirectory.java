@@ -4,6 +4,7 @@ import com.unboundid.ldap.listener.InMemoryDirectoryServer;
 import com.unboundid.ldap.listener.InMemoryDirectoryServerConfig;
 import com.unboundid.ldap.listener.InMemoryListenerConfig;
 import com.unboundid.ldap.listener.interceptor.InMemoryOperationInterceptor;
+import com.unboundid.ldap.sdk.Attribute;
 import com.unboundid.ldap.sdk.Entry;
 import com.unboundid.util.ssl.KeyStoreKeyManager;
 import com.unboundid.util.ssl.SSLUtil;
@@ -70,8 +71,18 @@ public final class TestDirectory {
     /** @param interceptors installed in order, e.g. {@link AdRangedRetrieval} to answer like AD */
     public static InMemoryDirectoryServer start(Mode mode, Tls tls, int maxSizeLimit,
                                                 InMemoryOperationInterceptor... interceptors) throws Exception {
+        return start(mode, tls, maxSizeLimit, List.of(), interceptors);
+    }
+
+    /**
+     * @param rootDse attributes the root DSE answers with besides UnboundID's own, e.g. AD's
+     *                {@code dnsHostName}, {@code defaultNamingContext}, {@code supportedCapabilities}
+     */
+    public static InMemoryDirectoryServer start(Mode mode, Tls tls, int maxSizeLimit, List<Attribute> rootDse,
+                                                InMemoryOperationInterceptor... interceptors) throws Exception {
         InMemoryDirectoryServerConfig config = new InMemoryDirectoryServerConfig(BASE);
         config.setSchema(null);
+        config.setCustomRootDSEAttributes(rootDse);
         for (InMemoryOperationInterceptor i : interceptors) {
             config.addInMemoryOperationInterceptor(i);
         }

@@ -1,0 +1,120 @@
+package org.kcdauditor.directory;
+
+import com.unboundid.ldap.sdk.Entry;
+import com.unboundid.ldap.sdk.Filter;
+import com.unboundid.ldap.sdk.LDAPConnection;
+import com.unboundid.ldap.sdk.LDAPException;
+import com.unboundid.ldap.sdk.ResultCode;
+import com.unboundid.ldap.sdk.SearchResult;
+import com.unboundid.ldap.sdk.SearchScope;
+
+import java.time.Instant;
+import java.util.Arrays;
+
+/**
+ * The few domain facts read beside the sweep: the root DSE (which DC answered, its domain, whether it is
+ * Active Directory), the domain SID, and groups by their well-known relative id (521 Read-only Domain
+ * Controllers, whose creation dates the domain's AES keys; 525 Protected Users). SIDs go into filters
+ * only as binary values through UnboundID's equality filter, never as text.
+ */
+final class DomainReader {
+    /** LDAP_CAP_ACTIVE_DIRECTORY_OID: the root DSE of an AD DC (and of Samba's) lists it. */
+    static final String AD_CAPABILITY = "1.2.840.113556.1.4.800";
+    /** Read-only Domain Controllers: created when the first Windows Server 2008 DC joined the domain. */
+    static final int RID_READ_ONLY_DCS = 521;
+    static final int RID_PROTECTED_USERS = 525;
+
+    /**
+     * The root DSE as far as it answers.
+     *
+     * @param dnsHostName          the DC's DNS name (AD and Samba), else null
+     * @param serverName           the DN of its server object in the configuration partition, else null
+     * @param defaultNamingContext the DC's domain, else null
+     * @param activeDirectory      whether supportedCapabilities lists {@link #AD_CAPABILITY}
+     */
+    record RootDse(String dnsHostName, String serverName, String defaultNamingContext, boolean activeDirectory) {
+        static final RootDse NONE = new RootDse(null, null, null, false);
+    }
+
+    private final LDAPConnection connection;
+    private final String where;
+
+    DomainReader(LDAPConnection connection, String where) {
+        this.connection = connection;
+        this.where = where;
+    }
+
+    /** The root DSE; {@link RootDse#NONE} when the server does not let it be read. */
+    RootDse rootDse() throws DirectoryException {
+        Entry e;
+        try {
+            e = connection.getEntry("", "dnsHostName", "serverName", "defaultNamingContext", "supportedCapabilities");
+        } catch (LDAPException ex) {
+            if (absentOrForbidden(ex)) {
+                return RootDse.NONE;
+            }
+            throw failed("reading the root DSE", ex);
+        }
+        if (e == null) {
+            return RootDse.NONE;
+        }
+        String[] caps = e.getAttributeValues("supportedCapabilities");
+        return new RootDse(blankToNull(e.getAttributeValue("dnsHostName")), blankToNull(e.getAttributeValue("serverName")),
+                blankToNull(e.getAttributeValue("defaultNamingContext")),
+                caps != null && Arrays.asList(caps).contains(AD_CAPABILITY));
+    }
+
+    /** {@code objectSid} of the domain object {@code domainDn} in text form, or null. */
+    String domainSid(String domainDn) throws DirectoryException {
+        Entry e;
+        try {
+            e = connection.getEntry(domainDn, "objectSid");
+        } catch (LDAPException ex) {
+            if (absentOrForbidden(ex)) {
+                return null;
+            }
+            throw failed("reading objectSid of " + domainDn, ex);
+        }
+        byte[] sid = e == null ? null : e.getAttributeValueBytes("objectSid");
+        try {
+            return sid == null ? null : Sids.toString(sid);
+        } catch (IllegalArgumentException malformed) {
+            return null;
+        }
+    }
+
+    /** The entry under {@code domainDn} whose objectSid is {@code <domainSid>-<rid>}, with {@code attributes}; or null. */
+    Entry byRid(String domainDn, String domainSid, int rid, String... attributes) throws DirectoryException {
+        if (domainSid == null) {
+            return null;
+        }
+        Filter filter = Filter.createEqualityFilter("objectSid", Sids.toBytes(domainSid + "-" + rid));
+        try {
+            SearchResult r = connection.search(domainDn, SearchScope.SUB, filter, attributes);
+            return r.getEntryCount() == 0 ? null : r.getSearchEntries().get(0);
+        } catch (LDAPException ex) {
+            if (absentOrForbidden(ex)) {
+                return null;
+            }
+            throw failed("searching the group with RID " + rid + " under " + domainDn, ex);
+        }
+    }
+
+    /** {@code whenCreated} of the RID-521 group: since then the domain's new passwords have AES keys. */
+    Instant aesKeysSince(String domainDn, String domainSid) throws DirectoryException {
+        Entry e = byRid(domainDn, domainSid, RID_READ_ONLY_DCS, "whenCreated");
+        return e == null ? null : DirectoryCollector.generalizedTime(e.getAttributeValue("whenCreated"));
+    }
+
+    private static boolean absentOrForbidden(LDAPException e) {
+        return e.getResultCode() == ResultCode.NO_SUCH_OBJECT || e.getResultCode() == ResultCode.INSUFFICIENT_ACCESS_RIGHTS;
+    }
+
+    private DirectoryException failed(String what, LDAPException e) {
+        return new DirectoryException(where + ": " + what + " failed: " + DirectoryCollector.reason(e), e);
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+}

@@ -1,0 +1,246 @@
+package org.kcdauditor.directory;
+
+import com.unboundid.asn1.ASN1OctetString;
+import com.unboundid.ldap.sdk.DN;
+import com.unboundid.ldap.sdk.Entry;
+import com.unboundid.ldap.sdk.Filter;
+import com.unboundid.ldap.sdk.LDAPConnection;
+import com.unboundid.ldap.sdk.LDAPException;
+import com.unboundid.ldap.sdk.ResultCode;
+import com.unboundid.ldap.sdk.SearchRequest;
+import com.unboundid.ldap.sdk.SearchResult;
+import com.unboundid.ldap.sdk.SearchResultEntry;
+import com.unboundid.ldap.sdk.SearchScope;
+import com.unboundid.ldap.sdk.controls.SimplePagedResultsControl;
+import org.kcdauditor.model.Operator;
+import org.kcdauditor.model.OperatorAccount;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Resolves {@code policy.operators} (sAMAccountNames or DNs of users and groups) to users with the facts
+ * that decide whether constrained delegation can carry their credentials: userAccountControl
+ * (NOT_DELEGATED) and membership, nested included, of Protected Users (RID 525).
+ *
+ * <p>A configured name enters a filter only through {@link Filter#createEqualityFilter}, which escapes
+ * it; a configured DN is read with a base-scope search. The DN of a group as the directory returned it
+ * goes into the in-chain filter through {@link Filter#createExtensibleMatchFilter}, escaped the same way;
+ * no filter is ever assembled from strings. Groups are expanded with
+ * LDAP_MATCHING_RULE_IN_CHAIN (1.2.840.113556.1.4.1941) in one search where the root DSE says Active
+ * Directory (AD and Samba); where it does not, or the server refuses the rule (an error, as UnboundID's
+ * in-memory server answers), the client reads {@code member} group by group, each group once, so a
+ * cycle of nested groups ends. Computer accounts among the members are left out: operators are people.
+ */
+final class OperatorResolver {
+    static final String IN_CHAIN = "1.2.840.113556.1.4.1941";
+    private static final String[] ATTRS = {"objectClass", "sAMAccountName", "userAccountControl"};
+    private static final String[] GROUP_ATTRS = {"objectClass", "sAMAccountName", "userAccountControl", "member",
+            "uSNChanged"};
+
+    private final LDAPConnection connection;
+    private final String where;
+    private final String domainDn;
+    private final boolean inChain;
+    private final int pageSize;
+    /** Entries read by DN during member expansion: a user or group in several operator groups is read once. */
+    private final Map<String, Entry> read = new HashMap<>();
+
+    /**
+     * @param domainDn where names are searched and groups expanded (the DC's defaultNamingContext)
+     * @param inChain  whether to try the in-chain rule first (the root DSE says Active Directory)
+     */
+    OperatorResolver(LDAPConnection connection, String where, String domainDn, boolean inChain, int pageSize) {
+        this.connection = connection;
+        this.where = where;
+        this.domainDn = domainDn;
+        this.inChain = inChain;
+        this.pageSize = pageSize;
+    }
+
+    /** @param protectedUsersDn the Protected Users group (RID 525), or null when the domain has none */
+    List<Operator> resolve(List<String> names, String protectedUsersDn) throws DirectoryException {
+        if (names.isEmpty()) {
+            return List.of();
+        }
+        Set<String> protectedUsers = null;
+        if (protectedUsersDn != null) {
+            protectedUsers = new HashSet<>();
+            for (OperatorAccount a : members(protectedUsersDn).accounts()) {
+                protectedUsers.add(dn(a.dn()));
+            }
+        }
+        List<Operator> out = new ArrayList<>();
+        for (String name : names) {
+            out.add(resolve(name.strip(), protectedUsers));
+        }
+        return out;
+    }
+
+    private Operator resolve(String name, Set<String> protectedUsers) throws DirectoryException {
+        Entry e = find(name);
+        if (e == null) {
+            return new Operator(name, Operator.Kind.NOT_FOUND, null, List.of(), Operator.Expansion.NONE, null);
+        }
+        if (isGroup(e)) {
+            Members m = members(e.getDN());
+            return new Operator(name, Operator.Kind.GROUP, e.getDN(), m.accounts().stream()
+                    .map(a -> withProtection(a, protectedUsers)).toList(), m.expansion(), m.note());
+        }
+        if (isUser(e)) {
+            return new Operator(name, Operator.Kind.USER, e.getDN(), List.of(withProtection(account(e), protectedUsers)),
+                    Operator.Expansion.NONE, null);
+        }
+        return new Operator(name, Operator.Kind.OTHER, e.getDN(), List.of(), Operator.Expansion.NONE, null);
+    }
+
+    private static OperatorAccount withProtection(OperatorAccount a, Set<String> protectedUsers) {
+        return new OperatorAccount(a.samAccountName(), a.dn(), a.userAccountControl(),
+                protectedUsers == null ? null : protectedUsers.contains(dn(a.dn())));
+    }
+
+    /** A DN is read where it points; anything else is a sAMAccountName searched under the domain. */
+    private Entry find(String name) throws DirectoryException {
+        if (name.contains("=") && DN.isValidDN(name)) {
+            return entry(name);
+        }
+        try {
+            SearchResult r = connection.search(domainDn, SearchScope.SUB,
+                    Filter.createEqualityFilter("sAMAccountName", name), ATTRS);
+            return r.getEntryCount() == 0 ? null : r.getSearchEntries().get(0);
+        } catch (LDAPException e) {
+            if (e.getResultCode() == ResultCode.NO_SUCH_OBJECT) {
+                return null;
+            }
+            throw failed("looking up policy.operators name '" + name + "'", e);
+        }
+    }
+
+    /** What a group expansion found. */
+    private record Members(List<OperatorAccount> accounts, Operator.Expansion expansion, String note) {
+    }
+
+    private Members members(String groupDn) throws DirectoryException {
+        String note = null;
+        if (inChain) {
+            try {
+                return new Members(inChainUsers(groupDn), Operator.Expansion.IN_CHAIN, null);
+            } catch (LDAPException e) {
+                note = "the server refused LDAP_MATCHING_RULE_IN_CHAIN (" + DirectoryCollector.reason(e)
+                        + "); members were read group by group";
+            }
+        }
+        return new Members(memberExpansion(groupDn), Operator.Expansion.MEMBER_ATTRIBUTE, note);
+    }
+
+    /** Users (not computers) that are members of {@code groupDn}, nested included: one paged search. */
+    private List<OperatorAccount> inChainUsers(String groupDn) throws LDAPException {
+        Filter filter = Filter.createANDFilter(Filter.createEqualityFilter("objectClass", "user"),
+                Filter.createNOTFilter(Filter.createEqualityFilter("objectClass", "computer")),
+                Filter.createExtensibleMatchFilter("memberOf", IN_CHAIN, false, groupDn));
+        List<OperatorAccount> users = new ArrayList<>();
+        paged(filter, e -> users.add(account(e)));
+        return users;
+    }
+
+    private void paged(Filter filter, Consumer<SearchResultEntry> sink) throws LDAPException {
+        SearchRequest request = new SearchRequest(domainDn, SearchScope.SUB, filter, ATTRS);
+        ASN1OctetString cookie = null;
+        do {
+            request.setControls(new SimplePagedResultsControl(pageSize, cookie, true));
+            SearchResult result = connection.search(request);
+            result.getSearchEntries().forEach(sink);
+            SimplePagedResultsControl response = SimplePagedResultsControl.get(result);
+            cookie = response == null ? null : response.getCookie();
+        } while (cookie != null && cookie.getValueLength() > 0);
+    }
+
+    /** Breadth first through {@code member}: each group read once (cycles end), each user kept once. */
+    private List<OperatorAccount> memberExpansion(String groupDn) throws DirectoryException {
+        Map<String, OperatorAccount> users = new LinkedHashMap<>();
+        Set<String> seen = new HashSet<>();
+        Deque<String> groups = new ArrayDeque<>();
+        groups.add(groupDn);
+        seen.add(dn(groupDn));
+        while (!groups.isEmpty()) {
+            Entry group = entry(groups.poll());
+            if (group == null) {
+                continue;
+            }
+            if (RangedRetrieval.incomplete(group, List.of("member"))) {
+                group = RangedRetrieval.complete(connection, group, where, List.of("member"));
+            }
+            String[] members = group.getAttributeValues("member");
+            for (String m : members == null ? new String[0] : members) {
+                String key = dn(m);
+                if (!seen.add(key)) {
+                    continue;
+                }
+                Entry e = entry(m);
+                if (e == null) {
+                    continue;
+                }
+                if (isGroup(e)) {
+                    groups.add(e.getDN());
+                } else if (isUser(e) && !e.hasObjectClass("computer")) {
+                    users.put(key, account(e));
+                }
+            }
+        }
+        return new ArrayList<>(users.values());
+    }
+
+    /** The entry at {@code dn} (base scope), cached; null when it does not exist. */
+    private Entry entry(String dn) throws DirectoryException {
+        String key = dn(dn);
+        if (read.containsKey(key)) {
+            return read.get(key);
+        }
+        Entry e;
+        try {
+            e = connection.getEntry(dn, GROUP_ATTRS);
+        } catch (LDAPException ex) {
+            if (ex.getResultCode() != ResultCode.NO_SUCH_OBJECT) {
+                throw failed("reading " + dn, ex);
+            }
+            e = null;
+        }
+        read.put(key, e);
+        return e;
+    }
+
+    private static boolean isGroup(Entry e) {
+        return e.hasObjectClass("group") || e.hasObjectClass("groupOfNames");
+    }
+
+    private static boolean isUser(Entry e) {
+        return e.hasObjectClass("user") || e.hasObjectClass("inetOrgPerson");
+    }
+
+    private static OperatorAccount account(Entry e) {
+        Integer uac = e.getAttributeValueAsInteger("userAccountControl");
+        return new OperatorAccount(e.getAttributeValue("sAMAccountName"), e.getDN(), uac == null ? 0 : uac, null);
+    }
+
+    /** The normal form of a DN for comparisons (a value that is no DN: lower-cased as it is). */
+    private static String dn(String dn) {
+        try {
+            return DN.normalize(dn);
+        } catch (LDAPException e) {
+            return dn.toLowerCase(Locale.ROOT);
+        }
+    }
+
+    private DirectoryException failed(String what, LDAPException e) {
+        return new DirectoryException(where + ": " + what + " failed: " + DirectoryCollector.reason(e), e);
+    }
+}

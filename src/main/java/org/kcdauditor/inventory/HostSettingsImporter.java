@@ -1,0 +1,131 @@
+package org.kcdauditor.inventory;
+
+import org.apache.commons.csv.CSVRecord;
+import org.kcdauditor.model.HostSettings;
+import org.kcdauditor.model.HostSettings.MigrationAuthentication;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Reads the nodes' live-migration settings, streaming: {@code Get-VMHost | Select ComputerName,
+ * VirtualMachineMigrationEnabled, VirtualMachineMigrationAuthenticationType,
+ * VirtualMachineMigrationPerformanceOption, MaximumVirtualMachineMigrations | Export-Csv} from Windows
+ * PowerShell 5.1 ({@code #TYPE} line, UTF-16 LE or UTF-8 with BOM) or PowerShell 7 (UTF-8), {@code ,} or
+ * {@code ;}, any subset of the setting columns beside the computer column. One record per host and file:
+ * a host that appears again in the same file is reported and its later rows skipped.
+ */
+public final class HostSettingsImporter {
+    public static final List<String> COMPUTER_COLUMNS = List.of("ComputerName", "PSComputerName", "Name");
+    static final String ENABLED = "VirtualMachineMigrationEnabled";
+    static final String AUTHENTICATION = "VirtualMachineMigrationAuthenticationType";
+    static final String PERFORMANCE = "VirtualMachineMigrationPerformanceOption";
+    static final String MAXIMUM = "MaximumVirtualMachineMigrations";
+    private static final List<String> SETTINGS = List.of(ENABLED, AUTHENTICATION, PERFORMANCE, MAXIMUM);
+
+    /**
+     * Reads one file: every record to {@code sink}, each skipped or doubtful line to {@code problems}. A file
+     * that cannot be read or is not a Get-VMHost export gives a result with {@code error} set.
+     */
+    public ImportResult read(Path file, Consumer<HostSettings> sink, Consumer<ImportProblem> problems) {
+        String name = file.toString();
+        List<ImportProblem> kept = new ArrayList<>();
+        long[] counts = new long[2];
+        Consumer<ImportProblem> report = p -> {
+            counts[1] += p.skipped() ? 1 : 0;
+            if (kept.size() < ImportResult.MAX_PROBLEMS) {
+                kept.add(p);
+            }
+            problems.accept(p);
+        };
+        String format = null;
+        try (TextFiles.Opened opened = TextFiles.open(file); CsvInput csv = CsvInput.open(opened.reader())) {
+            if (csv == null) {
+                return new ImportResult(name, "hostSettings", null, 0, 0, "empty file: no header line", kept);
+            }
+            String computer = csv.firstColumn(COMPUTER_COLUMNS);
+            if (computer == null || SETTINGS.stream().allMatch(c -> csv.column(c) == null)) {
+                return new ImportResult(name, "hostSettings", null, 0, 0, "not a Get-VMHost export: the header ("
+                        + String.join(", ", csv.headers()) + ") needs ComputerName and at least one of "
+                        + String.join(", ", SETTINGS), kept);
+            }
+            format = "Get-VMHost CSV (" + (csv.typeLine() != null ? "Windows PowerShell 5.1 #TYPE, " : "")
+                    + TextFiles.describe(opened) + ", '" + csv.delimiter() + "'-separated)";
+            Map<String, Long> seen = new HashMap<>();
+            Iterator<CSVRecord> it = csv.records();
+            while (true) {
+                CSVRecord r;
+                try {
+                    if (!it.hasNext()) {
+                        break;
+                    }
+                    r = it.next();
+                } catch (UncheckedIOException | IllegalStateException e) {
+                    report.accept(new ImportProblem(name, csv.line(), "malformed CSV, rest of file not read: "
+                            + PatchImporter.firstLine(e), true));
+                    break;
+                }
+                long line = csv.line();
+                String host = CsvInput.value(r, computer);
+                if (host == null) {
+                    report.accept(new ImportProblem(name, line, "no " + computer + " value", true));
+                    continue;
+                }
+                Long first = seen.putIfAbsent(host.toLowerCase(Locale.ROOT), line);
+                if (first != null) {
+                    report.accept(new ImportProblem(name, line, host + " appears again (first at line " + first
+                            + "); this row is skipped", true));
+                    continue;
+                }
+                counts[0]++;
+                sink.accept(record(name, line, host, r, csv, report));
+            }
+        } catch (IOException | UncheckedIOException e) {
+            return new ImportResult(name, "hostSettings", format, counts[0], counts[1], "cannot read: "
+                    + org.kcdauditor.io.IoErrors.describe(e), kept);
+        }
+        return new ImportResult(name, "hostSettings", format, counts[0], counts[1], null, kept);
+    }
+
+    private static HostSettings record(String file, long line, String host, CSVRecord r, CsvInput csv,
+                                       Consumer<ImportProblem> report) {
+        String enabledText = CsvInput.value(r, csv.column(ENABLED));
+        Boolean enabled = null;
+        if (enabledText != null) {
+            enabled = switch (enabledText.toLowerCase(Locale.ROOT)) {
+                case "true", "1" -> Boolean.TRUE;
+                case "false", "0" -> Boolean.FALSE;
+                default -> null;
+            };
+            if (enabled == null) {
+                report.accept(new ImportProblem(file, line, ENABLED + " '" + enabledText + "' is neither True nor False",
+                        false));
+            }
+        }
+        String authText = CsvInput.value(r, csv.column(AUTHENTICATION));
+        MigrationAuthentication auth = MigrationAuthentication.of(authText);
+        if (authText != null && auth == MigrationAuthentication.UNKNOWN) {
+            report.accept(new ImportProblem(file, line, AUTHENTICATION + " '" + authText
+                    + "' is neither Kerberos nor CredSSP", false));
+        }
+        String maxText = CsvInput.value(r, csv.column(MAXIMUM));
+        Integer maximum = null;
+        if (maxText != null) {
+            try {
+                maximum = Integer.valueOf(maxText);
+            } catch (NumberFormatException e) {
+                report.accept(new ImportProblem(file, line, MAXIMUM + " '" + maxText + "' is not a number", false));
+            }
+        }
+        return new HostSettings(host, enabled, auth, authText, CsvInput.value(r, csv.column(PERFORMANCE)), maximum,
+                file + ":" + line);
+    }
+}

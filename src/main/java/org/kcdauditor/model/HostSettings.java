@@ -1,0 +1,38 @@
+package org.kcdauditor.model;
+
+import java.util.Locale;
+
+/**
+ * A node's live-migration settings as {@code Get-VMHost} exported them.
+ *
+ * @param computer               {@code ComputerName} as written (NetBIOS name or FQDN)
+ * @param migrationEnabled       {@code VirtualMachineMigrationEnabled}; null when absent or unreadable
+ * @param authenticationType     {@code VirtualMachineMigrationAuthenticationType} as a type
+ * @param authenticationTypeText the same as written (kept also when it is neither Kerberos nor CredSSP)
+ * @param performanceOption      {@code VirtualMachineMigrationPerformanceOption} (TCPIP, Compression, SMB) as written
+ * @param maximumMigrations      {@code MaximumVirtualMachineMigrations}; null when absent or unreadable
+ * @param origin                 {@code file:line}
+ */
+public record HostSettings(String computer, Boolean migrationEnabled, MigrationAuthentication authenticationType,
+                           String authenticationTypeText, String performanceOption, Integer maximumMigrations,
+                           String origin) {
+
+    /** {@code VirtualMachineMigrationAuthenticationType}: constrained delegation applies to Kerberos only. */
+    public enum MigrationAuthentication {
+        KERBEROS, CREDSSP,
+        /** Absent, or a value that is neither (kept as written in {@code authenticationTypeText}). */
+        UNKNOWN;
+
+        /** {@code Kerberos} / {@code CredSSP} as PowerShell writes the enum, case-insensitive; else UNKNOWN. */
+        public static MigrationAuthentication of(String text) {
+            if (text == null) {
+                return UNKNOWN;
+            }
+            return switch (text.strip().toLowerCase(Locale.ROOT)) {
+                case "kerberos" -> KERBEROS;
+                case "credssp" -> CREDSSP;
+                default -> UNKNOWN;
+            };
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package org.kcdauditor.model;
+
+import java.util.List;
+
+/**
+ * One entry of {@code policy.operators} as the directory resolved it: a user, or a group whose users
+ * (nested groups included) start live migrations remotely. A name the directory does not know is kept
+ * with {@link Kind#NOT_FOUND}: that is a finding too.
+ *
+ * @param name      as configured (sAMAccountName or DN)
+ * @param dn        the object it named, or null when not found
+ * @param accounts  the user itself, or the group's users (each once); empty when not found
+ * @param expansion how the group was expanded ({@link Expansion#NONE} for a user or a name not found)
+ * @param note      why the expansion fell back to the member attribute (the server's refusal of the
+ *                  in-chain rule), else null
+ */
+public record Operator(String name, Kind kind, String dn, List<OperatorAccount> accounts, Expansion expansion,
+                       String note) {
+
+    /** What the configured name turned out to be. */
+    public enum Kind {
+        USER, GROUP, NOT_FOUND,
+        /** Found, but neither a user nor a group (a contact, an OU …): it has no accounts. */
+        OTHER
+    }
+
+    /** How a group's users were found. */
+    public enum Expansion {
+        NONE,
+        /** One search with LDAP_MATCHING_RULE_IN_CHAIN (1.2.840.113556.1.4.1941): the DC follows the nesting. */
+        IN_CHAIN,
+        /** The client read {@code member} group by group (servers without the in-chain rule), cycles cut. */
+        MEMBER_ATTRIBUTE
+    }
+
+    public Operator {
+        accounts = accounts == null ? List.of() : List.copyOf(accounts);
+    }
+
+    public boolean found() {
+        return kind != Kind.NOT_FOUND;
+    }
+}

@@ -1,0 +1,50 @@
+package org.kcdauditor.inventory;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kcdauditor.config.ConfigException;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The AES-related updates of the catalogue, with their dated phases, in the shipped and the demo catalogue. */
+class HardeningCatalogueTest {
+    @TempDir
+    Path tmp;
+
+    private static HardeningUpdate update(HardeningCatalogue c, String kb) {
+        return c.updates().stream().filter(u -> u.kb().equals(kb)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void bothCataloguesCarryTheAesUpdatesWithTheirPhases() {
+        for (String file : List.of("config/hardening-kbs.yaml", "config/demo/hardening-kbs.yaml")) {
+            HardeningCatalogue c = HardeningCatalogueFile.read(Path.of(file));
+            HardeningUpdate sessionKeys = update(c, "KB5021131");
+            assertEquals("CVE-2022-37966", sessionKeys.cve());
+            assertEquals(LocalDate.of(2022, 11, 8), sessionKeys.released());
+            HardeningUpdate rc4 = update(c, "KB5073381");
+            assertEquals("CVE-2026-20833", rc4.cve());
+            assertEquals(List.of(LocalDate.of(2026, 1, 13), LocalDate.of(2026, 4, 14), LocalDate.of(2026, 7, 14)),
+                    rc4.phases().stream().map(HardeningUpdate.Phase::from).toList(), file);
+            assertTrue(rc4.phases().get(0).change().contains("201-209"));
+            assertTrue(rc4.phases().get(2).change().contains("no rollback"));
+            assertEquals(List.of(), rc4.carriedBy(), "a KDC change: the nodes' updates do not carry it");
+        }
+    }
+
+    @Test
+    void aPhaseWithoutDateIsRefused() throws Exception {
+        Path f = tmp.resolve("kbs.yaml");
+        Files.writeString(f, "updates:\n  - kb: KB5073381\n    phases:\n      - change: audit\n");
+        String msg = assertThrows(ConfigException.class, () -> HardeningCatalogueFile.read(f)).getMessage();
+        assertTrue(msg.endsWith("updates[0].phases[0]: give from (a date, 2026-04-14) and change (what domain"
+                + " controllers do from then on)"), msg);
+    }
+}

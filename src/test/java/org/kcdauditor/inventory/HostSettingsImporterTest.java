@@ -1,0 +1,77 @@
+package org.kcdauditor.inventory;
+
+import org.junit.jupiter.api.Test;
+import org.kcdauditor.model.HostSettings;
+import org.kcdauditor.model.HostSettings.MigrationAuthentication;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Get-VMHost exports: Windows PowerShell 5.1 (UTF-16 LE, #TYPE, ';') and PowerShell 7 (UTF-8, ','). */
+class HostSettingsImporterTest {
+    private final List<HostSettings> records = new ArrayList<>();
+    private final List<ImportProblem> problems = new ArrayList<>();
+
+    private ImportResult read(String fixture) {
+        return new HostSettingsImporter().read(EventImporterTest.FIXTURES.resolve(fixture), records::add, problems::add);
+    }
+
+    @Test
+    void powerShell51Utf16WithSemicolons() {
+        ImportResult r = read("vmhost-ps51-utf16-semicolon.csv");
+        assertNull(r.error());
+        assertEquals("hostSettings", r.kind());
+        assertTrue(r.format().startsWith("Get-VMHost CSV (Windows PowerShell 5.1 #TYPE, UTF-16LE with BOM, ';'"),
+                r.format());
+        assertEquals(List.of("HV01", "HV02", "HV03", "HV04"), records.stream().map(HostSettings::computer).toList());
+        HostSettings hv01 = records.get(0);
+        assertEquals(Boolean.TRUE, hv01.migrationEnabled());
+        assertEquals(MigrationAuthentication.KERBEROS, hv01.authenticationType());
+        assertEquals("Compression", hv01.performanceOption());
+        assertEquals(2, hv01.maximumMigrations());
+        assertTrue(hv01.origin().endsWith("vmhost-ps51-utf16-semicolon.csv:3"), hv01.origin());
+        assertEquals(MigrationAuthentication.CREDSSP, records.get(1).authenticationType(), "the first HV02 row counts");
+        assertEquals(Boolean.FALSE, records.get(2).migrationEnabled());
+        HostSettings odd = records.get(3);
+        assertNull(odd.migrationEnabled());
+        assertEquals(MigrationAuthentication.UNKNOWN, odd.authenticationType());
+        assertEquals("NTLM", odd.authenticationTypeText(), "an unknown type is kept as written");
+        assertNull(odd.maximumMigrations());
+        assertEquals(2, r.skipped(), "the repeated HV02 row and the row without a computer");
+        List<String> reasons = problems.stream().map(ImportProblem::toString).toList();
+        assertTrue(reasons.stream().anyMatch(p -> p.endsWith(":6: HV02 appears again (first at line 4); this row is"
+                + " skipped")), reasons.toString());
+        assertTrue(reasons.stream().anyMatch(p -> p.endsWith(":7: no ComputerName value")), reasons.toString());
+        assertTrue(reasons.stream().anyMatch(p -> p.contains(":8: VirtualMachineMigrationEnabled 'Ja' is neither True"
+                + " nor False (record kept)")), reasons.toString());
+        assertTrue(reasons.stream().anyMatch(p -> p.contains("VirtualMachineMigrationAuthenticationType 'NTLM' is"
+                + " neither Kerberos nor CredSSP")), reasons.toString());
+        assertTrue(reasons.stream().anyMatch(p -> p.contains("MaximumVirtualMachineMigrations 'zwei' is not a number")));
+    }
+
+    @Test
+    void powerShell7Utf8WithAColumnSubset() {
+        ImportResult r = read("vmhost-ps7.csv");
+        assertNull(r.error());
+        assertTrue(r.format().startsWith("Get-VMHost CSV (UTF-8, ','"), r.format());
+        assertEquals(2, records.size());
+        assertEquals("hv11.contoso.com", records.get(0).computer());
+        assertEquals(MigrationAuthentication.CREDSSP, records.get(1).authenticationType());
+        assertNull(records.get(1).maximumMigrations(), "column not exported");
+        assertNull(records.get(1).performanceOption());
+        assertTrue(problems.isEmpty(), problems.toString());
+    }
+
+    @Test
+    void otherFilesAreRefusedWithTheHeader() {
+        ImportResult r = read("hotfix-ps7.csv");
+        assertTrue(r.failed());
+        assertTrue(r.error().startsWith("not a Get-VMHost export: the header ("), r.error());
+        assertFalse(read("empty.csv").error().isEmpty());
+    }
+}
