@@ -2,6 +2,7 @@ package org.kcdauditor.cli;
 
 import org.kcdauditor.config.ConfigException;
 import org.kcdauditor.directory.DirectoryException;
+import org.kcdauditor.home.Installation;
 import org.kcdauditor.store.StoreException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -53,7 +54,14 @@ public final class Main implements Runnable {
         if (java.util.Arrays.asList(args).contains("--verbose")) {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");
         }
-        Path home = Path.of(System.getProperty("kcd.home", "."));
+        Path home;
+        try {
+            home = Installation.locate(System.getenv());
+        } catch (ConfigException e) {
+            System.err.println("kcd-audit: " + e.getMessage());
+            System.exit(ExitCodes.USAGE);
+            return;
+        }
         int code = execute(args, System.out, System.err, System.getenv(), Clock.systemUTC(), home);
         System.exit(code);
     }
