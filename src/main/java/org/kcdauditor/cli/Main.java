@@ -122,12 +122,19 @@ public final class Main implements Runnable {
         return code;
     }
 
+    /** Version and commit of the build ({@code org/kcdauditor/build.properties}, written by Maven). */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
-        public String[] getVersion() {
-            String v = Main.class.getPackage().getImplementationVersion();
-            return new String[]{"kcd-audit " + (v == null ? "dev" : v),
-                    "Java " + System.getProperty("java.version")};
+        public String[] getVersion() throws IOException {
+            java.util.Properties build = new java.util.Properties();
+            try (var in = Main.class.getResourceAsStream("/org/kcdauditor/build.properties")) {
+                if (in != null) {
+                    build.load(in);
+                }
+            }
+            return new String[]{"kcd-audit " + build.getProperty("version", "unknown") + " (commit "
+                    + build.getProperty("commit", "unknown") + ")",
+                    "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.home") + ")"};
         }
     }
 }
