@@ -3,6 +3,7 @@ package org.kcdauditor.cli;
 import org.kcdauditor.config.ConfigException;
 import org.kcdauditor.directory.DirectoryException;
 import org.kcdauditor.home.Installation;
+import org.kcdauditor.log.Logging;
 import org.kcdauditor.store.StoreException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -52,7 +53,7 @@ public final class Main implements Runnable {
             System.setProperty("h2.bindAddress", "127.0.0.1");
         }
         if (java.util.Arrays.asList(args).contains("--verbose")) {
-            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");
+            Logging.verbose();
         }
         Path home;
         try {
