@@ -87,7 +87,8 @@ if ($gmsa) {
 }
 
 # The daemon writes its store, reports, baseline backups and log under the config file's folder.
-& icacls.exe $configDir /grant "${Account}:(OI)(CI)M" /T /Q | Out-Null
+# Inherited by what is below (not by a folder whose inheritance was removed, such as secrets\).
+& icacls.exe $configDir /grant "${Account}:(OI)(CI)M" /Q | Out-Null
 if ($LASTEXITCODE -ne 0) {
     Write-Warning "icacls could not give $Account Modify on $configDir; give it yourself"
 }
