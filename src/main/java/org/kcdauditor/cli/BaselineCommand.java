@@ -49,7 +49,7 @@ final class BaselineCommand implements Runnable {
     }
 
     AuditRun auditRun(AuditConfig cfg) {
-        return new AuditRun(cfg, cli.secrets(), cli.clock(), Reports.standard(cli.shipped("templates"), cfg.reports()))
+        return new AuditRun(cfg, cli.secrets(), cli.clock(), Reports.standard(cli.installation().templates(), cfg.reports()))
                 .withHome(cli.home()).withEnvironment(cli.env());
     }
 

@@ -1,6 +1,7 @@
 package org.kcdauditor.cli;
 
 import org.kcdauditor.config.Secrets;
+import org.kcdauditor.home.Installation;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -17,8 +18,8 @@ public record Cli(PrintStream out, PrintStream err, Map<String, String> env, Clo
         return new Secrets(env);
     }
 
-    /** A file shipped with the tool (config/, templates/), under the installation folder. */
-    public Path shipped(String relative) {
-        return home.resolve(relative);
+    /** The files shipped with the tool (templates, hardening catalogue, demo). */
+    public Installation installation() {
+        return Installation.at(home);
     }
 }

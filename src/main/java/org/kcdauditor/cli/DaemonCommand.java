@@ -5,6 +5,7 @@ import org.kcdauditor.config.ConfigException;
 import org.kcdauditor.config.ConfigLoader;
 import org.kcdauditor.config.MailConfig;
 import org.kcdauditor.config.Secrets;
+import org.kcdauditor.log.Logging;
 import org.kcdauditor.schedule.Daemon;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -52,6 +53,12 @@ final class DaemonCommand implements Callable<Integer> {
                     + " (add entries with name and cron)");
         }
         checkSecrets(cfg, cli.secrets());
+        Path logFile = cfg.daemon().logFile() == null ? null : cfg.resolve(cfg.daemon().logFile());
+        if (logFile != null) {
+            Logging.toFile(logFile);
+        } else {
+            Logging.toStdout();
+        }
         Daemon daemon;
         try {
             daemon = Daemon.create(cfg, cli.secrets(), cli.env(), cli.clock(), cli.home());
@@ -67,7 +74,8 @@ final class DaemonCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         daemon.start();
         ScheduleCommand.print(cli.out(), daemon.jobs());
-        cli.out().println("kcd-audit daemon running as " + daemon.context().instance() + "; stop with SIGTERM.");
+        cli.out().println("kcd-audit daemon running as " + daemon.context().instance()
+                + (logFile == null ? "" : "; log in " + logFile.toAbsolutePath().normalize()) + "; stop with SIGTERM.");
         stopped.await();
         return ExitCodes.OK;
     }

@@ -6,11 +6,13 @@ import org.kcdauditor.config.ConfigLoader;
 import org.kcdauditor.config.Secrets;
 import org.kcdauditor.directory.DemoDirectory;
 import org.kcdauditor.directory.DirectoryException;
+import org.kcdauditor.home.Installation;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -20,14 +22,16 @@ import java.util.concurrent.Callable;
                 + " nodes) of contoso.com with typical drift, and a few hundred unrelated computers.",
                 "Starts an in-memory LDAP server on 127.0.0.1 inside this process, audits it with exactly the code"
                         + " path of 'run', writes the same reports and stops the server. Needs nothing but Java."},
-        footer = {"", "Data: config/demo/contoso.ldif; clusters and policy: config/demo/kcd-audit-demo.yaml.",
+        footer = {"", "Data: config/demo/contoso.ldif; clusters and policy: config/demo/kcd-audit-demo.yaml"
+                + " (of the installation folder; when its demo store cannot be written, a copy in a temporary folder).",
                 "Exit code 0 when the demo ran (its findings are expected); give --fail-on LEVEL explicitly to get exit 3"
                         + " when findings reach it, as run does by default."})
 final class DemoCommand implements Callable<Integer> {
-    static final String LDIF = "config/demo/contoso.ldif";
-    static final String CONFIG = "config/demo/kcd-audit-demo.yaml";
+    /** In the demo folder ({@code config/demo} of the installation). */
+    static final String LDIF = "contoso.ldif";
+    static final String CONFIG = "kcd-audit-demo.yaml";
     /** The demo directory one run earlier: a seed run from it gives CHANGED_SINCE_LAST_RUN something to show. */
-    static final String EARLIER = "config/demo/contoso-earlier.ldif";
+    static final String EARLIER = "contoso-earlier.ldif";
 
     private final Cli cli;
 
@@ -43,10 +47,15 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws DirectoryException, IOException, LDAPException {
-        AuditConfig config = ConfigLoader.load(cli.shipped(CONFIG));
+        Path demoDir = cli.installation().demo();
+        AuditConfig config = ConfigLoader.load(demoDir.resolve(CONFIG));
+        if (!DemoHistory.storeWritable(config)) {
+            demoDir = Installation.demoCopy();
+            config = ConfigLoader.load(demoDir.resolve(CONFIG));
+        }
         DemoHistory.reset(config);
-        DemoHistory.seed(cli, config);
-        try (DemoDirectory directory = DemoDirectory.start(cli.shipped(LDIF))) {
+        DemoHistory.seed(cli, config, demoDir);
+        try (DemoDirectory directory = DemoDirectory.start(demoDir.resolve(LDIF))) {
             cli.out().println("Demo directory: " + directory.entries() + " entries of " + DemoDirectory.BASE_DN
                     + " served in-process at " + directory.url());
             AuditConfig demo = config.withDirectory(config.directory().withUrl(directory.url()));

@@ -33,27 +33,46 @@ final class DemoHistory {
      * the earlier state, then this run, instead of a timeline that grows with every demo.
      */
     static void reset(AuditConfig config) throws IOException {
-        String url = StoreUrls.jdbcUrl(config);
-        String file = "jdbc:h2:file:";
-        if (url.regionMatches(true, 0, file, 0, file.length())) {
-            String base = url.substring(file.length()).split(";")[0];
+        Path base = h2File(config);
+        if (base != null) {
             for (String ext : List.of(".mv.db", ".trace.db")) {
                 Files.deleteIfExists(Path.of(base + ext));
             }
         }
     }
 
-    static void seed(Cli cli, AuditConfig config) throws LDAPException, DirectoryException, IOException {
-        Path earlier = cli.shipped(DemoCommand.EARLIER);
+    /** Whether the demo's H2 store (data/ of the installation) can be created and written there. */
+    static boolean storeWritable(AuditConfig config) {
+        Path base = h2File(config);
+        if (base == null) {
+            return true;
+        }
+        Path dir = base.toAbsolutePath().getParent();
+        while (dir != null && !Files.exists(dir)) {
+            dir = dir.getParent();
+        }
+        return dir != null && Files.isDirectory(dir) && Files.isWritable(dir);
+    }
+
+    /** The H2 store file without extension, or null when the store is not an H2 file. */
+    private static Path h2File(AuditConfig config) {
+        String url = StoreUrls.jdbcUrl(config);
+        String file = "jdbc:h2:file:";
+        return url.regionMatches(true, 0, file, 0, file.length())
+                ? Path.of(url.substring(file.length()).split(";")[0]) : null;
+    }
+
+    static void seed(Cli cli, AuditConfig config, Path demoDir) throws LDAPException, DirectoryException, IOException {
+        Path earlier = demoDir.resolve(DemoCommand.EARLIER);
         if (!Files.isReadable(earlier)) {
             return;
         }
-        try (DemoDirectory before = DemoDirectory.start(cli.shipped(DemoCommand.LDIF), List.of(earlier))) {
+        try (DemoDirectory before = DemoDirectory.start(demoDir.resolve(DemoCommand.LDIF), List.of(earlier))) {
             AuditConfig cfg = config.withDirectory(config.directory().withUrl(before.url()));
             Map<String, String> env = new HashMap<>(cli.env());
             env.put(cfg.directory().passwordEnv(), before.password());
             AuditRun.Outcome o = RunCommand.underRunLock(cli, cfg, "demo-seed", () -> new AuditRun(cfg,
-                    new Secrets(env), cli.clock(), Reports.standard(cli.shipped("templates"), cfg.reports()))
+                    new Secrets(env), cli.clock(), Reports.standard(cli.installation().templates(), cfg.reports()))
                     .withHome(cli.home()).withEnvironment(env).withTrigger("demo-seed").withoutReports()
                     .execute(null, Set.of(Format.JSON), new Timings(), n -> { }));
             cli.out().println("Demo history: stored run " + o.runId().substring(0, 8) + " of the directory as it was"

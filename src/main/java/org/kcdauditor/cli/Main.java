@@ -2,6 +2,8 @@ package org.kcdauditor.cli;
 
 import org.kcdauditor.config.ConfigException;
 import org.kcdauditor.directory.DirectoryException;
+import org.kcdauditor.home.Installation;
+import org.kcdauditor.log.Logging;
 import org.kcdauditor.store.StoreException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -51,9 +53,16 @@ public final class Main implements Runnable {
             System.setProperty("h2.bindAddress", "127.0.0.1");
         }
         if (java.util.Arrays.asList(args).contains("--verbose")) {
-            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");
+            Logging.verbose();
         }
-        Path home = Path.of(System.getProperty("kcd.home", "."));
+        Path home;
+        try {
+            home = Installation.locate(System.getenv());
+        } catch (ConfigException e) {
+            System.err.println("kcd-audit: " + e.getMessage());
+            System.exit(ExitCodes.USAGE);
+            return;
+        }
         int code = execute(args, System.out, System.err, System.getenv(), Clock.systemUTC(), home);
         System.exit(code);
     }
@@ -114,12 +123,19 @@ public final class Main implements Runnable {
         return code;
     }
 
+    /** Version and commit of the build ({@code org/kcdauditor/build.properties}, written by Maven). */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
-        public String[] getVersion() {
-            String v = Main.class.getPackage().getImplementationVersion();
-            return new String[]{"kcd-audit " + (v == null ? "dev" : v),
-                    "Java " + System.getProperty("java.version")};
+        public String[] getVersion() throws IOException {
+            java.util.Properties build = new java.util.Properties();
+            try (var in = Main.class.getResourceAsStream("/org/kcdauditor/build.properties")) {
+                if (in != null) {
+                    build.load(in);
+                }
+            }
+            return new String[]{"kcd-audit " + build.getProperty("version", "unknown") + " (commit "
+                    + build.getProperty("commit", "unknown") + ")",
+                    "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.home") + ")"};
         }
     }
 }

@@ -44,7 +44,7 @@ final class OutboxCommand implements Callable<Integer> {
         Outbox outbox = new Outbox(db, cli.clock(), Duration.ofMillis(cfg.daemon().outboxIntervalMillis()),
                 "kcd-audit outbox (pid " + ProcessHandle.current().pid() + ")");
         if (send) {
-            Outbox.Result r = new Notifier(cfg, cli.secrets(), cli.env(), cli.clock(), cli.shipped("templates"), outbox)
+            Outbox.Result r = new Notifier(cfg, cli.secrets(), cli.env(), cli.clock(), cli.installation().templates(), outbox)
                     .flush();
             cli.out().println("Sent " + r.sent() + ", failed " + r.failed() + ".");
         }

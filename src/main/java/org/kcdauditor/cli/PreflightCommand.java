@@ -52,7 +52,7 @@ final class PreflightCommand implements Callable<Integer> {
                 .orElseThrow(() -> new ConfigException("--cluster: no cluster named '" + cluster + "' in " + config
                         + " (known: " + String.join(", ", cfg.clusters().stream().map(ClusterConfig::name).toList()) + ")"));
         AuditRun.Outcome o = RunCommand.underRunLock(cli, cfg, "preflight", () -> new AuditRun(cfg, cli.secrets(),
-                cli.clock(), Reports.standard(cli.shipped("templates"), cfg.reports()))
+                cli.clock(), Reports.standard(cli.installation().templates(), cfg.reports()))
                 .withHome(cli.home()).withEnvironment(cli.env()).withTrigger("preflight")
                 .execute(out, Set.of(Format.JSON), new Timings(), n -> { }));
         String name = target.name();

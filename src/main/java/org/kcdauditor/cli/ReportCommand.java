@@ -68,7 +68,7 @@ final class ReportCommand implements Callable<Integer> {
             AuditConfig cfg = ConfigLoader.load(config);
             reports = cfg.reports();
         }
-        Path templateDir = templates != null ? templates : cli.shipped("templates");
+        Path templateDir = templates != null ? templates : cli.installation().templates();
         if (templates != null && !Files.isDirectory(templates)) {
             throw new ConfigException("--templates: " + templates + " is not a folder");
         }

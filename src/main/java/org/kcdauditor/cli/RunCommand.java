@@ -73,7 +73,7 @@ final class RunCommand implements Callable<Integer> {
         AuditRun.Outcome outcome;
         try {
             outcome = underRunLock(cli, cfg, trigger, () -> new AuditRun(cfg, secrets, cli.clock(),
-                    Reports.standard(cli.shipped("templates"), cfg.reports()))
+                    Reports.standard(cli.installation().templates(), cfg.reports()))
                     .withHome(cli.home()).withEnvironment(cli.env()).withTrigger(trigger)
                     .execute(options.out, formats, timings, progress));
         } finally {

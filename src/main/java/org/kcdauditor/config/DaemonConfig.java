@@ -10,11 +10,14 @@ package org.kcdauditor.config;
  * @param outboxIntervalSeconds  how often pending notices are retried; default 60
  * @param runLockSeconds         the run lock expires this long after its holder stopped renewing it (died);
  *                               default 120. Manual runs and the daemon use it.
+ * @param logFile                the daemon's log file, rotated (relative to the config file's folder); default
+ *                               none: the daemon logs to stdout
  */
 public record DaemonConfig(Boolean clustered, String instanceId, Integer checkInIntervalSeconds,
-                           Integer misfireThresholdSeconds, Integer outboxIntervalSeconds, Integer runLockSeconds) {
+                           Integer misfireThresholdSeconds, Integer outboxIntervalSeconds, Integer runLockSeconds,
+                           String logFile) {
     public static DaemonConfig defaults() {
-        return new DaemonConfig(null, null, null, null, null, null);
+        return new DaemonConfig(null, null, null, null, null, null, null);
     }
 
     public java.time.Duration runLockTtl() {

@@ -141,6 +141,10 @@ final class ScheduleConfigValidation {
         positive("daemon.checkInIntervalSeconds", d.checkInIntervalSeconds(), errors);
         positive("daemon.misfireThresholdSeconds", d.misfireThresholdSeconds(), errors);
         positive("daemon.outboxIntervalSeconds", d.outboxIntervalSeconds(), errors);
+        if (d.logFile() != null && d.logFile().isBlank()) {
+            errors.add("daemon.logFile: empty (give a file, e.g. /var/log/kcd-audit/daemon.log, or leave the key out"
+                    + " to log to stdout)");
+        }
         if (d.runLockSeconds() != null && d.runLockSeconds() < 5) {
             errors.add("daemon.runLockSeconds: must be at least 5 (got " + d.runLockSeconds() + ")");
         }

@@ -14,6 +14,7 @@ import org.kcdauditor.config.Secrets;
 import org.kcdauditor.directory.DirectoryCollector;
 import org.kcdauditor.directory.DirectoryException;
 import org.kcdauditor.directory.LdapConnector;
+import org.kcdauditor.home.Installation;
 import org.kcdauditor.inventory.HardeningCatalogue;
 import org.kcdauditor.inventory.HardeningCatalogueFile;
 import org.kcdauditor.inventory.Inventory;
@@ -61,8 +62,6 @@ import java.util.function.Supplier;
 public final class AuditRun {
     private static final DateTimeFormatter FOLDER = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
             .withZone(ZoneOffset.UTC);
-    /** The shipped hardening catalogue, relative to the installation folder. */
-    public static final String SHIPPED_CATALOGUE = "config/hardening-kbs.yaml";
     /** How many earlier change records the timeline of findings.json carries. */
     static final int TIMELINE = 200;
 
@@ -93,7 +92,7 @@ public final class AuditRun {
     private final Map<String, String> env;
 
     public AuditRun(AuditConfig config, Secrets secrets, Clock clock, Reports reports) {
-        this(config, secrets, clock, reports, Path.of(System.getProperty("kcd.home", ".")), "run", true, null,
+        this(config, secrets, clock, reports, Installation.locate(System.getenv()), "run", true, null,
                 System.getenv());
     }
 
@@ -283,13 +282,12 @@ public final class AuditRun {
         };
     }
 
-    /** The configured catalogue, else the shipped one; an empty catalogue when the shipped file is absent. */
+    /** The configured catalogue, else the shipped one (the installation's, else the jar's copy). */
     public HardeningCatalogue catalogue() {
         if (config.hardeningCatalogue() != null) {
             return HardeningCatalogueFile.read(config.resolve(config.hardeningCatalogue()));
         }
-        Path shipped = home.resolve(SHIPPED_CATALOGUE);
-        return Files.exists(shipped) ? HardeningCatalogueFile.read(shipped) : HardeningCatalogue.empty();
+        return HardeningCatalogueFile.read(Installation.at(home).catalogue());
     }
 
     public AuditConfig config() {

@@ -4,6 +4,7 @@ import org.kcdauditor.config.AuditConfig;
 import org.kcdauditor.config.DaemonConfig;
 import org.kcdauditor.config.ScheduleConfig;
 import org.kcdauditor.config.Secrets;
+import org.kcdauditor.home.Installation;
 import org.kcdauditor.notify.Notifier;
 import org.kcdauditor.notify.Outbox;
 import org.kcdauditor.run.RunLock;
@@ -81,7 +82,7 @@ public final class Daemon implements AutoCloseable {
         Scheduler scheduler = factory.getScheduler();
         String instance = scheduler.getSchedulerInstanceId();
         Outbox outbox = new Outbox(db, clock, Duration.ofMillis(dc.outboxIntervalMillis()), instance);
-        Notifier notifier = new Notifier(config, secrets, env, clock, home.resolve("templates"), outbox);
+        Notifier notifier = new Notifier(config, secrets, env, clock, Installation.at(home).templates(), outbox);
         DaemonContext ctx = new DaemonContext(config, secrets, env, clock, home, db, outbox, notifier,
                 new FireLog(db), RunLock.of(config, env, clock), LOCK_WAIT.compareTo(dc.runLockTtl()) > 0 ? LOCK_WAIT
                         : dc.runLockTtl().plusMinutes(1), instance);

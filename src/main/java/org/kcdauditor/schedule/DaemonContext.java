@@ -3,6 +3,7 @@ package org.kcdauditor.schedule;
 import org.kcdauditor.config.AuditConfig;
 import org.kcdauditor.config.ScheduleConfig;
 import org.kcdauditor.config.Secrets;
+import org.kcdauditor.home.Installation;
 import org.kcdauditor.notify.Notifier;
 import org.kcdauditor.notify.Outbox;
 import org.kcdauditor.run.RunLock;
@@ -32,6 +33,6 @@ public record DaemonContext(AuditConfig config, Secrets secrets, Map<String, Str
     }
 
     public Path templatesDir() {
-        return home.resolve("templates");
+        return Installation.at(home).templates();
     }
 }

@@ -53,9 +53,9 @@ class ClusteredSchedulerTest {
     private Process daemon(Path config, Map<String, String> env, String name) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-XX:TieredStopAtLevel=1",
-                "-Dkcd.home=" + Path.of("").toAbsolutePath(),
                 "-cp", System.getProperty("java.class.path"), "org.kcdauditor.cli.Main", "daemon", "--config",
                 config.toString());
+        pb.environment().put("KCD_AUDIT_HOME", Path.of("").toAbsolutePath().toString());
         pb.environment().putAll(env);
         pb.redirectErrorStream(true);
         pb.redirectOutput(dir.resolve(name + ".log").toFile());

@@ -89,7 +89,7 @@ public final class ScheduleFixture {
                 + "  timeoutSeconds: 3\n";
     }
 
-    /** Everything written to System.err (slf4j-simple's target) while {@code body} runs. */
+    /** Everything written to System.err (the console log's target) while {@code body} runs. */
     public static String captureErr(ThrowingRunnable body) throws Exception {
         PrintStream old = System.err;
         ByteArrayOutputStream buf = new ByteArrayOutputStream();

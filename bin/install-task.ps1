@@ -1,0 +1,99 @@
+<#
+.SYNOPSIS
+Registers the kcd-audit daemon as a Windows scheduled task, or removes it.
+
+.DESCRIPTION
+The task (packaging\windows\kcd-audit-daemon.xml) starts java.exe with "kcd-audit daemon --config
+<Config>" at boot, starts it again within 5 minutes after it exited, has no time limit, and runs as
+<Account>: a group managed service account (name ending in $, no password to keep) where possible,
+else a domain account whose password is asked for. Run from an elevated PowerShell. The Java found
+now (JAVA_HOME, else PATH; 17 or later) is written into the task: run this again after changing Java.
+The account is given Modify on the config file's folder (store, reports, baseline and log are there
+by default). docs/install.md has the whole procedure.
+
+.EXAMPLE
+.\install-task.ps1 -Config 'C:\ProgramData\kcd-audit\kcd-audit.yaml' -Account 'CONTOSO\gmsa-kcdaudit$'
+
+.EXAMPLE
+.\install-task.ps1 -Config 'C:\ProgramData\kcd-audit\kcd-audit.yaml' -Account 'CONTOSO\svc-kcdaudit'
+
+.EXAMPLE
+.\install-task.ps1 -Uninstall
+#>
+[CmdletBinding(DefaultParameterSetName = 'Install')]
+param(
+    [Parameter(Mandatory = $true, ParameterSetName = 'Install')]
+    [string]$Config,
+    [Parameter(Mandatory = $true, ParameterSetName = 'Install')]
+    [string]$Account,
+    [Parameter(ParameterSetName = 'Install')]
+    [pscredential]$Credential,
+    [string]$TaskName = 'kcd-audit-daemon',
+    [Parameter(Mandatory = $true, ParameterSetName = 'Uninstall')]
+    [switch]$Uninstall
+)
+$ErrorActionPreference = 'Stop'
+. (Join-Path $PSScriptRoot 'kcd-audit.ps1')   # Get-KcdHome, Get-KcdJar, Find-KcdJava, Get-KcdJvmArguments
+
+$identity = [Security.Principal.WindowsPrincipal][Security.Principal.WindowsIdentity]::GetCurrent()
+if (-not $identity.IsInRole([Security.Principal.WindowsBuiltInRole]::Administrator)) {
+    throw 'install-task.ps1: run it from an elevated PowerShell (Run as Administrator)'
+}
+
+if ($Uninstall) {
+    Stop-ScheduledTask -TaskName $TaskName -ErrorAction SilentlyContinue
+    Unregister-ScheduledTask -TaskName $TaskName -Confirm:$false
+    Write-Host "Scheduled task $TaskName removed. The config, store, reports and logs are left in place."
+    return
+}
+
+$configPath = (Resolve-Path -LiteralPath $Config).Path
+$configDir = Split-Path -Parent $configPath
+if ((Get-Content -LiteralPath $configPath -Raw) -notmatch '(?m)^\s+logFile\s*:') {
+    Write-Warning ("$configPath sets no daemon.logFile: a scheduled task has no console, so the daemon's log" +
+            " would be lost. Add under daemon: logFile: $configDir\logs\daemon.log")
+}
+$gmsa = $Account.EndsWith('$')
+if (-not $gmsa -and -not $Credential) {
+    $Credential = Get-Credential -UserName $Account -Message "Password of $Account, the account the task runs as"
+}
+
+$java = Find-KcdJava
+$jar = Get-KcdJar
+$arguments = @(Get-KcdJvmArguments) + @('-jar', $jar, 'daemon', '--config', $configPath)
+
+[xml]$task = Get-Content -LiteralPath (Join-Path (Get-KcdHome) 'packaging\windows\kcd-audit-daemon.xml') -Raw
+$ns = New-Object System.Xml.XmlNamespaceManager $task.NameTable
+$ns.AddNamespace('t', 'http://schemas.microsoft.com/windows/2004/02/mit/task')
+$task.SelectSingleNode('/t:Task/t:RegistrationInfo/t:URI', $ns).InnerText = "\$TaskName"
+$exec = $task.SelectSingleNode('/t:Task/t:Actions/t:Exec', $ns)
+$exec.SelectSingleNode('t:Command', $ns).InnerText = $java
+$exec.SelectSingleNode('t:Arguments', $ns).InnerText =
+        ($arguments | ForEach-Object { ConvertTo-KcdCommandLineArgument $_ }) -join ' '
+$exec.SelectSingleNode('t:WorkingDirectory', $ns).InnerText = $configDir
+if ($task.FirstChild -is [System.Xml.XmlDeclaration]) {
+    [void]$task.RemoveChild($task.FirstChild)   # the XML goes in as a string; its declared encoding would not match
+}
+
+if ($gmsa) {
+    # A gMSA has no password to give: register, then hand the task to the account (LogonType Password
+    # with no password is how Task Scheduler takes a gMSA).
+    Register-ScheduledTask -TaskName $TaskName -Xml $task.OuterXml -Force | Out-Null
+    $principal = New-ScheduledTaskPrincipal -UserId $Account -LogonType Password -RunLevel Limited
+    Set-ScheduledTask -TaskName $TaskName -Principal $principal | Out-Null
+} else {
+    Register-ScheduledTask -TaskName $TaskName -Xml $task.OuterXml -User $Credential.UserName `
+            -Password $Credential.GetNetworkCredential().Password -Force | Out-Null
+}
+
+# The daemon writes its store, reports, baseline backups and log under the config file's folder.
+# Inherited by what is below (not by a folder whose inheritance was removed, such as secrets\).
+& icacls.exe $configDir /grant "${Account}:(OI)(CI)M" /Q | Out-Null
+if ($LASTEXITCODE -ne 0) {
+    Write-Warning "icacls could not give $Account Modify on $configDir; give it yourself"
+}
+
+Start-ScheduledTask -TaskName $TaskName
+Write-Host "Scheduled task $TaskName registered and started as $Account."
+Write-Host "Java: $java"
+Write-Host "Check it with: Get-ScheduledTaskInfo -TaskName $TaskName, and the log named by daemon.logFile."

@@ -1,0 +1,55 @@
+@echo off
+rem kcd-audit launcher for cmd.exe. Finds Java 17 or later (JAVA_HOME, else java.exe on PATH) and
+rem runs lib\kcd-auditor.jar with the JVM options of config\jvm.options and the arguments as given.
+rem   set KCD_AUDIT_HEAP=2g          heap ceiling for this call (default in config\jvm.options)
+rem   set KCD_AUDIT_JAVA_OPTS=...    further JVM options
+rem No parenthesised blocks touch JAVA_HOME or PATH values: "C:\Program Files (x86)\..." would end them.
+setlocal EnableExtensions DisableDelayedExpansion
+
+for %%I in ("%~dp0..") do set "KCD_HOME=%%~fI"
+set "KCD_JAR=%KCD_HOME%\lib\kcd-auditor.jar"
+if not exist "%KCD_JAR%" if exist "%KCD_HOME%\target\kcd-auditor.jar" set "KCD_JAR=%KCD_HOME%\target\kcd-auditor.jar"
+if exist "%KCD_JAR%" goto findJava
+echo kcd-audit: %KCD_HOME%\lib\kcd-auditor.jar not found (unpack the whole release archive) 1>&2
+exit /b 1
+
+:findJava
+set "KCD_NEED=kcd-audit needs Java 17 or later: install a Java 17+ runtime (for example Eclipse Temurin 17 JRE or Microsoft Build of OpenJDK 17) and set JAVA_HOME to its folder or put its bin folder on PATH"
+if not defined JAVA_HOME goto javaOnPath
+set "KCD_JAVA=%JAVA_HOME%\bin\java.exe"
+if exist "%KCD_JAVA%" goto checkVersion
+echo kcd-audit: JAVA_HOME=%JAVA_HOME% has no bin\java.exe. %KCD_NEED% 1>&2
+exit /b 1
+
+:javaOnPath
+set "KCD_JAVA="
+for %%J in (java.exe) do set "KCD_JAVA=%%~$PATH:J"
+if defined KCD_JAVA goto checkVersion
+echo kcd-audit: no java.exe on PATH and JAVA_HOME is not set. %KCD_NEED% 1>&2
+exit /b 1
+
+:checkVersion
+rem java -version says: openjdk version "17.0.15" 2025-04-15  /  java version "1.8.0_401"
+rem The outer quotes keep a path with spaces or parentheses intact through cmd /c.
+set "KCD_JVER="
+for /f "tokens=1-3" %%A in ('""%KCD_JAVA%" -version 2>&1"') do if /i "%%B"=="version" if not defined KCD_JVER set "KCD_JVER=%%~C"
+if defined KCD_JVER goto parseVersion
+echo kcd-audit: %KCD_JAVA% did not say its version. %KCD_NEED% 1>&2
+exit /b 1
+
+:parseVersion
+set "KCD_MAJOR=" & set "KCD_MINOR="
+for /f "tokens=1,2 delims=.-_+" %%M in ("%KCD_JVER%") do set "KCD_MAJOR=%%M" & set "KCD_MINOR=%%N"
+if "%KCD_MAJOR%"=="1" set "KCD_MAJOR=%KCD_MINOR%"
+set "KCD_MAJOR_NUM=0"
+set /a KCD_MAJOR_NUM=KCD_MAJOR 2>nul
+if %KCD_MAJOR_NUM% GEQ 17 goto run
+echo kcd-audit: %KCD_JAVA% is Java %KCD_JVER%. %KCD_NEED% 1>&2
+exit /b 1
+
+:run
+set "KCD_HEAP="
+if defined KCD_AUDIT_HEAP set "KCD_HEAP=-Xmx%KCD_AUDIT_HEAP%"
+rem %* passes the arguments exactly as typed, quotes included, so paths with spaces stay one argument.
+"%KCD_JAVA%" "@%KCD_HOME%\config\jvm.options" %KCD_HEAP% %KCD_AUDIT_JAVA_OPTS% -jar "%KCD_JAR%" %*
+exit /b %ERRORLEVEL%

@@ -1,0 +1,116 @@
+<#
+.SYNOPSIS
+kcd-audit launcher for PowerShell (Windows PowerShell 5.1 and PowerShell 7).
+
+.DESCRIPTION
+Finds Java 17 or later (JAVA_HOME, else java.exe on PATH) and runs lib\kcd-auditor.jar with the JVM
+options of config\jvm.options and the arguments as given:
+
+    .\kcd-audit.ps1 run --config 'C:\kcd-audit\kcd-audit.yaml'
+
+KCD_AUDIT_HEAP (e.g. 2g) sets the heap ceiling for one call, KCD_AUDIT_JAVA_OPTS adds JVM options.
+The exit code is kcd-audit's (0, 1, 2 or 3; README.md). bin\install-task.ps1 dot-sources this file
+for the same Java lookup.
+#>
+
+function Get-KcdHome {
+    Split-Path -Parent $PSScriptRoot
+}
+
+function Get-KcdJar {
+    $kcdHome = Get-KcdHome
+    $jar = Join-Path $kcdHome 'lib\kcd-auditor.jar'
+    $built = Join-Path $kcdHome 'target\kcd-auditor.jar'   # a checkout: the jar Maven builds
+    if (-not (Test-Path -LiteralPath $jar -PathType Leaf) -and (Test-Path -LiteralPath $built -PathType Leaf)) {
+        $jar = $built
+    }
+    if (-not (Test-Path -LiteralPath $jar -PathType Leaf)) {
+        throw "kcd-audit: $kcdHome\lib\kcd-auditor.jar not found (unpack the whole release archive)"
+    }
+    $jar
+}
+
+$KcdNeedJava = 'kcd-audit needs Java 17 or later: install a Java 17+ runtime (for example Eclipse Temurin 17 JRE' +
+        ' or Microsoft Build of OpenJDK 17) and set JAVA_HOME to its folder or put its bin folder on PATH'
+
+# The java.exe to use: JAVA_HOME's, else the first on PATH; refuses anything older than Java 17.
+function Find-KcdJava {
+    if ($env:JAVA_HOME) {
+        $java = Join-Path $env:JAVA_HOME 'bin\java.exe'
+        if (-not (Test-Path -LiteralPath $java -PathType Leaf)) {
+            throw "kcd-audit: JAVA_HOME=$($env:JAVA_HOME) has no bin\java.exe. $KcdNeedJava"
+        }
+    } else {
+        $found = Get-Command -Name 'java.exe' -CommandType Application -ErrorAction SilentlyContinue |
+                Select-Object -First 1
+        if (-not $found) {
+            throw "kcd-audit: no java.exe on PATH and JAVA_HOME is not set. $KcdNeedJava"
+        }
+        $java = $found.Source
+    }
+    # java -version writes to stderr; Windows PowerShell 5.1 would turn those lines into errors.
+    $ErrorActionPreference = 'Continue'
+    $said = (& $java -version 2>&1 | ForEach-Object { "$_" }) -join "`n"
+    if ($said -notmatch 'version "([^"]+)"') {
+        throw "kcd-audit: $java did not say its version. $KcdNeedJava"
+    }
+    $version = $Matches[1]
+    $parts = $version -split '[^0-9]+'
+    $major = [int]$parts[0]
+    if ($major -eq 1) {
+        $major = [int]$parts[1]
+    }
+    if ($major -lt 17) {
+        throw "kcd-audit: $java is Java $version. $KcdNeedJava"
+    }
+    $java
+}
+
+# The JVM options before -jar: config\jvm.options, KCD_AUDIT_HEAP, KCD_AUDIT_JAVA_OPTS.
+function Get-KcdJvmArguments {
+    $list = @('@' + (Join-Path (Get-KcdHome) 'config\jvm.options'))
+    if ($env:KCD_AUDIT_HEAP) {
+        $list += "-Xmx$($env:KCD_AUDIT_HEAP)"
+    }
+    if ($env:KCD_AUDIT_JAVA_OPTS) {
+        $list += ($env:KCD_AUDIT_JAVA_OPTS -split '\s+' | Where-Object { $_ })
+    }
+    $list
+}
+
+# One argument as the C runtime of java.exe reads it back (CommandLineToArgvW rules): quoted when it is
+# empty or holds white space or a quote; a quote escaped with a backslash, and the backslashes right
+# before a quote or the closing quote doubled.
+function ConvertTo-KcdCommandLineArgument([string]$Value) {
+    if ($Value.Length -gt 0 -and $Value -notmatch '[\s"]') {
+        return $Value
+    }
+    $escaped = $Value -replace '(\\*)"', '$1$1\"' -replace '(\\+)$', '$1$1'
+    '"' + $escaped + '"'
+}
+
+# Runs java.exe with the arguments written out by ConvertTo-KcdCommandLineArgument, the same on
+# PowerShell 5.1 and 7 (whose own passing of quotes to programs differs by version), in this console.
+function Invoke-KcdJava([string]$Java, [string[]]$Arguments) {
+    $start = New-Object System.Diagnostics.ProcessStartInfo
+    $start.FileName = $Java
+    $start.Arguments = ($Arguments | ForEach-Object { ConvertTo-KcdCommandLineArgument $_ }) -join ' '
+    $start.UseShellExecute = $false
+    $process = [System.Diagnostics.Process]::Start($start)
+    $process.WaitForExit()
+    $process.ExitCode
+}
+
+if ($MyInvocation.InvocationName -ne '.') {
+    try {
+        $java = Find-KcdJava
+        $jar = Get-KcdJar
+    } catch {
+        [Console]::Error.WriteLine($_.Exception.Message)
+        exit 1
+    }
+    # An unquoted a,b reaches a script as an array: give it back to kcd-audit as written.
+    $given = @($args | ForEach-Object { if ($_ -is [array]) { $_ -join ',' } else { "$_" } })
+    $all = @(Get-KcdJvmArguments) + @('-jar', $jar) + $given
+    exit (Invoke-KcdJava -Java $java -Arguments $all)
+}

@@ -1,0 +1,255 @@
+package org.kcdauditor.dist;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+
+import javax.xml.parsers.DocumentBuilderFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The launchers and service definitions. bin/kcd-audit runs here (with a stand-in java that prints
+ * its arguments); the Windows launchers and the task cannot run on this machine, so they are checked
+ * as text: Java lookup order, the version check, how arguments reach java.exe. ArchiveIT runs the
+ * real archive.
+ */
+class LaunchersTest {
+    private static final Path BIN = Path.of("bin");
+
+    // ---------------------------------------------------------------- bin/kcd-audit (POSIX sh)
+
+    @Test
+    void shLauncherPassesEveryArgumentThroughUnchanged(@TempDir Path dir) throws Exception {
+        Path home = installation(dir);
+        Path javaHome = fakeJava(dir.resolve("jdk"), "openjdk version \"17.0.15\" 2025-04-15");
+        List<String> args = List.of("run", "--config", "C:\\My Configs\\kcd audit.yaml", "a \"quoted\" word",
+                "it's", "", "*", "$HOME", "--approved-by=Jane Doe");
+        List<String> cmd = new ArrayList<>(List.of("/bin/sh", home.resolve("bin/kcd-audit").toString()));
+        cmd.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
+        pb.environment().put("JAVA_HOME", javaHome.toString());
+        pb.environment().put("KCD_AUDIT_HEAP", "2g");
+        pb.environment().remove("KCD_AUDIT_JAVA_OPTS");
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), err);
+        List<String> expected = new ArrayList<>(List.of("@" + home.resolve("config/jvm.options"), "-Xmx2g", "-jar",
+                home.resolve("lib/kcd-auditor.jar").toString()));
+        expected.addAll(args);
+        assertEquals(expected, List.of(out.split("\n", -1)).subList(0, expected.size()), out);
+    }
+
+    /** A folder laid out like the archive, with an empty jar. */
+    private static Path installation(Path dir) throws Exception {
+        Path home = dir.resolve("kcd-auditor");
+        Files.createDirectories(home.resolve("bin"));
+        Files.createDirectories(home.resolve("lib"));
+        Files.createDirectories(home.resolve("config"));
+        Files.copy(BIN.resolve("kcd-audit"), home.resolve("bin/kcd-audit"));
+        Files.copy(Path.of("config/jvm.options"), home.resolve("config/jvm.options"));
+        Files.writeString(home.resolve("lib/kcd-auditor.jar"), "");
+        return home;
+    }
+
+    /** A java that says {@code version} for -version and otherwise prints one argument per line. */
+    private static Path fakeJava(Path javaHome, String version) throws Exception {
+        Path java = Files.createDirectories(javaHome.resolve("bin")).resolve("java");
+        Files.writeString(java, "#!/bin/sh\nif [ \"$1\" = -version ]; then echo '" + version + "' >&2; exit 0; fi\n"
+                + "for a in \"$@\"; do printf '%s\\n' \"$a\"; done\n");
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return javaHome;
+    }
+
+    // ---------------------------------------------------------------- bin/kcd-audit.cmd
+
+    @Test
+    void cmdLauncherLooksForJavaHomeThenPathAndRefusesJavaBefore17() throws Exception {
+        String cmd = Files.readString(BIN.resolve("kcd-audit.cmd"));
+        assertFalse(cmd.replace("\r\n", "").contains("\n"), "CRLF line ends: cmd.exe misreads labels otherwise");
+        int javaHome = cmd.indexOf("if not defined JAVA_HOME goto javaOnPath");
+        int fromJavaHome = cmd.indexOf("set \"KCD_JAVA=%JAVA_HOME%\\bin\\java.exe\"");
+        int onPath = cmd.indexOf("for %%J in (java.exe) do set \"KCD_JAVA=%%~$PATH:J\"");
+        assertTrue(javaHome > 0 && javaHome < fromJavaHome && fromJavaHome < onPath, "JAVA_HOME first, then PATH");
+        assertTrue(cmd.contains("kcd-audit needs Java 17 or later"));
+        assertTrue(cmd.contains("if /i \"%%B\"==\"version\""), "reads the version from java -version");
+        assertTrue(cmd.contains("if \"%KCD_MAJOR%\"==\"1\" set \"KCD_MAJOR=%KCD_MINOR%\""), "1.8 is Java 8");
+        assertTrue(cmd.contains("if %KCD_MAJOR_NUM% GEQ 17 goto run"));
+        // "C:\Program Files (x86)\..." inside a ( ) block would end it early: no such value in a block
+        int depth = 0;
+        for (String line : cmd.split("\r\n")) {
+            String t = line.strip();
+            if (t.startsWith(")")) {
+                depth--;
+            }
+            if (depth > 0) {
+                assertFalse(t.contains("%JAVA_HOME%") || t.contains("%KCD_JAVA%") || t.contains("%PATH%"), t);
+            }
+            if (t.endsWith("(")) {
+                depth++;
+            }
+        }
+    }
+
+    @Test
+    void cmdLauncherPassesTheArgumentsAsTyped() throws Exception {
+        List<String> calls = new ArrayList<>();
+        for (String line : Files.readString(BIN.resolve("kcd-audit.cmd")).split("\r\n")) {
+            if (line.startsWith("\"%KCD_JAVA%\"")) {
+                calls.add(line);
+            }
+        }
+        assertEquals(List.of("\"%KCD_JAVA%\" \"@%KCD_HOME%\\config\\jvm.options\" %KCD_HEAP% %KCD_AUDIT_JAVA_OPTS%"
+                + " -jar \"%KCD_JAR%\" %*"), calls, "one call; %* keeps quoted arguments with spaces whole");
+        String cmd = Files.readString(BIN.resolve("kcd-audit.cmd"));
+        assertFalse(Pattern.compile("%~?[1-9]|\\bshift\\b", Pattern.CASE_INSENSITIVE).matcher(cmd).find(),
+                "no %1..%9 or shift: they would drop or re-split arguments");
+        assertTrue(cmd.contains("-jar \"%KCD_JAR%\" %*\r\nexit /b %ERRORLEVEL%"), "kcd-audit's exit code");
+    }
+
+    // ---------------------------------------------------------------- bin/kcd-audit.ps1
+
+    @Test
+    void ps1LauncherLooksForJavaHomeThenPathAndRefusesJavaBefore17() throws Exception {
+        String ps1 = Files.readString(BIN.resolve("kcd-audit.ps1"));
+        int javaHome = ps1.indexOf("if ($env:JAVA_HOME) {");
+        int onPath = ps1.indexOf("Get-Command -Name 'java.exe' -CommandType Application");
+        assertTrue(javaHome > 0 && javaHome < onPath, "JAVA_HOME first, then PATH");
+        assertTrue(ps1.contains("kcd-audit needs Java 17 or later"));
+        assertTrue(ps1.contains("if ($major -lt 17) {"));
+        assertTrue(ps1.contains("if ($major -eq 1) {"), "1.8 is Java 8");
+        // Windows PowerShell 5.1 turns a program's stderr into errors under 'Stop'
+        assertTrue(ps1.indexOf("$ErrorActionPreference = 'Continue'") < ps1.indexOf("& $java -version 2>&1"));
+        assertTrue(ps1.contains("$given = @($args | ForEach-Object { if ($_ -is [array]) { $_ -join ',' }"),
+                "every argument given, a,b lists back as written");
+    }
+
+    @Test
+    void ps1LauncherQuotesArgumentsTheWayJavaExeReadsThemBack() throws Exception {
+        String ps1 = Files.readString(BIN.resolve("kcd-audit.ps1"));
+        Matcher m = Pattern.compile("\\$escaped = \\$Value -replace '([^']+)', '([^']+)' -replace '([^']+)', '([^']+)'")
+                .matcher(ps1);
+        assertTrue(m.find(), "the escaping in ConvertTo-KcdCommandLineArgument");
+        assertTrue(ps1.contains("if ($Value.Length -gt 0 -and $Value -notmatch '[\\s\"]') {"));
+        assertTrue(ps1.contains("$start.Arguments = ($Arguments | ForEach-Object { ConvertTo-KcdCommandLineArgument $_ })"
+                + " -join ' '"), "every argument goes through it");
+        List<String> args = List.of("run", "--config", "C:\\My Configs\\kcd audit.yaml", "a \"quoted\" word",
+                "C:\\folder with space\\", "back\\\"slash", "trailing\\\\", "", "it's", "tab\there",
+                "--approved-by=Jane \"JJ\" Doe");
+        StringBuilder line = new StringBuilder();
+        for (String a : args) {
+            String quoted;
+            if (!a.isEmpty() && !Pattern.compile("[\\s\"]").matcher(a).find()) {
+                quoted = a;
+            } else {
+                // .NET and Java agree on these two patterns and on $1 in the replacement
+                quoted = "\"" + a.replaceAll(m.group(1), m.group(2).replace("\\", "\\\\"))
+                        .replaceAll(m.group(3), m.group(4).replace("\\", "\\\\")) + "\"";
+            }
+            line.append(line.length() == 0 ? "" : " ").append(quoted);
+        }
+        assertEquals(args, commandLineToArgv(line.toString()), line.toString());
+    }
+
+    /** How the C runtime (and java.exe's launcher) splits a Windows command line. */
+    static List<String> commandLineToArgv(String s) {
+        List<String> out = new ArrayList<>();
+        int i = 0;
+        while (i < s.length()) {
+            while (i < s.length() && (s.charAt(i) == ' ' || s.charAt(i) == '\t')) {
+                i++;
+            }
+            if (i >= s.length()) {
+                break;
+            }
+            StringBuilder arg = new StringBuilder();
+            boolean quoted = false;
+            while (i < s.length() && (quoted || (s.charAt(i) != ' ' && s.charAt(i) != '\t'))) {
+                int slashes = 0;
+                while (i < s.length() && s.charAt(i) == '\\') {
+                    slashes++;
+                    i++;
+                }
+                if (i < s.length() && s.charAt(i) == '"') {
+                    arg.append("\\".repeat(slashes / 2));
+                    if (slashes % 2 == 1) {
+                        arg.append('"');
+                    } else {
+                        quoted = !quoted;
+                    }
+                    i++;
+                } else {
+                    arg.append("\\".repeat(slashes));
+                    if (i < s.length() && (quoted || (s.charAt(i) != ' ' && s.charAt(i) != '\t'))) {
+                        arg.append(s.charAt(i));
+                        i++;
+                    }
+                }
+            }
+            out.add(arg.toString());
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------- the Windows task
+
+    @Test
+    void theTaskStartsJavaAtBootRestartsItAndHasNoTimeLimit() throws Exception {
+        DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
+        f.setNamespaceAware(true);
+        Document task = f.newDocumentBuilder().parse(Path.of("packaging/windows/kcd-audit-daemon.xml").toFile());
+        assertEquals("1", String.valueOf(task.getElementsByTagName("BootTrigger").getLength()));
+        Element repetition = (Element) task.getElementsByTagName("Repetition").item(0);
+        assertEquals("PT5M", text(repetition, "Interval"), "started again within 5 minutes after it exited");
+        assertEquals("IgnoreNew", text(task.getDocumentElement(), "MultipleInstancesPolicy"), "never two daemons");
+        assertEquals("PT0S", text(task.getDocumentElement(), "ExecutionTimeLimit"), "no 72-hour limit");
+        Element restart = (Element) task.getElementsByTagName("RestartOnFailure").item(0);
+        assertEquals("PT1M", text(restart, "Interval"));
+        Element exec = (Element) task.getElementsByTagName("Exec").item(0);
+        assertTrue(text(exec, "Command").endsWith("\\bin\\java.exe"), "java.exe itself, so ending the task ends it");
+        assertTrue(text(exec, "Arguments").contains("-jar \"C:\\Program Files\\kcd-audit\\lib\\kcd-auditor.jar\" daemon"
+                + " --config "), text(exec, "Arguments"));
+
+        String install = Files.readString(BIN.resolve("install-task.ps1"));
+        assertTrue(install.contains(". (Join-Path $PSScriptRoot 'kcd-audit.ps1')"), "the launcher's Java lookup");
+        assertTrue(install.contains("$java = Find-KcdJava"));
+        assertTrue(install.contains("($arguments | ForEach-Object { ConvertTo-KcdCommandLineArgument $_ }) -join ' '"));
+        assertTrue(install.contains("'packaging\\windows\\kcd-audit-daemon.xml'"));
+        assertTrue(install.contains("New-ScheduledTaskPrincipal -UserId $Account -LogonType Password"), "gMSA");
+    }
+
+    private static String text(Element parent, String name) {
+        return parent.getElementsByTagName(name).item(0).getTextContent().trim();
+    }
+
+    // ---------------------------------------------------------------- the systemd unit
+
+    @Test
+    void theSystemdUnitRunsTheDaemonHardenedAsItsOwnUser() throws Exception {
+        List<String> lines = Files.readAllLines(Path.of("packaging/systemd/kcd-audit.service")).stream()
+                .map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+        for (String expected : List.of("[Service]", "User=kcd-audit", "Group=kcd-audit",
+                "ExecStart=/opt/kcd-audit/bin/kcd-audit daemon --config /etc/kcd-audit/kcd-audit.yaml",
+                "Restart=on-failure", "EnvironmentFile=/etc/kcd-audit/kcd-audit.env", "NoNewPrivileges=yes",
+                "ProtectSystem=strict", "StateDirectory=kcd-audit", "LogsDirectory=kcd-audit",
+                "WorkingDirectory=/var/lib/kcd-audit", "PrivateTmp=yes", "SuccessExitStatus=143",
+                "WantedBy=multi-user.target")) {
+            assertTrue(lines.contains(expected), expected);
+        }
+        assertFalse(lines.stream().anyMatch(l -> l.startsWith("MemoryDenyWriteExecute")), "the JIT writes code");
+    }
+}

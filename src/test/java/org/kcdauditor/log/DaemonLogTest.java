@@ -1,0 +1,145 @@
+package org.kcdauditor.log;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.util.LogbackMDCAdapter;
+import ch.qos.logback.core.util.FileSize;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kcdauditor.config.ConfigException;
+import org.kcdauditor.config.ConfigLoader;
+import org.kcdauditor.directory.DemoDirectory;
+import org.kcdauditor.schedule.ScheduleFixture;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/** daemon.logFile: the daemon's messages go to a rotating file, else to stdout; never a secret. */
+class DaemonLogTest {
+    private static final Path CHECKOUT = Path.of("").toAbsolutePath();
+    @TempDir
+    Path dir;
+    private final List<Process> processes = new ArrayList<>();
+
+    @AfterEach
+    void stop() {
+        processes.forEach(Process::destroyForcibly);
+    }
+
+    @Test
+    void theFileRollsOverBySizeAndOldFilesAreCompressed() throws Exception {
+        LoggerContext ctx = new LoggerContext();
+        ctx.setMDCAdapter(new LogbackMDCAdapter());
+        Path file = dir.resolve("logs/daemon.log");
+        Logging.toFile(ctx, file, FileSize.valueOf("2KB"));
+        Logger log = ctx.getLogger("org.kcdauditor.test");
+        for (int i = 0; i < 200; i++) {
+            log.info("line {} of a daemon that runs for months: {}", i, "x".repeat(60));
+        }
+        ctx.stop(); // waits for the compression of rolled-over files
+        List<String> rolled;
+        try (Stream<Path> files = Files.list(file.getParent())) {
+            rolled = files.map(p -> p.getFileName().toString()).filter(n -> !n.equals("daemon.log")).sorted().toList();
+        }
+        assertTrue(rolled.size() >= 3, rolled.toString());
+        assertTrue(rolled.stream().allMatch(n -> n.matches("daemon\\.log\\.\\d{4}-\\d{2}-\\d{2}\\.\\d+\\.gz")),
+                rolled.toString());
+        assertTrue(Files.size(file) < 4096, "the current file stays near the limit: " + Files.size(file));
+        String last = Files.readAllLines(file).get(Files.readAllLines(file).size() - 1);
+        assertTrue(last.matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}\\S* \\[\\S+] INFO org\\.kcdauditor\\.test"
+                + " - line 199 of a daemon .*"), last);
+    }
+
+    @Test
+    void aLogFileThatCannotBeWrittenIsAConfigurationError() throws Exception {
+        Path notAFolder = Files.writeString(dir.resolve("plain-file"), "x");
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> Logging.toFile(new LoggerContext(), notAFolder.resolve("daemon.log"), FileSize.valueOf("1MB")));
+        assertTrue(e.getMessage().startsWith("daemon.logFile: cannot write " + notAFolder.resolve("daemon.log")),
+                e.getMessage());
+        Path cfg = ScheduleFixture.config(dir, "ldap://127.0.0.1:1", null, "  - name: x\n    cron: \"0 0 3 * * ?\"\n",
+                null, "daemon:\n  logFile: \" \"\n");
+        ConfigException blank = assertThrows(ConfigException.class, () -> ConfigLoader.load(cfg));
+        assertTrue(blank.getMessage().contains("daemon.logFile: empty"), blank.getMessage());
+    }
+
+    @Test
+    void theDaemonLogsToItsFileOnlyAndNoSecretReachesIt() throws Exception {
+        try (DemoDirectory directory = ScheduleFixture.directory()) {
+            Path cfg = ScheduleFixture.config(dir, directory, null,
+                    "  - name: every-second\n    cron: \"* * * * * ?\"\n    notify: never\n", null,
+                    "daemon:\n  logFile: logs/daemon.log\n  misfireThresholdSeconds: 1\n");
+            Process p = daemon(cfg, ScheduleFixture.env(directory));
+            Path log = dir.resolve("logs/daemon.log");
+            String written = await(log, s -> s.contains("job every-second: run ") && s.contains(" finished: "));
+            p.destroy(); // SIGTERM
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+            String out = Files.readString(dir.resolve("daemon.out"));
+            String err = Files.readString(dir.resolve("daemon.err"));
+            assertTrue(out.contains("log in " + log + "; stop with SIGTERM."), out);
+            assertTrue(written.contains("INFO org.kcdauditor.schedule.Daemon - kcd-audit daemon "), written);
+            assertTrue(Files.readString(log).contains("stopping: no new runs"), Files.readString(log));
+            assertFalse((out + err).contains(" INFO ") || (out + err).contains(" WARN "),
+                    "log lines stay out of the console: " + out + err);
+            for (String secret : List.of(directory.password(), ScheduleFixture.SMTP_PASSWORD)) {
+                assertFalse(Files.readString(log).contains(secret), "a password in the log file");
+            }
+        }
+    }
+
+    @Test
+    void withoutLogFileTheDaemonLogsToStdout() throws Exception {
+        Path cfg = ScheduleFixture.config(dir, "ldap://127.0.0.1:1", null,
+                "  - name: nightly\n    cron: \"0 0 3 * * ?\"\n    notify: never\n", null, null);
+        Process p = daemon(cfg, Map.of(ScheduleFixture.LDAP_ENV, "x"));
+        String out = await(dir.resolve("daemon.out"), s -> s.contains("kcd-audit daemon running as"));
+        p.destroy();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertTrue(out.contains("INFO org.kcdauditor.schedule.Daemon - kcd-audit daemon "), out);
+        assertEquals("", Files.readString(dir.resolve("daemon.err")));
+    }
+
+    private Process daemon(Path config, Map<String, String> env) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp",
+                System.getProperty("java.class.path"), "org.kcdauditor.cli.Main", "daemon", "--config",
+                config.toString());
+        pb.environment().put("KCD_AUDIT_HOME", CHECKOUT.toString());
+        pb.environment().putAll(env);
+        pb.directory(dir.toFile());
+        pb.redirectOutput(dir.resolve("daemon.out").toFile());
+        pb.redirectError(dir.resolve("daemon.err").toFile());
+        Process p = pb.start();
+        processes.add(p);
+        return p;
+    }
+
+    private String await(Path file, Predicate<String> done) throws Exception {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        String s = "";
+        while (System.nanoTime() < end) {
+            s = Files.exists(file) ? Files.readString(file) : "";
+            if (done.test(s)) {
+                return s;
+            }
+            Thread.sleep(100);
+        }
+        fail("gave up waiting on " + file + ": " + s + "\n--- out\n" + Files.readString(dir.resolve("daemon.out"))
+                + "\n--- err\n" + Files.readString(dir.resolve("daemon.err")));
+        return s;
+    }
+}
