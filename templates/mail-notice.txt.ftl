@@ -2,7 +2,8 @@
   kcd-audit mail notice, plain-text part. Model: subject, scope, job, runId, startedAt, finishedAt,
   directoryUrl, previousRunId, summary (status, headline, high, medium, low, info, waived, decisions, clusters:
   name, status, pairsOk, pairs, compliance, high…info: the report view's numbers), added/resolved/open (lists of id, severity, rule, cluster, host, peer,
-  message, remediation), pdfNote, reportDir. See docs/scheduling.md.
+  message, remediation), pdfNote, reportDir, changeTimesNote (said once when the directory keeps no change times
+  for drift, else empty). See docs/scheduling.md.
 -->
 ${subject}
 
@@ -37,7 +38,8 @@ STILL OPEN (${open?size})
 - none
 </#list>
 
-<#if pdfNote?has_content>${pdfNote}
+<#if changeTimesNote?has_content>Drift: ${changeTimesNote}
+</#if><#if pdfNote?has_content>${pdfNote}
 </#if><#if reportDir?has_content>All reports of this run: ${reportDir}
 </#if>
 -- 

@@ -4,7 +4,9 @@
   double quotes or <# #> blocks. Host names have been checked (letters, digits, hyphen, dot).
   step.cmd is the procedure's command (the same text runbook.md and the workbook show), one line,
   printed with ?no_esc on # comment lines only. A value that cannot be typed safely comes as v.b64
-  (its UTF-8 bytes) and is decoded with D, so the exact stored value is removed.
+  (its UTF-8 bytes) and is decoded with D, so the exact stored value is removed. With several domains
+  (run.servers has more than one), each host's steps start with Use-Directory, which points $Server at a
+  DC of the host's own domain.
 -->
 #Requires -Modules ActiveDirectory
 # Kerberos constrained delegation remediation for ${run.domain}
@@ -22,7 +24,41 @@
 # Afterwards: repadmin /syncall <that DC> /AdeP, then ${run.purgeCmd} on each host (see runbook.md).
 # Each step below shows, as a comment, the command runbook.md gives for it; the script does the same with
 # -Server $Server and skips what is already done.
+<#assign multi = (run.servers?size > 1)>
+<#if multi>
+# Several domains: each object's steps read and write through a domain controller of its own domain, -Servers
+# (default: the DCs the audit read), e.g. -Servers @{'contoso' = 'dc2.contoso.com'; 'fabrikam' = 'dc1.fabrikam.com'}.
+</#if>
 [CmdletBinding(SupportsShouldProcess)]
+<#if multi>
+param(
+    [switch]$Apply,
+    [switch]$Rollback,
+    [hashtable]$Servers = @{<#list run.servers as sv>'${sv.directory}' = '${sv.server}'<#sep>; </#list>}
+)
+$ErrorActionPreference = 'Stop'
+$DryRun = (-not $Apply) -or $WhatIfPreference
+$Server = $null
+$DomainChecked = @{}
+# Points the following steps at the DC of directory $Name; refuses a DC of another domain than the audited one.
+function Use-Directory([string]$Name, [string]$DomainDn) {
+    $dc = $Servers[$Name]
+    if (-not $dc) {
+        throw ('Give -Servers a domain controller for {0} ({1}).' -f $Name, $DomainDn)
+    }
+    if (-not $DomainChecked.ContainsKey($Name)) {
+        $actual = (Get-ADDomain -Server $dc).DistinguishedName
+        if ($actual -ne $DomainDn) {
+            throw ('{0} is a domain controller of {1}, not of the audited {2}: give -Servers a domain controller of {2} for {3}.' -f $dc, $actual, $DomainDn, $Name)
+        }
+        $DomainChecked[$Name] = $true
+    }
+    $script:Server = $dc
+}
+if ($DryRun) {
+    Write-Host ('DRY RUN against {0}: nothing is changed. Run again with -Apply to change Active Directory.' -f (($Servers.Values) -join ', ')) -ForegroundColor Yellow
+}
+<#else>
 param(
     [switch]$Apply,
     [switch]$Rollback,
@@ -40,6 +76,7 @@ if ($domainDn -ne '${run.domainDn}') {
 if ($DryRun) {
     Write-Host ('DRY RUN against {0}: nothing is changed. Run again with -Apply to change Active Directory.' -f $Server) -ForegroundColor Yellow
 }
+</#if>
 
 # A value given by its UTF-8 bytes (Base64): directory values that cannot be typed safely.
 function D([string]$Base64) {
@@ -130,6 +167,33 @@ function Set-Flags([string]$Identity, [hashtable]$Flags) {
         Set-ADAccountControl -Identity $Identity -Server $Server @change -WhatIf:$DryRun
     }
 }
+<#if hasRbcd>
+
+# Sets the accounts a host's resource-based delegation allows (msDS-AllowedToActOnBehalfOfOtherIdentity): the
+# whole list, each principal resolved in its own domain (a SID where the audit knew no name); none clears it.
+function Set-Rbcd([string]$Identity, [object[]]$Principals) {
+    $resolved = @()
+    foreach ($p in $Principals) {
+        if ($p.Name) {
+            $lookup = @{ Identity = ('{0}$' -f $p.Name) }
+            if ($p.Domain) {
+                $lookup.Server = $p.Domain
+            }
+            $resolved += Get-ADComputer @lookup
+        } else {
+            $resolved += $p.Sid
+        }
+    }
+    if ($resolved.Count -eq 0) {
+        Write-Host ('  clear {0} PrincipalsAllowedToDelegateToAccount' -f $Identity)
+        Set-ADComputer -Identity $Identity -Server $Server -PrincipalsAllowedToDelegateToAccount $null -WhatIf:$DryRun
+    } else {
+        Write-Host ('  set {0} PrincipalsAllowedToDelegateToAccount: {1}' -f $Identity, (($Principals | ForEach-Object { if ($_.Name) { $_.Name } else { $_.Sid } }) -join ', '))
+        Set-ADComputer -Identity $Identity -Server $Server -PrincipalsAllowedToDelegateToAccount $resolved -WhatIf:$DryRun
+    }
+}
+</#if>
+<#macro principals list>@(<#list list as p>@{Name = '${p.name}'; Domain = '${p.domain}'; Sid = '${p.sid}'}<#sep>, </#list>)</#macro>
 <#macro values st>@(<#list st.values as v><#if v.b64?has_content>(D '${v.b64}')<#else>'${v.text}'</#if><#sep>, </#list>)</#macro>
 <#macro one st><#if st.values[0].b64?has_content>(D '${st.values[0].b64}')<#else>'${st.values[0].text}'</#if></#macro>
 <#macro flags tfd tta>@{<#if tfd?has_content>TrustedForDelegation = $${tfd}<#if tta?has_content>; </#if></#if><#if tta?has_content>TrustedToAuthForDelegation = $${tta}</#if>}</#macro>
@@ -158,6 +222,9 @@ function Set-Flags([string]$Identity, [hashtable]$Flags) {
 <#case "flags">
     Set-Flags '${st.subject}$' <@flags st.trustedForDelegation st.trustedToAuth/>
 <#break>
+<#case "rbcd">
+    Set-Rbcd '${st.subject}$' <@principals st.principals/>
+<#break>
 </#switch>
 </#macro>
 <#macro undo st>
@@ -177,6 +244,9 @@ function Set-Flags([string]$Identity, [hashtable]$Flags) {
 <#case "flags">
     Set-Flags '${st.subject}$' <@flags st.undoTrustedForDelegation st.undoTrustedToAuth/>
 <#break>
+<#case "rbcd">
+    Set-Rbcd '${st.subject}$' <@principals st.before/>
+<#break>
 </#switch>
 </#macro>
 <#if refused?has_content>
@@ -195,6 +265,9 @@ if (-not $Rollback) {
 <#list hosts as h>
 
     # --- ${h.name}<#if h.cluster?has_content> (cluster ${h.cluster})</#if>; today: ${h.currentMode}
+<#if multi>
+    Use-Directory '${h.directory}' '${h.domainDn}'
+</#if>
 <#list h.steps as st>
 <@show st/>
 <@apply st/>
@@ -203,6 +276,9 @@ if (-not $Rollback) {
 <#if unregister?has_content>
 
     # --- duplicate SPNs on other objects
+<#if multi>
+    Use-Directory '${run.servers[0].directory}' '${run.servers[0].domainDn}'
+</#if>
 <#list unregister as st>
 <@show st/>
 <@apply st/>
@@ -212,17 +288,31 @@ if (-not $Rollback) {
 <#list hosts as h>
 
     # --- undo ${h.name}
+<#if multi>
+    Use-Directory '${h.directory}' '${h.domainDn}'
+</#if>
 <#list h.steps as st>
 <@undo st/>
 </#list>
 </#list>
+<#if multi && unregister?has_content>
+    Use-Directory '${run.servers[0].directory}' '${run.servers[0].domainDn}'
+</#if>
 <#list unregister as st>
 <@undo st/>
 </#list>
 }
 
 Write-Host ''
+<#if multi>
+Write-Host 'Next, for each domain (case matters: it pushes the changes from the DC they were written to):'
+<#list run.servers as sv>
+Write-Host ('  repadmin /syncall {0} /AdeP' -f $Servers['${sv.directory}'])
+</#list>
+Write-Host 'wait for replication, then on each host:'
+<#else>
 Write-Host ('Next: repadmin /syncall {0} /AdeP (case matters: it pushes the changes from that DC), wait for replication, then on each host:' -f $Server)
+</#if>
 Write-Host '  ${run.purgeCmd}   (type it; plain klist purge does not clear the SYSTEM session used by vmms)'
 <#list purgeHosts as ph>
 Write-Host '    ${ph}'

@@ -6,10 +6,12 @@ import org.kcdauditor.config.AuditConfig;
 import org.kcdauditor.config.ClusterConfig;
 import org.kcdauditor.config.ConfigException;
 import org.kcdauditor.config.ConfigLoader;
+import org.kcdauditor.directory.DirectoriesCollector;
 import org.kcdauditor.directory.DirectoryException;
 import org.kcdauditor.model.Finding;
 import org.kcdauditor.model.Severity;
 import org.kcdauditor.report.Format;
+import org.kcdauditor.report.ReportView;
 import org.kcdauditor.report.Reports;
 import org.kcdauditor.run.AuditRun;
 import org.kcdauditor.remedy.Ps;
@@ -27,7 +29,8 @@ import java.util.concurrent.Callable;
                 + " cluster is delegated correctly and nothing blocks, NO-GO with the blockers otherwise.",
                 "Blockers: every HIGH finding of the cluster that no waiver suppresses (missing delegation, SPN"
                         + " not registered, unconstrained delegation, host not found, baseline entry removed,"
-                        + " observed migration failures, ...). The run is stored and findings.json written."},
+                        + " observed migration failures, with --all-dcs a domain controller that has not replicated"
+                        + " the change, ...). The run is stored and findings.json written."},
         footer = {"", "Exit codes: 0 GO, 3 NO-GO, 1 the audit could not complete, 2 usage/config error."})
 final class PreflightCommand implements Callable<Integer> {
     private final Cli cli;
@@ -41,6 +44,13 @@ final class PreflightCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Write findings.json into DIR (default: a new run folder).")
     Path out;
 
+    @Option(names = "--all-dcs", negatable = true, description = {"Also read the cluster's nodes from every domain"
+            + " controller of their domain (directory.domainControllers, else discovered) and compare them with the"
+            + " DC the audit read: a DC that has not replicated the change yet is a blocker (DC_NOT_CONVERGED), one"
+            + " that cannot be read is reported (DC_UNREACHABLE). Default: policy.preflightAllDcs (false);"
+            + " --no-all-dcs turns it off."})
+    Boolean allDcs;
+
     PreflightCommand(Cli cli) {
         this.cli = cli;
     }
@@ -51,11 +61,29 @@ final class PreflightCommand implements Callable<Integer> {
         ClusterConfig target = cfg.clusters().stream().filter(c -> c.name().equalsIgnoreCase(cluster)).findFirst()
                 .orElseThrow(() -> new ConfigException("--cluster: no cluster named '" + cluster + "' in " + config
                         + " (known: " + String.join(", ", cfg.clusters().stream().map(ClusterConfig::name).toList()) + ")"));
-        AuditRun.Outcome o = RunCommand.underRunLock(cli, cfg, "preflight", () -> new AuditRun(cfg, cli.secrets(),
-                cli.clock(), Reports.standard(cli.installation().templates(), cfg.reports()))
-                .withHome(cli.home()).withEnvironment(cli.env()).withTrigger("preflight")
+        boolean everyDc = allDcs != null ? allDcs : cfg.policy().allDcsByDefault();
+        AuditRun run = new AuditRun(cfg, cli.secrets(), cli.clock(), Reports.standard(cli.installation().templates(),
+                cfg.reports())).withHome(cli.home()).withEnvironment(cli.env()).withTrigger("preflight");
+        if (everyDc) {
+            run = run.withSource(progress -> new DirectoriesCollector(cfg, cli.secrets(), cli.clock(), target.name())
+                    .collect(progress));
+        }
+        AuditRun audit = run;
+        AuditRun.Outcome o = RunCommand.underRunLock(cli, cfg, "preflight", () -> audit
                 .execute(out, Set.of(Format.JSON), new Timings(), n -> { }));
         String name = target.name();
+        ReportView view = ReportView.of(o.document());
+        ReportView.ClusterView mineView = view.clusters().stream().filter(c -> c.name().equals(name)).findFirst()
+                .orElse(null);
+        if (mineView != null && !mineView.audited()) {
+            ReportView.DirectoryView d = view.directories().stream().filter(x -> x.name().equals(mineView.directory()))
+                    .findFirst().orElse(null);
+            cli.out().printf("Preflight %s: NO-GO%n", name);
+            cli.out().printf("  not audited: directory %s could not be read%s (run %s)%n", Ps.oneLine(
+                    mineView.directory()), d == null || d.failure() == null ? "" : ": " + Ps.oneLine(d.failure()),
+                    o.runId().substring(0, 8));
+            return ExitCodes.FINDINGS;
+        }
         List<PairStatus> pairs = o.result().context().pairs().stream().filter(p -> p.cluster().equals(name)).toList();
         long ok = pairs.stream().filter(PairStatus::ok).count();
         List<Finding> mine = o.result().findings().stream().filter(f -> name.equals(f.cluster())).toList();
@@ -65,6 +93,9 @@ final class PreflightCommand implements Callable<Integer> {
         cli.out().printf("Preflight %s: %s%n", name, go ? "GO" : "NO-GO");
         cli.out().printf("  pairs delegated correctly: %d/%d; blockers: %d; waived: %d (run %s)%n", ok, pairs.size(),
                 blockers.size(), waived.size(), o.runId().substring(0, 8));
+        for (String dcs : view.dcSummaries()) {
+            cli.out().println("  domain controllers: " + Ps.oneLine(dcs));
+        }
         for (Finding f : blockers) {
             cli.out().printf("  BLOCKER %-30s %s%n", f.rule(), Ps.oneLine(f.message()));
         }

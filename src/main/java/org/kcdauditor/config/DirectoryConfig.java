@@ -1,6 +1,16 @@
 package org.kcdauditor.config;
 
-/** {@code directory:} — where and how to read Active Directory. Defaults applied by {@link ConfigLoader}. */
+import java.util.List;
+
+/**
+ * {@code directory:} (or one entry of {@code directories:}) — where and how to read one Active Directory domain.
+ * Defaults applied by {@link ConfigLoader}.
+ *
+ * @param domainControllers {@code ldap(s)://} URLs of the domain's DCs for {@code preflight --all-dcs}; null or
+ *                          empty: discovered (computers with SERVER_TRUST_ACCOUNT or PARTIAL_SECRETS_ACCOUNT)
+ * @param optional          {@code directories.<name>.optional}: a directory that cannot be reached leaves its
+ *                          clusters "not audited" instead of failing the run
+ */
 public record DirectoryConfig(
         String url,
         Boolean startTls,
@@ -17,10 +27,27 @@ public record DirectoryConfig(
         String auth,
         String principal,
         String keytab,
-        String krb5Conf) {
+        String krb5Conf,
+        List<String> domainControllers,
+        Boolean optional) {
 
     public static final int DEFAULT_PAGE_SIZE = 500;
     public static final int DEFAULT_TIMEOUT_SECONDS = 30;
+
+    public DirectoryConfig {
+        domainControllers = domainControllers == null ? List.of()
+                : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(domainControllers));
+    }
+
+    /** Without DC list and optional flag. */
+    public DirectoryConfig(String url, Boolean startTls, String bindDn, String passwordEnv, String passwordFile,
+                           String baseDn, String trustStore, String trustStorePasswordEnv,
+                           String trustStorePasswordFile, Boolean allowInsecureBind, Integer pageSize,
+                           Integer timeoutSeconds, String auth, String principal, String keytab, String krb5Conf) {
+        this(url, startTls, bindDn, passwordEnv, passwordFile, baseDn, trustStore, trustStorePasswordEnv,
+                trustStorePasswordFile, allowInsecureBind, pageSize, timeoutSeconds, auth, principal, keytab, krb5Conf,
+                null, null);
+    }
 
     /** Without the Kerberos settings: a simple bind. */
     public DirectoryConfig(String url, Boolean startTls, String bindDn, String passwordEnv, String passwordFile,
@@ -28,7 +55,7 @@ public record DirectoryConfig(
                            String trustStorePasswordFile, Boolean allowInsecureBind, Integer pageSize,
                            Integer timeoutSeconds) {
         this(url, startTls, bindDn, passwordEnv, passwordFile, baseDn, trustStore, trustStorePasswordEnv,
-                trustStorePasswordFile, allowInsecureBind, pageSize, timeoutSeconds, null, null, null, null);
+                trustStorePasswordFile, allowInsecureBind, pageSize, timeoutSeconds, null, null, null, null, null, null);
     }
 
     /** {@code auth: gssapi}: a Kerberos bind as {@code principal} (keytab, or the ticket cache), no password. */
@@ -40,7 +67,18 @@ public record DirectoryConfig(
     public DirectoryConfig withUrl(String newUrl) {
         return new DirectoryConfig(newUrl, startTls, bindDn, passwordEnv, passwordFile, baseDn, trustStore,
                 trustStorePasswordEnv, trustStorePasswordFile, allowInsecureBind, pageSize, timeoutSeconds, auth, principal,
-                keytab, krb5Conf);
+                keytab, krb5Conf, domainControllers, optional);
+    }
+
+    /** These settings with other domain controllers ({@code directory.domainControllers}). */
+    public DirectoryConfig withDomainControllers(List<String> urls) {
+        return new DirectoryConfig(url, startTls, bindDn, passwordEnv, passwordFile, baseDn, trustStore,
+                trustStorePasswordEnv, trustStorePasswordFile, allowInsecureBind, pageSize, timeoutSeconds, auth, principal,
+                keytab, krb5Conf, urls, optional);
+    }
+
+    public boolean isOptional() {
+        return Boolean.TRUE.equals(optional);
     }
 
     public boolean useStartTls() {

@@ -46,6 +46,10 @@ import java.util.List;
  * @param justification    the waiver's justification
  * @param operatingSystem  the host's operating system, where it decided the finding
  * @param ou               the OU a cluster is read from
+ * @param dc               the domain controller concerned (one that disagrees, or cannot be reached)
+ * @param auditedDc        the domain controller the audit read, which the other is compared with
+ * @param lastChange       when, where and how often the attribute concerned was last written (replication metadata)
+ * @param directories      the directories (domains) concerned: a pair's source's and target's
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -57,7 +61,8 @@ public record Evidence(String service, String nameForm, String spn, String attri
                        List<Integer> eventIds, Integer eventCount, Instant lastEvent, List<String> classifications,
                        Boolean delegationExplains, List<String> relatedFindings, String previousRunId,
                        Instant previousRunAt, List<String> changes, String waivedRule, LocalDate expires,
-                       String justification, String operatingSystem, String ou) {
+                       String justification, String operatingSystem, String ou, String dc, String auditedDc,
+                       AttributeChange lastChange, List<String> directories) {
 
     public static final Evidence NONE = builder().build();
 
@@ -110,6 +115,10 @@ public record Evidence(String service, String nameForm, String spn, String attri
         private String justification;
         private String operatingSystem;
         private String ou;
+        private String dc;
+        private String auditedDc;
+        private AttributeChange lastChange;
+        private List<String> directories;
 
         public Builder service(String v) { service = v; return this; }
         public Builder nameForm(String v) { nameForm = v; return this; }
@@ -143,12 +152,17 @@ public record Evidence(String service, String nameForm, String spn, String attri
         public Builder justification(String v) { justification = v; return this; }
         public Builder operatingSystem(String v) { operatingSystem = v; return this; }
         public Builder ou(String v) { ou = v; return this; }
+        public Builder dc(String v) { dc = v; return this; }
+        public Builder auditedDc(String v) { auditedDc = v; return this; }
+        public Builder lastChange(AttributeChange v) { lastChange = v; return this; }
+        public Builder directories(List<String> v) { directories = copy(v); return this; }
 
         public Evidence build() {
             return new Evidence(service, nameForm, spn, attribute, expected, actual, holders, userAccountControl,
                     uacBits, delegationBits, targetExists, fileServer, pairs, sids, kb, cve, via, installedOn,
                     eventIds, eventCount, lastEvent, classifications, delegationExplains, relatedFindings,
-                    previousRunId, previousRunAt, changes, waivedRule, expires, justification, operatingSystem, ou);
+                    previousRunId, previousRunAt, changes, waivedRule, expires, justification, operatingSystem, ou, dc,
+                    auditedDc, lastChange, directories);
         }
 
         private static <T> List<T> copy(List<T> v) {

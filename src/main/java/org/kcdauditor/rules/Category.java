@@ -14,6 +14,7 @@ public enum Category {
     SPN("spn", "Service principal names"),
     INVENTORY("inventory", "Hosts and configuration"),
     HYGIENE("hygiene", "Clean-up"),
+    REPLICATION("replication", "Replication between domain controllers"),
     DRIFT("drift", "Drift against the baseline and the previous run");
 
     private final String word;

@@ -1,6 +1,5 @@
 package org.kcdauditor.run;
 
-import com.unboundid.ldap.sdk.LDAPConnection;
 import org.kcdauditor.audit.AuditContext;
 import org.kcdauditor.audit.AuditInputs;
 import org.kcdauditor.audit.AuditResult;
@@ -11,9 +10,8 @@ import org.kcdauditor.baseline.Baseline;
 import org.kcdauditor.baseline.BaselineFile;
 import org.kcdauditor.config.AuditConfig;
 import org.kcdauditor.config.Secrets;
-import org.kcdauditor.directory.DirectoryCollector;
+import org.kcdauditor.directory.DirectoriesCollector;
 import org.kcdauditor.directory.DirectoryException;
-import org.kcdauditor.directory.LdapConnector;
 import org.kcdauditor.home.Installation;
 import org.kcdauditor.inventory.HardeningCatalogue;
 import org.kcdauditor.inventory.HardeningCatalogueFile;
@@ -201,9 +199,7 @@ public final class AuditRun {
                 snapshot[0] = source.collect(progress);
                 return;
             }
-            try (LDAPConnection connection = new LdapConnector(config, secrets).connect()) {
-                snapshot[0] = new DirectoryCollector(config, clock).collect(connection, progress);
-            }
+            snapshot[0] = new DirectoriesCollector(config, secrets, clock, null).collect(progress);
         });
         return snapshot[0];
     }

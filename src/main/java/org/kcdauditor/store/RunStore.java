@@ -51,7 +51,10 @@ import java.util.Set;
  */
 public final class RunStore implements AutoCloseable {
     /** Rows per JDBC batch. */
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Host values as JSON arrays; replication metadata ({@code changes}) as objects with ISO-8601 times. */
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
+            .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {
     };
     private static final int BATCH = 5_000;
@@ -407,7 +410,8 @@ public final class RunStore implements AutoCloseable {
                         ts(o.whenChanged()), o.usnChanged());
                 h.addBatch();
                 pending[0] += 1 + values(v, runId, name, "delegateTo", o.delegateTo())
-                        + values(v, runId, name, "spn", o.spns()) + values(v, runId, name, "rbcd", o.rbcdSids());
+                        + values(v, runId, name, "spn", o.spns()) + values(v, runId, name, "rbcd", o.rbcdSids())
+                        + values(v, runId, name, "changes", ctx.snapshot().changesOf(o));
                 if (pending[0] >= BATCH) {
                     // Bounded batches: a 20,000-host snapshot is about 1.5 million values.
                     h.executeBatch();
@@ -421,7 +425,7 @@ public final class RunStore implements AutoCloseable {
     }
 
     /** Adds one batched row holding the values as a JSON array (none for an empty list); returns the rows added. */
-    private static int values(PreparedStatement v, String runId, String host, String attr, List<String> values)
+    private static int values(PreparedStatement v, String runId, String host, String attr, List<?> values)
             throws SQLException {
         if (values.isEmpty()) {
             return 0;

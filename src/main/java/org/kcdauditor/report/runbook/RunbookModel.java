@@ -50,8 +50,20 @@ public final class RunbookModel {
         run.put("domain", view.domain());
         run.put("domainDn", view.domainDn());
         run.put("server", s(plan.server()));
-        run.put("replicateCmd", plan.commands().replicate());
-        run.put("exportCmd", procedure.exportCommand());
+        run.put("replicateCmd", String.join("\n", procedure.replicateCommands()));
+        run.put("exportCmd", plan.servers().size() > 1 ? String.join("\n", procedure.exportCommands())
+                : procedure.exportCommand());
+        // with several domains each object's change goes to a DC of its own domain
+        List<Object> servers = new ArrayList<>();
+        for (RemediationPlan.Server sv : plan.servers()) {
+            Map<String, Object> sm = new LinkedHashMap<>();
+            sm.put("directory", s(sv.directory()));
+            sm.put("server", s(sv.server()));
+            sm.put("domainDn", s(sv.domainDn()));
+            sm.put("replicateCmd", sv.commands().replicate());
+            servers.add(sm);
+        }
+        run.put("servers", servers);
         run.put("exportFile", procedure.exportFile());
         run.put("purgeCmd", Commands.PURGE_TICKETS);
         run.put("restartCmd", Commands.RESTART_VMMS);
@@ -121,6 +133,12 @@ public final class RunbookModel {
             hm.put("register", clean(h.register()));
             hm.put("addCount", h.addCount());
             hm.put("removeCount", h.removeCount());
+            hm.put("directory", s(h.directory()));
+            hm.put("domainDn", plan.servers().stream().filter(sv -> sv.directory().equals(h.directory()))
+                    .map(RemediationPlan.Server::domainDn).findFirst().orElse(view.domainDn()));
+            hm.put("server", s(plan.commandsFor(h.name()).server()));
+            hm.put("rbcd", h.rbcdAdded().stream().map(p -> p.name() != null ? p.name() + (p.domain() == null ? ""
+                    : " (" + p.domain() + ")") : s(p.sid())).toList());
             List<Object> steps = steps(mine);
             for (Object o : steps) {
                 @SuppressWarnings("unchecked")
@@ -139,6 +157,7 @@ public final class RunbookModel {
             hosts.add(hm);
         }
         m.put("hosts", hosts);
+        m.put("hasRbcd", plan.hosts().stream().anyMatch(h -> !h.rbcd().isEmpty()));
         m.put("unregister", steps(changeSteps.stream().filter(st -> st.change() instanceof Action.UnregisterSpn)
                 .toList()));
 
@@ -223,6 +242,10 @@ public final class RunbookModel {
                 kind(sm, "flags", p.host(), List.of());
                 sm.put("trustedForDelegation", "");
                 sm.put("trustedToAuth", String.valueOf(p.enabled()));
+            } else if (a instanceof Action.AddRbcd r) {
+                kind(sm, "rbcd", r.host(), List.of());
+                sm.put("principals", principals(r.principals()));
+                sm.put("before", principals(r.before()));
             }
             out.add(sm);
         }
@@ -244,6 +267,17 @@ public final class RunbookModel {
                     : Base64.getEncoder().encodeToString(v.getBytes(StandardCharsets.UTF_8))));
         }
         sm.put("values", vs);
+    }
+
+    /** Each principal of an RBCD list: its name and domain where known (resolved there), and its SID. */
+    private static List<Object> principals(List<Action.Principal> principals) {
+        List<Object> out = new ArrayList<>();
+        for (Action.Principal p : principals) {
+            boolean named = p.name() != null && Values.validHostName(p.name());
+            out.add(Map.of("name", named ? p.name() : "", "domain", named && p.domain() != null
+                    && Values.validHostName(p.domain()) ? p.domain() : "", "sid", s(p.sid())));
+        }
+        return out;
     }
 
     private static List<String> rulesOf(List<Procedure.Step> steps) {

@@ -82,7 +82,7 @@ public final class XlsxReportWriter implements ReportWriter {
             summary(print(wb.createSheet("Summary"), false), view, st);
             findings(print(wb.createSheet("Findings"), true), view, st);
             matrix(print(wb.createSheet("Matrix"), false), view, st);
-            hosts(print(wb.createSheet("Hosts"), true), doc, st);
+            hosts(print(wb.createSheet("Hosts"), true), view, st);
             runbook(print(wb.createSheet("Runbook"), true), view, st);
             HistorySheets.write(wb, view, st);
             rules(print(wb.createSheet("Rules"), true), view, st);
@@ -119,8 +119,21 @@ public final class XlsxReportWriter implements ReportWriter {
         r = kv(sh, r, "Run id", doc.runId(), st.text, st);
         r = kv(sh, r, "Started", Words.time(doc.startedAt()), st.text, st);
         r = kv(sh, r, "Finished", Words.time(doc.finishedAt()), st.text, st);
-        r = kv(sh, r, "Directory", doc.directory() == null ? "" : doc.directory().url(), st.text, st);
-        r = kv(sh, r, "Base DN", doc.directory() == null ? "" : doc.directory().baseDn(), st.text, st);
+        if (view.multiDirectory()) {
+            for (ReportView.DirectoryView x : view.directories()) {
+                r = kv(sh, r, "Directory " + x.name(), x.url() + " (" + x.baseDn() + ")" + (x.audited() ? ""
+                        : "; not audited: " + x.failure()), x.audited() ? st.text : st.light(Status.AMBER), st);
+            }
+        } else {
+            r = kv(sh, r, "Directory", doc.directory() == null ? "" : doc.directory().url(), st.text, st);
+            r = kv(sh, r, "Base DN", doc.directory() == null ? "" : doc.directory().baseDn(), st.text, st);
+        }
+        for (String dcs : view.dcSummaries()) {
+            r = kv(sh, r, "Domain controllers", dcs, st.wrap, st);
+        }
+        if (view.changeTimesNote() != null) {
+            r = kv(sh, r, "Change times", view.changeTimesNote(), st.text, st);
+        }
         if (doc.policy() != null) {
             r = kv(sh, r, "Policy: protocol transition", view.plan().protocolPolicy().word(), st.text, st);
             r = kv(sh, r, "Policy: services", join(doc.policy().services(), ", "), st.text, st);
@@ -153,8 +166,11 @@ public final class XlsxReportWriter implements ReportWriter {
         r++;
         text(sh.createRow(r++), 0, "Compliance per cluster", st.h2);
         SXSSFRow head = sh.createRow(r++);
-        String[] cols = {"Cluster", "Nodes", "Pairs OK", "Pairs", "Entries present", "Entries required",
-                "Compliance", "Status", "HIGH", "MEDIUM", "LOW", "INFO", "Nodes not found"};
+        String[] cols = view.multiDirectory() ? new String[]{"Cluster", "Nodes", "Pairs OK", "Pairs",
+                "Entries present", "Entries required", "Compliance", "Status", "HIGH", "MEDIUM", "LOW", "INFO",
+                "Nodes not found", "Directory"} : new String[]{"Cluster", "Nodes", "Pairs OK", "Pairs",
+                "Entries present", "Entries required", "Compliance", "Status", "HIGH", "MEDIUM", "LOW", "INFO",
+                "Nodes not found"};
         for (int i = 0; i < cols.length; i++) {
             text(head, i, cols[i], st.header);
         }
@@ -169,12 +185,15 @@ public final class XlsxReportWriter implements ReportWriter {
             number(row, 4, c.presentEntries(), st.number);
             number(row, 5, c.requiredEntries(), st.number);
             percent(row, 6, c.compliancePercent(), st.percent(status), st);
-            text(row, 7, status.label(), st.light(status));
+            text(row, 7, c.statusLabel(), st.light(status));
             int col = 8;
             for (Severity sev : Severity.values()) {
                 number(row, col++, c.counts().open(sev), st.number);
             }
             text(row, 12, join(c.missingNodes(), ", "), st.text);
+            if (view.multiDirectory()) {
+                text(row, 13, c.directory(), st.text);
+            }
         }
         Counts outside = view.unclustered();
         if (outside.openTotal() + outside.waivedTotal() > 0) {
@@ -406,12 +425,13 @@ public final class XlsxReportWriter implements ReportWriter {
 
     // ---------------------------------------------------------------- Hosts
 
-    private void hosts(SXSSFSheet sh, FindingsDocument doc, Styles st) {
+    private void hosts(SXSSFSheet sh, ReportView view, Styles st) {
+        FindingsDocument doc = view.doc();
         String[] cols = {"Host", "Cluster", "DNS host name", "Enabled", "userAccountControl", "userAccountControl in words",
                 "Delegation mode", "Operating system", "OS version", "Delegation entries", "msDS-AllowedToDelegateTo",
                 "SPNs registered", "RBCD allowed from", "sAMAccountName", "Distinguished name", "SID", "whenChanged",
-                "uSNChanged", "lastLogonTimestamp"};
-        int[] max = {30, 20, 40, 8, 18, 70, 50, 36, 14, 10, 100, 100, 60, 20, 80, 50, 24, 12, 24};
+                "uSNChanged", "lastLogonTimestamp", "Delegation last changed", "Directory"};
+        int[] max = {30, 20, 40, 8, 18, 70, 50, 36, 14, 10, 100, 100, 60, 20, 80, 50, 24, 12, 24, 100, 20};
         Widths w = new Widths(cols);
         SXSSFRow head = sh.createRow(0);
         for (int i = 0; i < cols.length; i++) {
@@ -429,7 +449,8 @@ public final class XlsxReportWriter implements ReportWriter {
                     Uac.describe(h.userAccountControl(), entries), RemediationPlan.mode(h.userAccountControl(), entries),
                     h.operatingSystem(), h.operatingSystemVersion(), null, join(h.delegateTo(), "; "),
                     join(h.spns(), "; "), join(h.rbcdAllowed(), "; "), h.samAccountName(), h.distinguishedName(),
-                    h.objectSid(), Words.time(h.whenChanged()), null, Words.time(h.lastLogonTimestamp())};
+                    h.objectSid(), Words.time(h.whenChanged()), null, Words.time(h.lastLogonTimestamp()),
+                    join(view.hostChanges(h), "; "), h.directory()};
             for (int i = 0; i < v.length; i++) {
                 if (i == 9) {
                     number(row, i, nn(h.delegateTo()).size(), st.number);
@@ -444,8 +465,13 @@ public final class XlsxReportWriter implements ReportWriter {
                 }
             }
         }
+        int last = r - 1;
+        if (view.changeTimesNote() != null) {
+            // said once, below the table, not in every host's row
+            text(sh.createRow(r + 1), 0, "Delegation last changed: " + view.changeTimesNote(), st.note);
+        }
         sh.createFreezePane(1, 1);
-        sh.setAutoFilter(new CellRangeAddress(0, Math.max(r - 1, 1), 0, cols.length - 1));
+        sh.setAutoFilter(new CellRangeAddress(0, Math.max(last, 1), 0, cols.length - 1));
         w.apply(sh, max);
     }
 

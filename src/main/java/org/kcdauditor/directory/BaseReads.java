@@ -1,0 +1,137 @@
+package org.kcdauditor.directory;
+
+import com.unboundid.ldap.sdk.AsyncRequestID;
+import com.unboundid.ldap.sdk.AsyncSearchResultListener;
+import com.unboundid.ldap.sdk.Filter;
+import com.unboundid.ldap.sdk.LDAPConnection;
+import com.unboundid.ldap.sdk.LDAPException;
+import com.unboundid.ldap.sdk.LDAPSearchException;
+import com.unboundid.ldap.sdk.ResultCode;
+import com.unboundid.ldap.sdk.SearchRequest;
+import com.unboundid.ldap.sdk.SearchResult;
+import com.unboundid.ldap.sdk.SearchResultEntry;
+import com.unboundid.ldap.sdk.SearchResultReference;
+import com.unboundid.ldap.sdk.SearchScope;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Reads a list of objects by DN, each with a base-scope search for a few attributes: the replication metadata of
+ * the cluster nodes, and what another domain controller holds for them. No filter carries a name: the DN is the
+ * search base. On a pipelined connection ({@link LdapConnector#pipelined()}) up to {@link #IN_FLIGHT} reads are
+ * outstanding at once, so the time is not one round trip per object; on a synchronous one they go one by one.
+ */
+final class BaseReads {
+    /** Requests outstanding at once on a pipelined connection. */
+    static final int IN_FLIGHT = 32;
+    private static final Filter ANY;
+
+    static {
+        try {
+            ANY = Filter.create("(objectClass=*)");
+        } catch (LDAPException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private BaseReads() {
+    }
+
+    /**
+     * @param where the server, for messages
+     * @return DN (as given) → entry; a DN the server does not hold is absent
+     * @throws DirectoryException when a read fails otherwise (the first failure), or the connection breaks
+     */
+    static Map<String, SearchResultEntry> read(LDAPConnection connection, List<String> dns, String[] attributes,
+                                               String where) throws DirectoryException {
+        Map<String, SearchResultEntry> out = new HashMap<>();
+        if (dns.isEmpty()) {
+            return out;
+        }
+        if (connection.synchronousMode()) {
+            for (String dn : dns) {
+                try {
+                    SearchResultEntry e = connection.searchForEntry(new SearchRequest(dn, SearchScope.BASE, ANY,
+                            attributes));
+                    if (e != null) {
+                        out.put(dn, e);
+                    }
+                } catch (LDAPSearchException e) {
+                    if (e.getResultCode() != ResultCode.NO_SUCH_OBJECT) {
+                        throw failed(where, dn, e.getResultCode(), e.getDiagnosticMessage(), e);
+                    }
+                }
+            }
+            return out;
+        }
+        Semaphore slots = new Semaphore(IN_FLIGHT);
+        AtomicReference<DirectoryException> failure = new AtomicReference<>();
+        Map<String, SearchResultEntry> found = java.util.Collections.synchronizedMap(out);
+        long timeoutMillis = Math.max(1, connection.getConnectionOptions().getResponseTimeoutMillis());
+        try {
+            for (String dn : dns) {
+                if (failure.get() != null) {
+                    break;
+                }
+                acquire(slots, 1, timeoutMillis, where);
+                AsyncSearchResultListener listener = new AsyncSearchResultListener() {
+                    private static final long serialVersionUID = 1L;
+
+                    @Override
+                    public void searchEntryReturned(SearchResultEntry entry) {
+                        found.put(dn, entry);
+                    }
+
+                    @Override
+                    public void searchReferenceReturned(SearchResultReference reference) {
+                        // a base-scope read of an object returns no references
+                    }
+
+                    @Override
+                    public void searchResultReceived(AsyncRequestID id, SearchResult result) {
+                        ResultCode rc = result.getResultCode();
+                        if (rc != ResultCode.SUCCESS && rc != ResultCode.NO_SUCH_OBJECT) {
+                            failure.compareAndSet(null, failed(where, dn, rc, result.getDiagnosticMessage(), null));
+                        }
+                        slots.release();
+                    }
+                };
+                try {
+                    connection.asyncSearch(new SearchRequest(listener, dn, SearchScope.BASE, ANY, attributes));
+                } catch (LDAPException e) {
+                    slots.release();
+                    throw failed(where, dn, e.getResultCode(), e.getDiagnosticMessage(), e);
+                }
+            }
+            // every answer is in once all slots are free again
+            acquire(slots, IN_FLIGHT, timeoutMillis, where);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DirectoryException(where + ": interrupted while reading objects", e);
+        }
+        if (failure.get() != null) {
+            throw failure.get();
+        }
+        return out;
+    }
+
+    private static void acquire(Semaphore slots, int n, long timeoutMillis, String where)
+            throws InterruptedException, DirectoryException {
+        // each answer arrives within the response timeout (UnboundID delivers a TIMEOUT result otherwise)
+        if (!slots.tryAcquire(n, timeoutMillis + 5_000, TimeUnit.MILLISECONDS)) {
+            throw new DirectoryException(where + ": no answer within the timeout while reading objects — check the"
+                    + " server, or raise timeoutSeconds");
+        }
+    }
+
+    private static DirectoryException failed(String where, String dn, ResultCode rc, String diagnostic,
+                                             Throwable cause) {
+        return new DirectoryException(where + ": reading " + dn + " failed: " + rc + (diagnostic == null ? ""
+                : " (" + diagnostic + ")"), cause);
+    }
+}
