@@ -56,7 +56,8 @@ final class DomainControllers {
 
     /**
      * The domain's DCs: computers under {@code domainDn} with a DC's account flags (the bitwise matching rule of
-     * AD and Samba); where the server cannot evaluate that rule, the DCs among the sweep's objects.
+     * AD and Samba); where the server cannot evaluate that rule (or it finds none), the DCs among the sweep's
+     * objects.
      *
      * @param url the directory's URL: its scheme and port are used for every DC
      */
@@ -73,6 +74,9 @@ final class DomainControllers {
             }
         } catch (LDAPException e) {
             dcs.clear();
+        }
+        if (dcs.isEmpty()) {
+            // the rule is AD's (and Samba's); elsewhere, or where it matches nothing, the sweep's DCs
             sweep.stream().filter(o -> o != null && o.isDomainController()).forEach(dcs::add);
         }
         List<Target> out = new ArrayList<>();

@@ -469,8 +469,9 @@ public final class RemediationPlan {
         String aduc = b.unconstrained || setPt != null ? (ptAfter ? Remedies.ADUC_ANY : Remedies.ADUC_KERBEROS)
                 : aducChoice(policy, ptAfter);
         String mode = hd == null ? "not in the directory snapshot" : mode(uac, hasEntries);
+        // the host's own cluster; a finding of another cluster may ask for the change (RBCD on a peer's target)
         return new HostChange(b.name, hd == null ? null : hd.dnsHostName(),
-                b.cluster != null ? b.cluster : hd == null ? null : hd.cluster(),
+                hd != null && hd.cluster() != null ? hd.cluster() : b.cluster,
                 hd == null ? null : hd.operatingSystem(), mode, peers(b.add), peers(b.remove),
                 List.copyOf(b.register), b.unconstrained, setPt, hasPt, aduc, hd == null ? null : hd.directory(),
                 List.copyOf(b.rbcd.values()));

@@ -438,8 +438,14 @@ public final class ReportView {
         return parts.isEmpty() ? baseDn : String.join(".", parts);
     }
 
-    /** {@code DC=contoso,DC=com} of the base DN → {@code contoso.com}; the DN itself when it has no DC parts. */
+    /**
+     * {@code DC=contoso,DC=com} of the base DN → {@code contoso.com}; the DN itself when it has no DC parts; with
+     * several directories each one's domain ({@code contoso.com, fabrikam.com}).
+     */
     public String domain() {
+        if (multiDirectory()) {
+            return String.join(", ", directories.stream().map(DirectoryView::domain).distinct().toList());
+        }
         String baseDn = doc.directory() == null ? null : doc.directory().baseDn();
         if (baseDn == null) {
             return "";

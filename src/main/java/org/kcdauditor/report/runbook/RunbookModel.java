@@ -45,8 +45,13 @@ public final class RunbookModel {
         run.put("shortId", safeId.length() > 8 ? safeId.substring(0, 8) : safeId);
         run.put("startedAt", Words.time(doc.startedAt()));
         run.put("finishedAt", Words.time(doc.finishedAt()));
-        run.put("directoryUrl", doc.directory() == null ? "" : s(doc.directory().url()));
-        run.put("baseDn", doc.directory() == null ? "" : s(doc.directory().baseDn()));
+        if (view.multiDirectory()) {
+            run.put("directoryUrl", String.join(", ", view.directories().stream().map(d -> s(d.url())).toList()));
+            run.put("baseDn", String.join(", ", view.directories().stream().map(d -> s(d.baseDn())).toList()));
+        } else {
+            run.put("directoryUrl", doc.directory() == null ? "" : s(doc.directory().url()));
+            run.put("baseDn", doc.directory() == null ? "" : s(doc.directory().baseDn()));
+        }
         run.put("domain", view.domain());
         run.put("domainDn", view.domainDn());
         run.put("server", s(plan.server()));

@@ -1,0 +1,245 @@
+package org.kcdauditor.directory;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.unboundid.ldap.listener.InMemoryDirectoryServer;
+import com.unboundid.ldap.sdk.Modification;
+import com.unboundid.ldap.sdk.ModificationType;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kcdauditor.report.FindingsDocument;
+import org.kcdauditor.report.FindingsJson;
+import org.kcdauditor.report.Procedure;
+import org.kcdauditor.report.ReportView;
+import org.kcdauditor.support.CliRun;
+import org.kcdauditor.support.Hosts;
+import org.kcdauditor.support.TestDirectory;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.StreamSupport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Two domains in one audit: contoso.com (HVC1: HV01-HV03) and fabrikam.com (HVC2: HV21, HV22), each an UnboundID
+ * server with its own base DN and domain SID, each read with its own connection and password.
+ */
+class MultiDirectoryTest {
+    static final String FABRIKAM = "DC=fabrikam,DC=com";
+    static final String FABRIKAM_SID = "S-1-5-21-9-9-9";
+    private static final Map<String, String> ENV = Map.of("TEST_LDAP_PASSWORD", TestDirectory.PASSWORD,
+            "FABRIKAM_PASSWORD", TestDirectory.PASSWORD);
+
+    @TempDir
+    Path tmp;
+    InMemoryDirectoryServer contoso;
+    InMemoryDirectoryServer fabrikam;
+
+    @BeforeEach
+    void servers() throws Exception {
+        contoso = TestDirectory.startDomain(TestDirectory.BASE, "dc1.contoso.com");
+        fabrikam = TestDirectory.startDomain(FABRIKAM, "dc1.fabrikam.com");
+        TestDirectory.addCluster(contoso, List.of("HV01", "HV02", "HV03"));
+        TestDirectory.addCluster(fabrikam, FABRIKAM, FABRIKAM_SID, 3000, List.of("HV21", "HV22"));
+    }
+
+    @AfterEach
+    void stop() {
+        contoso.shutDown(true);
+        fabrikam.shutDown(true);
+    }
+
+    private Path config(String fabrikamUrl, String migrationGroups, String... fabrikamExtra) throws Exception {
+        String yaml = "directories:\n"
+                + "  contoso:\n    url: ldap://127.0.0.1:" + contoso.getListenPort() + "\n    bindDn: "
+                + TestDirectory.BIND_DN + "\n    passwordEnv: TEST_LDAP_PASSWORD\n    baseDn: " + TestDirectory.BASE
+                + "\n    allowInsecureBind: true\n    timeoutSeconds: 5\n"
+                + "  fabrikam:\n    url: " + fabrikamUrl + "\n    bindDn: " + TestDirectory.BIND_DN
+                + "\n    passwordEnv: FABRIKAM_PASSWORD\n"
+                + "    baseDn: " + FABRIKAM + "\n    allowInsecureBind: true\n    timeoutSeconds: 5\n"
+                + String.join("", List.of(fabrikamExtra).stream().map(l -> "    " + l + "\n").toList())
+                + "clusters:\n  - name: HVC1\n    directory: contoso\n    nodes: [HV01, HV02, HV03]\n"
+                + "  - name: HVC2\n    directory: fabrikam\n    nodes: [HV21, HV22]\n"
+                + "policy:\n  migrationGroups: " + migrationGroups + "\n"
+                + "store:\n  url: jdbc:h2:file:data/kcd-audit\n";
+        Path file = tmp.resolve("kcd-audit.yaml");
+        Files.writeString(file, yaml);
+        return file;
+    }
+
+    private String fabrikamUrl() {
+        return "ldap://127.0.0.1:" + fabrikam.getListenPort();
+    }
+
+    private CliRun run(Path cfg, String formats) {
+        return CliRun.run(ENV, "run", "--config", cfg.toString(), "--out", tmp.resolve("out").toString(),
+                "--formats", formats);
+    }
+
+    private static List<JsonNode> findings(JsonNode doc, String rule) {
+        return StreamSupport.stream(doc.path("findings").spliterator(), false)
+                .filter(f -> f.path("rule").asText().equals(rule)).toList();
+    }
+
+    @Test
+    void twoDirectoriesGiveOneReportWithBoth() throws Exception {
+        CliRun r = run(config(fabrikamUrl(), "[]"), "json,xlsx,md");
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(r.out().contains("2 directories: contoso"), r.out());
+        JsonNode doc = CliRun.findings(tmp.resolve("out"));
+        assertEquals(2, doc.path("directories").size());
+        assertEquals("contoso", doc.path("directories").get(0).path("name").asText());
+        assertEquals("dc1.contoso.com", doc.path("directories").get(0).path("dc").asText());
+        assertEquals("fabrikam", doc.path("directories").get(1).path("name").asText());
+        assertEquals("dc1.fabrikam.com", doc.path("directories").get(1).path("dc").asText());
+        assertEquals(FABRIKAM, doc.path("directories").get(1).path("baseDn").asText());
+        assertEquals("fabrikam", doc.path("clusters").get(1).path("directory").asText());
+        assertEquals(5, doc.path("summary").path("hosts").asInt());
+        JsonNode hv21 = StreamSupport.stream(doc.path("hosts").spliterator(), false)
+                .filter(h -> h.path("name").asText().equals("HV21")).findFirst().orElseThrow();
+        assertEquals("fabrikam", hv21.path("directory").asText());
+        assertEquals("hv21.fabrikam.com", hv21.path("dnsHostName").asText());
+        // the first directory stays the document's directory, for readers of the single-directory shape
+        assertEquals("dc1.contoso.com", doc.path("directory").path("dc").asText());
+        assertEquals(0, doc.path("findings").size(), doc.path("findings").toString());
+        assertEquals(100.0, doc.path("summary").path("compliancePercent").asDouble());
+        assertTrue(Files.size(tmp.resolve("out/audit.xlsx")) > 0);
+    }
+
+    @Test
+    void aMigrationGroupAcrossDomainsNeedsRbcdOnEachTarget() throws Exception {
+        CliRun r = run(config(fabrikamUrl(), "[[HVC1, HVC2]]"), "json,md,ps1");
+        assertEquals(3, r.exitCode(), r.toString());
+        JsonNode doc = CliRun.findings(tmp.resolve("out"));
+        List<JsonNode> cross = findings(doc, "CROSS_DOMAIN_NEEDS_RBCD");
+        // 3 x 2 pairs from contoso to fabrikam and 2 x 3 back
+        assertEquals(12, cross.size(), cross.toString());
+        assertTrue(findings(doc, "MISSING_DELEGATION").isEmpty(), "classic entries cannot help across domains");
+        JsonNode toHv21 = cross.stream().filter(f -> f.path("host").asText().equals("HV01")
+                && f.path("peer").asText().equals("HV21")).findFirst().orElseThrow();
+        assertEquals("HIGH", toHv21.path("severity").asText());
+        assertEquals("[\"contoso\",\"fabrikam\"]", toHv21.path("evidence").path("directories").toString());
+        JsonNode action = toHv21.path("actions").get(0);
+        assertEquals("addRbcd", action.path("type").asText());
+        assertEquals("HV21", action.path("host").asText());
+        // the full list: every contoso node that migrates to HV21
+        assertEquals(List.of("HV01", "HV02", "HV03"), StreamSupport.stream(action.path("principals").spliterator(),
+                false).map(p -> p.path("name").asText()).toList());
+        assertEquals("contoso.com", action.path("principals").get(0).path("domain").asText());
+        assertTrue(toHv21.path("remediation").asText().contains("Set-ADComputer -Identity 'HV21$'"
+                + " -PrincipalsAllowedToDelegateToAccount @((Get-ADComputer -Identity 'HV01$' -Server 'contoso.com'),"
+                + " (Get-ADComputer -Identity 'HV02$' -Server 'contoso.com'), (Get-ADComputer -Identity 'HV03$'"
+                + " -Server 'contoso.com'))"), toHv21.path("remediation").asText());
+        JsonNode pair = StreamSupport.stream(doc.path("clusters").get(0).path("matrix").spliterator(), false)
+                .filter(p -> p.path("to").asText().equals("HV21") && p.path("from").asText().equals("HV01"))
+                .findFirst().orElseThrow();
+        assertEquals(0, pair.path("present").asInt(), "entries on HV01 do not count across the domain boundary");
+        String runbook = Files.readString(tmp.resolve("out/runbook.md"));
+        assertTrue(runbook.contains("Resource-based delegation (set on this host, the target"), runbook);
+        String script = Files.readString(tmp.resolve("out/remediation.ps1"));
+        Files.copy(tmp.resolve("out/remediation.ps1"), Path.of("/tmp/reach-multi.ps1"), java.nio.file.StandardCopyOption.REPLACE_EXISTING); Files.copy(tmp.resolve("out/runbook.md"), Path.of("/tmp/reach-multi.md"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        assertTrue(script.contains("Use-Directory 'fabrikam' 'DC=fabrikam,DC=com'"), script);
+        assertTrue(script.contains("Set-Rbcd 'HV21$' @(@{Name = 'HV01'; Domain = 'contoso.com'; Sid = '"
+                + Hosts.DOMAIN_SID + "-2000'}"), script);
+    }
+
+    /** With the DCs named (issue 11 records directory.dc), each object's commands go to its own domain's DC. */
+    @Test
+    void theRunbookWritesEachObjectToADcOfItsOwnDomain() throws Exception {
+        assertEquals(3, run(config(fabrikamUrl(), "[[HVC1, HVC2]]"), "json").exitCode());
+        FindingsDocument doc = FindingsJson.read(tmp.resolve("out/findings.json"));
+        List<FindingsDocument.DirectoryDoc> named = doc.directories().stream().map(d -> new FindingsDocument.DirectoryDoc(
+                d.name(), "ldaps://" + d.dc() + ":636", d.baseDn(), d.dc(), d.aesKeysSince(), d.optional(), d.audited(),
+                d.failure(), d.changeTimes(), d.domainControllers())).toList();
+        FindingsDocument.Directory first = named.get(0).asDirectory();
+        doc = new FindingsDocument(doc.schemaVersion(), doc.runId(), doc.startedAt(), doc.finishedAt(), first,
+                doc.summary(), doc.policy(), doc.clusters(), doc.hosts(), doc.findings(), doc.rules(), doc.history(),
+                doc.baseline(), doc.patches(), doc.events(), doc.imports(), named);
+        Procedure p = ReportView.of(doc).procedure();
+        String change = String.join("\n", p.steps(Procedure.Phase.CHANGE).stream().flatMap(s -> s.commands().stream())
+                .toList());
+        assertTrue(change.contains("Set-ADComputer -Identity 'HV21$' -PrincipalsAllowedToDelegateToAccount"
+                + " @((Get-ADComputer -Identity 'HV01$' -Server 'contoso.com'), (Get-ADComputer -Identity 'HV02$'"
+                + " -Server 'contoso.com'), (Get-ADComputer -Identity 'HV03$' -Server 'contoso.com'))"
+                + " -Server 'dc1.fabrikam.com'"), change);
+        assertTrue(change.contains("Set-ADComputer -Identity 'HV01$' -PrincipalsAllowedToDelegateToAccount"
+                + " @((Get-ADComputer -Identity 'HV21$' -Server 'fabrikam.com'), (Get-ADComputer -Identity 'HV22$'"
+                + " -Server 'fabrikam.com')) -Server 'dc1.contoso.com'"), change);
+        // each domain is exported and replicated from its own DC
+        assertEquals(List.of("repadmin /syncall dc1.contoso.com /AdeP", "repadmin /syncall dc1.fabrikam.com /AdeP"),
+                p.replicateCommands());
+        assertEquals(2, p.exportCommands().size());
+        assertTrue(p.exportCommands().get(1).contains("-SearchBase 'DC=fabrikam,DC=com' -Properties"));
+        // the rollback sets back what was there: nothing
+        String undo = String.join("\n", p.steps(Procedure.Phase.ROLLBACK).stream().flatMap(s -> s.commands().stream())
+                .toList());
+        assertTrue(undo.contains("Set-ADComputer -Identity 'HV21$' -PrincipalsAllowedToDelegateToAccount $null"
+                + " -Server 'dc1.fabrikam.com'"), undo);
+    }
+
+    @Test
+    void rbcdOnTheTargetsCoversThePairsAcrossDomains() throws Exception {
+        List<String> contosoSids = List.of(Hosts.DOMAIN_SID + "-2000", Hosts.DOMAIN_SID + "-2001",
+                Hosts.DOMAIN_SID + "-2002");
+        for (String n : List.of("HV21", "HV22")) {
+            fabrikam.modify("CN=" + n + ",OU=Hyper-V," + FABRIKAM, new Modification(ModificationType.REPLACE,
+                    "msDS-AllowedToActOnBehalfOfOtherIdentity", Sids.rbcdDescriptor(contosoSids)));
+        }
+        // HV01 allows only HV21 so far: the fix keeps HV21 and adds HV22
+        contoso.modify("CN=HV01,OU=Hyper-V," + TestDirectory.BASE, new Modification(ModificationType.REPLACE,
+                "msDS-AllowedToActOnBehalfOfOtherIdentity", Sids.rbcdDescriptor(List.of(FABRIKAM_SID + "-3000"))));
+        for (String n : List.of("HV02", "HV03")) {
+            contoso.modify("CN=" + n + ",OU=Hyper-V," + TestDirectory.BASE, new Modification(ModificationType.REPLACE,
+                    "msDS-AllowedToActOnBehalfOfOtherIdentity", Sids.rbcdDescriptor(List.of(FABRIKAM_SID + "-3000",
+                            FABRIKAM_SID + "-3001"))));
+        }
+        CliRun r = run(config(fabrikamUrl(), "[[HVC1, HVC2]]"), "json");
+        JsonNode doc = CliRun.findings(tmp.resolve("out"));
+        List<JsonNode> cross = findings(doc, "CROSS_DOMAIN_NEEDS_RBCD");
+        assertEquals(1, cross.size(), cross.toString());
+        assertEquals("HV22", cross.get(0).path("host").asText());
+        JsonNode principals = cross.get(0).path("actions").get(0).path("principals");
+        assertEquals("HV21", principals.get(0).path("name").asText());
+        assertTrue(principals.get(0).path("present").asBoolean());
+        assertEquals("fabrikam.com", principals.get(0).path("domain").asText());
+        assertEquals("HV22", principals.get(1).path("name").asText());
+        assertFalse(principals.get(1).path("present").asBoolean());
+        assertEquals(3, r.exitCode(), r.toString());
+    }
+
+    @Test
+    void anUnreachableDirectoryFailsTheRunNamingItUnlessOptional() throws Exception {
+        int closed;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        CliRun failed = run(config("ldap://127.0.0.1:" + closed, "[]"), "json");
+        assertEquals(1, failed.exitCode(), failed.toString());
+        assertTrue(failed.err().contains("directories.fabrikam: ldap://127.0.0.1:" + closed + ": cannot connect"),
+                failed.err());
+
+        CliRun optional = run(config("ldap://127.0.0.1:" + closed, "[]", "optional: true"), "json,xlsx");
+        assertEquals(0, optional.exitCode(), optional.toString());
+        assertTrue(optional.out().contains("Not audited: directory fabrikam (optional) could not be read"),
+                optional.out());
+        assertTrue(optional.out().contains("HVC2             not audited (directory fabrikam)"), optional.out());
+        JsonNode doc = CliRun.findings(tmp.resolve("out"));
+        assertFalse(doc.path("directories").get(1).path("audited").asBoolean());
+        assertTrue(doc.path("directories").get(1).path("failure").asText().contains("cannot connect"));
+        assertFalse(doc.path("clusters").get(1).path("audited").asBoolean(true));
+        // nothing is reported missing from a directory that was not read
+        assertEquals(0, doc.path("findings").size(), doc.path("findings").toString());
+        CliRun pre = CliRun.run(ENV, "preflight", "--config", tmp.resolve("kcd-audit.yaml").toString(), "--cluster",
+                "HVC2", "--out", tmp.resolve("pre").toString());
+        assertEquals(3, pre.exitCode(), pre.toString());
+        assertTrue(pre.out().contains("not audited: directory fabrikam could not be read"), pre.out());
+    }
+}
