@@ -91,7 +91,7 @@ public final class FindingsJson {
                         ctx.snapshot().dc(), ctx.snapshot().aesKeysSince()), summary,
                 new FindingsDocument.Policy(p.services(), p.nameForms(), p.protocolTransition(), p.migrationGroups()),
                 clusters, hosts, result.findings(), rules(result.findings(), catalogue), null, null, null, null, null,
-                directories(parts, result.findings()));
+                directories(parts, config, result.findings()));
     }
 
     /** The snapshot's directories; a snapshot built without them (tests, the store) is the configured first one. */
@@ -105,8 +105,12 @@ public final class FindingsJson {
                 s.dcServerName(), s.aesKeysSince(), false, null, 0, s.objects().size(), null, false, List.of()));
     }
 
-    /** {@code directories[]}: each directory, and with --all-dcs how each DC compared (from the findings). */
-    static List<FindingsDocument.DirectoryDoc> directories(List<DirectoryPart> parts, List<Finding> findings) {
+    /**
+     * {@code directories[]}: each directory, its URL and base DN as configured (like {@code directory}), and with
+     * --all-dcs how each DC compared (from the findings).
+     */
+    static List<FindingsDocument.DirectoryDoc> directories(List<DirectoryPart> parts, AuditConfig config,
+                                                           List<Finding> findings) {
         Map<String, Integer> differences = new HashMap<>();
         for (Finding f : findings) {
             if ("DC_NOT_CONVERGED".equals(f.rule()) && f.hasEvidence() && f.evidence().dc() != null) {
@@ -127,8 +131,10 @@ public final class FindingsJson {
                             d.audited() || !d.reachable() ? null : n, d.error()));
                 }
             }
-            out.add(new FindingsDocument.DirectoryDoc(p.name(), p.url(), p.baseDn(), p.dc(), p.aesKeysSince(),
-                    p.optional(), p.audited(), p.failure(), p.changeTimes(), dcs));
+            var configured = config.directories().get(p.name());
+            out.add(new FindingsDocument.DirectoryDoc(p.name(), configured != null ? configured.url() : p.url(),
+                    configured != null ? configured.baseDn() : p.baseDn(), p.dc(), p.aesKeysSince(), p.optional(),
+                    p.audited(), p.failure(), p.changeTimes(), dcs));
         }
         return out;
     }
