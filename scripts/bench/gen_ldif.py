@@ -65,6 +65,35 @@ def filetime(epoch_seconds):
     return (int(epoch_seconds) + 11644473600) * 10_000_000
 
 
+# The delegation attributes first, then others an AD computer object carries metadata for.
+META_ATTRS = ["msDS-AllowedToDelegateTo", "userAccountControl", "servicePrincipalName",
+              "msDS-SupportedEncryptionTypes", "msDS-AllowedToActOnBehalfOfOtherIdentity", "objectClass", "cn",
+              "description", "instanceType", "whenCreated", "displayName", "nTSecurityDescriptor", "name",
+              "codePage", "countryCode", "dBCSPwd", "localPolicyFlags", "unicodePwd", "ntPwdHistory", "pwdLastSet",
+              "primaryGroupID", "supplementalCredentials", "objectSid", "accountExpires", "lmPwdHistory",
+              "sAMAccountName", "sAMAccountType", "operatingSystem", "operatingSystemVersion", "dNSHostName",
+              "objectCategory", "isCriticalSystemObject", "lastLogonTimestamp", "msDS-KeyCredentialLink",
+              "ms-Mcs-AdmPwdExpirationTime", "msDS-SupportedEncryptionTypes2", "userCertificate", "location",
+              "managedBy", "netbootSCPBL"]
+
+
+def repl_meta(rid, n):
+    """n msDS-ReplAttributeMetaData values as AD returns them: XML per attribute, then a NUL."""
+    out = []
+    for i, attr in enumerate((META_ATTRS * (n // len(META_ATTRS) + 1))[:n]):
+        version = 1 + (rid + i) % 9
+        out.append((("<DS_REPL_ATTR_META_DATA>\n\t<pszAttributeName>%s</pszAttributeName>\n"
+                    "\t<dwVersion>%d</dwVersion>\n\t<ftimeLastOriginatingChange>2026-%02d-%02dT%02d:%02d:11Z"
+                    "</ftimeLastOriginatingChange>\n\t<uuidLastOriginatingDsaInvocationID>"
+                    "5a3c1e0f-2b7d-4e8a-9c0f-%012x</uuidLastOriginatingDsaInvocationID>\n"
+                    "\t<usnOriginatingChange>%d</usnOriginatingChange>\n\t<usnLocalChange>%d</usnLocalChange>\n"
+                    "\t<pszLastOriginatingDsaDN>CN=NTDS Settings,CN=DC%d,CN=Servers,CN=Default-First-Site-Name,"
+                    "CN=Sites,CN=Configuration,%s</pszLastOriginatingDsaDN>\n</DS_REPL_ATTR_META_DATA>\n\0")
+                   % (attr, version, 1 + i % 12, 1 + rid % 28, rid % 24, i % 60, rid, 40000 + rid, 40000 + rid,
+                      1 + rid % 3, BASE)).encode())
+    return out
+
+
 def plan_clusters(n_hosts, sizes):
     """Cluster sizes adding up to n_hosts: one 64-node cluster first, then the cycle."""
     out = []
@@ -99,6 +128,9 @@ def main(argv=None):
     ap.add_argument("--bind-password", default="bench-Pa55word")
     ap.add_argument("--password-env", default="KCD_AUDIT_LDAP_PASSWORD")
     ap.add_argument("--page-size", type=int, default=1000)
+    ap.add_argument("--repl-meta", type=int, default=0,
+                    help="msDS-ReplAttributeMetaData values per Hyper-V host, as AD returns them (an AD computer "
+                         "object has about 40); 0: none, like a server that keeps no metadata")
     a = ap.parse_args(argv)
     others = 4 * a.hosts if a.others is None else a.others
     rnd = random.Random(a.seed)
@@ -178,7 +210,7 @@ def main(argv=None):
           % (a.bind_dn, a.bind_dn.split(",")[0].split("=", 1)[1], a.bind_password))
         entries += 1
 
-        def computer(dn, name, uac, spns, deleg, os_pair, rid, rbcd=None):
+        def computer(dn, name, uac, spns, deleg, os_pair, rid, rbcd=None, meta=False):
             nonlocal entries
             fq = name.lower() + "." + DOMAIN
             out = ["dn: " + dn, "objectClass: top", "objectClass: user", "objectClass: computer",
@@ -188,6 +220,8 @@ def main(argv=None):
             out += ["msDS-AllowedToDelegateTo: " + d for d in deleg]
             if rbcd is not None:
                 out.append("msDS-AllowedToActOnBehalfOfOtherIdentity:: " + b64(rbcd))
+            if meta:
+                out += ["msDS-ReplAttributeMetaData:: " + b64(v) for v in repl_meta(rid, a.repl_meta)]
             out += ["objectSid:: " + b64(sid_bytes(rid)),
                     "operatingSystem: " + os_pair[0], "operatingSystemVersion: " + os_pair[1],
                     "whenChanged: " + "20261101%02d%02d00.0Z" % (rid % 24, rid % 60),
@@ -207,7 +241,7 @@ def main(argv=None):
             spns = ["HOST/" + name, "HOST/" + fq, MVSMS + "/" + name, MVSMS + "/" + fq,
                     "RestrictedKrbHost/" + name, "RestrictedKrbHost/" + fq]
             computer("CN=%s,OU=%s,OU=Hyper-V,OU=Servers,%s" % (name, h["cluster"], BASE), name, h["uac"], spns,
-                     h["deleg"], h["os"], h["rid"], h["rbcd"])
+                     h["deleg"], h["os"], h["rid"], h["rbcd"], meta=a.repl_meta > 0)
         for i in range(1, others + 1):
             name = "WS%06d" % i
             fq = name.lower() + "." + DOMAIN

@@ -201,8 +201,11 @@ public final class DirectoryCollector {
         if (e0 == null || !ReplicationMetadata.present(e0)) {
             return false;
         }
+        // the rest in the form the server gave: the binary one where it has it (about a tenth of the XML's size)
+        String[] form = {e0.hasAttribute(ReplicationMetadata.BLOB_ATTRIBUTE) ? ReplicationMetadata.BLOB_ATTRIBUTE
+                : ReplicationMetadata.XML_ATTRIBUTE};
         Map<String, SearchResultEntry> read = new HashMap<>(first);
-        read.putAll(BaseReads.read(connection, dns.subList(1, dns.size()), ReplicationMetadata.ATTRIBUTES, where));
+        read.putAll(BaseReads.read(connection, dns.subList(1, dns.size()), form, where));
         // the binary form names DCs by invocation id: map them to names once (the XML names them itself)
         Map<String, String> dcs = read.values().stream().allMatch(e -> e.hasAttribute(ReplicationMetadata.XML_ATTRIBUTE))
                 ? Map.of() : ReplicationMetadata.invocationIds(connection, root.configurationNamingContext());
