@@ -60,7 +60,8 @@ final class RunCommand implements Callable<Integer> {
         boolean interactive = System.console() != null;
         IntConsumer progress = n -> {
             if (interactive) {
-                cli.err().print("\rReading " + cfg.directory().url() + " … " + n + " objects");
+                cli.err().print("\rReading " + (cfg.multiDirectory() ? cfg.directories().size() + " directories"
+                        : cfg.directory().url()) + " … " + n + " objects");
             }
         };
         if (options.out != null) {

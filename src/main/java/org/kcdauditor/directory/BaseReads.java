@@ -13,9 +13,7 @@ import com.unboundid.ldap.sdk.SearchResultEntry;
 import com.unboundid.ldap.sdk.SearchResultReference;
 import com.unboundid.ldap.sdk.SearchScope;
 
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -42,16 +40,24 @@ final class BaseReads {
     private BaseReads() {
     }
 
+    /** Takes each object read, as it arrives; one at a time, never two at once. */
+    @FunctionalInterface
+    interface Handler {
+        void entry(String dn, SearchResultEntry e) throws DirectoryException;
+    }
+
     /**
+     * Reads and hands each entry to {@code handler} as it arrives, keeping none: 20,000 nodes' replication metadata
+     * would not fit the heap at once. A DN the server does not hold is not handed over.
+     *
      * @param where the server, for messages
-     * @return DN (as given) → entry; a DN the server does not hold is absent
-     * @throws DirectoryException when a read fails otherwise (the first failure), or the connection breaks
+     * @throws DirectoryException when a read fails otherwise (the first failure), the connection breaks, or the
+     *                            handler throws
      */
-    static Map<String, SearchResultEntry> read(LDAPConnection connection, List<String> dns, String[] attributes,
-                                               String where) throws DirectoryException {
-        Map<String, SearchResultEntry> out = new HashMap<>();
+    static void read(LDAPConnection connection, List<String> dns, String[] attributes, String where, Handler handler)
+            throws DirectoryException {
         if (dns.isEmpty()) {
-            return out;
+            return;
         }
         if (connection.synchronousMode()) {
             for (String dn : dns) {
@@ -59,7 +65,7 @@ final class BaseReads {
                     SearchResultEntry e = connection.searchForEntry(new SearchRequest(dn, SearchScope.BASE, ANY,
                             attributes));
                     if (e != null) {
-                        out.put(dn, e);
+                        handler.entry(dn, e);
                     }
                 } catch (LDAPSearchException e) {
                     if (e.getResultCode() != ResultCode.NO_SUCH_OBJECT) {
@@ -67,11 +73,11 @@ final class BaseReads {
                     }
                 }
             }
-            return out;
+            return;
         }
         Semaphore slots = new Semaphore(IN_FLIGHT);
         AtomicReference<DirectoryException> failure = new AtomicReference<>();
-        Map<String, SearchResultEntry> found = java.util.Collections.synchronizedMap(out);
+        Object turn = new Object();
         long timeoutMillis = Math.max(1, connection.getConnectionOptions().getResponseTimeoutMillis());
         try {
             for (String dn : dns) {
@@ -84,7 +90,14 @@ final class BaseReads {
 
                     @Override
                     public void searchEntryReturned(SearchResultEntry entry) {
-                        found.put(dn, entry);
+                        synchronized (turn) {
+                            try {
+                                handler.entry(dn, entry);
+                            } catch (DirectoryException | RuntimeException e) {
+                                failure.compareAndSet(null, e instanceof DirectoryException d ? d
+                                        : new DirectoryException(where + ": reading " + dn + " failed: " + e, e));
+                            }
+                        }
                     }
 
                     @Override
@@ -117,7 +130,6 @@ final class BaseReads {
         if (failure.get() != null) {
             throw failure.get();
         }
-        return out;
     }
 
     private static void acquire(Semaphore slots, int n, long timeoutMillis, String where)

@@ -54,8 +54,12 @@ public final class DirectoriesCollector {
             String key = config.directoryKey(name);
             LdapConnector connector = new LdapConnector(config, secrets, key, d);
             int base = offset[0];
+            LDAPConnection[] reads = new LDAPConnection[1];
             try (LDAPConnection connection = connector.connect()) {
-                Snapshot s = new DirectoryCollector(config, name, clock).collect(connection, n -> progress.accept(base + n));
+                // the nodes' metadata reads go over a second, pipelined connection, opened only when needed
+                Snapshot s = new DirectoryCollector(config, name, clock).collect(connection,
+                        () -> reads[0] != null ? reads[0] : (reads[0] = connector.pipelined().connect()),
+                        n -> progress.accept(base + n));
                 List<ClusterConfig> scope = dcCheckScope(name);
                 if (!scope.isEmpty()) {
                     s = withDcs(s, checkDcs(connection, connector, s, scope));
@@ -69,6 +73,10 @@ public final class DirectoriesCollector {
                 parts.add(new Snapshot(clock.instant(), d.url(), d.baseDn(), List.of(), null, null, null, List.of(),
                         List.of(new DirectoryPart(name, d.url(), d.baseDn(), null, null, null, true, ex.getMessage(),
                                 0, 0, null, false, List.of())), null));
+            } finally {
+                if (reads[0] != null) {
+                    reads[0].close();
+                }
             }
         }
         return merge(parts);

@@ -109,6 +109,13 @@ public final class DirectoryCollector {
      * @param progress told the running object count after each page (for a progress line)
      */
     public Snapshot collect(LDAPConnection connection, IntConsumer progress) throws DirectoryException {
+        return collect(connection, () -> connection, progress);
+    }
+
+    /**
+     * @param reads opens the connection for the per-object reads after the sweep (replication metadata)
+     */
+    public Snapshot collect(LDAPConnection connection, Opener reads, IntConsumer progress) throws DirectoryException {
         Instant takenAt = clock.instant();
         String baseDn = d.baseDn();
         String where = d.url();
@@ -167,7 +174,8 @@ public final class DirectoryCollector {
             objects.set(p.getKey(), toObject(RangedRetrieval.complete(connection, p.getValue(), where), canonical));
         }
         Map<String, List<AttributeChange>> changes = new HashMap<>();
-        Boolean changeTimes = changes(connection, where, root, new NodeSelector(clusters()).select(objects), changes);
+        Boolean changeTimes = changes(connection, reads, where, root, new NodeSelector(clusters()).select(objects),
+                changes);
         List<Operator> operators = List.of();
         List<String> names = config.policy().operators();
         if (!names.isEmpty() && resolvesOperators()) {
@@ -188,34 +196,42 @@ public final class DirectoryCollector {
      *
      * @return whether the server gives change times; null when no object was selected
      */
-    private static Boolean changes(LDAPConnection connection, String where, DomainReader.RootDse root,
+    private static Boolean changes(LDAPConnection connection, Opener reads, String where, DomainReader.RootDse root,
                                    List<AdObject> selected, Map<String, List<AttributeChange>> out)
             throws DirectoryException {
         if (selected.isEmpty()) {
             return null;
         }
         List<String> dns = selected.stream().map(AdObject::dn).toList();
-        Map<String, SearchResultEntry> first = BaseReads.read(connection, dns.subList(0, 1),
-                ReplicationMetadata.ATTRIBUTES, where);
-        SearchResultEntry e0 = first.get(dns.get(0));
-        if (e0 == null || !ReplicationMetadata.present(e0)) {
+        SearchResultEntry[] first = new SearchResultEntry[1];
+        BaseReads.read(connection, dns.subList(0, 1), ReplicationMetadata.ATTRIBUTES, where, (dn, e) -> first[0] = e);
+        if (first[0] == null || !ReplicationMetadata.present(first[0])) {
             return false;
         }
-        // the rest in the form the server gave: the binary one where it has it (about a tenth of the XML's size)
-        String[] form = {e0.hasAttribute(ReplicationMetadata.BLOB_ATTRIBUTE) ? ReplicationMetadata.BLOB_ATTRIBUTE
-                : ReplicationMetadata.XML_ATTRIBUTE};
-        Map<String, SearchResultEntry> read = new HashMap<>(first);
-        read.putAll(BaseReads.read(connection, dns.subList(1, dns.size()), form, where));
-        // the binary form names DCs by invocation id: map them to names once (the XML names them itself)
-        Map<String, String> dcs = read.values().stream().allMatch(e -> e.hasAttribute(ReplicationMetadata.XML_ATTRIBUTE))
-                ? Map.of() : ReplicationMetadata.invocationIds(connection, root.configurationNamingContext());
-        for (Map.Entry<String, SearchResultEntry> e : read.entrySet()) {
-            List<AttributeChange> c = ReplicationMetadata.of(e.getValue(), dcs);
+        // the rest in the form the server gave: the binary one where it has it (about a tenth of the XML's size),
+        // which names DCs by invocation id: those are mapped to names once (the XML names them itself)
+        boolean blob = first[0].hasAttribute(ReplicationMetadata.BLOB_ATTRIBUTE);
+        Map<String, String> dcs = blob ? ReplicationMetadata.invocationIds(connection, root.configurationNamingContext())
+                : Map.of();
+        BaseReads.Handler keep = (dn, e) -> {
+            List<AttributeChange> c = ReplicationMetadata.of(e, dcs);
             if (!c.isEmpty()) {
-                out.put(e.getKey().toLowerCase(Locale.ROOT), c);
+                out.put(dn.toLowerCase(Locale.ROOT), c);
             }
-        }
+        };
+        keep.entry(dns.get(0), first[0]);
+        BaseReads.read(reads.open(), dns.subList(1, dns.size()), new String[]{blob ? ReplicationMetadata.BLOB_ATTRIBUTE
+                : ReplicationMetadata.XML_ATTRIBUTE}, where, keep);
         return true;
+    }
+
+    /**
+     * The connection the per-object reads after the sweep use: a pipelined one where the caller can open it (many
+     * reads outstanding), else the sweep's own.
+     */
+    @FunctionalInterface
+    public interface Opener {
+        LDAPConnection open() throws DirectoryException;
     }
 
     private SearchResult search(LDAPConnection connection, SearchRequest request, int sofar)

@@ -160,17 +160,28 @@ final class DomainControllers {
                 return new DcRead(name, t.url(), t.readOnly(), true, null, List.of(), List.of());
             }
             List<String> dns = scope.stream().map(AdObject::dn).toList();
-            Map<String, SearchResultEntry> read = BaseReads.read(c, dns, ATTRIBUTES, t.url());
             Map<String, String> canonical = new HashMap<>();
+            Map<String, AdObject> read = new HashMap<>();
+            Map<String, SearchResultEntry> ranged = new HashMap<>();
+            BaseReads.read(c, dns, ATTRIBUTES, t.url(), (dn, e) -> {
+                if (RangedRetrieval.incomplete(e)) {
+                    ranged.put(dn, e); // completed after the reads: one request at a time for the ranges
+                } else {
+                    read.put(dn, DirectoryCollector.toObject(e, canonical));
+                }
+            });
+            for (Map.Entry<String, SearchResultEntry> r : ranged.entrySet()) {
+                read.put(r.getKey(), DirectoryCollector.toObject(RangedRetrieval.complete(c, r.getValue(), t.url()),
+                        canonical));
+            }
             List<AdObject> objects = new ArrayList<>();
             List<String> missing = new ArrayList<>();
             for (String dn : dns) {
-                SearchResultEntry e = read.get(dn);
-                if (e == null) {
+                AdObject o = read.get(dn);
+                if (o == null) {
                     missing.add(dn);
                 } else {
-                    objects.add(DirectoryCollector.toObject(RangedRetrieval.incomplete(e)
-                            ? RangedRetrieval.complete(c, e, t.url()) : e, canonical));
+                    objects.add(o);
                 }
             }
             return new DcRead(name, t.url(), t.readOnly(), false, null, objects, missing);

@@ -182,14 +182,19 @@ public final class ReportView {
             }
             List<String> differ = names(FindingsDocument.DcDoc.DIFFERS);
             List<String> unreachable = names(FindingsDocument.DcDoc.UNREACHABLE);
-            String text = agree + " of " + Words.plural(total, "domain controller") + " agree with "
-                    + (dc == null ? url : dc);
+            String text = agree + " of " + Words.plural(total, "domain controller") + (total == 1 ? " agrees" : " agree")
+                    + " with " + (dc == null ? url : dc);
             if (!differ.isEmpty()) {
                 text += "; " + String.join(", ", differ) + (differ.size() == 1 ? " has" : " have")
                         + " not replicated the delegation yet";
             }
             if (!unreachable.isEmpty()) {
                 text += "; " + String.join(", ", unreachable) + " could not be read";
+            }
+            List<String> readOnly = domainControllers.stream().filter(FindingsDocument.DcDoc::readOnly)
+                    .map(FindingsDocument.DcDoc::name).toList();
+            if (!readOnly.isEmpty()) {
+                text += " (read-only: " + String.join(", ", readOnly) + ")";
             }
             return text;
         }
