@@ -12,6 +12,9 @@ public enum Category {
     PATCHES("patches", "Hardening updates and patch data"),
     DELEGATION("delegation", "Delegation between hosts"),
     SPN("spn", "Service principal names"),
+    KERBEROS("kerberos", "Kerberos keys and encryption types"),
+    HOSTS("hosts", "Hyper-V host settings"),
+    ACCOUNTS("accounts", "Accounts that start migrations"),
     INVENTORY("inventory", "Hosts and configuration"),
     HYGIENE("hygiene", "Clean-up"),
     DRIFT("drift", "Drift against the baseline and the previous run");

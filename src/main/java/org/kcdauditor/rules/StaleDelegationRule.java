@@ -46,8 +46,9 @@ public final class StaleDelegationRule implements Rule {
             Set<AdObject> peers = ctx.peersOf(node);
             for (String entry : ctx.unexpectedDelegations(node)) {
                 Spn spn = Spn.parse(entry);
-                if (spn == null || !services.contains(spn.service().toLowerCase(Locale.ROOT))) {
-                    continue;
+                if (spn == null || !services.contains(spn.service().toLowerCase(Locale.ROOT))
+                        || DelegationToSensitiveTargetRule.sensitive(ctx, entry) != null) {
+                    continue; // an entry naming a domain controller is DELEGATION_TO_SENSITIVE_TARGET's
                 }
                 AdObject target = ctx.computer(spn.hostName());
                 if (target != null && (peers.contains(target) || cluster.fileServers().contains(target))) {

@@ -401,10 +401,10 @@ public final class PdfReportWriter implements ReportWriter {
                 d.newPage();
                 d.add(heading("Delegation matrices of the clusters with problems", f.h1, 0));
                 d.add(new Paragraph("Row: the source host, whose msDS-AllowedToDelegateTo is checked; column: the"
-                        + " destination. A cell shows required entries present / required. Green: complete; amber:"
-                        + " partly present, or \"!\" a destination SPN is not registered; red: none present, migration"
-                        + " in that direction fails; grey: the host itself; \"R\": resource-based delegation covers"
-                        + " the pair. Healthy clusters are not drawn.", f.muted));
+                        + " destination. A cell shows required entries present / required. Green: the pair can"
+                        + " migrate; amber: entries partly present, or all present but something else blocks the"
+                        + " pair; red: none present, migration in that direction fails; grey: the host itself. "
+                        + ReportView.CELL_MARKS + ". Healthy clusters are not drawn.", f.muted));
                 first = false;
             }
             List<String> rows = c.nodes();

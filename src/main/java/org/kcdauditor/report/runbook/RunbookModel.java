@@ -50,6 +50,7 @@ public final class RunbookModel {
         run.put("domain", view.domain());
         run.put("domainDn", view.domainDn());
         run.put("server", s(plan.server()));
+        run.put("serverFromUrl", plan.serverFromUrl());
         run.put("replicateCmd", plan.commands().replicate());
         run.put("exportCmd", procedure.exportCommand());
         run.put("exportFile", procedure.exportFile());
@@ -139,8 +140,20 @@ public final class RunbookModel {
             hosts.add(hm);
         }
         m.put("hosts", hosts);
+        m.put("objects", plan.objectNames());
         m.put("unregister", steps(changeSteps.stream().filter(st -> st.change() instanceof Action.UnregisterSpn)
                 .toList()));
+        List<Object> hostSteps = new ArrayList<>();
+        for (Procedure.Step st : procedure.steps(Procedure.Phase.HOSTS)) {
+            Map<String, Object> hm = new LinkedHashMap<>();
+            hm.put("host", s(st.host()));
+            hm.put("action", st.action());
+            hm.put("detail", s(st.detail()));
+            hm.put("cmd", st.command());
+            hm.put("rules", st.rules());
+            hostSteps.add(hm);
+        }
+        m.put("hostSteps", hostSteps);
 
         List<Object> refused = new ArrayList<>();
         for (RemediationPlan.Refused r : plan.refused()) {
@@ -219,6 +232,11 @@ public final class RunbookModel {
                 kind(sm, "flags", r.host(), List.of());
                 sm.put("trustedForDelegation", "false");
                 sm.put("trustedToAuth", String.valueOf(r.protocolTransition()));
+            } else if (a instanceof Action.SetEncryptionTypes t) {
+                kind(sm, "encryption", t.host(), List.of());
+                sm.put("value", String.valueOf(t.value()));
+                sm.put("clearDesOnly", t.clearDesOnly());
+                sm.put("previous", t.previous() == null ? "" : String.valueOf(t.previous()));
             } else if (a instanceof Action.SetProtocolTransition p) {
                 kind(sm, "flags", p.host(), List.of());
                 sm.put("trustedForDelegation", "");

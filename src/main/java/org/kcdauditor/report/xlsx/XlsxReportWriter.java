@@ -19,6 +19,7 @@ import org.apache.poi.xssf.usermodel.XSSFCellStyle;
 import org.apache.poi.xssf.usermodel.XSSFColor;
 import org.apache.poi.xssf.usermodel.XSSFFont;
 import org.kcdauditor.model.Counts;
+import org.kcdauditor.model.EncryptionTypes;
 import org.kcdauditor.model.Severity;
 import org.kcdauditor.model.Uac;
 import org.kcdauditor.report.FindingsDocument;
@@ -332,16 +333,19 @@ public final class XlsxReportWriter implements ReportWriter {
         SXSSFRow legend = sh.createRow(r++);
         text(legend, 0, "Legend:", st.label);
         text(legend, 1, "4/4", st.matrix(Status.GREEN));
-        text(legend, 2, "all present", st.note);
+        text(legend, 2, "all present, nothing blocks the pair", st.note);
         legend = sh.createRow(r++);
         text(legend, 1, "2/4", st.matrix(Status.AMBER));
-        text(legend, 2, "partly present, or \"!\": a target SPN is not registered", st.note);
+        text(legend, 2, "partly present, or all present but something else blocks the pair (see the marks)", st.note);
         legend = sh.createRow(r++);
         text(legend, 1, "0/4", st.matrix(Status.RED));
         text(legend, 2, "none present: migration in this direction fails", st.note);
         legend = sh.createRow(r++);
         text(legend, 1, "", st.diagonal);
-        text(legend, 2, "the host itself; \"R\": the target allows resource-based delegation from the source", st.note);
+        text(legend, 2, "the host itself", st.note);
+        legend = sh.createRow(r++);
+        text(legend, 0, "Marks:", st.label);
+        text(legend, 2, ReportView.CELL_MARKS, st.note);
         r++;
         int widest = 12;
         int widestCols = 0;
@@ -410,8 +414,8 @@ public final class XlsxReportWriter implements ReportWriter {
         String[] cols = {"Host", "Cluster", "DNS host name", "Enabled", "userAccountControl", "userAccountControl in words",
                 "Delegation mode", "Operating system", "OS version", "Delegation entries", "msDS-AllowedToDelegateTo",
                 "SPNs registered", "RBCD allowed from", "sAMAccountName", "Distinguished name", "SID", "whenChanged",
-                "uSNChanged", "lastLogonTimestamp"};
-        int[] max = {30, 20, 40, 8, 18, 70, 50, 36, 14, 10, 100, 100, 60, 20, 80, 50, 24, 12, 24};
+                "uSNChanged", "lastLogonTimestamp", "Encryption types", "Password last set"};
+        int[] max = {30, 20, 40, 8, 18, 70, 50, 36, 14, 10, 100, 100, 60, 20, 80, 50, 24, 12, 24, 50, 24};
         Widths w = new Widths(cols);
         SXSSFRow head = sh.createRow(0);
         for (int i = 0; i < cols.length; i++) {
@@ -429,7 +433,8 @@ public final class XlsxReportWriter implements ReportWriter {
                     Uac.describe(h.userAccountControl(), entries), RemediationPlan.mode(h.userAccountControl(), entries),
                     h.operatingSystem(), h.operatingSystemVersion(), null, join(h.delegateTo(), "; "),
                     join(h.spns(), "; "), join(h.rbcdAllowed(), "; "), h.samAccountName(), h.distinguishedName(),
-                    h.objectSid(), Words.time(h.whenChanged()), null, Words.time(h.lastLogonTimestamp())};
+                    h.objectSid(), Words.time(h.whenChanged()), null, Words.time(h.lastLogonTimestamp()),
+                    EncryptionTypes.describe(h.supportedEncryptionTypes()), Words.time(h.pwdLastSet())};
             for (int i = 0; i < v.length; i++) {
                 if (i == 9) {
                     number(row, i, nn(h.delegateTo()).size(), st.number);
