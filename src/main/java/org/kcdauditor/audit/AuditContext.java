@@ -62,6 +62,8 @@ public final class AuditContext implements Drift.Nodes {
     private final Map<AdObject, List<PairStatus>> pairsTo;
     /** Normal forms of delegation values: the same few values recur in every peer's list. */
     private final Map<String, String> keys;
+    /** Names (NetBIOS and DNS, lower case) of the domain controllers in the snapshot, built on first use. */
+    private Set<String> dcNames;
 
     public AuditContext(Snapshot snapshot, List<ClusterConfig> clusterConfigs, PolicyConfig policy) {
         this(snapshot, clusterConfigs, policy, AuditInputs.none(snapshot.takenAt()));
@@ -213,17 +215,23 @@ public final class AuditContext implements Drift.Nodes {
      * predates the domain's AES keys (the RID-521 group's whenCreated, as PingCastle's S-AesNotEnabled).
      */
     private void checkEncryption() {
-        Set<AdObject> subjects = new LinkedHashSet<>(nodesAndFileServers());
+        Set<AdObject> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (AdObject o : nodesAndFileServers()) {
+            if (seen.add(o)) {
+                encryptionSubjects.add(o);
+            }
+        }
+        // entries a pair requires name peers and file servers (above); only the others can name more objects
         for (AdObject n : nodes()) {
-            for (String entry : n.delegateTo()) {
+            for (String entry : unexpected.getOrDefault(n, List.of())) {
                 Spn spn = Spn.parse(entry);
                 AdObject target = spn == null ? null : computer(spn.hostName());
-                if (target != null) {
-                    subjects.add(target);
+                if (target != null && seen.add(target)) {
+                    encryptionSubjects.add(target);
                 }
             }
         }
-        encryptionSubjects.addAll(subjects);
+        List<AdObject> subjects = encryptionSubjects;
         Instant aesSince = snapshot.aesKeysSince();
         for (AdObject o : subjects) {
             List<String> rules = new ArrayList<>(0);
@@ -417,7 +425,7 @@ public final class AuditContext implements Drift.Nodes {
     private List<Blocker> snapshotBlockers(PairStatus p) {
         List<Blocker> out = new ArrayList<>(0);
         if (!duplicates.isEmpty()) {
-            Set<Duplicate> seen = new HashSet<>();
+            Set<Duplicate> seen = Collections.newSetFromMap(new IdentityHashMap<>());
             for (String spn : p.required()) {
                 Duplicate d = duplicates.get(Spn.keyOf(spn));
                 if (d != null && d.holder() == p.target() && seen.add(d)) {
@@ -640,11 +648,43 @@ public final class AuditContext implements Drift.Nodes {
 
     /** Nodes, then the file servers not already listed, each once. */
     public List<AdObject> nodesAndFileServers() {
-        Set<AdObject> out = new LinkedHashSet<>(nodes());
+        List<AdObject> out = new ArrayList<>(nodes());
+        Set<AdObject> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        seen.addAll(out);
         for (ResolvedCluster c : clusters) {
-            out.addAll(c.fileServers());
+            for (AdObject fs : c.fileServers()) {
+                if (seen.add(fs)) {
+                    out.add(fs);
+                }
+            }
         }
-        return List.copyOf(out);
+        return out;
+    }
+
+    /**
+     * Whether a delegation entry names a domain controller's service or krbtgt, tested without parsing it:
+     * DELEGATION_TO_SENSITIVE_TARGET reads every entry of every node.
+     */
+    public boolean namesDomainControllerOrKrbtgt(String entry) {
+        if (entry.regionMatches(true, 0, "krbtgt/", 0, 7)) {
+            return true;
+        }
+        if (dcNames == null) {
+            dcNames = new HashSet<>();
+            for (AdObject o : snapshot.objects()) {
+                if (o.isComputer() && o.isDomainController() || o.isReadOnlyDc()) {
+                    dcNames.add(lower(o.name()));
+                    if (o.dnsHostName() != null) {
+                        dcNames.add(lower(stripDot(o.dnsHostName())));
+                    }
+                }
+            }
+        }
+        if (dcNames.isEmpty()) {
+            return false;
+        }
+        Spn spn = Spn.parse(entry);
+        return spn != null && dcNames.contains(spn.hostName());
     }
 
     /** Nodes in cluster order, each once. */

@@ -37,6 +37,9 @@ public final class DelegationToSensitiveTargetRule implements Rule {
         for (AdObject node : ctx.nodes()) {
             boolean transition = Uac.has(node.userAccountControl(), Uac.TRUSTED_TO_AUTH_FOR_DELEGATION);
             for (String entry : node.delegateTo()) {
+                if (!ctx.namesDomainControllerOrKrbtgt(entry)) {
+                    continue; // the cheap test first: nearly every entry names a peer
+                }
                 String what = sensitive(ctx, entry);
                 if (what == null) {
                     continue;
@@ -71,9 +74,6 @@ public final class DelegationToSensitiveTargetRule implements Rule {
         AdObject target = ctx.computer(spn.hostName());
         if (target == null) {
             return null;
-        }
-        if (target.isKrbtgt()) {
-            return "krbtgt (the KDC itself)";
         }
         if (target.isReadOnlyDc()) {
             return "read-only domain controller " + target.name();
