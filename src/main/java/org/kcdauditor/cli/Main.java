@@ -1,5 +1,6 @@
 package org.kcdauditor.cli;
 
+import org.kcdauditor.run.ExitCodes;
 import org.kcdauditor.config.ConfigException;
 import org.kcdauditor.directory.DirectoryException;
 import org.kcdauditor.store.StoreException;
@@ -97,7 +98,8 @@ public final class Main implements Runnable {
         } else if (ex instanceof StoreException) {
             code = ExitCodes.RUN_FAILED;
             message = ex.getMessage();
-        } else if (ex instanceof org.kcdauditor.run.RunLock.LockedException) {
+        } else if (ex instanceof org.kcdauditor.run.RunLock.LockedException
+                || ex instanceof org.kcdauditor.run.RunInterruptedException) {
             code = ExitCodes.RUN_FAILED;
             message = ex.getMessage();
         } else if (ex instanceof IOException) {

@@ -66,10 +66,17 @@ public final class DirectoryCollector {
         this.clock = clock;
     }
 
+    /** {@link #collect(LDAPConnection, Deadline, IntConsumer)} within the configured bounds, from now. */
+    public Snapshot collect(LDAPConnection connection, IntConsumer progress) throws DirectoryException {
+        return collect(connection, Deadline.start(config.directory()).attach(connection), progress);
+    }
+
     /**
+     * @param deadline bounds each request and the whole reading (attached to {@code connection})
      * @param progress told the running object count after each page (for a progress line)
      */
-    public Snapshot collect(LDAPConnection connection, IntConsumer progress) throws DirectoryException {
+    public Snapshot collect(LDAPConnection connection, Deadline deadline, IntConsumer progress)
+            throws DirectoryException {
         Instant takenAt = clock.instant();
         String baseDn = config.directory().baseDn();
         List<AdObject> objects = new ArrayList<>();
@@ -103,7 +110,7 @@ public final class DirectoryCollector {
             ASN1OctetString cookie = null;
             do {
                 request.setControls(new SimplePagedResultsControl(pageSize, cookie, true));
-                SearchResult result = search(connection, request, objects.size());
+                SearchResult result = search(connection, request, objects.size(), deadline);
                 SimplePagedResultsControl response = SimplePagedResultsControl.get(result);
                 if (response == null) {
                     throw new DirectoryException(config.directory().url() + ": the server returned no paged-results"
@@ -113,22 +120,26 @@ public final class DirectoryCollector {
                 progress.accept(objects.size());
             } while (cookie != null && cookie.getValueLength() > 0);
         } catch (LDAPException e) {
-            throw new DirectoryException(config.directory().url() + ": search under " + baseDn + " failed: "
-                    + reason(e), e);
+            DirectoryException late = deadline.failure(config.directory().url(), e);
+            throw late != null ? late : new DirectoryException(config.directory().url() + ": search under " + baseDn
+                    + " failed: " + reason(e), e);
         }
         // after the paged search, never inside its listener: one request at a time on the connection
         for (Map.Entry<Integer, SearchResultEntry> p : partial.entrySet()) {
             objects.set(p.getKey(), toObject(RangedRetrieval.complete(connection, p.getValue(),
-                    config.directory().url()), canonical));
+                    config.directory().url(), deadline), canonical));
         }
         return new Snapshot(takenAt, config.directory().url(), baseDn, objects);
     }
 
-    private SearchResult search(LDAPConnection connection, SearchRequest request, int sofar)
+    private SearchResult search(LDAPConnection connection, SearchRequest request, int sofar, Deadline deadline)
             throws LDAPException, DirectoryException {
         try {
-            return connection.search(request);
+            return deadline.call(() -> connection.search(request));
         } catch (LDAPSearchException e) {
+            if (deadline.tripped()) {
+                throw e;
+            }
             if (e.getResultCode() == ResultCode.NO_SUCH_OBJECT) {
                 throw new DirectoryException(config.directory().url() + ": directory.baseDn "
                         + config.directory().baseDn() + " does not exist on this server — check the domain's DN", e);

@@ -1,13 +1,14 @@
 package org.kcdauditor.schedule;
 
 import org.kcdauditor.audit.Timings;
-import org.kcdauditor.cli.ExitCodes;
+import org.kcdauditor.run.ExitCodes;
 import org.kcdauditor.config.ConfigLoader;
 import org.kcdauditor.config.ScheduleConfig;
 import org.kcdauditor.notify.Notice;
 import org.kcdauditor.report.Reports;
 import org.kcdauditor.run.AuditRun;
 import org.kcdauditor.run.RunLock;
+import org.kcdauditor.store.FireLog;
 import org.quartz.DisallowConcurrentExecution;
 import org.quartz.Job;
 import org.quartz.JobExecutionContext;
@@ -56,11 +57,6 @@ public class AuditJob implements Job {
         LOG.info("job {} fired for {}{}", name, fireTime, recovering ? " (recovering a run a crash interrupted)" : "");
         try (RunLock.Held lock = d.runLock().acquire(RunLock.owner("kcd-audit daemon " + d.instance() + " job " + name),
                 d.lockWait())) {
-            // holding the lock, no other audit of this store runs: a RUNNING one is a crashed process's
-            int dead = Daemon.failDeadRuns(d, d.clock().instant());
-            if (dead > 0) {
-                LOG.warn("job {}: {} run(s) a crashed process left RUNNING are recorded as interrupted", name, dead);
-            }
             var cfg = d.config();
             var formats = cfg.reports() == null || cfg.reports().formats() == null ? ConfigLoader.FORMATS
                     : cfg.reports().formats();

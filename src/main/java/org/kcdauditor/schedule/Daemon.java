@@ -7,9 +7,11 @@ import org.kcdauditor.config.Secrets;
 import org.kcdauditor.notify.Notifier;
 import org.kcdauditor.notify.Outbox;
 import org.kcdauditor.run.RunLock;
+import org.kcdauditor.store.Database;
+import org.kcdauditor.store.FireLog;
+import org.kcdauditor.store.QuartzConnections;
+import org.kcdauditor.store.RunLocks;
 import org.kcdauditor.store.RunStore;
-import org.kcdauditor.store.RunSummary;
-import org.kcdauditor.store.StoreUrls;
 import org.quartz.CronScheduleBuilder;
 import org.quartz.CronTrigger;
 import org.quartz.JobBuilder;
@@ -23,13 +25,11 @@ import org.quartz.TriggerBuilder;
 import org.quartz.TriggerKey;
 import org.quartz.impl.StdSchedulerFactory;
 import org.quartz.impl.matchers.GroupMatcher;
-import org.quartz.utils.ConnectionProvider;
 import org.quartz.utils.DBConnectionManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -52,6 +52,8 @@ import java.util.UUID;
  */
 public final class Daemon implements AutoCloseable {
     public static final String GROUP = "kcd-audit";
+    /** Quartz's scheduler name (SCHED_NAME in its tables). */
+    public static final String SCHEDULER_NAME = "kcd-audit";
     static final String INTERNAL_GROUP = "kcd-audit-internal";
     static final JobKey OUTBOX_JOB = JobKey.jobKey("outbox", INTERNAL_GROUP);
     private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
@@ -72,10 +74,10 @@ public final class Daemon implements AutoCloseable {
     /** Creates the scheduler (not started) and brings the database's jobs in line with the config. */
     public static Daemon create(AuditConfig config, Secrets secrets, Map<String, String> env, Clock clock, Path home)
             throws SchedulerException {
-        StoreDb db = StoreDb.open(config, env);
+        Database db = Database.open(config, env);
         DaemonConfig dc = config.daemon();
         String ds = "kcd-store-" + UUID.randomUUID();
-        DBConnectionManager.getInstance().addConnectionProvider(ds, new Provider(db));
+        DBConnectionManager.getInstance().addConnectionProvider(ds, new QuartzConnections(db));
         Properties p = quartzProperties(dc, db.isPostgres(), ds);
         StdSchedulerFactory factory = new StdSchedulerFactory(p);
         Scheduler scheduler = factory.getScheduler();
@@ -93,7 +95,7 @@ public final class Daemon implements AutoCloseable {
 
     static Properties quartzProperties(DaemonConfig dc, boolean postgres, String dataSource) {
         Properties p = new Properties();
-        p.setProperty("org.quartz.scheduler.instanceName", "kcd-audit");
+        p.setProperty("org.quartz.scheduler.instanceName", SCHEDULER_NAME);
         p.setProperty("org.quartz.scheduler.instanceId", dc.instanceId() == null ? "AUTO" : dc.instanceId());
         p.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
         p.setProperty("org.quartz.scheduler.interruptJobsOnShutdownWithWait", "false");
@@ -120,11 +122,11 @@ public final class Daemon implements AutoCloseable {
     void reconcileUnderLock() throws SchedulerException {
         String owner = RunLock.owner("kcd-audit daemon " + context.instance());
         Instant end = context.clock().instant().plusSeconds(90); // a dead holder's lock expires after 60 s
-        try (RunStore store = StoreDb.openStore(context.config(), context.env())) {
-            while (!store.tryLock(RECONCILE_LOCK, owner, context.clock().instant(), Duration.ofMinutes(1))) {
+        try (RunStore store = Database.openStore(context.config(), context.env())) {
+            while (!store.locks().tryLock(RECONCILE_LOCK, owner, context.clock().instant(), Duration.ofMinutes(1))) {
                 if (context.clock().instant().isAfter(end)) {
                     throw new SchedulerException("lock " + RECONCILE_LOCK + " is held by "
-                            + store.lockHolder(RECONCILE_LOCK).orElse("?") + " for more than 90 s");
+                            + store.locks().holder(RECONCILE_LOCK).map(RunLocks.Lock::describe).orElse("?") + " for more than 90 s");
                 }
                 try {
                     Thread.sleep(200);
@@ -136,7 +138,7 @@ public final class Daemon implements AutoCloseable {
             try {
                 reconcile();
             } finally {
-                store.unlock(RECONCILE_LOCK, owner);
+                store.locks().unlock(RECONCILE_LOCK, owner);
             }
         }
     }
@@ -193,36 +195,18 @@ public final class Daemon implements AutoCloseable {
     private void markInterrupted() {
         Instant now = context.clock().instant();
         int fires = context.fireLog().markInterrupted(now);
-        int runs = 0;
+        if (fires > 0) {
+            LOG.warn("{} scheduled fire(s) a previous daemon left unfinished are recorded as interrupted", fires);
+        }
+        // taking the run lock records the runs a dead process left RUNNING as interrupted
         try (RunLock.Held lock = context.runLock().acquire(RunLock.owner("kcd-audit daemon " + context.instance()),
                 Duration.ZERO)) {
-            runs = failDeadRuns(context, now);
+            LOG.debug("run lock checked at start");
         } catch (RunLock.LockedException e) {
-            LOG.info("a manual run is in progress; RUNNING runs are checked by the next scheduled run");
+            LOG.info("an audit is in progress; RUNNING runs are checked by the next scheduled run");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (fires + runs > 0) {
-            LOG.warn("{} scheduled run(s) a previous daemon left unfinished are recorded as interrupted", runs);
-        }
-    }
-
-    /**
-     * Runs (scheduled, manual, demo) left RUNNING by a process that died are recorded as FAILED
-     * "interrupted". Only called while the caller holds the run lock — or, for a single daemon, at
-     * start — so no such run can still be in progress.
-     */
-    static int failDeadRuns(DaemonContext context, Instant now) {
-        int runs = 0;
-        try (RunStore store = StoreUrls.open(context.config(), context.env())) {
-            for (RunSummary r : store.list(1000)) {
-                if (RunSummary.RUNNING.equals(r.status()) && java.util.Set.of("schedule", "run", "demo").contains(r.trigger())) {
-                    store.fail(r.id(), now, "interrupted: its process stopped before the run finished");
-                    runs++;
-                }
-            }
-        }
-        return runs;
     }
 
     /** The configured jobs with the store's triggers: next and previous fire times. */
@@ -275,37 +259,6 @@ public final class Daemon implements AutoCloseable {
             } catch (SQLException ignored) {
                 // nothing held
             }
-        }
-    }
-
-    /** Quartz's connections: straight from the history store's database (H2 keeps one open while the daemon runs). */
-    static final class Provider implements ConnectionProvider {
-        private final StoreDb db;
-        private Connection keeper;
-
-        Provider(StoreDb db) {
-            this.db = db;
-        }
-
-        @Override
-        public synchronized Connection getConnection() throws SQLException {
-            if (keeper == null && !db.isPostgres()) {
-                keeper = db.connect(); // keeps the embedded H2 database open between Quartz's short transactions
-            }
-            return db.connect();
-        }
-
-        @Override
-        public synchronized void shutdown() throws SQLException {
-            if (keeper != null) {
-                keeper.close();
-                keeper = null;
-            }
-        }
-
-        @Override
-        public void initialize() {
-            // nothing to prepare
         }
     }
 }

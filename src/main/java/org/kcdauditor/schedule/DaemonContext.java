@@ -6,6 +6,8 @@ import org.kcdauditor.config.Secrets;
 import org.kcdauditor.notify.Notifier;
 import org.kcdauditor.notify.Outbox;
 import org.kcdauditor.run.RunLock;
+import org.kcdauditor.store.Database;
+import org.kcdauditor.store.FireLog;
 import org.quartz.JobExecutionContext;
 import org.quartz.SchedulerException;
 
@@ -19,7 +21,7 @@ import java.util.Map;
  * context: the configuration and the services built from it.
  */
 public record DaemonContext(AuditConfig config, Secrets secrets, Map<String, String> env, Clock clock, Path home,
-                            StoreDb db, Outbox outbox, Notifier notifier, FireLog fireLog, RunLock runLock,
+                            Database db, Outbox outbox, Notifier notifier, FireLog fireLog, RunLock runLock,
                             Duration lockWait, String instance) {
     static final String KEY = "kcd.daemon";
 

@@ -22,7 +22,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -47,7 +46,7 @@ import java.util.Set;
  * <p>Life of a run: {@link #begin} records it RUNNING (committed at once, so a crash leaves a trace);
  * {@link #complete} writes the snapshot and findings and marks it SUCCEEDED in <em>one</em>
  * transaction; {@link #fail} marks it FAILED with its reason. Nothing here ever updates or deletes
- * another run's rows. {@link #tryLock}/{@link #unlock} give a scheduler a named, expiring run lock.
+ * another run's rows. {@link #locks()} gives the named, expiring run locks.
  */
 public final class RunStore implements AutoCloseable {
     /** Rows per JDBC batch. */
@@ -99,14 +98,65 @@ public final class RunStore implements AutoCloseable {
         }
     }
 
-    /** Records a run as RUNNING, committed at once. */
+    /** Records a run as RUNNING in this process, committed at once. */
     public void begin(String runId, Instant startedAt, String trigger, String configPath, String directoryUrl,
                       String baseDn) {
+        Holder me = Holder.current();
         update("record the start of run " + runId, "INSERT INTO audit_run (id, run_no, started_at, status,"
-                        + " trigger_name, config_path, directory_url, base_dn)"
-                        + " SELECT ?, COALESCE(MAX(run_no), 0) + 1, ?, ?, ?, ?, ?, ? FROM audit_run",
+                        + " trigger_name, config_path, directory_url, base_dn, holder_host, holder_pid, holder_started)"
+                        + " SELECT ?, COALESCE(MAX(run_no), 0) + 1, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM audit_run",
                 runId, ts(startedAt), RunSummary.RUNNING, trigger, cut(configPath, 1000), cut(directoryUrl, 1000),
-                cut(baseDn, 1000));
+                cut(baseDn, 1000), cut(me.host(), 255), me.pid(), ts(me.started()));
+    }
+
+    /**
+     * Records where a RUNNING run writes its reports (its {@code .partial} folder), so that the folder of a
+     * run whose process dies can be marked failed later.
+     */
+    public void reportDir(String runId, String dir) {
+        update("record the report folder of run " + runId, "UPDATE audit_run SET report_dir = ? WHERE id = ?"
+                + " AND status = ?", cut(dir, 1000), runId, RunSummary.RUNNING);
+    }
+
+    /** A RUNNING run with the process that runs it (null for runs recorded before holders were). */
+    public record Running(String id, Instant startedAt, String trigger, Holder holder, String reportDir) {
+    }
+
+    /** The runs recorded RUNNING, oldest first. */
+    public List<Running> running() {
+        List<Running> out = new ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement("SELECT id, started_at, trigger_name, holder_host,"
+                + " holder_pid, holder_started, report_dir FROM audit_run WHERE status = ? ORDER BY run_no")) {
+            ps.setString(1, RunSummary.RUNNING);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    long pid = rs.getLong(5);
+                    Holder h = rs.wasNull() || rs.getString(4) == null ? null
+                            : new Holder(rs.getString(4), pid, instant(rs, 6));
+                    out.add(new Running(rs.getString(1), instant(rs, 2), rs.getString(3), h, rs.getString(7)));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw readFailed("list running runs", e);
+        }
+    }
+
+    /**
+     * Marks a RUNNING run INTERRUPTED: its process stopped (killed, crashed, or stopped before the run
+     * finished). Writes nothing else.
+     *
+     * @return whether the run was RUNNING
+     */
+    public boolean interrupt(String runId, Instant at, String reason) {
+        try (PreparedStatement ps = connection.prepareStatement("UPDATE audit_run SET status = ?, finished_at = ?,"
+                + " failure_reason = ? WHERE id = ? AND status = ?")) {
+            bind(ps, RunSummary.INTERRUPTED, ts(at), cut(reason, 2000), runId, RunSummary.RUNNING);
+            return ps.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw new StoreException("history store " + display + ": cannot record run " + runId + " as interrupted: "
+                    + firstLine(e), e);
+        }
     }
 
     /** Marks a run FAILED with its reason. Writes nothing else; earlier runs are untouched. */
@@ -323,59 +373,9 @@ public final class RunStore implements AutoCloseable {
         }
     }
 
-    /**
-     * Takes the named lock for {@code owner} until {@code now + ttl}; an expired lock is taken over.
-     *
-     * @return false when someone else holds it
-     */
-    public boolean tryLock(String name, String owner, Instant now, Duration ttl) {
-        try {
-            try (PreparedStatement ps = connection.prepareStatement(
-                    "DELETE FROM run_lock WHERE name = ? AND expires_at < ?")) {
-                bind(ps, name, ts(now));
-                ps.executeUpdate();
-            }
-            try (PreparedStatement ps = connection.prepareStatement(
-                    "INSERT INTO run_lock (name, owner, acquired_at, expires_at) VALUES (?, ?, ?, ?)")) {
-                bind(ps, name, cut(owner, 200), ts(now), ts(now.plus(ttl)));
-                ps.executeUpdate();
-                return true;
-            }
-        } catch (SQLException e) {
-            if ("23505".equals(e.getSQLState())) {
-                return false;
-            }
-            throw new StoreException("history store " + display + ": cannot take lock " + name + ": " + firstLine(e), e);
-        }
-    }
-
-    /** Extends a lock {@code owner} holds to {@code now + ttl}; false when it no longer holds it. */
-    public boolean renewLock(String name, String owner, Instant now, Duration ttl) {
-        try (PreparedStatement ps = connection.prepareStatement(
-                "UPDATE run_lock SET expires_at = ? WHERE name = ? AND owner = ?")) {
-            bind(ps, ts(now.plus(ttl)), name, cut(owner, 200));
-            return ps.executeUpdate() == 1;
-        } catch (SQLException e) {
-            throw new StoreException("history store " + display + ": cannot renew lock " + name + ": " + firstLine(e), e);
-        }
-    }
-
-    /** Who holds a lock and until when; empty when it is free. */
-    public Optional<String> lockHolder(String name) {
-        try (PreparedStatement ps = connection.prepareStatement(
-                "SELECT owner, acquired_at, expires_at FROM run_lock WHERE name = ?")) {
-            ps.setString(1, name);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(rs.getString(1) + " since " + instant(rs, 2) + ", until "
-                        + instant(rs, 3) + " unless renewed") : Optional.empty();
-            }
-        } catch (SQLException e) {
-            throw readFailed("read lock " + name, e);
-        }
-    }
-
-    public void unlock(String name, String owner) {
-        update("release lock " + name, "DELETE FROM run_lock WHERE name = ? AND owner = ?", name, owner);
+    /** The store's named locks, on this store's connection. */
+    public RunLocks locks() {
+        return new RunLocks(connection, display);
     }
 
     @Override
@@ -519,7 +519,7 @@ public final class RunStore implements AutoCloseable {
         return new StoreException("history store " + display + ": cannot " + what + ": " + firstLine(e), e);
     }
 
-    private static void bind(PreparedStatement ps, Object... params) throws SQLException {
+    static void bind(PreparedStatement ps, Object... params) throws SQLException {
         for (int i = 0; i < params.length; i++) {
             Object p = params[i];
             if (p == null) {
@@ -539,12 +539,12 @@ public final class RunStore implements AutoCloseable {
         return rs.wasNull() ? null : v;
     }
 
-    private static Instant instant(ResultSet rs, int col) throws SQLException {
+    static Instant instant(ResultSet rs, int col) throws SQLException {
         OffsetDateTime t = rs.getObject(col, OffsetDateTime.class);
         return t == null ? null : t.toInstant();
     }
 
-    private static OffsetDateTime ts(Instant i) {
+    static OffsetDateTime ts(Instant i) {
         return i == null ? null : i.atOffset(ZoneOffset.UTC);
     }
 

@@ -1,5 +1,7 @@
 package org.kcdauditor.schedule;
 
+import org.kcdauditor.store.Database;
+import org.kcdauditor.store.FireLog;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import org.junit.jupiter.api.Test;
@@ -42,8 +44,8 @@ class DaemonMailTest {
             AuditConfig cfg = ConfigLoader.load(ScheduleFixture.config(dir, directory, null,
                     "  - name: daily-drift\n    cron: \"* * * * * ?\"\n    notify: on-change\n",
                     ScheduleFixture.mail(port, 10), "daemon:\n  misfireThresholdSeconds: 1\n  outboxIntervalSeconds: 1\n"));
-            FireLog fires = new FireLog(StoreDb.open(cfg, env));
-            Outbox outbox = new Outbox(StoreDb.open(cfg, env), Clock.systemUTC(), Duration.ofSeconds(1), "test");
+            FireLog fires = new FireLog(Database.open(cfg, env));
+            Outbox outbox = new Outbox(Database.open(cfg, env), Clock.systemUTC(), Duration.ofSeconds(1), "test");
             String logs = ScheduleFixture.captureErr(() -> {
                 try (Daemon d = Daemon.create(cfg, new Secrets(env), env, Clock.systemUTC(), Path.of("."))) {
                     d.start();

@@ -1,5 +1,7 @@
 package org.kcdauditor.schedule;
 
+import org.kcdauditor.store.Database;
+import org.kcdauditor.store.FireLog;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -80,7 +82,7 @@ class DaemonTest {
     @Test
     void aTriggerEverySecondRunsTheAuditAndStoresTheRun() throws Exception {
         AuditConfig cfg = config("* * * * * ?");
-        FireLog fires = new FireLog(StoreDb.open(cfg, env));
+        FireLog fires = new FireLog(Database.open(cfg, env));
         try (Daemon d = daemon(cfg)) {
             d.start();
             await("a stored scheduled run", Duration.ofSeconds(30), () -> runs(cfg).stream()
@@ -106,7 +108,7 @@ class DaemonTest {
         try (Daemon d = daemon(cfg)) {
             d.start();
         }
-        StoreDb db = StoreDb.open(cfg, env);
+        Database db = Database.open(cfg, env);
         long monthAgo = Instant.now().minus(Duration.ofDays(30)).toEpochMilli();
         try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(
                 "UPDATE QRTZ_TRIGGERS SET NEXT_FIRE_TIME = ? WHERE TRIGGER_NAME = 'job1'")) {
@@ -151,7 +153,7 @@ class DaemonTest {
             assertFalse(Files.exists(cfg.baselinePath()), "no baseline written while the lock is held");
         }
 
-        FireLog fires = new FireLog(StoreDb.open(cfg, env));
+        FireLog fires = new FireLog(Database.open(cfg, env));
         try (Daemon d = daemon(cfg)) {
             try (RunLock.Held manual = lock.acquire(RunLock.owner("kcd-audit run"), Duration.ZERO)) {
                 d.start();

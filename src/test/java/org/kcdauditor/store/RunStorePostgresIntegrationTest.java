@@ -55,9 +55,9 @@ class RunStorePostgresIntegrationTest {
             assertEquals(r.findings().size(), store.findings(id).size());
             assertEquals(1, store.count("run_patch", id));
             String lock = "pg-test-" + id;
-            assertTrue(store.tryLock(lock, "a", t, Duration.ofMinutes(5)));
-            assertFalse(store.tryLock(lock, "b", t, Duration.ofMinutes(5)));
-            store.unlock(lock, "a");
+            assertTrue(store.locks().tryLock(lock, "a", t, Duration.ofMinutes(5)));
+            assertFalse(store.locks().tryLock(lock, "b", t, Duration.ofMinutes(5)));
+            store.locks().unlock(lock, "a");
             assertTrue(store.list(5).size() >= 2);
         }
     }

@@ -143,11 +143,11 @@ class RunStoreTest {
     @Test
     void theRunLockIsExclusiveUntilReleasedOrExpired() {
         try (RunStore store = RunStore.open(url(), null, null)) {
-            assertTrue(store.tryLock("audit", "scheduler-1", T0, Duration.ofMinutes(30)));
-            assertFalse(store.tryLock("audit", "cli", T0.plusSeconds(60), Duration.ofMinutes(30)));
-            store.unlock("audit", "scheduler-1");
-            assertTrue(store.tryLock("audit", "cli", T0.plusSeconds(61), Duration.ofMinutes(1)));
-            assertTrue(store.tryLock("audit", "scheduler-1", T0.plusSeconds(3600), Duration.ofMinutes(1)),
+            assertTrue(store.locks().tryLock("audit", "scheduler-1", T0, Duration.ofMinutes(30)));
+            assertFalse(store.locks().tryLock("audit", "cli", T0.plusSeconds(60), Duration.ofMinutes(30)));
+            store.locks().unlock("audit", "scheduler-1");
+            assertTrue(store.locks().tryLock("audit", "cli", T0.plusSeconds(61), Duration.ofMinutes(1)));
+            assertTrue(store.locks().tryLock("audit", "scheduler-1", T0.plusSeconds(3600), Duration.ofMinutes(1)),
                     "an expired lock is taken over");
         }
     }
