@@ -178,9 +178,6 @@ public final class ConfigLoader {
         }
         if (d.runTimeoutSeconds() != null && d.runTimeoutSeconds() < 1) {
             errors.add("directory.runTimeoutSeconds: must be at least 1");
-        } else if (d.runTimeoutSeconds() != null && d.runTimeoutSeconds() < d.effectiveTimeoutSeconds()) {
-            errors.add("directory.runTimeoutSeconds: " + d.runTimeoutSeconds() + " s is less than one operation may"
-                    + " take (directory.timeoutSeconds: " + d.effectiveTimeoutSeconds() + " s)");
         }
         if (!blank(d.trustStorePasswordEnv()) && !blank(d.trustStorePasswordFile())) {
             errors.add("directory: give trustStorePasswordEnv or trustStorePasswordFile, not both");
