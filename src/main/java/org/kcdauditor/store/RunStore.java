@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.MigrationInfoService;
 import org.kcdauditor.audit.AuditContext;
 import org.kcdauditor.audit.AuditResult;
 import org.kcdauditor.audit.PreviousRun;
@@ -16,6 +17,10 @@ import org.kcdauditor.model.PatchRecord;
 import org.kcdauditor.model.Severity;
 import org.kcdauditor.model.Uac;
 
+import org.kcdauditor.io.IoErrors;
+
+import java.io.IOException;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -54,6 +59,9 @@ public final class RunStore implements AutoCloseable {
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {
     };
     private static final int BATCH = 5_000;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RunStore.class);
+    private static final java.time.format.DateTimeFormatter BACKUP_TIME = java.time.format.DateTimeFormatter
+            .ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
     private static final String SELECT_RUN = "SELECT id, started_at, finished_at, status, trigger_name, config_path,"
             + " directory_url, failure_reason, report_dir, objects_read, hosts, findings, high, medium, low, info,"
@@ -68,11 +76,26 @@ public final class RunStore implements AutoCloseable {
     }
 
     /**
-     * Opens the database and brings its schema up to date. A database that cannot be opened (corrupt
+     * Opens the database and brings its schema up to date. A database that cannot be opened (damaged
      * file, wrong credentials, unreachable server) is a {@link StoreException}; the file is left as it is.
+     * An embedded H2 file is checked first ({@link H2StoreFile}): H2 would silently open a file that was cut
+     * short as an older state, often an empty one, and overwrite it. Before a schema migration of an existing
+     * H2 store a backup of it is written beside it ({@code <name>.before-migration-<UTC time>.zip}).
      */
     public static RunStore open(String url, String user, char[] password) {
         String display = StoreUrls.display(url);
+        Path file = H2StoreFile.of(url);
+        if (file != null) {
+            String damage;
+            try {
+                damage = H2StoreFile.damage(file);
+            } catch (IOException e) {
+                throw new StoreException("history store " + file + " cannot be read: " + IoErrors.describe(e), e);
+            }
+            if (damage != null) {
+                throw new StoreException(damaged(file, damage), null);
+            }
+        }
         Properties props = new Properties();
         if (user != null) {
             props.setProperty("user", user);
@@ -84,18 +107,49 @@ public final class RunStore implements AutoCloseable {
         try {
             c = DriverManager.getConnection(url, props);
         } catch (SQLException e) {
-            throw new StoreException("history store " + display + " cannot be opened: " + firstLine(e)
+            String why = firstLine(e);
+            if (file != null && (why.contains("orrupt") || why.contains("Chunk") || why.contains("chunk"))) {
+                throw new StoreException(damaged(file, why), e);
+            }
+            throw new StoreException("history store " + display + " cannot be opened: " + why
                     + " (a damaged H2 file is left untouched: move it aside, or point store.url elsewhere)", e);
         }
         try {
-            Flyway.configure().dataSource(new SingleConnectionDataSource(c)).locations("classpath:db/migration")
-                    .load().migrate();
+            Flyway flyway = Flyway.configure().dataSource(new SingleConnectionDataSource(c))
+                    .locations("classpath:db/migration").load();
+            MigrationInfoService info = flyway.info();
+            if (file != null && info.pending().length > 0 && info.applied().length > 0) {
+                backUp(c, file);
+            }
+            flyway.migrate();
             c.setAutoCommit(true);
             return new RunStore(c, display);
         } catch (FlywayException | SQLException e) {
             closeQuietly(c);
             throw new StoreException("history store " + display + ": schema migration failed: " + firstLine(e), e);
         }
+    }
+
+    /** Where the backup before a schema migration of {@code file} goes. */
+    static Path backupPath(Path file, Instant at) {
+        String name = file.getFileName().toString();
+        String base = name.endsWith(".mv.db") ? name.substring(0, name.length() - ".mv.db".length()) : name;
+        return file.resolveSibling(base + ".before-migration-" + BACKUP_TIME.format(at) + ".zip");
+    }
+
+    private static void backUp(Connection c, Path file) throws SQLException {
+        Path backup = backupPath(file, Instant.now());
+        try (PreparedStatement ps = c.prepareStatement("BACKUP TO ?")) {
+            ps.setString(1, backup.toString());
+            ps.execute();
+        }
+        LOG.info("history store {}: backup before the schema migration written to {}", file, backup);
+    }
+
+    private static String damaged(Path file, String damage) {
+        return "history store " + file + " is damaged: " + damage + ". Nothing was changed and no run was stored."
+                + " Restore the file from a backup (before a schema upgrade kcd-audit writes one beside it,"
+                + " *.before-migration-*.zip), or move it aside to start an empty history";
     }
 
     /** Records a run as RUNNING in this process, committed at once. */
