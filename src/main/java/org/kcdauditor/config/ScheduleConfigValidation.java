@@ -141,6 +141,7 @@ final class ScheduleConfigValidation {
         positive("daemon.checkInIntervalSeconds", d.checkInIntervalSeconds(), errors);
         positive("daemon.misfireThresholdSeconds", d.misfireThresholdSeconds(), errors);
         positive("daemon.outboxIntervalSeconds", d.outboxIntervalSeconds(), errors);
+        positive("daemon.stopTimeoutSeconds", d.stopTimeoutSeconds(), errors);
         if (d.runLockSeconds() != null && d.runLockSeconds() < 5) {
             errors.add("daemon.runLockSeconds: must be at least 5 (got " + d.runLockSeconds() + ")");
         }

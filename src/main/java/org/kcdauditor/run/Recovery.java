@@ -47,17 +47,34 @@ public final class Recovery {
         return n;
     }
 
-    private static void markFolder(RunStore.Running r, String reason) {
+    /**
+     * Records one RUNNING run INTERRUPTED (its thread could not be stopped in time) and marks its unfinished
+     * folder failed.
+     *
+     * @return the failed folder, or null when the run wrote none (or was no longer RUNNING)
+     */
+    public static Path interrupt(RunStore store, String runId, Instant now, String reason) {
+        for (RunStore.Running r : store.running()) {
+            if (r.id().equals(runId) && store.interrupt(runId, now, reason)) {
+                return markFolder(r, reason);
+            }
+        }
+        return null;
+    }
+
+    private static Path markFolder(RunStore.Running r, String reason) {
         if (r.reportDir() == null) {
-            return;
+            return null;
         }
         try {
             Path failed = RunFolder.abandon(Path.of(r.reportDir()), reason, r.id(), r.startedAt());
             if (failed != null) {
-                LOG.warn("its unfinished report folder is now {}", failed);
+                LOG.warn("the unfinished report folder of run {} is now {}", r.id(), failed);
             }
+            return failed;
         } catch (IOException | RuntimeException e) {
             LOG.warn("cannot mark the unfinished report folder {} as failed: {}", r.reportDir(), e.getMessage());
+            return null;
         }
     }
 }

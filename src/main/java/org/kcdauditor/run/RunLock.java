@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * "Never two audits of one store at once": the named lock {@value #NAME} in the history store's
@@ -73,6 +74,15 @@ public final class RunLock {
      * @throws LockedException when it is still held by someone else after {@code wait}
      */
     public Held acquire(String owner, Duration wait) throws InterruptedException {
+        return acquire(owner, wait, () -> false);
+    }
+
+    /**
+     * The same; while waiting, {@code giveUp} is asked every second.
+     *
+     * @throws RunInterruptedException when {@code giveUp} said so before the lock was free
+     */
+    public Held acquire(String owner, Duration wait, BooleanSupplier giveUp) throws InterruptedException {
         RunStore store = StoreUrls.open(config, env);
         try {
             RunLocks locks = store.locks();
@@ -85,6 +95,10 @@ public final class RunLock {
                         break;
                     }
                     continue;
+                }
+                if (giveUp.getAsBoolean()) {
+                    throw new RunInterruptedException("stopped while waiting for another audit of this store to"
+                            + " finish; the run did not start");
                 }
                 if (!clock.instant().isBefore(deadline)) {
                     throw new LockedException("another audit of this store is running (held by "

@@ -7,7 +7,12 @@ import org.kcdauditor.config.ScheduleConfig;
 import org.kcdauditor.notify.Notice;
 import org.kcdauditor.report.Reports;
 import org.kcdauditor.run.AuditRun;
+import org.kcdauditor.run.Recovery;
+import org.kcdauditor.run.RunControl;
+import org.kcdauditor.run.RunInterruptedException;
 import org.kcdauditor.run.RunLock;
+import org.kcdauditor.store.RunStore;
+import org.kcdauditor.store.StoreUrls;
 import org.kcdauditor.store.FireLog;
 import org.quartz.DisallowConcurrentExecution;
 import org.quartz.Job;
@@ -55,14 +60,16 @@ public class AuditJob implements Job {
         }
         String fireId = d.fireLog().start(name, fireTime, d.clock().instant(), d.instance(), recovering);
         LOG.info("job {} fired for {}{}", name, fireTime, recovering ? " (recovering a run a crash interrupted)" : "");
+        ActiveJobs.Job active = d.active().start(job, fireTime, fireId);
+        RunControl control = active.control();
         try (RunLock.Held lock = d.runLock().acquire(RunLock.owner("kcd-audit daemon " + d.instance() + " job " + name),
-                d.lockWait())) {
+                d.lockWait(), () -> d.active().giveUp(active))) {
             var cfg = d.config();
             var formats = cfg.reports() == null || cfg.reports().formats() == null ? ConfigLoader.FORMATS
                     : cfg.reports().formats();
             AuditRun.Outcome o = new AuditRun(cfg, d.secrets(), d.clock(),
                     Reports.standard(d.templatesDir(), cfg.reports())).withHome(d.home()).withEnvironment(d.env())
-                    .withTrigger("schedule").execute(null, formats, new Timings(), n -> { });
+                    .withTrigger("schedule").execute(null, formats, new Timings(), n -> { }, control);
             String summary = o.result().findings().size() + " findings, " + o.result().bySeverity();
             d.fireLog().finish(fireId, d.clock().instant(), o.runId(), FireLog.SUCCEEDED, summary);
             LOG.info("job {}: run {} finished: {}; reports in {}", name, o.runId(), summary, o.outDir());
@@ -70,21 +77,64 @@ public class AuditJob implements Job {
         } catch (RunLock.LockedException e) {
             d.fireLog().finish(fireId, d.clock().instant(), null, FireLog.SKIPPED, e.getMessage());
             LOG.warn("job {} not run: {}", name, e.getMessage());
+        } catch (RunInterruptedException e) {
+            String reason = withOutputs(e.getMessage(), control);
+            d.fireLog().finish(fireId, d.clock().instant(), control.runId(), FireLog.INTERRUPTED, reason);
+            LOG.warn("job {}: {}", name, reason);
+            notifyFailure(d, job, fireTime, reason);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            d.fireLog().finish(fireId, d.clock().instant(), null, FireLog.FAILED, "interrupted");
+            d.fireLog().finish(fireId, d.clock().instant(), control.runId(), FireLog.INTERRUPTED, "interrupted");
         } catch (Exception e) {
-            d.fireLog().finish(fireId, d.clock().instant(), null, FireLog.FAILED, e.getMessage());
+            String reason = withOutputs(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(),
+                    control);
+            d.fireLog().finish(fireId, d.clock().instant(), control.runId(), FireLog.FAILED, reason);
             LOG.error("job {}: the run could not complete (exit code {} for a manual run): {}", name,
-                    ExitCodes.RUN_FAILED, e.getMessage());
-            notifyFailure(d, job, fireTime, e);
+                    ExitCodes.RUN_FAILED, reason);
+            notifyFailure(d, job, fireTime, reason);
+        } finally {
+            d.active().end(active);
         }
     }
 
-    /** A run that could not complete is news too: nobody should find out a month later. */
-    private static void notifyFailure(DaemonContext d, ScheduleConfig job, Instant fireTime, Exception e) {
+    /** The reason, and what the run left on disk: the mail and the fire log say what was (not) written. */
+    static String withOutputs(String reason, RunControl control) {
+        if (control.failedFolder() != null) {
+            return reason + "; the files it wrote before it stopped are kept in " + control.failedFolder()
+                    + " (FAILED.txt says why) and are not a report";
+        }
+        if (control.staging() != null) {
+            return reason + "; its unfinished files are in " + control.staging() + " and are not a report";
+        }
+        return control.runId() == null ? reason : reason + "; it wrote no report files";
+    }
+
+    /**
+     * A stopped run whose thread did not end in time (the daemon is about to exit): recorded INTERRUPTED here,
+     * with its fire, its folder marked failed, and its failure notice queued.
+     */
+    static void abandon(DaemonContext d, ActiveJobs.Job j, String reason) {
+        RunControl c = j.control();
+        String told = reason;
         try {
-            String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            if (c.runId() != null) {
+                try (RunStore store = StoreUrls.open(d.config(), d.env())) {
+                    Path failed = Recovery.interrupt(store, c.runId(), d.clock().instant(), reason);
+                    told = reason + (failed != null ? "; the files it wrote before it stopped are kept in " + failed
+                            + " (FAILED.txt says why) and are not a report" : "");
+                }
+            }
+            d.fireLog().finish(j.fireId(), d.clock().instant(), c.runId(), FireLog.INTERRUPTED, told);
+            LOG.warn("job {}: {}", j.job().name(), told);
+        } catch (RuntimeException e) {
+            LOG.error("job {}: cannot record the stopped run as interrupted: {}", j.job().name(), e.getMessage());
+        }
+        notifyFailure(d, j.job(), j.fireTime(), told);
+    }
+
+    /** A run that could not complete is news too: nobody should find out a month later. */
+    private static void notifyFailure(DaemonContext d, ScheduleConfig job, Instant fireTime, String reason) {
+        try {
             if (!d.notifier().queueFailure(job.name(), job.notifyMode(), fireTime, reason).isEmpty()) {
                 LOG.info("job {}: failure notice queued", job.name());
                 d.notifier().flush();

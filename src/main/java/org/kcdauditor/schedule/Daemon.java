@@ -60,6 +60,8 @@ public final class Daemon implements AutoCloseable {
     static final String RECONCILE_LOCK = "schedule-reconcile";
     /** How long a scheduled run waits for another audit (manual, or another job) to finish. */
     static final Duration LOCK_WAIT = Duration.ofMinutes(30);
+    /** After a stopped run is told to stop: how long its current stage (writers, store commit) may take to end. */
+    static final int GRACE_SECONDS = 15;
 
     private final Scheduler scheduler;
     private final DaemonContext context;
@@ -86,7 +88,7 @@ public final class Daemon implements AutoCloseable {
         Notifier notifier = new Notifier(config, secrets, env, clock, home.resolve("templates"), outbox);
         DaemonContext ctx = new DaemonContext(config, secrets, env, clock, home, db, outbox, notifier,
                 new FireLog(db), RunLock.of(config, env, clock), LOCK_WAIT.compareTo(dc.runLockTtl()) > 0 ? LOCK_WAIT
-                        : dc.runLockTtl().plusMinutes(1), instance);
+                        : dc.runLockTtl().plusMinutes(1), instance, new ActiveJobs());
         scheduler.getContext().put(DaemonContext.KEY, ctx);
         Daemon d = new Daemon(scheduler, ctx, ds);
         d.reconcileUnderLock();
@@ -240,19 +242,38 @@ public final class Daemon implements AutoCloseable {
     }
 
     /**
-     * Stops: no new runs; a running audit finishes first (its run is recorded as usual). Called by
-     * the SIGTERM shutdown hook.
+     * Stops (the SIGTERM shutdown hook calls this): no new runs; a running audit may finish and be stored
+     * within {@code daemon.stopTimeoutSeconds}. One that takes longer is stopped, recorded INTERRUPTED (its
+     * fire too), its unfinished folder marked failed, and its failure notice queued; only then is the store
+     * closed. A run whose last stage does not end within {@value #GRACE_SECONDS} s more is recorded so here.
      */
     @Override
     public void close() {
         try {
-            if (!scheduler.isShutdown()) {
-                LOG.info("kcd-audit daemon {} stopping: no new runs; waiting for a running one to finish",
-                        context.instance());
-                scheduler.shutdown(true);
+            if (scheduler.isShutdown()) {
+                return;
             }
+            Duration timeout = context.config().daemon().stopTimeout();
+            LOG.info("kcd-audit daemon {} stopping: no new runs; a running audit may finish within"
+                    + " daemon.stopTimeoutSeconds ({} s)", context.instance(), timeout.toSeconds());
+            scheduler.standby();
+            context.active().stopping();
+            if (!context.active().awaitNone(timeout)) {
+                String reason = "interrupted: the daemon was stopped and the run did not finish within"
+                        + " daemon.stopTimeoutSeconds (" + timeout.toSeconds() + " s)";
+                List<ActiveJobs.Job> running = context.active().now();
+                LOG.warn("{} audit(s) still running after {} s: stopping them", running.size(), timeout.toSeconds());
+                running.forEach(j -> j.control().stop(reason));
+                if (!context.active().awaitNone(Duration.ofSeconds(GRACE_SECONDS))) {
+                    context.active().now().forEach(j -> AuditJob.abandon(context, j, reason + "; its last stage did"
+                            + " not end within " + GRACE_SECONDS + " s more"));
+                }
+            }
+            scheduler.shutdown(false);
         } catch (SchedulerException e) {
             LOG.warn("stopping the scheduler: {}", e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
             try {
                 DBConnectionManager.getInstance().shutdown(dataSourceName);

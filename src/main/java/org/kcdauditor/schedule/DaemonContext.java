@@ -22,7 +22,7 @@ import java.util.Map;
  */
 public record DaemonContext(AuditConfig config, Secrets secrets, Map<String, String> env, Clock clock, Path home,
                             Database db, Outbox outbox, Notifier notifier, FireLog fireLog, RunLock runLock,
-                            Duration lockWait, String instance) {
+                            Duration lockWait, String instance, ActiveJobs active) {
     static final String KEY = "kcd.daemon";
 
     static DaemonContext of(JobExecutionContext ctx) throws SchedulerException {

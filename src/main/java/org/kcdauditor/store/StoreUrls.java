@@ -55,9 +55,6 @@ public final class StoreUrls {
      * <li>{@code MAX_COMPACT_TIME=0}: no file compaction when the last connection closes. H2 2.3's
      * close-time chunk moving was seen to fail half-way ({@code RandomAccessStore.moveChunkInside})
      * and leave a file that no longer opens ("Double mark"); free space is reused without it.</li>
-     * <li>{@code DB_CLOSE_ON_EXIT=FALSE}: H2's own shutdown hook would close the database when the JVM is
-     * told to stop (SIGTERM), under a scheduled audit that is still finishing; the daemon closes it itself
-     * once its runs have ended.</li>
      * </ul>
      * Settings already in the URL are kept.
      */
@@ -70,9 +67,6 @@ public final class StoreUrls {
             }
             if (!lower.contains("max_compact_time=")) {
                 url += ";MAX_COMPACT_TIME=0";
-            }
-            if (!lower.contains("db_close_on_exit=")) {
-                url += ";DB_CLOSE_ON_EXIT=FALSE";
             }
         }
         return url;
