@@ -5,6 +5,7 @@ import org.kcdauditor.config.AuditConfig;
 import org.kcdauditor.config.ConfigException;
 import org.kcdauditor.config.ConfigLoader;
 import org.kcdauditor.model.Finding;
+import org.kcdauditor.run.Recovery;
 import org.kcdauditor.store.RunStore;
 import org.kcdauditor.store.RunSummary;
 import org.kcdauditor.store.StoreUrls;
@@ -47,6 +48,8 @@ final class HistoryCommand implements Callable<Integer> {
     public Integer call() {
         AuditConfig cfg = ConfigLoader.load(required(config, "history"));
         try (RunStore store = StoreUrls.open(cfg, cli.env())) {
+            // a run whose process is gone from this host is shown as what it is: interrupted
+            Recovery.interruptDeadRuns(store, cli.clock().instant(), false);
             List<RunSummary> runs = store.list(Math.max(1, limit));
             if (runs.isEmpty()) {
                 cli.out().println("No runs stored yet in " + StoreUrls.jdbcUrl(cfg).split(";")[0]

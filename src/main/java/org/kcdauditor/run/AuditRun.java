@@ -170,9 +170,10 @@ public final class AuditRun {
                 control.check();
                 List<Path> written = List.of();
                 if (writeReports) {
-                    folder = outDir != null ? RunFolder.into(outDir, runId) : RunFolder.create(defaultReportsDir()
-                            .resolve(FOLDER.format(startedAt) + "-" + runId.substring(0, 8)));
-                    store.reportDir(runId, folder.staging().toString());
+                    RunFolder planned = outDir != null ? RunFolder.into(outDir, runId) : RunFolder.at(
+                            defaultReportsDir().resolve(FOLDER.format(startedAt) + "-" + runId.substring(0, 8)));
+                    store.reportDir(runId, planned.staging().toString());
+                    folder = planned.create();
                     control.writing(folder.staging());
                     written = reports.writeAll(doc, folder.staging(), formats, timings);
                     control.check();

@@ -44,22 +44,27 @@ public final class RunFolder {
         this.into = into;
     }
 
-    /** A new run folder {@code dir} (which must not exist yet), written as {@code dir.partial}. */
-    public static RunFolder create(Path dir) throws IOException {
+    /**
+     * A new run folder {@code dir} (which must not exist yet), to be written as {@code dir.partial}. Nothing
+     * is created until {@link #create}: the run records where it will write first, so that a process killed
+     * right after creating the folder leaves a folder the next run can find.
+     */
+    public static RunFolder at(Path dir) {
         Path abs = dir.toAbsolutePath().normalize();
-        Path staging = abs.resolveSibling(abs.getFileName() + PARTIAL);
-        Files.createDirectories(abs.getParent());
-        Files.createDirectory(staging);
-        return new RunFolder(staging, abs, false);
+        return new RunFolder(abs.resolveSibling(abs.getFileName() + PARTIAL), abs, false);
     }
 
     /** The user's {@code --out DIR}: written in a hidden folder inside DIR, moved into DIR on success. */
-    public static RunFolder into(Path dir, String runId) throws IOException {
+    public static RunFolder into(Path dir, String runId) {
         Path abs = dir.toAbsolutePath().normalize();
-        Files.createDirectories(abs);
-        Path staging = abs.resolve(OUT_PREFIX + shortId(runId) + PARTIAL);
+        return new RunFolder(abs.resolve(OUT_PREFIX + shortId(runId) + PARTIAL), abs, true);
+    }
+
+    /** Creates the unfinished folder (and the folders above it). */
+    public RunFolder create() throws IOException {
+        Files.createDirectories(staging.getParent());
         Files.createDirectory(staging);
-        return new RunFolder(staging, abs, true);
+        return this;
     }
 
     /** Where the writers write now. */

@@ -12,6 +12,7 @@ import org.kcdauditor.store.FireLog;
 import org.kcdauditor.store.QuartzConnections;
 import org.kcdauditor.store.RunLocks;
 import org.kcdauditor.store.RunStore;
+import org.kcdauditor.store.StoreUrls;
 import org.quartz.CronScheduleBuilder;
 import org.quartz.CronTrigger;
 import org.quartz.JobBuilder;
@@ -124,7 +125,7 @@ public final class Daemon implements AutoCloseable {
     void reconcileUnderLock() throws SchedulerException {
         String owner = RunLock.owner("kcd-audit daemon " + context.instance());
         Instant end = context.clock().instant().plusSeconds(90); // a dead holder's lock expires after 60 s
-        try (RunStore store = Database.openStore(context.config(), context.env())) {
+        try (RunStore store = StoreUrls.open(context.config(), context.env())) {
             while (!store.locks().tryLock(RECONCILE_LOCK, owner, context.clock().instant(), Duration.ofMinutes(1))) {
                 if (context.clock().instant().isAfter(end)) {
                     throw new SchedulerException("lock " + RECONCILE_LOCK + " is held by "

@@ -30,7 +30,7 @@ public final class Database {
 
     /** Migrates the store (if needed) and returns a factory for connections to it. */
     public static Database open(AuditConfig config, Map<String, String> env) {
-        openStore(config, env).close();
+        StoreUrls.open(config, env).close();
         Properties props = new Properties();
         StoreConfig s = config.store();
         if (s != null) {
@@ -38,32 +38,6 @@ public final class Database {
             put(props, "password", env, "store.passwordEnv", s.passwordEnv());
         }
         return new Database(StoreUrls.connectUrl(config), props);
-    }
-
-    /**
-     * Opens the history store, retrying for up to 10 s while another process is just opening or
-     * closing the same embedded H2 file (H2's "Lock file recently modified" / "already in use"):
-     * with AUTO_SERVER the second process then connects through the first.
-     */
-    public static RunStore openStore(AuditConfig config, Map<String, String> env) {
-        long end = System.nanoTime() + 10_000_000_000L;
-        while (true) {
-            try {
-                return StoreUrls.open(config, env);
-            } catch (StoreException e) {
-                String m = String.valueOf(e.getMessage());
-                boolean busy = m.contains("Lock file recently modified") || m.contains("already in use");
-                if (!busy || System.nanoTime() > end) {
-                    throw e;
-                }
-                try {
-                    Thread.sleep(250);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
-            }
-        }
     }
 
     private static void put(Properties props, String key, Map<String, String> env, String configKey, String var) {

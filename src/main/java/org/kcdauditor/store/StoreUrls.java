@@ -55,6 +55,9 @@ public final class StoreUrls {
      * <li>{@code MAX_COMPACT_TIME=0}: no file compaction when the last connection closes. H2 2.3's
      * close-time chunk moving was seen to fail half-way ({@code RandomAccessStore.moveChunkInside})
      * and leave a file that no longer opens ("Double mark"); free space is reused without it.</li>
+     * <li>{@code WRITE_DELAY=0}: a commit is on disk when it returns. H2 otherwise writes committed changes up
+     * to a second later, so a process killed right after recording a run RUNNING (or after its report folder)
+     * left no trace of it, and a killed run could not be recorded as interrupted.</li>
      * </ul>
      * Settings already in the URL are kept.
      */
@@ -68,16 +71,41 @@ public final class StoreUrls {
             if (!lower.contains("max_compact_time=")) {
                 url += ";MAX_COMPACT_TIME=0";
             }
+            if (!lower.contains("write_delay=")) {
+                url += ";WRITE_DELAY=0";
+            }
         }
         return url;
     }
 
-    /** Opens the configured store with credentials from the environment variables it names. */
+    /**
+     * Opens the configured store with credentials from the environment variables it names, retrying for up
+     * to 10 s while another process is just opening or closing the same embedded H2 file, or has died
+     * holding it (H2's "Lock file recently modified" / "already in use"): with AUTO_SERVER the second process
+     * then connects through the first, or takes the file over from the dead one.
+     */
     public static RunStore open(AuditConfig config, Map<String, String> env) {
         StoreConfig s = config.store();
         String user = s == null ? null : envValue(env, "store.userEnv", s.userEnv());
         String password = s == null ? null : envValue(env, "store.passwordEnv", s.passwordEnv());
-        return RunStore.open(connectUrl(config), user, password == null ? null : password.toCharArray());
+        long end = System.nanoTime() + 10_000_000_000L;
+        while (true) {
+            try {
+                return RunStore.open(connectUrl(config), user, password == null ? null : password.toCharArray());
+            } catch (StoreException e) {
+                String m = String.valueOf(e.getMessage());
+                boolean busy = m.contains("Lock file recently modified") || m.contains("already in use");
+                if (!busy || System.nanoTime() - end > 0) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(250);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
     }
 
     private static String envValue(Map<String, String> env, String key, String var) {
