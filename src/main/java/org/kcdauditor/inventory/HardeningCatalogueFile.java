@@ -6,9 +6,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import org.kcdauditor.config.ConfigException;
+import org.kcdauditor.config.YamlText;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,7 +27,9 @@ public final class HardeningCatalogueFile {
 
     public static HardeningCatalogue read(Path file) {
         try {
-            Raw raw = YAML.readValue(Files.readString(file), Raw.class);
+            String text = YamlText.read(file);
+            YamlText.refuseDuplicateKeys(YAML.getFactory(), text, file.toString());
+            Raw raw = YAML.readValue(text, Raw.class);
             List<HardeningUpdate> updates = raw == null || raw.updates() == null ? List.of() : raw.updates();
             List<HardeningUpdate> valid = new ArrayList<>();
             for (int i = 0; i < updates.size(); i++) {
@@ -48,7 +50,9 @@ public final class HardeningCatalogueFile {
         } catch (JsonProcessingException e) {
             String at = e.getLocation() == null ? "" : ":" + e.getLocation().getLineNr() + ":"
                     + e.getLocation().getColumnNr();
-            throw new ConfigException(file + at + ": " + e.getOriginalMessage().lines().findFirst().orElse(""));
+            String path = e instanceof com.fasterxml.jackson.databind.JsonMappingException m && !m.getPath().isEmpty()
+                    ? YamlText.path(m.getPath()) + ": " : "";
+            throw new ConfigException(file + at + ": " + path + YamlText.problem(e));
         } catch (IOException e) {
             throw new ConfigException(file + ": cannot read the hardening catalogue: " + e.getMessage());
         }
