@@ -55,7 +55,8 @@ public final class BaselineFile {
     private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder()
             .loaderOptions(loaderOptions()).build())
             .registerModule(new JavaTimeModule())
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.\\-]*");
     private static final DateTimeFormatter BAK = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
             .withZone(java.time.ZoneOffset.UTC);
@@ -92,11 +93,11 @@ public final class BaselineFile {
                     + " may hold (" + megabytes(MAX_CHARS) + "): split the clusters over several configurations,"
                     + " each with its own baseline");
         }
-        YamlText.refuseDuplicateKeys(YAML.getFactory(), text, name);
         RawBaseline raw;
         try {
             raw = YAML.readValue(text, RawBaseline.class);
         } catch (JsonProcessingException e) {
+            YamlText.refuseIfDuplicateKey(YAML.getFactory(), text, name, e);
             throw new ConfigException(describe(name, e, text));
         }
         return validate(name, raw);

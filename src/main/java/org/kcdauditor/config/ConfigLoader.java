@@ -50,7 +50,8 @@ public final class ConfigLoader {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
+            .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+            .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     private ConfigLoader() {
     }
@@ -68,11 +69,11 @@ public final class ConfigLoader {
         if (text.isBlank()) {
             throw new ConfigException(name + ": the file is empty (copy config/kcd-audit.example.yaml and edit it)");
         }
-        YamlText.refuseDuplicateKeys(YAML.getFactory(), text, name);
         RawConfig raw;
         try {
             raw = YAML.readValue(text, RawConfig.class);
         } catch (JsonProcessingException e) {
+            YamlText.refuseIfDuplicateKey(YAML.getFactory(), text, name, e);
             throw new ConfigException(describe(name, text, e));
         }
         if (raw == null) {

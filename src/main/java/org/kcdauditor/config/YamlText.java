@@ -77,12 +77,28 @@ public final class YamlText {
     }
 
     /**
+     * After a binding failed: when it failed on a key written twice (the mappers run with
+     * {@code STRICT_DUPLICATE_DETECTION}, which names only the second), refuses it naming both lines. So the
+     * files are parsed once when they are right, as large baselines need.
+     */
+    public static void refuseIfDuplicateKey(JsonFactory yaml, String text, String file, JsonProcessingException e) {
+        String m = e.getOriginalMessage();
+        if (m != null && m.startsWith("Duplicate field '")) {
+            refuseDuplicateKeys(yaml, text, file);
+            String line = e.getLocation() == null ? "" : ":" + e.getLocation().getLineNr();
+            throw new ConfigException(file + line + ": " + m.lines().findFirst().orElse(m).replace("Duplicate field",
+                    "a key written twice:") + "; only one can count: remove or merge the other");
+        }
+    }
+
+    /**
      * Refuses a key written twice in one mapping, naming both lines: {@code file:12: hosts: 'HV01' appears twice
      * (first at line 4)}. Syntax errors are left to the binding, which reports them.
      */
-    public static void refuseDuplicateKeys(JsonFactory yaml, String text, String file) {
+    static void refuseDuplicateKeys(JsonFactory yaml, String text, String file) {
         Deque<Map<String, Integer>> maps = new ArrayDeque<>();
         try (JsonParser p = yaml.createParser(text)) {
+            p.disable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION); // this scan finds the first one as well
             JsonToken t;
             while ((t = p.nextToken()) != null) {
                 if (t == JsonToken.START_OBJECT) {

@@ -20,15 +20,16 @@ public final class HardeningCatalogueFile {
     }
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()).registerModule(new JavaTimeModule())
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     private HardeningCatalogueFile() {
     }
 
     public static HardeningCatalogue read(Path file) {
+        String text = null;
         try {
-            String text = YamlText.read(file);
-            YamlText.refuseDuplicateKeys(YAML.getFactory(), text, file.toString());
+            text = YamlText.read(file);
             Raw raw = YAML.readValue(text, Raw.class);
             List<HardeningUpdate> updates = raw == null || raw.updates() == null ? List.of() : raw.updates();
             List<HardeningUpdate> valid = new ArrayList<>();
@@ -48,6 +49,7 @@ public final class HardeningCatalogueFile {
         } catch (NoSuchFileException e) {
             throw new ConfigException(file + ": hardening catalogue not found (hardeningCatalogue in the config)");
         } catch (JsonProcessingException e) {
+            YamlText.refuseIfDuplicateKey(YAML.getFactory(), text, file.toString(), e);
             String at = e.getLocation() == null ? "" : ":" + e.getLocation().getLineNr() + ":"
                     + e.getLocation().getColumnNr();
             String path = e instanceof com.fasterxml.jackson.databind.JsonMappingException m && !m.getPath().isEmpty()
