@@ -1,21 +1,13 @@
 package org.kcdauditor.store;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationInfoService;
-import org.kcdauditor.audit.AuditContext;
 import org.kcdauditor.audit.AuditResult;
 import org.kcdauditor.audit.PreviousRun;
-import org.kcdauditor.model.AdObject;
-import org.kcdauditor.model.EventRecord;
 import org.kcdauditor.model.Finding;
 import org.kcdauditor.model.HostState;
-import org.kcdauditor.model.PatchRecord;
 import org.kcdauditor.model.Severity;
-import org.kcdauditor.model.Uac;
 
 import org.kcdauditor.io.IoErrors;
 
@@ -32,12 +24,9 @@ import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.IdentityHashMap;
-import java.util.Collections;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -54,11 +43,6 @@ import java.util.Set;
  * another run's rows. {@link #locks()} gives the named, expiring run locks.
  */
 public final class RunStore implements AutoCloseable {
-    /** Rows per JDBC batch. */
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {
-    };
-    private static final int BATCH = 5_000;
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RunStore.class);
     private static final java.time.format.DateTimeFormatter BACKUP_TIME = java.time.format.DateTimeFormatter
             .ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
@@ -69,10 +53,12 @@ public final class RunStore implements AutoCloseable {
 
     private final Connection connection;
     private final String display;
+    private final SnapshotRows snapshots;
 
     private RunStore(Connection connection, String display) {
         this.connection = connection;
         this.display = display;
+        this.snapshots = new SnapshotRows(connection);
     }
 
     /**
@@ -226,9 +212,9 @@ public final class RunStore implements AutoCloseable {
         try {
             connection.setAutoCommit(false);
             try {
-                writeHosts(runId, run.result().context());
-                writePatches(runId, run.patches());
-                writeEvents(runId, run.events());
+                snapshots.write(runId, run.result().context(), previousOf(runId));
+                snapshots.writePatches(runId, run.patches());
+                snapshots.writeEvents(runId, run.events());
                 writeFindings(runId, run.result().findings());
                 AuditResult r = run.result();
                 Map<String, Integer> by = r.bySeverity();
@@ -253,6 +239,19 @@ public final class RunStore implements AutoCloseable {
             }
         } catch (SQLException e) {
             throw new StoreException("history store " + display + ": cannot write run " + runId + ": " + firstLine(e), e);
+        }
+    }
+
+    /** The last successful run of the same configuration as {@code runId}: the one its snapshot is stored against. */
+    private String previousOf(String runId) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT p.id FROM audit_run r JOIN audit_run p"
+                + " ON (p.config_path = r.config_path OR p.config_path IS NULL AND r.config_path IS NULL)"
+                + " WHERE r.id = ? AND p.status = ? AND p.run_no < r.run_no ORDER BY p.run_no DESC")) {
+            bind(ps, runId, RunSummary.SUCCEEDED);
+            ps.setMaxRows(1);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
         }
     }
 
@@ -368,47 +367,11 @@ public final class RunStore implements AutoCloseable {
 
     /** Node states (userAccountControl flags, delegation entries) a run recorded, by host name. */
     public Map<String, HostState> hostStates(String runId) {
-        Map<String, Integer> uac = new LinkedHashMap<>();
-        Map<String, List<String>> delegateTo = new LinkedHashMap<>();
         try {
-            try (PreparedStatement ps = connection.prepareStatement(
-                    "SELECT host_name, uac FROM run_host WHERE run_id = ? AND cluster_name IS NOT NULL ORDER BY host_name")) {
-                ps.setString(1, runId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        uac.put(rs.getString(1), rs.getInt(2));
-                        delegateTo.put(rs.getString(1), new ArrayList<>());
-                    }
-                }
-            }
-            // No ORDER BY: one row per host, and the hosts' order is the first query's. Sorting 20,000
-            // rows of JSON arrays made H2 spill the whole result to a temporary file first.
-            try (PreparedStatement ps = connection.prepareStatement("SELECT host_name, vals FROM run_host_attr"
-                    + " WHERE run_id = ? AND attr = 'delegateTo'")) {
-                ps.setString(1, runId);
-                // As the collector does: the same few values recur in every peer's list (1.45 million
-                // values, about 80,000 distinct, at 20,000 hosts); each distinct one is kept once.
-                Map<String, String> canonical = new HashMap<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        List<String> values = delegateTo.get(rs.getString(1));
-                        if (values == null) {
-                            continue; // a file server's row: not a node
-                        }
-                        for (String v : JSON.readValue(rs.getString(2), STRINGS)) {
-                            values.add(v == null ? null : canonical.computeIfAbsent(v, k -> k));
-                        }
-                    }
-                }
-            } catch (JsonProcessingException e) {
-                throw new SQLException("stored delegation values of run " + runId + " are not a JSON list", e);
-            }
+            return snapshots.hostStates(runId);
         } catch (SQLException e) {
             throw readFailed("read the snapshot of run " + runId, e);
         }
-        Map<String, HostState> out = new LinkedHashMap<>();
-        uac.forEach((h, u) -> out.put(h, new HostState(h, Uac.flagNames(u), delegateTo.get(h))));
-        return out;
     }
 
     /** Patch records a run stored. */
@@ -435,89 +398,6 @@ public final class RunStore implements AutoCloseable {
     @Override
     public void close() {
         closeQuietly(connection);
-    }
-
-    private void writeHosts(String runId, AuditContext ctx) throws SQLException {
-        List<AdObject> hosts = new ArrayList<>(ctx.nodes());
-        Set<AdObject> listed = Collections.newSetFromMap(new IdentityHashMap<>());
-        listed.addAll(hosts);
-        ctx.clusters().forEach(c -> c.fileServers().stream().filter(listed::add).forEach(hosts::add));
-        try (PreparedStatement h = connection.prepareStatement("INSERT INTO run_host (run_id, host_name, cluster_name,"
-                + " dn, sam_account, dns_host_name, uac, object_sid, os, os_version, when_changed, usn_changed)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-             PreparedStatement v = connection.prepareStatement(
-                     "INSERT INTO run_host_attr (run_id, host_name, attr, vals) VALUES (?, ?, ?, ?)")) {
-            Set<String> seen = new LinkedHashSet<>();
-            int[] pending = {0};
-            for (AdObject o : hosts) {
-                String name = cut(o.name(), 255);
-                if (!seen.add(name.toLowerCase(java.util.Locale.ROOT))) {
-                    continue;
-                }
-                var cluster = ctx.clusterOf(o);
-                bind(h, runId, name, cluster == null ? null : cut(cluster.name(), 255), cut(o.dn(), 1000),
-                        cut(o.samAccountName(), 255), cut(o.dnsHostName(), 255), o.userAccountControl(),
-                        cut(o.objectSid(), 200), cut(o.operatingSystem(), 255), cut(o.operatingSystemVersion(), 255),
-                        ts(o.whenChanged()), o.usnChanged());
-                h.addBatch();
-                pending[0] += 1 + values(v, runId, name, "delegateTo", o.delegateTo())
-                        + values(v, runId, name, "spn", o.spns()) + values(v, runId, name, "rbcd", o.rbcdSids());
-                if (pending[0] >= BATCH) {
-                    // Bounded batches: a 20,000-host snapshot is about 1.5 million values.
-                    h.executeBatch();
-                    v.executeBatch();
-                    pending[0] = 0;
-                }
-            }
-            h.executeBatch();
-            v.executeBatch();
-        }
-    }
-
-    /** Adds one batched row holding the values as a JSON array (none for an empty list); returns the rows added. */
-    private static int values(PreparedStatement v, String runId, String host, String attr, List<String> values)
-            throws SQLException {
-        if (values.isEmpty()) {
-            return 0;
-        }
-        try {
-            bind(v, runId, host, attr, JSON.writeValueAsString(values));
-        } catch (JsonProcessingException e) {
-            throw new SQLException("cannot encode the " + attr + " values of " + host, e);
-        }
-        v.addBatch();
-        return 1;
-    }
-
-    private void writePatches(String runId, List<PatchRecord> patches) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement("INSERT INTO run_patch (run_id, seq, host_name, kb,"
-                + " installed_on, description, origin) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-            for (int i = 0; i < patches.size(); i++) {
-                PatchRecord p = patches.get(i);
-                bind(ps, runId, i, cut(p.host(), 255), cut(p.kb(), 32), p.installedOn(), cut(p.description(), 255),
-                        cut(p.origin(), 1000));
-                ps.addBatch();
-                if (i % 1000 == 999) {
-                    ps.executeBatch();
-                }
-            }
-            ps.executeBatch();
-        }
-    }
-
-    private void writeEvents(String runId, List<EventRecord> events) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement("INSERT INTO run_event (run_id, seq, host_name,"
-                + " event_id, time_created, source_host, dest_host, classification, hresult, message, origin)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            for (int i = 0; i < events.size(); i++) {
-                EventRecord e = events.get(i);
-                bind(ps, runId, i, cut(e.host(), 255), e.eventId(), ts(e.timeCreated()), cut(e.sourceHost(), 255),
-                        cut(e.destinationHost(), 255), cut(e.classification(), 32), cut(e.hresult(), 16),
-                        cut(e.message(), 4000), cut(e.origin(), 1000));
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
     }
 
     private void writeFindings(String runId, List<Finding> findings) throws SQLException {

@@ -58,6 +58,8 @@ public final class StoreUrls {
      * <li>{@code WRITE_DELAY=0}: a commit is on disk when it returns. H2 otherwise writes committed changes up
      * to a second later, so a process killed right after recording a run RUNNING (or after its report folder)
      * left no trace of it, and a killed run could not be recorded as interrupted.</li>
+     * <li>{@code COMPRESS=TRUE}: pages are stored LZF-compressed. With snapshots stored as changes against the
+     * previous run, a run of 20,000 unchanged hosts adds about 15 MB instead of 102 MB (docs/reliability.md).</li>
      * </ul>
      * Settings already in the URL are kept.
      */
@@ -73,6 +75,9 @@ public final class StoreUrls {
             }
             if (!lower.contains("write_delay=")) {
                 url += ";WRITE_DELAY=0";
+            }
+            if (!lower.contains("compress=")) {
+                url += ";COMPRESS=TRUE";
             }
         }
         return url;
