@@ -295,6 +295,13 @@ public final class AuditRun {
         return config;
     }
 
+    /** Marks a stored run as one retention keeps (the baseline captured from it). */
+    public void pin(String runId, String reason) {
+        try (RunStore store = StoreUrls.open(config, env)) {
+            store.pin(runId, reason);
+        }
+    }
+
     private Path defaultReportsDir() {
         if (config.reports() != null && config.reports().dir() != null) {
             return config.resolve(config.reports().dir());

@@ -46,6 +46,7 @@ public final class BaselineCapture {
         List<Waiver> waivers = old == null ? List.of() : old.waivers();
         Baseline captured = new Baseline(clock.instant(), o.runId(), approvedBy, hosts, waivers);
         Path backup = BaselineFile.write(file, captured, force, clock.instant());
+        run.pin(o.runId(), "baseline " + file.getFileName() + " captured " + clock.instant());
         return new Captured(captured, backup, high);
     }
 }

@@ -8,10 +8,12 @@ import org.kcdauditor.notify.Notice;
 import org.kcdauditor.report.Reports;
 import org.kcdauditor.run.AuditRun;
 import org.kcdauditor.run.Recovery;
+import org.kcdauditor.run.Retention;
 import org.kcdauditor.run.RunControl;
 import org.kcdauditor.run.RunInterruptedException;
 import org.kcdauditor.run.RunLock;
 import org.kcdauditor.store.RunStore;
+import org.kcdauditor.store.RunSummary;
 import org.kcdauditor.store.StoreUrls;
 import org.kcdauditor.store.FireLog;
 import org.quartz.DisallowConcurrentExecution;
@@ -74,6 +76,7 @@ public class AuditJob implements Job {
             d.fireLog().finish(fireId, d.clock().instant(), o.runId(), FireLog.SUCCEEDED, summary);
             LOG.info("job {}: run {} finished: {}; reports in {}", name, o.runId(), summary, o.outDir());
             notify(d, job, o);
+            prune(d, name);
         } catch (RunLock.LockedException e) {
             d.fireLog().finish(fireId, d.clock().instant(), null, FireLog.SKIPPED, e.getMessage());
             LOG.warn("job {} not run: {}", name, e.getMessage());
@@ -94,6 +97,19 @@ public class AuditJob implements Job {
             notifyFailure(d, job, fireTime, reason);
         } finally {
             d.active().end(active);
+        }
+    }
+
+    /** store.retain after each scheduled run, still under the run lock; a failure is logged, the run stands. */
+    private static void prune(DaemonContext d, String job) {
+        try (RunStore store = StoreUrls.open(d.config(), d.env())) {
+            List<RunSummary> pruned = Retention.prune(d.config(), store, d.clock().instant(), false);
+            if (!pruned.isEmpty()) {
+                LOG.info("job {}: {} run(s) pruned (store.retain), oldest started {}", job, pruned.size(),
+                        pruned.get(0).startedAt());
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("job {}: runs not pruned: {}", job, e.getMessage());
         }
     }
 

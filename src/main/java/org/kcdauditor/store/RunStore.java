@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -387,6 +388,54 @@ public final class RunStore implements AutoCloseable {
             }
         } catch (SQLException e) {
             throw readFailed("count " + table, e);
+        }
+    }
+
+    /**
+     * Deletes the runs retention no longer keeps (see {@link Pruning}), oldest first, each with everything
+     * it stored; runs other runs' snapshots refer to hand their values over first.
+     *
+     * @return the runs pruned (or that would be, with {@code dryRun}), oldest first
+     */
+    public List<RunSummary> prune(int keepNewest, Instant before, Set<String> keep, boolean dryRun) {
+        try {
+            return new Pruning(connection, snapshots).prune(keepNewest, before, keep, dryRun, this);
+        } catch (SQLException e) {
+            throw new StoreException("history store " + display + ": cannot prune runs: " + firstLine(e), e);
+        }
+    }
+
+    /** Marks a run as one retention must keep, with the reason (e.g. the baseline captured from it). */
+    public void pin(String runId, String reason) {
+        update("pin run " + runId, "UPDATE audit_run SET pinned = ? WHERE id = ?", cut(reason, 200), runId);
+    }
+
+    /**
+     * The first run of a configuration in which a finding of {@code rule} on {@code host} (and {@code peer},
+     * {@code spn} when given) was waived: the run that shows what a waiver accepted. Host, peer and SPN compare
+     * case-insensitively.
+     */
+    public Optional<String> firstRunWaiving(String configPath, String rule, String host, String peer, String spn) {
+        StringBuilder sql = new StringBuilder("SELECT r.id FROM run_finding f JOIN audit_run r ON r.id = f.run_id"
+                + " WHERE f.waived = TRUE AND r.config_path = ? AND f.rule_id = ? AND LOWER(f.host_name) = ?");
+        List<Object> params = new ArrayList<>(List.of(cut(configPath, 1000), rule, host.toLowerCase(Locale.ROOT)));
+        if (peer != null) {
+            sql.append(" AND LOWER(f.peer) = ?");
+            params.add(peer.toLowerCase(Locale.ROOT));
+        }
+        if (spn != null) {
+            sql.append(" AND LOWER(f.spn) = ?");
+            params.add(spn.toLowerCase(Locale.ROOT));
+        }
+        sql.append(" ORDER BY r.run_no");
+        try (PreparedStatement ps = connection.prepareStatement(sql.toString())) {
+            bind(ps, params.toArray());
+            ps.setMaxRows(1);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw readFailed("find the run a waiver refers to", e);
         }
     }
 

@@ -103,6 +103,23 @@ class DaemonTest {
     }
 
     @Test
+    void theDaemonPrunesAfterEachRunAsStoreRetainSays() throws Exception {
+        // the store's url, then its retain settings on the lines after it
+        AuditConfig cfg = ConfigLoader.load(ScheduleFixture.config(dir, directory,
+                "jdbc:h2:file:data/kcd-audit\n  retain:\n    runs: 2\n    days: 0",
+                "  - name: job1\n    cron: \"* * * * * ?\"\n    notify: never\n", null, FAST));
+        FireLog fires = new FireLog(Database.open(cfg, env));
+        try (Daemon d = daemon(cfg)) {
+            d.start();
+            await("four scheduled runs", Duration.ofSeconds(60), () -> fires.all().stream()
+                    .filter(f -> f.status().equals(FireLog.SUCCEEDED)).count() >= 4);
+        }
+        List<RunSummary> left = runs(cfg);
+        assertTrue(left.size() <= 3 && left.stream().filter(r -> !r.status().equals(RunSummary.RUNNING)).count() <= 2,
+                "the newest two finished runs kept, the older ones pruned: " + left);
+    }
+
+    @Test
     void aDaemonThatWasDownAMonthRunsTheMissedAuditOnceAtStart() throws Exception {
         AuditConfig cfg = config("0 0 6 * * ?");
         try (Daemon d = daemon(cfg)) {
