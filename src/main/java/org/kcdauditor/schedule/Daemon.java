@@ -26,12 +26,10 @@ import org.quartz.TriggerBuilder;
 import org.quartz.TriggerKey;
 import org.quartz.impl.StdSchedulerFactory;
 import org.quartz.impl.matchers.GroupMatcher;
-import org.quartz.utils.DBConnectionManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -80,7 +78,7 @@ public final class Daemon implements AutoCloseable {
         Database db = Database.open(config, env);
         DaemonConfig dc = config.daemon();
         String ds = "kcd-store-" + UUID.randomUUID();
-        DBConnectionManager.getInstance().addConnectionProvider(ds, new QuartzConnections(db));
+        QuartzConnections.register(ds, db);
         Properties p = quartzProperties(dc, db.isPostgres(), ds);
         StdSchedulerFactory factory = new StdSchedulerFactory(p);
         Scheduler scheduler = factory.getScheduler();
@@ -276,11 +274,7 @@ public final class Daemon implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            try {
-                DBConnectionManager.getInstance().shutdown(dataSourceName);
-            } catch (SQLException ignored) {
-                // nothing held
-            }
+            QuartzConnections.release(dataSourceName);
         }
     }
 }

@@ -1,6 +1,7 @@
 package org.kcdauditor.store;
 
 import org.quartz.utils.ConnectionProvider;
+import org.quartz.utils.DBConnectionManager;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -14,8 +15,22 @@ public final class QuartzConnections implements ConnectionProvider {
     private final Database db;
     private Connection keeper;
 
-    public QuartzConnections(Database db) {
+    private QuartzConnections(Database db) {
         this.db = db;
+    }
+
+    /** Registers {@code db} as Quartz's data source {@code name} (org.quartz.jobStore.dataSource). */
+    public static void register(String name, Database db) {
+        DBConnectionManager.getInstance().addConnectionProvider(name, new QuartzConnections(db));
+    }
+
+    /** Closes the data source {@code name} (the daemon is stopping). */
+    public static void release(String name) {
+        try {
+            DBConnectionManager.getInstance().shutdown(name);
+        } catch (SQLException ignored) {
+            // nothing held
+        }
     }
 
     @Override
