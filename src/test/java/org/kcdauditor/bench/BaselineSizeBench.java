@@ -1,0 +1,71 @@
+package org.kcdauditor.bench;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kcdauditor.baseline.Baseline;
+import org.kcdauditor.baseline.BaselineFile;
+import org.kcdauditor.model.AdObject;
+import org.kcdauditor.model.HostState;
+import org.kcdauditor.support.Hosts;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The size of a captured baseline in the benchmark generator's cluster shapes (scripts/bench/gen_ldif.py: one
+ * 64-node cluster, the rest cycling 4, 8, 16, 16, 32, 8, 2, 16), against BaselineFile.MAX_CHARS, and the time
+ * to write and read it. {@code mvn -o test -Dtest.excludedGroups=integration -Dtest=BaselineSizeBench}.
+ */
+@Tag("bench")
+class BaselineSizeBench {
+    private static final int[] SIZES = {4, 8, 16, 16, 32, 8, 2, 16};
+
+    @TempDir
+    Path dir;
+
+    static Map<String, HostState> hosts(int count) {
+        Map<String, HostState> hosts = new LinkedHashMap<>();
+        int made = 0;
+        for (int c = 0; made < count; c++) {
+            int size = Math.min(count - made, c == 0 ? 64 : SIZES[(c - 1) % SIZES.length]);
+            List<String> names = new ArrayList<>();
+            for (int i = 0; i < size; i++) {
+                names.add(String.format("HV%06d", ++made));
+            }
+            for (String n : names) {
+                AdObject o = Hosts.host(n).delegatesTo(names.stream().filter(p -> !p.equals(n))
+                        .toArray(String[]::new)).build();
+                hosts.put(n, HostState.of(o));
+            }
+        }
+        return hosts;
+    }
+
+    @Test
+    void sizes() throws Exception {
+        for (int n : new int[]{5_000, 20_000, 100_000}) {
+            Baseline b = new Baseline(Instant.EPOCH, "run", "bench", hosts(n), List.of());
+            long chars = BaselineFile.format(b).length();
+            System.out.printf("baseline %d hosts: %.1f M characters (%.0f %% of MAX_CHARS)%n", n, chars / 1e6,
+                    100.0 * chars / BaselineFile.MAX_CHARS);
+            if (n == 20_000) {
+                Path file = dir.resolve("baseline.yaml");
+                long t = System.nanoTime();
+                BaselineFile.write(file, b, false, Instant.EPOCH);
+                long w = System.nanoTime() - t;
+                b = null;
+                System.gc();
+                t = System.nanoTime();
+                Baseline read = BaselineFile.read(file);
+                System.out.printf("  20k: file %.1f MB, write %.1f s, read %.1f s, %d hosts%n",
+                        Files.size(file) / 1e6, w / 1e9, (System.nanoTime() - t) / 1e9, read.hosts().size());
+            }
+        }
+    }
+}
