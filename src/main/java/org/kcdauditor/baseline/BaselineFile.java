@@ -48,7 +48,7 @@ public final class BaselineFile {
     /**
      * The largest baseline file read or written, in characters. SnakeYAML's default (3 MiB) was reached at
      * about 1,000 hosts, so a capture wrote files every later run refused. A baseline of 100,000 hosts in the
-     * benchmark's cluster shapes is about 330 million characters (docs/reliability.md); this leaves room above
+     * benchmark's cluster shapes is about 315 million characters (docs/reliability.md); this leaves room above
      * it. Capture refuses to write more, so it never writes a file this loader would refuse.
      */
     public static final int MAX_CHARS = 512 * 1024 * 1024;
