@@ -32,6 +32,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * with the reason elsewhere.
  */
 @Tag("process")
+@Tag("integration") // two JVM runs writing workbooks: about 20 s
 class PerUserTempTest {
     private static final String USER = "kcd-audit-test";
 

@@ -96,6 +96,7 @@ class CrashRecoveryTest {
     }
 
     @Test
+    @Tag("integration") // an interpreted JVM, so the kill lands among the writers: about 35 s
     void aRunKilledWhileWritingLeavesAPartialFolderThatTheNextRunMarksFailed() throws Exception {
         try (DemoDirectory directory = ScheduleFixture.directory()) {
             Map<String, String> env = ScheduleFixture.env(directory);

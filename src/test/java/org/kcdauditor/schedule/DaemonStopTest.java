@@ -41,6 +41,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * passes the directory's answers on a few KB at a time.
  */
 @Tag("process")
+@Tag("integration") // two daemon JVMs waiting on a slow directory: about 40 s
 class DaemonStopTest {
     @TempDir
     Path dir;
