@@ -5,14 +5,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kcdauditor.baseline.Baseline;
 import org.kcdauditor.baseline.BaselineFile;
-import org.kcdauditor.model.AdObject;
 import org.kcdauditor.model.HostState;
-import org.kcdauditor.support.Hosts;
+import org.kcdauditor.support.BenchShape;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,26 +22,12 @@ import java.util.Map;
  */
 @Tag("bench")
 class BaselineSizeBench {
-    private static final int[] SIZES = {4, 8, 16, 16, 32, 8, 2, 16};
-
     @TempDir
     Path dir;
 
     static Map<String, HostState> hosts(int count) {
         Map<String, HostState> hosts = new LinkedHashMap<>();
-        int made = 0;
-        for (int c = 0; made < count; c++) {
-            int size = Math.min(count - made, c == 0 ? 64 : SIZES[(c - 1) % SIZES.length]);
-            List<String> names = new ArrayList<>();
-            for (int i = 0; i < size; i++) {
-                names.add(String.format("HV%06d", ++made));
-            }
-            for (String n : names) {
-                AdObject o = Hosts.host(n).delegatesTo(names.stream().filter(p -> !p.equals(n))
-                        .toArray(String[]::new)).build();
-                hosts.put(n, HostState.of(o));
-            }
-        }
+        BenchShape.of(count).hosts().forEach(o -> hosts.put(o.name(), HostState.of(o)));
         return hosts;
     }
 

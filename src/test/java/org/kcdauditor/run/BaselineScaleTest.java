@@ -6,21 +6,16 @@ import org.junit.jupiter.api.io.TempDir;
 import org.kcdauditor.baseline.Baseline;
 import org.kcdauditor.baseline.BaselineFile;
 import org.kcdauditor.config.AuditConfig;
-import org.kcdauditor.config.ClusterConfig;
 import org.kcdauditor.config.Secrets;
-import org.kcdauditor.model.AdObject;
 import org.kcdauditor.model.Snapshot;
 import org.kcdauditor.report.Reports;
-import org.kcdauditor.support.Hosts;
+import org.kcdauditor.support.BenchShape;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -36,38 +31,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class BaselineScaleTest {
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-20T06:00:00Z"), ZoneOffset.UTC);
-    private static final int[] SIZES = {4, 8, 16, 16, 32, 8, 2, 16};
 
     @TempDir
     Path dir;
-
-    /** {@code hosts} Hyper-V hosts, each delegating to every peer of its cluster in both name forms. */
-    static BenchShape benchShape(int hosts) {
-        List<AdObject> objects = new ArrayList<>();
-        List<ClusterConfig> clusters = new ArrayList<>();
-        Map<String, String> canonical = new HashMap<>();
-        int made = 0;
-        for (int c = 0; made < hosts; c++) {
-            int size = Math.min(hosts - made, c == 0 ? 64 : SIZES[(c - 1) % SIZES.length]);
-            List<String> names = new ArrayList<>();
-            for (int i = 0; i < size; i++) {
-                names.add(String.format("HV%06d", ++made));
-            }
-            for (String n : names) {
-                AdObject o = Hosts.host(n).delegatesTo(names.stream().filter(p -> !p.equals(n))
-                        .toArray(String[]::new)).build();
-                List<String> dt = o.delegateTo().stream().map(v -> canonical.computeIfAbsent(v, k -> k)).toList();
-                objects.add(new AdObject(o.dn(), o.cn(), o.samAccountName(), o.dnsHostName(), o.userAccountControl(),
-                        o.spns(), dt, o.rbcdPresent(), o.rbcdSids(), o.objectSid(), o.operatingSystem(),
-                        o.operatingSystemVersion(), o.whenChanged(), o.usnChanged(), o.lastLogon()));
-            }
-            clusters.add(new ClusterConfig("C" + c, names, null, null));
-        }
-        return new BenchShape(new Snapshot(CLOCK.instant(), "ldap://bench", "DC=contoso,DC=com", objects), clusters);
-    }
-
-    record BenchShape(Snapshot snapshot, List<ClusterConfig> clusters) {
-    }
 
     /** Above SnakeYAML's default limit (about 6 MB), and quick: part of the fast suite. */
     @Test
@@ -83,10 +49,11 @@ class BaselineScaleTest {
     }
 
     private void captureTwiceAndReadBack(int hosts, long largerThan) throws Exception {
-        BenchShape shape = benchShape(hosts);
+        BenchShape shape = BenchShape.of(hosts);
+        Snapshot snapshot = new Snapshot(CLOCK.instant(), "ldap://bench", "DC=contoso,DC=com", shape.hosts());
         AuditConfig base = org.kcdauditor.history.HistoryTestData.config(dir, shape.clusters(), null, null);
         AuditRun run = new AuditRun(base, new Secrets(Map.of()), CLOCK, Reports.standard(dir))
-                .withHome(dir).withEnvironment(Map.of()).withSource(p -> shape.snapshot());
+                .withHome(dir).withEnvironment(Map.of()).withSource(p -> snapshot);
         Path file = base.baselinePath();
 
         BaselineCapture.Captured first = BaselineCapture.capture(run, file, "jdoe", false, CLOCK);
