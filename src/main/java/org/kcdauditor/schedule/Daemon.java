@@ -257,18 +257,22 @@ public final class Daemon implements AutoCloseable {
                     + " daemon.stopTimeoutSeconds ({} s)", context.instance(), timeout.toSeconds());
             scheduler.standby();
             context.active().stopping();
-            if (!context.active().awaitNone(timeout)) {
+            boolean ended = context.active().awaitNone(timeout);
+            if (!ended) {
                 String reason = "interrupted: the daemon was stopped and the run did not finish within"
                         + " daemon.stopTimeoutSeconds (" + timeout.toSeconds() + " s)";
                 List<ActiveJobs.Job> running = context.active().now();
                 LOG.warn("{} audit(s) still running after {} s: stopping them", running.size(), timeout.toSeconds());
                 running.forEach(j -> j.control().stop(reason));
-                if (!context.active().awaitNone(Duration.ofSeconds(GRACE_SECONDS))) {
+                ended = context.active().awaitNone(Duration.ofSeconds(GRACE_SECONDS));
+                if (!ended) {
                     context.active().now().forEach(j -> AuditJob.abandon(context, j, reason + "; its last stage did"
                             + " not end within " + GRACE_SECONDS + " s more"));
                 }
             }
-            scheduler.shutdown(false);
+            // with every audit ended, wait for Quartz's own threads (and an outbox tick) before the store closes;
+            // a stuck audit is not waited for: it is recorded above, and the process exits
+            scheduler.shutdown(ended);
         } catch (SchedulerException e) {
             LOG.warn("stopping the scheduler: {}", e.getMessage());
         } catch (InterruptedException e) {

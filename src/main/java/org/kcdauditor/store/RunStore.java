@@ -148,6 +148,26 @@ public final class RunStore implements AutoCloseable {
                         + " SELECT ?, COALESCE(MAX(run_no), 0) + 1, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM audit_run",
                 runId, ts(startedAt), RunSummary.RUNNING, trigger, cut(configPath, 1000), cut(directoryUrl, 1000),
                 cut(baseDn, 1000), cut(me.host(), 255), me.pid(), ts(me.started()));
+        toDisk();
+    }
+
+    /**
+     * An embedded H2 store writes committed changes in the background, up to a second later: a process
+     * killed right after recording a run RUNNING (or where it writes) left no trace of it, so its run could
+     * not be recorded as interrupted nor its folder marked. The records a crash must find are forced to disk
+     * here. (Not with WRITE_DELAY=0 for every commit: then the committing thread writes the file itself, and
+     * Quartz interrupts its threads on standby and shutdown, which closes H2's file under every connection.)
+     */
+    private void toDisk() {
+        try {
+            if (connection.getMetaData().getURL().startsWith("jdbc:h2:")) {
+                try (var st = connection.createStatement()) {
+                    st.execute("CHECKPOINT");
+                }
+            }
+        } catch (SQLException e) {
+            throw new StoreException("history store " + display + ": cannot write to disk: " + firstLine(e), e);
+        }
     }
 
     /**
@@ -157,6 +177,7 @@ public final class RunStore implements AutoCloseable {
     public void reportDir(String runId, String dir) {
         update("record the report folder of run " + runId, "UPDATE audit_run SET report_dir = ? WHERE id = ?"
                 + " AND status = ?", cut(dir, 1000), runId, RunSummary.RUNNING);
+        toDisk();
     }
 
     /** A RUNNING run with the process that runs it (null for runs recorded before holders were). */

@@ -55,9 +55,6 @@ public final class StoreUrls {
      * <li>{@code MAX_COMPACT_TIME=0}: no file compaction when the last connection closes. H2 2.3's
      * close-time chunk moving was seen to fail half-way ({@code RandomAccessStore.moveChunkInside})
      * and leave a file that no longer opens ("Double mark"); free space is reused without it.</li>
-     * <li>{@code WRITE_DELAY=0}: a commit is on disk when it returns. H2 otherwise writes committed changes up
-     * to a second later, so a process killed right after recording a run RUNNING (or after its report folder)
-     * left no trace of it, and a killed run could not be recorded as interrupted.</li>
      * <li>{@code COMPRESS=TRUE}: pages are stored LZF-compressed. With snapshots stored as changes against the
      * previous run, a run of 20,000 unchanged hosts adds about 15 MB instead of 102 MB (docs/reliability.md).</li>
      * </ul>
@@ -73,9 +70,6 @@ public final class StoreUrls {
             if (!lower.contains("max_compact_time=")) {
                 url += ";MAX_COMPACT_TIME=0";
             }
-            if (!lower.contains("write_delay=")) {
-                url += ";WRITE_DELAY=0";
-            }
             if (!lower.contains("compress=")) {
                 url += ";COMPRESS=TRUE";
             }
@@ -85,9 +79,10 @@ public final class StoreUrls {
 
     /**
      * Opens the configured store with credentials from the environment variables it names, retrying for up
-     * to 10 s while another process is just opening or closing the same embedded H2 file, or has died
-     * holding it (H2's "Lock file recently modified" / "already in use"): with AUTO_SERVER the second process
-     * then connects through the first, or takes the file over from the dead one.
+     * to 10 s while another process (or another thread of this one) is just opening or closing the same
+     * embedded H2 file, or has died holding it (H2's "Lock file recently modified" / "already in use" /
+     * "already closed"): with AUTO_SERVER the second process then connects through the first, or takes the
+     * file over from the dead one.
      */
     public static RunStore open(AuditConfig config, Map<String, String> env) {
         StoreConfig s = config.store();
@@ -99,7 +94,9 @@ public final class StoreUrls {
                 return RunStore.open(connectUrl(config), user, password == null ? null : password.toCharArray());
             } catch (StoreException e) {
                 String m = String.valueOf(e.getMessage());
-                boolean busy = m.contains("Lock file recently modified") || m.contains("already in use");
+                boolean busy = m.contains("Lock file recently modified") || m.contains("already in use")
+                        || m.contains("already closed") || m.contains("Unable to determine the original schema")
+                        || m.contains("Connection is broken"); // the process serving the file just closed it
                 if (!busy || System.nanoTime() - end > 0) {
                     throw e;
                 }

@@ -74,7 +74,7 @@ class HistoryConfigTest {
         assertTrue(c.patches().sources().isEmpty());
         assertTrue(StoreUrls.jdbcUrl(c).startsWith("jdbc:h2:file:") && StoreUrls.jdbcUrl(c).endsWith("data/kcd-audit"));
         assertEquals("jdbc:postgresql://db/kcd", StoreUrls.jdbcUrl(load("store:\n  url: jdbc:postgresql://db/kcd\n")));
-        assertEquals(StoreUrls.jdbcUrl(c) + ";AUTO_SERVER=TRUE;MAX_COMPACT_TIME=0;WRITE_DELAY=0;COMPRESS=TRUE", StoreUrls.connectUrl(c));
+        assertEquals(StoreUrls.jdbcUrl(c) + ";AUTO_SERVER=TRUE;MAX_COMPACT_TIME=0;COMPRESS=TRUE", StoreUrls.connectUrl(c));
         assertEquals("jdbc:postgresql://db/kcd", StoreUrls.connectUrl(load("store:\n  url: jdbc:postgresql://db/kcd\n")));
     }
 

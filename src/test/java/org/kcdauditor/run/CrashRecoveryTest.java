@@ -74,6 +74,8 @@ class CrashRecoveryTest {
             Path fast = ScheduleFixture.config(dir.resolve("fast"), directory,
                     "jdbc:h2:file:" + dir.resolve("data/kcd-audit"), null, null, null);
             AuditConfig slowCfg = ConfigLoader.load(slow);
+            // this JVM serves the store file throughout (AUTO_SERVER), so polling it never races the child's open
+            RunStore keeper = StoreUrls.open(slowCfg, env);
             Process p = child(env, List.of("-XX:TieredStopAtLevel=1"), "run", "--config", slow.toString());
             ChildJvm.await("the run in progress", Duration.ofSeconds(60), log(),
                     () -> running(slowCfg, env).isPresent());
@@ -92,6 +94,7 @@ class CrashRecoveryTest {
             assertTrue(killed.contains("pid " + pid), history.out());
             assertTrue(history.out().lines().anyMatch(l -> l.contains("SUCCEEDED")), history.out());
             assertTrue(history.out().lines().noneMatch(l -> l.contains("RUNNING")), history.out());
+            keeper.close();
         }
     }
 
