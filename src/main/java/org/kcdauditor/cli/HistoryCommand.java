@@ -58,11 +58,11 @@ final class HistoryCommand implements Callable<Integer> {
                         + " (kcd-audit run --config " + config + ")");
                 return ExitCodes.OK;
             }
-            cli.out().printf("%-8s  %-20s  %-9s  %-16s  %5s  %4s %4s %4s %4s  %6s  %s%n", "Run", "Started (UTC)",
+            cli.out().printf("%-8s  %-20s  %-11s  %-16s  %5s  %4s %4s %4s %4s  %6s  %s%n", "Run", "Started (UTC)",
                     "Status", "Trigger", "Hosts", "HIGH", "MED", "LOW", "INFO", "Waived", "Reason / reports");
             for (RunSummary r : runs) {
                 Map<String, Integer> b = r.bySeverity();
-                cli.out().printf("%-8s  %-20s  %-9s  %-16s  %5s  %4s %4s %4s %4s  %6s  %s%n", r.id().substring(0, 8),
+                cli.out().printf("%-8s  %-20s  %-11s  %-16s  %5s  %4s %4s %4s %4s  %6s  %s%n", r.id().substring(0, 8),
                         r.startedAt().toString().replace("T", " ").replaceAll("\\.\\d+", ""), r.status(), r.trigger(),
                         n(r.hosts()), n(b.get("HIGH")), n(b.get("MEDIUM")), n(b.get("LOW")), n(b.get("INFO")),
                         n(r.waived()), r.failureReason() != null ? r.failureReason()
