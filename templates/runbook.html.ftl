@@ -100,9 +100,14 @@ so that step ${phase.replicate.number} can push the changes from there; ADUC: ri
 <p>Register <#if h.register?size == 1>this SPN<#else>these SPNs</#if> on ${h.name}’s own account (the audit found no object holding it, remediation.ps1 checks again before it adds it; on a Hyper-V host, restarting vmms also re-registers its SPNs):</p>
 <ul class="check"><#list h.register as spn><li class="spn">${spn}</li></#list></ul>
 </#if>
+<#if h.untyped gt 0>
+<p><#if h.untyped == 1>One entry above cannot<#else>${h.untyped} entries above cannot</#if> be typed safely into a command (a quote, <code>$(</code>, a control or bidirectional character), so no command below carries <#if h.untyped == 1>it<#else>them</#if>: remove <#if h.untyped == 1>it<#else>them</#if> in ADUC as listed, or in ADSI Edit (${h.name} → Properties → msDS-AllowedToDelegateTo); remediation.ps1 changes <#if h.untyped == 1>it<#else>them</#if> by the exact value stored.</p>
+</#if>
+<#if h.commands?has_content>
 <p>PowerShell:</p>
 <pre><#list h.commands as c>${c}<#sep>
 </#list></pre>
+</#if>
 </div>
 </#list>
 

@@ -86,6 +86,11 @@ Register <#if h.register?size == 1>this SPN<#else>these SPNs</#if> on ${h.name}'
 </#list>
 
 </#if>
+<#if h.untyped gt 0>
+<#if h.untyped == 1>One entry above cannot<#else>${h.untyped} entries above cannot</#if> be typed safely into a command (a quote, `$(`, a control or bidirectional character), so no command below carries <#if h.untyped == 1>it<#else>them</#if>: remove <#if h.untyped == 1>it<#else>them</#if> in ADUC as listed, or in ADSI Edit (${h.name} → Properties → msDS-AllowedToDelegateTo); remediation.ps1 changes <#if h.untyped == 1>it<#else>them</#if> by the exact value stored.
+
+</#if>
+<#if h.commands?has_content>
 PowerShell:
 
 ```powershell
@@ -93,6 +98,7 @@ PowerShell:
 ${c?no_esc}
 </#list>
 ```
+</#if>
 
 </#list>
 <#if unregister?has_content>

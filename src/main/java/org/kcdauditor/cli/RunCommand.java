@@ -1,5 +1,6 @@
 package org.kcdauditor.cli;
 
+import org.kcdauditor.run.ExitCodes;
 import org.kcdauditor.audit.Timings;
 import org.kcdauditor.config.AuditConfig;
 import org.kcdauditor.config.ConfigLoader;
@@ -60,7 +61,8 @@ final class RunCommand implements Callable<Integer> {
         boolean interactive = System.console() != null;
         IntConsumer progress = n -> {
             if (interactive) {
-                cli.err().print("\rReading " + cfg.directory().url() + " … " + n + " objects");
+                cli.terminal().print("\rReading " + ConsoleSummary.oneLine(cfg.directory().url()) + " … " + n
+                        + " objects");
             }
         };
         if (options.out != null) {
@@ -78,7 +80,7 @@ final class RunCommand implements Callable<Integer> {
                     .execute(options.out, formats, timings, progress));
         } finally {
             if (interactive) {
-                cli.err().print("\r\033[K");
+                cli.terminal().print("\r\033[K");
             }
         }
         ConsoleSummary.print(cli.out(), outcome, timings.millis().getOrDefault("collect", 0L));

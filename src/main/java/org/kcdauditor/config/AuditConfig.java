@@ -85,4 +85,9 @@ public record AuditConfig(Path source, Path baseDir, DirectoryConfig directory, 
     public String historyKey() {
         return store != null && store.configName() != null ? store.configName().strip() : sourceName();
     }
+
+    /** {@code store.retain}, its defaults when not given. */
+    public RetainConfig retain() {
+        return store == null ? RetainConfig.defaults() : store.retain();
+    }
 }

@@ -17,10 +17,23 @@ public record DirectoryConfig(
         String auth,
         String principal,
         String keytab,
-        String krb5Conf) {
+        String krb5Conf,
+        Integer runTimeoutSeconds) {
 
     public static final int DEFAULT_PAGE_SIZE = 500;
     public static final int DEFAULT_TIMEOUT_SECONDS = 30;
+    /** The whole collection (connect, bind, every page, ranged reads): half an hour by default. */
+    public static final int DEFAULT_RUN_TIMEOUT_SECONDS = 1800;
+
+    /** Without {@code runTimeoutSeconds} (the default applies). */
+    public DirectoryConfig(String url, Boolean startTls, String bindDn, String passwordEnv, String passwordFile,
+                           String baseDn, String trustStore, String trustStorePasswordEnv,
+                           String trustStorePasswordFile, Boolean allowInsecureBind, Integer pageSize,
+                           Integer timeoutSeconds, String auth, String principal, String keytab, String krb5Conf) {
+        this(url, startTls, bindDn, passwordEnv, passwordFile, baseDn, trustStore, trustStorePasswordEnv,
+                trustStorePasswordFile, allowInsecureBind, pageSize, timeoutSeconds, auth, principal, keytab, krb5Conf,
+                null);
+    }
 
     /** Without the Kerberos settings: a simple bind. */
     public DirectoryConfig(String url, Boolean startTls, String bindDn, String passwordEnv, String passwordFile,
@@ -28,7 +41,7 @@ public record DirectoryConfig(
                            String trustStorePasswordFile, Boolean allowInsecureBind, Integer pageSize,
                            Integer timeoutSeconds) {
         this(url, startTls, bindDn, passwordEnv, passwordFile, baseDn, trustStore, trustStorePasswordEnv,
-                trustStorePasswordFile, allowInsecureBind, pageSize, timeoutSeconds, null, null, null, null);
+                trustStorePasswordFile, allowInsecureBind, pageSize, timeoutSeconds, null, null, null, null, null);
     }
 
     /** {@code auth: gssapi}: a Kerberos bind as {@code principal} (keytab, or the ticket cache), no password. */
@@ -40,7 +53,7 @@ public record DirectoryConfig(
     public DirectoryConfig withUrl(String newUrl) {
         return new DirectoryConfig(newUrl, startTls, bindDn, passwordEnv, passwordFile, baseDn, trustStore,
                 trustStorePasswordEnv, trustStorePasswordFile, allowInsecureBind, pageSize, timeoutSeconds, auth, principal,
-                keytab, krb5Conf);
+                keytab, krb5Conf, runTimeoutSeconds);
     }
 
     public boolean useStartTls() {
@@ -57,5 +70,9 @@ public record DirectoryConfig(
 
     public int effectiveTimeoutSeconds() {
         return timeoutSeconds == null ? DEFAULT_TIMEOUT_SECONDS : timeoutSeconds;
+    }
+
+    public int effectiveRunTimeoutSeconds() {
+        return runTimeoutSeconds == null ? DEFAULT_RUN_TIMEOUT_SECONDS : runTimeoutSeconds;
     }
 }

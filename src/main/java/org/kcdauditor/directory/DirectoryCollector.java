@@ -73,14 +73,21 @@ public final class DirectoryCollector {
         this.clock = clock;
     }
 
+    /** {@link #collect(LDAPConnection, Deadline, IntConsumer)} within the configured bounds, from now. */
+    public Snapshot collect(LDAPConnection connection, IntConsumer progress) throws DirectoryException {
+        return collect(connection, Deadline.start(config.directory()).attach(connection), progress);
+    }
+
     /**
+     * @param deadline bounds each request and the whole reading (attached to {@code connection})
      * @param progress told the running object count after each page (for a progress line)
      */
-    public Snapshot collect(LDAPConnection connection, IntConsumer progress) throws DirectoryException {
+    public Snapshot collect(LDAPConnection connection, Deadline deadline, IntConsumer progress)
+            throws DirectoryException {
         Instant takenAt = clock.instant();
         String baseDn = config.directory().baseDn();
         String where = config.directory().url();
-        DomainReader domain = new DomainReader(connection, where);
+        DomainReader domain = new DomainReader(connection, where, deadline);
         DomainReader.RootDse root = domain.rootDse();
         // the domain the DC serves; a server that does not say (not AD) is taken to serve the base DN
         String domainDn = root.defaultNamingContext() != null ? root.defaultNamingContext() : baseDn;
@@ -117,7 +124,7 @@ public final class DirectoryCollector {
             ASN1OctetString cookie = null;
             do {
                 request.setControls(new SimplePagedResultsControl(pageSize, cookie, true));
-                SearchResult result = search(connection, request, objects.size());
+                SearchResult result = search(connection, request, objects.size(), deadline);
                 SimplePagedResultsControl response = SimplePagedResultsControl.get(result);
                 if (response == null) {
                     throw new DirectoryException(config.directory().url() + ": the server returned no paged-results"
@@ -127,19 +134,20 @@ public final class DirectoryCollector {
                 progress.accept(objects.size());
             } while (cookie != null && cookie.getValueLength() > 0);
         } catch (LDAPException e) {
-            throw new DirectoryException(config.directory().url() + ": search under " + baseDn + " failed: "
-                    + reason(e), e);
+            DirectoryException late = deadline.failure(config.directory().url(), e);
+            throw late != null ? late : new DirectoryException(config.directory().url() + ": search under " + baseDn
+                    + " failed: " + reason(e), e);
         }
         // after the paged search, never inside its listener: one request at a time on the connection
         for (Map.Entry<Integer, SearchResultEntry> p : partial.entrySet()) {
             objects.set(p.getKey(), toObject(RangedRetrieval.complete(connection, p.getValue(),
-                    config.directory().url()), canonical));
+                    config.directory().url(), deadline), canonical));
         }
         List<Operator> operators = List.of();
         List<String> names = config.policy().operators();
         if (!names.isEmpty()) {
             var protectedUsers = domain.byRid(domainDn, domainSid, DomainReader.RID_PROTECTED_USERS, "objectClass");
-            operators = new OperatorResolver(connection, where, domainDn, root.activeDirectory(),
+            operators = new OperatorResolver(connection, where, deadline, domainDn, root.activeDirectory(),
                     config.directory().effectivePageSize()).resolve(names,
                     protectedUsers == null ? null : protectedUsers.getDN());
         }
@@ -147,11 +155,14 @@ public final class DirectoryCollector {
                 operators);
     }
 
-    private SearchResult search(LDAPConnection connection, SearchRequest request, int sofar)
+    private SearchResult search(LDAPConnection connection, SearchRequest request, int sofar, Deadline deadline)
             throws LDAPException, DirectoryException {
         try {
-            return connection.search(request);
+            return deadline.call(() -> connection.search(request));
         } catch (LDAPSearchException e) {
+            if (deadline.tripped()) {
+                throw e;
+            }
             if (e.getResultCode() == ResultCode.NO_SUCH_OBJECT) {
                 throw new DirectoryException(config.directory().url() + ": directory.baseDn "
                         + config.directory().baseDn() + " does not exist on this server — check the domain's DN", e);

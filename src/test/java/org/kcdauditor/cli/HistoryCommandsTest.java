@@ -1,5 +1,6 @@
 package org.kcdauditor.cli;
 
+import org.kcdauditor.run.ExitCodes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -22,6 +22,7 @@ import org.kcdauditor.config.AuditConfig;
 import org.kcdauditor.config.ConfigLoader;
 import org.kcdauditor.config.Secrets;
 import org.kcdauditor.directory.DirectoryCollector;
+import org.kcdauditor.directory.Deadline;
 import org.kcdauditor.directory.LdapConnector;
 import org.kcdauditor.model.AdObject;
 import org.kcdauditor.model.Operator;
@@ -193,8 +194,9 @@ class SambaAdIntegrationTest {
     private Snapshot collect(Cfg c) throws Exception {
         AuditConfig config = ConfigLoader.load(writeConfig(c));
         Secrets secrets = new Secrets(Map.of("KCD_AUDIT_LDAP_PASSWORD", dc.adminPassword));
-        try (LDAPConnection connection = new LdapConnector(config, secrets).connect()) {
-            return new DirectoryCollector(config, Clock.systemUTC()).collect(connection, n -> { });
+        Deadline deadline = Deadline.start(config.directory());
+        try (LDAPConnection connection = new LdapConnector(config, secrets).connect(deadline)) {
+            return new DirectoryCollector(config, Clock.systemUTC()).collect(connection, deadline, n -> { });
         }
     }
 

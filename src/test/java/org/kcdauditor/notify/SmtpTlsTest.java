@@ -11,7 +11,7 @@ import org.kcdauditor.config.ConfigLoader;
 import org.kcdauditor.config.Secrets;
 import org.kcdauditor.report.FindingsDocument;
 import org.kcdauditor.schedule.ScheduleFixture;
-import org.kcdauditor.schedule.StoreDb;
+import org.kcdauditor.store.Database;
 import org.kcdauditor.support.TestDirectory;
 
 import java.net.ServerSocket;
@@ -59,7 +59,7 @@ class SmtpTlsTest {
     private Outbox.Result send(String mailYaml, Map<String, String> env, String runId)
             throws Exception {
         AuditConfig cfg = ConfigLoader.load(ScheduleFixture.config(dir.resolve(runId), "ldap://127.0.0.1:1", null, null, mailYaml, null));
-        Outbox outbox = new Outbox(StoreDb.open(cfg, env), Clock.systemUTC(), Duration.ofMinutes(1), "test");
+        Outbox outbox = new Outbox(Database.open(cfg, env), Clock.systemUTC(), Duration.ofMinutes(1), "test");
         Notifier n = new Notifier(cfg, new Secrets(env), env, Clock.systemUTC(), Path.of("templates"), outbox);
         n.queue("monthly-report", org.kcdauditor.config.ScheduleConfig.Notify.ALWAYS, emptyRun(runId), null);
         Outbox.Result r = n.flush();

@@ -122,6 +122,9 @@ public final class RunbookModel {
             hm.put("register", clean(h.register()));
             hm.put("addCount", h.addCount());
             hm.put("removeCount", h.removeCount());
+            // values no typed command carries: remediation.ps1 changes them by their exact stored bytes
+            hm.put("untyped", java.util.stream.Stream.concat(h.add().stream(), h.remove().stream())
+                    .flatMap(p -> p.spns().stream()).filter(v -> !Values.typeableSpn(v)).count());
             List<Object> steps = steps(mine);
             for (Object o : steps) {
                 @SuppressWarnings("unchecked")
