@@ -8,8 +8,9 @@ The scheduled audit "${job}" (due ${fireTime}) against ${directoryUrl} could not
 
   ${reason}
 
-Nothing was compared and no report was written for this run. The next scheduled run will try
-again; kcd-audit history and the daemon's log show the details. Configuration: ${config}
+The run did not complete, so it produced no report and no findings; the reason above says
+what, if anything, it left on disk. The next scheduled run will try again; kcd-audit history
+and the daemon's log show the details. Configuration: ${config}
 
 -- 
 kcd-audit reads Active Directory only; it changed nothing.

@@ -155,6 +155,25 @@ function Restore-ObjectSpn([string]$Dn, [string]$Spn) {
     Set-ADObject -Identity $Dn -Server $Server -Add @{servicePrincipalName = $Spn} -WhatIf:$DryRun
 }
 
+# Sets msDS-SupportedEncryptionTypes (an empty value clears it), clearing USE_DES_KEY_ONLY first when asked.
+function Set-EncryptionTypes([string]$Identity, [string]$Value, [bool]$ClearDesOnly) {
+    $computer = Get-ADComputer -Identity $Identity -Server $Server -Properties 'msDS-SupportedEncryptionTypes', UseDESKeyOnly
+    if ($ClearDesOnly -and $computer.UseDESKeyOnly) {
+        Write-Host ('  set {0}: UseDESKeyOnly=False' -f $Identity)
+        Set-ADAccountControl -Identity $Identity -Server $Server -UseDESKeyOnly $false -WhatIf:$DryRun
+    }
+    $current = $computer.'msDS-SupportedEncryptionTypes'
+    if ("$current" -eq $Value) {
+        Write-Host ('  skip: {0} msDS-SupportedEncryptionTypes is already {1}' -f $Identity, $Value)
+    } elseif ($Value -eq '') {
+        Write-Host ('  clear {0} msDS-SupportedEncryptionTypes (was {1})' -f $Identity, $current)
+        Set-ADComputer -Identity $Identity -Server $Server -Clear 'msDS-SupportedEncryptionTypes' -WhatIf:$DryRun
+    } else {
+        Write-Host ('  set {0} msDS-SupportedEncryptionTypes: {1} (was {2})' -f $Identity, $Value, $current)
+        Set-ADComputer -Identity $Identity -Server $Server -Replace @{'msDS-SupportedEncryptionTypes' = [int]$Value} -WhatIf:$DryRun
+    }
+}
+
 # Sets the delegation flags that differ from the wanted values.
 function Set-Flags([string]$Identity, [hashtable]$Flags) {
     $computer = Get-ADComputer -Identity $Identity -Server $Server -Properties TrustedForDelegation, TrustedToAuthForDelegation
@@ -226,6 +245,9 @@ function Set-Rbcd([string]$Identity, [object[]]$Principals) {
 <#case "flags">
     Set-Flags '${st.subject}$' <@flags st.trustedForDelegation st.trustedToAuth/>
 <#break>
+<#case "encryption">
+    Set-EncryptionTypes '${st.subject}$' '${st.value}' $${st.clearDesOnly?c}
+<#break>
 <#case "rbcd">
     Set-Rbcd '${st.subject}$' <@principals st.principals/>
 <#break>
@@ -247,6 +269,9 @@ function Set-Rbcd([string]$Identity, [object[]]$Principals) {
 <#break>
 <#case "flags">
     Set-Flags '${st.subject}$' <@flags st.undoTrustedForDelegation st.undoTrustedToAuth/>
+<#break>
+<#case "encryption">
+    Set-EncryptionTypes '${st.subject}$' '${st.previous}' $false
 <#break>
 <#case "rbcd">
     Set-Rbcd '${st.subject}$' <@principals st.before/>
@@ -321,6 +346,12 @@ Write-Host '  ${run.purgeCmd}   (type it; plain klist purge does not clear the S
 <#list purgeHosts as ph>
 Write-Host '    ${ph}'
 </#list>
+<#if hostSteps?has_content>
+Write-Host 'On the hosts (this script does not run these; see runbook.md):'
+<#list hostSteps as st>
+Write-Host '  ${st.host}: ${st.cmd}'
+</#list>
+</#if>
 Write-Host 'If a migration still fails: ${run.restartCmd} on the source host.'
 <#if validate?has_content>
 Write-Host 'Validate with a test VM, each move started on its source node (remotely it needs CredSSP, which Credential Guard blocks); each live migration must reach 100 %:'

@@ -58,7 +58,7 @@ Delegation policy: protocol transition “${policy.protocolTransition}” (ADUC:
 <#if !hasChanges>
 <p class="card"><strong>No directory change is needed.</strong><#if decisions?has_content> Review the findings under “${phase.decide.title}” below.</#if></p>
 <#else>
-<p>Objects to change: <#list hosts as h><strong>${h.name}</strong><#sep>, </#list><#if unregister?has_content><#if hosts?has_content>, </#if><#list unregister as u><strong>${u.subject}</strong><#sep>, </#list></#if>.</p>
+<p>Objects to change: <#list objects as o><strong>${o}</strong><#sep>, </#list>.</p>
 
 <h2>${phase.before.number}. ${phase.before.title}</h2>
 <ul class="check">
@@ -73,7 +73,7 @@ Delegation policy: protocol transition “${policy.protocolTransition}” (ADUC:
 <p>For each host: Active Directory Users and Computers (ADUC, with View → Advanced Features on), find the computer
 object, Properties → <strong>Delegation</strong> tab. The same change in PowerShell follows each host
 (remediation.ps1 holds all of them, as a dry run unless started with <code>-Apply</code>). Every command writes to
-<#if (run.servers?size > 1)>a domain controller of the object's own domain (<#list run.servers as sv><strong>${sv.server}</strong> for ${sv.directory}<#sep>, </#list>)<#elseif run.server?has_content><strong>${run.server}</strong>, the domain controller the audit read from<#else>the domain controller you put in place of &lt;DC&gt;</#if>,
+<#if (run.servers?size > 1)>a domain controller of the object's own domain (<#list run.servers as sv><strong>${sv.server}</strong> for ${sv.directory}<#sep>, </#list>)<#elseif run.server?has_content><strong>${run.server}</strong>, <#if run.serverFromUrl>the host of the audit’s directory URL (the directory did not name its domain controller: check that it is one)<#else>the domain controller the audit read from</#if><#else>the domain controller you put in place of &lt;DC&gt;</#if>,
 so that step ${phase.replicate.number} can push the changes from there; ADUC: right-click the domain → Change Domain Controller.</p>
 
 <#list hosts as h>
@@ -90,7 +90,7 @@ so that step ${phase.replicate.number} can push the changes from there; ADUC: ri
     <ul class="check"><#list p.spns as spn><li class="spn">${spn}</li></#list></ul></li>
 </#list>
 <#if h.remove?has_content>
-  <li>In “Services to which this account can present delegated credentials”, select each entry naming a host that does not exist in the directory and click <strong>Remove</strong>:
+  <li>In “Services to which this account can present delegated credentials”, select each of these entries and click <strong>Remove</strong> (the Settles line above says why):
     <ul class="check"><#list h.remove as p><#list p.spns as spn><li class="spn">${spn}</li></#list></#list></ul></li>
 </#if>
   <li>Click <strong>Apply</strong>, then <strong>OK</strong>.</li>
@@ -100,9 +100,14 @@ so that step ${phase.replicate.number} can push the changes from there; ADUC: ri
 <p>Register <#if h.register?size == 1>this SPN<#else>these SPNs</#if> on ${h.name}’s own account (the audit found no object holding it, remediation.ps1 checks again before it adds it; on a Hyper-V host, restarting vmms also re-registers its SPNs):</p>
 <ul class="check"><#list h.register as spn><li class="spn">${spn}</li></#list></ul>
 </#if>
+<#if h.untyped gt 0>
+<p><#if h.untyped == 1>One entry above cannot<#else>${h.untyped} entries above cannot</#if> be typed safely into a command (a quote, <code>$(</code>, a control or bidirectional character), so no command below carries <#if h.untyped == 1>it<#else>them</#if>: remove <#if h.untyped == 1>it<#else>them</#if> in ADUC as listed, or in ADSI Edit (${h.name} → Properties → msDS-AllowedToDelegateTo); remediation.ps1 changes <#if h.untyped == 1>it<#else>them</#if> by the exact value stored.</p>
+</#if>
+<#if h.commands?has_content>
 <p>PowerShell:</p>
 <pre><#list h.commands as c>${c}<#sep>
 </#list></pre>
+</#if>
 </div>
 </#list>
 
@@ -122,6 +127,16 @@ so that step ${phase.replicate.number} can push the changes from there; ADUC: ri
 <h3>Not scripted: check by hand</h3>
 <p class="warn">These objects have names that are not valid host names, so no command was generated for them. Look at them in ADUC before changing anything.</p>
 <ul><#list refused as r><li><span class="spn">${r.name}</span>: ${r.reason}</li></#list></ul>
+</#if>
+
+<#if hostSteps?has_content>
+<h2>${phase.hosts.number}. ${phase.hosts.title}</h2>
+<p>These run on (or against) the hosts, not in Active Directory’s tools; remediation.ps1 does not run them.</p>
+<ul class="check">
+<#list hostSteps as st>
+  <li><strong>${st.host}</strong>: ${st.action}<#if st.rules?has_content> (<#list st.rules as r><code>${r}</code><#sep>, </#list>)</#if>; ${st.detail}.<pre>${st.cmd}</pre></li>
+</#list>
+</ul>
 </#if>
 
 <h2>${phase.replicate.number}. ${phase.replicate.title}</h2>

@@ -27,7 +27,7 @@ History context:
 
 </#if>
 <#if hasChanges>
-Objects to change: <#list hosts as h>${h.name}<#sep>, </#list><#if unregister?has_content><#if hosts?has_content>, </#if><#list unregister as u>${u.subject}<#sep>, </#list></#if>.
+Objects to change: <#list objects as o>${o}<#sep>, </#list>.
 
 ## ${phase.before.number}. ${phase.before.title}
 
@@ -45,7 +45,7 @@ ${run.exportCmd?no_esc}
 For each host: Active Directory Users and Computers (ADUC, with View → Advanced Features on), find the
 computer object, Properties → **Delegation** tab. The same change in PowerShell follows each host
 (remediation.ps1 holds all of them, as a dry run unless started with -Apply). Every command writes to
-<#if (run.servers?size > 1)>a domain controller of the object's own domain (<#list run.servers as sv>${sv.server} for ${sv.directory}<#sep>, </#list>)<#elseif run.server?has_content>${run.server}, the domain controller the audit read from<#else>the domain controller you put in place of `<DC>`</#if>,
+<#if (run.servers?size > 1)>a domain controller of the object's own domain (<#list run.servers as sv>${sv.server} for ${sv.directory}<#sep>, </#list>)<#elseif run.server?has_content>${run.server}, <#if run.serverFromUrl>the host of the audit's directory URL (the directory did not name its domain controller: check that it is one)<#else>the domain controller the audit read from</#if><#else>the domain controller you put in place of `<DC>`</#if>,
 so that step ${phase.replicate.number} can push the changes from there; ADUC: right-click the domain → Change Domain Controller.
 
 <#list hosts as h>
@@ -71,7 +71,7 @@ ${step}. Click **Add…** → **Users or Computers…** → enter **${p.peer}** 
 <#assign step = step + 1>
 </#list>
 <#if h.remove?has_content>
-${step}. In the list "Services to which this account can present delegated credentials", select each entry naming a host that does not exist in the directory and click **Remove**:
+${step}. In the list "Services to which this account can present delegated credentials", select each of these entries and click **Remove** (the Settles line above says why):
 <#list h.remove as p>
 <#list p.spns as spn>
    - [ ] ${spn}
@@ -90,6 +90,11 @@ Register <#if h.register?size == 1>this SPN<#else>these SPNs</#if> on ${h.name}'
 </#list>
 
 </#if>
+<#if h.untyped gt 0>
+<#if h.untyped == 1>One entry above cannot<#else>${h.untyped} entries above cannot</#if> be typed safely into a command (a quote, `$(`, a control or bidirectional character), so no command below carries <#if h.untyped == 1>it<#else>them</#if>: remove <#if h.untyped == 1>it<#else>them</#if> in ADUC as listed, or in ADSI Edit (${h.name} → Properties → msDS-AllowedToDelegateTo); remediation.ps1 changes <#if h.untyped == 1>it<#else>them</#if> by the exact value stored.
+
+</#if>
+<#if h.commands?has_content>
 PowerShell:
 
 ```powershell
@@ -97,6 +102,7 @@ PowerShell:
 ${c?no_esc}
 </#list>
 ```
+</#if>
 
 </#list>
 <#if unregister?has_content>
@@ -124,6 +130,20 @@ Look at them in ADUC before changing anything:
 - ${r.name}: ${r.reason}
 </#list>
 
+</#if>
+<#if hostSteps?has_content>
+## ${phase.hosts.number}. ${phase.hosts.title}
+
+These run on (or against) the hosts, not in Active Directory's tools; remediation.ps1 does not run them.
+
+<#list hostSteps as st>
+- [ ] ${st.host}: ${st.action}<#if st.rules?has_content> (<#list st.rules as r>${code(r)}<#sep>, </#list>)</#if>; ${st.detail}.
+
+```powershell
+${st.cmd?no_esc}
+```
+
+</#list>
 </#if>
 ## ${phase.replicate.number}. ${phase.replicate.title}
 

@@ -106,6 +106,25 @@ function Restore-ObjectSpn([string]$Dn, [string]$Spn) {
     Set-ADObject -Identity $Dn -Server $Server -Add @{servicePrincipalName = $Spn} -WhatIf:$DryRun
 }
 
+# Sets msDS-SupportedEncryptionTypes (an empty value clears it), clearing USE_DES_KEY_ONLY first when asked.
+function Set-EncryptionTypes([string]$Identity, [string]$Value, [bool]$ClearDesOnly) {
+    $computer = Get-ADComputer -Identity $Identity -Server $Server -Properties 'msDS-SupportedEncryptionTypes', UseDESKeyOnly
+    if ($ClearDesOnly -and $computer.UseDESKeyOnly) {
+        Write-Host ('  set {0}: UseDESKeyOnly=False' -f $Identity)
+        Set-ADAccountControl -Identity $Identity -Server $Server -UseDESKeyOnly $false -WhatIf:$DryRun
+    }
+    $current = $computer.'msDS-SupportedEncryptionTypes'
+    if ("$current" -eq $Value) {
+        Write-Host ('  skip: {0} msDS-SupportedEncryptionTypes is already {1}' -f $Identity, $Value)
+    } elseif ($Value -eq '') {
+        Write-Host ('  clear {0} msDS-SupportedEncryptionTypes (was {1})' -f $Identity, $current)
+        Set-ADComputer -Identity $Identity -Server $Server -Clear 'msDS-SupportedEncryptionTypes' -WhatIf:$DryRun
+    } else {
+        Write-Host ('  set {0} msDS-SupportedEncryptionTypes: {1} (was {2})' -f $Identity, $Value, $current)
+        Set-ADComputer -Identity $Identity -Server $Server -Replace @{'msDS-SupportedEncryptionTypes' = [int]$Value} -WhatIf:$DryRun
+    }
+}
+
 # Sets the delegation flags that differ from the wanted values.
 function Set-Flags([string]$Identity, [hashtable]$Flags) {
     $computer = Get-ADComputer -Identity $Identity -Server $Server -Properties TrustedForDelegation, TrustedToAuthForDelegation
@@ -141,7 +160,10 @@ if (-not $Rollback) {
     Set-Flags 'HV03$' @{TrustedForDelegation = $false; TrustedToAuthForDelegation = $true}
 
     # --- HV11 (cluster HVC2); today: constrained, use any authentication protocol
-    # Remove delegation to hosts that do not exist (STALE_DELEGATION)
+    # Remove delegation to DC1 (DELEGATION_TO_SENSITIVE_TARGET)
+    #   Set-ADComputer -Identity 'HV11$' -Remove @{'msDS-AllowedToDelegateTo'=@('cifs/dc1.contoso.com')} -Server 'dc1.contoso.com'
+    Remove-Values 'HV11$' 'msDS-AllowedToDelegateTo' @('cifs/dc1.contoso.com')
+    # Remove delegation to HV15 (STALE_DELEGATION)
     #   Set-ADComputer -Identity 'HV11$' -Remove @{'msDS-AllowedToDelegateTo'=@('cifs/hv15.contoso.com','Microsoft Virtual System Migration Service/HV15')} -Server 'dc1.contoso.com'
     Remove-Values 'HV11$' 'msDS-AllowedToDelegateTo' @('cifs/hv15.contoso.com', 'Microsoft Virtual System Migration Service/HV15')
 
@@ -166,6 +188,7 @@ if (-not $Rollback) {
     Set-Flags 'HV03$' @{TrustedForDelegation = $true; TrustedToAuthForDelegation = $false}
 
     # --- undo HV11
+    Add-Values 'HV11$' 'msDS-AllowedToDelegateTo' @('cifs/dc1.contoso.com')
     Add-Values 'HV11$' 'msDS-AllowedToDelegateTo' @('cifs/hv15.contoso.com', 'Microsoft Virtual System Migration Service/HV15')
 
     # --- undo HV14
@@ -181,14 +204,23 @@ Write-Host '    HV02'
 Write-Host '    HV03'
 Write-Host '    HV11'
 Write-Host '    HV14'
-Write-Host '    HV12'
 Write-Host '    HV13'
+Write-Host '    HV12'
+Write-Host 'On the hosts (this script does not run these; see runbook.md):'
+Write-Host '  HV13: Reset-ComputerMachinePassword -Server ''dc1.contoso.com'''
 Write-Host 'If a migration still fails: Restart-Service vmms on the source host.'
 Write-Host 'Validate with a test VM, each move started on its source node (remotely it needs CredSSP, which Credential Guard blocks); each live migration must reach 100 %:'
 Write-Host '  on HV01: Move-ClusterVirtualMachineRole -Name ''<test VM>'' -Node ''HV02'' -MigrationType Live'
 Write-Host '  on HV02: Move-ClusterVirtualMachineRole -Name ''<test VM>'' -Node ''HV03'' -MigrationType Live'
 Write-Host '  on HV03: Move-ClusterVirtualMachineRole -Name ''<test VM>'' -Node ''HV01'' -MigrationType Live'
 Write-Host '  on HV03: Move-ClusterVirtualMachineRole -Name ''<test VM>'' -Node ''HV02'' -MigrationType Live'
+Write-Host '  on HV11: Move-ClusterVirtualMachineRole -Name ''<test VM>'' -Node ''HV12'' -MigrationType Live'
+Write-Host '  on HV11: Move-ClusterVirtualMachineRole -Name ''<test VM>'' -Node ''HV13'' -MigrationType Live'
 Write-Host '  on HV11: Move-ClusterVirtualMachineRole -Name ''<test VM>'' -Node ''HV14'' -MigrationType Live'
+Write-Host '  on HV12: Move-ClusterVirtualMachineRole -Name ''<test VM>'' -Node ''HV13'' -MigrationType Live'
 Write-Host '  on HV12: Move-ClusterVirtualMachineRole -Name ''<test VM>'' -Node ''HV14'' -MigrationType Live'
+Write-Host '  on HV13: Move-ClusterVirtualMachineRole -Name ''<test VM>'' -Node ''HV11'' -MigrationType Live'
+Write-Host '  on HV13: Move-ClusterVirtualMachineRole -Name ''<test VM>'' -Node ''HV12'' -MigrationType Live'
 Write-Host '  on HV13: Move-ClusterVirtualMachineRole -Name ''<test VM>'' -Node ''HV14'' -MigrationType Live'
+Write-Host '  on HV14: Move-ClusterVirtualMachineRole -Name ''<test VM>'' -Node ''HV12'' -MigrationType Live'
+Write-Host '  on HV14: Move-ClusterVirtualMachineRole -Name ''<test VM>'' -Node ''HV13'' -MigrationType Live'

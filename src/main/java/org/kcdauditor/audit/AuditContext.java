@@ -8,11 +8,15 @@ import org.kcdauditor.config.ConfigException;
 import org.kcdauditor.config.PolicyConfig;
 import org.kcdauditor.model.AdObject;
 import org.kcdauditor.model.DirectoryPart;
+import org.kcdauditor.model.EncryptionTypes;
+import org.kcdauditor.model.HostSettings;
+import org.kcdauditor.model.Uac;
 import org.kcdauditor.model.Snapshot;
 import org.kcdauditor.model.Spn;
 import org.kcdauditor.remedy.Values;
 
 import java.util.ArrayList;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
@@ -40,8 +44,18 @@ public final class AuditContext implements Drift.Nodes {
     private final List<ResolvedCluster> clusters;
     private final Map<AdObject, ResolvedCluster> clusterOf;
     private final Map<AdObject, Set<AdObject>> peers;
+    /** The pairs with the blockers the snapshot alone gives (delegation, SPNs, encryption). */
+    private final List<PairStatus> basePairs;
+    /** {@link #basePairs} with the blockers of the inputs (host settings). */
     private final List<PairStatus> pairs;
     private final AuditInputs inputs;
+    /** Per SPN key (of nodes and file servers) registered on more than one object: who holds it. */
+    private final Map<String, Duplicate> duplicates;
+    /** Nodes, file servers and delegation targets with an encryption problem: the rules that say so. */
+    private final Map<AdObject, List<String>> encryption;
+    private final List<AdObject> encryptionSubjects;
+    /** The nodes' Get-VMHost settings, by node. */
+    private final Map<AdObject, HostSettings> hostSettings;
     private List<Drift.Change> baselineDrift;
     private PatchIndex patches;
     private final Map<AdObject, List<String>> unexpected;
@@ -52,6 +66,8 @@ public final class AuditContext implements Drift.Nodes {
     /** With several directories: each object's directory, and the name index per directory. */
     private final Map<AdObject, String> directoryOf;
     private final Map<String, Map<String, AdObject>> byNameIn;
+    /** Names (NetBIOS and DNS, lower case) of the domain controllers in the snapshot, built on first use. */
+    private Set<String> dcNames;
 
     public AuditContext(Snapshot snapshot, List<ClusterConfig> clusterConfigs, PolicyConfig policy) {
         this(snapshot, clusterConfigs, policy, AuditInputs.none(snapshot.takenAt()));
@@ -69,19 +85,27 @@ public final class AuditContext implements Drift.Nodes {
         clusters = new ArrayList<>();
         clusterOf = new IdentityHashMap<>();
         peers = new IdentityHashMap<>();
-        pairs = new ArrayList<>();
         unexpected = new IdentityHashMap<>();
-        pairsFrom = new IdentityHashMap<>();
-        pairsTo = new IdentityHashMap<>();
         keys = new HashMap<>();
         directoryOf = new IdentityHashMap<>();
         byNameIn = new HashMap<>();
         indexDirectories();
+        duplicates = new HashMap<>();
+        encryption = new IdentityHashMap<>();
+        encryptionSubjects = new ArrayList<>();
         indexNames();
         resolveClusters(clusterConfigs);
         resolvePeers();
-        computePairs();
-        indexSpnOwners();
+        List<PairStatus> delegation = computePairs();
+        indexSpnOwners(delegation);
+        findDuplicates();
+        checkEncryption();
+        basePairs = withBlockers(delegation, this::snapshotBlockers);
+        hostSettings = hostSettingsOf(inputs);
+        pairs = hostSettings.isEmpty() ? basePairs : withBlockers(basePairs, this::hostBlockers);
+        pairsFrom = new IdentityHashMap<>();
+        pairsTo = new IdentityHashMap<>();
+        indexPairs();
     }
 
     /** Shares every index of {@code c}, which are the same whatever the inputs; only the inputs differ. */
@@ -95,13 +119,25 @@ public final class AuditContext implements Drift.Nodes {
         clusters = c.clusters;
         clusterOf = c.clusterOf;
         peers = c.peers;
-        pairs = c.pairs;
+        basePairs = c.basePairs;
         unexpected = c.unexpected;
-        pairsFrom = c.pairsFrom;
-        pairsTo = c.pairsTo;
         keys = c.keys;
         directoryOf = c.directoryOf;
         byNameIn = c.byNameIn;
+        duplicates = c.duplicates;
+        encryption = c.encryption;
+        encryptionSubjects = c.encryptionSubjects;
+        hostSettings = hostSettingsOf(inputs);
+        if (hostSettings.isEmpty() && c.hostSettings.isEmpty()) {
+            pairs = c.pairs;
+            pairsFrom = c.pairsFrom;
+            pairsTo = c.pairsTo;
+        } else {
+            pairs = withBlockers(basePairs, this::hostBlockers);
+            pairsFrom = new IdentityHashMap<>();
+            pairsTo = new IdentityHashMap<>();
+            indexPairs();
+        }
     }
 
     /**
@@ -166,8 +202,8 @@ public final class AuditContext implements Drift.Nodes {
      * to. Every SPN of every object is normalised once and kept only when it is one of these, so
      * the index grows with the clusters, not with the directory.
      */
-    private void indexSpnOwners() {
-        for (AdObject n : nodes()) {
+    private void indexSpnOwners(List<PairStatus> pairs) {
+        for (AdObject n : nodesAndFileServers()) {
             for (String spn : n.spns()) {
                 spnOwners.putIfAbsent(Spn.keyOf(spn), new ArrayList<>(1));
             }
@@ -191,6 +227,77 @@ public final class AuditContext implements Drift.Nodes {
                 }
             }
         }
+    }
+
+    /**
+     * An SPN of a node or file server ({@code holder}, as it stores it) that {@code others} register too: the
+     * KDC cannot tell which key to use, so tickets for it fail.
+     */
+    public record Duplicate(AdObject holder, String stored, List<AdObject> others) {
+    }
+
+    private void findDuplicates() {
+        for (AdObject o : nodesAndFileServers()) {
+            for (String spn : o.spns()) {
+                String key = Spn.keyOf(spn);
+                List<AdObject> owners = spnOwners.getOrDefault(key, List.of());
+                if (owners.size() > 1 && !duplicates.containsKey(key)) {
+                    duplicates.put(key, new Duplicate(o, spn, owners.stream().filter(x -> x != o).toList()));
+                }
+            }
+        }
+    }
+
+    /**
+     * The accounts whose keys a migration's tickets use: nodes, file servers and every object the nodes
+     * delegate to. An account without AES cannot get the AES-only tickets DCs issue since the 2026 RC4
+     * removal (KB5073381): its value is set without an AES bit, USE_DES_KEY_ONLY is on, or its password
+     * predates the domain's AES keys (the RID-521 group's whenCreated, as PingCastle's S-AesNotEnabled).
+     */
+    private void checkEncryption() {
+        Set<AdObject> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (AdObject o : nodesAndFileServers()) {
+            if (seen.add(o)) {
+                encryptionSubjects.add(o);
+            }
+        }
+        // entries a pair requires name peers and file servers (above); only the others can name more objects
+        for (AdObject n : nodes()) {
+            for (String entry : unexpected.getOrDefault(n, List.of())) {
+                Spn spn = Spn.parse(entry);
+                AdObject target = spn == null ? null : computer(spn.hostName());
+                if (target != null && seen.add(target)) {
+                    encryptionSubjects.add(target);
+                }
+            }
+        }
+        List<AdObject> subjects = encryptionSubjects;
+        Instant aesSince = snapshot.aesKeysSince();
+        for (AdObject o : subjects) {
+            List<String> rules = new ArrayList<>(0);
+            Integer set = o.supportedEncryptionTypes();
+            if (EncryptionTypes.explicit(set) && !EncryptionTypes.hasAes(set)
+                    || Uac.has(o.userAccountControl(), Uac.USE_DES_KEY_ONLY)) {
+                rules.add(Blocker.AES_NOT_ENABLED);
+            }
+            if (aesSince != null && o.pwdLastSet() != null && o.pwdLastSet().isBefore(aesSince)) {
+                rules.add(Blocker.AES_KEYS_MISSING);
+            }
+            if (!rules.isEmpty()) {
+                encryption.put(o, List.copyOf(rules));
+            }
+        }
+    }
+
+    private Map<AdObject, HostSettings> hostSettingsOf(AuditInputs in) {
+        Map<AdObject, HostSettings> out = new IdentityHashMap<>();
+        for (HostSettings h : in.hostSettings()) {
+            AdObject node = h.computer() == null ? null : computer(h.computer());
+            if (node != null && clusterOf.get(node) != null) {
+                out.putIfAbsent(node, h);
+            }
+        }
+        return out;
     }
 
     private void resolveClusters(List<ClusterConfig> configs) {
@@ -303,7 +410,8 @@ public final class AuditContext implements Drift.Nodes {
         }
     }
 
-    private void computePairs() {
+    private List<PairStatus> computePairs() {
+        List<PairStatus> out = new ArrayList<>();
         Map<AdObject, Target> peerTargets = new IdentityHashMap<>();
         Map<AdObject, Target> fileServerTargets = new IdentityHashMap<>();
         Map<String, String> have = new HashMap<>();
@@ -322,13 +430,13 @@ public final class AuditContext implements Drift.Nodes {
                 for (AdObject target : targets) {
                     Target t = peerTargets.computeIfAbsent(target, o -> target(o, policy.services()));
                     PairStatus p = pair(c, source, t, have.keySet(), false);
-                    add(p);
+                    out.add(p);
                     expected += p.rbcd() ? 0 : p.present();
                 }
                 for (AdObject fs : c.fileServers()) {
                     Target t = fileServerTargets.computeIfAbsent(fs, o -> target(o, List.of("cifs")));
                     PairStatus p = pair(c, source, t, have.keySet(), true);
-                    add(p);
+                    out.add(p);
                     expected += p.rbcd() ? 0 : p.present();
                 }
                 if (expected < have.size()) {
@@ -337,12 +445,59 @@ public final class AuditContext implements Drift.Nodes {
                 }
             }
         }
+        return out;
     }
 
-    private void add(PairStatus p) {
-        pairs.add(p);
-        pairsFrom.computeIfAbsent(p.source(), k -> new ArrayList<>()).add(p);
-        pairsTo.computeIfAbsent(p.target(), k -> new ArrayList<>()).add(p);
+    private void indexPairs() {
+        for (PairStatus p : pairs) {
+            pairsFrom.computeIfAbsent(p.source(), k -> new ArrayList<>()).add(p);
+            pairsTo.computeIfAbsent(p.target(), k -> new ArrayList<>()).add(p);
+        }
+    }
+
+    /** {@code list} with the blockers {@code more} adds to each pair (the pairs without any are kept as they are). */
+    private static List<PairStatus> withBlockers(List<PairStatus> list,
+                                                 java.util.function.Function<PairStatus, List<Blocker>> more) {
+        List<PairStatus> out = new ArrayList<>(list.size());
+        for (PairStatus p : list) {
+            out.add(p.with(more.apply(p)));
+        }
+        return out;
+    }
+
+    /**
+     * What else stops the ticket behind a pair, as far as the snapshot tells: a required target SPN held by
+     * two objects (the KDC refuses it), and no AES on the source's or the target's account.
+     */
+    private List<Blocker> snapshotBlockers(PairStatus p) {
+        List<Blocker> out = new ArrayList<>(0);
+        if (!duplicates.isEmpty()) {
+            Set<Duplicate> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+            for (String spn : p.required()) {
+                Duplicate d = duplicates.get(Spn.keyOf(spn));
+                if (d != null && d.holder() == p.target() && seen.add(d)) {
+                    out.add(Blocker.of(Blocker.DUPLICATE_SPN, d.holder().name(), null, d.stored()));
+                }
+            }
+        }
+        for (AdObject account : List.of(p.source(), p.target())) {
+            for (String rule : encryption.getOrDefault(account, List.of())) {
+                out.add(Blocker.of(rule, account.name(), null, null));
+            }
+        }
+        return out;
+    }
+
+    /** A host that migrates with CredSSP blocks its pairs both ways: constrained delegation applies to Kerberos only. */
+    private List<Blocker> hostBlockers(PairStatus p) {
+        List<Blocker> out = new ArrayList<>(0);
+        for (AdObject host : List.of(p.source(), p.target())) {
+            HostSettings h = hostSettings.get(host);
+            if (h != null && h.authenticationType() == HostSettings.MigrationAuthentication.CREDSSP) {
+                out.add(Blocker.of(Blocker.MIGRATION_AUTH_NOT_KERBEROS, host.name(), null, null));
+            }
+        }
+        return out;
     }
 
     /** The source's entries that no pair requires (normal form → value as stored). */
@@ -391,7 +546,8 @@ public final class AuditContext implements Drift.Nodes {
     private PairStatus pair(ResolvedCluster c, AdObject source, Target t, Set<String> have, boolean fileServer) {
         boolean rbcd = source.objectSid() != null && t.object().rbcdSids().contains(source.objectSid());
         List<String> missing = List.of();
-        if (!rbcd && crossDirectory(source, t.object())) {
+        boolean crossDomain = !rbcd && crossDirectory(source, t.object());
+        if (crossDomain) {
             // classic constrained delegation does not cross a domain boundary: entries on the source do not count
             missing = t.required();
         } else if (!rbcd) {
@@ -404,7 +560,19 @@ public final class AuditContext implements Drift.Nodes {
                 }
             }
         }
-        return new PairStatus(c.name(), source, t.object(), t.required(), missing, t.unregistered(), rbcd, fileServer);
+        List<Blocker> blockers = new ArrayList<>(missing.size() + t.unregistered().size());
+        if (crossDomain) {
+            blockers.add(Blocker.of(Blocker.CROSS_DOMAIN_NEEDS_RBCD, source.name(), t.object().name(), null));
+        } else {
+            for (String spn : missing) {
+                blockers.add(Blocker.of(Blocker.MISSING_DELEGATION, source.name(), t.object().name(), spn));
+            }
+        }
+        for (String spn : t.unregistered()) {
+            blockers.add(Blocker.of(Blocker.TARGET_SPN_NOT_REGISTERED, t.object().name(), null, spn));
+        }
+        return new PairStatus(c.name(), source, t.object(), t.required(), missing, t.unregistered(), rbcd, fileServer,
+                blockers);
     }
 
     private String key(String raw) {
@@ -581,6 +749,81 @@ public final class AuditContext implements Drift.Nodes {
     public String clusterName(AdObject node) {
         ResolvedCluster c = clusterOf.get(node);
         return c == null ? null : c.name();
+    }
+
+    /** SPNs of nodes and file servers that other objects register too, by SPN key, in node order. */
+    public Map<String, Duplicate> duplicates() {
+        return Collections.unmodifiableMap(duplicates);
+    }
+
+    /** The encryption rules (AES_NOT_ENABLED, AES_KEYS_MISSING) an account fails; empty for most. */
+    public List<String> encryptionProblems(AdObject account) {
+        return encryption.getOrDefault(account, List.of());
+    }
+
+    /** Nodes, file servers and delegation targets, each once: the accounts whose encryption is checked. */
+    public List<AdObject> encryptionSubjects() {
+        return Collections.unmodifiableList(encryptionSubjects);
+    }
+
+    /** A node's Get-VMHost settings, or null when no export covers it. */
+    public HostSettings hostSettings(AdObject node) {
+        return hostSettings.get(node);
+    }
+
+    /** The cluster a node or file server belongs to (a file server: the first cluster that lists it), or null. */
+    public ResolvedCluster clusterOfHost(AdObject o) {
+        ResolvedCluster c = clusterOf.get(o);
+        if (c != null) {
+            return c;
+        }
+        for (ResolvedCluster rc : clusters) {
+            if (rc.fileServers().contains(o)) {
+                return rc;
+            }
+        }
+        return null;
+    }
+
+    /** Nodes, then the file servers not already listed, each once. */
+    public List<AdObject> nodesAndFileServers() {
+        List<AdObject> out = new ArrayList<>(nodes());
+        Set<AdObject> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        seen.addAll(out);
+        for (ResolvedCluster c : clusters) {
+            for (AdObject fs : c.fileServers()) {
+                if (seen.add(fs)) {
+                    out.add(fs);
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Whether a delegation entry names a domain controller's service or krbtgt, tested without parsing it:
+     * DELEGATION_TO_SENSITIVE_TARGET reads every entry of every node.
+     */
+    public boolean namesDomainControllerOrKrbtgt(String entry) {
+        if (entry.regionMatches(true, 0, "krbtgt/", 0, 7)) {
+            return true;
+        }
+        if (dcNames == null) {
+            dcNames = new HashSet<>();
+            for (AdObject o : snapshot.objects()) {
+                if (o.isComputer() && o.isDomainController() || o.isReadOnlyDc()) {
+                    dcNames.add(lower(o.name()));
+                    if (o.dnsHostName() != null) {
+                        dcNames.add(lower(stripDot(o.dnsHostName())));
+                    }
+                }
+            }
+        }
+        if (dcNames.isEmpty()) {
+            return false;
+        }
+        Spn spn = Spn.parse(entry);
+        return spn != null && dcNames.contains(spn.hostName());
     }
 
     /** Nodes in cluster order, each once. */

@@ -7,13 +7,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import org.yaml.snakeyaml.LoaderOptions;
 import org.kcdauditor.config.ConfigException;
+import org.kcdauditor.config.YamlText;
 import org.kcdauditor.io.AtomicFiles;
 import org.kcdauditor.model.HostState;
 import org.kcdauditor.model.Uac;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -44,15 +45,29 @@ public final class BaselineFile {
                        List<RawWaiver> waivers) {
     }
 
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+    /**
+     * The largest baseline file read or written, in characters. SnakeYAML's default (3 MiB) was reached at
+     * about 1,000 hosts, so a capture wrote files every later run refused. A baseline of 100,000 hosts in the
+     * benchmark's cluster shapes is about 315 million characters (docs/reliability.md); this leaves room above
+     * it. Capture refuses to write more, so it never writes a file this loader would refuse.
+     */
+    public static final int MAX_CHARS = 512 * 1024 * 1024;
+    private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder()
+            .loaderOptions(loaderOptions()).build())
             .registerModule(new JavaTimeModule())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
+            .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.\\-]*");
     private static final DateTimeFormatter BAK = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
             .withZone(java.time.ZoneOffset.UTC);
 
     private BaselineFile() {
+    }
+
+    private static LoaderOptions loaderOptions() {
+        LoaderOptions o = new LoaderOptions();
+        o.setCodePointLimit(MAX_CHARS);
+        return o;
     }
 
     /** Reads a baseline; null when the file does not exist. Any other problem is a {@link ConfigException}. */
@@ -64,7 +79,7 @@ public final class BaselineFile {
         String name = file.toString();
         String text;
         try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
+            text = YamlText.read(file);
         } catch (NoSuchFileException e) {
             throw new ConfigException(name + ": baseline not found (write one with: kcd-audit baseline capture)");
         } catch (IOException e) {
@@ -73,10 +88,16 @@ public final class BaselineFile {
         if (text.isBlank()) {
             throw new ConfigException(name + ": the baseline is empty (write one with: kcd-audit baseline capture)");
         }
+        if (text.length() > MAX_CHARS) {
+            throw new ConfigException(name + ": the baseline is " + megabytes(text.length()) + ", more than a baseline"
+                    + " may hold (" + megabytes(MAX_CHARS) + "): split the clusters over several configurations,"
+                    + " each with its own baseline");
+        }
         RawBaseline raw;
         try {
             raw = YAML.readValue(text, RawBaseline.class);
         } catch (JsonProcessingException e) {
+            YamlText.refuseIfDuplicateKey(YAML.getFactory(), text, name, e);
             throw new ConfigException(describe(name, e, text));
         }
         return validate(name, raw);
@@ -183,6 +204,12 @@ public final class BaselineFile {
      * @return the backup written, or null
      */
     public static Path write(Path file, Baseline b, boolean force, Instant now) throws IOException {
+        String text = format(b);
+        if (text.length() > MAX_CHARS) {
+            throw new ConfigException(file + ": not written: a baseline of these " + b.hosts().size() + " hosts would be "
+                    + megabytes(text.length()) + ", more than a baseline may hold (" + megabytes(MAX_CHARS) + "): split"
+                    + " the clusters over several configurations, each with its own baseline");
+        }
         Path backup = null;
         if (Files.exists(file)) {
             if (!force) {
@@ -192,7 +219,7 @@ public final class BaselineFile {
             backup = file.resolveSibling(file.getFileName() + "." + BAK.format(now) + ".bak");
             Files.copy(file, backup, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
-        AtomicFiles.writeString(file, format(b));
+        AtomicFiles.writeString(file, text);
         return backup;
     }
 
@@ -251,23 +278,16 @@ public final class BaselineFile {
             problem = "unknown key '" + u.getPropertyName() + "' (known: " + u.getKnownPropertyIds().stream()
                     .map(Object::toString).sorted().reduce((a, b) -> a + ", " + b).orElse("") + ")";
         } else {
-            problem = e.getOriginalMessage().lines().findFirst().orElse("");
+            problem = YamlText.problem(e);
         }
         if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
-            StringBuilder path = new StringBuilder();
-            for (JsonMappingException.Reference r : m.getPath()) {
-                if (r.getFieldName() != null) {
-                    if (path.length() > 0) {
-                        path.append('.');
-                    }
-                    path.append(r.getFieldName());
-                } else if (r.getIndex() >= 0) {
-                    path.append('[').append(r.getIndex()).append(']');
-                }
-            }
-            return file + where + ": " + path + ": " + problem;
+            return file + where + ": " + YamlText.path(m.getPath()) + ": " + problem;
         }
-        return file + where + ": not valid YAML: " + problem;
+        return file + where + (e instanceof JsonMappingException ? ": " : ": not valid YAML: ") + problem;
+    }
+
+    private static String megabytes(long chars) {
+        return String.format(java.util.Locale.ROOT, "%.0f MB", chars / 1e6);
     }
 
     private static boolean blank(String s) {

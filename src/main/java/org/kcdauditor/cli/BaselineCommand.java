@@ -1,5 +1,6 @@
 package org.kcdauditor.cli;
 
+import org.kcdauditor.run.ExitCodes;
 import org.kcdauditor.audit.AuditContext;
 import org.kcdauditor.audit.Timings;
 import org.kcdauditor.baseline.Baseline;
@@ -10,23 +11,17 @@ import org.kcdauditor.config.AuditConfig;
 import org.kcdauditor.config.ConfigException;
 import org.kcdauditor.config.ConfigLoader;
 import org.kcdauditor.directory.DirectoryException;
-import org.kcdauditor.model.AdObject;
-import org.kcdauditor.model.HostState;
 import org.kcdauditor.model.Snapshot;
-import org.kcdauditor.report.Format;
-import org.kcdauditor.report.Reports;
 import org.kcdauditor.run.AuditRun;
 import org.kcdauditor.remedy.Ps;
+import org.kcdauditor.run.BaselineCapture;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 
 @Command(name = "baseline", mixinStandardHelpOptions = true,
@@ -49,8 +44,7 @@ final class BaselineCommand implements Runnable {
     }
 
     AuditRun auditRun(AuditConfig cfg) {
-        return new AuditRun(cfg, cli.secrets(), cli.clock(), Reports.standard(cli.installation().templates(), cfg.reports()))
-                .withHome(cli.home()).withEnvironment(cli.env());
+        return AuditRun.installed(cfg, cli.env(), cli.clock(), cli.home());
     }
 
     @Command(name = "capture", mixinStandardHelpOptions = true, sortOptions = false,
@@ -79,32 +73,18 @@ final class BaselineCommand implements Runnable {
                 throw new ConfigException(file + ": a baseline exists already; give --force to replace it (the old"
                         + " one is kept as " + file.getFileName() + ".<timestamp>.bak)");
             }
-            Path[] backup = {null};
-            long[] high = {0};
             // read, audit and write under the run lock: two captures never interleave
-            Baseline b = RunCommand.underRunLock(cli, cfg, "baseline capture", () -> {
-                Baseline old = java.nio.file.Files.exists(file) ? BaselineFile.read(file) : null;
-                AuditRun.Outcome o = parent.auditRun(cfg).withTrigger("baseline-capture").withoutReports()
-                        .execute(null, Set.of(Format.JSON), new Timings(), n -> { });
-                AuditContext ctx = o.result().context();
-                high[0] = o.result().findings().stream()
-                        .filter(f -> !f.isWaived() && f.severity() == org.kcdauditor.model.Severity.HIGH).count();
-                Map<String, HostState> hosts = new LinkedHashMap<>();
-                for (AdObject n : ctx.nodes()) {
-                    hosts.put(n.name(), HostState.of(n));
-                }
-                List<Waiver> waivers = old == null ? List.of() : old.waivers();
-                Baseline captured = new Baseline(cli.clock().instant(), o.runId(), approvedBy, hosts, waivers);
-                backup[0] = BaselineFile.write(file, captured, force, cli.clock().instant());
-                return captured;
-            });
+            BaselineCapture.Captured c = RunCommand.underRunLock(cli, cfg, "baseline capture",
+                    () -> BaselineCapture.capture(parent.auditRun(cfg), file, approvedBy, force, cli.clock()));
+            Baseline b = c.baseline();
             cli.out().println("Baseline written: " + file + " (" + b.hosts().size() + " hosts, " + b.waivers().size()
                     + " waivers carried over, from run " + b.capturedFrom().substring(0, 8) + ")");
-            if (backup[0] != null) {
-                cli.out().println("Previous baseline kept as " + backup[0]);
+            if (c.backup() != null) {
+                cli.out().println("Previous baseline kept as " + c.backup());
             }
-            if (high[0] > 0) {
-                cli.out().println("Note: " + high[0] + " HIGH finding" + (high[0] == 1 ? " was" : "s were") + " open in"
+            if (c.openHigh() > 0) {
+                cli.out().println("Note: " + c.openHigh() + " HIGH finding" + (c.openHigh() == 1 ? " was" : "s were")
+                        + " open in"
                         + " this run. The baseline is the reference for drift only: they stay findings until fixed or"
                         + " waived (kcd-audit history show " + b.capturedFrom().substring(0, 8) + " --config "
                         + config + " lists them).");

@@ -107,7 +107,7 @@ final class ConsoleSummary {
     }
 
     /** Directory values reach the terminal: no line breaks, no escape sequences. */
-    private static String oneLine(String s) {
+    static String oneLine(String s) {
         return Ps.oneLine(s);
     }
 }

@@ -1,5 +1,6 @@
 package org.kcdauditor.cli;
 
+import org.kcdauditor.run.ExitCodes;
 import org.kcdauditor.config.AuditConfig;
 import org.kcdauditor.config.ConfigException;
 import org.kcdauditor.config.ConfigLoader;
@@ -70,16 +71,49 @@ final class DaemonCommand implements Callable<Integer> {
                     + e.getMessage(), e);
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
+        Runnable stop = () -> {
             daemon.close();
             stopped.countDown();
-        }, "kcd-audit-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
+        };
+        // SIGTERM and Ctrl-C stop the daemon before the JVM begins to shut down: once it does, H2's own
+        // shutdown hook closes the store at once, under a scheduled audit that is still finishing.
+        boolean handled = StopSignals.handle(stop);
+        // any other way the JVM ends (System.exit elsewhere, SIGHUP) still stops the scheduler
+        Runtime.getRuntime().addShutdownHook(new Thread(stop, "kcd-audit-shutdown"));
+        if (!handled) {
+            cli.err().println("kcd-audit: this platform does not deliver SIGTERM to Java; a stop may cut a"
+                    + " running audit short");
+        }
         daemon.start();
         ScheduleCommand.print(cli.out(), daemon.jobs());
         cli.out().println("kcd-audit daemon running as " + daemon.context().instance()
                 + (logFile == null ? "" : "; log in " + logFile.toAbsolutePath().normalize()) + "; stop with SIGTERM.");
         stopped.await();
         return ExitCodes.OK;
+    }
+
+    /** SIGTERM and SIGINT run the daemon's stop, then exit 0, instead of starting the JVM's shutdown. */
+    static final class StopSignals {
+        private StopSignals() {
+        }
+
+        static boolean handle(Runnable stop) {
+            boolean any = false;
+            for (String name : new String[]{"TERM", "INT"}) {
+                try {
+                    sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> {
+                        Thread t = new Thread(() -> {
+                            stop.run();
+                            System.exit(ExitCodes.OK);
+                        }, "kcd-audit-stop");
+                        t.start();
+                    });
+                    any = true;
+                } catch (IllegalArgumentException unsupported) {
+                    // no such signal here (Windows has no TERM): the shutdown hook stops the daemon
+                }
+            }
+            return any;
+        }
     }
 }

@@ -1,9 +1,12 @@
 package org.kcdauditor.cli;
 
+import org.kcdauditor.run.ExitCodes;
 import org.kcdauditor.config.AuditConfig;
 import org.kcdauditor.config.ConfigException;
 import org.kcdauditor.config.ConfigLoader;
 import org.kcdauditor.model.Finding;
+import org.kcdauditor.run.Recovery;
+import org.kcdauditor.run.Retention;
 import org.kcdauditor.store.RunStore;
 import org.kcdauditor.store.RunSummary;
 import org.kcdauditor.store.StoreUrls;
@@ -19,8 +22,9 @@ import java.util.concurrent.Callable;
 
 @Command(name = "history", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"List the runs in the history store (id, time, status, counts), newest first.",
-                "history show RUN prints one run (id or unique id prefix) with its findings."},
-        subcommands = HistoryCommand.Show.class)
+                "history show RUN prints one run (id or unique id prefix) with its findings.",
+                "history prune deletes the runs store.retain no longer keeps (the daemon does after each run)."},
+        subcommands = {HistoryCommand.Show.class, HistoryCommand.Prune.class})
 final class HistoryCommand implements Callable<Integer> {
     private final Cli cli;
 
@@ -46,17 +50,19 @@ final class HistoryCommand implements Callable<Integer> {
     public Integer call() {
         AuditConfig cfg = ConfigLoader.load(required(config, "history"));
         try (RunStore store = StoreUrls.open(cfg, cli.env())) {
+            // a run whose process is gone from this host is shown as what it is: interrupted
+            Recovery.interruptDeadRuns(store, cli.clock().instant(), false);
             List<RunSummary> runs = store.list(Math.max(1, limit));
             if (runs.isEmpty()) {
                 cli.out().println("No runs stored yet in " + StoreUrls.jdbcUrl(cfg).split(";")[0]
                         + " (kcd-audit run --config " + config + ")");
                 return ExitCodes.OK;
             }
-            cli.out().printf("%-8s  %-20s  %-9s  %-16s  %5s  %4s %4s %4s %4s  %6s  %s%n", "Run", "Started (UTC)",
+            cli.out().printf("%-8s  %-20s  %-11s  %-16s  %5s  %4s %4s %4s %4s  %6s  %s%n", "Run", "Started (UTC)",
                     "Status", "Trigger", "Hosts", "HIGH", "MED", "LOW", "INFO", "Waived", "Reason / reports");
             for (RunSummary r : runs) {
                 Map<String, Integer> b = r.bySeverity();
-                cli.out().printf("%-8s  %-20s  %-9s  %-16s  %5s  %4s %4s %4s %4s  %6s  %s%n", r.id().substring(0, 8),
+                cli.out().printf("%-8s  %-20s  %-11s  %-16s  %5s  %4s %4s %4s %4s  %6s  %s%n", r.id().substring(0, 8),
                         r.startedAt().toString().replace("T", " ").replaceAll("\\.\\d+", ""), r.status(), r.trigger(),
                         n(r.hosts()), n(b.get("HIGH")), n(b.get("MEDIUM")), n(b.get("LOW")), n(b.get("INFO")),
                         n(r.waived()), r.failureReason() != null ? r.failureReason()
@@ -123,6 +129,48 @@ final class HistoryCommand implements Callable<Integer> {
                 }
                 return ExitCodes.OK;
             }
+        }
+    }
+
+    @Command(name = "prune", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Delete the runs store.retain no longer keeps (default: the newest 400, none older than"
+                    + " 730 days), with everything they stored. Always kept: runs in progress, the last successful run"
+                    + " of each configuration, the run the baseline was captured from, and for each open waiver the"
+                    + " first run it waived a finding in.",
+                    "Takes the run lock, like an audit. The H2 file does not shrink; the space is reused."})
+    static final class Prune implements Callable<Integer> {
+        @picocli.CommandLine.ParentCommand
+        HistoryCommand parent;
+
+        @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+                description = "The YAML configuration (here or before 'prune').")
+        Path config;
+
+        @Option(names = "--dry-run", description = "List what would be pruned; delete nothing.")
+        boolean dryRun;
+
+        @Override
+        public Integer call() throws Exception {
+            Cli cli = parent.cli;
+            Path file = required(config != null ? config : parent.config, "history prune");
+            AuditConfig cfg = ConfigLoader.load(file);
+            List<RunSummary> pruned = RunCommand.underRunLock(cli, cfg, "history prune", () -> {
+                try (RunStore store = StoreUrls.open(cfg, cli.env())) {
+                    return Retention.prune(cfg, store, cli.clock().instant(), dryRun);
+                }
+            });
+            String verb = dryRun ? "Would prune " : "Pruned ";
+            var retain = cfg.retain();
+            cli.out().println(verb + pruned.size() + " run" + (pruned.size() == 1 ? "" : "s") + " (store.retain: runs "
+                    + (retain.runsOrDefault() == 0 ? "no limit" : retain.runsOrDefault()) + ", days "
+                    + (retain.maxAge() == null ? "no limit" : retain.maxAge().toDays()) + ")" + (pruned.isEmpty() ? "."
+                    : ":"));
+            for (RunSummary r : pruned) {
+                cli.out().printf("  %-8s  %-20s  %-11s  %s%n", r.id().substring(0, 8),
+                        r.startedAt().toString().replace("T", " ").replaceAll("\\.\\d+", ""), r.status(),
+                        r.trigger());
+            }
+            return ExitCodes.OK;
         }
     }
 }

@@ -1,5 +1,6 @@
 package org.kcdauditor.cli;
 
+import org.kcdauditor.run.ExitCodes;
 import org.kcdauditor.config.ConfigException;
 import org.kcdauditor.directory.DirectoryException;
 import org.kcdauditor.home.Installation;
@@ -63,18 +64,33 @@ public final class Main implements Runnable {
             System.exit(ExitCodes.USAGE);
             return;
         }
-        int code = execute(args, System.out, System.err, System.getenv(), Clock.systemUTC(), home);
+        // library log output (Logback's console appender writes to System.err) carries directory values too
+        PrintStream terminal = System.err;
+        System.setOut(ConsoleText.clean(System.out));
+        System.setErr(ConsoleText.clean(terminal));
+        int code = execute(args, System.out, System.err, terminal, System.getenv(), Clock.systemUTC(), home);
         System.exit(code);
     }
 
     /** Runs a command line in-process and returns its exit code (tests call this). */
     public static int execute(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
-        return execute(args, out, err, env, Clock.systemUTC(), Path.of("."));
+        return execute(args, out, err, err, env, Clock.systemUTC(), Path.of("."));
     }
 
     public static int execute(String[] args, PrintStream out, PrintStream err, Map<String, String> env, Clock clock,
                               Path home) {
-        Cli cli = new Cli(out, err, env, clock, home);
+        return execute(args, out, err, err, env, clock, home);
+    }
+
+    /**
+     * @param terminal where the progress line goes unfiltered (stderr); everything else printed through
+     *                 {@code out} and {@code err} loses its control characters
+     */
+    public static int execute(String[] args, PrintStream rawOut, PrintStream rawErr, PrintStream terminal,
+                              Map<String, String> env, Clock clock, Path home) {
+        PrintStream out = ConsoleText.clean(rawOut);
+        PrintStream err = ConsoleText.clean(rawErr);
+        Cli cli = new Cli(out, err, terminal, env, clock, home);
         Main main = new Main();
         CommandLine cmd = new CommandLine(main);
         cmd.addSubcommand(new RunCommand(cli));
@@ -106,7 +122,8 @@ public final class Main implements Runnable {
         } else if (ex instanceof StoreException) {
             code = ExitCodes.RUN_FAILED;
             message = ex.getMessage();
-        } else if (ex instanceof org.kcdauditor.run.RunLock.LockedException) {
+        } else if (ex instanceof org.kcdauditor.run.RunLock.LockedException
+                || ex instanceof org.kcdauditor.run.RunInterruptedException) {
             code = ExitCodes.RUN_FAILED;
             message = ex.getMessage();
         } else if (ex instanceof IOException) {

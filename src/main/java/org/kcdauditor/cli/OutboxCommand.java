@@ -1,10 +1,12 @@
 package org.kcdauditor.cli;
 
+import org.kcdauditor.run.ExitCodes;
 import org.kcdauditor.config.AuditConfig;
 import org.kcdauditor.config.ConfigLoader;
 import org.kcdauditor.notify.Notifier;
 import org.kcdauditor.notify.Outbox;
-import org.kcdauditor.schedule.StoreDb;
+import org.kcdauditor.store.Database;
+import org.kcdauditor.store.OutboxStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -40,7 +42,7 @@ final class OutboxCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         AuditConfig cfg = ConfigLoader.load(config);
-        StoreDb db = StoreDb.open(cfg, cli.env());
+        Database db = Database.open(cfg, cli.env());
         Outbox outbox = new Outbox(db, cli.clock(), Duration.ofMillis(cfg.daemon().outboxIntervalMillis()),
                 "kcd-audit outbox (pid " + ProcessHandle.current().pid() + ")");
         if (send) {
@@ -48,16 +50,16 @@ final class OutboxCommand implements Callable<Integer> {
                     .flush();
             cli.out().println("Sent " + r.sent() + ", failed " + r.failed() + ".");
         }
-        List<Outbox.Entry> rows = outbox.list(all, limit);
+        List<OutboxStore.Entry> rows = outbox.list(all, limit);
         long pending = outbox.list(false, 10_000).size();
         if (rows.isEmpty()) {
             cli.out().println(all ? "The outbox is empty." : "No pending notices.");
         } else {
             cli.out().printf("%-8s %-22s %-8s %-22s %-40s %s%n", "STATUS", "CREATED", "ATTEMPTS", "NEXT ATTEMPT",
                     "SUBJECT", "TO / LAST ERROR");
-            for (Outbox.Entry e : rows) {
+            for (OutboxStore.Entry e : rows) {
                 cli.out().printf("%-8s %-22s %-8d %-22s %-40s %s%n", e.status(), e.createdAt().toString(),
-                        e.attempts(), Outbox.SENT.equals(e.status()) ? "sent " + e.sentAt() : e.nextAttemptAt().toString(),
+                        e.attempts(), OutboxStore.SENT.equals(e.status()) ? "sent " + e.sentAt() : e.nextAttemptAt().toString(),
                         e.subject(), String.join(", ", e.recipients())
                                 + (e.lastError() == null ? "" : " / " + e.lastError()));
             }

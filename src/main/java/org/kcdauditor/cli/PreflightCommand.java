@@ -1,6 +1,6 @@
 package org.kcdauditor.cli;
 
-import org.kcdauditor.audit.PairStatus;
+import org.kcdauditor.run.ExitCodes;
 import org.kcdauditor.audit.Timings;
 import org.kcdauditor.config.AuditConfig;
 import org.kcdauditor.config.ClusterConfig;
@@ -10,9 +10,10 @@ import org.kcdauditor.directory.DirectoriesCollector;
 import org.kcdauditor.directory.DirectoryException;
 import org.kcdauditor.model.Finding;
 import org.kcdauditor.model.Severity;
+import org.kcdauditor.remedy.Commands;
 import org.kcdauditor.report.Format;
+import org.kcdauditor.report.GoVerdict;
 import org.kcdauditor.report.ReportView;
-import org.kcdauditor.report.Reports;
 import org.kcdauditor.run.AuditRun;
 import org.kcdauditor.remedy.Ps;
 import picocli.CommandLine.Command;
@@ -28,9 +29,11 @@ import java.util.concurrent.Callable;
         description = {"The pre-patching gate for a change window: audit now and say GO when every pair of the"
                 + " cluster is delegated correctly and nothing blocks, NO-GO with the blockers otherwise.",
                 "Blockers: every HIGH finding of the cluster that no waiver suppresses (missing delegation, SPN"
-                        + " not registered, unconstrained delegation, host not found, baseline entry removed,"
-                        + " observed migration failures, with --all-dcs a domain controller that has not replicated"
-                        + " the change, ...). The run is stored and findings.json written."},
+                        + " not registered or held twice, no AES keys or encryption type, CredSSP on a host,"
+                        + " unconstrained delegation, host not found, baseline entry removed, observed migration"
+                        + " failures, with --all-dcs a domain controller that has not replicated the change, ...), a"
+                        + " Windows Server 2025 node with any blocked pair, and a cluster whose directory could not be"
+                        + " read. The run is stored and findings.json written (clusters[].go, clusters[].reasons)."},
         footer = {"", "Exit codes: 0 GO, 3 NO-GO, 1 the audit could not complete, 2 usage/config error."})
 final class PreflightCommand implements Callable<Integer> {
     private final Cli cli;
@@ -62,8 +65,7 @@ final class PreflightCommand implements Callable<Integer> {
                 .orElseThrow(() -> new ConfigException("--cluster: no cluster named '" + cluster + "' in " + config
                         + " (known: " + String.join(", ", cfg.clusters().stream().map(ClusterConfig::name).toList()) + ")"));
         boolean everyDc = allDcs != null ? allDcs : cfg.policy().allDcsByDefault();
-        AuditRun run = new AuditRun(cfg, cli.secrets(), cli.clock(), Reports.standard(cli.installation().templates(),
-                cfg.reports())).withHome(cli.home()).withEnvironment(cli.env()).withTrigger("preflight");
+        AuditRun run = AuditRun.installed(cfg, cli.env(), cli.clock(), cli.home()).withTrigger("preflight");
         if (everyDc) {
             run = run.withSource(progress -> new DirectoriesCollector(cfg, cli.secrets(), cli.clock(), target.name())
                     .collect(progress));
@@ -73,28 +75,20 @@ final class PreflightCommand implements Callable<Integer> {
                 .execute(out, Set.of(Format.JSON), new Timings(), n -> { }));
         String name = target.name();
         ReportView view = ReportView.of(o.document());
-        ReportView.ClusterView mineView = view.clusters().stream().filter(c -> c.name().equals(name)).findFirst()
-                .orElse(null);
-        if (mineView != null && !mineView.audited()) {
-            ReportView.DirectoryView d = view.directories().stream().filter(x -> x.name().equals(mineView.directory()))
-                    .findFirst().orElse(null);
-            cli.out().printf("Preflight %s: NO-GO%n", name);
-            cli.out().printf("  not audited: directory %s could not be read%s (run %s)%n", Ps.oneLine(
-                    mineView.directory()), d == null || d.failure() == null ? "" : ": " + Ps.oneLine(d.failure()),
-                    o.runId().substring(0, 8));
-            return ExitCodes.FINDINGS;
-        }
-        List<PairStatus> pairs = o.result().context().pairs().stream().filter(p -> p.cluster().equals(name)).toList();
-        long ok = pairs.stream().filter(PairStatus::ok).count();
+        ReportView.ClusterView c = view.clusters().stream().filter(x -> x.name().equals(name)).findFirst()
+                .orElseThrow();
         List<Finding> mine = o.result().findings().stream().filter(f -> name.equals(f.cluster())).toList();
         List<Finding> blockers = mine.stream().filter(f -> !f.isWaived() && f.severity() == Severity.HIGH).toList();
         List<Finding> waived = mine.stream().filter(Finding::isWaived).toList();
-        boolean go = blockers.isEmpty();
+        boolean go = c.go();
         cli.out().printf("Preflight %s: %s%n", name, go ? "GO" : "NO-GO");
-        cli.out().printf("  pairs delegated correctly: %d/%d; blockers: %d; waived: %d (run %s)%n", ok, pairs.size(),
-                blockers.size(), waived.size(), o.runId().substring(0, 8));
+        cli.out().printf("  pairs that can migrate: %d/%d; blockers: %d; waived: %d (run %s)%n", c.pairsOk(),
+                c.pairs(), blockers.size(), waived.size(), o.runId().substring(0, 8));
         for (String dcs : view.dcSummaries()) {
             cli.out().println("  domain controllers: " + Ps.oneLine(dcs));
+        }
+        for (GoVerdict.Reason r : c.verdict().reasons()) {
+            cli.out().println("  NO-GO   " + Ps.oneLine(r.text()));
         }
         for (Finding f : blockers) {
             cli.out().printf("  BLOCKER %-30s %s%n", f.rule(), Ps.oneLine(f.message()));
@@ -104,12 +98,16 @@ final class PreflightCommand implements Callable<Integer> {
                     ? "" : " -> " + f.peer()) + (f.spn() == null ? "" : " " + f.spn())),
                     Ps.oneLine(f.waiver().justification()), f.waiver().expires());
         }
+        if (!o.result().context().inputs().hostSettingsConfigured()) {
+            cli.out().println("  Host settings were not checked (no hostSettings.sources): whether each host migrates"
+                    + " with Kerberos (Get-VMHost VirtualMachineMigrationAuthenticationType) is not known.");
+        }
         if (go) {
             cli.out().println("  Before patching: note the run id in the change; after patching run preflight again"
                     + " and live-migrate a test VM between every pair.");
         } else {
             cli.out().println("  Fix the blockers (see findings.json in " + (o.outDir() == null ? "-" : o.outDir())
-                    + "), replicate, purge tickets (klist -li 0x3e7 purge) and run preflight again.");
+                    + "), replicate, purge tickets (" + Commands.PURGE_TICKETS + ") and run preflight again.");
         }
         return go ? ExitCodes.OK : ExitCodes.FINDINGS;
     }

@@ -1,5 +1,6 @@
 package org.kcdauditor.cli;
 
+import org.kcdauditor.run.ExitCodes;
 import org.kcdauditor.audit.Timings;
 import org.kcdauditor.config.AuditConfig;
 import org.kcdauditor.config.ConfigException;

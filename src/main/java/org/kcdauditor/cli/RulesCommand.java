@@ -1,5 +1,6 @@
 package org.kcdauditor.cli;
 
+import org.kcdauditor.run.ExitCodes;
 import org.kcdauditor.rules.Rule;
 import org.kcdauditor.rules.RuleCatalogue;
 import org.kcdauditor.rules.RuleInfo;

@@ -1,20 +1,19 @@
 package org.kcdauditor.cli;
 
+import org.kcdauditor.run.ExitCodes;
 import org.kcdauditor.config.AuditConfig;
 import org.kcdauditor.config.ConfigLoader;
 import org.kcdauditor.config.ScheduleConfig;
 import org.kcdauditor.schedule.Daemon;
-import org.kcdauditor.schedule.FireLog;
-import org.kcdauditor.schedule.StoreDb;
+import org.kcdauditor.store.Database;
+import org.kcdauditor.store.FireLog;
+import org.kcdauditor.store.JobStoreQueries;
 import org.quartz.CronExpression;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -47,11 +46,12 @@ final class ScheduleCommand implements Callable<Integer> {
             cli.out().println("No jobs: " + cfg.sourceName() + " has no schedule: entries.");
             return ExitCodes.OK;
         }
-        StoreDb db = StoreDb.open(cfg, cli.env());
+        Database db = Database.open(cfg, cli.env());
         FireLog fires = new FireLog(db);
+        JobStoreQueries jobStore = new JobStoreQueries(db);
         List<Daemon.JobStatus> rows = new ArrayList<>();
         for (ScheduleConfig s : cfg.schedule()) {
-            Instant stored = storedNextFire(db, s.name());
+            Instant stored = jobStore.nextFireTime(Daemon.SCHEDULER_NAME, s.name(), Daemon.GROUP);
             Instant next = stored;
             String state = stored == null ? "not in the job store yet (daemon not started)" : "scheduled";
             if (stored == null) {
@@ -64,22 +64,6 @@ final class ScheduleCommand implements Callable<Integer> {
         }
         print(cli.out(), rows);
         return ExitCodes.OK;
-    }
-
-    /** The next fire time the daemon's JDBC job store holds for a job, or null. */
-    private static Instant storedNextFire(StoreDb db, String job) throws Exception {
-        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement("SELECT NEXT_FIRE_TIME FROM"
-                + " QRTZ_TRIGGERS WHERE SCHED_NAME = 'kcd-audit' AND TRIGGER_NAME = ? AND TRIGGER_GROUP = ?")) {
-            ps.setString(1, job);
-            ps.setString(2, Daemon.GROUP);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (rs.next()) {
-                    long t = rs.getLong(1);
-                    return rs.wasNull() || t <= 0 ? null : Instant.ofEpochMilli(t);
-                }
-                return null;
-            }
-        }
     }
 
     static void print(PrintStream out, List<Daemon.JobStatus> jobs) {

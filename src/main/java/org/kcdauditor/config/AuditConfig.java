@@ -32,6 +32,7 @@ public record AuditConfig(Path source, Path baseDir, DirectoryConfig directory, 
     /** The name of the directory {@code directory:} configures. */
     public static final String DEFAULT_DIRECTORY = "default";
 
+    /** Every optional section is present after construction, with its defaults: callers never null-check one. */
     public AuditConfig {
         Map<String, DirectoryConfig> dirs = new LinkedHashMap<>();
         if (directories != null && !directories.isEmpty()) {
@@ -50,6 +51,9 @@ public record AuditConfig(Path source, Path baseDir, DirectoryConfig directory, 
             named.add(c != null && c.directory() == null && only != null ? c.inDirectory(only) : c);
         }
         clusters = List.copyOf(named);
+        policy = policy == null ? PolicyConfig.defaults() : policy;
+        reports = reports == null ? ReportsConfig.defaults() : reports;
+        store = store == null ? StoreConfig.defaults() : store;
         patches = patches == null ? PatchesConfig.none() : patches;
         events = events == null ? EventsConfig.none() : events;
         schedule = schedule == null ? List.of() : List.copyOf(schedule);
@@ -145,6 +149,11 @@ public record AuditConfig(Path source, Path baseDir, DirectoryConfig directory, 
      * with the same key): {@code store.configName}, else the config file's path.
      */
     public String historyKey() {
-        return store != null && store.configName() != null ? store.configName().strip() : sourceName();
+        return store.configName() != null ? store.configName().strip() : sourceName();
+    }
+
+    /** {@code store.retain}, its defaults when not given. */
+    public RetainConfig retain() {
+        return store.retain();
     }
 }

@@ -4,8 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.exc.InvalidFormatException;
-import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.nodes.MappingNode;
@@ -21,7 +19,6 @@ import org.kcdauditor.report.Format;
 
 import java.io.IOException;
 import java.io.StringReader;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -54,7 +51,8 @@ public final class ConfigLoader {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
+            .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+            .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     private ConfigLoader() {
     }
@@ -63,11 +61,11 @@ public final class ConfigLoader {
         String name = file.toString();
         String text;
         try {
-            text = Files.readString(file);
+            text = YamlText.read(file);
         } catch (NoSuchFileException e) {
             throw new ConfigException(name + ": file not found (copy config/kcd-audit.example.yaml and edit it)");
         } catch (IOException e) {
-            throw new ConfigException(name + ": cannot read: " + e.getMessage());
+            throw new ConfigException(name + ": cannot read: " + org.kcdauditor.io.IoErrors.describe(e));
         }
         if (text.isBlank()) {
             throw new ConfigException(name + ": the file is empty (copy config/kcd-audit.example.yaml and edit it)");
@@ -76,6 +74,7 @@ public final class ConfigLoader {
         try {
             raw = YAML.readValue(text, RawConfig.class);
         } catch (JsonProcessingException e) {
+            YamlText.refuseIfDuplicateKey(YAML.getFactory(), text, name, e);
             throw new ConfigException(describe(name, text, e));
         }
         if (raw == null) {
@@ -91,7 +90,7 @@ public final class ConfigLoader {
         Path abs = file.toAbsolutePath();
         return validate(new AuditConfig(abs, abs.getParent(), raw.directory(),
                 raw.clusters() == null ? List.of() : raw.clusters(),
-                raw.policy() == null ? PolicyConfig.defaults() : raw.policy(), raw.reports(), raw.store(),
+                raw.policy(), raw.reports(), raw.store(),
                 raw.baseline(), raw.patches(), raw.hardeningCatalogue(), raw.events(), raw.schedule(), raw.mail(),
                 raw.daemon(), raw.hostSettings(), raw.directories()), name);
     }
@@ -114,7 +113,7 @@ public final class ConfigLoader {
         validateClusters(c.clusters(), errors);
         validateClusterDirectories(c, errors);
         validatePolicy(c.policy(), c.clusters(), errors);
-        if (c.reports() != null && c.reports().formats() != null) {
+        if (c.reports().formats() != null) {
             List<String> formats = c.reports().formats();
             for (int i = 0; i < formats.size(); i++) {
                 if (Format.of(formats.get(i)) == null) {
@@ -123,7 +122,7 @@ public final class ConfigLoader {
                 }
             }
         }
-        if (c.reports() != null && c.reports().pdfMatrixMaxNodes() != null && c.reports().pdfMatrixMaxNodes() < 2) {
+        if (c.reports().pdfMatrixMaxNodes() != null && c.reports().pdfMatrixMaxNodes() < 2) {
             errors.add("reports.pdfMatrixMaxNodes: must be at least 2 (got " + c.reports().pdfMatrixMaxNodes() + ")");
         }
         HistoryConfigValidation.validate(c, errors);
@@ -247,6 +246,9 @@ public final class ConfigLoader {
         if (d.timeoutSeconds() != null && d.timeoutSeconds() < 1) {
             errors.add("directory.timeoutSeconds: must be at least 1");
         }
+        if (d.runTimeoutSeconds() != null && d.runTimeoutSeconds() < 1) {
+            errors.add("directory.runTimeoutSeconds: must be at least 1");
+        }
         if (!blank(d.trustStorePasswordEnv()) && !blank(d.trustStorePasswordFile())) {
             errors.add("directory: give trustStorePasswordEnv or trustStorePasswordFile, not both");
         }
@@ -343,7 +345,7 @@ public final class ConfigLoader {
         String line = e.getLocation() != null && e.getLocation().getLineNr() > 0
                 ? ":" + e.getLocation().getLineNr() : "";
         if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
-            String path = path(m.getPath());
+            String path = YamlText.path(m.getPath());
             String problem;
             if (e instanceof UnrecognizedPropertyException u) {
                 // Jackson reports the end of the mapping it buffered for a record: find the key itself
@@ -355,15 +357,13 @@ public final class ConfigLoader {
                 problem = "unknown key '" + u.getPropertyName() + "'" + similar + " (known: "
                         + u.getKnownPropertyIds().stream().map(Object::toString).sorted()
                         .collect(Collectors.joining(", ")) + ")";
-            } else if (e instanceof InvalidFormatException f) {
-                problem = "invalid value '" + f.getValue() + "'" + (f.getTargetType() == ProtocolTransition.class
-                        ? " (must be any, kerberos-only or either)" : " (expected " + simpleType(f.getTargetType()) + ")");
-            } else if (e instanceof MismatchedInputException mi) {
-                problem = "wrong type (expected " + simpleType(mi.getTargetType()) + ")";
             } else {
-                problem = e.getOriginalMessage();
+                problem = YamlText.problem(e);
             }
             return file + line + ": " + path + ": " + problem;
+        }
+        if (e instanceof JsonMappingException) {
+            return file + line + ": " + YamlText.problem(e);
         }
         return yamlSyntax(file, line, e.getOriginalMessage());
     }
@@ -384,25 +384,6 @@ public final class ConfigLoader {
         String what = message.lines().filter(l -> !l.isBlank() && !Character.isWhitespace(l.charAt(0)))
                 .collect(Collectors.joining("; "));
         return file + at + ": not valid YAML: " + what;
-    }
-
-    private static String simpleType(Class<?> type) {
-        if (type == null) {
-            return "another type";
-        }
-        if (List.class.isAssignableFrom(type)) {
-            return "a list";
-        }
-        if (type == Integer.class || type == int.class) {
-            return "a whole number";
-        }
-        if (type == Boolean.class || type == boolean.class) {
-            return "true or false";
-        }
-        if (type == String.class) {
-            return "a text value";
-        }
-        return "a mapping of keys";
     }
 
     /** The 1-based line of the key {@code refs} leads to in {@code text}, or 0 when it cannot be followed. */
@@ -431,21 +412,6 @@ public final class ConfigLoader {
             }
         }
         return line;
-    }
-
-    private static String path(List<JsonMappingException.Reference> refs) {
-        StringBuilder sb = new StringBuilder();
-        for (JsonMappingException.Reference r : refs) {
-            if (r.getFieldName() != null) {
-                if (sb.length() > 0) {
-                    sb.append('.');
-                }
-                sb.append(r.getFieldName());
-            } else if (r.getIndex() >= 0) {
-                sb.append('[').append(r.getIndex()).append(']');
-            }
-        }
-        return sb.toString();
     }
 
     static boolean blank(String s) {

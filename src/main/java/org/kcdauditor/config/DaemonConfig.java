@@ -8,16 +8,27 @@ package org.kcdauditor.config;
  * @param checkInIntervalSeconds how often a clustered daemon checks in; a dead one's jobs move within about this
  * @param misfireThresholdSeconds a fire time later than this is a misfire (fired once now); default 60
  * @param outboxIntervalSeconds  how often pending notices are retried; default 60
- * @param runLockSeconds         the run lock expires this long after its holder stopped renewing it (died);
+ * @param runLockSeconds         the run lock expires this long after its holder stopped renewing it (died
+ *                               on another host; on the same host a dead holder's lock is taken over at once);
  *                               default 120. Manual runs and the daemon use it.
+ * @param stopTimeoutSeconds     on SIGTERM, how long a running audit may take to finish and be stored before it
+ *                               is stopped and recorded INTERRUPTED; default 60 (keep systemd's TimeoutStopSec
+ *                               above it plus 20 s)
  * @param logFile                the daemon's log file, rotated (relative to the config file's folder); default
  *                               none: the daemon logs to stdout
  */
 public record DaemonConfig(Boolean clustered, String instanceId, Integer checkInIntervalSeconds,
                            Integer misfireThresholdSeconds, Integer outboxIntervalSeconds, Integer runLockSeconds,
-                           String logFile) {
+                           Integer stopTimeoutSeconds, String logFile) {
+    public static final int DEFAULT_STOP_TIMEOUT_SECONDS = 60;
+
     public static DaemonConfig defaults() {
-        return new DaemonConfig(null, null, null, null, null, null, null);
+        return new DaemonConfig(null, null, null, null, null, null, null, null);
+    }
+
+    public java.time.Duration stopTimeout() {
+        return java.time.Duration.ofSeconds(stopTimeoutSeconds == null ? DEFAULT_STOP_TIMEOUT_SECONDS
+                : stopTimeoutSeconds);
     }
 
     public java.time.Duration runLockTtl() {

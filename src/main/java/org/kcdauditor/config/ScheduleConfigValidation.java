@@ -141,6 +141,7 @@ final class ScheduleConfigValidation {
         positive("daemon.checkInIntervalSeconds", d.checkInIntervalSeconds(), errors);
         positive("daemon.misfireThresholdSeconds", d.misfireThresholdSeconds(), errors);
         positive("daemon.outboxIntervalSeconds", d.outboxIntervalSeconds(), errors);
+        positive("daemon.stopTimeoutSeconds", d.stopTimeoutSeconds(), errors);
         if (d.logFile() != null && d.logFile().isBlank()) {
             errors.add("daemon.logFile: empty (give a file, e.g. /var/log/kcd-audit/daemon.log, or leave the key out"
                     + " to log to stdout)");

@@ -56,21 +56,32 @@ final class BaseReads {
      */
     static void read(LDAPConnection connection, List<String> dns, String[] attributes, String where, Handler handler)
             throws DirectoryException {
+        read(connection, null, dns, attributes, where, handler);
+    }
+
+    /** @param deadline bounds each read of a synchronous connection (null: its response timeout only) */
+    static void read(LDAPConnection connection, Deadline deadline, List<String> dns, String[] attributes, String where,
+                     Handler handler) throws DirectoryException {
         if (dns.isEmpty()) {
             return;
         }
         if (connection.synchronousMode()) {
             for (String dn : dns) {
+                SearchRequest request = new SearchRequest(dn, SearchScope.BASE, ANY, attributes);
                 try {
-                    SearchResultEntry e = connection.searchForEntry(new SearchRequest(dn, SearchScope.BASE, ANY,
-                            attributes));
+                    SearchResultEntry e = deadline == null ? connection.searchForEntry(request)
+                            : deadline.call(() -> connection.searchForEntry(request));
                     if (e != null) {
                         handler.entry(dn, e);
                     }
                 } catch (LDAPSearchException e) {
                     if (e.getResultCode() != ResultCode.NO_SUCH_OBJECT) {
-                        throw failed(where, dn, e.getResultCode(), e.getDiagnosticMessage(), e);
+                        DirectoryException late = deadline == null ? null : deadline.failure(where, e);
+                        throw late != null ? late : failed(where, dn, e.getResultCode(), e.getDiagnosticMessage(), e);
                     }
+                } catch (LDAPException e) {
+                    DirectoryException late = deadline == null ? null : deadline.failure(where, e);
+                    throw late != null ? late : failed(where, dn, e.getResultCode(), e.getDiagnosticMessage(), e);
                 }
             }
             return;

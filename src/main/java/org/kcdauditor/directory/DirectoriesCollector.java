@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 
 /**
@@ -46,6 +47,14 @@ public final class DirectoriesCollector {
     }
 
     public Snapshot collect(IntConsumer progress) throws DirectoryException {
+        return collect(deadline -> { }, progress);
+    }
+
+    /**
+     * @param reading told each directory's {@link Deadline} as its reading starts (a run that is stopped aborts
+     *                the reading through it)
+     */
+    public Snapshot collect(Consumer<Deadline> reading, IntConsumer progress) throws DirectoryException {
         List<Snapshot> parts = new ArrayList<>();
         int[] offset = {0};
         for (Map.Entry<String, DirectoryConfig> e : config.directories().entrySet()) {
@@ -55,10 +64,12 @@ public final class DirectoriesCollector {
             LdapConnector connector = new LdapConnector(config, secrets, key, d);
             int base = offset[0];
             LDAPConnection[] reads = new LDAPConnection[1];
-            try (LDAPConnection connection = connector.connect()) {
+            Deadline deadline = Deadline.start(d);
+            reading.accept(deadline);
+            try (LDAPConnection connection = connector.connect(deadline)) {
                 // the nodes' metadata reads go over a second, pipelined connection, opened only when needed
-                Snapshot s = new DirectoryCollector(config, name, clock).collect(connection,
-                        () -> reads[0] != null ? reads[0] : (reads[0] = connector.pipelined().connect()),
+                Snapshot s = new DirectoryCollector(config, name, clock).collect(connection, deadline,
+                        () -> reads[0] != null ? reads[0] : (reads[0] = connector.pipelined().connect(Deadline.start(d))),
                         n -> progress.accept(base + n));
                 List<ClusterConfig> scope = dcCheckScope(name);
                 if (!scope.isEmpty()) {

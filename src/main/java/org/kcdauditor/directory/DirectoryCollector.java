@@ -106,20 +106,30 @@ public final class DirectoryCollector {
     }
 
     /**
+     * @param deadline bounds each request and the whole reading (attached to {@code connection})
      * @param progress told the running object count after each page (for a progress line)
      */
+    /** {@link #collect(LDAPConnection, Deadline, IntConsumer)} within the configured bounds, from now. */
     public Snapshot collect(LDAPConnection connection, IntConsumer progress) throws DirectoryException {
-        return collect(connection, () -> connection, progress);
+        return collect(connection, Deadline.start(d).attach(connection), progress);
+    }
+
+    /** Every read over {@code connection}, the per-object reads after the sweep one at a time. */
+    public Snapshot collect(LDAPConnection connection, Deadline deadline, IntConsumer progress)
+            throws DirectoryException {
+        return collect(connection, deadline, () -> connection, progress);
     }
 
     /**
-     * @param reads opens the connection for the per-object reads after the sweep (replication metadata)
+     * @param deadline bounds each request and the whole reading (its connection attached)
+     * @param reads    opens the connection for the per-object reads after the sweep (replication metadata)
      */
-    public Snapshot collect(LDAPConnection connection, Opener reads, IntConsumer progress) throws DirectoryException {
+    public Snapshot collect(LDAPConnection connection, Deadline deadline, Opener reads, IntConsumer progress)
+            throws DirectoryException {
         Instant takenAt = clock.instant();
         String baseDn = d.baseDn();
         String where = d.url();
-        DomainReader domain = new DomainReader(connection, where);
+        DomainReader domain = new DomainReader(connection, where, deadline);
         DomainReader.RootDse root = domain.rootDse();
         // the domain the DC serves; a server that does not say (not AD) is taken to serve the base DN
         String domainDn = root.defaultNamingContext() != null ? root.defaultNamingContext() : baseDn;
@@ -156,7 +166,7 @@ public final class DirectoryCollector {
             ASN1OctetString cookie = null;
             do {
                 request.setControls(new SimplePagedResultsControl(pageSize, cookie, true));
-                SearchResult result = search(connection, request, objects.size());
+                SearchResult result = search(connection, request, objects.size(), deadline);
                 SimplePagedResultsControl response = SimplePagedResultsControl.get(result);
                 if (response == null) {
                     throw new DirectoryException(where + ": the server returned no paged-results"
@@ -166,21 +176,23 @@ public final class DirectoryCollector {
                 progress.accept(objects.size());
             } while (cookie != null && cookie.getValueLength() > 0);
         } catch (LDAPException e) {
-            throw new DirectoryException(where + ": search under " + baseDn + " failed: "
-                    + reason(e), e);
+            DirectoryException late = deadline.failure(where, e);
+            throw late != null ? late : new DirectoryException(where + ": search under " + baseDn
+                    + " failed: " + reason(e), e);
         }
         // after the paged search, never inside its listener: one request at a time on the connection
         for (Map.Entry<Integer, SearchResultEntry> p : partial.entrySet()) {
-            objects.set(p.getKey(), toObject(RangedRetrieval.complete(connection, p.getValue(), where), canonical));
+            objects.set(p.getKey(), toObject(RangedRetrieval.complete(connection, p.getValue(), where, deadline),
+                    canonical));
         }
         Map<String, List<AttributeChange>> changes = new HashMap<>();
-        Boolean changeTimes = changes(connection, reads, where, root, new NodeSelector(clusters()).select(objects),
-                changes);
+        Boolean changeTimes = changes(connection, deadline, reads, where, root,
+                new NodeSelector(clusters()).select(objects), changes);
         List<Operator> operators = List.of();
         List<String> names = config.policy().operators();
         if (!names.isEmpty() && resolvesOperators()) {
             var protectedUsers = domain.byRid(domainDn, domainSid, DomainReader.RID_PROTECTED_USERS, "objectClass");
-            operators = new OperatorResolver(connection, where, domainDn, root.activeDirectory(),
+            operators = new OperatorResolver(connection, where, deadline, domainDn, root.activeDirectory(),
                     d.effectivePageSize()).resolve(names,
                     protectedUsers == null ? null : protectedUsers.getDN());
         }
@@ -196,15 +208,16 @@ public final class DirectoryCollector {
      *
      * @return whether the server gives change times; null when no object was selected
      */
-    private static Boolean changes(LDAPConnection connection, Opener reads, String where, DomainReader.RootDse root,
-                                   List<AdObject> selected, Map<String, List<AttributeChange>> out)
-            throws DirectoryException {
+    private static Boolean changes(LDAPConnection connection, Deadline deadline, Opener reads, String where,
+                                   DomainReader.RootDse root, List<AdObject> selected,
+                                   Map<String, List<AttributeChange>> out) throws DirectoryException {
         if (selected.isEmpty()) {
             return null;
         }
         List<String> dns = selected.stream().map(AdObject::dn).toList();
         SearchResultEntry[] first = new SearchResultEntry[1];
-        BaseReads.read(connection, dns.subList(0, 1), ReplicationMetadata.ATTRIBUTES, where, (dn, e) -> first[0] = e);
+        BaseReads.read(connection, deadline, dns.subList(0, 1), ReplicationMetadata.ATTRIBUTES, where,
+                (dn, e) -> first[0] = e);
         if (first[0] == null || !ReplicationMetadata.present(first[0])) {
             return false;
         }
@@ -234,11 +247,14 @@ public final class DirectoryCollector {
         LDAPConnection open() throws DirectoryException;
     }
 
-    private SearchResult search(LDAPConnection connection, SearchRequest request, int sofar)
+    private SearchResult search(LDAPConnection connection, SearchRequest request, int sofar, Deadline deadline)
             throws LDAPException, DirectoryException {
         try {
-            return connection.search(request);
+            return deadline.call(() -> connection.search(request));
         } catch (LDAPSearchException e) {
+            if (deadline.tripped()) {
+                throw e;
+            }
             if (e.getResultCode() == ResultCode.NO_SUCH_OBJECT) {
                 throw new DirectoryException(d.url() + ": " + config.directoryKey(name) + ".baseDn "
                         + d.baseDn() + " does not exist on this server — check the domain's DN", e);

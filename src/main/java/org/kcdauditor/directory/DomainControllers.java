@@ -151,8 +151,10 @@ final class DomainControllers {
             return new DcRead(name, null, t.readOnly(), false, "its computer object has no dNSHostName to connect to",
                     List.of(), List.of());
         }
-        try (LDAPConnection c = connector.at(t.url()).pipelined().connect()) {
-            DomainReader.RootDse root = new DomainReader(c, t.url()).rootDse();
+        LdapConnector at = connector.at(t.url()).pipelined();
+        Deadline deadline = Deadline.start(at.settings());
+        try (LDAPConnection c = at.connect(deadline)) {
+            DomainReader.RootDse root = new DomainReader(c, t.url(), deadline).rootDse();
             if (root.dnsHostName() != null) {
                 name = strip(root.dnsHostName());
             }
@@ -171,8 +173,8 @@ final class DomainControllers {
                 }
             });
             for (Map.Entry<String, SearchResultEntry> r : ranged.entrySet()) {
-                read.put(r.getKey(), DirectoryCollector.toObject(RangedRetrieval.complete(c, r.getValue(), t.url()),
-                        canonical));
+                read.put(r.getKey(), DirectoryCollector.toObject(RangedRetrieval.complete(c, r.getValue(), t.url(),
+                        deadline), canonical));
             }
             List<AdObject> objects = new ArrayList<>();
             List<String> missing = new ArrayList<>();

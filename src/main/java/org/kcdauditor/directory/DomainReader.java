@@ -41,18 +41,20 @@ final class DomainReader {
 
     private final LDAPConnection connection;
     private final String where;
+    private final Deadline deadline;
 
-    DomainReader(LDAPConnection connection, String where) {
+    DomainReader(LDAPConnection connection, String where, Deadline deadline) {
         this.connection = connection;
         this.where = where;
+        this.deadline = deadline;
     }
 
     /** The root DSE; {@link RootDse#NONE} when the server does not let it be read. */
     RootDse rootDse() throws DirectoryException {
         Entry e;
         try {
-            e = connection.getEntry("", "dnsHostName", "serverName", "defaultNamingContext", "supportedCapabilities",
-                    "configurationNamingContext");
+            e = deadline.call(() -> connection.getEntry("", "dnsHostName", "serverName", "defaultNamingContext",
+                    "supportedCapabilities", "configurationNamingContext"));
         } catch (LDAPException ex) {
             if (absentOrForbidden(ex)) {
                 return RootDse.NONE;
@@ -73,7 +75,7 @@ final class DomainReader {
     String domainSid(String domainDn) throws DirectoryException {
         Entry e;
         try {
-            e = connection.getEntry(domainDn, "objectSid");
+            e = deadline.call(() -> connection.getEntry(domainDn, "objectSid"));
         } catch (LDAPException ex) {
             if (absentOrForbidden(ex)) {
                 return null;
@@ -95,7 +97,7 @@ final class DomainReader {
         }
         Filter filter = Filter.createEqualityFilter("objectSid", Sids.toBytes(domainSid + "-" + rid));
         try {
-            SearchResult r = connection.search(domainDn, SearchScope.SUB, filter, attributes);
+            SearchResult r = deadline.call(() -> connection.search(domainDn, SearchScope.SUB, filter, attributes));
             return r.getEntryCount() == 0 ? null : r.getSearchEntries().get(0);
         } catch (LDAPException ex) {
             if (absentOrForbidden(ex)) {
@@ -116,7 +118,8 @@ final class DomainReader {
     }
 
     private DirectoryException failed(String what, LDAPException e) {
-        return new DirectoryException(where + ": " + what + " failed: " + DirectoryCollector.reason(e), e);
+        DirectoryException late = deadline.failure(where, e);
+        return late != null ? late : new DirectoryException(where + ": " + what + " failed: " + DirectoryCollector.reason(e), e);
     }
 
     private static String blankToNull(String s) {

@@ -89,7 +89,11 @@ public final class LdapConnector {
         return key;
     }
 
-    public LDAPConnection connect() throws DirectoryException {
+    /**
+     * Connects (TLS, StartTLS) and binds, each step within {@code deadline}'s operation bound; the
+     * connection is attached to it, so the reading that follows is bounded too.
+     */
+    public LDAPConnection connect(Deadline deadline) throws DirectoryException {
         LDAPURL url;
         try {
             url = new LDAPURL(d.url());
@@ -117,12 +121,17 @@ public final class LdapConnector {
         LDAPConnection connection = null;
         try {
             SSLUtil ssl = ldaps || d.useStartTls() ? new SSLUtil(trustManager(d)) : null;
-            connection = ldaps
-                    ? new LDAPConnection(ssl.createSSLSocketFactory(), options, url.getHost(), url.getPort())
-                    : new LDAPConnection(options, url.getHost(), url.getPort());
+            LDAPConnection c = ldaps ? new LDAPConnection(ssl.createSSLSocketFactory(), options)
+                    : new LDAPConnection(options);
+            connection = c;
+            deadline.attach(c);
+            deadline.call(() -> {
+                c.connect(url.getHost(), url.getPort());
+                return null;
+            });
             if (d.useStartTls()) {
-                ExtendedResult r = connection.processExtendedOperation(
-                        new StartTLSExtendedRequest(ssl.createSSLSocketFactory()));
+                StartTLSExtendedRequest startTls = new StartTLSExtendedRequest(ssl.createSSLSocketFactory());
+                ExtendedResult r = deadline.call(() -> c.processExtendedOperation(startTls));
                 if (r.getResultCode() != ResultCode.SUCCESS) {
                     throw new DirectoryException(where + ": the server refused StartTLS (" + r.getResultCode()
                             + (r.getDiagnosticMessage() == null ? "" : ": " + r.getDiagnosticMessage())
@@ -130,11 +139,13 @@ public final class LdapConnector {
                 }
             }
             bind(connection, d.gssapi() ? gssapiBind(d, url.getHost(), ldaps || d.useStartTls())
-                    : new SimpleBindRequest(d.bindDn(), new String(password)), where);
+                    : new SimpleBindRequest(d.bindDn(), new String(password)), where, deadline);
             return connection;
         } catch (LDAPException e) {
             close(connection);
-            throw new DirectoryException(describeConnect(where, e, ldaps || d.useStartTls(), key), e);
+            DirectoryException late = deadline.failure(where, e);
+            throw late != null ? late : new DirectoryException(describeConnect(where, e, ldaps || d.useStartTls(),
+                    key), e);
         } catch (GeneralSecurityException e) {
             close(connection);
             throw new DirectoryException(where + ": cannot set up TLS: " + e.getMessage(), e);
@@ -146,12 +157,16 @@ public final class LdapConnector {
         }
     }
 
-    private void bind(LDAPConnection connection, BindRequest request, String where)
+    private void bind(LDAPConnection connection, BindRequest request, String where, Deadline deadline)
             throws DirectoryException {
         String who = d.gssapi() ? d.principal() : d.bindDn();
         try {
-            connection.bind(request);
+            deadline.call(() -> connection.bind(request));
         } catch (LDAPException e) {
+            DirectoryException late = deadline.failure(where, e);
+            if (late != null) {
+                throw late;
+            }
             if (d.gssapi() && e.getResultCode() != ResultCode.STRONG_AUTH_REQUIRED) {
                 String credentials = d.keytab() != null && !d.keytab().isBlank()
                         ? "check " + key + ".principal, " + key + ".keytab,"

@@ -49,6 +49,7 @@ final class OperatorResolver {
 
     private final LDAPConnection connection;
     private final String where;
+    private final Deadline deadline;
     private final String domainDn;
     private final boolean inChain;
     private final int pageSize;
@@ -59,8 +60,10 @@ final class OperatorResolver {
      * @param domainDn where names are searched and groups expanded (the DC's defaultNamingContext)
      * @param inChain  whether to try the in-chain rule first (the root DSE says Active Directory)
      */
-    OperatorResolver(LDAPConnection connection, String where, String domainDn, boolean inChain, int pageSize) {
+    OperatorResolver(LDAPConnection connection, String where, Deadline deadline, String domainDn, boolean inChain,
+                     int pageSize) {
         this.connection = connection;
+        this.deadline = deadline;
         this.where = where;
         this.domainDn = domainDn;
         this.inChain = inChain;
@@ -114,8 +117,8 @@ final class OperatorResolver {
             return entry(name);
         }
         try {
-            SearchResult r = connection.search(domainDn, SearchScope.SUB,
-                    Filter.createEqualityFilter("sAMAccountName", name), ATTRS);
+            SearchResult r = deadline.call(() -> connection.search(domainDn, SearchScope.SUB,
+                    Filter.createEqualityFilter("sAMAccountName", name), ATTRS));
             return r.getEntryCount() == 0 ? null : r.getSearchEntries().get(0);
         } catch (LDAPException e) {
             if (e.getResultCode() == ResultCode.NO_SUCH_OBJECT) {
@@ -135,6 +138,9 @@ final class OperatorResolver {
             try {
                 return new Members(inChainUsers(groupDn), Operator.Expansion.IN_CHAIN, null);
             } catch (LDAPException e) {
+                if (deadline.tripped()) {
+                    throw failed("expanding " + groupDn, e);
+                }
                 note = "the server refused LDAP_MATCHING_RULE_IN_CHAIN (" + DirectoryCollector.reason(e)
                         + "); members were read group by group";
             }
@@ -157,7 +163,7 @@ final class OperatorResolver {
         ASN1OctetString cookie = null;
         do {
             request.setControls(new SimplePagedResultsControl(pageSize, cookie, true));
-            SearchResult result = connection.search(request);
+            SearchResult result = deadline.call(() -> connection.search(request));
             result.getSearchEntries().forEach(sink);
             SimplePagedResultsControl response = SimplePagedResultsControl.get(result);
             cookie = response == null ? null : response.getCookie();
@@ -177,7 +183,7 @@ final class OperatorResolver {
                 continue;
             }
             if (RangedRetrieval.incomplete(group, List.of("member"))) {
-                group = RangedRetrieval.complete(connection, group, where, List.of("member"));
+                group = RangedRetrieval.complete(connection, group, where, List.of("member"), deadline);
             }
             String[] members = group.getAttributeValues("member");
             for (String m : members == null ? new String[0] : members) {
@@ -207,7 +213,7 @@ final class OperatorResolver {
         }
         Entry e;
         try {
-            e = connection.getEntry(dn, GROUP_ATTRS);
+            e = deadline.call(() -> connection.getEntry(dn, GROUP_ATTRS));
         } catch (LDAPException ex) {
             if (ex.getResultCode() != ResultCode.NO_SUCH_OBJECT) {
                 throw failed("reading " + dn, ex);
@@ -241,6 +247,7 @@ final class OperatorResolver {
     }
 
     private DirectoryException failed(String what, LDAPException e) {
-        return new DirectoryException(where + ": " + what + " failed: " + DirectoryCollector.reason(e), e);
+        DirectoryException late = deadline.failure(where, e);
+        return late != null ? late : new DirectoryException(where + ": " + what + " failed: " + DirectoryCollector.reason(e), e);
     }
 }

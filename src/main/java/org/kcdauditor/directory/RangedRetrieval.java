@@ -66,14 +66,17 @@ final class RangedRetrieval {
      * {@code partial} with every ranged {@link #MULTI_VALUED} attribute replaced by the plain attribute
      * holding all its values, read with one base-scope search per further chunk.
      *
-     * @param where the directory URL, for messages
+     * @param where    the directory URL, for messages
+     * @param deadline bounds each read
      */
-    static Entry complete(LDAPConnection connection, Entry partial, String where) throws DirectoryException {
-        return complete(connection, partial, where, MULTI_VALUED);
+    static Entry complete(LDAPConnection connection, Entry partial, String where, Deadline deadline)
+            throws DirectoryException {
+        return complete(connection, partial, where, MULTI_VALUED, deadline);
     }
 
     /** {@code partial} with each ranged one of {@code attributes} read in full (a group's {@code member}). */
-    static Entry complete(LDAPConnection connection, Entry partial, String where, List<String> attributes)
+    static Entry complete(LDAPConnection connection, Entry partial, String where, List<String> attributes,
+                          Deadline deadline)
             throws DirectoryException {
         Entry full = partial.duplicate();
         String usn = partial.getAttributeValue(USN);
@@ -90,7 +93,7 @@ final class RangedRetrieval {
             full.removeAttribute(chunk.attribute().getName());
             while (!chunk.last()) {
                 int next = chunk.high() + 1;
-                Entry more = fetch(connection, partial.getDN(), attribute, next, where);
+                Entry more = fetch(connection, partial.getDN(), attribute, next, where, deadline);
                 if (usn != null && !usn.equals(more.getAttributeValue(USN))) {
                     throw new DirectoryException(where + ": " + partial.getDN() + " changed while its " + attribute
                             + " values were being read (uSNChanged " + usn + " -> " + more.getAttributeValue(USN)
@@ -108,14 +111,18 @@ final class RangedRetrieval {
         return full;
     }
 
-    private static Entry fetch(LDAPConnection connection, String dn, String attribute, int low, String where)
-            throws DirectoryException {
+    private static Entry fetch(LDAPConnection connection, String dn, String attribute, int low, String where,
+                               Deadline deadline) throws DirectoryException {
         String requested = attribute + ";" + OPTION + low + "-*";
         SearchResult result;
         try {
-            result = connection.search(dn, SearchScope.BASE, Filter.createPresenceFilter("objectClass"), requested,
-                    USN);
+            result = deadline.call(() -> connection.search(dn, SearchScope.BASE,
+                    Filter.createPresenceFilter("objectClass"), requested, USN));
         } catch (LDAPException e) {
+            DirectoryException late = deadline.failure(where, e);
+            if (late != null) {
+                throw late;
+            }
             if (e.getResultCode() == ResultCode.NO_SUCH_OBJECT) {
                 throw vanished(where, dn, attribute, e);
             }

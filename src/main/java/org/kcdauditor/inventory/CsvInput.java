@@ -7,6 +7,8 @@ import org.apache.commons.csv.DuplicateHeaderMode;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,16 +19,47 @@ import java.util.Map;
  * A PowerShell {@code Export-Csv} file opened for streaming: the {@code #TYPE} line (Windows
  * PowerShell 5.1) is skipped, the delimiter (, ; or tab) is detected from the header line, and
  * columns are found case-insensitively. Parsing uses Commons CSV.
+ *
+ * <p>A malformed record (a quote that is never closed makes Commons CSV read to the end of the file)
+ * costs one line, not the rest of the file: {@link #each} reports the line where the record began and
+ * goes on parsing from the next physical line, on the file opened again.
  */
 final class CsvInput implements AutoCloseable {
-    private final CSVParser parser;
+    /** How often one file may be resumed after a malformed record before the rest of it is given up. */
+    static final int MAX_RESUMES = 1000;
+
+    /** Opens the file again from its first character (after any byte order mark), to resume after a bad record. */
+    @FunctionalInterface
+    interface Reopen {
+        BufferedReader open() throws IOException;
+    }
+
+    /** One record and the 1-based line of the file where it ends. */
+    @FunctionalInterface
+    interface RecordHandler {
+        void accept(CSVRecord record, long line);
+    }
+
+    /** A skipped line: its 1-based number, and why. */
+    @FunctionalInterface
+    interface Malformed {
+        void accept(long line, String reason);
+    }
+
+    private CSVParser parser;
+    private final Reopen reopen;
+    private final CSVFormat resumeFormat;
+    private final List<AutoCloseable> opened = new ArrayList<>();
     private final Map<String, String> columns = new LinkedHashMap<>();
     private final String typeLine;
     private final char delimiter;
-    private final int offset;
+    private long offset;
 
-    private CsvInput(CSVParser parser, String typeLine, char delimiter, int offset) {
+    private CsvInput(CSVParser parser, Reopen reopen, CSVFormat resumeFormat, String typeLine, char delimiter,
+                     int offset) {
         this.parser = parser;
+        this.reopen = reopen;
+        this.resumeFormat = resumeFormat;
         this.typeLine = typeLine;
         this.delimiter = delimiter;
         this.offset = offset;
@@ -37,8 +70,12 @@ final class CsvInput implements AutoCloseable {
         }
     }
 
-    /** Opens the CSV; returns null when the input holds no header line (empty file). */
-    static CsvInput open(BufferedReader reader) throws IOException {
+    /**
+     * Opens the CSV; returns null when the input holds no header line (empty file).
+     *
+     * @param reopen opens the same text again, for resuming after a malformed record
+     */
+    static CsvInput open(BufferedReader reader, Reopen reopen) throws IOException {
         reader.mark(1 << 15);
         String first = reader.readLine();
         int offset = 0;
@@ -62,7 +99,88 @@ final class CsvInput implements AutoCloseable {
         CSVFormat format = CSVFormat.DEFAULT.builder().setDelimiter(delimiter).setHeader().setSkipHeaderRecord(true)
                 .setAllowMissingColumnNames(true).setDuplicateHeaderMode(DuplicateHeaderMode.ALLOW_ALL)
                 .setIgnoreEmptyLines(true).setIgnoreSurroundingSpaces(true).get();
-        return new CsvInput(CSVParser.builder().setReader(reader).setFormat(format).get(), typeLine, delimiter, offset);
+        CSVParser parser = CSVParser.builder().setReader(reader).setFormat(format).get();
+        CSVFormat resume = format.builder().setHeader(parser.getHeaderNames().toArray(String[]::new))
+                .setSkipHeaderRecord(false).get();
+        return new CsvInput(parser, reopen, resume, typeLine, delimiter, offset);
+    }
+
+    /**
+     * Hands every record to {@code handler}. A record Commons CSV cannot read is reported as the line it began
+     * on, and reading goes on at the next physical line, so nothing after it is lost.
+     */
+    void each(RecordHandler handler, Malformed malformed) throws IOException {
+        long lastEnd = offset + 1; // the header line
+        Iterator<CSVRecord> it = parser.iterator();
+        int resumes = 0;
+        while (true) {
+            CSVRecord r;
+            try {
+                if (!it.hasNext()) {
+                    return;
+                }
+                r = it.next();
+            } catch (UncheckedIOException | IllegalStateException e) {
+                if (++resumes > MAX_RESUMES) {
+                    malformed.accept(lastEnd + 1, "more than " + MAX_RESUMES + " malformed records: the rest of the"
+                            + " file is not read");
+                    return;
+                }
+                long bad = resumeAfter(lastEnd);
+                if (bad < 0) {
+                    return; // only blank lines were left
+                }
+                malformed.accept(bad, "malformed CSV: " + why(e) + "; this line is skipped, the next ones are read");
+                lastEnd = bad;
+                it = parser.iterator();
+                continue;
+            }
+            lastEnd = line();
+            handler.accept(r, lastEnd);
+        }
+    }
+
+    /**
+     * Opens the file again and parses on from the line after the first non-blank one following line
+     * {@code lastEnd} (where the malformed record began).
+     *
+     * @return that line's number, or -1 when no such line is left
+     */
+    private long resumeAfter(long lastEnd) throws IOException {
+        BufferedReader again = reopen.open();
+        opened.add(again);
+        for (long i = 0; i < lastEnd; i++) {
+            if (again.readLine() == null) {
+                return -1;
+            }
+        }
+        long bad = lastEnd;
+        String l;
+        do {
+            l = again.readLine();
+            bad++;
+            if (l == null) {
+                return -1;
+            }
+        } while (l.isBlank());
+        parser = CSVParser.builder().setReader(again).setFormat(resumeFormat).get();
+        offset = bad;
+        return bad;
+    }
+
+    /** Commons CSV's reason in words. */
+    private static String why(RuntimeException e) {
+        Throwable t = e instanceof UncheckedIOException && e.getCause() != null ? e.getCause() : e;
+        String m = t.getMessage() == null ? "" : t.getMessage().toLowerCase(Locale.ROOT);
+        if (m.contains("eof reached before encapsulated token finished")) {
+            return "a quote opened on it is never closed";
+        }
+        if (m.contains("invalid char") && m.contains("between encapsulated token and delimiter")) {
+            return "a quote on it does not end its field (text follows the quote)";
+        }
+        String first = (t.getMessage() == null ? "" : t.getMessage()).lines().findFirst().orElse("")
+                .replaceAll("^\\(line \\d+\\) ", "").strip();
+        return first.isEmpty() ? "unreadable record" : first;
     }
 
     /** The delimiter that splits the header line into the most fields, outside quotes. */
@@ -106,10 +224,6 @@ final class CsvInput implements AutoCloseable {
         return parser.getHeaderNames();
     }
 
-    Iterator<CSVRecord> records() {
-        return parser.iterator();
-    }
-
     /** The 1-based line of the file where the record just read ends. */
     long line() {
         return offset + parser.getCurrentLineNumber();
@@ -134,5 +248,12 @@ final class CsvInput implements AutoCloseable {
     @Override
     public void close() throws IOException {
         parser.close();
+        for (AutoCloseable c : opened) {
+            try {
+                c.close();
+            } catch (Exception ignored) {
+                // read-only files: nothing to lose
+            }
+        }
     }
 }

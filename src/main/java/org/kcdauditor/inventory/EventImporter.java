@@ -1,6 +1,5 @@
 package org.kcdauditor.inventory;
 
-import org.apache.commons.csv.CSVRecord;
 import org.kcdauditor.model.EventClassification;
 import org.kcdauditor.model.EventRecord;
 
@@ -17,7 +16,6 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -93,7 +91,7 @@ public final class EventImporter {
                 String error = readXml(name, reader, counted, report);
                 return new ImportResult(name, "events", format, counts[0], counts[1], error, kept);
             }
-            try (CsvInput csv = CsvInput.open(reader)) {
+            try (CsvInput csv = CsvInput.open(reader, () -> TextFiles.open(file).reader())) {
                 if (csv == null) {
                     return new ImportResult(name, "events", null, 0, 0, "empty file", kept);
                 }
@@ -118,37 +116,24 @@ public final class EventImporter {
     }
 
     private void readCsv(String name, CsvInput csv, String idCol, Consumer<EventRecord> sink,
-                         Consumer<ImportProblem> report) {
+                         Consumer<ImportProblem> report) throws IOException {
         String machine = csv.firstColumn(List.of("MachineName", "PSComputerName", "Computer"));
         String time = csv.firstColumn(List.of("TimeCreated", "TimeGenerated"));
         String message = csv.column("Message");
         String provider = csv.firstColumn(List.of("ProviderName", "Source"));
-        Iterator<CSVRecord> it = csv.records();
-        while (true) {
-            CSVRecord r;
-            try {
-                if (!it.hasNext()) {
-                    return;
-                }
-                r = it.next();
-            } catch (UncheckedIOException | IllegalStateException e) {
-                report.accept(new ImportProblem(name, csv.line(), "malformed CSV, rest of file not read: "
-                        + PatchImporter.firstLine(e), true));
-                return;
-            }
-            long line = csv.line();
+        csv.each((r, line) -> {
             String idText = CsvInput.value(r, idCol);
             int id;
             try {
                 id = Integer.parseInt(idText == null ? "" : idText);
             } catch (NumberFormatException e) {
                 report.accept(new ImportProblem(name, line, "Id '" + idText + "' is not a number", true));
-                continue;
+                return;
             }
             String text = CsvInput.value(r, message);
             Boolean kdc = kdc(id, CsvInput.value(r, provider), text);
             if (!ids.contains(id) || Boolean.FALSE.equals(kdc)) {
-                continue;
+                return;
             }
             Instant when = null;
             try {
@@ -158,7 +143,7 @@ public final class EventImporter {
             }
             sink.accept(kdc != null ? kdcEvent(CsvInput.value(r, machine), id, when, text, Map.of(), name + ":" + line)
                     : event(CsvInput.value(r, machine), id, when, text, name + ":" + line));
-        }
+        }, (line, why) -> report.accept(new ImportProblem(name, line, why, true)));
     }
 
     private String readXml(String name, Reader body, Consumer<EventRecord> sink, Consumer<ImportProblem> report)

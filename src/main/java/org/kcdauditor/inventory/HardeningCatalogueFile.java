@@ -6,9 +6,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import org.kcdauditor.config.ConfigException;
+import org.kcdauditor.config.YamlText;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,14 +23,17 @@ public final class HardeningCatalogueFile {
     }
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()).registerModule(new JavaTimeModule())
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     private HardeningCatalogueFile() {
     }
 
     public static HardeningCatalogue read(Path file) {
+        String text = null;
         try {
-            Raw raw = YAML.readValue(Files.readString(file), Raw.class);
+            text = YamlText.read(file);
+            Raw raw = YAML.readValue(text, Raw.class);
             List<HardeningUpdate> updates = raw == null || raw.updates() == null ? List.of() : raw.updates();
             List<HardeningUpdate> valid = new ArrayList<>();
             for (int i = 0; i < updates.size(); i++) {
@@ -56,9 +59,12 @@ public final class HardeningCatalogueFile {
         } catch (NoSuchFileException e) {
             throw new ConfigException(file + ": hardening catalogue not found (hardeningCatalogue in the config)");
         } catch (JsonProcessingException e) {
+            YamlText.refuseIfDuplicateKey(YAML.getFactory(), text, file.toString(), e);
             String at = e.getLocation() == null ? "" : ":" + e.getLocation().getLineNr() + ":"
                     + e.getLocation().getColumnNr();
-            throw new ConfigException(file + at + ": " + e.getOriginalMessage().lines().findFirst().orElse(""));
+            String path = e instanceof com.fasterxml.jackson.databind.JsonMappingException m && !m.getPath().isEmpty()
+                    ? YamlText.path(m.getPath()) + ": " : "";
+            throw new ConfigException(file + at + ": " + path + YamlText.problem(e));
         } catch (IOException e) {
             throw new ConfigException(file + ": cannot read the hardening catalogue: " + e.getMessage());
         }

@@ -9,7 +9,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -47,7 +46,7 @@ public final class HostSettingsImporter {
             problems.accept(p);
         };
         String format = null;
-        try (TextFiles.Opened opened = TextFiles.open(file); CsvInput csv = CsvInput.open(opened.reader())) {
+        try (TextFiles.Opened opened = TextFiles.open(file); CsvInput csv = CsvInput.open(opened.reader(), () -> TextFiles.open(file).reader())) {
             if (csv == null) {
                 return new ImportResult(name, "hostSettings", null, 0, 0, "empty file: no header line", kept);
             }
@@ -60,34 +59,21 @@ public final class HostSettingsImporter {
             format = "Get-VMHost CSV (" + (csv.typeLine() != null ? "Windows PowerShell 5.1 #TYPE, " : "")
                     + TextFiles.describe(opened) + ", '" + csv.delimiter() + "'-separated)";
             Map<String, Long> seen = new HashMap<>();
-            Iterator<CSVRecord> it = csv.records();
-            while (true) {
-                CSVRecord r;
-                try {
-                    if (!it.hasNext()) {
-                        break;
-                    }
-                    r = it.next();
-                } catch (UncheckedIOException | IllegalStateException e) {
-                    report.accept(new ImportProblem(name, csv.line(), "malformed CSV, rest of file not read: "
-                            + PatchImporter.firstLine(e), true));
-                    break;
-                }
-                long line = csv.line();
+            csv.each((r, line) -> {
                 String host = CsvInput.value(r, computer);
                 if (host == null) {
                     report.accept(new ImportProblem(name, line, "no " + computer + " value", true));
-                    continue;
+                    return;
                 }
                 Long first = seen.putIfAbsent(host.toLowerCase(Locale.ROOT), line);
                 if (first != null) {
                     report.accept(new ImportProblem(name, line, host + " appears again (first at line " + first
                             + "); this row is skipped", true));
-                    continue;
+                    return;
                 }
                 counts[0]++;
                 sink.accept(record(name, line, host, r, csv, report));
-            }
+            }, (line, why) -> report.accept(new ImportProblem(name, line, why, true)));
         } catch (IOException | UncheckedIOException e) {
             return new ImportResult(name, "hostSettings", format, counts[0], counts[1], "cannot read: "
                     + org.kcdauditor.io.IoErrors.describe(e), kept);

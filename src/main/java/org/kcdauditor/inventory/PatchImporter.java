@@ -9,9 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -51,7 +49,8 @@ public final class PatchImporter {
             problems.accept(p);
         };
         String format = null;
-        try (TextFiles.Opened opened = TextFiles.open(file); CsvInput csv = CsvInput.open(opened.reader())) {
+        try (TextFiles.Opened opened = TextFiles.open(file);
+             CsvInput csv = CsvInput.open(opened.reader(), () -> TextFiles.open(file).reader())) {
             if (csv == null) {
                 return new ImportResult(name, "patches", null, 0, 0, "empty file: no header line", kept);
             }
@@ -64,26 +63,13 @@ public final class PatchImporter {
             }
             format = cols.label + " CSV (" + (csv.typeLine() != null ? "Windows PowerShell 5.1 #TYPE, " : "")
                     + TextFiles.describe(opened) + ", '" + csv.delimiter() + "'-separated)";
-            Iterator<CSVRecord> it = csv.records();
-            while (true) {
-                CSVRecord r;
-                try {
-                    if (!it.hasNext()) {
-                        break;
-                    }
-                    r = it.next();
-                } catch (UncheckedIOException | IllegalStateException e) {
-                    report.accept(new ImportProblem(name, csv.line(), "malformed CSV, rest of file not read: "
-                            + firstLine(e), true));
-                    break;
-                }
-                long line = csv.line();
+            csv.each((r, line) -> {
                 PatchRecord rec = record(name, line, r, cols, report);
                 if (rec != null) {
                     counts[0]++;
                     sink.accept(rec);
                 }
-            }
+            }, (line, why) -> report.accept(new ImportProblem(name, line, why, true)));
         } catch (IOException | UncheckedIOException e) {
             return new ImportResult(name, "patches", format, counts[0], counts[1], "cannot read: "
                     + org.kcdauditor.io.IoErrors.describe(e), kept);
@@ -175,12 +161,5 @@ public final class PatchImporter {
 
     private static String clip(String s) {
         return s.length() > 60 ? s.substring(0, 57) + "..." : s;
-    }
-
-    static String firstLine(Throwable e) {
-        Throwable t = e instanceof UncheckedIOException && e.getCause() != null ? e.getCause() : e;
-        String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-        return m.lines().findFirst().orElse("").toLowerCase(Locale.ROOT).isEmpty() ? t.getClass().getSimpleName()
-                : m.lines().findFirst().get();
     }
 }

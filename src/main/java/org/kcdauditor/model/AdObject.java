@@ -74,6 +74,8 @@ public record AdObject(String dn, String cn, String samAccountName, String dnsHo
         return Uac.has(userAccountControl, Uac.PARTIAL_SECRETS_ACCOUNT);
     }
 
+    private static final java.util.regex.Pattern RODC_KRBTGT = java.util.regex.Pattern.compile("krbtgt_\\d+");
+
     /**
      * The domain's krbtgt account (RID 502, sAMAccountName {@code krbtgt}) or an RODC's own krbtgt account
      * ({@code krbtgt_<number>}). The sweep reads it because AD registers {@code kadmin/changepw} on it.
@@ -86,7 +88,7 @@ public record AdObject(String dn, String cn, String samAccountName, String dnsHo
             return false;
         }
         String s = samAccountName.toLowerCase(Locale.ROOT);
-        return s.equals("krbtgt") || s.matches("krbtgt_\\d+");
+        return s.equals("krbtgt") || RODC_KRBTGT.matcher(s).matches();
     }
 
     /** Whether {@code msDS-SupportedEncryptionTypes} holds an explicit, non-zero value. */

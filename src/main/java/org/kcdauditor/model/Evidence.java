@@ -46,6 +46,12 @@ import java.util.List;
  * @param justification    the waiver's justification
  * @param operatingSystem  the host's operating system, where it decided the finding
  * @param ou               the OU a cluster is read from
+ * @param encryptionTypes  msDS-SupportedEncryptionTypes as read (null: not set)
+ * @param pwdLastSet       when the account's password was last set
+ * @param aesKeysSince     when the domain gained AES keys (the RID-521 group's whenCreated)
+ * @param operator         the policy.operators entry an account was found through
+ * @param protectedUsers   the account is (nested) in Protected Users
+ * @param origin           the import record it came from ({@code file:line})
  * @param dc               the domain controller concerned (one that disagrees, or cannot be reached)
  * @param auditedDc        the domain controller the audit read, which the other is compared with
  * @param lastChange       when, where and how often the attribute concerned was last written (replication metadata)
@@ -61,8 +67,10 @@ public record Evidence(String service, String nameForm, String spn, String attri
                        List<Integer> eventIds, Integer eventCount, Instant lastEvent, List<String> classifications,
                        Boolean delegationExplains, List<String> relatedFindings, String previousRunId,
                        Instant previousRunAt, List<String> changes, String waivedRule, LocalDate expires,
-                       String justification, String operatingSystem, String ou, String dc, String auditedDc,
-                       AttributeChange lastChange, List<String> directories) {
+                       String justification, String operatingSystem, String ou, Integer encryptionTypes,
+                       Instant pwdLastSet, Instant aesKeysSince, String operator, Boolean protectedUsers,
+                       String origin, String dc, String auditedDc, AttributeChange lastChange,
+                       List<String> directories) {
 
     public static final Evidence NONE = builder().build();
 
@@ -115,6 +123,12 @@ public record Evidence(String service, String nameForm, String spn, String attri
         private String justification;
         private String operatingSystem;
         private String ou;
+        private Integer encryptionTypes;
+        private Instant pwdLastSet;
+        private Instant aesKeysSince;
+        private String operator;
+        private Boolean protectedUsers;
+        private String origin;
         private String dc;
         private String auditedDc;
         private AttributeChange lastChange;
@@ -152,6 +166,12 @@ public record Evidence(String service, String nameForm, String spn, String attri
         public Builder justification(String v) { justification = v; return this; }
         public Builder operatingSystem(String v) { operatingSystem = v; return this; }
         public Builder ou(String v) { ou = v; return this; }
+        public Builder encryptionTypes(Integer v) { encryptionTypes = v; return this; }
+        public Builder pwdLastSet(Instant v) { pwdLastSet = v; return this; }
+        public Builder aesKeysSince(Instant v) { aesKeysSince = v; return this; }
+        public Builder operator(String v) { operator = v; return this; }
+        public Builder protectedUsers(Boolean v) { protectedUsers = v; return this; }
+        public Builder origin(String v) { origin = v; return this; }
         public Builder dc(String v) { dc = v; return this; }
         public Builder auditedDc(String v) { auditedDc = v; return this; }
         public Builder lastChange(AttributeChange v) { lastChange = v; return this; }
@@ -161,8 +181,9 @@ public record Evidence(String service, String nameForm, String spn, String attri
             return new Evidence(service, nameForm, spn, attribute, expected, actual, holders, userAccountControl,
                     uacBits, delegationBits, targetExists, fileServer, pairs, sids, kb, cve, via, installedOn,
                     eventIds, eventCount, lastEvent, classifications, delegationExplains, relatedFindings,
-                    previousRunId, previousRunAt, changes, waivedRule, expires, justification, operatingSystem, ou, dc,
-                    auditedDc, lastChange, directories);
+                    previousRunId, previousRunAt, changes, waivedRule, expires, justification, operatingSystem, ou,
+                    encryptionTypes, pwdLastSet, aesKeysSince, operator, protectedUsers, origin, dc, auditedDc,
+                    lastChange, directories);
         }
 
         private static <T> List<T> copy(List<T> v) {

@@ -13,8 +13,10 @@ import java.util.List;
  *
  * <p>Host names are the NetBIOS names the reports show ({@code HV01}); the AD cmdlets get the
  * account ({@code HV01$}). SPN values to remove are kept exactly as the directory stores them.
- * Every action except {@link Manual} is a directory change the plan can script; a {@link Manual}
- * is a decision for an administrator, with the changes it would take, if any, as {@code proposed}.
+ * Every action except {@link Manual} is a change the plan can carry out: most are directory changes the
+ * script makes; {@link OnHost} actions are commands an administrator runs on (or against) the host
+ * itself. A {@link Manual} is a decision for an administrator, with the changes it would take, if any, as
+ * {@code proposed}.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({
@@ -27,6 +29,10 @@ import java.util.List;
         @JsonSubTypes.Type(value = Action.EnableAccount.class, name = "enableAccount"),
         @JsonSubTypes.Type(value = Action.AddRbcd.class, name = "addRbcd"),
         @JsonSubTypes.Type(value = Action.Replicate.class, name = "replicate"),
+        @JsonSubTypes.Type(value = Action.SetEncryptionTypes.class, name = "setEncryptionTypes"),
+        @JsonSubTypes.Type(value = Action.ResetMachinePassword.class, name = "resetMachinePassword"),
+        @JsonSubTypes.Type(value = Action.SetMigrationAuthentication.class, name = "setMigrationAuthentication"),
+        @JsonSubTypes.Type(value = Action.EnableMigration.class, name = "enableMigration"),
         @JsonSubTypes.Type(value = Action.Manual.class, name = "manual")})
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public sealed interface Action {
@@ -101,6 +107,45 @@ public sealed interface Action {
 
     /** Enables a disabled computer account. */
     record EnableAccount(String host) implements Action {
+        @Override
+        public String subject() {
+            return host;
+        }
+    }
+
+    /** An action run on the host (or against it with -ComputerName), not a directory write of the script. */
+    sealed interface OnHost extends Action permits ResetMachinePassword, SetMigrationAuthentication, EnableMigration {
+    }
+
+    /**
+     * Sets the computer's msDS-SupportedEncryptionTypes to {@code value} (and clears USE_DES_KEY_ONLY when
+     * {@code clearDesOnly}); {@code previous} is the value it replaces (null: not set), for the undo.
+     */
+    record SetEncryptionTypes(String host, int value, boolean clearDesOnly, Integer previous) implements Action {
+        @Override
+        public String subject() {
+            return host;
+        }
+    }
+
+    /** Resets the computer account's password from the host itself, which gives the account AES keys. */
+    record ResetMachinePassword(String host) implements OnHost {
+        @Override
+        public String subject() {
+            return host;
+        }
+    }
+
+    /** Makes the host authenticate live migrations with Kerberos instead of CredSSP. */
+    record SetMigrationAuthentication(String host) implements OnHost {
+        @Override
+        public String subject() {
+            return host;
+        }
+    }
+
+    /** Enables live migration on the host. */
+    record EnableMigration(String host) implements OnHost {
         @Override
         public String subject() {
             return host;

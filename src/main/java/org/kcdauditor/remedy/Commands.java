@@ -79,6 +79,16 @@ public final class Commands {
                     ? "Enable-ADAccount -Identity " + Ps.quote(e.host() + "$") + serverArgument() : null;
         } else if (a instanceof AddRbcd r) {
             return rbcd(r.host(), r.principals());
+        } else if (a instanceof Action.SetEncryptionTypes t) {
+            return encryptionTypes(t.host(), t.value(), t.clearDesOnly());
+        } else if (a instanceof Action.ResetMachinePassword r) {
+            // run on the host itself: the computer changes its own password on that DC
+            return Values.validHostName(r.host()) ? "Reset-ComputerMachinePassword" + serverArgument() : null;
+        } else if (a instanceof Action.SetMigrationAuthentication m) {
+            return Values.validHostName(m.host()) ? "Set-VMHost -ComputerName " + Ps.quote(m.host())
+                    + " -VirtualMachineMigrationAuthenticationType Kerberos" : null;
+        } else if (a instanceof Action.EnableMigration m) {
+            return Values.validHostName(m.host()) ? "Enable-VMMigration -ComputerName " + Ps.quote(m.host()) : null;
         }
         return null;
     }
@@ -151,6 +161,21 @@ public final class Commands {
     public static String showRepl(String dc) {
         String arg = Values.validHostName(dc) ? Cmd.arg(dc) : null;
         return arg == null ? null : "repadmin /showrepl " + arg;
+    }
+
+    /**
+     * Sets msDS-SupportedEncryptionTypes ({@code value} null: clears it, the KDC's default applies), after
+     * clearing USE_DES_KEY_ONLY when asked; null for a host name that cannot be typed.
+     */
+    public String encryptionTypes(String host, Integer value, boolean clearDesOnly) {
+        if (!Values.validHostName(host)) {
+            return null;
+        }
+        String set = "Set-ADComputer -Identity " + Ps.quote(host + "$") + (value == null
+                ? " -Clear 'msDS-SupportedEncryptionTypes'" : " -Replace @{'msDS-SupportedEncryptionTypes'=" + value + "}")
+                + serverArgument();
+        return clearDesOnly ? "Set-ADAccountControl -Identity " + Ps.quote(host + "$") + " -UseDESKeyOnly $false"
+                + serverArgument() + "; " + set : set;
     }
 
     /** Puts an SPN taken off another object back (the undo of {@link UnregisterSpn}); null when it cannot be typed. */

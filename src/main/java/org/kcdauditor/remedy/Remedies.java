@@ -67,6 +67,24 @@ public final class Remedies {
             return "On " + r.host() + "'s Delegation tab select 'Trust this computer for delegation to specified"
                     + " services only' with '" + (r.protocolTransition() ? ADUC_ANY : ADUC_KERBEROS) + "' and list"
                     + " the peers' services" + typed(command, r.host(), "userAccountControl") + ".";
+        } else if (a instanceof Action.SetEncryptionTypes t) {
+            return "Allow AES for " + t.host() + " (msDS-SupportedEncryptionTypes " + t.value() + ": " + String.join(
+                    ", ", org.kcdauditor.model.EncryptionTypes.names(t.value())) + ")" + (t.clearDesOnly()
+                    ? " and clear 'Use only Kerberos DES encryption types'" : "") + typed(command, t.host(),
+                    "msDS-SupportedEncryptionTypes") + ". A Windows computer writes this value itself from the policy"
+                    + " 'Network security: Configure encryption types allowed for Kerberos': make sure that policy"
+                    + " allows AES too.";
+        } else if (a instanceof Action.ResetMachinePassword r) {
+            return "On " + r.host() + ", in an elevated PowerShell, reset its computer account password so the"
+                    + " account gets AES keys" + typed(command, r.host(), "the computer account") + "; then purge its"
+                    + " tickets (" + Commands.PURGE_TICKETS + ").";
+        } else if (a instanceof Action.SetMigrationAuthentication m) {
+            return "Make " + m.host() + " authenticate live migrations with Kerberos" + typed(command, m.host(),
+                    "VirtualMachineMigrationAuthenticationType") + " (Hyper-V Settings > Live Migrations > Advanced"
+                    + " Features > Use Kerberos).";
+        } else if (a instanceof Action.EnableMigration m) {
+            return "Enable live migration on " + m.host() + typed(command, m.host(), "VirtualMachineMigrationEnabled")
+                    + " (Hyper-V Settings > Live Migrations > Enable incoming and outgoing live migrations).";
         } else if (a instanceof EnableAccount e) {
             return "Enable " + e.host() + "'s computer account" + typed(command, e.host(), "userAccountControl") + ".";
         } else if (a instanceof AddRbcd r) {

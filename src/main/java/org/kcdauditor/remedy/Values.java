@@ -90,8 +90,25 @@ public final class Values {
         return sb.toString();
     }
 
+    /**
+     * {@code text} for display in a report that keeps its own line breaks (PDF cells): like {@link #visible},
+     * except that a line feed stays a line break.
+     */
+    public static String visibleLines(String text) {
+        if (text == null) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder(text.length());
+        int from = 0;
+        for (int nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', from)) {
+            sb.append(visible(text.substring(from, nl))).append('\n');
+            from = nl + 1;
+        }
+        return sb.append(visible(text.substring(from))).toString();
+    }
+
     /** Bidirectional formatting characters (marks, embeddings, overrides, isolates). */
-    static boolean bidi(char c) {
+    public static boolean bidi(char c) {
         return c == '\u061C' || c == '\u200E' || c == '\u200F' || c >= '\u202A' && c <= '\u202E'
                 || c >= '\u2066' && c <= '\u2069';
     }

@@ -149,20 +149,28 @@ public record FindingsDocument(int schemaVersion, String runId, Instant startedA
      * directory could not be read.
      */
     @JsonPropertyOrder({"name", "directory", "audited", "nodes", "missingNodes", "fileServers", "pairs", "pairsOk",
-            "requiredEntries", "presentEntries", "compliancePercent", "bySeverity", "matrix"})
+            "requiredEntries", "presentEntries", "compliancePercent", "bySeverity", "go", "reasons", "matrix"})
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record ClusterDoc(String name, List<String> nodes, List<String> missingNodes, List<String> fileServers,
                              int pairs, int pairsOk, int requiredEntries, int presentEntries,
                              @JsonInclude(JsonInclude.Include.ALWAYS) Double compliancePercent,
-                             Map<String, Integer> bySeverity, List<PairDoc> matrix,
-                             @JsonInclude(JsonInclude.Include.NON_NULL) String directory,
+                             Map<String, Integer> bySeverity, @JsonInclude(JsonInclude.Include.NON_NULL) Boolean go,
+                             @JsonInclude(JsonInclude.Include.NON_NULL) List<GoVerdict.Reason> reasons,
+                             List<PairDoc> matrix, @JsonInclude(JsonInclude.Include.NON_NULL) String directory,
                              @JsonInclude(JsonInclude.Include.NON_NULL) Boolean audited) {
         /** Without directory (one directory, or a findings.json written before directories). */
         public ClusterDoc(String name, List<String> nodes, List<String> missingNodes, List<String> fileServers,
                           int pairs, int pairsOk, int requiredEntries, int presentEntries, Double compliancePercent,
-                          Map<String, Integer> bySeverity, List<PairDoc> matrix) {
+                          Map<String, Integer> bySeverity, Boolean go, List<GoVerdict.Reason> reasons,
+                          List<PairDoc> matrix) {
             this(name, nodes, missingNodes, fileServers, pairs, pairsOk, requiredEntries, presentEntries,
-                    compliancePercent, bySeverity, matrix, null, null);
+                    compliancePercent, bySeverity, go, reasons, matrix, null, null);
+        }
+
+        /** This cluster with its GO/NO-GO verdict. */
+        public ClusterDoc with(GoVerdict v) {
+            return new ClusterDoc(name, nodes, missingNodes, fileServers, pairs, pairsOk, requiredEntries,
+                    presentEntries, compliancePercent, bySeverity, v.go(), v.reasons(), matrix, directory, audited);
         }
 
         /** False only for a cluster whose (optional) directory could not be read. */
@@ -171,16 +179,37 @@ public record FindingsDocument(int schemaVersion, String runId, Instant startedA
         }
     }
 
+    /**
+     * One directed pair. {@code ok}: nothing blocks it; {@code blockers}: every reason it cannot migrate, as
+     * the finding that says so ({@code rule}, {@code findingId}); {@code missing}: entries the source lacks;
+     * {@code unregistered}: target SPNs nobody (or someone else) registers. A findings.json written before
+     * {@code ok} existed has none: {@link #passes()} then judges by the missing and unregistered SPNs.
+     */
     @JsonInclude(JsonInclude.Include.NON_DEFAULT)
-    /** {@code missing}: entries the source lacks; {@code unregistered}: target SPNs nobody (or someone else) registers. */
-    @JsonPropertyOrder({"from", "to", "required", "present", "missing", "unregistered", "rbcd", "fileServer"})
+    @JsonPropertyOrder({"from", "to", "required", "present", "ok", "blockers", "missing", "unregistered", "rbcd",
+            "fileServer"})
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record PairDoc(String from, String to, @JsonInclude(JsonInclude.Include.ALWAYS) int required,
-                          @JsonInclude(JsonInclude.Include.ALWAYS) int present, List<String> missing,
+                          @JsonInclude(JsonInclude.Include.ALWAYS) int present,
+                          @JsonInclude(JsonInclude.Include.NON_NULL) Boolean ok,
+                          @JsonInclude(JsonInclude.Include.NON_EMPTY) List<BlockerDoc> blockers, List<String> missing,
                           List<String> unregistered, boolean rbcd, boolean fileServer) {
-        public boolean ok() {
+        /** Whether the pair can migrate: {@code ok} when the run says, else no missing and no unregistered SPN. */
+        public boolean passes() {
+            if (ok != null) {
+                return ok;
+            }
             return (missing == null || missing.isEmpty()) && (unregistered == null || unregistered.isEmpty());
         }
+
+        /** The pair's blockers; empty for a findings.json written before they existed. */
+        public List<BlockerDoc> blockerList() {
+            return blockers == null ? List.of() : blockers;
+        }
+    }
+
+    /** A reason a pair cannot migrate: the rule and the id of the finding that says so. */
+    public record BlockerDoc(String rule, String findingId) {
     }
 
     @JsonPropertyOrder({"name", "dnsHostName", "cluster", "userAccountControl", "delegateTo", "spns",

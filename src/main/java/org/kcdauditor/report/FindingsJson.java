@@ -56,8 +56,9 @@ public final class FindingsJson {
         Map<String, List<FindingsDocument.PairDoc>> matrix = new HashMap<>();
         for (PairStatus pair : ctx.pairs()) {
             matrix.computeIfAbsent(pair.cluster(), k -> new ArrayList<>()).add(new FindingsDocument.PairDoc(
-                    pair.source().name(), pair.target().name(), pair.required().size(), pair.present(),
-                    pair.missing(), pair.unregistered(), pair.rbcd(), pair.fileServer()));
+                    pair.source().name(), pair.target().name(), pair.required().size(), pair.present(), pair.ok(),
+                    pair.blockers().stream().map(b -> new FindingsDocument.BlockerDoc(b.rule(), b.findingId()))
+                            .toList(), pair.missing(), pair.unregistered(), pair.rbcd(), pair.fileServer()));
         }
         List<FindingsDocument.ClusterDoc> clusters = new ArrayList<>();
         for (int i = 0; i < ctx.clusters().size(); i++) {
@@ -65,7 +66,7 @@ public final class FindingsJson {
             ClusterSummary s = result.clusters().get(i);
             clusters.add(new FindingsDocument.ClusterDoc(rc.name(), rc.nodes().stream().map(AdObject::name).toList(),
                     rc.missingNodes(), rc.fileServers().stream().map(AdObject::name).toList(), s.pairs(), s.pairsOk(),
-                    s.requiredEntries(), s.presentEntries(), s.compliancePercent(), s.bySeverity(),
+                    s.requiredEntries(), s.presentEntries(), s.compliancePercent(), s.bySeverity(), null, null,
                     matrix.getOrDefault(rc.name(), List.of()), rc.directory(), ctx.audited(rc) ? null : Boolean.FALSE));
         }
         List<DirectoryPart> parts = directoryParts(ctx.snapshot(), config);
@@ -84,6 +85,7 @@ public final class FindingsJson {
                     rbcd, n.whenChanged(), n.usnChanged(), n.lastLogon(), n.supportedEncryptionTypes(), n.pwdLastSet(),
                     directory, Boolean.TRUE.equals(changeTimes.get(directory)) ? ctx.snapshot().changesOf(n) : null));
         }
+        clusters.replaceAll(c -> c.with(GoVerdict.of(c, result.findings(), hosts)));
         FindingsDocument.Summary summary = new FindingsDocument.Summary(hosts.size(), clusters.size(), result.pairs(),
                 result.requiredEntries(), result.presentEntries(), result.compliancePercent(), result.bySeverity());
         return new FindingsDocument(FindingsDocument.SCHEMA_VERSION, runId, startedAt, finishedAt,

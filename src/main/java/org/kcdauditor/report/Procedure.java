@@ -19,6 +19,7 @@ public final class Procedure {
     public enum Phase {
         BEFORE("Before you start"),
         CHANGE("Change each host"),
+        HOSTS("On the hosts"),
         REPLICATE("Replicate"),
         PURGE("Purge the hosts' Kerberos tickets"),
         VALIDATE("Validate"),
@@ -175,6 +176,22 @@ public final class Procedure {
                     "duplicate SPN") + " off other objects") + ", in ADUC or with remediation.ps1 -Apply; every"
                     + " write goes to " + writtenTo + ".",
                     change));
+            if (!plan.onHosts().isEmpty()) {
+                List<Step> onHosts = new ArrayList<>();
+                for (Action.OnHost a : plan.onHosts()) {
+                    // a password reset writes to a DC of the host's own domain
+                    Commands hc = plan.commandsFor(a.subject());
+                    String command = hc.powershell(a);
+                    onHosts.add(new Step(Phase.HOSTS, a.subject(), onHost(a), a instanceof Action.ResetMachinePassword
+                            ? "run it on " + a.subject() + " itself, in an elevated PowerShell; it writes the new"
+                            + " password to " + (hc.server() == null ? "the DC given" : hc.server())
+                            : "from a management station with the Hyper-V module, or on the host",
+                            command == null ? List.of() : List.of(command), List.of(), plan.rulesFor(a), a));
+                }
+                phases.add(phase(phases, Phase.HOSTS, "On " + Words.plural(onHosts.stream().map(Step::host)
+                        .distinct().count(), "host") + ": reset computer passwords (AES keys) and set Kerberos as the"
+                        + " live-migration authentication, before replication.", onHosts));
+            }
             phases.add(phase(phases, Phase.REPLICATE, String.join("; ", replicates) + " (case matters), then wait"
                     + " until replication has converged.", List.of(new Step(Phase.REPLICATE, "", "Replicate the change"
                     + " to all domain controllers" + (several ? " of each domain" : ""), "case matters: /AdeP"
@@ -228,6 +245,16 @@ public final class Procedure {
         return new Procedure(List.copyOf(phases), export, exportFile, List.copyOf(exports), List.copyOf(replicates));
     }
 
+    /** What a host command does, in words. */
+    private static String onHost(Action.OnHost a) {
+        if (a instanceof Action.ResetMachinePassword) {
+            return "Reset the computer account password (gives the account AES keys)";
+        } else if (a instanceof Action.SetMigrationAuthentication) {
+            return "Authenticate live migrations with Kerberos instead of CredSSP";
+        }
+        return "Enable live migration";
+    }
+
     private static PhaseView phase(List<PhaseView> before, Phase p, String summary, List<Step> steps) {
         return new PhaseView(before.size() + 1, p, summary, List.copyOf(steps));
     }
@@ -248,12 +275,18 @@ public final class Procedure {
                         String.join(", ", p.spns()), cmd.delegation(n, false, p.spns()), plan, cmd));
             }
             for (PeerSpns p : h.remove()) {
-                out.add(change(new Action.RemoveDelegation(n, p.peer(), p.spns()), "Remove delegation to hosts that"
-                        + " do not exist", String.join(", ", p.spns()), cmd.delegation(n, true, p.spns()), plan, cmd));
+                out.add(change(new Action.RemoveDelegation(n, p.peer(), p.spns()), p.peer().isEmpty()
+                        ? "Remove delegation entries" : "Remove delegation to " + p.peer(), String.join(", ", p.spns()),
+                        cmd.delegation(n, true, p.spns()), plan, cmd));
             }
             for (String spn : h.register()) {
                 out.add(change(new Action.RegisterSpn(n, spn), "Register the SPN on the host account", spn,
                         cmd.spn(n, false, spn), plan, cmd));
+            }
+            if (h.encryption() != null) {
+                out.add(change(h.encryption(), "Allow AES: msDS-SupportedEncryptionTypes " + h.encryption().value(),
+                        String.join(", ", org.kcdauditor.model.EncryptionTypes.names(h.encryption().value())),
+                        cmd.encryptionTypes(n, h.encryption().previous(), false), plan, cmd));
             }
             if (h.unconstrained()) {
                 boolean after = h.trustedToAuth() != null ? h.trustedToAuth() : h.currentTrustedToAuth();
@@ -284,10 +317,12 @@ public final class Procedure {
     private static Step change(Action a, String action, String detail, String undo, RemediationPlan plan,
                                Commands cmd) {
         String command = cmd.powershell(a);
-        List<String> rules = new ArrayList<>(plan.rulesFor(a.subject(), a.getClass()));
-        if (a instanceof Action.ReplaceUnconstrained) {
-            plan.rulesFor(a.subject(), Action.SetProtocolTransition.class).stream().filter(r -> !rules.contains(r))
-                    .forEach(rules::add);
+        List<String> rules = new ArrayList<>(plan.rulesFor(a));
+        if (a instanceof Action.ReplaceUnconstrained r) {
+            for (boolean on : new boolean[]{true, false}) {
+                plan.rulesFor(new Action.SetProtocolTransition(r.host(), on)).stream().filter(x -> !rules.contains(x))
+                        .forEach(rules::add);
+            }
         }
         return new Step(Phase.CHANGE, a.subject(), action, detail, command == null ? List.of() : List.of(command),
                 undo == null ? List.of() : List.of(undo), rules, a);

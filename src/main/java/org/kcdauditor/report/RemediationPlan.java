@@ -47,7 +47,8 @@ public final class RemediationPlan {
     public record HostChange(String name, String dnsHostName, String cluster, String operatingSystem,
                              String currentMode, List<PeerSpns> add, List<PeerSpns> remove, List<String> register,
                              boolean unconstrained, Boolean trustedToAuth, Boolean currentTrustedToAuth,
-                             String aducProtocol, String directory, List<Action.Principal> rbcd) {
+                             String aducProtocol, Action.SetEncryptionTypes encryption, String directory,
+                             List<Action.Principal> rbcd) {
         /**
          * {@code directory}: the directory (domain) the host lives in, whose DC its commands write to; {@code rbcd}:
          * the full list of principals its resource-based delegation is to allow (empty: no RBCD change).
@@ -83,9 +84,9 @@ public final class RemediationPlan {
             return remove.stream().mapToInt(p -> p.spns().size()).sum();
         }
 
-        /** Entries added, removed or registered, and principals RBCD comes to allow. */
+        /** Entries added, removed or registered, an encryption-types value set, and principals RBCD comes to allow. */
         public int entryCount() {
-            return addCount() + removeCount() + register.size() + rbcdAdded().size();
+            return addCount() + removeCount() + register.size() + (encryption == null ? 0 : 1) + rbcdAdded().size();
         }
 
         /** The actions this change carries out, in the order the procedure takes them. */
@@ -130,23 +131,28 @@ public final class RemediationPlan {
 
     private final ProtocolTransition protocolPolicy;
     private final Commands commands;
+    /** The DC the directory named ({@code directory.dc}), or null. */
+    private final String dc;
     private final Map<String, Server> servers;
     private final Map<String, String> directoryOfHost;
     private final List<Server> involved;
     private final List<HostChange> hosts;
     private final List<Action.UnregisterSpn> unregister;
+    private final List<Action.OnHost> onHosts;
     private final List<Refused> refused;
     private final List<Pair> validate;
     private final List<String> purgeHosts;
     private final List<Decision> decisions;
     private final Map<String, Set<String>> rules;
 
-    private RemediationPlan(ProtocolTransition protocolPolicy, Commands commands, Map<String, Server> servers,
+    private RemediationPlan(ProtocolTransition protocolPolicy, Commands commands, String dc, Map<String, Server> servers,
                             Map<String, String> directoryOfHost, List<HostChange> hosts,
-                            List<Action.UnregisterSpn> unregister, List<Refused> refused, List<Pair> validate,
-                            List<String> purgeHosts, List<Decision> decisions, Map<String, Set<String>> rules) {
+                            List<Action.UnregisterSpn> unregister, List<Action.OnHost> onHosts, List<Refused> refused,
+                            List<Pair> validate, List<String> purgeHosts, List<Decision> decisions,
+                            Map<String, Set<String>> rules) {
         this.protocolPolicy = protocolPolicy;
         this.commands = commands;
+        this.dc = dc;
         this.servers = servers;
         this.directoryOfHost = directoryOfHost;
         List<Server> used = new ArrayList<>();
@@ -166,6 +172,7 @@ public final class RemediationPlan {
         this.involved = List.copyOf(used);
         this.hosts = hosts;
         this.unregister = unregister;
+        this.onHosts = onHosts;
         this.refused = refused;
         this.validate = validate;
         this.purgeHosts = purgeHosts;
@@ -173,13 +180,18 @@ public final class RemediationPlan {
         this.rules = rules;
     }
 
-    /** The rules whose findings asked for changes of {@code type} on {@code subject}: what a step fixes. */
-    public List<String> rulesFor(String subject, Class<? extends Action> type) {
-        return List.copyOf(rules.getOrDefault(ruleKey(subject, type), Set.of()));
+    /**
+     * The rules whose findings asked for a change like {@code a} (same kind, object and, for delegation
+     * entries, peer): what a step settles.
+     */
+    public List<String> rulesFor(Action a) {
+        return List.copyOf(rules.getOrDefault(ruleKey(a), Set.of()));
     }
 
-    private static String ruleKey(String subject, Class<? extends Action> type) {
-        return key(subject) + "|" + type.getSimpleName();
+    private static String ruleKey(Action a) {
+        String peer = a instanceof Action.AddDelegation d ? d.peer() : a instanceof Action.RemoveDelegation d ? d.peer()
+                : null;
+        return key(a.subject()) + "|" + a.getClass().getSimpleName() + "|" + key(peer);
     }
 
     public ProtocolTransition protocolPolicy() {
@@ -235,6 +247,11 @@ public final class RemediationPlan {
         return unregister;
     }
 
+    /** Commands run on (or against) the hosts themselves: a password reset, the migration authentication type. */
+    public List<Action.OnHost> onHosts() {
+        return onHosts;
+    }
+
     public List<Refused> refused() {
         return refused;
     }
@@ -255,15 +272,24 @@ public final class RemediationPlan {
     }
 
     public boolean hasChanges() {
-        return !hosts.isEmpty() || !unregister.isEmpty();
+        return !hosts.isEmpty() || !unregister.isEmpty() || !onHosts.isEmpty();
     }
 
-    /** The objects the change touches: changed hosts, then other objects that lose an SPN. */
+    /**
+     * The directory objects the change touches, by name: changed hosts, objects that lose a duplicate SPN,
+     * hosts whose computer password is reset.
+     */
+    public List<String> objectNames() {
+        Map<String, String> objects = new LinkedHashMap<>();
+        hosts.forEach(h -> objects.putIfAbsent(key(h.name()), h.name()));
+        unregister.forEach(u -> objects.putIfAbsent(key(u.dn()), u.holder()));
+        onHosts.stream().filter(a -> a instanceof Action.ResetMachinePassword)
+                .forEach(a -> objects.putIfAbsent(key(a.subject()), a.subject()));
+        return List.copyOf(objects.values());
+    }
+
     public int objectsChanged() {
-        Set<String> objects = new LinkedHashSet<>();
-        hosts.forEach(h -> objects.add(key(h.name())));
-        unregister.forEach(u -> objects.add(key(u.dn())));
-        return objects.size();
+        return objectNames().size();
     }
 
     /** The ADUC radio button the policy asks for ("either" keeps what the host has). */
@@ -283,6 +309,7 @@ public final class RemediationPlan {
         final Set<String> register = new LinkedHashSet<>();
         boolean unconstrained;
         Boolean protocolTransition;
+        Action.SetEncryptionTypes encryption;
         final Map<String, Action.Principal> rbcd = new LinkedHashMap<>();
 
         Building(String name) {
@@ -301,6 +328,7 @@ public final class RemediationPlan {
         }
         Map<String, Building> building = new LinkedHashMap<>();
         Map<String, Action.UnregisterSpn> unregister = new LinkedHashMap<>();
+        Map<String, Action.OnHost> onHosts = new LinkedHashMap<>();
         Map<String, Set<String>> rules = new HashMap<>();
         List<Finding> undecided = new ArrayList<>();
         List<Finding> scripted = new ArrayList<>();
@@ -312,12 +340,14 @@ public final class RemediationPlan {
             boolean decide = actions.isEmpty();
             for (Action a : actions) {
                 if (!(a instanceof Action.Manual)) {
-                    rules.computeIfAbsent(ruleKey(a.subject(), a.getClass()), k -> new LinkedHashSet<>()).add(f.rule());
+                    rules.computeIfAbsent(ruleKey(a), k -> new LinkedHashSet<>()).add(f.rule());
                 }
                 if (a instanceof Action.Manual) {
                     decide = true;
                 } else if (a instanceof Action.UnregisterSpn u) {
                     unregister.putIfAbsent(key(u.dn()) + "|" + u.spn(), u);
+                } else if (a instanceof Action.OnHost h) {
+                    onHosts.putIfAbsent(key(h.subject()) + "|" + h.getClass().getSimpleName(), h);
                 } else if (a.subject() != null) {
                     Building b = building.computeIfAbsent(key(a.subject()), k -> new Building(a.subject()));
                     b.cluster = b.cluster == null ? f.cluster() : b.cluster;
@@ -359,7 +389,7 @@ public final class RemediationPlan {
         // Findings the plan settles completely: every action of theirs is a scripted change of an object it changes.
         Set<String> settled = new HashSet<>();
         for (Finding f : scripted) {
-            if (f.actions().stream().allMatch(a -> a instanceof Action.UnregisterSpn
+            if (f.actions().stream().allMatch(a -> a instanceof Action.UnregisterSpn || a instanceof Action.OnHost
                     || changeOf.containsKey(key(a.subject())))) {
                 settled.add(f.id());
             }
@@ -391,6 +421,10 @@ public final class RemediationPlan {
             purge.add(key(h.name()));
             display.putIfAbsent(key(h.name()), h.name());
         }
+        for (Action.OnHost a : onHosts.values()) {
+            purge.add(key(a.subject()));
+            display.putIfAbsent(key(a.subject()), a.subject());
+        }
         for (Pair p : validate) {
             purge.add(key(p.from()));
             purge.add(key(p.to()));
@@ -419,8 +453,9 @@ public final class RemediationPlan {
                 directoryOfHost.put(k, h.directory());
             }
         });
-        return new RemediationPlan(policy, first, servers, directoryOfHost, List.copyOf(hosts),
-                List.copyOf(unregister.values()), List.copyOf(refused), List.copyOf(validate),
+        return new RemediationPlan(policy, first, doc.directory() == null ? null : doc.directory().dc(), servers,
+                directoryOfHost, List.copyOf(hosts), List.copyOf(unregister.values()), List.copyOf(onHosts.values()),
+                List.copyOf(refused), List.copyOf(validate),
                 List.copyOf(purgeHosts), List.copyOf(decisions), rules);
     }
 
@@ -440,7 +475,7 @@ public final class RemediationPlan {
         if (a instanceof Action.AddDelegation d) {
             b.add.computeIfAbsent(d.peer() == null ? "" : d.peer(), k -> new LinkedHashSet<>()).addAll(d.spns());
         } else if (a instanceof Action.RemoveDelegation d) {
-            b.remove.computeIfAbsent("", k -> new LinkedHashSet<>()).addAll(d.spns());
+            b.remove.computeIfAbsent(d.peer() == null ? "" : d.peer(), k -> new LinkedHashSet<>()).addAll(d.spns());
         } else if (a instanceof Action.RegisterSpn r) {
             b.register.add(r.spn());
         } else if (a instanceof Action.ReplaceUnconstrained r) {
@@ -448,6 +483,9 @@ public final class RemediationPlan {
             b.protocolTransition = r.protocolTransition();
         } else if (a instanceof Action.SetProtocolTransition p) {
             b.protocolTransition = p.enabled();
+        } else if (a instanceof Action.SetEncryptionTypes t) {
+            b.encryption = b.encryption == null ? t : new Action.SetEncryptionTypes(t.host(), b.encryption.value()
+                    | t.value(), b.encryption.clearDesOnly() || t.clearDesOnly(), t.previous());
         } else if (a instanceof Action.AddRbcd r) {
             // several findings ask for the same target's list: one list, each principal once
             for (Action.Principal p : r.principals()) {
@@ -473,8 +511,8 @@ public final class RemediationPlan {
         return new HostChange(b.name, hd == null ? null : hd.dnsHostName(),
                 hd != null && hd.cluster() != null ? hd.cluster() : b.cluster,
                 hd == null ? null : hd.operatingSystem(), mode, peers(b.add), peers(b.remove),
-                List.copyOf(b.register), b.unconstrained, setPt, hasPt, aduc, hd == null ? null : hd.directory(),
-                List.copyOf(b.rbcd.values()));
+                List.copyOf(b.register), b.unconstrained, setPt, hasPt, aduc, b.encryption,
+                hd == null ? null : hd.directory(), List.copyOf(b.rbcd.values()));
     }
 
     /** The decision a finding asks for: its Manual action, or (an older findings.json) its own words. */
@@ -513,14 +551,18 @@ public final class RemediationPlan {
      * neither changes it nor validates its pair.
      */
     private static List<Pair> validatePairs(FindingsDocument doc, List<HostChange> hosts) {
-        Set<String> waivedPairs = new HashSet<>();
-        Set<String> unwaivedPairs = new HashSet<>();
+        Set<String> waived = new HashSet<>();
+        Set<String> waivedMissing = new HashSet<>();
+        Set<String> unwaivedMissing = new HashSet<>();
         for (Finding f : nn(doc.findings())) {
+            if (f != null && f.isWaived()) {
+                waived.add(f.id());
+            }
             if (f != null && "MISSING_DELEGATION".equals(f.rule()) && f.host() != null && f.peer() != null) {
-                (f.isWaived() ? waivedPairs : unwaivedPairs).add(key(f.host()) + "|" + key(f.peer()));
+                (f.isWaived() ? waivedMissing : unwaivedMissing).add(key(f.host()) + "|" + key(f.peer()));
             }
         }
-        waivedPairs.removeAll(unwaivedPairs);
+        waivedMissing.removeAll(unwaivedMissing);
         Set<String> modeChanges = new HashSet<>();
         hosts.stream().filter(HostChange::changesMode).forEach(h -> modeChanges.add(key(h.name())));
         List<Pair> validate = new ArrayList<>();
@@ -529,9 +571,10 @@ public final class RemediationPlan {
                 if (p == null || p.from() == null || p.to() == null || p.fileServer()) {
                     continue;
                 }
-                boolean onlyWaived = waivedPairs.contains(key(p.from()) + "|" + key(p.to()))
-                        && nn(p.unregistered()).isEmpty();
-                if (!p.ok() && !onlyWaived || modeChanges.contains(key(p.from()))) {
+                boolean onlyWaived = p.blockers() != null
+                        ? !p.blockers().isEmpty() && p.blockers().stream().allMatch(b -> waived.contains(b.findingId()))
+                        : waivedMissing.contains(key(p.from()) + "|" + key(p.to())) && nn(p.unregistered()).isEmpty();
+                if (!p.passes() && !onlyWaived || modeChanges.contains(key(p.from()))) {
                     validate.add(new Pair(c.name(), p.from(), p.to()));
                 }
             }
@@ -540,8 +583,27 @@ public final class RemediationPlan {
     }
 
     /** The host of {@code directory.url}: the domain controller the audit read from, when it names one. */
+    /**
+     * The domain controller the audit read: the root DSE's dnsHostName ({@code directory.dc}), else the host of
+     * {@code directory.url} (a server that does not say which DC it is); null when neither is a host name.
+     */
     private static String server(FindingsDocument.Directory d) {
-        if (d == null || d.url() == null) {
+        if (d == null) {
+            return null;
+        }
+        if (Values.validHostName(d.dc())) {
+            return d.dc();
+        }
+        return urlHost(d);
+    }
+
+    /** The DC was not named by the directory: the runbook says that the URL's host stands in for it. */
+    public boolean serverFromUrl() {
+        return commands.server() != null && !commands.server().equals(dc);
+    }
+
+    private static String urlHost(FindingsDocument.Directory d) {
+        if (d.url() == null) {
             return null;
         }
         try {

@@ -1,5 +1,6 @@
 package org.kcdauditor.report;
 
+import org.kcdauditor.audit.Blocker;
 import org.kcdauditor.model.Counts;
 import org.kcdauditor.model.Finding;
 import org.kcdauditor.model.Severity;
@@ -10,6 +11,8 @@ import org.kcdauditor.rules.RuleInfo;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -75,12 +78,17 @@ public final class ReportView {
     public record ClusterView(String name, List<String> nodes, List<String> missingNodes, List<String> fileServers,
                               int pairs, int pairsOk, int presentEntries, int requiredEntries,
                               Double compliancePercent, Counts counts, Status status, List<Cell> cells,
-                              String directory, boolean audited) {
+                              GoVerdict verdict, String directory, boolean audited) {
         public static final String NOT_AUDITED = "Not audited";
 
         /** The status in words: its traffic light's, or "Not audited". */
         public String statusLabel() {
             return audited ? status.label() : NOT_AUDITED;
+        }
+
+        /** GO for a patch window. */
+        public boolean go() {
+            return verdict.go();
         }
 
         public int failingPairs() {
@@ -136,9 +144,12 @@ public final class ReportView {
                     cells.add(new Cell(p, cellStatus(p), cellText(p)));
                 }
             }
+            GoVerdict verdict = c.go() != null ? new GoVerdict(c.go(), nn(c.reasons()))
+                    : GoVerdict.of(c, all, nn(doc.hosts()));
             cv.add(new ClusterView(c.name(), nn(c.nodes()), nn(c.missingNodes()), nn(c.fileServers()), c.pairs(),
                     c.pairsOk(), c.presentEntries(), c.requiredEntries(), c.compliancePercent(), cc,
-                    c.wasAudited() ? Status.of(cc) : Status.AMBER, List.copyOf(cells), c.directory(), c.wasAudited()));
+                    c.wasAudited() ? Status.of(cc) : Status.AMBER, List.copyOf(cells), verdict, c.directory(),
+                    c.wasAudited()));
         }
         this.clusters = List.copyOf(cv);
         List<FindingView> fv = new ArrayList<>();
@@ -332,25 +343,43 @@ public final class ReportView {
         return f.spn() != null && spnOf(f) == null ? f.spn() : null;
     }
 
-    /** Green: complete; red: nothing present (and no RBCD); amber: partly present, or a target SPN is unusable. */
+    /** Green: nothing blocks it; red: no entry present (and no RBCD); amber: partly present or blocked otherwise. */
     static Status cellStatus(FindingsDocument.PairDoc p) {
-        if (p.ok()) {
+        if (p.passes()) {
             return Status.GREEN;
         }
         return p.present() == 0 && !p.rbcd() ? Status.RED : Status.AMBER;
     }
 
-    /** present/required, " !" when a target SPN is not registered, " R" when RBCD covers it. */
+    /**
+     * present/required, then a mark per kind of blocker besides missing entries: {@code !} a target SPN not
+     * registered or held twice, {@code E} no AES on an account, {@code C} a host on CredSSP; {@code R} RBCD
+     * covers the pair.
+     */
     static String cellText(FindingsDocument.PairDoc p) {
-        String t = p.present() + "/" + p.required();
-        if (p.unregistered() != null && !p.unregistered().isEmpty()) {
-            t += " !";
+        StringBuilder t = new StringBuilder(p.present() + "/" + p.required());
+        Set<String> rules = new HashSet<>();
+        p.blockerList().forEach(b -> rules.add(b.rule()));
+        if (rules.contains(Blocker.TARGET_SPN_NOT_REGISTERED) || rules.contains(Blocker.DUPLICATE_SPN)
+                || p.blockers() == null && p.unregistered() != null && !p.unregistered().isEmpty()) {
+            t.append(" !");
+        }
+        if (rules.contains(Blocker.AES_NOT_ENABLED) || rules.contains(Blocker.AES_KEYS_MISSING)) {
+            t.append(" E");
+        }
+        if (rules.contains(Blocker.MIGRATION_AUTH_NOT_KERBEROS)) {
+            t.append(" C");
         }
         if (p.rbcd()) {
-            t += " R";
+            t.append(" R");
         }
-        return t;
+        return t.toString();
     }
+
+    /** What the marks of a matrix cell mean, for the legends of the PDF and the workbook. */
+    public static final String CELL_MARKS = "\"!\": a destination SPN is not registered or is held by two objects;"
+            + " \"E\": an account of the pair has no AES (RC4 removal); \"C\": a host authenticates migrations with"
+            + " CredSSP; \"R\": resource-based delegation covers the pair";
 
     /**
      * The cover's one sentence. A cluster needs attention when its status is not OK or one of its pairs

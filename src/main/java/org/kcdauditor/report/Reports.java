@@ -3,16 +3,23 @@ package org.kcdauditor.report;
 import org.kcdauditor.audit.Timings;
 import org.kcdauditor.config.ReportsConfig;
 import org.kcdauditor.io.AtomicFiles;
+import org.kcdauditor.io.FileTrees;
 import org.kcdauditor.report.pdf.PdfReportWriter;
 import org.kcdauditor.report.runbook.RunbookWriter;
 import org.kcdauditor.report.runbook.TemplateRenderer;
 import org.kcdauditor.report.xlsx.XlsxReportWriter;
 
+import org.apache.poi.util.DefaultTempFileCreationStrategy;
+import org.apache.poi.util.TempFile;
+import org.apache.poi.util.TempFileCreationStrategy;
+
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -20,6 +27,12 @@ import java.util.concurrent.Future;
 
 /** The output formats a run (or {@code report --from}) writes, each atomically into the run folder. */
 public final class Reports {
+    /**
+     * The folder, inside the one written to, that holds the writers' temporary files (POI's sheet data)
+     * while they run: per run and per user, never a shared {@code /tmp/poifiles}; removed afterwards.
+     */
+    public static final String TEMP_PREFIX = ".kcd-tmp-";
+
     private final List<ReportWriter> writers;
 
     public Reports(List<ReportWriter> writers) {
@@ -42,7 +55,8 @@ public final class Reports {
     /**
      * Writes the requested formats (findings.json always) into {@code dir}. The writers are
      * independent readers of one {@link ReportView}, so they run side by side on the machine's cores;
-     * each file is written atomically, and the first failure is reported once all have finished.
+     * each file is written atomically, and the first failure is reported once all have finished. Their
+     * temporary files live in a {@value #TEMP_PREFIX}* folder inside {@code dir}, removed when they are done.
      *
      * @return the files written, in format order
      */
@@ -57,12 +71,21 @@ public final class Reports {
             t.setDaemon(true);
             return t;
         });
+        Path temp = dir.resolve(TEMP_PREFIX + UUID.randomUUID().toString().substring(0, 8));
+        TempFileCreationStrategy poiTemp = new DefaultTempFileCreationStrategy(temp.toFile());
         try {
             List<Future<Path>> futures = new ArrayList<>();
             for (ReportWriter w : chosen) {
                 Path target = dir.resolve(w.fileName());
                 futures.add(pool.submit(() -> {
-                    timings.time(w.format().word(), () -> AtomicFiles.write(target, out -> w.write(view, out)));
+                    TempFile.withStrategy(poiTemp, () -> {
+                        try {
+                            timings.time(w.format().word(), () -> AtomicFiles.write(target, out -> w.write(view, out)));
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                        return target;
+                    });
                     return target;
                 }));
             }
@@ -72,7 +95,8 @@ public final class Reports {
                 try {
                     written.add(f.get());
                 } catch (ExecutionException e) {
-                    failure = failure == null ? e.getCause() : failure;
+                    Throwable cause = e.getCause() instanceof UncheckedIOException u ? u.getCause() : e.getCause();
+                    failure = failure == null ? cause : failure;
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new IOException("interrupted while writing reports", e);
@@ -88,6 +112,7 @@ public final class Reports {
             return written;
         } finally {
             pool.shutdownNow();
+            FileTrees.delete(temp);
         }
     }
 }

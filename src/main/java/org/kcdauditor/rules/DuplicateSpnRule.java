@@ -1,6 +1,7 @@
 package org.kcdauditor.rules;
 
 import org.kcdauditor.audit.AuditContext;
+import org.kcdauditor.audit.Blocker;
 import org.kcdauditor.audit.PairStatus;
 import org.kcdauditor.model.AdObject;
 import org.kcdauditor.model.Evidence;
@@ -9,18 +10,19 @@ import org.kcdauditor.model.Spn;
 import org.kcdauditor.remedy.Action;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.stream.Collectors;
 
-/** DUPLICATE_SPN: an SPN of a configured host is registered on more than one object (users included). */
+/**
+ * DUPLICATE_SPN: an SPN of a node or file server is registered on more than one object (users included).
+ * The KDC refuses tickets for it, so the pairs into the host that need it are blocked (AuditContext).
+ */
 public final class DuplicateSpnRule implements Rule {
-    static final RuleInfo INFO = new RuleInfo("DUPLICATE_SPN", Severity.HIGH, Category.SPN,
+    static final RuleInfo INFO = new RuleInfo(Blocker.DUPLICATE_SPN, Severity.HIGH, Category.SPN,
             "An SPN of a host is registered on more than one object",
-            "an SPN of a configured host is also registered on another object (users and service accounts"
-                    + " included)",
+            "an SPN of a node or file server is also registered on another object (users and service accounts"
+                    + " included); blocks the pairs into it when it is a required target SPN",
             "When two accounts register the same SPN the KDC cannot tell which key to use: tickets for that"
                     + " service fail (KRB_AP_ERR_MODIFIED) and delegation to it breaks. setspn -X lists these.",
             "Microsoft Learn: setspn -X; MS-KILE 3.3.5.1.1");
@@ -32,36 +34,31 @@ public final class DuplicateSpnRule implements Rule {
 
     @Override
     public void evaluate(AuditContext ctx, FindingSink out) {
-        Set<String> reported = new HashSet<>();
-        for (AdObject node : ctx.nodes()) {
-            for (String spn : node.spns()) {
-                List<AdObject> owners = ctx.spnOwners(spn);
-                String key = Spn.keyOf(spn);
-                if (owners.size() < 2 || !reported.add(key)) {
-                    continue;
+        for (AuditContext.Duplicate d : ctx.duplicates().values()) {
+            AdObject node = d.holder();
+            String spn = d.stored();
+            String key = Spn.keyOf(spn);
+            List<Evidence.Holder> holders = Rules.holders(d.others(), spn);
+            List<Evidence.PairRef> breaks = new ArrayList<>();
+            for (PairStatus p : ctx.pairsTo(node)) {
+                if (p.required().stream().anyMatch(r -> Spn.keyOf(r).equals(key))) {
+                    breaks.add(new Evidence.PairRef(p.source().name(), node.name()));
                 }
-                List<AdObject> others = owners.stream().filter(o -> o != node).toList();
-                List<Evidence.Holder> holders = Rules.holders(others, spn);
-                List<Evidence.PairRef> breaks = new ArrayList<>();
-                for (PairStatus p : ctx.pairsTo(node)) {
-                    if (p.required().stream().anyMatch(r -> Spn.keyOf(r).equals(key))) {
-                        breaks.add(new Evidence.PairRef(p.source().name(), node.name()));
-                    }
-                }
-                List<Action> removals = Rules.unregister(holders);
-                out.add(INFO).cluster(ctx.clusterOf(node).name()).host(node.name()).spn(spn)
-                        .evidence(Evidence.builder().spn(spn).attribute("servicePrincipalName").holders(holders)
-                                .pairs(breaks).build())
-                        .message(spn + " is registered on " + node.name() + " and also on " + others.stream()
-                                .map(o -> o.name() + " (" + o.dn() + ")").collect(Collectors.joining(", ")) + "."
-                                + (breaks.isEmpty() ? "" : " The KDC refuses tickets for it, so " + (breaks.size() == 1
-                                ? "the pair " : "the " + breaks.size() + " pairs ") + "into " + node.name()
-                                + " cannot migrate."))
-                        .actions(names(spn, node) ? removals : List.of(new Action.Manual("Decide which account"
-                                + " runs the service (" + spn + " does not name " + node.name() + "); to keep it on "
-                                + node.name() + ":", removals)))
-                        .emit();
             }
+            List<Action> removals = Rules.unregister(holders);
+            var cluster = ctx.clusterOfHost(node);
+            out.add(INFO).cluster(cluster == null ? null : cluster.name()).host(node.name()).spn(spn)
+                    .evidence(Evidence.builder().spn(spn).attribute("servicePrincipalName").holders(holders)
+                            .pairs(breaks).build())
+                    .message(spn + " is registered on " + node.name() + " and also on " + d.others().stream()
+                            .map(o -> o.name() + " (" + o.dn() + ")").collect(Collectors.joining(", ")) + "."
+                            + (breaks.isEmpty() ? "" : " The KDC refuses tickets for it (KDC event 11), so " + (breaks.size() == 1
+                            ? "the pair " : "the " + breaks.size() + " pairs ") + "into " + node.name()
+                            + " cannot migrate."))
+                    .actions(names(spn, node) ? removals : List.of(new Action.Manual("Decide which account"
+                            + " runs the service (" + spn + " does not name " + node.name() + "); to keep it on "
+                            + node.name() + ":", removals)))
+                    .emit();
         }
     }
 

@@ -41,8 +41,8 @@ public final class HardeningPatchWithoutDelegationRule implements Rule {
             }
             List<String> gaps = new ArrayList<>();
             for (PairStatus p : failing) {
-                int n = p.missing().size() + p.unregistered().size();
-                gaps.add(p.target().name() + " (" + n + (n == 1 ? " entry" : " entries") + " missing or unusable)");
+                int n = p.blockers().size();
+                gaps.add(p.target().name() + " (" + n + (n == 1 ? " blocker" : " blockers") + ")");
             }
             Related causes = Related.of(failing);
             List<Evidence.PairRef> pairs = failing.stream()
@@ -56,10 +56,10 @@ public final class HardeningPatchWithoutDelegationRule implements Rule {
                                 .pairs(pairs).relatedFindings(causes.ids()).build())
                         .message(node.name() + " installed " + via + (r.installedOn() == null ? "" : " on "
                                 + r.installedOn()) + (u.cve() == null ? "" : ", " + u.cve()) + (u.enforced() == null
-                                ? "" : ", enforced " + u.enforced()) + ", while its delegation is incomplete towards "
-                                + String.join(", ", gaps) + ": live migration from it fails.")
-                        .action(new Action.Manual("Complete the delegation of " + node.name() + " now: fix its "
-                                + causes.describe() + ", replicate, purge tickets (" + Commands.PURGE_TICKETS
+                                ? "" : ", enforced " + u.enforced()) + ", while its pairs to " + String.join(", ", gaps)
+                                + " cannot succeed: live migration from it fails.")
+                        .action(new Action.Manual("Fix what blocks " + node.name() + "'s pairs now: its "
+                                + causes.describe() + "; replicate, purge tickets (" + Commands.PURGE_TICKETS
                                 + ") and test a live migration."))
                         .emit();
             });

@@ -26,11 +26,14 @@ import java.util.Set;
 public final class MigrationFailureObservedRule implements Rule {
     static final RuleInfo INFO = new RuleInfo("MIGRATION_FAILURE_OBSERVED", Severity.HIGH, Category.EVENTS,
             "Live migration failures were logged between two nodes",
-            "events 21502/22038 show failing migrations between two nodes; lists the delegation findings that"
-                    + " explain them, or says delegation looks correct",
-            "Events 21502/22038 show the failure users see. Tied to the delegation state of the pair they"
-                    + " either confirm a delegation gap or point elsewhere (network, storage, CredSSP).",
-            "Microsoft-Windows-Hyper-V-High-Availability events 21502, 22038; HRESULT 0x8009030E, 0x80090303");
+            "migration events (21502/22038 and others) show failing migrations between two nodes; names the"
+                    + " findings that explain them by id, or, by HRESULT, what else to check",
+            "Events 21502/22038 (and 20413, 21125, 21501, 20306, 21024) show the failure users see. Their HRESULT"
+                    + " says whether Kerberos failed (0x8009030E, 0x8009030D, 0x80090322, 0x80090303), which delegation"
+                    + " can explain, or something else: network and ports 6600/3343, memory, a logon right, an attached"
+                    + " ISO, the cluster.",
+            "Microsoft Learn: Troubleshoot live migration issues; Microsoft-Windows-Hyper-V-High-Availability events"
+                    + " 21502, 22038");
 
     @Override
     public RuleInfo info() {
@@ -59,7 +62,7 @@ public final class MigrationFailureObservedRule implements Rule {
             Set<String> kinds = new LinkedHashSet<>();
             Set<Integer> ids = new LinkedHashSet<>();
             events.forEach(e -> {
-                kinds.add(e.classification() + (e.hresult() == null ? "" : " " + e.hresult()));
+                kinds.add(e.classification().name() + (e.hresult() == null ? "" : " " + e.hresult()));
                 ids.add(e.eventId());
             });
             List<PairStatus> pairs = new ArrayList<>();
@@ -75,24 +78,35 @@ public final class MigrationFailureObservedRule implements Rule {
                     + (last == null ? "" : ", last " + last) + " [" + String.join(", ", kinds) + "]";
             String message;
             Action action;
+            boolean kerberos = events.stream().anyMatch(e -> e.classification().delegationCanExplain());
+            Set<String> checks = new LinkedHashSet<>();
+            events.stream().filter(e -> !e.classification().delegationCanExplain())
+                    .forEach(e -> checks.add(e.classification().check()));
             if (!peer) {
                 message = observed + "; " + target.name() + " is not a configured peer of " + source.name() + ".";
                 action = new Action.Manual("Add " + target.name() + " to the cluster's configuration (or"
                         + " policy.migrationGroups) if VMs migrate between them, then re-run the audit.");
-            } else if (causes.isEmpty()) {
-                message = observed + "; delegation looks correct: check network, storage, CredSSP/authentication type.";
-                action = new Action.Manual("Check the host's migration authentication type (Get-VMHost | fl"
-                        + " VirtualMachineMigrationAuthenticationType: Kerberos), the migration networks, and the"
-                        + " storage path of the VM.");
-            } else {
+            } else if (!causes.isEmpty() && kerberos) {
                 message = observed + "; explained by " + causes.describe() + ".";
                 action = new Action.Manual("Fix the " + causes.describe() + ", replicate, purge tickets on "
                         + source.name() + " (" + Commands.PURGE_TICKETS + "), then retry the migration.");
+            } else if (!kerberos) {
+                message = observed + "; delegation cannot explain " + (events.size() == 1 ? "this failure" : "these"
+                        + " failures") + " (not a Kerberos error)" + (causes.isEmpty() ? "" : ", although "
+                        + causes.describe() + " will fail this pair too") + ".";
+                action = new Action.Manual("Check " + String.join("; ", checks) + (causes.isEmpty() ? "." : "; and fix"
+                        + " the " + causes.describe() + "."));
+            } else {
+                message = observed + "; a Kerberos error, but the delegation of this pair looks correct.";
+                action = new Action.Manual("Check the hosts' migration authentication type (Get-VMHost | fl"
+                        + " VirtualMachineMigrationAuthenticationType: Kerberos), that the migration was started on a"
+                        + " node (not remotely by a protected account), and the duplicate or missing SPNs of the"
+                        + " destination (setspn -X, setspn -L).");
             }
             out.add(INFO).cluster(ctx.clusterName(source)).host(source.name())
                     .peer(target == null ? null : target.name())
                     .evidence(Evidence.builder().eventIds(List.copyOf(ids)).eventCount(events.size()).lastEvent(last)
-                            .classifications(List.copyOf(kinds)).delegationExplains(!causes.isEmpty())
+                            .classifications(List.copyOf(kinds)).delegationExplains(kerberos && !causes.isEmpty())
                             .relatedFindings(causes.ids())
                             .pairs(target == null ? null : List.of(new Evidence.PairRef(source.name(), target.name())))
                             .build())

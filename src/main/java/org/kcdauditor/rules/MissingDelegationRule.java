@@ -1,6 +1,7 @@
 package org.kcdauditor.rules;
 
 import org.kcdauditor.audit.AuditContext;
+import org.kcdauditor.audit.Blocker;
 import org.kcdauditor.audit.PairStatus;
 import org.kcdauditor.model.Evidence;
 import org.kcdauditor.model.Severity;
@@ -11,7 +12,7 @@ import java.util.List;
 
 /** MISSING_DELEGATION: host A lacks {@code <service>/<form of B>} for a peer (or file server) B. */
 public final class MissingDelegationRule implements Rule {
-    static final RuleInfo INFO = new RuleInfo("MISSING_DELEGATION", Severity.HIGH, Category.DELEGATION,
+    static final RuleInfo INFO = new RuleInfo(Blocker.MISSING_DELEGATION, Severity.HIGH, Category.DELEGATION,
             "A host cannot delegate to a peer's migration or SMB service",
             "host A lacks `<service>/<form of B>` for a peer (or file server) B — one finding per missing SPN,"
                     + " with `host`=A, `peer`=B, `spn`",

@@ -1,7 +1,7 @@
 package org.kcdauditor.rules;
 
 import org.kcdauditor.audit.PairStatus;
-import org.kcdauditor.model.Finding;
+import org.kcdauditor.audit.Blocker;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The findings that make a pair fail, by id: MISSING_DELEGATION for each missing entry and
- * TARGET_SPN_NOT_REGISTERED for each unregistered target SPN. Rules that explain a consequence (an
- * observed failure, a hardening update) name these instead of repeating their fix.
+ * The findings that make pairs fail, by id: the pairs' blockers (missing entries, unregistered or duplicated
+ * target SPNs, no AES, CredSSP). Rules that explain a consequence (an observed failure, a hardening update)
+ * name these instead of repeating their fix.
  */
 final class Related {
     private final Map<String, String> idToRule = new LinkedHashMap<>();
@@ -20,13 +20,8 @@ final class Related {
     static Related of(List<PairStatus> pairs) {
         Related r = new Related();
         for (PairStatus p : pairs) {
-            for (String spn : p.missing()) {
-                r.idToRule.put(Finding.stableId(MissingDelegationRule.INFO.id(), p.source().name(), p.target().name(),
-                        spn), MissingDelegationRule.INFO.id());
-            }
-            for (String spn : p.unregistered()) {
-                r.idToRule.put(Finding.stableId(TargetSpnNotRegisteredRule.INFO.id(), p.target().name(), null, spn),
-                        TargetSpnNotRegisteredRule.INFO.id());
+            for (Blocker b : p.blockers()) {
+                r.idToRule.put(b.findingId(), b.rule());
             }
         }
         return r;

@@ -37,6 +37,26 @@ public final class StaleDelegationRule implements Rule {
         return (dot > 0 ? host.substring(0, dot) : host).toUpperCase(Locale.ROOT);
     }
 
+    /**
+     * The peer or file server that registers an SPN for {@code hostName} (any service: {@code cifs/X} is served
+     * by {@code HOST/X}): the KDC finds the target by its SPNs, so an entry naming it is not stale even when
+     * its dNSHostName does not say that name (an invalid one, DNS_HOST_NAME_INVALID).
+     */
+    private static AdObject registering(String hostName, Set<AdObject> peers, List<AdObject> fileServers) {
+        String wanted = AuditContext.stripDot(hostName);
+        for (List<AdObject> group : List.of(List.copyOf(peers), fileServers)) {
+            for (AdObject o : group) {
+                for (String s : o.spns()) {
+                    Spn registered = Spn.parse(s);
+                    if (registered != null && AuditContext.stripDot(registered.hostName()).equalsIgnoreCase(wanted)) {
+                        return o;
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
     @Override
     public void evaluate(AuditContext ctx, FindingSink out) {
         Set<String> services = ctx.policy().services().stream().map(s -> s.toLowerCase(Locale.ROOT))
@@ -46,10 +66,14 @@ public final class StaleDelegationRule implements Rule {
             Set<AdObject> peers = ctx.peersOf(node);
             for (String entry : ctx.unexpectedDelegations(node)) {
                 Spn spn = Spn.parse(entry);
-                if (spn == null || !services.contains(spn.service().toLowerCase(Locale.ROOT))) {
-                    continue;
+                if (spn == null || !services.contains(spn.service().toLowerCase(Locale.ROOT))
+                        || DelegationToSensitiveTargetRule.sensitive(ctx, entry) != null) {
+                    continue; // an entry naming a domain controller is DELEGATION_TO_SENSITIVE_TARGET's
                 }
                 AdObject target = ctx.computer(spn.hostName());
+                if (target == null) {
+                    target = registering(spn.hostName(), peers, cluster.fileServers());
+                }
                 if (target != null && (peers.contains(target) || cluster.fileServers().contains(target))) {
                     continue;
                 }

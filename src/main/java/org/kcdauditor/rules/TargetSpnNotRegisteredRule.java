@@ -1,6 +1,7 @@
 package org.kcdauditor.rules;
 
 import org.kcdauditor.audit.AuditContext;
+import org.kcdauditor.audit.Blocker;
 import org.kcdauditor.audit.PairStatus;
 import org.kcdauditor.model.AdObject;
 import org.kcdauditor.model.Evidence;
@@ -18,7 +19,7 @@ import java.util.Set;
  * {@code cifs/X} is served by {@code HOST/X} through AD's default sPNMappings, so HOST satisfies it.
  */
 public final class TargetSpnNotRegisteredRule implements Rule {
-    static final RuleInfo INFO = new RuleInfo("TARGET_SPN_NOT_REGISTERED", Severity.HIGH, Category.SPN,
+    static final RuleInfo INFO = new RuleInfo(Blocker.TARGET_SPN_NOT_REGISTERED, Severity.HIGH, Category.SPN,
             "A required target SPN is not registered on the peer",
             "the SPN A must delegate to is not registered on B (`HOST/X` satisfies `cifs/X` through AD's"
                     + " sPNMappings) — one finding per SPN, `host`=B",

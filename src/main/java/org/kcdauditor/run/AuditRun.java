@@ -94,6 +94,18 @@ public final class AuditRun {
                 System.getenv());
     }
 
+    /**
+     * The run every command and the daemon start from: the directory password and the store's credentials
+     * read from {@code env}, the report writers with the installation's templates and the config's
+     * {@code reports:} options. Adjust it with the {@code with…} methods.
+     *
+     * @param home the installation folder ({@link Installation})
+     */
+    public static AuditRun installed(AuditConfig config, Map<String, String> env, Clock clock, Path home) {
+        return new AuditRun(config, new Secrets(env), clock, Reports.standard(Installation.at(home).templates(),
+                config.reports()), home, "run", true, null, env);
+    }
+
     private AuditRun(AuditConfig config, Secrets secrets, Clock clock, Reports reports, Path home, String trigger,
                      boolean writeReports, SnapshotSource source, Map<String, String> env) {
         this.config = config;
@@ -138,13 +150,28 @@ public final class AuditRun {
      */
     public Outcome execute(Path outDir, Collection<Format> formats, Timings timings, IntConsumer progress)
             throws DirectoryException, IOException {
+        return execute(outDir, formats, timings, progress, new RunControl());
+    }
+
+    /**
+     * The same, with a handle through which another thread can follow and stop the run.
+     *
+     * <p>Reports go to an unfinished folder first ({@link RunFolder}): the run is stored (one
+     * transaction), then the folder gets its final name. A run that fails is recorded FAILED (INTERRUPTED
+     * when it was stopped), and whatever it had written is kept in a {@code .failed} folder with FAILED.txt.
+     */
+    public Outcome execute(Path outDir, Collection<Format> formats, Timings timings, IntConsumer progress,
+                           RunControl control) throws DirectoryException, IOException {
         String runId = UUID.randomUUID().toString();
         Instant startedAt = clock.instant();
         try (RunStore store = StoreUrls.open(config, env)) {
             store.begin(runId, startedAt, trigger, config.historyKey(), config.directory().url(),
                     config.directory().baseDn());
+            control.begun(runId);
+            RunFolder folder = null;
             try {
-                Snapshot snapshot = collect(timings, progress);
+                Snapshot snapshot = collect(timings, progress, control);
+                control.check();
                 PreviousRun[] previous = new PreviousRun[1];
                 timings.time("previous", () -> previous[0] = store.previousRun(config.historyKey()).orElse(null));
                 Evaluation ev = evaluate(snapshot, previous[0], timings);
@@ -156,30 +183,55 @@ public final class AuditRun {
                 FindingsDocument doc = FindingsJson.build(runId, startedAt, evaluated, config, ev.result(),
                         RuleCatalogue.standard())
                         .withHistory(sections);
-                Path dir = null;
-                List<Path> files = List.of();
+                control.check();
+                List<Path> written = List.of();
                 if (writeReports) {
-                    dir = outDir != null ? outDir : defaultReportsDir().resolve(FOLDER.format(startedAt) + "-"
-                            + runId.substring(0, 8));
-                    Files.createDirectories(dir);
-                    files = reports.writeAll(doc, dir, formats, timings);
+                    RunFolder planned = outDir != null ? RunFolder.into(outDir, runId) : RunFolder.at(
+                            defaultReportsDir().resolve(FOLDER.format(startedAt) + "-" + runId.substring(0, 8)));
+                    store.reportDir(runId, planned.staging().toString());
+                    folder = planned.create();
+                    control.writing(folder.staging());
+                    written = reports.writeAll(doc, folder.staging(), formats, timings);
+                    control.check();
                 }
-                Path reportDir = dir;
+                Path reportDir = folder == null ? null : folder.target();
                 timings.time("store", () -> store.complete(runId, clock.instant(), new CompletedRun(ev.result(),
                         snapshot.objects().size(), reportDir, ev.imported().patches(), ev.imported().events())));
-                return new Outcome(runId, dir, doc, ev.result(), files, snapshot.objects().size());
+                List<Path> files = folder == null ? List.of() : folder.finish(written);
+                control.ended();
+                return new Outcome(runId, reportDir, doc, ev.result(), files, snapshot.objects().size());
             } catch (Exception | Error e) {
-                recordFailure(store, runId, e);
+                Throwable failure = control.stopped() && !(e instanceof RunInterruptedException)
+                        ? new RunInterruptedException(control.stopReason(), e) : e;
+                recordFailure(store, runId, failure, folder, startedAt, control);
+                control.ended();
+                if (failure instanceof RunInterruptedException ri) {
+                    throw ri;
+                }
                 throw e;
             }
         }
     }
 
-    private void recordFailure(RunStore store, String runId, Throwable e) {
+    /** Records the run FAILED (INTERRUPTED when it was stopped) and marks its unfinished folder failed. */
+    private void recordFailure(RunStore store, String runId, Throwable e, RunFolder folder, Instant startedAt,
+                               RunControl control) {
+        String why = reason(e);
         try {
-            store.fail(runId, clock.instant(), reason(e));
+            if (e instanceof RunInterruptedException) {
+                store.interrupt(runId, clock.instant(), why);
+            } else {
+                store.fail(runId, clock.instant(), why);
+            }
         } catch (RuntimeException suppressed) {
             e.addSuppressed(suppressed);
+        }
+        if (folder != null && Files.isDirectory(folder.staging())) {
+            try {
+                control.failed(folder.fail(why, runId, startedAt));
+            } catch (IOException | RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
         }
     }
 
@@ -193,13 +245,17 @@ public final class AuditRun {
 
     /** Reads the snapshot (from the directory unless a source was given). */
     public Snapshot collect(Timings timings, IntConsumer progress) throws DirectoryException {
+        return collect(timings, progress, new RunControl());
+    }
+
+    private Snapshot collect(Timings timings, IntConsumer progress, RunControl control) throws DirectoryException {
         Snapshot[] snapshot = new Snapshot[1];
         timings.time("collect", () -> {
             if (source != null) {
                 snapshot[0] = source.collect(progress);
                 return;
             }
-            snapshot[0] = new DirectoriesCollector(config, secrets, clock, null).collect(progress);
+            snapshot[0] = new DirectoriesCollector(config, secrets, clock, null).collect(control::reading, progress);
         });
         return snapshot[0];
     }
@@ -290,8 +346,15 @@ public final class AuditRun {
         return config;
     }
 
+    /** Marks a stored run as one retention keeps (the baseline captured from it). */
+    public void pin(String runId, String reason) {
+        try (RunStore store = StoreUrls.open(config, env)) {
+            store.pin(runId, reason);
+        }
+    }
+
     private Path defaultReportsDir() {
-        if (config.reports() != null && config.reports().dir() != null) {
+        if (config.reports().dir() != null) {
             return config.resolve(config.reports().dir());
         }
         return Path.of("reports");

@@ -1,6 +1,7 @@
 package org.kcdauditor.run;
 
 import org.kcdauditor.config.AuditConfig;
+import org.kcdauditor.store.RunLocks;
 import org.kcdauditor.store.RunStore;
 import org.kcdauditor.store.StoreUrls;
 import org.slf4j.Logger;
@@ -16,12 +17,15 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * "Never two audits of one store at once": the named lock {@value #NAME} in the history store's
  * {@code run_lock} table, taken by a manual {@code run}/{@code demo} and by every scheduled run.
- * The lock expires after {@code ttl} unless renewed; a heartbeat renews it every ttl/4 while the run
- * lasts, so a process that dies (kill -9) frees it within ttl.
+ * The lock records the process holding it (host, pid, start time). A lock whose process is gone from
+ * this host is taken over at once; otherwise it expires after {@code ttl} unless renewed (a heartbeat
+ * renews it every ttl/4 while the run lasts), so a process that died on another host frees it within ttl.
+ * Whoever takes the lock first records the runs dead processes left RUNNING as INTERRUPTED ({@link Recovery}).
  */
 public final class RunLock {
     public static final String NAME = "audit";
@@ -70,18 +74,40 @@ public final class RunLock {
      * @throws LockedException when it is still held by someone else after {@code wait}
      */
     public Held acquire(String owner, Duration wait) throws InterruptedException {
+        return acquire(owner, wait, () -> false);
+    }
+
+    /**
+     * The same; while waiting, {@code giveUp} is asked every second.
+     *
+     * @throws RunInterruptedException when {@code giveUp} said so before the lock was free
+     */
+    public Held acquire(String owner, Duration wait, BooleanSupplier giveUp) throws InterruptedException {
         RunStore store = StoreUrls.open(config, env);
         try {
+            RunLocks locks = store.locks();
             Instant deadline = clock.instant().plus(wait);
-            while (!store.tryLock(NAME, owner, clock.instant(), ttl)) {
+            while (!locks.tryLock(NAME, owner, clock.instant(), ttl)) {
+                Optional<RunLocks.Lock> held = locks.holder(NAME);
+                if (held.isPresent() && held.get().holder() != null && held.get().holder().goneFromThisHost()) {
+                    if (locks.takeOver(NAME, held.get().owner(), owner, clock.instant(), ttl)) {
+                        LOG.warn("run lock taken over from {}: its process is gone", held.get().owner());
+                        break;
+                    }
+                    continue;
+                }
+                if (giveUp.getAsBoolean()) {
+                    throw new RunInterruptedException("stopped while waiting for another audit of this store to"
+                            + " finish; the run did not start");
+                }
                 if (!clock.instant().isBefore(deadline)) {
-                    Optional<String> holder = store.lockHolder(NAME);
                     throw new LockedException("another audit of this store is running (held by "
-                            + holder.orElse("someone who just released it") + "); never two at once:"
-                            + " try again when it has finished");
+                            + held.map(RunLocks.Lock::describe).orElse("someone who just released it")
+                            + "); never two at once: try again when it has finished");
                 }
                 Thread.sleep(Math.min(1000, Math.max(50, Duration.between(clock.instant(), deadline).toMillis())));
             }
+            Recovery.interruptDeadRuns(store, clock.instant(), true);
             return new Held(store, owner);
         } catch (RuntimeException | InterruptedException e) {
             store.close();
@@ -109,7 +135,7 @@ public final class RunLock {
 
         private synchronized void renew() {
             try {
-                if (!store.renewLock(NAME, owner, clock.instant(), ttl)) {
+                if (!store.locks().renew(NAME, owner, clock.instant(), ttl)) {
                     LOG.warn("run lock '{}' was lost (expired and taken over?)", NAME);
                 }
             } catch (RuntimeException e) {
@@ -121,7 +147,7 @@ public final class RunLock {
         public synchronized void close() {
             heartbeat.shutdownNow();
             try {
-                store.unlock(NAME, owner);
+                store.locks().unlock(NAME, owner);
             } finally {
                 store.close();
             }

@@ -1,13 +1,20 @@
 package org.kcdauditor.schedule;
 
 import org.kcdauditor.audit.Timings;
-import org.kcdauditor.cli.ExitCodes;
+import org.kcdauditor.run.ExitCodes;
 import org.kcdauditor.config.ScheduleConfig;
 import org.kcdauditor.notify.Notice;
 import org.kcdauditor.report.Format;
-import org.kcdauditor.report.Reports;
 import org.kcdauditor.run.AuditRun;
+import org.kcdauditor.run.Recovery;
+import org.kcdauditor.run.Retention;
+import org.kcdauditor.run.RunControl;
+import org.kcdauditor.run.RunInterruptedException;
 import org.kcdauditor.run.RunLock;
+import org.kcdauditor.store.RunStore;
+import org.kcdauditor.store.RunSummary;
+import org.kcdauditor.store.StoreUrls;
+import org.kcdauditor.store.FireLog;
 import org.quartz.DisallowConcurrentExecution;
 import org.quartz.Job;
 import org.quartz.JobExecutionContext;
@@ -54,40 +61,93 @@ public class AuditJob implements Job {
         }
         String fireId = d.fireLog().start(name, fireTime, d.clock().instant(), d.instance(), recovering);
         LOG.info("job {} fired for {}{}", name, fireTime, recovering ? " (recovering a run a crash interrupted)" : "");
+        ActiveJobs.Job active = d.active().start(job, fireTime, fireId);
+        RunControl control = active.control();
         try (RunLock.Held lock = d.runLock().acquire(RunLock.owner("kcd-audit daemon " + d.instance() + " job " + name),
-                d.lockWait())) {
-            // holding the lock, no other audit of this store runs: a RUNNING one is a crashed process's
-            int dead = Daemon.failDeadRuns(d, d.clock().instant());
-            if (dead > 0) {
-                LOG.warn("job {}: {} run(s) a crashed process left RUNNING are recorded as interrupted", name, dead);
-            }
+                d.lockWait(), () -> d.active().giveUp(active))) {
             var cfg = d.config();
-            var formats = Format.parse(cfg.reports() == null ? null : cfg.reports().formats(), "reports.formats");
-            AuditRun.Outcome o = new AuditRun(cfg, d.secrets(), d.clock(),
-                    Reports.standard(d.templatesDir(), cfg.reports())).withHome(d.home()).withEnvironment(d.env())
-                    .withTrigger("schedule").execute(null, formats, new Timings(), n -> { });
+            var formats = Format.parse(cfg.reports().formats(), "reports.formats");
+            AuditRun.Outcome o = AuditRun.installed(cfg, d.env(), d.clock(), d.home())
+                    .withTrigger("schedule").execute(null, formats, new Timings(), n -> { }, control);
             String summary = o.result().findings().size() + " findings, " + o.result().bySeverity();
             d.fireLog().finish(fireId, d.clock().instant(), o.runId(), FireLog.SUCCEEDED, summary);
             LOG.info("job {}: run {} finished: {}; reports in {}", name, o.runId(), summary, o.outDir());
             notify(d, job, o);
+            prune(d, name);
         } catch (RunLock.LockedException e) {
             d.fireLog().finish(fireId, d.clock().instant(), null, FireLog.SKIPPED, e.getMessage());
             LOG.warn("job {} not run: {}", name, e.getMessage());
+        } catch (RunInterruptedException e) {
+            String reason = withOutputs(e.getMessage(), control);
+            d.fireLog().finish(fireId, d.clock().instant(), control.runId(), FireLog.INTERRUPTED, reason);
+            LOG.warn("job {}: {}", name, reason);
+            notifyFailure(d, job, fireTime, reason);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            d.fireLog().finish(fireId, d.clock().instant(), null, FireLog.FAILED, "interrupted");
+            d.fireLog().finish(fireId, d.clock().instant(), control.runId(), FireLog.INTERRUPTED, "interrupted");
         } catch (Exception e) {
-            d.fireLog().finish(fireId, d.clock().instant(), null, FireLog.FAILED, e.getMessage());
+            String reason = withOutputs(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(),
+                    control);
+            d.fireLog().finish(fireId, d.clock().instant(), control.runId(), FireLog.FAILED, reason);
             LOG.error("job {}: the run could not complete (exit code {} for a manual run): {}", name,
-                    ExitCodes.RUN_FAILED, e.getMessage());
-            notifyFailure(d, job, fireTime, e);
+                    ExitCodes.RUN_FAILED, reason);
+            notifyFailure(d, job, fireTime, reason);
+        } finally {
+            d.active().end(active);
         }
     }
 
-    /** A run that could not complete is news too: nobody should find out a month later. */
-    private static void notifyFailure(DaemonContext d, ScheduleConfig job, Instant fireTime, Exception e) {
+    /** store.retain after each scheduled run, still under the run lock; a failure is logged, the run stands. */
+    private static void prune(DaemonContext d, String job) {
+        try (RunStore store = StoreUrls.open(d.config(), d.env())) {
+            List<RunSummary> pruned = Retention.prune(d.config(), store, d.clock().instant(), false);
+            if (!pruned.isEmpty()) {
+                LOG.info("job {}: {} run(s) pruned (store.retain), oldest started {}", job, pruned.size(),
+                        pruned.get(0).startedAt());
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("job {}: runs not pruned: {}", job, e.getMessage());
+        }
+    }
+
+    /** The reason, and what the run left on disk: the mail and the fire log say what was (not) written. */
+    static String withOutputs(String reason, RunControl control) {
+        if (control.failedFolder() != null) {
+            return reason + "; the files it wrote before it stopped are kept in " + control.failedFolder()
+                    + " (FAILED.txt says why) and are not a report";
+        }
+        if (control.staging() != null) {
+            return reason + "; its unfinished files are in " + control.staging() + " and are not a report";
+        }
+        return control.runId() == null ? reason : reason + "; it wrote no report files";
+    }
+
+    /**
+     * A stopped run whose thread did not end in time (the daemon is about to exit): recorded INTERRUPTED here,
+     * with its fire, its folder marked failed, and its failure notice queued.
+     */
+    static void abandon(DaemonContext d, ActiveJobs.Job j, String reason) {
+        RunControl c = j.control();
+        String told = reason;
         try {
-            String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            if (c.runId() != null) {
+                try (RunStore store = StoreUrls.open(d.config(), d.env())) {
+                    Path failed = Recovery.interrupt(store, c.runId(), d.clock().instant(), reason);
+                    told = reason + (failed != null ? "; the files it wrote before it stopped are kept in " + failed
+                            + " (FAILED.txt says why) and are not a report" : "");
+                }
+            }
+            d.fireLog().finish(j.fireId(), d.clock().instant(), c.runId(), FireLog.INTERRUPTED, told);
+            LOG.warn("job {}: {}", j.job().name(), told);
+        } catch (RuntimeException e) {
+            LOG.error("job {}: cannot record the stopped run as interrupted: {}", j.job().name(), e.getMessage());
+        }
+        notifyFailure(d, j.job(), j.fireTime(), told);
+    }
+
+    /** A run that could not complete is news too: nobody should find out a month later. */
+    private static void notifyFailure(DaemonContext d, ScheduleConfig job, Instant fireTime, String reason) {
+        try {
             if (!d.notifier().queueFailure(job.name(), job.notifyMode(), fireTime, reason).isEmpty()) {
                 LOG.info("job {}: failure notice queued", job.name());
                 d.notifier().flush();

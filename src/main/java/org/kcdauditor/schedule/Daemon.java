@@ -8,8 +8,11 @@ import org.kcdauditor.home.Installation;
 import org.kcdauditor.notify.Notifier;
 import org.kcdauditor.notify.Outbox;
 import org.kcdauditor.run.RunLock;
+import org.kcdauditor.store.Database;
+import org.kcdauditor.store.FireLog;
+import org.kcdauditor.store.QuartzConnections;
+import org.kcdauditor.store.RunLocks;
 import org.kcdauditor.store.RunStore;
-import org.kcdauditor.store.RunSummary;
 import org.kcdauditor.store.StoreUrls;
 import org.quartz.CronScheduleBuilder;
 import org.quartz.CronTrigger;
@@ -24,14 +27,10 @@ import org.quartz.TriggerBuilder;
 import org.quartz.TriggerKey;
 import org.quartz.impl.StdSchedulerFactory;
 import org.quartz.impl.matchers.GroupMatcher;
-import org.quartz.utils.ConnectionProvider;
-import org.quartz.utils.DBConnectionManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,12 +52,16 @@ import java.util.UUID;
  */
 public final class Daemon implements AutoCloseable {
     public static final String GROUP = "kcd-audit";
+    /** Quartz's scheduler name (SCHED_NAME in its tables). */
+    public static final String SCHEDULER_NAME = "kcd-audit";
     static final String INTERNAL_GROUP = "kcd-audit-internal";
     static final JobKey OUTBOX_JOB = JobKey.jobKey("outbox", INTERNAL_GROUP);
     private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
     static final String RECONCILE_LOCK = "schedule-reconcile";
     /** How long a scheduled run waits for another audit (manual, or another job) to finish. */
     static final Duration LOCK_WAIT = Duration.ofMinutes(30);
+    /** After a stopped run is told to stop: how long its current stage (writers, store commit) may take to end. */
+    static final int GRACE_SECONDS = 15;
 
     private final Scheduler scheduler;
     private final DaemonContext context;
@@ -73,10 +76,10 @@ public final class Daemon implements AutoCloseable {
     /** Creates the scheduler (not started) and brings the database's jobs in line with the config. */
     public static Daemon create(AuditConfig config, Secrets secrets, Map<String, String> env, Clock clock, Path home)
             throws SchedulerException {
-        StoreDb db = StoreDb.open(config, env);
+        Database db = Database.open(config, env);
         DaemonConfig dc = config.daemon();
         String ds = "kcd-store-" + UUID.randomUUID();
-        DBConnectionManager.getInstance().addConnectionProvider(ds, new Provider(db));
+        QuartzConnections.register(ds, db);
         Properties p = quartzProperties(dc, db.isPostgres(), ds);
         StdSchedulerFactory factory = new StdSchedulerFactory(p);
         Scheduler scheduler = factory.getScheduler();
@@ -85,7 +88,7 @@ public final class Daemon implements AutoCloseable {
         Notifier notifier = new Notifier(config, secrets, env, clock, Installation.at(home).templates(), outbox);
         DaemonContext ctx = new DaemonContext(config, secrets, env, clock, home, db, outbox, notifier,
                 new FireLog(db), RunLock.of(config, env, clock), LOCK_WAIT.compareTo(dc.runLockTtl()) > 0 ? LOCK_WAIT
-                        : dc.runLockTtl().plusMinutes(1), instance);
+                        : dc.runLockTtl().plusMinutes(1), instance, new ActiveJobs());
         scheduler.getContext().put(DaemonContext.KEY, ctx);
         Daemon d = new Daemon(scheduler, ctx, ds);
         d.reconcileUnderLock();
@@ -94,7 +97,7 @@ public final class Daemon implements AutoCloseable {
 
     static Properties quartzProperties(DaemonConfig dc, boolean postgres, String dataSource) {
         Properties p = new Properties();
-        p.setProperty("org.quartz.scheduler.instanceName", "kcd-audit");
+        p.setProperty("org.quartz.scheduler.instanceName", SCHEDULER_NAME);
         p.setProperty("org.quartz.scheduler.instanceId", dc.instanceId() == null ? "AUTO" : dc.instanceId());
         p.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
         p.setProperty("org.quartz.scheduler.interruptJobsOnShutdownWithWait", "false");
@@ -121,11 +124,11 @@ public final class Daemon implements AutoCloseable {
     void reconcileUnderLock() throws SchedulerException {
         String owner = RunLock.owner("kcd-audit daemon " + context.instance());
         Instant end = context.clock().instant().plusSeconds(90); // a dead holder's lock expires after 60 s
-        try (RunStore store = StoreDb.openStore(context.config(), context.env())) {
-            while (!store.tryLock(RECONCILE_LOCK, owner, context.clock().instant(), Duration.ofMinutes(1))) {
+        try (RunStore store = StoreUrls.open(context.config(), context.env())) {
+            while (!store.locks().tryLock(RECONCILE_LOCK, owner, context.clock().instant(), Duration.ofMinutes(1))) {
                 if (context.clock().instant().isAfter(end)) {
                     throw new SchedulerException("lock " + RECONCILE_LOCK + " is held by "
-                            + store.lockHolder(RECONCILE_LOCK).orElse("?") + " for more than 90 s");
+                            + store.locks().holder(RECONCILE_LOCK).map(RunLocks.Lock::describe).orElse("?") + " for more than 90 s");
                 }
                 try {
                     Thread.sleep(200);
@@ -137,7 +140,7 @@ public final class Daemon implements AutoCloseable {
             try {
                 reconcile();
             } finally {
-                store.unlock(RECONCILE_LOCK, owner);
+                store.locks().unlock(RECONCILE_LOCK, owner);
             }
         }
     }
@@ -194,36 +197,18 @@ public final class Daemon implements AutoCloseable {
     private void markInterrupted() {
         Instant now = context.clock().instant();
         int fires = context.fireLog().markInterrupted(now);
-        int runs = 0;
+        if (fires > 0) {
+            LOG.warn("{} scheduled fire(s) a previous daemon left unfinished are recorded as interrupted", fires);
+        }
+        // taking the run lock records the runs a dead process left RUNNING as interrupted
         try (RunLock.Held lock = context.runLock().acquire(RunLock.owner("kcd-audit daemon " + context.instance()),
                 Duration.ZERO)) {
-            runs = failDeadRuns(context, now);
+            LOG.debug("run lock checked at start");
         } catch (RunLock.LockedException e) {
-            LOG.info("a manual run is in progress; RUNNING runs are checked by the next scheduled run");
+            LOG.info("an audit is in progress; RUNNING runs are checked by the next scheduled run");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (fires + runs > 0) {
-            LOG.warn("{} scheduled run(s) a previous daemon left unfinished are recorded as interrupted", runs);
-        }
-    }
-
-    /**
-     * Runs (scheduled, manual, demo) left RUNNING by a process that died are recorded as FAILED
-     * "interrupted". Only called while the caller holds the run lock — or, for a single daemon, at
-     * start — so no such run can still be in progress.
-     */
-    static int failDeadRuns(DaemonContext context, Instant now) {
-        int runs = 0;
-        try (RunStore store = StoreUrls.open(context.config(), context.env())) {
-            for (RunSummary r : store.list(1000)) {
-                if (RunSummary.RUNNING.equals(r.status()) && java.util.Set.of("schedule", "run", "demo").contains(r.trigger())) {
-                    store.fail(r.id(), now, "interrupted: its process stopped before the run finished");
-                    runs++;
-                }
-            }
-        }
-        return runs;
     }
 
     /** The configured jobs with the store's triggers: next and previous fire times. */
@@ -257,56 +242,44 @@ public final class Daemon implements AutoCloseable {
     }
 
     /**
-     * Stops: no new runs; a running audit finishes first (its run is recorded as usual). Called by
-     * the SIGTERM shutdown hook.
+     * Stops (the SIGTERM shutdown hook calls this): no new runs; a running audit may finish and be stored
+     * within {@code daemon.stopTimeoutSeconds}. One that takes longer is stopped, recorded INTERRUPTED (its
+     * fire too), its unfinished folder marked failed, and its failure notice queued; only then is the store
+     * closed. A run whose last stage does not end within {@value #GRACE_SECONDS} s more is recorded so here.
      */
     @Override
     public void close() {
         try {
-            if (!scheduler.isShutdown()) {
-                LOG.info("kcd-audit daemon {} stopping: no new runs; waiting for a running one to finish",
-                        context.instance());
-                scheduler.shutdown(true);
+            if (scheduler.isShutdown()) {
+                return;
             }
+            Duration timeout = context.config().daemon().stopTimeout();
+            LOG.info("kcd-audit daemon {} stopping: no new runs; a running audit may finish within"
+                    + " daemon.stopTimeoutSeconds ({} s)", context.instance(), timeout.toSeconds());
+            scheduler.standby();
+            context.active().stopping();
+            boolean ended = context.active().awaitNone(timeout);
+            if (!ended) {
+                String reason = "interrupted: the daemon was stopped and the run did not finish within"
+                        + " daemon.stopTimeoutSeconds (" + timeout.toSeconds() + " s)";
+                List<ActiveJobs.Job> running = context.active().now();
+                LOG.warn("{} audit(s) still running after {} s: stopping them", running.size(), timeout.toSeconds());
+                running.forEach(j -> j.control().stop(reason));
+                ended = context.active().awaitNone(Duration.ofSeconds(GRACE_SECONDS));
+                if (!ended) {
+                    context.active().now().forEach(j -> AuditJob.abandon(context, j, reason + "; its last stage did"
+                            + " not end within " + GRACE_SECONDS + " s more"));
+                }
+            }
+            // with every audit ended, wait for Quartz's own threads (and an outbox tick) before the store closes;
+            // a stuck audit is not waited for: it is recorded above, and the process exits
+            scheduler.shutdown(ended);
         } catch (SchedulerException e) {
             LOG.warn("stopping the scheduler: {}", e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
-            try {
-                DBConnectionManager.getInstance().shutdown(dataSourceName);
-            } catch (SQLException ignored) {
-                // nothing held
-            }
-        }
-    }
-
-    /** Quartz's connections: straight from the history store's database (H2 keeps one open while the daemon runs). */
-    static final class Provider implements ConnectionProvider {
-        private final StoreDb db;
-        private Connection keeper;
-
-        Provider(StoreDb db) {
-            this.db = db;
-        }
-
-        @Override
-        public synchronized Connection getConnection() throws SQLException {
-            if (keeper == null && !db.isPostgres()) {
-                keeper = db.connect(); // keeps the embedded H2 database open between Quartz's short transactions
-            }
-            return db.connect();
-        }
-
-        @Override
-        public synchronized void shutdown() throws SQLException {
-            if (keeper != null) {
-                keeper.close();
-                keeper = null;
-            }
-        }
-
-        @Override
-        public void initialize() {
-            // nothing to prepare
+            QuartzConnections.release(dataSourceName);
         }
     }
 }

@@ -1,39 +1,33 @@
 package org.kcdauditor.store;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
-import org.kcdauditor.audit.AuditContext;
+import org.flywaydb.core.api.MigrationInfoService;
 import org.kcdauditor.audit.AuditResult;
 import org.kcdauditor.audit.PreviousRun;
-import org.kcdauditor.model.AdObject;
-import org.kcdauditor.model.EventRecord;
 import org.kcdauditor.model.Finding;
 import org.kcdauditor.model.HostState;
-import org.kcdauditor.model.PatchRecord;
 import org.kcdauditor.model.Severity;
-import org.kcdauditor.model.Uac;
 
+import org.kcdauditor.io.IoErrors;
+
+import java.io.IOException;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.IdentityHashMap;
-import java.util.Collections;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -47,17 +41,12 @@ import java.util.Set;
  * <p>Life of a run: {@link #begin} records it RUNNING (committed at once, so a crash leaves a trace);
  * {@link #complete} writes the snapshot and findings and marks it SUCCEEDED in <em>one</em>
  * transaction; {@link #fail} marks it FAILED with its reason. Nothing here ever updates or deletes
- * another run's rows. {@link #tryLock}/{@link #unlock} give a scheduler a named, expiring run lock.
+ * another run's rows. {@link #locks()} gives the named, expiring run locks.
  */
 public final class RunStore implements AutoCloseable {
-    /** Rows per JDBC batch. */
-    /** Host values as JSON arrays; replication metadata ({@code changes}) as objects with ISO-8601 times. */
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
-            .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
-    private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {
-    };
-    private static final int BATCH = 5_000;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RunStore.class);
+    private static final java.time.format.DateTimeFormatter BACKUP_TIME = java.time.format.DateTimeFormatter
+            .ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
     private static final String SELECT_RUN = "SELECT id, started_at, finished_at, status, trigger_name, config_path,"
             + " directory_url, failure_reason, report_dir, objects_read, hosts, findings, high, medium, low, info,"
@@ -65,18 +54,35 @@ public final class RunStore implements AutoCloseable {
 
     private final Connection connection;
     private final String display;
+    private final SnapshotRows snapshots;
 
     private RunStore(Connection connection, String display) {
         this.connection = connection;
         this.display = display;
+        this.snapshots = new SnapshotRows(connection);
     }
 
     /**
-     * Opens the database and brings its schema up to date. A database that cannot be opened (corrupt
+     * Opens the database and brings its schema up to date. A database that cannot be opened (damaged
      * file, wrong credentials, unreachable server) is a {@link StoreException}; the file is left as it is.
+     * An embedded H2 file is checked first ({@link H2StoreFile}): H2 would silently open a file that was cut
+     * short as an older state, often an empty one, and overwrite it. Before a schema migration of an existing
+     * H2 store a backup of it is written beside it ({@code <name>.before-migration-<UTC time>.zip}).
      */
     public static RunStore open(String url, String user, char[] password) {
         String display = StoreUrls.display(url);
+        Path file = H2StoreFile.of(url);
+        if (file != null) {
+            String damage;
+            try {
+                damage = H2StoreFile.damage(file);
+            } catch (IOException e) {
+                throw new StoreException("history store " + file + " cannot be read: " + IoErrors.describe(e), e);
+            }
+            if (damage != null) {
+                throw new StoreException(damaged(file, damage), null);
+            }
+        }
         Properties props = new Properties();
         if (user != null) {
             props.setProperty("user", user);
@@ -88,12 +94,21 @@ public final class RunStore implements AutoCloseable {
         try {
             c = DriverManager.getConnection(url, props);
         } catch (SQLException e) {
-            throw new StoreException("history store " + display + " cannot be opened: " + firstLine(e)
+            String why = firstLine(e);
+            if (file != null && (why.contains("orrupt") || why.contains("Chunk") || why.contains("chunk"))) {
+                throw new StoreException(damaged(file, why), e);
+            }
+            throw new StoreException("history store " + display + " cannot be opened: " + why
                     + " (a damaged H2 file is left untouched: move it aside, or point store.url elsewhere)", e);
         }
         try {
-            Flyway.configure().dataSource(new SingleConnectionDataSource(c)).locations("classpath:db/migration")
-                    .load().migrate();
+            Flyway flyway = Flyway.configure().dataSource(new SingleConnectionDataSource(c))
+                    .locations("classpath:db/migration").load();
+            MigrationInfoService info = flyway.info();
+            if (file != null && info.pending().length > 0 && info.applied().length > 0) {
+                backUp(c, file);
+            }
+            flyway.migrate();
             c.setAutoCommit(true);
             return new RunStore(c, display);
         } catch (FlywayException | SQLException e) {
@@ -102,14 +117,108 @@ public final class RunStore implements AutoCloseable {
         }
     }
 
-    /** Records a run as RUNNING, committed at once. */
+    /** Where the backup before a schema migration of {@code file} goes. */
+    static Path backupPath(Path file, Instant at) {
+        String name = file.getFileName().toString();
+        String base = name.endsWith(".mv.db") ? name.substring(0, name.length() - ".mv.db".length()) : name;
+        return file.resolveSibling(base + ".before-migration-" + BACKUP_TIME.format(at) + ".zip");
+    }
+
+    private static void backUp(Connection c, Path file) throws SQLException {
+        Path backup = backupPath(file, Instant.now());
+        try (PreparedStatement ps = c.prepareStatement("BACKUP TO ?")) {
+            ps.setString(1, backup.toString());
+            ps.execute();
+        }
+        LOG.info("history store {}: backup before the schema migration written to {}", file, backup);
+    }
+
+    private static String damaged(Path file, String damage) {
+        return "history store " + file + " is damaged: " + damage + ". Nothing was changed and no run was stored."
+                + " Restore the file from a backup (before a schema upgrade kcd-audit writes one beside it,"
+                + " *.before-migration-*.zip), or move it aside to start an empty history";
+    }
+
+    /** Records a run as RUNNING in this process, committed at once. */
     public void begin(String runId, Instant startedAt, String trigger, String configPath, String directoryUrl,
                       String baseDn) {
+        Holder me = Holder.current();
         update("record the start of run " + runId, "INSERT INTO audit_run (id, run_no, started_at, status,"
-                        + " trigger_name, config_path, directory_url, base_dn)"
-                        + " SELECT ?, COALESCE(MAX(run_no), 0) + 1, ?, ?, ?, ?, ?, ? FROM audit_run",
+                        + " trigger_name, config_path, directory_url, base_dn, holder_host, holder_pid, holder_started)"
+                        + " SELECT ?, COALESCE(MAX(run_no), 0) + 1, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM audit_run",
                 runId, ts(startedAt), RunSummary.RUNNING, trigger, cut(configPath, 1000), cut(directoryUrl, 1000),
-                cut(baseDn, 1000));
+                cut(baseDn, 1000), cut(me.host(), 255), me.pid(), ts(me.started()));
+        toDisk();
+    }
+
+    /**
+     * An embedded H2 store writes committed changes in the background, up to a second later: a process
+     * killed right after recording a run RUNNING (or where it writes) left no trace of it, so its run could
+     * not be recorded as interrupted nor its folder marked. The records a crash must find are forced to disk
+     * here. (Not with WRITE_DELAY=0 for every commit: then the committing thread writes the file itself, and
+     * Quartz interrupts its threads on standby and shutdown, which closes H2's file under every connection.)
+     */
+    private void toDisk() {
+        try {
+            if (connection.getMetaData().getURL().startsWith("jdbc:h2:")) {
+                try (var st = connection.createStatement()) {
+                    st.execute("CHECKPOINT");
+                }
+            }
+        } catch (SQLException e) {
+            throw new StoreException("history store " + display + ": cannot write to disk: " + firstLine(e), e);
+        }
+    }
+
+    /**
+     * Records where a RUNNING run writes its reports (its {@code .partial} folder), so that the folder of a
+     * run whose process dies can be marked failed later.
+     */
+    public void reportDir(String runId, String dir) {
+        update("record the report folder of run " + runId, "UPDATE audit_run SET report_dir = ? WHERE id = ?"
+                + " AND status = ?", cut(dir, 1000), runId, RunSummary.RUNNING);
+        toDisk();
+    }
+
+    /** A RUNNING run with the process that runs it (null for runs recorded before holders were). */
+    public record Running(String id, Instant startedAt, String trigger, Holder holder, String reportDir) {
+    }
+
+    /** The runs recorded RUNNING, oldest first. */
+    public List<Running> running() {
+        List<Running> out = new ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement("SELECT id, started_at, trigger_name, holder_host,"
+                + " holder_pid, holder_started, report_dir FROM audit_run WHERE status = ? ORDER BY run_no")) {
+            ps.setString(1, RunSummary.RUNNING);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    long pid = rs.getLong(5);
+                    Holder h = rs.wasNull() || rs.getString(4) == null ? null
+                            : new Holder(rs.getString(4), pid, instant(rs, 6));
+                    out.add(new Running(rs.getString(1), instant(rs, 2), rs.getString(3), h, rs.getString(7)));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw readFailed("list running runs", e);
+        }
+    }
+
+    /**
+     * Marks a RUNNING run INTERRUPTED: its process stopped (killed, crashed, or stopped before the run
+     * finished). Writes nothing else.
+     *
+     * @return whether the run was RUNNING
+     */
+    public boolean interrupt(String runId, Instant at, String reason) {
+        try (PreparedStatement ps = connection.prepareStatement("UPDATE audit_run SET status = ?, finished_at = ?,"
+                + " failure_reason = ? WHERE id = ? AND status = ?")) {
+            bind(ps, RunSummary.INTERRUPTED, ts(at), cut(reason, 2000), runId, RunSummary.RUNNING);
+            return ps.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw new StoreException("history store " + display + ": cannot record run " + runId + " as interrupted: "
+                    + firstLine(e), e);
+        }
     }
 
     /** Marks a run FAILED with its reason. Writes nothing else; earlier runs are untouched. */
@@ -125,9 +234,9 @@ public final class RunStore implements AutoCloseable {
         try {
             connection.setAutoCommit(false);
             try {
-                writeHosts(runId, run.result().context());
-                writePatches(runId, run.patches());
-                writeEvents(runId, run.events());
+                snapshots.write(runId, run.result().context(), previousOf(runId));
+                snapshots.writePatches(runId, run.patches());
+                snapshots.writeEvents(runId, run.events());
                 writeFindings(runId, run.result().findings());
                 AuditResult r = run.result();
                 Map<String, Integer> by = r.bySeverity();
@@ -152,6 +261,19 @@ public final class RunStore implements AutoCloseable {
             }
         } catch (SQLException e) {
             throw new StoreException("history store " + display + ": cannot write run " + runId + ": " + firstLine(e), e);
+        }
+    }
+
+    /** The last successful run of the same configuration as {@code runId}: the one its snapshot is stored against. */
+    private String previousOf(String runId) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT p.id FROM audit_run r JOIN audit_run p"
+                + " ON (p.config_path = r.config_path OR p.config_path IS NULL AND r.config_path IS NULL)"
+                + " WHERE r.id = ? AND p.status = ? AND p.run_no < r.run_no ORDER BY p.run_no DESC")) {
+            bind(ps, runId, RunSummary.SUCCEEDED);
+            ps.setMaxRows(1);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
         }
     }
 
@@ -267,47 +389,11 @@ public final class RunStore implements AutoCloseable {
 
     /** Node states (userAccountControl flags, delegation entries) a run recorded, by host name. */
     public Map<String, HostState> hostStates(String runId) {
-        Map<String, Integer> uac = new LinkedHashMap<>();
-        Map<String, List<String>> delegateTo = new LinkedHashMap<>();
         try {
-            try (PreparedStatement ps = connection.prepareStatement(
-                    "SELECT host_name, uac FROM run_host WHERE run_id = ? AND cluster_name IS NOT NULL ORDER BY host_name")) {
-                ps.setString(1, runId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        uac.put(rs.getString(1), rs.getInt(2));
-                        delegateTo.put(rs.getString(1), new ArrayList<>());
-                    }
-                }
-            }
-            // No ORDER BY: one row per host, and the hosts' order is the first query's. Sorting 20,000
-            // rows of JSON arrays made H2 spill the whole result to a temporary file first.
-            try (PreparedStatement ps = connection.prepareStatement("SELECT host_name, vals FROM run_host_attr"
-                    + " WHERE run_id = ? AND attr = 'delegateTo'")) {
-                ps.setString(1, runId);
-                // As the collector does: the same few values recur in every peer's list (1.45 million
-                // values, about 80,000 distinct, at 20,000 hosts); each distinct one is kept once.
-                Map<String, String> canonical = new HashMap<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        List<String> values = delegateTo.get(rs.getString(1));
-                        if (values == null) {
-                            continue; // a file server's row: not a node
-                        }
-                        for (String v : JSON.readValue(rs.getString(2), STRINGS)) {
-                            values.add(v == null ? null : canonical.computeIfAbsent(v, k -> k));
-                        }
-                    }
-                }
-            } catch (JsonProcessingException e) {
-                throw new SQLException("stored delegation values of run " + runId + " are not a JSON list", e);
-            }
+            return snapshots.hostStates(runId);
         } catch (SQLException e) {
             throw readFailed("read the snapshot of run " + runId, e);
         }
-        Map<String, HostState> out = new LinkedHashMap<>();
-        uac.forEach((h, u) -> out.put(h, new HostState(h, Uac.flagNames(u), delegateTo.get(h))));
-        return out;
     }
 
     /** Patch records a run stored. */
@@ -327,147 +413,61 @@ public final class RunStore implements AutoCloseable {
     }
 
     /**
-     * Takes the named lock for {@code owner} until {@code now + ttl}; an expired lock is taken over.
+     * Deletes the runs retention no longer keeps (see {@link Pruning}), oldest first, each with everything
+     * it stored; runs other runs' snapshots refer to hand their values over first.
      *
-     * @return false when someone else holds it
+     * @return the runs pruned (or that would be, with {@code dryRun}), oldest first
      */
-    public boolean tryLock(String name, String owner, Instant now, Duration ttl) {
+    public List<RunSummary> prune(int keepNewest, Instant before, Set<String> keep, boolean dryRun) {
         try {
-            try (PreparedStatement ps = connection.prepareStatement(
-                    "DELETE FROM run_lock WHERE name = ? AND expires_at < ?")) {
-                bind(ps, name, ts(now));
-                ps.executeUpdate();
-            }
-            try (PreparedStatement ps = connection.prepareStatement(
-                    "INSERT INTO run_lock (name, owner, acquired_at, expires_at) VALUES (?, ?, ?, ?)")) {
-                bind(ps, name, cut(owner, 200), ts(now), ts(now.plus(ttl)));
-                ps.executeUpdate();
-                return true;
-            }
+            return new Pruning(connection, snapshots).prune(keepNewest, before, keep, dryRun, this);
         } catch (SQLException e) {
-            if ("23505".equals(e.getSQLState())) {
-                return false;
-            }
-            throw new StoreException("history store " + display + ": cannot take lock " + name + ": " + firstLine(e), e);
+            throw new StoreException("history store " + display + ": cannot prune runs: " + firstLine(e), e);
         }
     }
 
-    /** Extends a lock {@code owner} holds to {@code now + ttl}; false when it no longer holds it. */
-    public boolean renewLock(String name, String owner, Instant now, Duration ttl) {
-        try (PreparedStatement ps = connection.prepareStatement(
-                "UPDATE run_lock SET expires_at = ? WHERE name = ? AND owner = ?")) {
-            bind(ps, ts(now.plus(ttl)), name, cut(owner, 200));
-            return ps.executeUpdate() == 1;
-        } catch (SQLException e) {
-            throw new StoreException("history store " + display + ": cannot renew lock " + name + ": " + firstLine(e), e);
-        }
+    /** Marks a run as one retention must keep, with the reason (e.g. the baseline captured from it). */
+    public void pin(String runId, String reason) {
+        update("pin run " + runId, "UPDATE audit_run SET pinned = ? WHERE id = ?", cut(reason, 200), runId);
     }
 
-    /** Who holds a lock and until when; empty when it is free. */
-    public Optional<String> lockHolder(String name) {
-        try (PreparedStatement ps = connection.prepareStatement(
-                "SELECT owner, acquired_at, expires_at FROM run_lock WHERE name = ?")) {
-            ps.setString(1, name);
+    /**
+     * The first run of a configuration in which a finding of {@code rule} on {@code host} (and {@code peer},
+     * {@code spn} when given) was waived: the run that shows what a waiver accepted. Host, peer and SPN compare
+     * case-insensitively.
+     */
+    public Optional<String> firstRunWaiving(String configPath, String rule, String host, String peer, String spn) {
+        StringBuilder sql = new StringBuilder("SELECT r.id FROM run_finding f JOIN audit_run r ON r.id = f.run_id"
+                + " WHERE f.waived = TRUE AND r.config_path = ? AND f.rule_id = ? AND LOWER(f.host_name) = ?");
+        List<Object> params = new ArrayList<>(List.of(cut(configPath, 1000), rule, host.toLowerCase(Locale.ROOT)));
+        if (peer != null) {
+            sql.append(" AND LOWER(f.peer) = ?");
+            params.add(peer.toLowerCase(Locale.ROOT));
+        }
+        if (spn != null) {
+            sql.append(" AND LOWER(f.spn) = ?");
+            params.add(spn.toLowerCase(Locale.ROOT));
+        }
+        sql.append(" ORDER BY r.run_no");
+        try (PreparedStatement ps = connection.prepareStatement(sql.toString())) {
+            bind(ps, params.toArray());
+            ps.setMaxRows(1);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(rs.getString(1) + " since " + instant(rs, 2) + ", until "
-                        + instant(rs, 3) + " unless renewed") : Optional.empty();
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
             }
         } catch (SQLException e) {
-            throw readFailed("read lock " + name, e);
+            throw readFailed("find the run a waiver refers to", e);
         }
     }
 
-    public void unlock(String name, String owner) {
-        update("release lock " + name, "DELETE FROM run_lock WHERE name = ? AND owner = ?", name, owner);
+    /** The store's named locks, on this store's connection. */
+    public RunLocks locks() {
+        return new RunLocks(connection, display);
     }
 
     @Override
     public void close() {
         closeQuietly(connection);
-    }
-
-    private void writeHosts(String runId, AuditContext ctx) throws SQLException {
-        List<AdObject> hosts = new ArrayList<>(ctx.nodes());
-        Set<AdObject> listed = Collections.newSetFromMap(new IdentityHashMap<>());
-        listed.addAll(hosts);
-        ctx.clusters().forEach(c -> c.fileServers().stream().filter(listed::add).forEach(hosts::add));
-        try (PreparedStatement h = connection.prepareStatement("INSERT INTO run_host (run_id, host_name, cluster_name,"
-                + " dn, sam_account, dns_host_name, uac, object_sid, os, os_version, when_changed, usn_changed)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-             PreparedStatement v = connection.prepareStatement(
-                     "INSERT INTO run_host_attr (run_id, host_name, attr, vals) VALUES (?, ?, ?, ?)")) {
-            Set<String> seen = new LinkedHashSet<>();
-            int[] pending = {0};
-            for (AdObject o : hosts) {
-                String name = cut(o.name(), 255);
-                if (!seen.add(name.toLowerCase(java.util.Locale.ROOT))) {
-                    continue;
-                }
-                var cluster = ctx.clusterOf(o);
-                bind(h, runId, name, cluster == null ? null : cut(cluster.name(), 255), cut(o.dn(), 1000),
-                        cut(o.samAccountName(), 255), cut(o.dnsHostName(), 255), o.userAccountControl(),
-                        cut(o.objectSid(), 200), cut(o.operatingSystem(), 255), cut(o.operatingSystemVersion(), 255),
-                        ts(o.whenChanged()), o.usnChanged());
-                h.addBatch();
-                pending[0] += 1 + values(v, runId, name, "delegateTo", o.delegateTo())
-                        + values(v, runId, name, "spn", o.spns()) + values(v, runId, name, "rbcd", o.rbcdSids())
-                        + values(v, runId, name, "changes", ctx.snapshot().changesOf(o));
-                if (pending[0] >= BATCH) {
-                    // Bounded batches: a 20,000-host snapshot is about 1.5 million values.
-                    h.executeBatch();
-                    v.executeBatch();
-                    pending[0] = 0;
-                }
-            }
-            h.executeBatch();
-            v.executeBatch();
-        }
-    }
-
-    /** Adds one batched row holding the values as a JSON array (none for an empty list); returns the rows added. */
-    private static int values(PreparedStatement v, String runId, String host, String attr, List<?> values)
-            throws SQLException {
-        if (values.isEmpty()) {
-            return 0;
-        }
-        try {
-            bind(v, runId, host, attr, JSON.writeValueAsString(values));
-        } catch (JsonProcessingException e) {
-            throw new SQLException("cannot encode the " + attr + " values of " + host, e);
-        }
-        v.addBatch();
-        return 1;
-    }
-
-    private void writePatches(String runId, List<PatchRecord> patches) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement("INSERT INTO run_patch (run_id, seq, host_name, kb,"
-                + " installed_on, description, origin) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-            for (int i = 0; i < patches.size(); i++) {
-                PatchRecord p = patches.get(i);
-                bind(ps, runId, i, cut(p.host(), 255), cut(p.kb(), 32), p.installedOn(), cut(p.description(), 255),
-                        cut(p.origin(), 1000));
-                ps.addBatch();
-                if (i % 1000 == 999) {
-                    ps.executeBatch();
-                }
-            }
-            ps.executeBatch();
-        }
-    }
-
-    private void writeEvents(String runId, List<EventRecord> events) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement("INSERT INTO run_event (run_id, seq, host_name,"
-                + " event_id, time_created, source_host, dest_host, classification, hresult, message, origin)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            for (int i = 0; i < events.size(); i++) {
-                EventRecord e = events.get(i);
-                bind(ps, runId, i, cut(e.host(), 255), e.eventId(), ts(e.timeCreated()), cut(e.sourceHost(), 255),
-                        cut(e.destinationHost(), 255), cut(e.classification().name(), 32), cut(e.hresult(), 16),
-                        cut(e.message(), 4000), cut(e.origin(), 1000));
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
     }
 
     private void writeFindings(String runId, List<Finding> findings) throws SQLException {
@@ -523,7 +523,7 @@ public final class RunStore implements AutoCloseable {
         return new StoreException("history store " + display + ": cannot " + what + ": " + firstLine(e), e);
     }
 
-    private static void bind(PreparedStatement ps, Object... params) throws SQLException {
+    static void bind(PreparedStatement ps, Object... params) throws SQLException {
         for (int i = 0; i < params.length; i++) {
             Object p = params[i];
             if (p == null) {
@@ -543,12 +543,12 @@ public final class RunStore implements AutoCloseable {
         return rs.wasNull() ? null : v;
     }
 
-    private static Instant instant(ResultSet rs, int col) throws SQLException {
+    static Instant instant(ResultSet rs, int col) throws SQLException {
         OffsetDateTime t = rs.getObject(col, OffsetDateTime.class);
         return t == null ? null : t.toInstant();
     }
 
-    private static OffsetDateTime ts(Instant i) {
+    static OffsetDateTime ts(Instant i) {
         return i == null ? null : i.atOffset(ZoneOffset.UTC);
     }
 

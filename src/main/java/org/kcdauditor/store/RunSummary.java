@@ -11,4 +11,6 @@ public record RunSummary(String id, Instant startedAt, Instant finishedAt, Strin
     public static final String RUNNING = "RUNNING";
     public static final String SUCCEEDED = "SUCCEEDED";
     public static final String FAILED = "FAILED";
+    /** Its process stopped before the run finished: killed, crashed, or a daemon stopped past its stop timeout. */
+    public static final String INTERRUPTED = "INTERRUPTED";
 }

@@ -48,7 +48,7 @@ class DemoTest {
         CliRun strict = CliRun.run(Map.of(), "demo", "--out", out.resolve("again").toString(), "--formats", "json",
                 "--fail-on", "high");
         assertEquals(3, strict.exitCode());
-        assertTrue(strict.out().contains("Exit code 3: 12 findings at or above high (--fail-on); 4 waived findings are"
+        assertTrue(strict.out().contains("Exit code 3: 16 findings at or above high (--fail-on); 4 waived findings are"
                 + " not counted."), strict.out());
     }
 
@@ -63,11 +63,11 @@ class DemoTest {
         assertEquals(78, s.path("requiredEntries").asInt());
         assertEquals(73, s.path("presentEntries").asInt());
         assertEquals(93.6, s.path("compliancePercent").asDouble());
-        // directory rules: 8 HIGH (4 of them waived by config/demo/baseline.yaml), 0 MEDIUM, 3 LOW, 2 INFO;
-        // history rules (baseline, patches, events, previous run): 8 HIGH, 3 MEDIUM, 3 LOW, 3 INFO
-        assertEquals(12, s.path("bySeverity").path("HIGH").asInt());
-        assertEquals(3, s.path("bySeverity").path("MEDIUM").asInt());
-        assertEquals(6, s.path("bySeverity").path("LOW").asInt());
+        // directory rules: 12 HIGH (4 of them waived by config/demo/baseline.yaml), 1 MEDIUM, 2 LOW, 2 INFO;
+        // history rules (baseline, patches, events, previous run, host settings): 9 HIGH, 3 MEDIUM, 3 LOW, 3 INFO
+        assertEquals(16, s.path("bySeverity").path("HIGH").asInt());
+        assertEquals(4, s.path("bySeverity").path("MEDIUM").asInt());
+        assertEquals(5, s.path("bySeverity").path("LOW").asInt());
         assertEquals(5, s.path("bySeverity").path("INFO").asInt());
         assertEquals("DC=contoso,DC=com", doc.path("directory").path("baseDn").asText());
     }
@@ -85,10 +85,10 @@ class DemoTest {
     @Test
     void unconstrainedStaleUnregisteredAndDuplicate() {
         assertEquals(List.of("HV03"), field(rule("UNCONSTRAINED_DELEGATION"), "host"));
-        // HV11's entry for cifs on the domain controller DC1 is no peer's either
-        assertEquals(List.of(MIG + "/HV15", "cifs/dc1.contoso.com", "cifs/hv15.contoso.com"),
+        // HV11's entry for cifs on the domain controller DC1 is DELEGATION_TO_SENSITIVE_TARGET's, not stale
+        assertEquals(List.of(MIG + "/HV15", "cifs/hv15.contoso.com"),
                 field(rule("STALE_DELEGATION"), "spn").stream().sorted().toList());
-        assertEquals(List.of("HV11", "HV11", "HV11"), field(rule("STALE_DELEGATION"), "host"));
+        assertEquals(List.of("HV11", "HV11"), field(rule("STALE_DELEGATION"), "host"));
         assertEquals(List.of(MIG + "/hv14.contoso.com"), field(rule("TARGET_SPN_NOT_REGISTERED"), "spn"));
         List<JsonNode> dup = rule("DUPLICATE_SPN");
         assertEquals(List.of(MIG + "/hv12.contoso.com"), field(dup, "spn"));
@@ -111,11 +111,39 @@ class DemoTest {
         assertEquals(List.of(), rule("HOST_NOT_FOUND"));
         assertEquals(List.of(), rule("ACCOUNT_DISABLED"));
         assertEquals(List.of(), rule("DNS_HOST_NAME_MISSING"));
-        assertEquals(30, doc.path("findings").size(), "13 from the directory rules, 17 from the history data");
+        assertEquals(34, doc.path("findings").size(), "17 from the directory rules, 17 from the history data");
         // Nodes of the OU cluster come from the OU, not from the few hundred other computers.
         JsonNode hvc2 = doc.path("clusters").get(1);
         assertEquals("[\"HV11\",\"HV12\",\"HV13\",\"HV14\"]", hvc2.path("nodes").toString());
-        assertEquals(9, hvc2.path("pairsOk").asInt());
+        // of 12 pairs, HV11 -> HV12 and HV14 -> HV11 alone can migrate: into HV12 (duplicate SPN), into HV14
+        // (SPN not registered), to and from HV13 (no AES keys) the tickets fail
+        assertEquals(2, hvc2.path("pairsOk").asInt());
+    }
+
+    @Test
+    void eachKerberosRuleShowsOnceAndBlocksItsPairs() {
+        assertEquals(List.of("NAS01"), field(rule("AES_NOT_ENABLED"), "host"), "RC4 only");
+        assertEquals(List.of("HV13"), field(rule("AES_KEYS_MISSING"), "host"), "password from 2007");
+        JsonNode kdc = rule("AES_KEYS_MISSING").get(0).path("evidence");
+        assertEquals("[209]", kdc.path("eventIds").toString(), "the DC's KDC event about HV13 is attached");
+        List<JsonNode> sensitive = rule("DELEGATION_TO_SENSITIVE_TARGET");
+        assertEquals(List.of("cifs/dc1.contoso.com"), field(sensitive, "spn"));
+        assertEquals("removeDelegation", sensitive.get(0).path("actions").get(0).path("type").asText());
+        assertEquals(List.of("adm-jdoe"), field(rule("OPERATOR_NOT_DELEGABLE"), "host"), "Protected Users, nested");
+        assertEquals(List.of("HV02"), field(rule("MIGRATION_AUTH_NOT_KERBEROS"), "host"), "CredSSP in the export");
+        // the duplicated SPN of HV12 blocks the pairs into it, and says which
+        JsonNode hvc2 = doc.path("clusters").get(1);
+        String dupId = rule("DUPLICATE_SPN").get(0).path("id").asText();
+        List<JsonNode> intoHv12 = StreamSupport.stream(hvc2.path("matrix").spliterator(), false)
+                .filter(p -> p.path("to").asText().equals("HV12")).toList();
+        assertEquals(3, intoHv12.size());
+        for (JsonNode p : intoHv12) {
+            assertFalse(p.path("ok").asBoolean(true), p.toString());
+            assertTrue(p.path("blockers").toString().contains(dupId), p.toString());
+        }
+        assertEquals(3, rule("DUPLICATE_SPN").get(0).path("evidence").path("pairs").size());
+        assertFalse(hvc2.path("go").asBoolean(true));
+        assertEquals("dc1.contoso.com", doc.path("directory").path("dc").asText());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package org.kcdauditor.cli;
 
+import org.kcdauditor.run.ExitCodes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -76,18 +77,25 @@ class HistoryCommandsTest {
 
     @Test
     void preflightGoNoGoAndUnknownCluster() throws Exception {
-        Path cfg = config("  - name: HVC1\n    nodes: [HV01, HV02, HV03]\n  - name: PAIR\n    nodes: [HV11, HV13]", "");
+        Path cfg = config("  - name: HVC1\n    nodes: [HV01, HV02, HV03]\n  - name: PAIR\n    nodes: [HV12, HV11]", "");
         assertEquals(ExitCodes.FINDINGS, run("preflight", "--config", cfg.toString(), "--cluster", "HVC1"), err);
         assertTrue(out.startsWith("Preflight HVC1: NO-GO"), out);
         assertTrue(out.contains("BLOCKER MISSING_DELEGATION"), out);
-        assertEquals(ExitCodes.OK, run("preflight", "--config", cfg.toString(), "--cluster", "pair"), out + err);
-        assertTrue(out.startsWith("Preflight PAIR: GO"), out);
-        assertTrue(out.contains("pairs delegated correctly: 2/2; blockers: 0"), out);
+        // HV11 -> HV12 has every entry, but HV12's migration SPN is also on svc-vmm: the KDC refuses the ticket
+        assertEquals(ExitCodes.FINDINGS, run("preflight", "--config", cfg.toString(), "--cluster", "pair"), out + err);
+        assertTrue(out.startsWith("Preflight PAIR: NO-GO"), out);
+        assertTrue(out.contains("pairs that can migrate: 1/2;"), out);
+        assertTrue(out.contains("BLOCKER DUPLICATE_SPN"), out);
+        assertTrue(out.contains("Host settings were not checked"), out);
+        Path solo = config("  - name: SOLO\n    nodes: [HV01]", "");
+        assertEquals(ExitCodes.OK, run("preflight", "--config", solo.toString(), "--cluster", "SOLO"), out + err);
+        assertTrue(out.startsWith("Preflight SOLO: GO"), out);
+        assertTrue(out.contains("pairs that can migrate: 0/0; blockers: 0"), out);
         assertEquals(ExitCodes.USAGE, run("preflight", "--config", cfg.toString(), "--cluster", "NOPE"));
         assertTrue(err.contains("--cluster: no cluster named 'NOPE'"), err);
 
         assertEquals(ExitCodes.OK, run("history", "--config", cfg.toString()));
-        assertEquals(3, out.lines().count(), out);
+        assertEquals(4, out.lines().count(), out);
         assertTrue(out.lines().skip(1).allMatch(l -> l.contains("SUCCEEDED") && l.contains("preflight")), out);
         String id = out.lines().skip(1).findFirst().orElseThrow().substring(0, 8);
         assertEquals(ExitCodes.OK, run("history", "--config", cfg.toString(), "show", id));
@@ -114,7 +122,7 @@ class HistoryCommandsTest {
         Files.writeString(dir.resolve("baseline.yaml"), waivers.replace("EXPIRES", "2026-11-26"));
         assertEquals(ExitCodes.OK, run("preflight", "--config", cfg.toString(), "--cluster", "HVC1"), out + err);
         assertTrue(out.startsWith("Preflight HVC1: GO"), out);
-        assertTrue(out.contains("pairs delegated correctly: 4/6; blockers: 0; waived: 6"), out);
+        assertTrue(out.contains("pairs that can migrate: 4/6; blockers: 0; waived: 6"), out);
         assertTrue(out.contains("waived  MISSING_DELEGATION             HV01 -> HV02 cifs/hv02.contoso.com [CHG1, until 2026-11-26]"), out);
 
         Files.writeString(dir.resolve("baseline.yaml"), waivers.replace("EXPIRES", "2026-11-25"));

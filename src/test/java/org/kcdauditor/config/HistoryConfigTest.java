@@ -82,7 +82,7 @@ class HistoryConfigTest {
                 + " [adm-jdoe, 'CN=HV Operators,OU=Groups,DC=contoso,DC=com']\n").policy().operators());
         assertTrue(StoreUrls.jdbcUrl(c).startsWith("jdbc:h2:file:") && StoreUrls.jdbcUrl(c).endsWith("data/kcd-audit"));
         assertEquals("jdbc:postgresql://db/kcd", StoreUrls.jdbcUrl(load("store:\n  url: jdbc:postgresql://db/kcd\n")));
-        assertEquals(StoreUrls.jdbcUrl(c) + ";AUTO_SERVER=TRUE;MAX_COMPACT_TIME=0", StoreUrls.connectUrl(c));
+        assertEquals(StoreUrls.jdbcUrl(c) + ";AUTO_SERVER=TRUE;MAX_COMPACT_TIME=0;COMPRESS=TRUE", StoreUrls.connectUrl(c));
         assertEquals("jdbc:postgresql://db/kcd", StoreUrls.connectUrl(load("store:\n  url: jdbc:postgresql://db/kcd\n")));
     }
 

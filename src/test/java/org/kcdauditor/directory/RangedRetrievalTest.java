@@ -248,13 +248,13 @@ class RangedRetrievalTest {
         Entry late = new Entry(dn("HV01"));
         late.addAttribute("msDS-AllowedToDelegateTo;range=3-*", "cifs/HV02");
         DirectoryException notFromZero = assertThrows(DirectoryException.class,
-                () -> RangedRetrieval.complete(null, late, "ldap://dc1"));
+                () -> RangedRetrieval.complete(null, late, "ldap://dc1", null));
         assertTrue(notFromZero.getMessage().contains("range=3-*, which does not start at 0"),
                 notFromZero.getMessage());
         Entry shortChunk = new Entry(dn("HV01"));
         shortChunk.addAttribute("servicePrincipalName;Range=0-4", "HOST/HV01", "HOST/hv01.contoso.com");
         DirectoryException tooFew = assertThrows(DirectoryException.class,
-                () -> RangedRetrieval.complete(null, shortChunk, "ldap://dc1"));
+                () -> RangedRetrieval.complete(null, shortChunk, "ldap://dc1", null));
         assertTrue(tooFew.getMessage().contains("servicePrincipalName of " + dn("HV01"))
                 && tooFew.getMessage().contains("range=0-4 carried 2 values"), tooFew.getMessage());
     }

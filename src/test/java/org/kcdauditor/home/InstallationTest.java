@@ -71,7 +71,7 @@ class InstallationTest {
             assertTrue(Files.size(out.resolve(f)) > 0, f);
         }
         JsonNode doc = FindingsJson.MAPPER.readTree(out.resolve("findings.json").toFile());
-        assertEquals(12, doc.path("summary").path("bySeverity").path("HIGH").asInt(), "the demo's findings");
+        assertEquals(16, doc.path("summary").path("bySeverity").path("HIGH").asInt(), "the demo's findings");
         assertTrue(doc.path("findings").findValuesAsText("rule").contains("HARDENING_PATCH_WITHOUT_DELEGATION"),
                 "the demo's hardening catalogue and patch exports were read");
         try (var files = Files.list(empty)) {

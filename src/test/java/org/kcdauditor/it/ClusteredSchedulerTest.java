@@ -7,9 +7,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.kcdauditor.config.AuditConfig;
 import org.kcdauditor.config.ConfigLoader;
 import org.kcdauditor.directory.DemoDirectory;
-import org.kcdauditor.schedule.FireLog;
+import org.kcdauditor.store.FireLog;
 import org.kcdauditor.schedule.ScheduleFixture;
-import org.kcdauditor.schedule.StoreDb;
+import org.kcdauditor.store.Database;
 
 import java.io.File;
 import java.nio.file.Files;
@@ -107,7 +107,7 @@ class ClusteredSchedulerTest {
                     "daemon:\n  clustered: true\n  checkInIntervalSeconds: 1\n  misfireThresholdSeconds: 5\n"
                             + "  runLockSeconds: 5\n");
             AuditConfig cfg = ConfigLoader.load(config);
-            StoreDb db = StoreDb.open(cfg, env); // migrate once, before the daemons race for it
+            Database db = Database.open(cfg, env); // migrate once, before the daemons race for it
             FireLog fires = new FireLog(db);
             context = () -> fires.all().stream().map(Object::toString).collect(Collectors.joining("\n"));
 

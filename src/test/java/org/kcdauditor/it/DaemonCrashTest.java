@@ -7,9 +7,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.kcdauditor.config.AuditConfig;
 import org.kcdauditor.config.ConfigLoader;
 import org.kcdauditor.directory.DemoDirectory;
-import org.kcdauditor.schedule.FireLog;
+import org.kcdauditor.store.FireLog;
 import org.kcdauditor.schedule.ScheduleFixture;
-import org.kcdauditor.schedule.StoreDb;
+import org.kcdauditor.store.Database;
 import org.kcdauditor.store.RunStore;
 import org.kcdauditor.store.RunSummary;
 import org.kcdauditor.store.StoreUrls;
@@ -83,7 +83,7 @@ class DaemonCrashTest {
                     "  - name: every-2s\n    cron: \"*/2 * * * * ?\"\n    notify: never\n", null,
                     "daemon:\n  runLockSeconds: 5\n");
             AuditConfig cfg = ConfigLoader.load(config);
-            StoreDb db = StoreDb.open(cfg, env);
+            Database db = Database.open(cfg, env);
             FireLog fires = new FireLog(db);
             // like a daemon, this JVM keeps the H2 file open: the daemons below reach it through AUTO_SERVER
             java.sql.Connection keeper = db.connect();
@@ -107,7 +107,7 @@ class DaemonCrashTest {
                 FireLog.Fire recovered = fires.all().stream().filter(FireLog.Fire::recovering).findFirst().orElseThrow();
                 assertEquals(victim.fireTime(), recovered.fireTime(), "the interrupted fire, run again");
                 assertTrue(fires.all().stream().anyMatch(f -> f.id().equals(victim.id())
-                        && f.status().equals(FireLog.FAILED) && f.detail().startsWith("interrupted")), fires.all().toString());
+                        && f.status().equals(FireLog.INTERRUPTED) && f.detail().startsWith("interrupted")), fires.all().toString());
                 try (RunStore store = StoreUrls.open(cfg, env)) {
                     // a run the killed daemon had begun is recorded as interrupted, none is left RUNNING
                     assertTrue(store.list(100).stream().filter(r -> r.startedAt().isBefore(restartedAt))

@@ -14,8 +14,9 @@ import org.kcdauditor.notify.Notifier;
 import org.kcdauditor.notify.Outbox;
 import org.kcdauditor.report.FindingsDocument;
 import org.kcdauditor.schedule.ScheduleFixture;
-import org.kcdauditor.schedule.StoreDb;
+import org.kcdauditor.store.Database;
 import org.kcdauditor.support.CliRun;
+import org.kcdauditor.support.Smtp;
 
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -59,7 +60,7 @@ class PostgresOutboxTest {
                 "  - name: monthly-report\n    cron: \"0 0 6 1 * ?\"\n    timeZone: Europe/Berlin\n    notify: always\n",
                 ScheduleFixture.mail(port, 10), null);
         AuditConfig cfg = ConfigLoader.load(file);
-        Outbox outbox = new Outbox(StoreDb.open(cfg, env), Clock.systemUTC(), Duration.ofMillis(100), "pg-test");
+        Outbox outbox = new Outbox(Database.open(cfg, env), Clock.systemUTC(), Duration.ofMillis(100), "pg-test");
         Notifier notifier = new Notifier(cfg, new Secrets(env), env, Clock.systemUTC(), Path.of("templates"), outbox);
         FindingsDocument doc = new FindingsDocument(1, "pg-run-1", Instant.now(), Instant.now(),
                 new FindingsDocument.Directory("ldaps://dc1.contoso.com:636", "DC=contoso,DC=com"), null, null,
@@ -71,7 +72,7 @@ class PostgresOutboxTest {
         CliRun pending = CliRun.run(env, "outbox", "--config", file.toString());
         assertEquals(1, pending.exitCode(), pending.toString());
 
-        GreenMail smtp = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        GreenMail smtp = new GreenMail(Smtp.on(port, ServerSetup.PROTOCOL_SMTP));
         smtp.setUser(ScheduleFixture.FROM, ScheduleFixture.FROM, ScheduleFixture.SMTP_PASSWORD);
         smtp.start();
         try {

@@ -22,6 +22,7 @@ import org.kcdauditor.config.AuditConfig;
 import org.kcdauditor.config.ConfigLoader;
 import org.kcdauditor.config.Secrets;
 import org.kcdauditor.directory.DirectoryCollector;
+import org.kcdauditor.directory.Deadline;
 import org.kcdauditor.directory.LdapConnector;
 import org.kcdauditor.model.AdObject;
 import org.kcdauditor.model.Operator;
@@ -193,8 +194,9 @@ class SambaAdIntegrationTest {
     private Snapshot collect(Cfg c) throws Exception {
         AuditConfig config = ConfigLoader.load(writeConfig(c));
         Secrets secrets = new Secrets(Map.of("KCD_AUDIT_LDAP_PASSWORD", dc.adminPassword));
-        try (LDAPConnection connection = new LdapConnector(config, secrets).connect()) {
-            return new DirectoryCollector(config, Clock.systemUTC()).collect(connection, n -> { });
+        Deadline deadline = Deadline.start(config.directory());
+        try (LDAPConnection connection = new LdapConnector(config, secrets).connect(deadline)) {
+            return new DirectoryCollector(config, Clock.systemUTC()).collect(connection, deadline, n -> { });
         }
     }
 
@@ -564,6 +566,24 @@ class SambaAdIntegrationTest {
         }
         Run r = audit(c, "KRB", x -> { });
         assertEquals(dcName, r.doc().path("directory").path("dc").asText(), r.where());
+        assertEquals("ITKRB2", single(r, "AES_NOT_ENABLED").path("host").asText(), "RC4 only");
+        JsonNode sensitive = single(r, "DELEGATION_TO_SENSITIVE_TARGET");
+        assertEquals("ITKRB1", sensitive.path("host").asText());
+        assertEquals("cifs/" + dcName, sensitive.path("spn").asText());
+        assertTrue(r.findings("STALE_DELEGATION").isEmpty(), "the DC entry is the sensitive rule's, once");
+        for (JsonNode p : r.doc().path("clusters").get(0).path("matrix")) {
+            assertFalse(p.path("ok").asBoolean(true), "every pair has ITKRB2 (no AES) at one end: " + p);
+            assertTrue(p.path("blockers").toString().contains("AES_NOT_ENABLED"), p.toString());
+        }
+        // the runbook and the script write to, and replicate from, the DC the root DSE named (the URL is an IP)
+        Path out = tmp.resolve("out");
+        assertEquals(0, Main.execute(new String[]{"report", "--from", out.toString(), "--formats", "md,ps1"},
+                System.out, System.err, Map.of()));
+        String md = Files.readString(out.resolve("runbook.md"));
+        assertTrue(md.contains("repadmin /syncall " + dcName + " /AdeP"), md);
+        assertTrue(md.contains("-Server '" + dcName + "'"), md);
+        assertTrue(md.contains(dcName + ", the domain controller the audit read from"), md);
+        assertTrue(Files.readString(out.resolve("remediation.ps1")).contains("[string]$Server = '" + dcName + "'"));
         for (JsonNode h : r.doc().path("hosts")) {
             if (h.path("name").asText().equals("ITKRB2")) {
                 assertEquals(4, h.path("supportedEncryptionTypes").asInt(), h.toString());
@@ -609,6 +629,11 @@ class SambaAdIntegrationTest {
         assertEquals(Operator.Kind.USER, s.operators().get(1).kind());
         assertTrue(s.operators().get(1).accounts().get(0).notDelegated());
         assertEquals(Operator.Kind.NOT_FOUND, s.operators().get(2).kind());
+        Run r = audit(cfg);
+        assertEquals(List.of("itops-prot", "itops-sens"), r.findings("OPERATOR_NOT_DELEGABLE").stream()
+                .map(f -> f.path("host").asText()).sorted().toList(), r.where());
+        assertEquals(List.of("nobody-here"), r.findings("OPERATOR_NOT_FOUND").stream().map(f -> f.path("host").asText())
+                .toList(), r.where());
     }
 
     private static Cfg auditConfig(List<SambaDc.Host> cluster, String name) {

@@ -25,8 +25,9 @@ import org.kcdauditor.directory.DemoDirectory;
 import org.kcdauditor.report.Reports;
 import org.kcdauditor.run.AuditRun;
 import org.kcdauditor.schedule.ScheduleFixture;
-import org.kcdauditor.schedule.StoreDb;
+import org.kcdauditor.store.Database;
 import org.kcdauditor.support.CliRun;
+import org.kcdauditor.support.Smtp;
 
 import java.io.ByteArrayOutputStream;
 import java.net.ServerSocket;
@@ -65,7 +66,7 @@ class MailNoticeTest {
     }
 
     static GreenMail greenMail(int port) {
-        GreenMail g = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        GreenMail g = new GreenMail(Smtp.on(port, ServerSetup.PROTOCOL_SMTP));
         g.setUser(ScheduleFixture.FROM, ScheduleFixture.FROM, ScheduleFixture.SMTP_PASSWORD);
         return g;
     }
@@ -94,7 +95,7 @@ class MailNoticeTest {
     }
 
     private Outbox outbox(AuditConfig cfg) {
-        return new Outbox(StoreDb.open(cfg, env), Clock.systemUTC(), Duration.ofMillis(200), "test");
+        return new Outbox(Database.open(cfg, env), Clock.systemUTC(), Duration.ofMillis(200), "test");
     }
 
     private static MimeMessage to(MimeMessage[] messages, String rcpt) throws Exception {
@@ -217,7 +218,7 @@ class MailNoticeTest {
             assertEquals(new Outbox.Result(0, 2), notifier(cfg, outbox).flush());
         });
         assertTrue(logs.contains("not sent (attempt 1)"), logs);
-        List<Outbox.Entry> pending = outbox.list(false, 10);
+        List<org.kcdauditor.store.OutboxStore.Entry> pending = outbox.list(false, 10);
         assertEquals(2, pending.size());
         assertTrue(pending.stream().allMatch(e -> e.attempts() == 1 && e.lastError() != null), pending.toString());
         CliRun listed = CliRun.run(env, "outbox", "--config", cfg.source().toString());
@@ -235,7 +236,7 @@ class MailNoticeTest {
         Thread.sleep(300);
         assertEquals(2, smtp.getReceivedMessages().length, "each notice exactly once");
         assertTrue(outbox.list(false, 10).isEmpty());
-        assertEquals(2, outbox.list(true, 10).stream().filter(e -> e.status().equals(Outbox.SENT)).count());
+        assertEquals(2, outbox.list(true, 10).stream().filter(e -> e.status().equals(org.kcdauditor.store.OutboxStore.SENT)).count());
         CliRun after = CliRun.run(env, "outbox", "--config", cfg.source().toString());
         assertEquals(0, after.exitCode(), after.toString());
         for (String captured : List.of(logs, more, listed.out(), listed.err())) {

@@ -11,8 +11,9 @@ import org.kcdauditor.config.ConfigLoader;
 import org.kcdauditor.config.Secrets;
 import org.kcdauditor.report.FindingsDocument;
 import org.kcdauditor.schedule.ScheduleFixture;
-import org.kcdauditor.schedule.StoreDb;
+import org.kcdauditor.store.Database;
 import org.kcdauditor.support.TestDirectory;
+import org.kcdauditor.support.Smtp;
 
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -59,7 +60,7 @@ class SmtpTlsTest {
     private Outbox.Result send(String mailYaml, Map<String, String> env, String runId)
             throws Exception {
         AuditConfig cfg = ConfigLoader.load(ScheduleFixture.config(dir.resolve(runId), "ldap://127.0.0.1:1", null, null, mailYaml, null));
-        Outbox outbox = new Outbox(StoreDb.open(cfg, env), Clock.systemUTC(), Duration.ofMinutes(1), "test");
+        Outbox outbox = new Outbox(Database.open(cfg, env), Clock.systemUTC(), Duration.ofMinutes(1), "test");
         Notifier n = new Notifier(cfg, new Secrets(env), env, Clock.systemUTC(), Path.of("templates"), outbox);
         n.queue("monthly-report", org.kcdauditor.config.ScheduleConfig.Notify.ALWAYS, emptyRun(runId), null);
         Outbox.Result r = n.flush();
@@ -78,8 +79,8 @@ class SmtpTlsTest {
         System.setProperty(DummySSLServerSocketFactory.GREENMAIL_KEYSTORE_PASSWORD_PROPERTY, tls.password());
         int smtpsPort = freePort();
         int plainPort = freePort();
-        smtp = new GreenMail(new ServerSetup[]{new ServerSetup(smtpsPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTPS),
-                new ServerSetup(plainPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP)});
+        smtp = new GreenMail(new ServerSetup[]{Smtp.on(smtpsPort, ServerSetup.PROTOCOL_SMTPS),
+                Smtp.on(plainPort, ServerSetup.PROTOCOL_SMTP)});
         smtp.setUser(ScheduleFixture.FROM, ScheduleFixture.FROM, ScheduleFixture.SMTP_PASSWORD);
         smtp.start();
         {

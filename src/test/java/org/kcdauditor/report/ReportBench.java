@@ -84,12 +84,12 @@ public final class ReportBench {
                                     a + " is not allowed to delegate to " + spn + ", so live migration " + a + " -> " + b
                                             + " fails.", "Add '" + spn + "' to " + a + "'s msDS-AllowedToDelegateTo."));
                         }
-                        matrix.add(new FindingsDocument.PairDoc(a, b, 4, 0, req, List.of(), false, false));
+                        matrix.add(new FindingsDocument.PairDoc(a, b, 4, 0, false, List.of(), req, List.of(), false, false));
                     } else {
                         mine.addAll(req);
                         present += 4;
                         pairsOk++;
-                        matrix.add(new FindingsDocument.PairDoc(a, b, 4, 4, List.of(), List.of(), false, false));
+                        matrix.add(new FindingsDocument.PairDoc(a, b, 4, 4, true, List.of(), List.of(), List.of(), false, false));
                     }
                 }
                 delegate.put(a, mine);
@@ -102,7 +102,8 @@ public final class ReportBench {
             int pairs = size * (size - 1);
             Map<String, Integer> sev = Map.of("HIGH", broken ? (c == 0 ? 252 : 4) : 0, "MEDIUM", 0, "LOW", broken ? 1 : 0, "INFO", 0);
             clusters.add(new FindingsDocument.ClusterDoc(cluster, nodes, List.of(), List.of(), pairs, pairsOk, pairs * 4,
-                    present, pairs == 0 ? 100 : Math.round(1000.0 * present / (pairs * 4)) / 10.0, sev, matrix));
+                    present, pairs == 0 ? null : Math.round(1000.0 * present / (pairs * 4)) / 10.0, sev, null, null,
+                    matrix));
             for (String h : nodes) {
                 List<String> spns = new ArrayList<>();
                 for (String s : List.of("HOST", "RestrictedKrbHost", "WSMAN", "Microsoft Virtual System Migration Service",

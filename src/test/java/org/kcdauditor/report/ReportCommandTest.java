@@ -95,9 +95,10 @@ class ReportCommandTest {
 
     @Test
     void matrixEntriesAlwaysCarryRequiredAndPresentEvenAtZero() throws Exception {
-        var json = FindingsJson.MAPPER.valueToTree(new FindingsDocument.PairDoc("HV11", "HV12", 4, 0,
+        var json = FindingsJson.MAPPER.valueToTree(new FindingsDocument.PairDoc("HV11", "HV12", 4, 0, false,
+                java.util.List.of(new FindingsDocument.BlockerDoc("MISSING_DELEGATION", "0123456789abcdef")),
                 java.util.List.of("cifs/HV12"), java.util.List.of(), false, false));
-        assertEquals(java.util.List.of("from", "to", "required", "present", "missing"),
+        assertEquals(java.util.List.of("from", "to", "required", "present", "ok", "blockers", "missing"),
                 java.util.stream.StreamSupport.stream(((Iterable<String>) json::fieldNames).spliterator(), false)
                         .toList(), json.toString());
         assertEquals(0, json.path("present").asInt(-1));

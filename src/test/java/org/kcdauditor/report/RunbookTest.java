@@ -72,7 +72,8 @@ class RunbookTest {
         assertEquals(List.of(remove), d.proposed());
         String ps1 = render(RunbookWriter.powershell(new TemplateRenderer(TEMPLATES)), doc);
         assertFalse(ps1.contains("srv01"), ps1);
-        assertTrue(ps1.contains("    # Remove delegation to hosts that do not exist (STALE_DELEGATION)"), ps1);
+        assertTrue(ps1.contains("    # Remove delegation to HV15 (STALE_DELEGATION)"), ps1);
+        assertTrue(ps1.contains("    # Remove delegation to DC1 (DELEGATION_TO_SENSITIVE_TARGET)"), ps1);
         String md = render(RunbookWriter.markdown(new TemplateRenderer(TEMPLATES)), doc);
         assertTrue(md.contains("  To decide: SRV01 exists in the directory"), md);
         assertTrue(md.contains("  If so: `Set-ADComputer -Identity 'HV01$' -Remove @{'msDS-AllowedToDelegateTo'="
@@ -148,7 +149,8 @@ class RunbookTest {
         // runbook's command for it in a comment.
         long writes = Arrays.stream(ps1.split("\r\n")).map(PowerShellLexer::codeOutsideQuotesAndComments)
                 .filter(code -> code.matches(".*\\bSet-AD(Computer|Object|AccountControl)\\b.*")).count();
-        assertEquals(5, writes, "Add-Values, Remove-Values, Remove-ObjectSpn, Restore-ObjectSpn, Set-Flags: " + ps1);
+        assertEquals(8, writes, "Add-Values, Remove-Values, Remove-ObjectSpn, Restore-ObjectSpn, Set-EncryptionTypes (3),"
+                + " Set-Flags: " + ps1);
         assertTrue(ps1.contains("    #   Set-ADComputer -Identity 'HV01$' -Add @{'msDS-AllowedToDelegateTo'="
                 + "@('cifs/hv02.contoso.com')} -Server 'dc1.contoso.com'\r\n    Add-Values 'HV01$'"), ps1);
         assertTrue(ps1.contains("    Add-Values 'HV01$' 'msDS-AllowedToDelegateTo' @('cifs/hv02.contoso.com')"), ps1);
@@ -276,7 +278,10 @@ class RunbookTest {
         assertTrue(md.contains("Move-ClusterVirtualMachineRole -Name '<test VM>' -Node 'HV03' -MigrationType Live"));
         assertTrue(md.contains("   - [ ] cifs/HV03"), "exact SPNs to add");
         assertTrue(md.contains("   - [ ] cifs/hv15.contoso.com"), "stale SPN to remove");
-        assertTrue(md.contains("## 6. Rollback"));
+        ReportView view = ReportView.of(Fixtures.demo());
+        assertTrue(md.contains("## " + view.procedure().phase(Procedure.Phase.ROLLBACK).number() + ". Rollback"));
+        assertTrue(md.contains("## " + view.procedure().phase(Procedure.Phase.HOSTS).number() + ". On the hosts"), md);
+        assertTrue(md.contains("Reset-ComputerMachinePassword -Server 'dc1.contoso.com'"), "HV13's AES keys: " + md);
         String html = render(RunbookWriter.html(new TemplateRenderer(TEMPLATES)), Fixtures.demo());
         assertTrue(html.contains("<meta name=\"viewport\""));
         assertFalse(html.contains("http://") || html.contains("https://") || html.contains("<link")

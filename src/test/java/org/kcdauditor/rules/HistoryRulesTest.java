@@ -67,7 +67,8 @@ class HistoryRulesTest {
         assertEquals("HV03", f.get(0).host());
         assertEquals("KB5020805", f.get(0).spn());
         assertTrue(f.get(0).message().contains("KB5019966 (carries KB5020805)"), f.get(0).message());
-        assertTrue(f.get(0).message().contains("HV01 (4 entries missing or unusable)"), f.get(0).message());
+        assertTrue(f.get(0).message().contains("its pairs to HV01 (4 blockers) cannot succeed"), f.get(0).message());
+        assertEquals(4, f.get(0).evidence().relatedFindings().size(), "the blockers of HV03 -> HV01, by id");
         List<Finding> skew = rule(r, "PATCH_LEVEL_SKEW");
         assertEquals(2, skew.size(), "HV01 and HV03 lack KB5008380 that HV02 has");
         assertTrue(skew.stream().allMatch(s -> s.severity() == Severity.LOW && s.spn().equals("KB5008380")));
@@ -89,9 +90,13 @@ class HistoryRulesTest {
         events.add(new EventRecord("HV03", 21502, NOW, "HV03", "HV01", EventClassification.NO_CREDENTIALS, "0x8009030E", "m", "a.xml:2"));
         events.add(new EventRecord("HV01", 22038, NOW, "HV01", "HV02", EventClassification.OTHER, null, "m", "b.csv:3"));
         events.add(new EventRecord("SRV99", 22038, NOW, "SRV99", "HV02", EventClassification.OTHER, null, "m", "b.csv:4"));
+        events.add(new EventRecord("HV02", 21502, NOW, "HV02", "HV01", EventClassification.SECURITY_CONTEXT,
+                "0x80090322", "m", "c.csv:2"));
+        events.add(new EventRecord("HV01", 21502, NOW, "HV01", "HV03", EventClassification.NETWORK, "0x8007274C", "m",
+                "c.csv:3"));
         AuditResult r = audit(List.of(), false, events);
         List<Finding> f = rule(r, "MIGRATION_FAILURE_OBSERVED");
-        assertEquals(2, f.size(), f.toString());
+        assertEquals(4, f.size(), f.toString());
         Finding explained = f.stream().filter(x -> x.host().equals("HV03")).findFirst().orElseThrow();
         assertEquals("HV01", explained.peer());
         assertEquals(Severity.HIGH, explained.severity());
@@ -102,9 +107,17 @@ class HistoryRulesTest {
         assertTrue(explained.evidence().relatedFindings().contains(cause), "the cause by id, as data");
         assertEquals(Boolean.TRUE, explained.evidence().delegationExplains());
         assertEquals(List.of(21502), explained.evidence().eventIds());
-        Finding unexplained = f.stream().filter(x -> x.host().equals("HV01")).findFirst().orElseThrow();
-        assertTrue(unexplained.message().contains("delegation looks correct: check network, storage,"
-                + " CredSSP/authentication type"), unexplained.message());
+        Finding kerberosButComplete = f.stream().filter(x -> x.host().equals("HV02")).findFirst().orElseThrow();
+        assertTrue(kerberosButComplete.message().contains("a Kerberos error, but the delegation of this pair looks"
+                + " correct"), kerberosButComplete.message());
+        Finding network = f.stream().filter(x -> "HV03".equals(x.peer())).findFirst().orElseThrow();
+        assertTrue(network.remediation().contains("TCP 6600") || network.remediation().contains("6600"),
+                network.remediation());
+        Finding unexplained = f.stream().filter(x -> x.host().equals("HV01") && "HV02".equals(x.peer())).findFirst()
+                .orElseThrow();
+        assertTrue(unexplained.message().contains("delegation cannot explain this failure (not a Kerberos error)"),
+                unexplained.message());
+        assertEquals(Boolean.FALSE, unexplained.evidence().delegationExplains());
     }
 
     @Test

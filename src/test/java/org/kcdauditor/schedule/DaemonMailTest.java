@@ -1,5 +1,7 @@
 package org.kcdauditor.schedule;
 
+import org.kcdauditor.store.Database;
+import org.kcdauditor.store.FireLog;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import org.junit.jupiter.api.Test;
@@ -9,6 +11,7 @@ import org.kcdauditor.config.ConfigLoader;
 import org.kcdauditor.config.Secrets;
 import org.kcdauditor.directory.DemoDirectory;
 import org.kcdauditor.notify.Outbox;
+import org.kcdauditor.support.Smtp;
 
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -35,15 +38,15 @@ class DaemonMailTest {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        GreenMail smtp = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        GreenMail smtp = new GreenMail(Smtp.on(port, ServerSetup.PROTOCOL_SMTP));
         smtp.setUser(ScheduleFixture.FROM, ScheduleFixture.FROM, ScheduleFixture.SMTP_PASSWORD);
         try (DemoDirectory directory = ScheduleFixture.directory()) {
             Map<String, String> env = ScheduleFixture.env(directory);
             AuditConfig cfg = ConfigLoader.load(ScheduleFixture.config(dir, directory, null,
                     "  - name: daily-drift\n    cron: \"* * * * * ?\"\n    notify: on-change\n",
                     ScheduleFixture.mail(port, 10), "daemon:\n  misfireThresholdSeconds: 1\n  outboxIntervalSeconds: 1\n"));
-            FireLog fires = new FireLog(StoreDb.open(cfg, env));
-            Outbox outbox = new Outbox(StoreDb.open(cfg, env), Clock.systemUTC(), Duration.ofSeconds(1), "test");
+            FireLog fires = new FireLog(Database.open(cfg, env));
+            Outbox outbox = new Outbox(Database.open(cfg, env), Clock.systemUTC(), Duration.ofSeconds(1), "test");
             String logs = ScheduleFixture.captureErr(() -> {
                 try (Daemon d = Daemon.create(cfg, new Secrets(env), env, Clock.systemUTC(), Path.of("."))) {
                     d.start();
@@ -80,7 +83,7 @@ class DaemonMailTest {
             port = s.getLocalPort();
             closed = c.getLocalPort();
         }
-        GreenMail smtp = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        GreenMail smtp = new GreenMail(Smtp.on(port, ServerSetup.PROTOCOL_SMTP));
         smtp.setUser(ScheduleFixture.FROM, ScheduleFixture.FROM, ScheduleFixture.SMTP_PASSWORD);
         smtp.start();
         try {
@@ -97,6 +100,8 @@ class DaemonMailTest {
             assertEquals("[kcd-audit] job daily-drift: the audit could not run", m.getSubject());
             String text = (String) ((jakarta.mail.Multipart) m.getContent()).getBodyPart(0).getContent();
             assertTrue(text.contains("127.0.0.1:" + closed) && text.contains("could not run:"), text);
+            assertTrue(text.contains("it produced no report and no findings") && text.contains("it wrote no report"
+                    + " files"), "the mail says what the run left, nothing it cannot know: " + text);
             assertTrue(m.getMessageID().startsWith("<kcd-audit.failed.daily-drift."), m.getMessageID());
             assertFalse(text.contains("Ldap-Pw-Never-Mailed"));
         } finally {

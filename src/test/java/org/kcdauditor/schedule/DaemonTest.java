@@ -1,5 +1,7 @@
 package org.kcdauditor.schedule;
 
+import org.kcdauditor.store.Database;
+import org.kcdauditor.store.FireLog;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -80,7 +82,7 @@ class DaemonTest {
     @Test
     void aTriggerEverySecondRunsTheAuditAndStoresTheRun() throws Exception {
         AuditConfig cfg = config("* * * * * ?");
-        FireLog fires = new FireLog(StoreDb.open(cfg, env));
+        FireLog fires = new FireLog(Database.open(cfg, env));
         try (Daemon d = daemon(cfg)) {
             d.start();
             await("a stored scheduled run", Duration.ofSeconds(30), () -> runs(cfg).stream()
@@ -101,12 +103,29 @@ class DaemonTest {
     }
 
     @Test
+    void theDaemonPrunesAfterEachRunAsStoreRetainSays() throws Exception {
+        // the store's url, then its retain settings on the lines after it
+        AuditConfig cfg = ConfigLoader.load(ScheduleFixture.config(dir, directory,
+                "jdbc:h2:file:data/kcd-audit\n  retain:\n    runs: 2\n    days: 0",
+                "  - name: job1\n    cron: \"* * * * * ?\"\n    notify: never\n", null, FAST));
+        FireLog fires = new FireLog(Database.open(cfg, env));
+        try (Daemon d = daemon(cfg)) {
+            d.start();
+            await("four scheduled runs", Duration.ofSeconds(60), () -> fires.all().stream()
+                    .filter(f -> f.status().equals(FireLog.SUCCEEDED)).count() >= 4);
+        }
+        List<RunSummary> left = runs(cfg);
+        assertTrue(left.size() <= 3 && left.stream().filter(r -> !r.status().equals(RunSummary.RUNNING)).count() <= 2,
+                "the newest two finished runs kept, the older ones pruned: " + left);
+    }
+
+    @Test
     void aDaemonThatWasDownAMonthRunsTheMissedAuditOnceAtStart() throws Exception {
         AuditConfig cfg = config("0 0 6 * * ?");
         try (Daemon d = daemon(cfg)) {
             d.start();
         }
-        StoreDb db = StoreDb.open(cfg, env);
+        Database db = Database.open(cfg, env);
         long monthAgo = Instant.now().minus(Duration.ofDays(30)).toEpochMilli();
         try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(
                 "UPDATE QRTZ_TRIGGERS SET NEXT_FIRE_TIME = ? WHERE TRIGGER_NAME = 'job1'")) {
@@ -151,7 +170,7 @@ class DaemonTest {
             assertFalse(Files.exists(cfg.baselinePath()), "no baseline written while the lock is held");
         }
 
-        FireLog fires = new FireLog(StoreDb.open(cfg, env));
+        FireLog fires = new FireLog(Database.open(cfg, env));
         try (Daemon d = daemon(cfg)) {
             try (RunLock.Held manual = lock.acquire(RunLock.owner("kcd-audit run"), Duration.ZERO)) {
                 d.start();

@@ -56,10 +56,32 @@ class RunStorePostgresIntegrationTest {
             assertEquals(r.findings().size(), store.findings(id).size());
             assertEquals(1, store.count("run_patch", id));
             String lock = "pg-test-" + id;
-            assertTrue(store.tryLock(lock, "a", t, Duration.ofMinutes(5)));
-            assertFalse(store.tryLock(lock, "b", t, Duration.ofMinutes(5)));
-            store.unlock(lock, "a");
+            assertTrue(store.locks().tryLock(lock, "a", t, Duration.ofMinutes(5)));
+            assertFalse(store.locks().tryLock(lock, "b", t, Duration.ofMinutes(5)));
+            store.locks().unlock(lock, "a");
             assertTrue(store.list(5).size() >= 2);
+
+            // a second run stored as changes against the first, then the first pruned: values handed over
+            String second = UUID.randomUUID().toString();
+            store.begin(second, t.plusSeconds(4), "run", config, null, null);
+            store.complete(second, t.plusSeconds(5), new CompletedRun(r, 2, null, List.of(), List.of()));
+            assertEquals(store.hostStates(id), store.hostStates(second));
+            try (var c = java.sql.DriverManager.getConnection(url, db.user, pw);
+                 var ps = c.prepareStatement("SELECT COUNT(*) FROM run_host_attr WHERE run_id = ? AND same_as = ?"
+                         + " AND vals IS NULL")) {
+                ps.setString(1, second);
+                ps.setString(2, id);
+                try (var rs = ps.executeQuery()) {
+                    rs.next();
+                    assertTrue(rs.getInt(1) > 0, "unchanged values stored as references to the first run");
+                }
+            }
+            List<RunSummary> pruned = store.prune(1, null, java.util.Set.of(), false);
+            assertEquals(java.util.Set.of(id, failed), pruned.stream().map(RunSummary::id)
+                    .collect(java.util.stream.Collectors.toSet()));
+            assertEquals(2, store.hostStates(second).size());
+            assertEquals(mesh("HV01", "HV02").get(0).delegateTo(), store.hostStates(second).get("HV01").delegateTo());
+            assertTrue(store.firstRunWaiving(config, "MISSING_DELEGATION", "HV01", null, null).isEmpty());
         }
     }
 }

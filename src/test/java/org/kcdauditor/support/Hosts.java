@@ -81,6 +81,12 @@ public final class Hosts {
         return this;
     }
 
+    /** dNSHostName as stored (any text, e.g. a hostile value). */
+    public Hosts dns(String value) {
+        dns = value;
+        return this;
+    }
+
     public Hosts noDns() {
         dns = null;
         return this;

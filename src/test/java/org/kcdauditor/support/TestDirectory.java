@@ -180,7 +180,10 @@ public final class TestDirectory {
     /** A config file for this server; {@code directoryExtra} lines go under {@code directory:}. */
     public static Path config(Path dir, String url, List<String> nodes, String... directoryExtra) throws IOException {
         StringBuilder y = new StringBuilder("directory:\n  url: " + url + "\n  bindDn: " + BIND_DN
-                + "\n  passwordEnv: TEST_LDAP_PASSWORD\n  baseDn: " + BASE + "\n  timeoutSeconds: 5\n");
+                + "\n  passwordEnv: TEST_LDAP_PASSWORD\n  baseDn: " + BASE + "\n");
+        if (java.util.Arrays.stream(directoryExtra).noneMatch(l -> l.startsWith("timeoutSeconds:"))) {
+            y.append("  timeoutSeconds: 5\n");
+        }
         for (String line : directoryExtra) {
             y.append("  ").append(line).append('\n');
         }

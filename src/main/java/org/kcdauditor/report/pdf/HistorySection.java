@@ -42,7 +42,7 @@ final class HistorySection {
         d.add(heading("Drift, patches and events", f.h1, 0));
         HistorySections.BaselineDoc b = doc.baseline();
         d.add(new Paragraph(b == null ? "No documented baseline: capture one with 'kcd-audit baseline capture'."
-                : "Compared with the baseline approved by " + b.approvedBy() + " (captured " + Words.time(b.capturedAt())
+                : "Compared with the baseline approved by " + PdfReportWriter.shown(b.approvedBy()) + " (captured " + Words.time(b.capturedAt())
                 + ", " + Words.plural(b.hosts(), "host") + ")" + (doc.history() == null ? "." : " and with run "
                 + doc.history().previousRunId().substring(0, 8) + " (" + doc.history().newFindings().size()
                 + " new, " + doc.history().resolvedFindings().size() + " resolved findings)."), f.body));

@@ -23,6 +23,7 @@ import com.lowagie.text.pdf.PdfWriter;
 import org.kcdauditor.model.Counts;
 import org.kcdauditor.model.Severity;
 import org.kcdauditor.remedy.Action;
+import org.kcdauditor.remedy.Values;
 import org.kcdauditor.report.FindingsDocument;
 import org.kcdauditor.report.Format;
 import org.kcdauditor.report.Palette;
@@ -215,7 +216,7 @@ public final class PdfReportWriter implements ReportWriter {
         st.setPadding(14);
         st.setBorderColor(LINE);
         box.addCell(st);
-        PdfPCell line = new PdfPCell(new Phrase(view.headline(), f.body));
+        PdfPCell line = new PdfPCell(new Phrase(shown(view.headline()), f.body));
         line.setPadding(10);
         line.setBorderColor(LINE);
         box.addCell(line);
@@ -301,7 +302,7 @@ public final class PdfReportWriter implements ReportWriter {
                     + " scripted change.");
         }
         for (String p : points) {
-            Paragraph para = new Paragraph("•  " + p, f.body);
+            Paragraph para = new Paragraph("•  " + shown(p), f.body);
             para.setSpacingAfter(5);
             para.setIndentationLeft(10);
             para.setFirstLineIndent(-10);
@@ -415,10 +416,10 @@ public final class PdfReportWriter implements ReportWriter {
                 d.newPage();
                 d.add(heading("Delegation matrices of the clusters with problems", f.h1, 0));
                 d.add(new Paragraph("Row: the source host, whose msDS-AllowedToDelegateTo is checked; column: the"
-                        + " destination. A cell shows required entries present / required. Green: complete; amber:"
-                        + " partly present, or \"!\" a destination SPN is not registered; red: none present, migration"
-                        + " in that direction fails; grey: the host itself; \"R\": resource-based delegation covers"
-                        + " the pair. Healthy clusters are not drawn.", f.muted));
+                        + " destination. A cell shows required entries present / required. Green: the pair can"
+                        + " migrate; amber: entries partly present, or all present but something else blocks the"
+                        + " pair; red: none present, migration in that direction fails; grey: the host itself. "
+                        + ReportView.CELL_MARKS + ". Healthy clusters are not drawn.", f.muted));
                 first = false;
             }
             List<String> rows = c.nodes();
@@ -442,7 +443,7 @@ public final class PdfReportWriter implements ReportWriter {
                         + " destination hosts of failing pairs are shown (the full matrix is in audit.xlsx)";
             }
             Paragraph title = new Paragraph("", f.h2);
-            title.add(new Chunk("Cluster " + c.name(), f.h2));
+            title.add(new Chunk("Cluster " + shown(c.name()), f.h2));
             title.add(new Chunk("  " + Words.percent(c.compliancePercent()) + ", " + c.pairsOk() + "/" + c.pairs()
                     + " pairs OK" + note, f.muted));
             title.setSpacingBefore(12);
@@ -469,7 +470,7 @@ public final class PdfReportWriter implements ReportWriter {
                 corner.setVerticalAlignment(Element.ALIGN_BOTTOM);
                 t.addCell(corner);
                 for (String to : part) {
-                    PdfPCell h = new PdfPCell(new Phrase(to, f.tinyBold));
+                    PdfPCell h = new PdfPCell(new Phrase(shown(to), f.tinyBold));
                     h.setRotation(90);
                     h.setBackgroundColor(LIGHT);
                     h.setBorderColor(LINE);
@@ -559,9 +560,9 @@ public final class PdfReportWriter implements ReportWriter {
                 t.addCell(ruleCell(rule, font, bg));
                 t.addCell(cell(x.finding().host() == null ? "" : x.finding().host() + (x.finding().cluster() == null
                         ? "" : "\n" + x.finding().cluster()), font, bg));
-                Phrase message = new Phrase(x.finding().message() == null ? "" : x.finding().message(), font);
+                Phrase message = new Phrase(shown(x.finding().message()), font);
                 if (x.waived()) {
-                    message.add(new Chunk("\n" + x.waiverNote(), f.waivedNote));
+                    message.add(new Chunk("\n" + shown(x.waiverNote()), f.waivedNote));
                 }
                 t.addCell(cell(message, bg, Element.ALIGN_LEFT));
                 t.addCell(cell(x.finding().remediation(), font, bg));
@@ -658,7 +659,7 @@ public final class PdfReportWriter implements ReportWriter {
             if (!plan.refused().isEmpty()) {
                 d.add(heading("Not scripted (names that are not valid host names)", f.h3, 8));
                 for (RemediationPlan.Refused r : plan.refused()) {
-                    d.add(new Paragraph("• " + oneLine(r.name()) + ": " + r.reason(), f.small));
+                    d.add(new Paragraph("• " + shown(oneLine(r.name())) + ": " + shown(r.reason()), f.small));
                 }
             }
         }
@@ -741,7 +742,7 @@ public final class PdfReportWriter implements ReportWriter {
     }
 
     static Paragraph heading(String text, Font font, float before) {
-        Paragraph p = new Paragraph(text, font);
+        Paragraph p = new Paragraph(shown(text), font);
         p.setSpacingBefore(before);
         p.setSpacingAfter(6);
         return p;
@@ -771,7 +772,7 @@ public final class PdfReportWriter implements ReportWriter {
     }
 
     static PdfPCell cell(String text, Font font, Color bg, int align) {
-        return cell(new Phrase(text == null ? "" : text, font), bg, align);
+        return cell(new Phrase(shown(text), font), bg, align);
     }
 
     static PdfPCell cell(Phrase text, Color bg, int align) {
@@ -805,6 +806,14 @@ public final class PdfReportWriter implements ReportWriter {
 
     static Color sevColor(Severity sev) {
         return color(Palette.of(sev));
+    }
+
+    /**
+     * Text as the PDF shows it: control and bidirectional characters as {@code \\uXXXX} (the embedded font has
+     * no glyph for them, so a U+202E would silently vanish from a value the directory stores), line breaks kept.
+     */
+    static String shown(String s) {
+        return Values.visibleLines(s);
     }
 
     private static String oneLine(String s) {

@@ -2,7 +2,9 @@ package org.kcdauditor.report.runbook;
 
 import freemarker.core.CommonMarkupOutputFormat;
 import freemarker.core.CommonTemplateMarkupOutputModel;
+import freemarker.template.utility.StringUtil;
 import org.kcdauditor.remedy.Ps;
+import org.kcdauditor.remedy.Values;
 
 import java.io.IOException;
 import java.io.Writer;
@@ -17,8 +19,11 @@ import java.util.function.UnaryOperator;
  * spaces, so a directory value can neither start a heading, a list or a code fence nor inject HTML.
  * Pre-built one-line commands are written with {@code ?no_esc} inside code blocks; free text that
  * holds commands goes into a code span with {@code code(value)} ({@link #codeSpan}).</li>
+ * <li>{@link #HTML} for {@code *.html.ftl}: HTML escaping; line breaks, control and bidirectional
+ * characters as in Markdown.</li>
  * <li>{@link #POWERSHELL} for {@code *.ps1.ftl}: every {@code ${value}} has its single quotes doubled
- * (also the typographic ones PowerShell treats as quotes) and line breaks turned into spaces, so a
+ * (also the typographic ones PowerShell treats as quotes), line breaks turned into spaces and other
+ * control and bidirectional characters shown as {@code \\uXXXX}, so a
  * value written as {@code '${value}'} stays one string and a value in a {@code #} comment stays in
  * it. Templates must therefore put values only inside single quotes or after {@code #}.</li>
  * </ul>
@@ -29,7 +34,10 @@ public final class EscapingOutputFormat extends CommonMarkupOutputFormat<Escapin
     public static final EscapingOutputFormat MARKDOWN = new EscapingOutputFormat("Markdown", "text/markdown",
             EscapingOutputFormat::escapeMarkdown);
     public static final EscapingOutputFormat POWERSHELL = new EscapingOutputFormat("PowerShell", "text/plain",
-            s -> Ps.oneLine(Ps.escape(s)));
+            s -> shown(Ps.escape(s)));
+    /** HTML escaping ({@code < > & " '}) of the value as {@link #shown}. */
+    public static final EscapingOutputFormat HTML = new EscapingOutputFormat("kcdHTML", "text/html",
+            s -> StringUtil.XHTMLEnc(shown(s)));
 
     private final String name;
     private final String mimeType;
@@ -41,8 +49,17 @@ public final class EscapingOutputFormat extends CommonMarkupOutputFormat<Escapin
         this.escaper = escaper;
     }
 
+    /**
+     * A value on one line as it is stored: line breaks become spaces, any other control character and every
+     * bidirectional formatting character is shown as {@code \\uXXXX} (a U+202E would otherwise turn the
+     * text around on screen, so what is read is not what is stored: "Trojan Source").
+     */
+    static String shown(String s) {
+        return Values.visible(s == null ? "" : s.replaceAll("\\R", " "));
+    }
+
     static String escapeMarkdown(String s) {
-        String one = Ps.oneLine(s);
+        String one = shown(s);
         StringBuilder sb = new StringBuilder(one.length() + 8);
         for (int i = 0; i < one.length(); i++) {
             char c = one.charAt(i);
@@ -62,7 +79,7 @@ public final class EscapingOutputFormat extends CommonMarkupOutputFormat<Escapin
      * backticks there open a code block), not in a table (a {@code |} still splits the cell).
      */
     static String codeSpan(String s) {
-        String one = Ps.oneLine(s);
+        String one = shown(s);
         if (one.isEmpty()) {
             return "";
         }

@@ -55,6 +55,7 @@ public final class RunbookModel {
         run.put("domain", view.domain());
         run.put("domainDn", view.domainDn());
         run.put("server", s(plan.server()));
+        run.put("serverFromUrl", plan.serverFromUrl());
         run.put("replicateCmd", String.join("\n", procedure.replicateCommands()));
         run.put("exportCmd", plan.servers().size() > 1 ? String.join("\n", procedure.exportCommands())
                 : procedure.exportCommand());
@@ -138,6 +139,9 @@ public final class RunbookModel {
             hm.put("register", clean(h.register()));
             hm.put("addCount", h.addCount());
             hm.put("removeCount", h.removeCount());
+            // values no typed command carries: remediation.ps1 changes them by their exact stored bytes
+            hm.put("untyped", java.util.stream.Stream.concat(h.add().stream(), h.remove().stream())
+                    .flatMap(p -> p.spns().stream()).filter(v -> !Values.typeableSpn(v)).count());
             hm.put("directory", s(h.directory()));
             hm.put("domainDn", plan.servers().stream().filter(sv -> sv.directory().equals(h.directory()))
                     .map(RemediationPlan.Server::domainDn).findFirst().orElse(view.domainDn()));
@@ -162,9 +166,21 @@ public final class RunbookModel {
             hosts.add(hm);
         }
         m.put("hosts", hosts);
+        m.put("objects", plan.objectNames());
         m.put("hasRbcd", plan.hosts().stream().anyMatch(h -> !h.rbcd().isEmpty()));
         m.put("unregister", steps(changeSteps.stream().filter(st -> st.change() instanceof Action.UnregisterSpn)
                 .toList()));
+        List<Object> hostSteps = new ArrayList<>();
+        for (Procedure.Step st : procedure.steps(Procedure.Phase.HOSTS)) {
+            Map<String, Object> hm = new LinkedHashMap<>();
+            hm.put("host", s(st.host()));
+            hm.put("action", st.action());
+            hm.put("detail", s(st.detail()));
+            hm.put("cmd", st.command());
+            hm.put("rules", st.rules());
+            hostSteps.add(hm);
+        }
+        m.put("hostSteps", hostSteps);
 
         List<Object> refused = new ArrayList<>();
         for (RemediationPlan.Refused r : plan.refused()) {
@@ -243,6 +259,11 @@ public final class RunbookModel {
                 kind(sm, "flags", r.host(), List.of());
                 sm.put("trustedForDelegation", "false");
                 sm.put("trustedToAuth", String.valueOf(r.protocolTransition()));
+            } else if (a instanceof Action.SetEncryptionTypes t) {
+                kind(sm, "encryption", t.host(), List.of());
+                sm.put("value", String.valueOf(t.value()));
+                sm.put("clearDesOnly", t.clearDesOnly());
+                sm.put("previous", t.previous() == null ? "" : String.valueOf(t.previous()));
             } else if (a instanceof Action.SetProtocolTransition p) {
                 kind(sm, "flags", p.host(), List.of());
                 sm.put("trustedForDelegation", "");

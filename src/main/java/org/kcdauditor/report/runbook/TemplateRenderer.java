@@ -9,7 +9,6 @@ import freemarker.cache.FirstMatchTemplateConfigurationFactory;
 import freemarker.cache.MultiTemplateLoader;
 import freemarker.cache.TemplateLoader;
 import freemarker.core.Environment;
-import freemarker.core.HTMLOutputFormat;
 import freemarker.core.OutputFormat;
 import freemarker.core.ParseException;
 import freemarker.core.TemplateClassResolver;
@@ -71,9 +70,10 @@ public final class TemplateRenderer {
         cfg.setNewBuiltinClassResolver(TemplateClassResolver.ALLOWS_NOTHING_RESOLVER);
         cfg.setAPIBuiltinEnabled(false);
         cfg.setObjectWrapper(new DefaultObjectWrapperBuilder(Configuration.VERSION_2_3_34).build());
-        cfg.setRegisteredCustomOutputFormats(List.of(EscapingOutputFormat.POWERSHELL, EscapingOutputFormat.MARKDOWN));
+        cfg.setRegisteredCustomOutputFormats(List.of(EscapingOutputFormat.POWERSHELL, EscapingOutputFormat.MARKDOWN,
+                EscapingOutputFormat.HTML));
         cfg.setTemplateConfigurations(new FirstMatchTemplateConfigurationFactory(
-                format("*.html.ftl", HTMLOutputFormat.INSTANCE),
+                format("*.html.ftl", EscapingOutputFormat.HTML),
                 format("*.md.ftl", EscapingOutputFormat.MARKDOWN),
                 format("*.ps1.ftl", EscapingOutputFormat.POWERSHELL)).allowNoMatch(true));
         cfg.setSharedVariable("code", (TemplateMethodModelEx) TemplateRenderer::code);

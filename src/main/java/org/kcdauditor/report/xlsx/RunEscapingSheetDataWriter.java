@@ -1,6 +1,7 @@
 package org.kcdauditor.report.xlsx;
 
 import org.apache.poi.xssf.streaming.SheetDataWriter;
+import org.kcdauditor.remedy.Values;
 
 import java.io.IOException;
 import java.io.Writer;
@@ -10,7 +11,9 @@ import java.io.Writer;
  * on its own ({@code Writer.write(int)}), which for the Hosts sheet's 87 MB of delegation entries at
  * 20,000 hosts was most of the workbook's time. The output is the same character for character:
  * {@code < > & "} and tab, line feed, carriage return and no-break space as entities, other control
- * characters and U+FFFE/U+FFFF as {@code ?}, everything else (surrogates included) as it is.
+ * characters and U+FFFE/U+FFFF as {@code ?}, everything else (surrogates included) as it is. One addition to
+ * POI: a bidirectional formatting character (U+202E turns a cell's text around) is written as the text
+ * {@code \\u202E}, so the cell shows what the directory stores.
  */
 final class RunEscapingSheetDataWriter extends SheetDataWriter {
     RunEscapingSheetDataWriter() throws IOException {
@@ -50,7 +53,7 @@ final class RunEscapingSheetDataWriter extends SheetDataWriter {
             case '\r' -> "&#xd;";
             case '\t' -> "&#x9;";
             case '\u00a0' -> "&#xa0;";
-            default -> c < ' ' || c >= '\ufffe' ? "?" : null;
+            default -> c < ' ' || c >= '\ufffe' ? "?" : Values.bidi(c) ? Values.visible(String.valueOf(c)) : null;
         };
     }
 }

@@ -19,6 +19,7 @@ import org.apache.poi.xssf.usermodel.XSSFCellStyle;
 import org.apache.poi.xssf.usermodel.XSSFColor;
 import org.apache.poi.xssf.usermodel.XSSFFont;
 import org.kcdauditor.model.Counts;
+import org.kcdauditor.model.EncryptionTypes;
 import org.kcdauditor.model.Severity;
 import org.kcdauditor.model.Uac;
 import org.kcdauditor.report.FindingsDocument;
@@ -351,16 +352,19 @@ public final class XlsxReportWriter implements ReportWriter {
         SXSSFRow legend = sh.createRow(r++);
         text(legend, 0, "Legend:", st.label);
         text(legend, 1, "4/4", st.matrix(Status.GREEN));
-        text(legend, 2, "all present", st.note);
+        text(legend, 2, "all present, nothing blocks the pair", st.note);
         legend = sh.createRow(r++);
         text(legend, 1, "2/4", st.matrix(Status.AMBER));
-        text(legend, 2, "partly present, or \"!\": a target SPN is not registered", st.note);
+        text(legend, 2, "partly present, or all present but something else blocks the pair (see the marks)", st.note);
         legend = sh.createRow(r++);
         text(legend, 1, "0/4", st.matrix(Status.RED));
         text(legend, 2, "none present: migration in this direction fails", st.note);
         legend = sh.createRow(r++);
         text(legend, 1, "", st.diagonal);
-        text(legend, 2, "the host itself; \"R\": the target allows resource-based delegation from the source", st.note);
+        text(legend, 2, "the host itself", st.note);
+        legend = sh.createRow(r++);
+        text(legend, 0, "Marks:", st.label);
+        text(legend, 2, ReportView.CELL_MARKS, st.note);
         r++;
         int widest = 12;
         int widestCols = 0;
@@ -430,8 +434,9 @@ public final class XlsxReportWriter implements ReportWriter {
         String[] cols = {"Host", "Cluster", "DNS host name", "Enabled", "userAccountControl", "userAccountControl in words",
                 "Delegation mode", "Operating system", "OS version", "Delegation entries", "msDS-AllowedToDelegateTo",
                 "SPNs registered", "RBCD allowed from", "sAMAccountName", "Distinguished name", "SID", "whenChanged",
-                "uSNChanged", "lastLogonTimestamp", "Delegation last changed", "Directory"};
-        int[] max = {30, 20, 40, 8, 18, 70, 50, 36, 14, 10, 100, 100, 60, 20, 80, 50, 24, 12, 24, 100, 20};
+                "uSNChanged", "lastLogonTimestamp", "Encryption types", "Password last set", "Delegation last changed",
+                "Directory"};
+        int[] max = {30, 20, 40, 8, 18, 70, 50, 36, 14, 10, 100, 100, 60, 20, 80, 50, 24, 12, 24, 50, 24, 100, 20};
         Widths w = new Widths(cols);
         SXSSFRow head = sh.createRow(0);
         for (int i = 0; i < cols.length; i++) {
@@ -450,6 +455,7 @@ public final class XlsxReportWriter implements ReportWriter {
                     h.operatingSystem(), h.operatingSystemVersion(), null, join(h.delegateTo(), "; "),
                     join(h.spns(), "; "), join(h.rbcdAllowed(), "; "), h.samAccountName(), h.distinguishedName(),
                     h.objectSid(), Words.time(h.whenChanged()), null, Words.time(h.lastLogonTimestamp()),
+                    EncryptionTypes.describe(h.supportedEncryptionTypes()), Words.time(h.pwdLastSet()),
                     join(view.hostChanges(h), "; "), h.directory()};
             for (int i = 0; i < v.length; i++) {
                 if (i == 9) {

@@ -1,6 +1,5 @@
-package org.kcdauditor.schedule;
+package org.kcdauditor.store;
 
-import org.kcdauditor.store.StoreException;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -24,14 +23,16 @@ public final class FireLog {
     public static final String SUCCEEDED = "SUCCEEDED";
     public static final String FAILED = "FAILED";
     public static final String SKIPPED = "SKIPPED";
+    /** The daemon stopped (or died) before the fire's run finished. */
+    public static final String INTERRUPTED = "INTERRUPTED";
 
     public record Fire(String id, String jobName, Instant fireTime, Instant firedAt, Instant finishedAt,
                        String instanceId, boolean recovering, String runId, String status, String detail) {
     }
 
-    private final StoreDb db;
+    private final Database db;
 
-    public FireLog(StoreDb db) {
+    public FireLog(Database db) {
         this.db = db;
     }
 
@@ -48,12 +49,12 @@ public final class FireLog {
     }
 
     /**
-     * Fires left RUNNING by a daemon that died are marked FAILED "interrupted" (Quartz's recovery runs
-     * them again). Only a single daemon calls this at start: in a cluster another one may be running.
+     * Fires left RUNNING by a daemon that died are marked INTERRUPTED (Quartz's recovery runs them
+     * again). Only a single daemon calls this at start: in a cluster another one may be running.
      */
     public int markInterrupted(Instant now) {
         return update("UPDATE schedule_fire SET status = ?, finished_at = ?, detail = ? WHERE status = ?",
-                FAILED, ts(now), "interrupted: the daemon stopped before the run finished", RUNNING);
+                INTERRUPTED, ts(now), "interrupted: the daemon stopped before the run finished", RUNNING);
     }
 
     public List<Fire> all() {

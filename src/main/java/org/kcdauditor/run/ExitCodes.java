@@ -1,4 +1,4 @@
-package org.kcdauditor.cli;
+package org.kcdauditor.run;
 
 /** Process exit codes: part of the contract pipelines read. */
 public final class ExitCodes {

@@ -1,11 +1,8 @@
-package org.kcdauditor.schedule;
+package org.kcdauditor.store;
 
 import org.kcdauditor.config.AuditConfig;
 import org.kcdauditor.config.ConfigException;
 import org.kcdauditor.config.StoreConfig;
-import org.kcdauditor.store.RunStore;
-import org.kcdauditor.store.StoreException;
-import org.kcdauditor.store.StoreUrls;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -16,55 +13,29 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * JDBC connections to the history store's database for the scheduling tables (Quartz's QRTZ_*,
- * notice_outbox, schedule_fire). The schema is brought up to date by opening the history store
- * ({@link RunStore#open}, Flyway V1..), so there is one migration path and one database.
+ * The history store's database as one data source: the repositories ({@link RunStore} with its
+ * snapshot, finding and lock tables, {@link OutboxStore}, {@link FireLog}, {@link JobStoreQueries}) and
+ * Quartz's JDBC job store ({@link QuartzConnections}) take their connections from it. The schema is
+ * brought up to date once, by opening the history store ({@link RunStore#open}, Flyway V1..), so there
+ * is one migration path and one database.
  */
-public final class StoreDb {
+public final class Database {
     private final String url;
     private final Properties props;
 
-    private StoreDb(String url, Properties props) {
+    private Database(String url, Properties props) {
         this.url = url;
         this.props = props;
     }
 
     /** Migrates the store (if needed) and returns a factory for connections to it. */
-    public static StoreDb open(AuditConfig config, Map<String, String> env) {
-        openStore(config, env).close();
+    public static Database open(AuditConfig config, Map<String, String> env) {
+        StoreUrls.open(config, env).close();
         Properties props = new Properties();
         StoreConfig s = config.store();
-        if (s != null) {
-            put(props, "user", env, "store.userEnv", s.userEnv());
-            put(props, "password", env, "store.passwordEnv", s.passwordEnv());
-        }
-        return new StoreDb(StoreUrls.connectUrl(config), props);
-    }
-
-    /**
-     * Opens the history store, retrying for up to 10 s while another process is just opening or
-     * closing the same embedded H2 file (H2's "Lock file recently modified" / "already in use"):
-     * with AUTO_SERVER the second process then connects through the first.
-     */
-    static RunStore openStore(AuditConfig config, Map<String, String> env) {
-        long end = System.nanoTime() + 10_000_000_000L;
-        while (true) {
-            try {
-                return StoreUrls.open(config, env);
-            } catch (StoreException e) {
-                String m = String.valueOf(e.getMessage());
-                boolean busy = m.contains("Lock file recently modified") || m.contains("already in use");
-                if (!busy || System.nanoTime() > end) {
-                    throw e;
-                }
-                try {
-                    Thread.sleep(250);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
-            }
-        }
+        put(props, "user", env, "store.userEnv", s.userEnv());
+        put(props, "password", env, "store.passwordEnv", s.passwordEnv());
+        return new Database(StoreUrls.connectUrl(config), props);
     }
 
     private static void put(Properties props, String key, Map<String, String> env, String configKey, String var) {

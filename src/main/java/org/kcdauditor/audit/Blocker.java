@@ -1,0 +1,23 @@
+package org.kcdauditor.audit;
+
+import org.kcdauditor.model.Finding;
+
+/**
+ * A reason a directed pair cannot live-migrate: the finding that says so, by rule and id. A pair is OK
+ * when it has none. The ids are the findings' stable ids ({@link Finding#stableId}), so the matrix, the
+ * preflight and the runbook point at the same findings the rules emit.
+ */
+public record Blocker(String rule, String findingId) {
+    public static final String MISSING_DELEGATION = "MISSING_DELEGATION";
+    public static final String TARGET_SPN_NOT_REGISTERED = "TARGET_SPN_NOT_REGISTERED";
+    public static final String DUPLICATE_SPN = "DUPLICATE_SPN";
+    public static final String AES_NOT_ENABLED = "AES_NOT_ENABLED";
+    public static final String AES_KEYS_MISSING = "AES_KEYS_MISSING";
+    public static final String MIGRATION_AUTH_NOT_KERBEROS = "MIGRATION_AUTH_NOT_KERBEROS";
+    public static final String CROSS_DOMAIN_NEEDS_RBCD = "CROSS_DOMAIN_NEEDS_RBCD";
+
+    /** The blocker of the finding {@code rule} emits for this host, peer and SPN. */
+    public static Blocker of(String rule, String host, String peer, String spn) {
+        return new Blocker(rule, Finding.stableId(rule, host, peer, spn));
+    }
+}

@@ -1,0 +1,203 @@
+package org.kcdauditor.config;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the YAML files (the configuration, the baseline, the hardening catalogue) have in common before and
+ * after Jackson binds them: they are read as UTF-8 text (a UTF-16 or binary file gets a plain line saying
+ * so), a key written twice in one mapping is refused with both lines (YAML parsers keep the last one
+ * silently), and binding problems are described without Java type names.
+ */
+public final class YamlText {
+    private YamlText() {
+    }
+
+    /** The file as text: UTF-8, a byte order mark dropped; UTF-16 and binary files refused in words. */
+    public static String read(Path file) throws IOException {
+        return decode(file, Files.readAllBytes(file));
+    }
+
+    static String decode(Path file, byte[] b) {
+        int n = b.length;
+        boolean bom16 = n >= 2 && ((b[0] & 0xff) == 0xff && (b[1] & 0xff) == 0xfe
+                || (b[0] & 0xff) == 0xfe && (b[1] & 0xff) == 0xff);
+        boolean zeros16 = n >= 4 && (b[0] != 0 && b[1] == 0 && b[2] != 0 && b[3] == 0
+                || b[0] == 0 && b[1] != 0 && b[2] == 0 && b[3] != 0);
+        if (bom16 || zeros16) {
+            throw new ConfigException(file + ": the file is saved as UTF-16 (Notepad's \"Unicode\", Windows"
+                    + " PowerShell's Out-File and >); save it as UTF-8");
+        }
+        int start = n >= 3 && (b[0] & 0xff) == 0xef && (b[1] & 0xff) == 0xbb && (b[2] & 0xff) == 0xbf ? 3 : 0;
+        for (int i = start; i < n; i++) {
+            if (b[i] == 0) {
+                throw new ConfigException(file + ": not a text file (a zero byte at byte " + i + "): give the YAML"
+                        + " file itself, saved as UTF-8");
+            }
+        }
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(b, start, n - start);
+        CharBuffer out = CharBuffer.allocate(n);
+        CoderResult r = decoder.decode(in, out, true);
+        if (r.isError()) {
+            throw new ConfigException(file + ": not a UTF-8 text file (byte " + in.position() + " is not UTF-8):"
+                    + " a binary file, or text in another encoding; save it as UTF-8");
+        }
+        try {
+            decoder.flush(out);
+        } catch (RuntimeException e) {
+            throw new ConfigException(file + ": not a UTF-8 text file; save it as UTF-8");
+        }
+        return out.flip().toString();
+    }
+
+    /**
+     * After a binding failed: when it failed on a key written twice (the mappers run with
+     * {@code STRICT_DUPLICATE_DETECTION}, which names only the second), refuses it naming both lines. So the
+     * files are parsed once when they are right, as large baselines need.
+     */
+    public static void refuseIfDuplicateKey(JsonFactory yaml, String text, String file, JsonProcessingException e) {
+        String m = e.getOriginalMessage();
+        if (m != null && m.startsWith("Duplicate field '")) {
+            refuseDuplicateKeys(yaml, text, file);
+            String line = e.getLocation() == null ? "" : ":" + e.getLocation().getLineNr();
+            throw new ConfigException(file + line + ": " + m.lines().findFirst().orElse(m).replace("Duplicate field",
+                    "a key written twice:") + "; only one can count: remove or merge the other");
+        }
+    }
+
+    /**
+     * Refuses a key written twice in one mapping, naming both lines: {@code file:12: hosts: 'HV01' appears twice
+     * (first at line 4)}. Syntax errors are left to the binding, which reports them.
+     */
+    static void refuseDuplicateKeys(JsonFactory yaml, String text, String file) {
+        Deque<Map<String, Integer>> maps = new ArrayDeque<>();
+        try (JsonParser p = yaml.createParser(text)) {
+            p.disable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION); // this scan finds the first one as well
+            JsonToken t;
+            while ((t = p.nextToken()) != null) {
+                if (t == JsonToken.START_OBJECT) {
+                    maps.push(new HashMap<>());
+                } else if (t == JsonToken.END_OBJECT) {
+                    maps.pop();
+                } else if (t == JsonToken.FIELD_NAME && !maps.isEmpty()) {
+                    int line = p.currentTokenLocation().getLineNr();
+                    Integer first = maps.peek().putIfAbsent(p.currentName(), line);
+                    if (first != null) {
+                        String path = path(p);
+                        throw new ConfigException(file + ":" + line + ": " + (path.isEmpty() ? "" : path + ": ") + "'"
+                                + p.currentName() + "' appears twice (first at line " + first + "); only one can"
+                                + " count: remove or merge the other");
+                    }
+                }
+            }
+        } catch (JsonProcessingException e) {
+            // not valid YAML: the binding that follows says where and why
+        } catch (IOException e) {
+            throw new ConfigException(file + ": cannot read: " + e.getMessage());
+        }
+    }
+
+    /** The key path of the mapping that holds the current key, as {@code clusters[0].nodes}. */
+    private static String path(JsonParser p) {
+        List<String> parts = new ArrayList<>();
+        for (var c = p.getParsingContext().getParent(); c != null && !c.inRoot(); c = c.getParent()) {
+            if (c.inArray()) {
+                parts.add(0, "[" + c.getCurrentIndex() + "]");
+            } else if (c.getCurrentName() != null) {
+                parts.add(0, "." + c.getCurrentName());
+            }
+        }
+        String s = String.join("", parts);
+        return s.startsWith(".") ? s.substring(1) : s;
+    }
+
+    /**
+     * A binding problem in words, without Java type names: {@code wrong type (expected a list)},
+     * {@code invalid value 'maybe' (expected true or false)}.
+     */
+    public static String problem(JsonProcessingException e) {
+        if (e instanceof InvalidFormatException f) {
+            return "invalid value '" + f.getValue() + "' (expected " + expected(f.getTargetType()) + ")";
+        }
+        if (e instanceof MismatchedInputException mi) {
+            if (mi.getPath().isEmpty()) {
+                return "the file must hold keys with values (key: value) at its top level";
+            }
+            return "wrong type (expected " + expected(mi.getTargetType()) + ")";
+        }
+        String m = e.getOriginalMessage() == null ? "" : e.getOriginalMessage().lines().findFirst().orElse("");
+        // a type name Jackson quotes in backticks means nothing to an admin
+        return m.replaceAll("`[^`]*`", "a value").replaceAll("\\s*\\(through reference chain.*", "");
+    }
+
+    /** What a value of {@code type} looks like, in words. */
+    public static String expected(Class<?> type) {
+        if (type == null) {
+            return "another type";
+        }
+        if (Collection.class.isAssignableFrom(type)) {
+            return "a list";
+        }
+        if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
+            return "a whole number";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "true or false";
+        }
+        if (type == String.class) {
+            return "a text value";
+        }
+        if (type == Instant.class) {
+            return "a time such as 2026-11-01T06:00:00Z";
+        }
+        if (type == LocalDate.class) {
+            return "a date such as 2026-12-31";
+        }
+        if (type.isEnum() && type == ProtocolTransition.class) {
+            return "any, kerberos-only or either";
+        }
+        return "a mapping of keys";
+    }
+
+    /** The key path of a binding problem, as {@code clusters[1].nodes}. */
+    public static String path(List<JsonMappingException.Reference> refs) {
+        StringBuilder sb = new StringBuilder();
+        for (JsonMappingException.Reference r : refs) {
+            if (r.getFieldName() != null) {
+                if (sb.length() > 0) {
+                    sb.append('.');
+                }
+                sb.append(r.getFieldName());
+            } else if (r.getIndex() >= 0) {
+                sb.append('[').append(r.getIndex()).append(']');
+            }
+        }
+        return sb.toString();
+    }
+}

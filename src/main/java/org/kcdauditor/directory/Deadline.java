@@ -1,0 +1,132 @@
+package org.kcdauditor.directory;
+
+import com.unboundid.ldap.sdk.LDAPConnection;
+import com.unboundid.ldap.sdk.LDAPException;
+import org.kcdauditor.config.DirectoryConfig;
+
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Wall-clock bounds on reading the directory: each LDAP operation (connect, StartTLS, bind, each page of
+ * the search, each ranged read) must complete within {@code directory.timeoutSeconds}, and the whole
+ * collection within {@code directory.runTimeoutSeconds}. The SDK's response timeout alone is no bound:
+ * it restarts with every packet, so a server that trickles a few bytes a second never trips it. Here a
+ * timer closes the connection when the bound passes, whatever the server is sending, and the operation
+ * fails with a message naming the setting. {@link #abort} closes it the same way for a run that is
+ * being stopped.
+ */
+public final class Deadline {
+    /** The timer that closes connections whose operation ran out of time (one daemon thread for the JVM). */
+    private static final ScheduledThreadPoolExecutor TIMER = timer();
+
+    /** One LDAP request, as the SDK runs it. */
+    @FunctionalInterface
+    public interface Call<T> {
+        T run() throws LDAPException;
+    }
+
+    private final long operationNanos;
+    private final long runEnd;
+    private final int operationSeconds;
+    private final int runSeconds;
+    private volatile LDAPConnection connection;
+    private volatile String tripped;
+
+    private Deadline(int operationSeconds, int runSeconds) {
+        this.operationSeconds = operationSeconds;
+        this.runSeconds = runSeconds;
+        this.operationNanos = operationSeconds <= 0 ? Long.MAX_VALUE : TimeUnit.SECONDS.toNanos(operationSeconds);
+        this.runEnd = runSeconds <= 0 ? Long.MAX_VALUE : System.nanoTime() + TimeUnit.SECONDS.toNanos(runSeconds);
+    }
+
+    /** The configured bounds, the run's starting now. */
+    public static Deadline start(DirectoryConfig d) {
+        return new Deadline(d.effectiveTimeoutSeconds(), d.effectiveRunTimeoutSeconds());
+    }
+
+    /** The connection an expired bound closes. */
+    public Deadline attach(LDAPConnection c) {
+        this.connection = c;
+        if (tripped != null) {
+            c.closeWithoutUnbind();
+        }
+        return this;
+    }
+
+    /**
+     * Runs one request within the operation bound and what is left of the run's. When a bound passes the
+     * connection is closed, so the request fails at once; {@link #failure} then says which bound it was.
+     */
+    public <T> T call(Call<T> call) throws LDAPException {
+        long now = System.nanoTime();
+        long left = runEnd == Long.MAX_VALUE ? Long.MAX_VALUE : runEnd - now;
+        if (tripped == null && left <= 0) {
+            trip(runMessage());
+        }
+        long bound = Math.min(operationNanos, left);
+        String why = bound == left ? runMessage() : operationMessage();
+        ScheduledFuture<?> timer = bound == Long.MAX_VALUE ? null
+                : TIMER.schedule(() -> trip(why), Math.max(0, bound), TimeUnit.NANOSECONDS);
+        try {
+            return call.run();
+        } finally {
+            if (timer != null) {
+                timer.cancel(false);
+            }
+        }
+    }
+
+    /** Stops the reading now (the run is being stopped): the current request fails, with {@code reason}. */
+    public void abort(String reason) {
+        trip(reason);
+    }
+
+    /**
+     * The error to report instead of {@code cause} when a bound passed (or the reading was aborted):
+     * {@code where: <what happened>}; null when neither did, so the cause stands.
+     */
+    public DirectoryException failure(String where, Exception cause) {
+        String t = tripped;
+        return t == null ? null : new DirectoryException(where + ": " + t, cause);
+    }
+
+    /** Whether a bound passed or the reading was aborted. */
+    public boolean tripped() {
+        return tripped != null;
+    }
+
+    private synchronized void trip(String why) {
+        if (tripped != null) {
+            return;
+        }
+        tripped = why;
+        LDAPConnection c = connection;
+        if (c != null) {
+            c.closeWithoutUnbind();
+        }
+    }
+
+    private String operationMessage() {
+        return "no complete answer within directory.timeoutSeconds (" + operationSeconds + " s): the server answers"
+                + " too slowly or stopped answering — check the domain controller's load and the network, or raise"
+                + " directory.timeoutSeconds";
+    }
+
+    private String runMessage() {
+        return "reading the directory took longer than directory.runTimeoutSeconds (" + runSeconds + " s): the"
+                + " domain controller or the network is too slow for a directory this size — check them, or raise"
+                + " directory.runTimeoutSeconds";
+    }
+
+    private static ScheduledThreadPoolExecutor timer() {
+        ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread thread = new Thread(r, "kcd-ldap-deadline");
+            thread.setDaemon(true);
+            return thread;
+        });
+        t.setRemoveOnCancelPolicy(true);
+        return t;
+    }
+}

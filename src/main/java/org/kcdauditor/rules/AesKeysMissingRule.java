@@ -1,0 +1,60 @@
+package org.kcdauditor.rules;
+
+import org.kcdauditor.audit.AuditContext;
+import org.kcdauditor.audit.Blocker;
+import org.kcdauditor.model.AdObject;
+import org.kcdauditor.model.Evidence;
+import org.kcdauditor.model.Severity;
+import org.kcdauditor.remedy.Action;
+
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+
+/**
+ * AES_KEYS_MISSING: an account's password was last set before the domain had AES keys (before its first
+ * Windows Server 2008 DC, dated by the whenCreated of the RID-521 group, as PingCastle's S-AesNotEnabled
+ * does), so the account has no AES keys and gets no AES ticket.
+ */
+public final class AesKeysMissingRule implements Rule {
+    static final RuleInfo INFO = new RuleInfo(Blocker.AES_KEYS_MISSING, Severity.HIGH, Category.KERBEROS,
+            "An account a migration needs has no AES keys",
+            "a node, file server or delegation target's `pwdLastSet` is older than the domain's AES keys (the"
+                    + " whenCreated of the RID-521 group): blocks its pairs",
+            "AD derives an account's AES keys when its password is set, and only since the domain's first"
+                    + " Windows Server 2008 domain controller. An older password means RC4 keys only; with AES-only"
+                    + " tickets since the 2026 updates the KDC cannot issue a ticket for it (KDC event 205).",
+            EncryptionRules.REFERENCE);
+
+    @Override
+    public RuleInfo info() {
+        return INFO;
+    }
+
+    @Override
+    public void evaluate(AuditContext ctx, FindingSink out) {
+        KdcEvents events = new KdcEvents(ctx);
+        for (AdObject o : ctx.encryptionSubjects()) {
+            if (!ctx.encryptionProblems(o).contains(Blocker.AES_KEYS_MISSING)) {
+                continue;
+            }
+            List<Evidence.PairRef> pairs = EncryptionRules.pairs(ctx, o);
+            Action reset = new Action.ResetMachinePassword(o.name());
+            out.add(INFO).cluster(EncryptionRules.cluster(ctx, o)).host(o.name())
+                    .evidence(events.attach(o, Evidence.builder().attribute("pwdLastSet").pwdLastSet(o.pwdLastSet())
+                            .aesKeysSince(ctx.snapshot().aesKeysSince()).pairs(pairs)
+                            .operatingSystem(o.operatingSystem())).build())
+                    .message(o.name() + "'s password was last set on " + day(o) + ", before the domain had AES keys"
+                            + " (" + LocalDate.ofInstant(ctx.snapshot().aesKeysSince(), ZoneOffset.UTC) + "), so it"
+                            + " has none" + EncryptionRules.breaks(pairs) + "." + events.sentence(o))
+                    .action(EncryptionRules.windows(o) ? reset : new Action.Manual("Reset " + o.name() + "'s"
+                            + " computer account password with its own tools (re-join the domain, or the NAS's"
+                            + " 'reset machine account'), so the account gets AES keys; then check its keytab."))
+                    .emit();
+        }
+    }
+
+    private static LocalDate day(AdObject o) {
+        return LocalDate.ofInstant(o.pwdLastSet(), ZoneOffset.UTC);
+    }
+}

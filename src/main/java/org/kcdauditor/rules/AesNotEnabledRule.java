@@ -1,0 +1,63 @@
+package org.kcdauditor.rules;
+
+import org.kcdauditor.audit.AuditContext;
+import org.kcdauditor.audit.Blocker;
+import org.kcdauditor.model.AdObject;
+import org.kcdauditor.model.EncryptionTypes;
+import org.kcdauditor.model.Evidence;
+import org.kcdauditor.model.Severity;
+import org.kcdauditor.model.Uac;
+import org.kcdauditor.remedy.Action;
+
+import java.util.List;
+
+/**
+ * AES_NOT_ENABLED: an account whose keys a migration's tickets use (a node, a file server, a host the nodes
+ * delegate to) has msDS-SupportedEncryptionTypes set without an AES bit, or USE_DES_KEY_ONLY on. Since
+ * the April 2026 updates (KB5073381) DCs issue AES tickets, so its pairs fail.
+ */
+public final class AesNotEnabledRule implements Rule {
+    static final RuleInfo INFO = new RuleInfo(Blocker.AES_NOT_ENABLED, Severity.HIGH, Category.KERBEROS,
+            "An account a migration needs has no AES encryption type",
+            "a node, file server or delegation target has `msDS-SupportedEncryptionTypes` set, non-zero and"
+                    + " without AES (`0x8`, `0x10`), or USE_DES_KEY_ONLY (`0x200000`): blocks its pairs",
+            "Domain controllers with the 2026 Kerberos updates issue AES-SHA1 service tickets and, since July 2026,"
+                    + " RC4 cannot be turned back on. An account limited to RC4 or DES gets no ticket, so live"
+                    + " migration and SMB to or from it fail even with complete delegation.",
+            EncryptionRules.REFERENCE);
+
+    @Override
+    public RuleInfo info() {
+        return INFO;
+    }
+
+    @Override
+    public void evaluate(AuditContext ctx, FindingSink out) {
+        KdcEvents events = new KdcEvents(ctx);
+        for (AdObject o : ctx.encryptionSubjects()) {
+            if (!ctx.encryptionProblems(o).contains(Blocker.AES_NOT_ENABLED)) {
+                continue;
+            }
+            Integer set = o.supportedEncryptionTypes();
+            boolean desOnly = Uac.has(o.userAccountControl(), Uac.USE_DES_KEY_ONLY);
+            int wanted = EncryptionTypes.AES;
+            List<Evidence.PairRef> pairs = EncryptionRules.pairs(ctx, o);
+            Action set0x18 = new Action.SetEncryptionTypes(o.name(), wanted, desOnly, set);
+            String what = (EncryptionTypes.explicit(set) ? "its msDS-SupportedEncryptionTypes is "
+                    + EncryptionTypes.describe(set) : "") + (EncryptionTypes.explicit(set) && desOnly ? " and " : "")
+                    + (desOnly ? "'Use only Kerberos DES encryption types' (USE_DES_KEY_ONLY) is set" : "");
+            out.add(INFO).cluster(EncryptionRules.cluster(ctx, o)).host(o.name())
+                    .evidence(events.attach(o, Evidence.builder().attribute("msDS-SupportedEncryptionTypes")
+                            .encryptionTypes(set).actual(set == null ? List.of() : EncryptionTypes.names(set))
+                            .expected(EncryptionTypes.names(wanted)).userAccountControl(o.userAccountControl())
+                            .uacBits(Uac.flagNames(o.userAccountControl())).pairs(pairs)
+                            .operatingSystem(o.operatingSystem())).build())
+                    .message(o.name() + " cannot get AES tickets: " + what + EncryptionRules.breaks(pairs) + "."
+                            + events.sentence(o))
+                    .action(EncryptionRules.windows(o) ? set0x18 : new Action.Manual("Check that " + o.name()
+                            + "'s keytab holds AES keys (a NAS or Linux server: re-join it or regenerate the keytab),"
+                            + " then allow AES on its account:", List.of(set0x18)))
+                    .emit();
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package org.kcdauditor.rules;
+
+import org.kcdauditor.audit.AuditContext;
+import org.kcdauditor.model.AdObject;
+import org.kcdauditor.model.Evidence;
+import org.kcdauditor.model.Severity;
+import org.kcdauditor.model.Spn;
+import org.kcdauditor.model.Uac;
+import org.kcdauditor.remedy.Action;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * DELEGATION_TO_SENSITIVE_TARGET: a node may delegate to a service of a domain controller (or of krbtgt).
+ * A compromised host could then impersonate any user to the DC, and with protocol transition it needs no
+ * user's ticket at all (PingCastle P-DelegationDCa2d2, P-DelegationDCt2a4d).
+ */
+public final class DelegationToSensitiveTargetRule implements Rule {
+    static final RuleInfo INFO = new RuleInfo("DELEGATION_TO_SENSITIVE_TARGET", Severity.HIGH, Category.DELEGATION,
+            "A host may delegate to a domain controller's service",
+            "a node's `msDS-AllowedToDelegateTo` names a service on a domain controller (target UAC"
+                    + " SERVER_TRUST_ACCOUNT `0x2000` or PARTIAL_SECRETS_ACCOUNT `0x4000000`) or `krbtgt`",
+            "Delegation to a domain controller's service lets whoever controls the host act as any user towards the"
+                    + " DC (LDAP, CIFS, HOST): a path to domain admin. With 'Use any authentication protocol' it needs"
+                    + " no user's ticket at all. Live migration never needs it.",
+            "PingCastle P-DelegationDCa2d2 and P-DelegationDCt2a4d; Microsoft Defender for Identity: unsecure Kerberos"
+                    + " delegation; ADS_USER_FLAG_ENUM SERVER_TRUST_ACCOUNT, PARTIAL_SECRETS_ACCOUNT");
+
+    @Override
+    public RuleInfo info() {
+        return INFO;
+    }
+
+    @Override
+    public void evaluate(AuditContext ctx, FindingSink out) {
+        for (AdObject node : ctx.nodes()) {
+            boolean transition = Uac.has(node.userAccountControl(), Uac.TRUSTED_TO_AUTH_FOR_DELEGATION);
+            for (String entry : node.delegateTo()) {
+                if (!ctx.namesDomainControllerOrKrbtgt(entry)) {
+                    continue; // the cheap test first: nearly every entry names a peer
+                }
+                String what = sensitive(ctx, entry);
+                if (what == null) {
+                    continue;
+                }
+                Spn spn = Spn.parse(entry);
+                AdObject target = ctx.computer(spn.hostName());
+                String peer = target == null ? StaleDelegationRule.netbiosName(spn.hostName()) : target.name();
+                out.add(INFO).cluster(ctx.clusterName(node)).host(node.name()).peer(peer).spn(entry)
+                        .evidence(Evidence.builder().spn(entry).attribute("msDS-AllowedToDelegateTo")
+                                .actual(List.of(entry)).targetExists(target != null)
+                                .userAccountControl(target == null ? null : target.userAccountControl())
+                                .uacBits(target == null ? null : Uac.flagNames(target.userAccountControl())).build())
+                        .message(node.name() + " may delegate to " + entry + ", a service of " + what + ": whoever"
+                                + " controls " + node.name() + " can act as any user towards it" + (transition
+                                ? ", and with 'Use any authentication protocol' without any user's ticket at all"
+                                : "") + ". Live migration does not need it.")
+                        .action(new Action.RemoveDelegation(node.name(), peer, List.of(entry)))
+                        .emit();
+            }
+        }
+    }
+
+    /** "domain controller DC1", "read-only domain controller RODC1", "krbtgt"; null for an ordinary target. */
+    static String sensitive(AuditContext ctx, String entry) {
+        Spn spn = Spn.parse(entry);
+        if (spn == null) {
+            return null;
+        }
+        if (spn.service().toLowerCase(Locale.ROOT).equals("krbtgt")) {
+            return "krbtgt (the KDC itself)";
+        }
+        AdObject target = ctx.computer(spn.hostName());
+        if (target == null) {
+            return null;
+        }
+        if (target.isReadOnlyDc()) {
+            return "read-only domain controller " + target.name();
+        }
+        return target.isDomainController() ? "domain controller " + target.name() : null;
+    }
+}

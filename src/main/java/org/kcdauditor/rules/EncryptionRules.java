@@ -1,0 +1,48 @@
+package org.kcdauditor.rules;
+
+import org.kcdauditor.audit.AuditContext;
+import org.kcdauditor.audit.PairStatus;
+import org.kcdauditor.model.AdObject;
+import org.kcdauditor.model.Evidence;
+
+import java.util.List;
+import java.util.Locale;
+
+/** Shared by the encryption rules: which pairs an account's problem breaks, and whether it runs Windows. */
+final class EncryptionRules {
+    static final String REFERENCE = "KB5073381 / CVE-2026-20833 (RC4 default disablement: AES-SHA1-only tickets"
+            + " from the April 2026 updates, no rollback from July 2026); KB5021131 / CVE-2022-37966; MS-KILE 2.2.7;"
+            + " PingCastle S-AesNotEnabled";
+
+    private EncryptionRules() {
+    }
+
+    /** The directed pairs into and out of {@code o}, each once. */
+    static List<Evidence.PairRef> pairs(AuditContext ctx, AdObject o) {
+        List<Evidence.PairRef> out = new java.util.ArrayList<>();
+        for (PairStatus p : ctx.pairsFrom(o)) {
+            out.add(new Evidence.PairRef(p.source().name(), p.target().name()));
+        }
+        for (PairStatus p : ctx.pairsTo(o)) {
+            out.add(new Evidence.PairRef(p.source().name(), p.target().name()));
+        }
+        return out;
+    }
+
+    /** "; it breaks 6 directed pairs" or empty. */
+    static String breaks(List<Evidence.PairRef> pairs) {
+        return pairs.isEmpty() ? "" : "; " + (pairs.size() == 1 ? "the pair " + pairs.get(0).from() + " -> "
+                + pairs.get(0).to() + " cannot migrate" : pairs.size() + " directed pairs cannot migrate");
+    }
+
+    /** A Windows computer (it writes its own encryption types and can reset its own password). */
+    static boolean windows(AdObject o) {
+        return o.operatingSystem() != null && o.operatingSystem().toLowerCase(Locale.ROOT).contains("windows");
+    }
+
+    /** The cluster a host belongs to, or null. */
+    static String cluster(AuditContext ctx, AdObject o) {
+        var c = ctx.clusterOfHost(o);
+        return c == null ? null : c.name();
+    }
+}

@@ -1,0 +1,57 @@
+package org.kcdauditor.rules;
+
+import org.kcdauditor.audit.AuditContext;
+import org.kcdauditor.audit.ResolvedCluster;
+import org.kcdauditor.model.AdObject;
+import org.kcdauditor.model.EncryptionTypes;
+import org.kcdauditor.model.Evidence;
+import org.kcdauditor.model.Severity;
+import org.kcdauditor.remedy.Action;
+
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * ENCRYPTION_TYPES_UNSET: a file server that is not Windows (a NAS, a Linux SMB server) has no explicit
+ * msDS-SupportedEncryptionTypes. The KDC then issues AES-only tickets (since April 2026), which its keytab
+ * may not hold keys for.
+ */
+public final class EncryptionTypesUnsetRule implements Rule {
+    static final RuleInfo INFO = new RuleInfo("ENCRYPTION_TYPES_UNSET", Severity.LOW, Category.KERBEROS,
+            "A non-Windows file server has no explicit encryption types",
+            "a file server whose `operatingSystem` is not Windows has no explicit `msDS-SupportedEncryptionTypes`",
+            "Windows computers write their encryption types themselves; a NAS or Linux SMB server does not. Without"
+                    + " an explicit value the KDC issues AES-only tickets since the April 2026 updates, and a keytab"
+                    + " made with RC4 keys only cannot read them: storage access from the hosts fails.",
+            EncryptionRules.REFERENCE);
+
+    @Override
+    public RuleInfo info() {
+        return INFO;
+    }
+
+    @Override
+    public void evaluate(AuditContext ctx, FindingSink out) {
+        KdcEvents events = new KdcEvents(ctx);
+        Set<AdObject> seen = new LinkedHashSet<>();
+        for (ResolvedCluster c : ctx.clusters()) {
+            for (AdObject fs : c.fileServers()) {
+                if (!seen.add(fs) || EncryptionRules.windows(fs) || EncryptionTypes.explicit(fs.supportedEncryptionTypes())) {
+                    continue;
+                }
+                out.add(INFO).cluster(c.name()).host(fs.name())
+                        .evidence(events.attach(fs, Evidence.builder().attribute("msDS-SupportedEncryptionTypes")
+                                .operatingSystem(fs.operatingSystem()).fileServer(true)).build())
+                        .message("File server " + fs.name() + " (" + (fs.operatingSystem() == null ? "operating system"
+                                + " not recorded" : fs.operatingSystem()) + ") has no explicit"
+                                + " msDS-SupportedEncryptionTypes, so the KDC issues it AES-only tickets; its keytab"
+                                + " must hold AES keys." + events.sentence(fs))
+                        .action(new Action.Manual("Check that " + fs.name() + "'s keytab holds AES keys, then record"
+                                + " what it supports:", List.of(new Action.SetEncryptionTypes(fs.name(),
+                                EncryptionTypes.AES, false, fs.supportedEncryptionTypes()))))
+                        .emit();
+            }
+        }
+    }
+}

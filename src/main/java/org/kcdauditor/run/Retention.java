@@ -1,0 +1,49 @@
+package org.kcdauditor.run;
+
+import org.kcdauditor.baseline.Baseline;
+import org.kcdauditor.baseline.BaselineFile;
+import org.kcdauditor.baseline.Waiver;
+import org.kcdauditor.config.AuditConfig;
+import org.kcdauditor.config.RetainConfig;
+import org.kcdauditor.store.RunStore;
+import org.kcdauditor.store.RunSummary;
+
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * {@code store.retain} applied: {@code kcd-audit history prune}, and the daemon after each scheduled run.
+ * Besides what the store always keeps (runs in progress, pinned runs, the last successful run of each
+ * configuration, the newest run), this configuration's baseline protects the run it was captured from, and
+ * each waiver still open the first run in which it waived a finding.
+ */
+public final class Retention {
+    private Retention() {
+    }
+
+    /**
+     * @return the runs pruned (or that would be, with {@code dryRun}), oldest first
+     * @throws org.kcdauditor.config.ConfigException when the baseline cannot be read: nothing is pruned then,
+     *         since what it protects is unknown
+     */
+    public static List<RunSummary> prune(AuditConfig config, RunStore store, Instant now, boolean dryRun) {
+        RetainConfig retain = config.retain();
+        Set<String> keep = new HashSet<>();
+        Baseline baseline = BaselineFile.readIfExists(config.baselinePath());
+        if (baseline != null) {
+            if (baseline.capturedFrom() != null) {
+                keep.add(baseline.capturedFrom());
+            }
+            for (Waiver w : baseline.waivers()) {
+                if (w.activeAt(now)) {
+                    store.firstRunWaiving(config.historyKey(), w.rule(), w.host(), w.peer(), w.spn())
+                            .ifPresent(keep::add);
+                }
+            }
+        }
+        Instant before = retain.maxAge() == null ? null : now.minus(retain.maxAge());
+        return store.prune(retain.runsOrDefault(), before, keep, dryRun);
+    }
+}

@@ -1,0 +1,146 @@
+package org.kcdauditor.store;
+
+import org.h2.mvstore.DataUtils;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Checks an embedded H2 store file before H2 opens it. H2 2.3 has no setting that refuses a damaged file:
+ * when the newest data of an {@code .mv.db} is missing (a file cut short by a full disk, a failed copy or
+ * restore) it silently falls back to the newest complete older state — often an empty database — and then
+ * rewrites the file, so the whole history is gone without a word. The file's header names its newest
+ * chunk (H2 writes the header only after that chunk is on disk); if that chunk does not lie complete within
+ * the file, the file is damaged and is refused, untouched.
+ *
+ * <p>What this cannot see: data written after the header was last written and then lost (a crash loses
+ * H2's most recent writes by design; H2 recovers those as it should).
+ */
+final class H2StoreFile {
+    private static final int BLOCK = 4096;
+
+    private H2StoreFile() {
+    }
+
+    /** The {@code .mv.db} file of an H2 file URL, or null for other URLs (PostgreSQL, H2 in memory or over TCP). */
+    static Path of(String jdbcUrl) {
+        String lower = jdbcUrl.toLowerCase(Locale.ROOT);
+        if (!lower.startsWith("jdbc:h2:file:")) {
+            return null;
+        }
+        String rest = jdbcUrl.substring("jdbc:h2:file:".length());
+        int semi = rest.indexOf(';');
+        String base = semi < 0 ? rest : rest.substring(0, semi);
+        if (base.startsWith("~")) {
+            base = System.getProperty("user.home") + base.substring(1);
+        }
+        return Path.of(base + ".mv.db");
+    }
+
+    /**
+     * @return null when the file is absent, new, or whole as far as its header tells; else what is wrong
+     */
+    static String damage(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            return null;
+        }
+        long size = Files.size(file);
+        if (size == 0) {
+            return "the file is empty (0 bytes)";
+        }
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            Map<String, String> header = null;
+            for (int copy = 0; copy < 2; copy++) {
+                Map<String, String> h = header(read(ch, (long) copy * BLOCK, BLOCK));
+                if (h != null && (header == null || version(h) > version(header))) {
+                    header = h;
+                }
+            }
+            if (header == null) {
+                return size < 2L * BLOCK ? "the file is " + size + " bytes, too short to hold an H2 store"
+                        : "neither copy of the file's header can be read: it is not an H2 store, or it was overwritten";
+            }
+            long block = DataUtils.readHexLong(header, "block", 0);
+            long chunk = DataUtils.readHexLong(header, "chunk", -1);
+            if (block <= 1 || chunk < 0) {
+                return null; // a new store: no chunk written yet
+            }
+            long start = block * BLOCK;
+            if (start + BLOCK > size) {
+                return "the file ends at " + size + " bytes, but its newest data starts at byte " + start
+                        + ": it was cut short";
+            }
+            Map<String, String> c = chunkHeader(read(ch, start, BLOCK));
+            if (c == null || DataUtils.readHexLong(c, "chunk", -1) != chunk) {
+                return "the newest data its header names (chunk " + chunk + " at byte " + start + ") is not there:"
+                        + " the file was overwritten or cut short";
+            }
+            long end = (block + DataUtils.readHexLong(c, "len", 0)) * BLOCK;
+            if (end > size) {
+                return "the file ends at " + size + " bytes, but its newest data runs to byte " + end
+                        + ": it was cut short";
+            }
+            return null;
+        }
+    }
+
+    private static byte[] read(FileChannel ch, long at, int len) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate(len);
+        while (buf.hasRemaining()) {
+            if (ch.read(buf, at + buf.position()) < 0) {
+                break;
+            }
+        }
+        byte[] out = new byte[buf.position()];
+        buf.flip().get(out);
+        return out;
+    }
+
+    /** The store header {@code H:2,block:…,chunk:…,…,fletcher:…} when its checksum is right, else null. */
+    private static Map<String, String> header(byte[] bytes) {
+        String text = line(bytes);
+        int f = text.indexOf(",fletcher:");
+        if (!text.startsWith("H:") || f < 0) {
+            return null;
+        }
+        try {
+            Map<String, String> map = DataUtils.parseMap(text);
+            int expected = (int) DataUtils.parseHexLong(map.get("fletcher"));
+            return DataUtils.getFletcher32(text.getBytes(StandardCharsets.ISO_8859_1), 0, f) == expected ? map : null;
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** A chunk header {@code chunk:…,len:…,…}, or null. */
+    private static Map<String, String> chunkHeader(byte[] bytes) {
+        String text = line(bytes);
+        if (!text.startsWith("chunk:")) {
+            return null;
+        }
+        try {
+            return DataUtils.parseMap(text);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static String line(byte[] bytes) {
+        int end = 0;
+        while (end < bytes.length && bytes[end] > ' ' && bytes[end] < 127) {
+            end++;
+        }
+        return new String(bytes, 0, end, StandardCharsets.ISO_8859_1);
+    }
+
+    private static long version(Map<String, String> h) {
+        return DataUtils.readHexLong(h, "version", 0);
+    }
+}

@@ -1,0 +1,36 @@
+package org.kcdauditor.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+
+/** Reads of Quartz's JDBC job store tables (QRTZ_*) that {@code kcd-audit schedule} needs without starting Quartz. */
+public final class JobStoreQueries {
+    private final Database db;
+
+    public JobStoreQueries(Database db) {
+        this.db = db;
+    }
+
+    /** The next fire time the job store holds for a trigger, or null when it holds none. */
+    public Instant nextFireTime(String scheduler, String trigger, String group) {
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement("SELECT NEXT_FIRE_TIME FROM"
+                + " QRTZ_TRIGGERS WHERE SCHED_NAME = ? AND TRIGGER_NAME = ? AND TRIGGER_GROUP = ?")) {
+            ps.setString(1, scheduler);
+            ps.setString(2, trigger);
+            ps.setString(3, group);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    long t = rs.getLong(1);
+                    return rs.wasNull() || t <= 0 ? null : Instant.ofEpochMilli(t);
+                }
+                return null;
+            }
+        } catch (SQLException e) {
+            throw new StoreException("history store " + db.display() + ": cannot read the job store: "
+                    + e.getMessage(), e);
+        }
+    }
+}

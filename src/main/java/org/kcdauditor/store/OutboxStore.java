@@ -1,0 +1,187 @@
+package org.kcdauditor.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * {@code notice_outbox}: mail notices stored as complete MIME messages before they are sent. The
+ * send loop and its back-off live in {@code notify.Outbox}; this holds the SQL.
+ */
+public final class OutboxStore {
+    public static final String PENDING = "PENDING";
+    public static final String SENT = "SENT";
+
+    /** A row as {@code kcd-audit outbox} lists it. */
+    public record Entry(String id, String messageId, String runId, String jobName, Instant createdAt,
+                        List<String> recipients, String subject, String status, int attempts, Instant nextAttemptAt,
+                        String lastError, Instant sentAt) {
+    }
+
+    /** What a new row holds. */
+    public record NewNotice(String id, String messageId, String runId, String jobName, List<String> recipients,
+                            String subject, byte[] mime) {
+    }
+
+    private static final String COLUMNS = "id, message_id, run_id, job_name, created_at, recipients, subject, status,"
+            + " attempts, next_attempt_at, last_error, sent_at";
+
+    private final Database db;
+
+    public OutboxStore(Database db) {
+        this.db = db;
+    }
+
+    /** Stores a notice as PENDING, due at {@code now}. False when a notice with this id is already stored. */
+    public boolean insert(NewNotice n, Instant now) {
+        try (Connection c = db.connect()) {
+            try (PreparedStatement check = c.prepareStatement("SELECT 1 FROM notice_outbox WHERE id = ?")) {
+                check.setString(1, n.id());
+                try (ResultSet rs = check.executeQuery()) {
+                    if (rs.next()) {
+                        return false;
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO notice_outbox (id, message_id, run_id,"
+                    + " job_name, created_at, recipients, subject, mime, status, attempts, next_attempt_at)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)")) {
+                ps.setString(1, n.id());
+                ps.setString(2, n.messageId());
+                ps.setString(3, n.runId());
+                ps.setString(4, n.jobName());
+                ps.setObject(5, ts(now));
+                ps.setString(6, String.join(",", n.recipients()));
+                ps.setString(7, RunStore.cut(n.subject(), 1000));
+                ps.setBytes(8, n.mime());
+                ps.setString(9, PENDING);
+                ps.setObject(10, ts(now));
+                ps.executeUpdate();
+                return true;
+            } catch (SQLException e) {
+                if ("23505".equals(e.getSQLState())) {
+                    return false; // stored by another daemon a moment ago
+                }
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new StoreException("history store " + db.display() + ": cannot store notice " + n.id() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** Ids of the PENDING notices due at {@code now}, oldest first. */
+    public List<String> dueIds(Instant now) {
+        List<String> ids = new ArrayList<>();
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement("SELECT id FROM notice_outbox"
+                + " WHERE status = ? AND next_attempt_at <= ? ORDER BY created_at, id")) {
+            ps.setString(1, PENDING);
+            ps.setObject(2, ts(now));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getString(1));
+                }
+            }
+            return ids;
+        } catch (SQLException e) {
+            throw readFailed("the outbox", e);
+        }
+    }
+
+    /** Claims a PENDING row for {@code claimant} until {@code until}, unless someone else's claim is still valid. */
+    public boolean claim(String id, String claimant, Instant now, Instant until) {
+        return update("UPDATE notice_outbox SET claimed_by = ?, claimed_until = ? WHERE id = ? AND status = ?"
+                + " AND (claimed_until IS NULL OR claimed_until < ?)", RunStore.cut(claimant, 200), ts(until), id,
+                PENDING, ts(now)) == 1;
+    }
+
+    /** A failed attempt: counted, with its error and the next attempt time; the claim is released. */
+    public void attemptFailed(String id, int attempts, String error, Instant next) {
+        update("UPDATE notice_outbox SET attempts = ?, last_error = ?, next_attempt_at = ?, claimed_by = NULL,"
+                + " claimed_until = NULL WHERE id = ?", attempts, RunStore.cut(error, 2000), ts(next), id);
+    }
+
+    /** The SMTP server accepted the message. */
+    public void sent(String id, Instant at) {
+        update("UPDATE notice_outbox SET status = ?, attempts = attempts + 1, sent_at = ?, last_error = NULL,"
+                + " claimed_by = NULL, claimed_until = NULL WHERE id = ?", SENT, ts(at), id);
+    }
+
+    /** Pending notices (or all, newest first, when {@code all}). */
+    public List<Entry> list(boolean all, int limit) {
+        String sql = "SELECT " + COLUMNS + " FROM notice_outbox" + (all ? "" : " WHERE status = ?")
+                + " ORDER BY created_at DESC, id";
+        List<Entry> out = new ArrayList<>();
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
+            if (!all) {
+                ps.setString(1, PENDING);
+            }
+            ps.setMaxRows(limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(entry(rs));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw readFailed("the outbox", e);
+        }
+    }
+
+    public Entry find(String id) {
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS
+                + " FROM notice_outbox WHERE id = ?")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? entry(rs) : null;
+            }
+        } catch (SQLException e) {
+            throw readFailed("the outbox", e);
+        }
+    }
+
+    /** The stored MIME message of a notice. */
+    public byte[] mime(String id) {
+        try (Connection c = db.connect();
+             PreparedStatement ps = c.prepareStatement("SELECT mime FROM notice_outbox WHERE id = ?")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBytes(1);
+            }
+        } catch (SQLException e) {
+            throw readFailed("notice " + id, e);
+        }
+    }
+
+    private static Entry entry(ResultSet rs) throws SQLException {
+        String recipients = rs.getString(6);
+        return new Entry(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), instant(rs, 5),
+                recipients == null || recipients.isEmpty() ? List.of() : Arrays.asList(recipients.split(",")),
+                rs.getString(7), rs.getString(8), rs.getInt(9), instant(rs, 10), rs.getString(11), instant(rs, 12));
+    }
+
+    private int update(String sql, Object... params) {
+        return db.update("update the outbox", sql, params);
+    }
+
+    private StoreException readFailed(String what, SQLException e) {
+        return new StoreException("history store " + db.display() + ": cannot read " + what + ": " + e.getMessage(), e);
+    }
+
+    private static Instant instant(ResultSet rs, int col) throws SQLException {
+        OffsetDateTime t = rs.getObject(col, OffsetDateTime.class);
+        return t == null ? null : t.toInstant();
+    }
+
+    private static OffsetDateTime ts(Instant i) {
+        return i.atOffset(ZoneOffset.UTC);
+    }
+}

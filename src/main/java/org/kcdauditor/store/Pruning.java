@@ -1,0 +1,104 @@
+package org.kcdauditor.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Deletes runs retention no longer keeps, each in a transaction of its own, oldest first. The newest are
+ * counted among the finished runs. Never deleted: a run that is not finished (RUNNING), a pinned run (a
+ * baseline was captured from it), the last successful run of each configuration, the newest run, and the
+ * runs the caller names.
+ */
+final class Pruning {
+    private static final List<String> TABLES = List.of("run_finding", "run_host_attr", "run_host", "run_patch",
+            "run_event");
+
+    private final Connection connection;
+    private final SnapshotRows snapshots;
+
+    Pruning(Connection connection, SnapshotRows snapshots) {
+        this.connection = connection;
+        this.snapshots = snapshots;
+    }
+
+    /** A run as pruning sees it. */
+    private record Row(String id, long runNo, String status, Instant startedAt, String config, String pinned) {
+    }
+
+    /**
+     * @param keepNewest the newest runs kept (0: no limit by count)
+     * @param before     runs started before this are pruned (null: no limit by age)
+     * @param keep       runs kept whatever their age (evidence of open waivers, a baseline's run)
+     * @param dryRun     only list what would be pruned
+     */
+    List<RunSummary> prune(int keepNewest, Instant before, Set<String> keep, boolean dryRun, RunStore store)
+            throws SQLException {
+        List<Row> rows = new ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement("SELECT id, run_no, status, started_at, config_path,"
+                + " pinned FROM audit_run ORDER BY run_no DESC")) {
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(new Row(rs.getString(1), rs.getLong(2), rs.getString(3), RunStore.instant(rs, 4),
+                            rs.getString(5), rs.getString(6)));
+                }
+            }
+        }
+        Set<String> lastOfConfig = new HashSet<>();
+        Set<String> protectedIds = new HashSet<>(keep);
+        for (int i = 0; i < rows.size(); i++) {
+            Row r = rows.get(i);
+            boolean latestOfItsConfig = RunSummary.SUCCEEDED.equals(r.status()) && lastOfConfig.add(String.valueOf(
+                    r.config()));
+            if (i == 0 || latestOfItsConfig || r.pinned() != null) {
+                protectedIds.add(r.id());
+            }
+        }
+        // the newest runs are counted among the finished ones: a run in progress is kept anyway
+        List<Row> finished = rows.stream().filter(r -> !RunSummary.RUNNING.equals(r.status())).toList();
+        List<RunSummary> pruned = new ArrayList<>();
+        for (int i = finished.size() - 1; i >= 0; i--) {
+            Row r = finished.get(i);
+            boolean tooMany = keepNewest > 0 && i >= keepNewest;
+            boolean tooOld = before != null && r.startedAt() != null && r.startedAt().isBefore(before);
+            if (!(tooMany || tooOld) || protectedIds.contains(r.id())) {
+                continue;
+            }
+            RunSummary summary = store.find(r.id()).orElseThrow();
+            if (!dryRun) {
+                delete(r.id());
+            }
+            pruned.add(summary);
+        }
+        return pruned;
+    }
+
+    private void delete(String runId) throws SQLException {
+        connection.setAutoCommit(false);
+        try {
+            snapshots.detach(runId);
+            for (String table : TABLES) {
+                try (PreparedStatement ps = connection.prepareStatement("DELETE FROM " + table + " WHERE run_id = ?")) {
+                    ps.setString(1, runId);
+                    ps.executeUpdate();
+                }
+            }
+            try (PreparedStatement ps = connection.prepareStatement("DELETE FROM audit_run WHERE id = ?")) {
+                ps.setString(1, runId);
+                ps.executeUpdate();
+            }
+            connection.commit();
+        } catch (SQLException | RuntimeException e) {
+            connection.rollback();
+            throw e;
+        } finally {
+            connection.setAutoCommit(true);
+        }
+    }
+}

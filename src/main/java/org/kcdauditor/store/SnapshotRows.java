@@ -1,0 +1,287 @@
+package org.kcdauditor.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.kcdauditor.audit.AuditContext;
+import org.kcdauditor.model.AdObject;
+import org.kcdauditor.model.EventRecord;
+import org.kcdauditor.model.HostState;
+import org.kcdauditor.model.PatchRecord;
+import org.kcdauditor.model.Uac;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A run's snapshot rows: {@code run_host} (the cluster nodes and file servers with their attributes),
+ * {@code run_host_attr} (their multi-valued attributes as JSON arrays: {@code delegateTo}, {@code spn}, {@code rbcd},
+ * and {@code changes}, the replication metadata of the delegation attributes), {@code run_patch}, {@code run_event}.
+ *
+ * <p>Stored as changes against the previous run of the same configuration: a multi-valued attribute whose
+ * values are those of the previous run (same SHA-256 digest) is a row without values that names the run
+ * holding them ({@code same_as}, always a run with the values themselves, never another reference). At
+ * 20,000 hosts the delegation lists are most of a snapshot, and from one day to the next nearly all of them
+ * are unchanged. Pruning a run others refer to first copies its values into the oldest of them
+ * ({@link #detach}).
+ */
+final class SnapshotRows {
+    /** Host values as JSON arrays; replication metadata ({@code changes}) as objects with ISO-8601 times. */
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
+            .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {
+    };
+    /** Rows per JDBC batch. */
+    private static final int BATCH = 5_000;
+
+    private final Connection connection;
+
+    SnapshotRows(Connection connection) {
+        this.connection = connection;
+    }
+
+    /** Where an attribute's values of the previous run live: its digest and the run holding the values. */
+    private record Stored(String digest, String holder) {
+    }
+
+    /** Writes the nodes and file servers of {@code ctx}, each attribute against {@code previousRun} (may be null). */
+    void write(String runId, AuditContext ctx, String previousRun) throws SQLException {
+        Map<String, Stored> before = previousRun == null ? Map.of() : digests(previousRun);
+        List<AdObject> hosts = new ArrayList<>(ctx.nodes());
+        Set<AdObject> listed = Collections.newSetFromMap(new IdentityHashMap<>());
+        listed.addAll(hosts);
+        ctx.clusters().forEach(c -> c.fileServers().stream().filter(listed::add).forEach(hosts::add));
+        MessageDigest sha = sha256();
+        try (PreparedStatement h = connection.prepareStatement("INSERT INTO run_host (run_id, host_name, cluster_name,"
+                + " dn, sam_account, dns_host_name, uac, object_sid, os, os_version, when_changed, usn_changed)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+             PreparedStatement v = connection.prepareStatement("INSERT INTO run_host_attr (run_id, host_name, attr,"
+                     + " vals, digest, same_as) VALUES (?, ?, ?, ?, ?, ?)")) {
+            Set<String> seen = new LinkedHashSet<>();
+            int pending = 0;
+            for (AdObject o : hosts) {
+                String name = RunStore.cut(o.name(), 255);
+                if (!seen.add(name.toLowerCase(Locale.ROOT))) {
+                    continue;
+                }
+                var cluster = ctx.clusterOf(o);
+                RunStore.bind(h, runId, name, cluster == null ? null : RunStore.cut(cluster.name(), 255),
+                        RunStore.cut(o.dn(), 1000), RunStore.cut(o.samAccountName(), 255),
+                        RunStore.cut(o.dnsHostName(), 255), o.userAccountControl(), RunStore.cut(o.objectSid(), 200),
+                        RunStore.cut(o.operatingSystem(), 255), RunStore.cut(o.operatingSystemVersion(), 255),
+                        RunStore.ts(o.whenChanged()), o.usnChanged());
+                h.addBatch();
+                pending += 1 + values(v, sha, before, runId, name, "delegateTo", o.delegateTo())
+                        + values(v, sha, before, runId, name, "spn", o.spns())
+                        + values(v, sha, before, runId, name, "rbcd", o.rbcdSids())
+                        + values(v, sha, before, runId, name, "changes", ctx.snapshot().changesOf(o));
+                if (pending >= BATCH) {
+                    // Bounded batches: a 20,000-host snapshot is about 1.5 million values.
+                    h.executeBatch();
+                    v.executeBatch();
+                    pending = 0;
+                }
+            }
+            h.executeBatch();
+            v.executeBatch();
+        }
+    }
+
+    /**
+     * Adds one batched row for an attribute (none for an empty list): the values as a JSON array, or, when
+     * the previous run stored the same, a reference to the run holding them. Returns the rows added.
+     */
+    private static int values(PreparedStatement v, MessageDigest sha, Map<String, Stored> before, String runId,
+                              String host, String attr, List<?> values) throws SQLException {
+        if (values.isEmpty()) {
+            return 0;
+        }
+        String json;
+        try {
+            json = JSON.writeValueAsString(values);
+        } catch (JsonProcessingException e) {
+            throw new SQLException("cannot encode the " + attr + " values of " + host, e);
+        }
+        String digest = HexFormat.of().formatHex(sha.digest(json.getBytes(StandardCharsets.UTF_8)), 0, 16);
+        Stored prev = before.get(key(host, attr));
+        if (prev != null && digest.equals(prev.digest())) {
+            RunStore.bind(v, runId, host, attr, null, digest, prev.holder());
+        } else {
+            RunStore.bind(v, runId, host, attr, json, digest, null);
+        }
+        v.addBatch();
+        return 1;
+    }
+
+    /** The digests of a run's attributes and which run holds each one's values. */
+    private Map<String, Stored> digests(String runId) throws SQLException {
+        Map<String, Stored> out = new HashMap<>();
+        try (PreparedStatement ps = connection.prepareStatement("SELECT host_name, attr, digest, same_as FROM"
+                + " run_host_attr WHERE run_id = ? AND digest IS NOT NULL")) {
+            ps.setString(1, runId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String holder = rs.getString(4);
+                    out.put(key(rs.getString(1), rs.getString(2)), new Stored(rs.getString(3),
+                            holder == null ? runId : holder));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static String key(String host, String attr) {
+        return host + '\u0000' + attr;
+    }
+
+    /** Node states (userAccountControl flags, delegation entries) a run recorded, by host name. */
+    Map<String, HostState> hostStates(String runId) throws SQLException {
+        Map<String, Integer> uac = new LinkedHashMap<>();
+        Map<String, List<String>> delegateTo = new LinkedHashMap<>();
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT host_name, uac FROM run_host WHERE run_id = ? AND cluster_name IS NOT NULL ORDER BY host_name")) {
+            ps.setString(1, runId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    uac.put(rs.getString(1), rs.getInt(2));
+                    delegateTo.put(rs.getString(1), new ArrayList<>());
+                }
+            }
+        }
+        // No ORDER BY: one row per host, and the hosts' order is the first query's. Sorting 20,000 rows of
+        // JSON arrays made H2 spill the whole result to a temporary file first. A row stored as "the same as
+        // run X" takes X's values.
+        try (PreparedStatement ps = connection.prepareStatement("SELECT a.host_name, COALESCE(a.vals, b.vals)"
+                + " FROM run_host_attr a LEFT JOIN run_host_attr b ON b.run_id = a.same_as AND b.host_name ="
+                + " a.host_name AND b.attr = a.attr WHERE a.run_id = ? AND a.attr = 'delegateTo'")) {
+            ps.setString(1, runId);
+            // As the collector does: the same few values recur in every peer's list (1.45 million
+            // values, about 80,000 distinct, at 20,000 hosts); each distinct one is kept once.
+            Map<String, String> canonical = new HashMap<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    List<String> values = delegateTo.get(rs.getString(1));
+                    if (values == null) {
+                        continue; // a file server's row: not a node
+                    }
+                    String json = rs.getString(2);
+                    if (json == null) {
+                        throw new SQLException("the delegation values of " + rs.getString(1) + " in run " + runId
+                                + " refer to a run that no longer holds them");
+                    }
+                    for (String v : JSON.readValue(json, STRINGS)) {
+                        values.add(v == null ? null : canonical.computeIfAbsent(v, k -> k));
+                    }
+                }
+            }
+        } catch (JsonProcessingException e) {
+            throw new SQLException("stored delegation values of run " + runId + " are not a JSON list", e);
+        }
+        Map<String, HostState> out = new LinkedHashMap<>();
+        uac.forEach((h, u) -> out.put(h, new HostState(h, Uac.flagNames(u), delegateTo.get(h))));
+        return out;
+    }
+
+    /**
+     * Before run {@code runId} is deleted: every attribute other runs store as "the same as" it gets its values
+     * copied into the oldest of those runs, and the others refer to that one instead.
+     */
+    void detach(String runId) throws SQLException {
+        List<String[]> refs = new ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement("SELECT a.host_name, a.attr, a.run_id FROM"
+                + " run_host_attr a JOIN audit_run r ON r.id = a.run_id WHERE a.same_as = ?"
+                + " ORDER BY a.host_name, a.attr, r.run_no")) {
+            ps.setString(1, runId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    refs.add(new String[]{rs.getString(1), rs.getString(2), rs.getString(3)});
+                }
+            }
+        }
+        if (refs.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement copy = connection.prepareStatement("UPDATE run_host_attr SET vals = (SELECT b.vals FROM"
+                + " run_host_attr b WHERE b.run_id = ? AND b.host_name = ? AND b.attr = ?), same_as = NULL"
+                + " WHERE run_id = ? AND host_name = ? AND attr = ?");
+             PreparedStatement repoint = connection.prepareStatement("UPDATE run_host_attr SET same_as = ?"
+                     + " WHERE run_id = ? AND host_name = ? AND attr = ?")) {
+            String[] first = null;
+            int pending = 0;
+            for (String[] r : refs) {
+                if (first == null || !first[0].equals(r[0]) || !first[1].equals(r[1])) {
+                    first = r;
+                    RunStore.bind(copy, runId, r[0], r[1], r[2], r[0], r[1]);
+                    copy.addBatch();
+                } else {
+                    RunStore.bind(repoint, first[2], r[2], r[0], r[1]);
+                    repoint.addBatch();
+                }
+                if (++pending >= BATCH) {
+                    copy.executeBatch();
+                    repoint.executeBatch();
+                    pending = 0;
+                }
+            }
+            copy.executeBatch();
+            repoint.executeBatch();
+        }
+    }
+
+    void writePatches(String runId, List<PatchRecord> patches) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("INSERT INTO run_patch (run_id, seq, host_name, kb,"
+                + " installed_on, description, origin) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+            for (int i = 0; i < patches.size(); i++) {
+                PatchRecord p = patches.get(i);
+                RunStore.bind(ps, runId, i, RunStore.cut(p.host(), 255), RunStore.cut(p.kb(), 32), p.installedOn(),
+                        RunStore.cut(p.description(), 255), RunStore.cut(p.origin(), 1000));
+                ps.addBatch();
+                if (i % 1000 == 999) {
+                    ps.executeBatch();
+                }
+            }
+            ps.executeBatch();
+        }
+    }
+
+    void writeEvents(String runId, List<EventRecord> events) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("INSERT INTO run_event (run_id, seq, host_name,"
+                + " event_id, time_created, source_host, dest_host, classification, hresult, message, origin)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            for (int i = 0; i < events.size(); i++) {
+                EventRecord e = events.get(i);
+                RunStore.bind(ps, runId, i, RunStore.cut(e.host(), 255), e.eventId(), RunStore.ts(e.timeCreated()),
+                        RunStore.cut(e.sourceHost(), 255), RunStore.cut(e.destinationHost(), 255),
+                        RunStore.cut(e.classification().name(), 32), RunStore.cut(e.hresult(), 16),
+                        RunStore.cut(e.message(), 4000), RunStore.cut(e.origin(), 1000));
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private static MessageDigest sha256() throws SQLException {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new SQLException("SHA-256 is not available in this JVM", e);
+        }
+    }
+}

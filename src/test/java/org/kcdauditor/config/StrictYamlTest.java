@@ -1,0 +1,134 @@
+package org.kcdauditor.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kcdauditor.baseline.BaselineFile;
+import org.kcdauditor.support.CliRun;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The YAML files are read strictly: a key written twice is refused with both lines (a parser keeps the last
+ * one silently, so a second {@code HV01:} in the baseline turned into false drift findings); messages name
+ * no Java types; a UTF-16 or binary file gets one plain line.
+ */
+class StrictYamlTest {
+    private static final String CONFIG = """
+            directory:
+              url: ldaps://dc1.contoso.com:636
+              bindDn: svc-kcdaudit@contoso.com
+              passwordEnv: KCD_AUDIT_LDAP_PASSWORD
+              baseDn: DC=contoso,DC=com
+            reports:
+              formats: [json]
+            clusters:
+              - name: HVC1
+                nodes: [HV01, HV02, HV03]
+            reports:
+              dir: elsewhere
+            """;
+
+    @TempDir
+    Path tmp;
+
+    private CliRun run(Path config) {
+        return CliRun.run(Map.of(), "run", "--config", config.toString(), "--out", tmp.resolve("out").toString());
+    }
+
+    private void assertNoJavaNames(String message) {
+        for (String java : List.of("org.kcdauditor", "$Raw", "java.", "`", "Exception", "JsonToken")) {
+            assertFalse(message.contains(java), "'" + java + "' in: " + message);
+        }
+    }
+
+    @Test
+    void aConfigKeyWrittenTwiceIsRefusedWithBothLines() throws Exception {
+        Path file = tmp.resolve("kcd-audit.yaml");
+        Files.writeString(file, CONFIG);
+        CliRun r = run(file);
+        assertEquals(2, r.exitCode(), r.toString());
+        assertEquals(file + ":11: 'reports' appears twice (first at line 6); only one can count: remove or merge"
+                + " the other", r.err().strip().replace("kcd-audit: ", ""));
+
+        Files.writeString(file, CONFIG.replace("reports:\n  dir: elsewhere\n", "").replace("  baseDn: DC=contoso,DC=com",
+                "  baseDn: DC=contoso,DC=com\n  pageSize: 100\n  pageSize: 200"));
+        r = run(file);
+        assertEquals(2, r.exitCode(), r.toString());
+        assertTrue(r.err().contains(":7: directory: 'pageSize' appears twice (first at line 6)"), r.err());
+    }
+
+    @Test
+    void aBaselineHostWrittenTwiceIsRefusedWithBothLines() throws Exception {
+        Path file = tmp.resolve("baseline.yaml");
+        Files.writeString(file, """
+                hosts:
+                  HV01:
+                    userAccountControl: [WORKSTATION_TRUST_ACCOUNT]
+                    delegateTo: ["cifs/HV02"]
+                  HV02:
+                    userAccountControl: [WORKSTATION_TRUST_ACCOUNT]
+                    delegateTo: []
+                  HV01:
+                    userAccountControl: [WORKSTATION_TRUST_ACCOUNT]
+                    delegateTo: []
+                waivers: []
+                """);
+        ConfigException e = assertThrows(ConfigException.class, () -> BaselineFile.read(file));
+        assertEquals(file + ":8: hosts: 'HV01' appears twice (first at line 2); only one can count: remove or merge"
+                + " the other", e.getMessage());
+    }
+
+    @Test
+    void messagesNameNoJavaTypes() throws Exception {
+        Path config = tmp.resolve("kcd-audit.yaml");
+        for (String yaml : List.of("just a sentence\n", "- a\n- b\n", "directory: [1, 2]\n")) {
+            Files.writeString(config, yaml);
+            CliRun r = run(config);
+            assertEquals(2, r.exitCode(), r.toString());
+            assertNoJavaNames(r.err());
+        }
+        Path baseline = tmp.resolve("baseline.yaml");
+        for (String yaml : List.of("just a sentence\n", "hosts: [HV01]\n", "hosts:\n  HV01: [x]\n",
+                "capturedAt: yesterday\n", "waivers:\n  - rule: X\n    expires: soon\n")) {
+            Files.writeString(baseline, yaml);
+            ConfigException e = assertThrows(ConfigException.class, () -> BaselineFile.read(baseline));
+            assertNoJavaNames(e.getMessage());
+            assertTrue(e.getMessage().startsWith(baseline + ":"), e.getMessage());
+        }
+    }
+
+    @Test
+    void utf16AndBinaryFilesGetAPlainLine() throws Exception {
+        Path config = tmp.resolve("kcd-audit.yaml");
+        byte[] utf16 = ("\uFEFF" + CONFIG).getBytes(StandardCharsets.UTF_16LE);
+        Files.write(config, utf16);
+        CliRun r = run(config);
+        assertEquals(2, r.exitCode(), r.toString());
+        assertEquals("kcd-audit: " + config + ": the file is saved as UTF-16 (Notepad's \"Unicode\", Windows"
+                + " PowerShell's Out-File and >); save it as UTF-8", r.err().strip());
+
+        Files.write(config, new byte[]{'P', 'K', 3, 4, 20, 0, 0, 0, 8, 0, (byte) 0x9c, (byte) 0xff});
+        r = run(config);
+        assertEquals(2, r.exitCode(), r.toString());
+        assertTrue(r.err().contains(config + ": not a text file"), r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+
+        Path baseline = tmp.resolve("baseline.yaml");
+        Files.write(baseline, ("\uFEFFhosts: {}\n").getBytes(StandardCharsets.UTF_16BE));
+        ConfigException e = assertThrows(ConfigException.class, () -> BaselineFile.read(baseline));
+        assertTrue(e.getMessage().contains("saved as UTF-16"), e.getMessage());
+        Files.write(baseline, new byte[]{'h', 'o', 's', 't', 's', ':', ' ', (byte) 0xc3, (byte) 0x28});
+        e = assertThrows(ConfigException.class, () -> BaselineFile.read(baseline));
+        assertEquals(baseline + ": not a UTF-8 text file (byte 7 is not UTF-8): a binary file, or text in another"
+                + " encoding; save it as UTF-8", e.getMessage());
+    }
+}

@@ -1,0 +1,91 @@
+package org.kcdauditor.directory;
+
+import com.unboundid.ldap.listener.InMemoryDirectoryServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.kcdauditor.support.CliRun;
+import org.kcdauditor.support.TestDirectory;
+import org.kcdauditor.support.TricklingProxy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * directory.timeoutSeconds bounds each LDAP operation and directory.runTimeoutSeconds the whole reading,
+ * also against a server that keeps sending, slowly: a proxy passes the real server's answers on a few bytes
+ * at a time, so no socket read ever waits long enough for the SDK's own timeout to trip.
+ */
+class DirectoryDeadlineTest {
+    private static final List<String> NODES = List.of("HV01", "HV02", "HV03");
+    private static final Map<String, String> ENV = Map.of("TEST_LDAP_PASSWORD", TestDirectory.PASSWORD);
+
+    static InMemoryDirectoryServer server;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = TestDirectory.start(TestDirectory.Mode.PLAIN, null, 0);
+        TestDirectory.addCluster(server, NODES);
+        TestDirectory.addWorkstations(server, 57);
+    }
+
+    @AfterAll
+    static void stop() {
+        server.shutDown(true);
+    }
+
+    private CliRun run(Path config) {
+        return CliRun.run(ENV, "run", "--config", config.toString(), "--out", tmp.resolve("out").toString(),
+                "--formats", "json");
+    }
+
+    @Test
+    @Timeout(120)
+    void anOperationThatTricklesPastTimeoutSecondsFailsTheRun() throws Exception {
+        // 20 bytes every 200 ms: the bind answers in a moment, the one page of 60 entries would take about a minute
+        try (TricklingProxy proxy = new TricklingProxy("127.0.0.1", server.getListenPort(), 20, 200)) {
+            Path cfg = TestDirectory.config(tmp, proxy.ldapUrl(), NODES, "allowInsecureBind: true",
+                    "timeoutSeconds: 2");
+            CliRun r = run(cfg);
+            assertEquals(1, r.exitCode(), r.toString());
+            assertTrue(r.err().contains("no complete answer within directory.timeoutSeconds (2 s)"), r.err());
+            assertEquals(1, r.err().lines().count(), "one line: " + r.err());
+            assertFalse(Files.exists(tmp.resolve("out/findings.json")), "nothing written");
+        }
+    }
+
+    @Test
+    @Timeout(120)
+    void aReadingThatOutlastsRunTimeoutSecondsFailsTheRunAlthoughEachPageIsInTime() throws Exception {
+        // pages of 5 entries at about 1 KB/s: each page well within timeoutSeconds, all 12 of them not within 2 s
+        try (TricklingProxy proxy = new TricklingProxy("127.0.0.1", server.getListenPort(), 100, 100)) {
+            Path cfg = TestDirectory.config(tmp, proxy.ldapUrl(), NODES, "allowInsecureBind: true",
+                    "timeoutSeconds: 30", "runTimeoutSeconds: 2", "pageSize: 5");
+            CliRun r = run(cfg);
+            assertEquals(1, r.exitCode(), r.toString());
+            assertTrue(r.err().contains("took longer than directory.runTimeoutSeconds (2 s)"), r.err());
+        }
+    }
+
+    @Test
+    void aServerInTimeIsReadCompletelyThroughTheSameProxy() throws Exception {
+        try (TricklingProxy proxy = new TricklingProxy("127.0.0.1", server.getListenPort(), 64 * 1024, 0)) {
+            Path cfg = TestDirectory.config(tmp, proxy.ldapUrl(), NODES, "allowInsecureBind: true",
+                    "timeoutSeconds: 30", "runTimeoutSeconds: 60", "pageSize: 5");
+            CliRun r = run(cfg);
+            assertEquals(0, r.exitCode(), r.toString());
+            assertTrue(r.out().contains("Read 60 directory objects"), r.out());
+        }
+    }
+}

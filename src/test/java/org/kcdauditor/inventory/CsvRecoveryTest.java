@@ -1,0 +1,97 @@
+package org.kcdauditor.inventory;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kcdauditor.model.EventRecord;
+import org.kcdauditor.model.PatchRecord;
+import org.kcdauditor.support.CliRun;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A quote that is never closed costs its own line, not the rest of the file: reading resumes at the next
+ * physical line that parses, each skipped line is reported as {@code file:line: reason}, and the count says so.
+ */
+class CsvRecoveryTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void patchExportsResumeAfterAnUnterminatedQuote() throws Exception {
+        Path file = tmp.resolve("hotfix.csv");
+        Files.writeString(file, """
+                #TYPE System.Management.ManagementObject#root\\cimv2\\Win32_QuickFixEngineering
+                "PSComputerName","HotFixID","InstalledOn"
+                "HV01","KB5019966","11/9/2022 12:00:00 AM"
+                "HV01","KB5030214,"9/12/2023 12:00:00 AM"
+                "HV02","KB5031361","10/10/2023 12:00:00 AM"
+
+                "HV03","KB5032196,11/14/2023
+                "HV03","KB5034127","1/9/2024 12:00:00 AM"
+                "HV04","KB5035849","2/13/2024 12:00:00 AM"
+                """, StandardCharsets.UTF_16LE);
+        // UTF-16 LE with BOM, as Windows PowerShell 5.1 writes it: resuming reopens the file the same way
+        byte[] body = Files.readAllBytes(file);
+        byte[] withBom = new byte[body.length + 2];
+        withBom[0] = (byte) 0xff;
+        withBom[1] = (byte) 0xfe;
+        System.arraycopy(body, 0, withBom, 2, body.length);
+        Files.write(file, withBom);
+
+        List<PatchRecord> records = new ArrayList<>();
+        List<ImportProblem> problems = new ArrayList<>();
+        ImportResult r = new PatchImporter(List.of()).read(file, records::add, problems::add);
+        assertNull(r.error());
+        assertEquals(List.of("KB5019966", "KB5031361", "KB5034127", "KB5035849"),
+                records.stream().map(PatchRecord::kb).toList(), "nothing after a bad line is lost");
+        assertEquals(List.of(file + ":4: malformed CSV: a quote on it does not end its field (text follows the"
+                        + " quote); this line is skipped, the next ones are read",
+                file + ":7: malformed CSV: a quote on it does not end its field (text follows the quote); this line is"
+                        + " skipped, the next ones are read"), problems.stream().map(ImportProblem::toString).toList());
+        assertEquals(2, r.skipped());
+        assertEquals(List.of(file + ":5", file + ":8", file + ":9"),
+                records.subList(1, 4).stream().map(PatchRecord::origin).toList(), "line numbers after resuming");
+    }
+
+    @Test
+    void eventExportsWithMultiLineMessagesResumeToo() throws Exception {
+        Path file = tmp.resolve("events.csv");
+        Files.writeString(file, """
+                "Id","MachineName","TimeCreated","Message"
+                "21502","HV01.contoso.com","2026-11-20 06:00:00","Live migration of 'VM1' failed.
+                Failed to establish a connection with host 'HV02': no credentials are available (0x8009030E)."
+                "21502","HV01.contoso.com","2026-11-20 06:05:00","Live migration of 'VM2 failed.
+                "22038","HV03.contoso.com","2026-11-20 06:10:00","Failed to perform migration on virtual machine 'VM3'
+                to host 'HV04': security context."
+                """);
+        List<EventRecord> events = new ArrayList<>();
+        List<ImportProblem> problems = new ArrayList<>();
+        ImportResult r = new EventImporter(List.of(21502, 22038), ZoneOffset.UTC).read(file, events::add,
+                problems::add);
+        assertNull(r.error());
+        assertEquals(List.of("HV01", "HV03"), events.stream().map(EventRecord::host).toList(), problems.toString());
+        assertEquals(List.of(4L), problems.stream().map(ImportProblem::line).toList());
+        assertEquals(file + ":6", events.get(1).origin());
+    }
+
+    @Test
+    void inspectPrintsEachSkippedLineAndCountsOnlyThose() throws Exception {
+        Path file = tmp.resolve("hotfix.csv");
+        Files.writeString(file, "CSName,HotFixID\nHV01,\"KB5019966\nHV02,KB5031361\nHV03,KB5034127\n");
+        CliRun c = CliRun.run(Map.of(), "inspect", "patches", file.toString());
+        assertEquals(0, c.exitCode(), c.toString());
+        assertEquals(2, c.out().lines().count(), c.out());
+        assertTrue(c.err().contains(file + ":2: malformed CSV: a quote opened on it is never closed"), c.err());
+        assertTrue(c.err().contains("2 records, 1 line skipped"), c.err());
+    }
+}

@@ -1,0 +1,177 @@
+package org.kcdauditor.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.text.PDFTextStripper;
+import org.apache.poi.ss.usermodel.Cell;
+import org.apache.poi.ss.usermodel.Row;
+import org.apache.poi.ss.usermodel.Sheet;
+import org.apache.poi.xssf.usermodel.XSSFWorkbook;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kcdauditor.audit.Timings;
+import org.kcdauditor.config.AuditConfig;
+import org.kcdauditor.config.Secrets;
+import org.kcdauditor.model.AdObject;
+import org.kcdauditor.run.AuditRun;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.kcdauditor.history.HistoryTestData.cluster;
+import static org.kcdauditor.history.HistoryTestData.config;
+import static org.kcdauditor.history.HistoryTestData.snapshot;
+import static org.kcdauditor.support.Hosts.host;
+
+/**
+ * Directory values an attacker (or a careless script) can write reach every output as data: a stale
+ * delegation entry made of PowerShell, a dNSHostName made of cmd and PowerShell, a bidi override in an SPN.
+ * One audit writes every format; each is read back as its reader would (JSON, POI, PDFBox, text). And a
+ * cluster that requires nothing reads "—", never 100 %, everywhere (issue 16, items 2 and 9).
+ */
+class HostileValuesTest {
+    private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-20T06:00:00Z"), ZoneOffset.UTC);
+    /** A stale entry whose raw paste into -Remove @{…='…'} would run Remove-Item. */
+    static final String STALE = "cifs/x'; Remove-Item -Recurse C:\\ ; '";
+    /** A dNSHostName whose raw paste into setspn would start calc (cmd) or run $(calc) (PowerShell). */
+    static final String DNS = "hv05.t.test\"; calc; \"$(calc)";
+    /** An SPN whose text shows differently from what it stores (U+202E RIGHT-TO-LEFT OVERRIDE). */
+    static final String BIDI = "cifs/hv06\u202Emoc.otnoc";
+
+    @TempDir
+    static Path dir;
+    static Map<String, String> outputs = new LinkedHashMap<>();
+    static JsonNode json;
+
+    @BeforeAll
+    static void audit() throws Exception {
+        List<AdObject> objects = List.of(
+                host("HV04").delegatesTo("HV05").entry(STALE).entry(BIDI).build(),
+                host("HV05").dns(DNS).delegatesTo("HV04").without("cifs/hv04.contoso.com").build());
+        AuditConfig cfg = config(dir, List.of(cluster("HVC1", "HV04", "HV05"), cluster("HVC9", "HV98", "HV99")),
+                null, null);
+        AuditRun.Outcome o = new AuditRun(cfg, new Secrets(Map.of()), CLOCK,
+                Reports.standard(Path.of("templates"), null)).withHome(dir).withEnvironment(Map.of())
+                .withSource(p -> snapshot(CLOCK.instant(), objects))
+                .execute(dir.resolve("out"), EnumSet.allOf(Format.class), new Timings(), n -> { });
+        Path out = o.outDir();
+        json = new ObjectMapper().readTree(out.resolve("findings.json").toFile());
+        outputs.put("findings.json", Files.readString(out.resolve("findings.json")));
+        outputs.put("runbook.md", Files.readString(out.resolve("runbook.md")));
+        outputs.put("runbook.html", Files.readString(out.resolve("runbook.html")));
+        outputs.put("remediation.ps1", Files.readString(out.resolve("remediation.ps1"), StandardCharsets.UTF_8));
+        try (var d = Loader.loadPDF(out.resolve("audit.pdf").toFile())) {
+            outputs.put("audit.pdf", new PDFTextStripper().getText(d));
+        }
+        StringBuilder cells = new StringBuilder();
+        try (XSSFWorkbook wb = new XSSFWorkbook(out.resolve("audit.xlsx").toFile())) {
+            for (Sheet s : wb) {
+                for (Row r : s) {
+                    for (Cell c : r) {
+                        cells.append(s.getSheetName()).append('!').append(c.getAddress()).append(": ")
+                                .append(c.toString()).append('\n');
+                    }
+                }
+            }
+        }
+        outputs.put("audit.xlsx", cells.toString());
+    }
+
+    @Test
+    void anInvalidDnsHostNameIsAFindingAndNoEntryOrCommandIsDerivedFromIt() {
+        List<JsonNode> invalid = findings("DNS_HOST_NAME_INVALID");
+        assertEquals(1, invalid.size(), json.path("findings").toString());
+        assertEquals("HV05", invalid.get(0).path("host").asText());
+        assertTrue(invalid.get(0).path("remediation").asText().contains("fix it by hand in ADSI Edit"),
+                invalid.get(0).toString());
+        for (JsonNode f : json.path("findings")) {
+            assertFalse(f.path("spn").asText().contains("calc"), "no entry is derived from the value: " + f);
+        }
+        outputs.forEach((name, text) -> {
+            assertFalse(text.contains("setspn -S cifs/hv05.t.test\""), name + " pastes the value into setspn");
+            assertFalse(text.contains("/" + DNS), name + " builds an SPN from the value");
+        });
+    }
+
+    @Test
+    void aStaleEntryMadeOfPowerShellGetsNoCommandButTheScriptRemovesItsExactValue() {
+        List<JsonNode> stale = findings("STALE_DELEGATION").stream()
+                .filter(f -> f.path("spn").asText().equals(STALE)).toList();
+        assertEquals(1, stale.size(), json.path("findings").toString());
+        assertTrue(stale.get(0).path("remediation").asText().contains("change it by hand in ADSI Edit"),
+                stale.get(0).toString());
+        outputs.forEach((name, text) -> assertFalse(text.replace("\n", "").contains("'msDS-AllowedToDelegateTo'='cifs/x"),
+                name + " puts the entry into a typed command"));
+        String exact = java.util.Base64.getEncoder().encodeToString(STALE.getBytes(StandardCharsets.UTF_8));
+        assertTrue(outputs.get("remediation.ps1").contains("Remove-Values 'HV04$' 'msDS-AllowedToDelegateTo' @((D '"
+                + exact + "'))"), "remediation.ps1 removes the entry by its exact stored value");
+        for (String name : List.of("runbook.md", "runbook.html")) {
+            assertTrue(outputs.get(name).contains("2 entries above cannot be typed safely into a command"),
+                    name + " says why HV04's entries have no command");
+            assertFalse(outputs.get(name).matches("(?s).*PowerShell:\\s*(```powershell\\s*```|<pre></pre>).*"),
+                    name + " shows an empty command block");
+        }
+    }
+
+    @Test
+    void anEntryNamingAPeerByAnSpnItRegistersIsNotStaleWhenItsDnsHostNameIsInvalid() {
+        for (JsonNode f : findings("STALE_DELEGATION")) {
+            assertFalse(f.path("spn").asText().endsWith("/hv05.contoso.com"), "HV05 registers HOST/hv05.contoso.com,"
+                    + " the KDC finds it by that name: " + f);
+        }
+    }
+
+    @Test
+    void aValueWithABidiOverrideIsShownVisiblyAndTheScriptUsesItsExactBytes() {
+        List<JsonNode> stale = findings("STALE_DELEGATION").stream()
+                .filter(f -> f.path("spn").asText().equals(BIDI)).toList();
+        assertEquals(1, stale.size(), "findings.json keeps the exact value: " + json.path("findings"));
+        for (String name : List.of("runbook.md", "runbook.html", "audit.pdf", "audit.xlsx", "remediation.ps1")) {
+            assertFalse(outputs.get(name).contains("\u202E"), name + " shows the override character itself");
+            assertTrue(outputs.get(name).matches("(?is).*hv06\\\\{1,2}u202E.*"), name + " shows where the override"
+                    + " character is (Markdown escapes the backslash)");
+        }
+        assertTrue(outputs.get("remediation.ps1").contains("(D '"), "the script rebuilds the exact value from Base64");
+    }
+
+    @Test
+    void aClusterThatRequiresNothingReadsADashNeverAHundredPercent() {
+        JsonNode hvc9 = null;
+        for (JsonNode c : json.path("clusters")) {
+            if (c.path("name").asText().equals("HVC9")) {
+                hvc9 = c;
+            }
+        }
+        assertTrue(hvc9 != null && hvc9.has("compliancePercent") && hvc9.path("compliancePercent").isNull(),
+                String.valueOf(hvc9));
+        assertEquals(0, hvc9.path("requiredEntries").asInt());
+        for (String name : List.of("audit.pdf", "runbook.md", "runbook.html", "audit.xlsx")) {
+            String text = outputs.get(name);
+            assertFalse(text.contains("100.0 %") || text.contains("100.0%"),
+                    name + " shows 100 % for a cluster that requires nothing");
+        }
+    }
+
+    private static List<JsonNode> findings(String rule) {
+        List<JsonNode> out = new java.util.ArrayList<>();
+        json.path("findings").forEach(f -> {
+            if (f.path("rule").asText().equals(rule)) {
+                out.add(f);
+            }
+        });
+        return out;
+    }
+}

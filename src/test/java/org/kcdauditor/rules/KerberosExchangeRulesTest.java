@@ -1,0 +1,272 @@
+package org.kcdauditor.rules;
+
+import org.junit.jupiter.api.Test;
+import org.kcdauditor.audit.AuditInputs;
+import org.kcdauditor.audit.AuditResult;
+import org.kcdauditor.audit.Auditor;
+import org.kcdauditor.audit.Blocker;
+import org.kcdauditor.audit.PairStatus;
+import org.kcdauditor.config.ClusterConfig;
+import org.kcdauditor.config.PolicyConfig;
+import org.kcdauditor.model.AdObject;
+import org.kcdauditor.model.EventClassification;
+import org.kcdauditor.model.EventRecord;
+import org.kcdauditor.model.Finding;
+import org.kcdauditor.model.HostSettings;
+import org.kcdauditor.model.Operator;
+import org.kcdauditor.model.OperatorAccount;
+import org.kcdauditor.model.Severity;
+import org.kcdauditor.model.Snapshot;
+import org.kcdauditor.model.Uac;
+import org.kcdauditor.remedy.Action;
+import org.kcdauditor.report.FindingsDocument;
+import org.kcdauditor.report.GoVerdict;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.kcdauditor.support.Hosts.MIG;
+import static org.kcdauditor.support.Hosts.host;
+
+/**
+ * The verdict of a pair follows the whole Kerberos exchange: duplicate target SPNs, AES on both accounts,
+ * CredSSP on a host block it; delegation to a domain controller, operators who cannot be delegated and
+ * disabled migration are findings of their own. Hand-built snapshots, no I/O.
+ */
+class KerberosExchangeRulesTest {
+    private static final Instant NOW = Instant.parse("2026-11-26T06:00:00Z");
+    private static final Instant AES_SINCE = Instant.parse("2009-03-10T09:15:00Z");
+    private static final ClusterConfig HVC1 = new ClusterConfig("HVC1", List.of("HV01", "HV02", "HV03"), null, null);
+
+    private static AdObject[] healthy() {
+        return new AdObject[]{host("HV01").delegatesTo("HV02", "HV03").build(),
+                host("HV02").delegatesTo("HV01", "HV03").build(), host("HV03").delegatesTo("HV01", "HV02").build()};
+    }
+
+    private static AuditResult audit(List<Operator> operators, AuditInputs inputs, AdObject... objects) {
+        Snapshot s = new Snapshot(NOW, "ldap://test", "DC=contoso,DC=com", Arrays.asList(objects), "dc1.contoso.com",
+                null, AES_SINCE, operators);
+        return new Auditor(RuleCatalogue.standard()).evaluate(s, List.of(HVC1), PolicyConfig.defaults(), inputs);
+    }
+
+    private static AuditResult audit(AdObject... objects) {
+        return audit(List.of(), AuditInputs.none(NOW), objects);
+    }
+
+    private static List<Finding> of(AuditResult r, String rule) {
+        return r.findings().stream().filter(f -> f.rule().equals(rule)).toList();
+    }
+
+    private static PairStatus pair(AuditResult r, String from, String to) {
+        return r.context().pairs().stream().filter(p -> p.source().name().equals(from)
+                && p.target().name().equals(to)).findFirst().orElseThrow();
+    }
+
+    private static AdObject[] replace(AdObject[] all, AdObject one) {
+        List<AdObject> out = new ArrayList<>();
+        for (AdObject o : all) {
+            out.add(o.name().equals(one.name()) ? one : o);
+        }
+        return out.toArray(AdObject[]::new);
+    }
+
+    private static AdObject[] plus(AdObject[] all, AdObject... more) {
+        List<AdObject> out = new ArrayList<>(Arrays.asList(all));
+        out.addAll(Arrays.asList(more));
+        return out.toArray(AdObject[]::new);
+    }
+
+    @Test
+    void aHealthyClusterHasNoBlockers() {
+        AuditResult r = audit(healthy());
+        assertEquals(List.of(), r.findings());
+        assertTrue(r.context().pairs().stream().allMatch(PairStatus::ok));
+    }
+
+    @Test
+    void aDuplicateTargetSpnBlocksThePairsIntoItAndTheFixTakesItOffTheOtherHolder() {
+        AuditResult r = audit(plus(healthy(), org.kcdauditor.support.Hosts.user("svc-vmm", MIG + "/hv02.contoso.com")));
+        Finding dup = of(r, "DUPLICATE_SPN").get(0);
+        for (String from : List.of("HV01", "HV03")) {
+            PairStatus p = pair(r, from, "HV02");
+            assertFalse(p.ok(), "into HV02: the KDC refuses the ticket");
+            assertEquals(4, p.present(), "all entries are there");
+            assertEquals(List.of(new Blocker("DUPLICATE_SPN", dup.id())), p.blockers());
+        }
+        assertTrue(pair(r, "HV02", "HV01").ok(), "out of HV02 is fine");
+        assertEquals(4, r.clusters().get(0).pairsOk(), "pairsOk counts it");
+        assertEquals(List.of("HV01", "HV03"), dup.evidence().pairs().stream().map(x -> x.from()).toList());
+        assertEquals(List.of(new Action.UnregisterSpn("svc-vmm", "svc-vmm", "CN=svc-vmm,CN=Users,DC=contoso,DC=com",
+                MIG + "/hv02.contoso.com")), dup.actions(), "the SPN names HV02: take it off svc-vmm");
+        assertTrue(dup.remediation().contains("setspn -D \"" + MIG + "/hv02.contoso.com\" svc-vmm"), dup.remediation());
+    }
+
+    @Test
+    void anAccountWithoutAesBlocksItsPairsBothWays() {
+        AuditResult r = audit(replace(healthy(), host("HV03").delegatesTo("HV01", "HV02").encryptionTypes(0x4)
+                .build()));
+        Finding f = of(r, "AES_NOT_ENABLED").get(0);
+        assertEquals("HV03", f.host());
+        assertEquals(Severity.HIGH, f.severity());
+        assertEquals(List.of("RC4-HMAC"), f.evidence().actual());
+        assertEquals(List.of(new Action.SetEncryptionTypes("HV03", 0x18, false, 0x4)), f.actions());
+        assertTrue(f.remediation().contains("Set-ADComputer -Identity 'HV03$' -Replace"
+                + " @{'msDS-SupportedEncryptionTypes'=24}"), f.remediation());
+        for (String[] p : new String[][]{{"HV01", "HV03"}, {"HV03", "HV01"}, {"HV02", "HV03"}, {"HV03", "HV02"}}) {
+            assertEquals(List.of(Blocker.of("AES_NOT_ENABLED", "HV03", null, null)), pair(r, p[0], p[1]).blockers());
+        }
+        assertTrue(pair(r, "HV01", "HV02").ok());
+        assertEquals(f.id(), Blocker.of("AES_NOT_ENABLED", "HV03", null, null).findingId(), "the blocker names it");
+    }
+
+    @Test
+    void useDesKeyOnlyOrAesInTheValueDecide() {
+        AuditResult des = audit(replace(healthy(), host("HV03").delegatesTo("HV01", "HV02")
+                .uac(Uac.WORKSTATION_TRUST_ACCOUNT | Uac.TRUSTED_TO_AUTH_FOR_DELEGATION | Uac.USE_DES_KEY_ONLY).build()));
+        Finding f = of(des, "AES_NOT_ENABLED").get(0);
+        assertTrue(f.remediation().contains("-UseDESKeyOnly $false"), f.remediation());
+        assertEquals(List.of(), of(audit(replace(healthy(), host("HV03").delegatesTo("HV01", "HV02")
+                .encryptionTypes(0x1C).build())), "AES_NOT_ENABLED"), "RC4 and AES: fine");
+        assertEquals(List.of(), of(audit(replace(healthy(), host("HV03").delegatesTo("HV01", "HV02")
+                .encryptionTypes(0).build())), "AES_NOT_ENABLED"), "0 means not set: the KDC default (AES)");
+    }
+
+    @Test
+    void aPasswordOlderThanTheDomainsAesKeysBlocksAndIsResetOnTheHost() {
+        AuditResult r = audit(replace(healthy(), host("HV02").delegatesTo("HV01", "HV03")
+                .pwdLastSet(Instant.parse("2007-06-12T00:00:00Z")).build()));
+        Finding f = of(r, "AES_KEYS_MISSING").get(0);
+        assertEquals("HV02", f.host());
+        assertEquals(AES_SINCE, f.evidence().aesKeysSince());
+        assertTrue(f.message().contains("2007-06-12") && f.message().contains("2009-03-10"), f.message());
+        assertEquals(List.of(new Action.ResetMachinePassword("HV02")), f.actions());
+        assertFalse(pair(r, "HV01", "HV02").ok());
+        assertFalse(pair(r, "HV02", "HV03").ok());
+        assertEquals(List.of(), of(audit(replace(healthy(), host("HV02").delegatesTo("HV01", "HV03")
+                .pwdLastSet(Instant.parse("2024-01-01T00:00:00Z")).build())), "AES_KEYS_MISSING"));
+        assertEquals(List.of(), of(audit(healthy()), "AES_KEYS_MISSING"), "pwdLastSet unknown: no finding");
+    }
+
+    @Test
+    void aKdcEventNamingTheAccountIsItsEvidence() {
+        AdObject old = host("HV02").delegatesTo("HV01", "HV03").pwdLastSet(Instant.parse("2007-06-12T00:00:00Z"))
+                .build();
+        EventRecord kdc = new EventRecord("DC1", 209, NOW, null, null, EventClassification.KDC_NO_AES_KEYS, null,
+                "m", "dc1.xml:3", "HV01$", "CONTOSO\\HV02$");
+        AuditInputs in = new AuditInputs(NOW, null, null, List.of(), false, null, List.of(kdc), true, List.of(), false);
+        Finding f = of(audit(List.of(), in, replace(healthy(), old)), "AES_KEYS_MISSING").get(0);
+        assertEquals(List.of(209), f.evidence().eventIds());
+        assertTrue(f.message().contains("1 KDC event about it (209)"), f.message());
+    }
+
+    @Test
+    void aNonWindowsFileServerWithoutExplicitTypesIsLowAndRc4OnlyIsHigh() {
+        ClusterConfig withFs = new ClusterConfig("HVC1", List.of("HV01", "HV02", "HV03"), null, List.of("NAS01"));
+        AdObject nas = host("NAS01").os("NetApp Release 9.13.1P6", null).spn("cifs/nas01.contoso.com").build();
+        AdObject[] all = plus(new AdObject[]{host("HV01").delegatesTo("HV02", "HV03").entry("cifs/NAS01")
+                .entry("cifs/nas01.contoso.com").build(), host("HV02").delegatesTo("HV01", "HV03")
+                .entry("cifs/NAS01").entry("cifs/nas01.contoso.com").build(), host("HV03").delegatesTo("HV01", "HV02")
+                .entry("cifs/NAS01").entry("cifs/nas01.contoso.com").build()}, nas);
+        AuditResult r = new Auditor(RuleCatalogue.standard()).evaluate(new Snapshot(NOW, "ldap://t", "DC=contoso,DC=com",
+                Arrays.asList(all), null, null, AES_SINCE, List.of()), List.of(withFs), PolicyConfig.defaults());
+        Finding unset = of(r, "ENCRYPTION_TYPES_UNSET").get(0);
+        assertEquals(Severity.LOW, unset.severity());
+        assertEquals("NAS01", unset.host());
+        assertTrue(unset.actions().get(0) instanceof Action.Manual, "check the keytab first");
+        assertTrue(r.context().pairs().stream().allMatch(PairStatus::ok), "unset does not block");
+
+        all[3] = host("NAS01").os("NetApp Release 9.13.1P6", null).spn("cifs/nas01.contoso.com").encryptionTypes(4)
+                .build();
+        r = new Auditor(RuleCatalogue.standard()).evaluate(new Snapshot(NOW, "ldap://t", "DC=contoso,DC=com",
+                Arrays.asList(all), null, null, AES_SINCE, List.of()), List.of(withFs), PolicyConfig.defaults());
+        assertEquals(List.of("NAS01"), of(r, "AES_NOT_ENABLED").stream().map(Finding::host).toList());
+        assertEquals(List.of(), of(r, "ENCRYPTION_TYPES_UNSET"), "explicit, so not unset");
+        assertEquals(3, r.context().pairs().stream().filter(p -> p.fileServer() && !p.ok()).count());
+    }
+
+    @Test
+    void delegationToADomainControllerIsSensitiveNotStaleAndIsRemoved() {
+        AdObject dc = host("DC1").uac(Uac.SERVER_TRUST_ACCOUNT | Uac.TRUSTED_FOR_DELEGATION).spn("cifs/dc1.contoso.com")
+                .build();
+        AdObject rodc = host("RODC1").uac(Uac.WORKSTATION_TRUST_ACCOUNT | Uac.PARTIAL_SECRETS_ACCOUNT).build();
+        AuditResult r = audit(plus(replace(healthy(), host("HV01").delegatesTo("HV02", "HV03")
+                .entry("cifs/dc1.contoso.com").entry("ldap/rodc1.contoso.com").entry("krbtgt/CONTOSO.COM").build()),
+                dc, rodc));
+        List<Finding> f = of(r, "DELEGATION_TO_SENSITIVE_TARGET");
+        assertEquals(List.of("cifs/dc1.contoso.com", "krbtgt/CONTOSO.COM", "ldap/rodc1.contoso.com"),
+                f.stream().map(Finding::spn).sorted().toList());
+        Finding toDc = f.stream().filter(x -> x.spn().equals("cifs/dc1.contoso.com")).findFirst().orElseThrow();
+        assertEquals(Severity.HIGH, toDc.severity());
+        assertTrue(toDc.message().contains("without any user's ticket at all"), "HV01 has protocol transition: "
+                + toDc.message());
+        assertEquals(List.of(new Action.RemoveDelegation("HV01", "DC1", List.of("cifs/dc1.contoso.com"))),
+                toDc.actions());
+        assertEquals(List.of(), of(r, "STALE_DELEGATION"), "one finding per entry");
+    }
+
+    @Test
+    void operatorsWhoCannotBeDelegatedAreToldToStartMovesOnANode() {
+        Operator group = new Operator("HV Operators", Operator.Kind.GROUP, "CN=HV Operators,DC=contoso,DC=com",
+                List.of(new OperatorAccount("adm-jdoe", "CN=adm-jdoe,DC=contoso,DC=com", 0x200, true),
+                        new OperatorAccount("ops-1", "CN=ops-1,DC=contoso,DC=com", 0x200, false),
+                        new OperatorAccount("adm-x", "CN=adm-x,DC=contoso,DC=com", 0x200 | Uac.NOT_DELEGATED, false)),
+                Operator.Expansion.IN_CHAIN, null);
+        Operator missing = new Operator("nobody", Operator.Kind.NOT_FOUND, null, List.of(), Operator.Expansion.NONE, null);
+        AuditResult r = audit(List.of(group, missing), AuditInputs.none(NOW), healthy());
+        List<Finding> f = of(r, "OPERATOR_NOT_DELEGABLE");
+        assertEquals(List.of("adm-jdoe", "adm-x"), f.stream().map(Finding::host).toList());
+        assertEquals(Severity.MEDIUM, f.get(0).severity());
+        assertTrue(f.get(0).message().contains("is in Protected Users"), f.get(0).message());
+        assertTrue(f.get(1).message().contains("sensitive and cannot be delegated"), f.get(1).message());
+        String advice = f.get(0).remediation();
+        assertTrue(advice.contains("Keep the protection") && advice.contains("on a node"), advice);
+        assertFalse(advice.toLowerCase().contains("remove it from protected users"), advice);
+        assertEquals(List.of("nobody"), of(r, "OPERATOR_NOT_FOUND").stream().map(Finding::host).toList());
+        assertTrue(r.context().pairs().stream().allMatch(PairStatus::ok), "operators block no pair");
+    }
+
+    @Test
+    void credSspOnAHostBlocksItsPairsAndDisabledMigrationIsMedium() {
+        List<HostSettings> settings = List.of(
+                new HostSettings("HV01", true, HostSettings.MigrationAuthentication.KERBEROS, "Kerberos", "SMB", 2, "h:2"),
+                new HostSettings("hv02.contoso.com", true, HostSettings.MigrationAuthentication.CREDSSP, "CredSSP", "SMB",
+                        2, "h:3"),
+                new HostSettings("HV03", false, HostSettings.MigrationAuthentication.KERBEROS, "Kerberos", "SMB", 2,
+                        "h:4"));
+        AuditInputs in = new AuditInputs(NOW, null, null, List.of(), false, null, List.of(), false, settings, true);
+        AuditResult r = audit(List.of(), in, healthy());
+        Finding credssp = of(r, "MIGRATION_AUTH_NOT_KERBEROS").get(0);
+        assertEquals("HV02", credssp.host());
+        assertEquals(List.of(new Action.SetMigrationAuthentication("HV02")), credssp.actions());
+        assertTrue(credssp.remediation().contains("Set-VMHost -ComputerName 'HV02'"
+                + " -VirtualMachineMigrationAuthenticationType Kerberos"), credssp.remediation());
+        assertFalse(pair(r, "HV01", "HV02").ok());
+        assertFalse(pair(r, "HV02", "HV03").ok());
+        assertTrue(pair(r, "HV01", "HV03").ok());
+        Finding disabled = of(r, "MIGRATION_DISABLED").get(0);
+        assertEquals("HV03", disabled.host());
+        assertEquals(Severity.MEDIUM, disabled.severity());
+        assertEquals(List.of(new Action.EnableMigration("HV03")), disabled.actions());
+    }
+
+    @Test
+    void aWindowsServer2025NodeWithABlockedPairIsNoGoEvenWhenTheBlockerIsWaived() {
+        FindingsDocument.HostDoc ws2025 = new FindingsDocument.HostDoc("HV02", "hv02.contoso.com", "HVC1", 0x1001000,
+                List.of(), List.of(), "Windows Server 2025 Datacenter", "10.0 (26100)", "HV02$", "CN=HV02", "S-1", true,
+                List.of(), List.of(), null, 1, null, null, null);
+        FindingsDocument.PairDoc blocked = new FindingsDocument.PairDoc("HV01", "HV02", 4, 3, false,
+                List.of(new FindingsDocument.BlockerDoc("MISSING_DELEGATION", "x")), List.of("cifs/HV02"), List.of(),
+                false, false);
+        FindingsDocument.ClusterDoc c = new FindingsDocument.ClusterDoc("HVC1", List.of("HV01", "HV02"), List.of(),
+                List.of(), 2, 1, 8, 7, 87.5, null, null, null, List.of(blocked));
+        GoVerdict v = GoVerdict.of(c, List.of(), List.of(ws2025));
+        assertFalse(v.go());
+        assertTrue(v.reasons().get(0).text().startsWith("HV02 runs Windows Server 2025"), v.reasons().toString());
+        assertTrue(GoVerdict.of(c, List.of(), List.of()).go(), "no HIGH finding open and no 2025 node: GO");
+    }
+}

@@ -1,0 +1,149 @@
+package org.kcdauditor.run;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kcdauditor.audit.Timings;
+import org.kcdauditor.baseline.Baseline;
+import org.kcdauditor.baseline.BaselineFile;
+import org.kcdauditor.baseline.Waiver;
+import org.kcdauditor.config.AuditConfig;
+import org.kcdauditor.config.RetainConfig;
+import org.kcdauditor.config.Secrets;
+import org.kcdauditor.config.StoreConfig;
+import org.kcdauditor.model.AdObject;
+import org.kcdauditor.model.HostState;
+import org.kcdauditor.report.JsonReportWriter;
+import org.kcdauditor.report.Format;
+import org.kcdauditor.report.Reports;
+import org.kcdauditor.store.RunStore;
+import org.kcdauditor.store.RunSummary;
+import org.kcdauditor.store.StoreUrls;
+import org.kcdauditor.support.CliRun;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.kcdauditor.history.HistoryTestData.PT;
+import static org.kcdauditor.history.HistoryTestData.cluster;
+import static org.kcdauditor.history.HistoryTestData.entriesTo;
+import static org.kcdauditor.history.HistoryTestData.host;
+import static org.kcdauditor.history.HistoryTestData.mesh;
+import static org.kcdauditor.history.HistoryTestData.replace;
+import static org.kcdauditor.history.HistoryTestData.snapshot;
+
+/**
+ * store.retain: the newest runs and the recent days are kept, and so is what something still refers to (a
+ * run in progress, the last successful run, the baseline's run, an open waiver's first run); everything a
+ * pruned run stored goes with it, and the runs kept still read their snapshots, also those stored as
+ * changes against a pruned run.
+ */
+class RetentionTest {
+    private static final Instant T0 = Instant.parse("2026-01-01T06:00:00Z");
+
+    @TempDir
+    Path dir;
+
+    private AuditConfig config(Integer runs, Integer days) {
+        AuditConfig base = org.kcdauditor.history.HistoryTestData.config(dir, List.of(cluster("HVC1", "HV01", "HV02",
+                "HV03")), null, null);
+        return new AuditConfig(base.source(), base.baseDir(), base.directory(), base.clusters(), base.policy(),
+                base.reports(), new StoreConfig("jdbc:h2:file:data/history", null, null, null,
+                new RetainConfig(runs, days)), null, null, null, null);
+    }
+
+    private String run(AuditConfig cfg, Instant at, List<AdObject> objects) throws Exception {
+        Clock clock = Clock.fixed(at, ZoneOffset.UTC);
+        return new AuditRun(cfg, new Secrets(Map.of()), clock, new Reports(List.of(new JsonReportWriter())))
+                .withHome(dir).withEnvironment(Map.of()).withSource(p -> snapshot(at, objects)).withoutReports()
+                .execute(null, Set.of(Format.JSON), new Timings(), n -> { }).runId();
+    }
+
+    @Test
+    void pruningKeepsTheNewestRunsAndWhatIsReferredToAndLeavesReadableSnapshots() throws Exception {
+        AuditConfig cfg = config(3, 0);
+        List<AdObject> mesh = mesh("HV01", "HV02", "HV03");
+        List<AdObject> gap = replace(mesh, host("HV01", PT, entriesTo("HV02")));
+        String[] ids = new String[8];
+        for (int i = 0; i < ids.length; i++) {
+            // run 1 is the baseline's, runs 2..3 lack HV01 -> HV03 (waived from run 2 on), the rest are whole
+            ids[i] = run(cfg, T0.plus(Duration.ofDays(i)), i == 1 || i == 2 ? gap : mesh);
+            if (i == 0) {
+                Map<String, HostState> hosts = new java.util.LinkedHashMap<>();
+                mesh.forEach(o -> hosts.put(o.name(), HostState.of(o)));
+                BaselineFile.write(cfg.baselinePath(), new Baseline(T0, ids[0], "jdoe", hosts,
+                        List.of(new Waiver("MISSING_DELEGATION", "HV01", "HV03", null, "CHG1", LocalDate.of(2099, 1, 1)))),
+                        false, T0);
+            }
+        }
+        try (RunStore store = StoreUrls.open(cfg, Map.of())) {
+            store.begin("in-progress", T0.minus(Duration.ofDays(400)), "run", cfg.historyKey(), null, null);
+            List<RunSummary> pruned = Retention.prune(cfg, store, T0.plus(Duration.ofDays(30)), false);
+            assertEquals(List.of(ids[2], ids[3], ids[4]), pruned.stream().map(RunSummary::id).toList(),
+                    "the baseline's run (1) and the waiver's first run (2) are kept; 3..5 beyond the newest 3 go");
+            List<String> left = store.list(100).stream().map(RunSummary::id).toList();
+            assertEquals(List.of("in-progress", ids[7], ids[6], ids[5], ids[1], ids[0]), left);
+            for (String id : List.of(ids[2], ids[3], ids[4])) {
+                assertEquals(0, store.count("run_host", id) + store.count("run_host_attr", id)
+                        + store.count("run_finding", id), "everything run " + id + " stored is gone");
+            }
+            // run 6 stored its delegation lists as "the same as run 5" (the mesh): they are still readable
+            assertEquals(entriesTo("HV02", "HV03"), store.hostStates(ids[5]).get("HV01").delegateTo());
+            assertEquals(entriesTo("HV02", "HV03"), store.hostStates(ids[7]).get("HV01").delegateTo());
+            assertEquals(entriesTo("HV02"), store.hostStates(ids[1]).get("HV01").delegateTo());
+        }
+    }
+
+    @Test
+    void runsOlderThanTheDaysArePrunedButNeverTheLastSuccessfulOne() throws Exception {
+        AuditConfig cfg = config(0, 10);
+        String old = run(cfg, T0, mesh("HV01", "HV02", "HV03"));
+        String last = run(cfg, T0.plus(Duration.ofDays(1)), mesh("HV01", "HV02", "HV03"));
+        try (RunStore store = StoreUrls.open(cfg, Map.of())) {
+            List<RunSummary> pruned = Retention.prune(cfg, store, T0.plus(Duration.ofDays(100)), false);
+            assertEquals(List.of(old), pruned.stream().map(RunSummary::id).toList());
+            assertEquals(List.of(last), store.list(10).stream().map(RunSummary::id).toList());
+            assertEquals(3, store.hostStates(last).size());
+        }
+    }
+
+    @Test
+    void historyPruneListsWithDryRunAndDeletesWithout() throws Exception {
+        AuditConfig cfg = config(1, 0);
+        for (int i = 0; i < 3; i++) {
+            run(cfg, T0.plus(Duration.ofDays(i)), mesh("HV01", "HV02", "HV03"));
+        }
+        Files.writeString(cfg.source(), """
+                directory:
+                  url: ldaps://dc1.contoso.com:636
+                  bindDn: svc@contoso.com
+                  passwordEnv: KCD_TEST_PW
+                  baseDn: DC=contoso,DC=com
+                clusters:
+                  - name: HVC1
+                    nodes: [HV01, HV02, HV03]
+                store:
+                  url: jdbc:h2:file:data/history
+                  retain:
+                    runs: 1
+                    days: 0
+                """);
+        CliRun dry = CliRun.run(Map.of(), "history", "prune", "--dry-run", "--config", cfg.source().toString());
+        assertEquals(0, dry.exitCode(), dry.toString());
+        assertTrue(dry.out().startsWith("Would prune 2 runs (store.retain: runs 1, days no limit):"), dry.out());
+        CliRun prune = CliRun.run(Map.of(), "history", "prune", "--config", cfg.source().toString());
+        assertEquals(0, prune.exitCode(), prune.toString());
+        assertTrue(prune.out().startsWith("Pruned 2 runs"), prune.out());
+        CliRun again = CliRun.run(Map.of(), "history", "prune", "--config", cfg.source().toString());
+        assertTrue(again.out().startsWith("Pruned 0 runs"), again.out());
+    }
+}

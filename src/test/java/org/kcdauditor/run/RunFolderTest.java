@@ -1,0 +1,132 @@
+package org.kcdauditor.run;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kcdauditor.audit.Timings;
+import org.kcdauditor.config.AuditConfig;
+import org.kcdauditor.config.Secrets;
+import org.kcdauditor.report.JsonReportWriter;
+import org.kcdauditor.report.ReportView;
+import org.kcdauditor.report.ReportWriter;
+import org.kcdauditor.report.Format;
+import org.kcdauditor.report.Reports;
+import org.kcdauditor.store.RunStore;
+import org.kcdauditor.store.RunSummary;
+import org.kcdauditor.store.StoreUrls;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.kcdauditor.history.HistoryTestData.cluster;
+import static org.kcdauditor.history.HistoryTestData.mesh;
+import static org.kcdauditor.history.HistoryTestData.snapshot;
+
+/**
+ * A run's folder is complete or marked: written as {@code .partial}, renamed when the run is stored; a run
+ * that fails while writing (the disk full) leaves a {@code .failed} folder with FAILED.txt and no folder that
+ * looks finished; with {@code --out DIR} the files land in DIR only on success, and a failure leaves DIR's
+ * earlier files as they were. No temporary file is left on either path.
+ */
+class RunFolderTest {
+    private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-20T06:00:00Z"), ZoneOffset.UTC);
+
+    @TempDir
+    Path dir;
+
+    /** The workbook's writer as a full disk makes it fail: part of the file written, then ENOSPC. */
+    private static final ReportWriter DISK_FULL = new ReportWriter() {
+        @Override
+        public Format format() {
+            return Format.XLSX;
+        }
+
+        @Override
+        public String fileName() {
+            return "audit.xlsx";
+        }
+
+        @Override
+        public void write(ReportView view, OutputStream out) throws IOException {
+            out.write("PK".getBytes(StandardCharsets.US_ASCII));
+            throw new IOException("No space left on device");
+        }
+    };
+
+    private AuditConfig config() {
+        return org.kcdauditor.history.HistoryTestData.config(dir, List.of(cluster("HVC1", "HV01", "HV02")), null,
+                null);
+    }
+
+    private AuditRun run(ReportWriter... writers) {
+        return new AuditRun(config(), new Secrets(Map.of()), CLOCK, new Reports(List.of(writers)))
+                .withHome(dir).withEnvironment(Map.of()).withSource(p -> snapshot(CLOCK.instant(), mesh("HV01", "HV02")));
+    }
+
+    private static List<String> names(Path folder) throws IOException {
+        try (Stream<Path> s = Files.list(folder)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    @Test
+    void aRunThatFailsWhileWritingLeavesAFailedFolderWithTheReasonAndNothingThatLooksFinished() throws Exception {
+        AuditRun run = run(new JsonReportWriter(), DISK_FULL);
+        IOException e = assertThrows(IOException.class, () -> run.execute(null, Set.of(Format.JSON, Format.XLSX),
+                new Timings(), n -> { }));
+        assertEquals("No space left on device", e.getMessage());
+        List<String> folders = names(dir.resolve("reports"));
+        assertEquals(1, folders.size(), folders.toString());
+        assertTrue(folders.get(0).endsWith(".failed"), folders.toString());
+        Path failed = dir.resolve("reports").resolve(folders.get(0));
+        assertEquals(List.of("FAILED.txt", "findings.json"), names(failed), "what it wrote, no temporary file");
+        String why = Files.readString(failed.resolve("FAILED.txt"));
+        assertTrue(why.contains("No space left on device") && why.contains("not a report"), why);
+        try (RunStore store = StoreUrls.open(config(), Map.of())) {
+            RunSummary r = store.list(1).get(0);
+            assertEquals(RunSummary.FAILED, r.status());
+            assertEquals("IOException: No space left on device", r.failureReason());
+        }
+    }
+
+    @Test
+    void aSuccessfulRunIsRenamedToItsFinalNameWithoutTemporaryFiles() throws Exception {
+        AuditRun.Outcome o = run(new JsonReportWriter()).execute(null, Set.of(Format.JSON), new Timings(), n -> { });
+        assertEquals(List.of(o.outDir().getFileName().toString()), names(dir.resolve("reports")));
+        assertFalse(o.outDir().getFileName().toString().endsWith(".partial"));
+        assertEquals(List.of("findings.json"), names(o.outDir()));
+        assertEquals(List.of(o.outDir().resolve("findings.json")), o.files());
+    }
+
+    @Test
+    void withOutTheFilesLandInTheFolderOnlyOnSuccessAndAFailureLeavesItsEarlierFilesAlone() throws Exception {
+        Path out = dir.resolve("out");
+        AuditRun.Outcome first = run(new JsonReportWriter()).execute(out, Set.of(Format.JSON), new Timings(), n -> { });
+        assertEquals(out.toAbsolutePath().normalize(), first.outDir());
+        assertEquals(List.of("findings.json"), names(out), "the files directly in DIR, no staging folder left");
+        byte[] earlier = Files.readAllBytes(out.resolve("findings.json"));
+
+        AuditRun failing = run(new JsonReportWriter(), DISK_FULL);
+        assertThrows(IOException.class, () -> failing.execute(out, Set.of(Format.JSON, Format.XLSX), new Timings(), n -> { }));
+        assertArrayEquals(earlier, Files.readAllBytes(out.resolve("findings.json")), "the earlier run's file stands");
+        List<String> now = names(out);
+        assertEquals(2, now.size(), now.toString());
+        String failed = now.stream().filter(n -> n.endsWith(".failed")).findFirst().orElseThrow();
+        assertTrue(failed.startsWith("kcd-audit-"), failed);
+        assertEquals(List.of("FAILED.txt", "findings.json"), names(out.resolve(failed)));
+    }
+}

@@ -1,0 +1,142 @@
+package org.kcdauditor.store;
+
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kcdauditor.audit.AuditInputs;
+import org.kcdauditor.audit.AuditResult;
+import org.kcdauditor.audit.Auditor;
+import org.kcdauditor.config.PolicyConfig;
+import org.kcdauditor.rules.RuleCatalogue;
+import org.kcdauditor.support.CliRun;
+
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import java.util.zip.ZipInputStream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.kcdauditor.history.HistoryTestData.cluster;
+import static org.kcdauditor.history.HistoryTestData.mesh;
+import static org.kcdauditor.history.HistoryTestData.snapshot;
+
+/**
+ * A history store file cut short is refused, untouched, with its path and what to do; H2 alone would open
+ * it as an older (here: empty) state and overwrite it. A schema migration of an existing store is preceded
+ * by a backup of it.
+ */
+class DamagedStoreTest {
+    private static final Instant T0 = Instant.parse("2026-11-01T06:00:00Z");
+
+    @TempDir
+    Path dir;
+
+    private Path storeWithRuns(int runs) {
+        AuditResult r = new Auditor(RuleCatalogue.standard()).evaluate(snapshot(T0, mesh("HV01", "HV02", "HV03")),
+                List.of(cluster("HVC1", "HV01", "HV02", "HV03")), PolicyConfig.defaults(), AuditInputs.none(T0));
+        try (RunStore store = RunStore.open("jdbc:h2:file:" + dir.resolve("data/kcd-audit") + ";MAX_COMPACT_TIME=0",
+                null, null)) {
+            for (int i = 0; i < runs; i++) {
+                store.begin("run-" + i, T0.plusSeconds(i), "run", "cfg", "ldap://dc", "DC=contoso,DC=com");
+                store.complete("run-" + i, T0.plusSeconds(i), new CompletedRun(r, 3, null, List.of(), List.of()));
+            }
+        }
+        return dir.resolve("data/kcd-audit.mv.db");
+    }
+
+    @Test
+    void aTruncatedStoreIsRefusedUntouchedNamingThePathAndWhatToDo() throws Exception {
+        Path file = storeWithRuns(10);
+        assertTrue(Files.size(file) > 20_000, "the store holds more than the part kept: " + Files.size(file));
+        try (var ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.truncate(20_000); // as truncate -s 20000 does
+        }
+        byte[] cut = Files.readAllBytes(file);
+
+        StoreException e = assertThrows(StoreException.class, () -> RunStore.open("jdbc:h2:file:"
+                + dir.resolve("data/kcd-audit"), null, null));
+        assertTrue(e.getMessage().startsWith("history store " + file + " is damaged: the file ends at 20000 bytes"),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("cut short") && e.getMessage().contains("Restore the file from a backup")
+                && e.getMessage().contains("move it aside"), e.getMessage());
+        assertArrayEquals(cut, Files.readAllBytes(file), "a damaged store is never rewritten");
+
+        Path config = dir.resolve("kcd-audit.yaml");
+        Files.writeString(config, """
+                directory:
+                  url: ldap://127.0.0.1:9
+                  bindDn: svc@contoso.com
+                  passwordEnv: NONE
+                  baseDn: DC=contoso,DC=com
+                  allowInsecureBind: true
+                clusters:
+                  - name: HVC1
+                    nodes: [HV01, HV02]
+                store:
+                  url: jdbc:h2:file:data/kcd-audit
+                """);
+        for (String[] args : List.of(new String[]{"history", "--config", config.toString()},
+                new String[]{"run", "--config", config.toString(), "--formats", "json", "--out",
+                        dir.resolve("out").toString()})) {
+            CliRun r = CliRun.run(Map.of("NONE", "x"), args);
+            assertEquals(1, r.exitCode(), r.toString());
+            assertEquals(1, r.err().lines().count(), r.err());
+            assertTrue(r.err().contains(file.toString()) && r.err().contains("is damaged"), r.err());
+            assertTrue(r.out().isEmpty() || !r.out().contains("No runs stored yet"), r.out());
+        }
+        assertArrayEquals(cut, Files.readAllBytes(file), "neither command rewrote it");
+    }
+
+    @Test
+    void aStoreOfAnEarlierSchemaIsBackedUpBeforeItIsMigrated() throws Exception {
+        String url = "jdbc:h2:file:" + dir.resolve("data/kcd-audit") + ";MAX_COMPACT_TIME=0";
+        // a store as the previous version left it: schema up to V102, one run in it
+        Flyway.configure().dataSource(url, null, null).locations("classpath:db/migration").target("102").load()
+                .migrate();
+        try (Connection c = DriverManager.getConnection(url)) {
+            c.createStatement().execute("INSERT INTO audit_run (id, run_no, started_at, status, trigger_name)"
+                    + " VALUES ('old-run', 1, TIMESTAMP WITH TIME ZONE '2026-10-01 06:00:00+00', 'SUCCEEDED', 'run')");
+        }
+        try (RunStore store = RunStore.open(url, null, null)) {
+            assertEquals("old-run", store.list(10).get(0).id());
+        }
+        List<Path> backups;
+        try (Stream<Path> files = Files.list(dir.resolve("data"))) {
+            backups = files.filter(p -> p.getFileName().toString().startsWith("kcd-audit.before-migration-")
+                    && p.getFileName().toString().endsWith(".zip")).toList();
+        }
+        assertEquals(1, backups.size(), backups.toString());
+        // the backup is the store as it was: restore it and find the run, at schema version 102
+        Path restored = dir.resolve("restored");
+        Files.createDirectories(restored);
+        try (ZipInputStream zip = new ZipInputStream(Files.newInputStream(backups.get(0)))) {
+            var entry = zip.getNextEntry();
+            Files.copy((InputStream) zip, restored.resolve("kcd-audit.mv.db"));
+            assertTrue(entry.getName().endsWith(".mv.db"), entry.getName());
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + restored.resolve("kcd-audit"));
+             ResultSet rs = c.createStatement().executeQuery("SELECT MAX(CAST(\"version\" AS INT))"
+                     + " FROM \"flyway_schema_history\"")) {
+            rs.next();
+            assertEquals(102, rs.getInt(1));
+        }
+
+        try (RunStore store = RunStore.open(url, null, null)) {
+            assertEquals(1, store.list(10).size());
+        }
+        try (Stream<Path> files = Files.list(dir.resolve("data"))) {
+            assertEquals(1, files.filter(p -> p.getFileName().toString().endsWith(".zip")).count(),
+                    "no backup when nothing is migrated");
+        }
+    }
+}
