@@ -94,6 +94,19 @@ def repl_meta(rid, n):
     return out
 
 
+# ATTRTYPs of the delegation attributes (prefix 9 = 1.2.840.113556.1.4), then filler ids for the others.
+META_ATTIDS = [0x000906FB, 0x00090008, 0x00090303, 0x000907AB, 0x00090886]
+
+
+def repl_blob(rid, n):
+    """replPropertyMetaDataBlob (MS-DRSR 5.166): version 1, count, then 48-byte entries."""
+    ids = (META_ATTIDS + [0x00020000 + i for i in range(n)])[:n]
+    body = b"".join(struct.pack("<IIQ16sQQ", attid, 1 + (rid + i) % 9,
+                                13_400_000_000 + rid * 60 + i, bytes(range(16)), 40000 + rid, 40000 + rid)
+                    for i, attid in enumerate(ids))
+    return struct.pack("<IIII", 1, 0, len(ids), 0) + body
+
+
 def plan_clusters(n_hosts, sizes):
     """Cluster sizes adding up to n_hosts: one 64-node cluster first, then the cycle."""
     out = []
@@ -131,6 +144,9 @@ def main(argv=None):
     ap.add_argument("--repl-meta", type=int, default=0,
                     help="msDS-ReplAttributeMetaData values per Hyper-V host, as AD returns them (an AD computer "
                          "object has about 40); 0: none, like a server that keeps no metadata")
+    ap.add_argument("--repl-meta-form", choices=["xml", "binary"], default="xml",
+                    help="xml: msDS-ReplAttributeMetaData as AD constructs it; binary: replPropertyMetaData, the"
+                         " blob it is built from (what Samba returns, a tenth of the size)")
     a = ap.parse_args(argv)
     others = 4 * a.hosts if a.others is None else a.others
     rnd = random.Random(a.seed)
@@ -220,7 +236,9 @@ def main(argv=None):
             out += ["msDS-AllowedToDelegateTo: " + d for d in deleg]
             if rbcd is not None:
                 out.append("msDS-AllowedToActOnBehalfOfOtherIdentity:: " + b64(rbcd))
-            if meta:
+            if meta and a.repl_meta_form == "binary":
+                out.append("replPropertyMetaData:: " + b64(repl_blob(rid, a.repl_meta)))
+            elif meta:
                 out += ["msDS-ReplAttributeMetaData:: " + b64(v) for v in repl_meta(rid, a.repl_meta)]
             out += ["objectSid:: " + b64(sid_bytes(rid)),
                     "operatingSystem: " + os_pair[0], "operatingSystemVersion: " + os_pair[1],
