@@ -45,8 +45,13 @@ final class ReportCommand implements Callable<Integer> {
     Path templates;
 
     @Option(names = {"-c", "--config"}, paramLabel = "FILE",
-            description = "Take reports.pdfMatrixMaxNodes from this configuration.")
+            description = "Take reports.pdfMatrixMaxNodes and reports.changeTicket from this configuration.")
     Path config;
+
+    @Option(names = "--change-ticket", paramLabel = "TICKET",
+            description = "The change ticket the reports are prepared for (default: reports.changeTicket of --config,"
+                    + " else a field to fill in).")
+    String changeTicket;
 
     @Option(names = "--timings", description = "Print the time each writer took.")
     boolean timings;
@@ -68,6 +73,7 @@ final class ReportCommand implements Callable<Integer> {
             AuditConfig cfg = ConfigLoader.load(config);
             reports = cfg.reports();
         }
+        reports = ReportsConfig.withChangeTicket(reports, AuditOptions.checkedTicket(changeTicket));
         Path templateDir = templates != null ? templates : cli.installation().templates();
         if (templates != null && !Files.isDirectory(templates)) {
             throw new ConfigException("--templates: " + templates + " is not a folder");

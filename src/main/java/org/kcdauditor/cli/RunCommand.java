@@ -55,6 +55,7 @@ final class RunCommand implements Callable<Integer> {
     static int audit(Cli cli, AuditConfig cfg, Secrets secrets, AuditOptions options, String trigger,
                      boolean exitOnFindings) throws DirectoryException, IOException {
         Severity failOn = options.failOnSeverity();
+        options.reports(cfg.reports()); // a bad --change-ticket is a usage error before the directory is read
         var formats = options.formats(cfg.reports() == null ? null : cfg.reports().formats());
         Timings timings = new Timings();
         boolean interactive = System.console() != null;
@@ -73,7 +74,7 @@ final class RunCommand implements Callable<Integer> {
         AuditRun.Outcome outcome;
         try {
             outcome = underRunLock(cli, cfg, trigger, () -> new AuditRun(cfg, secrets, cli.clock(),
-                    Reports.standard(cli.installation().templates(), cfg.reports()))
+                    Reports.standard(cli.installation().templates(), options.reports(cfg.reports())))
                     .withHome(cli.home()).withEnvironment(cli.env()).withTrigger(trigger)
                     .execute(options.out, formats, timings, progress));
         } finally {
