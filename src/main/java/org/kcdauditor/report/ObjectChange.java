@@ -16,15 +16,23 @@ import java.util.Map;
  * AES, Kerberos for migrations, protocol transition) and what it loses (stale entries, unconstrained delegation,
  * a duplicate SPN), in words, from the remediation plan.
  *
- * @param name    the object's name ({@code HV02}, {@code svc-vmm})
- * @param cluster its cluster, or empty for an object outside the clusters
+ * @param name      the object's name ({@code HV02}, {@code svc-vmm})
+ * @param cluster   its cluster, or empty for an object outside the clusters
+ * @param directory its Active Directory object changes (false: only a setting on the host, such as Set-VMHost)
  */
-public record ObjectChange(String name, String cluster, List<String> gains, List<String> loses) {
+public record ObjectChange(String name, String cluster, List<String> gains, List<String> loses, boolean directory) {
 
-    static List<ObjectChange> of(RemediationPlan plan) {
+    static List<ObjectChange> of(RemediationPlan plan, FindingsDocument doc) {
+        Map<String, String> clusterOf = new java.util.HashMap<>();
+        for (FindingsDocument.HostDoc h : doc.hosts() == null ? List.<FindingsDocument.HostDoc>of() : doc.hosts()) {
+            if (h != null && h.name() != null && h.cluster() != null) {
+                clusterOf.putIfAbsent(key(h.name()), h.cluster());
+            }
+        }
         Map<String, Building> out = new LinkedHashMap<>();
         for (HostChange h : plan.hosts()) {
             Building b = out.computeIfAbsent(key(h.name()), k -> new Building(h.name(), h.cluster()));
+            b.directory = true;
             for (PeerSpns p : h.add()) {
                 b.gains.add("delegation to " + p.peer() + ": " + entries(p.spns()));
             }
@@ -49,8 +57,10 @@ public record ObjectChange(String name, String cluster, List<String> gains, List
             }
         }
         for (Action.OnHost a : plan.onHosts()) {
-            Building b = out.computeIfAbsent(key(a.subject()), k -> new Building(a.subject(), ""));
+            Building b = out.computeIfAbsent(key(a.subject()), k -> new Building(a.subject(),
+                    clusterOf.getOrDefault(k, "")));
             if (a instanceof Action.ResetMachinePassword) {
+                b.directory = true;
                 b.gains.add("a new computer password, with AES keys (reset on the host)");
             } else if (a instanceof Action.SetMigrationAuthentication) {
                 b.gains.add("Kerberos for live migration instead of CredSSP (Set-VMHost on the host)");
@@ -60,11 +70,12 @@ public record ObjectChange(String name, String cluster, List<String> gains, List
         }
         for (Action.UnregisterSpn u : plan.unregister()) {
             Building b = out.computeIfAbsent(key(u.dn()), k -> new Building(u.holder(), ""));
+            b.directory = true;
             b.loses.add("the duplicate SPN " + u.spn());
         }
         List<ObjectChange> list = new ArrayList<>();
         out.values().forEach(b -> list.add(new ObjectChange(b.name, b.cluster == null ? "" : b.cluster,
-                List.copyOf(b.gains), List.copyOf(b.loses))));
+                List.copyOf(b.gains), List.copyOf(b.loses), b.directory)));
         return List.copyOf(list);
     }
 
@@ -82,6 +93,7 @@ public record ObjectChange(String name, String cluster, List<String> gains, List
         final String cluster;
         final List<String> gains = new ArrayList<>();
         final List<String> loses = new ArrayList<>();
+        boolean directory;
 
         Building(String name, String cluster) {
             this.name = name;

@@ -215,6 +215,22 @@ public final class ReportView {
         public int pairsOkAfter() {
             return pairsOk + fixedByChange();
         }
+
+        /**
+         * What keeps the directions failing that the change does not fix: each blocker rule the change does not
+         * settle ({@code "… (waived)"} for a waived one) → how many of those directions it blocks.
+         */
+        public Map<String, Integer> blockingAfter(RemediationPlan plan) {
+            Map<String, Integer> out = new LinkedHashMap<>();
+            for (Cell c : cells) {
+                if (c.failing() && !c.fixedByChange()) {
+                    c.blockers().stream().filter(b -> !plan.settles(b.findingId()))
+                            .map(b -> b.rule() + (b.waived() ? " (waived)" : "")).distinct()
+                            .forEach(r -> out.merge(r, 1, Integer::sum));
+                }
+            }
+            return out;
+        }
     }
 
     private final FindingsDocument doc;
@@ -294,7 +310,7 @@ public final class ReportView {
         this.status = Status.of(counts);
         this.headline = composeHeadline();
         this.procedure = Procedure.of(doc, plan);
-        this.objectChanges = ObjectChange.of(plan);
+        this.objectChanges = ObjectChange.of(plan, doc);
         this.trend = doc.history() == null || doc.history().trend() == null ? List.of()
                 : List.copyOf(doc.history().trend());
     }
@@ -428,6 +444,29 @@ public final class ReportView {
     /** The last runs of this configuration, oldest first, this run last; empty when the run has no history. */
     public List<TrendPoint> trend() {
         return trend;
+    }
+
+    /** The series of the trend, as the PDF chart and the workbook's Trend sheet name them. */
+    public static final List<String> TREND_SERIES = List.of("Pairs OK %", "Open HIGH", "New findings",
+            "Resolved findings");
+
+    /**
+     * One label per trend point, unique: the day ({@code 2026-11-26}), or day and time where two runs share a day
+     * ({@code 11-26 06:00}, {@code 11-26 06:00:01}), then the run's short id where even the second is shared.
+     */
+    public List<String> trendLabels() {
+        for (java.time.format.DateTimeFormatter f : List.of(java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd"),
+                java.time.format.DateTimeFormatter.ofPattern("MM-dd HH:mm"),
+                java.time.format.DateTimeFormatter.ofPattern("MM-dd HH:mm:ss"))) {
+            List<String> labels = trend.stream().map(t -> t.finishedAt() == null ? "?" : f.withZone(
+                    java.time.ZoneOffset.UTC).format(t.finishedAt())).toList();
+            if (new HashSet<>(labels).size() == labels.size()) {
+                return labels;
+            }
+        }
+        return trend.stream().map(t -> (t.finishedAt() == null ? "?" : java.time.format.DateTimeFormatter
+                .ofPattern("MM-dd HH:mm:ss").withZone(java.time.ZoneOffset.UTC).format(t.finishedAt())) + " "
+                + (t.runId() == null ? "" : t.runId().substring(0, Math.min(8, t.runId().length())))).toList();
     }
 
     /** The clusters, NO-GO first (each group in configuration order): the decision page's order. */
