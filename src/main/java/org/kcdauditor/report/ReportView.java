@@ -309,7 +309,9 @@ public final class ReportView {
         this.clusters = List.copyOf(cv);
         this.status = Status.of(counts);
         this.headline = composeHeadline();
-        this.procedure = Procedure.of(doc, plan);
+        Map<String, Boolean> goAfter = new HashMap<>();
+        clusters.forEach(c -> goAfter.put(c.name().toLowerCase(Locale.ROOT), c.goAfter()));
+        this.procedure = Procedure.of(doc, plan, goAfter);
         this.objectChanges = ObjectChange.of(plan, doc);
         this.trend = doc.history() == null || doc.history().trend() == null ? List.of()
                 : List.copyOf(doc.history().trend());
