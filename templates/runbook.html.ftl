@@ -69,13 +69,13 @@ Delegation policy: protocol transition “${policy.protocolTransition}” (ADUC:
 </ul>
 <pre>${run.exportCmd}</pre>
 <#if preChecks?has_content>
-<p>Each host of a direction to test migrates with Kerberos: the first command must show <code>Kerberos</code> (constrained delegation is Kerberos only, and CredSSP fails under Credential Guard); where it shows <code>CredSSP</code>, run the second.</p>
-<ul class="check">
-<#list preChecks as pc>
-  <li>${pc.host}<pre>${pc.cmd}
-${pc.fix}</pre></li>
-</#list>
-</ul>
+<p>Each host of a direction to test migrates with Kerberos: each check must show <code>Kerberos</code> (constrained delegation is Kerberos only, and CredSSP fails under Credential Guard):</p>
+<ul class="check"><#list preChecks as pc><li>${pc.host}</li></#list></ul>
+<pre><#list preChecks as pc>${pc.cmd}<#sep>
+</#list></pre>
+<p>Only for a host that shows <code>CredSSP</code>:</p>
+<pre><#list preChecks as pc>${pc.fix}<#sep>
+</#list></pre>
 </#if>
 
 <h2>${phase.change.number}. ${phase.change.title}</h2>

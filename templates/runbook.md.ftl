@@ -41,19 +41,26 @@ ${run.exportCmd?no_esc}
 ```
 
 <#if preChecks?has_content>
-- [ ] Each host of a direction to test migrates with Kerberos: the first command must show `Kerberos`
-  (constrained delegation is Kerberos only, and CredSSP fails under Credential Guard); where it shows `CredSSP`,
-  run the second.
-
+- [ ] Each host of a direction to test migrates with Kerberos: each check must show `Kerberos` (constrained
+  delegation is Kerberos only, and CredSSP fails under Credential Guard):
 <#list preChecks as pc>
   - [ ] ${pc.host}
+</#list>
 
 ```powershell
+<#list preChecks as pc>
 ${pc.cmd?no_esc}
-${pc.fix?no_esc}
+</#list>
 ```
 
+  Only for a host that shows `CredSSP`:
+
+```powershell
+<#list preChecks as pc>
+${pc.fix?no_esc}
 </#list>
+```
+
 </#if>
 ## ${phase.change.number}. ${phase.change.title}
 

@@ -194,9 +194,9 @@ public final class Procedure {
                 String preflight = Commands.preflight(c);
                 boolean go = goAfter.getOrDefault(c.toLowerCase(java.util.Locale.ROOT), false);
                 validate.add(new Step(Phase.VALIDATE, "", "Preflight of cluster " + c + (go ? " says GO"
-                        : " names only what stays open"), go ? "it audits again: it must say GO (exit code 0);"
-                        + " NO-GO names what still blocks" : "it audits again and still says NO-GO until the"
-                        + " findings under Needs a decision are settled; every blocker this change fixes must be gone",
+                        : " names only what stays open"), go ? "it must say GO (exit code 0); a NO-GO names what"
+                        + " still blocks" : "it still says NO-GO until the findings under Needs a decision are"
+                        + " settled; every blocker this change fixes must be gone from its list",
                         preflight == null ? List.of() : List.of(preflight), List.of()));
             }
             phases.add(phase(phases, Phase.VALIDATE, "Live-migrate a test VM in each of the "

@@ -104,7 +104,7 @@ final class DecisionPage {
 
     private static void clusters(Document d, ReportView view, PdfReportWriter.Fonts f) {
         d.add(heading("GO / NO-GO per cluster", f.h2, 2));
-        PdfPTable t = new PdfPTable(new float[]{1.2f, 1.35f, 0.8f, 2.3f, 3.1f, 2.6f});
+        PdfPTable t = new PdfPTable(new float[]{1.5f, 1.35f, 0.8f, 2.3f, 3.0f, 2.5f});
         t.setWidthPercentage(100);
         t.setHeaderRows(1);
         for (String h : List.of("Cluster", "Patch window", "Pairs OK", "Failing directions", "Blockers (directions)",

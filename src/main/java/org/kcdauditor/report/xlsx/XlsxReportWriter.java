@@ -348,6 +348,8 @@ public final class XlsxReportWriter implements ReportWriter {
         w.see(12, "2026-11-26 06:00:00");
         w.apply(sh, max);
         table(sh, "Findings", cols, r - 1);
+        // printed: severity to id; the columns for filing month after month stay in the table
+        sh.getWorkbook().setPrintArea(sh.getWorkbook().getSheetIndex(sh), 0, 10, 0, Math.max(r - 1, 1));
     }
 
     // ---------------------------------------------------------------- Rules
@@ -613,12 +615,13 @@ public final class XlsxReportWriter implements ReportWriter {
         c.setCellStyle(style);
     }
 
-    /** A date-time cell (UTC, formatted yyyy-mm-dd hh:mm:ss), empty when {@code t} is null. */
+    /** A date-time cell (UTC to the second, formatted yyyy-mm-dd hh:mm:ss), empty when {@code t} is null. */
     static void time(SXSSFRow row, int col, java.time.Instant t, CellStyle style) {
         SXSSFCell c = row.createCell(col);
         c.setCellStyle(style);
         if (t != null) {
-            c.setCellValue(java.time.LocalDateTime.ofInstant(t, java.time.ZoneOffset.UTC));
+            c.setCellValue(java.time.LocalDateTime.ofInstant(t.truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
+                    java.time.ZoneOffset.UTC));
         }
     }
 
