@@ -143,7 +143,7 @@ public final class XlsxReportWriter implements ReportWriter {
         }
         r = num(sh, r, "Clusters NO-GO for a patch window", view.clustersNoGo(), st);
         r = num(sh, r, "Failing directions the change fixes", view.fixedByChange(), st);
-        r = num(sh, r, "Failing directions with a waived blocker", view.waivedFailing(), st);
+        r = num(sh, r, "Waived directions, still failing", view.waivedFailing(), st);
         r = num(sh, r, "Objects the change touches", view.plan().objectsChanged(), st);
         r = num(sh, r, "Findings that need a decision", view.decisions().size(), st);
         if (doc.baseline() != null) {
@@ -195,7 +195,9 @@ public final class XlsxReportWriter implements ReportWriter {
             }
             text(row, 12, join(c.missingNodes(), ", "), st.text);
             text(row, 13, c.go() ? "GO" : "NO-GO", st.light(c.go() ? Status.GREEN : Status.RED));
-            text(row, 14, join(c.failing().stream().map(ReportView.Cell::direction).toList(), ", "), st.text);
+            String failing = join(c.failing().stream().map(ReportView.Cell::direction).toList(), ", ");
+            text(row, 14, failing, st.wrap);
+            height(row, lines(failing, 40));
             number(row, 15, c.waivedFailing().size(), st.number);
             number(row, 16, c.pairsOkAfter(), st.number);
             text(row, 17, c.goAfter() ? "GO expected" : "NO-GO", st.light(c.goAfter() ? Status.GREEN : Status.RED));
@@ -230,7 +232,7 @@ public final class XlsxReportWriter implements ReportWriter {
         List<String> names = new ArrayList<>();
         sheets.forEach((name, what) -> names.add(name + " (" + what + ")"));
         note(sh, r, cols.length, "Sheets: " + String.join(", ", names) + ".", st);
-        sh.setColumnWidth(0, 30 * 256);
+        sh.setColumnWidth(0, 36 * 256);
         for (int i = 1; i < cols.length - 1; i++) {
             sh.setColumnWidth(i, Math.max(10, cols[i].length() + 3) * 256);
         }
@@ -239,11 +241,15 @@ public final class XlsxReportWriter implements ReportWriter {
         sh.setColumnWidth(14, 40 * 256);
     }
 
-    /** A key and a date-time cell (UTC). */
+    /** A key and a date-time cell (UTC), spanning columns B to G like the text values. */
     private int when(SXSSFSheet sh, int r, String key, java.time.Instant t, Styles st) {
         SXSSFRow row = sh.createRow(r);
         text(row, 0, key, st.label);
         time(row, 1, t, st.dateTime);
+        for (int i = 2; i <= 6; i++) {
+            row.createCell(i).setCellStyle(st.dateTime);
+        }
+        sh.addMergedRegion(new CellRangeAddress(r, r, 1, 6));
         return r + 1;
     }
 
