@@ -145,8 +145,17 @@ class MultiDirectoryTest {
         String runbook = Files.readString(tmp.resolve("out/runbook.md"));
         assertTrue(runbook.contains("Resource-based delegation (set on this host, the target"), runbook);
         String script = Files.readString(tmp.resolve("out/remediation.ps1"));
-        Files.copy(tmp.resolve("out/remediation.ps1"), Path.of("/tmp/reach-multi.ps1"), java.nio.file.StandardCopyOption.REPLACE_EXISTING); Files.copy(tmp.resolve("out/runbook.md"), Path.of("/tmp/reach-multi.md"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        assertTrue(script.contains("Use-Directory 'fabrikam' 'DC=fabrikam,DC=com'"), script);
+        assertTrue(script.contains("Use-Directory 'fabrikam'\r\n"), script);
+        assertTrue(script.contains("'fabrikam' = 'DC=fabrikam,DC=com'"), "each directory's domain is checked: " + script);
+        // the change record names each change's directory, and the rollback goes back to that directory's DC
+        assertTrue(script.contains("        directory = $Directory\r\n"), script);
+        assertTrue(script.contains("function Undo-Change($c) {\r\n    Write-Host ('  undo {0} {1} {2}' -f $c.op,"
+                + " $c.object, $c.attribute)\r\n    Use-Directory $c.directory\r\n"), script);
+        // an RBCD change is recorded with the security descriptor before it, which the rollback sets back
+        assertTrue(script.contains("-PrincipalsAllowedToDelegateToAccount $resolved -WhatIf:$DryRun\r\n"
+                + "        Add-Change $Identity 'computer' 'msDS-AllowedToActOnBehalfOfOtherIdentity' 'set' $sids"
+                + " $current.Sddl"), script);
+        assertTrue(script.contains("Set-RbcdSddl $c.object \"$($c.before)\""), script);
         assertTrue(script.contains("Set-Rbcd 'HV21$' @(@{Name = 'HV01'; Domain = 'contoso.com'; Sid = '"
                 + Hosts.DOMAIN_SID + "-2000'}"), script);
     }
