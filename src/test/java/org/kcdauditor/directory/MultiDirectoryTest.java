@@ -224,6 +224,45 @@ class MultiDirectoryTest {
         assertEquals(3, r.exitCode(), r.toString());
     }
 
+    /**
+     * The history store, baseline capture and diff work across both directories: a change in fabrikam is drift of
+     * its host; while fabrikam cannot be read (optional), its hosts are not reported gone.
+     */
+    @Test
+    void baselineAndDriftCoverBothDirectories() throws Exception {
+        Path cfg = config(fabrikamUrl(), "[]");
+        assertEquals(0, run(cfg, "json").exitCode());
+        CliRun capture = CliRun.run(ENV, "baseline", "capture", "--config", cfg.toString(), "--approved-by", "test");
+        assertEquals(0, capture.exitCode(), capture.toString());
+        String baseline = Files.readString(tmp.resolve("baseline.yaml"));
+        assertTrue(baseline.contains("HV01") && baseline.contains("HV21"), baseline);
+
+        // someone removes HV21's entry for HV22's file shares, in fabrikam: the previous run in the store holds HV21
+        fabrikam.modify("CN=HV21,OU=Hyper-V," + FABRIKAM, new Modification(ModificationType.DELETE,
+                "msDS-AllowedToDelegateTo", "cifs/hv22.fabrikam.com"));
+        CliRun second = run(cfg, "json");
+        assertEquals(3, second.exitCode(), second.toString());
+        JsonNode doc = CliRun.findings(tmp.resolve("out"));
+        List<JsonNode> removed = findings(doc, "BASELINE_ENTRY_REMOVED");
+        assertEquals(1, removed.size(), removed.toString());
+        assertEquals("HV21", removed.get(0).path("host").asText());
+        assertEquals("HVC2", removed.get(0).path("cluster").asText());
+        List<JsonNode> changed = findings(doc, "CHANGED_SINCE_LAST_RUN");
+        assertEquals(List.of("HV21"), changed.stream().map(f -> f.path("host").asText()).toList());
+        assertTrue(changed.get(0).path("message").asText().contains("cifs/hv22.fabrikam.com"), changed.toString());
+
+        // fabrikam (optional) cannot be read: its hosts are neither missing from the baseline nor gone since
+        int closed;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        CliRun third = run(config("ldap://127.0.0.1:" + closed, "[]", "optional: true"), "json");
+        assertEquals(0, third.exitCode(), third.toString());
+        doc = CliRun.findings(tmp.resolve("out"));
+        assertEquals(List.of(), findings(doc, "BASELINE_HOST_MISSING"), doc.path("findings").toString());
+        assertEquals(List.of(), findings(doc, "CHANGED_SINCE_LAST_RUN"), doc.path("findings").toString());
+    }
+
     @Test
     void anUnreachableDirectoryFailsTheRunNamingItUnlessOptional() throws Exception {
         int closed;
