@@ -6,7 +6,6 @@ import org.kcdauditor.config.AuditConfig;
 import org.kcdauditor.config.ClusterConfig;
 import org.kcdauditor.config.ConfigException;
 import org.kcdauditor.config.ConfigLoader;
-import org.kcdauditor.directory.DirectoriesCollector;
 import org.kcdauditor.directory.DirectoryException;
 import org.kcdauditor.model.Finding;
 import org.kcdauditor.model.Severity;
@@ -66,11 +65,7 @@ final class PreflightCommand implements Callable<Integer> {
                         + " (known: " + String.join(", ", cfg.clusters().stream().map(ClusterConfig::name).toList()) + ")"));
         boolean everyDc = allDcs != null ? allDcs : cfg.policy().allDcsByDefault();
         AuditRun run = AuditRun.installed(cfg, cli.env(), cli.clock(), cli.home()).withTrigger("preflight");
-        if (everyDc) {
-            run = run.withSource(progress -> new DirectoriesCollector(cfg, cli.secrets(), cli.clock(), target.name())
-                    .collect(progress));
-        }
-        AuditRun audit = run;
+        AuditRun audit = everyDc ? run.withDcCheck(target.name()) : run;
         AuditRun.Outcome o = RunCommand.underRunLock(cli, cfg, "preflight", () -> audit
                 .execute(out, Set.of(Format.JSON), new Timings(), n -> { }));
         String name = target.name();

@@ -67,9 +67,10 @@ public final class DirectoriesCollector {
             Deadline deadline = Deadline.start(d);
             reading.accept(deadline);
             try (LDAPConnection connection = connector.connect(deadline)) {
-                // the nodes' metadata reads go over a second, pipelined connection, opened only when needed
+                // the nodes' metadata reads go over a second, pipelined connection, opened only when needed and
+                // bounded (and stopped) with the first
                 Snapshot s = new DirectoryCollector(config, name, clock).collect(connection, deadline,
-                        () -> reads[0] != null ? reads[0] : (reads[0] = connector.pipelined().connect(Deadline.start(d))),
+                        () -> reads[0] != null ? reads[0] : (reads[0] = connector.pipelined().connect(deadline)),
                         n -> progress.accept(base + n));
                 List<ClusterConfig> scope = dcCheckScope(name);
                 if (!scope.isEmpty()) {
