@@ -145,7 +145,9 @@ final class DomainControllers {
                                   String auditedUrl) {
         String name = t.name() != null ? t.name() : t.url();
         if (same(t.name(), auditedDc) || t.url() != null && t.url().equalsIgnoreCase(auditedUrl)) {
-            return new DcRead(name, t.url(), t.readOnly(), true, null, List.of(), List.of());
+            // a listed URL names no DC: the audited one is called by the name its root DSE gave the audit
+            return new DcRead(t.name() == null && auditedDc != null ? strip(auditedDc) : name, t.url(), t.readOnly(),
+                    true, null, List.of(), List.of());
         }
         if (t.url() == null) {
             return new DcRead(name, null, t.readOnly(), false, "its computer object has no dNSHostName to connect to",

@@ -225,6 +225,44 @@ class MultiDirectoryTest {
     }
 
     /**
+     * preflight --all-dcs of a cluster whose migration group spans domains reads each cluster's nodes from the DCs of
+     * its own domain: fabrikam's second DC lags behind on HV21, contoso's DC is not asked about it.
+     */
+    @Test
+    void theDcCheckOfAGroupAcrossDomainsReadsEachNodeFromItsOwnDomainsDcs() throws Exception {
+        InMemoryDirectoryServer fabrikam2 = TestDirectory.startDomain(FABRIKAM, "dc2.fabrikam.com");
+        try {
+            TestDirectory.addCluster(fabrikam2, FABRIKAM, FABRIKAM_SID, 3000, List.of("HV21", "HV22"));
+            fabrikam2.modify("CN=HV21,OU=Hyper-V," + FABRIKAM, new Modification(ModificationType.DELETE,
+                    "msDS-AllowedToDelegateTo", "cifs/hv22.fabrikam.com"));
+            Path cfg = config(fabrikamUrl(), "[[HVC1, HVC2]]", "domainControllers: [" + fabrikamUrl()
+                    + ", ldap://127.0.0.1:" + fabrikam2.getListenPort() + "]");
+            CliRun pre = CliRun.run(ENV, "preflight", "--config", cfg.toString(), "--cluster", "HVC1", "--all-dcs",
+                    "--out", tmp.resolve("pre").toString());
+            assertEquals(3, pre.exitCode(), pre.toString());
+            assertTrue(pre.out().contains("1 of 2 domain controllers agree with dc1.fabrikam.com; dc2.fabrikam.com has"
+                    + " not replicated the delegation yet"), pre.out());
+            JsonNode doc = CliRun.findings(tmp.resolve("pre"));
+            List<JsonNode> lagging = findings(doc, "DC_NOT_CONVERGED");
+            assertEquals(1, lagging.size(), lagging.toString());
+            assertEquals("HV21", lagging.get(0).path("host").asText());
+            assertEquals("HVC2", lagging.get(0).path("cluster").asText());
+            assertEquals("dc2.fabrikam.com", lagging.get(0).path("evidence").path("dc").asText());
+            assertEquals("dc1.fabrikam.com", lagging.get(0).path("evidence").path("auditedDc").asText());
+            assertTrue(lagging.get(0).path("remediation").asText().contains("repadmin /syncall dc1.fabrikam.com /AdeP"),
+                    lagging.get(0).toString());
+            JsonNode fabrikamDcs = doc.path("directories").get(1).path("domainControllers");
+            assertEquals(List.of("dc1.fabrikam.com", "dc2.fabrikam.com"), StreamSupport.stream(
+                    fabrikamDcs.spliterator(), false).map(d -> d.path("name").asText()).toList());
+            assertTrue(StreamSupport.stream(doc.path("directories").get(0).path("domainControllers").spliterator(),
+                    false).noneMatch(d -> d.path("name").asText().contains("fabrikam")), doc.path("directories")
+                    .toString());
+        } finally {
+            fabrikam2.shutDown(true);
+        }
+    }
+
+    /**
      * The history store, baseline capture and diff work across both directories: a change in fabrikam is drift of
      * its host; while fabrikam cannot be read (optional), its hosts are not reported gone.
      */
