@@ -7,11 +7,18 @@
 #   scripts/samba-ad.sh status [DIR] say whether the DC in DIR runs and answers LDAP
 #   scripts/samba-ad.sh down [DIR]   stop the DC started from DIR (by its PID file)
 #   scripts/samba-ad.sh strong-auth yes|no [DIR]  set "ldap server require strong auth" and restart the DC
-#   scripts/samba-ad.sh purge [DIR]  stop it and delete DIR
+#   scripts/samba-ad.sh join [DIR]   join a second DC, DC2, on 127.0.0.2 (into DIR/dc2) and start it
+#   scripts/samba-ad.sh replicate [DIR]  pull the domain partition from DC1 into DC2 now
+#   scripts/samba-ad.sh purge [DIR]  stop it (and DC2) and delete DIR
 #
 # DIR defaults to /tmp/kcd-samba (config/samba-example.yaml points there).
 # Needs root (packages, ports 88/389/636). Listens on 127.0.0.1 only. Samba's ports are fixed,
-# so only one DC can run per network namespace.
+# so only one DC can run per network namespace and address.
+#
+# DC2 (join) listens on 127.0.0.2 only; the script adds that address to the loopback interface (Samba serves
+# only addresses an interface carries). Without DNS the two DCs cannot find each other's GUID names, so DC2
+# replicates only when told to (replicate): a change made on DC1 stays away from DC2 until then, which is
+# what the convergence check (preflight --all-dcs) is tested with.
 #
 # What `up` leaves in DIR:
 #   admin.pass               the Administrator password (also: CONTOSO\Administrator, Administrator@contoso.test)
@@ -42,6 +49,8 @@ DIR=${2:-${KCD_SAMBA_DIR:-/tmp/kcd-samba}}
 case "$DIR" in /*) ;; *) DIR="$(pwd)/$DIR" ;; esac
 SMBCONF="$DIR/etc/smb.conf"
 PIDFILE="$DIR/run/samba.pid"
+DC2_ADDR=127.0.0.2
+DC2DIR="$DIR/dc2"
 
 need_root() {
     [ "$(id -u)" = 0 ] || die "must run as root (packages, privileged ports 88/389/636); try: sudo $0 $cmd $DIR"
@@ -85,9 +94,10 @@ install_packages() {
 }
 
 # ---------------------------------------------------------------- helpers
-running_pid() {
-    [ -f "$PIDFILE" ] || return 1
-    local pid; pid=$(tr -dc '0-9' <"$PIDFILE")
+running_pid() {   # running_pid [PIDFILE]
+    local file=${1:-$PIDFILE}
+    [ -f "$file" ] || return 1
+    local pid; pid=$(tr -dc '0-9' <"$file")
     [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && grep -q samba "/proc/$pid/comm" 2>/dev/null || return 1
     echo "$pid"
 }
@@ -95,7 +105,9 @@ running_pid() {
 ports_busy() {
     local p busy=()
     for p in "${PORTS[@]}"; do
-        if ss -H -ltn "sport = :$p" 2>/dev/null | grep -q . || ss -H -lun "sport = :$p" 2>/dev/null | grep -q .; then
+        # a DC2 on 127.0.0.2 (join) does not take DC1's ports
+        if ss -H -ltn "sport = :$p" 2>/dev/null | grep -v " $DC2_ADDR:" | grep -q . \
+            || ss -H -lun "sport = :$p" 2>/dev/null | grep -v " $DC2_ADDR:" | grep -q .; then
             busy+=("$p")
         fi
     done
@@ -106,8 +118,8 @@ ldap_answers() {
     ldapsearch -LLL -x -H ldap://127.0.0.1 -o nettimeout=2 -b "" -s base defaultNamingContext >/dev/null 2>&1
 }
 
-set_global() {   # set_global "key" "value": replace or add a [global] parameter in smb.conf
-    python3 - "$SMBCONF" "$1" "$2" <<'PY'
+set_global() {   # set_global "key" "value" [smb.conf]: replace or add a [global] parameter in smb.conf
+    python3 - "${3:-$SMBCONF}" "$1" "$2" <<'PY'
 import sys, re
 path, key, value = sys.argv[1:4]
 lines = open(path).read().split("\n")
@@ -266,10 +278,10 @@ do_up() {
     die "LDAP did not answer on 127.0.0.1:389 within 60 s; see $DIR/log/"
 }
 
-do_down() {
+stop_pid() {   # stop_pid PIDFILE NAME
     local pid
-    if ! pid=$(running_pid); then log "not running (no live PID in $PIDFILE)"; return 0; fi
-    log "stopping samba pid $pid"
+    if ! pid=$(running_pid "$1"); then log "$2 not running (no live PID in $1)"; return 0; fi
+    log "stopping $2 (samba pid $pid)"
     kill -TERM "$pid"
     local i
     for i in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || { log "stopped"; return 0; }; sleep 0.25; done
@@ -277,8 +289,82 @@ do_down() {
     kill -KILL "$pid" 2>/dev/null || true
 }
 
+do_down() {
+    [ -f "$DC2DIR/run/samba.pid" ] && stop_pid "$DC2DIR/run/samba.pid" DC2
+    stop_pid "$PIDFILE" DC1
+}
+
+dc2_answers() {
+    ldapsearch -LLL -x -H "ldap://$DC2_ADDR" -o nettimeout=2 -b "" -s base defaultNamingContext >/dev/null 2>&1
+}
+
+# A second DC of the domain on 127.0.0.2: samba-tool domain join as an administrator does it, its own smb.conf,
+# a certificate from DIR's CA (SAN IP:127.0.0.2, DNS:dc2.contoso.test), then started.
+do_join() {
+    need_root
+    running_pid >/dev/null && ldap_answers || die "the DC in $DIR is not up: run $0 up $DIR first"
+    local pid
+    if pid=$(running_pid "$DC2DIR/run/samba.pid") && dc2_answers; then log "DC2 already up (pid $pid) from $DC2DIR"; return 0; fi
+    ip -4 addr show dev lo | grep -q "inet $DC2_ADDR/" || ip addr add "$DC2_ADDR/32" dev lo \
+        || die "cannot add $DC2_ADDR to the loopback interface (ip addr add $DC2_ADDR/32 dev lo)"
+    local p busy=()
+    for p in "${PORTS[@]}"; do
+        ss -H -ltn "src $DC2_ADDR:$p" 2>/dev/null | grep -q . && busy+=("$p")
+    done
+    [ ${#busy[@]} -eq 0 ] || die "ports already in use on $DC2_ADDR: ${busy[*]} — another DC2 runs (ss -ltnp)"
+    local t0=$SECONDS conf="$DC2DIR/etc/smb.conf"
+    if [ ! -f "$DC2DIR/.kcd-samba" ]; then
+        rm -rf "$DC2DIR"; mkdir -p "$DC2DIR/etc" "$DC2DIR/tls"; : >"$DC2DIR/etc/empty.conf"
+        log "joining DC2 ($DC2_ADDR) to $REALM"
+        samba-tool domain join "$DNSDOMAIN" DC --server=127.0.0.1 -U "Administrator%$(admin_pass)" \
+            --targetdir="$DC2DIR" --dns-backend=NONE -s "$DC2DIR/etc/empty.conf" --option="netbios name = DC2" \
+            --option="interfaces = $DC2_ADDR" --option="bind interfaces only = yes" >"$DC2DIR/join.log" 2>&1 \
+            || { tail -20 "$DC2DIR/join.log" >&2; die "samba-tool domain join failed (log: $DC2DIR/join.log)"; }
+        rm -f "$DC2DIR/etc/empty.conf"
+        mkdir -p "$DC2DIR/run" "$DC2DIR/log"
+        local k
+        for k in "server services|-dns -dnsupdate -nbt -wrepl -ntp_signd" "disable netbios|yes" \
+            "ldap server require strong auth|no" "pid directory|$DC2DIR/run" "ncalrpc dir|$DC2DIR/run/ncalrpc" \
+            "winbindd socket directory|$DC2DIR/run/winbindd" "log file|$DC2DIR/log/log.%m" "log level|1" \
+            "tls enabled|yes" "tls keyfile|$DC2DIR/tls/dc.key" "tls certfile|$DC2DIR/tls/dc.crt" \
+            "tls cafile|$DIR/tls/ca.crt"; do
+            set_global "${k%%|*}" "${k#*|}" "$conf"
+        done
+        openssl req -newkey rsa:2048 -nodes -subj "/CN=dc2.$DNSDOMAIN" -keyout "$DC2DIR/tls/dc.key" \
+            -out "$DC2DIR/tls/dc.csr" 2>/dev/null
+        printf '%s\n' "subjectAltName=IP:$DC2_ADDR,DNS:dc2.$DNSDOMAIN" "extendedKeyUsage=serverAuth" \
+            "keyUsage=critical,digitalSignature,keyEncipherment" >"$DC2DIR/tls/dc.ext"
+        openssl x509 -req -in "$DC2DIR/tls/dc.csr" -CA "$DIR/tls/ca.crt" -CAkey "$DIR/tls/ca.key" -CAcreateserial \
+            -days 825 -extfile "$DC2DIR/tls/dc.ext" -out "$DC2DIR/tls/dc.crt" 2>/dev/null
+        chmod 600 "$DC2DIR/tls/dc.key"
+        touch "$DC2DIR/.kcd-samba"
+    fi
+    mkdir -p "$DC2DIR/run" "$DC2DIR/log"
+    samba -s "$conf" -D || die "samba (DC2) did not start; see $DC2DIR/log/"
+    local i
+    for i in $(seq 1 120); do
+        if dc2_answers; then
+            log "DC2 up in $((SECONDS - t0)) s: ldap://$DC2_ADDR:389, ldaps://$DC2_ADDR:636 (dc2.$DNSDOMAIN); it replicates only with: $0 replicate $DIR"
+            return 0
+        fi
+        sleep 0.5
+    done
+    die "DC2 did not answer LDAP on $DC2_ADDR:389 within 60 s; see $DC2DIR/log/"
+}
+
+# DC2 pulls the domain partition from DC1 into its database (what the KCC would schedule, given DNS).
+do_replicate() {
+    need_root
+    [ -f "$DC2DIR/.kcd-samba" ] || die "no DC2 in $DC2DIR: run $0 join $DIR first"
+    samba-tool drs replicate "$DC2_ADDR" 127.0.0.1 "$BASEDN" --local -U "Administrator%$(admin_pass)" \
+        -s "$DC2DIR/etc/smb.conf" >"$DC2DIR/replicate.log" 2>&1 \
+        || { tail -5 "$DC2DIR/replicate.log" >&2; die "samba-tool drs replicate failed (log: $DC2DIR/replicate.log)"; }
+    log "$(tail -1 "$DC2DIR/replicate.log")"
+}
+
 do_status() {
     local pid
+    if pid=$(running_pid "$DC2DIR/run/samba.pid") && dc2_answers; then echo "DC2 up (pid $pid) on $DC2_ADDR from $DC2DIR"; fi
     if pid=$(running_pid) && ldap_answers; then echo "up (pid $pid) from $DIR"; return 0; fi
     echo "down ($DIR)"; return 3
 }
@@ -418,8 +504,8 @@ do_strong_auth() {
     case "$VALUE" in yes|no) ;; *) die "usage: $0 strong-auth yes|no [DIR]" ;; esac
     [ -f "$SMBCONF" ] || die "no DC provisioned in $DIR: run $0 up $DIR first"
     set_global "ldap server require strong auth" "$VALUE"
-    log "ldap server require strong auth = $VALUE; restarting"
-    do_down
+    log "ldap server require strong auth = $VALUE; restarting DC1"
+    stop_pid "$PIDFILE" DC1
     do_up
 }
 
@@ -427,6 +513,8 @@ case "$cmd" in
     up) do_up ;;
     strong-auth) do_strong_auth ;;
     seed) do_seed ;;
+    join) do_join ;;
+    replicate) do_replicate ;;
     down) do_down ;;
     status) do_status ;;
     purge) do_down; [ -f "$DIR/.kcd-samba" ] || [ ! -e "$DIR" ] || die "$DIR was not made by this script; not deleting it"; rm -rf "$DIR"; log "removed $DIR" ;;

@@ -49,6 +49,7 @@ Open findings: ${summary.high} high, ${summary.medium} medium, ${summary.low} lo
 <@table rows=resolved showFix=false/>
 <h2 style="font-size:1.1rem">Still open (${open?size})</h2>
 <@table rows=open showFix=false/>
+<#if changeTimesNote?has_content><p>Drift: ${changeTimesNote}</p></#if>
 <#if pdfNote?has_content><p>${pdfNote}</p></#if>
 <#if reportDir?has_content><p style="color:#57606a">All reports of this run: ${reportDir}</p></#if>
 <p style="color:#57606a;font-size:13px">kcd-audit reads Active Directory only; it changed nothing.</p>

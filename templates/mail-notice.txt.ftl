@@ -3,7 +3,8 @@
   directoryUrl, previousRunId, summary (decision, noGo, fixedByChange, status, headline, high, medium, low, info,
   waived, decisions, clusters: name, decision (GO or NO-GO), go, goAfter, failing, waivedFailing, reasons, status,
   pairsOk, pairs, compliance, high…info: the report view's numbers), added/resolved/open (lists of id, severity, rule, cluster, host, peer,
-  message, remediation), pdfNote, reportDir. See docs/scheduling.md.
+  message, remediation), pdfNote, reportDir, changeTimesNote (said once when the directory keeps no change times
+  for drift, else empty). See docs/scheduling.md.
 -->
 ${subject}
 
@@ -46,7 +47,8 @@ STILL OPEN (${open?size})
 - none
 </#list>
 
-<#if pdfNote?has_content>${pdfNote}
+<#if changeTimesNote?has_content>Drift: ${changeTimesNote}
+</#if><#if pdfNote?has_content>${pdfNote}
 </#if><#if reportDir?has_content>All reports of this run: ${reportDir}
 </#if>
 -- 

@@ -82,13 +82,13 @@ Delegation policy: protocol transition “${policy.protocolTransition}” (ADUC:
 <p>For each host: Active Directory Users and Computers (ADUC, with View → Advanced Features on), find the computer
 object, Properties → <strong>Delegation</strong> tab. The same change in PowerShell follows each host
 (remediation.ps1 holds all of them, as a dry run unless started with <code>-Apply</code>). Every command writes to
-<#if run.server?has_content><strong>${run.server}</strong>, <#if run.serverFromUrl>the host of the audit’s directory URL (the directory did not name its domain controller: check that it is one)<#else>the domain controller the audit read from</#if><#else>the domain controller you put in place of &lt;DC&gt;</#if>,
+<#if (run.servers?size > 1)>a domain controller of the object's own domain (<#list run.servers as sv><strong>${sv.server}</strong> for ${sv.directory}<#sep>, </#list>)<#elseif run.server?has_content><strong>${run.server}</strong>, <#if run.serverFromUrl>the host of the audit’s directory URL (the directory did not name its domain controller: check that it is one)<#else>the domain controller the audit read from</#if><#else>the domain controller you put in place of &lt;DC&gt;</#if>,
 so that step ${phase.replicate.number} can push the changes from there; ADUC: right-click the domain → Change Domain Controller.</p>
 
 <#list hosts as h>
 <div class="card">
 <h3>${phase.change.number}.${h?counter}. ${h.name}<#if h.cluster?has_content> <span class="meta">(cluster ${h.cluster})</span></#if></h3>
-<p class="meta"><#if h.os?has_content>${h.os}; </#if>delegation today: ${h.currentMode}.<#if h.rules?has_content><br>Settles: <#list h.rules as r><code>${r}</code> (${rules[r].title})<#sep>; </#list>.</#if></p>
+<p class="meta"><#if h.os?has_content>${h.os}; </#if>delegation today: ${h.currentMode}.<#if (run.servers?size > 1)><br>Domain: ${h.directory}; its commands write to ${h.server}.</#if><#if h.rbcd?has_content><br>Resource-based delegation (set on this host, the target; not on ADUC's Delegation tab): allow <#list h.rbcd as p>${p}<#sep>, </#list>; the command sets the whole list.</#if><#if h.rules?has_content><br>Settles: <#list h.rules as r><code>${r}</code> (${rules[r].title})<#sep>; </#list>.</#if></p>
 <#if h.changesDelegationTab>
 <ol>
   <li>Open <strong>${h.name}</strong> → Properties → <strong>Delegation</strong>.</li>

@@ -65,6 +65,48 @@ def filetime(epoch_seconds):
     return (int(epoch_seconds) + 11644473600) * 10_000_000
 
 
+# The delegation attributes first, then others an AD computer object carries metadata for.
+META_ATTRS = ["msDS-AllowedToDelegateTo", "userAccountControl", "servicePrincipalName",
+              "msDS-SupportedEncryptionTypes", "msDS-AllowedToActOnBehalfOfOtherIdentity", "objectClass", "cn",
+              "description", "instanceType", "whenCreated", "displayName", "nTSecurityDescriptor", "name",
+              "codePage", "countryCode", "dBCSPwd", "localPolicyFlags", "unicodePwd", "ntPwdHistory", "pwdLastSet",
+              "primaryGroupID", "supplementalCredentials", "objectSid", "accountExpires", "lmPwdHistory",
+              "sAMAccountName", "sAMAccountType", "operatingSystem", "operatingSystemVersion", "dNSHostName",
+              "objectCategory", "isCriticalSystemObject", "lastLogonTimestamp", "msDS-KeyCredentialLink",
+              "ms-Mcs-AdmPwdExpirationTime", "msDS-SupportedEncryptionTypes2", "userCertificate", "location",
+              "managedBy", "netbootSCPBL"]
+
+
+def repl_meta(rid, n):
+    """n msDS-ReplAttributeMetaData values as AD returns them: XML per attribute, then a NUL."""
+    out = []
+    for i, attr in enumerate((META_ATTRS * (n // len(META_ATTRS) + 1))[:n]):
+        version = 1 + (rid + i) % 9
+        out.append((("<DS_REPL_ATTR_META_DATA>\n\t<pszAttributeName>%s</pszAttributeName>\n"
+                    "\t<dwVersion>%d</dwVersion>\n\t<ftimeLastOriginatingChange>2026-%02d-%02dT%02d:%02d:11Z"
+                    "</ftimeLastOriginatingChange>\n\t<uuidLastOriginatingDsaInvocationID>"
+                    "5a3c1e0f-2b7d-4e8a-9c0f-%012x</uuidLastOriginatingDsaInvocationID>\n"
+                    "\t<usnOriginatingChange>%d</usnOriginatingChange>\n\t<usnLocalChange>%d</usnLocalChange>\n"
+                    "\t<pszLastOriginatingDsaDN>CN=NTDS Settings,CN=DC%d,CN=Servers,CN=Default-First-Site-Name,"
+                    "CN=Sites,CN=Configuration,%s</pszLastOriginatingDsaDN>\n</DS_REPL_ATTR_META_DATA>\n\0")
+                   % (attr, version, 1 + i % 12, 1 + rid % 28, rid % 24, i % 60, rid, 40000 + rid, 40000 + rid,
+                      1 + rid % 3, BASE)).encode())
+    return out
+
+
+# ATTRTYPs of the delegation attributes (prefix 9 = 1.2.840.113556.1.4), then filler ids for the others.
+META_ATTIDS = [0x000906FB, 0x00090008, 0x00090303, 0x000907AB, 0x00090886]
+
+
+def repl_blob(rid, n):
+    """replPropertyMetaDataBlob (MS-DRSR 5.166): version 1, count, then 48-byte entries."""
+    ids = (META_ATTIDS + [0x00020000 + i for i in range(n)])[:n]
+    body = b"".join(struct.pack("<IIQ16sQQ", attid, 1 + (rid + i) % 9,
+                                13_400_000_000 + rid * 60 + i, bytes(range(16)), 40000 + rid, 40000 + rid)
+                    for i, attid in enumerate(ids))
+    return struct.pack("<IIII", 1, 0, len(ids), 0) + body
+
+
 def plan_clusters(n_hosts, sizes):
     """Cluster sizes adding up to n_hosts: one 64-node cluster first, then the cycle."""
     out = []
@@ -99,6 +141,12 @@ def main(argv=None):
     ap.add_argument("--bind-password", default="bench-Pa55word")
     ap.add_argument("--password-env", default="KCD_AUDIT_LDAP_PASSWORD")
     ap.add_argument("--page-size", type=int, default=1000)
+    ap.add_argument("--repl-meta", type=int, default=0,
+                    help="msDS-ReplAttributeMetaData values per Hyper-V host, as AD returns them (an AD computer "
+                         "object has about 40); 0: none, like a server that keeps no metadata")
+    ap.add_argument("--repl-meta-form", choices=["xml", "binary"], default="xml",
+                    help="xml: msDS-ReplAttributeMetaData as AD constructs it; binary: replPropertyMetaData, the"
+                         " blob it is built from (what Samba returns, a tenth of the size)")
     a = ap.parse_args(argv)
     others = 4 * a.hosts if a.others is None else a.others
     rnd = random.Random(a.seed)
@@ -178,7 +226,7 @@ def main(argv=None):
           % (a.bind_dn, a.bind_dn.split(",")[0].split("=", 1)[1], a.bind_password))
         entries += 1
 
-        def computer(dn, name, uac, spns, deleg, os_pair, rid, rbcd=None):
+        def computer(dn, name, uac, spns, deleg, os_pair, rid, rbcd=None, meta=False):
             nonlocal entries
             fq = name.lower() + "." + DOMAIN
             out = ["dn: " + dn, "objectClass: top", "objectClass: user", "objectClass: computer",
@@ -188,6 +236,10 @@ def main(argv=None):
             out += ["msDS-AllowedToDelegateTo: " + d for d in deleg]
             if rbcd is not None:
                 out.append("msDS-AllowedToActOnBehalfOfOtherIdentity:: " + b64(rbcd))
+            if meta and a.repl_meta_form == "binary":
+                out.append("replPropertyMetaData:: " + b64(repl_blob(rid, a.repl_meta)))
+            elif meta:
+                out += ["msDS-ReplAttributeMetaData:: " + b64(v) for v in repl_meta(rid, a.repl_meta)]
             out += ["objectSid:: " + b64(sid_bytes(rid)),
                     "operatingSystem: " + os_pair[0], "operatingSystemVersion: " + os_pair[1],
                     "whenChanged: " + "20261101%02d%02d00.0Z" % (rid % 24, rid % 60),
@@ -207,7 +259,7 @@ def main(argv=None):
             spns = ["HOST/" + name, "HOST/" + fq, MVSMS + "/" + name, MVSMS + "/" + fq,
                     "RestrictedKrbHost/" + name, "RestrictedKrbHost/" + fq]
             computer("CN=%s,OU=%s,OU=Hyper-V,OU=Servers,%s" % (name, h["cluster"], BASE), name, h["uac"], spns,
-                     h["deleg"], h["os"], h["rid"], h["rbcd"])
+                     h["deleg"], h["os"], h["rid"], h["rbcd"], meta=a.repl_meta > 0)
         for i in range(1, others + 1):
             name = "WS%06d" % i
             fq = name.lower() + "." + DOMAIN

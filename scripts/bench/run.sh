@@ -20,6 +20,9 @@
 #   BENCH_AUDIT_CMD=           command to run instead of the launcher/jar (config/out args appended)
 #   BENCH_KEEP=1               keep the temp dir (LDIF, slapd db, reports)
 #   BENCH_RESULTS=bench/results
+#   BENCH_REPL_META=0          msDS-ReplAttributeMetaData values per Hyper-V host (AD: about 40), read by the audit
+#                              for its change times; 0 = a server without them (one read, then none)
+#   BENCH_REPL_META_FORM=xml   xml (msDS-ReplAttributeMetaData) or binary (replPropertyMetaData, as Samba returns)
 # Needs: slapd, ldap-utils (Debian), python3, java 17, GNU time.  apt-get install slapd ldap-utils time
 set -euo pipefail
 
@@ -100,7 +103,8 @@ for N in "${SIZES[@]}"; do
 
   t0=$(now)
   python3 "$HERE/gen_ldif.py" --hosts "$N" --others "$OTHERS" --ldif "$D/data.ldif" --config "$D/kcd-audit.yaml" \
-    --url "ldap://127.0.0.1:$PORT" --bind-dn "$BIND_DN" --bind-password "$BIND_PW" >/dev/null
+    --url "ldap://127.0.0.1:$PORT" --bind-dn "$BIND_DN" --bind-password "$BIND_PW" \
+    --repl-meta "${BENCH_REPL_META:-0}" --repl-meta-form "${BENCH_REPL_META_FORM:-xml}" >/dev/null
   t1=$(now)
 
   sed -e "s|@DIR@|$D|g" -e "s|@SCHEMA@|$HERE/ad-kcd.schema|g" "$HERE/slapd.conf.in" >"$D/slapd.conf"

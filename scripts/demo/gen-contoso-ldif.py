@@ -66,8 +66,29 @@ def entry(dn, attrs):
 rid = [1100]
 
 
+def replication(attribute, version, time, dc):
+    """One value of msDS-ReplAttributeMetaData as AD returns it (XML, then a NUL): the attribute's last
+    originating write, at which DC, and its version."""
+    return ("<DS_REPL_ATTR_META_DATA>\n\t<pszAttributeName>%s</pszAttributeName>\n\t<dwVersion>%d</dwVersion>\n"
+            "\t<ftimeLastOriginatingChange>%s</ftimeLastOriginatingChange>\n"
+            "\t<uuidLastOriginatingDsaInvocationID>%s</uuidLastOriginatingDsaInvocationID>\n"
+            "\t<usnOriginatingChange>%d</usnOriginatingChange>\n\t<usnLocalChange>%d</usnLocalChange>\n"
+            "\t<pszLastOriginatingDsaDN>CN=NTDS Settings,CN=%s,CN=Servers,CN=Default-First-Site-Name,CN=Sites,"
+            "CN=Configuration,%s</pszLastOriginatingDsaDN>\n</DS_REPL_ATTR_META_DATA>\n\0") % (
+        attribute, version, time, INVOCATION[dc], 40000 + version, 40000 + version, dc, BASE)
+
+
+INVOCATION = {"DC1": "3d0b2c4e-8a51-4f6e-9c1a-52e7b0d4a911", "DC2": "b7e91f06-2c3d-4a8b-8f5e-0a6c9d1e2f37"}
+
+
+def metadata(delegate_to, uac, spn=(4, "2024-05-14T09:20:11Z", "DC1")):
+    """The delegation attributes' metadata of a Hyper-V host: (version, time, DC) each."""
+    return [replication("msDS-AllowedToDelegateTo", *delegate_to), replication("userAccountControl", *uac),
+            replication("servicePrincipalName", *spn)]
+
+
 def computer(name, ou, os, uac, spns, delegate=(), rbcd=None, dns=True, usn=20000, enc=WINDOWS_ENC_TYPES,
-             pwd=RECENT_PASSWORD):
+             pwd=RECENT_PASSWORD, meta=None):
     rid[0] += 1
     fqdn = name.lower() + ".contoso.com"
     attrs = [("objectClass", ["top", "person", "organizationalPerson", "user", "computer"]),
@@ -85,6 +106,8 @@ def computer(name, ou, os, uac, spns, delegate=(), rbcd=None, dns=True, usn=2000
         attrs.append(("msDS-AllowedToDelegateTo", list(delegate)))
     if rbcd:
         attrs.append(("msDS-AllowedToActOnBehalfOfOtherIdentity", rbcd_descriptor(rbcd)))
+    if meta:
+        attrs.append(("msDS-ReplAttributeMetaData", [m.encode() for m in meta]))
     entry(f"CN={name},{ou}", attrs)
     return f"{DOMAIN_SID}-{rid[0]}"
 
@@ -128,17 +151,22 @@ for nc in ("CN=Configuration", "DC=DomainDnsZones", "DC=ForestDnsZones"):
 
 computer("DC1", f"OU=Domain Controllers,{BASE}", WS2022, 0x2000 | UNCONSTRAINED,
          host_spns("DC1", hyperv=False) + ["ldap/DC1", "ldap/dc1.contoso.com", "GC/dc1.contoso.com/contoso.com"])
+# Each Hyper-V host carries msDS-ReplAttributeMetaData as AD returns it: the November drift was made on DC2.
+SETUP = (4, "2025-03-18T10:02:45Z", "DC1")
 
 hvc1 = f"OU=HVC1,OU=Hyper-V,{BASE}"
 # HV01 lacks the FQDN form of cifs for HV02 (one name form missing).
 computer("HV01", hvc1, WS2019, WORKSTATION | PROTOCOL_TRANSITION, host_spns("HV01"),
-         delegation(["HV02", "HV03"], skip={"cifs/hv02.contoso.com"}) + delegation(["NAS01"], services=("cifs",)))
+         delegation(["HV02", "HV03"], skip={"cifs/hv02.contoso.com"}) + delegation(["NAS01"], services=("cifs",)),
+         meta=metadata((11, "2026-11-24T16:41:07Z", "DC2"), SETUP))
 # HV02 delegates to HV01 but not to HV03 (one direction missing).
 computer("HV02", hvc1, WS2019, WORKSTATION | PROTOCOL_TRANSITION, host_spns("HV02"),
-         delegation(["HV01"]) + delegation(["NAS01"], services=("cifs",)))
+         delegation(["HV01"]) + delegation(["NAS01"], services=("cifs",)),
+         meta=metadata((6, "2025-03-18T10:04:12Z", "DC1"), SETUP))
 # HV03 was set to unconstrained delegation by hand; its old entries are still there.
 computer("HV03", hvc1, WS2019, WORKSTATION | UNCONSTRAINED, host_spns("HV03"),
-         delegation(["HV01", "HV02"]) + delegation(["NAS01"], services=("cifs",)))
+         delegation(["HV01", "HV02"]) + delegation(["NAS01"], services=("cifs",)),
+         meta=metadata((10, "2025-03-18T10:05:30Z", "DC1"), (5, "2026-11-23T17:05:31Z", "DC2")))
 
 hvc2 = f"OU=HVC2,OU=Hyper-V,{BASE}"
 # HV11 still delegates to HV15, removed from the cluster and the domain last year (stale entries), and to
@@ -146,17 +174,22 @@ hvc2 = f"OU=HVC2,OU=Hyper-V,{BASE}"
 # HV11 impersonate anyone to the DC.
 sid11 = computer("HV11", hvc2, WS2022, WORKSTATION | PROTOCOL_TRANSITION, host_spns("HV11"),
                  delegation(["HV12", "HV13", "HV14"]) + [f"{MIG}/HV15", "cifs/hv15.contoso.com",
-                                                         "cifs/dc1.contoso.com"])
+                                                         "cifs/dc1.contoso.com"],
+                 meta=metadata((17, "2026-11-12T11:18:40Z", "DC1"), SETUP))
 # HV12 uses "Kerberos only" on Windows Server 2022 (advisory under policy 'either').
-sid12 = computer("HV12", hvc2, WS2022, WORKSTATION, host_spns("HV12"), delegation(["HV11", "HV13", "HV14"]))
+sid12 = computer("HV12", hvc2, WS2022, WORKSTATION, host_spns("HV12"), delegation(["HV11", "HV13", "HV14"]),
+                 meta=metadata((12, "2025-09-02T13:29:03Z", "DC1"), SETUP))
 # HV13 reaches HV14 through resource-based delegation set on HV14, not through its own list. Its computer
 # account predates the domain's first Windows Server 2008 DC and machine password changes are off on it
 # (DisablePasswordChange): its password, and so its keys, are from 2007, before the domain had AES keys.
 sid13 = computer("HV13", hvc2, WS2022, WORKSTATION | PROTOCOL_TRANSITION, host_spns("HV13"),
-                 delegation(["HV11", "HV12"]), pwd=filetime("2007-06-12"))
+                 delegation(["HV11", "HV12"]), pwd=filetime("2007-06-12"),
+                 meta=metadata((8, "2025-09-02T13:30:41Z", "DC1"), (3, "2019-01-08T15:12:09Z", "DC1")))
 # HV14 was re-joined and lost the FQDN form of its migration SPN (unregistered target SPN).
 computer("HV14", hvc2, WS2022, WORKSTATION | PROTOCOL_TRANSITION,
-         host_spns("HV14", drop={f"{MIG}/hv14.contoso.com"}), delegation(["HV11", "HV12", "HV13"]), rbcd=[sid13])
+         host_spns("HV14", drop={f"{MIG}/hv14.contoso.com"}), delegation(["HV11", "HV12", "HV13"]), rbcd=[sid13],
+         meta=metadata((12, "2025-09-02T13:31:15Z", "DC1"), SETUP, (7, "2026-08-12T07:55:02Z", "DC1"))
+         + [replication("msDS-AllowedToActOnBehalfOfOtherIdentity", 1, "2025-09-02T13:33:40Z", "DC1")])
 
 # A VMM service account that someone ran setspn against: duplicates HV12's migration SPN.
 rid[0] += 1
@@ -182,6 +215,11 @@ for i in range(1, 301):
 # (msDS-SupportedEncryptionTypes 4) and its keytab holds only RC4 keys.
 computer("NAS01", f"OU=Servers,{BASE}", ("NetApp Release 9.13.1P6", "9.13.1"), WORKSTATION,
          ["HOST/NAS01", "HOST/nas01.contoso.com"], enc=RC4_ONLY)
+
+# The branch-office DC where the hand-made changes of November were written (its security log holds events
+# 5136/4742 for them). Added last, so that the other objects keep their SIDs.
+computer("DC2", f"OU=Domain Controllers,{BASE}", WS2022, 0x2000 | UNCONSTRAINED,
+         host_spns("DC2", hyperv=False) + ["ldap/DC2", "ldap/dc2.contoso.com", "GC/dc2.contoso.com/contoso.com"])
 
 # krbtgt registers kadmin/changepw, so the sweep reads it: a delegation entry naming krbtgt/... is recognisable.
 entry(f"CN=krbtgt,CN=Users,{BASE}", [

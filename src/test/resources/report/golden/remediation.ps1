@@ -40,6 +40,7 @@ if ($domainDn -ne 'DC=contoso,DC=com') {
 if ($DryRun) {
     Write-Host ('DRY RUN against {0}: nothing is changed. Run again with -Apply to change Active Directory.' -f $Server) -ForegroundColor Yellow
 }
+$Directory = $null
 $RecordFile = if ($ChangeRecord) { $ChangeRecord } else { Join-Path $PSScriptRoot 'remediation-3f2a9c1e.changes.json' }
 $Recording = $false
 $Record = $null
@@ -126,6 +127,7 @@ function Add-Change([string]$Identity, [string]$Kind, [string]$Attribute, [strin
         before    = $Before
         after     = $After
         at        = (Get-Date).ToUniversalTime().ToString('o')
+        directory = $Directory
     }
     $script:Record.changes = @($script:Record.changes) + @($change)
     Save-ChangeRecord
@@ -265,6 +267,20 @@ function Set-Flags([string]$Identity, [hashtable]$Flags) {
     }
 }
 
+# Sets a host's resource-based delegation back to a security descriptor as recorded (SDDL; empty: clears it).
+function Set-RbcdSddl([string]$Identity, [string]$Sddl) {
+    if (-not $Sddl) {
+        Write-Host ('  clear {0} msDS-AllowedToActOnBehalfOfOtherIdentity' -f $Identity)
+        Set-ADComputer -Identity $Identity -Server $Server -Clear 'msDS-AllowedToActOnBehalfOfOtherIdentity' -WhatIf:$DryRun
+        return
+    }
+    $sd = New-Object Security.AccessControl.RawSecurityDescriptor -ArgumentList $Sddl
+    $bytes = New-Object byte[] ($sd.BinaryLength)
+    $sd.GetBinaryForm($bytes, 0)
+    Write-Host ('  set {0} msDS-AllowedToActOnBehalfOfOtherIdentity: {1}' -f $Identity, $Sddl)
+    Set-ADComputer -Identity $Identity -Server $Server -Replace @{'msDS-AllowedToActOnBehalfOfOtherIdentity' = $bytes} -WhatIf:$DryRun
+}
+
 # --- rollback: only what the record says ----------------------------------------------------------------------
 
 # Reverts one recorded change: removes what was added, adds back what was removed, sets back what was set.
@@ -282,6 +298,8 @@ function Undo-Change($c) {
         'set' {
             if ($c.attribute -eq 'msDS-SupportedEncryptionTypes') {
                 Set-EncryptionTypes $c.object "$($c.before)" $false
+            } elseif ($c.attribute -eq 'msDS-AllowedToActOnBehalfOfOtherIdentity') {
+                Set-RbcdSddl $c.object "$($c.before)"
             } elseif ($c.attribute -eq 'UseDESKeyOnly') {
                 Write-Host ('  set {0}: UseDESKeyOnly={1}' -f $c.object, $c.before)
                 Set-ADAccountControl -Identity $c.object -Server $Server -UseDESKeyOnly ([bool]$c.before) -WhatIf:$DryRun

@@ -7,6 +7,7 @@ import org.kcdauditor.config.ClusterConfig;
 import org.kcdauditor.config.ConfigException;
 import org.kcdauditor.config.PolicyConfig;
 import org.kcdauditor.model.AdObject;
+import org.kcdauditor.model.DirectoryPart;
 import org.kcdauditor.model.EncryptionTypes;
 import org.kcdauditor.model.HostSettings;
 import org.kcdauditor.model.Uac;
@@ -62,6 +63,9 @@ public final class AuditContext implements Drift.Nodes {
     private final Map<AdObject, List<PairStatus>> pairsTo;
     /** Normal forms of delegation values: the same few values recur in every peer's list. */
     private final Map<String, String> keys;
+    /** With several directories: each object's directory, and the name index per directory. */
+    private final Map<AdObject, String> directoryOf;
+    private final Map<String, Map<String, AdObject>> byNameIn;
     /** Names (NetBIOS and DNS, lower case) of the domain controllers in the snapshot, built on first use. */
     private Set<String> dcNames;
 
@@ -83,6 +87,9 @@ public final class AuditContext implements Drift.Nodes {
         peers = new IdentityHashMap<>();
         unexpected = new IdentityHashMap<>();
         keys = new HashMap<>();
+        directoryOf = new IdentityHashMap<>();
+        byNameIn = new HashMap<>();
+        indexDirectories();
         duplicates = new HashMap<>();
         encryption = new IdentityHashMap<>();
         encryptionSubjects = new ArrayList<>();
@@ -115,6 +122,8 @@ public final class AuditContext implements Drift.Nodes {
         basePairs = c.basePairs;
         unexpected = c.unexpected;
         keys = c.keys;
+        directoryOf = c.directoryOf;
+        byNameIn = c.byNameIn;
         duplicates = c.duplicates;
         encryption = c.encryption;
         encryptionSubjects = c.encryptionSubjects;
@@ -137,6 +146,37 @@ public final class AuditContext implements Drift.Nodes {
      */
     public AuditContext withInputs(AuditInputs other) {
         return new AuditContext(this, other);
+    }
+
+    /**
+     * With several directories (domains), which one each object came from, and per directory its computers by
+     * NetBIOS and DNS name: a cluster's names are resolved in its own directory (two domains may each have an HV01).
+     */
+    private void indexDirectories() {
+        if (snapshot.directories().size() < 2) {
+            return;
+        }
+        List<AdObject> objects = snapshot.objects();
+        for (var part : snapshot.directories()) {
+            Map<String, AdObject> names = byNameIn.computeIfAbsent(part.name(), k -> new HashMap<>());
+            int end = Math.min(objects.size(), part.firstObject() + part.objectCount());
+            for (int i = part.firstObject(); i < end; i++) {
+                AdObject o = objects.get(i);
+                directoryOf.put(o, part.name());
+                if (!o.isComputer()) {
+                    continue;
+                }
+                if (o.samAccountName() != null) {
+                    names.putIfAbsent(lower(stripDollar(o.samAccountName())), o);
+                }
+                if (o.cn() != null) {
+                    names.putIfAbsent(lower(o.cn()), o);
+                }
+                if (o.dnsHostName() != null) {
+                    names.putIfAbsent(lower(stripDot(o.dnsHostName())), o);
+                }
+            }
+        }
     }
 
     private void indexNames() {
@@ -290,12 +330,19 @@ public final class AuditContext implements Drift.Nodes {
         for (ClusterConfig c : configs) {
             List<AdObject> nodes = new ArrayList<>();
             List<String> missing = new ArrayList<>();
+            DirectoryPart part = directory(c.directory());
+            if (part != null && !part.audited()) {
+                // its directory could not be read (optional): not audited, nothing is missing either
+                clusters.add(new ResolvedCluster(c.name(), c.ou(), List.of(), List.of(), List.of(), List.of(),
+                        c.directory()));
+                continue;
+            }
             if (ouMembers.containsKey(c)) {
                 nodes.addAll(ouMembers.get(c));
                 nodes.sort((a, b) -> a.name().compareToIgnoreCase(b.name()));
             } else {
                 for (String name : c.nodes()) {
-                    AdObject o = computer(name);
+                    AdObject o = computerIn(name, c.directory());
                     if (o == null) {
                         missing.add(name);
                     } else if (!nodes.contains(o)) {
@@ -306,7 +353,7 @@ public final class AuditContext implements Drift.Nodes {
             List<AdObject> fileServers = new ArrayList<>();
             List<String> missingFs = new ArrayList<>();
             for (String name : c.fileServers()) {
-                AdObject o = computer(name);
+                AdObject o = computerIn(name, c.directory());
                 if (o == null) {
                     missingFs.add(name);
                 } else {
@@ -314,7 +361,7 @@ public final class AuditContext implements Drift.Nodes {
                 }
             }
             ResolvedCluster rc = new ResolvedCluster(c.name(), ouMembers.containsKey(c) ? c.ou() : null, nodes, missing,
-                    fileServers, missingFs);
+                    fileServers, missingFs, c.directory());
             clusters.add(rc);
             for (AdObject n : nodes) {
                 ResolvedCluster other = clusterOf.putIfAbsent(n, rc);
@@ -499,7 +546,11 @@ public final class AuditContext implements Drift.Nodes {
     private PairStatus pair(ResolvedCluster c, AdObject source, Target t, Set<String> have, boolean fileServer) {
         boolean rbcd = source.objectSid() != null && t.object().rbcdSids().contains(source.objectSid());
         List<String> missing = List.of();
-        if (!rbcd) {
+        boolean crossDomain = !rbcd && crossDirectory(source, t.object());
+        if (crossDomain) {
+            // classic constrained delegation does not cross a domain boundary: entries on the source do not count
+            missing = t.required();
+        } else if (!rbcd) {
             for (int i = 0; i < t.keys().size(); i++) {
                 if (!have.contains(t.keys().get(i))) {
                     if (missing.isEmpty()) {
@@ -510,8 +561,12 @@ public final class AuditContext implements Drift.Nodes {
             }
         }
         List<Blocker> blockers = new ArrayList<>(missing.size() + t.unregistered().size());
-        for (String spn : missing) {
-            blockers.add(Blocker.of(Blocker.MISSING_DELEGATION, source.name(), t.object().name(), spn));
+        if (crossDomain) {
+            blockers.add(Blocker.of(Blocker.CROSS_DOMAIN_NEEDS_RBCD, source.name(), t.object().name(), null));
+        } else {
+            for (String spn : missing) {
+                blockers.add(Blocker.of(Blocker.MISSING_DELEGATION, source.name(), t.object().name(), spn));
+            }
         }
         for (String spn : t.unregistered()) {
             blockers.add(Blocker.of(Blocker.TARGET_SPN_NOT_REGISTERED, t.object().name(), null, spn));
@@ -547,6 +602,90 @@ public final class AuditContext implements Drift.Nodes {
         String key = lower(stripDollar(stripDot(name))); // HV01, HV01$ (sAMAccountName) or hv01.contoso.com
         AdObject o = byName.get(key);
         return o != null ? o : byDns.get(key);
+    }
+
+    /**
+     * A computer of directory {@code directory} by name; with one directory (or none named), {@link #computer}. An
+     * object outside every cluster's directory is not found, as it would not be under a single directory's base DN.
+     */
+    public AdObject computerIn(String name, String directory) {
+        if (byNameIn.isEmpty() || directory == null) {
+            return computer(name);
+        }
+        Map<String, AdObject> names = byNameIn.get(directory);
+        return names == null ? null : names.get(lower(stripDollar(stripDot(name))));
+    }
+
+    /** The directory (domain) {@code o} was read from; null with a single directory or for an unknown object. */
+    public String directoryOf(AdObject o) {
+        return o == null ? null : directoryOf.get(o);
+    }
+
+    /** A directory (domain) of the snapshot by name, or null. */
+    public DirectoryPart directory(String name) {
+        for (DirectoryPart p : snapshot.directories()) {
+            if (p.name().equals(name)) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The DNS domain of the directory {@code o} was read from, from its base DN's domain components
+     * ({@code DC=contoso,DC=com} → {@code contoso.com}); null with a single directory or none.
+     */
+    public String domainOf(AdObject o) {
+        DirectoryPart p = directory(directoryOf(o));
+        return p == null ? null : dnsDomain(p.baseDn());
+    }
+
+    /** {@code OU=x,DC=contoso,DC=com} → {@code contoso.com}; null when it has no domain components. */
+    public static String dnsDomain(String dn) {
+        if (dn == null) {
+            return null;
+        }
+        List<String> parts = new ArrayList<>();
+        for (String rdn : dn.split(",")) {
+            String t = rdn.strip();
+            if (t.regionMatches(true, 0, "DC=", 0, 3)) {
+                parts.add(t.substring(3).toLowerCase(Locale.ROOT));
+            }
+        }
+        return parts.isEmpty() ? null : String.join(".", parts);
+    }
+
+    /** False for a cluster whose (optional) directory could not be read: it was not audited. */
+    public boolean audited(ResolvedCluster c) {
+        DirectoryPart p = directory(c.directory());
+        return p == null || p.audited();
+    }
+
+    /**
+     * While a directory could not be read, a host that is not found may live there: drift does not report it as
+     * gone.
+     */
+    @Override
+    public boolean mayBeUnread(String name) {
+        return snapshot.directories().stream().anyMatch(p -> !p.audited()) && computer(name) == null;
+    }
+
+    /** Whether the two objects live in different directories (domains). */
+    public boolean crossDirectory(AdObject a, AdObject b) {
+        String da = directoryOf(a);
+        String db = directoryOf(b);
+        return da != null && db != null && !da.equals(db);
+    }
+
+    /** Whether a pair crosses a domain boundary, where only resource-based delegation works. */
+    public boolean crossDirectory(PairStatus p) {
+        return crossDirectory(p.source(), p.target());
+    }
+
+    /** The last originating change of {@code attribute} on {@code o}, from the replication metadata; or null. */
+    @Override
+    public org.kcdauditor.model.AttributeChange lastChange(AdObject o, String attribute) {
+        return org.kcdauditor.model.AttributeChange.of(snapshot.changesOf(o), attribute);
     }
 
     /** The object with this SID, or null. The SID index is built on first use (only RBCD needs it). */

@@ -14,6 +14,7 @@ public record Blocker(String rule, String findingId) {
     public static final String AES_NOT_ENABLED = "AES_NOT_ENABLED";
     public static final String AES_KEYS_MISSING = "AES_KEYS_MISSING";
     public static final String MIGRATION_AUTH_NOT_KERBEROS = "MIGRATION_AUTH_NOT_KERBEROS";
+    public static final String CROSS_DOMAIN_NEEDS_RBCD = "CROSS_DOMAIN_NEEDS_RBCD";
 
     /** The blocker of the finding {@code rule} emits for this host, peer and SPN. */
     public static Blocker of(String rule, String host, String peer, String spn) {

@@ -1,6 +1,7 @@
 package org.kcdauditor.baseline;
 
 import org.kcdauditor.model.AdObject;
+import org.kcdauditor.model.AttributeChange;
 import org.kcdauditor.model.HostState;
 import org.kcdauditor.model.Spn;
 import org.kcdauditor.model.Uac;
@@ -31,11 +32,18 @@ public final class Drift {
      * @param after          flag names now (FLAGS_CHANGED)
      * @param delegationBits a delegation bit (TRUSTED_FOR_DELEGATION, TRUSTED_TO_AUTH_FOR_DELEGATION,
      *                       NOT_DELEGATED) changed
+     * @param lastChange     the last originating write of the attribute concerned (when, at which DC, its version),
+     *                       from the replication metadata; null when the directory gives none
      */
     public record Change(Kind kind, String cluster, String host, String value, List<String> before, List<String> after,
-                         boolean delegationBits) {
+                         boolean delegationBits, AttributeChange lastChange) {
+        public Change(Kind kind, String cluster, String host, String value, List<String> before, List<String> after,
+                      boolean delegationBits) {
+            this(kind, cluster, host, value, before, after, delegationBits, null);
+        }
     }
 
+    private static final String DELEGATE_TO = "msDS-AllowedToDelegateTo";
     private static final int DELEGATION_BITS = Uac.TRUSTED_FOR_DELEGATION | Uac.TRUSTED_TO_AUTH_FOR_DELEGATION
             | Uac.NOT_DELEGATED;
 
@@ -52,6 +60,16 @@ public final class Drift {
 
         /** The cluster nodes, each once, in cluster order. */
         List<AdObject> nodes();
+
+        /** Whether a host of this name may live in a directory that could not be read (then it is not "missing"). */
+        default boolean mayBeUnread(String name) {
+            return false;
+        }
+
+        /** The last originating write of {@code attribute} on {@code node}, or null when not known. */
+        default AttributeChange lastChange(AdObject node, String attribute) {
+            return null;
+        }
     }
 
     public static List<Change> compare(Map<String, HostState> expected, Nodes ctx) {
@@ -61,6 +79,9 @@ public final class Drift {
             AdObject node = ctx.computer(e.getKey());
             String cluster = node == null ? null : ctx.clusterName(node);
             if (cluster == null) {
+                if (ctx.mayBeUnread(e.getKey())) {
+                    continue;
+                }
                 out.add(new Change(Kind.HOST_MISSING, null, e.getKey(), null, null, null, false));
                 continue;
             }
@@ -70,12 +91,14 @@ public final class Drift {
             Map<String, String> now = keyed(node.delegateTo());
             for (Map.Entry<String, String> b : before.entrySet()) {
                 if (!now.containsKey(b.getKey())) {
-                    out.add(new Change(Kind.ENTRY_REMOVED, cluster, node.name(), b.getValue(), null, null, false));
+                    out.add(new Change(Kind.ENTRY_REMOVED, cluster, node.name(), b.getValue(), null, null, false,
+                            ctx.lastChange(node, DELEGATE_TO)));
                 }
             }
             for (Map.Entry<String, String> n : now.entrySet()) {
                 if (!before.containsKey(n.getKey())) {
-                    out.add(new Change(Kind.ENTRY_ADDED, cluster, node.name(), n.getValue(), null, null, false));
+                    out.add(new Change(Kind.ENTRY_ADDED, cluster, node.name(), n.getValue(), null, null, false,
+                            ctx.lastChange(node, DELEGATE_TO)));
                 }
             }
             int uacBefore = Uac.fromNames(was.userAccountControl());
@@ -83,7 +106,7 @@ public final class Drift {
             int uacNow = Uac.fromNames(flagsNow);
             if (uacBefore != uacNow) {
                 out.add(new Change(Kind.FLAGS_CHANGED, cluster, node.name(), null, Uac.flagNames(uacBefore), flagsNow,
-                        ((uacBefore ^ uacNow) & DELEGATION_BITS) != 0));
+                        ((uacBefore ^ uacNow) & DELEGATION_BITS) != 0, ctx.lastChange(node, "userAccountControl")));
             }
         }
         for (AdObject node : ctx.nodes()) {
@@ -103,8 +126,16 @@ public final class Drift {
         return out;
     }
 
-    /** A short line for the console and CHANGED_SINCE_LAST_RUN messages. */
+    /**
+     * A short line for the console and CHANGED_SINCE_LAST_RUN messages; where the directory says when and where
+     * the attribute was last written, with {@code — changed 2026-11-30 14:02:11 UTC at DC2 (version 7)}.
+     */
     public static String describe(Change c) {
+        String what = describeWhat(c);
+        return c.lastChange() == null ? what : what + " — " + c.lastChange().describe();
+    }
+
+    private static String describeWhat(Change c) {
         return switch (c.kind()) {
             case HOST_MISSING -> c.host() + ": host no longer found among the cluster nodes";
             case HOST_NEW -> c.host() + ": new node (" + String.join(", ", c.after()) + ")";

@@ -26,8 +26,20 @@ final class ConsoleSummary {
         FindingsDocument d = o.document();
         FindingsDocument.Summary s = d.summary();
         ReportView view = ReportView.of(d);
-        out.printf("kcd-audit run %s — %s (%s)%n", o.runId().substring(0, 8), d.directory().url(),
-                d.directory().baseDn());
+        if (view.multiDirectory()) {
+            out.printf("kcd-audit run %s — %d directories: %s%n", o.runId().substring(0, 8), view.directories().size(),
+                    view.directories().stream().map(x -> oneLine(x.name() + " " + x.url() + " (" + x.baseDn() + ")"
+                            + (x.audited() ? "" : " NOT READ"))).collect(Collectors.joining(", ")));
+        } else {
+            out.printf("kcd-audit run %s — %s (%s)%n", o.runId().substring(0, 8), d.directory().url(),
+                    d.directory().baseDn());
+        }
+        for (ReportView.DirectoryView x : view.directories()) {
+            if (!x.audited()) {
+                out.println(oneLine("Not audited: directory " + x.name() + " (optional) could not be read: "
+                        + x.failure() + "; its clusters are not audited."));
+            }
+        }
         out.printf("Read %d directory objects in %.1f s; %d hosts in %d clusters.%n%n", o.objectsRead(),
                 collectMillis / 1000.0, s.hosts(), s.clusters());
         String header = String.format("%-16s %5s %13s %15s %10s %5s %5s %5s %5s", "Cluster", "Nodes", "Pairs OK",
@@ -36,6 +48,11 @@ final class ConsoleSummary {
         out.println("-".repeat(header.length()));
         for (ReportView.ClusterView c : view.clusters()) {
             Counts b = c.counts();
+            if (!c.audited()) {
+                out.printf("%-16s %s%n", clip(oneLine(c.name())), ReportView.ClusterView.NOT_AUDITED.toLowerCase(
+                        java.util.Locale.ROOT) + " (directory " + oneLine(c.directory()) + ")");
+                continue;
+            }
             out.printf("%-16s %5d %13s %15s %10s %5d %5d %5d %5d%n", clip(oneLine(c.name())), c.nodes().size(),
                     c.pairsOk() + "/" + c.pairs(), c.presentEntries() + "/" + c.requiredEntries(),
                     Words.percent(c.compliancePercent()), b.open(Severity.HIGH), b.open(Severity.MEDIUM),

@@ -34,10 +34,13 @@ final class DaemonCommand implements Callable<Integer> {
 
     /** A missing password would fail every run at 06:00; say so now (exit 2), naming the variable or file only. */
     static void checkSecrets(AuditConfig cfg, Secrets secrets) {
-        var d = cfg.directory();
-        if (!d.gssapi()) {
-            secrets.resolve("directory.passwordEnv", d.passwordEnv(),
-                    d.passwordFile() == null ? null : cfg.resolve(d.passwordFile()), "directory.passwordFile");
+        for (var e : cfg.directories().entrySet()) {
+            var d = e.getValue();
+            String key = cfg.directoryKey(e.getKey());
+            if (!d.gssapi()) {
+                secrets.resolve(key + ".passwordEnv", d.passwordEnv(),
+                        d.passwordFile() == null ? null : cfg.resolve(d.passwordFile()), key + ".passwordFile");
+            }
         }
         MailConfig m = cfg.mail();
         if (m != null && m.username() != null && !m.username().isBlank()) {

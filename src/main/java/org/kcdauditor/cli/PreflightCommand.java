@@ -30,8 +30,9 @@ import java.util.concurrent.Callable;
                 "Blockers: every HIGH finding of the cluster that no waiver suppresses (missing delegation, SPN"
                         + " not registered or held twice, no AES keys or encryption type, CredSSP on a host,"
                         + " unconstrained delegation, host not found, baseline entry removed, observed migration"
-                        + " failures, ...), and a Windows Server 2025 node with any blocked pair. The run is stored"
-                        + " and findings.json written (clusters[].go, clusters[].reasons)."},
+                        + " failures, with --all-dcs a domain controller that has not replicated the change, ...), a"
+                        + " Windows Server 2025 node with any blocked pair, and a cluster whose directory could not be"
+                        + " read. The run is stored and findings.json written (clusters[].go, clusters[].reasons)."},
         footer = {"", "Exit codes: 0 GO, 3 NO-GO, 1 the audit could not complete, 2 usage/config error."})
 final class PreflightCommand implements Callable<Integer> {
     private final Cli cli;
@@ -45,6 +46,13 @@ final class PreflightCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Write findings.json into DIR (default: a new run folder).")
     Path out;
 
+    @Option(names = "--all-dcs", negatable = true, description = {"Also read the cluster's nodes from every domain"
+            + " controller of their domain (directory.domainControllers, else discovered) and compare them with the"
+            + " DC the audit read: a DC that has not replicated the change yet is a blocker (DC_NOT_CONVERGED), one"
+            + " that cannot be read is reported (DC_UNREACHABLE). Default: policy.preflightAllDcs (false);"
+            + " --no-all-dcs turns it off."})
+    Boolean allDcs;
+
     PreflightCommand(Cli cli) {
         this.cli = cli;
     }
@@ -55,8 +63,10 @@ final class PreflightCommand implements Callable<Integer> {
         ClusterConfig target = cfg.clusters().stream().filter(c -> c.name().equalsIgnoreCase(cluster)).findFirst()
                 .orElseThrow(() -> new ConfigException("--cluster: no cluster named '" + cluster + "' in " + config
                         + " (known: " + String.join(", ", cfg.clusters().stream().map(ClusterConfig::name).toList()) + ")"));
-        AuditRun.Outcome o = RunCommand.underRunLock(cli, cfg, "preflight", () -> AuditRun.installed(cfg, cli.env(),
-                cli.clock(), cli.home()).withTrigger("preflight")
+        boolean everyDc = allDcs != null ? allDcs : cfg.policy().allDcsByDefault();
+        AuditRun run = AuditRun.installed(cfg, cli.env(), cli.clock(), cli.home()).withTrigger("preflight");
+        AuditRun audit = everyDc ? run.withDcCheck(target.name()) : run;
+        AuditRun.Outcome o = RunCommand.underRunLock(cli, cfg, "preflight", () -> audit
                 .execute(out, Set.of(Format.JSON), new Timings(), n -> { }));
         String name = target.name();
         ReportView view = ReportView.of(o.document());
@@ -69,6 +79,9 @@ final class PreflightCommand implements Callable<Integer> {
         cli.out().printf("Preflight %s: %s%n", name, go ? "GO" : "NO-GO");
         cli.out().printf("  pairs that can migrate: %d/%d; blockers: %d; waived: %d (run %s)%n", c.pairsOk(),
                 c.pairs(), blockers.size(), waived.size(), o.runId().substring(0, 8));
+        for (String dcs : view.dcSummaries()) {
+            cli.out().println("  domain controllers: " + Ps.oneLine(dcs));
+        }
         for (GoVerdict.Reason r : c.verdict().reasons()) {
             cli.out().println("  NO-GO   " + Ps.oneLine(r.text()));
         }

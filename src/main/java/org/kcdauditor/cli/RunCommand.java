@@ -62,8 +62,8 @@ final class RunCommand implements Callable<Integer> {
         boolean interactive = System.console() != null;
         IntConsumer progress = n -> {
             if (interactive) {
-                cli.terminal().print("\rReading " + ConsoleSummary.oneLine(cfg.directory().url()) + " … " + n
-                        + " objects");
+                cli.terminal().print("\rReading " + (cfg.multiDirectory() ? cfg.directories().size() + " directories"
+                        : ConsoleSummary.oneLine(cfg.directory().url())) + " … " + n + " objects");
             }
         };
         if (options.out != null) {

@@ -1,7 +1,11 @@
 package org.kcdauditor.config;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A loaded and validated configuration. {@code baseDir} is the folder of the file it came from:
@@ -13,18 +17,40 @@ import java.util.List;
  *
  * <p>Scheduling keys (all optional): {@code schedule} (the daemon's jobs), {@code mail} (notices),
  * {@code daemon} (Quartz settings).
+ *
+ * <p>Directories: {@code directory:} alone is one directory named {@value #DEFAULT_DIRECTORY}; {@code directories:}
+ * names several (one per domain), and each cluster names its own ({@code clusters[].directory}). Either way
+ * {@link #directories()} holds them all, in the file's order, and {@link #directory()} is the first.
  */
 public record AuditConfig(Path source, Path baseDir, DirectoryConfig directory, List<ClusterConfig> clusters,
                           PolicyConfig policy, ReportsConfig reports, StoreConfig store, BaselineConfig baseline,
                           PatchesConfig patches, String hardeningCatalogue, EventsConfig events,
                           List<ScheduleConfig> schedule, MailConfig mail, DaemonConfig daemon,
-                          HostSettingsConfig hostSettings) {
+                          HostSettingsConfig hostSettings, Map<String, DirectoryConfig> directories) {
 
     public static final String DEFAULT_BASELINE = "baseline.yaml";
+    /** The name of the directory {@code directory:} configures. */
+    public static final String DEFAULT_DIRECTORY = "default";
 
     /** Every optional section is present after construction, with its defaults: callers never null-check one. */
     public AuditConfig {
-        clusters = List.copyOf(clusters);
+        Map<String, DirectoryConfig> dirs = new LinkedHashMap<>();
+        if (directories != null && !directories.isEmpty()) {
+            dirs.putAll(directories);
+            if (directory == null) {
+                directory = directories.values().iterator().next();
+            }
+        } else if (directory != null) {
+            dirs.put(DEFAULT_DIRECTORY, directory);
+        }
+        directories = Collections.unmodifiableMap(dirs);
+        // a cluster of the only directory needs not name it
+        String only = dirs.size() == 1 ? dirs.keySet().iterator().next() : null;
+        List<ClusterConfig> named = new ArrayList<>(clusters.size());
+        for (ClusterConfig c : clusters) {
+            named.add(c != null && c.directory() == null && only != null ? c.inDirectory(only) : c);
+        }
+        clusters = List.copyOf(named);
         policy = policy == null ? PolicyConfig.defaults() : policy;
         reports = reports == null ? ReportsConfig.defaults() : reports;
         store = store == null ? StoreConfig.defaults() : store;
@@ -33,6 +59,16 @@ public record AuditConfig(Path source, Path baseDir, DirectoryConfig directory, 
         schedule = schedule == null ? List.of() : List.copyOf(schedule);
         daemon = daemon == null ? DaemonConfig.defaults() : daemon;
         hostSettings = hostSettings == null ? HostSettingsConfig.none() : hostSettings;
+    }
+
+    /** One directory ({@code directory:}). */
+    public AuditConfig(Path source, Path baseDir, DirectoryConfig directory, List<ClusterConfig> clusters,
+                       PolicyConfig policy, ReportsConfig reports, StoreConfig store, BaselineConfig baseline,
+                       PatchesConfig patches, String hardeningCatalogue, EventsConfig events,
+                       List<ScheduleConfig> schedule, MailConfig mail, DaemonConfig daemon,
+                       HostSettingsConfig hostSettings) {
+        this(source, baseDir, directory, clusters, policy, reports, store, baseline, patches, hardeningCatalogue,
+                events, schedule, mail, daemon, hostSettings, null);
     }
 
     /** Without host-settings exports. */
@@ -58,15 +94,41 @@ public record AuditConfig(Path source, Path baseDir, DirectoryConfig directory, 
         this(source, baseDir, directory, clusters, policy, reports, null, null, null, null, null);
     }
 
+    /** This configuration reading the one directory {@code d} (the demo's in-process directory). */
     public AuditConfig withDirectory(DirectoryConfig d) {
-        return new AuditConfig(source, baseDir, d, clusters, policy, reports, store, baseline, patches,
-                hardeningCatalogue, events, schedule, mail, daemon, hostSettings);
+        return new AuditConfig(source, baseDir, d, clusters.stream().map(c -> c.inDirectory(null)).toList(), policy,
+                reports, store, baseline, patches, hardeningCatalogue, events, schedule, mail, daemon, hostSettings,
+                null);
+    }
+
+    /** This configuration with other directories (each cluster keeps the name of its own). */
+    public AuditConfig withDirectories(Map<String, DirectoryConfig> d) {
+        return new AuditConfig(source, baseDir, null, clusters, policy, reports, store, baseline, patches,
+                hardeningCatalogue, events, schedule, mail, daemon, hostSettings, d);
+    }
+
+    /** Whether the file configures several directories (one per domain). */
+    public boolean multiDirectory() {
+        return directories.size() > 1;
+    }
+
+    /**
+     * The config-key path of a directory's settings, for messages: {@code directory} for the one of
+     * {@code directory:}, else {@code directories.<name>}.
+     */
+    public String directoryKey(String name) {
+        return directories.size() == 1 && DEFAULT_DIRECTORY.equals(name) ? "directory" : "directories." + name;
+    }
+
+    /** The directory a cluster's computer objects are read from (its own, or the only one). */
+    public String directoryOf(ClusterConfig c) {
+        return c.directory() != null ? c.directory() : directories.keySet().iterator().next();
     }
 
     /** The same configuration with other {@code reports:} options (a --change-ticket given on the command line). */
     public AuditConfig withReports(ReportsConfig r) {
         return new AuditConfig(source, baseDir, directory, clusters, policy, r, store, baseline, patches,
-                hardeningCatalogue, events, schedule, mail, daemon, hostSettings);
+                hardeningCatalogue, events, schedule, mail, daemon, hostSettings, directories);
     }
 
     /** Resolves a path written in the config file against that file's folder. */

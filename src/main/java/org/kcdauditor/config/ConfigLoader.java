@@ -44,7 +44,8 @@ public final class ConfigLoader {
     record RawConfig(DirectoryConfig directory, List<ClusterConfig> clusters, PolicyConfig policy,
                      ReportsConfig reports, StoreConfig store, BaselineConfig baseline, PatchesConfig patches,
                      String hardeningCatalogue, EventsConfig events, List<ScheduleConfig> schedule,
-                     MailConfig mail, DaemonConfig daemon, HostSettingsConfig hostSettings) {
+                     MailConfig mail, DaemonConfig daemon, HostSettingsConfig hostSettings,
+                     Map<String, DirectoryConfig> directories) {
     }
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
@@ -79,19 +80,38 @@ public final class ConfigLoader {
         if (raw == null) {
             throw new ConfigException(name + ": the file is empty");
         }
+        if (raw.directory() != null && raw.directories() != null) {
+            throw new ConfigException(name + ": directories: give directory (one domain) or directories (several),"
+                    + " not both");
+        }
+        if (raw.directories() != null && raw.directories().isEmpty()) {
+            throw new ConfigException(name + ": directories: empty (name each domain's directory, or use directory:)");
+        }
         Path abs = file.toAbsolutePath();
         return validate(new AuditConfig(abs, abs.getParent(), raw.directory(),
                 raw.clusters() == null ? List.of() : raw.clusters(),
                 raw.policy(), raw.reports(), raw.store(),
                 raw.baseline(), raw.patches(), raw.hardeningCatalogue(), raw.events(), raw.schedule(), raw.mail(),
-                raw.daemon(), raw.hostSettings()), name);
+                raw.daemon(), raw.hostSettings(), raw.directories()), name);
     }
 
     /** Validates a configuration built in code (the demo) the same way as one read from a file. */
     public static AuditConfig validate(AuditConfig c, String name) {
         List<String> errors = new ArrayList<>();
-        validateDirectory(c.directory(), errors);
+        if (c.directories().isEmpty()) {
+            errors.add("directory: missing (url, bindDn, passwordEnv or passwordFile, baseDn; or directories: with"
+                    + " one such entry per domain)");
+        }
+        for (Map.Entry<String, DirectoryConfig> d : c.directories().entrySet()) {
+            validateDirectory(d.getValue(), c.directoryKey(d.getKey()), !c.directoryKey(d.getKey()).equals("directory"),
+                    errors);
+            if (!DIRECTORY_NAME.matcher(d.getKey()).matches()) {
+                errors.add("directories." + d.getKey() + ": a name of letters, digits, '.', '-' and '_' (it appears"
+                        + " in reports and scripts), e.g. contoso");
+            }
+        }
         validateClusters(c.clusters(), errors);
+        validateClusterDirectories(c, errors);
         validatePolicy(c.policy(), c.clusters(), errors);
         if (c.reports().formats() != null) {
             List<String> formats = c.reports().formats();
@@ -120,11 +140,62 @@ public final class ConfigLoader {
         return c;
     }
 
-    private static void validateDirectory(DirectoryConfig d, List<String> errors) {
+    private static final Pattern DIRECTORY_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+
+    /**
+     * @param key            {@code directory} or {@code directories.<name>}: the key path messages name
+     * @param optionalAllowed {@code optional} is only for an entry of {@code directories:}
+     */
+    private static void validateDirectory(DirectoryConfig d, String key, boolean optionalAllowed, List<String> errors) {
         if (d == null) {
-            errors.add("directory: missing (url, bindDn, passwordEnv or passwordFile, baseDn)");
+            errors.add(key + ": missing (url, bindDn, passwordEnv or passwordFile, baseDn)");
             return;
         }
+        List<String> mine = new ArrayList<>();
+        validateDirectory(d, mine);
+        // the checks name "directory"; an entry of directories: is named by its own key path
+        for (String e : mine) {
+            errors.add(key.equals("directory") ? e : key + e.substring("directory".length()));
+        }
+        for (int i = 0; i < d.domainControllers().size(); i++) {
+            String dc = d.domainControllers().get(i);
+            String at = key + ".domainControllers[" + i + "]";
+            String lower = dc == null ? "" : dc.toLowerCase(Locale.ROOT);
+            if (!lower.startsWith("ldap://") && !lower.startsWith("ldaps://")) {
+                errors.add(at + ": an ldaps:// or ldap:// URL of a domain controller (got '" + dc + "')");
+                continue;
+            }
+            try {
+                new LDAPURL(dc);
+            } catch (LDAPException e) {
+                errors.add(at + ": not a valid LDAP URL: " + e.getMessage());
+            }
+        }
+        if (d.optional() != null && !optionalAllowed) {
+            errors.add(key + ".optional: only an entry of directories: can be optional (the only directory must be"
+                    + " read)");
+        }
+    }
+
+    /** Each cluster names a configured directory; with several, every cluster must name one. */
+    private static void validateClusterDirectories(AuditConfig c, List<String> errors) {
+        for (int i = 0; i < c.clusters().size(); i++) {
+            ClusterConfig cl = c.clusters().get(i);
+            if (cl == null || c.directories().isEmpty()) {
+                continue;
+            }
+            String known = String.join(", ", c.directories().keySet());
+            if (cl.directory() == null) {
+                errors.add("clusters[" + i + "].directory: missing: with several directories each cluster names its"
+                        + " own (one of " + known + ")");
+            } else if (!c.directories().containsKey(cl.directory())) {
+                errors.add("clusters[" + i + "].directory: no directory named '" + cl.directory() + "' (known: "
+                        + known + ")");
+            }
+        }
+    }
+
+    private static void validateDirectory(DirectoryConfig d, List<String> errors) {
         if (blank(d.url())) {
             errors.add("directory.url: missing (ldaps://dc1.contoso.com:636, or ldap:// with startTls: true)");
         } else {

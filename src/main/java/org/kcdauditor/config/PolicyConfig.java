@@ -14,9 +14,11 @@ import java.util.List;
  * @param operators       sAMAccountNames or DNs of the users and groups who start migrations remotely
  *                        (Hyper-V Manager, Windows Admin Center, PowerShell); constrained delegation must be
  *                        able to carry their credentials
+ * @param preflightAllDcs  {@code preflight} reads every domain controller of the clusters' domains unless
+ *                         {@code --no-all-dcs} is given (default false: only with {@code --all-dcs})
  */
 public record PolicyConfig(List<String> services, List<String> nameForms, ProtocolTransition protocolTransition,
-                           List<List<String>> migrationGroups, List<String> operators) {
+                           List<List<String>> migrationGroups, List<String> operators, Boolean preflightAllDcs) {
 
     public static final List<String> DEFAULT_SERVICES = List.of("Microsoft Virtual System Migration Service", "cifs");
     public static final List<String> DEFAULT_NAME_FORMS = List.of("netbios", "fqdn");
@@ -31,6 +33,12 @@ public record PolicyConfig(List<String> services, List<String> nameForms, Protoc
         operators = operators == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(operators));
     }
 
+    /** Without the preflight default. */
+    public PolicyConfig(List<String> services, List<String> nameForms, ProtocolTransition protocolTransition,
+                        List<List<String>> migrationGroups, List<String> operators) {
+        this(services, nameForms, protocolTransition, migrationGroups, operators, null);
+    }
+
     /** Without operators. */
     public PolicyConfig(List<String> services, List<String> nameForms, ProtocolTransition protocolTransition,
                         List<List<String>> migrationGroups) {
@@ -38,7 +46,12 @@ public record PolicyConfig(List<String> services, List<String> nameForms, Protoc
     }
 
     public static PolicyConfig defaults() {
-        return new PolicyConfig(null, null, null, null, null);
+        return new PolicyConfig(null, null, null, null, null, null);
+    }
+
+    /** {@code policy.preflightAllDcs}: preflight checks every DC by default. */
+    public boolean allDcsByDefault() {
+        return Boolean.TRUE.equals(preflightAllDcs);
     }
 
     public boolean netbiosForm() {

@@ -4,6 +4,8 @@ import com.unboundid.ldap.sdk.LDAPConnection;
 import com.unboundid.ldap.sdk.LDAPException;
 import org.kcdauditor.config.DirectoryConfig;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -31,7 +33,8 @@ public final class Deadline {
     private final long runEnd;
     private final int operationSeconds;
     private final int runSeconds;
-    private volatile LDAPConnection connection;
+    /** The connections an expired bound closes: the reading's, and a second one for pipelined reads. */
+    private final List<LDAPConnection> connections = new CopyOnWriteArrayList<>();
     private volatile String tripped;
 
     private Deadline(int operationSeconds, int runSeconds) {
@@ -46,9 +49,9 @@ public final class Deadline {
         return new Deadline(d.effectiveTimeoutSeconds(), d.effectiveRunTimeoutSeconds());
     }
 
-    /** The connection an expired bound closes. */
+    /** A connection an expired bound (or an abort) closes; the reading may have more than one. */
     public Deadline attach(LDAPConnection c) {
-        this.connection = c;
+        connections.add(c);
         if (tripped != null) {
             c.closeWithoutUnbind();
         }
@@ -102,8 +105,7 @@ public final class Deadline {
             return;
         }
         tripped = why;
-        LDAPConnection c = connection;
-        if (c != null) {
+        for (LDAPConnection c : connections) {
             c.closeWithoutUnbind();
         }
     }

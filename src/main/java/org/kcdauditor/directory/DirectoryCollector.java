@@ -16,7 +16,11 @@ import com.unboundid.ldap.sdk.SearchScope;
 import com.unboundid.ldap.sdk.controls.SimplePagedResultsControl;
 import com.unboundid.util.StaticUtils;
 import org.kcdauditor.config.AuditConfig;
+import org.kcdauditor.config.ClusterConfig;
+import org.kcdauditor.config.DirectoryConfig;
 import org.kcdauditor.model.AdObject;
+import org.kcdauditor.model.AttributeChange;
+import org.kcdauditor.model.DirectoryPart;
 import org.kcdauditor.model.Operator;
 import org.kcdauditor.model.Snapshot;
 
@@ -28,6 +32,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.IntConsumer;
 
@@ -48,9 +53,16 @@ import java.util.function.IntConsumer;
  * keys, and, when {@code policy.operators} is set, those users and groups with Protected Users (RID 525);
  * see {@link DomainReader} and {@link OperatorResolver}.
  *
+ * <p>After the sweep, the cluster nodes and file servers (matched in memory, {@link NodeSelector}) are read once
+ * more, each by its DN, for their replication metadata: who changed a delegation attribute, where and when
+ * ({@link ReplicationMetadata}). A server that gives none for the first is not asked again.
+ *
  * <p>Configured node names never enter a filter: nodes are matched to objects in memory, so no
  * name from the config can change what is searched. Operator names do, but only through UnboundID's
  * escaping equality filter.
+ *
+ * <p>One collector reads one directory (one domain) of the configuration; {@link DirectoriesCollector} reads them
+ * all and merges their snapshots.
  */
 public final class DirectoryCollector {
 
@@ -66,27 +78,57 @@ public final class DirectoryCollector {
     private static final long FILETIME_EPOCH_OFFSET_SECONDS = 11_644_473_600L;
 
     private final AuditConfig config;
+    private final String name;
+    private final DirectoryConfig d;
     private final Clock clock;
 
+    /** The first (usually the only) directory of the configuration. */
     public DirectoryCollector(AuditConfig config, Clock clock) {
+        this(config, config.directories().keySet().iterator().next(), clock);
+    }
+
+    /** The directory {@code name} of {@code directories:} (or {@code default}, the one of {@code directory:}). */
+    public DirectoryCollector(AuditConfig config, String name, Clock clock) {
         this.config = config;
+        this.name = name;
+        this.d = config.directories().get(name);
         this.clock = clock;
     }
 
-    /** {@link #collect(LDAPConnection, Deadline, IntConsumer)} within the configured bounds, from now. */
-    public Snapshot collect(LDAPConnection connection, IntConsumer progress) throws DirectoryException {
-        return collect(connection, Deadline.start(config.directory()).attach(connection), progress);
+    /** The configured clusters whose objects live in this directory. */
+    private List<ClusterConfig> clusters() {
+        return config.clusters().stream().filter(c -> c != null && name.equals(config.directoryOf(c))).toList();
+    }
+
+    /** Operators are looked up in the first directory of the configuration. */
+    private boolean resolvesOperators() {
+        return name.equals(config.directories().keySet().iterator().next());
     }
 
     /**
      * @param deadline bounds each request and the whole reading (attached to {@code connection})
      * @param progress told the running object count after each page (for a progress line)
      */
+    /** {@link #collect(LDAPConnection, Deadline, IntConsumer)} within the configured bounds, from now. */
+    public Snapshot collect(LDAPConnection connection, IntConsumer progress) throws DirectoryException {
+        return collect(connection, Deadline.start(d).attach(connection), progress);
+    }
+
+    /** Every read over {@code connection}, the per-object reads after the sweep one at a time. */
     public Snapshot collect(LDAPConnection connection, Deadline deadline, IntConsumer progress)
             throws DirectoryException {
+        return collect(connection, deadline, () -> connection, progress);
+    }
+
+    /**
+     * @param deadline bounds each request and the whole reading (its connection attached)
+     * @param reads    opens the connection for the per-object reads after the sweep (replication metadata)
+     */
+    public Snapshot collect(LDAPConnection connection, Deadline deadline, Opener reads, IntConsumer progress)
+            throws DirectoryException {
         Instant takenAt = clock.instant();
-        String baseDn = config.directory().baseDn();
-        String where = config.directory().url();
+        String baseDn = d.baseDn();
+        String where = d.url();
         DomainReader domain = new DomainReader(connection, where, deadline);
         DomainReader.RootDse root = domain.rootDse();
         // the domain the DC serves; a server that does not say (not AD) is taken to serve the base DN
@@ -120,39 +162,89 @@ public final class DirectoryCollector {
         try {
             SearchRequest request = new SearchRequest(listener, baseDn, SearchScope.SUB, Filter.create(FILTER),
                     ATTRIBUTES);
-            int pageSize = config.directory().effectivePageSize();
+            int pageSize = d.effectivePageSize();
             ASN1OctetString cookie = null;
             do {
                 request.setControls(new SimplePagedResultsControl(pageSize, cookie, true));
                 SearchResult result = search(connection, request, objects.size(), deadline);
                 SimplePagedResultsControl response = SimplePagedResultsControl.get(result);
                 if (response == null) {
-                    throw new DirectoryException(config.directory().url() + ": the server returned no paged-results"
+                    throw new DirectoryException(where + ": the server returned no paged-results"
                             + " response; refusing to trust a possibly truncated result");
                 }
                 cookie = response.getCookie();
                 progress.accept(objects.size());
             } while (cookie != null && cookie.getValueLength() > 0);
         } catch (LDAPException e) {
-            DirectoryException late = deadline.failure(config.directory().url(), e);
-            throw late != null ? late : new DirectoryException(config.directory().url() + ": search under " + baseDn
+            DirectoryException late = deadline.failure(where, e);
+            throw late != null ? late : new DirectoryException(where + ": search under " + baseDn
                     + " failed: " + reason(e), e);
         }
         // after the paged search, never inside its listener: one request at a time on the connection
         for (Map.Entry<Integer, SearchResultEntry> p : partial.entrySet()) {
-            objects.set(p.getKey(), toObject(RangedRetrieval.complete(connection, p.getValue(),
-                    config.directory().url(), deadline), canonical));
+            objects.set(p.getKey(), toObject(RangedRetrieval.complete(connection, p.getValue(), where, deadline),
+                    canonical));
         }
+        Map<String, List<AttributeChange>> changes = new HashMap<>();
+        Boolean changeTimes = changes(connection, deadline, reads, where, root,
+                new NodeSelector(clusters()).select(objects), changes);
         List<Operator> operators = List.of();
         List<String> names = config.policy().operators();
-        if (!names.isEmpty()) {
+        if (!names.isEmpty() && resolvesOperators()) {
             var protectedUsers = domain.byRid(domainDn, domainSid, DomainReader.RID_PROTECTED_USERS, "objectClass");
             operators = new OperatorResolver(connection, where, deadline, domainDn, root.activeDirectory(),
-                    config.directory().effectivePageSize()).resolve(names,
+                    d.effectivePageSize()).resolve(names,
                     protectedUsers == null ? null : protectedUsers.getDN());
         }
+        DirectoryPart part = new DirectoryPart(name, where, baseDn, root.dnsHostName(), root.serverName(), aesKeysSince,
+                d.isOptional(), null, 0, objects.size(), changeTimes, false, List.of());
         return new Snapshot(takenAt, where, baseDn, objects, root.dnsHostName(), root.serverName(), aesKeysSince,
-                operators);
+                operators, List.of(part), changes);
+    }
+
+    /**
+     * Reads the replication metadata of {@code selected} into {@code out} (by lower-case DN). The first object
+     * is read alone: a server that gives no metadata for it (not Active Directory) is asked no more.
+     *
+     * @return whether the server gives change times; null when no object was selected
+     */
+    private static Boolean changes(LDAPConnection connection, Deadline deadline, Opener reads, String where,
+                                   DomainReader.RootDse root, List<AdObject> selected,
+                                   Map<String, List<AttributeChange>> out) throws DirectoryException {
+        if (selected.isEmpty()) {
+            return null;
+        }
+        List<String> dns = selected.stream().map(AdObject::dn).toList();
+        SearchResultEntry[] first = new SearchResultEntry[1];
+        BaseReads.read(connection, deadline, dns.subList(0, 1), ReplicationMetadata.ATTRIBUTES, where,
+                (dn, e) -> first[0] = e);
+        if (first[0] == null || !ReplicationMetadata.present(first[0])) {
+            return false;
+        }
+        // the rest in the form the server gave: the binary one where it has it (about a tenth of the XML's size),
+        // which names DCs by invocation id: those are mapped to names once (the XML names them itself)
+        boolean blob = first[0].hasAttribute(ReplicationMetadata.BLOB_ATTRIBUTE);
+        Map<String, String> dcs = blob ? ReplicationMetadata.invocationIds(connection, root.configurationNamingContext())
+                : Map.of();
+        BaseReads.Handler keep = (dn, e) -> {
+            List<AttributeChange> c = ReplicationMetadata.of(e, dcs);
+            if (!c.isEmpty()) {
+                out.put(dn.toLowerCase(Locale.ROOT), c);
+            }
+        };
+        keep.entry(dns.get(0), first[0]);
+        BaseReads.read(reads.open(), dns.subList(1, dns.size()), new String[]{blob ? ReplicationMetadata.BLOB_ATTRIBUTE
+                : ReplicationMetadata.XML_ATTRIBUTE}, where, keep);
+        return true;
+    }
+
+    /**
+     * The connection the per-object reads after the sweep use: a pipelined one where the caller can open it (many
+     * reads outstanding), else the sweep's own.
+     */
+    @FunctionalInterface
+    public interface Opener {
+        LDAPConnection open() throws DirectoryException;
     }
 
     private SearchResult search(LDAPConnection connection, SearchRequest request, int sofar, Deadline deadline)
@@ -164,12 +256,13 @@ public final class DirectoryCollector {
                 throw e;
             }
             if (e.getResultCode() == ResultCode.NO_SUCH_OBJECT) {
-                throw new DirectoryException(config.directory().url() + ": directory.baseDn "
-                        + config.directory().baseDn() + " does not exist on this server — check the domain's DN", e);
+                throw new DirectoryException(d.url() + ": " + config.directoryKey(name) + ".baseDn "
+                        + d.baseDn() + " does not exist on this server — check the domain's DN", e);
             }
             if (e.getResultCode() == ResultCode.SIZE_LIMIT_EXCEEDED) {
-                throw new DirectoryException(config.directory().url() + ": the server stopped after " + sofar
-                        + " entries (size limit) although paging was requested; lower directory.pageSize below"
+                throw new DirectoryException(d.url() + ": the server stopped after " + sofar
+                        + " entries (size limit) although paging was requested; lower " + config.directoryKey(name)
+                        + ".pageSize below"
                         + " the server's limit (AD: MaxPageSize, default 1000)", e);
             }
             throw e;

@@ -31,9 +31,12 @@ final class DomainReader {
      * @param serverName           the DN of its server object in the configuration partition, else null
      * @param defaultNamingContext the DC's domain, else null
      * @param activeDirectory      whether supportedCapabilities lists {@link #AD_CAPABILITY}
+     * @param configurationNamingContext the forest's configuration partition (its sites hold the DCs' NTDS
+     *                                   Settings objects), else null
      */
-    record RootDse(String dnsHostName, String serverName, String defaultNamingContext, boolean activeDirectory) {
-        static final RootDse NONE = new RootDse(null, null, null, false);
+    record RootDse(String dnsHostName, String serverName, String defaultNamingContext, boolean activeDirectory,
+                   String configurationNamingContext) {
+        static final RootDse NONE = new RootDse(null, null, null, false, null);
     }
 
     private final LDAPConnection connection;
@@ -51,7 +54,7 @@ final class DomainReader {
         Entry e;
         try {
             e = deadline.call(() -> connection.getEntry("", "dnsHostName", "serverName", "defaultNamingContext",
-                    "supportedCapabilities"));
+                    "supportedCapabilities", "configurationNamingContext"));
         } catch (LDAPException ex) {
             if (absentOrForbidden(ex)) {
                 return RootDse.NONE;
@@ -64,7 +67,8 @@ final class DomainReader {
         String[] caps = e.getAttributeValues("supportedCapabilities");
         return new RootDse(blankToNull(e.getAttributeValue("dnsHostName")), blankToNull(e.getAttributeValue("serverName")),
                 blankToNull(e.getAttributeValue("defaultNamingContext")),
-                caps != null && Arrays.asList(caps).contains(AD_CAPABILITY));
+                caps != null && Arrays.asList(caps).contains(AD_CAPABILITY),
+                blankToNull(e.getAttributeValue("configurationNamingContext")));
     }
 
     /** {@code objectSid} of the domain object {@code domainDn} in text form, or null. */

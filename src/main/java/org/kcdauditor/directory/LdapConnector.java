@@ -41,10 +41,52 @@ public final class LdapConnector {
 
     private final AuditConfig config;
     private final Secrets secrets;
+    /** The key path of the directory's settings in messages: {@code directory} or {@code directories.<name>}. */
+    private final String key;
+    private final DirectoryConfig d;
+    private final boolean synchronous;
 
+    /** The directory of {@code directory:} (the first of {@code directories:}). */
     public LdapConnector(AuditConfig config, Secrets secrets) {
+        this(config, secrets, "directory", config.directory(), true);
+    }
+
+    /**
+     * @param key the key path of {@code d} for messages: {@code directory} or {@code directories.<name>}
+     */
+    public LdapConnector(AuditConfig config, Secrets secrets, String key, DirectoryConfig d) {
+        this(config, secrets, key, d, true);
+    }
+
+    private LdapConnector(AuditConfig config, Secrets secrets, String key, DirectoryConfig d, boolean synchronous) {
         this.config = config;
         this.secrets = secrets;
+        this.key = key;
+        this.d = d;
+        this.synchronous = synchronous;
+    }
+
+    /** The same TLS, bind and timeout settings against another server (another DC of the domain). */
+    public LdapConnector at(String url) {
+        return new LdapConnector(config, secrets, key, d.withUrl(url), synchronous);
+    }
+
+    /**
+     * Connections that may have many requests outstanding at once (base-scope reads of many objects are
+     * pipelined); the default reads each response on the calling thread, one request at a time.
+     */
+    public LdapConnector pipelined() {
+        return new LdapConnector(config, secrets, key, d, false);
+    }
+
+    /** The settings this connector uses. */
+    public DirectoryConfig settings() {
+        return d;
+    }
+
+    /** The key path of its settings for messages ({@code directory}, {@code directories.<name>}). */
+    public String key() {
+        return key;
     }
 
     /**
@@ -52,28 +94,28 @@ public final class LdapConnector {
      * connection is attached to it, so the reading that follows is bounded too.
      */
     public LDAPConnection connect(Deadline deadline) throws DirectoryException {
-        DirectoryConfig d = config.directory();
         LDAPURL url;
         try {
             url = new LDAPURL(d.url());
         } catch (LDAPException e) {
-            throw new ConfigException("directory.url: not a valid LDAP URL: " + e.getMessage());
+            throw new ConfigException(key + ".url: not a valid LDAP URL: " + e.getMessage());
         }
         boolean ldaps = "ldaps".equalsIgnoreCase(url.getScheme());
         if (!ldaps && !d.useStartTls() && !d.insecureBindAllowed() && !d.gssapi()) {
-            throw new ConfigException("directory.allowInsecureBind: refusing a simple bind over plain " + d.url()
+            throw new ConfigException(key + ".allowInsecureBind: refusing a simple bind over plain " + d.url()
                     + " (the password would cross the network readable); use ldaps:// or startTls: true,"
                     + " or set allowInsecureBind: true for a lab directory");
         }
-        char[] password = d.gssapi() ? new char[0] : secrets.resolve("directory.passwordEnv", d.passwordEnv(),
-                d.passwordFile() == null ? null : config.resolve(d.passwordFile()), "directory.passwordFile");
+        char[] password = d.gssapi() ? new char[0] : secrets.resolve(key + ".passwordEnv", d.passwordEnv(),
+                d.passwordFile() == null ? null : config.resolve(d.passwordFile()), key + ".passwordFile");
         int timeoutMillis = d.effectiveTimeoutSeconds() * 1000;
         LDAPConnectionOptions options = new LDAPConnectionOptions();
         options.setConnectTimeoutMillis(timeoutMillis);
         options.setResponseTimeoutMillis(timeoutMillis);
         options.setFollowReferrals(false);
-        // one connection, one outstanding request: read responses on the calling thread (no reader-thread hand-off)
-        options.setUseSynchronousMode(true);
+        // one connection, one outstanding request: read responses on the calling thread (no reader-thread hand-off);
+        // pipelined connections keep a reader thread so that many requests can be outstanding
+        options.setUseSynchronousMode(synchronous);
         options.setSSLSocketVerifier(new HostNameSSLSocketVerifier(true));
         String where = d.url();
         LDAPConnection connection = null;
@@ -102,7 +144,8 @@ public final class LdapConnector {
         } catch (LDAPException e) {
             close(connection);
             DirectoryException late = deadline.failure(where, e);
-            throw late != null ? late : new DirectoryException(describeConnect(where, e, ldaps || d.useStartTls()), e);
+            throw late != null ? late : new DirectoryException(describeConnect(where, e, ldaps || d.useStartTls(),
+                    key), e);
         } catch (GeneralSecurityException e) {
             close(connection);
             throw new DirectoryException(where + ": cannot set up TLS: " + e.getMessage(), e);
@@ -116,7 +159,6 @@ public final class LdapConnector {
 
     private void bind(LDAPConnection connection, BindRequest request, String where, Deadline deadline)
             throws DirectoryException {
-        DirectoryConfig d = config.directory();
         String who = d.gssapi() ? d.principal() : d.bindDn();
         try {
             deadline.call(() -> connection.bind(request));
@@ -127,10 +169,10 @@ public final class LdapConnector {
             }
             if (d.gssapi() && e.getResultCode() != ResultCode.STRONG_AUTH_REQUIRED) {
                 String credentials = d.keytab() != null && !d.keytab().isBlank()
-                        ? "check directory.principal, directory.keytab,"
+                        ? "check " + key + ".principal, " + key + ".keytab,"
                         : "no keytab is configured, so the ticket cache is used (" + ticketCache() + "): run"
                         + " kinit -c FILE:/tmp/krb5cc_$(id -u) " + who + " as this user (Java reads FILE: caches"
-                        + " only), or set directory.keytab; check";
+                        + " only), or set " + key + ".keytab; check";
                 String root = rootMessage(e);
                 if (d.keytab() != null && !d.keytab().isBlank()
                         && (root.contains("garner") || root.contains("Unable to obtain password"))) {
@@ -139,10 +181,10 @@ public final class LdapConnector {
                             + " (list its principals: klist -k " + config.resolve(d.keytab()) + ")";
                 }
                 throw new DirectoryException(where + ": Kerberos (GSSAPI) bind as " + who + " failed: "
-                        + root + " — " + credentials + " directory.krb5Conf, and that the URL names the DC"
+                        + root + " — " + credentials + " " + key + ".krb5Conf, and that the URL names the DC"
                         + " so that its ldap/<host> SPN matches", e);
             }
-            throw new DirectoryException(describeBind(where, who, e), e);
+            throw new DirectoryException(describeBind(where, who, e, key), e);
         }
     }
 
@@ -168,7 +210,7 @@ public final class LdapConnector {
         if (d.krb5Conf() != null && !d.krb5Conf().isBlank()) {
             Path conf = config.resolve(d.krb5Conf());
             if (!Files.isReadable(conf)) {
-                throw new ConfigException("directory.krb5Conf: " + conf + " does not exist or is not readable");
+                throw new ConfigException(key + ".krb5Conf: " + conf + " does not exist or is not readable");
             }
             // the JVM's Kerberos reads its krb5.conf from this property (setConfigFilePath is the JAAS file)
             System.setProperty("java.security.krb5.conf", conf.toString());
@@ -177,7 +219,7 @@ public final class LdapConnector {
         if (d.keytab() != null && !d.keytab().isBlank()) {
             Path keytab = config.resolve(d.keytab());
             if (!Files.isReadable(keytab)) {
-                throw new ConfigException("directory.keytab: " + keytab + " does not exist or is not readable");
+                throw new ConfigException(key + ".keytab: " + keytab + " does not exist or is not readable");
             }
             p.setUseKeyTab(true);
             p.setKeyTabPath(keytab.toString());
@@ -198,17 +240,17 @@ public final class LdapConnector {
         }
         Path store = config.resolve(d.trustStore());
         if (!Files.isReadable(store)) {
-            throw new ConfigException("directory.trustStore: " + store + " does not exist or is not readable");
+            throw new ConfigException(key + ".trustStore: " + store + " does not exist or is not readable");
         }
-        char[] pin = secrets.resolve("directory.trustStorePasswordEnv", d.trustStorePasswordEnv(),
+        char[] pin = secrets.resolve(key + ".trustStorePasswordEnv", d.trustStorePasswordEnv(),
                 d.trustStorePasswordFile() == null ? null : config.resolve(d.trustStorePasswordFile()),
-                "directory.trustStorePasswordFile");
+                key + ".trustStorePasswordFile");
         String name = store.getFileName().toString().toLowerCase(Locale.ROOT);
         String type = name.endsWith(".jks") ? "JKS" : "PKCS12";
         return new TrustStoreTrustManager(store.toFile(), pin, type, true);
     }
 
-    static String describeConnect(String where, LDAPException e, boolean tls) {
+    static String describeConnect(String where, LDAPException e, boolean tls, String key) {
         String detail = rootMessage(e);
         String lower = detail.toLowerCase(Locale.ROOT);
         if (e.getResultCode() == ResultCode.INVALID_CREDENTIALS || e.getResultCode() == ResultCode.STRONG_AUTH_REQUIRED
@@ -220,12 +262,12 @@ public final class LdapConnector {
                 || lower.contains("ssl") || lower.contains("tls"))) {
             String hint = lower.contains("hostname") || lower.contains("host name")
                     ? "put a name the certificate lists into directory.url"
-                    : "set directory.trustStore to a PKCS#12 or JKS file holding the CA that signed the DC's certificate";
+                    : "set " + key + ".trustStore to a PKCS#12 or JKS file holding the CA that signed the DC's certificate";
             return where + ": TLS failed: " + stripStop(detail) + " — " + hint;
         }
         if (e.getResultCode() == ResultCode.TIMEOUT || lower.contains("timed out") || lower.contains("timeout")) {
             return where + ": no answer within the timeout (" + detail + ") — check host, port and firewall,"
-                    + " or raise directory.timeoutSeconds";
+                    + " or raise " + key + ".timeoutSeconds";
         }
         if (e.getResultCode() == ResultCode.CONNECT_ERROR || e.getResultCode() == ResultCode.SERVER_DOWN) {
             return where + ": cannot connect (" + detail + ") — check the host name, port (636 for ldaps, 389 for"
@@ -235,19 +277,23 @@ public final class LdapConnector {
     }
 
     static String describeBind(String where, String who, LDAPException e) {
+        return describeBind(where, who, e, "directory");
+    }
+
+    static String describeBind(String where, String who, LDAPException e, String key) {
         String diag = e.getDiagnosticMessage() == null ? "" : e.getDiagnosticMessage();
         ResultCode rc = e.getResultCode();
         if (rc == ResultCode.STRONG_AUTH_REQUIRED || rc == ResultCode.CONFIDENTIALITY_REQUIRED
                 || diag.toLowerCase(Locale.ROOT).contains("strong") || diag.contains("Transport encryption required")) {
             return where + ": the server requires TLS or signing for binds (" + rc + ") — use ldaps:// (port 636)"
-                    + " or set directory.startTls: true, with directory.trustStore for the DC's CA";
+                    + " or set " + key + ".startTls: true, with " + key + ".trustStore for the DC's CA";
         }
         if (rc == ResultCode.INVALID_CREDENTIALS) {
             Matcher m = AD_DATA.matcher(diag);
             String reason = m.find() ? adReason(m.group(1).toLowerCase(Locale.ROOT)) : null;
             return where + ": bind as " + who + " refused: "
                     + (reason != null ? reason : "invalid credentials" + (diag.isEmpty() ? "" : " (" + firstLine(diag) + ")"))
-                    + " — check directory.bindDn and the password source";
+                    + " — check " + key + ".bindDn and the password source";
         }
         return where + ": bind as " + who + " failed: " + rc + (diag.isEmpty() ? "" : " (" + firstLine(diag) + ")");
     }

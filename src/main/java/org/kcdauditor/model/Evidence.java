@@ -52,6 +52,10 @@ import java.util.List;
  * @param operator         the policy.operators entry an account was found through
  * @param protectedUsers   the account is (nested) in Protected Users
  * @param origin           the import record it came from ({@code file:line})
+ * @param dc               the domain controller concerned (one that disagrees, or cannot be reached)
+ * @param auditedDc        the domain controller the audit read, which the other is compared with
+ * @param lastChange       when, where and how often the attribute concerned was last written (replication metadata)
+ * @param directories      the directories (domains) concerned: a pair's source's and target's
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -65,7 +69,8 @@ public record Evidence(String service, String nameForm, String spn, String attri
                        Instant previousRunAt, List<String> changes, String waivedRule, LocalDate expires,
                        String justification, String operatingSystem, String ou, Integer encryptionTypes,
                        Instant pwdLastSet, Instant aesKeysSince, String operator, Boolean protectedUsers,
-                       String origin) {
+                       String origin, String dc, String auditedDc, AttributeChange lastChange,
+                       List<String> directories) {
 
     public static final Evidence NONE = builder().build();
 
@@ -124,6 +129,10 @@ public record Evidence(String service, String nameForm, String spn, String attri
         private String operator;
         private Boolean protectedUsers;
         private String origin;
+        private String dc;
+        private String auditedDc;
+        private AttributeChange lastChange;
+        private List<String> directories;
 
         public Builder service(String v) { service = v; return this; }
         public Builder nameForm(String v) { nameForm = v; return this; }
@@ -163,13 +172,18 @@ public record Evidence(String service, String nameForm, String spn, String attri
         public Builder operator(String v) { operator = v; return this; }
         public Builder protectedUsers(Boolean v) { protectedUsers = v; return this; }
         public Builder origin(String v) { origin = v; return this; }
+        public Builder dc(String v) { dc = v; return this; }
+        public Builder auditedDc(String v) { auditedDc = v; return this; }
+        public Builder lastChange(AttributeChange v) { lastChange = v; return this; }
+        public Builder directories(List<String> v) { directories = copy(v); return this; }
 
         public Evidence build() {
             return new Evidence(service, nameForm, spn, attribute, expected, actual, holders, userAccountControl,
                     uacBits, delegationBits, targetExists, fileServer, pairs, sids, kb, cve, via, installedOn,
                     eventIds, eventCount, lastEvent, classifications, delegationExplains, relatedFindings,
                     previousRunId, previousRunAt, changes, waivedRule, expires, justification, operatingSystem, ou,
-                    encryptionTypes, pwdLastSet, aesKeysSince, operator, protectedUsers, origin);
+                    encryptionTypes, pwdLastSet, aesKeysSince, operator, protectedUsers, origin, dc, auditedDc,
+                    lastChange, directories);
         }
 
         private static <T> List<T> copy(List<T> v) {

@@ -1,7 +1,11 @@
 package org.kcdauditor.model;
 
 import java.time.Instant;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 /**
  * What the directory held at one moment: every computer and every object registering an SPN
@@ -16,12 +20,33 @@ import java.util.List;
  *                     {@code <domain SID>-521} (Read-only Domain Controllers, created with the first
  *                     Windows Server 2008 DC); a password set before has no AES keys. Null when not found
  * @param operators    {@code policy.operators} as resolved, one per configured name, in config order
+ * @param directories  the directories (domains) read, in config order, each with the range of {@code objects}
+ *                     it gave; empty for a snapshot built without them (tests, stored runs): one directory then
+ * @param changes      replication metadata of the delegation attributes of the cluster nodes (and file servers),
+ *                     by lower-case DN; empty where the DC gives none
  */
 public record Snapshot(Instant takenAt, String directoryUrl, String baseDn, List<AdObject> objects, String dc,
-                       String dcServerName, Instant aesKeysSince, List<Operator> operators) {
+                       String dcServerName, Instant aesKeysSince, List<Operator> operators,
+                       List<DirectoryPart> directories, Map<String, List<AttributeChange>> changes) {
     public Snapshot {
         objects = List.copyOf(objects);
         operators = operators == null ? List.of() : List.copyOf(operators);
+        directories = directories == null ? List.of() : List.copyOf(directories);
+        changes = changes == null ? Map.of() : Collections.unmodifiableMap(new HashMap<>(changes));
+    }
+
+    /** One directory, without replication metadata. */
+    public Snapshot(Instant takenAt, String directoryUrl, String baseDn, List<AdObject> objects, String dc,
+                    String dcServerName, Instant aesKeysSince, List<Operator> operators) {
+        this(takenAt, directoryUrl, baseDn, objects, dc, dcServerName, aesKeysSince, operators, null, null);
+    }
+
+    /** The last originating changes of an object's delegation attributes; empty when not known. */
+    public List<AttributeChange> changesOf(AdObject o) {
+        if (changes.isEmpty() || o == null || o.dn() == null) {
+            return List.of();
+        }
+        return changes.getOrDefault(o.dn().toLowerCase(Locale.ROOT), List.of());
     }
 
     /** Objects only, no domain facts (test snapshots, stored runs). */

@@ -179,7 +179,13 @@ public final class NoticeBuilder {
         model.put("runId", doc.runId());
         model.put("startedAt", String.valueOf(doc.startedAt()));
         model.put("finishedAt", String.valueOf(doc.finishedAt()));
-        model.put("directoryUrl", doc.directory() == null ? "" : String.valueOf(doc.directory().url()));
+        model.put("directoryUrl", view.multiDirectory() ? String.join(", ", view.directories().stream()
+                .map(d -> d.name() + " " + d.url()).toList())
+                : doc.directory() == null ? "" : String.valueOf(doc.directory().url()));
+        // drift messages say when and where delegation changed; where the directory keeps no change times, once here
+        boolean drift = java.util.stream.Stream.of(c.added(), c.resolved(), c.open()).flatMap(List::stream)
+                .anyMatch(f -> view.rule(f.rule()).category() == org.kcdauditor.rules.Category.DRIFT);
+        model.put("changeTimesNote", view.changeTimesNote() == null || !drift ? "" : view.changeTimesNote());
         model.put("previousRunId", previousRunId == null ? "" : previousRunId);
         model.put("summary", summary(view, cluster));
         model.put("added", rows(c.added()));
@@ -216,7 +222,7 @@ public final class NoticeBuilder {
             }
             Map<String, Object> cm = new LinkedHashMap<>();
             cm.put("name", c.name());
-            cm.put("status", c.status().label());
+            cm.put("status", c.statusLabel());
             cm.put("go", c.go());
             cm.put("decision", c.go() ? "GO" : "NO-GO");
             cm.put("failing", c.failing().stream().map(ReportView.Cell::direction).toList());

@@ -27,6 +27,8 @@ import java.util.List;
         @JsonSubTypes.Type(value = Action.SetProtocolTransition.class, name = "setProtocolTransition"),
         @JsonSubTypes.Type(value = Action.ReplaceUnconstrained.class, name = "replaceUnconstrained"),
         @JsonSubTypes.Type(value = Action.EnableAccount.class, name = "enableAccount"),
+        @JsonSubTypes.Type(value = Action.AddRbcd.class, name = "addRbcd"),
+        @JsonSubTypes.Type(value = Action.Replicate.class, name = "replicate"),
         @JsonSubTypes.Type(value = Action.SetEncryptionTypes.class, name = "setEncryptionTypes"),
         @JsonSubTypes.Type(value = Action.ResetMachinePassword.class, name = "resetMachinePassword"),
         @JsonSubTypes.Type(value = Action.SetMigrationAuthentication.class, name = "setMigrationAuthentication"),
@@ -147,6 +149,49 @@ public sealed interface Action {
         @Override
         public String subject() {
             return host;
+        }
+    }
+
+    /**
+     * Sets resource-based constrained delegation on {@code host} (the target): its
+     * {@code msDS-AllowedToActOnBehalfOfOtherIdentity} lists {@code principals}, the accounts that may delegate to
+     * it. The cmdlet that sets it ({@code -PrincipalsAllowedToDelegateToAccount}) replaces the whole list, so
+     * {@code principals} is the full list afterwards: those allowed today ({@code present}) and those to add.
+     * The only delegation that crosses a domain boundary.
+     */
+    record AddRbcd(String host, List<Principal> principals) implements Action {
+        public AddRbcd {
+            principals = List.copyOf(principals);
+        }
+
+        @Override
+        public String subject() {
+            return host;
+        }
+
+        /** The principals allowed before the change (what a rollback sets back). */
+        public List<Principal> before() {
+            return principals.stream().filter(Principal::present).toList();
+        }
+    }
+
+    /**
+     * An account RBCD allows: its NetBIOS name and DNS domain where the audit knows them (a computer of an audited
+     * directory), its SID always; {@code present} when the target allows it already.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Principal(String name, String domain, String sid, boolean present) {
+    }
+
+    /**
+     * Replication between domain controllers: push every partition from {@code from} (where the audit read the
+     * change) to all DCs, and look at {@code to}'s inbound replication, which has not caught up. Not a change to an
+     * object: it is proposed with a decision ({@link Manual}).
+     */
+    record Replicate(String from, String to) implements Action {
+        @Override
+        public String subject() {
+            return null;
         }
     }
 

@@ -1,6 +1,8 @@
 package org.kcdauditor.remedy;
 
 import org.kcdauditor.remedy.Action.AddDelegation;
+import org.kcdauditor.remedy.Action.AddRbcd;
+import org.kcdauditor.remedy.Action.Replicate;
 import org.kcdauditor.remedy.Action.EnableAccount;
 import org.kcdauditor.remedy.Action.RegisterSpn;
 import org.kcdauditor.remedy.Action.RemoveDelegation;
@@ -75,6 +77,8 @@ public final class Commands {
         } else if (a instanceof EnableAccount e) {
             return Values.validHostName(e.host())
                     ? "Enable-ADAccount -Identity " + Ps.quote(e.host() + "$") + serverArgument() : null;
+        } else if (a instanceof AddRbcd r) {
+            return rbcd(r.host(), r.principals());
         } else if (a instanceof Action.SetEncryptionTypes t) {
             return encryptionTypes(t.host(), t.value(), t.clearDesOnly());
         } else if (a instanceof Action.ResetMachinePassword r) {
@@ -87,6 +91,76 @@ public final class Commands {
             return Values.validHostName(m.host()) ? "Enable-VMMigration -ComputerName " + Ps.quote(m.host()) : null;
         }
         return null;
+    }
+
+    /**
+     * The commands that carry out {@code a}: its cmdlet, or for {@link Replicate} the two repadmin calls (push
+     * from the DC the audit read, then the lagging DC's inbound replication); empty when none can be typed.
+     */
+    public List<String> all(Action a) {
+        if (a instanceof Replicate r) {
+            String push = syncAll(r.from());
+            String show = showRepl(r.to());
+            List<String> out = new java.util.ArrayList<>();
+            if (push != null) {
+                out.add(push);
+            }
+            if (show != null) {
+                out.add(show);
+            }
+            return out;
+        }
+        String c = powershell(a);
+        return c == null ? List.of() : List.of(c);
+    }
+
+    /**
+     * {@code Set-ADComputer -Identity 'HV21$' -PrincipalsAllowedToDelegateToAccount @(…)}: the full list (the
+     * parameter replaces it), each principal resolved in its own domain ({@code Get-ADComputer -Server
+     * 'contoso.com'}; a principal the audit does not know by name stays its SID); {@code $null} clears it. Null
+     * when a value cannot be typed safely.
+     */
+    public String rbcd(String host, List<Action.Principal> principals) {
+        if (!Values.validHostName(host)) {
+            return null;
+        }
+        List<String> items = new java.util.ArrayList<>();
+        for (Action.Principal p : principals) {
+            String item = principal(p);
+            if (item == null) {
+                return null;
+            }
+            items.add(item);
+        }
+        return "Set-ADComputer -Identity " + Ps.quote(host + "$") + " -PrincipalsAllowedToDelegateToAccount "
+                + (items.isEmpty() ? "$null" : "@(" + String.join(", ", items) + ")") + serverArgument();
+    }
+
+    /** Sets back the principals {@code r}'s target allowed before (none: clears the attribute). */
+    public String rbcdUndo(AddRbcd r) {
+        return rbcd(r.host(), r.before());
+    }
+
+    private static String principal(Action.Principal p) {
+        if (p.name() != null && Values.validHostName(p.name())) {
+            return "(Get-ADComputer -Identity " + Ps.quote(p.name() + "$") + (p.domain() != null
+                    && Values.validHostName(p.domain()) ? " -Server " + Ps.quote(p.domain()) : "") + ")";
+        }
+        return p.sid() != null && SID.matcher(p.sid()).matches() ? Ps.quote(p.sid()) : null;
+    }
+
+    private static final java.util.regex.Pattern SID = java.util.regex.Pattern.compile("S-1-[0-9]+(-[0-9]+)+");
+
+    /** {@code repadmin /syncall <dc> /AdeP}: pushes every partition from {@code dc}; null for an unusable name. */
+    public static String syncAll(String dc) {
+        String arg = dc == null ? DC_PLACEHOLDER : Values.validHostName(dc) ? Cmd.arg(dc) : null;
+        return arg == null ? null : "repadmin /syncall " + arg + " /AdeP";
+    }
+
+    /** {@code repadmin /showrepl <dc>}: a DC's inbound replication partners and their last results. */
+    public static String showRepl(String dc) {
+        String arg = Values.validHostName(dc) ? Cmd.arg(dc) : null;
+        return arg == null ? null : "repadmin /showrepl " + arg;
     }
 
     /**
@@ -168,7 +242,7 @@ public final class Commands {
 
     /** {@code repadmin /syncall <DC> /AdeP}: pushes the changes from the DC they were written to. */
     public String replicate() {
-        return "repadmin /syncall " + (server == null ? DC_PLACEHOLDER : server) + " /AdeP";
+        return syncAll(server);
     }
 
     /**

@@ -1,6 +1,8 @@
 package org.kcdauditor.remedy;
 
 import org.kcdauditor.remedy.Action.AddDelegation;
+import org.kcdauditor.remedy.Action.AddRbcd;
+import org.kcdauditor.remedy.Action.Replicate;
 import org.kcdauditor.remedy.Action.EnableAccount;
 import org.kcdauditor.remedy.Action.Manual;
 import org.kcdauditor.remedy.Action.RegisterSpn;
@@ -85,8 +87,28 @@ public final class Remedies {
                     + " (Hyper-V Settings > Live Migrations > Enable incoming and outgoing live migrations).";
         } else if (a instanceof EnableAccount e) {
             return "Enable " + e.host() + "'s computer account" + typed(command, e.host(), "userAccountControl") + ".";
+        } else if (a instanceof AddRbcd r) {
+            List<String> added = r.principals().stream().filter(p -> !p.present()).map(Remedies::principal).toList();
+            List<String> kept = r.before().stream().map(Remedies::principal).toList();
+            return "Allow " + String.join(", ", added) + " to delegate to " + r.host() + " with resource-based"
+                    + " delegation on " + r.host() + " (msDS-AllowedToActOnBehalfOfOtherIdentity; the cmdlet replaces"
+                    + " the list" + (kept.isEmpty() ? "" : ", so it keeps " + String.join(", ", kept)) + ")"
+                    + typed(command, r.host(), "msDS-AllowedToActOnBehalfOfOtherIdentity") + "; run it against a"
+                    + " domain controller of " + r.host() + "'s domain, " + AFTER_CHANGE + ".";
+        } else if (a instanceof Replicate r) {
+            String push = Commands.syncAll(r.from());
+            String show = Commands.showRepl(r.to());
+            return "Push the change from " + Values.visible(r.from()) + " to every domain controller" + (push == null
+                    ? "" : " (" + push + ")") + ", check " + Values.visible(r.to()) + "'s inbound replication"
+                    + (show == null ? "" : " (" + show + ")") + ", then run the preflight again.";
         }
         throw new IllegalArgumentException("unknown action " + a);
+    }
+
+    /** {@code HV11 (contoso.com)}, or the SID of a principal the audit does not know by name. */
+    private static String principal(Action.Principal p) {
+        String who = p.name() != null ? p.name() : p.sid();
+        return Values.visible(who) + (p.domain() == null ? "" : " (" + Values.visible(p.domain()) + ")");
     }
 
     /** {@code : <command>}, or how to change the value by hand when no command can be typed for it. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import org.kcdauditor.inventory.ImportResult;
 import org.kcdauditor.config.ProtocolTransition;
+import org.kcdauditor.model.AttributeChange;
 import org.kcdauditor.model.Finding;
 import org.kcdauditor.model.Severity;
 import org.kcdauditor.rules.Category;
@@ -19,8 +20,8 @@ import java.util.Map;
  * beyond the documented core ({@code policy}, {@code clusters}, extra host fields) are additions;
  * readers must ignore fields they do not know.
  */
-@JsonPropertyOrder({"schemaVersion", "runId", "startedAt", "finishedAt", "directory", "summary", "policy", "clusters",
-        "hosts", "findings", "rules", "history", "baseline", "patches", "events", "imports"})
+@JsonPropertyOrder({"schemaVersion", "runId", "startedAt", "finishedAt", "directory", "directories", "summary", "policy",
+        "clusters", "hosts", "findings", "rules", "history", "baseline", "patches", "events", "imports"})
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record FindingsDocument(int schemaVersion, String runId, Instant startedAt, Instant finishedAt,
                                Directory directory, Summary summary, Policy policy, List<ClusterDoc> clusters,
@@ -30,9 +31,21 @@ public record FindingsDocument(int schemaVersion, String runId, Instant startedA
                                @JsonInclude(JsonInclude.Include.NON_NULL) HistorySections.BaselineDoc baseline,
                                @JsonInclude(JsonInclude.Include.NON_NULL) HistorySections.PatchesDoc patches,
                                @JsonInclude(JsonInclude.Include.NON_NULL) List<HistorySections.EventDoc> events,
-                               @JsonInclude(JsonInclude.Include.NON_NULL) List<ImportResult> imports) {
+                               @JsonInclude(JsonInclude.Include.NON_NULL) List<ImportResult> imports,
+                               @JsonInclude(JsonInclude.Include.NON_NULL) List<DirectoryDoc> directories) {
 
     public static final int SCHEMA_VERSION = 1;
+
+    /** Without {@code directories} (a findings.json written before several directories could be audited). */
+    public FindingsDocument(int schemaVersion, String runId, Instant startedAt, Instant finishedAt,
+                            Directory directory, Summary summary, Policy policy, List<ClusterDoc> clusters,
+                            List<HostDoc> hosts, List<Finding> findings, Map<String, RuleDoc> rules,
+                            HistorySections.HistoryDoc history, HistorySections.BaselineDoc baseline,
+                            HistorySections.PatchesDoc patches, List<HistorySections.EventDoc> events,
+                            List<ImportResult> imports) {
+        this(schemaVersion, runId, startedAt, finishedAt, directory, summary, policy, clusters, hosts, findings, rules,
+                history, baseline, patches, events, imports, null);
+    }
 
     /** The core document, without history sections. */
     public FindingsDocument(int schemaVersion, String runId, Instant startedAt, Instant finishedAt,
@@ -45,13 +58,13 @@ public record FindingsDocument(int schemaVersion, String runId, Instant startedA
     /** This document with the history sections (previous run, baseline, patches, events, imports) added. */
     public FindingsDocument withHistory(HistorySections.Sections s) {
         return new FindingsDocument(schemaVersion, runId, startedAt, finishedAt, directory, summary, policy, clusters,
-                hosts, findings, rules, s.history(), s.baseline(), s.patches(), s.events(), s.imports());
+                hosts, findings, rules, s.history(), s.baseline(), s.patches(), s.events(), s.imports(), directories);
     }
 
     /** This document with other findings (tests, and re-rendering with edits). */
     public FindingsDocument withFindings(List<Finding> other) {
         return new FindingsDocument(schemaVersion, runId, startedAt, finishedAt, directory, summary, policy, clusters,
-                hosts, other, rules, history, baseline, patches, events, imports);
+                hosts, other, rules, history, baseline, patches, events, imports, directories);
     }
 
     /**
@@ -75,6 +88,47 @@ public record FindingsDocument(int schemaVersion, String runId, Instant startedA
         }
     }
 
+    /**
+     * One audited directory (domain): {@code directories[]}. {@code directory} above is the first of them.
+     *
+     * @param name              its name ({@code default} for {@code directory:}, else its key under {@code directories:})
+     * @param dc                the DC read (root DSE dnsHostName), null where it has none or was not read
+     * @param optional          {@code directories.<name>.optional}
+     * @param audited           false when an optional directory could not be read: its clusters were not audited
+     * @param failure           why it could not be read
+     * @param changeTimes       whether the DC gave replication metadata (when and where delegation changed); null
+     *                          when no node was asked for it
+     * @param domainControllers {@code preflight --all-dcs}: every DC of the domain and how it compared; null when
+     *                          the DCs were not checked
+     */
+    @JsonPropertyOrder({"name", "url", "baseDn", "dc", "aesKeysSince", "optional", "audited", "failure", "changeTimes",
+            "domainControllers"})
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record DirectoryDoc(String name, String url, String baseDn, String dc, Instant aesKeysSince,
+                               boolean optional, boolean audited, @JsonInclude(JsonInclude.Include.NON_NULL) String failure,
+                               @JsonInclude(JsonInclude.Include.NON_NULL) Boolean changeTimes,
+                               @JsonInclude(JsonInclude.Include.NON_NULL) List<DcDoc> domainControllers) {
+        /** The same as {@code directory} describes the first one (the server a remediation writes to). */
+        public Directory asDirectory() {
+            return new Directory(url, baseDn, dc, aesKeysSince);
+        }
+    }
+
+    /**
+     * One domain controller as {@code preflight --all-dcs} found it: {@code result} is {@code audited} (the DC the
+     * run read), {@code agrees}, {@code differs} ({@code differences} DC_NOT_CONVERGED findings) or
+     * {@code unreachable} ({@code error} says why).
+     */
+    @JsonPropertyOrder({"name", "url", "readOnly", "result", "differences", "error"})
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record DcDoc(String name, String url, boolean readOnly, String result, Integer differences, String error) {
+        public static final String AUDITED = "audited";
+        public static final String AGREES = "agrees";
+        public static final String DIFFERS = "differs";
+        public static final String UNREACHABLE = "unreachable";
+    }
+
     @JsonPropertyOrder({"hosts", "clusters", "pairs", "requiredEntries", "presentEntries", "compliancePercent",
             "bySeverity"})
     @JsonIgnoreProperties(ignoreUnknown = true)
@@ -89,20 +143,39 @@ public record FindingsDocument(int schemaVersion, String runId, Instant startedA
                          List<List<String>> migrationGroups) {
     }
 
-    /** Per cluster: figures and the delegation matrix (every directed pair, source → target). */
-    @JsonPropertyOrder({"name", "nodes", "missingNodes", "fileServers", "pairs", "pairsOk", "requiredEntries",
-            "presentEntries", "compliancePercent", "bySeverity", "go", "reasons", "matrix"})
+    /**
+     * Per cluster: figures and the delegation matrix (every directed pair, source → target). {@code directory}: the
+     * directory its objects were read from; {@code audited} is written only as false, for a cluster whose optional
+     * directory could not be read.
+     */
+    @JsonPropertyOrder({"name", "directory", "audited", "nodes", "missingNodes", "fileServers", "pairs", "pairsOk",
+            "requiredEntries", "presentEntries", "compliancePercent", "bySeverity", "go", "reasons", "matrix"})
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record ClusterDoc(String name, List<String> nodes, List<String> missingNodes, List<String> fileServers,
                              int pairs, int pairsOk, int requiredEntries, int presentEntries,
                              @JsonInclude(JsonInclude.Include.ALWAYS) Double compliancePercent,
                              Map<String, Integer> bySeverity, @JsonInclude(JsonInclude.Include.NON_NULL) Boolean go,
                              @JsonInclude(JsonInclude.Include.NON_NULL) List<GoVerdict.Reason> reasons,
-                             List<PairDoc> matrix) {
+                             List<PairDoc> matrix, @JsonInclude(JsonInclude.Include.NON_NULL) String directory,
+                             @JsonInclude(JsonInclude.Include.NON_NULL) Boolean audited) {
+        /** Without directory (one directory, or a findings.json written before directories). */
+        public ClusterDoc(String name, List<String> nodes, List<String> missingNodes, List<String> fileServers,
+                          int pairs, int pairsOk, int requiredEntries, int presentEntries, Double compliancePercent,
+                          Map<String, Integer> bySeverity, Boolean go, List<GoVerdict.Reason> reasons,
+                          List<PairDoc> matrix) {
+            this(name, nodes, missingNodes, fileServers, pairs, pairsOk, requiredEntries, presentEntries,
+                    compliancePercent, bySeverity, go, reasons, matrix, null, null);
+        }
+
         /** This cluster with its GO/NO-GO verdict. */
         public ClusterDoc with(GoVerdict v) {
             return new ClusterDoc(name, nodes, missingNodes, fileServers, pairs, pairsOk, requiredEntries,
-                    presentEntries, compliancePercent, bySeverity, v.go(), v.reasons(), matrix);
+                    presentEntries, compliancePercent, bySeverity, v.go(), v.reasons(), matrix, directory, audited);
+        }
+
+        /** False only for a cluster whose (optional) directory could not be read. */
+        public boolean wasAudited() {
+            return !Boolean.FALSE.equals(audited);
         }
     }
 
@@ -142,14 +215,28 @@ public record FindingsDocument(int schemaVersion, String runId, Instant startedA
     @JsonPropertyOrder({"name", "dnsHostName", "cluster", "userAccountControl", "delegateTo", "spns",
             "operatingSystem", "operatingSystemVersion", "samAccountName", "distinguishedName", "objectSid",
             "enabled", "uacFlags", "rbcdAllowed", "whenChanged", "uSNChanged", "lastLogonTimestamp",
-            "supportedEncryptionTypes", "pwdLastSet"})
+            "supportedEncryptionTypes", "pwdLastSet", "directory", "changes"})
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record HostDoc(String name, String dnsHostName, String cluster, int userAccountControl,
                           List<String> delegateTo, List<String> spns, String operatingSystem,
                           String operatingSystemVersion, String samAccountName, String distinguishedName,
                           String objectSid, boolean enabled, List<String> uacFlags, List<String> rbcdAllowed,
                           Instant whenChanged, long uSNChanged, Instant lastLogonTimestamp,
-                          Integer supportedEncryptionTypes, Instant pwdLastSet) {
+                          Integer supportedEncryptionTypes, Instant pwdLastSet,
+                          @JsonInclude(JsonInclude.Include.NON_NULL) String directory,
+                          @JsonInclude(JsonInclude.Include.NON_NULL) List<AttributeChange> changes) {
+        /** Without directory and change provenance. */
+        public HostDoc(String name, String dnsHostName, String cluster, int userAccountControl,
+                       List<String> delegateTo, List<String> spns, String operatingSystem,
+                       String operatingSystemVersion, String samAccountName, String distinguishedName,
+                       String objectSid, boolean enabled, List<String> uacFlags, List<String> rbcdAllowed,
+                       Instant whenChanged, long uSNChanged, Instant lastLogonTimestamp,
+                       Integer supportedEncryptionTypes, Instant pwdLastSet) {
+            this(name, dnsHostName, cluster, userAccountControl, delegateTo, spns, operatingSystem,
+                    operatingSystemVersion, samAccountName, distinguishedName, objectSid, enabled, uacFlags, rbcdAllowed,
+                    whenChanged, uSNChanged, lastLogonTimestamp, supportedEncryptionTypes, pwdLastSet, null, null);
+        }
+
         /** Without encryption types and password age. */
         public HostDoc(String name, String dnsHostName, String cluster, int userAccountControl,
                        List<String> delegateTo, List<String> spns, String operatingSystem,

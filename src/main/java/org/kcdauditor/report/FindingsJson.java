@@ -14,6 +14,9 @@ import org.kcdauditor.config.AuditConfig;
 import org.kcdauditor.config.ConfigException;
 import org.kcdauditor.config.PolicyConfig;
 import org.kcdauditor.model.AdObject;
+import org.kcdauditor.model.DcRead;
+import org.kcdauditor.model.DirectoryPart;
+import org.kcdauditor.model.Snapshot;
 import org.kcdauditor.model.Finding;
 import org.kcdauditor.rules.RuleCatalogue;
 import org.kcdauditor.rules.RuleInfo;
@@ -29,6 +32,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Set;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /** Builds {@link FindingsDocument} from an audit and reads/writes {@code findings.json}. */
@@ -63,18 +67,23 @@ public final class FindingsJson {
             clusters.add(new FindingsDocument.ClusterDoc(rc.name(), rc.nodes().stream().map(AdObject::name).toList(),
                     rc.missingNodes(), rc.fileServers().stream().map(AdObject::name).toList(), s.pairs(), s.pairsOk(),
                     s.requiredEntries(), s.presentEntries(), s.compliancePercent(), s.bySeverity(), null, null,
-                    matrix.getOrDefault(rc.name(), List.of())));
+                    matrix.getOrDefault(rc.name(), List.of()), rc.directory(), ctx.audited(rc) ? null : Boolean.FALSE));
         }
+        List<DirectoryPart> parts = directoryParts(ctx.snapshot(), config);
+        Map<String, Boolean> changeTimes = new HashMap<>();
+        parts.forEach(part -> changeTimes.put(part.name(), part.changeTimes()));
         List<FindingsDocument.HostDoc> hosts = new ArrayList<>();
         for (AdObject n : ctx.nodes()) {
             List<String> rbcd = n.rbcdSids().stream().map(sid -> {
                 AdObject who = ctx.bySid(sid);
                 return who == null ? sid : sid + " (" + who.name() + ")";
             }).toList();
+            String directory = ctx.clusterOf(n).directory();
             hosts.add(new FindingsDocument.HostDoc(n.name(), n.dnsHostName(), ctx.clusterOf(n).name(),
                     n.userAccountControl(), n.delegateTo(), n.spns(), n.operatingSystem(), n.operatingSystemVersion(),
                     n.samAccountName(), n.dn(), n.objectSid(), !n.disabled(), Uac.flagNames(n.userAccountControl()),
-                    rbcd, n.whenChanged(), n.usnChanged(), n.lastLogon(), n.supportedEncryptionTypes(), n.pwdLastSet()));
+                    rbcd, n.whenChanged(), n.usnChanged(), n.lastLogon(), n.supportedEncryptionTypes(), n.pwdLastSet(),
+                    directory, Boolean.TRUE.equals(changeTimes.get(directory)) ? ctx.snapshot().changesOf(n) : null));
         }
         clusters.replaceAll(c -> c.with(GoVerdict.of(c, result.findings(), hosts)));
         FindingsDocument.Summary summary = new FindingsDocument.Summary(hosts.size(), clusters.size(), result.pairs(),
@@ -83,7 +92,53 @@ public final class FindingsJson {
                 new FindingsDocument.Directory(config.directory().url(), config.directory().baseDn(),
                         ctx.snapshot().dc(), ctx.snapshot().aesKeysSince()), summary,
                 new FindingsDocument.Policy(p.services(), p.nameForms(), p.protocolTransition(), p.migrationGroups()),
-                clusters, hosts, result.findings(), rules(result.findings(), catalogue));
+                clusters, hosts, result.findings(), rules(result.findings(), catalogue), null, null, null, null, null,
+                directories(parts, config, result.findings()));
+    }
+
+    /** The snapshot's directories; a snapshot built without them (tests, the store) is the configured first one. */
+    private static List<DirectoryPart> directoryParts(Snapshot s, AuditConfig config) {
+        if (!s.directories().isEmpty()) {
+            return s.directories();
+        }
+        String name = config.directories().isEmpty() ? AuditConfig.DEFAULT_DIRECTORY
+                : config.directories().keySet().iterator().next();
+        return List.of(new DirectoryPart(name, config.directory().url(), config.directory().baseDn(), s.dc(),
+                s.dcServerName(), s.aesKeysSince(), false, null, 0, s.objects().size(), null, false, List.of()));
+    }
+
+    /**
+     * {@code directories[]}: each directory, its URL and base DN as configured (like {@code directory}), and with
+     * --all-dcs how each DC compared (from the findings).
+     */
+    static List<FindingsDocument.DirectoryDoc> directories(List<DirectoryPart> parts, AuditConfig config,
+                                                           List<Finding> findings) {
+        Map<String, Integer> differences = new HashMap<>();
+        for (Finding f : findings) {
+            if ("DC_NOT_CONVERGED".equals(f.rule()) && f.hasEvidence() && f.evidence().dc() != null) {
+                differences.merge(f.evidence().dc().toLowerCase(Locale.ROOT), 1, Integer::sum);
+            }
+        }
+        List<FindingsDocument.DirectoryDoc> out = new ArrayList<>();
+        for (DirectoryPart p : parts) {
+            List<FindingsDocument.DcDoc> dcs = null;
+            if (p.dcCheck()) {
+                dcs = new ArrayList<>();
+                for (DcRead d : p.domainControllers()) {
+                    int n = differences.getOrDefault(d.name().toLowerCase(Locale.ROOT), 0);
+                    String result = d.audited() ? FindingsDocument.DcDoc.AUDITED : !d.reachable()
+                            ? FindingsDocument.DcDoc.UNREACHABLE : n > 0 ? FindingsDocument.DcDoc.DIFFERS
+                            : FindingsDocument.DcDoc.AGREES;
+                    dcs.add(new FindingsDocument.DcDoc(d.name(), d.url(), d.readOnly(), result,
+                            d.audited() || !d.reachable() ? null : n, d.error()));
+                }
+            }
+            var configured = config.directories().get(p.name());
+            out.add(new FindingsDocument.DirectoryDoc(p.name(), configured != null ? configured.url() : p.url(),
+                    configured != null ? configured.baseDn() : p.baseDn(), p.dc(), p.aesKeysSince(), p.optional(),
+                    p.audited(), p.failure(), p.changeTimes(), dcs));
+        }
+        return out;
     }
 
     /** The metadata of the rules that fired, in catalogue order. */

@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
 /**
  * Whether a cluster may go into a patch window (GO) and, if not, why: every HIGH finding of the cluster
  * that no waiver suppresses blocks it, and a node on Windows Server 2025 with a blocked pair blocks it in
- * any case (Credential Guard, on by default there, leaves no CredSSP fallback). Written into findings.json
+ * any case (Credential Guard, on by default there, leaves no CredSSP fallback). A cluster whose (optional)
+ * directory could not be read was not audited: NO-GO. Written into findings.json
  * ({@code clusters[].go}, {@code clusters[].reasons}) and shown by preflight, the reports and the mail.
  */
 public record GoVerdict(boolean go, List<Reason> reasons) {
@@ -41,6 +42,9 @@ public record GoVerdict(boolean go, List<Reason> reasons) {
             }
         }
         List<Reason> reasons = new ArrayList<>();
+        if (!cluster.wasAudited()) {
+            reasons.add(new Reason(null, 0, "not audited: directory " + cluster.directory() + " could not be read"));
+        }
         blocking.forEach((rule, list) -> {
             Set<String> where = new LinkedHashSet<>();
             list.forEach(f -> where.add(f.host() == null ? cluster.name() : f.peer() == null ? f.host()

@@ -74,11 +74,26 @@ public final class Procedure {
     private final List<PhaseView> phases;
     private final String exportCommand;
     private final String exportFile;
+    private final List<String> exportCommands;
+    private final List<String> replicateCommands;
 
-    private Procedure(List<PhaseView> phases, String exportCommand, String exportFile) {
+    private Procedure(List<PhaseView> phases, String exportCommand, String exportFile, List<String> exportCommands,
+                      List<String> replicateCommands) {
         this.phases = phases;
         this.exportCommand = exportCommand;
         this.exportFile = exportFile;
+        this.exportCommands = exportCommands;
+        this.replicateCommands = replicateCommands;
+    }
+
+    /** The exports of the current state, one per directory the change writes to (one for a single domain). */
+    public List<String> exportCommands() {
+        return exportCommands;
+    }
+
+    /** The replication pushes, one per directory the change writes to, each from the DC written to. */
+    public List<String> replicateCommands() {
+        return replicateCommands;
     }
 
     /** The phases present: all six of a change when there is one, then the decisions when there are any. */
@@ -126,6 +141,32 @@ public final class Procedure {
         String runId = doc.runId() == null ? "" : doc.runId().replaceAll("[^A-Za-z0-9-]", "");
         String exportFile = "kcd-before-" + (runId.length() > 8 ? runId.substring(0, 8) : runId) + ".xml";
         String export = cmd.export(doc.directory() == null ? null : doc.directory().baseDn(), exportFile);
+        // with several domains: one export and one replication push per domain the change writes to
+        List<RemediationPlan.Server> servers = plan.servers();
+        boolean several = servers.size() > 1;
+        List<String> exports = new ArrayList<>();
+        List<String> replicates = new ArrayList<>();
+        List<String> exportFiles = new ArrayList<>();
+        if (several) {
+            for (RemediationPlan.Server sv : servers) {
+                String file = exportFile.replace(".xml", "-" + sv.directory() + ".xml");
+                exportFiles.add(file);
+                String c = sv.commands().export(sv.baseDn(), file);
+                if (c != null) {
+                    exports.add(c);
+                }
+                replicates.add(sv.commands().replicate());
+            }
+        } else {
+            exportFiles.add(exportFile);
+            if (export != null) {
+                exports.add(export);
+            }
+            replicates.add(cmd.replicate());
+        }
+        String writtenTo = several ? "the domain controller of each object's domain (" + String.join(", ",
+                servers.stream().map(sv -> (sv.server() == null ? Commands.DC_PLACEHOLDER : sv.server()) + " for "
+                        + sv.directory()).toList()) + ")" : cmd.server() == null ? "one domain controller" : cmd.server();
         List<PhaseView> phases = new ArrayList<>();
         if (plan.hasChanges()) {
             List<Step> before = new ArrayList<>(List.of(
@@ -133,7 +174,8 @@ public final class Procedure {
                             + " confirmed"),
                     check(Phase.BEFORE, "Change ticket approved and naming these objects; maintenance window agreed"),
                     new Step(Phase.BEFORE, "", "Current state exported for rollback", "delegation entries, flags,"
-                            + " SPNs and resource-based delegation, to " + exportFile, List.of(export), List.of())));
+                            + " SPNs and resource-based delegation, to " + String.join(", ", exportFiles),
+                            exports, List.of())));
             for (String host : validatedHosts(plan)) {
                 String check = Commands.migrationAuthCheck(host);
                 String fix = cmd.powershell(new Action.SetMigrationAuthentication(host));
@@ -149,15 +191,17 @@ public final class Procedure {
             phases.add(phase(phases, Phase.CHANGE, "Change the delegation of " + Words.plural(plan.hosts().size(),
                     "host") + (plan.unregister().isEmpty() ? "" : " and take " + Words.plural(plan.unregister().size(),
                     "duplicate SPN") + " off other objects") + ", in ADUC or with remediation.ps1 -Apply; every"
-                    + " write goes to " + (cmd.server() == null ? "one domain controller" : cmd.server()) + ".",
+                    + " write goes to " + writtenTo + ".",
                     change));
             if (!plan.onHosts().isEmpty()) {
                 List<Step> onHosts = new ArrayList<>();
                 for (Action.OnHost a : plan.onHosts()) {
-                    String command = cmd.powershell(a);
+                    // a password reset writes to a DC of the host's own domain
+                    Commands hc = plan.commandsFor(a.subject());
+                    String command = hc.powershell(a);
                     onHosts.add(new Step(Phase.HOSTS, a.subject(), onHost(a), a instanceof Action.ResetMachinePassword
                             ? "run it on " + a.subject() + " itself, in an elevated PowerShell; it writes the new"
-                            + " password to " + (cmd.server() == null ? "the DC given" : cmd.server())
+                            + " password to " + (hc.server() == null ? "the DC given" : hc.server())
                             : "from a management station with the Hyper-V module, or on the host",
                             command == null ? List.of() : List.of(command), List.of(), plan.rulesFor(a), a));
                 }
@@ -165,11 +209,12 @@ public final class Procedure {
                         .distinct().count(), "host") + ": reset computer passwords (AES keys) and set Kerberos as the"
                         + " live-migration authentication, before replication.", onHosts));
             }
-            phases.add(phase(phases, Phase.REPLICATE, cmd.replicate() + " (case matters), then wait until"
-                    + " replication has converged; without it, other sites see the change only at the next scheduled"
-                    + " inter-site replication (by default every 180 minutes).", List.of(new Step(Phase.REPLICATE, "", "Replicate the change to"
-                    + " all domain controllers", "case matters: /AdeP (lower-case /a and /p mean abort and pause)",
-                    List.of(cmd.replicate()), List.of()))));
+            phases.add(phase(phases, Phase.REPLICATE, String.join("; ", replicates) + " (case matters), then wait"
+                    + " until replication has converged; without it, other sites see the change only at the next"
+                    + " scheduled inter-site replication (by default every 180 minutes).", List.of(new Step(
+                    Phase.REPLICATE, "", "Replicate the change to all domain controllers" + (several ? " of each domain"
+                    : ""), "case matters: /AdeP (lower-case /a and /p mean abort and pause)", replicates,
+                    List.of()))));
             List<Step> purge = new ArrayList<>();
             for (String h : plan.purgeHosts()) {
                 purge.add(new Step(Phase.PURGE, h, "Purge the SYSTEM logon session's Kerberos tickets", "type it,"
@@ -219,8 +264,8 @@ public final class Procedure {
         if (!plan.decisions().isEmpty()) {
             List<Step> decide = new ArrayList<>();
             for (RemediationPlan.Decision d : plan.decisions()) {
-                List<String> commands = d.proposed().stream().map(cmd::powershell).filter(Objects::nonNull)
-                        .toList();
+                List<String> commands = d.proposed().stream().flatMap(a -> plan.commandsFor(a.subject()).all(a)
+                        .stream()).filter(Objects::nonNull).toList();
                 decide.add(new Step(Phase.DECIDE, d.finding().host() == null ? "" : d.finding().host(),
                         d.finding().rule() + (d.coveredBy() == null ? ": decide and act" : ": check after the change"
                                 + " of " + d.coveredBy()), d.finding().message() + " " + d.what(), commands,
@@ -231,7 +276,7 @@ public final class Procedure {
                     + (plan.decisions().size() == 1 ? "it is" : "they are") + " not part of the scripted change.",
                     decide));
         }
-        return new Procedure(List.copyOf(phases), export, exportFile);
+        return new Procedure(List.copyOf(phases), export, exportFile, List.copyOf(exports), List.copyOf(replicates));
     }
 
     /** The hosts of the directions to test (source and destination), in order: each is checked before the change. */
@@ -263,10 +308,12 @@ public final class Procedure {
     }
 
     /** Per host: entries added (per peer), removed, SPNs registered, the mode set; then SPNs taken off other objects. */
-    private static List<Step> changeSteps(RemediationPlan plan, Commands cmd) {
+    private static List<Step> changeSteps(RemediationPlan plan, Commands first) {
         List<Step> out = new ArrayList<>();
         for (HostChange h : plan.hosts()) {
             String n = h.name();
+            // each object's changes go to a DC of its own domain
+            Commands cmd = plan.commandsFor(n);
             for (PeerSpns p : h.add()) {
                 out.add(change(new Action.AddDelegation(n, p.peer(), p.spns()), "Add delegation to " + p.peer(),
                         String.join(", ", p.spns()), cmd.delegation(n, false, p.spns()), plan, cmd));
@@ -296,9 +343,16 @@ public final class Procedure {
                                 + h.aducProtocol(), "policy: " + plan.protocolPolicy().word(),
                         cmd.flags(n, null, h.currentTrustedToAuth()), plan, cmd));
             }
+            if (!h.rbcd().isEmpty()) {
+                Action.AddRbcd r = new Action.AddRbcd(n, h.rbcd());
+                out.add(change(r, "Allow resource-based delegation from " + String.join(", ", h.rbcdAdded().stream()
+                                .map(p -> p.name() != null ? p.name() : p.sid()).toList()), "msDS-AllowedToActOnBehalfOf"
+                                + "OtherIdentity (the full list: the cmdlet replaces it); across domains only"
+                                + " resource-based delegation works", cmd.rbcdUndo(r), plan, cmd));
+            }
         }
         for (Action.UnregisterSpn u : plan.unregister()) {
-            out.add(change(u, "Remove the duplicate SPN from " + u.holder(), u.spn(), cmd.restore(u), plan, cmd));
+            out.add(change(u, "Remove the duplicate SPN from " + u.holder(), u.spn(), first.restore(u), plan, first));
         }
         return out;
     }

@@ -47,7 +47,21 @@ public final class RemediationPlan {
     public record HostChange(String name, String dnsHostName, String cluster, String operatingSystem,
                              String currentMode, List<PeerSpns> add, List<PeerSpns> remove, List<String> register,
                              boolean unconstrained, Boolean trustedToAuth, Boolean currentTrustedToAuth,
-                             String aducProtocol, Action.SetEncryptionTypes encryption) {
+                             String aducProtocol, Action.SetEncryptionTypes encryption, String directory,
+                             List<Action.Principal> rbcd) {
+        /**
+         * {@code directory}: the directory (domain) the host lives in, whose DC its commands write to; {@code rbcd}:
+         * the full list of principals its resource-based delegation is to allow (empty: no RBCD change).
+         */
+        public HostChange {
+            rbcd = rbcd == null ? List.of() : List.copyOf(rbcd);
+        }
+
+        /** Principals the RBCD change adds. */
+        public List<Action.Principal> rbcdAdded() {
+            return rbcd.stream().filter(p -> !p.present()).toList();
+        }
+
         /** The sAMAccountName the AD cmdlets take: the name with {@code $}. */
         public String identity() {
             return name + "$";
@@ -70,9 +84,9 @@ public final class RemediationPlan {
             return remove.stream().mapToInt(p -> p.spns().size()).sum();
         }
 
-        /** Entries added, removed or registered, and an encryption-types value set. */
+        /** Entries added, removed or registered, an encryption-types value set, and principals RBCD comes to allow. */
         public int entryCount() {
-            return addCount() + removeCount() + register.size() + (encryption == null ? 0 : 1);
+            return addCount() + removeCount() + register.size() + (encryption == null ? 0 : 1) + rbcdAdded().size();
         }
 
         /** The actions this change carries out, in the order the procedure takes them. */
@@ -81,6 +95,9 @@ public final class RemediationPlan {
             add.forEach(p -> out.add(new Action.AddDelegation(name, p.peer(), p.spns())));
             remove.forEach(p -> out.add(new Action.RemoveDelegation(name, p.peer(), p.spns())));
             register.forEach(spn -> out.add(new Action.RegisterSpn(name, spn)));
+            if (!rbcd.isEmpty()) {
+                out.add(new Action.AddRbcd(name, rbcd));
+            }
             return out;
         }
     }
@@ -101,10 +118,24 @@ public final class RemediationPlan {
     public record Decision(Finding finding, String what, List<Action> proposed, String coveredBy) {
     }
 
+    /**
+     * A directory (domain) the change writes to: its name, domain DN and base DN, and the commands bound to its
+     * domain controller.
+     */
+    public record Server(String directory, String domainDn, String baseDn, Commands commands) {
+        /** The DC, or null when the run names none usable. */
+        public String server() {
+            return commands.server();
+        }
+    }
+
     private final ProtocolTransition protocolPolicy;
     private final Commands commands;
     /** The DC the directory named ({@code directory.dc}), or null. */
     private final String dc;
+    private final Map<String, Server> servers;
+    private final Map<String, String> directoryOfHost;
+    private final List<Server> involved;
     private final List<HostChange> hosts;
     private final List<Action.UnregisterSpn> unregister;
     private final List<Action.OnHost> onHosts;
@@ -115,13 +146,31 @@ public final class RemediationPlan {
     private final Map<String, Set<String>> rules;
     private final Set<String> settled;
 
-    private RemediationPlan(ProtocolTransition protocolPolicy, Commands commands, String dc, List<HostChange> hosts,
+    private RemediationPlan(ProtocolTransition protocolPolicy, Commands commands, String dc, Map<String, Server> servers,
+                            Map<String, String> directoryOfHost, List<HostChange> hosts,
                             List<Action.UnregisterSpn> unregister, List<Action.OnHost> onHosts, List<Refused> refused,
                             List<Pair> validate, List<String> purgeHosts, List<Decision> decisions,
                             Map<String, Set<String>> rules, Set<String> settled) {
         this.protocolPolicy = protocolPolicy;
         this.commands = commands;
         this.dc = dc;
+        this.servers = servers;
+        this.directoryOfHost = directoryOfHost;
+        List<Server> used = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (HostChange h : hosts) {
+            Server sv = serverOf(h.name());
+            if (sv != null && seen.add(sv.directory())) {
+                used.add(sv);
+            }
+        }
+        if (!unregister.isEmpty() || used.isEmpty()) {
+            Server first = servers.isEmpty() ? null : servers.values().iterator().next();
+            if (first != null && seen.add(first.directory())) {
+                used.add(0, first);
+            }
+        }
+        this.involved = List.copyOf(used);
         this.hosts = hosts;
         this.unregister = unregister;
         this.onHosts = onHosts;
@@ -171,6 +220,33 @@ public final class RemediationPlan {
     /** The domain controller changes are written to; null when the run names none usable. */
     public String server() {
         return commands.server();
+    }
+
+    /**
+     * The commands for changes of {@code host}: bound to the domain controller of the host's own directory (with
+     * several domains, each change is written to a DC of the domain the object lives in).
+     */
+    public Commands commandsFor(String host) {
+        Server sv = serverOf(host);
+        return sv == null ? commands : sv.commands();
+    }
+
+    /** The directory of a host of the run, or null. */
+    public String directoryOf(String host) {
+        return directoryOfHost.get(key(host));
+    }
+
+    private Server serverOf(String host) {
+        String d = directoryOfHost.get(key(host));
+        return d == null ? null : servers.get(d);
+    }
+
+    /**
+     * The directories the change writes to, each with its DC: one for a single domain; with several, those of the
+     * changed hosts (objects losing a duplicate SPN count to the first).
+     */
+    public List<Server> servers() {
+        return involved;
     }
 
     public List<HostChange> hosts() {
@@ -245,6 +321,7 @@ public final class RemediationPlan {
         boolean unconstrained;
         Boolean protocolTransition;
         Action.SetEncryptionTypes encryption;
+        final Map<String, Action.Principal> rbcd = new LinkedHashMap<>();
 
         Building(String name) {
             this.name = name;
@@ -376,11 +453,37 @@ public final class RemediationPlan {
                 purgeHosts.add(name);
             }
         }
-        return new RemediationPlan(policy, Commands.forServer(server(doc.directory())),
-                doc.directory() == null ? null : doc.directory().dc(), List.copyOf(hosts),
-                List.copyOf(unregister.values()), List.copyOf(onHosts.values()), List.copyOf(refused),
-                List.copyOf(validate),
+        Commands first = Commands.forServer(server(doc.directory()));
+        Map<String, Server> servers = new LinkedHashMap<>();
+        for (FindingsDocument.DirectoryDoc d : nn(doc.directories())) {
+            if (d != null && d.name() != null) {
+                // the first directory is the one of directory: its server is the run's as before
+                servers.putIfAbsent(d.name(), new Server(d.name(), domainDn(d.baseDn()), d.baseDn(), servers.isEmpty()
+                        ? first : Commands.forServer(server(d.asDirectory()))));
+            }
+        }
+        Map<String, String> directoryOfHost = new HashMap<>();
+        hostDocs.forEach((k, h) -> {
+            if (h.directory() != null) {
+                directoryOfHost.put(k, h.directory());
+            }
+        });
+        return new RemediationPlan(policy, first, doc.directory() == null ? null : doc.directory().dc(), servers,
+                directoryOfHost, List.copyOf(hosts), List.copyOf(unregister.values()), List.copyOf(onHosts.values()),
+                List.copyOf(refused), List.copyOf(validate),
                 List.copyOf(purgeHosts), List.copyOf(decisions), rules, Set.copyOf(settled));
+    }
+
+    /** {@code OU=Hyper-V,DC=contoso,DC=com} → {@code DC=contoso,DC=com}. */
+    static String domainDn(String baseDn) {
+        List<String> parts = new ArrayList<>();
+        for (String rdn : baseDn == null ? new String[0] : baseDn.split(",")) {
+            String t = rdn.trim();
+            if (t.regionMatches(true, 0, "DC=", 0, 3)) {
+                parts.add(t);
+            }
+        }
+        return String.join(",", parts);
     }
 
     private static void apply(Building b, Action a) {
@@ -398,6 +501,14 @@ public final class RemediationPlan {
         } else if (a instanceof Action.SetEncryptionTypes t) {
             b.encryption = b.encryption == null ? t : new Action.SetEncryptionTypes(t.host(), b.encryption.value()
                     | t.value(), b.encryption.clearDesOnly() || t.clearDesOnly(), t.previous());
+        } else if (a instanceof Action.AddRbcd r) {
+            // several findings ask for the same target's list: one list, each principal once
+            for (Action.Principal p : r.principals()) {
+                String k = p.sid() != null ? p.sid() : key(p.name());
+                Action.Principal had = b.rbcd.get(k);
+                b.rbcd.put(k, had == null ? p : new Action.Principal(had.name() != null ? had.name() : p.name(),
+                        had.domain() != null ? had.domain() : p.domain(), had.sid(), had.present() || p.present()));
+            }
         }
         // EnableAccount is only ever proposed in a decision.
     }
@@ -411,10 +522,12 @@ public final class RemediationPlan {
         String aduc = b.unconstrained || setPt != null ? (ptAfter ? Remedies.ADUC_ANY : Remedies.ADUC_KERBEROS)
                 : aducChoice(policy, ptAfter);
         String mode = hd == null ? "not in the directory snapshot" : mode(uac, hasEntries);
+        // the host's own cluster; a finding of another cluster may ask for the change (RBCD on a peer's target)
         return new HostChange(b.name, hd == null ? null : hd.dnsHostName(),
-                b.cluster != null ? b.cluster : hd == null ? null : hd.cluster(),
+                hd != null && hd.cluster() != null ? hd.cluster() : b.cluster,
                 hd == null ? null : hd.operatingSystem(), mode, peers(b.add), peers(b.remove),
-                List.copyOf(b.register), b.unconstrained, setPt, hasPt, aduc, b.encryption);
+                List.copyOf(b.register), b.unconstrained, setPt, hasPt, aduc, b.encryption,
+                hd == null ? null : hd.directory(), List.copyOf(b.rbcd.values()));
     }
 
     /** The decision a finding asks for: its Manual action, or (an older findings.json) its own words. */

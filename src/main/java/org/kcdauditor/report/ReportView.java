@@ -156,12 +156,22 @@ public final class ReportView {
      * One cluster: its figures, status, counts, matrix and verdict; and what the proposed change leaves:
      * {@code openAfter} (findings above INFO the change does not settle, waived ones and consequences of settled
      * or waived findings left out) and {@code goAfter} (GO expected once the change is made and validated).
-     * {@code compliancePercent} is null when nothing is required.
+     * {@code compliancePercent} is null when nothing is required. {@code directory}: the directory (domain) it was
+     * read from; {@code audited} false when that (optional) directory could not be read: its status is then AMBER
+     * and its label "Not audited".
      */
     public record ClusterView(String name, List<String> nodes, List<String> missingNodes, List<String> fileServers,
                               int pairs, int pairsOk, int presentEntries, int requiredEntries,
                               Double compliancePercent, Counts counts, Status status, List<Cell> cells,
-                              GoVerdict verdict, List<FindingView> openAfter, boolean goAfter) {
+                              GoVerdict verdict, List<FindingView> openAfter, boolean goAfter, String directory,
+                              boolean audited) {
+        public static final String NOT_AUDITED = "Not audited";
+
+        /** The status in words: its traffic light's, or "Not audited". */
+        public String statusLabel() {
+            return audited ? status.label() : NOT_AUDITED;
+        }
+
         /** GO for a patch window. */
         public boolean go() {
             return verdict.go();
@@ -243,6 +253,7 @@ public final class ReportView {
     private final Status status;
     private final String headline;
     private final Procedure procedure;
+    private final List<DirectoryView> directories;
     private final String changeTicket;
     private final List<ObjectChange> objectChanges;
     private final List<TrendPoint> trend;
@@ -250,6 +261,7 @@ public final class ReportView {
     private ReportView(FindingsDocument doc, RemediationPlan plan, String changeTicket) {
         this.doc = doc;
         this.plan = plan;
+        this.directories = directories(doc);
         this.changeTicket = changeTicket;
         this.rules = rules(doc);
         List<Finding> all = nn(doc.findings()).stream().filter(f -> f != null && f.severity() != null).toList();
@@ -303,8 +315,9 @@ public final class ReportView {
                     && cells.stream().filter(x -> x.failing() && !x.fixedByChange()).noneMatch(x ->
                     ws2025(hostsByName, x.from()) || ws2025(hostsByName, x.to()));
             cv.add(new ClusterView(c.name(), nn(c.nodes()), nn(c.missingNodes()), nn(c.fileServers()), c.pairs(),
-                    c.pairsOk(), c.presentEntries(), c.requiredEntries(), c.compliancePercent(), cc, Status.of(cc),
-                    List.copyOf(cells), verdict, openAfter, goAfter));
+                    c.pairsOk(), c.presentEntries(), c.requiredEntries(), c.compliancePercent(), cc,
+                    c.wasAudited() ? Status.of(cc) : Status.AMBER, List.copyOf(cells), verdict, openAfter, goAfter,
+                    c.directory(), c.wasAudited()));
         }
         this.clusters = List.copyOf(cv);
         this.status = Status.of(counts);
@@ -316,6 +329,62 @@ public final class ReportView {
         this.trend = doc.history() == null || doc.history().trend() == null ? List.of()
                 : List.copyOf(doc.history().trend());
     }
+
+    /**
+     * One directory (domain) of the run: where it was read, whether it was audited, whether it gave change times,
+     * and, after {@code preflight --all-dcs}, how each domain controller compared.
+     *
+     * @param domain its DNS domain, from the base DN ({@code contoso.com})
+     */
+    public record DirectoryView(String name, String url, String baseDn, String dc, String domain, boolean audited,
+                                String failure, Boolean changeTimes, List<FindingsDocument.DcDoc> domainControllers) {
+        /** Whether its domain controllers were checked ({@code preflight --all-dcs}). */
+        public boolean dcCheck() {
+            return domainControllers != null;
+        }
+
+        /**
+         * {@code 2 of 3 domain controllers agree with dc1.contoso.com; dc3.contoso.com could not be read}, or null
+         * without a DC check. The DC the audit read counts as agreeing.
+         */
+        public String dcSummary() {
+            if (domainControllers == null) {
+                return null;
+            }
+            long agree = domainControllers.stream().filter(d -> FindingsDocument.DcDoc.AGREES.equals(d.result())
+                    || FindingsDocument.DcDoc.AUDITED.equals(d.result())).count();
+            int total = domainControllers.size();
+            if (domainControllers.stream().noneMatch(d -> FindingsDocument.DcDoc.AUDITED.equals(d.result()))) {
+                agree++; // the DC the audit read is not among those listed
+                total++;
+            }
+            List<String> differ = names(FindingsDocument.DcDoc.DIFFERS);
+            List<String> unreachable = names(FindingsDocument.DcDoc.UNREACHABLE);
+            String text = agree + " of " + Words.plural(total, "domain controller") + (total == 1 ? " agrees" : " agree")
+                    + " with " + (dc == null ? url : dc);
+            if (!differ.isEmpty()) {
+                text += "; " + String.join(", ", differ) + (differ.size() == 1 ? " has" : " have")
+                        + " not replicated the delegation yet";
+            }
+            if (!unreachable.isEmpty()) {
+                text += "; " + String.join(", ", unreachable) + " could not be read";
+            }
+            List<String> readOnly = domainControllers.stream().filter(FindingsDocument.DcDoc::readOnly)
+                    .map(FindingsDocument.DcDoc::name).toList();
+            if (!readOnly.isEmpty()) {
+                text += " (read-only: " + String.join(", ", readOnly) + ")";
+            }
+            return text;
+        }
+
+        private List<String> names(String result) {
+            return domainControllers.stream().filter(d -> result.equals(d.result())).map(FindingsDocument.DcDoc::name)
+                    .toList();
+        }
+    }
+
+    /** The sentence reports give once when a directory keeps no change times. */
+    public static final String NO_CHANGE_TIMES = "change time not available from this directory";
 
     public static ReportView of(FindingsDocument doc) {
         return of(doc, null);
@@ -651,8 +720,80 @@ public final class ReportView {
                 "object") + " in Active Directory." : " No scripted change to Active Directory.");
     }
 
-    /** {@code DC=contoso,DC=com} of the base DN → {@code contoso.com}; the DN itself when it has no DC parts. */
+    /** The run's directories (one, unless the config names several domains), in config order. */
+    public List<DirectoryView> directories() {
+        return directories;
+    }
+
+    /** Whether the run read several directories (domains): reports then name each cluster's and host's. */
+    public boolean multiDirectory() {
+        return directories.size() > 1;
+    }
+
+    /**
+     * Said once, not per host: "Change time not available from this directory" (naming the directories when only
+     * some keep none); null when every audited directory gave change times or none was asked.
+     */
+    public String changeTimesNote() {
+        List<DirectoryView> without = directories.stream().filter(d -> d.audited()
+                && Boolean.FALSE.equals(d.changeTimes())).toList();
+        if (without.isEmpty()) {
+            return null;
+        }
+        String sentence = Character.toUpperCase(NO_CHANGE_TIMES.charAt(0)) + NO_CHANGE_TIMES.substring(1);
+        if (!multiDirectory()) {
+            return sentence + ".";
+        }
+        return sentence + (without.size() == 1 ? "" : "s") + ": " + String.join(", ", without.stream()
+                .map(DirectoryView::name).toList()) + ".";
+    }
+
+    /**
+     * When, where and how often a host's delegation attributes were last written, one per attribute:
+     * {@code msDS-AllowedToDelegateTo changed 2026-11-30 14:02:11 UTC at DC2 (version 7)}; empty when not known.
+     */
+    public List<String> hostChanges(FindingsDocument.HostDoc h) {
+        return h == null || h.changes() == null ? List.of()
+                : h.changes().stream().filter(c -> c != null && c.attribute() != null)
+                .map(org.kcdauditor.model.AttributeChange::describeWithAttribute).toList();
+    }
+
+    /** The DC checks of the run ({@code preflight --all-dcs}), one sentence per checked directory. */
+    public List<String> dcSummaries() {
+        return directories.stream().filter(DirectoryView::dcCheck).map(d -> (multiDirectory() ? d.name() + ": " : "")
+                + d.dcSummary()).toList();
+    }
+
+    private static List<DirectoryView> directories(FindingsDocument doc) {
+        List<DirectoryView> out = new ArrayList<>();
+        for (FindingsDocument.DirectoryDoc d : nn(doc.directories())) {
+            if (d != null) {
+                out.add(new DirectoryView(d.name(), d.url(), d.baseDn(), d.dc(), domainOf(d.baseDn()), d.audited(),
+                        d.failure(), d.changeTimes(), d.domainControllers()));
+            }
+        }
+        if (out.isEmpty() && doc.directory() != null) {
+            // a findings.json written before directories[]: its one directory
+            FindingsDocument.Directory d = doc.directory();
+            out.add(new DirectoryView("default", d.url(), d.baseDn(), d.dc(), domainOf(d.baseDn()), true, null, null,
+                    null));
+        }
+        return List.copyOf(out);
+    }
+
+    private static String domainOf(String baseDn) {
+        List<String> parts = dcParts(baseDn).stream().map(p -> p.substring(3)).toList();
+        return parts.isEmpty() ? baseDn : String.join(".", parts);
+    }
+
+    /**
+     * {@code DC=contoso,DC=com} of the base DN → {@code contoso.com}; the DN itself when it has no DC parts; with
+     * several directories each one's domain ({@code contoso.com, fabrikam.com}).
+     */
     public String domain() {
+        if (multiDirectory()) {
+            return String.join(", ", directories.stream().map(DirectoryView::domain).distinct().toList());
+        }
         String baseDn = doc.directory() == null ? null : doc.directory().baseDn();
         if (baseDn == null) {
             return "";

@@ -28,8 +28,9 @@ public final class BaselineEntryAddedRule extends BaselineChangeRule {
     void report(Drift.Change c, FindingSink out) {
         out.add(INFO).cluster(c.cluster()).host(c.host()).peer(Rules.hostOf(c.value())).spn(c.value())
                 .evidence(Evidence.builder().spn(c.value()).attribute("msDS-AllowedToDelegateTo")
-                        .actual(List.of(c.value())).build())
-                .message(c.host() + " delegates to " + c.value() + ", which the approved baseline does not list.")
+                        .actual(List.of(c.value())).lastChange(c.lastChange()).build())
+                .message(c.host() + " delegates to " + c.value() + ", which the approved baseline does not list."
+                        + Rules.changed(c.lastChange()))
                 .action(new Action.Manual("Review the change; keep it by capturing a new baseline (kcd-audit baseline"
                         + " capture --force), or remove it:", List.of(new Action.RemoveDelegation(c.host(),
                         Rules.hostOf(c.value()), List.of(c.value())))))

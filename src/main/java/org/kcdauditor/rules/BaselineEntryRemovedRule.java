@@ -28,8 +28,9 @@ public final class BaselineEntryRemovedRule extends BaselineChangeRule {
     void report(Drift.Change c, FindingSink out) {
         out.add(INFO).cluster(c.cluster()).host(c.host()).peer(Rules.hostOf(c.value())).spn(c.value())
                 .evidence(Evidence.builder().spn(c.value()).attribute("msDS-AllowedToDelegateTo")
-                        .expected(List.of(c.value())).build())
-                .message(c.host() + " no longer delegates to " + c.value() + ", which the approved baseline lists.")
+                        .expected(List.of(c.value())).lastChange(c.lastChange()).build())
+                .message(c.host() + " no longer delegates to " + c.value() + ", which the approved baseline lists."
+                        + Rules.changed(c.lastChange()))
                 .action(new Action.Manual("If the removal was intended, capture a new baseline after review; else"
                         + " restore it:", List.of(new Action.AddDelegation(c.host(), Rules.hostOf(c.value()),
                         List.of(c.value())))))

@@ -29,9 +29,9 @@ public final class BaselineFlagsChangedRule extends BaselineChangeRule {
         out.add(INFO).severity(c.delegationBits() ? Severity.HIGH : Severity.MEDIUM).cluster(c.cluster())
                 .host(c.host())
                 .evidence(Evidence.builder().attribute("userAccountControl").expected(c.before()).actual(c.after())
-                        .delegationBits(c.delegationBits()).build())
+                        .delegationBits(c.delegationBits()).lastChange(c.lastChange()).build())
                 .message(c.host() + " userAccountControl changed since the baseline: " + String.join(", ", c.before())
-                        + " -> " + String.join(", ", c.after()) + ".")
+                        + " -> " + String.join(", ", c.after()) + "." + Rules.changed(c.lastChange()))
                 .action(new Action.Manual("Compare with the change record; restore it on " + c.host()
                         + "'s Delegation tab (ADUC), or capture a new baseline after review."))
                 .emit();

@@ -17,6 +17,7 @@ public enum Category {
     ACCOUNTS("accounts", "Accounts that start migrations"),
     INVENTORY("inventory", "Hosts and configuration"),
     HYGIENE("hygiene", "Clean-up"),
+    REPLICATION("replication", "Replication between domain controllers"),
     DRIFT("drift", "Drift against the baseline and the previous run");
 
     private final String word;

@@ -28,7 +28,7 @@ public final class ClusterEmptyRule implements Rule {
     @Override
     public void evaluate(AuditContext ctx, FindingSink out) {
         for (ResolvedCluster c : ctx.clusters()) {
-            if (c.ou() != null && c.nodes().isEmpty()) {
+            if (c.ou() != null && c.nodes().isEmpty() && ctx.audited(c)) {
                 out.add(INFO).cluster(c.name())
                         .evidence(Evidence.builder().attribute("clusters[].ou").ou(c.ou()).build())
                         .message("Cluster " + c.name() + " takes its nodes from " + c.ou() + ", but no computer"

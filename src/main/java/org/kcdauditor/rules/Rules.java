@@ -14,6 +14,14 @@ final class Rules {
     private Rules() {
     }
 
+    /**
+     * {@code " The attribute changed 2026-11-30 14:02:11 UTC at DC2 (version 7)."} where the directory's
+     * replication metadata says so; empty otherwise (the report then says once that change times are not available).
+     */
+    static String changed(org.kcdauditor.model.AttributeChange c) {
+        return c == null ? "" : " " + c.attribute() + " " + c.describe() + ".";
+    }
+
     /** The host part of an SPN as written (for the finding's peer), or null. */
     static String hostOf(String spn) {
         Spn s = Spn.parse(spn);

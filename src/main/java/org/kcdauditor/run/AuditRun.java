@@ -1,6 +1,5 @@
 package org.kcdauditor.run;
 
-import com.unboundid.ldap.sdk.LDAPConnection;
 import org.kcdauditor.audit.AuditContext;
 import org.kcdauditor.audit.AuditInputs;
 import org.kcdauditor.audit.AuditResult;
@@ -11,10 +10,8 @@ import org.kcdauditor.baseline.Baseline;
 import org.kcdauditor.baseline.BaselineFile;
 import org.kcdauditor.config.AuditConfig;
 import org.kcdauditor.config.Secrets;
-import org.kcdauditor.directory.Deadline;
-import org.kcdauditor.directory.DirectoryCollector;
+import org.kcdauditor.directory.DirectoriesCollector;
 import org.kcdauditor.directory.DirectoryException;
-import org.kcdauditor.directory.LdapConnector;
 import org.kcdauditor.home.Installation;
 import org.kcdauditor.inventory.HardeningCatalogue;
 import org.kcdauditor.inventory.HardeningCatalogueFile;
@@ -94,10 +91,12 @@ public final class AuditRun {
     private final boolean writeReports;
     private final SnapshotSource source;
     private final Map<String, String> env;
+    /** The cluster whose nodes are read from every DC of their domain ({@code preflight --all-dcs}), or null. */
+    private final String dcCheck;
 
     public AuditRun(AuditConfig config, Secrets secrets, Clock clock, Reports reports) {
         this(config, secrets, clock, reports, Installation.locate(System.getenv()), "run", true, null,
-                System.getenv());
+                System.getenv(), null);
     }
 
     /**
@@ -109,11 +108,11 @@ public final class AuditRun {
      */
     public static AuditRun installed(AuditConfig config, Map<String, String> env, Clock clock, Path home) {
         return new AuditRun(config, new Secrets(env), clock, Reports.standard(Installation.at(home).templates(),
-                config.reports()), home, "run", true, null, env);
+                config.reports()), home, "run", true, null, env, null);
     }
 
     private AuditRun(AuditConfig config, Secrets secrets, Clock clock, Reports reports, Path home, String trigger,
-                     boolean writeReports, SnapshotSource source, Map<String, String> env) {
+                     boolean writeReports, SnapshotSource source, Map<String, String> env, String dcCheck) {
         this.config = config;
         this.secrets = secrets;
         this.clock = clock;
@@ -123,31 +122,40 @@ public final class AuditRun {
         this.writeReports = writeReports;
         this.source = source;
         this.env = Map.copyOf(env);
+        this.dcCheck = dcCheck;
     }
 
     /** The installation folder (shipped hardening catalogue). */
     public AuditRun withHome(Path h) {
-        return new AuditRun(config, secrets, clock, reports, h, trigger, writeReports, source, env);
+        return new AuditRun(config, secrets, clock, reports, h, trigger, writeReports, source, env, dcCheck);
     }
 
     /** What started the run, as history shows it: run, demo, preflight, baseline-capture, schedule. */
     public AuditRun withTrigger(String t) {
-        return new AuditRun(config, secrets, clock, reports, home, t, writeReports, source, env);
+        return new AuditRun(config, secrets, clock, reports, home, t, writeReports, source, env, dcCheck);
     }
 
     /** Store the run but write no report files. */
     public AuditRun withoutReports() {
-        return new AuditRun(config, secrets, clock, reports, home, trigger, false, source, env);
+        return new AuditRun(config, secrets, clock, reports, home, trigger, false, source, env, dcCheck);
     }
 
     /** Collect from {@code s} instead of the directory. */
     public AuditRun withSource(SnapshotSource s) {
-        return new AuditRun(config, secrets, clock, reports, home, trigger, writeReports, s, env);
+        return new AuditRun(config, secrets, clock, reports, home, trigger, writeReports, s, env, dcCheck);
+    }
+
+    /**
+     * Reads the nodes of {@code cluster} (and of the clusters it migrates with) from every domain controller of their
+     * domain too, and compares them with the DC the audit read ({@code preflight --all-dcs}).
+     */
+    public AuditRun withDcCheck(String cluster) {
+        return new AuditRun(config, secrets, clock, reports, home, trigger, writeReports, source, env, cluster);
     }
 
     /** Environment for store credentials (store.userEnv / store.passwordEnv). */
     public AuditRun withEnvironment(Map<String, String> e) {
-        return new AuditRun(config, secrets, clock, reports, home, trigger, writeReports, source, e);
+        return new AuditRun(config, secrets, clock, reports, home, trigger, writeReports, source, e, dcCheck);
     }
 
     /**
@@ -263,11 +271,8 @@ public final class AuditRun {
                 snapshot[0] = source.collect(progress);
                 return;
             }
-            Deadline deadline = Deadline.start(config.directory());
-            control.reading(deadline);
-            try (LDAPConnection connection = new LdapConnector(config, secrets).connect(deadline)) {
-                snapshot[0] = new DirectoryCollector(config, clock).collect(connection, deadline, progress);
-            }
+            snapshot[0] = new DirectoriesCollector(config, secrets, clock, dcCheck).collect(control::reading,
+                    progress);
         });
         return snapshot[0];
     }

@@ -31,7 +31,8 @@ import java.util.Set;
 
 /**
  * A run's snapshot rows: {@code run_host} (the cluster nodes and file servers with their attributes),
- * {@code run_host_attr} (their multi-valued attributes as JSON arrays), {@code run_patch}, {@code run_event}.
+ * {@code run_host_attr} (their multi-valued attributes as JSON arrays: {@code delegateTo}, {@code spn}, {@code rbcd},
+ * and {@code changes}, the replication metadata of the delegation attributes), {@code run_patch}, {@code run_event}.
  *
  * <p>Stored as changes against the previous run of the same configuration: a multi-valued attribute whose
  * values are those of the previous run (same SHA-256 digest) is a row without values that names the run
@@ -41,7 +42,10 @@ import java.util.Set;
  * ({@link #detach}).
  */
 final class SnapshotRows {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Host values as JSON arrays; replication metadata ({@code changes}) as objects with ISO-8601 times. */
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
+            .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {
     };
     /** Rows per JDBC batch. */
@@ -86,7 +90,8 @@ final class SnapshotRows {
                 h.addBatch();
                 pending += 1 + values(v, sha, before, runId, name, "delegateTo", o.delegateTo())
                         + values(v, sha, before, runId, name, "spn", o.spns())
-                        + values(v, sha, before, runId, name, "rbcd", o.rbcdSids());
+                        + values(v, sha, before, runId, name, "rbcd", o.rbcdSids())
+                        + values(v, sha, before, runId, name, "changes", ctx.snapshot().changesOf(o));
                 if (pending >= BATCH) {
                     // Bounded batches: a 20,000-host snapshot is about 1.5 million values.
                     h.executeBatch();
@@ -104,7 +109,7 @@ final class SnapshotRows {
      * the previous run stored the same, a reference to the run holding them. Returns the rows added.
      */
     private static int values(PreparedStatement v, MessageDigest sha, Map<String, Stored> before, String runId,
-                              String host, String attr, List<String> values) throws SQLException {
+                              String host, String attr, List<?> values) throws SQLException {
         if (values.isEmpty()) {
             return 0;
         }

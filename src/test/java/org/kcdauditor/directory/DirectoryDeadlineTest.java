@@ -1,6 +1,8 @@
 package org.kcdauditor.directory;
 
 import com.unboundid.ldap.listener.InMemoryDirectoryServer;
+import com.unboundid.ldap.sdk.LDAPConnection;
+import org.kcdauditor.config.DirectoryConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -86,6 +88,24 @@ class DirectoryDeadlineTest {
             CliRun r = run(cfg);
             assertEquals(0, r.exitCode(), r.toString());
             assertTrue(r.out().contains("Read 60 directory objects"), r.out());
+        }
+    }
+
+    /**
+     * The reading uses two connections (the sweep's, and a pipelined one for the nodes' replication metadata): an
+     * abort (a run being stopped) or a bound that passes closes both, not only the one attached last.
+     */
+    @Test
+    void anAbortClosesEveryConnectionOfTheReading() throws Exception {
+        DirectoryConfig d = new DirectoryConfig("ldap://127.0.0.1:" + server.getListenPort(), false, null, null, null,
+                TestDirectory.BASE, null, null, null, true, null, 30);
+        try (LDAPConnection sweep = server.getConnection(); LDAPConnection reads = server.getConnection()) {
+            Deadline deadline = Deadline.start(d).attach(sweep).attach(reads);
+            assertTrue(sweep.isConnected() && reads.isConnected());
+            deadline.abort("the run is being stopped");
+            assertFalse(sweep.isConnected(), "the sweep's connection is closed");
+            assertFalse(reads.isConnected(), "the metadata reads' connection is closed");
+            assertEquals("ldap: the run is being stopped", deadline.failure("ldap", null).getMessage());
         }
     }
 }

@@ -149,8 +149,8 @@ class RunbookTest {
         // runbook's command for it in a comment.
         long writes = Arrays.stream(ps1.split("\r\n")).map(PowerShellLexer::codeOutsideQuotesAndComments)
                 .filter(code -> code.matches(".*\\bSet-AD(Computer|Object|AccountControl)\\b.*")).count();
-        assertEquals(10, writes, "Add-Values, Remove-Values, Remove-ObjectSpn, Restore-ObjectSpn, Remove-ObjectSpnAgain,"
-                + " Set-EncryptionTypes (3), Set-Flags, Undo-Change (UseDESKeyOnly): " + ps1);
+        assertEquals(12, writes, "Add-Values, Remove-Values, Remove-ObjectSpn, Restore-ObjectSpn, Remove-ObjectSpnAgain,"
+                + " Set-EncryptionTypes (3), Set-Flags, Set-RbcdSddl (2), Undo-Change (UseDESKeyOnly): " + ps1);
         assertTrue(ps1.contains("    #   Set-ADComputer -Identity 'HV01$' -Add @{'msDS-AllowedToDelegateTo'="
                 + "@('cifs/hv02.contoso.com')} -Server 'dc1.contoso.com'\r\n    Add-Values 'HV01$'"), ps1);
         assertTrue(ps1.contains("    Add-Values 'HV01$' 'msDS-AllowedToDelegateTo' @('cifs/hv02.contoso.com')"), ps1);

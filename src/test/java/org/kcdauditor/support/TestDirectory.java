@@ -80,7 +80,18 @@ public final class TestDirectory {
      */
     public static InMemoryDirectoryServer start(Mode mode, Tls tls, int maxSizeLimit, List<Attribute> rootDse,
                                                 InMemoryOperationInterceptor... interceptors) throws Exception {
-        InMemoryDirectoryServerConfig config = new InMemoryDirectoryServerConfig(BASE);
+        return start(BASE, mode, tls, maxSizeLimit, rootDse, interceptors);
+    }
+
+    /** A plain server for another domain ({@code DC=fabrikam,DC=com}), answering as {@code dnsHostName}. */
+    public static InMemoryDirectoryServer startDomain(String base, String dnsHostName) throws Exception {
+        return start(base, Mode.PLAIN, null, 0, dnsHostName == null ? List.of()
+                : List.of(new Attribute("dnsHostName", dnsHostName), new Attribute("defaultNamingContext", base)));
+    }
+
+    static InMemoryDirectoryServer start(String base, Mode mode, Tls tls, int maxSizeLimit, List<Attribute> rootDse,
+                                         InMemoryOperationInterceptor... interceptors) throws Exception {
+        InMemoryDirectoryServerConfig config = new InMemoryDirectoryServerConfig(base);
         config.setSchema(null);
         config.setCustomRootDSEAttributes(rootDse);
         for (InMemoryOperationInterceptor i : interceptors) {
@@ -102,38 +113,59 @@ public final class TestDirectory {
                     : InMemoryListenerConfig.createLDAPConfig("ldap", lo, 0, server.createSSLSocketFactory()));
         }
         InMemoryDirectoryServer ds = new InMemoryDirectoryServer(config);
-        ds.add(new Entry("dn: " + BASE, "objectClass: top", "objectClass: domain", "dc: contoso"));
-        ds.add(new Entry("dn: OU=Hyper-V," + BASE, "objectClass: organizationalUnit", "ou: Hyper-V"));
-        ds.add(new Entry("dn: OU=Workstations," + BASE, "objectClass: organizationalUnit", "ou: Workstations"));
+        String dc = base.substring(3, base.indexOf(',') < 0 ? base.length() : base.indexOf(','));
+        ds.add(new Entry("dn: " + base, "objectClass: top", "objectClass: domain", "dc: " + dc));
+        ds.add(new Entry("dn: OU=Hyper-V," + base, "objectClass: organizationalUnit", "ou: Hyper-V"));
+        ds.add(new Entry("dn: OU=Workstations," + base, "objectClass: organizationalUnit", "ou: Workstations"));
         ds.startListening();
         return ds;
     }
 
     /** Adds a healthy cluster of {@code nodes} Hyper-V hosts under OU=Hyper-V. */
     public static void addCluster(InMemoryDirectoryServer ds, List<String> nodes) throws Exception {
-        int rid = 2000;
+        addCluster(ds, BASE, Hosts.DOMAIN_SID, 2000, nodes);
+    }
+
+    /**
+     * Adds a healthy cluster of {@code nodes} under OU=Hyper-V of {@code base} (its DNS names in that domain), their
+     * SIDs {@code <domainSid>-<firstRid>}, {@code -<firstRid + 1>} …
+     */
+    public static void addCluster(InMemoryDirectoryServer ds, String base, String domainSid, int firstRid,
+                                  List<String> nodes) throws Exception {
+        int rid = firstRid;
         for (String n : nodes) {
-            List<String> lines = new ArrayList<>(List.of("dn: CN=" + n + ",OU=Hyper-V," + BASE,
+            List<String> lines = new ArrayList<>(List.of("dn: CN=" + n + ",OU=Hyper-V," + base,
                     "objectClass: top", "objectClass: user", "objectClass: computer", "cn: " + n,
-                    "sAMAccountName: " + n + "$", "dNSHostName: " + Hosts.fqdn(n), "userAccountControl: 16781312",
+                    "sAMAccountName: " + n + "$", "dNSHostName: " + fqdn(n, base), "userAccountControl: 16781312",
                     "operatingSystem: Windows Server 2022 Datacenter", "operatingSystemVersion: 10.0 (20348)",
                     "whenChanged: 20261101060000.0Z", "uSNChanged: 4711", "lastLogonTimestamp: 134060000000000000"));
             for (String s : List.of("HOST", Hosts.MIG)) {
                 lines.add("servicePrincipalName: " + s + "/" + n);
-                lines.add("servicePrincipalName: " + s + "/" + Hosts.fqdn(n));
+                lines.add("servicePrincipalName: " + s + "/" + fqdn(n, base));
             }
             for (String peer : nodes) {
                 if (!peer.equals(n)) {
                     for (String s : List.of(Hosts.MIG, "cifs")) {
                         lines.add("msDS-AllowedToDelegateTo: " + s + "/" + peer);
-                        lines.add("msDS-AllowedToDelegateTo: " + s + "/" + Hosts.fqdn(peer));
+                        lines.add("msDS-AllowedToDelegateTo: " + s + "/" + fqdn(peer, base));
                     }
                 }
             }
             Entry e = new Entry(lines.toArray(String[]::new));
-            e.addAttribute("objectSid", Sids.toBytes(Hosts.DOMAIN_SID + "-" + (rid++)));
+            e.addAttribute("objectSid", Sids.toBytes(domainSid + "-" + (rid++)));
             ds.add(e);
         }
+    }
+
+    /** {@code hv01.contoso.com} for {@code HV01} in {@code DC=contoso,DC=com}. */
+    public static String fqdn(String name, String base) {
+        StringBuilder d = new StringBuilder(name.toLowerCase(Locale.ROOT));
+        for (String rdn : base.split(",")) {
+            if (rdn.regionMatches(true, 0, "DC=", 0, 3)) {
+                d.append('.').append(rdn.substring(3).toLowerCase(Locale.ROOT));
+            }
+        }
+        return d.toString();
     }
 
     /** Adds {@code count} unrelated workstations (WS00001…) under OU=Workstations. */

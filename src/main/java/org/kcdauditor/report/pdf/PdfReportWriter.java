@@ -209,7 +209,21 @@ public final class PdfReportWriter implements ReportWriter {
         t.setWidthPercentage(100);
         t.setSpacingAfter(10);
         kv(t, f, "Domain", view.domain());
-        kv(t, f, "Directory", doc.directory() == null ? "" : doc.directory().url() + "  (" + doc.directory().baseDn() + ")");
+        if (view.multiDirectory()) {
+            for (ReportView.DirectoryView x : view.directories()) {
+                kv(t, f, "Directory " + x.name(), x.url() + "  (" + x.baseDn() + ")" + (x.audited() ? ""
+                        : "; not audited: " + x.failure()));
+            }
+        } else {
+            kv(t, f, "Directory", doc.directory() == null ? "" : doc.directory().url() + "  (" + doc.directory().baseDn()
+                    + ")");
+        }
+        for (String dcs : view.dcSummaries()) {
+            kv(t, f, "Domain controllers", dcs);
+        }
+        if (view.changeTimesNote() != null) {
+            kv(t, f, "Change times", view.changeTimesNote());
+        }
         kv(t, f, "Run", doc.runId());
         kv(t, f, "Run time", Words.time(doc.startedAt()) + (doc.startedAt() == null || doc.finishedAt() == null ? ""
                 : String.format(Locale.ROOT, " (took %.1f s)",
@@ -327,12 +341,12 @@ public final class PdfReportWriter implements ReportWriter {
                 omitted++;
                 continue;
             }
-            t.addCell(cell(c.name(), f.small, null));
+            t.addCell(cell(c.name() + (view.multiDirectory() ? " (" + c.directory() + ")" : ""), f.small, null));
             t.addCell(cell(String.valueOf(c.nodes().size()), f.small, null, Element.ALIGN_RIGHT));
             t.addCell(cell(c.pairsOk() + "/" + c.pairs(), f.small, null, Element.ALIGN_RIGHT));
             t.addCell(cell(c.presentEntries() + "/" + c.requiredEntries(), f.small, null, Element.ALIGN_RIGHT));
             t.addCell(cell(Words.percent(c.compliancePercent()), f.small, null, Element.ALIGN_RIGHT));
-            t.addCell(cell(st.label(), f.smallBold, color(st), Element.ALIGN_CENTER));
+            t.addCell(cell(c.statusLabel(), f.smallBold, color(st), Element.ALIGN_CENTER));
             t.addCell(cell(counts(c.counts()), f.small, null, Element.ALIGN_CENTER));
             if (++rows % FLUSH_ROWS == 0) {
                 d.add(t);

@@ -45,14 +45,31 @@ public final class RunbookModel {
         run.put("shortId", safeId.length() > 8 ? safeId.substring(0, 8) : safeId);
         run.put("startedAt", Words.time(doc.startedAt()));
         run.put("finishedAt", Words.time(doc.finishedAt()));
-        run.put("directoryUrl", doc.directory() == null ? "" : s(doc.directory().url()));
-        run.put("baseDn", doc.directory() == null ? "" : s(doc.directory().baseDn()));
+        if (view.multiDirectory()) {
+            run.put("directoryUrl", String.join(", ", view.directories().stream().map(d -> s(d.url())).toList()));
+            run.put("baseDn", String.join(", ", view.directories().stream().map(d -> s(d.baseDn())).toList()));
+        } else {
+            run.put("directoryUrl", doc.directory() == null ? "" : s(doc.directory().url()));
+            run.put("baseDn", doc.directory() == null ? "" : s(doc.directory().baseDn()));
+        }
         run.put("domain", view.domain());
         run.put("domainDn", view.domainDn());
         run.put("server", s(plan.server()));
         run.put("serverFromUrl", plan.serverFromUrl());
-        run.put("replicateCmd", plan.commands().replicate());
-        run.put("exportCmd", procedure.exportCommand());
+        run.put("replicateCmd", String.join("\n", procedure.replicateCommands()));
+        run.put("exportCmd", plan.servers().size() > 1 ? String.join("\n", procedure.exportCommands())
+                : procedure.exportCommand());
+        // with several domains each object's change goes to a DC of its own domain
+        List<Object> servers = new ArrayList<>();
+        for (RemediationPlan.Server sv : plan.servers()) {
+            Map<String, Object> sm = new LinkedHashMap<>();
+            sm.put("directory", s(sv.directory()));
+            sm.put("server", s(sv.server()));
+            sm.put("domainDn", s(sv.domainDn()));
+            sm.put("replicateCmd", sv.commands().replicate());
+            servers.add(sm);
+        }
+        run.put("servers", servers);
         run.put("exportFile", procedure.exportFile());
         run.put("purgeCmd", Commands.PURGE_TICKETS);
         run.put("restartCmd", Commands.RESTART_VMMS);
@@ -127,6 +144,12 @@ public final class RunbookModel {
             // values no typed command carries: remediation.ps1 changes them by their exact stored bytes
             hm.put("untyped", java.util.stream.Stream.concat(h.add().stream(), h.remove().stream())
                     .flatMap(p -> p.spns().stream()).filter(v -> !Values.typeableSpn(v)).count());
+            hm.put("directory", s(h.directory()));
+            hm.put("domainDn", plan.servers().stream().filter(sv -> sv.directory().equals(h.directory()))
+                    .map(RemediationPlan.Server::domainDn).findFirst().orElse(view.domainDn()));
+            hm.put("server", s(plan.commandsFor(h.name()).server()));
+            hm.put("rbcd", h.rbcdAdded().stream().map(p -> p.name() != null ? p.name() + (p.domain() == null ? ""
+                    : " (" + p.domain() + ")") : s(p.sid())).toList());
             List<Object> steps = steps(mine);
             for (Object o : steps) {
                 @SuppressWarnings("unchecked")
@@ -146,6 +169,7 @@ public final class RunbookModel {
         }
         m.put("hosts", hosts);
         m.put("objects", plan.objectNames());
+        m.put("hasRbcd", plan.hosts().stream().anyMatch(h -> !h.rbcd().isEmpty()));
         m.put("unregister", steps(changeSteps.stream().filter(st -> st.change() instanceof Action.UnregisterSpn)
                 .toList()));
         List<Object> hostSteps = new ArrayList<>();
@@ -267,6 +291,9 @@ public final class RunbookModel {
                 kind(sm, "flags", p.host(), List.of());
                 sm.put("trustedForDelegation", "");
                 sm.put("trustedToAuth", String.valueOf(p.enabled()));
+            } else if (a instanceof Action.AddRbcd r) {
+                kind(sm, "rbcd", r.host(), List.of());
+                sm.put("principals", principals(r.principals()));
             }
             out.add(sm);
         }
@@ -288,6 +315,17 @@ public final class RunbookModel {
                     : Base64.getEncoder().encodeToString(v.getBytes(StandardCharsets.UTF_8))));
         }
         sm.put("values", vs);
+    }
+
+    /** Each principal of an RBCD list: its name and domain where known (resolved there), and its SID. */
+    private static List<Object> principals(List<Action.Principal> principals) {
+        List<Object> out = new ArrayList<>();
+        for (Action.Principal p : principals) {
+            boolean named = p.name() != null && Values.validHostName(p.name());
+            out.add(Map.of("name", named ? p.name() : "", "domain", named && p.domain() != null
+                    && Values.validHostName(p.domain()) ? p.domain() : "", "sid", s(p.sid())));
+        }
+        return out;
     }
 
     private static List<String> rulesOf(List<Procedure.Step> steps) {

@@ -40,11 +40,13 @@ import org.kcdauditor.report.Words;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * {@code audit.xlsx}: Summary, Findings, Matrix, Hosts and Runbook sheets, written with POI's
@@ -84,7 +86,7 @@ public final class XlsxReportWriter implements ReportWriter {
             summary(print(wb.createSheet("Summary"), false), view, st);
             findings(print(wb.createSheet("Findings"), true), view, st);
             matrix(print(wb.createSheet("Matrix"), false), view, st);
-            hosts(print(wb.createSheet("Hosts"), true), doc, st);
+            hosts(print(wb.createSheet("Hosts"), true), view, st);
             runbook(print(wb.createSheet("Runbook"), true), view, st);
             HistorySheets.write(wb, view, st);
             rules(print(wb.createSheet("Rules"), true), view, st);
@@ -123,8 +125,21 @@ public final class XlsxReportWriter implements ReportWriter {
         r = kv(sh, r, "Run id", doc.runId(), st.text, st);
         r = when(sh, r, "Started (UTC)", doc.startedAt(), st);
         r = when(sh, r, "Finished (UTC)", doc.finishedAt(), st);
-        r = kv(sh, r, "Directory", doc.directory() == null ? "" : doc.directory().url(), st.text, st);
-        r = kv(sh, r, "Base DN", doc.directory() == null ? "" : doc.directory().baseDn(), st.text, st);
+        if (view.multiDirectory()) {
+            for (ReportView.DirectoryView x : view.directories()) {
+                r = kv(sh, r, "Directory " + x.name(), x.url() + " (" + x.baseDn() + ")" + (x.audited() ? ""
+                        : "; not audited: " + x.failure()), x.audited() ? st.text : st.light(Status.AMBER), st);
+            }
+        } else {
+            r = kv(sh, r, "Directory", doc.directory() == null ? "" : doc.directory().url(), st.text, st);
+            r = kv(sh, r, "Base DN", doc.directory() == null ? "" : doc.directory().baseDn(), st.text, st);
+        }
+        for (String dcs : view.dcSummaries()) {
+            r = kv(sh, r, "Domain controllers", dcs, st.wrap, st);
+        }
+        if (view.changeTimesNote() != null) {
+            r = kv(sh, r, "Change times", view.changeTimesNote(), st.text, st);
+        }
         if (doc.policy() != null) {
             r = kv(sh, r, "Policy: protocol transition", view.plan().protocolPolicy().word(), st.text, st);
             r = kv(sh, r, "Policy: services", join(doc.policy().services(), ", "), st.text, st);
@@ -171,9 +186,11 @@ public final class XlsxReportWriter implements ReportWriter {
         r++;
         text(sh.createRow(r++), 0, "Compliance per cluster", st.h2);
         SXSSFRow head = sh.createRow(r++);
-        String[] cols = {"Cluster", "Nodes", "Pairs OK", "Pairs", "Entries present", "Entries required",
+        String[] one = {"Cluster", "Nodes", "Pairs OK", "Pairs", "Entries present", "Entries required",
                 "Compliance", "Status", "HIGH", "MEDIUM", "LOW", "INFO", "Nodes not found", "Patch window",
                 "Failing directions", "Waived, still failing", "Pairs OK after the change", "Patch window after"};
+        String[] cols = view.multiDirectory() ? Stream.concat(Arrays.stream(one), Stream.of("Directory"))
+                .toArray(String[]::new) : one;
         for (int i = 0; i < cols.length; i++) {
             text(head, i, cols[i], st.header);
         }
@@ -188,7 +205,7 @@ public final class XlsxReportWriter implements ReportWriter {
             number(row, 4, c.presentEntries(), st.number);
             number(row, 5, c.requiredEntries(), st.number);
             percent(row, 6, c.compliancePercent(), st.percent(status), st);
-            text(row, 7, status.label(), st.light(status));
+            text(row, 7, c.statusLabel(), st.light(status));
             int col = 8;
             for (Severity sev : Severity.values()) {
                 number(row, col++, c.counts().open(sev), st.number);
@@ -201,6 +218,9 @@ public final class XlsxReportWriter implements ReportWriter {
             number(row, 15, c.waivedFailing().size(), st.number);
             number(row, 16, c.pairsOkAfter(), st.number);
             text(row, 17, c.goAfter() ? "GO expected" : "NO-GO", st.light(c.goAfter() ? Status.GREEN : Status.RED));
+            if (view.multiDirectory()) {
+                text(row, 18, c.directory(), st.text);
+            }
         }
         Counts outside = view.unclustered();
         if (outside.openTotal() + outside.waivedTotal() > 0) {
@@ -481,13 +501,14 @@ public final class XlsxReportWriter implements ReportWriter {
 
     // ---------------------------------------------------------------- Hosts
 
-    private void hosts(SXSSFSheet sh, FindingsDocument doc, Styles st) {
+    private void hosts(SXSSFSheet sh, ReportView view, Styles st) {
+        FindingsDocument doc = view.doc();
         String[] cols = {"Host", "Cluster", "DNS host name", "Enabled", "userAccountControl", "userAccountControl in words",
                 "Delegation mode", "Operating system", "OS version", "Delegation entries", "msDS-AllowedToDelegateTo",
                 "SPNs registered", "RBCD allowed from", "sAMAccountName", "Distinguished name", "SID",
                 "whenChanged (UTC)", "uSNChanged", "lastLogonTimestamp (UTC)", "Encryption types",
-                "Password last set (UTC)"};
-        int[] max = {30, 20, 40, 8, 18, 70, 50, 36, 14, 10, 100, 100, 60, 20, 80, 50, 24, 12, 24, 50, 24};
+                "Password last set (UTC)", "Delegation last changed", "Directory"};
+        int[] max = {30, 20, 40, 8, 18, 70, 50, 36, 14, 10, 100, 100, 60, 20, 80, 50, 24, 12, 24, 50, 24, 100, 20};
         Widths w = new Widths(cols);
         SXSSFRow head = sh.createRow(0);
         for (int i = 0; i < cols.length; i++) {
@@ -505,7 +526,8 @@ public final class XlsxReportWriter implements ReportWriter {
                     Uac.describe(h.userAccountControl(), entries), RemediationPlan.mode(h.userAccountControl(), entries),
                     h.operatingSystem(), h.operatingSystemVersion(), null, join(h.delegateTo(), "; "),
                     join(h.spns(), "; "), join(h.rbcdAllowed(), "; "), h.samAccountName(), h.distinguishedName(),
-                    h.objectSid(), null, null, null, EncryptionTypes.describe(h.supportedEncryptionTypes()), null};
+                    h.objectSid(), null, null, null, EncryptionTypes.describe(h.supportedEncryptionTypes()), null,
+                    join(view.hostChanges(h), "; "), h.directory()};
             for (int i = 0; i < v.length; i++) {
                 if (i == 9) {
                     number(row, i, nn(h.delegateTo()).size(), st.number);
@@ -522,6 +544,10 @@ public final class XlsxReportWriter implements ReportWriter {
                     w.see(i, v[i]);
                 }
             }
+        }
+        if (view.changeTimesNote() != null) {
+            // said once, below the table, not in every host's row
+            text(sh.createRow(r + 1), 0, "Delegation last changed: " + view.changeTimesNote(), st.note);
         }
         sh.createFreezePane(1, 1);
         for (int i : new int[]{16, 18, 20}) {

@@ -1,0 +1,161 @@
+package org.kcdauditor.directory;
+
+import com.unboundid.ldap.sdk.LDAPConnection;
+import org.kcdauditor.config.AuditConfig;
+import org.kcdauditor.config.ClusterConfig;
+import org.kcdauditor.config.DirectoryConfig;
+import org.kcdauditor.config.Secrets;
+import org.kcdauditor.model.AdObject;
+import org.kcdauditor.model.AttributeChange;
+import org.kcdauditor.model.DcRead;
+import org.kcdauditor.model.DirectoryPart;
+import org.kcdauditor.model.Operator;
+import org.kcdauditor.model.Snapshot;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.IntConsumer;
+
+/**
+ * Reads every configured directory (one per domain) with its own connection and secrets, one after the other,
+ * and merges them into one snapshot whose {@link Snapshot#directories()} say which objects came from where.
+ * A directory that cannot be read fails the run, naming it, unless it is {@code optional}: its clusters are then
+ * not audited. For a preflight with {@code --all-dcs}, every domain controller of the domains of the cluster (and
+ * of the clusters it migrates with) is read too ({@link DomainControllers}).
+ */
+public final class DirectoriesCollector {
+    private final AuditConfig config;
+    private final Secrets secrets;
+    private final Clock clock;
+    private final String preflightCluster;
+
+    /**
+     * @param preflightCluster the cluster whose DCs are all read ({@code preflight --all-dcs}); null for none
+     */
+    public DirectoriesCollector(AuditConfig config, Secrets secrets, Clock clock, String preflightCluster) {
+        this.config = config;
+        this.secrets = secrets;
+        this.clock = clock;
+        this.preflightCluster = preflightCluster;
+    }
+
+    public Snapshot collect(IntConsumer progress) throws DirectoryException {
+        return collect(deadline -> { }, progress);
+    }
+
+    /**
+     * @param reading told each directory's {@link Deadline} as its reading starts (a run that is stopped aborts
+     *                the reading through it)
+     */
+    public Snapshot collect(Consumer<Deadline> reading, IntConsumer progress) throws DirectoryException {
+        List<Snapshot> parts = new ArrayList<>();
+        int[] offset = {0};
+        for (Map.Entry<String, DirectoryConfig> e : config.directories().entrySet()) {
+            String name = e.getKey();
+            DirectoryConfig d = e.getValue();
+            String key = config.directoryKey(name);
+            LdapConnector connector = new LdapConnector(config, secrets, key, d);
+            int base = offset[0];
+            LDAPConnection[] reads = new LDAPConnection[1];
+            Deadline deadline = Deadline.start(d);
+            reading.accept(deadline);
+            try (LDAPConnection connection = connector.connect(deadline)) {
+                // the nodes' metadata reads go over a second, pipelined connection, opened only when needed and
+                // bounded (and stopped) with the first
+                Snapshot s = new DirectoryCollector(config, name, clock).collect(connection, deadline,
+                        () -> reads[0] != null ? reads[0] : (reads[0] = connector.pipelined().connect(deadline)),
+                        n -> progress.accept(base + n));
+                List<ClusterConfig> scope = dcCheckScope(name);
+                if (!scope.isEmpty()) {
+                    s = withDcs(s, checkDcs(connection, connector, s, scope));
+                }
+                parts.add(s);
+                offset[0] += s.objects().size();
+            } catch (DirectoryException ex) {
+                if (!d.isOptional()) {
+                    throw config.multiDirectory() ? new DirectoryException(key + ": " + ex.getMessage(), ex) : ex;
+                }
+                parts.add(new Snapshot(clock.instant(), d.url(), d.baseDn(), List.of(), null, null, null, List.of(),
+                        List.of(new DirectoryPart(name, d.url(), d.baseDn(), null, null, null, true, ex.getMessage(),
+                                0, 0, null, false, List.of())), null));
+            } finally {
+                if (reads[0] != null) {
+                    reads[0].close();
+                }
+            }
+        }
+        return merge(parts);
+    }
+
+    /** The clusters whose DCs a preflight reads in directory {@code name}: the cluster and those it migrates with. */
+    private List<ClusterConfig> dcCheckScope(String name) {
+        if (preflightCluster == null) {
+            return List.of();
+        }
+        Set<String> wanted = new LinkedHashSet<>();
+        wanted.add(preflightCluster.toLowerCase(Locale.ROOT));
+        for (List<String> group : config.policy().migrationGroups()) {
+            if (group.stream().anyMatch(g -> g != null && g.equalsIgnoreCase(preflightCluster))) {
+                group.stream().filter(g -> g != null).forEach(g -> wanted.add(g.toLowerCase(Locale.ROOT)));
+            }
+        }
+        return config.clusters().stream().filter(c -> c != null && c.name() != null
+                && wanted.contains(c.name().toLowerCase(Locale.ROOT)) && name.equals(config.directoryOf(c))).toList();
+    }
+
+    private static List<DcRead> checkDcs(LDAPConnection connection, LdapConnector connector, Snapshot s,
+                                         List<ClusterConfig> scope) throws DirectoryException {
+        DirectoryConfig d = connector.settings();
+        List<AdObject> objects = new NodeSelector(scope).select(s.objects());
+        List<DomainControllers.Target> targets = d.domainControllers().isEmpty()
+                ? DomainControllers.discover(connection, domainDn(s), d.url(), s.objects())
+                : DomainControllers.listed(d.domainControllers());
+        return DomainControllers.read(connector, targets, objects, s.dc(), d.url());
+    }
+
+    /** The domain the DC serves, else the base DN's domain components, else the base DN. */
+    private static String domainDn(Snapshot s) {
+        String base = s.baseDn();
+        int dc = base.toUpperCase(Locale.ROOT).indexOf("DC=");
+        return dc >= 0 ? base.substring(dc) : base;
+    }
+
+    private static Snapshot withDcs(Snapshot s, List<DcRead> dcs) {
+        DirectoryPart p = s.directories().get(0);
+        DirectoryPart checked = new DirectoryPart(p.name(), p.url(), p.baseDn(), p.dc(), p.dcServerName(),
+                p.aesKeysSince(), p.optional(), p.failure(), p.firstObject(), p.objectCount(), p.changeTimes(), true, dcs);
+        return new Snapshot(s.takenAt(), s.directoryUrl(), s.baseDn(), s.objects(), s.dc(), s.dcServerName(),
+                s.aesKeysSince(), s.operators(), List.of(checked), s.changes());
+    }
+
+    /**
+     * One snapshot of all directories: their objects one after the other, each part with its range; the
+     * top-level URL, base DN, DC and AES date those of the first directory, operators those it resolved.
+     */
+    static Snapshot merge(List<Snapshot> parts) {
+        if (parts.size() == 1) {
+            return parts.get(0);
+        }
+        List<AdObject> objects = new ArrayList<>();
+        List<DirectoryPart> directories = new ArrayList<>();
+        Map<String, List<AttributeChange>> changes = new HashMap<>();
+        List<Operator> operators = new ArrayList<>();
+        for (Snapshot s : parts) {
+            DirectoryPart p = s.directories().get(0);
+            directories.add(p.at(objects.size()));
+            objects.addAll(s.objects());
+            changes.putAll(s.changes());
+            operators.addAll(s.operators());
+        }
+        Snapshot first = parts.get(0);
+        return new Snapshot(first.takenAt(), first.directoryUrl(), first.baseDn(), objects, first.dc(),
+                first.dcServerName(), first.aesKeysSince(), operators, directories, changes);
+    }
+}

@@ -1,0 +1,208 @@
+package org.kcdauditor.directory;
+
+import com.unboundid.ldap.sdk.Filter;
+import com.unboundid.ldap.sdk.LDAPConnection;
+import com.unboundid.ldap.sdk.LDAPException;
+import com.unboundid.ldap.sdk.LDAPURL;
+import com.unboundid.ldap.sdk.SearchResult;
+import com.unboundid.ldap.sdk.SearchResultEntry;
+import com.unboundid.ldap.sdk.SearchScope;
+import org.kcdauditor.model.AdObject;
+import org.kcdauditor.model.DcRead;
+import org.kcdauditor.model.Uac;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * The domain controllers of one domain, and what each holds for the objects a preflight checks. A delegation
+ * change takes effect where the hosts' DCs have it: {@code preflight --all-dcs} reads every DC's copy of the
+ * nodes' delegation attributes and compares it with the DC the audit read.
+ *
+ * <p>The DCs are the computers with SERVER_TRUST_ACCOUNT (0x2000) or, read-only, PARTIAL_SECRETS_ACCOUNT
+ * (0x4000000), reached at their dNSHostName with the directory's scheme and port; {@code domainControllers}
+ * in the config names them instead. Each DC is read on its own connection (the directory's TLS, bind and timeout
+ * settings) with pipelined base-scope reads of the checked objects by DN, never a search of the domain: the time
+ * grows with DCs × objects. At most {@link #PARALLEL} DCs are read at once.
+ */
+final class DomainControllers {
+    /** DCs read at once. */
+    static final int PARALLEL = 8;
+    /** What a DC's copy of an object is compared on, and what names it. */
+    static final String[] ATTRIBUTES = {"cn", "sAMAccountName", "dNSHostName", "objectSid", "userAccountControl",
+            "servicePrincipalName", "msDS-AllowedToDelegateTo", "msDS-AllowedToActOnBehalfOfOtherIdentity",
+            "msDS-SupportedEncryptionTypes"};
+    private static final String DC_FILTER = "(&(objectClass=computer)(|(userAccountControl:1.2.840.113556.1.4.803:=8192)"
+            + "(userAccountControl:1.2.840.113556.1.4.803:=67108864)))";
+
+    /** A DC to read: its name, where, and whether it is read-only. */
+    record Target(String name, String url, boolean readOnly) {
+    }
+
+    private DomainControllers() {
+    }
+
+    /** {@code directory.domainControllers}: each URL as given; the name is its root DSE's, once connected. */
+    static List<Target> listed(List<String> urls) {
+        return urls.stream().map(u -> new Target(null, u, false)).toList();
+    }
+
+    /**
+     * The domain's DCs: computers under {@code domainDn} with a DC's account flags (the bitwise matching rule of
+     * AD and Samba); where the server cannot evaluate that rule (or it finds none), the DCs among the sweep's
+     * objects.
+     *
+     * @param url the directory's URL: its scheme and port are used for every DC
+     */
+    static List<Target> discover(LDAPConnection connection, String domainDn, String url, List<AdObject> sweep) {
+        List<AdObject> dcs = new ArrayList<>();
+        try {
+            SearchResult r = connection.search(domainDn, SearchScope.SUB, Filter.create(DC_FILTER), "cn",
+                    "sAMAccountName", "dNSHostName", "userAccountControl");
+            for (SearchResultEntry e : r.getSearchEntries()) {
+                Integer uac = e.getAttributeValueAsInteger("userAccountControl");
+                dcs.add(new AdObject(e.getDN(), e.getAttributeValue("cn"), e.getAttributeValue("sAMAccountName"),
+                        e.getAttributeValue("dNSHostName"), uac == null ? 0 : uac, List.of(), List.of(), false,
+                        List.of(), null, null, null, null, 0, null));
+            }
+        } catch (LDAPException e) {
+            dcs.clear();
+        }
+        if (dcs.isEmpty()) {
+            // the rule is AD's (and Samba's); elsewhere, or where it matches nothing, the sweep's DCs
+            sweep.stream().filter(o -> o != null && o.isDomainController()).forEach(dcs::add);
+        }
+        List<Target> out = new ArrayList<>();
+        for (AdObject dc : dcs) {
+            if (!dc.isDomainController()) {
+                continue;
+            }
+            String host = dc.dnsHostName() == null ? null : strip(dc.dnsHostName());
+            out.add(new Target(host == null ? dc.name() : host, host == null ? null : urlOf(url, host),
+                    Uac.has(dc.userAccountControl(), Uac.PARTIAL_SECRETS_ACCOUNT)));
+        }
+        out.sort((a, b) -> a.name().compareToIgnoreCase(b.name()));
+        return out;
+    }
+
+    /** {@code ldaps://dc1.contoso.com:636} with another host. */
+    static String urlOf(String directoryUrl, String host) {
+        try {
+            LDAPURL u = new LDAPURL(directoryUrl);
+            return u.getScheme() + "://" + host + ":" + u.getPort();
+        } catch (LDAPException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Reads {@code scope} from every target except the DC the audit read ({@code auditedDc}, its dnsHostName, or
+     * {@code auditedUrl}), at most {@link #PARALLEL} at once. A DC that cannot be reached (or refuses the bind) is
+     * a {@link DcRead} with its error, not a failure of the run.
+     */
+    static List<DcRead> read(LdapConnector connector, List<Target> targets, List<AdObject> scope, String auditedDc,
+                             String auditedUrl) throws DirectoryException {
+        if (targets.isEmpty()) {
+            return List.of();
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(PARALLEL, targets.size()), r -> {
+            Thread t = new Thread(r, "kcd-dc-read");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<DcRead>> futures = new ArrayList<>();
+            for (Target t : targets) {
+                futures.add(pool.submit(() -> readOne(connector, t, scope, auditedDc, auditedUrl)));
+            }
+            List<DcRead> out = new ArrayList<>();
+            for (Future<DcRead> f : futures) {
+                out.add(f.get());
+            }
+            return out;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DirectoryException("interrupted while reading the domain controllers", e);
+        } catch (ExecutionException e) {
+            // a configuration problem (e.g. a plain ldap:// DC URL without allowInsecureBind) is the user's to fix
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static DcRead readOne(LdapConnector connector, Target t, List<AdObject> scope, String auditedDc,
+                                  String auditedUrl) {
+        String name = t.name() != null ? t.name() : t.url();
+        if (same(t.name(), auditedDc) || t.url() != null && t.url().equalsIgnoreCase(auditedUrl)) {
+            // a listed URL names no DC: the audited one is called by the name its root DSE gave the audit
+            return new DcRead(t.name() == null && auditedDc != null ? strip(auditedDc) : name, t.url(), t.readOnly(),
+                    true, null, List.of(), List.of());
+        }
+        if (t.url() == null) {
+            return new DcRead(name, null, t.readOnly(), false, "its computer object has no dNSHostName to connect to",
+                    List.of(), List.of());
+        }
+        LdapConnector at = connector.at(t.url()).pipelined();
+        Deadline deadline = Deadline.start(at.settings());
+        try (LDAPConnection c = at.connect(deadline)) {
+            DomainReader.RootDse root = new DomainReader(c, t.url(), deadline).rootDse();
+            if (root.dnsHostName() != null) {
+                name = strip(root.dnsHostName());
+            }
+            if (same(name, auditedDc)) {
+                return new DcRead(name, t.url(), t.readOnly(), true, null, List.of(), List.of());
+            }
+            List<String> dns = scope.stream().map(AdObject::dn).toList();
+            Map<String, String> canonical = new HashMap<>();
+            Map<String, AdObject> read = new HashMap<>();
+            Map<String, SearchResultEntry> ranged = new HashMap<>();
+            BaseReads.read(c, dns, ATTRIBUTES, t.url(), (dn, e) -> {
+                if (RangedRetrieval.incomplete(e)) {
+                    ranged.put(dn, e); // completed after the reads: one request at a time for the ranges
+                } else {
+                    read.put(dn, DirectoryCollector.toObject(e, canonical));
+                }
+            });
+            for (Map.Entry<String, SearchResultEntry> r : ranged.entrySet()) {
+                read.put(r.getKey(), DirectoryCollector.toObject(RangedRetrieval.complete(c, r.getValue(), t.url(),
+                        deadline), canonical));
+            }
+            List<AdObject> objects = new ArrayList<>();
+            List<String> missing = new ArrayList<>();
+            for (String dn : dns) {
+                AdObject o = read.get(dn);
+                if (o == null) {
+                    missing.add(dn);
+                } else {
+                    objects.add(o);
+                }
+            }
+            return new DcRead(name, t.url(), t.readOnly(), false, null, objects, missing);
+        } catch (DirectoryException e) {
+            return new DcRead(name, t.url(), t.readOnly(), false, e.getMessage(), List.of(), List.of());
+        }
+    }
+
+    private static boolean same(String a, String b) {
+        return a != null && b != null && strip(a).equalsIgnoreCase(strip(b));
+    }
+
+    private static String strip(String host) {
+        String h = host.strip();
+        while (h.endsWith(".")) {
+            h = h.substring(0, h.length() - 1);
+        }
+        return h.toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,90 @@
+package org.kcdauditor.rules;
+
+import org.kcdauditor.audit.AuditContext;
+import org.kcdauditor.audit.PairStatus;
+import org.kcdauditor.model.AdObject;
+import org.kcdauditor.model.Evidence;
+import org.kcdauditor.model.Severity;
+import org.kcdauditor.remedy.Action;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * CROSS_DOMAIN_NEEDS_RBCD: a migration group spans directories (domains), and a pair across the boundary has no
+ * resource-based delegation on its target. Classic constrained delegation (msDS-AllowedToDelegateTo) never
+ * crosses a domain, so no entry on the source helps; MISSING_DELEGATION is not raised for such pairs.
+ */
+public final class CrossDomainNeedsRbcdRule implements Rule {
+    static final RuleInfo INFO = new RuleInfo("CROSS_DOMAIN_NEEDS_RBCD", Severity.HIGH, Category.DELEGATION,
+            "A pair across domains has no resource-based delegation",
+            "host A and its migration peer B are in different directories (domains) and B's"
+                    + " `msDS-AllowedToActOnBehalfOfOtherIdentity` does not allow A — one finding per pair, `host`=A,"
+                    + " `peer`=B; the fix (`Set-ADComputer -PrincipalsAllowedToDelegateToAccount`, the full list) runs"
+                    + " against B's domain",
+            "Classic constrained delegation cannot cross a domain boundary: the KDC of A's domain will not issue an"
+                    + " S4U2proxy ticket for a service in another domain from msDS-AllowedToDelegateTo. Only"
+                    + " resource-based delegation, set on the target and listing the source, works across domains"
+                    + " (and always permits protocol transition). Without it, live migration from A to B fails.",
+            "MS-ADA2 2.218 msDS-AllowedToActOnBehalfOfOtherIdentity; Microsoft Learn: Kerberos constrained"
+                    + " delegation overview (resource-based delegation across domains)");
+
+    @Override
+    public RuleInfo info() {
+        return INFO;
+    }
+
+    @Override
+    public void evaluate(AuditContext ctx, FindingSink out) {
+        // per target: the sources across the boundary that it does not allow yet
+        Map<AdObject, List<PairStatus>> lacking = new IdentityHashMap<>();
+        Map<AdObject, Boolean> order = new LinkedHashMap<>();
+        for (PairStatus p : ctx.pairs()) {
+            if (!p.rbcd() && ctx.crossDirectory(p)) {
+                lacking.computeIfAbsent(p.target(), k -> new ArrayList<>()).add(p);
+                order.put(p.target(), Boolean.TRUE);
+            }
+        }
+        for (AdObject target : order.keySet()) {
+            List<PairStatus> pairs = lacking.get(target);
+            Action.AddRbcd fix = new Action.AddRbcd(target.name(), principals(ctx, target, pairs));
+            String targetDir = ctx.directoryOf(target);
+            for (PairStatus p : pairs) {
+                AdObject source = p.source();
+                String sourceDir = ctx.directoryOf(source);
+                out.add(INFO).cluster(p.cluster()).host(source.name()).peer(target.name())
+                        .evidence(Evidence.builder().attribute("msDS-AllowedToActOnBehalfOfOtherIdentity")
+                                .pairs(List.of(new Evidence.PairRef(source.name(), target.name())))
+                                .directories(List.of(sourceDir, targetDir))
+                                .expected(source.objectSid() == null ? null : List.of(source.objectSid()))
+                                .sids(target.rbcdSids()).build())
+                        .message(source.name() + " (" + sourceDir + ") and " + target.name() + " (" + targetDir
+                                + ") are in different domains: classic constrained delegation does not cross a domain"
+                                + " boundary, and " + target.name() + "'s resource-based delegation does not allow "
+                                + source.name() + ", so live migration " + source.name() + " -> " + target.name()
+                                + " fails.")
+                        .action(fix)
+                        .emit();
+            }
+        }
+    }
+
+    /** Who the target allows today (kept: the cmdlet replaces the list), then the sources it must allow. */
+    private static List<Action.Principal> principals(AuditContext ctx, AdObject target, List<PairStatus> pairs) {
+        Map<String, Action.Principal> out = new LinkedHashMap<>();
+        for (String sid : target.rbcdSids()) {
+            AdObject who = ctx.bySid(sid);
+            out.putIfAbsent(sid, new Action.Principal(who == null ? null : who.name(), who == null ? null
+                    : ctx.domainOf(who), sid, true));
+        }
+        for (PairStatus p : pairs) {
+            AdObject s = p.source();
+            String key = s.objectSid() != null ? s.objectSid() : s.dn();
+            out.putIfAbsent(key, new Action.Principal(s.name(), ctx.domainOf(s), s.objectSid(), false));
+        }
+        return List.copyOf(out.values());
+    }
+}

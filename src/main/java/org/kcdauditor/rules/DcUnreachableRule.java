@@ -1,0 +1,49 @@
+package org.kcdauditor.rules;
+
+import org.kcdauditor.audit.AuditContext;
+import org.kcdauditor.model.DcRead;
+import org.kcdauditor.model.DirectoryPart;
+import org.kcdauditor.model.Evidence;
+import org.kcdauditor.model.Severity;
+import org.kcdauditor.remedy.Action;
+
+/**
+ * DC_UNREACHABLE: {@code preflight --all-dcs} could not read one of the domain's controllers (no connection, TLS,
+ * bind refused). Whether it has the delegation change is unknown; the preflight says how many DCs agreed.
+ */
+public final class DcUnreachableRule implements Rule {
+    static final RuleInfo INFO = new RuleInfo("DC_UNREACHABLE", Severity.MEDIUM, Category.REPLICATION,
+            "A domain controller could not be read",
+            "`preflight --all-dcs`: a domain controller of the domain could not be connected to or read — one"
+                    + " finding per DC; whether it has replicated the change is unknown",
+            "Hosts whose site uses that DC get their tickets from it. If it cannot be read, the preflight cannot"
+                    + " show that it has the delegation change; a DC that is really down also stops replication"
+                    + " through it.",
+            "Microsoft Learn: repadmin /showrepl; dcdiag");
+
+    @Override
+    public RuleInfo info() {
+        return INFO;
+    }
+
+    @Override
+    public void evaluate(AuditContext ctx, FindingSink out) {
+        for (DirectoryPart part : ctx.snapshot().directories()) {
+            for (DcRead dc : part.domainControllers()) {
+                if (dc.reachable()) {
+                    continue;
+                }
+                out.add(INFO).idSpn(dc.name())
+                        .evidence(Evidence.builder().dc(dc.name()).auditedDc(part.dc()).build())
+                        .message("Domain controller " + dc.name() + (dc.url() == null || dc.url().equals(dc.name())
+                                ? "" : " (" + dc.url() + ")") + " could not be read: " + dc.error()
+                                + ". Whether it holds the delegation change is unknown.")
+                        .action(new Action.Manual("Check that " + dc.name() + " is up and reachable from here (port 636"
+                                + " or 389), or, when it is decommissioned, remove it from"
+                                + " the domain (metadata cleanup) or from domainControllers in the configuration; then"
+                                + " run the preflight with --all-dcs again."))
+                        .emit();
+            }
+        }
+    }
+}

@@ -1,0 +1,139 @@
+package org.kcdauditor.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.kcdauditor.support.CliRun;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** directories:, clusters[].directory, directory.domainControllers and policy.preflightAllDcs. */
+class DirectoriesConfigTest {
+    private static final String TWO = """
+            directories:
+              contoso:
+                url: ldaps://dc1.contoso.com:636
+                bindDn: svc-kcdaudit@contoso.com
+                passwordEnv: KCD_AUDIT_LDAP_PASSWORD
+                baseDn: DC=contoso,DC=com
+                domainControllers: [ldaps://dc1.contoso.com:636, ldaps://dc2.contoso.com:636]
+              fabrikam:
+                url: ldaps://dc1.fabrikam.com:636
+                bindDn: svc-kcdaudit@fabrikam.com
+                passwordFile: fabrikam.pass
+                baseDn: DC=fabrikam,DC=com
+                optional: true
+            clusters:
+              - name: HVC1
+                directory: contoso
+                nodes: [HV01, HV02]
+              - name: HVC2
+                directory: fabrikam
+                nodes: [HV21, HV22]
+            policy:
+              migrationGroups: [[HVC1, HVC2]]
+              preflightAllDcs: true
+            """;
+
+    @TempDir
+    Path tmp;
+
+    private Path write(String yaml) throws Exception {
+        Path file = tmp.resolve("kcd-audit.yaml");
+        Files.writeString(file, yaml);
+        return file;
+    }
+
+    @Test
+    void twoDirectoriesLoadInOrderWithTheirClusters() throws Exception {
+        AuditConfig c = ConfigLoader.load(write(TWO));
+        assertEquals(List.of("contoso", "fabrikam"), List.copyOf(c.directories().keySet()));
+        assertTrue(c.multiDirectory());
+        assertEquals("ldaps://dc1.contoso.com:636", c.directory().url(), "directory() is the first");
+        assertEquals(List.of("ldaps://dc1.contoso.com:636", "ldaps://dc2.contoso.com:636"),
+                c.directories().get("contoso").domainControllers());
+        assertTrue(c.directories().get("fabrikam").isOptional());
+        assertEquals("fabrikam", c.directoryOf(c.clusters().get(1)));
+        assertEquals("directories.fabrikam", c.directoryKey("fabrikam"));
+        assertTrue(c.policy().allDcsByDefault());
+    }
+
+    @Test
+    void directoryAloneIsOneDirectoryNamedDefault() throws Exception {
+        AuditConfig c = ConfigLoader.load(write("""
+                directory:
+                  url: ldaps://dc1.contoso.com:636
+                  bindDn: svc@contoso.com
+                  passwordEnv: X
+                  baseDn: DC=contoso,DC=com
+                clusters:
+                  - name: HVC1
+                    nodes: [HV01, HV02]
+                """));
+        assertEquals(List.of("default"), List.copyOf(c.directories().keySet()));
+        assertEquals("default", c.clusters().get(0).directory());
+        assertEquals("directory", c.directoryKey("default"));
+        assertFalse(c.multiDirectory());
+        assertFalse(c.policy().allDcsByDefault());
+        assertTrue(c.directory().domainControllers().isEmpty());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            clusters[1].directory: no directory named 'fabrikom' | '    directory: fabrikam\\n    nodes: [HV21' | '    directory: fabrikom\\n    nodes: [HV21'
+            clusters[0].directory: missing: with several directories | '    directory: contoso\\n' | ''
+            directories.contoso.domainControllers[1]: an ldaps:// or ldap:// URL | 'ldaps://dc2.contoso.com:636]' | 'dc2.contoso.com]'
+            directories.fabrikam.baseDn: not a valid DN | 'baseDn: DC=fabrikam,DC=com' | 'baseDn: fabrikam.com'
+            directories.fabrikam: give passwordEnv | '    passwordFile: fabrikam.pass\\n' | ''
+            directories.contoso.urll: unknown key | '    url: ldaps://dc1.contoso.com:636\\n    bindDn: svc-kcdaudit@contoso' | '    urll: ldaps://dc1.contoso.com:636\\n    bindDn: svc-kcdaudit@contoso'
+            directories.fa brikam: a name of letters | '  fabrikam:' | '  fa brikam:'
+            policy.preflightAllDcs: invalid value | 'preflightAllDcs: true' | 'preflightAllDcs: sometimes'
+            """)
+    void eachMistakeNamesItsKeyPath(String expected, String from, String to) throws Exception {
+        String yaml = TWO.replace(from.replace("\\n", "\n"), to.replace("\\n", "\n"));
+        assertFalse(yaml.equals(TWO), "the edit applies: " + from);
+        CliRun r = CliRun.run(Map.of(), "run", "--config", write(yaml).toString(), "--out", tmp.resolve("o").toString());
+        assertEquals(2, r.exitCode(), r.toString());
+        assertTrue(r.err().contains(expected), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+    }
+
+    @Test
+    void directoryAndDirectoriesTogetherOrOptionalOnTheOnlyDirectoryAreRefused() throws Exception {
+        CliRun both = CliRun.run(Map.of(), "run", "--config", write("directory:\n  url: ldaps://x:636\n" + TWO)
+                .toString());
+        assertEquals(2, both.exitCode(), both.toString());
+        assertTrue(both.err().contains("directories: give directory (one domain) or directories (several), not both"),
+                both.err());
+        CliRun optional = CliRun.run(Map.of(), "run", "--config", write("""
+                directory:
+                  url: ldaps://dc1.contoso.com:636
+                  bindDn: svc@contoso.com
+                  passwordEnv: X
+                  baseDn: DC=contoso,DC=com
+                  optional: true
+                clusters:
+                  - name: HVC1
+                    nodes: [HV01]
+                """).toString());
+        assertEquals(2, optional.exitCode(), optional.toString());
+        assertTrue(optional.err().contains("directory.optional: only an entry of directories: can be optional"),
+                optional.err());
+    }
+
+    @Test
+    void theDaemonNamesEachDirectorysMissingPasswordBeforeItStarts() throws Exception {
+        Path cfg = write(TWO + "schedule:\n  - name: nightly\n    cron: \"0 0 6 * * ?\"\n    notify: never\n");
+        CliRun r = CliRun.run(Map.of("KCD_AUDIT_LDAP_PASSWORD", "x"), "daemon", "--config", cfg.toString());
+        assertEquals(2, r.exitCode(), r.toString());
+        assertTrue(r.err().contains("directories.fabrikam.passwordFile: "), r.err());
+    }
+}

@@ -1,0 +1,203 @@
+package org.kcdauditor.directory;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.unboundid.ldap.listener.InMemoryDirectoryServer;
+import com.unboundid.ldap.sdk.Entry;
+import com.unboundid.ldap.sdk.LDAPConnection;
+import com.unboundid.ldap.sdk.Modification;
+import com.unboundid.ldap.sdk.ModificationType;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kcdauditor.model.AdObject;
+import org.kcdauditor.support.CliRun;
+import org.kcdauditor.support.Hosts;
+import org.kcdauditor.support.TestDirectory;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.StreamSupport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code preflight --all-dcs}: two UnboundID servers stand in for two domain controllers of contoso.com, each
+ * answering with its own root DSE dnsHostName. dc1 is the one the audit reads; dc2 lags behind a change.
+ */
+class DomainControllersTest {
+    private static final List<String> NODES = List.of("HV01", "HV02", "HV03");
+    private static final Map<String, String> ENV = Map.of("TEST_LDAP_PASSWORD", TestDirectory.PASSWORD);
+    private static final String HV02 = "CN=HV02,OU=Hyper-V," + TestDirectory.BASE;
+
+    @TempDir
+    Path tmp;
+    InMemoryDirectoryServer dc1;
+    InMemoryDirectoryServer dc2;
+
+    @BeforeEach
+    void servers() throws Exception {
+        dc1 = TestDirectory.startDomain(TestDirectory.BASE, "dc1.contoso.com");
+        dc2 = TestDirectory.startDomain(TestDirectory.BASE, "dc2.contoso.com");
+        TestDirectory.addCluster(dc1, NODES);
+        TestDirectory.addCluster(dc2, NODES);
+        // the change was made on dc1 and has not reached dc2: there HV02 still lacks its entries to HV03
+        dc2.modify(HV02, new Modification(ModificationType.DELETE, "msDS-AllowedToDelegateTo",
+                "cifs/HV03", "cifs/hv03.contoso.com"));
+    }
+
+    @AfterEach
+    void stop() {
+        dc1.shutDown(true);
+        dc2.shutDown(true);
+    }
+
+    private static String url(InMemoryDirectoryServer ds) {
+        return "ldap://127.0.0.1:" + ds.getListenPort();
+    }
+
+    private Path config(List<String> dcs, String... extra) throws Exception {
+        Path cfg = TestDirectory.config(tmp, url(dc1), NODES, "allowInsecureBind: true",
+                "domainControllers: [" + String.join(", ", dcs) + "]");
+        if (extra.length > 0) {
+            Files.writeString(cfg, Files.readString(cfg) + String.join("\n", extra) + "\n");
+        }
+        return cfg;
+    }
+
+    private CliRun preflight(Path cfg, String... flags) {
+        List<String> args = new ArrayList<>(List.of("preflight", "--config", cfg.toString(), "--cluster", "HVC1",
+                "--out", tmp.resolve("out").toString()));
+        args.addAll(List.of(flags));
+        return CliRun.run(ENV, args.toArray(String[]::new));
+    }
+
+    private static List<JsonNode> findings(JsonNode doc, String rule) {
+        return StreamSupport.stream(doc.path("findings").spliterator(), false)
+                .filter(f -> f.path("rule").asText().equals(rule)).toList();
+    }
+
+    @Test
+    void aLaggingDcIsNoGoUntilItHasReplicated() throws Exception {
+        Path cfg = config(List.of(url(dc1), url(dc2)));
+        CliRun nogo = preflight(cfg, "--all-dcs");
+        assertEquals(3, nogo.exitCode(), nogo.toString());
+        assertTrue(nogo.out().contains("Preflight HVC1: NO-GO"), nogo.out());
+        assertTrue(nogo.out().contains("BLOCKER DC_NOT_CONVERGED"), nogo.out());
+        assertTrue(nogo.out().contains("1 of 2 domain controllers agree with dc1.contoso.com; dc2.contoso.com has"
+                + " not replicated the delegation yet"), nogo.out());
+        JsonNode doc = CliRun.findings(tmp.resolve("out"));
+        List<JsonNode> f = findings(doc, "DC_NOT_CONVERGED");
+        assertEquals(1, f.size(), f.toString());
+        JsonNode e = f.get(0).path("evidence");
+        assertEquals("HV02", f.get(0).path("host").asText());
+        assertEquals("HIGH", f.get(0).path("severity").asText());
+        assertEquals("dc2.contoso.com", e.path("dc").asText());
+        assertEquals("dc1.contoso.com", e.path("auditedDc").asText());
+        assertEquals("msDS-AllowedToDelegateTo", e.path("attribute").asText());
+        assertEquals(8, e.path("expected").size());
+        assertEquals(6, e.path("actual").size());
+        assertTrue(f.get(0).path("message").asText().contains("dc2.contoso.com lacks cifs/HV03, cifs/hv03.contoso.com"),
+                f.get(0).toString());
+        // the fix pushes from the DC read and looks at the lagging one, both built by Commands
+        assertTrue(f.get(0).path("remediation").asText().contains("repadmin /syncall dc1.contoso.com /AdeP"));
+        assertTrue(f.get(0).path("remediation").asText().contains("repadmin /showrepl dc2.contoso.com"));
+        assertEquals("replicate", f.get(0).path("actions").get(0).path("proposed").get(0).path("type").asText());
+        JsonNode dcs = doc.path("directories").get(0).path("domainControllers");
+        assertEquals("audited", dcs.get(0).path("result").asText());
+        assertEquals("differs", dcs.get(1).path("result").asText());
+        assertEquals(1, dcs.get(1).path("differences").asInt());
+
+        // replication catches up
+        dc2.modify(HV02, new Modification(ModificationType.ADD, "msDS-AllowedToDelegateTo", "cifs/HV03",
+                "cifs/hv03.contoso.com"));
+        CliRun go = preflight(cfg, "--all-dcs");
+        assertEquals(0, go.exitCode(), go.toString());
+        assertTrue(go.out().contains("Preflight HVC1: GO"), go.out());
+        assertTrue(go.out().contains("2 of 2 domain controllers agree with dc1.contoso.com"), go.out());
+    }
+
+    @Test
+    void withoutAllDcsOnlyTheAuditedDcCountsAndThePolicyMakesItTheDefault() throws Exception {
+        CliRun plain = preflight(config(List.of(url(dc1), url(dc2))));
+        assertEquals(0, plain.exitCode(), plain.toString());
+        assertFalse(plain.out().contains("domain controllers"), plain.out());
+        Path byPolicy = config(List.of(url(dc1), url(dc2)), "policy:", "  preflightAllDcs: true");
+        assertEquals(3, preflight(byPolicy).exitCode());
+        assertEquals(0, preflight(byPolicy, "--no-all-dcs").exitCode());
+    }
+
+    @Test
+    void anUnreachableDcIsReportedNotFatal() throws Exception {
+        dc2.modify(HV02, new Modification(ModificationType.ADD, "msDS-AllowedToDelegateTo", "cifs/HV03",
+                "cifs/hv03.contoso.com"));
+        int closed;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        CliRun r = preflight(config(List.of(url(dc2), "ldap://127.0.0.1:" + closed)), "--all-dcs");
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(r.out().contains("2 of 3 domain controllers agree with dc1.contoso.com; ldap://127.0.0.1:" + closed
+                + " could not be read"), r.out());
+        JsonNode doc = CliRun.findings(tmp.resolve("out"));
+        List<JsonNode> f = findings(doc, "DC_UNREACHABLE");
+        assertEquals(1, f.size());
+        assertEquals("MEDIUM", f.get(0).path("severity").asText());
+        assertTrue(f.get(0).path("message").asText().contains("cannot connect"), f.get(0).toString());
+        assertEquals("unreachable", doc.path("directories").get(0).path("domainControllers").get(1).path("result")
+                .asText());
+    }
+
+    @Test
+    void aNodeTheOtherDcDoesNotHoldYetAndAChangedFlagAreBothDifferences() throws Exception {
+        dc2.modify(HV02, new Modification(ModificationType.ADD, "msDS-AllowedToDelegateTo", "cifs/HV03",
+                "cifs/hv03.contoso.com"));
+        dc2.delete("CN=HV03,OU=Hyper-V," + TestDirectory.BASE);
+        dc2.modify("CN=HV01,OU=Hyper-V," + TestDirectory.BASE, new Modification(ModificationType.REPLACE,
+                "userAccountControl", "4096"));
+        CliRun r = preflight(config(List.of(url(dc2))), "--all-dcs");
+        assertEquals(3, r.exitCode(), r.toString());
+        List<JsonNode> f = findings(CliRun.findings(tmp.resolve("out")), "DC_NOT_CONVERGED");
+        assertEquals(2, f.size(), f.toString());
+        JsonNode uac = f.stream().filter(x -> x.path("host").asText().equals("HV01")).findFirst().orElseThrow();
+        assertEquals("userAccountControl", uac.path("evidence").path("attribute").asText());
+        assertTrue(uac.path("message").asText().contains("0x1000 (WORKSTATION_TRUST_ACCOUNT)"), uac.toString());
+        JsonNode gone = f.stream().filter(x -> x.path("host").asText().equals("HV03")).findFirst().orElseThrow();
+        assertTrue(gone.path("message").asText().contains("does not hold HV03 at all"), gone.toString());
+    }
+
+    /**
+     * UnboundID's server does not evaluate AD's bitwise matching rule, so this takes the fallback, the DCs among the
+     * sweep's objects; the Samba suite discovers through the rule itself.
+     */
+    @Test
+    void domainControllersAreFoundByTheirAccountFlags() throws Exception {
+        add(dc1, "DC1", "OU=Domain Controllers", 0x2000 | 0x80000, "dc1.contoso.com.");
+        add(dc1, "RODC1", "OU=Domain Controllers", 0x1000 | 0x4000000, "rodc1.contoso.com");
+        try (LDAPConnection c = new LDAPConnection("127.0.0.1", dc1.getListenPort(), TestDirectory.BIND_DN,
+                TestDirectory.PASSWORD)) {
+            List<AdObject> sweep = List.of(Hosts.host("SRV01").uac(0x1000).build(),
+                    Hosts.host("RODC1").uac(0x1000 | 0x4000000).build(), Hosts.host("DC1").uac(0x2000).build());
+            List<DomainControllers.Target> t = DomainControllers.discover(c, TestDirectory.BASE,
+                    "ldaps://dc1.contoso.com:636", sweep);
+            assertEquals(List.of(new DomainControllers.Target("dc1.contoso.com", "ldaps://dc1.contoso.com:636", false),
+                    new DomainControllers.Target("rodc1.contoso.com", "ldaps://rodc1.contoso.com:636", true)), t);
+        }
+    }
+
+    private static void add(InMemoryDirectoryServer ds, String name, String ou, int uac, String dns) throws Exception {
+        if (ds.getEntry(ou + "," + TestDirectory.BASE) == null) {
+            ds.add(new Entry("dn: " + ou + "," + TestDirectory.BASE, "objectClass: organizationalUnit"));
+        }
+        ds.add(new Entry("dn: CN=" + name + "," + ou + "," + TestDirectory.BASE, "objectClass: top",
+                "objectClass: computer", "cn: " + name, "sAMAccountName: " + name + "$", "userAccountControl: " + uac,
+                "dNSHostName: " + dns));
+    }
+}

@@ -1,0 +1,331 @@
+package org.kcdauditor.directory;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.unboundid.ldap.listener.InMemoryDirectoryServer;
+import com.unboundid.ldap.sdk.Modification;
+import com.unboundid.ldap.sdk.ModificationType;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kcdauditor.report.FindingsDocument;
+import org.kcdauditor.report.FindingsJson;
+import org.kcdauditor.report.Procedure;
+import org.kcdauditor.report.ReportView;
+import org.kcdauditor.support.CliRun;
+import org.kcdauditor.support.Hosts;
+import org.kcdauditor.support.TestDirectory;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.StreamSupport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Two domains in one audit: contoso.com (HVC1: HV01-HV03) and fabrikam.com (HVC2: HV21, HV22), each an UnboundID
+ * server with its own base DN and domain SID, each read with its own connection and password.
+ */
+class MultiDirectoryTest {
+    static final String FABRIKAM = "DC=fabrikam,DC=com";
+    static final String FABRIKAM_SID = "S-1-5-21-9-9-9";
+    private static final Map<String, String> ENV = Map.of("TEST_LDAP_PASSWORD", TestDirectory.PASSWORD,
+            "FABRIKAM_PASSWORD", TestDirectory.PASSWORD);
+
+    @TempDir
+    Path tmp;
+    InMemoryDirectoryServer contoso;
+    InMemoryDirectoryServer fabrikam;
+
+    @BeforeEach
+    void servers() throws Exception {
+        contoso = TestDirectory.startDomain(TestDirectory.BASE, "dc1.contoso.com");
+        fabrikam = TestDirectory.startDomain(FABRIKAM, "dc1.fabrikam.com");
+        TestDirectory.addCluster(contoso, List.of("HV01", "HV02", "HV03"));
+        TestDirectory.addCluster(fabrikam, FABRIKAM, FABRIKAM_SID, 3000, List.of("HV21", "HV22"));
+    }
+
+    @AfterEach
+    void stop() {
+        contoso.shutDown(true);
+        fabrikam.shutDown(true);
+    }
+
+    private Path config(String fabrikamUrl, String migrationGroups, String... fabrikamExtra) throws Exception {
+        String yaml = "directories:\n"
+                + "  contoso:\n    url: ldap://127.0.0.1:" + contoso.getListenPort() + "\n    bindDn: "
+                + TestDirectory.BIND_DN + "\n    passwordEnv: TEST_LDAP_PASSWORD\n    baseDn: " + TestDirectory.BASE
+                + "\n    allowInsecureBind: true\n    timeoutSeconds: 5\n"
+                + "  fabrikam:\n    url: " + fabrikamUrl + "\n    bindDn: " + TestDirectory.BIND_DN
+                + "\n    passwordEnv: FABRIKAM_PASSWORD\n"
+                + "    baseDn: " + FABRIKAM + "\n    allowInsecureBind: true\n    timeoutSeconds: 5\n"
+                + String.join("", List.of(fabrikamExtra).stream().map(l -> "    " + l + "\n").toList())
+                + "clusters:\n  - name: HVC1\n    directory: contoso\n    nodes: [HV01, HV02, HV03]\n"
+                + "  - name: HVC2\n    directory: fabrikam\n    nodes: [HV21, HV22]\n"
+                + "policy:\n  migrationGroups: " + migrationGroups + "\n"
+                + "store:\n  url: jdbc:h2:file:data/kcd-audit\n";
+        Path file = tmp.resolve("kcd-audit.yaml");
+        Files.writeString(file, yaml);
+        return file;
+    }
+
+    private String fabrikamUrl() {
+        return "ldap://127.0.0.1:" + fabrikam.getListenPort();
+    }
+
+    private CliRun run(Path cfg, String formats) {
+        return CliRun.run(ENV, "run", "--config", cfg.toString(), "--out", tmp.resolve("out").toString(),
+                "--formats", formats);
+    }
+
+    private static List<JsonNode> findings(JsonNode doc, String rule) {
+        return StreamSupport.stream(doc.path("findings").spliterator(), false)
+                .filter(f -> f.path("rule").asText().equals(rule)).toList();
+    }
+
+    @Test
+    void twoDirectoriesGiveOneReportWithBoth() throws Exception {
+        CliRun r = run(config(fabrikamUrl(), "[]"), "json,xlsx,md");
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(r.out().contains("2 directories: contoso"), r.out());
+        JsonNode doc = CliRun.findings(tmp.resolve("out"));
+        assertEquals(2, doc.path("directories").size());
+        assertEquals("contoso", doc.path("directories").get(0).path("name").asText());
+        assertEquals("dc1.contoso.com", doc.path("directories").get(0).path("dc").asText());
+        assertEquals("fabrikam", doc.path("directories").get(1).path("name").asText());
+        assertEquals("dc1.fabrikam.com", doc.path("directories").get(1).path("dc").asText());
+        assertEquals(FABRIKAM, doc.path("directories").get(1).path("baseDn").asText());
+        assertEquals("fabrikam", doc.path("clusters").get(1).path("directory").asText());
+        assertEquals(5, doc.path("summary").path("hosts").asInt());
+        JsonNode hv21 = StreamSupport.stream(doc.path("hosts").spliterator(), false)
+                .filter(h -> h.path("name").asText().equals("HV21")).findFirst().orElseThrow();
+        assertEquals("fabrikam", hv21.path("directory").asText());
+        assertEquals("hv21.fabrikam.com", hv21.path("dnsHostName").asText());
+        // the first directory stays the document's directory, for readers of the single-directory shape
+        assertEquals("dc1.contoso.com", doc.path("directory").path("dc").asText());
+        assertEquals(0, doc.path("findings").size(), doc.path("findings").toString());
+        assertEquals(100.0, doc.path("summary").path("compliancePercent").asDouble());
+        assertTrue(Files.size(tmp.resolve("out/audit.xlsx")) > 0);
+    }
+
+    @Test
+    void aMigrationGroupAcrossDomainsNeedsRbcdOnEachTarget() throws Exception {
+        CliRun r = run(config(fabrikamUrl(), "[[HVC1, HVC2]]"), "json,md,ps1");
+        assertEquals(3, r.exitCode(), r.toString());
+        JsonNode doc = CliRun.findings(tmp.resolve("out"));
+        List<JsonNode> cross = findings(doc, "CROSS_DOMAIN_NEEDS_RBCD");
+        // 3 x 2 pairs from contoso to fabrikam and 2 x 3 back
+        assertEquals(12, cross.size(), cross.toString());
+        assertTrue(findings(doc, "MISSING_DELEGATION").isEmpty(), "classic entries cannot help across domains");
+        JsonNode toHv21 = cross.stream().filter(f -> f.path("host").asText().equals("HV01")
+                && f.path("peer").asText().equals("HV21")).findFirst().orElseThrow();
+        assertEquals("HIGH", toHv21.path("severity").asText());
+        assertEquals("[\"contoso\",\"fabrikam\"]", toHv21.path("evidence").path("directories").toString());
+        JsonNode action = toHv21.path("actions").get(0);
+        assertEquals("addRbcd", action.path("type").asText());
+        assertEquals("HV21", action.path("host").asText());
+        // the full list: every contoso node that migrates to HV21
+        assertEquals(List.of("HV01", "HV02", "HV03"), StreamSupport.stream(action.path("principals").spliterator(),
+                false).map(p -> p.path("name").asText()).toList());
+        assertEquals("contoso.com", action.path("principals").get(0).path("domain").asText());
+        assertTrue(toHv21.path("remediation").asText().contains("Set-ADComputer -Identity 'HV21$'"
+                + " -PrincipalsAllowedToDelegateToAccount @((Get-ADComputer -Identity 'HV01$' -Server 'contoso.com'),"
+                + " (Get-ADComputer -Identity 'HV02$' -Server 'contoso.com'), (Get-ADComputer -Identity 'HV03$'"
+                + " -Server 'contoso.com'))"), toHv21.path("remediation").asText());
+        JsonNode pair = StreamSupport.stream(doc.path("clusters").get(0).path("matrix").spliterator(), false)
+                .filter(p -> p.path("to").asText().equals("HV21") && p.path("from").asText().equals("HV01"))
+                .findFirst().orElseThrow();
+        assertEquals(0, pair.path("present").asInt(), "entries on HV01 do not count across the domain boundary");
+        String runbook = Files.readString(tmp.resolve("out/runbook.md"));
+        assertTrue(runbook.contains("Resource-based delegation (set on this host, the target"), runbook);
+        String script = Files.readString(tmp.resolve("out/remediation.ps1"));
+        assertTrue(script.contains("Use-Directory 'fabrikam'\r\n"), script);
+        assertTrue(script.contains("'fabrikam' = 'DC=fabrikam,DC=com'"), "each directory's domain is checked: " + script);
+        // the change record names each change's directory, and the rollback goes back to that directory's DC
+        assertTrue(script.contains("        directory = $Directory\r\n"), script);
+        assertTrue(script.contains("function Undo-Change($c) {\r\n    Write-Host ('  undo {0} {1} {2}' -f $c.op,"
+                + " $c.object, $c.attribute)\r\n    Use-Directory $c.directory\r\n"), script);
+        // an RBCD change is recorded with the security descriptor before it, which the rollback sets back
+        assertTrue(script.contains("-PrincipalsAllowedToDelegateToAccount $resolved -WhatIf:$DryRun\r\n"
+                + "        Add-Change $Identity 'computer' 'msDS-AllowedToActOnBehalfOfOtherIdentity' 'set' $sids"
+                + " $current.Sddl"), script);
+        assertTrue(script.contains("Set-RbcdSddl $c.object \"$($c.before)\""), script);
+        assertTrue(script.contains("Set-Rbcd 'HV21$' @(@{Name = 'HV01'; Domain = 'contoso.com'; Sid = '"
+                + Hosts.DOMAIN_SID + "-2000'}"), script);
+    }
+
+    /** With the DCs named (issue 11 records directory.dc), each object's commands go to its own domain's DC. */
+    @Test
+    void theRunbookWritesEachObjectToADcOfItsOwnDomain() throws Exception {
+        assertEquals(3, run(config(fabrikamUrl(), "[[HVC1, HVC2]]"), "json").exitCode());
+        FindingsDocument doc = FindingsJson.read(tmp.resolve("out/findings.json"));
+        List<FindingsDocument.DirectoryDoc> named = doc.directories().stream().map(d -> new FindingsDocument.DirectoryDoc(
+                d.name(), "ldaps://" + d.dc() + ":636", d.baseDn(), d.dc(), d.aesKeysSince(), d.optional(), d.audited(),
+                d.failure(), d.changeTimes(), d.domainControllers())).toList();
+        FindingsDocument.Directory first = named.get(0).asDirectory();
+        doc = new FindingsDocument(doc.schemaVersion(), doc.runId(), doc.startedAt(), doc.finishedAt(), first,
+                doc.summary(), doc.policy(), doc.clusters(), doc.hosts(), doc.findings(), doc.rules(), doc.history(),
+                doc.baseline(), doc.patches(), doc.events(), doc.imports(), named);
+        Procedure p = ReportView.of(doc).procedure();
+        String change = String.join("\n", p.steps(Procedure.Phase.CHANGE).stream().flatMap(s -> s.commands().stream())
+                .toList());
+        assertTrue(change.contains("Set-ADComputer -Identity 'HV21$' -PrincipalsAllowedToDelegateToAccount"
+                + " @((Get-ADComputer -Identity 'HV01$' -Server 'contoso.com'), (Get-ADComputer -Identity 'HV02$'"
+                + " -Server 'contoso.com'), (Get-ADComputer -Identity 'HV03$' -Server 'contoso.com'))"
+                + " -Server 'dc1.fabrikam.com'"), change);
+        assertTrue(change.contains("Set-ADComputer -Identity 'HV01$' -PrincipalsAllowedToDelegateToAccount"
+                + " @((Get-ADComputer -Identity 'HV21$' -Server 'fabrikam.com'), (Get-ADComputer -Identity 'HV22$'"
+                + " -Server 'fabrikam.com')) -Server 'dc1.contoso.com'"), change);
+        // each domain is exported and replicated from its own DC
+        assertEquals(List.of("repadmin /syncall dc1.contoso.com /AdeP", "repadmin /syncall dc1.fabrikam.com /AdeP"),
+                p.replicateCommands());
+        assertEquals(2, p.exportCommands().size());
+        assertTrue(p.exportCommands().get(1).contains("-SearchBase 'DC=fabrikam,DC=com' -Properties"));
+        // the rollback sets back what was there: nothing
+        String undo = String.join("\n", p.steps(Procedure.Phase.ROLLBACK).stream().flatMap(s -> s.commands().stream())
+                .toList());
+        assertTrue(undo.contains("Set-ADComputer -Identity 'HV21$' -PrincipalsAllowedToDelegateToAccount $null"
+                + " -Server 'dc1.fabrikam.com'"), undo);
+    }
+
+    @Test
+    void rbcdOnTheTargetsCoversThePairsAcrossDomains() throws Exception {
+        List<String> contosoSids = List.of(Hosts.DOMAIN_SID + "-2000", Hosts.DOMAIN_SID + "-2001",
+                Hosts.DOMAIN_SID + "-2002");
+        for (String n : List.of("HV21", "HV22")) {
+            fabrikam.modify("CN=" + n + ",OU=Hyper-V," + FABRIKAM, new Modification(ModificationType.REPLACE,
+                    "msDS-AllowedToActOnBehalfOfOtherIdentity", Sids.rbcdDescriptor(contosoSids)));
+        }
+        // HV01 allows only HV21 so far: the fix keeps HV21 and adds HV22
+        contoso.modify("CN=HV01,OU=Hyper-V," + TestDirectory.BASE, new Modification(ModificationType.REPLACE,
+                "msDS-AllowedToActOnBehalfOfOtherIdentity", Sids.rbcdDescriptor(List.of(FABRIKAM_SID + "-3000"))));
+        for (String n : List.of("HV02", "HV03")) {
+            contoso.modify("CN=" + n + ",OU=Hyper-V," + TestDirectory.BASE, new Modification(ModificationType.REPLACE,
+                    "msDS-AllowedToActOnBehalfOfOtherIdentity", Sids.rbcdDescriptor(List.of(FABRIKAM_SID + "-3000",
+                            FABRIKAM_SID + "-3001"))));
+        }
+        CliRun r = run(config(fabrikamUrl(), "[[HVC1, HVC2]]"), "json");
+        JsonNode doc = CliRun.findings(tmp.resolve("out"));
+        List<JsonNode> cross = findings(doc, "CROSS_DOMAIN_NEEDS_RBCD");
+        assertEquals(1, cross.size(), cross.toString());
+        assertEquals("HV22", cross.get(0).path("host").asText());
+        JsonNode principals = cross.get(0).path("actions").get(0).path("principals");
+        assertEquals("HV21", principals.get(0).path("name").asText());
+        assertTrue(principals.get(0).path("present").asBoolean());
+        assertEquals("fabrikam.com", principals.get(0).path("domain").asText());
+        assertEquals("HV22", principals.get(1).path("name").asText());
+        assertFalse(principals.get(1).path("present").asBoolean());
+        assertEquals(3, r.exitCode(), r.toString());
+    }
+
+    /**
+     * preflight --all-dcs of a cluster whose migration group spans domains reads each cluster's nodes from the DCs of
+     * its own domain: fabrikam's second DC lags behind on HV21, contoso's DC is not asked about it.
+     */
+    @Test
+    void theDcCheckOfAGroupAcrossDomainsReadsEachNodeFromItsOwnDomainsDcs() throws Exception {
+        InMemoryDirectoryServer fabrikam2 = TestDirectory.startDomain(FABRIKAM, "dc2.fabrikam.com");
+        try {
+            TestDirectory.addCluster(fabrikam2, FABRIKAM, FABRIKAM_SID, 3000, List.of("HV21", "HV22"));
+            fabrikam2.modify("CN=HV21,OU=Hyper-V," + FABRIKAM, new Modification(ModificationType.DELETE,
+                    "msDS-AllowedToDelegateTo", "cifs/hv22.fabrikam.com"));
+            Path cfg = config(fabrikamUrl(), "[[HVC1, HVC2]]", "domainControllers: [" + fabrikamUrl()
+                    + ", ldap://127.0.0.1:" + fabrikam2.getListenPort() + "]");
+            CliRun pre = CliRun.run(ENV, "preflight", "--config", cfg.toString(), "--cluster", "HVC1", "--all-dcs",
+                    "--out", tmp.resolve("pre").toString());
+            assertEquals(3, pre.exitCode(), pre.toString());
+            assertTrue(pre.out().contains("1 of 2 domain controllers agree with dc1.fabrikam.com; dc2.fabrikam.com has"
+                    + " not replicated the delegation yet"), pre.out());
+            JsonNode doc = CliRun.findings(tmp.resolve("pre"));
+            List<JsonNode> lagging = findings(doc, "DC_NOT_CONVERGED");
+            assertEquals(1, lagging.size(), lagging.toString());
+            assertEquals("HV21", lagging.get(0).path("host").asText());
+            assertEquals("HVC2", lagging.get(0).path("cluster").asText());
+            assertEquals("dc2.fabrikam.com", lagging.get(0).path("evidence").path("dc").asText());
+            assertEquals("dc1.fabrikam.com", lagging.get(0).path("evidence").path("auditedDc").asText());
+            assertTrue(lagging.get(0).path("remediation").asText().contains("repadmin /syncall dc1.fabrikam.com /AdeP"),
+                    lagging.get(0).toString());
+            JsonNode fabrikamDcs = doc.path("directories").get(1).path("domainControllers");
+            assertEquals(List.of("dc1.fabrikam.com", "dc2.fabrikam.com"), StreamSupport.stream(
+                    fabrikamDcs.spliterator(), false).map(d -> d.path("name").asText()).toList());
+            assertTrue(StreamSupport.stream(doc.path("directories").get(0).path("domainControllers").spliterator(),
+                    false).noneMatch(d -> d.path("name").asText().contains("fabrikam")), doc.path("directories")
+                    .toString());
+        } finally {
+            fabrikam2.shutDown(true);
+        }
+    }
+
+    /**
+     * The history store, baseline capture and diff work across both directories: a change in fabrikam is drift of
+     * its host; while fabrikam cannot be read (optional), its hosts are not reported gone.
+     */
+    @Test
+    void baselineAndDriftCoverBothDirectories() throws Exception {
+        Path cfg = config(fabrikamUrl(), "[]");
+        assertEquals(0, run(cfg, "json").exitCode());
+        CliRun capture = CliRun.run(ENV, "baseline", "capture", "--config", cfg.toString(), "--approved-by", "test");
+        assertEquals(0, capture.exitCode(), capture.toString());
+        String baseline = Files.readString(tmp.resolve("baseline.yaml"));
+        assertTrue(baseline.contains("HV01") && baseline.contains("HV21"), baseline);
+
+        // someone removes HV21's entry for HV22's file shares, in fabrikam: the previous run in the store holds HV21
+        fabrikam.modify("CN=HV21,OU=Hyper-V," + FABRIKAM, new Modification(ModificationType.DELETE,
+                "msDS-AllowedToDelegateTo", "cifs/hv22.fabrikam.com"));
+        CliRun second = run(cfg, "json");
+        assertEquals(3, second.exitCode(), second.toString());
+        JsonNode doc = CliRun.findings(tmp.resolve("out"));
+        List<JsonNode> removed = findings(doc, "BASELINE_ENTRY_REMOVED");
+        assertEquals(1, removed.size(), removed.toString());
+        assertEquals("HV21", removed.get(0).path("host").asText());
+        assertEquals("HVC2", removed.get(0).path("cluster").asText());
+        List<JsonNode> changed = findings(doc, "CHANGED_SINCE_LAST_RUN");
+        assertEquals(List.of("HV21"), changed.stream().map(f -> f.path("host").asText()).toList());
+        assertTrue(changed.get(0).path("message").asText().contains("cifs/hv22.fabrikam.com"), changed.toString());
+
+        // fabrikam (optional) cannot be read: its hosts are neither missing from the baseline nor gone since
+        int closed;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        CliRun third = run(config("ldap://127.0.0.1:" + closed, "[]", "optional: true"), "json");
+        assertEquals(0, third.exitCode(), third.toString());
+        doc = CliRun.findings(tmp.resolve("out"));
+        assertEquals(List.of(), findings(doc, "BASELINE_HOST_MISSING"), doc.path("findings").toString());
+        assertEquals(List.of(), findings(doc, "CHANGED_SINCE_LAST_RUN"), doc.path("findings").toString());
+    }
+
+    @Test
+    void anUnreachableDirectoryFailsTheRunNamingItUnlessOptional() throws Exception {
+        int closed;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        CliRun failed = run(config("ldap://127.0.0.1:" + closed, "[]"), "json");
+        assertEquals(1, failed.exitCode(), failed.toString());
+        assertTrue(failed.err().contains("directories.fabrikam: ldap://127.0.0.1:" + closed + ": cannot connect"),
+                failed.err());
+
+        CliRun optional = run(config("ldap://127.0.0.1:" + closed, "[]", "optional: true"), "json,xlsx");
+        assertEquals(0, optional.exitCode(), optional.toString());
+        assertTrue(optional.out().contains("Not audited: directory fabrikam (optional) could not be read"),
+                optional.out());
+        assertTrue(optional.out().contains("HVC2             not audited (directory fabrikam)"), optional.out());
+        JsonNode doc = CliRun.findings(tmp.resolve("out"));
+        assertFalse(doc.path("directories").get(1).path("audited").asBoolean());
+        assertTrue(doc.path("directories").get(1).path("failure").asText().contains("cannot connect"));
+        assertFalse(doc.path("clusters").get(1).path("audited").asBoolean(true));
+        // nothing is reported missing from a directory that was not read
+        assertEquals(0, doc.path("findings").size(), doc.path("findings").toString());
+        CliRun pre = CliRun.run(ENV, "preflight", "--config", tmp.resolve("kcd-audit.yaml").toString(), "--cluster",
+                "HVC2", "--out", tmp.resolve("pre").toString());
+        assertEquals(3, pre.exitCode(), pre.toString());
+        assertTrue(pre.out().contains("not audited: directory fabrikam could not be read"), pre.out());
+    }
+}

@@ -1,0 +1,187 @@
+package org.kcdauditor.directory;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.unboundid.ldap.listener.InMemoryDirectoryServer;
+import com.unboundid.ldap.sdk.Modification;
+import com.unboundid.ldap.sdk.ModificationType;
+import org.apache.poi.ss.usermodel.Row;
+import org.apache.poi.ss.usermodel.Sheet;
+import org.apache.poi.xssf.usermodel.XSSFWorkbook;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kcdauditor.config.MailConfig;
+import org.kcdauditor.config.ScheduleConfig;
+import org.kcdauditor.notify.Notice;
+import org.kcdauditor.notify.NoticeBuilder;
+import org.kcdauditor.report.FindingsJson;
+import org.kcdauditor.report.runbook.TemplateRenderer;
+import org.kcdauditor.support.CliRun;
+import org.kcdauditor.support.TestDirectory;
+
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.StreamSupport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.kcdauditor.directory.ReplicationMetadataTest.DC2;
+import static org.kcdauditor.directory.ReplicationMetadataTest.xml;
+
+/**
+ * Who changed delegation, where and when: the nodes' replication metadata (msDS-ReplAttributeMetaData, stored as
+ * AD returns it on the in-memory server) reaches findings.json, the Hosts sheet, drift findings,
+ * CHANGED_SINCE_LAST_RUN and the drift notice; a server without it is said once to keep none.
+ */
+class ProvenanceTest {
+    private static final List<String> NODES = List.of("HV01", "HV02", "HV03");
+    private static final Map<String, String> ENV = Map.of("TEST_LDAP_PASSWORD", TestDirectory.PASSWORD);
+    private static final String HV02 = "CN=HV02,OU=Hyper-V," + TestDirectory.BASE;
+
+    @TempDir
+    Path tmp;
+    InMemoryDirectoryServer ds;
+
+    @BeforeEach
+    void server() throws Exception {
+        ds = TestDirectory.startDomain(TestDirectory.BASE, "dc1.contoso.com");
+        TestDirectory.addCluster(ds, NODES);
+    }
+
+    @AfterEach
+    void stop() {
+        ds.shutDown(true);
+    }
+
+    private void metadata(String dn, int delegationVersion, String time, String dc) throws Exception {
+        String dsa = DC2.replace("CN=DC2", "CN=" + dc);
+        ds.modify(dn, new Modification(ModificationType.REPLACE, "msDS-ReplAttributeMetaData",
+                xml("msDS-AllowedToDelegateTo", delegationVersion, time, dsa),
+                xml("userAccountControl", 2, "2026-10-01T08:00:00Z", dsa.replace("CN=" + dc, "CN=DC1")),
+                xml("whenChanged", 40, time, dsa)));
+    }
+
+    private CliRun run(Path cfg, Path out, String formats) {
+        return CliRun.run(ENV, "run", "--config", cfg.toString(), "--out", out.toString(), "--formats", formats);
+    }
+
+    private static JsonNode finding(JsonNode doc, String rule, String host) {
+        return StreamSupport.stream(doc.path("findings").spliterator(), false)
+                .filter(f -> f.path("rule").asText().equals(rule) && f.path("host").asText().equals(host))
+                .findFirst().orElseThrow(() -> new AssertionError(rule + " " + host + " in " + doc.path("findings")));
+    }
+
+    @Test
+    void theChangeTimeReachesFindingsHostsSheetDriftAndNotice() throws Exception {
+        for (String n : NODES) {
+            metadata("CN=" + n + ",OU=Hyper-V," + TestDirectory.BASE, 6, "2026-11-02T09:00:00Z", "DC1");
+        }
+        Path cfg = TestDirectory.config(tmp, "ldap://127.0.0.1:" + ds.getListenPort(), NODES, "allowInsecureBind: true");
+        assertEquals(0, run(cfg, tmp.resolve("first"), "json").exitCode());
+        CliRun capture = CliRun.run(ENV, "baseline", "capture", "--config", cfg.toString(), "--approved-by", "test");
+        assertEquals(0, capture.exitCode(), capture.toString());
+
+        // someone removes HV02's entries for HV03 on DC2
+        ds.modify(HV02, new Modification(ModificationType.DELETE, "msDS-AllowedToDelegateTo", "cifs/hv03.contoso.com"));
+        metadata(HV02, 7, "2026-11-30T14:02:11Z", "DC2");
+        CliRun second = run(cfg, tmp.resolve("second"), "json,xlsx");
+        assertEquals(3, second.exitCode(), second.toString());
+        JsonNode doc = CliRun.findings(tmp.resolve("second"));
+        assertTrue(doc.path("directories").get(0).path("changeTimes").asBoolean());
+        JsonNode hv02 = StreamSupport.stream(doc.path("hosts").spliterator(), false)
+                .filter(h -> h.path("name").asText().equals("HV02")).findFirst().orElseThrow();
+        JsonNode change = hv02.path("changes").get(0);
+        assertEquals("msDS-AllowedToDelegateTo", change.path("attribute").asText());
+        assertEquals("2026-11-30T14:02:11Z", change.path("time").asText());
+        assertEquals("DC2", change.path("dc").asText());
+        assertEquals(7, change.path("version").asInt());
+        assertEquals(2, hv02.path("changes").size(), "whenChanged is not a delegation attribute");
+
+        String when = "changed 2026-11-30 14:02:11 UTC at DC2 (version 7)";
+        JsonNode timeline = finding(doc, "CHANGED_SINCE_LAST_RUN", "HV02");
+        assertTrue(timeline.path("message").asText().contains("delegation entry removed: cifs/hv03.contoso.com — "
+                + when), timeline.toString());
+        JsonNode removed = finding(doc, "BASELINE_ENTRY_REMOVED", "HV02");
+        assertTrue(removed.path("message").asText().endsWith("msDS-AllowedToDelegateTo " + when + "."),
+                removed.toString());
+        assertEquals("DC2", removed.path("evidence").path("lastChange").path("dc").asText());
+
+        try (InputStream in = Files.newInputStream(tmp.resolve("second/audit.xlsx"));
+             XSSFWorkbook wb = new XSSFWorkbook(in)) {
+            Sheet hosts = wb.getSheet("Hosts");
+            int col = column(hosts.getRow(0), "Delegation last changed");
+            Row row = rowOf(hosts, "HV02");
+            assertEquals("msDS-AllowedToDelegateTo " + when + "; userAccountControl changed 2026-10-01 08:00:00 UTC"
+                    + " at DC1 (version 2)", row.getCell(col).getStringCellValue());
+        }
+
+        String text = notice(tmp.resolve("second"), tmp.resolve("first"));
+        assertTrue(text.contains(when), text);
+        assertFalse(text.contains("not available"), text);
+    }
+
+    @Test
+    void aServerWithoutMetadataIsSaidOnceNotPerHost() throws Exception {
+        Path cfg = TestDirectory.config(tmp, "ldap://127.0.0.1:" + ds.getListenPort(), NODES, "allowInsecureBind: true");
+        assertEquals(0, run(cfg, tmp.resolve("first"), "json").exitCode());
+        assertEquals(0, CliRun.run(ENV, "baseline", "capture", "--config", cfg.toString()).exitCode());
+        ds.modify(HV02, new Modification(ModificationType.DELETE, "msDS-AllowedToDelegateTo", "cifs/hv03.contoso.com"));
+        assertEquals(3, run(cfg, tmp.resolve("second"), "json,xlsx").exitCode());
+        JsonNode doc = CliRun.findings(tmp.resolve("second"));
+        assertFalse(doc.path("directories").get(0).path("changeTimes").asBoolean(true));
+        assertTrue(StreamSupport.stream(doc.path("hosts").spliterator(), false).allMatch(h -> h.path("changes")
+                .isMissingNode()));
+        assertFalse(finding(doc, "BASELINE_ENTRY_REMOVED", "HV02").path("message").asText().contains("changed "));
+        try (InputStream in = Files.newInputStream(tmp.resolve("second/audit.xlsx"));
+             XSSFWorkbook wb = new XSSFWorkbook(in)) {
+            List<String> notes = new ArrayList<>();
+            for (Sheet sh : wb) {
+                for (Row row : sh) {
+                    row.forEach(c -> {
+                        if (c.toString().contains("not available from this directory")) {
+                            notes.add(sh.getSheetName());
+                        }
+                    });
+                }
+            }
+            assertEquals(List.of("Summary", "Hosts"), notes, "once on the summary, once under the Hosts table");
+        }
+        String text = notice(tmp.resolve("second"), tmp.resolve("first"));
+        assertEquals(1, text.split("Change time not available from this directory", -1).length - 1, text);
+    }
+
+    /** The drift notice of {@code run} compared with {@code previous}, as the daemon would mail it. */
+    private static String notice(Path run, Path previous) throws Exception {
+        MailConfig mail = new MailConfig("127.0.0.1", 25, "none", null, null, null, "kcd@contoso.com",
+                List.of("ops@contoso.com"), null, null, null, null, null, null);
+        List<Notice> n = new NoticeBuilder(mail, new TemplateRenderer(Path.of("templates"))).build("daily",
+                ScheduleConfig.Notify.ON_CHANGE, FindingsJson.read(run.resolve("findings.json")),
+                FindingsJson.read(previous.resolve("findings.json")).findings(), "previous", null);
+        assertEquals(1, n.size());
+        return n.get(0).text();
+    }
+
+    private static int column(Row head, String name) {
+        for (int i = 0; i < head.getLastCellNum(); i++) {
+            if (head.getCell(i).getStringCellValue().equals(name)) {
+                return i;
+            }
+        }
+        throw new AssertionError("no column " + name);
+    }
+
+    private static Row rowOf(Sheet sh, String host) {
+        for (Row r : sh) {
+            if (r.getCell(0) != null && r.getCell(0).toString().equals(host)) {
+                return r;
+            }
+        }
+        throw new AssertionError("no row " + host);
+    }
+}

@@ -1,0 +1,206 @@
+package org.kcdauditor.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kcdauditor.cli.Main;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.StreamSupport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Directory reach against real Samba AD DCs: the replication metadata of a delegation changed with
+ * {@code samba-tool delegation add-service}, the DCs discovered through AD's bitwise matching rule, and
+ * {@code preflight --all-dcs} against a second DC that {@code scripts/samba-ad.sh join} started on 127.0.0.2 and
+ * that replicates only when {@code scripts/samba-ad.sh replicate} says so.
+ */
+@Tag("integration")
+class SambaReachIntegrationTest {
+    private static final String OU = "OU=kcd-reach";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static SambaDc dc;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void dcIsUp() {
+        String[] why = new String[1];
+        dc = SambaDc.find(why);
+        if (dc == null && Boolean.getBoolean("kcd.samba.required")) {
+            throw new AssertionError("-Dkcd.samba.required=true but " + why[0]);
+        }
+        assumeTrue(dc != null, () -> "Samba directory-reach suite skipped: " + why[0]);
+        dc.freshOu(OU);
+    }
+
+    @AfterAll
+    static void cleanUp() {
+        if (dc != null && !"true".equals(System.getProperty("kcd.samba.keep"))) {
+            dc.deleteOu(OU);
+        }
+    }
+
+    /** DC2 of scripts/samba-ad.sh join; required where the Samba suite is (CI joins it). */
+    private static void assumeDc2() {
+        boolean up;
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.2", 636), 2000);
+            up = true;
+        } catch (IOException e) {
+            up = false;
+        }
+        if (!up && Boolean.getBoolean("kcd.samba.required")) {
+            throw new AssertionError("-Dkcd.samba.required=true but no second DC on 127.0.0.2 (run: sudo"
+                    + " scripts/samba-ad.sh join " + dc.dir + ")");
+        }
+        assumeTrue(up, "no second DC on 127.0.0.2 (sudo scripts/samba-ad.sh join " + dc.dir + ")");
+    }
+
+    private Path config(String cluster, List<String> nodes, List<String> domainControllers) throws IOException {
+        StringBuilder y = new StringBuilder("directory:\n  url: ldaps://127.0.0.1:636\n  bindDn: Administrator@"
+                + SambaDc.DNS_DOMAIN + "\n  passwordEnv: KCD_AUDIT_LDAP_PASSWORD\n  baseDn: '" + SambaDc.BASE_DN
+                + "'\n  trustStore: " + dc.trustStore() + "\n  trustStorePasswordFile: " + dc.trustStorePasswordFile()
+                + "\n  timeoutSeconds: 20\n");
+        if (!domainControllers.isEmpty()) {
+            y.append("  domainControllers: [").append(String.join(", ", domainControllers)).append("]\n");
+        }
+        y.append("clusters:\n  - name: ").append(cluster).append("\n    nodes: [").append(String.join(", ", nodes))
+                .append("]\npolicy:\n  protocolTransition: any\nstore:\n  url: jdbc:h2:file:data/kcd-audit\n");
+        Path cfg = tmp.resolve("kcd-audit.yaml");
+        Files.writeString(cfg, y.toString());
+        return cfg;
+    }
+
+    record Run(int exit, String out, String err, JsonNode doc) {
+        List<JsonNode> findings(String rule) {
+            return StreamSupport.stream(doc.path("findings").spliterator(), false)
+                    .filter(f -> f.path("rule").asText().equals(rule)).toList();
+        }
+
+        JsonNode host(String name) {
+            return StreamSupport.stream(doc.path("hosts").spliterator(), false)
+                    .filter(h -> h.path("name").asText().equals(name)).findFirst().orElseThrow();
+        }
+
+        @Override
+        public String toString() {
+            return "exit " + exit + "\nstdout:\n" + out + "\nstderr:\n" + err;
+        }
+    }
+
+    private Run cli(String... args) throws IOException {
+        Path out = tmp.resolve("out-" + System.nanoTime());
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--out", out.toString()));
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        int exit;
+        try (PrintStream po = new PrintStream(o, true, StandardCharsets.UTF_8);
+             PrintStream pe = new PrintStream(e, true, StandardCharsets.UTF_8)) {
+            exit = Main.execute(all.toArray(String[]::new), po, pe, Map.of("KCD_AUDIT_LDAP_PASSWORD", dc.adminPassword));
+        }
+        Path json = out.resolve("findings.json");
+        return new Run(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8),
+                Files.exists(json) ? JSON.readTree(json.toFile()) : null);
+    }
+
+    private static String scenarioOu(String name) {
+        String ou = "OU=" + name + "," + OU;
+        dc.tool("ou", "create", ou);
+        return ou;
+    }
+
+    @Test
+    void theChangeTimeOfADelegationMadeWithSambaToolIsInFindingsJson() throws Exception {
+        String ou = scenarioOu("meta");
+        dc.host(new SambaDc.Host("RM01"), ou);
+        dc.host(new SambaDc.Host("RM02"), ou);
+        Instant before = Instant.now().minusSeconds(2);
+        dc.delegate("RM01", "RM02");
+        Instant after = Instant.now().plusSeconds(2);
+        Run r = cli("run", "--config", config("RM", List.of("RM01", "RM02"), List.of()).toString(), "--formats", "json");
+        assertEquals(3, r.exit(), r.toString());
+        assertTrue(r.doc().path("directories").get(0).path("changeTimes").asBoolean(), r.doc().path("directories")
+                .toString());
+        JsonNode change = StreamSupport.stream(r.host("RM01").path("changes").spliterator(), false)
+                .filter(c -> c.path("attribute").asText().equals("msDS-AllowedToDelegateTo")).findFirst().orElseThrow(
+                        () -> new AssertionError(r.host("RM01").toString()));
+        Instant at = Instant.parse(change.path("time").asText());
+        assertFalse(at.isBefore(before) || at.isAfter(after), at + " not within " + before + " .. " + after);
+        // replPropertyMetaData names the DC by invocation id; the NTDS Settings objects map it to DC1
+        assertEquals("DC1", change.path("dc").asText());
+        assertEquals(4, change.path("version").asInt(), "four add-service calls, four originating writes");
+        // RM02 never delegated: no msDS-AllowedToDelegateTo change recorded for it
+        assertTrue(StreamSupport.stream(r.host("RM02").path("changes").spliterator(), false)
+                .noneMatch(c -> c.path("attribute").asText().equals("msDS-AllowedToDelegateTo")));
+    }
+
+    @Test
+    void theDomainControllersAreDiscoveredThroughTheirAccountFlags() throws Exception {
+        assumeDc2();
+        String ou = scenarioOu("disc");
+        dc.host(new SambaDc.Host("RD01"), ou);
+        dc.host(new SambaDc.Host("RD02"), ou);
+        Run r = cli("preflight", "--config", config("RD", List.of("RD01", "RD02"), List.of()).toString(), "--cluster",
+                "RD", "--all-dcs");
+        JsonNode dcs = r.doc().path("directories").get(0).path("domainControllers");
+        assertEquals(2, dcs.size(), dcs.toString());
+        assertEquals("dc1.contoso.test", dcs.get(0).path("name").asText());
+        assertEquals("audited", dcs.get(0).path("result").asText());
+        assertEquals("dc2.contoso.test", dcs.get(1).path("name").asText());
+        assertEquals("ldaps://dc2.contoso.test:636", dcs.get(1).path("url").asText());
+        // without DNS for contoso.test the discovered name does not resolve here: reported, not fatal
+        assertEquals("unreachable", dcs.get(1).path("result").asText(), dcs.toString());
+        assertEquals(1, r.findings("DC_UNREACHABLE").size(), r.toString());
+    }
+
+    @Test
+    void aChangeDc2HasNotReplicatedIsNoGoUntilItHas() throws Exception {
+        assumeDc2();
+        String ou = scenarioOu("conv");
+        dc.host(new SambaDc.Host("RC01"), ou);
+        dc.host(new SambaDc.Host("RC02"), ou);
+        assertEquals(0, dc.script("replicate").exit(), "DC2 holds both computer objects");
+        // the change, made on DC1
+        dc.delegate("RC01", "RC02");
+        dc.delegate("RC02", "RC01");
+        Path cfg = config("RC", List.of("RC01", "RC02"), List.of("ldaps://127.0.0.1:636", "ldaps://127.0.0.2:636"));
+        Run nogo = cli("preflight", "--config", cfg.toString(), "--cluster", "RC", "--all-dcs");
+        assertEquals(3, nogo.exit(), nogo.toString());
+        assertTrue(nogo.out().contains("1 of 2 domain controllers agree with dc1.contoso.test; dc2.contoso.test has not"
+                + " replicated the delegation yet"), nogo.out());
+        List<JsonNode> f = nogo.findings("DC_NOT_CONVERGED");
+        assertEquals(List.of("RC01", "RC02"), f.stream().map(x -> x.path("host").asText()).sorted().toList(),
+                f.toString());
+        assertTrue(f.stream().allMatch(x -> x.path("evidence").path("dc").asText().equals("dc2.contoso.test")
+                && x.path("evidence").path("attribute").asText().equals("msDS-AllowedToDelegateTo")
+                && x.path("evidence").path("actual").isMissingNode()), f.toString());
+
+        SambaDc.Result replicated = dc.script("replicate");
+        assertEquals(0, replicated.exit(), replicated.output());
+        Run go = cli("preflight", "--config", cfg.toString(), "--cluster", "RC", "--all-dcs");
+        assertEquals(0, go.exit(), go.toString());
+        assertTrue(go.out().contains("2 of 2 domain controllers agree with dc1.contoso.test"), go.out());
+    }
+}

@@ -1,0 +1,111 @@
+package org.kcdauditor.rules;
+
+import org.junit.jupiter.api.Test;
+import org.kcdauditor.audit.AuditResult;
+import org.kcdauditor.audit.Auditor;
+import org.kcdauditor.config.ClusterConfig;
+import org.kcdauditor.config.PolicyConfig;
+import org.kcdauditor.model.AdObject;
+import org.kcdauditor.model.DcRead;
+import org.kcdauditor.model.DirectoryPart;
+import org.kcdauditor.model.Finding;
+import org.kcdauditor.model.Snapshot;
+import org.kcdauditor.model.Uac;
+import org.kcdauditor.remedy.Action;
+import org.kcdauditor.support.Hosts;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.kcdauditor.support.Hosts.MIG;
+import static org.kcdauditor.support.Hosts.host;
+
+/** DC_NOT_CONVERGED, DC_UNREACHABLE and CROSS_DOMAIN_NEEDS_RBCD on hand-built snapshots. */
+class ReachRulesTest {
+    private static final ClusterConfig HVC1 = new ClusterConfig("HVC1", List.of("HV01", "HV02"), null, null, "default");
+
+    private static List<Finding> of(AuditResult r, String rule) {
+        return r.findings().stream().filter(f -> f.rule().equals(rule)).toList();
+    }
+
+    private static AuditResult withDcs(List<AdObject> ours, DcRead... dcs) {
+        DirectoryPart part = new DirectoryPart("default", "ldaps://dc1.contoso.com", "DC=contoso,DC=com",
+                "dc1.contoso.com", null, null, false, null, 0, ours.size(), null, true, List.of(dcs));
+        Snapshot s = new Snapshot(Instant.EPOCH, "ldaps://dc1.contoso.com", "DC=contoso,DC=com", ours, "dc1.contoso.com",
+                null, null, List.of(), List.of(part), null);
+        return new Auditor(RuleCatalogue.standard()).evaluate(s, List.of(HVC1), PolicyConfig.defaults());
+    }
+
+    @Test
+    void valuesThatDifferOnlyInSpellingAgreeAndRealDifferencesAreOneFindingPerAttribute() {
+        AdObject hv01 = host("HV01").delegatesTo("HV02").build();
+        AdObject hv02 = host("HV02").delegatesTo("HV01").encryptionTypes(0x1C).build();
+        // dc2: HV01's entries spelled otherwise (case, trailing dot) agree; HV02 lacks one entry, has other enc types
+        AdObject hv01There = new AdObject(hv01.dn(), "HV01", "HV01$", hv01.dnsHostName(), hv01.userAccountControl(),
+                hv01.spns(), hv01.delegateTo().stream().map(v -> v.toUpperCase() + ".").toList(), false, List.of(),
+                hv01.objectSid(), null, null, null, 0, null, null, null);
+        List<String> fewer = new ArrayList<>(hv02.delegateTo());
+        fewer.remove("cifs/hv01.contoso.com");
+        AdObject hv02There = new AdObject(hv02.dn(), "HV02", "HV02$", hv02.dnsHostName(), hv02.userAccountControl(),
+                hv02.spns(), fewer, false, List.of(), hv02.objectSid(), null, null, null, 0, null, 0x4, null);
+        AuditResult r = withDcs(List.of(hv01, hv02), new DcRead("dc1.contoso.com", null, false, true, null, null, null),
+                new DcRead("dc2.contoso.com", "ldaps://dc2.contoso.com:636", false, false, null,
+                        List.of(hv01There, hv02There), List.of()));
+        List<Finding> f = of(r, "DC_NOT_CONVERGED");
+        assertEquals(List.of("msDS-AllowedToDelegateTo", "msDS-SupportedEncryptionTypes"), f.stream()
+                .map(x -> x.evidence().attribute()).sorted().toList());
+        assertTrue(f.stream().allMatch(x -> x.host().equals("HV02") && "HVC1".equals(x.cluster())));
+        Finding enc = f.stream().filter(x -> x.evidence().attribute().startsWith("msDS-Supported")).findFirst()
+                .orElseThrow();
+        assertEquals("dc2.contoso.com and dc1.contoso.com (the DC the audit read) disagree on HV02's"
+                + " msDS-SupportedEncryptionTypes: dc1.contoso.com holds 28, dc2.contoso.com 4.", enc.message());
+        Action.Manual m = (Action.Manual) enc.actions().get(0);
+        assertEquals(new Action.Replicate("dc1.contoso.com", "dc2.contoso.com"), m.proposed().get(0));
+        // distinct ids per DC, host and attribute
+        assertEquals(2, f.stream().map(Finding::id).distinct().count());
+    }
+
+    @Test
+    void anUnreachableDcIsOneMediumFindingOutsideAnyCluster() {
+        AdObject hv01 = host("HV01").delegatesTo("HV02").build();
+        AdObject hv02 = host("HV02").delegatesTo("HV01").build();
+        AuditResult r = withDcs(List.of(hv01, hv02), new DcRead("dc3.contoso.com", "ldaps://dc3.contoso.com:636", true,
+                false, "ldaps://dc3.contoso.com:636: cannot connect (refused)", null, null));
+        List<Finding> f = of(r, "DC_UNREACHABLE");
+        assertEquals(1, f.size());
+        assertEquals(null, f.get(0).cluster());
+        assertEquals("dc3.contoso.com", f.get(0).evidence().dc());
+        assertTrue(of(r, "DC_NOT_CONVERGED").isEmpty());
+    }
+
+    @Test
+    void crossDomainPairsNeedRbcdAndKeepThePrincipalsAlreadyAllowed() {
+        Hosts hv01 = host("HV01");
+        AdObject a = hv01.delegatesTo("HV21").build();
+        AdObject other = host("SRV09").uac(Uac.WORKSTATION_TRUST_ACCOUNT).build();
+        AdObject hv21 = host("HV21").dn("CN=HV21,OU=Hyper-V,DC=fabrikam,DC=com").rbcdFrom(other.objectSid()).build();
+        DirectoryPart contoso = new DirectoryPart("contoso", "ldaps://dc1.contoso.com", "DC=contoso,DC=com", null, null,
+                null, false, null, 0, 2, null, false, List.of());
+        DirectoryPart fabrikam = new DirectoryPart("fabrikam", "ldaps://dc1.fabrikam.com", "DC=fabrikam,DC=com", null,
+                null, null, false, null, 2, 1, null, false, List.of());
+        Snapshot s = new Snapshot(Instant.EPOCH, "x", "DC=contoso,DC=com", List.of(a, other, hv21), null, null, null,
+                List.of(), List.of(contoso, fabrikam), null);
+        AuditResult r = new Auditor(RuleCatalogue.standard()).evaluate(s, List.of(
+                new ClusterConfig("HVC1", List.of("HV01"), null, null, "contoso"),
+                new ClusterConfig("HVC2", List.of("HV21"), null, null, "fabrikam")),
+                new PolicyConfig(null, null, null, List.of(List.of("HVC1", "HVC2"))));
+        List<Finding> f = of(r, "CROSS_DOMAIN_NEEDS_RBCD");
+        assertEquals(List.of("HV01->HV21", "HV21->HV01"), f.stream().map(x -> x.host() + "->" + x.peer()).sorted()
+                .toList());
+        assertTrue(of(r, "MISSING_DELEGATION").isEmpty());
+        Action.AddRbcd fix = (Action.AddRbcd) f.stream().filter(x -> x.peer().equals("HV21")).findFirst().orElseThrow()
+                .actions().get(0);
+        assertEquals(List.of(new Action.Principal("SRV09", "contoso.com", other.objectSid(), true),
+                new Action.Principal("HV01", "contoso.com", a.objectSid(), false)), fix.principals());
+        assertEquals(0, r.presentEntries(), "HV01's entries for HV21 do not count across domains");
+        assertTrue(a.delegateTo().contains(MIG + "/HV21"));
+    }
+}
