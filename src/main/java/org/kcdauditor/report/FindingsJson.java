@@ -76,7 +76,8 @@ public final class FindingsJson {
                     n.samAccountName(), n.dn(), n.objectSid(), !n.disabled(), Uac.flagNames(n.userAccountControl()),
                     rbcd, n.whenChanged(), n.usnChanged(), n.lastLogon(), n.supportedEncryptionTypes(), n.pwdLastSet()));
         }
-        clusters.replaceAll(c -> c.with(GoVerdict.of(c, result.findings(), hosts)));
+        GoVerdict.Judge judge = new GoVerdict.Judge(result.findings(), hosts);
+        clusters.replaceAll(c -> c.with(judge.of(c)));
         FindingsDocument.Summary summary = new FindingsDocument.Summary(hosts.size(), clusters.size(), result.pairs(),
                 result.requiredEntries(), result.presentEntries(), result.compliancePercent(), result.bySeverity());
         return new FindingsDocument(FindingsDocument.SCHEMA_VERSION, runId, startedAt, finishedAt,

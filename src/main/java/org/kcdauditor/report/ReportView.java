@@ -123,6 +123,9 @@ public final class ReportView {
         }
         this.unclustered = Counts.of(noCluster);
         List<ClusterView> cv = new ArrayList<>();
+        // a findings.json written before clusters carried their verdict: judged here, all clusters at once
+        GoVerdict.Judge judge = nn(doc.clusters()).stream().anyMatch(c -> c.go() == null)
+                ? new GoVerdict.Judge(all, nn(doc.hosts())) : null;
         for (FindingsDocument.ClusterDoc c : nn(doc.clusters())) {
             Counts cc = Counts.of(byCluster.getOrDefault(c.name().toLowerCase(Locale.ROOT), List.of()));
             List<Cell> cells = new ArrayList<>();
@@ -132,7 +135,7 @@ public final class ReportView {
                 }
             }
             GoVerdict verdict = c.go() != null ? new GoVerdict(c.go(), nn(c.reasons()))
-                    : GoVerdict.of(c, all, nn(doc.hosts()));
+                    : judge.of(c);
             cv.add(new ClusterView(c.name(), nn(c.nodes()), nn(c.missingNodes()), nn(c.fileServers()), c.pairs(),
                     c.pairsOk(), c.presentEntries(), c.requiredEntries(), c.compliancePercent(), cc, Status.of(cc),
                     List.copyOf(cells), verdict));
