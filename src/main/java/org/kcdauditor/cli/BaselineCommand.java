@@ -12,8 +12,6 @@ import org.kcdauditor.config.ConfigException;
 import org.kcdauditor.config.ConfigLoader;
 import org.kcdauditor.directory.DirectoryException;
 import org.kcdauditor.model.Snapshot;
-import org.kcdauditor.report.Format;
-import org.kcdauditor.report.Reports;
 import org.kcdauditor.run.AuditRun;
 import org.kcdauditor.remedy.Ps;
 import org.kcdauditor.run.BaselineCapture;
@@ -46,8 +44,7 @@ final class BaselineCommand implements Runnable {
     }
 
     AuditRun auditRun(AuditConfig cfg) {
-        return new AuditRun(cfg, cli.secrets(), cli.clock(), Reports.standard(cli.installation().templates(), cfg.reports()))
-                .withHome(cli.home()).withEnvironment(cli.env());
+        return AuditRun.installed(cfg, cli.env(), cli.clock(), cli.home());
     }
 
     @Command(name = "capture", mixinStandardHelpOptions = true, sortOptions = false,

@@ -3,7 +3,6 @@ package org.kcdauditor.cli;
 import com.unboundid.ldap.sdk.LDAPException;
 import org.kcdauditor.config.AuditConfig;
 import org.kcdauditor.config.ConfigLoader;
-import org.kcdauditor.config.Secrets;
 import org.kcdauditor.directory.DemoDirectory;
 import org.kcdauditor.directory.DirectoryException;
 import org.kcdauditor.home.Installation;
@@ -61,7 +60,7 @@ final class DemoCommand implements Callable<Integer> {
             AuditConfig demo = config.withDirectory(config.directory().withUrl(directory.url()));
             Map<String, String> env = new HashMap<>(cli.env());
             env.put(demo.directory().passwordEnv(), directory.password());
-            return RunCommand.audit(cli, demo, new Secrets(env), options, "demo",
+            return RunCommand.audit(cli, demo, env, options, "demo",
                     spec.commandLine().getParseResult().hasMatchedOption("--fail-on"));
         }
     }

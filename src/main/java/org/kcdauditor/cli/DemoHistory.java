@@ -3,11 +3,9 @@ package org.kcdauditor.cli;
 import com.unboundid.ldap.sdk.LDAPException;
 import org.kcdauditor.audit.Timings;
 import org.kcdauditor.config.AuditConfig;
-import org.kcdauditor.config.Secrets;
 import org.kcdauditor.directory.DemoDirectory;
 import org.kcdauditor.directory.DirectoryException;
 import org.kcdauditor.report.Format;
-import org.kcdauditor.report.Reports;
 import org.kcdauditor.run.AuditRun;
 import org.kcdauditor.store.StoreUrls;
 
@@ -71,9 +69,8 @@ final class DemoHistory {
             AuditConfig cfg = config.withDirectory(config.directory().withUrl(before.url()));
             Map<String, String> env = new HashMap<>(cli.env());
             env.put(cfg.directory().passwordEnv(), before.password());
-            AuditRun.Outcome o = RunCommand.underRunLock(cli, cfg, "demo-seed", () -> new AuditRun(cfg,
-                    new Secrets(env), cli.clock(), Reports.standard(cli.installation().templates(), cfg.reports()))
-                    .withHome(cli.home()).withEnvironment(env).withTrigger("demo-seed").withoutReports()
+            AuditRun.Outcome o = RunCommand.underRunLock(cli, cfg, "demo-seed", () -> AuditRun.installed(cfg, env,
+                    cli.clock(), cli.home()).withTrigger("demo-seed").withoutReports()
                     .execute(null, Set.of(Format.JSON), new Timings(), n -> { }));
             cli.out().println("Demo history: stored run " + o.runId().substring(0, 8) + " of the directory as it was"
                     + " before (" + earlier.getFileName() + ") to compare against.");

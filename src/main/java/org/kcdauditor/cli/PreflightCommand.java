@@ -13,7 +13,6 @@ import org.kcdauditor.remedy.Commands;
 import org.kcdauditor.report.Format;
 import org.kcdauditor.report.GoVerdict;
 import org.kcdauditor.report.ReportView;
-import org.kcdauditor.report.Reports;
 import org.kcdauditor.run.AuditRun;
 import org.kcdauditor.remedy.Ps;
 import picocli.CommandLine.Command;
@@ -56,9 +55,8 @@ final class PreflightCommand implements Callable<Integer> {
         ClusterConfig target = cfg.clusters().stream().filter(c -> c.name().equalsIgnoreCase(cluster)).findFirst()
                 .orElseThrow(() -> new ConfigException("--cluster: no cluster named '" + cluster + "' in " + config
                         + " (known: " + String.join(", ", cfg.clusters().stream().map(ClusterConfig::name).toList()) + ")"));
-        AuditRun.Outcome o = RunCommand.underRunLock(cli, cfg, "preflight", () -> new AuditRun(cfg, cli.secrets(),
-                cli.clock(), Reports.standard(cli.installation().templates(), cfg.reports()))
-                .withHome(cli.home()).withEnvironment(cli.env()).withTrigger("preflight")
+        AuditRun.Outcome o = RunCommand.underRunLock(cli, cfg, "preflight", () -> AuditRun.installed(cfg, cli.env(),
+                cli.clock(), cli.home()).withTrigger("preflight")
                 .execute(out, Set.of(Format.JSON), new Timings(), n -> { }));
         String name = target.name();
         ReportView view = ReportView.of(o.document());

@@ -4,10 +4,8 @@ import org.kcdauditor.run.ExitCodes;
 import org.kcdauditor.audit.Timings;
 import org.kcdauditor.config.AuditConfig;
 import org.kcdauditor.config.ConfigLoader;
-import org.kcdauditor.config.Secrets;
 import org.kcdauditor.directory.DirectoryException;
 import org.kcdauditor.model.Severity;
-import org.kcdauditor.report.Reports;
 import org.kcdauditor.run.AuditRun;
 import org.kcdauditor.run.RunLock;
 import picocli.CommandLine.Command;
@@ -16,6 +14,7 @@ import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.IntConsumer;
 
@@ -43,7 +42,7 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws DirectoryException, IOException {
         AuditConfig cfg = ConfigLoader.load(config);
-        return audit(cli, cfg, cli.secrets(), options, "run", true);
+        return audit(cli, cfg, cli.env(), options, "run", true);
     }
 
     /**
@@ -53,10 +52,10 @@ final class RunCommand implements Callable<Integer> {
      * @param exitOnFindings whether findings reaching --fail-on make the exit code 3 (the demo: only when
      *                       --fail-on was given)
      */
-    static int audit(Cli cli, AuditConfig cfg, Secrets secrets, AuditOptions options, String trigger,
+    static int audit(Cli cli, AuditConfig cfg, Map<String, String> env, AuditOptions options, String trigger,
                      boolean exitOnFindings) throws DirectoryException, IOException {
         Severity failOn = options.failOnSeverity();
-        var formats = options.formats(cfg.reports() == null ? null : cfg.reports().formats());
+        var formats = options.formats(cfg.reports().formats());
         Timings timings = new Timings();
         boolean interactive = System.console() != null;
         IntConsumer progress = n -> {
@@ -74,9 +73,8 @@ final class RunCommand implements Callable<Integer> {
         }
         AuditRun.Outcome outcome;
         try {
-            outcome = underRunLock(cli, cfg, trigger, () -> new AuditRun(cfg, secrets, cli.clock(),
-                    Reports.standard(cli.installation().templates(), cfg.reports()))
-                    .withHome(cli.home()).withEnvironment(cli.env()).withTrigger(trigger)
+            outcome = underRunLock(cli, cfg, trigger, () -> AuditRun.installed(cfg, env, cli.clock(),
+                    cli.home()).withTrigger(trigger)
                     .execute(options.out, formats, timings, progress));
         } finally {
             if (interactive) {

@@ -22,8 +22,12 @@ public record AuditConfig(Path source, Path baseDir, DirectoryConfig directory, 
 
     public static final String DEFAULT_BASELINE = "baseline.yaml";
 
+    /** Every optional section is present after construction, with its defaults: callers never null-check one. */
     public AuditConfig {
         clusters = List.copyOf(clusters);
+        policy = policy == null ? PolicyConfig.defaults() : policy;
+        reports = reports == null ? ReportsConfig.defaults() : reports;
+        store = store == null ? StoreConfig.defaults() : store;
         patches = patches == null ? PatchesConfig.none() : patches;
         events = events == null ? EventsConfig.none() : events;
         schedule = schedule == null ? List.of() : List.copyOf(schedule);
@@ -83,11 +87,11 @@ public record AuditConfig(Path source, Path baseDir, DirectoryConfig directory, 
      * with the same key): {@code store.configName}, else the config file's path.
      */
     public String historyKey() {
-        return store != null && store.configName() != null ? store.configName().strip() : sourceName();
+        return store.configName() != null ? store.configName().strip() : sourceName();
     }
 
     /** {@code store.retain}, its defaults when not given. */
     public RetainConfig retain() {
-        return store == null ? RetainConfig.defaults() : store.retain();
+        return store.retain();
     }
 }

@@ -82,7 +82,7 @@ public final class ConfigLoader {
         Path abs = file.toAbsolutePath();
         return validate(new AuditConfig(abs, abs.getParent(), raw.directory(),
                 raw.clusters() == null ? List.of() : raw.clusters(),
-                raw.policy() == null ? PolicyConfig.defaults() : raw.policy(), raw.reports(), raw.store(),
+                raw.policy(), raw.reports(), raw.store(),
                 raw.baseline(), raw.patches(), raw.hardeningCatalogue(), raw.events(), raw.schedule(), raw.mail(),
                 raw.daemon(), raw.hostSettings()), name);
     }
@@ -93,7 +93,7 @@ public final class ConfigLoader {
         validateDirectory(c.directory(), errors);
         validateClusters(c.clusters(), errors);
         validatePolicy(c.policy(), c.clusters(), errors);
-        if (c.reports() != null && c.reports().formats() != null) {
+        if (c.reports().formats() != null) {
             List<String> formats = c.reports().formats();
             for (int i = 0; i < formats.size(); i++) {
                 if (Format.of(formats.get(i)) == null) {
@@ -102,7 +102,7 @@ public final class ConfigLoader {
                 }
             }
         }
-        if (c.reports() != null && c.reports().pdfMatrixMaxNodes() != null && c.reports().pdfMatrixMaxNodes() < 2) {
+        if (c.reports().pdfMatrixMaxNodes() != null && c.reports().pdfMatrixMaxNodes() < 2) {
             errors.add("reports.pdfMatrixMaxNodes: must be at least 2 (got " + c.reports().pdfMatrixMaxNodes() + ")");
         }
         HistoryConfigValidation.validate(c, errors);

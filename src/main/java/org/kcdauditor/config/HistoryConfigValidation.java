@@ -10,29 +10,27 @@ final class HistoryConfigValidation {
 
     static void validate(AuditConfig c, List<String> errors) {
         StoreConfig s = c.store();
-        if (s != null) {
-            if (s.url() != null && s.url().isBlank()) {
-                errors.add("store.url: empty (jdbc:h2:file:data/kcd-audit or jdbc:postgresql://host/db; leave it out"
-                        + " for the default)");
-            } else if (s.url() != null) {
-                String u = s.url().toLowerCase(Locale.ROOT);
-                if (!u.startsWith("jdbc:h2:") && !u.startsWith("jdbc:postgresql:")) {
-                    errors.add("store.url: must start with jdbc:h2: or jdbc:postgresql: (got '" + s.url() + "')");
-                }
+        if (s.url() != null && s.url().isBlank()) {
+            errors.add("store.url: empty (jdbc:h2:file:data/kcd-audit or jdbc:postgresql://host/db; leave it out"
+                    + " for the default)");
+        } else if (s.url() != null) {
+            String u = s.url().toLowerCase(Locale.ROOT);
+            if (!u.startsWith("jdbc:h2:") && !u.startsWith("jdbc:postgresql:")) {
+                errors.add("store.url: must start with jdbc:h2: or jdbc:postgresql: (got '" + s.url() + "')");
             }
-            if (s.url() != null && s.url().toLowerCase(Locale.ROOT).matches(".*(password|user)=.*")) {
-                errors.add("store.url: put credentials in store.userEnv/store.passwordEnv, not in the URL");
-            }
-            if (s.retain().runs() != null && s.retain().runs() < 0) {
-                errors.add("store.retain.runs: 0 (no limit) or more (got " + s.retain().runs() + ")");
-            }
-            if (s.retain().days() != null && s.retain().days() < 0) {
-                errors.add("store.retain.days: 0 (no limit) or more (got " + s.retain().days() + ")");
-            }
-            if (s.configName() != null && (s.configName().isBlank() || s.configName().length() > 200)) {
-                errors.add("store.configName: give a short name such as contoso-hyperv (1 to 200 characters), or"
-                        + " leave it out to file runs under the config file's path");
-            }
+        }
+        if (s.url() != null && s.url().toLowerCase(Locale.ROOT).matches(".*(password|user)=.*")) {
+            errors.add("store.url: put credentials in store.userEnv/store.passwordEnv, not in the URL");
+        }
+        if (s.retain().runs() != null && s.retain().runs() < 0) {
+            errors.add("store.retain.runs: 0 (no limit) or more (got " + s.retain().runs() + ")");
+        }
+        if (s.retain().days() != null && s.retain().days() < 0) {
+            errors.add("store.retain.days: 0 (no limit) or more (got " + s.retain().days() + ")");
+        }
+        if (s.configName() != null && (s.configName().isBlank() || s.configName().length() > 200)) {
+            errors.add("store.configName: give a short name such as contoso-hyperv (1 to 200 characters), or"
+                    + " leave it out to file runs under the config file's path");
         }
         if (c.baseline() != null && c.baseline().isBlank()) {
             errors.add("baseline: empty path");

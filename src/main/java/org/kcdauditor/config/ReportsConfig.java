@@ -13,6 +13,11 @@ public record ReportsConfig(String dir, List<String> formats, Integer pdfMatrixM
         formats = formats == null ? null : List.copyOf(formats);
     }
 
+    /** No {@code reports:} key: {@code reports/} in the working directory, every format. */
+    public static ReportsConfig defaults() {
+        return new ReportsConfig(null, null, null);
+    }
+
     public ReportsConfig(String dir, List<String> formats) {
         this(dir, formats, null);
     }

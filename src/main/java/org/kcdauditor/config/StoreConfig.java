@@ -12,6 +12,11 @@ public record StoreConfig(String url, String userEnv, String passwordEnv, String
         retain = retain == null ? RetainConfig.defaults() : retain;
     }
 
+    /** No {@code store:} key: the H2 file {@code data/kcd-audit} under the working directory. */
+    public static StoreConfig defaults() {
+        return new StoreConfig(null, null, null, null, null);
+    }
+
     public StoreConfig(String url, String userEnv, String passwordEnv) {
         this(url, userEnv, passwordEnv, null, null);
     }

@@ -97,6 +97,18 @@ public final class AuditRun {
                 System.getenv());
     }
 
+    /**
+     * The run every command and the daemon start from: the directory password and the store's credentials
+     * read from {@code env}, the report writers with the installation's templates and the config's
+     * {@code reports:} options. Adjust it with the {@code with…} methods.
+     *
+     * @param home the installation folder ({@link Installation})
+     */
+    public static AuditRun installed(AuditConfig config, Map<String, String> env, Clock clock, Path home) {
+        return new AuditRun(config, new Secrets(env), clock, Reports.standard(Installation.at(home).templates(),
+                config.reports()), home, "run", true, null, env);
+    }
+
     private AuditRun(AuditConfig config, Secrets secrets, Clock clock, Reports reports, Path home, String trigger,
                      boolean writeReports, SnapshotSource source, Map<String, String> env) {
         this.config = config;
@@ -349,7 +361,7 @@ public final class AuditRun {
     }
 
     private Path defaultReportsDir() {
-        if (config.reports() != null && config.reports().dir() != null) {
+        if (config.reports().dir() != null) {
             return config.resolve(config.reports().dir());
         }
         return Path.of("reports");

@@ -2,11 +2,9 @@ package org.kcdauditor.schedule;
 
 import org.kcdauditor.audit.Timings;
 import org.kcdauditor.run.ExitCodes;
-import org.kcdauditor.config.ConfigLoader;
 import org.kcdauditor.config.ScheduleConfig;
 import org.kcdauditor.notify.Notice;
 import org.kcdauditor.report.Format;
-import org.kcdauditor.report.Reports;
 import org.kcdauditor.run.AuditRun;
 import org.kcdauditor.run.Recovery;
 import org.kcdauditor.run.Retention;
@@ -68,9 +66,8 @@ public class AuditJob implements Job {
         try (RunLock.Held lock = d.runLock().acquire(RunLock.owner("kcd-audit daemon " + d.instance() + " job " + name),
                 d.lockWait(), () -> d.active().giveUp(active))) {
             var cfg = d.config();
-            var formats = Format.parse(cfg.reports() == null ? null : cfg.reports().formats(), "reports.formats");
-            AuditRun.Outcome o = new AuditRun(cfg, d.secrets(), d.clock(),
-                    Reports.standard(d.templatesDir(), cfg.reports())).withHome(d.home()).withEnvironment(d.env())
+            var formats = Format.parse(cfg.reports().formats(), "reports.formats");
+            AuditRun.Outcome o = AuditRun.installed(cfg, d.env(), d.clock(), d.home())
                     .withTrigger("schedule").execute(null, formats, new Timings(), n -> { }, control);
             String summary = o.result().findings().size() + " findings, " + o.result().bySeverity();
             d.fireLog().finish(fireId, d.clock().instant(), o.runId(), FireLog.SUCCEEDED, summary);

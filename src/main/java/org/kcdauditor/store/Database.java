@@ -33,10 +33,8 @@ public final class Database {
         StoreUrls.open(config, env).close();
         Properties props = new Properties();
         StoreConfig s = config.store();
-        if (s != null) {
-            put(props, "user", env, "store.userEnv", s.userEnv());
-            put(props, "password", env, "store.passwordEnv", s.passwordEnv());
-        }
+        put(props, "user", env, "store.userEnv", s.userEnv());
+        put(props, "password", env, "store.passwordEnv", s.passwordEnv());
         return new Database(StoreUrls.connectUrl(config), props);
     }
 

@@ -22,7 +22,7 @@ public final class StoreUrls {
      */
     public static String jdbcUrl(AuditConfig config) {
         StoreConfig s = config.store();
-        if (s == null || s.url() == null) {
+        if (s.url() == null) {
             return "jdbc:h2:file:" + Path.of(DEFAULT_PATH).toAbsolutePath().normalize();
         }
         String url = s.url().trim();
@@ -86,8 +86,8 @@ public final class StoreUrls {
      */
     public static RunStore open(AuditConfig config, Map<String, String> env) {
         StoreConfig s = config.store();
-        String user = s == null ? null : envValue(env, "store.userEnv", s.userEnv());
-        String password = s == null ? null : envValue(env, "store.passwordEnv", s.passwordEnv());
+        String user = envValue(env, "store.userEnv", s.userEnv());
+        String password = envValue(env, "store.passwordEnv", s.passwordEnv());
         long end = System.nanoTime() + 10_000_000_000L;
         while (true) {
             try {

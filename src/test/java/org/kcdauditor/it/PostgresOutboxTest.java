@@ -16,6 +16,7 @@ import org.kcdauditor.report.FindingsDocument;
 import org.kcdauditor.schedule.ScheduleFixture;
 import org.kcdauditor.store.Database;
 import org.kcdauditor.support.CliRun;
+import org.kcdauditor.support.Smtp;
 
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -71,7 +72,7 @@ class PostgresOutboxTest {
         CliRun pending = CliRun.run(env, "outbox", "--config", file.toString());
         assertEquals(1, pending.exitCode(), pending.toString());
 
-        GreenMail smtp = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        GreenMail smtp = new GreenMail(Smtp.on(port, ServerSetup.PROTOCOL_SMTP));
         smtp.setUser(ScheduleFixture.FROM, ScheduleFixture.FROM, ScheduleFixture.SMTP_PASSWORD);
         smtp.start();
         try {

@@ -27,6 +27,7 @@ import org.kcdauditor.run.AuditRun;
 import org.kcdauditor.schedule.ScheduleFixture;
 import org.kcdauditor.store.Database;
 import org.kcdauditor.support.CliRun;
+import org.kcdauditor.support.Smtp;
 
 import java.io.ByteArrayOutputStream;
 import java.net.ServerSocket;
@@ -65,7 +66,7 @@ class MailNoticeTest {
     }
 
     static GreenMail greenMail(int port) {
-        GreenMail g = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        GreenMail g = new GreenMail(Smtp.on(port, ServerSetup.PROTOCOL_SMTP));
         g.setUser(ScheduleFixture.FROM, ScheduleFixture.FROM, ScheduleFixture.SMTP_PASSWORD);
         return g;
     }

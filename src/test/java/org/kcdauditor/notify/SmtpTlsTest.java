@@ -13,6 +13,7 @@ import org.kcdauditor.report.FindingsDocument;
 import org.kcdauditor.schedule.ScheduleFixture;
 import org.kcdauditor.store.Database;
 import org.kcdauditor.support.TestDirectory;
+import org.kcdauditor.support.Smtp;
 
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -78,8 +79,8 @@ class SmtpTlsTest {
         System.setProperty(DummySSLServerSocketFactory.GREENMAIL_KEYSTORE_PASSWORD_PROPERTY, tls.password());
         int smtpsPort = freePort();
         int plainPort = freePort();
-        smtp = new GreenMail(new ServerSetup[]{new ServerSetup(smtpsPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTPS),
-                new ServerSetup(plainPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP)});
+        smtp = new GreenMail(new ServerSetup[]{Smtp.on(smtpsPort, ServerSetup.PROTOCOL_SMTPS),
+                Smtp.on(plainPort, ServerSetup.PROTOCOL_SMTP)});
         smtp.setUser(ScheduleFixture.FROM, ScheduleFixture.FROM, ScheduleFixture.SMTP_PASSWORD);
         smtp.start();
         {

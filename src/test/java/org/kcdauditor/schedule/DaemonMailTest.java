@@ -11,6 +11,7 @@ import org.kcdauditor.config.ConfigLoader;
 import org.kcdauditor.config.Secrets;
 import org.kcdauditor.directory.DemoDirectory;
 import org.kcdauditor.notify.Outbox;
+import org.kcdauditor.support.Smtp;
 
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -37,7 +38,7 @@ class DaemonMailTest {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        GreenMail smtp = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        GreenMail smtp = new GreenMail(Smtp.on(port, ServerSetup.PROTOCOL_SMTP));
         smtp.setUser(ScheduleFixture.FROM, ScheduleFixture.FROM, ScheduleFixture.SMTP_PASSWORD);
         try (DemoDirectory directory = ScheduleFixture.directory()) {
             Map<String, String> env = ScheduleFixture.env(directory);
@@ -82,7 +83,7 @@ class DaemonMailTest {
             port = s.getLocalPort();
             closed = c.getLocalPort();
         }
-        GreenMail smtp = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        GreenMail smtp = new GreenMail(Smtp.on(port, ServerSetup.PROTOCOL_SMTP));
         smtp.setUser(ScheduleFixture.FROM, ScheduleFixture.FROM, ScheduleFixture.SMTP_PASSWORD);
         smtp.start();
         try {

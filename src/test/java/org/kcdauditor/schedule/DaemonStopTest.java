@@ -18,6 +18,7 @@ import org.kcdauditor.store.RunSummary;
 import org.kcdauditor.store.StoreUrls;
 import org.kcdauditor.support.ChildJvm;
 import org.kcdauditor.support.TricklingProxy;
+import org.kcdauditor.support.Smtp;
 
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -114,7 +115,7 @@ class DaemonStopTest {
         try (ServerSocket s = new ServerSocket(0)) {
             smtpPort = s.getLocalPort();
         }
-        GreenMail smtp = new GreenMail(new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        GreenMail smtp = new GreenMail(Smtp.on(smtpPort, ServerSetup.PROTOCOL_SMTP));
         smtp.setUser(ScheduleFixture.FROM, ScheduleFixture.FROM, ScheduleFixture.SMTP_PASSWORD);
         smtp.start();
         try (DemoDirectory directory = ScheduleFixture.directory();
