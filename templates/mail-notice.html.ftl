@@ -22,6 +22,15 @@
 <html lang="en"><head><meta charset="utf-8"><title>${subject}</title></head>
 <body style="font:15px/1.5 -apple-system,'Segoe UI',Roboto,Arial,sans-serif;color:#1f2328;max-width:60rem">
 <h1 style="font-size:1.3rem">${subject}</h1>
+<p style="font-size:1.1rem;font-weight:600;padding:6px 10px;background:<#if summary.noGo gt 0>#ffc7ce<#else>#c6efce</#if>">${summary.decision}</p>
+<#if summary.clusters?has_content>
+<table style="border-collapse:collapse;font-size:14px;margin-bottom:8px">
+<tr style="text-align:left;border-bottom:2px solid #d0d7de"><th style="padding:4px">Cluster</th><th style="padding:4px">Patch window</th><th style="padding:4px">Pairs OK</th><th style="padding:4px">Failing directions</th><th style="padding:4px">Waived, still failing</th></tr>
+<#list summary.clusters as c>
+<tr style="border-bottom:1px solid #d0d7de;vertical-align:top"><td style="padding:4px">${c.name}</td><td style="padding:4px;font-weight:600;background:<#if c.go>#c6efce<#else>#ffc7ce</#if>">${c.decision}<#if !c.go><br><span style="font-weight:400;font-size:12px">after the change: <#if c.goAfter>GO expected<#else>still NO-GO</#if></span></#if></td><td style="padding:4px">${c.pairsOk}/${c.pairs}</td><td style="padding:4px">${c.failing?join(", ")}</td><td style="padding:4px">${c.waivedFailing?join("; ")}</td></tr>
+</#list>
+</table>
+</#if>
 <p style="color:#57606a">Audit ${runId} (job ${job}) of ${directoryUrl}, finished ${finishedAt}.
 <#if previousRunId?has_content>Compared with the previous successful run ${previousRunId}.<#else>No previous successful run: every finding counts as new.</#if></p>
 <p><strong>Status: ${summary.status}.</strong> ${summary.headline}<br>

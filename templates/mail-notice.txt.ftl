@@ -1,10 +1,19 @@
 <#--
   kcd-audit mail notice, plain-text part. Model: subject, scope, job, runId, startedAt, finishedAt,
-  directoryUrl, previousRunId, summary (status, headline, high, medium, low, info, waived, decisions, clusters:
-  name, status, pairsOk, pairs, compliance, high…info: the report view's numbers), added/resolved/open (lists of id, severity, rule, cluster, host, peer,
+  directoryUrl, previousRunId, summary (decision, noGo, fixedByChange, status, headline, high, medium, low, info,
+  waived, decisions, clusters: name, decision (GO or NO-GO), go, goAfter, failing, waivedFailing, reasons, status,
+  pairsOk, pairs, compliance, high…info: the report view's numbers), added/resolved/open (lists of id, severity, rule, cluster, host, peer,
   message, remediation), pdfNote, reportDir. See docs/scheduling.md.
 -->
 ${subject}
+
+DECISION: ${summary.decision}
+<#list summary.clusters as c>
+- ${c.name}: ${c.decision}, ${c.pairsOk}/${c.pairs} pairs OK<#if c.failing?has_content>; failing: ${c.failing?join(", ")}</#if><#if c.waivedFailing?has_content>; waived, still failing: ${c.waivedFailing?join("; ")}</#if><#if !c.go> (after the proposed change: <#if c.goAfter>GO expected<#else>still NO-GO</#if>)</#if>
+<#list c.reasons as r>
+    ${r}
+</#list>
+</#list>
 
 Audit ${runId} (job ${job}) of ${directoryUrl}, finished ${finishedAt}.
 <#if previousRunId?has_content>Compared with the previous successful run ${previousRunId}.<#else>No previous successful run: every finding counts as new.</#if>

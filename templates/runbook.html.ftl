@@ -68,6 +68,15 @@ Delegation policy: protocol transition “${policy.protocolTransition}” (ADUC:
   <li>The current state (delegation entries, flags, SPNs, resource-based delegation) is exported for rollback:</li>
 </ul>
 <pre>${run.exportCmd}</pre>
+<#if preChecks?has_content>
+<p>Each host of a direction to test migrates with Kerberos: each check must show <code>Kerberos</code> (constrained delegation is Kerberos only, and CredSSP fails under Credential Guard):</p>
+<ul class="check"><#list preChecks as pc><li>${pc.host}</li></#list></ul>
+<pre><#list preChecks as pc>${pc.cmd}<#sep>
+</#list></pre>
+<p>Only for a host that shows <code>CredSSP</code>:</p>
+<pre><#list preChecks as pc>${pc.fix}<#sep>
+</#list></pre>
+</#if>
 
 <h2>${phase.change.number}. ${phase.change.title}</h2>
 <p>For each host: Active Directory Users and Computers (ADUC, with View → Advanced Features on), find the computer
@@ -169,9 +178,18 @@ a failure at 80–90 % with event 21502 / 22038 means the delegation is still mi
 <#else>
 <p>No pair was failing; migrate one test VM between two changed hosts to confirm.</p>
 </#if>
+<#if closing?has_content>
+<p>Then audit again, with the configuration this audit used (put its path in place of <code>kcd-audit.yaml</code>):</p>
+<ul class="check">
+<#list closing as c>
+  <li><strong>${c.action}</strong>: ${c.detail}.<pre>${c.cmd}</pre></li>
+</#list>
+</ul>
+</#if>
 
 <h2>${phase.rollback.number}. ${phase.rollback.title}</h2>
-<p>If the change must be undone, restore the previous values (from ${run.exportFile}, or with the inverse commands below), then replicate and purge tickets again as in steps ${phase.replicate.number} and ${phase.purge.number}.</p>
+<p>If the change must be undone: <code>remediation.ps1 -Rollback -Apply</code> reads the change record that <code>-Apply</code> wrote next to the script (${run.recordFile}: each value it actually added or removed, each flag it set, and the objects’ values before) and reverts exactly those changes; values that were already present before are left alone. Without the record it refuses. It re-enables unconstrained delegation only when started with <code>-Force</code>.
+By hand, the inverse commands below undo the whole plan (the previous values are in ${run.exportFile}). Then replicate and purge tickets again as in steps ${phase.replicate.number} and ${phase.purge.number}.</p>
 <pre><#list hosts as h><#list h.rollback as c>${c}
 </#list></#list><#list unregister as u>${u.undo}
 </#list></pre>
@@ -187,10 +205,11 @@ ${d.message}<br><#if d.coveredStep?has_content><strong>Covered by step ${d.cover
 </#if>
 
 <h2>Sign-off</h2>
+<p>Change ticket: <strong><#if changeTicket?has_content>${changeTicket}<#else>__________</#if></strong></p>
 <table>
-  <tr><th style="width:30%">Step</th><th>Name</th><th style="width:25%">Date</th></tr>
-  <tr><td>Change made by</td><td></td><td></td></tr>
-  <tr><td>Validated by</td><td></td><td></td></tr>
+  <tr><th style="width:30%">Step</th><th>Name</th><th style="width:22%">Signature</th><th style="width:18%">Date</th></tr>
+  <tr><td>Change made by</td><td></td><td></td><td></td></tr>
+  <tr><td>Validated by (test moves at 100 %, preflight)</td><td></td><td></td><td></td></tr>
 </table>
 </body>
 </html>

@@ -40,6 +40,28 @@ Objects to change: <#list objects as o>${o}<#sep>, </#list>.
 ${run.exportCmd?no_esc}
 ```
 
+<#if preChecks?has_content>
+- [ ] Each host of a direction to test migrates with Kerberos: each check must show `Kerberos` (constrained
+  delegation is Kerberos only, and CredSSP fails under Credential Guard):
+<#list preChecks as pc>
+  - [ ] ${pc.host}
+</#list>
+
+```powershell
+<#list preChecks as pc>
+${pc.cmd?no_esc}
+</#list>
+```
+
+  Only for a host that shows `CredSSP`:
+
+```powershell
+<#list preChecks as pc>
+${pc.fix?no_esc}
+</#list>
+```
+
+</#if>
 ## ${phase.change.number}. ${phase.change.title}
 
 For each host: Active Directory Users and Computers (ADUC, with View → Advanced Features on), find the
@@ -198,10 +220,26 @@ ${v.cmd?no_esc}
 No pair was failing; migrate one test VM between two changed hosts to confirm.
 
 </#if>
+<#if closing?has_content>
+Then audit again, with the configuration this audit used (put its path in place of `kcd-audit.yaml`):
+
+<#list closing as c>
+- [ ] ${c.action}: ${c.detail}.
+
+```
+${c.cmd?no_esc}
+```
+
+</#list>
+</#if>
 ## ${phase.rollback.number}. ${phase.rollback.title}
 
-If the change must be undone, restore the previous values (from ${run.exportFile}, or with
-the inverse commands below), then replicate and purge tickets again as in steps ${phase.replicate.number} and ${phase.purge.number}.
+If the change must be undone: `remediation.ps1 -Rollback -Apply` reads the change record that `-Apply` wrote
+next to the script (${run.recordFile}: each value it actually added or removed, each flag it set, and the
+objects' values before) and reverts exactly those changes; values that were already present before are left alone.
+Without the record it refuses. It re-enables unconstrained delegation only when started with `-Force`.
+By hand, the inverse commands below undo the whole plan (the previous values are in ${run.exportFile}).
+Then replicate and purge tickets again as in steps ${phase.replicate.number} and ${phase.purge.number}.
 
 ```powershell
 <#list hosts as h>
@@ -234,7 +272,9 @@ These findings have no scripted fix; an administrator decides what to do.
 </#if>
 ## Sign-off
 
-| Step | Name | Date |
-|---|---|---|
-| Change made by | | |
-| Validated by | | |
+Change ticket: <#if changeTicket?has_content>${changeTicket}<#else>__________</#if>
+
+| Step | Name | Signature | Date |
+|---|---|---|---|
+| Change made by | | | |
+| Validated by (test moves at 100 %, preflight) | | | |

@@ -5,20 +5,28 @@
 # Policy: protocol transition 'either'
 #
 # DRY RUN BY DEFAULT: nothing is changed unless started with -Apply (-Apply -WhatIf is a dry run too).
-# -Rollback undoes what this script changes (run it with -Apply as well).
+# -Apply writes a change record next to this script (remediation-3f2a9c1e.changes.json, or -ChangeRecord <file>): every
+# value it actually added or removed and every flag it set, per object and attribute, and each object's values
+# before (delegation entries, SPNs, resource-based delegation, flags, encryption types). It is saved after each
+# write, so a run stopped half-way leaves an exact record, and a second -Apply goes on with the same record.
+# -Rollback reads that record and reverts exactly those changes, newest first (run it with -Apply as well); it
+# refuses without a record, and asks for -Force before it re-enables unconstrained delegation.
 # Every read and write goes to one domain controller, -Server (default: the one the audit read from);
 # the script refuses a domain controller of another domain than the audited one.
 # Each step reads the current values first and adds only what is missing, removes only what is
-# present (printing what it skips), so it can be run again after a partial apply, and so can -Rollback.
+# present (printing what it skips), so it can be run again after a partial apply.
 # Needs Domain Admin rights (or delegated write access to the computer objects).
 # Afterwards: repadmin /syncall <that DC> /AdeP, then klist -li 0x3e7 purge on each host (see runbook.md).
 # Each step below shows, as a comment, the command runbook.md gives for it; the script does the same with
 # -Server $Server and skips what is already done.
+# kcd-audit's tests check this script as text only (no PowerShell runs them); try it with a dry run first.
 [CmdletBinding(SupportsShouldProcess)]
 param(
     [switch]$Apply,
     [switch]$Rollback,
-    [string]$Server = 'dc1.contoso.com'
+    [string]$Server = 'dc1.contoso.com',
+    [string]$ChangeRecord = '',
+    [switch]$Force
 )
 $ErrorActionPreference = 'Stop'
 $DryRun = (-not $Apply) -or $WhatIfPreference
@@ -32,11 +40,98 @@ if ($domainDn -ne 'DC=contoso,DC=com') {
 if ($DryRun) {
     Write-Host ('DRY RUN against {0}: nothing is changed. Run again with -Apply to change Active Directory.' -f $Server) -ForegroundColor Yellow
 }
+$RecordFile = if ($ChangeRecord) { $ChangeRecord } else { Join-Path $PSScriptRoot 'remediation-3f2a9c1e.changes.json' }
+$Recording = $false
+$Record = $null
 
 # A value given by its UTF-8 bytes (Base64): directory values that cannot be typed safely.
 function D([string]$Base64) {
     [Text.Encoding]::UTF8.GetString([Convert]::FromBase64String($Base64))
 }
+
+# --- the change record ----------------------------------------------------------------------------------------
+
+# Writes the record to a temporary file beside it, then moves it into place: a crash never leaves half a record.
+function Save-ChangeRecord {
+    $tmp = $RecordFile + '.tmp'
+    $script:Record | ConvertTo-Json -Depth 8 | Set-Content -LiteralPath $tmp -Encoding UTF8
+    Move-Item -LiteralPath $tmp -Destination $RecordFile -Force
+}
+
+# A new record, or the one an earlier -Apply of this script left (a partial apply goes on with it).
+function Open-ChangeRecord {
+    if (Test-Path -LiteralPath $RecordFile) {
+        $existing = Get-Content -LiteralPath $RecordFile -Raw -Encoding UTF8 | ConvertFrom-Json
+        if (-not $existing.rolledBackAt) {
+            Write-Host ('Continuing the change record {0} (applied {1})' -f $RecordFile, $existing.appliedAt)
+            return $existing
+        }
+        $kept = $RecordFile + '.rolled-back-' + (Get-Date).ToUniversalTime().ToString('yyyyMMddHHmmss')
+        Move-Item -LiteralPath $RecordFile -Destination $kept
+        Write-Host ('The earlier change record was rolled back; kept as {0}' -f $kept)
+    }
+    [pscustomobject][ordered]@{
+        kind         = 'kcd-audit change record'
+        version      = 1
+        runId        = '3f2a9c1e-5b7d-4e8a-9c0f-1a2b3c4d5e6f'
+        domain       = 'DC=contoso,DC=com'
+        server       = $Server
+        appliedAt    = (Get-Date).ToUniversalTime().ToString('o')
+        appliedBy    = ('{0}\{1}' -f $env:USERDOMAIN, $env:USERNAME)
+        computer     = $env:COMPUTERNAME
+        rolledBackAt = $null
+        rolledBackBy = $null
+        before       = @()
+        changes      = @()
+    }
+}
+
+# The values an object had before its first change: what -Rollback's reader and a manual restore compare with.
+function Save-Before([string]$Identity, [string]$Kind) {
+    if (-not $Recording) { return }
+    if (@($script:Record.before | Where-Object { $_.object -eq $Identity }).Count -gt 0) { return }
+    $attributes = 'msDS-AllowedToDelegateTo', 'servicePrincipalName', 'msDS-AllowedToActOnBehalfOfOtherIdentity',
+        'userAccountControl', 'msDS-SupportedEncryptionTypes'
+    if ($Kind -eq 'computer') {
+        $o = Get-ADComputer -Identity $Identity -Server $Server -Properties ($attributes + 'TrustedForDelegation', 'TrustedToAuthForDelegation')
+    } else {
+        $o = Get-ADObject -Identity $Identity -Server $Server -Properties $attributes
+    }
+    $rbcd = $o.'msDS-AllowedToActOnBehalfOfOtherIdentity'
+    $entry = [pscustomobject][ordered]@{
+        object                                     = $Identity
+        kind                                       = $Kind
+        distinguishedName                          = $o.DistinguishedName
+        'msDS-AllowedToDelegateTo'                 = @($o.'msDS-AllowedToDelegateTo')
+        servicePrincipalName                       = @($o.servicePrincipalName)
+        'msDS-AllowedToActOnBehalfOfOtherIdentity' = if ($rbcd) { $rbcd.Sddl } else { $null }
+        userAccountControl                         = $o.userAccountControl
+        TrustedForDelegation                       = $o.TrustedForDelegation
+        TrustedToAuthForDelegation                 = $o.TrustedToAuthForDelegation
+        'msDS-SupportedEncryptionTypes'            = $o.'msDS-SupportedEncryptionTypes'
+    }
+    $script:Record.before = @($script:Record.before) + @($entry)
+    Save-ChangeRecord
+}
+
+# One write as it was made: values added or removed from a multi-valued attribute, or a value set (before, after).
+function Add-Change([string]$Identity, [string]$Kind, [string]$Attribute, [string]$Op, $Values, $Before, $After) {
+    if (-not $Recording) { return }
+    $change = [pscustomobject][ordered]@{
+        object    = $Identity
+        kind      = $Kind
+        attribute = $Attribute
+        op        = $Op
+        values    = @($Values)
+        before    = $Before
+        after     = $After
+        at        = (Get-Date).ToUniversalTime().ToString('o')
+    }
+    $script:Record.changes = @($script:Record.changes) + @($change)
+    Save-ChangeRecord
+}
+
+# --- reading and writing, each write recorded ---------------------------------------------------------------
 
 function Get-Values([string]$Identity, [string]$Attribute) {
     @((Get-ADComputer -Identity $Identity -Server $Server -Properties $Attribute).$Attribute)
@@ -55,7 +150,9 @@ function Add-Values([string]$Identity, [string]$Attribute, [string[]]$Values) {
     }
     if ($missing.Count -gt 0) {
         Write-Host ('  add to {0} {1}: {2}' -f $Identity, $Attribute, ($missing -join ', '))
+        Save-Before $Identity 'computer'
         Set-ADComputer -Identity $Identity -Server $Server -Add @{$Attribute = $missing} -WhatIf:$DryRun
+        Add-Change $Identity 'computer' $Attribute 'add' $missing $null $null
     }
 }
 
@@ -69,7 +166,9 @@ function Remove-Values([string]$Identity, [string]$Attribute, [string[]]$Values)
     }
     if ($present.Count -gt 0) {
         Write-Host ('  remove from {0} {1}: {2}' -f $Identity, $Attribute, ($present -join ', '))
+        Save-Before $Identity 'computer'
         Set-ADComputer -Identity $Identity -Server $Server -Remove @{$Attribute = $present} -WhatIf:$DryRun
+        Add-Change $Identity 'computer' $Attribute 'remove' $present $null $null
     }
 }
 
@@ -92,10 +191,12 @@ function Remove-ObjectSpn([string]$Dn, [string]$Spn) {
         return
     }
     Write-Host ('  remove from {0} servicePrincipalName: {1}' -f $Dn, $Spn)
+    Save-Before $Dn 'object'
     Set-ADObject -Identity $Dn -Server $Server -Remove @{servicePrincipalName = $Spn} -WhatIf:$DryRun
+    Add-Change $Dn 'object' 'servicePrincipalName' 'remove' @($Spn) $null $null
 }
 
-# Puts an SPN back on another object (the undo of Remove-ObjectSpn).
+# Puts an SPN back on another object (the rollback of Remove-ObjectSpn).
 function Restore-ObjectSpn([string]$Dn, [string]$Spn) {
     $current = @((Get-ADObject -Identity $Dn -Server $Server -Properties servicePrincipalName).servicePrincipalName)
     if ($current -contains $Spn) {
@@ -106,26 +207,44 @@ function Restore-ObjectSpn([string]$Dn, [string]$Spn) {
     Set-ADObject -Identity $Dn -Server $Server -Add @{servicePrincipalName = $Spn} -WhatIf:$DryRun
 }
 
+# Takes an SPN the rollback must remove off another object again.
+function Remove-ObjectSpnAgain([string]$Dn, [string]$Spn) {
+    $current = @((Get-ADObject -Identity $Dn -Server $Server -Properties servicePrincipalName).servicePrincipalName)
+    if ($current -notcontains $Spn) {
+        Write-Host ('  skip: {0} does not hold {1}' -f $Dn, $Spn)
+        return
+    }
+    Write-Host ('  remove from {0} servicePrincipalName: {1}' -f $Dn, $Spn)
+    Set-ADObject -Identity $Dn -Server $Server -Remove @{servicePrincipalName = $Spn} -WhatIf:$DryRun
+}
+
 # Sets msDS-SupportedEncryptionTypes (an empty value clears it), clearing USE_DES_KEY_ONLY first when asked.
 function Set-EncryptionTypes([string]$Identity, [string]$Value, [bool]$ClearDesOnly) {
     $computer = Get-ADComputer -Identity $Identity -Server $Server -Properties 'msDS-SupportedEncryptionTypes', UseDESKeyOnly
     if ($ClearDesOnly -and $computer.UseDESKeyOnly) {
         Write-Host ('  set {0}: UseDESKeyOnly=False' -f $Identity)
+        Save-Before $Identity 'computer'
         Set-ADAccountControl -Identity $Identity -Server $Server -UseDESKeyOnly $false -WhatIf:$DryRun
+        Add-Change $Identity 'computer' 'UseDESKeyOnly' 'set' @() $true $false
     }
     $current = $computer.'msDS-SupportedEncryptionTypes'
     if ("$current" -eq $Value) {
         Write-Host ('  skip: {0} msDS-SupportedEncryptionTypes is already {1}' -f $Identity, $Value)
-    } elseif ($Value -eq '') {
+        return
+    }
+    Save-Before $Identity 'computer'
+    if ($Value -eq '') {
         Write-Host ('  clear {0} msDS-SupportedEncryptionTypes (was {1})' -f $Identity, $current)
         Set-ADComputer -Identity $Identity -Server $Server -Clear 'msDS-SupportedEncryptionTypes' -WhatIf:$DryRun
+        Add-Change $Identity 'computer' 'msDS-SupportedEncryptionTypes' 'set' @() $current $null
     } else {
         Write-Host ('  set {0} msDS-SupportedEncryptionTypes: {1} (was {2})' -f $Identity, $Value, $current)
         Set-ADComputer -Identity $Identity -Server $Server -Replace @{'msDS-SupportedEncryptionTypes' = [int]$Value} -WhatIf:$DryRun
+        Add-Change $Identity 'computer' 'msDS-SupportedEncryptionTypes' 'set' @() $current ([int]$Value)
     }
 }
 
-# Sets the delegation flags that differ from the wanted values.
+# Sets the delegation flags that differ from the wanted values, recording each with its value before.
 function Set-Flags([string]$Identity, [hashtable]$Flags) {
     $computer = Get-ADComputer -Identity $Identity -Server $Server -Properties TrustedForDelegation, TrustedToAuthForDelegation
     $change = @{}
@@ -138,11 +257,84 @@ function Set-Flags([string]$Identity, [hashtable]$Flags) {
     }
     if ($change.Count -gt 0) {
         Write-Host ('  set {0}: {1}' -f $Identity, (($change.Keys | ForEach-Object { '{0}={1}' -f $_, $change[$_] }) -join ', '))
+        Save-Before $Identity 'computer'
         Set-ADAccountControl -Identity $Identity -Server $Server @change -WhatIf:$DryRun
+        foreach ($name in $change.Keys) {
+            Add-Change $Identity 'computer' $name 'set' @() ([bool]$computer.$name) ([bool]$change[$name])
+        }
     }
 }
 
-if (-not $Rollback) {
+# --- rollback: only what the record says ----------------------------------------------------------------------
+
+# Reverts one recorded change: removes what was added, adds back what was removed, sets back what was set.
+function Undo-Change($c) {
+    Write-Host ('  undo {0} {1} {2}' -f $c.op, $c.object, $c.attribute)
+    if ($c.kind -eq 'object') {
+        foreach ($v in @($c.values)) {
+            if ($c.op -eq 'remove') { Restore-ObjectSpn $c.object $v } else { Remove-ObjectSpnAgain $c.object $v }
+        }
+        return
+    }
+    switch ($c.op) {
+        'add' { Remove-Values $c.object $c.attribute @($c.values) }
+        'remove' { Add-Values $c.object $c.attribute @($c.values) }
+        'set' {
+            if ($c.attribute -eq 'msDS-SupportedEncryptionTypes') {
+                Set-EncryptionTypes $c.object "$($c.before)" $false
+            } elseif ($c.attribute -eq 'UseDESKeyOnly') {
+                Write-Host ('  set {0}: UseDESKeyOnly={1}' -f $c.object, $c.before)
+                Set-ADAccountControl -Identity $c.object -Server $Server -UseDESKeyOnly ([bool]$c.before) -WhatIf:$DryRun
+            } else {
+                Set-Flags $c.object @{ $c.attribute = [bool]$c.before }
+            }
+        }
+        default { throw ('Unknown change {0} in {1}: the record is not one this script wrote.' -f $c.op, $RecordFile) }
+    }
+}
+
+# Reads the change record and reverts its changes, newest first. Without a record there is nothing it may revert.
+function Invoke-Rollback {
+    if (-not (Test-Path -LiteralPath $RecordFile)) {
+        throw ('No change record {0}: -Rollback reverts only what -Apply recorded. Give -ChangeRecord <file>, or restore by hand from the export of step 1 (runbook.md).' -f $RecordFile)
+    }
+    $rec = Get-Content -LiteralPath $RecordFile -Raw -Encoding UTF8 | ConvertFrom-Json
+    if ($rec.kind -ne 'kcd-audit change record' -or $rec.version -ne 1) {
+        throw ('{0} is not a kcd-audit change record (version 1).' -f $RecordFile)
+    }
+    if ($rec.domain -ne 'DC=contoso,DC=com') {
+        throw ('{0} records changes in {1}, not in {2}.' -f $RecordFile, $rec.domain, 'DC=contoso,DC=com')
+    }
+    if ($rec.rolledBackAt) {
+        throw ('{0} was rolled back already, on {1} by {2}.' -f $RecordFile, $rec.rolledBackAt, $rec.rolledBackBy)
+    }
+    $changes = @($rec.changes)
+    $unconstrained = @($changes | Where-Object { $_.attribute -eq 'TrustedForDelegation' -and $_.before -eq $true })
+    if ($unconstrained.Count -gt 0 -and -not $Force) {
+        throw ('The rollback would re-enable unconstrained delegation (TrustedForDelegation) on {0}: whoever controls such a host can act as any user towards any service. Run again with -Force to include it.' -f (($unconstrained | ForEach-Object { $_.object }) -join ', '))
+    }
+    Write-Host ('Rolling back {0} change(s) that {1} applied on {2} ({3})' -f $changes.Count, $rec.appliedBy, $rec.appliedAt, $RecordFile)
+    [array]::Reverse($changes)
+    foreach ($c in $changes) {
+        Undo-Change $c
+    }
+    if (-not $DryRun) {
+        $rec.rolledBackAt = (Get-Date).ToUniversalTime().ToString('o')
+        $rec.rolledBackBy = ('{0}\{1}' -f $env:USERDOMAIN, $env:USERNAME)
+        $script:Record = $rec
+        Save-ChangeRecord
+    }
+}
+
+if ($Rollback) {
+    Invoke-Rollback
+} else {
+    if (-not $DryRun) {
+        $Record = Open-ChangeRecord
+        $Recording = $true
+        Save-ChangeRecord
+        Write-Host ('Recording every change in {0}' -f $RecordFile)
+    }
 
     # --- HV01 (cluster HVC1); today: constrained, use any authentication protocol
     # Add delegation to HV02 (MISSING_DELEGATION)
@@ -176,24 +368,9 @@ if (-not $Rollback) {
     # Remove the duplicate SPN from svc-vmm (DUPLICATE_SPN)
     #   Set-ADObject -Identity 'CN=svc-vmm,CN=Users,DC=contoso,DC=com' -Remove @{servicePrincipalName='Microsoft Virtual System Migration Service/hv12.contoso.com'} -Server 'dc1.contoso.com'
     Remove-ObjectSpn 'CN=svc-vmm,CN=Users,DC=contoso,DC=com' 'Microsoft Virtual System Migration Service/hv12.contoso.com'
-} else {
-
-    # --- undo HV01
-    Remove-Values 'HV01$' 'msDS-AllowedToDelegateTo' @('cifs/hv02.contoso.com')
-
-    # --- undo HV02
-    Remove-Values 'HV02$' 'msDS-AllowedToDelegateTo' @('cifs/HV03', 'cifs/hv03.contoso.com', 'Microsoft Virtual System Migration Service/HV03', 'Microsoft Virtual System Migration Service/hv03.contoso.com')
-
-    # --- undo HV03
-    Set-Flags 'HV03$' @{TrustedForDelegation = $true; TrustedToAuthForDelegation = $false}
-
-    # --- undo HV11
-    Add-Values 'HV11$' 'msDS-AllowedToDelegateTo' @('cifs/dc1.contoso.com')
-    Add-Values 'HV11$' 'msDS-AllowedToDelegateTo' @('cifs/hv15.contoso.com', 'Microsoft Virtual System Migration Service/HV15')
-
-    # --- undo HV14
-    Remove-Values 'HV14$' 'servicePrincipalName' @('Microsoft Virtual System Migration Service/hv14.contoso.com')
-    Restore-ObjectSpn 'CN=svc-vmm,CN=Users,DC=contoso,DC=com' 'Microsoft Virtual System Migration Service/hv12.contoso.com'
+    if ($Recording) {
+        Write-Host ('Change record: {0} ({1} change(s)); -Rollback -Apply reverts exactly these.' -f $RecordFile, @($Record.changes).Count)
+    }
 }
 
 Write-Host ''
@@ -209,6 +386,21 @@ Write-Host '    HV12'
 Write-Host 'On the hosts (this script does not run these; see runbook.md):'
 Write-Host '  HV13: Reset-ComputerMachinePassword -Server ''dc1.contoso.com'''
 Write-Host 'If a migration still fails: Restart-Service vmms on the source host.'
+Write-Host 'Before validating, on each host: VirtualMachineMigrationAuthenticationType must be Kerberos (if it says CredSSP, the second command sets it):'
+Write-Host '  Get-VMHost -ComputerName ''HV01'' | Select-Object ComputerName, VirtualMachineMigrationAuthenticationType'
+Write-Host '    Set-VMHost -ComputerName ''HV01'' -VirtualMachineMigrationAuthenticationType Kerberos'
+Write-Host '  Get-VMHost -ComputerName ''HV02'' | Select-Object ComputerName, VirtualMachineMigrationAuthenticationType'
+Write-Host '    Set-VMHost -ComputerName ''HV02'' -VirtualMachineMigrationAuthenticationType Kerberos'
+Write-Host '  Get-VMHost -ComputerName ''HV03'' | Select-Object ComputerName, VirtualMachineMigrationAuthenticationType'
+Write-Host '    Set-VMHost -ComputerName ''HV03'' -VirtualMachineMigrationAuthenticationType Kerberos'
+Write-Host '  Get-VMHost -ComputerName ''HV11'' | Select-Object ComputerName, VirtualMachineMigrationAuthenticationType'
+Write-Host '    Set-VMHost -ComputerName ''HV11'' -VirtualMachineMigrationAuthenticationType Kerberos'
+Write-Host '  Get-VMHost -ComputerName ''HV12'' | Select-Object ComputerName, VirtualMachineMigrationAuthenticationType'
+Write-Host '    Set-VMHost -ComputerName ''HV12'' -VirtualMachineMigrationAuthenticationType Kerberos'
+Write-Host '  Get-VMHost -ComputerName ''HV13'' | Select-Object ComputerName, VirtualMachineMigrationAuthenticationType'
+Write-Host '    Set-VMHost -ComputerName ''HV13'' -VirtualMachineMigrationAuthenticationType Kerberos'
+Write-Host '  Get-VMHost -ComputerName ''HV14'' | Select-Object ComputerName, VirtualMachineMigrationAuthenticationType'
+Write-Host '    Set-VMHost -ComputerName ''HV14'' -VirtualMachineMigrationAuthenticationType Kerberos'
 Write-Host 'Validate with a test VM, each move started on its source node (remotely it needs CredSSP, which Credential Guard blocks); each live migration must reach 100 %:'
 Write-Host '  on HV01: Move-ClusterVirtualMachineRole -Name ''<test VM>'' -Node ''HV02'' -MigrationType Live'
 Write-Host '  on HV02: Move-ClusterVirtualMachineRole -Name ''<test VM>'' -Node ''HV03'' -MigrationType Live'
@@ -224,3 +416,6 @@ Write-Host '  on HV13: Move-ClusterVirtualMachineRole -Name ''<test VM>'' -Node 
 Write-Host '  on HV13: Move-ClusterVirtualMachineRole -Name ''<test VM>'' -Node ''HV14'' -MigrationType Live'
 Write-Host '  on HV14: Move-ClusterVirtualMachineRole -Name ''<test VM>'' -Node ''HV12'' -MigrationType Live'
 Write-Host '  on HV14: Move-ClusterVirtualMachineRole -Name ''<test VM>'' -Node ''HV13'' -MigrationType Live'
+Write-Host 'Then audit again with your configuration (in place of kcd-audit.yaml):'
+Write-Host '  kcd-audit preflight --config kcd-audit.yaml --cluster HVC1   (Preflight of cluster HVC1 names only what stays open)'
+Write-Host '  kcd-audit preflight --config kcd-audit.yaml --cluster HVC2   (Preflight of cluster HVC2 says GO)'

@@ -19,15 +19,25 @@ import java.util.List;
  * @param eventsConfigured  event sources were given
  * @param hostSettings      the nodes' live-migration settings (Get-VMHost exports), one per node that has one
  * @param hostSettingsConfigured host-settings sources were given (without, "host settings were not checked")
+ * @param maxWaiverDays     {@code baseline.maxWaiverDays}: a waiver running longer after {@code now} is WAIVER_TOO_LONG
  */
 public record AuditInputs(Instant now, Baseline baseline, PreviousRun previous, List<PatchRecord> patches,
                           boolean patchesConfigured, HardeningCatalogue hardening, List<EventRecord> events,
-                          boolean eventsConfigured, List<HostSettings> hostSettings, boolean hostSettingsConfigured) {
+                          boolean eventsConfigured, List<HostSettings> hostSettings, boolean hostSettingsConfigured,
+                          int maxWaiverDays) {
     public AuditInputs {
         patches = patches == null ? List.of() : List.copyOf(patches);
         events = events == null ? List.of() : List.copyOf(events);
         hardening = hardening == null ? HardeningCatalogue.empty() : hardening;
         hostSettings = hostSettings == null ? List.of() : List.copyOf(hostSettings);
+    }
+
+    /** With the default {@code baseline.maxWaiverDays}. */
+    public AuditInputs(Instant now, Baseline baseline, PreviousRun previous, List<PatchRecord> patches,
+                       boolean patchesConfigured, HardeningCatalogue hardening, List<EventRecord> events,
+                       boolean eventsConfigured, List<HostSettings> hostSettings, boolean hostSettingsConfigured) {
+        this(now, baseline, previous, patches, patchesConfigured, hardening, events, eventsConfigured, hostSettings,
+                hostSettingsConfigured, org.kcdauditor.config.BaselineConfig.DEFAULT_MAX_WAIVER_DAYS);
     }
 
     /** Without host settings. */

@@ -1,6 +1,7 @@
 package org.kcdauditor.cli;
 
 import org.kcdauditor.config.ConfigException;
+import org.kcdauditor.config.ReportsConfig;
 import org.kcdauditor.model.Severity;
 import org.kcdauditor.report.Format;
 import picocli.CommandLine.Option;
@@ -26,8 +27,27 @@ final class AuditOptions {
                     + " (default: ${DEFAULT-VALUE}).")
     String failOn;
 
+    @Option(names = "--change-ticket", paramLabel = "TICKET",
+            description = "The change ticket the reports are prepared for, printed on the PDF's decision page and"
+                    + " sign-off, the runbooks and the workbook (default: reports.changeTicket, else a field to fill in).")
+    String changeTicket;
+
     @Option(names = "--timings", description = "Print the time each stage took (collect, previous, import, evaluate, store, each writer).")
     boolean timings;
+
+    /** The {@code reports:} options with {@code --change-ticket} when it is given (checked as the config key is). */
+    ReportsConfig reports(ReportsConfig configured) {
+        return ReportsConfig.withChangeTicket(configured, checkedTicket(changeTicket));
+    }
+
+    /** {@code ticket} when it can be printed; a usage error naming --change-ticket when not. */
+    static String checkedTicket(String ticket) {
+        String problem = ReportsConfig.changeTicketProblem(ticket);
+        if (problem != null) {
+            throw new ConfigException("--change-ticket: " + problem);
+        }
+        return ticket;
+    }
 
     Severity failOnSeverity() {
         try {

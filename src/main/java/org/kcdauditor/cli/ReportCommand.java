@@ -2,7 +2,6 @@ package org.kcdauditor.cli;
 
 import org.kcdauditor.run.ExitCodes;
 import org.kcdauditor.audit.Timings;
-import org.kcdauditor.config.AuditConfig;
 import org.kcdauditor.config.ConfigException;
 import org.kcdauditor.config.ConfigLoader;
 import org.kcdauditor.config.ReportsConfig;
@@ -46,8 +45,13 @@ final class ReportCommand implements Callable<Integer> {
     Path templates;
 
     @Option(names = {"-c", "--config"}, paramLabel = "FILE",
-            description = "Take reports.pdfMatrixMaxNodes from this configuration.")
+            description = "Take reports.pdfMatrixMaxNodes and reports.changeTicket from this configuration.")
     Path config;
+
+    @Option(names = "--change-ticket", paramLabel = "TICKET",
+            description = "The change ticket the reports are prepared for (default: reports.changeTicket of --config,"
+                    + " else a field to fill in).")
+    String changeTicket;
 
     @Option(names = "--timings", description = "Print the time each writer took.")
     boolean timings;
@@ -64,11 +68,8 @@ final class ReportCommand implements Callable<Integer> {
         AuditOptions parse = new AuditOptions();
         parse.formats = formats;
         Set<Format> chosen = parse.formats(null);
-        ReportsConfig reports = null;
-        if (config != null) {
-            AuditConfig cfg = ConfigLoader.load(config);
-            reports = cfg.reports();
-        }
+        ReportsConfig configured = config != null ? ConfigLoader.load(config).reports() : ReportsConfig.defaults();
+        ReportsConfig reports = ReportsConfig.withChangeTicket(configured, AuditOptions.checkedTicket(changeTicket));
         Path templateDir = templates != null ? templates : cli.installation().templates();
         if (templates != null && !Files.isDirectory(templates)) {
             throw new ConfigException("--templates: " + templates + " is not a folder");

@@ -55,7 +55,9 @@ final class RunCommand implements Callable<Integer> {
     static int audit(Cli cli, AuditConfig cfg, Map<String, String> env, AuditOptions options, String trigger,
                      boolean exitOnFindings) throws DirectoryException, IOException {
         Severity failOn = options.failOnSeverity();
-        var formats = options.formats(cfg.reports().formats());
+        // a bad --change-ticket is a usage error before the directory is read
+        AuditConfig run = cfg.withReports(options.reports(cfg.reports()));
+        var formats = options.formats(run.reports().formats());
         Timings timings = new Timings();
         boolean interactive = System.console() != null;
         IntConsumer progress = n -> {
@@ -73,7 +75,7 @@ final class RunCommand implements Callable<Integer> {
         }
         AuditRun.Outcome outcome;
         try {
-            outcome = underRunLock(cli, cfg, trigger, () -> AuditRun.installed(cfg, env, cli.clock(),
+            outcome = underRunLock(cli, run, trigger, () -> AuditRun.installed(run, env, cli.clock(),
                     cli.home()).withTrigger(trigger)
                     .execute(options.out, formats, timings, progress));
         } finally {

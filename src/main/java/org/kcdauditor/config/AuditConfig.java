@@ -8,14 +8,14 @@ import java.util.List;
  * relative paths in the file resolve against it.
  *
  * <p>History keys (all optional): {@code store}, {@code baseline} (default {@code baseline.yaml}
- * next to the config file), {@code patches}, {@code hardeningCatalogue} (default the shipped
+ * next to the config file; or {@code baseline.file} with {@code baseline.maxWaiverDays}), {@code patches}, {@code hardeningCatalogue} (default the shipped
  * {@code config/hardening-kbs.yaml}), {@code events}, {@code hostSettings}.
  *
  * <p>Scheduling keys (all optional): {@code schedule} (the daemon's jobs), {@code mail} (notices),
  * {@code daemon} (Quartz settings).
  */
 public record AuditConfig(Path source, Path baseDir, DirectoryConfig directory, List<ClusterConfig> clusters,
-                          PolicyConfig policy, ReportsConfig reports, StoreConfig store, String baseline,
+                          PolicyConfig policy, ReportsConfig reports, StoreConfig store, BaselineConfig baseline,
                           PatchesConfig patches, String hardeningCatalogue, EventsConfig events,
                           List<ScheduleConfig> schedule, MailConfig mail, DaemonConfig daemon,
                           HostSettingsConfig hostSettings) {
@@ -37,7 +37,7 @@ public record AuditConfig(Path source, Path baseDir, DirectoryConfig directory, 
 
     /** Without host-settings exports. */
     public AuditConfig(Path source, Path baseDir, DirectoryConfig directory, List<ClusterConfig> clusters,
-                       PolicyConfig policy, ReportsConfig reports, StoreConfig store, String baseline,
+                       PolicyConfig policy, ReportsConfig reports, StoreConfig store, BaselineConfig baseline,
                        PatchesConfig patches, String hardeningCatalogue, EventsConfig events,
                        List<ScheduleConfig> schedule, MailConfig mail, DaemonConfig daemon) {
         this(source, baseDir, directory, clusters, policy, reports, store, baseline, patches, hardeningCatalogue,
@@ -46,7 +46,7 @@ public record AuditConfig(Path source, Path baseDir, DirectoryConfig directory, 
 
     /** Without the scheduling keys. */
     public AuditConfig(Path source, Path baseDir, DirectoryConfig directory, List<ClusterConfig> clusters,
-                       PolicyConfig policy, ReportsConfig reports, StoreConfig store, String baseline,
+                       PolicyConfig policy, ReportsConfig reports, StoreConfig store, BaselineConfig baseline,
                        PatchesConfig patches, String hardeningCatalogue, EventsConfig events) {
         this(source, baseDir, directory, clusters, policy, reports, store, baseline, patches, hardeningCatalogue,
                 events, null, null, null);
@@ -63,6 +63,12 @@ public record AuditConfig(Path source, Path baseDir, DirectoryConfig directory, 
                 hardeningCatalogue, events, schedule, mail, daemon, hostSettings);
     }
 
+    /** The same configuration with other {@code reports:} options (a --change-ticket given on the command line). */
+    public AuditConfig withReports(ReportsConfig r) {
+        return new AuditConfig(source, baseDir, directory, clusters, policy, r, store, baseline, patches,
+                hardeningCatalogue, events, schedule, mail, daemon, hostSettings);
+    }
+
     /** Resolves a path written in the config file against that file's folder. */
     public Path resolve(String path) {
         Path p = Path.of(path);
@@ -72,9 +78,15 @@ public record AuditConfig(Path source, Path baseDir, DirectoryConfig directory, 
         return (baseDir == null ? Path.of("").toAbsolutePath() : baseDir).resolve(p).normalize();
     }
 
-    /** The documented baseline: {@code baseline}, else {@code baseline.yaml} next to the config file. */
+    /** The documented baseline: {@code baseline} (or {@code baseline.file}), else {@code baseline.yaml} next to the config file. */
     public Path baselinePath() {
-        return resolve(baseline == null || baseline.isBlank() ? DEFAULT_BASELINE : baseline);
+        String file = baseline == null ? null : baseline.file();
+        return resolve(file == null || file.isBlank() ? DEFAULT_BASELINE : file);
+    }
+
+    /** {@code baseline.maxWaiverDays}: longer waivers get a WAIVER_TOO_LONG finding (default 365). */
+    public int maxWaiverDays() {
+        return baseline == null ? BaselineConfig.DEFAULT_MAX_WAIVER_DAYS : baseline.maxWaiverDaysOrDefault();
     }
 
     /** The display name of the config file for error messages. */

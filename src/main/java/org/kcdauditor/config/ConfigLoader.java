@@ -42,7 +42,7 @@ public final class ConfigLoader {
 
     /** The document as written; validated into an {@link AuditConfig}. */
     record RawConfig(DirectoryConfig directory, List<ClusterConfig> clusters, PolicyConfig policy,
-                     ReportsConfig reports, StoreConfig store, String baseline, PatchesConfig patches,
+                     ReportsConfig reports, StoreConfig store, BaselineConfig baseline, PatchesConfig patches,
                      String hardeningCatalogue, EventsConfig events, List<ScheduleConfig> schedule,
                      MailConfig mail, DaemonConfig daemon, HostSettingsConfig hostSettings) {
     }
@@ -104,6 +104,10 @@ public final class ConfigLoader {
         }
         if (c.reports().pdfMatrixMaxNodes() != null && c.reports().pdfMatrixMaxNodes() < 2) {
             errors.add("reports.pdfMatrixMaxNodes: must be at least 2 (got " + c.reports().pdfMatrixMaxNodes() + ")");
+        }
+        String ticket = ReportsConfig.changeTicketProblem(c.reports().changeTicket());
+        if (ticket != null) {
+            errors.add("reports.changeTicket: " + ticket);
         }
         HistoryConfigValidation.validate(c, errors);
         ScheduleConfigValidation.validate(c, errors);

@@ -32,8 +32,12 @@ final class HistoryConfigValidation {
             errors.add("store.configName: give a short name such as contoso-hyperv (1 to 200 characters), or"
                     + " leave it out to file runs under the config file's path");
         }
-        if (c.baseline() != null && c.baseline().isBlank()) {
-            errors.add("baseline: empty path");
+        if (c.baseline() != null && c.baseline().file() != null && c.baseline().file().isBlank()) {
+            errors.add(c.baseline().maxWaiverDays() == null ? "baseline: empty path" : "baseline.file: empty path");
+        }
+        if (c.baseline() != null && c.baseline().maxWaiverDays() != null && c.baseline().maxWaiverDays() < 1) {
+            errors.add("baseline.maxWaiverDays: must be at least 1 (days a waiver may run; default "
+                    + BaselineConfig.DEFAULT_MAX_WAIVER_DAYS + ")");
         }
         if (c.hardeningCatalogue() != null && c.hardeningCatalogue().isBlank()) {
             errors.add("hardeningCatalogue: empty path");

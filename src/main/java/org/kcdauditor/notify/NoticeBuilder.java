@@ -196,7 +196,8 @@ public final class NoticeBuilder {
 
     /**
      * The state of the run at the top of the notice, from the report view (the numbers of the PDF and the
-     * workbook): the headline and counts for the whole run, and each cluster in scope with its status.
+     * workbook): the decision (GO/NO-GO per cluster in scope, as the PDF's decision page has it, with the failing
+     * directions, the waived ones still failing and the reasons), the headline and counts for the whole run.
      */
     private static Map<String, Object> summary(ReportView view, String cluster) {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -216,6 +217,13 @@ public final class NoticeBuilder {
             Map<String, Object> cm = new LinkedHashMap<>();
             cm.put("name", c.name());
             cm.put("status", c.status().label());
+            cm.put("go", c.go());
+            cm.put("decision", c.go() ? "GO" : "NO-GO");
+            cm.put("failing", c.failing().stream().map(ReportView.Cell::direction).toList());
+            cm.put("waivedFailing", c.waivedFailing().stream().map(x -> x.direction() + " (" + x.waiverNote() + ")")
+                    .toList());
+            cm.put("reasons", c.verdict().reasons().stream().map(r -> r.text()).toList());
+            cm.put("goAfter", c.goAfter());
             cm.put("pairsOk", c.pairsOk());
             cm.put("pairs", c.pairs());
             cm.put("compliance", Words.percent(c.compliancePercent()));
@@ -225,6 +233,12 @@ public final class NoticeBuilder {
             clusters.add(cm);
         }
         m.put("clusters", clusters);
+        long noGo = clusters.stream().filter(c -> !Boolean.TRUE.equals(c.get("go"))).count();
+        m.put("noGo", noGo);
+        m.put("decision", clusters.isEmpty() ? "no cluster in scope" : noGo == 0 ? "GO for the patch window: "
+                + (clusters.size() == 1 ? "the cluster" : "all " + clusters.size() + " clusters") : "NO-GO for the patch"
+                + " window: " + noGo + " of " + Words.plural(clusters.size(), "cluster"));
+        m.put("fixedByChange", view.fixedByChange());
         return m;
     }
 

@@ -187,6 +187,27 @@ public final class Commands {
                 + "servicePrincipalName,msDS-AllowedToActOnBehalfOfOtherIdentity | Export-Clixml " + Ps.quote(file);
     }
 
+    /**
+     * Shows how {@code host} authenticates live migrations ({@code Kerberos} is needed; {@code CredSSP} fails under
+     * Credential Guard and is not constrained delegation); null for an unsafe name.
+     */
+    public static String migrationAuthCheck(String host) {
+        return Values.validHostName(host) ? "Get-VMHost -ComputerName " + Ps.quote(host)
+                + " | Select-Object ComputerName, VirtualMachineMigrationAuthenticationType" : null;
+    }
+
+    /** The configuration file the closing preflight names: the administrator's own, by its usual name. */
+    public static final String PREFLIGHT_CONFIG = "kcd-audit.yaml";
+
+    /**
+     * The closing check of a change: {@code kcd-audit preflight --config kcd-audit.yaml --cluster HVC1} audits again
+     * and says GO or what still blocks; null for a cluster name no shell takes as one plain argument.
+     */
+    public static String preflight(String cluster) {
+        String arg = Cmd.arg(cluster);
+        return arg == null ? null : "kcd-audit preflight --config " + PREFLIGHT_CONFIG + " --cluster " + arg;
+    }
+
     /** A live migration of a test VM to {@code target}, started on a node of the cluster; null for an unsafe name. */
     public static String testMove(String target) {
         return Values.validHostName(target) ? "Move-ClusterVirtualMachineRole -Name '<test VM>' -Node "

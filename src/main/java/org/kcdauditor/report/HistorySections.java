@@ -12,6 +12,7 @@ import org.kcdauditor.model.AdObject;
 import org.kcdauditor.model.EventRecord;
 import org.kcdauditor.model.Finding;
 import org.kcdauditor.model.PatchRecord;
+import org.kcdauditor.model.TrendPoint;
 import org.kcdauditor.audit.PatchIndex;
 
 import java.nio.file.Path;
@@ -39,9 +40,18 @@ public final class HistorySections {
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record HistoryDoc(String previousRunId, Instant previousFinishedAt, List<String> newFindings,
-                             List<String> resolvedFindings, List<ChangeDoc> timeline) {
+                             List<String> resolvedFindings, List<ChangeDoc> timeline, List<TrendPoint> trend) {
+        public HistoryDoc(String previousRunId, Instant previousFinishedAt, List<String> newFindings,
+                          List<String> resolvedFindings, List<ChangeDoc> timeline) {
+            this(previousRunId, previousFinishedAt, newFindings, resolvedFindings, timeline, null);
+        }
+
         public HistoryDoc withTimeline(List<ChangeDoc> t) {
-            return new HistoryDoc(previousRunId, previousFinishedAt, newFindings, resolvedFindings, t);
+            return new HistoryDoc(previousRunId, previousFinishedAt, newFindings, resolvedFindings, t, trend);
+        }
+
+        public HistoryDoc withTrend(List<TrendPoint> t) {
+            return new HistoryDoc(previousRunId, previousFinishedAt, newFindings, resolvedFindings, timeline, t);
         }
     }
 
@@ -111,6 +121,32 @@ public final class HistorySections {
             t.addAll(earlier);
             return new Sections(history.withTimeline(t), baseline, patches, events, imports);
         }
+
+        /**
+         * With the trend: the stored runs of this configuration ({@code earlier}, newest first) and this run last,
+         * oldest first. A run without history (the first of its configuration) gets none.
+         */
+        public Sections withTrend(TrendPoint current, List<TrendPoint> earlier) {
+            if (history == null) {
+                return this;
+            }
+            List<TrendPoint> t = new ArrayList<>(earlier);
+            java.util.Collections.reverse(t);
+            t.add(current);
+            return new Sections(history.withTrend(List.copyOf(t)), baseline, patches, events, imports);
+        }
+    }
+
+    /**
+     * This run as a point of its configuration's trend: pairs, pairs OK, open HIGH findings, and the finding ids
+     * new and resolved against the previous run ({@code history}; null when there is none).
+     */
+    public static TrendPoint trendPoint(String runId, Instant at, AuditResult result, HistoryDoc history) {
+        int pairsOk = result.clusters().stream().mapToInt(c -> c.pairsOk()).sum();
+        Integer high = result.bySeverity().get("HIGH");
+        return new TrendPoint(runId, at, result.pairs(), pairsOk, high == null ? 0 : high,
+                history == null ? null : history.newFindings().size(),
+                history == null ? null : history.resolvedFindings().size());
     }
 
     public static Sections build(AuditResult result, AuditInputs inputs, Path baselinePath,

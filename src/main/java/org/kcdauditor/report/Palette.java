@@ -20,7 +20,12 @@ public enum Palette {
     /** LOW findings. */
     BLUE(0xDDEBF7),
     /** Cells to fill in (checklists). */
-    INPUT(0xFFFFF0);
+    INPUT(0xFFFFF0),
+    /** Trend series (the PDF chart and the workbook's chart): pairs OK %, open HIGH, new, resolved. */
+    SERIES_PAIRS_OK(0x1F3864),
+    SERIES_HIGH(0xC00000),
+    SERIES_NEW(0xED7D31),
+    SERIES_RESOLVED(0x70AD47);
 
     private final int rgb;
 

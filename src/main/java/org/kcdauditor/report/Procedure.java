@@ -6,8 +6,12 @@ import org.kcdauditor.report.RemediationPlan.HostChange;
 import org.kcdauditor.report.RemediationPlan.PeerSpns;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The change procedure, once, as data: its phases in order, each with its steps and their commands.
@@ -113,21 +117,34 @@ public final class Procedure {
         return exportFile;
     }
 
-    static Procedure of(FindingsDocument doc, RemediationPlan plan) {
+    /**
+     * @param goAfter cluster name (lower case) → whether it is expected GO once the change is made: the closing
+     *                preflight says what to expect
+     */
+    static Procedure of(FindingsDocument doc, RemediationPlan plan, Map<String, Boolean> goAfter) {
         Commands cmd = plan.commands();
         String runId = doc.runId() == null ? "" : doc.runId().replaceAll("[^A-Za-z0-9-]", "");
         String exportFile = "kcd-before-" + (runId.length() > 8 ? runId.substring(0, 8) : runId) + ".xml";
         String export = cmd.export(doc.directory() == null ? null : doc.directory().baseDn(), exportFile);
         List<PhaseView> phases = new ArrayList<>();
         if (plan.hasChanges()) {
-            List<Step> before = List.of(
+            List<Step> before = new ArrayList<>(List.of(
                     check(Phase.BEFORE, "Domain Admin rights (or delegated write access to the changed objects)"
                             + " confirmed"),
                     check(Phase.BEFORE, "Change ticket approved and naming these objects; maintenance window agreed"),
                     new Step(Phase.BEFORE, "", "Current state exported for rollback", "delegation entries, flags,"
-                            + " SPNs and resource-based delegation, to " + exportFile, List.of(export), List.of()));
+                            + " SPNs and resource-based delegation, to " + exportFile, List.of(export), List.of())));
+            for (String host : validatedHosts(plan)) {
+                String check = Commands.migrationAuthCheck(host);
+                String fix = cmd.powershell(new Action.SetMigrationAuthentication(host));
+                before.add(new Step(Phase.BEFORE, host, "Live migration authenticates with Kerberos", "it must show"
+                        + " Kerberos: constrained delegation is Kerberos only, and CredSSP fails under Credential"
+                        + " Guard; where it shows CredSSP, run the second command", check == null ? List.of()
+                        : List.of(check, fix), List.of(), List.of(), null));
+            }
             phases.add(phase(phases, Phase.BEFORE, "Confirm Domain Admin rights, the approved change ticket and the"
-                    + " window; export the current state (Export-Clixml) for rollback.", before));
+                    + " window; export the current state (Export-Clixml) for rollback; check that each host of a"
+                    + " tested direction migrates with Kerberos (Get-VMHost).", before));
             List<Step> change = changeSteps(plan, cmd);
             phases.add(phase(phases, Phase.CHANGE, "Change the delegation of " + Words.plural(plan.hosts().size(),
                     "host") + (plan.unregister().isEmpty() ? "" : " and take " + Words.plural(plan.unregister().size(),
@@ -149,7 +166,8 @@ public final class Procedure {
                         + " live-migration authentication, before replication.", onHosts));
             }
             phases.add(phase(phases, Phase.REPLICATE, cmd.replicate() + " (case matters), then wait until"
-                    + " replication has converged.", List.of(new Step(Phase.REPLICATE, "", "Replicate the change to"
+                    + " replication has converged; without it, other sites see the change only at the next scheduled"
+                    + " inter-site replication (by default every 180 minutes).", List.of(new Step(Phase.REPLICATE, "", "Replicate the change to"
                     + " all domain controllers", "case matters: /AdeP (lower-case /a and /p mean abort and pause)",
                     List.of(cmd.replicate()), List.of()))));
             List<Step> purge = new ArrayList<>();
@@ -169,10 +187,23 @@ public final class Procedure {
                         + " (a node of the cluster): started remotely it needs CredSSP, which Credential Guard blocks",
                         move == null ? List.of() : List.of(move), List.of()));
             }
+            Set<String> clusters = new LinkedHashSet<>();
+            plan.validate().forEach(p -> clusters.add(p.cluster()));
+            plan.hosts().stream().filter(h -> h.cluster() != null).forEach(h -> clusters.add(h.cluster()));
+            for (String c : clusters) {
+                String preflight = Commands.preflight(c);
+                boolean go = goAfter.getOrDefault(c.toLowerCase(java.util.Locale.ROOT), false);
+                validate.add(new Step(Phase.VALIDATE, "", "Preflight of cluster " + c + (go ? " says GO"
+                        : " names only what stays open"), go ? "it must say GO (exit code 0); a NO-GO names what"
+                        + " still blocks" : "it still says NO-GO until the findings under Needs a decision are"
+                        + " settled; every blocker this change fixes must be gone from its list",
+                        preflight == null ? List.of() : List.of(preflight), List.of()));
+            }
             phases.add(phase(phases, Phase.VALIDATE, "Live-migrate a test VM in each of the "
                     + Words.plural(plan.validate().size(), "affected direction") + " (previously failing, or from a"
-                    + " host whose delegation mode changes), started on the source node; each must reach 100 %.",
-                    validate));
+                    + " host whose delegation mode changes), started on the source node (started remotely a move"
+                    + " needs CredSSP, which Credential Guard blocks); each must reach 100 %. Then kcd-audit"
+                    + " preflight per cluster.", validate));
             List<Step> rollback = new ArrayList<>();
             for (Step s : change) {
                 if (!s.undo().isEmpty()) {
@@ -180,8 +211,10 @@ public final class Procedure {
                             List.of(), s.rules(), null));
                 }
             }
-            phases.add(phase(phases, Phase.ROLLBACK, "If needed: remediation.ps1 -Rollback -Apply (or restore " + exportFile
-                    + "), then replicate and purge tickets again.", rollback));
+            phases.add(phase(phases, Phase.ROLLBACK, "If needed: remediation.ps1 -Rollback -Apply reverts exactly what"
+                    + " -Apply recorded in its change record (it refuses without one, and re-enables unconstrained"
+                    + " delegation only with -Force); by hand, the inverse commands (previous values in " + exportFile
+                    + "); then replicate and purge tickets again.", rollback));
         }
         if (!plan.decisions().isEmpty()) {
             List<Step> decide = new ArrayList<>();
@@ -199,6 +232,16 @@ public final class Procedure {
                     decide));
         }
         return new Procedure(List.copyOf(phases), export, exportFile);
+    }
+
+    /** The hosts of the directions to test (source and destination), in order: each is checked before the change. */
+    static List<String> validatedHosts(RemediationPlan plan) {
+        Map<String, String> hosts = new LinkedHashMap<>();
+        for (RemediationPlan.Pair p : plan.validate()) {
+            hosts.putIfAbsent(p.from().toLowerCase(java.util.Locale.ROOT), p.from());
+            hosts.putIfAbsent(p.to().toLowerCase(java.util.Locale.ROOT), p.to());
+        }
+        return List.copyOf(hosts.values());
     }
 
     /** What a host command does, in words. */

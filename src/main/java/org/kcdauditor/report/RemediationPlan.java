@@ -113,11 +113,12 @@ public final class RemediationPlan {
     private final List<String> purgeHosts;
     private final List<Decision> decisions;
     private final Map<String, Set<String>> rules;
+    private final Set<String> settled;
 
     private RemediationPlan(ProtocolTransition protocolPolicy, Commands commands, String dc, List<HostChange> hosts,
                             List<Action.UnregisterSpn> unregister, List<Action.OnHost> onHosts, List<Refused> refused,
                             List<Pair> validate, List<String> purgeHosts, List<Decision> decisions,
-                            Map<String, Set<String>> rules) {
+                            Map<String, Set<String>> rules, Set<String> settled) {
         this.protocolPolicy = protocolPolicy;
         this.commands = commands;
         this.dc = dc;
@@ -129,6 +130,16 @@ public final class RemediationPlan {
         this.purgeHosts = purgeHosts;
         this.decisions = decisions;
         this.rules = rules;
+        this.settled = settled;
+    }
+
+    /**
+     * Whether the change settles the finding {@code id} completely: every action it asks for is a scripted change
+     * of an object the plan changes (or a command on a host). Waived findings are never settled: the plan leaves
+     * them alone.
+     */
+    public boolean settles(String id) {
+        return settled.contains(id);
     }
 
     /**
@@ -317,6 +328,8 @@ public final class RemediationPlan {
                 settled.add(f.id());
             }
         }
+        Set<String> waived = new HashSet<>();
+        nn(doc.findings()).stream().filter(f -> f != null && f.isWaived()).forEach(f -> waived.add(f.id()));
         List<Decision> decisions = new ArrayList<>();
         for (Finding f : undecided) {
             if (f.severity() == Severity.INFO) {
@@ -324,8 +337,10 @@ public final class RemediationPlan {
             }
             List<String> causes = f.hasEvidence() && f.evidence().relatedFindings() != null
                     ? f.evidence().relatedFindings() : List.of();
-            if (!causes.isEmpty() && settled.containsAll(causes)) {
-                continue; // a consequence (observed failure, hardening) of findings the plan fixes
+            if (!causes.isEmpty() && causes.stream().allMatch(id -> settled.contains(id) || waived.contains(id))) {
+                // a consequence (observed failure, hardening) of findings the plan fixes or a waiver accepts: the
+                // reports mark it "consequence of waived …"; there is nothing else to decide
+                continue;
             }
             Action.Manual m = manualOf(f);
             HostChange h = changeOf.get(key(f.host()));
@@ -365,7 +380,7 @@ public final class RemediationPlan {
                 doc.directory() == null ? null : doc.directory().dc(), List.copyOf(hosts),
                 List.copyOf(unregister.values()), List.copyOf(onHosts.values()), List.copyOf(refused),
                 List.copyOf(validate),
-                List.copyOf(purgeHosts), List.copyOf(decisions), rules);
+                List.copyOf(purgeHosts), List.copyOf(decisions), rules, Set.copyOf(settled));
     }
 
     private static void apply(Building b, Action a) {

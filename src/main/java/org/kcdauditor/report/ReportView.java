@@ -4,6 +4,8 @@ import org.kcdauditor.audit.Blocker;
 import org.kcdauditor.model.Counts;
 import org.kcdauditor.model.Finding;
 import org.kcdauditor.model.Severity;
+import org.kcdauditor.model.Spn;
+import org.kcdauditor.model.TrendPoint;
 import org.kcdauditor.rules.Category;
 import org.kcdauditor.rules.RuleCatalogue;
 import org.kcdauditor.rules.RuleInfo;
@@ -33,9 +35,14 @@ public final class ReportView {
 
     /**
      * One finding as reports show it: its rule's metadata, the SPN column (an SPN, never a KB), the KB
-     * column, and its waiver in words.
+     * column, its waiver in words, and, for a finding that follows from waived findings (an observed migration
+     * failure or a hardening update on a pair whose delegation is waived), those waived causes.
      */
-    public record FindingView(Finding finding, RuleView rule, String spn, String kb) {
+    public record FindingView(Finding finding, RuleView rule, String spn, String kb, Consequence consequence) {
+        public FindingView(Finding finding, RuleView rule, String spn, String kb) {
+            this(finding, rule, spn, kb, null);
+        }
+
         public boolean waived() {
             return finding.isWaived();
         }
@@ -45,22 +52,63 @@ public final class ReportView {
             if (!finding.isWaived()) {
                 return "";
             }
-            Finding.Waiver w = finding.waiver();
-            if (w == null) {
-                return "";
-            }
-            return (w.expires() == null ? "with no expiry" : "until " + w.expires())
-                    + (w.justification() == null ? "" : ": " + w.justification().replaceAll("\\R", " "));
+            return terms(finding.waiver());
         }
 
         /** "Waived until 2026-12-31: justification" for a finding a baseline waiver suppresses, else null. */
         public String waiverNote() {
             return finding.isWaived() ? ("Waived " + waiverTerms()).trim() : null;
         }
+
+        /** The Waived column: the waiver's terms, or for a consequence of waived findings what it follows from. */
+        public String waivedColumn() {
+            return consequence != null ? consequence.text() : waiverTerms();
+        }
     }
 
-    /** One matrix cell: the pair, its colour and its text ({@code 3/4}, {@code !} unregistered, {@code R} RBCD). */
-    public record Cell(FindingsDocument.PairDoc pair, Status status, String text) {
+    /**
+     * A finding that follows from waived findings ({@code evidence.relatedFindings}): it is not waived itself, it
+     * stays listed and counted, and its pair stays failing; the reports say which waiver it follows from.
+     *
+     * @param waivedCauses the related findings a waiver suppresses
+     * @param openCauses   how many related findings are open
+     */
+    public record Consequence(List<Finding> waivedCauses, int openCauses) {
+        /** "Consequence of waived MISSING_DELEGATION HV02 -> HV03 (4 findings, waived until 2035-12-31: …); still failing, still counted". */
+        public String text() {
+            Map<String, List<Finding>> byWhat = new LinkedHashMap<>();
+            for (Finding f : waivedCauses) {
+                byWhat.computeIfAbsent(f.rule() + " " + where(f), k -> new ArrayList<>()).add(f);
+            }
+            List<String> parts = new ArrayList<>();
+            byWhat.forEach((what, list) -> parts.add(what + " (" + Words.plural(list.size(), "finding") + ", waived "
+                    + terms(list.get(0).waiver()) + ")"));
+            return "Consequence of waived " + String.join("; ", parts) + (openCauses == 0 ? "" : "; also of "
+                    + Words.plural(openCauses, "open finding")) + ". Not waived itself: still failing, still counted.";
+        }
+    }
+
+    /** "until 2035-12-31: justification", "with no expiry". */
+    static String terms(Finding.Waiver w) {
+        if (w == null) {
+            return "";
+        }
+        return (w.expires() == null ? "with no expiry" : "until " + w.expires())
+                + (w.justification() == null ? "" : ": " + w.justification().replaceAll("\\R", " "));
+    }
+
+    /** "HV02 -> HV03", "HV02", or "". */
+    static String where(Finding f) {
+        return f.host() == null ? "" : f.peer() == null ? f.host() : f.host() + " -> " + f.peer();
+    }
+
+    /**
+     * One matrix cell: the pair, its colour and its text ({@code 3/4}, {@code !} unregistered, {@code R} RBCD,
+     * {@code W} a waived blocker), its blockers with their findings, and whether the proposed change removes every
+     * blocker ({@code fixedByChange}).
+     */
+    public record Cell(FindingsDocument.PairDoc pair, Status status, String text, List<BlockerView> blockers,
+                       boolean fixedByChange) {
         public String from() {
             return pair.from();
         }
@@ -68,13 +116,52 @@ public final class ReportView {
         public String to() {
             return pair.to();
         }
+
+        /** The pair cannot migrate (its blockers, waived or not, stand). */
+        public boolean failing() {
+            return !pair.passes();
+        }
+
+        /** A waived finding blocks this pair: it is failing all the same. */
+        public boolean waived() {
+            return blockers.stream().anyMatch(BlockerView::waived);
+        }
+
+        /** "HV02 -> HV03". */
+        public String direction() {
+            return from() + " -> " + to();
+        }
+
+        /** "waived MISSING_DELEGATION until 2035-12-31: …" for a failing pair with a waived blocker, else empty. */
+        public String waiverNote() {
+            List<String> parts = new ArrayList<>();
+            Set<String> seen = new HashSet<>();
+            for (BlockerView b : blockers) {
+                if (b.waived() && seen.add(b.rule())) {
+                    parts.add(b.rule() + " " + terms(b.finding().waiver()));
+                }
+            }
+            return parts.isEmpty() ? "" : "waived " + String.join("; ", parts);
+        }
     }
 
-    /** One cluster: its figures, status, counts and matrix. {@code compliancePercent} is null when nothing is required. */
+    /** A reason a pair cannot migrate: the rule and its finding (null when findings.json lacks it). */
+    public record BlockerView(String rule, String findingId, Finding finding) {
+        public boolean waived() {
+            return finding != null && finding.isWaived();
+        }
+    }
+
+    /**
+     * One cluster: its figures, status, counts, matrix and verdict; and what the proposed change leaves:
+     * {@code openAfter} (findings above INFO the change does not settle, waived ones and consequences of settled
+     * or waived findings left out) and {@code goAfter} (GO expected once the change is made and validated).
+     * {@code compliancePercent} is null when nothing is required.
+     */
     public record ClusterView(String name, List<String> nodes, List<String> missingNodes, List<String> fileServers,
                               int pairs, int pairsOk, int presentEntries, int requiredEntries,
                               Double compliancePercent, Counts counts, Status status, List<Cell> cells,
-                              GoVerdict verdict) {
+                              GoVerdict verdict, List<FindingView> openAfter, boolean goAfter) {
         /** GO for a patch window. */
         public boolean go() {
             return verdict.go();
@@ -93,6 +180,57 @@ public final class ReportView {
             }
             return null;
         }
+
+        /** The directions that cannot migrate, in matrix order. */
+        public List<Cell> failing() {
+            return cells.stream().filter(Cell::failing).toList();
+        }
+
+        /** Failing directions blocked (also) by a waived finding: still failing. */
+        public List<Cell> waivedFailing() {
+            return cells.stream().filter(c -> c.failing() && c.waived()).toList();
+        }
+
+        /** Blocker rule → how many failing directions it blocks, most first (ties in catalogue order). */
+        public Map<String, Integer> blockersByRule() {
+            Map<String, Integer> out = new LinkedHashMap<>();
+            for (Cell c : cells) {
+                if (c.failing()) {
+                    c.blockers().stream().map(BlockerView::rule).distinct().forEach(r -> out.merge(r, 1, Integer::sum));
+                }
+            }
+            List<Map.Entry<String, Integer>> sorted = new ArrayList<>(out.entrySet());
+            sorted.sort((a, b) -> b.getValue() - a.getValue());
+            Map<String, Integer> result = new LinkedHashMap<>();
+            sorted.forEach(e -> result.put(e.getKey(), e.getValue()));
+            return result;
+        }
+
+        /** Failing directions the proposed change makes pass. */
+        public int fixedByChange() {
+            return (int) cells.stream().filter(c -> c.failing() && c.fixedByChange()).count();
+        }
+
+        /** Pairs OK once the change is made. */
+        public int pairsOkAfter() {
+            return pairsOk + fixedByChange();
+        }
+
+        /**
+         * What keeps the directions failing that the change does not fix: each blocker rule the change does not
+         * settle ({@code "… (waived)"} for a waived one) → how many of those directions it blocks.
+         */
+        public Map<String, Integer> blockingAfter(RemediationPlan plan) {
+            Map<String, Integer> out = new LinkedHashMap<>();
+            for (Cell c : cells) {
+                if (c.failing() && !c.fixedByChange()) {
+                    c.blockers().stream().filter(b -> !plan.settles(b.findingId()))
+                            .map(b -> b.rule() + (b.waived() ? " (waived)" : "")).distinct()
+                            .forEach(r -> out.merge(r, 1, Integer::sum));
+                }
+            }
+            return out;
+        }
     }
 
     private final FindingsDocument doc;
@@ -105,14 +243,27 @@ public final class ReportView {
     private final Status status;
     private final String headline;
     private final Procedure procedure;
+    private final String changeTicket;
+    private final List<ObjectChange> objectChanges;
+    private final List<TrendPoint> trend;
 
-    private ReportView(FindingsDocument doc, RemediationPlan plan) {
+    private ReportView(FindingsDocument doc, RemediationPlan plan, String changeTicket) {
         this.doc = doc;
         this.plan = plan;
+        this.changeTicket = changeTicket;
         this.rules = rules(doc);
         List<Finding> all = nn(doc.findings()).stream().filter(f -> f != null && f.severity() != null).toList();
+        Map<String, Finding> byId = new HashMap<>();
+        all.forEach(f -> byId.putIfAbsent(f.id(), f));
         this.counts = Counts.of(all);
+        List<FindingView> fv = new ArrayList<>();
+        for (Finding f : all) {
+            fv.add(new FindingView(f, rule(f.rule()), spnOf(f), kbOf(f), consequence(f, byId)));
+        }
+        fv.sort(Comparator.comparing((FindingView f) -> f.finding().severity()).thenComparing(FindingView::waived));
+        this.findings = List.copyOf(fv);
         Map<String, List<Finding>> byCluster = new HashMap<>();
+        Map<String, List<FindingView>> viewsByCluster = new HashMap<>();
         List<Finding> noCluster = new ArrayList<>();
         for (Finding f : all) {
             if (f.cluster() == null) {
@@ -121,39 +272,122 @@ public final class ReportView {
                 byCluster.computeIfAbsent(f.cluster().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(f);
             }
         }
+        for (FindingView v : findings) {
+            if (v.finding().cluster() != null && staysOpen(v, byId)) {
+                viewsByCluster.computeIfAbsent(v.finding().cluster().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
+                        .add(v);
+            }
+        }
         this.unclustered = Counts.of(noCluster);
+        Map<String, FindingsDocument.HostDoc> hostsByName = new HashMap<>();
+        nn(doc.hosts()).stream().filter(h -> h != null && h.name() != null)
+                .forEach(h -> hostsByName.putIfAbsent(h.name().toLowerCase(Locale.ROOT), h));
+        Map<String, Set<String>> added = addedByHost(plan);
         List<ClusterView> cv = new ArrayList<>();
         // a findings.json written before clusters carried their verdict: judged here, all clusters at once
         GoVerdict.Judge judge = nn(doc.clusters()).stream().anyMatch(c -> c.go() == null)
                 ? new GoVerdict.Judge(all, nn(doc.hosts())) : null;
         for (FindingsDocument.ClusterDoc c : nn(doc.clusters())) {
-            Counts cc = Counts.of(byCluster.getOrDefault(c.name().toLowerCase(Locale.ROOT), List.of()));
+            String key = c.name().toLowerCase(Locale.ROOT);
+            Counts cc = Counts.of(byCluster.getOrDefault(key, List.of()));
             List<Cell> cells = new ArrayList<>();
             for (FindingsDocument.PairDoc p : nn(c.matrix())) {
                 if (p != null && p.from() != null && p.to() != null) {
-                    cells.add(new Cell(p, cellStatus(p), cellText(p)));
+                    List<BlockerView> blockers = p.blockerList().stream()
+                            .map(b -> new BlockerView(b.rule(), b.findingId(), byId.get(b.findingId()))).toList();
+                    cells.add(new Cell(p, cellStatus(p), cellText(p, blockers), blockers,
+                            fixedByChange(p, blockers, plan, added)));
                 }
             }
             GoVerdict verdict = c.go() != null ? new GoVerdict(c.go(), nn(c.reasons()))
                     : judge.of(c);
+            List<FindingView> openAfter = List.copyOf(viewsByCluster.getOrDefault(key, List.of()));
+            boolean goAfter = openAfter.stream().noneMatch(v -> v.finding().severity() == Severity.HIGH)
+                    && cells.stream().filter(x -> x.failing() && !x.fixedByChange()).noneMatch(x ->
+                    ws2025(hostsByName, x.from()) || ws2025(hostsByName, x.to()));
             cv.add(new ClusterView(c.name(), nn(c.nodes()), nn(c.missingNodes()), nn(c.fileServers()), c.pairs(),
                     c.pairsOk(), c.presentEntries(), c.requiredEntries(), c.compliancePercent(), cc, Status.of(cc),
-                    List.copyOf(cells), verdict));
+                    List.copyOf(cells), verdict, openAfter, goAfter));
         }
         this.clusters = List.copyOf(cv);
-        List<FindingView> fv = new ArrayList<>();
-        for (Finding f : all) {
-            fv.add(new FindingView(f, rule(f.rule()), spnOf(f), kbOf(f)));
-        }
-        fv.sort(Comparator.comparing((FindingView f) -> f.finding().severity()).thenComparing(FindingView::waived));
-        this.findings = List.copyOf(fv);
         this.status = Status.of(counts);
         this.headline = composeHeadline();
-        this.procedure = Procedure.of(doc, plan);
+        Map<String, Boolean> goAfter = new HashMap<>();
+        clusters.forEach(c -> goAfter.put(c.name().toLowerCase(Locale.ROOT), c.goAfter()));
+        this.procedure = Procedure.of(doc, plan, goAfter);
+        this.objectChanges = ObjectChange.of(plan, doc);
+        this.trend = doc.history() == null || doc.history().trend() == null ? List.of()
+                : List.copyOf(doc.history().trend());
     }
 
     public static ReportView of(FindingsDocument doc) {
-        return new ReportView(doc, RemediationPlan.of(doc));
+        return of(doc, null);
+    }
+
+    /** The view with the change ticket the reports are prepared for ({@code reports.changeTicket}, {@code --change-ticket}). */
+    public static ReportView of(FindingsDocument doc, String changeTicket) {
+        return new ReportView(doc, RemediationPlan.of(doc), changeTicket);
+    }
+
+    /** The findings that follow from {@code f}'s related findings, when some of those are waived; else null. */
+    private static Consequence consequence(Finding f, Map<String, Finding> byId) {
+        if (f.isWaived() || !f.hasEvidence() || f.evidence().relatedFindings() == null) {
+            return null;
+        }
+        List<Finding> waived = new ArrayList<>();
+        int open = 0;
+        for (String id : f.evidence().relatedFindings()) {
+            Finding cause = byId.get(id);
+            if (cause != null && cause.isWaived()) {
+                waived.add(cause);
+            } else if (cause != null) {
+                open++;
+            }
+        }
+        return waived.isEmpty() ? null : new Consequence(List.copyOf(waived), open);
+    }
+
+    /**
+     * Whether a finding stays open after the proposed change: open (not waived), above INFO, not settled by the
+     * change, and not a consequence whose every cause the change settles or a waiver accepts.
+     */
+    private boolean staysOpen(FindingView v, Map<String, Finding> byId) {
+        Finding f = v.finding();
+        if (f.isWaived() || f.severity() == Severity.INFO || plan.settles(f.id())) {
+            return false;
+        }
+        List<String> causes = f.hasEvidence() && f.evidence().relatedFindings() != null
+                ? f.evidence().relatedFindings() : List.of();
+        return causes.isEmpty() || !causes.stream().allMatch(id -> plan.settles(id)
+                || byId.get(id) != null && byId.get(id).isWaived());
+    }
+
+    /** Every blocker of a failing pair is a finding the change settles (a findings.json without blockers: its missing entries are all added). */
+    private static boolean fixedByChange(FindingsDocument.PairDoc p, List<BlockerView> blockers, RemediationPlan plan,
+                                         Map<String, Set<String>> added) {
+        if (p.passes()) {
+            return false;
+        }
+        if (p.blockers() != null) {
+            return !blockers.isEmpty() && blockers.stream().allMatch(b -> plan.settles(b.findingId()));
+        }
+        Set<String> adds = added.getOrDefault(p.from().toLowerCase(Locale.ROOT), Set.of());
+        return nn(p.unregistered()).isEmpty() && !nn(p.missing()).isEmpty()
+                && nn(p.missing()).stream().allMatch(m -> adds.contains(Spn.keyOf(m)));
+    }
+
+    private static Map<String, Set<String>> addedByHost(RemediationPlan plan) {
+        Map<String, Set<String>> out = new HashMap<>();
+        for (RemediationPlan.HostChange h : plan.hosts()) {
+            Set<String> keys = out.computeIfAbsent(h.name().toLowerCase(Locale.ROOT), k -> new HashSet<>());
+            h.add().forEach(p -> p.spns().forEach(spn -> keys.add(Spn.keyOf(spn))));
+        }
+        return out;
+    }
+
+    private static boolean ws2025(Map<String, FindingsDocument.HostDoc> hosts, String name) {
+        FindingsDocument.HostDoc h = name == null ? null : hosts.get(name.toLowerCase(Locale.ROOT));
+        return h != null && GoVerdict.windowsServer2025(h);
     }
 
     public FindingsDocument doc() {
@@ -200,6 +434,83 @@ public final class ReportView {
 
     public Procedure procedure() {
         return procedure;
+    }
+
+    /** The change ticket the reports are prepared for, or null (a field to fill in). */
+    public String changeTicket() {
+        return changeTicket;
+    }
+
+    /** Each directory object the change touches with what it gains and loses, in the plan's order. */
+    public List<ObjectChange> objectChanges() {
+        return objectChanges;
+    }
+
+    /** The last runs of this configuration, oldest first, this run last; empty when the run has no history. */
+    public List<TrendPoint> trend() {
+        return trend;
+    }
+
+    /** The series of the trend, as the PDF chart and the workbook's Trend sheet name them. */
+    public static final List<String> TREND_SERIES = List.of("Pairs OK %", "Open HIGH", "New findings",
+            "Resolved findings");
+
+    /**
+     * One label per trend point, unique: the day ({@code 2026-11-26}), or day and time where two runs share a day
+     * ({@code 11-26 06:00}, {@code 11-26 06:00:01}), then the run's short id where even the second is shared.
+     */
+    public List<String> trendLabels() {
+        for (java.time.format.DateTimeFormatter f : List.of(java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd"),
+                java.time.format.DateTimeFormatter.ofPattern("MM-dd HH:mm"),
+                java.time.format.DateTimeFormatter.ofPattern("MM-dd HH:mm:ss"))) {
+            List<String> labels = trend.stream().map(t -> t.finishedAt() == null ? "?" : f.withZone(
+                    java.time.ZoneOffset.UTC).format(t.finishedAt())).toList();
+            if (new HashSet<>(labels).size() == labels.size()) {
+                return labels;
+            }
+        }
+        return trend.stream().map(t -> (t.finishedAt() == null ? "?" : java.time.format.DateTimeFormatter
+                .ofPattern("MM-dd HH:mm:ss").withZone(java.time.ZoneOffset.UTC).format(t.finishedAt())) + " "
+                + (t.runId() == null ? "" : t.runId().substring(0, Math.min(8, t.runId().length())))).toList();
+    }
+
+    /** The clusters, NO-GO first (each group in configuration order): the decision page's order. */
+    public List<ClusterView> clustersNoGoFirst() {
+        List<ClusterView> out = new ArrayList<>(clusters.stream().filter(c -> !c.go()).toList());
+        clusters.stream().filter(ClusterView::go).forEach(out::add);
+        return out;
+    }
+
+    /** Clusters NO-GO for a patch window now. */
+    public int clustersNoGo() {
+        return (int) clusters.stream().filter(c -> !c.go()).count();
+    }
+
+    /** Clusters expected NO-GO after the change. */
+    public int clustersNoGoAfter() {
+        return (int) clusters.stream().filter(c -> !c.goAfter()).count();
+    }
+
+    /** Failing directions the proposed change makes pass: what "if not approved" keeps failing. */
+    public int fixedByChange() {
+        return clusters.stream().mapToInt(ClusterView::fixedByChange).sum();
+    }
+
+    /** Failing directions blocked (also) by a waived finding. */
+    public int waivedFailing() {
+        return clusters.stream().mapToInt(c -> c.waivedFailing().size()).sum();
+    }
+
+    /** Findings above INFO that stay open after the change, over all clusters, per severity. */
+    public Counts openAfter() {
+        List<Finding> list = new ArrayList<>();
+        clusters.forEach(c -> c.openAfter().forEach(v -> list.add(v.finding())));
+        return Counts.of(list);
+    }
+
+    /** The WAIVER_TOO_LONG findings: waivers running longer than baseline.maxWaiverDays. */
+    public List<FindingView> longWaivers() {
+        return findings.stream().filter(f -> "WAIVER_TOO_LONG".equals(f.finding().rule())).toList();
     }
 
     /** The findings an administrator decides (above INFO, not carried out by the plan). */
@@ -287,9 +598,9 @@ public final class ReportView {
     /**
      * present/required, then a mark per kind of blocker besides missing entries: {@code !} a target SPN not
      * registered or held twice, {@code E} no AES on an account, {@code C} a host on CredSSP; {@code R} RBCD
-     * covers the pair.
+     * covers the pair; {@code W} a waived finding blocks it (it fails all the same).
      */
-    static String cellText(FindingsDocument.PairDoc p) {
+    static String cellText(FindingsDocument.PairDoc p, List<BlockerView> blockers) {
         StringBuilder t = new StringBuilder(p.present() + "/" + p.required());
         Set<String> rules = new HashSet<>();
         p.blockerList().forEach(b -> rules.add(b.rule()));
@@ -306,13 +617,17 @@ public final class ReportView {
         if (p.rbcd()) {
             t.append(" R");
         }
+        if (!p.passes() && blockers.stream().anyMatch(BlockerView::waived)) {
+            t.append(" W");
+        }
         return t.toString();
     }
 
     /** What the marks of a matrix cell mean, for the legends of the PDF and the workbook. */
     public static final String CELL_MARKS = "\"!\": a destination SPN is not registered or is held by two objects;"
             + " \"E\": an account of the pair has no AES (RC4 removal); \"C\": a host authenticates migrations with"
-            + " CredSSP; \"R\": resource-based delegation covers the pair";
+            + " CredSSP; \"R\": resource-based delegation covers the pair; \"W\": a waived finding blocks the pair,"
+            + " which still fails (a waiver accepts the failure, it does not fix it)";
 
     /**
      * The cover's one sentence. A cluster needs attention when its status is not OK or one of its pairs

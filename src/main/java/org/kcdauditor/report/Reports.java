@@ -34,22 +34,29 @@ public final class Reports {
     public static final String TEMP_PREFIX = ".kcd-tmp-";
 
     private final List<ReportWriter> writers;
+    private final String changeTicket;
 
     public Reports(List<ReportWriter> writers) {
-        this.writers = List.copyOf(writers);
+        this(writers, null);
     }
 
-    /** Every format, with the {@code reports:} options of the config (null: defaults). */
+    /** The writers, and the change ticket the reports are prepared for (null: a field to fill in). */
+    public Reports(List<ReportWriter> writers, String changeTicket) {
+        this.writers = List.copyOf(writers);
+        this.changeTicket = changeTicket;
+    }
+
+    /** Every format, with the {@code reports:} options of the config, the change ticket included. */
     public static Reports standard(Path templatesDir, ReportsConfig config) {
         TemplateRenderer templates = new TemplateRenderer(templatesDir);
-        int matrixMax = config == null ? ReportsConfig.DEFAULT_PDF_MATRIX_MAX_NODES : config.pdfMatrixMaxNodesOrDefault();
-        return new Reports(List.of(new JsonReportWriter(), new XlsxReportWriter(), new PdfReportWriter(matrixMax),
-                RunbookWriter.markdown(templates), RunbookWriter.html(templates), RunbookWriter.powershell(templates)));
+        return new Reports(List.of(new JsonReportWriter(), new XlsxReportWriter(),
+                new PdfReportWriter(config.pdfMatrixMaxNodesOrDefault()), RunbookWriter.markdown(templates),
+                RunbookWriter.html(templates), RunbookWriter.powershell(templates)), config.changeTicket());
     }
 
     /** The same writers except {@code findings.json} (re-rendering must not rewrite its source). */
     public Reports withoutJson() {
-        return new Reports(writers.stream().filter(w -> w.format() != Format.JSON).toList());
+        return new Reports(writers.stream().filter(w -> w.format() != Format.JSON).toList(), changeTicket);
     }
 
     /**
@@ -64,7 +71,7 @@ public final class Reports {
             throws IOException {
         List<ReportWriter> chosen = writers.stream()
                 .filter(w -> w.format() == Format.JSON || formats.contains(w.format())).toList();
-        ReportView view = ReportView.of(doc);
+        ReportView view = ReportView.of(doc, changeTicket);
         int threads = Math.max(1, Math.min(chosen.size(), Runtime.getRuntime().availableProcessors()));
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "kcd-report-writer");

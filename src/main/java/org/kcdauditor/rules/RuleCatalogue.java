@@ -45,6 +45,7 @@ public final class RuleCatalogue {
                 new BaselineHostMissingRule(),
                 new BaselineHostNewRule(),
                 new WaiverExpiredRule(),
+                new WaiverTooLongRule(),
                 new ChangedSinceLastRunRule(),
                 new PatchLevelSkewRule(),
                 new PatchDataMissingRule()));

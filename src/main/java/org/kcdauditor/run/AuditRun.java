@@ -23,6 +23,7 @@ import org.kcdauditor.audit.ResolvedCluster;
 import org.kcdauditor.model.AdObject;
 import org.kcdauditor.model.Snapshot;
 import org.kcdauditor.model.Spn;
+import org.kcdauditor.model.TrendPoint;
 import org.kcdauditor.report.FindingsDocument;
 import org.kcdauditor.report.FindingsJson;
 import org.kcdauditor.report.HistorySections;
@@ -65,6 +66,8 @@ public final class AuditRun {
             .withZone(ZoneOffset.UTC);
     /** How many earlier change records the timeline of findings.json carries. */
     static final int TIMELINE = 200;
+    /** How many runs of a config its trend shows (this one included). */
+    static final int TREND = 12;
 
     /** What a finished run produced. {@code outDir} is null when no reports were written. */
     public record Outcome(String runId, Path outDir, FindingsDocument document, AuditResult result,
@@ -179,10 +182,12 @@ public final class AuditRun {
                 timings.time("previous", () -> previous[0] = store.previousRun(config.historyKey()).orElse(null));
                 Evaluation ev = evaluate(snapshot, previous[0], timings);
                 Instant evaluated = clock.instant();
+                TrendPoint point = HistorySections.trendPoint(runId, evaluated, ev.result(), ev.sections().history());
                 HistorySections.Sections sections = ev.sections().withTimeline(runId, evaluated,
                         ev.result().findings(), store.timeline(config.historyKey(), TIMELINE).stream()
                                 .map(c -> new HistorySections.ChangeDoc(c.runId(), c.at(), c.host(), c.message()))
-                                .toList());
+                                .toList())
+                        .withTrend(point, store.trend(config.historyKey(), TREND - 1));
                 FindingsDocument doc = FindingsJson.build(runId, startedAt, evaluated, config, ev.result(),
                         RuleCatalogue.standard())
                         .withHistory(sections);
@@ -199,7 +204,7 @@ public final class AuditRun {
                 }
                 Path reportDir = folder == null ? null : folder.target();
                 timings.time("store", () -> store.complete(runId, clock.instant(), new CompletedRun(ev.result(),
-                        snapshot.objects().size(), reportDir, ev.imported().patches(), ev.imported().events())));
+                        snapshot.objects().size(), reportDir, ev.imported().patches(), ev.imported().events(), point)));
                 List<Path> files = folder == null ? List.of() : folder.finish(written);
                 control.ended();
                 return new Outcome(runId, reportDir, doc, ev.result(), files, snapshot.objects().size());
@@ -292,7 +297,7 @@ public final class AuditRun {
         AuditInputs inputs = new AuditInputs(clock.instant(), baseline, previous, imported[0].patches(),
                 !config.patches().sources().isEmpty(), catalogue, imported[0].events(),
                 !config.events().sources().isEmpty(), imported[0].hostSettings(),
-                !config.hostSettings().sources().isEmpty());
+                !config.hostSettings().sources().isEmpty(), config.maxWaiverDays());
         AuditResult[] result = new AuditResult[1];
         timings.time("evaluate", () -> result[0] = new Auditor(RuleCatalogue.standard())
                 .evaluate(resolved.get().withInputs(inputs)));

@@ -8,6 +8,7 @@ import org.kcdauditor.audit.PreviousRun;
 import org.kcdauditor.model.Finding;
 import org.kcdauditor.model.HostState;
 import org.kcdauditor.model.Severity;
+import org.kcdauditor.model.TrendPoint;
 
 import org.kcdauditor.io.IoErrors;
 
@@ -238,6 +239,7 @@ public final class RunStore implements AutoCloseable {
                 snapshots.writePatches(runId, run.patches());
                 snapshots.writeEvents(runId, run.events());
                 writeFindings(runId, run.result().findings());
+                writeTrend(runId, run.trend());
                 AuditResult r = run.result();
                 Map<String, Integer> by = r.bySeverity();
                 int waived = (int) r.findings().stream().filter(Finding::isWaived).count();
@@ -345,6 +347,40 @@ public final class RunStore implements AutoCloseable {
             return out;
         } catch (SQLException e) {
             throw readFailed("read the change timeline", e);
+        }
+    }
+
+    /**
+     * The trend of one configuration: its last {@code limit} successful runs, newest first, each with its finish
+     * time, open HIGH findings and, where stored (runs since V110), pairs, pairs OK and new/resolved counts.
+     */
+    public List<TrendPoint> trend(String configPath, int limit) {
+        List<TrendPoint> out = new ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement("SELECT r.id, r.finished_at, r.high, t.pairs,"
+                + " t.pairs_ok, t.new_findings, t.resolved_findings FROM audit_run r LEFT JOIN run_trend t"
+                + " ON t.run_id = r.id WHERE r.status = ? AND r.config_path = ? ORDER BY r.run_no DESC")) {
+            bind(ps, RunSummary.SUCCEEDED, cut(configPath, 1000));
+            ps.setMaxRows(limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new TrendPoint(rs.getString(1), instant(rs, 2), integer(rs, 4), integer(rs, 5),
+                            integer(rs, 3), integer(rs, 6), integer(rs, 7)));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw readFailed("read the trend of " + configPath, e);
+        }
+    }
+
+    private void writeTrend(String runId, TrendPoint t) throws SQLException {
+        if (t == null || t.pairs() == null || t.pairsOk() == null) {
+            return;
+        }
+        try (PreparedStatement ps = connection.prepareStatement("INSERT INTO run_trend (run_id, pairs, pairs_ok,"
+                + " new_findings, resolved_findings) VALUES (?, ?, ?, ?, ?)")) {
+            bind(ps, runId, t.pairs(), t.pairsOk(), t.newFindings(), t.resolvedFindings());
+            ps.executeUpdate();
         }
     }
 

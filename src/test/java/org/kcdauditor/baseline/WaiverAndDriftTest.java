@@ -120,4 +120,28 @@ class WaiverAndDriftTest {
         AuditResult r = audit(Clock.fixed(t, ZoneOffset.UTC), b, now);
         assertEquals(Severity.MEDIUM, rule(r, "BASELINE_FLAGS_CHANGED").get(0).severity());
     }
+
+    @Test
+    void aWaiverRunningLongerThanMaxWaiverDaysIsQuestionedButStillApplies() {
+        Instant now = Instant.parse("2026-12-02T06:00:00Z");
+        for (int[] c : new int[][]{{365, 366, 1}, {365, 365, 0}, {30, 31, 1}, {30, 30, 0}}) {
+            int max = c[0];
+            Baseline b = baselineWithWaiver(LocalDate.of(2026, 12, 2).plusDays(c[1]));
+            AuditResult r = new Auditor(RuleCatalogue.standard()).evaluate(snapshot(now, objects()), CLUSTERS,
+                    PolicyConfig.defaults(), new AuditInputs(now, b, null, List.of(), false, null, List.of(), false,
+                            List.of(), false, max));
+            List<Finding> tooLong = rule(r, "WAIVER_TOO_LONG");
+            assertEquals(c[2], tooLong.size(), "max " + max + ", waiver " + c[1] + " days");
+            assertTrue(rule(r, "MISSING_DELEGATION").stream().allMatch(Finding::isWaived), "the waiver still applies");
+            if (c[2] == 1) {
+                Finding f = tooLong.get(0);
+                assertEquals(org.kcdauditor.model.Severity.LOW, f.severity());
+                assertEquals("HV04", f.host());
+                assertEquals("HV01", f.peer());
+                assertEquals("MISSING_DELEGATION", f.evidence().waivedRule());
+                assertTrue(f.message().contains(c[1] + " days from this run; baseline.maxWaiverDays allows " + max),
+                        f.message());
+            }
+        }
+    }
 }

@@ -103,4 +103,29 @@ class HistoryConfigTest {
         assertTrue(unknown.contains("patches.sorces: unknown key 'sorces'"), unknown);
         assertTrue(error("events:\n  sources: a.xml\n").contains("events.sources"), "a list is required");
     }
+
+    @Test
+    void theBaselineIsAPathOrAMappingWithTheWaiverLimit() throws Exception {
+        assertEquals(365, load("baseline: approved/baseline.yaml\n").maxWaiverDays(), "the default");
+        assertEquals(365, load("").maxWaiverDays());
+        AuditConfig c = load("baseline:\n  file: approved/baseline.yaml\n  maxWaiverDays: 90\n");
+        assertEquals(dir.resolve("cfg/approved/baseline.yaml"), c.baselinePath());
+        assertEquals(90, c.maxWaiverDays());
+        AuditConfig only = load("baseline:\n  maxWaiverDays: 30\n");
+        assertEquals(dir.resolve("cfg/baseline.yaml"), only.baselinePath(), "the file keeps its default");
+        assertEquals(30, only.maxWaiverDays());
+        assertTrue(error("baseline:\n  maxWaiverDays: 0\n").contains("baseline.maxWaiverDays: must be at least 1"));
+        String unknown = error("baseline:\n  maxWaiverDay: 30\n");
+        assertTrue(unknown.contains("baseline.maxWaiverDay: unknown key 'maxWaiverDay'"), unknown);
+        assertTrue(error("baseline:\n  file: ' '\n  maxWaiverDays: 30\n").contains("baseline.file: empty path"));
+    }
+
+    @Test
+    void theChangeTicketIsOneShortLine() throws Exception {
+        assertEquals("CHG0042", load("reports:\n  changeTicket: CHG0042\n").reports().changeTicket());
+        assertTrue(error("reports:\n  changeTicket: ''\n").contains("reports.changeTicket: must not be empty"));
+        assertTrue(error("reports:\n  changeTicket: \"a\\nb\"\n").contains("reports.changeTicket: one line"));
+        assertTrue(error("reports:\n  changeTicket: " + "x".repeat(81) + "\n")
+                .contains("reports.changeTicket: at most 80 characters"));
+    }
 }

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kcdauditor.audit.Timings;
 import org.kcdauditor.config.AuditConfig;
+import org.kcdauditor.config.ReportsConfig;
 import org.kcdauditor.config.Secrets;
 import org.kcdauditor.model.AdObject;
 import org.kcdauditor.run.AuditRun;
@@ -64,7 +65,7 @@ class HostileValuesTest {
         AuditConfig cfg = config(dir, List.of(cluster("HVC1", "HV04", "HV05"), cluster("HVC9", "HV98", "HV99")),
                 null, null);
         AuditRun.Outcome o = new AuditRun(cfg, new Secrets(Map.of()), CLOCK,
-                Reports.standard(Path.of("templates"), null)).withHome(dir).withEnvironment(Map.of())
+                Reports.standard(Path.of("templates"), ReportsConfig.defaults())).withHome(dir).withEnvironment(Map.of())
                 .withSource(p -> snapshot(CLOCK.instant(), objects))
                 .execute(dir.resolve("out"), EnumSet.allOf(Format.class), new Timings(), n -> { });
         Path out = o.outDir();

@@ -49,10 +49,12 @@ class OutputsAgreeTest {
     static FindingsDocument doc;
     static ReportView view;
     static String pdf;
+    static String page1;
     static String md;
     static String html;
     static String ps1;
     static XSSFWorkbook xlsx;
+    static int pdfImagesOnPage1;
 
     @BeforeAll
     static void demo() throws Exception {
@@ -62,6 +64,17 @@ class OutputsAgreeTest {
         view = ReportView.of(doc);
         try (PDDocument d = Loader.loadPDF(out.resolve("audit.pdf").toFile())) {
             pdf = new PDFTextStripper().getText(d).replaceAll("[ \\t]+", " ");
+            PDFTextStripper first = new PDFTextStripper();
+            first.setStartPage(1);
+            first.setEndPage(1);
+            page1 = first.getText(d).replaceAll("\\s+", " ");
+            pdfImagesOnPage1 = 0;
+            for (var name : d.getPage(0).getResources().getXObjectNames()) {
+                if (d.getPage(0).getResources().getXObject(name)
+                        instanceof org.apache.pdfbox.pdmodel.graphics.image.PDImageXObject) {
+                    pdfImagesOnPage1++;
+                }
+            }
         }
         md = Files.readString(out.resolve("runbook.md"));
         html = Files.readString(out.resolve("runbook.html"));
@@ -212,6 +225,79 @@ class OutputsAgreeTest {
                 view.procedure().exportCommand())) {
             assertTrue(md.contains(shared) && sheetCommands.contains(shared), shared);
         }
+    }
+
+    @Test
+    void goNoGoFailingDirectionsAndWaivedOnesAgreeEverywhere() throws Exception {
+        String mail = notice();
+        XSSFSheet summary = xlsx.getSheet("Summary");
+        Row head = rowStartingWith(summary, "Cluster");
+        List<String> cols = new ArrayList<>();
+        head.forEach(c -> cols.add(c.getStringCellValue()));
+        String page = page1.replace(" ", "");
+        for (FindingsDocument.ClusterDoc c : doc.clusters()) {
+            ReportView.ClusterView v = view.clusters().stream().filter(x -> x.name().equals(c.name())).findFirst()
+                    .orElseThrow();
+            String verdict = c.go() ? "GO" : "NO-GO";
+            assertEquals(c.go(), v.go(), "findings.json clusters[].go is the view's verdict");
+            assertTrue(page1.contains(c.name() + " " + verdict + " "), "page 1: " + c.name() + " " + verdict);
+            Row row = rowStartingWith(summary, c.name());
+            assertEquals(verdict, row.getCell(cols.indexOf("Patch window")).getStringCellValue(), "workbook");
+            assertTrue(mail.contains("- " + c.name() + ": " + verdict + ", " + c.pairsOk() + "/" + c.pairs()
+                    + " pairs OK"), "mail: " + mail);
+            List<String> failing = c.matrix().stream().filter(p -> !p.passes()).map(p -> p.from() + " -> " + p.to())
+                    .toList();
+            assertEquals(failing, v.failing().stream().map(ReportView.Cell::direction).toList());
+            assertEquals(String.join(", ", failing), row.getCell(cols.indexOf("Failing directions"))
+                    .getStringCellValue(), "workbook failing directions of " + c.name());
+            assertTrue(mail.contains("failing: " + String.join(", ", failing)), "mail failing directions: " + mail);
+            for (String f : failing.subList(0, Math.min(8, failing.size()))) {
+                assertTrue(page.contains(f.replace(" -> ", "→")), "page 1 names " + f);
+            }
+            // waived, still failing: a pair some of whose blockers are waived findings
+            List<String> waived = c.matrix().stream().filter(p -> !p.passes() && p.blockerList().stream().anyMatch(
+                    b -> doc.findings().stream().anyMatch(f -> f.id().equals(b.findingId()) && f.isWaived())))
+                    .map(p -> p.from() + " -> " + p.to()).toList();
+            assertEquals(waived.size(), (int) row.getCell(cols.indexOf("Waived, still failing")).getNumericCellValue());
+            for (String w : waived) {
+                assertTrue(page.contains(w.replace(" -> ", "→") + "stillfails:waived"), "page 1: " + w);
+                assertTrue(mail.contains("waived, still failing: " + w + " (waived "), "mail: " + w);
+            }
+        }
+        assertTrue(view.waivedFailing() > 0, "the demo's HV02 -> HV03 waiver");
+        int fixed = view.fixedByChange();
+        assertTrue(page1.contains("If not approved: the " + Words.plural(fixed, "direction") + " the change fixes"),
+                page1);
+        assertTrue(pdf.replaceAll("\\s+", " ").contains("If not approved: the " + Words.plural(fixed,
+                "failing direction") + " the change fixes"), "the executive summary says the same");
+        assertEquals(fixed, (int) rowStartingWith(summary, "Failing directions the change fixes").getCell(1)
+                .getNumericCellValue());
+        assertTrue(mail.contains("DECISION: " + (view.clustersNoGo() == 0 ? "GO" : "NO-GO for the patch window: "
+                + view.clustersNoGo() + " of")), "the decision at the top of the mail: " + mail);
+        assertTrue(mail.indexOf("DECISION:") < mail.indexOf("Open findings:"), "first the decision");
+    }
+
+    @Test
+    void theTrendAgreesBetweenFindingsJsonTheWorkbookAndThePdf() {
+        List<org.kcdauditor.model.TrendPoint> trend = doc.history().trend();
+        assertTrue(trend.size() >= 2, "the demo stores an earlier run: " + trend);
+        org.kcdauditor.model.TrendPoint now = trend.get(trend.size() - 1);
+        assertEquals(doc.runId(), now.runId(), "this run last");
+        assertEquals(view.pairsOk(), now.pairsOk());
+        assertEquals(view.pairs(), now.pairs());
+        assertEquals(view.counts().open(Severity.HIGH), now.openHigh());
+        assertEquals(doc.history().newFindings().size(), now.newFindings());
+        assertEquals(doc.history().resolvedFindings().size(), now.resolvedFindings());
+        XSSFSheet sh = xlsx.getSheet("Trend");
+        assertEquals(trend.size(), sh.getLastRowNum());
+        for (int i = 0; i < trend.size(); i++) {
+            Row row = sh.getRow(i + 1);
+            assertEquals(trend.get(i).runId(), row.getCell(1).getStringCellValue());
+            assertEquals(trend.get(i).pairsOkPercent() / 100, row.getCell(5).getNumericCellValue(), 1e-9);
+            assertEquals(trend.get(i).openHigh(), (int) row.getCell(6).getNumericCellValue());
+        }
+        assertEquals(1, pdfImagesOnPage1, "the trend chart on page 1");
+        assertTrue(page1.contains("Trend: the last " + trend.size() + " runs"), page1);
     }
 
     private static void assertCounts(Map<Severity, Integer> open, long waived, Matcher m, String where) {

@@ -61,27 +61,32 @@ class PdfReportWriterTest {
     }
 
     @Test
-    void coverFindingsFooterAndSignOff() throws Exception {
+    void decisionPageFooterAndSignOff() throws Exception {
         byte[] pdf = render(Fixtures.demo(), ReportsConfig.DEFAULT_PDF_MATRIX_MAX_NODES);
         int pages;
         try (PDDocument d = Loader.loadPDF(pdf)) {
             pages = d.getNumberOfPages();
         }
-        String cover = text(pdf, 1, 1);
-        assertTrue(cover.contains("Kerberos constrained delegation audit"), cover);
-        assertTrue(cover.contains("Hyper-V live migration – contoso.com"));
-        assertTrue(cover.contains("contoso.com"));
-        assertTrue(cover.contains("Overall status: Action required"));
-        assertTrue(cover.contains("2026-11-26 06:00:00 UTC"), cover);
-        assertTrue(cover.contains("page 1 of " + pages), "footer with the real page count: " + cover);
-        assertTrue(cover.contains("3f2a9c1e-5b7d-4e8a-9c0f-1a2b3c4d5e6f"), "run id in the footer");
+        String first = text(pdf, 1, 1).replace("\n", " ");
+        assertTrue(first.contains("Change decision: delegation for live migration"), first);
+        assertTrue(first.contains("Hyper-V hosts of contoso.com"), first);
+        assertTrue(first.contains("NO-GO for the patch window: 2 of 2 clusters"), first);
+        assertTrue(first.contains("2026-11-26 06:00:01 UTC"), first);
+        assertTrue(first.contains("change ticket: ______________"), "a line to fill in: " + first);
+        assertTrue(first.contains("page 1 of " + pages), "footer with the real page count: " + first);
+        assertTrue(first.contains("3f2a9c1e-5b7d-4e8a-9c0f-1a2b3c4d5e6f"), "run id in the footer");
         String all = text(pdf, 1, pages);
         assertTrue(all.contains("Executive summary"));
+        assertTrue(all.contains("Run time\n2026-11-26 06:00:00 UTC") || all.contains("2026-11-26 06:00:00 UTC (took"),
+                all);
         assertTrue(all.contains("HV02 is not allowed to delegate to cifs/HV03"), "a known finding");
         assertTrue(all.contains("Cluster HVC1"), "matrix of a cluster with problems");
         assertTrue(all.contains("Remediation plan"));
         assertTrue(all.contains("repadmin /syncall dc1.contoso.com /AdeP"), "pushed from the DC the changes went to");
-        assertTrue(all.contains("CAB decision"));
+        String signOff = text(pdf, 1, 2);
+        for (String field : List.of("Change ticket", "CAB approver", "Validated by", "CAB decision", "Signature")) {
+            assertTrue(signOff.contains(field), field + " in the sign-off right after the decision page");
+        }
         assertTrue(all.contains("page " + pages + " of " + pages));
     }
 
@@ -169,18 +174,20 @@ class PdfReportWriterTest {
     }
 
     @Test
-    void coverStatusAndHeadlineAgree() throws Exception {
+    void decisionPageVerdictAndHeadlineAgree() throws Exception {
         FindingsDocument.Summary sum = new FindingsDocument.Summary(3, 1, 6, 24, 24, 100.0, Map.of("LOW", 1, "INFO", 1));
         FindingsDocument.ClusterDoc c = new FindingsDocument.ClusterDoc("HVC1", List.of("HV01", "HV02", "HV03"),
                 List.of(), List.of(), 6, 6, 24, 24, 100.0, Map.of("LOW", 1, "INFO", 1), null, null, List.of());
         FindingsDocument doc = new FindingsDocument(1, "r", null, null, null, sum, null, List.of(c), List.of(),
                 List.of(TestFindings.legacy("PATCH_LEVEL_SKEW", Severity.LOW, "HVC1", "HV01", null, null, "Skew.", "Patch."),
                         TestFindings.legacy("PATCH_DATA_MISSING", Severity.INFO, "HVC1", "HV02", null, null, "None.", "Import.")), null);
-        String cover = text(render(doc, 16), 1, 1);
-        assertTrue(cover.contains("Overall status: Attention"), cover);
-        assertTrue(cover.contains("1 of 1 cluster needs attention"), cover);
-        assertTrue(cover.contains("3 Hyper-V hosts in 1 cluster,"), cover);
-        assertFalse(cover.contains("0 directed host pairs"), cover);
+        byte[] pdf = render(doc, 16);
+        String first = text(pdf, 1, 1).replace("\n", " ");
+        assertTrue(first.contains("GO for the patch window: the cluster"), first);
+        assertFalse(first.contains("NO-GO for the patch window"), first);
+        assertTrue(first.contains("1 of 1 cluster needs attention"), first);
+        assertTrue(text(pdf, 1, 3).contains("3 Hyper-V hosts in 1 cluster,"));
+        assertFalse(text(pdf, 1, 3).contains("0 directed host pairs"));
     }
 
     @Test

@@ -51,6 +51,19 @@ class ReportCommandTest {
     }
 
     @Test
+    void theChangeTicketOfTheCommandLineIsPrintedAndABadOneIsAUsageError(@TempDir Path dir) throws Exception {
+        Path run = storedRun(dir);
+        Result r = run(Path.of("."), "report", "--from", run.toString(), "--formats", "md,ps1", "--change-ticket",
+                "CHG0042");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(Files.readString(run.resolve("runbook.md")).contains("Change ticket: CHG0042"));
+        assertTrue(Files.readString(run.resolve("remediation.ps1")).contains("# Change ticket: CHG0042"));
+        Result bad = run(Path.of("."), "report", "--from", run.toString(), "--change-ticket", "a\nb");
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("--change-ticket: one line of visible text"), bad.err());
+    }
+
+    @Test
     void aRunWrittenBeforeFindingsCarriedEvidenceStillRendersAndShowsItsText(@TempDir Path dir) throws Exception {
         Path run = Files.createDirectories(dir.resolve("old"));
         try (var in = ReportCommandTest.class.getResourceAsStream(Fixtures.LEGACY)) {

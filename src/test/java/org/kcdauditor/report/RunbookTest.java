@@ -149,12 +149,14 @@ class RunbookTest {
         // runbook's command for it in a comment.
         long writes = Arrays.stream(ps1.split("\r\n")).map(PowerShellLexer::codeOutsideQuotesAndComments)
                 .filter(code -> code.matches(".*\\bSet-AD(Computer|Object|AccountControl)\\b.*")).count();
-        assertEquals(8, writes, "Add-Values, Remove-Values, Remove-ObjectSpn, Restore-ObjectSpn, Set-EncryptionTypes (3),"
-                + " Set-Flags: " + ps1);
+        assertEquals(10, writes, "Add-Values, Remove-Values, Remove-ObjectSpn, Restore-ObjectSpn, Remove-ObjectSpnAgain,"
+                + " Set-EncryptionTypes (3), Set-Flags, Undo-Change (UseDESKeyOnly): " + ps1);
         assertTrue(ps1.contains("    #   Set-ADComputer -Identity 'HV01$' -Add @{'msDS-AllowedToDelegateTo'="
                 + "@('cifs/hv02.contoso.com')} -Server 'dc1.contoso.com'\r\n    Add-Values 'HV01$'"), ps1);
         assertTrue(ps1.contains("    Add-Values 'HV01$' 'msDS-AllowedToDelegateTo' @('cifs/hv02.contoso.com')"), ps1);
-        assertTrue(ps1.contains("    Remove-Values 'HV01$' 'msDS-AllowedToDelegateTo' @('cifs/hv02.contoso.com')"), ps1);
+        assertFalse(ps1.contains("    Remove-Values 'HV01$' 'msDS-AllowedToDelegateTo' @('cifs/hv02.contoso.com')"),
+                "the rollback does not undo the plan blindly: it reverts the change record");
+        assertTrue(ps1.contains("if ($Rollback) {\r\n    Invoke-Rollback\r\n} else {"), ps1);
         assertTrue(ps1.contains("    # Replace unconstrained delegation by constrained (UNCONSTRAINED_DELEGATION)\r\n"
                 + "    #   Set-ADAccountControl -Identity 'HV03$' -TrustedForDelegation $false"
                 + " -TrustedToAuthForDelegation $true -Server 'dc1.contoso.com'\r\n    Set-Flags 'HV03$'"
@@ -236,7 +238,6 @@ class RunbookTest {
             String ps1 = render(RunbookWriter.powershell(r), doc);
             String b64 = java.util.Base64.getEncoder().encodeToString(spn.getBytes(StandardCharsets.UTF_8));
             assertTrue(ps1.contains("    Register-Spn 'HV01$' (D '" + b64 + "')\r\n"), ps1);
-            assertTrue(ps1.contains("    Remove-Values 'HV01$' 'servicePrincipalName' @((D '" + b64 + "'))"), ps1);
             String md = render(RunbookWriter.markdown(r), doc);
             assertFalse(md.contains("@{Add='cifs/"), "no copy-paste command for it: " + md);
             for (String line : ps1.split("\r\n")) {

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.kcdauditor.baseline.Baseline;
 import org.kcdauditor.baseline.BaselineFile;
 import org.kcdauditor.config.AuditConfig;
+import org.kcdauditor.config.ReportsConfig;
 import org.kcdauditor.config.Secrets;
 import org.kcdauditor.model.Snapshot;
 import org.kcdauditor.report.Reports;
@@ -52,7 +53,7 @@ class BaselineScaleTest {
         BenchShape shape = BenchShape.of(hosts);
         Snapshot snapshot = new Snapshot(CLOCK.instant(), "ldap://bench", "DC=contoso,DC=com", shape.hosts());
         AuditConfig base = org.kcdauditor.history.HistoryTestData.config(dir, shape.clusters(), null, null);
-        AuditRun run = new AuditRun(base, new Secrets(Map.of()), CLOCK, Reports.standard(dir, null))
+        AuditRun run = new AuditRun(base, new Secrets(Map.of()), CLOCK, Reports.standard(dir, ReportsConfig.defaults()))
                 .withHome(dir).withEnvironment(Map.of()).withSource(p -> snapshot);
         Path file = base.baselinePath();
 

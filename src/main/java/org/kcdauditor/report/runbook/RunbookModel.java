@@ -56,7 +56,9 @@ public final class RunbookModel {
         run.put("exportFile", procedure.exportFile());
         run.put("purgeCmd", Commands.PURGE_TICKETS);
         run.put("restartCmd", Commands.RESTART_VMMS);
+        run.put("recordFile", "remediation-" + run.get("shortId") + ".changes.json");
         m.put("run", run);
+        m.put("changeTicket", view.changeTicket() == null ? "" : view.changeTicket());
         m.put("context", HistoryContext.lines(view));
 
         Map<String, Object> policy = new LinkedHashMap<>();
@@ -176,6 +178,27 @@ public final class RunbookModel {
             validate.add(pm);
         }
         m.put("validate", validate);
+        List<Object> preChecks = new ArrayList<>();
+        for (Procedure.Step st : procedure.steps(Procedure.Phase.BEFORE)) {
+            if (!st.host().isEmpty()) {
+                Map<String, Object> pm = new LinkedHashMap<>();
+                pm.put("host", st.host());
+                pm.put("cmd", st.commands().isEmpty() ? "" : st.commands().get(0));
+                pm.put("fix", st.commands().size() < 2 ? "" : st.commands().get(1));
+                preChecks.add(pm);
+            }
+        }
+        m.put("preChecks", preChecks);
+        List<Object> closing = new ArrayList<>();
+        for (Procedure.Step st : validation.subList(Math.min(plan.validate().size(), validation.size()),
+                validation.size())) {
+            Map<String, Object> cm = new LinkedHashMap<>();
+            cm.put("action", st.action());
+            cm.put("detail", st.detail());
+            cm.put("cmd", st.command());
+            closing.add(cm);
+        }
+        m.put("closing", closing);
         m.put("purgeHosts", plan.purgeHosts());
 
         List<Object> decisions = new ArrayList<>();

@@ -1,17 +1,43 @@
 package org.kcdauditor.report.xlsx;
 
+import org.apache.poi.ss.usermodel.CellStyle;
+import org.apache.poi.xddf.usermodel.chart.AxisCrosses;
+import org.apache.poi.xddf.usermodel.chart.AxisPosition;
+import org.apache.poi.xddf.usermodel.chart.BarDirection;
+import org.apache.poi.xddf.usermodel.chart.ChartTypes;
+import org.apache.poi.xddf.usermodel.chart.LegendPosition;
+import org.apache.poi.xddf.usermodel.chart.MarkerStyle;
+import org.apache.poi.xddf.usermodel.chart.XDDFBarChartData;
+import org.apache.poi.xddf.usermodel.chart.XDDFCategoryAxis;
+import org.apache.poi.xddf.usermodel.chart.XDDFChartData;
+import org.apache.poi.xddf.usermodel.chart.XDDFDataSource;
+import org.apache.poi.xddf.usermodel.chart.XDDFDataSourcesFactory;
+import org.apache.poi.xddf.usermodel.chart.XDDFLineChartData;
+import org.apache.poi.xddf.usermodel.chart.XDDFNumericalDataSource;
+import org.apache.poi.xddf.usermodel.chart.XDDFValueAxis;
+import org.apache.poi.xddf.usermodel.XDDFColor;
+import org.apache.poi.xddf.usermodel.XDDFLineProperties;
+import org.apache.poi.xddf.usermodel.XDDFShapeProperties;
+import org.apache.poi.xddf.usermodel.XDDFSolidFillProperties;
 import org.apache.poi.ss.util.CellRangeAddress;
 import org.apache.poi.xssf.streaming.SXSSFRow;
 import org.apache.poi.xssf.streaming.SXSSFSheet;
 import org.apache.poi.xssf.streaming.SXSSFWorkbook;
+import org.apache.poi.xssf.usermodel.XSSFChart;
+import org.apache.poi.xssf.usermodel.XSSFClientAnchor;
+import org.apache.poi.xssf.usermodel.XSSFDrawing;
 import org.kcdauditor.inventory.ImportProblem;
 import org.kcdauditor.inventory.ImportResult;
-import org.kcdauditor.report.ReportView;
-import org.kcdauditor.report.Words;
-import org.kcdauditor.rules.Category;
+import org.kcdauditor.model.Severity;
+import org.kcdauditor.model.TrendPoint;
 import org.kcdauditor.report.FindingsDocument;
 import org.kcdauditor.report.HistorySections;
+import org.kcdauditor.report.Palette;
+import org.kcdauditor.report.ReportView;
+import org.kcdauditor.rules.Category;
 
+import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,20 +49,27 @@ import static org.kcdauditor.report.xlsx.XlsxReportWriter.nn;
 import static org.kcdauditor.report.xlsx.XlsxReportWriter.text;
 
 /**
- * The history sheets of audit.xlsx, each written only when the run has that data: Drift (baseline
- * drift, changes since the previous run, waivers), Patches (per node and the hardening catalogue),
- * Events (migration failures) and Imports (every patch/event file and its skipped lines).
+ * The history sheets of audit.xlsx, each written only when the run has that data and each one Excel table, so that
+ * filters and pivot tables see all its rows: Drift (baseline drift, waiver findings, changes), Patches (per node),
+ * Events (migration failures) and Imports (every patch/event file and its skipped lines) among the first sheets;
+ * after Rules, Timeline (changes since earlier runs), Waivers (the baseline's), Hardening (the catalogue) and Trend
+ * (the last runs of this configuration, the PDF chart's series, with a native chart).
  */
 final class HistorySheets {
+    /** Where the Trend sheet's chart sits: columns and rows. */
+    static final int CHART_COL = 9;
+    static final int CHART_WIDTH = 12;
+    static final int CHART_HEIGHT = 22;
+
     private HistorySheets() {
     }
 
-    /** The sheets {@link #write} adds for this run, each with what it holds, in workbook order. */
+    /** The sheets {@link #write} adds for this run, each with what it holds, in workbook order (before Rules). */
     static Map<String, String> sheets(ReportView view) {
         FindingsDocument doc = view.doc();
         Map<String, String> sheets = new LinkedHashMap<>();
         if (doc.baseline() != null || doc.history() != null || !view.findings(Category.DRIFT).isEmpty()) {
-            sheets.put("Drift", "changes against the baseline and the previous run, waivers");
+            sheets.put("Drift", "changes against the baseline and the previous run");
         }
         if (doc.patches() != null) {
             sheets.put("Patches", "Kerberos hardening per node");
@@ -50,11 +83,30 @@ final class HistorySheets {
         return sheets;
     }
 
+    /** The sheets {@link #writeAppended} adds after Rules (added later than the first sheets, so they come last). */
+    static Map<String, String> appendedSheets(ReportView view) {
+        FindingsDocument doc = view.doc();
+        Map<String, String> sheets = new LinkedHashMap<>();
+        if (doc.history() != null && doc.history().timeline() != null && !doc.history().timeline().isEmpty()) {
+            sheets.put("Timeline", "what changed in earlier runs");
+        }
+        if (doc.baseline() != null && !doc.baseline().waivers().isEmpty()) {
+            sheets.put("Waivers", "the baseline's waivers");
+        }
+        if (doc.patches() != null) {
+            sheets.put("Hardening", "the hardening catalogue");
+        }
+        if (!view.trend().isEmpty()) {
+            sheets.put("Trend", "the last runs of this configuration, with a chart");
+        }
+        return sheets;
+    }
+
     static void write(SXSSFWorkbook wb, ReportView view, XlsxReportWriter.Styles st) {
         FindingsDocument doc = view.doc();
         Set<String> sheets = sheets(view).keySet();
         if (sheets.contains("Drift")) {
-            drift(XlsxReportWriter.print(wb.createSheet("Drift"), true), doc, view.findings(Category.DRIFT), st);
+            drift(XlsxReportWriter.print(wb.createSheet("Drift"), true), view.findings(Category.DRIFT), st);
         }
         if (sheets.contains("Patches")) {
             patches(XlsxReportWriter.print(wb.createSheet("Patches"), true), doc.patches(), st);
@@ -67,143 +119,295 @@ final class HistorySheets {
         }
     }
 
-    private static int table(SXSSFSheet sh, int r, String[] cols, List<String[]> rows, XlsxReportWriter.Styles st,
-                             XlsxReportWriter.Widths w, boolean severityFirst) {
-        return table(sh, r, cols, rows, st, w, severityFirst, i -> false);
+    static void writeAppended(SXSSFWorkbook wb, ReportView view, XlsxReportWriter.Styles st) {
+        FindingsDocument doc = view.doc();
+        Set<String> sheets = appendedSheets(view).keySet();
+        if (sheets.contains("Timeline")) {
+            timeline(XlsxReportWriter.print(wb.createSheet("Timeline"), true), doc.history().timeline(), st);
+        }
+        if (sheets.contains("Waivers")) {
+            waivers(XlsxReportWriter.print(wb.createSheet("Waivers"), true), doc.baseline(), st);
+        }
+        if (sheets.contains("Hardening")) {
+            hardening(XlsxReportWriter.print(wb.createSheet("Hardening"), true), doc.patches(), st);
+        }
+        if (sheets.contains("Trend")) {
+            trend(wb, XlsxReportWriter.print(wb.createSheet("Trend"), true), view, st);
+        }
     }
 
-    /** Rows for which {@code waived} holds are greyed, as in the Findings sheet. */
-    private static int table(SXSSFSheet sh, int r, String[] cols, List<String[]> rows, XlsxReportWriter.Styles st,
-                             XlsxReportWriter.Widths w, boolean severityFirst, IntPredicate waived) {
-        SXSSFRow head = sh.createRow(r++);
+    /**
+     * A header row and typed rows: a String is a text cell (never a formula), a Number a number, a LocalDate a
+     * date and an Instant a date-time (UTC); null an empty cell. Rows for which {@code waived} holds are greyed.
+     * The sheet becomes one Excel table named {@code name}.
+     */
+    private static int table(SXSSFSheet sh, String name, String[] cols, List<Object[]> rows,
+                             XlsxReportWriter.Styles st, int[] max, boolean severityFirst, IntPredicate waived) {
+        XlsxReportWriter.Widths w = new XlsxReportWriter.Widths(cols);
+        SXSSFRow head = sh.createRow(0);
         for (int i = 0; i < cols.length; i++) {
             text(head, i, cols[i], st.header);
         }
+        int r = 1;
         for (int n = 0; n < rows.size(); n++) {
-            String[] v = rows.get(n);
+            Object[] v = rows.get(n);
+            boolean grey = waived.test(n);
             SXSSFRow row = sh.createRow(r++);
             for (int i = 0; i < v.length; i++) {
-                text(row, i, v[i], waived.test(n) ? st.waived : severityFirst && i == 0 ? st.severity(org.kcdauditor.model.Severity.parse(v[0])) : st.text);
-                w.see(i, v[i]);
+                Object x = v[i];
+                if (x instanceof Number num) {
+                    XlsxReportWriter.number(row, i, num.doubleValue(), st.number);
+                    w.see(i, String.valueOf(num));
+                } else if (x instanceof LocalDate d) {
+                    XlsxReportWriter.date(row, i, d, grey ? st.waivedDate : st.date);
+                    w.see(i, "2026-11-26");
+                } else if (x instanceof Instant t) {
+                    XlsxReportWriter.time(row, i, t, grey ? st.waivedDateTime : st.dateTime);
+                    w.see(i, "2026-11-26 06:00:00");
+                } else {
+                    String s = x == null ? "" : x.toString();
+                    CellStyle style = grey ? st.waived : severityFirst && i == 0 && !s.isEmpty()
+                            ? st.severity(Severity.parse(s)) : st.text;
+                    text(row, i, s, style);
+                    w.see(i, s);
+                }
             }
         }
+        sh.createFreezePane(0, 1);
+        w.apply(sh, max);
+        XlsxReportWriter.table(sh, name, cols, r - 1);
         return r;
     }
 
-    private static void drift(SXSSFSheet sh, FindingsDocument doc, List<ReportView.FindingView> drift,
-                              XlsxReportWriter.Styles st) {
+    private static void drift(SXSSFSheet sh, List<ReportView.FindingView> drift, XlsxReportWriter.Styles st) {
         String[] cols = {"Severity", "Rule", "Cluster", "Host", "Peer", "Entry / flag", "What changed", "Waived",
                 "Id"};
-        XlsxReportWriter.Widths w = new XlsxReportWriter.Widths(cols);
-        List<String[]> rows = new ArrayList<>();
+        List<Object[]> rows = new ArrayList<>();
         for (ReportView.FindingView v : drift) {
             var f = v.finding();
-            rows.add(new String[]{f.severity().name(), f.rule(), f.cluster(), f.host(), f.peer(), v.spn(),
+            rows.add(new Object[]{f.severity().name(), f.rule(), f.cluster(), f.host(), f.peer(), v.spn(),
                     f.message(), v.waiverTerms(), f.id()});
         }
-        int r = table(sh, 0, cols, rows, st, w, true, i -> drift.get(i).waived());
-        sh.createFreezePane(0, 1);
-        sh.setAutoFilter(new CellRangeAddress(0, Math.max(r - 1, 1), 0, cols.length - 1));
-        r++;
-        HistorySections.BaselineDoc b = doc.baseline();
-        SXSSFRow info = sh.createRow(r++);
-        text(info, 0, "Baseline", st.h2);
-        text(info, 1, b == null ? "none (kcd-audit baseline capture writes one)" : b.path() + " captured "
-                + (b.capturedAt() == null ? "?" : Words.time(b.capturedAt())) + " from run " + b.capturedFrom()
-                + ", approved by " + b.approvedBy() + ", " + b.hosts() + (b.hosts() == 1 ? " host" : " hosts"), st.text);
-        if (doc.history() != null) {
-            SXSSFRow prev = sh.createRow(r++);
-            text(prev, 0, "Previous run", st.h2);
-            text(prev, 1, doc.history().previousRunId() + " finished " + Words.time(doc.history().previousFinishedAt()) + ": "
-                    + doc.history().newFindings().size() + " new, " + doc.history().resolvedFindings().size()
-                    + " resolved findings", st.text);
+        table(sh, "Drift", cols, rows, st, new int[]{10, 36, 14, 14, 14, 60, 110, 50, 18}, true,
+                i -> drift.get(i).waived());
+    }
+
+    private static void timeline(SXSSFSheet sh, List<HistorySections.ChangeDoc> timeline, XlsxReportWriter.Styles st) {
+        String[] cols = {"Time (UTC)", "Host", "Change", "Run id"};
+        List<Object[]> rows = new ArrayList<>();
+        for (HistorySections.ChangeDoc c : timeline) {
+            rows.add(new Object[]{c.at(), c.host(), c.change(), c.runId()});
         }
-        if (doc.history() != null && doc.history().timeline() != null && !doc.history().timeline().isEmpty()) {
-            r++;
-            // Below the drift table, each value in the column of its kind (host under Host, change under
-            // What changed), so the widths fit both tables.
-            String[] tc = {"Timeline (UTC)", "", "", "Host", "", "", "Change", "", "Run"};
-            List<String[]> tr = new ArrayList<>();
-            for (HistorySections.ChangeDoc c : doc.history().timeline()) {
-                tr.add(new String[]{Words.time(c.at()), "", "", c.host(), "", "", c.change(), "",
-                        c.runId() == null ? "" : c.runId().substring(0, Math.min(8, c.runId().length()))});
-            }
-            r = table(sh, r, tc, tr, st, w, false);
+        table(sh, "Timeline", cols, rows, st, new int[]{22, 16, 110, 38}, false, i -> false);
+    }
+
+    private static void waivers(SXSSFSheet sh, HistorySections.BaselineDoc b, XlsxReportWriter.Styles st) {
+        String[] cols = {"Active", "Waiver rule", "Findings waived", "Host", "Peer", "SPN", "Justification",
+                "Expires"};
+        List<Object[]> rows = new ArrayList<>();
+        for (HistorySections.WaiverDoc d : b.waivers()) {
+            rows.add(new Object[]{d.active() ? "yes" : "EXPIRED", d.rule(), d.findings(), d.host(), d.peer(), d.spn(),
+                    d.justification(), d.expires()});
         }
-        if (b != null && !b.waivers().isEmpty()) {
-            r++;
-            String[] wc = {"Active", "Waiver rule", "Findings", "Host", "Peer", "SPN", "Justification", "Expires"};
-            List<String[]> wr = new ArrayList<>();
-            for (HistorySections.WaiverDoc d : b.waivers()) {
-                wr.add(new String[]{d.active() ? "yes" : "EXPIRED", d.rule(), String.valueOf(d.findings()), d.host(),
-                        d.peer(), d.spn(), d.justification(), String.valueOf(d.expires())});
-            }
-            table(sh, r, wc, wr, st, w, false);
-        }
-        w.apply(sh, new int[]{25, 36, 14, 14, 14, 60, 110, 50, 18});
+        table(sh, "Waivers", cols, rows, st, new int[]{9, 36, 10, 14, 14, 50, 80, 12}, false, i -> false);
     }
 
     private static void patches(SXSSFSheet sh, HistorySections.PatchesDoc p, XlsxReportWriter.Styles st) {
         String[] cols = {"Host", "Cluster", "Patch records", "Last installed", "Hardening installed", "Installed KBs"};
-        XlsxReportWriter.Widths w = new XlsxReportWriter.Widths(new String[]{"Host", "Cluster", "Patch records",
-                "Last installed", "Hardening installed", "Installed KBs", "Carried by"});
-        List<String[]> rows = new ArrayList<>();
+        List<Object[]> rows = new ArrayList<>();
         for (HistorySections.HostPatchesDoc h : nn(p.hosts())) {
             List<String> hard = new ArrayList<>();
             for (HistorySections.InstalledDoc i : nn(h.hardening())) {
                 hard.add(i.kb() + (i.kb().equals(i.via()) ? "" : " via " + i.via())
                         + (i.installedOn() == null ? "" : " (" + i.installedOn() + ")"));
             }
-            rows.add(new String[]{h.host(), h.cluster(), String.valueOf(h.records()),
-                    h.lastInstalled() == null ? "" : h.lastInstalled().toString(),
+            rows.add(new Object[]{h.host(), h.cluster(), h.records(), h.lastInstalled(),
                     h.records() == 0 ? "no patch data" : String.join(", ", hard), String.join(", ", nn(h.kbs()))});
         }
-        int r = table(sh, 0, cols, rows, st, w, false);
-        sh.createFreezePane(0, 1);
-        sh.setAutoFilter(new CellRangeAddress(0, Math.max(r - 1, 1), 0, cols.length - 1));
-        r++;
-        SXSSFRow title = sh.createRow(r++);
-        text(title, 0, "Hardening catalogue", st.h2);
-        String[] cc = {"KB", "CVE", "Title", "Released", "Enforced", "What changes", "Carried by"};
-        List<String[]> cr = new ArrayList<>();
+        table(sh, "Patches", cols, rows, st, new int[]{14, 14, 10, 14, 60, 110}, false, i -> false);
+    }
+
+    private static void hardening(SXSSFSheet sh, HistorySections.PatchesDoc p, XlsxReportWriter.Styles st) {
+        String[] cols = {"KB", "CVE", "Title", "Released", "Enforced", "What changes", "Carried by"};
+        List<Object[]> rows = new ArrayList<>();
         for (HistorySections.HardeningDoc h : nn(p.catalogue())) {
-            cr.add(new String[]{h.kb(), h.cve(), h.title(), h.released() == null ? "" : h.released().toString(),
-                    h.enforced(), h.changes(), String.join(", ", nn(h.carriedBy()))});
+            rows.add(new Object[]{h.kb(), h.cve(), h.title(), h.released(), h.enforced(), h.changes(),
+                    String.join(", ", nn(h.carriedBy()))});
         }
-        table(sh, r, cc, cr, st, w, false);
-        w.apply(sh, new int[]{14, 14, 40, 16, 60, 110, 40});
+        table(sh, "Hardening", cols, rows, st, new int[]{12, 16, 40, 12, 40, 110, 60}, false, i -> false);
     }
 
     private static void events(SXSSFSheet sh, List<HistorySections.EventDoc> events, XlsxReportWriter.Styles st) {
         String[] cols = {"Time (UTC)", "Host", "Event", "Source", "Destination", "Classification", "HRESULT",
                 "Message", "From file"};
-        XlsxReportWriter.Widths w = new XlsxReportWriter.Widths(cols);
-        List<String[]> rows = new ArrayList<>();
+        List<Object[]> rows = new ArrayList<>();
         for (HistorySections.EventDoc e : events) {
-            rows.add(new String[]{Words.time(e.timeCreated()), e.host(),
-                    String.valueOf(e.eventId()), e.source(), e.destination(), e.classification(), e.hresult(),
-                    e.message(), e.origin()});
+            rows.add(new Object[]{e.timeCreated(), e.host(), e.eventId(), e.source(), e.destination(),
+                    e.classification(), e.hresult(), e.message(), e.origin()});
         }
-        int r = table(sh, 0, cols, rows, st, w, false);
-        sh.createFreezePane(0, 1);
-        sh.setAutoFilter(new CellRangeAddress(0, Math.max(r - 1, 1), 0, cols.length - 1));
-        w.apply(sh, new int[]{30, 14, 8, 14, 14, 20, 12, 110, 60});
+        table(sh, "Events", cols, rows, st, new int[]{22, 14, 8, 14, 14, 20, 12, 110, 60}, false, i -> false);
     }
 
+    /** One row per file, then one per skipped or noted line, each naming its file so a filter keeps them together. */
     private static void imports(SXSSFSheet sh, List<ImportResult> imports, XlsxReportWriter.Styles st) {
-        String[] cols = {"File", "Kind", "Read as", "Records", "Lines skipped", "Error / skipped line"};
-        XlsxReportWriter.Widths w = new XlsxReportWriter.Widths(cols);
-        List<String[]> rows = new ArrayList<>();
+        String[] cols = {"File", "Kind", "Read as", "Records", "Lines skipped", "Line", "Error / skipped line"};
+        List<Object[]> rows = new ArrayList<>();
         for (ImportResult i : imports) {
-            rows.add(new String[]{i.file(), i.kind(), i.format(), String.valueOf(i.records()),
-                    String.valueOf(i.skipped()), i.error() == null ? "" : i.error()});
+            rows.add(new Object[]{i.file(), i.kind(), i.format(), i.records(), i.skipped(), null,
+                    i.error() == null ? "" : i.error()});
             for (ImportProblem p : nn(i.problems())) {
-                rows.add(new String[]{"", "", "", "", "line " + p.line(), p.reason() + (p.skipped() ? "" : " (kept)")});
+                rows.add(new Object[]{i.file(), i.kind(), null, null, null, p.line(),
+                        p.reason() + (p.skipped() ? "" : " (kept)")});
             }
         }
-        int r = table(sh, 0, cols, rows, st, w, false);
+        table(sh, "Imports", cols, rows, st, new int[]{80, 10, 60, 10, 14, 8, 110}, false, i -> false);
+    }
+
+    /**
+     * The last runs of this configuration, oldest first, this run last: the series of the PDF's trend chart as
+     * numbers (pairs OK % a percentage, times as date-times), and a native Excel chart of them (XDDF): new and
+     * resolved findings as bars and open HIGH as a line on the left axis, pairs OK % as a line on the right.
+     */
+    private static void trend(SXSSFWorkbook wb, SXSSFSheet sh, ReportView view, XlsxReportWriter.Styles st) {
+        List<TrendPoint> trend = view.trend();
+        List<String> labels = view.trendLabels();
+        List<String> series = ReportView.TREND_SERIES;
+        String[] cols = {"Run", "Run id", "Finished (UTC)", "Pairs", "Pairs OK", series.get(0), series.get(1),
+                series.get(2), series.get(3)};
+        XlsxReportWriter.Widths w = new XlsxReportWriter.Widths(cols);
+        SXSSFRow head = sh.createRow(0);
+        for (int i = 0; i < cols.length; i++) {
+            text(head, i, cols[i], st.header);
+        }
+        for (int n = 0; n < trend.size(); n++) {
+            TrendPoint t = trend.get(n);
+            SXSSFRow row = sh.createRow(n + 1);
+            text(row, 0, labels.get(n), st.text);
+            w.see(0, labels.get(n));
+            text(row, 1, t.runId(), st.text);
+            w.see(1, t.runId());
+            XlsxReportWriter.time(row, 2, t.finishedAt(), st.dateTime);
+            number(row, 3, t.pairs(), st.number);
+            number(row, 4, t.pairsOk(), st.number);
+            if (t.pairsOkPercent() != null) {
+                XlsxReportWriter.number(row, 5, t.pairsOkPercent() / 100.0, st.percentPlain);
+            } else {
+                row.createCell(5).setCellStyle(st.percentPlain);
+            }
+            number(row, 6, t.openHigh(), st.number);
+            number(row, 7, t.newFindings(), st.number);
+            number(row, 8, t.resolvedFindings(), st.number);
+        }
+        w.see(2, "2026-11-26 06:00:00");
         sh.createFreezePane(0, 1);
-        sh.setAutoFilter(new CellRangeAddress(0, Math.max(r - 1, 1), 0, cols.length - 1));
-        w.apply(sh, new int[]{80, 10, 60, 10, 14, 110});
+        w.apply(sh, new int[]{22, 38, 20, 8, 10, 12, 12, 14, 18});
+        XlsxReportWriter.table(sh, "Trend", cols, trend.size());
+        chart(sh, trend, labels, st);
+    }
+
+    private static void number(SXSSFRow row, int col, Integer v, CellStyle style) {
+        if (v == null) {
+            row.createCell(col).setCellStyle(style);
+        } else {
+            XlsxReportWriter.number(row, col, v, style);
+        }
+    }
+
+    /**
+     * The native chart beside the Trend table. Its data sources hold the values (the streamed rows are not readable
+     * back) and refer to the table's cells, so Excel and LibreOffice redraw it from the cells when they change.
+     */
+    private static void chart(SXSSFSheet sh, List<TrendPoint> trend, List<String> labels, XlsxReportWriter.Styles st) {
+        int n = trend.size();
+        XSSFDrawing drawing = sh.getWorkbook().getXSSFWorkbook().getSheet(sh.getSheetName()).createDrawingPatriarch();
+        XSSFClientAnchor anchor = drawing.createAnchor(0, 0, 0, 0, CHART_COL, 1, CHART_COL + CHART_WIDTH,
+                1 + CHART_HEIGHT);
+        XSSFChart chart = drawing.createChart(anchor);
+        chart.setTitleText("Trend: the last " + n + " runs of this configuration");
+        chart.setTitleOverlay(false);
+        chart.getOrAddLegend().setPosition(LegendPosition.TOP);
+        String sheet = sh.getSheetName();
+        XDDFDataSource<String> categories = XDDFDataSourcesFactory.fromArray(labels.toArray(new String[0]),
+                range(sheet, 0, n));
+        XDDFCategoryAxis bottom = chart.createCategoryAxis(AxisPosition.BOTTOM);
+        XDDFValueAxis left = chart.createValueAxis(AxisPosition.LEFT);
+        left.setTitle("Findings");
+        left.setCrosses(AxisCrosses.AUTO_ZERO);
+        left.setMinimum(0);
+
+        XDDFBarChartData bars = (XDDFBarChartData) chart.createData(ChartTypes.BAR, bottom, left);
+        bars.setBarDirection(BarDirection.COL);
+        bars.setVaryColors(false);
+        series(bars, categories, values(trend, 7), range(sheet, 7, n), ReportView.TREND_SERIES.get(2),
+                Palette.SERIES_NEW, false);
+        series(bars, categories, values(trend, 8), range(sheet, 8, n), ReportView.TREND_SERIES.get(3),
+                Palette.SERIES_RESOLVED, false);
+        chart.plot(bars);
+
+        XDDFLineChartData high = (XDDFLineChartData) chart.createData(ChartTypes.LINE, bottom, left);
+        high.setVaryColors(false);
+        series(high, categories, values(trend, 6), range(sheet, 6, n), ReportView.TREND_SERIES.get(1),
+                Palette.SERIES_HIGH, true);
+        chart.plot(high);
+
+        // pairs OK % on its own axis at the right, against a second (hidden) category axis
+        XDDFCategoryAxis bottom2 = chart.createCategoryAxis(AxisPosition.BOTTOM);
+        bottom2.setVisible(false);
+        XDDFValueAxis right = chart.createValueAxis(AxisPosition.RIGHT);
+        right.setTitle(ReportView.TREND_SERIES.get(0));
+        right.setMinimum(0);
+        right.setMaximum(1);
+        right.setNumberFormat("0%");
+        right.setCrosses(AxisCrosses.MAX);
+        bottom2.crossAxis(right);
+        right.crossAxis(bottom2);
+        XDDFLineChartData ok = (XDDFLineChartData) chart.createData(ChartTypes.LINE, bottom2, right);
+        ok.setVaryColors(false);
+        series(ok, categories, values(trend, 5), range(sheet, 5, n), ReportView.TREND_SERIES.get(0),
+                Palette.SERIES_PAIRS_OK, true);
+        chart.plot(ok);
+    }
+
+    /** The value of column {@code col} of the Trend table for each run (pairs OK % as a fraction). */
+    private static Double[] values(List<TrendPoint> trend, int col) {
+        Double[] out = new Double[trend.size()];
+        for (int i = 0; i < out.length; i++) {
+            TrendPoint t = trend.get(i);
+            Integer v = switch (col) {
+                case 6 -> t.openHigh();
+                case 7 -> t.newFindings();
+                case 8 -> t.resolvedFindings();
+                default -> null;
+            };
+            out[i] = col == 5 ? (t.pairsOkPercent() == null ? null : t.pairsOkPercent() / 100.0)
+                    : v == null ? null : v.doubleValue();
+        }
+        return out;
+    }
+
+    private static void series(XDDFChartData data, XDDFDataSource<String> categories, Double[] values, String ref,
+                               String title, Palette color, boolean line) {
+        XDDFNumericalDataSource<Double> v = XDDFDataSourcesFactory.fromArray(values, ref);
+        XDDFChartData.Series s = data.addSeries(categories, v);
+        s.setTitle(title, null);
+        XDDFSolidFillProperties fill = new XDDFSolidFillProperties(XDDFColor.from(XlsxReportWriter.rgb(color)));
+        XDDFShapeProperties shape = new XDDFShapeProperties();
+        if (line) {
+            XDDFLineProperties stroke = new XDDFLineProperties();
+            stroke.setFillProperties(fill);
+            stroke.setWidth(2.25);
+            shape.setLineProperties(stroke);
+            XDDFLineChartData.Series ls = (XDDFLineChartData.Series) s;
+            ls.setMarkerStyle(MarkerStyle.CIRCLE);
+            ls.setSmooth(false);
+        } else {
+            shape.setFillProperties(fill);
+        }
+        s.setShapeProperties(shape);
+    }
+
+    /** {@code 'Trend'!$H$2:$H$13}: rows 2.. of column {@code col}. */
+    private static String range(String sheet, int col, int n) {
+        return new CellRangeAddress(1, Math.max(n, 1), col, col).formatAsString(sheet, true);
     }
 }

@@ -19,6 +19,7 @@ import org.apache.poi.xssf.usermodel.XSSFCellStyle;
 import org.apache.poi.xssf.usermodel.XSSFColor;
 import org.apache.poi.xssf.usermodel.XSSFFont;
 import org.kcdauditor.model.Counts;
+import org.kcdauditor.model.Finding;
 import org.kcdauditor.model.EncryptionTypes;
 import org.kcdauditor.model.Severity;
 import org.kcdauditor.model.Uac;
@@ -87,6 +88,7 @@ public final class XlsxReportWriter implements ReportWriter {
             runbook(print(wb.createSheet("Runbook"), true), view, st);
             HistorySheets.write(wb, view, st);
             rules(print(wb.createSheet("Rules"), true), view, st);
+            HistorySheets.writeAppended(wb, view, st);
             wb.write(out);
         } finally {
             wb.close();
@@ -117,9 +119,10 @@ public final class XlsxReportWriter implements ReportWriter {
         Status overall = view.status();
         r = kv(sh, r, "Overall status", overall.label(), st.light(overall), st);
         r = kv(sh, r, "Headline", view.headline(), st.wrap, st);
+        r = kv(sh, r, "Change ticket", view.changeTicket() == null ? "" : view.changeTicket(), st.text, st);
         r = kv(sh, r, "Run id", doc.runId(), st.text, st);
-        r = kv(sh, r, "Started", Words.time(doc.startedAt()), st.text, st);
-        r = kv(sh, r, "Finished", Words.time(doc.finishedAt()), st.text, st);
+        r = when(sh, r, "Started (UTC)", doc.startedAt(), st);
+        r = when(sh, r, "Finished (UTC)", doc.finishedAt(), st);
         r = kv(sh, r, "Directory", doc.directory() == null ? "" : doc.directory().url(), st.text, st);
         r = kv(sh, r, "Base DN", doc.directory() == null ? "" : doc.directory().baseDn(), st.text, st);
         if (doc.policy() != null) {
@@ -138,8 +141,22 @@ public final class XlsxReportWriter implements ReportWriter {
             text(row, 0, "Compliance", st.label);
             percent(row, 1, s.compliancePercent(), st.percent(overall), st);
         }
+        r = num(sh, r, "Clusters NO-GO for a patch window", view.clustersNoGo(), st);
+        r = num(sh, r, "Failing directions the change fixes", view.fixedByChange(), st);
+        r = num(sh, r, "Waived directions, still failing", view.waivedFailing(), st);
         r = num(sh, r, "Objects the change touches", view.plan().objectsChanged(), st);
         r = num(sh, r, "Findings that need a decision", view.decisions().size(), st);
+        if (doc.baseline() != null) {
+            var b = doc.baseline();
+            r = kv(sh, r, "Baseline", b.path() + " captured " + (b.capturedAt() == null ? "?" : Words.time(b.capturedAt()))
+                    + " from run " + b.capturedFrom() + ", approved by " + b.approvedBy() + ", "
+                    + Words.plural(b.hosts(), "host"), st.text, st);
+        }
+        if (doc.history() != null) {
+            r = kv(sh, r, "Previous run", doc.history().previousRunId() + " finished "
+                    + Words.time(doc.history().previousFinishedAt()) + ": " + doc.history().newFindings().size()
+                    + " new, " + doc.history().resolvedFindings().size() + " resolved findings", st.text, st);
+        }
         r++;
         text(sh.createRow(r++), 0, "Findings by severity", st.h2);
         Counts counts = view.counts();
@@ -155,7 +172,8 @@ public final class XlsxReportWriter implements ReportWriter {
         text(sh.createRow(r++), 0, "Compliance per cluster", st.h2);
         SXSSFRow head = sh.createRow(r++);
         String[] cols = {"Cluster", "Nodes", "Pairs OK", "Pairs", "Entries present", "Entries required",
-                "Compliance", "Status", "HIGH", "MEDIUM", "LOW", "INFO", "Nodes not found"};
+                "Compliance", "Status", "HIGH", "MEDIUM", "LOW", "INFO", "Nodes not found", "Patch window",
+                "Failing directions", "Waived, still failing", "Pairs OK after the change", "Patch window after"};
         for (int i = 0; i < cols.length; i++) {
             text(head, i, cols[i], st.header);
         }
@@ -176,6 +194,13 @@ public final class XlsxReportWriter implements ReportWriter {
                 number(row, col++, c.counts().open(sev), st.number);
             }
             text(row, 12, join(c.missingNodes(), ", "), st.text);
+            text(row, 13, c.go() ? "GO" : "NO-GO", st.light(c.go() ? Status.GREEN : Status.RED));
+            String failing = join(c.failing().stream().map(ReportView.Cell::direction).toList(), ", ");
+            text(row, 14, failing, st.wrap);
+            height(row, lines(failing, 40));
+            number(row, 15, c.waivedFailing().size(), st.number);
+            number(row, 16, c.pairsOkAfter(), st.number);
+            text(row, 17, c.goAfter() ? "GO expected" : "NO-GO", st.light(c.goAfter() ? Status.GREEN : Status.RED));
         }
         Counts outside = view.unclustered();
         if (outside.openTotal() + outside.waivedTotal() > 0) {
@@ -197,21 +222,35 @@ public final class XlsxReportWriter implements ReportWriter {
                 + " waived findings (greyed in the Findings sheet); the cluster rows add up to the totals above."
                 + " Compliance is empty where no entry is required.", st);
         Map<String, String> sheets = new LinkedHashMap<>();
-        sheets.put("Findings", "one row per finding");
+        sheets.put("Findings", "one row per finding, and one per finding resolved since the previous run");
         sheets.put("Matrix", "who may delegate to whom");
         sheets.put("Hosts", "each node's account");
         sheets.put("Runbook", "the change checklist");
         sheets.putAll(HistorySheets.sheets(view));
         sheets.put("Rules", "what each rule checks and why it matters");
+        sheets.putAll(HistorySheets.appendedSheets(view));
         List<String> names = new ArrayList<>();
         sheets.forEach((name, what) -> names.add(name + " (" + what + ")"));
         note(sh, r, cols.length, "Sheets: " + String.join(", ", names) + ".", st);
-        sh.setColumnWidth(0, 30 * 256);
+        sh.setColumnWidth(0, 36 * 256);
         for (int i = 1; i < cols.length - 1; i++) {
             sh.setColumnWidth(i, Math.max(10, cols[i].length() + 3) * 256);
         }
         sh.setColumnWidth(7, 17 * 256);
         sh.setColumnWidth(12, 30 * 256);
+        sh.setColumnWidth(14, 40 * 256);
+    }
+
+    /** A key and a date-time cell (UTC), spanning columns B to G like the text values. */
+    private int when(SXSSFSheet sh, int r, String key, java.time.Instant t, Styles st) {
+        SXSSFRow row = sh.createRow(r);
+        text(row, 0, key, st.label);
+        time(row, 1, t, st.dateTime);
+        for (int i = 2; i <= 6; i++) {
+            row.createCell(i).setCellStyle(st.dateTime);
+        }
+        sh.addMergedRegion(new CellRangeAddress(r, r, 1, 6));
+        return r + 1;
     }
 
     /** A percentage cell (a number formatted 0.0 %), or "—" where nothing was required. */
@@ -260,35 +299,63 @@ public final class XlsxReportWriter implements ReportWriter {
 
     // ---------------------------------------------------------------- Findings
 
+    /**
+     * One row per finding, then one per finding id resolved since the previous run (only its id is known), each
+     * with the run's id and date and its status against the previous run (new, recurring, resolved), so that
+     * month after month can be appended and pivoted. An Excel table covers every row.
+     */
     private void findings(SXSSFSheet sh, ReportView view, Styles st) {
         String[] cols = {"Severity", "Rule", "Cluster", "Host", "Peer", "SPN", "KB", "Message", "Remediation",
-                "Waived", "Id"};
+                "Waived", "Id", "Run id", "Run date", "Status", "Waiver expires", "Waiver justification"};
         // Capped so that one page wide (landscape) stays readable; longer text wraps. Rule titles and reasons
         // are on the Rules sheet.
-        int[] max = {10, 36, 12, 14, 14, 26, 11, 42, 38, 24, 18};
+        int[] max = {10, 36, 12, 14, 14, 26, 11, 42, 38, 24, 18, 38, 20, 10, 14, 40};
         Widths w = new Widths(cols);
         SXSSFRow head = sh.createRow(0);
         for (int i = 0; i < cols.length; i++) {
             text(head, i, cols[i], st.header);
         }
+        FindingsDocument doc = view.doc();
+        java.util.Set<String> added = doc.history() == null ? null : new java.util.HashSet<>(doc.history().newFindings());
+        String runId = doc.runId();
         int r = 1;
         for (FindingView v : view.findings()) {
             var f = v.finding();
             SXSSFRow row = sh.createRow(r++);
             String sev = f.severity().name();
             String[] values = {sev, f.rule(), f.cluster(), f.host(), f.peer(), v.spn(), v.kb(), f.message(),
-                    f.remediation(), v.waiverTerms(), f.id()};
+                    f.remediation(), v.waivedColumn(), f.id(), runId};
             int lines = 1;
             for (int i = 0; i < values.length; i++) {
                 text(row, i, values[i], v.waived() ? st.waived : i == 0 ? st.severity(f.severity()) : st.wrap);
                 w.see(i, values[i]);
                 lines = Math.max(lines, lines(values[i], max[i]));
             }
+            time(row, 12, doc.finishedAt(), v.waived() ? st.waivedDateTime : st.dateTime);
+            text(row, 13, added == null || added.contains(f.id()) ? "new" : "recurring", v.waived() ? st.waived : st.text);
+            Finding.Waiver waiver = f.isWaived() ? f.waiver() : null;
+            date(row, 14, waiver == null ? null : waiver.expires(), v.waived() ? st.waivedDate : st.date);
+            String justification = waiver == null || waiver.justification() == null ? "" : waiver.justification();
+            text(row, 15, justification, v.waived() ? st.waived : st.wrap);
+            lines = Math.max(lines, lines(justification, max[15]));
             height(row, lines);
         }
+        if (doc.history() != null) {
+            for (String id : doc.history().resolvedFindings()) {
+                SXSSFRow row = sh.createRow(r++);
+                text(row, 7, "Resolved: no longer found since run " + doc.history().previousRunId(), st.note);
+                text(row, 10, id, st.text);
+                text(row, 11, runId, st.text);
+                time(row, 12, doc.finishedAt(), st.dateTime);
+                text(row, 13, "resolved", st.text);
+            }
+        }
         sh.createFreezePane(0, 1);
-        sh.setAutoFilter(new CellRangeAddress(0, Math.max(r - 1, 1), 0, cols.length - 1));
+        w.see(12, "2026-11-26 06:00:00");
         w.apply(sh, max);
+        table(sh, "Findings", cols, r - 1);
+        // printed: severity to id; the columns for filing month after month stay in the table
+        sh.getWorkbook().setPrintArea(sh.getWorkbook().getSheetIndex(sh), 0, 10, 0, Math.max(r - 1, 1));
     }
 
     // ---------------------------------------------------------------- Rules
@@ -320,8 +387,8 @@ public final class XlsxReportWriter implements ReportWriter {
             height(row, lines);
         }
         sh.createFreezePane(0, 1);
-        sh.setAutoFilter(new CellRangeAddress(0, Math.max(r - 1, 1), 0, cols.length - 1));
         w.apply(sh, max);
+        table(sh, "Rules", cols, r - 1);
     }
 
     // ---------------------------------------------------------------- Matrix
@@ -343,6 +410,10 @@ public final class XlsxReportWriter implements ReportWriter {
         legend = sh.createRow(r++);
         text(legend, 1, "", st.diagonal);
         text(legend, 2, "the host itself", st.note);
+        legend = sh.createRow(r++);
+        text(legend, 1, "0/4 W", st.matrix(Status.RED));
+        text(legend, 2, "a waived finding blocks the pair: it still fails (a waiver accepts the failure, it does not"
+                + " fix it)", st.note);
         legend = sh.createRow(r++);
         text(legend, 0, "Marks:", st.label);
         text(legend, 2, ReportView.CELL_MARKS, st.note);
@@ -413,8 +484,9 @@ public final class XlsxReportWriter implements ReportWriter {
     private void hosts(SXSSFSheet sh, FindingsDocument doc, Styles st) {
         String[] cols = {"Host", "Cluster", "DNS host name", "Enabled", "userAccountControl", "userAccountControl in words",
                 "Delegation mode", "Operating system", "OS version", "Delegation entries", "msDS-AllowedToDelegateTo",
-                "SPNs registered", "RBCD allowed from", "sAMAccountName", "Distinguished name", "SID", "whenChanged",
-                "uSNChanged", "lastLogonTimestamp", "Encryption types", "Password last set"};
+                "SPNs registered", "RBCD allowed from", "sAMAccountName", "Distinguished name", "SID",
+                "whenChanged (UTC)", "uSNChanged", "lastLogonTimestamp (UTC)", "Encryption types",
+                "Password last set (UTC)"};
         int[] max = {30, 20, 40, 8, 18, 70, 50, 36, 14, 10, 100, 100, 60, 20, 80, 50, 24, 12, 24, 50, 24};
         Widths w = new Widths(cols);
         SXSSFRow head = sh.createRow(0);
@@ -433,13 +505,15 @@ public final class XlsxReportWriter implements ReportWriter {
                     Uac.describe(h.userAccountControl(), entries), RemediationPlan.mode(h.userAccountControl(), entries),
                     h.operatingSystem(), h.operatingSystemVersion(), null, join(h.delegateTo(), "; "),
                     join(h.spns(), "; "), join(h.rbcdAllowed(), "; "), h.samAccountName(), h.distinguishedName(),
-                    h.objectSid(), Words.time(h.whenChanged()), null, Words.time(h.lastLogonTimestamp()),
-                    EncryptionTypes.describe(h.supportedEncryptionTypes()), Words.time(h.pwdLastSet())};
+                    h.objectSid(), null, null, null, EncryptionTypes.describe(h.supportedEncryptionTypes()), null};
             for (int i = 0; i < v.length; i++) {
                 if (i == 9) {
                     number(row, i, nn(h.delegateTo()).size(), st.number);
                 } else if (i == 17) {
                     number(row, i, h.uSNChanged(), st.number);
+                } else if (i == 16 || i == 18 || i == 20) {
+                    time(row, i, i == 16 ? h.whenChanged() : i == 18 ? h.lastLogonTimestamp() : h.pwdLastSet(),
+                            st.dateTime);
                 } else {
                     CellStyle style = i == 3 && !h.enabled() ? st.light(Status.RED)
                             : i == 6 && Uac.has(h.userAccountControl(), Uac.TRUSTED_FOR_DELEGATION) ? st.light(Status.RED)
@@ -450,8 +524,11 @@ public final class XlsxReportWriter implements ReportWriter {
             }
         }
         sh.createFreezePane(1, 1);
-        sh.setAutoFilter(new CellRangeAddress(0, Math.max(r - 1, 1), 0, cols.length - 1));
+        for (int i : new int[]{16, 18, 20}) {
+            w.see(i, "2026-11-26 06:00:00");
+        }
         w.apply(sh, max);
+        table(sh, "Hosts", cols, r - 1);
     }
 
     // ---------------------------------------------------------------- Runbook
@@ -508,8 +585,8 @@ public final class XlsxReportWriter implements ReportWriter {
         dd.createErrorBox("Date", "Enter a date, e.g. 2026-11-30.");
         sh.addValidationData(dd);
         sh.createFreezePane(0, 1);
-        sh.setAutoFilter(new CellRangeAddress(0, last, 0, cols.length - 1));
         w.apply(sh, max);
+        table(sh, "Runbook", cols, r - 1);
         sh.setColumnWidth(6, 7 * 256);
         sh.setColumnWidth(7, 10 * 256);
         sh.setColumnWidth(8, 12 * 256);
@@ -542,6 +619,53 @@ public final class XlsxReportWriter implements ReportWriter {
         SXSSFCell c = row.createCell(col);
         c.setCellValue(value);
         c.setCellStyle(style);
+    }
+
+    /** A date-time cell (UTC to the second, formatted yyyy-mm-dd hh:mm:ss), empty when {@code t} is null. */
+    static void time(SXSSFRow row, int col, java.time.Instant t, CellStyle style) {
+        SXSSFCell c = row.createCell(col);
+        c.setCellStyle(style);
+        if (t != null) {
+            c.setCellValue(java.time.LocalDateTime.ofInstant(t.truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
+                    java.time.ZoneOffset.UTC));
+        }
+    }
+
+    /** A date cell (formatted yyyy-mm-dd), empty when {@code d} is null. */
+    static void date(SXSSFRow row, int col, java.time.LocalDate d, CellStyle style) {
+        SXSSFCell c = row.createCell(col);
+        c.setCellStyle(style);
+        if (d != null) {
+            c.setCellValue(d);
+        }
+    }
+
+    /**
+     * Makes rows 0..{@code lastRow} of {@code sh} (header row 0) an Excel table named {@code name}, so that filters,
+     * sorting and pivot tables see every row. The table is created on the XSSF sheet behind the streaming sheet
+     * (its rows are not in memory; the table is a few elements of XML beside them), with the column names given,
+     * since POI cannot read header cells that were streamed to disk. A table needs a data row: an empty sheet gets
+     * one empty row.
+     */
+    static void table(SXSSFSheet sh, String name, String[] headers, int lastRow) {
+        org.apache.poi.xssf.usermodel.XSSFSheet xs = sh.getWorkbook().getXSSFWorkbook().getSheet(sh.getSheetName());
+        org.apache.poi.ss.util.AreaReference area = new org.apache.poi.ss.util.AreaReference(
+                new org.apache.poi.ss.util.CellReference(0, 0),
+                new org.apache.poi.ss.util.CellReference(Math.max(lastRow, 1), headers.length - 1),
+                org.apache.poi.ss.SpreadsheetVersion.EXCEL2007);
+        org.apache.poi.xssf.usermodel.XSSFTable t = xs.createTable(area);
+        t.setName(name);
+        t.setDisplayName(name);
+        var ct = t.getCTTable();
+        ct.addNewAutoFilter().setRef(area.formatAsString());
+        var cols = ct.getTableColumns();
+        for (int i = 0; i < headers.length; i++) {
+            cols.getTableColumnArray(i).setName(headers[i]);
+        }
+        var style = ct.isSetTableStyleInfo() ? ct.getTableStyleInfo() : ct.addNewTableStyleInfo();
+        style.setName("TableStyleLight1");
+        style.setShowRowStripes(false);
+        style.setShowColumnStripes(false);
     }
 
     /** Lines a wrapped value takes in a column {@code width} characters wide (an estimate: Excel does not say). */
@@ -613,6 +737,11 @@ public final class XlsxReportWriter implements ReportWriter {
         final XSSFCellStyle number;
         final XSSFCellStyle input;
         final XSSFCellStyle inputDate;
+        final XSSFCellStyle date;
+        final XSSFCellStyle dateTime;
+        final XSSFCellStyle waivedDate;
+        final XSSFCellStyle waivedDateTime;
+        final XSSFCellStyle percentPlain;
         final XSSFCellStyle diagonal;
         final XSSFCellStyle matrixNone;
         private final Map<Status, XSSFCellStyle> lights = new LinkedHashMap<>();
@@ -633,6 +762,8 @@ public final class XlsxReportWriter implements ReportWriter {
             XSSFFont white = (XSSFFont) wb.createFont();
             white.setBold(true);
             white.setColor(new XSSFColor(new byte[]{(byte) 0xFF, (byte) 0xFF, (byte) 0xFF}, null));
+            XSSFFont greyed = (XSSFFont) wb.createFont();
+            greyed.setColor(new XSSFColor(rgb(Palette.WAIVED), null));
             XSSFFont grey = (XSSFFont) wb.createFont();
             grey.setItalic(true);
             grey.setColor(new XSSFColor(rgb(Palette.MUTED), null));
@@ -658,8 +789,6 @@ public final class XlsxReportWriter implements ReportWriter {
             noteWrap = style(wb, grey, null);
             noteWrap.setWrapText(true);
             noteWrap.setVerticalAlignment(VerticalAlignment.TOP);
-            XSSFFont greyed = (XSSFFont) wb.createFont();
-            greyed.setColor(new XSSFColor(rgb(Palette.WAIVED), null));
             waived = style(wb, greyed, rgb(Palette.LIGHT));
             waived.setWrapText(true);
             waived.setVerticalAlignment(VerticalAlignment.TOP);
@@ -673,6 +802,27 @@ public final class XlsxReportWriter implements ReportWriter {
             inputDate = style(wb, null, rgb(Palette.INPUT));
             borders(inputDate);
             inputDate.setDataFormat(wb.createDataFormat().getFormat("yyyy-mm-dd"));
+            short dateFormat = wb.createDataFormat().getFormat("yyyy-mm-dd");
+            short timeFormat = wb.createDataFormat().getFormat("yyyy-mm-dd hh:mm:ss");
+            date = style(wb, null, null);
+            date.setDataFormat(dateFormat);
+            date.setAlignment(HorizontalAlignment.LEFT);
+            date.setVerticalAlignment(VerticalAlignment.TOP);
+            dateTime = style(wb, null, null);
+            dateTime.setDataFormat(timeFormat);
+            dateTime.setAlignment(HorizontalAlignment.LEFT);
+            dateTime.setVerticalAlignment(VerticalAlignment.TOP);
+            waivedDate = style(wb, greyed, rgb(Palette.LIGHT));
+            waivedDate.setDataFormat(dateFormat);
+            waivedDate.setAlignment(HorizontalAlignment.LEFT);
+            waivedDate.setVerticalAlignment(VerticalAlignment.TOP);
+            waivedDateTime = style(wb, greyed, rgb(Palette.LIGHT));
+            waivedDateTime.setDataFormat(timeFormat);
+            waivedDateTime.setAlignment(HorizontalAlignment.LEFT);
+            waivedDateTime.setVerticalAlignment(VerticalAlignment.TOP);
+            percentPlain = style(wb, null, null);
+            percentPlain.setDataFormat(wb.createDataFormat().getFormat("0.0%"));
+            percentPlain.setVerticalAlignment(VerticalAlignment.TOP);
             diagonal = style(wb, null, rgb(Palette.GREY));
             borders(diagonal);
             matrixNone = style(wb, null, null);

@@ -1,0 +1,103 @@
+package org.kcdauditor.report;
+
+import org.kcdauditor.model.EncryptionTypes;
+import org.kcdauditor.remedy.Action;
+import org.kcdauditor.report.RemediationPlan.HostChange;
+import org.kcdauditor.report.RemediationPlan.PeerSpns;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * One object the proposed change touches, as the CAB reads it: what it gains (delegation to a peer, an SPN,
+ * AES, Kerberos for migrations, protocol transition) and what it loses (stale entries, unconstrained delegation,
+ * a duplicate SPN), in words, from the remediation plan.
+ *
+ * @param name      the object's name ({@code HV02}, {@code svc-vmm})
+ * @param cluster   its cluster, or empty for an object outside the clusters
+ * @param directory its Active Directory object changes (false: only a setting on the host, such as Set-VMHost)
+ */
+public record ObjectChange(String name, String cluster, List<String> gains, List<String> loses, boolean directory) {
+
+    static List<ObjectChange> of(RemediationPlan plan, FindingsDocument doc) {
+        Map<String, String> clusterOf = new java.util.HashMap<>();
+        for (FindingsDocument.HostDoc h : doc.hosts() == null ? List.<FindingsDocument.HostDoc>of() : doc.hosts()) {
+            if (h != null && h.name() != null && h.cluster() != null) {
+                clusterOf.putIfAbsent(key(h.name()), h.cluster());
+            }
+        }
+        Map<String, Building> out = new LinkedHashMap<>();
+        for (HostChange h : plan.hosts()) {
+            Building b = out.computeIfAbsent(key(h.name()), k -> new Building(h.name(), h.cluster()));
+            b.directory = true;
+            for (PeerSpns p : h.add()) {
+                b.gains.add("delegation to " + p.peer() + ": " + entries(p.spns()));
+            }
+            for (PeerSpns p : h.remove()) {
+                b.loses.add((p.peer().isEmpty() ? "delegation entries" : "delegation to " + p.peer()) + ": "
+                        + entries(p.spns()));
+            }
+            for (String spn : h.register()) {
+                b.gains.add("SPN " + spn + " registered on its own account");
+            }
+            if (h.encryption() != null) {
+                b.gains.add("AES for Kerberos (msDS-SupportedEncryptionTypes " + h.encryption().value() + ": "
+                        + String.join(", ", EncryptionTypes.names(h.encryption().value())) + ")");
+            }
+            if (h.unconstrained()) {
+                b.loses.add("unconstrained delegation (to any service)");
+                b.gains.add("constrained delegation, " + h.aducProtocol());
+            } else if (Boolean.TRUE.equals(h.trustedToAuth())) {
+                b.gains.add("protocol transition (" + h.aducProtocol() + ")");
+            } else if (Boolean.FALSE.equals(h.trustedToAuth())) {
+                b.loses.add("protocol transition (now " + h.aducProtocol() + ")");
+            }
+        }
+        for (Action.OnHost a : plan.onHosts()) {
+            Building b = out.computeIfAbsent(key(a.subject()), k -> new Building(a.subject(),
+                    clusterOf.getOrDefault(k, "")));
+            if (a instanceof Action.ResetMachinePassword) {
+                b.directory = true;
+                b.gains.add("a new computer password, with AES keys (reset on the host)");
+            } else if (a instanceof Action.SetMigrationAuthentication) {
+                b.gains.add("Kerberos for live migration instead of CredSSP (Set-VMHost on the host)");
+            } else if (a instanceof Action.EnableMigration) {
+                b.gains.add("live migration enabled (on the host)");
+            }
+        }
+        for (Action.UnregisterSpn u : plan.unregister()) {
+            Building b = out.computeIfAbsent(key(u.dn()), k -> new Building(u.holder(), ""));
+            b.directory = true;
+            b.loses.add("the duplicate SPN " + u.spn());
+        }
+        List<ObjectChange> list = new ArrayList<>();
+        out.values().forEach(b -> list.add(new ObjectChange(b.name, b.cluster == null ? "" : b.cluster,
+                List.copyOf(b.gains), List.copyOf(b.loses), b.directory)));
+        return List.copyOf(list);
+    }
+
+    /** One entry by its value, several by their count and first value. */
+    private static String entries(List<String> spns) {
+        return spns.size() == 1 ? spns.get(0) : spns.size() + " entries (" + spns.get(0) + ", …)";
+    }
+
+    private static String key(String s) {
+        return s == null ? "" : s.toLowerCase(Locale.ROOT);
+    }
+
+    private static final class Building {
+        final String name;
+        final String cluster;
+        final List<String> gains = new ArrayList<>();
+        final List<String> loses = new ArrayList<>();
+        boolean directory;
+
+        Building(String name, String cluster) {
+            this.name = name;
+            this.cluster = cluster;
+        }
+    }
+}

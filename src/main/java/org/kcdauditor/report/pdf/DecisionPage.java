@@ -1,0 +1,373 @@
+package org.kcdauditor.report.pdf;
+
+import com.lowagie.text.Chunk;
+import com.lowagie.text.Document;
+import com.lowagie.text.Element;
+import com.lowagie.text.Image;
+import com.lowagie.text.Paragraph;
+import com.lowagie.text.Phrase;
+import com.lowagie.text.pdf.PdfPCell;
+import com.lowagie.text.pdf.PdfPTable;
+import org.kcdauditor.model.Counts;
+import org.kcdauditor.model.Severity;
+import org.kcdauditor.report.FindingsDocument;
+import org.kcdauditor.report.GoVerdict;
+import org.kcdauditor.report.ObjectChange;
+import org.kcdauditor.report.ReportView;
+import org.kcdauditor.report.ReportView.Cell;
+import org.kcdauditor.report.ReportView.ClusterView;
+import org.kcdauditor.report.ReportView.FindingView;
+import org.kcdauditor.report.Status;
+import org.kcdauditor.report.Words;
+
+import java.awt.Color;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static org.kcdauditor.report.pdf.PdfReportWriter.LIGHT;
+import static org.kcdauditor.report.pdf.PdfReportWriter.cell;
+import static org.kcdauditor.report.pdf.PdfReportWriter.color;
+import static org.kcdauditor.report.pdf.PdfReportWriter.header;
+import static org.kcdauditor.report.pdf.PdfReportWriter.heading;
+import static org.kcdauditor.report.pdf.PdfReportWriter.ruleCell;
+
+/**
+ * Page 1 of audit.pdf, what the change-advisory board decides on: GO/NO-GO per cluster for the patch window with
+ * the pairs OK, the failing directions by name, the blockers by rule and the waived items that still fail; the
+ * waivers that run too long; the proposed change by object with what each gains and loses; the state expected
+ * after the change and what stays open; the trend of the last runs of this configuration. Everything comes from
+ * the report view (the verdicts are {@link GoVerdict}s, the directions the pairs' blockers). Bounded for any
+ * estate: the NO-GO clusters first, at most {@link #CLUSTER_ROWS} rows and {@link #OBJECT_ROWS} objects, the rest
+ * counted with where to find them.
+ */
+final class DecisionPage {
+    /** Clusters listed on the decision page; the others are counted. */
+    static final int CLUSTER_ROWS = 10;
+    /** Failing directions named per cluster; the others are counted. */
+    static final int DIRECTIONS = 8;
+    /** Objects of the change listed on the decision page; the others are counted. */
+    static final int OBJECT_ROWS = 10;
+    /** Waivers flagged by name; the others are counted. */
+    static final int WAIVER_FLAGS = 5;
+    static final float CHART_HEIGHT = 140;
+    static final Color NO_GO = color(Status.RED);
+    static final Color GO = color(Status.GREEN);
+
+    private DecisionPage() {
+    }
+
+    static void write(Document d, ReportView view, PdfReportWriter.Fonts f) {
+        FindingsDocument doc = view.doc();
+        d.add(new Paragraph("Change decision: delegation for live migration", f.h1));
+        Paragraph sub = new Paragraph("Kerberos constrained delegation of the Hyper-V hosts of " + view.domain() + " · run " + shortId(doc.runId()) + " · "
+                + Words.time(doc.finishedAt()) + " · change ticket: " + (view.changeTicket() == null
+                ? "______________" : view.changeTicket()), f.muted);
+        sub.setSpacingAfter(8);
+        d.add(sub);
+        verdict(d, view, f);
+        clusters(d, view, f);
+        longWaivers(d, view, f);
+        change(d, view, f);
+        afterAndTrend(d, view, f);
+    }
+
+    // ---------------------------------------------------------------- verdict
+
+    private static void verdict(Document d, ReportView view, PdfReportWriter.Fonts f) {
+        int noGo = view.clustersNoGo();
+        int all = view.clusters().size();
+        PdfPTable box = new PdfPTable(1);
+        box.setWidthPercentage(100);
+        String text = all == 0 ? "No cluster was audited" : noGo == 0 ? "GO for the patch window: "
+                + (all == 1 ? "the cluster" : "all " + all + " clusters")
+                : "NO-GO for the patch window: " + noGo + " of " + Words.plural(all, "cluster");
+        PdfPCell st = new PdfPCell(new Phrase(text, f.h2black));
+        st.setBackgroundColor(noGo == 0 && all > 0 ? GO : NO_GO);
+        st.setPadding(5);
+        st.setPaddingBottom(7);
+        st.setBorderColor(PdfReportWriter.LINE);
+        box.addCell(st);
+        PdfPCell line = new PdfPCell(new Phrase(PdfReportWriter.shown(view.headline()), f.small));
+        line.setPadding(4);
+        line.setBorderColor(PdfReportWriter.LINE);
+        box.addCell(line);
+        box.setSpacingAfter(6);
+        d.add(box);
+    }
+
+    // ---------------------------------------------------------------- GO / NO-GO per cluster
+
+    private static void clusters(Document d, ReportView view, PdfReportWriter.Fonts f) {
+        d.add(heading("GO / NO-GO per cluster", f.h2, 2));
+        PdfPTable t = new PdfPTable(new float[]{1.5f, 1.35f, 0.8f, 2.3f, 3.0f, 2.5f});
+        t.setWidthPercentage(100);
+        t.setHeaderRows(1);
+        for (String h : List.of("Cluster", "Patch window", "Pairs OK", "Failing directions", "Blockers (directions)",
+                "Waived, still failing")) {
+            t.addCell(header(h, f));
+        }
+        List<ClusterView> ordered = view.clustersNoGoFirst();
+        int shown = 0;
+        for (ClusterView c : ordered) {
+            if (shown == CLUSTER_ROWS) {
+                break;
+            }
+            shown++;
+            t.addCell(cell(c.name(), f.smallBold, null));
+            Phrase window = new Phrase(c.go() ? "GO" : "NO-GO", f.smallBold);
+            window.add(new Chunk("\nafter the change: " + (c.goAfter() ? "GO expected" : "still NO-GO"), f.tiny));
+            t.addCell(PdfReportWriter.cell(window, c.go() ? GO : NO_GO, Element.ALIGN_LEFT));
+            t.addCell(cell(c.pairsOk() + "/" + c.pairs(), f.small, null, Element.ALIGN_RIGHT));
+            t.addCell(cell(directions(c.failing()), f.tiny, null));
+            t.addCell(ruleCell(blockers(c), f.tiny, null));
+            t.addCell(ruleCell(waived(c.waivedFailing()), f.tiny, c.waivedFailing().isEmpty() ? null : LIGHT));
+        }
+        int rest = ordered.size() - shown;
+        if (rest > 0) {
+            long restNoGo = ordered.subList(shown, ordered.size()).stream().filter(c -> !c.go()).count();
+            PdfPCell more = cell("… and " + Words.plural(rest, "more cluster") + ": " + restNoGo + " NO-GO, "
+                    + (rest - restNoGo) + " GO. Every cluster with its figures: \"Compliance per cluster\" below and"
+                    + " the Summary sheet of audit.xlsx; every failing direction: the matrices and the Matrix sheet.",
+                    f.small, LIGHT);
+            more.setColspan(6);
+            t.addCell(more);
+        }
+        if (ordered.isEmpty()) {
+            PdfPCell none = cell("No cluster in this run.", f.small, null);
+            none.setColspan(6);
+            t.addCell(none);
+        }
+        d.add(t);
+        Paragraph note = new Paragraph("GO: no open HIGH finding in the cluster and no Windows Server 2025 node with a"
+                + " blocked pair. A direction fails while any blocker stands, waived or not: a waiver accepts the"
+                + " failure, it does not fix it.", f.muted);
+        note.setSpacingAfter(4);
+        d.add(note);
+    }
+
+    /** "HV01→HV02, HV02→HV03 (W), … and 3 more", or "none". */
+    static String directions(List<Cell> failing) {
+        if (failing.isEmpty()) {
+            return "none";
+        }
+        List<String> names = new ArrayList<>();
+        for (Cell c : failing.subList(0, Math.min(DIRECTIONS, failing.size()))) {
+            names.add(c.from() + "→" + c.to() + (c.waived() ? " (W)" : ""));
+        }
+        return String.join(", ", names) + (failing.size() > DIRECTIONS ? ", … and " + (failing.size() - DIRECTIONS)
+                + " more" : "");
+    }
+
+    /** The pairs' blockers by rule (directions each blocks), then how many other HIGH findings the verdict names. */
+    static String blockers(ClusterView c) {
+        List<String> lines = new ArrayList<>();
+        c.blockersByRule().forEach((rule, n) -> lines.add(rule + " (" + n + ")"));
+        Set<String> pairRules = c.blockersByRule().keySet();
+        int other = 0;
+        for (GoVerdict.Reason r : c.verdict().reasons()) {
+            if (r.rule() == null) {
+                lines.add(r.text());
+            } else if (!pairRules.contains(r.rule())) {
+                other += r.findings();
+            }
+        }
+        if (other > 0) {
+            lines.add("+ " + Words.plural(other, "other HIGH finding") + " (Findings)");
+        }
+        return lines.isEmpty() ? "none" : String.join("\n", lines);
+    }
+
+    /** "HV02 -> HV03: waived MISSING_DELEGATION until 2035-12-31: …", each still failing. */
+    static String waived(List<Cell> waived) {
+        if (waived.isEmpty()) {
+            return "none";
+        }
+        List<String> lines = new ArrayList<>();
+        for (Cell c : waived.subList(0, Math.min(DIRECTIONS, waived.size()))) {
+            lines.add(c.from() + "→" + c.to() + " still fails: " + c.waiverNote());
+        }
+        if (waived.size() > DIRECTIONS) {
+            lines.add("… and " + (waived.size() - DIRECTIONS) + " more");
+        }
+        return String.join("\n", lines);
+    }
+
+    // ---------------------------------------------------------------- waivers
+
+    private static void longWaivers(Document d, ReportView view, PdfReportWriter.Fonts f) {
+        List<FindingView> flags = view.longWaivers();
+        if (flags.isEmpty()) {
+            return;
+        }
+        PdfPTable t = new PdfPTable(new float[]{2.2f, 9f});
+        t.setWidthPercentage(100);
+        t.setSpacingBefore(2);
+        t.setSpacingAfter(4);
+        PdfPCell label = cell("Waivers to question", f.smallBold, color(Status.AMBER));
+        label.setRowspan(Math.min(flags.size(), WAIVER_FLAGS) + (flags.size() > WAIVER_FLAGS ? 1 : 0));
+        t.addCell(label);
+        for (FindingView v : flags.subList(0, Math.min(WAIVER_FLAGS, flags.size()))) {
+            t.addCell(ruleCell(v.finding().message(), f.tiny, null));
+        }
+        if (flags.size() > WAIVER_FLAGS) {
+            t.addCell(cell("… and " + (flags.size() - WAIVER_FLAGS) + " more (WAIVER_TOO_LONG under Findings)",
+                    f.tiny, null));
+        }
+        d.add(t);
+    }
+
+    // ---------------------------------------------------------------- the change
+
+    private static void change(Document d, ReportView view, PdfReportWriter.Fonts f) {
+        Paragraph h = heading("The proposed change", f.h2, 4);
+        int objectsChanged = view.plan().objectsChanged();
+        long hostOnly = view.objectChanges().stream().filter(o -> !o.directory()).count();
+        h.add(new Chunk("   " + Words.plural(objectsChanged, "object") + " in Active Directory" + (hostOnly == 0 ? ""
+                : ", the migration setting of " + Words.plural(hostOnly, "host")), f.muted));
+        d.add(h);
+        List<ObjectChange> objects = view.objectChanges();
+        if (objects.isEmpty()) {
+            d.add(new Paragraph("No change to Active Directory is proposed" + (view.decisions().isEmpty() ? "."
+                    : "; " + Words.plural(view.decisions().size(), "finding") + " need an administrator's decision"
+                    + " (Remediation plan)."), f.small));
+            return;
+        }
+        PdfPTable t = new PdfPTable(new float[]{1.3f, 1f, 5f, 3.4f});
+        t.setWidthPercentage(100);
+        t.setHeaderRows(1);
+        for (String c : List.of("Object", "Cluster", "Gains", "Loses")) {
+            t.addCell(header(c, f));
+        }
+        for (ObjectChange o : objects.subList(0, Math.min(OBJECT_ROWS, objects.size()))) {
+            Phrase name = new Phrase(PdfReportWriter.shown(o.name()), f.smallBold);
+            if (!o.directory()) {
+                name.add(new Chunk("\nhost setting only", f.tiny));
+            }
+            t.addCell(PdfReportWriter.cell(name, null, Element.ALIGN_LEFT));
+            t.addCell(cell(o.cluster(), f.tiny, null));
+            t.addCell(cell(o.gains().isEmpty() ? "–" : String.join("\n", o.gains()), f.tiny, null));
+            t.addCell(cell(o.loses().isEmpty() ? "–" : String.join("\n", o.loses()), f.tiny, null));
+        }
+        if (objects.size() > OBJECT_ROWS) {
+            PdfPCell more = cell("… and " + Words.plural(objects.size() - OBJECT_ROWS, "more object") + ": every"
+                    + " change under \"Changes per object\" (Remediation plan) and in runbook.md.", f.small, LIGHT);
+            more.setColspan(4);
+            t.addCell(more);
+        }
+        d.add(t);
+        int validate = view.plan().validate().size();
+        Paragraph how = new Paragraph("Made with remediation.ps1 -Apply (it records what it changes; -Rollback"
+                + " reverts exactly that) or by hand from runbook.md; no reboot, no VM downtime. Validation: "
+                + Words.plural(validate, "test move") + ", each started on its source node; then kcd-audit preflight"
+                + " for each cluster must say GO.", f.muted);
+        how.setSpacingAfter(2);
+        d.add(how);
+    }
+
+    // ---------------------------------------------------------------- after the change, trend
+
+    /** What the change leaves (left) beside the trend of the last runs (right). */
+    private static void afterAndTrend(Document d, ReportView view, PdfReportWriter.Fonts f) {
+        PdfPTable t = new PdfPTable(new float[]{1f, 1.08f});
+        t.setWidthPercentage(100);
+        t.setSpacingBefore(6);
+        t.setKeepTogether(true);
+        PdfPCell left = new PdfPCell();
+        left.setBorder(0);
+        left.setPaddingRight(8);
+        left.addElement(heading("After the change", f.h2, 0));
+        for (String p : after(view)) {
+            Paragraph para = new Paragraph("•  " + PdfReportWriter.shown(p), f.tinyText);
+            para.setIndentationLeft(8);
+            para.setFirstLineIndent(-8);
+            para.setSpacingAfter(1.5f);
+            left.addElement(para);
+        }
+        t.addCell(left);
+        PdfPCell right = new PdfPCell();
+        right.setBorder(0);
+        int n = view.trend().size();
+        right.addElement(heading(n > 1 ? "Trend: the last " + n + " runs" : "Trend", f.h2, 0));
+        float width = (d.right() - d.left()) * 1.08f / 2.08f - 4;
+        for (Element e : trend(view, f, width)) {
+            right.addElement(e);
+        }
+        t.addCell(right);
+        d.add(t);
+    }
+
+    /** The state expected after the change, in sentences. */
+    static List<String> after(ReportView view) {
+        int pairs = view.pairs();
+        int ok = view.pairsOk();
+        int failing = view.failingPairs();
+        int fixed = view.fixedByChange();
+        List<String> points = new ArrayList<>();
+        points.add("Pairs OK: " + ok + " of " + pairs + " now, " + (ok + fixed) + " of " + pairs + " expected after"
+                + " the change: it fixes " + fixed + " of the " + Words.plural(failing, "failing direction") + ".");
+        if (failing > fixed) {
+            Map<String, Integer> still = new java.util.LinkedHashMap<>();
+            view.clusters().forEach(c -> c.blockingAfter(view.plan()).forEach((r, n) -> still.merge(r, n,
+                    Integer::sum)));
+            points.add("Still failing after it: " + Words.plural(failing - fixed, "direction") + ", blocked by "
+                    + still.entrySet().stream().map(e -> e.getKey() + " (" + e.getValue() + ")")
+                    .collect(Collectors.joining(", ")) + ". A waived blocker stays until its waiver ends; the others"
+                    + " need the decisions under Remediation plan.");
+        }
+        Counts open = view.openAfter();
+        points.add("Still open after it: " + (open.openTotal() == 0 ? "no finding above INFO" : open.open(Severity.HIGH)
+                + " HIGH, " + open.open(Severity.MEDIUM) + " MEDIUM and " + open.open(Severity.LOW) + " LOW findings")
+                + " (waived ones not counted).");
+        List<String> goAfter = view.clusters().stream().filter(c -> !c.go() && c.goAfter()).map(ClusterView::name)
+                .toList();
+        List<String> noGoAfter = view.clusters().stream().filter(c -> !c.goAfter()).map(ClusterView::name).toList();
+        if (!view.clusters().isEmpty()) {
+            points.add("Patch window once the change is validated: " + (noGoAfter.isEmpty() ? "GO expected for every"
+                    + " cluster" : (goAfter.isEmpty() ? "" : "GO expected for " + names(goAfter) + "; ")
+                    + "NO-GO stays for " + names(noGoAfter) + " (what stays open there: Needs a decision)") + ".");
+        }
+        points.add("If not approved: the " + Words.plural(fixed, "direction") + " the change fixes keep"
+                + (fixed == 1 ? "s" : "") + " failing; patching or evacuating a host then means VM downtime.");
+        return points;
+    }
+
+    private static String names(List<String> clusters) {
+        return clusters.size() <= 6 ? String.join(", ", clusters) : String.join(", ", clusters.subList(0, 6))
+                + " and " + (clusters.size() - 6) + " more";
+    }
+
+    /** The chart of the last runs ({@code width} points wide) with its caption, or the sentence why there is none. */
+    private static List<Element> trend(ReportView view, PdfReportWriter.Fonts f, float width) {
+        int n = view.trend().size();
+        if (n < 2) {
+            return List.of(new Paragraph(n == 0 ? "No trend: this run has no history (no earlier successful run of"
+                    + " its configuration in the history store), so there is nothing to compare yet; the chart"
+                    + " appears from the second run." : "No trend yet: the history store holds no earlier run of this"
+                    + " configuration with these figures; the chart appears from the next run.", f.tinyText));
+        }
+        try {
+            byte[][] ttf = PdfReportWriter.fonts();
+            BufferedImage img = TrendChart.draw(view, ttf[0], ttf[1], width, CHART_HEIGHT);
+            Image image = Image.getInstance(img, null);
+            image.scaleAbsolute(width, CHART_HEIGHT);
+            image.setAlt("Trend of pairs OK %, open HIGH, new and resolved findings over the last " + n + " runs");
+            return List.of(image, new Paragraph("Pairs OK % (right axis); open HIGH findings, and finding ids new and"
+                    + " resolved against the run before (left axis). The same series: the Trend sheet of audit.xlsx.",
+                    f.tinyMuted));
+        } catch (IOException | RuntimeException | LinkageError e) {
+            // a machine without a working font or graphics stack: the numbers are still in the workbook
+            return List.of(new Paragraph("The trend chart could not be drawn on this machine" + (e.getMessage() == null
+                    ? "" : " (" + PdfReportWriter.oneLine(e.getMessage()) + ")") + "; the Trend sheet of audit.xlsx"
+                    + " holds its " + n + " runs.", f.tinyText));
+        }
+    }
+
+    private static String shortId(String runId) {
+        return runId == null ? "" : runId.substring(0, Math.min(8, runId.length()));
+    }
+}

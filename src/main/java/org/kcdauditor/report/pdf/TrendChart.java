@@ -1,0 +1,161 @@
+package org.kcdauditor.report.pdf;
+
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.StandardChartTheme;
+import org.jfree.chart.axis.CategoryAxis;
+import org.jfree.chart.axis.CategoryLabelPositions;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.block.BlockBorder;
+import org.jfree.chart.plot.CategoryPlot;
+import org.jfree.chart.plot.DatasetRenderingOrder;
+import org.jfree.chart.renderer.category.BarRenderer;
+import org.jfree.chart.renderer.category.LineAndShapeRenderer;
+import org.jfree.chart.renderer.category.StandardBarPainter;
+import org.jfree.chart.title.LegendTitle;
+import org.jfree.chart.ui.RectangleEdge;
+import org.jfree.data.category.DefaultCategoryDataset;
+import org.kcdauditor.model.TrendPoint;
+import org.kcdauditor.report.Palette;
+import org.kcdauditor.report.ReportView;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.geom.Rectangle2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * The trend chart of the decision page, drawn by JFreeChart into an image: pairs OK in percent (left axis) and,
+ * on the right axis, open HIGH findings as a line and the findings new and resolved against the previous run as
+ * bars, one category per run, oldest first. The series are the view's ({@link ReportView#TREND_SERIES}), the
+ * same the workbook's Trend sheet holds; the fonts are the PDF's own DejaVu Sans.
+ */
+final class TrendChart {
+    /** Pixels per PDF point: sharp in print and when zoomed in. */
+    static final int SCALE = 3;
+
+    static {
+        if (System.getProperty("java.awt.headless") == null) {
+            System.setProperty("java.awt.headless", "true");
+        }
+    }
+
+    private TrendChart() {
+    }
+
+    /** The chart of {@code view}'s trend, {@code width} × {@code height} points, as an RGB image at {@link #SCALE}. */
+    static BufferedImage draw(ReportView view, byte[] regularTtf, byte[] boldTtf, float width, float height)
+            throws IOException {
+        List<TrendPoint> trend = view.trend();
+        List<String> labels = view.trendLabels();
+        List<String> names = ReportView.TREND_SERIES;
+        DefaultCategoryDataset percent = new DefaultCategoryDataset();
+        DefaultCategoryDataset high = new DefaultCategoryDataset();
+        DefaultCategoryDataset changes = new DefaultCategoryDataset();
+        for (int i = 0; i < trend.size(); i++) {
+            TrendPoint t = trend.get(i);
+            String label = labels.get(i);
+            percent.addValue(t.pairsOkPercent(), names.get(0), label);
+            high.addValue(t.openHigh(), names.get(1), label);
+            changes.addValue(t.newFindings(), names.get(2), label);
+            changes.addValue(t.resolvedFindings(), names.get(3), label);
+        }
+        Font regular;
+        Font bold;
+        try {
+            regular = Font.createFont(Font.TRUETYPE_FONT, new ByteArrayInputStream(regularTtf));
+            bold = Font.createFont(Font.TRUETYPE_FONT, new ByteArrayInputStream(boldTtf));
+        } catch (java.awt.FontFormatException e) {
+            throw new IOException("the chart font cannot be read: " + e.getMessage(), e);
+        }
+
+        CategoryAxis x = new CategoryAxis(null);
+        x.setCategoryLabelPositions(trend.size() > 6 ? CategoryLabelPositions.UP_45 : CategoryLabelPositions.STANDARD);
+        x.setMaximumCategoryLabelLines(2);
+        x.setLowerMargin(0.02);
+        x.setUpperMargin(0.02);
+        NumberAxis pct = new NumberAxis(names.get(0));
+        pct.setRange(0, 100);
+        NumberAxis count = new NumberAxis("Findings");
+        count.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+        count.setAutoRangeIncludesZero(true);
+        count.setUpperMargin(0.15);
+
+        BarRenderer bars = new BarRenderer();
+        bars.setBarPainter(new StandardBarPainter());
+        bars.setShadowVisible(false);
+        bars.setItemMargin(0.05);
+        bars.setMaximumBarWidth(0.08);
+        bars.setSeriesPaint(0, color(Palette.SERIES_NEW));
+        bars.setSeriesPaint(1, color(Palette.SERIES_RESOLVED));
+        LineAndShapeRenderer highLine = new LineAndShapeRenderer(true, true);
+        highLine.setSeriesPaint(0, color(Palette.SERIES_HIGH));
+        highLine.setSeriesStroke(0, new BasicStroke(2f));
+        LineAndShapeRenderer okLine = new LineAndShapeRenderer(true, true);
+        okLine.setSeriesPaint(0, color(Palette.SERIES_PAIRS_OK));
+        okLine.setSeriesStroke(0, new BasicStroke(2.5f));
+
+        CategoryPlot plot = new CategoryPlot(changes, x, count, bars);
+        plot.setRangeAxis(1, pct);
+        plot.setDataset(1, high);
+        plot.setRenderer(1, highLine);
+        plot.mapDatasetToRangeAxis(1, 0);
+        plot.setDataset(2, percent);
+        plot.setRenderer(2, okLine);
+        plot.mapDatasetToRangeAxis(2, 1);
+        plot.setDatasetRenderingOrder(DatasetRenderingOrder.FORWARD);
+        plot.setBackgroundPaint(Color.WHITE);
+        plot.setRangeGridlinePaint(color(Palette.LINE));
+        plot.setOutlineVisible(false);
+
+        JFreeChart chart = new JFreeChart(null, bold.deriveFont(9f), plot, true);
+        StandardChartTheme theme = new StandardChartTheme("kcd-audit");
+        theme.setExtraLargeFont(bold.deriveFont(10f));
+        theme.setLargeFont(bold.deriveFont(8f));
+        theme.setRegularFont(regular.deriveFont(7.5f));
+        theme.setSmallFont(regular.deriveFont(7f));
+        theme.setChartBackgroundPaint(Color.WHITE);
+        theme.setPlotBackgroundPaint(Color.WHITE);
+        theme.setDomainGridlinePaint(color(Palette.LINE));
+        theme.setRangeGridlinePaint(color(Palette.LINE));
+        theme.setAxisLabelPaint(color(Palette.MUTED));
+        theme.setTickLabelPaint(color(Palette.MUTED));
+        theme.setLegendItemPaint(Color.BLACK);
+        theme.setBarPainter(new StandardBarPainter());
+        theme.setShadowVisible(false);
+        theme.apply(chart);
+        // the theme resets series paints of the renderers: set them again
+        bars.setSeriesPaint(0, color(Palette.SERIES_NEW));
+        bars.setSeriesPaint(1, color(Palette.SERIES_RESOLVED));
+        highLine.setSeriesPaint(0, color(Palette.SERIES_HIGH));
+        okLine.setSeriesPaint(0, color(Palette.SERIES_PAIRS_OK));
+        LegendTitle legend = chart.getLegend();
+        legend.setPosition(RectangleEdge.TOP);
+        legend.setFrame(BlockBorder.NONE);
+        chart.setBackgroundPaint(Color.WHITE);
+        chart.setAntiAlias(true);
+        chart.setTextAntiAlias(true);
+
+        BufferedImage img = new BufferedImage(Math.round(width * SCALE), Math.round(height * SCALE),
+                BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        try {
+            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+            g.scale(SCALE, SCALE);
+            chart.draw(g, new Rectangle2D.Double(0, 0, width, height));
+        } finally {
+            g.dispose();
+        }
+        return img;
+    }
+
+    private static Color color(Palette p) {
+        return new Color(p.rgb());
+    }
+}

@@ -1,0 +1,105 @@
+package org.kcdauditor.report;
+
+import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.cos.COSName;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.pdmodel.PDPage;
+import org.apache.pdfbox.pdmodel.graphics.image.PDImageXObject;
+import org.junit.jupiter.api.Test;
+import org.kcdauditor.model.TrendPoint;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Page 1 of audit.pdf, read back with PDFBox: what the CAB decides on. */
+class DecisionPageTest {
+
+    /** {@code d} with the history sections and a trend of {@code n} runs, the last one this run. */
+    static FindingsDocument withTrend(FindingsDocument d, int n) {
+        FindingsDocument h = Fixtures.withHistory(d);
+        List<TrendPoint> trend = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            trend.add(new TrendPoint(i == n - 1 ? d.runId() : "run-" + i, Instant.parse("2026-01-26T06:00:00Z")
+                    .plusSeconds(86_400L * 30 * i), 21, 2 + i % 3, 16 - i % 4, i == 0 ? null : i % 5,
+                    i == 0 ? null : i % 2));
+        }
+        return h.withHistory(new HistorySections.Sections(h.history().withTrend(trend), h.baseline(), h.patches(),
+                h.events(), h.imports()));
+    }
+
+    static List<PDImageXObject> images(byte[] pdf, int page) throws Exception {
+        List<PDImageXObject> out = new ArrayList<>();
+        try (PDDocument d = Loader.loadPDF(pdf)) {
+            PDPage p = d.getPage(page - 1);
+            for (COSName name : p.getResources().getXObjectNames()) {
+                if (p.getResources().getXObject(name) instanceof PDImageXObject img) {
+                    out.add(img);
+                }
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void pageOneHoldsEachClustersVerdictFailingDirectionsAndWaivedOnesStillFailing() throws Exception {
+        FindingsDocument doc = Fixtures.waivedHv02ToHv03();
+        ReportView view = ReportView.of(doc);
+        String first = PdfReportWriterTest.text(PdfReportWriterTest.render(doc, 16), 1, 1).replace("\n", " ");
+        for (ReportView.ClusterView c : view.clusters()) {
+            assertTrue(first.matches(".*" + c.name() + " " + (c.go() ? "GO" : "NO-GO") + " .*"), c.name() + ": " + first);
+            for (ReportView.Cell cell : c.failing().subList(0, Math.min(8, c.failing().size()))) {
+                assertTrue(first.replace(" ", "").contains(cell.from() + "→" + cell.to()), cell.direction() + ": " + first);
+            }
+        }
+        assertTrue(first.contains("… and 2 more"), "HVC2's ten failing directions: eight named, two counted");
+        assertTrue(first.replace(" ", "").contains("HV02→HV03stillfails:waivedMISSING_DELEGATIONuntil2035-12-31"),
+                first);
+        assertTrue(first.contains("MISSING_DELEGATION (2)"), "blockers by rule with the directions they block");
+        assertTrue(first.contains("If not approved: the 11 directions the change fixes keep failing"), first);
+        assertTrue(first.contains("it fixes 11 of the 15 failing directions"), first);
+        assertTrue(first.contains("svc-vmm"), "the objects of the change");
+        assertTrue(first.contains("GO expected for HVC2; NO-GO stays for HVC1"), first);
+    }
+
+    @Test
+    void theTrendChartIsAnImageWhenTheRunHasHistoryAndASentenceWhenNot() throws Exception {
+        byte[] with = PdfReportWriterTest.render(withTrend(Fixtures.demo(), 12), 16);
+        List<PDImageXObject> imgs = images(with, 1);
+        assertEquals(1, imgs.size(), "the chart on page 1");
+        assertTrue(imgs.get(0).getWidth() > 600, "drawn sharp enough to print: " + imgs.get(0).getWidth());
+        assertTrue(PdfReportWriterTest.text(with, 1, 1).contains("Trend: the last 12 runs"));
+        byte[] without = PdfReportWriterTest.render(Fixtures.demo(), 16);
+        assertEquals(List.of(), images(without, 1));
+        assertTrue(PdfReportWriterTest.text(without, 1, 1).replace("\n", " ").contains("No trend: this run has no"
+                + " history"), PdfReportWriterTest.text(without, 1, 1));
+    }
+
+    @Test
+    void pageOneStaysBoundedForThousandsOfClusters() throws Exception {
+        FindingsDocument d = Fixtures.demo();
+        List<FindingsDocument.ClusterDoc> clusters = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            for (FindingsDocument.ClusterDoc c : d.clusters()) {
+                clusters.add(new FindingsDocument.ClusterDoc(String.format("%s-%04d", c.name(), i), c.nodes(),
+                        c.missingNodes(), c.fileServers(), c.pairs(), i % 3 == 0 ? c.pairs() : c.pairsOk(),
+                        c.requiredEntries(), c.presentEntries(), c.compliancePercent(), c.bySeverity(), i % 3 == 0,
+                        i % 3 == 0 ? List.of() : c.reasons(), c.matrix()));
+            }
+        }
+        FindingsDocument big = new FindingsDocument(d.schemaVersion(), d.runId(), d.startedAt(), d.finishedAt(),
+                d.directory(), d.summary(), d.policy(), clusters, d.hosts(), d.findings(), null);
+        byte[] pdf = PdfReportWriterTest.render(big, 16);
+        String first = PdfReportWriterTest.text(pdf, 1, 1).replace("\n", " ");
+        assertTrue(first.contains("NO-GO for the patch window: 400 of 600 clusters"), first);
+        assertTrue(first.contains("… and 590 more clusters: 390 NO-GO, 200 GO"), first);
+        assertTrue(first.contains("HVC1-0001 NO-GO"), first);
+        assertFalse(first.contains("HVC1-0000"), "NO-GO clusters first: the GO ones are counted");
+        String two = PdfReportWriterTest.text(pdf, 1, 2);
+        assertTrue(two.contains("Sign-off"), "the decision page and its sign-off take at most two pages");
+    }
+}

@@ -1,0 +1,108 @@
+package org.kcdauditor.report;
+
+import org.junit.jupiter.api.Test;
+import org.kcdauditor.model.Evidence;
+import org.kcdauditor.model.Finding;
+import org.kcdauditor.model.Severity;
+import org.kcdauditor.remedy.Action;
+import org.kcdauditor.support.TestFindings;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Honest waivers in the report view: a waiver accepts a failure, it does not fix it. The demo with its HV02 -> HV03
+ * entries waived until 2035-12-31 and the migration failure HV02 -> HV03 that follows from them.
+ */
+class DecisionViewTest {
+    static List<String> waivedCauses(FindingsDocument d) {
+        return d.findings().stream().filter(f -> "MISSING_DELEGATION".equals(f.rule()) && "HV02".equals(f.host())
+                && "HV03".equals(f.peer())).map(Finding::id).toList();
+    }
+
+    /** The waived demo with the observed failure HV02 -> HV03 whose causes are the waived entries. */
+    static FindingsDocument withFailure() {
+        FindingsDocument d = Fixtures.waivedHv02ToHv03();
+        Finding failure = TestFindings.of("MIGRATION_FAILURE_OBSERVED", Severity.HIGH, "HVC1", "HV02", "HV03", null,
+                "2 failed migration events HV02 -> HV03 [NO_CREDENTIALS 0x8009030E]; explained by 4 MISSING_DELEGATION"
+                        + " findings.", Evidence.builder().eventIds(List.of(21502)).eventCount(2)
+                        .relatedFindings(waivedCauses(d)).build(),
+                new Action.Manual("Fix the 4 MISSING_DELEGATION findings, replicate, purge tickets on HV02, then"
+                        + " retry the migration."));
+        return Fixtures.withFindings(d, List.of(failure));
+    }
+
+    static ReportView.FindingView failure(ReportView v) {
+        return v.findings().stream().filter(f -> f.finding().rule().equals("MIGRATION_FAILURE_OBSERVED")).findFirst()
+                .orElseThrow();
+    }
+
+    @Test
+    void aFindingThatFollowsFromWaivedFindingsIsMarkedStillListedAndStillCounted() {
+        FindingsDocument d = withFailure();
+        ReportView v = ReportView.of(d);
+        ReportView.FindingView f = failure(v);
+        assertFalse(f.waived());
+        assertNotNull(f.consequence(), "marked as a consequence of the waived entries");
+        assertEquals(4, f.consequence().waivedCauses().size());
+        assertTrue(f.waivedColumn().startsWith("Consequence of waived MISSING_DELEGATION HV02 -> HV03 (4 findings,"
+                + " waived until 2035-12-31: HV03 is being rebuilt, CHG0042)"), f.waivedColumn());
+        assertTrue(f.waivedColumn().contains("still failing, still counted"), f.waivedColumn());
+        assertEquals(ReportView.of(Fixtures.waivedHv02ToHv03()).counts().open(Severity.HIGH) + 1,
+                v.counts().open(Severity.HIGH), "it counts");
+        assertTrue(v.decisions().stream().noneMatch(x -> x.finding().rule().equals("MIGRATION_FAILURE_OBSERVED")),
+                "nothing to decide beyond the waiver");
+        assertNull(failure(ReportView.of(Fixtures.withFindings(Fixtures.demo(), List.of(f.finding()))))
+                .consequence(), "without the waiver it is an ordinary finding");
+    }
+
+    @Test
+    void aWaivedPairStaysFailingWithItsMarkAndTheWaiversTerms() {
+        ReportView v = ReportView.of(Fixtures.waivedHv02ToHv03());
+        ReportView.ClusterView hvc1 = v.clusters().get(0);
+        ReportView.Cell cell = hvc1.cell("HV02", "HV03");
+        assertTrue(cell.failing() && cell.waived(), "still failing");
+        assertEquals("0/4 W", cell.text());
+        assertEquals(Status.RED, cell.status());
+        assertEquals(List.of(cell), hvc1.waivedFailing());
+        assertTrue(cell.waiverNote().startsWith("waived MISSING_DELEGATION until 2035-12-31"), cell.waiverNote());
+        assertEquals(ReportView.of(Fixtures.demo()).clusters().get(0).pairsOk(), hvc1.pairsOk(),
+                "the waiver does not make the pair OK");
+        assertFalse(ReportView.of(Fixtures.demo()).clusters().get(0).cell("HV02", "HV03").text().contains("W"));
+    }
+
+    @Test
+    void ifNotApprovedCountsExactlyWhatTheChangeFixes() {
+        ReportView v = ReportView.of(Fixtures.waivedHv02ToHv03());
+        // HVC1: of HV01->HV02, HV01/HV02/HV03->NAS01 (NAS01 without AES: a decision) and HV02->HV03 (waived),
+        // the change fixes HV01->HV02; HVC2: all ten failing directions (duplicate SPN, AES keys, SPN registration)
+        assertEquals(15, v.failingPairs());
+        assertEquals(1, v.clusters().get(0).fixedByChange());
+        assertEquals(10, v.clusters().get(1).fixedByChange());
+        assertEquals(11, v.fixedByChange());
+        assertEquals(List.of("AES_NOT_ENABLED", "MISSING_DELEGATION (waived)"),
+                List.copyOf(v.clusters().get(0).blockingAfter(v.plan()).keySet()));
+        assertFalse(v.clusters().get(0).goAfter(), "HVC1 keeps NAS01's decision and the waived pair");
+        assertTrue(v.clusters().get(1).goAfter(), "HVC2 is GO once the change is made");
+        assertEquals(12, ReportView.of(Fixtures.demo()).fixedByChange(), "without the waiver the change also adds"
+                + " HV02's entries to HV03");
+    }
+
+    @Test
+    void theChangeIsListedByObjectWithWhatEachGainsAndLoses() {
+        ReportView v = ReportView.of(Fixtures.demo());
+        ObjectChange hv03 = v.objectChanges().stream().filter(o -> o.name().equals("HV03")).findFirst().orElseThrow();
+        assertTrue(hv03.loses().contains("unconstrained delegation (to any service)"), hv03.toString());
+        assertTrue(hv03.directory());
+        ObjectChange svc = v.objectChanges().stream().filter(o -> o.name().equals("svc-vmm")).findFirst()
+                .orElseThrow();
+        assertEquals(List.of("the duplicate SPN Microsoft Virtual System Migration Service/hv12.contoso.com"),
+                svc.loses());
+        assertEquals(v.plan().objectsChanged(), v.objectChanges().stream().filter(ObjectChange::directory).count());
+    }
+}

@@ -1,0 +1,192 @@
+package org.kcdauditor.report;
+
+import org.apache.poi.ss.usermodel.CellType;
+import org.apache.poi.ss.usermodel.DateUtil;
+import org.apache.poi.xddf.usermodel.chart.XDDFChartData;
+import org.apache.poi.xssf.usermodel.XSSFCell;
+import org.apache.poi.xssf.usermodel.XSSFChart;
+import org.apache.poi.xssf.usermodel.XSSFDrawing;
+import org.apache.poi.xssf.usermodel.XSSFRow;
+import org.apache.poi.xssf.usermodel.XSSFSheet;
+import org.apache.poi.xssf.usermodel.XSSFTable;
+import org.apache.poi.xssf.usermodel.XSSFWorkbook;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.kcdauditor.model.Finding;
+import org.kcdauditor.model.TrendPoint;
+import org.kcdauditor.report.xlsx.XlsxReportWriter;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The workbook an auditor files every month and pivots: typed cells, one Excel table per sheet covering every row,
+ * the Findings columns for appending month after month, and the Trend sheet with its native chart. Read back with
+ * POI's XSSF (the full model, not the streaming writer).
+ */
+class XlsxPivotTest {
+    static FindingsDocument doc;
+    static XSSFWorkbook wb;
+
+    @BeforeAll
+    static void render() throws Exception {
+        FindingsDocument base = DecisionPageTest.withTrend(Fixtures.waivedHv02ToHv03(), 5);
+        String newId = base.findings().get(0).id();
+        HistorySections.HistoryDoc h = base.history();
+        doc = base.withHistory(new HistorySections.Sections(new HistorySections.HistoryDoc(h.previousRunId(),
+                h.previousFinishedAt(), List.of(newId), List.of("0123456789abcdef"), h.timeline(), h.trend()),
+                new HistorySections.BaselineDoc("baseline.yaml", h.previousFinishedAt(), "6e454dae", "jdoe", 1,
+                        List.of(new HistorySections.WaiverDoc("MISSING_DELEGATION", "HV02", "HV03", null,
+                                "HV03 is being rebuilt, CHG0042", LocalDate.of(2035, 12, 31), true, 4))),
+                base.patches(), base.events(), base.imports()));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        new XlsxReportWriter().write(ReportView.of(doc), out);
+        wb = new XSSFWorkbook(new ByteArrayInputStream(out.toByteArray()));
+    }
+
+    @AfterAll
+    static void close() throws Exception {
+        wb.close();
+    }
+
+    static List<String> headers(XSSFSheet sh) {
+        List<String> out = new ArrayList<>();
+        sh.getRow(0).forEach(c -> out.add(c.getStringCellValue()));
+        return out;
+    }
+
+    static XSSFCell cell(XSSFSheet sh, int row, String header) {
+        return sh.getRow(row).getCell(headers(sh).indexOf(header));
+    }
+
+    static void assertDate(XSSFCell c, LocalDateTime expected) {
+        assertEquals(CellType.NUMERIC, c.getCellType(), c.getAddress().toString());
+        assertTrue(DateUtil.isCellDateFormatted(c), c.getAddress() + " has a date format");
+        assertEquals(expected, c.getLocalDateTimeCellValue());
+    }
+
+    @Test
+    void everyListIsOneExcelTableCoveringAllItsRowsWithItsHeaders() {
+        List<String> tabled = List.of("Findings", "Hosts", "Runbook", "Drift", "Patches", "Events", "Imports", "Rules",
+                "Timeline", "Waivers", "Hardening", "Trend");
+        List<String> names = new ArrayList<>();
+        for (String name : tabled) {
+            XSSFSheet sh = wb.getSheet(name);
+            assertNotNull(sh, name);
+            assertEquals(1, sh.getTables().size(), name + " holds one table");
+            XSSFTable t = sh.getTables().get(0);
+            names.add(t.getName());
+            assertEquals(0, t.getStartRowIndex(), name);
+            assertEquals(Math.max(sh.getLastRowNum(), 1), t.getEndRowIndex(), name + ": the table covers every row"
+                    + " (an empty table keeps one empty row)");
+            assertEquals(headers(sh), t.getColumns().stream().map(c -> c.getName()).toList(), name + " columns");
+            assertTrue(t.getCTTable().isSetAutoFilter(), name + " filters");
+            assertTrue(!sh.getCTWorksheet().isSetAutoFilter(), name + ": no second filter beside the table");
+        }
+        assertEquals(tabled, names, "tables named after their sheets");
+    }
+
+    @Test
+    void findingsCarryRunStatusAndWaiverColumnsForMonthAfterMonth() {
+        XSSFSheet sh = wb.getSheet("Findings");
+        assertEquals(List.of("Severity", "Rule", "Cluster", "Host", "Peer", "SPN", "KB", "Message", "Remediation",
+                "Waived", "Id", "Run id", "Run date", "Status", "Waiver expires", "Waiver justification"), headers(sh));
+        LocalDateTime finished = LocalDateTime.ofInstant(doc.finishedAt(), ZoneOffset.UTC).withNano(0);
+        int waived = 0;
+        int fresh = 0;
+        for (int r = 1; r <= doc.findings().size(); r++) {
+            assertEquals(doc.runId(), cell(sh, r, "Run id").getStringCellValue());
+            XSSFCell date = cell(sh, r, "Run date");
+            assertEquals(CellType.NUMERIC, date.getCellType());
+            assertEquals(finished, date.getLocalDateTimeCellValue().withNano(0));
+            String id = cell(sh, r, "Id").getStringCellValue();
+            String status = cell(sh, r, "Status").getStringCellValue();
+            assertEquals(id.equals(doc.findings().get(0).id()) ? "new" : "recurring", status, id);
+            fresh += status.equals("new") ? 1 : 0;
+            if (!cell(sh, r, "Waived").getStringCellValue().isEmpty()) {
+                waived++;
+                assertDate(cell(sh, r, "Waiver expires"), LocalDate.of(2035, 12, 31).atStartOfDay());
+                assertEquals("HV03 is being rebuilt, CHG0042", cell(sh, r, "Waiver justification").getStringCellValue());
+            }
+        }
+        assertEquals(1, fresh);
+        assertEquals(doc.findings().stream().filter(Finding::isWaived).count(), waived);
+        int resolved = doc.findings().size() + 1;
+        assertEquals(resolved, sh.getLastRowNum(), "a row for the resolved finding");
+        assertEquals("resolved", cell(sh, resolved, "Status").getStringCellValue());
+        assertEquals("0123456789abcdef", cell(sh, resolved, "Id").getStringCellValue());
+    }
+
+    @Test
+    void datesAreDateCellsAndCountsAreNumbers() {
+        XSSFSheet events = wb.getSheet("Events");
+        assertDate(cell(events, 1, "Time (UTC)"), LocalDateTime.parse("2026-11-26T22:22:17"));
+        assertEquals(21502, cell(events, 1, "Event").getNumericCellValue());
+        XSSFSheet imports = wb.getSheet("Imports");
+        assertEquals(1, cell(imports, 1, "Records").getNumericCellValue());
+        assertEquals(1, cell(imports, 1, "Lines skipped").getNumericCellValue());
+        XSSFSheet waivers = wb.getSheet("Waivers");
+        assertDate(cell(waivers, 1, "Expires"), LocalDate.of(2035, 12, 31).atStartOfDay());
+        assertEquals(4, cell(waivers, 1, "Findings waived").getNumericCellValue());
+        XSSFSheet hosts = wb.getSheet("Hosts");
+        FindingsDocument.HostDoc first = doc.hosts().get(0);
+        if (first.whenChanged() != null) {
+            assertDate(cell(hosts, 1, "whenChanged (UTC)"), LocalDateTime.ofInstant(first.whenChanged(),
+                    ZoneOffset.UTC).withNano(0));
+        }
+        assertEquals(CellType.NUMERIC, cell(wb.getSheet("Timeline"), 1, "Time (UTC)").getCellType());
+        XSSFRow started = null;
+        for (var row : wb.getSheet("Summary")) {
+            if (row.getCell(0) != null && "Started (UTC)".equals(row.getCell(0).getStringCellValue())) {
+                started = (XSSFRow) row;
+            }
+        }
+        assertNotNull(started);
+        assertTrue(DateUtil.isCellDateFormatted(started.getCell(1)));
+    }
+
+    @Test
+    void theTrendSheetHoldsTheChartsSeriesAsNumbersAndANativeChart() {
+        XSSFSheet sh = wb.getSheet("Trend");
+        List<TrendPoint> trend = doc.history().trend();
+        assertEquals(trend.size(), sh.getLastRowNum());
+        for (int i = 0; i < trend.size(); i++) {
+            TrendPoint t = trend.get(i);
+            assertEquals(t.runId(), cell(sh, i + 1, "Run id").getStringCellValue());
+            assertEquals(t.pairsOkPercent() / 100, cell(sh, i + 1, "Pairs OK %").getNumericCellValue(), 1e-9);
+            assertEquals(t.openHigh(), (int) cell(sh, i + 1, "Open HIGH").getNumericCellValue());
+            if (t.newFindings() != null) {
+                assertEquals(t.newFindings(), (int) cell(sh, i + 1, "New findings").getNumericCellValue());
+                assertEquals(t.resolvedFindings(), (int) cell(sh, i + 1, "Resolved findings").getNumericCellValue());
+            }
+        }
+        XSSFDrawing drawing = sh.getDrawingPatriarch();
+        assertNotNull(drawing, "the Trend sheet has a drawing");
+        List<XSSFChart> charts = drawing.getCharts();
+        assertEquals(1, charts.size());
+        int series = 0;
+        for (XDDFChartData data : charts.get(0).getChartSeries()) {
+            for (int s = 0; s < data.getSeriesCount(); s++) {
+                series++;
+                assertEquals(trend.size(), data.getSeries(s).getValuesData().getPointCount());
+                assertTrue(data.getSeries(s).getValuesData().getDataRangeReference().startsWith("Trend!$"),
+                        "the series refers to the table's cells");
+            }
+        }
+        assertEquals(4, series);
+        String xml = charts.get(0).getCTChart().xmlText();
+        for (String title : ReportView.TREND_SERIES) {
+            assertTrue(xml.contains(">" + title + "<"), "the PDF chart's series " + title + ": " + xml);
+        }
+    }
+}

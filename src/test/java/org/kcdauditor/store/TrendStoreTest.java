@@ -1,0 +1,66 @@
+package org.kcdauditor.store;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kcdauditor.audit.AuditInputs;
+import org.kcdauditor.audit.AuditResult;
+import org.kcdauditor.audit.Auditor;
+import org.kcdauditor.model.TrendPoint;
+import org.kcdauditor.report.HistorySections;
+import org.kcdauditor.rules.RuleCatalogue;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.kcdauditor.history.HistoryTestData.cluster;
+import static org.kcdauditor.history.HistoryTestData.mesh;
+import static org.kcdauditor.history.HistoryTestData.snapshot;
+
+/** The trend of a configuration as the store keeps it (V110 run_trend) and reads it back, newest first. */
+class TrendStoreTest {
+    private static final Instant T0 = Instant.parse("2026-11-01T06:00:00Z");
+
+    @TempDir
+    Path dir;
+
+    private static AuditResult audit() {
+        return new Auditor(RuleCatalogue.standard()).evaluate(snapshot(T0, mesh("HV01", "HV02")),
+                List.of(cluster("HVC1", "HV01", "HV02", "HV09")), org.kcdauditor.config.PolicyConfig.defaults(),
+                AuditInputs.none(T0));
+    }
+
+    private static void store(RunStore s, String id, String config, int day, TrendPoint t) {
+        s.begin(id, T0.plusSeconds(86_400L * day), "run", config, "ldaps://dc1", "DC=contoso,DC=com");
+        s.complete(id, T0.plusSeconds(86_400L * day + 5), new CompletedRun(audit(), 2, null, List.of(), List.of(), t));
+    }
+
+    @Test
+    void theLastRunsOfOneConfigurationWithTheirFiguresNewestFirst() {
+        try (RunStore s = RunStore.open("jdbc:h2:file:" + dir.resolve("history"), null, null)) {
+            AuditResult r = audit();
+            TrendPoint first = HistorySections.trendPoint("run-1", T0, r, null);
+            assertEquals(r.pairs(), first.pairs());
+            assertNull(first.newFindings(), "no previous run: nothing is new or resolved yet");
+            store(s, "run-1", "a.yaml", 0, first);
+            store(s, "run-2", "b.yaml", 1, new TrendPoint("run-2", null, 9, 9, 0, 0, 0));
+            store(s, "run-3", "a.yaml", 2, new TrendPoint("run-3", null, 2, 1, 3, 2, 1));
+            store(s, "run-4", "a.yaml", 3, null);
+            s.begin("run-5", T0.plusSeconds(86_400L * 4), "run", "a.yaml", "ldaps://dc1", "DC=contoso,DC=com");
+            s.fail("run-5", T0.plusSeconds(86_400L * 4 + 1), "unreachable");
+            List<TrendPoint> trend = s.trend("a.yaml", 12);
+            assertEquals(List.of("run-4", "run-3", "run-1"), trend.stream().map(TrendPoint::runId).toList(),
+                    "successful runs of a.yaml, newest first");
+            TrendPoint three = trend.get(1);
+            assertEquals(new TrendPoint("run-3", T0.plusSeconds(86_400L * 2 + 5), 2, 1,
+                    r.bySeverity().get("HIGH"), 2, 1), three, "open HIGH from the run itself, the rest as stored");
+            assertEquals(50.0, three.pairsOkPercent());
+            TrendPoint four = trend.get(0);
+            assertNull(four.pairs(), "a run stored without its figures has none (runs before V110)");
+            assertNull(four.pairsOkPercent());
+            assertEquals(2, s.trend("a.yaml", 2).size(), "at most the limit");
+        }
+    }
+}
