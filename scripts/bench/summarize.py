@@ -42,8 +42,9 @@ def time_v(path):
 
 
 def gc_log(path):
-    """From a -Xlog:gc file: the heap in use before the fullest collection (peak), the most that survived any
-    collection (the largest live set seen), the most committed, in MiB, and the collections by kind."""
+    """From a -Xlog:gc file, in MiB: the heap in use before the fullest collection (peak), the most that survived
+    a full collection (the largest live set seen; none when no full collection ran), the most committed; and
+    the collections by kind."""
     out = {}
     if not os.path.exists(path):
         return out
@@ -53,7 +54,8 @@ def gc_log(path):
         if m:
             kinds[m.group(1)] = kinds.get(m.group(1), 0) + 1
             out["peakHeapMiB"] = max(out.get("peakHeapMiB", 0), int(m.group(2)))
-            out["maxAfterGcMiB"] = max(out.get("maxAfterGcMiB", 0), int(m.group(3)))
+            if m.group(1) == "Pause Full":
+                out["maxAfterFullGcMiB"] = max(out.get("maxAfterFullGcMiB", 0), int(m.group(3)))
             out["maxCommittedMiB"] = max(out.get("maxCommittedMiB", 0), int(m.group(4)))
     out["collections"] = kinds
     return out
@@ -197,7 +199,7 @@ def table(paths):
         print("no results")
         return
     hdr = ["hosts", "others", "entries", "floor s", "audit s", "ratio", "collect/floor", "ms/host", "-Xmx",
-           "peak heap MiB", "max live MiB", "peak RSS MiB", "exit", "written", "load"]
+           "peak heap MiB", "live after full GC MiB", "peak RSS MiB", "exit", "written", "load"]
     hdr += ["%s s (share)" % s for s in stage_names]
     print("| " + " | ".join(hdr) + " |")
     print("|" + "|".join("---:" for _ in hdr) + "|")
@@ -210,7 +212,7 @@ def table(paths):
                  "%.2f" % r["floor"]["wallSeconds"], "%.2f" % a["wallSeconds"], "%.2f" % r["ratio"],
                  "%.2f" % a["collectOverFloor"] if a.get("collectOverFloor") else "-",
                  "%.2f" % r["auditMsPerHost"], a.get("heapMax", "-"), (a.get("heap") or {}).get("peakHeapMiB", "-"),
-                 (a.get("heap") or {}).get("maxAfterGcMiB", "-"), "%.0f" % (rss / 1024.0) if rss else "-", codes,
+                 (a.get("heap") or {}).get("maxAfterFullGcMiB", "-"), "%.0f" % (rss / 1024.0) if rss else "-", codes,
                  "+".join(sorted({os.path.splitext(f)[1].lstrip(".") for f in a["runs"][0].get("outputs", {})})) or "-",
                  (r.get("loadAverageBeforeAfter") or ["-"])[0].split(" ")[0]]
         total = st.get("total") or a["wallSeconds"]
