@@ -145,13 +145,17 @@ for N in "${SIZES[@]}"; do
 
   export KCD_AUDIT_LDAP_PASSWORD="$BIND_PW"
   audit_once() {  # $1 = round, $2 = formats, $3.. = extra flags; sets rc
-    rm -rf "$D/out$1"
+    # each round is the first run in a store of its own (data/ under the working directory), not one more
+    # run in the checkout's store: the previous run's read and a growing store are measured apart
+    rm -rf "$D/out$1" "$D/store$1"; mkdir -p "$D/store$1"
     local s e; s=$(now)
     set +e
+    cd "$D/store$1"
     JAVA_TOOL_OPTIONS="${JAVA_TOOL_OPTIONS:-} -Xlog:gc:file=$D/gc$1.log" \
       /usr/bin/time -v -o "$D/audit$1.time" "${AUDIT[@]}" run --config "$D/kcd-audit.yaml" --out "$D/out$1" \
       --formats "$2" "${@:3}" >"$D/audit$1.out" 2>"$D/audit$1.err"
     rc=$?
+    cd "$ROOT"
     set -e
     e=$(now)
     echo "$s $e $rc" >"$D/audit$1.wall"
