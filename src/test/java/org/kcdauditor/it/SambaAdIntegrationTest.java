@@ -341,8 +341,10 @@ class SambaAdIntegrationTest {
         assertEquals(6, r.findings("MISSING_DELEGATION").size(), "NAS01 gets both forms from every node: " + r.where());
         assertEquals("dc1.contoso.test", r.doc().path("directory").path("dc").asText());
         assertEquals("[\"NAS01\"]", r.doc().path("clusters").get(1).path("fileServers").toString());
-        assertTrue(r.findings("STALE_DELEGATION").stream().anyMatch(f -> f.path("spn").asText()
+        assertTrue(r.findings("DELEGATION_TO_SENSITIVE_TARGET").stream().anyMatch(f -> f.path("spn").asText()
                 .equals("cifs/dc1.contoso.test")), "HV11's entry for the DC: " + r.where());
+        assertTrue(r.findings("STALE_DELEGATION").stream().noneMatch(f -> f.path("spn").asText()
+                .equals("cifs/dc1.contoso.test")), "the DC's entry is the sensitive-target rule's, not stale: " + r.where());
     }
 
     // ------------------------------------------------------------------ one drift at a time
