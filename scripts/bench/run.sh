@@ -19,6 +19,11 @@
 #   BENCH_HEAP=512m            heap ceiling for the audit JVM (-Xmx)
 #   BENCH_AUDIT_CMD=           command to run instead of the launcher/jar (config/out args appended)
 #   BENCH_KEEP=1               keep the temp dir (LDIF, slapd db, reports)
+#   BENCH_WORK=                work in this (new or empty) directory instead of a mktemp one under /tmp
+#   BENCH_HEAP_50000=1g        heap ceiling for one size only (BENCH_HEAP_<hosts>), e.g. the issue's 1g at 50k
+# The audit JVM logs its collections (JAVA_TOOL_OPTIONS=-Xlog:gc) to gcN.log: peak heap and the largest live set.
+# Run it in a network namespace of its own to keep slapd off the shared loopback:
+#   ip netns add kcdperf; ip netns exec kcdperf ip link set lo up; ip netns exec kcdperf scripts/bench/run.sh ...
 #   BENCH_RESULTS=bench/results
 #   BENCH_REPL_META=0          msDS-ReplAttributeMetaData values per Hyper-V host (AD: about 40), read by the audit
 #                              for its change times; 0 = a server without them (one read, then none)
@@ -56,7 +61,12 @@ if ss -ltn 2>/dev/null | awk '{print $4}' | grep -qE "[:.]$PORT\$"; then
   echo "run.sh: port $PORT is already in use; set BENCH_PORT" >&2; exit 2
 fi
 
-WORK=$(mktemp -d /tmp/kcd-bench.XXXXXX)
+if [ -n "${BENCH_WORK:-}" ]; then
+  mkdir -p "$BENCH_WORK"; WORK=$(cd "$BENCH_WORK" && pwd)
+  [ -z "$(ls -A "$WORK")" ] || { echo "run.sh: BENCH_WORK $WORK is not empty" >&2; exit 2; }
+else
+  WORK=$(mktemp -d /tmp/kcd-bench.XXXXXX)
+fi
 SLAPD_PIDFILE=""
 stop_slapd() {
   if [ -n "$SLAPD_PIDFILE" ] && [ -f "$SLAPD_PIDFILE" ]; then
@@ -69,7 +79,9 @@ stop_slapd() {
 }
 cleanup() {
   stop_slapd
-  if [ "${BENCH_KEEP:-}" = 1 ]; then echo "run.sh: kept $WORK" >&2; else rm -rf "$WORK"; fi
+  if [ "${BENCH_KEEP:-}" = 1 ]; then echo "run.sh: kept $WORK" >&2
+  elif [ -n "${BENCH_WORK:-}" ]; then find "$WORK" -mindepth 1 -delete
+  else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -98,6 +110,11 @@ now() { date +%s.%N; }
 mkdir -p "$RESULTS"
 for N in "${SIZES[@]}"; do
   OTHERS=${BENCH_OTHERS:-$((4 * N))}
+  HEAP_VAR="BENCH_HEAP_$N"; SIZE_HEAP=${!HEAP_VAR:-$HEAP}
+  if [ -z "${BENCH_AUDIT_CMD:-}" ]; then
+    if [ -x "$ROOT/kcd-audit" ]; then AUDIT=(env "KCD_AUDIT_HEAP=$SIZE_HEAP" "$ROOT/kcd-audit")
+    else AUDIT=(java "-Xmx$SIZE_HEAP" -jar "$JAR"); fi
+  fi
   D="$WORK/h$N"; mkdir -p "$D/db" "$D/run"
   echo "== $N hosts + $OTHERS other computers ($D)" >&2
 
@@ -132,12 +149,17 @@ for N in "${SIZES[@]}"; do
 
   export KCD_AUDIT_LDAP_PASSWORD="$BIND_PW"
   audit_once() {  # $1 = round, $2 = formats, $3.. = extra flags; sets rc
-    rm -rf "$D/out$1"
+    # each round is the first run in a store of its own (data/ under the working directory), not one more
+    # run in the checkout's store: the previous run's read and a growing store are measured apart
+    rm -rf "$D/out$1" "$D/store$1"; mkdir -p "$D/store$1"
     local s e; s=$(now)
     set +e
-    /usr/bin/time -v -o "$D/audit$1.time" "${AUDIT[@]}" run --config "$D/kcd-audit.yaml" --out "$D/out$1" \
+    cd "$D/store$1"
+    JAVA_TOOL_OPTIONS="${JAVA_TOOL_OPTIONS:-} -Xlog:gc:file=$D/gc$1.log" \
+      /usr/bin/time -v -o "$D/audit$1.time" "${AUDIT[@]}" run --config "$D/kcd-audit.yaml" --out "$D/out$1" \
       --formats "$2" "${@:3}" >"$D/audit$1.out" 2>"$D/audit$1.err"
     rc=$?
+    cd "$ROOT"
     set -e
     e=$(now)
     echo "$s $e $rc" >"$D/audit$1.wall"
@@ -167,6 +189,7 @@ for N in "${SIZES[@]}"; do
   python3 "$HERE/summarize.py" --dir "$D" --hosts "$N" --others "$OTHERS" --repeat "$REPEAT" \
     --stamps "$t0" "$t1" "$t2" \
     --nopage-count "$NOPAGE" --formats "$USED_FORMATS" --requested-formats "$FORMATS" --load "$LOAD0" "$(cut -d" " -f1-3 /proc/loadavg)" --audit-cmd "${AUDIT[*]}" --root "$ROOT" \
+    --heap "$SIZE_HEAP" \
     --out "$RESULTS/hosts-$N.json"
 done
 

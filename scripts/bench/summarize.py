@@ -11,7 +11,8 @@ import statistics
 import subprocess
 import sys
 
-TIMING_RE = re.compile(r"^timing\s+([^\s:=]+)\s+([0-9]+(?:\.[0-9]+)?)\s*(ms|s)\s*$")  # what --timings prints
+TIMING_RE = re.compile(r"^timing\s+([^\s:=]+)\s+([0-9]+(?:\.[0-9]+)?)\s*(ms|s)(?:\s+[0-9.]+%)?\s*$")  # --timings
+GC_RE = re.compile(r"\bGC\(\d+\) (Pause \w+).*?(\d+)M->(\d+)M\((\d+)M\)")  # -Xlog:gc
 STAGE_RE = re.compile(r"^\W*(?:kcd-audit\W+)?(?:timings?\W+)?([A-Za-z][\w.\-/ ]*?)\s*[:=]\s*([0-9]+(?:\.[0-9]+)?)\s*(ms|s)\b")
 
 
@@ -37,6 +38,26 @@ def time_v(path):
             out["systemSeconds"] = float(line.rsplit(": ", 1)[1])
         elif line.startswith("Exit status"):
             out["exitStatus"] = int(line.rsplit(": ", 1)[1])
+    return out
+
+
+def gc_log(path):
+    """From a -Xlog:gc file, in MiB: the heap in use before the fullest collection (peak), the most that survived
+    a full collection (the largest live set seen; none when no full collection ran), the most committed; and
+    the collections by kind."""
+    out = {}
+    if not os.path.exists(path):
+        return out
+    kinds = {}
+    for line in open(path, errors="replace"):
+        m = GC_RE.search(line)
+        if m:
+            kinds[m.group(1)] = kinds.get(m.group(1), 0) + 1
+            out["peakHeapMiB"] = max(out.get("peakHeapMiB", 0), int(m.group(2)))
+            if m.group(1) == "Pause Full":
+                out["maxAfterFullGcMiB"] = max(out.get("maxAfterFullGcMiB", 0), int(m.group(3)))
+            out["maxCommittedMiB"] = max(out.get("maxCommittedMiB", 0), int(m.group(4)))
+    out["collections"] = kinds
     return out
 
 
@@ -115,6 +136,7 @@ def summarize(a):
                     p = os.path.join(root, n)
                     files[os.path.relpath(p, out_dir)] = os.path.getsize(p)
         audits.append({"wallSeconds": aw, "exitCode": rc, "completed": rc in (0, 3),
+                       "heap": gc_log(os.path.join(d, "gc%d.log" % r)),
                        "peakRssKiB": at.get("peakRssKiB"), "userSeconds": at.get("userSeconds"),
                        "systemSeconds": at.get("systemSeconds"), "stagesSeconds": st, "timingsLines": raw,
                        "outputs": files,
@@ -126,7 +148,7 @@ def summarize(a):
     t0, t1, t2 = (float(x) for x in a.stamps)
     head = sh("git -C '%s' rev-parse --short HEAD" % a.root)
     res = {
-        "benchmark": "kcd-auditor issue 7: audit vs ldapsearch floor",
+        "benchmark": "kcd-auditor issues 7 and 15: audit vs ldapsearch floor",
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "commit": head,
         "machine": machine(),
@@ -140,7 +162,10 @@ def summarize(a):
                   "wallSeconds": floor_s, "runs": floors},
         "audit": {"command": a.audit_cmd + " run --config kcd-audit.yaml --out DIR --formats " + a.formats
                              + " --timings",
-                  "wallSeconds": audit_s, "peakRssKiB": best["peakRssKiB"], "stagesSeconds": best["stagesSeconds"],
+                  "wallSeconds": audit_s, "peakRssKiB": max(x["peakRssKiB"] or 0 for x in audits),
+                  "heap": best["heap"], "heapMax": a.heap, "stagesSeconds": best["stagesSeconds"],
+                  "collectOverFloor": round(best["stagesSeconds"]["collect"] / floor_s, 2)
+                  if floor_s and "collect" in best["stagesSeconds"] else None,
                   "runs": audits},
         "ratio": round(audit_s / floor_s, 2) if floor_s else None,
         "auditMsPerHost": round(1000.0 * audit_s / a.hosts, 3) if a.hosts else None,
@@ -148,7 +173,8 @@ def summarize(a):
         "floorSawAllEntries": all(f["entries"] == manifest["searchEntries"] for f in floors),
         "formats": a.formats, "requestedFormats": a.requested_formats,
         "loadAverageBeforeAfter": a.load,
-        "bar": {"ratioAtMost": 1.5, "heap": "-Xmx512m"},
+        "bar": {"issue15": "audit <= 3 x floor at 20k (median of 3), evaluate <= 0.5 s, peak heap flat "
+                           "(20k in -Xmx512m, 50k + 200k others in -Xmx1g)"},
     }
     os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)
     with open(a.out, "w") as f:
@@ -172,9 +198,9 @@ def table(paths):
     if not rows:
         print("no results")
         return
-    hdr = ["hosts", "others", "entries", "floor s", "audit s", "ratio", "ms/host", "peak RSS MiB", "exit",
-           "written", "load"]
-    hdr += ["%s s" % s for s in stage_names]
+    hdr = ["hosts", "others", "entries", "floor s", "audit s", "ratio", "collect/floor", "ms/host", "-Xmx",
+           "peak heap MiB", "live after full GC MiB", "peak RSS MiB", "exit", "written", "load"]
+    hdr += ["%s s (share)" % s for s in stage_names]
     print("| " + " | ".join(hdr) + " |")
     print("|" + "|".join("---:" for _ in hdr) + "|")
     for r in rows:
@@ -184,10 +210,13 @@ def table(paths):
         codes = ",".join(str(x["exitCode"]) for x in a["runs"])
         cells = [r["data"]["hosts"], r["data"]["others"], r["data"]["searchEntries"],
                  "%.2f" % r["floor"]["wallSeconds"], "%.2f" % a["wallSeconds"], "%.2f" % r["ratio"],
-                 "%.2f" % r["auditMsPerHost"], "%.0f" % (rss / 1024.0) if rss else "-", codes,
+                 "%.2f" % a["collectOverFloor"] if a.get("collectOverFloor") else "-",
+                 "%.2f" % r["auditMsPerHost"], a.get("heapMax", "-"), (a.get("heap") or {}).get("peakHeapMiB", "-"),
+                 (a.get("heap") or {}).get("maxAfterFullGcMiB", "-"), "%.0f" % (rss / 1024.0) if rss else "-", codes,
                  "+".join(sorted({os.path.splitext(f)[1].lstrip(".") for f in a["runs"][0].get("outputs", {})})) or "-",
                  (r.get("loadAverageBeforeAfter") or ["-"])[0].split(" ")[0]]
-        cells += ["%.2f" % st[s] if s in st else "-" for s in stage_names]
+        total = st.get("total") or a["wallSeconds"]
+        cells += ["%.2f (%.0f%%)" % (st[s], 100.0 * st[s] / total) if s in st else "-" for s in stage_names]
         print("| " + " | ".join(str(c) for c in cells) + " |")
 
 
@@ -204,6 +233,7 @@ def main():
     ap.add_argument("--requested-formats")
     ap.add_argument("--load", nargs=2, help="/proc/loadavg (1, 5, 15 min) before and after")
     ap.add_argument("--audit-cmd")
+    ap.add_argument("--heap", default="-")
     ap.add_argument("--root")
     ap.add_argument("--out")
     a = ap.parse_args()

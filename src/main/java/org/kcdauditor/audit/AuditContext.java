@@ -17,12 +17,11 @@ import org.kcdauditor.remedy.Values;
 
 import java.util.ArrayList;
 import java.time.Instant;
-import java.util.Arrays;
+import java.util.BitSet;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -68,6 +67,19 @@ public final class AuditContext implements Drift.Nodes {
     private final Map<String, Map<String, AdObject>> byNameIn;
     /** Names (NetBIOS and DNS, lower case) of the domain controllers in the snapshot, built on first use. */
     private Set<String> dcNames;
+    /** Whether a delegation value (by instance: the collector keeps each distinct value once) names one. */
+    private Map<String, Boolean> namesDc;
+    /** The nodes of each cluster's migration group (its own and those of policy.migrationGroups), by name. */
+    private final Map<ResolvedCluster, List<AdObject>> groupByName = new IdentityHashMap<>();
+    /** The SPN keys of each node and file server, in the order of its SPNs. */
+    private final Map<AdObject, String[]> hostSpnKeys = new IdentityHashMap<>();
+    /** Sizes the hash filter of {@link #indexSpnOwners}: 2^22 bits, 512 KB. */
+    private static final int HASH_BITS = 1 << 22;
+    /** The DUPLICATE_SPN blockers of the pairs into a target (as peer, as file server), computed once per target. */
+    private final Map<AdObject, List<Blocker>> duplicateBlockers = new IdentityHashMap<>();
+    private final Map<AdObject, List<Blocker>> duplicateBlockersFs = new IdentityHashMap<>();
+    /** The AES blockers of an account, the same in each of its pairs. */
+    private final Map<AdObject, List<Blocker>> encryptionBlockers = new IdentityHashMap<>();
 
     public AuditContext(Snapshot snapshot, List<ClusterConfig> clusterConfigs, PolicyConfig policy) {
         this(snapshot, clusterConfigs, policy, AuditInputs.none(snapshot.takenAt()));
@@ -204,9 +216,12 @@ public final class AuditContext implements Drift.Nodes {
      */
     private void indexSpnOwners(List<PairStatus> pairs) {
         for (AdObject n : nodesAndFileServers()) {
-            for (String spn : n.spns()) {
-                spnOwners.putIfAbsent(Spn.keyOf(spn), new ArrayList<>(1));
+            String[] own = new String[n.spns().size()];
+            for (int i = 0; i < own.length; i++) {
+                own[i] = Spn.keyOf(n.spns().get(i));
+                spnOwners.putIfAbsent(own[i], new ArrayList<>(1));
             }
+            hostSpnKeys.put(n, own);
         }
         for (PairStatus p : pairs) {
             for (String spn : p.unregistered()) {
@@ -214,11 +229,12 @@ public final class AuditContext implements Drift.Nodes {
             }
         }
         // Most SPNs in a directory belong to other computers: a hash of the normal form, computed
-        // without allocating, rules them out before the normal form itself is built.
-        int[] hashes = spnOwners.keySet().stream().mapToInt(String::hashCode).sorted().toArray();
+        // without allocating, rules them out (one bit of a 4-Mbit table) before the normal form is built.
+        BitSet hashes = new BitSet(HASH_BITS);
+        spnOwners.keySet().forEach(k -> hashes.set(k.hashCode() & (HASH_BITS - 1)));
         for (AdObject o : snapshot.objects()) {
             for (String spn : o.spns()) {
-                if (Arrays.binarySearch(hashes, Spn.keyHash(spn)) < 0) {
+                if (!hashes.get(Spn.keyHash(spn) & (HASH_BITS - 1))) {
                     continue;
                 }
                 List<AdObject> owners = spnOwners.get(Spn.keyOf(spn));
@@ -238,8 +254,10 @@ public final class AuditContext implements Drift.Nodes {
 
     private void findDuplicates() {
         for (AdObject o : nodesAndFileServers()) {
-            for (String spn : o.spns()) {
-                String key = Spn.keyOf(spn);
+            String[] own = hostSpnKeys.get(o);
+            for (int i = 0; i < own.length; i++) {
+                String spn = o.spns().get(i);
+                String key = own[i];
                 List<AdObject> owners = spnOwners.getOrDefault(key, List.of());
                 if (owners.size() > 1 && !duplicates.containsKey(key)) {
                     duplicates.put(key, new Duplicate(o, spn, owners.stream().filter(x -> x != o).toList()));
@@ -329,6 +347,7 @@ public final class AuditContext implements Drift.Nodes {
         }
         for (ClusterConfig c : configs) {
             List<AdObject> nodes = new ArrayList<>();
+            Set<AdObject> listed = Collections.newSetFromMap(new IdentityHashMap<>());
             List<String> missing = new ArrayList<>();
             DirectoryPart part = directory(c.directory());
             if (part != null && !part.audited()) {
@@ -345,7 +364,7 @@ public final class AuditContext implements Drift.Nodes {
                     AdObject o = computerIn(name, c.directory());
                     if (o == null) {
                         missing.add(name);
-                    } else if (!nodes.contains(o)) {
+                    } else if (listed.add(o)) {
                         nodes.add(o);
                     }
                 }
@@ -386,23 +405,39 @@ public final class AuditContext implements Drift.Nodes {
             byName.put(lower(c.name()), c);
         }
         for (ResolvedCluster c : clusters) {
-            Set<ResolvedCluster> group = new LinkedHashSet<>();
+            // by identity: hashing a cluster record would hash every list of every node
+            Set<ResolvedCluster> group = Collections.newSetFromMap(new IdentityHashMap<>());
+            List<ResolvedCluster> groupOrder = new ArrayList<>();
             group.add(c);
+            groupOrder.add(c);
             for (List<String> g : policy.migrationGroups()) {
                 if (g.stream().anyMatch(n -> n.equalsIgnoreCase(c.name()))) {
-                    g.forEach(n -> group.add(byName.get(lower(n))));
+                    for (String n : g) {
+                        ResolvedCluster member = byName.get(lower(n));
+                        if (group.add(member)) {
+                            groupOrder.add(member);
+                        }
+                    }
                 }
             }
+            List<AdObject> members = new ArrayList<>();
+            for (ResolvedCluster gc : groupOrder) {
+                for (AdObject other : gc.nodes()) {
+                    if (clusterOf.get(other) == gc) {
+                        members.add(other);
+                    }
+                }
+            }
+            members.sort((a, b) -> a.name().compareToIgnoreCase(b.name()));
+            groupByName.put(c, members);
             for (AdObject node : c.nodes()) {
                 if (clusterOf.get(node) != c) {
                     continue;
                 }
                 Set<AdObject> p = Collections.newSetFromMap(new IdentityHashMap<>());
-                for (ResolvedCluster gc : group) {
-                    for (AdObject other : gc.nodes()) {
-                        if (other != node && clusterOf.get(other) == gc) {
-                            p.add(other);
-                        }
+                for (AdObject other : members) {
+                    if (other != node) {
+                        p.add(other);
                     }
                 }
                 peers.put(node, p);
@@ -424,8 +459,14 @@ public final class AuditContext implements Drift.Nodes {
                 for (String d : source.delegateTo()) {
                     have.put(key(d), d);
                 }
-                List<AdObject> targets = new ArrayList<>(peers.get(source));
-                targets.sort((a, b) -> a.name().compareToIgnoreCase(b.name()));
+                // its peers by name: the cluster's migration group, sorted once, without the source
+                List<AdObject> group = groupByName.get(c);
+                List<AdObject> targets = new ArrayList<>(group.size());
+                for (AdObject o : group) {
+                    if (o != source) {
+                        targets.add(o);
+                    }
+                }
                 int expected = 0;
                 for (AdObject target : targets) {
                     Target t = peerTargets.computeIfAbsent(target, o -> target(o, policy.services()));
@@ -472,17 +513,23 @@ public final class AuditContext implements Drift.Nodes {
     private List<Blocker> snapshotBlockers(PairStatus p) {
         List<Blocker> out = new ArrayList<>(0);
         if (!duplicates.isEmpty()) {
-            Set<Duplicate> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-            for (String spn : p.required()) {
-                Duplicate d = duplicates.get(Spn.keyOf(spn));
-                if (d != null && d.holder() == p.target() && seen.add(d)) {
-                    out.add(Blocker.of(Blocker.DUPLICATE_SPN, d.holder().name(), null, d.stored()));
+            // the same for every pair into this target (as peer, or as file server): computed once per target
+            out.addAll((p.fileServer() ? duplicateBlockersFs : duplicateBlockers).computeIfAbsent(p.target(), t -> {
+                List<Blocker> dup = new ArrayList<>(0);
+                Set<Duplicate> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+                for (String spn : p.required()) {
+                    Duplicate d = duplicates.get(Spn.keyOf(spn));
+                    if (d != null && d.holder() == t && seen.add(d)) {
+                        dup.add(Blocker.of(Blocker.DUPLICATE_SPN, d.holder().name(), null, d.stored()));
+                    }
                 }
-            }
+                return dup;
+            }));
         }
         for (AdObject account : List.of(p.source(), p.target())) {
-            for (String rule : encryption.getOrDefault(account, List.of())) {
-                out.add(Blocker.of(rule, account.name(), null, null));
+            if (encryption.containsKey(account)) {
+                out.addAll(encryptionBlockers.computeIfAbsent(account, a -> encryption.get(a).stream()
+                        .map(rule -> Blocker.of(rule, a.name(), null, null)).toList()));
             }
         }
         return out;
@@ -533,7 +580,7 @@ public final class AuditContext implements Drift.Nodes {
         List<String> keys = new ArrayList<>(required.size());
         List<String> unregistered = new ArrayList<>();
         for (String spn : required) {
-            String key = Spn.keyOf(spn);
+            String key = key(spn);
             keys.add(key);
             // cifs/X is served by HOST/X through AD's default sPNMappings.
             if (!own.contains(key) && !(key.startsWith("cifs/") && own.contains("host/" + key.substring(5)))) {
@@ -575,8 +622,20 @@ public final class AuditContext implements Drift.Nodes {
                 blockers);
     }
 
+    /**
+     * The normal form of a delegation value or required SPN, one String instance per normal form, so that the
+     * pairs' look-ups compare references, not characters. A normal form is its own normal form, so the map
+     * that memoises values also holds the one instance of each normal form.
+     */
     private String key(String raw) {
-        return keys.computeIfAbsent(raw, Spn::keyOf);
+        String k = keys.get(raw);
+        if (k == null) {
+            String fresh = Spn.keyOf(raw);
+            k = keys.putIfAbsent(fresh, fresh);
+            k = k == null ? fresh : k;
+            keys.put(raw, k);
+        }
+        return k;
     }
 
     /**
@@ -822,8 +881,16 @@ public final class AuditContext implements Drift.Nodes {
         if (dcNames.isEmpty()) {
             return false;
         }
-        Spn spn = Spn.parse(entry);
-        return spn != null && dcNames.contains(spn.hostName());
+        if (namesDc == null) {
+            namesDc = new IdentityHashMap<>();
+        }
+        Boolean known = namesDc.get(entry);
+        if (known == null) {
+            Spn spn = Spn.parse(entry);
+            known = spn != null && dcNames.contains(spn.hostName());
+            namesDc.put(entry, known);
+        }
+        return known;
     }
 
     /** Nodes in cluster order, each once. */

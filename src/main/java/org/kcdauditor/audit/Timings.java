@@ -2,11 +2,13 @@ package org.kcdauditor.audit;
 
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
  * Wall time per stage of a run (collect, previous, import, evaluate, store, each writer), printed by {@code --timings}.
- * Thread-safe: the report writers run side by side.
+ * Thread-safe: the report writers run side by side. The total is the wall time from this object's creation
+ * (the start of the command's work) to the print.
  */
 public final class Timings {
     @FunctionalInterface
@@ -15,6 +17,7 @@ public final class Timings {
     }
 
     private final Map<String, Long> nanos = new LinkedHashMap<>();
+    private final long started = System.nanoTime();
 
     public <E extends Exception> void time(String stage, Stage<E> body) throws E {
         long start = System.nanoTime();
@@ -36,8 +39,16 @@ public final class Timings {
         return out;
     }
 
-    /** One line per stage, {@code timing <stage> <ms> ms}, easy to grep from a benchmark script. */
+    /**
+     * One line per stage, {@code timing <stage> <ms> ms <share>%}, then {@code timing total <ms> ms 100.0%}; easy to
+     * grep from a benchmark script. The share is of the total wall time; stages that run side by side (the
+     * writers) overlap, so shares can add up to more than 100 %.
+     */
     public void print(PrintStream err) {
-        millis().forEach((k, v) -> err.println("timing " + k + " " + v + " ms"));
+        long total = Math.max(1, (System.nanoTime() - started) / 1_000_000);
+        Map<String, Long> ms = millis();
+        ms.put("total", total);
+        ms.forEach((k, v) -> err.println("timing " + k + " " + v + " ms "
+                + String.format(Locale.ROOT, "%.1f%%", 100.0 * v / total)));
     }
 }

@@ -1,6 +1,7 @@
 package org.kcdauditor.directory;
 
 import com.unboundid.asn1.ASN1OctetString;
+import com.unboundid.ldap.sdk.Attribute;
 import com.unboundid.ldap.sdk.Entry;
 import com.unboundid.ldap.sdk.Filter;
 import com.unboundid.ldap.sdk.LDAPConnection;
@@ -26,7 +27,10 @@ import org.kcdauditor.model.Snapshot;
 
 import java.text.ParseException;
 import java.time.Clock;
+import java.time.DateTimeException;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -274,38 +278,68 @@ public final class DirectoryCollector {
         return e.getResultCode() + (e.getDiagnosticMessage() == null ? "" : " (" + e.getDiagnosticMessage() + ")");
     }
 
+    /** Position of each requested attribute in {@link #ATTRIBUTES}, by its name as requested and in lower case. */
+    private static final Map<String, Integer> INDEX = new HashMap<>();
+
+    static {
+        for (int i = 0; i < ATTRIBUTES.length; i++) {
+            INDEX.put(ATTRIBUTES[i], i);
+            INDEX.put(ATTRIBUTES[i].toLowerCase(Locale.ROOT), i);
+        }
+    }
+
+    /**
+     * The object of one entry. Each attribute of the entry is looked at once (by its name as the server spells
+     * it, which is usually the requested spelling), not looked up by name once per field.
+     */
     static AdObject toObject(Entry e, Map<String, String> canonical) {
-        byte[] rbcd = e.getAttributeValueBytes("msDS-AllowedToActOnBehalfOfOtherIdentity");
+        Attribute[] at = new Attribute[ATTRIBUTES.length];
+        for (Attribute a : e.getAttributes()) {
+            Integer i = INDEX.get(a.getName());
+            if (i == null && !a.hasOptions()) {
+                i = INDEX.get(a.getName().toLowerCase(Locale.ROOT));
+            }
+            if (i != null) {
+                at[i] = a;
+            }
+        }
+        byte[] rbcd = bytes(at[7]);
         List<String> rbcdSids;
         try {
             rbcdSids = rbcd == null ? List.of() : Sids.allowedSids(rbcd);
         } catch (RuntimeException malformed) {
             rbcdSids = List.of();
         }
-        byte[] sid = e.getAttributeValueBytes("objectSid");
+        byte[] sid = bytes(at[8]);
         String sidText;
         try {
             sidText = sid == null ? null : Sids.toString(sid);
         } catch (RuntimeException malformed) {
             sidText = null;
         }
-        Integer uac = e.getAttributeValueAsInteger("userAccountControl");
-        Long usn = e.getAttributeValueAsLong("uSNChanged");
+        Integer uac = at[4] == null ? null : at[4].getValueAsInteger();
+        Long usn = at[12] == null ? null : at[12].getValueAsLong();
         // Integer.valueOf keeps the usual small values (4, 24, 28, 31 …) as shared instances
-        Integer encTypes = e.getAttributeValueAsInteger("msDS-SupportedEncryptionTypes");
-        return new AdObject(e.getDN(), e.getAttributeValue("cn"), e.getAttributeValue("sAMAccountName"),
-                e.getAttributeValue("dNSHostName"), uac == null ? 0 : uac, values(e, "servicePrincipalName", null),
-                values(e, "msDS-AllowedToDelegateTo", canonical), rbcd != null, rbcdSids, sidText,
-                e.getAttributeValue("operatingSystem"), e.getAttributeValue("operatingSystemVersion"),
-                generalizedTime(e.getAttributeValue("whenChanged")), usn == null ? 0 : usn,
-                fileTime(e.getAttributeValueAsLong("lastLogonTimestamp")),
+        Integer encTypes = at[14] == null ? null : at[14].getValueAsInteger();
+        return new AdObject(e.getDN(), value(at[0]), value(at[1]), value(at[2]), uac == null ? 0 : uac,
+                values(at[5], null), values(at[6], canonical), rbcd != null, rbcdSids, sidText, value(at[9]),
+                value(at[10]), generalizedTime(value(at[11])), usn == null ? 0 : usn,
+                fileTime(at[13] == null ? null : at[13].getValueAsLong()),
                 encTypes == null ? null : Integer.valueOf(encTypes.intValue()),
-                fileTime(e.getAttributeValueAsLong("pwdLastSet")));
+                fileTime(at[15] == null ? null : at[15].getValueAsLong()));
+    }
+
+    private static String value(Attribute a) {
+        return a == null ? null : a.getValue();
+    }
+
+    private static byte[] bytes(Attribute a) {
+        return a == null ? null : a.getValueByteArray();
     }
 
     /** An attribute's values; with {@code canonical}, each distinct value is kept as one String instance. */
-    private static List<String> values(Entry e, String attribute, Map<String, String> canonical) {
-        String[] v = e.getAttributeValues(attribute);
+    private static List<String> values(Attribute a, Map<String, String> canonical) {
+        String[] v = a == null ? null : a.getValues();
         if (v == null) {
             return List.of();
         }
@@ -322,11 +356,61 @@ public final class DirectoryCollector {
         if (value == null) {
             return null;
         }
+        Instant fast = utcTime(value);
+        if (fast != null) {
+            return fast;
+        }
         try {
             return StaticUtils.decodeGeneralizedTime(value).toInstant();
         } catch (ParseException e) {
             return null;
         }
+    }
+
+    /**
+     * The form AD and OpenLDAP write, {@code yyyyMMddHHmmss[.fraction]Z}, read without the SDK's date formats
+     * (the same instant, a fraction cut to milliseconds as the SDK does); null for any other form or an invalid
+     * date, which the SDK then reads or refuses.
+     */
+    private static Instant utcTime(String v) {
+        int n = v.length();
+        if (n < 15 || v.charAt(n - 1) != 'Z' || n > 15 && (v.charAt(14) != '.' || n == 16)) {
+            return null;
+        }
+        int millis = 0;
+        for (int i = 0; i < n - 1; i++) {
+            char c = v.charAt(i);
+            if (i == 14) {
+                continue;
+            }
+            if (c < '0' || c > '9') {
+                return null;
+            }
+            if (i > 14 && i < 18) {
+                millis = millis * 10 + (c - '0');
+            }
+        }
+        for (int i = Math.max(n - 1, 15); i < 18; i++) {
+            millis *= 10;
+        }
+        int year = digits(v, 0, 4);
+        if (year < 1900) {
+            return null;
+        }
+        try {
+            return LocalDateTime.of(year, digits(v, 4, 2), digits(v, 6, 2), digits(v, 8, 2), digits(v, 10, 2),
+                    digits(v, 12, 2), millis * 1_000_000).toInstant(ZoneOffset.UTC);
+        } catch (DateTimeException invalid) {
+            return null;
+        }
+    }
+
+    private static int digits(String v, int from, int count) {
+        int r = 0;
+        for (int i = from; i < from + count; i++) {
+            r = r * 10 + (v.charAt(i) - '0');
+        }
+        return r;
     }
 
     /** AD large-integer times count 100 ns since 1601-01-01; 0 and max mean "never". */

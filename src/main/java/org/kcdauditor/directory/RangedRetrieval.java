@@ -58,8 +58,13 @@ final class RangedRetrieval {
 
     /** Whether {@code entry} carries any of {@code attributes} in ranges. */
     static boolean incomplete(Entry entry, List<String> attributes) {
-        return entry.getAttributes().stream().anyMatch(a -> ranged(a)
-                && attributes.stream().anyMatch(a.getBaseName()::equalsIgnoreCase));
+        // runs for every entry of the sweep: only a name with options (";range=…") is looked at further
+        for (Attribute a : entry.getAttributes()) {
+            if (a.hasOptions() && ranged(a) && attributes.stream().anyMatch(a.getBaseName()::equalsIgnoreCase)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

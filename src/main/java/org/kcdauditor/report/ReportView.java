@@ -296,6 +296,9 @@ public final class ReportView {
                 .forEach(h -> hostsByName.putIfAbsent(h.name().toLowerCase(Locale.ROOT), h));
         Map<String, Set<String>> added = addedByHost(plan);
         List<ClusterView> cv = new ArrayList<>();
+        // a findings.json written before clusters carried their verdict: judged here, all clusters at once
+        GoVerdict.Judge judge = nn(doc.clusters()).stream().anyMatch(c -> c.go() == null)
+                ? new GoVerdict.Judge(all, nn(doc.hosts())) : null;
         for (FindingsDocument.ClusterDoc c : nn(doc.clusters())) {
             String key = c.name().toLowerCase(Locale.ROOT);
             Counts cc = Counts.of(byCluster.getOrDefault(key, List.of()));
@@ -309,7 +312,7 @@ public final class ReportView {
                 }
             }
             GoVerdict verdict = c.go() != null ? new GoVerdict(c.go(), nn(c.reasons()))
-                    : GoVerdict.of(c, all, nn(doc.hosts()));
+                    : judge.of(c);
             List<FindingView> openAfter = List.copyOf(viewsByCluster.getOrDefault(key, List.of()));
             boolean goAfter = openAfter.stream().noneMatch(v -> v.finding().severity() == Severity.HIGH)
                     && cells.stream().filter(x -> x.failing() && !x.fixedByChange()).noneMatch(x ->
