@@ -67,15 +67,7 @@ class SambaAdIntegrationTest {
 
     @BeforeAll
     static void dcIsUp() {
-        String[] why = new String[1];
-        dc = SambaDc.find(why);
-        if (dc == null && Boolean.getBoolean("kcd.samba.required")) {
-            throw new AssertionError("-Dkcd.samba.required=true but " + why[0]);
-        }
-        assumeTrue(dc != null, () -> "Samba AD DC integration suite skipped: " + why[0]);
-        assumeTrue(SambaDc.run(List.of("sh", "-c", "command -v samba-tool")).exit() == 0,
-                "Samba AD DC integration suite skipped: samba-tool not installed (scripts/samba-ad.sh up installs it)");
-        dc.freshOu(IT_OU);
+        dc = SambaDc.forSuite("Samba AD DC integration suite", IT_OU);
     }
 
     @AfterAll

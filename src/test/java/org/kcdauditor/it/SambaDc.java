@@ -4,6 +4,7 @@ import com.unboundid.ldap.sdk.LDAPConnection;
 import com.unboundid.ldap.sdk.LDAPException;
 import com.unboundid.ldap.sdk.Modification;
 import com.unboundid.ldap.sdk.ModificationType;
+import org.junit.jupiter.api.Assumptions;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -41,6 +42,25 @@ final class SambaDc {
             d = System.getenv("KCD_SAMBA_DIR");
         }
         return Path.of(d == null || d.isBlank() ? "/tmp/kcd-samba" : d).toAbsolutePath();
+    }
+
+    /**
+     * The running DC with a fresh {@code ou} for {@code suite}'s tests; the suite is skipped when there is none (or
+     * samba-tool is missing), and fails instead with {@code -Dkcd.samba.required=true}, as CI runs it.
+     */
+    static SambaDc forSuite(String suite, String ou) {
+        String[] why = new String[1];
+        SambaDc dc = find(why);
+        if (dc != null && run(List.of("sh", "-c", "command -v samba-tool")).exit() != 0) {
+            dc = null;
+            why[0] = "samba-tool not installed (scripts/samba-ad.sh up installs it)";
+        }
+        if (dc == null && Boolean.getBoolean("kcd.samba.required")) {
+            throw new AssertionError("-Dkcd.samba.required=true but " + why[0]);
+        }
+        Assumptions.assumeTrue(dc != null, suite + " skipped: " + why[0]);
+        dc.freshOu(ou);
+        return dc;
     }
 
     /** The running DC, or null with the reason in {@code why[0]}. */

@@ -45,13 +45,7 @@ class SambaReachIntegrationTest {
 
     @BeforeAll
     static void dcIsUp() {
-        String[] why = new String[1];
-        dc = SambaDc.find(why);
-        if (dc == null && Boolean.getBoolean("kcd.samba.required")) {
-            throw new AssertionError("-Dkcd.samba.required=true but " + why[0]);
-        }
-        assumeTrue(dc != null, () -> "Samba directory-reach suite skipped: " + why[0]);
-        dc.freshOu(OU);
+        dc = SambaDc.forSuite("Samba directory-reach suite", OU);
     }
 
     @AfterAll
