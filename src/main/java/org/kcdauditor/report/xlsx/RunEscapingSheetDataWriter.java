@@ -25,21 +25,34 @@ final class RunEscapingSheetDataWriter extends SheetDataWriter {
         super(out);
     }
 
+    /** The characters of the string being written, reused from cell to cell. */
+    private char[] chars = new char[256];
+
     @Override
     protected void outputEscapedString(String s) throws IOException {
         if (s == null) {
             return;
         }
+        int n = s.length();
+        if (chars.length < n) {
+            chars = new char[Math.max(n, chars.length * 2)];
+        }
+        char[] cs = chars;
+        s.getChars(0, n, cs, 0);
         int run = 0;
-        for (int i = 0; i < s.length(); i++) {
-            String entity = escape(s.charAt(i));
+        for (int i = 0; i < n; i++) {
+            char c = cs[i];
+            if (c >= ' ' && c < '\u00a0' && c != '<' && c != '>' && c != '&' && c != '"') {
+                continue; // nearly every character of directory text: written as it is, without the switch below
+            }
+            String entity = escape(c);
             if (entity != null) {
-                _out.write(s, run, i - run);
+                _out.write(cs, run, i - run);
                 _out.write(entity);
                 run = i + 1;
             }
         }
-        _out.write(s, run, s.length() - run);
+        _out.write(cs, run, n - run);
     }
 
     /** What POI writes instead of {@code c}, or null when it writes {@code c} itself. */

@@ -448,9 +448,14 @@ public final class XlsxReportWriter implements ReportWriter {
                     targets.add(fs);
                 }
             }
-            Map<String, Cell> pairs = new HashMap<>();
+            // the cells by source, then destination, names lower-cased once per name, not once per lookup
+            Map<String, Map<String, Cell>> pairs = new HashMap<>();
             for (Cell p : c.cells()) {
-                pairs.put(key(p.from(), p.to()), p);
+                pairs.computeIfAbsent(lower(p.from()), k -> new HashMap<>()).put(lower(p.to()), p);
+            }
+            String[] lowerTargets = new String[targets.size()];
+            for (int j = 0; j < lowerTargets.length; j++) {
+                lowerTargets[j] = lower(targets.get(j));
             }
             SXSSFRow title = sh.createRow(r++);
             text(title, 0, "Cluster " + c.name() + ": " + Words.percent(c.compliancePercent()) + " of entries"
@@ -473,13 +478,14 @@ public final class XlsxReportWriter implements ReportWriter {
                 SXSSFRow row = sh.createRow(r++);
                 text(row, 0, from, st.rowHeader);
                 widest = Math.max(widest, len(from));
+                Map<String, Cell> fromHere = pairs.getOrDefault(lower(from), Map.of());
                 for (int j = 0; j < targets.size(); j++) {
                     String to = targets.get(j);
                     if (to.equalsIgnoreCase(from)) {
                         text(row, j + 1, "", st.diagonal);
                         continue;
                     }
-                    Cell p = pairs.get(key(from, to));
+                    Cell p = fromHere.get(lowerTargets[j]);
                     if (p == null) {
                         text(row, j + 1, "–", st.matrixNone);
                     } else {
@@ -495,8 +501,8 @@ public final class XlsxReportWriter implements ReportWriter {
         }
     }
 
-    private static String key(String from, String to) {
-        return from.toLowerCase(Locale.ROOT) + "\u0000" + to.toLowerCase(Locale.ROOT);
+    private static String lower(String name) {
+        return name.toLowerCase(Locale.ROOT);
     }
 
     // ---------------------------------------------------------------- Hosts
@@ -514,6 +520,9 @@ public final class XlsxReportWriter implements ReportWriter {
         for (int i = 0; i < cols.length; i++) {
             text(head, i, cols[i], st.header);
         }
+        // a directory has a handful of distinct userAccountControl and encryption type values: each described once
+        Map<Long, String[]> uacWords = new HashMap<>();
+        Map<Integer, String> encWords = new HashMap<>();
         int r = 1;
         for (HostDoc h : nn(doc.hosts())) {
             if (h == null) {
@@ -521,13 +530,14 @@ public final class XlsxReportWriter implements ReportWriter {
             }
             SXSSFRow row = sh.createRow(r++);
             boolean entries = !nn(h.delegateTo()).isEmpty();
-            String[] v = {h.name(), h.cluster(), h.dnsHostName(), h.enabled() ? "yes" : "NO",
-                    String.format("0x%X (%d)", h.userAccountControl(), h.userAccountControl()),
-                    Uac.describe(h.userAccountControl(), entries), RemediationPlan.mode(h.userAccountControl(), entries),
+            int uac = h.userAccountControl();
+            String[] u = uacWords.computeIfAbsent((long) uac << 1 | (entries ? 1 : 0), k -> new String[]{uac(uac),
+                    Uac.describe(uac, entries), RemediationPlan.mode(uac, entries)});
+            String enc = encWords.computeIfAbsent(h.supportedEncryptionTypes(), EncryptionTypes::describe);
+            String[] v = {h.name(), h.cluster(), h.dnsHostName(), h.enabled() ? "yes" : "NO", u[0], u[1], u[2],
                     h.operatingSystem(), h.operatingSystemVersion(), null, join(h.delegateTo(), "; "),
                     join(h.spns(), "; "), join(h.rbcdAllowed(), "; "), h.samAccountName(), h.distinguishedName(),
-                    h.objectSid(), null, null, null, EncryptionTypes.describe(h.supportedEncryptionTypes()), null,
-                    join(view.hostChanges(h), "; "), h.directory()};
+                    h.objectSid(), null, null, null, enc, null, join(view.hostChanges(h), "; "), h.directory()};
             for (int i = 0; i < v.length; i++) {
                 if (i == 9) {
                     number(row, i, nn(h.delegateTo()).size(), st.number);
@@ -555,6 +565,11 @@ public final class XlsxReportWriter implements ReportWriter {
         }
         w.apply(sh, max);
         table(sh, "Hosts", cols, r - 1);
+    }
+
+    /** userAccountControl as {@code 0x1001000 (16781312)}, as {@code String.format("0x%X (%d)")} writes it. */
+    static String uac(int uac) {
+        return "0x" + Integer.toHexString(uac).toUpperCase(Locale.ROOT) + " (" + uac + ")";
     }
 
     // ---------------------------------------------------------------- Runbook
@@ -707,7 +722,18 @@ public final class XlsxReportWriter implements ReportWriter {
     }
 
     static String join(List<String> values, String sep) {
-        return values == null ? "" : String.join(sep, values.stream().map(v -> v == null ? "" : v).toList());
+        if (values == null || values.isEmpty()) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < values.size(); i++) {
+            if (i > 0) {
+                b.append(sep);
+            }
+            String v = values.get(i);
+            b.append(v == null ? "" : v);
+        }
+        return b.toString();
     }
 
     static int len(String s) {
