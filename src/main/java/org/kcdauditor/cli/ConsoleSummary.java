@@ -70,6 +70,15 @@ final class ConsoleSummary {
                 + view.pairs(), s.presentEntries() + "/" + s.requiredEntries(), Words.percent(s.compliancePercent()),
                 b.open(Severity.HIGH), b.open(Severity.MEDIUM), b.open(Severity.LOW), b.open(Severity.INFO));
 
+        if (!view.clusters().isEmpty()) {
+            List<String> noGo = view.clusters().stream().filter(c -> !c.go()).map(c -> oneLine(c.name())).toList();
+            out.println(ReportView.decision(noGo.size(), view.clusters().size()) + (noGo.isEmpty() ? "."
+                    : " (" + String.join(", ", noGo.subList(0, Math.min(TOP, noGo.size())))
+                    + (noGo.size() > TOP ? ", …" : "") + "); the reasons: `kcd-audit preflight --cluster NAME`"
+                    + (o.files().stream().anyMatch(x -> x.getFileName().toString().equals("audit.pdf"))
+                    ? " or page 1 of audit.pdf." : ".")));
+            out.println();
+        }
         List<Finding> serious = d.findings().stream()
                 .filter(f -> !f.isWaived() && f.severity().reaches(Severity.MEDIUM)).toList();
         if (serious.isEmpty()) {

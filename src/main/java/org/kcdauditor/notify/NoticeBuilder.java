@@ -241,9 +241,7 @@ public final class NoticeBuilder {
         m.put("clusters", clusters);
         long noGo = clusters.stream().filter(c -> !Boolean.TRUE.equals(c.get("go"))).count();
         m.put("noGo", noGo);
-        m.put("decision", clusters.isEmpty() ? "no cluster in scope" : noGo == 0 ? "GO for the patch window: "
-                + (clusters.size() == 1 ? "the cluster" : "all " + clusters.size() + " clusters") : "NO-GO for the patch"
-                + " window: " + noGo + " of " + Words.plural(clusters.size(), "cluster"));
+        m.put("decision", clusters.isEmpty() ? "no cluster in scope" : ReportView.decision(noGo, clusters.size()));
         m.put("fixedByChange", view.fixedByChange());
         return m;
     }

@@ -550,6 +550,15 @@ public final class ReportView {
         return out;
     }
 
+    /**
+     * The decision in one line, as page 1 of the PDF, the mail and the console say it: "GO for the patch window: all
+     * 3 clusters" or "NO-GO for the patch window: 2 of 3 clusters" ({@code all} &gt; 0).
+     */
+    public static String decision(long noGo, int all) {
+        return noGo == 0 ? "GO for the patch window: " + (all == 1 ? "the cluster" : "all " + all + " clusters")
+                : "NO-GO for the patch window: " + noGo + " of " + Words.plural(all, "cluster");
+    }
+
     /** Clusters NO-GO for a patch window now. */
     public int clustersNoGo() {
         return (int) clusters.stream().filter(c -> !c.go()).count();

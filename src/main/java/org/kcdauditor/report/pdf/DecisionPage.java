@@ -83,9 +83,7 @@ final class DecisionPage {
         int all = view.clusters().size();
         PdfPTable box = new PdfPTable(1);
         box.setWidthPercentage(100);
-        String text = all == 0 ? "No cluster was audited" : noGo == 0 ? "GO for the patch window: "
-                + (all == 1 ? "the cluster" : "all " + all + " clusters")
-                : "NO-GO for the patch window: " + noGo + " of " + Words.plural(all, "cluster");
+        String text = all == 0 ? "No cluster was audited" : ReportView.decision(noGo, all);
         PdfPCell st = new PdfPCell(new Phrase(text, f.h2black));
         st.setBackgroundColor(noGo == 0 && all > 0 ? GO : NO_GO);
         st.setPadding(5);
