@@ -2,8 +2,6 @@ package org.kcdauditor.rules;
 
 import org.kcdauditor.audit.AuditContext;
 import org.kcdauditor.baseline.Waiver;
-import org.kcdauditor.model.AdObject;
-import org.kcdauditor.model.Evidence;
 import org.kcdauditor.model.Severity;
 import org.kcdauditor.remedy.Action;
 
@@ -30,15 +28,9 @@ public final class WaiverExpiredRule implements Rule {
             if (w.activeAt(ctx.inputs().now())) {
                 continue;
             }
-            AdObject node = ctx.computer(w.host());
-            // the id covers the waived rule too (two waivers of one host differ by rule); the SPN column stays an SPN
-            out.add(INFO).cluster(node == null ? null : ctx.clusterName(node)).host(w.host()).peer(w.peer())
-                    .spn(w.spn()).idSpn(w.rule() + "|" + (w.spn() == null ? "" : w.spn()))
-                    .evidence(Evidence.builder().waivedRule(w.rule()).spn(w.spn()).expires(w.expires())
-                            .justification(w.justification()).build())
-                    .message("The waiver for " + w.rule() + " on " + w.host() + (w.peer() == null ? "" : " -> "
-                            + w.peer()) + " expired on " + w.expires() + " (\"" + w.justification() + "\"); its"
-                            + " findings count again.")
+            WaiverFindings.on(ctx, out, INFO, w)
+                    .message(WaiverFindings.subject(w) + " expired on " + w.expires() + " (\"" + w.justification()
+                            + "\"); its findings count again.")
                     .action(new Action.Manual("Fix the cause, or renew the waiver in the baseline with a new"
                             + " justification and expiry date."))
                     .emit();

@@ -2,8 +2,6 @@ package org.kcdauditor.rules;
 
 import org.kcdauditor.audit.AuditContext;
 import org.kcdauditor.baseline.Waiver;
-import org.kcdauditor.model.AdObject;
-import org.kcdauditor.model.Evidence;
 import org.kcdauditor.model.Severity;
 import org.kcdauditor.remedy.Action;
 
@@ -45,14 +43,10 @@ public final class WaiverTooLongRule implements Rule {
             if (days <= max) {
                 continue;
             }
-            AdObject node = ctx.computer(w.host());
-            out.add(INFO).cluster(node == null ? null : ctx.clusterName(node)).host(w.host()).peer(w.peer())
-                    .spn(w.spn()).idSpn(w.rule() + "|" + (w.spn() == null ? "" : w.spn()))
-                    .evidence(Evidence.builder().waivedRule(w.rule()).spn(w.spn()).expires(w.expires())
-                            .justification(w.justification()).build())
-                    .message("The waiver for " + w.rule() + " on " + w.host() + (w.peer() == null ? "" : " -> "
-                            + w.peer()) + " runs until " + w.expires() + ", " + days + " days from this run;"
-                            + " baseline.maxWaiverDays allows " + max + " (\"" + w.justification() + "\").")
+            WaiverFindings.on(ctx, out, INFO, w)
+                    .message(WaiverFindings.subject(w) + " runs until " + w.expires() + ", " + days
+                            + " days from this run; baseline.maxWaiverDays allows " + max + " (\"" + w.justification()
+                            + "\").")
                     .action(new Action.Manual("Shorten the waiver to at most " + max + " days and review it when it"
                             + " expires, or fix the cause; while it runs, what it waives keeps failing."))
                     .emit();

@@ -1,0 +1,27 @@
+package org.kcdauditor.rules;
+
+import org.kcdauditor.audit.AuditContext;
+import org.kcdauditor.baseline.Waiver;
+import org.kcdauditor.model.AdObject;
+import org.kcdauditor.model.Evidence;
+
+/** What the waiver rules (WAIVER_EXPIRED, WAIVER_TOO_LONG) say of a waiver: where it applies and what it waives. */
+final class WaiverFindings {
+    private WaiverFindings() {
+    }
+
+    /** A finding of {@code info} on waiver {@code w}: its cluster, host, peer, SPN and the waiver as evidence. */
+    static FindingSink.Draft on(AuditContext ctx, FindingSink out, RuleInfo info, Waiver w) {
+        AdObject node = ctx.computer(w.host());
+        // the id covers the waived rule too (two waivers of one host differ by rule); the SPN column stays an SPN
+        return out.add(info).cluster(node == null ? null : ctx.clusterName(node)).host(w.host()).peer(w.peer())
+                .spn(w.spn()).idSpn(w.rule() + "|" + (w.spn() == null ? "" : w.spn()))
+                .evidence(Evidence.builder().waivedRule(w.rule()).spn(w.spn()).expires(w.expires())
+                        .justification(w.justification()).build());
+    }
+
+    /** "The waiver for RULE on HOST -> PEER", the start of each waiver finding's message. */
+    static String subject(Waiver w) {
+        return "The waiver for " + w.rule() + " on " + w.host() + (w.peer() == null ? "" : " -> " + w.peer());
+    }
+}
