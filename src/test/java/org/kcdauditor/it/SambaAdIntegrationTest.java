@@ -72,9 +72,7 @@ class SambaAdIntegrationTest {
 
     @AfterAll
     static void cleanUp() {
-        if (dc != null && !"true".equals(System.getProperty("kcd.samba.keep"))) {
-            dc.deleteOu(IT_OU);
-        }
+        SambaDc.afterSuite(dc, IT_OU);
     }
 
     // ------------------------------------------------------------------ scenario helpers

@@ -63,6 +63,13 @@ final class SambaDc {
         return dc;
     }
 
+    /** After a suite: its OU deleted, unless {@code -Dkcd.samba.keep=true} keeps it to look at. */
+    static void afterSuite(SambaDc dc, String ou) {
+        if (dc != null && !"true".equals(System.getProperty("kcd.samba.keep"))) {
+            dc.deleteOu(ou);
+        }
+    }
+
     /** The running DC, or null with the reason in {@code why[0]}. */
     static SambaDc find(String[] why) {
         Path dir = defaultDir();

@@ -50,9 +50,7 @@ class SambaReachIntegrationTest {
 
     @AfterAll
     static void cleanUp() {
-        if (dc != null && !"true".equals(System.getProperty("kcd.samba.keep"))) {
-            dc.deleteOu(OU);
-        }
+        SambaDc.afterSuite(dc, OU);
     }
 
     /** DC2 of scripts/samba-ad.sh join; required where the Samba suite is (CI joins it). */
