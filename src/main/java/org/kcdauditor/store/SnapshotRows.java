@@ -1,8 +1,5 @@
 package org.kcdauditor.store;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.kcdauditor.audit.AuditContext;
 import org.kcdauditor.model.AdObject;
 import org.kcdauditor.model.EventRecord;
@@ -10,7 +7,8 @@ import org.kcdauditor.model.HostState;
 import org.kcdauditor.model.PatchRecord;
 import org.kcdauditor.model.Uac;
 
-import java.nio.charset.StandardCharsets;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
@@ -31,23 +29,18 @@ import java.util.Set;
 
 /**
  * A run's snapshot rows: {@code run_host} (the cluster nodes and file servers with their attributes),
- * {@code run_host_attr} (their multi-valued attributes as JSON arrays: {@code delegateTo}, {@code spn}, {@code rbcd},
- * and {@code changes}, the replication metadata of the delegation attributes), {@code run_patch}, {@code run_event}.
+ * {@code run_host_attr} (their multi-valued attributes as deflated JSON arrays, {@link PackedValues}: {@code delegateTo},
+ * {@code spn}, {@code rbcd}, and {@code changes}, the replication metadata of the delegation attributes),
+ * {@code run_patch}, {@code run_event}.
  *
  * <p>Stored as changes against the previous run of the same configuration: a multi-valued attribute whose
- * values are those of the previous run (same SHA-256 digest) is a row without values that names the run
+ * values are those of the previous run (same SHA-256 digest of the deflated array) is a row without values that names the run
  * holding them ({@code same_as}, always a run with the values themselves, never another reference). At
  * 20,000 hosts the delegation lists are most of a snapshot, and from one day to the next nearly all of them
  * are unchanged. Pruning a run others refer to first copies its values into the oldest of them
  * ({@link #detach}).
  */
 final class SnapshotRows {
-    /** Host values as JSON arrays; replication metadata ({@code changes}) as objects with ISO-8601 times. */
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
-            .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
-    private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {
-    };
     /** Rows per JDBC batch. */
     private static final int BATCH = 5_000;
 
@@ -69,11 +62,12 @@ final class SnapshotRows {
         listed.addAll(hosts);
         ctx.clusters().forEach(c -> c.fileServers().stream().filter(listed::add).forEach(hosts::add));
         MessageDigest sha = sha256();
+        PackedValues packer = new PackedValues();
         try (PreparedStatement h = connection.prepareStatement("INSERT INTO run_host (run_id, host_name, cluster_name,"
                 + " dn, sam_account, dns_host_name, uac, object_sid, os, os_version, when_changed, usn_changed)"
                 + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
              PreparedStatement v = connection.prepareStatement("INSERT INTO run_host_attr (run_id, host_name, attr,"
-                     + " vals, digest, same_as) VALUES (?, ?, ?, ?, ?, ?)")) {
+                     + " vals_deflated, digest, same_as) VALUES (?, ?, ?, ?, ?, ?)")) {
             Set<String> seen = new LinkedHashSet<>();
             int pending = 0;
             for (AdObject o : hosts) {
@@ -88,10 +82,10 @@ final class SnapshotRows {
                         RunStore.cut(o.operatingSystem(), 255), RunStore.cut(o.operatingSystemVersion(), 255),
                         RunStore.ts(o.whenChanged()), o.usnChanged());
                 h.addBatch();
-                pending += 1 + values(v, sha, before, runId, name, "delegateTo", o.delegateTo())
-                        + values(v, sha, before, runId, name, "spn", o.spns())
-                        + values(v, sha, before, runId, name, "rbcd", o.rbcdSids())
-                        + values(v, sha, before, runId, name, "changes", ctx.snapshot().changesOf(o));
+                pending += 1 + values(v, packer, sha, before, runId, name, "delegateTo", o.delegateTo())
+                        + values(v, packer, sha, before, runId, name, "spn", o.spns())
+                        + values(v, packer, sha, before, runId, name, "rbcd", o.rbcdSids())
+                        + values(v, packer, sha, before, runId, name, "changes", ctx.snapshot().changesOf(o));
                 if (pending >= BATCH) {
                     // Bounded batches: a 20,000-host snapshot is about 1.5 million values.
                     h.executeBatch();
@@ -101,30 +95,30 @@ final class SnapshotRows {
             }
             h.executeBatch();
             v.executeBatch();
+        } catch (UncheckedIOException e) {
+            throw new SQLException("cannot encode the values of a host", e.getCause());
+        } finally {
+            packer.close();
         }
     }
 
     /**
-     * Adds one batched row for an attribute (none for an empty list): the values as a JSON array, or, when
-     * the previous run stored the same, a reference to the run holding them. Returns the rows added.
+     * Adds one batched row for an attribute (none for an empty list): the values as a deflated JSON array, or,
+     * when the previous run stored the same, a reference to the run holding them. Returns the rows added.
      */
-    private static int values(PreparedStatement v, MessageDigest sha, Map<String, Stored> before, String runId,
-                              String host, String attr, List<?> values) throws SQLException {
+    private static int values(PreparedStatement v, PackedValues packer, MessageDigest sha, Map<String, Stored> before,
+                              String runId, String host, String attr, List<?> values) throws SQLException {
         if (values.isEmpty()) {
             return 0;
         }
-        String json;
-        try {
-            json = JSON.writeValueAsString(values);
-        } catch (JsonProcessingException e) {
-            throw new SQLException("cannot encode the " + attr + " values of " + host, e);
-        }
-        String digest = HexFormat.of().formatHex(sha.digest(json.getBytes(StandardCharsets.UTF_8)), 0, 16);
+        byte[] packed = packer.pack(values);
+        // Over the deflated bytes: a tenth of the JSON to hash, and as telling, since inflating them gives the JSON.
+        String digest = HexFormat.of().formatHex(sha.digest(packed), 0, 16);
         Stored prev = before.get(key(host, attr));
         if (prev != null && digest.equals(prev.digest())) {
             RunStore.bind(v, runId, host, attr, null, digest, prev.holder());
         } else {
-            RunStore.bind(v, runId, host, attr, json, digest, null);
+            RunStore.bind(v, runId, host, attr, packed, digest, null);
         }
         v.addBatch();
         return 1;
@@ -168,7 +162,8 @@ final class SnapshotRows {
         // No ORDER BY: one row per host, and the hosts' order is the first query's. Sorting 20,000 rows of
         // JSON arrays made H2 spill the whole result to a temporary file first. A row stored as "the same as
         // run X" takes X's values.
-        try (PreparedStatement ps = connection.prepareStatement("SELECT a.host_name, COALESCE(a.vals, b.vals)"
+        try (PreparedStatement ps = connection.prepareStatement("SELECT a.host_name, COALESCE(a.vals_deflated,"
+                + " b.vals_deflated)"
                 + " FROM run_host_attr a LEFT JOIN run_host_attr b ON b.run_id = a.same_as AND b.host_name ="
                 + " a.host_name AND b.attr = a.attr WHERE a.run_id = ? AND a.attr = 'delegateTo'")) {
             ps.setString(1, runId);
@@ -181,18 +176,18 @@ final class SnapshotRows {
                     if (values == null) {
                         continue; // a file server's row: not a node
                     }
-                    String json = rs.getString(2);
-                    if (json == null) {
+                    byte[] packed = rs.getBytes(2);
+                    if (packed == null) {
                         throw new SQLException("the delegation values of " + rs.getString(1) + " in run " + runId
                                 + " refer to a run that no longer holds them");
                     }
-                    for (String v : JSON.readValue(json, STRINGS)) {
+                    for (String v : PackedValues.strings(packed)) {
                         values.add(v == null ? null : canonical.computeIfAbsent(v, k -> k));
                     }
                 }
             }
-        } catch (JsonProcessingException e) {
-            throw new SQLException("stored delegation values of run " + runId + " are not a JSON list", e);
+        } catch (IOException e) {
+            throw new SQLException("stored delegation values of run " + runId + " are not a deflated JSON list", e);
         }
         Map<String, HostState> out = new LinkedHashMap<>();
         uac.forEach((h, u) -> out.put(h, new HostState(h, Uac.flagNames(u), delegateTo.get(h))));
@@ -218,7 +213,7 @@ final class SnapshotRows {
         if (refs.isEmpty()) {
             return;
         }
-        try (PreparedStatement copy = connection.prepareStatement("UPDATE run_host_attr SET vals = (SELECT b.vals FROM"
+        try (PreparedStatement copy = connection.prepareStatement("UPDATE run_host_attr SET vals_deflated = (SELECT b.vals_deflated FROM"
                 + " run_host_attr b WHERE b.run_id = ? AND b.host_name = ? AND b.attr = ?), same_as = NULL"
                 + " WHERE run_id = ? AND host_name = ? AND attr = ?");
              PreparedStatement repoint = connection.prepareStatement("UPDATE run_host_attr SET same_as = ?"

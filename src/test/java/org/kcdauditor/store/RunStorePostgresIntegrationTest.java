@@ -68,7 +68,7 @@ class RunStorePostgresIntegrationTest {
             assertEquals(store.hostStates(id), store.hostStates(second));
             try (var c = java.sql.DriverManager.getConnection(url, db.user, pw);
                  var ps = c.prepareStatement("SELECT COUNT(*) FROM run_host_attr WHERE run_id = ? AND same_as = ?"
-                         + " AND vals IS NULL")) {
+                         + " AND vals_deflated IS NULL")) {
                 ps.setString(1, second);
                 ps.setString(2, id);
                 try (var rs = ps.executeQuery()) {
