@@ -183,6 +183,7 @@ public final class AuditRun {
                     config.directory().baseDn());
             control.begun(runId);
             RunFolder folder = null;
+            RunStore.Staged[] staged = new RunStore.Staged[1];
             try {
                 Snapshot snapshot = collect(timings, progress, control);
                 control.check();
@@ -207,18 +208,30 @@ public final class AuditRun {
                     store.reportDir(runId, planned.staging().toString());
                     folder = planned.create();
                     control.writing(folder.staging());
-                    written = reports.writeAll(doc, folder.staging(), formats, timings);
+                    CompletedRun completed = new CompletedRun(ev.result(), snapshot.objects().size(), planned.target(),
+                            ev.imported().patches(), ev.imported().events(), point);
+                    // The rows are written while the reports are (at 20,000 hosts each is seconds of work on a
+                    // core of its own) and committed only once every report is written: one transaction, as before.
+                    written = reports.writeAll(doc, folder.staging(), formats, timings, () -> {
+                        timings.time("store", () -> staged[0] = store.stage(runId, completed));
+                        return null;
+                    });
                     control.check();
+                    timings.time("store", () -> staged[0].commit(clock.instant()));
+                } else {
+                    timings.time("store", () -> store.complete(runId, clock.instant(), new CompletedRun(ev.result(),
+                            snapshot.objects().size(), null, ev.imported().patches(), ev.imported().events(), point)));
                 }
-                Path reportDir = folder == null ? null : folder.target();
-                timings.time("store", () -> store.complete(runId, clock.instant(), new CompletedRun(ev.result(),
-                        snapshot.objects().size(), reportDir, ev.imported().patches(), ev.imported().events(), point)));
                 List<Path> files = folder == null ? List.of() : folder.finish(written);
                 control.ended();
-                return new Outcome(runId, reportDir, doc, ev.result(), files, snapshot.objects().size());
+                return new Outcome(runId, folder == null ? null : folder.target(), doc, ev.result(), files,
+                        snapshot.objects().size());
             } catch (Exception | Error e) {
                 Throwable failure = control.stopped() && !(e instanceof RunInterruptedException)
                         ? new RunInterruptedException(control.stopReason(), e) : e;
+                if (staged[0] != null) {
+                    staged[0].rollback();
+                }
                 recordFailure(store, runId, failure, folder, startedAt, control);
                 control.ended();
                 if (failure instanceof RunInterruptedException ri) {

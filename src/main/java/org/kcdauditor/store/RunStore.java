@@ -232,6 +232,15 @@ public final class RunStore implements AutoCloseable {
 
     /** Writes the snapshot, patches, events and findings of a run and marks it SUCCEEDED, all in one transaction. */
     public void complete(String runId, Instant finishedAt, CompletedRun run) {
+        stage(runId, run).commit(finishedAt);
+    }
+
+    /**
+     * The first half of {@link #complete}: writes the snapshot, patches, events, findings and trend of a run in
+     * a transaction left open, so that the run can write its reports meanwhile (on another thread: this store is
+     * then not used by anyone else until {@link Staged#commit} or {@link Staged#rollback}).
+     */
+    public Staged stage(String runId, CompletedRun run) {
         try {
             connection.setAutoCommit(false);
             try {
@@ -240,6 +249,34 @@ public final class RunStore implements AutoCloseable {
                 snapshots.writeEvents(runId, run.events());
                 writeFindings(runId, run.result().findings());
                 writeTrend(runId, run.trend());
+                return new Staged(runId, run);
+            } catch (SQLException | RuntimeException e) {
+                endTransaction(false);
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new StoreException("history store " + display + ": cannot write run " + runId + ": " + firstLine(e), e);
+        }
+    }
+
+    /** A run's rows written and not yet committed ({@link #stage}). */
+    public final class Staged {
+        private final String runId;
+        private final CompletedRun run;
+        private boolean open = true;
+
+        private Staged(String runId, CompletedRun run) {
+            this.runId = runId;
+            this.run = run;
+        }
+
+        /** Marks the run SUCCEEDED with its counts and commits it with its rows. */
+        public void commit(Instant finishedAt) {
+            if (!open) {
+                throw new IllegalStateException("run " + runId + " is no longer staged");
+            }
+            open = false;
+            try {
                 AuditResult r = run.result();
                 Map<String, Integer> by = r.bySeverity();
                 int waived = (int) r.findings().stream().filter(Finding::isWaived).count();
@@ -254,15 +291,43 @@ public final class RunStore implements AutoCloseable {
                         throw new SQLException("run " + runId + " is not RUNNING in the store");
                     }
                 }
-                connection.commit();
-            } catch (SQLException | RuntimeException e) {
-                rollbackQuietly();
+            } catch (SQLException e) {
+                endTransaction(false);
+                throw new StoreException("history store " + display + ": cannot write run " + runId + ": "
+                        + firstLine(e), e);
+            } catch (RuntimeException e) {
+                endTransaction(false);
                 throw e;
-            } finally {
-                connection.setAutoCommit(true);
+            }
+            endTransaction(true);
+        }
+
+        /** Forgets the rows (the run failed after they were written); nothing when already committed. */
+        public void rollback() {
+            if (open) {
+                open = false;
+                endTransaction(false);
+            }
+        }
+    }
+
+    /** Commits or rolls back the open transaction and returns the connection to auto-commit. */
+    private void endTransaction(boolean commit) {
+        try {
+            if (commit) {
+                connection.commit();
+            } else {
+                rollbackQuietly();
             }
         } catch (SQLException e) {
-            throw new StoreException("history store " + display + ": cannot write run " + runId + ": " + firstLine(e), e);
+            rollbackQuietly();
+            throw new StoreException("history store " + display + ": cannot commit: " + firstLine(e), e);
+        } finally {
+            try {
+                connection.setAutoCommit(true);
+            } catch (SQLException ignored) {
+                // the connection is broken; the next use says so
+            }
         }
     }
 

@@ -100,6 +100,9 @@ class RunFolderTest {
             RunSummary r = store.list(1).get(0);
             assertEquals(RunSummary.FAILED, r.status());
             assertEquals("IOException: No space left on device", r.failureReason());
+            // the rows were written beside the reports, in a transaction the failure rolled back
+            assertEquals(0, store.count("run_host", r.id()) + store.count("run_host_attr", r.id())
+                    + store.count("run_finding", r.id()), "nothing of the failed run stored");
         }
     }
 
@@ -110,6 +113,12 @@ class RunFolderTest {
         assertFalse(o.outDir().getFileName().toString().endsWith(".partial"));
         assertEquals(List.of("findings.json"), names(o.outDir()));
         assertEquals(List.of(o.outDir().resolve("findings.json")), o.files());
+        try (RunStore store = StoreUrls.open(config(), Map.of())) {
+            RunSummary r = store.list(1).get(0);
+            assertEquals(RunSummary.SUCCEEDED, r.status());
+            assertEquals(o.outDir().toString(), r.reportDir());
+            assertEquals(2, store.count("run_host", r.id()), "the snapshot stored with the run");
+        }
     }
 
     @Test
