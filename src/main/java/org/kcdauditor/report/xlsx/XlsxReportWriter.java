@@ -735,19 +735,21 @@ public final class XlsxReportWriter implements ReportWriter {
         }
     }
 
+    /**
+     * The values with {@code sep} between them, a missing value as empty. {@code String.join} allocates the result
+     * once, at its size: a host's delegation entries are up to 10 KB of text at 20,000 hosts, and a StringBuilder
+     * grown by doubling allocated about four times that per host.
+     */
     static String join(List<String> values, String sep) {
         if (values == null || values.isEmpty()) {
             return "";
         }
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < values.size(); i++) {
-            if (i > 0) {
-                b.append(sep);
+        for (String v : values) {
+            if (v == null) {
+                return String.join(sep, values.stream().map(x -> x == null ? "" : x).toList());
             }
-            String v = values.get(i);
-            b.append(v == null ? "" : v);
         }
-        return b.toString();
+        return String.join(sep, values);
     }
 
     static int len(String s) {
