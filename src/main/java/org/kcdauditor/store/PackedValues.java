@@ -14,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.zip.Deflater;
-import java.util.zip.DeflaterOutputStream;
 import java.util.zip.InflaterInputStream;
 
 /**
@@ -35,31 +34,48 @@ public final class PackedValues {
     };
 
     private final Deflater deflater = new Deflater(Deflater.BEST_SPEED);
-    private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(16 * 1024);
+    /** The JSON of the array being packed, then its deflated form: both reused from call to call. */
+    private final Buffer json = new Buffer();
+    private final Buffer packed = new Buffer();
+    private final byte[] chunk = new byte[8192];
+
+    /** A byte buffer whose bytes can be handed to the deflater without a copy. */
+    private static final class Buffer extends ByteArrayOutputStream {
+        Buffer() {
+            super(16 * 1024);
+        }
+
+        byte[] bytes() {
+            return buf;
+        }
+    }
 
     /** The deflated JSON array of {@code values}; equal lists give equal bytes. */
     public byte[] pack(List<?> values) {
-        buffer.reset();
-        deflater.reset();
-        try (DeflaterOutputStream out = new DeflaterOutputStream(buffer, deflater, 8192)) {
-            JSON.writeValue(out, values);
+        json.reset();
+        try {
+            JSON.writeValue(json, values);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot encode host values", e);
         }
-        return buffer.toByteArray();
+        return deflate(json.bytes(), json.size());
     }
 
     /** {@link #pack} of a JSON array already in text form (stores written before values were deflated). */
-    public byte[] pack(String json) {
+    public byte[] pack(String text) {
+        byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+        return deflate(utf8, utf8.length);
+    }
+
+    private byte[] deflate(byte[] input, int length) {
         deflater.reset();
-        deflater.setInput(json.getBytes(StandardCharsets.UTF_8));
+        deflater.setInput(input, 0, length);
         deflater.finish();
-        buffer.reset();
-        byte[] chunk = new byte[8192];
+        packed.reset();
         while (!deflater.finished()) {
-            buffer.write(chunk, 0, deflater.deflate(chunk));
+            packed.write(chunk, 0, deflater.deflate(chunk));
         }
-        return buffer.toByteArray();
+        return packed.toByteArray();
     }
 
     /** The string values of a packed array (the delegation list, SPNs, RBCD SIDs). */
