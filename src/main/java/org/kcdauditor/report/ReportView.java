@@ -305,7 +305,8 @@ public final class ReportView {
             List<Cell> cells = new ArrayList<>();
             for (FindingsDocument.PairDoc p : nn(c.matrix())) {
                 if (p != null && p.from() != null && p.to() != null) {
-                    List<BlockerView> blockers = p.blockerList().stream()
+                    // most of a large matrix has no blocker: no stream, no list per cell then
+                    List<BlockerView> blockers = p.blockerList().isEmpty() ? List.of() : p.blockerList().stream()
                             .map(b -> new BlockerView(b.rule(), b.findingId(), byId.get(b.findingId()))).toList();
                     cells.add(new Cell(p, cellStatus(p), cellText(p, blockers), blockers,
                             fixedByChange(p, blockers, plan, added)));
@@ -679,7 +680,12 @@ public final class ReportView {
      * covers the pair; {@code W} a waived finding blocks it (it fails all the same).
      */
     static String cellText(FindingsDocument.PairDoc p, List<BlockerView> blockers) {
-        StringBuilder t = new StringBuilder(p.present() + "/" + p.required());
+        String counts = p.present() + "/" + p.required();
+        if (p.blockerList().isEmpty() && !p.rbcd() && (p.blockers() != null || p.unregistered() == null
+                || p.unregistered().isEmpty())) {
+            return counts; // no mark can apply: most cells of a large matrix
+        }
+        StringBuilder t = new StringBuilder(counts);
         Set<String> rules = new HashSet<>();
         p.blockerList().forEach(b -> rules.add(b.rule()));
         if (rules.contains(Blocker.TARGET_SPN_NOT_REGISTERED) || rules.contains(Blocker.DUPLICATE_SPN)
