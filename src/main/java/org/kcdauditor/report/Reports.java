@@ -115,17 +115,28 @@ public final class Reports {
                     futures.add(pool.submit(alongside));
                 }
             }
+            // Every task is waited for, even when this thread is interrupted: the task alongside uses the run's
+            // store connection, which must be free before the run records its end, and H2 closes its file when a
+            // thread inside it is interrupted (so the tasks are never interrupted either).
             Throwable failure = null;
+            boolean interrupted = false;
             for (Future<?> f : futures) {
-                try {
-                    f.get();
-                } catch (ExecutionException e) {
-                    Throwable cause = e.getCause() instanceof UncheckedIOException u ? u.getCause() : e.getCause();
-                    failure = failure == null ? cause : failure;
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException("interrupted while writing reports", e);
+                while (true) {
+                    try {
+                        f.get();
+                        break;
+                    } catch (ExecutionException e) {
+                        Throwable cause = e.getCause() instanceof UncheckedIOException u ? u.getCause() : e.getCause();
+                        failure = failure == null ? cause : failure;
+                        break;
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    }
                 }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while writing reports");
             }
             if (failure instanceof IOException io) {
                 throw io;
@@ -136,7 +147,7 @@ public final class Reports {
             }
             return chosen.stream().map(w -> dir.resolve(w.fileName())).toList();
         } finally {
-            pool.shutdownNow();
+            pool.shutdown();
             FileTrees.delete(temp);
         }
     }

@@ -210,8 +210,9 @@ public final class AuditRun {
                     control.writing(folder.staging());
                     CompletedRun completed = new CompletedRun(ev.result(), snapshot.objects().size(), planned.target(),
                             ev.imported().patches(), ev.imported().events(), point);
-                    // The rows are written while the reports are (at 20,000 hosts each is seconds of work on a
-                    // core of its own) and committed only once every report is written: one transaction, as before.
+                    // The rows are stored while the reports are written (at 20,000 hosts each is seconds of work on
+                    // a core of its own); the run is marked SUCCEEDED once every report is written, and a failure
+                    // deletes its rows with it (recordFailure).
                     written = reports.writeAll(doc, folder.staging(), formats, timings, () -> {
                         timings.time("store", () -> staged[0] = store.stage(runId, completed));
                         return null;
@@ -229,9 +230,6 @@ public final class AuditRun {
             } catch (Exception | Error e) {
                 Throwable failure = control.stopped() && !(e instanceof RunInterruptedException)
                         ? new RunInterruptedException(control.stopReason(), e) : e;
-                if (staged[0] != null) {
-                    staged[0].rollback();
-                }
                 recordFailure(store, runId, failure, folder, startedAt, control);
                 control.ended();
                 if (failure instanceof RunInterruptedException ri) {

@@ -79,16 +79,21 @@ final class Pruning {
         return pruned;
     }
 
+    /** Deletes a run's rows but its {@code audit_run} row (and its trend, deleted with that), in the caller's transaction. */
+    static void deleteRows(Connection connection, String runId) throws SQLException {
+        for (String table : TABLES) {
+            try (PreparedStatement ps = connection.prepareStatement("DELETE FROM " + table + " WHERE run_id = ?")) {
+                ps.setString(1, runId);
+                ps.executeUpdate();
+            }
+        }
+    }
+
     private void delete(String runId) throws SQLException {
         connection.setAutoCommit(false);
         try {
             snapshots.detach(runId);
-            for (String table : TABLES) {
-                try (PreparedStatement ps = connection.prepareStatement("DELETE FROM " + table + " WHERE run_id = ?")) {
-                    ps.setString(1, runId);
-                    ps.executeUpdate();
-                }
-            }
+            deleteRows(connection, runId);
             try (PreparedStatement ps = connection.prepareStatement("DELETE FROM audit_run WHERE id = ?")) {
                 ps.setString(1, runId);
                 ps.executeUpdate();

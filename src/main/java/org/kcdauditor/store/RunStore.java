@@ -40,9 +40,9 @@ import java.util.Set;
  * so H2 (embedded default) and PostgreSQL run the same code.
  *
  * <p>Life of a run: {@link #begin} records it RUNNING (committed at once, so a crash leaves a trace);
- * {@link #complete} writes the snapshot and findings and marks it SUCCEEDED in <em>one</em>
- * transaction; {@link #fail} marks it FAILED with its reason. Nothing here ever updates or deletes
- * another run's rows. {@link #locks()} gives the named, expiring run locks.
+ * {@link #stage} writes the snapshot and findings in <em>one</em> transaction and {@link Staged#commit} marks
+ * it SUCCEEDED ({@link #complete} does both); {@link #fail} marks it FAILED with its reason and deletes its rows.
+ * Nothing here ever updates or deletes another run's rows. {@link #locks()} gives the named, expiring run locks.
  */
 public final class RunStore implements AutoCloseable {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RunStore.class);
@@ -207,38 +207,63 @@ public final class RunStore implements AutoCloseable {
 
     /**
      * Marks a RUNNING run INTERRUPTED: its process stopped (killed, crashed, or stopped before the run
-     * finished). Writes nothing else.
+     * finished), and deletes the rows it had stored ({@link #stage}).
      *
      * @return whether the run was RUNNING
      */
     public boolean interrupt(String runId, Instant at, String reason) {
-        try (PreparedStatement ps = connection.prepareStatement("UPDATE audit_run SET status = ?, finished_at = ?,"
-                + " failure_reason = ? WHERE id = ? AND status = ?")) {
-            bind(ps, RunSummary.INTERRUPTED, ts(at), cut(reason, 2000), runId, RunSummary.RUNNING);
-            return ps.executeUpdate() == 1;
+        try {
+            return end(runId, RunSummary.INTERRUPTED, at, reason);
         } catch (SQLException e) {
             throw new StoreException("history store " + display + ": cannot record run " + runId + " as interrupted: "
                     + firstLine(e), e);
         }
     }
 
-    /** Marks a run FAILED with its reason. Writes nothing else; earlier runs are untouched. */
+    /** Marks a RUNNING run FAILED with its reason and deletes the rows it had stored; earlier runs are untouched. */
     public void fail(String runId, Instant finishedAt, String reason) {
-        update("record the failure of run " + runId, "UPDATE audit_run SET status = ?, finished_at = ?,"
-                        + " failure_reason = ? WHERE id = ? AND status = ?",
-                RunSummary.FAILED, ts(finishedAt), cut(reason == null ? "unknown" : reason, 2000), runId,
-                RunSummary.RUNNING);
+        try {
+            end(runId, RunSummary.FAILED, finishedAt, reason == null ? "unknown" : reason);
+        } catch (SQLException e) {
+            throw new StoreException("history store " + display + ": cannot record the failure of run " + runId + ": "
+                    + firstLine(e), e);
+        }
     }
 
-    /** Writes the snapshot, patches, events and findings of a run and marks it SUCCEEDED, all in one transaction. */
+    /** A RUNNING run ends as {@code status}, without the rows it stored, in one transaction. */
+    private boolean end(String runId, String status, Instant at, String reason) throws SQLException {
+        connection.setAutoCommit(false);
+        try {
+            boolean running;
+            try (PreparedStatement ps = connection.prepareStatement("UPDATE audit_run SET status = ?, finished_at = ?,"
+                    + " failure_reason = ? WHERE id = ? AND status = ?")) {
+                bind(ps, status, ts(at), cut(reason, 2000), runId, RunSummary.RUNNING);
+                running = ps.executeUpdate() == 1;
+            }
+            if (running) {
+                Pruning.deleteRows(connection, runId);
+            }
+            connection.commit();
+            return running;
+        } catch (SQLException | RuntimeException e) {
+            rollbackQuietly();
+            throw e;
+        } finally {
+            connection.setAutoCommit(true);
+        }
+    }
+
+    /** Writes the snapshot, patches, events and findings of a run, then marks it SUCCEEDED ({@link #stage}). */
     public void complete(String runId, Instant finishedAt, CompletedRun run) {
         stage(runId, run).commit(finishedAt);
     }
 
     /**
-     * The first half of {@link #complete}: writes the snapshot, patches, events, findings and trend of a run in
-     * a transaction left open, so that the run can write its reports meanwhile (on another thread: this store is
-     * then not used by anyone else until {@link Staged#commit} or {@link Staged#rollback}).
+     * Writes the snapshot, patches, events, findings and trend of a RUNNING run in one transaction; {@link
+     * Staged#commit} then marks it SUCCEEDED. In between the run writes its reports (this runs on a thread of its
+     * own meanwhile: the store is not used by anyone else until it returns). Every reader takes SUCCEEDED runs
+     * only, so the rows of a run not yet SUCCEEDED are seen by none; a run that fails or is interrupted has
+     * them deleted with its end ({@link #fail}, {@link #interrupt}, and crash recovery through the latter).
      */
     public Staged stage(String runId, CompletedRun run) {
         try {
@@ -249,84 +274,48 @@ public final class RunStore implements AutoCloseable {
                 snapshots.writeEvents(runId, run.events());
                 writeFindings(runId, run.result().findings());
                 writeTrend(runId, run.trend());
+                connection.commit();
                 return new Staged(runId, run);
             } catch (SQLException | RuntimeException e) {
-                endTransaction(false);
+                rollbackQuietly();
                 throw e;
+            } finally {
+                connection.setAutoCommit(true);
             }
         } catch (SQLException e) {
             throw new StoreException("history store " + display + ": cannot write run " + runId + ": " + firstLine(e), e);
         }
     }
 
-    /** A run's rows written and not yet committed ({@link #stage}). */
+    /** A run whose rows are stored, not yet marked SUCCEEDED ({@link #stage}). */
     public final class Staged {
         private final String runId;
         private final CompletedRun run;
-        private boolean open = true;
 
         private Staged(String runId, CompletedRun run) {
             this.runId = runId;
             this.run = run;
         }
 
-        /** Marks the run SUCCEEDED with its counts and commits it with its rows. */
+        /** Marks the run SUCCEEDED with its counts. */
         public void commit(Instant finishedAt) {
-            if (!open) {
-                throw new IllegalStateException("run " + runId + " is no longer staged");
-            }
-            open = false;
-            try {
-                AuditResult r = run.result();
-                Map<String, Integer> by = r.bySeverity();
-                int waived = (int) r.findings().stream().filter(Finding::isWaived).count();
-                try (PreparedStatement ps = connection.prepareStatement("UPDATE audit_run SET status = ?,"
-                        + " finished_at = ?, report_dir = ?, objects_read = ?, hosts = ?, findings = ?, high = ?,"
-                        + " medium = ?, low = ?, info = ?, waived = ?, compliance = ? WHERE id = ? AND status = ?")) {
-                    bind(ps, RunSummary.SUCCEEDED, ts(finishedAt),
-                            run.reportDir() == null ? null : cut(run.reportDir().toString(), 1000), run.objectsRead(),
-                            r.context().nodes().size(), r.findings().size(), by.get("HIGH"), by.get("MEDIUM"),
-                            by.get("LOW"), by.get("INFO"), waived, r.compliancePercent(), runId, RunSummary.RUNNING);
-                    if (ps.executeUpdate() != 1) {
-                        throw new SQLException("run " + runId + " is not RUNNING in the store");
-                    }
+            AuditResult r = run.result();
+            Map<String, Integer> by = r.bySeverity();
+            int waived = (int) r.findings().stream().filter(Finding::isWaived).count();
+            try (PreparedStatement ps = connection.prepareStatement("UPDATE audit_run SET status = ?,"
+                    + " finished_at = ?, report_dir = ?, objects_read = ?, hosts = ?, findings = ?, high = ?,"
+                    + " medium = ?, low = ?, info = ?, waived = ?, compliance = ? WHERE id = ? AND status = ?")) {
+                bind(ps, RunSummary.SUCCEEDED, ts(finishedAt),
+                        run.reportDir() == null ? null : cut(run.reportDir().toString(), 1000), run.objectsRead(),
+                        r.context().nodes().size(), r.findings().size(), by.get("HIGH"), by.get("MEDIUM"),
+                        by.get("LOW"), by.get("INFO"), waived, r.compliancePercent(), runId, RunSummary.RUNNING);
+                if (ps.executeUpdate() != 1) {
+                    // ended by someone else meanwhile (interrupted), who deleted its rows
+                    throw new SQLException("run " + runId + " is not RUNNING in the store");
                 }
             } catch (SQLException e) {
-                endTransaction(false);
                 throw new StoreException("history store " + display + ": cannot write run " + runId + ": "
                         + firstLine(e), e);
-            } catch (RuntimeException e) {
-                endTransaction(false);
-                throw e;
-            }
-            endTransaction(true);
-        }
-
-        /** Forgets the rows (the run failed after they were written); nothing when already committed. */
-        public void rollback() {
-            if (open) {
-                open = false;
-                endTransaction(false);
-            }
-        }
-    }
-
-    /** Commits or rolls back the open transaction and returns the connection to auto-commit. */
-    private void endTransaction(boolean commit) {
-        try {
-            if (commit) {
-                connection.commit();
-            } else {
-                rollbackQuietly();
-            }
-        } catch (SQLException e) {
-            rollbackQuietly();
-            throw new StoreException("history store " + display + ": cannot commit: " + firstLine(e), e);
-        } finally {
-            try {
-                connection.setAutoCommit(true);
-            } catch (SQLException ignored) {
-                // the connection is broken; the next use says so
             }
         }
     }

@@ -109,6 +109,34 @@ class RunStoreTest {
     }
 
     @Test
+    void storedRowsOfARunNotYetSucceededAreSeenByNoneAndGoWithItsFailureOrInterruption() {
+        try (RunStore store = RunStore.open(url(), null, null)) {
+            store.begin("good", T0, "run", "/c.yaml", null, null);
+            store.complete("good", T0, new CompletedRun(audit(), 2, null, List.of(), List.of()));
+            for (String end : List.of("failed", "interrupted")) {
+                store.begin(end, T0.plusSeconds(60), "run", "/c.yaml", null, null);
+                RunStore.Staged staged = store.stage(end, new CompletedRun(audit(), 2, null,
+                        List.of(new PatchRecord("HV01", "KB1234567", null, null, "x")), List.of()));
+                assertEquals(2, store.count("run_host", end), "stored while the reports are written");
+                assertEquals("good", store.previousRun("/c.yaml").orElseThrow().runId(),
+                        "not a previous run before it is marked SUCCEEDED");
+                if (end.equals("failed")) {
+                    store.fail(end, T0.plusSeconds(61), "IOException: No space left on device");
+                } else {
+                    assertTrue(store.interrupt(end, T0.plusSeconds(61), "the process was killed"));
+                }
+                for (String table : List.of("run_host", "run_host_attr", "run_patch", "run_finding")) {
+                    assertEquals(0, store.count(table, end), table + " of the " + end + " run");
+                }
+                assertThrows(StoreException.class, () -> staged.commit(T0.plusSeconds(62)),
+                        "an ended run is not marked SUCCEEDED afterwards");
+            }
+            assertEquals(2, store.count("run_host", "good"));
+            assertEquals("good", store.previousRun("/c.yaml").orElseThrow().runId());
+        }
+    }
+
+    @Test
     void aCorruptDatabaseFileIsAClearErrorAndIsLeftUntouched() throws Exception {
         Path file = dir.resolve("db/history.mv.db");
         Files.createDirectories(file.getParent());
