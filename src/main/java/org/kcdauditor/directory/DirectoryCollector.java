@@ -142,7 +142,8 @@ public final class DirectoryCollector {
         List<AdObject> objects = new ArrayList<>();
         // entries AD returned with ranged values, by their index in objects (a null there until completed)
         Map<Integer, SearchResultEntry> partial = new LinkedHashMap<>();
-        // A peer's SPN stands in every other node's delegation list: keep each distinct value once.
+        // A peer's SPN stands in every other node's delegation list, and a few operating systems name 100,000
+        // computers: keep each distinct value once.
         Map<String, String> canonical = new HashMap<>();
         int[] references = {0};
         SearchResultListener listener = new SearchResultListener() {
@@ -322,8 +323,10 @@ public final class DirectoryCollector {
         // Integer.valueOf keeps the usual small values (4, 24, 28, 31 …) as shared instances
         Integer encTypes = at[14] == null ? null : at[14].getValueAsInteger();
         return new AdObject(e.getDN(), value(at[0]), value(at[1]), value(at[2]), uac == null ? 0 : uac,
-                values(at[5], null), values(at[6], canonical), rbcd != null, rbcdSids, sidText, value(at[9]),
-                value(at[10]), generalizedTime(value(at[11])), usn == null ? 0 : usn,
+                values(at[5], null), values(at[6], canonical), rbcd != null, rbcdSids, sidText,
+                // a few distinct operating systems among 100,000 computers: one instance each
+                value(at[9], canonical), value(at[10], canonical), generalizedTime(value(at[11])),
+                usn == null ? 0 : usn,
                 fileTime(at[13] == null ? null : at[13].getValueAsLong()),
                 encTypes == null ? null : Integer.valueOf(encTypes.intValue()),
                 fileTime(at[15] == null ? null : at[15].getValueAsLong()));
@@ -331,6 +334,11 @@ public final class DirectoryCollector {
 
     private static String value(Attribute a) {
         return a == null ? null : a.getValue();
+    }
+
+    private static String value(Attribute a, Map<String, String> canonical) {
+        String v = value(a);
+        return v == null ? null : canonical.computeIfAbsent(v, k -> k);
     }
 
     private static byte[] bytes(Attribute a) {

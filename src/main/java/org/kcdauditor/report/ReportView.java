@@ -679,8 +679,20 @@ public final class ReportView {
      * registered or held twice, {@code E} no AES on an account, {@code C} a host on CredSSP; {@code R} RBCD
      * covers the pair; {@code W} a waived finding blocks it (it fails all the same).
      */
+    /** "present/required" of the usual small counts, one instance each (a matrix keeps its 360,000 cell texts). */
+    private static final String[][] COUNTS = new String[17][17];
+
+    static {
+        for (int present = 0; present < COUNTS.length; present++) {
+            for (int required = 0; required < COUNTS.length; required++) {
+                COUNTS[present][required] = present + "/" + required;
+            }
+        }
+    }
+
     static String cellText(FindingsDocument.PairDoc p, List<BlockerView> blockers) {
-        String counts = p.present() + "/" + p.required();
+        String counts = p.present() >= 0 && p.present() < COUNTS.length && p.required() >= 0
+                && p.required() < COUNTS.length ? COUNTS[p.present()][p.required()] : p.present() + "/" + p.required();
         if (p.blockerList().isEmpty() && !p.rbcd() && (p.blockers() != null || p.unregistered() == null
                 || p.unregistered().isEmpty())) {
             return counts; // no mark can apply: most cells of a large matrix
