@@ -1,7 +1,7 @@
 @echo off
 rem kcd-audit launcher for cmd.exe. Finds Java 17 or later (JAVA_HOME, else java.exe on PATH) and
 rem runs lib\kcd-auditor.jar with the JVM options of config\jvm.options and the arguments as given.
-rem   set KCD_AUDIT_HEAP=2g          heap ceiling for this call (default in config\jvm.options)
+rem   set KCD_AUDIT_HEAP=2g          heap for this call, initial and ceiling (default in config\jvm.options)
 rem   set KCD_AUDIT_JAVA_OPTS=...    further JVM options
 rem No parenthesised blocks touch JAVA_HOME or PATH values: "C:\Program Files (x86)\..." would end them.
 setlocal EnableExtensions DisableDelayedExpansion
@@ -49,7 +49,7 @@ exit /b 1
 
 :run
 set "KCD_HEAP="
-if defined KCD_AUDIT_HEAP set "KCD_HEAP=-Xmx%KCD_AUDIT_HEAP%"
+if defined KCD_AUDIT_HEAP set "KCD_HEAP=-Xms%KCD_AUDIT_HEAP% -Xmx%KCD_AUDIT_HEAP%"
 rem %* passes the arguments exactly as typed, quotes included, so paths with spaces stay one argument.
 "%KCD_JAVA%" "@%KCD_HOME%\config\jvm.options" %KCD_HEAP% %KCD_AUDIT_JAVA_OPTS% -jar "%KCD_JAR%" %*
 exit /b %ERRORLEVEL%

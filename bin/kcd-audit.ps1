@@ -8,7 +8,7 @@ options of config\jvm.options and the arguments as given:
 
     .\kcd-audit.ps1 run --config 'C:\kcd-audit\kcd-audit.yaml'
 
-KCD_AUDIT_HEAP (e.g. 2g) sets the heap ceiling for one call, KCD_AUDIT_JAVA_OPTS adds JVM options.
+KCD_AUDIT_HEAP (e.g. 2g) sets the heap (initial and ceiling) for one call, KCD_AUDIT_JAVA_OPTS adds JVM options.
 The exit code is kcd-audit's (0, 1, 2 or 3; README.md). bin\install-task.ps1 dot-sources this file
 for the same Java lookup.
 #>
@@ -70,6 +70,7 @@ function Find-KcdJava {
 function Get-KcdJvmArguments {
     $list = @('@' + (Join-Path (Get-KcdHome) 'config\jvm.options'))
     if ($env:KCD_AUDIT_HEAP) {
+        $list += "-Xms$($env:KCD_AUDIT_HEAP)"
         $list += "-Xmx$($env:KCD_AUDIT_HEAP)"
     }
     if ($env:KCD_AUDIT_JAVA_OPTS) {

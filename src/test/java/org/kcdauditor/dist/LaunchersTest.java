@@ -48,7 +48,8 @@ class LaunchersTest {
         String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
         assertEquals(0, p.exitValue(), err);
-        List<String> expected = new ArrayList<>(List.of("@" + home.resolve("config/jvm.options"), "-Xmx2g", "-jar",
+        List<String> expected = new ArrayList<>(List.of("@" + home.resolve("config/jvm.options"), "-Xms2g", "-Xmx2g",
+                "-jar",
                 home.resolve("lib/kcd-auditor.jar").toString()));
         expected.addAll(args);
         assertEquals(expected, List.of(out.split("\n", -1)).subList(0, expected.size()), out);
