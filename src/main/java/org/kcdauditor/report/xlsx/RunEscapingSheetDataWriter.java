@@ -1,10 +1,16 @@
 package org.kcdauditor.report.xlsx;
 
+import org.apache.poi.ss.usermodel.Cell;
+import org.apache.poi.ss.usermodel.CellType;
+import org.apache.poi.ss.util.CellReference;
+import org.apache.poi.xssf.streaming.SXSSFRow;
 import org.apache.poi.xssf.streaming.SheetDataWriter;
 import org.kcdauditor.remedy.Values;
 
 import java.io.IOException;
 import java.io.Writer;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * POI's sheet writer with its string escaping done in runs: POI writes every character of cell text
@@ -23,6 +29,72 @@ final class RunEscapingSheetDataWriter extends SheetDataWriter {
     /** Writing to {@code out} instead of a temporary file. */
     RunEscapingSheetDataWriter(Writer out) throws IOException {
         super(out);
+    }
+
+    /** Column letters (A, B, …) and style numbers met so far, by index. */
+    private final List<String> columns = new ArrayList<>();
+    private final List<String> styles = new ArrayList<>();
+    /** The number of the row being written, as it appears in its cells' references ({@code 3} in K3). */
+    private String rowNumber = "1";
+
+    @Override
+    public void writeRow(int rownum, SXSSFRow row) throws IOException {
+        rowNumber = Integer.toString(rownum + 1);
+        super.writeRow(rownum, row);
+    }
+
+    /**
+     * Text, number and blank cells as POI writes them, character for character, without POI's per-cell
+     * {@code CellReference} and attribute strings (a third of the workbook's allocation at 20,000 hosts: 23
+     * cells a row on the Hosts sheet); other cells (formulas, booleans, errors) by POI. This workbook keeps no
+     * shared strings table (the workbook is made with {@code useSharedStringsTable} false), so text is inline.
+     */
+    @Override
+    public void writeCell(int columnIndex, Cell cell) throws IOException {
+        if (cell == null) {
+            return;
+        }
+        CellType type = cell.getCellType();
+        if (type != CellType.STRING && type != CellType.NUMERIC && type != CellType.BLANK) {
+            super.writeCell(columnIndex, cell);
+            return;
+        }
+        while (columns.size() <= columnIndex) {
+            columns.add(CellReference.convertNumToColString(columns.size()));
+        }
+        _out.write("<c r=\"");
+        _out.write(columns.get(columnIndex));
+        _out.write(rowNumber);
+        _out.write('"');
+        int style = cell.getCellStyle().getIndex() & 0xffff;
+        if (style != 0) {
+            while (styles.size() <= style) {
+                styles.add(Integer.toString(styles.size()));
+            }
+            _out.write(" s=\"");
+            _out.write(styles.get(style));
+            _out.write('"');
+        }
+        switch (type) {
+            case STRING -> {
+                String text = cell.getStringCellValue();
+                _out.write(" t=\"inlineStr\"><is><t");
+                if (!text.isEmpty() && (Character.isWhitespace(text.charAt(0))
+                        || Character.isWhitespace(text.charAt(text.length() - 1)))) {
+                    _out.write(" xml:space=\"preserve\"");
+                }
+                _out.write('>');
+                outputEscapedString(text);
+                _out.write("</t></is>");
+            }
+            case NUMERIC -> {
+                _out.write(" t=\"n\"><v>");
+                _out.write(Double.toString(cell.getNumericCellValue()));
+                _out.write("</v>");
+            }
+            default -> _out.write('>');
+        }
+        _out.write("</c>");
     }
 
     /** The characters of the string being written, reused from cell to cell. */
