@@ -674,11 +674,6 @@ public final class ReportView {
         return p.present() == 0 && !p.rbcd() ? Status.RED : Status.AMBER;
     }
 
-    /**
-     * present/required, then a mark per kind of blocker besides missing entries: {@code !} a target SPN not
-     * registered or held twice, {@code E} no AES on an account, {@code C} a host on CredSSP; {@code R} RBCD
-     * covers the pair; {@code W} a waived finding blocks it (it fails all the same).
-     */
     /** "present/required" of the usual small counts, one instance each (a matrix keeps its 360,000 cell texts). */
     private static final String[][] COUNTS = new String[17][17];
 
@@ -690,6 +685,11 @@ public final class ReportView {
         }
     }
 
+    /**
+     * present/required, then a mark per kind of blocker besides missing entries: {@code !} a target SPN not
+     * registered or held twice, {@code E} no AES on an account, {@code C} a host on CredSSP; {@code R} RBCD
+     * covers the pair; {@code W} a waived finding blocks it (it fails all the same).
+     */
     static String cellText(FindingsDocument.PairDoc p, List<BlockerView> blockers) {
         String counts = p.present() >= 0 && p.present() < COUNTS.length && p.required() >= 0
                 && p.required() < COUNTS.length ? COUNTS[p.present()][p.required()] : p.present() + "/" + p.required();

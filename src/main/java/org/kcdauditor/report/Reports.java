@@ -83,8 +83,8 @@ public final class Reports {
         List<ReportWriter> chosen = writers.stream()
                 .filter(w -> w.format() == Format.JSON || formats.contains(w.format())).toList();
         ReportView view = ReportView.of(doc, changeTicket);
-        int tasks = chosen.size() + (alongside == null ? 0 : 1);
-        int threads = Math.max(1, Math.min(tasks, Runtime.getRuntime().availableProcessors()));
+        int count = chosen.size() + (alongside == null ? 0 : 1);
+        int threads = Math.max(1, Math.min(count, Runtime.getRuntime().availableProcessors()));
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "kcd-report-writer");
             t.setDaemon(true);
@@ -97,40 +97,45 @@ public final class Reports {
             // of the writers' time), then what runs alongside, then the rest in format order.
             List<ReportWriter> order = new ArrayList<>(chosen);
             order.sort(Comparator.comparing(w -> w.format() != Format.XLSX));
-            List<Future<?>> futures = new ArrayList<>();
+            List<Callable<?>> tasks = new ArrayList<>();
             for (ReportWriter w : order) {
                 Path target = dir.resolve(w.fileName());
-                futures.add(pool.submit(() -> {
-                    TempFile.withStrategy(poiTemp, () -> {
-                        try {
-                            timings.time(w.format().word(), () -> AtomicFiles.write(target, out -> w.write(view, out)));
-                        } catch (IOException e) {
-                            throw new UncheckedIOException(e);
-                        }
-                        return target;
-                    });
+                tasks.add(() -> TempFile.withStrategy(poiTemp, () -> {
+                    try {
+                        timings.time(w.format().word(), () -> AtomicFiles.write(target, out -> w.write(view, out)));
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
                     return target;
                 }));
-                if (alongside != null && futures.size() == 1) {
-                    futures.add(pool.submit(alongside));
-                }
             }
-            // Every task is waited for, even when this thread is interrupted: the task alongside uses the run's
-            // store connection, which must be free before the run records its end, and H2 closes its file when a
-            // thread inside it is interrupted (so the tasks are never interrupted either).
+            if (alongside != null) {
+                tasks.add(Math.min(1, tasks.size()), alongside);
+            }
+            // Every task submitted is waited for, even when this thread is interrupted or the submitting failed:
+            // the task alongside uses the run's store connection, which must be free before the run records its
+            // end, and H2 closes its file when a thread inside it is interrupted (so tasks are never interrupted).
+            List<Future<?>> futures = new ArrayList<>();
             Throwable failure = null;
             boolean interrupted = false;
-            for (Future<?> f : futures) {
-                while (true) {
-                    try {
-                        f.get();
-                        break;
-                    } catch (ExecutionException e) {
-                        Throwable cause = e.getCause() instanceof UncheckedIOException u ? u.getCause() : e.getCause();
-                        failure = failure == null ? cause : failure;
-                        break;
-                    } catch (InterruptedException e) {
-                        interrupted = true;
+            try {
+                for (Callable<?> t : tasks) {
+                    futures.add(pool.submit(t));
+                }
+            } finally {
+                for (Future<?> f : futures) {
+                    while (true) {
+                        try {
+                            f.get();
+                            break;
+                        } catch (ExecutionException e) {
+                            Throwable cause = e.getCause() instanceof UncheckedIOException u ? u.getCause()
+                                    : e.getCause();
+                            failure = failure == null ? cause : failure;
+                            break;
+                        } catch (InterruptedException e) {
+                            interrupted = true;
+                        }
                     }
                 }
             }

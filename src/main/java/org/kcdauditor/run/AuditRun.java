@@ -244,6 +244,8 @@ public final class AuditRun {
     private void recordFailure(RunStore store, String runId, Throwable e, RunFolder folder, Instant startedAt,
                                RunControl control) {
         String why = reason(e);
+        // H2 closes its file under a thread that is interrupted inside it: the flag is set again afterwards
+        boolean interrupted = Thread.interrupted();
         try {
             if (e instanceof RunInterruptedException) {
                 store.interrupt(runId, clock.instant(), why);
@@ -252,6 +254,10 @@ public final class AuditRun {
             }
         } catch (RuntimeException suppressed) {
             e.addSuppressed(suppressed);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
         if (folder != null && Files.isDirectory(folder.staging())) {
             try {

@@ -18,7 +18,7 @@ import java.util.Set;
  */
 final class Pruning {
     private static final List<String> TABLES = List.of("run_finding", "run_host_attr", "run_host", "run_patch",
-            "run_event");
+            "run_event", "run_trend");
 
     private final Connection connection;
     private final SnapshotRows snapshots;
@@ -79,7 +79,7 @@ final class Pruning {
         return pruned;
     }
 
-    /** Deletes a run's rows but its {@code audit_run} row (and its trend, deleted with that), in the caller's transaction. */
+    /** Deletes a run's rows, its trend included, but its {@code audit_run} row, in the caller's transaction. */
     static void deleteRows(Connection connection, String runId) throws SQLException {
         for (String table : TABLES) {
             try (PreparedStatement ps = connection.prepareStatement("DELETE FROM " + table + " WHERE run_id = ?")) {

@@ -274,6 +274,16 @@ public final class RunStore implements AutoCloseable {
                 snapshots.writeEvents(runId, run.events());
                 writeFindings(runId, run.result().findings());
                 writeTrend(runId, run.trend());
+                // Still RUNNING, and locked so until the commit: a run ended meanwhile by another process
+                // (a daemon stop past its timeout, a lock taken over) keeps no rows, and one ending it now waits
+                // for this commit and then deletes them.
+                try (PreparedStatement ps = connection.prepareStatement("UPDATE audit_run SET status = status"
+                        + " WHERE id = ? AND status = ?")) {
+                    bind(ps, runId, RunSummary.RUNNING);
+                    if (ps.executeUpdate() != 1) {
+                        throw new SQLException("run " + runId + " is not RUNNING in the store (ended meanwhile)");
+                    }
+                }
                 connection.commit();
                 return new Staged(runId, run);
             } catch (SQLException | RuntimeException e) {
@@ -486,9 +496,10 @@ public final class RunStore implements AutoCloseable {
         }
     }
 
-    /** Patch records a run stored. */
+    /** How many rows a run stored in one of its tables ({@code history show}, tests). */
     public int count(String table, String runId) {
-        if (!List.of("run_host", "run_host_attr", "run_patch", "run_event", "run_finding").contains(table)) {
+        if (!List.of("run_host", "run_host_attr", "run_patch", "run_event", "run_finding", "run_trend")
+                .contains(table)) {
             throw new IllegalArgumentException(table);
         }
         try (PreparedStatement ps = connection.prepareStatement("SELECT COUNT(*) FROM " + table + " WHERE run_id = ?")) {
@@ -528,8 +539,10 @@ public final class RunStore implements AutoCloseable {
      */
     public Optional<String> firstRunWaiving(String configPath, String rule, String host, String peer, String spn) {
         StringBuilder sql = new StringBuilder("SELECT r.id FROM run_finding f JOIN audit_run r ON r.id = f.run_id"
-                + " WHERE f.waived = TRUE AND r.config_path = ? AND f.rule_id = ? AND LOWER(f.host_name) = ?");
-        List<Object> params = new ArrayList<>(List.of(cut(configPath, 1000), rule, host.toLowerCase(Locale.ROOT)));
+                + " WHERE f.waived = TRUE AND r.status = ? AND r.config_path = ? AND f.rule_id = ?"
+                + " AND LOWER(f.host_name) = ?");
+        List<Object> params = new ArrayList<>(List.of(RunSummary.SUCCEEDED, cut(configPath, 1000), rule,
+                host.toLowerCase(Locale.ROOT)));
         if (peer != null) {
             sql.append(" AND LOWER(f.peer) = ?");
             params.add(peer.toLowerCase(Locale.ROOT));

@@ -116,7 +116,9 @@ class RunStoreTest {
             for (String end : List.of("failed", "interrupted")) {
                 store.begin(end, T0.plusSeconds(60), "run", "/c.yaml", null, null);
                 RunStore.Staged staged = store.stage(end, new CompletedRun(audit(), 2, null,
-                        List.of(new PatchRecord("HV01", "KB1234567", null, null, "x")), List.of()));
+                        List.of(new PatchRecord("HV01", "KB1234567", null, null, "x")), List.of(),
+                        new org.kcdauditor.model.TrendPoint(end, null, 2, 0, 1, null, null)));
+                assertEquals(1, store.count("run_trend", end));
                 assertEquals(2, store.count("run_host", end), "stored while the reports are written");
                 assertEquals("good", store.previousRun("/c.yaml").orElseThrow().runId(),
                         "not a previous run before it is marked SUCCEEDED");
@@ -125,7 +127,7 @@ class RunStoreTest {
                 } else {
                     assertTrue(store.interrupt(end, T0.plusSeconds(61), "the process was killed"));
                 }
-                for (String table : List.of("run_host", "run_host_attr", "run_patch", "run_finding")) {
+                for (String table : List.of("run_host", "run_host_attr", "run_patch", "run_finding", "run_trend")) {
                     assertEquals(0, store.count(table, end), table + " of the " + end + " run");
                 }
                 assertThrows(StoreException.class, () -> staged.commit(T0.plusSeconds(62)),
@@ -133,6 +135,21 @@ class RunStoreTest {
             }
             assertEquals(2, store.count("run_host", "good"));
             assertEquals("good", store.previousRun("/c.yaml").orElseThrow().runId());
+        }
+    }
+
+    @Test
+    void aRunEndedByAnotherProcessWhileItsRowsAreWrittenKeepsNone() {
+        try (RunStore store = RunStore.open(url(), null, null)) {
+            store.begin("late", T0, "run", "/c.yaml", null, null);
+            // a daemon stopping past its timeout, or a run lock taken over, records the run on its own connection
+            try (RunStore other = RunStore.open(url(), null, null)) {
+                assertTrue(other.interrupt("late", T0.plusSeconds(30), "the daemon stopped"));
+            }
+            assertThrows(StoreException.class, () -> store.stage("late", new CompletedRun(audit(), 2, null,
+                    List.of(), List.of())));
+            assertEquals(RunSummary.INTERRUPTED, store.find("late").orElseThrow().status());
+            assertEquals(0, store.count("run_host", "late") + store.count("run_finding", "late"));
         }
     }
 
