@@ -58,6 +58,8 @@ public final class StoreUrls {
      * <li>{@code COMPRESS=TRUE}: pages are stored LZF-compressed. With snapshots stored as changes against the
      * previous run, a run of 20,000 unchanged hosts adds about 15 MB instead of 102 MB (docs/reliability.md).</li>
      * </ul>
+     * and for PostgreSQL {@code reWriteBatchedInserts=true}: the driver sends a batch as multi-row inserts (a
+     * 20,000-host run stored in 2.3–2.6 s instead of 3.3–3.5 s, docs/performance.md).
      * Settings already in the URL are kept.
      */
     public static String connectUrl(AuditConfig config) {
@@ -73,6 +75,8 @@ public final class StoreUrls {
             if (!lower.contains("compress=")) {
                 url += ";COMPRESS=TRUE";
             }
+        } else if (lower.startsWith("jdbc:postgresql:") && !lower.contains("rewritebatchedinserts=")) {
+            url += (url.contains("?") ? "&" : "?") + "reWriteBatchedInserts=true";
         }
         return url;
     }

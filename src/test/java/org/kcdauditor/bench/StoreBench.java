@@ -37,17 +37,22 @@ class StoreBench {
         var process = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         long best = Long.MAX_VALUE;
         long bestCpu = Long.MAX_VALUE;
+        // -Dbench.storeUrl=jdbc:postgresql://127.0.0.1:PORT/DB (user and password from KCD_PG_USER/KCD_PG_PASSWORD,
+        // as scripts/postgres.sh leaves them) measures PostgreSQL instead; each round then a configuration of its own
+        String pg = System.getProperty("bench.storeUrl");
         for (int i = 0; i < 5; i++) {
             // as the CLI opens an H2 file store (StoreUrls.connectUrl)
-            String url = "jdbc:h2:file:" + dir.resolve("h" + i) + ";MAX_COMPACT_TIME=0;COMPRESS=TRUE";
-            try (RunStore store = RunStore.open(url, null, null)) {
-                store.begin("run", Instant.EPOCH, "bench", null, "ldap://bench", "DC=contoso,DC=com");
+            String url = pg != null ? pg : "jdbc:h2:file:" + dir.resolve("h" + i) + ";MAX_COMPACT_TIME=0;COMPRESS=TRUE";
+            String run = "run-" + i + "-" + System.nanoTime();
+            try (RunStore store = RunStore.open(url, pg == null ? null : System.getenv("KCD_PG_USER"),
+                    pg == null ? null : System.getenv("KCD_PG_PASSWORD").toCharArray())) {
+                store.begin(run, Instant.EPOCH, "bench", "/bench/" + run, "ldap://bench", "DC=contoso,DC=com");
                 long cpu = process.getProcessCpuTime();
                 long t = System.nanoTime();
-                store.complete("run", Instant.EPOCH, new CompletedRun(r, 100_000, null, List.of(), List.of()));
+                store.complete(run, Instant.EPOCH, new CompletedRun(r, 100_000, null, List.of(), List.of()));
                 best = Math.min(best, System.nanoTime() - t);
                 bestCpu = Math.min(bestCpu, process.getProcessCpuTime() - cpu);
-                assertEquals(r.context().nodes().size(), store.count("run_host", "run"));
+                assertEquals(r.context().nodes().size(), store.count("run_host", run));
             }
         }
         System.out.printf("store: %d hosts, %d findings: best of 5 %.0f ms wall, %.0f ms CPU of the process%n",

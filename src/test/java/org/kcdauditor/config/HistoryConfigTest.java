@@ -83,7 +83,13 @@ class HistoryConfigTest {
         assertTrue(StoreUrls.jdbcUrl(c).startsWith("jdbc:h2:file:") && StoreUrls.jdbcUrl(c).endsWith("data/kcd-audit"));
         assertEquals("jdbc:postgresql://db/kcd", StoreUrls.jdbcUrl(load("store:\n  url: jdbc:postgresql://db/kcd\n")));
         assertEquals(StoreUrls.jdbcUrl(c) + ";AUTO_SERVER=TRUE;MAX_COMPACT_TIME=0;COMPRESS=TRUE", StoreUrls.connectUrl(c));
-        assertEquals("jdbc:postgresql://db/kcd", StoreUrls.connectUrl(load("store:\n  url: jdbc:postgresql://db/kcd\n")));
+        // batches sent as multi-row inserts, unless the URL says otherwise
+        assertEquals("jdbc:postgresql://db/kcd?reWriteBatchedInserts=true",
+                StoreUrls.connectUrl(load("store:\n  url: jdbc:postgresql://db/kcd\n")));
+        assertEquals("jdbc:postgresql://db/kcd?sslmode=verify-full&reWriteBatchedInserts=true",
+                StoreUrls.connectUrl(load("store:\n  url: jdbc:postgresql://db/kcd?sslmode=verify-full\n")));
+        assertEquals("jdbc:postgresql://db/kcd?reWriteBatchedInserts=false",
+                StoreUrls.connectUrl(load("store:\n  url: jdbc:postgresql://db/kcd?reWriteBatchedInserts=false\n")));
     }
 
     @Test
