@@ -183,7 +183,6 @@ public final class AuditRun {
                     config.directory().baseDn());
             control.begun(runId);
             RunFolder folder = null;
-            RunStore.Staged[] staged = new RunStore.Staged[1];
             try {
                 Snapshot snapshot = collect(timings, progress, control);
                 control.check();
@@ -208,6 +207,7 @@ public final class AuditRun {
                     store.reportDir(runId, planned.staging().toString());
                     folder = planned.create();
                     control.writing(folder.staging());
+                    RunStore.Staged[] staged = new RunStore.Staged[1];
                     CompletedRun completed = new CompletedRun(ev.result(), snapshot.objects().size(), planned.target(),
                             ev.imported().patches(), ev.imported().events(), point);
                     // The rows are stored while the reports are written (at 20,000 hosts each is seconds of work on

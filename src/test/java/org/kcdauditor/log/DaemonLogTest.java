@@ -49,6 +49,9 @@ class DaemonLogTest {
         Logger log = ctx.getLogger("org.kcdauditor.test");
         for (int i = 0; i < 200; i++) {
             log.info("line {} of a daemon that runs for months: {}", i, "x".repeat(60));
+            if (i % 20 == 19) {
+                Thread.sleep(20); // in bursts, as a daemon logs: a rollover's compression runs meanwhile
+            }
         }
         ctx.stop(); // waits for the compression of rolled-over files
         List<String> rolled;
