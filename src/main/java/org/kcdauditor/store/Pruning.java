@@ -90,20 +90,14 @@ final class Pruning {
     }
 
     private void delete(String runId) throws SQLException {
-        connection.setAutoCommit(false);
-        try {
+        RunStore.inTransaction(connection, () -> {
             snapshots.detach(runId);
             deleteRows(connection, runId);
             try (PreparedStatement ps = connection.prepareStatement("DELETE FROM audit_run WHERE id = ?")) {
                 ps.setString(1, runId);
                 ps.executeUpdate();
             }
-            connection.commit();
-        } catch (SQLException | RuntimeException e) {
-            connection.rollback();
-            throw e;
-        } finally {
-            connection.setAutoCommit(true);
-        }
+            return null;
+        });
     }
 }

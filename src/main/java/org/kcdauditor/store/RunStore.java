@@ -232,8 +232,7 @@ public final class RunStore implements AutoCloseable {
 
     /** A RUNNING run ends as {@code status}, without the rows it stored, in one transaction. */
     private boolean end(String runId, String status, Instant at, String reason) throws SQLException {
-        connection.setAutoCommit(false);
-        try {
+        return inTransaction(connection, () -> {
             boolean running;
             try (PreparedStatement ps = connection.prepareStatement("UPDATE audit_run SET status = ?, finished_at = ?,"
                     + " failure_reason = ? WHERE id = ? AND status = ?")) {
@@ -243,14 +242,8 @@ public final class RunStore implements AutoCloseable {
             if (running) {
                 Pruning.deleteRows(connection, runId);
             }
-            connection.commit();
             return running;
-        } catch (SQLException | RuntimeException e) {
-            rollbackQuietly();
-            throw e;
-        } finally {
-            connection.setAutoCommit(true);
-        }
+        });
     }
 
     /** Writes the snapshot, patches, events and findings of a run, then marks it SUCCEEDED ({@link #stage}). */
@@ -267,8 +260,7 @@ public final class RunStore implements AutoCloseable {
      */
     public Staged stage(String runId, CompletedRun run) {
         try {
-            connection.setAutoCommit(false);
-            try {
+            return inTransaction(connection, () -> {
                 snapshots.write(runId, run.result().context(), previousOf(runId));
                 snapshots.writePatches(runId, run.patches());
                 snapshots.writeEvents(runId, run.events());
@@ -284,14 +276,8 @@ public final class RunStore implements AutoCloseable {
                         throw new SQLException("run " + runId + " is not RUNNING in the store (ended meanwhile)");
                     }
                 }
-                connection.commit();
                 return new Staged(runId, run);
-            } catch (SQLException | RuntimeException e) {
-                rollbackQuietly();
-                throw e;
-            } finally {
-                connection.setAutoCommit(true);
-            }
+            });
         } catch (SQLException e) {
             throw new StoreException("history store " + display + ": cannot write run " + runId + ": " + firstLine(e), e);
         }
@@ -659,11 +645,32 @@ public final class RunStore implements AutoCloseable {
         return s == null || s.length() <= max ? s : s.substring(0, max - 1) + "…";
     }
 
-    private void rollbackQuietly() {
+    /** Statements run in one transaction ({@link #inTransaction}). */
+    @FunctionalInterface
+    interface Transaction<T> {
+        T run() throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} in one transaction on {@code c}: committed when it returns, rolled back when it throws
+     * (the rollback's own failure dropped: the transaction is gone with a broken connection), and {@code c} back
+     * to auto-commit afterwards.
+     */
+    static <T> T inTransaction(Connection c, Transaction<T> work) throws SQLException {
+        c.setAutoCommit(false);
         try {
-            connection.rollback();
-        } catch (SQLException ignored) {
-            // the connection is broken; the transaction is gone with it
+            T out = work.run();
+            c.commit();
+            return out;
+        } catch (SQLException | RuntimeException e) {
+            try {
+                c.rollback();
+            } catch (SQLException ignored) {
+                // the connection is broken; the transaction is gone with it
+            }
+            throw e;
+        } finally {
+            c.setAutoCommit(true);
         }
     }
 
