@@ -191,6 +191,16 @@ public final class ReportView {
             return null;
         }
 
+        /** The cells by source, then destination, names lower-cased: for a writer that draws the whole matrix. */
+        public Map<String, Map<String, Cell>> cellsBySource() {
+            Map<String, Map<String, Cell>> out = new HashMap<>();
+            for (Cell c : cells) {
+                out.computeIfAbsent(c.from().toLowerCase(Locale.ROOT), k -> new HashMap<>())
+                        .put(c.to().toLowerCase(Locale.ROOT), c);
+            }
+            return out;
+        }
+
         /** The directions that cannot migrate, in matrix order. */
         public List<Cell> failing() {
             return cells.stream().filter(Cell::failing).toList();

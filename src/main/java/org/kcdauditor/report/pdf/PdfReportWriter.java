@@ -397,10 +397,7 @@ public final class PdfReportWriter implements ReportWriter {
                 continue;
             }
             // indexed only for the clusters drawn (at 20,000 hosts most are healthy: 360,000 cells not keyed)
-            Map<String, Cell> pairs = new HashMap<>();
-            for (Cell p : c.cells()) {
-                pairs.put(key(p.from(), p.to()), p);
-            }
+            Map<String, Map<String, Cell>> pairs = c.cellsBySource();
             if (first) {
                 d.newPage();
                 d.add(heading("Delegation matrices of the clusters with problems", f.h1, 0));
@@ -470,12 +467,13 @@ public final class PdfReportWriter implements ReportWriter {
                 int n = 0;
                 for (String from : rows) {
                     t.addCell(cell(from, f.tinyBold, LIGHT));
+                    Map<String, Cell> fromHere = pairs.getOrDefault(from.toLowerCase(Locale.ROOT), Map.of());
                     for (String to : part) {
                         if (to.equalsIgnoreCase(from)) {
                             t.addCell(cell("", f.tiny, GREY));
                             continue;
                         }
-                        Cell p = pairs.get(key(from, to));
+                        Cell p = fromHere.get(to.toLowerCase(Locale.ROOT));
                         if (p == null) {
                             t.addCell(cell("–", f.tiny, null, Element.ALIGN_CENTER));
                         } else {
@@ -823,10 +821,6 @@ public final class PdfReportWriter implements ReportWriter {
 
     static String oneLine(String s) {
         return s == null ? "" : s.replaceAll("\\R", " ");
-    }
-
-    private static String key(String from, String to) {
-        return from.toLowerCase(Locale.ROOT) + "\u0000" + to.toLowerCase(Locale.ROOT);
     }
 
     static <T> List<T> nn(List<T> l) {

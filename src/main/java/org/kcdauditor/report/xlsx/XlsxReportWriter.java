@@ -58,8 +58,9 @@ import java.util.stream.Stream;
 public final class XlsxReportWriter implements ReportWriter {
     static final int MAX_CELL = 32_767;
     /**
-     * The package's deflate level. At 20,000 hosts (ReportBench) the sheets are 84 MB of XML: level 6 (the zip default) took
-     * 1.0 s of CPU for 4.4 MB, level 3 0.3-0.4 s for 5.5 MB, level 1 0.25-0.33 s for 6.3 MB (docs/performance.md).
+     * The package's deflate level. At 20,000 hosts (ReportBench) the sheets are 84 MB of XML: level 6 (the zip
+     * default) took 1.0 s of CPU for 4.4 MB, level 3 0.3-0.4 s for 5.5 MB, level 1 0.25-0.33 s for 6.3 MB
+     * (docs/performance.md).
      */
     static final int ZIP_LEVEL = 3;
 
@@ -462,11 +463,8 @@ public final class XlsxReportWriter implements ReportWriter {
                     targets.add(fs);
                 }
             }
-            // the cells by source, then destination, names lower-cased once per name, not once per lookup
-            Map<String, Map<String, Cell>> pairs = new HashMap<>();
-            for (Cell p : c.cells()) {
-                pairs.computeIfAbsent(lower(p.from()), k -> new HashMap<>()).put(lower(p.to()), p);
-            }
+            // names lower-cased once per name, not once per lookup
+            Map<String, Map<String, Cell>> pairs = c.cellsBySource();
             String[] lowerTargets = new String[targets.size()];
             for (int j = 0; j < lowerTargets.length; j++) {
                 lowerTargets[j] = lower(targets.get(j));
