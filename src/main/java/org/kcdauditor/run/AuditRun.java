@@ -200,16 +200,19 @@ public final class AuditRun {
                         RuleCatalogue.standard())
                         .withHistory(sections);
                 control.check();
-                List<Path> written = List.of();
                 if (writeReports) {
                     RunFolder planned = outDir != null ? RunFolder.into(outDir, runId) : RunFolder.at(
                             defaultReportsDir().resolve(FOLDER.format(startedAt) + "-" + runId.substring(0, 8)));
                     store.reportDir(runId, planned.staging().toString());
                     folder = planned.create();
                     control.writing(folder.staging());
+                }
+                Path reportDir = folder == null ? null : folder.target();
+                CompletedRun completed = new CompletedRun(ev.result(), snapshot.objects().size(), reportDir,
+                        ev.imported().patches(), ev.imported().events(), point);
+                List<Path> written = List.of();
+                if (folder != null) {
                     RunStore.Staged[] staged = new RunStore.Staged[1];
-                    CompletedRun completed = new CompletedRun(ev.result(), snapshot.objects().size(), planned.target(),
-                            ev.imported().patches(), ev.imported().events(), point);
                     // The rows are stored while the reports are written (at 20,000 hosts each is seconds of work on
                     // a core of its own); the run is marked SUCCEEDED once every report is written, and a failure
                     // deletes its rows with it (recordFailure).
@@ -220,13 +223,11 @@ public final class AuditRun {
                     control.check();
                     timings.time("store", () -> staged[0].commit(clock.instant()));
                 } else {
-                    timings.time("store", () -> store.complete(runId, clock.instant(), new CompletedRun(ev.result(),
-                            snapshot.objects().size(), null, ev.imported().patches(), ev.imported().events(), point)));
+                    timings.time("store", () -> store.complete(runId, clock.instant(), completed));
                 }
                 List<Path> files = folder == null ? List.of() : folder.finish(written);
                 control.ended();
-                return new Outcome(runId, folder == null ? null : folder.target(), doc, ev.result(), files,
-                        snapshot.objects().size());
+                return new Outcome(runId, reportDir, doc, ev.result(), files, snapshot.objects().size());
             } catch (Exception | Error e) {
                 Throwable failure = control.stopped() && !(e instanceof RunInterruptedException)
                         ? new RunInterruptedException(control.stopReason(), e) : e;

@@ -29,13 +29,13 @@ import java.util.Set;
 
 /**
  * A run's snapshot rows: {@code run_host} (the cluster nodes and file servers with their attributes),
- * {@code run_host_attr} (their multi-valued attributes as deflated JSON arrays, {@link PackedValues}: {@code delegateTo},
- * {@code spn}, {@code rbcd}, and {@code changes}, the replication metadata of the delegation attributes),
- * {@code run_patch}, {@code run_event}.
+ * {@code run_host_attr} (their multi-valued attributes as deflated JSON arrays, {@link PackedValues}:
+ * {@code delegateTo}, {@code spn}, {@code rbcd}, and {@code changes}, the replication metadata of the delegation
+ * attributes), {@code run_patch}, {@code run_event}.
  *
  * <p>Stored as changes against the previous run of the same configuration: a multi-valued attribute whose
- * values are those of the previous run (same SHA-256 digest of the deflated array) is a row without values that names the run
- * holding them ({@code same_as}, always a run with the values themselves, never another reference). At
+ * values are those of the previous run (same SHA-256 digest of the deflated array) is a row without values that
+ * names the run holding them ({@code same_as}, always a run with the values themselves, never another reference). At
  * 20,000 hosts the delegation lists are most of a snapshot, and from one day to the next nearly all of them
  * are unchanged. Pruning a run others refer to first copies its values into the oldest of them
  * ({@link #detach}).
@@ -213,8 +213,9 @@ final class SnapshotRows {
         if (refs.isEmpty()) {
             return;
         }
-        try (PreparedStatement copy = connection.prepareStatement("UPDATE run_host_attr SET vals_deflated = (SELECT b.vals_deflated FROM"
-                + " run_host_attr b WHERE b.run_id = ? AND b.host_name = ? AND b.attr = ?), same_as = NULL"
+        try (PreparedStatement copy = connection.prepareStatement("UPDATE run_host_attr SET vals_deflated ="
+                + " (SELECT b.vals_deflated FROM run_host_attr b WHERE b.run_id = ? AND b.host_name = ? AND b.attr = ?),"
+                + " same_as = NULL"
                 + " WHERE run_id = ? AND host_name = ? AND attr = ?");
              PreparedStatement repoint = connection.prepareStatement("UPDATE run_host_attr SET same_as = ?"
                      + " WHERE run_id = ? AND host_name = ? AND attr = ?")) {

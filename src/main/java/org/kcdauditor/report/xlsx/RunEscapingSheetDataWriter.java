@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.Writer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntFunction;
 
 /**
  * POI's sheet writer with its string escaping done in runs: POI writes every character of cell text
@@ -59,20 +60,14 @@ final class RunEscapingSheetDataWriter extends SheetDataWriter {
             super.writeCell(columnIndex, cell);
             return;
         }
-        while (columns.size() <= columnIndex) {
-            columns.add(CellReference.convertNumToColString(columns.size()));
-        }
         _out.write("<c r=\"");
-        _out.write(columns.get(columnIndex));
+        _out.write(memo(columns, columnIndex, CellReference::convertNumToColString));
         _out.write(rowNumber);
         _out.write('"');
         int style = cell.getCellStyle().getIndex() & 0xffff;
         if (style != 0) {
-            while (styles.size() <= style) {
-                styles.add(Integer.toString(styles.size()));
-            }
             _out.write(" s=\"");
-            _out.write(styles.get(style));
+            _out.write(memo(styles, style, Integer::toString));
             _out.write('"');
         }
         switch (type) {
@@ -95,6 +90,14 @@ final class RunEscapingSheetDataWriter extends SheetDataWriter {
             default -> _out.write('>');
         }
         _out.write("</c>");
+    }
+
+    /** {@code made.apply(i)}, made once per index and kept in {@code known}. */
+    private static String memo(List<String> known, int i, IntFunction<String> made) {
+        while (known.size() <= i) {
+            known.add(made.apply(known.size()));
+        }
+        return known.get(i);
     }
 
     /** The characters of the string being written, reused from cell to cell. */
