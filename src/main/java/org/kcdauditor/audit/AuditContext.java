@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Everything the rules need, computed once from a snapshot, the clusters and the policy: hash
@@ -88,9 +89,24 @@ public final class AuditContext implements Drift.Nodes {
         this(snapshot, clusterConfigs, policy, AuditInputs.none(snapshot.takenAt()));
     }
 
+    /**
+     * Also tells {@code resolved} which hosts the clusters have, as soon as they are resolved and before the pairs
+     * are computed: a run starts storing them then, on a thread of its own (at 20,000 hosts, seconds of work that
+     * would otherwise wait for the evaluation).
+     */
+    public AuditContext(Snapshot snapshot, List<ClusterConfig> clusterConfigs, PolicyConfig policy,
+                        Consumer<Hosts> resolved) {
+        this(snapshot, clusterConfigs, policy, AuditInputs.none(snapshot.takenAt()), resolved);
+    }
+
     /** With the history inputs (baseline, previous run, patches, events) the history rules read. */
     public AuditContext(Snapshot snapshot, List<ClusterConfig> clusterConfigs, PolicyConfig policy,
                         AuditInputs inputs) {
+        this(snapshot, clusterConfigs, policy, inputs, hosts -> { });
+    }
+
+    private AuditContext(Snapshot snapshot, List<ClusterConfig> clusterConfigs, PolicyConfig policy,
+                         AuditInputs inputs, Consumer<Hosts> resolved) {
         this.snapshot = snapshot;
         this.policy = policy;
         this.inputs = inputs;
@@ -111,6 +127,7 @@ public final class AuditContext implements Drift.Nodes {
         indexNames();
         resolveClusters(clusterConfigs);
         nodes = List.copyOf(listNodes());
+        resolved.accept(hosts());
         resolvePeers();
         indexHostSpns();
         List<PairStatus> delegation = computePairs();
@@ -900,6 +917,22 @@ public final class AuditContext implements Drift.Nodes {
             }
         }
         return null;
+    }
+
+    /**
+     * The hosts of the resolved clusters (nodes, then file servers not already listed) with each node's cluster,
+     * and the snapshot they come from: what a run stores of its snapshot. Immutable, and the same from the moment
+     * the clusters are resolved, so it may be read on another thread while the rest of the context is computed.
+     */
+    public record Hosts(Snapshot snapshot, List<AdObject> hosts, Map<AdObject, ResolvedCluster> clusterOf) {
+        public Hosts {
+            hosts = List.copyOf(hosts);
+            clusterOf = Collections.unmodifiableMap(clusterOf);
+        }
+    }
+
+    public Hosts hosts() {
+        return new Hosts(snapshot, nodesAndFileServers(), clusterOf);
     }
 
     /** Nodes, then the file servers not already listed, each once. */
