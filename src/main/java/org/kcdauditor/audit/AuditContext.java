@@ -483,6 +483,7 @@ public final class AuditContext implements Drift.Nodes {
         Map<AdObject, Target> peerTargets = new IdentityHashMap<>();
         Map<AdObject, Target> fileServerTargets = new IdentityHashMap<>();
         Marks have = new Marks();
+        Marks required = new Marks();
         for (ResolvedCluster c : clusters) {
             for (AdObject source : c.nodes()) {
                 if (clusterOf.get(source) != c) {
@@ -515,7 +516,8 @@ public final class AuditContext implements Drift.Nodes {
                     expected += p.rbcd() ? 0 : p.present();
                 }
                 if (expected < distinct) {
-                    unexpected.put(source, unexpectedEntries(source, targets, c, peerTargets, fileServerTargets));
+                    unexpected.put(source, unexpectedEntries(source, targets, c, peerTargets, fileServerTargets,
+                            required));
                 }
             }
         }
@@ -583,10 +585,11 @@ public final class AuditContext implements Drift.Nodes {
         return out;
     }
 
-    /** The source's entries (as stored) that no pair requires. */
+    /** The source's entries (as stored) that no pair requires; {@code required} is reused from source to source. */
     private List<String> unexpectedEntries(AdObject source, List<AdObject> targets, ResolvedCluster c,
-                                           Map<AdObject, Target> peerTargets, Map<AdObject, Target> fileServerTargets) {
-        Marks required = new Marks();
+                                           Map<AdObject, Target> peerTargets, Map<AdObject, Target> fileServerTargets,
+                                           Marks required) {
+        required.clear();
         for (AdObject target : targets) {
             for (int id : peerTargets.get(target).keyIds()) {
                 required.add(id);

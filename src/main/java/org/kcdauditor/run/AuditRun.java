@@ -237,7 +237,7 @@ public final class AuditRun {
                 return new Outcome(runId, reportDir, doc, ev.result(), files, snapshot.objects().size());
             } catch (Exception | Error e) {
                 if (hostsStored[0] != null) {
-                    hostsStored[0].awaitQuietly(); // its rows are deleted with the run's end
+                    hostsStored[0].abandon(e); // what it committed is deleted with the run's end
                 }
                 Throwable failure = control.stopped() && !(e instanceof RunInterruptedException)
                         ? new RunInterruptedException(control.stopReason(), e) : e;

@@ -65,6 +65,10 @@ public final class RunStore implements AutoCloseable {
     private final SnapshotRows snapshots;
     /** Opens another connection to the same database (for {@link #writeSnapshot}). */
     private final Opener opener;
+    /** Rows per commit of a run's hosts ({@link #writeSnapshot}); tests make it small. */
+    int hostBatch = SnapshotRows.BATCH;
+    /** Called after each commit of a run's hosts, with the run's id; tests end the run from there. */
+    java.util.function.Consumer<String> afterHostBatch = runId -> { };
 
     @FunctionalInterface
     private interface Opener {
@@ -286,7 +290,7 @@ public final class RunStore implements AutoCloseable {
     public Staged stage(String runId, CompletedRun run, SnapshotWrite snapshot) {
         try {
             if (snapshot == null) {
-                writeSnapshot(connection, runId, run.result().context().hosts(), previousOf(runId));
+                writeSnapshot(connection, runId, run.result().context().hosts(), previousOf(runId), () -> false);
             } else {
                 snapshot.await();
             }
@@ -320,11 +324,12 @@ public final class RunStore implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        java.util.concurrent.atomic.AtomicBoolean abandoned = new java.util.concurrent.atomic.AtomicBoolean();
         try {
-            return new SnapshotWrite(runId, thread.submit(() -> {
+            return new SnapshotWrite(runId, abandoned, thread.submit(() -> {
                 long start = System.nanoTime();
                 try (Connection c = opener.open()) {
-                    writeSnapshot(c, runId, hosts, previous);
+                    writeSnapshot(c, runId, hosts, previous, abandoned::get);
                 }
                 return System.nanoTime() - start;
             }));
@@ -340,12 +345,16 @@ public final class RunStore implements AutoCloseable {
      * meanwhile by another process keeps none of them: that process deleted the batches committed before, the
      * others are rolled back.
      */
-    private void writeSnapshot(Connection c, String runId, AuditContext.Hosts hosts, String previous)
-            throws SQLException {
+    private void writeSnapshot(Connection c, String runId, AuditContext.Hosts hosts, String previous,
+                               java.util.function.BooleanSupplier abandoned) throws SQLException {
         inTransaction(c, () -> {
-            new SnapshotRows(c).write(runId, hosts, previous, () -> {
+            new SnapshotRows(c).write(runId, hosts, previous, hostBatch, () -> {
+                if (abandoned.getAsBoolean()) {
+                    throw new SQLException("run " + runId + " failed meanwhile: its hosts are no longer stored");
+                }
                 stillRunning(c, runId);
                 c.commit();
+                afterHostBatch.accept(runId);
             });
             return null;
         });
@@ -369,10 +378,12 @@ public final class RunStore implements AutoCloseable {
     /** The snapshot rows of a run being written on their own thread ({@link #writeSnapshot}). */
     public final class SnapshotWrite {
         private final String runId;
+        private final java.util.concurrent.atomic.AtomicBoolean abandoned;
         private final Future<Long> done;
 
-        private SnapshotWrite(String runId, Future<Long> done) {
+        private SnapshotWrite(String runId, java.util.concurrent.atomic.AtomicBoolean abandoned, Future<Long> done) {
             this.runId = runId;
+            this.abandoned = abandoned;
             this.done = done;
         }
 
@@ -418,12 +429,22 @@ public final class RunStore implements AutoCloseable {
             }
         }
 
-        /** Waits as {@link #await} does, for a run that failed anyway: a failure here changes nothing. */
-        public void awaitQuietly() {
+        /**
+         * For a run that failed or was stopped: stops at the next batch (that batch rolled back) and waits for it,
+         * so the run's end can delete what was committed. A failure here changes nothing: the run failed for
+         * another reason, which is the one it records; {@code reason} keeps this one as suppressed.
+         */
+        public void abandon(Throwable reason) {
+            abandoned.set(true);
             try {
                 await();
-            } catch (SQLException | RuntimeException ignored) {
-                // the run failed for another reason, which is the one it records
+            } catch (SQLException | RuntimeException | Error e) {
+                for (Throwable t = reason; t != null; t = t.getCause()) {
+                    if (t == e) {
+                        return; // the run failed of it (stage waited for it and threw it)
+                    }
+                }
+                reason.addSuppressed(e);
             }
         }
     }
@@ -807,7 +828,8 @@ public final class RunStore implements AutoCloseable {
             T out = work.run();
             c.commit();
             return out;
-        } catch (SQLException | RuntimeException e) {
+        } catch (Throwable e) {
+            // any failure, an Error too: switching auto-commit back on below would commit what is open
             try {
                 c.rollback();
             } catch (SQLException ignored) {

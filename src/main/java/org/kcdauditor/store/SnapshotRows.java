@@ -39,8 +39,8 @@ import java.util.Set;
  * ({@link #detach}).
  */
 final class SnapshotRows {
-    /** Rows per JDBC batch. */
-    private static final int BATCH = 5_000;
+    /** Rows per JDBC batch (and, for a run's hosts, per commit: {@link #write}). */
+    static final int BATCH = 5_000;
 
     private final Connection connection;
 
@@ -60,9 +60,10 @@ final class SnapshotRows {
 
     /**
      * Writes the nodes and file servers of {@code ctx}, each attribute against {@code previousRun} (may be null),
-     * calling {@code checkpoint} after each batch (the store commits there).
+     * calling {@code checkpoint} after each batch of about {@code batch} rows (the store commits there).
      */
-    void write(String runId, AuditContext.Hosts ctx, String previousRun, Checkpoint checkpoint) throws SQLException {
+    void write(String runId, AuditContext.Hosts ctx, String previousRun, int batch, Checkpoint checkpoint)
+            throws SQLException {
         Map<String, Stored> before = previousRun == null ? Map.of() : digests(previousRun);
         MessageDigest sha = sha256();
         PackedValues packer = new PackedValues();
@@ -89,7 +90,7 @@ final class SnapshotRows {
                         + values(v, packer, sha, before, runId, name, "spn", o.spns())
                         + values(v, packer, sha, before, runId, name, "rbcd", o.rbcdSids())
                         + values(v, packer, sha, before, runId, name, "changes", ctx.snapshot().changesOf(o));
-                if (pending >= BATCH) {
+                if (pending >= batch) {
                     // Bounded batches: a 20,000-host snapshot is about 1.5 million values.
                     h.executeBatch();
                     v.executeBatch();

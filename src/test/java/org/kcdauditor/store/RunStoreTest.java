@@ -157,7 +157,7 @@ class RunStoreTest {
     }
 
     @Test
-    void hostsStoredEarlyOnAConnectionOfTheirOwnAreTheSameRowsAsStoredWithTheFindings() {
+    void hostsStoredEarlyOnAConnectionOfTheirOwnAreTheSameRowsAsStoredWithTheFindings() throws Exception {
         try (RunStore store = RunStore.open(url(), null, null)) {
             store.begin("inline", T0, "run", "/c.yaml", null, null);
             store.complete("inline", T0, new CompletedRun(audit(), 2, null, List.of(), List.of()));
@@ -170,7 +170,17 @@ class RunStoreTest {
             assertEquals(store.count("run_host", "inline"), store.count("run_host", "early"));
             assertEquals(store.count("run_host_attr", "inline"), store.count("run_host_attr", "early"));
             assertEquals(store.count("run_finding", "inline"), store.count("run_finding", "early"));
+            assertEquals(store.hostStates("inline"), store.hostStates("early"));
             assertEquals("early", store.previousRun("/c.yaml").orElseThrow().runId());
+        }
+        // stored against the previous run from the other connection too: unchanged values name the run holding them
+        try (var c = DriverManager.getConnection(url()); ResultSet rs = c.createStatement().executeQuery(
+                "SELECT COUNT(*), COUNT(vals_deflated), COUNT(CASE WHEN same_as = 'inline' THEN 1 END)"
+                        + " FROM run_host_attr WHERE run_id = 'early'")) {
+            assertTrue(rs.next());
+            assertTrue(rs.getInt(1) > 0);
+            assertEquals(0, rs.getInt(2));
+            assertEquals(rs.getInt(1), rs.getInt(3));
         }
     }
 
@@ -189,6 +199,60 @@ class RunStoreTest {
             assertEquals(RunSummary.INTERRUPTED, store.find("late").orElseThrow().status());
             assertEquals(0, store.count("run_host", "late") + store.count("run_host_attr", "late")
                     + store.count("run_finding", "late"));
+        }
+    }
+
+    @Test
+    void aRunEndedByAnotherProcessBetweenTwoBatchesOfItsHostsKeepsNone() {
+        try (RunStore store = RunStore.open(url(), null, null); RunStore other = RunStore.open(url(), null, null)) {
+            store.begin("late", T0, "run", "/c.yaml", null, null);
+            store.hostBatch = 1; // a commit per host
+            List<Integer> committed = new ArrayList<>();
+            store.afterHostBatch = id -> {
+                committed.add(store.count("run_host", id));
+                if (committed.size() == 1) {
+                    assertTrue(other.interrupt(id, T0.plusSeconds(30), "the daemon stopped"));
+                }
+            };
+            AuditResult r = audit();
+            RunStore.SnapshotWrite hosts = store.writeSnapshot("late", r.context().hosts());
+            assertThrows(StoreException.class, () -> store.stage("late", new CompletedRun(r, 2, null, List.of(),
+                    List.of()), hosts));
+            assertEquals(List.of(1), committed, "the first host committed, the second refused");
+            assertEquals(0, store.count("run_host", "late") + store.count("run_host_attr", "late"));
+        }
+    }
+
+    @Test
+    void aRunAbandonedWhileItsHostsAreStoredStopsAtTheNextBatch() throws Exception {
+        try (RunStore store = RunStore.open(url(), null, null)) {
+            store.begin("failed", T0, "run", "/c.yaml", null, null);
+            store.hostBatch = 1;
+            java.util.concurrent.CountDownLatch first = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            store.afterHostBatch = id -> {
+                first.countDown();
+                try {
+                    assertTrue(go.await(30, java.util.concurrent.TimeUnit.SECONDS));
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            };
+            RunStore.SnapshotWrite hosts = store.writeSnapshot("failed", audit().context().hosts());
+            assertTrue(first.await(30, java.util.concurrent.TimeUnit.SECONDS));
+            java.io.IOException reason = new java.io.IOException("No space left on device");
+            Thread abandoning = new Thread(() -> hosts.abandon(reason));
+            abandoning.start();
+            while (abandoning.getState() != Thread.State.WAITING) { // marked abandoned, waiting for the writer
+                Thread.onSpinWait();
+            }
+            go.countDown();
+            abandoning.join();
+            assertEquals(1, store.count("run_host", "failed"), "the second host not stored");
+            assertEquals(1, reason.getSuppressed().length);
+            assertTrue(reason.getSuppressed()[0].getMessage().contains("failed meanwhile"));
+            store.fail("failed", T0.plusSeconds(1), "IOException: No space left on device");
+            assertEquals(0, store.count("run_host", "failed") + store.count("run_host_attr", "failed"));
         }
     }
 
