@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Everything the rules need, computed once from a snapshot, the clusters and the policy: hash
@@ -60,8 +61,11 @@ public final class AuditContext implements Drift.Nodes {
     private final Map<AdObject, List<String>> unexpected;
     private final Map<AdObject, List<PairStatus>> pairsFrom;
     private final Map<AdObject, List<PairStatus>> pairsTo;
-    /** Normal forms of delegation values: the same few values recur in every peer's list. */
-    private final Map<String, String> keys;
+    /** The number of each normal form of a delegation value or required SPN (by value as stored, and by
+     * normal form): the same few values recur in every peer's list, so each is normalised once. */
+    private final Map<String, Integer> keyIds;
+    /** The nodes in cluster order, each once. */
+    private final List<AdObject> nodes;
     /** With several directories: each object's directory, and the name index per directory. */
     private final Map<AdObject, String> directoryOf;
     private final Map<String, Map<String, AdObject>> byNameIn;
@@ -85,9 +89,24 @@ public final class AuditContext implements Drift.Nodes {
         this(snapshot, clusterConfigs, policy, AuditInputs.none(snapshot.takenAt()));
     }
 
+    /**
+     * Also tells {@code resolved} which hosts the clusters have, as soon as they are resolved and before the pairs
+     * are computed: a run starts storing them then, on a thread of its own (at 20,000 hosts, seconds of work that
+     * would otherwise wait for the evaluation).
+     */
+    public AuditContext(Snapshot snapshot, List<ClusterConfig> clusterConfigs, PolicyConfig policy,
+                        Consumer<Hosts> resolved) {
+        this(snapshot, clusterConfigs, policy, AuditInputs.none(snapshot.takenAt()), resolved);
+    }
+
     /** With the history inputs (baseline, previous run, patches, events) the history rules read. */
     public AuditContext(Snapshot snapshot, List<ClusterConfig> clusterConfigs, PolicyConfig policy,
                         AuditInputs inputs) {
+        this(snapshot, clusterConfigs, policy, inputs, hosts -> { });
+    }
+
+    private AuditContext(Snapshot snapshot, List<ClusterConfig> clusterConfigs, PolicyConfig policy,
+                         AuditInputs inputs, Consumer<Hosts> resolved) {
         this.snapshot = snapshot;
         this.policy = policy;
         this.inputs = inputs;
@@ -98,7 +117,7 @@ public final class AuditContext implements Drift.Nodes {
         clusterOf = new IdentityHashMap<>();
         peers = new IdentityHashMap<>();
         unexpected = new IdentityHashMap<>();
-        keys = new HashMap<>();
+        keyIds = new HashMap<>();
         directoryOf = new IdentityHashMap<>();
         byNameIn = new HashMap<>();
         indexDirectories();
@@ -107,7 +126,10 @@ public final class AuditContext implements Drift.Nodes {
         encryptionSubjects = new ArrayList<>();
         indexNames();
         resolveClusters(clusterConfigs);
+        nodes = List.copyOf(listNodes());
+        resolved.accept(hosts());
         resolvePeers();
+        indexHostSpns();
         List<PairStatus> delegation = computePairs();
         indexSpnOwners(delegation);
         findDuplicates();
@@ -133,7 +155,8 @@ public final class AuditContext implements Drift.Nodes {
         peers = c.peers;
         basePairs = c.basePairs;
         unexpected = c.unexpected;
-        keys = c.keys;
+        keyIds = c.keyIds;
+        nodes = c.nodes;
         directoryOf = c.directoryOf;
         byNameIn = c.byNameIn;
         duplicates = c.duplicates;
@@ -209,12 +232,8 @@ public final class AuditContext implements Drift.Nodes {
         }
     }
 
-    /**
-     * Owners of the SPNs that matter: those the nodes register and those the sources must delegate
-     * to. Every SPN of every object is normalised once and kept only when it is one of these, so
-     * the index grows with the clusters, not with the directory.
-     */
-    private void indexSpnOwners(List<PairStatus> pairs) {
+    /** The SPN keys of every node and file server, normalised once: the pairs' targets and the owner index use them. */
+    private void indexHostSpns() {
         for (AdObject n : nodesAndFileServers()) {
             String[] own = new String[n.spns().size()];
             for (int i = 0; i < own.length; i++) {
@@ -223,6 +242,14 @@ public final class AuditContext implements Drift.Nodes {
             }
             hostSpnKeys.put(n, own);
         }
+    }
+
+    /**
+     * Owners of the SPNs that matter: those the nodes register and those the sources must delegate
+     * to. Every SPN of every object is normalised once and kept only when it is one of these, so
+     * the index grows with the clusters, not with the directory.
+     */
+    private void indexSpnOwners(List<PairStatus> pairs) {
         for (PairStatus p : pairs) {
             for (String spn : p.unregistered()) {
                 spnOwners.putIfAbsent(Spn.keyOf(spn), new ArrayList<>(1));
@@ -233,11 +260,17 @@ public final class AuditContext implements Drift.Nodes {
         BitSet hashes = new BitSet(HASH_BITS);
         spnOwners.keySet().forEach(k -> hashes.set(k.hashCode() & (HASH_BITS - 1)));
         for (AdObject o : snapshot.objects()) {
-            for (String spn : o.spns()) {
-                if (!hashes.get(Spn.keyHash(spn) & (HASH_BITS - 1))) {
+            String[] own = hostSpnKeys.get(o);
+            for (int i = 0; i < o.spns().size(); i++) {
+                String key;
+                if (own != null) {
+                    key = own[i]; // a node's or file server's: normalised once, above
+                } else if (hashes.get(Spn.keyHash(o.spns().get(i)) & (HASH_BITS - 1))) {
+                    key = Spn.keyOf(o.spns().get(i));
+                } else {
                     continue;
                 }
-                List<AdObject> owners = spnOwners.get(Spn.keyOf(spn));
+                List<AdObject> owners = spnOwners.get(key);
                 if (owners != null && (owners.isEmpty() || owners.get(owners.size() - 1) != o)) {
                     owners.add(o);
                 }
@@ -449,15 +482,17 @@ public final class AuditContext implements Drift.Nodes {
         List<PairStatus> out = new ArrayList<>();
         Map<AdObject, Target> peerTargets = new IdentityHashMap<>();
         Map<AdObject, Target> fileServerTargets = new IdentityHashMap<>();
-        Map<String, String> have = new HashMap<>();
+        Marks have = new Marks();
+        Marks required = new Marks();
         for (ResolvedCluster c : clusters) {
             for (AdObject source : c.nodes()) {
                 if (clusterOf.get(source) != c) {
                     continue;
                 }
                 have.clear();
+                int distinct = 0;
                 for (String d : source.delegateTo()) {
-                    have.put(key(d), d);
+                    distinct += have.add(keyId(d)) ? 1 : 0;
                 }
                 // its peers by name: the cluster's migration group, sorted once, without the source
                 List<AdObject> group = groupByName.get(c);
@@ -470,19 +505,19 @@ public final class AuditContext implements Drift.Nodes {
                 int expected = 0;
                 for (AdObject target : targets) {
                     Target t = peerTargets.computeIfAbsent(target, o -> target(o, policy.services()));
-                    PairStatus p = pair(c, source, t, have.keySet(), false);
+                    PairStatus p = pair(c, source, t, have, false);
                     out.add(p);
                     expected += p.rbcd() ? 0 : p.present();
                 }
                 for (AdObject fs : c.fileServers()) {
                     Target t = fileServerTargets.computeIfAbsent(fs, o -> target(o, List.of("cifs")));
-                    PairStatus p = pair(c, source, t, have.keySet(), true);
+                    PairStatus p = pair(c, source, t, have, true);
                     out.add(p);
                     expected += p.rbcd() ? 0 : p.present();
                 }
-                if (expected < have.size()) {
+                if (expected < distinct) {
                     unexpected.put(source, unexpectedEntries(source, targets, c, peerTargets, fileServerTargets,
-                            have));
+                            required));
                 }
             }
         }
@@ -511,6 +546,9 @@ public final class AuditContext implements Drift.Nodes {
      * two objects (the KDC refuses it), and no AES on the source's or the target's account.
      */
     private List<Blocker> snapshotBlockers(PairStatus p) {
+        if (duplicates.isEmpty() && !encryption.containsKey(p.source()) && !encryption.containsKey(p.target())) {
+            return List.of();
+        }
         List<Blocker> out = new ArrayList<>(0);
         if (!duplicates.isEmpty()) {
             // the same for every pair into this target (as peer, or as file server): computed once per target
@@ -547,50 +585,81 @@ public final class AuditContext implements Drift.Nodes {
         return out;
     }
 
-    /** The source's entries that no pair requires (normal form → value as stored). */
-    private static List<String> unexpectedEntries(AdObject source, List<AdObject> targets, ResolvedCluster c,
-                                                  Map<AdObject, Target> peerTargets,
-                                                  Map<AdObject, Target> fileServerTargets, Map<String, String> have) {
-        Map<String, String> rest = new HashMap<>(have);
+    /** The source's entries (as stored) that no pair requires; {@code required} is reused from source to source. */
+    private List<String> unexpectedEntries(AdObject source, List<AdObject> targets, ResolvedCluster c,
+                                           Map<AdObject, Target> peerTargets, Map<AdObject, Target> fileServerTargets,
+                                           Marks required) {
+        required.clear();
         for (AdObject target : targets) {
-            peerTargets.get(target).keys().forEach(rest::remove);
+            for (int id : peerTargets.get(target).keyIds()) {
+                required.add(id);
+            }
         }
         for (AdObject fs : c.fileServers()) {
-            fileServerTargets.get(fs).keys().forEach(rest::remove);
+            for (int id : fileServerTargets.get(fs).keyIds()) {
+                required.add(id);
+            }
         }
         List<String> out = new ArrayList<>();
         for (String raw : source.delegateTo()) {
-            if (rest.containsKey(Spn.keyOf(raw))) {
+            if (!required.has(keyId(raw))) {
                 out.add(raw);
             }
         }
         return out;
     }
 
+    /**
+     * A set of normal forms by number, emptied in constant time: one mark per number, set to the current round.
+     * The pairs of 20,000 hosts look up 1.5 million entries; a hash set per source cost a node per entry.
+     */
+    private static final class Marks {
+        private int[] round = new int[1024];
+        private int current = 1;
+
+        void clear() {
+            current++;
+        }
+
+        /** Adds {@code id}; false if it was already in. */
+        boolean add(int id) {
+            if (id >= round.length) {
+                round = java.util.Arrays.copyOf(round, Math.max(id + 1, round.length * 2));
+            }
+            if (round[id] == current) {
+                return false;
+            }
+            round[id] = current;
+            return true;
+        }
+
+        boolean has(int id) {
+            return id < round.length && round[id] == current;
+        }
+    }
+
     /** What every source must delegate to for one target, computed once per target, not once per pair. */
-    private record Target(AdObject object, List<String> required, List<String> keys, List<String> unregistered) {
+    private record Target(AdObject object, List<String> required, int[] keyIds, List<String> unregistered) {
     }
 
     private Target target(AdObject target, List<String> services) {
-        Set<String> own = new HashSet<>();
-        for (String spn : target.spns()) {
-            own.add(Spn.keyOf(spn));
-        }
+        Set<String> own = new HashSet<>(List.of(hostSpnKeys.get(target)));
         List<String> required = requiredSpns(target, services);
-        List<String> keys = new ArrayList<>(required.size());
-        List<String> unregistered = new ArrayList<>();
-        for (String spn : required) {
-            String key = key(spn);
-            keys.add(key);
+        int[] ids = new int[required.size()];
+        List<String> unregistered = new ArrayList<>(0);
+        for (int i = 0; i < ids.length; i++) {
+            String spn = required.get(i);
+            String key = Spn.keyOf(spn);
+            ids[i] = keyId(key);
             // cifs/X is served by HOST/X through AD's default sPNMappings.
             if (!own.contains(key) && !(key.startsWith("cifs/") && own.contains("host/" + key.substring(5)))) {
                 unregistered.add(spn);
             }
         }
-        return new Target(target, List.copyOf(required), keys, List.copyOf(unregistered));
+        return new Target(target, List.copyOf(required), ids, List.copyOf(unregistered));
     }
 
-    private PairStatus pair(ResolvedCluster c, AdObject source, Target t, Set<String> have, boolean fileServer) {
+    private PairStatus pair(ResolvedCluster c, AdObject source, Target t, Marks have, boolean fileServer) {
         boolean rbcd = source.objectSid() != null && t.object().rbcdSids().contains(source.objectSid());
         List<String> missing = List.of();
         boolean crossDomain = !rbcd && crossDirectory(source, t.object());
@@ -598,14 +667,18 @@ public final class AuditContext implements Drift.Nodes {
             // classic constrained delegation does not cross a domain boundary: entries on the source do not count
             missing = t.required();
         } else if (!rbcd) {
-            for (int i = 0; i < t.keys().size(); i++) {
-                if (!have.contains(t.keys().get(i))) {
+            for (int i = 0; i < t.keyIds().length; i++) {
+                if (!have.has(t.keyIds()[i])) {
                     if (missing.isEmpty()) {
                         missing = new ArrayList<>();
                     }
                     missing.add(t.required().get(i));
                 }
             }
+        }
+        if (!crossDomain && missing.isEmpty() && t.unregistered().isEmpty()) {
+            return new PairStatus(c.name(), source, t.object(), t.required(), missing, t.unregistered(), rbcd,
+                    fileServer, List.of());
         }
         List<Blocker> blockers = new ArrayList<>(missing.size() + t.unregistered().size());
         if (crossDomain) {
@@ -623,19 +696,22 @@ public final class AuditContext implements Drift.Nodes {
     }
 
     /**
-     * The normal form of a delegation value or required SPN, one String instance per normal form, so that the
-     * pairs' look-ups compare references, not characters. A normal form is its own normal form, so the map
-     * that memoises values also holds the one instance of each normal form.
+     * The number of the normal form of a delegation value or required SPN. A normal form is its own normal
+     * form, so the map that memoises values also numbers the normal forms (by the map's size when one is first
+     * seen: unique, not dense).
      */
-    private String key(String raw) {
-        String k = keys.get(raw);
-        if (k == null) {
-            String fresh = Spn.keyOf(raw);
-            k = keys.putIfAbsent(fresh, fresh);
-            k = k == null ? fresh : k;
-            keys.put(raw, k);
+    private int keyId(String raw) {
+        Integer id = keyIds.get(raw);
+        if (id == null) {
+            String key = Spn.keyOf(raw);
+            id = keyIds.get(key);
+            if (id == null) {
+                id = keyIds.size();
+                keyIds.put(key, id);
+            }
+            keyIds.put(raw, id);
         }
-        return k;
+        return id;
     }
 
     /**
@@ -644,12 +720,14 @@ public final class AuditContext implements Drift.Nodes {
      */
     public List<String> requiredSpns(AdObject target, List<String> services) {
         List<String> out = new ArrayList<>();
+        String fqdn = policy.fqdnForm() && target.dnsHostName() != null && validDnsHostName(target.dnsHostName())
+                ? stripDot(target.dnsHostName()) : null;
         for (String service : services) {
             if (policy.netbiosForm()) {
                 out.add(service + "/" + target.name());
             }
-            if (policy.fqdnForm() && target.dnsHostName() != null && validDnsHostName(target.dnsHostName())) {
-                out.add(service + "/" + stripDot(target.dnsHostName()));
+            if (fqdn != null) {
+                out.add(service + "/" + fqdn);
             }
         }
         return out;
@@ -844,6 +922,22 @@ public final class AuditContext implements Drift.Nodes {
         return null;
     }
 
+    /**
+     * The hosts of the resolved clusters (nodes, then file servers not already listed) with each node's cluster,
+     * and the snapshot they come from: what a run stores of its snapshot. Immutable, and the same from the moment
+     * the clusters are resolved, so it may be read on another thread while the rest of the context is computed.
+     */
+    public record Hosts(Snapshot snapshot, List<AdObject> hosts, Map<AdObject, ResolvedCluster> clusterOf) {
+        public Hosts {
+            hosts = List.copyOf(hosts);
+            clusterOf = Collections.unmodifiableMap(clusterOf);
+        }
+    }
+
+    public Hosts hosts() {
+        return new Hosts(snapshot, nodesAndFileServers(), clusterOf);
+    }
+
     /** Nodes, then the file servers not already listed, each once. */
     public List<AdObject> nodesAndFileServers() {
         List<AdObject> out = new ArrayList<>(nodes());
@@ -896,6 +990,10 @@ public final class AuditContext implements Drift.Nodes {
     /** Nodes in cluster order, each once. */
     @Override
     public List<AdObject> nodes() {
+        return nodes;
+    }
+
+    private List<AdObject> listNodes() {
         List<AdObject> out = new ArrayList<>();
         for (ResolvedCluster c : clusters) {
             for (AdObject n : c.nodes()) {

@@ -6,7 +6,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Wall time per stage of a run (collect, previous, import, evaluate, store, each writer), printed by {@code --timings}.
+ * Wall time per stage of a run (collect, previous, import, evaluate, store-hosts, store, each writer), printed by
+ * {@code --timings}.
  * Thread-safe: the report writers run side by side. The total is the wall time from this object's creation
  * (the start of the command's work) to the print.
  */
@@ -24,10 +25,14 @@ public final class Timings {
         try {
             body.run();
         } finally {
-            long took = System.nanoTime() - start;
-            synchronized (nanos) {
-                nanos.merge(stage, took, Long::sum);
-            }
+            add(stage, System.nanoTime() - start);
+        }
+    }
+
+    /** Adds time measured elsewhere (another thread's work) to a stage. */
+    public void add(String stage, long took) {
+        synchronized (nanos) {
+            nanos.merge(stage, took, Long::sum);
         }
     }
 

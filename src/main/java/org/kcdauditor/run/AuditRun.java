@@ -45,6 +45,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -183,12 +184,15 @@ public final class AuditRun {
                     config.directory().baseDn());
             control.begun(runId);
             RunFolder folder = null;
+            // the hosts are stored from the moment the clusters are resolved, beside the evaluation
+            RunStore.SnapshotWrite[] hostsStored = new RunStore.SnapshotWrite[1];
             try {
                 Snapshot snapshot = collect(timings, progress, control);
                 control.check();
                 PreviousRun[] previous = new PreviousRun[1];
                 timings.time("previous", () -> previous[0] = store.previousRun(config.historyKey()).orElse(null));
-                Evaluation ev = evaluate(snapshot, previous[0], timings);
+                Evaluation ev = evaluate(snapshot, previous[0], timings,
+                        hosts -> hostsStored[0] = store.writeSnapshot(runId, hosts));
                 Instant evaluated = clock.instant();
                 TrendPoint point = HistorySections.trendPoint(runId, evaluated, ev.result(), ev.sections().history());
                 HistorySections.Sections sections = ev.sections().withTimeline(runId, evaluated,
@@ -217,18 +221,24 @@ public final class AuditRun {
                     // a core of its own); the run is marked SUCCEEDED once every report is written, and a failure
                     // deletes its rows with it (recordFailure).
                     written = reports.writeAll(doc, folder.staging(), formats, timings, () -> {
-                        timings.time("store", () -> staged[0] = store.stage(runId, completed));
+                        timings.time("store", () -> staged[0] = store.stage(runId, completed, hostsStored[0]));
                         return null;
                     });
                     control.check();
                     timings.time("store", () -> staged[0].commit(clock.instant()));
                 } else {
-                    timings.time("store", () -> store.complete(runId, clock.instant(), completed));
+                    timings.time("store", () -> store.complete(runId, clock.instant(), completed, hostsStored[0]));
+                }
+                if (hostsStored[0] != null) {
+                    timings.add("store-hosts", hostsStored[0].took()); // beside the evaluation and the writers
                 }
                 List<Path> files = folder == null ? List.of() : folder.finish(written);
                 control.ended();
                 return new Outcome(runId, reportDir, doc, ev.result(), files, snapshot.objects().size());
             } catch (Exception | Error e) {
+                if (hostsStored[0] != null) {
+                    hostsStored[0].abandon(e); // what it committed is deleted with the run's end
+                }
                 Throwable failure = control.stopped() && !(e instanceof RunInterruptedException)
                         ? new RunInterruptedException(control.stopReason(), e) : e;
                 recordFailure(store, runId, failure, folder, startedAt, control);
@@ -300,6 +310,12 @@ public final class AuditRun {
      * the hardening catalogue. Reads files, writes nothing.
      */
     public Evaluation evaluate(Snapshot snapshot, PreviousRun previous, Timings timings) {
+        return evaluate(snapshot, previous, timings, hosts -> { });
+    }
+
+    /** The same, telling {@code resolved} the clusters' hosts as soon as they are resolved. */
+    Evaluation evaluate(Snapshot snapshot, PreviousRun previous, Timings timings,
+                        Consumer<AuditContext.Hosts> hostsResolved) {
         Baseline baseline = BaselineFile.readIfExists(config.baselinePath());
         HardeningCatalogue catalogue = catalogue();
         // The clusters are resolved once: the import keeps only records of nodes, and the evaluation
@@ -308,7 +324,7 @@ public final class AuditRun {
         AuditContext[] context = new AuditContext[1];
         Supplier<AuditContext> resolved = () -> {
             if (context[0] == null) {
-                context[0] = new AuditContext(snapshot, config.clusters(), config.policy());
+                context[0] = new AuditContext(snapshot, config.clusters(), config.policy(), hostsResolved);
             }
             return context[0];
         };

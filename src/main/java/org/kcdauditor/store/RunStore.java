@@ -3,6 +3,7 @@ package org.kcdauditor.store;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationInfoService;
+import org.kcdauditor.audit.AuditContext;
 import org.kcdauditor.audit.AuditResult;
 import org.kcdauditor.audit.PreviousRun;
 import org.kcdauditor.model.Finding;
@@ -33,6 +34,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * The history store: runs, their snapshots (cluster nodes with attributes, patches, events) and
@@ -40,8 +45,10 @@ import java.util.Set;
  * so H2 (embedded default) and PostgreSQL run the same code.
  *
  * <p>Life of a run: {@link #begin} records it RUNNING (committed at once, so a crash leaves a trace);
- * {@link #stage} writes the snapshot and findings in <em>one</em> transaction and {@link Staged#commit} marks
- * it SUCCEEDED ({@link #complete} does both); {@link #fail} marks it FAILED with its reason and deletes its rows.
+ * {@link #writeSnapshot} stores its hosts on a connection and thread of their own while the run evaluates;
+ * {@link #stage} writes the findings and {@link Staged#commit} marks it SUCCEEDED ({@link #complete} does both).
+ * The rows are committed batch by batch while the run is RUNNING, which no reader takes; {@link #fail} marks
+ * it FAILED with its reason and deletes its rows.
  * Nothing here ever updates or deletes another run's rows. {@link #locks()} gives the named, expiring run locks.
  */
 public final class RunStore implements AutoCloseable {
@@ -56,11 +63,23 @@ public final class RunStore implements AutoCloseable {
     private final Connection connection;
     private final String display;
     private final SnapshotRows snapshots;
+    /** Opens another connection to the same database (for {@link #writeSnapshot}). */
+    private final Opener opener;
+    /** Rows per commit of a run's hosts ({@link #writeSnapshot}); tests make it small. */
+    int hostBatch = SnapshotRows.BATCH;
+    /** Called after each commit of a run's hosts, with the run's id; tests end the run from there. */
+    java.util.function.Consumer<String> afterHostBatch = runId -> { };
 
-    private RunStore(Connection connection, String display) {
+    @FunctionalInterface
+    private interface Opener {
+        Connection open() throws SQLException;
+    }
+
+    private RunStore(Connection connection, String display, Opener opener) {
         this.connection = connection;
         this.display = display;
         this.snapshots = new SnapshotRows(connection);
+        this.opener = opener;
     }
 
     /**
@@ -111,7 +130,7 @@ public final class RunStore implements AutoCloseable {
             }
             flyway.migrate();
             c.setAutoCommit(true);
-            return new RunStore(c, display);
+            return new RunStore(c, display, () -> DriverManager.getConnection(url, props));
         } catch (FlywayException | SQLException e) {
             closeQuietly(c);
             throw new StoreException("history store " + display + ": schema migration failed: " + firstLine(e), e);
@@ -248,38 +267,185 @@ public final class RunStore implements AutoCloseable {
 
     /** Writes the snapshot, patches, events and findings of a run, then marks it SUCCEEDED ({@link #stage}). */
     public void complete(String runId, Instant finishedAt, CompletedRun run) {
-        stage(runId, run).commit(finishedAt);
+        complete(runId, finishedAt, run, null);
+    }
+
+    /** The same, with the snapshot rows {@code snapshot} wrote (null: written here). */
+    public void complete(String runId, Instant finishedAt, CompletedRun run, SnapshotWrite snapshot) {
+        stage(runId, run, snapshot).commit(finishedAt);
+    }
+
+    public Staged stage(String runId, CompletedRun run) {
+        return stage(runId, run, null);
     }
 
     /**
-     * Writes the snapshot, patches, events, findings and trend of a RUNNING run in one transaction; {@link
-     * Staged#commit} then marks it SUCCEEDED. In between the run writes its reports (this runs on a thread of its
-     * own meanwhile: the store is not used by anyone else until it returns). Every reader takes SUCCEEDED runs
-     * only, so the rows of a run not yet SUCCEEDED are seen by none; a run that fails or is interrupted has
-     * them deleted with its end ({@link #fail}, {@link #interrupt}, and crash recovery through the latter).
+     * Writes the patches, events, findings and trend of a RUNNING run, after its snapshot rows: those {@code
+     * snapshot} wrote (waited for here), or, when it is null, written here first. {@link Staged#commit} then marks
+     * it SUCCEEDED. In between the run writes its reports (this runs on a thread of its own meanwhile: the store's
+     * connection is not used by anyone else until it returns). Every reader takes SUCCEEDED runs only, so the rows
+     * of a run not yet SUCCEEDED are seen by none; a run that fails or is interrupted has them deleted with its
+     * end ({@link #fail}, {@link #interrupt}, and crash recovery through the latter).
      */
-    public Staged stage(String runId, CompletedRun run) {
+    public Staged stage(String runId, CompletedRun run, SnapshotWrite snapshot) {
         try {
+            if (snapshot == null) {
+                writeSnapshot(connection, runId, run.result().context().hosts(), previousOf(runId), () -> false);
+            } else {
+                snapshot.await();
+            }
             return inTransaction(connection, () -> {
-                snapshots.write(runId, run.result().context(), previousOf(runId));
                 snapshots.writePatches(runId, run.patches());
                 snapshots.writeEvents(runId, run.events());
                 writeFindings(runId, run.result().findings());
                 writeTrend(runId, run.trend());
-                // Still RUNNING, and locked so until the commit: a run ended meanwhile by another process
-                // (a daemon stop past its timeout, a lock taken over) keeps no rows, and one ending it now waits
-                // for this commit and then deletes them.
-                try (PreparedStatement ps = connection.prepareStatement("UPDATE audit_run SET status = status"
-                        + " WHERE id = ? AND status = ?")) {
-                    bind(ps, runId, RunSummary.RUNNING);
-                    if (ps.executeUpdate() != 1) {
-                        throw new SQLException("run " + runId + " is not RUNNING in the store (ended meanwhile)");
-                    }
-                }
+                stillRunning(connection, runId);
                 return new Staged(runId, run);
             });
         } catch (SQLException e) {
             throw new StoreException("history store " + display + ": cannot write run " + runId + ": " + firstLine(e), e);
+        }
+    }
+
+    /**
+     * Starts storing the hosts of a RUNNING run (run_host, run_host_attr: at 20,000 hosts most of a run's rows)
+     * on a connection and a thread of their own, while the run evaluates; {@link #stage} waits for it. The
+     * previous run they are stored against is looked up here, on this store's connection.
+     */
+    public SnapshotWrite writeSnapshot(String runId, AuditContext.Hosts hosts) {
+        String previous;
+        try {
+            previous = previousOf(runId);
+        } catch (SQLException e) {
+            throw new StoreException("history store " + display + ": cannot write run " + runId + ": " + firstLine(e), e);
+        }
+        ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "kcd-store-snapshot");
+            t.setDaemon(true);
+            return t;
+        });
+        java.util.concurrent.atomic.AtomicBoolean abandoned = new java.util.concurrent.atomic.AtomicBoolean();
+        try {
+            return new SnapshotWrite(runId, abandoned, thread.submit(() -> {
+                long start = System.nanoTime();
+                try (Connection c = opener.open()) {
+                    writeSnapshot(c, runId, hosts, previous, abandoned::get);
+                }
+                return System.nanoTime() - start;
+            }));
+        } finally {
+            thread.shutdown();
+        }
+    }
+
+    /**
+     * The snapshot rows on {@code c}, committed batch by batch: H2 keeps a transaction's rows in memory until its
+     * commit and then walks every one of them again (at 20,000 hosts it read its own pages back from disk for
+     * seconds). Each batch is committed with the run still RUNNING (locked so until that commit), so a run ended
+     * meanwhile by another process keeps none of them: that process deleted the batches committed before, the
+     * others are rolled back.
+     */
+    private void writeSnapshot(Connection c, String runId, AuditContext.Hosts hosts, String previous,
+                               java.util.function.BooleanSupplier abandoned) throws SQLException {
+        inTransaction(c, () -> {
+            new SnapshotRows(c).write(runId, hosts, previous, hostBatch, () -> {
+                if (abandoned.getAsBoolean()) {
+                    throw new SQLException("run " + runId + " failed meanwhile: its hosts are no longer stored");
+                }
+                stillRunning(c, runId);
+                c.commit();
+                afterHostBatch.accept(runId);
+            });
+            return null;
+        });
+    }
+
+    /**
+     * Locks the run's row until the transaction ends, if it is still RUNNING; else fails. A run ended meanwhile
+     * by another process (a daemon stop past its timeout, a lock taken over) keeps no rows, and one ending it now
+     * waits for this commit and then deletes them.
+     */
+    private static void stillRunning(Connection c, String runId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE audit_run SET status = status WHERE id = ?"
+                + " AND status = ?")) {
+            bind(ps, runId, RunSummary.RUNNING);
+            if (ps.executeUpdate() != 1) {
+                throw new SQLException("run " + runId + " is not RUNNING in the store (ended meanwhile)");
+            }
+        }
+    }
+
+    /** The snapshot rows of a run being written on their own thread ({@link #writeSnapshot}). */
+    public final class SnapshotWrite {
+        private final String runId;
+        private final java.util.concurrent.atomic.AtomicBoolean abandoned;
+        private final Future<Long> done;
+
+        private SnapshotWrite(String runId, java.util.concurrent.atomic.AtomicBoolean abandoned, Future<Long> done) {
+            this.runId = runId;
+            this.abandoned = abandoned;
+            this.done = done;
+        }
+
+        /** How long writing the rows took (ns), once {@link #await} returned; 0 before or when it failed. */
+        public long took() {
+            try {
+                return done.isDone() ? done.get() : 0;
+            } catch (InterruptedException | ExecutionException | java.util.concurrent.CancellationException e) {
+                return 0;
+            }
+        }
+
+        /**
+         * Waits until the rows are written; returns the time it took (ns). Not interruptible: a run that is
+         * stopped still waits for them before it deletes its rows (the flag is set again afterwards).
+         */
+        public long await() throws SQLException {
+            boolean interrupted = false;
+            try {
+                while (true) {
+                    try {
+                        return done.get();
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    } catch (ExecutionException e) {
+                        Throwable cause = e.getCause();
+                        if (cause instanceof SQLException sql) {
+                            throw sql;
+                        }
+                        if (cause instanceof RuntimeException r) {
+                            throw r;
+                        }
+                        if (cause instanceof Error err) {
+                            throw err;
+                        }
+                        throw new SQLException("cannot store the hosts of run " + runId, cause);
+                    }
+                }
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+
+        /**
+         * For a run that failed or was stopped: stops at the next batch (that batch rolled back) and waits for it,
+         * so the run's end can delete what was committed. A failure here changes nothing: the run failed for
+         * another reason, which is the one it records; {@code reason} keeps this one as suppressed.
+         */
+        public void abandon(Throwable reason) {
+            abandoned.set(true);
+            try {
+                await();
+            } catch (SQLException | RuntimeException | Error e) {
+                for (Throwable t = reason; t != null; t = t.getCause()) {
+                    if (t == e) {
+                        return; // the run failed of it (stage waited for it and threw it)
+                    }
+                }
+                reason.addSuppressed(e);
+            }
         }
     }
 
@@ -662,7 +828,8 @@ public final class RunStore implements AutoCloseable {
             T out = work.run();
             c.commit();
             return out;
-        } catch (SQLException | RuntimeException e) {
+        } catch (Throwable e) {
+            // any failure, an Error too: switching auto-commit back on below would commit what is open
             try {
                 c.rollback();
             } catch (SQLException ignored) {

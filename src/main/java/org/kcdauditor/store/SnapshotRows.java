@@ -16,10 +16,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -41,8 +39,8 @@ import java.util.Set;
  * ({@link #detach}).
  */
 final class SnapshotRows {
-    /** Rows per JDBC batch. */
-    private static final int BATCH = 5_000;
+    /** Rows per JDBC batch (and, for a run's hosts, per commit: {@link #write}). */
+    static final int BATCH = 5_000;
 
     private final Connection connection;
 
@@ -54,13 +52,19 @@ final class SnapshotRows {
     private record Stored(String digest, String holder) {
     }
 
-    /** Writes the nodes and file servers of {@code ctx}, each attribute against {@code previousRun} (may be null). */
-    void write(String runId, AuditContext ctx, String previousRun) throws SQLException {
+    /** Called after each batch of rows is written ({@link #write}). */
+    @FunctionalInterface
+    interface Checkpoint {
+        void reached() throws SQLException;
+    }
+
+    /**
+     * Writes the nodes and file servers of {@code ctx}, each attribute against {@code previousRun} (may be null),
+     * calling {@code checkpoint} after each batch of about {@code batch} rows (the store commits there).
+     */
+    void write(String runId, AuditContext.Hosts ctx, String previousRun, int batch, Checkpoint checkpoint)
+            throws SQLException {
         Map<String, Stored> before = previousRun == null ? Map.of() : digests(previousRun);
-        List<AdObject> hosts = new ArrayList<>(ctx.nodes());
-        Set<AdObject> listed = Collections.newSetFromMap(new IdentityHashMap<>());
-        listed.addAll(hosts);
-        ctx.clusters().forEach(c -> c.fileServers().stream().filter(listed::add).forEach(hosts::add));
         MessageDigest sha = sha256();
         PackedValues packer = new PackedValues();
         try (PreparedStatement h = connection.prepareStatement("INSERT INTO run_host (run_id, host_name, cluster_name,"
@@ -70,12 +74,12 @@ final class SnapshotRows {
                      + " vals_deflated, digest, same_as) VALUES (?, ?, ?, ?, ?, ?)")) {
             Set<String> seen = new LinkedHashSet<>();
             int pending = 0;
-            for (AdObject o : hosts) {
+            for (AdObject o : ctx.hosts()) {
                 String name = RunStore.cut(o.name(), 255);
                 if (!seen.add(name.toLowerCase(Locale.ROOT))) {
                     continue;
                 }
-                var cluster = ctx.clusterOf(o);
+                var cluster = ctx.clusterOf().get(o);
                 RunStore.bind(h, runId, name, cluster == null ? null : RunStore.cut(cluster.name(), 255),
                         RunStore.cut(o.dn(), 1000), RunStore.cut(o.samAccountName(), 255),
                         RunStore.cut(o.dnsHostName(), 255), o.userAccountControl(), RunStore.cut(o.objectSid(), 200),
@@ -86,15 +90,17 @@ final class SnapshotRows {
                         + values(v, packer, sha, before, runId, name, "spn", o.spns())
                         + values(v, packer, sha, before, runId, name, "rbcd", o.rbcdSids())
                         + values(v, packer, sha, before, runId, name, "changes", ctx.snapshot().changesOf(o));
-                if (pending >= BATCH) {
+                if (pending >= batch) {
                     // Bounded batches: a 20,000-host snapshot is about 1.5 million values.
                     h.executeBatch();
                     v.executeBatch();
+                    checkpoint.reached();
                     pending = 0;
                 }
             }
             h.executeBatch();
             v.executeBatch();
+            checkpoint.reached();
         } catch (UncheckedIOException e) {
             throw new SQLException("cannot encode the values of a host", e.getCause());
         } finally {

@@ -100,7 +100,7 @@ class RunFolderTest {
             RunSummary r = store.list(1).get(0);
             assertEquals(RunSummary.FAILED, r.status());
             assertEquals("IOException: No space left on device", r.failureReason());
-            // the rows were written beside the reports, in a transaction the failure rolled back
+            // the rows were written beside the evaluation and the reports; the failure deleted them
             assertEquals(0, store.count("run_host", r.id()) + store.count("run_host_attr", r.id())
                     + store.count("run_finding", r.id()), "nothing of the failed run stored");
         }

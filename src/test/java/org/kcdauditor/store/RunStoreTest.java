@@ -82,7 +82,7 @@ class RunStoreTest {
     }
 
     @Test
-    void aFailureInsideTheTransactionLeavesNoHalfSnapshotAndEarlierRunsIntact() {
+    void aFailureWhileStoringLeavesNoRowsOnceTheRunFailsAndEarlierRunsIntact() {
         try (RunStore store = RunStore.open(url(), null, null)) {
             store.begin("good", T0, "run", null, null, null);
             store.complete("good", T0, new CompletedRun(audit(), 2, null, List.of(), List.of()));
@@ -96,10 +96,13 @@ class RunStoreTest {
             assertThrows(StoreException.class, () -> store.complete("bad", T0.plusSeconds(61),
                     new CompletedRun(bad, 2, null, List.of(new PatchRecord("HV01", "KB1234567", null, null, "x")),
                             List.of())));
-            assertEquals(0, store.count("run_host", "bad"), "hosts of the failed transaction rolled back");
+            // the hosts were committed batch by batch while RUNNING; the failed transaction's rows rolled back
             assertEquals(0, store.count("run_patch", "bad"));
             assertEquals(0, store.count("run_finding", "bad"));
+            assertEquals("good", store.previousRun().orElseThrow().runId(), "a RUNNING run is read by none");
             store.fail("bad", T0.plusSeconds(62), "StoreException: boom");
+            assertEquals(0, store.count("run_host", "bad") + store.count("run_host_attr", "bad"),
+                    "its hosts go with its failure");
             RunSummary failed = store.find("bad").orElseThrow();
             assertEquals(RunSummary.FAILED, failed.status());
             assertEquals("StoreException: boom", failed.failureReason());
@@ -150,6 +153,122 @@ class RunStoreTest {
                     List.of(), List.of())));
             assertEquals(RunSummary.INTERRUPTED, store.find("late").orElseThrow().status());
             assertEquals(0, store.count("run_host", "late") + store.count("run_finding", "late"));
+        }
+    }
+
+    @Test
+    void hostsStoredEarlyOnAConnectionOfTheirOwnAreTheSameRowsAsStoredWithTheFindings() throws Exception {
+        try (RunStore store = RunStore.open(url(), null, null)) {
+            store.begin("inline", T0, "run", "/c.yaml", null, null);
+            store.complete("inline", T0, new CompletedRun(audit(), 2, null, List.of(), List.of()));
+            store.begin("early", T0.plusSeconds(60), "run", "/c.yaml", null, null);
+            AuditResult r = audit();
+            RunStore.SnapshotWrite hosts = store.writeSnapshot("early", r.context().hosts());
+            store.complete("early", T0.plusSeconds(61), new CompletedRun(r, 2, null, List.of(), List.of()), hosts);
+            assertTrue(hosts.took() > 0);
+            assertEquals(RunSummary.SUCCEEDED, store.find("early").orElseThrow().status());
+            assertEquals(store.count("run_host", "inline"), store.count("run_host", "early"));
+            assertEquals(store.count("run_host_attr", "inline"), store.count("run_host_attr", "early"));
+            assertEquals(store.count("run_finding", "inline"), store.count("run_finding", "early"));
+            assertEquals(store.hostStates("inline"), store.hostStates("early"));
+            assertEquals("early", store.previousRun("/c.yaml").orElseThrow().runId());
+        }
+        // stored against the previous run from the other connection too: unchanged values name the run holding them
+        try (var c = DriverManager.getConnection(url()); ResultSet rs = c.createStatement().executeQuery(
+                "SELECT COUNT(*), COUNT(vals_deflated), COUNT(CASE WHEN same_as = 'inline' THEN 1 END)"
+                        + " FROM run_host_attr WHERE run_id = 'early'")) {
+            assertTrue(rs.next());
+            assertTrue(rs.getInt(1) > 0);
+            assertEquals(0, rs.getInt(2));
+            assertEquals(rs.getInt(1), rs.getInt(3));
+        }
+    }
+
+    @Test
+    void aRunEndedByAnotherProcessWhileItsHostsAreStoredEarlyKeepsNone() {
+        try (RunStore store = RunStore.open(url(), null, null)) {
+            store.begin("late", T0, "run", "/c.yaml", null, null);
+            try (RunStore other = RunStore.open(url(), null, null)) {
+                assertTrue(other.interrupt("late", T0.plusSeconds(30), "the daemon stopped"));
+            }
+            AuditResult r = audit();
+            RunStore.SnapshotWrite hosts = store.writeSnapshot("late", r.context().hosts());
+            StoreException e = assertThrows(StoreException.class, () -> store.stage("late",
+                    new CompletedRun(r, 2, null, List.of(), List.of()), hosts));
+            assertTrue(e.getMessage().contains("not RUNNING"), e.getMessage());
+            assertEquals(RunSummary.INTERRUPTED, store.find("late").orElseThrow().status());
+            assertEquals(0, store.count("run_host", "late") + store.count("run_host_attr", "late")
+                    + store.count("run_finding", "late"));
+        }
+    }
+
+    @Test
+    void aRunEndedByAnotherProcessBetweenTwoBatchesOfItsHostsKeepsNone() {
+        try (RunStore store = RunStore.open(url(), null, null); RunStore other = RunStore.open(url(), null, null)) {
+            store.begin("late", T0, "run", "/c.yaml", null, null);
+            store.hostBatch = 1; // a commit per host
+            List<Integer> committed = new ArrayList<>();
+            store.afterHostBatch = id -> {
+                committed.add(store.count("run_host", id));
+                if (committed.size() == 1) {
+                    assertTrue(other.interrupt(id, T0.plusSeconds(30), "the daemon stopped"));
+                }
+            };
+            AuditResult r = audit();
+            RunStore.SnapshotWrite hosts = store.writeSnapshot("late", r.context().hosts());
+            assertThrows(StoreException.class, () -> store.stage("late", new CompletedRun(r, 2, null, List.of(),
+                    List.of()), hosts));
+            assertEquals(List.of(1), committed, "the first host committed, the second refused");
+            assertEquals(0, store.count("run_host", "late") + store.count("run_host_attr", "late"));
+        }
+    }
+
+    @Test
+    void aRunAbandonedWhileItsHostsAreStoredStopsAtTheNextBatch() throws Exception {
+        try (RunStore store = RunStore.open(url(), null, null)) {
+            store.begin("failed", T0, "run", "/c.yaml", null, null);
+            store.hostBatch = 1;
+            java.util.concurrent.CountDownLatch first = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            store.afterHostBatch = id -> {
+                first.countDown();
+                try {
+                    assertTrue(go.await(30, java.util.concurrent.TimeUnit.SECONDS));
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            };
+            RunStore.SnapshotWrite hosts = store.writeSnapshot("failed", audit().context().hosts());
+            assertTrue(first.await(30, java.util.concurrent.TimeUnit.SECONDS));
+            java.io.IOException reason = new java.io.IOException("No space left on device");
+            Thread abandoning = new Thread(() -> hosts.abandon(reason));
+            abandoning.start();
+            while (abandoning.getState() != Thread.State.WAITING) { // marked abandoned, waiting for the writer
+                Thread.onSpinWait();
+            }
+            go.countDown();
+            abandoning.join();
+            assertEquals(1, store.count("run_host", "failed"), "the second host not stored");
+            assertEquals(1, reason.getSuppressed().length);
+            assertTrue(reason.getSuppressed()[0].getMessage().contains("failed meanwhile"));
+            store.fail("failed", T0.plusSeconds(1), "IOException: No space left on device");
+            assertEquals(0, store.count("run_host", "failed") + store.count("run_host_attr", "failed"));
+        }
+    }
+
+    @Test
+    void hostsStoredEarlyGoWithTheRunsFailure() throws Exception {
+        try (RunStore store = RunStore.open(url(), null, null)) {
+            store.begin("good", T0, "run", "/c.yaml", null, null);
+            store.complete("good", T0, new CompletedRun(audit(), 2, null, List.of(), List.of()));
+            store.begin("failed", T0.plusSeconds(60), "run", "/c.yaml", null, null);
+            RunStore.SnapshotWrite hosts = store.writeSnapshot("failed", audit().context().hosts());
+            hosts.await();
+            assertEquals(2, store.count("run_host", "failed"), "committed while RUNNING");
+            assertEquals("good", store.previousRun("/c.yaml").orElseThrow().runId(), "and read by none");
+            store.fail("failed", T0.plusSeconds(62), "IOException: No space left on device");
+            assertEquals(0, store.count("run_host", "failed") + store.count("run_host_attr", "failed"));
+            assertEquals(2, store.count("run_host", "good"));
         }
     }
 
