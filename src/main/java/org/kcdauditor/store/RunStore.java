@@ -63,7 +63,7 @@ public final class RunStore implements AutoCloseable {
     private final Connection connection;
     private final String display;
     private final SnapshotRows snapshots;
-    /** Opens another connection to the same database (for {@link #writeSnapshot}). */
+    /** Opens another connection to the same database (for {@link #writeSnapshot}); null when none can be. */
     private final Opener opener;
     /** Rows per commit of a run's hosts ({@link #writeSnapshot}); tests make it small. */
     int hostBatch = SnapshotRows.BATCH;
@@ -130,7 +130,9 @@ public final class RunStore implements AutoCloseable {
             }
             flyway.migrate();
             c.setAutoCommit(true);
-            return new RunStore(c, display, () -> DriverManager.getConnection(url, props));
+            // a private in-memory H2 database (jdbc:h2:mem: without a name) is not reached by a second connection
+            boolean shared = !url.toLowerCase(Locale.ROOT).matches("jdbc:h2:mem:(;.*)?");
+            return new RunStore(c, display, shared ? () -> DriverManager.getConnection(url, props) : null);
         } catch (FlywayException | SQLException e) {
             closeQuietly(c);
             throw new StoreException("history store " + display + ": schema migration failed: " + firstLine(e), e);
@@ -310,9 +312,13 @@ public final class RunStore implements AutoCloseable {
     /**
      * Starts storing the hosts of a RUNNING run (run_host, run_host_attr: at 20,000 hosts most of a run's rows)
      * on a connection and a thread of their own, while the run evaluates; {@link #stage} waits for it. The
-     * previous run they are stored against is looked up here, on this store's connection.
+     * previous run they are stored against is looked up here, on this store's connection. Null when the database
+     * cannot be reached by a second connection (a private in-memory H2 database): {@link #stage} stores them.
      */
     public SnapshotWrite writeSnapshot(String runId, AuditContext.Hosts hosts) {
+        if (opener == null) {
+            return null;
+        }
         String previous;
         try {
             previous = previousOf(runId);

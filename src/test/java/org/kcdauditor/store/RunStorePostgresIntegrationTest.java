@@ -61,10 +61,12 @@ class RunStorePostgresIntegrationTest {
             store.locks().unlock(lock, "a");
             assertTrue(store.list(5).size() >= 2);
 
-            // a second run stored as changes against the first, then the first pruned: values handed over
+            // a second run stored as changes against the first, its hosts on a second connection as a run stores
+            // them (the credentials reused), then the first pruned: values handed over
             String second = UUID.randomUUID().toString();
             store.begin(second, t.plusSeconds(4), "run", config, null, null);
-            store.complete(second, t.plusSeconds(5), new CompletedRun(r, 2, null, List.of(), List.of()));
+            store.complete(second, t.plusSeconds(5), new CompletedRun(r, 2, null, List.of(), List.of()),
+                    store.writeSnapshot(second, r.context().hosts()));
             assertEquals(store.hostStates(id), store.hostStates(second));
             try (var c = java.sql.DriverManager.getConnection(url, db.user, pw);
                  var ps = c.prepareStatement("SELECT COUNT(*) FROM run_host_attr WHERE run_id = ? AND same_as = ?"

@@ -257,6 +257,20 @@ class RunStoreTest {
     }
 
     @Test
+    void aPrivateInMemoryDatabaseStoresTheHostsWithTheFindings() {
+        // a second connection to jdbc:h2:mem: would open another, empty database
+        try (RunStore store = RunStore.open("jdbc:h2:mem:", null, null)) {
+            store.begin("mem", T0, "run", "/c.yaml", null, null);
+            AuditResult r = audit();
+            RunStore.SnapshotWrite hosts = store.writeSnapshot("mem", r.context().hosts());
+            assertNull(hosts);
+            store.complete("mem", T0.plusSeconds(1), new CompletedRun(r, 2, null, List.of(), List.of()), hosts);
+            assertEquals(2, store.count("run_host", "mem"));
+            assertEquals(RunSummary.SUCCEEDED, store.find("mem").orElseThrow().status());
+        }
+    }
+
+    @Test
     void hostsStoredEarlyGoWithTheRunsFailure() throws Exception {
         try (RunStore store = RunStore.open(url(), null, null)) {
             store.begin("good", T0, "run", "/c.yaml", null, null);

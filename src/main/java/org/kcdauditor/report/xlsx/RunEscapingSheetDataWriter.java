@@ -7,6 +7,8 @@ import org.apache.poi.xssf.streaming.SXSSFRow;
 import org.apache.poi.xssf.streaming.SheetDataWriter;
 import org.kcdauditor.remedy.Values;
 
+import java.io.File;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.Writer;
 import java.util.ArrayList;
@@ -100,34 +102,52 @@ final class RunEscapingSheetDataWriter extends SheetDataWriter {
         return known.get(i);
     }
 
-    /** The characters of the string being written, reused from cell to cell. */
-    private char[] chars = new char[256];
-
     @Override
     protected void outputEscapedString(String s) throws IOException {
         if (s == null) {
             return;
         }
         int n = s.length();
-        if (chars.length < n) {
-            chars = new char[Math.max(n, chars.length * 2)];
-        }
-        char[] cs = chars;
-        s.getChars(0, n, cs, 0);
         int run = 0;
+        boolean ascii = true;
         for (int i = 0; i < n; i++) {
-            char c = cs[i];
+            char c = s.charAt(i);
             if (c >= ' ' && c < '\u00a0' && c != '<' && c != '>' && c != '&' && c != '"') {
+                ascii &= c < 0x80;
                 continue; // nearly every character of directory text: written as it is, without the switch below
             }
             String entity = escape(c);
             if (entity != null) {
-                _out.write(cs, run, i - run);
+                writeRun(s, run, i, ascii);
                 _out.write(entity);
                 run = i + 1;
+                ascii = true;
+            } else {
+                ascii &= c < 0x80;
             }
         }
-        _out.write(cs, run, n - run);
+        writeRun(s, run, n, ascii);
+    }
+
+    /** {@code s[from, to)} as it is; as bytes at once when it is ASCII and goes to a {@link Utf8Writer}. */
+    private void writeRun(String s, int from, int to, boolean ascii) throws IOException {
+        if (ascii && _out instanceof Utf8Writer utf8) {
+            utf8.writeAscii(s, from, to);
+        } else {
+            _out.write(s, from, to - from);
+        }
+    }
+
+    /** The temporary sheet file, written through {@link Utf8Writer} instead of POI's writer chain (same bytes). */
+    @Override
+    public Writer createWriter(File fd) throws IOException {
+        FileOutputStream file = new FileOutputStream(fd);
+        try {
+            return new Utf8Writer(decorateOutputStream(file));
+        } catch (IOException | RuntimeException e) {
+            file.close();
+            throw e;
+        }
     }
 
     /** What POI writes instead of {@code c}, or null when it writes {@code c} itself. */
