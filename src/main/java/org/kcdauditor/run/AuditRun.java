@@ -217,9 +217,9 @@ public final class AuditRun {
                 List<Path> written = List.of();
                 if (folder != null) {
                     RunStore.Staged[] staged = new RunStore.Staged[1];
-                    // The rows are stored while the reports are written (at 20,000 hosts each is seconds of work on
-                    // a core of its own); the run is marked SUCCEEDED once every report is written, and a failure
-                    // deletes its rows with it (recordFailure).
+                    // The findings are stored while the reports are written, once the hosts are (at 20,000 hosts
+                    // each is seconds of work on a core of its own); the run is marked SUCCEEDED once every report
+                    // is written, and a failure deletes its rows with it (recordFailure).
                     written = reports.writeAll(doc, folder.staging(), formats, timings, () -> {
                         timings.time("store", () -> staged[0] = store.stage(runId, completed, hostsStored[0]));
                         return null;
@@ -313,7 +313,7 @@ public final class AuditRun {
         return evaluate(snapshot, previous, timings, hosts -> { });
     }
 
-    /** The same, telling {@code resolved} the clusters' hosts as soon as they are resolved. */
+    /** The same, telling {@code hostsResolved} the clusters' hosts as soon as they are resolved. */
     Evaluation evaluate(Snapshot snapshot, PreviousRun previous, Timings timings,
                         Consumer<AuditContext.Hosts> hostsResolved) {
         Baseline baseline = BaselineFile.readIfExists(config.baselinePath());

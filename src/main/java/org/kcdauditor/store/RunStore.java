@@ -34,10 +34,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * The history store: runs, their snapshots (cluster nodes with attributes, patches, events) and
@@ -68,7 +72,7 @@ public final class RunStore implements AutoCloseable {
     /** Rows per commit of a run's hosts ({@link #writeSnapshot}); tests make it small. */
     int hostBatch = SnapshotRows.BATCH;
     /** Called after each commit of a run's hosts, with the run's id; tests end the run from there. */
-    java.util.function.Consumer<String> afterHostBatch = runId -> { };
+    Consumer<String> afterHostBatch = runId -> { };
 
     @FunctionalInterface
     private interface Opener {
@@ -330,7 +334,7 @@ public final class RunStore implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        java.util.concurrent.atomic.AtomicBoolean abandoned = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicBoolean abandoned = new AtomicBoolean();
         try {
             return new SnapshotWrite(runId, abandoned, thread.submit(() -> {
                 long start = System.nanoTime();
@@ -352,7 +356,7 @@ public final class RunStore implements AutoCloseable {
      * others are rolled back.
      */
     private void writeSnapshot(Connection c, String runId, AuditContext.Hosts hosts, String previous,
-                               java.util.function.BooleanSupplier abandoned) throws SQLException {
+                               BooleanSupplier abandoned) throws SQLException {
         inTransaction(c, () -> {
             new SnapshotRows(c).write(runId, hosts, previous, hostBatch, () -> {
                 if (abandoned.getAsBoolean()) {
@@ -384,10 +388,10 @@ public final class RunStore implements AutoCloseable {
     /** The snapshot rows of a run being written on their own thread ({@link #writeSnapshot}). */
     public final class SnapshotWrite {
         private final String runId;
-        private final java.util.concurrent.atomic.AtomicBoolean abandoned;
+        private final AtomicBoolean abandoned;
         private final Future<Long> done;
 
-        private SnapshotWrite(String runId, java.util.concurrent.atomic.AtomicBoolean abandoned, Future<Long> done) {
+        private SnapshotWrite(String runId, AtomicBoolean abandoned, Future<Long> done) {
             this.runId = runId;
             this.abandoned = abandoned;
             this.done = done;
@@ -397,7 +401,7 @@ public final class RunStore implements AutoCloseable {
         public long took() {
             try {
                 return done.isDone() ? done.get() : 0;
-            } catch (InterruptedException | ExecutionException | java.util.concurrent.CancellationException e) {
+            } catch (InterruptedException | ExecutionException | CancellationException e) {
                 return 0;
             }
         }
