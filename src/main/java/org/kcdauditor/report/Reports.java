@@ -4,6 +4,7 @@ import org.kcdauditor.audit.Timings;
 import org.kcdauditor.config.ReportsConfig;
 import org.kcdauditor.io.AtomicFiles;
 import org.kcdauditor.io.FileTrees;
+import org.kcdauditor.io.Futures;
 import org.kcdauditor.report.pdf.PdfReportWriter;
 import org.kcdauditor.report.runbook.RunbookWriter;
 import org.kcdauditor.report.runbook.TemplateRenderer;
@@ -117,30 +118,21 @@ public final class Reports {
             // end, and H2 closes its file when a thread inside it is interrupted (so tasks are never interrupted).
             List<Future<?>> futures = new ArrayList<>();
             Throwable failure = null;
-            boolean interrupted = false;
             try {
                 for (Callable<?> t : tasks) {
                     futures.add(pool.submit(t));
                 }
             } finally {
                 for (Future<?> f : futures) {
-                    while (true) {
-                        try {
-                            f.get();
-                            break;
-                        } catch (ExecutionException e) {
-                            Throwable cause = e.getCause() instanceof UncheckedIOException u ? u.getCause()
-                                    : e.getCause();
-                            failure = failure == null ? cause : failure;
-                            break;
-                        } catch (InterruptedException e) {
-                            interrupted = true;
-                        }
+                    try {
+                        Futures.getUninterruptibly(f);
+                    } catch (ExecutionException e) {
+                        Throwable cause = e.getCause() instanceof UncheckedIOException u ? u.getCause() : e.getCause();
+                        failure = failure == null ? cause : failure;
                     }
                 }
             }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
+            if (Thread.currentThread().isInterrupted()) {
                 throw new IOException("interrupted while writing reports");
             }
             if (failure instanceof IOException io) {

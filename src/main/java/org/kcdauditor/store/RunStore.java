@@ -11,6 +11,7 @@ import org.kcdauditor.model.HostState;
 import org.kcdauditor.model.Severity;
 import org.kcdauditor.model.TrendPoint;
 
+import org.kcdauditor.io.Futures;
 import org.kcdauditor.io.IoErrors;
 
 import java.io.IOException;
@@ -411,31 +412,20 @@ public final class RunStore implements AutoCloseable {
          * stopped still waits for them before it deletes its rows (the flag is set again afterwards).
          */
         public long await() throws SQLException {
-            boolean interrupted = false;
             try {
-                while (true) {
-                    try {
-                        return done.get();
-                    } catch (InterruptedException e) {
-                        interrupted = true;
-                    } catch (ExecutionException e) {
-                        Throwable cause = e.getCause();
-                        if (cause instanceof SQLException sql) {
-                            throw sql;
-                        }
-                        if (cause instanceof RuntimeException r) {
-                            throw r;
-                        }
-                        if (cause instanceof Error err) {
-                            throw err;
-                        }
-                        throw new SQLException("cannot store the hosts of run " + runId, cause);
-                    }
+                return Futures.getUninterruptibly(done);
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof SQLException sql) {
+                    throw sql;
                 }
-            } finally {
-                if (interrupted) {
-                    Thread.currentThread().interrupt();
+                if (cause instanceof RuntimeException r) {
+                    throw r;
                 }
+                if (cause instanceof Error err) {
+                    throw err;
+                }
+                throw new SQLException("cannot store the hosts of run " + runId, cause);
             }
         }
 
