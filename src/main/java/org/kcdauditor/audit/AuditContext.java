@@ -77,6 +77,8 @@ public final class AuditContext implements Drift.Nodes {
     private final Map<ResolvedCluster, List<AdObject>> groupByName = new IdentityHashMap<>();
     /** The SPN keys of each node and file server, in the order of its SPNs. */
     private final Map<AdObject, String[]> hostSpnKeys = new IdentityHashMap<>();
+    /** Whether each node's and file server's dNSHostName is a DNS name: tested once, read per target and by a rule. */
+    private final Map<AdObject, Boolean> validDns;
     /** Sizes the hash filter of {@link #indexSpnOwners}: 2^22 bits, 512 KB. */
     private static final int HASH_BITS = 1 << 22;
     /** The DUPLICATE_SPN blockers of the pairs into a target (as peer, as file server), computed once per target. */
@@ -118,6 +120,7 @@ public final class AuditContext implements Drift.Nodes {
         peers = new IdentityHashMap<>();
         unexpected = new IdentityHashMap<>();
         keyIds = new HashMap<>();
+        validDns = new IdentityHashMap<>();
         directoryOf = new IdentityHashMap<>();
         byNameIn = new HashMap<>();
         indexDirectories();
@@ -156,6 +159,7 @@ public final class AuditContext implements Drift.Nodes {
         basePairs = c.basePairs;
         unexpected = c.unexpected;
         keyIds = c.keyIds;
+        validDns = c.validDns;
         nodes = c.nodes;
         directoryOf = c.directoryOf;
         byNameIn = c.byNameIn;
@@ -241,6 +245,7 @@ public final class AuditContext implements Drift.Nodes {
                 spnOwners.putIfAbsent(own[i], new ArrayList<>(1));
             }
             hostSpnKeys.put(n, own);
+            validDns.put(n, n.dnsHostName() != null && validDnsHostName(n.dnsHostName()));
         }
     }
 
@@ -485,6 +490,17 @@ public final class AuditContext implements Drift.Nodes {
         Marks have = new Marks();
         Marks required = new Marks();
         for (ResolvedCluster c : clusters) {
+            // the targets of the cluster's migration group (sorted by name) and of its file servers, looked up once
+            // per cluster, not once per pair: a 64-node group has 4,032 pairs and 64 targets
+            List<AdObject> group = groupByName.get(c);
+            Target[] peers = new Target[group.size()];
+            for (int i = 0; i < peers.length; i++) {
+                peers[i] = peerTargets.computeIfAbsent(group.get(i), o -> target(o, policy.services()));
+            }
+            Target[] servers = new Target[c.fileServers().size()];
+            for (int i = 0; i < servers.length; i++) {
+                servers[i] = fileServerTargets.computeIfAbsent(c.fileServers().get(i), o -> target(o, List.of("cifs")));
+            }
             for (AdObject source : c.nodes()) {
                 if (clusterOf.get(source) != c) {
                     continue;
@@ -494,30 +510,21 @@ public final class AuditContext implements Drift.Nodes {
                 for (String d : source.delegateTo()) {
                     distinct += have.add(keyId(d)) ? 1 : 0;
                 }
-                // its peers by name: the cluster's migration group, sorted once, without the source
-                List<AdObject> group = groupByName.get(c);
-                List<AdObject> targets = new ArrayList<>(group.size());
-                for (AdObject o : group) {
-                    if (o != source) {
-                        targets.add(o);
+                int expected = 0;
+                for (Target t : peers) {
+                    if (t.object() != source) {
+                        PairStatus p = pair(c, source, t, have, false);
+                        out.add(p);
+                        expected += p.rbcd() ? 0 : p.present();
                     }
                 }
-                int expected = 0;
-                for (AdObject target : targets) {
-                    Target t = peerTargets.computeIfAbsent(target, o -> target(o, policy.services()));
-                    PairStatus p = pair(c, source, t, have, false);
-                    out.add(p);
-                    expected += p.rbcd() ? 0 : p.present();
-                }
-                for (AdObject fs : c.fileServers()) {
-                    Target t = fileServerTargets.computeIfAbsent(fs, o -> target(o, List.of("cifs")));
+                for (Target t : servers) {
                     PairStatus p = pair(c, source, t, have, true);
                     out.add(p);
                     expected += p.rbcd() ? 0 : p.present();
                 }
                 if (expected < distinct) {
-                    unexpected.put(source, unexpectedEntries(source, targets, c, peerTargets, fileServerTargets,
-                            required));
+                    unexpected.put(source, unexpectedEntries(source, peers, servers, required));
                 }
             }
         }
@@ -586,17 +593,17 @@ public final class AuditContext implements Drift.Nodes {
     }
 
     /** The source's entries (as stored) that no pair requires; {@code required} is reused from source to source. */
-    private List<String> unexpectedEntries(AdObject source, List<AdObject> targets, ResolvedCluster c,
-                                           Map<AdObject, Target> peerTargets, Map<AdObject, Target> fileServerTargets,
-                                           Marks required) {
+    private List<String> unexpectedEntries(AdObject source, Target[] peers, Target[] servers, Marks required) {
         required.clear();
-        for (AdObject target : targets) {
-            for (int id : peerTargets.get(target).keyIds()) {
-                required.add(id);
+        for (Target t : peers) {
+            if (t.object() != source) {
+                for (int id : t.keyIds()) {
+                    required.add(id);
+                }
             }
         }
-        for (AdObject fs : c.fileServers()) {
-            for (int id : fileServerTargets.get(fs).keyIds()) {
+        for (Target t : servers) {
+            for (int id : t.keyIds()) {
                 required.add(id);
             }
         }
@@ -720,8 +727,7 @@ public final class AuditContext implements Drift.Nodes {
      */
     public List<String> requiredSpns(AdObject target, List<String> services) {
         List<String> out = new ArrayList<>();
-        String fqdn = policy.fqdnForm() && target.dnsHostName() != null && validDnsHostName(target.dnsHostName())
-                ? stripDot(target.dnsHostName()) : null;
+        String fqdn = policy.fqdnForm() && hasValidDnsHostName(target) ? stripDot(target.dnsHostName()) : null;
         for (String service : services) {
             if (policy.netbiosForm()) {
                 out.add(service + "/" + target.name());
@@ -1045,6 +1051,12 @@ public final class AuditContext implements Drift.Nodes {
 
     static String stripDollar(String s) {
         return s.endsWith("$") ? s.substring(0, s.length() - 1) : s;
+    }
+
+    /** Whether {@code o} has a dNSHostName that is a DNS name; for nodes and file servers, as tested once. */
+    public boolean hasValidDnsHostName(AdObject o) {
+        Boolean known = validDns.get(o);
+        return known != null ? known : o.dnsHostName() != null && validDnsHostName(o.dnsHostName());
     }
 
     /** A dNSHostName that is a DNS name (a trailing dot allowed). */

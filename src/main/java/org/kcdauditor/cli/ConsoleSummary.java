@@ -25,7 +25,7 @@ final class ConsoleSummary {
     static void print(PrintStream out, AuditRun.Outcome o, long collectMillis) {
         FindingsDocument d = o.document();
         FindingsDocument.Summary s = d.summary();
-        ReportView view = ReportView.of(d);
+        ReportView view = o.view();
         if (view.multiDirectory()) {
             out.printf("kcd-audit run %s — %d directories: %s%n", o.runId().substring(0, 8), view.directories().size(),
                     view.directories().stream().map(x -> oneLine(x.name() + " " + x.url() + " (" + x.baseDn() + ")"

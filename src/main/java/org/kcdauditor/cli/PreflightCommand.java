@@ -69,7 +69,7 @@ final class PreflightCommand implements Callable<Integer> {
         AuditRun.Outcome o = RunCommand.underRunLock(cli, cfg, "preflight", () -> audit
                 .execute(out, Set.of(Format.JSON), new Timings(), n -> { }));
         String name = target.name();
-        ReportView view = ReportView.of(o.document());
+        ReportView view = o.view();
         ReportView.ClusterView c = view.clusters().stream().filter(x -> x.name().equals(name)).findFirst()
                 .orElseThrow();
         List<Finding> mine = o.result().findings().stream().filter(f -> name.equals(f.cluster())).toList();

@@ -72,18 +72,23 @@ public final class Reports {
      */
     public List<Path> writeAll(FindingsDocument doc, Path dir, Collection<Format> formats, Timings timings)
             throws IOException {
-        return writeAll(doc, dir, formats, timings, null);
+        return writeAll(view(doc), dir, formats, timings, null);
+    }
+
+    /** The one view of {@code doc} the writers read (with this set's change ticket); a run prints it too. */
+    public ReportView view(FindingsDocument doc) {
+        return ReportView.of(doc, changeTicket);
     }
 
     /**
-     * The same, with {@code alongside} (may be null) run on the writers' threads too, after the workbook has
-     * started: the run stores its rows meanwhile. Its failure is reported like a writer's.
+     * The same for a view already made ({@link #view}), with {@code alongside} (may be null) run on the writers'
+     * threads too, after the workbook has started: the run stores its rows meanwhile. Its failure is reported like a
+     * writer's.
      */
-    public List<Path> writeAll(FindingsDocument doc, Path dir, Collection<Format> formats, Timings timings,
+    public List<Path> writeAll(ReportView view, Path dir, Collection<Format> formats, Timings timings,
                                Callable<?> alongside) throws IOException {
         List<ReportWriter> chosen = writers.stream()
                 .filter(w -> w.format() == Format.JSON || formats.contains(w.format())).toList();
-        ReportView view = ReportView.of(doc, changeTicket);
         int count = chosen.size() + (alongside == null ? 0 : 1);
         int threads = Math.max(1, Math.min(count, Runtime.getRuntime().availableProcessors()));
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {

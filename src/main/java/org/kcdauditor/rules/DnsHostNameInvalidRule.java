@@ -48,7 +48,7 @@ public final class DnsHostNameInvalidRule implements Rule {
             hosts.addAll(c.fileServers());
             for (AdObject h : hosts) {
                 String dns = h.dnsHostName();
-                if (dns == null || dns.isBlank() || AuditContext.validDnsHostName(dns)) {
+                if (dns == null || dns.isBlank() || ctx.hasValidDnsHostName(h)) {
                     continue;
                 }
                 List<String> actual = new ArrayList<>();
