@@ -48,8 +48,8 @@ final class RunEscapingSheetDataWriter extends SheetDataWriter {
     private static final byte[] NUMBER = ascii(" t=\"n\"><v>");
     private static final byte[] END_NUMBER = ascii("</v></c>");
     private static final byte[] BLANK = ascii("></c>");
-    /** {@code SAFE[b]}: the ASCII byte {@code b} stands for its character and is written as it is. */
-    private static final boolean[] SAFE = new boolean[0x80];
+    /** {@code SAFE[b & 0xff]}: the byte {@code b} is ASCII, stands for its character and is written as it is. */
+    private static final boolean[] SAFE = new boolean[0x100];
 
     static {
         for (char c = ' '; c < 0x80; c++) {
@@ -136,18 +136,14 @@ final class RunEscapingSheetDataWriter extends SheetDataWriter {
         }
         byte[] b = s.getBytes(StandardCharsets.ISO_8859_1);
         int run = 0;
-        for (int i = 0; i < b.length; i++) {
-            int x = b[i];
-            if (x >= 0 && SAFE[x]) {
-                continue; // nearly every byte of directory text
-            }
+        for (int i = safeUpTo(b, 0); i < b.length; i = safeUpTo(b, i + 1)) {
             utf8.writeAscii(b, run, i - run);
             run = i + 1;
-            if (x == '?' && s.charAt(i) != '?') {
+            char c = (char) (b[i] & 0xff);
+            if (c == '?' && s.charAt(i) != '?') {
                 escapeChars(s, i); // up to here one byte was one character: i is also the character's index
                 return;
             }
-            char c = (char) (x & 0xff);
             String entity = escape(c);
             if (entity != null) {
                 utf8.writeAscii(entity, 0, entity.length());
@@ -156,6 +152,25 @@ final class RunEscapingSheetDataWriter extends SheetDataWriter {
             }
         }
         utf8.writeAscii(b, run, b.length - run);
+    }
+
+    /**
+     * The index of the first byte of {@code b} from {@code i} on that is not {@link #SAFE}, or its length. Eight
+     * bytes are looked up at a time with one branch: the launcher runs C1 only, which keeps a branch per byte
+     * otherwise (about a third slower on delegation entries).
+     */
+    private static int safeUpTo(byte[] b, int i) {
+        boolean[] safe = SAFE;
+        for (int end = b.length - 7; i < end; i += 8) {
+            if (!(safe[b[i] & 0xff] & safe[b[i + 1] & 0xff] & safe[b[i + 2] & 0xff] & safe[b[i + 3] & 0xff]
+                    & safe[b[i + 4] & 0xff] & safe[b[i + 5] & 0xff] & safe[b[i + 6] & 0xff] & safe[b[i + 7] & 0xff])) {
+                break;
+            }
+        }
+        while (i < b.length && safe[b[i] & 0xff]) {
+            i++;
+        }
+        return i;
     }
 
     /** {@code s} from {@code from} on, escaped a character at a time, written in runs. */

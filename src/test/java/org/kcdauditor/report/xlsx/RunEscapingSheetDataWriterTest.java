@@ -88,6 +88,19 @@ class RunEscapingSheetDataWriterTest {
         sameAsPoi(texts);
     }
 
+    /** A character the byte scan stops at, at each place in and around the eight bytes it looks at at once. */
+    @Test
+    void writesEscapesAtEveryPlaceAsPoiDoes() throws IOException {
+        String ascii = "cifs/hv00001.contoso.com;";
+        List<String> texts = new ArrayList<>();
+        for (String c : List.of("<", "&", "?", "\u00e9", "\u013c", "\n", "\u0000", "\u00a0", "\ud83d\ude00", "<<", "?&")) {
+            for (int i = 0; i <= ascii.length(); i++) {
+                texts.add(ascii.substring(0, i) + c + ascii.substring(i));
+            }
+        }
+        sameAsPoi(texts);
+    }
+
     /** Characters above U+00FF before, between and after the characters the byte scan stops at. */
     @Test
     void writesTextBeyondLatin1AsPoiDoes() throws IOException {
