@@ -48,7 +48,10 @@ final class RunEscapingSheetDataWriter extends SheetDataWriter {
     private static final byte[] NUMBER = ascii(" t=\"n\"><v>");
     private static final byte[] END_NUMBER = ascii("</v></c>");
     private static final byte[] BLANK = ascii("></c>");
-    /** {@code SAFE[b & 0xff]}: the byte {@code b} is ASCII, stands for its character and is written as it is. */
+    /**
+     * {@code SAFE[b & 0xff]}: the byte {@code b} is ASCII, stands for its character and is written as it is. Not
+     * {@code ?}, which in ISO-8859-1 bytes may stand for a character above U+00FF.
+     */
     private static final boolean[] SAFE = new boolean[0x100];
 
     static {
