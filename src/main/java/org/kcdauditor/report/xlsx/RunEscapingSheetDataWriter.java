@@ -10,7 +10,9 @@ import org.kcdauditor.remedy.Values;
 import java.io.File;
 import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntFunction;
@@ -18,39 +20,64 @@ import java.util.function.IntFunction;
 /**
  * POI's sheet writer with its string escaping done in runs: POI writes every character of cell text
  * on its own ({@code Writer.write(int)}), which for the Hosts sheet's 87 MB of delegation entries at
- * 20,000 hosts was most of the workbook's time. The output is the same character for character:
+ * 20,000 hosts was most of the workbook's time; here text is scanned as bytes and copied in runs of bytes,
+ * and the cells' markup is copied as bytes made once. The output is the same byte for byte:
  * {@code < > & "} and tab, line feed, carriage return and no-break space as entities, other control
  * characters and U+FFFE/U+FFFF as {@code ?}, everything else (surrogates included) as it is. One addition to
  * POI: a bidirectional formatting character (U+202E turns a cell's text around) is written as the text
  * {@code \\u202E}, so the cell shows what the directory stores.
  */
 final class RunEscapingSheetDataWriter extends SheetDataWriter {
+    /** {@code _out}: every sheet file is written through this encoder, so markup and ASCII text go in as bytes. */
+    private final Utf8Writer utf8;
+
     RunEscapingSheetDataWriter() throws IOException {
         super();
+        utf8 = (Utf8Writer) _out;
     }
 
     /** Writing to {@code out} instead of a temporary file. */
-    RunEscapingSheetDataWriter(Writer out) throws IOException {
-        super(out);
+    RunEscapingSheetDataWriter(OutputStream out) throws IOException {
+        super(new Utf8Writer(out));
+        utf8 = (Utf8Writer) _out;
     }
 
-    /** Column letters (A, B, …) and style numbers met so far, by index. */
-    private final List<String> columns = new ArrayList<>();
-    private final List<String> styles = new ArrayList<>();
-    /** The number of the row being written, as it appears in its cells' references ({@code 3} in K3). */
-    private String rowNumber = "1";
+    private static final byte[] INLINE = ascii(" t=\"inlineStr\"><is><t>");
+    private static final byte[] INLINE_PRESERVE = ascii(" t=\"inlineStr\"><is><t xml:space=\"preserve\">");
+    private static final byte[] END_INLINE = ascii("</t></is></c>");
+    private static final byte[] NUMBER = ascii(" t=\"n\"><v>");
+    private static final byte[] END_NUMBER = ascii("</v></c>");
+    private static final byte[] BLANK = ascii("></c>");
+    /**
+     * {@code SAFE[b & 0xff]}: the byte {@code b} is ASCII, stands for its character and is written as it is. Not
+     * {@code ?}, which in ISO-8859-1 bytes may stand for a character above U+00FF.
+     */
+    private static final boolean[] SAFE = new boolean[0x100];
+
+    static {
+        for (char c = ' '; c < 0x80; c++) {
+            SAFE[c] = escape(c) == null && c != '?';
+        }
+    }
+
+    /** {@code <c r="} and the column letters (A, B, …), and {@code  s="n"} for the styles met so far, by index. */
+    private final List<byte[]> columns = new ArrayList<>();
+    private final List<byte[]> styles = new ArrayList<>();
+    /** The number of the row being written and the quote after it, as in its cells' references ({@code 3"} in K3). */
+    private byte[] rowNumber = ascii("1\"");
 
     @Override
     public void writeRow(int rownum, SXSSFRow row) throws IOException {
-        rowNumber = Integer.toString(rownum + 1);
+        rowNumber = ascii((rownum + 1) + "\"");
         super.writeRow(rownum, row);
     }
 
     /**
-     * Text, number and blank cells as POI writes them, character for character, without POI's per-cell
+     * Text, number and blank cells as POI writes them, byte for byte, without POI's per-cell
      * {@code CellReference} and attribute strings (a third of the workbook's allocation at 20,000 hosts: 23
-     * cells a row on the Hosts sheet); other cells (formulas, booleans, errors) by POI. This workbook keeps no
-     * shared strings table (the workbook is made with {@code useSharedStringsTable} false), so text is inline.
+     * cells a row on the Hosts sheet) and with the markup copied as bytes, not encoded a character at a time;
+     * other cells (formulas, booleans, errors) by POI. This workbook keeps no shared strings table (the workbook
+     * is made with {@code useSharedStringsTable} false), so text is inline.
      */
     @Override
     public void writeCell(int columnIndex, Cell cell) throws IOException {
@@ -62,59 +89,103 @@ final class RunEscapingSheetDataWriter extends SheetDataWriter {
             super.writeCell(columnIndex, cell);
             return;
         }
-        _out.write("<c r=\"");
-        _out.write(memo(columns, columnIndex, CellReference::convertNumToColString));
-        _out.write(rowNumber);
-        _out.write('"');
+        utf8.writeAscii(memo(columns, columnIndex, i -> "<c r=\"" + CellReference.convertNumToColString(i)));
+        utf8.writeAscii(rowNumber);
         int style = cell.getCellStyle().getIndex() & 0xffff;
         if (style != 0) {
-            _out.write(" s=\"");
-            _out.write(memo(styles, style, Integer::toString));
-            _out.write('"');
+            utf8.writeAscii(memo(styles, style, i -> " s=\"" + i + "\""));
         }
         switch (type) {
             case STRING -> {
                 String text = cell.getStringCellValue();
-                _out.write(" t=\"inlineStr\"><is><t");
-                if (!text.isEmpty() && (Character.isWhitespace(text.charAt(0))
-                        || Character.isWhitespace(text.charAt(text.length() - 1)))) {
-                    _out.write(" xml:space=\"preserve\"");
-                }
-                _out.write('>');
+                utf8.writeAscii(!text.isEmpty() && (Character.isWhitespace(text.charAt(0))
+                        || Character.isWhitespace(text.charAt(text.length() - 1))) ? INLINE_PRESERVE : INLINE);
                 outputEscapedString(text);
-                _out.write("</t></is>");
+                utf8.writeAscii(END_INLINE);
             }
             case NUMERIC -> {
-                _out.write(" t=\"n\"><v>");
-                _out.write(Double.toString(cell.getNumericCellValue()));
-                _out.write("</v>");
+                utf8.writeAscii(NUMBER);
+                String number = Double.toString(cell.getNumericCellValue());
+                utf8.writeAscii(number, 0, number.length());
+                utf8.writeAscii(END_NUMBER);
             }
-            default -> _out.write('>');
+            default -> utf8.writeAscii(BLANK);
         }
-        _out.write("</c>");
     }
 
-    /** {@code made.apply(i)}, made once per index and kept in {@code known}. */
-    private static String memo(List<String> known, int i, IntFunction<String> made) {
+    /** The ASCII bytes of {@code made.apply(i)}, made once per index and kept in {@code known}. */
+    private static byte[] memo(List<byte[]> known, int i, IntFunction<String> made) {
         while (known.size() <= i) {
-            known.add(made.apply(known.size()));
+            known.add(ascii(made.apply(known.size())));
         }
         return known.get(i);
     }
 
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /**
+     * The text's ISO-8859-1 bytes, scanned once: printable ASCII other than {@code < > & " ?} is copied as it is,
+     * in runs. Every other byte but {@code ?} is its character (U+0000 to U+00FF), escaped or encoded as one
+     * character; a {@code ?} that is not a question mark stands for a character above U+00FF (a surrogate pair
+     * gives one {@code ?} for two characters), so the rest of the text, from that character on, is done a
+     * character at a time ({@link #escapeChars}).
+     */
     @Override
     protected void outputEscapedString(String s) throws IOException {
         if (s == null) {
             return;
         }
-        int n = s.length();
+        byte[] b = s.getBytes(StandardCharsets.ISO_8859_1);
         int run = 0;
+        for (int i = safeUpTo(b, 0); i < b.length; i = safeUpTo(b, i + 1)) {
+            utf8.writeAscii(b, run, i - run);
+            run = i + 1;
+            char c = (char) (b[i] & 0xff);
+            if (c == '?' && s.charAt(i) != '?') {
+                escapeChars(s, i); // up to here one byte was one character: i is also the character's index
+                return;
+            }
+            String entity = escape(c);
+            if (entity != null) {
+                utf8.writeAscii(entity, 0, entity.length());
+            } else {
+                utf8.write(c);
+            }
+        }
+        utf8.writeAscii(b, run, b.length - run);
+    }
+
+    /**
+     * The index of the first byte of {@code b} from {@code i} on that is not {@link #SAFE}, or its length. Eight
+     * bytes are looked up at a time with one branch: the launcher runs C1 only, which keeps a branch per byte
+     * otherwise (about a third slower on delegation entries).
+     */
+    private static int safeUpTo(byte[] b, int i) {
+        boolean[] safe = SAFE;
+        for (int end = b.length - 7; i < end; i += 8) {
+            if (!(safe[b[i] & 0xff] & safe[b[i + 1] & 0xff] & safe[b[i + 2] & 0xff] & safe[b[i + 3] & 0xff]
+                    & safe[b[i + 4] & 0xff] & safe[b[i + 5] & 0xff] & safe[b[i + 6] & 0xff] & safe[b[i + 7] & 0xff])) {
+                break;
+            }
+        }
+        while (i < b.length && safe[b[i] & 0xff]) {
+            i++;
+        }
+        return i;
+    }
+
+    /** {@code s} from {@code from} on, escaped a character at a time, written in runs. */
+    private void escapeChars(String s, int from) throws IOException {
+        int n = s.length();
+        int run = from;
         boolean ascii = true;
-        for (int i = 0; i < n; i++) {
+        for (int i = from; i < n; i++) {
             char c = s.charAt(i);
             if (c >= ' ' && c < '\u00a0' && c != '<' && c != '>' && c != '&' && c != '"') {
                 ascii &= c < 0x80;
-                continue; // nearly every character of directory text: written as it is, without the switch below
+                continue;
             }
             String entity = escape(c);
             if (entity != null) {
@@ -129,9 +200,9 @@ final class RunEscapingSheetDataWriter extends SheetDataWriter {
         writeRun(s, run, n, ascii);
     }
 
-    /** {@code s[from, to)} as it is; as bytes at once when it is ASCII and goes to a {@link Utf8Writer}. */
+    /** {@code s[from, to)} as it is; as bytes at once when it is ASCII. */
     private void writeRun(String s, int from, int to, boolean ascii) throws IOException {
-        if (ascii && _out instanceof Utf8Writer utf8) {
+        if (ascii) {
             utf8.writeAscii(s, from, to);
         } else {
             _out.write(s, from, to - from);

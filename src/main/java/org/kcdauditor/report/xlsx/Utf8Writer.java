@@ -8,7 +8,7 @@ import java.io.Writer;
  * The sheet writer's UTF-8 encoder, writing the same bytes as POI's {@code BufferedWriter} over an
  * {@code OutputStreamWriter}: an unpaired surrogate becomes {@code ?}, a pair split over two writes is joined.
  * POI's chain copies each character of the 138 MB of sheet XML of a 20,000-host workbook into a char buffer and
- * encodes it from there; text known to be ASCII ({@link #writeAscii}) is copied here as bytes at once.
+ * encodes it from there; text and markup known to be ASCII ({@link #writeAscii}) are copied here as bytes at once.
  */
 final class Utf8Writer extends Writer {
     private final OutputStream out;
@@ -37,6 +37,32 @@ final class Utf8Writer extends Writer {
             n += take;
             from += take;
         }
+    }
+
+    /** Writes {@code b[off, off + len)}, which the caller knows to be ASCII, as it is. */
+    void writeAscii(byte[] b, int off, int len) throws IOException {
+        if (high != 0) { // the pending half is unpaired: an ASCII character is no low surrogate
+            high = 0;
+            if (n == buf.length) {
+                drain();
+            }
+            buf[n++] = '?';
+        }
+        while (len > buf.length - n) {
+            int take = buf.length - n;
+            System.arraycopy(b, off, buf, n, take);
+            n += take;
+            off += take;
+            len -= take;
+            drain();
+        }
+        System.arraycopy(b, off, buf, n, len);
+        n += len;
+    }
+
+    /** Writes {@code b}, which the caller knows to be ASCII, as it is. */
+    void writeAscii(byte[] b) throws IOException {
+        writeAscii(b, 0, b.length);
     }
 
     @Override

@@ -39,6 +39,18 @@ class Utf8WriterTest {
         return bytes.toByteArray();
     }
 
+    /** ASCII bytes, on ours through writeAscii(byte[], ...). */
+    private static Step asciiBytes(String s) {
+        return w -> {
+            if (w instanceof Utf8Writer u) {
+                byte[] b = ("[" + s + "]").getBytes(StandardCharsets.US_ASCII);
+                u.writeAscii(b, 1, b.length - 2);
+            } else {
+                w.write(s);
+            }
+        };
+    }
+
     private static Step ascii(String s) {
         return w -> {
             if (w instanceof Utf8Writer u) {
@@ -66,6 +78,10 @@ class Utf8WriterTest {
                 w -> w.write(longText.toCharArray(), 3, longText.length() - 3),
                 ascii(longText),
                 w -> w.write("\u00e9".repeat(40_000)),
+                w -> w.write("y\uD83D"), // a high surrogate pending before ASCII bytes
+                asciiBytes("</t></is></c>"),
+                asciiBytes(longText), // bytes over the buffer's end
+                asciiBytes(""),
                 w -> w.flush(),
                 w -> w.write("end \uD83D")); // a high surrogate pending at close
         assertArrayEquals(poi(steps), ours(steps));
