@@ -20,7 +20,7 @@ import java.util.function.IntFunction;
 /**
  * POI's sheet writer with its string escaping done in runs: POI writes every character of cell text
  * on its own ({@code Writer.write(int)}), which for the Hosts sheet's 87 MB of delegation entries at
- * 20,000 hosts was most of the workbook's time; here text is scanned as bytes and copied in runs of bytes,
+ * 20,000 hosts was most of the workbook's time; here text is scanned in a reused buffer and copied in runs of bytes,
  * and the cells' markup is copied as bytes made once. The output is the same byte for byte:
  * {@code < > & "} and tab, line feed, carriage return and no-break space as entities, other control
  * characters and U+FFFE/U+FFFF as {@code ?}, everything else (surrogates included) as it is. One addition to
@@ -48,17 +48,17 @@ final class RunEscapingSheetDataWriter extends SheetDataWriter {
     private static final byte[] NUMBER = ascii(" t=\"n\"><v>");
     private static final byte[] END_NUMBER = ascii("</v></c>");
     private static final byte[] BLANK = ascii("></c>");
-    /**
-     * {@code SAFE[b & 0xff]}: the byte {@code b} is ASCII, stands for its character and is written as it is. Not
-     * {@code ?}, which in ISO-8859-1 bytes may stand for a character above U+00FF.
-     */
-    private static final boolean[] SAFE = new boolean[0x100];
+    /** {@code SAFE[c]}: the character {@code c} is ASCII and written as it is (one byte). */
+    private static final boolean[] SAFE = new boolean[0x10000];
 
     static {
         for (char c = ' '; c < 0x80; c++) {
-            SAFE[c] = escape(c) == null && c != '?';
+            SAFE[c] = escape(c) == null;
         }
     }
+
+    /** The characters of the cell text being written (grown to the longest text met, reused from cell to cell). */
+    private char[] chars = new char[256];
 
     /** {@code <c r="} and the column letters (A, B, …), and {@code  s="n"} for the styles met so far, by index. */
     private final List<byte[]> columns = new ArrayList<>();
@@ -126,27 +126,27 @@ final class RunEscapingSheetDataWriter extends SheetDataWriter {
     }
 
     /**
-     * The text's ISO-8859-1 bytes, scanned once: printable ASCII other than {@code < > & " ?} is copied as it is,
-     * in runs. Every other byte but {@code ?} is its character (U+0000 to U+00FF), escaped or encoded as one
-     * character; a {@code ?} that is not a question mark stands for a character above U+00FF (a surrogate pair
-     * gives one {@code ?} for two characters), so the rest of the text, from that character on, is done a
-     * character at a time ({@link #escapeChars}).
+     * The text's characters, copied once into a buffer the writer keeps (no allocation per cell: at 50,000 hosts in
+     * {@code -Xmx1g} a copy per cell cost the run four full collections) and scanned there: printable ASCII other
+     * than {@code < > & "} is copied as it is, in runs of bytes; every other character is escaped or encoded on
+     * its own, as POI's writer chain would (a surrogate pair is joined by {@link Utf8Writer}).
      */
     @Override
     protected void outputEscapedString(String s) throws IOException {
         if (s == null) {
             return;
         }
-        byte[] b = s.getBytes(StandardCharsets.ISO_8859_1);
+        int n = s.length();
+        if (chars.length < n) {
+            chars = new char[Math.max(n, chars.length * 2)];
+        }
+        char[] cs = chars;
+        s.getChars(0, n, cs, 0);
         int run = 0;
-        for (int i = safeUpTo(b, 0); i < b.length; i = safeUpTo(b, i + 1)) {
-            utf8.writeAscii(b, run, i - run);
+        for (int i = safeUpTo(cs, 0, n); i < n; i = safeUpTo(cs, i + 1, n)) {
+            utf8.writeAscii(s, run, i);
             run = i + 1;
-            char c = (char) (b[i] & 0xff);
-            if (c == '?' && s.charAt(i) != '?') {
-                escapeChars(s, i); // up to here one byte was one character: i is also the character's index
-                return;
-            }
+            char c = cs[i];
             String entity = escape(c);
             if (entity != null) {
                 utf8.writeAscii(entity, 0, entity.length());
@@ -154,59 +154,26 @@ final class RunEscapingSheetDataWriter extends SheetDataWriter {
                 utf8.write(c);
             }
         }
-        utf8.writeAscii(b, run, b.length - run);
+        utf8.writeAscii(s, run, n);
     }
 
     /**
-     * The index of the first byte of {@code b} from {@code i} on that is not {@link #SAFE}, or its length. Eight
-     * bytes are looked up at a time with one branch: the launcher runs C1 only, which keeps a branch per byte
-     * otherwise (about a third slower on delegation entries).
+     * The index of the first character of {@code cs[i, n)} that is not {@link #SAFE}, or {@code n}. Eight
+     * characters are looked up at a time with one branch: the launcher runs C1 only, which keeps a branch per
+     * character otherwise (about a third slower on delegation entries).
      */
-    private static int safeUpTo(byte[] b, int i) {
+    private static int safeUpTo(char[] cs, int i, int n) {
         boolean[] safe = SAFE;
-        for (int end = b.length - 7; i < end; i += 8) {
-            if (!(safe[b[i] & 0xff] & safe[b[i + 1] & 0xff] & safe[b[i + 2] & 0xff] & safe[b[i + 3] & 0xff]
-                    & safe[b[i + 4] & 0xff] & safe[b[i + 5] & 0xff] & safe[b[i + 6] & 0xff] & safe[b[i + 7] & 0xff])) {
+        for (int end = n - 7; i < end; i += 8) {
+            if (!(safe[cs[i]] & safe[cs[i + 1]] & safe[cs[i + 2]] & safe[cs[i + 3]]
+                    & safe[cs[i + 4]] & safe[cs[i + 5]] & safe[cs[i + 6]] & safe[cs[i + 7]])) {
                 break;
             }
         }
-        while (i < b.length && safe[b[i] & 0xff]) {
+        while (i < n && safe[cs[i]]) {
             i++;
         }
         return i;
-    }
-
-    /** {@code s} from {@code from} on, escaped a character at a time, written in runs. */
-    private void escapeChars(String s, int from) throws IOException {
-        int n = s.length();
-        int run = from;
-        boolean ascii = true;
-        for (int i = from; i < n; i++) {
-            char c = s.charAt(i);
-            if (c >= ' ' && c < '\u00a0' && c != '<' && c != '>' && c != '&' && c != '"') {
-                ascii &= c < 0x80;
-                continue;
-            }
-            String entity = escape(c);
-            if (entity != null) {
-                writeRun(s, run, i, ascii);
-                _out.write(entity);
-                run = i + 1;
-                ascii = true;
-            } else {
-                ascii &= c < 0x80;
-            }
-        }
-        writeRun(s, run, n, ascii);
-    }
-
-    /** {@code s[from, to)} as it is; as bytes at once when it is ASCII. */
-    private void writeRun(String s, int from, int to, boolean ascii) throws IOException {
-        if (ascii) {
-            utf8.writeAscii(s, from, to);
-        } else {
-            _out.write(s, from, to - from);
-        }
     }
 
     /** The temporary sheet file, written through {@link Utf8Writer} instead of POI's writer chain (same bytes). */

@@ -80,7 +80,7 @@ class RunEscapingSheetDataWriterTest {
             texts.add(c + "x");
             texts.add("x" + c);
         }
-        // above U+00FF: the ISO-8859-1 bytes show '?', never the character's low byte (<, &, a letter, a tab)
+        // above U+00FF, with a low byte that is <, &, a letter or a tab: written as the character, never as that byte
         for (char c : "\u013c\u3c3c\u0126\u0122\u013e\u4e41\u010a\u0109\u0120\u00ff\u0100\ufffe\uffff"
                 .toCharArray()) {
             texts.add("cifs/hv" + c + "01.contoso.com <&>\"?");
@@ -88,7 +88,7 @@ class RunEscapingSheetDataWriterTest {
         sameAsPoi(texts);
     }
 
-    /** A character the byte scan stops at, at each place in and around the eight bytes it looks at at once. */
+    /** A character the scan stops at, at each place in and around the eight characters it looks at at once. */
     @Test
     void writesEscapesAtEveryPlaceAsPoiDoes() throws IOException {
         String ascii = "cifs/hv00001.contoso.com;";
@@ -101,12 +101,12 @@ class RunEscapingSheetDataWriterTest {
         sameAsPoi(texts);
     }
 
-    /** Characters above U+00FF before, between and after the characters the byte scan stops at. */
+    /** Characters above U+00FF before, between and after the characters the scan stops at. */
     @Test
     void writesTextBeyondLatin1AsPoiDoes() throws IOException {
         sameAsPoi(List.of(
                 "a?b\u013c<c", // a question mark, then a character whose low byte is '<', then '<'
-                "\ud83d\ude00<x?\u00e9", // a pair (one '?' in ISO-8859-1 for two characters), then escapes
+                "\ud83d\ude00<x?\u00e9", // a surrogate pair, then escapes
                 "caf\u00e9 \u00a0 \u0085 \u4e2d\u6587 & evil",
                 "\u00e9\u00e8 Latin-1 only \u00ff & \t \u007f",
                 "ends with a high surrogate \ud83d", // pending: joined with nothing, the markup after it
