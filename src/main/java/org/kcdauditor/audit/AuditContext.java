@@ -493,13 +493,13 @@ public final class AuditContext implements Drift.Nodes {
             // the targets of the cluster's migration group (sorted by name) and of its file servers, looked up once
             // per cluster, not once per pair: a 64-node group has 4,032 pairs and 64 targets
             List<AdObject> group = groupByName.get(c);
-            Target[] peers = new Target[group.size()];
-            for (int i = 0; i < peers.length; i++) {
-                peers[i] = peerTargets.computeIfAbsent(group.get(i), o -> target(o, policy.services()));
+            Target[] groupTargets = new Target[group.size()];
+            for (int i = 0; i < groupTargets.length; i++) {
+                groupTargets[i] = peerTargets.computeIfAbsent(group.get(i), o -> target(o, policy.services()));
             }
-            Target[] servers = new Target[c.fileServers().size()];
-            for (int i = 0; i < servers.length; i++) {
-                servers[i] = fileServerTargets.computeIfAbsent(c.fileServers().get(i), o -> target(o, List.of("cifs")));
+            Target[] serverTargets = new Target[c.fileServers().size()];
+            for (int i = 0; i < serverTargets.length; i++) {
+                serverTargets[i] = fileServerTargets.computeIfAbsent(c.fileServers().get(i), o -> target(o, List.of("cifs")));
             }
             for (AdObject source : c.nodes()) {
                 if (clusterOf.get(source) != c) {
@@ -511,20 +511,20 @@ public final class AuditContext implements Drift.Nodes {
                     distinct += have.add(keyId(d)) ? 1 : 0;
                 }
                 int expected = 0;
-                for (Target t : peers) {
+                for (Target t : groupTargets) {
                     if (t.object() != source) {
                         PairStatus p = pair(c, source, t, have, false);
                         out.add(p);
                         expected += p.rbcd() ? 0 : p.present();
                     }
                 }
-                for (Target t : servers) {
+                for (Target t : serverTargets) {
                     PairStatus p = pair(c, source, t, have, true);
                     out.add(p);
                     expected += p.rbcd() ? 0 : p.present();
                 }
                 if (expected < distinct) {
-                    unexpected.put(source, unexpectedEntries(source, peers, servers, required));
+                    unexpected.put(source, unexpectedEntries(source, groupTargets, serverTargets, required));
                 }
             }
         }
@@ -593,16 +593,17 @@ public final class AuditContext implements Drift.Nodes {
     }
 
     /** The source's entries (as stored) that no pair requires; {@code required} is reused from source to source. */
-    private List<String> unexpectedEntries(AdObject source, Target[] peers, Target[] servers, Marks required) {
+    private List<String> unexpectedEntries(AdObject source, Target[] groupTargets, Target[] serverTargets,
+                                           Marks required) {
         required.clear();
-        for (Target t : peers) {
+        for (Target t : groupTargets) {
             if (t.object() != source) {
                 for (int id : t.keyIds()) {
                     required.add(id);
                 }
             }
         }
-        for (Target t : servers) {
+        for (Target t : serverTargets) {
             for (int id : t.keyIds()) {
                 required.add(id);
             }
