@@ -68,9 +68,17 @@ public final class AuditRun {
     /** How many runs of a config its trend shows (this one included). */
     static final int TREND = 12;
 
-    /** What a finished run produced. {@code outDir} is null when no reports were written. */
+    /**
+     * What a finished run produced. {@code outDir} is null when no reports were written; {@code view} is the view
+     * the report writers read (null when none were written: {@link #view()} then makes one from the document).
+     */
     public record Outcome(String runId, Path outDir, FindingsDocument document, ReportView view, AuditResult result,
                           List<Path> files, int objectsRead) {
+        /** The view the reports were written from, or for a run without reports one made now (the same numbers). */
+        @Override
+        public ReportView view() {
+            return view != null ? view : ReportView.of(document);
+        }
     }
 
     /** Where the snapshot comes from: the directory, or a test double. */
@@ -204,8 +212,9 @@ public final class AuditRun {
                 FindingsDocument doc = FindingsJson.build(runId, startedAt, evaluated, config, ev.result(),
                         RuleCatalogue.standard())
                         .withHistory(sections);
-                // the one view the writers read and the console prints (built once: seconds at 20,000 hosts)
-                ReportView view = reports.view(doc);
+                // the one view the writers read and the console prints (built once: seconds at 20,000 hosts); a run
+                // without reports (a baseline capture, the demo's history) builds none
+                ReportView view = writeReports ? reports.view(doc) : null;
                 control.check();
                 if (writeReports) {
                     RunFolder planned = outDir != null ? RunFolder.into(outDir, runId) : RunFolder.at(
