@@ -62,8 +62,12 @@ public final class AuditContext implements Drift.Nodes {
     private final Map<AdObject, List<PairStatus>> pairsFrom;
     private final Map<AdObject, List<PairStatus>> pairsTo;
     /** The number of each normal form of a delegation value or required SPN (by value as stored, and by
-     * normal form): the same few values recur in every peer's list, so each is normalised once. */
+     * normal form): the same few values recur in every peer's list, so each is normalised once. Stored as
+     * {@code number << 1}, plus 1 when the string itself names a domain controller's service or krbtgt
+     * ({@link #namesDomainControllerOrKrbtgt}), so the pairs' pass over every entry also finds those. */
     private final Map<String, Integer> keyIds;
+    /** Each node's delegation entries (as stored, in order) that name a domain controller's service or krbtgt. */
+    private final Map<AdObject, List<String>> dcEntries;
     /** The nodes in cluster order, each once. */
     private final List<AdObject> nodes;
     /** With several directories: each object's directory, and the name index per directory. */
@@ -71,8 +75,6 @@ public final class AuditContext implements Drift.Nodes {
     private final Map<String, Map<String, AdObject>> byNameIn;
     /** Names (NetBIOS and DNS, lower case) of the domain controllers in the snapshot, built on first use. */
     private Set<String> dcNames;
-    /** Whether a delegation value (by instance: the collector keeps each distinct value once) names one. */
-    private Map<String, Boolean> namesDc;
     /** The nodes of each cluster's migration group (its own and those of policy.migrationGroups), by name. */
     private final Map<ResolvedCluster, List<AdObject>> groupByName = new IdentityHashMap<>();
     /** The SPN keys of each node and file server, in the order of its SPNs. */
@@ -112,14 +114,17 @@ public final class AuditContext implements Drift.Nodes {
         this.snapshot = snapshot;
         this.policy = policy;
         this.inputs = inputs;
-        byName = new HashMap<>();
-        byDns = new HashMap<>();
+        // sized for every object up front: growing them rehashed 100,000 names several times at 20,000 hosts
+        int tableSize = snapshot.objects().size() * 4 / 3 + 1;
+        byName = new HashMap<>(tableSize);
+        byDns = new HashMap<>(tableSize);
         spnOwners = new HashMap<>();
         clusters = new ArrayList<>();
         clusterOf = new IdentityHashMap<>();
         peers = new IdentityHashMap<>();
         unexpected = new IdentityHashMap<>();
         keyIds = new HashMap<>();
+        dcEntries = new IdentityHashMap<>();
         validDns = new IdentityHashMap<>();
         directoryOf = new IdentityHashMap<>();
         byNameIn = new HashMap<>();
@@ -159,6 +164,7 @@ public final class AuditContext implements Drift.Nodes {
         basePairs = c.basePairs;
         unexpected = c.unexpected;
         keyIds = c.keyIds;
+        dcEntries = c.dcEntries;
         validDns = c.validDns;
         nodes = c.nodes;
         directoryOf = c.directoryOf;
@@ -507,8 +513,16 @@ public final class AuditContext implements Drift.Nodes {
                 }
                 have.clear();
                 int distinct = 0;
+                List<String> toDc = null;
                 for (String d : source.delegateTo()) {
-                    distinct += have.add(keyId(d)) ? 1 : 0;
+                    int v = entry(d);
+                    distinct += have.add(v >> 1) ? 1 : 0;
+                    if ((v & 1) != 0) {
+                        (toDc == null ? toDc = new ArrayList<>(1) : toDc).add(d);
+                    }
+                }
+                if (toDc != null) {
+                    dcEntries.put(source, toDc);
                 }
                 int expected = 0;
                 for (Target t : groupTargets) {
@@ -553,31 +567,36 @@ public final class AuditContext implements Drift.Nodes {
      * two objects (the KDC refuses it), and no AES on the source's or the target's account.
      */
     private List<Blocker> snapshotBlockers(PairStatus p) {
-        if (duplicates.isEmpty() && !encryption.containsKey(p.source()) && !encryption.containsKey(p.target())) {
-            return List.of();
-        }
-        List<Blocker> out = new ArrayList<>(0);
-        if (!duplicates.isEmpty()) {
-            // the same for every pair into this target (as peer, or as file server): computed once per target
-            out.addAll((p.fileServer() ? duplicateBlockersFs : duplicateBlockers).computeIfAbsent(p.target(), t -> {
-                List<Blocker> dup = new ArrayList<>(0);
-                Set<Duplicate> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-                for (String spn : p.required()) {
-                    Duplicate d = duplicates.get(Spn.keyOf(spn));
-                    if (d != null && d.holder() == t && seen.add(d)) {
-                        dup.add(Blocker.of(Blocker.DUPLICATE_SPN, d.holder().name(), null, d.stored()));
+        // the same for every pair into this target (as peer, or as file server): computed once per target
+        List<Blocker> dup = duplicates.isEmpty() ? List.of()
+                : (p.fileServer() ? duplicateBlockersFs : duplicateBlockers).computeIfAbsent(p.target(), t -> {
+                    List<Blocker> found = new ArrayList<>(0);
+                    Set<Duplicate> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+                    for (String spn : p.required()) {
+                        Duplicate d = duplicates.get(Spn.keyOf(spn));
+                        if (d != null && d.holder() == t && seen.add(d)) {
+                            found.add(Blocker.of(Blocker.DUPLICATE_SPN, d.holder().name(), null, d.stored()));
+                        }
                     }
-                }
-                return dup;
-            }));
+                    return found.isEmpty() ? List.of() : found;
+                });
+        List<Blocker> source = encryptionBlockers(p.source());
+        List<Blocker> target = encryptionBlockers(p.target());
+        if (dup.isEmpty() && source.isEmpty() && target.isEmpty()) {
+            return List.of(); // nearly every pair: nothing allocated
         }
-        for (AdObject account : List.of(p.source(), p.target())) {
-            if (encryption.containsKey(account)) {
-                out.addAll(encryptionBlockers.computeIfAbsent(account, a -> encryption.get(a).stream()
-                        .map(rule -> Blocker.of(rule, a.name(), null, null)).toList()));
-            }
-        }
+        List<Blocker> out = new ArrayList<>(dup.size() + source.size() + target.size());
+        out.addAll(dup);
+        out.addAll(source);
+        out.addAll(target);
         return out;
+    }
+
+    /** The AES blockers of an account, the same in each of its pairs; empty for most. */
+    private List<Blocker> encryptionBlockers(AdObject account) {
+        List<String> rules = encryption.get(account);
+        return rules == null ? List.of() : encryptionBlockers.computeIfAbsent(account, a -> rules.stream()
+                .map(rule -> Blocker.of(rule, a.name(), null, null)).toList());
     }
 
     /** A host that migrates with CredSSP blocks its pairs both ways: constrained delegation applies to Kerberos only. */
@@ -658,7 +677,7 @@ public final class AuditContext implements Drift.Nodes {
         for (int i = 0; i < ids.length; i++) {
             String spn = required.get(i);
             String key = Spn.keyOf(spn);
-            ids[i] = keyId(key);
+            ids[i] = normalId(key);
             // cifs/X is served by HOST/X through AD's default sPNMappings.
             if (!own.contains(key) && !(key.startsWith("cifs/") && own.contains("host/" + key.substring(5)))) {
                 unregistered.add(spn);
@@ -709,17 +728,28 @@ public final class AuditContext implements Drift.Nodes {
      * seen: unique, not dense).
      */
     private int keyId(String raw) {
-        Integer id = keyIds.get(raw);
-        if (id == null) {
-            String key = Spn.keyOf(raw);
-            id = keyIds.get(key);
-            if (id == null) {
-                id = keyIds.size();
-                keyIds.put(key, id);
-            }
-            keyIds.put(raw, id);
+        return entry(raw) >> 1;
+    }
+
+    /** {@link #keyIds}' value for a delegation value as stored: its number and whether it names a DC or krbtgt. */
+    private int entry(String raw) {
+        Integer v = keyIds.get(raw);
+        if (v == null) {
+            v = normalId(Spn.keyOf(raw)) << 1 | (namesDomainControllerOrKrbtgt(raw) ? 1 : 0);
+            keyIds.put(raw, v);
         }
-        return id;
+        return v;
+    }
+
+    /** The number of a normal form ({@link Spn#keyOf}): a required SPN's is built normalised, once per target. */
+    private int normalId(String key) {
+        Integer v = keyIds.get(key);
+        if (v == null) {
+            // the flag is the string's own: a stored value equal to this normal form finds this entry
+            v = keyIds.size() << 1 | (namesDomainControllerOrKrbtgt(key) ? 1 : 0);
+            keyIds.put(key, v);
+        }
+        return v >> 1;
     }
 
     /**
@@ -961,10 +991,15 @@ public final class AuditContext implements Drift.Nodes {
     }
 
     /**
-     * Whether a delegation entry names a domain controller's service or krbtgt, tested without parsing it:
-     * DELEGATION_TO_SENSITIVE_TARGET reads every entry of every node.
+     * A node's delegation entries (as stored, in order) that name a domain controller's service or krbtgt; empty
+     * for nearly every node. Found while the pairs are computed, once per distinct value.
      */
-    public boolean namesDomainControllerOrKrbtgt(String entry) {
+    public List<String> entriesNamingDcOrKrbtgt(AdObject node) {
+        return dcEntries.getOrDefault(node, List.of());
+    }
+
+    /** Whether a delegation value names a domain controller's service or krbtgt. */
+    private boolean namesDomainControllerOrKrbtgt(String entry) {
         if (entry.regionMatches(true, 0, "krbtgt/", 0, 7)) {
             return true;
         }
@@ -982,16 +1017,8 @@ public final class AuditContext implements Drift.Nodes {
         if (dcNames.isEmpty()) {
             return false;
         }
-        if (namesDc == null) {
-            namesDc = new IdentityHashMap<>();
-        }
-        Boolean known = namesDc.get(entry);
-        if (known == null) {
-            Spn spn = Spn.parse(entry);
-            known = spn != null && dcNames.contains(spn.hostName());
-            namesDc.put(entry, known);
-        }
-        return known;
+        Spn spn = Spn.parse(entry);
+        return spn != null && dcNames.contains(spn.hostName());
     }
 
     /** Nodes in cluster order, each once. */

@@ -3,6 +3,7 @@ package org.kcdauditor.model;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 
 /**
  * One directory object as collected: a computer, or any other object that registers SPNs.
@@ -28,6 +29,15 @@ public record AdObject(String dn, String cn, String samAccountName, String dnsHo
         spns = List.copyOf(spns);
         delegateTo = List.copyOf(delegateTo);
         rbcdSids = List.copyOf(rbcdSids);
+    }
+
+    /**
+     * The distinguished name's hash, consistent with the record's {@code equals} (equal objects have the same DN):
+     * the record's own hash would hash every list, and a Hyper-V node holds hundreds of delegation entries.
+     */
+    @Override
+    public int hashCode() {
+        return Objects.hashCode(dn);
     }
 
     /** Without encryption types and password age (objects built before those were read). */

@@ -36,10 +36,7 @@ public final class DelegationToSensitiveTargetRule implements Rule {
     public void evaluate(AuditContext ctx, FindingSink out) {
         for (AdObject node : ctx.nodes()) {
             boolean transition = Uac.has(node.userAccountControl(), Uac.TRUSTED_TO_AUTH_FOR_DELEGATION);
-            for (String entry : node.delegateTo()) {
-                if (!ctx.namesDomainControllerOrKrbtgt(entry)) {
-                    continue; // the cheap test first: nearly every entry names a peer
-                }
+            for (String entry : ctx.entriesNamingDcOrKrbtgt(node)) {
                 String what = sensitive(ctx, entry);
                 if (what == null) {
                     continue;

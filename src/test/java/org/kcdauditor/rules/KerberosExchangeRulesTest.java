@@ -210,6 +210,24 @@ class KerberosExchangeRulesTest {
     }
 
     @Test
+    void delegationToADomainControllerThatIsAlsoAFileServerIsSensitiveInEveryStoredForm() {
+        // the required cifs/dc1.contoso.com is numbered (and tested) before the nodes' entries are read: HV01's entry
+        // is that very string, HV02's another form of it; both name the DC
+        AdObject dc = host("DC1").uac(Uac.SERVER_TRUST_ACCOUNT | Uac.TRUSTED_FOR_DELEGATION)
+                .spn("cifs/dc1.contoso.com").spn("cifs/DC1").build();
+        AdObject[] all = plus(replace(replace(healthy(),
+                        host("HV01").delegatesTo("HV02", "HV03").entry("cifs/dc1.contoso.com").entry("cifs/DC1").build()),
+                        host("HV02").delegatesTo("HV01", "HV03").entry("CIFS/DC1.contoso.com.").entry("cifs/DC1").build()),
+                dc);
+        ClusterConfig withDc = new ClusterConfig("HVC1", List.of("HV01", "HV02", "HV03"), null, List.of("DC1"));
+        AuditResult r = new Auditor(RuleCatalogue.standard()).evaluate(new Snapshot(NOW, "ldap://t", "DC=contoso,DC=com",
+                Arrays.asList(all), null, null, AES_SINCE, List.of()), List.of(withDc), PolicyConfig.defaults());
+        assertEquals(List.of("HV01 cifs/DC1", "HV01 cifs/dc1.contoso.com", "HV02 cifs/DC1", "HV02 CIFS/DC1.contoso.com."),
+                of(r, "DELEGATION_TO_SENSITIVE_TARGET").stream().map(f -> f.host() + " " + f.spn()).toList());
+        assertTrue(pair(r, "HV01", "DC1").ok() && pair(r, "HV02", "DC1").ok(), "the entries are there: the pairs work");
+    }
+
+    @Test
     void operatorsWhoCannotBeDelegatedAreToldToStartMovesOnANode() {
         Operator group = new Operator("HV Operators", Operator.Kind.GROUP, "CN=HV Operators,DC=contoso,DC=com",
                 List.of(new OperatorAccount("adm-jdoe", "CN=adm-jdoe,DC=contoso,DC=com", 0x200, true),
