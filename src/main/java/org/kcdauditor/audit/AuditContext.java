@@ -61,11 +61,6 @@ public final class AuditContext implements Drift.Nodes {
     private final Map<AdObject, List<String>> unexpected;
     private final Map<AdObject, List<PairStatus>> pairsFrom;
     private final Map<AdObject, List<PairStatus>> pairsTo;
-    /** The number of each normal form of a delegation value or required SPN (by value as stored, and by
-     * normal form): the same few values recur in every peer's list, so each is normalised once. Stored as
-     * {@code number << 1}, plus 1 when the string itself names a domain controller's service or krbtgt
-     * ({@link #namesDomainControllerOrKrbtgt}), so the pairs' pass over every entry also finds those. */
-    private final Map<String, Integer> keyIds;
     /** Each node's delegation entries (as stored, in order) that name a domain controller's service or krbtgt. */
     private final Map<AdObject, List<String>> dcEntries;
     /** The nodes in cluster order, each once. */
@@ -123,7 +118,6 @@ public final class AuditContext implements Drift.Nodes {
         clusterOf = new IdentityHashMap<>();
         peers = new IdentityHashMap<>();
         unexpected = new IdentityHashMap<>();
-        keyIds = new HashMap<>();
         dcEntries = new IdentityHashMap<>();
         validDns = new IdentityHashMap<>();
         directoryOf = new IdentityHashMap<>();
@@ -163,7 +157,6 @@ public final class AuditContext implements Drift.Nodes {
         peers = c.peers;
         basePairs = c.basePairs;
         unexpected = c.unexpected;
-        keyIds = c.keyIds;
         dcEntries = c.dcEntries;
         validDns = c.validDns;
         nodes = c.nodes;
@@ -493,6 +486,7 @@ public final class AuditContext implements Drift.Nodes {
         List<PairStatus> out = new ArrayList<>();
         Map<AdObject, Target> peerTargets = new IdentityHashMap<>();
         Map<AdObject, Target> fileServerTargets = new IdentityHashMap<>();
+        Numbering numbers = new Numbering(); // dropped with this method: at 20,000 hosts some 160,000 strings
         Marks have = new Marks();
         Marks required = new Marks();
         for (ResolvedCluster c : clusters) {
@@ -501,11 +495,11 @@ public final class AuditContext implements Drift.Nodes {
             List<AdObject> group = groupByName.get(c);
             Target[] groupTargets = new Target[group.size()];
             for (int i = 0; i < groupTargets.length; i++) {
-                groupTargets[i] = peerTargets.computeIfAbsent(group.get(i), o -> target(o, policy.services()));
+                groupTargets[i] = peerTargets.computeIfAbsent(group.get(i), o -> target(o, policy.services(), numbers));
             }
             Target[] serverTargets = new Target[c.fileServers().size()];
             for (int i = 0; i < serverTargets.length; i++) {
-                serverTargets[i] = fileServerTargets.computeIfAbsent(c.fileServers().get(i), o -> target(o, List.of("cifs")));
+                serverTargets[i] = fileServerTargets.computeIfAbsent(c.fileServers().get(i), o -> target(o, List.of("cifs"), numbers));
             }
             for (AdObject source : c.nodes()) {
                 if (clusterOf.get(source) != c) {
@@ -515,7 +509,7 @@ public final class AuditContext implements Drift.Nodes {
                 int distinct = 0;
                 List<String> toDc = null;
                 for (String d : source.delegateTo()) {
-                    int v = entry(d);
+                    int v = numbers.entry(d);
                     distinct += have.add(v >> 1) ? 1 : 0;
                     if ((v & 1) != 0) {
                         (toDc == null ? toDc = new ArrayList<>(1) : toDc).add(d);
@@ -538,7 +532,7 @@ public final class AuditContext implements Drift.Nodes {
                     expected += p.rbcd() ? 0 : p.present();
                 }
                 if (expected < distinct) {
-                    unexpected.put(source, unexpectedEntries(source, groupTargets, serverTargets, required));
+                    unexpected.put(source, unexpectedEntries(source, groupTargets, serverTargets, required, numbers));
                 }
             }
         }
@@ -613,7 +607,7 @@ public final class AuditContext implements Drift.Nodes {
 
     /** The source's entries (as stored) that no pair requires; {@code required} is reused from source to source. */
     private List<String> unexpectedEntries(AdObject source, Target[] groupTargets, Target[] serverTargets,
-                                           Marks required) {
+                                           Marks required, Numbering numbers) {
         required.clear();
         for (Target t : groupTargets) {
             if (t.object() != source) {
@@ -629,7 +623,7 @@ public final class AuditContext implements Drift.Nodes {
         }
         List<String> out = new ArrayList<>();
         for (String raw : source.delegateTo()) {
-            if (!required.has(keyId(raw))) {
+            if (!required.has(numbers.keyId(raw))) {
                 out.add(raw);
             }
         }
@@ -669,7 +663,7 @@ public final class AuditContext implements Drift.Nodes {
     private record Target(AdObject object, List<String> required, int[] keyIds, List<String> unregistered) {
     }
 
-    private Target target(AdObject target, List<String> services) {
+    private Target target(AdObject target, List<String> services, Numbering numbers) {
         Set<String> own = new HashSet<>(List.of(hostSpnKeys.get(target)));
         List<String> required = requiredSpns(target, services);
         int[] ids = new int[required.size()];
@@ -677,7 +671,7 @@ public final class AuditContext implements Drift.Nodes {
         for (int i = 0; i < ids.length; i++) {
             String spn = required.get(i);
             String key = Spn.keyOf(spn);
-            ids[i] = normalId(key);
+            ids[i] = numbers.normalId(key);
             // cifs/X is served by HOST/X through AD's default sPNMappings.
             if (!own.contains(key) && !(key.startsWith("cifs/") && own.contains("host/" + key.substring(5)))) {
                 unregistered.add(spn);
@@ -723,33 +717,41 @@ public final class AuditContext implements Drift.Nodes {
     }
 
     /**
-     * The number of the normal form of a delegation value or required SPN. A normal form is its own normal
-     * form, so the map that memoises values also numbers the normal forms (by the map's size when one is first
-     * seen: unique, not dense).
+     * Numbers the normal forms of delegation values and required SPNs while the pairs are computed: the same few
+     * values recur in every peer's list, so each is normalised once. A normal form is its own normal form, so the
+     * map that memoises values (as stored) also numbers the normal forms (by the map's size when one is first seen:
+     * unique, not dense). Each value is {@code number << 1}, plus 1 when the string itself names a domain
+     * controller's service or krbtgt ({@link #namesDomainControllerOrKrbtgt}), so the pairs' pass over every entry
+     * also finds those.
      */
-    private int keyId(String raw) {
-        return entry(raw) >> 1;
-    }
+    private final class Numbering {
+        private final Map<String, Integer> ids = new HashMap<>();
 
-    /** {@link #keyIds}' value for a delegation value as stored: its number and whether it names a DC or krbtgt. */
-    private int entry(String raw) {
-        Integer v = keyIds.get(raw);
-        if (v == null) {
-            v = normalId(Spn.keyOf(raw)) << 1 | (namesDomainControllerOrKrbtgt(raw) ? 1 : 0);
-            keyIds.put(raw, v);
+        /** The number of the normal form of a delegation value (as stored) or required SPN. */
+        int keyId(String raw) {
+            return entry(raw) >> 1;
         }
-        return v;
-    }
 
-    /** The number of a normal form ({@link Spn#keyOf}): a required SPN's is built normalised, once per target. */
-    private int normalId(String key) {
-        Integer v = keyIds.get(key);
-        if (v == null) {
-            // the flag is the string's own: a stored value equal to this normal form finds this entry
-            v = keyIds.size() << 1 | (namesDomainControllerOrKrbtgt(key) ? 1 : 0);
-            keyIds.put(key, v);
+        /** The map's value for a delegation value as stored: its number and whether it names a DC or krbtgt. */
+        int entry(String raw) {
+            Integer v = ids.get(raw);
+            if (v == null) {
+                v = normalId(Spn.keyOf(raw)) << 1 | (namesDomainControllerOrKrbtgt(raw) ? 1 : 0);
+                ids.put(raw, v);
+            }
+            return v;
         }
-        return v >> 1;
+
+        /** The number of a normal form ({@link Spn#keyOf}): a required SPN's is built normalised, once per target. */
+        int normalId(String key) {
+            Integer v = ids.get(key);
+            if (v == null) {
+                // the flag is the string's own: a stored value equal to this normal form finds this entry
+                v = ids.size() << 1 | (namesDomainControllerOrKrbtgt(key) ? 1 : 0);
+                ids.put(key, v);
+            }
+            return v >> 1;
+        }
     }
 
     /**
@@ -1007,7 +1009,9 @@ public final class AuditContext implements Drift.Nodes {
             dcNames = new HashSet<>();
             for (AdObject o : snapshot.objects()) {
                 if (o.isComputer() && o.isDomainController() || o.isReadOnlyDc()) {
-                    dcNames.add(lower(o.name()));
+                    if (o.name() != null) { // an object read without dn, cn and sAMAccountName has none
+                        dcNames.add(lower(o.name()));
+                    }
                     if (o.dnsHostName() != null) {
                         dcNames.add(lower(stripDot(o.dnsHostName())));
                     }

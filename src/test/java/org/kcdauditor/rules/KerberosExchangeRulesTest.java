@@ -228,6 +228,18 @@ class KerberosExchangeRulesTest {
     }
 
     @Test
+    void aDomainControllerWithoutAnyNameDoesNotStopTheAudit() {
+        // the DC names are read while the pairs are numbered: a DC object without dn, cn and sAMAccountName is
+        // matched by its dNSHostName only
+        AdObject nameless = new AdObject(null, null, null, "dcx.contoso.com", Uac.SERVER_TRUST_ACCOUNT, List.of(),
+                List.of(), false, List.of(), null, null, null, null, 1, null);
+        AuditResult r = audit(plus(replace(healthy(),
+                host("HV01").delegatesTo("HV02", "HV03").entry("ldap/dcx.contoso.com").build()), nameless));
+        assertEquals(List.of("HV01 ldap/dcx.contoso.com"), of(r, "DELEGATION_TO_SENSITIVE_TARGET").stream()
+                .map(f -> f.host() + " " + f.spn()).toList());
+    }
+
+    @Test
     void operatorsWhoCannotBeDelegatedAreToldToStartMovesOnANode() {
         Operator group = new Operator("HV Operators", Operator.Kind.GROUP, "CN=HV Operators,DC=contoso,DC=com",
                 List.of(new OperatorAccount("adm-jdoe", "CN=adm-jdoe,DC=contoso,DC=com", 0x200, true),
