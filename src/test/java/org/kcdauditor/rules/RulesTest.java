@@ -1,6 +1,7 @@
 package org.kcdauditor.rules;
 
 import org.junit.jupiter.api.Test;
+import org.kcdauditor.audit.AuditContext;
 import org.kcdauditor.audit.AuditResult;
 import org.kcdauditor.audit.Auditor;
 import org.kcdauditor.config.ClusterConfig;
@@ -19,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -263,6 +265,23 @@ class RulesTest {
         assertEquals(2, r.pairs());
         assertEquals(List.of(), r.findings());
         assertEquals(0, audit(clusters, PolicyConfig.defaults(), a, b, outside).pairs());
+        AuditContext ctx = r.context();
+        AdObject hv01 = ctx.computer("HV01");
+        AdObject hv11 = ctx.computer("HV11");
+        assertEquals(List.of("HV11"), ctx.peersOf(hv01).stream().map(AdObject::name).toList());
+        assertTrue(ctx.peersOf(hv01).contains(hv11) && !ctx.peersOf(hv01).contains(hv01), "the others, not itself");
+        assertFalse(ctx.peersOf(hv01).contains(ctx.computer("HV99")), "not a node");
+        assertEquals(Set.of(), ctx.peersOf(ctx.computer("HV99")));
+    }
+
+    @Test
+    void aNodesPeersAreTheOtherNodesOfItsClusterByName() {
+        AuditContext ctx = audit(List.of(new ClusterConfig("HVC1", List.of("HV03", "hv01", "HV02"), null, null)),
+                PolicyConfig.defaults(), healthyCluster()).context();
+        AdObject hv02 = ctx.computer("HV02");
+        assertEquals(List.of("HV01", "HV03"), ctx.peersOf(hv02).stream().map(AdObject::name).toList());
+        assertEquals(2, ctx.peersOf(hv02).size());
+        assertEquals(Set.of(ctx.computer("HV01"), ctx.computer("HV03")), ctx.peersOf(hv02));
     }
 
     @Test
