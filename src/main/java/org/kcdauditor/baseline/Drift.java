@@ -87,19 +87,10 @@ public final class Drift {
             }
             matched.add(node);
             HostState was = e.getValue();
-            Map<String, String> before = keyed(was.delegateTo());
-            Map<String, String> now = keyed(node.delegateTo());
-            for (Map.Entry<String, String> b : before.entrySet()) {
-                if (!now.containsKey(b.getKey())) {
-                    out.add(new Change(Kind.ENTRY_REMOVED, cluster, node.name(), b.getValue(), null, null, false,
-                            ctx.lastChange(node, DELEGATE_TO)));
-                }
-            }
-            for (Map.Entry<String, String> n : now.entrySet()) {
-                if (!before.containsKey(n.getKey())) {
-                    out.add(new Change(Kind.ENTRY_ADDED, cluster, node.name(), n.getValue(), null, null, false,
-                            ctx.lastChange(node, DELEGATE_TO)));
-                }
+            // the same values in the same order (the common case: nothing changed since) differ in no entry; only
+            // lists that differ are compared in normal form (at 20,000 hosts 1.45 million values each side)
+            if (!was.delegateTo().equals(node.delegateTo())) {
+                entryChanges(was.delegateTo(), node, cluster, ctx, out);
             }
             int uacBefore = Uac.fromNames(was.userAccountControl());
             List<String> flagsNow = Uac.flagNames(node.userAccountControl());
@@ -116,6 +107,23 @@ public final class Drift {
             }
         }
         return out;
+    }
+
+    private static void entryChanges(List<String> was, AdObject node, String cluster, Nodes ctx, List<Change> out) {
+        Map<String, String> before = keyed(was);
+        Map<String, String> now = keyed(node.delegateTo());
+        for (Map.Entry<String, String> b : before.entrySet()) {
+            if (!now.containsKey(b.getKey())) {
+                out.add(new Change(Kind.ENTRY_REMOVED, cluster, node.name(), b.getValue(), null, null, false,
+                        ctx.lastChange(node, DELEGATE_TO)));
+            }
+        }
+        for (Map.Entry<String, String> n : now.entrySet()) {
+            if (!before.containsKey(n.getKey())) {
+                out.add(new Change(Kind.ENTRY_ADDED, cluster, node.name(), n.getValue(), null, null, false,
+                        ctx.lastChange(node, DELEGATE_TO)));
+            }
+        }
     }
 
     private static Map<String, String> keyed(List<String> values) {

@@ -16,6 +16,7 @@ import org.kcdauditor.home.Installation;
 import org.kcdauditor.inventory.HardeningCatalogue;
 import org.kcdauditor.inventory.HardeningCatalogueFile;
 import org.kcdauditor.inventory.Inventory;
+import org.kcdauditor.io.Futures;
 import org.kcdauditor.audit.ResolvedCluster;
 import org.kcdauditor.model.AdObject;
 import org.kcdauditor.model.Snapshot;
@@ -46,6 +47,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 import java.util.function.Predicate;
@@ -195,12 +198,29 @@ public final class AuditRun {
             RunFolder folder = null;
             // the hosts are stored from the moment the clusters are resolved, beside the evaluation
             RunStore.SnapshotWrite[] hostsStored = new RunStore.SnapshotWrite[1];
+            // the previous run is read beside the collection, while the directory serves the search (at 20,000
+            // hosts a second of decoding stored hosts); nothing else uses the store until it is read
+            FutureTask<PreviousRun> previousRead = new FutureTask<>(() -> {
+                long start = System.nanoTime();
+                try {
+                    return store.previousRun(config.historyKey()).orElse(null);
+                } finally {
+                    timings.add("previous", System.nanoTime() - start);
+                }
+            });
+            Thread reader = new Thread(previousRead, "kcd-store-previous");
+            reader.setDaemon(true);
+            reader.start();
             try {
-                Snapshot snapshot = collect(timings, progress, control);
+                Snapshot snapshot;
+                try {
+                    snapshot = collect(timings, progress, control);
+                } finally {
+                    awaitQuietly(previousRead); // the store's connection is free again
+                }
                 control.check();
-                PreviousRun[] previous = new PreviousRun[1];
-                timings.time("previous", () -> previous[0] = store.previousRun(config.historyKey()).orElse(null));
-                Evaluation ev = evaluate(snapshot, previous[0], timings,
+                PreviousRun previous = previous(previousRead);
+                Evaluation ev = evaluate(snapshot, previous, timings,
                         hosts -> hostsStored[0] = store.writeSnapshot(runId, hosts));
                 Instant evaluated = clock.instant();
                 TrendPoint point = HistorySections.trendPoint(runId, evaluated, ev.result(), ev.sections().history());
@@ -260,6 +280,30 @@ public final class AuditRun {
                 }
                 throw e;
             }
+        }
+    }
+
+    /** Waits for {@code read} to end, whatever its outcome (a failure surfaces through {@link #previous}). */
+    private static void awaitQuietly(FutureTask<PreviousRun> read) {
+        try {
+            Futures.getUninterruptibly(read);
+        } catch (ExecutionException e) {
+            // reported by previous(read) when the collection succeeded; a failed collection is the run's error
+        }
+    }
+
+    /** The previous run {@code read} found; its failure (a store that cannot be read) is the run's. */
+    private static PreviousRun previous(FutureTask<PreviousRun> read) {
+        try {
+            return Futures.getUninterruptibly(read);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(e.getCause());
         }
     }
 
