@@ -42,8 +42,7 @@ final class ConsoleSummary {
         }
         out.printf("Read %d directory objects in %.1f s; %d hosts in %d clusters.%n%n", o.objectsRead(),
                 collectMillis / 1000.0, s.hosts(), s.clusters());
-        String header = String.format("%-16s %5s %13s %15s %10s %5s %5s %5s %5s", "Cluster", "Nodes", "Pairs OK",
-                "Entries", "Compliant", "HIGH", "MED", "LOW", "INFO");
+        String header = row("Cluster", "Nodes", "Pairs OK", "Entries", "Compliant", "HIGH", "MED", "LOW", "INFO");
         out.println(header);
         out.println("-".repeat(header.length()));
         for (ReportView.ClusterView c : view.clusters()) {
@@ -53,22 +52,21 @@ final class ConsoleSummary {
                         java.util.Locale.ROOT) + " (directory " + oneLine(c.directory()) + ")");
                 continue;
             }
-            out.printf("%-16s %5d %13s %15s %10s %5d %5d %5d %5d%n", clip(oneLine(c.name())), c.nodes().size(),
-                    c.pairsOk() + "/" + c.pairs(), c.presentEntries() + "/" + c.requiredEntries(),
-                    Words.percent(c.compliancePercent()), b.open(Severity.HIGH), b.open(Severity.MEDIUM),
-                    b.open(Severity.LOW), b.open(Severity.INFO));
+            out.println(row(clip(oneLine(c.name())), c.nodes().size(), c.pairsOk() + "/" + c.pairs(),
+                    c.presentEntries() + "/" + c.requiredEntries(), Words.percent(c.compliancePercent()),
+                    b.open(Severity.HIGH), b.open(Severity.MEDIUM), b.open(Severity.LOW), b.open(Severity.INFO)));
         }
         Counts outside = view.unclustered();
         if (outside.openTotal() > 0) {
-            out.printf("%-16s %5s %13s %15s %10s %5d %5d %5d %5d%n", "(no cluster)", "", "", "", "",
-                    outside.open(Severity.HIGH), outside.open(Severity.MEDIUM), outside.open(Severity.LOW),
-                    outside.open(Severity.INFO));
+            out.println(row("(no cluster)", "", "", "", "", outside.open(Severity.HIGH),
+                    outside.open(Severity.MEDIUM), outside.open(Severity.LOW), outside.open(Severity.INFO)));
         }
         out.println("-".repeat(header.length()));
         Counts b = view.counts();
-        out.printf("%-16s %5d %13s %15s %10s %5d %5d %5d %5d%n%n", "All", s.hosts(), view.pairsOk() + "/"
-                + view.pairs(), s.presentEntries() + "/" + s.requiredEntries(), Words.percent(s.compliancePercent()),
-                b.open(Severity.HIGH), b.open(Severity.MEDIUM), b.open(Severity.LOW), b.open(Severity.INFO));
+        out.println(row("All", s.hosts(), view.pairsOk() + "/" + view.pairs(),
+                s.presentEntries() + "/" + s.requiredEntries(), Words.percent(s.compliancePercent()),
+                b.open(Severity.HIGH), b.open(Severity.MEDIUM), b.open(Severity.LOW), b.open(Severity.INFO)));
+        out.println();
 
         if (!view.clusters().isEmpty()) {
             List<String> noGo = view.clusters().stream().filter(c -> !c.go()).map(c -> oneLine(c.name())).toList();
@@ -109,6 +107,28 @@ final class ConsoleSummary {
         out.println("Reports in " + o.outDir().toAbsolutePath().normalize() + ":");
         out.println("  " + o.files().stream().map(Path::getFileName).map(Path::toString)
                 .collect(Collectors.joining(", ")));
+    }
+
+    private static final int[] WIDTHS = {16, 5, 13, 15, 10, 5, 5, 5, 5};
+
+    /**
+     * One line of the cluster table: the first column left-aligned, the others right-aligned, as
+     * {@code %-16s %5s %13s %15s %10s %5s %5s %5s %5s} would (a Formatter per line took a sixth of a second for the
+     * 1,566 clusters of the 20,000-host benchmark).
+     */
+    static String row(Object... columns) {
+        StringBuilder b = new StringBuilder(100);
+        for (int i = 0; i < columns.length; i++) {
+            String v = String.valueOf(columns[i]);
+            if (i > 0) {
+                b.append(' ').append(" ".repeat(Math.max(0, WIDTHS[i] - v.length())));
+            }
+            b.append(v);
+            if (i == 0) {
+                b.append(" ".repeat(Math.max(0, WIDTHS[0] - v.length())));
+            }
+        }
+        return b.toString();
     }
 
     private static String clip(String s) {
