@@ -8,7 +8,8 @@
 # into an mdb database with slapadd, start a private slapd on ldap://127.0.0.1:$BENCH_PORT/ with its
 # own config under a temp dir (never port 389, never the system slapd), then time
 #   (a) the floor: ldapsearch paged dump (-E pr=1000/noprompt) with the collector's filter and attributes
-#   (b) the audit: kcd-audit run --formats $BENCH_FORMATS --timings
+#   (b) the audit: kcd-audit run --formats $BENCH_FORMATS --timings, the first run in a store of its own
+#   (c) the next run: the same command again in that store (BENCH_NEXT=0 skips it)
 # with /usr/bin/time -v (wall, peak RSS), stop slapd, and write bench/results/hosts-N.json.
 #
 # Environment:
@@ -21,6 +22,8 @@
 #   BENCH_KEEP=1               keep the temp dir (LDIF, slapd db, reports)
 #   BENCH_WORK=                work in this (new or empty) directory instead of a mktemp one under /tmp
 #   BENCH_HEAP_50000=1g        heap ceiling for one size only (BENCH_HEAP_<hosts>), e.g. the issue's 1g at 50k
+#   BENCH_NEXT=1               after each round's run, time one more run in the same store (what the daily scheduled
+#                              audit does: it reads the previous run and compares); 0 = first runs only
 # The audit JVM logs its collections (JAVA_TOOL_OPTIONS=-Xlog:gc) to gcN.log: peak heap and the largest live set.
 # Run it in a network namespace of its own to keep slapd off the shared loopback:
 #   ip netns add kcdperf; ip netns exec kcdperf ip link set lo up; ip netns exec kcdperf scripts/bench/run.sh ...
@@ -148,21 +151,30 @@ for N in "${SIZES[@]}"; do
   NOPAGE=$(grep -c '^dn:' "$D/nopage.ldif" || true)
 
   export KCD_AUDIT_LDAP_PASSWORD="$BIND_PW"
-  audit_once() {  # $1 = round, $2 = formats, $3.. = extra flags; sets rc
-    # each round is the first run in a store of its own (data/ under the working directory), not one more
-    # run in the checkout's store: the previous run's read and a growing store are measured apart
-    rm -rf "$D/out$1" "$D/store$1"; mkdir -p "$D/store$1"
+  run_audit() {  # $1 = name of its files, $2 = its gc log, $3 = store dir, $4 = out dir, $5 = formats, $6.. = flags
     local s e; s=$(now)
     set +e
-    cd "$D/store$1"
-    JAVA_TOOL_OPTIONS="${JAVA_TOOL_OPTIONS:-} -Xlog:gc:file=$D/gc$1.log" \
-      /usr/bin/time -v -o "$D/audit$1.time" "${AUDIT[@]}" run --config "$D/kcd-audit.yaml" --out "$D/out$1" \
-      --formats "$2" "${@:3}" >"$D/audit$1.out" 2>"$D/audit$1.err"
+    cd "$3"
+    JAVA_TOOL_OPTIONS="${JAVA_TOOL_OPTIONS:-} -Xlog:gc:file=$D/$2" \
+      /usr/bin/time -v -o "$D/$1.time" "${AUDIT[@]}" run --config "$D/kcd-audit.yaml" --out "$4" \
+      --formats "$5" "${@:6}" >"$D/$1.out" 2>"$D/$1.err"
     rc=$?
     cd "$ROOT"
     set -e
     e=$(now)
-    echo "$s $e $rc" >"$D/audit$1.wall"
+    echo "$s $e $rc" >"$D/$1.wall"
+  }
+  audit_once() {  # $1 = round, $2 = formats, $3.. = extra flags; sets rc
+    # each round is the first run in a store of its own (data/ under the working directory), not one more
+    # run in the checkout's store: the previous run's read and a growing store are measured apart
+    rm -rf "$D/out$1" "$D/store$1"; mkdir -p "$D/store$1"
+    run_audit "audit$1" "gc$1.log" "$D/store$1" "$D/out$1" "${@:2}"
+  }
+  audit_next() {  # $1 = round, $2 = formats, $3.. = extra flags: one more run in round $1's store, as a scheduled
+    # audit runs every day after the first (it reads the previous run and compares with it)
+    rm -rf "$D/nextout$1"
+    run_audit "next$1" "gcnext$1.log" "$D/store$1" "$D/nextout$1" "${@:2}"
+    rm -rf "$D/nextout$1"
   }
   USED_FORMATS=$FORMATS
   TFLAG=(--timings)
@@ -182,6 +194,8 @@ for N in "${SIZES[@]}"; do
     fi
     if [ "$rc" != 0 ] && [ "$rc" != 3 ]; then
       echo "run.sh: audit exited $rc" >&2; tail -20 "$D/audit$r.err" >&2
+    elif [ "${BENCH_NEXT:-1}" != 0 ]; then
+      audit_next "$r" "$USED_FORMATS" "${TFLAG[@]}"
     fi
   done
   stop_slapd

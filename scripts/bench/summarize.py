@@ -142,6 +142,19 @@ def summarize(a):
                        "outputs": files,
                        "stderrTail": open(os.path.join(d, "audit%d.err" % r), errors="replace").read()[-1500:]
                        if rc not in (0, 3) else None})
+    nexts = []
+    for r in range(1, a.repeat + 1):
+        if not os.path.exists(os.path.join(d, "next%d.wall" % r)):
+            continue
+        nw, nrc = wall(os.path.join(d, "next%d.wall" % r))
+        nt = time_v(os.path.join(d, "next%d.time" % r))
+        nst, nraw = stages(os.path.join(d, "next%d.err" % r))
+        nexts.append({"wallSeconds": nw, "exitCode": nrc, "completed": nrc in (0, 3),
+                      "heap": gc_log(os.path.join(d, "gcnext%d.log" % r)),
+                      "peakRssKiB": nt.get("peakRssKiB"), "userSeconds": nt.get("userSeconds"),
+                      "systemSeconds": nt.get("systemSeconds"), "stagesSeconds": nst, "timingsLines": nraw,
+                      "stderrTail": open(os.path.join(d, "next%d.err" % r), errors="replace").read()[-1500:]
+                      if nrc not in (0, 3) else None})
     floor_s = statistics.median(f["wallSeconds"] for f in floors)
     audit_s = statistics.median(x["wallSeconds"] for x in audits)
     best = min(audits, key=lambda x: abs(x["wallSeconds"] - audit_s))
@@ -167,6 +180,7 @@ def summarize(a):
                   "collectOverFloor": round(best["stagesSeconds"]["collect"] / floor_s, 2)
                   if floor_s and "collect" in best["stagesSeconds"] else None,
                   "runs": audits},
+        "nextRun": next_run(nexts, floor_s),
         "ratio": round(audit_s / floor_s, 2) if floor_s else None,
         "auditMsPerHost": round(1000.0 * audit_s / a.hosts, 3) if a.hosts else None,
         "auditMsPerObject": round(1000.0 * audit_s / manifest["searchEntries"], 4),
@@ -181,6 +195,18 @@ def summarize(a):
         json.dump(res, f, indent=2)
         f.write("\n")
     print("run.sh: wrote %s" % a.out, file=sys.stderr)
+
+
+def next_run(nexts, floor_s):
+    """The runs after the first, in the same store (what the daily scheduled audit does); None when not measured."""
+    if not nexts:
+        return None
+    wall_s = statistics.median(x["wallSeconds"] for x in nexts)
+    best = min(nexts, key=lambda x: abs(x["wallSeconds"] - wall_s))
+    return {"command": "the same run again, in the first run's store", "wallSeconds": wall_s,
+            "ratio": round(wall_s / floor_s, 2) if floor_s else None, "heap": best["heap"],
+            "peakRssKiB": max(x["peakRssKiB"] or 0 for x in nexts), "stagesSeconds": best["stagesSeconds"],
+            "runs": nexts}
 
 
 def table(paths):
@@ -198,7 +224,8 @@ def table(paths):
     if not rows:
         print("no results")
         return
-    hdr = ["hosts", "others", "entries", "floor s", "audit s", "ratio", "collect/floor", "ms/host", "-Xmx",
+    hdr = ["hosts", "others", "entries", "floor s", "audit s", "ratio", "next run s", "next ratio", "collect/floor",
+           "ms/host", "-Xmx",
            "peak heap MiB", "live after full GC MiB", "peak RSS MiB", "exit", "written", "load"]
     hdr += ["%s s (share)" % s for s in stage_names]
     print("| " + " | ".join(hdr) + " |")
@@ -208,8 +235,10 @@ def table(paths):
         rss = a.get("peakRssKiB")
         st = a.get("stagesSeconds") or {}
         codes = ",".join(str(x["exitCode"]) for x in a["runs"])
+        nxt = r.get("nextRun")
         cells = [r["data"]["hosts"], r["data"]["others"], r["data"]["searchEntries"],
                  "%.2f" % r["floor"]["wallSeconds"], "%.2f" % a["wallSeconds"], "%.2f" % r["ratio"],
+                 "%.2f" % nxt["wallSeconds"] if nxt else "-", "%.2f" % nxt["ratio"] if nxt and nxt["ratio"] else "-",
                  "%.2f" % a["collectOverFloor"] if a.get("collectOverFloor") else "-",
                  "%.2f" % r["auditMsPerHost"], a.get("heapMax", "-"), (a.get("heap") or {}).get("peakHeapMiB", "-"),
                  (a.get("heap") or {}).get("maxAfterFullGcMiB", "-"), "%.0f" % (rss / 1024.0) if rss else "-", codes,
