@@ -221,7 +221,7 @@ public final class AuditRun {
                 control.check();
                 PreviousRun previous = previous(previousRead);
                 Evaluation ev = evaluate(snapshot, previous, timings,
-                        hosts -> hostsStored[0] = store.writeSnapshot(runId, hosts));
+                        hosts -> hostsStored[0] = store.writeSnapshot(runId, hosts, previous));
                 Instant evaluated = clock.instant();
                 TrendPoint point = HistorySections.trendPoint(runId, evaluated, ev.result(), ev.sections().history());
                 HistorySections.Sections sections = ev.sections().withTimeline(runId, evaluated,

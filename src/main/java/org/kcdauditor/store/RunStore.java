@@ -297,7 +297,9 @@ public final class RunStore implements AutoCloseable {
     public Staged stage(String runId, CompletedRun run, SnapshotWrite snapshot) {
         try {
             if (snapshot == null) {
-                writeSnapshot(connection, runId, run.result().context().hosts(), previousOf(runId), () -> false);
+                String previous = previousOf(runId);
+                writeSnapshot(connection, runId, run.result().context().hosts(), previous,
+                        statesOf(run.result().context().inputs().previous(), previous), () -> false);
             } else {
                 snapshot.await();
             }
@@ -319,8 +321,10 @@ public final class RunStore implements AutoCloseable {
      * on a connection and a thread of their own, while the run evaluates; {@link #stage} waits for it. The
      * previous run they are stored against is looked up here, on this store's connection. Null when the database
      * cannot be reached by a second connection (a private in-memory H2 database): {@link #stage} stores them.
+     * {@code known}: the previous run as the audit read it (may be null); when it is the run they are stored
+     * against, a node's delegation values equal to its state there are not packed again to be recognised.
      */
-    public SnapshotWrite writeSnapshot(String runId, AuditContext.Hosts hosts) {
+    public SnapshotWrite writeSnapshot(String runId, AuditContext.Hosts hosts, PreviousRun known) {
         if (opener == null) {
             return null;
         }
@@ -340,7 +344,7 @@ public final class RunStore implements AutoCloseable {
             return new SnapshotWrite(runId, abandoned, thread.submit(() -> {
                 long start = System.nanoTime();
                 try (Connection c = opener.open()) {
-                    writeSnapshot(c, runId, hosts, previous, abandoned::get);
+                    writeSnapshot(c, runId, hosts, previous, statesOf(known, previous), abandoned::get);
                 }
                 return System.nanoTime() - start;
             }));
@@ -357,9 +361,9 @@ public final class RunStore implements AutoCloseable {
      * others are rolled back.
      */
     private void writeSnapshot(Connection c, String runId, AuditContext.Hosts hosts, String previous,
-                               BooleanSupplier abandoned) throws SQLException {
+                               Map<String, HostState> previousStates, BooleanSupplier abandoned) throws SQLException {
         inTransaction(c, () -> {
-            new SnapshotRows(c).write(runId, hosts, previous, hostBatch, () -> {
+            new SnapshotRows(c).write(runId, hosts, previous, previousStates, hostBatch, () -> {
                 if (abandoned.getAsBoolean()) {
                     throw new SQLException("run " + runId + " failed meanwhile: its hosts are no longer stored");
                 }
@@ -369,6 +373,11 @@ public final class RunStore implements AutoCloseable {
             });
             return null;
         });
+    }
+
+    /** The node states of {@code known} when it is the run {@code previous} (the one stored against); else none. */
+    private static Map<String, HostState> statesOf(PreviousRun known, String previous) {
+        return known != null && known.runId().equals(previous) ? known.hosts() : Map.of();
     }
 
     /**

@@ -66,7 +66,7 @@ class RunStorePostgresIntegrationTest {
             String second = UUID.randomUUID().toString();
             store.begin(second, t.plusSeconds(4), "run", config, null, null);
             store.complete(second, t.plusSeconds(5), new CompletedRun(r, 2, null, List.of(), List.of()),
-                    store.writeSnapshot(second, r.context().hosts()));
+                    store.writeSnapshot(second, r.context().hosts(), store.previousRun(config).orElseThrow()));
             assertEquals(store.hostStates(id), store.hostStates(second));
             try (var c = java.sql.DriverManager.getConnection(url, db.user, pw);
                  var ps = c.prepareStatement("SELECT COUNT(*) FROM run_host_attr WHERE run_id = ? AND same_as = ?"

@@ -22,6 +22,8 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -29,8 +31,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.kcdauditor.history.HistoryTestData.PT;
 import static org.kcdauditor.history.HistoryTestData.cluster;
+import static org.kcdauditor.history.HistoryTestData.entriesTo;
+import static org.kcdauditor.history.HistoryTestData.host;
 import static org.kcdauditor.history.HistoryTestData.mesh;
+import static org.kcdauditor.history.HistoryTestData.replace;
 import static org.kcdauditor.history.HistoryTestData.snapshot;
 
 class RunStoreTest {
@@ -163,7 +169,7 @@ class RunStoreTest {
             store.complete("inline", T0, new CompletedRun(audit(), 2, null, List.of(), List.of()));
             store.begin("early", T0.plusSeconds(60), "run", "/c.yaml", null, null);
             AuditResult r = audit();
-            RunStore.SnapshotWrite hosts = store.writeSnapshot("early", r.context().hosts());
+            RunStore.SnapshotWrite hosts = store.writeSnapshot("early", r.context().hosts(), null);
             store.complete("early", T0.plusSeconds(61), new CompletedRun(r, 2, null, List.of(), List.of()), hosts);
             assertTrue(hosts.took() > 0);
             assertEquals(RunSummary.SUCCEEDED, store.find("early").orElseThrow().status());
@@ -184,6 +190,57 @@ class RunStoreTest {
         }
     }
 
+    private static AuditResult audit(List<String> hv01DelegatesTo) {
+        return new Auditor(RuleCatalogue.standard()).evaluate(snapshot(T0, replace(mesh("HV01", "HV02"),
+                        host("HV01", PT, hv01DelegatesTo))), List.of(cluster("HVC1", "HV01", "HV02")),
+                org.kcdauditor.config.PolicyConfig.defaults(), AuditInputs.none(T0));
+    }
+
+    /** Holder of each stored delegateTo row of {@code runId} by host ("values" when the row holds them). */
+    private Map<String, String> delegationRows(String runId) throws Exception {
+        Map<String, String> out = new TreeMap<>();
+        try (var c = DriverManager.getConnection(url()); var ps = c.prepareStatement("SELECT host_name,"
+                + " CASE WHEN vals_deflated IS NULL THEN same_as ELSE 'values' END FROM run_host_attr"
+                + " WHERE run_id = ? AND attr = 'delegateTo'")) {
+            ps.setString(1, runId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), rs.getString(2));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** One run stored against the previous one, its hosts early with the previous run the audit read. */
+    private static void storeRun(RunStore store, String id, AuditResult r, PreviousRun known) {
+        store.begin(id, T0, "run", "/c.yaml", null, null);
+        store.complete(id, T0, new CompletedRun(r, 2, null, List.of(), List.of()),
+                store.writeSnapshot(id, r.context().hosts(), known));
+    }
+
+    @Test
+    void delegationEqualToThePreviousRunsIsStoredAsAReferenceAndOnlyAgainstTheRunStoredAgainst() throws Exception {
+        List<String> usual = entriesTo("HV02");
+        List<String> changed = entriesTo("HV02", "HV03");
+        try (RunStore store = RunStore.open(url(), null, null)) {
+            storeRun(store, "first", audit(usual), null);
+            storeRun(store, "second", audit(changed), store.previousRun("/c.yaml").orElseThrow());
+            assertEquals(Map.of("HV01", "values", "HV02", "first"), delegationRows("second"));
+            assertEquals(changed, store.hostStates("second").get("HV01").delegateTo());
+            // the run the audit read is not always the one the hosts are stored against (one finished meanwhile):
+            // HV01's values equal the first run's, but the second run's differ, so they are stored again
+            PreviousRun stale = new PreviousRun("first", T0, Map.of("HV01", store.hostStates("first").get("HV01")),
+                    java.util.Set.of());
+            storeRun(store, "third", audit(usual), stale);
+            assertEquals(Map.of("HV01", "values", "HV02", "first"), delegationRows("third"));
+            assertEquals(usual, store.hostStates("third").get("HV01").delegateTo());
+            storeRun(store, "fourth", audit(usual), store.previousRun("/c.yaml").orElseThrow());
+            assertEquals(Map.of("HV01", "third", "HV02", "first"), delegationRows("fourth"));
+            assertEquals(store.hostStates("third"), store.hostStates("fourth"));
+        }
+    }
+
     @Test
     void aRunEndedByAnotherProcessWhileItsHostsAreStoredEarlyKeepsNone() {
         try (RunStore store = RunStore.open(url(), null, null)) {
@@ -192,7 +249,7 @@ class RunStoreTest {
                 assertTrue(other.interrupt("late", T0.plusSeconds(30), "the daemon stopped"));
             }
             AuditResult r = audit();
-            RunStore.SnapshotWrite hosts = store.writeSnapshot("late", r.context().hosts());
+            RunStore.SnapshotWrite hosts = store.writeSnapshot("late", r.context().hosts(), null);
             StoreException e = assertThrows(StoreException.class, () -> store.stage("late",
                     new CompletedRun(r, 2, null, List.of(), List.of()), hosts));
             assertTrue(e.getMessage().contains("not RUNNING"), e.getMessage());
@@ -215,7 +272,7 @@ class RunStoreTest {
                 }
             };
             AuditResult r = audit();
-            RunStore.SnapshotWrite hosts = store.writeSnapshot("late", r.context().hosts());
+            RunStore.SnapshotWrite hosts = store.writeSnapshot("late", r.context().hosts(), null);
             assertThrows(StoreException.class, () -> store.stage("late", new CompletedRun(r, 2, null, List.of(),
                     List.of()), hosts));
             assertEquals(List.of(1), committed, "the first host committed, the second refused");
@@ -238,7 +295,7 @@ class RunStoreTest {
                     throw new IllegalStateException(e);
                 }
             };
-            RunStore.SnapshotWrite hosts = store.writeSnapshot("failed", audit().context().hosts());
+            RunStore.SnapshotWrite hosts = store.writeSnapshot("failed", audit().context().hosts(), null);
             assertTrue(first.await(30, java.util.concurrent.TimeUnit.SECONDS));
             java.io.IOException reason = new java.io.IOException("No space left on device");
             Thread abandoning = new Thread(() -> hosts.abandon(reason));
@@ -262,7 +319,7 @@ class RunStoreTest {
         try (RunStore store = RunStore.open("jdbc:h2:mem:", null, null)) {
             store.begin("mem", T0, "run", "/c.yaml", null, null);
             AuditResult r = audit();
-            RunStore.SnapshotWrite hosts = store.writeSnapshot("mem", r.context().hosts());
+            RunStore.SnapshotWrite hosts = store.writeSnapshot("mem", r.context().hosts(), null);
             assertNull(hosts);
             store.complete("mem", T0.plusSeconds(1), new CompletedRun(r, 2, null, List.of(), List.of()), hosts);
             assertEquals(2, store.count("run_host", "mem"));
@@ -276,7 +333,7 @@ class RunStoreTest {
             store.begin("good", T0, "run", "/c.yaml", null, null);
             store.complete("good", T0, new CompletedRun(audit(), 2, null, List.of(), List.of()));
             store.begin("failed", T0.plusSeconds(60), "run", "/c.yaml", null, null);
-            RunStore.SnapshotWrite hosts = store.writeSnapshot("failed", audit().context().hosts());
+            RunStore.SnapshotWrite hosts = store.writeSnapshot("failed", audit().context().hosts(), null);
             hosts.await();
             assertEquals(2, store.count("run_host", "failed"), "committed while RUNNING");
             assertEquals("good", store.previousRun("/c.yaml").orElseThrow().runId(), "and read by none");
