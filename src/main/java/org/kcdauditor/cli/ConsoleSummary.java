@@ -11,8 +11,10 @@ import org.kcdauditor.remedy.Ps;
 import org.kcdauditor.run.AuditRun;
 
 import java.io.PrintStream;
+import java.text.DecimalFormatSymbols;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Collectors;
 
 /** The few lines an administrator reads after a run: per cluster, the worst findings, where the files are. */
@@ -49,7 +51,7 @@ final class ConsoleSummary {
             Counts b = c.counts();
             if (!c.audited()) {
                 out.printf("%-16s %s%n", clip(oneLine(c.name())), ReportView.ClusterView.NOT_AUDITED.toLowerCase(
-                        java.util.Locale.ROOT) + " (directory " + oneLine(c.directory()) + ")");
+                        Locale.ROOT) + " (directory " + oneLine(c.directory()) + ")");
                 continue;
             }
             out.println(row(clip(oneLine(c.name())), c.nodes().size(), c.pairsOk() + "/" + c.pairs(),
@@ -117,9 +119,14 @@ final class ConsoleSummary {
      * 1,566 clusters of the 20,000-host benchmark).
      */
     static String row(Object... columns) {
+        // numbers in the digits of the default format locale, as %d wrote them
+        boolean asciiDigits = DecimalFormatSymbols.getInstance(Locale.getDefault(Locale.Category.FORMAT))
+                .getZeroDigit() == '0';
         StringBuilder b = new StringBuilder(100);
         for (int i = 0; i < columns.length; i++) {
-            String v = String.valueOf(columns[i]);
+            Object c = columns[i];
+            String v = !asciiDigits && (c instanceof Integer || c instanceof Long) ? String.format("%d", c)
+                    : String.valueOf(c);
             if (i > 0) {
                 b.append(' ').append(" ".repeat(Math.max(0, WIDTHS[i] - v.length())));
             }
