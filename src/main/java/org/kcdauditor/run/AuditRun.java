@@ -210,9 +210,9 @@ public final class AuditRun {
             });
             Thread reader = new Thread(previousRead, "kcd-store-previous");
             reader.setDaemon(true);
-            reader.start();
             try {
                 Snapshot snapshot;
+                reader.start();
                 try {
                     snapshot = collect(timings, progress, control);
                 } finally {

@@ -89,7 +89,7 @@ final class SnapshotRows {
                         RunStore.ts(o.whenChanged()), o.usnChanged());
                 h.addBatch();
                 HostState was = previousStates.get(name);
-                Stored same = was != null && was.delegateTo().equals(o.delegateTo())
+                Stored same = was != null && !o.delegateTo().isEmpty() && was.delegateTo().equals(o.delegateTo())
                         ? before.get(key(name, "delegateTo")) : null;
                 pending += 1 + (same != null ? reference(v, runId, name, "delegateTo", same)
                         : values(v, packer, sha, before, runId, name, "delegateTo", o.delegateTo()))
