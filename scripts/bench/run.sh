@@ -174,7 +174,10 @@ for N in "${SIZES[@]}"; do
     # audit runs every day after the first (it reads the previous run and compares with it)
     rm -rf "$D/nextout$1"
     run_audit "next$1" "gcnext$1.log" "$D/store$1" "$D/nextout$1" "${@:2}"
-    rm -rf "$D/nextout$1"
+    if [ "$rc" != 0 ] && [ "$rc" != 3 ]; then
+      echo "run.sh: the next run exited $rc" >&2; tail -20 "$D/next$1.err" >&2
+    fi
+    [ "${BENCH_KEEP:-}" = 1 ] || rm -rf "$D/nextout$1"
   }
   USED_FORMATS=$FORMATS
   TFLAG=(--timings)

@@ -201,12 +201,14 @@ def next_run(nexts, floor_s):
     """The runs after the first, in the same store (what the daily scheduled audit does); None when not measured."""
     if not nexts:
         return None
-    wall_s = statistics.median(x["wallSeconds"] for x in nexts)
-    best = min(nexts, key=lambda x: abs(x["wallSeconds"] - wall_s))
+    # only runs that completed count: a run that failed at once would look fast
+    done = [x for x in nexts if x["completed"]]
+    wall_s = statistics.median(x["wallSeconds"] for x in done) if done else None
+    best = min(done, key=lambda x: abs(x["wallSeconds"] - wall_s)) if done else {}
     return {"command": "the same run again, in the first run's store", "wallSeconds": wall_s,
-            "ratio": round(wall_s / floor_s, 2) if floor_s else None, "heap": best["heap"],
-            "peakRssKiB": max(x["peakRssKiB"] or 0 for x in nexts), "stagesSeconds": best["stagesSeconds"],
-            "runs": nexts}
+            "ratio": round(wall_s / floor_s, 2) if floor_s and wall_s else None, "heap": best.get("heap"),
+            "peakRssKiB": max(x["peakRssKiB"] or 0 for x in nexts), "stagesSeconds": best.get("stagesSeconds"),
+            "exitCodes": [x["exitCode"] for x in nexts], "runs": nexts}
 
 
 def table(paths):
@@ -234,11 +236,14 @@ def table(paths):
         a = r["audit"]
         rss = a.get("peakRssKiB")
         st = a.get("stagesSeconds") or {}
-        codes = ",".join(str(x["exitCode"]) for x in a["runs"])
         nxt = r.get("nextRun")
+        codes = ",".join(str(x["exitCode"]) for x in a["runs"])
+        if nxt:
+            codes += " / next " + ",".join(str(c) for c in nxt.get("exitCodes") or [])
         cells = [r["data"]["hosts"], r["data"]["others"], r["data"]["searchEntries"],
                  "%.2f" % r["floor"]["wallSeconds"], "%.2f" % a["wallSeconds"], "%.2f" % r["ratio"],
-                 "%.2f" % nxt["wallSeconds"] if nxt else "-", "%.2f" % nxt["ratio"] if nxt and nxt["ratio"] else "-",
+                 "%.2f" % nxt["wallSeconds"] if nxt and nxt["wallSeconds"] else "-",
+                 "%.2f" % nxt["ratio"] if nxt and nxt["ratio"] else "-",
                  "%.2f" % a["collectOverFloor"] if a.get("collectOverFloor") else "-",
                  "%.2f" % r["auditMsPerHost"], a.get("heapMax", "-"), (a.get("heap") or {}).get("peakHeapMiB", "-"),
                  (a.get("heap") or {}).get("maxAfterFullGcMiB", "-"), "%.0f" % (rss / 1024.0) if rss else "-", codes,
