@@ -10,7 +10,7 @@ ${subject}
 
 DECISION: ${summary.decision}
 <#list summary.clusters as c>
-- ${c.name}: ${c.decision}, ${c.pairsOk}/${c.pairs} pairs OK<#if c.failing?has_content>; failing: ${c.failing?join(", ")}</#if><#if c.waivedFailing?has_content>; waived, still failing: ${c.waivedFailing?join("; ")}</#if><#if !c.go> (after the proposed change: <#if c.goAfter>GO expected<#else>still NO-GO</#if>)</#if>
+- ${c.name}: ${c.decision}, ${c.pairsOk}/${c.pairs} pairs OK<#if c.failing?has_content>; failing: ${c.failing?join(", ")}</#if><#if c.waivedFailing?has_content>; waived, still failing: ${c.waivedFailing?join("; ")}</#if><#if !c.go> (after the proposed change: <#if !c.audited>not known, not audited<#elseif c.goAfter>GO expected<#else>still NO-GO</#if>)</#if>
 <#list c.reasons as r>
     ${r}
 </#list>

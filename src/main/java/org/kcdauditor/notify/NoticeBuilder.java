@@ -230,6 +230,7 @@ public final class NoticeBuilder {
                     .toList());
             cm.put("reasons", c.verdict().reasons().stream().map(r -> r.text()).toList());
             cm.put("goAfter", c.goAfter());
+            cm.put("audited", c.audited());
             cm.put("pairsOk", c.pairsOk());
             cm.put("pairs", c.pairs());
             cm.put("compliance", Words.percent(c.compliancePercent()));

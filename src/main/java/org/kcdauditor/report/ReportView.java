@@ -325,7 +325,8 @@ public final class ReportView {
             GoVerdict verdict = c.go() != null ? new GoVerdict(c.go(), nn(c.reasons()))
                     : judge.of(c);
             List<FindingView> openAfter = List.copyOf(viewsByCluster.getOrDefault(key, List.of()));
-            boolean goAfter = openAfter.stream().noneMatch(v -> v.finding().severity() == Severity.HIGH)
+            // a cluster whose directory was not read has no verdict, before the change or after it
+            boolean goAfter = c.wasAudited() && openAfter.stream().noneMatch(v -> v.finding().severity() == Severity.HIGH)
                     && cells.stream().filter(x -> x.failing() && !x.fixedByChange()).noneMatch(x ->
                     ws2025(hostsByName, x.from()) || ws2025(hostsByName, x.to()));
             cv.add(new ClusterView(c.name(), nn(c.nodes()), nn(c.missingNodes()), nn(c.fileServers()), c.pairs(),
@@ -399,6 +400,7 @@ public final class ReportView {
 
     /** The sentence reports give once when a directory keeps no change times. */
     public static final String NO_CHANGE_TIMES = "change time not available from this directory";
+    private static final String NO_CHANGE_TIMES_SEVERAL = "change time not available from these directories";
 
     public static ReportView of(FindingsDocument doc) {
         return of(doc, null);
@@ -784,8 +786,10 @@ public final class ReportView {
         if (!multiDirectory()) {
             return sentence + ".";
         }
-        return sentence + (without.size() == 1 ? "" : "s") + ": " + String.join(", ", without.stream()
-                .map(DirectoryView::name).toList()) + ".";
+        if (without.size() > 1) {
+            sentence = Character.toUpperCase(NO_CHANGE_TIMES_SEVERAL.charAt(0)) + NO_CHANGE_TIMES_SEVERAL.substring(1);
+        }
+        return sentence + ": " + String.join(", ", without.stream().map(DirectoryView::name).toList()) + ".";
     }
 
     /**

@@ -94,6 +94,21 @@ class DecisionViewTest {
     }
 
     @Test
+    void aClusterWhoseDirectoryWasNotReadHasNoVerdictAfterTheChangeEither() {
+        FindingsDocument d = Fixtures.demo();
+        List<FindingsDocument.ClusterDoc> clusters = d.clusters().stream().map(c -> !c.name().equals("HVC2") ? c
+                : new FindingsDocument.ClusterDoc(c.name(), c.nodes(), c.missingNodes(), c.fileServers(), c.pairs(),
+                c.pairsOk(), c.requiredEntries(), c.presentEntries(), c.compliancePercent(), c.bySeverity(), false,
+                c.reasons(), c.matrix(), "fabrikam", false)).toList();
+        ReportView v = ReportView.of(new FindingsDocument(d.schemaVersion(), d.runId(), d.startedAt(), d.finishedAt(),
+                d.directory(), d.summary(), d.policy(), clusters, d.hosts(), d.findings(), d.rules(), null, null, null,
+                null, null, d.directories()));
+        assertTrue(ReportView.of(d).clusters().get(1).goAfter(), "audited, HVC2 is GO once the change is made");
+        assertFalse(v.clusters().get(1).audited());
+        assertFalse(v.clusters().get(1).goAfter(), "not audited: no GO expected, before or after the change");
+    }
+
+    @Test
     void theChangeIsListedByObjectWithWhatEachGainsAndLoses() {
         ReportView v = ReportView.of(Fixtures.demo());
         ObjectChange hv03 = v.objectChanges().stream().filter(o -> o.name().equals("HV03")).findFirst().orElseThrow();

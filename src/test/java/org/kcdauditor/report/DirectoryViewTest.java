@@ -34,6 +34,10 @@ class DirectoryViewTest {
         FindingsDocument two = withDirectories(List.of(directory("contoso", Boolean.TRUE, true),
                 directory("fabrikam", Boolean.FALSE, true), directory("lab", Boolean.FALSE, false)));
         assertEquals("Change time not available from this directory: fabrikam.", ReportView.of(two).changeTimesNote());
+        FindingsDocument three = withDirectories(List.of(directory("contoso", Boolean.FALSE, true),
+                directory("fabrikam", Boolean.FALSE, true), directory("lab", Boolean.TRUE, true)));
+        assertEquals("Change time not available from these directories: contoso, fabrikam.",
+                ReportView.of(three).changeTimesNote());
         assertNull(ReportView.of(withDirectories(List.of(directory("default", null, true)))).changeTimesNote());
         assertEquals("contoso.com, fabrikam.com, lab.com", ReportView.of(two).domain());
     }

@@ -118,7 +118,8 @@ final class DecisionPage {
             shown++;
             t.addCell(cell(c.name(), f.smallBold, null));
             Phrase window = new Phrase(c.go() ? "GO" : "NO-GO", f.smallBold);
-            window.add(new Chunk("\nafter the change: " + (c.goAfter() ? "GO expected" : "still NO-GO"), f.tiny));
+            window.add(new Chunk("\nafter the change: " + (!c.audited() ? "not known (not audited)"
+                    : c.goAfter() ? "GO expected" : "still NO-GO"), f.tiny));
             t.addCell(PdfReportWriter.cell(window, c.go() ? GO : NO_GO, Element.ALIGN_LEFT));
             t.addCell(cell(c.pairsOk() + "/" + c.pairs(), f.small, null, Element.ALIGN_RIGHT));
             t.addCell(cell(directions(c.failing()), f.tiny, null));
@@ -323,11 +324,23 @@ final class DecisionPage {
                 + " (waived ones not counted).");
         List<String> goAfter = view.clusters().stream().filter(c -> !c.go() && c.goAfter()).map(ClusterView::name)
                 .toList();
-        List<String> noGoAfter = view.clusters().stream().filter(c -> !c.goAfter()).map(ClusterView::name).toList();
+        List<String> noGoAfter = view.clusters().stream().filter(c -> c.audited() && !c.goAfter())
+                .map(ClusterView::name).toList();
+        List<String> unread = view.clusters().stream().filter(c -> !c.audited()).map(ClusterView::name).toList();
         if (!view.clusters().isEmpty()) {
-            points.add("Patch window once the change is validated: " + (noGoAfter.isEmpty() ? "GO expected for every"
-                    + " cluster" : (goAfter.isEmpty() ? "" : "GO expected for " + names(goAfter) + "; ")
-                    + "NO-GO stays for " + names(noGoAfter) + " (what stays open there: Needs a decision)") + ".");
+            List<String> parts = new ArrayList<>();
+            if (noGoAfter.isEmpty() && unread.isEmpty()) {
+                parts.add("GO expected for every cluster");
+            } else if (!goAfter.isEmpty()) {
+                parts.add("GO expected for " + names(goAfter));
+            }
+            if (!noGoAfter.isEmpty()) {
+                parts.add("NO-GO stays for " + names(noGoAfter) + " (what stays open there: Needs a decision)");
+            }
+            if (!unread.isEmpty()) {
+                parts.add("no verdict for " + names(unread) + " (not audited: its directory could not be read)");
+            }
+            points.add("Patch window once the change is validated: " + String.join("; ", parts) + ".");
         }
         points.add("If not approved: the " + Words.plural(fixed, "direction") + " the change fixes keep"
                 + (fixed == 1 ? "s" : "") + " failing; patching or evacuating a host then means VM downtime.");

@@ -232,7 +232,8 @@ public final class XlsxReportWriter implements ReportWriter {
             height(row, lines(failing, 40));
             number(row, 15, c.waivedFailing().size(), st.number);
             number(row, 16, c.pairsOkAfter(), st.number);
-            text(row, 17, c.goAfter() ? "GO expected" : "NO-GO", st.light(c.goAfter() ? Status.GREEN : Status.RED));
+            text(row, 17, !c.audited() ? ReportView.ClusterView.NOT_AUDITED : c.goAfter() ? "GO expected" : "NO-GO",
+                    st.light(!c.audited() ? Status.AMBER : c.goAfter() ? Status.GREEN : Status.RED));
             if (view.multiDirectory()) {
                 text(row, 18, c.directory(), st.text);
             }
