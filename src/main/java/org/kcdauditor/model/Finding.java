@@ -61,6 +61,20 @@ public record Finding(String id, String rule, Severity severity, String cluster,
         return evidence != null;
     }
 
+    /**
+     * The findings this one follows from ({@code evidence.relatedFindings}): an observed failure or a hardening
+     * finding is settled when they are. Empty when it names none, and for an observed failure that delegation
+     * cannot explain ({@code delegationExplains: false}, a network error): the findings it names would fail the
+     * pair too, but fixing them does not make the failure seen go away.
+     */
+    public List<String> causes() {
+        if (evidence == null || evidence.relatedFindings() == null
+                || Boolean.FALSE.equals(evidence.delegationExplains())) {
+            return List.of();
+        }
+        return evidence.relatedFindings();
+    }
+
     /** True when a waiver suppresses this finding. */
     public boolean isWaived() {
         return Boolean.TRUE.equals(waived);

@@ -412,8 +412,7 @@ public final class RemediationPlan {
             if (f.severity() == Severity.INFO) {
                 continue;
             }
-            List<String> causes = f.hasEvidence() && f.evidence().relatedFindings() != null
-                    ? f.evidence().relatedFindings() : List.of();
+            List<String> causes = f.causes();
             if (!causes.isEmpty() && causes.stream().allMatch(id -> settled.contains(id) || waived.contains(id))) {
                 // a consequence (observed failure, hardening) of findings the plan fixes or a waiver accepts: the
                 // reports mark it "consequence of waived …"; there is nothing else to decide
@@ -429,7 +428,7 @@ public final class RemediationPlan {
             decisions.add(new Decision(f, m.what(), m.proposed(), coversFlags ? h.name() : null));
         }
 
-        List<Pair> validate = validatePairs(doc, hosts);
+        List<Pair> validate = validatePairs(doc, hosts, settled);
         Set<String> purge = new LinkedHashSet<>();
         Map<String, String> display = new LinkedHashMap<>();
         for (HostChange h : hosts) {
@@ -561,18 +560,16 @@ public final class RemediationPlan {
     }
 
     /**
-     * The pairs to test after the change: every failing pair that is not entirely waived, and every pair
-     * from a host whose delegation mode changes. A waived finding is an accepted exception: the plan
-     * neither changes it nor validates its pair.
+     * The pairs to test after the change: every failing pair the change fixes (each of its blockers a finding the
+     * plan settles), and every passing pair from a host whose delegation mode changes. A pair that keeps a blocker
+     * (a waived finding, an accepted exception; a finding that needs a decision) is not tested: its move would
+     * fail, and the closing preflight names what still blocks it. A findings.json written before pairs carried
+     * their blockers: every failing pair that is not entirely waived.
      */
-    private static List<Pair> validatePairs(FindingsDocument doc, List<HostChange> hosts) {
-        Set<String> waived = new HashSet<>();
+    private static List<Pair> validatePairs(FindingsDocument doc, List<HostChange> hosts, Set<String> settled) {
         Set<String> waivedMissing = new HashSet<>();
         Set<String> unwaivedMissing = new HashSet<>();
         for (Finding f : nn(doc.findings())) {
-            if (f != null && f.isWaived()) {
-                waived.add(f.id());
-            }
             if (f != null && "MISSING_DELEGATION".equals(f.rule()) && f.host() != null && f.peer() != null) {
                 (f.isWaived() ? waivedMissing : unwaivedMissing).add(key(f.host()) + "|" + key(f.peer()));
             }
@@ -586,10 +583,10 @@ public final class RemediationPlan {
                 if (p == null || p.from() == null || p.to() == null || p.fileServer()) {
                     continue;
                 }
-                boolean onlyWaived = p.blockers() != null
-                        ? !p.blockers().isEmpty() && p.blockers().stream().allMatch(b -> waived.contains(b.findingId()))
-                        : waivedMissing.contains(key(p.from()) + "|" + key(p.to())) && nn(p.unregistered()).isEmpty();
-                if (!p.passes() && !onlyWaived || modeChanges.contains(key(p.from()))) {
+                boolean fixed = p.blockers() != null
+                        ? !p.blockers().isEmpty() && p.blockers().stream().allMatch(b -> settled.contains(b.findingId()))
+                        : !(waivedMissing.contains(key(p.from()) + "|" + key(p.to())) && nn(p.unregistered()).isEmpty());
+                if (p.passes() ? modeChanges.contains(key(p.from())) : fixed) {
                     validate.add(new Pair(c.name(), p.from(), p.to()));
                 }
             }

@@ -413,12 +413,12 @@ public final class ReportView {
 
     /** The findings that follow from {@code f}'s related findings, when some of those are waived; else null. */
     private static Consequence consequence(Finding f, Map<String, Finding> byId) {
-        if (f.isWaived() || !f.hasEvidence() || f.evidence().relatedFindings() == null) {
+        if (f.isWaived() || f.causes().isEmpty()) {
             return null;
         }
         List<Finding> waived = new ArrayList<>();
         int open = 0;
-        for (String id : f.evidence().relatedFindings()) {
+        for (String id : f.causes()) {
             Finding cause = byId.get(id);
             if (cause != null && cause.isWaived()) {
                 waived.add(cause);
@@ -438,8 +438,7 @@ public final class ReportView {
         if (f.isWaived() || f.severity() == Severity.INFO || plan.settles(f.id())) {
             return false;
         }
-        List<String> causes = f.hasEvidence() && f.evidence().relatedFindings() != null
-                ? f.evidence().relatedFindings() : List.of();
+        List<String> causes = f.causes();
         return causes.isEmpty() || !causes.stream().allMatch(id -> plan.settles(id)
                 || byId.get(id) != null && byId.get(id).isWaived());
     }

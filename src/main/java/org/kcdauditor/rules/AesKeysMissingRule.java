@@ -23,7 +23,7 @@ public final class AesKeysMissingRule implements Rule {
                     + " whenCreated of the RID-521 group): blocks its pairs",
             "AD derives an account's AES keys when its password is set, and only since the domain's first"
                     + " Windows Server 2008 domain controller. An older password means RC4 keys only; with AES-only"
-                    + " tickets since the 2026 updates the KDC cannot issue a ticket for it (KDC event 205).",
+                    + " tickets since the 2026 updates the KDC cannot issue a ticket for it (KDCSVC events 202, 204, 207, 209).",
             EncryptionRules.REFERENCE);
 
     @Override

@@ -109,6 +109,45 @@ class DecisionViewTest {
     }
 
     @Test
+    void theTestMovesAreTheDirectionsTheChangeFixesAndThePassingOnesOfAHostWhoseModeChanges() {
+        ReportView v = ReportView.of(Fixtures.waivedHv02ToHv03());
+        List<String> moves = v.plan().validate().stream().map(p -> p.from() + "->" + p.to()).toList();
+        assertFalse(moves.contains("HV02->HV03"), "the waived entries keep HV02 -> HV03 failing: no test move");
+        for (ReportView.ClusterView c : v.clusters()) {
+            for (ReportView.Cell cell : c.cells()) {
+                if (!cell.pair().fileServer() && cell.failing()) {
+                    assertEquals(cell.fixedByChange(), moves.contains(cell.from() + "->" + cell.to()), cell.from()
+                            + "->" + cell.to() + ": tested exactly when the change fixes it");
+                }
+            }
+        }
+        assertTrue(moves.contains("HV03->HV01"), "HV03's delegation mode changes: its passing pairs are tested");
+    }
+
+    /** An observed failure HV13 -> HV11 whose related finding the change settles. */
+    private static FindingsDocument withFailureHv13ToHv11(boolean delegationExplains) {
+        FindingsDocument d = Fixtures.demo();
+        RemediationPlan plan = RemediationPlan.of(d);
+        String settled = d.findings().stream().filter(f -> "HVC2".equals(f.cluster()) && plan.settles(f.id()))
+                .map(Finding::id).findFirst().orElseThrow();
+        Finding failure = TestFindings.of("MIGRATION_FAILURE_OBSERVED", Severity.HIGH, "HVC2", "HV13", "HV11", null,
+                "1 failed migration event HV13 -> HV11", Evidence.builder().eventIds(List.of(21502)).eventCount(1)
+                        .delegationExplains(delegationExplains).relatedFindings(List.of(settled)).build(),
+                new Action.Manual("Check the migration networks, firewalls and TCP 6600 and 3343 between the hosts."));
+        return Fixtures.withFindings(d, List.of(failure));
+    }
+
+    @Test
+    void aFailureDelegationCannotExplainStaysOpenAfterTheChangeAndNeedsADecision() {
+        ReportView explained = ReportView.of(withFailureHv13ToHv11(true));
+        assertTrue(explained.clusters().get(1).goAfter(), "a Kerberos failure the change's fixes explain goes with them");
+        ReportView network = ReportView.of(withFailureHv13ToHv11(false));
+        assertFalse(network.clusters().get(1).goAfter(), "a network failure stays whatever the delegation");
+        assertTrue(network.plan().decisions().stream().anyMatch(x -> x.finding().rule()
+                .equals("MIGRATION_FAILURE_OBSERVED")), "it is a decision, not a consequence of the change");
+    }
+
+    @Test
     void theChangeIsListedByObjectWithWhatEachGainsAndLoses() {
         ReportView v = ReportView.of(Fixtures.demo());
         ObjectChange hv03 = v.objectChanges().stream().filter(o -> o.name().equals("HV03")).findFirst().orElseThrow();
