@@ -696,11 +696,17 @@ public final class AuditContext implements Drift.Nodes {
                 }
             }
         }
-        if (!crossDomain && missing.isEmpty() && t.unregistered().isEmpty()) {
+        // no form of the target's name makes a delegation entry (its name and dNSHostName are not host names):
+        // nothing can be checked or added, so the pair is blocked until the name is fixed (DNS_HOST_NAME_INVALID)
+        boolean nameless = t.required().isEmpty();
+        if (!crossDomain && !nameless && missing.isEmpty() && t.unregistered().isEmpty()) {
             return new PairStatus(c.name(), source, t.object(), t.required(), missing, t.unregistered(), rbcd,
                     fileServer, List.of());
         }
-        List<Blocker> blockers = new ArrayList<>(missing.size() + t.unregistered().size());
+        List<Blocker> blockers = new ArrayList<>(missing.size() + t.unregistered().size() + 1);
+        if (nameless) {
+            blockers.add(Blocker.of(Blocker.DNS_HOST_NAME_INVALID, t.object().name(), null, null));
+        }
         if (crossDomain) {
             blockers.add(Blocker.of(Blocker.CROSS_DOMAIN_NEEDS_RBCD, source.name(), t.object().name(), null));
         } else {
@@ -760,8 +766,9 @@ public final class AuditContext implements Drift.Nodes {
     public List<String> requiredSpns(AdObject target, List<String> services) {
         List<String> out = new ArrayList<>();
         String fqdn = policy.fqdnForm() && hasValidDnsHostName(target) ? stripDot(target.dnsHostName()) : null;
+        boolean netbios = policy.netbiosForm() && hasValidName(target);
         for (String service : services) {
-            if (policy.netbiosForm()) {
+            if (netbios) {
                 out.add(service + "/" + target.name());
             }
             if (fqdn != null) {
@@ -1120,6 +1127,19 @@ public final class AuditContext implements Drift.Nodes {
     }
 
     /** A dNSHostName that is a DNS name (a trailing dot allowed). */
+    /**
+     * Whether {@code o}'s name (sAMAccountName without $, else cn) is a host name a delegation entry can be made of;
+     * a name with quotes, {@code $(}, spaces, control or bidirectional characters gives no NetBIOS form.
+     */
+    public boolean hasValidName(AdObject o) {
+        return Values.validHostName(o.name());
+    }
+
+    /** Whether a delegation entry names {@code o} in some form the policy asks for (a valid name or dNSHostName). */
+    public boolean hasUsableName(AdObject o) {
+        return policy.netbiosForm() && hasValidName(o) || policy.fqdnForm() && hasValidDnsHostName(o);
+    }
+
     public static boolean validDnsHostName(String dns) {
         return Values.validHostName(stripDot(dns));
     }

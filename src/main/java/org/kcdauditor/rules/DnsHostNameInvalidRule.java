@@ -14,19 +14,21 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * DNS_HOST_NAME_INVALID: a node's or file server's dNSHostName is not a DNS name (quotes, {@code $(},
- * spaces, control or bidirectional characters). No delegation entry or command is derived from it: the
- * FQDN form of delegation to that host is not checked until the value is fixed.
+ * DNS_HOST_NAME_INVALID: a node's or file server's dNSHostName is not a DNS name, or its name (sAMAccountName
+ * without $, else cn) is not a host name (quotes, {@code $(}, spaces, control or bidirectional characters). No
+ * delegation entry or command is derived from such a value: the FQDN (or NetBIOS) form of delegation to that
+ * host is not checked until it is fixed. When neither form is left, every pair into the host is blocked (HIGH).
  */
 public final class DnsHostNameInvalidRule implements Rule {
     static final RuleInfo INFO = new RuleInfo("DNS_HOST_NAME_INVALID", Severity.MEDIUM, Category.INVENTORY,
-            "A host's dNSHostName is not a valid DNS name",
-            "a node's or file server's `dNSHostName` is not a DNS name (quotes, `$(`, spaces, control or"
-                    + " bidirectional characters): no entry or command is derived from it",
-            "A dNSHostName that is not a DNS name cannot be what clients connect to, and putting it into"
-                    + " delegation entries or commands would carry whatever it holds into scripts. The FQDN form of"
-                    + " delegation to the host stays unchecked until it is fixed.",
-            "RFC 1123 host names; MS-ADA1 dNSHostName");
+            "A host's dNSHostName or name is not a valid host name",
+            "a node's or file server's `dNSHostName` is not a DNS name, or its name is not a host name (quotes, `$(`,"
+                    + " spaces, control or bidirectional characters): no entry or command is derived from it; HIGH"
+                    + " when no form of its name is left, which blocks every pair into it",
+            "A dNSHostName that is not a DNS name cannot be what clients connect to, and putting it (or such an"
+                    + " account name) into delegation entries or commands would carry whatever it holds into scripts."
+                    + " The form of delegation to the host that uses it stays unchecked until it is fixed.",
+            "RFC 1123 host names; MS-ADA1 dNSHostName, sAMAccountName");
 
     @Override
     public RuleInfo info() {
@@ -35,9 +37,6 @@ public final class DnsHostNameInvalidRule implements Rule {
 
     @Override
     public void evaluate(AuditContext ctx, FindingSink out) {
-        if (!ctx.policy().fqdnForm()) {
-            return;
-        }
         for (ResolvedCluster c : ctx.clusters()) {
             Set<AdObject> hosts = new LinkedHashSet<>();
             for (AdObject n : c.nodes()) {
@@ -48,19 +47,37 @@ public final class DnsHostNameInvalidRule implements Rule {
             hosts.addAll(c.fileServers());
             for (AdObject h : hosts) {
                 String dns = h.dnsHostName();
-                if (dns == null || dns.isBlank() || ctx.hasValidDnsHostName(h)) {
+                boolean badDns = ctx.policy().fqdnForm() && dns != null && !dns.isBlank()
+                        && !ctx.hasValidDnsHostName(h);
+                boolean badName = ctx.policy().netbiosForm() && !ctx.hasValidName(h);
+                if (!badDns && !badName) {
                     continue;
                 }
+                boolean blocks = !ctx.hasUsableName(h);
                 List<String> actual = new ArrayList<>();
-                actual.add(dns);
-                out.add(INFO).cluster(c.name()).host(h.name())
-                        .evidence(Evidence.builder().attribute("dNSHostName").nameForm("fqdn").actual(actual).build())
-                        .message(h.name() + "'s dNSHostName '" + Values.visible(dns) + "' is not a valid DNS name,"
-                                + " so no delegation entry or command is derived from it and the FQDN form of"
-                                + " delegation to " + h.name() + " is not checked.")
-                        .action(new Action.Manual("Invalid value: fix it by hand in ADSI Edit (" + h.name()
-                                + " > Properties > dNSHostName), or let the host re-register it; then re-run the"
-                                + " audit."))
+                List<String> what = new ArrayList<>();
+                if (badName) {
+                    actual.add(h.name());
+                    what.add("name '" + Values.visible(h.name()) + "' is not a valid host name");
+                }
+                if (badDns) {
+                    actual.add(dns);
+                    what.add("dNSHostName '" + Values.visible(dns) + "' is not a valid DNS name");
+                }
+                String shown = Values.visible(h.name());
+                out.add(INFO).cluster(c.name()).host(h.name()).severity(blocks ? Severity.HIGH : Severity.MEDIUM)
+                        .evidence(Evidence.builder().attribute(badName ? "sAMAccountName" : "dNSHostName")
+                                .nameForm(badName && badDns ? null : badName ? "netbios" : "fqdn").actual(actual)
+                                .build())
+                        .message(shown + "'s " + String.join(" and its ", what) + ", so no delegation entry or command"
+                                + " is derived from " + (actual.size() == 1 ? "it" : "them") + (blocks
+                                ? " and no pair into " + shown + " can be checked: each is blocked until it is fixed."
+                                : " and the " + (badName ? "NetBIOS" : "FQDN") + " form of delegation to " + shown
+                                + " is not checked."))
+                        .action(new Action.Manual("Invalid value: fix it by hand in ADSI Edit (" + shown
+                                + " > Properties > " + (badName ? "sAMAccountName, cn" : "dNSHostName") + (badName
+                                && badDns ? ", dNSHostName" : "") + "), or let the host re-register it; then re-run"
+                                + " the audit."))
                         .emit();
             }
         }

@@ -1,0 +1,80 @@
+package org.kcdauditor.rules;
+
+import org.junit.jupiter.api.Test;
+import org.kcdauditor.audit.AuditInputs;
+import org.kcdauditor.audit.AuditResult;
+import org.kcdauditor.audit.Auditor;
+import org.kcdauditor.audit.Blocker;
+import org.kcdauditor.audit.PairStatus;
+import org.kcdauditor.config.ClusterConfig;
+import org.kcdauditor.config.PolicyConfig;
+import org.kcdauditor.model.AdObject;
+import org.kcdauditor.model.Finding;
+import org.kcdauditor.model.Severity;
+import org.kcdauditor.model.Snapshot;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.kcdauditor.support.Hosts.host;
+
+/**
+ * A node whose name is not a host name (an account created as {@code HV09'$(calc)'}): no delegation entry is
+ * derived from it, so no command adds one to its peers; a finding says so, and when no form of its name is left
+ * every pair into it is blocked by that finding (issue 16: invalid values are refused, not turned into entries).
+ */
+class InvalidNameTest {
+    private static final Instant NOW = Instant.parse("2026-11-26T06:00:00Z");
+    private static final String BAD = "HV09'$(calc)'";
+    private static final ClusterConfig HVC1 = new ClusterConfig("HVC1", List.of("HV01", "HV02", BAD), null, null);
+
+    private static AuditResult audit(PolicyConfig policy) {
+        List<AdObject> objects = List.of(host("HV01").delegatesTo("HV02").build(),
+                host("HV02").delegatesTo("HV01").build(),
+                host(BAD).dns("hv09.contoso.com").delegatesTo("HV01", "HV02").build());
+        Snapshot s = new Snapshot(NOW, "ldap://test", "DC=contoso,DC=com", objects, "dc1.contoso.com", null, null,
+                List.of());
+        return new Auditor(RuleCatalogue.standard()).evaluate(s, List.of(HVC1), policy, AuditInputs.none(NOW));
+    }
+
+    private static List<Finding> rule(AuditResult r, String id) {
+        return r.findings().stream().filter(f -> f.rule().equals(id)).toList();
+    }
+
+    @Test
+    void anInvalidNameGivesNoNetbiosEntryAndAFindingWhileItsDnsHostNameStillServes() {
+        AuditResult r = audit(PolicyConfig.defaults());
+        for (Finding f : r.findings()) {
+            assertFalse(f.spn() != null && f.spn().contains("calc"), "no entry is derived from the name: " + f);
+        }
+        List<Finding> invalid = rule(r, "DNS_HOST_NAME_INVALID");
+        assertEquals(1, invalid.size(), r.findings().toString());
+        assertEquals(Severity.MEDIUM, invalid.get(0).severity(), "the FQDN form is left");
+        assertTrue(invalid.get(0).message().contains("is not a valid host name"), invalid.get(0).message());
+        Set<String> missingIntoBad = rule(r, "MISSING_DELEGATION").stream().filter(f -> BAD.equals(f.peer()))
+                .map(Finding::spn).collect(Collectors.toSet());
+        assertEquals(Set.of("Microsoft Virtual System Migration Service/hv09.contoso.com", "cifs/hv09.contoso.com"),
+                missingIntoBad, "only the FQDN form is required of HV01 and HV02");
+    }
+
+    @Test
+    void withNoFormOfTheNameLeftEveryPairIntoTheHostIsBlockedByTheFinding() {
+        AuditResult r = audit(new PolicyConfig(null, List.of("netbios"), null, null));
+        Finding invalid = rule(r, "DNS_HOST_NAME_INVALID").get(0);
+        assertEquals(Severity.HIGH, invalid.severity());
+        List<PairStatus> into = r.context().pairs().stream().filter(p -> p.target().name().equals(BAD)).toList();
+        assertEquals(2, into.size());
+        for (PairStatus p : into) {
+            assertFalse(p.ok(), p.source().name() + " -> " + BAD + " cannot be checked");
+            assertTrue(p.blockers().contains(new Blocker(Blocker.DNS_HOST_NAME_INVALID, invalid.id())),
+                    "the blocker is the finding: " + p.blockers());
+            assertTrue(p.required().isEmpty());
+        }
+        assertTrue(rule(r, "MISSING_DELEGATION").stream().noneMatch(f -> BAD.equals(f.peer())));
+    }
+}
