@@ -12,8 +12,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * One object the proposed change touches, as the CAB reads it: what it gains (delegation to a peer, an SPN,
- * AES, Kerberos for migrations, protocol transition) and what it loses (stale entries, unconstrained delegation,
+ * One object the proposed change touches, as the CAB reads it: what it gains (delegation to a peer, resource-based
+ * delegation from a peer in another domain, an SPN, AES, Kerberos for migrations, protocol transition) and what it loses (stale entries, unconstrained delegation,
  * a duplicate SPN), in words, from the remediation plan.
  *
  * @param name      the object's name ({@code HV02}, {@code svc-vmm})
@@ -42,6 +42,14 @@ public record ObjectChange(String name, String cluster, List<String> gains, List
             }
             for (String spn : h.register()) {
                 b.gains.add("SPN " + spn + " registered on its own account");
+            }
+            List<String> allowed = h.rbcd().stream().filter(x -> !x.present())
+                    .map(x -> x.domain() == null || x.domain().isBlank() ? x.name() : x.name() + " (" + x.domain() + ")")
+                    .toList();
+            if (!allowed.isEmpty()) {
+                b.gains.add("resource-based delegation from " + (allowed.size() <= 3 ? String.join(", ", allowed)
+                        : String.join(", ", allowed.subList(0, 2)) + " and " + (allowed.size() - 2) + " more")
+                        + " (msDS-AllowedToActOnBehalfOfOtherIdentity)");
             }
             if (h.encryption() != null) {
                 b.gains.add("AES for Kerberos (msDS-SupportedEncryptionTypes " + h.encryption().value() + ": "

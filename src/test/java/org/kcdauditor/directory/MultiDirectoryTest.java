@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kcdauditor.report.FindingsDocument;
 import org.kcdauditor.report.FindingsJson;
+import org.kcdauditor.report.ObjectChange;
 import org.kcdauditor.report.Procedure;
 import org.kcdauditor.report.ReportView;
 import org.kcdauditor.support.CliRun;
@@ -172,7 +173,13 @@ class MultiDirectoryTest {
         doc = new FindingsDocument(doc.schemaVersion(), doc.runId(), doc.startedAt(), doc.finishedAt(), first,
                 doc.summary(), doc.policy(), doc.clusters(), doc.hosts(), doc.findings(), doc.rules(), doc.history(),
                 doc.baseline(), doc.patches(), doc.events(), doc.imports(), named);
-        Procedure p = ReportView.of(doc).procedure();
+        ReportView view = ReportView.of(doc);
+        // page 1's table of the change says what each object gains: here resource-based delegation
+        ObjectChange hv21 = view.objectChanges().stream().filter(o -> o.name().equals("HV21")).findFirst()
+                .orElseThrow();
+        assertEquals(List.of("resource-based delegation from HV01 (contoso.com), HV02 (contoso.com), HV03"
+                + " (contoso.com) (msDS-AllowedToActOnBehalfOfOtherIdentity)"), hv21.gains(), hv21.toString());
+        Procedure p = view.procedure();
         String change = String.join("\n", p.steps(Procedure.Phase.CHANGE).stream().flatMap(s -> s.commands().stream())
                 .toList());
         assertTrue(change.contains("Set-ADComputer -Identity 'HV21$' -PrincipalsAllowedToDelegateToAccount"
