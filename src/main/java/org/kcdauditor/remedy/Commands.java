@@ -282,6 +282,11 @@ public final class Commands {
         return arg == null ? null : "kcd-audit preflight --config " + PREFLIGHT_CONFIG + " --cluster " + arg;
     }
 
+    /** The baseline captured anew from the directory after an approved change (the old file kept as a .bak). */
+    public static String baselineCapture() {
+        return "kcd-audit baseline capture --config " + PREFLIGHT_CONFIG + " --force";
+    }
+
     /** A live migration of a test VM to {@code target}, started on a node of the cluster; null for an unsafe name. */
     public static String testMove(String target) {
         return Values.validHostName(target) ? "Move-ClusterVirtualMachineRole -Name '<test VM>' -Node "

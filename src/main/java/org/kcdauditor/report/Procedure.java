@@ -232,6 +232,17 @@ public final class Procedure {
                         + " (a node of the cluster): started remotely it needs CredSSP, which Credential Guard blocks",
                         move == null ? List.of() : List.of(move), List.of()));
             }
+            if (doc.baseline() != null && !plan.hosts().isEmpty()) {
+                // the documented baseline still has the delegation from before the change: the next audit would call
+                // each changed entry and flag drift (HIGH where an entry or a delegation flag goes) and say NO-GO
+                validate.add(new Step(Phase.VALIDATE, "", "Record the changed delegation in the baseline, once the"
+                        + " test moves succeeded", "the baseline documents the delegation before the change; without a"
+                        + " new one the next audit reports each changed entry and flag as drift (BASELINE_ENTRY_REMOVED"
+                        + " and BASELINE_FLAGS_CHANGED are HIGH) and the preflight says NO-GO. The capture documents the"
+                        + " whole current state, so settle the drift under Needs a decision first; add --approved-by"
+                        + " with the CAB approver's name; the old file is kept as a .bak and its waivers carry over",
+                        List.of(Commands.baselineCapture()), List.of()));
+            }
             Set<String> clusters = new LinkedHashSet<>();
             plan.validate().forEach(p -> clusters.add(p.cluster()));
             plan.hosts().stream().filter(h -> h.cluster() != null).forEach(h -> clusters.add(h.cluster()));
@@ -245,10 +256,11 @@ public final class Procedure {
                         preflight == null ? List.of() : List.of(preflight), List.of()));
             }
             phases.add(phase(phases, Phase.VALIDATE, "Live-migrate a test VM in each of the "
-                    + Words.plural(plan.validate().size(), "affected direction") + " (previously failing, or from a"
+                    + Words.plural(plan.validate().size(), "affected direction") + " (fixed by the change, or from a"
                     + " host whose delegation mode changes), started on the source node (started remotely a move"
-                    + " needs CredSSP, which Credential Guard blocks); each must reach 100 %. Then kcd-audit"
-                    + " preflight per cluster.", validate));
+                    + " needs CredSSP, which Credential Guard blocks); each must reach 100 %. Then "
+                    + (doc.baseline() != null ? "record the new baseline and " : "") + "kcd-audit preflight per"
+                    + " cluster.", validate));
             List<Step> rollback = new ArrayList<>();
             for (Step s : change) {
                 if (!s.undo().isEmpty()) {

@@ -174,6 +174,26 @@ class RunbookTest {
     }
 
     @Test
+    void withABaselineTheValidationRecordsTheChangeInItBeforeThePreflight() {
+        String capture = "kcd-audit baseline capture --config kcd-audit.yaml --force";
+        List<Procedure.Step> without = ReportView.of(Fixtures.demo()).procedure().steps(Procedure.Phase.VALIDATE);
+        assertTrue(without.stream().noneMatch(s -> s.commands().contains(capture)), "no baseline, nothing to record");
+        List<Procedure.Step> with = ReportView.of(Fixtures.withHistory(Fixtures.demo())).procedure()
+                .steps(Procedure.Phase.VALIDATE);
+        int record = -1;
+        int firstPreflight = -1;
+        for (int i = 0; i < with.size(); i++) {
+            if (with.get(i).commands().contains(capture)) {
+                record = i;
+            } else if (firstPreflight < 0 && with.get(i).commands().stream().anyMatch(c -> c.startsWith("kcd-audit"
+                    + " preflight"))) {
+                firstPreflight = i;
+            }
+        }
+        assertTrue(record >= 0 && record < firstPreflight, "the new baseline before the closing preflight: " + with);
+    }
+
+    @Test
     void theDomainControllerAndBaseDnAreCheckedAndQuoted() throws Exception {
         FindingsDocument d = Fixtures.demo();
         FindingsDocument hostile = new FindingsDocument(d.schemaVersion(), d.runId(), d.startedAt(), d.finishedAt(),
