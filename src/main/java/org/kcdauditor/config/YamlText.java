@@ -151,9 +151,26 @@ public final class YamlText {
             }
             return "wrong type (expected " + expected(mi.getTargetType()) + ")";
         }
-        String m = e.getOriginalMessage() == null ? "" : e.getOriginalMessage().lines().findFirst().orElse("");
+        String original = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+        if (syntax(e)) {
+            // SnakeYAML's sentences (context, problem) start in column 1; position, excerpt and caret are indented
+            return "not valid YAML: " + original.lines().filter(l -> !l.isBlank() && !Character.isWhitespace(l.charAt(0)))
+                    .collect(java.util.stream.Collectors.joining("; ")) + " (check the quotes, brackets and indentation)";
+        }
+        String m = original.lines().findFirst().orElse("");
         // a type name Jackson quotes in backticks means nothing to an admin
         return m.replaceAll("`[^`]*`", "a value").replaceAll("\\s*\\(through reference chain.*", "");
+    }
+
+    /** Whether {@code e} is (or wraps) a YAML syntax error rather than a value of the wrong kind. */
+    private static boolean syntax(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof com.fasterxml.jackson.core.JsonParseException
+                    || t instanceof org.yaml.snakeyaml.error.MarkedYAMLException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** What a value of {@code type} looks like, in words. */

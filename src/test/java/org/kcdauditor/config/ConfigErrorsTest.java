@@ -138,6 +138,18 @@ class ConfigErrorsTest {
     }
 
     @Test
+    void aSyntaxErrorInsideAMappingSaysWhatIsWrongNotOnlyWhereItStarted() throws Exception {
+        CliRun quote = runWith(GOOD.replace("url: ldaps://dc1.contoso.com:636", "url: \"ldaps://dc1.contoso.com:636"));
+        assertEquals(2, quote.exitCode(), quote.toString());
+        assertEquals(1, quote.err().strip().lines().count(), quote.err());
+        assertTrue(quote.err().contains("kcd-audit.yaml:2: directory: not valid YAML: while scanning a quoted scalar;"
+                + " found unexpected end of stream (check the quotes, brackets and indentation)"), quote.err());
+        CliRun flow = runWith(GOOD.replace("nodes: [HV01, HV02, HV03]", "nodes: [HV01, HV02, HV03") );
+        assertTrue(flow.err().contains("clusters[0].nodes[3]: not valid YAML: while parsing a flow sequence;"
+                + " expected ',' or ']'"), flow.err());
+    }
+
+    @Test
     void theShippedExampleIsValid() {
         AuditConfig c = ConfigLoader.load(Path.of("config/kcd-audit.example.yaml"));
         assertEquals(2, c.clusters().size());
