@@ -12,6 +12,7 @@ import org.kcdauditor.audit.PairStatus;
 import org.kcdauditor.audit.ResolvedCluster;
 import org.kcdauditor.config.AuditConfig;
 import org.kcdauditor.config.ConfigException;
+import org.kcdauditor.io.IoErrors;
 import org.kcdauditor.config.PolicyConfig;
 import org.kcdauditor.model.AdObject;
 import org.kcdauditor.model.DcRead;
@@ -175,8 +176,19 @@ public final class FindingsJson {
             return doc;
         } catch (NoSuchFileException | java.io.FileNotFoundException e) {
             throw new ConfigException(file + ": not found (give the folder of a run, e.g. reports/20261126-060000-1a2b3c4d)");
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            String m = String.valueOf(e.getOriginalMessage()).lines().findFirst().orElse("")
+                    .replaceAll("\\s*\\(start marker at .*", "").replaceAll("`[^`]*`", "a value");
+            if (m.startsWith("Unexpected end-of-input")) {
+                throw new ConfigException(file + ": cannot read findings.json: it ends early (a copy cut short?);"
+                        + " give the findings.json of a finished run");
+            }
+            String line = e.getLocation() == null || e.getLocation().getLineNr() < 1 ? ""
+                    : " (line " + e.getLocation().getLineNr() + ")";
+            throw new ConfigException(file + ": cannot read findings.json" + line + ": " + m + "; give the"
+                    + " findings.json of a finished run");
         } catch (IOException e) {
-            throw new ConfigException(file + ": cannot read findings.json: " + e.getMessage().lines().findFirst().orElse(""));
+            throw new ConfigException(file + ": cannot read findings.json: " + IoErrors.describe(e));
         }
     }
 }

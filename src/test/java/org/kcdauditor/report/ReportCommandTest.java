@@ -147,6 +147,15 @@ class ReportCommandTest {
         assertEquals(2, r.code());
         assertEquals("kcd-audit: " + partial + ": an incomplete findings.json (no findings section); give the folder"
                 + " of a finished run", r.err().strip());
+        Path cut = Files.writeString(dir.resolve("cut.json"), "{\"schemaVersion\":1,\"findings\":[{\"id\":\"ab");
+        Result c = run(Path.of("."), "report", "--from", cut.toString());
+        assertEquals("kcd-audit: " + cut + ": cannot read findings.json: it ends early (a copy cut short?); give the"
+                + " findings.json of a finished run", c.err().strip());
+        Path broken = Files.writeString(dir.resolve("broken.json"), "{\"schemaVersion\":1,\n x}");
+        Result b = run(Path.of("."), "report", "--from", broken.toString());
+        assertTrue(b.err().startsWith("kcd-audit: " + broken + ": cannot read findings.json (line 2): Unexpected"
+                + " character"), b.err());
+        assertFalse(b.err().contains("Source"), "no parser internals: " + b.err());
         Path future = Files.writeString(dir.resolve("future.json"), "{\"schemaVersion\":2}");
         Result f = run(Path.of("."), "report", "--from", future.toString());
         assertTrue(f.err().contains("schemaVersion 2; this kcd-audit reads 1"), f.err());
