@@ -240,7 +240,9 @@ public final class LdapConnector {
         }
         Path store = config.resolve(d.trustStore());
         if (!Files.isReadable(store)) {
-            throw new ConfigException(key + ".trustStore: " + store + " does not exist or is not readable");
+            throw new ConfigException(key + ".trustStore: " + store + " does not exist or is not readable (a relative"
+                    + " path is read from the config file's folder; export your AD CS root CA into a PKCS#12 file as"
+                    + " docs/install.md shows, or remove the key to use the Java trust store)");
         }
         char[] pin = secrets.resolve(key + ".trustStorePasswordEnv", d.trustStorePasswordEnv(),
                 d.trustStorePasswordFile() == null ? null : config.resolve(d.trustStorePasswordFile()),
