@@ -263,7 +263,9 @@ final class DecisionPage {
         Paragraph how = new Paragraph("Made with remediation.ps1 -Apply (it records what it changes; -Rollback"
                 + " reverts exactly that) or by hand from runbook.md; no reboot, no VM downtime. Validation: "
                 + Words.plural(validate, "test move") + ", each started on its source node; then kcd-audit preflight"
-                + " for each cluster must say GO.", f.muted);
+                + " for each cluster" + (view.clusters().stream().allMatch(ClusterView::goAfter) ? " must say GO."
+                : ": it says GO where GO is expected after the change, and names only what stays open elsewhere."),
+                f.muted);
         how.setSpacingAfter(2);
         d.add(how);
     }
