@@ -769,7 +769,7 @@ public final class AuditContext implements Drift.Nodes {
         boolean netbios = policy.netbiosForm() && hasValidName(target);
         for (String service : services) {
             if (netbios) {
-                out.add(service + "/" + target.name());
+                out.add(service + "/" + netbiosName(target));
             }
             if (fqdn != null) {
                 out.add(service + "/" + fqdn);
@@ -1128,11 +1128,20 @@ public final class AuditContext implements Drift.Nodes {
 
     /** A dNSHostName that is a DNS name (a trailing dot allowed). */
     /**
-     * Whether {@code o}'s name (sAMAccountName without $, else cn) is a host name a delegation entry can be made of;
-     * a name with quotes, {@code $(}, spaces, control or bidirectional characters gives no NetBIOS form.
+     * Whether {@code o}'s NetBIOS name ({@link #netbiosName}) is a host name a delegation entry can be made of; a
+     * name with quotes, {@code $(}, spaces, control or bidirectional characters gives no NetBIOS form.
      */
     public boolean hasValidName(AdObject o) {
-        return Values.validHostName(o.name());
+        return Values.validHostName(netbiosName(o));
+    }
+
+    /**
+     * The name the NetBIOS form of an SPN uses: the sAMAccountName without its $ (a computer renamed in ADUC keeps
+     * it while its cn changes), else the cn.
+     */
+    public static String netbiosName(AdObject o) {
+        String sam = o.samAccountName() == null ? null : stripDollar(o.samAccountName());
+        return sam != null && !sam.isBlank() ? sam : o.name();
     }
 
     /** Whether a delegation entry names {@code o} in some form the policy asks for (a valid name or dNSHostName). */

@@ -9,6 +9,8 @@ import org.kcdauditor.remedy.Action;
 import org.kcdauditor.remedy.Values;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -24,7 +26,8 @@ public final class DnsHostNameInvalidRule implements Rule {
             "A host's dNSHostName or name is not a valid host name",
             "a node's or file server's `dNSHostName` is not a DNS name, or its name is not a host name (quotes, `$(`,"
                     + " spaces, control or bidirectional characters): no entry or command is derived from it; HIGH"
-                    + " when no form of its name is left, which blocks every pair into it",
+                    + " when no form of its name the policy asks for is left (also a missing dNSHostName under an"
+                    + " FQDN-only policy), which blocks every pair into it",
             "A dNSHostName that is not a DNS name cannot be what clients connect to, and putting it (or such an"
                     + " account name) into delegation entries or commands would carry whatever it holds into scripts."
                     + " The form of delegation to the host that uses it stays unchecked until it is fixed.",
@@ -37,6 +40,7 @@ public final class DnsHostNameInvalidRule implements Rule {
 
     @Override
     public void evaluate(AuditContext ctx, FindingSink out) {
+        Set<AdObject> reported = Collections.newSetFromMap(new IdentityHashMap<>());
         for (ResolvedCluster c : ctx.clusters()) {
             Set<AdObject> hosts = new LinkedHashSet<>();
             for (AdObject n : c.nodes()) {
@@ -50,19 +54,24 @@ public final class DnsHostNameInvalidRule implements Rule {
                 boolean badDns = ctx.policy().fqdnForm() && dns != null && !dns.isBlank()
                         && !ctx.hasValidDnsHostName(h);
                 boolean badName = ctx.policy().netbiosForm() && !ctx.hasValidName(h);
-                if (!badDns && !badName) {
-                    continue;
-                }
+                // no form left: the pairs into the host are blocked by this finding, whatever the cause
                 boolean blocks = !ctx.hasUsableName(h);
+                if (!badDns && !badName && !blocks || !reported.add(h)) {
+                    continue; // a file server of several clusters is reported once
+                }
+                String netbios = AuditContext.netbiosName(h);
                 List<String> actual = new ArrayList<>();
                 List<String> what = new ArrayList<>();
                 if (badName) {
-                    actual.add(h.name());
-                    what.add("name '" + Values.visible(h.name()) + "' is not a valid host name");
+                    actual.add(netbios);
+                    what.add("name '" + Values.visible(netbios) + "' is not a valid host name");
                 }
                 if (badDns) {
                     actual.add(dns);
                     what.add("dNSHostName '" + Values.visible(dns) + "' is not a valid DNS name");
+                }
+                if (what.isEmpty()) {
+                    what.add("dNSHostName is not set, and the policy names peers by FQDN only (policy.nameForms)");
                 }
                 String shown = Values.visible(h.name());
                 out.add(INFO).cluster(c.name()).host(h.name()).severity(blocks ? Severity.HIGH : Severity.MEDIUM)
@@ -70,14 +79,16 @@ public final class DnsHostNameInvalidRule implements Rule {
                                 .nameForm(badName && badDns ? null : badName ? "netbios" : "fqdn").actual(actual)
                                 .build())
                         .message(shown + "'s " + String.join(" and its ", what) + ", so no delegation entry or command"
-                                + " is derived from " + (actual.size() == 1 ? "it" : "them") + (blocks
+                                + " is derived from " + (actual.size() > 1 ? "them" : "it") + (blocks
                                 ? " and no pair into " + shown + " can be checked: each is blocked until it is fixed."
                                 : " and the " + (badName ? "NetBIOS" : "FQDN") + " form of delegation to " + shown
                                 + " is not checked."))
-                        .action(new Action.Manual("Invalid value: fix it by hand in ADSI Edit (" + shown
-                                + " > Properties > " + (badName ? "sAMAccountName, cn" : "dNSHostName") + (badName
-                                && badDns ? ", dNSHostName" : "") + "), or let the host re-register it; then re-run"
-                                + " the audit."))
+                        .action(new Action.Manual((actual.isEmpty() ? "Let the host register its dNSHostName (or"
+                                + " set it in ADUC's Attribute Editor), or add netbios to policy.nameForms"
+                                : "Invalid value: fix it by hand in ADSI Edit (" + shown + " > Properties > "
+                                + (badName ? "sAMAccountName, cn" : "dNSHostName") + (badName && badDns
+                                ? ", dNSHostName" : "") + "), or let the host re-register it") + "; then re-run the"
+                                + " audit."))
                         .emit();
             }
         }

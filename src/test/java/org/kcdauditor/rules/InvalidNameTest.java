@@ -62,6 +62,48 @@ class InvalidNameTest {
                 missingIntoBad, "only the FQDN form is required of HV01 and HV02");
     }
 
+    private static AuditResult audit(List<ClusterConfig> clusters, PolicyConfig policy, AdObject... objects) {
+        Snapshot s = new Snapshot(NOW, "ldap://test", "DC=contoso,DC=com", List.of(objects), "dc1.contoso.com", null,
+                null, List.of());
+        return new Auditor(RuleCatalogue.standard()).evaluate(s, clusters, policy, AuditInputs.none(NOW));
+    }
+
+    @Test
+    void aHostWithNoDnsHostNameUnderAnFqdnOnlyPolicyBlocksItsPairsByAFindingThatExists() {
+        AuditResult r = audit(List.of(new ClusterConfig("HVC1", List.of("HV01", "HV02"), null, null)),
+                new PolicyConfig(null, List.of("fqdn"), null, null),
+                host("HV01").delegatesTo("HV02").build(), host("HV02").noDns().delegatesTo("HV01").build());
+        Finding invalid = rule(r, "DNS_HOST_NAME_INVALID").get(0);
+        assertEquals("HV02", invalid.host());
+        assertEquals(Severity.HIGH, invalid.severity());
+        PairStatus into = r.context().pairs().stream().filter(p -> p.target().name().equals("HV02")).findFirst()
+                .orElseThrow();
+        assertEquals(List.of(new Blocker(Blocker.DNS_HOST_NAME_INVALID, invalid.id())), into.blockers());
+    }
+
+    @Test
+    void aFileServerOfTwoClustersIsReportedOnce() {
+        ClusterConfig a = new ClusterConfig("HVC1", List.of("HV01", "HV02"), null, List.of("NAS'01"));
+        ClusterConfig b = new ClusterConfig("HVC2", List.of("HV03", "HV04"), null, List.of("NAS'01"));
+        AuditResult r = audit(List.of(a, b), PolicyConfig.defaults(), host("HV01").delegatesTo("HV02").build(),
+                host("HV02").delegatesTo("HV01").build(), host("HV03").delegatesTo("HV04").build(),
+                host("HV04").delegatesTo("HV03").build(), host("NAS'01").noDns().build());
+        List<Finding> invalid = rule(r, "DNS_HOST_NAME_INVALID");
+        assertEquals(1, invalid.size(), invalid.toString());
+        assertEquals(r.findings().size(), r.findings().stream().map(Finding::id).distinct().count(),
+                "every finding id is unique");
+    }
+
+    @Test
+    void theNetbiosFormIsTheAccountNameNotARenamedCn() {
+        AuditResult r = audit(List.of(new ClusterConfig("HVC1", List.of("HV01", "HV02"), null, null)),
+                PolicyConfig.defaults(), host("HV01").delegatesTo("HV02").build(),
+                host("HV02").cn("HV02 old").delegatesTo("HV01").build());
+        assertTrue(rule(r, "DNS_HOST_NAME_INVALID").isEmpty(), r.findings().toString());
+        assertTrue(r.context().pairs().stream().allMatch(PairStatus::ok), "HV01 delegates to cifs/HV02 and the"
+                + " other entries HV02's account name makes: " + r.findings());
+    }
+
     @Test
     void withNoFormOfTheNameLeftEveryPairIntoTheHostIsBlockedByTheFinding() {
         AuditResult r = audit(new PolicyConfig(null, List.of("netbios"), null, null));

@@ -16,6 +16,7 @@ public final class Hosts {
 
     private String dn;
     private String cn;
+    private String sam;
     private String dns;
     private int uac = Uac.WORKSTATION_TRUST_ACCOUNT | Uac.TRUSTED_TO_AUTH_FOR_DELEGATION;
     private final List<String> spns = new ArrayList<>();
@@ -31,6 +32,7 @@ public final class Hosts {
     public static Hosts host(String name) {
         Hosts h = new Hosts();
         h.cn = name;
+        h.sam = name;
         h.dn = "CN=" + name + ",OU=Hyper-V,DC=contoso,DC=com";
         h.dns = fqdn(name);
         h.sid = DOMAIN_SID + "-" + (nextRid++);
@@ -73,6 +75,12 @@ public final class Hosts {
 
     public Hosts spn(String spn) {
         spns.add(spn);
+        return this;
+    }
+
+    /** The cn changed (a rename in ADUC) while the sAMAccountName, the NetBIOS name, stays. */
+    public Hosts cn(String value) {
+        cn = value;
         return this;
     }
 
@@ -124,7 +132,7 @@ public final class Hosts {
     }
 
     public AdObject build() {
-        return new AdObject(dn, cn, cn + "$", dns, uac, spns, delegateTo, rbcd != null,
+        return new AdObject(dn, cn, sam + "$", dns, uac, spns, delegateTo, rbcd != null,
                 rbcd == null ? List.of() : rbcd, sid, os, osVersion, null, 1, null, encryptionTypes, pwdLastSet);
     }
 
