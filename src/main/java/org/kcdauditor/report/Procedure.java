@@ -133,6 +133,14 @@ public final class Procedure {
     }
 
     /**
+     * Whether the validation records the changed delegation in a new baseline: a baseline is in use and the change
+     * writes to the hosts' objects (else the next audit calls the change drift).
+     */
+    public static boolean recordsBaseline(FindingsDocument doc, RemediationPlan plan) {
+        return doc.baseline() != null && !plan.hosts().isEmpty();
+    }
+
+    /**
      * @param goAfter cluster name (lower case) → whether it is expected GO once the change is made: the closing
      *                preflight says what to expect
      */
@@ -232,7 +240,8 @@ public final class Procedure {
                         + " (a node of the cluster): started remotely it needs CredSSP, which Credential Guard blocks",
                         move == null ? List.of() : List.of(move), List.of()));
             }
-            if (doc.baseline() != null && !plan.hosts().isEmpty()) {
+            boolean recordBaseline = recordsBaseline(doc, plan);
+            if (recordBaseline) {
                 // the documented baseline still has the delegation from before the change: the next audit would call
                 // each changed entry and flag drift (HIGH where an entry or a delegation flag goes) and say NO-GO
                 validate.add(new Step(Phase.VALIDATE, "", "Record the changed delegation in the baseline, once the"
@@ -259,7 +268,7 @@ public final class Procedure {
                     + Words.plural(plan.validate().size(), "affected direction") + " (fixed by the change, or from a"
                     + " host whose delegation mode changes), started on the source node (started remotely a move"
                     + " needs CredSSP, which Credential Guard blocks); each must reach 100 %. Then "
-                    + (doc.baseline() != null ? "record the new baseline and " : "") + "kcd-audit preflight per"
+                    + (recordBaseline ? "record the new baseline and " : "") + "kcd-audit preflight per"
                     + " cluster.", validate));
             List<Step> rollback = new ArrayList<>();
             for (Step s : change) {

@@ -564,17 +564,10 @@ public final class RemediationPlan {
      * plan settles), and every passing pair from a host whose delegation mode changes. A pair that keeps a blocker
      * (a waived finding, an accepted exception; a finding that needs a decision) is not tested: its move would
      * fail, and the closing preflight names what still blocks it. A findings.json written before pairs carried
-     * their blockers: every failing pair that is not entirely waived.
+     * their blockers: every failing pair whose missing entries the plan all adds.
      */
     private static List<Pair> validatePairs(FindingsDocument doc, List<HostChange> hosts, Set<String> settled) {
-        Set<String> waivedMissing = new HashSet<>();
-        Set<String> unwaivedMissing = new HashSet<>();
-        for (Finding f : nn(doc.findings())) {
-            if (f != null && "MISSING_DELEGATION".equals(f.rule()) && f.host() != null && f.peer() != null) {
-                (f.isWaived() ? waivedMissing : unwaivedMissing).add(key(f.host()) + "|" + key(f.peer()));
-            }
-        }
-        waivedMissing.removeAll(unwaivedMissing);
+        Map<String, Set<String>> added = addedByHost(hosts);
         Set<String> modeChanges = new HashSet<>();
         hosts.stream().filter(HostChange::changesMode).forEach(h -> modeChanges.add(key(h.name())));
         List<Pair> validate = new ArrayList<>();
@@ -583,15 +576,31 @@ public final class RemediationPlan {
                 if (p == null || p.from() == null || p.to() == null || p.fileServer()) {
                     continue;
                 }
-                boolean fixed = p.blockers() != null
-                        ? !p.blockers().isEmpty() && p.blockers().stream().allMatch(b -> settled.contains(b.findingId()))
-                        : !(waivedMissing.contains(key(p.from()) + "|" + key(p.to())) && nn(p.unregistered()).isEmpty());
+                boolean fixed;
+                if (p.blockers() != null) {
+                    fixed = !p.blockers().isEmpty() && p.blockers().stream().allMatch(b -> settled.contains(b.findingId()));
+                } else {
+                    // a findings.json without blockers: fixed when the plan adds every missing entry, as the view says
+                    Set<String> adds = added.getOrDefault(p.from().toLowerCase(Locale.ROOT), Set.of());
+                    fixed = nn(p.unregistered()).isEmpty() && !nn(p.missing()).isEmpty()
+                            && nn(p.missing()).stream().allMatch(m -> adds.contains(Spn.keyOf(m)));
+                }
                 if (p.passes() ? modeChanges.contains(key(p.from())) : fixed) {
                     validate.add(new Pair(c.name(), p.from(), p.to()));
                 }
             }
         }
         return validate;
+    }
+
+    /** The normal forms of the delegation entries the plan adds, by host (lower case). */
+    static Map<String, Set<String>> addedByHost(List<HostChange> hosts) {
+        Map<String, Set<String>> out = new HashMap<>();
+        for (HostChange h : hosts) {
+            Set<String> keys = out.computeIfAbsent(h.name().toLowerCase(Locale.ROOT), k -> new HashSet<>());
+            h.add().forEach(p -> p.spns().forEach(spn -> keys.add(Spn.keyOf(spn))));
+        }
+        return out;
     }
 
     /** The host of {@code directory.url}: the domain controller the audit read from, when it names one. */

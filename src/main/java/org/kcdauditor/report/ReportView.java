@@ -304,7 +304,7 @@ public final class ReportView {
         Map<String, FindingsDocument.HostDoc> hostsByName = new HashMap<>();
         nn(doc.hosts()).stream().filter(h -> h != null && h.name() != null)
                 .forEach(h -> hostsByName.putIfAbsent(h.name().toLowerCase(Locale.ROOT), h));
-        Map<String, Set<String>> added = addedByHost(plan);
+        Map<String, Set<String>> added = RemediationPlan.addedByHost(plan.hosts());
         List<ClusterView> cv = new ArrayList<>();
         // a findings.json written before clusters carried their verdict: judged here, all clusters at once
         GoVerdict.Judge judge = nn(doc.clusters()).stream().anyMatch(c -> c.go() == null)
@@ -455,15 +455,6 @@ public final class ReportView {
         Set<String> adds = added.getOrDefault(p.from().toLowerCase(Locale.ROOT), Set.of());
         return nn(p.unregistered()).isEmpty() && !nn(p.missing()).isEmpty()
                 && nn(p.missing()).stream().allMatch(m -> adds.contains(Spn.keyOf(m)));
-    }
-
-    private static Map<String, Set<String>> addedByHost(RemediationPlan plan) {
-        Map<String, Set<String>> out = new HashMap<>();
-        for (RemediationPlan.HostChange h : plan.hosts()) {
-            Set<String> keys = out.computeIfAbsent(h.name().toLowerCase(Locale.ROOT), k -> new HashSet<>());
-            h.add().forEach(p -> p.spns().forEach(spn -> keys.add(Spn.keyOf(spn))));
-        }
-        return out;
     }
 
     private static boolean ws2025(Map<String, FindingsDocument.HostDoc> hosts, String name) {

@@ -191,6 +191,10 @@ class RunbookTest {
             }
         }
         assertTrue(record >= 0 && record < firstPreflight, "the new baseline before the closing preflight: " + with);
+        assertTrue(ReportView.of(Fixtures.withHistory(Fixtures.demo())).procedure().phase(Procedure.Phase.VALIDATE)
+                .summary().contains("record the new baseline"), "the phase says so");
+        assertFalse(ReportView.of(Fixtures.demo()).procedure().phase(Procedure.Phase.VALIDATE).summary()
+                .contains("baseline"), "and says nothing of it without one");
     }
 
     @Test

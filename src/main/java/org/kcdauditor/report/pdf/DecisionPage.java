@@ -13,6 +13,7 @@ import org.kcdauditor.model.Severity;
 import org.kcdauditor.report.FindingsDocument;
 import org.kcdauditor.report.GoVerdict;
 import org.kcdauditor.report.ObjectChange;
+import org.kcdauditor.report.Procedure;
 import org.kcdauditor.report.ReportView;
 import org.kcdauditor.report.ReportView.Cell;
 import org.kcdauditor.report.ReportView.ClusterView;
@@ -262,7 +263,9 @@ final class DecisionPage {
         int validate = view.plan().validate().size();
         Paragraph how = new Paragraph("Made with remediation.ps1 -Apply (it records what it changes; -Rollback"
                 + " reverts exactly that) or by hand from runbook.md; no reboot, no VM downtime. Validation: "
-                + Words.plural(validate, "test move") + ", each started on its source node; then kcd-audit preflight"
+                + Words.plural(validate, "test move") + ", each started on its source node; then "
+                + (Procedure.recordsBaseline(view.doc(), view.plan()) ? "the new baseline recorded (kcd-audit baseline"
+                + " capture) and " : "") + "kcd-audit preflight"
                 + " for each cluster" + (view.clusters().stream().allMatch(ClusterView::goAfter) ? " must say GO."
                 : ": it says GO where GO is expected after the change, and names only what stays open elsewhere."),
                 f.muted);
@@ -315,9 +318,9 @@ final class DecisionPage {
             Map<String, Integer> still = new java.util.LinkedHashMap<>();
             view.clusters().forEach(c -> c.blockingAfter(view.plan()).forEach((r, n) -> still.merge(r, n,
                     Integer::sum)));
-            points.add("Still failing after it: " + Words.plural(failing - fixed, "direction") + ", blocked by "
-                    + still.entrySet().stream().map(e -> e.getKey() + " (" + e.getValue() + ")")
-                    .collect(Collectors.joining(", ")) + ". A waived blocker stays until its waiver ends; the others"
+            points.add("Still failing after it: " + Words.plural(failing - fixed, "direction") + (still.isEmpty()
+                    ? "" : ", blocked by " + still.entrySet().stream().map(e -> e.getKey() + " (" + e.getValue() + ")")
+                    .collect(Collectors.joining(", "))) + ". A waived blocker stays until its waiver ends; the others"
                     + " need the decisions under Remediation plan.");
         }
         Counts open = view.openAfter();
