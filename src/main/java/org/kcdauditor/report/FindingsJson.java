@@ -176,6 +176,10 @@ public final class FindingsJson {
             return doc;
         } catch (NoSuchFileException | java.io.FileNotFoundException e) {
             throw new ConfigException(file + ": not found (give the folder of a run, e.g. reports/20261126-060000-1a2b3c4d)");
+        } catch (com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
+            throw new ConfigException(file + ": not a kcd-audit findings.json (" + (e.getOriginalMessage() != null
+                    && e.getOriginalMessage().startsWith("No content") ? "the file is empty" : "it holds no JSON object"
+                    + " with a run's findings") + "); give the folder of a finished run");
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             String m = String.valueOf(e.getOriginalMessage()).lines().findFirst().orElse("")
                     .replaceAll("\\s*\\(start marker at .*", "").replaceAll("`[^`]*`", "a value");

@@ -156,6 +156,12 @@ class ReportCommandTest {
         assertTrue(b.err().startsWith("kcd-audit: " + broken + ": cannot read findings.json (line 2): Unexpected"
                 + " character"), b.err());
         assertFalse(b.err().contains("Source"), "no parser internals: " + b.err());
+        Path empty = Files.writeString(dir.resolve("empty.json"), "");
+        assertEquals("kcd-audit: " + empty + ": not a kcd-audit findings.json (the file is empty); give the folder of"
+                + " a finished run", run(Path.of("."), "report", "--from", empty.toString()).err().strip());
+        Path list = Files.writeString(dir.resolve("list.json"), "[1,2]");
+        assertTrue(run(Path.of("."), "report", "--from", list.toString()).err().contains("not a kcd-audit"
+                + " findings.json (it holds no JSON object with a run's findings)"));
         Path future = Files.writeString(dir.resolve("future.json"), "{\"schemaVersion\":2}");
         Result f = run(Path.of("."), "report", "--from", future.toString());
         assertTrue(f.err().contains("schemaVersion 2; this kcd-audit reads 1"), f.err());
