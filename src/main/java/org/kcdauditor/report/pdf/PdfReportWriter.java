@@ -329,7 +329,7 @@ public final class PdfReportWriter implements ReportWriter {
         t.setSpacingBefore(6);
         t.setHeaderRows(1);
         t.setComplete(false);
-        for (String h : List.of("Cluster", "Nodes", "Pairs OK", "Entries", "Compliance", "Status", "Findings H/M/L/I")) {
+        for (String h : List.of("Cluster", "Nodes", "Pairs OK", "Entries", "Entries %", "Status", "Findings H/M/L/I")) {
             t.addCell(header(h, f));
         }
         int rows = 0;
@@ -369,8 +369,10 @@ public final class PdfReportWriter implements ReportWriter {
         }
         t.setComplete(true);
         d.add(t);
-        d.add(new Paragraph("Pairs OK: directed host pairs (A may delegate to B) with every required entry present"
-                + " and registered. Entries: required delegation entries present; \"" + Words.NO_PERCENT + "\" where"
+        d.add(new Paragraph("Pairs OK: directed host pairs (A may delegate to B) that nothing blocks: every required"
+                + " entry present and registered, AES on both accounts, no duplicate SPN, Kerberos for migration."
+                + " Entries: required delegation entries present; Entries %: their share, the entries alone (a"
+                + " cluster at 100 % can still have failing pairs); \"" + Words.NO_PERCENT + "\" where"
                 + " none is required. Status: OK = nothing above INFO; Attention = MEDIUM or LOW findings; Action"
                 + " required = HIGH findings. Findings leave out waived ones; the rows add up to the totals of the"
                 + " executive summary.", f.muted));
