@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * What has to change in the directory, derived from the typed actions of one run's findings: per host
@@ -576,21 +577,29 @@ public final class RemediationPlan {
                 if (p == null || p.from() == null || p.to() == null || p.fileServer()) {
                     continue;
                 }
-                boolean fixed;
-                if (p.blockers() != null) {
-                    fixed = !p.blockers().isEmpty() && p.blockers().stream().allMatch(b -> settled.contains(b.findingId()));
-                } else {
-                    // a findings.json without blockers: fixed when the plan adds every missing entry, as the view says
-                    Set<String> adds = added.getOrDefault(p.from().toLowerCase(Locale.ROOT), Set.of());
-                    fixed = nn(p.unregistered()).isEmpty() && !nn(p.missing()).isEmpty()
-                            && nn(p.missing()).stream().allMatch(m -> adds.contains(Spn.keyOf(m)));
-                }
-                if (p.passes() ? modeChanges.contains(key(p.from())) : fixed) {
+                if (p.passes() ? modeChanges.contains(key(p.from())) : fixes(p, settled::contains, added)) {
                     validate.add(new Pair(c.name(), p.from(), p.to()));
                 }
             }
         }
         return validate;
+    }
+
+    /**
+     * Whether the change fixes a failing pair: each of its blockers is a finding the plan settles; for a findings.json
+     * written before pairs carried blockers, the plan adds every missing entry and none is unregistered. The view's
+     * "fixed by the change" and the test moves ask the same.
+     */
+    static boolean fixes(FindingsDocument.PairDoc p, Predicate<String> settled, Map<String, Set<String>> added) {
+        if (p.passes()) {
+            return false;
+        }
+        if (p.blockers() != null) {
+            return !p.blockers().isEmpty() && p.blockers().stream().allMatch(b -> settled.test(b.findingId()));
+        }
+        Set<String> adds = added.getOrDefault(p.from().toLowerCase(Locale.ROOT), Set.of());
+        return nn(p.unregistered()).isEmpty() && !nn(p.missing()).isEmpty()
+                && nn(p.missing()).stream().allMatch(m -> adds.contains(Spn.keyOf(m)));
     }
 
     /** The normal forms of the delegation entries the plan adds, by host (lower case). */

@@ -4,7 +4,6 @@ import org.kcdauditor.audit.Blocker;
 import org.kcdauditor.model.Counts;
 import org.kcdauditor.model.Finding;
 import org.kcdauditor.model.Severity;
-import org.kcdauditor.model.Spn;
 import org.kcdauditor.model.TrendPoint;
 import org.kcdauditor.rules.Category;
 import org.kcdauditor.rules.RuleCatalogue;
@@ -319,7 +318,7 @@ public final class ReportView {
                     List<BlockerView> blockers = p.blockerList().isEmpty() ? List.of() : p.blockerList().stream()
                             .map(b -> new BlockerView(b.rule(), b.findingId(), byId.get(b.findingId()))).toList();
                     cells.add(new Cell(p, cellStatus(p), cellText(p, blockers), blockers,
-                            fixedByChange(p, blockers, plan, added)));
+                            RemediationPlan.fixes(p, plan::settles, added)));
                 }
             }
             GoVerdict verdict = c.go() != null ? new GoVerdict(c.go(), nn(c.reasons()))
@@ -441,20 +440,6 @@ public final class ReportView {
         List<String> causes = f.causes();
         return causes.isEmpty() || !causes.stream().allMatch(id -> plan.settles(id)
                 || byId.get(id) != null && byId.get(id).isWaived());
-    }
-
-    /** Every blocker of a failing pair is a finding the change settles (a findings.json without blockers: its missing entries are all added). */
-    private static boolean fixedByChange(FindingsDocument.PairDoc p, List<BlockerView> blockers, RemediationPlan plan,
-                                         Map<String, Set<String>> added) {
-        if (p.passes()) {
-            return false;
-        }
-        if (p.blockers() != null) {
-            return !blockers.isEmpty() && blockers.stream().allMatch(b -> plan.settles(b.findingId()));
-        }
-        Set<String> adds = added.getOrDefault(p.from().toLowerCase(Locale.ROOT), Set.of());
-        return nn(p.unregistered()).isEmpty() && !nn(p.missing()).isEmpty()
-                && nn(p.missing()).stream().allMatch(m -> adds.contains(Spn.keyOf(m)));
     }
 
     private static boolean ws2025(Map<String, FindingsDocument.HostDoc> hosts, String name) {
@@ -772,12 +757,10 @@ public final class ReportView {
         if (without.isEmpty()) {
             return null;
         }
-        String sentence = Character.toUpperCase(NO_CHANGE_TIMES.charAt(0)) + NO_CHANGE_TIMES.substring(1);
+        String text = multiDirectory() && without.size() > 1 ? NO_CHANGE_TIMES_SEVERAL : NO_CHANGE_TIMES;
+        String sentence = Character.toUpperCase(text.charAt(0)) + text.substring(1);
         if (!multiDirectory()) {
             return sentence + ".";
-        }
-        if (without.size() > 1) {
-            sentence = Character.toUpperCase(NO_CHANGE_TIMES_SEVERAL.charAt(0)) + NO_CHANGE_TIMES_SEVERAL.substring(1);
         }
         return sentence + ": " + String.join(", ", without.stream().map(DirectoryView::name).toList()) + ".";
     }
