@@ -1126,7 +1126,6 @@ public final class AuditContext implements Drift.Nodes {
         return known != null ? known : o.dnsHostName() != null && validDnsHostName(o.dnsHostName());
     }
 
-    /** A dNSHostName that is a DNS name (a trailing dot allowed). */
     /**
      * Whether {@code o}'s NetBIOS name ({@link #netbiosName}) is a host name a delegation entry can be made of; a
      * name with quotes, {@code $(}, spaces, control or bidirectional characters gives no NetBIOS form.
@@ -1149,6 +1148,7 @@ public final class AuditContext implements Drift.Nodes {
         return policy.netbiosForm() && hasValidName(o) || policy.fqdnForm() && hasValidDnsHostName(o);
     }
 
+    /** A dNSHostName that is a DNS name (a trailing dot allowed). */
     public static boolean validDnsHostName(String dns) {
         return Values.validHostName(stripDot(dns));
     }

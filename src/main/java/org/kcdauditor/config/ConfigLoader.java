@@ -384,10 +384,7 @@ public final class ConfigLoader {
         while (m.find()) {
             at = ":" + m.group(1);
         }
-        // the sentences start in column 1; position, excerpt and caret are indented
-        String what = message.lines().filter(l -> !l.isBlank() && !Character.isWhitespace(l.charAt(0)))
-                .collect(Collectors.joining("; "));
-        return file + at + ": not valid YAML: " + what;
+        return file + at + ": not valid YAML: " + YamlText.sentences(message);
     }
 
     /** The 1-based line of the key {@code refs} leads to in {@code text}, or 0 when it cannot be followed. */

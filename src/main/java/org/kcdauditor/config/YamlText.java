@@ -153,13 +153,20 @@ public final class YamlText {
         }
         String original = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
         if (syntax(e)) {
-            // SnakeYAML's sentences (context, problem) start in column 1; position, excerpt and caret are indented
-            return "not valid YAML: " + original.lines().filter(l -> !l.isBlank() && !Character.isWhitespace(l.charAt(0)))
-                    .collect(java.util.stream.Collectors.joining("; ")) + " (check the quotes, brackets and indentation)";
+            return "not valid YAML: " + sentences(original) + " (check the quotes, brackets and indentation)";
         }
         String m = original.lines().findFirst().orElse("");
         // a type name Jackson quotes in backticks means nothing to an admin
         return m.replaceAll("`[^`]*`", "a value").replaceAll("\\s*\\(through reference chain.*", "");
+    }
+
+    /**
+     * SnakeYAML's message on one line: its sentences (context, problem) start in column 1, while the position, the
+     * excerpt and the caret under it are indented.
+     */
+    static String sentences(String message) {
+        return message.lines().filter(l -> !l.isBlank() && !Character.isWhitespace(l.charAt(0)))
+                .collect(java.util.stream.Collectors.joining("; "));
     }
 
     /** Whether {@code e} is (or wraps) a YAML syntax error rather than a value of the wrong kind. */

@@ -13,8 +13,8 @@ import java.util.Map;
 
 /**
  * One object the proposed change touches, as the CAB reads it: what it gains (delegation to a peer, resource-based
- * delegation from a peer in another domain, an SPN, AES, Kerberos for migrations, protocol transition) and what it loses (stale entries, unconstrained delegation,
- * a duplicate SPN), in words, from the remediation plan.
+ * delegation from a peer in another domain, an SPN, AES, Kerberos for migrations, protocol transition) and what it
+ * loses (stale entries, unconstrained delegation, a duplicate SPN), in words, from the remediation plan.
  *
  * @param name      the object's name ({@code HV02}, {@code svc-vmm})
  * @param cluster   its cluster, or empty for an object outside the clusters
