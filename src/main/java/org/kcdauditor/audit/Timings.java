@@ -1,7 +1,10 @@
 package org.kcdauditor.audit;
 
 import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -16,6 +19,10 @@ public final class Timings {
     public interface Stage<E extends Exception> {
         void run() throws E;
     }
+
+    /** The pipeline's stages in print order; any other stage (a writer) between these and store-hosts, by name. */
+    private static final List<String> FIRST = List.of("collect", "previous", "import", "evaluate", "store");
+    private static final String LAST = "store-hosts";
 
     private final Map<String, Long> nanos = new LinkedHashMap<>();
     private final long started = System.nanoTime();
@@ -46,14 +53,27 @@ public final class Timings {
 
     /**
      * One line per stage, {@code timing <stage> <ms> ms <share>%}, then {@code timing total <ms> ms 100.0%}; easy to
-     * grep from a benchmark script. The share is of the total wall time; stages that run side by side (the
-     * writers) overlap, so shares can add up to more than 100 %.
+     * grep from a benchmark script. The order is the same in every run, whichever writer finished first: collect,
+     * previous, import, evaluate, store, the writers by name, store-hosts. The share is of the total wall time;
+     * stages that run side by side (the writers) overlap, so shares can add up to more than 100 %.
      */
     public void print(PrintStream err) {
         long total = Math.max(1, (System.nanoTime() - started) / 1_000_000);
         Map<String, Long> ms = millis();
-        ms.put("total", total);
-        ms.forEach((k, v) -> err.println("timing " + k + " " + v + " ms "
-                + String.format(Locale.ROOT, "%.1f%%", 100.0 * v / total)));
+        List<String> order = new ArrayList<>(ms.keySet());
+        order.sort(Comparator.comparingInt(Timings::rank).thenComparing(Comparator.naturalOrder()));
+        for (String stage : order) {
+            line(err, stage, ms.get(stage), total);
+        }
+        line(err, "total", total, total);
+    }
+
+    private static int rank(String stage) {
+        int i = FIRST.indexOf(stage);
+        return i >= 0 ? i : stage.equals(LAST) ? FIRST.size() + 1 : FIRST.size();
+    }
+
+    private static void line(PrintStream err, String stage, long ms, long total) {
+        err.println("timing " + stage + " " + ms + " ms " + String.format(Locale.ROOT, "%.1f%%", 100.0 * ms / total));
     }
 }

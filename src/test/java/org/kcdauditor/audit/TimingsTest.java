@@ -41,4 +41,20 @@ class TimingsTest {
         long collect = Long.parseLong(lines.get(0).split(" ")[2]);
         assertTrue(total >= collect && collect >= 20, lines::toString);
     }
+
+    @Test
+    void stagesPrintInPipelineOrderWhicheverFinishedFirst() {
+        Timings t = new Timings();
+        t.add("store-hosts", 1);
+        t.add("xlsx", 1);
+        t.add("evaluate", 1);
+        t.add("json", 1);
+        t.add("previous", 1);
+        t.add("store", 1);
+        t.add("collect", 1);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        t.print(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        List<String> stages = bytes.toString(StandardCharsets.UTF_8).lines().map(l -> l.split(" ")[1]).toList();
+        assertEquals(List.of("collect", "previous", "evaluate", "store", "json", "xlsx", "store-hosts", "total"), stages);
+    }
 }
