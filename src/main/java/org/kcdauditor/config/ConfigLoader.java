@@ -256,6 +256,8 @@ public final class ConfigLoader {
         if (!blank(d.trustStorePasswordEnv()) && !blank(d.trustStorePasswordFile())) {
             errors.add("directory: give trustStorePasswordEnv or trustStorePasswordFile, not both");
         }
+        Secrets.checkEnvName("directory.passwordEnv", d.passwordEnv(), errors);
+        Secrets.checkEnvName("directory.trustStorePasswordEnv", d.trustStorePasswordEnv(), errors);
     }
 
     private static void validateClusters(List<ClusterConfig> clusters, List<String> errors) {

@@ -22,6 +22,8 @@ final class HistoryConfigValidation {
         if (s.url() != null && s.url().toLowerCase(Locale.ROOT).matches(".*(password|user)=.*")) {
             errors.add("store.url: put credentials in store.userEnv/store.passwordEnv, not in the URL");
         }
+        Secrets.checkEnvName("store.userEnv", s.userEnv(), errors);
+        Secrets.checkEnvName("store.passwordEnv", s.passwordEnv(), errors);
         if (s.retain().runs() != null && s.retain().runs() < 0) {
             errors.add("store.retain.runs: 0 (no limit) or more (got " + s.retain().runs() + ")");
         }

@@ -96,6 +96,8 @@ final class ScheduleConfigValidation {
         if (!ConfigLoader.blank(m.passwordEnv()) && !ConfigLoader.blank(m.passwordFile())) {
             errors.add("mail: give passwordEnv or passwordFile, not both");
         }
+        Secrets.checkEnvName("mail.passwordEnv", m.passwordEnv(), errors);
+        Secrets.checkEnvName("mail.trustStorePasswordEnv", m.trustStorePasswordEnv(), errors);
         if (ConfigLoader.blank(m.username()) && (!ConfigLoader.blank(m.passwordEnv())
                 || !ConfigLoader.blank(m.passwordFile()))) {
             errors.add("mail.username: missing (a password is given for SMTP authentication)");

@@ -4,13 +4,18 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Resolves secrets named in the configuration: an environment variable or a file. The value is
  * never part of a message; errors name only the variable or file.
  */
 public final class Secrets {
+    /** What an operating system accepts as a variable name; anything else is likely the secret itself. */
+    private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
     private final Map<String, String> env;
 
     public Secrets(Map<String, String> env) {
@@ -19,6 +24,20 @@ public final class Secrets {
 
     public static Secrets fromEnvironment() {
         return new Secrets(System.getenv());
+    }
+
+    /**
+     * Refuses a {@code *Env} value that is not an environment variable name. The value is not repeated: a
+     * password typed there by mistake must not reach the console, a log, the store or a mail.
+     *
+     * @param key the config key for messages, e.g. {@code directory.passwordEnv}
+     */
+    static void checkEnvName(String key, String envVar, List<String> errors) {
+        if (envVar != null && !envVar.isBlank() && !ENV_NAME.matcher(envVar).matches()) {
+            errors.add(key + ": not an environment variable name (letters, digits and '_', not starting with a"
+                    + " digit); give the name of the variable holding the secret, e.g. KCD_AUDIT_LDAP_PASSWORD,"
+                    + " never the secret itself (value not shown)");
+        }
     }
 
     /**

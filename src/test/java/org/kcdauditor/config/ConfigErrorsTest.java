@@ -85,6 +85,26 @@ class ConfigErrorsTest {
         assertTrue(empty.err().contains("environment variable KCD_AUDIT_LDAP_PASSWORD is empty"), empty.err());
     }
 
+    /** A password typed into a *Env key by mistake: refused by name, never repeated (console, log, store, mail). */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            directory.passwordEnv            | '  passwordEnv: KCD_AUDIT_LDAP_PASSWORD' | '  passwordEnv: "Pw-SeCrEt-4711"'
+            directory.trustStorePasswordEnv  | '  baseDn: DC=contoso,DC=com'             | '  baseDn: DC=contoso,DC=com\n  trustStorePasswordEnv: "Pw SeCrEt 4711"'
+            store.userEnv                    | 'protocolTransition: either'             | 'protocolTransition: either\nstore:\n  userEnv: "4711SeCrEt"'
+            store.passwordEnv                | 'protocolTransition: either'             | 'protocolTransition: either\nstore:\n  passwordEnv: "Pw-SeCrEt-4711"'
+            mail.passwordEnv                 | 'protocolTransition: either'             | 'protocolTransition: either\nmail:\n  host: smtp.contoso.com\n  username: kcd\n  passwordEnv: "Pw-SeCrEt-4711"\n  from: kcd@contoso.com\n  to: [team@contoso.com]'
+            mail.trustStorePasswordEnv       | 'protocolTransition: either'             | 'protocolTransition: either\nmail:\n  host: smtp.contoso.com\n  trustStore: ca.p12\n  trustStorePasswordEnv: "Pw-SeCrEt-4711"\n  from: kcd@contoso.com\n  to: [team@contoso.com]'
+            """)
+    void aSecretInAnEnvKeyIsRefusedWithoutEchoingIt(String key, String from, String to) throws Exception {
+        String yaml = GOOD.replace(from, to.replace("\\n", "\n"));
+        assertFalse(yaml.equals(GOOD), "fixture did not change");
+        CliRun r = runWith(yaml);
+        assertEquals(2, r.exitCode(), r.toString());
+        assertTrue(r.err().contains(key + ": not an environment variable name"), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertFalse((r.out() + r.err()).contains("SeCrEt"), r.toString());
+    }
+
     @Test
     void aMissingFileSaysWhatToDo() {
         CliRun r = CliRun.run(Map.of(), "run", "--config", tmp.resolve("nope.yaml").toString());
