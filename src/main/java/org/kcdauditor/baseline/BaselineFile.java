@@ -8,13 +8,22 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.kcdauditor.config.ConfigException;
 import org.kcdauditor.config.YamlText;
 import org.kcdauditor.io.AtomicFiles;
 import org.kcdauditor.model.HostState;
 import org.kcdauditor.model.Uac;
+import org.kcdauditor.rules.RuleCatalogue;
 
 import java.io.IOException;
+import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -57,6 +66,7 @@ public final class BaselineFile {
             .registerModule(new JavaTimeModule())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    private static final RuleCatalogue RULES = RuleCatalogue.standard();
     private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.\\-]*");
     private static final DateTimeFormatter BAK = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
             .withZone(java.time.ZoneOffset.UTC);
@@ -100,10 +110,10 @@ public final class BaselineFile {
             YamlText.refuseIfDuplicateKey(YAML.getFactory(), text, name, e);
             throw new ConfigException(describe(name, e, text));
         }
-        return validate(name, raw);
+        return validate(name, raw, text);
     }
 
-    private static Baseline validate(String name, RawBaseline raw) {
+    private static Baseline validate(String name, RawBaseline raw, String text) {
         List<String> errors = new ArrayList<>();
         Map<String, HostState> hosts = new LinkedHashMap<>();
         if (raw.hosts() != null) {
@@ -131,6 +141,7 @@ public final class BaselineFile {
             });
         }
         List<Waiver> waivers = new ArrayList<>();
+        String firstAt = "";
         List<RawWaiver> rw = raw.waivers() == null ? List.of() : raw.waivers();
         for (int i = 0; i < rw.size(); i++) {
             RawWaiver w = rw.get(i);
@@ -139,8 +150,17 @@ public final class BaselineFile {
                 errors.add(at + ": empty entry");
                 continue;
             }
-            if (blank(w.rule())) {
+            String rule = w.rule();
+            if (blank(rule)) {
                 errors.add(at + ".rule: missing (the rule id the waiver suppresses, e.g. MISSING_DELEGATION)");
+            } else if (RULES.canonicalId(rule).isPresent()) {
+                rule = RULES.canonicalId(rule).get();
+            } else {
+                if (errors.isEmpty()) {
+                    firstAt = ruleMark(text, i);
+                }
+                errors.add(at + ".rule: unknown rule '" + rule + "'" + RULES.closestId(rule)
+                        .map(id -> " (did you mean " + id + "?)").orElse(" (kcd-audit rules lists the rule ids)"));
             }
             if (blank(w.host())) {
                 errors.add(at + ".host: missing");
@@ -151,14 +171,41 @@ public final class BaselineFile {
             if (w.expires() == null) {
                 errors.add(at + ".expires: missing (a date, e.g. 2026-12-31: waivers do not last forever)");
             }
-            waivers.add(new Waiver(w.rule(), w.host(), blank(w.peer()) ? null : w.peer(),
+            waivers.add(new Waiver(rule, w.host(), blank(w.peer()) ? null : w.peer(),
                     blank(w.spn()) ? null : w.spn(), w.justification(), w.expires()));
         }
         if (!errors.isEmpty()) {
-            throw new ConfigException(name + ": " + errors.get(0) + (errors.size() > 1 ? " (and " + (errors.size() - 1)
+            throw new ConfigException(name + firstAt + ": " + errors.get(0) + (errors.size() > 1 ? " (and " + (errors.size() - 1)
                     + " more: " + String.join("; ", errors.subList(1, errors.size())) + ")" : ""));
         }
         return new Baseline(raw.capturedAt(), raw.capturedFrom(), raw.approvedBy(), hosts, waivers);
+    }
+
+    /**
+     * {@code :line:column} of {@code waivers[index].rule}'s value, to follow the file name as a syntax error's
+     * position does; empty when the text cannot be followed.
+     */
+    private static String ruleMark(String text, int index) {
+        try {
+            Node root = new Yaml(loaderOptions()).compose(new StringReader(text));
+            if (root instanceof MappingNode top) {
+                for (NodeTuple t : top.getValue()) {
+                    if (t.getKeyNode() instanceof ScalarNode k && k.getValue().equals("waivers")
+                            && t.getValueNode() instanceof SequenceNode seq
+                            && seq.getValue().get(index) instanceof MappingNode waiver) {
+                        for (NodeTuple f : waiver.getValue()) {
+                            if (f.getKeyNode() instanceof ScalarNode fk && fk.getValue().equals("rule")) {
+                                Mark m = f.getValueNode().getStartMark();
+                                return ":" + (m.getLine() + 1) + ":" + (m.getColumn() + 1);
+                            }
+                        }
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            // the position is a help, the message stands without it
+        }
+        return "";
     }
 
     /** The YAML text of a baseline, in the documented layout. */

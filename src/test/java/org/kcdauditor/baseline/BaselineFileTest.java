@@ -116,6 +116,26 @@ class BaselineFileTest {
     }
 
     @Test
+    void anUnknownRuleIsRefusedAtItsPositionWithTheIdItResembles() throws Exception {
+        Path f = dir.resolve("baseline.yaml");
+        Files.writeString(f, DOCUMENTED.replace("rule: MISSING_DELEGATION", "rule: MISSING_DELEGATON"));
+        ConfigException e = assertThrows(ConfigException.class, () -> BaselineFile.read(f));
+        assertEquals(f + ":9:11: waivers[0].rule: unknown rule 'MISSING_DELEGATON' (did you mean MISSING_DELEGATION?)",
+                e.getMessage());
+        Files.writeString(f, DOCUMENTED.replace("rule: MISSING_DELEGATION", "rule: NO_SUCH_THING"));
+        e = assertThrows(ConfigException.class, () -> BaselineFile.read(f));
+        assertTrue(e.getMessage().endsWith("waivers[0].rule: unknown rule 'NO_SUCH_THING' (kcd-audit rules lists the"
+                + " rule ids)"), e.getMessage());
+    }
+
+    @Test
+    void aRuleIdInAnotherCaseIsTakenInTheCataloguesSpelling() throws Exception {
+        Path f = dir.resolve("baseline.yaml");
+        Files.writeString(f, DOCUMENTED.replace("rule: MISSING_DELEGATION", "rule: missing_delegation"));
+        assertEquals("MISSING_DELEGATION", BaselineFile.read(f).waivers().get(0).rule());
+    }
+
+    @Test
     void anEmptyOrMissingBaseline() throws Exception {
         Path f = dir.resolve("baseline.yaml");
         assertNull(BaselineFile.readIfExists(f));
