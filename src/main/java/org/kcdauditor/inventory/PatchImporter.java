@@ -54,6 +54,10 @@ public final class PatchImporter {
             if (csv == null) {
                 return new ImportResult(name, "patches", null, 0, 0, "empty file: no header line", kept);
             }
+            String unmapped = missingMappedColumn(csv);
+            if (unmapped != null) {
+                return new ImportResult(name, "patches", null, 0, 0, unmapped, kept);
+            }
             Columns cols = columns(csv);
             if (cols == null) {
                 return new ImportResult(name, "patches", null, 0, 0, "not a patch export: no HotFixID column and"
@@ -79,6 +83,33 @@ public final class PatchImporter {
 
     private record Columns(String label, List<String> computer, String hotFix, String installedOn, String status,
                            List<String> installedValues, String description) {
+    }
+
+    /**
+     * The file's problem when the first mapping whose computer and hotFixId columns it has names an installedOn or
+     * status column it lacks: read without it, every row would count as installed (or undated). Null otherwise.
+     */
+    private String missingMappedColumn(CsvInput csv) {
+        if (csv.column("HotFixID") != null && COMPUTER_COLUMNS.stream().anyMatch(c -> csv.column(c) != null)) {
+            return null;
+        }
+        for (int i = 0; i < mappings.size(); i++) {
+            PatchMapping m = mappings.get(i);
+            if (csv.column(m.computer()) == null || csv.column(m.hotFixId()) == null) {
+                continue;
+            }
+            List<String> missing = new ArrayList<>();
+            if (m.installedOn() != null && csv.column(m.installedOn()) == null) {
+                missing.add("installedOn '" + m.installedOn() + "'");
+            }
+            if (m.status() != null && csv.column(m.status()) == null) {
+                missing.add("status '" + m.status() + "'");
+            }
+            return missing.isEmpty() ? null : "mapping '" + m.name() + "' (patches.mappings[" + i + "]) names "
+                    + String.join(" and ", missing) + ", not a column of this file (" + String.join(", ", csv.headers())
+                    + "): correct the mapping's column name or the export; the file was not read";
+        }
+        return null;
     }
 
     private Columns columns(CsvInput csv) {

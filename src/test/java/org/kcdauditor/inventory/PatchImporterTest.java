@@ -117,6 +117,26 @@ class PatchImporterTest {
     }
 
     @Test
+    void aMappedStatusOrDateColumnTheFileLacksIsAnErrorForThatFile() throws Exception {
+        Path state = tmp.resolve("wsus-state.csv");
+        Files.writeString(state, """
+                Computer Name,KB Article,Approval Date,State
+                HV11,KB5019081,2022-11-09,Installed
+                HV12,KB5019081,2022-11-09,Not Installed
+                """);
+        ImportResult r = read(state);
+        assertTrue(r.failed(), "read without its status filter, every row would count as installed");
+        assertEquals("mapping 'wsus' (patches.mappings[0]) names status 'Status', not a column of this file (Computer"
+                + " Name, KB Article, Approval Date, State): correct the mapping's column name or the export; the file"
+                + " was not read", r.error());
+        assertTrue(records.isEmpty());
+        Path undated = tmp.resolve("wsus-undated.csv");
+        Files.writeString(undated, "Computer Name,KB Article,Status\nHV11,KB5019081,Installed\n");
+        assertTrue(read(undated).error().contains("names installedOn 'Approval Date', not a column"), read(undated).error());
+        assertNull(read("wsus-update-status.csv").error());
+    }
+
+    @Test
     void emptyAndUnreadableFiles() throws Exception {
         assertEquals("empty file: no header line", read("empty.csv").error());
         Path bomOnly = tmp.resolve("bom-only.csv");
