@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /**
  * A PowerShell {@code Export-Csv} file opened for streaming: the {@code #TYPE} line (Windows
@@ -110,6 +111,11 @@ final class CsvInput implements AutoCloseable {
      * on, and reading goes on at the next physical line, so nothing after it is lost.
      */
     void each(RecordHandler handler, Malformed malformed) throws IOException {
+        each(handler, malformed, () -> false);
+    }
+
+    /** As {@link #each(RecordHandler, Malformed)}, ending once {@code done} is true after a record. */
+    void each(RecordHandler handler, Malformed malformed, BooleanSupplier done) throws IOException {
         long lastEnd = offset + 1; // the header line
         Iterator<CSVRecord> it = parser.iterator();
         int resumes = 0;
@@ -137,6 +143,9 @@ final class CsvInput implements AutoCloseable {
             }
             lastEnd = line();
             handler.accept(r, lastEnd);
+            if (done.getAsBoolean()) {
+                return;
+            }
         }
     }
 

@@ -12,8 +12,9 @@ import java.util.regex.Pattern;
 
 /**
  * Dates as exports write them: en-US {@code 11/14/2023 12:00:00 AM}, ISO {@code 2023-11-14[T00:00:00]},
- * European {@code 14.11.2023 00:00:00}, {@code 14-11-2023}. With {@code /}, month-first (en-US) is
- * assumed unless the first number exceeds 12. Times without a zone are read in the zone the caller gives.
+ * European {@code 14.11.2023 00:00:00}, {@code 14-11-2023}, day-first {@code 14/11/2023 00:00:00}. With {@code /},
+ * the order is the caller's ({@link SlashOrder} learns a file's), and month-first (en-US) without one, unless the
+ * first number exceeds 12. Times without a zone are read in the zone the caller gives.
  */
 public final class Dates {
     private static final Pattern ISO = Pattern.compile("(\\d{4})-(\\d{1,2})-(\\d{1,2})(?:[T ](\\d{1,2}):(\\d{2})(?::(\\d{2}))?(?:\\.\\d+)?)?(Z|[+-]\\d{2}:?\\d{2})?");
@@ -23,10 +24,62 @@ public final class Dates {
     private Dates() {
     }
 
-    /** The date, or null for blank; throws {@link IllegalArgumentException} for text it cannot read. */
-    public static LocalDate date(String text) {
-        LocalDateTime t = dateTime(text);
+    /**
+     * The date, or null for blank; throws {@link IllegalArgumentException} for text it cannot read.
+     *
+     * @param dayFirst how {@code d/d/yyyy} is read (a first number above 12 is a day either way)
+     */
+    public static LocalDate date(String text, boolean dayFirst) {
+        LocalDateTime t = dateTime(text, dayFirst);
         return t == null ? null : t.toLocalDate();
+    }
+
+    /**
+     * How one file writes {@code d/d/yyyy} dates, learnt from its values: a first number above 12 means day-first,
+     * a second one above 12 month-first; without such a date, a time of day decides — AM/PM is en-US (month-first),
+     * a 24-hour time without AM/PM a culture that writes the day first (en-GB, fr-FR …). A file where neither tells
+     * is read month-first and is {@link #ambiguous()}.
+     */
+    public static final class SlashOrder {
+        private Boolean byDigits;
+        private Boolean byClock;
+        private String sample;
+
+        /** Takes one value of the file's date column (blank and non-slash values tell nothing). */
+        public void learn(String text) {
+            Matcher m = text == null ? null : SLASH.matcher(text.trim());
+            if (m == null || !m.matches()) {
+                return;
+            }
+            sample = sample == null ? text.trim() : sample;
+            int a = i(m.group(1));
+            int b = i(m.group(2));
+            if (byDigits == null && (a > 12) != (b > 12)) {
+                byDigits = a > 12;
+            }
+            if (byClock == null && m.group(4) != null) {
+                byClock = m.group(7) == null;
+            }
+        }
+
+        /** True once a date's numbers decided the order: later values cannot change it. */
+        public boolean known() {
+            return byDigits != null;
+        }
+
+        public boolean dayFirst() {
+            return byDigits != null ? byDigits : Boolean.TRUE.equals(byClock);
+        }
+
+        /** Slash dates were seen and none told the order. */
+        public boolean ambiguous() {
+            return sample != null && byDigits == null && byClock == null;
+        }
+
+        /** The first slash date seen, for a message. */
+        public String sample() {
+            return sample;
+        }
     }
 
     /** The instant; a time without a zone is read in {@code zone}. */
@@ -43,11 +96,11 @@ public final class Dates {
                 // fall through to the zone-less reading
             }
         }
-        LocalDateTime t = dateTime(s);
+        LocalDateTime t = dateTime(s, false);
         return t == null ? null : t.atZone(zone).toInstant();
     }
 
-    static LocalDateTime dateTime(String text) {
+    static LocalDateTime dateTime(String text, boolean slashDayFirst) {
         if (text == null || text.isBlank()) {
             return null;
         }
@@ -61,7 +114,7 @@ public final class Dates {
             if (m.matches()) {
                 int a = i(m.group(1));
                 int b = i(m.group(2));
-                boolean dayFirst = a > 12;
+                boolean dayFirst = a > 12 || slashDayFirst;
                 return at(i(m.group(3)), dayFirst ? b : a, dayFirst ? a : b, m.group(4), m.group(5), m.group(6),
                         m.group(7));
             }
@@ -72,7 +125,7 @@ public final class Dates {
         } catch (java.time.DateTimeException e) {
             throw new IllegalArgumentException("not a valid date: '" + s + "'");
         }
-        throw new IllegalArgumentException("date '" + s + "' not understood (en-US, ISO or dd.MM.yyyy expected)");
+        throw new IllegalArgumentException("date '" + s + "' not understood (en-US, ISO, dd/MM/yyyy or dd.MM.yyyy expected)");
     }
 
     private static LocalDateTime at(int y, int mo, int d, String h, String mi, String sec, String ampm) {

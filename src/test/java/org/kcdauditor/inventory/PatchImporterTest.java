@@ -136,6 +136,43 @@ class PatchImporterTest {
         assertNull(read("wsus-update-status.csv").error());
     }
 
+    private List<LocalDate> datesOf(String... lines) throws Exception {
+        Path f = tmp.resolve("dates-" + records.size() + "-" + problems.size() + ".csv");
+        Files.writeString(f, "\"PSComputerName\",\"HotFixID\",\"InstalledOn\"\n" + String.join("\n", lines) + "\n");
+        records.clear();
+        assertNull(read(f).error());
+        return records.stream().map(PatchRecord::installedOn).toList();
+    }
+
+    @Test
+    void slashDatesAreReadInTheOrderTheFileTells() throws Exception {
+        // a day above 12 anywhere in the file: day-first for every date of it (en-GB Get-HotFix)
+        assertEquals(List.of(LocalDate.of(2023, 11, 14), LocalDate.of(2023, 4, 3)), datesOf(
+                "HV01,KB5019966,14/11/2023 00:00:00", "HV01,KB5019967,03/04/2023 00:00:00"));
+        assertEquals(List.of(LocalDate.of(2023, 4, 3), LocalDate.of(2023, 11, 14)), datesOf(
+                "HV01,KB5019967,03/04/2023", "HV01,KB5019966,14/11/2023"));
+        // en-US: a second number above 12, or AM/PM
+        assertEquals(List.of(LocalDate.of(2023, 3, 4), LocalDate.of(2023, 11, 14)), datesOf(
+                "HV01,KB5019967,03/04/2023", "HV01,KB5019966,11/14/2023"));
+        assertEquals(List.of(LocalDate.of(2023, 3, 4)), datesOf("HV01,KB5019967,3/4/2023 12:00:00 AM"));
+        // a 24-hour time without AM/PM is a culture that writes the day first
+        assertEquals(List.of(LocalDate.of(2023, 4, 3)), datesOf("HV01,KB5019967,03/04/2023 00:00:00"));
+        assertTrue(problems.isEmpty(), problems.toString());
+    }
+
+    @Test
+    void aFileWhoseSlashDatesNothingTellsIsReadMonthFirstWithOneWarning() throws Exception {
+        assertEquals(List.of(LocalDate.of(2023, 3, 4), LocalDate.of(2023, 5, 6)), datesOf(
+                "HV01,KB5019967,03/04/2023", "HV01,KB5019968,05/06/2023"));
+        assertEquals(1, problems.size(), problems.toString());
+        ImportProblem p = problems.get(0);
+        assertEquals(0, p.line());
+        assertFalse(p.skipped());
+        assertTrue(p.toString().matches(".*dates-\\d+-0\\.csv: slash dates such as '03/04/2023' read month-first \\(en-US\\):"
+                + " no day above 12 and no time of day tells this file's order; check them, or export ISO dates"
+                + " \\(yyyy-MM-dd\\)"), p.toString());
+    }
+
     @Test
     void emptyAndUnreadableFiles() throws Exception {
         assertEquals("empty file: no header line", read("empty.csv").error());
