@@ -70,6 +70,7 @@ final class BaselineCommand implements Runnable {
             AuditConfig cfg = ConfigLoader.load(config);
             Path file = cfg.baselinePath();
             if (java.nio.file.Files.exists(file) && !force) {
+                BaselineCapture.refuseUnreadable(file);
                 throw new ConfigException(file + ": a baseline exists already; give --force to replace it (the old"
                         + " one is kept as " + file.getFileName() + ".<timestamp>.bak)");
             }
@@ -79,7 +80,10 @@ final class BaselineCommand implements Runnable {
             Baseline b = c.baseline();
             cli.out().println("Baseline written: " + file + " (" + b.hosts().size() + " hosts, " + b.waivers().size()
                     + " waivers carried over, from run " + b.capturedFrom().substring(0, 8) + ")");
-            if (c.backup() != null) {
+            if (c.previousUnreadable() != null) {
+                cli.out().println("The previous baseline could not be read (" + c.previousUnreadable() + "): it is"
+                        + " kept as " + c.backup() + ", its waivers were not carried over (copy them from there)");
+            } else if (c.backup() != null) {
                 cli.out().println("Previous baseline kept as " + c.backup());
             }
             if (c.openHigh() > 0) {

@@ -106,10 +106,12 @@ public final class AuditRun {
     private final Map<String, String> env;
     /** The cluster whose nodes are read from every DC of their domain ({@code preflight --all-dcs}), or null. */
     private final String dcCheck;
+    /** False for a capture replacing a baseline that cannot be read ({@code baseline capture --force}). */
+    private final boolean readBaseline;
 
     public AuditRun(AuditConfig config, Secrets secrets, Clock clock, Reports reports) {
         this(config, secrets, clock, reports, Installation.locate(System.getenv()), "run", true, null,
-                System.getenv(), null);
+                System.getenv(), null, true);
     }
 
     /**
@@ -121,11 +123,12 @@ public final class AuditRun {
      */
     public static AuditRun installed(AuditConfig config, Map<String, String> env, Clock clock, Path home) {
         return new AuditRun(config, new Secrets(env), clock, Reports.standard(Installation.at(home).templates(),
-                config.reports()), home, "run", true, null, env, null);
+                config.reports()), home, "run", true, null, env, null, true);
     }
 
     private AuditRun(AuditConfig config, Secrets secrets, Clock clock, Reports reports, Path home, String trigger,
-                     boolean writeReports, SnapshotSource source, Map<String, String> env, String dcCheck) {
+                     boolean writeReports, SnapshotSource source, Map<String, String> env, String dcCheck,
+                     boolean readBaseline) {
         this.config = config;
         this.secrets = secrets;
         this.clock = clock;
@@ -136,26 +139,37 @@ public final class AuditRun {
         this.source = source;
         this.env = Map.copyOf(env);
         this.dcCheck = dcCheck;
+        this.readBaseline = readBaseline;
     }
 
     /** The installation folder (shipped hardening catalogue). */
     public AuditRun withHome(Path h) {
-        return new AuditRun(config, secrets, clock, reports, h, trigger, writeReports, source, env, dcCheck);
+        return new AuditRun(config, secrets, clock, reports, h, trigger, writeReports, source, env,
+                dcCheck, readBaseline);
     }
 
     /** What started the run, as history shows it: run, demo, preflight, baseline-capture, schedule. */
     public AuditRun withTrigger(String t) {
-        return new AuditRun(config, secrets, clock, reports, home, t, writeReports, source, env, dcCheck);
+        return new AuditRun(config, secrets, clock, reports, home, t, writeReports, source, env,
+                dcCheck, readBaseline);
     }
 
     /** Store the run but write no report files. */
     public AuditRun withoutReports() {
-        return new AuditRun(config, secrets, clock, reports, home, trigger, false, source, env, dcCheck);
+        return new AuditRun(config, secrets, clock, reports, home, trigger, false, source, env,
+                dcCheck, readBaseline);
+    }
+
+    /** Evaluate without the baseline: no drift, no waivers (a capture replacing an unreadable baseline). */
+    public AuditRun withoutBaseline() {
+        return new AuditRun(config, secrets, clock, reports, home, trigger, writeReports, source, env,
+                dcCheck, false);
     }
 
     /** Collect from {@code s} instead of the directory. */
     public AuditRun withSource(SnapshotSource s) {
-        return new AuditRun(config, secrets, clock, reports, home, trigger, writeReports, s, env, dcCheck);
+        return new AuditRun(config, secrets, clock, reports, home, trigger, writeReports, s, env,
+                dcCheck, readBaseline);
     }
 
     /**
@@ -163,12 +177,14 @@ public final class AuditRun {
      * domain too, and compares them with the DC the audit read ({@code preflight --all-dcs}).
      */
     public AuditRun withDcCheck(String cluster) {
-        return new AuditRun(config, secrets, clock, reports, home, trigger, writeReports, source, env, cluster);
+        return new AuditRun(config, secrets, clock, reports, home, trigger, writeReports, source, env, cluster,
+                readBaseline);
     }
 
     /** Environment for store credentials (store.userEnv / store.passwordEnv). */
     public AuditRun withEnvironment(Map<String, String> e) {
-        return new AuditRun(config, secrets, clock, reports, home, trigger, writeReports, source, e, dcCheck);
+        return new AuditRun(config, secrets, clock, reports, home, trigger, writeReports, source, e,
+                dcCheck, readBaseline);
     }
 
     /**
@@ -372,7 +388,7 @@ public final class AuditRun {
     /** The same, telling {@code hostsResolved} the clusters' hosts as soon as they are resolved. */
     Evaluation evaluate(Snapshot snapshot, PreviousRun previous, Timings timings,
                         Consumer<AuditContext.Hosts> hostsResolved) {
-        Baseline baseline = BaselineFile.readIfExists(config.baselinePath());
+        Baseline baseline = readBaseline ? BaselineFile.readIfExists(config.baselinePath()) : null;
         HardeningCatalogue catalogue = catalogue();
         // The clusters are resolved once: the import keeps only records of nodes, and the evaluation
         // reuses the same context with the imports. It is built by whichever needs it first (the

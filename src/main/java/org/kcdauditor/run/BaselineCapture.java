@@ -5,6 +5,7 @@ import org.kcdauditor.audit.Timings;
 import org.kcdauditor.baseline.Baseline;
 import org.kcdauditor.baseline.BaselineFile;
 import org.kcdauditor.baseline.Waiver;
+import org.kcdauditor.config.ConfigException;
 import org.kcdauditor.directory.DirectoryException;
 import org.kcdauditor.model.AdObject;
 import org.kcdauditor.model.HostState;
@@ -23,20 +24,51 @@ import java.util.Set;
 /**
  * {@code baseline capture}: audit now (the run is stored with trigger {@code baseline-capture}, no reports)
  * and write the baseline from its cluster nodes, carrying the waivers of the existing file over. The file
- * is written atomically, and only in a form and size the baseline loader reads back.
+ * is written atomically, and only in a form and size the baseline loader reads back. An existing file that cannot
+ * be read is refused, or with {@code force} replaced (kept as the backup) by a capture made without it.
  */
 public final class BaselineCapture {
-    /** What a capture wrote: the baseline, the backup of the one it replaced (or null), open HIGH findings. */
-    public record Captured(Baseline baseline, Path backup, long openHigh) {
+    /**
+     * What a capture wrote: the baseline, the backup of the one it replaced (or null), open HIGH findings, and why
+     * the one it replaced could not be read (its waivers were not carried over), or null.
+     */
+    public record Captured(Baseline baseline, Path backup, long openHigh, String previousUnreadable) {
     }
 
     private BaselineCapture() {
     }
 
+    /**
+     * Reads the existing baseline; one that cannot be read is refused with what to do about it.
+     *
+     * @throws ConfigException the loader's reason, and: fix it, or give --force
+     */
+    public static Baseline refuseUnreadable(Path file) {
+        try {
+            return BaselineFile.read(file);
+        } catch (ConfigException e) {
+            throw new ConfigException(e.getMessage() + " (fix the baseline, or give --force to capture a new one: the"
+                    + " unreadable file is kept as " + file.getFileName() + ".<timestamp>.bak)");
+        }
+    }
+
     public static Captured capture(AuditRun run, Path file, String approvedBy, boolean force, Clock clock)
             throws DirectoryException, IOException {
-        Baseline old = Files.exists(file) ? BaselineFile.read(file) : null;
-        AuditRun.Outcome o = run.withTrigger("baseline-capture").withoutReports()
+        Baseline old = null;
+        String unreadable = null;
+        if (Files.exists(file)) {
+            if (!force) {
+                old = refuseUnreadable(file);
+            } else {
+                try {
+                    old = BaselineFile.read(file);
+                } catch (ConfigException e) {
+                    unreadable = e.getMessage();
+                }
+            }
+        }
+        AuditRun capture = unreadable == null ? run : run.withoutBaseline();
+        AuditRun.Outcome o = capture.withTrigger("baseline-capture").withoutReports()
                 .execute(null, Set.of(Format.JSON), new Timings(), n -> { });
         AuditContext ctx = o.result().context();
         long high = o.result().findings().stream().filter(f -> !f.isWaived() && f.severity() == Severity.HIGH).count();
@@ -48,6 +80,6 @@ public final class BaselineCapture {
         Baseline captured = new Baseline(clock.instant(), o.runId(), approvedBy, hosts, waivers);
         Path backup = BaselineFile.write(file, captured, force, clock.instant());
         run.pin(o.runId(), "baseline " + file.getFileName() + " captured " + clock.instant());
-        return new Captured(captured, backup, high);
+        return new Captured(captured, backup, high, unreadable);
     }
 }

@@ -174,6 +174,31 @@ class HistoryCommandsTest {
     }
 
     @Test
+    void aBaselineThatCannotBeReadIsReplacedOnlyWithForceAndKeptAsTheBackup() throws Exception {
+        Path cfg = config("  - name: HVC1\n    nodes: [HV01, HV02, HV03]", "");
+        Path file = dir.resolve("baseline.yaml");
+        String broken = "hosts:\n\tHV01: {}\nwaivers: []\n";
+        Files.writeString(file, broken);
+
+        assertEquals(ExitCodes.USAGE, run("baseline", "capture", "--config", cfg.toString()));
+        assertTrue(err.contains("not valid YAML") && err.contains("fix the baseline, or give --force to capture a new"
+                + " one: the unreadable file is kept as baseline.yaml.<timestamp>.bak"), err);
+        assertEquals(1, err.strip().lines().count(), err);
+        assertEquals(broken, Files.readString(file));
+
+        assertEquals(ExitCodes.OK, run("baseline", "capture", "--config", cfg.toString(), "--force"), err);
+        assertEquals(3, BaselineFile.read(file).hosts().size());
+        Path bak;
+        try (var s = Files.list(dir)) {
+            bak = s.filter(p -> p.getFileName().toString().matches("baseline\\.yaml\\..*\\.bak")).findFirst()
+                    .orElseThrow();
+        }
+        assertEquals(broken, Files.readString(bak));
+        assertTrue(out.contains("The previous baseline could not be read (") && out.contains("): it is kept as " + bak
+                + ", its waivers were not carried over (copy them from there)"), out);
+    }
+
+    @Test
     void aBadPatchFileIsReportedAndTheRunGoesOnWithTheRest() throws Exception {
         Files.createDirectories(dir.resolve("exports"));
         Files.copy(Path.of("src/test/resources/inventory/hotfix-ps7.csv"), dir.resolve("exports/hv03.csv"));
