@@ -40,7 +40,7 @@ final class BaselineCommand implements Runnable {
 
     @Override
     public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+        throw Main.missingSubcommand(spec);
     }
 
     AuditRun auditRun(AuditConfig cfg) {

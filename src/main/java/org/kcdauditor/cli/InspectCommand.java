@@ -42,7 +42,7 @@ final class InspectCommand implements Runnable {
 
     @Override
     public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+        throw Main.missingSubcommand(spec);
     }
 
     void line(Object record) {

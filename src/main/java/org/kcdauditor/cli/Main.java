@@ -44,7 +44,16 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+        throw missingSubcommand(spec);
+    }
+
+    /**
+     * A command group called without one of its commands: a usage error (exit 2), which picocli prints with the
+     * group's usage on stderr.
+     */
+    static CommandLine.ParameterException missingSubcommand(CommandLine.Model.CommandSpec spec) {
+        return new CommandLine.ParameterException(spec.commandLine(), "Missing command: give one of "
+                + String.join(", ", spec.subcommands().keySet()) + " (" + spec.qualifiedName() + " --help)");
     }
 
     public static void main(String[] args) {

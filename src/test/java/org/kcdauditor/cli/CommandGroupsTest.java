@@ -1,0 +1,29 @@
+package org.kcdauditor.cli;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.kcdauditor.run.ExitCodes;
+import org.kcdauditor.support.CliRun;
+
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A command group without one of its commands is a usage error (README "Exit codes": 2), not a success. */
+class CommandGroupsTest {
+    @ParameterizedTest(name = "kcd-audit {0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            ''       | kcd-audit --help         | run, demo
+            inspect  | kcd-audit inspect --help | patches, events, host-settings
+            baseline | kcd-audit baseline --help | capture, diff
+            """)
+    void aGroupWithoutItsCommandIsAUsageError(String group, String help, String commands) {
+        CliRun r = group.isEmpty() ? CliRun.run(Map.of()) : CliRun.run(Map.of(), group);
+        assertEquals(ExitCodes.USAGE, r.exitCode(), r.toString());
+        assertTrue(r.err().startsWith("Missing command: give one of " + commands), r.err());
+        assertTrue(r.err().contains("(" + help + ")"), r.err());
+        assertTrue(r.err().contains("Usage: kcd-audit"), r.err());
+        assertEquals("", r.out());
+    }
+}
