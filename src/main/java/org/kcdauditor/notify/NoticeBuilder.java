@@ -247,13 +247,18 @@ public final class NoticeBuilder {
         return m;
     }
 
+    /**
+     * A cluster notice's cluster; for the team's notice the one cluster its findings (new, resolved and still open:
+     * all the subject counts) concern, else {@code N clusters} — never the cluster of the change alone beside counts
+     * and a body over every cluster.
+     */
     private static String scopeLabel(Change c, String audience) {
         if (!audience.equals("all")) {
             return c.scope();
         }
         Set<String> clusters = new LinkedHashSet<>();
-        List<Finding> basis = !c.added().isEmpty() ? c.added() : !c.resolved().isEmpty() ? c.resolved() : c.open();
-        basis.stream().map(Finding::cluster).filter(n -> n != null).forEach(clusters::add);
+        java.util.stream.Stream.of(c.added(), c.resolved(), c.open()).flatMap(List::stream).map(Finding::cluster)
+                .filter(n -> n != null).forEach(clusters::add);
         if (clusters.size() == 1) {
             return clusters.iterator().next();
         }

@@ -186,7 +186,10 @@ class MailNoticeTest {
         AuditRun.Outcome changed = audit(cfg, "json");
         List<Notice> notices = notifier(cfg, outbox).queue("daily-drift", Notify.ON_CHANGE, changed.document(), null);
         assertEquals(2, notices.size(), "HV01 is in HVC1: both the team and the HVC1 owner hear of it");
-        assertTrue(notices.get(0).subject().startsWith("[kcd-audit] HVC1: "), notices.get(0).subject());
+        // the team's notice counts and shows both clusters: its subject names both, the owner's only HVC1
+        assertTrue(notices.get(0).subject().startsWith("[kcd-audit] 2 clusters: "), notices.get(0).subject());
+        assertTrue(notices.get(1).subject().startsWith("[kcd-audit] HVC1: "), notices.get(1).subject());
+        assertFalse(notices.get(1).text().contains("HVC2"), notices.get(1).text());
         assertTrue(notices.get(0).text().contains("Compared with the previous successful run " + same.runId()),
                 notices.get(0).text());
         assertEquals(new Outbox.Result(4, 0), notifier(cfg, outbox).flush());
