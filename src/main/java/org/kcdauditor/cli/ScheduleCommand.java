@@ -30,6 +30,7 @@ import java.util.concurrent.Callable;
         footer = {"", "Example: kcd-audit schedule --config config/kcd-audit.yaml"})
 final class ScheduleCommand implements Callable<Integer> {
     private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss z");
+    private static final String SCHEDULED = "scheduled";
     private final Cli cli;
 
     @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "The YAML configuration.")
@@ -50,10 +51,20 @@ final class ScheduleCommand implements Callable<Integer> {
         FireLog fires = new FireLog(db);
         JobStoreQueries jobStore = new JobStoreQueries(db);
         List<Daemon.JobStatus> rows = new ArrayList<>();
+        Instant now = cli.clock().instant();
         for (ScheduleConfig s : cfg.schedule()) {
             Instant stored = jobStore.nextFireTime(Daemon.SCHEDULER_NAME, s.name(), Daemon.GROUP);
             Instant next = stored;
-            String state = stored == null ? "not in the job store yet (daemon not started)" : "scheduled";
+            String state = SCHEDULED;
+            if (stored == null) {
+                state = "not in the job store yet: no daemon has started with this job; its next fire is computed"
+                        + " from the cron";
+            } else if (stored.isBefore(now.minusMillis(cfg.daemon().misfireThresholdMillis()))) {
+                // a running daemon moves a trigger's next fire on when it fires: one left in the past was not fired
+                state = "its next fire, " + WHEN.format(ZonedDateTime.ofInstant(stored, s.zone())) + ", is past and"
+                        + " was not fired: no daemon is running (kcd-audit daemon --config " + config + "); when one"
+                        + " starts it runs the missed fire once, then follows the cron";
+            }
             if (stored == null) {
                 CronExpression ce = new CronExpression(s.cron());
                 ce.setTimeZone(TimeZone.getTimeZone(s.zone()));
@@ -63,6 +74,11 @@ final class ScheduleCommand implements Callable<Integer> {
             rows.add(new Daemon.JobStatus(s, next, null, state, fires.last(s.name()).orElse(null)));
         }
         print(cli.out(), rows);
+        for (Daemon.JobStatus j : rows) {
+            if (!j.state().equals(SCHEDULED)) {
+                cli.out().println(j.job().name() + ": " + j.state());
+            }
+        }
         return ExitCodes.OK;
     }
 

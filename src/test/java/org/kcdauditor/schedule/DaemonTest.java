@@ -100,6 +100,17 @@ class DaemonTest {
         CliRun listed = CliRun.run(env, "schedule", "--config", cfg.source().toString());
         assertEquals(0, listed.exitCode(), listed.toString());
         assertTrue(listed.out().contains("job1") && listed.out().contains("SUCCEEDED"), listed.out());
+
+        // an hour later, no daemon running: the stored next fire is past and the listing says why
+        java.io.ByteArrayOutputStream later = new java.io.ByteArrayOutputStream();
+        assertEquals(0, org.kcdauditor.cli.Main.execute(new String[]{"schedule", "--config", cfg.source().toString()},
+                new java.io.PrintStream(later, true, java.nio.charset.StandardCharsets.UTF_8), System.err, env,
+                Clock.fixed(java.time.Instant.now().plus(Duration.ofHours(1)), java.time.ZoneOffset.UTC), Path.of(".")));
+        String text = later.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(text.matches("(?s).*\njob1: its next fire, \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d \\S+,"
+                + " is past and was not fired: no daemon is running \\(kcd-audit daemon --config .*\\);"
+                + " when one starts it"
+                + " runs the missed fire once, then follows the cron\n"), text);
     }
 
     @Test
