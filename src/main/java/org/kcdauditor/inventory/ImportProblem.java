@@ -8,8 +8,13 @@ package org.kcdauditor.inventory;
  *                the whole file (line 0)
  */
 public record ImportProblem(String file, long line, String reason, boolean skipped) {
+    /** A line whose record was kept despite the problem (not a remark on the whole file). */
+    public boolean kept() {
+        return !skipped && line > 0;
+    }
+
     @Override
     public String toString() {
-        return file + (line > 0 ? ":" + line : "") + ": " + reason + (skipped || line == 0 ? "" : " (record kept)");
+        return file + (line > 0 ? ":" + line : "") + ": " + reason + (kept() ? " (record kept)" : "");
     }
 }

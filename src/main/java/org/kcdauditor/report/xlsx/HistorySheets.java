@@ -256,8 +256,8 @@ final class HistorySheets {
             rows.add(new Object[]{i.file(), i.kind(), i.format(), i.records(), i.skipped(), null,
                     i.error() == null ? "" : i.error()});
             for (ImportProblem p : nn(i.problems())) {
-                rows.add(new Object[]{i.file(), i.kind(), null, null, null, p.line(),
-                        p.reason() + (p.skipped() ? "" : " (kept)")});
+                rows.add(new Object[]{i.file(), i.kind(), null, null, null, p.line() > 0 ? p.line() : null,
+                        p.reason() + (p.kept() ? " (kept)" : "")});
             }
         }
         table(sh, "Imports", cols, rows, st, new int[]{80, 10, 60, 10, 14, 8, 110}, false, i -> false);
