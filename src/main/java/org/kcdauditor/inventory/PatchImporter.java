@@ -9,7 +9,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -92,30 +94,44 @@ public final class PatchImporter {
     }
 
     /**
-     * The file's problem when the first mapping whose computer and hotFixId columns it has names an installedOn or
-     * status column it lacks: read without it, every row would count as installed (or undated). Null otherwise.
+     * The file's problem when it is meant for a mapping but lacks a column the mapping names: the first mapping whose
+     * computer and hotFixId columns it has, else the first one with either of them. Read without a mapped status
+     * column every row would count as installed. Null when the file is a Get-HotFix export or meant for no mapping.
      */
     private String missingMappedColumn(CsvInput csv) {
         if (csv.column("HotFixID") != null && COMPUTER_COLUMNS.stream().anyMatch(c -> csv.column(c) != null)) {
             return null;
         }
-        for (int i = 0; i < mappings.size(); i++) {
-            PatchMapping m = mappings.get(i);
-            if (csv.column(m.computer()) == null || csv.column(m.hotFixId()) == null) {
-                continue;
+        int meant = -1;
+        for (int i = 0; i < mappings.size() && meant < 0; i++) {
+            if (csv.column(mappings.get(i).computer()) != null && csv.column(mappings.get(i).hotFixId()) != null) {
+                meant = i;
             }
-            List<String> missing = new ArrayList<>();
-            if (m.installedOn() != null && csv.column(m.installedOn()) == null) {
-                missing.add("installedOn '" + m.installedOn() + "'");
-            }
-            if (m.status() != null && csv.column(m.status()) == null) {
-                missing.add("status '" + m.status() + "'");
-            }
-            return missing.isEmpty() ? null : "mapping '" + m.name() + "' (patches.mappings[" + i + "]) names "
-                    + String.join(" and ", missing) + ", not a column of this file (" + String.join(", ", csv.headers())
-                    + "): correct the mapping's column name or the export; the file was not read";
         }
-        return null;
+        for (int i = 0; i < mappings.size() && meant < 0; i++) {
+            if (csv.column(mappings.get(i).computer()) != null || csv.column(mappings.get(i).hotFixId()) != null) {
+                meant = i;
+            }
+        }
+        if (meant < 0) {
+            return null;
+        }
+        PatchMapping m = mappings.get(meant);
+        List<String> missing = new ArrayList<>();
+        Map<String, String> named = new LinkedHashMap<>();
+        named.put("computer", m.computer());
+        named.put("hotFixId", m.hotFixId());
+        named.put("installedOn", m.installedOn());
+        named.put("status", m.status());
+        named.forEach((key, column) -> {
+            if (column != null && csv.column(column) == null) {
+                missing.add(key + " '" + column + "'");
+            }
+        });
+        return missing.isEmpty() ? null : "mapping '" + m.name() + "' (patches.mappings[" + meant + "]) names "
+                + String.join(" and ", missing) + ", not " + (missing.size() == 1 ? "a column" : "columns")
+                + " of this file (" + String.join(", ", csv.headers()) + "): correct the mapping's column names or the"
+                + " export; the file was not read";
     }
 
     private Columns columns(CsvInput csv) {

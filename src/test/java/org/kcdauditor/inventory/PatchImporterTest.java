@@ -127,12 +127,17 @@ class PatchImporterTest {
         ImportResult r = read(state);
         assertTrue(r.failed(), "read without its status filter, every row would count as installed");
         assertEquals("mapping 'wsus' (patches.mappings[0]) names status 'Status', not a column of this file (Computer"
-                + " Name, KB Article, Approval Date, State): correct the mapping's column name or the export; the file"
+                + " Name, KB Article, Approval Date, State): correct the mapping's column names or the export; the file"
                 + " was not read", r.error());
         assertTrue(records.isEmpty());
         Path undated = tmp.resolve("wsus-undated.csv");
         Files.writeString(undated, "Computer Name,KB Article,Status\nHV11,KB5019081,Installed\n");
         assertTrue(read(undated).error().contains("names installedOn 'Approval Date', not a column"), read(undated).error());
+        Path misspelt = tmp.resolve("wsus-misspelt.csv");
+        Files.writeString(misspelt, "Computer Name,KB-Article,Approval Date,State\nHV11,KB5019081,2022-11-09,Installed\n");
+        assertTrue(read(misspelt).error().startsWith("mapping 'wsus' (patches.mappings[0]) names hotFixId 'KB Article'"
+                + " and status 'Status', not columns of this file"), read(misspelt).error());
+        assertTrue(read("configmgr-compliance.csv").error() == null, "a file that fits a later mapping is read with it");
         assertNull(read("wsus-update-status.csv").error());
     }
 
