@@ -83,8 +83,8 @@ public final class AuditContext implements Drift.Nodes {
     /** The DUPLICATE_SPN blockers of the pairs into a target (as peer, as file server), computed once per target. */
     private final Map<AdObject, List<Blocker>> duplicateBlockers = new IdentityHashMap<>();
     private final Map<AdObject, List<Blocker>> duplicateBlockersFs = new IdentityHashMap<>();
-    /** The AES blockers of an account, the same in each of its pairs. */
-    private final Map<AdObject, List<Blocker>> encryptionBlockers = new IdentityHashMap<>();
+    /** The blockers of an account (no AES, a disabled node), the same in each of its pairs. */
+    private final Map<AdObject, List<Blocker>> accountBlockers = new IdentityHashMap<>();
 
     public AuditContext(Snapshot snapshot, List<ClusterConfig> clusterConfigs, PolicyConfig policy) {
         this(snapshot, clusterConfigs, policy, AuditInputs.none(snapshot.takenAt()));
@@ -557,7 +557,7 @@ public final class AuditContext implements Drift.Nodes {
 
     /**
      * What else stops the ticket behind a pair, as far as the snapshot tells: a required target SPN held by
-     * two objects (the KDC refuses it), and no AES on the source's or the target's account.
+     * two objects (the KDC refuses it), no AES on the source's or the target's account, a disabled node.
      */
     private List<Blocker> snapshotBlockers(PairStatus p) {
         // the same for every pair into this target (as peer, or as file server): computed once per target
@@ -573,8 +573,8 @@ public final class AuditContext implements Drift.Nodes {
                     }
                     return found.isEmpty() ? List.of() : found;
                 });
-        List<Blocker> source = encryptionBlockers(p.source());
-        List<Blocker> target = encryptionBlockers(p.target());
+        List<Blocker> source = accountBlockers(p.source());
+        List<Blocker> target = accountBlockers(p.target());
         if (dup.isEmpty() && source.isEmpty() && target.isEmpty()) {
             return List.of(); // nearly every pair: nothing allocated
         }
@@ -585,11 +585,26 @@ public final class AuditContext implements Drift.Nodes {
         return out;
     }
 
-    /** The AES blockers of an account, the same in each of its pairs; empty for most. */
-    private List<Blocker> encryptionBlockers(AdObject account) {
+    /**
+     * The blockers of an account, the same in each of its pairs; empty for most: no AES, and a disabled node's
+     * account (ACCOUNT_DISABLED is a finding of nodes), which obtains no Kerberos tickets at all.
+     */
+    private List<Blocker> accountBlockers(AdObject account) {
         List<String> rules = encryption.get(account);
-        return rules == null ? List.of() : encryptionBlockers.computeIfAbsent(account, a -> rules.stream()
-                .map(rule -> Blocker.of(rule, a.name(), null, null)).toList());
+        boolean disabled = account.disabled() && clusterOf.containsKey(account);
+        if (rules == null && !disabled) {
+            return List.of();
+        }
+        return accountBlockers.computeIfAbsent(account, a -> {
+            List<Blocker> out = new ArrayList<>(2);
+            if (disabled) {
+                out.add(Blocker.of(Blocker.ACCOUNT_DISABLED, a.name(), null, null));
+            }
+            for (String rule : rules == null ? List.<String>of() : rules) {
+                out.add(Blocker.of(rule, a.name(), null, null));
+            }
+            return List.copyOf(out);
+        });
     }
 
     /** A host that migrates with CredSSP blocks its pairs both ways: constrained delegation applies to Kerberos only. */
@@ -597,7 +612,10 @@ public final class AuditContext implements Drift.Nodes {
         List<Blocker> out = new ArrayList<>(0);
         for (AdObject host : List.of(p.source(), p.target())) {
             HostSettings h = hostSettings.get(host);
-            if (h != null && h.authenticationType() == HostSettings.MigrationAuthentication.CREDSSP) {
+            if (h == null) {
+                continue;
+            }
+            if (h.authenticationType() == HostSettings.MigrationAuthentication.CREDSSP) {
                 out.add(Blocker.of(Blocker.MIGRATION_AUTH_NOT_KERBEROS, host.name(), null, null));
             }
         }

@@ -260,6 +260,29 @@ class KerberosExchangeRulesTest {
         assertTrue(r.context().pairs().stream().allMatch(PairStatus::ok), "operators block no pair");
     }
 
+    /** The verdict of cluster HVC1 from these findings alone (no matrix, no hosts): NO-GO on any open HIGH. */
+    private static GoVerdict verdict(AuditResult r) {
+        return GoVerdict.of(new FindingsDocument.ClusterDoc("HVC1", List.of("HV01", "HV02", "HV03"), List.of(),
+                List.of(), 6, 0, 0, 0, 0.0, null, null, null, List.of()), r.findings(), List.of());
+    }
+
+    @Test
+    void aDisabledNodeBlocksItsPairsBothWaysAndTheClusterIsNoGo() {
+        AuditResult r = audit(replace(healthy(), host("HV02").delegatesTo("HV01", "HV03")
+                .uac(Uac.WORKSTATION_TRUST_ACCOUNT | Uac.TRUSTED_TO_AUTH_FOR_DELEGATION | Uac.ACCOUNTDISABLE).build()));
+        Finding f = of(r, "ACCOUNT_DISABLED").get(0);
+        assertEquals(Severity.HIGH, f.severity());
+        for (String[] p : new String[][]{{"HV01", "HV02"}, {"HV02", "HV01"}, {"HV03", "HV02"}, {"HV02", "HV03"}}) {
+            assertEquals(List.of(new Blocker("ACCOUNT_DISABLED", f.id())), pair(r, p[0], p[1]).blockers(),
+                    p[0] + " -> " + p[1] + ": a disabled account obtains no tickets");
+        }
+        assertTrue(pair(r, "HV01", "HV03").ok());
+        assertEquals(2, r.clusters().get(0).pairsOk());
+        assertEquals(4, f.evidence().pairs().size());
+        assertTrue(f.message().contains("4 directed pairs cannot migrate"), f.message());
+        assertFalse(verdict(r).go(), "a blocked pair is a NO-GO: preflight exits 3");
+    }
+
     @Test
     void credSspOnAHostBlocksItsPairsAndDisabledMigrationIsMedium() {
         List<HostSettings> settings = List.of(
