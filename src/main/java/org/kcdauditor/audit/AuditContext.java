@@ -566,7 +566,7 @@ public final class AuditContext implements Drift.Nodes {
                     List<Blocker> found = new ArrayList<>(0);
                     Set<Duplicate> seen = Collections.newSetFromMap(new IdentityHashMap<>());
                     for (String spn : p.required()) {
-                        Duplicate d = duplicates.get(Spn.keyOf(spn));
+                        Duplicate d = duplicateResolving(t, spn);
                         if (d != null && d.holder() == t && seen.add(d)) {
                             found.add(Blocker.of(Blocker.DUPLICATE_SPN, d.holder().name(), null, d.stored()));
                         }
@@ -583,6 +583,20 @@ public final class AuditContext implements Drift.Nodes {
         out.addAll(source);
         out.addAll(target);
         return out;
+    }
+
+    /**
+     * The duplicated SPN of {@code target} the KDC resolves {@code required} to, or null: the SPN itself, or for a
+     * {@code cifs/X} that the target does not register, its {@code HOST/X}, through which AD's default sPNMappings
+     * serve it. Two holders of that {@code HOST/X} make {@code cifs/X} resolve to two accounts as well.
+     */
+    private Duplicate duplicateResolving(AdObject target, String required) {
+        String key = Spn.keyOf(required);
+        Duplicate d = duplicates.get(key);
+        if (d != null || !key.startsWith("cifs/") || List.of(hostSpnKeys.get(target)).contains(key)) {
+            return d;
+        }
+        return duplicates.get("host/" + key.substring(5));
     }
 
     /**

@@ -107,6 +107,25 @@ class KerberosExchangeRulesTest {
     }
 
     @Test
+    void aDuplicateHostSpnBlocksThePairsNeedingTheCifsSpnItServes() {
+        // HV02 registers no cifs SPN: the KDC resolves cifs/hv02.contoso.com through HOST/hv02.contoso.com, which
+        // OLDHV02 holds too, so cifs/hv02.contoso.com resolves to two accounts
+        AuditResult r = audit(plus(healthy(), host("OLDHV02").spn("HOST/hv02.contoso.com").build()));
+        Finding dup = of(r, "DUPLICATE_SPN").get(0);
+        assertEquals("HOST/hv02.contoso.com", dup.spn());
+        for (String from : List.of("HV01", "HV03")) {
+            assertEquals(List.of(new Blocker("DUPLICATE_SPN", dup.id())), pair(r, from, "HV02").blockers(),
+                    from + " -> HV02 needs cifs/hv02.contoso.com");
+        }
+        assertTrue(pair(r, "HV02", "HV01").ok(), "out of HV02 is fine");
+        assertEquals(List.of("HV01", "HV03"), dup.evidence().pairs().stream().map(x -> x.from()).toList());
+        assertTrue(dup.message().contains("and for cifs/hv02.contoso.com"), dup.message());
+        assertEquals(List.of(new Action.UnregisterSpn("OLDHV02", "OLDHV02$",
+                "CN=OLDHV02,OU=Hyper-V,DC=contoso,DC=com", "HOST/hv02.contoso.com")), dup.actions(),
+                "the SPN names HV02: taken off OLDHV02, so the plan tests a move into HV02");
+    }
+
+    @Test
     void anAccountWithoutAesBlocksItsPairsBothWays() {
         AuditResult r = audit(replace(healthy(), host("HV03").delegatesTo("HV01", "HV02").encryptionTypes(0x4)
                 .build()));
