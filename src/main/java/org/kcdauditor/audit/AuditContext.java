@@ -621,13 +621,19 @@ public final class AuditContext implements Drift.Nodes {
         });
     }
 
-    /** A host that migrates with CredSSP blocks its pairs both ways: constrained delegation applies to Kerberos only. */
+    /**
+     * A host's Get-VMHost settings block its pairs both ways: CredSSP (constrained delegation applies to Kerberos
+     * only), and live migration disabled (the host neither sends nor receives one).
+     */
     private List<Blocker> hostBlockers(PairStatus p) {
         List<Blocker> out = new ArrayList<>(0);
         for (AdObject host : List.of(p.source(), p.target())) {
             HostSettings h = hostSettings.get(host);
             if (h == null) {
                 continue;
+            }
+            if (Boolean.FALSE.equals(h.migrationEnabled())) {
+                out.add(Blocker.of(Blocker.MIGRATION_DISABLED, host.name(), null, null));
             }
             if (h.authenticationType() == HostSettings.MigrationAuthentication.CREDSSP) {
                 out.add(Blocker.of(Blocker.MIGRATION_AUTH_NOT_KERBEROS, host.name(), null, null));

@@ -303,7 +303,7 @@ class KerberosExchangeRulesTest {
     }
 
     @Test
-    void credSspOnAHostBlocksItsPairsAndDisabledMigrationIsMedium() {
+    void credSspOrDisabledMigrationOnAHostBlocksItsPairsBothWays() {
         List<HostSettings> settings = List.of(
                 new HostSettings("HV01", true, HostSettings.MigrationAuthentication.KERBEROS, "Kerberos", "SMB", 2, "h:2"),
                 new HostSettings("hv02.contoso.com", true, HostSettings.MigrationAuthentication.CREDSSP, "CredSSP", "SMB",
@@ -317,13 +317,20 @@ class KerberosExchangeRulesTest {
         assertEquals(List.of(new Action.SetMigrationAuthentication("HV02")), credssp.actions());
         assertTrue(credssp.remediation().contains("Set-VMHost -ComputerName 'HV02'"
                 + " -VirtualMachineMigrationAuthenticationType Kerberos"), credssp.remediation());
-        assertFalse(pair(r, "HV01", "HV02").ok());
-        assertFalse(pair(r, "HV02", "HV03").ok());
-        assertTrue(pair(r, "HV01", "HV03").ok());
         Finding disabled = of(r, "MIGRATION_DISABLED").get(0);
+        assertEquals(List.of(new Blocker("MIGRATION_AUTH_NOT_KERBEROS", credssp.id())), pair(r, "HV01", "HV02").blockers());
+        assertEquals(List.of(new Blocker("MIGRATION_AUTH_NOT_KERBEROS", credssp.id()),
+                new Blocker("MIGRATION_DISABLED", disabled.id())), pair(r, "HV02", "HV03").blockers());
+        assertEquals(List.of(new Blocker("MIGRATION_DISABLED", disabled.id())), pair(r, "HV03", "HV01").blockers(),
+                "a host with migration disabled sends none");
+        assertEquals(List.of(new Blocker("MIGRATION_DISABLED", disabled.id())), pair(r, "HV01", "HV03").blockers(),
+                "and receives none");
+        assertEquals(0, r.clusters().get(0).pairsOk());
         assertEquals("HV03", disabled.host());
-        assertEquals(Severity.MEDIUM, disabled.severity());
+        assertEquals(Severity.HIGH, disabled.severity());
+        assertEquals(4, disabled.evidence().pairs().size());
         assertEquals(List.of(new Action.EnableMigration("HV03")), disabled.actions());
+        assertFalse(verdict(r).go());
     }
 
     @Test
