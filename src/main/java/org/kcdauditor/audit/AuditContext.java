@@ -70,8 +70,14 @@ public final class AuditContext implements Drift.Nodes {
     /** With several directories: each object's directory, and the name index per directory. */
     private final Map<AdObject, String> directoryOf;
     private final Map<String, Map<String, AdObject>> byNameIn;
-    /** Names (NetBIOS and DNS, lower case) of the domain controllers in the snapshot, built on first use. */
-    private Set<String> dcNames;
+    /**
+     * The domain controllers by the host names an entry may name them with (NetBIOS name, dNSHostName, the host of
+     * each {@code HOST/X} they register: sPNMappings serve {@code cifs/X} and the others through it), lower case;
+     * built on first use, with {@link #sensitiveSpns}.
+     */
+    private Map<String, AdObject> dcByHost;
+    /** The SPNs (normal form) registered on a domain controller or a krbtgt account (kadmin/changepw), by owner. */
+    private Map<String, AdObject> sensitiveSpns;
     /** The nodes of each cluster's migration group (its own and those of policy.migrationGroups), by name. */
     private final Map<ResolvedCluster, List<AdObject>> groupByName = new IdentityHashMap<>();
     /** The SPN keys of each node and file server, in the order of its SPNs. */
@@ -259,6 +265,16 @@ public final class AuditContext implements Drift.Nodes {
         for (PairStatus p : pairs) {
             for (String spn : p.unregistered()) {
                 spnOwners.putIfAbsent(Spn.keyOf(spn), new ArrayList<>(1));
+            }
+        }
+        // the entries no pair requires, and the HOST/X each cifs/X of them may resolve through: who owns them
+        for (List<String> entries : unexpected.values()) {
+            for (String entry : entries) {
+                String key = Spn.keyOf(entry);
+                spnOwners.putIfAbsent(key, new ArrayList<>(1));
+                if (key.startsWith("cifs/")) {
+                    spnOwners.putIfAbsent("host/" + key.substring(5), new ArrayList<>(1));
+                }
             }
         }
         // Most SPNs in a directory belong to other computers: a hash of the normal form, computed
@@ -921,9 +937,22 @@ public final class AuditContext implements Drift.Nodes {
         return bySid.get(sid);
     }
 
-    /** Objects registering {@code spn}; answers for node SPNs and required target SPNs (see indexSpnOwners). */
+    /** Objects registering {@code spn}; answers for node SPNs, required target SPNs and unexpected entries (see indexSpnOwners). */
     public List<AdObject> spnOwners(String spn) {
         return spnOwners.getOrDefault(Spn.keyOf(spn), List.of());
+    }
+
+    /**
+     * The object the KDC resolves a node's unexpected delegation entry to, or null: the first owner of the SPN, else,
+     * for {@code cifs/X}, of {@code HOST/X} (sPNMappings).
+     */
+    public AdObject entryOwner(String entry) {
+        String key = Spn.keyOf(entry);
+        List<AdObject> owners = spnOwners.getOrDefault(key, List.of());
+        if (owners.isEmpty() && key.startsWith("cifs/")) {
+            owners = spnOwners.getOrDefault("host/" + key.substring(5), List.of());
+        }
+        return owners.isEmpty() ? null : owners.get(0);
     }
 
     public Snapshot snapshot() {
@@ -1046,27 +1075,51 @@ public final class AuditContext implements Drift.Nodes {
 
     /** Whether a delegation value names a domain controller's service or krbtgt. */
     private boolean namesDomainControllerOrKrbtgt(String entry) {
-        if (entry.regionMatches(true, 0, "krbtgt/", 0, 7)) {
-            return true;
+        return entry.regionMatches(true, 0, "krbtgt/", 0, 7) || sensitiveOwner(entry) != null;
+    }
+
+    /**
+     * The domain controller or krbtgt account a delegation value resolves to, or null: the owner of that exact SPN
+     * (e.g. {@code kadmin/changepw} on krbtgt), else the domain controller its host names, by name, dNSHostName or
+     * a {@code HOST/X} it registers (an alias: {@code cifs/X} reaches the DC through it).
+     */
+    public AdObject sensitiveOwner(String entry) {
+        if (dcByHost == null) {
+            indexSensitiveTargets();
         }
-        if (dcNames == null) {
-            dcNames = new HashSet<>();
-            for (AdObject o : snapshot.objects()) {
-                if (o.isComputer() && o.isDomainController() || o.isReadOnlyDc()) {
-                    if (o.name() != null) { // an object read without dn, cn and sAMAccountName has none
-                        dcNames.add(lower(o.name()));
-                    }
-                    if (o.dnsHostName() != null) {
-                        dcNames.add(lower(stripDot(o.dnsHostName())));
-                    }
-                }
-            }
+        if (dcByHost.isEmpty() && sensitiveSpns.isEmpty()) {
+            return null;
         }
-        if (dcNames.isEmpty()) {
-            return false;
+        AdObject owner = sensitiveSpns.get(Spn.keyOf(entry));
+        if (owner != null) {
+            return owner;
         }
         Spn spn = Spn.parse(entry);
-        return spn != null && dcNames.contains(spn.hostName());
+        return spn == null ? null : dcByHost.get(spn.hostName());
+    }
+
+    private void indexSensitiveTargets() {
+        dcByHost = new HashMap<>();
+        sensitiveSpns = new HashMap<>();
+        for (AdObject o : snapshot.objects()) {
+            boolean dc = o.isComputer() && o.isDomainController() || o.isReadOnlyDc();
+            if (!dc && !o.isKrbtgt()) {
+                continue;
+            }
+            for (String registered : o.spns()) {
+                sensitiveSpns.putIfAbsent(Spn.keyOf(registered), o);
+                Spn spn = dc ? Spn.parse(registered) : null;
+                if (spn != null && spn.service().equalsIgnoreCase("host")) {
+                    dcByHost.putIfAbsent(spn.hostName(), o);
+                }
+            }
+            if (dc && o.name() != null) { // an object read without dn, cn and sAMAccountName has none
+                dcByHost.putIfAbsent(lower(o.name()), o);
+            }
+            if (dc && o.dnsHostName() != null) {
+                dcByHost.putIfAbsent(lower(stripDot(o.dnsHostName())), o);
+            }
+        }
     }
 
     /** Nodes in cluster order, each once. */

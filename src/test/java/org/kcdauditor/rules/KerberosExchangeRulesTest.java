@@ -229,6 +229,27 @@ class KerberosExchangeRulesTest {
     }
 
     @Test
+    void anEntryResolvedThroughItsOwnerIsSensitiveWhenKrbtgtOrADomainControllerOwnsItAndNeverStale() {
+        // kadmin/changepw is registered on krbtgt; DC2 registers the alias HOST/AD-PRIMARY, through which cifs/AD-PRIMARY
+        // reaches it; SRV01 registers HOST/SQLALIAS, so cifs/SQLALIAS exists, on a host that is no peer
+        AdObject krbtgt = org.kcdauditor.support.Hosts.user("krbtgt", "kadmin/changepw");
+        AdObject dc2 = host("DC2").uac(Uac.SERVER_TRUST_ACCOUNT | Uac.TRUSTED_FOR_DELEGATION).spn("HOST/AD-PRIMARY")
+                .build();
+        AdObject srv = host("SRV01").spn("HOST/SQLALIAS").build();
+        AuditResult r = audit(plus(replace(healthy(), host("HV01").delegatesTo("HV02", "HV03").entry("kadmin/changepw")
+                .entry("cifs/AD-PRIMARY").entry("cifs/SQLALIAS").build()), krbtgt, dc2, srv));
+        List<Finding> f = of(r, "DELEGATION_TO_SENSITIVE_TARGET");
+        assertEquals(List.of("DC2 cifs/AD-PRIMARY", "krbtgt kadmin/changepw"),
+                f.stream().map(x -> x.peer() + " " + x.spn()).sorted().toList());
+        assertTrue(f.stream().anyMatch(x -> x.message().contains("a service of krbtgt (the KDC itself)")), f.toString());
+        assertTrue(f.stream().anyMatch(x -> x.message().contains("a service of domain controller DC2")), f.toString());
+        List<Finding> stale = of(r, "STALE_DELEGATION");
+        assertEquals(List.of("cifs/SQLALIAS"), stale.stream().map(Finding::spn).toList(), "the DC's entry is not stale");
+        assertEquals("SRV01", stale.get(0).peer(), "SQLALIAS is SRV01's alias: it exists");
+        assertTrue(stale.get(0).message().contains("SRV01 is not a peer"), stale.get(0).message());
+    }
+
+    @Test
     void delegationToADomainControllerThatIsAlsoAFileServerIsSensitiveInEveryStoredForm() {
         // the required cifs/dc1.contoso.com is numbered (and tested) before the nodes' entries are read: HV01's entry
         // is that very string, HV02's another form of it; both name the DC
