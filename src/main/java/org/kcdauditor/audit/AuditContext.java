@@ -51,7 +51,7 @@ public final class AuditContext implements Drift.Nodes {
     /** {@link #basePairs} with the blockers of the inputs (host settings). */
     private final List<PairStatus> pairs;
     private final AuditInputs inputs;
-    /** Per SPN key (of nodes and file servers) registered on more than one object: who holds it. */
+    /** Per whole SPN ({@link Spn#wholeKeyOf}, of nodes and file servers) registered on more than one object: who holds it. */
     private final Map<String, Duplicate> duplicates;
     /** Nodes, file servers and delegation targets with an encryption problem: the rules that say so. */
     private final Map<AdObject, List<String>> encryption;
@@ -314,8 +314,15 @@ public final class AuditContext implements Drift.Nodes {
                 String spn = o.spns().get(i);
                 String key = own[i];
                 List<AdObject> owners = spnOwners.getOrDefault(key, List.of());
-                if (owners.size() > 1 && !duplicates.containsKey(key)) {
-                    duplicates.put(key, new Duplicate(o, spn, owners.stream().filter(x -> x != o).toList()));
+                if (owners.size() < 2) {
+                    continue;
+                }
+                // the owners match without the third part; the KDC and setspn -X compare the whole SPN
+                String whole = Spn.wholeKeyOf(spn);
+                List<AdObject> others = owners.stream().filter(x -> x != o && x.spns().stream()
+                        .anyMatch(s -> Spn.wholeKeyOf(s).equals(whole))).toList();
+                if (!others.isEmpty() && !duplicates.containsKey(whole)) {
+                    duplicates.put(whole, new Duplicate(o, spn, others));
                 }
             }
         }
@@ -1000,7 +1007,7 @@ public final class AuditContext implements Drift.Nodes {
         return c == null ? null : c.name();
     }
 
-    /** SPNs of nodes and file servers that other objects register too, by SPN key, in node order. */
+    /** SPNs of nodes and file servers that other objects register too, by whole SPN ({@link Spn#wholeKeyOf}), in node order. */
     public Map<String, Duplicate> duplicates() {
         return Collections.unmodifiableMap(duplicates);
     }

@@ -107,6 +107,17 @@ class KerberosExchangeRulesTest {
     }
 
     @Test
+    void aDuplicateIsTheWholeSpnAsTheKdcComparesIt() {
+        // a third part makes another SPN (setspn -X agrees); case and a trailing dot on the host do not
+        AuditResult r = audit(plus(healthy(), org.kcdauditor.support.Hosts.user("svc-sql",
+                "HOST/hv01.contoso.com/contoso.com"), org.kcdauditor.support.Hosts.user("svc-old", "host/HV03.contoso.com.")));
+        assertEquals(List.of("HV03 HOST/hv03.contoso.com"), of(r, "DUPLICATE_SPN").stream()
+                .map(f -> f.host() + " " + f.spn()).toList(), "svc-sql's HOST/hv01.contoso.com/contoso.com is no duplicate");
+        assertTrue(pair(r, "HV02", "HV01").ok());
+        assertFalse(pair(r, "HV02", "HV03").ok(), "cifs/hv03.contoso.com resolves to two accounts");
+    }
+
+    @Test
     void aDuplicateHostSpnBlocksThePairsNeedingTheCifsSpnItServes() {
         // HV02 registers no cifs SPN: the KDC resolves cifs/hv02.contoso.com through HOST/hv02.contoso.com, which
         // OLDHV02 holds too, so cifs/hv02.contoso.com resolves to two accounts
