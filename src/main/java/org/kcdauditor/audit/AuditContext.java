@@ -89,6 +89,9 @@ public final class AuditContext implements Drift.Nodes {
     /** The DUPLICATE_SPN blockers of the pairs into a target (as peer, as file server), computed once per target. */
     private final Map<AdObject, List<Blocker>> duplicateBlockers = new IdentityHashMap<>();
     private final Map<AdObject, List<Blocker>> duplicateBlockersFs = new IdentityHashMap<>();
+    /** Where another DC holds other delegation attributes for a node or file server ({@code --all-dcs}); by host. */
+    private final List<DcDivergence> dcDivergences;
+    private final Map<AdObject, List<DcDivergence>> divergencesByHost;
     /** The blockers of an account (no AES, a disabled node), the same in each of its pairs. */
     private final Map<AdObject, List<Blocker>> accountBlockers = new IdentityHashMap<>();
 
@@ -144,6 +147,8 @@ public final class AuditContext implements Drift.Nodes {
         indexSpnOwners(delegation);
         findDuplicates();
         checkEncryption();
+        dcDivergences = divergences();
+        divergencesByHost = DcDivergence.byHost(dcDivergences);
         basePairs = withBlockers(delegation, this::snapshotBlockers);
         hostSettings = hostSettingsOf(inputs);
         pairs = hostSettings.isEmpty() ? basePairs : withBlockers(basePairs, this::hostBlockers);
@@ -173,6 +178,8 @@ public final class AuditContext implements Drift.Nodes {
         duplicates = c.duplicates;
         encryption = c.encryption;
         encryptionSubjects = c.encryptionSubjects;
+        dcDivergences = c.dcDivergences;
+        divergencesByHost = c.divergencesByHost;
         hostSettings = hostSettingsOf(inputs);
         if (hostSettings.isEmpty() && c.hostSettings.isEmpty()) {
             pairs = c.pairs;
@@ -598,14 +605,57 @@ public final class AuditContext implements Drift.Nodes {
                 });
         List<Blocker> source = accountBlockers(p.source());
         List<Blocker> target = accountBlockers(p.target());
-        if (dup.isEmpty() && source.isEmpty() && target.isEmpty()) {
+        List<Blocker> lagging = divergencesByHost.isEmpty() ? List.of() : laggingDcBlockers(p);
+        if (dup.isEmpty() && source.isEmpty() && target.isEmpty() && lagging.isEmpty()) {
             return List.of(); // nearly every pair: nothing allocated
         }
-        List<Blocker> out = new ArrayList<>(dup.size() + source.size() + target.size());
+        List<Blocker> out = new ArrayList<>(dup.size() + source.size() + target.size() + lagging.size());
         out.addAll(dup);
         out.addAll(source);
         out.addAll(target);
+        out.addAll(lagging);
         return out;
+    }
+
+    /**
+     * The DC_NOT_CONVERGED findings whose difference breaks the pair on a DC that has not replicated (its source's
+     * entries or the target's SPNs it requires, either account's flags or encryption types, the object itself).
+     */
+    private List<Blocker> laggingDcBlockers(PairStatus p) {
+        List<Blocker> out = new ArrayList<>(0);
+        for (AdObject end : List.of(p.source(), p.target())) {
+            for (DcDivergence d : divergencesByHost.getOrDefault(end, List.of())) {
+                if (d.breaks(p)) {
+                    out.add(d.blocker());
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The divergences of the DCs read besides the audited one ({@code --all-dcs}); empty without. */
+    private List<DcDivergence> divergences() {
+        boolean others = snapshot.directories().stream().anyMatch(part -> part.domainControllers().stream()
+                .anyMatch(dc -> !dc.audited() && dc.reachable()));
+        if (!others) {
+            return List.of();
+        }
+        Map<String, AdObject> checked = new HashMap<>();
+        for (ResolvedCluster c : clusters) {
+            for (List<AdObject> group : List.of(c.nodes(), c.fileServers())) {
+                for (AdObject o : group) {
+                    if (o.dn() != null) {
+                        checked.putIfAbsent(lower(o.dn()), o);
+                    }
+                }
+            }
+        }
+        return List.copyOf(DcDivergence.of(snapshot, checked));
+    }
+
+    /** Where the DCs read besides the audited one ({@code --all-dcs}) differ from it, in DC and host order. */
+    public List<DcDivergence> dcDivergences() {
+        return dcDivergences;
     }
 
     /**
