@@ -1077,6 +1077,18 @@ public final class AuditContext implements Drift.Nodes {
         return hostSettings.get(node);
     }
 
+    /**
+     * The nodes of {@code cluster} whose host settings were not checked although {@code hostSettings.sources} is
+     * configured: no export covers them. Empty without sources (then nothing was checked at all).
+     */
+    public List<AdObject> hostSettingsUnchecked(ResolvedCluster cluster) {
+        if (!inputs.hostSettingsConfigured()) {
+            return List.of();
+        }
+        return cluster.nodes().stream().filter(n -> clusterOf.get(n) == cluster && !hostSettings.containsKey(n))
+                .toList();
+    }
+
     /** The cluster a node or file server belongs to (a file server: the first cluster that lists it), or null. */
     public ResolvedCluster clusterOfHost(AdObject o) {
         ResolvedCluster c = clusterOf.get(o);
