@@ -587,7 +587,8 @@ public final class AuditContext implements Drift.Nodes {
 
     /**
      * What else stops the ticket behind a pair, as far as the snapshot tells: a required target SPN held by
-     * two objects (the KDC refuses it), no AES on the source's or the target's account, a disabled node.
+     * two objects (the KDC refuses it), no AES on the source's or the target's account, a disabled node, and
+     * ({@code --all-dcs}) a DC that has not replicated what the pair needs.
      */
     private List<Blocker> snapshotBlockers(PairStatus p) {
         // the same for every pair into this target (as peer, or as file server): computed once per target
