@@ -334,6 +334,31 @@ class KerberosExchangeRulesTest {
         assertFalse(verdict(r).go(), "a blocked pair is a NO-GO: preflight exits 3");
     }
 
+    /** The test moves (from->to) of the plan for this audit, through findings.json as every writer reads it. */
+    private static List<String> testMoves(AuditResult r) throws Exception {
+        org.kcdauditor.config.AuditConfig cfg = org.kcdauditor.config.ConfigLoader.load(
+                java.nio.file.Path.of("config/demo/kcd-audit-demo.yaml"));
+        FindingsDocument doc = org.kcdauditor.report.FindingsJson.build("r", NOW, NOW, cfg, r, RuleCatalogue.standard());
+        return org.kcdauditor.report.RemediationPlan.of(doc).validate().stream().map(p -> p.from() + "->" + p.to())
+                .toList();
+    }
+
+    @Test
+    void thePlanTestsNoMoveThroughADisabledAccountButTestsTheMovesEnablingMigrationSettles() throws Exception {
+        // HV02 disabled and HV01 -> HV02 missing an entry: the plan adds it, but the move still fails until someone
+        // decides about HV02's account
+        AuditResult disabled = audit(replace(replace(healthy(), host("HV02").delegatesTo("HV01", "HV03")
+                .uac(Uac.WORKSTATION_TRUST_ACCOUNT | Uac.TRUSTED_TO_AUTH_FOR_DELEGATION | Uac.ACCOUNTDISABLE).build()),
+                host("HV01").delegatesTo("HV02", "HV03").without("cifs/HV02").build()));
+        assertEquals(List.of(), testMoves(disabled));
+        List<HostSettings> settings = List.of(new HostSettings("HV03", false,
+                HostSettings.MigrationAuthentication.KERBEROS, "Kerberos", "SMB", 2, "h:2"));
+        AuditResult off = audit(List.of(), new AuditInputs(NOW, null, null, List.of(), false, null, List.of(), false,
+                settings, true), healthy());
+        assertEquals(List.of("HV01->HV03", "HV02->HV03", "HV03->HV01", "HV03->HV02"),
+                testMoves(off).stream().sorted().toList(), "Enable-VMMigration settles them: each is tested");
+    }
+
     @Test
     void credSspOrDisabledMigrationOnAHostBlocksItsPairsBothWays() {
         List<HostSettings> settings = List.of(
