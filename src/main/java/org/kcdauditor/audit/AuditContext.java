@@ -51,7 +51,7 @@ public final class AuditContext implements Drift.Nodes {
     /** {@link #basePairs} with the blockers of the inputs (host settings). */
     private final List<PairStatus> pairs;
     private final AuditInputs inputs;
-    /** Per SPN key (of nodes and file servers) registered on more than one object: who holds it. */
+    /** Per whole SPN ({@link Spn#wholeKeyOf}, of nodes and file servers) registered on more than one object: who holds it. */
     private final Map<String, Duplicate> duplicates;
     /** Nodes, file servers and delegation targets with an encryption problem: the rules that say so. */
     private final Map<AdObject, List<String>> encryption;
@@ -70,8 +70,14 @@ public final class AuditContext implements Drift.Nodes {
     /** With several directories: each object's directory, and the name index per directory. */
     private final Map<AdObject, String> directoryOf;
     private final Map<String, Map<String, AdObject>> byNameIn;
-    /** Names (NetBIOS and DNS, lower case) of the domain controllers in the snapshot, built on first use. */
-    private Set<String> dcNames;
+    /**
+     * The domain controllers by the host names an entry may name them with (NetBIOS name, dNSHostName, the host of
+     * each {@code HOST/X} they register: sPNMappings serve {@code cifs/X} and the others through it), lower case;
+     * built on first use, with {@link #sensitiveSpns}.
+     */
+    private Map<String, AdObject> dcByHost;
+    /** The SPNs (normal form) registered on a domain controller or a krbtgt account (kadmin/changepw), by owner. */
+    private Map<String, AdObject> sensitiveSpns;
     /** The nodes of each cluster's migration group (its own and those of policy.migrationGroups), by name. */
     private final Map<ResolvedCluster, List<AdObject>> groupByName = new IdentityHashMap<>();
     /** The SPN keys of each node and file server, in the order of its SPNs. */
@@ -83,8 +89,11 @@ public final class AuditContext implements Drift.Nodes {
     /** The DUPLICATE_SPN blockers of the pairs into a target (as peer, as file server), computed once per target. */
     private final Map<AdObject, List<Blocker>> duplicateBlockers = new IdentityHashMap<>();
     private final Map<AdObject, List<Blocker>> duplicateBlockersFs = new IdentityHashMap<>();
-    /** The AES blockers of an account, the same in each of its pairs. */
-    private final Map<AdObject, List<Blocker>> encryptionBlockers = new IdentityHashMap<>();
+    /** Where another DC holds other delegation attributes for a node or file server ({@code --all-dcs}); by host. */
+    private final List<DcDivergence> dcDivergences;
+    private final Map<AdObject, List<DcDivergence>> divergencesByHost;
+    /** The blockers of an account (no AES, a disabled node), the same in each of its pairs. */
+    private final Map<AdObject, List<Blocker>> accountBlockers = new IdentityHashMap<>();
 
     public AuditContext(Snapshot snapshot, List<ClusterConfig> clusterConfigs, PolicyConfig policy) {
         this(snapshot, clusterConfigs, policy, AuditInputs.none(snapshot.takenAt()));
@@ -138,6 +147,8 @@ public final class AuditContext implements Drift.Nodes {
         indexSpnOwners(delegation);
         findDuplicates();
         checkEncryption();
+        dcDivergences = divergences();
+        divergencesByHost = DcDivergence.byHost(dcDivergences);
         basePairs = withBlockers(delegation, this::snapshotBlockers);
         hostSettings = hostSettingsOf(inputs);
         pairs = hostSettings.isEmpty() ? basePairs : withBlockers(basePairs, this::hostBlockers);
@@ -167,6 +178,8 @@ public final class AuditContext implements Drift.Nodes {
         duplicates = c.duplicates;
         encryption = c.encryption;
         encryptionSubjects = c.encryptionSubjects;
+        dcDivergences = c.dcDivergences;
+        divergencesByHost = c.divergencesByHost;
         hostSettings = hostSettingsOf(inputs);
         if (hostSettings.isEmpty() && c.hostSettings.isEmpty()) {
             pairs = c.pairs;
@@ -261,6 +274,16 @@ public final class AuditContext implements Drift.Nodes {
                 spnOwners.putIfAbsent(Spn.keyOf(spn), new ArrayList<>(1));
             }
         }
+        // the entries no pair requires, and the HOST/X each cifs/X of them may resolve through: who owns them
+        for (List<String> entries : unexpected.values()) {
+            for (String entry : entries) {
+                String key = Spn.keyOf(entry);
+                spnOwners.putIfAbsent(key, new ArrayList<>(1));
+                if (key.startsWith("cifs/")) {
+                    spnOwners.putIfAbsent("host/" + key.substring(5), new ArrayList<>(1));
+                }
+            }
+        }
         // Most SPNs in a directory belong to other computers: a hash of the normal form, computed
         // without allocating, rules them out (one bit of a 4-Mbit table) before the normal form is built.
         BitSet hashes = new BitSet(HASH_BITS);
@@ -298,8 +321,15 @@ public final class AuditContext implements Drift.Nodes {
                 String spn = o.spns().get(i);
                 String key = own[i];
                 List<AdObject> owners = spnOwners.getOrDefault(key, List.of());
-                if (owners.size() > 1 && !duplicates.containsKey(key)) {
-                    duplicates.put(key, new Duplicate(o, spn, owners.stream().filter(x -> x != o).toList()));
+                if (owners.size() < 2) {
+                    continue;
+                }
+                // the owners match without the third part; the KDC and setspn -X compare the whole SPN
+                String whole = Spn.wholeKeyOf(spn);
+                List<AdObject> others = owners.stream().filter(x -> x != o && x.spns().stream()
+                        .anyMatch(s -> Spn.wholeKeyOf(s).equals(whole))).toList();
+                if (!others.isEmpty() && !duplicates.containsKey(whole)) {
+                    duplicates.put(whole, new Duplicate(o, spn, others));
                 }
             }
         }
@@ -557,7 +587,8 @@ public final class AuditContext implements Drift.Nodes {
 
     /**
      * What else stops the ticket behind a pair, as far as the snapshot tells: a required target SPN held by
-     * two objects (the KDC refuses it), and no AES on the source's or the target's account.
+     * two objects (the KDC refuses it), no AES on the source's or the target's account, a disabled node, and
+     * ({@code --all-dcs}) a DC that has not replicated what the pair needs.
      */
     private List<Blocker> snapshotBlockers(PairStatus p) {
         // the same for every pair into this target (as peer, or as file server): computed once per target
@@ -566,38 +597,119 @@ public final class AuditContext implements Drift.Nodes {
                     List<Blocker> found = new ArrayList<>(0);
                     Set<Duplicate> seen = Collections.newSetFromMap(new IdentityHashMap<>());
                     for (String spn : p.required()) {
-                        Duplicate d = duplicates.get(Spn.keyOf(spn));
+                        Duplicate d = duplicateResolving(t, spn);
                         if (d != null && d.holder() == t && seen.add(d)) {
                             found.add(Blocker.of(Blocker.DUPLICATE_SPN, d.holder().name(), null, d.stored()));
                         }
                     }
                     return found.isEmpty() ? List.of() : found;
                 });
-        List<Blocker> source = encryptionBlockers(p.source());
-        List<Blocker> target = encryptionBlockers(p.target());
-        if (dup.isEmpty() && source.isEmpty() && target.isEmpty()) {
+        List<Blocker> source = accountBlockers(p.source());
+        List<Blocker> target = accountBlockers(p.target());
+        List<Blocker> lagging = divergencesByHost.isEmpty() ? List.of() : laggingDcBlockers(p);
+        if (dup.isEmpty() && source.isEmpty() && target.isEmpty() && lagging.isEmpty()) {
             return List.of(); // nearly every pair: nothing allocated
         }
-        List<Blocker> out = new ArrayList<>(dup.size() + source.size() + target.size());
+        List<Blocker> out = new ArrayList<>(dup.size() + source.size() + target.size() + lagging.size());
         out.addAll(dup);
         out.addAll(source);
         out.addAll(target);
+        out.addAll(lagging);
         return out;
     }
 
-    /** The AES blockers of an account, the same in each of its pairs; empty for most. */
-    private List<Blocker> encryptionBlockers(AdObject account) {
-        List<String> rules = encryption.get(account);
-        return rules == null ? List.of() : encryptionBlockers.computeIfAbsent(account, a -> rules.stream()
-                .map(rule -> Blocker.of(rule, a.name(), null, null)).toList());
+    /**
+     * The DC_NOT_CONVERGED findings whose difference breaks the pair on a DC that has not replicated (its source's
+     * entries or the target's SPNs it requires, either account's flags or encryption types, the object itself).
+     */
+    private List<Blocker> laggingDcBlockers(PairStatus p) {
+        List<Blocker> out = new ArrayList<>(0);
+        for (AdObject end : List.of(p.source(), p.target())) {
+            for (DcDivergence d : divergencesByHost.getOrDefault(end, List.of())) {
+                if (d.breaks(p)) {
+                    out.add(d.blocker());
+                }
+            }
+        }
+        return out;
     }
 
-    /** A host that migrates with CredSSP blocks its pairs both ways: constrained delegation applies to Kerberos only. */
+    /** The divergences of the DCs read besides the audited one ({@code --all-dcs}); empty without. */
+    private List<DcDivergence> divergences() {
+        boolean others = snapshot.directories().stream().anyMatch(part -> part.domainControllers().stream()
+                .anyMatch(dc -> !dc.audited() && dc.reachable()));
+        if (!others) {
+            return List.of();
+        }
+        Map<String, AdObject> checked = new HashMap<>();
+        for (ResolvedCluster c : clusters) {
+            for (List<AdObject> group : List.of(c.nodes(), c.fileServers())) {
+                for (AdObject o : group) {
+                    if (o.dn() != null) {
+                        checked.putIfAbsent(lower(o.dn()), o);
+                    }
+                }
+            }
+        }
+        return List.copyOf(DcDivergence.of(snapshot, checked));
+    }
+
+    /** Where the DCs read besides the audited one ({@code --all-dcs}) differ from it, in DC and host order. */
+    public List<DcDivergence> dcDivergences() {
+        return dcDivergences;
+    }
+
+    /**
+     * The duplicated SPN of {@code target} the KDC resolves {@code required} to, or null: the SPN itself, or for a
+     * {@code cifs/X} that the target does not register, its {@code HOST/X}, through which AD's default sPNMappings
+     * serve it. Two holders of that {@code HOST/X} make {@code cifs/X} resolve to two accounts as well.
+     */
+    private Duplicate duplicateResolving(AdObject target, String required) {
+        String key = Spn.keyOf(required);
+        Duplicate d = duplicates.get(key);
+        if (d != null || !key.startsWith("cifs/") || List.of(hostSpnKeys.get(target)).contains(key)) {
+            return d;
+        }
+        return duplicates.get("host/" + key.substring(5));
+    }
+
+    /**
+     * The blockers of an account, the same in each of its pairs; empty for most: no AES, and a disabled node's
+     * account (ACCOUNT_DISABLED is a finding of nodes), which obtains no Kerberos tickets at all.
+     */
+    private List<Blocker> accountBlockers(AdObject account) {
+        List<String> rules = encryption.get(account);
+        boolean disabled = account.disabled() && clusterOf.containsKey(account);
+        if (rules == null && !disabled) {
+            return List.of();
+        }
+        return accountBlockers.computeIfAbsent(account, a -> {
+            List<Blocker> out = new ArrayList<>(2);
+            if (disabled) {
+                out.add(Blocker.of(Blocker.ACCOUNT_DISABLED, a.name(), null, null));
+            }
+            for (String rule : rules == null ? List.<String>of() : rules) {
+                out.add(Blocker.of(rule, a.name(), null, null));
+            }
+            return List.copyOf(out);
+        });
+    }
+
+    /**
+     * A host's Get-VMHost settings block its pairs both ways: CredSSP (constrained delegation applies to Kerberos
+     * only), and live migration disabled (the host neither sends nor receives one).
+     */
     private List<Blocker> hostBlockers(PairStatus p) {
         List<Blocker> out = new ArrayList<>(0);
         for (AdObject host : List.of(p.source(), p.target())) {
             HostSettings h = hostSettings.get(host);
-            if (h != null && h.authenticationType() == HostSettings.MigrationAuthentication.CREDSSP) {
+            if (h == null) {
+                continue;
+            }
+            if (Boolean.FALSE.equals(h.migrationEnabled())) {
+                out.add(Blocker.of(Blocker.MIGRATION_DISABLED, host.name(), null, null));
+            }
+            if (h.authenticationType() == HostSettings.MigrationAuthentication.CREDSSP) {
                 out.add(Blocker.of(Blocker.MIGRATION_AUTH_NOT_KERBEROS, host.name(), null, null));
             }
         }
@@ -883,9 +995,22 @@ public final class AuditContext implements Drift.Nodes {
         return bySid.get(sid);
     }
 
-    /** Objects registering {@code spn}; answers for node SPNs and required target SPNs (see indexSpnOwners). */
+    /** Objects registering {@code spn}; answers for node SPNs, required target SPNs and unexpected entries (see indexSpnOwners). */
     public List<AdObject> spnOwners(String spn) {
         return spnOwners.getOrDefault(Spn.keyOf(spn), List.of());
+    }
+
+    /**
+     * The object the KDC resolves a node's unexpected delegation entry to, or null: the first owner of the SPN, else,
+     * for {@code cifs/X}, of {@code HOST/X} (sPNMappings).
+     */
+    public AdObject entryOwner(String entry) {
+        String key = Spn.keyOf(entry);
+        List<AdObject> owners = spnOwners.getOrDefault(key, List.of());
+        if (owners.isEmpty() && key.startsWith("cifs/")) {
+            owners = spnOwners.getOrDefault("host/" + key.substring(5), List.of());
+        }
+        return owners.isEmpty() ? null : owners.get(0);
     }
 
     public Snapshot snapshot() {
@@ -933,7 +1058,7 @@ public final class AuditContext implements Drift.Nodes {
         return c == null ? null : c.name();
     }
 
-    /** SPNs of nodes and file servers that other objects register too, by SPN key, in node order. */
+    /** SPNs of nodes and file servers that other objects register too, by whole SPN ({@link Spn#wholeKeyOf}), in node order. */
     public Map<String, Duplicate> duplicates() {
         return Collections.unmodifiableMap(duplicates);
     }
@@ -951,6 +1076,18 @@ public final class AuditContext implements Drift.Nodes {
     /** A node's Get-VMHost settings, or null when no export covers it. */
     public HostSettings hostSettings(AdObject node) {
         return hostSettings.get(node);
+    }
+
+    /**
+     * The nodes of {@code cluster} whose host settings were not checked although {@code hostSettings.sources} is
+     * configured: no export covers them. Empty without sources (then nothing was checked at all).
+     */
+    public List<AdObject> hostSettingsUnchecked(ResolvedCluster cluster) {
+        if (!inputs.hostSettingsConfigured()) {
+            return List.of();
+        }
+        return cluster.nodes().stream().filter(n -> clusterOf.get(n) == cluster && !hostSettings.containsKey(n))
+                .toList();
     }
 
     /** The cluster a node or file server belongs to (a file server: the first cluster that lists it), or null. */
@@ -1008,27 +1145,51 @@ public final class AuditContext implements Drift.Nodes {
 
     /** Whether a delegation value names a domain controller's service or krbtgt. */
     private boolean namesDomainControllerOrKrbtgt(String entry) {
-        if (entry.regionMatches(true, 0, "krbtgt/", 0, 7)) {
-            return true;
+        return entry.regionMatches(true, 0, "krbtgt/", 0, 7) || sensitiveOwner(entry) != null;
+    }
+
+    /**
+     * The domain controller or krbtgt account a delegation value resolves to, or null: the owner of that exact SPN
+     * (e.g. {@code kadmin/changepw} on krbtgt), else the domain controller its host names, by name, dNSHostName or
+     * a {@code HOST/X} it registers (an alias: {@code cifs/X} reaches the DC through it).
+     */
+    public AdObject sensitiveOwner(String entry) {
+        if (dcByHost == null) {
+            indexSensitiveTargets();
         }
-        if (dcNames == null) {
-            dcNames = new HashSet<>();
-            for (AdObject o : snapshot.objects()) {
-                if (o.isComputer() && o.isDomainController() || o.isReadOnlyDc()) {
-                    if (o.name() != null) { // an object read without dn, cn and sAMAccountName has none
-                        dcNames.add(lower(o.name()));
-                    }
-                    if (o.dnsHostName() != null) {
-                        dcNames.add(lower(stripDot(o.dnsHostName())));
-                    }
-                }
-            }
+        if (dcByHost.isEmpty() && sensitiveSpns.isEmpty()) {
+            return null;
         }
-        if (dcNames.isEmpty()) {
-            return false;
+        AdObject owner = sensitiveSpns.get(Spn.keyOf(entry));
+        if (owner != null) {
+            return owner;
         }
         Spn spn = Spn.parse(entry);
-        return spn != null && dcNames.contains(spn.hostName());
+        return spn == null ? null : dcByHost.get(spn.hostName());
+    }
+
+    private void indexSensitiveTargets() {
+        dcByHost = new HashMap<>();
+        sensitiveSpns = new HashMap<>();
+        for (AdObject o : snapshot.objects()) {
+            boolean dc = o.isComputer() && o.isDomainController() || o.isReadOnlyDc();
+            if (!dc && !o.isKrbtgt()) {
+                continue;
+            }
+            for (String registered : o.spns()) {
+                sensitiveSpns.putIfAbsent(Spn.keyOf(registered), o);
+                Spn spn = dc ? Spn.parse(registered) : null;
+                if (spn != null && spn.service().equalsIgnoreCase("host")) {
+                    dcByHost.putIfAbsent(spn.hostName(), o);
+                }
+            }
+            if (dc && o.name() != null) { // an object read without dn, cn and sAMAccountName has none
+                dcByHost.putIfAbsent(lower(o.name()), o);
+            }
+            if (dc && o.dnsHostName() != null) {
+                dcByHost.putIfAbsent(lower(stripDot(o.dnsHostName())), o);
+            }
+        }
     }
 
     /** Nodes in cluster order, each once. */

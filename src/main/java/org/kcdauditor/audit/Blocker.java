@@ -15,6 +15,10 @@ public record Blocker(String rule, String findingId) {
     public static final String AES_KEYS_MISSING = "AES_KEYS_MISSING";
     public static final String MIGRATION_AUTH_NOT_KERBEROS = "MIGRATION_AUTH_NOT_KERBEROS";
     public static final String CROSS_DOMAIN_NEEDS_RBCD = "CROSS_DOMAIN_NEEDS_RBCD";
+    /** A node's computer account is disabled (UAC 0x2): it gets no Kerberos tickets, so its pairs fail both ways. */
+    public static final String ACCOUNT_DISABLED = "ACCOUNT_DISABLED";
+    /** A node's Get-VMHost says VirtualMachineMigrationEnabled False: it neither sends nor receives live migrations. */
+    public static final String MIGRATION_DISABLED = "MIGRATION_DISABLED";
     /** The target has no name a delegation entry can be made of (its name and dNSHostName are not host names). */
     public static final String DNS_HOST_NAME_INVALID = "DNS_HOST_NAME_INVALID";
 

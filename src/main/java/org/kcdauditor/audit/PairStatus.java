@@ -15,7 +15,8 @@ import java.util.List;
  * @param rbcd         RBCD on the target allows the source
  * @param fileServer   the target is a Scale-Out File Server, not a migration peer
  * @param blockers     every reason the pair cannot succeed, as the findings that say so: missing entries,
- *                     unregistered or duplicated target SPNs, no AES on either account, CredSSP on a host
+ *                     unregistered or duplicated target SPNs, no AES on either account, a disabled node account,
+ *                     CredSSP or live migration disabled on a host, a DC that has not replicated what the pair needs
  */
 public record PairStatus(String cluster, AdObject source, AdObject target, List<String> required,
                          List<String> missing, List<String> unregistered, boolean rbcd, boolean fileServer,

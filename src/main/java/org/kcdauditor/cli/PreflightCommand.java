@@ -1,5 +1,7 @@
 package org.kcdauditor.cli;
 
+import org.kcdauditor.model.AdObject;
+import org.kcdauditor.audit.AuditContext;
 import org.kcdauditor.run.ExitCodes;
 import org.kcdauditor.audit.Timings;
 import org.kcdauditor.config.AuditConfig;
@@ -93,9 +95,17 @@ final class PreflightCommand implements Callable<Integer> {
                     ? "" : " -> " + f.peer()) + (f.spn() == null ? "" : " " + f.spn())),
                     Ps.oneLine(f.waiver().justification()), f.waiver().expires());
         }
-        if (!o.result().context().inputs().hostSettingsConfigured()) {
+        AuditContext ctx = o.result().context();
+        List<String> unchecked = ctx.clusters().stream().filter(x -> x.name().equals(name))
+                .flatMap(x -> ctx.hostSettingsUnchecked(x).stream()).map(AdObject::name).toList();
+        if (!ctx.inputs().hostSettingsConfigured()) {
             cli.out().println("  Host settings were not checked (no hostSettings.sources): whether each host migrates"
                     + " with Kerberos (Get-VMHost VirtualMachineMigrationAuthenticationType) is not known.");
+        } else if (!unchecked.isEmpty()) {
+            cli.out().println("  Host settings were not checked for " + Ps.oneLine(String.join(", ", unchecked))
+                    + " (no hostSettings.sources export covers " + (unchecked.size() == 1 ? "it" : "them") + "):"
+                    + " whether " + (unchecked.size() == 1 ? "it migrates with Kerberos and has"
+                    : "they migrate with Kerberos and have") + " live migration enabled is not known.");
         }
         if (go) {
             cli.out().println("  Before patching: note the run id in the change; after patching run preflight again"

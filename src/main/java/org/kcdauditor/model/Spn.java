@@ -71,6 +71,18 @@ public record Spn(String service, String host, String raw) {
     }
 
     /**
+     * The whole SPN in normal form, as the KDC and {@code setspn -X} compare two registrations: {@link #keyOf} with
+     * the third part kept ({@code HOST/hv01.contoso.com/contoso.com} is another SPN than {@code HOST/hv01.contoso.com}).
+     * Ignoring the third part is for matching delegation entries only.
+     */
+    public static String wholeKeyOf(String raw) {
+        int slash = raw.indexOf('/');
+        int second = slash < 0 ? -1 : raw.indexOf('/', slash + 1);
+        String key = keyOf(raw);
+        return second > slash + 1 ? key + raw.substring(second).toLowerCase(Locale.ROOT) : key;
+    }
+
+    /**
      * {@code keyOf(raw).hashCode()}, computed without building the normal form (for ASCII values;
      * others take the exact path).
      */

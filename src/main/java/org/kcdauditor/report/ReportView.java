@@ -1,6 +1,7 @@
 package org.kcdauditor.report;
 
 import org.kcdauditor.audit.Blocker;
+import org.kcdauditor.audit.DcDivergence;
 import org.kcdauditor.model.Counts;
 import org.kcdauditor.model.Finding;
 import org.kcdauditor.model.Severity;
@@ -674,7 +675,8 @@ public final class ReportView {
 
     /**
      * present/required, then a mark per kind of blocker besides missing entries: {@code !} a target SPN not
-     * registered or held twice, {@code E} no AES on an account, {@code C} a host on CredSSP; {@code R} RBCD
+     * registered or held twice, {@code E} no AES on an account, {@code C} a host on CredSSP, {@code D} a node's
+     * account or live migration disabled, {@code L} a DC that has not replicated what the pair needs; {@code R} RBCD
      * covers the pair; {@code W} a waived finding blocks it (it fails all the same).
      */
     static String cellText(FindingsDocument.PairDoc p, List<BlockerView> blockers) {
@@ -697,6 +699,12 @@ public final class ReportView {
         if (rules.contains(Blocker.MIGRATION_AUTH_NOT_KERBEROS)) {
             t.append(" C");
         }
+        if (rules.contains(Blocker.ACCOUNT_DISABLED) || rules.contains(Blocker.MIGRATION_DISABLED)) {
+            t.append(" D");
+        }
+        if (rules.contains(DcDivergence.RULE)) {
+            t.append(" L");
+        }
         if (p.rbcd()) {
             t.append(" R");
         }
@@ -709,7 +717,8 @@ public final class ReportView {
     /** What the marks of a matrix cell mean, for the legends of the PDF and the workbook. */
     public static final String CELL_MARKS = "\"!\": a destination SPN is not registered or is held by two objects;"
             + " \"E\": an account of the pair has no AES (RC4 removal); \"C\": a host authenticates migrations with"
-            + " CredSSP; \"R\": resource-based delegation covers the pair; \"W\": a waived finding blocks the pair,"
+            + " CredSSP; \"D\": a node's account or its live migration is disabled; \"L\": a domain controller has not"
+            + " replicated what the pair needs (preflight --all-dcs); \"R\": resource-based delegation covers the pair; \"W\": a waived finding blocks the pair,"
             + " which still fails (a waiver accepts the failure, it does not fix it)";
 
     /**

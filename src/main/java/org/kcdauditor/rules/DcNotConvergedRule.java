@@ -1,30 +1,24 @@
 package org.kcdauditor.rules;
 
 import org.kcdauditor.audit.AuditContext;
+import org.kcdauditor.audit.Blocker;
+import org.kcdauditor.audit.DcDivergence;
+import org.kcdauditor.audit.PairStatus;
 import org.kcdauditor.audit.ResolvedCluster;
 import org.kcdauditor.model.AdObject;
-import org.kcdauditor.model.DcRead;
-import org.kcdauditor.model.DirectoryPart;
 import org.kcdauditor.model.Evidence;
 import org.kcdauditor.model.Severity;
-import org.kcdauditor.model.Spn;
-import org.kcdauditor.model.Uac;
 import org.kcdauditor.remedy.Action;
 
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
 
 /**
  * DC_NOT_CONVERGED: another domain controller of the domain holds different delegation attributes for a node than
  * the DC the audit read ({@code preflight --all-dcs}). A change takes effect where the hosts' DCs have it: until
  * replication has converged, hosts that authenticate against that DC still fail. One finding per DC, host and
- * attribute, with the values on both sides.
+ * attribute, with the values on both sides ({@link DcDivergence}) and the pairs the difference blocks there.
  */
 public final class DcNotConvergedRule implements Rule {
     static final RuleInfo INFO = new RuleInfo("DC_NOT_CONVERGED", Severity.HIGH, Category.REPLICATION,
@@ -32,26 +26,12 @@ public final class DcNotConvergedRule implements Rule {
             "`preflight --all-dcs`: a domain controller holds another `msDS-AllowedToDelegateTo`,"
                     + " `userAccountControl`, `servicePrincipalName`, `msDS-AllowedToActOnBehalfOfOtherIdentity` or"
                     + " `msDS-SupportedEncryptionTypes` for a node than the DC the audit read (or not the node at all)"
-                    + " — one finding per DC, host and attribute",
+                    + " — one finding per DC, host and attribute; blocks the pairs the difference breaks there",
             "A host asks the KDC of its own site's DC for tickets. A delegation change made on one DC takes effect"
                     + " there only after replication (other sites: at the next scheduled replication, by default"
                     + " every 180 minutes), so a GO given right after the change can be followed by failed"
                     + " migrations from hosts whose DC has not replicated yet.",
             "Microsoft Learn: repadmin /syncall, repadmin /showrepl; Active Directory replication concepts");
-
-    /** The attributes compared, each with how one DC's copy is shown. */
-    private static final Map<String, Function<AdObject, List<String>>> ATTRIBUTES = attributes();
-
-    private static Map<String, Function<AdObject, List<String>>> attributes() {
-        Map<String, Function<AdObject, List<String>>> m = new java.util.LinkedHashMap<>();
-        m.put("msDS-AllowedToDelegateTo", AdObject::delegateTo);
-        m.put("userAccountControl", o -> List.of(uac(o.userAccountControl())));
-        m.put("servicePrincipalName", AdObject::spns);
-        m.put("msDS-AllowedToActOnBehalfOfOtherIdentity", o -> o.rbcdPresent() ? o.rbcdSids() : List.of());
-        m.put("msDS-SupportedEncryptionTypes", o -> o.supportedEncryptionTypes() == null ? List.of()
-                : List.of(String.valueOf(o.supportedEncryptionTypes())));
-        return m;
-    }
 
     @Override
     public RuleInfo info() {
@@ -60,96 +40,35 @@ public final class DcNotConvergedRule implements Rule {
 
     @Override
     public void evaluate(AuditContext ctx, FindingSink out) {
-        Map<String, AdObject> byDn = null;
-        for (DirectoryPart part : ctx.snapshot().directories()) {
-            for (DcRead dc : part.domainControllers()) {
-                if (dc.audited() || !dc.reachable()) {
-                    continue;
-                }
-                if (byDn == null) {
-                    byDn = checked(ctx);
-                }
-                String audited = part.dc() != null ? part.dc() : part.url();
-                for (String dn : dc.missing()) {
-                    AdObject node = byDn.get(dn.toLowerCase(Locale.ROOT));
-                    if (node != null) {
-                        emit(ctx, out, dc, audited, node, "object", List.of(node.dn()), List.of(),
-                                dc.name() + " does not hold " + node.name() + " at all, which " + audited
-                                        + " (the DC the audit read) does: the computer object has not replicated there"
-                                        + " yet.");
+        for (DcDivergence d : ctx.dcDivergences()) {
+            AdObject node = d.host();
+            String dc = d.dc().name();
+            String message = d.attribute().equals(DcDivergence.OBJECT)
+                    ? dc + " does not hold " + node.name() + " at all, which " + d.audited()
+                    + " (the DC the audit read) does: the computer object has not replicated there yet."
+                    : describe(dc, d.audited(), node.name(), d.attribute(), d.here(), d.there());
+            List<Evidence.PairRef> pairs = new ArrayList<>();
+            Blocker blocker = d.blocker();
+            for (List<PairStatus> list : List.of(ctx.pairsFrom(node), ctx.pairsTo(node))) {
+                for (PairStatus p : list) {
+                    if (p.blockers().contains(blocker)) {
+                        pairs.add(new Evidence.PairRef(p.source().name(), p.target().name()));
                     }
                 }
-                for (AdObject theirs : dc.objects()) {
-                    AdObject ours = byDn.get(theirs.dn().toLowerCase(Locale.ROOT));
-                    if (ours == null) {
-                        continue;
-                    }
-                    ATTRIBUTES.forEach((attribute, values) -> {
-                        List<String> here = values.apply(ours);
-                        List<String> there = values.apply(theirs);
-                        if (!same(attribute, here, there)) {
-                            emit(ctx, out, dc, audited, ours, attribute, here, there, describe(dc.name(), audited,
-                                    ours.name(), attribute, here, there));
-                        }
-                    });
-                }
             }
+            ResolvedCluster cluster = ctx.clusterOfHost(node);
+            out.add(INFO).cluster(cluster == null ? null : cluster.name()).host(node.name())
+                    .idSpn(dc + "/" + d.attribute())
+                    .evidence(Evidence.builder().dc(dc).auditedDc(d.audited()).attribute(d.attribute())
+                            .expected(d.here()).actual(d.there()).pairs(pairs).build())
+                    .message(message + (pairs.isEmpty() ? "" : " On " + dc + ", " + (pairs.size() == 1
+                            ? "the pair " + pairs.get(0).from() + " -> " + pairs.get(0).to()
+                            : pairs.size() + " directed pairs") + " cannot migrate."))
+                    .action(new Action.Manual("Wait for replication, or push it now, and run the preflight with"
+                            + " --all-dcs again before patching: hosts that authenticate against " + dc + " still see"
+                            + " the old values.", List.of(new Action.Replicate(d.audited(), dc))))
+                    .emit();
         }
-    }
-
-    private static void emit(AuditContext ctx, FindingSink out, DcRead dc, String audited, AdObject node,
-                             String attribute, List<String> expected, List<String> actual, String message) {
-        out.add(INFO).cluster(clusterOf(ctx, node)).host(node.name()).idSpn(dc.name() + "/" + attribute)
-                .evidence(Evidence.builder().dc(dc.name()).auditedDc(audited).attribute(attribute).expected(expected)
-                        .actual(actual).build())
-                .message(message)
-                .action(new Action.Manual("Wait for replication, or push it now, and run the preflight with --all-dcs"
-                        + " again before patching: hosts that authenticate against " + dc.name() + " still see the"
-                        + " old values.", List.of(new Action.Replicate(audited, dc.name()))))
-                .emit();
-    }
-
-    /** The objects a DC check reads: cluster nodes and file servers, by lower-case DN. */
-    private static Map<String, AdObject> checked(AuditContext ctx) {
-        Map<String, AdObject> out = new HashMap<>();
-        for (ResolvedCluster c : ctx.clusters()) {
-            for (AdObject o : c.nodes()) {
-                out.putIfAbsent(o.dn().toLowerCase(Locale.ROOT), o);
-            }
-            for (AdObject o : c.fileServers()) {
-                out.putIfAbsent(o.dn().toLowerCase(Locale.ROOT), o);
-            }
-        }
-        return out;
-    }
-
-    private static String clusterOf(AuditContext ctx, AdObject o) {
-        ResolvedCluster c = ctx.clusterOf(o);
-        if (c != null) {
-            return c.name();
-        }
-        for (ResolvedCluster rc : ctx.clusters()) {
-            if (rc.fileServers().contains(o)) {
-                return rc.name();
-            }
-        }
-        return null;
-    }
-
-    /** Multi-valued attributes compare as sets (SPNs in normal form, case-insensitive). */
-    private static boolean same(String attribute, List<String> a, List<String> b) {
-        return keys(attribute, a).equals(keys(attribute, b));
-    }
-
-    private static Set<String> keys(String attribute, List<String> values) {
-        Set<String> out = new LinkedHashSet<>();
-        for (String v : values) {
-            if (v != null) {
-                out.add(attribute.startsWith("msDS-AllowedToDelegateTo") || attribute.equals("servicePrincipalName")
-                        ? Spn.keyOf(v) : v.toLowerCase(Locale.ROOT));
-            }
-        }
-        return out;
     }
 
     static String describe(String dc, String audited, String host, String attribute, List<String> here,
@@ -171,10 +90,10 @@ public final class DcNotConvergedRule implements Rule {
     }
 
     private static List<String> difference(String attribute, List<String> a, List<String> b) {
-        Set<String> other = keys(attribute, b);
+        Set<String> other = DcDivergence.keys(attribute, b);
         List<String> out = new ArrayList<>();
         for (String v : a) {
-            if (v != null && !other.contains(keys(attribute, List.of(v)).iterator().next())) {
+            if (v != null && !other.contains(DcDivergence.keys(attribute, List.of(v)).iterator().next())) {
                 out.add(v);
             }
         }
@@ -183,9 +102,5 @@ public final class DcNotConvergedRule implements Rule {
 
     private static String shown(List<String> values) {
         return values.isEmpty() ? "no value" : String.join(", ", values);
-    }
-
-    private static String uac(int value) {
-        return String.format(Locale.ROOT, "0x%X (%s)", value, String.join(", ", Uac.flagNames(value)));
     }
 }

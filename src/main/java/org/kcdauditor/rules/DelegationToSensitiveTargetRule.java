@@ -20,7 +20,9 @@ public final class DelegationToSensitiveTargetRule implements Rule {
     static final RuleInfo INFO = new RuleInfo("DELEGATION_TO_SENSITIVE_TARGET", Severity.HIGH, Category.DELEGATION,
             "A host may delegate to a domain controller's service",
             "a node's `msDS-AllowedToDelegateTo` names a service on a domain controller (target UAC"
-                    + " SERVER_TRUST_ACCOUNT `0x2000` or PARTIAL_SECRETS_ACCOUNT `0x4000000`) or `krbtgt`",
+                    + " SERVER_TRUST_ACCOUNT `0x2000` or PARTIAL_SECRETS_ACCOUNT `0x4000000`) or `krbtgt`, by the"
+                    + " entry's owner: the DC's name, an alias it registers as `HOST/X`, or an SPN registered on krbtgt"
+                    + " (`kadmin/changepw`)",
             "Delegation to a domain controller's service lets whoever controls the host act as any user towards the"
                     + " DC (LDAP, CIFS, HOST): a path to domain admin. With 'Use any authentication protocol' it needs"
                     + " no user's ticket at all. Live migration never needs it.",
@@ -41,9 +43,9 @@ public final class DelegationToSensitiveTargetRule implements Rule {
                 if (what == null) {
                     continue;
                 }
-                Spn spn = Spn.parse(entry);
-                AdObject target = ctx.computer(spn.hostName());
-                String peer = target == null ? StaleDelegationRule.netbiosName(spn.hostName()) : target.name();
+                AdObject target = ctx.sensitiveOwner(entry);
+                String peer = target == null ? StaleDelegationRule.netbiosName(Spn.parse(entry).hostName())
+                        : target.name();
                 out.add(INFO).cluster(ctx.clusterName(node)).host(node.name()).peer(peer).spn(entry)
                         .evidence(Evidence.builder().spn(entry).attribute("msDS-AllowedToDelegateTo")
                                 .actual(List.of(entry)).targetExists(target != null)
@@ -59,22 +61,23 @@ public final class DelegationToSensitiveTargetRule implements Rule {
         }
     }
 
-    /** "domain controller DC1", "read-only domain controller RODC1", "krbtgt"; null for an ordinary target. */
+    /**
+     * "domain controller DC1", "read-only domain controller RODC1", "krbtgt"; null for an ordinary target. The
+     * target is the entry's owner ({@link AuditContext#sensitiveOwner}): by its exact SPN, the DC's name or an
+     * alias it registers as {@code HOST/X}.
+     */
     static String sensitive(AuditContext ctx, String entry) {
         Spn spn = Spn.parse(entry);
         if (spn == null) {
             return null;
         }
-        if (spn.service().toLowerCase(Locale.ROOT).equals("krbtgt")) {
+        AdObject target = ctx.sensitiveOwner(entry);
+        if (spn.service().toLowerCase(Locale.ROOT).equals("krbtgt") || target != null && !target.isDomainController()) {
             return "krbtgt (the KDC itself)";
         }
-        AdObject target = ctx.computer(spn.hostName());
         if (target == null) {
             return null;
         }
-        if (target.isReadOnlyDc()) {
-            return "read-only domain controller " + target.name();
-        }
-        return target.isDomainController() ? "domain controller " + target.name() : null;
+        return (target.isReadOnlyDc() ? "read-only domain controller " : "domain controller ") + target.name();
     }
 }

@@ -22,7 +22,8 @@ public final class DuplicateSpnRule implements Rule {
     static final RuleInfo INFO = new RuleInfo(Blocker.DUPLICATE_SPN, Severity.HIGH, Category.SPN,
             "An SPN of a host is registered on more than one object",
             "an SPN of a node or file server is also registered on another object (users and service accounts"
-                    + " included); blocks the pairs into it when it is a required target SPN",
+                    + " included); blocks the pairs into it when it is a required target SPN, or the `HOST/X` through"
+                    + " which `cifs/X` is served",
             "When two accounts register the same SPN the KDC cannot tell which key to use: tickets for that"
                     + " service fail (KRB_AP_ERR_MODIFIED) and delegation to it breaks. setspn -X lists these.",
             "Microsoft Learn: setspn -X; MS-KILE 3.3.5.1.1");
@@ -37,11 +38,12 @@ public final class DuplicateSpnRule implements Rule {
         for (AuditContext.Duplicate d : ctx.duplicates().values()) {
             AdObject node = d.holder();
             String spn = d.stored();
-            String key = Spn.keyOf(spn);
             List<Evidence.Holder> holders = Rules.holders(d.others(), spn);
             List<Evidence.PairRef> breaks = new ArrayList<>();
+            // the pairs the context blocks by it: those needing the SPN, or (for HOST/X) cifs/X, which resolves to it
+            Blocker blocker = Blocker.of(Blocker.DUPLICATE_SPN, node.name(), null, spn);
             for (PairStatus p : ctx.pairsTo(node)) {
-                if (p.required().stream().anyMatch(r -> Spn.keyOf(r).equals(key))) {
+                if (p.blockers().contains(blocker)) {
                     breaks.add(new Evidence.PairRef(p.source().name(), node.name()));
                 }
             }
@@ -52,7 +54,9 @@ public final class DuplicateSpnRule implements Rule {
                             .pairs(breaks).build())
                     .message(spn + " is registered on " + node.name() + " and also on " + d.others().stream()
                             .map(o -> o.name() + " (" + o.dn() + ")").collect(Collectors.joining(", ")) + "."
-                            + (breaks.isEmpty() ? "" : " The KDC refuses tickets for it (KDC event 11), so " + (breaks.size() == 1
+                            + (breaks.isEmpty() ? "" : " The KDC refuses tickets for it (KDC event 11)"
+                            + (spn.regionMatches(true, 0, "HOST/", 0, 5) ? " and for cifs/" + spn.substring(5)
+                            + ", which it serves through sPNMappings" : "") + ", so " + (breaks.size() == 1
                             ? "the pair " : "the " + breaks.size() + " pairs ") + "into " + node.name()
                             + " cannot migrate."))
                     .actions(names(spn, node) ? removals : List.of(new Action.Manual("Decide which account"

@@ -1,6 +1,7 @@
 package org.kcdauditor.rules;
 
 import org.kcdauditor.audit.AuditContext;
+import org.kcdauditor.audit.Blocker;
 import org.kcdauditor.model.AdObject;
 import org.kcdauditor.model.Evidence;
 import org.kcdauditor.model.HostSettings;
@@ -11,9 +12,9 @@ import java.util.List;
 
 /** MIGRATION_DISABLED: live migration is disabled on a node (Get-VMHost export). */
 public final class MigrationDisabledRule implements Rule {
-    static final RuleInfo INFO = new RuleInfo("MIGRATION_DISABLED", Severity.MEDIUM, Category.HOSTS,
+    static final RuleInfo INFO = new RuleInfo(Blocker.MIGRATION_DISABLED, Severity.HIGH, Category.HOSTS,
             "Live migration is disabled on a host",
-            "a node's `VirtualMachineMigrationEnabled` is False (`hostSettings.sources`)",
+            "a node's `VirtualMachineMigrationEnabled` is False (`hostSettings.sources`): blocks its pairs",
             "A host with live migration disabled neither sends nor receives live migrations: it cannot be drained"
                     + " without downtime, whatever its delegation.",
             "Microsoft Learn: Enable-VMMigration; Get-VMHost VirtualMachineMigrationEnabled");
@@ -30,10 +31,12 @@ public final class MigrationDisabledRule implements Rule {
             if (h == null || !Boolean.FALSE.equals(h.migrationEnabled())) {
                 continue;
             }
+            List<Evidence.PairRef> pairs = EncryptionRules.pairs(ctx, node);
             out.add(INFO).cluster(ctx.clusterName(node)).host(node.name())
                     .evidence(Evidence.builder().attribute("VirtualMachineMigrationEnabled").actual(List.of("False"))
-                            .expected(List.of("True")).origin(h.origin()).build())
-                    .message("Live migration is disabled on " + node.name() + " (" + h.origin() + ").")
+                            .expected(List.of("True")).pairs(pairs).origin(h.origin()).build())
+                    .message("Live migration is disabled on " + node.name() + " (" + h.origin() + ")"
+                            + EncryptionRules.breaks(pairs) + ".")
                     .action(new Action.EnableMigration(node.name()))
                     .emit();
         }

@@ -74,6 +74,9 @@ public final class StaleDelegationRule implements Rule {
                 if (target == null) {
                     target = registering(spn.hostName(), peers, cluster.fileServers());
                 }
+                if (target == null) {
+                    target = ctx.entryOwner(entry); // an alias: the KDC finds the object that registers the SPN
+                }
                 if (target != null && (peers.contains(target) || cluster.fileServers().contains(target))) {
                     continue;
                 }

@@ -110,6 +110,19 @@ class HistoryCommandsTest {
     }
 
     @Test
+    void preflightNamesTheNodesTheHostSettingsExportDoesNotCover() throws Exception {
+        Path csv = dir.resolve("vmhost.csv");
+        Files.writeString(csv, "\"PSComputerName\",\"VirtualMachineMigrationAuthenticationType\","
+                + "\"VirtualMachineMigrationEnabled\"\n\"HV01\",\"Kerberos\",\"True\"\n");
+        Path cfg = config("  - name: HVC1\n    nodes: [HV01, HV02, HV03]",
+                "hostSettings:\n  sources: ['" + csv.toString().replace("\\", "/") + "']\n");
+        run("preflight", "--config", cfg.toString(), "--cluster", "HVC1");
+        assertTrue(out.contains("Host settings were not checked for HV02, HV03 (no hostSettings.sources export covers"
+                + " them): whether they migrate with Kerberos and have live migration enabled is not known."), out + err);
+        assertFalse(out.contains("no hostSettings.sources)"), out);
+    }
+
+    @Test
     void aWaiverTurnsANoGoIntoAGoUntilItExpires() throws Exception {
         Path cfg = config("  - name: HVC1\n    nodes: [HV01, HV02, HV03]", "");
         String waivers = """

@@ -469,8 +469,9 @@ class SambaAdIntegrationTest {
         String ou = scenarioOu("dis");
         List<SambaDc.Host> c = correctCluster(ou, hosts("ITDIS1", "ITDIS2"), h -> h.get(1).enabled = false);
         Run r = audit(c, "DIS", x -> { });
+        assertEquals(3, r.exit(), r.where());
         JsonNode f = single(r, "ACCOUNT_DISABLED");
-        assertEquals("MEDIUM", f.path("severity").asText());
+        assertEquals("HIGH", f.path("severity").asText());
         assertEquals("ITDIS2", f.path("host").asText());
     }
 

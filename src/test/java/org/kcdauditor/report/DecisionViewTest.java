@@ -20,6 +20,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * entries waived until 2035-12-31 and the migration failure HV02 -> HV03 that follows from them.
  */
 class DecisionViewTest {
+    @Test
+    void aMatrixCellMarksADisabledHostAndALaggingDc() {
+        FindingsDocument.PairDoc p = new FindingsDocument.PairDoc("HV01", "HV02", 4, 4, false,
+                List.of(new FindingsDocument.BlockerDoc("ACCOUNT_DISABLED", "a"),
+                        new FindingsDocument.BlockerDoc("DC_NOT_CONVERGED", "b")), List.of(), List.of(), false, false);
+        assertEquals("4/4 D L", ReportView.cellText(p, List.of()));
+        FindingsDocument.PairDoc off = new FindingsDocument.PairDoc("HV01", "HV03", 4, 4, false,
+                List.of(new FindingsDocument.BlockerDoc("MIGRATION_DISABLED", "c")), List.of(), List.of(), false, false);
+        assertEquals("4/4 D", ReportView.cellText(off, List.of()));
+        assertTrue(ReportView.CELL_MARKS.contains("\"D\": a node's account or its live migration is disabled"));
+    }
+
     static List<String> waivedCauses(FindingsDocument d) {
         return d.findings().stream().filter(f -> "MISSING_DELEGATION".equals(f.rule()) && "HV02".equals(f.host())
                 && "HV03".equals(f.peer())).map(Finding::id).toList();

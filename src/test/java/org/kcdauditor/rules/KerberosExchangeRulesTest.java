@@ -107,6 +107,36 @@ class KerberosExchangeRulesTest {
     }
 
     @Test
+    void aDuplicateIsTheWholeSpnAsTheKdcComparesIt() {
+        // a third part makes another SPN (setspn -X agrees); case and a trailing dot on the host do not
+        AuditResult r = audit(plus(healthy(), org.kcdauditor.support.Hosts.user("svc-sql",
+                "HOST/hv01.contoso.com/contoso.com"), org.kcdauditor.support.Hosts.user("svc-old", "host/HV03.contoso.com.")));
+        assertEquals(List.of("HV03 HOST/hv03.contoso.com"), of(r, "DUPLICATE_SPN").stream()
+                .map(f -> f.host() + " " + f.spn()).toList(), "svc-sql's HOST/hv01.contoso.com/contoso.com is no duplicate");
+        assertTrue(pair(r, "HV02", "HV01").ok());
+        assertFalse(pair(r, "HV02", "HV03").ok(), "cifs/hv03.contoso.com resolves to two accounts");
+    }
+
+    @Test
+    void aDuplicateHostSpnBlocksThePairsNeedingTheCifsSpnItServes() {
+        // HV02 registers no cifs SPN: the KDC resolves cifs/hv02.contoso.com through HOST/hv02.contoso.com, which
+        // OLDHV02 holds too, so cifs/hv02.contoso.com resolves to two accounts
+        AuditResult r = audit(plus(healthy(), host("OLDHV02").spn("HOST/hv02.contoso.com").build()));
+        Finding dup = of(r, "DUPLICATE_SPN").get(0);
+        assertEquals("HOST/hv02.contoso.com", dup.spn());
+        for (String from : List.of("HV01", "HV03")) {
+            assertEquals(List.of(new Blocker("DUPLICATE_SPN", dup.id())), pair(r, from, "HV02").blockers(),
+                    from + " -> HV02 needs cifs/hv02.contoso.com");
+        }
+        assertTrue(pair(r, "HV02", "HV01").ok(), "out of HV02 is fine");
+        assertEquals(List.of("HV01", "HV03"), dup.evidence().pairs().stream().map(x -> x.from()).toList());
+        assertTrue(dup.message().contains("and for cifs/hv02.contoso.com"), dup.message());
+        assertEquals(List.of(new Action.UnregisterSpn("OLDHV02", "OLDHV02$",
+                "CN=OLDHV02,OU=Hyper-V,DC=contoso,DC=com", "HOST/hv02.contoso.com")), dup.actions(),
+                "the SPN names HV02: taken off OLDHV02, so the plan tests a move into HV02");
+    }
+
+    @Test
     void anAccountWithoutAesBlocksItsPairsBothWays() {
         AuditResult r = audit(replace(healthy(), host("HV03").delegatesTo("HV01", "HV02").encryptionTypes(0x4)
                 .build()));
@@ -210,6 +240,27 @@ class KerberosExchangeRulesTest {
     }
 
     @Test
+    void anEntryResolvedThroughItsOwnerIsSensitiveWhenKrbtgtOrADomainControllerOwnsItAndNeverStale() {
+        // kadmin/changepw is registered on krbtgt; DC2 registers the alias HOST/AD-PRIMARY, through which cifs/AD-PRIMARY
+        // reaches it; SRV01 registers HOST/SQLALIAS, so cifs/SQLALIAS exists, on a host that is no peer
+        AdObject krbtgt = org.kcdauditor.support.Hosts.user("krbtgt", "kadmin/changepw");
+        AdObject dc2 = host("DC2").uac(Uac.SERVER_TRUST_ACCOUNT | Uac.TRUSTED_FOR_DELEGATION).spn("HOST/AD-PRIMARY")
+                .build();
+        AdObject srv = host("SRV01").spn("HOST/SQLALIAS").build();
+        AuditResult r = audit(plus(replace(healthy(), host("HV01").delegatesTo("HV02", "HV03").entry("kadmin/changepw")
+                .entry("cifs/AD-PRIMARY").entry("cifs/SQLALIAS").build()), krbtgt, dc2, srv));
+        List<Finding> f = of(r, "DELEGATION_TO_SENSITIVE_TARGET");
+        assertEquals(List.of("DC2 cifs/AD-PRIMARY", "krbtgt kadmin/changepw"),
+                f.stream().map(x -> x.peer() + " " + x.spn()).sorted().toList());
+        assertTrue(f.stream().anyMatch(x -> x.message().contains("a service of krbtgt (the KDC itself)")), f.toString());
+        assertTrue(f.stream().anyMatch(x -> x.message().contains("a service of domain controller DC2")), f.toString());
+        List<Finding> stale = of(r, "STALE_DELEGATION");
+        assertEquals(List.of("cifs/SQLALIAS"), stale.stream().map(Finding::spn).toList(), "the DC's entry is not stale");
+        assertEquals("SRV01", stale.get(0).peer(), "SQLALIAS is SRV01's alias: it exists");
+        assertTrue(stale.get(0).message().contains("SRV01 is not a peer"), stale.get(0).message());
+    }
+
+    @Test
     void delegationToADomainControllerThatIsAlsoAFileServerIsSensitiveInEveryStoredForm() {
         // the required cifs/dc1.contoso.com is numbered (and tested) before the nodes' entries are read: HV01's entry
         // is that very string, HV02's another form of it; both name the DC
@@ -260,8 +311,56 @@ class KerberosExchangeRulesTest {
         assertTrue(r.context().pairs().stream().allMatch(PairStatus::ok), "operators block no pair");
     }
 
+    /** The verdict of cluster HVC1 from these findings alone (no matrix, no hosts): NO-GO on any open HIGH. */
+    private static GoVerdict verdict(AuditResult r) {
+        return GoVerdict.of(new FindingsDocument.ClusterDoc("HVC1", List.of("HV01", "HV02", "HV03"), List.of(),
+                List.of(), 6, 0, 0, 0, 0.0, null, null, null, List.of()), r.findings(), List.of());
+    }
+
     @Test
-    void credSspOnAHostBlocksItsPairsAndDisabledMigrationIsMedium() {
+    void aDisabledNodeBlocksItsPairsBothWaysAndTheClusterIsNoGo() {
+        AuditResult r = audit(replace(healthy(), host("HV02").delegatesTo("HV01", "HV03")
+                .uac(Uac.WORKSTATION_TRUST_ACCOUNT | Uac.TRUSTED_TO_AUTH_FOR_DELEGATION | Uac.ACCOUNTDISABLE).build()));
+        Finding f = of(r, "ACCOUNT_DISABLED").get(0);
+        assertEquals(Severity.HIGH, f.severity());
+        for (String[] p : new String[][]{{"HV01", "HV02"}, {"HV02", "HV01"}, {"HV03", "HV02"}, {"HV02", "HV03"}}) {
+            assertEquals(List.of(new Blocker("ACCOUNT_DISABLED", f.id())), pair(r, p[0], p[1]).blockers(),
+                    p[0] + " -> " + p[1] + ": a disabled account obtains no tickets");
+        }
+        assertTrue(pair(r, "HV01", "HV03").ok());
+        assertEquals(2, r.clusters().get(0).pairsOk());
+        assertEquals(4, f.evidence().pairs().size());
+        assertTrue(f.message().contains("4 directed pairs cannot migrate"), f.message());
+        assertFalse(verdict(r).go(), "a blocked pair is a NO-GO: preflight exits 3");
+    }
+
+    /** The test moves (from->to) of the plan for this audit, through findings.json as every writer reads it. */
+    private static List<String> testMoves(AuditResult r) throws Exception {
+        org.kcdauditor.config.AuditConfig cfg = org.kcdauditor.config.ConfigLoader.load(
+                java.nio.file.Path.of("config/demo/kcd-audit-demo.yaml"));
+        FindingsDocument doc = org.kcdauditor.report.FindingsJson.build("r", NOW, NOW, cfg, r, RuleCatalogue.standard());
+        return org.kcdauditor.report.RemediationPlan.of(doc).validate().stream().map(p -> p.from() + "->" + p.to())
+                .toList();
+    }
+
+    @Test
+    void thePlanTestsNoMoveThroughADisabledAccountButTestsTheMovesEnablingMigrationSettles() throws Exception {
+        // HV02 disabled and HV01 -> HV02 missing an entry: the plan adds it, but the move still fails until someone
+        // decides about HV02's account
+        AuditResult disabled = audit(replace(replace(healthy(), host("HV02").delegatesTo("HV01", "HV03")
+                .uac(Uac.WORKSTATION_TRUST_ACCOUNT | Uac.TRUSTED_TO_AUTH_FOR_DELEGATION | Uac.ACCOUNTDISABLE).build()),
+                host("HV01").delegatesTo("HV02", "HV03").without("cifs/HV02").build()));
+        assertEquals(List.of(), testMoves(disabled));
+        List<HostSettings> settings = List.of(new HostSettings("HV03", false,
+                HostSettings.MigrationAuthentication.KERBEROS, "Kerberos", "SMB", 2, "h:2"));
+        AuditResult off = audit(List.of(), new AuditInputs(NOW, null, null, List.of(), false, null, List.of(), false,
+                settings, true), healthy());
+        assertEquals(List.of("HV01->HV03", "HV02->HV03", "HV03->HV01", "HV03->HV02"),
+                testMoves(off).stream().sorted().toList(), "Enable-VMMigration settles them: each is tested");
+    }
+
+    @Test
+    void credSspOrDisabledMigrationOnAHostBlocksItsPairsBothWays() {
         List<HostSettings> settings = List.of(
                 new HostSettings("HV01", true, HostSettings.MigrationAuthentication.KERBEROS, "Kerberos", "SMB", 2, "h:2"),
                 new HostSettings("hv02.contoso.com", true, HostSettings.MigrationAuthentication.CREDSSP, "CredSSP", "SMB",
@@ -275,13 +374,20 @@ class KerberosExchangeRulesTest {
         assertEquals(List.of(new Action.SetMigrationAuthentication("HV02")), credssp.actions());
         assertTrue(credssp.remediation().contains("Set-VMHost -ComputerName 'HV02'"
                 + " -VirtualMachineMigrationAuthenticationType Kerberos"), credssp.remediation());
-        assertFalse(pair(r, "HV01", "HV02").ok());
-        assertFalse(pair(r, "HV02", "HV03").ok());
-        assertTrue(pair(r, "HV01", "HV03").ok());
         Finding disabled = of(r, "MIGRATION_DISABLED").get(0);
+        assertEquals(List.of(new Blocker("MIGRATION_AUTH_NOT_KERBEROS", credssp.id())), pair(r, "HV01", "HV02").blockers());
+        assertEquals(List.of(new Blocker("MIGRATION_AUTH_NOT_KERBEROS", credssp.id()),
+                new Blocker("MIGRATION_DISABLED", disabled.id())), pair(r, "HV02", "HV03").blockers());
+        assertEquals(List.of(new Blocker("MIGRATION_DISABLED", disabled.id())), pair(r, "HV03", "HV01").blockers(),
+                "a host with migration disabled sends none");
+        assertEquals(List.of(new Blocker("MIGRATION_DISABLED", disabled.id())), pair(r, "HV01", "HV03").blockers(),
+                "and receives none");
+        assertEquals(0, r.clusters().get(0).pairsOk());
         assertEquals("HV03", disabled.host());
-        assertEquals(Severity.MEDIUM, disabled.severity());
+        assertEquals(Severity.HIGH, disabled.severity());
+        assertEquals(4, disabled.evidence().pairs().size());
         assertEquals(List.of(new Action.EnableMigration("HV03")), disabled.actions());
+        assertFalse(verdict(r).go());
     }
 
     @Test

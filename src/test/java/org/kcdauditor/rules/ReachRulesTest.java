@@ -2,6 +2,8 @@ package org.kcdauditor.rules;
 
 import org.junit.jupiter.api.Test;
 import org.kcdauditor.audit.AuditResult;
+import org.kcdauditor.audit.PairStatus;
+import org.kcdauditor.audit.Blocker;
 import org.kcdauditor.audit.Auditor;
 import org.kcdauditor.config.ClusterConfig;
 import org.kcdauditor.config.PolicyConfig;
@@ -61,11 +63,52 @@ class ReachRulesTest {
         Finding enc = f.stream().filter(x -> x.evidence().attribute().startsWith("msDS-Supported")).findFirst()
                 .orElseThrow();
         assertEquals("dc2.contoso.com and dc1.contoso.com (the DC the audit read) disagree on HV02's"
-                + " msDS-SupportedEncryptionTypes: dc1.contoso.com holds 28, dc2.contoso.com 4.", enc.message());
+                + " msDS-SupportedEncryptionTypes: dc1.contoso.com holds 28, dc2.contoso.com 4. On dc2.contoso.com, 2 directed"
+                + " pairs cannot migrate.", enc.message());
         Action.Manual m = (Action.Manual) enc.actions().get(0);
         assertEquals(new Action.Replicate("dc1.contoso.com", "dc2.contoso.com"), m.proposed().get(0));
         // distinct ids per DC, host and attribute
         assertEquals(2, f.stream().map(Finding::id).distinct().count());
+    }
+
+    /** {@code o} as another DC holds it: with these SPNs and delegation entries. */
+    private static AdObject there(AdObject o, List<String> spns, List<String> delegateTo) {
+        return new AdObject(o.dn(), o.name(), o.samAccountName(), o.dnsHostName(), o.userAccountControl(), spns,
+                delegateTo, false, List.of(), o.objectSid(), null, null, null, 0, null, null, null);
+    }
+
+    @Test
+    void aLaggingDcBlocksThePairsItsDifferenceBreaks() {
+        AdObject hv01 = host("HV01").delegatesTo("HV02").build();
+        AdObject hv02 = host("HV02").delegatesTo("HV01").build();
+        // dc2: HV01 lacks cifs/hv02.contoso.com (HV01 -> HV02) and HOST/hv01.contoso.com, through which
+        // cifs/hv01.contoso.com is served (HV02 -> HV01); HV02 still holds a stale entry, which breaks no pair
+        List<String> fewer = new ArrayList<>(hv01.delegateTo());
+        fewer.remove("cifs/hv02.contoso.com");
+        List<String> spns = new ArrayList<>(hv01.spns());
+        spns.remove("HOST/hv01.contoso.com");
+        List<String> more = new ArrayList<>(hv02.delegateTo());
+        more.add("cifs/hv15.contoso.com");
+        AuditResult r = withDcs(List.of(hv01, hv02), new DcRead("dc1.contoso.com", null, false, true, null, null, null),
+                new DcRead("dc2.contoso.com", "ldaps://dc2.contoso.com:636", false, false, null,
+                        List.of(there(hv01, spns, fewer), there(hv02, hv02.spns(), more)), List.of()));
+        List<Finding> f = of(r, "DC_NOT_CONVERGED");
+        Finding entries = f.stream().filter(x -> x.host().equals("HV01")
+                && x.evidence().attribute().equals("msDS-AllowedToDelegateTo")).findFirst().orElseThrow();
+        Finding spn = f.stream().filter(x -> x.evidence().attribute().equals("servicePrincipalName")).findFirst()
+                .orElseThrow();
+        Finding stale = f.stream().filter(x -> x.host().equals("HV02")).findFirst().orElseThrow();
+        PairStatus out = r.context().pairs().stream().filter(p -> p.source().name().equals("HV01")).findFirst()
+                .orElseThrow();
+        PairStatus in = r.context().pairs().stream().filter(p -> p.source().name().equals("HV02")).findFirst()
+                .orElseThrow();
+        assertEquals(List.of(new Blocker("DC_NOT_CONVERGED", entries.id())), out.blockers());
+        assertEquals(List.of(new Blocker("DC_NOT_CONVERGED", spn.id())), in.blockers());
+        assertEquals(0, r.clusters().get(0).pairsOk(), "no pair can migrate on dc2 yet");
+        assertTrue(entries.message().endsWith("On dc2.contoso.com, the pair HV01 -> HV02 cannot migrate."),
+                entries.message());
+        assertEquals(List.of("HV02"), entries.evidence().pairs().stream().map(x -> x.to()).toList());
+        assertEquals(List.of(), stale.evidence().pairs(), "an entry dc2 still holds breaks nothing");
     }
 
     @Test

@@ -146,7 +146,10 @@ class RulesTest {
                 {"-D", MIG + "/hv02.contoso.com"}, {"svc-a", MIG + "/hv02.contoso.com/\"-D x"},
                 {"svc-b", MIG + "/hv02.contoso.com/%PATH%"}, {"svc-c", MIG + "/hv02.contoso.com/$(calc)"},
                 {"svc-d", MIG + "/hv02.contoso.com/\u201Cx"}, {"svc-e", MIG + "/hv02.contoso.com/x\ny"}}) {
-            List<AdObject> all = new ArrayList<>(List.of(healthyCluster()));
+            AdObject[] c = healthyCluster();
+            // a third part makes another SPN: HV02 holds the very value, so x's copy is its duplicate
+            c[1] = host("HV02").delegatesTo("HV01", "HV03").spn(hostile[1]).build();
+            List<AdObject> all = new ArrayList<>(List.of(c));
             all.add(new AdObject("CN=x,CN=Users,DC=contoso,DC=com", "x", hostile[0], null, 0x200, List.of(hostile[1]),
                     List.of(), false, List.of(), null, null, null, null, 1, null));
             String r = of(audit(all.toArray(AdObject[]::new)), "DUPLICATE_SPN").get(0).remediation();
@@ -217,13 +220,13 @@ class RulesTest {
     }
 
     @Test
-    void disabledAccountIsMedium() {
+    void disabledAccountIsHigh() {
         AdObject[] c = healthyCluster();
         c[1] = host("HV02").delegatesTo("HV01", "HV03")
                 .uac(Uac.WORKSTATION_TRUST_ACCOUNT | Uac.TRUSTED_TO_AUTH_FOR_DELEGATION | Uac.ACCOUNTDISABLE).build();
         List<Finding> f = of(audit(c), "ACCOUNT_DISABLED");
         assertEquals(1, f.size());
-        assertEquals(Severity.MEDIUM, f.get(0).severity());
+        assertEquals(Severity.HIGH, f.get(0).severity());
     }
 
     @Test

@@ -1,0 +1,157 @@
+package org.kcdauditor.audit;
+
+import org.kcdauditor.model.AdObject;
+import org.kcdauditor.model.DcRead;
+import org.kcdauditor.model.DirectoryPart;
+import org.kcdauditor.model.Snapshot;
+import org.kcdauditor.model.Spn;
+import org.kcdauditor.model.Uac;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Where another domain controller ({@code preflight --all-dcs}) holds other delegation attributes for a node or file
+ * server than the DC the audit read, or not the object at all: one per DC, host and attribute. DC_NOT_CONVERGED
+ * reports each; the context blocks the pairs each one breaks on that DC, so both read the same comparison.
+ *
+ * @param dc        the DC that has not converged
+ * @param audited   the DC the audit read (its name, else the directory's URL)
+ * @param host      the node or file server, as the audited DC holds it
+ * @param attribute the attribute that differs, or {@code object} when the DC lacks the object
+ * @param here      the values on the audited DC
+ * @param there     the values on {@code dc}
+ */
+public record DcDivergence(DcRead dc, String audited, AdObject host, String attribute, List<String> here,
+                           List<String> there) {
+    /** The rule whose findings these are: a blocker of the pairs they break. */
+    public static final String RULE = "DC_NOT_CONVERGED";
+    /** The pseudo-attribute of a DC that does not hold the object at all. */
+    public static final String OBJECT = "object";
+
+    /** The attributes compared, each with how one DC's copy is shown. */
+    private static final Map<String, Function<AdObject, List<String>>> ATTRIBUTES = attributes();
+
+    private static Map<String, Function<AdObject, List<String>>> attributes() {
+        Map<String, Function<AdObject, List<String>>> m = new LinkedHashMap<>();
+        m.put("msDS-AllowedToDelegateTo", AdObject::delegateTo);
+        m.put("userAccountControl", o -> List.of(uac(o.userAccountControl())));
+        m.put("servicePrincipalName", AdObject::spns);
+        m.put("msDS-AllowedToActOnBehalfOfOtherIdentity", o -> o.rbcdPresent() ? o.rbcdSids() : List.of());
+        m.put("msDS-SupportedEncryptionTypes", o -> o.supportedEncryptionTypes() == null ? List.of()
+                : List.of(String.valueOf(o.supportedEncryptionTypes())));
+        return m;
+    }
+
+    /** The id of the finding that reports this divergence, as a pair's blocker. */
+    public Blocker blocker() {
+        return Blocker.of(RULE, host.name(), null, dc.name() + "/" + attribute);
+    }
+
+    /** The values the audited DC holds and {@link #dc} lacks (SPNs in normal form). */
+    public Set<String> lacking() {
+        Set<String> out = keys(attribute, here);
+        out.removeAll(keys(attribute, there));
+        return out;
+    }
+
+    /** Every divergence of the snapshot's DC reads, for the objects in {@code checked} (by lower-case DN). */
+    static List<DcDivergence> of(Snapshot snapshot, Map<String, AdObject> checked) {
+        List<DcDivergence> out = new ArrayList<>(0);
+        for (DirectoryPart part : snapshot.directories()) {
+            for (DcRead dc : part.domainControllers()) {
+                if (dc.audited() || !dc.reachable()) {
+                    continue;
+                }
+                String audited = part.dc() != null ? part.dc() : part.url();
+                for (String dn : dc.missing()) {
+                    AdObject o = checked.get(dn.toLowerCase(Locale.ROOT));
+                    if (o != null) {
+                        out.add(new DcDivergence(dc, audited, o, OBJECT, List.of(o.dn()), List.of()));
+                    }
+                }
+                for (AdObject theirs : dc.objects()) {
+                    AdObject ours = checked.get(theirs.dn().toLowerCase(Locale.ROOT));
+                    if (ours == null) {
+                        continue;
+                    }
+                    ATTRIBUTES.forEach((attribute, values) -> {
+                        List<String> here = values.apply(ours);
+                        List<String> there = values.apply(theirs);
+                        if (!keys(attribute, here).equals(keys(attribute, there))) {
+                            out.add(new DcDivergence(dc, audited, ours, attribute, here, there));
+                        }
+                    });
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Multi-valued attributes compare as sets (SPNs in normal form, case-insensitive). */
+    public static Set<String> keys(String attribute, List<String> values) {
+        Set<String> out = new LinkedHashSet<>();
+        for (String v : values) {
+            if (v != null) {
+                out.add(attribute.startsWith("msDS-AllowedToDelegateTo") || attribute.equals("servicePrincipalName")
+                        ? Spn.keyOf(v) : v.toLowerCase(Locale.ROOT));
+            }
+        }
+        return out;
+    }
+
+    /** The divergences by host, for the pairs: built once per context. */
+    static Map<AdObject, List<DcDivergence>> byHost(List<DcDivergence> all) {
+        Map<AdObject, List<DcDivergence>> out = new java.util.IdentityHashMap<>();
+        for (DcDivergence d : all) {
+            out.computeIfAbsent(d.host(), k -> new ArrayList<>(1)).add(d);
+        }
+        return out;
+    }
+
+    /**
+     * Whether this divergence breaks {@code p} on {@link #dc}: the DC lacks the source or target object, holds other
+     * flags or encryption types for either, lacks an entry of the source the pair requires, lacks an SPN of the
+     * target the pair requires (or the {@code HOST/X} through which a {@code cifs/X} is served), or lacks the RBCD
+     * the pair relies on.
+     */
+    boolean breaks(PairStatus p) {
+        boolean source = p.source() == host;
+        switch (attribute) {
+            case OBJECT, "userAccountControl", "msDS-SupportedEncryptionTypes" -> {
+                return true;
+            }
+            case "msDS-AllowedToDelegateTo" -> {
+                return source && !p.rbcd() && requiresAny(p, lacking(), false);
+            }
+            case "servicePrincipalName" -> {
+                return !source && requiresAny(p, lacking(), true);
+            }
+            default -> { // RBCD
+                return !source && p.rbcd() && p.source().objectSid() != null
+                        && lacking().contains(p.source().objectSid().toLowerCase(Locale.ROOT));
+            }
+        }
+    }
+
+    private static boolean requiresAny(PairStatus p, Set<String> lacking, boolean hostAlias) {
+        for (String spn : p.required()) {
+            String key = Spn.keyOf(spn);
+            if (lacking.contains(key) || hostAlias && key.startsWith("cifs/")
+                    && lacking.contains("host/" + key.substring(5))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String uac(int value) {
+        return String.format(Locale.ROOT, "0x%X (%s)", value, String.join(", ", Uac.flagNames(value)));
+    }
+}
