@@ -140,6 +140,20 @@ public final class RunFolder {
         return new Published(out, moves, aside, staging);
     }
 
+    /**
+     * Deletes a staging folder {@link #publish} has moved its files out of, or failed to (its new files then still
+     * in it) — unless files of DIR it replaced are still in it because they could not be put back: then it is kept,
+     * and a warning says where they are.
+     */
+    public static void discard(Path staging) throws IOException {
+        if (Files.exists(staging.resolve(REPLACED), LinkOption.NOFOLLOW_LINKS)) {
+            LOG.warn("{} holds files the new reports replaced that could not be put back: move them back by hand",
+                    staging.resolve(REPLACED));
+            return;
+        }
+        FileTrees.delete(staging);
+    }
+
     /** Files moved to their final place, the files they replaced still kept aside. */
     public static final class Published {
         private final List<Path> files;
