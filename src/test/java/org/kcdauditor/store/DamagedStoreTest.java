@@ -98,6 +98,48 @@ class DamagedStoreTest {
     }
 
     @Test
+    void aStoreWhoseDataWasOverwrittenInPlaceIsRefusedUntouchedNotOpenedAsAnOlderState() throws Exception {
+        Path file = storeWithRuns(5);
+        byte[] whole = Files.readAllBytes(file);
+        Path config = dir.resolve("kcd-audit.yaml");
+        Files.writeString(config, """
+                directory:
+                  url: ldap://127.0.0.1:9
+                  bindDn: svc@contoso.com
+                  passwordEnv: NONE
+                  baseDn: DC=contoso,DC=com
+                  allowInsecureBind: true
+                clusters:
+                  - name: HVC1
+                    nodes: [HV01, HV02]
+                store:
+                  url: jdbc:h2:file:data/kcd-audit
+                """);
+        // 8 pages zeroed in the middle of the file (as dd conv=notrunc does): H2 alone opens the newest state it
+        // can still read, an older one, and the next write makes the loss permanent
+        for (int page : new int[]{8, 15, 20}) {
+            Files.write(file, whole);
+            try (var ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
+                ch.write(java.nio.ByteBuffer.allocate(8 * 4096), page * 4096L);
+            }
+            byte[] damaged = Files.readAllBytes(file);
+            StoreException e = assertThrows(StoreException.class, () -> RunStore.open("jdbc:h2:file:"
+                    + dir.resolve("data/kcd-audit"), null, null));
+            assertTrue(e.getMessage().startsWith("history store " + file + " is damaged: "), e.getMessage());
+            assertTrue(e.getMessage().contains("Restore the file from a backup"), e.getMessage());
+            CliRun r = CliRun.run(Map.of("NONE", "x"), "history", "--config", config.toString());
+            assertEquals(1, r.exitCode(), "page " + page + ": " + r);
+            assertEquals(1, r.err().lines().count(), r.err());
+            assertTrue(r.err().contains(file.toString()) && r.err().contains("is damaged"), r.err());
+            assertArrayEquals(damaged, Files.readAllBytes(file), "page " + page + ": history never rewrites it");
+        }
+        Files.write(file, whole);
+        try (RunStore store = RunStore.open("jdbc:h2:file:" + dir.resolve("data/kcd-audit"), null, null)) {
+            assertEquals(5, store.list(10).size(), "the whole file opens as it is");
+        }
+    }
+
+    @Test
     void aStoreOfAnEarlierSchemaIsBackedUpBeforeItIsMigrated() throws Exception {
         String url = "jdbc:h2:file:" + dir.resolve("data/kcd-audit") + ";MAX_COMPACT_TIME=0";
         // a store as the previous version left it: schema up to V102, one run in it
