@@ -54,6 +54,23 @@ class DamagedStoreTest {
         return dir.resolve("data/kcd-audit.mv.db");
     }
 
+    /** A config of the store in {@link #dir}, with a directory nothing listens on. */
+    private Path config() throws java.io.IOException {
+        return Files.writeString(dir.resolve("kcd-audit.yaml"), """
+                directory:
+                  url: ldap://127.0.0.1:9
+                  bindDn: svc@contoso.com
+                  passwordEnv: NONE
+                  baseDn: DC=contoso,DC=com
+                  allowInsecureBind: true
+                clusters:
+                  - name: HVC1
+                    nodes: [HV01, HV02]
+                store:
+                  url: jdbc:h2:file:data/kcd-audit
+                """);
+    }
+
     @Test
     void aTruncatedStoreIsRefusedUntouchedNamingThePathAndWhatToDo() throws Exception {
         Path file = storeWithRuns(10);
@@ -71,20 +88,7 @@ class DamagedStoreTest {
                 && e.getMessage().contains("move it aside"), e.getMessage());
         assertArrayEquals(cut, Files.readAllBytes(file), "a damaged store is never rewritten");
 
-        Path config = dir.resolve("kcd-audit.yaml");
-        Files.writeString(config, """
-                directory:
-                  url: ldap://127.0.0.1:9
-                  bindDn: svc@contoso.com
-                  passwordEnv: NONE
-                  baseDn: DC=contoso,DC=com
-                  allowInsecureBind: true
-                clusters:
-                  - name: HVC1
-                    nodes: [HV01, HV02]
-                store:
-                  url: jdbc:h2:file:data/kcd-audit
-                """);
+        Path config = config();
         for (String[] args : List.of(new String[]{"history", "--config", config.toString()},
                 new String[]{"run", "--config", config.toString(), "--formats", "json", "--out",
                         dir.resolve("out").toString()})) {
@@ -101,20 +105,7 @@ class DamagedStoreTest {
     void aStoreWhoseDataWasOverwrittenInPlaceIsRefusedUntouchedNotOpenedAsAnOlderState() throws Exception {
         Path file = storeWithRuns(5);
         byte[] whole = Files.readAllBytes(file);
-        Path config = dir.resolve("kcd-audit.yaml");
-        Files.writeString(config, """
-                directory:
-                  url: ldap://127.0.0.1:9
-                  bindDn: svc@contoso.com
-                  passwordEnv: NONE
-                  baseDn: DC=contoso,DC=com
-                  allowInsecureBind: true
-                clusters:
-                  - name: HVC1
-                    nodes: [HV01, HV02]
-                store:
-                  url: jdbc:h2:file:data/kcd-audit
-                """);
+        Path config = config();
         // 8 pages zeroed in the middle of the file (as dd conv=notrunc does): H2 alone opens the newest state it
         // can still read, an older one, and the next write makes the loss permanent
         for (int page : new int[]{8, 15, 20}) {
