@@ -2,6 +2,7 @@ package org.kcdauditor.run;
 
 import org.kcdauditor.io.AtomicFiles;
 import org.kcdauditor.io.FileTrees;
+import org.kcdauditor.io.IoErrors;
 import org.kcdauditor.report.Reports;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -9,6 +10,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -117,9 +119,9 @@ public final class RunFolder {
         ordered.sort((a, b) -> Boolean.compare(isFindings(a), isFindings(b)));
         Path aside = staging.resolve(REPLACED);
         List<Path[]> moves = new ArrayList<>();
-        try {
-            for (Path p : ordered) {
-                Path t = dir.resolve(p.getFileName());
+        for (Path p : ordered) {
+            Path t = dir.resolve(p.getFileName());
+            try {
                 if (Files.exists(t, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(t, LinkOption.NOFOLLOW_LINKS)) {
                     Files.createDirectories(aside);
                     Path old = aside.resolve(p.getFileName());
@@ -128,10 +130,19 @@ public final class RunFolder {
                 }
                 move(p, t);
                 moves.add(new Path[]{p, t});
+            } catch (IOException | RuntimeException e) {
+                String why = e instanceof FileSystemException f && f.getReason() != null ? f.getReason()
+                        : IoErrors.describe(e);
+                Exception undo = new Exception();
+                new Published(List.of(), moves, aside, null).undo(undo);
+                IOException failure = new IOException(t + " cannot be replaced (" + why + (undo.getSuppressed().length
+                        == 0 ? "), so no report was moved into " + dir : "), and the files moved before it could not"
+                        + " all be put back: what they replaced is in " + REPLACED + " beside the new reports"), e);
+                for (Throwable x : undo.getSuppressed()) {
+                    failure.addSuppressed(x);
+                }
+                throw failure;
             }
-        } catch (IOException | RuntimeException e) {
-            new Published(List.of(), moves, aside, null).undo(e);
-            throw e;
         }
         List<Path> out = new ArrayList<>();
         for (Path p : files) {

@@ -162,7 +162,8 @@ class ReportCommandTest {
         before.remove("runbook.md");
         Result stuck = run(Path.of("."), "report", "--from", run.toString(), "--change-ticket", "CHG0002");
         assertEquals(1, stuck.code(), stuck.err());
-        assertTrue(stuck.err().startsWith("kcd-audit: cannot write output: "), stuck.err());
+        assertEquals("kcd-audit: cannot write output: " + run.toAbsolutePath().resolve("runbook.md") + " cannot be"
+                + " replaced (Is a directory), so no report was moved into " + run.toAbsolutePath(), stuck.err().strip());
         assertTrue(Files.isDirectory(run.resolve("runbook.md")));
         Files.delete(run.resolve("runbook.md"));
         assertFolderIs(before, run);
