@@ -183,4 +183,46 @@ class RunFolderTest {
             assertEquals(RunSummary.SUCCEEDED, store.list(2).get(1).status());
         }
     }
+
+    @Test
+    void withOutARunThatCannotBeStoredAfterItsFilesAreInDirTakesThemBackOut() throws Exception {
+        Path out = dir.resolve("out");
+        run(writing(Format.MD, "old"), new JsonReportWriter()).execute(out, Set.of(Format.JSON, Format.MD),
+                new Timings(), n -> { });
+        byte[] earlier = Files.readAllBytes(out.resolve("findings.json"));
+        // while the reports are written (after the run's rows are staged) another process ends the run, as a daemon
+        // stopping past its timeout does: storing it as SUCCEEDED fails once the files are already in DIR
+        ReportWriter endedMeanwhile = new ReportWriter() {
+            @Override
+            public Format format() {
+                return Format.MD;
+            }
+
+            @Override
+            public void write(ReportView view, OutputStream out) throws IOException {
+                try {
+                    Thread.sleep(2000);
+                } catch (InterruptedException e) {
+                    throw new IOException(e);
+                }
+                try (RunStore other = StoreUrls.open(config(), Map.of())) {
+                    for (RunStore.Running r : other.running()) {
+                        other.interrupt(r.id(), CLOCK.instant(), "the daemon stopped");
+                    }
+                }
+                out.write("new".getBytes(StandardCharsets.UTF_8));
+            }
+        };
+        assertThrows(RuntimeException.class, () -> run(endedMeanwhile, new JsonReportWriter()).execute(out,
+                Set.of(Format.JSON, Format.MD), new Timings(), n -> { }));
+        assertEquals("old", Files.readString(out.resolve("runbook.md")), "the earlier runbook is back");
+        assertArrayEquals(earlier, Files.readAllBytes(out.resolve("findings.json")));
+        List<String> now = names(out);
+        assertEquals(3, now.size(), now.toString());
+        String failed = now.stream().filter(n -> n.endsWith(".failed")).findFirst().orElseThrow();
+        assertEquals(List.of("FAILED.txt", "findings.json", "runbook.md"), names(out.resolve(failed)));
+        try (RunStore store = StoreUrls.open(config(), Map.of())) {
+            assertEquals(RunSummary.INTERRUPTED, store.list(1).get(0).status());
+        }
+    }
 }
