@@ -9,6 +9,7 @@ import org.kcdauditor.report.FindingsDocument;
 import org.kcdauditor.report.FindingsJson;
 import org.kcdauditor.report.Format;
 import org.kcdauditor.report.Reports;
+import org.kcdauditor.run.RunFolder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -16,8 +17,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 
 @Command(name = "report", mixinStandardHelpOptions = true, sortOptions = false,
@@ -26,6 +29,8 @@ import java.util.concurrent.Callable;
         footer = {"", "Exit codes: 0 written, 2 usage error (missing findings.json, bad template), 1 cannot write.",
                 "Example: kcd-audit report --from reports/20261126-060000-1a2b3c4d --formats md,html,ps1"})
 final class ReportCommand implements Callable<Integer> {
+    /** The hidden folder inside DIR the reports are written to before they are moved into DIR. */
+    private static final String STAGING_PREFIX = ".kcd-report-";
     private final Cli cli;
 
     @Option(names = "--from", required = true, paramLabel = "DIR",
@@ -76,12 +81,20 @@ final class ReportCommand implements Callable<Integer> {
         }
         Files.createDirectories(dir);
         Timings t = new Timings();
-        List<Path> written = Reports.standard(templateDir, reports).withoutJson().writeAll(doc, dir, chosen, t);
-        Path json = dir.resolve(FindingsJson.FILE_NAME);
-        if (chosen.contains(Format.JSON) && !Files.exists(json)) {
-            Files.copy(source, json, StandardCopyOption.COPY_ATTRIBUTES);
-            written = new java.util.ArrayList<>(written);
-            written.add(0, json);
+        // written beside DIR's files first, then moved in all or nothing: a failure leaves DIR as it was
+        Path staging = Files.createDirectory(dir.resolve(STAGING_PREFIX + UUID.randomUUID().toString().substring(0, 8)
+                + RunFolder.PARTIAL));
+        List<Path> written;
+        try {
+            List<Path> staged = new ArrayList<>(Reports.standard(templateDir, reports).withoutJson()
+                    .writeAll(doc, staging, chosen, t));
+            if (chosen.contains(Format.JSON) && !Files.exists(dir.resolve(FindingsJson.FILE_NAME))) {
+                staged.add(0, Files.copy(source, staging.resolve(FindingsJson.FILE_NAME),
+                        StandardCopyOption.COPY_ATTRIBUTES));
+            }
+            written = RunFolder.publish(staging, dir, staged).keep();
+        } finally {
+            RunFolder.discard(staging);
         }
         cli.out().println("Reports of run " + doc.runId() + " in " + dir + ":");
         for (Path p : written) {

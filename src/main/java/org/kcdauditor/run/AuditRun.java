@@ -199,9 +199,10 @@ public final class AuditRun {
     /**
      * The same, with a handle through which another thread can follow and stop the run.
      *
-     * <p>Reports go to an unfinished folder first ({@link RunFolder}): the run is stored (one
-     * transaction), then the folder gets its final name. A run that fails is recorded FAILED (INTERRUPTED
-     * when it was stopped), and whatever it had written is kept in a {@code .failed} folder with FAILED.txt.
+     * <p>Reports go to an unfinished folder first ({@link RunFolder}): the folder gets its final name (or, with
+     * {@code --out}, its files are moved into DIR, all or nothing), then the run is stored (one transaction; when
+     * that fails, the move is undone). A run that fails is recorded FAILED (INTERRUPTED when it was stopped), and
+     * whatever it had written is kept in a {@code .failed} folder with FAILED.txt.
      */
     public Outcome execute(Path outDir, Collection<Format> formats, Timings timings, IntConsumer progress,
                            RunControl control) throws DirectoryException, IOException {
@@ -262,25 +263,31 @@ public final class AuditRun {
                 Path reportDir = folder == null ? null : folder.target();
                 CompletedRun completed = new CompletedRun(ev.result(), snapshot.objects().size(), reportDir,
                         ev.imported().patches(), ev.imported().events(), point);
-                List<Path> written = List.of();
+                List<Path> files = List.of();
                 if (folder != null) {
                     RunStore.Staged[] staged = new RunStore.Staged[1];
                     // The findings are stored while the reports are written, once the hosts are (at 20,000 hosts
                     // each is seconds of work on a core of its own); the run is marked SUCCEEDED once every report
-                    // is written, and a failure deletes its rows with it (recordFailure).
-                    written = reports.writeAll(view, folder.staging(), formats, timings, () -> {
+                    // is written and in its place, and a failure deletes its rows with it (recordFailure).
+                    List<Path> written = reports.writeAll(view, folder.staging(), formats, timings, () -> {
                         timings.time("store", () -> staged[0] = store.stage(runId, completed, hostsStored[0]));
                         return null;
                     });
                     control.check();
-                    timings.time("store", () -> staged[0].commit(clock.instant()));
+                    RunFolder.Published published = folder.finish(written);
+                    try {
+                        timings.time("store", () -> staged[0].commit(clock.instant()));
+                    } catch (RuntimeException | Error e) {
+                        published.undo(e); // the folder back to .partial, DIR's earlier files back in DIR
+                        throw e;
+                    }
+                    files = published.keep();
                 } else {
                     timings.time("store", () -> store.complete(runId, clock.instant(), completed, hostsStored[0]));
                 }
                 if (hostsStored[0] != null) {
                     timings.add("store-hosts", hostsStored[0].took()); // beside the evaluation and the writers
                 }
-                List<Path> files = folder == null ? List.of() : folder.finish(written);
                 control.ended();
                 return new Outcome(runId, reportDir, doc, view, ev.result(), files, snapshot.objects().size());
             } catch (Exception | Error e) {

@@ -2,16 +2,22 @@ package org.kcdauditor.run;
 
 import org.kcdauditor.io.AtomicFiles;
 import org.kcdauditor.io.FileTrees;
+import org.kcdauditor.io.IoErrors;
 import org.kcdauditor.report.Reports;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -21,8 +27,9 @@ import java.util.List;
  * final name once every file is written; a failed run's folder is renamed {@code <name>.failed/} and holds
  * {@value #FAILED_TXT} with the reason.</li>
  * <li>With {@code --out DIR} the files go to the hidden folder {@code DIR/.kcd-audit-<run id>.partial/} first and
- * are moved into DIR (replacing files of the same name, findings.json last) once all are written; a failed
- * run leaves DIR as it was and its files in {@code DIR/kcd-audit-<run id>.failed/} with {@value #FAILED_TXT}.</li>
+ * are moved into DIR (replacing files of the same name, findings.json last) once all are written, all or
+ * nothing ({@link #publish}); a failed run leaves DIR as it was and its files in
+ * {@code DIR/kcd-audit-<run id>.failed/} with {@value #FAILED_TXT}.</li>
  * </ul>
  * Temporary files (the writers' {@code .*.tmp}, the workbook's {@code .kcd-tmp-*} folder) are removed on
  * success and on failure; a folder a killed process left {@code .partial} is marked failed and cleaned by the
@@ -33,6 +40,9 @@ public final class RunFolder {
     public static final String FAILED = ".failed";
     public static final String FAILED_TXT = "FAILED.txt";
     private static final String OUT_PREFIX = ".kcd-audit-";
+    /** Inside the staging folder: the files of DIR the new ones replace, until the run is stored. */
+    static final String REPLACED = ".kcd-replaced";
+    private static final Logger LOG = LoggerFactory.getLogger(RunFolder.class);
 
     private final Path staging;
     private final Path target;
@@ -79,30 +89,133 @@ public final class RunFolder {
 
     /**
      * Every file is written: temporary files removed, the folder renamed to its final name (or, with
-     * {@code --out}, each file moved into DIR, findings.json last so it never describes files not there yet).
-     *
-     * @return the files at their final place, in the order given
+     * {@code --out}, the files moved into DIR all-or-nothing, {@link #publish}). The run is stored after this and
+     * calls {@link Published#keep} once it is, or {@link Published#undo} when storing it fails.
      */
-    public List<Path> finish(List<Path> written) throws IOException {
+    public Published finish(List<Path> written) throws IOException {
         removeTemporaryFiles(staging);
-        List<Path> out = new ArrayList<>();
         if (!into) {
             move(staging, target);
+            List<Path> out = new ArrayList<>();
             for (Path p : written) {
                 out.add(target.resolve(p.getFileName()));
             }
-            return out;
+            return new Published(out, Collections.singletonList(new Path[]{staging, target}), null, null);
         }
-        List<Path> ordered = new ArrayList<>(written);
+        return publish(staging, target, written);
+    }
+
+    /**
+     * Moves {@code files} (all in {@code staging}, a folder inside {@code dir}) into {@code dir}, findings.json last
+     * so it never describes files not there yet. A file of the same name already in {@code dir} is first moved
+     * aside into {@code staging/}{@value #REPLACED}; when any move fails, every move already made is undone (the
+     * new files back into {@code staging}, the old ones back into {@code dir}) and the failure thrown, so
+     * {@code dir} holds the old files or the new ones, never a mix.
+     *
+     * @return the files at their final place, in the order given; {@link Published#keep} drops the old ones
+     */
+    public static Published publish(Path staging, Path dir, List<Path> files) throws IOException {
+        List<Path> ordered = new ArrayList<>(files);
         ordered.sort((a, b) -> Boolean.compare(isFindings(a), isFindings(b)));
+        Path aside = staging.resolve(REPLACED);
+        List<Path[]> moves = new ArrayList<>();
         for (Path p : ordered) {
-            move(p, target.resolve(p.getFileName()));
+            Path t = dir.resolve(p.getFileName());
+            try {
+                if (Files.exists(t, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(t, LinkOption.NOFOLLOW_LINKS)) {
+                    Files.createDirectories(aside);
+                    Path old = aside.resolve(p.getFileName());
+                    move(t, old);
+                    moves.add(new Path[]{t, old});
+                }
+                move(p, t);
+                moves.add(new Path[]{p, t});
+            } catch (IOException | RuntimeException e) {
+                String why = e instanceof FileSystemException f && f.getReason() != null ? f.getReason()
+                        : IoErrors.describe(e);
+                Exception undo = new Exception();
+                new Published(List.of(), moves, aside, null).undo(undo);
+                IOException failure = new IOException(t + " cannot be replaced (" + why + (undo.getSuppressed().length
+                        == 0 ? "), so no report was moved into " + dir : "), and the files moved before it could not"
+                        + " all be put back: what they replaced is in " + REPLACED + " beside the new reports"), e);
+                for (Throwable x : undo.getSuppressed()) {
+                    failure.addSuppressed(x);
+                }
+                throw failure;
+            }
         }
-        for (Path p : written) {
-            out.add(target.resolve(p.getFileName()));
+        List<Path> out = new ArrayList<>();
+        for (Path p : files) {
+            out.add(dir.resolve(p.getFileName()));
         }
-        Files.deleteIfExists(staging);
-        return out;
+        return new Published(out, moves, aside, staging);
+    }
+
+    /**
+     * Deletes a staging folder {@link #publish} has moved its files out of, or failed to (its new files then still
+     * in it) — unless files of DIR it replaced are still in it because they could not be put back: then it is kept,
+     * and a warning says where they are.
+     */
+    public static void discard(Path staging) throws IOException {
+        if (Files.exists(staging.resolve(REPLACED), LinkOption.NOFOLLOW_LINKS)) {
+            LOG.warn("{} holds files the new reports replaced that could not be put back: move them back by hand",
+                    staging.resolve(REPLACED));
+            return;
+        }
+        FileTrees.delete(staging);
+    }
+
+    /** Files moved to their final place, the files they replaced still kept aside. */
+    public static final class Published {
+        private final List<Path> files;
+        private final List<Path[]> moves;
+        private final Path aside;
+        private final Path staging;
+
+        private Published(List<Path> files, List<Path[]> moves, Path aside, Path staging) {
+            this.files = files;
+            this.moves = moves;
+            this.aside = aside;
+            this.staging = staging;
+        }
+
+        /** The files at their final place. */
+        public List<Path> files() {
+            return files;
+        }
+
+        /** The outcome stands: the replaced files and the emptied staging folder are deleted. */
+        public List<Path> keep() {
+            try {
+                if (aside != null) {
+                    FileTrees.delete(aside);
+                }
+                if (staging != null) {
+                    Files.deleteIfExists(staging);
+                }
+            } catch (IOException e) {
+                LOG.warn("cannot remove {} (the files the reports replaced): {}", staging, e.getMessage());
+            }
+            return files;
+        }
+
+        /** Puts everything back where it was, last move first; a move that cannot be undone is added to {@code failure}. */
+        public void undo(Throwable failure) {
+            for (int i = moves.size() - 1; i >= 0; i--) {
+                try {
+                    move(moves.get(i)[1], moves.get(i)[0]);
+                } catch (IOException | RuntimeException e) {
+                    failure.addSuppressed(e);
+                }
+            }
+            try {
+                if (aside != null) {
+                    Files.deleteIfExists(aside); // only when empty: nothing of the old files is ever deleted here
+                }
+            } catch (IOException e) {
+                failure.addSuppressed(e);
+            }
+        }
     }
 
     /**

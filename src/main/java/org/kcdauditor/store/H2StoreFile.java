@@ -1,6 +1,8 @@
 package org.kcdauditor.store;
 
 import org.h2.mvstore.DataUtils;
+import org.h2.mvstore.MVStore;
+import org.h2.mvstore.MVStoreException;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -20,8 +22,12 @@ import java.util.Map;
  * chunk (H2 writes the header only after that chunk is on disk); if that chunk does not lie complete within
  * the file, the file is damaged and is refused, untouched.
  *
+ * Then the file is opened read-only as H2 will open it: when H2 can read it only as a version older than the one
+ * its header names (newer data overwritten in place: zeroed pages, a bad sector), it is refused too.
+ *
  * <p>What this cannot see: data written after the header was last written and then lost (a crash loses
- * H2's most recent writes by design; H2 recovers those as it should).
+ * H2's most recent writes by design; H2 recovers those as it should), or damage to data H2 does not read on
+ * opening (the rows of an older run, found only when they are read).
  */
 final class H2StoreFile {
     private static final int BLOCK = 4096;
@@ -87,7 +93,35 @@ final class H2StoreFile {
                 return "the file ends at " + size + " bytes, but its newest data runs to byte " + end
                         + ": it was cut short";
             }
-            return null;
+            return olderThanItsHeader(file, version(header));
+        }
+    }
+
+    /**
+     * Whether H2 reads the file only as an older state than its header's: it opens the newest version whose data it
+     * can read, so a file whose newer data was overwritten (zeroed pages, a bad sector) opens as the state of some
+     * earlier write, without a word. Opened read-only, so nothing is written; a file another process holds open (the
+     * daemon) is left to that process, which opened it whole.
+     *
+     * @return null when H2 reads the version the header names, or a later one; else what is wrong
+     */
+    private static String olderThanItsHeader(Path file, long headerVersion) {
+        MVStore store;
+        try {
+            store = new MVStore.Builder().fileName(file.toString()).readOnly().open();
+        } catch (MVStoreException e) {
+            if (e.getErrorCode() == DataUtils.ERROR_FILE_LOCKED) {
+                return null;
+            }
+            return "H2 cannot read it (" + e.getMessage().lines().findFirst().orElse("") + ")";
+        }
+        try {
+            long opened = store.getCurrentVersion();
+            return opened >= headerVersion ? null : "its header names version " + headerVersion + " of its data, but"
+                    + " only version " + opened + " can be read: parts of the file were overwritten, and opening it"
+                    + " would silently drop every later change";
+        } finally {
+            store.closeImmediately();
         }
     }
 

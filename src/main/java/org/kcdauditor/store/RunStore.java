@@ -123,8 +123,11 @@ public final class RunStore implements AutoCloseable {
             if (file != null && (why.contains("orrupt") || why.contains("Chunk") || why.contains("chunk"))) {
                 throw new StoreException(damaged(file, why), e);
             }
-            throw new StoreException("history store " + display + " cannot be opened: " + why
-                    + " (a damaged H2 file is left untouched: move it aside, or point store.url elsewhere)", e);
+            throw new StoreException("history store " + display + " cannot be opened: " + why + (file != null
+                    ? " (a damaged H2 file is left untouched: move it aside, or point store.url elsewhere)"
+                    : " (check that the database server is running and accepts connections at the host and port of"
+                    + " store.url, and the user and password in the variables store.userEnv and store.passwordEnv"
+                    + " name)"), e);
         }
         try {
             Flyway flyway = Flyway.configure().dataSource(new SingleConnectionDataSource(c))

@@ -141,6 +141,53 @@ class ReportCommandTest {
     }
 
     @Test
+    void aFailedReRenderingLeavesTheRunsFolderAsItWas(@TempDir Path dir) throws Exception {
+        Path run = storedRun(dir);
+        assertEquals(0, run(Path.of("."), "report", "--from", run.toString(), "--change-ticket", "CHG0001").code());
+        Map<String, byte[]> before = contents(run);
+        assertEquals(6, before.size(), before.keySet().toString());
+
+        // one format's template broken: the other formats, written fine, must not replace the stored ones
+        Path t = Files.createDirectories(dir.resolve("t"));
+        Files.writeString(t.resolve("runbook.md.ftl"), "${run.domain\n");
+        Result bad = run(Path.of("."), "report", "--from", run.toString(), "--templates", t.toString(),
+                "--change-ticket", "CHG0002");
+        assertEquals(2, bad.code(), bad.err());
+        assertFolderIs(before, run);
+
+        // a file that cannot be replaced (a folder named runbook.md here; on Windows a workbook open in Excel):
+        // the files moved in before it are moved back out
+        Files.delete(run.resolve("runbook.md"));
+        Files.createDirectory(run.resolve("runbook.md"));
+        before.remove("runbook.md");
+        Result stuck = run(Path.of("."), "report", "--from", run.toString(), "--change-ticket", "CHG0002");
+        assertEquals(1, stuck.code(), stuck.err());
+        assertEquals("kcd-audit: cannot write output: " + run.toAbsolutePath().resolve("runbook.md") + " cannot be"
+                + " replaced (Is a directory), so no report was moved into " + run.toAbsolutePath(), stuck.err().strip());
+        assertTrue(Files.isDirectory(run.resolve("runbook.md")));
+        Files.delete(run.resolve("runbook.md"));
+        assertFolderIs(before, run);
+    }
+
+    private static Map<String, byte[]> contents(Path folder) throws java.io.IOException {
+        Map<String, byte[]> files = new java.util.TreeMap<>();
+        try (var s = Files.list(folder)) {
+            for (Path p : s.toList()) {
+                files.put(p.getFileName().toString(), Files.readAllBytes(p));
+            }
+        }
+        return files;
+    }
+
+    private static void assertFolderIs(Map<String, byte[]> expected, Path folder) throws java.io.IOException {
+        Map<String, byte[]> now = contents(folder);
+        assertEquals(expected.keySet(), now.keySet(), "no file added, none left behind");
+        for (String name : expected.keySet()) {
+            org.junit.jupiter.api.Assertions.assertArrayEquals(expected.get(name), now.get(name), name);
+        }
+    }
+
+    @Test
     void anIncompleteOrForeignFindingsFileSaysWhichItIs(@TempDir Path dir) throws Exception {
         Path partial = Files.writeString(dir.resolve("partial.json"), "{\"schemaVersion\":1}");
         Result r = run(Path.of("."), "report", "--from", partial.toString());

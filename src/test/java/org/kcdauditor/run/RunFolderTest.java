@@ -138,4 +138,91 @@ class RunFolderTest {
         assertTrue(failed.startsWith("kcd-audit-"), failed);
         assertEquals(List.of("FAILED.txt", "findings.json"), names(out.resolve(failed)));
     }
+
+    /** A writer that writes {@code text} as {@code format}'s file. */
+    private static ReportWriter writing(Format format, String text) {
+        return new ReportWriter() {
+            @Override
+            public Format format() {
+                return format;
+            }
+
+            @Override
+            public void write(ReportView view, OutputStream out) throws IOException {
+                out.write(text.getBytes(StandardCharsets.UTF_8));
+            }
+        };
+    }
+
+    @Test
+    void withOutAMoveThatFailsHalfWayPutsDirsEarlierFilesBackAndTheRunIsRecordedFailed() throws Exception {
+        Path out = dir.resolve("out");
+        run(writing(Format.XLSX, "old"), writing(Format.MD, "old"), new JsonReportWriter())
+                .execute(out, Set.of(Format.JSON, Format.XLSX, Format.MD), new Timings(), n -> { });
+        byte[] earlier = Files.readAllBytes(out.resolve("findings.json"));
+        // runbook.md cannot be replaced (a folder now, as a file open in Excel on Windows): the workbook, moved
+        // into DIR before it, must go back out
+        Files.delete(out.resolve("runbook.md"));
+        Files.createDirectories(out.resolve("runbook.md"));
+        Files.writeString(out.resolve("runbook.md").resolve("keep.txt"), "mine");
+
+        AuditRun second = run(writing(Format.XLSX, "new"), writing(Format.MD, "new"), new JsonReportWriter());
+        assertThrows(IOException.class, () -> second.execute(out, Set.of(Format.JSON, Format.XLSX, Format.MD),
+                new Timings(), n -> { }));
+        assertEquals("old", Files.readString(out.resolve("audit.xlsx")), "the earlier workbook is back");
+        assertArrayEquals(earlier, Files.readAllBytes(out.resolve("findings.json")));
+        assertEquals("mine", Files.readString(out.resolve("runbook.md").resolve("keep.txt")));
+        List<String> now = names(out);
+        assertEquals(4, now.size(), now.toString());
+        String failed = now.stream().filter(n -> n.endsWith(".failed")).findFirst().orElseThrow();
+        assertEquals(List.of("FAILED.txt", "audit.xlsx", "findings.json", "runbook.md"), names(out.resolve(failed)),
+                "the new files kept in the failed folder, nothing of DIR's");
+        assertEquals("new", Files.readString(out.resolve(failed).resolve("audit.xlsx")));
+        try (RunStore store = StoreUrls.open(config(), Map.of())) {
+            assertEquals(RunSummary.FAILED, store.list(1).get(0).status(), "history agrees with the exit code");
+            assertEquals(RunSummary.SUCCEEDED, store.list(2).get(1).status());
+        }
+    }
+
+    @Test
+    void withOutARunThatCannotBeStoredAfterItsFilesAreInDirTakesThemBackOut() throws Exception {
+        Path out = dir.resolve("out");
+        run(writing(Format.MD, "old"), new JsonReportWriter()).execute(out, Set.of(Format.JSON, Format.MD),
+                new Timings(), n -> { });
+        byte[] earlier = Files.readAllBytes(out.resolve("findings.json"));
+        // while the reports are written (after the run's rows are staged) another process ends the run, as a daemon
+        // stopping past its timeout does: storing it as SUCCEEDED fails once the files are already in DIR
+        ReportWriter endedMeanwhile = new ReportWriter() {
+            @Override
+            public Format format() {
+                return Format.MD;
+            }
+
+            @Override
+            public void write(ReportView view, OutputStream out) throws IOException {
+                try {
+                    Thread.sleep(2000);
+                } catch (InterruptedException e) {
+                    throw new IOException(e);
+                }
+                try (RunStore other = StoreUrls.open(config(), Map.of())) {
+                    for (RunStore.Running r : other.running()) {
+                        other.interrupt(r.id(), CLOCK.instant(), "the daemon stopped");
+                    }
+                }
+                out.write("new".getBytes(StandardCharsets.UTF_8));
+            }
+        };
+        assertThrows(RuntimeException.class, () -> run(endedMeanwhile, new JsonReportWriter()).execute(out,
+                Set.of(Format.JSON, Format.MD), new Timings(), n -> { }));
+        assertEquals("old", Files.readString(out.resolve("runbook.md")), "the earlier runbook is back");
+        assertArrayEquals(earlier, Files.readAllBytes(out.resolve("findings.json")));
+        List<String> now = names(out);
+        assertEquals(3, now.size(), now.toString());
+        String failed = now.stream().filter(n -> n.endsWith(".failed")).findFirst().orElseThrow();
+        assertEquals(List.of("FAILED.txt", "findings.json", "runbook.md"), names(out.resolve(failed)));
+        try (RunStore store = StoreUrls.open(config(), Map.of())) {
+            assertEquals(RunSummary.INTERRUPTED, store.list(1).get(0).status());
+        }
+    }
 }

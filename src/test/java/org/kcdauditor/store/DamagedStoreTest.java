@@ -54,6 +54,23 @@ class DamagedStoreTest {
         return dir.resolve("data/kcd-audit.mv.db");
     }
 
+    /** A config of the store in {@link #dir}, with a directory nothing listens on. */
+    private Path config() throws java.io.IOException {
+        return Files.writeString(dir.resolve("kcd-audit.yaml"), """
+                directory:
+                  url: ldap://127.0.0.1:9
+                  bindDn: svc@contoso.com
+                  passwordEnv: NONE
+                  baseDn: DC=contoso,DC=com
+                  allowInsecureBind: true
+                clusters:
+                  - name: HVC1
+                    nodes: [HV01, HV02]
+                store:
+                  url: jdbc:h2:file:data/kcd-audit
+                """);
+    }
+
     @Test
     void aTruncatedStoreIsRefusedUntouchedNamingThePathAndWhatToDo() throws Exception {
         Path file = storeWithRuns(10);
@@ -71,20 +88,7 @@ class DamagedStoreTest {
                 && e.getMessage().contains("move it aside"), e.getMessage());
         assertArrayEquals(cut, Files.readAllBytes(file), "a damaged store is never rewritten");
 
-        Path config = dir.resolve("kcd-audit.yaml");
-        Files.writeString(config, """
-                directory:
-                  url: ldap://127.0.0.1:9
-                  bindDn: svc@contoso.com
-                  passwordEnv: NONE
-                  baseDn: DC=contoso,DC=com
-                  allowInsecureBind: true
-                clusters:
-                  - name: HVC1
-                    nodes: [HV01, HV02]
-                store:
-                  url: jdbc:h2:file:data/kcd-audit
-                """);
+        Path config = config();
         for (String[] args : List.of(new String[]{"history", "--config", config.toString()},
                 new String[]{"run", "--config", config.toString(), "--formats", "json", "--out",
                         dir.resolve("out").toString()})) {
@@ -95,6 +99,45 @@ class DamagedStoreTest {
             assertTrue(r.out().isEmpty() || !r.out().contains("No runs stored yet"), r.out());
         }
         assertArrayEquals(cut, Files.readAllBytes(file), "neither command rewrote it");
+    }
+
+    @Test
+    void aStoreWhoseDataWasOverwrittenInPlaceIsRefusedUntouchedNotOpenedAsAnOlderState() throws Exception {
+        Path file = storeWithRuns(5);
+        byte[] whole = Files.readAllBytes(file);
+        Path config = config();
+        // 8 pages zeroed somewhere in the file (as dd conv=notrunc does): H2 alone opens the newest state it can
+        // still read, an older one, and the next write makes the loss permanent. Where H2's background writer put
+        // the live data differs from run to run, so every place is tried: each is refused untouched, or (the pages
+        // held nothing H2 reads on opening) opens with every run
+        int refused = 0;
+        for (int page = 2; page + 8 <= whole.length / 4096; page++) {
+            Files.write(file, whole);
+            try (var ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
+                ch.write(java.nio.ByteBuffer.allocate(8 * 4096), page * 4096L);
+            }
+            byte[] damaged = Files.readAllBytes(file);
+            try (RunStore store = RunStore.open("jdbc:h2:file:" + dir.resolve("data/kcd-audit"), null, null)) {
+                assertEquals(5, store.list(10).size(), "page " + page + ": opened as an older state");
+                continue;
+            } catch (StoreException e) {
+                assertTrue(e.getMessage().startsWith("history store " + file + " is damaged: "), e.getMessage());
+                assertTrue(e.getMessage().contains("Restore the file from a backup"), e.getMessage());
+                assertArrayEquals(damaged, Files.readAllBytes(file), "page " + page + ": refused untouched");
+            }
+            if (refused++ == 0) {
+                CliRun r = CliRun.run(Map.of("NONE", "x"), "history", "--config", config.toString());
+                assertEquals(1, r.exitCode(), "page " + page + ": " + r);
+                assertEquals(1, r.err().lines().count(), r.err());
+                assertTrue(r.err().contains(file.toString()) && r.err().contains("is damaged"), r.err());
+                assertArrayEquals(damaged, Files.readAllBytes(file), "page " + page + ": history never rewrites it");
+            }
+        }
+        assertTrue(refused > 0, "some place of the file is read on opening");
+        Files.write(file, whole);
+        try (RunStore store = RunStore.open("jdbc:h2:file:" + dir.resolve("data/kcd-audit"), null, null)) {
+            assertEquals(5, store.list(10).size(), "the whole file opens as it is");
+        }
     }
 
     @Test

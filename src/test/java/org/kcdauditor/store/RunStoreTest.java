@@ -357,6 +357,21 @@ class RunStoreTest {
     }
 
     @Test
+    void anUnreachableServerIsAClearErrorSayingWhatToCheckNotAboutH2Files() throws Exception {
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort(); // closed again: nothing listens there
+        }
+        String url = "jdbc:postgresql://127.0.0.1:" + port + "/kcd";
+        StoreException e = assertThrows(StoreException.class, () -> RunStore.open(url, "kcd", "x".toCharArray()));
+        assertTrue(e.getMessage().startsWith("history store " + url + " cannot be opened: "), e.getMessage());
+        assertTrue(e.getMessage().contains("database server is running") && e.getMessage().contains("store.userEnv"),
+                e.getMessage());
+        assertFalse(e.getMessage().contains("H2"), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"));
+    }
+
+    @Test
     void theRunLockIsExclusiveUntilReleasedOrExpired() {
         try (RunStore store = RunStore.open(url(), null, null)) {
             assertTrue(store.locks().tryLock("audit", "scheduler-1", T0, Duration.ofMinutes(30)));
