@@ -55,15 +55,7 @@ public final class FindingsJson {
                                          AuditResult result, RuleCatalogue catalogue) {
         AuditContext ctx = result.context();
         PolicyConfig p = ctx.policy();
-        Map<String, List<FindingsDocument.PairDoc>> matrix = new HashMap<>();
-        for (PairStatus pair : ctx.pairs()) {
-            matrix.computeIfAbsent(pair.cluster(), k -> new ArrayList<>()).add(new FindingsDocument.PairDoc(
-                    pair.source().name(), pair.target().name(), pair.required().size(), pair.present(), pair.ok(),
-                    // no list per blocker-free pair: at 20,000 hosts that is 360,000 lists kept through the writers
-                    pair.blockers().isEmpty() ? List.of() : pair.blockers().stream()
-                            .map(b -> new FindingsDocument.BlockerDoc(b.rule(), b.findingId())).toList(),
-                    pair.missing(), pair.unregistered(), pair.rbcd(), pair.fileServer()));
-        }
+        Map<String, List<FindingsDocument.PairDoc>> matrix = matrix(ctx);
         List<FindingsDocument.ClusterDoc> clusters = new ArrayList<>();
         for (int i = 0; i < ctx.clusters().size(); i++) {
             ResolvedCluster rc = ctx.clusters().get(i);
@@ -102,6 +94,20 @@ public final class FindingsJson {
     }
 
     /** The snapshot's directories; a snapshot built without them (tests, the store) is the configured first one. */
+    /** Each cluster's pairs as findings.json writes them, by cluster name. */
+    public static Map<String, List<FindingsDocument.PairDoc>> matrix(AuditContext ctx) {
+        Map<String, List<FindingsDocument.PairDoc>> matrix = new HashMap<>();
+        for (PairStatus pair : ctx.pairs()) {
+            matrix.computeIfAbsent(pair.cluster(), k -> new ArrayList<>()).add(new FindingsDocument.PairDoc(
+                    pair.source().name(), pair.target().name(), pair.required().size(), pair.present(), pair.ok(),
+                    // no list per blocker-free pair: at 20,000 hosts that is 360,000 lists kept through the writers
+                    pair.blockers().isEmpty() ? List.of() : pair.blockers().stream()
+                            .map(b -> new FindingsDocument.BlockerDoc(b.rule(), b.findingId())).toList(),
+                    pair.missing(), pair.unregistered(), pair.rbcd(), pair.fileServer()));
+        }
+        return matrix;
+    }
+
     private static List<DirectoryPart> directoryParts(Snapshot s, AuditConfig config) {
         if (!s.directories().isEmpty()) {
             return s.directories();

@@ -17,8 +17,8 @@ import java.util.regex.Pattern;
 
 /**
  * Whether a cluster may go into a patch window (GO) and, if not, why: every HIGH finding of the cluster
- * that no waiver suppresses blocks it, and a node on Windows Server 2025 with a blocked pair blocks it in
- * any case (Credential Guard, on by default there, leaves no CredSSP fallback). Written into findings.json
+ * that no waiver suppresses blocks it, so does every unwaived finding that blocks one of its pairs (of any
+ * severity or cluster), and a node on Windows Server 2025 with a blocked pair blocks it in any case (Credential Guard, on by default there, leaves no CredSSP fallback). Written into findings.json
  * ({@code clusters[].go}, {@code clusters[].reasons}) and shown by preflight, the reports and the mail.
  */
 public record GoVerdict(boolean go, List<Reason> reasons) {
@@ -44,11 +44,18 @@ public record GoVerdict(boolean go, List<Reason> reasons) {
      */
     public static final class Judge {
         private final Map<String, List<Finding>> highByCluster = new HashMap<>();
+        private final Map<String, Finding> openById = new HashMap<>();
         private final Map<String, FindingsDocument.HostDoc> byName = new HashMap<>();
 
         public Judge(List<Finding> findings, List<FindingsDocument.HostDoc> hosts) {
             for (Finding f : findings) {
-                if (f != null && !f.isWaived() && f.severity() == Severity.HIGH && f.cluster() != null) {
+                if (f == null || f.isWaived()) {
+                    continue;
+                }
+                if (f.id() != null) {
+                    openById.put(f.id(), f);
+                }
+                if (f.severity() == Severity.HIGH && f.cluster() != null) {
                     highByCluster.computeIfAbsent(fold(f.cluster()), k -> new ArrayList<>()).add(f);
                 }
             }
@@ -58,12 +65,26 @@ public record GoVerdict(boolean go, List<Reason> reasons) {
         }
 
         public GoVerdict of(FindingsDocument.ClusterDoc cluster) {
-            Map<String, List<Finding>> blocking = new LinkedHashMap<>();
+            Set<Finding> open = new LinkedHashSet<>();
             for (Finding f : highByCluster.getOrDefault(fold(cluster.name()), List.of())) {
                 if (cluster.name().equalsIgnoreCase(f.cluster())) {
-                    blocking.computeIfAbsent(f.rule(), k -> new ArrayList<>()).add(f);
+                    open.add(f);
                 }
             }
+            // an open finding that blocks one of the cluster's pairs blocks it whatever its severity or cluster
+            // (a disabled account is MEDIUM, a file server's AES finding belongs to no cluster)
+            for (FindingsDocument.PairDoc p : cluster.matrix() == null ? List.<FindingsDocument.PairDoc>of()
+                    : cluster.matrix()) {
+                for (FindingsDocument.BlockerDoc b : p.passes() ? List.<FindingsDocument.BlockerDoc>of()
+                        : p.blockerList()) {
+                    Finding f = b.findingId() == null ? null : openById.get(b.findingId());
+                    if (f != null) {
+                        open.add(f);
+                    }
+                }
+            }
+            Map<String, List<Finding>> blocking = new LinkedHashMap<>();
+            open.forEach(f -> blocking.computeIfAbsent(f.rule(), k -> new ArrayList<>()).add(f));
             List<Reason> reasons = new ArrayList<>();
             if (!cluster.wasAudited()) {
                 reasons.add(new Reason(null, 0, "not audited: directory " + cluster.directory() + " could not be read"));

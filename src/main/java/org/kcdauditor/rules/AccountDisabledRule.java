@@ -12,7 +12,7 @@ import java.util.List;
 
 /** ACCOUNT_DISABLED: a node's computer account is disabled (0x2). */
 public final class AccountDisabledRule implements Rule {
-    static final RuleInfo INFO = new RuleInfo(Blocker.ACCOUNT_DISABLED, Severity.HIGH, Category.INVENTORY,
+    static final RuleInfo INFO = new RuleInfo(Blocker.ACCOUNT_DISABLED, Severity.MEDIUM, Category.INVENTORY,
             "A host's computer account is disabled",
             "a node's account is disabled (`0x2`): blocks its pairs",
             "A disabled computer account cannot obtain Kerberos tickets: the host cannot authenticate"

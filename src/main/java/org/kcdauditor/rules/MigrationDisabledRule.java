@@ -12,7 +12,7 @@ import java.util.List;
 
 /** MIGRATION_DISABLED: live migration is disabled on a node (Get-VMHost export). */
 public final class MigrationDisabledRule implements Rule {
-    static final RuleInfo INFO = new RuleInfo(Blocker.MIGRATION_DISABLED, Severity.HIGH, Category.HOSTS,
+    static final RuleInfo INFO = new RuleInfo(Blocker.MIGRATION_DISABLED, Severity.MEDIUM, Category.HOSTS,
             "Live migration is disabled on a host",
             "a node's `VirtualMachineMigrationEnabled` is False (`hostSettings.sources`): blocks its pairs",
             "A host with live migration disabled neither sends nor receives live migrations: it cannot be drained"

@@ -469,10 +469,15 @@ class SambaAdIntegrationTest {
         String ou = scenarioOu("dis");
         List<SambaDc.Host> c = correctCluster(ou, hosts("ITDIS1", "ITDIS2"), h -> h.get(1).enabled = false);
         Run r = audit(c, "DIS", x -> { });
-        assertEquals(3, r.exit(), r.where());
         JsonNode f = single(r, "ACCOUNT_DISABLED");
-        assertEquals("HIGH", f.path("severity").asText());
+        assertEquals("MEDIUM", f.path("severity").asText());
         assertEquals("ITDIS2", f.path("host").asText());
+        // MEDIUM, yet it blocks both pairs, so the cluster is NO-GO
+        JsonNode cluster = r.doc().path("clusters").get(0);
+        assertFalse(cluster.path("go").asBoolean(true), r.where());
+        for (JsonNode p : cluster.path("matrix")) {
+            assertFalse(p.path("ok").asBoolean(true), p.toString());
+        }
     }
 
     @Test

@@ -311,10 +311,12 @@ class KerberosExchangeRulesTest {
         assertTrue(r.context().pairs().stream().allMatch(PairStatus::ok), "operators block no pair");
     }
 
-    /** The verdict of cluster HVC1 from these findings alone (no matrix, no hosts): NO-GO on any open HIGH. */
+    /** The verdict of cluster HVC1 from these findings and its pairs (no hosts): NO-GO on any open HIGH or blocker. */
     private static GoVerdict verdict(AuditResult r) {
         return GoVerdict.of(new FindingsDocument.ClusterDoc("HVC1", List.of("HV01", "HV02", "HV03"), List.of(),
-                List.of(), 6, 0, 0, 0, 0.0, null, null, null, List.of()), r.findings(), List.of());
+                List.of(), 6, 0, 0, 0, 0.0, null, null, null,
+                org.kcdauditor.report.FindingsJson.matrix(r.context()).getOrDefault("HVC1", List.of())),
+                r.findings(), List.of());
     }
 
     @Test
@@ -322,7 +324,7 @@ class KerberosExchangeRulesTest {
         AuditResult r = audit(replace(healthy(), host("HV02").delegatesTo("HV01", "HV03")
                 .uac(Uac.WORKSTATION_TRUST_ACCOUNT | Uac.TRUSTED_TO_AUTH_FOR_DELEGATION | Uac.ACCOUNTDISABLE).build()));
         Finding f = of(r, "ACCOUNT_DISABLED").get(0);
-        assertEquals(Severity.HIGH, f.severity());
+        assertEquals(Severity.MEDIUM, f.severity(), "MEDIUM in the catalogue, yet its blocked pairs make NO-GO");
         for (String[] p : new String[][]{{"HV01", "HV02"}, {"HV02", "HV01"}, {"HV03", "HV02"}, {"HV02", "HV03"}}) {
             assertEquals(List.of(new Blocker("ACCOUNT_DISABLED", f.id())), pair(r, p[0], p[1]).blockers(),
                     p[0] + " -> " + p[1] + ": a disabled account obtains no tickets");
@@ -384,7 +386,7 @@ class KerberosExchangeRulesTest {
                 "and receives none");
         assertEquals(0, r.clusters().get(0).pairsOk());
         assertEquals("HV03", disabled.host());
-        assertEquals(Severity.HIGH, disabled.severity());
+        assertEquals(Severity.MEDIUM, disabled.severity());
         assertEquals(4, disabled.evidence().pairs().size());
         assertEquals(List.of(new Action.EnableMigration("HV03")), disabled.actions());
         assertFalse(verdict(r).go());

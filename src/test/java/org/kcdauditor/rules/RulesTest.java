@@ -220,13 +220,13 @@ class RulesTest {
     }
 
     @Test
-    void disabledAccountIsHigh() {
+    void disabledAccountIsMedium() {
         AdObject[] c = healthyCluster();
         c[1] = host("HV02").delegatesTo("HV01", "HV03")
                 .uac(Uac.WORKSTATION_TRUST_ACCOUNT | Uac.TRUSTED_TO_AUTH_FOR_DELEGATION | Uac.ACCOUNTDISABLE).build();
         List<Finding> f = of(audit(c), "ACCOUNT_DISABLED");
         assertEquals(1, f.size());
-        assertEquals(Severity.HIGH, f.get(0).severity());
+        assertEquals(Severity.MEDIUM, f.get(0).severity());
     }
 
     @Test
