@@ -146,12 +146,13 @@ public final class RemediationPlan {
     private final List<Decision> decisions;
     private final Map<String, Set<String>> rules;
     private final Set<String> settled;
+    private final Set<String> open;
 
     private RemediationPlan(ProtocolTransition protocolPolicy, Commands commands, String dc, Map<String, Server> servers,
                             Map<String, String> directoryOfHost, List<HostChange> hosts,
                             List<Action.UnregisterSpn> unregister, List<Action.OnHost> onHosts, List<Refused> refused,
                             List<Pair> validate, List<String> purgeHosts, List<Decision> decisions,
-                            Map<String, Set<String>> rules, Set<String> settled) {
+                            Map<String, Set<String>> rules, Set<String> settled, Set<String> open) {
         this.protocolPolicy = protocolPolicy;
         this.commands = commands;
         this.dc = dc;
@@ -181,6 +182,7 @@ public final class RemediationPlan {
         this.decisions = decisions;
         this.rules = rules;
         this.settled = settled;
+        this.open = open;
     }
 
     /**
@@ -281,6 +283,15 @@ public final class RemediationPlan {
     /** The findings an administrator decides, above INFO, in findings order. */
     public List<Decision> decisions() {
         return decisions;
+    }
+
+    /**
+     * Whether the finding {@code id} stays open after the change: it needs a decision (one of {@link #decisions()}), or
+     * the plan scripts it but cannot carry it out (its host is refused). Waived, INFO and settled findings, and
+     * consequences of settled or waived ones, do not.
+     */
+    public boolean staysOpen(String id) {
+        return open.contains(id);
     }
 
     public boolean hasChanges() {
@@ -406,6 +417,9 @@ public final class RemediationPlan {
                 settled.add(f.id());
             }
         }
+        Set<String> open = new HashSet<>();
+        scripted.stream().filter(f -> f.severity() != Severity.INFO && !settled.contains(f.id()))
+                .forEach(f -> open.add(f.id()));
         Set<String> waived = new HashSet<>();
         nn(doc.findings()).stream().filter(f -> f != null && f.isWaived()).forEach(f -> waived.add(f.id()));
         List<Decision> decisions = new ArrayList<>();
@@ -427,6 +441,7 @@ public final class RemediationPlan {
             boolean coversFlags = h != null && h.changesMode() && f.hasEvidence()
                     && Boolean.TRUE.equals(f.evidence().delegationBits());
             decisions.add(new Decision(f, m.what(), m.proposed(), coversFlags ? h.name() : null));
+            open.add(f.id());
         }
 
         List<Pair> validate = validatePairs(doc, hosts, settled);
@@ -471,7 +486,7 @@ public final class RemediationPlan {
         return new RemediationPlan(policy, first, doc.directory() == null ? null : doc.directory().dc(), servers,
                 directoryOfHost, List.copyOf(hosts), List.copyOf(unregister.values()), List.copyOf(onHosts.values()),
                 List.copyOf(refused), List.copyOf(validate),
-                List.copyOf(purgeHosts), List.copyOf(decisions), rules, Set.copyOf(settled));
+                List.copyOf(purgeHosts), List.copyOf(decisions), rules, Set.copyOf(settled), Set.copyOf(open));
     }
 
     /** {@code OU=Hyper-V,DC=contoso,DC=com} → {@code DC=contoso,DC=com}. */
