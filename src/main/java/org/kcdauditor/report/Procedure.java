@@ -73,15 +73,15 @@ public final class Procedure {
 
     private final List<PhaseView> phases;
     private final String exportCommand;
-    private final String exportFile;
+    private final List<String> exportFiles;
     private final List<String> exportCommands;
     private final List<String> replicateCommands;
 
-    private Procedure(List<PhaseView> phases, String exportCommand, String exportFile, List<String> exportCommands,
+    private Procedure(List<PhaseView> phases, String exportCommand, List<String> exportFiles, List<String> exportCommands,
                       List<String> replicateCommands) {
         this.phases = phases;
         this.exportCommand = exportCommand;
-        this.exportFile = exportFile;
+        this.exportFiles = exportFiles;
         this.exportCommands = exportCommands;
         this.replicateCommands = replicateCommands;
     }
@@ -127,9 +127,9 @@ public final class Procedure {
         return exportCommand;
     }
 
-    /** The file the export writes, named after the run. */
-    public String exportFile() {
-        return exportFile;
+    /** The files the export writes, named after the run: one, or one per directory the change writes to. */
+    public List<String> exportFiles() {
+        return exportFiles;
     }
 
     /**
@@ -279,8 +279,8 @@ public final class Procedure {
             }
             phases.add(phase(phases, Phase.ROLLBACK, "If needed: remediation.ps1 -Rollback -Apply reverts exactly what"
                     + " -Apply recorded in its change record (it refuses without one, and re-enables unconstrained"
-                    + " delegation only with -Force); by hand, the inverse commands (previous values in " + exportFile
-                    + "); then replicate and purge tickets again.", rollback));
+                    + " delegation only with -Force); by hand, the inverse commands (previous values in " + String.join(", ",
+                    exportFiles) + "); then replicate and purge tickets again.", rollback));
         }
         if (!plan.decisions().isEmpty()) {
             List<Step> decide = new ArrayList<>();
@@ -297,7 +297,8 @@ public final class Procedure {
                     + (plan.decisions().size() == 1 ? "it is" : "they are") + " not part of the scripted change.",
                     decide));
         }
-        return new Procedure(List.copyOf(phases), export, exportFile, List.copyOf(exports), List.copyOf(replicates));
+        return new Procedure(List.copyOf(phases), export, List.copyOf(exportFiles), List.copyOf(exports),
+                List.copyOf(replicates));
     }
 
     /** The hosts of the directions to test (source and destination), in order: each is checked before the change. */
