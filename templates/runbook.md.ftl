@@ -34,7 +34,7 @@ Objects to change: <#list objects as o>${o}<#sep>, </#list>.
 - [ ] You hold Domain Admin rights (or delegated write access to these objects).
 - [ ] The change ticket is approved and names the objects above.
 - [ ] A maintenance window is agreed; live migrations between the affected hosts may fail until step ${phase.purge.number} is done.
-- [ ] The current state (delegation entries, flags, SPNs, resource-based delegation) is exported for rollback (run on an admin workstation with the ActiveDirectory module):
+- [ ] The current state (delegation entries, flags, SPNs, resource-based delegation and encryption types, with the accounts that lose an SPN) is exported for rollback (run on an admin workstation with the ActiveDirectory module):
 
 ```powershell
 ${run.exportCmd?no_esc}

@@ -148,7 +148,9 @@ public final class Procedure {
         Commands cmd = plan.commands();
         String runId = doc.runId() == null ? "" : doc.runId().replaceAll("[^A-Za-z0-9-]", "");
         String exportFile = "kcd-before-" + (runId.length() > 8 ? runId.substring(0, 8) : runId) + ".xml";
-        String export = cmd.export(doc.directory() == null ? null : doc.directory().baseDn(), exportFile);
+        // the objects a duplicate SPN is taken off (user accounts too) are exported with the first directory's
+        List<String> others = plan.unregister().stream().map(Action.UnregisterSpn::dn).toList();
+        String export = cmd.export(doc.directory() == null ? null : doc.directory().baseDn(), others, exportFile);
         // with several domains: one export and one replication push per domain the change writes to
         List<RemediationPlan.Server> servers = plan.servers();
         boolean several = servers.size() > 1;
@@ -159,7 +161,7 @@ public final class Procedure {
             for (RemediationPlan.Server sv : servers) {
                 String file = exportFile.replace(".xml", "-" + sv.directory() + ".xml");
                 exportFiles.add(file);
-                String c = sv.commands().export(sv.baseDn(), file);
+                String c = sv.commands().export(sv.baseDn(), sv == servers.get(0) ? others : List.of(), file);
                 if (c != null) {
                     exports.add(c);
                 }
@@ -182,7 +184,8 @@ public final class Procedure {
                             + " confirmed"),
                     check(Phase.BEFORE, "Change ticket approved and naming these objects; maintenance window agreed"),
                     new Step(Phase.BEFORE, "", "Current state exported for rollback", "delegation entries, flags,"
-                            + " SPNs and resource-based delegation, to " + String.join(", ", exportFiles),
+                            + " SPNs, resource-based delegation and encryption types, with the accounts that lose an"
+                            + " SPN, to " + String.join(", ", exportFiles),
                             exports, List.of())));
             for (String host : validatedHosts(plan)) {
                 String check = Commands.migrationAuthCheck(host);
@@ -352,7 +355,8 @@ public final class Procedure {
             if (h.encryption() != null) {
                 out.add(change(h.encryption(), "Allow AES: msDS-SupportedEncryptionTypes " + h.encryption().value(),
                         String.join(", ", org.kcdauditor.model.EncryptionTypes.names(h.encryption().value())),
-                        cmd.encryptionTypes(n, h.encryption().previous(), false), plan, cmd));
+                        cmd.restoreEncryptionTypes(n, h.encryption().previous(), h.encryption().clearDesOnly()), plan,
+                        cmd));
             }
             if (h.unconstrained()) {
                 boolean after = h.trustedToAuth() != null ? h.trustedToAuth() : h.currentTrustedToAuth();
