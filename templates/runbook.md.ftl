@@ -136,9 +136,13 @@ service (the value as that object stores it):
 <#list unregister as u>
 - [ ] ${u.values[0].text} from ${u.subject}<#if u.rules?has_content> (${code(u.rules[0])})</#if>
 
+<#if u.cmd?has_content>
 ```powershell
 ${u.cmd?no_esc}
 ```
+<#else>
+  This SPN cannot be typed safely into a command (a quote, `$(`, a control or bidirectional character), so no command carries it: take it off in ADSI Edit (${u.subject} → Properties → servicePrincipalName); remediation.ps1 changes it by the exact value stored.
+</#if>
 
 </#list>
 </#if>
@@ -252,7 +256,9 @@ ${c?no_esc}
 </#list>
 </#list>
 <#list unregister as u>
+<#if u.undo?has_content>
 ${u.undo?no_esc}
+</#if>
 </#list>
 ```
 
