@@ -20,6 +20,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Predicate;
 
@@ -129,6 +130,9 @@ public final class RemediationPlan {
             return commands.server();
         }
     }
+
+    /** What a changed file server's delegation is: it is audited as a target, its own delegation is not read. */
+    static final String FILE_SERVER_MODE = "not audited (a file server of the cluster: read as a delegation target)";
 
     private final ProtocolTransition protocolPolicy;
     private final Commands commands;
@@ -384,6 +388,9 @@ public final class RemediationPlan {
             }
         }
 
+        Set<String> fileServers = new HashSet<>();
+        nn(doc.clusters()).stream().filter(Objects::nonNull).forEach(c -> nn(c.fileServers()).forEach(
+                n -> fileServers.add(key(n))));
         List<HostChange> hosts = new ArrayList<>();
         List<Refused> refused = new ArrayList<>();
         List<Building> ordered = new ArrayList<>();
@@ -404,7 +411,7 @@ public final class RemediationPlan {
                         + " after checking it in ADUC"));
                 continue;
             }
-            hosts.add(change(b, hostDocs.get(key(b.name)), policy));
+            hosts.add(change(b, hostDocs.get(key(b.name)), fileServers.contains(key(b.name)), policy));
         }
 
         Map<String, HostChange> changeOf = new HashMap<>();
@@ -528,7 +535,9 @@ public final class RemediationPlan {
         // EnableAccount is only ever proposed in a decision.
     }
 
-    private static HostChange change(Building b, FindingsDocument.HostDoc hd, ProtocolTransition policy) {
+    /** {@code fileServer}: a file server of a cluster, read as a delegation target only (no host document). */
+    private static HostChange change(Building b, FindingsDocument.HostDoc hd, boolean fileServer,
+                                     ProtocolTransition policy) {
         int uac = hd == null ? 0 : hd.userAccountControl();
         boolean hasPt = Uac.has(uac, Uac.TRUSTED_TO_AUTH_FOR_DELEGATION);
         boolean hasEntries = hd != null && hd.delegateTo() != null && !hd.delegateTo().isEmpty();
@@ -536,7 +545,8 @@ public final class RemediationPlan {
         boolean ptAfter = setPt != null ? setPt : hasPt || !hasEntries && policy != ProtocolTransition.KERBEROS_ONLY;
         String aduc = b.unconstrained || setPt != null ? (ptAfter ? Remedies.ADUC_ANY : Remedies.ADUC_KERBEROS)
                 : aducChoice(policy, ptAfter);
-        String mode = hd == null ? "not in the directory snapshot" : mode(uac, hasEntries);
+        String mode = hd != null ? mode(uac, hasEntries) : fileServer ? FILE_SERVER_MODE
+                : "not in the directory snapshot";
         // the host's own cluster; a finding of another cluster may ask for the change (RBCD on a peer's target)
         return new HostChange(b.name, hd == null ? null : hd.dnsHostName(),
                 hd != null && hd.cluster() != null ? hd.cluster() : b.cluster,

@@ -28,12 +28,24 @@ class RollbackTest {
                 + EXPORTED + " | Export-Clixml 'kcd-before-3f2a9c1e.xml'", v.procedure().exportCommands().get(0));
     }
 
-    @Test
-    void undoingAesOnAFileServerSetsUseDesKeyOnlyAgainWhenTheChangeClearedIt() {
+    /** The demo with its file server NAS01 (HVC1) allowing only DES: the plan allows AES and clears USE_DES_KEY_ONLY. */
+    static ReportView desOnlyNas01() {
         Finding aes = TestFindings.of("AES_NOT_ENABLED", Severity.HIGH, null, "NAS01", null, null,
                 "NAS01 allows only DES.", Evidence.builder().encryptionTypes(3).build(),
                 new Action.SetEncryptionTypes("NAS01", 0x1C, true, 3));
-        ReportView v = ReportView.of(Fixtures.withFindings(Fixtures.demo(), List.of(aes)));
+        return ReportView.of(Fixtures.withFindings(Fixtures.demo(), List.of(aes)));
+    }
+
+    @Test
+    void aChangedFileServerIsNotCalledMissingFromTheSnapshot() {
+        RemediationPlan.HostChange nas01 = desOnlyNas01().plan().hosts().stream().filter(h -> h.name().equals("NAS01"))
+                .findFirst().orElseThrow();
+        assertEquals("not audited (a file server of the cluster: read as a delegation target)", nas01.currentMode());
+    }
+
+    @Test
+    void undoingAesOnAFileServerSetsUseDesKeyOnlyAgainWhenTheChangeClearedIt() {
+        ReportView v = desOnlyNas01();
         List<String> forward = v.procedure().steps(Procedure.Phase.CHANGE).stream().filter(s -> s.host()
                 .equals("NAS01")).flatMap(s -> s.commands().stream()).toList();
         assertEquals(List.of("Set-ADAccountControl -Identity 'NAS01$' -UseDESKeyOnly $false -Server 'dc1.contoso.com';"
