@@ -217,8 +217,8 @@ public final class Procedure {
                             command == null ? List.of() : List.of(command), List.of(), plan.rulesFor(a), a));
                 }
                 phases.add(phase(phases, Phase.HOSTS, "On " + Words.plural(onHosts.stream().map(Step::host)
-                        .distinct().count(), "host") + ": reset computer passwords (AES keys) and set Kerberos as the"
-                        + " live-migration authentication, before replication.", onHosts));
+                        .distinct().count(), "host") + ": " + onHostsInWords(plan.onHosts()) + ", before replication.",
+                        onHosts));
             }
             phases.add(phase(phases, Phase.REPLICATE, String.join("; ", replicates) + " (case matters), then wait"
                     + " until replication has converged; without it, other sites see the change only at the next"
@@ -315,6 +315,22 @@ public final class Procedure {
     }
 
     /** What a host command does, in words. */
+    /** What the host steps do, from the kinds of step the plan has: "reset computer passwords (AES keys) and …". */
+    static String onHostsInWords(List<Action.OnHost> steps) {
+        List<String> parts = new ArrayList<>();
+        if (steps.stream().anyMatch(a -> a instanceof Action.ResetMachinePassword)) {
+            parts.add("reset computer passwords (AES keys)");
+        }
+        if (steps.stream().anyMatch(a -> a instanceof Action.SetMigrationAuthentication)) {
+            parts.add("set Kerberos as the live-migration authentication");
+        }
+        if (steps.stream().anyMatch(a -> a instanceof Action.EnableMigration)) {
+            parts.add("enable live migration");
+        }
+        String last = parts.remove(parts.size() - 1);
+        return parts.isEmpty() ? last : String.join(", ", parts) + " and " + last;
+    }
+
     private static String onHost(Action.OnHost a) {
         if (a instanceof Action.ResetMachinePassword) {
             return "Reset the computer account password (gives the account AES keys)";

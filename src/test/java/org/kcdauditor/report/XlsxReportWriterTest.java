@@ -196,6 +196,20 @@ class XlsxReportWriterTest {
     }
 
     @Test
+    void aBaselineWithoutItsRunOrApproverSaysNeither() throws Exception {
+        FindingsDocument h = Fixtures.withHistory(Fixtures.demo());
+        HistorySections.BaselineDoc b = new HistorySections.BaselineDoc("baseline.yaml", h.baseline().capturedAt(),
+                null, null, 1, List.of());
+        FindingsDocument doc = h.withHistory(new HistorySections.Sections(h.history(), b, h.patches(), h.events(),
+                h.imports()));
+        try (XSSFWorkbook wb = render(doc)) {
+            String line = cellsOf(wb.getSheet("Summary")).stream().filter(v -> v.startsWith("baseline.yaml captured"))
+                    .findFirst().orElseThrow();
+            assertEquals("baseline.yaml captured " + Words.time(b.capturedAt()) + ", 1 host", line);
+        }
+    }
+
+    @Test
     void summaryNamesEverySheetAndTimesAreDateCells() throws Exception {
         try (XSSFWorkbook wb = render(Fixtures.withHistory(Fixtures.demo()))) {
             String sheets = cellsOf(wb.getSheet("Summary")).stream().filter(v -> v.startsWith("Sheets:")).findFirst()

@@ -179,7 +179,8 @@ public final class XlsxReportWriter implements ReportWriter {
         if (doc.baseline() != null) {
             var b = doc.baseline();
             r = kv(sh, r, "Baseline", b.path() + " captured " + (b.capturedAt() == null ? "?" : Words.time(b.capturedAt()))
-                    + " from run " + b.capturedFrom() + ", approved by " + b.approvedBy() + ", "
+                    + (b.capturedFrom() == null ? "" : " from run " + b.capturedFrom())
+                    + (b.approvedBy() == null ? "" : ", approved by " + b.approvedBy()) + ", "
                     + Words.plural(b.hosts(), "host"), st.text, st);
         }
         if (doc.history() != null) {
