@@ -210,6 +210,37 @@ class XlsxReportWriterTest {
     }
 
     @Test
+    void hardeningEnforcedIsADateCellWithItsNoteInItsOwnColumn() throws Exception {
+        FindingsDocument h = Fixtures.withHistory(Fixtures.demo());
+        java.time.LocalDate released = java.time.LocalDate.of(2023, 10, 10);
+        List<HistorySections.HardeningDoc> catalogue = List.of(
+                new HistorySections.HardeningDoc("KB5008380", "CVE-2021-42278", "PAC", released, "2023-10-10 (full)",
+                        "x", List.of(), List.of()),
+                new HistorySections.HardeningDoc("KB5014754", null, "Cert", released, "2025-04 (full)", "y", List.of(),
+                        List.of()),
+                new HistorySections.HardeningDoc("KB5004605", null, "Old", released, "2021-07-13", "z", List.of(),
+                        List.of()));
+        FindingsDocument doc = h.withHistory(new HistorySections.Sections(h.history(), h.baseline(),
+                new HistorySections.PatchesDoc(catalogue, List.of()), h.events(), h.imports()));
+        try (XSSFWorkbook wb = render(doc)) {
+            XSSFSheet sh = wb.getSheet("Hardening");
+            List<String> head = new ArrayList<>();
+            sh.getRow(0).forEach(c -> head.add(c.getStringCellValue()));
+            int enforced = head.indexOf("Enforced");
+            assertEquals(enforced + 1, head.indexOf("Enforcement"), head.toString());
+            org.apache.poi.ss.usermodel.DataFormatter f = new org.apache.poi.ss.usermodel.DataFormatter();
+            String[][] expected = {{"2023-10-10", "full"}, {"2025-04", "full"}, {"2021-07-13", ""}};
+            for (int i = 0; i < expected.length; i++) {
+                XSSFCell date = sh.getRow(i + 1).getCell(enforced);
+                assertEquals(CellType.NUMERIC, date.getCellType(), "row " + (i + 1));
+                assertTrue(org.apache.poi.ss.usermodel.DateUtil.isCellDateFormatted(date));
+                assertEquals(expected[i][0], f.formatCellValue(date));
+                assertEquals(expected[i][1], f.formatCellValue(sh.getRow(i + 1).getCell(enforced + 1)));
+            }
+        }
+    }
+
+    @Test
     void summaryNamesEverySheetAndTimesAreDateCells() throws Exception {
         try (XSSFWorkbook wb = render(Fixtures.withHistory(Fixtures.demo()))) {
             String sheets = cellsOf(wb.getSheet("Summary")).stream().filter(v -> v.startsWith("Sheets:")).findFirst()

@@ -806,6 +806,7 @@ public final class XlsxReportWriter implements ReportWriter {
         final XSSFCellStyle input;
         final XSSFCellStyle inputDate;
         final XSSFCellStyle date;
+        final XSSFCellStyle month;
         final XSSFCellStyle dateTime;
         final XSSFCellStyle waivedDate;
         final XSSFCellStyle waivedDateTime;
@@ -876,6 +877,10 @@ public final class XlsxReportWriter implements ReportWriter {
             date.setDataFormat(dateFormat);
             date.setAlignment(HorizontalAlignment.LEFT);
             date.setVerticalAlignment(VerticalAlignment.TOP);
+            month = style(wb, null, null);
+            month.setDataFormat(wb.createDataFormat().getFormat("yyyy-mm"));
+            month.setAlignment(HorizontalAlignment.LEFT);
+            month.setVerticalAlignment(VerticalAlignment.TOP);
             dateTime = style(wb, null, null);
             dateTime.setDataFormat(timeFormat);
             dateTime.setAlignment(HorizontalAlignment.LEFT);
