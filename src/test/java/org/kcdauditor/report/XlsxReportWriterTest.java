@@ -51,7 +51,7 @@ class XlsxReportWriterTest {
             XSSFWorkbook wb = demo;
             List<String> names = new ArrayList<>();
             wb.forEach(s -> names.add(s.getSheetName()));
-            assertEquals(List.of("Summary", "Findings", "Matrix", "Hosts", "Runbook", "Rules"), names);
+            assertEquals(List.of("Summary", "Findings", "Matrix", "Hosts", "Runbook", "Rules", "Clusters"), names);
             for (String name : List.of("Findings", "Hosts", "Runbook")) {
                 XSSFSheet sh = wb.getSheet(name);
                 PaneInformation pane = sh.getPaneInformation();
@@ -149,7 +149,7 @@ class XlsxReportWriterTest {
     void emptyDocumentStillWrites() throws Exception {
         FindingsDocument empty = new FindingsDocument(1, "x", null, null, null, null, null, null, null, List.of(), null);
         try (XSSFWorkbook wb = render(empty)) {
-            assertEquals(6, wb.getNumberOfSheets(), "Summary, Findings, Matrix, Hosts, Runbook, Rules");
+            assertEquals(7, wb.getNumberOfSheets(), "Summary, Findings, Matrix, Hosts, Runbook, Rules, Clusters");
             assertFalse(wb.getSheet("Summary").getRow(0).getCell(0).getStringCellValue().isEmpty());
         }
     }
@@ -248,7 +248,7 @@ class XlsxReportWriterTest {
             wb.forEach(sh -> assertTrue(sh.getSheetName().equals("Summary") || sheets.contains(sh.getSheetName() + " ("),
                     sh.getSheetName() + " missing in: " + sheets));
             assertEquals(List.of("Summary", "Findings", "Matrix", "Hosts", "Runbook", "Drift", "Patches", "Events",
-                    "Imports", "Rules", "Timeline", "Hardening"), sheetNames(wb), "new sheets after the existing ones");
+                    "Imports", "Rules", "Timeline", "Hardening", "Clusters"), sheetNames(wb), "new sheets after the existing ones");
             XSSFCell time = wb.getSheet("Events").getRow(1).getCell(0);
             assertEquals(CellType.NUMERIC, time.getCellType());
             assertTrue(org.apache.poi.ss.usermodel.DateUtil.isCellDateFormatted(time));

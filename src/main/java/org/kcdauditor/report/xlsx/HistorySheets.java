@@ -142,8 +142,8 @@ final class HistorySheets {
 
     /**
      * A header row and typed rows: a String is a text cell (never a formula), a Number a number, a LocalDate a
-     * date, a YearMonth a date shown as its month and an Instant a date-time (UTC); null an empty cell. Rows for which {@code waived} holds are greyed.
-     * The sheet becomes one Excel table named {@code name}.
+     * date, a YearMonth a date shown as its month and an Instant a date-time (UTC); null an empty cell. Rows for
+     * which {@code waived} holds are greyed. The sheet becomes one Excel table named {@code name}.
      */
     private static int table(SXSSFSheet sh, String name, String[] cols, List<Object[]> rows,
                              XlsxReportWriter.Styles st, int[] max, boolean severityFirst, IntPredicate waived) {
