@@ -170,7 +170,7 @@ public final class Main implements Runnable {
                 .findFirst().map(w -> " in " + w).orElse("");
         long mb = maxHeap / (1024 * 1024);
         return "out of memory" + where + " with a Java heap of " + mb + " MB (" + (e.getMessage() == null ? "heap"
-                : e.getMessage()) + "); nothing was written. Raise the heap for this call, e.g. KCD_AUDIT_HEAP="
+                : e.getMessage()) + "); the run is recorded as failed. Raise the heap for this call, e.g. KCD_AUDIT_HEAP="
                 + Math.max(2, (mb * 4 / 1024) + 1) + "g (README: Install), or audit fewer or smaller clusters per run";
     }
 

@@ -37,6 +37,7 @@ class OutOfMemoryTest {
         assertTrue(line.startsWith("kcd-audit: out of memory in RemediationPlan.peers with a Java heap of "), line);
         assertTrue(line.contains("KCD_AUDIT_HEAP="), line);
         assertFalse(line.contains("at org.kcdauditor"), line);
+        assertTrue(line.contains("the run is recorded as failed"), line);
     }
 
     @Test
