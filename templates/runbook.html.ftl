@@ -65,7 +65,7 @@ Delegation policy: protocol transition “${policy.protocolTransition}” (ADUC:
   <li>You hold Domain Admin rights (or delegated write access to these objects).</li>
   <li>The change ticket is approved and names the objects above.</li>
   <li>A maintenance window is agreed; live migrations between the affected hosts may fail until step ${phase.purge.number} is done.</li>
-  <li>The current state (delegation entries, flags, SPNs, resource-based delegation) is exported for rollback:</li>
+  <li>The current state (delegation entries, flags, SPNs, resource-based delegation and encryption types, with the accounts that lose an SPN) is exported for rollback:</li>
 </ul>
 <pre>${run.exportCmd}</pre>
 <#if preChecks?has_content>
@@ -126,7 +126,7 @@ so that step ${phase.replicate.number} can push the changes from there; ADUC: ri
 <p>The KDC refuses tickets for an SPN that two objects hold. Take each of these off the object that does not run the service (the value as that object stores it):</p>
 <ul class="check">
 <#list unregister as u>
-  <li><span class="spn">${u.values[0].text}</span> from <strong>${u.subject}</strong><#if u.rules?has_content> (<code>${u.rules[0]}</code>)</#if><pre>${u.cmd}</pre></li>
+  <li><span class="spn">${u.values[0].text}</span> from <strong>${u.subject}</strong><#if u.rules?has_content> (<code>${u.rules[0]}</code>)</#if><#if u.cmd?has_content><pre>${u.cmd}</pre><#else><br>This SPN cannot be typed safely into a command (a quote, <code>$(</code>, a control or bidirectional character), so no command carries it: take it off in ADSI Edit (${u.subject} → Properties → servicePrincipalName); remediation.ps1 changes it by the exact value stored.</#if></li>
 </#list>
 </ul>
 </div>
@@ -191,8 +191,8 @@ a failure at 80–90 % with event 21502 / 22038 means the delegation is still mi
 <p>If the change must be undone: <code>remediation.ps1 -Rollback -Apply</code> reads the change record that <code>-Apply</code> wrote next to the script (${run.recordFile}: each value it actually added or removed, each flag it set, and the objects’ values before) and reverts exactly those changes; values that were already present before are left alone. Without the record it refuses. It re-enables unconstrained delegation only when started with <code>-Force</code>.
 By hand, the inverse commands below undo the whole plan (the previous values are in ${run.exportFile}). Then replicate and purge tickets again as in steps ${phase.replicate.number} and ${phase.purge.number}.</p>
 <pre><#list hosts as h><#list h.rollback as c>${c}
-</#list></#list><#list unregister as u>${u.undo}
-</#list></pre>
+</#list></#list><#list unregister as u><#if u.undo?has_content>${u.undo}
+</#if></#list></pre>
 </#if>
 
 <#if decisions?has_content>

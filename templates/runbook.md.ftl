@@ -34,7 +34,7 @@ Objects to change: <#list objects as o>${o}<#sep>, </#list>.
 - [ ] You hold Domain Admin rights (or delegated write access to these objects).
 - [ ] The change ticket is approved and names the objects above.
 - [ ] A maintenance window is agreed; live migrations between the affected hosts may fail until step ${phase.purge.number} is done.
-- [ ] The current state (delegation entries, flags, SPNs, resource-based delegation) is exported for rollback (run on an admin workstation with the ActiveDirectory module):
+- [ ] The current state (delegation entries, flags, SPNs, resource-based delegation and encryption types, with the accounts that lose an SPN) is exported for rollback (run on an admin workstation with the ActiveDirectory module):
 
 ```powershell
 ${run.exportCmd?no_esc}
@@ -136,9 +136,13 @@ service (the value as that object stores it):
 <#list unregister as u>
 - [ ] ${u.values[0].text} from ${u.subject}<#if u.rules?has_content> (${code(u.rules[0])})</#if>
 
+<#if u.cmd?has_content>
 ```powershell
 ${u.cmd?no_esc}
 ```
+<#else>
+  This SPN cannot be typed safely into a command (a quote, `$(`, a control or bidirectional character), so no command carries it: take it off in ADSI Edit (${u.subject} → Properties → servicePrincipalName); remediation.ps1 changes it by the exact value stored.
+</#if>
 
 </#list>
 </#if>
@@ -252,7 +256,9 @@ ${c?no_esc}
 </#list>
 </#list>
 <#list unregister as u>
+<#if u.undo?has_content>
 ${u.undo?no_esc}
+</#if>
 </#list>
 ```
 

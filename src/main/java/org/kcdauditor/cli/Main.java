@@ -116,13 +116,21 @@ public final class Main implements Runnable {
         cmd.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
         cmd.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
         cmd.setExecutionExceptionHandler((ex, commandLine, parseResult) -> handle(ex, main.verbose, err));
-        return cmd.execute(args);
+        try {
+            return cmd.execute(args);
+        } catch (OutOfMemoryError e) {
+            return handle(e, main.verbose, err);
+        }
     }
 
-    static int handle(Exception ex, boolean verbose, PrintStream err) {
+    static int handle(Throwable ex, boolean verbose, PrintStream err) {
         int code;
         String message;
-        if (ex instanceof ConfigException) {
+        OutOfMemoryError oom = outOfMemory(ex);
+        if (oom != null) {
+            code = ExitCodes.RUN_FAILED;
+            message = outOfMemoryMessage(oom, Runtime.getRuntime().maxMemory());
+        } else if (ex instanceof ConfigException) {
             code = ExitCodes.USAGE;
             message = ex.getMessage();
         } else if (ex instanceof DirectoryException) {
@@ -147,6 +155,32 @@ public final class Main implements Runnable {
             ex.printStackTrace(err);
         }
         return code;
+    }
+
+    /** The OutOfMemoryError behind {@code ex} (itself, or a writer's failure it wraps), or null. */
+    static OutOfMemoryError outOfMemory(Throwable ex) {
+        for (Throwable t = ex; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof OutOfMemoryError oom) {
+                return oom;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * One line for a run that ran out of heap: where (the innermost kcd-auditor frame, when the JVM kept a stack
+     * trace), the heap it had ({@code maxHeap} bytes) and how to give it more.
+     */
+    static String outOfMemoryMessage(OutOfMemoryError e, long maxHeap) {
+        String where = java.util.Arrays.stream(e.getStackTrace())
+                .filter(f -> f.getClassName().startsWith("org.kcdauditor."))
+                .map(f -> f.getClassName().substring(f.getClassName().lastIndexOf('.') + 1).replaceAll("\\$.*", "")
+                        + "." + f.getMethodName().replaceAll("^lambda\\$(\\w+)\\$\\d+$", "$1"))
+                .findFirst().map(w -> " in " + w).orElse("");
+        long mb = maxHeap / (1024 * 1024);
+        return "out of memory" + where + " with a Java heap of " + mb + " MB (" + (e.getMessage() == null ? "heap"
+                : e.getMessage()) + "); the run is recorded as failed. Raise the heap for this call, e.g. KCD_AUDIT_HEAP="
+                + Math.max(2, (mb * 4 / 1024) + 1) + "g (README: Install), or audit fewer or smaller clusters per run";
     }
 
     /** Version and commit of the build ({@code org/kcdauditor/build.properties}, written by Maven). */

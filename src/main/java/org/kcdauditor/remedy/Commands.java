@@ -174,8 +174,21 @@ public final class Commands {
         String set = "Set-ADComputer -Identity " + Ps.quote(host + "$") + (value == null
                 ? " -Clear 'msDS-SupportedEncryptionTypes'" : " -Replace @{'msDS-SupportedEncryptionTypes'=" + value + "}")
                 + serverArgument();
-        return clearDesOnly ? "Set-ADAccountControl -Identity " + Ps.quote(host + "$") + " -UseDESKeyOnly $false"
-                + serverArgument() + "; " + set : set;
+        return clearDesOnly ? desKeyOnly(host, false) + "; " + set : set;
+    }
+
+    /**
+     * The undo of {@link #encryptionTypes}: msDS-SupportedEncryptionTypes back to {@code previous} (null: cleared),
+     * then USE_DES_KEY_ONLY set again when the change cleared it ({@code clearedDesOnly}); null for a host name that
+     * cannot be typed.
+     */
+    public String restoreEncryptionTypes(String host, Integer previous, boolean clearedDesOnly) {
+        String set = encryptionTypes(host, previous, false);
+        return set != null && clearedDesOnly ? set + "; " + desKeyOnly(host, true) : set;
+    }
+
+    private String desKeyOnly(String host, boolean on) {
+        return "Set-ADAccountControl -Identity " + Ps.quote(host + "$") + " -UseDESKeyOnly $" + on + serverArgument();
     }
 
     /** Puts an SPN taken off another object back (the undo of {@link UnregisterSpn}); null when it cannot be typed. */
@@ -245,20 +258,27 @@ public final class Commands {
         return syncAll(server);
     }
 
+    /** What the rollback export keeps of each object: every attribute the change can write. */
+    private static final String EXPORTED = "msDS-AllowedToDelegateTo,userAccountControl,servicePrincipalName,"
+            + "msDS-AllowedToActOnBehalfOfOtherIdentity,msDS-SupportedEncryptionTypes";
+
     /**
-     * Exports what a rollback needs of the computers under {@code baseDn}: delegation entries, flags,
-     * SPNs and resource-based delegation, to {@code file} (Export-Clixml); null for a base DN that does not
-     * stay on one line.
+     * Exports what a rollback needs, to {@code file} (Export-Clixml): of the computers under {@code baseDn} and of
+     * the objects {@code others} (DNs: the accounts a duplicate SPN is taken off, user accounts too), every attribute
+     * the change can write (delegation entries, flags, SPNs, resource-based delegation, encryption types); null for a
+     * base DN that does not stay on one line. A DN that does not stay on one line is left out: its change is refused
+     * too.
      */
-    public String export(String baseDn, String file) {
+    public String export(String baseDn, List<String> others, String file) {
         if (!Values.oneLine(baseDn)) {
             return null;
         }
-        return "Get-ADComputer -Filter * -SearchBase " + Ps.quote(baseDn == null ? "" : baseDn)
-                + " -Properties msDS-AllowedToDelegateTo,userAccountControl,servicePrincipalName,"
-                + "msDS-AllowedToActOnBehalfOfOtherIdentity" + serverArgument()
-                + " | Select-Object Name,DistinguishedName,userAccountControl,msDS-AllowedToDelegateTo,"
-                + "servicePrincipalName,msDS-AllowedToActOnBehalfOfOtherIdentity | Export-Clixml " + Ps.quote(file);
+        String computers = "Get-ADComputer -Filter * -SearchBase " + Ps.quote(baseDn == null ? "" : baseDn)
+                + " -Properties " + EXPORTED + serverArgument();
+        List<String> objects = others.stream().filter(Values::oneLine).distinct().map(dn -> "Get-ADObject -Identity "
+                + Ps.quote(dn) + " -Properties " + EXPORTED + serverArgument()).toList();
+        String source = objects.isEmpty() ? computers : "& { " + computers + "; " + String.join("; ", objects) + " }";
+        return source + " | Select-Object Name,DistinguishedName," + EXPORTED + " | Export-Clixml " + Ps.quote(file);
     }
 
     /**

@@ -73,15 +73,15 @@ public final class Procedure {
 
     private final List<PhaseView> phases;
     private final String exportCommand;
-    private final String exportFile;
+    private final List<String> exportFiles;
     private final List<String> exportCommands;
     private final List<String> replicateCommands;
 
-    private Procedure(List<PhaseView> phases, String exportCommand, String exportFile, List<String> exportCommands,
+    private Procedure(List<PhaseView> phases, String exportCommand, List<String> exportFiles, List<String> exportCommands,
                       List<String> replicateCommands) {
         this.phases = phases;
         this.exportCommand = exportCommand;
-        this.exportFile = exportFile;
+        this.exportFiles = exportFiles;
         this.exportCommands = exportCommands;
         this.replicateCommands = replicateCommands;
     }
@@ -127,9 +127,9 @@ public final class Procedure {
         return exportCommand;
     }
 
-    /** The file the export writes, named after the run. */
-    public String exportFile() {
-        return exportFile;
+    /** The files the export writes, named after the run: one, or one per directory the change writes to. */
+    public List<String> exportFiles() {
+        return exportFiles;
     }
 
     /**
@@ -148,7 +148,9 @@ public final class Procedure {
         Commands cmd = plan.commands();
         String runId = doc.runId() == null ? "" : doc.runId().replaceAll("[^A-Za-z0-9-]", "");
         String exportFile = "kcd-before-" + (runId.length() > 8 ? runId.substring(0, 8) : runId) + ".xml";
-        String export = cmd.export(doc.directory() == null ? null : doc.directory().baseDn(), exportFile);
+        // the objects a duplicate SPN is taken off (user accounts too) are exported with the first directory's
+        List<String> others = plan.unregister().stream().map(Action.UnregisterSpn::dn).toList();
+        String export = cmd.export(doc.directory() == null ? null : doc.directory().baseDn(), others, exportFile);
         // with several domains: one export and one replication push per domain the change writes to
         List<RemediationPlan.Server> servers = plan.servers();
         boolean several = servers.size() > 1;
@@ -159,7 +161,7 @@ public final class Procedure {
             for (RemediationPlan.Server sv : servers) {
                 String file = exportFile.replace(".xml", "-" + sv.directory() + ".xml");
                 exportFiles.add(file);
-                String c = sv.commands().export(sv.baseDn(), file);
+                String c = sv.commands().export(sv.baseDn(), sv == servers.get(0) ? others : List.of(), file);
                 if (c != null) {
                     exports.add(c);
                 }
@@ -182,7 +184,8 @@ public final class Procedure {
                             + " confirmed"),
                     check(Phase.BEFORE, "Change ticket approved and naming these objects; maintenance window agreed"),
                     new Step(Phase.BEFORE, "", "Current state exported for rollback", "delegation entries, flags,"
-                            + " SPNs and resource-based delegation, to " + String.join(", ", exportFiles),
+                            + " SPNs, resource-based delegation and encryption types, with the accounts that lose an"
+                            + " SPN, to " + String.join(", ", exportFiles),
                             exports, List.of())));
             for (String host : validatedHosts(plan)) {
                 String check = Commands.migrationAuthCheck(host);
@@ -214,8 +217,8 @@ public final class Procedure {
                             command == null ? List.of() : List.of(command), List.of(), plan.rulesFor(a), a));
                 }
                 phases.add(phase(phases, Phase.HOSTS, "On " + Words.plural(onHosts.stream().map(Step::host)
-                        .distinct().count(), "host") + ": reset computer passwords (AES keys) and set Kerberos as the"
-                        + " live-migration authentication, before replication.", onHosts));
+                        .distinct().count(), "host") + ": " + onHostsInWords(plan.onHosts()) + ", before replication.",
+                        onHosts));
             }
             phases.add(phase(phases, Phase.REPLICATE, String.join("; ", replicates) + " (case matters), then wait"
                     + " until replication has converged; without it, other sites see the change only at the next"
@@ -279,8 +282,8 @@ public final class Procedure {
             }
             phases.add(phase(phases, Phase.ROLLBACK, "If needed: remediation.ps1 -Rollback -Apply reverts exactly what"
                     + " -Apply recorded in its change record (it refuses without one, and re-enables unconstrained"
-                    + " delegation only with -Force); by hand, the inverse commands (previous values in " + exportFile
-                    + "); then replicate and purge tickets again.", rollback));
+                    + " delegation only with -Force); by hand, the inverse commands (previous values in " + String.join(", ",
+                    exportFiles) + "); then replicate and purge tickets again.", rollback));
         }
         if (!plan.decisions().isEmpty()) {
             List<Step> decide = new ArrayList<>();
@@ -297,7 +300,8 @@ public final class Procedure {
                     + (plan.decisions().size() == 1 ? "it is" : "they are") + " not part of the scripted change.",
                     decide));
         }
-        return new Procedure(List.copyOf(phases), export, exportFile, List.copyOf(exports), List.copyOf(replicates));
+        return new Procedure(List.copyOf(phases), export, List.copyOf(exportFiles), List.copyOf(exports),
+                List.copyOf(replicates));
     }
 
     /** The hosts of the directions to test (source and destination), in order: each is checked before the change. */
@@ -311,6 +315,22 @@ public final class Procedure {
     }
 
     /** What a host command does, in words. */
+    /** What the host steps do, from the kinds of step the plan has: "reset computer passwords (AES keys) and …". */
+    static String onHostsInWords(List<Action.OnHost> steps) {
+        List<String> parts = new ArrayList<>();
+        if (steps.stream().anyMatch(a -> a instanceof Action.ResetMachinePassword)) {
+            parts.add("reset computer passwords (AES keys)");
+        }
+        if (steps.stream().anyMatch(a -> a instanceof Action.SetMigrationAuthentication)) {
+            parts.add("set Kerberos as the live-migration authentication");
+        }
+        if (steps.stream().anyMatch(a -> a instanceof Action.EnableMigration)) {
+            parts.add("enable live migration");
+        }
+        String last = parts.remove(parts.size() - 1);
+        return parts.isEmpty() ? last : String.join(", ", parts) + " and " + last;
+    }
+
     private static String onHost(Action.OnHost a) {
         if (a instanceof Action.ResetMachinePassword) {
             return "Reset the computer account password (gives the account AES keys)";
@@ -351,7 +371,8 @@ public final class Procedure {
             if (h.encryption() != null) {
                 out.add(change(h.encryption(), "Allow AES: msDS-SupportedEncryptionTypes " + h.encryption().value(),
                         String.join(", ", org.kcdauditor.model.EncryptionTypes.names(h.encryption().value())),
-                        cmd.encryptionTypes(n, h.encryption().previous(), false), plan, cmd));
+                        cmd.restoreEncryptionTypes(n, h.encryption().previous(), h.encryption().clearDesOnly()), plan,
+                        cmd));
             }
             if (h.unconstrained()) {
                 boolean after = h.trustedToAuth() != null ? h.trustedToAuth() : h.currentTrustedToAuth();

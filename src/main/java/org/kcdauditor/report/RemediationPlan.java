@@ -20,6 +20,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Predicate;
 
@@ -130,6 +131,9 @@ public final class RemediationPlan {
         }
     }
 
+    /** What a changed file server's delegation is: it is audited as a target, its own delegation is not read. */
+    static final String FILE_SERVER_MODE = "not audited (a file server of the cluster: read as a delegation target)";
+
     private final ProtocolTransition protocolPolicy;
     private final Commands commands;
     /** The DC the directory named ({@code directory.dc}), or null. */
@@ -146,12 +150,13 @@ public final class RemediationPlan {
     private final List<Decision> decisions;
     private final Map<String, Set<String>> rules;
     private final Set<String> settled;
+    private final Set<String> open;
 
     private RemediationPlan(ProtocolTransition protocolPolicy, Commands commands, String dc, Map<String, Server> servers,
                             Map<String, String> directoryOfHost, List<HostChange> hosts,
                             List<Action.UnregisterSpn> unregister, List<Action.OnHost> onHosts, List<Refused> refused,
                             List<Pair> validate, List<String> purgeHosts, List<Decision> decisions,
-                            Map<String, Set<String>> rules, Set<String> settled) {
+                            Map<String, Set<String>> rules, Set<String> settled, Set<String> open) {
         this.protocolPolicy = protocolPolicy;
         this.commands = commands;
         this.dc = dc;
@@ -181,6 +186,7 @@ public final class RemediationPlan {
         this.decisions = decisions;
         this.rules = rules;
         this.settled = settled;
+        this.open = open;
     }
 
     /**
@@ -283,6 +289,15 @@ public final class RemediationPlan {
         return decisions;
     }
 
+    /**
+     * Whether the finding {@code id} stays open after the change: it needs a decision (one of {@link #decisions()}), or
+     * the plan scripts it but cannot carry it out (its host is refused). Waived, INFO and settled findings, and
+     * consequences of settled or waived ones, do not.
+     */
+    public boolean staysOpen(String id) {
+        return open.contains(id);
+    }
+
     public boolean hasChanges() {
         return !hosts.isEmpty() || !unregister.isEmpty() || !onHosts.isEmpty();
     }
@@ -373,6 +388,9 @@ public final class RemediationPlan {
             }
         }
 
+        Set<String> fileServers = new HashSet<>();
+        nn(doc.clusters()).stream().filter(Objects::nonNull).forEach(c -> nn(c.fileServers()).forEach(
+                n -> fileServers.add(key(n))));
         List<HostChange> hosts = new ArrayList<>();
         List<Refused> refused = new ArrayList<>();
         List<Building> ordered = new ArrayList<>();
@@ -393,7 +411,7 @@ public final class RemediationPlan {
                         + " after checking it in ADUC"));
                 continue;
             }
-            hosts.add(change(b, hostDocs.get(key(b.name)), policy));
+            hosts.add(change(b, hostDocs.get(key(b.name)), fileServers.contains(key(b.name)), policy));
         }
 
         Map<String, HostChange> changeOf = new HashMap<>();
@@ -406,6 +424,9 @@ public final class RemediationPlan {
                 settled.add(f.id());
             }
         }
+        Set<String> open = new HashSet<>();
+        scripted.stream().filter(f -> f.severity() != Severity.INFO && !settled.contains(f.id()))
+                .forEach(f -> open.add(f.id()));
         Set<String> waived = new HashSet<>();
         nn(doc.findings()).stream().filter(f -> f != null && f.isWaived()).forEach(f -> waived.add(f.id()));
         List<Decision> decisions = new ArrayList<>();
@@ -427,6 +448,7 @@ public final class RemediationPlan {
             boolean coversFlags = h != null && h.changesMode() && f.hasEvidence()
                     && Boolean.TRUE.equals(f.evidence().delegationBits());
             decisions.add(new Decision(f, m.what(), m.proposed(), coversFlags ? h.name() : null));
+            open.add(f.id());
         }
 
         List<Pair> validate = validatePairs(doc, hosts, settled);
@@ -471,7 +493,7 @@ public final class RemediationPlan {
         return new RemediationPlan(policy, first, doc.directory() == null ? null : doc.directory().dc(), servers,
                 directoryOfHost, List.copyOf(hosts), List.copyOf(unregister.values()), List.copyOf(onHosts.values()),
                 List.copyOf(refused), List.copyOf(validate),
-                List.copyOf(purgeHosts), List.copyOf(decisions), rules, Set.copyOf(settled));
+                List.copyOf(purgeHosts), List.copyOf(decisions), rules, Set.copyOf(settled), Set.copyOf(open));
     }
 
     /** {@code OU=Hyper-V,DC=contoso,DC=com} → {@code DC=contoso,DC=com}. */
@@ -513,7 +535,9 @@ public final class RemediationPlan {
         // EnableAccount is only ever proposed in a decision.
     }
 
-    private static HostChange change(Building b, FindingsDocument.HostDoc hd, ProtocolTransition policy) {
+    /** {@code fileServer}: a file server of a cluster, read as a delegation target only (no host document). */
+    private static HostChange change(Building b, FindingsDocument.HostDoc hd, boolean fileServer,
+                                     ProtocolTransition policy) {
         int uac = hd == null ? 0 : hd.userAccountControl();
         boolean hasPt = Uac.has(uac, Uac.TRUSTED_TO_AUTH_FOR_DELEGATION);
         boolean hasEntries = hd != null && hd.delegateTo() != null && !hd.delegateTo().isEmpty();
@@ -521,7 +545,8 @@ public final class RemediationPlan {
         boolean ptAfter = setPt != null ? setPt : hasPt || !hasEntries && policy != ProtocolTransition.KERBEROS_ONLY;
         String aduc = b.unconstrained || setPt != null ? (ptAfter ? Remedies.ADUC_ANY : Remedies.ADUC_KERBEROS)
                 : aducChoice(policy, ptAfter);
-        String mode = hd == null ? "not in the directory snapshot" : mode(uac, hasEntries);
+        String mode = hd != null ? mode(uac, hasEntries) : fileServer ? FILE_SERVER_MODE
+                : "not in the directory snapshot";
         // the host's own cluster; a finding of another cluster may ask for the change (RBCD on a peer's target)
         return new HostChange(b.name, hd == null ? null : hd.dnsHostName(),
                 hd != null && hd.cluster() != null ? hd.cluster() : b.cluster,

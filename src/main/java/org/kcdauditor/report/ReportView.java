@@ -154,8 +154,8 @@ public final class ReportView {
 
     /**
      * One cluster: its figures, status, counts, matrix and verdict; and what the proposed change leaves:
-     * {@code openAfter} (findings above INFO the change does not settle, waived ones and consequences of settled
-     * or waived findings left out) and {@code goAfter} (GO expected once the change is made and validated).
+     * {@code openAfter} (its findings that stay open after the change, {@link RemediationPlan#staysOpen}: those that
+     * need a decision) and {@code goAfter} (GO expected once the change is made and validated).
      * {@code compliancePercent} is null when nothing is required. {@code directory}: the directory (domain) it was
      * read from; {@code audited} false when that (optional) directory could not be read: its status is then AMBER
      * and its label "Not audited".
@@ -295,7 +295,7 @@ public final class ReportView {
             }
         }
         for (FindingView v : findings) {
-            if (v.finding().cluster() != null && staysOpen(v, byId)) {
+            if (v.finding().cluster() != null && plan.staysOpen(v.finding().id())) {
                 viewsByCluster.computeIfAbsent(v.finding().cluster().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
                         .add(v);
             }
@@ -429,20 +429,6 @@ public final class ReportView {
         return waived.isEmpty() ? null : new Consequence(List.copyOf(waived), open);
     }
 
-    /**
-     * Whether a finding stays open after the proposed change: open (not waived), above INFO, not settled by the
-     * change, and not a consequence whose every cause the change settles or a waiver accepts.
-     */
-    private boolean staysOpen(FindingView v, Map<String, Finding> byId) {
-        Finding f = v.finding();
-        if (f.isWaived() || f.severity() == Severity.INFO || plan.settles(f.id())) {
-            return false;
-        }
-        List<String> causes = f.causes();
-        return causes.isEmpty() || !causes.stream().allMatch(id -> plan.settles(id)
-                || byId.get(id) != null && byId.get(id).isWaived());
-    }
-
     private static boolean ws2025(Map<String, FindingsDocument.HostDoc> hosts, String name) {
         FindingsDocument.HostDoc h = name == null ? null : hosts.get(name.toLowerCase(Locale.ROOT));
         return h != null && GoVerdict.windowsServer2025(h);
@@ -568,11 +554,12 @@ public final class ReportView {
         return clusters.stream().mapToInt(c -> c.waivedFailing().size()).sum();
     }
 
-    /** Findings above INFO that stay open after the change, over all clusters, per severity. */
+    /**
+     * Findings above INFO that stay open after the change, per severity: those of every cluster and those tied to none
+     * (an operator, a file server, a baseline host), as the decision list has them.
+     */
     public Counts openAfter() {
-        List<Finding> list = new ArrayList<>();
-        clusters.forEach(c -> c.openAfter().forEach(v -> list.add(v.finding())));
-        return Counts.of(list);
+        return Counts.of(findings.stream().map(FindingView::finding).filter(f -> plan.staysOpen(f.id())).toList());
     }
 
     /** The WAIVER_TOO_LONG findings: waivers running longer than baseline.maxWaiverDays. */

@@ -71,7 +71,7 @@ class DemoHistoryTest {
     void theWorkbookHasDriftPatchesEventsAndImportsSheets() throws Exception {
         try (var wb = new org.apache.poi.xssf.usermodel.XSSFWorkbook(out.resolve("audit.xlsx").toFile())) {
             assertEquals(List.of("Summary", "Findings", "Matrix", "Hosts", "Runbook", "Drift", "Patches", "Events",
-                    "Imports", "Rules", "Timeline", "Waivers", "Hardening", "Trend"), java.util.stream.IntStream.range(0, wb.getNumberOfSheets()).mapToObj(wb::getSheetName)
+                    "Imports", "Rules", "Timeline", "Waivers", "Hardening", "Trend", "Clusters"), java.util.stream.IntStream.range(0, wb.getNumberOfSheets()).mapToObj(wb::getSheetName)
                     .toList());
             var drift = wb.getSheet("Drift");
             assertEquals("Severity", drift.getRow(0).getCell(0).getStringCellValue());

@@ -194,6 +194,22 @@ class MultiDirectoryTest {
                 p.replicateCommands());
         assertEquals(2, p.exportCommands().size());
         assertTrue(p.exportCommands().get(1).contains("-SearchBase 'DC=fabrikam,DC=com' -Properties"));
+        // the rollback names the files the exports write, one per domain, not a file no step writes
+        String id = doc.runId().substring(0, 8);
+        List<String> files = List.of("kcd-before-" + id + "-contoso.xml", "kcd-before-" + id + "-fabrikam.xml");
+        assertEquals(files, p.exportFiles());
+        for (int i = 0; i < files.size(); i++) {
+            assertTrue(p.exportCommands().get(i).endsWith("Export-Clixml '" + files.get(i) + "'"), p.exportCommands()
+                    .get(i));
+        }
+        assertTrue(p.phase(Procedure.Phase.ROLLBACK).summary().contains("(previous values in " + String.join(", ",
+                files) + ")"), p.phase(Procedure.Phase.ROLLBACK).summary());
+        java.io.ByteArrayOutputStream md = new java.io.ByteArrayOutputStream();
+        org.kcdauditor.report.runbook.RunbookWriter.markdown(new org.kcdauditor.report.runbook.TemplateRenderer(
+                Path.of("templates"))).write(view, md);
+        assertTrue(md.toString(java.nio.charset.StandardCharsets.UTF_8).contains("the previous values are in "
+                + String.join(", ", files) + ")"), "runbook.md's rollback");
+        assertFalse(md.toString(java.nio.charset.StandardCharsets.UTF_8).contains("kcd-before-" + id + ".xml"));
         // the rollback sets back what was there: nothing
         String undo = String.join("\n", p.steps(Procedure.Phase.ROLLBACK).stream().flatMap(s -> s.commands().stream())
                 .toList());

@@ -167,6 +167,14 @@ class DecisionViewTest {
     }
 
     @Test
+    void whatStaysOpenAfterTheChangeCountsFindingsOfNoClusterAsTheDecisionListDoes() {
+        ReportView v = ReportView.of(Fixtures.demo());
+        List<Finding> decided = v.decisions().stream().map(RemediationPlan.Decision::finding).toList();
+        assertTrue(decided.stream().anyMatch(f -> f.cluster() == null), "the demo's operator in Protected Users");
+        assertEquals(org.kcdauditor.model.Counts.of(decided), v.openAfter());
+    }
+
+    @Test
     void theChangeIsListedByObjectWithWhatEachGainsAndLoses() {
         ReportView v = ReportView.of(Fixtures.demo());
         ObjectChange hv03 = v.objectChanges().stream().filter(o -> o.name().equals("HV03")).findFirst().orElseThrow();

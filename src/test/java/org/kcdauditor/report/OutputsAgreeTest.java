@@ -208,6 +208,19 @@ class OutputsAgreeTest {
     }
 
     @Test
+    void whatStaysOpenAfterTheChangeOnPageOneIsTheRunbooksDecisionList() {
+        String decide = md.substring(md.indexOf(". Needs a decision"), md.indexOf("## Sign-off"));
+        Map<String, Long> listed = new LinkedHashMap<>();
+        for (Severity s : List.of(Severity.HIGH, Severity.MEDIUM, Severity.LOW)) {
+            listed.put(s.name(), decide.lines().filter(l -> l.startsWith("- **" + s.name() + "**")).count());
+        }
+        assertTrue(decide.contains("OPERATOR_NOT_DELEGABLE") && !decide.contains("BASELINE_ENTRY_"), decide);
+        String expected = "Still open after it: " + listed.get("HIGH") + " HIGH, " + listed.get("MEDIUM") + " MEDIUM and "
+                + listed.get("LOW") + " LOW findings";
+        assertTrue(page1.contains(expected), expected + " in " + page1);
+    }
+
+    @Test
     void everyScriptedStepHasTheSameCommandInTheRunbookTheScriptAndTheWorkbook() throws Exception {
         List<Procedure.Step> steps = view.procedure().steps(Procedure.Phase.CHANGE);
         assertFalse(steps.isEmpty());

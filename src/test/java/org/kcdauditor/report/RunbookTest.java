@@ -287,6 +287,30 @@ class RunbookTest {
     }
 
     @Test
+    void aDuplicateSpnThatCannotBeTypedIsNamedWithTheAdsiEditSentenceAndNoEmptyBlock() throws Exception {
+        String hostile = "WSMAN/hv13.contoso.com/x\" & calc & \"";
+        FindingsDocument d = Fixtures.demo();
+        List<Finding> findings = d.findings().stream().map(f -> f.actions().stream().noneMatch(
+                a -> a instanceof org.kcdauditor.remedy.Action.UnregisterSpn) ? f : new Finding(f.id(), f.rule(),
+                f.severity(), f.cluster(), f.host(), f.peer(), hostile, f.message(), f.remediation(), f.evidence(),
+                f.actions().stream().map(a -> a instanceof org.kcdauditor.remedy.Action.UnregisterSpn u
+                        ? new org.kcdauditor.remedy.Action.UnregisterSpn(u.holder(), u.account(), u.dn(), hostile)
+                        : a).toList(), f.waived(), f.waiver())).toList();
+        FindingsDocument doc = new FindingsDocument(d.schemaVersion(), d.runId(), d.startedAt(), d.finishedAt(),
+                d.directory(), d.summary(), d.policy(), d.clusters(), d.hosts(), findings, d.rules());
+        String md = render(RunbookWriter.markdown(new TemplateRenderer(TEMPLATES)), doc);
+        String section = md.substring(md.indexOf("Duplicate SPNs on other objects"));
+        section = section.substring(0, section.indexOf("\n## "));
+        assertTrue(section.contains("cannot be typed safely") && section.contains("ADSI Edit (svc-vmm → Properties"
+                + " → servicePrincipalName)"), section);
+        assertFalse(section.contains("```powershell\n\n```"), section);
+        assertFalse(md.contains("```powershell\n\n```"), "no empty block anywhere");
+        String html = render(RunbookWriter.html(new TemplateRenderer(TEMPLATES)), doc);
+        assertFalse(html.contains("<pre></pre>"), "no empty <pre> in runbook.html");
+        assertTrue(html.contains("take it off in ADSI Edit (svc-vmm → Properties → servicePrincipalName)"), html);
+    }
+
+    @Test
     void builtInTemplatesAreUsedWhenTheFolderLacksThem(@TempDir Path empty) throws Exception {
         TemplateRenderer fromJar = new TemplateRenderer(empty);
         String md = render(RunbookWriter.markdown(fromJar), Fixtures.demo());

@@ -78,7 +78,7 @@ class XlsxPivotTest {
     @Test
     void everyListIsOneExcelTableCoveringAllItsRowsWithItsHeaders() {
         List<String> tabled = List.of("Findings", "Hosts", "Runbook", "Drift", "Patches", "Events", "Imports", "Rules",
-                "Timeline", "Waivers", "Hardening", "Trend");
+                "Timeline", "Waivers", "Hardening", "Trend", "Clusters");
         List<String> names = new ArrayList<>();
         for (String name : tabled) {
             XSSFSheet sh = wb.getSheet(name);
@@ -94,6 +94,24 @@ class XlsxPivotTest {
             assertTrue(!sh.getCTWorksheet().isSetAutoFilter(), name + ": no second filter beside the table");
         }
         assertEquals(tabled, names, "tables named after their sheets");
+    }
+
+    @Test
+    void theClustersSheetIsTheSummarysPerClusterTableAsAnExcelTable() {
+        XSSFSheet sh = wb.getSheet("Clusters");
+        ReportView view = ReportView.of(doc);
+        assertEquals(List.of("Cluster", "Nodes", "Pairs OK", "Pairs", "Entries present", "Entries required",
+                "Compliance", "Status", "HIGH", "MEDIUM", "LOW", "INFO", "Nodes not found", "Patch window",
+                "Failing directions", "Waived, still failing", "Pairs OK after the change", "Patch window after"),
+                headers(sh));
+        for (int i = 0; i < view.clusters().size(); i++) {
+            ReportView.ClusterView c = view.clusters().get(i);
+            assertEquals(c.name(), cell(sh, i + 1, "Cluster").getStringCellValue());
+            assertEquals(c.pairsOk(), (int) cell(sh, i + 1, "Pairs OK").getNumericCellValue());
+            assertEquals(c.go() ? "GO" : "NO-GO", cell(sh, i + 1, "Patch window").getStringCellValue());
+        }
+        assertEquals("(not tied to a cluster)", cell(sh, view.clusters().size() + 1, "Cluster").getStringCellValue(),
+                "the rows add up to the totals, as on the Summary");
     }
 
     @Test

@@ -51,7 +51,7 @@ class XlsxReportWriterTest {
             XSSFWorkbook wb = demo;
             List<String> names = new ArrayList<>();
             wb.forEach(s -> names.add(s.getSheetName()));
-            assertEquals(List.of("Summary", "Findings", "Matrix", "Hosts", "Runbook", "Rules"), names);
+            assertEquals(List.of("Summary", "Findings", "Matrix", "Hosts", "Runbook", "Rules", "Clusters"), names);
             for (String name : List.of("Findings", "Hosts", "Runbook")) {
                 XSSFSheet sh = wb.getSheet(name);
                 PaneInformation pane = sh.getPaneInformation();
@@ -149,7 +149,7 @@ class XlsxReportWriterTest {
     void emptyDocumentStillWrites() throws Exception {
         FindingsDocument empty = new FindingsDocument(1, "x", null, null, null, null, null, null, null, List.of(), null);
         try (XSSFWorkbook wb = render(empty)) {
-            assertEquals(6, wb.getNumberOfSheets(), "Summary, Findings, Matrix, Hosts, Runbook, Rules");
+            assertEquals(7, wb.getNumberOfSheets(), "Summary, Findings, Matrix, Hosts, Runbook, Rules, Clusters");
             assertFalse(wb.getSheet("Summary").getRow(0).getCell(0).getStringCellValue().isEmpty());
         }
     }
@@ -196,6 +196,51 @@ class XlsxReportWriterTest {
     }
 
     @Test
+    void aBaselineWithoutItsRunOrApproverSaysNeither() throws Exception {
+        FindingsDocument h = Fixtures.withHistory(Fixtures.demo());
+        HistorySections.BaselineDoc b = new HistorySections.BaselineDoc("baseline.yaml", h.baseline().capturedAt(),
+                null, null, 1, List.of());
+        FindingsDocument doc = h.withHistory(new HistorySections.Sections(h.history(), b, h.patches(), h.events(),
+                h.imports()));
+        try (XSSFWorkbook wb = render(doc)) {
+            String line = cellsOf(wb.getSheet("Summary")).stream().filter(v -> v.startsWith("baseline.yaml captured"))
+                    .findFirst().orElseThrow();
+            assertEquals("baseline.yaml captured " + Words.time(b.capturedAt()) + ", 1 host", line);
+        }
+    }
+
+    @Test
+    void hardeningEnforcedIsADateCellWithItsNoteInItsOwnColumn() throws Exception {
+        FindingsDocument h = Fixtures.withHistory(Fixtures.demo());
+        java.time.LocalDate released = java.time.LocalDate.of(2023, 10, 10);
+        List<HistorySections.HardeningDoc> catalogue = List.of(
+                new HistorySections.HardeningDoc("KB5008380", "CVE-2021-42278", "PAC", released, "2023-10-10 (full)",
+                        "x", List.of(), List.of()),
+                new HistorySections.HardeningDoc("KB5014754", null, "Cert", released, "2025-04 (full)", "y", List.of(),
+                        List.of()),
+                new HistorySections.HardeningDoc("KB5004605", null, "Old", released, "2021-07-13", "z", List.of(),
+                        List.of()));
+        FindingsDocument doc = h.withHistory(new HistorySections.Sections(h.history(), h.baseline(),
+                new HistorySections.PatchesDoc(catalogue, List.of()), h.events(), h.imports()));
+        try (XSSFWorkbook wb = render(doc)) {
+            XSSFSheet sh = wb.getSheet("Hardening");
+            List<String> head = new ArrayList<>();
+            sh.getRow(0).forEach(c -> head.add(c.getStringCellValue()));
+            int enforced = head.indexOf("Enforced");
+            assertEquals(enforced + 1, head.indexOf("Enforcement"), head.toString());
+            org.apache.poi.ss.usermodel.DataFormatter f = new org.apache.poi.ss.usermodel.DataFormatter();
+            String[][] expected = {{"2023-10-10", "full"}, {"2025-04", "full"}, {"2021-07-13", ""}};
+            for (int i = 0; i < expected.length; i++) {
+                XSSFCell date = sh.getRow(i + 1).getCell(enforced);
+                assertEquals(CellType.NUMERIC, date.getCellType(), "row " + (i + 1));
+                assertTrue(org.apache.poi.ss.usermodel.DateUtil.isCellDateFormatted(date));
+                assertEquals(expected[i][0], f.formatCellValue(date));
+                assertEquals(expected[i][1], f.formatCellValue(sh.getRow(i + 1).getCell(enforced + 1)));
+            }
+        }
+    }
+
+    @Test
     void summaryNamesEverySheetAndTimesAreDateCells() throws Exception {
         try (XSSFWorkbook wb = render(Fixtures.withHistory(Fixtures.demo()))) {
             String sheets = cellsOf(wb.getSheet("Summary")).stream().filter(v -> v.startsWith("Sheets:")).findFirst()
@@ -203,7 +248,7 @@ class XlsxReportWriterTest {
             wb.forEach(sh -> assertTrue(sh.getSheetName().equals("Summary") || sheets.contains(sh.getSheetName() + " ("),
                     sh.getSheetName() + " missing in: " + sheets));
             assertEquals(List.of("Summary", "Findings", "Matrix", "Hosts", "Runbook", "Drift", "Patches", "Events",
-                    "Imports", "Rules", "Timeline", "Hardening"), sheetNames(wb), "new sheets after the existing ones");
+                    "Imports", "Rules", "Timeline", "Hardening", "Clusters"), sheetNames(wb), "new sheets after the existing ones");
             XSSFCell time = wb.getSheet("Events").getRow(1).getCell(0);
             assertEquals(CellType.NUMERIC, time.getCellType());
             assertTrue(org.apache.poi.ss.usermodel.DateUtil.isCellDateFormatted(time));

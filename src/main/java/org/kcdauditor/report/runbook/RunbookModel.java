@@ -70,7 +70,7 @@ public final class RunbookModel {
             servers.add(sm);
         }
         run.put("servers", servers);
-        run.put("exportFile", procedure.exportFile());
+        run.put("exportFile", String.join(", ", procedure.exportFiles()));
         run.put("purgeCmd", Commands.PURGE_TICKETS);
         run.put("restartCmd", Commands.RESTART_VMMS);
         run.put("recordFile", "remediation-" + run.get("shortId") + ".changes.json");

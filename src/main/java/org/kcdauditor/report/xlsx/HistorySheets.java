@@ -38,12 +38,16 @@ import org.kcdauditor.rules.Category;
 
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.YearMonth;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.IntPredicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.kcdauditor.report.xlsx.XlsxReportWriter.nn;
 import static org.kcdauditor.report.xlsx.XlsxReportWriter.text;
@@ -138,8 +142,8 @@ final class HistorySheets {
 
     /**
      * A header row and typed rows: a String is a text cell (never a formula), a Number a number, a LocalDate a
-     * date and an Instant a date-time (UTC); null an empty cell. Rows for which {@code waived} holds are greyed.
-     * The sheet becomes one Excel table named {@code name}.
+     * date, a YearMonth a date shown as its month and an Instant a date-time (UTC); null an empty cell. Rows for
+     * which {@code waived} holds are greyed. The sheet becomes one Excel table named {@code name}.
      */
     private static int table(SXSSFSheet sh, String name, String[] cols, List<Object[]> rows,
                              XlsxReportWriter.Styles st, int[] max, boolean severityFirst, IntPredicate waived) {
@@ -160,6 +164,9 @@ final class HistorySheets {
                     w.see(i, String.valueOf(num));
                 } else if (x instanceof LocalDate d) {
                     XlsxReportWriter.date(row, i, d, grey ? st.waivedDate : st.date);
+                    w.see(i, "2026-11-26");
+                } else if (x instanceof YearMonth m) {
+                    XlsxReportWriter.date(row, i, m.atDay(1), st.month);
                     w.see(i, "2026-11-26");
                 } else if (x instanceof Instant t) {
                     XlsxReportWriter.time(row, i, t, grey ? st.waivedDateTime : st.dateTime);
@@ -228,13 +235,35 @@ final class HistorySheets {
     }
 
     private static void hardening(SXSSFSheet sh, HistorySections.PatchesDoc p, XlsxReportWriter.Styles st) {
-        String[] cols = {"KB", "CVE", "Title", "Released", "Enforced", "What changes", "Carried by"};
+        String[] cols = {"KB", "CVE", "Title", "Released", "Enforced", "Enforcement", "What changes", "Carried by"};
         List<Object[]> rows = new ArrayList<>();
         for (HistorySections.HardeningDoc h : nn(p.catalogue())) {
-            rows.add(new Object[]{h.kb(), h.cve(), h.title(), h.released(), h.enforced(), h.changes(),
+            Object[] enforced = enforced(h.enforced());
+            rows.add(new Object[]{h.kb(), h.cve(), h.title(), h.released(), enforced[0], enforced[1], h.changes(),
                     String.join(", ", nn(h.carriedBy()))});
         }
-        table(sh, "Hardening", cols, rows, st, new int[]{12, 16, 40, 12, 40, 110, 60}, false, i -> false);
+        table(sh, "Hardening", cols, rows, st, new int[]{12, 16, 40, 12, 12, 40, 110, 60}, false, i -> false);
+    }
+
+    private static final Pattern ENFORCED = Pattern.compile("(\\d{4}-\\d{2})(-\\d{2})?\\s*(?:\\((.*)\\))?");
+
+    /**
+     * The catalogue's {@code enforced} ("2023-10-10 (full)", "2025-04 (full)") as a date (a LocalDate, or a
+     * YearMonth when it names only the month) and its note in words ("full"); text it cannot read stays whole in
+     * the note.
+     */
+    static Object[] enforced(String value) {
+        String v = value == null ? "" : value.trim();
+        Matcher m = ENFORCED.matcher(v);
+        if (!m.matches()) {
+            return new Object[]{null, v};
+        }
+        try {
+            Object date = m.group(2) == null ? YearMonth.parse(m.group(1)) : LocalDate.parse(m.group(1) + m.group(2));
+            return new Object[]{date, m.group(3) == null ? "" : m.group(3).trim()};
+        } catch (DateTimeParseException e) {
+            return new Object[]{null, v};
+        }
     }
 
     private static void events(SXSSFSheet sh, List<HistorySections.EventDoc> events, XlsxReportWriter.Styles st) {

@@ -106,6 +106,7 @@ public final class XlsxReportWriter implements ReportWriter {
             HistorySheets.write(wb, view, st);
             rules(print(wb.createSheet("Rules"), true), view, st);
             HistorySheets.writeAppended(wb, view, st);
+            clusters(print(wb.createSheet("Clusters"), true), view, st);
             wb.write(out);
         } finally {
             wb.close();
@@ -179,7 +180,8 @@ public final class XlsxReportWriter implements ReportWriter {
         if (doc.baseline() != null) {
             var b = doc.baseline();
             r = kv(sh, r, "Baseline", b.path() + " captured " + (b.capturedAt() == null ? "?" : Words.time(b.capturedAt()))
-                    + " from run " + b.capturedFrom() + ", approved by " + b.approvedBy() + ", "
+                    + (b.capturedFrom() == null ? "" : " from run " + b.capturedFrom())
+                    + (b.approvedBy() == null ? "" : ", approved by " + b.approvedBy()) + ", "
                     + Words.plural(b.hosts(), "host"), st.text, st);
         }
         if (doc.history() != null) {
@@ -201,15 +203,55 @@ public final class XlsxReportWriter implements ReportWriter {
         r++;
         text(sh.createRow(r++), 0, "Compliance per cluster", st.h2);
         SXSSFRow head = sh.createRow(r++);
-        String[] one = {"Cluster", "Nodes", "Pairs OK", "Pairs", "Entries present", "Entries required",
-                "Compliance", "Status", "HIGH", "MEDIUM", "LOW", "INFO", "Nodes not found", "Patch window",
-                "Failing directions", "Waived, still failing", "Pairs OK after the change", "Patch window after"};
-        String[] cols = view.multiDirectory() ? Stream.concat(Arrays.stream(one), Stream.of("Directory"))
-                .toArray(String[]::new) : one;
+        String[] cols = clusterColumns(view);
         for (int i = 0; i < cols.length; i++) {
             text(head, i, cols[i], st.header);
         }
         int first = r;
+        r = clusterRows(sh, r, view, st);
+        if (r > first) {
+            sh.setAutoFilter(new CellRangeAddress(first - 1, r - 1, 0, cols.length - 1));
+        }
+        r++;
+        note(sh, r++, cols.length, "Status: OK = no finding above INFO; Attention = MEDIUM or LOW findings;"
+                + " Action required = HIGH findings (live migration fails or delegation is unsafe). Counts leave out"
+                + " waived findings (greyed in the Findings sheet); the cluster rows add up to the totals above."
+                + " Compliance is empty where no entry is required.", st);
+        Map<String, String> sheets = new LinkedHashMap<>();
+        sheets.put("Findings", "one row per finding, and one per finding resolved since the previous run");
+        sheets.put("Matrix", "who may delegate to whom");
+        sheets.put("Hosts", "each node's account");
+        sheets.put("Runbook", "the change checklist");
+        sheets.putAll(HistorySheets.sheets(view));
+        sheets.put("Rules", "what each rule checks and why it matters");
+        sheets.putAll(HistorySheets.appendedSheets(view));
+        sheets.put("Clusters", "the table above as an Excel table");
+        List<String> names = new ArrayList<>();
+        sheets.forEach((name, what) -> names.add(name + " (" + what + ")"));
+        note(sh, r, cols.length, "Sheets: " + String.join(", ", names) + ".", st);
+        sh.setColumnWidth(0, 36 * 256);
+        for (int i = 1; i < cols.length - 1; i++) {
+            sh.setColumnWidth(i, Math.max(10, cols[i].length() + 3) * 256);
+        }
+        sh.setColumnWidth(7, 17 * 256);
+        sh.setColumnWidth(12, 30 * 256);
+        sh.setColumnWidth(14, 40 * 256);
+    }
+
+    /** The columns of the per-cluster table (Summary and Clusters): with several directories, the directory last. */
+    private static String[] clusterColumns(ReportView view) {
+        String[] one = {"Cluster", "Nodes", "Pairs OK", "Pairs", "Entries present", "Entries required",
+                "Compliance", "Status", "HIGH", "MEDIUM", "LOW", "INFO", "Nodes not found", "Patch window",
+                "Failing directions", "Waived, still failing", "Pairs OK after the change", "Patch window after"};
+        return view.multiDirectory() ? Stream.concat(Arrays.stream(one), Stream.of("Directory"))
+                .toArray(String[]::new) : one;
+    }
+
+    /**
+     * One row per cluster from row {@code r}, then "(not tied to a cluster)" when findings are outside every cluster,
+     * so that the rows add up to the totals; returns the next row.
+     */
+    private int clusterRows(SXSSFSheet sh, int r, ReportView view, Styles st) {
         for (ClusterView c : view.clusters()) {
             SXSSFRow row = sh.createRow(r++);
             Status status = c.status();
@@ -249,32 +291,27 @@ public final class XlsxReportWriter implements ReportWriter {
                 number(row, col++, outside.open(sev), st.number);
             }
         }
-        if (r > first) {
-            sh.setAutoFilter(new CellRangeAddress(first - 1, r - 1, 0, cols.length - 1));
+        return r;
+    }
+
+    /**
+     * The Clusters sheet: the Summary's compliance table alone on its sheet from row 1, as an Excel table (named
+     * Clusters) for filters and pivot tables; the same rows, so both say the same.
+     */
+    private void clusters(SXSSFSheet sh, ReportView view, Styles st) {
+        String[] cols = clusterColumns(view);
+        SXSSFRow head = sh.createRow(0);
+        for (int i = 0; i < cols.length; i++) {
+            text(head, i, cols[i], st.header);
         }
-        r++;
-        note(sh, r++, cols.length, "Status: OK = no finding above INFO; Attention = MEDIUM or LOW findings;"
-                + " Action required = HIGH findings (live migration fails or delegation is unsafe). Counts leave out"
-                + " waived findings (greyed in the Findings sheet); the cluster rows add up to the totals above."
-                + " Compliance is empty where no entry is required.", st);
-        Map<String, String> sheets = new LinkedHashMap<>();
-        sheets.put("Findings", "one row per finding, and one per finding resolved since the previous run");
-        sheets.put("Matrix", "who may delegate to whom");
-        sheets.put("Hosts", "each node's account");
-        sheets.put("Runbook", "the change checklist");
-        sheets.putAll(HistorySheets.sheets(view));
-        sheets.put("Rules", "what each rule checks and why it matters");
-        sheets.putAll(HistorySheets.appendedSheets(view));
-        List<String> names = new ArrayList<>();
-        sheets.forEach((name, what) -> names.add(name + " (" + what + ")"));
-        note(sh, r, cols.length, "Sheets: " + String.join(", ", names) + ".", st);
-        sh.setColumnWidth(0, 36 * 256);
-        for (int i = 1; i < cols.length - 1; i++) {
+        int r = clusterRows(sh, 1, view, st);
+        sh.createFreezePane(1, 1);
+        sh.setColumnWidth(0, 24 * 256);
+        for (int i = 1; i < cols.length; i++) {
             sh.setColumnWidth(i, Math.max(10, cols[i].length() + 3) * 256);
         }
-        sh.setColumnWidth(7, 17 * 256);
-        sh.setColumnWidth(12, 30 * 256);
         sh.setColumnWidth(14, 40 * 256);
+        table(sh, "Clusters", cols, r - 1);
     }
 
     /** A key and a date-time cell (UTC), spanning columns B to G like the text values. */
@@ -805,6 +842,7 @@ public final class XlsxReportWriter implements ReportWriter {
         final XSSFCellStyle input;
         final XSSFCellStyle inputDate;
         final XSSFCellStyle date;
+        final XSSFCellStyle month;
         final XSSFCellStyle dateTime;
         final XSSFCellStyle waivedDate;
         final XSSFCellStyle waivedDateTime;
@@ -875,6 +913,10 @@ public final class XlsxReportWriter implements ReportWriter {
             date.setDataFormat(dateFormat);
             date.setAlignment(HorizontalAlignment.LEFT);
             date.setVerticalAlignment(VerticalAlignment.TOP);
+            month = style(wb, null, null);
+            month.setDataFormat(wb.createDataFormat().getFormat("yyyy-mm"));
+            month.setAlignment(HorizontalAlignment.LEFT);
+            month.setVerticalAlignment(VerticalAlignment.TOP);
             dateTime = style(wb, null, null);
             dateTime.setDataFormat(timeFormat);
             dateTime.setAlignment(HorizontalAlignment.LEFT);
