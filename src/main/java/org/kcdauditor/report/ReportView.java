@@ -326,9 +326,12 @@ public final class ReportView {
                     : judge.of(c);
             List<FindingView> openAfter = List.copyOf(viewsByCluster.getOrDefault(key, List.of()));
             // a cluster whose directory was not read has no verdict, before the change or after it
+            // as before the change: an open HIGH, a pair an open finding of any severity still blocks, or a
+            // Windows Server 2025 node with a blocked pair (even waived) keeps the cluster NO-GO
             boolean goAfter = c.wasAudited() && openAfter.stream().noneMatch(v -> v.finding().severity() == Severity.HIGH)
                     && cells.stream().filter(x -> x.failing() && !x.fixedByChange()).noneMatch(x ->
-                    ws2025(hostsByName, x.from()) || ws2025(hostsByName, x.to()));
+                    x.blockers().stream().anyMatch(b -> !b.waived())
+                            || ws2025(hostsByName, x.from()) || ws2025(hostsByName, x.to()));
             cv.add(new ClusterView(c.name(), nn(c.nodes()), nn(c.missingNodes()), nn(c.fileServers()), c.pairs(),
                     c.pairsOk(), c.presentEntries(), c.requiredEntries(), c.compliancePercent(), cc,
                     c.wasAudited() ? Status.of(cc) : Status.AMBER, List.copyOf(cells), verdict, openAfter, goAfter,

@@ -338,11 +338,21 @@ class KerberosExchangeRulesTest {
 
     /** The test moves (from->to) of the plan for this audit, through findings.json as every writer reads it. */
     private static List<String> testMoves(AuditResult r) throws Exception {
+        return org.kcdauditor.report.RemediationPlan.of(document(r)).validate().stream()
+                .map(p -> p.from() + "->" + p.to()).toList();
+    }
+
+    /** findings.json of this audit, as every writer reads it. */
+    private static FindingsDocument document(AuditResult r) throws Exception {
         org.kcdauditor.config.AuditConfig cfg = org.kcdauditor.config.ConfigLoader.load(
                 java.nio.file.Path.of("config/demo/kcd-audit-demo.yaml"));
-        FindingsDocument doc = org.kcdauditor.report.FindingsJson.build("r", NOW, NOW, cfg, r, RuleCatalogue.standard());
-        return org.kcdauditor.report.RemediationPlan.of(doc).validate().stream().map(p -> p.from() + "->" + p.to())
-                .toList();
+        return org.kcdauditor.report.FindingsJson.build("r", NOW, NOW, cfg, r, RuleCatalogue.standard());
+    }
+
+    /** Whether the view expects cluster HVC1 to be GO once the plan is carried out. */
+    private static boolean goAfterTheChange(AuditResult r) throws Exception {
+        return org.kcdauditor.report.ReportView.of(document(r)).clusters().stream()
+                .filter(c -> c.name().equals("HVC1")).findFirst().orElseThrow().goAfter();
     }
 
     @Test
@@ -353,12 +363,14 @@ class KerberosExchangeRulesTest {
                 .uac(Uac.WORKSTATION_TRUST_ACCOUNT | Uac.TRUSTED_TO_AUTH_FOR_DELEGATION | Uac.ACCOUNTDISABLE).build()),
                 host("HV01").delegatesTo("HV02", "HV03").without("cifs/HV02").build()));
         assertEquals(List.of(), testMoves(disabled));
+        assertFalse(goAfterTheChange(disabled), "a MEDIUM blocker left to a decision keeps the cluster NO-GO after it");
         List<HostSettings> settings = List.of(new HostSettings("HV03", false,
                 HostSettings.MigrationAuthentication.KERBEROS, "Kerberos", "SMB", 2, "h:2"));
         AuditResult off = audit(List.of(), new AuditInputs(NOW, null, null, List.of(), false, null, List.of(), false,
                 settings, true), healthy());
         assertEquals(List.of("HV01->HV03", "HV02->HV03", "HV03->HV01", "HV03->HV02"),
                 testMoves(off).stream().sorted().toList(), "Enable-VMMigration settles them: each is tested");
+        assertTrue(goAfterTheChange(off), "and the cluster is GO once it is done");
     }
 
     @Test
