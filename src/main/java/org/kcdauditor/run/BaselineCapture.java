@@ -8,6 +8,7 @@ import org.kcdauditor.baseline.Waiver;
 import org.kcdauditor.config.ConfigException;
 import org.kcdauditor.directory.DirectoryException;
 import org.kcdauditor.model.AdObject;
+import org.kcdauditor.model.DirectoryPart;
 import org.kcdauditor.model.HostState;
 import org.kcdauditor.model.Severity;
 import org.kcdauditor.report.Format;
@@ -71,6 +72,15 @@ public final class BaselineCapture {
         AuditRun.Outcome o = capture.withTrigger("baseline-capture").withoutReports()
                 .execute(null, Set.of(Format.JSON), new Timings(), n -> { });
         AuditContext ctx = o.result().context();
+        for (DirectoryPart part : ctx.snapshot().directories()) {
+            if (!part.audited()) {
+                // its hosts would be left out, and show up as new (drift) once it answers again
+                throw new DirectoryException("baseline capture: directory " + part.name() + " (directories."
+                        + part.name() + ") could not be read (" + part.failure() + "), so the hosts of its clusters"
+                        + " would be missing from the baseline; nothing was written (" + file.getFileName()
+                        + " is as it was) — capture again when it answers");
+            }
+        }
         long high = o.result().findings().stream().filter(f -> !f.isWaived() && f.severity() == Severity.HIGH).count();
         Map<String, HostState> hosts = new LinkedHashMap<>();
         for (AdObject n : ctx.nodes()) {
