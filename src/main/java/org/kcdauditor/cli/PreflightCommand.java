@@ -32,8 +32,9 @@ import java.util.concurrent.Callable;
                 "Blockers: every HIGH finding of the cluster that no waiver suppresses (missing delegation, SPN"
                         + " not registered or held twice, no AES keys or encryption type, CredSSP on a host,"
                         + " unconstrained delegation, host not found, baseline entry removed, observed migration"
-                        + " failures, with --all-dcs a domain controller that has not replicated the change, ...), a"
-                        + " Windows Server 2025 node with any blocked pair, and a cluster whose directory could not be"
+                        + " failures, with --all-dcs a domain controller that has not replicated the change, ...),"
+                        + " every unwaived finding of any severity that blocks a pair (a disabled computer account,"
+                        + " live migration disabled on a host), a Windows Server 2025 node with any blocked pair, and a cluster whose directory could not be"
                         + " read. The run is stored and findings.json written (clusters[].go, clusters[].reasons)."},
         footer = {"", "Exit codes: 0 GO, 3 NO-GO, 1 the audit could not complete, 2 usage/config error."})
 final class PreflightCommand implements Callable<Integer> {
