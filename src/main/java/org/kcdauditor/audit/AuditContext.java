@@ -329,10 +329,42 @@ public final class AuditContext implements Drift.Nodes {
                 List<AdObject> others = owners.stream().filter(x -> x != o && x.spns().stream()
                         .anyMatch(s -> Spn.wholeKeyOf(s).equals(whole))).toList();
                 if (!others.isEmpty() && !duplicates.containsKey(whole)) {
-                    duplicates.put(whole, new Duplicate(o, spn, others));
+                    duplicates.put(whole, rightfulHolder(o, spn, others));
                 }
             }
         }
+    }
+
+    /**
+     * The duplicate with the node or file server the SPN names as its holder (HOST/h3 belongs to H3, whichever of
+     * the two was met first): the fix takes it off the others.
+     */
+    private Duplicate rightfulHolder(AdObject first, String stored, List<AdObject> others) {
+        if (spnNames(stored, first)) {
+            return new Duplicate(first, stored, others);
+        }
+        for (AdObject o : others) {
+            if (hostSpnKeys.containsKey(o) && spnNames(stored, o)) {
+                List<AdObject> rest = new ArrayList<>(others.size());
+                rest.add(first);
+                others.stream().filter(x -> x != o).forEach(rest::add);
+                String own = o.spns().stream().filter(x -> Spn.wholeKeyOf(x).equals(Spn.wholeKeyOf(stored)))
+                        .findFirst().orElse(stored);
+                return new Duplicate(o, own, List.copyOf(rest));
+            }
+        }
+        return new Duplicate(first, stored, others);
+    }
+
+    /** Whether the SPN names this object itself (its NetBIOS or DNS name): the account that runs the service. */
+    public static boolean spnNames(String spn, AdObject o) {
+        Spn s = Spn.parse(spn);
+        if (s == null) {
+            return false;
+        }
+        String h = s.hostName();
+        return h.equals(o.name().toLowerCase(Locale.ROOT)) || o.dnsHostName() != null
+                && h.equals(o.dnsHostName().toLowerCase(Locale.ROOT).replaceAll("\\.+$", ""));
     }
 
     /**
@@ -598,7 +630,8 @@ public final class AuditContext implements Drift.Nodes {
                     Set<Duplicate> seen = Collections.newSetFromMap(new IdentityHashMap<>());
                     for (String spn : p.required()) {
                         Duplicate d = duplicateResolving(t, spn);
-                        if (d != null && d.holder() == t && seen.add(d)) {
+                        // t holds it, with another account: whichever the finding names as holder
+                        if (d != null && (d.holder() == t || d.others().contains(t)) && seen.add(d)) {
                             found.add(Blocker.of(Blocker.DUPLICATE_SPN, d.holder().name(), null, d.stored()));
                         }
                     }

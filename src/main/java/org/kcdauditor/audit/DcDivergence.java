@@ -128,10 +128,10 @@ public record DcDivergence(DcRead dc, String audited, AdObject host, String attr
                 return true;
             }
             case "msDS-AllowedToDelegateTo" -> {
-                return source && !p.rbcd() && requiresAny(p, lacking(), false);
+                return source && !p.rbcd() && requiresAny(p, lacking(), null);
             }
             case "servicePrincipalName" -> {
-                return !source && requiresAny(p, lacking(), true);
+                return !source && requiresAny(p, lacking(), keys(attribute, there));
             }
             default -> { // RBCD
                 return !source && p.rbcd() && p.source().objectSid() != null
@@ -140,10 +140,14 @@ public record DcDivergence(DcRead dc, String audited, AdObject host, String attr
         }
     }
 
-    private static boolean requiresAny(PairStatus p, Set<String> lacking, boolean hostAlias) {
+    /**
+     * Whether the DC lacks an SPN the pair requires, or ({@code theirs}: the target's SPNs on that DC) the HOST/X
+     * through which it serves a cifs/X it does not register itself, as the KDC resolves it.
+     */
+    private static boolean requiresAny(PairStatus p, Set<String> lacking, Set<String> theirs) {
         for (String spn : p.required()) {
             String key = Spn.keyOf(spn);
-            if (lacking.contains(key) || hostAlias && key.startsWith("cifs/")
+            if (lacking.contains(key) || theirs != null && key.startsWith("cifs/") && !theirs.contains(key)
                     && lacking.contains("host/" + key.substring(5))) {
                 return true;
             }

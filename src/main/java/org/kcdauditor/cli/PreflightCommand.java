@@ -22,6 +22,7 @@ import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -76,7 +77,11 @@ final class PreflightCommand implements Callable<Integer> {
         ReportView.ClusterView c = view.clusters().stream().filter(x -> x.name().equals(name)).findFirst()
                 .orElseThrow();
         List<Finding> mine = o.result().findings().stream().filter(f -> name.equals(f.cluster())).toList();
-        List<Finding> blockers = mine.stream().filter(f -> !f.isWaived() && f.severity() == Severity.HIGH).toList();
+        // as the verdict counts them: its open HIGH findings, and every open finding that blocks one of its pairs
+        Set<Finding> blockers = new LinkedHashSet<>(mine.stream()
+                .filter(f -> !f.isWaived() && f.severity() == Severity.HIGH).toList());
+        c.cells().stream().filter(ReportView.Cell::failing).flatMap(x -> x.blockers().stream())
+                .filter(b -> b.finding() != null && !b.waived()).forEach(b -> blockers.add(b.finding()));
         List<Finding> waived = mine.stream().filter(Finding::isWaived).toList();
         boolean go = c.go();
         cli.out().printf("Preflight %s: %s%n", name, go ? "GO" : "NO-GO");

@@ -330,7 +330,7 @@ public final class ReportView {
             // Windows Server 2025 node with a blocked pair (even waived) keeps the cluster NO-GO
             boolean goAfter = c.wasAudited() && openAfter.stream().noneMatch(v -> v.finding().severity() == Severity.HIGH)
                     && cells.stream().filter(x -> x.failing() && !x.fixedByChange()).noneMatch(x ->
-                    x.blockers().stream().anyMatch(b -> !b.waived())
+                    x.blockers().stream().anyMatch(b -> !b.waived() && !plan.settles(b.findingId()))
                             || ws2025(hostsByName, x.from()) || ws2025(hostsByName, x.to()));
             cv.add(new ClusterView(c.name(), nn(c.nodes()), nn(c.missingNodes()), nn(c.fileServers()), c.pairs(),
                     c.pairsOk(), c.presentEntries(), c.requiredEntries(), c.compliancePercent(), cc,

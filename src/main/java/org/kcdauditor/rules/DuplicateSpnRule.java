@@ -6,13 +6,14 @@ import org.kcdauditor.audit.PairStatus;
 import org.kcdauditor.model.AdObject;
 import org.kcdauditor.model.Evidence;
 import org.kcdauditor.model.Severity;
-import org.kcdauditor.model.Spn;
 import org.kcdauditor.remedy.Action;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
+import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * DUPLICATE_SPN: an SPN of a node or file server is registered on more than one object (users included).
@@ -42,9 +43,13 @@ public final class DuplicateSpnRule implements Rule {
             List<Evidence.PairRef> breaks = new ArrayList<>();
             // the pairs the context blocks by it: those needing the SPN, or (for HOST/X) cifs/X, which resolves to it
             Blocker blocker = Blocker.of(Blocker.DUPLICATE_SPN, node.name(), null, spn);
-            for (PairStatus p : ctx.pairsTo(node)) {
-                if (p.blockers().contains(blocker)) {
-                    breaks.add(new Evidence.PairRef(p.source().name(), node.name()));
+            Set<String> into = new LinkedHashSet<>();
+            for (AdObject target : Stream.concat(Stream.of(node), d.others().stream()).toList()) {
+                for (PairStatus p : ctx.pairsTo(target)) {
+                    if (p.blockers().contains(blocker)) {
+                        breaks.add(new Evidence.PairRef(p.source().name(), target.name()));
+                        into.add(target.name());
+                    }
                 }
             }
             List<Action> removals = Rules.unregister(holders);
@@ -57,23 +62,12 @@ public final class DuplicateSpnRule implements Rule {
                             + (breaks.isEmpty() ? "" : " The KDC refuses tickets for it (KDC event 11)"
                             + (spn.regionMatches(true, 0, "HOST/", 0, 5) ? " and for cifs/" + spn.substring(5)
                             + ", which it serves through sPNMappings" : "") + ", so " + (breaks.size() == 1
-                            ? "the pair " : "the " + breaks.size() + " pairs ") + "into " + node.name()
+                            ? "the pair " : "the " + breaks.size() + " pairs ") + "into " + String.join(" and ", into)
                             + " cannot migrate."))
-                    .actions(names(spn, node) ? removals : List.of(new Action.Manual("Decide which account"
+                    .actions(AuditContext.spnNames(spn, node) ? removals : List.of(new Action.Manual("Decide which account"
                             + " runs the service (" + spn + " does not name " + node.name() + "); to keep it on "
                             + node.name() + ":", removals)))
                     .emit();
         }
-    }
-
-    /** The SPN names the node itself (its NetBIOS or DNS name), so the node is the account that runs it. */
-    static boolean names(String spn, AdObject node) {
-        Spn s = Spn.parse(spn);
-        if (s == null) {
-            return false;
-        }
-        String h = s.hostName();
-        return h.equals(node.name().toLowerCase(Locale.ROOT)) || node.dnsHostName() != null
-                && h.equals(node.dnsHostName().toLowerCase(Locale.ROOT).replaceAll("\\.+$", ""));
     }
 }

@@ -109,17 +109,30 @@ class HistoryCommandsTest {
                 err.strip());
     }
 
-    @Test
-    void preflightNamesTheNodesTheHostSettingsExportDoesNotCover() throws Exception {
+    /** A config of these clusters with a Get-VMHost export holding this one row. */
+    private Path withHostSettings(String clusters, String row) throws Exception {
         Path csv = dir.resolve("vmhost.csv");
         Files.writeString(csv, "\"PSComputerName\",\"VirtualMachineMigrationAuthenticationType\","
-                + "\"VirtualMachineMigrationEnabled\"\n\"HV01\",\"Kerberos\",\"True\"\n");
-        Path cfg = config("  - name: HVC1\n    nodes: [HV01, HV02, HV03]",
-                "hostSettings:\n  sources: ['" + csv.toString().replace("\\", "/") + "']\n");
+                + "\"VirtualMachineMigrationEnabled\"\n" + row + "\n");
+        return config(clusters, "hostSettings:\n  sources: ['" + csv.toString().replace("\\", "/") + "']\n");
+    }
+
+    @Test
+    void preflightNamesTheNodesTheHostSettingsExportDoesNotCover() throws Exception {
+        Path cfg = withHostSettings("  - name: HVC1\n    nodes: [HV01, HV02, HV03]", "\"HV01\",\"Kerberos\",\"True\"");
         run("preflight", "--config", cfg.toString(), "--cluster", "HVC1");
         assertTrue(out.contains("Host settings were not checked for HV02, HV03 (no hostSettings.sources export covers"
                 + " them): whether they migrate with Kerberos and have live migration enabled is not known."), out + err);
         assertFalse(out.contains("no hostSettings.sources)"), out);
+    }
+
+    @Test
+    void preflightListsABlockerOfAnySeverityAsTheVerdictCountsIt() throws Exception {
+        Path cfg = withHostSettings("  - name: PAIR\n    nodes: [HV11, HV13]", "\"HV13\",\"Kerberos\",\"False\"");
+        assertEquals(ExitCodes.FINDINGS, run("preflight", "--config", cfg.toString(), "--cluster", "PAIR"), out + err);
+        // MIGRATION_DISABLED is MEDIUM, yet it blocks both pairs: listed as the NO-GO's blocker
+        assertTrue(out.contains("BLOCKER MIGRATION_DISABLED"), out);
+        assertFalse(out.contains("blockers: 0;"), out);
     }
 
     @Test

@@ -137,6 +137,24 @@ class KerberosExchangeRulesTest {
     }
 
     @Test
+    void aHostAliasLeftOnAnotherNodeIsHeldByTheNodeItNamesAndBlocksThePairsIntoIt() {
+        // HV01, met first, carries a leftover HOST/hv02.contoso.com: the SPN names HV02, so HV02 holds it and
+        // the pairs into HV02 (which need cifs/hv02.contoso.com, served through it) are blocked
+        AuditResult r = audit(replace(healthy(), host("HV01").delegatesTo("HV02", "HV03")
+                .spn("HOST/hv02.contoso.com").build()));
+        Finding dup = of(r, "DUPLICATE_SPN").get(0);
+        assertEquals("HV02", dup.host());
+        for (String from : List.of("HV01", "HV03")) {
+            assertEquals(List.of(new Blocker("DUPLICATE_SPN", dup.id())), pair(r, from, "HV02").blockers(),
+                    from + " -> HV02");
+        }
+        assertTrue(pair(r, "HV02", "HV01").ok(), "HV01's own SPNs are not the duplicate");
+        assertEquals(2, dup.evidence().pairs().size());
+        assertEquals(List.of(new Action.UnregisterSpn("HV01", "HV01$", "CN=HV01,OU=Hyper-V,DC=contoso,DC=com",
+                "HOST/hv02.contoso.com")), dup.actions(), "taken off HV01, not off HV02");
+    }
+
+    @Test
     void anAccountWithoutAesBlocksItsPairsBothWays() {
         AuditResult r = audit(replace(healthy(), host("HV03").delegatesTo("HV01", "HV02").encryptionTypes(0x4)
                 .build()));

@@ -112,6 +112,23 @@ class ReachRulesTest {
     }
 
     @Test
+    void aHostSpnALaggingDcLacksBlocksNothingWhenTheTargetRegistersCifsItself() {
+        AdObject hv01 = host("HV01").delegatesTo("HV02").spn("cifs/hv01.contoso.com").build();
+        AdObject hv02 = host("HV02").delegatesTo("HV01").build();
+        // dc2 lacks HOST/hv01.contoso.com, but HV01 registers cifs/hv01.contoso.com itself: the KDC finds it there
+        List<String> spns = new ArrayList<>(hv01.spns());
+        spns.remove("HOST/hv01.contoso.com");
+        AuditResult r = withDcs(List.of(hv01, hv02), new DcRead("dc1.contoso.com", null, false, true, null, null, null),
+                new DcRead("dc2.contoso.com", "ldaps://dc2.contoso.com:636", false, false, null,
+                        List.of(there(hv01, spns, hv01.delegateTo()), there(hv02, hv02.spns(), hv02.delegateTo())),
+                        List.of()));
+        Finding spn = of(r, "DC_NOT_CONVERGED").get(0);
+        assertEquals("servicePrincipalName", spn.evidence().attribute());
+        assertEquals(List.of(), spn.evidence().pairs(), "no pair needs HOST/hv01.contoso.com on dc2");
+        assertEquals(2, r.clusters().get(0).pairsOk());
+    }
+
+    @Test
     void anUnreachableDcIsOneMediumFindingOutsideAnyCluster() {
         AdObject hv01 = host("HV01").delegatesTo("HV02").build();
         AdObject hv02 = host("HV02").delegatesTo("HV01").build();
