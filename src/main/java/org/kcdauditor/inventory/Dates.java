@@ -36,9 +36,10 @@ public final class Dates {
 
     /**
      * How one file writes {@code d/d/yyyy} dates, learnt from its values: a first number above 12 means day-first,
-     * a second one above 12 month-first; without such a date, a time of day decides — AM/PM is en-US (month-first),
-     * a 24-hour time without AM/PM a culture that writes the day first (en-GB, fr-FR …). A file where neither tells
-     * is read month-first and is {@link #ambiguous()}.
+     * a second one above 12 month-first; without such a date, an upper-case AM/PM is en-US (month-first). A 24-hour
+     * time tells nothing (the invariant culture writes {@code 11/03/2023 00:00:00} month-first, en-GB day-first), nor
+     * does a lower-case am/pm (en-AU writes the day first). A file where nothing tells is read month-first and is
+     * {@link #ambiguous()}.
      */
     public static final class SlashOrder {
         private Boolean byDigits;
@@ -57,8 +58,8 @@ public final class Dates {
             if (byDigits == null && (a > 12) != (b > 12)) {
                 byDigits = a > 12;
             }
-            if (byClock == null && m.group(4) != null) {
-                byClock = m.group(7) == null;
+            if (byClock == null && m.group(7) != null && m.group(7).equals(m.group(7).toUpperCase(Locale.ROOT))) {
+                byClock = Boolean.FALSE; // en-US
             }
         }
 
@@ -68,7 +69,7 @@ public final class Dates {
         }
 
         public boolean dayFirst() {
-            return byDigits != null ? byDigits : Boolean.TRUE.equals(byClock);
+            return byDigits != null && byDigits;
         }
 
         /** Slash dates were seen and none told the order. */

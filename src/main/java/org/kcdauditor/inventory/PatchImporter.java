@@ -70,7 +70,7 @@ public final class PatchImporter {
             Dates.SlashOrder order = slashOrder(file, cols.installedOn());
             if (order.ambiguous()) {
                 report.accept(new ImportProblem(name, 0, "slash dates such as '" + order.sample() + "' read"
-                        + " month-first (en-US): no day above 12 and no time of day tells this file's order; check"
+                        + " month-first (en-US): no day above 12 and no AM/PM tells this file's order; check"
                         + " them, or export ISO dates (yyyy-MM-dd)", false));
             }
             format = cols.label + " CSV (" + (csv.typeLine() != null ? "Windows PowerShell 5.1 #TYPE, " : "")

@@ -123,8 +123,12 @@ public final class RunStore implements AutoCloseable {
             if (file != null && (why.contains("orrupt") || why.contains("Chunk") || why.contains("chunk"))) {
                 throw new StoreException(damaged(file, why), e);
             }
-            throw new StoreException("history store " + display + " cannot be opened: " + why + (file != null
-                    ? " (a damaged H2 file is left untouched: move it aside, or point store.url elsewhere)"
+            // H2's DATABASE_ALREADY_OPEN_1 (90020), and its file lock held or just released by another process
+            boolean inUse = e.getErrorCode() == 90020 || why.contains(".lock.db")
+                    || why.contains("Another process was faster");
+            throw new StoreException("history store " + display + " cannot be opened: " + why + (file != null && inUse
+                    ? " (another process has it open: retry when it has finished; the store is not damaged)"
+                    : file != null ? " (a damaged H2 file is left untouched: move it aside, or point store.url elsewhere)"
                     : " (check that the database server is running and accepts connections at the host and port of"
                     + " store.url, and the user and password in the variables store.userEnv and store.passwordEnv"
                     + " name)"), e);

@@ -160,8 +160,6 @@ class PatchImporterTest {
         assertEquals(List.of(LocalDate.of(2023, 3, 4), LocalDate.of(2023, 11, 14)), datesOf(
                 "HV01,KB5019967,03/04/2023", "HV01,KB5019966,11/14/2023"));
         assertEquals(List.of(LocalDate.of(2023, 3, 4)), datesOf("HV01,KB5019967,3/4/2023 12:00:00 AM"));
-        // a 24-hour time without AM/PM is a culture that writes the day first
-        assertEquals(List.of(LocalDate.of(2023, 4, 3)), datesOf("HV01,KB5019967,03/04/2023 00:00:00"));
         assertTrue(problems.isEmpty(), problems.toString());
     }
 
@@ -174,8 +172,14 @@ class PatchImporterTest {
         assertEquals(0, p.line());
         assertFalse(p.skipped());
         assertTrue(p.toString().matches(".*dates-\\d+-0\\.csv: slash dates such as '03/04/2023' read month-first \\(en-US\\):"
-                + " no day above 12 and no time of day tells this file's order; check them, or export ISO dates"
+                + " no day above 12 and no AM/PM tells this file's order; check them, or export ISO dates"
                 + " \\(yyyy-MM-dd\\)"), p.toString());
+        // a 24-hour time tells nothing: the invariant culture writes it month-first, en-GB day-first; nor does a
+        // lower-case am/pm (en-AU writes the day first): month-first, with the warning
+        problems.clear();
+        assertEquals(List.of(LocalDate.of(2023, 11, 3)), datesOf("HV01,KB5019967,11/03/2023 00:00:00"));
+        assertEquals(List.of(LocalDate.of(2023, 3, 11)), datesOf("HV01,KB5019967,03/11/2023 12:00:00 am"));
+        assertEquals(2, problems.size(), problems.toString());
     }
 
     @Test

@@ -28,6 +28,7 @@ import java.util.TreeMap;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -369,6 +370,23 @@ class RunStoreTest {
                 e.getMessage());
         assertFalse(e.getMessage().contains("H2"), e.getMessage());
         assertFalse(e.getMessage().contains("\n"));
+    }
+
+    @Test
+    void aStoreAnotherProcessHoldsOpenIsInUseNotDamaged() throws Exception {
+        try (RunStore store = RunStore.open(url(), null, null)) {
+            assertNotNull(store);
+        }
+        // another process holding the file: H2's file lock, as a running audit or the daemon holds it
+        org.h2.mvstore.MVStore holder = new org.h2.mvstore.MVStore.Builder()
+                .fileName(dir.resolve("db/history.mv.db").toString()).open();
+        try {
+            StoreException e = assertThrows(StoreException.class, () -> RunStore.open(url(), null, null));
+            assertTrue(e.getMessage().contains("another process has it open: retry"), e.getMessage());
+            assertFalse(e.getMessage().contains("move it aside"), e.getMessage());
+        } finally {
+            holder.close();
+        }
     }
 
     @Test
