@@ -18,7 +18,9 @@ import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Where a run writes its reports: complete, or marked as not.
@@ -201,10 +203,20 @@ public final class RunFolder {
 
         /** Puts everything back where it was, last move first; a move that cannot be undone is added to {@code failure}. */
         public void undo(Throwable failure) {
+            // a place the new file could not be taken out of keeps it: the old one then stays aside, never over it
+            Set<Path> stillNew = new HashSet<>();
             for (int i = moves.size() - 1; i >= 0; i--) {
+                Path from = moves.get(i)[1];
+                Path to = moves.get(i)[0];
+                if (stillNew.contains(to)) {
+                    failure.addSuppressed(new IOException(from + " stays aside: the new " + to.getFileName()
+                            + " could not be taken out of its place"));
+                    continue;
+                }
                 try {
-                    move(moves.get(i)[1], moves.get(i)[0]);
+                    move(from, to);
                 } catch (IOException | RuntimeException e) {
+                    stillNew.add(from);
                     failure.addSuppressed(e);
                 }
             }
