@@ -279,8 +279,9 @@ public final class AuditContext implements Drift.Nodes {
             for (String entry : entries) {
                 String key = Spn.keyOf(entry);
                 spnOwners.putIfAbsent(key, new ArrayList<>(1));
-                if (key.startsWith("cifs/")) {
-                    spnOwners.putIfAbsent("host/" + key.substring(5), new ArrayList<>(1));
+                String alias = Spn.hostAlias(key);
+                if (alias != null) {
+                    spnOwners.putIfAbsent(alias, new ArrayList<>(1));
                 }
             }
         }
@@ -363,8 +364,7 @@ public final class AuditContext implements Drift.Nodes {
             return false;
         }
         String h = s.hostName();
-        return h.equals(o.name().toLowerCase(Locale.ROOT)) || o.dnsHostName() != null
-                && h.equals(o.dnsHostName().toLowerCase(Locale.ROOT).replaceAll("\\.+$", ""));
+        return h.equals(lower(o.name())) || o.dnsHostName() != null && h.equals(lower(stripDot(o.dnsHostName())));
     }
 
     /**
@@ -700,10 +700,11 @@ public final class AuditContext implements Drift.Nodes {
     private Duplicate duplicateResolving(AdObject target, String required) {
         String key = Spn.keyOf(required);
         Duplicate d = duplicates.get(key);
-        if (d != null || !key.startsWith("cifs/") || List.of(hostSpnKeys.get(target)).contains(key)) {
+        String alias = Spn.hostAlias(key);
+        if (d != null || alias == null || List.of(hostSpnKeys.get(target)).contains(key)) {
             return d;
         }
-        return duplicates.get("host/" + key.substring(5));
+        return duplicates.get(alias);
     }
 
     /**
@@ -817,7 +818,8 @@ public final class AuditContext implements Drift.Nodes {
             String key = Spn.keyOf(spn);
             ids[i] = numbers.normalId(key);
             // cifs/X is served by HOST/X through AD's default sPNMappings.
-            if (!own.contains(key) && !(key.startsWith("cifs/") && own.contains("host/" + key.substring(5)))) {
+            String alias = Spn.hostAlias(key);
+            if (!own.contains(key) && !(alias != null && own.contains(alias))) {
                 unregistered.add(spn);
             }
         }
@@ -1040,8 +1042,9 @@ public final class AuditContext implements Drift.Nodes {
     public AdObject entryOwner(String entry) {
         String key = Spn.keyOf(entry);
         List<AdObject> owners = spnOwners.getOrDefault(key, List.of());
-        if (owners.isEmpty() && key.startsWith("cifs/")) {
-            owners = spnOwners.getOrDefault("host/" + key.substring(5), List.of());
+        String alias = Spn.hostAlias(key);
+        if (owners.isEmpty() && alias != null) {
+            owners = spnOwners.getOrDefault(alias, List.of());
         }
         return owners.isEmpty() ? null : owners.get(0);
     }

@@ -147,8 +147,9 @@ public record DcDivergence(DcRead dc, String audited, AdObject host, String attr
     private static boolean requiresAny(PairStatus p, Set<String> lacking, Set<String> theirs) {
         for (String spn : p.required()) {
             String key = Spn.keyOf(spn);
-            if (lacking.contains(key) || theirs != null && key.startsWith("cifs/") && !theirs.contains(key)
-                    && lacking.contains("host/" + key.substring(5))) {
+            String alias = Spn.hostAlias(key);
+            if (lacking.contains(key) || theirs != null && alias != null && !theirs.contains(key)
+                    && lacking.contains(alias)) {
                 return true;
             }
         }

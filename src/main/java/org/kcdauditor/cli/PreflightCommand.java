@@ -10,8 +10,8 @@ import org.kcdauditor.config.ConfigException;
 import org.kcdauditor.config.ConfigLoader;
 import org.kcdauditor.directory.DirectoryException;
 import org.kcdauditor.model.Finding;
-import org.kcdauditor.model.Severity;
 import org.kcdauditor.remedy.Commands;
+import org.kcdauditor.report.FindingsDocument;
 import org.kcdauditor.report.Format;
 import org.kcdauditor.report.GoVerdict;
 import org.kcdauditor.report.ReportView;
@@ -22,7 +22,6 @@ import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -78,10 +77,9 @@ final class PreflightCommand implements Callable<Integer> {
                 .orElseThrow();
         List<Finding> mine = o.result().findings().stream().filter(f -> name.equals(f.cluster())).toList();
         // as the verdict counts them: its open HIGH findings, and every open finding that blocks one of its pairs
-        Set<Finding> blockers = new LinkedHashSet<>(mine.stream()
-                .filter(f -> !f.isWaived() && f.severity() == Severity.HIGH).toList());
-        c.cells().stream().filter(ReportView.Cell::failing).flatMap(x -> x.blockers().stream())
-                .filter(b -> b.finding() != null && !b.waived()).forEach(b -> blockers.add(b.finding()));
+        FindingsDocument doc = o.document();
+        Set<Finding> blockers = new GoVerdict.Judge(doc.findings(), doc.hosts()).blocking(doc.clusters().stream()
+                .filter(x -> x.name().equals(name)).findFirst().orElseThrow());
         List<Finding> waived = mine.stream().filter(Finding::isWaived).toList();
         boolean go = c.go();
         cli.out().printf("Preflight %s: %s%n", name, go ? "GO" : "NO-GO");

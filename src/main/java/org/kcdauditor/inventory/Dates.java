@@ -43,7 +43,8 @@ public final class Dates {
      */
     public static final class SlashOrder {
         private Boolean byDigits;
-        private Boolean byClock;
+        /** An upper-case AM/PM was seen: en-US, month-first. */
+        private boolean upperAmPm;
         private String sample;
 
         /** Takes one value of the file's date column (blank and non-slash values tell nothing). */
@@ -58,9 +59,7 @@ public final class Dates {
             if (byDigits == null && (a > 12) != (b > 12)) {
                 byDigits = a > 12;
             }
-            if (byClock == null && m.group(7) != null && m.group(7).equals(m.group(7).toUpperCase(Locale.ROOT))) {
-                byClock = Boolean.FALSE; // en-US
-            }
+            upperAmPm |= m.group(7) != null && m.group(7).equals(m.group(7).toUpperCase(Locale.ROOT));
         }
 
         /** True once a date's numbers decided the order: later values cannot change it. */
@@ -74,7 +73,7 @@ public final class Dates {
 
         /** Slash dates were seen and none told the order. */
         public boolean ambiguous() {
-            return sample != null && byDigits == null && byClock == null;
+            return sample != null && byDigits == null && !upperAmPm;
         }
 
         /** The first slash date seen, for a message. */

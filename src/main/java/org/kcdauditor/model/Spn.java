@@ -83,6 +83,14 @@ public record Spn(String service, String host, String raw) {
     }
 
     /**
+     * The {@code HOST/X} through which AD's default sPNMappings serve a {@code cifs/X} that no account registers
+     * itself, for a key in normal form ({@link #keyOf}); null for any other service.
+     */
+    public static String hostAlias(String key) {
+        return key.startsWith("cifs/") ? "host/" + key.substring(5) : null;
+    }
+
+    /**
      * {@code keyOf(raw).hashCode()}, computed without building the normal form (for ASCII values;
      * others take the exact path).
      */

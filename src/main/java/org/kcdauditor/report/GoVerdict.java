@@ -65,26 +65,8 @@ public record GoVerdict(boolean go, List<Reason> reasons) {
         }
 
         public GoVerdict of(FindingsDocument.ClusterDoc cluster) {
-            Set<Finding> open = new LinkedHashSet<>();
-            for (Finding f : highByCluster.getOrDefault(fold(cluster.name()), List.of())) {
-                if (cluster.name().equalsIgnoreCase(f.cluster())) {
-                    open.add(f);
-                }
-            }
-            // an open finding that blocks one of the cluster's pairs blocks it whatever its severity or cluster
-            // (a disabled account is MEDIUM, a file server's AES finding belongs to no cluster)
-            for (FindingsDocument.PairDoc p : cluster.matrix() == null ? List.<FindingsDocument.PairDoc>of()
-                    : cluster.matrix()) {
-                for (FindingsDocument.BlockerDoc b : p.passes() ? List.<FindingsDocument.BlockerDoc>of()
-                        : p.blockerList()) {
-                    Finding f = b.findingId() == null ? null : openById.get(b.findingId());
-                    if (f != null) {
-                        open.add(f);
-                    }
-                }
-            }
             Map<String, List<Finding>> blocking = new LinkedHashMap<>();
-            open.forEach(f -> blocking.computeIfAbsent(f.rule(), k -> new ArrayList<>()).add(f));
+            blocking(cluster).forEach(f -> blocking.computeIfAbsent(f.rule(), k -> new ArrayList<>()).add(f));
             List<Reason> reasons = new ArrayList<>();
             if (!cluster.wasAudited()) {
                 reasons.add(new Reason(null, 0, "not audited: directory " + cluster.directory() + " could not be read"));
@@ -117,6 +99,32 @@ public record GoVerdict(boolean go, List<Reason> reasons) {
                         + " if the blocker is waived"));
             }
             return new GoVerdict(reasons.isEmpty(), List.copyOf(reasons));
+        }
+
+        /**
+         * The open findings that make {@code cluster} NO-GO, in finding order then matrix order: its HIGH ones, and
+         * every one that blocks one of its pairs, whatever its severity or cluster.
+         */
+        public Set<Finding> blocking(FindingsDocument.ClusterDoc cluster) {
+            Set<Finding> open = new LinkedHashSet<>();
+            for (Finding f : highByCluster.getOrDefault(fold(cluster.name()), List.of())) {
+                if (cluster.name().equalsIgnoreCase(f.cluster())) {
+                    open.add(f);
+                }
+            }
+            // an open finding that blocks one of the cluster's pairs blocks it whatever its severity or cluster
+            // (a disabled account is MEDIUM, a file server's AES finding belongs to no cluster)
+            for (FindingsDocument.PairDoc p : cluster.matrix() == null ? List.<FindingsDocument.PairDoc>of()
+                    : cluster.matrix()) {
+                for (FindingsDocument.BlockerDoc b : p.passes() ? List.<FindingsDocument.BlockerDoc>of()
+                        : p.blockerList()) {
+                    Finding f = b.findingId() == null ? null : openById.get(b.findingId());
+                    if (f != null) {
+                        open.add(f);
+                    }
+                }
+            }
+            return open;
         }
 
         /**
