@@ -92,7 +92,7 @@ final class ReportCommand implements Callable<Integer> {
                 staged.add(0, Files.copy(source, staging.resolve(FindingsJson.FILE_NAME),
                         StandardCopyOption.COPY_ATTRIBUTES));
             }
-            written = RunFolder.publish(staging, dir, staged).keep();
+            written = RunFolder.publish(staging, dir, staged, staging).keep();
         } finally {
             RunFolder.discard(staging);
         }

@@ -70,6 +70,12 @@ public final class Recovery {
             Path failed = RunFolder.abandon(Path.of(r.reportDir()), reason, r.id(), r.startedAt());
             if (failed != null) {
                 LOG.warn("the unfinished report folder of run {} is now {}", r.id(), failed);
+                Path replaced = RunFolder.replacedLeftIn(failed);
+                if (replaced != null) {
+                    LOG.warn("run {} was killed while it moved its reports into {}: that folder may now mix old and"
+                            + " new reports; the files they replaced are in {}: move them back by hand", r.id(),
+                            failed.getParent(), replaced);
+                }
             }
             return failed;
         } catch (IOException | RuntimeException e) {

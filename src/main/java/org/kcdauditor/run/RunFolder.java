@@ -104,7 +104,7 @@ public final class RunFolder {
             }
             return new Published(out, Collections.singletonList(new Path[]{staging, target}), null, null);
         }
-        return publish(staging, target, written);
+        return publish(staging, target, written, failedName(staging));
     }
 
     /**
@@ -114,9 +114,11 @@ public final class RunFolder {
      * new files back into {@code staging}, the old ones back into {@code dir}) and the failure thrown, so
      * {@code dir} holds the old files or the new ones, never a mix.
      *
+     * @param keptIn where {@code staging} is once the failure is handled (a run renames it {@code .failed}), named
+     *               by the failure when old files could not be put back
      * @return the files at their final place, in the order given; {@link Published#keep} drops the old ones
      */
-    public static Published publish(Path staging, Path dir, List<Path> files) throws IOException {
+    public static Published publish(Path staging, Path dir, List<Path> files, Path keptIn) throws IOException {
         List<Path> ordered = new ArrayList<>(files);
         ordered.sort((a, b) -> Boolean.compare(isFindings(a), isFindings(b)));
         Path aside = staging.resolve(REPLACED);
@@ -139,7 +141,8 @@ public final class RunFolder {
                 new Published(List.of(), moves, aside, null).undo(undo);
                 IOException failure = new IOException(t + " cannot be replaced (" + why + (undo.getSuppressed().length
                         == 0 ? "), so no report was moved into " + dir : "), and the files moved before it could not"
-                        + " all be put back: what they replaced is in " + REPLACED + " beside the new reports"), e);
+                        + " all be put back: what they replaced is in " + keptIn.resolve(REPLACED)
+                        + " (move it back into " + dir + " by hand)"), e);
                 for (Throwable x : undo.getSuppressed()) {
                     failure.addSuppressed(x);
                 }
@@ -250,6 +253,19 @@ public final class RunFolder {
             return null;
         }
         return markFailed(staging, failedName(staging), reason, runId, startedAt);
+    }
+
+    /**
+     * The files of DIR a publish had moved aside when its process was killed (kept in the failed folder's
+     * {@value #REPLACED}), or null when there are none: DIR then holds a mix of old and new reports.
+     */
+    static Path replacedLeftIn(Path failed) {
+        Path aside = failed.resolve(REPLACED);
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(aside)) {
+            return entries.iterator().hasNext() ? aside : null;
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     private static Path markFailed(Path staging, Path failed, String reason, String runId, Instant startedAt)

@@ -225,4 +225,25 @@ class RunFolderTest {
             assertEquals(RunSummary.INTERRUPTED, store.list(1).get(0).status());
         }
     }
+
+    @Test
+    void aPublishKilledWhileMovingLeavesTheReplacedFilesWhereTheNextRunSaysTheyAre() throws Exception {
+        Path out = dir.resolve("out");
+        // what a kill in mid-publish leaves: the new runbook in DIR, the old one moved aside in the staging folder
+        Path staging = out.resolve(".kcd-audit-0123abcd.partial");
+        Files.createDirectories(staging.resolve(RunFolder.REPLACED));
+        Files.writeString(staging.resolve(RunFolder.REPLACED).resolve("runbook.md"), "old");
+        Files.writeString(staging.resolve("findings.json"), "{}");
+        Files.writeString(out.resolve("runbook.md"), "new");
+
+        Path failed = RunFolder.abandon(staging, "killed", "0123abcd-run", CLOCK.instant());
+        assertEquals(out.resolve("kcd-audit-0123abcd.failed"), failed);
+        assertEquals(failed.resolve(RunFolder.REPLACED), RunFolder.replacedLeftIn(failed));
+        assertEquals("old", Files.readString(failed.resolve(RunFolder.REPLACED).resolve("runbook.md")));
+
+        Path clean = out.resolve(".kcd-audit-4567cdef.partial");
+        Files.createDirectories(clean);
+        assertEquals(null, RunFolder.replacedLeftIn(RunFolder.abandon(clean, "killed", "4567cdef-run",
+                CLOCK.instant())), "nothing was moved aside: DIR is not mixed");
+    }
 }
