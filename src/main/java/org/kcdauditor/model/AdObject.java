@@ -84,21 +84,20 @@ public record AdObject(String dn, String cn, String samAccountName, String dnsHo
         return Uac.has(userAccountControl, Uac.PARTIAL_SECRETS_ACCOUNT);
     }
 
-    private static final java.util.regex.Pattern RODC_KRBTGT = java.util.regex.Pattern.compile("krbtgt_\\d+");
+    private static final java.util.regex.Pattern RODC_KRBTGT = java.util.regex.Pattern.compile("(?i)krbtgt_\\d+");
+    private static final String KRBTGT_SID_END = "-" + KRBTGT_RID;
 
     /**
      * The domain's krbtgt account (RID 502, sAMAccountName {@code krbtgt}) or an RODC's own krbtgt account
      * ({@code krbtgt_<number>}). The sweep reads it because AD registers {@code kadmin/changepw} on it.
      */
     public boolean isKrbtgt() {
-        if (objectSid != null && objectSid.startsWith("S-1-5-21-") && objectSid.endsWith("-" + KRBTGT_RID)) {
+        if (objectSid != null && objectSid.startsWith("S-1-5-21-") && objectSid.endsWith(KRBTGT_SID_END)) {
             return true;
         }
-        if (samAccountName == null) {
-            return false;
-        }
-        String s = samAccountName.toLowerCase(Locale.ROOT);
-        return s.equals("krbtgt") || RODC_KRBTGT.matcher(s).matches();
+        // asked of every object of the directory: the pattern runs only for names that start like krbtgt
+        return samAccountName != null && samAccountName.regionMatches(true, 0, "krbtgt", 0, 6)
+                && (samAccountName.length() == 6 || RODC_KRBTGT.matcher(samAccountName).matches());
     }
 
     /** Whether {@code msDS-SupportedEncryptionTypes} holds an explicit, non-zero value. */

@@ -49,6 +49,11 @@ class KerberosModelTest {
         assertTrue(account("krbtgt_4711", 0x202, null).isKrbtgt(), "an RODC's krbtgt");
         assertTrue(account("renamed", 0x202, "S-1-5-21-1-2-3-502").isKrbtgt(), "RID 502 whatever its name");
         assertFalse(account("krbtgtx", 0x200, "S-1-5-21-1-2-3-1502").isKrbtgt());
+        assertTrue(account("KRBTGT", 0x202, null).isKrbtgt(), "sAMAccountName compares without case");
+        assertTrue(account("KrbTgt_12", 0x202, null).isKrbtgt());
+        assertFalse(account("krbtgt_", 0x202, null).isKrbtgt());
+        assertFalse(account("krbtgt_12x", 0x202, null).isKrbtgt());
+        assertFalse(account("krb", 0x202, null).isKrbtgt());
         assertFalse(account("HV01$", 0x1000, null).encryptionTypesSet());
     }
 }
