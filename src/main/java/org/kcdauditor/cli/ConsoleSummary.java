@@ -82,7 +82,12 @@ final class ConsoleSummary {
         List<Finding> serious = d.findings().stream()
                 .filter(f -> !f.isWaived() && f.severity().reaches(Severity.MEDIUM)).toList();
         if (serious.isEmpty()) {
-            out.println("No HIGH or MEDIUM findings: every configured pair can live-migrate as far as AD is concerned.");
+            out.println(view.failingPairs() > 0 ? "No open HIGH or MEDIUM findings, but " + Words.plural(
+                    view.failingPairs(), "directed host pair") + " still cannot live-migrate (their blockers are"
+                    + " waived: see the matrix in the reports)."
+                    : view.pairs() == 0 ? "No open HIGH or MEDIUM findings, but no host pair could be checked."
+                    : "No open HIGH or MEDIUM findings: every configured pair can live-migrate as far as AD is"
+                    + " concerned.");
         } else {
             out.println("Most severe findings:");
             serious.stream().limit(TOP).forEach(f -> out.printf("  %-6s %-34s %s%n", f.severity(), f.rule(),

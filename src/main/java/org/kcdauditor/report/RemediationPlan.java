@@ -424,6 +424,12 @@ public final class RemediationPlan {
                 settled.add(f.id());
             }
         }
+        // a host's flags changed since the baseline are settled when the host's change sets them back exactly
+        for (Finding f : undecided) {
+            if (restoresBaselineFlags(f, changeOf.get(key(f.host())))) {
+                settled.add(f.id());
+            }
+        }
         Set<String> open = new HashSet<>();
         scripted.stream().filter(f -> f.severity() != Severity.INFO && !settled.contains(f.id()))
                 .forEach(f -> open.add(f.id()));
@@ -431,7 +437,7 @@ public final class RemediationPlan {
         nn(doc.findings()).stream().filter(f -> f != null && f.isWaived()).forEach(f -> waived.add(f.id()));
         List<Decision> decisions = new ArrayList<>();
         for (Finding f : undecided) {
-            if (f.severity() == Severity.INFO) {
+            if (f.severity() == Severity.INFO || settled.contains(f.id())) {
                 continue;
             }
             List<String> causes = f.causes();
@@ -592,6 +598,33 @@ public final class RemediationPlan {
      * fail, and the closing preflight names what still blocks it. A findings.json written before pairs carried
      * their blockers: every failing pair whose missing entries the plan all adds.
      */
+    /**
+     * Whether {@code f} is a BASELINE_FLAGS_CHANGED finding whose host's change ({@code h}: unconstrained delegation
+     * off, protocol transition set or cleared) leaves exactly the flags the baseline documents.
+     */
+    static boolean restoresBaselineFlags(Finding f, HostChange h) {
+        if (h == null || !h.changesMode() || !"BASELINE_FLAGS_CHANGED".equals(f.rule()) || !f.hasEvidence()
+                || f.evidence().expected() == null || f.evidence().actual() == null) {
+            return false;
+        }
+        int after;
+        int baseline;
+        try {
+            after = Uac.fromNames(f.evidence().actual());
+            baseline = Uac.fromNames(f.evidence().expected());
+        } catch (IllegalArgumentException e) {
+            return false; // a flag this version does not know (a findings.json edited or written by a later one)
+        }
+        if (h.unconstrained()) {
+            after &= ~Uac.TRUSTED_FOR_DELEGATION;
+        }
+        if (h.trustedToAuth() != null) {
+            after = h.trustedToAuth() ? after | Uac.TRUSTED_TO_AUTH_FOR_DELEGATION
+                    : after & ~Uac.TRUSTED_TO_AUTH_FOR_DELEGATION;
+        }
+        return after == baseline;
+    }
+
     private static List<Pair> validatePairs(FindingsDocument doc, List<HostChange> hosts, Set<String> settled) {
         Map<String, Set<String>> added = addedByHost(hosts);
         Set<String> modeChanges = new HashSet<>();

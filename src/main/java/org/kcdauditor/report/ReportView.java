@@ -334,11 +334,12 @@ public final class ReportView {
                             || ws2025(hostsByName, x.from()) || ws2025(hostsByName, x.to()));
             cv.add(new ClusterView(c.name(), nn(c.nodes()), nn(c.missingNodes()), nn(c.fileServers()), c.pairs(),
                     c.pairsOk(), c.presentEntries(), c.requiredEntries(), c.compliancePercent(), cc,
-                    c.wasAudited() ? Status.of(cc) : Status.AMBER, List.copyOf(cells), verdict, openAfter, goAfter,
+                    c.wasAudited() ? Status.of(cc, c.pairsOk() < c.pairs()) : Status.AMBER, List.copyOf(cells), verdict,
+                    openAfter, goAfter,
                     c.directory(), c.wasAudited()));
         }
         this.clusters = List.copyOf(cv);
-        this.status = Status.of(counts);
+        this.status = Status.of(counts, cv.stream().anyMatch(c -> c.pairsOk() < c.pairs()));
         this.headline = composeHeadline();
         Map<String, Boolean> goAfter = new HashMap<>();
         clusters.forEach(c -> goAfter.put(c.name().toLowerCase(Locale.ROOT), c.goAfter()));
@@ -730,8 +731,8 @@ public final class ReportView {
             text = "No cluster needs attention, but " + Words.plural(above, "finding") + " above INFO "
                     + (above == 1 ? "does" : "do") + " (see Findings)";
         }
-        text += failing == 0 ? "; every directed host pair is delegated correctly."
-                : "; " + Words.plural(failing, "directed host pair") + " cannot live-migrate reliably.";
+        text += failing > 0 ? "; " + Words.plural(failing, "directed host pair") + " cannot live-migrate reliably."
+                : pairs() == 0 ? "; no host pair could be checked." : "; every directed host pair is delegated correctly.";
         return text + (plan.hasChanges() ? " The fix changes " + Words.plural(plan.objectsChanged(),
                 "object") + " in Active Directory." : " No scripted change to Active Directory.");
     }

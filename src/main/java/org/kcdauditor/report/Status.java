@@ -7,7 +7,10 @@ import org.kcdauditor.model.Severity;
 public enum Status {
     /** No finding above INFO; a cell: every entry present and usable. */
     GREEN("OK"),
-    /** MEDIUM or LOW findings: live migration works, but something should be fixed; a cell: partly present. */
+    /**
+     * MEDIUM or LOW findings, or pairs that fail only through waived findings: live migration works where it is
+     * expected to, but something should be fixed or is accepted; a cell: partly present.
+     */
     AMBER("Attention"),
     /** HIGH findings: live migration fails (or delegation is unsafe) somewhere; a cell: nothing present. */
     RED("Action required");
@@ -28,5 +31,11 @@ public enum Status {
             return RED;
         }
         return c.open(Severity.MEDIUM) + c.open(Severity.LOW) > 0 ? AMBER : GREEN;
+    }
+
+    /** {@link #of}, but never GREEN while a pair fails (its blockers waived): "OK" beside a failing pair misleads. */
+    public static Status of(Counts c, boolean failingPairs) {
+        Status s = of(c);
+        return s == GREEN && failingPairs ? AMBER : s;
     }
 }

@@ -237,6 +237,11 @@ class LdapEndToEndTest {
         assertEquals(1, findings.size());
         assertEquals("HOST_NOT_FOUND", findings.get(0).path("rule").asText());
         assertEquals("*)(cn=*", findings.get(0).path("host").asText());
+        // nothing was checked: the headline does not say every pair is fine
+        String headline = org.kcdauditor.report.ReportView.of(org.kcdauditor.report.FindingsJson.read(tmp.resolve("out")
+                .resolve("findings.json"))).headline();
+        assertTrue(headline.endsWith("no host pair could be checked. No scripted change to Active Directory."),
+                headline);
     }
 
     @Test

@@ -32,6 +32,20 @@ class DecisionViewTest {
         assertTrue(ReportView.CELL_MARKS.contains("\"D\": a node's account or its live migration is disabled"));
     }
 
+    @Test
+    void aPairThatFailsOnlyThroughWaiversIsNeverStatusOk() {
+        FindingsDocument d = Fixtures.demo();
+        Finding.Waiver w = new Finding.Waiver("accepted for the test", java.time.LocalDate.of(2035, 12, 31));
+        List<Finding> allWaived = d.findings().stream().map(f -> f.withWaiver(w)).toList();
+        ReportView v = ReportView.of(new FindingsDocument(d.schemaVersion(), d.runId(), d.startedAt(), d.finishedAt(),
+                d.directory(), d.summary(), d.policy(), d.clusters(), d.hosts(), allWaived, null));
+        assertTrue(v.failingPairs() > 0);
+        assertEquals(Status.AMBER, v.status(), "no open finding, but pairs fail: not OK");
+        for (ReportView.ClusterView c : v.clusters()) {
+            assertEquals(c.pairsOk() < c.pairs() ? Status.AMBER : Status.GREEN, c.status(), c.name());
+        }
+    }
+
     static List<String> waivedCauses(FindingsDocument d) {
         return d.findings().stream().filter(f -> "MISSING_DELEGATION".equals(f.rule()) && "HV02".equals(f.host())
                 && "HV03".equals(f.peer())).map(Finding::id).toList();

@@ -112,6 +112,33 @@ class RunbookTest {
     }
 
     @Test
+    void flagsTheHostsChangeSetsBackToTheBaselineAreSettledNotADecision() throws Exception {
+        // the demo's HV03 is set to unconstrained delegation by hand; its change (step 2.3) sets it back to
+        // constrained delegation with protocol transition, which is what the baseline documents
+        Finding restored = TestFindings.of("BASELINE_FLAGS_CHANGED", Severity.HIGH, "HVC1", "HV03", null, null,
+                "HV03 userAccountControl changed since the baseline.", Evidence.builder()
+                        .expected(List.of("WORKSTATION_TRUST_ACCOUNT", "TRUSTED_TO_AUTH_FOR_DELEGATION"))
+                        .actual(List.of("WORKSTATION_TRUST_ACCOUNT", "TRUSTED_FOR_DELEGATION")).delegationBits(true)
+                        .build(), new Action.Manual("Compare with the change record."));
+        RemediationPlan plan = RemediationPlan.of(Fixtures.withFindings(Fixtures.demo(), List.of(restored)));
+        RemediationPlan.HostChange hv03 = plan.hosts().stream().filter(h -> h.name().equals("HV03")).findFirst()
+                .orElseThrow();
+        assertTrue(hv03.unconstrained() && Boolean.TRUE.equals(hv03.trustedToAuth()), hv03.toString());
+        assertTrue(plan.settles(restored.id()));
+        assertTrue(plan.decisions().stream().noneMatch(d -> d.finding().id().equals(restored.id())));
+
+        // a baseline with Kerberos only: the change leaves protocol transition on, so the flags still differ
+        Finding other = TestFindings.of("BASELINE_FLAGS_CHANGED", Severity.HIGH, "HVC1", "HV03", null, null,
+                "HV03 userAccountControl changed since the baseline.", Evidence.builder()
+                        .expected(List.of("WORKSTATION_TRUST_ACCOUNT"))
+                        .actual(List.of("WORKSTATION_TRUST_ACCOUNT", "TRUSTED_FOR_DELEGATION")).delegationBits(true)
+                        .build(), new Action.Manual("Compare with the change record."));
+        RemediationPlan kept = RemediationPlan.of(Fixtures.withFindings(Fixtures.demo(), List.of(other)));
+        assertFalse(kept.settles(other.id()));
+        assertTrue(kept.decisions().stream().anyMatch(d -> d.finding().id().equals(other.id())));
+    }
+
+    @Test
     void historyContextSaysWhatThePlanDoesWithWaiversAndAMissingApprover() throws Exception {
         FindingsDocument d = Fixtures.demo();
         HistorySections.WaiverDoc waiver = new HistorySections.WaiverDoc("MISSING_DELEGATION", "HV02", "HV03", null,
