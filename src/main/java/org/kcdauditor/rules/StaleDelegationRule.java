@@ -8,13 +8,18 @@ import org.kcdauditor.model.Severity;
 import org.kcdauditor.model.Spn;
 import org.kcdauditor.remedy.Action;
 
+import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * STALE_DELEGATION: a node delegates a policy service to a host that is not its peer or does not exist.
+ * STALE_DELEGATION: a node delegates a policy service to a host that is not its peer or does not exist (a configured
+ * node or file server that was not found excepted: HOST_NOT_FOUND reports it, and its entries are the ones needed once
+ * it is joined again).
  * An entry naming a host that does not exist is removed by the plan; one naming an existing host that is
  * not a configured peer may serve migration to another cluster, so an administrator decides.
  */
@@ -57,10 +62,39 @@ public final class StaleDelegationRule implements Rule {
         return null;
     }
 
+    /**
+     * The configured nodes of {@code cluster}'s migration group and its file servers that the directory does not
+     * have, by {@link #netbiosName}: an entry naming one is the entry the pair will need once the host is (re)joined,
+     * and HOST_NOT_FOUND already reports the host.
+     */
+    private static Set<String> missingPeers(AuditContext ctx, ResolvedCluster cluster) {
+        Set<String> group = new HashSet<>();
+        group.add(cluster.name().toLowerCase(Locale.ROOT));
+        for (List<String> g : ctx.policy().migrationGroups()) {
+            if (g.stream().anyMatch(n -> n.equalsIgnoreCase(cluster.name()))) {
+                g.forEach(n -> group.add(n.toLowerCase(Locale.ROOT)));
+            }
+        }
+        Set<String> out = new HashSet<>();
+        for (ResolvedCluster c : ctx.clusters()) {
+            if (group.contains(c.name().toLowerCase(Locale.ROOT))) {
+                c.missingNodes().forEach(n -> out.add(netbiosName(hostPart(n))));
+            }
+        }
+        cluster.missingFileServers().forEach(n -> out.add(netbiosName(hostPart(n))));
+        return out;
+    }
+
+    /** A configured name as a host name: {@code HV01$} → {@code HV01}. */
+    private static String hostPart(String configured) {
+        return configured.endsWith("$") ? configured.substring(0, configured.length() - 1) : configured;
+    }
+
     @Override
     public void evaluate(AuditContext ctx, FindingSink out) {
         Set<String> services = ctx.policy().services().stream().map(s -> s.toLowerCase(Locale.ROOT))
                 .collect(Collectors.toSet());
+        Map<ResolvedCluster, Set<String>> missing = new IdentityHashMap<>();
         for (AdObject node : ctx.nodes()) {
             ResolvedCluster cluster = ctx.clusterOf(node);
             Set<AdObject> peers = ctx.peersOf(node);
@@ -77,7 +111,9 @@ public final class StaleDelegationRule implements Rule {
                 if (target == null) {
                     target = ctx.entryOwner(entry); // an alias: the KDC finds the object that registers the SPN
                 }
-                if (target != null && (peers.contains(target) || cluster.fileServers().contains(target))) {
+                if (target != null && (peers.contains(target) || cluster.fileServers().contains(target))
+                        || target == null && missing.computeIfAbsent(cluster, c -> missingPeers(ctx, c))
+                        .contains(netbiosName(spn.hostName()))) {
                     continue;
                 }
                 String peer = target == null ? netbiosName(spn.hostName()) : target.name();

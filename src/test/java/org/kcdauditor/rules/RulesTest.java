@@ -217,6 +217,12 @@ class RulesTest {
         assertEquals("HV03", f.get(0).host());
         assertEquals(2, r.pairs());
         assertFalse(r.findings().stream().anyMatch(x -> x.rule().equals("MISSING_DELEGATION")));
+
+        // HV01's entries for the configured HV03 are what the pair needs once HV03 is joined again: not stale
+        AuditResult kept = audit(host("HV01").delegatesTo("HV02", "HV03").build(),
+                host("HV02").delegatesTo("HV01").build());
+        assertEquals(1, of(kept, "HOST_NOT_FOUND").size());
+        assertTrue(of(kept, "STALE_DELEGATION").isEmpty(), kept.findings().toString());
     }
 
     @Test
