@@ -434,7 +434,8 @@ public final class AuditContext implements Drift.Nodes {
         }
         if (!ouClusters.isEmpty()) {
             for (AdObject o : snapshot.objects()) {
-                if (!o.isComputer()) {
+                // the cluster's own name object and its roles' VCOs live in the nodes' OU too, as may a DC: no node
+                if (!o.isComputer() || o.isDomainController() || o.isClusterNameObject()) {
                     continue;
                 }
                 DN dn = parseDn(o.dn());

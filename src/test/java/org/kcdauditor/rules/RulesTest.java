@@ -317,6 +317,24 @@ class RulesTest {
     }
 
     @Test
+    void anOuClustersNameObjectAndRoleObjectsAndDomainControllersAreNoNodes() {
+        String ou = "OU=HVC7,OU=Hyper-V,DC=contoso,DC=com";
+        AdObject hv61 = host("HV61").dn("CN=HV61," + ou).delegatesTo("HV62").build();
+        AdObject hv62 = host("HV62").dn("CN=HV62,OU=Sub," + ou).delegatesTo("HV61").build();
+        // Failover Clustering creates the CNO (and a VCO per clustered role) in the nodes' OU
+        AdObject cno = host("HVC7").dn("CN=HVC7," + ou).uac(Uac.WORKSTATION_TRUST_ACCOUNT)
+                .spn("MSClusterVirtualServer/HVC7").spn("MSClusterVirtualServer/hvc7.contoso.com").build();
+        AdObject vco = host("FS-ROLE").dn("CN=FS-ROLE," + ou).uac(Uac.WORKSTATION_TRUST_ACCOUNT)
+                .spn("msclustervirtualserver/FS-ROLE").build();
+        AdObject dc = host("DC9").dn("CN=DC9," + ou).uac(Uac.SERVER_TRUST_ACCOUNT | Uac.TRUSTED_FOR_DELEGATION).build();
+        AuditResult r = audit(List.of(new ClusterConfig("HVC7", null, ou, null)), PolicyConfig.defaults(), hv61, hv62,
+                cno, vco, dc);
+        assertEquals(List.of("HV61", "HV62"), r.context().nodes().stream().map(AdObject::name).toList());
+        assertEquals(2, r.pairs());
+        assertTrue(of(r, "MISSING_DELEGATION").isEmpty(), r.findings().toString());
+    }
+
+    @Test
     void aNodeListedInOneClusterAndUnderAnotherClustersOuIsRefused() {
         AdObject a = host("HV01").build();
         AdObject b = host("HV11").dn("CN=HV11,OU=HVC2,OU=Hyper-V,DC=contoso,DC=com").build();
