@@ -82,6 +82,12 @@ public final class AuditContext implements Drift.Nodes {
     private final Map<ResolvedCluster, List<AdObject>> groupByName = new IdentityHashMap<>();
     /** The SPN keys of each node and file server, in the order of its SPNs. */
     private final Map<AdObject, String[]> hostSpnKeys = new IdentityHashMap<>();
+    /**
+     * While the pairs are computed: each target's required SPNs it serves only through its {@code HOST/X} alias
+     * ({@code cifs/X}); another account registering one of them exactly takes the ticket (the KDC looks the SPN up
+     * before it applies sPNMappings).
+     */
+    private final Map<AdObject, List<String>> viaAlias = new IdentityHashMap<>();
     /** Whether each node's and file server's dNSHostName is a DNS name: tested once, read per target and by a rule. */
     private final Map<AdObject, Boolean> validDns;
     /** Sizes the hash filter of {@link #indexSpnOwners}: 2^22 bits, 512 KB. */
@@ -145,6 +151,7 @@ public final class AuditContext implements Drift.Nodes {
         indexHostSpns();
         List<PairStatus> delegation = computePairs();
         indexSpnOwners(delegation);
+        delegation = registeredElsewhere(delegation);
         findDuplicates();
         checkEncryption();
         dcDivergences = divergences();
@@ -274,6 +281,11 @@ public final class AuditContext implements Drift.Nodes {
                 spnOwners.putIfAbsent(Spn.keyOf(spn), new ArrayList<>(1));
             }
         }
+        for (List<String> spns : viaAlias.values()) {
+            for (String spn : spns) {
+                spnOwners.putIfAbsent(Spn.keyOf(spn), new ArrayList<>(1));
+            }
+        }
         // the entries no pair requires, and the HOST/X each cifs/X of them may resolve through: who owns them
         for (List<String> entries : unexpected.values()) {
             for (String entry : entries) {
@@ -306,6 +318,46 @@ public final class AuditContext implements Drift.Nodes {
                 }
             }
         }
+    }
+
+    /**
+     * The pairs into a target whose {@code cifs/X} (served by its {@code HOST/X}) another account registers exactly:
+     * the KDC finds that account first and encrypts the ticket with its key, so the target cannot read it. Such an
+     * SPN counts as not registered on the target (TARGET_SPN_NOT_REGISTERED names where it is registered instead).
+     */
+    private List<PairStatus> registeredElsewhere(List<PairStatus> pairs) {
+        Map<AdObject, List<String>> elsewhere = new IdentityHashMap<>();
+        viaAlias.forEach((target, spns) -> {
+            for (String spn : spns) {
+                List<AdObject> owners = spnOwners.getOrDefault(Spn.keyOf(spn), List.of());
+                if (!owners.isEmpty() && !owners.contains(target)) {
+                    elsewhere.computeIfAbsent(target, t -> new ArrayList<>()).add(spn);
+                }
+            }
+        });
+        viaAlias.clear();
+        if (elsewhere.isEmpty()) {
+            return pairs;
+        }
+        List<PairStatus> out = new ArrayList<>(pairs.size());
+        for (PairStatus p : pairs) {
+            List<String> spns = p.rbcd() ? null : elsewhere.get(p.target());
+            if (spns == null) {
+                out.add(p);
+                continue;
+            }
+            List<String> unregistered = new ArrayList<>(p.unregistered());
+            List<Blocker> blockers = new ArrayList<>(p.blockers());
+            for (String spn : spns) {
+                if (p.required().contains(spn) && !unregistered.contains(spn)) {
+                    unregistered.add(spn);
+                    blockers.add(Blocker.of(Blocker.TARGET_SPN_NOT_REGISTERED, p.target().name(), null, spn));
+                }
+            }
+            out.add(new PairStatus(p.cluster(), p.source(), p.target(), p.required(), p.missing(), unregistered,
+                    p.rbcd(), p.fileServer(), blockers));
+        }
+        return out;
     }
 
     /**
@@ -820,7 +872,12 @@ public final class AuditContext implements Drift.Nodes {
             ids[i] = numbers.normalId(key);
             // cifs/X is served by HOST/X through AD's default sPNMappings.
             String alias = Spn.hostAlias(key);
-            if (!own.contains(key) && !(alias != null && own.contains(alias))) {
+            if (own.contains(key)) {
+                continue;
+            }
+            if (alias != null && own.contains(alias)) {
+                viaAlias.computeIfAbsent(target, t -> new ArrayList<>(2)).add(spn);
+            } else {
                 unregistered.add(spn);
             }
         }

@@ -22,7 +22,8 @@ public final class TargetSpnNotRegisteredRule implements Rule {
     static final RuleInfo INFO = new RuleInfo(Blocker.TARGET_SPN_NOT_REGISTERED, Severity.HIGH, Category.SPN,
             "A required target SPN is not registered on the peer",
             "the SPN A must delegate to is not registered on B (`HOST/X` satisfies `cifs/X` through AD's"
-                    + " sPNMappings) — one finding per SPN, `host`=B",
+                    + " sPNMappings, unless another account registers that `cifs/X` itself) — one finding per SPN,"
+                    + " `host`=B",
             "A delegation entry naming an SPN that the peer's account does not register does nothing: the KDC"
                     + " cannot find the service account, so the migration still fails. The Virtual Machine"
                     + " Management Service registers its SPNs when Hyper-V is installed; a renamed or re-joined"

@@ -137,6 +137,23 @@ class KerberosExchangeRulesTest {
     }
 
     @Test
+    void aCifsSpnTheTargetServesThroughHostButAnotherAccountRegistersBlocksThePairsIntoIt() {
+        // HV02 has no cifs SPN of its own (HOST/hv02 serves it); OLDHV02 registers cifs/hv02.contoso.com exactly: the
+        // KDC finds OLDHV02 first and encrypts the ticket with its key, which HV02 cannot read
+        AuditResult r = audit(plus(healthy(), host("OLDHV02").spn("cifs/hv02.contoso.com").build()));
+        Finding f = of(r, "TARGET_SPN_NOT_REGISTERED").get(0);
+        assertEquals("HV02", f.host());
+        assertEquals("cifs/hv02.contoso.com", f.spn());
+        assertTrue(f.message().contains("it is registered on OLDHV02 instead"), f.message());
+        for (String from : List.of("HV01", "HV03")) {
+            assertEquals(List.of(new Blocker("TARGET_SPN_NOT_REGISTERED", f.id())), pair(r, from, "HV02").blockers(),
+                    from + " -> HV02 needs cifs/hv02.contoso.com");
+        }
+        assertTrue(pair(r, "HV02", "HV01").ok(), "out of HV02 is fine");
+        assertTrue(of(audit(healthy()), "TARGET_SPN_NOT_REGISTERED").isEmpty(), "HOST/X alone serves cifs/X");
+    }
+
+    @Test
     void aHostAliasLeftOnAnotherNodeIsHeldByTheNodeItNamesAndBlocksThePairsIntoIt() {
         // HV01, met first, carries a leftover HOST/hv02.contoso.com: the SPN names HV02, so HV02 holds it and
         // the pairs into HV02 (which need cifs/hv02.contoso.com, served through it) are blocked
