@@ -26,7 +26,9 @@ import java.util.stream.Collectors;
 public final class StaleDelegationRule implements Rule {
     static final RuleInfo INFO = new RuleInfo("STALE_DELEGATION", Severity.LOW, Category.HYGIENE,
             "A host delegates to a host that is not its peer",
-            "a node delegates a policy service to a host that is not its peer or does not exist",
+            "a node delegates a policy service to a host that is not its peer or does not exist (not a configured"
+                    + " node or file server that was not found: HOST_NOT_FOUND reports it, and the entry is needed once"
+                    + " it is joined again)",
             "Entries left behind for removed or moved nodes grant delegation nobody needs (least privilege)"
                     + " and hide the real state of the cluster in ADUC; a re-used host name would inherit the trust.",
             "MS-ADA2 2.219 msDS-AllowedToDelegateTo");
