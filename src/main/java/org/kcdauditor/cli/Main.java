@@ -1,6 +1,7 @@
 package org.kcdauditor.cli;
 
 import org.kcdauditor.run.ExitCodes;
+import org.kcdauditor.run.RunNotRecorded;
 import org.kcdauditor.config.ConfigException;
 import org.kcdauditor.directory.DirectoryException;
 import org.kcdauditor.home.Installation;
@@ -129,7 +130,7 @@ public final class Main implements Runnable {
         OutOfMemoryError oom = outOfMemory(ex);
         if (oom != null) {
             code = ExitCodes.RUN_FAILED;
-            message = outOfMemoryMessage(oom, Runtime.getRuntime().maxMemory());
+            message = outOfMemoryMessage(oom, Runtime.getRuntime().maxMemory(), RunNotRecorded.in(ex) == null);
         } else if (ex instanceof ConfigException) {
             code = ExitCodes.USAGE;
             message = ex.getMessage();
@@ -149,6 +150,10 @@ public final class Main implements Runnable {
         } else {
             code = ExitCodes.RUN_FAILED;
             message = "unexpected error: " + ex + (verbose ? "" : " (run again with --verbose for details)");
+        }
+        RunNotRecorded notRecorded = RunNotRecorded.in(ex);
+        if (notRecorded != null && oom == null) {
+            message += "; " + notRecorded.sentence();
         }
         err.println("kcd-audit: " + message);
         if (verbose) {
@@ -171,7 +176,7 @@ public final class Main implements Runnable {
      * One line for a run that ran out of heap: where (the innermost kcd-auditor frame, when the JVM kept a stack
      * trace), the heap it had ({@code maxHeap} bytes) and how to give it more.
      */
-    static String outOfMemoryMessage(OutOfMemoryError e, long maxHeap) {
+    static String outOfMemoryMessage(OutOfMemoryError e, long maxHeap, boolean recorded) {
         String where = java.util.Arrays.stream(e.getStackTrace())
                 .filter(f -> f.getClassName().startsWith("org.kcdauditor."))
                 .map(f -> f.getClassName().substring(f.getClassName().lastIndexOf('.') + 1).replaceAll("\\$.*", "")
@@ -179,7 +184,9 @@ public final class Main implements Runnable {
                 .findFirst().map(w -> " in " + w).orElse("");
         long mb = maxHeap / (1024 * 1024);
         return "out of memory" + where + " with a Java heap of " + mb + " MB (" + (e.getMessage() == null ? "heap"
-                : e.getMessage()) + "); the run is recorded as failed. Raise the heap for this call, e.g. KCD_AUDIT_HEAP="
+                : e.getMessage()) + "); the run " + (recorded ? "is recorded as failed"
+                : "could not be recorded as failed either: the next run records it as interrupted")
+                + ". Raise the heap for this call, e.g. KCD_AUDIT_HEAP="
                 + Math.max(2, (mb * 4 / 1024) + 1) + "g (README: Install), or audit fewer or smaller clusters per run";
     }
 

@@ -4,6 +4,7 @@ import org.kcdauditor.audit.Timings;
 import org.kcdauditor.config.ReportsConfig;
 import org.kcdauditor.io.AtomicFiles;
 import org.kcdauditor.io.FileTrees;
+import org.kcdauditor.io.IoErrors;
 import org.kcdauditor.io.Futures;
 import org.kcdauditor.report.pdf.PdfReportWriter;
 import org.kcdauditor.report.runbook.RunbookWriter;
@@ -85,6 +86,24 @@ public final class Reports {
      * threads too, after the workbook has started: the run stores its rows meanwhile. Its failure is reported like a
      * writer's.
      */
+    /** The file being written and why it could not be: "audit.xlsx (in DIR): No space left on device". */
+    private static IOException writing(Path target, IOException e) {
+        return new IOException(target.getFileName() + " (in " + target.getParent() + "): " + IoErrors.describe(e), e);
+    }
+
+    /** The IOException somewhere in {@code e}'s causes, or null. */
+    private static IOException ioCause(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof IOException io) {
+                return io;
+            }
+            if (t instanceof UncheckedIOException u) {
+                return u.getCause();
+            }
+        }
+        return null;
+    }
+
     public List<Path> writeAll(ReportView view, Path dir, Collection<Format> formats, Timings timings,
                                Callable<?> alongside) throws IOException {
         List<ReportWriter> chosen = writers.stream()
@@ -110,7 +129,14 @@ public final class Reports {
                     try {
                         timings.time(w.format().word(), () -> AtomicFiles.write(target, out -> w.write(view, out)));
                     } catch (IOException e) {
-                        throw new UncheckedIOException(e);
+                        throw new UncheckedIOException(writing(target, e));
+                    } catch (RuntimeException e) {
+                        // a library's own wrapper (POI: OpenXML4JRuntimeException "Fail to save") of a failed write
+                        IOException io = ioCause(e);
+                        if (io == null) {
+                            throw e;
+                        }
+                        throw new UncheckedIOException(writing(target, io));
                     }
                     return target;
                 }));

@@ -31,6 +31,7 @@ import org.kcdauditor.report.Reports;
 import org.kcdauditor.rules.RuleCatalogue;
 import org.kcdauditor.store.CompletedRun;
 import org.kcdauditor.store.RunStore;
+import org.kcdauditor.store.StoreException;
 import org.kcdauditor.store.StoreUrls;
 
 import java.io.IOException;
@@ -337,13 +338,16 @@ public final class AuditRun {
         // H2 closes its file under a thread that is interrupted inside it: the flag is set again afterwards
         boolean interrupted = Thread.interrupted();
         try {
-            if (e instanceof RunInterruptedException) {
-                store.interrupt(runId, clock.instant(), why);
-            } else {
-                store.fail(runId, clock.instant(), why);
+            record(store, runId, e, why);
+        } catch (RuntimeException first) {
+            // H2 closes the database after a write it could not make (a full disk): once more on a fresh connection
+            try (RunStore again = StoreUrls.open(config, env)) {
+                record(again, runId, e, why);
+            } catch (RuntimeException second) {
+                second.addSuppressed(first);
+                e.addSuppressed(new RunNotRecorded(second instanceof StoreException ? second.getMessage()
+                        : reason(second), second));
             }
-        } catch (RuntimeException suppressed) {
-            e.addSuppressed(suppressed);
         } finally {
             if (interrupted) {
                 Thread.currentThread().interrupt();
@@ -358,7 +362,18 @@ public final class AuditRun {
         }
     }
 
+    private void record(RunStore store, String runId, Throwable e, String why) {
+        if (e instanceof RunInterruptedException) {
+            store.interrupt(runId, clock.instant(), why);
+        } else {
+            store.fail(runId, clock.instant(), why);
+        }
+    }
+
     static String reason(Throwable e) {
+        if (e instanceof IOException io) {
+            return "cannot write output: " + org.kcdauditor.io.IoErrors.describe(io); // as the console says it
+        }
         String m = e.getMessage();
         String first = m == null ? "" : m.lines().findFirst().orElse("");
         // our own exceptions already say what went wrong in words; others need their type to make sense

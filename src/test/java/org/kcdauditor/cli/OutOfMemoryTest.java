@@ -49,7 +49,17 @@ class OutOfMemoryTest {
 
     @Test
     void theSuggestedHeapIsLargerThanTheOneThatFailed() {
-        assertTrue(Main.outOfMemoryMessage(new OutOfMemoryError(), 512L << 20).contains("KCD_AUDIT_HEAP=3g"));
-        assertTrue(Main.outOfMemoryMessage(new OutOfMemoryError(), 2L << 30).contains("KCD_AUDIT_HEAP=9g"));
+        assertTrue(Main.outOfMemoryMessage(new OutOfMemoryError(), 512L << 20, true).contains("KCD_AUDIT_HEAP=3g"));
+        assertTrue(Main.outOfMemoryMessage(new OutOfMemoryError(), 2L << 30, true).contains("KCD_AUDIT_HEAP=9g"));
+    }
+
+    @Test
+    void aRunThatCouldNotBeRecordedFailedDoesNotClaimItWas() {
+        IOException failure = new IOException("audit.xlsx (in /x/.partial): No space left on device");
+        failure.addSuppressed(new org.kcdauditor.run.RunNotRecorded("history store data/kcd: cannot write", null));
+        String line = handled(failure);
+        assertTrue(line.strip().endsWith("No space left on device; the run could not be recorded as failed either (history"
+                + " store data/kcd: cannot write): the next run records it as interrupted"), line);
+        assertFalse(Main.outOfMemoryMessage(new OutOfMemoryError(), 512L << 20, false).contains("is recorded"));
     }
 }

@@ -63,7 +63,9 @@ class RunFolderTest {
         @Override
         public void write(ReportView view, OutputStream out) throws IOException {
             out.write("PK".getBytes(StandardCharsets.US_ASCII));
-            throw new IOException("No space left on device");
+            // as POI reports a failed save: its own runtime exception around the file system's error
+            throw new IllegalStateException("Fail to save: an error occurs while saving the package",
+                    new IOException("No space left on device"));
         }
     };
 
@@ -88,7 +90,8 @@ class RunFolderTest {
         AuditRun run = run(new JsonReportWriter(), DISK_FULL);
         IOException e = assertThrows(IOException.class, () -> run.execute(null, Set.of(Format.JSON, Format.XLSX),
                 new Timings(), n -> { }));
-        assertEquals("No space left on device", e.getMessage());
+        assertTrue(e.getMessage().matches("audit\\.xlsx \\(in .*\\.partial\\): No space left on device"),
+                "one line naming the file: " + e.getMessage());
         List<String> folders = names(dir.resolve("reports"));
         assertEquals(1, folders.size(), folders.toString());
         assertTrue(folders.get(0).endsWith(".failed"), folders.toString());
@@ -99,7 +102,8 @@ class RunFolderTest {
         try (RunStore store = StoreUrls.open(config(), Map.of())) {
             RunSummary r = store.list(1).get(0);
             assertEquals(RunSummary.FAILED, r.status());
-            assertEquals("IOException: No space left on device", r.failureReason());
+            assertTrue(r.failureReason().startsWith("cannot write output: audit.xlsx (in ")
+                    && r.failureReason().endsWith("): No space left on device"), r.failureReason());
             // the rows were written beside the evaluation and the reports; the failure deleted them
             assertEquals(0, store.count("run_host", r.id()) + store.count("run_host_attr", r.id())
                     + store.count("run_finding", r.id()), "nothing of the failed run stored");
@@ -245,5 +249,34 @@ class RunFolderTest {
         Files.createDirectories(clean);
         assertEquals(null, RunFolder.replacedLeftIn(RunFolder.abandon(clean, "killed", "4567cdef-run",
                 CLOCK.instant())), "nothing was moved aside: DIR is not mixed");
+    }
+
+    @Test
+    void aRunWhoseStoreClosedUnderItIsStillRecordedFailedOnAFreshConnection() throws Exception {
+        // as H2 does after a write it could not make (a full disk): the database closes under every connection
+        ReportWriter storeGone = new ReportWriter() {
+            @Override
+            public Format format() {
+                return Format.MD;
+            }
+
+            @Override
+            public void write(ReportView view, OutputStream out) throws IOException {
+                try (java.sql.Connection c = java.sql.DriverManager.getConnection(StoreUrls.connectUrl(config()),
+                        new java.util.Properties())) {
+                    c.createStatement().execute("SHUTDOWN");
+                } catch (java.sql.SQLException e) {
+                    throw new IOException(e);
+                }
+                throw new IOException("No space left on device");
+            }
+        };
+        assertThrows(IOException.class, () -> run(new JsonReportWriter(), storeGone).execute(null,
+                Set.of(Format.JSON, Format.MD), new Timings(), n -> { }));
+        try (RunStore store = StoreUrls.open(config(), Map.of())) {
+            RunSummary r = store.list(1).get(0);
+            assertEquals(RunSummary.FAILED, r.status(), "not left RUNNING for the next run to call interrupted");
+            assertTrue(r.failureReason().endsWith("No space left on device"), r.failureReason());
+        }
     }
 }

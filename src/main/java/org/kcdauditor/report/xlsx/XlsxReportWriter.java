@@ -65,12 +65,13 @@ public final class XlsxReportWriter implements ReportWriter {
     static final int ZIP_LEVEL = 3;
 
     static {
-        // POI logs through log4j-api; without a provider it prints a warning on every run. Its own
-        // simple logger, at ERROR, keeps real problems visible and the console quiet otherwise.
+        // POI logs through log4j-api; without a provider it prints a warning on every run. Its own simple logger
+        // is off: what POI would log at ERROR (a failed save, with its stack trace) reaches the run as the
+        // exception it throws, which the console shows as one line and --verbose in full.
         if (System.getProperty("log4j2.loggerContextFactory") == null) {
             System.setProperty("log4j2.loggerContextFactory", "org.apache.logging.log4j.simple.SimpleLoggerContextFactory");
             System.setProperty("org.apache.logging.log4j.simplelog.StatusLogger.level", "OFF");
-            System.setProperty("org.apache.logging.log4j.simplelog.level", "ERROR");
+            System.setProperty("org.apache.logging.log4j.simplelog.level", "OFF");
         }
     }
 
