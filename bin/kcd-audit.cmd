@@ -16,7 +16,8 @@ exit /b 1
 :findJava
 set "KCD_NEED=kcd-audit needs Java 17 or later: install a Java 17+ runtime (for example Eclipse Temurin 17 JRE or Microsoft Build of OpenJDK 17) and set JAVA_HOME to its folder or put its bin folder on PATH"
 if not defined JAVA_HOME goto javaOnPath
-set "KCD_JAVA=%JAVA_HOME%\bin\java.exe"
+rem set JAVA_HOME="C:\Program Files\..." (with quotes) is common: the quotes are dropped, as mvn.cmd does
+set "KCD_JAVA=%JAVA_HOME:"=%\bin\java.exe"
 if exist "%KCD_JAVA%" goto checkVersion
 echo kcd-audit: JAVA_HOME=%JAVA_HOME% has no bin\java.exe. %KCD_NEED% 1>&2
 exit /b 1

@@ -36,7 +36,7 @@ $KcdNeedJava = 'kcd-audit needs Java 17 or later: install a Java 17+ runtime (fo
 # The java.exe to use: JAVA_HOME's, else the first on PATH; refuses anything older than Java 17.
 function Find-KcdJava {
     if ($env:JAVA_HOME) {
-        $java = Join-Path $env:JAVA_HOME 'bin\java.exe'
+        $java = Join-Path $env:JAVA_HOME.Trim('"') 'bin\java.exe' # set JAVA_HOME="C:\..." keeps the quotes
         if (-not (Test-Path -LiteralPath $java -PathType Leaf)) {
             throw "kcd-audit: JAVA_HOME=$($env:JAVA_HOME) has no bin\java.exe. $KcdNeedJava"
         }

@@ -83,7 +83,8 @@ class LaunchersTest {
         String cmd = Files.readString(BIN.resolve("kcd-audit.cmd"));
         assertFalse(cmd.replace("\r\n", "").contains("\n"), "CRLF line ends: cmd.exe misreads labels otherwise");
         int javaHome = cmd.indexOf("if not defined JAVA_HOME goto javaOnPath");
-        int fromJavaHome = cmd.indexOf("set \"KCD_JAVA=%JAVA_HOME%\\bin\\java.exe\"");
+        // a JAVA_HOME set with quotes (set JAVA_HOME="C:\Program Files\...") has them dropped
+        int fromJavaHome = cmd.indexOf("set \"KCD_JAVA=%JAVA_HOME:\"=%\\bin\\java.exe\"");
         int onPath = cmd.indexOf("for %%J in (java.exe) do set \"KCD_JAVA=%%~$PATH:J\"");
         assertTrue(javaHome > 0 && javaHome < fromJavaHome && fromJavaHome < onPath, "JAVA_HOME first, then PATH");
         assertTrue(cmd.contains("kcd-audit needs Java 17 or later"));
