@@ -139,8 +139,16 @@ class OutputsAgreeTest {
                 + " not counted").matcher(mail);
         assertTrue(n.find(), mail);
         assertCounts(open, jsonWaived(), n, "mail");
-        // workbook's Findings sheet: a row per finding
+        // workbook's Findings sheet: a row per finding, and a filter on Waived counts what the others count
         assertEquals(doc.findings().size(), xlsx.getSheet("Findings").getLastRowNum());
+        List<Map<String, String>> findingRows = sheetRows("Findings");
+        assertEquals(jsonWaived(), findingRows.stream().filter(r -> !r.get("Waived").isEmpty()).count(),
+                "Findings rows with a Waived cell: " + findingRows.stream().filter(r -> !r.get("Waived").isEmpty())
+                        .map(r -> r.get("Rule") + " " + r.get("Host") + " " + r.get("Waived")).toList());
+        assertTrue(findingRows.stream().allMatch(r -> r.get("Waived").isEmpty() || r.get("Waived").equals("Yes")),
+                "Waived is a flag");
+        assertTrue(findingRows.stream().anyMatch(r -> r.get("Consequence of").startsWith("Consequence of waived ")),
+                "the demo's failure that follows from a waiver says so in its own column");
     }
 
     @Test
@@ -333,7 +341,12 @@ class OutputsAgreeTest {
 
     /** The Runbook sheet as header → value maps. */
     private static List<Map<String, String>> runbookRows() {
-        XSSFSheet sh = xlsx.getSheet("Runbook");
+        return sheetRows("Runbook");
+    }
+
+    /** A sheet with a header row as header → value maps (text cells; others empty). */
+    private static List<Map<String, String>> sheetRows(String name) {
+        XSSFSheet sh = xlsx.getSheet(name);
         List<String> headers = new ArrayList<>();
         sh.getRow(0).forEach(c -> headers.add(c.getStringCellValue()));
         List<Map<String, String>> rows = new ArrayList<>();
