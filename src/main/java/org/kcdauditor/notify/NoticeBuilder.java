@@ -240,6 +240,17 @@ public final class NoticeBuilder {
             clusters.add(cm);
         }
         m.put("clusters", clusters);
+        // the team's notice: findings outside every cluster (an operator, a baseline host that is gone) get a row of
+        // their own, as in the PDF and the workbook, so the cluster rows add up to the open findings above them
+        Counts outside = view.unclustered();
+        if (cluster == null && outside.openTotal() > 0) {
+            Map<String, Object> um = new LinkedHashMap<>();
+            um.put("status", org.kcdauditor.report.Status.of(outside).label());
+            for (Severity s : Severity.values()) {
+                um.put(s.name().toLowerCase(Locale.ROOT), outside.open(s));
+            }
+            m.put("unclustered", um);
+        }
         long noGo = clusters.stream().filter(c -> !Boolean.TRUE.equals(c.get("go"))).count();
         m.put("noGo", noGo);
         m.put("decision", clusters.isEmpty() ? "no cluster in scope" : ReportView.decision(noGo, clusters.size()));
