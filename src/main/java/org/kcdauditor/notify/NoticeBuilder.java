@@ -55,7 +55,7 @@ public final class NoticeBuilder {
         Map<String, Object> model = new LinkedHashMap<>();
         model.put("subject", subject);
         model.put("job", jobName);
-        model.put("fireTime", String.valueOf(fireTime));
+        model.put("fireTime", Words.time(fireTime));
         model.put("reason", reason == null ? "unknown" : reason);
         model.put("directoryUrl", directoryUrl == null ? "" : directoryUrl);
         model.put("config", configPath == null ? "" : configPath);
@@ -177,8 +177,9 @@ public final class NoticeBuilder {
         model.put("scope", scopeLabel);
         model.put("job", jobName == null ? "manual" : jobName);
         model.put("runId", doc.runId());
-        model.put("startedAt", String.valueOf(doc.startedAt()));
-        model.put("finishedAt", String.valueOf(doc.finishedAt()));
+        // to the second, as every other output writes times (the Instant's own form has nanoseconds)
+        model.put("startedAt", Words.time(doc.startedAt()));
+        model.put("finishedAt", Words.time(doc.finishedAt()));
         model.put("directoryUrl", view.multiDirectory() ? String.join(", ", view.directories().stream()
                 .map(d -> d.name() + " " + d.url()).toList())
                 : doc.directory() == null ? "" : String.valueOf(doc.directory().url()));
