@@ -12,7 +12,7 @@
   :root { --ok:#1e7b34; --warn:#9a6700; --bad:#b42318; --line:#d0d7de; --muted:#57606a; }
   * { box-sizing: border-box; }
   body { font: 15px/1.5 -apple-system, "Segoe UI", Roboto, "DejaVu Sans", Arial, sans-serif; color:#1f2328;
-         margin: 0 auto; padding: 1rem; max-width: 60rem; }
+         margin: 0 auto; padding: 1rem; max-width: 60rem; overflow-wrap: break-word; overflow-wrap: anywhere; }
   h1 { font-size: 1.5rem; margin: .2rem 0 .5rem; }
   h2 { font-size: 1.2rem; border-bottom: 2px solid var(--line); padding-bottom: .2rem; margin-top: 2rem; }
   h3 { font-size: 1.05rem; margin: 1.4rem 0 .3rem; }

@@ -287,6 +287,17 @@ class RunbookTest {
     }
 
     @Test
+    void aLongNameWrapsInsideTheHtmlPageInsteadOfWideningIt() throws Exception {
+        // a 121-character host name (or SPN, DN) in a card's heading or a list must not add horizontal scrolling:
+        // the page breaks such a word anywhere when it has to (checked in Chromium: scrollWidth = clientWidth)
+        String html = render(RunbookWriter.html(new TemplateRenderer(TEMPLATES)), Fixtures.demo());
+        String css = html.substring(html.indexOf("<style>"), html.indexOf("</style>"));
+        java.util.regex.Matcher body = java.util.regex.Pattern.compile("(?m)^\\s*body \\{([^}]*)}").matcher(css);
+        assertTrue(body.find(), css);
+        assertTrue(body.group(1).replaceAll("\\s", "").contains("overflow-wrap:anywhere;"), "body: " + body.group(1));
+    }
+
+    @Test
     void aDuplicateSpnThatCannotBeTypedIsNamedWithTheAdsiEditSentenceAndNoEmptyBlock() throws Exception {
         String hostile = "WSMAN/hv13.contoso.com/x\" & calc & \"";
         FindingsDocument d = Fixtures.demo();
