@@ -218,6 +218,17 @@ class MailNoticeTest {
     }
 
     @Test
+    void theFailureNoticeKeepsTheLinesOfItsReasonAndTheFireTimeToTheSecond() throws Exception {
+        AuditConfig cfg = config(10);
+        Notice n = new NoticeBuilder(cfg.mail(), new org.kcdauditor.report.runbook.TemplateRenderer(Path.of("templates")))
+                .failure("daily-drift", java.time.Instant.parse("2026-12-03T06:00:00.123456789Z"),
+                        "the directory could not be read\nthe next run tries again", directory.url(), "kcd.yaml");
+        assertTrue(n.html().contains(">the directory could not be read\nthe next run tries again</pre>"), n.html());
+        assertTrue(n.text().contains("(due 2026-12-03 06:00:00 UTC)") && n.html().contains("(due 2026-12-03 06:00:00 UTC)"),
+                n.text());
+    }
+
+    @Test
     void whenSmtpIsDownTheNoticeIsKeptAndDeliveredExactlyOnceWhenItIsBack() throws Exception {
         AuditConfig cfg = config(10);
         smtp.stop();

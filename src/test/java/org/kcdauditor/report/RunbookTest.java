@@ -230,8 +230,11 @@ class RunbookTest {
         String md = render(RunbookWriter.markdown(new TemplateRenderer(TEMPLATES)), doc);
         assertTrue(md.contains("  If so: `Set-ADComputer -Identity 'HV13$' -Remove @{'msDS-AllowedToDelegateTo'="
                 + "@('cifs/srv01.contoso.com')} -Server 'dc1.contoso.com'`\n"), "the proposed command as a code span: " + md);
-        assertTrue(md.contains("  To decide: SRV01 exists \\| a \\`\\`\\` b \\<script>\\` decide:\n"), "words escaped: " + md);
-        assertTrue(md.contains("  To decide: a \\`\\`\\` b \\<script>\\`\n"), "an older finding's text, escaped: " + md);
+        // escaped, and the line feed shown as \\u000A (Markdown escapes its backslash), not made a space
+        assertTrue(md.contains("  To decide: SRV01 exists \\| a \\`\\`\\` b\\\\u000A\\<script>\\` decide:\n"),
+                "words escaped: " + md);
+        assertTrue(md.contains("  To decide: a \\`\\`\\` b\\\\u000A\\<script>\\`\n"), "an older finding's text, escaped: "
+                + md);
     }
 
     @Test
@@ -246,7 +249,7 @@ class RunbookTest {
     void aHostileOperatingSystemCannotOpenAMarkdownFence() throws Exception {
         FindingsDocument doc = Fixtures.withHost(Fixtures.demo(), "HV01", h -> Fixtures.os(h, "~~~ evil\n# heading"));
         String md = render(RunbookWriter.markdown(new TemplateRenderer(TEMPLATES)), doc);
-        assertTrue(md.contains("\\~\\~\\~ evil \\# heading"), md);
+        assertTrue(md.contains("\\~\\~\\~ evil\\\\u000A\\# heading"), "the line feed it holds shown, not a space: " + md);
         assertFalse(md.lines().anyMatch(l -> l.startsWith("~~~") || l.startsWith("# heading")), md);
     }
 
