@@ -6,7 +6,8 @@
 <body style="font:15px/1.5 -apple-system,'Segoe UI',Roboto,Arial,sans-serif;color:#1f2328;max-width:60rem">
 <h1 style="font-size:1.3rem;color:#b42318">${subject}</h1>
 <p>The scheduled audit <b>${job}</b> (due ${fireTime}) against ${directoryUrl} could not run:</p>
-<pre style="background:#f6f8fa;border:1px solid #d0d7de;border-radius:6px;padding:.5rem .7rem;white-space:pre-wrap">${reason}</pre>
+<pre style="background:#f6f8fa;border:1px solid #d0d7de;border-radius:6px;padding:.5rem .7rem;white-space:pre-wrap"><#list reason?split("\n") as line>${line}<#sep>
+</#list></pre>
 <p>The run did not complete, so it produced no report and no findings; the reason above says what, if
 anything, it left on disk. The next scheduled run will try again;
 <code>kcd-audit history</code> and the daemon's log show the details. Configuration: ${config}</p>

@@ -35,12 +35,15 @@
 <#if previousRunId?has_content>Compared with the previous successful run ${previousRunId}.<#else>No previous successful run: every finding counts as new.</#if></p>
 <p><strong>Status: ${summary.status}.</strong> ${summary.headline}<br>
 Open findings: ${summary.high} high, ${summary.medium} medium, ${summary.low} low, ${summary.info} info<#if summary.waived gt 0>; ${summary.waived} waived, not counted</#if>; ${summary.decisions} need a decision.</p>
-<#if summary.clusters?has_content>
+<#if summary.clusters?has_content || summary.unclustered??>
 <table style="border-collapse:collapse;font-size:14px">
 <tr style="text-align:left;border-bottom:2px solid #d0d7de"><th style="padding:4px">Cluster</th><th style="padding:4px">Status</th><th style="padding:4px">Pairs OK</th><th style="padding:4px">Entries present</th><th style="padding:4px">H / M / L / I</th></tr>
 <#list summary.clusters as c>
 <tr style="border-bottom:1px solid #d0d7de"><td style="padding:4px">${c.name}</td><td style="padding:4px">${c.status}</td><td style="padding:4px">${c.pairsOk}/${c.pairs}</td><td style="padding:4px">${c.compliance}</td><td style="padding:4px">${c.high} / ${c.medium} / ${c.low} / ${c.info}</td></tr>
 </#list>
+<#if summary.unclustered??>
+<tr style="border-bottom:1px solid #d0d7de;color:#57606a"><td style="padding:4px">(not tied to a cluster)</td><td style="padding:4px">${summary.unclustered.status}</td><td style="padding:4px"></td><td style="padding:4px"></td><td style="padding:4px">${summary.unclustered.high} / ${summary.unclustered.medium} / ${summary.unclustered.low} / ${summary.unclustered.info}</td></tr>
+</#if>
 </table>
 </#if>
 <h2 style="font-size:1.1rem">New (${added?size})</h2>

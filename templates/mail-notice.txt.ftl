@@ -2,7 +2,8 @@
   kcd-audit mail notice, plain-text part. Model: subject, scope, job, runId, startedAt, finishedAt,
   directoryUrl, previousRunId, summary (decision, noGo, fixedByChange, status, headline, high, medium, low, info,
   waived, decisions, clusters: name, decision (GO or NO-GO), go, goAfter, failing, waivedFailing, reasons, status,
-  pairsOk, pairs, compliance, high…info: the report view's numbers), added/resolved/open (lists of id, severity, rule, cluster, host, peer,
+  pairsOk, pairs, compliance, high…info: the report view's numbers; unclustered: status, high…info of the open
+  findings outside every cluster, only in the notice to mail.to and only when there are such findings), added/resolved/open (lists of id, severity, rule, cluster, host, peer,
   message, remediation), pdfNote, reportDir, changeTimesNote (said once when the directory keeps no change times
   for drift, else empty). See docs/scheduling.md.
 -->
@@ -24,6 +25,9 @@ Open findings: ${summary.high} high, ${summary.medium} medium, ${summary.low} lo
 <#list summary.clusters as c>
 - ${c.name}: ${c.status}, ${c.pairsOk}/${c.pairs} pairs OK, ${c.compliance} of entries present (${c.high} high, ${c.medium} medium, ${c.low} low, ${c.info} info)
 </#list>
+<#if summary.unclustered??>
+- (not tied to a cluster): ${summary.unclustered.status} (${summary.unclustered.high} high, ${summary.unclustered.medium} medium, ${summary.unclustered.low} low, ${summary.unclustered.info} info)
+</#if>
 
 NEW (${added?size})
 <#list added as f>

@@ -1,5 +1,5 @@
 <#--
-  kcd-audit remediation script. Auto-escaping doubles single quotes and removes line breaks in every
+  kcd-audit remediation script. Auto-escaping doubles single quotes and shows line breaks as \u000A in every
   ${value}: put values ONLY inside single quotes ('${x}') or after a # on a comment line, never in
   double quotes or <# #> blocks. Host names have been checked (letters, digits, hyphen, dot).
   step.cmd is the procedure's command (the same text runbook.md and the workbook show), one line,

@@ -1,7 +1,13 @@
 <#--
   kcd-audit remediation runbook, HTML. Self-contained: inline CSS, nothing fetched; prints on A4/Letter
   and reads on a phone. Values are HTML-escaped automatically; data model in docs/reports.md.
+  A value shows a line break or other control character it holds as \u000A (what is read is what is
+  stored); the procedure's own multi-line text (several commands) goes through <@pre text=…/>, which keeps
+  its lines.
 -->
+<#macro pre text><pre><#list text?split("\n") as line>${line}<#sep>
+</#list></pre><#t>
+</#macro>
 <!DOCTYPE html>
 <html lang="en">
 <head>
@@ -12,7 +18,7 @@
   :root { --ok:#1e7b34; --warn:#9a6700; --bad:#b42318; --line:#d0d7de; --muted:#57606a; }
   * { box-sizing: border-box; }
   body { font: 15px/1.5 -apple-system, "Segoe UI", Roboto, "DejaVu Sans", Arial, sans-serif; color:#1f2328;
-         margin: 0 auto; padding: 1rem; max-width: 60rem; }
+         margin: 0 auto; padding: 1rem; max-width: 60rem; overflow-wrap: break-word; overflow-wrap: anywhere; }
   h1 { font-size: 1.5rem; margin: .2rem 0 .5rem; }
   h2 { font-size: 1.2rem; border-bottom: 2px solid var(--line); padding-bottom: .2rem; margin-top: 2rem; }
   h3 { font-size: 1.05rem; margin: 1.4rem 0 .3rem; }
@@ -67,7 +73,7 @@ Delegation policy: protocol transition “${policy.protocolTransition}” (ADUC:
   <li>A maintenance window is agreed; live migrations between the affected hosts may fail until step ${phase.purge.number} is done.</li>
   <li>The current state (delegation entries, flags, SPNs, resource-based delegation and encryption types, with the accounts that lose an SPN) is exported for rollback:</li>
 </ul>
-<pre>${run.exportCmd}</pre>
+<@pre text=run.exportCmd/><#nt>
 <#if preChecks?has_content>
 <p>Each host of a direction to test migrates with Kerberos: each check must show <code>Kerberos</code> (constrained delegation is Kerberos only, and CredSSP fails under Credential Guard):</p>
 <ul class="check"><#list preChecks as pc><li>${pc.host}</li></#list></ul>
@@ -126,7 +132,7 @@ so that step ${phase.replicate.number} can push the changes from there; ADUC: ri
 <p>The KDC refuses tickets for an SPN that two objects hold. Take each of these off the object that does not run the service (the value as that object stores it):</p>
 <ul class="check">
 <#list unregister as u>
-  <li><span class="spn">${u.values[0].text}</span> from <strong>${u.subject}</strong><#if u.rules?has_content> (<code>${u.rules[0]}</code>)</#if><#if u.cmd?has_content><pre>${u.cmd}</pre><#else><br>This SPN cannot be typed safely into a command (a quote, <code>$(</code>, a control or bidirectional character), so no command carries it: take it off in ADSI Edit (${u.subject} → Properties → servicePrincipalName); remediation.ps1 changes it by the exact value stored.</#if></li>
+  <li><span class="spn">${u.values[0].text}</span> from <strong>${u.subject}</strong><#if u.rules?has_content> (<code>${u.rules[0]}</code>)</#if><#if u.cmd?has_content><@pre text=u.cmd/><#else><br>This SPN cannot be typed safely into a command (a quote, <code>$(</code>, a control or bidirectional character), so no command carries it: take it off in ADSI Edit (${u.subject} → Properties → servicePrincipalName); remediation.ps1 changes it by the exact value stored.</#if></li>
 </#list>
 </ul>
 </div>
@@ -143,14 +149,14 @@ so that step ${phase.replicate.number} can push the changes from there; ADUC: ri
 <p>These run on (or against) the hosts, not in Active Directory’s tools; remediation.ps1 does not run them.</p>
 <ul class="check">
 <#list hostSteps as st>
-  <li><strong>${st.host}</strong>: ${st.action}<#if st.rules?has_content> (<#list st.rules as r><code>${r}</code><#sep>, </#list>)</#if>; ${st.detail}.<pre>${st.cmd}</pre></li>
+  <li><strong>${st.host}</strong>: ${st.action}<#if st.rules?has_content> (<#list st.rules as r><code>${r}</code><#sep>, </#list>)</#if>; ${st.detail}.<@pre text=st.cmd/></li>
 </#list>
 </ul>
 </#if>
 
 <h2>${phase.replicate.number}. ${phase.replicate.title}</h2>
 <p>On any machine with the AD DS tools, as Domain Admin, push the changes from the domain controller they were written to<#if !run.server?has_content> (replace &lt;DC&gt; with it)</#if>:</p>
-<pre>${run.replicateCmd}</pre>
+<@pre text=run.replicateCmd/><#nt>
 <p class="warn">Case matters: upper-case <code>/A</code> all partitions, <code>/d</code> identify servers by DN, <code>/e</code> across sites,
 <code>/P</code> push. Lower-case <code>/a</code> and <code>/p</code> mean <em>abort</em> and <em>pause</em>. Type it rather than paste it; a pasted dash can become an en-dash.</p>
 <p>Then wait until replication has converged (<code>repadmin /replsummary</code> shows no failures). Without the forced sync, a change reaches the other domain controllers of its site within seconds, but other sites only at the next scheduled replication: by default every 180 minutes (the site link’s interval).</p>
@@ -172,7 +178,7 @@ a failure at 80–90 % with event 21502 / 22038 means the delegation is still mi
 <#if validate?has_content>
 <ul class="check">
 <#list validate as v>
-  <li>${v.from} → ${v.to} <span class="meta">(cluster ${v.cluster}; run it on ${v.from})</span><pre>${v.cmd}</pre></li>
+  <li>${v.from} → ${v.to} <span class="meta">(cluster ${v.cluster}; run it on ${v.from})</span><@pre text=v.cmd/></li>
 </#list>
 </ul>
 <#else>
@@ -182,7 +188,7 @@ a failure at 80–90 % with event 21502 / 22038 means the delegation is still mi
 <p>Then audit again, with the configuration this audit used (put its path in place of <code>kcd-audit.yaml</code>):</p>
 <ul class="check">
 <#list closing as c>
-  <li><strong>${c.action}</strong>: ${c.detail}.<pre>${c.cmd}</pre></li>
+  <li><strong>${c.action}</strong>: ${c.detail}.<@pre text=c.cmd/></li>
 </#list>
 </ul>
 </#if>
@@ -191,8 +197,8 @@ a failure at 80–90 % with event 21502 / 22038 means the delegation is still mi
 <p>If the change must be undone: <code>remediation.ps1 -Rollback -Apply</code> reads the change record that <code>-Apply</code> wrote next to the script (${run.recordFile}: each value it actually added or removed, each flag it set, and the objects’ values before) and reverts exactly those changes; values that were already present before are left alone. Without the record it refuses. It re-enables unconstrained delegation only when started with <code>-Force</code>.
 By hand, the inverse commands below undo the whole plan (the previous values are in ${run.exportFile}). Then replicate and purge tickets again as in steps ${phase.replicate.number} and ${phase.purge.number}.</p>
 <pre><#list hosts as h><#list h.rollback as c>${c}
-</#list></#list><#list unregister as u><#if u.undo?has_content>${u.undo}
-</#if></#list></pre>
+</#list></#list><#list unregister as u><#list u.undo?split("\n") as line><#if line?has_content>${line}
+</#if></#list></#list></pre>
 </#if>
 
 <#if decisions?has_content>

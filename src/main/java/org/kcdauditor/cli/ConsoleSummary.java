@@ -42,8 +42,9 @@ final class ConsoleSummary {
                         + x.failure() + "; its clusters are not audited."));
             }
         }
-        out.printf("Read %d directory objects in %.1f s; %d hosts in %d clusters.%n%n", o.objectsRead(),
-                collectMillis / 1000.0, s.hosts(), s.clusters());
+        out.printf("Read %d directory object%s in %.1f s; %d host%s in %d cluster%s.%n%n", o.objectsRead(),
+                o.objectsRead() == 1 ? "" : "s", collectMillis / 1000.0, s.hosts(), s.hosts() == 1 ? "" : "s",
+                s.clusters(), s.clusters() == 1 ? "" : "s");
         String header = row("Cluster", "Nodes", "Pairs OK", "Entries", "Compliant", "HIGH", "MED", "LOW", "INFO");
         out.println(header);
         out.println("-".repeat(header.length()));

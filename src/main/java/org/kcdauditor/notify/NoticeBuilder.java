@@ -55,7 +55,7 @@ public final class NoticeBuilder {
         Map<String, Object> model = new LinkedHashMap<>();
         model.put("subject", subject);
         model.put("job", jobName);
-        model.put("fireTime", String.valueOf(fireTime));
+        model.put("fireTime", Words.time(fireTime));
         model.put("reason", reason == null ? "unknown" : reason);
         model.put("directoryUrl", directoryUrl == null ? "" : directoryUrl);
         model.put("config", configPath == null ? "" : configPath);
@@ -177,8 +177,9 @@ public final class NoticeBuilder {
         model.put("scope", scopeLabel);
         model.put("job", jobName == null ? "manual" : jobName);
         model.put("runId", doc.runId());
-        model.put("startedAt", String.valueOf(doc.startedAt()));
-        model.put("finishedAt", String.valueOf(doc.finishedAt()));
+        // to the second, as every other output writes times (the Instant's own form has nanoseconds)
+        model.put("startedAt", Words.time(doc.startedAt()));
+        model.put("finishedAt", Words.time(doc.finishedAt()));
         model.put("directoryUrl", view.multiDirectory() ? String.join(", ", view.directories().stream()
                 .map(d -> d.name() + " " + d.url()).toList())
                 : doc.directory() == null ? "" : String.valueOf(doc.directory().url()));
@@ -240,6 +241,17 @@ public final class NoticeBuilder {
             clusters.add(cm);
         }
         m.put("clusters", clusters);
+        // the team's notice: findings outside every cluster (an operator, a baseline host that is gone) get a row of
+        // their own, as in the PDF and the workbook, so the cluster rows add up to the open findings above them
+        Counts outside = view.unclustered();
+        if (cluster == null && outside.openTotal() > 0) {
+            Map<String, Object> um = new LinkedHashMap<>();
+            um.put("status", org.kcdauditor.report.Status.of(outside).label());
+            for (Severity s : Severity.values()) {
+                um.put(s.name().toLowerCase(Locale.ROOT), outside.open(s));
+            }
+            m.put("unclustered", um);
+        }
         long noGo = clusters.stream().filter(c -> !Boolean.TRUE.equals(c.get("go"))).count();
         m.put("noGo", noGo);
         m.put("decision", clusters.isEmpty() ? "no cluster in scope" : ReportView.decision(noGo, clusters.size()));

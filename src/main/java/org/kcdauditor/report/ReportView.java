@@ -60,9 +60,14 @@ public final class ReportView {
             return finding.isWaived() ? ("Waived " + waiverTerms()).trim() : null;
         }
 
-        /** The Waived column: the waiver's terms, or for a consequence of waived findings what it follows from. */
+        /** The Waived column: "Yes" for a finding a baseline waiver suppresses (findings.json {@code waived}), else empty. */
         public String waivedColumn() {
-            return consequence != null ? consequence.text() : waiverTerms();
+            return finding.isWaived() ? "Yes" : "";
+        }
+
+        /** The Consequence of column: for a finding that follows from waived findings, what it follows from; else empty. */
+        public String consequenceColumn() {
+            return consequence == null ? "" : consequence.text();
         }
     }
 

@@ -1,11 +1,20 @@
 package org.kcdauditor.cli;
 
+import com.unboundid.ldap.listener.InMemoryDirectoryServer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kcdauditor.support.CliRun;
+import org.kcdauditor.support.TestDirectory;
 
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ConsoleSummaryTest {
     private static final String HEADER = "%-16s %5s %13s %15s %10s %5s %5s %5s %5s";
@@ -31,6 +40,22 @@ class ConsoleSummaryTest {
     @Test
     void aRowIsLaidOutAsTheTableFormatWould() {
         assertLikeTheFormats();
+    }
+
+    @Test
+    void oneHostInOneClusterIsSingular(@TempDir Path tmp) throws Exception {
+        InMemoryDirectoryServer ds = TestDirectory.startDomain(TestDirectory.BASE, "dc1.contoso.com");
+        try {
+            TestDirectory.addCluster(ds, List.of("HV01"));
+            Path cfg = TestDirectory.config(tmp, "ldap://127.0.0.1:" + ds.getListenPort(), List.of("HV01"),
+                    "allowInsecureBind: true");
+            CliRun r = CliRun.run(Map.of("TEST_LDAP_PASSWORD", TestDirectory.PASSWORD), "run", "--config",
+                    cfg.toString(), "--out", tmp.resolve("out").toString(), "--formats", "json");
+            assertTrue(r.out().contains("; 1 host in 1 cluster.\n"), r.toString());
+            assertFalse(r.out().contains("1 hosts") || r.out().contains("1 clusters"), r.out());
+        } finally {
+            ds.shutDown(true);
+        }
     }
 
     @Test

@@ -210,6 +210,15 @@ class MultiDirectoryTest {
         assertTrue(md.toString(java.nio.charset.StandardCharsets.UTF_8).contains("the previous values are in "
                 + String.join(", ", files) + ")"), "runbook.md's rollback");
         assertFalse(md.toString(java.nio.charset.StandardCharsets.UTF_8).contains("kcd-before-" + id + ".xml"));
+        // runbook.html keeps the procedure's own lines: one command a line, as runbook.md has them
+        java.io.ByteArrayOutputStream html = new java.io.ByteArrayOutputStream();
+        org.kcdauditor.report.runbook.RunbookWriter.html(new org.kcdauditor.report.runbook.TemplateRenderer(
+                Path.of("templates"))).write(view, html);
+        String h = html.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(h.contains("<pre>repadmin /syncall dc1.contoso.com /AdeP\nrepadmin /syncall dc1.fabrikam.com /AdeP"
+                + "</pre>"), "runbook.html's replication, a command a line: " + h);
+        assertTrue(h.contains("Export-Clixml &#39;" + files.get(0) + "&#39;\nGet-ADComputer -Filter * -SearchBase"
+                + " &#39;DC=fabrikam,DC=com&#39;"), "the exports, a command a line: " + h);
         // the rollback sets back what was there: nothing
         String undo = String.join("\n", p.steps(Procedure.Phase.ROLLBACK).stream().flatMap(s -> s.commands().stream())
                 .toList());

@@ -139,6 +139,13 @@ class MailNoticeTest {
         String h = (String) html.getContent();
         assertTrue(t.contains("NEW (") && t.contains("RESOLVED (0)") && t.contains("STILL OPEN (0)"), t);
         assertTrue(t.contains("No previous successful run"), t);
+        // times to the second, as in every other output (not the Instant's nanoseconds)
+        String finished = "finished " + org.kcdauditor.report.Words.time(run.document().finishedAt()) + ".";
+        assertTrue(finished.matches("finished \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC\\."), finished);
+        assertTrue(t.contains(finished), t);
+        assertTrue(h.contains(finished), h);
+        assertFalse(java.util.regex.Pattern.compile("\\d\\d:\\d\\d:\\d\\d\\.\\d").matcher(t + h).find(),
+                "no fractions of a second: " + t);
         assertTrue(t.contains("The PDF report is attached"), t);
         assertTrue(h.contains("<h2 style=\"font-size:1.1rem\">New (") && h.contains("HV0"), h);
         BodyPart pdf = mixed.getBodyPart(1);
@@ -208,6 +215,17 @@ class MailNoticeTest {
             assertNotNull(values);
             c.modify(hv01.getDN(), new Modification(ModificationType.DELETE, "msDS-AllowedToDelegateTo", values[0]));
         }
+    }
+
+    @Test
+    void theFailureNoticeKeepsTheLinesOfItsReasonAndTheFireTimeToTheSecond() throws Exception {
+        AuditConfig cfg = config(10);
+        Notice n = new NoticeBuilder(cfg.mail(), new org.kcdauditor.report.runbook.TemplateRenderer(Path.of("templates")))
+                .failure("daily-drift", java.time.Instant.parse("2026-12-03T06:00:00.123456789Z"),
+                        "the directory could not be read\nthe next run tries again", directory.url(), "kcd.yaml");
+        assertTrue(n.html().contains(">the directory could not be read\nthe next run tries again</pre>"), n.html());
+        assertTrue(n.text().contains("(due 2026-12-03 06:00:00 UTC)") && n.html().contains("(due 2026-12-03 06:00:00 UTC)"),
+                n.text());
     }
 
     @Test

@@ -149,6 +149,31 @@ class HostileValuesTest {
     }
 
     @Test
+    void aLineFeedInAnEntryIsShownAsItsCodeInTheRunbooksNotAsASpace(@TempDir Path own) throws Exception {
+        // a stale entry "cifs/line<LF>break" read as "cifs/line break" names an entry that is not stored
+        String lf = "cifs/line\nbreak";
+        List<AdObject> objects = List.of(host("HV04").delegatesTo("HV05").entry(lf).build(),
+                host("HV05").delegatesTo("HV04").build());
+        AuditConfig cfg = config(own, List.of(cluster("HVC1", "HV04", "HV05")), null, null);
+        Path out = new AuditRun(cfg, new Secrets(Map.of()), CLOCK, Reports.standard(Path.of("templates"),
+                ReportsConfig.defaults())).withHome(own).withEnvironment(Map.of())
+                .withSource(p -> snapshot(CLOCK.instant(), objects))
+                .execute(own.resolve("out"), EnumSet.of(Format.JSON, Format.MD, Format.HTML), new Timings(), n -> { })
+                .outDir();
+        assertTrue(Files.readString(out.resolve("findings.json")).contains("\"cifs/line\\nbreak\""),
+                "findings.json keeps the exact value");
+        String md = Files.readString(out.resolve("runbook.md"));
+        String html = Files.readString(out.resolve("runbook.html"));
+        // Markdown escapes the backslash: two in the file, one as read
+        assertTrue(md.contains("   - [ ] cifs/line\\\\u000Abreak\n"), "the checklist entry in runbook.md: " + md);
+        assertTrue(html.contains("<li class=\"spn\">cifs/line\\u000Abreak</li>"), "the checklist entry in runbook.html: "
+                + html);
+        for (String text : List.of(md, html)) {
+            assertFalse(text.contains("cifs/line break") || text.contains("cifs/line\nbreak"), text);
+        }
+    }
+
+    @Test
     void aClusterThatRequiresNothingReadsADashNeverAHundredPercent() {
         JsonNode hvc9 = null;
         for (JsonNode c : json.path("clusters")) {

@@ -31,6 +31,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -139,8 +140,16 @@ class OutputsAgreeTest {
                 + " not counted").matcher(mail);
         assertTrue(n.find(), mail);
         assertCounts(open, jsonWaived(), n, "mail");
-        // workbook's Findings sheet: a row per finding
+        // workbook's Findings sheet: a row per finding, and a filter on Waived counts what the others count
         assertEquals(doc.findings().size(), xlsx.getSheet("Findings").getLastRowNum());
+        List<Map<String, String>> findingRows = sheetRows("Findings");
+        assertEquals(jsonWaived(), findingRows.stream().filter(r -> !r.get("Waived").isEmpty()).count(),
+                "Findings rows with a Waived cell: " + findingRows.stream().filter(r -> !r.get("Waived").isEmpty())
+                        .map(r -> r.get("Rule") + " " + r.get("Host") + " " + r.get("Waived")).toList());
+        assertTrue(findingRows.stream().allMatch(r -> r.get("Waived").isEmpty() || r.get("Waived").equals("Yes")),
+                "Waived is a flag");
+        assertTrue(findingRows.stream().anyMatch(r -> r.get("Consequence of").startsWith("Consequence of waived ")),
+                "the demo's failure that follows from a waiver says so in its own column");
     }
 
     @Test
@@ -176,6 +185,40 @@ class OutputsAgreeTest {
         if (view.unclustered().openTotal() > 0) {
             assertTrue(pdf.contains("Not tied to a cluster"), "the PDF shows the findings outside any cluster");
             assertNotNull(rowStartingWith(summary, "(not tied to a cluster)"));
+        }
+        // the mail's per-cluster lines (text and HTML) add up to its "Open findings" line, as the sheets do
+        assertTrue(view.unclustered().openTotal() > 0, "the demo has findings outside every cluster");
+        Matcher total = Pattern.compile("Open findings: (\\d+) high, (\\d+) medium, (\\d+) low, (\\d+) info")
+                .matcher(mail);
+        assertTrue(total.find(), mail);
+        int[] lines = new int[4];
+        Matcher line = Pattern.compile("(?m)^- (.+?): [^\\n]*\\((\\d+) high, (\\d+) medium, (\\d+) low, (\\d+) info\\)$")
+                .matcher(mail);
+        List<String> rows = new ArrayList<>();
+        while (line.find()) {
+            rows.add(line.group(1));
+            for (int i = 0; i < 4; i++) {
+                lines[i] += Integer.parseInt(line.group(i + 2));
+            }
+        }
+        assertTrue(rows.contains("(not tied to a cluster)"), "mail rows: " + rows);
+        for (int i = 0; i < 4; i++) {
+            assertEquals(Integer.parseInt(total.group(i + 1)), lines[i], Severity.values()[i] + ": the mail's rows "
+                    + rows + " add up to its total: " + mail);
+        }
+        String mailHtml = teamNotice().html();
+        Matcher cells = Pattern.compile("<td style=\"padding:4px\">(\\d+) / (\\d+) / (\\d+) / (\\d+)</td></tr>")
+                .matcher(mailHtml);
+        int[] htmlRows = new int[4];
+        while (cells.find()) {
+            for (int i = 0; i < 4; i++) {
+                htmlRows[i] += Integer.parseInt(cells.group(i + 1));
+            }
+        }
+        assertTrue(mailHtml.contains("(not tied to a cluster)"), mailHtml);
+        assertArrayEquals(lines, htmlRows, "the HTML part's rows add up to the same totals");
+        for (Severity s : Severity.values()) {
+            assertEquals((long) jsonOpen().get(s), (long) lines[s.ordinal()], "mail rows vs findings.json: " + s);
         }
         int pairsOk = doc.clusters().stream().mapToInt(FindingsDocument.ClusterDoc::pairsOk).sum();
         int pairs = doc.clusters().stream().mapToInt(FindingsDocument.ClusterDoc::pairs).sum();
@@ -333,7 +376,12 @@ class OutputsAgreeTest {
 
     /** The Runbook sheet as header → value maps. */
     private static List<Map<String, String>> runbookRows() {
-        XSSFSheet sh = xlsx.getSheet("Runbook");
+        return sheetRows("Runbook");
+    }
+
+    /** A sheet with a header row as header → value maps (text cells; others empty). */
+    private static List<Map<String, String>> sheetRows(String name) {
+        XSSFSheet sh = xlsx.getSheet(name);
         List<String> headers = new ArrayList<>();
         sh.getRow(0).forEach(c -> headers.add(c.getStringCellValue()));
         List<Map<String, String>> rows = new ArrayList<>();
@@ -350,10 +398,14 @@ class OutputsAgreeTest {
 
     /** The notice to the team about every cluster, as the scheduler would queue it after this run. */
     private static String notice() {
+        return teamNotice().text();
+    }
+
+    private static Notice teamNotice() {
         MailConfig mail = new MailConfig("127.0.0.1", 25, "none", null, null, null, "kcd@contoso.com",
                 List.of("team@contoso.com"), Map.of(), null, null, null, null, null);
         List<Notice> notices = new NoticeBuilder(mail, new TemplateRenderer(Path.of("templates")))
                 .build("test", Notify.ALWAYS, doc, null, null, null);
-        return notices.get(0).text();
+        return notices.get(0);
     }
 }

@@ -257,8 +257,11 @@ class RunbookTest {
         String md = render(RunbookWriter.markdown(new TemplateRenderer(TEMPLATES)), doc);
         assertTrue(md.contains("  If so: `Set-ADComputer -Identity 'HV13$' -Remove @{'msDS-AllowedToDelegateTo'="
                 + "@('cifs/srv01.contoso.com')} -Server 'dc1.contoso.com'`\n"), "the proposed command as a code span: " + md);
-        assertTrue(md.contains("  To decide: SRV01 exists \\| a \\`\\`\\` b \\<script>\\` decide:\n"), "words escaped: " + md);
-        assertTrue(md.contains("  To decide: a \\`\\`\\` b \\<script>\\`\n"), "an older finding's text, escaped: " + md);
+        // escaped, and the line feed shown as \\u000A (Markdown escapes its backslash), not made a space
+        assertTrue(md.contains("  To decide: SRV01 exists \\| a \\`\\`\\` b\\\\u000A\\<script>\\` decide:\n"),
+                "words escaped: " + md);
+        assertTrue(md.contains("  To decide: a \\`\\`\\` b\\\\u000A\\<script>\\`\n"), "an older finding's text, escaped: "
+                + md);
     }
 
     @Test
@@ -273,7 +276,7 @@ class RunbookTest {
     void aHostileOperatingSystemCannotOpenAMarkdownFence() throws Exception {
         FindingsDocument doc = Fixtures.withHost(Fixtures.demo(), "HV01", h -> Fixtures.os(h, "~~~ evil\n# heading"));
         String md = render(RunbookWriter.markdown(new TemplateRenderer(TEMPLATES)), doc);
-        assertTrue(md.contains("\\~\\~\\~ evil \\# heading"), md);
+        assertTrue(md.contains("\\~\\~\\~ evil\\\\u000A\\# heading"), "the line feed it holds shown, not a space: " + md);
         assertFalse(md.lines().anyMatch(l -> l.startsWith("~~~") || l.startsWith("# heading")), md);
     }
 
@@ -311,6 +314,17 @@ class RunbookTest {
             assertEquals(Files.readString(golden, StandardCharsets.UTF_8), actual, w.fileName()
                     + " differs from " + golden + " (-Dkcd.updateGolden=true rewrites it)");
         }
+    }
+
+    @Test
+    void aLongNameWrapsInsideTheHtmlPageInsteadOfWideningIt() throws Exception {
+        // a 121-character host name (or SPN, DN) in a card's heading or a list must not add horizontal scrolling:
+        // the page breaks such a word anywhere when it has to (checked in Chromium: scrollWidth = clientWidth)
+        String html = render(RunbookWriter.html(new TemplateRenderer(TEMPLATES)), Fixtures.demo());
+        String css = html.substring(html.indexOf("<style>"), html.indexOf("</style>"));
+        java.util.regex.Matcher body = java.util.regex.Pattern.compile("(?m)^\\s*body \\{([^}]*)}").matcher(css);
+        assertTrue(body.find(), css);
+        assertTrue(body.group(1).replaceAll("\\s", "").contains("overflow-wrap:anywhere;"), "body: " + body.group(1));
     }
 
     @Test

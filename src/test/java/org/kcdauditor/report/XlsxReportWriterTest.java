@@ -156,21 +156,41 @@ class XlsxReportWriterTest {
 
     @Test
     void waivedFindingsHaveAColumnAndGreyRows() throws Exception {
-        try (XSSFWorkbook wb = render(Fixtures.waivedHv02ToHv03())) {
+        // the waived demo plus a migration failure that follows from the waived entries but is not waived itself
+        FindingsDocument doc = DecisionViewTest.withFailure();
+        try (XSSFWorkbook wb = render(doc)) {
             XSSFSheet sh = wb.getSheet("Findings");
-            int col = headers(sh).indexOf("Waived");
-            assertTrue(col > 0, headers(sh).toString());
+            List<String> h = headers(sh);
+            int col = h.indexOf("Waived");
+            int consequenceOf = h.indexOf("Consequence of");
+            assertTrue(col > 0 && consequenceOf > col, h.toString());
             int waived = 0;
+            int consequences = 0;
             for (int r = 1; r <= sh.getLastRowNum(); r++) {
                 XSSFRow row = sh.getRow(r);
-                if (!row.getCell(col).getStringCellValue().isEmpty()) {
+                String id = row.getCell(h.indexOf("Id")).getStringCellValue();
+                Finding f = doc.findings().stream().filter(x -> x.id().equals(id)).findFirst().orElseThrow();
+                String flag = row.getCell(col).getStringCellValue();
+                assertEquals(f.isWaived() ? "Yes" : "", flag, "Waived is findings.json's waived flag: " + f.rule()
+                        + " " + f.host() + " -> " + f.peer());
+                if (!flag.isEmpty()) {
                     waived++;
-                    assertEquals("until 2035-12-31: HV03 is being rebuilt, CHG0042", row.getCell(col).getStringCellValue());
+                    assertEquals("HV03 is being rebuilt, CHG0042", row.getCell(h.indexOf("Waiver justification"))
+                            .getStringCellValue());
                     assertEquals("F2F2F2", rgb(row.getCell(0)), "severity greyed");
                     assertEquals("F2F2F2", rgb(row.getCell(6)), "message greyed");
                 }
+                String consequence = row.getCell(consequenceOf).getStringCellValue();
+                if (!consequence.isEmpty()) {
+                    consequences++;
+                    assertEquals("MIGRATION_FAILURE_OBSERVED", f.rule());
+                    assertTrue(consequence.startsWith("Consequence of waived MISSING_DELEGATION HV02 -> HV03"),
+                            consequence);
+                }
             }
+            assertEquals(doc.findings().stream().filter(Finding::isWaived).count(), waived);
             assertEquals(4, waived);
+            assertEquals(1, consequences, "the failure says which waiver it follows from, in its own column");
             assertTrue(cellsOf(wb.getSheet("Summary")).contains("+4 waived, not counted"), "HIGH count says so");
         }
     }
@@ -183,14 +203,16 @@ class XlsxReportWriterTest {
         assertEquals(1, sh.getPrintSetup().getFitWidth());
         assertEquals(0, sh.getPrintSetup().getFitHeight(), "as many pages high as needed");
         List<String> h = headers(sh);
-        // the columns for filing month after month (run id … waiver justification) are in the table, not in print
+        // every column is printed (run id, run date, status, waiver expires and justification too), every row
         String area = demo.getPrintArea(demo.getSheetIndex(sh));
-        assertEquals("Findings!$A$1:$K$" + (sh.getLastRowNum() + 1), area);
+        String last = org.apache.poi.ss.util.CellReference.convertNumToColString(h.size() - 1);
+        assertEquals("Findings!$A$1:$" + last + "$" + (sh.getLastRowNum() + 1), area);
         int total = 0;
-        for (int i = 0; i <= h.indexOf("Id"); i++) {
+        for (int i = 0; i < h.size(); i++) {
             total += sh.getColumnWidth(i) / 256;
         }
-        assertTrue(total <= 220, "one page wide stays readable: " + total + " characters");
+        // 17 columns one page wide: capped widths, long text wrapped (it was 220 for the 11 columns up to Id)
+        assertTrue(total <= 340, "one page wide stays readable: " + total + " characters");
         assertTrue(sh.getRow(1).getCell(h.indexOf("Message")).getCellStyle().getWrapText());
         assertTrue(sh.getRow(1).getHeightInPoints() > sh.getDefaultRowHeightInPoints(), "a long message gets lines");
     }

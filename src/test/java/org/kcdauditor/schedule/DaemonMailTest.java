@@ -100,6 +100,8 @@ class DaemonMailTest {
             assertEquals("[kcd-audit] job daily-drift: the audit could not run", m.getSubject());
             String text = (String) ((jakarta.mail.Multipart) m.getContent()).getBodyPart(0).getContent();
             assertTrue(text.contains("127.0.0.1:" + closed) && text.contains("could not run:"), text);
+            assertTrue(java.util.regex.Pattern.compile("\\(due \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC\\)")
+                    .matcher(text).find(), "the fire time to the second, as other times: " + text);
             assertTrue(text.contains("it produced no report and no findings") && text.contains("it wrote no report"
                     + " files"), "the mail says what the run left, nothing it cannot know: " + text);
             assertTrue(m.getMessageID().startsWith("<kcd-audit.failed.daily-drift."), m.getMessageID());

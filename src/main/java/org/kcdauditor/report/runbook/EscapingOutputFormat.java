@@ -15,15 +15,18 @@ import java.util.function.UnaryOperator;
  * name in {@link TemplateRenderer}:
  * <ul>
  * <li>{@link #MARKDOWN} for {@code *.md.ftl}: Markdown and inline-HTML characters get a backslash
- * ({@code >} only at the start of a value, where it could open a block quote), line breaks become
- * spaces, so a directory value can neither start a heading, a list or a code fence nor inject HTML.
+ * ({@code >} only at the start of a value, where it could open a block quote), line breaks and every other
+ * control character are shown as {@code \\u000A}, so a directory value can neither start a heading, a list or a
+ * code fence nor inject HTML, and a value read is the value stored ({@code cifs/line\\u000Abreak}, not
+ * {@code cifs/line break}).
  * Pre-built one-line commands are written with {@code ?no_esc} inside code blocks; free text that
  * holds commands goes into a code span with {@code code(value)} ({@link #codeSpan}).</li>
  * <li>{@link #HTML} for {@code *.html.ftl}: HTML escaping; line breaks, control and bidirectional
- * characters as in Markdown.</li>
+ * characters as in Markdown. The procedure's own multi-line text (several commands) is split into lines by
+ * the template ({@code <@pre text=…/>} in runbook.html.ftl), each line escaped.</li>
  * <li>{@link #POWERSHELL} for {@code *.ps1.ftl}: every {@code ${value}} has its single quotes doubled
- * (also the typographic ones PowerShell treats as quotes), line breaks turned into spaces and other
- * control and bidirectional characters shown as {@code \\uXXXX}, so a
+ * (also the typographic ones PowerShell treats as quotes), line breaks and other control and
+ * bidirectional characters shown as {@code \\uXXXX}, so a
  * value written as {@code '${value}'} stays one string and a value in a {@code #} comment stays in
  * it. Templates must therefore put values only inside single quotes or after {@code #}.</li>
  * </ul>
@@ -50,12 +53,14 @@ public final class EscapingOutputFormat extends CommonMarkupOutputFormat<Escapin
     }
 
     /**
-     * A value on one line as it is stored: line breaks become spaces, any other control character and every
+     * A value on one line as it is stored: every control character, a line feed included, and every
      * bidirectional formatting character is shown as {@code \\uXXXX} (a U+202E would otherwise turn the
-     * text around on screen, so what is read is not what is stored: "Trojan Source").
+     * text around on screen, and a line feed turned into a space would show an entry stored as
+     * {@code cifs/line\\u000Abreak} as {@code cifs/line break}: what is read must be what is stored, "Trojan
+     * Source"). Line breaks of the reports' own multi-line text are the template's to keep.
      */
     static String shown(String s) {
-        return Values.visible(s == null ? "" : s.replaceAll("\\R", " "));
+        return Values.visible(s == null ? "" : s);
     }
 
     static String escapeMarkdown(String s) {

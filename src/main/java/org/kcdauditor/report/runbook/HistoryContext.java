@@ -46,7 +46,10 @@ final class HistoryContext {
             for (HistorySections.WaiverDoc w : b.waivers()) {
                 if (w.active() && w.findings() > 0 && out.size() < MAX) {
                     out.add("Waived until " + w.expires() + ": " + w.rule() + " on " + w.host()
-                            + (w.peer() == null ? "" : " -> " + w.peer()) + " (" + w.justification()
+                            + (w.peer() == null ? "" : " -> " + w.peer()) + " (" + (w.justification() == null ? ""
+                            // the administrator's prose (a YAML block may break it over lines) on one line, as
+                            // ReportView.terms writes it
+                            : w.justification().replaceAll("\\R", " "))
                             + "). The plan below leaves these findings out: no change, no validation.");
                 }
             }

@@ -380,10 +380,11 @@ public final class XlsxReportWriter implements ReportWriter {
      */
     private void findings(SXSSFSheet sh, ReportView view, Styles st) {
         String[] cols = {"Severity", "Rule", "Cluster", "Host", "Peer", "SPN", "KB", "Message", "Remediation",
-                "Waived", "Id", "Run id", "Run date", "Status", "Waiver expires", "Waiver justification"};
-        // Capped so that one page wide (landscape) stays readable; longer text wraps. Rule titles and reasons
-        // are on the Rules sheet.
-        int[] max = {10, 36, 12, 14, 14, 26, 11, 42, 38, 24, 18, 38, 20, 10, 14, 40};
+                "Waived", "Id", "Run id", "Run date", "Status", "Waiver expires", "Waiver justification",
+                "Consequence of"};
+        // Capped so that one page wide (landscape, every column printed) stays readable; longer text wraps. Rule
+        // titles and reasons are on the Rules sheet.
+        int[] max = {10, 36, 12, 14, 14, 26, 11, 42, 38, 24, 18, 38, 20, 10, 14, 30, 30};
         Widths w = new Widths(cols);
         SXSSFRow head = sh.createRow(0);
         for (int i = 0; i < cols.length; i++) {
@@ -412,6 +413,11 @@ public final class XlsxReportWriter implements ReportWriter {
             String justification = waiver == null || waiver.justification() == null ? "" : waiver.justification();
             text(row, 15, justification, v.waived() ? st.waived : st.wrap);
             lines = Math.max(lines, lines(justification, max[15]));
+            // Waived is Yes only where findings.json says waived; what a finding follows from has its own column
+            String consequence = v.consequenceColumn();
+            text(row, 16, consequence, v.waived() ? st.waived : st.wrap);
+            w.see(16, consequence);
+            lines = Math.max(lines, lines(consequence, max[16]));
             height(row, lines);
         }
         if (doc.history() != null) {
@@ -428,8 +434,8 @@ public final class XlsxReportWriter implements ReportWriter {
         w.see(12, "2026-11-26 06:00:00");
         w.apply(sh, max);
         table(sh, "Findings", cols, r - 1);
-        // printed: severity to id; the columns for filing month after month stay in the table
-        sh.getWorkbook().setPrintArea(sh.getWorkbook().getSheetIndex(sh), 0, 10, 0, Math.max(r - 1, 1));
+        // printed: every column (run, status and waiver included) and every row, landscape one page wide (print())
+        sh.getWorkbook().setPrintArea(sh.getWorkbook().getSheetIndex(sh), 0, cols.length - 1, 0, Math.max(r - 1, 1));
     }
 
     // ---------------------------------------------------------------- Rules
