@@ -14,6 +14,7 @@ import org.kcdauditor.directory.DirectoryException;
 import org.kcdauditor.model.Snapshot;
 import org.kcdauditor.run.AuditRun;
 import org.kcdauditor.remedy.Ps;
+import org.kcdauditor.report.Words;
 import org.kcdauditor.run.BaselineCapture;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -78,8 +79,9 @@ final class BaselineCommand implements Runnable {
             BaselineCapture.Captured c = RunCommand.underRunLock(cli, cfg, "baseline capture",
                     () -> BaselineCapture.capture(parent.auditRun(cfg), file, approvedBy, force, cli.clock()));
             Baseline b = c.baseline();
-            cli.out().println("Baseline written: " + file + " (" + b.hosts().size() + " hosts, " + b.waivers().size()
-                    + " waivers carried over, from run " + b.capturedFrom().substring(0, 8) + ")");
+            cli.out().println("Baseline written: " + file + " (" + Words.plural(b.hosts().size(), "host") + ", "
+                    + Words.plural(b.waivers().size(), "waiver") + " carried over, from run "
+                    + b.capturedFrom().substring(0, 8) + ")");
             if (c.previousUnreadable() != null) {
                 cli.out().println("The previous baseline could not be read (" + c.previousUnreadable() + "): it is"
                         + " kept as " + c.backup() + ", its waivers were not carried over (copy them from there)");
