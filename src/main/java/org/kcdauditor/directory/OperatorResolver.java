@@ -33,7 +33,8 @@ import java.util.function.Consumer;
  * (NOT_DELEGATED) and membership, nested included, of Protected Users (RID 525).
  *
  * <p>A configured name enters a filter only through {@link Filter#createEqualityFilter}, which escapes
- * it; a configured DN is read with a base-scope search. The DN of a group as the directory returned it
+ * it; a configured DN of the domain is read with a base-scope search (a DN the DC does not hold, refuses or refers
+ * elsewhere is a name not found). The DN of a group as the directory returned it
  * goes into the in-chain filter through {@link Filter#createExtensibleMatchFilter}, escaped the same way;
  * no filter is ever assembled from strings. Groups are expanded with
  * LDAP_MATCHING_RULE_IN_CHAIN (1.2.840.113556.1.4.1941) in one search where the root DSE says Active
@@ -111,9 +112,13 @@ final class OperatorResolver {
                 protectedUsers == null ? null : protectedUsers.contains(dn(a.dn())));
     }
 
-    /** A DN is read where it points; anything else is a sAMAccountName searched under the domain. */
+    /**
+     * A DN of this domain is read where it points; anything else is a sAMAccountName searched under the domain.
+     * UnboundID's DN parser is lenient ({@code *)(cn=*} parses), so a name counts as a DN only when it ends with
+     * the domain's DN.
+     */
     private Entry find(String name) throws DirectoryException {
-        if (name.contains("=") && DN.isValidDN(name)) {
+        if (inDomain(name)) {
             return entry(name);
         }
         try {
@@ -125,6 +130,18 @@ final class OperatorResolver {
                 return null;
             }
             throw failed("looking up policy.operators name '" + name + "'", e);
+        }
+    }
+
+    /** Whether {@code name} is a DN at or below the domain's (compared in normal form, case-insensitively). */
+    private boolean inDomain(String name) {
+        if (!name.contains("=")) {
+            return false;
+        }
+        try {
+            return new DN(name).isDescendantOf(new DN(domainDn), true);
+        } catch (LDAPException notADn) {
+            return false;
         }
     }
 
@@ -215,13 +232,26 @@ final class OperatorResolver {
         try {
             e = deadline.call(() -> connection.getEntry(dn, GROUP_ATTRS));
         } catch (LDAPException ex) {
-            if (ex.getResultCode() != ResultCode.NO_SUCH_OBJECT) {
+            if (!notHere(ex)) {
                 throw failed("reading " + dn, ex);
             }
             e = null;
         }
         read.put(key, e);
         return e;
+    }
+
+    /**
+     * Whether the server's answer to reading a DN means "no such object in this directory": noSuchObject,
+     * invalidDNSyntax (a name the server's stricter parser refuses), or a referral (a DN of another domain or naming
+     * context: Windows AD refers it elsewhere instead of answering).
+     */
+    private boolean notHere(LDAPException e) {
+        if (deadline.tripped()) {
+            return false;
+        }
+        ResultCode c = e.getResultCode();
+        return c == ResultCode.NO_SUCH_OBJECT || c == ResultCode.INVALID_DN_SYNTAX || c == ResultCode.REFERRAL;
     }
 
     private static boolean isGroup(Entry e) {
