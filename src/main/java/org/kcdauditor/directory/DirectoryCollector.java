@@ -198,7 +198,7 @@ public final class DirectoryCollector {
         if (!names.isEmpty() && resolvesOperators()) {
             var protectedUsers = domain.byRid(domainDn, domainSid, DomainReader.RID_PROTECTED_USERS, "objectClass");
             operators = new OperatorResolver(connection, where, deadline, domainDn, root.activeDirectory(),
-                    d.effectivePageSize()).resolve(names,
+                    d.effectivePageSize(), root.configurationNamingContext()).resolve(names,
                     protectedUsers == null ? null : protectedUsers.getDN());
         }
         DirectoryPart part = new DirectoryPart(name, where, baseDn, root.dnsHostName(), root.serverName(), aesKeysSince,

@@ -595,13 +595,10 @@ class SambaAdIntegrationTest {
     void operatorsThroughNestedGroupsWithTheInChainRule() throws Exception {
         String ou = scenarioOu("ops");
         List<SambaDc.Host> c = twoNodes(ou, "ITOPS1", "ITOPS2");
-        for (String u : List.of("itops-sens", "itops-prot", "itops-plain")) {
+        for (String u : List.of("itops-prot", "itops-plain")) {
             dc.tool("user", "create", u, dc.adminPassword, "--userou=" + ou);
         }
-        try (LDAPConnection a = dc.admin()) {
-            a.modify("CN=itops-sens," + ou + "," + SambaDc.BASE_DN, new Modification(ModificationType.REPLACE,
-                    "userAccountControl", String.valueOf(0x200 | 0x100000)));
-        }
+        sensitiveUser(ou, "itops-sens");
         dc.tool("group", "add", "ITOPS Tier0", "--groupou=" + ou);
         dc.tool("group", "addmembers", "ITOPS Tier0", "itops-prot");
         dc.tool("group", "addmembers", "Protected Users", "ITOPS Tier0");
@@ -632,6 +629,45 @@ class SambaAdIntegrationTest {
                 .map(f -> f.path("host").asText()).sorted().toList(), r.where());
         assertEquals(List.of("nobody-here"), r.findings("OPERATOR_NOT_FOUND").stream().map(f -> f.path("host").asText())
                 .toList(), r.where());
+    }
+
+    /**
+     * The names admins type for an operator, as bindDn accepts them: {@code CONTOSO\name} and the UPN resolve to the
+     * account; README's hostile example {@code *)(cn=*} (which UnboundID's lenient parser takes for a DN, and Samba
+     * refuses with invalidDNSyntax when it is read as one) and another domain's down-level name are not found, and
+     * the run completes.
+     */
+    @Test
+    @Order(24)
+    void operatorsAsDownLevelNameUpnAndAHostileNameDoNotAbortTheRun() throws Exception {
+        String ou = scenarioOu("opnames");
+        List<SambaDc.Host> c = twoNodes(ou, "ITOPN1", "ITOPN2");
+        sensitiveUser(ou, "itopn-direct");
+        Cfg cfg = auditConfig(c, "OPN");
+        cfg.operators = List.of("CONTOSO\\itopn-direct", "itopn-direct@" + SambaDc.DNS_DOMAIN, "*)(cn=*",
+                "FABRIKAM\\itopn-direct", "CN=nobody,CN=Users,DC=fabrikam,DC=test");
+        Snapshot s = collect(cfg);
+        assertEquals(List.of(Operator.Kind.USER, Operator.Kind.USER, Operator.Kind.NOT_FOUND, Operator.Kind.NOT_FOUND,
+                Operator.Kind.NOT_FOUND), s.operators().stream().map(Operator::kind).toList());
+        assertTrue(s.operators().get(3).note().startsWith("FABRIKAM is not the domain of this directory (CONTOSO"),
+                "Samba's crossRef names the domain's NetBIOS name: " + s.operators().get(3).note());
+        Run r = audit(cfg);
+        assertTrue(r.exit() == 0 || r.exit() == 3, r.where());
+        assertEquals(List.of("itopn-direct"), r.findings("OPERATOR_NOT_DELEGABLE").stream()
+                .map(f -> f.path("severity").asText().equals("MEDIUM") ? f.path("host").asText() : "?").toList(),
+                r.where());
+        assertEquals(List.of("*)(cn=*", "CN=nobody,CN=Users,DC=fabrikam,DC=test", "FABRIKAM\\itopn-direct"),
+                r.findings("OPERATOR_NOT_FOUND").stream().map(f -> f.path("host").asText()).sorted().toList(),
+                r.where());
+    }
+
+    /** A user in {@code ou} marked "Account is sensitive and cannot be delegated" (UAC 0x100000), as ADUC sets it. */
+    private static void sensitiveUser(String ou, String name) throws Exception {
+        dc.tool("user", "create", name, dc.adminPassword, "--userou=" + ou);
+        try (LDAPConnection a = dc.admin()) {
+            a.modify("CN=" + name + "," + ou + "," + SambaDc.BASE_DN, new Modification(ModificationType.REPLACE,
+                    "userAccountControl", String.valueOf(0x200 | 0x100000)));
+        }
     }
 
     private static Cfg auditConfig(List<SambaDc.Host> cluster, String name) {
