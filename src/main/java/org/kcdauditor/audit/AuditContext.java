@@ -844,7 +844,7 @@ public final class AuditContext implements Drift.Nodes {
     }
 
     private PairStatus pair(ResolvedCluster c, AdObject source, Target t, Marks have, boolean fileServer) {
-        boolean rbcd = source.objectSid() != null && t.object().rbcdSids().contains(source.objectSid());
+        boolean rbcd = snapshot.rbcdAllows(t.object(), source); // its SID, or a group of it
         List<String> missing = List.of();
         boolean crossDomain = !rbcd && crossDirectory(source, t.object());
         if (crossDomain) {

@@ -1,6 +1,5 @@
 package org.kcdauditor.directory;
 
-import com.unboundid.asn1.ASN1OctetString;
 import com.unboundid.ldap.sdk.DN;
 import com.unboundid.ldap.sdk.Entry;
 import com.unboundid.ldap.sdk.Filter;
@@ -12,18 +11,15 @@ import com.unboundid.ldap.sdk.SearchRequest;
 import com.unboundid.ldap.sdk.SearchResult;
 import com.unboundid.ldap.sdk.SearchResultEntry;
 import com.unboundid.ldap.sdk.SearchScope;
-import com.unboundid.ldap.sdk.controls.SimplePagedResultsControl;
 import org.kcdauditor.model.Operator;
 import org.kcdauditor.model.OperatorAccount;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -60,7 +56,7 @@ final class OperatorResolver {
     private boolean netbiosRead;
     private String netbios;
     /** Entries read by DN during member expansion: a user or group in several operator groups is read once. */
-    private final Map<String, Entry> read = new HashMap<>();
+    private final EntryReads read;
 
     /**
      * @param domainDn where names are searched and groups expanded (the DC's defaultNamingContext)
@@ -76,6 +72,7 @@ final class OperatorResolver {
         this.inChain = inChain;
         this.pageSize = pageSize;
         this.configurationDn = configurationDn;
+        this.read = new EntryReads(connection, deadline, where, GROUP_ATTRS);
     }
 
     /** @param protectedUsersDn the Protected Users group (RID 525), or null when the domain has none */
@@ -275,15 +272,8 @@ final class OperatorResolver {
     }
 
     private void paged(Filter filter, Consumer<SearchResultEntry> sink) throws LDAPException {
-        SearchRequest request = new SearchRequest(domainDn, SearchScope.SUB, filter, ATTRS);
-        ASN1OctetString cookie = null;
-        do {
-            request.setControls(new SimplePagedResultsControl(pageSize, cookie, true));
-            SearchResult result = deadline.call(() -> connection.search(request));
-            result.getSearchEntries().forEach(sink);
-            SimplePagedResultsControl response = SimplePagedResultsControl.get(result);
-            cookie = response == null ? null : response.getCookie();
-        } while (cookie != null && cookie.getValueLength() > 0);
+        EntryReads.paged(connection, deadline, new SearchRequest(domainDn, SearchScope.SUB, filter, ATTRS), pageSize,
+                sink);
     }
 
     /** Breadth first through {@code member}: each group read once (cycles end), each user kept once. */
@@ -321,40 +311,17 @@ final class OperatorResolver {
         return new ArrayList<>(users.values());
     }
 
-    /** The entry at {@code dn} (base scope), cached; null when it does not exist. */
-    private Entry entry(String dn) throws DirectoryException {
-        String key = dn(dn);
-        if (read.containsKey(key)) {
-            return read.get(key);
-        }
-        Entry e;
-        try {
-            e = deadline.call(() -> connection.getEntry(dn, GROUP_ATTRS));
-        } catch (LDAPException ex) {
-            if (!notHere(ex)) {
-                throw failed("reading " + dn, ex);
-            }
-            e = null;
-        }
-        read.put(key, e);
-        return e;
-    }
-
     /**
-     * Whether the server's answer to reading a DN means "no such object in this directory": noSuchObject,
-     * invalidDNSyntax (a name the server's stricter parser refuses), or a referral (a DN of another domain or naming
-     * context: Windows AD refers it elsewhere instead of answering).
+     * The entry at {@code dn} (base scope), cached; null when this directory does not hold it: noSuchObject,
+     * invalidDNSyntax (a name the server's stricter parser refuses) or a referral (a DN of another domain: Windows AD
+     * refers it elsewhere instead of answering), see {@link EntryReads}.
      */
-    private boolean notHere(LDAPException e) {
-        if (deadline.tripped()) {
-            return false;
-        }
-        ResultCode c = e.getResultCode();
-        return c == ResultCode.NO_SUCH_OBJECT || c == ResultCode.INVALID_DN_SYNTAX || c == ResultCode.REFERRAL;
+    private Entry entry(String dn) throws DirectoryException {
+        return read.entry(dn);
     }
 
     private static boolean isGroup(Entry e) {
-        return e.hasObjectClass("group") || e.hasObjectClass("groupOfNames");
+        return EntryReads.isGroup(e);
     }
 
     private static boolean isUser(Entry e) {
@@ -368,15 +335,10 @@ final class OperatorResolver {
 
     /** The normal form of a DN for comparisons (a value that is no DN: lower-cased as it is). */
     private static String dn(String dn) {
-        try {
-            return DN.normalize(dn);
-        } catch (LDAPException e) {
-            return dn.toLowerCase(Locale.ROOT);
-        }
+        return EntryReads.normal(dn);
     }
 
     private DirectoryException failed(String what, LDAPException e) {
-        DirectoryException late = deadline.failure(where, e);
-        return late != null ? late : new DirectoryException(where + ": " + what + " failed: " + DirectoryCollector.reason(e), e);
+        return EntryReads.failed(deadline, where, what, e);
     }
 }

@@ -110,6 +110,17 @@ class SambaAdIntegrationTest {
         return l;
     }
 
+    /** Two hosts with protocol transition where only {@code a} delegates to {@code b}: b -> a has no entry. */
+    private static List<SambaDc.Host> oneDirection(String ou, String a, String b) throws Exception {
+        List<SambaDc.Host> c = hosts(a, b);
+        for (SambaDc.Host h : c) {
+            dc.host(h, ou);
+        }
+        dc.delegate(a, b);
+        c.forEach(h -> dc.forAnyProtocol(h.name, true));
+        return c;
+    }
+
     private static List<SambaDc.Host> twoNodes(String ou, String a, String b) throws Exception {
         return correctCluster(ou, hosts(a, b), h -> { });
     }
@@ -498,15 +509,39 @@ class SambaAdIntegrationTest {
     @Order(20)
     void rbcdCoversAMissingDirection() throws Exception {
         String ou = scenarioOu("rbcd2");
-        List<SambaDc.Host> c = hosts("ITRC1", "ITRC2");
-        for (SambaDc.Host h : c) {
-            dc.host(h, ou);
-        }
-        dc.delegate("ITRC1", "ITRC2");          // ITRC2 -> ITRC1 has no KCD entry ...
-        c.forEach(h -> dc.forAnyProtocol(h.name, true));
+        List<SambaDc.Host> c = oneDirection(ou, "ITRC1", "ITRC2");   // ITRC2 -> ITRC1 has no KCD entry ...
         dc.toolLocal("delegation", "add-principal", "ITRC1$", "ITRC2$");   // ... but ITRC1 trusts ITRC2 by RBCD
         Run r = audit(c, "RBCD2", x -> { });
         assertOnly(r, "HIGH", List.of());
+    }
+
+    /**
+     * RBCD granted through a group (the reviewer's case): ITRG1's descriptor names the group ITRG Hosts, which holds
+     * ITRG2, and ITRG2 has no classic entry to ITRG1. The KDC checks the descriptor against ITRG2's token, groups
+     * included, so the pair is covered; then the same through Domain Computers, ITRG2's primary group (Samba, like
+     * AD, does not list primary-group members in {@code member}).
+     */
+    @Test
+    @Order(20)
+    void rbcdThroughAGroupCoversAMissingDirection() throws Exception {
+        String ou = scenarioOu("rbcdgrp");
+        List<SambaDc.Host> c = oneDirection(ou, "ITRG1", "ITRG2");   // ITRG2 -> ITRG1 has no KCD entry ...
+        dc.tool("group", "add", "ITRG Hosts", "--groupou=" + ou);
+        dc.tool("group", "addmembers", "ITRG Hosts", "ITRG2$");
+        dc.toolLocal("delegation", "add-principal", "ITRG1$", "ITRG Hosts");   // ... a group ITRG2 is in may
+        Run r = audit(c, "RBCDG", x -> { });
+        assertOnly(r, "HIGH", List.of());
+        JsonNode f = single(r, "RBCD_PRESENT");
+        assertTrue(f.path("message").asText().contains("(ITRG Hosts, group, 1 member: ITRG2)"), r.where());
+        assertTrue(f.path("message").asText().contains("It covers ITRG2 -> ITRG1"), r.where());
+        assertTrue(r.doc().path("clusters").get(0).path("go").asBoolean(), r.where());
+
+        dc.toolLocal("delegation", "del-principal", "ITRG1$", "ITRG Hosts");
+        dc.toolLocal("delegation", "add-principal", "ITRG1$", "Domain Computers");
+        r = audit(c, "RBCDG", x -> { });
+        assertOnly(r, "HIGH", List.of());
+        assertTrue(single(r, "RBCD_PRESENT").path("message").asText().contains("(Domain Computers, group, "),
+                r.where());
     }
 
     @Test
