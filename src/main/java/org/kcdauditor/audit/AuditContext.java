@@ -223,11 +223,15 @@ public final class AuditContext implements Drift.Nodes {
             for (int i = part.firstObject(); i < end; i++) {
                 AdObject o = objects.get(i);
                 directoryOf.put(o, part.name());
+                if (o.isComputer() && o.samAccountName() != null) {
+                    names.putIfAbsent(lower(stripDollar(o.samAccountName())), o);
+                }
+            }
+            // cn and DNS names after every sAMAccountName, as in indexNames
+            for (int i = part.firstObject(); i < end; i++) {
+                AdObject o = objects.get(i);
                 if (!o.isComputer()) {
                     continue;
-                }
-                if (o.samAccountName() != null) {
-                    names.putIfAbsent(lower(stripDollar(o.samAccountName())), o);
                 }
                 if (o.cn() != null) {
                     names.putIfAbsent(lower(o.cn()), o);
@@ -239,22 +243,35 @@ public final class AuditContext implements Drift.Nodes {
         }
     }
 
+    /**
+     * Every computer's sAMAccountName (without $) before any cn: a retired object whose cn is a node's name
+     * (CN=HV91 in an OU of retired objects, renamed to HV91OLD$) never takes that name from the node (HV91$),
+     * whichever of the two the DC returned first.
+     */
     private void indexNames() {
-        for (AdObject o : snapshot.objects()) {
+        List<AdObject> objects = snapshot.objects();
+        for (AdObject o : objects) {
+            if (o.isComputer() && o.samAccountName() != null) {
+                byName.putIfAbsent(lower(stripDollar(o.samAccountName())), o);
+            }
+        }
+        for (AdObject o : objects) {
             if (!o.isComputer()) {
                 continue;
             }
-            String sam = o.samAccountName() == null ? null : stripDollar(o.samAccountName());
-            if (sam != null) {
-                byName.putIfAbsent(lower(sam), o);
-            }
-            if (o.cn() != null && !o.cn().equalsIgnoreCase(sam)) {
+            if (o.cn() != null && !isSamOf(o.cn(), o.samAccountName())) {
                 byName.putIfAbsent(lower(o.cn()), o);
             }
             if (o.dnsHostName() != null) {
                 byDns.putIfAbsent(lower(stripDot(o.dnsHostName())), o);
             }
         }
+    }
+
+    /** Whether {@code cn} is {@code sam} without its trailing $ (case-insensitive): then it is indexed already. */
+    private static boolean isSamOf(String cn, String sam) {
+        int length = sam == null ? -1 : sam.endsWith("$") ? sam.length() - 1 : sam.length();
+        return length == cn.length() && sam.regionMatches(true, 0, cn, 0, length);
     }
 
     /** The SPN keys of every node and file server, normalised once: the pairs' targets and the owner index use them. */
@@ -885,7 +902,7 @@ public final class AuditContext implements Drift.Nodes {
     }
 
     private PairStatus pair(ResolvedCluster c, AdObject source, Target t, Marks have, boolean fileServer) {
-        boolean rbcd = source.objectSid() != null && t.object().rbcdSids().contains(source.objectSid());
+        boolean rbcd = snapshot.rbcdAllows(t.object(), source); // its SID, or a group of it
         List<String> missing = List.of();
         boolean crossDomain = !rbcd && crossDirectory(source, t.object());
         if (crossDomain) {

@@ -10,6 +10,7 @@ import org.kcdauditor.model.AttributeChange;
 import org.kcdauditor.model.DcRead;
 import org.kcdauditor.model.DirectoryPart;
 import org.kcdauditor.model.Operator;
+import org.kcdauditor.model.RbcdPrincipal;
 import org.kcdauditor.model.Snapshot;
 
 import java.time.Clock;
@@ -132,7 +133,7 @@ public final class DirectoriesCollector {
         DirectoryPart checked = new DirectoryPart(p.name(), p.url(), p.baseDn(), p.dc(), p.dcServerName(),
                 p.aesKeysSince(), p.optional(), p.failure(), p.firstObject(), p.objectCount(), p.changeTimes(), true, dcs);
         return new Snapshot(s.takenAt(), s.directoryUrl(), s.baseDn(), s.objects(), s.dc(), s.dcServerName(),
-                s.aesKeysSince(), s.operators(), List.of(checked), s.changes());
+                s.aesKeysSince(), s.operators(), List.of(checked), s.changes(), s.rbcdPrincipals());
     }
 
     /**
@@ -147,15 +148,17 @@ public final class DirectoriesCollector {
         List<DirectoryPart> directories = new ArrayList<>();
         Map<String, List<AttributeChange>> changes = new HashMap<>();
         List<Operator> operators = new ArrayList<>();
+        Map<String, RbcdPrincipal> principals = new HashMap<>();
         for (Snapshot s : parts) {
             DirectoryPart p = s.directories().get(0);
             directories.add(p.at(objects.size()));
             objects.addAll(s.objects());
             changes.putAll(s.changes());
             operators.addAll(s.operators());
+            principals.putAll(s.rbcdPrincipals());
         }
         Snapshot first = parts.get(0);
         return new Snapshot(first.takenAt(), first.directoryUrl(), first.baseDn(), objects, first.dc(),
-                first.dcServerName(), first.aesKeysSince(), operators, directories, changes);
+                first.dcServerName(), first.aesKeysSince(), operators, directories, changes, principals);
     }
 }

@@ -23,6 +23,7 @@ import org.kcdauditor.model.AdObject;
 import org.kcdauditor.model.AttributeChange;
 import org.kcdauditor.model.DirectoryPart;
 import org.kcdauditor.model.Operator;
+import org.kcdauditor.model.RbcdPrincipal;
 import org.kcdauditor.model.Snapshot;
 
 import java.text.ParseException;
@@ -59,7 +60,9 @@ import java.util.function.IntConsumer;
  *
  * <p>After the sweep, the cluster nodes and file servers (matched in memory, {@link NodeSelector}) are read once
  * more, each by its DN, for their replication metadata: who changed a delegation attribute, where and when
- * ({@link ReplicationMetadata}). A server that gives none for the first is not asked again.
+ * ({@link ReplicationMetadata}). A server that gives none for the first is not asked again. The SIDs their
+ * resource-based delegation allows that are no object of the sweep (groups) are read and groups expanded
+ * ({@link RbcdPrincipalReader}); where every such SID is a computer of the sweep, nothing is read.
  *
  * <p>Configured node names never enter a filter: nodes are matched to objects in memory, so no
  * name from the config can change what is searched. Operator names do, but only through UnboundID's
@@ -191,20 +194,24 @@ public final class DirectoryCollector {
                     canonical));
         }
         Map<String, List<AttributeChange>> changes = new HashMap<>();
-        Boolean changeTimes = changes(connection, deadline, reads, where, root,
-                new NodeSelector(clusters()).select(objects), changes);
+        List<AdObject> selected = new NodeSelector(clusters()).select(objects);
+        Boolean changeTimes = changes(connection, deadline, reads, where, root, selected, changes);
+        // the groups (and other principals the sweep did not return) that the nodes' RBCD allows: no read at all
+        // where every SID a descriptor names is an object of the sweep
+        Map<String, RbcdPrincipal> rbcdPrincipals = new RbcdPrincipalReader(connection, deadline, where, domainDn,
+                domainSid, d.effectivePageSize(), objects).read(selected);
         List<Operator> operators = List.of();
         List<String> names = config.policy().operators();
         if (!names.isEmpty() && resolvesOperators()) {
             var protectedUsers = domain.byRid(domainDn, domainSid, DomainReader.RID_PROTECTED_USERS, "objectClass");
             operators = new OperatorResolver(connection, where, deadline, domainDn, root.activeDirectory(),
-                    d.effectivePageSize()).resolve(names,
+                    d.effectivePageSize(), root.configurationNamingContext()).resolve(names,
                     protectedUsers == null ? null : protectedUsers.getDN());
         }
         DirectoryPart part = new DirectoryPart(name, where, baseDn, root.dnsHostName(), root.serverName(), aesKeysSince,
                 d.isOptional(), null, 0, objects.size(), changeTimes, false, List.of());
         return new Snapshot(takenAt, where, baseDn, objects, root.dnsHostName(), root.serverName(), aesKeysSince,
-                operators, List.of(part), changes);
+                operators, List.of(part), changes, rbcdPrincipals);
     }
 
     /**

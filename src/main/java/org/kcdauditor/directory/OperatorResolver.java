@@ -1,39 +1,37 @@
 package org.kcdauditor.directory;
 
-import com.unboundid.asn1.ASN1OctetString;
 import com.unboundid.ldap.sdk.DN;
 import com.unboundid.ldap.sdk.Entry;
 import com.unboundid.ldap.sdk.Filter;
 import com.unboundid.ldap.sdk.LDAPConnection;
 import com.unboundid.ldap.sdk.LDAPException;
+import com.unboundid.ldap.sdk.RDN;
 import com.unboundid.ldap.sdk.ResultCode;
 import com.unboundid.ldap.sdk.SearchRequest;
 import com.unboundid.ldap.sdk.SearchResult;
 import com.unboundid.ldap.sdk.SearchResultEntry;
 import com.unboundid.ldap.sdk.SearchScope;
-import com.unboundid.ldap.sdk.controls.SimplePagedResultsControl;
 import org.kcdauditor.model.Operator;
 import org.kcdauditor.model.OperatorAccount;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * Resolves {@code policy.operators} (sAMAccountNames or DNs of users and groups) to users with the facts
- * that decide whether constrained delegation can carry their credentials: userAccountControl
- * (NOT_DELEGATED) and membership, nested included, of Protected Users (RID 525).
+ * Resolves {@code policy.operators} (sAMAccountNames, {@code DOMAIN\name}, userPrincipalNames or DNs of users and
+ * groups) to users with the facts that decide whether constrained delegation can carry their credentials:
+ * userAccountControl (NOT_DELEGATED) and membership, nested included, of Protected Users (RID 525).
  *
  * <p>A configured name enters a filter only through {@link Filter#createEqualityFilter}, which escapes
- * it; a configured DN is read with a base-scope search. The DN of a group as the directory returned it
+ * it; a configured DN of the domain is read with a base-scope search (a DN the DC does not hold, refuses or refers
+ * elsewhere is a name not found). The DN of a group as the directory returned it
  * goes into the in-chain filter through {@link Filter#createExtensibleMatchFilter}, escaped the same way;
  * no filter is ever assembled from strings. Groups are expanded with
  * LDAP_MATCHING_RULE_IN_CHAIN (1.2.840.113556.1.4.1941) in one search where the root DSE says Active
@@ -53,21 +51,28 @@ final class OperatorResolver {
     private final String domainDn;
     private final boolean inChain;
     private final int pageSize;
+    /** The configuration partition (its CN=Partitions names the domain's NetBIOS name), or null. */
+    private final String configurationDn;
+    private boolean netbiosRead;
+    private String netbios;
     /** Entries read by DN during member expansion: a user or group in several operator groups is read once. */
-    private final Map<String, Entry> read = new HashMap<>();
+    private final EntryReads read;
 
     /**
      * @param domainDn where names are searched and groups expanded (the DC's defaultNamingContext)
      * @param inChain  whether to try the in-chain rule first (the root DSE says Active Directory)
+     * @param configurationDn the root DSE's configurationNamingContext, or null
      */
     OperatorResolver(LDAPConnection connection, String where, Deadline deadline, String domainDn, boolean inChain,
-                     int pageSize) {
+                     int pageSize, String configurationDn) {
         this.connection = connection;
         this.deadline = deadline;
         this.where = where;
         this.domainDn = domainDn;
         this.inChain = inChain;
         this.pageSize = pageSize;
+        this.configurationDn = configurationDn;
+        this.read = new EntryReads(connection, deadline, where, GROUP_ATTRS);
     }
 
     /** @param protectedUsersDn the Protected Users group (RID 525), or null when the domain has none */
@@ -90,6 +95,10 @@ final class OperatorResolver {
     }
 
     private Operator resolve(String name, Set<String> protectedUsers) throws DirectoryException {
+        String elsewhere = otherDomain(name);
+        if (elsewhere != null) {
+            return new Operator(name, Operator.Kind.NOT_FOUND, null, List.of(), Operator.Expansion.NONE, elsewhere);
+        }
         Entry e = find(name);
         if (e == null) {
             return new Operator(name, Operator.Kind.NOT_FOUND, null, List.of(), Operator.Expansion.NONE, null);
@@ -111,20 +120,124 @@ final class OperatorResolver {
                 protectedUsers == null ? null : protectedUsers.contains(dn(a.dn())));
     }
 
-    /** A DN is read where it points; anything else is a sAMAccountName searched under the domain. */
+    /**
+     * A DN of this domain is read where it points. UnboundID's DN parser is lenient ({@code *)(cn=*} parses), so a
+     * name counts as a DN only when it ends with the domain's DN. {@code DOMAIN\name} (the down-level logon name) is
+     * the sAMAccountName after the backslash ({@link #otherDomain} has ruled out another domain); a name with
+     * {@code @} is a userPrincipalName, or, where no account has that UPN and the suffix is the domain's DNS name, the
+     * implicit UPN {@code sAMAccountName@dns.domain} (as a bind accepts it). Anything else is a sAMAccountName.
+     */
     private Entry find(String name) throws DirectoryException {
-        if (name.contains("=") && DN.isValidDN(name)) {
+        if (inDomain(name)) {
             return entry(name);
         }
+        int slash = name.indexOf('\\');
+        if (slash >= 0) {
+            String account = name.substring(slash + 1);
+            return account.isEmpty() ? null : search("sAMAccountName", account, name);
+        }
+        int at = name.lastIndexOf('@');
+        if (at > 0 && at < name.length() - 1) {
+            Entry e = search("userPrincipalName", name, name);
+            if (e == null && name.substring(at + 1).equalsIgnoreCase(dnsDomain())) {
+                e = search("sAMAccountName", name.substring(0, at), name);
+            }
+            return e;
+        }
+        return search("sAMAccountName", name, name);
+    }
+
+    /** The first object under the domain whose {@code attribute} equals {@code value} (an escaping filter), or null. */
+    private Entry search(String attribute, String value, String name) throws DirectoryException {
         try {
             SearchResult r = deadline.call(() -> connection.search(domainDn, SearchScope.SUB,
-                    Filter.createEqualityFilter("sAMAccountName", name), ATTRS));
+                    Filter.createEqualityFilter(attribute, value), ATTRS));
             return r.getEntryCount() == 0 ? null : r.getSearchEntries().get(0);
         } catch (LDAPException e) {
             if (e.getResultCode() == ResultCode.NO_SUCH_OBJECT) {
                 return null;
             }
             throw failed("looking up policy.operators name '" + name + "'", e);
+        }
+    }
+
+    /**
+     * Why {@code DOMAIN\name} is not looked up here: DOMAIN is not the NetBIOS name of this directory's domain. Null
+     * when it is, when the name has no such prefix, or when the domain's NetBIOS name cannot be read (the name after
+     * the backslash is then searched).
+     */
+    private String otherDomain(String name) throws DirectoryException {
+        int slash = name.indexOf('\\');
+        if (slash <= 0 || inDomain(name)) {
+            return null;
+        }
+        String domain = name.substring(0, slash);
+        if (domain.contains("=")) {
+            return null; // a DN with an escaped character, of no domain of ours: searched as a name, not found
+        }
+        String ours = netbiosDomain();
+        if (ours == null || ours.equalsIgnoreCase(domain)) {
+            return null;
+        }
+        return domain + " is not the domain of this directory (" + ours + ", " + domainDn + ")";
+    }
+
+    /**
+     * The NetBIOS name of the domain: {@code nETBIOSName} of its crossRef under {@code CN=Partitions} of the
+     * configuration partition, read once, when a {@code DOMAIN\name} is first met; null when the server has none
+     * (not AD) or does not let it be read.
+     */
+    private String netbiosDomain() throws DirectoryException {
+        if (netbiosRead) {
+            return netbios;
+        }
+        netbiosRead = true;
+        if (configurationDn == null) {
+            return null;
+        }
+        Filter filter = Filter.createANDFilter(Filter.createEqualityFilter("objectClass", "crossRef"),
+                Filter.createEqualityFilter("nCName", domainDn));
+        try {
+            SearchResult r = deadline.call(() -> connection.search("CN=Partitions," + configurationDn,
+                    SearchScope.ONE, filter, "nETBIOSName"));
+            for (SearchResultEntry e : r.getSearchEntries()) {
+                String v = e.getAttributeValue("nETBIOSName");
+                if (v != null && !v.isBlank()) {
+                    netbios = v.strip();
+                }
+            }
+        } catch (LDAPException e) {
+            if (deadline.tripped()) {
+                throw failed("reading the domain's NetBIOS name", e);
+            }
+        }
+        return netbios;
+    }
+
+    /** The domain's DNS name from its DN's domain components ({@code DC=contoso,DC=com}: contoso.com), or "". */
+    private String dnsDomain() {
+        StringBuilder b = new StringBuilder();
+        try {
+            for (RDN rdn : new DN(domainDn).getRDNs()) {
+                if (rdn.getAttributeNames().length == 1 && rdn.getAttributeNames()[0].equalsIgnoreCase("dc")) {
+                    b.append(b.length() == 0 ? "" : ".").append(rdn.getAttributeValues()[0]);
+                }
+            }
+        } catch (LDAPException notADn) {
+            return "";
+        }
+        return b.toString();
+    }
+
+    /** Whether {@code name} is a DN at or below the domain's (compared in normal form, case-insensitively). */
+    private boolean inDomain(String name) {
+        if (!name.contains("=")) {
+            return false;
+        }
+        try {
+            return new DN(name).isDescendantOf(new DN(domainDn), true);
+        } catch (LDAPException notADn) {
+            return false;
         }
     }
 
@@ -159,15 +272,8 @@ final class OperatorResolver {
     }
 
     private void paged(Filter filter, Consumer<SearchResultEntry> sink) throws LDAPException {
-        SearchRequest request = new SearchRequest(domainDn, SearchScope.SUB, filter, ATTRS);
-        ASN1OctetString cookie = null;
-        do {
-            request.setControls(new SimplePagedResultsControl(pageSize, cookie, true));
-            SearchResult result = deadline.call(() -> connection.search(request));
-            result.getSearchEntries().forEach(sink);
-            SimplePagedResultsControl response = SimplePagedResultsControl.get(result);
-            cookie = response == null ? null : response.getCookie();
-        } while (cookie != null && cookie.getValueLength() > 0);
+        EntryReads.paged(connection, deadline, new SearchRequest(domainDn, SearchScope.SUB, filter, ATTRS), pageSize,
+                sink);
     }
 
     /** Breadth first through {@code member}: each group read once (cycles end), each user kept once. */
@@ -205,27 +311,17 @@ final class OperatorResolver {
         return new ArrayList<>(users.values());
     }
 
-    /** The entry at {@code dn} (base scope), cached; null when it does not exist. */
+    /**
+     * The entry at {@code dn} (base scope), cached; null when this directory does not hold it: noSuchObject,
+     * invalidDNSyntax (a name the server's stricter parser refuses) or a referral (a DN of another domain: Windows AD
+     * refers it elsewhere instead of answering), see {@link EntryReads}.
+     */
     private Entry entry(String dn) throws DirectoryException {
-        String key = dn(dn);
-        if (read.containsKey(key)) {
-            return read.get(key);
-        }
-        Entry e;
-        try {
-            e = deadline.call(() -> connection.getEntry(dn, GROUP_ATTRS));
-        } catch (LDAPException ex) {
-            if (ex.getResultCode() != ResultCode.NO_SUCH_OBJECT) {
-                throw failed("reading " + dn, ex);
-            }
-            e = null;
-        }
-        read.put(key, e);
-        return e;
+        return read.entry(dn);
     }
 
     private static boolean isGroup(Entry e) {
-        return e.hasObjectClass("group") || e.hasObjectClass("groupOfNames");
+        return EntryReads.isGroup(e);
     }
 
     private static boolean isUser(Entry e) {
@@ -239,15 +335,10 @@ final class OperatorResolver {
 
     /** The normal form of a DN for comparisons (a value that is no DN: lower-cased as it is). */
     private static String dn(String dn) {
-        try {
-            return DN.normalize(dn);
-        } catch (LDAPException e) {
-            return dn.toLowerCase(Locale.ROOT);
-        }
+        return EntryReads.normal(dn);
     }
 
     private DirectoryException failed(String what, LDAPException e) {
-        DirectoryException late = deadline.failure(where, e);
-        return late != null ? late : new DirectoryException(where + ": " + what + " failed: " + DirectoryCollector.reason(e), e);
+        return EntryReads.failed(deadline, where, what, e);
     }
 }

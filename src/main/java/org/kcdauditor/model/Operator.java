@@ -7,12 +7,12 @@ import java.util.List;
  * (nested groups included) start live migrations remotely. A name the directory does not know is kept
  * with {@link Kind#NOT_FOUND}: that is a finding too.
  *
- * @param name      as configured (sAMAccountName or DN)
+ * @param name      as configured (sAMAccountName, {@code DOMAIN\name}, userPrincipalName or DN)
  * @param dn        the object it named, or null when not found
  * @param accounts  the user itself, or the group's users (each once); empty when not found
  * @param expansion how the group was expanded ({@link Expansion#NONE} for a user or a name not found)
  * @param note      why the expansion fell back to the member attribute (the server's refusal of the
- *                  in-chain rule), else null
+ *                  in-chain rule), or why a name was not looked up ({@code DOMAIN\name} of another domain), else null
  */
 public record Operator(String name, Kind kind, String dn, List<OperatorAccount> accounts, Expansion expansion,
                        String note) {

@@ -24,15 +24,52 @@ import java.util.Map;
  *                     it gave; empty for a snapshot built without them (tests, stored runs): one directory then
  * @param changes      replication metadata of the delegation attributes of the cluster nodes (and file servers),
  *                     by lower-case DN; empty where the DC gives none
+ * @param rbcdPrincipals the principals (groups above all) that the resource-based delegation of the nodes and file
+ *                     servers allows and that are no object of the sweep, by SID; empty when every SID is a computer
+ *                     of the sweep (most directories) or none could be read
  */
 public record Snapshot(Instant takenAt, String directoryUrl, String baseDn, List<AdObject> objects, String dc,
                        String dcServerName, Instant aesKeysSince, List<Operator> operators,
-                       List<DirectoryPart> directories, Map<String, List<AttributeChange>> changes) {
+                       List<DirectoryPart> directories, Map<String, List<AttributeChange>> changes,
+                       Map<String, RbcdPrincipal> rbcdPrincipals) {
     public Snapshot {
         objects = List.copyOf(objects);
         operators = operators == null ? List.of() : List.copyOf(operators);
         directories = directories == null ? List.of() : List.copyOf(directories);
         changes = changes == null ? Map.of() : Collections.unmodifiableMap(new HashMap<>(changes));
+        rbcdPrincipals = rbcdPrincipals == null || rbcdPrincipals.isEmpty() ? Map.of()
+                : Collections.unmodifiableMap(new HashMap<>(rbcdPrincipals));
+    }
+
+    /** Without principals beside the sweep's objects. */
+    public Snapshot(Instant takenAt, String directoryUrl, String baseDn, List<AdObject> objects, String dc,
+                    String dcServerName, Instant aesKeysSince, List<Operator> operators,
+                    List<DirectoryPart> directories, Map<String, List<AttributeChange>> changes) {
+        this(takenAt, directoryUrl, baseDn, objects, dc, dcServerName, aesKeysSince, operators, directories, changes,
+                null);
+    }
+
+    /**
+     * Whether {@code target}'s resource-based delegation allows {@code source}: its descriptor names the source's
+     * SID, or a group ({@link #rbcdPrincipals}) the source is a member of, as the KDC checks it against the groups in
+     * the source's TGT.
+     */
+    public boolean rbcdAllows(AdObject target, AdObject source) {
+        String sid = source.objectSid();
+        List<String> allowed = target.rbcdSids();
+        if (sid == null || allowed.isEmpty()) {
+            return false;
+        }
+        if (allowed.contains(sid)) {
+            return true;
+        }
+        for (int i = 0; i < allowed.size() && !rbcdPrincipals.isEmpty(); i++) {
+            RbcdPrincipal p = rbcdPrincipals.get(allowed.get(i));
+            if (p != null && p.allows(sid)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** One directory, without replication metadata. */

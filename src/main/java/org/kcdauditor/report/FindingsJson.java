@@ -15,6 +15,7 @@ import org.kcdauditor.config.ConfigException;
 import org.kcdauditor.io.IoErrors;
 import org.kcdauditor.config.PolicyConfig;
 import org.kcdauditor.model.AdObject;
+import org.kcdauditor.model.RbcdPrincipal;
 import org.kcdauditor.model.DcRead;
 import org.kcdauditor.model.DirectoryPart;
 import org.kcdauditor.model.Snapshot;
@@ -72,7 +73,9 @@ public final class FindingsJson {
         for (AdObject n : ctx.nodes()) {
             List<String> rbcd = n.rbcdSids().stream().map(sid -> {
                 AdObject who = ctx.bySid(sid);
-                return who == null ? sid : sid + " (" + who.name() + ")";
+                RbcdPrincipal group = who == null ? ctx.snapshot().rbcdPrincipals().get(sid) : null;
+                return who != null ? sid + " (" + who.name() + ")" : group != null ? sid + " (" + group.label() + ")"
+                        : sid;
             }).toList();
             String directory = ctx.clusterOf(n).directory();
             hosts.add(new FindingsDocument.HostDoc(n.name(), n.dnsHostName(), ctx.clusterOf(n).name(),

@@ -52,7 +52,7 @@ public final class OperatorNotDelegableRule implements Rule {
                                         : "memberOf").userAccountControl(a.userAccountControl())
                                 .uacBits(Uac.flagNames(a.userAccountControl())).protectedUsers(a.protectedUsers())
                                 .build())
-                        .message("Operator " + a.samAccountName() + (op.name().equalsIgnoreCase(a.samAccountName())
+                        .message("Operator " + a.samAccountName() + (op.kind() != Operator.Kind.GROUP
                                 ? "" : " (through " + op.name() + ")") + " " + why + ": live migrations it starts"
                                 + " remotely fail, because no host may delegate its credentials.")
                         .action(new Action.Manual("Keep the protection. Start clustered moves on a node of the"

@@ -29,8 +29,9 @@ public final class OperatorNotFoundRule implements Rule {
             out.add(INFO).host(op.name())
                     .evidence(Evidence.builder().operator(op.name()).attribute("policy.operators").build())
                     .message("policy.operators names '" + op.name() + "', but " + (op.found() ? "it is neither a user"
-                            + " nor a group (" + op.dn() + ")" : "no user or group of that name or DN exists under "
-                            + ctx.snapshot().baseDn()) + ", so its accounts were not checked.")
+                            + " nor a group (" + op.dn() + ")" : op.note() != null ? op.note()
+                            : "no user or group of that name or DN exists under " + ctx.snapshot().baseDn())
+                            + ", so its accounts were not checked.")
                     .action(new Action.Manual("Give the sAMAccountName or DN of the users or group who start live"
                             + " migrations remotely."))
                     .emit();

@@ -4,6 +4,7 @@ import org.kcdauditor.audit.AuditContext;
 import org.kcdauditor.audit.PairStatus;
 import org.kcdauditor.model.AdObject;
 import org.kcdauditor.model.Evidence;
+import org.kcdauditor.model.RbcdPrincipal;
 import org.kcdauditor.model.Severity;
 import org.kcdauditor.remedy.Action;
 
@@ -11,14 +12,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * RBCD_PRESENT: a node carries msDS-AllowedToActOnBehalfOfOtherIdentity. RBCD on B that allows A
- * covers the pair A→B (no MISSING_DELEGATION for it); the finding says which pairs it covers.
+ * RBCD_PRESENT: a node carries msDS-AllowedToActOnBehalfOfOtherIdentity. RBCD on B that allows A, or a group A is a
+ * member of, covers the pair A→B (no MISSING_DELEGATION for it); the finding says which pairs it covers.
  */
 public final class RbcdPresentRule implements Rule {
     static final RuleInfo INFO = new RuleInfo("RBCD_PRESENT", Severity.INFO, Category.DELEGATION,
             "Resource-based constrained delegation is configured on a host",
-            "a node carries `msDS-AllowedToActOnBehalfOfOtherIdentity`: lists the SIDs, the hosts they resolve to"
-                    + " and the pairs it covers",
+            "a node carries `msDS-AllowedToActOnBehalfOfOtherIdentity`: lists the SIDs, the hosts or groups (with"
+                    + " their members) they resolve to and the pairs it covers, through group membership too",
             "RBCD is set on the target and lists the accounts allowed to delegate to it; it works across"
                     + " domains and always permits protocol transition. It is valid for migration, but it is"
                     + " invisible on ADUC's Delegation tab, so the audit shows where it is used.",
@@ -36,9 +37,14 @@ public final class RbcdPresentRule implements Rule {
                 continue;
             }
             List<String> allowed = new ArrayList<>();
+            List<String> groups = new ArrayList<>(0);
             for (String sid : node.rbcdSids()) {
                 AdObject who = ctx.bySid(sid);
-                allowed.add(who == null ? sid + " (unresolved)" : sid + " (" + who.name() + ")");
+                RbcdPrincipal p = who == null ? ctx.snapshot().rbcdPrincipals().get(sid) : null;
+                allowed.add(sid + " (" + (who != null ? who.name() : p != null ? p.label() : "unresolved") + ")");
+                if (p != null && p.kind() == RbcdPrincipal.Kind.GROUP) {
+                    groups.add(p.name());
+                }
             }
             List<Evidence.PairRef> covered = ctx.pairsTo(node).stream().filter(PairStatus::rbcd)
                     .map(p -> new Evidence.PairRef(p.source().name(), node.name())).toList();
@@ -46,7 +52,10 @@ public final class RbcdPresentRule implements Rule {
                     : String.join(", ", allowed)) + "."
                     + (covered.isEmpty() ? "" : " It covers " + String.join(", ", covered.stream()
                     .map(p -> p.from() + " -> " + p.to()).toList()) + ", so no msDS-AllowedToDelegateTo entries are"
-                    + " needed for " + (covered.size() == 1 ? "that pair" : "those pairs") + ".");
+                    + " needed for " + (covered.size() == 1 ? "that pair" : "those pairs") + ".")
+                    + (groups.isEmpty() ? "" : " The KDC reads group membership from the delegating host's TGT: a"
+                    + " host added to " + String.join(" or ", groups) + " is allowed once it has a new one"
+                    + " (klist -li 0x3e7 purge on it, or a restart).");
             out.add(INFO).cluster(ctx.clusterOf(node).name()).host(node.name())
                     .evidence(Evidence.builder().attribute("msDS-AllowedToActOnBehalfOfOtherIdentity")
                             .sids(node.rbcdSids()).actual(allowed).pairs(covered).build())

@@ -110,6 +110,17 @@ class SambaAdIntegrationTest {
         return l;
     }
 
+    /** Two hosts with protocol transition where only {@code a} delegates to {@code b}: b -> a has no entry. */
+    private static List<SambaDc.Host> oneDirection(String ou, String a, String b) throws Exception {
+        List<SambaDc.Host> c = hosts(a, b);
+        for (SambaDc.Host h : c) {
+            dc.host(h, ou);
+        }
+        dc.delegate(a, b);
+        c.forEach(h -> dc.forAnyProtocol(h.name, true));
+        return c;
+    }
+
     private static List<SambaDc.Host> twoNodes(String ou, String a, String b) throws Exception {
         return correctCluster(ou, hosts(a, b), h -> { });
     }
@@ -498,15 +509,39 @@ class SambaAdIntegrationTest {
     @Order(20)
     void rbcdCoversAMissingDirection() throws Exception {
         String ou = scenarioOu("rbcd2");
-        List<SambaDc.Host> c = hosts("ITRC1", "ITRC2");
-        for (SambaDc.Host h : c) {
-            dc.host(h, ou);
-        }
-        dc.delegate("ITRC1", "ITRC2");          // ITRC2 -> ITRC1 has no KCD entry ...
-        c.forEach(h -> dc.forAnyProtocol(h.name, true));
+        List<SambaDc.Host> c = oneDirection(ou, "ITRC1", "ITRC2");   // ITRC2 -> ITRC1 has no KCD entry ...
         dc.toolLocal("delegation", "add-principal", "ITRC1$", "ITRC2$");   // ... but ITRC1 trusts ITRC2 by RBCD
         Run r = audit(c, "RBCD2", x -> { });
         assertOnly(r, "HIGH", List.of());
+    }
+
+    /**
+     * RBCD granted through a group (the reviewer's case): ITRG1's descriptor names the group ITRG Hosts, which holds
+     * ITRG2, and ITRG2 has no classic entry to ITRG1. The KDC checks the descriptor against ITRG2's token, groups
+     * included, so the pair is covered; then the same through Domain Computers, ITRG2's primary group (Samba, like
+     * AD, does not list primary-group members in {@code member}).
+     */
+    @Test
+    @Order(20)
+    void rbcdThroughAGroupCoversAMissingDirection() throws Exception {
+        String ou = scenarioOu("rbcdgrp");
+        List<SambaDc.Host> c = oneDirection(ou, "ITRG1", "ITRG2");   // ITRG2 -> ITRG1 has no KCD entry ...
+        dc.tool("group", "add", "ITRG Hosts", "--groupou=" + ou);
+        dc.tool("group", "addmembers", "ITRG Hosts", "ITRG2$");
+        dc.toolLocal("delegation", "add-principal", "ITRG1$", "ITRG Hosts");   // ... a group ITRG2 is in may
+        Run r = audit(c, "RBCDG", x -> { });
+        assertOnly(r, "HIGH", List.of());
+        JsonNode f = single(r, "RBCD_PRESENT");
+        assertTrue(f.path("message").asText().contains("(ITRG Hosts, group, 1 member: ITRG2)"), r.where());
+        assertTrue(f.path("message").asText().contains("It covers ITRG2 -> ITRG1"), r.where());
+        assertTrue(r.doc().path("clusters").get(0).path("go").asBoolean(), r.where());
+
+        dc.toolLocal("delegation", "del-principal", "ITRG1$", "ITRG Hosts");
+        dc.toolLocal("delegation", "add-principal", "ITRG1$", "Domain Computers");
+        r = audit(c, "RBCDG", x -> { });
+        assertOnly(r, "HIGH", List.of());
+        assertTrue(single(r, "RBCD_PRESENT").path("message").asText().contains("(Domain Computers, group, "),
+                r.where());
     }
 
     @Test
@@ -595,13 +630,10 @@ class SambaAdIntegrationTest {
     void operatorsThroughNestedGroupsWithTheInChainRule() throws Exception {
         String ou = scenarioOu("ops");
         List<SambaDc.Host> c = twoNodes(ou, "ITOPS1", "ITOPS2");
-        for (String u : List.of("itops-sens", "itops-prot", "itops-plain")) {
+        for (String u : List.of("itops-prot", "itops-plain")) {
             dc.tool("user", "create", u, dc.adminPassword, "--userou=" + ou);
         }
-        try (LDAPConnection a = dc.admin()) {
-            a.modify("CN=itops-sens," + ou + "," + SambaDc.BASE_DN, new Modification(ModificationType.REPLACE,
-                    "userAccountControl", String.valueOf(0x200 | 0x100000)));
-        }
+        sensitiveUser(ou, "itops-sens");
         dc.tool("group", "add", "ITOPS Tier0", "--groupou=" + ou);
         dc.tool("group", "addmembers", "ITOPS Tier0", "itops-prot");
         dc.tool("group", "addmembers", "Protected Users", "ITOPS Tier0");
@@ -632,6 +664,45 @@ class SambaAdIntegrationTest {
                 .map(f -> f.path("host").asText()).sorted().toList(), r.where());
         assertEquals(List.of("nobody-here"), r.findings("OPERATOR_NOT_FOUND").stream().map(f -> f.path("host").asText())
                 .toList(), r.where());
+    }
+
+    /**
+     * The names admins type for an operator, as bindDn accepts them: {@code CONTOSO\name} and the UPN resolve to the
+     * account; README's hostile example {@code *)(cn=*} (which UnboundID's lenient parser takes for a DN, and Samba
+     * refuses with invalidDNSyntax when it is read as one) and another domain's down-level name are not found, and
+     * the run completes.
+     */
+    @Test
+    @Order(24)
+    void operatorsAsDownLevelNameUpnAndAHostileNameDoNotAbortTheRun() throws Exception {
+        String ou = scenarioOu("opnames");
+        List<SambaDc.Host> c = twoNodes(ou, "ITOPN1", "ITOPN2");
+        sensitiveUser(ou, "itopn-direct");
+        Cfg cfg = auditConfig(c, "OPN");
+        cfg.operators = List.of("CONTOSO\\itopn-direct", "itopn-direct@" + SambaDc.DNS_DOMAIN, "*)(cn=*",
+                "FABRIKAM\\itopn-direct", "CN=nobody,CN=Users,DC=fabrikam,DC=test");
+        Snapshot s = collect(cfg);
+        assertEquals(List.of(Operator.Kind.USER, Operator.Kind.USER, Operator.Kind.NOT_FOUND, Operator.Kind.NOT_FOUND,
+                Operator.Kind.NOT_FOUND), s.operators().stream().map(Operator::kind).toList());
+        assertTrue(s.operators().get(3).note().startsWith("FABRIKAM is not the domain of this directory (CONTOSO"),
+                "Samba's crossRef names the domain's NetBIOS name: " + s.operators().get(3).note());
+        Run r = audit(cfg);
+        assertTrue(r.exit() == 0 || r.exit() == 3, r.where());
+        assertEquals(List.of("itopn-direct"), r.findings("OPERATOR_NOT_DELEGABLE").stream()
+                .map(f -> f.path("severity").asText().equals("MEDIUM") ? f.path("host").asText() : "?").toList(),
+                r.where());
+        assertEquals(List.of("*)(cn=*", "CN=nobody,CN=Users,DC=fabrikam,DC=test", "FABRIKAM\\itopn-direct"),
+                r.findings("OPERATOR_NOT_FOUND").stream().map(f -> f.path("host").asText()).sorted().toList(),
+                r.where());
+    }
+
+    /** A user in {@code ou} marked "Account is sensitive and cannot be delegated" (UAC 0x100000), as ADUC sets it. */
+    private static void sensitiveUser(String ou, String name) throws Exception {
+        dc.tool("user", "create", name, dc.adminPassword, "--userou=" + ou);
+        try (LDAPConnection a = dc.admin()) {
+            a.modify("CN=" + name + "," + ou + "," + SambaDc.BASE_DN, new Modification(ModificationType.REPLACE,
+                    "userAccountControl", String.valueOf(0x200 | 0x100000)));
+        }
     }
 
     private static Cfg auditConfig(List<SambaDc.Host> cluster, String name) {
