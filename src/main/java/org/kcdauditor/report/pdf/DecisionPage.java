@@ -51,6 +51,8 @@ final class DecisionPage {
     static final int CLUSTER_ROWS = 10;
     /** Failing directions named per cluster; the others are counted. */
     static final int DIRECTIONS = 8;
+    /** Rules of the verdict's reasons besides the pair blockers named per cluster; the others are counted. */
+    static final int OTHER_RULES = 8;
     /** Objects of the change listed on the decision page; the others are counted. */
     static final int OBJECT_ROWS = 10;
     /** Waivers flagged by name; the others are counted. */
@@ -103,7 +105,7 @@ final class DecisionPage {
 
     private static void clusters(Document d, ReportView view, PdfReportWriter.Fonts f) {
         d.add(heading("GO / NO-GO per cluster", f.h2, 2));
-        PdfPTable t = new PdfPTable(new float[]{1.5f, 1.35f, 0.8f, 2.3f, 3.0f, 2.5f});
+        PdfPTable t = new PdfPTable(new float[]{1.3f, 1.2f, 0.75f, 2.15f, 4.0f, 2.05f});
         t.setWidthPercentage(100);
         t.setHeaderRows(1);
         for (String h : List.of("Cluster", "Patch window", "Pairs OK", "Failing directions", "Blockers (directions)",
@@ -163,21 +165,28 @@ final class DecisionPage {
                 + " more" : "");
     }
 
-    /** The pairs' blockers by rule (directions each blocks), then how many other HIGH findings the verdict names. */
+    /**
+     * The pairs' blockers by rule (directions each blocks), then the verdict's other reasons (the cluster's other
+     * open HIGH findings, as findings.json's {@code clusters[].reasons} and the mail list them): those without a rule
+     * in words, the others by rule with their findings ("+ HIGH: CLUSTER_EMPTY ×1, HOST_NOT_FOUND ×2"), at most
+     * {@link #OTHER_RULES} rules named and the rest counted.
+     */
     static String blockers(ClusterView c) {
         List<String> lines = new ArrayList<>();
         c.blockersByRule().forEach((rule, n) -> lines.add(rule + " (" + n + ")"));
         Set<String> pairRules = c.blockersByRule().keySet();
-        int other = 0;
+        List<String> other = new ArrayList<>();
         for (GoVerdict.Reason r : c.verdict().reasons()) {
             if (r.rule() == null) {
                 lines.add(r.text());
             } else if (!pairRules.contains(r.rule())) {
-                other += r.findings();
+                other.add(r.rule() + "\u00A0×" + r.findings()); // the count stays with its rule
             }
         }
-        if (other > 0) {
-            lines.add("+ " + Words.plural(other, "other HIGH finding") + " (Findings)");
+        if (!other.isEmpty()) {
+            lines.add("+ HIGH: " + String.join(", ", other.subList(0, Math.min(OTHER_RULES, other.size())))
+                    + (other.size() > OTHER_RULES ? ", … and " + Words.plural(other.size() - OTHER_RULES, "more rule")
+                    : ""));
         }
         return lines.isEmpty() ? "none" : String.join("\n", lines);
     }
