@@ -174,6 +174,29 @@ class PdfReportWriterTest {
     }
 
     @Test
+    void eventsOfADomainControllerNameTheirAccountAndServiceAndTabsAreWhiteSpace() throws Exception {
+        FindingsDocument h = Fixtures.withHistory(Fixtures.demo());
+        java.time.Instant at = java.time.Instant.parse("2026-11-18T02:14:08Z");
+        List<HistorySections.EventDoc> events = new ArrayList<>(h.events());
+        events.add(new HistorySections.EventDoc("DC1", 209, at, null, null, "KDC_NO_AES_KEYS", null,
+                "The KDC blocked cipher usage.\r\n\r\nAccount Information\r\n\tAccount Name:\tHV12$\n\t\tRealm:"
+                        + " CONTOSO.COM\nService Name: HV13$\u0007\u202E", "dc1.xml:1", "HV12$", "HV13$"));
+        events.add(new HistorySections.EventDoc("DC1", 201, at, null, null, "KDC", null, "Nothing named.",
+                "dc1.xml:2"));
+        String all = text(render(h.withHistory(new HistorySections.Sections(h.history(), h.baseline(), h.patches(),
+                events, h.imports())), 16), 1, 99);
+        assertFalse(all.contains("null ->"), all);
+        assertTrue(all.contains("2026-11-18 02:14:08 UTC HV12$ -> HV13$"), "the account and the service: " + all);
+        assertTrue(all.contains("(KDC DC1)"), "the DC that logged it: " + all);
+        assertTrue(all.contains("2026-11-18 02:14:08 UTC – 201 KDC"), "a dash where the event names nothing: " + all);
+        assertFalse(all.contains("\\u0009"), "a tab is white space: " + all);
+        assertFalse(all.contains("\\u000D"), "CR LF is a line break: " + all);
+        assertTrue(all.replace('\u00A0', ' ').matches("(?s).*\nAccount Information\n +Account Name: HV12\\$\n +Realm:"
+                + " CONTOSO.COM\n.*"), "the lines of the message, indented as in Windows: " + all);
+        assertTrue(all.contains("HV13$\\u0007\\u202E"), "other control characters stay visible: " + all);
+    }
+
+    @Test
     void decisionPageVerdictAndHeadlineAgree() throws Exception {
         FindingsDocument.Summary sum = new FindingsDocument.Summary(3, 1, 6, 24, 24, 100.0, Map.of("LOW", 1, "INFO", 1));
         FindingsDocument.ClusterDoc c = new FindingsDocument.ClusterDoc("HVC1", List.of("HV01", "HV02", "HV03"),

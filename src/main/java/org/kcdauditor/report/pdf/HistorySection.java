@@ -27,6 +27,9 @@ import static org.kcdauditor.report.pdf.PdfReportWriter.ruleCell;
  * failures — the evidence a change board asks for ("was the hardening update the trigger?").
  */
 final class HistorySection {
+    /** A tab that indents a line of an event's message (no-break spaces: the PDF keeps them at a line's start). */
+    private static final String INDENT = "\u00A0".repeat(4);
+
     private HistorySection() {
     }
 
@@ -93,12 +96,53 @@ final class HistorySection {
             d.add(heading("Observed migration failures", f.h2, 10));
             List<String[]> rows = new ArrayList<>();
             for (HistorySections.EventDoc e : doc.events()) {
-                rows.add(new String[]{Words.time(e.timeCreated()), e.source() + " -> "
-                        + (e.destination() == null ? "?" : e.destination()), e.eventId() + " " + e.classification()
-                        + (e.hresult() == null ? "" : " " + e.hresult()), e.message()});
+                rows.add(new String[]{Words.time(e.timeCreated()), pair(e), e.eventId() + " " + e.classification()
+                        + (e.hresult() == null ? "" : " " + e.hresult()), prose(e.message())});
             }
             d.add(table(new float[]{2.6f, 2f, 2.4f, 7f}, List.of("Time (UTC)", "Pair", "Event", "Message"), rows, f));
         }
+    }
+
+    /**
+     * The event's pair: "HV02 -> HV03" for a Hyper-V host's event (destination "?" when it names none); for a
+     * domain controller's KDCSVC event, which has no source, the account and the service it names and the DC
+     * ("HV12$ -> HV13$\n(KDC DC1)"); "–" when the event names neither.
+     */
+    static String pair(HistorySections.EventDoc e) {
+        if (e.source() != null) {
+            return e.source() + " -> " + (e.destination() == null ? "?" : e.destination());
+        }
+        if (e.account() == null && e.service() == null) {
+            return "–";
+        }
+        return (e.account() == null ? "?" : e.account()) + " -> " + (e.service() == null ? "?" : e.service())
+                + (e.host() == null ? "" : "\n(KDC " + e.host() + ")");
+    }
+
+    /**
+     * An event's message, multi-line prose from Windows, as the cell should show it: a line break stays one (CR LF
+     * too) and a tab is white space (a tab at a line's start indents), where the cell would show them escaped
+     * ({@code \\u0009}); every other control character (a lone CR too) stays escaped, visible.
+     */
+    static String prose(String message) {
+        if (message == null) {
+            return null;
+        }
+        StringBuilder sb = new StringBuilder(message.length());
+        boolean lineStart = true;
+        for (int i = 0; i < message.length(); i++) {
+            char c = message.charAt(i);
+            if (c == '\r' && i + 1 < message.length() && message.charAt(i + 1) == '\n') {
+                continue;
+            }
+            if (c == '\t') {
+                sb.append(lineStart ? INDENT : " ");
+                continue;
+            }
+            sb.append(c);
+            lineStart = c == '\n';
+        }
+        return sb.toString();
     }
 
     private static PdfPTable table(float[] widths, List<String> cols, List<String[]> rows, PdfReportWriter.Fonts f) {
