@@ -197,6 +197,20 @@ class PdfReportWriterTest {
     }
 
     @Test
+    void aDecisionShowsTheCommandsItsProposalWouldRunAsTheRunbookDoes() throws Exception {
+        FindingsDocument doc = Fixtures.demo();
+        List<String> commands = ReportView.of(doc).procedure().steps(Procedure.Phase.DECIDE).stream()
+                .flatMap(s -> s.commands().stream()).toList();
+        assertFalse(commands.isEmpty(), "NAS01's AES_NOT_ENABLED proposes to allow AES");
+        String all = text(render(doc, 16), 1, 99).replace("\n", " ");
+        for (String c : commands) {
+            assertTrue(all.contains("If so: " + c), c + " in " + all);
+        }
+        assertTrue(all.contains("then allow AES on its account: If so: Set-ADComputer -Identity 'NAS01$' -Replace"
+                + " @{'msDS-SupportedEncryptionTypes'=24} -Server 'dc1.contoso.com'"), all);
+    }
+
+    @Test
     void decisionPageVerdictAndHeadlineAgree() throws Exception {
         FindingsDocument.Summary sum = new FindingsDocument.Summary(3, 1, 6, 24, 24, 100.0, Map.of("LOW", 1, "INFO", 1));
         FindingsDocument.ClusterDoc c = new FindingsDocument.ClusterDoc("HVC1", List.of("HV01", "HV02", "HV03"),

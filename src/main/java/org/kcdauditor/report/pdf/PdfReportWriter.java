@@ -77,6 +77,13 @@ public final class PdfReportWriter implements ReportWriter {
             return getCurrentCharacter(current, cc, ck) == '_' || super.isSplitCharacter(start, current, end, cc, ck);
         }
     };
+    /** Commands wrap only at a space, never after the hyphen of a cmdlet or parameter. */
+    static final SplitCharacter AT_SPACE = new DefaultSplitCharacter() {
+        @Override
+        public boolean isSplitCharacter(int start, int current, int end, char[] cc, PdfChunk[] ck) {
+            return getCurrentCharacter(current, cc, ck) == ' ';
+        }
+    };
     /** Destination columns per matrix table; wider clusters continue in further tables. */
     static final int MATRIX_COLUMNS = 14;
     private static final int FLUSH_ROWS = 200;
@@ -663,11 +670,19 @@ public final class PdfReportWriter implements ReportWriter {
             for (String c : List.of("Rule", "Host", "Finding and what to decide")) {
                 t.addCell(header(c, f));
             }
-            for (RemediationPlan.Decision dec : view.decisions()) {
+            // the procedure's steps of this phase are the decisions, in order, with the commands of their proposals
+            List<Procedure.Step> decide = view.procedure().steps(Procedure.Phase.DECIDE);
+            for (int i = 0; i < view.decisions().size(); i++) {
+                RemediationPlan.Decision dec = view.decisions().get(i);
                 t.addCell(ruleCell(dec.finding().rule(), f.tiny, null));
                 t.addCell(cell(dec.finding().host(), f.tiny, null));
-                t.addCell(cell(dec.finding().message() + "\n" + dec.what() + (dec.coveredBy() == null ? ""
-                        : " (check after the change of " + dec.coveredBy() + ")"), f.tiny, null));
+                Phrase text = new Phrase(shown(dec.finding().message() + "\n" + dec.what() + (dec.coveredBy() == null
+                        ? "" : " (check after the change of " + dec.coveredBy() + ")")), f.tiny);
+                for (String command : i < decide.size() ? decide.get(i).commands() : List.<String>of()) {
+                    text.add(new Chunk("\nIf so: ", f.tinyBold));
+                    text.add(command(command, f.tiny));
+                }
+                t.addCell(cell(text, null, Element.ALIGN_LEFT));
             }
             d.add(t);
         }
@@ -791,6 +806,13 @@ public final class PdfReportWriter implements ReportWriter {
         c.setUseAscender(true);
         c.setUseDescender(true);
         c.setHorizontalAlignment(align);
+        return c;
+    }
+
+    /** A command as typed: it wraps only at a space (never inside {@code Set-ADComputer}), its values shown. */
+    static Chunk command(String command, Font font) {
+        Chunk c = new Chunk(shown(command), font);
+        c.setSplitCharacter(AT_SPACE);
         return c;
     }
 
