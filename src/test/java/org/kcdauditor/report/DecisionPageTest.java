@@ -106,6 +106,34 @@ class DecisionPageTest {
     }
 
     @Test
+    void aRunWithoutAChangeOrWithOneThatFixesNoDirectionCountsNoZeroes() throws Exception {
+        FindingsDocument.ClusterDoc c = new FindingsDocument.ClusterDoc("HVC1", List.of("HV01", "HV02", "HV03"),
+                List.of(), List.of(), 6, 6, 24, 24, 100.0, Map.of("INFO", 1), null, null, List.of());
+        FindingsDocument green = new FindingsDocument(1, "r", null, null, null, new FindingsDocument.Summary(3, 1, 6,
+                24, 24, 100.0, Map.of("INFO", 1)), null, List.of(c), List.of(), List.of(TestFindings.legacy(
+                "PATCH_DATA_MISSING", Severity.INFO, "HVC1", "HV02", null, null, "None.", "Import.")), null);
+        String first = PdfReportWriterTest.text(PdfReportWriterTest.render(green, 16), 1, 1).replace("\n", " ");
+        assertTrue(first.contains("GO for the patch window: the cluster"), first);
+        assertTrue(first.contains("Without a change"), first);
+        assertTrue(first.contains("Pairs OK: 6 of 6: every direction can migrate."), first);
+        assertTrue(first.contains("Patch window: GO for every cluster."), first);
+        assertFalse(first.contains("If not approved"), "nothing to approve: " + first);
+        assertFalse(first.contains("0 of the 0"), first);
+        // a change that makes no failing direction pass: it only replaces unconstrained delegation
+        FindingsDocument stale = Fixtures.withFindings(green, List.of(TestFindings.legacy("UNCONSTRAINED_DELEGATION",
+                Severity.HIGH, "HVC1", "HV01", null, null, "HV01 may delegate to any service.", "Constrain it.")));
+        assertTrue(ReportView.of(stale).plan().hasChanges());
+        String pages = PdfReportWriterTest.text(PdfReportWriterTest.render(stale, 16), 1, 3).replace("\n", " ");
+        assertTrue(pages.contains("After the change"), pages);
+        assertTrue(pages.contains("Pairs OK: 6 of 6: every direction can migrate, now and after the change."), pages);
+        assertTrue(pages.contains("If not approved: live migration is not affected: no direction fails."), pages);
+        for (String zero : List.of("0 of the 0", "the 0 directions", "the 0 failing", "0 test moves",
+                "0 affected directions")) {
+            assertFalse(pages.contains(zero), zero + ": " + pages);
+        }
+    }
+
+    @Test
     void theTrendChartIsAnImageWhenTheRunHasHistoryAndASentenceWhenNot() throws Exception {
         byte[] with = PdfReportWriterTest.render(withTrend(Fixtures.demo(), 12), 16);
         List<PDImageXObject> imgs = images(with, 1);

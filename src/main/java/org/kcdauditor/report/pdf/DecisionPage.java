@@ -272,7 +272,7 @@ final class DecisionPage {
         int validate = view.plan().validate().size();
         Paragraph how = new Paragraph("Made with remediation.ps1 -Apply (it records what it changes; -Rollback"
                 + " reverts exactly that) or by hand from runbook.md; no reboot, no VM downtime. Validation: "
-                + Words.plural(validate, "test move") + ", each started on its source node; then "
+                + (validate == 0 ? "" : Words.plural(validate, "test move") + ", each started on its source node; then ")
                 + (Procedure.recordsBaseline(view.doc(), view.plan()) ? "the new baseline recorded (kcd-audit baseline"
                 + " capture) and " : "") + "kcd-audit preflight"
                 + " for each cluster" + (view.clusters().stream().allMatch(ClusterView::goAfter) ? " must say GO."
@@ -293,7 +293,7 @@ final class DecisionPage {
         PdfPCell left = new PdfPCell();
         left.setBorder(0);
         left.setPaddingRight(8);
-        left.addElement(heading("After the change", f.h2, 0));
+        left.addElement(heading(view.plan().hasChanges() ? "After the change" : "Without a change", f.h2, 0));
         for (String p : after(view)) {
             Paragraph para = new Paragraph("•  " + PdfReportWriter.shown(p), f.tinyText);
             para.setIndentationLeft(8);
@@ -314,28 +314,43 @@ final class DecisionPage {
         d.add(t);
     }
 
-    /** The state expected after the change, in sentences. */
+    /**
+     * The state expected after the change, in sentences; on a run without a change (or one that fixes no failing
+     * direction) no sentence counts what it fixes or what refusing it costs.
+     */
     static List<String> after(ReportView view) {
         int pairs = view.pairs();
         int ok = view.pairsOk();
         int failing = view.failingPairs();
         int fixed = view.fixedByChange();
+        boolean change = view.plan().hasChanges();
         List<String> points = new ArrayList<>();
-        points.add("Pairs OK: " + ok + " of " + pairs + " now, " + (ok + fixed) + " of " + pairs + " expected after"
-                + " the change: it fixes " + fixed + " of the " + Words.plural(failing, "failing direction") + ".");
+        if (pairs == 0) {
+            points.add("No directed host pair to check.");
+        } else if (failing == 0) {
+            points.add("Pairs OK: " + ok + " of " + pairs + ": every direction can migrate" + (change ? ", now and after"
+                    + " the change." : "."));
+        } else if (fixed == 0) {
+            points.add("Pairs OK: " + ok + " of " + pairs + (change ? " now and after the change: it fixes none of the "
+                    + Words.plural(failing, "failing direction") : "; no change is proposed for the "
+                    + Words.plural(failing, "failing direction")) + ".");
+        } else {
+            points.add("Pairs OK: " + ok + " of " + pairs + " now, " + (ok + fixed) + " of " + pairs + " expected after"
+                    + " the change: it fixes " + fixed + " of the " + Words.plural(failing, "failing direction") + ".");
+        }
         if (failing > fixed) {
             Map<String, Integer> still = new java.util.LinkedHashMap<>();
             view.clusters().forEach(c -> c.blockingAfter(view.plan()).forEach((r, n) -> still.merge(r, n,
                     Integer::sum)));
-            points.add("Still failing after it: " + Words.plural(failing - fixed, "direction") + (still.isEmpty()
-                    ? "" : ", blocked by " + still.entrySet().stream().map(e -> e.getKey() + " (" + e.getValue() + ")")
+            points.add((change ? "Still failing after it: " : "Still failing: ") + Words.plural(failing - fixed,
+                    "direction") + (still.isEmpty() ? "" : ", blocked by " + still.entrySet().stream().map(e -> e.getKey() + " (" + e.getValue() + ")")
                     .collect(Collectors.joining(", "))) + ". A waived blocker stays until its waiver ends; the others"
                     + " need the decisions under Remediation plan.");
         }
         Counts open = view.openAfter();
-        points.add("Still open after it: " + (open.openTotal() == 0 ? "no finding above INFO" : open.open(Severity.HIGH)
-                + " HIGH, " + open.open(Severity.MEDIUM) + " MEDIUM and " + open.open(Severity.LOW) + " LOW findings")
-                + " (waived ones not counted).");
+        points.add((change ? "Still open after it: " : "Open: ") + (open.openTotal() == 0 ? "no finding above INFO"
+                : open.open(Severity.HIGH) + " HIGH, " + open.open(Severity.MEDIUM) + " MEDIUM and "
+                + open.open(Severity.LOW) + " LOW findings") + " (waived ones not counted).");
         List<String> goAfter = view.clusters().stream().filter(c -> !c.go() && c.goAfter()).map(ClusterView::name)
                 .toList();
         List<String> noGoAfter = view.clusters().stream().filter(c -> c.audited() && !c.goAfter())
@@ -344,20 +359,24 @@ final class DecisionPage {
         if (!view.clusters().isEmpty()) {
             List<String> parts = new ArrayList<>();
             if (noGoAfter.isEmpty() && unread.isEmpty()) {
-                parts.add("GO expected for every cluster");
+                parts.add(change ? "GO expected for every cluster" : "GO for every cluster");
             } else if (!goAfter.isEmpty()) {
                 parts.add("GO expected for " + names(goAfter));
             }
             if (!noGoAfter.isEmpty()) {
-                parts.add("NO-GO stays for " + names(noGoAfter) + " (what stays open there: Needs a decision)");
+                parts.add((change ? "NO-GO stays for " : "NO-GO for ") + names(noGoAfter) + " (what stays open there:"
+                        + " Needs a decision)");
             }
             if (!unread.isEmpty()) {
                 parts.add("no verdict for " + names(unread) + " (not audited: its directory could not be read)");
             }
-            points.add("Patch window once the change is validated: " + String.join("; ", parts) + ".");
+            points.add((change ? "Patch window once the change is validated: " : "Patch window: ")
+                    + String.join("; ", parts) + ".");
         }
-        points.add("If not approved: the " + Words.plural(fixed, "direction") + " the change fixes keep"
-                + (fixed == 1 ? "s" : "") + " failing; patching or evacuating a host then means VM downtime.");
+        if (fixed > 0) {
+            points.add("If not approved: the " + Words.plural(fixed, "direction") + " the change fixes keep"
+                    + (fixed == 1 ? "s" : "") + " failing; patching or evacuating a host then means VM downtime.");
+        }
         return points;
     }
 

@@ -275,16 +275,30 @@ public final class PdfReportWriter implements ReportWriter {
                     + "). No reboot, no VM downtime; about 15 minutes of work plus directory replication.");
             points.add("Risk: low. Only attributes of the listed objects change; the previous values are"
                     + " exported first, remediation.ps1 -Apply records what it actually changed, and -Rollback undoes"
-                    + " exactly that. Validation: a test VM is live-migrated in each of the "
-                    + Words.plural(plan.validate().size(), "affected direction") + ", started on its source node, and"
-                    + " must reach 100 %; kcd-audit preflight then says GO or what still blocks.");
+                    + " exactly that. Validation: " + (plan.validate().isEmpty() ? "" : "a test VM is live-migrated in"
+                    + " each of the " + Words.plural(plan.validate().size(), "affected direction") + ", started on its"
+                    + " source node, and must reach 100 %; ") + "kcd-audit preflight then says GO or what still blocks.");
             int fixed = view.fixedByChange();
-            points.add("If not approved: the " + Words.plural(fixed, "failing direction") + " the change fixes"
-                    + " keep" + (fixed == 1 ? "s" : "") + " failing" + (failing > fixed ? " (the other " + (failing
-                    - fixed) + " of the " + failing + " fail either way: " + (view.waivedFailing() > 0
-                    ? view.waivedFailing() + " waived, " : "") + "the rest need a decision)" : "")
-                    + "; maintenance that needs live migration (patching, host evacuation) causes VM downtime"
-                    + " instead.");
+            if (fixed > 0) {
+                points.add("If not approved: the " + Words.plural(fixed, "failing direction") + " the change fixes"
+                        + " keep" + (fixed == 1 ? "s" : "") + " failing" + (failing > fixed ? " (the other " + (failing
+                        - fixed) + " of the " + failing + " fail either way: " + (view.waivedFailing() > 0
+                        ? view.waivedFailing() + " waived, " : "") + "the rest need a decision)" : "")
+                        + "; maintenance that needs live migration (patching, host evacuation) causes VM downtime"
+                        + " instead.");
+            } else {
+                // a change that makes no failing direction pass (it removes stale entries or unsafe delegation)
+                List<String> why = new ArrayList<>();
+                if (view.waivedFailing() > 0) {
+                    why.add(view.waivedFailing() + " waived");
+                }
+                if (failing > view.waivedFailing()) {
+                    why.add((failing - view.waivedFailing()) + " need a decision");
+                }
+                points.add("If not approved: live migration is not affected: " + (failing == 0 ? "no direction fails."
+                        : "the change makes none of the " + Words.plural(failing, "failing direction") + " pass ("
+                        + String.join(", ", why) + ")."));
+            }
         } else {
             points.add("Proposed change: none in Active Directory.");
         }
