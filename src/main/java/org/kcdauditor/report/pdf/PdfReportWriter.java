@@ -232,8 +232,9 @@ public final class PdfReportWriter implements ReportWriter {
             kv(t, f, "Change times", view.changeTimesNote());
         }
         kv(t, f, "Run", doc.runId());
-        kv(t, f, "Run time", Words.time(doc.startedAt()) + (doc.startedAt() == null || doc.finishedAt() == null ? ""
-                : String.format(Locale.ROOT, " (took %.1f s)",
+        // the run's time as page 1, the runbooks and the mail give it: when it finished
+        kv(t, f, "Run time", doc.finishedAt() == null ? Words.time(doc.startedAt()) : Words.time(doc.finishedAt())
+                + (doc.startedAt() == null ? "" : String.format(Locale.ROOT, " (finished; took %.1f s)",
                 java.time.Duration.between(doc.startedAt(), doc.finishedAt()).toMillis() / 1000.0)));
         if (s != null) {
             kv(t, f, "Scope", Words.plural(s.hosts(), "Hyper-V host") + " in " + Words.plural(view.clusters().size(),
