@@ -119,6 +119,7 @@ class DecisionPageTest {
         assertTrue(first.contains("Patch window: GO for every cluster."), first);
         assertFalse(first.contains("If not approved"), "nothing to approve: " + first);
         assertFalse(first.contains("0 of the 0"), first);
+        assertFalse(first.contains("0 objects"), first);
         // a change that makes no failing direction pass: it only replaces unconstrained delegation
         FindingsDocument stale = Fixtures.withFindings(green, List.of(TestFindings.legacy("UNCONSTRAINED_DELEGATION",
                 Severity.HIGH, "HVC1", "HV01", null, null, "HV01 may delegate to any service.", "Constrain it.")));

@@ -236,10 +236,12 @@ final class DecisionPage {
         Paragraph h = heading("The proposed change", f.h2, 4);
         int objectsChanged = view.plan().objectsChanged();
         long hostOnly = view.objectChanges().stream().filter(o -> !o.directory()).count();
-        h.add(new Chunk("   " + Words.plural(objectsChanged, "object") + " in Active Directory" + (hostOnly == 0 ? ""
-                : ", the migration setting of " + Words.plural(hostOnly, "host")), f.muted));
-        d.add(h);
         List<ObjectChange> objects = view.objectChanges();
+        if (!objects.isEmpty()) {
+            h.add(new Chunk("   " + Words.plural(objectsChanged, "object") + " in Active Directory" + (hostOnly == 0
+                    ? "" : ", the migration setting of " + Words.plural(hostOnly, "host")), f.muted));
+        }
+        d.add(h);
         if (objects.isEmpty()) {
             d.add(new Paragraph("No change to Active Directory is proposed" + (view.decisions().isEmpty() ? "."
                     : "; " + Words.plural(view.decisions().size(), "finding") + " need an administrator's decision"
