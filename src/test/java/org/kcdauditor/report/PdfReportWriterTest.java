@@ -232,7 +232,13 @@ class PdfReportWriterTest {
     void noPageEndsWithATableHeading() throws Exception {
         Set<String> headings = Set.of("Drift", "Timeline of changes", "Waivers", "Kerberos hardening per node",
                 "Observed migration failures");
-        FindingsDocument base = Fixtures.withHistory(Fixtures.demo());
+        FindingsDocument h = Fixtures.withHistory(Fixtures.demo());
+        // a domain controller's event whose message has many lines: its first row is tall
+        List<HistorySections.EventDoc> events = List.of(new HistorySections.EventDoc("DC1", 209, h.events().get(0)
+                .timeCreated(), null, null, "KDC_NO_AES_KEYS", null, "The KDC blocked cipher usage.\n"
+                + "\tLine\n".repeat(16), "dc1.xml:1", "HV12$", "HV13$"));
+        FindingsDocument base = h.withHistory(new HistorySections.Sections(h.history(), h.baseline(), h.patches(),
+                events, h.imports()));
         List<HistorySections.HostPatchesDoc> hosts = new ArrayList<>();
         for (int n = 0; n < 48; n++) {
             // Each host row moves the heading below the table down a little, at some point to the foot of a page.
@@ -248,8 +254,10 @@ class PdfReportWriterTest {
                     List<String> lines = List.of(top.getText(d).strip().split("\\R"));
                     int footer = lines.indexOf(lines.stream().filter(l -> l.startsWith("kcd-audit · run")).findFirst()
                             .orElseThrow());
-                    String last = footer < 1 ? "" : lines.get(footer - 1).strip();
-                    assertFalse(headings.contains(last), "page " + p + " ends with the heading " + last);
+                    // sorted by position, PDFBox may part a heading's first letter from the rest ("O bserved")
+                    String last = footer < 1 ? "" : lines.get(footer - 1).replace(" ", "");
+                    assertFalse(headings.stream().map(x -> x.replace(" ", "")).anyMatch(last::equals), "page " + p
+                            + " ends with the heading " + last + " (" + (n + 1) + " hosts)");
                 }
             }
         }
