@@ -6,11 +6,15 @@ import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDPage;
 import org.apache.pdfbox.pdmodel.graphics.image.PDImageXObject;
 import org.junit.jupiter.api.Test;
+import org.kcdauditor.model.Finding;
+import org.kcdauditor.model.Severity;
 import org.kcdauditor.model.TrendPoint;
+import org.kcdauditor.support.TestFindings;
 
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -64,6 +68,70 @@ class DecisionPageTest {
         assertTrue(first.contains("it fixes 11 of the 15 failing directions"), first);
         assertTrue(first.contains("svc-vmm"), "the objects of the change");
         assertTrue(first.contains("GO expected for HVC2; NO-GO stays for HVC1"), first);
+    }
+
+    @Test
+    void theBlockersColumnNamesEveryReasonOfTheVerdictByRule() throws Exception {
+        // the demo: HVC1's UNCONSTRAINED_DELEGATION and HVC2's DELEGATION_TO_SENSITIVE_TARGET block no pair
+        String demo = PdfReportWriterTest.text(PdfReportWriterTest.render(Fixtures.demo(), 16), 1, 1)
+                .replaceAll("[\\s\u00A0]+", "");
+        assertTrue(demo.contains("+HIGH:UNCONSTRAINED_DELEGATION×1"), demo);
+        assertTrue(demo.contains("+HIGH:DELEGATION_TO_SENSITIVE_TARGET×1"), demo);
+        // clusters without a pair: the verdict's reasons are all there is to say (as the mail lists them)
+        List<FindingsDocument.ClusterDoc> clusters = new ArrayList<>();
+        for (String name : List.of("EMPTY", "GHOST")) {
+            clusters.add(new FindingsDocument.ClusterDoc(name, List.of(), List.of(), List.of(), 0, 0, 0, 0, null,
+                    Map.of("HIGH", 2), null, null, List.of()));
+        }
+        clusters.add(new FindingsDocument.ClusterDoc("MANY", List.of(), List.of(), List.of(), 0, 0, 0, 0, null,
+                Map.of("HIGH", 10), null, null, List.of()));
+        List<Finding> findings = new ArrayList<>();
+        for (int i = 1; i <= 10; i++) {
+            findings.add(TestFindings.legacy("RULE_" + i, Severity.HIGH, "MANY", "H" + i, null, null, "Bad.", "Fix."));
+        }
+        findings.addAll(List.of(
+                TestFindings.legacy("CLUSTER_EMPTY", Severity.HIGH, "EMPTY", null, null, null, "No node.", "Check."),
+                TestFindings.legacy("HOST_NOT_FOUND", Severity.HIGH, "GHOST", "NOPE1", null, null, "Gone.", "Check."),
+                TestFindings.legacy("HOST_NOT_FOUND", Severity.HIGH, "GHOST", "NOPE2", null, null, "Gone.", "Check."),
+                TestFindings.legacy("CLUSTER_EMPTY", Severity.HIGH, "GHOST", null, null, null, "No node.", "Check.")));
+        FindingsDocument doc = new FindingsDocument(1, "r", null, null, null, new FindingsDocument.Summary(0, 3, 0,
+                0, 0, null, Map.of("HIGH", 14)), null, clusters, List.of(), findings, null);
+        String first = PdfReportWriterTest.text(PdfReportWriterTest.render(doc, 16), 1, 1)
+                .replaceAll("[\\s\u00A0]+", "");
+        assertTrue(first.contains("EMPTYNO-GO"), first);
+        assertTrue(first.contains("+HIGH:CLUSTER_EMPTY×1"), first);
+        assertTrue(first.contains("+HIGH:HOST_NOT_FOUND×2,CLUSTER_EMPTY×1"), first);
+        assertTrue(first.contains("RULE_8×1,…and2morerules"), "bounded: " + first);
+        assertFalse(first.contains("otherHIGH"), "named, not only counted: " + first);
+    }
+
+    @Test
+    void aRunWithoutAChangeOrWithOneThatFixesNoDirectionCountsNoZeroes() throws Exception {
+        FindingsDocument.ClusterDoc c = new FindingsDocument.ClusterDoc("HVC1", List.of("HV01", "HV02", "HV03"),
+                List.of(), List.of(), 6, 6, 24, 24, 100.0, Map.of("INFO", 1), null, null, List.of());
+        FindingsDocument green = new FindingsDocument(1, "r", null, null, null, new FindingsDocument.Summary(3, 1, 6,
+                24, 24, 100.0, Map.of("INFO", 1)), null, List.of(c), List.of(), List.of(TestFindings.legacy(
+                "PATCH_DATA_MISSING", Severity.INFO, "HVC1", "HV02", null, null, "None.", "Import.")), null);
+        String first = PdfReportWriterTest.text(PdfReportWriterTest.render(green, 16), 1, 1).replace("\n", " ");
+        assertTrue(first.contains("GO for the patch window: the cluster"), first);
+        assertTrue(first.contains("Without a change"), first);
+        assertTrue(first.contains("Pairs OK: 6 of 6: every direction can migrate."), first);
+        assertTrue(first.contains("Patch window: GO for every cluster."), first);
+        assertFalse(first.contains("If not approved"), "nothing to approve: " + first);
+        assertFalse(first.contains("0 of the 0"), first);
+        assertFalse(first.contains("0 objects"), first);
+        // a change that makes no failing direction pass: it only replaces unconstrained delegation
+        FindingsDocument stale = Fixtures.withFindings(green, List.of(TestFindings.legacy("UNCONSTRAINED_DELEGATION",
+                Severity.HIGH, "HVC1", "HV01", null, null, "HV01 may delegate to any service.", "Constrain it.")));
+        assertTrue(ReportView.of(stale).plan().hasChanges());
+        String pages = PdfReportWriterTest.text(PdfReportWriterTest.render(stale, 16), 1, 3).replace("\n", " ");
+        assertTrue(pages.contains("After the change"), pages);
+        assertTrue(pages.contains("Pairs OK: 6 of 6: every direction can migrate, now and after the change."), pages);
+        assertTrue(pages.contains("If not approved: live migration is not affected: no direction fails."), pages);
+        for (String zero : List.of("0 of the 0", "the 0 directions", "the 0 failing", "0 test moves",
+                "0 affected directions")) {
+            assertFalse(pages.contains(zero), zero + ": " + pages);
+        }
     }
 
     @Test

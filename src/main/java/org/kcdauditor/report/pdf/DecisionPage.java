@@ -51,6 +51,8 @@ final class DecisionPage {
     static final int CLUSTER_ROWS = 10;
     /** Failing directions named per cluster; the others are counted. */
     static final int DIRECTIONS = 8;
+    /** Rules of the verdict's reasons besides the pair blockers named per cluster; the others are counted. */
+    static final int OTHER_RULES = 8;
     /** Objects of the change listed on the decision page; the others are counted. */
     static final int OBJECT_ROWS = 10;
     /** Waivers flagged by name; the others are counted. */
@@ -103,7 +105,7 @@ final class DecisionPage {
 
     private static void clusters(Document d, ReportView view, PdfReportWriter.Fonts f) {
         d.add(heading("GO / NO-GO per cluster", f.h2, 2));
-        PdfPTable t = new PdfPTable(new float[]{1.5f, 1.35f, 0.8f, 2.3f, 3.0f, 2.5f});
+        PdfPTable t = new PdfPTable(new float[]{1.3f, 1.2f, 0.75f, 2.15f, 4.0f, 2.05f});
         t.setWidthPercentage(100);
         t.setHeaderRows(1);
         for (String h : List.of("Cluster", "Patch window", "Pairs OK", "Failing directions", "Blockers (directions)",
@@ -163,21 +165,28 @@ final class DecisionPage {
                 + " more" : "");
     }
 
-    /** The pairs' blockers by rule (directions each blocks), then how many other HIGH findings the verdict names. */
+    /**
+     * The pairs' blockers by rule (directions each blocks), then the verdict's other reasons (the cluster's other
+     * open HIGH findings, as findings.json's {@code clusters[].reasons} and the mail list them): those without a rule
+     * in words, the others by rule with their findings ("+ HIGH: CLUSTER_EMPTY ×1, HOST_NOT_FOUND ×2"), at most
+     * {@link #OTHER_RULES} rules named and the rest counted.
+     */
     static String blockers(ClusterView c) {
         List<String> lines = new ArrayList<>();
         c.blockersByRule().forEach((rule, n) -> lines.add(rule + " (" + n + ")"));
         Set<String> pairRules = c.blockersByRule().keySet();
-        int other = 0;
+        List<String> other = new ArrayList<>();
         for (GoVerdict.Reason r : c.verdict().reasons()) {
             if (r.rule() == null) {
                 lines.add(r.text());
             } else if (!pairRules.contains(r.rule())) {
-                other += r.findings();
+                other.add(r.rule() + "\u00A0×" + r.findings()); // the count stays with its rule
             }
         }
-        if (other > 0) {
-            lines.add("+ " + Words.plural(other, "other HIGH finding") + " (Findings)");
+        if (!other.isEmpty()) {
+            lines.add("+ HIGH: " + String.join(", ", other.subList(0, Math.min(OTHER_RULES, other.size())))
+                    + (other.size() > OTHER_RULES ? ", … and " + Words.plural(other.size() - OTHER_RULES, "more rule")
+                    : ""));
         }
         return lines.isEmpty() ? "none" : String.join("\n", lines);
     }
@@ -227,10 +236,12 @@ final class DecisionPage {
         Paragraph h = heading("The proposed change", f.h2, 4);
         int objectsChanged = view.plan().objectsChanged();
         long hostOnly = view.objectChanges().stream().filter(o -> !o.directory()).count();
-        h.add(new Chunk("   " + Words.plural(objectsChanged, "object") + " in Active Directory" + (hostOnly == 0 ? ""
-                : ", the migration setting of " + Words.plural(hostOnly, "host")), f.muted));
-        d.add(h);
         List<ObjectChange> objects = view.objectChanges();
+        if (!objects.isEmpty()) {
+            h.add(new Chunk("   " + Words.plural(objectsChanged, "object") + " in Active Directory" + (hostOnly == 0
+                    ? "" : ", the migration setting of " + Words.plural(hostOnly, "host")), f.muted));
+        }
+        d.add(h);
         if (objects.isEmpty()) {
             d.add(new Paragraph("No change to Active Directory is proposed" + (view.decisions().isEmpty() ? "."
                     : "; " + Words.plural(view.decisions().size(), "finding") + " need an administrator's decision"
@@ -263,7 +274,7 @@ final class DecisionPage {
         int validate = view.plan().validate().size();
         Paragraph how = new Paragraph("Made with remediation.ps1 -Apply (it records what it changes; -Rollback"
                 + " reverts exactly that) or by hand from runbook.md; no reboot, no VM downtime. Validation: "
-                + Words.plural(validate, "test move") + ", each started on its source node; then "
+                + (validate == 0 ? "" : Words.plural(validate, "test move") + ", each started on its source node; then ")
                 + (Procedure.recordsBaseline(view.doc(), view.plan()) ? "the new baseline recorded (kcd-audit baseline"
                 + " capture) and " : "") + "kcd-audit preflight"
                 + " for each cluster" + (view.clusters().stream().allMatch(ClusterView::goAfter) ? " must say GO."
@@ -284,7 +295,7 @@ final class DecisionPage {
         PdfPCell left = new PdfPCell();
         left.setBorder(0);
         left.setPaddingRight(8);
-        left.addElement(heading("After the change", f.h2, 0));
+        left.addElement(heading(view.plan().hasChanges() ? "After the change" : "Without a change", f.h2, 0));
         for (String p : after(view)) {
             Paragraph para = new Paragraph("•  " + PdfReportWriter.shown(p), f.tinyText);
             para.setIndentationLeft(8);
@@ -305,28 +316,43 @@ final class DecisionPage {
         d.add(t);
     }
 
-    /** The state expected after the change, in sentences. */
+    /**
+     * The state expected after the change, in sentences; on a run without a change (or one that fixes no failing
+     * direction) no sentence counts what it fixes or what refusing it costs.
+     */
     static List<String> after(ReportView view) {
         int pairs = view.pairs();
         int ok = view.pairsOk();
         int failing = view.failingPairs();
         int fixed = view.fixedByChange();
+        boolean change = view.plan().hasChanges();
         List<String> points = new ArrayList<>();
-        points.add("Pairs OK: " + ok + " of " + pairs + " now, " + (ok + fixed) + " of " + pairs + " expected after"
-                + " the change: it fixes " + fixed + " of the " + Words.plural(failing, "failing direction") + ".");
+        if (pairs == 0) {
+            points.add("No directed host pair to check.");
+        } else if (failing == 0) {
+            points.add("Pairs OK: " + ok + " of " + pairs + ": every direction can migrate" + (change ? ", now and after"
+                    + " the change." : "."));
+        } else if (fixed == 0) {
+            points.add("Pairs OK: " + ok + " of " + pairs + (change ? " now and after the change: it fixes none of the "
+                    + Words.plural(failing, "failing direction") : "; no change is proposed for the "
+                    + Words.plural(failing, "failing direction")) + ".");
+        } else {
+            points.add("Pairs OK: " + ok + " of " + pairs + " now, " + (ok + fixed) + " of " + pairs + " expected after"
+                    + " the change: it fixes " + fixed + " of the " + Words.plural(failing, "failing direction") + ".");
+        }
         if (failing > fixed) {
             Map<String, Integer> still = new java.util.LinkedHashMap<>();
             view.clusters().forEach(c -> c.blockingAfter(view.plan()).forEach((r, n) -> still.merge(r, n,
                     Integer::sum)));
-            points.add("Still failing after it: " + Words.plural(failing - fixed, "direction") + (still.isEmpty()
-                    ? "" : ", blocked by " + still.entrySet().stream().map(e -> e.getKey() + " (" + e.getValue() + ")")
+            points.add((change ? "Still failing after it: " : "Still failing: ") + Words.plural(failing - fixed,
+                    "direction") + (still.isEmpty() ? "" : ", blocked by " + still.entrySet().stream().map(e -> e.getKey() + " (" + e.getValue() + ")")
                     .collect(Collectors.joining(", "))) + ". A waived blocker stays until its waiver ends; the others"
                     + " need the decisions under Remediation plan.");
         }
         Counts open = view.openAfter();
-        points.add("Still open after it: " + (open.openTotal() == 0 ? "no finding above INFO" : open.open(Severity.HIGH)
-                + " HIGH, " + open.open(Severity.MEDIUM) + " MEDIUM and " + open.open(Severity.LOW) + " LOW findings")
-                + " (waived ones not counted).");
+        points.add((change ? "Still open after it: " : "Open: ") + (open.openTotal() == 0 ? "no finding above INFO"
+                : open.open(Severity.HIGH) + " HIGH, " + open.open(Severity.MEDIUM) + " MEDIUM and "
+                + open.open(Severity.LOW) + " LOW findings") + " (waived ones not counted).");
         List<String> goAfter = view.clusters().stream().filter(c -> !c.go() && c.goAfter()).map(ClusterView::name)
                 .toList();
         List<String> noGoAfter = view.clusters().stream().filter(c -> c.audited() && !c.goAfter())
@@ -335,20 +361,24 @@ final class DecisionPage {
         if (!view.clusters().isEmpty()) {
             List<String> parts = new ArrayList<>();
             if (noGoAfter.isEmpty() && unread.isEmpty()) {
-                parts.add("GO expected for every cluster");
+                parts.add(change ? "GO expected for every cluster" : "GO for every cluster");
             } else if (!goAfter.isEmpty()) {
                 parts.add("GO expected for " + names(goAfter));
             }
             if (!noGoAfter.isEmpty()) {
-                parts.add("NO-GO stays for " + names(noGoAfter) + " (what stays open there: Needs a decision)");
+                parts.add((change ? "NO-GO stays for " : "NO-GO for ") + names(noGoAfter) + " (what stays open there:"
+                        + " Needs a decision)");
             }
             if (!unread.isEmpty()) {
                 parts.add("no verdict for " + names(unread) + " (not audited: its directory could not be read)");
             }
-            points.add("Patch window once the change is validated: " + String.join("; ", parts) + ".");
+            points.add((change ? "Patch window once the change is validated: " : "Patch window: ")
+                    + String.join("; ", parts) + ".");
         }
-        points.add("If not approved: the " + Words.plural(fixed, "direction") + " the change fixes keep"
-                + (fixed == 1 ? "s" : "") + " failing; patching or evacuating a host then means VM downtime.");
+        if (fixed > 0) {
+            points.add("If not approved: the " + Words.plural(fixed, "direction") + " the change fixes keep"
+                    + (fixed == 1 ? "s" : "") + " failing; patching or evacuating a host then means VM downtime.");
+        }
         return points;
     }
 

@@ -27,6 +27,11 @@ import static org.kcdauditor.report.pdf.PdfReportWriter.ruleCell;
  * failures — the evidence a change board asks for ("was the hardening update the trigger?").
  */
 final class HistorySection {
+    /** A tab that indents a line of an event's message (no-break spaces: the PDF keeps them at a line's start). */
+    private static final String INDENT = "\u00A0".repeat(4);
+    /** Room a section's heading takes: its spacing (10 + 6), a line of 12 points (18) and the table's spacing (4). */
+    private static final float HEADING = 42;
+
     private HistorySection() {
     }
 
@@ -47,35 +52,27 @@ final class HistorySection {
                 + doc.history().previousRunId().substring(0, 8) + " (" + doc.history().newFindings().size()
                 + " new, " + doc.history().resolvedFindings().size() + " resolved findings)."), f.body));
         if (!drift.isEmpty()) {
-            keepRoom(d, writer, PdfReportWriter.KEEP_WITH_TABLE);
-            d.add(heading("Drift", f.h2, 10));
-            d.add(table(new float[]{1.2f, 3f, 1.3f, 7f}, List.of("Severity", "Rule", "Host", "What changed"),
-                    drift.stream().map(x -> new String[]{x.finding().severity().name(), x.finding().rule(),
-                            x.finding().host(), x.finding().message() + (x.waived() ? "\n" + x.waiverNote() : "")})
-                            .toList(), 1, i -> drift.get(i).waived(), f));
+            headed(d, writer, "Drift", table(new float[]{1.2f, 3f, 1.3f, 7f}, List.of("Severity", "Rule", "Host",
+                    "What changed"), drift.stream().map(x -> new String[]{x.finding().severity().name(),
+                    x.finding().rule(), x.finding().host(), x.finding().message() + (x.waived() ? "\n"
+                    + x.waiverNote() : "")}).toList(), 1, i -> drift.get(i).waived(), f), f);
         }
         if (doc.history() != null && doc.history().timeline() != null && !doc.history().timeline().isEmpty()) {
-            keepRoom(d, writer, PdfReportWriter.KEEP_WITH_TABLE);
-            d.add(heading("Timeline of changes", f.h2, 10));
-            d.add(table(new float[]{2.5f, 1.3f, 8f}, List.of("When (UTC)", "Host", "Change"),
-                    doc.history().timeline().stream().limit(40).map(c -> new String[]{Words.time(c.at()),
-                            c.host(), c.change()}).toList(), f));
+            headed(d, writer, "Timeline of changes", table(new float[]{2.5f, 1.3f, 8f}, List.of("When (UTC)", "Host",
+                    "Change"), doc.history().timeline().stream().limit(40).map(c -> new String[]{Words.time(c.at()),
+                    c.host(), c.change()}).toList(), f), f);
         }
         if (b != null && !nn(b.waivers()).isEmpty()) {
-            keepRoom(d, writer, PdfReportWriter.KEEP_WITH_TABLE);
-            d.add(heading("Waivers", f.h2, 10));
             List<String[]> rows = new ArrayList<>();
             for (HistorySections.WaiverDoc w : b.waivers()) {
                 rows.add(new String[]{w.rule() + "\n" + w.host() + (w.peer() == null ? "" : " -> " + w.peer()),
                         w.justification(), w.expires() + (w.active() ? "" : " (EXPIRED)"),
                         String.valueOf(w.findings())});
             }
-            d.add(table(new float[]{3f, 6f, 2f, 1.2f}, List.of("Rule / host", "Justification", "Expires", "Waived"),
-                    rows, 0, i -> false, f));
+            headed(d, writer, "Waivers", table(new float[]{3f, 6f, 2f, 1.2f}, List.of("Rule / host", "Justification",
+                    "Expires", "Waived"), rows, 0, i -> false, f), f);
         }
         if (doc.patches() != null) {
-            keepRoom(d, writer, PdfReportWriter.KEEP_WITH_TABLE);
-            d.add(heading("Kerberos hardening per node", f.h2, 10));
             List<String[]> rows = new ArrayList<>();
             for (HistorySections.HostPatchesDoc h : nn(doc.patches().hosts())) {
                 List<String> hard = new ArrayList<>();
@@ -85,20 +82,74 @@ final class HistorySection {
                         : String.valueOf(h.lastInstalled() == null ? "-" : h.lastInstalled()),
                         hard.isEmpty() ? "-" : String.join(", ", hard)});
             }
-            d.add(table(new float[]{1.5f, 1.5f, 2f, 7f}, List.of("Host", "Cluster", "Last update", "Hardening installed"),
-                    rows, f));
+            headed(d, writer, "Kerberos hardening per node", table(new float[]{1.5f, 1.5f, 2f, 7f}, List.of("Host",
+                    "Cluster", "Last update", "Hardening installed"), rows, f), f);
         }
         if (doc.events() != null) {
-            keepRoom(d, writer, PdfReportWriter.KEEP_WITH_TABLE);
-            d.add(heading("Observed migration failures", f.h2, 10));
             List<String[]> rows = new ArrayList<>();
             for (HistorySections.EventDoc e : doc.events()) {
-                rows.add(new String[]{Words.time(e.timeCreated()), e.source() + " -> "
-                        + (e.destination() == null ? "?" : e.destination()), e.eventId() + " " + e.classification()
-                        + (e.hresult() == null ? "" : " " + e.hresult()), e.message()});
+                rows.add(new String[]{Words.time(e.timeCreated()), pair(e), e.eventId() + " " + e.classification()
+                        + (e.hresult() == null ? "" : " " + e.hresult()), prose(e.message())});
             }
-            d.add(table(new float[]{2.6f, 2f, 2.4f, 7f}, List.of("Time (UTC)", "Pair", "Event", "Message"), rows, f));
+            headed(d, writer, "Observed migration failures", table(new float[]{2.6f, 2f, 2.4f, 7f},
+                    List.of("Time (UTC)", "Pair", "Event", "Message"), rows, f), f);
         }
+    }
+
+    /**
+     * {@code title} and its table, the title on the page of the table's header row and first row: a new page first
+     * when they do not fit below it (a first row can be tall: an event's message of 14 lines), but not for a first row
+     * of more than half a page, which splits anyway.
+     */
+    private static void headed(Document d, PdfWriter writer, String title, PdfPTable t, PdfReportWriter.Fonts f) {
+        t.setTotalWidth(d.right() - d.left());
+        float first = t.size() > 1 ? t.getRowHeight(0) + t.getRowHeight(1) : 0;
+        keepRoom(d, writer, Math.max(PdfReportWriter.KEEP_WITH_TABLE, Math.min(HEADING + first,
+                (d.top() - d.bottom()) / 2)));
+        d.add(heading(title, f.h2, 10));
+        d.add(t);
+    }
+
+    /**
+     * The event's pair: "HV02 -> HV03" for a Hyper-V host's event (destination "?" when it names none); for a
+     * domain controller's KDCSVC event, which has no source, the account and the service it names and the DC
+     * ("HV12$ -> HV13$\n(KDC DC1)"); "–" when the event names neither.
+     */
+    static String pair(HistorySections.EventDoc e) {
+        if (e.source() != null) {
+            return e.source() + " -> " + (e.destination() == null ? "?" : e.destination());
+        }
+        if (e.account() == null && e.service() == null) {
+            return "–";
+        }
+        return (e.account() == null ? "?" : e.account()) + " -> " + (e.service() == null ? "?" : e.service())
+                + (e.host() == null ? "" : "\n(KDC " + e.host() + ")");
+    }
+
+    /**
+     * An event's message, multi-line prose from Windows, as the cell should show it: a line break stays one (CR LF
+     * too) and a tab is white space (a tab at a line's start indents), where the cell would show them escaped
+     * ({@code \\u0009}); every other control character (a lone CR too) stays escaped, visible.
+     */
+    static String prose(String message) {
+        if (message == null) {
+            return null;
+        }
+        StringBuilder sb = new StringBuilder(message.length());
+        boolean lineStart = true;
+        for (int i = 0; i < message.length(); i++) {
+            char c = message.charAt(i);
+            if (c == '\r' && i + 1 < message.length() && message.charAt(i + 1) == '\n') {
+                continue;
+            }
+            if (c == '\t') {
+                sb.append(lineStart ? INDENT : " ");
+                continue;
+            }
+            sb.append(c);
+            lineStart = c == '\n';
+        }
+        return sb.toString();
     }
 
     private static PdfPTable table(float[] widths, List<String> cols, List<String[]> rows, PdfReportWriter.Fonts f) {

@@ -77,6 +77,13 @@ public final class PdfReportWriter implements ReportWriter {
             return getCurrentCharacter(current, cc, ck) == '_' || super.isSplitCharacter(start, current, end, cc, ck);
         }
     };
+    /** Commands wrap only at a space, never after the hyphen of a cmdlet or parameter. */
+    static final SplitCharacter AT_SPACE = new DefaultSplitCharacter() {
+        @Override
+        public boolean isSplitCharacter(int start, int current, int end, char[] cc, PdfChunk[] ck) {
+            return getCurrentCharacter(current, cc, ck) == ' ';
+        }
+    };
     /** Destination columns per matrix table; wider clusters continue in further tables. */
     static final int MATRIX_COLUMNS = 14;
     private static final int FLUSH_ROWS = 200;
@@ -225,8 +232,9 @@ public final class PdfReportWriter implements ReportWriter {
             kv(t, f, "Change times", view.changeTimesNote());
         }
         kv(t, f, "Run", doc.runId());
-        kv(t, f, "Run time", Words.time(doc.startedAt()) + (doc.startedAt() == null || doc.finishedAt() == null ? ""
-                : String.format(Locale.ROOT, " (took %.1f s)",
+        // the run's time as page 1, the runbooks and the mail give it: when it finished
+        kv(t, f, "Run time", doc.finishedAt() == null ? Words.time(doc.startedAt()) : Words.time(doc.finishedAt())
+                + (doc.startedAt() == null ? "" : String.format(Locale.ROOT, " (finished; took %.1f s)",
                 java.time.Duration.between(doc.startedAt(), doc.finishedAt()).toMillis() / 1000.0)));
         if (s != null) {
             kv(t, f, "Scope", Words.plural(s.hosts(), "Hyper-V host") + " in " + Words.plural(view.clusters().size(),
@@ -268,16 +276,30 @@ public final class PdfReportWriter implements ReportWriter {
                     + "). No reboot, no VM downtime; about 15 minutes of work plus directory replication.");
             points.add("Risk: low. Only attributes of the listed objects change; the previous values are"
                     + " exported first, remediation.ps1 -Apply records what it actually changed, and -Rollback undoes"
-                    + " exactly that. Validation: a test VM is live-migrated in each of the "
-                    + Words.plural(plan.validate().size(), "affected direction") + ", started on its source node, and"
-                    + " must reach 100 %; kcd-audit preflight then says GO or what still blocks.");
+                    + " exactly that. Validation: " + (plan.validate().isEmpty() ? "" : "a test VM is live-migrated in"
+                    + " each of the " + Words.plural(plan.validate().size(), "affected direction") + ", started on its"
+                    + " source node, and must reach 100 %; ") + "kcd-audit preflight then says GO or what still blocks.");
             int fixed = view.fixedByChange();
-            points.add("If not approved: the " + Words.plural(fixed, "failing direction") + " the change fixes"
-                    + " keep" + (fixed == 1 ? "s" : "") + " failing" + (failing > fixed ? " (the other " + (failing
-                    - fixed) + " of the " + failing + " fail either way: " + (view.waivedFailing() > 0
-                    ? view.waivedFailing() + " waived, " : "") + "the rest need a decision)" : "")
-                    + "; maintenance that needs live migration (patching, host evacuation) causes VM downtime"
-                    + " instead.");
+            if (fixed > 0) {
+                points.add("If not approved: the " + Words.plural(fixed, "failing direction") + " the change fixes"
+                        + " keep" + (fixed == 1 ? "s" : "") + " failing" + (failing > fixed ? " (the other " + (failing
+                        - fixed) + " of the " + failing + " fail either way: " + (view.waivedFailing() > 0
+                        ? view.waivedFailing() + " waived, " : "") + "the rest need a decision)" : "")
+                        + "; maintenance that needs live migration (patching, host evacuation) causes VM downtime"
+                        + " instead.");
+            } else {
+                // a change that makes no failing direction pass (it removes stale entries or unsafe delegation)
+                List<String> why = new ArrayList<>();
+                if (view.waivedFailing() > 0) {
+                    why.add(view.waivedFailing() + " waived");
+                }
+                if (failing > view.waivedFailing()) {
+                    why.add((failing - view.waivedFailing()) + " need a decision");
+                }
+                points.add("If not approved: live migration is not affected: " + (failing == 0 ? "no direction fails."
+                        : "the change makes none of the " + Words.plural(failing, "failing direction") + " pass ("
+                        + String.join(", ", why) + ")."));
+            }
         } else {
             points.add("Proposed change: none in Active Directory.");
         }
@@ -663,11 +685,19 @@ public final class PdfReportWriter implements ReportWriter {
             for (String c : List.of("Rule", "Host", "Finding and what to decide")) {
                 t.addCell(header(c, f));
             }
-            for (RemediationPlan.Decision dec : view.decisions()) {
+            // the procedure's steps of this phase are the decisions, in order, with the commands of their proposals
+            List<Procedure.Step> decide = view.procedure().steps(Procedure.Phase.DECIDE);
+            for (int i = 0; i < view.decisions().size(); i++) {
+                RemediationPlan.Decision dec = view.decisions().get(i);
                 t.addCell(ruleCell(dec.finding().rule(), f.tiny, null));
                 t.addCell(cell(dec.finding().host(), f.tiny, null));
-                t.addCell(cell(dec.finding().message() + "\n" + dec.what() + (dec.coveredBy() == null ? ""
-                        : " (check after the change of " + dec.coveredBy() + ")"), f.tiny, null));
+                Phrase text = new Phrase(shown(dec.finding().message() + "\n" + dec.what() + (dec.coveredBy() == null
+                        ? "" : " (check after the change of " + dec.coveredBy() + ")")), f.tiny);
+                for (String command : i < decide.size() ? decide.get(i).commands() : List.<String>of()) {
+                    text.add(new Chunk("\nIf so: ", f.tinyBold));
+                    text.add(command(command, f.tiny));
+                }
+                t.addCell(cell(text, null, Element.ALIGN_LEFT));
             }
             d.add(t);
         }
@@ -791,6 +821,13 @@ public final class PdfReportWriter implements ReportWriter {
         c.setUseAscender(true);
         c.setUseDescender(true);
         c.setHorizontalAlignment(align);
+        return c;
+    }
+
+    /** A command as typed: it wraps only at a space (never inside {@code Set-ADComputer}), its values shown. */
+    static Chunk command(String command, Font font) {
+        Chunk c = new Chunk(shown(command), font);
+        c.setSplitCharacter(AT_SPACE);
         return c;
     }
 

@@ -27,6 +27,11 @@ import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 
 /**
@@ -38,6 +43,8 @@ import java.util.List;
 final class TrendChart {
     /** Pixels per PDF point: sharp in print and when zoomed in. */
     static final int SCALE = 3;
+    /** Runs up to which the labels stand upright (day and time on two lines); beyond, they are turned by 45°. */
+    static final int ROTATE_ABOVE = 6;
 
     static {
         if (System.getProperty("java.awt.headless") == null) {
@@ -52,14 +59,14 @@ final class TrendChart {
     static BufferedImage draw(ReportView view, byte[] regularTtf, byte[] boldTtf, float width, float height)
             throws IOException {
         List<TrendPoint> trend = view.trend();
-        List<String> labels = view.trendLabels();
+        List<Run> labels = labels(trend);
         List<String> names = ReportView.TREND_SERIES;
         DefaultCategoryDataset percent = new DefaultCategoryDataset();
         DefaultCategoryDataset high = new DefaultCategoryDataset();
         DefaultCategoryDataset changes = new DefaultCategoryDataset();
         for (int i = 0; i < trend.size(); i++) {
             TrendPoint t = trend.get(i);
-            String label = labels.get(i);
+            Run label = labels.get(i);
             percent.addValue(t.pairsOkPercent(), names.get(0), label);
             high.addValue(t.openHigh(), names.get(1), label);
             changes.addValue(t.newFindings(), names.get(2), label);
@@ -75,7 +82,8 @@ final class TrendChart {
         }
 
         CategoryAxis x = new CategoryAxis(null);
-        x.setCategoryLabelPositions(trend.size() > 6 ? CategoryLabelPositions.UP_45 : CategoryLabelPositions.STANDARD);
+        x.setCategoryLabelPositions(trend.size() > ROTATE_ABOVE ? CategoryLabelPositions.UP_45
+                : CategoryLabelPositions.STANDARD);
         x.setMaximumCategoryLabelLines(2);
         x.setLowerMargin(0.02);
         x.setUpperMargin(0.02);
@@ -153,6 +161,41 @@ final class TrendChart {
             g.dispose();
         }
         return img;
+    }
+
+    /**
+     * One category per run, keyed by its position (two runs in one minute are two points) and labelled short, so
+     * that a label never wraps inside a timestamp: the day ({@code 12-03}) where every run has a day of its own,
+     * else day and time, on two lines ({@code 12-03} / {@code 06:48}) or, turned, on one; "?" for a run without a
+     * time. The runs are in order, oldest first, so a turn of the year reads from the sequence. (The workbook's
+     * Trend sheet keeps {@link ReportView#trendLabels}, unique to the second: a table cell does not wrap.)
+     */
+    static List<Run> labels(List<TrendPoint> trend) {
+        DateTimeFormatter day = DateTimeFormatter.ofPattern("MM-dd").withZone(ZoneOffset.UTC);
+        DateTimeFormatter time = DateTimeFormatter.ofPattern("HH:mm").withZone(ZoneOffset.UTC);
+        List<String> days = trend.stream().map(t -> t.finishedAt() == null ? "?"
+                : DateTimeFormatter.ISO_LOCAL_DATE.withZone(ZoneOffset.UTC).format(t.finishedAt())).toList();
+        boolean daily = new HashSet<>(days).size() == days.size();
+        List<Run> out = new ArrayList<>();
+        for (int i = 0; i < trend.size(); i++) {
+            Instant at = trend.get(i).finishedAt();
+            out.add(new Run(i, at == null ? "?" : daily ? day.format(at) : day.format(at) + (trend.size() > ROTATE_ABOVE
+                    ? " " : "\n") + time.format(at)));
+        }
+        return out;
+    }
+
+    /** A category of the chart: the run's position and its label. */
+    record Run(int index, String label) implements Comparable<Run> {
+        @Override
+        public int compareTo(Run o) {
+            return Integer.compare(index, o.index);
+        }
+
+        @Override
+        public String toString() {
+            return label;
+        }
     }
 
     private static Color color(Palette p) {

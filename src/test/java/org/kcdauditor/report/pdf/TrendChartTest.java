@@ -1,0 +1,49 @@
+package org.kcdauditor.report.pdf;
+
+import org.junit.jupiter.api.Test;
+import org.kcdauditor.model.TrendPoint;
+
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** The trend chart's category labels: short, never broken inside a timestamp. */
+class TrendChartTest {
+
+    static List<String> labels(String... times) {
+        List<TrendPoint> trend = Stream.of(times).map(t -> new TrendPoint("r", t == null ? null : Instant.parse(t), 6,
+                6, 0, 0, 0)).toList();
+        List<TrendChart.Run> runs = TrendChart.labels(trend);
+        assertEquals(trend.size(), new HashSet<>(runs).size(), "one category per run, also two in one minute");
+        return runs.stream().map(TrendChart.Run::toString).toList();
+    }
+
+    @Test
+    void dailyRunsAreLabelledByTheirDay() {
+        assertEquals(List.of("11-30", "12-01", "12-02"), labels("2026-11-30T06:00:00Z", "2026-12-01T06:00:00Z",
+                "2026-12-02T06:32:21Z"));
+    }
+
+    @Test
+    void runsOfOneDayShowDayAndTimeToTheMinuteOnTwoLines() {
+        // the review's chart broke "12-03 06:32:21" into "06:32:" and "21"
+        assertEquals(List.of("12-03\n06:31", "12-03\n06:32", "12-03\n06:32"), labels("2026-12-03T06:31:09Z",
+                "2026-12-03T06:32:21Z", "2026-12-03T06:32:40Z"));
+        assertEquals(List.of("12-02\n23:59", "12-03\n06:31", "12-03\n07:00", "?"), labels("2026-12-02T23:59:00Z",
+                "2026-12-03T06:31:09Z", "2026-12-03T07:00:00Z", null));
+    }
+
+    @Test
+    void manyRunsAreTurnedAndKeepDayAndTimeOnOneLine() {
+        String[] times = new String[TrendChart.ROTATE_ABOVE + 1];
+        for (int i = 0; i < times.length; i++) {
+            times[i] = Instant.parse("2026-12-03T06:00:00Z").plusSeconds(600L * i).toString();
+        }
+        List<String> l = labels(times);
+        assertEquals("12-03 06:00", l.get(0));
+        assertEquals("12-03 07:00", l.get(l.size() - 1));
+    }
+}
