@@ -26,9 +26,21 @@ public record GoVerdict(boolean go, List<Reason> reasons) {
     static final int WS2025_BUILD = 26100;
     private static final Pattern BUILD = Pattern.compile("\\((\\d+)\\)");
 
-    /** One reason for NO-GO: the rule (null for the Windows Server 2025 reason), how many findings, in words. */
+    /** The reason of a cluster whose directory could not be read: it was not audited. */
+    public static final String NOT_AUDITED = "DIRECTORY_NOT_READ";
+    /** The reason of a Windows Server 2025 node with a blocked pair: Credential Guard leaves no CredSSP fallback. */
+    public static final String WS2025 = "WS2025_NO_CREDSSP_FALLBACK";
+
+    /**
+     * One reason for NO-GO: the rule of its findings (or {@link #NOT_AUDITED} / {@link #WS2025}, which are no
+     * findings: {@code findings} 0), how many findings, in words.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Reason(String rule, int findings, String text) {
+        /** Whether the reason is a rule's findings (not {@link #NOT_AUDITED} or {@link #WS2025}). */
+        public boolean ofFindings() {
+            return !NOT_AUDITED.equals(rule) && !WS2025.equals(rule);
+        }
     }
 
     /** The verdict of {@code cluster} from its own findings, matrix and hosts. */
@@ -69,7 +81,7 @@ public record GoVerdict(boolean go, List<Reason> reasons) {
             blocking(cluster).forEach(f -> blocking.computeIfAbsent(f.rule(), k -> new ArrayList<>()).add(f));
             List<Reason> reasons = new ArrayList<>();
             if (!cluster.wasAudited()) {
-                reasons.add(new Reason(null, 0, "not audited: directory " + cluster.directory() + " could not be read"));
+                reasons.add(new Reason(NOT_AUDITED, 0, "not audited: directory " + cluster.directory() + " could not be read"));
             }
             blocking.forEach((rule, list) -> {
                 Set<String> where = new LinkedHashSet<>();
@@ -93,7 +105,7 @@ public record GoVerdict(boolean go, List<Reason> reasons) {
                 }
             }
             if (!ws2025.isEmpty()) {
-                reasons.add(new Reason(null, 0, String.join(", ", ws2025) + (ws2025.size() == 1 ? " runs" : " run")
+                reasons.add(new Reason(WS2025, 0, String.join(", ", ws2025) + (ws2025.size() == 1 ? " runs" : " run")
                         + " Windows Server 2025 and " + (ws2025.size() == 1 ? "has" : "have") + " a blocked pair:"
                         + " Credential Guard (on by default) leaves no CredSSP fallback, so that migration fails even"
                         + " if the blocker is waived"));

@@ -361,6 +361,7 @@ class MultiDirectoryTest {
         assertFalse(doc.path("directories").get(1).path("audited").asBoolean());
         assertTrue(doc.path("directories").get(1).path("failure").asText().contains("cannot connect"));
         assertFalse(doc.path("clusters").get(1).path("audited").asBoolean(true));
+        assertEquals("DIRECTORY_NOT_READ", doc.path("clusters").get(1).path("reasons").get(0).path("rule").asText());
         // nothing is reported missing from a directory that was not read
         assertEquals(0, doc.path("findings").size(), doc.path("findings").toString());
         CliRun pre = CliRun.run(ENV, "preflight", "--config", tmp.resolve("kcd-audit.yaml").toString(), "--cluster",

@@ -452,6 +452,8 @@ class KerberosExchangeRulesTest {
         GoVerdict v = GoVerdict.of(c, List.of(), List.of(ws2025));
         assertFalse(v.go());
         assertTrue(v.reasons().get(0).text().startsWith("HV02 runs Windows Server 2025"), v.reasons().toString());
+        assertEquals("WS2025_NO_CREDSSP_FALLBACK", v.reasons().get(0).rule(), "every reason carries a rule");
+        assertEquals(0, v.reasons().get(0).findings());
         assertTrue(GoVerdict.of(c, List.of(), List.of()).go(), "no HIGH finding open and no 2025 node: GO");
     }
 }

@@ -177,7 +177,7 @@ final class DecisionPage {
         Set<String> pairRules = c.blockersByRule().keySet();
         List<String> other = new ArrayList<>();
         for (GoVerdict.Reason r : c.verdict().reasons()) {
-            if (r.rule() == null) {
+            if (r.rule() == null || !r.ofFindings()) { // null: a findings.json of an earlier version
                 lines.add(r.text());
             } else if (!pairRules.contains(r.rule())) {
                 other.add(r.rule() + "\u00A0×" + r.findings()); // the count stays with its rule
