@@ -73,7 +73,8 @@ final class ConsoleSummary {
 
         if (!view.clusters().isEmpty()) {
             List<String> noGo = view.clusters().stream().filter(c -> !c.go()).map(c -> oneLine(c.name())).toList();
-            out.println(ReportView.decision(noGo.size(), view.clusters().size()) + (noGo.isEmpty() ? "."
+            out.println(ReportView.decision(noGo.size(), view.clusters().size(),
+                    oneLine(view.clusters().get(0).name())) + (noGo.isEmpty() ? "."
                     : " (" + String.join(", ", noGo.subList(0, Math.min(TOP, noGo.size())))
                     + (noGo.size() > TOP ? ", …" : "") + "); the reasons: `kcd-audit preflight --cluster NAME`"
                     + (o.files().stream().anyMatch(x -> x.getFileName().toString().equals("audit.pdf"))

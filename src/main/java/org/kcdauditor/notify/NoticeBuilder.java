@@ -254,7 +254,8 @@ public final class NoticeBuilder {
         }
         long noGo = clusters.stream().filter(c -> !Boolean.TRUE.equals(c.get("go"))).count();
         m.put("noGo", noGo);
-        m.put("decision", clusters.isEmpty() ? "no cluster in scope" : ReportView.decision(noGo, clusters.size()));
+        m.put("decision", clusters.isEmpty() ? "no cluster in scope" : ReportView.decision(noGo, clusters.size(),
+                String.valueOf(clusters.get(0).get("name"))));
         m.put("fixedByChange", view.fixedByChange());
         return m;
     }

@@ -536,10 +536,11 @@ public final class ReportView {
 
     /**
      * The decision in one line, as page 1 of the PDF, the mail and the console say it: "GO for the patch window: all
-     * 3 clusters" or "NO-GO for the patch window: 2 of 3 clusters" ({@code all} &gt; 0).
+     * 3 clusters", "GO for the patch window: HVC1" (the {@code only} cluster) or "NO-GO for the patch window: 2 of 3
+     * clusters" ({@code all} &gt; 0).
      */
-    public static String decision(long noGo, int all) {
-        return noGo == 0 ? "GO for the patch window: " + (all == 1 ? "the cluster" : "all " + all + " clusters")
+    public static String decision(long noGo, int all, String only) {
+        return noGo == 0 ? "GO for the patch window: " + (all == 1 ? only : "all " + all + " clusters")
                 : "NO-GO for the patch window: " + noGo + " of " + Words.plural(all, "cluster");
     }
 

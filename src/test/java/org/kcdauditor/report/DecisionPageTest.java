@@ -113,7 +113,7 @@ class DecisionPageTest {
                 24, 24, 100.0, Map.of("INFO", 1)), null, List.of(c), List.of(), List.of(TestFindings.legacy(
                 "PATCH_DATA_MISSING", Severity.INFO, "HVC1", "HV02", null, null, "None.", "Import.")), null);
         String first = PdfReportWriterTest.text(PdfReportWriterTest.render(green, 16), 1, 1).replace("\n", " ");
-        assertTrue(first.contains("GO for the patch window: the cluster"), first);
+        assertTrue(first.contains("GO for the patch window: HVC1"), first);
         assertTrue(first.contains("Without a change"), first);
         assertTrue(first.contains("Pairs OK: 6 of 6: every direction can migrate."), first);
         assertTrue(first.contains("Patch window: GO for every cluster."), first);

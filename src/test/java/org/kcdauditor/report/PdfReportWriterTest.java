@@ -221,7 +221,7 @@ class PdfReportWriterTest {
                         TestFindings.legacy("PATCH_DATA_MISSING", Severity.INFO, "HVC1", "HV02", null, null, "None.", "Import.")), null);
         byte[] pdf = render(doc, 16);
         String first = text(pdf, 1, 1).replace("\n", " ");
-        assertTrue(first.contains("GO for the patch window: the cluster"), first);
+        assertTrue(first.contains("GO for the patch window: HVC1"), first);
         assertFalse(first.contains("NO-GO for the patch window"), first);
         assertTrue(first.contains("1 of 1 cluster needs attention"), first);
         assertTrue(text(pdf, 1, 3).contains("3 Hyper-V hosts in 1 cluster,"));

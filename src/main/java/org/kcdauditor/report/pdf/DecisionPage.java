@@ -86,7 +86,7 @@ final class DecisionPage {
         int all = view.clusters().size();
         PdfPTable box = new PdfPTable(1);
         box.setWidthPercentage(100);
-        String text = all == 0 ? "No cluster was audited" : ReportView.decision(noGo, all);
+        String text = all == 0 ? "No cluster was audited" : ReportView.decision(noGo, all, view.clusters().get(0).name());
         PdfPCell st = new PdfPCell(new Phrase(text, f.h2black));
         st.setBackgroundColor(noGo == 0 && all > 0 ? GO : NO_GO);
         st.setPadding(5);
