@@ -87,7 +87,14 @@ public final class AuditContext implements Drift.Nodes {
      * ({@code cifs/X}); another account registering one of them exactly takes the ticket (the KDC looks the SPN up
      * before it applies sPNMappings).
      */
-    private final Map<AdObject, List<String>> viaAlias = new IdentityHashMap<>();
+    private final Map<AdObject, List<AliasServed>> viaAlias = new IdentityHashMap<>();
+    /** The normal forms of those SPNs, and the objects other than nodes registering one of them exactly. */
+    private final Set<String> aliasKeys = new HashSet<>();
+    private final Map<String, List<AdObject>> aliasHolders = new HashMap<>();
+
+    /** A required SPN ({@code spn}, normal form {@code key}) its target serves through its {@code HOST/X} alias. */
+    private record AliasServed(String spn, String key) {
+    }
     /** Whether each node's and file server's dNSHostName is a DNS name: tested once, read per target and by a rule. */
     private final Map<AdObject, Boolean> validDns;
     /** Sizes the hash filter of {@link #indexSpnOwners}: 2^22 bits, 512 KB. */
@@ -298,11 +305,6 @@ public final class AuditContext implements Drift.Nodes {
                 spnOwners.putIfAbsent(Spn.keyOf(spn), new ArrayList<>(1));
             }
         }
-        for (List<String> spns : viaAlias.values()) {
-            for (String spn : spns) {
-                spnOwners.putIfAbsent(Spn.keyOf(spn), new ArrayList<>(1));
-            }
-        }
         // the entries no pair requires, and the HOST/X each cifs/X of them may resolve through: who owns them
         for (List<String> entries : unexpected.values()) {
             for (String entry : entries) {
@@ -318,6 +320,7 @@ public final class AuditContext implements Drift.Nodes {
         // without allocating, rules them out (one bit of a 4-Mbit table) before the normal form is built.
         BitSet hashes = new BitSet(HASH_BITS);
         spnOwners.keySet().forEach(k -> hashes.set(k.hashCode() & (HASH_BITS - 1)));
+        aliasKeys.forEach(k -> hashes.set(k.hashCode() & (HASH_BITS - 1)));
         for (AdObject o : snapshot.objects()) {
             String[] own = hostSpnKeys.get(o);
             for (int i = 0; i < o.spns().size(); i++) {
@@ -330,6 +333,9 @@ public final class AuditContext implements Drift.Nodes {
                     continue;
                 }
                 List<AdObject> owners = spnOwners.get(key);
+                if (owners == null && aliasKeys.contains(key)) {
+                    owners = aliasHolders.computeIfAbsent(key, k -> new ArrayList<>(1));
+                }
                 if (owners != null && (owners.isEmpty() || owners.get(owners.size() - 1) != o)) {
                     owners.add(o);
                 }
@@ -344,15 +350,19 @@ public final class AuditContext implements Drift.Nodes {
      */
     private List<PairStatus> registeredElsewhere(List<PairStatus> pairs) {
         Map<AdObject, List<String>> elsewhere = new IdentityHashMap<>();
-        viaAlias.forEach((target, spns) -> {
-            for (String spn : spns) {
-                List<AdObject> owners = spnOwners.getOrDefault(Spn.keyOf(spn), List.of());
+        viaAlias.forEach((target, served) -> {
+            for (AliasServed a : served) {
+                // held by another node or file server (indexed with theirs), or by any other object
+                List<AdObject> owners = aliasHolders.getOrDefault(a.key(), spnOwners.getOrDefault(a.key(), List.of()));
                 if (!owners.isEmpty() && !owners.contains(target)) {
-                    elsewhere.computeIfAbsent(target, t -> new ArrayList<>()).add(spn);
+                    elsewhere.computeIfAbsent(target, t -> new ArrayList<>()).add(a.spn());
                 }
             }
         });
+        spnOwners.putAll(aliasHolders); // TARGET_SPN_NOT_REGISTERED names them
         viaAlias.clear();
+        aliasKeys.clear();
+        aliasHolders.clear();
         if (elsewhere.isEmpty()) {
             return pairs;
         }
@@ -893,7 +903,8 @@ public final class AuditContext implements Drift.Nodes {
                 continue;
             }
             if (alias != null && own.contains(alias)) {
-                viaAlias.computeIfAbsent(target, t -> new ArrayList<>(2)).add(spn);
+                viaAlias.computeIfAbsent(target, t -> new ArrayList<>(2)).add(new AliasServed(spn, key));
+                aliasKeys.add(key);
             } else {
                 unregistered.add(spn);
             }
