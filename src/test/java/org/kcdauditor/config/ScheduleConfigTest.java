@@ -76,6 +76,23 @@ class ScheduleConfigTest {
     }
 
     @ParameterizedTest(name = "{0}")
+    @CsvSource({"0 0 6 31 2 ?", "0 0 6 1 1 ? 2020", "0 0 6 30 2 ? *"})
+    void aCronThatNeverFiresExitsTwoNamingTheJob(String cron) throws Exception {
+        String yaml = GOOD.replace("0 30 7 * * ?", cron);
+        CliRun r = schedule(yaml);
+        assertEquals(2, r.exitCode(), r.toString());
+        assertTrue(r.err().contains("schedule[1].cron: '" + cron + "' never fires (job daily-drift): "), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        Path file = tmp.resolve("kcd-audit.yaml");
+        CliRun daemon = CliRun.run(Map.of("KCD_AUDIT_LDAP_PASSWORD", "x", "KCD_AUDIT_SMTP_PASSWORD", "y"), "daemon",
+                "--config", file.toString());
+        assertEquals(2, daemon.exitCode(), daemon.toString());
+        assertTrue(daemon.err().contains("never fires (job daily-drift)"), daemon.err());
+        // the same date in the job's own zone is checked in that zone, and a cron that fires stays valid
+        assertEquals(0, schedule(GOOD.replace("0 0 6 1 * ?", "0 0 6 29 2 ?")).exitCode());
+    }
+
+    @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
             schedule[0].cron: '0 0 6 1 * *' is not a valid  | '0 0 6 1 * ?'               | '0 0 6 1 * *'
             schedule[0].timeZone: unknown time zone          | 'Europe/Berlin'             | 'Europe/Atlantis'
