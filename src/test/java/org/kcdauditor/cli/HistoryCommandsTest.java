@@ -109,6 +109,22 @@ class HistoryCommandsTest {
                 err.strip());
     }
 
+    @Test
+    void aLimitBelowOneIsAUsageError() throws Exception {
+        Path cfg = config("  - name: HVC1\n    nodes: [HV01, HV02, HV03]", "");
+        for (String[] args : List.of(new String[]{"history", "--limit", "-1"}, new String[]{"history", "--limit", "0"},
+                new String[]{"outbox", "--limit", "-5"}, new String[]{"outbox", "--limit", "x"})) {
+            List<String> line = new java.util.ArrayList<>(List.of(args));
+            line.addAll(List.of("--config", cfg.toString()));
+            assertEquals(ExitCodes.USAGE, run(line.toArray(String[]::new)), line + ": " + out + err);
+            assertTrue(err.contains("Invalid value for option '--limit': "), line + ": " + err);
+            assertFalse(err.contains("maxRows") || err.contains("Exception"), err);
+        }
+        assertTrue(err.contains("'x' is not a whole number"), err);
+        run("history", "--limit", "-1", "--config", cfg.toString());
+        assertTrue(err.contains("must be at least 1 (got -1)"), err);
+    }
+
     /** A config of these clusters with a Get-VMHost export holding this one row. */
     private Path withHostSettings(String clusters, String row) throws Exception {
         Path csv = dir.resolve("vmhost.csv");
