@@ -66,7 +66,8 @@ final class HistorySection {
             d.add(heading("Waivers", f.h2, 10));
             List<String[]> rows = new ArrayList<>();
             for (HistorySections.WaiverDoc w : b.waivers()) {
-                rows.add(new String[]{w.rule() + "\n" + w.host() + (w.peer() == null ? "" : " -> " + w.peer()),
+                rows.add(new String[]{w.rule() + "\n" + w.host() + (w.peer() == null ? "" : " -> " + w.peer())
+                        + (w.warning() == null ? "" : "\n" + w.warning()),
                         w.justification(), w.expires() + (w.active() ? "" : " (EXPIRED)"),
                         String.valueOf(w.findings())});
             }
