@@ -113,8 +113,24 @@ public final class BaselineFile {
         return validate(name, raw, text);
     }
 
+    /** Validation errors, each with the key path it names, to be placed at its line in the file. */
+    private static final class Errors {
+        final List<String> messages = new ArrayList<>();
+        final List<Object[]> paths = new ArrayList<>();
+
+        /** @param path keys (String) and list indexes (Integer) from the top of the file */
+        void add(String message, Object... path) {
+            messages.add(message);
+            paths.add(path);
+        }
+
+        boolean isEmpty() {
+            return messages.isEmpty();
+        }
+    }
+
     private static Baseline validate(String name, RawBaseline raw, String text) {
-        List<String> errors = new ArrayList<>();
+        Errors errors = new Errors();
         Map<String, HostState> hosts = new LinkedHashMap<>();
         if (raw.hosts() != null) {
             raw.hosts().forEach((host, h) -> {
@@ -128,84 +144,104 @@ public final class BaselineFile {
                     try {
                         Uac.fromNames(List.of(String.valueOf(flags.get(i))));
                     } catch (IllegalArgumentException e) {
-                        errors.add(at + ".userAccountControl[" + i + "]: " + e.getMessage());
+                        errors.add(at + ".userAccountControl[" + i + "]: " + e.getMessage(), "hosts", host,
+                                "userAccountControl", i);
                     }
                 }
                 List<String> dt = h.delegateTo() == null ? List.of() : h.delegateTo();
                 for (int i = 0; i < dt.size(); i++) {
                     if (dt.get(i) == null || dt.get(i).isBlank()) {
-                        errors.add(at + ".delegateTo[" + i + "]: empty entry");
+                        errors.add(at + ".delegateTo[" + i + "]: empty entry", "hosts", host, "delegateTo", i);
                     }
                 }
                 hosts.put(host, new HostState(host, flags, dt));
             });
         }
         List<Waiver> waivers = new ArrayList<>();
-        String firstAt = "";
         List<RawWaiver> rw = raw.waivers() == null ? List.of() : raw.waivers();
         for (int i = 0; i < rw.size(); i++) {
             RawWaiver w = rw.get(i);
             String at = "waivers[" + i + "]";
             if (w == null) {
-                errors.add(at + ": empty entry");
+                errors.add(at + ": empty entry", "waivers", i);
                 continue;
             }
             String rule = w.rule();
             if (blank(rule)) {
-                errors.add(at + ".rule: missing (the rule id the waiver suppresses, e.g. MISSING_DELEGATION)");
+                errors.add(at + ".rule: missing (the rule id the waiver suppresses, e.g. MISSING_DELEGATION)",
+                        "waivers", i, "rule");
             } else if (RULES.canonicalId(rule).isPresent()) {
                 rule = RULES.canonicalId(rule).get();
             } else {
-                if (errors.isEmpty()) {
-                    firstAt = ruleMark(text, i);
-                }
                 errors.add(at + ".rule: unknown rule '" + rule + "'" + RULES.closestId(rule)
-                        .map(id -> " (did you mean " + id + "?)").orElse(" (kcd-audit rules lists the rule ids)"));
+                        .map(id -> " (did you mean " + id + "?)").orElse(" (kcd-audit rules lists the rule ids)"),
+                        "waivers", i, "rule");
             }
             if (blank(w.host())) {
-                errors.add(at + ".host: missing");
+                errors.add(at + ".host: missing", "waivers", i, "host");
             }
             if (blank(w.justification())) {
-                errors.add(at + ".justification: missing (why the exception is accepted, with a change number)");
+                errors.add(at + ".justification: missing (why the exception is accepted, with a change number)",
+                        "waivers", i, "justification");
             }
             if (w.expires() == null) {
-                errors.add(at + ".expires: missing (a date, e.g. 2026-12-31: waivers do not last forever)");
+                errors.add(at + ".expires: missing (a date, e.g. 2026-12-31: waivers do not last forever)",
+                        "waivers", i, "expires");
             }
             waivers.add(new Waiver(rule, w.host(), blank(w.peer()) ? null : w.peer(),
                     blank(w.spn()) ? null : w.spn(), w.justification(), w.expires()));
         }
         if (!errors.isEmpty()) {
-            throw new ConfigException(name + firstAt + ": " + errors.get(0) + (errors.size() > 1 ? " (and " + (errors.size() - 1)
-                    + " more: " + String.join("; ", errors.subList(1, errors.size())) + ")" : ""));
+            Node root = compose(text);
+            List<String> more = new ArrayList<>();
+            for (int i = 1; i < errors.messages.size(); i++) {
+                Mark m = mark(root, errors.paths.get(i));
+                more.add((m == null ? "" : "line " + (m.getLine() + 1) + ": ") + errors.messages.get(i));
+            }
+            Mark first = mark(root, errors.paths.get(0));
+            throw new ConfigException(name + (first == null ? "" : ":" + (first.getLine() + 1) + ":"
+                    + (first.getColumn() + 1)) + ": " + errors.messages.get(0) + (more.isEmpty() ? ""
+                    : " (and " + more.size() + " more: " + String.join("; ", more) + ")"));
         }
         return new Baseline(raw.capturedAt(), raw.capturedFrom(), raw.approvedBy(), hosts, waivers);
     }
 
-    /**
-     * {@code :line:column} of {@code waivers[index].rule}'s value, to follow the file name as a syntax error's
-     * position does; empty when the text cannot be followed.
-     */
-    private static String ruleMark(String text, int index) {
+    /** The file's node tree (SnakeYAML keeps each node's position), or null when it cannot be built. */
+    private static Node compose(String text) {
         try {
-            Node root = new Yaml(loaderOptions()).compose(new StringReader(text));
-            if (root instanceof MappingNode top) {
-                for (NodeTuple t : top.getValue()) {
-                    if (t.getKeyNode() instanceof ScalarNode k && k.getValue().equals("waivers")
-                            && t.getValueNode() instanceof SequenceNode seq
-                            && seq.getValue().get(index) instanceof MappingNode waiver) {
-                        for (NodeTuple f : waiver.getValue()) {
-                            if (f.getKeyNode() instanceof ScalarNode fk && fk.getValue().equals("rule")) {
-                                Mark m = f.getValueNode().getStartMark();
-                                return ":" + (m.getLine() + 1) + ":" + (m.getColumn() + 1);
-                            }
-                        }
+            return new Yaml(loaderOptions()).compose(new StringReader(text));
+        } catch (RuntimeException e) {
+            return null; // the position is a help, the message stands without it
+        }
+    }
+
+    /**
+     * Where {@code path} (keys and list indexes) leads in the file: the value of its last key, or, for a key that
+     * is not there (a missing {@code expires}), the mapping that lacks it; null when the text cannot be followed.
+     */
+    private static Mark mark(Node root, Object[] path) {
+        Node node = root;
+        if (node == null) {
+            return null;
+        }
+        for (Object step : path) {
+            Node next = null;
+            if (step instanceof Integer index && node instanceof SequenceNode seq && index < seq.getValue().size()) {
+                next = seq.getValue().get(index);
+            } else if (step instanceof String key && node instanceof MappingNode map) {
+                for (NodeTuple t : map.getValue()) {
+                    if (t.getKeyNode() instanceof ScalarNode k && k.getValue().equals(key)) {
+                        next = t.getValueNode();
+                        break;
                     }
                 }
             }
-        } catch (RuntimeException e) {
-            // the position is a help, the message stands without it
+            if (next == null) {
+                break;
+            }
+            node = next;
         }
-        return "";
+        return node == root ? null : node.getStartMark();
     }
 
     /** The YAML text of a baseline, in the documented layout. */

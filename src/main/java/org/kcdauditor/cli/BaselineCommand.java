@@ -7,6 +7,7 @@ import org.kcdauditor.baseline.Baseline;
 import org.kcdauditor.baseline.BaselineFile;
 import org.kcdauditor.baseline.Drift;
 import org.kcdauditor.baseline.Waiver;
+import org.kcdauditor.baseline.WaiverHosts;
 import org.kcdauditor.config.AuditConfig;
 import org.kcdauditor.config.ConfigException;
 import org.kcdauditor.config.ConfigLoader;
@@ -129,9 +130,11 @@ final class BaselineCommand implements Runnable {
                     cli.out().println("  " + c.kind() + "  " + Ps.oneLine(Drift.describe(c)));
                 }
             }
+            List<Waiver> unknown = WaiverHosts.unknown(b, ctx, List.of());
             for (Waiver w : b.waivers()) {
                 cli.out().println("  waiver " + w.rule() + " " + w.host() + (w.peer() == null ? "" : " -> " + w.peer())
-                        + (w.activeAt(cli.clock().instant()) ? " active until " : " EXPIRED on ") + w.expires());
+                        + (w.activeAt(cli.clock().instant()) ? " active until " : " EXPIRED on ") + w.expires()
+                        + (unknown.contains(w) ? ", but it " + WaiverHosts.NO_NODE : ""));
             }
             return changes.isEmpty() ? ExitCodes.OK : ExitCodes.FINDINGS;
         }

@@ -112,6 +112,15 @@ final class ConsoleSummary {
                 failed.stream().limit(TOP).forEach(i -> out.println("  " + oneLine(i.file() + ": " + i.error())));
             }
         }
+        if (d.baseline() != null && d.baseline().waivers() != null) {
+            List<String> never = d.baseline().waivers().stream().filter(w -> w.warning() != null)
+                    .map(w -> "Warning: the waiver for " + w.rule() + " on " + w.host() + (w.peer() == null ? ""
+                            : " -> " + w.peer()) + " " + w.warning() + ".").toList();
+            if (!never.isEmpty()) {
+                out.println();
+                never.forEach(line -> out.println(oneLine(line)));
+            }
+        }
         out.println();
         out.println("Reports in " + o.outDir().toAbsolutePath().normalize() + ":");
         out.println("  " + o.files().stream().map(Path::getFileName).map(Path::toString)

@@ -41,11 +41,23 @@ final class DaemonCommand implements Callable<Integer> {
                 secrets.resolve(key + ".passwordEnv", d.passwordEnv(),
                         d.passwordFile() == null ? null : cfg.resolve(d.passwordFile()), key + ".passwordFile");
             }
+            // the trust store is opened for ldaps:// and StartTLS (LdapConnector), so its password is needed then
+            boolean tls = d.useStartTls() || d.url() != null && d.url().regionMatches(true, 0, "ldaps:", 0, 6);
+            if (tls && d.trustStore() != null && !d.trustStore().isBlank()) {
+                secrets.resolve(key + ".trustStorePasswordEnv", d.trustStorePasswordEnv(),
+                        d.trustStorePasswordFile() == null ? null : cfg.resolve(d.trustStorePasswordFile()),
+                        key + ".trustStorePasswordFile");
+            }
         }
         MailConfig m = cfg.mail();
         if (m != null && m.username() != null && !m.username().isBlank()) {
             secrets.resolve("mail.passwordEnv", m.passwordEnv(),
                     m.passwordFile() == null ? null : cfg.resolve(m.passwordFile()), "mail.passwordFile");
+        }
+        // every notice opens the trust store (Mailer.session) when the connection is encrypted
+        if (m != null && m.trustStore() != null && !m.trustStore().isBlank()
+                && m.securityMode() != MailConfig.Security.NONE) {
+            secrets.resolve("mail.trustStorePasswordEnv", m.trustStorePasswordEnv(), null, null);
         }
     }
 

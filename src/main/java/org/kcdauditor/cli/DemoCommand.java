@@ -52,8 +52,15 @@ final class DemoCommand implements Callable<Integer> {
             demoDir = Installation.demoCopy();
             config = ConfigLoader.load(demoDir.resolve(CONFIG));
         }
-        DemoHistory.reset(config);
-        DemoHistory.seed(cli, config, demoDir);
+        // demos started together take turns: one's reset would delete the store under another's runs
+        try (DemoHistory.Turn turn = DemoHistory.exclusive(config, cli.err())) {
+            DemoHistory.reset(config);
+            DemoHistory.seed(cli, config, demoDir);
+            return audit(config, demoDir);
+        }
+    }
+
+    private int audit(AuditConfig config, Path demoDir) throws DirectoryException, IOException, LDAPException {
         try (DemoDirectory directory = DemoDirectory.start(demoDir.resolve(LDIF))) {
             cli.out().println("Demo directory: " + directory.entries() + " entries of " + DemoDirectory.BASE_DN
                     + " served in-process at " + directory.url());

@@ -26,6 +26,57 @@ final class DemoHistory {
     private DemoHistory() {
     }
 
+    /** Demos of this process take turns here; demos of other processes at the file lock of {@link #exclusive}. */
+    private static final java.util.concurrent.locks.ReentrantLock IN_PROCESS =
+            new java.util.concurrent.locks.ReentrantLock();
+
+    /** The demo store held by one demo, from its reset until the demo has finished with it. */
+    interface Turn extends AutoCloseable {
+        @Override
+        void close() throws IOException;
+    }
+
+    /**
+     * Waits until no other demo (of this process or another) uses the demo store, then holds it until closed.
+     * The lock is an operating-system lock on {@code <store>.demo.lock} beside the store, so a demo that is
+     * killed releases it; the store's own run lock cannot serve, since the reset deletes the store.
+     */
+    static Turn exclusive(AuditConfig config, java.io.PrintStream err) throws IOException {
+        Path base = h2File(config);
+        if (base == null) {
+            return () -> { };
+        }
+        Path lockFile = Path.of(base + ".demo.lock").toAbsolutePath();
+        IN_PROCESS.lock();
+        java.nio.channels.FileChannel channel = null;
+        try {
+            Files.createDirectories(lockFile.getParent());
+            channel = java.nio.channels.FileChannel.open(lockFile, java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.WRITE);
+            java.nio.channels.FileLock lock = channel.tryLock();
+            if (lock == null) {
+                err.println("kcd-audit: another demo is using the demo store " + base + ": waiting for it to finish");
+                lock = channel.lock();
+            }
+            java.nio.channels.FileChannel held = channel;
+            java.nio.channels.FileLock taken = lock;
+            return () -> {
+                try {
+                    taken.release();
+                    held.close();
+                } finally {
+                    IN_PROCESS.unlock();
+                }
+            };
+        } catch (IOException | RuntimeException e) {
+            if (channel != null) {
+                channel.close();
+            }
+            IN_PROCESS.unlock();
+            throw e;
+        }
+    }
+
     /**
      * Every demo starts from an empty demo store (its H2 file), so it shows the same history each time:
      * the earlier state, then this run, instead of a timeline that grows with every demo.

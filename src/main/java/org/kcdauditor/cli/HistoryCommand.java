@@ -31,7 +31,8 @@ final class HistoryCommand implements Callable<Integer> {
     @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "The YAML configuration (required).")
     Path config;
 
-    @Option(names = "--limit", defaultValue = "20", description = "How many runs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--limit", defaultValue = "20", converter = PositiveInt.class, paramLabel = "N",
+            description = "How many runs (default: ${DEFAULT-VALUE}).")
     int limit;
 
     HistoryCommand(Cli cli) {
@@ -52,7 +53,7 @@ final class HistoryCommand implements Callable<Integer> {
         try (RunStore store = StoreUrls.open(cfg, cli.env())) {
             // a run whose process is gone from this host is shown as what it is: interrupted
             Recovery.interruptDeadRuns(store, cli.clock().instant(), false);
-            List<RunSummary> runs = store.list(Math.max(1, limit));
+            List<RunSummary> runs = store.list(limit);
             if (runs.isEmpty()) {
                 cli.out().println("No runs stored yet in " + StoreUrls.jdbcUrl(cfg).split(";")[0]
                         + " (kcd-audit run --config " + config + ")");

@@ -29,10 +29,12 @@ final class OutboxCommand implements Callable<Integer> {
     @Option(names = "--all", description = "Also list sent notices (newest first).")
     boolean all;
 
-    @Option(names = "--send", description = "Try to send the due notices now, then list.")
+    @Option(names = "--send", description = "Try to send the due notices now (at most --limit of them), then list.")
     boolean send;
 
-    @Option(names = "--limit", defaultValue = "50", description = "At most this many rows (default ${DEFAULT-VALUE}).")
+    @Option(names = "--limit", defaultValue = "50", converter = PositiveInt.class, paramLabel = "N",
+            description = "At most this many rows, and with --send at most this many notices sent"
+                    + " (default ${DEFAULT-VALUE}).")
     int limit;
 
     OutboxCommand(Cli cli) {
@@ -47,7 +49,7 @@ final class OutboxCommand implements Callable<Integer> {
                 "kcd-audit outbox (pid " + ProcessHandle.current().pid() + ")");
         if (send) {
             Outbox.Result r = new Notifier(cfg, cli.secrets(), cli.env(), cli.clock(), cli.installation().templates(), outbox)
-                    .flush();
+                    .flush(limit);
             cli.out().println("Sent " + r.sent() + ", failed " + r.failed() + ".");
         }
         List<OutboxStore.Entry> rows = outbox.list(all, limit);

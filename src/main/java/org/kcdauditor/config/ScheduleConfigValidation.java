@@ -56,6 +56,7 @@ final class ScheduleConfigValidation {
             } else {
                 try {
                     CronExpression.validateExpression(j.cron());
+                    neverFires(at, j, job, errors);
                 } catch (ParseException e) {
                     errors.add(at + ".cron: '" + j.cron() + "' is not a valid Quartz cron expression" + job + ": "
                             + e.getMessage() + " (seconds minutes hours day-of-month month day-of-week [year],"
@@ -73,6 +74,25 @@ final class ScheduleConfigValidation {
             if (j.notifyOn() != null && !NOTIFY.contains(j.notifyOn())) {
                 errors.add(at + ".notify: must be always, on-change or never (got '" + j.notifyOn() + "')" + job);
             }
+        }
+    }
+
+    /**
+     * A valid expression that no future time matches ({@code "0 0 6 31 2 ?"}, a year that has passed): Quartz
+     * refuses to schedule it, so the daemon would fail at start; say so here, naming the job (exit 2).
+     */
+    private static void neverFires(String at, ScheduleConfig j, String job, List<String> errors) throws ParseException {
+        CronExpression cron = new CronExpression(j.cron());
+        ZoneId zone;
+        try {
+            zone = j.zone();
+        } catch (DateTimeException e) {
+            zone = ZoneId.systemDefault(); // the unknown zone has its own error
+        }
+        cron.setTimeZone(java.util.TimeZone.getTimeZone(zone));
+        if (cron.getNextValidTimeAfter(new java.util.Date()) == null) {
+            errors.add(at + ".cron: '" + j.cron() + "' never fires" + job + ": no time from now on matches it"
+                    + " (check the day of the month against the month, and the year if one is given)");
         }
     }
 

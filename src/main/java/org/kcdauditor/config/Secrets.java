@@ -44,13 +44,15 @@ public final class Secrets {
      * @param key    the config key for messages, e.g. {@code directory.passwordEnv}
      * @param envVar variable name or null
      * @param file   path (already resolved) or null
+     * @param fileKey the key that names a file instead, for the hint; null when there is none
      */
     public char[] resolve(String key, String envVar, Path file, String fileKey) {
         if (envVar != null && !envVar.isBlank()) {
             String value = env.get(envVar);
             if (value == null || value.isEmpty()) {
                 throw new ConfigException(key + ": environment variable " + envVar
-                        + (value == null ? " is not set" : " is empty") + " (export it, or use " + fileKey + ")");
+                        + (value == null ? " is not set" : " is empty") + " (export it" + (fileKey == null ? ")"
+                        : ", or use " + fileKey + ")"));
             }
             return value.toCharArray();
         }

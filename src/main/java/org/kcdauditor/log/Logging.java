@@ -7,8 +7,13 @@ import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ConfiguratorRank;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.CoreConstants;
+import ch.qos.logback.core.LayoutBase;
+import ch.qos.logback.core.encoder.Encoder;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import ch.qos.logback.core.OutputStreamAppender;
 import ch.qos.logback.core.rolling.RollingFileAppender;
 import ch.qos.logback.core.rolling.SizeAndTimeBasedRollingPolicy;
@@ -29,7 +34,8 @@ import java.nio.file.StandardOpenOption;
  *
  * <ul>
  * <li>Every command: stderr, kcd-audit's own messages at INFO, libraries (Flyway, H2, Quartz, POI) only
- * from WARN; {@code --verbose} lets library messages through at INFO.</li>
+ * from WARN, each as one plain line like the command's own messages ({@code kcd-audit: warning: …});
+ * {@code --verbose} lets library messages through at INFO, with time, thread, logger and stack traces.</li>
  * <li>{@code kcd-audit daemon}: stdout (journald, a service manager), or with {@code daemon.logFile} a
  * file rotated daily and at {@value #MAX_FILE_SIZE}, old files gzipped, {@value #MAX_HISTORY_DAYS}
  * days and at most {@value #TOTAL_SIZE_CAP} kept.</li>
@@ -48,15 +54,50 @@ public final class Logging extends ContextAwareBase implements Configurator {
     public ExecutionStatus configure(LoggerContext ctx) {
         ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
         console.setTarget("System.err");
-        use(ctx, console);
+        CommandLineLayout layout = new CommandLineLayout();
+        layout.setContext(ctx);
+        layout.start();
+        LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
+        encoder.setContext(ctx);
+        encoder.setLayout(layout);
+        encoder.start();
+        use(ctx, console, encoder);
         ctx.getLogger(Logger.ROOT_LOGGER_NAME).setLevel(Level.WARN);
         ctx.getLogger("org.kcdauditor").setLevel(Level.INFO);
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
     }
 
-    /** {@code --verbose}: library messages at INFO too. */
+    /** {@code --verbose}: library messages at INFO too, with time, thread, logger and stack traces on stderr. */
     public static void verbose() {
-        context().getLogger(Logger.ROOT_LOGGER_NAME).setLevel(Level.INFO);
+        LoggerContext ctx = context();
+        ctx.getLogger(Logger.ROOT_LOGGER_NAME).setLevel(Level.INFO);
+        ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
+        console.setTarget("System.err");
+        use(ctx, console);
+    }
+
+    /**
+     * A command's log message as the command's own messages read: {@code kcd-audit: warning: …} (or
+     * {@code error: }; nothing for INFO), on one line, with the first line of an exception's message instead of
+     * its stack trace. The daemon's log keeps {@link #PATTERN}, with time stamps.
+     */
+    static final class CommandLineLayout extends LayoutBase<ILoggingEvent> {
+        @Override
+        public String doLayout(ILoggingEvent event) {
+            Level level = event.getLevel();
+            String prefix = level.isGreaterOrEqual(Level.ERROR) ? "error: "
+                    : level.isGreaterOrEqual(Level.WARN) ? "warning: " : "";
+            String message = String.valueOf(event.getFormattedMessage());
+            IThrowableProxy t = event.getThrowableProxy();
+            if (t != null && t.getMessage() != null) {
+                String cause = t.getMessage().lines().findFirst().orElse("").strip();
+                if (!cause.isEmpty() && !message.contains(cause)) {
+                    message += ": " + cause;
+                }
+            }
+            return "kcd-audit: " + prefix + message.replaceAll("\\s*\\R\\s*", " ").strip()
+                    + CoreConstants.LINE_SEPARATOR;
+        }
     }
 
     /** The daemon without {@code daemon.logFile}: stdout, which journald or a service manager records. */
@@ -107,12 +148,17 @@ public final class Logging extends ContextAwareBase implements Configurator {
         }
     }
 
-    /** Replaces the appender of the root logger (the only one) with {@code appender}. */
+    /** Replaces the appender of the root logger (the only one) with {@code appender}, writing {@link #PATTERN}. */
     private static void use(LoggerContext ctx, OutputStreamAppender<ILoggingEvent> appender) {
         PatternLayoutEncoder encoder = new PatternLayoutEncoder();
         encoder.setContext(ctx);
         encoder.setPattern(PATTERN);
         encoder.start();
+        use(ctx, appender, encoder);
+    }
+
+    private static void use(LoggerContext ctx, OutputStreamAppender<ILoggingEvent> appender,
+                            Encoder<ILoggingEvent> encoder) {
         appender.setContext(ctx);
         appender.setName(APPENDER);
         appender.setEncoder(encoder);

@@ -142,8 +142,7 @@ public final class Mailer {
 
     private SSLContext trustStoreContext() {
         Path file = config.resolve(mail.trustStore());
-        char[] pw = secrets.resolve("mail.trustStorePasswordEnv", mail.trustStorePasswordEnv(), null,
-                "mail.trustStorePasswordEnv");
+        char[] pw = secrets.resolve("mail.trustStorePasswordEnv", mail.trustStorePasswordEnv(), null, null);
         try (InputStream in = Files.newInputStream(file)) {
             KeyStore ks = KeyStore.getInstance(file.toString().toLowerCase().endsWith(".jks") ? "JKS" : "PKCS12");
             ks.load(in, pw);

@@ -78,6 +78,11 @@ public final class Notifier {
 
     /** Sends what is due (no-op without mail:). */
     public Outbox.Result flush() {
-        return mailer == null ? new Outbox.Result(0, 0) : outbox.sendDue(mailer);
+        return flush(Integer.MAX_VALUE);
+    }
+
+    /** Sends at most {@code max} of the due notices ({@code outbox --send --limit N}). */
+    public Outbox.Result flush(int max) {
+        return mailer == null ? new Outbox.Result(0, 0) : outbox.sendDue(mailer, max);
     }
 }

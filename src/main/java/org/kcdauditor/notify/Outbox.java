@@ -55,9 +55,17 @@ public final class Outbox {
      * sent, then marked SENT; a failure records the error and the next attempt time.
      */
     public Result sendDue(Mailer mailer) {
+        return sendDue(mailer, Integer.MAX_VALUE);
+    }
+
+    /** The same, stopping after {@code max} attempts (sent or failed); the rest stay due. */
+    public Result sendDue(Mailer mailer, int max) {
         int sent = 0;
         int failed = 0;
         for (String id : rows.dueIds(clock.instant())) {
+            if (sent + failed >= max) {
+                break;
+            }
             Instant now = clock.instant();
             if (!rows.claim(id, instance, now, now.plus(CLAIM))) {
                 continue;

@@ -6,6 +6,7 @@ import org.kcdauditor.audit.AuditInputs;
 import org.kcdauditor.audit.AuditResult;
 import org.kcdauditor.baseline.Baseline;
 import org.kcdauditor.baseline.Waiver;
+import org.kcdauditor.baseline.WaiverHosts;
 import org.kcdauditor.inventory.HardeningUpdate;
 import org.kcdauditor.inventory.ImportResult;
 import org.kcdauditor.model.AdObject;
@@ -60,9 +61,14 @@ public final class HistorySections {
     public record ChangeDoc(String runId, Instant at, String host, String change) {
     }
 
+    /** @param warning set when the waiver can never apply ({@link WaiverHosts#NO_NODE}), else null */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record WaiverDoc(String rule, String host, String peer, String spn, String justification,
-                            LocalDate expires, boolean active, int findings) {
+                            LocalDate expires, boolean active, int findings, String warning) {
+        public WaiverDoc(String rule, String host, String peer, String spn, String justification, LocalDate expires,
+                         boolean active, int findings) {
+            this(rule, host, peer, spn, justification, expires, active, findings, null);
+        }
     }
 
     /** {@code baseline}: which baseline the run compared against (absent = none found). */
@@ -165,10 +171,11 @@ public final class HistorySections {
         Baseline b = inputs.baseline();
         if (b != null) {
             List<WaiverDoc> waivers = new ArrayList<>();
+            List<Waiver> unknown = WaiverHosts.unknown(b, ctx, result.findings());
             for (Waiver w : b.waivers()) {
                 int n = (int) result.findings().stream().filter(f -> f.isWaived() && w.matches(f)).count();
                 waivers.add(new WaiverDoc(w.rule(), w.host(), w.peer(), w.spn(), w.justification(), w.expires(),
-                        w.activeAt(inputs.now()), n));
+                        w.activeAt(inputs.now()), n, unknown.contains(w) ? WaiverHosts.NO_NODE : null));
             }
             baseline = new BaselineDoc(baselinePath == null ? null : baselinePath.toString(), b.capturedAt(),
                     b.capturedFrom(), b.approvedBy(), b.hosts().size(), waivers);

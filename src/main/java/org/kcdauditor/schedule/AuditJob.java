@@ -72,6 +72,10 @@ public class AuditJob implements Job {
             String summary = o.result().findings().size() + " findings, " + o.result().bySeverity();
             d.fireLog().finish(fireId, d.clock().instant(), o.runId(), FireLog.SUCCEEDED, summary);
             LOG.info("job {}: run {} finished: {}; reports in {}", name, o.runId(), summary, o.outDir());
+            if (o.document().baseline() != null && o.document().baseline().waivers() != null) {
+                o.document().baseline().waivers().stream().filter(w -> w.warning() != null).forEach(w -> LOG.warn(
+                        "job {}: the waiver for {} on {} {}", name, w.rule(), w.host(), w.warning()));
+            }
             notify(d, job, o);
             prune(d, name);
         } catch (RunLock.LockedException e) {

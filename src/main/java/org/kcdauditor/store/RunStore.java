@@ -123,12 +123,8 @@ public final class RunStore implements AutoCloseable {
             if (file != null && (why.contains("orrupt") || why.contains("Chunk") || why.contains("chunk"))) {
                 throw new StoreException(damaged(file, why), e);
             }
-            // H2's DATABASE_ALREADY_OPEN_1 (90020), and its file lock held or just released by another process
-            boolean inUse = e.getErrorCode() == 90020 || why.contains(".lock.db")
-                    || why.contains("Another process was faster");
-            throw new StoreException("history store " + display + " cannot be opened: " + why + (file != null && inUse
-                    ? " (another process has it open: retry when it has finished; the store is not damaged)"
-                    : file != null ? " (a damaged H2 file is left untouched: move it aside, or point store.url elsewhere)"
+            throw new StoreException("history store " + display + " cannot be opened: " + why + (file != null
+                    ? h2Hint(file, e.getErrorCode(), why)
                     : " (check that the database server is running and accepts connections at the host and port of"
                     + " store.url, and the user and password in the variables store.userEnv and store.passwordEnv"
                     + " name)"), e);
@@ -149,6 +145,45 @@ public final class RunStore implements AutoCloseable {
             closeQuietly(c);
             throw new StoreException("history store " + display + ": schema migration failed: " + firstLine(e), e);
         }
+    }
+
+    /** H2's ERROR_OPENING_DATABASE_1: its file lock ({@code <name>.lock.db}) could not be taken. */
+    private static final int H2_LOCK_FILE = 8000;
+    /** H2's DATABASE_ALREADY_OPEN_1. */
+    private static final int H2_ALREADY_OPEN = 90020;
+
+    /**
+     * What to do about an H2 file store that did not open, by H2's reason. Its lock file held, just
+     * written or raced for by another process means in use (retry); a lock file that cannot be written
+     * or read means the disk or the folder's permissions; neither is damage, so neither says "move it aside".
+     */
+    static String h2Hint(Path file, int code, String why) {
+        Path folder = file.toAbsolutePath().getParent();
+        String name = file.getFileName().toString();
+        Path lock = folder.resolve((name.endsWith(".mv.db") ? name.substring(0, name.length() - 6) : name)
+                + ".lock.db");
+        if (code == H2_ALREADY_OPEN || why.contains("Lock file recently modified")
+                || why.contains("Locked by another") || why.contains("Another process was faster")
+                || why.contains("Concurrent update") || why.contains("already in use")) {
+            return " (another process has it open: retry when it has finished; the store is not damaged)";
+        }
+        if (why.contains("No space left on device")) {
+            return " (the disk holding " + folder + " is full: free space, then retry; nothing was changed)";
+        }
+        if (why.contains("Could not save properties")) {
+            return " (cannot write the lock file " + lock + ": the disk is full, or the account running kcd-audit"
+                    + " may not write in " + folder + "; free space or fix the permissions, then retry; the store is"
+                    + " not damaged)";
+        }
+        if (why.contains("Could not load properties")) {
+            return " (cannot read the lock file " + lock + ": check the permissions of " + folder + " and that file;"
+                    + " the store is not damaged)";
+        }
+        if (code == H2_LOCK_FILE) {
+            return " (the lock file " + lock + " could not be used: check the free space and permissions of " + folder
+                    + ", and that no other process has the store open, then retry; the store is not damaged)";
+        }
+        return " (a damaged H2 file is left untouched: move it aside, or point store.url elsewhere)";
     }
 
     /** Where the backup before a schema migration of {@code file} goes. */

@@ -99,6 +99,7 @@ public final class StoreUrls {
             } catch (StoreException e) {
                 String m = String.valueOf(e.getMessage());
                 boolean busy = m.contains("Lock file recently modified") || m.contains("already in use")
+                        || m.contains("Another process was faster") || m.contains("Concurrent update")
                         || m.contains("already closed") || m.contains("Unable to determine the original schema")
                         || m.contains("Connection is broken"); // the process serving the file just closed it
                 if (!busy || System.nanoTime() - end > 0) {

@@ -107,12 +107,32 @@ class BaselineFileTest {
     @Test
     void semanticErrorsNameTheKeyPath() throws Exception {
         Path f = dir.resolve("baseline.yaml");
-        Files.writeString(f, DOCUMENTED.replace("TRUSTED_TO_AUTH_FOR_DELEGATION]", "TRUSTED_TO_AUTH]")
-                .replace("    justification: \"HV04 is being decommissioned, CHG0042\"\n", ""));
+        String flags = DOCUMENTED.replace("TRUSTED_TO_AUTH_FOR_DELEGATION]", "TRUSTED_TO_AUTH]");
+        Files.writeString(f, flags.replace("    justification: \"HV04 is being decommissioned, CHG0042\"\n", ""));
         ConfigException e = assertThrows(ConfigException.class, () -> BaselineFile.read(f));
-        assertTrue(e.getMessage().contains("hosts.HV01.userAccountControl[1]: unknown userAccountControl flag"),
+        // at the flag's line and column; the further error with its line
+        String line6 = flags.lines().skip(5).findFirst().orElseThrow();
+        assertTrue(e.getMessage().startsWith(f + ":6:" + (line6.indexOf("TRUSTED_TO_AUTH]") + 1)
+                + ": hosts.HV01.userAccountControl[1]: unknown userAccountControl flag"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("(and 1 more: line 9: waivers[0].justification: missing (why the exception"
+                + " is accepted, with a change number))"), e.getMessage());
+    }
+
+    @Test
+    void aMissingKeyIsPlacedAtTheWaiverThatLacksIt() throws Exception {
+        Path f = dir.resolve("baseline.yaml");
+        Files.writeString(f, DOCUMENTED.replace("    expires: 2026-12-31\n", ""));
+        ConfigException e = assertThrows(ConfigException.class, () -> BaselineFile.read(f));
+        // a key that is missing: the waiver that lacks it
+        assertEquals(f + ":9:5: waivers[0].expires: missing (a date, e.g. 2026-12-31: waivers do not last forever)",
                 e.getMessage());
-        assertTrue(e.getMessage().contains("waivers[0].justification: missing"), e.getMessage());
+        // flow style, and a waiver that is not the first
+        Files.writeString(f, "hosts: {}\nwaivers:\n  - {rule: MISSING_DELEGATION, host: HV01, justification: x,"
+                + " expires: 2026-12-31}\n  - {rule: MISSING_DELEGATION, host: '', justification: y,"
+                + " expires: 2026-12-31}\n");
+        e = assertThrows(ConfigException.class, () -> BaselineFile.read(f));
+        String line4 = Files.readAllLines(f).get(3);
+        assertEquals(f + ":4:" + (line4.indexOf("''") + 1) + ": waivers[1].host: missing", e.getMessage());
     }
 
     @Test

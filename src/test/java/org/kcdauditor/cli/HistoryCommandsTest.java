@@ -109,6 +109,22 @@ class HistoryCommandsTest {
                 err.strip());
     }
 
+    @Test
+    void aLimitBelowOneIsAUsageError() throws Exception {
+        Path cfg = config("  - name: HVC1\n    nodes: [HV01, HV02, HV03]", "");
+        for (String[] args : List.of(new String[]{"history", "--limit", "-1"}, new String[]{"history", "--limit", "0"},
+                new String[]{"outbox", "--limit", "-5"}, new String[]{"outbox", "--limit", "x"})) {
+            List<String> line = new java.util.ArrayList<>(List.of(args));
+            line.addAll(List.of("--config", cfg.toString()));
+            assertEquals(ExitCodes.USAGE, run(line.toArray(String[]::new)), line + ": " + out + err);
+            assertTrue(err.contains("Invalid value for option '--limit': "), line + ": " + err);
+            assertFalse(err.contains("maxRows") || err.contains("Exception"), err);
+        }
+        assertTrue(err.contains("'x' is not a whole number"), err);
+        run("history", "--limit", "-1", "--config", cfg.toString());
+        assertTrue(err.contains("must be at least 1 (got -1)"), err);
+    }
+
     /** A config of these clusters with a Get-VMHost export holding this one row. */
     private Path withHostSettings(String clusters, String row) throws Exception {
         Path csv = dir.resolve("vmhost.csv");
@@ -157,6 +173,40 @@ class HistoryCommandsTest {
         assertTrue(out.contains("BLOCKER MISSING_DELEGATION             HV01 is not allowed to delegate to"
                 + " cifs/hv02.contoso.com"), out);
         assertFalse(out.contains("BLOCKER UNCONSTRAINED_DELEGATION"), out);
+    }
+
+    @Test
+    void aWaiverForAHostThatIsNoConfiguredNodeIsAWarningNotSilentlyActive() throws Exception {
+        Path cfg = config("  - name: HVC1\n    nodes: [HV01, HV02, HV03]", "");
+        Files.writeString(dir.resolve("baseline.yaml"), """
+                hosts: {}
+                waivers:
+                  - {rule: MISSING_DELEGATION, host: HV99, peer: HV01, justification: "CHG7", expires: 2026-12-31}
+                  - {rule: MISSING_DELEGATION, host: hv02, justification: "CHG8", expires: 2026-12-31}
+                  - {rule: OPERATOR_NOT_DELEGABLE, host: adm-nobody, justification: "CHG9", expires: 2026-12-31}
+                """);
+        Path reports = dir.resolve("out");
+        run("run", "--config", cfg.toString(), "--out", reports.toString(), "--formats", "json,xlsx");
+        String warning = "the waiver for MISSING_DELEGATION on HV99 -> HV01 matches no configured node";
+        assertTrue(out.contains("Warning: " + warning), out + err);
+        assertFalse(out.contains("on hv02 matches"), "a waiver of a node, in any case, applies: " + out);
+        assertTrue(out.contains("Warning: the waiver for OPERATOR_NOT_DELEGABLE on adm-nobody matches no"), out);
+        var doc = org.kcdauditor.support.CliRun.findings(reports);
+        var listed = doc.path("baseline").path("waivers");
+        assertEquals(3, listed.size(), listed.toString());
+        assertTrue(listed.get(0).path("warning").asText().startsWith("matches no configured node"), listed.toString());
+        assertFalse(listed.get(1).has("warning"), listed.toString());
+        assertTrue(listed.get(1).path("findings").asInt() > 0, "the waiver of hv02 waives its findings");
+        try (var wb = new org.apache.poi.xssf.usermodel.XSSFWorkbook(reports.resolve("audit.xlsx").toFile())) {
+            var sheet = wb.getSheet("Waivers");
+            assertEquals("NO NODE", sheet.getRow(1).getCell(0).getStringCellValue());
+            assertEquals("yes", sheet.getRow(2).getCell(0).getStringCellValue());
+        }
+        assertEquals(ExitCodes.FINDINGS, run("baseline", "diff", "--config", cfg.toString()), out + err);
+        assertTrue(out.contains("waiver MISSING_DELEGATION HV99 -> HV01 active until 2026-12-31, but it matches no"
+                + " configured node"), out);
+        assertTrue(out.lines().filter(l -> l.contains("waiver MISSING_DELEGATION hv02")).allMatch(l -> l.endsWith(
+                "active until 2026-12-31")), out);
     }
 
     @Test

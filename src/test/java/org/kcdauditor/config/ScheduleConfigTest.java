@@ -49,6 +49,12 @@ class ScheduleConfigTest {
     @TempDir
     Path tmp;
 
+    /** The daemon command, which must refuse to start: one that starts runs until stopped, so it fails the test. */
+    private static CliRun daemonRefused(Map<String, String> env, Path file) {
+        return org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60),
+                () -> CliRun.run(env, "daemon", "--config", file.toString()), "the daemon started");
+    }
+
     private CliRun schedule(String yaml) throws Exception {
         Path file = tmp.resolve("kcd-audit.yaml");
         Files.writeString(file, yaml);
@@ -73,6 +79,22 @@ class ScheduleConfigTest {
         CliRun daemon = CliRun.run(Map.of(), "daemon", "--config", tmp.resolve("kcd-audit.yaml").toString());
         assertEquals(2, daemon.exitCode(), daemon.toString());
         assertTrue(daemon.err().contains("daily-drift"), daemon.err());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"0 0 6 31 2 ?", "0 0 6 1 1 ? 2020", "0 0 6 30 2 ? *"})
+    void aCronThatNeverFiresExitsTwoNamingTheJob(String cron) throws Exception {
+        String yaml = GOOD.replace("0 30 7 * * ?", cron);
+        CliRun r = schedule(yaml);
+        assertEquals(2, r.exitCode(), r.toString());
+        assertTrue(r.err().contains("schedule[1].cron: '" + cron + "' never fires (job daily-drift): "), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        Path file = tmp.resolve("kcd-audit.yaml");
+        CliRun daemon = daemonRefused(Map.of("KCD_AUDIT_LDAP_PASSWORD", "x", "KCD_AUDIT_SMTP_PASSWORD", "y"), file);
+        assertEquals(2, daemon.exitCode(), daemon.toString());
+        assertTrue(daemon.err().contains("never fires (job daily-drift)"), daemon.err());
+        // the same date in the job's own zone is checked in that zone, and a cron that fires stays valid
+        assertEquals(0, schedule(GOOD.replace("0 0 6 1 * ?", "0 0 6 29 2 ?")).exitCode());
     }
 
     @ParameterizedTest(name = "{0}")
@@ -114,6 +136,29 @@ class ScheduleConfigTest {
         CliRun noSmtp = CliRun.run(Map.of("KCD_AUDIT_LDAP_PASSWORD", "x"), "daemon", "--config", file.toString());
         assertEquals(2, noSmtp.exitCode(), noSmtp.toString());
         assertTrue(noSmtp.err().contains("mail.passwordEnv: environment variable KCD_AUDIT_SMTP_PASSWORD"), noSmtp.err());
+    }
+
+    @Test
+    void theDaemonRefusesToStartWithoutTheTrustStorePasswordsItWillNeed() throws Exception {
+        assertDaemonRefuses(GOOD.replace("security: starttls", "security: smtps\n  trustStore: smtp-ca.p12\n"
+                + "  trustStorePasswordEnv: SMTP_TS_PW"),
+                "mail.trustStorePasswordEnv: environment variable SMTP_TS_PW is not set (export it)");
+        // the directory's trust store: its variable, or its file
+        String ldap = "baseDn: DC=contoso,DC=com\n  trustStore: ad-ca.p12\n  ";
+        assertDaemonRefuses(GOOD.replace("baseDn: DC=contoso,DC=com", ldap + "trustStorePasswordEnv: LDAP_TS_PW"),
+                "directory.trustStorePasswordEnv: environment variable LDAP_TS_PW is not set"
+                        + " (export it, or use directory.trustStorePasswordFile)");
+        assertDaemonRefuses(GOOD.replace("baseDn: DC=contoso,DC=com", ldap + "trustStorePasswordFile: secrets/ad-ca.pw"),
+                "directory.trustStorePasswordFile: " + tmp.resolve("secrets/ad-ca.pw") + " does not exist");
+    }
+
+    /** The daemon on this config, with the bind and SMTP passwords set, exits 2 with {@code expected}. */
+    private void assertDaemonRefuses(String yaml, String expected) throws Exception {
+        Path file = tmp.resolve("kcd-audit.yaml");
+        Files.writeString(file, yaml);
+        CliRun r = daemonRefused(Map.of("KCD_AUDIT_LDAP_PASSWORD", "x", "KCD_AUDIT_SMTP_PASSWORD", "y"), file);
+        assertEquals(2, r.exitCode(), r.toString());
+        assertTrue(r.err().contains(expected), r.err());
     }
 
     @Test

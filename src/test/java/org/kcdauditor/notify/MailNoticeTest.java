@@ -229,6 +229,23 @@ class MailNoticeTest {
     }
 
     @Test
+    void outboxSendSendsAtMostLimitNotices() throws Exception {
+        AuditConfig cfg = config(10);
+        Outbox outbox = outbox(cfg);
+        AuditRun.Outcome run = audit(cfg, "json");
+        notifier(cfg, outbox).queue("daily-drift", Notify.ALWAYS, run.document(), null);
+        assertEquals(2, outbox.list(false, 10).size(), "one notice to the team, one to HVC1's owner");
+        CliRun one = CliRun.run(env, "outbox", "--config", cfg.source().toString(), "--send", "--limit", "1");
+        assertTrue(one.out().startsWith("Sent 1, failed 0."), one.toString());
+        assertEquals(1, one.exitCode(), "one notice still pending: " + one);
+        assertTrue(smtp.waitForIncomingEmail(5000, 1));
+        assertEquals(1, outbox.list(false, 10).size());
+        CliRun rest = CliRun.run(env, "outbox", "--config", cfg.source().toString(), "--send");
+        assertTrue(rest.out().startsWith("Sent 1, failed 0."), rest.toString());
+        assertEquals(0, rest.exitCode(), rest.toString());
+    }
+
+    @Test
     void whenSmtpIsDownTheNoticeIsKeptAndDeliveredExactlyOnceWhenItIsBack() throws Exception {
         AuditConfig cfg = config(10);
         smtp.stop();

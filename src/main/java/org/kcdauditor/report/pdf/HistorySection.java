@@ -65,7 +65,8 @@ final class HistorySection {
         if (b != null && !nn(b.waivers()).isEmpty()) {
             List<String[]> rows = new ArrayList<>();
             for (HistorySections.WaiverDoc w : b.waivers()) {
-                rows.add(new String[]{w.rule() + "\n" + w.host() + (w.peer() == null ? "" : " -> " + w.peer()),
+                rows.add(new String[]{w.rule() + "\n" + w.host() + (w.peer() == null ? "" : " -> " + w.peer())
+                        + (w.warning() == null ? "" : "\n" + w.warning()),
                         w.justification(), w.expires() + (w.active() ? "" : " (EXPIRED)"),
                         String.valueOf(w.findings())});
             }

@@ -213,7 +213,8 @@ final class HistorySheets {
                 "Expires"};
         List<Object[]> rows = new ArrayList<>();
         for (HistorySections.WaiverDoc d : b.waivers()) {
-            rows.add(new Object[]{d.active() ? "yes" : "EXPIRED", d.rule(), d.findings(), d.host(), d.peer(), d.spn(),
+            rows.add(new Object[]{d.warning() != null ? "NO NODE" : d.active() ? "yes" : "EXPIRED", d.rule(),
+                    d.findings(), d.host(), d.peer(), d.spn(),
                     d.justification(), d.expires()});
         }
         table(sh, "Waivers", cols, rows, st, new int[]{9, 36, 10, 14, 14, 50, 80, 12}, false, i -> false);

@@ -1,0 +1,72 @@
+package org.kcdauditor.baseline;
+
+import org.kcdauditor.audit.AuditContext;
+import org.kcdauditor.audit.ResolvedCluster;
+import org.kcdauditor.model.Finding;
+import org.kcdauditor.model.Operator;
+import org.kcdauditor.model.OperatorAccount;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Waivers whose {@code host} the audit does not know (a typo, a host left out of the clusters): a waiver
+ * matches findings by host, so such a waiver waives nothing, however long it stays "active".
+ */
+public final class WaiverHosts {
+    /** What the reports' waiver lists say of such a waiver. */
+    public static final String NO_NODE = "matches no configured node: its host is no node, file server or operator"
+            + " of this configuration and no finding names it, so it waives nothing (check the host name)";
+
+    private WaiverHosts() {
+    }
+
+    /**
+     * The waivers of {@code baseline} whose host is no node or file server of a configured cluster (found or
+     * not), no operator (as configured, or an account of one), no host of the baseline and no host of
+     * {@code findings}; names compare as waivers match them, ignoring case.
+     */
+    public static List<Waiver> unknown(Baseline baseline, AuditContext ctx, Collection<Finding> findings) {
+        if (baseline == null || baseline.waivers().isEmpty()) {
+            return List.of();
+        }
+        Set<String> known = new HashSet<>();
+        for (ResolvedCluster c : ctx.clusters()) {
+            c.nodes().forEach(n -> add(known, n.name()));
+            c.missingNodes().forEach(n -> add(known, n));
+            c.fileServers().forEach(n -> add(known, n.name()));
+            c.missingFileServers().forEach(n -> add(known, n));
+        }
+        ctx.policy().operators().forEach(o -> add(known, o));
+        for (Operator o : ctx.snapshot().operators()) {
+            for (OperatorAccount a : o.accounts()) {
+                add(known, a.samAccountName());
+            }
+        }
+        baseline.hosts().keySet().forEach(h -> add(known, h));
+        findings.forEach(f -> add(known, f.host()));
+        List<Waiver> out = new ArrayList<>();
+        for (Waiver w : baseline.waivers()) {
+            if (w.host() != null && !known.contains(w.host().toLowerCase(Locale.ROOT))) {
+                out.add(w);
+            }
+        }
+        return out;
+    }
+
+    /** One line for the console and the daemon's log. */
+    public static String warning(Waiver w) {
+        return "the waiver for " + w.rule() + " on " + w.host() + (w.peer() == null ? "" : " -> " + w.peer())
+                + " (expires " + w.expires() + ") " + NO_NODE;
+    }
+
+    private static void add(Set<String> known, String name) {
+        if (name != null) {
+            known.add(name.toLowerCase(Locale.ROOT));
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package org.kcdauditor.notify;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kcdauditor.config.ConfigException;
+import org.kcdauditor.config.ConfigLoader;
+import org.kcdauditor.config.Secrets;
+import org.kcdauditor.schedule.ScheduleFixture;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** A trust store password variable that is not set is named, with no hint to a key that does not exist. */
+class MailerTrustStoreTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void anUnsetTrustStorePasswordVariableNamesItAndNoOtherKey() throws Exception {
+        String mail = "  host: smtp.contoso.com\n  security: smtps\n  from: " + ScheduleFixture.FROM + "\n  to: ["
+                + ScheduleFixture.TEAM + "]\n  trustStore: smtp-ca.p12\n  trustStorePasswordEnv: SMTP_TS_PW\n";
+        var cfg = ConfigLoader.load(ScheduleFixture.config(dir, "ldap://127.0.0.1:1", null, null, mail, null));
+        Mailer mailer = new Mailer(cfg, new Secrets(Map.of()), Clock.systemUTC());
+        ConfigException e = assertThrows(ConfigException.class, mailer::session);
+        assertEquals("mail.trustStorePasswordEnv: environment variable SMTP_TS_PW is not set (export it)",
+                e.getMessage());
+    }
+}

@@ -1,0 +1,97 @@
+package org.kcdauditor.store;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * H2's lock-file errors (code 8000) are told apart: a lock another process holds or just wrote is "in use,
+ * retry"; a lock file that cannot be written is the disk or the folder; neither is called damaged.
+ */
+class StoreLockErrorTest {
+    @TempDir
+    Path dir;
+
+    private String url() {
+        return "jdbc:h2:file:" + dir.resolve("kcd") + ";FILE_LOCK=FILE";
+    }
+
+    @Test
+    void aLockFileAnotherProcessKeepsWritingIsInUseNotDamaged() throws Exception {
+        // what a second process opening the same store does to the lock file: H2 then answers
+        // "Lock file recently modified" [8000], which used to say "a damaged H2 file ... move it aside"
+        Path lock = dir.resolve("kcd.lock.db");
+        Files.writeString(lock, "method=FILE\nid=other-process\n");
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread other = new Thread(() -> {
+            while (!stop.get()) {
+                try {
+                    Files.setLastModifiedTime(lock, FileTime.fromMillis(System.currentTimeMillis()));
+                    Thread.sleep(100);
+                } catch (Exception e) {
+                    return;
+                }
+            }
+        });
+        other.start();
+        StoreException e;
+        try {
+            e = assertThrows(StoreException.class, () -> RunStore.open(url(), null, null));
+        } finally {
+            stop.set(true);
+            other.join();
+        }
+        assertTrue(e.getMessage().contains("Lock file recently modified"), e.getMessage());
+        assertTrue(e.getMessage().contains("another process has it open: retry"), e.getMessage());
+        assertFalse(e.getMessage().contains("damaged H2") || e.getMessage().contains("move it aside"), e.getMessage());
+    }
+
+    @Test
+    void aLockFileThatCannotBeWrittenIsTheDiskOrThePermissionsNotAnotherProcess() throws Exception {
+        // a lock file H2 reads but cannot write, as on a full disk: H2 answers "Could not save properties"
+        Path readOnly = Path.of("/proc/version");
+        assumeTrue(Files.isReadable(readOnly), "needs /proc/version (Linux) as a file no one may write");
+        Files.createSymbolicLink(dir.resolve("kcd.lock.db"), readOnly);
+        StoreException e = assertThrows(StoreException.class, () -> RunStore.open(url(), null, null));
+        assertTrue(e.getMessage().contains("Could not save properties"), e.getMessage());
+        assertTrue(e.getMessage().contains("cannot write the lock file " + dir.resolve("kcd.lock.db"))
+                && e.getMessage().contains("the disk is full, or the account running kcd-audit may not write in "
+                + dir), e.getMessage());
+        assertFalse(e.getMessage().contains("another process"), e.getMessage());
+        assertFalse(e.getMessage().contains("damaged H2") || e.getMessage().contains("move it aside"), e.getMessage());
+    }
+
+    @ParameterizedTest(name = "{1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            8000  | Error opening database: "Lock file recently modified" [8000-232]               | another process has it open: retry
+            8000  | Error opening database: "Another process was faster" [8000-232]               | another process has it open: retry
+            8000  | Error opening database: "Concurrent update" [8000-232]                         | another process has it open: retry
+            90020 | Database may be already in use: "Locked by another process: /d/kcd.lock.db"   | another process has it open: retry
+            8000  | Error opening database: "Could not save properties /d/kcd.lock.db" [8000-232] | cannot write the lock file
+            8000  | Error opening database: "Could not load properties /d/kcd.lock.db" [8000-232] | cannot read the lock file
+            8000  | Error opening database: "Unsupported lock method SOCKET" [8000-232]             | the lock file
+            90028 | IO Exception: "java.io.IOException: No space left on device" [90028-232]       | is full: free space
+            """)
+    void noLockErrorIsCalledDamage(int code, String why, String expected) {
+        String hint = RunStore.h2Hint(dir.resolve("kcd.mv.db"), code, why);
+        assertTrue(hint.contains(expected), hint);
+        assertFalse(hint.contains("damaged H2") || hint.contains("move it aside"), hint);
+    }
+
+    @Test
+    void otherFailuresStillLeaveTheFileUntouchedAndSaySo() {
+        String hint = RunStore.h2Hint(dir.resolve("kcd.mv.db"), 90030, "File corrupted while reading record");
+        assertTrue(hint.contains("move it aside"), hint);
+    }
+}
