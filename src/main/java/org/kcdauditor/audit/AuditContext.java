@@ -354,7 +354,10 @@ public final class AuditContext implements Drift.Nodes {
             for (AliasServed a : served) {
                 // held by another node or file server (indexed with theirs), or by any other object
                 List<AdObject> owners = aliasHolders.getOrDefault(a.key(), spnOwners.getOrDefault(a.key(), List.of()));
-                if (!owners.isEmpty() && !owners.contains(target)) {
+                // the owners match without the third part; the KDC compares the whole SPN
+                String whole = Spn.wholeKeyOf(a.spn());
+                if (!owners.contains(target) && owners.stream().anyMatch(o -> o.spns().stream()
+                        .anyMatch(x -> Spn.wholeKeyOf(x).equals(whole)))) {
                     elsewhere.computeIfAbsent(target, t -> new ArrayList<>()).add(a.spn());
                 }
             }
@@ -368,7 +371,8 @@ public final class AuditContext implements Drift.Nodes {
         }
         List<PairStatus> out = new ArrayList<>(pairs.size());
         for (PairStatus p : pairs) {
-            List<String> spns = p.rbcd() ? null : elsewhere.get(p.target());
+            // RBCD too: the KDC still looks the SPN up first and finds the other account
+            List<String> spns = elsewhere.get(p.target());
             if (spns == null) {
                 out.add(p);
                 continue;

@@ -58,12 +58,6 @@ public final class WaiverHosts {
         return out;
     }
 
-    /** One line for the console and the daemon's log. */
-    public static String warning(Waiver w) {
-        return "the waiver for " + w.rule() + " on " + w.host() + (w.peer() == null ? "" : " -> " + w.peer())
-                + " (expires " + w.expires() + ") " + NO_NODE;
-    }
-
     private static void add(Set<String> known, String name) {
         if (name != null) {
             known.add(name.toLowerCase(Locale.ROOT));

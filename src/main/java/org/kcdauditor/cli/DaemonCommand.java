@@ -4,6 +4,7 @@ import org.kcdauditor.run.ExitCodes;
 import org.kcdauditor.config.AuditConfig;
 import org.kcdauditor.config.ConfigException;
 import org.kcdauditor.config.ConfigLoader;
+import org.kcdauditor.config.ScheduleConfigValidation;
 import org.kcdauditor.config.MailConfig;
 import org.kcdauditor.config.Secrets;
 import org.kcdauditor.log.Logging;
@@ -68,6 +69,7 @@ final class DaemonCommand implements Callable<Integer> {
             throw new ConfigException(cfg.sourceName() + ": schedule: empty; the daemon has nothing to run"
                     + " (add entries with name and cron)");
         }
+        ScheduleConfigValidation.requireFutureFires(cfg, cli.clock().instant());
         checkSecrets(cfg, cli.secrets());
         Path logFile = cfg.daemon().logFile() == null ? null : cfg.resolve(cfg.daemon().logFile());
         if (logFile != null) {

@@ -61,18 +61,20 @@ final class DemoHistory {
             java.nio.channels.FileChannel held = channel;
             java.nio.channels.FileLock taken = lock;
             return () -> {
-                try {
+                try (held) { // closing the channel releases the lock even when release() failed
                     taken.release();
-                    held.close();
                 } finally {
                     IN_PROCESS.unlock();
                 }
             };
         } catch (IOException | RuntimeException e) {
-            if (channel != null) {
-                channel.close();
+            try {
+                if (channel != null) {
+                    channel.close();
+                }
+            } finally {
+                IN_PROCESS.unlock();
             }
-            IN_PROCESS.unlock();
             throw e;
         }
     }

@@ -3,6 +3,7 @@ package org.kcdauditor.cli;
 import org.kcdauditor.run.ExitCodes;
 import org.kcdauditor.config.AuditConfig;
 import org.kcdauditor.config.ConfigLoader;
+import org.kcdauditor.config.ScheduleConfigValidation;
 import org.kcdauditor.config.ScheduleConfig;
 import org.kcdauditor.schedule.Daemon;
 import org.kcdauditor.store.Database;
@@ -47,6 +48,7 @@ final class ScheduleCommand implements Callable<Integer> {
             cli.out().println("No jobs: " + cfg.sourceName() + " has no schedule: entries.");
             return ExitCodes.OK;
         }
+        ScheduleConfigValidation.requireFutureFires(cfg, cli.clock().instant());
         Database db = Database.open(cfg, cli.env());
         FireLog fires = new FireLog(db);
         JobStoreQueries jobStore = new JobStoreQueries(db);

@@ -9,6 +9,7 @@ import java.net.UnknownHostException;
 import java.text.ParseException;
 import java.time.DateTimeException;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -17,7 +18,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /** Validation of the scheduling keys: schedule, mail, daemon. */
-final class ScheduleConfigValidation {
+public final class ScheduleConfigValidation {
     private static final List<String> NOTIFY = List.of("always", "on-change", "never");
     private static final List<String> SECURITY = List.of("starttls", "smtps", "none");
 
@@ -56,7 +57,6 @@ final class ScheduleConfigValidation {
             } else {
                 try {
                     CronExpression.validateExpression(j.cron());
-                    neverFires(at, j, job, errors);
                 } catch (ParseException e) {
                     errors.add(at + ".cron: '" + j.cron() + "' is not a valid Quartz cron expression" + job + ": "
                             + e.getMessage() + " (seconds minutes hours day-of-month month day-of-week [year],"
@@ -78,10 +78,29 @@ final class ScheduleConfigValidation {
     }
 
     /**
-     * A valid expression that no future time matches ({@code "0 0 6 31 2 ?"}, a year that has passed): Quartz
-     * refuses to schedule it, so the daemon would fail at start; say so here, naming the job (exit 2).
+     * For the commands that schedule ({@code daemon}, {@code schedule}): a valid expression that no time from
+     * {@code now} on matches ({@code "0 0 6 31 2 ?"}, a year that has passed) is refused naming the job (exit 2), as
+     * Quartz would refuse to schedule it. Not part of loading the config: a one-off job that has fired must not make
+     * {@code run} or {@code history} fail.
      */
-    private static void neverFires(String at, ScheduleConfig j, String job, List<String> errors) throws ParseException {
+    public static void requireFutureFires(AuditConfig c, java.time.Instant now) {
+        List<String> errors = new ArrayList<>();
+        List<ScheduleConfig> jobs = c.schedule();
+        for (int i = 0; i < jobs.size(); i++) {
+            ScheduleConfig j = jobs.get(i);
+            try {
+                neverFires("schedule[" + i + "]", j, " (job " + j.name() + ")", now, errors);
+            } catch (ParseException e) {
+                // refused when the config loads
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new ConfigException(c.sourceName() + ": " + String.join("; ", errors));
+        }
+    }
+
+    private static void neverFires(String at, ScheduleConfig j, String job, java.time.Instant now, List<String> errors)
+            throws ParseException {
         CronExpression cron = new CronExpression(j.cron());
         ZoneId zone;
         try {
@@ -90,7 +109,7 @@ final class ScheduleConfigValidation {
             zone = ZoneId.systemDefault(); // the unknown zone has its own error
         }
         cron.setTimeZone(java.util.TimeZone.getTimeZone(zone));
-        if (cron.getNextValidTimeAfter(new java.util.Date()) == null) {
+        if (cron.getNextValidTimeAfter(java.util.Date.from(now)) == null) {
             errors.add(at + ".cron: '" + j.cron() + "' never fires" + job + ": no time from now on matches it"
                     + " (check the day of the month against the month, and the year if one is given)");
         }

@@ -71,10 +71,6 @@ public record AdObject(String dn, String cn, String samAccountName, String dnsHo
     }
 
     /**
-     * A domain controller's account: SERVER_TRUST_ACCOUNT (0x2000, writable DC) or PARTIAL_SECRETS_ACCOUNT
-     * (0x4000000, read-only DC). A service on it is a sensitive delegation target.
-     */
-    /**
      * A failover cluster's name object (CNO) or one of its clustered roles' virtual computer objects (VCO): a computer
      * account that registers {@code MSClusterVirtualServer/...}. Failover Clustering creates them in the nodes' OU;
      * they are no Hyper-V host.
@@ -88,6 +84,10 @@ public record AdObject(String dn, String cn, String samAccountName, String dnsHo
         return false;
     }
 
+    /**
+     * A domain controller's account: SERVER_TRUST_ACCOUNT (0x2000, writable DC) or PARTIAL_SECRETS_ACCOUNT
+     * (0x4000000, read-only DC). A service on it is a sensitive delegation target.
+     */
     public boolean isDomainController() {
         return Uac.has(userAccountControl, Uac.SERVER_TRUST_ACCOUNT)
                 || Uac.has(userAccountControl, Uac.PARTIAL_SECRETS_ACCOUNT);

@@ -592,13 +592,6 @@ public final class RemediationPlan {
     }
 
     /**
-     * The pairs to test after the change: every failing pair the change fixes (each of its blockers a finding the
-     * plan settles), and every passing pair from a host whose delegation mode changes. A pair that keeps a blocker
-     * (a waived finding, an accepted exception; a finding that needs a decision) is not tested: its move would
-     * fail, and the closing preflight names what still blocks it. A findings.json written before pairs carried
-     * their blockers: every failing pair whose missing entries the plan all adds.
-     */
-    /**
      * Whether {@code f} is a BASELINE_FLAGS_CHANGED finding whose host's change ({@code h}: unconstrained delegation
      * off, protocol transition set or cleared) leaves exactly the flags the baseline documents.
      */
@@ -625,6 +618,13 @@ public final class RemediationPlan {
         return after == baseline;
     }
 
+    /**
+     * The pairs to test after the change: every failing pair the change fixes (each of its blockers a finding the
+     * plan settles), and every passing pair from a host whose delegation mode changes. A pair that keeps a blocker
+     * (a waived finding, an accepted exception; a finding that needs a decision) is not tested: its move would
+     * fail, and the closing preflight names what still blocks it. A findings.json written before pairs carried
+     * their blockers: every failing pair whose missing entries the plan all adds.
+     */
     private static List<Pair> validatePairs(FindingsDocument doc, List<HostChange> hosts, Set<String> settled) {
         Map<String, Set<String>> added = addedByHost(hosts);
         Set<String> modeChanges = new HashSet<>();

@@ -726,7 +726,9 @@ public final class ReportView {
         int failing = failingPairs();
         int attention = clustersNeedingAttention();
         if (!plan.hasChanges() && failing == 0 && status == Status.GREEN) {
-            return "Live migration is correctly delegated in every audited cluster. No change is needed.";
+            return pairs() > 0 ? "Live migration is correctly delegated in every audited cluster. No change is needed."
+                    : "No directed host pair to check (a cluster needs two nodes found in the directory). No change"
+                    + " is needed.";
         }
         String text;
         if (attention > 0) {

@@ -81,11 +81,6 @@ public final class Reports {
         return ReportView.of(doc, changeTicket);
     }
 
-    /**
-     * The same for a view already made ({@link #view}), with {@code alongside} (may be null) run on the writers'
-     * threads too, after the workbook has started: the run stores its rows meanwhile. Its failure is reported like a
-     * writer's.
-     */
     /** The file being written and why it could not be: "audit.xlsx (in DIR): No space left on device". */
     private static IOException writing(Path target, IOException e) {
         return new IOException(target.getFileName() + " (in " + target.getParent() + "): " + IoErrors.describe(e), e);
@@ -104,6 +99,11 @@ public final class Reports {
         return null;
     }
 
+    /**
+     * The same for a view already made ({@link #view}), with {@code alongside} (may be null) run on the writers'
+     * threads too, after the workbook has started: the run stores its rows meanwhile. Its failure is reported like a
+     * writer's.
+     */
     public List<Path> writeAll(ReportView view, Path dir, Collection<Format> formats, Timings timings,
                                Callable<?> alongside) throws IOException {
         List<ReportWriter> chosen = writers.stream()

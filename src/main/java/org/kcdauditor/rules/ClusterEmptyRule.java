@@ -31,8 +31,9 @@ public final class ClusterEmptyRule implements Rule {
             if (c.ou() != null && c.nodes().isEmpty() && ctx.audited(c)) {
                 out.add(INFO).cluster(c.name())
                         .evidence(Evidence.builder().attribute("clusters[].ou").ou(c.ou()).build())
-                        .message("Cluster " + c.name() + " takes its nodes from " + c.ou() + ", but no computer"
-                                + " object is under it (as read from " + ctx.snapshot().baseDn() + "), so none of its"
+                        .message("Cluster " + c.name() + " takes its nodes from " + c.ou() + ", but no Hyper-V"
+                                + " host's computer object is under it (the cluster's name object, its roles' and"
+                                + " domain controllers are no nodes; as read from " + ctx.snapshot().baseDn() + "), so none of its"
                                 + " hosts were audited.")
                         .action(new Action.Manual("Check clusters[].ou against the cluster nodes' distinguished names"
                                 + " (Get-ADComputer HV01 | Select DistinguishedName) and that it lies under"

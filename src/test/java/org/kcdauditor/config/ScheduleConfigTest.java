@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** schedule:, mail: and daemon: mistakes end with exit 2 and one line naming the key (and the job). */
@@ -93,6 +94,9 @@ class ScheduleConfigTest {
         CliRun daemon = daemonRefused(Map.of("KCD_AUDIT_LDAP_PASSWORD", "x", "KCD_AUDIT_SMTP_PASSWORD", "y"), file);
         assertEquals(2, daemon.exitCode(), daemon.toString());
         assertTrue(daemon.err().contains("never fires (job daily-drift)"), daemon.err());
+        // a one-off job that has fired does not make the commands that do not schedule fail
+        CliRun history = CliRun.run(Map.of(), "history", "--config", file.toString());
+        assertFalse(history.err().contains("never fires"), history.toString());
         // the same date in the job's own zone is checked in that zone, and a cron that fires stays valid
         assertEquals(0, schedule(GOOD.replace("0 0 6 1 * ?", "0 0 6 29 2 ?")).exitCode());
     }

@@ -151,6 +151,16 @@ class KerberosExchangeRulesTest {
         }
         assertTrue(pair(r, "HV02", "HV01").ok(), "out of HV02 is fine");
         assertTrue(of(audit(healthy()), "TARGET_SPN_NOT_REGISTERED").isEmpty(), "HOST/X alone serves cifs/X");
+        // RBCD does not help: the KDC still finds OLDHV02 first
+        org.kcdauditor.support.Hosts hv01 = host("HV01").delegatesTo("HV03");
+        AuditResult rbcd = audit(plus(replace(replace(healthy(), hv01.build()), host("HV02")
+                .delegatesTo("HV01", "HV03").rbcdFrom(hv01.sid()).build()), host("OLDHV02")
+                .spn("cifs/hv02.contoso.com").build()));
+        assertTrue(pair(rbcd, "HV01", "HV02").rbcd());
+        assertFalse(pair(rbcd, "HV01", "HV02").ok(), "covered by RBCD, still blocked");
+        // a three-part cifs/hv02.contoso.com/CONTOSO elsewhere is another SPN: HOST/hv02 still serves cifs/hv02
+        AuditResult third = audit(plus(healthy(), host("OLDHV02").spn("cifs/hv02.contoso.com/CONTOSO").build()));
+        assertTrue(pair(third, "HV01", "HV02").ok(), third.findings().toString());
     }
 
     @Test
