@@ -22,13 +22,17 @@ public final class WaiverHosts {
     public static final String NO_NODE = "matches no configured node: its host is no node, file server or operator"
             + " of this configuration and no finding names it, so it waives nothing (check the host name)";
 
+    /** The rules whose findings are about a waiver and name its host, whatever that host is. */
+    private static final Set<String> ABOUT_WAIVERS = Set.of("WAIVER_EXPIRED", "WAIVER_TOO_LONG");
+
     private WaiverHosts() {
     }
 
     /**
      * The waivers of {@code baseline} whose host is no node or file server of a configured cluster (found or
      * not), no operator (as configured, or an account of one), no host of the baseline and no host of
-     * {@code findings}; names compare as waivers match them, ignoring case.
+     * {@code findings} (but for the findings about waivers, which name any waiver's host); names compare as waivers
+     * match them, ignoring case.
      */
     public static List<Waiver> unknown(Baseline baseline, AuditContext ctx, Collection<Finding> findings) {
         if (baseline == null || baseline.waivers().isEmpty()) {
@@ -48,7 +52,11 @@ public final class WaiverHosts {
             }
         }
         baseline.hosts().keySet().forEach(h -> add(known, h));
-        findings.forEach(f -> add(known, f.host()));
+        for (Finding f : findings) {
+            if (!ABOUT_WAIVERS.contains(f.rule())) {
+                add(known, f.host());
+            }
+        }
         List<Waiver> out = new ArrayList<>();
         for (Waiver w : baseline.waivers()) {
             if (w.host() != null && !known.contains(w.host().toLowerCase(Locale.ROOT))) {

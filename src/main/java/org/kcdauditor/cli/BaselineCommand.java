@@ -2,6 +2,7 @@ package org.kcdauditor.cli;
 
 import org.kcdauditor.run.ExitCodes;
 import org.kcdauditor.audit.AuditContext;
+import org.kcdauditor.audit.Auditor;
 import org.kcdauditor.audit.Timings;
 import org.kcdauditor.baseline.Baseline;
 import org.kcdauditor.baseline.BaselineFile;
@@ -16,6 +17,7 @@ import org.kcdauditor.model.Snapshot;
 import org.kcdauditor.run.AuditRun;
 import org.kcdauditor.remedy.Ps;
 import org.kcdauditor.report.Words;
+import org.kcdauditor.rules.RuleCatalogue;
 import org.kcdauditor.run.BaselineCapture;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -130,7 +132,9 @@ final class BaselineCommand implements Runnable {
                     cli.out().println("  " + c.kind() + "  " + Ps.oneLine(Drift.describe(c)));
                 }
             }
-            List<Waiver> unknown = WaiverHosts.unknown(b, ctx, List.of());
+            // the rules' findings name hosts a waiver may rightly name (the run's reports judge by them too)
+            List<Waiver> unknown = WaiverHosts.unknown(b, ctx, new Auditor(RuleCatalogue.standard()).evaluate(ctx)
+                    .findings());
             for (Waiver w : b.waivers()) {
                 cli.out().println("  waiver " + w.rule() + " " + w.host() + (w.peer() == null ? "" : " -> " + w.peer())
                         + (w.activeAt(cli.clock().instant()) ? " active until " : " EXPIRED on ") + w.expires()

@@ -184,6 +184,8 @@ class HistoryCommandsTest {
                   - {rule: MISSING_DELEGATION, host: HV99, peer: HV01, justification: "CHG7", expires: 2026-12-31}
                   - {rule: MISSING_DELEGATION, host: hv02, justification: "CHG8", expires: 2026-12-31}
                   - {rule: OPERATOR_NOT_DELEGABLE, host: adm-nobody, justification: "CHG9", expires: 2026-12-31}
+                  - {rule: MISSING_DELEGATION, host: HV98, justification: "CHG6", expires: 2020-01-31}
+                  - {rule: AES_NOT_ENABLED, host: NAS01, justification: "CHG5: filer replaced", expires: 2026-12-31}
                 """);
         Path reports = dir.resolve("out");
         run("run", "--config", cfg.toString(), "--out", reports.toString(), "--formats", "json,xlsx");
@@ -193,7 +195,9 @@ class HistoryCommandsTest {
         assertTrue(out.contains("Warning: the waiver for OPERATOR_NOT_DELEGABLE on adm-nobody matches no"), out);
         var doc = org.kcdauditor.support.CliRun.findings(reports);
         var listed = doc.path("baseline").path("waivers");
-        assertEquals(3, listed.size(), listed.toString());
+        assertEquals(5, listed.size(), listed.toString());
+        assertFalse(listed.get(4).has("warning"), "HV01 delegates to NAS01, a finding names it: " + listed);
+        assertEquals(1, listed.get(4).path("findings").asInt(), listed.toString());
         assertTrue(listed.get(0).path("warning").asText().startsWith("matches no configured node"), listed.toString());
         assertFalse(listed.get(1).has("warning"), listed.toString());
         assertTrue(listed.get(1).path("findings").asInt() > 0, "the waiver of hv02 waives its findings");
@@ -201,12 +205,18 @@ class HistoryCommandsTest {
             var sheet = wb.getSheet("Waivers");
             assertEquals("NO NODE", sheet.getRow(1).getCell(0).getStringCellValue());
             assertEquals("yes", sheet.getRow(2).getCell(0).getStringCellValue());
+            assertEquals("EXPIRED, NO NODE", sheet.getRow(4).getCell(0).getStringCellValue(),
+                    "an expired waiver for no node says both");
         }
         assertEquals(ExitCodes.FINDINGS, run("baseline", "diff", "--config", cfg.toString()), out + err);
         assertTrue(out.contains("waiver MISSING_DELEGATION HV99 -> HV01 active until 2026-12-31, but it matches no"
                 + " configured node"), out);
         assertTrue(out.lines().filter(l -> l.contains("waiver MISSING_DELEGATION hv02")).allMatch(l -> l.endsWith(
                 "active until 2026-12-31")), out);
+        assertTrue(out.contains("waiver MISSING_DELEGATION HV98 EXPIRED on 2020-01-31, but it matches no"), out);
+        assertTrue(out.contains("waiver AES_NOT_ENABLED NAS01 active until 2026-12-31\n")
+                || out.contains("waiver AES_NOT_ENABLED NAS01 active until 2026-12-31" + System.lineSeparator()),
+                "a host the rules' findings name, as in the run: " + out);
     }
 
     @Test

@@ -213,7 +213,8 @@ final class HistorySheets {
                 "Expires"};
         List<Object[]> rows = new ArrayList<>();
         for (HistorySections.WaiverDoc d : b.waivers()) {
-            rows.add(new Object[]{d.warning() != null ? "NO NODE" : d.active() ? "yes" : "EXPIRED", d.rule(),
+            String state = d.active() ? "yes" : "EXPIRED";
+            rows.add(new Object[]{d.warning() == null ? state : d.active() ? "NO NODE" : "EXPIRED, NO NODE", d.rule(),
                     d.findings(), d.host(), d.peer(), d.spn(),
                     d.justification(), d.expires()});
         }
