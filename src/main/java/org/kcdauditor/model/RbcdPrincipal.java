@@ -44,12 +44,17 @@ public record RbcdPrincipal(String sid, String dn, String name, Kind kind, Map<S
         return accountSid != null && (accountSid.equals(sid) || members.containsKey(accountSid));
     }
 
+    /** Its name for people: the cn (else sAMAccountName), else the DN, else the SID: never null. */
+    public String displayName() {
+        return name != null ? name : dn != null ? dn : sid;
+    }
+
     /**
      * The principal for people: {@code HVHosts, group, 1 member: HV72}; {@code adm-x, user}. A group lists its first
      * members by name (a SID where the name is unknown).
      */
     public String label() {
-        StringBuilder b = new StringBuilder(name != null ? name : dn != null ? dn : sid).append(", ")
+        StringBuilder b = new StringBuilder(displayName()).append(", ")
                 .append(kind.name().toLowerCase(java.util.Locale.ROOT));
         if (kind != Kind.GROUP) {
             return b.toString();

@@ -43,7 +43,7 @@ public final class RbcdPresentRule implements Rule {
                 RbcdPrincipal p = who == null ? ctx.snapshot().rbcdPrincipals().get(sid) : null;
                 allowed.add(sid + " (" + (who != null ? who.name() : p != null ? p.label() : "unresolved") + ")");
                 if (p != null && p.kind() == RbcdPrincipal.Kind.GROUP) {
-                    groups.add(p.name());
+                    groups.add(p.displayName());
                 }
             }
             List<Evidence.PairRef> covered = ctx.pairsTo(node).stream().filter(PairStatus::rbcd)
