@@ -88,7 +88,15 @@ class DemoHistoryTest {
             }
             assertTrue(hv14);
             // header, 3 migration failures and DC1's KDCSVC event about HV13's missing AES keys
-            assertEquals(5, wb.getSheet("Events").getLastRowNum() + 1);
+            var events = wb.getSheet("Events");
+            assertEquals(5, events.getLastRowNum() + 1);
+            assertEquals(List.of("Time (UTC)", "Host", "Event", "Source", "Destination", "Account", "Service"),
+                    java.util.stream.IntStream.range(0, 7).mapToObj(i -> events.getRow(0).getCell(i)
+                            .getStringCellValue()).toList());
+            int kdc = java.util.stream.IntStream.rangeClosed(1, 4).filter(i -> events.getRow(i).getCell(2)
+                    .getNumericCellValue() == 209).findFirst().orElseThrow();
+            assertEquals("HV12$", events.getRow(kdc).getCell(5).getStringCellValue(), "the KDC event's account");
+            assertEquals("HV13$", events.getRow(kdc).getCell(6).getStringCellValue(), "and its service");
         }
         try (var pdf = org.apache.pdfbox.Loader.loadPDF(out.resolve("audit.pdf").toFile())) {
             String text = new org.apache.pdfbox.text.PDFTextStripper().getText(pdf);

@@ -269,14 +269,16 @@ final class HistorySheets {
     }
 
     private static void events(SXSSFSheet sh, List<HistorySections.EventDoc> events, XlsxReportWriter.Styles st) {
-        String[] cols = {"Time (UTC)", "Host", "Event", "Source", "Destination", "Classification", "HRESULT",
-                "Message", "From file"};
+        // a migration failure names its source and destination host, a KDC event (on a DC) the account and service
+        String[] cols = {"Time (UTC)", "Host", "Event", "Source", "Destination", "Account", "Service",
+                "Classification", "HRESULT", "Message", "From file"};
         List<Object[]> rows = new ArrayList<>();
         for (HistorySections.EventDoc e : events) {
-            rows.add(new Object[]{e.timeCreated(), e.host(), e.eventId(), e.source(), e.destination(),
-                    e.classification(), e.hresult(), e.message(), e.origin()});
+            rows.add(new Object[]{e.timeCreated(), e.host(), e.eventId(), e.source(), e.destination(), e.account(),
+                    e.service(), e.classification(), e.hresult(), e.message(), e.origin()});
         }
-        table(sh, "Events", cols, rows, st, new int[]{22, 14, 8, 14, 14, 20, 12, 110, 60}, false, i -> false);
+        table(sh, "Events", cols, rows, st, new int[]{22, 14, 8, 14, 14, 14, 14, 20, 12, 110, 60}, false,
+                i -> false);
     }
 
     /** One row per file, then one per skipped or noted line, each naming its file so a filter keeps them together. */
