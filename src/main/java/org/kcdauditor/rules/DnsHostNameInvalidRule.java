@@ -24,8 +24,8 @@ import java.util.Set;
 public final class DnsHostNameInvalidRule implements Rule {
     static final RuleInfo INFO = new RuleInfo("DNS_HOST_NAME_INVALID", Severity.MEDIUM, Category.INVENTORY,
             "A host's dNSHostName or name is not a valid host name",
-            "a node's or file server's `dNSHostName` is not a DNS name, or its name is not a host name (quotes, `$(`,"
-                    + " spaces, control or bidirectional characters): no entry or command is derived from it; HIGH"
+            "a node's or file server's `dNSHostName` is not a DNS name, or its account name or cn is not a host"
+                    + " name (quotes, `$(`, spaces, control or bidirectional characters): no entry or command is derived from it; HIGH"
                     + " when no form of its name the policy asks for is left (also a missing dNSHostName under an"
                     + " FQDN-only policy), which blocks every pair into it",
             "A dNSHostName that is not a DNS name cannot be what clients connect to, and putting it (or such an"
@@ -54,17 +54,24 @@ public final class DnsHostNameInvalidRule implements Rule {
                 boolean badDns = ctx.policy().fqdnForm() && dns != null && !dns.isBlank()
                         && !ctx.hasValidDnsHostName(h);
                 boolean badName = ctx.policy().netbiosForm() && !ctx.hasValidName(h);
+                String netbios = AuditContext.netbiosName(h);
+                // the name reports and scripts call the host by (its cn): no script command is made of an invalid
+                // one, even where the account name serves the entries (a cn renamed in ADUC)
+                boolean badCn = !Values.validHostName(h.name()) && !(badName && netbios.equals(h.name()));
                 // no form left: the pairs into the host are blocked by this finding, whatever the cause
                 boolean blocks = !ctx.hasUsableName(h);
-                if (!badDns && !badName && !blocks || !reported.add(h)) {
+                if (!badDns && !badName && !badCn && !blocks || !reported.add(h)) {
                     continue; // a file server of several clusters is reported once
                 }
-                String netbios = AuditContext.netbiosName(h);
                 List<String> actual = new ArrayList<>();
                 List<String> what = new ArrayList<>();
                 if (badName) {
                     actual.add(netbios);
                     what.add("name '" + Values.visible(netbios) + "' is not a valid host name");
+                }
+                if (badCn) {
+                    actual.add(h.name());
+                    what.add("cn '" + Values.visible(h.name()) + "' is not a valid host name");
                 }
                 if (badDns) {
                     actual.add(dns);
@@ -74,20 +81,31 @@ public final class DnsHostNameInvalidRule implements Rule {
                     what.add("dNSHostName is not set, and the policy names peers by FQDN only (policy.nameForms)");
                 }
                 String shown = Values.visible(h.name());
+                boolean onlyCn = badCn && !badName && !badDns;
+                List<String> fix = new ArrayList<>();
+                if (badName || badCn) {
+                    fix.add(badName ? "sAMAccountName, cn" : "cn");
+                }
+                if (badDns) {
+                    fix.add("dNSHostName");
+                }
                 out.add(INFO).cluster(c.name()).host(h.name()).severity(blocks ? Severity.HIGH : Severity.MEDIUM)
-                        .evidence(Evidence.builder().attribute(badName ? "sAMAccountName" : "dNSHostName")
-                                .nameForm(badName && badDns ? null : badName ? "netbios" : "fqdn").actual(actual)
-                                .build())
+                        .evidence(Evidence.builder().attribute(badName ? "sAMAccountName" : onlyCn ? "cn"
+                                        : "dNSHostName")
+                                .nameForm(onlyCn || badName && badDns ? null : badName ? "netbios" : "fqdn")
+                                .actual(actual).build())
                         .message(shown + "'s " + String.join(" and its ", what) + ", so no delegation entry or command"
                                 + " is derived from " + (actual.size() > 1 ? "them" : "it") + (blocks
                                 ? " and no pair into " + shown + " can be checked: each is blocked until it is fixed."
+                                : onlyCn ? ": its account name " + Values.visible(netbios) + " still serves the"
+                                + " delegation entries, but the remediation scripts leave " + shown + "'s changes to be"
+                                + " made by hand."
                                 : " and the " + (badName ? "NetBIOS" : "FQDN") + " form of delegation to " + shown
                                 + " is not checked."))
                         .action(new Action.Manual((actual.isEmpty() ? "Let the host register its dNSHostName (or"
                                 + " set it in ADUC's Attribute Editor), or add netbios to policy.nameForms"
                                 : "Invalid value: fix it by hand in ADSI Edit (" + shown + " > Properties > "
-                                + (badName ? "sAMAccountName, cn" : "dNSHostName") + (badName && badDns
-                                ? ", dNSHostName" : "") + "), or let the host re-register it") + "; then re-run the"
+                                + String.join(", ", fix) + "), or let the host re-register it") + "; then re-run the"
                                 + " audit."))
                         .emit();
             }

@@ -99,9 +99,17 @@ class InvalidNameTest {
         AuditResult r = audit(List.of(new ClusterConfig("HVC1", List.of("HV01", "HV02"), null, null)),
                 PolicyConfig.defaults(), host("HV01").delegatesTo("HV02").build(),
                 host("HV02").cn("HV02 old").delegatesTo("HV01").build());
-        assertTrue(rule(r, "DNS_HOST_NAME_INVALID").isEmpty(), r.findings().toString());
         assertTrue(r.context().pairs().stream().allMatch(PairStatus::ok), "HV01 delegates to cifs/HV02 and the"
                 + " other entries HV02's account name makes: " + r.findings());
+        // the scripts call a host by its cn and refuse an invalid one: a finding says so, blocking nothing
+        List<Finding> invalid = rule(r, "DNS_HOST_NAME_INVALID");
+        assertEquals(1, invalid.size(), r.findings().toString());
+        assertEquals(Severity.MEDIUM, invalid.get(0).severity());
+        assertEquals("HV02 old", invalid.get(0).host());
+        assertEquals("HV02 old's cn 'HV02 old' is not a valid host name, so no delegation entry or command is derived"
+                + " from it: its account name HV02 still serves the delegation entries, but the remediation scripts"
+                + " leave HV02 old's changes to be made by hand.", invalid.get(0).message());
+        assertEquals(List.of("HV02 old"), invalid.get(0).evidence().actual());
     }
 
     @Test
