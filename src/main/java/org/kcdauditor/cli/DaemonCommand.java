@@ -17,7 +17,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 @Command(name = "daemon", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Run the audits in the config's schedule: (Quartz cron, JDBC job store in the history"
+        description = {"Run the audits in the config's schedule (Quartz cron, JDBC job store in the history"
                 + " store's database) and mail notices through the outbox. Runs until stopped.",
                 "SIGTERM (systemctl stop, Ctrl-C): no new runs; a running audit finishes first.",
                 "daemon.clustered: true lets several daemons share one PostgreSQL store: each run happens once."},
