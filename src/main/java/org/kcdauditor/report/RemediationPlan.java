@@ -441,9 +441,17 @@ public final class RemediationPlan {
                 continue;
             }
             List<String> causes = f.causes();
+            if (!causes.isEmpty() && causes.stream().allMatch(settled::contains)) {
+                continue; // a consequence (observed failure, hardening) of findings the plan fixes: it goes with them
+            }
             if (!causes.isEmpty() && causes.stream().allMatch(id -> settled.contains(id) || waived.contains(id))) {
-                // a consequence (observed failure, hardening) of findings the plan fixes or a waiver accepts: the
-                // reports mark it "consequence of waived …"; there is nothing else to decide
+                // a consequence of findings a waiver accepts: the pair stays failing, and this finding, not waived
+                // itself, stays open (and blocks GO) until it is waived too or its cause is fixed
+                decisions.add(new Decision(f, "It follows from waived findings, which keep the pair failing: waive"
+                        + " it as well (rule " + f.rule() + (f.host() == null ? "" : ", host " + f.host())
+                        + (f.peer() == null ? "" : ", peer " + f.peer()) + "), or fix its cause and end the waiver.",
+                        List.of(), null));
+                open.add(f.id());
                 continue;
             }
             Action.Manual m = manualOf(f);

@@ -82,8 +82,16 @@ class DecisionViewTest {
         assertEquals("", f.waivedColumn(), "not waived itself: the Waived column stays empty");
         assertEquals(ReportView.of(Fixtures.waivedHv02ToHv03()).counts().open(Severity.HIGH) + 1,
                 v.counts().open(Severity.HIGH), "it counts");
-        assertTrue(v.decisions().stream().noneMatch(x -> x.finding().rule().equals("MIGRATION_FAILURE_OBSERVED")),
-                "nothing to decide beyond the waiver");
+        // not waived itself, it blocks GO now and after the change: waive it too, or fix the cause
+        RemediationPlan.Decision decision = v.decisions().stream().filter(x -> x.finding().rule()
+                .equals("MIGRATION_FAILURE_OBSERVED")).findFirst().orElseThrow();
+        assertEquals("It follows from waived findings, which keep the pair failing: waive it as well (rule"
+                + " MIGRATION_FAILURE_OBSERVED, host HV02, peer HV03), or fix its cause and end the waiver.",
+                decision.what());
+        assertTrue(v.plan().staysOpen(f.finding().id()));
+        assertEquals(1, v.openAfter().open(Severity.HIGH) - ReportView.of(Fixtures.waivedHv02ToHv03()).openAfter()
+                .open(Severity.HIGH), "it stays open after the change");
+        assertFalse(v.clusters().get(0).goAfter(), "HVC1 stays NO-GO after the change");
         assertNull(failure(ReportView.of(Fixtures.withFindings(Fixtures.demo(), List.of(f.finding()))))
                 .consequence(), "without the waiver it is an ordinary finding");
     }
