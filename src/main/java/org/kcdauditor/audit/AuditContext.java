@@ -27,6 +27,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -354,10 +355,10 @@ public final class AuditContext implements Drift.Nodes {
             for (AliasServed a : served) {
                 // held by another node or file server (indexed with theirs), or by any other object
                 List<AdObject> owners = aliasHolders.getOrDefault(a.key(), spnOwners.getOrDefault(a.key(), List.of()));
-                // the owners match without the third part; the KDC compares the whole SPN
+                // the owners match without the third part; the KDC compares the whole SPN, in the target's domain
                 String whole = Spn.wholeKeyOf(a.spn());
-                if (!owners.contains(target) && owners.stream().anyMatch(o -> o.spns().stream()
-                        .anyMatch(x -> Spn.wholeKeyOf(x).equals(whole)))) {
+                if (!owners.contains(target) && owners.stream().anyMatch(o -> sameDirectory(o, target)
+                        && o.spns().stream().anyMatch(x -> Spn.wholeKeyOf(x).equals(whole)))) {
                     elsewhere.computeIfAbsent(target, t -> new ArrayList<>()).add(a.spn());
                 }
             }
@@ -408,12 +409,14 @@ public final class AuditContext implements Drift.Nodes {
                 if (owners.size() < 2) {
                     continue;
                 }
-                // the owners match without the third part; the KDC and setspn -X compare the whole SPN
+                // the owners match without the third part; the KDC and setspn -X compare the whole SPN, and each
+                // domain's KDC looks it up in its own domain: HOST/HV01 in two domains is no duplicate
                 String whole = Spn.wholeKeyOf(spn);
-                List<AdObject> others = owners.stream().filter(x -> x != o && x.spns().stream()
+                List<AdObject> others = owners.stream().filter(x -> x != o && sameDirectory(x, o) && x.spns().stream()
                         .anyMatch(s -> Spn.wholeKeyOf(s).equals(whole))).toList();
-                if (!others.isEmpty() && !duplicates.containsKey(whole)) {
-                    duplicates.put(whole, rightfulHolder(o, spn, others));
+                String dupKey = duplicateKey(o, whole);
+                if (!others.isEmpty() && !duplicates.containsKey(dupKey)) {
+                    duplicates.put(dupKey, rightfulHolder(o, spn, others));
                 }
             }
         }
@@ -530,6 +533,7 @@ public final class AuditContext implements Drift.Nodes {
                 }
             }
         }
+        Map<String, AdObject> nodeNames = new HashMap<>();
         for (ClusterConfig c : configs) {
             List<AdObject> nodes = new ArrayList<>();
             Set<AdObject> listed = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -575,6 +579,15 @@ public final class AuditContext implements Drift.Nodes {
                             + describe(other) + " and " + rc.name() + describe(rc) + "; a host belongs to one"
                             + " cluster: remove it from one of them (use policy.migrationGroups for migration"
                             + " between clusters)");
+                }
+                AdObject named = nodeNames.putIfAbsent(lower(netbiosName(n)), n);
+                if (named != null && named != n) {
+                    // two domains may each have an HV01; two nodes of one name would share findings and history
+                    throw new ConfigException("clusters: two nodes are named " + netbiosName(n) + ": " + named.dn()
+                            + " (" + clusterOf.get(named).name() + ") and " + n.dn() + " (" + rc.name() + "); node"
+                            + " names must be unique across the config (the reports, finding ids, the baseline and"
+                            + " the history store name hosts by their NetBIOS name): rename one, or audit the two"
+                            + " with a config each");
                 }
             }
         }
@@ -783,12 +796,23 @@ public final class AuditContext implements Drift.Nodes {
      */
     private Duplicate duplicateResolving(AdObject target, String required) {
         String key = Spn.keyOf(required);
-        Duplicate d = duplicates.get(key);
+        Duplicate d = duplicates.get(duplicateKey(target, key));
         String alias = Spn.hostAlias(key);
         if (d != null || alias == null || List.of(hostSpnKeys.get(target)).contains(key)) {
             return d;
         }
-        return duplicates.get(alias);
+        return duplicates.get(duplicateKey(target, alias));
+    }
+
+    /** The key of {@link #duplicates}: the whole SPN, after its holder's directory when there are several. */
+    private String duplicateKey(AdObject holder, String whole) {
+        String directory = directoryOf.get(holder);
+        return directory == null ? whole : directory + '\u0000' + whole;
+    }
+
+    /** Whether two objects were read from one directory (domain); always with a single directory. */
+    public boolean sameDirectory(AdObject a, AdObject b) {
+        return directoryOf.isEmpty() || Objects.equals(directoryOf.get(a), directoryOf.get(b));
     }
 
     /**
@@ -1184,7 +1208,10 @@ public final class AuditContext implements Drift.Nodes {
         return c == null ? null : c.name();
     }
 
-    /** SPNs of nodes and file servers that other objects register too, by whole SPN ({@link Spn#wholeKeyOf}), in node order. */
+    /**
+     * SPNs of nodes and file servers that other objects of their domain register too, by whole SPN ({@link
+     * Spn#wholeKeyOf}; after the directory's name and a NUL with several directories), in node order.
+     */
     public Map<String, Duplicate> duplicates() {
         return Collections.unmodifiableMap(duplicates);
     }

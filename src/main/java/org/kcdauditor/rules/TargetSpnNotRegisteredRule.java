@@ -44,7 +44,9 @@ public final class TargetSpnNotRegisteredRule implements Rule {
                 if (!reported.add(target.dn() + "|" + Spn.keyOf(spn))) {
                     continue;
                 }
-                List<Evidence.Holder> elsewhere = Rules.holders(ctx.spnOwners(spn), spn);
+                // the KDC looks the SPN up in the target's domain: holders in another domain do not take it
+                List<Evidence.Holder> elsewhere = Rules.holders(ctx.spnOwners(spn).stream()
+                        .filter(o -> ctx.sameDirectory(o, target)).toList(), spn);
                 List<Evidence.PairRef> breaks = ctx.pairsTo(target).stream()
                         .filter(q -> q.unregistered().contains(spn))
                         .map(q -> new Evidence.PairRef(q.source().name(), target.name())).toList();

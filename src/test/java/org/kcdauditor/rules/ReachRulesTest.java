@@ -6,6 +6,7 @@ import org.kcdauditor.audit.PairStatus;
 import org.kcdauditor.audit.Blocker;
 import org.kcdauditor.audit.Auditor;
 import org.kcdauditor.config.ClusterConfig;
+import org.kcdauditor.config.ConfigException;
 import org.kcdauditor.config.PolicyConfig;
 import org.kcdauditor.model.AdObject;
 import org.kcdauditor.model.DcRead;
@@ -167,5 +168,62 @@ class ReachRulesTest {
                 new Action.Principal("HV01", "contoso.com", a.objectSid(), false)), fix.principals());
         assertEquals(0, r.presentEntries(), "HV01's entries for HV21 do not count across domains");
         assertTrue(a.delegateTo().contains(MIG + "/HV21"));
+    }
+
+    /** A host of fabrikam.com: its DN, dNSHostName and SPNs in that domain, delegating to {@code peer} there. */
+    private static AdObject fabrikam(String name, String peer) {
+        String fqdn = name.toLowerCase(java.util.Locale.ROOT) + ".fabrikam.com";
+        Hosts h = host(name).dn("CN=" + name + ",OU=Hyper-V,DC=fabrikam,DC=com").dns(fqdn)
+                .withoutSpn("HOST/" + Hosts.fqdn(name)).withoutSpn(MIG + "/" + Hosts.fqdn(name))
+                .spn("HOST/" + fqdn).spn(MIG + "/" + fqdn);
+        for (String service : List.of(MIG, "cifs")) {
+            h.entry(service + "/" + peer).entry(service + "/" + peer.toLowerCase(java.util.Locale.ROOT)
+                    + ".fabrikam.com");
+        }
+        return h.build();
+    }
+
+    @Test
+    void aNetbiosSpnInTwoDomainsIsNoDuplicateButOneDomainsOwnDuplicateStillIs() {
+        AdObject hv01 = host("HV01").delegatesTo("HV02").build();
+        AdObject hv02 = host("HV02").delegatesTo("HV01").build();
+        // fabrikam has a server HV01 of its own (HOST/HV01 and the migration SPN/HV01 in its domain), no node, and a
+        // service account registering its node HV03's migration SPN a second time there
+        AdObject fab01 = fabrikam("HV01", "HV03");
+        AdObject fab03 = fabrikam("HV03", "HV04");
+        AdObject fab04 = fabrikam("HV04", "HV03");
+        AdObject svc = new AdObject("CN=svc-vmm,CN=Users,DC=fabrikam,DC=com", "svc-vmm", "svc-vmm", null, 0x200,
+                List.of(MIG + "/HV03"), List.of(), false, List.of(), "S-1-5-21-9-9-9-1500", null, null, null, 1, null,
+                null, null);
+        DirectoryPart contoso = new DirectoryPart("contoso", "ldaps://dc1.contoso.com", "DC=contoso,DC=com", null, null,
+                null, false, null, 0, 2, null, false, List.of());
+        DirectoryPart fabrikam = new DirectoryPart("fabrikam", "ldaps://dc1.fabrikam.com", "DC=fabrikam,DC=com", null,
+                null, null, false, null, 2, 4, null, false, List.of());
+        Snapshot s = new Snapshot(Instant.EPOCH, "x", "DC=contoso,DC=com", List.of(hv01, hv02, fab01, fab03, fab04,
+                svc), null, null, null, List.of(), List.of(contoso, fabrikam), null);
+        AuditResult r = new Auditor(RuleCatalogue.standard()).evaluate(s, List.of(
+                new ClusterConfig("HVC1", List.of("HV01", "HV02"), null, null, "contoso"),
+                new ClusterConfig("HVC2", List.of("HV03", "HV04"), null, null, "fabrikam")), PolicyConfig.defaults());
+        // and two nodes of one name, in two domains, are refused: reports and history name hosts by that name
+        ConfigException twice = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+                () -> new Auditor(RuleCatalogue.standard()).evaluate(s, List.of(
+                        new ClusterConfig("HVC1", List.of("HV01", "HV02"), null, null, "contoso"),
+                        new ClusterConfig("HVC2", List.of("HV01", "HV03"), null, null, "fabrikam")),
+                        PolicyConfig.defaults()));
+        assertEquals("clusters: two nodes are named HV01: CN=HV01,OU=Hyper-V,DC=contoso,DC=com (HVC1) and"
+                + " CN=HV01,OU=Hyper-V,DC=fabrikam,DC=com (HVC2); node names must be unique across the config (the"
+                + " reports, finding ids, the baseline and the history store name hosts by their NetBIOS name): rename"
+                + " one, or audit the two with a config each", twice.getMessage());
+        List<Finding> dup = of(r, "DUPLICATE_SPN");
+        assertEquals(List.of("HVC2 HV03 " + MIG + "/HV03"), dup.stream().map(f -> f.cluster() + " " + f.host() + " "
+                + f.spn()).toList(), "each domain's KDC looks its own SPNs up: " + dup);
+        List<PairStatus> hvc1 = r.context().pairs().stream().filter(p -> p.cluster().equals("HVC1")).toList();
+        assertEquals(2, hvc1.size());
+        assertEquals(4, r.context().pairs().size());
+        assertTrue(hvc1.stream().allMatch(PairStatus::ok), "HVC1 is fully delegated: " + hvc1);
+        assertTrue(of(r, "TARGET_SPN_NOT_REGISTERED").isEmpty(), r.findings().toString());
+        PairStatus into03 = r.context().pairs().stream().filter(p -> p.target() == fab03).findFirst().orElseThrow();
+        assertEquals(List.of(Blocker.DUPLICATE_SPN), into03.blockers().stream().map(Blocker::rule).toList(),
+                "fabrikam's own duplicate still blocks");
     }
 }
