@@ -27,7 +27,7 @@
 <table style="border-collapse:collapse;font-size:14px;margin-bottom:8px">
 <tr style="text-align:left;border-bottom:2px solid #d0d7de"><th style="padding:4px">Cluster</th><th style="padding:4px">Patch window</th><th style="padding:4px">Pairs OK</th><th style="padding:4px">Failing directions</th><th style="padding:4px">Waived, still failing</th></tr>
 <#list summary.clusters as c>
-<tr style="border-bottom:1px solid #d0d7de;vertical-align:top"><td style="padding:4px">${c.name}</td><td style="padding:4px;font-weight:600;background:<#if c.go>#c6efce<#else>#ffc7ce</#if>">${c.decision}<#if !c.go><br><span style="font-weight:400;font-size:12px">after the change: <#if !c.audited>not known (not audited)<#elseif c.goAfter>GO expected<#else>still NO-GO</#if></span></#if></td><td style="padding:4px">${c.pairsOk}/${c.pairs}</td><td style="padding:4px">${c.failing?join(", ")}</td><td style="padding:4px">${c.waivedFailing?join("; ")}</td></tr>
+<tr style="border-bottom:1px solid #d0d7de;vertical-align:top"><td style="padding:4px">${c.name}</td><td style="padding:4px;font-weight:600;background:<#if c.go>#c6efce<#else>#ffc7ce</#if>">${c.decision}<#if !c.go && summary.change><br><span style="font-weight:400;font-size:12px">after the change: <#if !c.audited>not known (not audited)<#elseif c.goAfter>GO expected<#else>still NO-GO</#if></span></#if></td><td style="padding:4px">${c.pairsOk}/${c.pairs}</td><td style="padding:4px">${c.failing?join(", ")}</td><td style="padding:4px">${c.waivedFailing?join("; ")}</td></tr>
 </#list>
 </table>
 </#if>

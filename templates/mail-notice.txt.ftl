@@ -1,6 +1,6 @@
 <#--
   kcd-audit mail notice, plain-text part. Model: subject, scope, job, runId, startedAt, finishedAt,
-  directoryUrl, previousRunId, summary (decision, noGo, fixedByChange, status, headline, high, medium, low, info,
+  directoryUrl, previousRunId, summary (decision, noGo, fixedByChange, change (a change is proposed), status, headline, high, medium, low, info,
   waived, decisions, clusters: name, decision (GO or NO-GO), go, goAfter, failing, waivedFailing, reasons, status,
   pairsOk, pairs, compliance, high…info: the report view's numbers; unclustered: status, high…info of the open
   findings outside every cluster, only in the notice to mail.to and only when there are such findings), added/resolved/open (lists of id, severity, rule, cluster, host, peer,
@@ -11,7 +11,7 @@ ${subject}
 
 DECISION: ${summary.decision}
 <#list summary.clusters as c>
-- ${c.name}: ${c.decision}, ${c.pairsOk}/${c.pairs} pairs OK<#if c.failing?has_content>; failing: ${c.failing?join(", ")}</#if><#if c.waivedFailing?has_content>; waived, still failing: ${c.waivedFailing?join("; ")}</#if><#if !c.go> (after the proposed change: <#if !c.audited>not known, not audited<#elseif c.goAfter>GO expected<#else>still NO-GO</#if>)</#if>
+- ${c.name}: ${c.decision}, ${c.pairsOk}/${c.pairs} pairs OK<#if c.failing?has_content>; failing: ${c.failing?join(", ")}</#if><#if c.waivedFailing?has_content>; waived, still failing: ${c.waivedFailing?join("; ")}</#if><#if !c.go && summary.change> (after the proposed change: <#if !c.audited>not known, not audited<#elseif c.goAfter>GO expected<#else>still NO-GO</#if>)</#if>
 <#list c.reasons as r>
     ${r}
 </#list>

@@ -257,6 +257,7 @@ public final class NoticeBuilder {
         m.put("decision", clusters.isEmpty() ? "no cluster in scope" : ReportView.decision(noGo, clusters.size(),
                 String.valueOf(clusters.get(0).get("name"))));
         m.put("fixedByChange", view.fixedByChange());
+        m.put("change", view.plan().hasChanges());
         return m;
     }
 

@@ -120,12 +120,29 @@ class DecisionPageTest {
         assertFalse(first.contains("If not approved"), "nothing to approve: " + first);
         assertFalse(first.contains("0 of the 0"), first);
         assertFalse(first.contains("0 objects"), first);
+        assertFalse(first.matches(".*after the change: (GO|still|not).*"), "no change, no 'after': " + first);
+        // NO-GO by a finding to decide, and still no change: neither the PDF nor the mail speaks of one
+        FindingsDocument noGo = Fixtures.withFindings(green, List.of(TestFindings.legacy("MIGRATION_FAILURE_OBSERVED",
+                Severity.HIGH, "HVC1", "HV02", "HV03", null, "2 failed migration events HV02 -> HV03 [NETWORK].",
+                "Check the migration networks.")));
+        assertFalse(ReportView.of(noGo).plan().hasChanges());
+        assertFalse(ReportView.of(noGo).clusters().get(0).go());
+        String noGoPage = PdfReportWriterTest.text(PdfReportWriterTest.render(noGo, 16), 1, 1).replace("\n", " ");
+        assertTrue(noGoPage.contains("NO-GO"), noGoPage);
+        assertFalse(noGoPage.matches(".*after the change: (GO|still|not).*"), noGoPage);
+        String mail = new org.kcdauditor.notify.NoticeBuilder(new org.kcdauditor.config.MailConfig("127.0.0.1", 25,
+                "none", null, null, null, "kcd@contoso.com", List.of("team@contoso.com"), Map.of(), null, null, null,
+                null, null), new org.kcdauditor.report.runbook.TemplateRenderer(java.nio.file.Path.of("templates")))
+                .build("test", org.kcdauditor.config.ScheduleConfig.Notify.ALWAYS, noGo, null, null, null).get(0).text();
+        assertTrue(mail.contains("- HVC1: NO-GO"), mail);
+        assertFalse(mail.contains("after the proposed change"), mail);
         // a change that makes no failing direction pass: it only replaces unconstrained delegation
         FindingsDocument stale = Fixtures.withFindings(green, List.of(TestFindings.legacy("UNCONSTRAINED_DELEGATION",
                 Severity.HIGH, "HVC1", "HV01", null, null, "HV01 may delegate to any service.", "Constrain it.")));
         assertTrue(ReportView.of(stale).plan().hasChanges());
         String pages = PdfReportWriterTest.text(PdfReportWriterTest.render(stale, 16), 1, 3).replace("\n", " ");
         assertTrue(pages.contains("After the change"), pages);
+        assertTrue(pages.contains("after the change: GO expected"), pages);
         assertTrue(pages.contains("Pairs OK: 6 of 6: every direction can migrate, now and after the change."), pages);
         assertTrue(pages.contains("If not approved: live migration is not affected: no direction fails."), pages);
         for (String zero : List.of("0 of the 0", "the 0 directions", "the 0 failing", "0 test moves",

@@ -121,8 +121,9 @@ final class DecisionPage {
             shown++;
             t.addCell(cell(c.name(), f.smallBold, null));
             Phrase window = new Phrase(c.go() ? "GO" : "NO-GO", f.smallBold);
-            window.add(new Chunk("\nafter the change: " + (!c.audited() ? "not known (not audited)"
-                    : c.goAfter() ? "GO expected" : "still NO-GO"), f.tiny));
+            // with no change proposed there is no "after": the decisions decide
+            window.add(new Chunk(!view.plan().hasChanges() ? "" : "\nafter the change: " + (!c.audited()
+                    ? "not known (not audited)" : c.goAfter() ? "GO expected" : "still NO-GO"), f.tiny));
             t.addCell(PdfReportWriter.cell(window, c.go() ? GO : NO_GO, Element.ALIGN_LEFT));
             t.addCell(cell(c.pairsOk() + "/" + c.pairs(), f.small, null, Element.ALIGN_RIGHT));
             t.addCell(cell(directions(c.failing()), f.tiny, null));
@@ -244,7 +245,8 @@ final class DecisionPage {
         d.add(h);
         if (objects.isEmpty()) {
             d.add(new Paragraph("No change to Active Directory is proposed" + (view.decisions().isEmpty() ? "."
-                    : "; " + Words.plural(view.decisions().size(), "finding") + " need an administrator's decision"
+                    : "; " + Words.plural(view.decisions().size(), "finding")
+                    + (view.decisions().size() == 1 ? " needs" : " need") + " an administrator's decision"
                     + " (Remediation plan)."), f.small));
             return;
         }
