@@ -84,7 +84,8 @@ public final class FindingsJson {
                     rbcd, n.whenChanged(), n.usnChanged(), n.lastLogon(), n.supportedEncryptionTypes(), n.pwdLastSet(),
                     directory, Boolean.TRUE.equals(changeTimes.get(directory)) ? ctx.snapshot().changesOf(n) : null));
         }
-        GoVerdict.Judge judge = new GoVerdict.Judge(result.findings(), hosts);
+        GoVerdict.Judge judge = new GoVerdict.Judge(result.findings(), hosts).withGroups(clusters,
+                p.migrationGroups());
         clusters.replaceAll(c -> c.with(judge.of(c)));
         FindingsDocument.Summary summary = new FindingsDocument.Summary(hosts.size(), clusters.size(), result.pairs(),
                 result.requiredEntries(), result.presentEntries(), result.compliancePercent(), result.bySeverity());

@@ -58,6 +58,8 @@ public record GoVerdict(boolean go, List<Reason> reasons) {
         private final Map<String, List<Finding>> highByCluster = new HashMap<>();
         private final Map<String, Finding> openById = new HashMap<>();
         private final Map<String, FindingsDocument.HostDoc> byName = new HashMap<>();
+        /** Per cluster (folded name): the clusters of its migration groups that were not audited. */
+        private final Map<String, Set<FindingsDocument.ClusterDoc>> unreadPeers = new HashMap<>();
 
         public Judge(List<Finding> findings, List<FindingsDocument.HostDoc> hosts) {
             for (Finding f : findings) {
@@ -76,12 +78,38 @@ public record GoVerdict(boolean go, List<Reason> reasons) {
             }
         }
 
+        /**
+         * Knows the migration groups ({@code policy.migrationGroups}): a cluster whose group holds a cluster that was
+         * not audited has pairs into it nobody checked, so it is no GO either ({@link #NOT_AUDITED}).
+         */
+        public Judge withGroups(List<FindingsDocument.ClusterDoc> clusters, List<List<String>> groups) {
+            Map<String, FindingsDocument.ClusterDoc> byCluster = new HashMap<>();
+            (clusters == null ? List.<FindingsDocument.ClusterDoc>of() : clusters)
+                    .forEach(c -> byCluster.putIfAbsent(fold(c.name()), c));
+            for (List<String> group : groups == null ? List.<List<String>>of() : groups) {
+                for (String member : group) {
+                    for (String other : group) {
+                        FindingsDocument.ClusterDoc o = byCluster.get(fold(other));
+                        if (o != null && !o.wasAudited() && !fold(other).equals(fold(member))) {
+                            unreadPeers.computeIfAbsent(fold(member), k -> new LinkedHashSet<>()).add(o);
+                        }
+                    }
+                }
+            }
+            return this;
+        }
+
         public GoVerdict of(FindingsDocument.ClusterDoc cluster) {
             Map<String, List<Finding>> blocking = new LinkedHashMap<>();
             blocking(cluster).forEach(f -> blocking.computeIfAbsent(f.rule(), k -> new ArrayList<>()).add(f));
             List<Reason> reasons = new ArrayList<>();
             if (!cluster.wasAudited()) {
                 reasons.add(new Reason(NOT_AUDITED, 0, "not audited: directory " + cluster.directory() + " could not be read"));
+            } else {
+                for (FindingsDocument.ClusterDoc o : unreadPeers.getOrDefault(fold(cluster.name()), Set.of())) {
+                    reasons.add(new Reason(NOT_AUDITED, 0, "pairs into " + o.name() + " (policy.migrationGroups) not"
+                            + " checked: directory " + o.directory() + " could not be read"));
+                }
             }
             blocking.forEach((rule, list) -> {
                 Set<String> where = new LinkedHashSet<>();

@@ -313,7 +313,8 @@ public final class ReportView {
         List<ClusterView> cv = new ArrayList<>();
         // a findings.json written before clusters carried their verdict: judged here, all clusters at once
         GoVerdict.Judge judge = nn(doc.clusters()).stream().anyMatch(c -> c.go() == null)
-                ? new GoVerdict.Judge(all, nn(doc.hosts())) : null;
+                ? new GoVerdict.Judge(all, nn(doc.hosts())).withGroups(doc.clusters(), doc.policy() == null ? null
+                : doc.policy().migrationGroups()) : null;
         for (FindingsDocument.ClusterDoc c : nn(doc.clusters())) {
             String key = c.name().toLowerCase(Locale.ROOT);
             Counts cc = Counts.of(byCluster.getOrDefault(key, List.of()));
@@ -333,7 +334,9 @@ public final class ReportView {
             // a cluster whose directory was not read has no verdict, before the change or after it
             // as before the change: an open HIGH, a pair an open finding of any severity still blocks, or a
             // Windows Server 2025 node with a blocked pair (even waived) keeps the cluster NO-GO
-            boolean goAfter = c.wasAudited() && openAfter.stream().noneMatch(v -> v.finding().severity() == Severity.HIGH)
+            // and pairs into a cluster of its migration group that was not read stay unchecked after it too
+            boolean goAfter = c.wasAudited() && verdict.reasons().stream().noneMatch(r -> GoVerdict.NOT_AUDITED
+                    .equals(r.rule())) && openAfter.stream().noneMatch(v -> v.finding().severity() == Severity.HIGH)
                     && cells.stream().filter(x -> x.failing() && !x.fixedByChange()).noneMatch(x ->
                     x.blockers().stream().anyMatch(b -> !b.waived() && !plan.settles(b.findingId()))
                             || ws2025(hostsByName, x.from()) || ws2025(hostsByName, x.to()));

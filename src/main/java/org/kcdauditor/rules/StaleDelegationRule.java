@@ -87,6 +87,27 @@ public final class StaleDelegationRule implements Rule {
         return out;
     }
 
+    /**
+     * The peer or file server without a dNSHostName that an FQDN entry names by its first label: DNS_HOST_NAME_MISSING
+     * says its FQDN form cannot be checked; the entry is the one the pair needs once the host registers its name, so it
+     * is not stale (and never removed by a script).
+     */
+    private static AdObject withoutDnsHostName(String hostName, Set<AdObject> peers, List<AdObject> fileServers) {
+        if (hostName.indexOf('.') <= 0) {
+            return null;
+        }
+        String label = netbiosName(hostName);
+        for (List<AdObject> group : List.of(List.copyOf(peers), fileServers)) {
+            for (AdObject o : group) {
+                if ((o.dnsHostName() == null || o.dnsHostName().isBlank())
+                        && AuditContext.netbiosName(o).equalsIgnoreCase(label)) {
+                    return o;
+                }
+            }
+        }
+        return null;
+    }
+
     /** A configured name as a host name: {@code HV01$} → {@code HV01}. */
     private static String hostPart(String configured) {
         return configured.endsWith("$") ? configured.substring(0, configured.length() - 1) : configured;
@@ -112,6 +133,12 @@ public final class StaleDelegationRule implements Rule {
                 }
                 if (target == null) {
                     target = ctx.entryOwner(entry); // an alias: the KDC finds the object that registers the SPN
+                }
+                if (target == null) {
+                    target = withoutDnsHostName(spn.hostName(), peers, cluster.fileServers());
+                }
+                if (target == null && ctx.mayBeUnread(spn.hostName())) {
+                    continue; // a directory could not be read (optional): the host may live there, unjudged
                 }
                 if (target != null && (peers.contains(target) || cluster.fileServers().contains(target))
                         || target == null && missing.computeIfAbsent(cluster, c -> missingPeers(ctx, c))

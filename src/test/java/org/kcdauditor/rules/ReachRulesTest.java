@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.kcdauditor.support.Hosts.MIG;
 import static org.kcdauditor.support.Hosts.host;
@@ -225,5 +226,36 @@ class ReachRulesTest {
         PairStatus into03 = r.context().pairs().stream().filter(p -> p.target() == fab03).findFirst().orElseThrow();
         assertEquals(List.of(Blocker.DUPLICATE_SPN), into03.blockers().stream().map(Blocker::rule).toList(),
                 "fabrikam's own duplicate still blocks");
+    }
+
+    @Test
+    void entriesToTheNodesOfAnOptionalDirectoryThatWasNotReadAreNotStaleAndItsGroupHasNoGo() throws Exception {
+        // HVC1 (contoso) and HVC2 (fabrikam, optional, unreachable) form a migration group: HV01's entries for HV21 are
+        // unjudged while fabrikam is not read, and no script removes them
+        AdObject hv01 = host("HV01").delegatesTo("HV02", "HV21").build();
+        AdObject hv02 = host("HV02").delegatesTo("HV01").build();
+        DirectoryPart contoso = new DirectoryPart("contoso", "ldaps://dc1.contoso.com", "DC=contoso,DC=com", null, null,
+                null, false, null, 0, 2, null, false, List.of());
+        DirectoryPart fabrikam = new DirectoryPart("fabrikam", "ldaps://dc1.fabrikam.com", "DC=fabrikam,DC=com", null,
+                null, null, true, "cannot connect", 2, 0, null, false, List.of());
+        Snapshot s = new Snapshot(Instant.EPOCH, "x", "DC=contoso,DC=com", List.of(hv01, hv02), null, null, null,
+                List.of(), List.of(contoso, fabrikam), null);
+        AuditResult r = new Auditor(RuleCatalogue.standard()).evaluate(s, List.of(
+                new ClusterConfig("HVC1", List.of("HV01", "HV02"), null, null, "contoso"),
+                new ClusterConfig("HVC2", List.of("HV21", "HV22"), null, null, "fabrikam")),
+                new PolicyConfig(null, null, null, List.of(List.of("HVC1", "HVC2"))));
+        assertTrue(of(r, "STALE_DELEGATION").isEmpty(), r.findings().toString());
+        assertTrue(of(r, "HOST_NOT_FOUND").isEmpty(), "nothing of fabrikam's is reported missing");
+        // HVC1's own pairs pass, but its pairs into HVC2 were not checked: no GO, before or after a change
+        org.kcdauditor.report.FindingsDocument doc = org.kcdauditor.report.FindingsJson.build("r", Instant.EPOCH,
+                Instant.EPOCH, org.kcdauditor.config.ConfigLoader.load(java.nio.file.Path.of(
+                        "config/demo/kcd-audit-demo.yaml")), r, RuleCatalogue.standard());
+        org.kcdauditor.report.FindingsDocument.ClusterDoc hvc1 = doc.clusters().get(0);
+        assertEquals(hvc1.pairs(), hvc1.pairsOk());
+        assertEquals(Boolean.FALSE, hvc1.go());
+        assertEquals("DIRECTORY_NOT_READ", hvc1.reasons().get(0).rule());
+        assertEquals("pairs into HVC2 (policy.migrationGroups) not checked: directory fabrikam could not be read",
+                hvc1.reasons().get(0).text());
+        assertFalse(org.kcdauditor.report.ReportView.of(doc).clusters().get(0).goAfter());
     }
 }

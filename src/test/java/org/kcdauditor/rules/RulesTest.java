@@ -210,6 +210,17 @@ class RulesTest {
     }
 
     @Test
+    void anFqdnEntryForAPeerWithoutDnsHostNameIsNotStaleNorRemoved() {
+        // HV02 has no dNSHostName and registers its NetBIOS SPNs only: HV01's FQDN entries for it are what the pair
+        // needs once HV02 registers its name again (DNS_HOST_NAME_MISSING says so), not entries to a missing host
+        AdObject[] c = healthyCluster();
+        c[1] = host("HV02").noDns().withoutSpn("HOST/" + Hosts.fqdn("HV02")).withoutSpn(MIG + "/" + Hosts.fqdn("HV02"))
+                .delegatesTo("HV01", "HV03").build();
+        AuditResult r = audit(c);
+        assertTrue(of(r, "STALE_DELEGATION").isEmpty(), r.findings().toString());
+    }
+
+    @Test
     void hostNotFoundAndTheOthersStillAudited() {
         AuditResult r = audit(host("HV01").delegatesTo("HV02").build(), host("HV02").delegatesTo("HV01").build());
         List<Finding> f = of(r, "HOST_NOT_FOUND");
