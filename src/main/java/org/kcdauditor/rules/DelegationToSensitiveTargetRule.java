@@ -44,8 +44,9 @@ public final class DelegationToSensitiveTargetRule implements Rule {
                     continue;
                 }
                 AdObject target = ctx.sensitiveOwner(entry);
-                String peer = target == null ? StaleDelegationRule.netbiosName(Spn.parse(entry).hostName())
-                        : target.name();
+                // krbtgt/CONTOSO.COM names a realm, not a host: the peer is the KDC's account
+                String peer = target != null ? target.name() : isKrbtgt(entry) ? "krbtgt"
+                        : StaleDelegationRule.netbiosName(Spn.parse(entry).hostName());
                 out.add(INFO).cluster(ctx.clusterName(node)).host(node.name()).peer(peer).spn(entry)
                         .evidence(Evidence.builder().spn(entry).attribute("msDS-AllowedToDelegateTo")
                                 .actual(List.of(entry)).targetExists(target != null)
@@ -59,6 +60,11 @@ public final class DelegationToSensitiveTargetRule implements Rule {
                         .emit();
             }
         }
+    }
+
+    private static boolean isKrbtgt(String entry) {
+        Spn spn = Spn.parse(entry);
+        return spn != null && spn.service().equalsIgnoreCase("krbtgt");
     }
 
     /**

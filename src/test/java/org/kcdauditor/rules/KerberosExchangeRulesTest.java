@@ -273,8 +273,8 @@ class KerberosExchangeRulesTest {
                 .entry("cifs/dc1.contoso.com").entry("ldap/rodc1.contoso.com").entry("krbtgt/CONTOSO.COM").build()),
                 dc, rodc));
         List<Finding> f = of(r, "DELEGATION_TO_SENSITIVE_TARGET");
-        assertEquals(List.of("cifs/dc1.contoso.com", "krbtgt/CONTOSO.COM", "ldap/rodc1.contoso.com"),
-                f.stream().map(Finding::spn).sorted().toList());
+        assertEquals(List.of("DC1 cifs/dc1.contoso.com", "RODC1 ldap/rodc1.contoso.com", "krbtgt krbtgt/CONTOSO.COM"),
+                f.stream().map(x -> x.peer() + " " + x.spn()).sorted().toList(), "the realm is no host: " + f);
         Finding toDc = f.stream().filter(x -> x.spn().equals("cifs/dc1.contoso.com")).findFirst().orElseThrow();
         assertEquals(Severity.HIGH, toDc.severity());
         assertTrue(toDc.message().contains("without any user's ticket at all"), "HV01 has protocol transition: "
