@@ -7,6 +7,7 @@ import org.kcdauditor.audit.PairStatus;
 import org.kcdauditor.audit.ResolvedCluster;
 import org.kcdauditor.model.AdObject;
 import org.kcdauditor.model.Evidence;
+import org.kcdauditor.model.RbcdPrincipal;
 import org.kcdauditor.model.Severity;
 import org.kcdauditor.remedy.Action;
 
@@ -46,7 +47,7 @@ public final class DcNotConvergedRule implements Rule {
             String message = d.attribute().equals(DcDivergence.OBJECT)
                     ? dc + " does not hold " + node.name() + " at all, which " + d.audited()
                     + " (the DC the audit read) does: the computer object has not replicated there yet."
-                    : describe(dc, d.audited(), node.name(), d.attribute(), d.here(), d.there());
+                    : describe(dc, d.audited(), node.name(), d.attribute(), d.here(), d.there(), v -> sidName(ctx, v));
             List<Evidence.PairRef> pairs = new ArrayList<>();
             Blocker blocker = d.blocker();
             for (List<PairStatus> list : List.of(ctx.pairsFrom(node), ctx.pairsTo(node))) {
@@ -71,14 +72,23 @@ public final class DcNotConvergedRule implements Rule {
         }
     }
 
+    /** An RBCD descriptor's SID with the account or group it names, as RBCD_PRESENT shows them: {@code S-1-5-… (HV01)}. */
+    private static String sidName(AuditContext ctx, String sid) {
+        AdObject who = ctx.bySid(sid);
+        RbcdPrincipal p = who == null ? ctx.snapshot().rbcdPrincipals().get(sid) : null;
+        return who != null ? sid + " (" + who.name() + ")" : p != null ? sid + " (" + p.displayName() + ")" : sid;
+    }
+
+    /** The difference in words; {@code shown} names a value of msDS-AllowedToActOnBehalfOfOtherIdentity (a SID). */
     static String describe(String dc, String audited, String host, String attribute, List<String> here,
-                           List<String> there) {
+                           List<String> there, java.util.function.UnaryOperator<String> shown) {
         String lead = dc + " and " + audited + " (the DC the audit read) disagree on " + host + "'s " + attribute + ": ";
         if (attribute.equals("userAccountControl") || attribute.equals("msDS-SupportedEncryptionTypes")) {
             return lead + audited + " holds " + shown(here) + ", " + dc + " " + shown(there) + ".";
         }
-        List<String> lacks = difference(attribute, here, there);
-        List<String> extra = difference(attribute, there, here);
+        boolean sids = attribute.equals("msDS-AllowedToActOnBehalfOfOtherIdentity");
+        List<String> lacks = difference(attribute, here, there).stream().map(v -> sids ? shown.apply(v) : v).toList();
+        List<String> extra = difference(attribute, there, here).stream().map(v -> sids ? shown.apply(v) : v).toList();
         List<String> parts = new ArrayList<>();
         if (!lacks.isEmpty()) {
             parts.add(dc + " lacks " + String.join(", ", lacks));

@@ -73,6 +73,21 @@ class ReachRulesTest {
         assertEquals(2, f.stream().map(Finding::id).distinct().count());
     }
 
+    @Test
+    void aLaggingRbcdDescriptorNamesTheAccountsItsSidsAre() {
+        // HV01 allows HV02 by RBCD on dc1; dc2 has not replicated the descriptor yet
+        Hosts hv02b = host("HV02");
+        AdObject hv02 = hv02b.delegatesTo("HV01").build();
+        AdObject hv01 = host("HV01").rbcdFrom(hv02.objectSid()).build();
+        AdObject hv01There = there(hv01, hv01.spns(), hv01.delegateTo());
+        AuditResult r = withDcs(List.of(hv01, hv02), new DcRead("dc1.contoso.com", null, false, true, null, null, null),
+                new DcRead("dc2.contoso.com", "ldaps://dc2.contoso.com:636", false, false, null,
+                        List.of(hv01There, hv02), List.of()));
+        Finding f = of(r, "DC_NOT_CONVERGED").stream().filter(x -> x.evidence().attribute()
+                .equals("msDS-AllowedToActOnBehalfOfOtherIdentity")).findFirst().orElseThrow();
+        assertTrue(f.message().contains("dc2.contoso.com lacks " + hv02.objectSid() + " (HV02)"), f.message());
+    }
+
     /** {@code o} as another DC holds it: with these SPNs and delegation entries. */
     private static AdObject there(AdObject o, List<String> spns, List<String> delegateTo) {
         return new AdObject(o.dn(), o.name(), o.samAccountName(), o.dnsHostName(), o.userAccountControl(), spns,
