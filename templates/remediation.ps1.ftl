@@ -566,7 +566,11 @@ Write-Host '    ${pc.fix}'
 <#if validate?has_content>
 Write-Host 'Validate with a test VM, each move started on its source node (remotely it needs CredSSP, which Credential Guard blocks); each live migration must reach 100 %:'
 <#list validate as v>
+<#if v.cmd?has_content>
 Write-Host '  on ${v.from}: ${v.cmd}'
+<#else>
+Write-Host '  ${v.from} -> ${v.to}: no command, a name in it is not a valid host name (DNS_HOST_NAME_INVALID); start the move in Failover Cluster Manager on ${v.from}'
+</#if>
 </#list>
 </#if>
 <#if closing?has_content>

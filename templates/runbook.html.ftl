@@ -178,7 +178,11 @@ a failure at 80–90 % with event 21502 / 22038 means the delegation is still mi
 <#if validate?has_content>
 <ul class="check">
 <#list validate as v>
+  <#if v.cmd?has_content>
   <li>${v.from} → ${v.to} <span class="meta">(cluster ${v.cluster}; run it on ${v.from})</span><@pre text=v.cmd/></li>
+  <#else>
+  <li>${v.from} → ${v.to} <span class="meta">(cluster ${v.cluster})</span>: no command, a name in it is not a valid host name (DNS_HOST_NAME_INVALID); start the move in Failover Cluster Manager on ${v.from}.</li>
+  </#if>
 </#list>
 </ul>
 <#else>

@@ -217,12 +217,18 @@ failure at 80-90 % with event 21502 / 22038 means the delegation is still missin
 with a VM currently running on the source host.
 
 <#list validate as v>
+<#if v.cmd?has_content>
 - [ ] ${v.from} → ${v.to} (cluster ${v.cluster}), on ${v.from}:
 
 ```powershell
 ${v.cmd?no_esc}
 ```
 
+<#else>
+- [ ] ${v.from} → ${v.to} (cluster ${v.cluster}), on ${v.from}: no command, a name in it is not a valid host name
+  (DNS_HOST_NAME_INVALID); start the move in Failover Cluster Manager on ${v.from}.
+
+</#if>
 </#list>
 <#if !validate?has_content>
 No pair was failing; migrate one test VM between two changed hosts to confirm.

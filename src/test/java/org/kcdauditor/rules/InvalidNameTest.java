@@ -127,4 +127,30 @@ class InvalidNameTest {
         }
         assertTrue(rule(r, "MISSING_DELEGATION").stream().noneMatch(f -> BAD.equals(f.peer())));
     }
+
+    @Test
+    void aTestMoveIntoANodeWithAnInvalidNameSaysToMakeItByHandInsteadOfAnEmptyCommand() throws Exception {
+        // its SPNs use its dNSHostName, which is valid: the FQDN form of delegation to it works
+        AuditResult r = audit(List.of(HVC1), PolicyConfig.defaults(), host("HV01").delegatesTo("HV02").build(),
+                host("HV02").delegatesTo("HV01").build(), host(BAD).dns("hv09.contoso.com")
+                        .spn("HOST/hv09.contoso.com").spn(org.kcdauditor.support.Hosts.MIG + "/hv09.contoso.com")
+                        .delegatesTo("HV01", "HV02").build());
+        org.kcdauditor.report.FindingsDocument doc = org.kcdauditor.report.FindingsJson.build("r", NOW, NOW,
+                org.kcdauditor.config.ConfigLoader.load(java.nio.file.Path.of("config/demo/kcd-audit-demo.yaml")), r,
+                RuleCatalogue.standard());
+        org.kcdauditor.report.ReportView view = org.kcdauditor.report.ReportView.of(doc);
+        assertTrue(view.plan().validate().stream().anyMatch(p -> p.to().equals(BAD)), "HV01 and HV02 gain its FQDN"
+                + " entries: the moves into it are tested");
+        var templates = new org.kcdauditor.report.runbook.TemplateRenderer(java.nio.file.Path.of("templates"));
+        for (var writer : List.of(org.kcdauditor.report.runbook.RunbookWriter.markdown(templates),
+                org.kcdauditor.report.runbook.RunbookWriter.powershell(templates))) {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            writer.write(view, out);
+            String text = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(text.replaceAll("\\s+", " ").contains("no command, a name in it is not a valid host name (DNS_HOST_NAME_INVALID);"
+                    + " start the move in Failover Cluster Manager on HV01"), text);
+            assertFalse(text.contains("```powershell\n\n```"), "no empty command block: " + text);
+            assertFalse(text.contains("on HV01: '"), text);
+        }
+    }
 }
