@@ -199,7 +199,10 @@ a failure at 80–90 % with event 21502 / 22038 means the delegation is still mi
 
 <h2>${phase.rollback.number}. ${phase.rollback.title}</h2>
 <p>If the change must be undone: <code>remediation.ps1 -Rollback -Apply</code> reads the change record that <code>-Apply</code> wrote next to the script (${run.recordFile}: each value it actually added or removed, each flag it set, and the objects’ values before) and reverts exactly those changes; values that were already present before are left alone. Without the record it refuses. It re-enables unconstrained delegation only when started with <code>-Force</code>.
-By hand, the inverse commands below undo the whole plan (the previous values are in ${run.exportFile}). Then replicate and purge tickets again as in steps ${phase.replicate.number} and ${phase.purge.number}.</p>
+<#assign untypedHosts = hosts?filter(h -> h.untyped gt 0)?map(h -> h.name)>
+<#assign untypedSpns = unregister?filter(u -> !u.undo?has_content)?size>
+<#if untypedHosts?has_content || untypedSpns gt 0>By hand, the inverse commands below undo the plan except what no command can carry (<#if untypedHosts?has_content>the delegation entries of ${untypedHosts?join(", ")} that cannot be typed safely, step ${phase.change.number}</#if><#if untypedSpns gt 0><#if untypedHosts?has_content>; </#if>${untypedSpns} SPN<#if untypedSpns gt 1>s</#if> taken off without a command</#if>): put those back in ADSI Edit from ${run.exportFile}, or use <code>remediation.ps1 -Rollback -Apply</code>, which restores them by the exact value.<#else>By hand, the inverse commands below undo the whole plan (the previous values are in ${run.exportFile}).</#if>
+<#if preChecks?has_content>The migration authentication set to Kerberos on a host (step ${phase.before.number}) is not undone: CredSSP fails under Credential Guard. </#if>Then replicate and purge tickets again as in steps ${phase.replicate.number} and ${phase.purge.number}.</p>
 <pre><#list hosts as h><#list h.rollback as c>${c}
 </#list></#list><#list unregister as u><#list u.undo?split("\n") as line><#if line?has_content>${line}
 </#if></#list></#list></pre>

@@ -124,6 +124,9 @@ class HostileValuesTest {
                     name + " says why HV04's entries have no command");
             assertFalse(outputs.get(name).matches("(?s).*PowerShell:\\s*(```powershell\\s*```|<pre></pre>).*"),
                     name + " shows an empty command block");
+            assertTrue(outputs.get(name).replaceAll("\\s+", " ").contains("the inverse commands below undo the plan"
+                    + " except what no command can carry (the delegation entries of HV04 that cannot be typed safely"),
+                    name + "'s rollback does not claim to undo what it cannot type");
         }
     }
 

@@ -346,6 +346,9 @@ class RunbookTest {
                 + " → servicePrincipalName)"), section);
         assertFalse(section.contains("```powershell\n\n```"), section);
         assertFalse(md.contains("```powershell\n\n```"), "no empty block anywhere");
+        String rollback = md.substring(md.indexOf(". Rollback")).replaceAll("\\s+", " ");
+        assertTrue(rollback.contains("the inverse commands below undo the plan except what no command can carry (1 SPN"
+                + " taken off without a command): put those back in ADSI Edit"), "not 'the whole plan': " + rollback);
         String html = render(RunbookWriter.html(new TemplateRenderer(TEMPLATES)), doc);
         assertFalse(html.contains("<pre></pre>"), "no empty <pre> in runbook.html");
         assertTrue(html.contains("take it off in ADSI Edit (svc-vmm → Properties → servicePrincipalName)"), html);
