@@ -78,10 +78,17 @@ public final class Values {
         if (value == null) {
             return "";
         }
-        StringBuilder sb = new StringBuilder(value.length());
-        for (int i = 0; i < value.length(); i++) {
+        int first = 0;
+        while (first < value.length() && !hidden(value.charAt(first))) {
+            first++;
+        }
+        if (first == value.length()) {
+            return value; // nearly every value: nothing to show otherwise, nothing allocated
+        }
+        StringBuilder sb = new StringBuilder(value.length() + 8).append(value, 0, first);
+        for (int i = first; i < value.length(); i++) {
             char c = value.charAt(i);
-            if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029' || bidi(c)) {
+            if (hidden(c)) {
                 sb.append(String.format("\\u%04X", (int) c));
             } else {
                 sb.append(c);
@@ -105,6 +112,11 @@ public final class Values {
             from = nl + 1;
         }
         return sb.append(visible(text.substring(from))).toString();
+    }
+
+    /** A character {@link #visible} shows as {@code \\uXXXX}: control, line separator, bidirectional. */
+    private static boolean hidden(char c) {
+        return Character.isISOControl(c) || c == '\u2028' || c == '\u2029' || bidi(c);
     }
 
     /** Bidirectional formatting characters (marks, embeddings, overrides, isolates). */

@@ -152,7 +152,7 @@ class HostileValuesTest {
     }
 
     @Test
-    void aLineFeedInAnEntryIsShownAsItsCodeInTheRunbooksNotAsASpace(@TempDir Path own) throws Exception {
+    void aLineFeedInAnEntryIsShownAsItsCodeInTheRunbooksThePdfAndTheWorkbook(@TempDir Path own) throws Exception {
         // a stale entry "cifs/line<LF>break" read as "cifs/line break" names an entry that is not stored
         String lf = "cifs/line\nbreak";
         List<AdObject> objects = List.of(host("HV04").delegatesTo("HV05").entry(lf).build(),
@@ -161,7 +161,8 @@ class HostileValuesTest {
         Path out = new AuditRun(cfg, new Secrets(Map.of()), CLOCK, Reports.standard(Path.of("templates"),
                 ReportsConfig.defaults())).withHome(own).withEnvironment(Map.of())
                 .withSource(p -> snapshot(CLOCK.instant(), objects))
-                .execute(own.resolve("out"), EnumSet.of(Format.JSON, Format.MD, Format.HTML), new Timings(), n -> { })
+                .execute(own.resolve("out"), EnumSet.of(Format.JSON, Format.MD, Format.HTML, Format.PDF, Format.XLSX),
+                        new Timings(), n -> { })
                 .outDir();
         assertTrue(Files.readString(out.resolve("findings.json")).contains("\"cifs/line\\nbreak\""),
                 "findings.json keeps the exact value");
@@ -173,6 +174,29 @@ class HostileValuesTest {
                 + html);
         for (String text : List.of(md, html)) {
             assertFalse(text.contains("cifs/line break") || text.contains("cifs/line\nbreak"), text);
+        }
+        // the PDF and the workbook show it as stored too: a line feed in a value never makes a line of its own there
+        String pdf;
+        try (var d = Loader.loadPDF(out.resolve("audit.pdf").toFile())) {
+            pdf = new PDFTextStripper().getText(d);
+        }
+        assertTrue(pdf.contains("cifs/line\\u000Abreak"), pdf);
+        assertFalse(pdf.lines().anyMatch(l -> l.strip().startsWith("break")), "no line starts with the value's tail: "
+                + pdf);
+        try (XSSFWorkbook wb = new XSSFWorkbook(out.resolve("audit.xlsx").toFile())) {
+            boolean shown = false;
+            for (org.apache.poi.ss.usermodel.Sheet sheet : wb) {
+                for (org.apache.poi.ss.usermodel.Row row : sheet) {
+                    for (org.apache.poi.ss.usermodel.Cell c : row) {
+                        if (c.getCellType() == org.apache.poi.ss.usermodel.CellType.STRING) {
+                            String v = c.getStringCellValue();
+                            assertFalse(v.contains("cifs/line\nbreak"), sheet.getSheetName() + ": " + v);
+                            shown |= v.contains("cifs/line\\u000Abreak");
+                        }
+                    }
+                }
+            }
+            assertTrue(shown, "the workbook names the entry");
         }
     }
 

@@ -8,6 +8,7 @@ import com.lowagie.text.Paragraph;
 import com.lowagie.text.Phrase;
 import com.lowagie.text.pdf.PdfPCell;
 import com.lowagie.text.pdf.PdfPTable;
+import org.kcdauditor.remedy.Values;
 import org.kcdauditor.model.Counts;
 import org.kcdauditor.model.Severity;
 import org.kcdauditor.report.FindingsDocument;
@@ -189,7 +190,7 @@ final class DecisionPage {
                     + (other.size() > OTHER_RULES ? ", … and " + Words.plural(other.size() - OTHER_RULES, "more rule")
                     : ""));
         }
-        return lines.isEmpty() ? "none" : String.join("\n", lines);
+        return lines.isEmpty() ? "none" : lines(lines);
     }
 
     /** "HV02 -> HV03: waived MISSING_DELEGATION until 2035-12-31: …", each still failing. */
@@ -204,7 +205,12 @@ final class DecisionPage {
         if (waived.size() > DIRECTIONS) {
             lines.add("… and " + (waived.size() - DIRECTIONS) + " more");
         }
-        return String.join("\n", lines);
+        return lines(lines);
+    }
+
+    /** One line per item, each shown as stored ({@code \\uXXXX} for a line feed in a value): no item adds lines. */
+    static String lines(List<String> items) {
+        return String.join("\n", items.stream().map(Values::visible).toList());
     }
 
     // ---------------------------------------------------------------- waivers
@@ -222,7 +228,7 @@ final class DecisionPage {
         label.setRowspan(Math.min(flags.size(), WAIVER_FLAGS) + (flags.size() > WAIVER_FLAGS ? 1 : 0));
         t.addCell(label);
         for (FindingView v : flags.subList(0, Math.min(WAIVER_FLAGS, flags.size()))) {
-            t.addCell(ruleCell(v.finding().message(), f.tiny, null));
+            t.addCell(ruleCell(Values.visible(v.finding().message()), f.tiny, null));
         }
         if (flags.size() > WAIVER_FLAGS) {
             t.addCell(cell("… and " + (flags.size() - WAIVER_FLAGS) + " more (WAIVER_TOO_LONG under Findings)",
@@ -257,14 +263,14 @@ final class DecisionPage {
             t.addCell(header(c, f));
         }
         for (ObjectChange o : objects.subList(0, Math.min(OBJECT_ROWS, objects.size()))) {
-            Phrase name = new Phrase(PdfReportWriter.shown(o.name()), f.smallBold);
+            Phrase name = new Phrase(Values.visible(o.name()), f.smallBold);
             if (!o.directory()) {
                 name.add(new Chunk("\nhost setting only", f.tiny));
             }
             t.addCell(PdfReportWriter.cell(name, null, Element.ALIGN_LEFT));
             t.addCell(cell(o.cluster(), f.tiny, null));
-            t.addCell(cell(o.gains().isEmpty() ? "–" : String.join("\n", o.gains()), f.tiny, null));
-            t.addCell(cell(o.loses().isEmpty() ? "–" : String.join("\n", o.loses()), f.tiny, null));
+            t.addCell(cell(o.gains().isEmpty() ? "–" : lines(o.gains()), f.tiny, null));
+            t.addCell(cell(o.loses().isEmpty() ? "–" : lines(o.loses()), f.tiny, null));
         }
         if (objects.size() > OBJECT_ROWS) {
             PdfPCell more = cell("… and " + Words.plural(objects.size() - OBJECT_ROWS, "more object") + ": every"

@@ -4,6 +4,7 @@ import com.lowagie.text.Document;
 import com.lowagie.text.Paragraph;
 import com.lowagie.text.pdf.PdfPTable;
 import com.lowagie.text.pdf.PdfWriter;
+import org.kcdauditor.remedy.Values;
 import org.kcdauditor.report.ReportView;
 import org.kcdauditor.report.Words;
 import org.kcdauditor.rules.Category;
@@ -54,20 +55,21 @@ final class HistorySection {
         if (!drift.isEmpty()) {
             headed(d, writer, "Drift", table(new float[]{1.2f, 3f, 1.3f, 7f}, List.of("Severity", "Rule", "Host",
                     "What changed"), drift.stream().map(x -> new String[]{x.finding().severity().name(),
-                    x.finding().rule(), x.finding().host(), x.finding().message() + (x.waived() ? "\n"
-                    + x.waiverNote() : "")}).toList(), 1, i -> drift.get(i).waived(), f), f);
+                    x.finding().rule(), Values.visible(x.finding().host()), Values.visible(x.finding().message())
+                    + (x.waived() ? "\n" + Values.visible(x.waiverNote()) : "")}).toList(), 1,
+                    i -> drift.get(i).waived(), f), f);
         }
         if (doc.history() != null && doc.history().timeline() != null && !doc.history().timeline().isEmpty()) {
             headed(d, writer, "Timeline of changes", table(new float[]{2.5f, 1.3f, 8f}, List.of("When (UTC)", "Host",
                     "Change"), doc.history().timeline().stream().limit(40).map(c -> new String[]{Words.time(c.at()),
-                    c.host(), c.change()}).toList(), f), f);
+                    Values.visible(c.host()), Values.visible(c.change())}).toList(), f), f);
         }
         if (b != null && !nn(b.waivers()).isEmpty()) {
             List<String[]> rows = new ArrayList<>();
             for (HistorySections.WaiverDoc w : b.waivers()) {
-                rows.add(new String[]{w.rule() + "\n" + w.host() + (w.peer() == null ? "" : " -> " + w.peer())
-                        + (w.warning() == null ? "" : "\n" + w.warning()),
-                        w.justification(), w.expires() + (w.active() ? "" : " (EXPIRED)"),
+                rows.add(new String[]{Values.visible(w.rule()) + "\n" + Values.visible(w.host()) + (w.peer() == null
+                        ? "" : " -> " + Values.visible(w.peer())) + (w.warning() == null ? "" : "\n" + w.warning()),
+                        Values.visible(w.justification()), w.expires() + (w.active() ? "" : " (EXPIRED)"),
                         String.valueOf(w.findings())});
             }
             headed(d, writer, "Waivers", table(new float[]{3f, 6f, 2f, 1.2f}, List.of("Rule / host", "Justification",
@@ -118,13 +120,14 @@ final class HistorySection {
      */
     static String pair(HistorySections.EventDoc e) {
         if (e.source() != null) {
-            return e.source() + " -> " + (e.destination() == null ? "?" : e.destination());
+            return Values.visible(e.source()) + " -> " + (e.destination() == null ? "?"
+                    : Values.visible(e.destination()));
         }
         if (e.account() == null && e.service() == null) {
             return "–";
         }
-        return (e.account() == null ? "?" : e.account()) + " -> " + (e.service() == null ? "?" : e.service())
-                + (e.host() == null ? "" : "\n(KDC " + e.host() + ")");
+        return (e.account() == null ? "?" : Values.visible(e.account())) + " -> " + (e.service() == null ? "?"
+                : Values.visible(e.service())) + (e.host() == null ? "" : "\n(KDC " + Values.visible(e.host()) + ")");
     }
 
     /**

@@ -480,7 +480,7 @@ public final class PdfReportWriter implements ReportWriter {
                 corner.setVerticalAlignment(Element.ALIGN_BOTTOM);
                 t.addCell(corner);
                 for (String to : part) {
-                    PdfPCell h = new PdfPCell(new Phrase(shown(to), f.tinyBold));
+                    PdfPCell h = new PdfPCell(new Phrase(Values.visible(to), f.tinyBold));
                     h.setRotation(90);
                     h.setBackgroundColor(LIGHT);
                     h.setBorderColor(LINE);
@@ -569,13 +569,13 @@ public final class PdfReportWriter implements ReportWriter {
                 Font font = x.waived() ? f.waived : f.tiny;
                 Color bg = x.waived() ? LIGHT : null;
                 t.addCell(ruleCell(rule, font, bg));
-                t.addCell(cell(x.finding().host() == null ? "" : x.finding().host() + (x.finding().cluster() == null
-                        ? "" : "\n" + x.finding().cluster()), font, bg));
-                Phrase message = new Phrase(shown(x.finding().message()), font);
+                t.addCell(cell(x.finding().host() == null ? "" : Values.visible(x.finding().host())
+                        + (x.finding().cluster() == null ? "" : "\n" + x.finding().cluster()), font, bg));
+                Phrase message = new Phrase(Values.visible(x.finding().message()), font);
                 if (x.waived()) {
-                    message.add(new Chunk("\n" + shown(x.waiverNote()), f.waivedNote));
+                    message.add(new Chunk("\n" + Values.visible(x.waiverNote()), f.waivedNote));
                 } else if (x.consequence() != null) {
-                    message.add(new Chunk("\n" + shown(x.consequence().text()), f.tinyBold));
+                    message.add(new Chunk("\n" + Values.visible(x.consequence().text()), f.tinyBold));
                 }
                 t.addCell(cell(message, bg, Element.ALIGN_LEFT));
                 t.addCell(cell(x.finding().remediation(), font, bg));
@@ -655,7 +655,7 @@ public final class PdfReportWriter implements ReportWriter {
                 } else if (h.trustedToAuth() != null) {
                     line(sb, "Set protocol choice: " + h.aducProtocol());
                 }
-                t.addCell(cell(h.name(), f.smallBold, null));
+                t.addCell(cell(Values.visible(h.name()), f.smallBold, null));
                 t.addCell(cell(h.cluster(), f.small, null));
                 t.addCell(cell(sb.toString(), f.small, null));
                 if (++n % FLUSH_ROWS == 0) {
@@ -663,9 +663,9 @@ public final class PdfReportWriter implements ReportWriter {
                 }
             }
             for (Action.UnregisterSpn u : plan.unregister()) {
-                t.addCell(cell(u.holder(), f.smallBold, null));
+                t.addCell(cell(Values.visible(u.holder()), f.smallBold, null));
                 t.addCell(cell("", f.small, null));
-                t.addCell(cell("Remove duplicate SPN: " + u.spn(), f.small, null));
+                t.addCell(cell("Remove duplicate SPN: " + Values.visible(u.spn()), f.small, null));
             }
             t.setComplete(true);
             d.add(t);
@@ -690,9 +690,10 @@ public final class PdfReportWriter implements ReportWriter {
             for (int i = 0; i < view.decisions().size(); i++) {
                 RemediationPlan.Decision dec = view.decisions().get(i);
                 t.addCell(ruleCell(dec.finding().rule(), f.tiny, null));
-                t.addCell(cell(dec.finding().host(), f.tiny, null));
-                Phrase text = new Phrase(shown(dec.finding().message() + "\n" + dec.what() + (dec.coveredBy() == null
-                        ? "" : " (check after the change of " + dec.coveredBy() + ")")), f.tiny);
+                t.addCell(cell(Values.visible(dec.finding().host()), f.tiny, null));
+                Phrase text = new Phrase(Values.visible(dec.finding().message()) + "\n" + Values.visible(dec.what()
+                        + (dec.coveredBy() == null ? "" : " (check after the change of " + dec.coveredBy() + ")")),
+                        f.tiny);
                 for (String command : i < decide.size() ? decide.get(i).commands() : List.<String>of()) {
                     text.add(new Chunk("\nIf so: ", f.tinyBold));
                     text.add(command(command, f.tiny));
@@ -762,11 +763,12 @@ public final class PdfReportWriter implements ReportWriter {
 
     // ---------------------------------------------------------------- helpers
 
+    /** Adds one line; a line feed in a value in it is shown as {@code \\u000A}, never as a line of its own. */
     private static void line(StringBuilder sb, String s) {
         if (sb.length() > 0) {
             sb.append('\n');
         }
-        sb.append(s);
+        sb.append(Values.visible(s));
     }
 
     /** A new page first when less than {@code points} remain, so that a heading stays with what follows. */

@@ -275,7 +275,7 @@ final class HistorySheets {
         List<Object[]> rows = new ArrayList<>();
         for (HistorySections.EventDoc e : events) {
             rows.add(new Object[]{e.timeCreated(), e.host(), e.eventId(), e.source(), e.destination(), e.account(),
-                    e.service(), e.classification(), e.hresult(), e.message(), e.origin()});
+                    e.service(), e.classification(), e.hresult(), oneLine(e.message()), e.origin()});
         }
         table(sh, "Events", cols, rows, st, new int[]{22, 14, 8, 14, 14, 14, 14, 20, 12, 110, 60}, false,
                 i -> false);
@@ -440,6 +440,11 @@ final class HistorySheets {
     }
 
     /** {@code 'Trend'!$H$2:$H$13}: rows 2.. of column {@code col}. */
+    /** An event's message on one line: its line breaks and indents (Windows event text) as single spaces. */
+    private static String oneLine(String message) {
+        return message == null ? null : message.strip().replaceAll("[ \\t]*\\R\\s*", " ").replace('\t', ' ');
+    }
+
     private static String range(String sheet, int col, int n) {
         return new CellRangeAddress(1, Math.max(n, 1), col, col).formatAsString(sheet, true);
     }

@@ -24,6 +24,7 @@ import org.kcdauditor.model.Finding;
 import org.kcdauditor.model.EncryptionTypes;
 import org.kcdauditor.model.Severity;
 import org.kcdauditor.model.Uac;
+import org.kcdauditor.remedy.Values;
 import org.kcdauditor.report.FindingsDocument;
 import org.kcdauditor.report.FindingsDocument.HostDoc;
 import org.kcdauditor.report.Format;
@@ -646,7 +647,12 @@ public final class XlsxReportWriter implements ReportWriter {
             String[] v = {null, s.phase().title(), s.host(), s.action(), s.detail(), s.command()};
             int lines = 1;
             for (int i = 1; i < v.length; i++) {
-                text(row, i, v[i], i >= 3 ? st.wrap : st.text);
+                // a step's commands are one per line; its other columns show a line feed in a value as \u000A
+                if (i == 5) {
+                    textLines(row, i, v[i], st.wrap);
+                } else {
+                    text(row, i, v[i], i >= 3 ? st.wrap : st.text);
+                }
                 w.see(i, v[i]);
                 if (i >= 3) {
                     lines = Math.max(lines, lines(v[i], max[i]));
@@ -692,8 +698,21 @@ public final class XlsxReportWriter implements ReportWriter {
 
     // ---------------------------------------------------------------- cells and styles
 
-    /** A string cell; never a formula. A value a spreadsheet could read as a formula is quote-prefixed. */
+    /**
+     * A string cell; never a formula. A value a spreadsheet could read as a formula is quote-prefixed. Control and
+     * bidirectional characters (a line feed in a directory value too) are shown as {@code \\uXXXX}: what is read is
+     * what is stored, and no value breaks into lines that look like other text.
+     */
     static void text(SXSSFRow row, int col, String value, CellStyle style) {
+        cell(row, col, Values.visible(value), style);
+    }
+
+    /** A string cell whose own line breaks stay line breaks (the runbook's multi-command steps); else as {@link #text}. */
+    static void textLines(SXSSFRow row, int col, String value, CellStyle style) {
+        cell(row, col, Values.visibleLines(value), style);
+    }
+
+    private static void cell(SXSSFRow row, int col, String value, CellStyle style) {
         SXSSFCell c = row.createCell(col);
         String v = value == null ? "" : value;
         if (v.length() > MAX_CELL) {
