@@ -46,6 +46,7 @@ Open findings: ${summary.high} high, ${summary.medium} medium, ${summary.low} lo
 </#if>
 </table>
 </#if>
+<#if comparedNote?has_content><p style="color:#57606a">${comparedNote}</p></#if>
 <h2 style="font-size:1.1rem">New (${added?size})</h2>
 <@table rows=added showFix=true/>
 <h2 style="font-size:1.1rem">Resolved (${resolved?size})</h2>

@@ -3,7 +3,7 @@
   directoryUrl, previousRunId, summary (decision, noGo, fixedByChange, change (a change is proposed), status, headline, high, medium, low, info,
   waived, decisions, clusters: name, decision (GO or NO-GO), go, goAfter, failing, waivedFailing, reasons, status,
   pairsOk, pairs, compliance, high…info: the report view's numbers; unclustered: status, high…info of the open
-  findings outside every cluster, only in the notice to mail.to and only when there are such findings), added/resolved/open (lists of id, severity, rule, cluster, host, peer,
+  findings outside every cluster, only in the notice to mail.to and only when there are such findings), comparedNote (in the notice to mail.to, why the reports count other new/resolved figures; else empty), added/resolved/open (lists of id, severity, rule, cluster, host, peer,
   message, remediation), pdfNote, reportDir, changeTimesNote (said once when the directory keeps no change times
   for drift, else empty). See docs/scheduling.md.
 -->
@@ -29,6 +29,10 @@ Open findings: ${summary.high} high, ${summary.medium} medium, ${summary.low} lo
 - (not tied to a cluster): ${summary.unclustered.status} (${summary.unclustered.high} high, ${summary.unclustered.medium} medium, ${summary.unclustered.low} low, ${summary.unclustered.info} info)
 </#if>
 
+<#if comparedNote?has_content>
+${comparedNote}
+
+</#if>
 NEW (${added?size})
 <#list added as f>
 - [${f.severity}] ${f.cluster}<#if f.host?has_content> / ${f.host}</#if>: ${f.message}

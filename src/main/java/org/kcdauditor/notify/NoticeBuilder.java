@@ -191,6 +191,7 @@ public final class NoticeBuilder {
         model.put("summary", summary(view, cluster));
         model.put("added", rows(c.added()));
         model.put("resolved", rows(c.resolved()));
+        model.put("comparedNote", comparedNote(doc, c, cluster));
         model.put("open", rows(c.open()));
         model.put("pdfNote", pdfNote == null ? "" : pdfNote);
         model.put("reportDir", pdf == null ? "" : pdf.toAbsolutePath().getParent().toString());
@@ -277,6 +278,26 @@ public final class NoticeBuilder {
             return clusters.iterator().next();
         }
         return clusters.isEmpty() ? "all clusters" : clusters.size() + " clusters";
+    }
+
+    /**
+     * For the notice about every cluster whose new and resolved counts differ from the reports' (findings.json
+     * {@code history}), why: the reports count waived findings and CHANGED_SINCE_LAST_RUN, which a notice leaves out;
+     * else empty.
+     */
+    static String comparedNote(FindingsDocument doc, Change c, String cluster) {
+        if (cluster != null || doc.history() == null || doc.history().newFindings() == null
+                || doc.history().resolvedFindings() == null) {
+            return "";
+        }
+        int reportsNew = doc.history().newFindings().size();
+        int reportsResolved = doc.history().resolvedFindings().size();
+        if (reportsNew == c.added().size() && reportsResolved == c.resolved().size()) {
+            return "";
+        }
+        return "The reports count " + reportsNew + " new and " + reportsResolved + " resolved against the previous run:"
+                + " they include waived findings and CHANGED_SINCE_LAST_RUN (each run has its own), which this notice"
+                + " leaves out.";
     }
 
     private static List<Map<String, Object>> rows(List<Finding> findings) {
