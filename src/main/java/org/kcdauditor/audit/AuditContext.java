@@ -564,7 +564,12 @@ public final class AuditContext implements Drift.Nodes {
                 AdObject o = computerIn(name, c.directory());
                 if (o == null) {
                     missingFs.add(name);
-                } else {
+                } else if (nodes.contains(o)) {
+                    // names in both lists are refused when the config loads; an OU can only be checked here
+                    throw new ConfigException("clusters: " + name + " is a file server and a node of " + c.name()
+                            + " (ou " + c.ou() + "); fileServers are the SMB hosts the nodes use, not nodes: remove it"
+                            + " from fileServers");
+                } else if (!fileServers.contains(o)) {
                     fileServers.add(o);
                 }
             }

@@ -48,11 +48,37 @@ public final class ConfigLoader {
                      Map<String, DirectoryConfig> directories) {
     }
 
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
-            .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    private static final ObjectMapper YAML = strictYaml();
+
+    /**
+     * Unknown and duplicate keys are errors, and so is a value of the wrong type: {@code allowInsecureBind: 1} or
+     * {@code "true"} is no boolean, {@code pageSize: 1.5} no whole number (Jackson would coerce them silently).
+     */
+    private static ObjectMapper strictYaml() {
+        ObjectMapper m = new ObjectMapper(new YAMLFactory())
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+                .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+        for (com.fasterxml.jackson.databind.type.LogicalType t : List.of(
+                com.fasterxml.jackson.databind.type.LogicalType.Boolean,
+                com.fasterxml.jackson.databind.type.LogicalType.Integer,
+                com.fasterxml.jackson.databind.type.LogicalType.Float)) {
+            m.coercionConfigFor(t)
+                    .setCoercion(com.fasterxml.jackson.databind.cfg.CoercionInputShape.String,
+                            com.fasterxml.jackson.databind.cfg.CoercionAction.Fail)
+                    .setCoercion(com.fasterxml.jackson.databind.cfg.CoercionInputShape.Integer,
+                            t == com.fasterxml.jackson.databind.type.LogicalType.Boolean
+                                    ? com.fasterxml.jackson.databind.cfg.CoercionAction.Fail
+                                    : com.fasterxml.jackson.databind.cfg.CoercionAction.TryConvert)
+                    .setCoercion(com.fasterxml.jackson.databind.cfg.CoercionInputShape.Float,
+                            t == com.fasterxml.jackson.databind.type.LogicalType.Float
+                                    ? com.fasterxml.jackson.databind.cfg.CoercionAction.TryConvert
+                                    : com.fasterxml.jackson.databind.cfg.CoercionAction.Fail);
+        }
+        return m;
+    }
 
     private ConfigLoader() {
     }
@@ -301,9 +327,18 @@ public final class ConfigLoader {
                             + " (a host belongs to one cluster; use policy.migrationGroups for cross-cluster moves)");
                 }
             }
+            Set<String> fileServers = new HashSet<>();
+            Set<String> nodes = new HashSet<>();
+            c.nodes().stream().filter(n -> !blank(n)).forEach(n -> nodes.add(n.toLowerCase(Locale.ROOT)));
             for (int j = 0; j < c.fileServers().size(); j++) {
-                if (blank(c.fileServers().get(j))) {
+                String fs = c.fileServers().get(j);
+                if (blank(fs)) {
                     errors.add(at + ".fileServers[" + j + "]: empty name");
+                } else if (nodes.contains(fs.toLowerCase(Locale.ROOT))) {
+                    errors.add(at + ".fileServers[" + j + "]: " + fs + " is a node of this cluster; fileServers are"
+                            + " the SMB hosts the nodes use, not nodes: remove it from one list");
+                } else if (!fileServers.add(fs.toLowerCase(Locale.ROOT))) {
+                    errors.add(at + ".fileServers[" + j + "]: " + fs + " is listed twice: remove one");
                 }
             }
         }
@@ -313,10 +348,14 @@ public final class ConfigLoader {
         if (p.services().isEmpty()) {
             errors.add("policy.services: must not be empty");
         }
+        Set<String> services = new HashSet<>();
         for (int i = 0; i < p.services().size(); i++) {
             String s = p.services().get(i);
             if (blank(s) || s.contains("/")) {
                 errors.add("policy.services[" + i + "]: a service class such as 'cifs', without '/'");
+            } else if (!services.add(s.toLowerCase(Locale.ROOT))) {
+                errors.add("policy.services[" + i + "]: " + s + " is listed twice (service classes compare ignoring"
+                        + " case): remove one");
             }
         }
         if (p.nameForms().isEmpty()) {

@@ -95,7 +95,7 @@ class DirectoriesConfigTest {
             directories.fabrikam: give passwordEnv | '    passwordFile: fabrikam.pass\\n' | ''
             directories.contoso.urll: unknown key | '    url: ldaps://dc1.contoso.com:636\\n    bindDn: svc-kcdaudit@contoso' | '    urll: ldaps://dc1.contoso.com:636\\n    bindDn: svc-kcdaudit@contoso'
             directories.fa brikam: a name of letters | '  fabrikam:' | '  fa brikam:'
-            policy.preflightAllDcs: invalid value | 'preflightAllDcs: true' | 'preflightAllDcs: sometimes'
+            policy.preflightAllDcs: wrong type    | 'preflightAllDcs: true' | 'preflightAllDcs: sometimes'
             """)
     void eachMistakeNamesItsKeyPath(String expected, String from, String to) throws Exception {
         String yaml = TWO.replace(from.replace("\\n", "\n"), to.replace("\\n", "\n"));
