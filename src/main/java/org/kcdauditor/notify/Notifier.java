@@ -8,6 +8,7 @@ import org.kcdauditor.model.Finding;
 import org.kcdauditor.report.FindingsDocument;
 import org.kcdauditor.report.runbook.TemplateRenderer;
 import org.kcdauditor.store.RunStore;
+import org.kcdauditor.store.RunSummary;
 import org.kcdauditor.store.StoreUrls;
 
 import java.io.IOException;
@@ -48,11 +49,13 @@ public final class Notifier {
         if (mailer == null || mode == Notify.NEVER) {
             return List.of();
         }
-        // the same previous run the audit compared against (history: the last successful run of this config file)
+        // what changed since the last scheduled run of this config (a manual run, preflight or baseline capture in
+        // between must not absorb a change nobody was told of); before the first, the run the audit compared with
         String previousId = doc.history() == null ? null : doc.history().previousRunId();
         List<Finding> previousFindings = null;
-        if (previousId != null) {
-            try (RunStore store = StoreUrls.open(config, env)) {
+        try (RunStore store = StoreUrls.open(config, env)) {
+            previousId = store.lastScheduled(config.historyKey(), doc.runId()).map(RunSummary::id).orElse(previousId);
+            if (previousId != null) {
                 previousFindings = store.findings(previousId);
             }
         }

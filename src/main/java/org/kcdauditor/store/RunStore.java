@@ -577,6 +577,19 @@ public final class RunStore implements AutoCloseable {
                 + " ORDER BY run_no DESC", 1, RunSummary.SUCCEEDED, cut(configPath, 1000)).stream().findFirst();
     }
 
+    /**
+     * The SUCCEEDED scheduled run ({@code trigger} "schedule") of one configuration that began last, other than
+     * {@code runId}: what the daemon's notices compare with, so that a manual run, preflight or baseline capture in
+     * between does not absorb a change nobody was told of.
+     */
+    public Optional<RunSummary> lastScheduled(String configPath, String runId) {
+        return query("find the last scheduled run", SELECT_RUN + " WHERE status = ? AND trigger_name = ? AND id <> ?"
+                + (configPath == null ? " AND config_path IS NULL" : " AND config_path = ?") + " ORDER BY run_no DESC",
+                1, configPath == null ? new Object[]{RunSummary.SUCCEEDED, "schedule", runId}
+                        : new Object[]{RunSummary.SUCCEEDED, "schedule", runId, cut(configPath, 1000)})
+                .stream().findFirst();
+    }
+
     /** The previous successful run as the audit needs it: node states and finding ids. */
     public Optional<PreviousRun> previousRun() {
         return lastSuccessful().map(this::previous);
