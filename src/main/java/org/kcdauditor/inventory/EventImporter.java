@@ -49,7 +49,9 @@ public final class EventImporter {
     private static final Pattern[] DESTINATION = {
             Pattern.compile("(?i)\\bwith (?:host|node|computer) '([^']+)'"),
             Pattern.compile("(?i)\\b(?:destination|target|remote) (?:host|node|computer) '([^']+)'"),
-            Pattern.compile("(?i)\\bto (?:host|node|computer) '([^']+)'")};
+            Pattern.compile("(?i)\\bto (?:host|node|computer) '([^']+)'"),
+            // "… failed at migration destination 'HV03'" (event 21502 as logged on the destination side)
+            Pattern.compile("(?i)\\bmigration destination '([^']+)'")};
 
     private final Set<Integer> ids;
     private final ZoneId zone;
@@ -259,6 +261,9 @@ public final class EventImporter {
                     destination = shortName(m.group(1));
                     break;
                 }
+            }
+            if (destination != null && destination.equalsIgnoreCase(host)) {
+                destination = null; // logged on the destination itself: the message names no source, so no pair
             }
         }
         Matcher h = HRESULT.matcher(msg);

@@ -66,6 +66,8 @@ public final class Inventory {
             }, p -> { }));
         }
         List<EventRecord> events = new ArrayList<>();
+        // one event exported twice (overlapping exports, a file copied) is one event: counted once, the first kept
+        java.util.Set<String> seen = new java.util.HashSet<>();
         SourceFiles.Expansion es = SourceFiles.expand(config.events().sources(), config::resolve);
         es.problems().forEach(p -> results.add(new ImportResult(p.pattern(), "events", null, 0, 0, p.reason(), List.of())));
         EventImporter ei = new EventImporter(config.events().ids(), config.events().zone());
@@ -75,7 +77,8 @@ public final class Inventory {
                         ? (e.accountName() != null && keepKdc.test(e.accountName()))
                         || (e.serviceName() != null && keepKdc.test(e.serviceName()))
                         : keep.test(e.host()) || (e.sourceHost() != null && keep.test(e.sourceHost()));
-                if (wanted) {
+                if (wanted && seen.add((e.host() == null ? "" : e.host().toLowerCase(Locale.ROOT)) + "|" + e.eventId()
+                        + "|" + e.timeCreated() + "|" + e.message())) {
                     events.add(e);
                 }
             }, p -> { }));

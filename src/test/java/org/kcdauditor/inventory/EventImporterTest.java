@@ -47,6 +47,19 @@ class EventImporterTest {
     }
 
     @Test
+    void theDestinationIsReadFromMigrationDestinationToo() {
+        String message = "Live migration of 'Virtual Machine SQL01' failed. Virtual machine migration operation for"
+                + " 'SQL01' failed at migration destination 'HV03'. (Virtual machine ID 1A2B)";
+        EventRecord e = EventImporter.event("HV02.contoso.com", 21502, Instant.parse("2026-11-18T02:14:09Z"), message,
+                "x.xml:1");
+        assertEquals("HV02", e.sourceHost(), "the logging computer, as the message names no source");
+        assertEquals("HV03", e.destinationHost());
+        EventRecord there = EventImporter.event("HV03.contoso.com", 21502, Instant.parse("2026-11-18T02:14:09Z"),
+                message, "x.xml:2");
+        assertNull(there.destinationHost(), "logged on the destination: no pair HV03 -> HV03");
+    }
+
+    @Test
     void theMessageIsTheErrorTextNotTheVmName() {
         read("wevtutil-ha.xml", List.of(21502));
         assertTrue(events.get(0).message().startsWith("Live migration of 'Virtual Machine SQL01' failed."),

@@ -100,4 +100,15 @@ class KerberosInputsTest {
         // HV01$ is a node (kept); HV13$ -> cifs/nas01 names no object the audit looks at
         assertEquals(List.of(202), in.events().stream().map(EventRecord::eventId).toList());
     }
+
+    @Test
+    void anEventExportedTwiceIsOneEvent() throws Exception {
+        // Tuesday's export overlaps Monday's (here: the same file under two names)
+        Files.copy(FIXTURES.resolve("wevtutil-ha.xml"), dir.resolve("mon.xml"));
+        Files.copy(FIXTURES.resolve("wevtutil-ha.xml"), dir.resolve("tue.xml"));
+        AuditInputs once = inputs(config("events:\n  sources: ['" + FIXTURES + "/wevtutil-ha.xml']\n"), objects());
+        AuditInputs twice = inputs(config("events:\n  sources: ['" + dir + "/*.xml']\n"), objects());
+        assertFalse(once.events().isEmpty());
+        assertEquals(once.events().size(), twice.events().size(), twice.events().toString());
+    }
 }
