@@ -28,6 +28,45 @@ import java.util.function.BooleanSupplier;
 final class CsvInput implements AutoCloseable {
     /** How often one file may be resumed after a malformed record before the rest of it is given up. */
     static final int MAX_RESUMES = 1000;
+    /**
+     * The most characters one record may take: a quote that never closes would make the rest of the file one field
+     * (a 300 MB export, the whole heap); such a record is malformed, and reading goes on at its next line.
+     */
+    static final int MAX_RECORD_CHARS = 4 << 20;
+
+    /** Counts what the parser reads since the last record, and refuses a record longer than {@link #MAX_RECORD_CHARS}. */
+    static final class Bounded extends java.io.FilterReader {
+        private long since;
+
+        Bounded(java.io.Reader in) {
+            super(in);
+        }
+
+        /** A record ended: count from here. */
+        void recordEnded() {
+            since = 0;
+        }
+
+        private int count(int n) throws IOException {
+            if (n > 0 && (since += n) > MAX_RECORD_CHARS) {
+                since = 0;
+                throw new IOException("a record longer than " + (MAX_RECORD_CHARS >> 20) + " M characters");
+            }
+            return n;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int c = super.read();
+            count(c < 0 ? 0 : 1);
+            return c;
+        }
+
+        @Override
+        public int read(char[] buf, int off, int len) throws IOException {
+            return count(super.read(buf, off, len));
+        }
+    }
 
     /** Opens the file again from its first character (after any byte order mark), to resume after a bad record. */
     @FunctionalInterface
@@ -48,6 +87,7 @@ final class CsvInput implements AutoCloseable {
     }
 
     private CSVParser parser;
+    private Bounded bounded;
     private final Reopen reopen;
     private final CSVFormat resumeFormat;
     private final List<AutoCloseable> opened = new ArrayList<>();
@@ -56,9 +96,10 @@ final class CsvInput implements AutoCloseable {
     private final char delimiter;
     private long offset;
 
-    private CsvInput(CSVParser parser, Reopen reopen, CSVFormat resumeFormat, String typeLine, char delimiter,
-                     int offset) {
+    private CsvInput(CSVParser parser, Bounded bounded, Reopen reopen, CSVFormat resumeFormat, String typeLine,
+                     char delimiter, int offset) {
         this.parser = parser;
+        this.bounded = bounded;
         this.reopen = reopen;
         this.resumeFormat = resumeFormat;
         this.typeLine = typeLine;
@@ -100,10 +141,12 @@ final class CsvInput implements AutoCloseable {
         CSVFormat format = CSVFormat.DEFAULT.builder().setDelimiter(delimiter).setHeader().setSkipHeaderRecord(true)
                 .setAllowMissingColumnNames(true).setDuplicateHeaderMode(DuplicateHeaderMode.ALLOW_ALL)
                 .setIgnoreEmptyLines(true).setIgnoreSurroundingSpaces(true).get();
-        CSVParser parser = CSVParser.builder().setReader(reader).setFormat(format).get();
+        Bounded bounded = new Bounded(reader);
+        CSVParser parser = CSVParser.builder().setReader(bounded).setFormat(format).get();
+        bounded.recordEnded();
         CSVFormat resume = format.builder().setHeader(parser.getHeaderNames().toArray(String[]::new))
                 .setSkipHeaderRecord(false).get();
-        return new CsvInput(parser, reopen, resume, typeLine, delimiter, offset);
+        return new CsvInput(parser, bounded, reopen, resume, typeLine, delimiter, offset);
     }
 
     /**
@@ -141,6 +184,7 @@ final class CsvInput implements AutoCloseable {
                 it = parser.iterator();
                 continue;
             }
+            bounded.recordEnded();
             lastEnd = line();
             handler.accept(r, lastEnd);
             if (done.getAsBoolean()) {
@@ -172,7 +216,8 @@ final class CsvInput implements AutoCloseable {
                 return -1;
             }
         } while (l.isBlank());
-        parser = CSVParser.builder().setReader(again).setFormat(resumeFormat).get();
+        bounded = new Bounded(again);
+        parser = CSVParser.builder().setReader(bounded).setFormat(resumeFormat).get();
         offset = bad;
         return bad;
     }
@@ -181,6 +226,9 @@ final class CsvInput implements AutoCloseable {
     private static String why(RuntimeException e) {
         Throwable t = e instanceof UncheckedIOException && e.getCause() != null ? e.getCause() : e;
         String m = t.getMessage() == null ? "" : t.getMessage().toLowerCase(Locale.ROOT);
+        if (m.contains("a record longer than")) {
+            return t.getMessage() + " (a quote opened on it that never closes?)";
+        }
         if (m.contains("eof reached before encapsulated token finished")) {
             return "a quote opened on it is never closed";
         }

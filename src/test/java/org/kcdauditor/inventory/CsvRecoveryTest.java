@@ -64,6 +64,26 @@ class CsvRecoveryTest {
     }
 
     @Test
+    void aQuoteThatNeverClosesInAHugeFileCostsOneLineNotTheHeap() throws Exception {
+        // the rest of a 300 MB export would become one field; here 6 M characters after the quote do
+        Path file = tmp.resolve("hotfix.csv");
+        StringBuilder text = new StringBuilder("\"PSComputerName\",\"HotFixID\",\"InstalledOn\"\n")
+                .append("\"HV01\",\"KB5019966\",\"11/9/2022 12:00:00 AM\"\n")
+                .append("\"HV01\",\"KB50");
+        text.append("x".repeat(6 << 20)).append('\n');
+        text.append("\"HV02\",\"KB5031361\",\"10/10/2023 12:00:00 AM\"\n");
+        Files.writeString(file, text, StandardCharsets.UTF_8);
+        List<PatchRecord> records = new ArrayList<>();
+        List<ImportProblem> problems = new ArrayList<>();
+        ImportResult r = new PatchImporter(List.of()).read(file, records::add, problems::add);
+        assertNull(r.error());
+        assertEquals(List.of("KB5019966", "KB5031361"), records.stream().map(PatchRecord::kb).toList());
+        assertEquals(List.of(file + ":3: malformed CSV: a record longer than 4 M characters (a quote opened on it that"
+                + " never closes?); this line is skipped, the next ones are read"),
+                problems.stream().map(ImportProblem::toString).toList());
+    }
+
+    @Test
     void eventExportsWithMultiLineMessagesResumeToo() throws Exception {
         Path file = tmp.resolve("events.csv");
         Files.writeString(file, """
