@@ -84,6 +84,11 @@ final class RunCommand implements Callable<Integer> {
             }
         }
         ConsoleSummary.print(cli.out(), outcome, timings.millis().getOrDefault("collect", 0L));
+        if (cfg.missingExplicitBaseline() != null) {
+            cli.out().println("Warning: baseline " + cfg.missingExplicitBaseline() + " (" + cfg.sourceName()
+                    + ": baseline) does not exist: nothing was compared with a baseline and no waiver applied;"
+                    + " kcd-audit baseline capture --config " + cfg.sourceName() + " writes it.");
+        }
         if (options.timings) {
             timings.print(cli.err());
         }

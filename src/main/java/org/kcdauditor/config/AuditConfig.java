@@ -146,6 +146,19 @@ public record AuditConfig(Path source, Path baseDir, DirectoryConfig directory, 
         return resolve(file == null || file.isBlank() ? DEFAULT_BASELINE : file);
     }
 
+    /**
+     * The baseline the config names explicitly ({@code baseline} or {@code baseline.file}) when that file does not
+     * exist, else null: no drift is checked against it and no waiver applies, which a typo should not hide.
+     */
+    public Path missingExplicitBaseline() {
+        String file = baseline == null ? null : baseline.file();
+        if (file == null || file.isBlank()) {
+            return null;
+        }
+        Path p = baselinePath();
+        return java.nio.file.Files.exists(p) ? null : p;
+    }
+
     /** {@code baseline.maxWaiverDays}: longer waivers get a WAIVER_TOO_LONG finding (default 365). */
     public int maxWaiverDays() {
         return baseline == null ? BaselineConfig.DEFAULT_MAX_WAIVER_DAYS : baseline.maxWaiverDaysOrDefault();

@@ -220,6 +220,18 @@ class HistoryCommandsTest {
     }
 
     @Test
+    void aBaselineTheConfigNamesButThatDoesNotExistIsAWarningNotSilence() throws Exception {
+        Path cfg = config("  - name: HVC1\n    nodes: [HV01, HV02, HV03]", "baseline: nosuch-baseline.yaml");
+        run("run", "--config", cfg.toString(), "--out", dir.resolve("out").toString(), "--formats", "json");
+        assertTrue(out.contains("Warning: baseline " + dir.resolve("nosuch-baseline.yaml") + " (" + cfg
+                + ": baseline) does not exist: nothing was compared with a baseline and no waiver applied;"), out);
+        // the default baseline.yaml next to the config is optional: no warning without it
+        Path plain = config("  - name: HVC1\n    nodes: [HV01, HV02, HV03]", "");
+        run("run", "--config", plain.toString(), "--out", dir.resolve("out2").toString(), "--formats", "json");
+        assertFalse(out.contains("Warning: baseline"), out);
+    }
+
+    @Test
     void baselineCaptureRefusesToOverwriteAndDiffWritesNothing() throws Exception {
         Path cfg = config("  - name: HVC1\n    nodes: [HV01, HV02, HV03]", "");
         Path file = dir.resolve("baseline.yaml");
