@@ -253,11 +253,36 @@ public final class LdapConnector {
     }
 
     static String describeConnect(String where, LDAPException e, boolean tls, String key) {
-        String detail = rootMessage(e);
+        String detail = withoutTrace(rootMessage(e));
         String lower = detail.toLowerCase(Locale.ROOT);
         if (e.getResultCode() == ResultCode.INVALID_CREDENTIALS || e.getResultCode() == ResultCode.STRONG_AUTH_REQUIRED
                 || e.getResultCode() == ResultCode.CONFIDENTIALITY_REQUIRED) {
             return where + ": " + detail;
+        }
+        // the trust store itself: a wrong password, or a file that is no key store
+        if (lower.contains("unrecoverablekey") || lower.contains("badpadding")
+                || lower.contains("keystore password was incorrect") || lower.contains("password verification failed")) {
+            return where + ": TLS failed: the trust store's password is wrong — check " + key
+                    + ".trustStorePasswordEnv (or trustStorePasswordFile)";
+        }
+        if (lower.contains("unable to load trust store") || lower.contains("invalid keystore format")
+                || lower.contains("derinputstream") || lower.contains("eofexception")) {
+            return where + ": TLS failed: " + key + ".trustStore is not a PKCS#12 or JKS key store — export the CA"
+                    + " that signed the DC's certificate into a PKCS#12 file (docs/install.md)";
+        }
+        if (tls && (lower.contains("unrecognized ssl message") || lower.contains("plaintext connection")
+                || lower.contains("unsupported or unrecognized"))) {
+            return where + ": the server did not answer TLS on this port — ldaps:// needs the LDAPS port (636); on"
+                    + " port 389 use ldap:// with " + key + ".startTls: true";
+        }
+        if (e.getResultCode() == ResultCode.UNWILLING_TO_PERFORM && lower.contains("extended operation")) {
+            return where + ": the server does not offer StartTLS (" + detail + ") — use ldaps:// (port 636), or"
+                    + " enable TLS on the domain controller";
+        }
+        if (tls && (lower.contains("unable to find valid certification path") || lower.contains("certpathbuilder"))) {
+            return where + ": TLS failed: the DC's certificate is not signed by a CA " + key + ".trustStore (or the"
+                    + " Java trust store) holds — set " + key + ".trustStore to a PKCS#12 or JKS file holding the CA"
+                    + " that signed it";
         }
         if (tls && (lower.contains("certificate") || lower.contains("pkix") || lower.contains("trust")
                 || lower.contains("handshake") || lower.contains("hostname") || lower.contains("host name")
@@ -315,6 +340,18 @@ public final class LdapConnector {
             case "775" -> "account locked out (AD data 775)";
             default -> null;
         };
+    }
+
+    /** The message without the SDK's appended stack trace and version fields ({@code trace='…'}, {@code ldapSDKVersion=…}). */
+    static String withoutTrace(String message) {
+        int cut = message.length();
+        for (String marker : List.of("trace='", "ldapSDKVersion=", "revision=")) {
+            int i = message.indexOf(marker);
+            if (i >= 0) {
+                cut = Math.min(cut, i);
+            }
+        }
+        return message.substring(0, cut).replaceAll("[\\s,(]+$", "").strip();
     }
 
     private static String rootMessage(Throwable e) {

@@ -1,0 +1,63 @@
+package org.kcdauditor.directory;
+
+import com.unboundid.ldap.sdk.LDAPException;
+import com.unboundid.ldap.sdk.ResultCode;
+import org.junit.jupiter.api.Test;
+
+import javax.net.ssl.SSLHandshakeException;
+import java.io.IOException;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** What an admin reads when the TLS connection to a DC fails: the cause in words and the key to fix, no stack trace. */
+class ConnectMessagesTest {
+    private static final String WHERE = "directory: ldaps://dc1.contoso.com:636";
+
+    private static String say(ResultCode rc, String message, Throwable cause) {
+        return LdapConnector.describeConnect(WHERE, new LDAPException(rc, message, cause), true, "directory");
+    }
+
+    @Test
+    void aWrongTrustStorePasswordSaysSo() {
+        String s = say(ResultCode.CONNECT_ERROR, "cannot connect", new IOException("keystore password was incorrect",
+                new java.security.UnrecoverableKeyException("Get Key failed: Given final block not properly padded."
+                        + " Such issues can arise if a bad key is used during decryption.")));
+        assertEquals(WHERE + ": TLS failed: the trust store's password is wrong — check"
+                + " directory.trustStorePasswordEnv (or trustStorePasswordFile)", s);
+    }
+
+    @Test
+    void aTrustStoreThatIsNoKeyStoreSaysSoWithoutTheSdksTrace() {
+        String s = say(ResultCode.CONNECT_ERROR, "TLS failed", new java.security.cert.CertificateException(
+                "Unable to load trust store junk.p12: EOFException(trace='readExactlyNBytes(IOUtils.java:61) /"
+                        + " run(ConnectThread.java:173)', ldapSDKVersion=7.0.3, revision=abc)"));
+        assertEquals(WHERE + ": TLS failed: directory.trustStore is not a PKCS#12 or JKS key store — export the CA that"
+                + " signed the DC's certificate into a PKCS#12 file (docs/install.md)", s);
+        assertFalse(s.contains("trace="), s);
+    }
+
+    @Test
+    void anUntrustedCertificateNamesTheTrustStore() {
+        String s = say(ResultCode.CONNECT_ERROR, "cannot connect", new SSLHandshakeException("PKIX path building"
+                + " failed: sun.security.provider.certpath.SunCertPathBuilderException: unable to find valid"
+                + " certification path to requested target"));
+        assertTrue(s.startsWith(WHERE + ": TLS failed: the DC's certificate is not signed by a CA directory.trustStore"
+                + " (or the Java trust store) holds"), s);
+    }
+
+    @Test
+    void ldapsOnAPlainPortAndNoStartTlsAreToldApart() {
+        assertTrue(say(ResultCode.CONNECT_ERROR, "cannot connect", new javax.net.ssl.SSLException(
+                "Unsupported or unrecognized SSL message")).contains("the server did not answer TLS on this port"));
+        assertTrue(say(ResultCode.UNWILLING_TO_PERFORM, "No extended operation handler is defined in the server for"
+                + " OID 1.3.6.1.4.1.1466.20037", null).contains("the server does not offer StartTLS"));
+    }
+
+    @Test
+    void theSdksTraceIsCutFromAnyMessage() {
+        assertEquals("EOFException", LdapConnector.withoutTrace("EOFException(trace='a(B.java:1)', ldapSDKVersion=7)"));
+        assertEquals("plain", LdapConnector.withoutTrace("plain"));
+    }
+}
