@@ -58,11 +58,11 @@ final class InspectCommand implements Runnable {
         for (ImportResult r : results) {
             if (r.failed()) {
                 failed++;
-                cli.err().println(r.file() + ": " + r.error());
+                cli.err().println(ConsoleSummary.oneLine(r.file() + ": " + r.error()));
             } else {
-                cli.err().println(r.file() + ": " + r.format() + ": " + r.records() + " record"
+                cli.err().println(ConsoleSummary.oneLine(r.file() + ": " + r.format() + ": " + r.records() + " record"
                         + (r.records() == 1 ? "" : "s") + ", " + r.skipped() + " line" + (r.skipped() == 1 ? "" : "s")
-                        + " skipped");
+                        + " skipped"));
             }
         }
         return failed == 0 ? ExitCodes.OK : ExitCodes.USAGE;
@@ -87,7 +87,7 @@ final class InspectCommand implements Runnable {
             List<PatchMapping> mappings = config == null ? List.of() : ConfigLoader.load(config).patches().mappings();
             PatchImporter importer = new PatchImporter(mappings);
             List<ImportResult> results = files.stream().map(f -> importer.read(f, parent::line,
-                    p -> parent.cli.err().println(p))).toList();
+                    p -> parent.cli.err().println(ConsoleSummary.oneLine(String.valueOf(p))))).toList();
             return parent.summary(results);
         }
     }
@@ -121,7 +121,7 @@ final class InspectCommand implements Runnable {
             }
             EventImporter importer = new EventImporter(events.ids(), events.zone());
             List<ImportResult> results = files.stream().map(f -> importer.read(f, parent::line,
-                    p -> parent.cli.err().println(p))).toList();
+                    p -> parent.cli.err().println(ConsoleSummary.oneLine(String.valueOf(p))))).toList();
             return parent.summary(results);
         }
     }
@@ -142,7 +142,7 @@ final class InspectCommand implements Runnable {
         public Integer call() {
             HostSettingsImporter importer = new HostSettingsImporter();
             List<ImportResult> results = files.stream().map(f -> importer.read(f, parent::line,
-                    p -> parent.cli.err().println(p))).toList();
+                    p -> parent.cli.err().println(ConsoleSummary.oneLine(String.valueOf(p))))).toList();
             return parent.summary(results);
         }
     }

@@ -41,6 +41,12 @@ class ConsoleTextTest {
         assertTrue(r.err().contains(patches + ":2: "), r.err());
         assertFalse(controls(r.err()), "control characters in: " + r.err().replace("\u001b", "ESC"));
         assertFalse(controls(r.out()), r.out());
+        // a line feed inside a quoted value forges no line of its own
+        Path forged = tmp.resolve("forged.csv");
+        Files.writeString(forged, "PSComputerName,HotFixID,InstalledOn\nHV01,\"KB50\nhv09.csv: Get-HotFix CSV: 1"
+                + " record, 0 lines skipped\",notadate\n", StandardCharsets.UTF_8);
+        CliRun f = CliRun.run(Map.of(), "inspect", "patches", forged.toString());
+        assertTrue(f.err().lines().noneMatch(l -> l.startsWith("hv09.csv")), f.err());
     }
 
     @Test
