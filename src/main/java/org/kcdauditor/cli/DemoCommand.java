@@ -52,6 +52,10 @@ final class DemoCommand implements Callable<Integer> {
             demoDir = Installation.demoCopy();
             config = ConfigLoader.load(demoDir.resolve(CONFIG));
         }
+        // usage errors before anything is reset: a typo in an option must not cost the demo's history first
+        options.failOnSeverity();
+        options.formats(config.reports().formats());
+        options.reports(config.reports());
         // demos started together take turns: one's reset would delete the store under another's runs
         try (DemoHistory.Turn turn = DemoHistory.exclusive(config, cli.err())) {
             DemoHistory.reset(config);

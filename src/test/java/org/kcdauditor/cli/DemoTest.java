@@ -52,6 +52,12 @@ class DemoTest {
         assertEquals(3, strict.exitCode());
         assertTrue(strict.out().contains("Exit code 3: 16 findings at or above high (--fail-on); 4 waived findings are"
                 + " not counted."), strict.out());
+        // a usage error is refused before the demo's history is reset and seeded again
+        for (String[] bad : List.of(new String[]{"--fail-on", "nope"}, new String[]{"--formats", "bogus"})) {
+            CliRun typo = CliRun.run(Map.of(), "demo", "--out", out.resolve("typo").toString(), bad[0], bad[1]);
+            assertEquals(2, typo.exitCode(), typo.toString());
+            assertFalse(typo.out().contains("Demo history"), typo.out());
+        }
     }
 
     @Test
