@@ -53,7 +53,8 @@ public enum EventClassification {
     /** KDCSVC 205: DefaultDomainSupportedEncTypes on the DC enables insecure types. */
     KDC_INSECURE_DEFAULT("KDC: DefaultDomainSupportedEncTypes enables insecure encryption types", false,
             "the DefaultDomainSupportedEncTypes registry value on the domain controllers"),
-    OTHER("other", false, "the event's message");
+    OTHER("other", false, "the event's message, then the migration networks (TCP 6600), the destination's storage (free"
+            + " space, the VM's path) and the hosts' migration authentication type");
 
     /** The ids of the KDCSVC events of KB5073381 (System log of domain controllers). */
     public static final int KDC_FIRST = 201;

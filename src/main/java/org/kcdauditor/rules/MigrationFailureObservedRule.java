@@ -101,7 +101,8 @@ public final class MigrationFailureObservedRule implements Rule {
                 action = new Action.Manual("Check the hosts' migration authentication type (Get-VMHost | fl"
                         + " VirtualMachineMigrationAuthenticationType: Kerberos), that the migration was started on a"
                         + " node (not remotely by a protected account), and the duplicate or missing SPNs of the"
-                        + " destination (setspn -X, setspn -L).");
+                        + " destination (setspn -X, setspn -L); then the migration networks and the destination's"
+                        + " storage.");
             }
             out.add(INFO).cluster(ctx.clusterName(source)).host(source.name())
                     .peer(target == null ? null : target.name())

@@ -110,6 +110,9 @@ class HistoryRulesTest {
         Finding kerberosButComplete = f.stream().filter(x -> x.host().equals("HV02")).findFirst().orElseThrow();
         assertTrue(kerberosButComplete.message().contains("a Kerberos error, but the delegation of this pair looks"
                 + " correct"), kerberosButComplete.message());
+        assertTrue(kerberosButComplete.remediation().contains("migration authentication type")
+                && kerberosButComplete.remediation().contains("the migration networks and the destination's storage"),
+                kerberosButComplete.remediation());
         Finding network = f.stream().filter(x -> "HV03".equals(x.peer())).findFirst().orElseThrow();
         assertTrue(network.remediation().contains("TCP 6600") || network.remediation().contains("6600"),
                 network.remediation());
@@ -118,6 +121,8 @@ class HistoryRulesTest {
         assertTrue(unexplained.message().contains("delegation cannot explain this failure (not a Kerberos error)"),
                 unexplained.message());
         assertEquals(Boolean.FALSE, unexplained.evidence().delegationExplains());
+        assertTrue(unexplained.remediation().contains("the migration networks (TCP 6600), the destination's storage"),
+                "an unclassified failure names what else to check: " + unexplained.remediation());
     }
 
     @Test
