@@ -345,10 +345,14 @@ public final class BaselineFile {
         String where = e.getLocation() != null && e.getLocation().getLineNr() > 0
                 ? ":" + e.getLocation().getLineNr() + ":" + e.getLocation().getColumnNr() : "";
         if (e instanceof UnrecognizedPropertyException u) {
-            // records are buffered, so the parser is past the key: find the key's own line
+            // records are buffered, so the parser is past the key (at the end of its mapping): the key's own line is
+            // the last one naming it at or before where the parser stopped (a top-level key of the same name above
+            // a waiver's is not it)
             String[] lines = text.split("\r?\n", -1);
             Pattern key = Pattern.compile("^(\\s*(?:-\\s+)?)" + Pattern.quote(u.getPropertyName()) + "\\s*:");
-            for (int i = 0; i < lines.length; i++) {
+            int stop = e.getLocation() != null && e.getLocation().getLineNr() > 0
+                    ? Math.min(lines.length, e.getLocation().getLineNr()) : lines.length;
+            for (int i = stop - 1; i >= 0; i--) {
                 Matcher m = key.matcher(lines[i]);
                 if (m.find()) {
                     where = ":" + (i + 1) + ":" + (m.group(1).length() + 1);

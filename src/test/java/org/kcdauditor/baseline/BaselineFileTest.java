@@ -102,6 +102,12 @@ class BaselineFileTest {
         Files.writeString(f, DOCUMENTED.replace("approvedBy:", "aproved:"));
         e = assertThrows(ConfigException.class, () -> BaselineFile.read(f));
         assertTrue(e.getMessage().contains("baseline.yaml:3:1:") && e.getMessage().contains("unknown key 'aproved'"), e.getMessage());
+        // a waiver's unknown key that is a top-level key too: its own line (13), not the top-level one (3)
+        Files.writeString(f, DOCUMENTED.replace("    expires: 2026-12-31\n", "    expires: 2026-12-31\n"
+                + "    approvedBy: x\n"));
+        e = assertThrows(ConfigException.class, () -> BaselineFile.read(f));
+        assertTrue(e.getMessage().contains("baseline.yaml:14:5:") && e.getMessage().contains("unknown key 'approvedBy'"),
+                e.getMessage());
     }
 
     @Test
