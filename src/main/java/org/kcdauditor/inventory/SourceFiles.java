@@ -45,15 +45,19 @@ public final class SourceFiles {
             PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + rest);
             int depth = rest.contains("**") ? Integer.MAX_VALUE : (int) rest.chars().filter(c -> c == '/').count() + 1;
             List<Path> found = new ArrayList<>();
+            List<Path> unusable = new ArrayList<>();
             if (Files.isDirectory(base)) {
                 try (Stream<Path> walk = Files.walk(base, depth)) {
-                    walk.filter(Files::isRegularFile).filter(p -> matcher.matches(base.relativize(p)))
-                            .sorted().forEach(found::add);
+                    walk.filter(p -> !p.equals(base) && matcher.matches(base.relativize(p))).sorted()
+                            .forEach(p -> (Files.isRegularFile(p) ? found : unusable).add(p));
                 } catch (IOException | java.io.UncheckedIOException e) {
                     problems.add(new Problem(pattern, "cannot list " + base + ": " + e.getMessage()));
                 }
             }
-            if (found.isEmpty()) {
+            // a name that matches but is no file (a folder, a link to nothing) is said, not silently passed over
+            unusable.forEach(p -> problems.add(new Problem(p.toString(), "matches " + pattern + " but is no readable"
+                    + " file (" + (Files.isDirectory(p) ? "a folder" : "a link to nothing") + "): skipped")));
+            if (found.isEmpty() && unusable.isEmpty()) {
                 problems.add(new Problem(pattern, "no file matches"));
             }
             found.stream().filter(p -> !files.contains(p)).forEach(files::add);
