@@ -186,6 +186,14 @@ public final class FindingsJson {
             return doc;
         } catch (NoSuchFileException | java.io.FileNotFoundException e) {
             throw new ConfigException(file + ": not found (give the folder of a run, e.g. reports/20261126-060000-1a2b3c4d)");
+        } catch (com.fasterxml.jackson.databind.exc.InvalidTypeIdException
+                 | com.fasterxml.jackson.databind.exc.InvalidFormatException e) {
+            // one value this version does not know (an action type, a severity): name it, not "not a findings.json"
+            Object value = e instanceof com.fasterxml.jackson.databind.exc.InvalidFormatException f ? f.getValue()
+                    : ((com.fasterxml.jackson.databind.exc.InvalidTypeIdException) e).getTypeId();
+            throw new ConfigException(file + ": " + org.kcdauditor.config.YamlText.path(e.getPath()) + ": unknown"
+                    + " value '" + value + "' (a findings.json of a newer kcd-audit?); render it with the version that"
+                    + " wrote it");
         } catch (com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
             throw new ConfigException(file + ": not a kcd-audit findings.json (" + (e.getOriginalMessage() != null
                     && e.getOriginalMessage().startsWith("No content") ? "the file is empty" : "it holds no JSON object"

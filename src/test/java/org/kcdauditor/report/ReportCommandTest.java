@@ -212,6 +212,12 @@ class ReportCommandTest {
         Path future = Files.writeString(dir.resolve("future.json"), "{\"schemaVersion\":2}");
         Result f = run(Path.of("."), "report", "--from", future.toString());
         assertTrue(f.err().contains("schemaVersion 2; this kcd-audit reads 1"), f.err());
+        Path severity = Files.writeString(dir.resolve("severity.json"), "{\"schemaVersion\":1,\"findings\":["
+                + "{\"id\":\"ab\",\"rule\":\"X\",\"severity\":\"CRITICAL\"}]}");
+        Result s = run(Path.of("."), "report", "--from", severity.toString());
+        assertEquals(2, s.code());
+        assertEquals("kcd-audit: " + severity + ": findings[0].severity: unknown value 'CRITICAL' (a findings.json of a"
+                + " newer kcd-audit?); render it with the version that wrote it", s.err().strip());
     }
 
     @Test
