@@ -253,8 +253,10 @@ public final class LdapConnector {
     }
 
     static String describeConnect(String where, LDAPException e, boolean tls, String key) {
-        String detail = withoutTrace(rootMessage(e));
-        String lower = detail.toLowerCase(Locale.ROOT);
+        String cause = withoutTrace(rootMessage(e));
+        // matched with the exception's class name (EOFException, UnrecoverableKeyException), shown without it
+        String lower = cause.toLowerCase(Locale.ROOT);
+        String detail = withoutClassNames(cause);
         if (e.getResultCode() == ResultCode.INVALID_CREDENTIALS || e.getResultCode() == ResultCode.STRONG_AUTH_REQUIRED
                 || e.getResultCode() == ResultCode.CONFIDENTIALITY_REQUIRED) {
             return where + ": " + detail;
@@ -340,6 +342,12 @@ public final class LdapConnector {
             case "775" -> "account locked out (AD data 775)";
             default -> null;
         };
+    }
+
+    /** {@code ConnectException: Connection refused} → {@code Connection refused}: no Java class names for admins. */
+    static String withoutClassNames(String message) {
+        String shown = message.replaceAll("\\b(?:[a-z][a-z0-9]*\\.)*[A-Z][A-Za-z0-9]*(?:Exception|Error): ", "");
+        return shown.isBlank() ? message : shown;
     }
 
     /** The message without the SDK's appended stack trace and version fields ({@code trace='…'}, {@code ldapSDKVersion=…}). */

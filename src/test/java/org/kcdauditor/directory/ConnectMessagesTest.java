@@ -56,6 +56,14 @@ class ConnectMessagesTest {
     }
 
     @Test
+    void aRefusedConnectionSaysSoWithoutJavaClassNames() {
+        String s = LdapConnector.describeConnect(WHERE, new LDAPException(ResultCode.CONNECT_ERROR, "cannot connect",
+                new java.net.ConnectException("Connection refused")), true, "directory");
+        assertEquals(WHERE + ": cannot connect (Connection refused) — check the host name, port (636 for ldaps, 389 for"
+                + " ldap) and that a domain controller is reachable from here", s);
+    }
+
+    @Test
     void theSdksTraceIsCutFromAnyMessage() {
         assertEquals("EOFException", LdapConnector.withoutTrace("EOFException(trace='a(B.java:1)', ldapSDKVersion=7)"));
         assertEquals("plain", LdapConnector.withoutTrace("plain"));
