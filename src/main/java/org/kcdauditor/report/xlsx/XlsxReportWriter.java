@@ -647,7 +647,7 @@ public final class XlsxReportWriter implements ReportWriter {
             String[] v = {null, s.phase().title(), s.host(), s.action(), s.detail(), s.command()};
             int lines = 1;
             for (int i = 1; i < v.length; i++) {
-                // a step's commands are one per line; its other columns show a line feed in a value as \u000A
+                // a step's commands are one per line; its other columns show a line feed in a value as a \\u000A text
                 if (i == 5) {
                     textLines(row, i, v[i], st.wrap);
                 } else {
