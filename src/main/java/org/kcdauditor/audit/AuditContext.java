@@ -10,6 +10,7 @@ import org.kcdauditor.model.AdObject;
 import org.kcdauditor.model.DirectoryPart;
 import org.kcdauditor.model.EncryptionTypes;
 import org.kcdauditor.model.HostSettings;
+import org.kcdauditor.model.RbcdPrincipal;
 import org.kcdauditor.model.Uac;
 import org.kcdauditor.model.Snapshot;
 import org.kcdauditor.model.Spn;
@@ -1147,6 +1148,16 @@ public final class AuditContext implements Drift.Nodes {
             }
         }
         return bySid.get(sid);
+    }
+
+    /**
+     * An RBCD descriptor's SID with what it names, {@code S-1-5-… (HV01)}: the object of the sweep's name, else the
+     * principal read after the sweep as {@code named} puts it (a group with its members), else the SID alone.
+     */
+    public String sidWithName(String sid, java.util.function.Function<RbcdPrincipal, String> named) {
+        AdObject who = bySid(sid);
+        RbcdPrincipal p = who == null ? snapshot.rbcdPrincipals().get(sid) : null;
+        return who != null ? sid + " (" + who.name() + ")" : p != null ? sid + " (" + named.apply(p) + ")" : sid;
     }
 
     /** Objects registering {@code spn}; answers for node SPNs, required target SPNs and unexpected entries (see indexSpnOwners). */

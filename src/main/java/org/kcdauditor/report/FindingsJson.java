@@ -71,12 +71,7 @@ public final class FindingsJson {
         parts.forEach(part -> changeTimes.put(part.name(), part.changeTimes()));
         List<FindingsDocument.HostDoc> hosts = new ArrayList<>();
         for (AdObject n : ctx.nodes()) {
-            List<String> rbcd = n.rbcdSids().stream().map(sid -> {
-                AdObject who = ctx.bySid(sid);
-                RbcdPrincipal group = who == null ? ctx.snapshot().rbcdPrincipals().get(sid) : null;
-                return who != null ? sid + " (" + who.name() + ")" : group != null ? sid + " (" + group.label() + ")"
-                        : sid;
-            }).toList();
+            List<String> rbcd = n.rbcdSids().stream().map(sid -> ctx.sidWithName(sid, RbcdPrincipal::label)).toList();
             String directory = ctx.clusterOf(n).directory();
             hosts.add(new FindingsDocument.HostDoc(n.name(), n.dnsHostName(), ctx.clusterOf(n).name(),
                     n.userAccountControl(), n.delegateTo(), n.spns(), n.operatingSystem(), n.operatingSystemVersion(),

@@ -47,7 +47,8 @@ public final class DcNotConvergedRule implements Rule {
             String message = d.attribute().equals(DcDivergence.OBJECT)
                     ? dc + " does not hold " + node.name() + " at all, which " + d.audited()
                     + " (the DC the audit read) does: the computer object has not replicated there yet."
-                    : describe(dc, d.audited(), node.name(), d.attribute(), d.here(), d.there(), v -> sidName(ctx, v));
+                    : describe(dc, d.audited(), node.name(), d.attribute(), d.here(), d.there(),
+                    sid -> ctx.sidWithName(sid, RbcdPrincipal::displayName));
             List<Evidence.PairRef> pairs = new ArrayList<>();
             Blocker blocker = d.blocker();
             for (List<PairStatus> list : List.of(ctx.pairsFrom(node), ctx.pairsTo(node))) {
@@ -70,13 +71,6 @@ public final class DcNotConvergedRule implements Rule {
                             + " the old values.", List.of(new Action.Replicate(d.audited(), dc))))
                     .emit();
         }
-    }
-
-    /** An RBCD descriptor's SID with the account or group it names, as RBCD_PRESENT shows them: {@code S-1-5-… (HV01)}. */
-    private static String sidName(AuditContext ctx, String sid) {
-        AdObject who = ctx.bySid(sid);
-        RbcdPrincipal p = who == null ? ctx.snapshot().rbcdPrincipals().get(sid) : null;
-        return who != null ? sid + " (" + who.name() + ")" : p != null ? sid + " (" + p.displayName() + ")" : sid;
     }
 
     /** The difference in words; {@code shown} names a value of msDS-AllowedToActOnBehalfOfOtherIdentity (a SID). */
