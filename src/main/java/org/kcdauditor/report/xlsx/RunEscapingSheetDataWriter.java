@@ -143,7 +143,7 @@ final class RunEscapingSheetDataWriter extends SheetDataWriter {
         char[] cs = chars;
         s.getChars(0, n, cs, 0);
         int run = 0;
-        for (int i = safeUpTo(cs, 0, n); i < n; i = safeUpTo(cs, i + 1, n)) {
+        for (int i = Values.firstNotIn(SAFE, cs, 0, n); i < n; i = Values.firstNotIn(SAFE, cs, i + 1, n)) {
             utf8.writeAscii(s, run, i);
             run = i + 1;
             char c = cs[i];
@@ -155,25 +155,6 @@ final class RunEscapingSheetDataWriter extends SheetDataWriter {
             }
         }
         utf8.writeAscii(s, run, n);
-    }
-
-    /**
-     * The index of the first character of {@code cs[i, n)} that is not {@link #SAFE}, or {@code n}. Eight
-     * characters are looked up at a time with one branch: the launcher runs C1 only, which keeps a branch per
-     * character otherwise (about a third slower on delegation entries).
-     */
-    private static int safeUpTo(char[] cs, int i, int n) {
-        boolean[] safe = SAFE;
-        for (int end = n - 7; i < end; i += 8) {
-            if (!(safe[cs[i]] & safe[cs[i + 1]] & safe[cs[i + 2]] & safe[cs[i + 3]]
-                    & safe[cs[i + 4]] & safe[cs[i + 5]] & safe[cs[i + 6]] & safe[cs[i + 7]])) {
-                break;
-            }
-        }
-        while (i < n && safe[cs[i]]) {
-            i++;
-        }
-        return i;
     }
 
     /** The temporary sheet file, written through {@link Utf8Writer} instead of POI's writer chain (same bytes). */
