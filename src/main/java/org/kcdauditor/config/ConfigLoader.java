@@ -77,7 +77,7 @@ public final class ConfigLoader {
                                     ? com.fasterxml.jackson.databind.cfg.CoercionAction.TryConvert
                                     : com.fasterxml.jackson.databind.cfg.CoercionAction.Fail);
         }
-        return m;
+        return YamlText.refusingEmptyItems(m);
     }
 
     private ConfigLoader() {

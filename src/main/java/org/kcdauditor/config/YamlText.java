@@ -1,11 +1,15 @@
 package org.kcdauditor.config;
 
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.InvalidNullException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 
 import java.io.IOException;
@@ -142,6 +146,14 @@ public final class YamlText {
      * {@code invalid value 'maybe' (expected true or false)}.
      */
     public static String problem(JsonProcessingException e) {
+        if (e instanceof InvalidNullException
+                || e instanceof InvalidFormatException f && "".equals(f.getValue()) && f.getTargetType() != String.class) {
+            // a '-' alone reads as null, or as '' where a mapping is expected
+            List<JsonMappingException.Reference> path = ((JsonMappingException) e).getPath();
+            boolean item = !path.isEmpty() && path.get(path.size() - 1).getIndex() >= 0;
+            return item ? "an empty item (a '-' with nothing after it, or null): give a value or remove it"
+                    : "an empty value: give one or remove the key";
+        }
         if (e instanceof InvalidFormatException f) {
             return "invalid value '" + f.getValue() + "' (expected " + expected(f.getTargetType()) + ")";
         }
@@ -207,6 +219,15 @@ public final class YamlText {
             return "any, kerberos-only or either";
         }
         return "a mapping of keys";
+    }
+
+    /**
+     * {@code mapper} refusing an empty list item or map value ({@code - } alone, {@code [a, , b]}, {@code null}) as a
+     * binding problem at its position instead of binding it as null, which every reader would have to expect.
+     */
+    public static ObjectMapper refusingEmptyItems(ObjectMapper mapper) {
+        mapper.setDefaultSetterInfo(JsonSetter.Value.forContentNulls(Nulls.FAIL));
+        return mapper;
     }
 
     /** The key path of a binding problem, as {@code clusters[1].nodes}. */

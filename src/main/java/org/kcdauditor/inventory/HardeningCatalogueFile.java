@@ -22,9 +22,10 @@ public final class HardeningCatalogueFile {
     record Raw(List<HardeningUpdate> updates) {
     }
 
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()).registerModule(new JavaTimeModule())
+    private static final ObjectMapper YAML = YamlText.refusingEmptyItems(new ObjectMapper(new YAMLFactory())
+            .registerModule(new JavaTimeModule())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+            .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION));
 
     private HardeningCatalogueFile() {
     }

@@ -111,6 +111,18 @@ class BaselineFileTest {
     }
 
     @Test
+    void anEmptyListItemIsRefusedAtItsLine() throws Exception {
+        Path f = dir.resolve("baseline.yaml");
+        Files.writeString(f, DOCUMENTED.replace("\"cifs/hv02.contoso.com\"]", "\"cifs/hv02.contoso.com\", null]"));
+        ConfigException e = assertThrows(ConfigException.class, () -> BaselineFile.read(f));
+        assertTrue(e.getMessage().contains("baseline.yaml:7:") && e.getMessage().contains("hosts.HV01.delegateTo[2]:")
+                && e.getMessage().contains("an empty item"), e.getMessage());
+        Files.writeString(f, DOCUMENTED + "  -\n");
+        e = assertThrows(ConfigException.class, () -> BaselineFile.read(f));
+        assertTrue(e.getMessage().contains("waivers[1]: an empty item"), e.getMessage());
+    }
+
+    @Test
     void semanticErrorsNameTheKeyPath() throws Exception {
         Path f = dir.resolve("baseline.yaml");
         String flags = DOCUMENTED.replace("TRUSTED_TO_AUTH_FOR_DELEGATION]", "TRUSTED_TO_AUTH]");

@@ -68,6 +68,9 @@ class ConfigErrorsTest {
             directory.principal: missing             | '  passwordEnv: KCD_AUDIT_LDAP_PASSWORD'        | '  auth: gssapi'
             auth: gssapi takes no password           | '  baseDn: DC=contoso,DC=com'                  | '  baseDn: DC=contoso,DC=com\n  auth: gssapi\n  principal: svc@CONTOSO.COM'
             are for auth: gssapi                     | '  baseDn: DC=contoso,DC=com'                  | '  baseDn: DC=contoso,DC=com\n  keytab: svc.keytab'
+            clusters[0].nodes[1]: an empty item      | 'nodes: [HV01, HV02, HV03]'                     | 'nodes: [HV01, null, HV03]'
+            clusters[2]: an empty item               | '    ou: OU=HVC2,OU=Hyper-V,DC=contoso,DC=com' | '    ou: OU=HVC2,OU=Hyper-V,DC=contoso,DC=com\n  -'
+            policy.operators[0]: an empty item       | 'protocolTransition: either'                   | 'operators: [~]'
             """)
     void eachMistakeNamesItsKeyPath(String expected, String from, String to) throws Exception {
         String yaml = GOOD.replace(from, to.replace("\\n", "\n"));
