@@ -150,7 +150,7 @@ public final class BaselineFile {
                 }
                 List<String> dt = h.delegateTo() == null ? List.of() : h.delegateTo();
                 for (int i = 0; i < dt.size(); i++) {
-                    if (dt.get(i) == null || dt.get(i).isBlank()) {
+                    if (dt.get(i).isBlank()) {
                         errors.add(at + ".delegateTo[" + i + "]: empty entry", "hosts", host, "delegateTo", i);
                     }
                 }
@@ -162,10 +162,6 @@ public final class BaselineFile {
         for (int i = 0; i < rw.size(); i++) {
             RawWaiver w = rw.get(i);
             String at = "waivers[" + i + "]";
-            if (w == null) {
-                errors.add(at + ": empty entry", "waivers", i);
-                continue;
-            }
             String rule = w.rule();
             if (blank(rule)) {
                 errors.add(at + ".rule: missing (the rule id the waiver suppresses, e.g. MISSING_DELEGATION)",

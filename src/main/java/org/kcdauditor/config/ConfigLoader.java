@@ -296,10 +296,6 @@ public final class ConfigLoader {
         for (int i = 0; i < clusters.size(); i++) {
             ClusterConfig c = clusters.get(i);
             String at = "clusters[" + i + "]";
-            if (c == null) {
-                errors.add(at + ": empty entry");
-                continue;
-            }
             if (blank(c.name())) {
                 errors.add(at + ".name: missing");
             } else if (!names.add(c.name().toLowerCase(Locale.ROOT))) {
@@ -379,7 +375,7 @@ public final class ConfigLoader {
         for (int i = 0; i < p.migrationGroups().size(); i++) {
             List<String> group = p.migrationGroups().get(i);
             for (int j = 0; j < group.size(); j++) {
-                if (group.get(j) == null || !known.contains(group.get(j).toLowerCase(Locale.ROOT))) {
+                if (!known.contains(group.get(j).toLowerCase(Locale.ROOT))) {
                     errors.add("policy.migrationGroups[" + i + "][" + j + "]: no cluster named '" + group.get(j) + "'");
                 }
             }

@@ -49,10 +49,6 @@ final class HistoryConfigValidation {
         for (int i = 0; i < mappings.size(); i++) {
             PatchMapping m = mappings.get(i);
             String at = "patches.mappings[" + i + "]";
-            if (m == null) {
-                errors.add(at + ": empty entry");
-                continue;
-            }
             if (ConfigLoader.blank(m.name())) {
                 errors.add(at + ".name: missing (e.g. wsus, configmgr)");
             }

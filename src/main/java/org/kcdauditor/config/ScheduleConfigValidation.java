@@ -40,10 +40,6 @@ public final class ScheduleConfigValidation {
         for (int i = 0; i < jobs.size(); i++) {
             ScheduleConfig j = jobs.get(i);
             String at = "schedule[" + i + "]";
-            if (j == null) {
-                errors.add(at + ": empty entry");
-                continue;
-            }
             String job = j.name() == null ? "" : " (job " + j.name() + ")";
             if (ConfigLoader.blank(j.name())) {
                 errors.add(at + ".name: missing (e.g. monthly-report)");

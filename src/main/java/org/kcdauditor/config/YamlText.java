@@ -222,11 +222,12 @@ public final class YamlText {
     }
 
     /**
-     * {@code mapper} refusing an empty list item or map value ({@code - } alone, {@code [a, , b]}, {@code null}) as a
-     * binding problem at its position instead of binding it as null, which every reader would have to expect.
+     * {@code mapper} refusing an empty list item ({@code - } alone, {@code null}) as a binding problem at its position
+     * instead of binding it as null, which every reader would have to expect. A key without a value stays null (the
+     * baseline's {@code HV04:} alone is a host with no delegation).
      */
     public static ObjectMapper refusingEmptyItems(ObjectMapper mapper) {
-        mapper.setDefaultSetterInfo(JsonSetter.Value.forContentNulls(Nulls.FAIL));
+        mapper.configOverride(List.class).setSetterInfo(JsonSetter.Value.forContentNulls(Nulls.FAIL));
         return mapper;
     }
 
