@@ -14,13 +14,18 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Waivers whose {@code host} the audit does not know (a typo, a host left out of the clusters): a waiver
- * matches findings by host, so such a waiver waives nothing, however long it stays "active".
+ * Waivers that waive nothing, however long they stay "active": those whose {@code host} the audit does not know (a
+ * typo, a host left out of the clusters; a waiver matches findings by host), and those whose {@code spn} the
+ * findings they are meant for never carry.
  */
 public final class WaiverHosts {
     /** What the reports' waiver lists say of such a waiver. */
     public static final String NO_NODE = "matches no configured node: its host is no node, file server or operator"
             + " of this configuration and no finding names it, so it waives nothing (check the host name)";
+
+    /** What the reports' waiver lists say of a waiver whose {@code spn} its rule's findings never carry. */
+    public static final String NO_SPN = "names an SPN, but the findings of its rule on this host name none, so it"
+            + " waives nothing (remove spn: to waive them)";
 
     /** The rules whose findings are about a waiver and name its host, whatever that host is. */
     private static final Set<String> ABOUT_WAIVERS = Set.of("WAIVER_EXPIRED", "WAIVER_TOO_LONG");
@@ -64,6 +69,39 @@ public final class WaiverHosts {
             }
         }
         return out;
+    }
+
+    /**
+     * The waivers of {@code baseline} with an {@code spn} whose rule has findings on the waiver's host (and peer, when
+     * it names one) in {@code findings}, none of which names an SPN: the waiver can match none of them.
+     */
+    public static List<Waiver> spnNeverNamed(Baseline baseline, Collection<Finding> findings) {
+        if (baseline == null) {
+            return List.of();
+        }
+        List<Waiver> out = new ArrayList<>();
+        for (Waiver w : baseline.waivers()) {
+            if (w.spn() == null) {
+                continue;
+            }
+            List<Finding> meant = findings.stream().filter(f -> w.rule().equals(f.rule())
+                    && w.host().equalsIgnoreCase(f.host() == null ? "" : f.host())
+                    && (w.peer() == null || w.peer().equalsIgnoreCase(f.peer() == null ? "" : f.peer()))).toList();
+            if (!meant.isEmpty() && meant.stream().allMatch(f -> f.spn() == null)) {
+                out.add(w);
+            }
+        }
+        return out;
+    }
+
+    /** What the reports say of {@code w}: {@link #NO_NODE}, {@link #NO_SPN} or null. */
+    public static String warning(Waiver w, List<Waiver> unknown, List<Waiver> spnNeverNamed) {
+        return unknown.contains(w) ? NO_NODE : spnNeverNamed.contains(w) ? NO_SPN : null;
+    }
+
+    /** The workbook's short form of {@link #warning} ({@code NO NODE}, {@code NO SPN}). */
+    public static String label(String warning) {
+        return NO_NODE.equals(warning) ? "NO NODE" : "NO SPN";
     }
 
     private static void add(Set<String> known, String name) {

@@ -13,6 +13,7 @@ import org.kcdauditor.config.AuditConfig;
 import org.kcdauditor.config.ConfigException;
 import org.kcdauditor.config.ConfigLoader;
 import org.kcdauditor.directory.DirectoryException;
+import org.kcdauditor.model.Finding;
 import org.kcdauditor.model.Snapshot;
 import org.kcdauditor.run.AuditRun;
 import org.kcdauditor.remedy.Ps;
@@ -133,12 +134,14 @@ final class BaselineCommand implements Runnable {
                 }
             }
             // the rules' findings name hosts a waiver may rightly name (the run's reports judge by them too)
-            List<Waiver> unknown = WaiverHosts.unknown(b, ctx, new Auditor(RuleCatalogue.standard()).evaluate(ctx)
-                    .findings());
+            List<Finding> findings = new Auditor(RuleCatalogue.standard()).evaluate(ctx).findings();
+            List<Waiver> unknown = WaiverHosts.unknown(b, ctx, findings);
+            List<Waiver> spnless = WaiverHosts.spnNeverNamed(b, findings);
             for (Waiver w : b.waivers()) {
+                String warning = WaiverHosts.warning(w, unknown, spnless);
                 cli.out().println("  waiver " + w.rule() + " " + w.host() + (w.peer() == null ? "" : " -> " + w.peer())
                         + (w.activeAt(cli.clock().instant()) ? " active until " : " EXPIRED on ") + w.expires()
-                        + (unknown.contains(w) ? ", but it " + WaiverHosts.NO_NODE : ""));
+                        + (warning == null ? "" : ", but it " + warning));
             }
             return changes.isEmpty() ? ExitCodes.OK : ExitCodes.FINDINGS;
         }

@@ -61,7 +61,7 @@ public final class HistorySections {
     public record ChangeDoc(String runId, Instant at, String host, String change) {
     }
 
-    /** @param warning set when the waiver can never apply ({@link WaiverHosts#NO_NODE}), else null */
+    /** @param warning set when the waiver can never apply ({@link WaiverHosts#NO_NODE}, {@link WaiverHosts#NO_SPN}) */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record WaiverDoc(String rule, String host, String peer, String spn, String justification,
                             LocalDate expires, boolean active, int findings, String warning) {
@@ -172,10 +172,11 @@ public final class HistorySections {
         if (b != null) {
             List<WaiverDoc> waivers = new ArrayList<>();
             List<Waiver> unknown = WaiverHosts.unknown(b, ctx, result.findings());
+            List<Waiver> spnless = WaiverHosts.spnNeverNamed(b, result.findings());
             for (Waiver w : b.waivers()) {
                 int n = (int) result.findings().stream().filter(f -> f.isWaived() && w.matches(f)).count();
                 waivers.add(new WaiverDoc(w.rule(), w.host(), w.peer(), w.spn(), w.justification(), w.expires(),
-                        w.activeAt(inputs.now()), n, unknown.contains(w) ? WaiverHosts.NO_NODE : null));
+                        w.activeAt(inputs.now()), n, WaiverHosts.warning(w, unknown, spnless)));
             }
             baseline = new BaselineDoc(baselinePath == null ? null : baselinePath.toString(), b.capturedAt(),
                     b.capturedFrom(), b.approvedBy(), b.hosts().size(), waivers);

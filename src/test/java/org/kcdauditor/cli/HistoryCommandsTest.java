@@ -220,6 +220,34 @@ class HistoryCommandsTest {
     }
 
     @Test
+    void aWaiverWithAnSpnItsRuleFindingsNeverNameIsAWarningNotSilentlyActive() throws Exception {
+        Path cfg = config("  - name: HVC1\n    nodes: [HV01, HV02, HV03]\n    fileServers: [NAS01]", "");
+        Files.writeString(dir.resolve("baseline.yaml"), """
+                hosts: {}
+                waivers:
+                  - {rule: AES_NOT_ENABLED, host: NAS01, spn: cifs/nas01.contoso.com, justification: "CHG5", expires: 2026-12-31}
+                  - {rule: MISSING_DELEGATION, host: HV01, spn: cifs/hv02.contoso.com, justification: "CHG1", expires: 2026-12-31}
+                """);
+        Path reports = dir.resolve("out");
+        run("run", "--config", cfg.toString(), "--out", reports.toString(), "--formats", "json,xlsx");
+        assertTrue(out.contains("Warning: the waiver for AES_NOT_ENABLED on NAS01 names an SPN, but the findings of"
+                + " its rule on this host name none, so it waives nothing (remove spn: to waive them)."), out + err);
+        assertFalse(out.contains("waiver for MISSING_DELEGATION"), "its findings name SPNs: " + out);
+        var listed = org.kcdauditor.support.CliRun.findings(reports).path("baseline").path("waivers");
+        assertEquals(0, listed.get(0).path("findings").asInt(), listed.toString());
+        assertTrue(listed.get(0).path("warning").asText().startsWith("names an SPN"), listed.toString());
+        assertFalse(listed.get(1).has("warning"), listed.toString());
+        assertEquals(1, listed.get(1).path("findings").asInt(), listed.toString());
+        try (var wb = new org.apache.poi.xssf.usermodel.XSSFWorkbook(reports.resolve("audit.xlsx").toFile())) {
+            var sheet = wb.getSheet("Waivers");
+            assertEquals("NO SPN", sheet.getRow(1).getCell(0).getStringCellValue());
+            assertEquals("yes", sheet.getRow(2).getCell(0).getStringCellValue());
+        }
+        run("baseline", "diff", "--config", cfg.toString());
+        assertTrue(out.contains("waiver AES_NOT_ENABLED NAS01 active until 2026-12-31, but it names an SPN"), out);
+    }
+
+    @Test
     void aBaselineTheConfigNamesButThatDoesNotExistIsAWarningNotSilence() throws Exception {
         Path cfg = config("  - name: HVC1\n    nodes: [HV01, HV02, HV03]", "baseline: nosuch-baseline.yaml");
         run("run", "--config", cfg.toString(), "--out", dir.resolve("out").toString(), "--formats", "json");

@@ -26,6 +26,7 @@ import org.apache.poi.xssf.streaming.SXSSFWorkbook;
 import org.apache.poi.xssf.usermodel.XSSFChart;
 import org.apache.poi.xssf.usermodel.XSSFClientAnchor;
 import org.apache.poi.xssf.usermodel.XSSFDrawing;
+import org.kcdauditor.baseline.WaiverHosts;
 import org.kcdauditor.inventory.ImportProblem;
 import org.kcdauditor.inventory.ImportResult;
 import org.kcdauditor.model.Severity;
@@ -214,7 +215,8 @@ final class HistorySheets {
         List<Object[]> rows = new ArrayList<>();
         for (HistorySections.WaiverDoc d : b.waivers()) {
             String state = d.active() ? "yes" : "EXPIRED";
-            rows.add(new Object[]{d.warning() == null ? state : d.active() ? "NO NODE" : "EXPIRED, NO NODE", d.rule(),
+            rows.add(new Object[]{d.warning() == null ? state
+                    : d.active() ? WaiverHosts.label(d.warning()) : "EXPIRED, " + WaiverHosts.label(d.warning()), d.rule(),
                     d.findings(), d.host(), d.peer(), d.spn(),
                     d.justification(), d.expires()});
         }
