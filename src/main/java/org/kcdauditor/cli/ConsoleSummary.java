@@ -125,6 +125,10 @@ final class ConsoleSummary {
         out.println("Reports in " + o.outDir().toAbsolutePath().normalize() + ":");
         out.println("  " + o.files().stream().map(Path::getFileName).map(Path::toString)
                 .collect(Collectors.joining(", ")));
+        if (!o.removed().isEmpty()) {
+            out.println("  removed, of an earlier run (this run did not write them): " + o.removed().stream()
+                    .map(Path::getFileName).map(Path::toString).collect(Collectors.joining(", ")));
+        }
     }
 
     private static final int[] WIDTHS = {16, 5, 13, 15, 10, 5, 5, 5, 5};

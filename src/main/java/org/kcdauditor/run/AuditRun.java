@@ -76,8 +76,12 @@ public final class AuditRun {
      * What a finished run produced. {@code outDir} is null when no reports were written; {@code view} is the view
      * the report writers read (null when none were written: {@link #view()} then makes one from the document).
      */
+    /**
+     * @param removed reports of an earlier run that {@code --out DIR} held and this run did not write (so DIR does not
+     *                mix two runs' reports), removed
+     */
     public record Outcome(String runId, Path outDir, FindingsDocument document, ReportView view, AuditResult result,
-                          List<Path> files, int objectsRead) {
+                          List<Path> files, List<Path> removed, int objectsRead) {
         /** The view the reports were written from, or for a run without reports one made now (the same numbers). */
         @Override
         public ReportView view() {
@@ -265,6 +269,7 @@ public final class AuditRun {
                 CompletedRun completed = new CompletedRun(ev.result(), snapshot.objects().size(), reportDir,
                         ev.imported().patches(), ev.imported().events(), point);
                 List<Path> files = List.of();
+                List<Path> removed = List.of();
                 if (folder != null) {
                     RunStore.Staged[] staged = new RunStore.Staged[1];
                     // The findings are stored while the reports are written, once the hosts are (at 20,000 hosts
@@ -283,6 +288,7 @@ public final class AuditRun {
                         throw e;
                     }
                     files = published.keep();
+                    removed = published.removed();
                 } else {
                     timings.time("store", () -> store.complete(runId, clock.instant(), completed, hostsStored[0]));
                 }
@@ -290,7 +296,8 @@ public final class AuditRun {
                     timings.add("store-hosts", hostsStored[0].took()); // beside the evaluation and the writers
                 }
                 control.ended();
-                return new Outcome(runId, reportDir, doc, view, ev.result(), files, snapshot.objects().size());
+                return new Outcome(runId, reportDir, doc, view, ev.result(), files, removed,
+                        snapshot.objects().size());
             } catch (Exception | Error e) {
                 if (hostsStored[0] != null) {
                     hostsStored[0].abandon(e); // what it committed is deleted with the run's end

@@ -3,6 +3,7 @@ package org.kcdauditor.run;
 import org.kcdauditor.io.AtomicFiles;
 import org.kcdauditor.io.FileTrees;
 import org.kcdauditor.io.IoErrors;
+import org.kcdauditor.report.Format;
 import org.kcdauditor.report.Reports;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +31,9 @@ import java.util.Set;
  * {@value #FAILED_TXT} with the reason.</li>
  * <li>With {@code --out DIR} the files go to the hidden folder {@code DIR/.kcd-audit-<run id>.partial/} first and
  * are moved into DIR (replacing files of the same name, findings.json last) once all are written, all or
- * nothing ({@link #publish}); a failed run leaves DIR as it was and its files in
+ * nothing ({@link #publish}); the reports of an earlier run in DIR that this run does not write (its
+ * {@code audit.pdf} when this one writes json and md only) are removed with them, so DIR never holds two runs'
+ * reports side by side; a failed run leaves DIR as it was and its files in
  * {@code DIR/kcd-audit-<run id>.failed/} with {@value #FAILED_TXT}.</li>
  * </ul>
  * Temporary files (the writers' {@code .*.tmp}, the workbook's {@code .kcd-tmp-*} folder) are removed on
@@ -102,9 +105,13 @@ public final class RunFolder {
             for (Path p : written) {
                 out.add(target.resolve(p.getFileName()));
             }
-            return new Published(out, Collections.singletonList(new Path[]{staging, target}), null, null);
+            return new Published(out, List.of(), Collections.singletonList(new Path[]{staging, target}), null, null);
         }
-        return publish(staging, target, written, failedName(staging));
+        List<String> others = new ArrayList<>();
+        for (Format f : Format.values()) {
+            others.add(f.fileName());
+        }
+        return publish(staging, target, written, others, failedName(staging));
     }
 
     /**
@@ -119,41 +126,79 @@ public final class RunFolder {
      * @return the files at their final place, in the order given; {@link Published#keep} drops the old ones
      */
     public static Published publish(Path staging, Path dir, List<Path> files, Path keptIn) throws IOException {
+        return publish(staging, dir, files, List.of(), keptIn);
+    }
+
+    /**
+     * The same, with {@code superseded}: names of files in {@code dir} that go aside (and are deleted by
+     * {@link Published#keep}) even though no file of {@code files} replaces them, because they belong to the
+     * reports {@code files} supersede.
+     */
+    static Published publish(Path staging, Path dir, List<Path> files, List<String> superseded, Path keptIn)
+            throws IOException {
         List<Path> ordered = new ArrayList<>(files);
         ordered.sort((a, b) -> Boolean.compare(isFindings(a), isFindings(b)));
+        Set<String> written = new HashSet<>();
+        files.forEach(p -> written.add(p.getFileName().toString()));
         Path aside = staging.resolve(REPLACED);
         List<Path[]> moves = new ArrayList<>();
+        List<Path> removed = new ArrayList<>();
+        for (String name : superseded) {
+            Path t = dir.resolve(name);
+            if (!written.contains(name) && isFile(t)) {
+                try {
+                    moveAside(t, aside, moves);
+                    removed.add(t);
+                } catch (IOException | RuntimeException e) {
+                    throw cannotReplace(t, e, dir, moves, aside, keptIn);
+                }
+            }
+        }
         for (Path p : ordered) {
             Path t = dir.resolve(p.getFileName());
             try {
-                if (Files.exists(t, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(t, LinkOption.NOFOLLOW_LINKS)) {
-                    Files.createDirectories(aside);
-                    Path old = aside.resolve(p.getFileName());
-                    move(t, old);
-                    moves.add(new Path[]{t, old});
+                if (isFile(t)) {
+                    moveAside(t, aside, moves);
                 }
                 move(p, t);
                 moves.add(new Path[]{p, t});
             } catch (IOException | RuntimeException e) {
-                String why = e instanceof FileSystemException f && f.getReason() != null ? f.getReason()
-                        : IoErrors.describe(e);
-                Exception undo = new Exception();
-                new Published(List.of(), moves, aside, null).undo(undo);
-                IOException failure = new IOException(t + " cannot be replaced (" + why + (undo.getSuppressed().length
-                        == 0 ? "), so no report was moved into " + dir : "), and the files moved before it could not"
-                        + " all be put back: what they replaced is in " + keptIn.resolve(REPLACED)
-                        + " (move it back into " + dir + " by hand)"), e);
-                for (Throwable x : undo.getSuppressed()) {
-                    failure.addSuppressed(x);
-                }
-                throw failure;
+                throw cannotReplace(t, e, dir, moves, aside, keptIn);
             }
         }
         List<Path> out = new ArrayList<>();
         for (Path p : files) {
             out.add(dir.resolve(p.getFileName()));
         }
-        return new Published(out, moves, aside, staging);
+        return new Published(out, removed, moves, aside, staging);
+    }
+
+    private static boolean isFile(Path p) {
+        return Files.exists(p, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS);
+    }
+
+    private static void moveAside(Path t, Path aside, List<Path[]> moves) throws IOException {
+        Files.createDirectories(aside);
+        Path old = aside.resolve(t.getFileName());
+        move(t, old);
+        moves.add(new Path[]{t, old});
+    }
+
+    /** Every move made so far undone, and the failure to replace {@code t} in words. */
+    private static IOException cannotReplace(Path t, Exception e, Path dir, List<Path[]> moves, Path aside,
+                                             Path keptIn) {
+        String why = e instanceof FileSystemException f && f.getReason() != null ? f.getReason()
+                : IoErrors.describe(e);
+        Exception undo = new Exception();
+        new Published(List.of(), List.of(), moves, aside, null).undo(undo);
+        IOException failure = new IOException(t + " cannot be replaced (" + why + (undo.getSuppressed().length
+                == 0 ? "), so no report was moved into " + dir : "), and the files moved before it could not"
+                + " all be put back: what they replaced is in " + keptIn.resolve(REPLACED)
+                + " (move it back into " + dir + " by hand)"), e);
+        for (Throwable x : undo.getSuppressed()) {
+            failure.addSuppressed(x);
+        }
+        return failure;
     }
 
     /**
@@ -173,12 +218,14 @@ public final class RunFolder {
     /** Files moved to their final place, the files they replaced still kept aside. */
     public static final class Published {
         private final List<Path> files;
+        private final List<Path> removed;
         private final List<Path[]> moves;
         private final Path aside;
         private final Path staging;
 
-        private Published(List<Path> files, List<Path[]> moves, Path aside, Path staging) {
+        private Published(List<Path> files, List<Path> removed, List<Path[]> moves, Path aside, Path staging) {
             this.files = files;
+            this.removed = removed;
             this.moves = moves;
             this.aside = aside;
             this.staging = staging;
@@ -187,6 +234,11 @@ public final class RunFolder {
         /** The files at their final place. */
         public List<Path> files() {
             return files;
+        }
+
+        /** The earlier reports in DIR that no new file replaces, removed with the ones replaced by {@link #keep}. */
+        public List<Path> removed() {
+            return removed;
         }
 
         /** The outcome stands: the replaced files and the emptied staging folder are deleted. */
