@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 
 @Command(name = "report", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Re-render the reports of a stored run from its findings.json, without touching AD.",
@@ -84,21 +85,29 @@ final class ReportCommand implements Callable<Integer> {
         // written beside DIR's files first, then moved in all or nothing: a failure leaves DIR as it was
         Path staging = Files.createDirectory(dir.resolve(STAGING_PREFIX + UUID.randomUUID().toString().substring(0, 8)
                 + RunFolder.PARTIAL));
-        List<Path> written;
+        // into the run's own folder only what is written is replaced; another folder gets this run's reports and
+        // loses any other run's, so that it never mixes two runs
+        boolean own = Files.isSameFile(dir, source.toAbsolutePath().getParent());
+        RunFolder.Published published;
         try {
             List<Path> staged = new ArrayList<>(Reports.standard(templateDir, reports).withoutJson()
                     .writeAll(doc, staging, chosen, t));
-            if (chosen.contains(Format.JSON) && !Files.exists(dir.resolve(FindingsJson.FILE_NAME))) {
+            if (chosen.contains(Format.JSON) && (!own || !Files.exists(dir.resolve(FindingsJson.FILE_NAME)))) {
                 staged.add(0, Files.copy(source, staging.resolve(FindingsJson.FILE_NAME),
                         StandardCopyOption.COPY_ATTRIBUTES));
             }
-            written = RunFolder.publish(staging, dir, staged, staging).keep();
+            published = RunFolder.publish(staging, dir, staged, own ? List.of() : RunFolder.REPORT_NAMES, staging);
+            published.keep();
         } finally {
             RunFolder.discard(staging);
         }
         cli.out().println("Reports of run " + doc.runId() + " in " + dir + ":");
-        for (Path p : written) {
+        for (Path p : published.files()) {
             cli.out().println("  " + p.getFileName());
+        }
+        if (!published.removed().isEmpty()) {
+            cli.out().println("Removed, of another run (not written now): " + published.removed().stream()
+                    .map(p -> p.getFileName().toString()).collect(Collectors.joining(", ")));
         }
         if (timings) {
             t.print(cli.err());

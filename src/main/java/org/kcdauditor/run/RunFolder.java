@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
@@ -107,12 +108,12 @@ public final class RunFolder {
             }
             return new Published(out, List.of(), Collections.singletonList(new Path[]{staging, target}), null, null);
         }
-        List<String> others = new ArrayList<>();
-        for (Format f : Format.values()) {
-            others.add(f.fileName());
-        }
-        return publish(staging, target, written, others, failedName(staging));
+        return publish(staging, target, written, REPORT_NAMES, failedName(staging));
     }
+
+    /** The file names of every report format: what a run's publication into DIR supersedes. */
+    public static final List<String> REPORT_NAMES = Arrays.stream(Format.values()).map(Format::fileName)
+            .toList();
 
     /**
      * Moves {@code files} (all in {@code staging}, a folder inside {@code dir}) into {@code dir}, findings.json last
@@ -134,7 +135,7 @@ public final class RunFolder {
      * {@link Published#keep}) even though no file of {@code files} replaces them, because they belong to the
      * reports {@code files} supersede.
      */
-    static Published publish(Path staging, Path dir, List<Path> files, List<String> superseded, Path keptIn)
+    public static Published publish(Path staging, Path dir, List<Path> files, List<String> superseded, Path keptIn)
             throws IOException {
         List<Path> ordered = new ArrayList<>(files);
         ordered.sort((a, b) -> Boolean.compare(isFindings(a), isFindings(b)));

@@ -51,6 +51,31 @@ class ReportCommandTest {
     }
 
     @Test
+    void intoAnotherRunsFolderItsReportsAreReplacedByThisRunsAndIntoItsOwnOnlyWhatIsWritten(@TempDir Path dir)
+            throws Exception {
+        Path run = storedRun(dir);
+        Files.writeString(run.resolve("audit.pdf"), "this run's PDF");
+        Path other = Files.createDirectories(dir.resolve("latest"));
+        Files.writeString(other.resolve("findings.json"), "{\"runId\": \"another run\"}");
+        Files.writeString(other.resolve("audit.xlsx"), "another run's workbook");
+        Files.writeString(other.resolve("notes.txt"), "the admin's");
+        Result r = run(Path.of("."), "report", "--from", run.toString(), "--formats", "json,md", "--out",
+                other.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("Removed, of another run (not written now): audit.xlsx"), r.out());
+        assertEquals(Files.readString(run.resolve("findings.json")), Files.readString(other.resolve("findings.json")),
+                "the findings the runbook was made from, not the other run's");
+        assertTrue(Files.exists(other.resolve("runbook.md")));
+        assertFalse(Files.exists(other.resolve("audit.xlsx")));
+        assertEquals("the admin's", Files.readString(other.resolve("notes.txt")));
+
+        r = run(Path.of("."), "report", "--from", run.toString(), "--formats", "md");
+        assertEquals(0, r.code(), r.err());
+        assertEquals("this run's PDF", Files.readString(run.resolve("audit.pdf")), "its own folder keeps the rest");
+        assertFalse(r.out().contains("Removed"), r.out());
+    }
+
+    @Test
     void theChangeTicketOfTheCommandLineIsPrintedAndABadOneIsAUsageError(@TempDir Path dir) throws Exception {
         Path run = storedRun(dir);
         Result r = run(Path.of("."), "report", "--from", run.toString(), "--formats", "md,ps1", "--change-ticket",
