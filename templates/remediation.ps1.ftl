@@ -36,6 +36,10 @@
 # Afterwards: repadmin /syncall <that DC> /AdeP, then ${run.purgeCmd} on each host (see runbook.md).
 # Each step below shows, as a comment, the command runbook.md gives for it; the script does the same with
 # -Server $Server and skips what is already done.
+<#if !runbookBeside>
+# runbook.md, which this script names, was not written with it: kcd-audit report --from <this run's folder>
+# --formats md writes it from the same findings.
+</#if>
 # kcd-audit's tests check this script as text only (no PowerShell runs them); try it with a dry run first.
 <#if multi>
 # -Servers names each directory's DC, e.g. -Servers @{'contoso' = 'dc2.contoso.com'; 'fabrikam' = 'dc1.fabrikam.com'}.

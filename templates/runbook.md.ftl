@@ -28,6 +28,10 @@ History context:
 </#if>
 <#if hasChanges>
 Objects to change: <#list objects as o>${o}<#sep>, </#list>.
+<#if !scriptBeside>
+
+remediation.ps1, which the steps below name, was not written with this runbook: `kcd-audit report --from <this run's folder> --formats ps1` writes it from the same findings.
+</#if>
 
 ## ${phase.before.number}. ${phase.before.title}
 

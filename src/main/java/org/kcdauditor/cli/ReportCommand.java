@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -90,8 +91,18 @@ final class ReportCommand implements Callable<Integer> {
         boolean own = Files.isSameFile(dir, source.toAbsolutePath().getParent());
         RunFolder.Published published;
         try {
+            // the run's own folder keeps its other reports: a runbook rendered alone still has its script beside it
+            Set<Format> beside = EnumSet.noneOf(Format.class);
+            beside.addAll(chosen);
+            if (own) {
+                for (Format f : Format.values()) {
+                    if (Files.exists(dir.resolve(f.fileName()))) {
+                        beside.add(f);
+                    }
+                }
+            }
             List<Path> staged = new ArrayList<>(Reports.standard(templateDir, reports).withoutJson()
-                    .writeAll(doc, staging, chosen, t));
+                    .writeAll(doc, staging, chosen, beside, t));
             if (chosen.contains(Format.JSON) && (!own || !Files.exists(dir.resolve(FindingsJson.FILE_NAME)))) {
                 staged.add(0, Files.copy(source, staging.resolve(FindingsJson.FILE_NAME),
                         StandardCopyOption.COPY_ATTRIBUTES));

@@ -21,7 +21,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -73,7 +75,13 @@ public final class Reports {
      */
     public List<Path> writeAll(FindingsDocument doc, Path dir, Collection<Format> formats, Timings timings)
             throws IOException {
-        return writeAll(view(doc), dir, formats, timings, null);
+        return writeAll(doc, dir, formats, formats, timings);
+    }
+
+    /** The same, with {@code beside}: the reports the folder will hold with these (a re-rendering keeps some). */
+    public List<Path> writeAll(FindingsDocument doc, Path dir, Collection<Format> formats, Collection<Format> beside,
+                               Timings timings) throws IOException {
+        return writeAll(view(doc), dir, formats, beside, timings, null);
     }
 
     /** The one view of {@code doc} the writers read (with this set's change ticket); a run prints it too. */
@@ -102,12 +110,16 @@ public final class Reports {
     /**
      * The same for a view already made ({@link #view}), with {@code alongside} (may be null) run on the writers'
      * threads too, after the workbook has started: the run stores its rows meanwhile. Its failure is reported like a
-     * writer's.
+     * writer's. {@code beside}: the other reports the folder holds with these ({@link ReportWriter#write(ReportView,
+     * java.io.OutputStream, Set)}).
      */
-    public List<Path> writeAll(ReportView view, Path dir, Collection<Format> formats, Timings timings,
-                               Callable<?> alongside) throws IOException {
+    public List<Path> writeAll(ReportView view, Path dir, Collection<Format> formats, Collection<Format> beside,
+                               Timings timings, Callable<?> alongside) throws IOException {
         List<ReportWriter> chosen = writers.stream()
                 .filter(w -> w.format() == Format.JSON || formats.contains(w.format())).toList();
+        Set<Format> inFolder = EnumSet.noneOf(Format.class);
+        inFolder.addAll(beside);
+        chosen.forEach(w -> inFolder.add(w.format()));
         int count = chosen.size() + (alongside == null ? 0 : 1);
         int threads = Math.max(1, Math.min(count, Runtime.getRuntime().availableProcessors()));
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
@@ -127,7 +139,7 @@ public final class Reports {
                 Path target = dir.resolve(w.fileName());
                 tasks.add(() -> TempFile.withStrategy(poiTemp, () -> {
                     try {
-                        timings.time(w.format().word(), () -> AtomicFiles.write(target, out -> w.write(view, out)));
+                        timings.time(w.format().word(), () -> AtomicFiles.write(target, out -> w.write(view, out, inFolder)));
                     } catch (IOException e) {
                         throw new UncheckedIOException(writing(target, e));
                     } catch (RuntimeException e) {

@@ -275,7 +275,7 @@ public final class AuditRun {
                     // The findings are stored while the reports are written, once the hosts are (at 20,000 hosts
                     // each is seconds of work on a core of its own); the run is marked SUCCEEDED once every report
                     // is written and in its place, and a failure deletes its rows with it (recordFailure).
-                    List<Path> written = reports.writeAll(view, folder.staging(), formats, timings, () -> {
+                    List<Path> written = reports.writeAll(view, folder.staging(), formats, formats, timings, () -> {
                         timings.time("store", () -> staged[0] = store.stage(runId, completed, hostsStored[0]));
                         return null;
                     });

@@ -76,6 +76,28 @@ class ReportCommandTest {
     }
 
     @Test
+    void aRunbookWithoutItsScriptBesideItSaysHowToWriteIt(@TempDir Path dir) throws Exception {
+        Path run = storedRun(dir);
+        String note = "remediation.ps1, which the steps below name, was not written with this runbook: `kcd-audit"
+                + " report --from <this run's folder> --formats ps1` writes it from the same findings.";
+        Path elsewhere = dir.resolve("for-the-cab");
+        assertEquals(0, run(Path.of("."), "report", "--from", run.toString(), "--formats", "md", "--out",
+                elsewhere.toString()).code());
+        assertTrue(Files.readString(elsewhere.resolve("runbook.md")).contains(note));
+        assertEquals(0, run(Path.of("."), "report", "--from", run.toString(), "--formats", "html").code());
+        assertTrue(Files.readString(run.resolve("runbook.html")).contains("remediation.ps1, which the steps below name,"
+                + " was not written with this runbook"));
+        assertEquals(0, run(Path.of("."), "report", "--from", run.toString(), "--formats", "ps1").code());
+        assertTrue(Files.readString(run.resolve("remediation.ps1")).contains("# runbook.md, which this script names,"
+                + " was not written with it"), "runbook.html alone does not count: the script names runbook.md");
+        // the script is in the run's folder now: a runbook rendered again alone has it beside it
+        assertEquals(0, run(Path.of("."), "report", "--from", run.toString(), "--formats", "md").code());
+        assertFalse(Files.readString(run.resolve("runbook.md")).contains("was not written"));
+        assertEquals(0, run(Path.of("."), "report", "--from", run.toString(), "--formats", "md,ps1").code());
+        assertFalse(Files.readString(run.resolve("remediation.ps1")).contains("was not written"));
+    }
+
+    @Test
     void theChangeTicketOfTheCommandLineIsPrintedAndABadOneIsAUsageError(@TempDir Path dir) throws Exception {
         Path run = storedRun(dir);
         Result r = run(Path.of("."), "report", "--from", run.toString(), "--formats", "md,ps1", "--change-ticket",

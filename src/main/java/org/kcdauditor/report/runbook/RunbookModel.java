@@ -5,6 +5,7 @@ import org.kcdauditor.remedy.Action;
 import org.kcdauditor.remedy.Commands;
 import org.kcdauditor.remedy.Values;
 import org.kcdauditor.report.FindingsDocument;
+import org.kcdauditor.report.Format;
 import org.kcdauditor.report.Procedure;
 import org.kcdauditor.report.RemediationPlan;
 import org.kcdauditor.report.RemediationPlan.HostChange;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.Set;
 
 /**
  * The data model the runbook templates see, laid out from the {@link ReportView}: plain maps, lists,
@@ -33,11 +35,17 @@ public final class RunbookModel {
     private RunbookModel() {
     }
 
-    public static Map<String, Object> of(ReportView view) {
+    /**
+     * @param beside the reports in the folder with the one rendered: a runbook whose script is not there (or a
+     *               script whose runbook is not) says how to write it, since its steps name it
+     */
+    public static Map<String, Object> of(ReportView view, Set<Format> beside) {
         FindingsDocument doc = view.doc();
         RemediationPlan plan = view.plan();
         Procedure procedure = view.procedure();
         Map<String, Object> m = new LinkedHashMap<>();
+        m.put("scriptBeside", beside.contains(Format.PS1));
+        m.put("runbookBeside", beside.contains(Format.MD));
         Map<String, Object> run = new LinkedHashMap<>();
         String runId = s(doc.runId());
         run.put("id", runId);
