@@ -122,18 +122,12 @@ public final class RunFolder {
      * new files back into {@code staging}, the old ones back into {@code dir}) and the failure thrown, so
      * {@code dir} holds the old files or the new ones, never a mix.
      *
-     * @param keptIn where {@code staging} is once the failure is handled (a run renames it {@code .failed}), named
-     *               by the failure when old files could not be put back
+     * @param superseded names of files in {@code dir} that go aside the same way (and are deleted by
+     *                   {@link Published#keep}) even though no file of {@code files} replaces them: the reports of
+     *                   an earlier run that {@code files} supersede
+     * @param keptIn     where {@code staging} is once the failure is handled (a run renames it {@code .failed}),
+     *                   named by the failure when old files could not be put back
      * @return the files at their final place, in the order given; {@link Published#keep} drops the old ones
-     */
-    public static Published publish(Path staging, Path dir, List<Path> files, Path keptIn) throws IOException {
-        return publish(staging, dir, files, List.of(), keptIn);
-    }
-
-    /**
-     * The same, with {@code superseded}: names of files in {@code dir} that go aside (and are deleted by
-     * {@link Published#keep}) even though no file of {@code files} replaces them, because they belong to the
-     * reports {@code files} supersede.
      */
     public static Published publish(Path staging, Path dir, List<Path> files, List<String> superseded, Path keptIn)
             throws IOException {
