@@ -822,12 +822,12 @@ public final class AuditContext implements Drift.Nodes {
     }
 
     /**
-     * The blockers of an account, the same in each of its pairs; empty for most: no AES, and a disabled node's
-     * account (ACCOUNT_DISABLED is a finding of nodes), which obtains no Kerberos tickets at all.
+     * The blockers of an account, the same in each of its pairs; empty for most: no AES, and a disabled node's or
+     * file server's account (ACCOUNT_DISABLED is a finding of both), for which no Kerberos ticket is issued.
      */
     private List<Blocker> accountBlockers(AdObject account) {
         List<String> rules = encryption.get(account);
-        boolean disabled = account.disabled() && clusterOf.containsKey(account);
+        boolean disabled = account.disabled() && clusterOfHost(account) != null;
         if (rules == null && !disabled) {
             return List.of();
         }

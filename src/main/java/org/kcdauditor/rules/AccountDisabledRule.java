@@ -8,16 +8,19 @@ import org.kcdauditor.model.Severity;
 import org.kcdauditor.model.Uac;
 import org.kcdauditor.remedy.Action;
 
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
-/** ACCOUNT_DISABLED: a node's computer account is disabled (0x2). */
+/** ACCOUNT_DISABLED: a node's or file server's computer account is disabled (0x2). */
 public final class AccountDisabledRule implements Rule {
     static final RuleInfo INFO = new RuleInfo(Blocker.ACCOUNT_DISABLED, Severity.MEDIUM, Category.INVENTORY,
             "A host's computer account is disabled",
-            "a node's account is disabled (`0x2`): blocks its pairs",
-            "A disabled computer account cannot obtain Kerberos tickets: the host cannot authenticate"
-                    + " migrations at all. Either it was retired (remove it from the cluster configuration) or it"
-                    + " was disabled by mistake.",
+            "a node's or file server's account is disabled (`0x2`): blocks its pairs",
+            "A disabled computer account cannot obtain Kerberos tickets, and none is issued for its services: a"
+                    + " node cannot authenticate migrations at all, and no node reaches a file server's cifs share"
+                    + " with delegated credentials. Either it was retired (remove it from the cluster configuration)"
+                    + " or it was disabled by mistake.",
             "ADS_USER_FLAG_ENUM ACCOUNTDISABLE 0x2");
 
     @Override
@@ -27,19 +30,24 @@ public final class AccountDisabledRule implements Rule {
 
     @Override
     public void evaluate(AuditContext ctx, FindingSink out) {
-        for (AdObject node : ctx.nodes()) {
-            if (node.disabled()) {
-                List<Evidence.PairRef> pairs = EncryptionRules.pairs(ctx, node);
-                out.add(INFO).cluster(ctx.clusterOf(node).name()).host(node.name())
+        Set<AdObject> hosts = new LinkedHashSet<>(ctx.nodes());
+        ctx.clusters().forEach(c -> hosts.addAll(c.fileServers()));
+        for (AdObject host : hosts) {
+            if (host.disabled()) {
+                boolean node = ctx.clusterOf(host) != null;
+                List<Evidence.PairRef> pairs = EncryptionRules.pairs(ctx, host);
+                out.add(INFO).cluster(EncryptionRules.cluster(ctx, host)).host(host.name())
                         .evidence(Evidence.builder().attribute("userAccountControl")
-                                .userAccountControl(node.userAccountControl())
-                                .uacBits(Uac.flagNames(node.userAccountControl()))
+                                .userAccountControl(host.userAccountControl())
+                                .uacBits(Uac.flagNames(host.userAccountControl()))
                                 .expected(List.of("ACCOUNTDISABLE off")).pairs(pairs).build())
-                        .message(node.name() + "'s computer account is disabled, so it obtains no Kerberos tickets"
+                        .message(host.name() + "'s computer account is disabled, so " + (node
+                                ? "it obtains no Kerberos tickets" : "no Kerberos ticket is issued for its cifs share")
                                 + EncryptionRules.breaks(pairs) + ".")
-                        .action(new Action.Manual("Decide whether the host is still in service: if not, remove"
-                                + " it from the cluster and the configuration; if it is:",
-                                List.of(new Action.EnableAccount(node.name()))))
+                        .action(new Action.Manual("Decide whether the " + (node ? "host" : "file server") + " is"
+                                + " still in service: if not, remove it from the cluster" + (node ? "" : "'s file"
+                                + " servers") + " and the configuration; if it is:",
+                                List.of(new Action.EnableAccount(host.name()))))
                         .emit();
             }
         }

@@ -381,6 +381,27 @@ class KerberosExchangeRulesTest {
         assertFalse(verdict(r).go(), "a blocked pair is a NO-GO: preflight exits 3");
     }
 
+    @Test
+    void aDisabledFileServerBlocksThePairsIntoItAndTheClusterIsNoGo() {
+        ClusterConfig withFs = new ClusterConfig("HVC1", List.of("HV01", "HV02", "HV03"), null, List.of("SOFS1"));
+        AdObject sofs = host("SOFS1").spn("cifs/sofs1.contoso.com")
+                .uac(Uac.WORKSTATION_TRUST_ACCOUNT | Uac.ACCOUNTDISABLE).build();
+        AdObject[] all = plus(new AdObject[]{host("HV01").delegatesTo("HV02", "HV03").entry("cifs/SOFS1")
+                .entry("cifs/sofs1.contoso.com").build(), host("HV02").delegatesTo("HV01", "HV03")
+                .entry("cifs/SOFS1").entry("cifs/sofs1.contoso.com").build(), host("HV03").delegatesTo("HV01", "HV02")
+                .entry("cifs/SOFS1").entry("cifs/sofs1.contoso.com").build()}, sofs);
+        AuditResult r = new Auditor(RuleCatalogue.standard()).evaluate(new Snapshot(NOW, "ldap://t", "DC=contoso,DC=com",
+                Arrays.asList(all), null, null, AES_SINCE, List.of()), List.of(withFs), PolicyConfig.defaults());
+        Finding f = of(r, "ACCOUNT_DISABLED").get(0);
+        assertEquals("SOFS1", f.host());
+        assertEquals("HVC1", f.cluster());
+        assertTrue(f.message().contains("no Kerberos ticket is issued for its cifs share; 3 directed pairs cannot"
+                + " migrate"), f.message());
+        assertEquals(3, r.context().pairs().stream().filter(p -> p.fileServer() && !p.ok()).count());
+        assertTrue(r.context().pairs().stream().filter(p -> !p.fileServer()).allMatch(PairStatus::ok));
+        assertFalse(verdict(r).go(), "the nodes cannot reach the share their VMs live on");
+    }
+
     /** The test moves (from->to) of the plan for this audit, through findings.json as every writer reads it. */
     private static List<String> testMoves(AuditResult r) throws Exception {
         return org.kcdauditor.report.RemediationPlan.of(document(r)).validate().stream()
