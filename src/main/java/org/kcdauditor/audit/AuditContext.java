@@ -1259,6 +1259,15 @@ public final class AuditContext implements Drift.Nodes {
                 .toList();
     }
 
+    /**
+     * The nodes of {@code cluster} an export covers without a readable {@code VirtualMachineMigrationAuthenticationType}
+     * (empty, or neither Kerberos nor CredSSP): whether they migrate with Kerberos is not known either.
+     */
+    public List<AdObject> hostAuthenticationUnknown(ResolvedCluster cluster) {
+        return cluster.nodes().stream().filter(n -> clusterOf.get(n) == cluster && hostSettings.containsKey(n)
+                && hostSettings.get(n).authenticationType() == HostSettings.MigrationAuthentication.UNKNOWN).toList();
+    }
+
     /** The cluster a node or file server belongs to (a file server: the first cluster that lists it), or null. */
     public ResolvedCluster clusterOfHost(AdObject o) {
         ResolvedCluster c = clusterOf.get(o);

@@ -111,6 +111,14 @@ final class PreflightCommand implements Callable<Integer> {
                     + " whether " + (unchecked.size() == 1 ? "it migrates with Kerberos and has"
                     : "they migrate with Kerberos and have") + " live migration enabled is not known.");
         }
+        List<String> unknownAuth = ctx.clusters().stream().filter(x -> x.name().equals(name))
+                .flatMap(x -> ctx.hostAuthenticationUnknown(x).stream()).map(AdObject::name).toList();
+        if (!unknownAuth.isEmpty()) {
+            cli.out().println("  Migration authentication not known for " + Ps.oneLine(String.join(", ", unknownAuth))
+                    + ": the export gives no VirtualMachineMigrationAuthenticationType that reads Kerberos or CredSSP"
+                    + " (see Imports in the reports); Hyper-V's default is CredSSP, which constrained delegation does"
+                    + " not serve. Check with Get-VMHost.");
+        }
         if (go) {
             cli.out().println("  Before patching: note the run id in the change; after patching run preflight again"
                     + " and live-migrate a test VM between every pair.");

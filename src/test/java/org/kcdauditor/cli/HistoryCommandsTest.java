@@ -143,6 +143,16 @@ class HistoryCommandsTest {
     }
 
     @Test
+    void preflightNamesTheNodesWhoseExportGivesNoReadableAuthenticationType() throws Exception {
+        Path cfg = withHostSettings("  - name: HVC1\n    nodes: [HV01, HV02, HV03]", "\"HV01\",\"Kerberos\",\"True\"\n"
+                + "\"HV02\",\"\",\"True\"\n\"HV03\",\"2\",\"True\"");
+        run("preflight", "--config", cfg.toString(), "--cluster", "HVC1");
+        assertTrue(out.contains("Migration authentication not known for HV02, HV03: the export gives no"
+                + " VirtualMachineMigrationAuthenticationType that reads Kerberos or CredSSP"), out + err);
+        assertFalse(out.contains("Host settings were not checked"), "the export covers them: " + out);
+    }
+
+    @Test
     void preflightListsABlockerOfAnySeverityAsTheVerdictCountsIt() throws Exception {
         Path cfg = withHostSettings("  - name: PAIR\n    nodes: [HV11, HV13]", "\"HV13\",\"Kerberos\",\"False\"");
         assertEquals(ExitCodes.FINDINGS, run("preflight", "--config", cfg.toString(), "--cluster", "PAIR"), out + err);
