@@ -10,7 +10,7 @@ for %%I in ("%~dp0..") do set "KCD_HOME=%%~fI"
 set "KCD_JAR=%KCD_HOME%\lib\kcd-auditor.jar"
 if not exist "%KCD_JAR%" if exist "%KCD_HOME%\target\kcd-auditor.jar" set "KCD_JAR=%KCD_HOME%\target\kcd-auditor.jar"
 if exist "%KCD_JAR%" goto findJava
-echo kcd-audit: %KCD_HOME%\lib\kcd-auditor.jar not found (unpack the whole release archive) 1>&2
+echo kcd-audit: "%KCD_HOME%\lib\kcd-auditor.jar" not found (unpack the whole release archive) 1>&2
 exit /b 1
 
 :findJava
@@ -19,7 +19,7 @@ if not defined JAVA_HOME goto javaOnPath
 rem set JAVA_HOME="C:\Program Files\..." (with quotes) is common: the quotes are dropped, as mvn.cmd does
 set "KCD_JAVA=%JAVA_HOME:"=%\bin\java.exe"
 if exist "%KCD_JAVA%" goto checkVersion
-echo kcd-audit: JAVA_HOME=%JAVA_HOME% has no bin\java.exe. %KCD_NEED% 1>&2
+echo kcd-audit: JAVA_HOME="%JAVA_HOME:"=%" has no bin\java.exe. %KCD_NEED% 1>&2
 exit /b 1
 
 :javaOnPath
@@ -31,11 +31,13 @@ exit /b 1
 
 :checkVersion
 rem java -version says: openjdk version "17.0.15" 2025-04-15  /  java version "1.8.0_401"
-rem The outer quotes keep a path with spaces or parentheses intact through cmd /c.
+rem %%KCD_JAVA%% is expanded by the cmd /c that runs the command, not while this line is read: a path with
+rem parentheses ("C:\Program Files (x86)\...") would otherwise end the ( ) of the for. The outer quotes keep
+rem the quoted path intact through cmd /c.
 set "KCD_JVER="
-for /f "tokens=1-3" %%A in ('""%KCD_JAVA%" -version 2>&1"') do if /i "%%B"=="version" if not defined KCD_JVER set "KCD_JVER=%%~C"
+for /f "tokens=1-3" %%A in ('""%%KCD_JAVA%%" -version 2>&1"') do if /i "%%B"=="version" if not defined KCD_JVER set "KCD_JVER=%%~C"
 if defined KCD_JVER goto parseVersion
-echo kcd-audit: %KCD_JAVA% did not say its version. %KCD_NEED% 1>&2
+echo kcd-audit: "%KCD_JAVA%" did not say its version. %KCD_NEED% 1>&2
 exit /b 1
 
 :parseVersion
@@ -45,7 +47,7 @@ if "%KCD_MAJOR%"=="1" set "KCD_MAJOR=%KCD_MINOR%"
 set "KCD_MAJOR_NUM=0"
 set /a KCD_MAJOR_NUM=KCD_MAJOR 2>nul
 if %KCD_MAJOR_NUM% GEQ 17 goto run
-echo kcd-audit: %KCD_JAVA% is Java %KCD_JVER%. %KCD_NEED% 1>&2
+echo kcd-audit: "%KCD_JAVA%" is Java %KCD_JVER%. %KCD_NEED% 1>&2
 exit /b 1
 
 :run

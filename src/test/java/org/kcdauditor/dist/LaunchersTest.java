@@ -89,6 +89,19 @@ class LaunchersTest {
         assertTrue(javaHome > 0 && javaHome < fromJavaHome && fromJavaHome < onPath, "JAVA_HOME first, then PATH");
         assertTrue(cmd.contains("kcd-audit needs Java 17 or later"));
         assertTrue(cmd.contains("if /i \"%%B\"==\"version\""), "reads the version from java -version");
+        // the command of a for /f sits in ( ): "C:\Program Files (x86)\..." expanded there would end it, so the path
+        // is left for the cmd /c that runs it to expand (%%KCD_JAVA%%)
+        assertTrue(cmd.contains("in ('\"\"%%KCD_JAVA%%\" -version 2>&1\"') do"), "java -version run by its path");
+        for (String line : cmd.split("\r\n")) {
+            if (line.strip().toLowerCase(java.util.Locale.ROOT).startsWith("for ")) {
+                String set = line.substring(line.indexOf(" in (") + 5, line.indexOf(") do "));
+                assertFalse(set.replace("%%", "").matches(".*%(KCD_JAVA|JAVA_HOME|KCD_HOME|PATH)%.*"), line);
+            }
+            if (line.startsWith("echo ")) {
+                assertFalse(line.replace("\"%KCD_JAVA%\"", "").replace("\"%KCD_HOME%", "")
+                        .matches(".*%(KCD_JAVA|KCD_HOME)%.*"), "a path with & breaks an unquoted echo: " + line);
+            }
+        }
         assertTrue(cmd.contains("if \"%KCD_MAJOR%\"==\"1\" set \"KCD_MAJOR=%KCD_MINOR%\""), "1.8 is Java 8");
         assertTrue(cmd.contains("if %KCD_MAJOR_NUM% GEQ 17 goto run"));
         // "C:\Program Files (x86)\..." inside a ( ) block would end it early: no such value in a block
