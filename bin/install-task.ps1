@@ -9,7 +9,9 @@ The task (packaging\windows\kcd-audit-daemon.xml) starts java.exe with "kcd-audi
 else a domain account whose password is asked for. Run from an elevated PowerShell. The Java found
 now (JAVA_HOME, else PATH; 17 or later) is written into the task: run this again after changing Java.
 The account is given Modify on the config file's folder (store, reports, baseline and log are there
-by default). docs/install.md has the whole procedure.
+by default). The task is registered disabled and enabled only once it runs as <Account> (a failure
+removes it); a task of the same name registered before is disabled and stopped first, so run this
+again for an upgrade. docs/install.md has the whole procedure.
 
 .EXAMPLE
 .\install-task.ps1 -Config 'C:\ProgramData\kcd-audit\kcd-audit.yaml' -Account 'CONTOSO\gmsa-kcdaudit$'
@@ -47,7 +49,8 @@ if ($Uninstall) {
     return
 }
 
-$configPath = (Resolve-Path -LiteralPath $Config).Path
+# ProviderPath: a plain path for a UNC config too (Path would be Microsoft.PowerShell.Core\FileSystem::\\srv\...)
+$configPath = (Resolve-Path -LiteralPath $Config).ProviderPath
 $configDir = Split-Path -Parent $configPath
 if ((Get-Content -LiteralPath $configPath -Raw) -notmatch '(?m)^\s+logFile\s*:') {
     Write-Warning ("$configPath sets no daemon.logFile: a scheduled task has no console, so the daemon's log" +
@@ -61,6 +64,10 @@ if (-not $gmsa -and -not $Credential) {
 $java = Find-KcdJava
 $jar = Get-KcdJar
 $arguments = @(Get-KcdJvmArguments) + @('-jar', $jar, 'daemon', '--config', $configPath)
+if ($env:KCD_AUDIT_HEAP -or $env:KCD_AUDIT_JAVA_OPTS) {
+    Write-Warning ("KCD_AUDIT_HEAP / KCD_AUDIT_JAVA_OPTS of this session go into the task's arguments: " +
+            "$env:KCD_AUDIT_HEAP $env:KCD_AUDIT_JAVA_OPTS (clear them and run this again if that was not meant)")
+}
 
 [xml]$task = Get-Content -LiteralPath (Join-Path (Get-KcdHome) 'packaging\windows\kcd-audit-daemon.xml') -Raw
 $ns = New-Object System.Xml.XmlNamespaceManager $task.NameTable
@@ -71,19 +78,35 @@ $exec.SelectSingleNode('t:Command', $ns).InnerText = $java
 $exec.SelectSingleNode('t:Arguments', $ns).InnerText =
         ($arguments | ForEach-Object { ConvertTo-KcdCommandLineArgument $_ }) -join ' '
 $exec.SelectSingleNode('t:WorkingDirectory', $ns).InnerText = $configDir
+# Registered disabled: its 5-minute trigger must not start it before the account is in place.
+$task.SelectSingleNode('/t:Task/t:Settings/t:Enabled', $ns).InnerText = 'false'
 if ($task.FirstChild -is [System.Xml.XmlDeclaration]) {
     [void]$task.RemoveChild($task.FirstChild)   # the XML goes in as a string; its declared encoding would not match
 }
 
-if ($gmsa) {
-    # A gMSA has no password to give: register, then hand the task to the account (LogonType Password
-    # with no password is how Task Scheduler takes a gMSA).
-    Register-ScheduledTask -TaskName $TaskName -Xml $task.OuterXml -Force | Out-Null
-    $principal = New-ScheduledTaskPrincipal -UserId $Account -LogonType Password -RunLevel Limited
-    Set-ScheduledTask -TaskName $TaskName -Principal $principal | Out-Null
-} else {
-    Register-ScheduledTask -TaskName $TaskName -Xml $task.OuterXml -User $Credential.UserName `
-            -Password $Credential.GetNetworkCredential().Password -Force | Out-Null
+# A task registered before (an upgrade, a new Java): disabled and stopped first, so that its trigger does not
+# start the old daemon again and the new registration does not leave it running beside the new one.
+if (Get-ScheduledTask -TaskName $TaskName -ErrorAction SilentlyContinue) {
+    Disable-ScheduledTask -TaskName $TaskName | Out-Null
+    Stop-ScheduledTask -TaskName $TaskName
+    Write-Host "The running $TaskName was stopped; it is registered again below."
+}
+
+try {
+    if ($gmsa) {
+        # A gMSA has no password to give: register, then hand the task to the account (LogonType Password
+        # with no password is how Task Scheduler takes a gMSA).
+        Register-ScheduledTask -TaskName $TaskName -Xml $task.OuterXml -Force | Out-Null
+        $principal = New-ScheduledTaskPrincipal -UserId $Account -LogonType Password -RunLevel Limited
+        Set-ScheduledTask -TaskName $TaskName -Principal $principal | Out-Null
+    } else {
+        Register-ScheduledTask -TaskName $TaskName -Xml $task.OuterXml -User $Credential.UserName `
+                -Password $Credential.GetNetworkCredential().Password -Force | Out-Null
+    }
+} catch {
+    # never leave the task behind as LocalSystem (the XML's placeholder) or half set up
+    Unregister-ScheduledTask -TaskName $TaskName -Confirm:$false -ErrorAction SilentlyContinue
+    throw "install-task.ps1: the task could not be set up to run as ${Account}: $($_.Exception.Message)"
 }
 
 # The daemon writes its store, reports, baseline backups and log under the config file's folder.
@@ -93,7 +116,10 @@ if ($LASTEXITCODE -ne 0) {
     Write-Warning "icacls could not give $Account Modify on $configDir; give it yourself"
 }
 
+Enable-ScheduledTask -TaskName $TaskName | Out-Null
 Start-ScheduledTask -TaskName $TaskName
 Write-Host "Scheduled task $TaskName registered and started as $Account."
 Write-Host "Java: $java"
 Write-Host "Check it with: Get-ScheduledTaskInfo -TaskName $TaskName, and the log named by daemon.logFile."
+Write-Host ("A daemon that cannot start (a config error, a password file the account cannot read) exits before" +
+        " it opens that log: run kcd-audit.cmd schedule --config `"$configPath`" to see such an error.")

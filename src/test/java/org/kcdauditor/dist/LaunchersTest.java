@@ -245,6 +245,17 @@ class LaunchersTest {
         assertTrue(install.contains("($arguments | ForEach-Object { ConvertTo-KcdCommandLineArgument $_ }) -join ' '"));
         assertTrue(install.contains("'packaging\\windows\\kcd-audit-daemon.xml'"));
         assertTrue(install.contains("New-ScheduledTaskPrincipal -UserId $Account -LogonType Password"), "gMSA");
+        // never enabled before it runs as the account, never left behind as LocalSystem; an old one stopped first
+        int disabled = install.indexOf("t:Settings/t:Enabled', $ns).InnerText = 'false'");
+        int stopOld = install.indexOf("Disable-ScheduledTask -TaskName $TaskName");
+        int register = install.indexOf("Register-ScheduledTask");
+        int principal = install.indexOf("Set-ScheduledTask -TaskName $TaskName -Principal");
+        int unregister = install.indexOf("Unregister-ScheduledTask -TaskName $TaskName -Confirm:$false -ErrorAction");
+        int enable = install.indexOf("Enable-ScheduledTask -TaskName $TaskName");
+        int start = install.indexOf("Start-ScheduledTask -TaskName $TaskName");
+        assertTrue(disabled > 0 && disabled < stopOld && stopOld < register && register < principal
+                && principal < unregister && unregister < enable && enable < start, "disabled until the account is set");
+        assertTrue(install.contains("(Resolve-Path -LiteralPath $Config).ProviderPath"), "a UNC config path as such");
     }
 
     private static String text(Element parent, String name) {
