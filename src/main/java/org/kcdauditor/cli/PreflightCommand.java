@@ -119,6 +119,7 @@ final class PreflightCommand implements Callable<Integer> {
                     + " (see Imports in the reports); Hyper-V's default is CredSSP, which constrained delegation does"
                     + " not serve. Check with Get-VMHost.");
         }
+        cfg.narrowBaseDns().forEach(w -> cli.out().println("  " + Ps.oneLine(w) + "."));
         if (go) {
             cli.out().println("  Before patching: note the run id in the change; after patching run preflight again"
                     + " and live-migrate a test VM between every pair.");

@@ -84,6 +84,7 @@ final class RunCommand implements Callable<Integer> {
             }
         }
         ConsoleSummary.print(cli.out(), outcome, timings.millis().getOrDefault("collect", 0L));
+        cfg.narrowBaseDns().forEach(w -> cli.out().println("Warning: " + w + "."));
         if (cfg.missingExplicitBaseline() != null) {
             cli.out().println("Warning: baseline " + cfg.missingExplicitBaseline() + " (" + cfg.sourceName()
                     + ": baseline) does not exist: nothing was compared with a baseline and no waiver applied;"

@@ -1,5 +1,9 @@
 package org.kcdauditor.config;
 
+import com.unboundid.ldap.sdk.DN;
+import com.unboundid.ldap.sdk.LDAPException;
+import com.unboundid.ldap.sdk.RDN;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -157,6 +161,39 @@ public record AuditConfig(Path source, Path baseDir, DirectoryConfig directory, 
         }
         Path p = baselinePath();
         return java.nio.file.Files.exists(p) ? null : p;
+    }
+
+    /**
+     * One warning per directory whose {@code baseDn} is below its domain (an OU or container, not only {@code DC=}
+     * parts): the sweep sees no SPN held outside it, so a duplicate of a node's SPN there goes unnoticed. Empty for
+     * the usual domain root.
+     */
+    public List<String> narrowBaseDns() {
+        List<String> out = new ArrayList<>();
+        for (Map.Entry<String, DirectoryConfig> d : directories.entrySet()) {
+            String base = d.getValue().baseDn();
+            try {
+                DN dn = new DN(base);
+                StringBuilder domain = new StringBuilder();
+                boolean narrow = false;
+                for (RDN rdn : dn.getRDNs()) {
+                    if (rdn.getAttributeNames().length == 1 && rdn.getAttributeNames()[0].equalsIgnoreCase("dc")) {
+                        domain.append(domain.length() == 0 ? "" : ",").append(rdn);
+                    } else {
+                        narrow = true;
+                    }
+                }
+                if (narrow) {
+                    out.add(directoryKey(d.getKey()) + ".baseDn " + base + " is below the domain" + (domain.length() == 0
+                            ? "" : " (" + domain + ")") + ": an SPN held outside it is not read, so a duplicate of a"
+                            + " node's SPN there (DUPLICATE_SPN, which makes the KDC refuse the ticket) goes unnoticed;"
+                            + " give the domain's DN to check them");
+                }
+            } catch (LDAPException e) {
+                // refused by the validation already
+            }
+        }
+        return out;
     }
 
     /** {@code baseline.maxWaiverDays}: longer waivers get a WAIVER_TOO_LONG finding (default 365). */

@@ -153,6 +153,22 @@ class HistoryCommandsTest {
     }
 
     @Test
+    void aBaseDnBelowTheDomainIsAWarningThatDuplicatesOutsideItAreNotSeen() throws Exception {
+        Path cfg = config("  - name: HVC1\n    nodes: [HV01, HV02, HV03]", "");
+        String warning = "directory.baseDn OU=Hyper-V,DC=contoso,DC=com is below the domain (DC=contoso,DC=com): an"
+                + " SPN held outside it is not read, so a duplicate of a node's SPN there (DUPLICATE_SPN, which makes"
+                + " the KDC refuse the ticket) goes unnoticed; give the domain's DN to check them.";
+        run("preflight", "--config", cfg.toString(), "--cluster", "HVC1");
+        assertFalse(out.contains("is below the domain"), "the domain root: " + out);
+        Files.writeString(cfg, Files.readString(cfg).replace("baseDn: DC=contoso,DC=com",
+                "baseDn: OU=Hyper-V,DC=contoso,DC=com"));
+        run("preflight", "--config", cfg.toString(), "--cluster", "HVC1");
+        assertTrue(out.contains("  " + warning), out + err);
+        run("run", "--config", cfg.toString(), "--out", dir.resolve("out").toString(), "--formats", "json");
+        assertTrue(out.contains("Warning: " + warning), out + err);
+    }
+
+    @Test
     void preflightListsABlockerOfAnySeverityAsTheVerdictCountsIt() throws Exception {
         Path cfg = withHostSettings("  - name: PAIR\n    nodes: [HV11, HV13]", "\"HV13\",\"Kerberos\",\"False\"");
         assertEquals(ExitCodes.FINDINGS, run("preflight", "--config", cfg.toString(), "--cluster", "PAIR"), out + err);
