@@ -7,6 +7,7 @@ import org.kcdauditor.model.AdObject;
 import org.kcdauditor.model.Evidence;
 import org.kcdauditor.model.Severity;
 import org.kcdauditor.remedy.Action;
+import org.kcdauditor.remedy.Commands;
 
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -54,7 +55,8 @@ public final class PatchLevelSkewRule implements Rule {
                             .message(e.getKey().name() + " lacks hardening " + kb + " which " + String.join(", ", others)
                                     + " in " + c.name() + " have installed.")
                             .action(new Action.Manual("Bring the cluster to one patch level in the next window, after"
-                                    + " delegation is verified (kcd-audit preflight --cluster " + c.name() + ")."))
+                                    + " delegation is verified" + (Commands.preflight(c.name()) == null ? "."
+                                    : " (" + Commands.preflight(c.name()) + ").")))
                             .emit();
                 }
             }

@@ -139,6 +139,29 @@ class RunbookTest {
     }
 
     @Test
+    void theBaselineLineCountsTheBaselineFindingsAndPointsAtAReportThatIsThere() throws Exception {
+        Evidence none = Evidence.builder().build();
+        FindingsDocument d = Fixtures.withFindings(Fixtures.demo(), List.of(
+                TestFindings.of("BASELINE_ENTRY_ADDED", Severity.MEDIUM, "HVC1", "HV01", "HV09", "cifs/HV09", "added",
+                        none),
+                TestFindings.of("BASELINE_HOST_NEW", Severity.LOW, "HVC1", "HV03", null, null, "new", none),
+                TestFindings.of("WAIVER_EXPIRED", Severity.MEDIUM, null, "HV02", null, null, "expired", none),
+                TestFindings.of("CHANGED_SINCE_LAST_RUN", Severity.INFO, "HVC1", "HV01", null, null, "changed", none)));
+        FindingsDocument doc = new FindingsDocument(d.schemaVersion(), d.runId(), d.startedAt(), d.finishedAt(),
+                d.directory(), d.summary(), d.policy(), d.clusters(), d.hosts(), d.findings(), null, null,
+                new HistorySections.BaselineDoc("baseline.yaml", java.time.Instant.parse("2026-11-01T06:00:00Z"), null,
+                        "jdoe", 6, List.of()), null, null, null);
+        ReportView view = ReportView.of(doc);
+        assertEquals(4, view.findings(org.kcdauditor.rules.Category.DRIFT).size(), "the Drift sheet's rows");
+        RunbookWriter md = RunbookWriter.markdown(new TemplateRenderer(TEMPLATES));
+        // the deviations from the baseline are the BASELINE_ findings, not the waiver's or the last run's
+        String all = md.render(view);
+        assertTrue(all.contains("approved by jdoe: 2 deviations from it found; see the Drift sheet of audit.xlsx."), all);
+        String alone = md.render(view, java.util.EnumSet.of(Format.MD));
+        assertTrue(alone.contains("approved by jdoe: 2 deviations from it found.\n"), "no workbook to point at: " + alone);
+    }
+
+    @Test
     void historyContextSaysWhatThePlanDoesWithWaiversAndAMissingApprover() throws Exception {
         FindingsDocument d = Fixtures.demo();
         HistorySections.WaiverDoc waiver = new HistorySections.WaiverDoc("MISSING_DELEGATION", "HV02", "HV03", null,
@@ -149,8 +172,8 @@ class RunbookTest {
                         null, 6, List.of(waiver)), null, null, null);
         String md = render(RunbookWriter.markdown(new TemplateRenderer(TEMPLATES)), doc);
         assertFalse(md.contains("null"), md);
-        assertTrue(md.contains("- Baseline captured 2026-11-01 06:00:00 UTC (approver not recorded): 0 deviations found"),
-                md);
+        assertTrue(md.contains("- Baseline captured 2026-11-01 06:00:00 UTC (approver not recorded): 0 deviations from it"
+                + " found.\n"), md);
         assertFalse(md.contains("still lists"), md);
         assertTrue(md.contains("The plan below leaves these findings out: no change, no validation."), md);
     }

@@ -2,6 +2,7 @@ package org.kcdauditor.report.runbook;
 
 import org.kcdauditor.model.Evidence;
 import org.kcdauditor.report.FindingsDocument;
+import org.kcdauditor.report.Format;
 import org.kcdauditor.report.HistorySections;
 import org.kcdauditor.report.ReportView;
 import org.kcdauditor.report.Words;
@@ -9,6 +10,7 @@ import org.kcdauditor.rules.Category;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A few plain lines of history context for the runbooks, from the findings' evidence: baseline drift,
@@ -21,17 +23,21 @@ final class HistoryContext {
     private HistoryContext() {
     }
 
-    static List<String> lines(ReportView view) {
+    /** @param beside the reports in the folder with the runbook: where the deviations are listed in full */
+    static List<String> lines(ReportView view, Set<Format> beside) {
         List<String> out = new ArrayList<>();
         FindingsDocument doc = view.doc();
+        // the BASELINE_ findings: the Drift sheet and table also list waiver and since-the-last-run findings
         long drift = view.findings(Category.DRIFT).stream()
-                .filter(f -> !"CHANGED_SINCE_LAST_RUN".equals(f.finding().rule())).count();
+                .filter(f -> f.finding().rule().startsWith("BASELINE_")).count();
         HistorySections.BaselineDoc b = doc.baseline();
         if (b != null) {
             boolean approved = b.approvedBy() != null && !b.approvedBy().isBlank();
+            String where = drift == 0 ? "" : beside.contains(Format.XLSX) ? "; see the Drift sheet of audit.xlsx"
+                    : beside.contains(Format.PDF) ? "; see Drift in audit.pdf" : "";
             out.add("Baseline" + (b.capturedAt() == null ? "" : " captured " + Words.time(b.capturedAt()))
                     + (approved ? ", approved by " + b.approvedBy() : " (approver not recorded)") + ": "
-                    + Words.plural(drift, "deviation") + " found; see the Drift sheet.");
+                    + Words.plural(drift, "deviation") + " from it found" + where + ".");
         }
         for (ReportView.FindingView v : view.findings()) {
             if (out.size() >= MAX) {

@@ -84,7 +84,7 @@ public final class RunbookModel {
         run.put("recordFile", "remediation-" + run.get("shortId") + ".changes.json");
         m.put("run", run);
         m.put("changeTicket", view.changeTicket() == null ? "" : view.changeTicket());
-        m.put("context", HistoryContext.lines(view));
+        m.put("context", HistoryContext.lines(view, beside));
 
         Map<String, Object> policy = new LinkedHashMap<>();
         policy.put("protocolTransition", plan.protocolPolicy().word());
