@@ -10,8 +10,8 @@ else a domain account whose password is asked for. Run from an elevated PowerShe
 now (JAVA_HOME, else PATH; 17 or later) is written into the task: run this again after changing Java.
 The account is given Modify on the config file's folder (store, reports, baseline and log are there
 by default). The task is registered disabled and enabled only once it runs as <Account> (a failure
-removes it); a task of the same name registered before is disabled and stopped first, so run this
-again for an upgrade. docs/install.md has the whole procedure.
+removes a new task, and leaves one registered before disabled); a task of the same name registered
+before is disabled and stopped first, so run this again for an upgrade. docs/install.md has the whole procedure.
 
 .EXAMPLE
 .\install-task.ps1 -Config 'C:\ProgramData\kcd-audit\kcd-audit.yaml' -Account 'CONTOSO\gmsa-kcdaudit$'
@@ -86,7 +86,8 @@ if ($task.FirstChild -is [System.Xml.XmlDeclaration]) {
 
 # A task registered before (an upgrade, a new Java): disabled and stopped first, so that its trigger does not
 # start the old daemon again and the new registration does not leave it running beside the new one.
-if (Get-ScheduledTask -TaskName $TaskName -ErrorAction SilentlyContinue) {
+$existed = [bool](Get-ScheduledTask -TaskName $TaskName -ErrorAction SilentlyContinue)
+if ($existed) {
     Disable-ScheduledTask -TaskName $TaskName | Out-Null
     Stop-ScheduledTask -TaskName $TaskName
     Write-Host "The running $TaskName was stopped; it is registered again below."
@@ -104,9 +105,15 @@ try {
                 -Password $Credential.GetNetworkCredential().Password -Force | Out-Null
     }
 } catch {
-    # never leave the task behind as LocalSystem (the XML's placeholder) or half set up
+    $why = $_.Exception.Message
+    if ($existed) {
+        # the task of before (or its replacement, not yet handed to the account) stays, disabled: it runs nothing
+        throw ("install-task.ps1: the task could not be set up to run as ${Account}: $why. $TaskName is left" +
+                " disabled; run this again with the right account or password (Enable-ScheduledTask restores it as it is)")
+    }
+    # never leave a new task behind as LocalSystem (the XML's placeholder) or half set up
     Unregister-ScheduledTask -TaskName $TaskName -Confirm:$false -ErrorAction SilentlyContinue
-    throw "install-task.ps1: the task could not be set up to run as ${Account}: $($_.Exception.Message)"
+    throw "install-task.ps1: the task could not be set up to run as ${Account}: $why"
 }
 
 # The daemon writes its store, reports, baseline backups and log under the config file's folder.

@@ -37,8 +37,8 @@
 # Each step below shows, as a comment, the command runbook.md gives for it; the script does the same with
 # -Server $Server and skips what is already done.
 <#if !runbookBeside>
-# runbook.md, which this script names, was not written with it: kcd-audit report --from <this run's folder>
-# --formats md writes it from the same findings.
+# runbook.md, which this script names, was not written with it: if it is not in this folder,
+# kcd-audit report --from <this run's folder> --formats md writes it from the same findings.
 </#if>
 # kcd-audit's tests check this script as text only (no PowerShell runs them); try it with a dry run first.
 <#if multi>

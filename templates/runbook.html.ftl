@@ -66,7 +66,7 @@ Delegation policy: protocol transition “${policy.protocolTransition}” (ADUC:
 <#else>
 <p>Objects to change: <#list objects as o><strong>${o}</strong><#sep>, </#list>.</p>
 <#if !scriptBeside>
-<p>remediation.ps1, which the steps below name, was not written with this runbook: <code>kcd-audit report --from &lt;this run’s folder&gt; --formats ps1</code> writes it from the same findings.</p>
+<p>remediation.ps1, which the steps below name, was not written with this runbook: if it is not in this folder, <code>kcd-audit report --from &lt;this run’s folder&gt; --formats ps1</code> writes it from the same findings.</p>
 </#if>
 
 <h2>${phase.before.number}. ${phase.before.title}</h2>

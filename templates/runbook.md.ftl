@@ -30,7 +30,7 @@ History context:
 Objects to change: <#list objects as o>${o}<#sep>, </#list>.
 <#if !scriptBeside>
 
-remediation.ps1, which the steps below name, was not written with this runbook: `kcd-audit report --from <this run's folder> --formats ps1` writes it from the same findings.
+remediation.ps1, which the steps below name, was not written with this runbook: if it is not in this folder, `kcd-audit report --from <this run's folder> --formats ps1` writes it from the same findings.
 </#if>
 
 ## ${phase.before.number}. ${phase.before.title}

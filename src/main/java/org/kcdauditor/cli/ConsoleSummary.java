@@ -125,9 +125,10 @@ final class ConsoleSummary {
         out.println("Reports in " + o.outDir().toAbsolutePath().normalize() + ":");
         out.println("  " + o.files().stream().map(Path::getFileName).map(Path::toString)
                 .collect(Collectors.joining(", ")));
-        if (!o.removed().isEmpty()) {
-            out.println("  removed, of an earlier run (this run did not write them): " + o.removed().stream()
-                    .map(Path::getFileName).map(Path::toString).collect(Collectors.joining(", ")));
+        if (!o.leftOver().isEmpty()) {
+            out.println("  also there, from an earlier run (not written now, so they do not describe this run; delete"
+                    + " them or write every format): " + o.leftOver().stream().map(Path::getFileName)
+                    .map(Path::toString).collect(Collectors.joining(", ")));
         }
     }
 

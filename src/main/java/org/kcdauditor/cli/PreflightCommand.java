@@ -119,7 +119,10 @@ final class PreflightCommand implements Callable<Integer> {
                     + " (see Imports in the reports); Hyper-V's default is CredSSP, which constrained delegation does"
                     + " not serve. Check with Get-VMHost.");
         }
-        cfg.narrowBaseDns().forEach(w -> cli.out().println("  " + Ps.oneLine(w) + "."));
+        String narrow = cfg.narrowBaseDn(cfg.directoryOf(target));
+        if (narrow != null) {
+            cli.out().println("  " + Ps.oneLine(narrow) + ".");
+        }
         if (go) {
             cli.out().println("  Before patching: note the run id in the change; after patching run preflight again"
                     + " and live-migrate a test VM between every pair.");

@@ -81,33 +81,39 @@ final class ReportCommand implements Callable<Integer> {
         if (templates != null && !Files.isDirectory(templates)) {
             throw new ConfigException("--templates: " + templates + " is not a folder");
         }
+        // a folder holds one run's reports: into another run's, the new files would stand beside its findings.json
+        Path there = dir.resolve(FindingsJson.FILE_NAME);
+        boolean sameRun = Files.isRegularFile(there);
+        if (sameRun && !doc.runId().equals(FindingsJson.runIdOf(there))) {
+            String other = FindingsJson.runIdOf(there);
+            throw new ConfigException((out != null ? "--out: " : "--from: ") + dir + " holds the reports of "
+                    + (other == null ? "something else (its findings.json names no run)" : "another run (" + other + ")")
+                    + ", not of run " + doc.runId() + ": re-render into an empty folder, or into that run's own folder");
+        }
         Files.createDirectories(dir);
         Timings t = new Timings();
         // written beside DIR's files first, then moved in all or nothing: a failure leaves DIR as it was
         Path staging = Files.createDirectory(dir.resolve(STAGING_PREFIX + UUID.randomUUID().toString().substring(0, 8)
                 + RunFolder.PARTIAL));
-        // into the run's own folder only what is written is replaced; another folder gets this run's reports and
-        // loses any other run's, so that it never mixes two runs
-        boolean own = Files.isSameFile(dir, source.toAbsolutePath().getParent());
         RunFolder.Published published;
         try {
-            // the run's own folder keeps its other reports: a runbook rendered alone still has its script beside it
+            // the run's folder keeps its other reports: a runbook rendered alone still has its script beside it
             Set<Format> beside = EnumSet.noneOf(Format.class);
             beside.addAll(chosen);
-            if (own) {
+            if (sameRun) {
                 for (Format f : Format.values()) {
-                    if (Files.exists(dir.resolve(f.fileName()))) {
+                    if (Files.isRegularFile(dir.resolve(f.fileName()))) {
                         beside.add(f);
                     }
                 }
             }
             List<Path> staged = new ArrayList<>(Reports.standard(templateDir, reports).withoutJson()
                     .writeAll(doc, staging, chosen, beside, t));
-            if (chosen.contains(Format.JSON) && (!own || !Files.exists(dir.resolve(FindingsJson.FILE_NAME)))) {
+            if (chosen.contains(Format.JSON) && !sameRun) {
                 staged.add(0, Files.copy(source, staging.resolve(FindingsJson.FILE_NAME),
                         StandardCopyOption.COPY_ATTRIBUTES));
             }
-            published = RunFolder.publish(staging, dir, staged, own ? List.of() : RunFolder.REPORT_NAMES, staging);
+            published = RunFolder.publish(staging, dir, staged, staging);
             published.keep();
         } finally {
             RunFolder.discard(staging);
@@ -116,9 +122,10 @@ final class ReportCommand implements Callable<Integer> {
         for (Path p : published.files()) {
             cli.out().println("  " + p.getFileName());
         }
-        if (!published.removed().isEmpty()) {
-            cli.out().println("Removed, of another run (not written now): " + published.removed().stream()
-                    .map(p -> p.getFileName().toString()).collect(Collectors.joining(", ")));
+        if (!sameRun && !published.leftOver().isEmpty()) {
+            cli.out().println("Also there, not written now (no findings.json says which run they are of): "
+                    + published.leftOver().stream().map(p -> p.getFileName().toString())
+                    .collect(Collectors.joining(", ")));
         }
         if (timings) {
             t.print(cli.err());

@@ -10,6 +10,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * A loaded and validated configuration. {@code baseDir} is the folder of the file it came from:
@@ -164,36 +165,37 @@ public record AuditConfig(Path source, Path baseDir, DirectoryConfig directory, 
     }
 
     /**
-     * One warning per directory whose {@code baseDn} is below its domain (an OU or container, not only {@code DC=}
-     * parts): the sweep sees no SPN held outside it, so a duplicate of a node's SPN there goes unnoticed. Empty for
-     * the usual domain root.
+     * One warning per directory whose {@code baseDn} is below its domain ({@link #narrowBaseDn}); empty for the usual
+     * domain roots.
      */
     public List<String> narrowBaseDns() {
-        List<String> out = new ArrayList<>();
-        for (Map.Entry<String, DirectoryConfig> d : directories.entrySet()) {
-            String base = d.getValue().baseDn();
-            try {
-                DN dn = new DN(base);
-                StringBuilder domain = new StringBuilder();
-                boolean narrow = false;
-                for (RDN rdn : dn.getRDNs()) {
-                    if (rdn.getAttributeNames().length == 1 && rdn.getAttributeNames()[0].equalsIgnoreCase("dc")) {
-                        domain.append(domain.length() == 0 ? "" : ",").append(rdn);
-                    } else {
-                        narrow = true;
-                    }
+        return directories.keySet().stream().map(this::narrowBaseDn).filter(Objects::nonNull).toList();
+    }
+
+    /**
+     * The warning for directory {@code name} when its {@code baseDn} is below its domain (an OU or container, not only
+     * {@code DC=} parts): the sweep sees no SPN held outside it, so a duplicate of a node's SPN there goes unnoticed.
+     * Null for a domain root (or a DN the validation refused).
+     */
+    public String narrowBaseDn(String name) {
+        String base = directories.get(name).baseDn();
+        try {
+            StringBuilder domain = new StringBuilder();
+            boolean narrow = false;
+            for (RDN rdn : new DN(base).getRDNs()) {
+                if (rdn.getAttributeNames().length == 1 && rdn.getAttributeNames()[0].equalsIgnoreCase("dc")) {
+                    domain.append(domain.length() == 0 ? "" : ",").append(rdn);
+                } else {
+                    narrow = true;
                 }
-                if (narrow) {
-                    out.add(directoryKey(d.getKey()) + ".baseDn " + base + " is below the domain" + (domain.length() == 0
-                            ? "" : " (" + domain + ")") + ": an SPN held outside it is not read, so a duplicate of a"
-                            + " node's SPN there (DUPLICATE_SPN, which makes the KDC refuse the ticket) goes unnoticed;"
-                            + " give the domain's DN to check them");
-                }
-            } catch (LDAPException e) {
-                // refused by the validation already
             }
+            return !narrow ? null : directoryKey(name) + ".baseDn " + base + " is below the domain" + (domain.length()
+                    == 0 ? "" : " (" + domain + ")") + ": an SPN held outside it is not read, so a duplicate of a node's"
+                    + " SPN there (DUPLICATE_SPN, which makes the KDC refuse the ticket) goes unnoticed; give the"
+                    + " domain's DN to check them";
+        } catch (LDAPException e) {
+            return null;
         }
-        return out;
     }
 
     /** {@code baseline.maxWaiverDays}: longer waivers get a WAIVER_TOO_LONG finding (default 365). */

@@ -717,9 +717,10 @@ public final class ReportView {
     /** What the marks of a matrix cell mean, for the legends of the PDF and the workbook. */
     public static final String CELL_MARKS = "\"!\": a destination SPN is not registered or is held by two objects;"
             + " \"E\": an account of the pair has no AES (RC4 removal); \"C\": a host authenticates migrations with"
-            + " CredSSP; \"D\": a node's account or its live migration is disabled; \"L\": a domain controller has not"
-            + " replicated what the pair needs (preflight --all-dcs); \"R\": resource-based delegation covers the pair; \"W\": a waived finding blocks the pair,"
-            + " which still fails (a waiver accepts the failure, it does not fix it)";
+            + " CredSSP; \"D\": a node's or file server's account, or a node's live migration, is disabled; \"L\": a"
+            + " domain controller has not replicated what the pair needs (preflight --all-dcs); \"R\": resource-based"
+            + " delegation covers the pair; \"W\": a waived finding blocks the pair, which still fails (a waiver accepts"
+            + " the failure, it does not fix it)";
 
     /**
      * The cover's one sentence. A cluster needs attention when its status is not OK or one of its pairs

@@ -77,11 +77,11 @@ public final class AuditRun {
      * the report writers read (null when none were written: {@link #view()} then makes one from the document).
      */
     /**
-     * @param removed reports of an earlier run that {@code --out DIR} held and this run did not write (so DIR does not
-     *                mix two runs' reports), removed
+     * @param leftOver reports of an earlier run that {@code --out DIR} still holds and this run did not write: left in
+     *                 place, and named on the console, since they do not describe this run
      */
     public record Outcome(String runId, Path outDir, FindingsDocument document, ReportView view, AuditResult result,
-                          List<Path> files, List<Path> removed, int objectsRead) {
+                          List<Path> files, List<Path> leftOver, int objectsRead) {
         /** The view the reports were written from, or for a run without reports one made now (the same numbers). */
         @Override
         public ReportView view() {
@@ -269,7 +269,7 @@ public final class AuditRun {
                 CompletedRun completed = new CompletedRun(ev.result(), snapshot.objects().size(), reportDir,
                         ev.imported().patches(), ev.imported().events(), point);
                 List<Path> files = List.of();
-                List<Path> removed = List.of();
+                List<Path> leftOver = List.of();
                 if (folder != null) {
                     RunStore.Staged[] staged = new RunStore.Staged[1];
                     // The findings are stored while the reports are written, once the hosts are (at 20,000 hosts
@@ -288,7 +288,7 @@ public final class AuditRun {
                         throw e;
                     }
                     files = published.keep();
-                    removed = published.removed();
+                    leftOver = published.leftOver();
                 } else {
                     timings.time("store", () -> store.complete(runId, clock.instant(), completed, hostsStored[0]));
                 }
@@ -296,7 +296,7 @@ public final class AuditRun {
                     timings.add("store-hosts", hostsStored[0].took()); // beside the evaluation and the writers
                 }
                 control.ended();
-                return new Outcome(runId, reportDir, doc, view, ev.result(), files, removed,
+                return new Outcome(runId, reportDir, doc, view, ev.result(), files, leftOver,
                         snapshot.objects().size());
             } catch (Exception | Error e) {
                 if (hostsStored[0] != null) {

@@ -18,7 +18,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
@@ -32,9 +31,8 @@ import java.util.Set;
  * {@value #FAILED_TXT} with the reason.</li>
  * <li>With {@code --out DIR} the files go to the hidden folder {@code DIR/.kcd-audit-<run id>.partial/} first and
  * are moved into DIR (replacing files of the same name, findings.json last) once all are written, all or
- * nothing ({@link #publish}); the reports of an earlier run in DIR that this run does not write (its
- * {@code audit.pdf} when this one writes json and md only) are removed with them, so DIR never holds two runs'
- * reports side by side; a failed run leaves DIR as it was and its files in
+ * nothing ({@link #publish}); reports of an earlier run that DIR still holds and this run did not write are left
+ * where they are and named ({@link Published#leftOver}); a failed run leaves DIR as it was and its files in
  * {@code DIR/kcd-audit-<run id>.failed/} with {@value #FAILED_TXT}.</li>
  * </ul>
  * Temporary files (the writers' {@code .*.tmp}, the workbook's {@code .kcd-tmp-*} folder) are removed on
@@ -108,12 +106,8 @@ public final class RunFolder {
             }
             return new Published(out, List.of(), Collections.singletonList(new Path[]{staging, target}), null, null);
         }
-        return publish(staging, target, written, REPORT_NAMES, failedName(staging));
+        return publish(staging, target, written, failedName(staging));
     }
-
-    /** The file names of every report format: what a run's publication into DIR supersedes. */
-    public static final List<String> REPORT_NAMES = Arrays.stream(Format.values()).map(Format::fileName)
-            .toList();
 
     /**
      * Moves {@code files} (all in {@code staging}, a folder inside {@code dir}) into {@code dir}, findings.json last
@@ -122,78 +116,55 @@ public final class RunFolder {
      * new files back into {@code staging}, the old ones back into {@code dir}) and the failure thrown, so
      * {@code dir} holds the old files or the new ones, never a mix.
      *
-     * @param superseded names of files in {@code dir} that go aside the same way (and are deleted by
-     *                   {@link Published#keep}) even though no file of {@code files} replaces them: the reports of
-     *                   an earlier run that {@code files} supersede
-     * @param keptIn     where {@code staging} is once the failure is handled (a run renames it {@code .failed}),
-     *                   named by the failure when old files could not be put back
+     * @param keptIn where {@code staging} is once the failure is handled (a run renames it {@code .failed}), named
+     *               by the failure when old files could not be put back
      * @return the files at their final place, in the order given; {@link Published#keep} drops the old ones
      */
-    public static Published publish(Path staging, Path dir, List<Path> files, List<String> superseded, Path keptIn)
-            throws IOException {
+    public static Published publish(Path staging, Path dir, List<Path> files, Path keptIn) throws IOException {
         List<Path> ordered = new ArrayList<>(files);
         ordered.sort((a, b) -> Boolean.compare(isFindings(a), isFindings(b)));
-        Set<String> written = new HashSet<>();
-        files.forEach(p -> written.add(p.getFileName().toString()));
         Path aside = staging.resolve(REPLACED);
         List<Path[]> moves = new ArrayList<>();
-        List<Path> removed = new ArrayList<>();
-        for (String name : superseded) {
-            Path t = dir.resolve(name);
-            if (!written.contains(name) && isFile(t)) {
-                try {
-                    moveAside(t, aside, moves);
-                    removed.add(t);
-                } catch (IOException | RuntimeException e) {
-                    throw cannotReplace(t, e, dir, moves, aside, keptIn);
-                }
-            }
-        }
         for (Path p : ordered) {
             Path t = dir.resolve(p.getFileName());
             try {
-                if (isFile(t)) {
-                    moveAside(t, aside, moves);
+                if (Files.exists(t, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(t, LinkOption.NOFOLLOW_LINKS)) {
+                    Files.createDirectories(aside);
+                    Path old = aside.resolve(p.getFileName());
+                    move(t, old);
+                    moves.add(new Path[]{t, old});
                 }
                 move(p, t);
                 moves.add(new Path[]{p, t});
             } catch (IOException | RuntimeException e) {
-                throw cannotReplace(t, e, dir, moves, aside, keptIn);
+                String why = e instanceof FileSystemException f && f.getReason() != null ? f.getReason()
+                        : IoErrors.describe(e);
+                Exception undo = new Exception();
+                new Published(List.of(), List.of(), moves, aside, null).undo(undo);
+                IOException failure = new IOException(t + " cannot be replaced (" + why + (undo.getSuppressed().length
+                        == 0 ? "), so no report was moved into " + dir : "), and the files moved before it could not"
+                        + " all be put back: what they replaced is in " + keptIn.resolve(REPLACED)
+                        + " (move it back into " + dir + " by hand)"), e);
+                for (Throwable x : undo.getSuppressed()) {
+                    failure.addSuppressed(x);
+                }
+                throw failure;
             }
         }
         List<Path> out = new ArrayList<>();
+        Set<String> written = new HashSet<>();
         for (Path p : files) {
             out.add(dir.resolve(p.getFileName()));
+            written.add(p.getFileName().toString());
         }
-        return new Published(out, removed, moves, aside, staging);
-    }
-
-    private static boolean isFile(Path p) {
-        return Files.exists(p, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS);
-    }
-
-    private static void moveAside(Path t, Path aside, List<Path[]> moves) throws IOException {
-        Files.createDirectories(aside);
-        Path old = aside.resolve(t.getFileName());
-        move(t, old);
-        moves.add(new Path[]{t, old});
-    }
-
-    /** Every move made so far undone, and the failure to replace {@code t} in words. */
-    private static IOException cannotReplace(Path t, Exception e, Path dir, List<Path[]> moves, Path aside,
-                                             Path keptIn) {
-        String why = e instanceof FileSystemException f && f.getReason() != null ? f.getReason()
-                : IoErrors.describe(e);
-        Exception undo = new Exception();
-        new Published(List.of(), List.of(), moves, aside, null).undo(undo);
-        IOException failure = new IOException(t + " cannot be replaced (" + why + (undo.getSuppressed().length
-                == 0 ? "), so no report was moved into " + dir : "), and the files moved before it could not"
-                + " all be put back: what they replaced is in " + keptIn.resolve(REPLACED)
-                + " (move it back into " + dir + " by hand)"), e);
-        for (Throwable x : undo.getSuppressed()) {
-            failure.addSuppressed(x);
+        List<Path> leftOver = new ArrayList<>();
+        for (Format f : Format.values()) {
+            Path p = dir.resolve(f.fileName());
+            if (!written.contains(f.fileName()) && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+                leftOver.add(p);
+            }
         }
-        return failure;
+        return new Published(out, leftOver, moves, aside, staging);
     }
 
     /**
@@ -213,14 +184,14 @@ public final class RunFolder {
     /** Files moved to their final place, the files they replaced still kept aside. */
     public static final class Published {
         private final List<Path> files;
-        private final List<Path> removed;
+        private final List<Path> leftOver;
         private final List<Path[]> moves;
         private final Path aside;
         private final Path staging;
 
-        private Published(List<Path> files, List<Path> removed, List<Path[]> moves, Path aside, Path staging) {
+        private Published(List<Path> files, List<Path> leftOver, List<Path[]> moves, Path aside, Path staging) {
             this.files = files;
-            this.removed = removed;
+            this.leftOver = leftOver;
             this.moves = moves;
             this.aside = aside;
             this.staging = staging;
@@ -231,9 +202,12 @@ public final class RunFolder {
             return files;
         }
 
-        /** The earlier reports in DIR that no new file replaces, removed with the ones replaced by {@link #keep}. */
-        public List<Path> removed() {
-            return removed;
+        /**
+         * Report files DIR holds that this publication did not write ({@code audit.pdf} beside a json,md run): an
+         * earlier run's, or the same run's when it is re-rendered in part. Never removed: the caller says so.
+         */
+        public List<Path> leftOver() {
+            return leftOver;
         }
 
         /** The outcome stands: the replaced files and the emptied staging folder are deleted. */

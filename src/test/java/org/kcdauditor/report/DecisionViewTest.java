@@ -29,7 +29,7 @@ class DecisionViewTest {
         FindingsDocument.PairDoc off = new FindingsDocument.PairDoc("HV01", "HV03", 4, 4, false,
                 List.of(new FindingsDocument.BlockerDoc("MIGRATION_DISABLED", "c")), List.of(), List.of(), false, false);
         assertEquals("4/4 D", ReportView.cellText(off, List.of()));
-        assertTrue(ReportView.CELL_MARKS.contains("\"D\": a node's account or its live migration is disabled"));
+        assertTrue(ReportView.CELL_MARKS.contains("\"D\": a node's or file server's account, or a node's live migration, is disabled"));
     }
 
     @Test

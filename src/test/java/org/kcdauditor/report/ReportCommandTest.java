@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -51,39 +52,55 @@ class ReportCommandTest {
     }
 
     @Test
-    void intoAnotherRunsFolderItsReportsAreReplacedByThisRunsAndIntoItsOwnOnlyWhatIsWritten(@TempDir Path dir)
-            throws Exception {
+    void anotherRunsFolderIsRefusedAndTheRunsOwnKeepsItsOtherReports(@TempDir Path dir) throws Exception {
         Path run = storedRun(dir);
         Files.writeString(run.resolve("audit.pdf"), "this run's PDF");
         Path other = Files.createDirectories(dir.resolve("latest"));
-        Files.writeString(other.resolve("findings.json"), "{\"runId\": \"another run\"}");
+        Files.writeString(other.resolve("findings.json"), "{\"schemaVersion\": 1, \"runId\": \"0b1c2d3e-another\"}");
         Files.writeString(other.resolve("audit.xlsx"), "another run's workbook");
-        Files.writeString(other.resolve("notes.txt"), "the admin's");
         Result r = run(Path.of("."), "report", "--from", run.toString(), "--formats", "json,md", "--out",
                 other.toString());
-        assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().contains("Removed, of another run (not written now): audit.xlsx"), r.out());
-        assertEquals(Files.readString(run.resolve("findings.json")), Files.readString(other.resolve("findings.json")),
-                "the findings the runbook was made from, not the other run's");
-        assertTrue(Files.exists(other.resolve("runbook.md")));
-        assertFalse(Files.exists(other.resolve("audit.xlsx")));
-        assertEquals("the admin's", Files.readString(other.resolve("notes.txt")));
+        assertEquals(2, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains("--out: " + other + " holds the reports of another run (0b1c2d3e-another), not of"
+                + " run "), r.err());
+        assertEquals(List.of("audit.xlsx", "findings.json"), names(other), "nothing written, nothing removed");
+        // --from a findings file whose folder holds another run's findings.json: the same refusal
+        Files.copy(run.resolve("findings.json"), other.resolve("kept-copy.json"));
+        r = run(Path.of("."), "report", "--from", other.resolve("kept-copy.json").toString(), "--formats", "md");
+        assertEquals(2, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains("--from: " + other + " holds the reports of another run"), r.err());
 
         r = run(Path.of("."), "report", "--from", run.toString(), "--formats", "md");
         assertEquals(0, r.code(), r.err());
         assertEquals("this run's PDF", Files.readString(run.resolve("audit.pdf")), "its own folder keeps the rest");
-        assertFalse(r.out().contains("Removed"), r.out());
+        assertFalse(r.out().contains("Also there"), r.out());
+        // an empty folder gets this run's findings.json with what is re-rendered
+        Path cab = dir.resolve("for-the-cab");
+        r = run(Path.of("."), "report", "--from", run.toString(), "--formats", "json,md", "--out", cab.toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals(Files.readString(run.resolve("findings.json")), Files.readString(cab.resolve("findings.json")));
+    }
+
+    private static List<String> names(Path folder) throws Exception {
+        try (var files = Files.list(folder)) {
+            return files.map(p -> p.getFileName().toString()).sorted().toList();
+        }
     }
 
     @Test
     void aRunbookWithoutItsScriptBesideItSaysHowToWriteIt(@TempDir Path dir) throws Exception {
         Path run = storedRun(dir);
-        String note = "remediation.ps1, which the steps below name, was not written with this runbook: `kcd-audit"
-                + " report --from <this run's folder> --formats ps1` writes it from the same findings.";
+        String note = "remediation.ps1, which the steps below name, was not written with this runbook: if it is not in"
+                + " this folder, `kcd-audit report --from <this run's folder> --formats ps1` writes it from the same"
+                + " findings.";
         Path elsewhere = dir.resolve("for-the-cab");
         assertEquals(0, run(Path.of("."), "report", "--from", run.toString(), "--formats", "md", "--out",
                 elsewhere.toString()).code());
         assertTrue(Files.readString(elsewhere.resolve("runbook.md")).contains(note));
+        // as the note says: the script of the same run into that folder, which keeps its runbook
+        assertEquals(0, run(Path.of("."), "report", "--from", run.toString(), "--formats", "ps1", "--out",
+                elsewhere.toString()).code());
+        assertTrue(Files.exists(elsewhere.resolve("runbook.md")) && Files.exists(elsewhere.resolve("remediation.ps1")));
         assertEquals(0, run(Path.of("."), "report", "--from", run.toString(), "--formats", "html").code());
         assertTrue(Files.readString(run.resolve("runbook.html")).contains("remediation.ps1, which the steps below name,"
                 + " was not written with this runbook"));

@@ -189,33 +189,23 @@ class RunFolderTest {
     }
 
     @Test
-    void withOutTheReportsOfAnEarlierRunThisOneDoesNotWriteAreRemovedAndPutBackWhenItFails() throws Exception {
+    void withOutTheReportsOfAnEarlierRunThisOneDoesNotWriteAreLeftAndNamed() throws Exception {
         Path out = dir.resolve("out");
         run(writing(Format.XLSX, "old"), writing(Format.PS1, "old"), new JsonReportWriter())
                 .execute(out, Set.of(Format.JSON, Format.XLSX, Format.PS1), new Timings(), n -> { });
-        Files.writeString(out.resolve("kcd-change-record.json"), "the admin's"); // not a report: stays
-        byte[] earlier = Files.readAllBytes(out.resolve("findings.json"));
-
-        // a run that writes json and md only cannot leave yesterday's remediation.ps1 beside today's runbook
+        Files.writeString(out.resolve("kcd-change-record.json"), "the admin's");
+        // a run that writes json and md only leaves yesterday's workbook and script where they are, and says so
         AuditRun.Outcome second = run(writing(Format.MD, "new"), new JsonReportWriter())
                 .execute(out, Set.of(Format.JSON, Format.MD), new Timings(), n -> { });
-        assertEquals(List.of("findings.json", "kcd-change-record.json", "runbook.md"), names(out));
-        assertEquals(List.of("audit.xlsx", "remediation.ps1"), second.removed().stream().map(p -> p.getFileName()
+        assertEquals(List.of("audit.xlsx", "findings.json", "kcd-change-record.json", "remediation.ps1", "runbook.md"),
+                names(out));
+        assertEquals("old", Files.readString(out.resolve("remediation.ps1")), "nothing of DIR's is removed");
+        assertEquals(List.of("audit.xlsx", "remediation.ps1"), second.leftOver().stream().map(p -> p.getFileName()
                 .toString()).sorted().toList());
-
-        // when the run fails after moving them aside, they are back
-        run(writing(Format.XLSX, "old"), writing(Format.PS1, "old"), new JsonReportWriter())
-                .execute(out, Set.of(Format.JSON, Format.XLSX, Format.PS1), new Timings(), n -> { });
-        earlier = Files.readAllBytes(out.resolve("findings.json"));
-        assertFalse(Files.exists(out.resolve("runbook.md")), "the runbook of the run before went too");
-        Files.createDirectories(out.resolve("runbook.md")); // cannot be replaced: the run fails half-way
-        Files.writeString(out.resolve("runbook.md").resolve("keep.txt"), "mine");
-        AuditRun third = run(writing(Format.MD, "new"), new JsonReportWriter());
-        assertThrows(IOException.class, () -> third.execute(out, Set.of(Format.JSON, Format.MD), new Timings(),
-                n -> { }));
-        assertEquals("old", Files.readString(out.resolve("audit.xlsx")));
-        assertEquals("old", Files.readString(out.resolve("remediation.ps1")));
-        assertArrayEquals(earlier, Files.readAllBytes(out.resolve("findings.json")));
+        AuditRun.Outcome third = run(writing(Format.MD, "new"), writing(Format.XLSX, "new"), writing(Format.PS1, "new"),
+                new JsonReportWriter()).execute(out, Set.of(Format.JSON, Format.MD, Format.XLSX, Format.PS1),
+                new Timings(), n -> { });
+        assertEquals(List.of(), third.leftOver());
     }
 
     @Test
