@@ -96,6 +96,20 @@ class XlsxReportWriterTest {
             assertEquals("4/4", hv01.getCell(3).getStringCellValue());
             assertEquals("C6EFCE", rgb(hv01.getCell(3)), "green");
             assertEquals("D9D9D9", rgb(hv01.getCell(1)), "diagonal grey");
+            // the marks one a row, each mark beside its meaning (on one line they widened the printed sheet)
+            int marks = -1;
+            for (int r = 0; r < header && marks < 0; r++) {
+                XSSFRow row = m.getRow(r);
+                if (row != null && row.getCell(0) != null && "Marks:".equals(row.getCell(0).getStringCellValue())) {
+                    marks = r;
+                }
+            }
+            List<String> letters = new ArrayList<>();
+            for (int r = marks; m.getRow(r) != null && m.getRow(r).getCell(1) != null; r++) {
+                letters.add(m.getRow(r).getCell(1).getStringCellValue());
+                assertTrue(m.getRow(r).getCell(2).getStringCellValue().length() < 140, "one meaning a row");
+            }
+            assertEquals(List.of("!", "E", "C", "D", "L", "R", "W"), letters);
         }
     }
 

@@ -710,7 +710,7 @@ public final class PdfReportWriter implements ReportWriter {
     static final float SIGN_OFF_HEIGHT = 330;
     /** The roles that sign, in the order of the change. */
     static final List<String> SIGN_OFF_ROLES = List.of("Prepared by", "Reviewed by (cluster owner)", "CAB approver",
-            "Change implemented by", "Validated by (after the change: preflight GO, test moves at 100 %)");
+            "Change implemented by", "Validated by (after the change: test moves at 100 %, preflight as page 1 expects)");
 
     /**
      * The CAB's sign-off, right after the decision page: the change ticket (printed when given), who prepared,

@@ -495,9 +495,19 @@ public final class XlsxReportWriter implements ReportWriter {
         text(legend, 1, "0/4 W", st.matrix(Status.RED));
         text(legend, 2, "a waived finding blocks the pair: it still fails (a waiver accepts the failure, it does not"
                 + " fix it)", st.note);
-        legend = sh.createRow(r++);
-        text(legend, 0, "Marks:", st.label);
-        text(legend, 2, ReportView.CELL_MARKS, st.note);
+        // one mark a row, as the colours above: on one line the marks ran 70 columns wide, and the sheet printed at
+        // a sixth of its size to fit them on the page's width
+        boolean first = true;
+        for (String mark : ReportView.CELL_MARKS.split("; ")) {
+            legend = sh.createRow(r++);
+            if (first) {
+                text(legend, 0, "Marks:", st.label);
+                first = false;
+            }
+            int colon = mark.indexOf("\": ");
+            text(legend, 1, colon > 0 ? mark.substring(1, colon) : "", st.note);
+            text(legend, 2, colon > 0 ? mark.substring(colon + 3) : mark, st.note);
+        }
         r++;
         int widest = 12;
         int widestCols = 0;
@@ -634,7 +644,8 @@ public final class XlsxReportWriter implements ReportWriter {
 
     private void runbook(SXSSFSheet sh, ReportView view, Styles st) {
         String[] cols = {"#", "Phase", "Host", "Action", "Detail", "Command", "Done", "Initials", "Date"};
-        int[] max = {6, 8, 24, 60, 70, 90, 7, 10, 12};
+        // the phase's title whole ("Purge the hosts' Kerberos tickets"), not run into the Host column
+        int[] max = {6, 34, 24, 60, 70, 90, 7, 10, 12};
         Widths w = new Widths(cols);
         SXSSFRow head = sh.createRow(0);
         for (int i = 0; i < cols.length; i++) {
