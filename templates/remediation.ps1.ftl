@@ -540,6 +540,10 @@ if ($Rollback) {
 }
 
 Write-Host ''
+if ($DryRun) {
+    Write-Host 'Dry run: nothing was changed. Run it again with -Apply; what to do after the change is printed then (and is in runbook.md).'
+    return
+}
 <#if multi>
 Write-Host 'Next, for each domain (case matters: it pushes the changes from the DC they were written to):'
 <#list run.servers as sv>
@@ -553,6 +557,10 @@ Write-Host '  ${run.purgeCmd}   (type it; plain klist purge does not clear the S
 <#list purgeHosts as ph>
 Write-Host '    ${ph}'
 </#list>
+if ($Rollback) {
+    # the rest (host settings, test moves, the new baseline) is for the change, not for its undoing
+    return
+}
 <#if hostSteps?has_content>
 Write-Host 'On the hosts (this script does not run these; see runbook.md):'
 <#list hostSteps as st>

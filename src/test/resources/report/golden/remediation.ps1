@@ -392,6 +392,10 @@ if ($Rollback) {
 }
 
 Write-Host ''
+if ($DryRun) {
+    Write-Host 'Dry run: nothing was changed. Run it again with -Apply; what to do after the change is printed then (and is in runbook.md).'
+    return
+}
 Write-Host ('Next: repadmin /syncall {0} /AdeP (case matters: it pushes the changes from that DC), wait for replication, then on each host:' -f $Server)
 Write-Host '  klist -li 0x3e7 purge   (type it; plain klist purge does not clear the SYSTEM session used by vmms)'
 Write-Host '    HV01'
@@ -401,6 +405,10 @@ Write-Host '    HV11'
 Write-Host '    HV14'
 Write-Host '    HV13'
 Write-Host '    HV12'
+if ($Rollback) {
+    # the rest (host settings, test moves, the new baseline) is for the change, not for its undoing
+    return
+}
 Write-Host 'On the hosts (this script does not run these; see runbook.md):'
 Write-Host '  HV13: Reset-ComputerMachinePassword -Server ''dc1.contoso.com'''
 Write-Host 'If a migration still fails: Restart-Service vmms on the source host.'

@@ -179,6 +179,21 @@ class RunbookTest {
     }
 
     @Test
+    void theScriptPrintsWhatFollowsTheChangeOnlyAfterAChangeAndNotTheTestMovesAfterARollback() throws Exception {
+        String ps1 = render(RunbookWriter.powershell(new TemplateRenderer(TEMPLATES)), Fixtures.demo());
+        int dryRun = ps1.indexOf("if ($DryRun) {\r\n    Write-Host 'Dry run: nothing was changed. Run it again with"
+                + " -Apply; what to do after the change is printed then (and is in runbook.md).'\r\n    return\r\n}");
+        int next = ps1.indexOf("Write-Host ('Next: repadmin /syncall");
+        int purge = ps1.indexOf("klist -li 0x3e7 purge   (type it;");
+        int rollback = ps1.indexOf("if ($Rollback) {\r\n    # the rest");
+        int moves = ps1.indexOf("Write-Host 'Validate with a test VM");
+        int capture = ps1.indexOf("Write-Host 'Then audit again");
+        assertTrue(dryRun > 0 && dryRun < next && next < purge && purge < rollback && rollback < moves
+                && moves < capture, dryRun + " " + next + " " + purge + " " + rollback + " " + moves + " " + capture);
+        assertTrue(ps1.indexOf("Invoke-Rollback\r\n") < dryRun, "the rollback itself runs before");
+    }
+
+    @Test
     void theScriptReadsBeforeItWritesAndWritesToTheAuditedDomainController() throws Exception {
         String ps1 = render(RunbookWriter.powershell(new TemplateRenderer(TEMPLATES)), Fixtures.demo());
         assertTrue(ps1.contains("[CmdletBinding(SupportsShouldProcess)]"), "-WhatIf is a real parameter");
