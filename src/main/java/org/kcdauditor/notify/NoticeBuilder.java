@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -189,10 +190,13 @@ public final class NoticeBuilder {
         model.put("changeTimesNote", view.changeTimesNote() == null || !drift ? "" : view.changeTimesNote());
         model.put("previousRunId", previousRunId == null ? "" : previousRunId);
         model.put("summary", summary(view, cluster));
-        model.put("added", rows(c.added()));
-        model.put("resolved", rows(c.resolved()));
+        // what to do, as the reports say it (the plan's advice for a consequence of waived findings)
+        Map<String, String> remedies = new HashMap<>();
+        view.findings().forEach(v -> remedies.put(v.finding().id(), v.remediation()));
+        model.put("added", rows(c.added(), remedies));
+        model.put("resolved", rows(c.resolved(), remedies));
         model.put("comparedNote", comparedNote(doc, c, cluster));
-        model.put("open", rows(c.open()));
+        model.put("open", rows(c.open(), remedies));
         model.put("pdfNote", pdfNote == null ? "" : pdfNote);
         model.put("reportDir", pdf == null ? "" : pdf.toAbsolutePath().getParent().toString());
         String text = templates.render(TEXT_TEMPLATE, model);
@@ -300,7 +304,7 @@ public final class NoticeBuilder {
                 + " leaves out.";
     }
 
-    private static List<Map<String, Object>> rows(List<Finding> findings) {
+    private static List<Map<String, Object>> rows(List<Finding> findings, Map<String, String> remedies) {
         List<Map<String, Object>> out = new ArrayList<>();
         for (Finding f : findings) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -311,7 +315,8 @@ public final class NoticeBuilder {
             m.put("host", f.host() == null ? "" : f.host());
             m.put("peer", f.peer() == null ? "" : f.peer());
             m.put("message", f.message() == null ? "" : f.message());
-            m.put("remediation", f.remediation() == null ? "" : f.remediation());
+            String remedy = remedies.getOrDefault(f.id(), f.remediation());
+            m.put("remediation", remedy == null ? "" : remedy);
             out.add(m);
         }
         return out;

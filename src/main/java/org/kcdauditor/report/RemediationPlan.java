@@ -115,9 +115,12 @@ public final class RemediationPlan {
      * A finding the plan cannot carry out by itself: an administrator decides. {@code what}: the question
      * in words; {@code proposed}: the changes that would carry out a yes (none for a configuration fix);
      * {@code coveredBy}: the changed host whose step also changes what the finding is about, to check
-     * afterwards (else null).
+     * afterwards (else null); {@code replacesRemedy}: {@code what} is the finding's whole advice in this plan, in
+     * place of its own remediation text (a consequence of waived findings: "waive it as well, or fix its cause"),
+     * so every report gives the one advice.
      */
-    public record Decision(Finding finding, String what, List<Action> proposed, String coveredBy) {
+    public record Decision(Finding finding, String what, List<Action> proposed, String coveredBy,
+                           boolean replacesRemedy) {
     }
 
     /**
@@ -450,7 +453,7 @@ public final class RemediationPlan {
                 decisions.add(new Decision(f, "It follows from waived findings, which keep the pair failing: waive"
                         + " it as well (rule " + f.rule() + (f.host() == null ? "" : ", host " + f.host())
                         + (f.peer() == null ? "" : ", peer " + f.peer()) + "), or fix its cause and end the waiver.",
-                        List.of(), null));
+                        List.of(), null, true));
                 open.add(f.id());
                 continue;
             }
@@ -461,7 +464,7 @@ public final class RemediationPlan {
             }
             boolean coversFlags = h != null && h.changesMode() && f.hasEvidence()
                     && Boolean.TRUE.equals(f.evidence().delegationBits());
-            decisions.add(new Decision(f, m.what(), m.proposed(), coversFlags ? h.name() : null));
+            decisions.add(new Decision(f, m.what(), m.proposed(), coversFlags ? h.name() : null, false));
             open.add(f.id());
         }
 

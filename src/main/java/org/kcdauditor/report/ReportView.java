@@ -38,9 +38,15 @@ public final class ReportView {
      * column, its waiver in words, and, for a finding that follows from waived findings (an observed migration
      * failure or a hardening update on a pair whose delegation is waived), those waived causes.
      */
-    public record FindingView(Finding finding, RuleView rule, String spn, String kb, Consequence consequence) {
-        public FindingView(Finding finding, RuleView rule, String spn, String kb) {
-            this(finding, rule, spn, kb, null);
+    /**
+     * @param advice what to do in place of the finding's own remediation text (the plan's decision for a consequence
+     *               of waived findings), or null
+     */
+    public record FindingView(Finding finding, RuleView rule, String spn, String kb, Consequence consequence,
+                              String advice) {
+        /** What to do, as every report says it: the plan's advice where it replaces the finding's remediation. */
+        public String remediation() {
+            return advice != null ? advice : finding.remediation();
         }
 
         public boolean waived() {
@@ -283,9 +289,12 @@ public final class ReportView {
         Map<String, Finding> byId = new HashMap<>();
         all.forEach(f -> byId.putIfAbsent(f.id(), f));
         this.counts = Counts.of(all);
+        Map<String, String> advice = new HashMap<>();
+        plan.decisions().stream().filter(RemediationPlan.Decision::replacesRemedy)
+                .forEach(d -> advice.put(d.finding().id(), d.what()));
         List<FindingView> fv = new ArrayList<>();
         for (Finding f : all) {
-            fv.add(new FindingView(f, rule(f.rule()), spnOf(f), kbOf(f), consequence(f, byId)));
+            fv.add(new FindingView(f, rule(f.rule()), spnOf(f), kbOf(f), consequence(f, byId), advice.get(f.id())));
         }
         fv.sort(Comparator.comparing((FindingView f) -> f.finding().severity()).thenComparing(FindingView::waived));
         this.findings = List.copyOf(fv);

@@ -88,6 +88,9 @@ class DecisionViewTest {
         assertEquals("It follows from waived findings, which keep the pair failing: waive it as well (rule"
                 + " MIGRATION_FAILURE_OBSERVED, host HV02, peer HV03), or fix its cause and end the waiver.",
                 decision.what());
+        assertEquals(decision.what(), f.remediation(), "the one advice in every report, not the finding's own 'Fix the"
+                + " 4 MISSING_DELEGATION' that the plan leaves out");
+        assertTrue(f.finding().remediation().startsWith("Fix the 4 MISSING_DELEGATION"), "findings.json keeps its own");
         assertTrue(v.plan().staysOpen(f.finding().id()));
         assertEquals(1, v.openAfter().open(Severity.HIGH) - ReportView.of(Fixtures.waivedHv02ToHv03()).openAfter()
                 .open(Severity.HIGH), "it stays open after the change");

@@ -150,6 +150,12 @@ class OutputsAgreeTest {
                 "Waived is a flag");
         assertTrue(findingRows.stream().anyMatch(r -> r.get("Consequence of").startsWith("Consequence of waived ")),
                 "the demo's failure that follows from a waiver says so in its own column");
+        // and says what to do as the runbook's decision says it
+        Map<String, String> consequence = findingRows.stream().filter(r -> r.get("Consequence of")
+                .startsWith("Consequence of waived ")).findFirst().orElseThrow();
+        String decision = view.decisions().stream().filter(d -> d.finding().id().equals(consequence.get("Id")))
+                .findFirst().orElseThrow().what();
+        assertEquals(decision, consequence.get("Remediation"));
     }
 
     @Test

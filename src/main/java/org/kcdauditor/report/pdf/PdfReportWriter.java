@@ -578,7 +578,7 @@ public final class PdfReportWriter implements ReportWriter {
                     message.add(new Chunk("\n" + Values.visible(x.consequence().text()), f.tinyBold));
                 }
                 t.addCell(cell(message, bg, Element.ALIGN_LEFT));
-                t.addCell(cell(x.finding().remediation(), font, bg));
+                t.addCell(cell(x.remediation(), font, bg));
                 if (++n % FLUSH_ROWS == 0) {
                     d.add(t);
                 }

@@ -400,7 +400,7 @@ public final class XlsxReportWriter implements ReportWriter {
             SXSSFRow row = sh.createRow(r++);
             String sev = f.severity().name();
             String[] values = {sev, f.rule(), f.cluster(), f.host(), f.peer(), v.spn(), v.kb(), f.message(),
-                    f.remediation(), v.waivedColumn(), f.id(), runId};
+                    v.remediation(), v.waivedColumn(), f.id(), runId};
             int lines = 1;
             for (int i = 0; i < values.length; i++) {
                 text(row, i, values[i], v.waived() ? st.waived : i == 0 ? st.severity(f.severity()) : st.wrap);
