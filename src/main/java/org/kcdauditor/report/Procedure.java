@@ -331,7 +331,8 @@ public final class Procedure {
         return parts.isEmpty() ? last : String.join(", ", parts) + " and " + last;
     }
 
-    private static String onHost(Action.OnHost a) {
+    /** What a step on the host does, in words ("Reset the computer account password (gives the account AES keys)"). */
+    public static String onHost(Action.OnHost a) {
         if (a instanceof Action.ResetMachinePassword) {
             return "Reset the computer account password (gives the account AES keys)";
         } else if (a instanceof Action.SetMigrationAuthentication) {

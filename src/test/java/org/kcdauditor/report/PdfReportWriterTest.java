@@ -43,6 +43,21 @@ class PdfReportWriterTest {
     }
 
     @Test
+    void stepsOnTheHostsAreListedWithTheChangesPerObjectAndPageOneSaysTheScriptDoesNotRunThem() throws Exception {
+        FindingsDocument doc = Fixtures.generateDemo();
+        ReportView view = ReportView.of(doc);
+        org.junit.jupiter.api.Assumptions.assumeFalse(view.plan().onHosts().isEmpty(), "the demo resets HV13's password");
+        byte[] pdf = render(doc, 16);
+        String all = text(pdf, 1, 99).replace("\n", " ");
+        String host = view.plan().onHosts().get(0).subject();
+        assertTrue(all.matches("(?s).*" + host + " (HVC\\d )?On the host: " + java.util.regex.Pattern.quote(
+                Procedure.onHost(view.plan().onHosts().get(0))) + ".*"), all);
+        String first = text(pdf, 1, 1).replace("\n", " ");
+        assertTrue(first.contains("by a command run there, which the script does not run (runbook.md lists it)"), first);
+        assertTrue(first.contains("The proposed change:"), first);
+    }
+
+    @Test
     void lowAndInfoFindingsAreListedUpToACapPerRuleAndCountedBeyondIt() throws Exception {
         List<Finding> advisories = new ArrayList<>();
         for (int i = 1; i <= 60; i++) {

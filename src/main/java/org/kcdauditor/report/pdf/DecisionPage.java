@@ -15,6 +15,7 @@ import org.kcdauditor.report.FindingsDocument;
 import org.kcdauditor.report.GoVerdict;
 import org.kcdauditor.report.ObjectChange;
 import org.kcdauditor.report.Procedure;
+import org.kcdauditor.remedy.Action;
 import org.kcdauditor.report.ReportView;
 import org.kcdauditor.report.ReportView.Cell;
 import org.kcdauditor.report.ReportView.ClusterView;
@@ -240,7 +241,7 @@ final class DecisionPage {
     // ---------------------------------------------------------------- the change
 
     private static void change(Document d, ReportView view, PdfReportWriter.Fonts f) {
-        Paragraph h = heading("The proposed change", f.h2, 4);
+        Paragraph h = heading("The proposed change:", f.h2, 4);
         int objectsChanged = view.plan().objectsChanged();
         long hostOnly = view.objectChanges().stream().filter(o -> !o.directory()).count();
         List<ObjectChange> objects = view.objectChanges();
@@ -280,8 +281,11 @@ final class DecisionPage {
         }
         d.add(t);
         int validate = view.plan().validate().size();
+        long onHosts = view.plan().onHosts().stream().map(Action.OnHost::subject).distinct().count();
         Paragraph how = new Paragraph("Made with remediation.ps1 -Apply (it records what it changes; -Rollback"
-                + " reverts exactly that) or by hand from runbook.md; no reboot, no VM downtime. Validation: "
+                + " reverts exactly that) or by hand from runbook.md" + (onHosts == 0 ? "" : ", and on "
+                + Words.plural(onHosts, "host") + " by a command run there, which the script does not run (runbook.md"
+                + " lists it)") + "; no reboot, no VM downtime. Validation: "
                 + (validate == 0 ? "" : Words.plural(validate, "test move") + ", each started on its source node; then ")
                 + (Procedure.recordsBaseline(view.doc(), view.plan()) ? "the new baseline recorded (kcd-audit baseline"
                 + " capture) and " : "") + "kcd-audit preflight"

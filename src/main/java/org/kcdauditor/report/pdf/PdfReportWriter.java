@@ -667,6 +667,14 @@ public final class PdfReportWriter implements ReportWriter {
                 t.addCell(cell("", f.small, null));
                 t.addCell(cell("Remove duplicate SPN: " + Values.visible(u.spn()), f.small, null));
             }
+            // the steps on the hosts too, as page 1 counts them (remediation.ps1 does not run them)
+            for (Action.OnHost a : plan.onHosts()) {
+                var cluster = view.clusters().stream().filter(c -> c.nodes().stream().anyMatch(node -> node.equalsIgnoreCase(
+                        a.subject()))).findFirst();
+                t.addCell(cell(Values.visible(a.subject()), f.smallBold, null));
+                t.addCell(cell(cluster.map(ReportView.ClusterView::name).orElse(""), f.small, null));
+                t.addCell(cell("On the host: " + Procedure.onHost(a), f.small, null));
+            }
             t.setComplete(true);
             d.add(t);
             if (!plan.refused().isEmpty()) {
