@@ -230,7 +230,7 @@ class HistoryCommandsTest {
         try (var wb = new org.apache.poi.xssf.usermodel.XSSFWorkbook(reports.resolve("audit.xlsx").toFile())) {
             var sheet = wb.getSheet("Waivers");
             assertEquals("NO NODE", sheet.getRow(1).getCell(0).getStringCellValue());
-            assertEquals("yes", sheet.getRow(2).getCell(0).getStringCellValue());
+            assertEquals("Yes", sheet.getRow(2).getCell(0).getStringCellValue());
             assertEquals("EXPIRED, NO NODE", sheet.getRow(4).getCell(0).getStringCellValue(),
                     "an expired waiver for no node says both");
         }
@@ -267,7 +267,7 @@ class HistoryCommandsTest {
         try (var wb = new org.apache.poi.xssf.usermodel.XSSFWorkbook(reports.resolve("audit.xlsx").toFile())) {
             var sheet = wb.getSheet("Waivers");
             assertEquals("NO SPN", sheet.getRow(1).getCell(0).getStringCellValue());
-            assertEquals("yes", sheet.getRow(2).getCell(0).getStringCellValue());
+            assertEquals("Yes", sheet.getRow(2).getCell(0).getStringCellValue());
         }
         run("baseline", "diff", "--config", cfg.toString());
         assertTrue(out.contains("waiver AES_NOT_ENABLED NAS01 active until 2026-12-31, but it names an SPN"), out);

@@ -214,7 +214,7 @@ final class HistorySheets {
                 "Expires"};
         List<Object[]> rows = new ArrayList<>();
         for (HistorySections.WaiverDoc d : b.waivers()) {
-            String state = d.active() ? "yes" : "EXPIRED";
+            String state = d.active() ? "Yes" : "EXPIRED";
             rows.add(new Object[]{d.warning() == null ? state
                     : d.active() ? WaiverHosts.label(d.warning()) : "EXPIRED, " + WaiverHosts.label(d.warning()), d.rule(),
                     d.findings(), d.host(), d.peer(), d.spn(),

@@ -602,7 +602,7 @@ public final class XlsxReportWriter implements ReportWriter {
             String[] u = uacWords.computeIfAbsent((long) uac << 1 | (entries ? 1 : 0), k -> new String[]{uac(uac),
                     Uac.describe(uac, entries), RemediationPlan.mode(uac, entries)});
             String enc = encWords.computeIfAbsent(h.supportedEncryptionTypes(), EncryptionTypes::describe);
-            String[] v = {h.name(), h.cluster(), h.dnsHostName(), h.enabled() ? "yes" : "NO", u[0], u[1], u[2],
+            String[] v = {h.name(), h.cluster(), h.dnsHostName(), h.enabled() ? "Yes" : "NO", u[0], u[1], u[2],
                     h.operatingSystem(), h.operatingSystemVersion(), null, join(h.delegateTo(), "; "),
                     join(h.spns(), "; "), join(h.rbcdAllowed(), "; "), h.samAccountName(), h.distinguishedName(),
                     h.objectSid(), null, null, null, enc, null, join(view.hostChanges(h), "; "), h.directory()};
