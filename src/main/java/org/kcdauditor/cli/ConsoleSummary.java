@@ -76,7 +76,8 @@ final class ConsoleSummary {
             out.println(ReportView.decision(noGo.size(), view.clusters().size(),
                     oneLine(view.clusters().get(0).name())) + (noGo.isEmpty() ? "."
                     : " (" + String.join(", ", noGo.subList(0, Math.min(TOP, noGo.size())))
-                    + (noGo.size() > TOP ? ", …" : "") + "); the reasons: `kcd-audit preflight --config FILE --cluster NAME`"
+                    + (noGo.size() > TOP ? ", …" : "")
+                    + "); the reasons: `kcd-audit preflight --config FILE --cluster NAME`"
                     + (o.files().stream().anyMatch(x -> x.getFileName().toString().equals("audit.pdf"))
                     ? " or page 1 of audit.pdf." : ".")));
             out.println();

@@ -84,8 +84,8 @@ final class ReportCommand implements Callable<Integer> {
         // a folder holds one run's reports: into another run's, the new files would stand beside its findings.json
         Path there = dir.resolve(FindingsJson.FILE_NAME);
         boolean sameRun = Files.isRegularFile(there);
-        if (sameRun && !doc.runId().equals(FindingsJson.runIdOf(there))) {
-            String other = FindingsJson.runIdOf(there);
+        String other = sameRun ? FindingsJson.runIdOf(there) : null;
+        if (sameRun && !doc.runId().equals(other)) {
             throw new ConfigException((out != null ? "--out: " : "--from: ") + dir + " holds the reports of "
                     + (other == null ? "something else (its findings.json names no run)" : "another run (" + other + ")")
                     + ", not of run " + doc.runId() + ": re-render into an empty folder, or into that run's own folder");

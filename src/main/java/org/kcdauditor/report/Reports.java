@@ -139,7 +139,8 @@ public final class Reports {
                 Path target = dir.resolve(w.fileName());
                 tasks.add(() -> TempFile.withStrategy(poiTemp, () -> {
                     try {
-                        timings.time(w.format().word(), () -> AtomicFiles.write(target, out -> w.write(view, out, inFolder)));
+                        timings.time(w.format().word(),
+                                () -> AtomicFiles.write(target, out -> w.write(view, out, inFolder)));
                     } catch (IOException e) {
                         throw new UncheckedIOException(writing(target, e));
                     } catch (RuntimeException e) {

@@ -74,11 +74,9 @@ public final class AuditRun {
 
     /**
      * What a finished run produced. {@code outDir} is null when no reports were written; {@code view} is the view
-     * the report writers read (null when none were written: {@link #view()} then makes one from the document).
-     */
-    /**
-     * @param leftOver reports of an earlier run that {@code --out DIR} still holds and this run did not write: left in
-     *                 place, and named on the console, since they do not describe this run
+     * the report writers read (null when none were written: {@link #view()} then makes one from the document);
+     * {@code leftOver}: reports of an earlier run that {@code --out DIR} still holds and this run did not write, left
+     * in place and named on the console, since they do not describe this run.
      */
     public record Outcome(String runId, Path outDir, FindingsDocument document, ReportView view, AuditResult result,
                           List<Path> files, List<Path> leftOver, int objectsRead) {

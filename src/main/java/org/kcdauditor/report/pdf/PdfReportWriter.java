@@ -669,8 +669,8 @@ public final class PdfReportWriter implements ReportWriter {
             }
             // the steps on the hosts too, as page 1 counts them (remediation.ps1 does not run them)
             for (Action.OnHost a : plan.onHosts()) {
-                var cluster = view.clusters().stream().filter(c -> c.nodes().stream().anyMatch(node -> node.equalsIgnoreCase(
-                        a.subject()))).findFirst();
+                var cluster = view.clusters().stream()
+                        .filter(c -> c.nodes().stream().anyMatch(node -> node.equalsIgnoreCase(a.subject()))).findFirst();
                 t.addCell(cell(Values.visible(a.subject()), f.smallBold, null));
                 t.addCell(cell(cluster.map(ReportView.ClusterView::name).orElse(""), f.small, null));
                 t.addCell(cell("On the host: " + Procedure.onHost(a), f.small, null));
