@@ -436,8 +436,8 @@ public final class RemediationPlan {
         Set<String> open = new HashSet<>();
         scripted.stream().filter(f -> f.severity() != Severity.INFO && !settled.contains(f.id()))
                 .forEach(f -> open.add(f.id()));
-        Set<String> waived = new HashSet<>();
-        nn(doc.findings()).stream().filter(f -> f != null && f.isWaived()).forEach(f -> waived.add(f.id()));
+        Map<String, Finding> waived = new HashMap<>();
+        nn(doc.findings()).stream().filter(f -> f != null && f.isWaived()).forEach(f -> waived.put(f.id(), f));
         List<Decision> decisions = new ArrayList<>();
         for (Finding f : undecided) {
             if (f.severity() == Severity.INFO || settled.contains(f.id())) {
@@ -447,7 +447,7 @@ public final class RemediationPlan {
             if (!causes.isEmpty() && causes.stream().allMatch(settled::contains)) {
                 continue; // a consequence (observed failure, hardening) of findings the plan fixes: it goes with them
             }
-            if (!causes.isEmpty() && causes.stream().allMatch(id -> settled.contains(id) || waived.contains(id))) {
+            if (!causes.isEmpty() && causes.stream().allMatch(id -> settled.contains(id) || waived.containsKey(id))) {
                 // a consequence of findings a waiver accepts: the pair stays failing, and this finding, not waived
                 // itself, stays open (and blocks GO) until it is waived too or its cause is fixed
                 decisions.add(new Decision(f, "It follows from waived findings, which keep the pair failing: waive"
@@ -464,7 +464,16 @@ public final class RemediationPlan {
             }
             boolean coversFlags = h != null && h.changesMode() && f.hasEvidence()
                     && Boolean.TRUE.equals(f.evidence().delegationBits());
-            decisions.add(new Decision(f, m.what(), m.proposed(), coversFlags ? h.name() : null, false));
+            // causes a waiver accepts are named among those to fix: say which, so no report asks to fix them
+            Map<String, Integer> waivedCauses = new LinkedHashMap<>();
+            causes.stream().map(waived::get).filter(Objects::nonNull).forEach(c -> waivedCauses.merge(c.rule(), 1,
+                    Integer::sum));
+            List<String> named = new ArrayList<>();
+            waivedCauses.forEach((rule, n) -> named.add(n + " " + rule));
+            String what = named.isEmpty() ? m.what() : m.what() + " Of these, " + String.join(" and ", named)
+                    + (waivedCauses.values().stream().mapToInt(Integer::intValue).sum() == 1 ? " is" : " are")
+                    + " waived (the plan leaves them out): they keep their pairs failing until the waiver ends.";
+            decisions.add(new Decision(f, what, m.proposed(), coversFlags ? h.name() : null, !named.isEmpty()));
             open.add(f.id());
         }
 

@@ -100,6 +100,26 @@ class DecisionViewTest {
     }
 
     @Test
+    void aDecisionNamingWaivedCausesAmongItsFixesSaysTheyAreWaivedInEveryReport() {
+        FindingsDocument d = Fixtures.waivedHv02ToHv03();
+        List<String> causes = new java.util.ArrayList<>(waivedCauses(d));
+        causes.add("0123456789abcdef"); // an open cause the plan does not fix
+        Finding hardening = TestFindings.of("HARDENING_PATCH_WITHOUT_DELEGATION", Severity.HIGH, "HVC1", "HV02", null,
+                "KB5020805", "HV02 installed KB5020805 while its pairs cannot succeed.", Evidence.builder()
+                        .relatedFindings(causes).build(),
+                new Action.Manual("Fix what blocks HV02's pairs now: its 4 MISSING_DELEGATION and 1 other findings."));
+        ReportView v = ReportView.of(Fixtures.withFindings(d, List.of(hardening)));
+        RemediationPlan.Decision decision = v.decisions().stream().filter(x -> x.finding().rule()
+                .equals("HARDENING_PATCH_WITHOUT_DELEGATION")).findFirst().orElseThrow();
+        assertEquals("Fix what blocks HV02's pairs now: its 4 MISSING_DELEGATION and 1 other findings. Of these, 4"
+                + " MISSING_DELEGATION are waived (the plan leaves them out): they keep their pairs failing until the"
+                + " waiver ends.", decision.what());
+        ReportView.FindingView f = v.findings().stream().filter(x -> x.finding().rule()
+                .equals("HARDENING_PATCH_WITHOUT_DELEGATION")).findFirst().orElseThrow();
+        assertEquals(decision.what(), f.remediation(), "the PDF, the workbook and the mail say the same");
+    }
+
+    @Test
     void aWaivedPairStaysFailingWithItsMarkAndTheWaiversTerms() {
         ReportView v = ReportView.of(Fixtures.waivedHv02ToHv03());
         ReportView.ClusterView hvc1 = v.clusters().get(0);
