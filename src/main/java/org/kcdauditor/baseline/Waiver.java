@@ -20,9 +20,13 @@ public record Waiver(String rule, String host, String peer, String spn, String j
     }
 
     public boolean matches(Finding f) {
+        return matchesPlace(f) && (spn == null || (f.spn() != null && Spn.keyOf(spn).equals(Spn.keyOf(f.spn()))));
+    }
+
+    /** {@link #matches} but for the SPN: the finding is of this waiver's rule, on its host (and peer, when it names one). */
+    public boolean matchesPlace(Finding f) {
         return rule.equals(f.rule()) && host.equalsIgnoreCase(nz(f.host()))
-                && (peer == null || peer.equalsIgnoreCase(nz(f.peer())))
-                && (spn == null || (f.spn() != null && Spn.keyOf(spn).equals(Spn.keyOf(f.spn()))));
+                && (peer == null || peer.equalsIgnoreCase(nz(f.peer())));
     }
 
     public Finding.Waiver asFindingWaiver() {

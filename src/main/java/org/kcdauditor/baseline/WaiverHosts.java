@@ -84,9 +84,7 @@ public final class WaiverHosts {
             if (w.spn() == null) {
                 continue;
             }
-            List<Finding> meant = findings.stream().filter(f -> w.rule().equals(f.rule())
-                    && w.host().equalsIgnoreCase(f.host() == null ? "" : f.host())
-                    && (w.peer() == null || w.peer().equalsIgnoreCase(f.peer() == null ? "" : f.peer()))).toList();
+            List<Finding> meant = findings.stream().filter(w::matchesPlace).toList();
             if (!meant.isEmpty() && meant.stream().allMatch(f -> f.spn() == null)) {
                 out.add(w);
             }

@@ -167,7 +167,6 @@ public final class FindingsJson {
         return out;
     }
 
-    /** Reads a stored run; a missing or foreign file is a user error naming the file. */
     /**
      * The {@code runId} of the findings.json {@code file}, read from its first fields without binding the document (at
      * 20,000 hosts it is over 100 MB); null when the file is no JSON object naming one.
@@ -191,6 +190,7 @@ public final class FindingsJson {
         }
     }
 
+    /** Reads a stored run; a missing or foreign file is a user error naming the file. */
     public static FindingsDocument read(Path file) {
         try {
             FindingsDocument doc = MAPPER.readValue(file.toFile(), FindingsDocument.class);

@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * The one view of a run that every output lays out: the workbook, the PDF, the runbooks, the script, the
@@ -724,12 +725,23 @@ public final class ReportView {
     }
 
     /** What the marks of a matrix cell mean, for the legends of the PDF and the workbook. */
-    public static final String CELL_MARKS = "\"!\": a destination SPN is not registered or is held by two objects;"
-            + " \"E\": an account of the pair has no AES (RC4 removal); \"C\": a host authenticates migrations with"
-            + " CredSSP; \"D\": a node's or file server's account, or a node's live migration, is disabled; \"L\": a"
-            + " domain controller has not replicated what the pair needs (preflight --all-dcs); \"R\": resource-based"
-            + " delegation covers the pair; \"W\": a waived finding blocks the pair, which still fails (a waiver accepts"
-            + " the failure, it does not fix it)";
+    public static final List<Mark> MARKS = List.of(
+            new Mark("!", "a destination SPN is not registered or is held by two objects"),
+            new Mark("E", "an account of the pair has no AES (RC4 removal)"),
+            new Mark("C", "a host authenticates migrations with CredSSP"),
+            new Mark("D", "a node's or file server's account, or a node's live migration, is disabled"),
+            new Mark("L", "a domain controller has not replicated what the pair needs (preflight --all-dcs)"),
+            new Mark("R", "resource-based delegation covers the pair"),
+            new Mark("W", "a waived finding blocks the pair, which still fails (a waiver accepts the failure, it does"
+                    + " not fix it)"));
+
+    /** {@link #MARKS} in one line, for a legend in running text: {@code "!": a destination SPN …; "E": …}. */
+    public static final String CELL_MARKS = MARKS.stream().map(m -> "\"" + m.mark() + "\": " + m.meaning())
+            .collect(Collectors.joining("; "));
+
+    /** A mark a matrix cell may carry, and what it means. */
+    public record Mark(String mark, String meaning) {
+    }
 
     /**
      * The cover's one sentence. A cluster needs attention when its status is not OK or one of its pairs

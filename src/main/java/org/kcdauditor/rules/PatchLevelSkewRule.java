@@ -33,6 +33,7 @@ public final class PatchLevelSkewRule implements Rule {
     public void evaluate(AuditContext ctx, FindingSink out) {
         PatchIndex index = ctx.patches();
         for (ResolvedCluster c : ctx.clusters()) {
+            String preflight = Commands.preflight(c.name());
             Map<AdObject, Set<String>> have = new LinkedHashMap<>();
             Set<String> all = new LinkedHashSet<>();
             for (AdObject n : c.nodes()) {
@@ -55,8 +56,7 @@ public final class PatchLevelSkewRule implements Rule {
                             .message(e.getKey().name() + " lacks hardening " + kb + " which " + String.join(", ", others)
                                     + " in " + c.name() + " have installed.")
                             .action(new Action.Manual("Bring the cluster to one patch level in the next window, after"
-                                    + " delegation is verified" + (Commands.preflight(c.name()) == null ? "."
-                                    : " (" + Commands.preflight(c.name()) + ").")))
+                                    + " delegation is verified" + (preflight == null ? "." : " (" + preflight + ").")))
                             .emit();
                 }
             }

@@ -27,6 +27,7 @@ import org.kcdauditor.remedy.Values;
 import org.kcdauditor.report.FindingsDocument;
 import org.kcdauditor.report.Format;
 import org.kcdauditor.report.Palette;
+import org.kcdauditor.report.ObjectChange;
 import org.kcdauditor.report.Procedure;
 import org.kcdauditor.report.RemediationPlan;
 import org.kcdauditor.report.RemediationPlan.HostChange;
@@ -669,10 +670,10 @@ public final class PdfReportWriter implements ReportWriter {
             }
             // the steps on the hosts too, as page 1 counts them (remediation.ps1 does not run them)
             for (Action.OnHost a : plan.onHosts()) {
-                var cluster = view.clusters().stream()
-                        .filter(c -> c.nodes().stream().anyMatch(node -> node.equalsIgnoreCase(a.subject()))).findFirst();
+                String cluster = view.objectChanges().stream().filter(o -> o.name().equalsIgnoreCase(a.subject()))
+                        .map(ObjectChange::cluster).findFirst().orElse("");
                 t.addCell(cell(Values.visible(a.subject()), f.smallBold, null));
-                t.addCell(cell(cluster.map(ReportView.ClusterView::name).orElse(""), f.small, null));
+                t.addCell(cell(cluster, f.small, null));
                 t.addCell(cell("On the host: " + Procedure.onHost(a), f.small, null));
             }
             t.setComplete(true);

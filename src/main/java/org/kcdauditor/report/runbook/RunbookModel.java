@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.Set;
 
 /**
  * The data model the runbook templates see, laid out from the {@link ReportView}: plain maps, lists,

@@ -497,16 +497,13 @@ public final class XlsxReportWriter implements ReportWriter {
                 + " fix it)", st.note);
         // one mark a row, as the colours above: on one line the marks ran 70 columns wide, and the sheet printed at
         // a sixth of its size to fit them on the page's width
-        boolean first = true;
-        for (String mark : ReportView.CELL_MARKS.split("; ")) {
+        for (ReportView.Mark mark : ReportView.MARKS) {
             legend = sh.createRow(r++);
-            if (first) {
+            if (mark == ReportView.MARKS.get(0)) {
                 text(legend, 0, "Marks:", st.label);
-                first = false;
             }
-            int colon = mark.indexOf("\": ");
-            text(legend, 1, colon > 0 ? mark.substring(1, colon) : "", st.note);
-            text(legend, 2, colon > 0 ? mark.substring(colon + 3) : mark, st.note);
+            text(legend, 1, mark.mark(), st.note);
+            text(legend, 2, mark.meaning(), st.note);
         }
         r++;
         int widest = 12;
