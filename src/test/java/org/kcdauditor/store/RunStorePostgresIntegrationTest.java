@@ -42,6 +42,7 @@ class RunStorePostgresIntegrationTest {
         String id = UUID.randomUUID().toString();
         String failed = UUID.randomUUID().toString();
         String config = "/pg-test/" + id;
+        String second = UUID.randomUUID().toString();
         try (RunStore store = RunStore.open(url, db.user, pw == null ? null : pw.toCharArray())) {
             store.begin(id, t, "run", config, "ldaps://dc1", "DC=contoso,DC=com");
             store.complete(id, t.plusSeconds(1), new CompletedRun(r, 2, null,
@@ -63,7 +64,6 @@ class RunStorePostgresIntegrationTest {
 
             // a second run stored as changes against the first, its hosts on a second connection as a run stores
             // them (the credentials reused), then the first pruned: values handed over
-            String second = UUID.randomUUID().toString();
             store.begin(second, t.plusSeconds(4), "run", config, null, null);
             store.complete(second, t.plusSeconds(5), new CompletedRun(r, 2, null, List.of(), List.of()),
                     store.writeSnapshot(second, r.context().hosts(), store.previousRun(config).orElseThrow()));
@@ -84,6 +84,12 @@ class RunStorePostgresIntegrationTest {
             assertEquals(2, store.hostStates(second).size());
             assertEquals(mesh("HV01", "HV02").get(0).delegateTo(), store.hostStates(second).get("HV01").delegateTo());
             assertTrue(store.firstRunWaiving(config, "MISSING_DELEGATION", "HV01", null, null).isEmpty());
+        }
+        try (var c = java.sql.DriverManager.getConnection(url, db.user, pw)) {
+            assertEquals(RunStore.Schema.CURRENT, RunStore.Schema.of(c), "the next open starts no Flyway");
+        }
+        try (RunStore store = RunStore.open(url, db.user, pw == null ? null : pw.toCharArray())) {
+            assertEquals(RunSummary.SUCCEEDED, store.find(second).orElseThrow().status());
         }
     }
 }
