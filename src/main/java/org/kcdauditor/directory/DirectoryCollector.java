@@ -147,7 +147,7 @@ public final class DirectoryCollector {
         Map<Integer, SearchResultEntry> partial = new LinkedHashMap<>();
         // A peer's SPN stands in every other node's delegation list, and a few operating systems name 100,000
         // computers: keep each distinct value once.
-        Map<String, String> canonical = new HashMap<>();
+        ValueInterner canonical = new ValueInterner();
         int[] references = {0};
         SearchResultListener listener = new SearchResultListener() {
             private static final long serialVersionUID = 1L;
@@ -300,7 +300,7 @@ public final class DirectoryCollector {
      * The object of one entry. Each attribute of the entry is looked at once (by its name as the server spells
      * it, which is usually the requested spelling), not looked up by name once per field.
      */
-    static AdObject toObject(Entry e, Map<String, String> canonical) {
+    static AdObject toObject(Entry e, ValueInterner canonical) {
         Attribute[] at = new Attribute[ATTRIBUTES.length];
         for (Attribute a : e.getAttributes()) {
             Integer i = INDEX.get(a.getName());
@@ -343,9 +343,9 @@ public final class DirectoryCollector {
         return a == null ? null : a.getValue();
     }
 
-    private static String value(Attribute a, Map<String, String> canonical) {
-        String v = value(a);
-        return v == null ? null : canonical.computeIfAbsent(v, k -> k);
+    private static String value(Attribute a, ValueInterner canonical) {
+        ASN1OctetString[] v = a == null ? null : a.getRawValues();
+        return v == null || v.length == 0 ? null : canonical.intern(v[0]);
     }
 
     private static byte[] bytes(Attribute a) {
@@ -353,16 +353,17 @@ public final class DirectoryCollector {
     }
 
     /** An attribute's values; with {@code canonical}, each distinct value is kept as one String instance. */
-    private static List<String> values(Attribute a, Map<String, String> canonical) {
-        String[] v = a == null ? null : a.getValues();
-        if (v == null) {
+    private static List<String> values(Attribute a, ValueInterner canonical) {
+        if (a == null) {
             return List.of();
         }
-        for (int i = 0; canonical != null && i < v.length; i++) {
-            String seen = canonical.putIfAbsent(v[i], v[i]);
-            if (seen != null) {
-                v[i] = seen;
-            }
+        if (canonical == null) {
+            return Arrays.asList(a.getValues());
+        }
+        ASN1OctetString[] raw = a.getRawValues();
+        String[] v = new String[raw.length];
+        for (int i = 0; i < raw.length; i++) {
+            v[i] = canonical.intern(raw[i]);
         }
         return Arrays.asList(v);
     }

@@ -164,7 +164,7 @@ final class DomainControllers {
                 return new DcRead(name, t.url(), t.readOnly(), true, null, List.of(), List.of());
             }
             List<String> dns = scope.stream().map(AdObject::dn).toList();
-            Map<String, String> canonical = new HashMap<>();
+            ValueInterner canonical = new ValueInterner();
             Map<String, AdObject> read = new HashMap<>();
             Map<String, SearchResultEntry> ranged = new HashMap<>();
             BaseReads.read(c, dns, ATTRIBUTES, t.url(), (dn, e) -> {
