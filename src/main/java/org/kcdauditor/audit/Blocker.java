@@ -22,6 +22,16 @@ public record Blocker(String rule, String findingId) {
     /** The target has no name a delegation entry can be made of (its name and dNSHostName are not host names). */
     public static final String DNS_HOST_NAME_INVALID = "DNS_HOST_NAME_INVALID";
 
+    /** The blockers that leave a pair's delegation itself incomplete: an entry missing or unusable, a target SPN
+     *  not registered or held twice, a target without a host name (HARDENING_PATCH_WITHOUT_DELEGATION reads these). */
+    private static final java.util.Set<String> DELEGATION = java.util.Set.of(MISSING_DELEGATION,
+            TARGET_SPN_NOT_REGISTERED, DUPLICATE_SPN, CROSS_DOMAIN_NEEDS_RBCD, DNS_HOST_NAME_INVALID);
+
+    /** Whether this blocker leaves the pair's delegation incomplete (not an account, encryption or host setting). */
+    public boolean delegation() {
+        return DELEGATION.contains(rule);
+    }
+
     /** The blocker of the finding {@code rule} emits for this host, peer and SPN. */
     public static Blocker of(String rule, String host, String peer, String spn) {
         return new Blocker(rule, Finding.stableId(rule, host, peer, spn));

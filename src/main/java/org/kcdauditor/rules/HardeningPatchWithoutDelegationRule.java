@@ -1,6 +1,7 @@
 package org.kcdauditor.rules;
 
 import org.kcdauditor.audit.AuditContext;
+import org.kcdauditor.audit.Blocker;
 import org.kcdauditor.audit.PairStatus;
 import org.kcdauditor.audit.PatchIndex;
 import org.kcdauditor.model.AdObject;
@@ -35,16 +36,19 @@ public final class HardeningPatchWithoutDelegationRule implements Rule {
     public void evaluate(AuditContext ctx, FindingSink out) {
         PatchIndex index = ctx.patches();
         for (AdObject node : ctx.nodes()) {
-            List<PairStatus> failing = ctx.pairsFrom(node).stream().filter(p -> !p.ok()).toList();
+            // incomplete delegation (entries, target SPNs), not every blocker: an account or host setting that also
+            // stops a pair has its own finding, and the hardening update does not make it worse
+            List<PairStatus> failing = ctx.pairsFrom(node).stream()
+                    .filter(p -> p.blockers().stream().anyMatch(Blocker::delegation)).toList();
             if (failing.isEmpty()) {
                 continue;
             }
             List<String> gaps = new ArrayList<>();
             for (PairStatus p : failing) {
-                int n = p.blockers().size();
-                gaps.add(p.target().name() + " (" + n + (n == 1 ? " blocker" : " blockers") + ")");
+                long n = p.blockers().stream().filter(Blocker::delegation).count();
+                gaps.add(p.target().name() + " (" + n + (n == 1 ? " gap" : " gaps") + ")");
             }
-            Related causes = Related.of(failing);
+            Related causes = Related.of(failing, Blocker::delegation);
             List<Evidence.PairRef> pairs = failing.stream()
                     .map(p -> new Evidence.PairRef(node.name(), p.target().name())).toList();
             index.hardening(node).forEach((kb, installed) -> {
@@ -56,9 +60,9 @@ public final class HardeningPatchWithoutDelegationRule implements Rule {
                                 .pairs(pairs).relatedFindings(causes.ids()).build())
                         .message(node.name() + " installed " + via + (r.installedOn() == null ? "" : " on "
                                 + r.installedOn()) + (u.cve() == null ? "" : ", " + u.cve()) + (u.enforced() == null
-                                ? "" : ", enforced " + u.enforced()) + ", while its pairs to " + String.join(", ", gaps)
-                                + " cannot succeed: live migration from it fails.")
-                        .action(new Action.Manual("Fix what blocks " + node.name() + "'s pairs now: its "
+                                ? "" : ", enforced " + u.enforced()) + ", while its delegation to " + String.join(", ", gaps)
+                                + " is incomplete: live migration from it fails.")
+                        .action(new Action.Manual("Complete the delegation of " + node.name() + " now: fix its "
                                 + causes.describe() + "; replicate, purge tickets (" + Commands.PURGE_TICKETS
                                 + ") and test a live migration."))
                         .emit();

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * The findings that make pairs fail, by id: the pairs' blockers (missing entries, unregistered or duplicated
@@ -18,10 +19,17 @@ final class Related {
 
     /** The causes of the failing pairs among {@code pairs}. */
     static Related of(List<PairStatus> pairs) {
+        return of(pairs, b -> true);
+    }
+
+    /** Those of their causes that {@code which} accepts. */
+    static Related of(List<PairStatus> pairs, Predicate<Blocker> which) {
         Related r = new Related();
         for (PairStatus p : pairs) {
             for (Blocker b : p.blockers()) {
-                r.idToRule.put(b.findingId(), b.rule());
+                if (which.test(b)) {
+                    r.idToRule.put(b.findingId(), b.rule());
+                }
             }
         }
         return r;

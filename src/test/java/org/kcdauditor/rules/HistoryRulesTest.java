@@ -14,6 +14,7 @@ import org.kcdauditor.model.EventRecord;
 import org.kcdauditor.model.Finding;
 import org.kcdauditor.model.PatchRecord;
 import org.kcdauditor.model.Severity;
+import org.kcdauditor.model.Uac;
 
 import java.nio.file.Path;
 import java.time.Instant;
@@ -67,12 +68,26 @@ class HistoryRulesTest {
         assertEquals("HV03", f.get(0).host());
         assertEquals("KB5020805", f.get(0).spn());
         assertTrue(f.get(0).message().contains("KB5019966 (carries KB5020805)"), f.get(0).message());
-        assertTrue(f.get(0).message().contains("its pairs to HV01 (4 blockers) cannot succeed"), f.get(0).message());
+        assertTrue(f.get(0).message().contains("its delegation to HV01 (4 gaps) is incomplete"), f.get(0).message());
         assertEquals(4, f.get(0).evidence().relatedFindings().size(), "the blockers of HV03 -> HV01, by id");
         List<Finding> skew = rule(r, "PATCH_LEVEL_SKEW");
         assertEquals(2, skew.size(), "HV01 and HV03 lack KB5008380 that HV02 has");
         assertTrue(skew.stream().allMatch(s -> s.severity() == Severity.LOW && s.spn().equals("KB5008380")));
         assertTrue(rule(r, "PATCH_DATA_MISSING").isEmpty());
+    }
+
+    @Test
+    void hardeningPatchOnANodeWhosePairsFailForAnotherReasonIsNotAFinding() {
+        // complete delegation; HV01's account is disabled, so every pair into HV01 fails (ACCOUNT_DISABLED), not
+        // for want of delegation
+        List<AdObject> objects = replace(mesh("HV01", "HV02", "HV03"), host("HV01", PT | Uac.ACCOUNTDISABLE,
+                entriesTo("HV02", "HV03")));
+        AuditResult r = new Auditor(RuleCatalogue.standard()).evaluate(snapshot(NOW, objects),
+                List.of(cluster("HVC1", "HV01", "HV02", "HV03")), PolicyConfig.defaults(),
+                new AuditInputs(NOW, null, null, List.of(patch("HV02", "KB5019966")), true, CATALOGUE, List.of(), false));
+        assertEquals(List.of("HV01"), rule(r, "ACCOUNT_DISABLED").stream().map(Finding::host).toList());
+        assertTrue(r.context().pairsFrom(r.context().computer("HV02")).stream().anyMatch(p -> !p.ok()));
+        assertTrue(rule(r, "HARDENING_PATCH_WITHOUT_DELEGATION").isEmpty(), "its delegation is complete");
     }
 
     @Test
