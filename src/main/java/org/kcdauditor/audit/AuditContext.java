@@ -80,6 +80,8 @@ public final class AuditContext implements Drift.Nodes {
     private Map<String, AdObject> dcByHost;
     /** The SPNs (normal form) registered on a domain controller or a krbtgt account (kadmin/changepw), by owner. */
     private Map<String, AdObject> sensitiveSpns;
+    /** The SPNs (normal form) every other object registers; built on first use ({@link #sensitiveOwner}). */
+    private Set<String> ordinarySpns;
     /** The nodes of each cluster's migration group (its own and those of policy.migrationGroups), by name. */
     private final Map<ResolvedCluster, List<AdObject>> groupByName = new IdentityHashMap<>();
     /** The SPN keys of each node and file server, in the order of its SPNs. */
@@ -1343,7 +1345,29 @@ public final class AuditContext implements Drift.Nodes {
             return owner;
         }
         Spn spn = Spn.parse(entry);
-        return spn == null ? null : dcByHost.get(spn.hostName());
+        AdObject dc = spn == null ? null : dcByHost.get(spn.hostName());
+        if (dc == null) {
+            return null;
+        }
+        // the KDC resolves an SPN another object registers, exactly or (cifs/X) through its HOST/X, to that object
+        // whatever HOST/ alias a domain controller also has: a leftover HOST/<node> on a DC is that node's
+        // DUPLICATE_SPN, not a sensitive target
+        String key = Spn.keyOf(entry);
+        String alias = Spn.hostAlias(key);
+        return registeredByOrdinaryObject(key) || alias != null && registeredByOrdinaryObject(alias) ? null : dc;
+    }
+
+    /** Whether an object other than a domain controller or krbtgt registers the SPN {@code key} (normal form). */
+    private boolean registeredByOrdinaryObject(String key) {
+        if (ordinarySpns == null) { // only when an entry names a DC's host: rare, so built then
+            ordinarySpns = new HashSet<>();
+            for (AdObject o : snapshot.objects()) {
+                if (!(o.isComputer() && o.isDomainController() || o.isReadOnlyDc() || o.isKrbtgt())) {
+                    o.spns().forEach(registered -> ordinarySpns.add(Spn.keyOf(registered)));
+                }
+            }
+        }
+        return ordinarySpns.contains(key);
     }
 
     private void indexSensitiveTargets() {

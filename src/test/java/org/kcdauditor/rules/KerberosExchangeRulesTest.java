@@ -324,6 +324,23 @@ class KerberosExchangeRulesTest {
     }
 
     @Test
+    void aLeftoverHostAliasOfANodeOnADomainControllerDoesNotMakeItsPeersEntriesSensitive() {
+        // DC1 still registers HOST/HV02 (a decommissioned name reused): the KDC resolves HV02's migration service
+        // and cifs SPNs, which HV02 registers exactly, to HV02; the alias is HV02's DUPLICATE_SPN, nothing more
+        AdObject dc = host("DC1").uac(Uac.SERVER_TRUST_ACCOUNT | Uac.TRUSTED_FOR_DELEGATION)
+                .spn("HOST/DC1").spn("HOST/HV02").build();
+        AuditResult r = audit(plus(healthy(), dc));
+        assertTrue(of(r, "DELEGATION_TO_SENSITIVE_TARGET").isEmpty(), of(r, "DELEGATION_TO_SENSITIVE_TARGET").toString());
+        assertTrue(of(r, "STALE_DELEGATION").isEmpty(), "the peers' entries are required, not stale");
+        assertEquals(List.of("HV02"), of(r, "DUPLICATE_SPN").stream().map(Finding::host).distinct().toList());
+        // an entry naming the DC's host with a service no other object registers still names the DC
+        AuditResult named = audit(plus(replace(healthy(),
+                host("HV01").delegatesTo("HV02", "HV03").entry("ldap/DC1").build()), dc));
+        assertEquals(List.of("HV01 ldap/DC1"), of(named, "DELEGATION_TO_SENSITIVE_TARGET").stream()
+                .map(f -> f.host() + " " + f.spn()).toList());
+    }
+
+    @Test
     void aDomainControllerWithoutAnyNameDoesNotStopTheAudit() {
         // the DC names are read while the pairs are numbered: a DC object without dn, cn and sAMAccountName is
         // matched by its dNSHostName only
