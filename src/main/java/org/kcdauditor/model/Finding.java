@@ -56,6 +56,12 @@ public record Finding(String id, String rule, Severity severity, String cluster,
                 Remedies.describe(actions), evidence, actions, null, null);
     }
 
+    /** This finding with {@code advice} as its one (manual) action and remediation, in place of its own. */
+    public Finding advised(String advice) {
+        return new Finding(id, rule, severity, cluster, host, peer, spn, message, advice, evidence,
+                List.of(new Action.Manual(advice)), waived, waiver);
+    }
+
     /** True when the finding carries typed evidence (every finding since findings.json gained it). */
     public boolean hasEvidence() {
         return evidence != null;

@@ -281,18 +281,20 @@ public final class ReportView {
     private final List<TrendPoint> trend;
 
     private ReportView(FindingsDocument doc, RemediationPlan plan, String changeTicket) {
-        this.doc = doc;
         this.plan = plan;
         this.directories = directories(doc);
         this.changeTicket = changeTicket;
         this.rules = rules(doc);
-        List<Finding> all = nn(doc.findings()).stream().filter(f -> f != null && f.severity() != null).toList();
-        Map<String, Finding> byId = new HashMap<>();
-        all.forEach(f -> byId.putIfAbsent(f.id(), f));
-        this.counts = Counts.of(all);
         Map<String, String> advice = new HashMap<>();
         plan.decisions().stream().filter(RemediationPlan.Decision::replacesRemedy)
                 .forEach(d -> advice.put(d.finding().id(), d.what()));
+        // findings.json says what every report says: such a finding's remediation and action are the plan's advice
+        this.doc = advice.isEmpty() ? doc : doc.withFindings(nn(doc.findings()).stream()
+                .map(f -> f == null || !advice.containsKey(f.id()) ? f : f.advised(advice.get(f.id()))).toList());
+        List<Finding> all = nn(this.doc.findings()).stream().filter(f -> f != null && f.severity() != null).toList();
+        Map<String, Finding> byId = new HashMap<>();
+        all.forEach(f -> byId.putIfAbsent(f.id(), f));
+        this.counts = Counts.of(all);
         List<FindingView> fv = new ArrayList<>();
         for (Finding f : all) {
             fv.add(new FindingView(f, rule(f.rule()), spnOf(f), kbOf(f), consequence(f, byId), advice.get(f.id())));

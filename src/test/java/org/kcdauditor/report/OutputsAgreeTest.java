@@ -290,6 +290,37 @@ class OutputsAgreeTest {
     }
 
     @Test
+    void everyFindingsRemediationIsTheSameInFindingsJsonTheViewAndTheWorkbook() {
+        XSSFSheet sheet = xlsx.getSheet("Findings");
+        Row head = sheet.getRow(0);
+        int idCol = -1;
+        int remedyCol = -1;
+        for (var c : head) {
+            idCol = "Id".equals(c.getStringCellValue()) ? c.getColumnIndex() : idCol;
+            remedyCol = "Remediation".equals(c.getStringCellValue()) ? c.getColumnIndex() : remedyCol;
+        }
+        Map<String, String> inSheet = new java.util.HashMap<>();
+        for (Row r : sheet) {
+            if (r.getRowNum() > 0 && r.getCell(idCol) != null && r.getCell(remedyCol) != null) {
+                inSheet.put(r.getCell(idCol).getStringCellValue(), r.getCell(remedyCol).getStringCellValue());
+            }
+        }
+        Map<String, String> inView = new java.util.HashMap<>();
+        view.findings().forEach(v -> inView.put(v.finding().id(), v.remediation()));
+        int advised = 0;
+        for (Finding f : doc.findings()) {
+            assertEquals(inView.get(f.id()), f.remediation(), "findings.json vs the view: " + f.id() + " " + f.rule());
+            assertEquals(inSheet.get(f.id()), f.remediation(), "findings.json vs the workbook: " + f.id());
+            if (f.remediation().startsWith("It follows from waived findings")) {
+                advised++;
+                assertEquals(List.of(f.remediation()), f.actions().stream()
+                        .map(a -> ((org.kcdauditor.remedy.Action.Manual) a).what()).toList(), f.id());
+            }
+        }
+        assertTrue(advised > 0, "the demo has a consequence of waived findings");
+    }
+
+    @Test
     void goNoGoFailingDirectionsAndWaivedOnesAgreeEverywhere() throws Exception {
         String mail = notice();
         XSSFSheet summary = xlsx.getSheet("Summary");
