@@ -192,8 +192,15 @@ public record FindingsDocument(int schemaVersion, String runId, Instant startedA
     public record PairDoc(String from, String to, @JsonInclude(JsonInclude.Include.ALWAYS) int required,
                           @JsonInclude(JsonInclude.Include.ALWAYS) int present,
                           @JsonInclude(JsonInclude.Include.NON_NULL) Boolean ok,
-                          @JsonInclude(JsonInclude.Include.NON_EMPTY) List<BlockerDoc> blockers, List<String> missing,
+                          @JsonInclude(JsonInclude.Include.NON_NULL) List<BlockerDoc> blockers, List<String> missing,
                           List<String> unregistered, boolean rbcd, boolean fileServer) {
+        /** {@code blockers} is a list ({@code []} for an ok pair) wherever the run says {@code ok}. */
+        public PairDoc {
+            if (ok != null && blockers == null) {
+                blockers = List.of();
+            }
+        }
+
         /** Whether the pair can migrate: {@code ok} when the run says, else no missing and no unregistered SPN. */
         public boolean passes() {
             if (ok != null) {

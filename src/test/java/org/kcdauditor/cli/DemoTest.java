@@ -152,6 +152,12 @@ class DemoTest {
             assertTrue(p.path("blockers").toString().contains(dupId), p.toString());
         }
         assertEquals(3, rule("DUPLICATE_SPN").get(0).path("evidence").path("pairs").size());
+        // an ok pair carries an empty list: every matrix entry has its blockers
+        List<JsonNode> okPairs = StreamSupport.stream(doc.path("clusters").spliterator(), false)
+                .flatMap(c -> StreamSupport.stream(c.path("matrix").spliterator(), false))
+                .filter(p -> p.path("ok").asBoolean(false)).toList();
+        assertFalse(okPairs.isEmpty());
+        okPairs.forEach(p -> assertTrue(p.path("blockers").isArray() && p.path("blockers").isEmpty(), p.toString()));
         assertFalse(hvc2.path("go").asBoolean(true));
         assertEquals("dc1.contoso.com", doc.path("directory").path("dc").asText());
     }
