@@ -240,7 +240,8 @@ public final class Procedure {
                 String move = Commands.testMove(p.to());
                 validate.add(new Step(Phase.VALIDATE, p.from(), "Live-migrate a test VM " + p.from() + " → " + p.to()
                         + " (must reach 100 %)", "cluster " + p.cluster() + "; run it on " + p.from()
-                        + " (a node of the cluster): started remotely it needs CredSSP, which Credential Guard blocks",
+                        + " (a node of the cluster), so that it tests the hosts' delegation, not your account's: started"
+                        + " remotely it also needs your account delegable (not in Protected Users)",
                         move == null ? List.of() : List.of(move), List.of()));
             }
             boolean recordBaseline = recordsBaseline(doc, plan);
@@ -269,8 +270,9 @@ public final class Procedure {
             }
             phases.add(phase(phases, Phase.VALIDATE, "Live-migrate a test VM in each of the "
                     + Words.plural(plan.validate().size(), "affected direction") + " (fixed by the change, or from a"
-                    + " host whose delegation mode changes), started on the source node (started remotely a move"
-                    + " needs CredSSP, which Credential Guard blocks); each must reach 100 %. Then "
+                    + " host whose delegation mode changes), started on the source node (it then tests the hosts'"
+                    + " delegation, not your account's: started remotely a move also needs the account delegable);"
+                    + " each must reach 100 %. Then "
                     + (recordBaseline ? "record the new baseline and " : "") + "kcd-audit preflight per"
                     + " cluster.", validate));
             List<Step> rollback = new ArrayList<>();
