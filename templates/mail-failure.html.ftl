@@ -3,13 +3,13 @@
 -->
 <!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>${subject}</title></head>
-<body style="font:15px/1.5 -apple-system,'Segoe UI',Roboto,Arial,sans-serif;color:#1f2328;max-width:60rem">
-<h1 style="font-size:1.3rem;color:#b42318">${subject}</h1>
+<body style="font:15px/1.5 -apple-system,'Segoe UI',Roboto,Arial,sans-serif;color:${palette.TEXT};max-width:60rem">
+<h1 style="font-size:1.3rem;color:${palette.TEXT_BAD}">${subject}</h1>
 <p>The scheduled audit <b>${job}</b> (due ${fireTime}) against ${directoryUrl} could not run:</p>
-<pre style="background:#f6f8fa;border:1px solid #d0d7de;border-radius:6px;padding:.5rem .7rem;white-space:pre-wrap"><#list reason?split("\n") as line>${line}<#sep>
+<pre style="background:${palette.CODE};border:1px solid ${palette.LINE};border-radius:6px;padding:.5rem .7rem;white-space:pre-wrap"><#list reason?split("\n") as line>${line}<#sep>
 </#list></pre>
 <p>The run did not complete, so it produced no report and no findings; the reason above says what, if
 anything, it left on disk. The next scheduled run will try again;
 <code>kcd-audit history</code> and the daemon's log show the details. Configuration: ${config}</p>
-<p style="color:#57606a;font-size:13px">kcd-audit reads Active Directory only; it changed nothing.</p>
+<p style="color:${palette.MUTED};font-size:13px">kcd-audit reads Active Directory only; it changed nothing.</p>
 </body></html>

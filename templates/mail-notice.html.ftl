@@ -5,48 +5,48 @@
 <#macro table rows showFix>
 <#if rows?has_content>
 <table style="border-collapse:collapse;width:100%;font-size:14px">
-<tr style="text-align:left;border-bottom:2px solid #d0d7de"><th style="padding:4px">Severity</th><th style="padding:4px">Cluster</th><th style="padding:4px">Host</th><th style="padding:4px">Finding</th></tr>
+<tr style="text-align:left;border-bottom:2px solid ${palette.LINE}"><th style="padding:4px">Severity</th><th style="padding:4px">Cluster</th><th style="padding:4px">Host</th><th style="padding:4px">Finding</th></tr>
 <#list rows as f>
-<tr style="border-bottom:1px solid #d0d7de;vertical-align:top">
-<td style="padding:4px;font-weight:600;color:<#if f.severity == "HIGH">#b42318<#elseif f.severity == "MEDIUM">#9a6700<#else>#57606a</#if>">${f.severity}</td>
+<tr style="border-bottom:1px solid ${palette.LINE};vertical-align:top">
+<td style="padding:4px;font-weight:600;color:<#if f.severity == "HIGH">${palette.TEXT_BAD}<#elseif f.severity == "MEDIUM">${palette.TEXT_WARN}<#else>${palette.MUTED}</#if>">${f.severity}</td>
 <td style="padding:4px">${f.cluster}</td><td style="padding:4px">${f.host}<#if f.peer?has_content> &rarr; ${f.peer}</#if></td>
-<td style="padding:4px">${f.message}<#if showFix && f.remediation?has_content><br><span style="color:#57606a">What to do: ${f.remediation}</span></#if></td>
+<td style="padding:4px">${f.message}<#if showFix && f.remediation?has_content><br><span style="color:${palette.MUTED}">What to do: ${f.remediation}</span></#if></td>
 </tr>
 </#list>
 </table>
 <#else>
-<p style="color:#57606a">None.</p>
+<p style="color:${palette.MUTED}">None.</p>
 </#if>
 </#macro>
 <!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>${subject}</title></head>
-<body style="font:15px/1.5 -apple-system,'Segoe UI',Roboto,Arial,sans-serif;color:#1f2328;max-width:60rem">
+<body style="font:15px/1.5 -apple-system,'Segoe UI',Roboto,Arial,sans-serif;color:${palette.TEXT};max-width:60rem">
 <h1 style="font-size:1.3rem">${subject}</h1>
-<p style="font-size:1.1rem;font-weight:600;padding:6px 10px;background:<#if summary.noGo gt 0>#ffc7ce<#else>#c6efce</#if>">${summary.decision}</p>
+<p style="font-size:1.1rem;font-weight:600;padding:6px 10px;background:<#if summary.noGo gt 0>${palette.RED}<#else>${palette.GREEN}</#if>">${summary.decision}</p>
 <#if summary.clusters?has_content>
 <table style="border-collapse:collapse;font-size:14px;margin-bottom:8px">
-<tr style="text-align:left;border-bottom:2px solid #d0d7de"><th style="padding:4px">Cluster</th><th style="padding:4px">Patch window</th><th style="padding:4px">Pairs OK</th><th style="padding:4px">Failing directions</th><th style="padding:4px">Waived, still failing</th></tr>
+<tr style="text-align:left;border-bottom:2px solid ${palette.LINE}"><th style="padding:4px">Cluster</th><th style="padding:4px">Patch window</th><th style="padding:4px">Pairs OK</th><th style="padding:4px">Failing directions</th><th style="padding:4px">Waived, still failing</th></tr>
 <#list summary.clusters as c>
-<tr style="border-bottom:1px solid #d0d7de;vertical-align:top"><td style="padding:4px">${c.name}</td><td style="padding:4px;font-weight:600;background:<#if c.go>#c6efce<#else>#ffc7ce</#if>">${c.decision}<#if !c.go && summary.change><br><span style="font-weight:400;font-size:12px">after the change: <#if !c.audited>not known (not audited)<#elseif c.goAfter>GO expected<#else>still NO-GO</#if></span></#if></td><td style="padding:4px">${c.pairsOk}/${c.pairs}</td><td style="padding:4px">${c.failing?join(", ")}</td><td style="padding:4px">${c.waivedFailing?join("; ")}</td></tr>
+<tr style="border-bottom:1px solid ${palette.LINE};vertical-align:top"><td style="padding:4px">${c.name}</td><td style="padding:4px;font-weight:600;background:<#if c.go>${palette.GREEN}<#else>${palette.RED}</#if>">${c.decision}<#if !c.go && summary.change><br><span style="font-weight:400;font-size:12px">after the change: <#if !c.audited>not known (not audited)<#elseif c.goAfter>GO expected<#else>still NO-GO</#if></span></#if></td><td style="padding:4px">${c.pairsOk}/${c.pairs}</td><td style="padding:4px">${c.failing?join(", ")}</td><td style="padding:4px">${c.waivedFailing?join("; ")}</td></tr>
 </#list>
 </table>
 </#if>
-<p style="color:#57606a">Audit ${runId} (job ${job}) of ${directoryUrl}, finished ${finishedAt}.
+<p style="color:${palette.MUTED}">Audit ${runId} (job ${job}) of ${directoryUrl}, finished ${finishedAt}.
 <#if previousRunId?has_content>Compared with the previous successful run ${previousRunId}.<#else>No previous successful run: every finding counts as new.</#if></p>
 <p><strong>Status: ${summary.status}.</strong> ${summary.headline}<br>
 Open findings: ${summary.high} high, ${summary.medium} medium, ${summary.low} low, ${summary.info} info<#if summary.waived gt 0>; ${summary.waived} waived, not counted</#if>; ${summary.decisions} need a decision.</p>
 <#if summary.clusters?has_content || summary.unclustered??>
 <table style="border-collapse:collapse;font-size:14px">
-<tr style="text-align:left;border-bottom:2px solid #d0d7de"><th style="padding:4px">Cluster</th><th style="padding:4px">Status</th><th style="padding:4px">Pairs OK</th><th style="padding:4px">Entries present</th><th style="padding:4px">H / M / L / I</th></tr>
+<tr style="text-align:left;border-bottom:2px solid ${palette.LINE}"><th style="padding:4px">Cluster</th><th style="padding:4px">Status</th><th style="padding:4px">Pairs OK</th><th style="padding:4px">Entries present</th><th style="padding:4px">H / M / L / I</th></tr>
 <#list summary.clusters as c>
-<tr style="border-bottom:1px solid #d0d7de"><td style="padding:4px">${c.name}</td><td style="padding:4px">${c.status}</td><td style="padding:4px">${c.pairsOk}/${c.pairs}</td><td style="padding:4px">${c.compliance}</td><td style="padding:4px">${c.high} / ${c.medium} / ${c.low} / ${c.info}</td></tr>
+<tr style="border-bottom:1px solid ${palette.LINE}"><td style="padding:4px">${c.name}</td><td style="padding:4px">${c.status}</td><td style="padding:4px">${c.pairsOk}/${c.pairs}</td><td style="padding:4px">${c.compliance}</td><td style="padding:4px">${c.high} / ${c.medium} / ${c.low} / ${c.info}</td></tr>
 </#list>
 <#if summary.unclustered??>
-<tr style="border-bottom:1px solid #d0d7de;color:#57606a"><td style="padding:4px">(not tied to a cluster)</td><td style="padding:4px">${summary.unclustered.status}</td><td style="padding:4px"></td><td style="padding:4px"></td><td style="padding:4px">${summary.unclustered.high} / ${summary.unclustered.medium} / ${summary.unclustered.low} / ${summary.unclustered.info}</td></tr>
+<tr style="border-bottom:1px solid ${palette.LINE};color:${palette.MUTED}"><td style="padding:4px">(not tied to a cluster)</td><td style="padding:4px">${summary.unclustered.status}</td><td style="padding:4px"></td><td style="padding:4px"></td><td style="padding:4px">${summary.unclustered.high} / ${summary.unclustered.medium} / ${summary.unclustered.low} / ${summary.unclustered.info}</td></tr>
 </#if>
 </table>
 </#if>
-<#if comparedNote?has_content><p style="color:#57606a">${comparedNote}</p></#if>
+<#if comparedNote?has_content><p style="color:${palette.MUTED}">${comparedNote}</p></#if>
 <h2 style="font-size:1.1rem">New (${added?size})</h2>
 <@table rows=added showFix=true/>
 <h2 style="font-size:1.1rem">Resolved (${resolved?size})</h2>
@@ -55,6 +55,6 @@ Open findings: ${summary.high} high, ${summary.medium} medium, ${summary.low} lo
 <@table rows=open showFix=false/>
 <#if changeTimesNote?has_content><p>Drift: ${changeTimesNote}</p></#if>
 <#if pdfNote?has_content><p>${pdfNote}</p></#if>
-<#if reportDir?has_content><p style="color:#57606a">All reports of this run: ${reportDir}</p></#if>
-<p style="color:#57606a;font-size:13px">kcd-audit reads Active Directory only; it changed nothing.</p>
+<#if reportDir?has_content><p style="color:${palette.MUTED}">All reports of this run: ${reportDir}</p></#if>
+<p style="color:${palette.MUTED};font-size:13px">kcd-audit reads Active Directory only; it changed nothing.</p>
 </body></html>

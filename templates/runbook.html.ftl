@@ -15,16 +15,16 @@
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>KCD remediation runbook – ${run.domain}</title>
 <style>
-  :root { --ok:#1e7b34; --warn:#9a6700; --bad:#b42318; --line:#d0d7de; --muted:#57606a; }
+  :root { --ok:${palette.TEXT_OK}; --warn:${palette.TEXT_WARN}; --bad:${palette.TEXT_BAD}; --line:${palette.LINE}; --muted:${palette.MUTED}; }
   * { box-sizing: border-box; }
-  body { font: 15px/1.5 -apple-system, "Segoe UI", Roboto, "DejaVu Sans", Arial, sans-serif; color:#1f2328;
+  body { font: 15px/1.5 -apple-system, "Segoe UI", Roboto, "DejaVu Sans", Arial, sans-serif; color:${palette.TEXT};
          margin: 0 auto; padding: 1rem; max-width: 60rem; overflow-wrap: break-word; overflow-wrap: anywhere; }
   h1 { font-size: 1.5rem; margin: .2rem 0 .5rem; }
   h2 { font-size: 1.2rem; border-bottom: 2px solid var(--line); padding-bottom: .2rem; margin-top: 2rem; }
   h3 { font-size: 1.05rem; margin: 1.4rem 0 .3rem; }
   .meta { color: var(--muted); font-size: .9rem; }
   .card { border: 1px solid var(--line); border-radius: 6px; padding: .6rem .9rem; margin: .8rem 0; break-inside: avoid; }
-  pre { background:#f6f8fa; border:1px solid var(--line); border-radius:6px; padding:.5rem .7rem; overflow-x:auto;
+  pre { background:${palette.CODE}; border:1px solid var(--line); border-radius:6px; padding:.5rem .7rem; overflow-x:auto;
         white-space: pre-wrap; word-break: break-all; font: 13px/1.4 Consolas, "DejaVu Sans Mono", monospace; }
   code { font-family: Consolas, "DejaVu Sans Mono", monospace; font-size: .92em; }
   ul.check { list-style: none; padding-left: .2rem; }
@@ -32,8 +32,8 @@
   ol li { margin: .25rem 0; }
   .spn { font-family: Consolas, "DejaVu Sans Mono", monospace; font-size: .92em; word-break: break-all; }
   .sev { display:inline-block; min-width:4.5em; font-weight:600; }
-  .HIGH { color: var(--bad); } .MEDIUM { color: var(--warn); } .LOW { color:#0550ae; } .INFO { color: var(--muted); }
-  .warn { border-left: 4px solid var(--warn); background:#fff8c5; padding:.4rem .7rem; }
+  .HIGH { color: var(--bad); } .MEDIUM { color: var(--warn); } .LOW { color:${palette.TEXT_LOW}; } .INFO { color: var(--muted); }
+  .warn { border-left: 4px solid var(--warn); background:${palette.NOTE}; padding:.4rem .7rem; }
   table { border-collapse: collapse; width: 100%; }
   td, th { border: 1px solid var(--line); padding: .35rem .5rem; text-align: left; }
   td { height: 2.2rem; }

@@ -25,7 +25,16 @@ public enum Palette {
     SERIES_PAIRS_OK(0x1F3864),
     SERIES_HIGH(0xC00000),
     SERIES_NEW(0xED7D31),
-    SERIES_RESOLVED(0x70AD47);
+    SERIES_RESOLVED(0x70AD47),
+    /** The HTML outputs (runbook.html, the mail): text of NO-GO and HIGH, MEDIUM and warnings, LOW, GO. */
+    TEXT_BAD(0xB42318),
+    TEXT_WARN(0x9A6700),
+    TEXT_LOW(0x0550AE),
+    TEXT_OK(0x1E7B34),
+    /** Body text, code blocks' background and a warning's background in the HTML outputs. */
+    TEXT(0x1F2328),
+    CODE(0xF6F8FA),
+    NOTE(0xFFF8C5);
 
     private final int rgb;
 
@@ -40,6 +49,15 @@ public enum Palette {
     /** {@code #C6EFCE}. */
     public String css() {
         return String.format("#%06X", rgb);
+    }
+
+    /** Every colour by name, as CSS ({@code RED} → {@code #FFC7CE}): the templates' {@code palette}. */
+    public static java.util.Map<String, String> cssByName() {
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (Palette p : values()) {
+            out.put(p.name(), p.css());
+        }
+        return java.util.Collections.unmodifiableMap(out);
     }
 
     public static Palette of(Status s) {

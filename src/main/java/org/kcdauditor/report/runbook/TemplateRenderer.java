@@ -23,6 +23,7 @@ import freemarker.template.TemplateModelException;
 import freemarker.template.TemplateNotFoundException;
 import freemarker.template.TemplateScalarModel;
 import org.kcdauditor.config.ConfigException;
+import org.kcdauditor.report.Palette;
 
 import java.io.IOException;
 import java.io.StringWriter;
@@ -77,6 +78,11 @@ public final class TemplateRenderer {
                 format("*.md.ftl", EscapingOutputFormat.MARKDOWN),
                 format("*.ps1.ftl", EscapingOutputFormat.POWERSHELL)).allowNoMatch(true));
         cfg.setSharedVariable("code", (TemplateMethodModelEx) TemplateRenderer::code);
+        try {
+            cfg.setSharedVariable("palette", Palette.cssByName()); // the colours of every output, by name
+        } catch (TemplateModelException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** {@code code(value)} in a Markdown template: the value as a code span ({@link EscapingOutputFormat#codeSpan}). */
