@@ -3,7 +3,7 @@ package org.kcdauditor.remedy;
 import java.util.regex.Pattern;
 
 /**
- * Arguments of native programs (setspn, repadmin) as an administrator types them into cmd.exe or a
+ * Arguments of native programs (repadmin, the cluster commands) as an administrator types them into cmd.exe or a
  * PowerShell prompt: the one quoting path for every such command the reports show.
  */
 public final class Cmd {

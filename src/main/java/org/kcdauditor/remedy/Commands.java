@@ -197,26 +197,6 @@ public final class Commands {
                 + " -Add @{servicePrincipalName=" + Ps.quote(u.spn()) + "}" + serverArgument() : null;
     }
 
-    /**
-     * The cmd.exe form administrators know for SPN changes: {@code setspn -S "<spn>" HV14} (checks for
-     * duplicates first) and {@code setspn -D "<spn>" svc-vmm}; null for other actions or unsafe values.
-     * setspn cannot be bound to one domain controller, so change procedures use {@link #powershell}.
-     */
-    public String setspn(Action a) {
-        if (a instanceof RegisterSpn r) {
-            return setspn("-S", r.spn(), r.host());
-        } else if (a instanceof UnregisterSpn u) {
-            return setspn("-D", u.spn(), u.account() != null ? u.account() : u.holder());
-        }
-        return null;
-    }
-
-    private static String setspn(String option, String spn, String account) {
-        String s = Values.typeableSpn(spn) ? Cmd.arg(spn) : null;
-        String acc = Cmd.arg(account);
-        return s == null || acc == null ? null : "setspn " + option + " " + s + " " + acc;
-    }
-
     /** Adds ({@code add}) or removes delegation entries of one host; null when a value cannot be typed. */
     public String delegation(String host, boolean add, List<String> spns) {
         if (!Values.validHostName(host) || spns.isEmpty() || !spns.stream().allMatch(Values::typeableSpn)) {

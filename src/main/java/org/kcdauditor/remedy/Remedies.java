@@ -44,8 +44,7 @@ public final class Remedies {
             return m.proposed().isEmpty() ? m.what() : m.what() + " " + m.proposed().stream()
                     .map(Remedies::describe).collect(Collectors.joining(" "));
         }
-        String command = a instanceof RegisterSpn || a instanceof UnregisterSpn ? COMMANDS.setspn(a)
-                : COMMANDS.powershell(a);
+        String command = COMMANDS.powershell(a); // the runbook's and the script's command, written once
         if (a instanceof AddDelegation d) {
             return "Add " + list(d.spns()) + " to " + d.host() + "'s msDS-AllowedToDelegateTo (ADUC: " + d.host()
                     + " > Delegation > Add > " + d.peer() + ")" + typed(command, d.host(), "msDS-AllowedToDelegateTo")

@@ -103,7 +103,8 @@ class KerberosExchangeRulesTest {
         assertEquals(List.of("HV01", "HV03"), dup.evidence().pairs().stream().map(x -> x.from()).toList());
         assertEquals(List.of(new Action.UnregisterSpn("svc-vmm", "svc-vmm", "CN=svc-vmm,CN=Users,DC=contoso,DC=com",
                 MIG + "/hv02.contoso.com")), dup.actions(), "the SPN names HV02: take it off svc-vmm");
-        assertTrue(dup.remediation().contains("setspn -D \"" + MIG + "/hv02.contoso.com\" svc-vmm"), dup.remediation());
+        assertTrue(dup.remediation().contains("Set-ADObject -Identity 'CN=svc-vmm,CN=Users,DC=contoso,DC=com' -Remove"
+                + " @{servicePrincipalName='" + MIG + "/hv02.contoso.com'}"), dup.remediation());
     }
 
     @Test

@@ -134,14 +134,17 @@ class RulesTest {
                 new Action.UnregisterSpn("Old VMM", "svc old", "CN=Old VMM,CN=Users,DC=contoso,DC=com",
                         "mICROSOFT vIRTUAL sYSTEM mIGRATION sERVICE/hv02.contoso.com")), f.actions(),
                 "the holder of the host's own SPN keeps it: the others lose it, as they store it");
-        assertEquals("Remove '" + MIG + "/HV02.contoso.com.' from svc-vmm: setspn -D \"" + MIG
-                + "/HV02.contoso.com.\" svc-vmm, then check with setspn -X. Remove 'mICROSOFT vIRTUAL sYSTEM mIGRATION"
-                + " sERVICE/hv02.contoso.com' from Old VMM: setspn -D \"mICROSOFT vIRTUAL sYSTEM mIGRATION"
-                + " sERVICE/hv02.contoso.com\" \"svc old\", then check with setspn -X.", f.remediation());
+        // the runbook's command (one DC, the value as stored), not a setspn of its own
+        assertEquals("Remove '" + MIG + "/HV02.contoso.com.' from svc-vmm: Set-ADObject -Identity"
+                + " 'CN=svc-vmm,CN=Users,DC=contoso,DC=com' -Remove @{servicePrincipalName='" + MIG
+                + "/HV02.contoso.com.'}, then check with setspn -X. Remove 'mICROSOFT vIRTUAL sYSTEM mIGRATION"
+                + " sERVICE/hv02.contoso.com' from Old VMM: Set-ADObject -Identity 'CN=Old VMM,CN=Users,DC=contoso,DC=com'"
+                + " -Remove @{servicePrincipalName='mICROSOFT vIRTUAL sYSTEM mIGRATION sERVICE/hv02.contoso.com'}, then"
+                + " check with setspn -X.", f.remediation());
     }
 
     @Test
-    void duplicateSpnValuesAShellWouldChangeGetNoSetspnCommand() {
+    void duplicateSpnValuesAShellWouldChangeAreQuotedOrGetNoCommand() {
         for (String[] hostile : new String[][]{{"svc$(Remove-ADUser x)", MIG + "/hv02.contoso.com"},
                 {"-D", MIG + "/hv02.contoso.com"}, {"svc-a", MIG + "/hv02.contoso.com/\"-D x"},
                 {"svc-b", MIG + "/hv02.contoso.com/%PATH%"}, {"svc-c", MIG + "/hv02.contoso.com/$(calc)"},
@@ -153,9 +156,14 @@ class RulesTest {
             all.add(new AdObject("CN=x,CN=Users,DC=contoso,DC=com", "x", hostile[0], null, 0x200, List.of(hostile[1]),
                     List.of(), false, List.of(), null, null, null, null, 1, null));
             String r = of(audit(all.toArray(AdObject[]::new)), "DUPLICATE_SPN").get(0).remediation();
+            // the runbook's command with the value in a PowerShell single-quoted literal, or none where the value
+            // cannot be typed safely (Values.typeableSpn)
+            boolean typeable = org.kcdauditor.remedy.Values.typeableSpn(hostile[1]);
+            assertEquals(typeable, r.contains("Set-ADObject -Identity 'CN=x,CN=Users,DC=contoso,DC=com' -Remove"
+                    + " @{servicePrincipalName=" + org.kcdauditor.remedy.Ps.quote(hostile[1]) + "}"), r);
+            assertEquals(!typeable, r.contains("The value cannot be typed safely into a command: change it by hand in"
+                    + " ADSI Edit (x > Properties > servicePrincipalName)"), r);
             assertFalse(r.contains("setspn -D"), r);
-            assertTrue(r.contains("The value cannot be typed safely into a command: change it by hand in ADSI Edit (x >"
-                    + " Properties > servicePrincipalName)"), r);
         }
     }
 
