@@ -40,6 +40,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.IntConsumer;
+import java.util.function.IntSupplier;
 
 /**
  * Reads every computer, and every other object that registers an SPN, under the base DN in one
@@ -174,7 +175,7 @@ public final class DirectoryCollector {
             ASN1OctetString cookie = null;
             do {
                 request.setControls(new SimplePagedResultsControl(pageSize, cookie, true));
-                SearchResult result = search(connection, request, objects.size(), deadline);
+                SearchResult result = search(connection, request, objects::size, deadline); // entries so far, this page's too
                 SimplePagedResultsControl response = SimplePagedResultsControl.get(result);
                 if (response == null) {
                     throw new DirectoryException(where + ": the server returned no paged-results"
@@ -259,7 +260,7 @@ public final class DirectoryCollector {
         LDAPConnection open() throws DirectoryException;
     }
 
-    private SearchResult search(LDAPConnection connection, SearchRequest request, int sofar, Deadline deadline)
+    private SearchResult search(LDAPConnection connection, SearchRequest request, IntSupplier sofar, Deadline deadline)
             throws LDAPException, DirectoryException {
         try {
             return deadline.call(() -> connection.search(request));
@@ -272,7 +273,7 @@ public final class DirectoryCollector {
                         + d.baseDn() + " does not exist on this server — check the domain's DN", e);
             }
             if (e.getResultCode() == ResultCode.SIZE_LIMIT_EXCEEDED) {
-                throw new DirectoryException(d.url() + ": the server stopped after " + sofar
+                throw new DirectoryException(d.url() + ": the server stopped after " + sofar.getAsInt()
                         + " entries (size limit) although paging was requested; lower " + config.directoryKey(name)
                         + ".pageSize below"
                         + " the server's limit (AD: MaxPageSize, default 1000)", e);

@@ -96,6 +96,15 @@ class LdapEndToEndTest {
     }
 
     @Test
+    void aPageLargerThanTheServersSizeLimitFailsNamingTheEntriesItSent() throws Exception {
+        Path cfg = TestDirectory.config(tmp, plainUrl(), NODES, "allowInsecureBind: true", "pageSize: 500");
+        CliRun r = run(cfg);
+        assertEquals(1, r.exitCode(), r.toString());
+        assertTrue(r.err().contains("the server stopped after 10 entries (size limit) although paging was requested;"
+                + " lower directory.pageSize"), r.err());
+    }
+
+    @Test
     void ldapsWithTheCaInATrustStoreWorks() throws Exception {
         InMemoryDirectoryServer ds = TestDirectory.start(Mode.LDAPS, tls, 0);
         try {
