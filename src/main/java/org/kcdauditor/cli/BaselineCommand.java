@@ -130,7 +130,8 @@ final class BaselineCommand implements Runnable {
             } else {
                 cli.out().println(changes.size() + " difference" + (changes.size() == 1 ? "" : "s") + ":");
                 for (Drift.Change c : changes) {
-                    cli.out().println("  " + c.kind() + "  " + Ps.oneLine(Drift.describe(c)));
+                    // by the rule id the run's findings and reports use for it
+                    cli.out().println("  BASELINE_" + c.kind() + "  " + Ps.oneLine(Drift.describe(c)));
                 }
             }
             // the rules' findings name hosts a waiver may rightly name (the run's reports judge by them too)

@@ -235,6 +235,7 @@ class HistoryCommandsTest {
                     "an expired waiver for no node says both");
         }
         assertEquals(ExitCodes.FINDINGS, run("baseline", "diff", "--config", cfg.toString()), out + err);
+        assertTrue(out.lines().filter(l -> l.startsWith("  BASELINE_")).count() > 0, "drift by rule id: " + out);
         assertTrue(out.contains("waiver MISSING_DELEGATION HV99 -> HV01 active until 2026-12-31, but it matches no"
                 + " configured node"), out);
         assertTrue(out.lines().filter(l -> l.contains("waiver MISSING_DELEGATION hv02")).allMatch(l -> l.endsWith(
