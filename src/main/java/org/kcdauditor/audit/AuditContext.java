@@ -460,7 +460,7 @@ public final class AuditContext implements Drift.Nodes {
      * The accounts whose keys a migration's tickets use: nodes, file servers and every object the nodes
      * delegate to. An account without AES cannot get the AES-only tickets DCs issue since the 2026 RC4
      * removal (KB5073381): its value is set without an AES bit, USE_DES_KEY_ONLY is on, or its password
-     * predates the domain's AES keys (the RID-521 group's whenCreated, as PingCastle's S-AesNotEnabled).
+     * predates its domain's AES keys (the RID-521 group's whenCreated, as PingCastle's S-AesNotEnabled).
      */
     private void checkEncryption() {
         Set<AdObject> seen = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -480,7 +480,6 @@ public final class AuditContext implements Drift.Nodes {
             }
         }
         List<AdObject> subjects = encryptionSubjects;
-        Instant aesSince = snapshot.aesKeysSince();
         for (AdObject o : subjects) {
             List<String> rules = new ArrayList<>(0);
             Integer set = o.supportedEncryptionTypes();
@@ -488,6 +487,7 @@ public final class AuditContext implements Drift.Nodes {
                     || Uac.has(o.userAccountControl(), Uac.USE_DES_KEY_ONLY)) {
                 rules.add(Blocker.AES_NOT_ENABLED);
             }
+            Instant aesSince = aesKeysSince(o);
             if (aesSince != null && o.pwdLastSet() != null && o.pwdLastSet().isBefore(aesSince)) {
                 rules.add(Blocker.AES_KEYS_MISSING);
             }
@@ -1070,6 +1070,18 @@ public final class AuditContext implements Drift.Nodes {
     /** The directory (domain) {@code o} was read from; null with a single directory or for an unknown object. */
     public String directoryOf(AdObject o) {
         return o == null ? null : directoryOf.get(o);
+    }
+
+    /**
+     * When the domain {@code o} was read from gained AES keys (the whenCreated of its RID-521 group): with several
+     * directories that directory's own date, each domain has its own; with one the snapshot's. Null when not known.
+     */
+    public Instant aesKeysSince(AdObject o) {
+        if (directoryOf.isEmpty()) {
+            return snapshot.aesKeysSince();
+        }
+        DirectoryPart p = directory(directoryOf(o));
+        return p == null ? null : p.aesKeysSince();
     }
 
     /** A directory (domain) of the snapshot by name, or null. */

@@ -137,8 +137,9 @@ public final class DirectoriesCollector {
     }
 
     /**
-     * One snapshot of all directories: their objects one after the other, each part with its range; the
-     * top-level URL, base DN, DC and AES date those of the first directory, operators those it resolved.
+     * One snapshot of all directories: their objects one after the other, each part with its range and its own
+     * AES date; the top-level URL, base DN, DC and AES date those of the first directory (findings.json's
+     * {@code directory}), operators those it resolved. An object's AES keys are judged by its own part's date.
      */
     static Snapshot merge(List<Snapshot> parts) {
         if (parts.size() == 1) {

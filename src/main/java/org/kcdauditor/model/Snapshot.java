@@ -18,7 +18,9 @@ import java.util.Map;
  *                     partition), or null
  * @param aesKeysSince when the domain gained AES keys: {@code whenCreated} of the group whose SID is
  *                     {@code <domain SID>-521} (Read-only Domain Controllers, created with the first
- *                     Windows Server 2008 DC); a password set before has no AES keys. Null when not found
+ *                     Windows Server 2008 DC); a password set before has no AES keys. Null when not found. With
+ *                     several directories the first's: each has its own in {@code directories}, by which its
+ *                     objects are judged
  * @param operators    {@code policy.operators} as resolved, one per configured name, in config order
  * @param directories  the directories (domains) read, in config order, each with the range of {@code objects}
  *                     it gave; empty for a snapshot built without them (tests, stored runs): one directory then

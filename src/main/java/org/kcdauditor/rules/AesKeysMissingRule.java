@@ -7,14 +7,16 @@ import org.kcdauditor.model.Evidence;
 import org.kcdauditor.model.Severity;
 import org.kcdauditor.remedy.Action;
 
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
 
 /**
- * AES_KEYS_MISSING: an account's password was last set before the domain had AES keys (before its first
+ * AES_KEYS_MISSING: an account's password was last set before its domain had AES keys (before its first
  * Windows Server 2008 DC, dated by the whenCreated of the RID-521 group, as PingCastle's S-AesNotEnabled
- * does), so the account has no AES keys and gets no AES ticket.
+ * does; with several directories, that of the account's own), so the account has no AES keys and gets no AES
+ * ticket.
  */
 public final class AesKeysMissingRule implements Rule {
     static final RuleInfo INFO = new RuleInfo(Blocker.AES_KEYS_MISSING, Severity.HIGH, Category.KERBEROS,
@@ -39,13 +41,14 @@ public final class AesKeysMissingRule implements Rule {
                 continue;
             }
             List<Evidence.PairRef> pairs = EncryptionRules.pairs(ctx, o);
+            Instant aesSince = ctx.aesKeysSince(o);
             Action reset = new Action.ResetMachinePassword(o.name());
             out.add(INFO).cluster(EncryptionRules.cluster(ctx, o)).host(o.name())
                     .evidence(events.attach(o, Evidence.builder().attribute("pwdLastSet").pwdLastSet(o.pwdLastSet())
-                            .aesKeysSince(ctx.snapshot().aesKeysSince()).pairs(pairs)
+                            .aesKeysSince(aesSince).pairs(pairs)
                             .operatingSystem(o.operatingSystem())).build())
                     .message(o.name() + "'s password was last set on " + day(o) + ", before the domain had AES keys"
-                            + " (" + LocalDate.ofInstant(ctx.snapshot().aesKeysSince(), ZoneOffset.UTC) + "), so it"
+                            + " (" + LocalDate.ofInstant(aesSince, ZoneOffset.UTC) + "), so it"
                             + " has none" + EncryptionRules.breaks(pairs) + "." + events.sentence(o))
                     .action(EncryptionRules.windows(o) ? reset : new Action.Manual("Reset " + o.name() + "'s"
                             + " computer account password with its own tools (re-join the domain, or the NAS's"

@@ -2,6 +2,7 @@ package org.kcdauditor.directory;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.unboundid.ldap.listener.InMemoryDirectoryServer;
+import com.unboundid.ldap.sdk.Entry;
 import com.unboundid.ldap.sdk.Modification;
 import com.unboundid.ldap.sdk.ModificationType;
 import org.junit.jupiter.api.AfterEach;
@@ -59,14 +60,21 @@ class MultiDirectoryTest {
     }
 
     private Path config(String fabrikamUrl, String migrationGroups, String... fabrikamExtra) throws Exception {
-        String yaml = "directories:\n"
-                + "  contoso:\n    url: ldap://127.0.0.1:" + contoso.getListenPort() + "\n    bindDn: "
+        return config(false, fabrikamUrl, migrationGroups, fabrikamExtra);
+    }
+
+    /** @param fabrikamFirst whether fabrikam is the first directory of {@code directories:} */
+    private Path config(boolean fabrikamFirst, String fabrikamUrl, String migrationGroups, String... fabrikamExtra)
+            throws Exception {
+        String contosoDirectory = "  contoso:\n    url: ldap://127.0.0.1:" + contoso.getListenPort() + "\n    bindDn: "
                 + TestDirectory.BIND_DN + "\n    passwordEnv: TEST_LDAP_PASSWORD\n    baseDn: " + TestDirectory.BASE
-                + "\n    allowInsecureBind: true\n    timeoutSeconds: 5\n"
-                + "  fabrikam:\n    url: " + fabrikamUrl + "\n    bindDn: " + TestDirectory.BIND_DN
+                + "\n    allowInsecureBind: true\n    timeoutSeconds: 5\n";
+        String fabrikamDirectory = "  fabrikam:\n    url: " + fabrikamUrl + "\n    bindDn: " + TestDirectory.BIND_DN
                 + "\n    passwordEnv: FABRIKAM_PASSWORD\n"
                 + "    baseDn: " + FABRIKAM + "\n    allowInsecureBind: true\n    timeoutSeconds: 5\n"
-                + String.join("", List.of(fabrikamExtra).stream().map(l -> "    " + l + "\n").toList())
+                + String.join("", List.of(fabrikamExtra).stream().map(l -> "    " + l + "\n").toList());
+        String yaml = "directories:\n"
+                + (fabrikamFirst ? fabrikamDirectory + contosoDirectory : contosoDirectory + fabrikamDirectory)
                 + "clusters:\n  - name: HVC1\n    directory: contoso\n    nodes: [HV01, HV02, HV03]\n"
                 + "  - name: HVC2\n    directory: fabrikam\n    nodes: [HV21, HV22]\n"
                 + "policy:\n  migrationGroups: " + migrationGroups + "\n"
@@ -339,6 +347,64 @@ class MultiDirectoryTest {
         assertTrue(recapture.err().contains("directory fabrikam (directories.fabrikam) could not be read"),
                 recapture.toString());
         assertEquals(baseline, Files.readString(tmp.resolve("baseline.yaml")), "the baseline is as it was");
+    }
+
+    /** 100 ns ticks since 1601, as AD stores pwdLastSet. */
+    private static String fileTime(String instant) {
+        return String.valueOf((java.time.Instant.parse(instant).getEpochSecond() + 11_644_473_600L) * 10_000_000L);
+    }
+
+    /** The domain's objectSid and its Read-only Domain Controllers group (RID 521), created {@code created}. */
+    private static void aesKeysSince(InMemoryDirectoryServer ds, String base, String domainSid, String created)
+            throws Exception {
+        ds.modify(base, new Modification(ModificationType.ADD, "objectSid", Sids.toBytes(domainSid)));
+        ds.add(new Entry("dn: CN=Users," + base, "objectClass: container", "cn: Users"));
+        Entry g = new Entry("dn: CN=Read-only Domain Controllers,CN=Users," + base, "objectClass: group",
+                "cn: Read-only Domain Controllers", "whenCreated: " + created);
+        g.addAttribute("objectSid", Sids.toBytes(domainSid + "-521"));
+        ds.add(g);
+    }
+
+    private static void pwdLastSet(InMemoryDirectoryServer ds, String base, String node, String instant)
+            throws Exception {
+        ds.modify("CN=" + node + ",OU=Hyper-V," + base, new Modification(ModificationType.REPLACE, "pwdLastSet",
+                fileTime(instant)));
+    }
+
+    /**
+     * Each account is judged against the AES date of its own domain (issue 11), whichever directory comes first:
+     * contoso had AES keys in 2009, fabrikam only in 2016 (its first Windows Server 2008 DC came late). A
+     * password of 2012 has AES keys in contoso and none in fabrikam. The first directory optional and down leaves
+     * the rule on for the other.
+     */
+    @Test
+    void eachAccountIsJudgedAgainstTheAesDateOfItsOwnDomainInEitherOrder() throws Exception {
+        aesKeysSince(contoso, TestDirectory.BASE, Hosts.DOMAIN_SID, "20090310120000.0Z");
+        aesKeysSince(fabrikam, FABRIKAM, FABRIKAM_SID, "20160501120000.0Z");
+        pwdLastSet(contoso, TestDirectory.BASE, "HV01", "2012-06-01T00:00:00Z");
+        pwdLastSet(contoso, TestDirectory.BASE, "HV02", "2008-06-01T00:00:00Z");
+        pwdLastSet(fabrikam, FABRIKAM, "HV21", "2012-06-01T00:00:00Z");
+        pwdLastSet(fabrikam, FABRIKAM, "HV22", "2024-06-01T00:00:00Z");
+        for (boolean fabrikamFirst : new boolean[]{false, true}) {
+            assertEquals(3, run(config(fabrikamFirst, fabrikamUrl(), "[]"), "json").exitCode());
+            JsonNode doc = CliRun.findings(tmp.resolve("out"));
+            List<JsonNode> missing = findings(doc, "AES_KEYS_MISSING");
+            assertEquals(List.of("HV02 2009-03-10T12:00:00Z", "HV21 2016-05-01T12:00:00Z"), missing.stream()
+                    .map(f -> f.path("host").asText() + " " + f.path("evidence").path("aesKeysSince").asText())
+                    .sorted().toList(), "fabrikam first: " + fabrikamFirst);
+            JsonNode hv21 = missing.stream().filter(f -> f.path("host").asText().equals("HV21")).findFirst()
+                    .orElseThrow();
+            assertTrue(hv21.path("message").asText().contains("before the domain had AES keys (2016-05-01)"),
+                    hv21.toString());
+        }
+        int closed;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        assertEquals(3, run(config(true, "ldap://127.0.0.1:" + closed, "[]", "optional: true"), "json").exitCode());
+        JsonNode doc = CliRun.findings(tmp.resolve("out"));
+        assertEquals(List.of("HV02"), findings(doc, "AES_KEYS_MISSING").stream().map(f -> f.path("host").asText())
+                .toList(), "contoso is judged by its own date while fabrikam, the first, is down");
     }
 
     @Test
