@@ -204,10 +204,10 @@ public final class DirectoryCollector {
         List<Operator> operators = List.of();
         List<String> names = config.policy().operators();
         if (!names.isEmpty() && resolvesOperators()) {
-            var protectedUsers = domain.byRid(domainDn, domainSid, DomainReader.RID_PROTECTED_USERS, "objectClass");
-            operators = new OperatorResolver(connection, where, deadline, domainDn, root.activeDirectory(),
-                    d.effectivePageSize(), root.configurationNamingContext()).resolve(names,
-                    protectedUsers == null ? null : protectedUsers.getDN());
+            var protectedUsers = domain.byRid(domainDn, domainSid, DomainReader.RID_PROTECTED_USERS, "objectClass",
+                    "objectSid");
+            operators = new OperatorResolver(connection, where, deadline, domainDn, domainSid, root.activeDirectory(),
+                    d.effectivePageSize(), root.configurationNamingContext()).resolve(names, protectedUsers);
         }
         DirectoryPart part = new DirectoryPart(name, where, baseDn, root.dnsHostName(), root.serverName(), aesKeysSince,
                 d.isOptional(), null, 0, objects.size(), changeTimes, false, List.of());

@@ -82,6 +82,16 @@ final class EntryReads {
         return e.hasObjectClass("group") || e.hasObjectClass("groupOfNames");
     }
 
+    /** {@code objectSid} of {@code e} in text form; null when absent or malformed. */
+    static String sid(Entry e) {
+        byte[] b = e.getAttributeValueBytes("objectSid");
+        try {
+            return b == null ? null : Sids.toString(b);
+        } catch (IllegalArgumentException malformed) {
+            return null;
+        }
+    }
+
     /** The normal form of a DN for comparisons (a value that is no DN: lower-cased as it is). */
     static String normal(String dn) {
         try {

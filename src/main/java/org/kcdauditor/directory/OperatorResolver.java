@@ -27,7 +27,9 @@ import java.util.function.Consumer;
 /**
  * Resolves {@code policy.operators} (sAMAccountNames, {@code DOMAIN\name}, userPrincipalNames or DNs of users and
  * groups) to users with the facts that decide whether constrained delegation can carry their credentials:
- * userAccountControl (NOT_DELEGATED) and membership, nested included, of Protected Users (RID 525).
+ * userAccountControl (NOT_DELEGATED) and membership, nested included, of Protected Users (RID 525). A group's members
+ * include the users whose primary group it is, or one nested in it ({@link PrimaryGroupMembers}): neither
+ * {@code member} nor {@code memberOf} lists them.
  *
  * <p>A configured name enters a filter only through {@link Filter#createEqualityFilter}, which escapes
  * it; a configured DN of the domain is read with a base-scope search (a DN the DC does not hold, refuses or refers
@@ -41,9 +43,9 @@ import java.util.function.Consumer;
  */
 final class OperatorResolver {
     static final String IN_CHAIN = "1.2.840.113556.1.4.1941";
-    private static final String[] ATTRS = {"objectClass", "sAMAccountName", "userAccountControl"};
-    private static final String[] GROUP_ATTRS = {"objectClass", "sAMAccountName", "userAccountControl", "member",
-            "uSNChanged"};
+    private static final String[] ATTRS = {"objectClass", "sAMAccountName", "userAccountControl", "objectSid"};
+    private static final String[] GROUP_ATTRS = {"objectClass", "sAMAccountName", "userAccountControl", "objectSid",
+            "member", "uSNChanged"};
 
     private final LDAPConnection connection;
     private final String where;
@@ -57,14 +59,17 @@ final class OperatorResolver {
     private String netbios;
     /** Entries read by DN during member expansion: a user or group in several operator groups is read once. */
     private final EntryReads read;
+    /** The users whose primary group is a group: read once per group. */
+    private final PrimaryGroupMembers<OperatorAccount> primary;
 
     /**
      * @param domainDn where names are searched and groups expanded (the DC's defaultNamingContext)
+     * @param domainSid the domain's SID (the primary groups of its accounts are its groups), or null
      * @param inChain  whether to try the in-chain rule first (the root DSE says Active Directory)
      * @param configurationDn the root DSE's configurationNamingContext, or null
      */
-    OperatorResolver(LDAPConnection connection, String where, Deadline deadline, String domainDn, boolean inChain,
-                     int pageSize, String configurationDn) {
+    OperatorResolver(LDAPConnection connection, String where, Deadline deadline, String domainDn, String domainSid,
+                     boolean inChain, int pageSize, String configurationDn) {
         this.connection = connection;
         this.deadline = deadline;
         this.where = where;
@@ -73,17 +78,22 @@ final class OperatorResolver {
         this.pageSize = pageSize;
         this.configurationDn = configurationDn;
         this.read = new EntryReads(connection, deadline, where, GROUP_ATTRS);
+        this.primary = new PrimaryGroupMembers<>(connection, deadline, where, domainDn, domainSid, pageSize, ATTRS,
+                e -> isPerson(e) ? account(e) : null);
     }
 
-    /** @param protectedUsersDn the Protected Users group (RID 525), or null when the domain has none */
-    List<Operator> resolve(List<String> names, String protectedUsersDn) throws DirectoryException {
+    /**
+     * @param protectedUsersGroup the Protected Users group (RID 525) with its objectSid, or null when the domain has
+     *                            none
+     */
+    List<Operator> resolve(List<String> names, Entry protectedUsersGroup) throws DirectoryException {
         if (names.isEmpty()) {
             return List.of();
         }
         Set<String> protectedUsers = null;
-        if (protectedUsersDn != null) {
+        if (protectedUsersGroup != null) {
             protectedUsers = new HashSet<>();
-            for (OperatorAccount a : members(protectedUsersDn).accounts()) {
+            for (OperatorAccount a : members(protectedUsersGroup).accounts()) {
                 protectedUsers.add(dn(a.dn()));
             }
         }
@@ -104,7 +114,7 @@ final class OperatorResolver {
             return new Operator(name, Operator.Kind.NOT_FOUND, null, List.of(), Operator.Expansion.NONE, null);
         }
         if (isGroup(e)) {
-            Members m = members(e.getDN());
+            Members m = members(e);
             return new Operator(name, Operator.Kind.GROUP, e.getDN(), m.accounts().stream()
                     .map(a -> withProtection(a, protectedUsers)).toList(), m.expansion(), m.note());
         }
@@ -245,30 +255,48 @@ final class OperatorResolver {
     private record Members(List<OperatorAccount> accounts, Operator.Expansion expansion, String note) {
     }
 
-    private Members members(String groupDn) throws DirectoryException {
+    /** @param group a group with its objectSid */
+    private Members members(Entry group) throws DirectoryException {
         String note = null;
         if (inChain) {
             try {
-                return new Members(inChainUsers(groupDn), Operator.Expansion.IN_CHAIN, null);
+                return new Members(inChainUsers(group), Operator.Expansion.IN_CHAIN, null);
             } catch (LDAPException e) {
                 if (deadline.tripped()) {
-                    throw failed("expanding " + groupDn, e);
+                    throw failed("expanding " + group.getDN(), e);
                 }
                 note = "the server refused LDAP_MATCHING_RULE_IN_CHAIN (" + DirectoryCollector.reason(e)
                         + "); members were read group by group";
             }
         }
-        return new Members(memberExpansion(groupDn), Operator.Expansion.MEMBER_ATTRIBUTE, note);
+        return new Members(memberExpansion(group.getDN()), Operator.Expansion.MEMBER_ATTRIBUTE, note);
     }
 
-    /** Users (not computers) that are members of {@code groupDn}, nested included: one paged search. */
-    private List<OperatorAccount> inChainUsers(String groupDn) throws LDAPException {
+    /**
+     * Users (not computers) that are members of {@code group}, nested included: one paged search for the users, one
+     * for the nested groups, and the users whose primary group is the group or a nested one.
+     */
+    private List<OperatorAccount> inChainUsers(Entry group) throws LDAPException, DirectoryException {
+        Filter inChain = Filter.createExtensibleMatchFilter("memberOf", IN_CHAIN, false, group.getDN());
         Filter filter = Filter.createANDFilter(Filter.createEqualityFilter("objectClass", "user"),
-                Filter.createNOTFilter(Filter.createEqualityFilter("objectClass", "computer")),
-                Filter.createExtensibleMatchFilter("memberOf", IN_CHAIN, false, groupDn));
-        List<OperatorAccount> users = new ArrayList<>();
-        paged(filter, e -> users.add(account(e)));
-        return users;
+                Filter.createNOTFilter(Filter.createEqualityFilter("objectClass", "computer")), inChain);
+        Map<String, OperatorAccount> users = new LinkedHashMap<>();
+        paged(filter, e -> users.putIfAbsent(dn(e.getDN()), account(e)));
+        List<String> groups = new ArrayList<>();
+        groups.add(EntryReads.sid(group));
+        paged(Filter.createANDFilter(Filter.createEqualityFilter("objectClass", "group"), inChain),
+                e -> groups.add(EntryReads.sid(e)));
+        for (String sid : groups) {
+            primaryUsers(sid, users);
+        }
+        return new ArrayList<>(users.values());
+    }
+
+    /** The users whose primary group is {@code groupSid} into {@code users}, by normal DN. */
+    private void primaryUsers(String groupSid, Map<String, OperatorAccount> users) throws DirectoryException {
+        for (OperatorAccount a : primary.of(groupSid)) {
+            users.putIfAbsent(dn(a.dn()), a);
+        }
     }
 
     private void paged(Filter filter, Consumer<SearchResultEntry> sink) throws LDAPException {
@@ -276,7 +304,10 @@ final class OperatorResolver {
                 sink);
     }
 
-    /** Breadth first through {@code member}: each group read once (cycles end), each user kept once. */
+    /**
+     * Breadth first through {@code member}, and the users whose primary group each group is: each group read once
+     * (cycles end), each user kept once.
+     */
     private List<OperatorAccount> memberExpansion(String groupDn) throws DirectoryException {
         Map<String, OperatorAccount> users = new LinkedHashMap<>();
         Set<String> seen = new HashSet<>();
@@ -288,6 +319,7 @@ final class OperatorResolver {
             if (group == null) {
                 continue;
             }
+            primaryUsers(EntryReads.sid(group), users);
             if (RangedRetrieval.incomplete(group, List.of("member"))) {
                 group = RangedRetrieval.complete(connection, group, where, List.of("member"), deadline);
             }
@@ -303,8 +335,8 @@ final class OperatorResolver {
                 }
                 if (isGroup(e)) {
                     groups.add(e.getDN());
-                } else if (isUser(e) && !e.hasObjectClass("computer")) {
-                    users.put(key, account(e));
+                } else if (isPerson(e)) {
+                    users.putIfAbsent(key, account(e));
                 }
             }
         }
@@ -326,6 +358,11 @@ final class OperatorResolver {
 
     private static boolean isUser(Entry e) {
         return e.hasObjectClass("user") || e.hasObjectClass("inetOrgPerson");
+    }
+
+    /** A user account, not a computer: operators are people. */
+    private static boolean isPerson(Entry e) {
+        return isUser(e) && !e.hasObjectClass("computer");
     }
 
     private static OperatorAccount account(Entry e) {

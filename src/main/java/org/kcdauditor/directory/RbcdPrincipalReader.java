@@ -4,7 +4,6 @@ import com.unboundid.ldap.sdk.Entry;
 import com.unboundid.ldap.sdk.Filter;
 import com.unboundid.ldap.sdk.LDAPConnection;
 import com.unboundid.ldap.sdk.LDAPException;
-import com.unboundid.ldap.sdk.SearchRequest;
 import com.unboundid.ldap.sdk.SearchResult;
 import com.unboundid.ldap.sdk.SearchResultEntry;
 import com.unboundid.ldap.sdk.SearchScope;
@@ -34,8 +33,7 @@ import java.util.Set;
  * is expanded through {@code member}, group by group, each once (cycles end), at most {@link #MAX_GROUPS} groups per
  * descriptor SID; a member that is an object of the sweep is known without a read, any other is read once by its DN.
  * For each group of the domain, the accounts whose {@code primaryGroupID} is its RID are members too (they are not
- * in {@code member}): one paged search per group, {@code (primaryGroupID=<rid>)}, for {@code objectSid} and
- * {@code cn}.
+ * in {@code member}): {@link PrimaryGroupMembers}, for {@code objectSid} and {@code cn}.
  */
 final class RbcdPrincipalReader {
     /** Groups expanded per descriptor SID, nested ones included; beyond, the principal is marked incomplete. */
@@ -50,14 +48,13 @@ final class RbcdPrincipalReader {
     private final String where;
     private final String domainDn;
     private final String domainSid;
-    private final int pageSize;
     private final List<AdObject> objects;
     /** The sweep's objects by lower-case DN, built when the first group is expanded. */
     private Map<String, AdObject> byDn;
     /** Member entries read by DN, each once. */
     private final EntryReads read;
-    /** The accounts whose primary group is a RID, by RID: read once. */
-    private final Map<Long, Map<String, String>> primary = new HashMap<>();
+    /** The accounts whose primary group is a group, each its SID and name: read once per group. */
+    private final PrimaryGroupMembers<Map.Entry<String, String>> primary;
 
     /**
      * @param domainSid the domain's SID: only SIDs below it are read; null (not AD) reads every unresolved SID
@@ -70,9 +67,13 @@ final class RbcdPrincipalReader {
         this.where = where;
         this.domainDn = domainDn;
         this.domainSid = domainSid;
-        this.pageSize = pageSize;
         this.objects = objects;
         this.read = new EntryReads(connection, deadline, where, ATTRS);
+        this.primary = new PrimaryGroupMembers<>(connection, deadline, where, domainDn, domainSid, pageSize,
+                PRIMARY_ATTRS, e -> {
+                    String sid = sid(e);
+                    return sid == null ? null : Map.entry(sid, name(e));
+                });
     }
 
     /** The principals of {@code targets}' descriptors that are no object of the sweep, by SID. */
@@ -156,7 +157,9 @@ final class RbcdPrincipalReader {
                 return false;
             }
             Entry group = groups.poll();
-            members.putAll(primaryMembers(sid(group)));
+            for (Map.Entry<String, String> m : primary.of(sid(group))) {
+                members.putIfAbsent(m.getKey(), m.getValue());
+            }
             if (RangedRetrieval.incomplete(group, List.of("member"))) {
                 group = RangedRetrieval.complete(connection, group, where, List.of("member"), deadline);
             }
@@ -184,52 +187,12 @@ final class RbcdPrincipalReader {
         return true;
     }
 
-    /** The accounts whose primaryGroupID is the RID of {@code groupSid} (a group of this domain), by SID; read once. */
-    private Map<String, String> primaryMembers(String groupSid) throws DirectoryException {
-        if (groupSid == null || domainSid == null || !groupSid.startsWith(domainSid + "-")) {
-            return Map.of();
-        }
-        long rid;
-        try {
-            rid = Long.parseLong(groupSid.substring(domainSid.length() + 1));
-        } catch (NumberFormatException e) {
-            return Map.of();
-        }
-        Map<String, String> known = primary.get(rid);
-        if (known != null) {
-            return known;
-        }
-        Map<String, String> out = new LinkedHashMap<>();
-        SearchRequest request = new SearchRequest(domainDn, SearchScope.SUB,
-                Filter.createEqualityFilter("primaryGroupID", String.valueOf(rid)), PRIMARY_ATTRS);
-        try {
-            EntryReads.paged(connection, deadline, request, pageSize, e -> {
-                String sid = sid(e);
-                if (sid != null) {
-                    out.putIfAbsent(sid, name(e));
-                }
-            });
-        } catch (LDAPException e) {
-            if (!EntryReads.notHere(e, deadline)) {
-                throw EntryReads.failed(deadline, where, "searching the accounts whose primary group is " + groupSid,
-                        e);
-            }
-        }
-        primary.put(rid, out);
-        return out;
-    }
-
     private static boolean isGroup(Entry e) {
         return EntryReads.isGroup(e);
     }
 
     private static String sid(Entry e) {
-        byte[] b = e.getAttributeValueBytes("objectSid");
-        try {
-            return b == null ? null : Sids.toString(b);
-        } catch (IllegalArgumentException malformed) {
-            return null;
-        }
+        return EntryReads.sid(e);
     }
 
     /** cn, else sAMAccountName: the name the reports give an object. */

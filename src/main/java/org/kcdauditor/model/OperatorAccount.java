@@ -5,7 +5,7 @@ package org.kcdauditor.model;
  * can carry its credentials.
  *
  * @param protectedUsers whether it is a member, directly or through nested groups, of Protected Users
- *                       (the group with RID 525); null when the domain has no such group (before Windows
+ *                       (the group with RID 525), its primary group ({@code primaryGroupID}) included; null when the domain has no such group (before Windows
  *                       Server 2012 R2, or not Active Directory), so membership could not be checked
  */
 public record OperatorAccount(String samAccountName, String dn, int userAccountControl, Boolean protectedUsers) {

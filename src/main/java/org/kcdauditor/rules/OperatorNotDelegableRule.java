@@ -21,7 +21,7 @@ public final class OperatorNotDelegableRule implements Rule {
     static final RuleInfo INFO = new RuleInfo("OPERATOR_NOT_DELEGABLE", Severity.MEDIUM, Category.ACCOUNTS,
             "An operator's account cannot be delegated",
             "an account of `policy.operators` (nested groups resolved) has NOT_DELEGATED (`0x100000`) or is in"
-                    + " Protected Users (RID 525)",
+                    + " Protected Users (RID 525; nested, or as its primary group)",
             "A live migration started remotely (Hyper-V Manager, Windows Admin Center, PowerShell from a"
                     + " workstation) needs the source host to delegate the operator's credentials. Accounts marked"
                     + " sensitive or in Protected Users are never delegated, by design, so those moves fail. The"
