@@ -119,12 +119,18 @@ public sealed interface Action {
 
     /**
      * Sets the computer's msDS-SupportedEncryptionTypes to {@code value} (and clears USE_DES_KEY_ONLY when
-     * {@code clearDesOnly}); {@code previous} is the value it replaces (null: not set), for the undo.
+     * {@code clearDesOnly}); {@code previous} is the value it replaces (null: not set), for the undo. A
+     * {@code value} equal to {@code previous} keeps the value ({@link #keepsValue}).
      */
     record SetEncryptionTypes(String host, int value, boolean clearDesOnly, Integer previous) implements Action {
         @Override
         public String subject() {
             return host;
+        }
+
+        /** Whether the value stays as it is (it allows AES already): only USE_DES_KEY_ONLY is cleared. */
+        public boolean keepsValue() {
+            return previous != null && previous == value;
         }
     }
 

@@ -80,7 +80,7 @@ public final class Commands {
         } else if (a instanceof AddRbcd r) {
             return rbcd(r.host(), r.principals());
         } else if (a instanceof Action.SetEncryptionTypes t) {
-            return encryptionTypes(t.host(), t.value(), t.clearDesOnly());
+            return encryptionTypes(t);
         } else if (a instanceof Action.ResetMachinePassword r) {
             // run on the host itself: the computer changes its own password on that DC
             return Values.validHostName(r.host()) ? "Reset-ComputerMachinePassword" + serverArgument() : null;
@@ -164,27 +164,39 @@ public final class Commands {
     }
 
     /**
-     * Sets msDS-SupportedEncryptionTypes ({@code value} null: clears it, the KDC's default applies), after
-     * clearing USE_DES_KEY_ONLY when asked; null for a host name that cannot be typed.
+     * Carries out {@code t}: clears USE_DES_KEY_ONLY when asked, then sets msDS-SupportedEncryptionTypes, unless the
+     * value stays as it is ({@link Action.SetEncryptionTypes#keepsValue}); null for a host name that cannot be typed.
      */
-    public String encryptionTypes(String host, Integer value, boolean clearDesOnly) {
-        if (!Values.validHostName(host)) {
+    private String encryptionTypes(Action.SetEncryptionTypes t) {
+        if (!Values.validHostName(t.host())) {
             return null;
         }
-        String set = "Set-ADComputer -Identity " + Ps.quote(host + "$") + (value == null
-                ? " -Clear 'msDS-SupportedEncryptionTypes'" : " -Replace @{'msDS-SupportedEncryptionTypes'=" + value + "}")
-                + serverArgument();
-        return clearDesOnly ? desKeyOnly(host, false) + "; " + set : set;
+        return commands(t.clearDesOnly() ? desKeyOnly(t.host(), false) : null,
+                t.keepsValue() ? null : setEncryptionTypes(t.host(), t.value()));
     }
 
     /**
-     * The undo of {@link #encryptionTypes}: msDS-SupportedEncryptionTypes back to {@code previous} (null: cleared),
-     * then USE_DES_KEY_ONLY set again when the change cleared it ({@code clearedDesOnly}); null for a host name that
-     * cannot be typed.
+     * The undo of {@code t}: msDS-SupportedEncryptionTypes back to its previous value (null: cleared) unless it was
+     * kept, then USE_DES_KEY_ONLY set again when {@code t} cleared it; null for a host name that cannot be typed.
      */
-    public String restoreEncryptionTypes(String host, Integer previous, boolean clearedDesOnly) {
-        String set = encryptionTypes(host, previous, false);
-        return set != null && clearedDesOnly ? set + "; " + desKeyOnly(host, true) : set;
+    public String restoreEncryptionTypes(Action.SetEncryptionTypes t) {
+        if (!Values.validHostName(t.host())) {
+            return null;
+        }
+        return commands(t.keepsValue() ? null : setEncryptionTypes(t.host(), t.previous()),
+                t.clearDesOnly() ? desKeyOnly(t.host(), true) : null);
+    }
+
+    /** msDS-SupportedEncryptionTypes set to {@code value}; null clears it (the KDC's default applies). */
+    private String setEncryptionTypes(String host, Integer value) {
+        return "Set-ADComputer -Identity " + Ps.quote(host + "$") + (value == null
+                ? " -Clear 'msDS-SupportedEncryptionTypes'" : " -Replace @{'msDS-SupportedEncryptionTypes'=" + value + "}")
+                + serverArgument();
+    }
+
+    /** The commands that are there, one after the other on one line; null for none. */
+    private static String commands(String first, String second) {
+        return first == null ? second : second == null ? first : first + "; " + second;
     }
 
     private String desKeyOnly(String host, boolean on) {

@@ -67,10 +67,13 @@ public final class Remedies {
                     + " services only' with '" + (r.protocolTransition() ? ADUC_ANY : ADUC_KERBEROS) + "' and list"
                     + " the peers' services" + typed(command, r.host(), "userAccountControl") + ".";
         } else if (a instanceof Action.SetEncryptionTypes t) {
-            return "Allow AES for " + t.host() + " (msDS-SupportedEncryptionTypes " + t.value() + ": " + String.join(
-                    ", ", org.kcdauditor.model.EncryptionTypes.names(t.value())) + ")" + (t.clearDesOnly()
-                    ? " and clear 'Use only Kerberos DES encryption types'" : "") + typed(command, t.host(),
-                    "msDS-SupportedEncryptionTypes") + ". A Windows computer writes this value itself from the policy"
+            String names = String.join(", ", org.kcdauditor.model.EncryptionTypes.names(t.value()));
+            String change = t.keepsValue() ? ": clear 'Use only Kerberos DES encryption types' and keep its"
+                    + " msDS-SupportedEncryptionTypes " + t.value() + " (" + names + "), which allows AES already"
+                    + typed(command, t.host(), "userAccountControl")
+                    : " (msDS-SupportedEncryptionTypes " + t.value() + ": " + names + ")" + (t.clearDesOnly() ? " and clear 'Use only Kerberos DES encryption types'"
+                    : "") + typed(command, t.host(), "msDS-SupportedEncryptionTypes");
+            return "Allow AES for " + t.host() + change + ". A Windows computer writes this value itself from the policy"
                     + " 'Network security: Configure encryption types allowed for Kerberos': make sure that policy"
                     + " allows AES too.";
         } else if (a instanceof Action.ResetMachinePassword r) {

@@ -52,7 +52,9 @@ public record ObjectChange(String name, String cluster, List<String> gains, List
                         + " (msDS-AllowedToActOnBehalfOfOtherIdentity)");
             }
             if (h.encryption() != null) {
-                b.gains.add("AES for Kerberos (msDS-SupportedEncryptionTypes " + h.encryption().value() + ": "
+                b.gains.add("AES for Kerberos (" + (h.encryption().keepsValue() ? "USE_DES_KEY_ONLY cleared;"
+                        + " msDS-SupportedEncryptionTypes " + h.encryption().value() + " kept: "
+                        : "msDS-SupportedEncryptionTypes " + h.encryption().value() + ": ")
                         + String.join(", ", EncryptionTypes.names(h.encryption().value())) + ")");
             }
             if (h.unconstrained()) {

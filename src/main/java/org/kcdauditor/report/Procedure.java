@@ -371,11 +371,13 @@ public final class Procedure {
                 out.add(change(new Action.RegisterSpn(n, spn), "Register the SPN on the host account", spn,
                         cmd.spn(n, false, spn), plan, cmd));
             }
-            if (h.encryption() != null) {
-                out.add(change(h.encryption(), "Allow AES: msDS-SupportedEncryptionTypes " + h.encryption().value(),
-                        String.join(", ", org.kcdauditor.model.EncryptionTypes.names(h.encryption().value())),
-                        cmd.restoreEncryptionTypes(n, h.encryption().previous(), h.encryption().clearDesOnly()), plan,
-                        cmd));
+            Action.SetEncryptionTypes aes = h.encryption();
+            if (aes != null) {
+                String types = String.join(", ", org.kcdauditor.model.EncryptionTypes.names(aes.value()));
+                out.add(change(aes, aes.keepsValue() ? "Allow AES: clear USE_DES_KEY_ONLY"
+                                : "Allow AES: msDS-SupportedEncryptionTypes " + aes.value(), aes.keepsValue()
+                                ? "msDS-SupportedEncryptionTypes " + aes.value() + " (" + types + ") stays" : types,
+                        cmd.restoreEncryptionTypes(aes), plan, cmd));
             }
             if (h.unconstrained()) {
                 boolean after = h.trustedToAuth() != null ? h.trustedToAuth() : h.currentTrustedToAuth();

@@ -40,11 +40,14 @@ public final class AesNotEnabledRule implements Rule {
             }
             Integer set = o.supportedEncryptionTypes();
             boolean desOnly = Uac.has(o.userAccountControl(), Uac.USE_DES_KEY_ONLY);
-            int wanted = EncryptionTypes.AES;
+            // an explicit value without AES is replaced by AES128+AES256 (no RC4 or DES left); a value that allows
+            // AES is kept, only USE_DES_KEY_ONLY was wrong; an unset one is made explicit AES
+            boolean noAes = EncryptionTypes.explicit(set) && !EncryptionTypes.hasAes(set);
+            int wanted = EncryptionTypes.explicit(set) && !noAes ? set : EncryptionTypes.AES;
             List<Evidence.PairRef> pairs = EncryptionRules.pairs(ctx, o);
-            Action set0x18 = new Action.SetEncryptionTypes(o.name(), wanted, desOnly, set);
-            String what = (EncryptionTypes.explicit(set) ? "its msDS-SupportedEncryptionTypes is "
-                    + EncryptionTypes.describe(set) : "") + (EncryptionTypes.explicit(set) && desOnly ? " and " : "")
+            Action fix = new Action.SetEncryptionTypes(o.name(), wanted, desOnly, set);
+            String what = (noAes ? "its msDS-SupportedEncryptionTypes is " + EncryptionTypes.describe(set) : "")
+                    + (noAes && desOnly ? " and " : "")
                     + (desOnly ? "'Use only Kerberos DES encryption types' (USE_DES_KEY_ONLY) is set" : "");
             out.add(INFO).cluster(EncryptionRules.cluster(ctx, o)).host(o.name())
                     .evidence(events.attach(o, Evidence.builder().attribute("msDS-SupportedEncryptionTypes")
@@ -54,9 +57,9 @@ public final class AesNotEnabledRule implements Rule {
                             .operatingSystem(o.operatingSystem())).build())
                     .message(o.name() + " cannot get AES tickets: " + what + EncryptionRules.breaks(pairs) + "."
                             + events.sentence(o))
-                    .action(EncryptionRules.windows(o) ? set0x18 : new Action.Manual("Check that " + o.name()
+                    .action(EncryptionRules.windows(o) ? fix : new Action.Manual("Check that " + o.name()
                             + "'s keytab holds AES keys (a NAS or Linux server: re-join it or regenerate the keytab),"
-                            + " then allow AES on its account:", List.of(set0x18)))
+                            + " then allow AES on its account:", List.of(fix)))
                     .emit();
         }
     }

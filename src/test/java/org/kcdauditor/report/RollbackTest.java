@@ -5,6 +5,8 @@ import org.kcdauditor.model.Evidence;
 import org.kcdauditor.model.Finding;
 import org.kcdauditor.model.Severity;
 import org.kcdauditor.remedy.Action;
+import org.kcdauditor.report.runbook.RunbookWriter;
+import org.kcdauditor.report.runbook.TemplateRenderer;
 import org.kcdauditor.support.TestFindings;
 
 import java.util.List;
@@ -41,6 +43,35 @@ class RollbackTest {
         RemediationPlan.HostChange nas01 = desOnlyNas01().plan().hosts().stream().filter(h -> h.name().equals("NAS01"))
                 .findFirst().orElseThrow();
         assertEquals("not audited (a file server of the cluster: read as a delegation target)", nas01.currentMode());
+    }
+
+    /**
+     * USE_DES_KEY_ONLY beside a value that allows AES (28: RC4, AES128, AES256): the runbook's step and remediation.ps1
+     * clear the flag and keep the value, and the undo sets the flag again without writing the value.
+     */
+    @Test
+    void clearingUseDesKeyOnlyKeepsAValueThatAllowsAes() throws Exception {
+        Finding aes = TestFindings.of("AES_NOT_ENABLED", Severity.HIGH, "HVC1", "HV01", null, null,
+                "HV01 has USE_DES_KEY_ONLY.", Evidence.builder().encryptionTypes(0x1C).build(),
+                new Action.SetEncryptionTypes("HV01", 0x1C, true, 0x1C));
+        FindingsDocument doc = Fixtures.withFindings(Fixtures.demo(), List.of(aes));
+        ReportView v = ReportView.of(doc);
+        Procedure.Step step = v.procedure().steps(Procedure.Phase.CHANGE).stream()
+                .filter(s -> s.change() instanceof Action.SetEncryptionTypes).findFirst().orElseThrow();
+        String clear = "Set-ADAccountControl -Identity 'HV01$' -UseDESKeyOnly $false -Server 'dc1.contoso.com'";
+        assertEquals("Allow AES: clear USE_DES_KEY_ONLY", step.action());
+        assertEquals("msDS-SupportedEncryptionTypes 28 (RC4-HMAC, AES128-CTS-HMAC-SHA1-96, AES256-CTS-HMAC-SHA1-96)"
+                + " stays", step.detail());
+        assertEquals(List.of(clear), step.commands());
+        assertEquals(List.of("Set-ADAccountControl -Identity 'HV01$' -UseDESKeyOnly $true -Server 'dc1.contoso.com'"),
+                step.undo());
+        assertTrue(v.objectChanges().stream().filter(o -> o.name().equals("HV01")).findFirst().orElseThrow().gains()
+                .contains("AES for Kerberos (USE_DES_KEY_ONLY cleared; msDS-SupportedEncryptionTypes 28 kept: RC4-HMAC,"
+                        + " AES128-CTS-HMAC-SHA1-96, AES256-CTS-HMAC-SHA1-96)"));
+        // the script's Set-EncryptionTypes clears the flag and leaves a value that is already 28
+        String ps1 = RunbookTest.render(RunbookWriter.powershell(new TemplateRenderer(RunbookTest.TEMPLATES)), doc);
+        assertTrue(ps1.contains("    # Allow AES: clear USE_DES_KEY_ONLY (AES_NOT_ENABLED)\r\n    #   " + clear
+                + "\r\n    Set-EncryptionTypes 'HV01$' '28' $true\r\n"), ps1);
     }
 
     @Test

@@ -212,6 +212,35 @@ class KerberosExchangeRulesTest {
                 .encryptionTypes(0).build())), "AES_NOT_ENABLED"), "0 means not set: the KDC default (AES)");
     }
 
+    /**
+     * USE_DES_KEY_ONLY beside a value that allows AES (0x1C: RC4, AES128, AES256): only the flag is wrong, so the fix
+     * clears it and keeps the value (RC4 stays). A value without AES is replaced by AES128+AES256, and the flag
+     * cleared too.
+     */
+    @Test
+    void useDesKeyOnlyBesideAValueWithAesClearsTheFlagAndKeepsTheValue() {
+        int desOnly = Uac.WORKSTATION_TRUST_ACCOUNT | Uac.TRUSTED_TO_AUTH_FOR_DELEGATION | Uac.USE_DES_KEY_ONLY;
+        Finding f = of(audit(replace(healthy(), host("HV03").delegatesTo("HV01", "HV02").uac(desOnly)
+                .encryptionTypes(0x1C).build())), "AES_NOT_ENABLED").get(0);
+        assertEquals(List.of(new Action.SetEncryptionTypes("HV03", 0x1C, true, 0x1C)), f.actions());
+        assertEquals(List.of("RC4-HMAC", "AES128-CTS-HMAC-SHA1-96", "AES256-CTS-HMAC-SHA1-96"), f.evidence().expected());
+        assertTrue(f.message().startsWith("HV03 cannot get AES tickets: 'Use only Kerberos DES encryption types'"
+                + " (USE_DES_KEY_ONLY) is set;"), "the value is not the problem: " + f.message());
+        assertTrue(f.remediation().contains("clear 'Use only Kerberos DES encryption types' and keep its"
+                + " msDS-SupportedEncryptionTypes 28 (RC4-HMAC, AES128-CTS-HMAC-SHA1-96, AES256-CTS-HMAC-SHA1-96),"
+                + " which allows AES already: Set-ADAccountControl -Identity 'HV03$' -UseDESKeyOnly $false."),
+                f.remediation());
+        assertFalse(f.remediation().contains("Set-ADComputer"), "the value is not rewritten: " + f.remediation());
+
+        Finding rc4 = of(audit(replace(healthy(), host("HV03").delegatesTo("HV01", "HV02").uac(desOnly)
+                .encryptionTypes(0x4).build())), "AES_NOT_ENABLED").get(0);
+        assertEquals(List.of(new Action.SetEncryptionTypes("HV03", 0x18, true, 0x4)), rc4.actions());
+        assertTrue(rc4.message().contains("its msDS-SupportedEncryptionTypes is RC4-HMAC (0x4) and 'Use only Kerberos"
+                + " DES encryption types'"), rc4.message());
+        assertTrue(rc4.remediation().contains("Set-ADAccountControl -Identity 'HV03$' -UseDESKeyOnly $false;"
+                + " Set-ADComputer -Identity 'HV03$' -Replace @{'msDS-SupportedEncryptionTypes'=24}"), rc4.remediation());
+    }
+
     @Test
     void aPasswordOlderThanTheDomainsAesKeysBlocksAndIsResetOnTheHost() {
         AuditResult r = audit(replace(healthy(), host("HV02").delegatesTo("HV01", "HV03")
