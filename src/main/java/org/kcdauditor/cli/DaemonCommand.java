@@ -66,7 +66,7 @@ final class DaemonCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         AuditConfig cfg = ConfigLoader.load(config);
         if (cfg.schedule().isEmpty()) {
-            throw new ConfigException(cfg.sourceName() + ": schedule: empty; the daemon has nothing to run"
+            throw new ConfigException("schedule: empty; the daemon has nothing to run"
                     + " (add entries with name and cron)");
         }
         ScheduleConfigValidation.requireFutureFires(cfg, cli.clock().instant());

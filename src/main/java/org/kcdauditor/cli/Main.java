@@ -116,24 +116,37 @@ public final class Main implements Runnable {
         cmd.addSubcommand(new ReportCommand(cli));
         cmd.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
         cmd.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
-        cmd.setExecutionExceptionHandler((ex, commandLine, parseResult) -> handle(ex, main.verbose, err));
+        cmd.setExecutionExceptionHandler((ex, commandLine, parseResult) -> handle(ex, configOf(commandLine),
+                main.verbose, err));
         try {
             return cmd.execute(args);
         } catch (OutOfMemoryError e) {
-            return handle(e, main.verbose, err);
+            return handle(e, null, main.verbose, err);
         }
     }
 
-    static int handle(Throwable ex, boolean verbose, PrintStream err) {
+    /** The {@code --config FILE} the failed command was given (on it, or on its group as history takes it), or null. */
+    static Path configOf(CommandLine failed) {
+        for (CommandLine c = failed; c != null; c = c.getParent()) {
+            CommandLine.ParseResult parsed = c.getParseResult();
+            if (parsed != null && parsed.hasMatchedOption("--config")) {
+                return parsed.matchedOptionValue("--config", null);
+            }
+        }
+        return null;
+    }
+
+    /** @param config the command's {@code --config} file, which a configuration error names; null when none */
+    static int handle(Throwable ex, Path config, boolean verbose, PrintStream err) {
         int code;
         String message;
         OutOfMemoryError oom = outOfMemory(ex);
         if (oom != null) {
             code = ExitCodes.RUN_FAILED;
             message = outOfMemoryMessage(oom, Runtime.getRuntime().maxMemory(), RunNotRecorded.in(ex) == null);
-        } else if (ex instanceof ConfigException) {
+        } else if (ex instanceof ConfigException c) {
             code = ExitCodes.USAGE;
-            message = ex.getMessage();
+            message = c.messageIn(config);
         } else if (ex instanceof DirectoryException) {
             code = ExitCodes.RUN_FAILED;
             message = ex.getMessage();

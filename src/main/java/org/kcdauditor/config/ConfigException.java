@@ -1,8 +1,22 @@
 package org.kcdauditor.config;
 
+import java.nio.file.Path;
+
 /** A problem the user can fix in the configuration: exit code 2, one line, no stack trace. */
 public class ConfigException extends RuntimeException {
     public ConfigException(String message) {
         super(message);
+    }
+
+    /**
+     * The message worded as the loader words its own, {@code <file>: key: what to do}: a problem with a key of
+     * {@code config} found after it was loaded (a password variable not set, a refused bind, a node in two clusters'
+     * OUs) starts with the key path only and gets the file in front. One that names a file already (the loader's
+     * own, a baseline's, a template's) or an option ({@code --fail-on}) is left as it is, and so is every message
+     * when there is no config file (null).
+     */
+    public String messageIn(Path config) {
+        String m = getMessage();
+        return config != null && ConfigLoader.startsWithKey(m) && !m.startsWith(config + ":") ? config + ": " + m : m;
     }
 }

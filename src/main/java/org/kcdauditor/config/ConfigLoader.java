@@ -22,6 +22,7 @@ import java.io.StringReader;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -47,6 +48,14 @@ public final class ConfigLoader {
                      MailConfig mail, DaemonConfig daemon, HostSettingsConfig hostSettings,
                      Map<String, DirectoryConfig> directories) {
     }
+
+    /**
+     * A message that starts with a key path of the configuration, as {@code directories.contoso.passwordEnv: } or
+     * {@code clusters[1]: }; not one that starts with a file (a path holds a separator, a line ':8') or an option.
+     */
+    private static final Pattern KEY_PATH = Pattern.compile("(?:" + Arrays.stream(RawConfig.class.getRecordComponents())
+            .map(java.lang.reflect.RecordComponent::getName).collect(Collectors.joining("|"))
+            + ")(?:\\.[\\w-]+|\\[\\d+])*: ");
 
     private static final ObjectMapper YAML = strictYaml();
 
@@ -120,6 +129,11 @@ public final class ConfigLoader {
                 raw.policy(), raw.reports(), raw.store(),
                 raw.baseline(), raw.patches(), raw.hardeningCatalogue(), raw.events(), raw.schedule(), raw.mail(),
                 raw.daemon(), raw.hostSettings(), raw.directories()), name);
+    }
+
+    /** Whether {@code message} starts with a key path of the configuration ({@link #KEY_PATH}). */
+    static boolean startsWithKey(String message) {
+        return message != null && KEY_PATH.matcher(message).lookingAt();
     }
 
     /** Validates a configuration built in code (the demo) the same way as one read from a file. */

@@ -91,7 +91,7 @@ public final class ScheduleConfigValidation {
             }
         }
         if (!errors.isEmpty()) {
-            throw new ConfigException(c.sourceName() + ": " + String.join("; ", errors));
+            throw new ConfigException(String.join("; ", errors));
         }
     }
 

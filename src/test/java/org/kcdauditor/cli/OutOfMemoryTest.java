@@ -25,7 +25,7 @@ class OutOfMemoryTest {
 
     static String handled(Throwable e) {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        int code = Main.handle(e, false, new PrintStream(buf, true, StandardCharsets.UTF_8));
+        int code = Main.handle(e, null, false, new PrintStream(buf, true, StandardCharsets.UTF_8));
         assertEquals(ExitCodes.RUN_FAILED, code);
         return buf.toString(StandardCharsets.UTF_8);
     }

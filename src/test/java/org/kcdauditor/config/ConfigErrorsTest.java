@@ -8,10 +8,15 @@ import org.kcdauditor.support.CliRun;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Every configuration mistake: exit 2, one line, naming the key path. */
@@ -79,19 +84,72 @@ class ConfigErrorsTest {
         assertEquals(2, r.exitCode(), r.toString());
         assertTrue(r.err().contains(expected), r.err());
         assertTrue(r.err().startsWith("kcd-audit: " + tmp.resolve("kcd-audit.yaml")), r.err());
+        assertEquals(1, r.err().split(Pattern.quote(tmp.resolve("kcd-audit.yaml").toString()), -1).length - 1,
+                "the file named once: " + r.err());
         assertEquals(1, r.err().strip().lines().count(), r.err());
         assertFalse(r.err().contains("Exception"), r.err());
     }
 
-    @Test
-    void aMissingPasswordVariableNamesTheVariable() throws Exception {
-        CliRun r = runWith(GOOD);
-        assertEquals(2, r.exitCode(), r.toString());
-        assertTrue(r.err().contains("directory.passwordEnv: environment variable KCD_AUDIT_LDAP_PASSWORD is not set"),
-                r.err());
+    /**
+     * A problem found after the config loaded names the file as the loader's messages do, once, in front: in every
+     * command that reads the directory, with the file as it was given (here a relative path).
+     */
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            run              | is not set
+            run              | is empty
+            preflight        | is not set
+            baseline capture | is not set
+            daemon           | is not set
+            """)
+    void aPasswordVariableNotSetNamesTheFileOnce(String command, String problem) throws Exception {
         Path file = tmp.resolve("kcd-audit.yaml");
-        CliRun empty = CliRun.run(Map.of("KCD_AUDIT_LDAP_PASSWORD", ""), "run", "--config", file.toString());
-        assertTrue(empty.err().contains("environment variable KCD_AUDIT_LDAP_PASSWORD is empty"), empty.err());
+        Files.writeString(file, GOOD + "schedule:\n  - name: nightly\n    cron: \"0 0 6 * * ?\"\n    notify: never\n");
+        String given = Path.of("").toAbsolutePath().relativize(file).toString();
+        List<String> args = new ArrayList<>(List.of(command.split(" ")));
+        args.addAll(List.of("--config", given));
+        if (command.equals("preflight")) {
+            args.addAll(List.of("--cluster", "HVC1"));
+        }
+        Map<String, String> env = problem.equals("is empty") ? Map.of("KCD_AUDIT_LDAP_PASSWORD", "") : Map.of();
+        CliRun r = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> CliRun.run(env, args.toArray(String[]::new)),
+                "the daemon started");
+        assertEquals(2, r.exitCode(), r.toString());
+        assertEquals("kcd-audit: " + given + ": directory.passwordEnv: environment variable KCD_AUDIT_LDAP_PASSWORD "
+                + problem + " (export it, or use directory.passwordFile)", r.err().strip(), r.toString());
+    }
+
+    @Test
+    void aRefusedInsecureBindNamesTheFileOnce() throws Exception {
+        Path file = tmp.resolve("kcd-audit.yaml");
+        Files.writeString(file, GOOD.replace("ldaps://dc1.contoso.com:636", "ldap://dc1.contoso.com:389"));
+        CliRun r = CliRun.run(Map.of("KCD_AUDIT_LDAP_PASSWORD", "x"), "run", "--config", file.toString());
+        assertEquals(2, r.exitCode(), r.toString());
+        assertEquals("kcd-audit: " + file + ": directory.allowInsecureBind: refusing a simple bind over plain"
+                + " ldap://dc1.contoso.com:389 (the password would cross the network readable); use ldaps:// or"
+                + " startTls: true, or set allowInsecureBind: true for a lab directory", r.err().strip(), r.toString());
+    }
+
+    @Test
+    void aDaemonWithoutJobsNamesTheFileAsGiven() throws Exception {
+        Path file = tmp.resolve("kcd-audit.yaml");
+        Files.writeString(file, GOOD);
+        String given = Path.of("").toAbsolutePath().relativize(file).toString();
+        CliRun r = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> CliRun.run(Map.of(), "daemon", "--config",
+                given), "the daemon started");
+        assertEquals(2, r.exitCode(), r.toString());
+        assertEquals("kcd-audit: " + given + ": schedule: empty; the daemon has nothing to run (add entries with name"
+                + " and cron)", r.err().strip());
+    }
+
+    /** A mistake in an option is not one in the file: it is not named. */
+    @Test
+    void anOptionsMistakeDoesNotNameTheConfig() throws Exception {
+        Path file = tmp.resolve("kcd-audit.yaml");
+        Files.writeString(file, GOOD);
+        CliRun r = CliRun.run(Map.of(), "run", "--config", file.toString(), "--fail-on", "sometimes");
+        assertEquals(2, r.exitCode(), r.toString());
+        assertEquals("kcd-audit: --fail-on: must be high, medium, low or info (got 'sometimes')", r.err().strip());
     }
 
     /** A password typed into a *Env key by mistake: refused by name, never repeated (console, log, store, mail). */

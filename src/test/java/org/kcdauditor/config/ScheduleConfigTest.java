@@ -87,10 +87,11 @@ class ScheduleConfigTest {
     void aCronThatNeverFiresExitsTwoNamingTheJob(String cron) throws Exception {
         String yaml = GOOD.replace("0 30 7 * * ?", cron);
         CliRun r = schedule(yaml);
-        assertEquals(2, r.exitCode(), r.toString());
-        assertTrue(r.err().contains("schedule[1].cron: '" + cron + "' never fires (job daily-drift): "), r.err());
-        assertEquals(1, r.err().strip().lines().count(), r.err());
         Path file = tmp.resolve("kcd-audit.yaml");
+        assertEquals(2, r.exitCode(), r.toString());
+        assertTrue(r.err().startsWith("kcd-audit: " + file + ": schedule[1].cron: '" + cron + "' never fires (job"
+                + " daily-drift): "), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
         CliRun daemon = daemonRefused(Map.of("KCD_AUDIT_LDAP_PASSWORD", "x", "KCD_AUDIT_SMTP_PASSWORD", "y"), file);
         assertEquals(2, daemon.exitCode(), daemon.toString());
         assertTrue(daemon.err().contains("never fires (job daily-drift)"), daemon.err());
