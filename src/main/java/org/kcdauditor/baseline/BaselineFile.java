@@ -2,7 +2,6 @@ package org.kcdauditor.baseline;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -338,8 +337,7 @@ public final class BaselineFile {
     }
 
     private static String describe(String file, JsonProcessingException e, String text) {
-        String where = e.getLocation() != null && e.getLocation().getLineNr() > 0
-                ? ":" + e.getLocation().getLineNr() + ":" + e.getLocation().getColumnNr() : "";
+        String where = YamlText.lineAndColumn(e);
         if (e instanceof UnrecognizedPropertyException u) {
             // records are buffered, so the parser is past the key (at the end of its mapping): the key's own line is
             // the last one naming it at or before where the parser stopped (a top-level key of the same name above
@@ -363,10 +361,7 @@ public final class BaselineFile {
         } else {
             problem = YamlText.problem(e);
         }
-        if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
-            return file + where + ": " + YamlText.path(m.getPath()) + ": " + problem;
-        }
-        return file + where + (e instanceof JsonMappingException ? ": " : ": not valid YAML: ") + problem;
+        return file + where + ": " + YamlText.keyPath(e) + problem;
     }
 
     private static String megabytes(long chars) {

@@ -1,5 +1,6 @@
 package org.kcdauditor.config;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -29,7 +30,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -398,45 +398,20 @@ public final class ConfigLoader {
     }
 
     private static String describe(String file, String text, JsonProcessingException e) {
-        String line = e.getLocation() != null && e.getLocation().getLineNr() > 0
-                ? ":" + e.getLocation().getLineNr() : "";
-        if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
-            String path = YamlText.path(m.getPath());
-            String problem;
-            if (e instanceof UnrecognizedPropertyException u) {
-                // Jackson reports the end of the mapping it buffered for a record: find the key itself
-                int keyLine = keyLine(text, m.getPath());
-                line = keyLine > 0 ? ":" + keyLine : line;
-                String similar = u.getKnownPropertyIds().stream().map(Object::toString)
-                        .filter(k -> k.equalsIgnoreCase(u.getPropertyName())).findFirst()
-                        .map(k -> "; did you mean '" + k + "'?").orElse("");
-                problem = "unknown key '" + u.getPropertyName() + "'" + similar + " (known: "
-                        + u.getKnownPropertyIds().stream().map(Object::toString).sorted()
-                        .collect(Collectors.joining(", ")) + ")";
-            } else {
-                problem = YamlText.problem(e);
-            }
-            return file + line + ": " + path + ": " + problem;
+        JsonLocation at = YamlText.location(e);
+        String line = at == null ? "" : ":" + at.getLineNr();
+        if (e instanceof UnrecognizedPropertyException u) {
+            // Jackson reports the end of the mapping it buffered for a record: find the key itself
+            int keyLine = keyLine(text, u.getPath());
+            line = keyLine > 0 ? ":" + keyLine : line;
+            String similar = u.getKnownPropertyIds().stream().map(Object::toString)
+                    .filter(k -> k.equalsIgnoreCase(u.getPropertyName())).findFirst()
+                    .map(k -> "; did you mean '" + k + "'?").orElse("");
+            return file + line + ": " + YamlText.keyPath(u) + "unknown key '" + u.getPropertyName() + "'" + similar
+                    + " (known: " + u.getKnownPropertyIds().stream().map(Object::toString).sorted()
+                    .collect(Collectors.joining(", ")) + ")";
         }
-        if (e instanceof JsonMappingException) {
-            return file + line + ": " + YamlText.problem(e);
-        }
-        return yamlSyntax(file, line, e.getOriginalMessage());
-    }
-
-    private static final Pattern MARK = Pattern.compile("line (\\d+), column \\d+");
-
-    /**
-     * SnakeYAML's message spans several lines (context, problem, position, an excerpt with a caret): keep the
-     * context and problem sentences on one line, at the line of the problem's position.
-     */
-    static String yamlSyntax(String file, String line, String message) {
-        String at = line;
-        Matcher m = MARK.matcher(message);
-        while (m.find()) {
-            at = ":" + m.group(1);
-        }
-        return file + at + ": not valid YAML: " + YamlText.sentences(message);
+        return file + line + ": " + YamlText.keyPath(e) + YamlText.problem(e);
     }
 
     /** The 1-based line of the key {@code refs} leads to in {@code text}, or 0 when it cannot be followed. */

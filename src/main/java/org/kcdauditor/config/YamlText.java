@@ -3,14 +3,18 @@ package org.kcdauditor.config;
 import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.io.ContentReference;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.InvalidNullException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -165,7 +169,9 @@ public final class YamlText {
         }
         String original = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
         if (syntax(e)) {
-            return "not valid YAML: " + sentences(original) + " (check the quotes, brackets and indentation)";
+            MarkedYAMLException marked = marked(e);
+            return "not valid YAML: " + (marked == null ? sentences(original) : sentences(marked))
+                    + " (check the quotes, brackets and indentation)";
         }
         String m = original.lines().findFirst().orElse("");
         // a type name Jackson quotes in backticks means nothing to an admin
@@ -176,20 +182,69 @@ public final class YamlText {
      * SnakeYAML's message on one line: its sentences (context, problem) start in column 1, while the position, the
      * excerpt and the caret under it are indented.
      */
-    static String sentences(String message) {
+    private static String sentences(String message) {
         return message.lines().filter(l -> !l.isBlank() && !Character.isWhitespace(l.charAt(0)))
                 .collect(java.util.stream.Collectors.joining("; "));
+    }
+
+    /**
+     * What SnakeYAML was reading and where that began (an unclosed quote), then what it found; where it found it is
+     * {@link #location}.
+     */
+    private static String sentences(MarkedYAMLException m) {
+        Mark from = m.getContextMark();
+        return (m.getContext() == null ? "" : m.getContext() + (from == null ? "" : " (from line " + (from.getLine() + 1)
+                + ", column " + (from.getColumn() + 1) + ")") + "; ") + m.getProblem();
     }
 
     /** Whether {@code e} is (or wraps) a YAML syntax error rather than a value of the wrong kind. */
     private static boolean syntax(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof com.fasterxml.jackson.core.JsonParseException
-                    || t instanceof org.yaml.snakeyaml.error.MarkedYAMLException) {
+            if (t instanceof com.fasterxml.jackson.core.JsonParseException || t instanceof MarkedYAMLException) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** SnakeYAML's syntax error behind {@code e} (Jackson wraps it, in a binding problem as well), or null. */
+    private static MarkedYAMLException marked(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof MarkedYAMLException m && m.getProblemMark() != null) {
+                return m;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Where {@code e} is in the file (1-based line and column), or null. A syntax error is at SnakeYAML's problem
+     * mark, the character it could not take: Jackson's location is where its parser had got to, the end of the
+     * token before (for a tab that starts a line, the end of the line above).
+     */
+    public static JsonLocation location(JsonProcessingException e) {
+        MarkedYAMLException marked = marked(e);
+        if (marked == null) {
+            return e.getLocation() == null || e.getLocation().getLineNr() < 1 ? null : e.getLocation();
+        }
+        Mark m = marked.getProblemMark();
+        return new JsonLocation(ContentReference.unknown(), -1, m.getIndex(), m.getLine() + 1, m.getColumn() + 1);
+    }
+
+    /** {@link #location} as {@code :line:column}, or empty when it is not known. */
+    public static String lineAndColumn(JsonProcessingException e) {
+        JsonLocation at = location(e);
+        return at == null ? "" : ":" + at.getLineNr() + ":" + at.getColumnNr();
+    }
+
+    /**
+     * The key path of a binding problem followed by ': ', as {@code clusters[1].nodes: }; empty for a problem at the
+     * top level and for a syntax error, where the path is only how far the parser had got (after a list of two,
+     * {@code [2]}) and not where the error is.
+     */
+    public static String keyPath(JsonProcessingException e) {
+        return e instanceof JsonMappingException m && !m.getPath().isEmpty() && !syntax(e) ? path(m.getPath()) + ": "
+                : "";
     }
 
     /** What a value of {@code type} looks like, in words. */

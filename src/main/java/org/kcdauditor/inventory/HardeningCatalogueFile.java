@@ -61,11 +61,8 @@ public final class HardeningCatalogueFile {
             throw new ConfigException(file + ": hardening catalogue not found (hardeningCatalogue in the config)");
         } catch (JsonProcessingException e) {
             YamlText.refuseIfDuplicateKey(YAML.getFactory(), text, file.toString(), e);
-            String at = e.getLocation() == null ? "" : ":" + e.getLocation().getLineNr() + ":"
-                    + e.getLocation().getColumnNr();
-            String path = e instanceof com.fasterxml.jackson.databind.JsonMappingException m && !m.getPath().isEmpty()
-                    ? YamlText.path(m.getPath()) + ": " : "";
-            throw new ConfigException(file + at + ": " + path + YamlText.problem(e));
+            throw new ConfigException(file + YamlText.lineAndColumn(e) + ": " + YamlText.keyPath(e)
+                    + YamlText.problem(e));
         } catch (IOException e) {
             throw new ConfigException(file + ": cannot read the hardening catalogue: " + e.getMessage());
         }

@@ -92,6 +92,41 @@ class BaselineFileTest {
         assertTrue(e.getMessage().matches(".*baseline\\.yaml:\\d+:\\d+: .*"), e.getMessage());
     }
 
+    /**
+     * A tab is placed where it is (SnakeYAML's position, not the end of the line before), without the key path the
+     * parser had got to: a list index after a list of two ([2]) that does not exist.
+     */
+    @Test
+    void aTabIsPlacedAtItsLineAndColumn() throws Exception {
+        Path f = dir.resolve("baseline.yaml");
+        String tab = "not valid YAML: while scanning for the next token; found character '\\t(TAB)' that cannot start"
+                + " any token. (Do not use \\t(TAB) for indentation) (check the quotes, brackets and indentation)";
+        Files.writeString(f, DOCUMENTED.replace("waivers:\n", """
+                  HV02:
+                    delegateTo: ["Microsoft Virtual System Migration Service/HV01", "cifs/hv01.contoso.com"]
+                    userAccountControl: [WORKSTATION_TRUST_ACCOUNT, TRUSTED_TO_AUTH_FOR_DELEGATION]
+                \tapprovedBy: x
+                waivers:
+                """));
+        assertEquals("\tapprovedBy: x", Files.readAllLines(f).get(10), "line 11 starts with the tab");
+        assertEquals(f + ":11:1: " + tab, assertThrows(ConfigException.class, () -> BaselineFile.read(f)).getMessage());
+        Files.writeString(f, DOCUMENTED.replace("    delegateTo:", "    \tdelegateTo:"));
+        assertEquals(f + ":7:5: " + tab, assertThrows(ConfigException.class, () -> BaselineFile.read(f)).getMessage());
+        // before the first key: said once that it is not valid YAML
+        Files.writeString(f, "\t" + DOCUMENTED);
+        assertEquals(f + ":1:1: " + tab, assertThrows(ConfigException.class, () -> BaselineFile.read(f)).getMessage());
+    }
+
+    /** An unclosed quote is placed where the file ends, and says where the quote began. */
+    @Test
+    void anUnclosedQuoteSaysWhereItBegan() throws Exception {
+        Path f = dir.resolve("baseline.yaml");
+        Files.writeString(f, DOCUMENTED.replace("expires: 2026-12-31", "expires: \"2026-12-31"));
+        assertEquals(f + ":14:1: not valid YAML: while scanning a quoted scalar (from line 13, column 14); found"
+                + " unexpected end of stream (check the quotes, brackets and indentation)",
+                assertThrows(ConfigException.class, () -> BaselineFile.read(f)).getMessage());
+    }
+
     @Test
     void aWrongTypeOrUnknownKeyNamesLineColumnAndPath() throws Exception {
         Path f = dir.resolve("baseline.yaml");

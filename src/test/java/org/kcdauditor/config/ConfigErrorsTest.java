@@ -229,11 +229,26 @@ class ConfigErrorsTest {
         CliRun quote = runWith(GOOD.replace("url: ldaps://dc1.contoso.com:636", "url: \"ldaps://dc1.contoso.com:636"));
         assertEquals(2, quote.exitCode(), quote.toString());
         assertEquals(1, quote.err().strip().lines().count(), quote.err());
-        assertTrue(quote.err().contains("kcd-audit.yaml:2: directory: not valid YAML: while scanning a quoted scalar;"
-                + " found unexpected end of stream (check the quotes, brackets and indentation)"), quote.err());
+        int end = GOOD.lines().toList().size() + 1;
+        assertTrue(quote.err().contains("kcd-audit.yaml:" + end + ": not valid YAML: while scanning a quoted scalar"
+                + " (from line 2, column 8); found unexpected end of stream (check the quotes, brackets and"
+                + " indentation)"), quote.err());
         CliRun flow = runWith(GOOD.replace("nodes: [HV01, HV02, HV03]", "nodes: [HV01, HV02, HV03") );
-        assertTrue(flow.err().contains("clusters[0].nodes[3]: not valid YAML: while parsing a flow sequence;"
-                + " expected ',' or ']'"), flow.err());
+        assertTrue(flow.err().contains("kcd-audit.yaml:9: not valid YAML: while parsing a flow sequence (from line 8,"
+                + " column 12); expected ',' or ']'"), flow.err());
+    }
+
+    /**
+     * A tab that starts a line is placed at that line, not at the end of the one before, and without the key path
+     * Jackson had got to (after a list of three, clusters[0].nodes[3], which does not exist).
+     */
+    @Test
+    void aTabAfterAListIsPlacedAtItsOwnLine() throws Exception {
+        CliRun r = runWith(GOOD.replace("    nodes: [HV01, HV02, HV03]\n", "    nodes: [HV01, HV02, HV03]\n\tou: x\n"));
+        assertEquals(2, r.exitCode(), r.toString());
+        assertEquals("kcd-audit: " + tmp.resolve("kcd-audit.yaml") + ":9: not valid YAML: while scanning for the next"
+                + " token; found character '\\t(TAB)' that cannot start any token. (Do not use \\t(TAB) for"
+                + " indentation) (check the quotes, brackets and indentation)", r.err().strip());
     }
 
     @Test

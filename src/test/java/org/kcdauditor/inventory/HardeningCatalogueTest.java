@@ -47,4 +47,13 @@ class HardeningCatalogueTest {
         assertTrue(msg.endsWith("updates[0].phases[0]: give from (a date, 2026-04-14) and change (what domain"
                 + " controllers do from then on)"), msg);
     }
+
+    @Test
+    void aTabIsPlacedAtItsLineAndColumnWithoutAKeyPath() throws Exception {
+        Path f = tmp.resolve("kbs.yaml");
+        Files.writeString(f, "updates:\n  - kb: KB5073381\n    carriedBy: [KB5073379, KB5073380]\n\tcve: x\n");
+        String msg = assertThrows(ConfigException.class, () -> HardeningCatalogueFile.read(f)).getMessage();
+        assertTrue(msg.startsWith(f + ":4:1: not valid YAML: while scanning for the next token; found character"
+                + " '\\t(TAB)'"), msg);
+    }
 }
