@@ -13,6 +13,8 @@ import org.apache.poi.xssf.usermodel.XSSFWorkbook;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.kcdauditor.inventory.ImportProblem;
+import org.kcdauditor.inventory.ImportResult;
 import org.kcdauditor.model.Finding;
 import org.kcdauditor.model.TrendPoint;
 import org.kcdauditor.report.xlsx.XlsxReportWriter;
@@ -172,6 +174,58 @@ class XlsxPivotTest {
         }
         assertNotNull(started);
         assertTrue(DateUtil.isCellDateFormatted(started.getCell(1)));
+    }
+
+    @Test
+    void aMissingDateOrNumberIsABlankCellNeverAnEmptyText() throws Exception {
+        FindingsDocument base = Fixtures.withHistory(Fixtures.demo());
+        HistorySections.PatchesDoc patches = new HistorySections.PatchesDoc(List.of(), List.of(
+                new HistorySections.HostPatchesDoc("HV01", "HVC1", 1, LocalDate.of(2026, 11, 12), List.of(),
+                        List.of("KB5044284")),
+                new HistorySections.HostPatchesDoc("HV02", "HVC1", 0, null, List.of(), List.of())));
+        List<ImportResult> imports = List.of(
+                new ImportResult("patches.csv", "patches", "CSV", 1, 1, null,
+                        List.of(new ImportProblem("patches.csv", 7, "no KB in the line", true))),
+                new ImportResult("notes.txt", "patches", null, 0, 0, "not a patch export", List.of()));
+        FindingsDocument gaps = base.withHistory(new HistorySections.Sections(base.history(), base.baseline(), patches,
+                base.events(), imports));
+        try (XSSFWorkbook book = XlsxReportWriterTest.render(gaps)) {
+            XSSFSheet p = book.getSheet("Patches");
+            assertDate(cell(p, 1, "Last installed"), LocalDate.of(2026, 11, 12).atStartOfDay());
+            assertBlank(cell(p, 2, "Last installed"));
+            XSSFSheet i = book.getSheet("Imports");
+            assertEquals(1, cell(i, 1, "Records").getNumericCellValue());
+            assertBlank(cell(i, 1, "Line"));
+            assertEquals(7, cell(i, 2, "Line").getNumericCellValue());
+            assertBlank(cell(i, 2, "Records"));
+            assertBlank(cell(i, 2, "Lines skipped"));
+            assertBlank(cell(i, 3, "Read as"));
+            // every table: a column holding a number or a date holds no text
+            for (var sheet : book) {
+                XSSFSheet sh = (XSSFSheet) sheet;
+                if (sh.getTables().isEmpty()) {
+                    continue;
+                }
+                List<String> cols = headers(sh);
+                for (int col = 0; col < cols.size(); col++) {
+                    List<String> text = new ArrayList<>();
+                    boolean typed = false;
+                    for (int r = 1; r <= sh.getLastRowNum(); r++) {
+                        XSSFCell x = sh.getRow(r) == null ? null : sh.getRow(r).getCell(col);
+                        typed |= x != null && x.getCellType() == CellType.NUMERIC;
+                        if (x != null && x.getCellType() == CellType.STRING) {
+                            text.add(x.getAddress() + "=\"" + x.getStringCellValue() + "\"");
+                        }
+                    }
+                    assertTrue(!typed || text.isEmpty(), sh.getSheetName() + " " + cols.get(col) + ": " + text);
+                }
+            }
+        }
+    }
+
+    static void assertBlank(XSSFCell c) {
+        assertTrue(c == null || c.getCellType() == CellType.BLANK, () -> c.getAddress() + " is " + c.getCellType()
+                + " \"" + c + "\", not blank");
     }
 
     @Test

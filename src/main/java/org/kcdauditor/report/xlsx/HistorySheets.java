@@ -143,8 +143,9 @@ final class HistorySheets {
 
     /**
      * A header row and typed rows: a String is a text cell (never a formula), a Number a number, a LocalDate a
-     * date, a YearMonth a date shown as its month and an Instant a date-time (UTC); null an empty cell. Rows for
-     * which {@code waived} holds are greyed. The sheet becomes one Excel table named {@code name}.
+     * date, a YearMonth a date shown as its month and an Instant a date-time (UTC); null a blank cell, never an empty
+     * text, so that a date or number column holds only dates or numbers for a pivot table. Rows for which
+     * {@code waived} holds are greyed. The sheet becomes one Excel table named {@code name}.
      */
     private static int table(SXSSFSheet sh, String name, String[] cols, List<Object[]> rows,
                              XlsxReportWriter.Styles st, int[] max, boolean severityFirst, IntPredicate waived) {
@@ -172,8 +173,10 @@ final class HistorySheets {
                 } else if (x instanceof Instant t) {
                     XlsxReportWriter.time(row, i, t, grey ? st.waivedDateTime : st.dateTime);
                     w.see(i, "2026-11-26 06:00:00");
+                } else if (x == null) {
+                    row.createCell(i).setCellStyle(grey ? st.waived : st.text);
                 } else {
-                    String s = x == null ? "" : x.toString();
+                    String s = x.toString();
                     CellStyle style = grey ? st.waived : severityFirst && i == 0 && !s.isEmpty()
                             ? st.severity(Severity.parse(s)) : st.text;
                     text(row, i, s, style);
