@@ -41,7 +41,8 @@ import static org.kcdauditor.support.Hosts.host;
  * Directory values an attacker (or a careless script) can write reach every output as data: a stale
  * delegation entry made of PowerShell, a dNSHostName made of cmd and PowerShell, a bidi override in an SPN.
  * One audit writes every format; each is read back as its reader would (JSON, POI, PDFBox, text). And a
- * cluster that requires nothing reads "—", never 100 %, everywhere (issue 16, items 2 and 9).
+ * cluster that requires nothing reads "—" (a blank cell in the workbook), never 100 %, everywhere (issue 16, items 2
+ * and 9).
  */
 class HostileValuesTest {
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-20T06:00:00Z"), ZoneOffset.UTC);

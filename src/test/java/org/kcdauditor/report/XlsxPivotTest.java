@@ -26,6 +26,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -187,8 +188,13 @@ class XlsxPivotTest {
                 new ImportResult("patches.csv", "patches", "CSV", 1, 1, null,
                         List.of(new ImportProblem("patches.csv", 7, "no KB in the line", true))),
                 new ImportResult("notes.txt", "patches", null, 0, 0, "not a patch export", List.of()));
-        FindingsDocument gaps = base.withHistory(new HistorySections.Sections(base.history(), base.baseline(), patches,
-                base.events(), imports));
+        List<FindingsDocument.ClusterDoc> clusters = new ArrayList<>(base.clusters());
+        clusters.add(new FindingsDocument.ClusterDoc("HVC9", List.of(), List.of(), List.of(), 0, 0, 0, 0, null,
+                Map.of(), null, null, List.of()));
+        FindingsDocument gaps = new FindingsDocument(base.schemaVersion(), base.runId(), base.startedAt(),
+                base.finishedAt(), base.directory(), base.summary(), base.policy(), clusters, base.hosts(),
+                base.findings(), null).withHistory(new HistorySections.Sections(base.history(), base.baseline(),
+                patches, base.events(), imports));
         try (XSSFWorkbook book = XlsxReportWriterTest.render(gaps)) {
             XSSFSheet p = book.getSheet("Patches");
             assertDate(cell(p, 1, "Last installed"), LocalDate.of(2026, 11, 12).atStartOfDay());
@@ -200,6 +206,8 @@ class XlsxPivotTest {
             assertBlank(cell(i, 2, "Records"));
             assertBlank(cell(i, 2, "Lines skipped"));
             assertBlank(cell(i, 3, "Read as"));
+            XSSFSheet c = book.getSheet("Clusters");
+            assertBlank(cell(c, clusters.size(), "Compliance"));
             // every table: a column holding a number or a date holds no text
             for (var sheet : book) {
                 XSSFSheet sh = (XSSFSheet) sheet;

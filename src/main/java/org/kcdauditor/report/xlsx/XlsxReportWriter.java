@@ -172,7 +172,7 @@ public final class XlsxReportWriter implements ReportWriter {
             r = num(sh, r, "Delegation entries present", s.presentEntries(), st);
             SXSSFRow row = sh.createRow(r++);
             text(row, 0, "Compliance", st.label);
-            percent(row, 1, s.compliancePercent(), st.percent(overall), st);
+            percent(row, 1, s.compliancePercent(), st.percent(overall));
         }
         r = num(sh, r, "Clusters NO-GO for a patch window", view.clustersNoGo(), st);
         r = num(sh, r, "Failing directions the change fixes", view.fixedByChange(), st);
@@ -263,7 +263,7 @@ public final class XlsxReportWriter implements ReportWriter {
             number(row, 3, c.pairs(), st.number);
             number(row, 4, c.presentEntries(), st.number);
             number(row, 5, c.requiredEntries(), st.number);
-            percent(row, 6, c.compliancePercent(), st.percent(status), st);
+            percent(row, 6, c.compliancePercent(), st.percent(status));
             text(row, 7, c.statusLabel(), st.light(status));
             int col = 8;
             for (Severity sev : Severity.values()) {
@@ -328,15 +328,16 @@ public final class XlsxReportWriter implements ReportWriter {
         return r + 1;
     }
 
-    /** A percentage cell (a number formatted 0.0 %), or "—" where nothing was required. */
-    private static void percent(SXSSFRow row, int col, Double value, CellStyle style, Styles st) {
-        if (value == null) {
-            text(row, col, Words.NO_PERCENT, st.text);
-            return;
-        }
+    /**
+     * A percentage cell (a number formatted 0.0 %), blank where nothing was required: the column holds only numbers
+     * for a pivot table (the PDF and the runbooks show "—" there).
+     */
+    private static void percent(SXSSFRow row, int col, Double value, CellStyle style) {
         SXSSFCell c = row.createCell(col);
-        c.setCellValue(value / 100.0);
         c.setCellStyle(style);
+        if (value != null) {
+            c.setCellValue(value / 100.0);
+        }
     }
 
     /** A note across the cluster table's width, wrapped, so that it does not widen the printed page. */
