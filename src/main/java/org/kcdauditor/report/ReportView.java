@@ -105,8 +105,12 @@ public final class ReportView {
         if (w == null) {
             return "";
         }
-        return (w.expires() == null ? "with no expiry" : "until " + w.expires())
-                + (w.justification() == null ? "" : ": " + w.justification().replaceAll("\\R", " "));
+        return expiry(w) + (w.justification() == null ? "" : ": " + w.justification().replaceAll("\\R", " "));
+    }
+
+    /** "until 2035-12-31", "with no expiry": a waiver's terms without its justification. */
+    static String expiry(Finding.Waiver w) {
+        return w.expires() == null ? "with no expiry" : "until " + w.expires();
     }
 
     /** "HV02 -> HV03", "HV02", or "". */
@@ -154,6 +158,16 @@ public final class ReportView {
                 }
             }
             return parts.isEmpty() ? "" : "waived " + String.join("; ", parts);
+        }
+
+        /**
+         * "until 2035-12-31" of the waivers of its waived blockers, each expiry once ("until 2027-01-31 and until
+         * 2027-03-31"): the short form of {@link #waiverNote} for the decision page, whose later sections carry the
+         * justifications.
+         */
+        public String waiverExpiry() {
+            return blockers.stream().filter(BlockerView::waived).map(b -> expiry(b.finding().waiver())).distinct()
+                    .collect(Collectors.joining(" and "));
         }
     }
 

@@ -61,13 +61,57 @@ class DecisionPageTest {
             }
         }
         assertTrue(first.contains("… and 2 more"), "HVC2's ten failing directions: eight named, two counted");
-        assertTrue(first.replace(" ", "").contains("HV02→HV03stillfails:waivedMISSING_DELEGATIONuntil2035-12-31"),
-                first);
+        assertTrue(first.replace(" ", "").contains("HV02→HV03(waiveduntil2035-12-31)"), first);
         assertTrue(first.contains("MISSING_DELEGATION (2)"), "blockers by rule with the directions they block");
         assertTrue(first.contains("If not approved: the 11 directions the change fixes keep failing"), first);
         assertTrue(first.contains("it fixes 11 of the 15 failing directions"), first);
         assertTrue(first.contains("svc-vmm"), "the objects of the change");
         assertTrue(first.contains("GO expected for HVC2; NO-GO stays for HVC1"), first);
+    }
+
+    /**
+     * The demo with five waivers over both clusters, as a baseline grows them: HV01 -> HV02 and HV02 -> HV03
+     * (MISSING_DELEGATION), NAS01 (AES_NOT_ENABLED: the three directions to it), HV12 (DUPLICATE_SPN) and HV13
+     * (AES_KEYS_MISSING); each with a justification as long as a change record's.
+     */
+    static FindingsDocument fiveWaivers() {
+        Map<String, Finding.Waiver> waivers = Map.of(
+                "MISSING_DELEGATION HV01", new Finding.Waiver("HV02 is being replaced under CHG0040; migration into it"
+                        + " is not needed until the new node joins the cluster", java.time.LocalDate.of(2027, 1, 31)),
+                "MISSING_DELEGATION HV02", new Finding.Waiver("HV03 is being rebuilt under CHG0042; its VMs were moved"
+                        + " by hand and stay on HV01 until the rebuild is signed off", java.time.LocalDate.of(2027, 1, 31)),
+                "AES_NOT_ENABLED NAS01", new Finding.Waiver("The NetApp filer gets AES with ONTAP 9.14 in the"
+                        + " storage team's window (CHG0051); until then its shares are not migration targets",
+                        java.time.LocalDate.of(2027, 3, 31)),
+                "DUPLICATE_SPN HV12", new Finding.Waiver("svc-vmm keeps the SPN until VMM 2025 is installed"
+                        + " (CHG0047); the VMM team owns the account and the date", java.time.LocalDate.of(2027, 2, 28)),
+                "AES_KEYS_MISSING HV13", new Finding.Waiver("HV13's password is reset in the next maintenance window"
+                        + " (CHG0049), after the domain's functional level is raised", java.time.LocalDate.of(2027, 2, 28)));
+        FindingsDocument d = Fixtures.demo();
+        return d.withFindings(d.findings().stream().map(f -> waivers.containsKey(f.rule() + " " + f.host())
+                ? f.withWaiver(waivers.get(f.rule() + " " + f.host())) : f).toList());
+    }
+
+    @Test
+    void waivedDirectionsAreNamedWithEachWaiversTermsOnceAndPageOneKeepsTheAfterAndTheTrend() throws Exception {
+        FindingsDocument doc = withTrend(fiveWaivers(), 12);
+        ReportView view = ReportView.of(doc);
+        assertEquals(2, view.clusters().size());
+        assertTrue(view.waivedFailing() >= 10, "waived directions in both clusters: " + view.waivedFailing());
+        byte[] pdf = PdfReportWriterTest.render(doc, 16);
+        String first = PdfReportWriterTest.text(pdf, 1, 1).replace("\n", " ");
+        assertTrue(first.contains("After the change"), "page 1 holds the decision: " + first);
+        assertTrue(first.contains("Trend: the last 12 runs"), first);
+        assertEquals(1, images(pdf, 1).size(), "the trend chart on page 1");
+        assertTrue(PdfReportWriterTest.text(pdf, 2, 2).contains("Sign-off"), "the sign-off follows on page 2");
+        String compact = first.replaceAll("\\s+", "");
+        assertTrue(compact.contains("HV01→HV02,HV02→HV03(waiveduntil2027-01-31)"), "one waiver's directions, its"
+                + " terms once: " + first);
+        assertEquals(1, compact.split("until2027-03-31", -1).length - 1, "NAS01's waiver once for its three"
+                + " directions: " + first);
+        assertFalse(first.contains("rebuilt under CHG0042"), "the justifications are under Findings: " + first);
+        String findings = PdfReportWriterTest.text(pdf, 3, 99).replace("\n", " ");
+        assertTrue(findings.contains("Waived until 2027-01-31: HV03 is being rebuilt under CHG0042"), findings);
     }
 
     @Test

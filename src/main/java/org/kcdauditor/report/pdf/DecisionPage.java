@@ -27,6 +27,7 @@ import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -130,7 +131,9 @@ final class DecisionPage {
             t.addCell(cell(c.pairsOk() + "/" + c.pairs(), f.small, null, Element.ALIGN_RIGHT));
             t.addCell(cell(directions(c.failing()), f.tiny, null));
             t.addCell(ruleCell(blockers(c), f.tiny, null));
-            t.addCell(ruleCell(waived(c.waivedFailing()), f.tiny, c.waivedFailing().isEmpty() ? null : LIGHT));
+            // wrapped at spaces only, as a command: a date or a direction stays whole
+            t.addCell(PdfReportWriter.cell(new Phrase(PdfReportWriter.command(waived(c.waivedFailing()), f.tiny)),
+                    c.waivedFailing().isEmpty() ? null : LIGHT, Element.ALIGN_LEFT));
         }
         int rest = ordered.size() - shown;
         if (rest > 0) {
@@ -194,17 +197,35 @@ final class DecisionPage {
         return lines.isEmpty() ? "none" : lines(lines);
     }
 
-    /** "HV02 -> HV03: waived MISSING_DELEGATION until 2035-12-31: …", each still failing. */
+    /**
+     * The directions a waived finding blocks, still failing, by their waivers' expiry: "HV01→HV02, HV02→HV03 (waived
+     * until 2027-01-31)", each expiry once however many directions it covers; the justifications stand under
+     * Findings by severity and with the baseline's waivers. At most {@link #DIRECTIONS} directions named, the others counted.
+     */
     static String waived(List<Cell> waived) {
         if (waived.isEmpty()) {
             return "none";
         }
-        List<String> lines = new ArrayList<>();
-        for (Cell c : waived.subList(0, Math.min(DIRECTIONS, waived.size()))) {
-            lines.add(c.from() + "→" + c.to() + " still fails: " + c.waiverNote());
+        Map<String, List<String>> byExpiry = new LinkedHashMap<>();
+        for (Cell c : waived) {
+            byExpiry.computeIfAbsent(c.waiverExpiry(), k -> new ArrayList<>()).add(c.from() + "→" + c.to());
         }
-        if (waived.size() > DIRECTIONS) {
-            lines.add("… and " + (waived.size() - DIRECTIONS) + " more");
+        List<String> lines = new ArrayList<>();
+        int named = 0;
+        int unnamed = 0;
+        for (Map.Entry<String, List<String>> e : byExpiry.entrySet()) {
+            List<String> directions = e.getValue();
+            int n = Math.min(DIRECTIONS - named, directions.size());
+            named += n;
+            if (n == 0) {
+                unnamed += directions.size();
+                continue;
+            }
+            lines.add(String.join(", ", directions.subList(0, n)) + (directions.size() > n ? ", … and "
+                    + (directions.size() - n) + " more" : "") + " (waived " + e.getKey() + ")");
+        }
+        if (unnamed > 0) {
+            lines.add("… and " + unnamed + " more");
         }
         return lines(lines);
     }
