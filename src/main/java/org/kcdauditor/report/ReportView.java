@@ -2,6 +2,7 @@ package org.kcdauditor.report;
 
 import org.kcdauditor.audit.Blocker;
 import org.kcdauditor.audit.DcDivergence;
+import org.kcdauditor.inventory.ImportResult;
 import org.kcdauditor.model.Counts;
 import org.kcdauditor.model.Finding;
 import org.kcdauditor.model.Severity;
@@ -604,6 +605,18 @@ public final class ReportView {
     /** The WAIVER_TOO_LONG findings: waivers running longer than baseline.maxWaiverDays. */
     public List<FindingView> longWaivers() {
         return findings.stream().filter(f -> "WAIVER_TOO_LONG".equals(f.finding().rule())).toList();
+    }
+
+    /** Inputs not used that the PDF and the runbooks name; the others are counted ("and 3 more"). */
+    public static final int INPUTS_NOT_USED_NAMED = 5;
+
+    /**
+     * The patch, event and host-settings files this run could not use, in findings.json's order: its {@code imports}
+     * with an error (not an export, empty, unreadable, or a pattern no file matches). The run went on without them;
+     * empty when the run imports nothing.
+     */
+    public List<ImportResult> inputsNotUsed() {
+        return doc.imports() == null ? List.of() : doc.imports().stream().filter(ImportResult::failed).toList();
     }
 
     /** The findings an administrator decides (above INFO, not carried out by the plan). */

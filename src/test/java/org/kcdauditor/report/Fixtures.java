@@ -1,5 +1,6 @@
 package org.kcdauditor.report;
 
+import org.kcdauditor.inventory.ImportResult;
 import org.kcdauditor.support.TestFindings;
 import org.kcdauditor.model.Finding;
 import org.kcdauditor.model.Severity;
@@ -114,6 +115,28 @@ public final class Fixtures {
                 "events.csv", "events", "CSV", 1, 1, null, List.of()));
         return d.withHistory(new HistorySections.Sections(h, b,
                 new HistorySections.PatchesDoc(List.of(), List.of()), events, imports));
+    }
+
+    /**
+     * {@code d} with only an import report, as a run whose inputs are only event files leaves it when none is usable:
+     * one file read, then {@code n} (at least 3) it could not use: a file that is not a patch export (its name holding
+     * markup and Markdown specials), an event pattern no file matches, an empty Get-VMHost export, then empty patch
+     * exports.
+     */
+    public static FindingsDocument withInputsNotUsed(FindingsDocument d, int n) {
+        List<ImportResult> imports = new ArrayList<>(List.of(
+                new ImportResult("patches/HV01-hotfix.csv", "patches", "Get-HotFix CSV (UTF-8, ','-separated)", 3, 0,
+                        null, List.of()),
+                new ImportResult("patches/<b>notes</b>_*draft*.txt", "patches", null, 0, 0,
+                        "not a patch export: no HotFixID column and no mapping matches its header", List.of()),
+                new ImportResult("events/*.evtx", "events", null, 0, 0, "no file matches", List.of()),
+                new ImportResult("hostsettings/vmhost.csv", "hostSettings", null, 0, 0, "empty file: no header line",
+                        List.of())));
+        for (int i = 4; i <= n; i++) {
+            imports.add(new ImportResult("patches/old-" + i + ".csv", "patches", null, 0, 0,
+                    "empty file: no header line", List.of()));
+        }
+        return d.withHistory(new HistorySections.Sections(null, null, null, null, imports));
     }
 
     public static Finding missing(String host, String peer, String spn) {

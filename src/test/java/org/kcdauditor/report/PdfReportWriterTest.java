@@ -58,6 +58,27 @@ class PdfReportWriterTest {
     }
 
     @Test
+    void inputsNotUsedAreNamedWithTheHistoryNotOnPageOne() throws Exception {
+        // a run whose only history data is its import report: the section is there for the files it could not use
+        byte[] pdf = render(Fixtures.withInputsNotUsed(Fixtures.demo(), 7), 16);
+        String first = text(pdf, 1, 1);
+        assertFalse(first.contains("Inputs not used"), "page 1 holds the decision: " + first);
+        String all = text(pdf, 2, 99);
+        int at = all.indexOf("Inputs not used");
+        assertTrue(at > 0 && all.lastIndexOf("Drift, patches and events", at) >= 0, "in the history section: " + all);
+        String note = all.substring(at);
+        assertTrue(note.startsWith("Inputs not used\nThe run went on without these 7 files (the Imports sheet of"
+                + " audit.xlsx and findings.json's imports list every file read):\npatches/<b>notes</b>_*draft*.txt"
+                + " (patches): not a patch export: no HotFixID column and no mapping matches its header\n"
+                + "events/*.evtx (events): no file matches\nhostsettings/vmhost.csv (hostSettings): empty file: no"
+                + " header line\npatches/old-4.csv (patches): empty file: no header line\npatches/old-5.csv (patches):"
+                + " empty file: no header line\n… and 2 more\n"), note);
+        assertFalse(all.contains("HV01-hotfix.csv"), "a file it read is no input not used");
+        assertFalse(text(render(Fixtures.withHistory(Fixtures.demo()), 16), 1, 99).contains("Inputs not used"),
+                "every input used: nothing said");
+    }
+
+    @Test
     void lowAndInfoFindingsAreListedUpToACapPerRuleAndCountedBeyondIt() throws Exception {
         List<Finding> advisories = new ArrayList<>();
         for (int i = 1; i <= 60; i++) {

@@ -4,6 +4,7 @@ import com.lowagie.text.Document;
 import com.lowagie.text.Paragraph;
 import com.lowagie.text.pdf.PdfPTable;
 import com.lowagie.text.pdf.PdfWriter;
+import org.kcdauditor.inventory.ImportResult;
 import org.kcdauditor.remedy.Values;
 import org.kcdauditor.report.ReportView;
 import org.kcdauditor.report.Words;
@@ -39,8 +40,9 @@ final class HistorySection {
     static void write(Document d, PdfWriter writer, ReportView view, PdfReportWriter.Fonts f) {
         FindingsDocument doc = view.doc();
         List<ReportView.FindingView> drift = view.findings(Category.DRIFT);
+        List<ImportResult> unused = view.inputsNotUsed();
         boolean any = doc.baseline() != null || doc.history() != null || doc.patches() != null
-                || doc.events() != null || !drift.isEmpty();
+                || doc.events() != null || !drift.isEmpty() || !unused.isEmpty();
         if (!any) {
             return;
         }
@@ -52,6 +54,10 @@ final class HistorySection {
                 + ", " + Words.plural(b.hosts(), "host") + ")" + (doc.history() == null ? "." : " and with run "
                 + doc.history().previousRunId().substring(0, 8) + " (" + doc.history().newFindings().size()
                 + " new, " + doc.history().resolvedFindings().size() + " resolved findings)."), f.body));
+        if (!unused.isEmpty()) {
+            d.add(heading("Inputs not used", f.h2, 10));
+            d.add(new Paragraph(notUsed(unused), f.small));
+        }
         if (!drift.isEmpty()) {
             headed(d, writer, "Drift", table(new float[]{1.2f, 3f, 1.3f, 7f}, List.of("Severity", "Rule", "Host",
                     "What changed"), drift.stream().map(x -> new String[]{x.finding().severity().name(),
@@ -97,6 +103,23 @@ final class HistorySection {
             headed(d, writer, "Observed migration failures", table(new float[]{2.6f, 2f, 2.4f, 7f},
                     List.of("Time (UTC)", "Pair", "Event", "Message"), rows, f), f);
         }
+    }
+
+    /**
+     * The files the run could not use, one line each ("file (kind): reason"), the first
+     * {@link ReportView#INPUTS_NOT_USED_NAMED}, the others counted; under the sentence that the run went on without them.
+     */
+    static String notUsed(List<ImportResult> unused) {
+        List<String> lines = new ArrayList<>();
+        lines.add("The run went on without " + (unused.size() == 1 ? "this file" : "these " + unused.size() + " files")
+                + " (the Imports sheet of audit.xlsx and findings.json's imports list every file read):");
+        for (ImportResult i : unused.subList(0, Math.min(ReportView.INPUTS_NOT_USED_NAMED, unused.size()))) {
+            lines.add(Values.visible(i.file()) + " (" + Values.visible(i.kind()) + "): " + Values.visible(i.error()));
+        }
+        if (unused.size() > ReportView.INPUTS_NOT_USED_NAMED) {
+            lines.add("… and " + (unused.size() - ReportView.INPUTS_NOT_USED_NAMED) + " more");
+        }
+        return String.join("\n", lines);
     }
 
     /**
