@@ -52,12 +52,24 @@
 Compliance before the change: ${summary.compliancePercent} of required delegation entries present; ${summary.pairsOk} of ${summary.pairs} directed pairs OK;
 findings: ${summary.high} high, ${summary.medium} medium, ${summary.low} low, ${summary.info} info<#if summary.waived gt 0> (and ${summary.waived} waived, not counted)</#if>.<br>
 Delegation policy: protocol transition “${policy.protocolTransition}” (ADUC: ${policy.aducChoice}).</p>
-<#if context?has_content>
+<#if context?has_content || inputsNotUsed?has_content>
 <p><strong>History context</strong></p>
 <ul>
 <#list context as c>
 <li>${c}</li>
 </#list>
+<#if inputsNotUsed?has_content>
+<li>Inputs not used (the run went on without them; the Imports sheet of audit.xlsx and findings.json list every file):
+<ul>
+<#list inputsNotUsed as i>
+<li>${i.file} (${i.kind}): ${i.reason}</li>
+</#list>
+<#if inputsNotUsedMore gt 0>
+<li>… and ${inputsNotUsedMore} more</li>
+</#if>
+</ul>
+</li>
+</#if>
 </ul>
 </#if>
 

@@ -14,12 +14,21 @@ ${summary.headline}
 Compliance before the change: ${summary.compliancePercent} of required delegation entries present; ${summary.pairsOk} of ${summary.pairs} directed pairs OK;
 findings: ${summary.high} high, ${summary.medium} medium, ${summary.low} low, ${summary.info} info<#if summary.waived gt 0> (and ${summary.waived} waived, not counted)</#if>.
 Delegation policy: protocol transition "${policy.protocolTransition}" (ADUC: ${policy.aducChoice}).
-<#if context?has_content>
+<#if context?has_content || inputsNotUsed?has_content>
 
 History context:
 <#list context as c>
 - ${c}
 </#list>
+<#if inputsNotUsed?has_content>
+- Inputs not used (the run went on without them; the Imports sheet of audit.xlsx and findings.json list every file):
+<#list inputsNotUsed as i>
+  - ${i.file} (${i.kind}): ${i.reason}
+</#list>
+<#if inputsNotUsedMore gt 0>
+  - … and ${inputsNotUsedMore} more
+</#if>
+</#if>
 </#if>
 
 <#if !hasChanges>

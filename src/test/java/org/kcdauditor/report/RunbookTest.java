@@ -179,6 +179,32 @@ class RunbookTest {
     }
 
     @Test
+    void theHistoryContextNamesTheInputsNotUsedEscapedAndCapped() throws Exception {
+        TemplateRenderer r = new TemplateRenderer(TEMPLATES);
+        FindingsDocument doc = Fixtures.withInputsNotUsed(Fixtures.demo(), 7);
+        String md = render(RunbookWriter.markdown(r), doc);
+        assertTrue(md.contains("\nHistory context:\n- Inputs not used (the run went on without them; the Imports sheet"
+                + " of audit.xlsx and findings.json list every file):\n"), md);
+        assertTrue(md.contains("\n  - events/\\*.evtx (events): no file matches\n"), md);
+        assertTrue(md.contains("\n  - hostsettings/vmhost.csv (hostSettings): empty file: no header line\n"), md);
+        assertTrue(md.contains("\n  - patches/old-5.csv (patches): empty file: no header line\n  - … and 2 more\n"),
+                "five named, the others counted: " + md);
+        assertFalse(md.contains("old-6.csv"), md);
+        assertFalse(md.contains("HV01-hotfix.csv"), "a file it read is no input not used: " + md);
+        assertTrue(md.contains("\n  - patches/\\<b>notes\\</b>\\_\\*draft\\*.txt (patches): not a patch export: no"
+                + " HotFixID column and no mapping matches its header\n"), "the name escaped for Markdown: " + md);
+        String html = render(RunbookWriter.html(r), doc);
+        assertTrue(html.contains("<li>patches/&lt;b&gt;notes&lt;/b&gt;_*draft*.txt (patches): not a patch export: no"
+                + " HotFixID column and no mapping matches its header</li>"), html);
+        assertTrue(html.contains("<li>… and 2 more</li>"), html);
+        assertFalse(html.contains("<b>notes"), html);
+        for (String none : List.of(render(RunbookWriter.markdown(r), Fixtures.demo()),
+                render(RunbookWriter.html(r), Fixtures.withHistory(Fixtures.demo())))) {
+            assertFalse(none.contains("Inputs not used"), "every input used: nothing said");
+        }
+    }
+
+    @Test
     void theScriptPrintsWhatFollowsTheChangeOnlyAfterAChangeAndNotTheTestMovesAfterARollback() throws Exception {
         String ps1 = render(RunbookWriter.powershell(new TemplateRenderer(TEMPLATES)), Fixtures.demo());
         int dryRun = ps1.indexOf("if ($DryRun) {\r\n    Write-Host 'Dry run: nothing was changed. Run it again with"

@@ -1,5 +1,6 @@
 package org.kcdauditor.report.runbook;
 
+import org.kcdauditor.inventory.ImportResult;
 import org.kcdauditor.model.Severity;
 import org.kcdauditor.remedy.Action;
 import org.kcdauditor.remedy.Commands;
@@ -84,6 +85,14 @@ public final class RunbookModel {
         m.put("run", run);
         m.put("changeTicket", view.changeTicket() == null ? "" : view.changeTicket());
         m.put("context", HistoryContext.lines(view, beside));
+        // the files the run could not use, named up to a cap (file, kind, reason), the others counted
+        List<ImportResult> unused = view.inputsNotUsed();
+        List<Object> notUsed = new ArrayList<>();
+        for (ImportResult i : unused.subList(0, Math.min(ReportView.INPUTS_NOT_USED_NAMED, unused.size()))) {
+            notUsed.add(Map.of("file", s(i.file()), "kind", s(i.kind()), "reason", s(i.error())));
+        }
+        m.put("inputsNotUsed", notUsed);
+        m.put("inputsNotUsedMore", unused.size() - notUsed.size());
 
         Map<String, Object> policy = new LinkedHashMap<>();
         policy.put("protocolTransition", plan.protocolPolicy().word());
