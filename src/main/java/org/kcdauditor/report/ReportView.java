@@ -4,6 +4,7 @@ import org.kcdauditor.audit.Blocker;
 import org.kcdauditor.audit.DcDivergence;
 import org.kcdauditor.inventory.ImportResult;
 import org.kcdauditor.model.Counts;
+import org.kcdauditor.model.Evidence;
 import org.kcdauditor.model.Finding;
 import org.kcdauditor.model.Severity;
 import org.kcdauditor.model.TrendPoint;
@@ -53,6 +54,22 @@ public final class ReportView {
 
         public boolean waived() {
             return finding.isWaived();
+        }
+
+        /**
+         * What a drift finding is about, in one cell: its delegation entry, or for a changed userAccountControl the
+         * flags it gained ({@code +TRUSTED_FOR_DELEGATION}) and lost ({@code -NOT_DELEGATED}); else its SPN column.
+         */
+        public String entryOrFlags() {
+            Evidence e = finding.evidence();
+            if (spn != null || e == null || !"userAccountControl".equals(e.attribute()) || e.expected() == null
+                    || e.actual() == null) {
+                return spn;
+            }
+            List<String> changed = new ArrayList<>();
+            e.actual().stream().filter(x -> !e.expected().contains(x)).forEach(x -> changed.add("+" + x));
+            e.expected().stream().filter(x -> !e.actual().contains(x)).forEach(x -> changed.add("-" + x));
+            return String.join(", ", changed);
         }
 
         /** "until 2026-12-31: justification" of a waived finding, else empty. */

@@ -317,6 +317,20 @@ class XlsxReportWriterTest {
     }
 
     @Test
+    void aChangedUserAccountControlNamesTheFlagsItGainedAndLostInTheEntryColumn() throws Exception {
+        Finding flags = Finding.of("BASELINE_FLAGS_CHANGED", Severity.HIGH, "HVC1", "HV01", null, null, null,
+                "HV01 userAccountControl changed since the baseline.", org.kcdauditor.model.Evidence.builder()
+                        .attribute("userAccountControl")
+                        .expected(List.of("WORKSTATION_TRUST_ACCOUNT", "TRUSTED_TO_AUTH_FOR_DELEGATION"))
+                        .actual(List.of("WORKSTATION_TRUST_ACCOUNT", "TRUSTED_FOR_DELEGATION")).build(), List.of());
+        try (XSSFWorkbook wb = render(Fixtures.withFindings(Fixtures.demo(), List.of(flags)))) {
+            XSSFSheet sh = wb.getSheet("Drift");
+            assertEquals("+TRUSTED_FOR_DELEGATION, -TRUSTED_TO_AUTH_FOR_DELEGATION",
+                    sh.getRow(1).getCell(headers(sh).indexOf("Entry / flag")).getStringCellValue());
+        }
+    }
+
+    @Test
     void theTimelineIsATableOfItsOwn() throws Exception {
         try (XSSFWorkbook wb = render(Fixtures.withHistory(Fixtures.demo()))) {
             XSSFSheet sh = wb.getSheet("Timeline");

@@ -196,7 +196,7 @@ final class HistorySheets {
         List<Object[]> rows = new ArrayList<>();
         for (ReportView.FindingView v : drift) {
             var f = v.finding();
-            rows.add(new Object[]{f.severity().name(), f.rule(), f.cluster(), f.host(), f.peer(), v.spn(),
+            rows.add(new Object[]{f.severity().name(), f.rule(), f.cluster(), f.host(), f.peer(), v.entryOrFlags(),
                     f.message(), v.waiverTerms(), f.id()});
         }
         table(sh, "Drift", cols, rows, st, new int[]{10, 36, 14, 14, 14, 60, 110, 50, 18}, true,
