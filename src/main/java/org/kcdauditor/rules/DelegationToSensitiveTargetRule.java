@@ -55,7 +55,9 @@ public final class DelegationToSensitiveTargetRule implements Rule {
                         .message(node.name() + " may delegate to " + entry + ", a service of " + what + ": whoever"
                                 + " controls " + node.name() + " can act as any user towards it" + (transition
                                 ? ", and with 'Use any authentication protocol' without any user's ticket at all"
-                                : "") + ". Live migration does not need it.")
+                                : " whose ticket it holds; with protocol transition ('Use any authentication protocol',"
+                                + " one checkbox away) it would need no user at all") + ". Live migration does not"
+                                + " need it.")
                         .action(new Action.RemoveDelegation(node.name(), peer, List.of(entry)))
                         .emit();
             }

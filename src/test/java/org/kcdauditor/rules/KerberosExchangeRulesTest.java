@@ -371,6 +371,17 @@ class KerberosExchangeRulesTest {
     }
 
     @Test
+    void theSensitiveTargetMessageSaysWhatProtocolTransitionAddsForAKerberosOnlyNodeToo() {
+        AdObject dc = host("DC1").uac(Uac.SERVER_TRUST_ACCOUNT | Uac.TRUSTED_FOR_DELEGATION).spn("ldap/DC1").build();
+        AuditResult r = audit(plus(replace(healthy(),
+                host("HV01").uac(Uac.WORKSTATION_TRUST_ACCOUNT).delegatesTo("HV02", "HV03").entry("ldap/DC1").build()),
+                dc));
+        String m = of(r, "DELEGATION_TO_SENSITIVE_TARGET").get(0).message();
+        assertTrue(m.contains("can act as any user towards it whose ticket it holds; with protocol transition ('Use"
+                + " any authentication protocol', one checkbox away) it would need no user at all"), m);
+    }
+
+    @Test
     void aDomainControllerWithoutAnyNameDoesNotStopTheAudit() {
         // the DC names are read while the pairs are numbered: a DC object without dn, cn and sAMAccountName is
         // matched by its dNSHostName only
