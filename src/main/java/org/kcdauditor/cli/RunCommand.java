@@ -66,7 +66,6 @@ final class RunCommand implements Callable<Integer> {
                         : ConsoleSummary.oneLine(cfg.directory().url())) + " … " + n + " objects");
             }
         };
-        boolean outMade = options.out != null && !java.nio.file.Files.exists(options.out);
         if (options.out != null) {
             // before reading the directory: a typo in --out should not cost a whole audit
             java.nio.file.Files.createDirectories(options.out);
@@ -79,11 +78,6 @@ final class RunCommand implements Callable<Integer> {
             outcome = underRunLock(cli, run, trigger, () -> AuditRun.installed(run, env, cli.clock(),
                     cli.home()).withTrigger(trigger)
                     .execute(options.out, formats, timings, progress));
-        } catch (DirectoryException | IOException | RuntimeException | Error e) {
-            if (outMade) {
-                removeIfEmpty(options.out); // made for this run, which wrote nothing there (else .failed is in it)
-            }
-            throw e;
         } finally {
             if (interactive) {
                 cli.terminal().print("\r\033[K");
@@ -117,14 +111,6 @@ final class RunCommand implements Callable<Integer> {
                     waivedNote);
         }
         return ExitCodes.OK;
-    }
-
-    private static void removeIfEmpty(java.nio.file.Path dir) {
-        try {
-            java.nio.file.Files.deleteIfExists(dir);
-        } catch (IOException notEmptyOrGone) {
-            // it holds what the failed run left (a .failed folder): kept
-        }
     }
 
     /** What runs under the lock: one audit that stores its run. */
