@@ -122,8 +122,7 @@ public final class ConfigLoader {
         if (raw.directories() != null && raw.directories().isEmpty()) {
             throw new ConfigException(name + ": directories: empty (name each domain's directory, or use directory:)");
         }
-        // normalised: the path names the config's history (historyKey), so ../cfg/kcd.yaml from elsewhere is the same
-        Path abs = file.toAbsolutePath().normalize();
+        Path abs = file.toAbsolutePath();
         return validate(new AuditConfig(abs, abs.getParent(), raw.directory(),
                 raw.clusters() == null ? List.of() : raw.clusters(),
                 raw.policy(), raw.reports(), raw.store(),
