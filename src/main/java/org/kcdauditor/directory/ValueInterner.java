@@ -16,7 +16,7 @@ import java.util.function.ToIntFunction;
  * directory content can make the lookup quadratic. Not thread-safe; one per collection.
  */
 final class ValueInterner {
-    static final int MAX_PROBE = 32;
+    static final int MAX_PROBE = 128;
 
     private final ToIntFunction<byte[]> hash;
     private byte[][] keys = new byte[1 << 12][];
@@ -31,6 +31,12 @@ final class ValueInterner {
             for (byte x : b) {
                 h = h * 0x01000193 ^ x;
             }
+            // murmur3's finalizer: the table takes the low bits, so every input bit must reach them (linear probing
+            // at half load keeps probes short only for a well-spread hash)
+            h ^= h >>> 16;
+            h *= 0x85EBCA6B;
+            h ^= h >>> 13;
+            h *= 0xC2B2AE35;
             return h ^ h >>> 16;
         };
     }
