@@ -1358,8 +1358,8 @@ public final class AuditContext implements Drift.Nodes {
         }
         Spn spn = Spn.parse(entry);
         AdObject dc = spn == null ? null : dcByHost.get(spn.hostName());
-        if (dc == null) {
-            return null;
+        if (dc == null || ownHost(dc, spn.hostName())) {
+            return dc; // the DC's own name: another object's HOST/<DC> is a duplicate of the DC's, it hides nothing
         }
         // the KDC resolves an SPN another object registers, exactly or (cifs/X) through its HOST/X, to that object
         // whatever HOST/ alias a domain controller also has: a leftover HOST/<node> on a DC is that node's
@@ -1367,6 +1367,12 @@ public final class AuditContext implements Drift.Nodes {
         String key = Spn.keyOf(entry);
         String alias = Spn.hostAlias(key);
         return registeredByOrdinaryObject(key) || alias != null && registeredByOrdinaryObject(alias) ? null : dc;
+    }
+
+    /** Whether {@code host} (lower case) is {@code dc}'s own name or dNSHostName, not a HOST/ alias it registers. */
+    private static boolean ownHost(AdObject dc, String host) {
+        return dc.name() != null && lower(dc.name()).equals(host)
+                || dc.dnsHostName() != null && lower(stripDot(dc.dnsHostName())).equals(host);
     }
 
     /** Whether an object other than a domain controller or krbtgt registers the SPN {@code key} (normal form). */

@@ -72,7 +72,8 @@ final class RbcdPrincipalReader {
         this.primary = new PrimaryGroupMembers<>(connection, deadline, where, domainDn, domainSid, pageSize,
                 PRIMARY_ATTRS, e -> {
                     String sid = sid(e);
-                    return sid == null ? null : Map.entry(sid, name(e));
+                    // a name the ACL hides is null: a SimpleEntry takes it (Map.entry does not)
+                    return sid == null ? null : new java.util.AbstractMap.SimpleEntry<>(sid, name(e));
                 });
     }
 

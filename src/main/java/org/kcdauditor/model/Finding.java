@@ -56,10 +56,13 @@ public record Finding(String id, String rule, Severity severity, String cluster,
                 Remedies.describe(actions), evidence, actions, null, null);
     }
 
-    /** This finding with {@code advice} as its one (manual) action and remediation, in place of its own. */
+    /**
+     * This finding with {@code advice} as its remediation text; its actions stay (the data the plan is rebuilt from
+     * when findings.json is rendered again, so the advice comes out the same).
+     */
     public Finding advised(String advice) {
-        return new Finding(id, rule, severity, cluster, host, peer, spn, message, advice, evidence,
-                List.of(new Action.Manual(advice)), waived, waiver);
+        return new Finding(id, rule, severity, cluster, host, peer, spn, message, advice, evidence, actions, waived,
+                waiver);
     }
 
     /** True when the finding carries typed evidence (every finding since findings.json gained it). */

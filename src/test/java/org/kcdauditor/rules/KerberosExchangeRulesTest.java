@@ -368,6 +368,12 @@ class KerberosExchangeRulesTest {
                 host("HV01").delegatesTo("HV02", "HV03").entry("ldap/DC1").build()), dc));
         assertEquals(List.of("HV01 ldap/DC1"), of(named, "DELEGATION_TO_SENSITIVE_TARGET").stream()
                 .map(f -> f.host() + " " + f.spn()).toList());
+        // another object's HOST/<the DC's own name> duplicates the DC's; it does not hide an entry naming the DC
+        AdObject squatter = host("SRV01").uac(Uac.WORKSTATION_TRUST_ACCOUNT).spn("HOST/DC1").build();
+        AuditResult hidden = audit(plus(replace(healthy(),
+                host("HV01").delegatesTo("HV02", "HV03").entry("cifs/DC1").build()), dc, squatter));
+        assertEquals(List.of("HV01 cifs/DC1"), of(hidden, "DELEGATION_TO_SENSITIVE_TARGET").stream()
+                .map(f -> f.host() + " " + f.spn()).toList());
     }
 
     @Test
