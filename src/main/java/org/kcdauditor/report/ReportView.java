@@ -128,7 +128,8 @@ public final class ReportView {
 
     /** "until 2035-12-31", "with no expiry": a waiver's terms without its justification. */
     static String expiry(Finding.Waiver w) {
-        return w.expires() == null ? "with no expiry" : "until " + w.expires();
+        // a findings.json edited by hand may say waived without the waiver's terms
+        return w == null || w.expires() == null ? "with no expiry" : "until " + w.expires();
     }
 
     /** "HV02 -> HV03", "HV02", or "". */

@@ -137,6 +137,15 @@ class DecisionViewTest {
         assertEquals(ReportView.of(Fixtures.demo()).clusters().get(0).pairsOk(), hvc1.pairsOk(),
                 "the waiver does not make the pair OK");
         assertFalse(ReportView.of(Fixtures.demo()).clusters().get(0).cell("HV02", "HV03").text().contains("W"));
+        // a findings.json edited by hand: waived, without the waiver's terms
+        FindingsDocument bare = Fixtures.waivedHv02ToHv03();
+        bare = bare.withFindings(bare.findings().stream().map(f -> !f.isWaived() ? f : new Finding(f.id(), f.rule(),
+                f.severity(), f.cluster(), f.host(), f.peer(), f.spn(), f.message(), f.remediation(), f.evidence(),
+                f.actions(), true, null)).toList());
+        ReportView.Cell bareCell = ReportView.of(bare).clusters().get(0).cell("HV02", "HV03");
+        assertTrue(bareCell.waived());
+        assertTrue(ReportView.of(bare).clusters().get(0).waivedFailing().get(0).waiverExpiry()
+                .contains("with no expiry"));
     }
 
     @Test
