@@ -41,15 +41,13 @@ public final class ReportView {
      * column, its waiver in words, and, for a finding that follows from waived findings (an observed migration
      * failure or a hardening update on a pair whose delegation is waived), those waived causes.
      */
-    /**
-     * @param advice what to do in place of the finding's own remediation text (the plan's decision for a consequence
-     *               of waived findings), or null
-     */
-    public record FindingView(Finding finding, RuleView rule, String spn, String kb, Consequence consequence,
-                              String advice) {
-        /** What to do, as every report says it: the plan's advice where it replaces the finding's remediation. */
+    public record FindingView(Finding finding, RuleView rule, String spn, String kb, Consequence consequence) {
+        /**
+         * What to do, as every report says it: the finding's remediation, which for a consequence of waived findings
+         * is the plan's advice (the view's document carries it).
+         */
         public String remediation() {
-            return advice != null ? advice : finding.remediation();
+            return finding.remediation();
         }
 
         public boolean waived() {
@@ -321,7 +319,8 @@ public final class ReportView {
         Map<String, String> advice = new HashMap<>();
         plan.decisions().stream().filter(RemediationPlan.Decision::replacesRemedy)
                 .forEach(d -> advice.put(d.finding().id(), d.what()));
-        // findings.json says what every report says: such a finding's remediation and action are the plan's advice
+        // findings.json says what every report says: such a finding's remediation is the plan's advice (its
+        // actions stay, so a re-rendering builds the same plan)
         this.doc = advice.isEmpty() ? doc : doc.withFindings(nn(doc.findings()).stream()
                 .map(f -> f == null || !advice.containsKey(f.id()) ? f : f.advised(advice.get(f.id()))).toList());
         List<Finding> all = nn(this.doc.findings()).stream().filter(f -> f != null && f.severity() != null).toList();
@@ -330,7 +329,7 @@ public final class ReportView {
         this.counts = Counts.of(all);
         List<FindingView> fv = new ArrayList<>();
         for (Finding f : all) {
-            fv.add(new FindingView(f, rule(f.rule()), spnOf(f), kbOf(f), consequence(f, byId), advice.get(f.id())));
+            fv.add(new FindingView(f, rule(f.rule()), spnOf(f), kbOf(f), consequence(f, byId)));
         }
         fv.sort(Comparator.comparing((FindingView f) -> f.finding().severity()).thenComparing(FindingView::waived));
         this.findings = List.copyOf(fv);
