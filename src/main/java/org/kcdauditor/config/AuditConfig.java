@@ -210,10 +210,15 @@ public record AuditConfig(Path source, Path baseDir, DirectoryConfig directory, 
 
     /**
      * What the history store files this config's runs under (the previous run is the last successful one
-     * with the same key): {@code store.configName}, else the config file's path.
+     * with the same key): {@code store.configName}, else the config file's absolute path without {@code .} and
+     * {@code ..} (config/x.yaml from the install folder and ../config/x.yaml from bin/ are one history; the store
+     * maps it to an earlier spelling of the same path: {@code RunStore.historyKey}).
      */
     public String historyKey() {
-        return store.configName() != null ? store.configName().strip() : sourceName();
+        if (store.configName() != null) {
+            return store.configName().strip();
+        }
+        return source == null ? sourceName() : source.normalize().toString();
     }
 
     /** {@code store.retain}, its defaults when not given. */

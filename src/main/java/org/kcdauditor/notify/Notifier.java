@@ -54,7 +54,8 @@ public final class Notifier {
         String previousId = doc.history() == null ? null : doc.history().previousRunId();
         List<Finding> previousFindings = null;
         try (RunStore store = StoreUrls.open(config, env)) {
-            previousId = store.lastScheduled(config.historyKey(), doc.runId()).map(RunSummary::id).orElse(previousId);
+            previousId = store.lastScheduled(store.historyKey(config.historyKey()), doc.runId()).map(RunSummary::id)
+                    .orElse(previousId);
             if (previousId != null) {
                 previousFindings = store.findings(previousId);
             }

@@ -212,7 +212,8 @@ public final class AuditRun {
         String runId = UUID.randomUUID().toString();
         Instant startedAt = clock.instant();
         try (RunStore store = StoreUrls.open(config, env)) {
-            store.begin(runId, startedAt, trigger, config.historyKey(), config.directory().url(),
+            String history = store.historyKey(config.historyKey());
+            store.begin(runId, startedAt, trigger, history, config.directory().url(),
                     config.directory().baseDn());
             control.begun(runId);
             RunFolder folder = null;
@@ -223,7 +224,7 @@ public final class AuditRun {
             FutureTask<PreviousRun> previousRead = new FutureTask<>(() -> {
                 long start = System.nanoTime();
                 try {
-                    return store.previousRun(config.historyKey()).orElse(null);
+                    return store.previousRun(history).orElse(null);
                 } finally {
                     timings.add("previous", System.nanoTime() - start);
                 }
@@ -245,10 +246,10 @@ public final class AuditRun {
                 Instant evaluated = clock.instant();
                 TrendPoint point = HistorySections.trendPoint(runId, evaluated, ev.result(), ev.sections().history());
                 HistorySections.Sections sections = ev.sections().withTimeline(runId, evaluated,
-                        ev.result().findings(), store.timeline(config.historyKey(), TIMELINE).stream()
+                        ev.result().findings(), store.timeline(history, TIMELINE).stream()
                                 .map(c -> new HistorySections.ChangeDoc(c.runId(), c.at(), c.host(), c.message()))
                                 .toList())
-                        .withTrend(point, store.trend(config.historyKey(), TREND - 1));
+                        .withTrend(point, store.trend(history, TREND - 1));
                 FindingsDocument doc = FindingsJson.build(runId, startedAt, evaluated, config, ev.result(),
                         RuleCatalogue.standard())
                         .withHistory(sections);

@@ -31,6 +31,7 @@ public final class Retention {
     public static List<RunSummary> prune(AuditConfig config, RunStore store, Instant now, boolean dryRun) {
         RetainConfig retain = config.retain();
         Set<String> keep = new HashSet<>();
+        String history = store.historyKey(config.historyKey());
         Baseline baseline = BaselineFile.readIfExists(config.baselinePath());
         if (baseline != null) {
             if (baseline.capturedFrom() != null) {
@@ -38,7 +39,7 @@ public final class Retention {
             }
             for (Waiver w : baseline.waivers()) {
                 if (w.activeAt(now)) {
-                    store.firstRunWaiving(config.historyKey(), w.rule(), w.host(), w.peer(), w.spn())
+                    store.firstRunWaiving(history, w.rule(), w.host(), w.peer(), w.spn())
                             .ifPresent(keep::add);
                 }
             }

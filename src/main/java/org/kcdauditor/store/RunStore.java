@@ -245,6 +245,41 @@ public final class RunStore implements AutoCloseable {
                 + " *.before-migration-*.zip), or move it aside to start an empty history";
     }
 
+    /**
+     * The key to file a configuration's runs under, given {@link org.kcdauditor.config.AuditConfig#historyKey}:
+     * that key, unless earlier runs are filed under another spelling of the same absolute path
+     * ({@code /srv/kcd/bin/../config/kcd-audit.yaml}, as a config given relative to another folder was filed before
+     * keys were normalised); then the spelling of the latest such run, so that this run continues its history.
+     */
+    public String historyKey(String given) {
+        if (given == null || !absolute(given)) {
+            return given; // store.configName: a name, taken as written
+        }
+        try (PreparedStatement ps = connection.prepareStatement("SELECT config_path FROM audit_run"
+                + " WHERE config_path IS NOT NULL GROUP BY config_path ORDER BY MAX(run_no) DESC")) {
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String stored = rs.getString(1);
+                    if (stored.equals(given) || absolute(stored) && Path.of(stored).normalize().toString().equals(given)) {
+                        return stored;
+                    }
+                }
+            }
+            return given;
+        } catch (SQLException e) {
+            throw new StoreException("history store " + display + ": cannot read the configurations' keys: "
+                    + firstLine(e), e);
+        }
+    }
+
+    private static boolean absolute(String path) {
+        try {
+            return Path.of(path).isAbsolute();
+        } catch (java.nio.file.InvalidPathException e) {
+            return false;
+        }
+    }
+
     /** Records a run as RUNNING in this process, committed at once. */
     public void begin(String runId, Instant startedAt, String trigger, String configPath, String directoryUrl,
                       String baseDn) {

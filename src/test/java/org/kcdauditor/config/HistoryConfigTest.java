@@ -64,6 +64,11 @@ class HistoryConfigTest {
         assertEquals(List.of(21502, 22038, 20417), c.events().ids());
         assertEquals(java.time.ZoneId.of("Europe/Berlin"), c.events().zone());
         assertEquals(c.sourceName(), c.historyKey(), "runs filed under the config's path");
+        load("");
+        Files.createDirectories(dir.resolve("cfg/bin"));
+        AuditConfig viaBin = ConfigLoader.load(dir.resolve("cfg/bin/../kcd-audit.yaml"));
+        assertEquals(dir.resolve("cfg/kcd-audit.yaml").toString(), viaBin.historyKey(),
+                "../kcd-audit.yaml from cfg/bin: the history of cfg/kcd-audit.yaml");
         assertEquals("contoso-hyperv", load("store:\n  url: jdbc:h2:file:data/x\n  configName: contoso-hyperv\n")
                 .historyKey());
     }

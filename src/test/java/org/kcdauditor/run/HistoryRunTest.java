@@ -60,13 +60,17 @@ class HistoryRunTest {
     }
 
     /** The config as it would sit at {@code folder} on one machine, with a store all machines share. */
-    private AuditRun.Outcome runAt(String folder, String configName, List<AdObject> objects) throws Exception {
+    private AuditConfig sharedStore(String folder, String configName) {
         AuditConfig base = config();
         Path at = dir.resolve(folder);
-        AuditConfig cfg = new AuditConfig(at.resolve("kcd-audit.yaml"), at, base.directory(), base.clusters(),
+        return new AuditConfig(at.resolve("kcd-audit.yaml"), at, base.directory(), base.clusters(),
                 base.policy(), base.reports(), new org.kcdauditor.config.StoreConfig("jdbc:h2:file:"
                 + dir.resolve("shared/history"), null, null, configName), null, null, null, null);
-        return new AuditRun(cfg, new Secrets(Map.of()), CLOCK, new Reports(List.of(new JsonReportWriter())))
+    }
+
+    /** A run of {@link #sharedStore}. */
+    private AuditRun.Outcome runAt(String folder, String configName, List<AdObject> objects) throws Exception {
+        return new AuditRun(sharedStore(folder, configName), new Secrets(Map.of()), CLOCK, new Reports(List.of(new JsonReportWriter())))
                 .withHome(dir).withEnvironment(Map.of()).withSource(p -> snapshot(CLOCK.instant(), objects))
                 .execute(null, Set.of(org.kcdauditor.report.Format.JSON), new Timings(), n -> { });
     }
@@ -82,6 +86,20 @@ class HistoryRunTest {
         FindingsDocument alone = FindingsJson.read(byPath.outDir().resolve("findings.json"));
         assertTrue(alone.history() == null || alone.history().previousRunId() == null,
                 "without configName runs are filed under the file's path: none before at node-c");
+    }
+
+    @Test
+    void aConfigGivenRelativeToAnotherFolderContinuesTheSameHistory() throws Exception {
+        List<AdObject> objects = mesh("HV01", "HV02", "HV03");
+        // --config ../kcd-audit.yaml from node-a/bin, then --config kcd-audit.yaml from node-a
+        AuditRun.Outcome fromBin = runAt("node-a/bin/..", null, objects);
+        AuditRun.Outcome fromHome = runAt("node-a", null, objects);
+        assertEquals(fromBin.runId(), FindingsJson.read(fromHome.outDir().resolve("findings.json")).history()
+                .previousRunId(), "one file, two spellings of its path: one history");
+        try (RunStore store = StoreUrls.open(sharedStore("node-a", null), Map.of())) {
+            assertEquals(List.of(dir.resolve("node-a/kcd-audit.yaml").toString()), store.list(10).stream()
+                    .map(RunSummary::configPath).distinct().toList(), "filed under the normalised path");
+        }
     }
 
     @Test

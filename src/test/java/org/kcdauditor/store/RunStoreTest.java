@@ -89,6 +89,28 @@ class RunStoreTest {
     }
 
     @Test
+    void aConfigsPathFindsTheHistoryFiledUnderAnotherSpellingOfIt() {
+        String normal = dir.resolve("kcd/config/kcd-audit.yaml").toString();
+        String viaBin = dir.resolve("kcd/bin/../config/kcd-audit.yaml").toString();
+        String viaDot = dir.resolve("kcd/./config/kcd-audit.yaml").toString();
+        try (RunStore store = RunStore.open(url(), null, null)) {
+            assertEquals(normal, store.historyKey(normal), "an empty store: the key as given");
+            store.begin("old", T0, "run", viaBin, null, null);
+            assertEquals(viaBin, store.historyKey(normal), "runs filed before keys were normalised continue");
+            store.begin("other", T0.plusSeconds(1), "run", dir.resolve("elsewhere/kcd-audit.yaml").toString(), null,
+                    null);
+            store.begin("newer", T0.plusSeconds(2), "run", viaDot, null, null);
+            assertEquals(viaDot, store.historyKey(normal), "the spelling of the latest run");
+            store.begin("now", T0.plusSeconds(3), "run", normal, null, null);
+            assertEquals(normal, store.historyKey(normal));
+            assertEquals(dir.resolve("new/kcd-audit.yaml").toString(),
+                    store.historyKey(dir.resolve("new/kcd-audit.yaml").toString()), "another file: its own history");
+            store.begin("named", T0.plusSeconds(4), "run", "../contoso", null, null);
+            assertEquals("contoso", store.historyKey("contoso"), "a configName is a name, not a path");
+        }
+    }
+
+    @Test
     void aFailureWhileStoringLeavesNoRowsOnceTheRunFailsAndEarlierRunsIntact() {
         try (RunStore store = RunStore.open(url(), null, null)) {
             store.begin("good", T0, "run", null, null, null);
