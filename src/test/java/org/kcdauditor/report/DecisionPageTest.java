@@ -209,6 +209,21 @@ class DecisionPageTest {
     }
 
     @Test
+    void aClusterOfSixtyFourNodesHasItsPairFiguresOnOneLine() throws Exception {
+        FindingsDocument d = Fixtures.demo();
+        List<FindingsDocument.ClusterDoc> clusters = new ArrayList<>();
+        for (FindingsDocument.ClusterDoc c : d.clusters()) {
+            clusters.add(new FindingsDocument.ClusterDoc(c.name(), c.nodes(), c.missingNodes(), c.fileServers(), 4032,
+                    4031, c.requiredEntries(), c.presentEntries(), c.compliancePercent(), c.bySeverity(), c.go(),
+                    c.reasons(), c.matrix()));
+        }
+        FindingsDocument big = new FindingsDocument(d.schemaVersion(), d.runId(), d.startedAt(), d.finishedAt(),
+                d.directory(), d.summary(), d.policy(), clusters, d.hosts(), d.findings(), null);
+        String first = PdfReportWriterTest.text(PdfReportWriterTest.render(big, 16), 1, 1);
+        assertTrue(first.contains("4031/4032"), "not wrapped inside the column: " + first);
+    }
+
+    @Test
     void pageOneStaysBoundedForThousandsOfClusters() throws Exception {
         FindingsDocument d = Fixtures.demo();
         List<FindingsDocument.ClusterDoc> clusters = new ArrayList<>();

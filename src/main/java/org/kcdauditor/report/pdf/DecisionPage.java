@@ -108,14 +108,14 @@ final class DecisionPage {
 
     private static void clusters(Document d, ReportView view, PdfReportWriter.Fonts f) {
         d.add(heading("GO / NO-GO per cluster", f.h2, 2));
-        PdfPTable t = new PdfPTable(new float[]{1.3f, 1.2f, 0.75f, 2.15f, 4.0f, 2.05f});
+        List<ClusterView> ordered = view.clustersNoGoFirst();
+        PdfPTable t = new PdfPTable(clusterWidths(d, ordered.subList(0, Math.min(CLUSTER_ROWS, ordered.size())), f));
         t.setWidthPercentage(100);
         t.setHeaderRows(1);
         for (String h : List.of("Cluster", "Patch window", "Pairs OK", "Failing directions", "Blockers (directions)",
                 "Waived, still failing")) {
             t.addCell(header(h, f));
         }
-        List<ClusterView> ordered = view.clustersNoGoFirst();
         int shown = 0;
         for (ClusterView c : ordered) {
             if (shown == CLUSTER_ROWS) {
@@ -156,6 +156,30 @@ final class DecisionPage {
                 + " failure, it does not fix it.", f.muted);
         note.setSpacingAfter(4);
         d.add(note);
+    }
+
+    /**
+     * The columns' relative widths: "Pairs OK" as wide as its widest figure needs (4032/4032 for a cluster of 64
+     * nodes wrapped inside the default), taken from the blockers' column.
+     */
+    static float[] clusterWidths(Document d, List<ClusterView> shown, PdfReportWriter.Fonts f) {
+        float[] widths = {1.3f, 1.2f, 0.75f, 2.15f, 4.0f, 2.05f};
+        float widest = 0;
+        for (ClusterView c : shown) {
+            widest = Math.max(widest, f.small.getBaseFont().getWidthPoint(c.pairsOk() + "/" + c.pairs(),
+                    f.small.getSize()));
+        }
+        float sum = 0;
+        for (float w : widths) {
+            sum += w;
+        }
+        // the cell's padding (3 pt a side) and a point to spare
+        float need = (widest + 7f) * sum / (d.right() - d.left());
+        if (need > widths[2]) {
+            widths[4] -= need - widths[2];
+            widths[2] = need;
+        }
+        return widths;
     }
 
     /** "HV01→HV02, HV02→HV03 (W), … and 3 more", or "none". */
