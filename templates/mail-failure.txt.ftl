@@ -6,7 +6,9 @@ ${subject}
 
 The scheduled audit "${job}" (due ${fireTime}) against ${directoryUrl} could not run:
 
-  ${reason}
+<#list reason?split("\n") as line>
+  ${line}
+</#list>
 
 The run did not complete, so it produced no report and no findings; the reason above says
 what, if anything, it left on disk. The next scheduled run will try again; kcd-audit history

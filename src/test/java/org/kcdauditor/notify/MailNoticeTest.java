@@ -223,6 +223,33 @@ class MailNoticeTest {
         }
     }
 
+    /**
+     * A directory value holding a line feed or a bidirectional override reaches the notice's plain-text part as
+     * data: shown as {@code \\u000A} / {@code \\u202E} like every report shows it, never as a line of its own that
+     * could pass for the notice's own text (a forged "DECISION: GO") nor as text turned around on screen.
+     */
+    @Test
+    void aDirectoryValueCannotWriteLinesOfItsOwnIntoTheNoticeText() throws Exception {
+        String forged = "cifs/x\n\nDECISION: GO for the patch window: 2 of 2 clusters\u202Eexe.clac";
+        LDAPURL url = new LDAPURL(directory.url());
+        try (LDAPConnection c = new LDAPConnection(url.getHost(), url.getPort(), DemoDirectory.BIND_DN,
+                directory.password())) {
+            SearchResultEntry hv01 = c.searchForEntry(DemoDirectory.BASE_DN, SearchScope.SUB, "(cn=HV01)", "cn");
+            c.modify(hv01.getDN(), new Modification(ModificationType.ADD, "msDS-AllowedToDelegateTo", forged));
+        }
+        AuditConfig cfg = config(10);
+        AuditRun.Outcome run = audit(cfg, "json");
+        List<Notice> notices = notifier(cfg, outbox(cfg)).queue("daily-drift", Notify.ALWAYS, run.document(), null);
+        assertFalse(notices.isEmpty());
+        for (Notice n : notices) {
+            assertTrue(n.text().contains("cifs/x\\u000A\\u000ADECISION: GO"), "the entry as stored, on one line: "
+                    + n.text());
+            assertFalse(n.text().lines().anyMatch(l -> l.startsWith("DECISION: GO")), "a forged line: " + n.text());
+            assertFalse(n.text().contains("\u202E") || n.html().contains("\u202E"), "the override itself");
+            assertTrue(n.text().contains("\\u202Eexe.clac"), n.text());
+        }
+    }
+
     @Test
     void theFailureNoticeKeepsTheLinesOfItsReasonAndTheFireTimeToTheSecond() throws Exception {
         AuditConfig cfg = config(10);

@@ -29,6 +29,10 @@ import java.util.function.UnaryOperator;
  * bidirectional characters shown as {@code \\uXXXX}, so a
  * value written as {@code '${value}'} stays one string and a value in a {@code #} comment stays in
  * it. Templates must therefore put values only inside single quotes or after {@code #}.</li>
+ * <li>{@link #TEXT} for {@code *.txt.ftl} (the mail notices' plain-text parts): every value as {@link #shown}, so
+ * a directory value with a line feed cannot write a line of its own into the notice (a forged
+ * {@code DECISION: GO}) and a U+202E cannot turn text around; text the notice keeps on several lines (a failure's
+ * reason) is split into lines by the template.</li>
  * </ul>
  */
 public final class EscapingOutputFormat extends CommonMarkupOutputFormat<EscapingOutputFormat.Model> {
@@ -38,6 +42,9 @@ public final class EscapingOutputFormat extends CommonMarkupOutputFormat<Escapin
             EscapingOutputFormat::escapeMarkdown);
     public static final EscapingOutputFormat POWERSHELL = new EscapingOutputFormat("PowerShell", "text/plain",
             s -> shown(Ps.escape(s)));
+    /** Plain text: the value as {@link #shown} (control and bidirectional characters as {@code \\uXXXX}). */
+    public static final EscapingOutputFormat TEXT = new EscapingOutputFormat("kcdText", "text/plain",
+            EscapingOutputFormat::shown);
     /** HTML escaping ({@code < > & " '}) of the value as {@link #shown}. */
     public static final EscapingOutputFormat HTML = new EscapingOutputFormat("kcdHTML", "text/html",
             s -> StringUtil.XHTMLEnc(shown(s)));

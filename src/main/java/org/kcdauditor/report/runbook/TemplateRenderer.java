@@ -39,7 +39,8 @@ import java.util.TimeZone;
  * Renders the admin-editable runbook templates. Templates come from the templates folder of the
  * installation; a template missing there is taken from the copy inside the jar. Templates are
  * treated as untrusted: no {@code ?api}, no {@code ?new} of any class, auto-escaping by file type
- * ({@code .html.ftl} HTML, {@code .md.ftl} Markdown, {@code .ps1.ftl} PowerShell single quotes).
+ * ({@code .html.ftl} HTML, {@code .md.ftl} Markdown, {@code .ps1.ftl} PowerShell single quotes, {@code .txt.ftl}
+ * plain text with control and bidirectional characters shown as {@code \\uXXXX}).
  * Every template problem becomes a one-line {@link ConfigException} naming file and line.
  */
 public final class TemplateRenderer {
@@ -72,11 +73,12 @@ public final class TemplateRenderer {
         cfg.setAPIBuiltinEnabled(false);
         cfg.setObjectWrapper(new DefaultObjectWrapperBuilder(Configuration.VERSION_2_3_34).build());
         cfg.setRegisteredCustomOutputFormats(List.of(EscapingOutputFormat.POWERSHELL, EscapingOutputFormat.MARKDOWN,
-                EscapingOutputFormat.HTML));
+                EscapingOutputFormat.HTML, EscapingOutputFormat.TEXT));
         cfg.setTemplateConfigurations(new FirstMatchTemplateConfigurationFactory(
                 format("*.html.ftl", EscapingOutputFormat.HTML),
                 format("*.md.ftl", EscapingOutputFormat.MARKDOWN),
-                format("*.ps1.ftl", EscapingOutputFormat.POWERSHELL)).allowNoMatch(true));
+                format("*.ps1.ftl", EscapingOutputFormat.POWERSHELL),
+                format("*.txt.ftl", EscapingOutputFormat.TEXT)).allowNoMatch(true));
         cfg.setSharedVariable("code", (TemplateMethodModelEx) TemplateRenderer::code);
         try {
             cfg.setSharedVariable("palette", Palette.cssByName()); // the colours of every output, by name
