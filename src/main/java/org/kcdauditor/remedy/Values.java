@@ -14,14 +14,18 @@ public final class Values {
     private static final Pattern HOST_NAME = Pattern.compile(
             "[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?(?:\\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*");
 
-    /** {@code SHOWN[c]}: {@link #visible} shows {@code c} as it is (not a control, line separator or bidi character). */
+    /**
+     * {@code SHOWN[c]}: {@link #visible} shows {@code c} as it is (not a control, line separator, bidi or
+     * {@linkplain #invisible invisible} character).
+     */
     private static final boolean[] SHOWN = new boolean[0x10000];
     /** The characters {@link #shownUpTo} scans, grown to the longest value met on the thread. */
     private static final ThreadLocal<char[]> BUFFER = ThreadLocal.withInitial(() -> new char[256]);
 
     static {
         for (int c = 0; c < SHOWN.length; c++) {
-            SHOWN[c] = !(Character.isISOControl(c) || c == '\u2028' || c == '\u2029' || bidi((char) c));
+            SHOWN[c] = !(Character.isISOControl(c) || c == '\u2028' || c == '\u2029' || bidi((char) c)
+                    || invisible((char) c));
         }
     }
 
@@ -36,7 +40,8 @@ public final class Values {
     /**
      * True when {@code value} is an SPN (or account name) that can be typed into a command: no quote of any
      * kind (ASCII, typographic, backtick), no {@code $(}, no control character, no line or paragraph
-     * separator, no bidirectional override or mark (U+202E turns a value around on screen), and, for an
+     * separator, no bidirectional override or mark (U+202E turns a value around on screen), no character that shows as
+     * nothing ({@link #invisible}: U+200B reads as the value without it), and, for an
      * SPN, the {@code service/host} shape. AD itself accepts some of these; a command built from them
      * could run something else than it shows.
      */
@@ -47,7 +52,7 @@ public final class Values {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             if (c == '"' || c == '\'' || c == '`' || c >= '\u2018' && c <= '\u201F' || Character.isISOControl(c)
-                    || c == '\u2028' || c == '\u2029' || bidi(c)
+                    || c == '\u2028' || c == '\u2029' || bidi(c) || invisible(c)
                     || c == '$' && i + 1 < value.length() && value.charAt(i + 1) == '(') {
                 return false;
             }
@@ -81,8 +86,9 @@ public final class Values {
     }
 
     /**
-     * {@code value} for display in a sentence: control, line-separator and bidirectional characters shown as
-     * {@code \\uXXXX}, so what is read is what is stored.
+     * {@code value} for display in a sentence: control, line-separator, bidirectional and invisible characters shown as
+     * {@code \\uXXXX} (a plane-14 character as its two halves, {@code \\uDB40\\uDC41}), so what is read is what is
+     * stored.
      */
     public static String visible(String value) {
         if (value == null) {
@@ -97,6 +103,9 @@ public final class Values {
             char c = value.charAt(i);
             if (hidden(c)) {
                 sb.append(String.format("\\u%04X", (int) c));
+                if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+                    sb.append(String.format("\\u%04X", (int) value.charAt(++i))); // the pair's other half, not alone
+                }
             } else {
                 sb.append(c);
             }
@@ -159,6 +168,15 @@ public final class Values {
     /** A character {@link #visible} shows as {@code \\uXXXX}: control, line separator, bidirectional. */
     private static boolean hidden(char c) {
         return !SHOWN[c];
+    }
+
+    /**
+     * Characters that show as nothing, so that a value holding one reads exactly like another value: Unicode's format
+     * characters (zero-width space, joiners, word joiner, soft hyphen, byte order mark, …) and the high surrogate
+     * U+DB40 of plane 14, whose tag characters (U+E0000–U+E007F) and variation selectors carry text no one sees.
+     */
+    public static boolean invisible(char c) {
+        return Character.getType(c) == Character.FORMAT || c == '\uDB40';
     }
 
     /** Bidirectional formatting characters (marks, embeddings, overrides, isolates). */

@@ -21,7 +21,8 @@ class ValuesTest {
     @Test
     void visibleShowsEveryHiddenCharacterWhereverItStands() {
         char[] hidden = {'\n', '\r', '\t', '\u0000', '\u007F', '\u0085', '\u2028', '\u2029', '\u061C', '\u200E',
-                '\u200F', '\u202A', '\u202E', '\u2066', '\u2069'};
+                '\u200F', '\u202A', '\u202E', '\u2066', '\u2069', '\u200B', '\u200D', '\u2060', '\u00AD', '\uFEFF',
+                '\u206A'};
         String base = "HOST/hv01.contoso.com"; // 21 characters: positions in and after the eight-character blocks
         for (char c : hidden) {
             for (int at = 0; at <= base.length(); at++) {
@@ -38,7 +39,21 @@ class ValuesTest {
     @Test
     void visibleKeepsCharactersNextToTheHiddenOnes() {
         assertEquals("a\\u202Eb\\u000Ac", Values.visible("a\u202Eb\nc"));
-        assertEquals("\u2027\u202F\u2065\u206A", Values.visible("\u2027\u202F\u2065\u206A"));
-        assertTrue(Values.oneLine("\u2027\u202F\u2065\u206A"));
+        assertEquals("\u2027\u202F\u2065\u2070", Values.visible("\u2027\u202F\u2065\u2070"));
+        assertTrue(Values.oneLine("\u2027\u202F\u2065\u2070"));
+    }
+
+    @Test
+    void invisibleCharactersAreShownAndRefusedInCommands() {
+        // U+200B reads as nothing: "cifs/hv05<ZWSP>.contoso.com" looks like the entry it imitates
+        assertEquals("cifs/hv05\\u200B.contoso.com", Values.visible("cifs/hv05\u200B.contoso.com"));
+        assertFalse(Values.typeableSpn("cifs/hv05\u200B.contoso.com"));
+        assertFalse(Values.typeableSpn("cifs/hv05.contoso.com\uFEFF"));
+        // a tag character (U+E0041) is a surrogate pair: both halves shown, none left alone
+        assertEquals("cifs/a\\uDB40\\uDC41b", Values.visible("cifs/a\uDB40\uDC41b"));
+        assertFalse(Values.typeableSpn("cifs/a\uDB40\uDC41"));
+        // other characters beyond the BMP stay as they are
+        assertEquals("cifs/\uD83D\uDE00", Values.visible("cifs/\uD83D\uDE00"));
+        assertTrue(Values.typeable("HOST/hv01.contoso.com"));
     }
 }

@@ -201,6 +201,68 @@ class HostileValuesTest {
         }
     }
 
+    /**
+     * An entry with an invisible character (U+200B ZERO WIDTH SPACE, U+FEFF, U+2060, a Unicode tag character) reads
+     * exactly like the entry it imitates: "HV04 delegates to cifs/hv05.contoso.com but no computer named …" beside a
+     * MISSING_DELEGATION for what looks the same value, and a command to remove it that, typed from the PDF, removes
+     * nothing. Every output shows where the character is, and no command is built from it; the script removes it by
+     * its exact bytes.
+     */
+    @Test
+    void anEntryWithAnInvisibleCharacterIsShownVisiblyAndGetsNoCommand(@TempDir Path own) throws Exception {
+        String zw = "cifs/hv05\u200B.contoso.com";
+        String tag = "cifs/hv05.contoso.com\uDB40\uDC41";
+        List<AdObject> objects = List.of(host("HV04").delegatesTo("HV05").entry(zw).entry(tag).build(),
+                host("HV05").delegatesTo("HV04").build());
+        AuditConfig cfg = config(own, List.of(cluster("HVC1", "HV04", "HV05")), null, null);
+        Path out = new AuditRun(cfg, new Secrets(Map.of()), CLOCK, Reports.standard(Path.of("templates"),
+                ReportsConfig.defaults())).withHome(own).withEnvironment(Map.of())
+                .withSource(p -> snapshot(CLOCK.instant(), objects))
+                .execute(own.resolve("out"), EnumSet.allOf(Format.class), new Timings(), n -> { })
+                .outDir();
+        JsonNode doc = new ObjectMapper().readTree(out.resolve("findings.json").toFile());
+        int stale = 0;
+        for (JsonNode f : doc.path("findings")) {
+            if (f.path("rule").asText().equals("STALE_DELEGATION")
+                    && (f.path("spn").asText().equals(zw) || f.path("spn").asText().equals(tag))) {
+                stale++;
+                assertTrue(f.path("remediation").asText().contains("change it by hand in ADSI Edit"), f.toString());
+                assertFalse(f.path("remediation").asText().contains("Set-ADComputer"), f.toString());
+            }
+        }
+        assertEquals(2, stale, "findings.json keeps both exact values: " + doc.path("findings"));
+        Map<String, String> texts = new LinkedHashMap<>();
+        texts.put("runbook.md", Files.readString(out.resolve("runbook.md")));
+        texts.put("runbook.html", Files.readString(out.resolve("runbook.html")));
+        texts.put("remediation.ps1", Files.readString(out.resolve("remediation.ps1")));
+        try (var d = Loader.loadPDF(out.resolve("audit.pdf").toFile())) {
+            texts.put("audit.pdf", new PDFTextStripper().getText(d));
+        }
+        StringBuilder cells = new StringBuilder();
+        try (XSSFWorkbook wb = new XSSFWorkbook(out.resolve("audit.xlsx").toFile())) {
+            for (Sheet sh : wb) {
+                for (Row r : sh) {
+                    for (Cell c : r) {
+                        cells.append(c.toString()).append('\n');
+                    }
+                }
+            }
+        }
+        texts.put("audit.xlsx", cells.toString());
+        texts.forEach((name, text) -> {
+            assertFalse(text.contains("\u200B") || text.contains("\uDB40"), name + " shows the invisible character as"
+                    + " nothing");
+            if (!name.equals("remediation.ps1")) { // the script names the values by their bytes only
+                assertTrue(text.matches("(?s).*hv05\\\\{1,2}u200B\\.contoso.*"), name + " shows where it is");
+                assertTrue(text.matches("(?s).*contoso\\.com\\\\{1,2}uDB40\\\\{1,2}uDC41.*"), name + " shows the tag");
+            }
+        });
+        for (String v : List.of(zw, tag)) {
+            assertTrue(texts.get("remediation.ps1").contains("(D '" + java.util.Base64.getEncoder().encodeToString(
+                    v.getBytes(StandardCharsets.UTF_8)) + "')"), "the script removes the exact value");
+        }
+    }
+
     @Test
     void aClusterThatRequiresNothingReadsADashNeverAHundredPercent() {
         JsonNode hvc9 = null;
