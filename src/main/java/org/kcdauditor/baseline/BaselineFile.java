@@ -314,10 +314,16 @@ public final class BaselineFile {
                 .contains(s.toLowerCase(java.util.Locale.ROOT)) ? s : quoted(s);
     }
 
-    /** A YAML double-quoted scalar (JSON string escapes are a subset of YAML's). */
+    /**
+     * A YAML double-quoted scalar (JSON string escapes are a subset of YAML's) that reads back as {@code s}, whatever
+     * it holds: besides the C0 controls and DEL, every character YAML does not allow in a file (C1 controls, U+FFFE,
+     * U+FFFF: the loader refused the whole file), takes as a line break (U+0085, U+2028, U+2029: folded into a space
+     * inside quotes), or that UTF-8 cannot carry (a lone surrogate: written as '?') is escaped, and U+FEFF too.
+     */
     private static String quoted(String s) {
         StringBuilder sb = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
             switch (c) {
                 case '"' -> sb.append("\\\"");
                 case '\\' -> sb.append("\\\\");
@@ -325,7 +331,12 @@ public final class BaselineFile {
                 case '\r' -> sb.append("\\r");
                 case '\t' -> sb.append("\\t");
                 default -> {
-                    if (c < 0x20 || c == 0x7f) {
+                    boolean pair = Character.isHighSurrogate(c) && i + 1 < s.length()
+                            && Character.isLowSurrogate(s.charAt(i + 1));
+                    if (pair) {
+                        sb.append(c).append(s.charAt(++i));
+                    } else if (c < 0x20 || c >= 0x7f && c <= 0x9f || c == '\u2028' || c == '\u2029' || c == '\uFEFF'
+                            || c >= '\uFFFE' || Character.isSurrogate(c)) {
                         sb.append(String.format("\\u%04x", (int) c));
                     } else {
                         sb.append(c);

@@ -70,6 +70,31 @@ class BaselineFileTest {
         assertTrue(Files.readString(f).contains("delegateTo: [\"Microsoft Virtual System Migration Service/HV02\""));
     }
 
+    /**
+     * Whatever the directory holds comes back byte for byte: a capture must never write a file the loader refuses
+     * (C1 controls, U+FFFE: "special characters are not allowed") nor one it reads differently (U+0085, U+2028 and
+     * U+2029 are line breaks to YAML, folded into a space inside quotes), or every run reports the entry as drift.
+     */
+    @Test
+    void everyDirectoryValueIsReadBackAsCaptured() throws Exception {
+        List<String> hostile = List.of("cifs/nel\u0085x", "cifs/ls\u2028x", "cifs/ps\u2029x", "cifs/c1\u0080\u009Fx",
+                "cifs/ff\uFFFEx", "cifs/bom\uFEFFx", "cifs/lf\nx", "cifs/cr\rx", "cifs/tab\tx", "cifs/nul\u0000x",
+                "cifs/del\u007Fx", "cifs/rlo\u202Ex", "cifs/q\"'`$(calc)x", "cifs/# not a comment", "- cifs/dash",
+                "*alias", "&anchor", "!!binary", "cifs/\uD83D\uDE00", "cifs/lone\uD800x", "cifs/back\\slash");
+        Map<String, HostState> hosts = new LinkedHashMap<>();
+        hosts.put("HV01", new HostState("HV01", List.of("WORKSTATION_TRUST_ACCOUNT"), hostile));
+        Baseline b = new Baseline(Instant.parse("2026-11-01T06:00:00Z"), "run-1", "ops\u0085team", hosts,
+                List.of(new Waiver("MISSING_DELEGATION", "HV01", null, "cifs/nel\u0085x", "why\u2028not",
+                        LocalDate.of(2026, 12, 31))));
+        Path f = dir.resolve("baseline.yaml");
+        BaselineFile.write(f, b, false, Instant.now());
+        Baseline back = BaselineFile.read(f);
+        for (int i = 0; i < hostile.size(); i++) {
+            assertEquals(hostile.get(i), back.host("HV01").delegateTo().get(i), "value " + i);
+        }
+        assertEquals(b, back);
+    }
+
     @Test
     void refusesToOverwriteWithoutForceAndKeepsABackupWithForce() throws Exception {
         Path f = dir.resolve("baseline.yaml");
