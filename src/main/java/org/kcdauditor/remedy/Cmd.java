@@ -17,8 +17,9 @@ public final class Cmd {
      * {@code dc1.contoso.com}), else in double quotes ({@code "Microsoft Virtual System Migration
      * Service/HV02"}). Null when no quoting keeps it one literal argument in both shells: it is not
      * {@linkplain Values#typeable typeable}, holds {@code %} or {@code !} (cmd expands them inside quotes),
-     * {@code $} other than at the end (PowerShell expands it inside double quotes), or starts with
-     * {@code -} or {@code /} (read as a switch).
+     * {@code $} other than at the end (PowerShell expands it inside double quotes), ends with a backslash that
+     * would stand before the closing quote ({@code "HV C\"}: a program's argument parser reads {@code \"} as a
+     * quote and runs the argument on into the next), or starts with {@code -} or {@code /} (read as a switch).
      */
     public static String arg(String value) {
         if (!Values.typeable(value) || value.charAt(0) == '-' || value.charAt(0) == '/') {
@@ -33,6 +34,6 @@ public final class Cmd {
                 return null;
             }
         }
-        return "\"" + value + "\"";
+        return value.endsWith("\\") ? null : "\"" + value + "\"";
     }
 }

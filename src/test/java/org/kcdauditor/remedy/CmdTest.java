@@ -21,5 +21,8 @@ class CmdTest {
         assertNull(Cmd.arg("a\"b"));
         assertNull(Cmd.arg("a\u202Eb"), "a bidirectional override");
         assertNull(Cmd.arg("a\nb"));
+        // "HV C\" reaches the program as HV C" and the rest of the line: \" is a quote to its argument parser
+        assertNull(Cmd.arg("HV C\\"), "a backslash before the closing quote");
+        assertEquals("\"C:\\a b\\x\"", Cmd.arg("C:\\a b\\x"), "a backslash elsewhere is literal");
     }
 }
