@@ -53,6 +53,10 @@ Open findings: ${summary.high} high, ${summary.medium} medium, ${summary.low} lo
 <@table rows=resolved showFix=false/>
 <h2 style="font-size:1.1rem">Still open (${open?size})</h2>
 <@table rows=open showFix=false/>
+<#if changes?has_content>
+<h2 style="font-size:1.1rem">Changed in the directory since the previous audit (${changes?size})</h2>
+<@table rows=changes showFix=false/>
+</#if>
 <#if changeTimesNote?has_content><p>Drift: ${changeTimesNote}</p></#if>
 <#if pdfNote?has_content><p>${pdfNote}</p></#if>
 <#if reportDir?has_content><p style="color:${palette.MUTED}">All reports of this run: ${reportDir}</p></#if>

@@ -4,7 +4,8 @@
   waived, decisions, clusters: name, decision (GO or NO-GO), go, goAfter, failing, waivedFailing, reasons, status,
   pairsOk, pairs, compliance, high…info: the report view's numbers; unclustered: status, high…info of the open
   findings outside every cluster, only in the notice to mail.to and only when there are such findings), comparedNote (in the notice to mail.to, why the reports count other new/resolved figures; else empty), added/resolved/open (lists of id, severity, rule, cluster, host, peer,
-  message, remediation), pdfNote, reportDir, changeTimesNote (said once when the directory keeps no change times
+  message, remediation), changes (the same for the open CHANGED_SINCE_LAST_RUN findings: not compared, but open
+  findings, so new + still open + changes = the open findings the subject counts), pdfNote, reportDir, changeTimesNote (said once when the directory keeps no change times
   for drift, else empty). See docs/scheduling.md.
 -->
 ${subject}
@@ -54,6 +55,13 @@ STILL OPEN (${open?size})
 <#else>
 - none
 </#list>
+<#if changes?has_content>
+
+CHANGED IN THE DIRECTORY SINCE THE PREVIOUS AUDIT (${changes?size})
+<#list changes as f>
+- [${f.severity}] ${f.cluster}<#if f.host?has_content> / ${f.host}</#if>: ${f.message}
+</#list>
+</#if>
 
 <#if changeTimesNote?has_content>Drift: ${changeTimesNote}
 </#if><#if pdfNote?has_content>${pdfNote}

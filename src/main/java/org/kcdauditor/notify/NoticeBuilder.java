@@ -65,10 +65,20 @@ public final class NoticeBuilder {
                 templates.render(FAILURE_TEXT_TEMPLATE, model), templates.render(FAILURE_HTML_TEMPLATE, model), null);
     }
 
-    /** What changed in one scope (all clusters, or one). */
-    public record Change(String scope, List<Finding> added, List<Finding> resolved, List<Finding> open) {
+    /**
+     * What changed in one scope (all clusters, or one). {@code changes}: the scope's open CHANGED_SINCE_LAST_RUN
+     * findings, which take no part in the comparison but are open findings of the run like any other: listed apart,
+     * and counted where the notice counts open findings, so its figures are those of the body and the reports.
+     */
+    public record Change(String scope, List<Finding> added, List<Finding> resolved, List<Finding> open,
+                         List<Finding> changes) {
         public boolean changed() {
             return !added.isEmpty() || !resolved.isEmpty();
+        }
+
+        /** Open (not waived) findings in scope, as the reports count them: new, still open and directory changes. */
+        public int openNow() {
+            return added.size() + open.size() + changes.size();
         }
 
         long addedAt(Severity s) {
@@ -111,7 +121,13 @@ public final class NoticeBuilder {
             (before.containsKey(f.id()) ? open : added).add(f);
         }
         List<Finding> resolved = before.values().stream().filter(f -> !now.containsKey(f.id())).toList();
-        return new Change(scope, sorted(added), sorted(resolved), sorted(open));
+        List<Finding> changes = current.stream().filter(f -> !f.isWaived() && NOT_COMPARED.contains(f.rule())
+                && inScope(f, cluster)).toList();
+        return new Change(scope, sorted(added), sorted(resolved), sorted(open), sorted(changes));
+    }
+
+    private static boolean inScope(Finding f, String cluster) {
+        return cluster == null || f.cluster() != null && f.cluster().equalsIgnoreCase(cluster);
     }
 
     private static Map<String, Finding> index(List<Finding> findings, String cluster) {
@@ -120,7 +136,7 @@ public final class NoticeBuilder {
             if (f.isWaived() || NOT_COMPARED.contains(f.rule())) {
                 continue;
             }
-            if (cluster != null && (f.cluster() == null || !f.cluster().equalsIgnoreCase(cluster))) {
+            if (!inScope(f, cluster)) {
                 continue;
             }
             out.putIfAbsent(f.id(), f);
@@ -147,9 +163,9 @@ public final class NoticeBuilder {
                     + worst.name() + ")";
         } else if (!c.resolved().isEmpty()) {
             body = c.resolved().size() + " finding" + (c.resolved().size() == 1 ? "" : "s") + " resolved, "
-                    + c.open().size() + " still open";
+                    + c.openNow() + " still open";
         } else {
-            body = "no change, " + c.open().size() + " open finding" + (c.open().size() == 1 ? "" : "s");
+            body = "no change, " + c.openNow() + " open finding" + (c.openNow() == 1 ? "" : "s");
         }
         return "[kcd-audit] " + scopeLabel + ": " + body;
     }
@@ -185,7 +201,7 @@ public final class NoticeBuilder {
                 .map(d -> d.name() + " " + d.url()).toList())
                 : doc.directory() == null ? "" : String.valueOf(doc.directory().url()));
         // drift messages say when and where delegation changed; where the directory keeps no change times, once here
-        boolean drift = java.util.stream.Stream.of(c.added(), c.resolved(), c.open()).flatMap(List::stream)
+        boolean drift = java.util.stream.Stream.of(c.added(), c.resolved(), c.open(), c.changes()).flatMap(List::stream)
                 .anyMatch(f -> view.rule(f.rule()).category() == org.kcdauditor.rules.Category.DRIFT);
         model.put("changeTimesNote", view.changeTimesNote() == null || !drift ? "" : view.changeTimesNote());
         model.put("previousRunId", previousRunId == null ? "" : previousRunId);
@@ -197,6 +213,7 @@ public final class NoticeBuilder {
         model.put("resolved", rows(c.resolved(), remedies));
         model.put("comparedNote", comparedNote(doc, c, cluster));
         model.put("open", rows(c.open(), remedies));
+        model.put("changes", rows(c.changes(), remedies));
         model.put("pdfNote", pdfNote == null ? "" : pdfNote);
         model.put("reportDir", pdf == null ? "" : pdf.toAbsolutePath().getParent().toString());
         String text = templates.render(TEXT_TEMPLATE, model);
@@ -276,7 +293,7 @@ public final class NoticeBuilder {
             return c.scope();
         }
         Set<String> clusters = new LinkedHashSet<>();
-        java.util.stream.Stream.of(c.added(), c.resolved(), c.open()).flatMap(List::stream).map(Finding::cluster)
+        java.util.stream.Stream.of(c.added(), c.resolved(), c.open(), c.changes()).flatMap(List::stream).map(Finding::cluster)
                 .filter(n -> n != null).forEach(clusters::add);
         if (clusters.size() == 1) {
             return clusters.iterator().next();

@@ -437,6 +437,45 @@ class OutputsAgreeTest {
         return rows;
     }
 
+    /**
+     * The open findings a notice's subject counts are findings.json's (not waived), for the team and for a cluster's
+     * owners, and its lists add up to them: the demo run has CHANGED_SINCE_LAST_RUN findings, which the notice does
+     * not compare but which are open findings of the run all the same.
+     */
+    @Test
+    void aNoticeCountsTheOpenFindingsOfFindingsJsonInItsSubjectAndLists() {
+        long changes = doc.findings().stream().filter(f -> !f.isWaived() && f.rule().equals("CHANGED_SINCE_LAST_RUN"))
+                .count();
+        assertTrue(changes > 0, "the demo has directory changes since its previous run");
+        MailConfig mail = new MailConfig("127.0.0.1", 25, "none", null, null, null, "kcd@contoso.com",
+                List.of("team@contoso.com"), Map.of("HVC1", List.of("o@contoso.com")), null, null, null, null, null);
+        NoticeBuilder builder = new NoticeBuilder(mail, new TemplateRenderer(Path.of("templates")));
+        int jsonOpenTotal = jsonOpen().values().stream().mapToInt(Integer::intValue).sum();
+        Map<String, Integer> expected = new LinkedHashMap<>();
+        expected.put("2 clusters", jsonOpenTotal);
+        expected.put("HVC1", (int) doc.findings().stream().filter(f -> !f.isWaived() && "HVC1".equals(f.cluster()))
+                .count());
+        // a run the same as the one before (no change) and one with nothing before it (all new)
+        for (List<Finding> previous : java.util.Arrays.asList(doc.findings(), null)) {
+            List<Notice> notices = builder.build("daily-drift", Notify.ALWAYS, doc, previous, "prev", null);
+            assertEquals(2, notices.size());
+            int i = 0;
+            for (Map.Entry<String, Integer> e : expected.entrySet()) {
+                Notice n = notices.get(i++);
+                if (previous != null) {
+                    assertEquals("[kcd-audit] " + e.getKey() + ": no change, " + e.getValue() + " open findings",
+                            n.subject(), "the subject counts the open findings of findings.json");
+                }
+                Matcher lists = Pattern.compile("\\nNEW \\((\\d+)\\)[\\s\\S]*\\nSTILL OPEN \\((\\d+)\\)[\\s\\S]*"
+                        + "\\nCHANGED IN THE DIRECTORY SINCE THE PREVIOUS AUDIT \\((\\d+)\\)").matcher(n.text());
+                assertTrue(lists.find(), n.text());
+                assertEquals((int) e.getValue(), Integer.parseInt(lists.group(1)) + Integer.parseInt(lists.group(2))
+                        + Integer.parseInt(lists.group(3)), "new + still open + changed = open findings: " + n.text());
+                assertTrue(n.html().contains("Changed in the directory since the previous audit ("), n.html());
+            }
+        }
+    }
+
     /** The notice to the team about every cluster, as the scheduler would queue it after this run. */
     private static String notice() {
         return teamNotice().text();
