@@ -49,13 +49,17 @@ public final class Notifier {
         if (mailer == null || mode == Notify.NEVER) {
             return List.of();
         }
-        // what changed since the last scheduled run of this config (a manual run, preflight or baseline capture in
-        // between must not absorb a change nobody was told of); before the first, the run the audit compared with
-        String previousId = doc.history() == null ? null : doc.history().previousRunId();
+        // what changed since the last scheduled run of this config that told (a manual run, preflight or baseline
+        // capture in between, a notify: never job, or a run whose daemon died before queueing its notices must not
+        // absorb a change nobody was told of); before the first, the last run that was not scheduled
+        String previousId;
         List<Finding> previousFindings = null;
+        List<String> silent = config.schedule().stream().filter(s -> s.notifyMode() == Notify.NEVER)
+                .map(org.kcdauditor.config.ScheduleConfig::name).toList();
         try (RunStore store = StoreUrls.open(config, env)) {
-            previousId = store.lastScheduled(store.historyKey(config.historyKey()), doc.runId()).map(RunSummary::id)
-                    .orElse(previousId);
+            String history = store.historyKey(config.historyKey());
+            previousId = store.lastScheduled(history, doc.runId(), silent)
+                    .or(() -> store.lastUnscheduled(history, doc.runId())).map(RunSummary::id).orElse(null);
             if (previousId != null) {
                 previousFindings = store.findings(previousId);
             }

@@ -70,13 +70,12 @@ public class AuditJob implements Job {
             AuditRun.Outcome o = AuditRun.installed(cfg, d.env(), d.clock(), d.home())
                     .withTrigger("schedule").execute(null, formats, new Timings(), n -> { }, control);
             String summary = o.result().findings().size() + " findings, " + o.result().bySeverity();
-            d.fireLog().finish(fireId, d.clock().instant(), o.runId(), FireLog.SUCCEEDED, summary);
             LOG.info("job {}: run {} finished: {}; reports in {}", name, o.runId(), summary, o.outDir());
             if (o.document().baseline() != null && o.document().baseline().waivers() != null) {
                 o.document().baseline().waivers().stream().filter(w -> w.warning() != null).forEach(w -> LOG.warn(
                         "job {}: the waiver for {} on {} {}", name, w.rule(), w.host(), w.warning()));
             }
-            notify(d, job, o);
+            notify(d, job, o, fireId, summary);
             prune(d, name);
         } catch (RunLock.LockedException e) {
             d.fireLog().finish(fireId, d.clock().instant(), null, FireLog.SKIPPED, e.getMessage());
@@ -161,23 +160,38 @@ public class AuditJob implements Job {
         }
     }
 
-    private static void notify(DaemonContext d, ScheduleConfig job, AuditRun.Outcome o) {
+    /**
+     * Queues the run's notices, then records the fire SUCCEEDED, then sends what is due. The fire is SUCCEEDED only
+     * once the notices are stored: the next notices compare with the last run whose fire succeeded, so a run whose
+     * daemon died (or whose notices could not be stored) before that does not absorb a change nobody was told of.
+     */
+    private static void notify(DaemonContext d, ScheduleConfig job, AuditRun.Outcome o, String fireId, String summary) {
+        List<Notice> queued;
         try {
             Path pdf = o.outDir() == null ? null : o.outDir().resolve("audit.pdf");
-            List<Notice> queued = d.notifier().queue(job.name(), job.notifyMode(), o.document(),
+            queued = d.notifier().queue(job.name(), job.notifyMode(), o.document(),
                     pdf != null && Files.isRegularFile(pdf) ? pdf : null);
-            if (queued.isEmpty()) {
-                LOG.info("job {}: no notice (notify: {}{})", job.name(), job.notifyMode().label(),
-                        job.notifyMode() == ScheduleConfig.Notify.ON_CHANGE ? ", nothing changed" : "");
-                return;
-            }
-            for (Notice n : queued) {
-                LOG.info("job {}: notice queued: {} to {}", job.name(), n.subject(), String.join(", ", n.recipients()));
-            }
+        } catch (Exception e) {
+            String reason = "run " + o.runId() + " is stored (" + summary + "), but its notices could not be queued: "
+                    + e.getMessage() + "; the next run's notices compare with the run before it";
+            d.fireLog().finish(fireId, d.clock().instant(), o.runId(), FireLog.FAILED, reason);
+            LOG.error("job {}: {}", job.name(), reason);
+            return;
+        }
+        d.fireLog().finish(fireId, d.clock().instant(), o.runId(), FireLog.SUCCEEDED, summary);
+        if (queued.isEmpty()) {
+            LOG.info("job {}: no notice (notify: {}{})", job.name(), job.notifyMode().label(),
+                    job.notifyMode() == ScheduleConfig.Notify.ON_CHANGE ? ", nothing changed" : "");
+            return;
+        }
+        for (Notice n : queued) {
+            LOG.info("job {}: notice queued: {} to {}", job.name(), n.subject(), String.join(", ", n.recipients()));
+        }
+        try {
             d.notifier().flush();
         } catch (Exception e) {
-            LOG.error("job {}: notices of run {} could not be queued or sent now: {} (queued ones are retried)",
-                    job.name(), o.runId(), e.getMessage());
+            LOG.error("job {}: notices of run {} could not be sent now: {} (they are retried)", job.name(), o.runId(),
+                    e.getMessage());
         }
     }
 }

@@ -26,6 +26,7 @@ import org.kcdauditor.report.Reports;
 import org.kcdauditor.run.AuditRun;
 import org.kcdauditor.schedule.ScheduleFixture;
 import org.kcdauditor.store.Database;
+import org.kcdauditor.store.FireLog;
 import org.kcdauditor.support.CliRun;
 import org.kcdauditor.support.Smtp;
 
@@ -181,17 +182,26 @@ class MailNoticeTest {
         assertTrue(t.contains("larger than mail.attachPdfMaxMb allows") && t.contains("audit.pdf"), t);
     }
 
+    /** What the daemon records once a run's notices are queued (AuditJob): its fire, SUCCEEDED with the run. */
+    private static void fired(FireLog fires, String job, String runId, String status) {
+        java.time.Instant now = java.time.Instant.now();
+        fires.finish(fires.start(job, now, now, "test", false), now, runId, status, "test");
+    }
+
     @Test
     void onChangeMailsOnlyWhenFindingIdsChange() throws Exception {
         AuditConfig cfg = config(10);
         Outbox outbox = outbox(cfg);
+        FireLog fires = new FireLog(Database.open(cfg, env));
         AuditRun.Outcome first = audit(cfg, "json");
         assertEquals(2, notifier(cfg, outbox).queue("daily-drift", Notify.ON_CHANGE, first.document(), null).size(),
                 "the first run: everything is new");
+        fired(fires, "daily-drift", first.runId(), FireLog.SUCCEEDED);
         AuditRun.Outcome same = audit(cfg, "json");
         assertEquals(List.of(), notifier(cfg, outbox).queue("daily-drift", Notify.ON_CHANGE, same.document(), null),
                 "no change, no mail");
         assertEquals(List.of(), notifier(cfg, outbox).queue("daily-drift", Notify.NEVER, same.document(), null));
+        fired(fires, "daily-drift", same.runId(), FireLog.SUCCEEDED);
 
         removeADelegationEntryOfHv01();
         // a preflight sees the change first: the daemon's next notice still tells of it
@@ -208,6 +218,39 @@ class MailNoticeTest {
         assertEquals(new Outbox.Result(4, 0), notifier(cfg, outbox).flush());
         assertTrue(smtp.waitForIncomingEmail(5000, 4));
         assertEquals(4, smtp.getReceivedMessages().length);
+    }
+
+    /**
+     * A change is told by the next run that can tell it: not absorbed by a notify: never job that saw it first, nor by
+     * a run whose daemon died after storing it and before queueing its notices (its fire never ended SUCCEEDED).
+     */
+    @Test
+    void aScheduledRunThatToldNobodyDoesNotAbsorbAChange() throws Exception {
+        AuditConfig cfg = ConfigLoader.load(ScheduleFixture.config(dir, directory, null,
+                "  - name: daily-drift\n    cron: \"0 30 7 * * ?\"\n    notify: on-change\n"
+                        + "  - name: nightly\n    cron: \"0 0 1 * * ?\"\n    notify: never\n",
+                ScheduleFixture.mail(port, 10), null));
+        Outbox outbox = outbox(cfg);
+        FireLog fires = new FireLog(Database.open(cfg, env));
+        AuditRun.Outcome told = audit(cfg, "json");
+        assertEquals(2, notifier(cfg, outbox).queue("daily-drift", Notify.ON_CHANGE, told.document(), null).size());
+        fired(fires, "daily-drift", told.runId(), FireLog.SUCCEEDED);
+
+        removeADelegationEntryOfHv01();
+        AuditRun.Outcome silent = audit(cfg, "json");
+        assertEquals(List.of(), notifier(cfg, outbox).queue("nightly", Notify.NEVER, silent.document(), null));
+        fired(fires, "nightly", silent.runId(), FireLog.SUCCEEDED);
+        // stored, then the daemon died: its fire was started and never finished
+        AuditRun.Outcome crashed = audit(cfg, "json");
+        fires.start("daily-drift", java.time.Instant.now(), java.time.Instant.now(), "dead", false);
+        assertTrue(crashed.document().findings().size() > 0);
+
+        AuditRun.Outcome recovered = audit(cfg, "json");
+        List<Notice> notices = notifier(cfg, outbox).queue("daily-drift", Notify.ON_CHANGE, recovered.document(), null);
+        assertEquals(2, notices.size(), "the change in HVC1 is told to the team and to HVC1's owner");
+        assertTrue(notices.get(0).text().contains("Compared with the previous successful run " + told.runId()),
+                notices.get(0).text());
+        assertFalse(notices.get(0).subject().contains("no change"), notices.get(0).subject());
     }
 
     private void removeADelegationEntryOfHv01() throws Exception {
