@@ -9,7 +9,7 @@
 <#list rows as f>
 <tr style="border-bottom:1px solid ${palette.LINE};vertical-align:top">
 <td style="padding:4px;font-weight:600;color:<#if f.severity == "HIGH">${palette.TEXT_BAD}<#elseif f.severity == "MEDIUM">${palette.TEXT_WARN}<#else>${palette.MUTED}</#if>">${f.severity}</td>
-<td style="padding:4px">${f.cluster}</td><td style="padding:4px">${f.host}<#if f.peer?has_content> &rarr; ${f.peer}</#if></td>
+<td style="padding:4px">${f.cluster?has_content?then(f.cluster, "(not tied to a cluster)")}</td><td style="padding:4px">${f.host}<#if f.peer?has_content> &rarr; ${f.peer}</#if></td>
 <td style="padding:4px">${f.message}<#if showFix && f.remediation?has_content><br><span style="color:${palette.MUTED}">What to do: ${f.remediation}</span></#if></td>
 </tr>
 </#list>

@@ -36,7 +36,7 @@ ${comparedNote}
 </#if>
 NEW (${added?size})
 <#list added as f>
-- [${f.severity}] ${f.cluster}<#if f.host?has_content> / ${f.host}</#if>: ${f.message}
+- [${f.severity}] ${f.cluster?has_content?then(f.cluster, "(not tied to a cluster)")}<#if f.host?has_content> / ${f.host}</#if>: ${f.message}
   What to do: ${f.remediation}
 <#else>
 - none
@@ -44,14 +44,14 @@ NEW (${added?size})
 
 RESOLVED (${resolved?size})
 <#list resolved as f>
-- [${f.severity}] ${f.cluster}<#if f.host?has_content> / ${f.host}</#if>: ${f.message}
+- [${f.severity}] ${f.cluster?has_content?then(f.cluster, "(not tied to a cluster)")}<#if f.host?has_content> / ${f.host}</#if>: ${f.message}
 <#else>
 - none
 </#list>
 
 STILL OPEN (${open?size})
 <#list open as f>
-- [${f.severity}] ${f.cluster}<#if f.host?has_content> / ${f.host}</#if>: ${f.message}
+- [${f.severity}] ${f.cluster?has_content?then(f.cluster, "(not tied to a cluster)")}<#if f.host?has_content> / ${f.host}</#if>: ${f.message}
 <#else>
 - none
 </#list>
@@ -59,7 +59,7 @@ STILL OPEN (${open?size})
 
 CHANGED IN THE DIRECTORY SINCE THE PREVIOUS AUDIT (${changes?size})
 <#list changes as f>
-- [${f.severity}] ${f.cluster}<#if f.host?has_content> / ${f.host}</#if>: ${f.message}
+- [${f.severity}] ${f.cluster?has_content?then(f.cluster, "(not tied to a cluster)")}<#if f.host?has_content> / ${f.host}</#if>: ${f.message}
 </#list>
 </#if>
 

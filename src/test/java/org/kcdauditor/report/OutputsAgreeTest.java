@@ -476,6 +476,18 @@ class OutputsAgreeTest {
         }
     }
 
+    /** A finding outside every cluster is listed as the counts' row names it, not with an empty cluster ("[MEDIUM]  / "). */
+    @Test
+    void aNoticeListsAFindingOutsideEveryClusterAsItsCountsRowNamesIt() {
+        Finding outside = doc.findings().stream().filter(f -> !f.isWaived() && f.cluster() == null && f.host() != null)
+                .findFirst().orElseThrow();
+        Notice n = teamNotice();
+        assertTrue(n.text().contains("[" + outside.severity() + "] (not tied to a cluster) / " + outside.host() + ": "),
+                n.text());
+        assertFalse(n.text().contains("]  / "), n.text());
+        assertTrue(n.html().contains(">(not tied to a cluster)</td><td style=\"padding:4px\">" + outside.host()), n.html());
+    }
+
     /** The notice to the team about every cluster, as the scheduler would queue it after this run. */
     private static String notice() {
         return teamNotice().text();
