@@ -9,6 +9,7 @@ import javax.xml.parsers.DocumentBuilderFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,6 +54,49 @@ class LaunchersTest {
                 home.resolve("lib/kcd-auditor.jar").toString()));
         expected.addAll(args);
         assertEquals(expected, List.of(out.split("\n", -1)).subList(0, expected.size()), out);
+    }
+
+    @Test
+    void shLauncherDoesNotRetrainTheStartUpCacheOnEveryCallAfterItFailed(@TempDir Path dir) throws Exception {
+        Path home = installation(dir);
+        // a Java that cannot write the class-data archive (OpenJ9, -Xshare:off, ...): the training run leaves none
+        Path attempts = dir.resolve("training attempts");
+        Path javaHome = dir.resolve("jdk");
+        Path noArchive = Files.createDirectories(javaHome.resolve("bin")).resolve("java");
+        Files.writeString(noArchive, "#!/bin/sh\nif [ \"$1\" = -version ]; then echo 'openjdk version \"17.0.15\"' >&2; exit 0; fi\n"
+                + "for a in \"$@\"; do case $a in -XX:ArchiveClassesAtExit=*) echo x >> '" + attempts + "'; exit 0;; esac; done\n"
+                + "echo ran\n");
+        Files.setPosixFilePermissions(noArchive, PosixFilePermissions.fromString("rwxr-xr-x"));
+
+        String first = sh(home, dir, javaHome, "rules");
+        assertTrue(first.contains("preparing the start-up cache"), first);
+        assertTrue(first.contains("could not be prepared"), "says it goes on without: " + first);
+        String second = sh(home, dir, javaHome, "rules");
+        assertFalse(second.contains("preparing the start-up cache"), "tried once, not on every call: " + second);
+        assertEquals(1, Files.readAllLines(attempts).size());
+
+        // an upgrade (a newer jar) tries again
+        Files.setLastModifiedTime(home.resolve("lib/kcd-auditor.jar"),
+                FileTime.fromMillis(System.currentTimeMillis() + 120_000));
+        sh(home, dir, javaHome, "rules");
+        assertEquals(2, Files.readAllLines(attempts).size());
+    }
+
+    /** Runs bin/kcd-audit of {@code home} with the given JAVA_HOME; returns its stderr (asserting exit 0). */
+    private static String sh(Path home, Path cwd, Path javaHome, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("/bin/sh", home.resolve("bin/kcd-audit").toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(cwd.toFile());
+        pb.environment().put("JAVA_HOME", javaHome.toString());
+        pb.environment().remove("KCD_AUDIT_HEAP");
+        pb.environment().remove("KCD_AUDIT_JAVA_OPTS");
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), err);
+        assertEquals("ran\n", out);
+        return err;
     }
 
     /** A folder laid out like the archive, with an empty jar. */
