@@ -118,11 +118,26 @@ public final class Main implements Runnable {
         cmd.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
         cmd.setExecutionExceptionHandler((ex, commandLine, parseResult) -> handle(ex, configOf(commandLine),
                 main.verbose, err));
+        CommandLine.IParameterExceptionHandler usage = cmd.getParameterExceptionHandler();
+        cmd.setParameterExceptionHandler((ex, arguments) -> usage.handleParseException(typoFirst(ex), arguments));
         try {
             return cmd.execute(args);
         } catch (OutOfMemoryError e) {
             return handle(e, null, main.verbose, err);
         }
+    }
+
+    /**
+     * A usage error as the user is best told it: picocli checks required options before it reports what it could
+     * not match, so {@code run --confg x} would say only "Missing required option: '--config=FILE'"; the mistyped
+     * option is named first (with picocli's suggestion), as any other unknown option is.
+     */
+    static CommandLine.ParameterException typoFirst(CommandLine.ParameterException ex) {
+        CommandLine c = ex.getCommandLine();
+        if (ex instanceof CommandLine.UnmatchedArgumentException || c == null || c.getUnmatchedArguments().isEmpty()) {
+            return ex;
+        }
+        return new CommandLine.UnmatchedArgumentException(c, c.getUnmatchedArguments());
     }
 
     /** The {@code --config FILE} the failed command was given (on it, or on its group as history takes it), or null. */

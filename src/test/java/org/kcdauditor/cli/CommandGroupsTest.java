@@ -1,5 +1,6 @@
 package org.kcdauditor.cli;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.kcdauditor.run.ExitCodes;
@@ -8,6 +9,7 @@ import org.kcdauditor.support.CliRun;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A command group without one of its commands is a usage error (README "Exit codes": 2), not a success. */
@@ -25,5 +27,21 @@ class CommandGroupsTest {
         assertTrue(r.err().contains("(" + help + ")"), r.err());
         assertTrue(r.err().contains("Usage: kcd-audit"), r.err());
         assertEquals("", r.out());
+    }
+
+    /** A mistyped option is named, even when a required option is missing because of it (README "Exit codes": 2). */
+    @Test
+    void aMistypedOptionIsNamedBeforeTheRequiredOptionItLeftMissing() {
+        CliRun r = CliRun.run(Map.of(), "run", "--confg", "kcd-audit.yaml");
+        assertEquals(ExitCodes.USAGE, r.exitCode(), r.toString());
+        // as picocli says it when nothing required is missing (run --config a --confg b)
+        assertTrue(r.err().startsWith("Unknown options: '--confg', 'kcd-audit.yaml'"), r.err());
+        assertTrue(r.err().contains("Possible solutions: --config"), "suggests the option meant: " + r.err());
+        assertFalse(r.err().contains("Missing required option"), r.err());
+        assertEquals("", r.out());
+
+        CliRun missing = CliRun.run(Map.of(), "run");
+        assertEquals(ExitCodes.USAGE, missing.exitCode(), missing.toString());
+        assertTrue(missing.err().startsWith("Missing required option: '--config=FILE'"), missing.err());
     }
 }
