@@ -57,6 +57,25 @@ class LaunchersTest {
     }
 
     @Test
+    void shLauncherFindsItsHomeFromARelativePathWithCdpathExported(@TempDir Path dir) throws Exception {
+        Path home = installation(dir);
+        Path javaHome = fakeJava(dir.resolve("jdk"), "openjdk version \"17.0.15\" 2025-04-15");
+        // README's first command, typed in the installation folder by someone whose profile exports CDPATH
+        ProcessBuilder pb = new ProcessBuilder("/bin/sh", "bin/kcd-audit", "--version").directory(home.toFile());
+        pb.environment().put("JAVA_HOME", javaHome.toString());
+        pb.environment().put("CDPATH", ".:" + dir);
+        pb.environment().remove("KCD_AUDIT_HEAP");
+        pb.environment().remove("KCD_AUDIT_JAVA_OPTS");
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), err);
+        assertEquals(List.of("@" + home.toRealPath().resolve("config/jvm.options"), "-jar",
+                home.toRealPath().resolve("lib/kcd-auditor.jar").toString(), "--version", ""), List.of(out.split("\n", -1)));
+    }
+
+    @Test
     void shLauncherDoesNotRetrainTheStartUpCacheOnEveryCallAfterItFailed(@TempDir Path dir) throws Exception {
         Path home = installation(dir);
         // a Java that cannot write the class-data archive (OpenJ9, -Xshare:off, ...): the training run leaves none
