@@ -29,6 +29,14 @@ public final class ScheduleConfigValidation {
         schedule(c.schedule(), errors);
         mail(c.mail(), c.clusters(), errors);
         daemon(c.daemon(), errors);
+        String url = c.store().url();
+        if (c.daemon().isClustered() && (url == null || !url.strip().toLowerCase(java.util.Locale.ROOT)
+                .startsWith("jdbc:postgresql:"))) {
+            errors.add("daemon.clustered: true needs a PostgreSQL store (store.url: jdbc:postgresql://host/db) that every"
+                    + " daemon shares; " + (url == null ? "the default store is an H2 file, which one process opens"
+                    + " at a time" : "store.url is not PostgreSQL") + ": set store.url, or clustered: false for a"
+                    + " single daemon");
+        }
         boolean notifies = c.schedule().stream().anyMatch(s -> s != null && !"never".equals(s.notifyOn()));
         if (notifies && c.mail() == null) {
             errors.add("mail: missing, but a schedule entry sends notices (give mail:, or notify: never)");

@@ -172,4 +172,18 @@ class ScheduleConfigTest {
         assertEquals(2, r.exitCode(), r.toString());
         assertTrue(r.err().contains("mail: missing"), r.err());
     }
+
+    @Test
+    void clusteredDaemonsNeedAPostgreSqlStore() throws Exception {
+        CliRun r = schedule(GOOD + "daemon:\n  clustered: true\n");
+        assertEquals(2, r.exitCode(), r.toString());
+        assertTrue(r.err().contains("daemon.clustered: true needs a PostgreSQL store (store.url: jdbc:postgresql://host/db)"
+                + " that every daemon shares; store.url is not PostgreSQL"), r.err());
+        CliRun dflt = schedule(GOOD.replace("store:\n  url: jdbc:h2:file:data/kcd-audit\n", "")
+                + "daemon:\n  clustered: true\n");
+        assertTrue(dflt.err().contains("the default store is an H2 file"), dflt.err());
+        CliRun pg = schedule(GOOD.replace("jdbc:h2:file:data/kcd-audit", "jdbc:postgresql://db1.contoso.com/kcd")
+                + "daemon:\n  clustered: true\n");
+        assertFalse(pg.err().contains("daemon.clustered"), "PostgreSQL: valid: " + pg.err());
+    }
 }
