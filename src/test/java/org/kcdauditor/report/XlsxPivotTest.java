@@ -231,6 +231,39 @@ class XlsxPivotTest {
         }
     }
 
+    /**
+     * An empty text is a value to Excel: COUNTA, a pivot table's "Count of Waived" and a filter see it. A text
+     * nothing was given for (no peer, no SPN, not waived, no change ticket, the initials to fill in) is a blank cell,
+     * so that counting the Waived column of Findings gives the waived findings, not every finding.
+     */
+    @Test
+    void aMissingTextIsABlankCellNeverAnEmptyText() {
+        List<String> empty = new ArrayList<>();
+        for (var sheet : wb) {
+            for (var row : sheet) {
+                for (var c : row) {
+                    if (c.getCellType() == CellType.STRING && c.getStringCellValue().isEmpty()) {
+                        empty.add(sheet.getSheetName() + "!" + c.getAddress());
+                    }
+                }
+            }
+        }
+        assertEquals(List.of(), empty, "cells holding an empty text");
+        XSSFSheet sh = wb.getSheet("Findings");
+        int waivedCells = 0;
+        for (int r = 1; r <= doc.findings().size(); r++) {
+            XSSFCell c = cell(sh, r, "Waived");
+            waivedCells += c == null || c.getCellType() == CellType.BLANK ? 0 : 1;
+            String id = cell(sh, r, "Id").getStringCellValue();
+            Finding f = doc.findings().stream().filter(x -> x.id().equals(id)).findFirst().orElseThrow();
+            if (f.peer() == null) {
+                assertBlank(cell(sh, r, "Peer"));
+            }
+        }
+        assertEquals(doc.findings().stream().filter(Finding::isWaived).count(), waivedCells,
+                "COUNTA of Findings[Waived] is the number of waived findings");
+    }
+
     static void assertBlank(XSSFCell c) {
         assertTrue(c == null || c.getCellType() == CellType.BLANK, () -> c.getAddress() + " is " + c.getCellType()
                 + " \"" + c + "\", not blank");

@@ -708,9 +708,10 @@ public final class XlsxReportWriter implements ReportWriter {
     // ---------------------------------------------------------------- cells and styles
 
     /**
-     * A string cell; never a formula. A value a spreadsheet could read as a formula is quote-prefixed. Control and
-     * bidirectional characters (a line feed in a directory value too) are shown as {@code \\uXXXX}: what is read is
-     * what is stored, and no value breaks into lines that look like other text.
+     * A string cell, blank when the value is null or empty; never a formula. A value a spreadsheet could read as a
+     * formula is quote-prefixed. Control and bidirectional characters (a line feed in a directory value too) are
+     * shown as {@code \\uXXXX}: what is read is what is stored, and no value breaks into lines that look like other
+     * text.
      */
     static void text(SXSSFRow row, int col, String value, CellStyle style) {
         cell(row, col, Values.visible(value), style);
@@ -723,7 +724,15 @@ public final class XlsxReportWriter implements ReportWriter {
 
     private static void cell(SXSSFRow row, int col, String value, CellStyle style) {
         SXSSFCell c = row.createCell(col);
-        String v = value == null ? "" : value;
+        if (value == null || value.isEmpty()) {
+            // a blank cell, not an empty text: COUNTA, a pivot's count and a filter's "(Blanks)" then see nothing
+            // there (an empty text counts as a value: "Count of Waived" would be every finding)
+            if (style != null) {
+                c.setCellStyle(style);
+            }
+            return;
+        }
+        String v = value;
         if (v.length() > MAX_CELL) {
             v = v.substring(0, MAX_CELL - 1) + "…";
         }
