@@ -264,6 +264,21 @@ class PdfReportWriterTest {
         assertFalse(text(pdf, 1, 3).contains("0 directed host pairs"));
     }
 
+    /**
+     * The timeline's time is when a run saw the change, not when it was made (the change's own time, from the
+     * replication metadata, is in its text: "changed 2026-11-24 16:41:07 UTC at DC2"); a column "When" beside it
+     * told the reader the change was made at the run's time.
+     */
+    @Test
+    void theTimelineSaysItsTimeIsTheRunThatSawTheChange() throws Exception {
+        FindingsDocument doc = Fixtures.withHistory(Fixtures.demo());
+        assertFalse(doc.history().timeline().isEmpty());
+        byte[] pdf = render(doc, 16);
+        String all = text(pdf, 1, 99);
+        assertTrue(all.contains("Seen by run (UTC)"), all);
+        assertFalse(all.contains("When (UTC)"), all);
+    }
+
     @Test
     void noPageEndsWithATableHeading() throws Exception {
         Set<String> headings = Set.of("Drift", "Timeline of changes", "Waivers", "Kerberos hardening per node",

@@ -66,7 +66,7 @@ final class HistorySection {
                     i -> drift.get(i).waived(), f), f);
         }
         if (doc.history() != null && doc.history().timeline() != null && !doc.history().timeline().isEmpty()) {
-            headed(d, writer, "Timeline of changes", table(new float[]{2.5f, 1.3f, 8f}, List.of("When (UTC)", "Host",
+            headed(d, writer, "Timeline of changes", table(new float[]{2.5f, 1.3f, 8f}, List.of("Seen by run (UTC)", "Host",
                     "Change"), doc.history().timeline().stream().limit(40).map(c -> new String[]{Words.time(c.at()),
                     Values.visible(c.host()), Values.visible(c.change())}).toList(), f), f);
         }
