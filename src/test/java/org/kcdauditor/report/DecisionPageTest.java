@@ -223,6 +223,30 @@ class DecisionPageTest {
         assertTrue(first.contains("4031/4032"), "not wrapped inside the column: " + first);
     }
 
+    /** {@code d} with its clusters {@code times} over, named -0, -1, …: more rows of the same shapes. */
+    static FindingsDocument clustersTimes(FindingsDocument d, int times) {
+        List<FindingsDocument.ClusterDoc> clusters = new ArrayList<>();
+        for (int i = 0; i < times; i++) {
+            for (FindingsDocument.ClusterDoc c : d.clusters()) {
+                clusters.add(new FindingsDocument.ClusterDoc(c.name() + "-" + i, c.nodes(), c.missingNodes(),
+                        c.fileServers(), c.pairs(), c.pairsOk(), c.requiredEntries(), c.presentEntries(),
+                        c.compliancePercent(), c.bySeverity(), c.go(), c.reasons(), c.matrix()));
+            }
+        }
+        return new FindingsDocument(d.schemaVersion(), d.runId(), d.startedAt(), d.finishedAt(), d.directory(),
+                d.summary(), d.policy(), clusters, d.hosts(), d.findings(), d.rules(), d.history(), d.baseline(),
+                d.patches(), d.events(), d.imports(), d.directories());
+    }
+
+    @Test
+    void pageOneKeepsTheStateAfterTheChangeAndTheTrendWithFourNoGoClusters() throws Exception {
+        byte[] pdf = PdfReportWriterTest.render(withTrend(clustersTimes(fiveWaivers(), 2), 12), 16);
+        String first = PdfReportWriterTest.text(pdf, 1, 1).replace("\n", " ");
+        assertTrue(first.contains("After the change") && first.contains("If not approved"), first);
+        assertEquals(1, images(pdf, 1).size(), "the trend chart on page 1");
+        assertTrue(first.contains("NO-GO for the patch window: 4 of 4 clusters"), first);
+    }
+
     @Test
     void pageOneStaysBoundedForThousandsOfClusters() throws Exception {
         FindingsDocument d = Fixtures.demo();
@@ -237,13 +261,24 @@ class DecisionPageTest {
         }
         FindingsDocument big = new FindingsDocument(d.schemaVersion(), d.runId(), d.startedAt(), d.finishedAt(),
                 d.directory(), d.summary(), d.policy(), clusters, d.hosts(), d.findings(), null);
-        byte[] pdf = PdfReportWriterTest.render(big, 16);
-        String first = PdfReportWriterTest.text(pdf, 1, 1).replace("\n", " ");
-        assertTrue(first.contains("NO-GO for the patch window: 400 of 600 clusters"), first);
-        assertTrue(first.contains("… and 590 more clusters: 390 NO-GO, 200 GO"), first);
-        assertTrue(first.contains("HVC1-0001 NO-GO"), first);
-        assertFalse(first.contains("HVC1-0000"), "NO-GO clusters first: the GO ones are counted");
-        String two = PdfReportWriterTest.text(pdf, 1, 2);
-        assertTrue(two.contains("Sign-off"), "the decision page and its sign-off take at most two pages");
+        for (FindingsDocument shape : List.of(big, withTrend(big, 12))) {
+            byte[] pdf = PdfReportWriterTest.render(shape, 16);
+            String first = PdfReportWriterTest.text(pdf, 1, 1).replace("\n", " ");
+            assertTrue(first.contains("NO-GO for the patch window: 400 of 600 clusters"), first);
+            var more = java.util.regex.Pattern.compile("… and (\\d+) more clusters: (\\d+) NO-GO, 200 GO")
+                    .matcher(first);
+            assertTrue(more.find(), first);
+            int listed = 600 - Integer.parseInt(more.group(1));
+            assertTrue(listed >= 2 && listed <= 10, "rows as the page holds them: " + listed);
+            assertEquals(400 - listed, Integer.parseInt(more.group(2)), "every listed cluster is a NO-GO one");
+            assertTrue(first.contains("HVC1-0001 NO-GO"), first);
+            assertFalse(first.substring(0, more.start()).contains("HVC1-0000"),
+                    "NO-GO clusters first: the GO ones are counted");
+            assertTrue(first.contains("After the change") && first.contains("If not approved"),
+                    "the state after the change stays on page 1: " + first);
+            assertEquals(shape.history() == null ? 0 : 1, images(pdf, 1).size(), "the trend chart on page 1");
+            String two = PdfReportWriterTest.text(pdf, 1, 2);
+            assertTrue(two.contains("Sign-off"), "the decision page and its sign-off take at most two pages");
+        }
     }
 }

@@ -6,8 +6,10 @@ import com.lowagie.text.Element;
 import com.lowagie.text.Image;
 import com.lowagie.text.Paragraph;
 import com.lowagie.text.Phrase;
+import com.lowagie.text.pdf.ColumnText;
 import com.lowagie.text.pdf.PdfPCell;
 import com.lowagie.text.pdf.PdfPTable;
+import com.lowagie.text.pdf.PdfWriter;
 import org.kcdauditor.remedy.Values;
 import org.kcdauditor.model.Counts;
 import org.kcdauditor.model.Severity;
@@ -46,20 +48,30 @@ import static org.kcdauditor.report.pdf.PdfReportWriter.ruleCell;
  * waivers that run too long; the proposed change by object with what each gains and loses; the state expected
  * after the change and what stays open; the trend of the last runs of this configuration. Everything comes from
  * the report view (the verdicts are {@link GoVerdict}s, the directions the pairs' blockers). Bounded for any
- * estate: the NO-GO clusters first, at most {@link #CLUSTER_ROWS} rows and {@link #OBJECT_ROWS} objects, the rest
- * counted with where to find them.
+ * estate: the NO-GO clusters first, at most {@link #CLUSTER_ROWS} rows and {@link #OBJECT_ROWS} objects, fewer when
+ * the page would not hold the state after the change and the trend otherwise ({@link #LAYOUTS}), the rest counted
+ * with where to find them.
  */
 final class DecisionPage {
-    /** Clusters listed on the decision page; the others are counted. */
+    /** Clusters listed on the decision page at most; the others are counted. */
     static final int CLUSTER_ROWS = 10;
     /** Failing directions named per cluster; the others are counted. */
     static final int DIRECTIONS = 8;
     /** Rules of the verdict's reasons besides the pair blockers named per cluster; the others are counted. */
     static final int OTHER_RULES = 8;
-    /** Objects of the change listed on the decision page; the others are counted. */
+    /** Objects of the change listed on the decision page at most; the others are counted. */
     static final int OBJECT_ROWS = 10;
-    /** Waivers flagged by name; the others are counted. */
+    /** Waivers flagged by name at most; the others are counted. */
     static final int WAIVER_FLAGS = 5;
+    /**
+     * How many clusters, objects and waivers page 1 lists, most first: the first that lets the page hold everything
+     * through the state after the change and the trend ({@link #write}); the rest are counted, with where to find them.
+     */
+    static final List<Rows> LAYOUTS = List.of(new Rows(CLUSTER_ROWS, OBJECT_ROWS, WAIVER_FLAGS), new Rows(8, 8, 5),
+            new Rows(8, 6, 3), new Rows(6, 6, 3), new Rows(6, 4, 3), new Rows(5, 4, 2), new Rows(4, 3, 2),
+            new Rows(3, 3, 2), new Rows(3, 2, 1), new Rows(2, 2, 1));
+    /** Points kept free below page 1's content: the document lays text out a little apart from a measured column. */
+    private static final float SLACK = 12;
     static final float CHART_HEIGHT = 140;
     static final Color NO_GO = color(Status.RED);
     static final Color GO = color(Status.GREEN);
@@ -67,24 +79,60 @@ final class DecisionPage {
     private DecisionPage() {
     }
 
-    static void write(Document d, ReportView view, PdfReportWriter.Fonts f) {
+    /** The rows of each bounded list on page 1. */
+    record Rows(int clusters, int objects, int waivers) {
+    }
+
+    /**
+     * Writes page 1 with as many rows as let it hold everything: each layout of {@link #LAYOUTS} is laid out in a
+     * column the size of the page without drawing it, and the first that fits is written (the smallest when none does).
+     */
+    static void write(Document d, PdfWriter w, ReportView view, PdfReportWriter.Fonts f) {
+        Chart chart = Chart.of(view, (d.right() - d.left()) * 1.08f / 2.08f - 4); // drawn once, laid out each time
+        Rows rows = LAYOUTS.get(LAYOUTS.size() - 1);
+        for (Rows r : LAYOUTS) {
+            if (fits(d, w, elements(d, view, f, r, chart))) {
+                rows = r;
+                break;
+            }
+        }
+        for (Element e : elements(d, view, f, rows, chart)) {
+            d.add(e);
+        }
+    }
+
+    /** Whether {@code page} fits on one page of {@code d} (laid out without drawing: ColumnText's simulation). */
+    private static boolean fits(Document d, PdfWriter w, List<Element> page) {
+        ColumnText column = new ColumnText(w.getDirectContent());
+        column.setSimpleColumn(d.left(), d.bottom() + SLACK, d.right(), d.top());
+        for (Element e : page) {
+            column.addElement(e);
+        }
+        return !ColumnText.hasMoreText(column.go(true));
+    }
+
+    /** Page 1's elements, in order, listing at most {@code rows}. */
+    private static List<Element> elements(Document d, ReportView view, PdfReportWriter.Fonts f, Rows rows,
+                                          Chart chart) {
+        List<Element> out = new ArrayList<>();
         FindingsDocument doc = view.doc();
-        d.add(new Paragraph("Change decision: delegation for live migration", f.h1));
+        out.add(new Paragraph("Change decision: delegation for live migration", f.h1));
         Paragraph sub = new Paragraph("Kerberos constrained delegation of the Hyper-V hosts of " + view.domain() + " · run " + shortId(doc.runId()) + " · "
                 + Words.time(doc.finishedAt()) + " · change ticket: " + (view.changeTicket() == null
                 ? "______________" : view.changeTicket()), f.muted);
         sub.setSpacingAfter(8);
-        d.add(sub);
-        verdict(d, view, f);
-        clusters(d, view, f);
-        longWaivers(d, view, f);
-        change(d, view, f);
-        afterAndTrend(d, view, f);
+        out.add(sub);
+        verdict(out, view, f);
+        clusters(out, d, view, f, rows.clusters());
+        longWaivers(out, view, f, rows.waivers());
+        change(out, view, f, rows.objects());
+        afterAndTrend(out, view, f, chart);
+        return out;
     }
 
     // ---------------------------------------------------------------- verdict
 
-    private static void verdict(Document d, ReportView view, PdfReportWriter.Fonts f) {
+    private static void verdict(List<Element> out, ReportView view, PdfReportWriter.Fonts f) {
         int noGo = view.clustersNoGo();
         int all = view.clusters().size();
         PdfPTable box = new PdfPTable(1);
@@ -101,15 +149,15 @@ final class DecisionPage {
         line.setBorderColor(PdfReportWriter.LINE);
         box.addCell(line);
         box.setSpacingAfter(6);
-        d.add(box);
+        out.add(box);
     }
 
     // ---------------------------------------------------------------- GO / NO-GO per cluster
 
-    private static void clusters(Document d, ReportView view, PdfReportWriter.Fonts f) {
-        d.add(heading("GO / NO-GO per cluster", f.h2, 2));
+    private static void clusters(List<Element> out, Document d, ReportView view, PdfReportWriter.Fonts f, int rows) {
+        out.add(heading("GO / NO-GO per cluster", f.h2, 2));
         List<ClusterView> ordered = view.clustersNoGoFirst();
-        PdfPTable t = new PdfPTable(clusterWidths(d, ordered.subList(0, Math.min(CLUSTER_ROWS, ordered.size())), f));
+        PdfPTable t = new PdfPTable(clusterWidths(d, ordered.subList(0, Math.min(rows, ordered.size())), f));
         t.setWidthPercentage(100);
         t.setHeaderRows(1);
         for (String h : List.of("Cluster", "Patch window", "Pairs OK", "Failing directions", "Blockers (directions)",
@@ -118,7 +166,7 @@ final class DecisionPage {
         }
         int shown = 0;
         for (ClusterView c : ordered) {
-            if (shown == CLUSTER_ROWS) {
+            if (shown == rows) {
                 break;
             }
             shown++;
@@ -150,12 +198,12 @@ final class DecisionPage {
             none.setColspan(6);
             t.addCell(none);
         }
-        d.add(t);
+        out.add(t);
         Paragraph note = new Paragraph("GO: no open HIGH finding in the cluster, no pair blocked by an open finding of any"
                 + " severity, and no Windows Server 2025 node with a blocked pair. A direction fails while any blocker stands, waived or not: a waiver accepts the"
                 + " failure, it does not fix it.", f.muted);
         note.setSpacingAfter(4);
-        d.add(note);
+        out.add(note);
     }
 
     /**
@@ -261,7 +309,7 @@ final class DecisionPage {
 
     // ---------------------------------------------------------------- waivers
 
-    private static void longWaivers(Document d, ReportView view, PdfReportWriter.Fonts f) {
+    private static void longWaivers(List<Element> out, ReportView view, PdfReportWriter.Fonts f, int rows) {
         List<FindingView> flags = view.longWaivers();
         if (flags.isEmpty()) {
             return;
@@ -271,21 +319,21 @@ final class DecisionPage {
         t.setSpacingBefore(2);
         t.setSpacingAfter(4);
         PdfPCell label = cell("Waivers to question", f.smallBold, color(Status.AMBER));
-        label.setRowspan(Math.min(flags.size(), WAIVER_FLAGS) + (flags.size() > WAIVER_FLAGS ? 1 : 0));
+        label.setRowspan(Math.min(flags.size(), rows) + (flags.size() > rows ? 1 : 0));
         t.addCell(label);
-        for (FindingView v : flags.subList(0, Math.min(WAIVER_FLAGS, flags.size()))) {
+        for (FindingView v : flags.subList(0, Math.min(rows, flags.size()))) {
             t.addCell(ruleCell(Values.visible(v.finding().message()), f.tiny, null));
         }
-        if (flags.size() > WAIVER_FLAGS) {
-            t.addCell(cell("… and " + (flags.size() - WAIVER_FLAGS) + " more (WAIVER_TOO_LONG under Findings)",
+        if (flags.size() > rows) {
+            t.addCell(cell("… and " + (flags.size() - rows) + " more (WAIVER_TOO_LONG under Findings)",
                     f.tiny, null));
         }
-        d.add(t);
+        out.add(t);
     }
 
     // ---------------------------------------------------------------- the change
 
-    private static void change(Document d, ReportView view, PdfReportWriter.Fonts f) {
+    private static void change(List<Element> out, ReportView view, PdfReportWriter.Fonts f, int rows) {
         Paragraph h = heading("The proposed change:", f.h2, 4);
         int objectsChanged = view.plan().objectsChanged();
         long hostOnly = view.objectChanges().stream().filter(o -> !o.directory()).count();
@@ -294,9 +342,9 @@ final class DecisionPage {
             h.add(new Chunk("   " + Words.plural(objectsChanged, "object") + " in Active Directory" + (hostOnly == 0
                     ? "" : ", the migration setting of " + Words.plural(hostOnly, "host")), f.muted));
         }
-        d.add(h);
+        out.add(h);
         if (objects.isEmpty()) {
-            d.add(new Paragraph("No change to Active Directory is proposed" + (view.decisions().isEmpty() ? "."
+            out.add(new Paragraph("No change to Active Directory is proposed" + (view.decisions().isEmpty() ? "."
                     : "; " + Words.plural(view.decisions().size(), "finding")
                     + (view.decisions().size() == 1 ? " needs" : " need") + " an administrator's decision"
                     + " (Remediation plan)."), f.small));
@@ -308,7 +356,7 @@ final class DecisionPage {
         for (String c : List.of("Object", "Cluster", "Gains", "Loses")) {
             t.addCell(header(c, f));
         }
-        for (ObjectChange o : objects.subList(0, Math.min(OBJECT_ROWS, objects.size()))) {
+        for (ObjectChange o : objects.subList(0, Math.min(rows, objects.size()))) {
             Phrase name = new Phrase(Values.visible(o.name()), f.smallBold);
             if (!o.directory()) {
                 name.add(new Chunk("\nhost setting only", f.tiny));
@@ -318,13 +366,13 @@ final class DecisionPage {
             t.addCell(cell(o.gains().isEmpty() ? "–" : lines(o.gains()), f.tiny, null));
             t.addCell(cell(o.loses().isEmpty() ? "–" : lines(o.loses()), f.tiny, null));
         }
-        if (objects.size() > OBJECT_ROWS) {
-            PdfPCell more = cell("… and " + Words.plural(objects.size() - OBJECT_ROWS, "more object") + ": every"
+        if (objects.size() > rows) {
+            PdfPCell more = cell("… and " + Words.plural(objects.size() - rows, "more object") + ": every"
                     + " change under \"Changes per object\" (Remediation plan) and in runbook.md.", f.small, LIGHT);
             more.setColspan(4);
             t.addCell(more);
         }
-        d.add(t);
+        out.add(t);
         int validate = view.plan().validate().size();
         long onHosts = view.plan().onHosts().stream().map(Action.OnHost::subject).distinct().count();
         Paragraph how = new Paragraph("Made with remediation.ps1 -Apply (it records what it changes; -Rollback"
@@ -338,13 +386,13 @@ final class DecisionPage {
                 : ": it says GO where GO is expected after the change, and names only what stays open elsewhere."),
                 f.muted);
         how.setSpacingAfter(2);
-        d.add(how);
+        out.add(how);
     }
 
     // ---------------------------------------------------------------- after the change, trend
 
     /** What the change leaves (left) beside the trend of the last runs (right). */
-    private static void afterAndTrend(Document d, ReportView view, PdfReportWriter.Fonts f) {
+    private static void afterAndTrend(List<Element> out, ReportView view, PdfReportWriter.Fonts f, Chart chart) {
         PdfPTable t = new PdfPTable(new float[]{1f, 1.08f});
         t.setWidthPercentage(100);
         t.setSpacingBefore(6);
@@ -365,12 +413,11 @@ final class DecisionPage {
         right.setBorder(0);
         int n = view.trend().size();
         right.addElement(heading(n > 1 ? "Trend: the last " + n + " runs" : "Trend", f.h2, 0));
-        float width = (d.right() - d.left()) * 1.08f / 2.08f - 4;
-        for (Element e : trend(view, f, width)) {
+        for (Element e : trend(view, f, chart)) {
             right.addElement(e);
         }
         t.addCell(right);
-        d.add(t);
+        out.add(t);
     }
 
     /**
@@ -445,7 +492,28 @@ final class DecisionPage {
     }
 
     /** The chart of the last runs ({@code width} points wide) with its caption, or the sentence why there is none. */
-    private static List<Element> trend(ReportView view, PdfReportWriter.Fonts f, float width) {
+    /** The trend chart of the view's runs, or why there is none (too few runs, or it could not be drawn). */
+    record Chart(Image image, String failure) {
+        static Chart of(ReportView view, float width) {
+            if (view.trend().size() < 2) {
+                return new Chart(null, null);
+            }
+            try {
+                byte[][] ttf = PdfReportWriter.fonts();
+                BufferedImage img = TrendChart.draw(view, ttf[0], ttf[1], width, CHART_HEIGHT);
+                Image image = Image.getInstance(img, null);
+                image.scaleAbsolute(width, CHART_HEIGHT);
+                image.setAlt("Trend of pairs OK %, open HIGH, new and resolved findings over the last "
+                        + view.trend().size() + " runs");
+                return new Chart(image, null);
+            } catch (IOException | RuntimeException | LinkageError e) {
+                // a machine without a working font or graphics stack: the numbers are still in the workbook
+                return new Chart(null, e.getMessage() == null ? "" : e.getMessage());
+            }
+        }
+    }
+
+    private static List<Element> trend(ReportView view, PdfReportWriter.Fonts f, Chart chart) {
         int n = view.trend().size();
         if (n < 2) {
             return List.of(new Paragraph(n == 0 ? "No trend: this run has no history (no earlier successful run of"
@@ -453,21 +521,14 @@ final class DecisionPage {
                     + " appears from the second run." : "No trend yet: the history store holds no earlier run of this"
                     + " configuration with these figures; the chart appears from the next run.", f.tinyText));
         }
-        try {
-            byte[][] ttf = PdfReportWriter.fonts();
-            BufferedImage img = TrendChart.draw(view, ttf[0], ttf[1], width, CHART_HEIGHT);
-            Image image = Image.getInstance(img, null);
-            image.scaleAbsolute(width, CHART_HEIGHT);
-            image.setAlt("Trend of pairs OK %, open HIGH, new and resolved findings over the last " + n + " runs");
-            return List.of(image, new Paragraph("Pairs OK % (right axis); open HIGH findings, and finding ids new and"
-                    + " resolved against the run before (left axis). The same series: the Trend sheet of audit.xlsx.",
-                    f.tinyMuted));
-        } catch (IOException | RuntimeException | LinkageError e) {
-            // a machine without a working font or graphics stack: the numbers are still in the workbook
-            return List.of(new Paragraph("The trend chart could not be drawn on this machine" + (e.getMessage() == null
-                    ? "" : " (" + PdfReportWriter.oneLine(e.getMessage()) + ")") + "; the Trend sheet of audit.xlsx"
-                    + " holds its " + n + " runs.", f.tinyText));
+        if (chart.image() == null) {
+            return List.of(new Paragraph("The trend chart could not be drawn on this machine" + (chart.failure()
+                    .isEmpty() ? "" : " (" + PdfReportWriter.oneLine(chart.failure()) + ")") + "; the Trend sheet of"
+                    + " audit.xlsx holds its " + n + " runs.", f.tinyText));
         }
+        return List.of(chart.image(), new Paragraph("Pairs OK % (right axis); open HIGH findings, and finding ids new"
+                + " and resolved against the run before (left axis). The same series: the Trend sheet of audit.xlsx.",
+                f.tinyMuted));
     }
 
     private static String shortId(String runId) {

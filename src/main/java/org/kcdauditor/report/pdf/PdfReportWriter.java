@@ -189,7 +189,7 @@ public final class PdfReportWriter implements ReportWriter {
             d.addSubject("Hyper-V live migration: delegation audit, run " + runId);
             d.addCreator("kcd-audit");
             d.open();
-            DecisionPage.write(d, view, f);
+            DecisionPage.write(d, w, view, f);
             signOff(d, w, view, f);
             keepRoom(d, w, 320);
             executiveSummary(d, view, f);
