@@ -478,7 +478,7 @@ function Invoke-Rollback {
     Register-Spn '${st.subject}$' <@one st/>
 <#break>
 <#case "unregister">
-    Remove-ObjectSpn '${st.dn}' <@one st/>
+    Remove-ObjectSpn <#if st.dnB64?has_content>(D '${st.dnB64}')<#else>'${st.dn}'</#if> <@one st/>
 <#break>
 <#case "flags">
     Set-Flags '${st.subject}$' <@flags st.trustedForDelegation st.trustedToAuth/>

@@ -202,6 +202,34 @@ class HostileValuesTest {
     }
 
     /**
+     * The other holder of a duplicate SPN is a service account whose CN a script made with a U+202E in it (Samba and
+     * AD store it as given). remediation.ps1 takes the SPN off that object by its DN: shown as {@code \\u202E} inside
+     * the quotes, the DN names no object and the step stops the script, so the script decodes the DN's exact bytes.
+     */
+    @Test
+    void theHolderOfADuplicateSpnWhoseDnHasABidiOverrideIsNamedByItsExactBytes(@TempDir Path own) throws Exception {
+        String holder = "svc'ev\u202Eil";
+        String dn = "CN=" + holder + ",CN=Users,DC=contoso,DC=com";
+        List<AdObject> objects = List.of(host("HV04").delegatesTo("HV05").build(),
+                host("HV05").delegatesTo("HV04").build(), org.kcdauditor.support.Hosts.user(holder,
+                        "HOST/hv05.contoso.com."));
+        AuditConfig cfg = config(own, List.of(cluster("HVC1", "HV04", "HV05")), null, null);
+        Path out = new AuditRun(cfg, new Secrets(Map.of()), CLOCK, Reports.standard(Path.of("templates"),
+                ReportsConfig.defaults())).withHome(own).withEnvironment(Map.of())
+                .withSource(p -> snapshot(CLOCK.instant(), objects))
+                .execute(own.resolve("out"), EnumSet.of(Format.JSON, Format.PS1), new Timings(), n -> { })
+                .outDir();
+        assertTrue(Files.readString(out.resolve("findings.json")).contains("DUPLICATE_SPN"), "the duplicate is found");
+        String ps1 = Files.readString(out.resolve("remediation.ps1"), StandardCharsets.UTF_8);
+        String b64 = java.util.Base64.getEncoder().encodeToString(dn.getBytes(StandardCharsets.UTF_8));
+        assertTrue(ps1.contains("    Remove-ObjectSpn (D '" + b64 + "') 'HOST/hv05.contoso.com.'"),
+                "the step names the holder by its exact DN: " + ps1.lines().filter(l -> l.contains("Remove-ObjectSpn "))
+                        .toList());
+        assertFalse(ps1.lines().anyMatch(l -> l.strip().startsWith("Remove-ObjectSpn '")),
+                "no step names the holder by its escaped text, which names no object");
+    }
+
+    /**
      * An entry with an invisible character (U+200B ZERO WIDTH SPACE, U+FEFF, U+2060, a Unicode tag character) reads
      * exactly like the entry it imitates: "HV04 delegates to cifs/hv05.contoso.com but no computer named …" beside a
      * MISSING_DELEGATION for what looks the same value, and a command to remove it that, typed from the PDF, removes

@@ -293,6 +293,10 @@ public final class RunbookModel {
             } else if (a instanceof Action.UnregisterSpn u) {
                 kind(sm, "unregister", u.holder(), List.of(u.spn()));
                 sm.put("dn", s(u.dn()));
+                // a holder's DN with a control, bidirectional or invisible character (a CN made by a script) would be
+                // shown escaped (backslash, u, code) in the script's quotes and then name no object: the script decodes its exact bytes
+                boolean shownAsStored = u.dn() == null || Values.visible(u.dn()).equals(u.dn());
+                sm.put("dnB64", shownAsStored ? "" : Base64.getEncoder().encodeToString(u.dn().getBytes(StandardCharsets.UTF_8)));
                 sm.put("account", s(u.account()));
             } else if (a instanceof Action.ReplaceUnconstrained r) {
                 kind(sm, "flags", r.host(), List.of());
