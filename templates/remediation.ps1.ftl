@@ -345,7 +345,7 @@ function Set-Rbcd([string]$Identity, [object[]]$Principals) {
     $sids = @()
     foreach ($p in $Principals) {
         if ($p.Name) {
-            $lookup = @{ Identity = ('{0}$' -f $p.Name) }
+            $lookup = @{ Identity = $p.Account }
             if ($p.Domain) {
                 $lookup.Server = $p.Domain
             }
@@ -454,7 +454,7 @@ function Invoke-Rollback {
         Save-ChangeRecord
     }
 }
-<#macro principals list>@(<#list list as p>@{Name = '${p.name}'; Domain = '${p.domain}'; Sid = '${p.sid}'}<#sep>, </#list>)</#macro>
+<#macro principals list>@(<#list list as p>@{Name = '${p.name}'; Account = '${p.account}'; Domain = '${p.domain}'; Sid = '${p.sid}'}<#sep>, </#list>)</#macro>
 <#macro values st>@(<#list st.values as v><#if v.b64?has_content>(D '${v.b64}')<#else>'${v.text}'</#if><#sep>, </#list>)</#macro>
 <#macro one st><#if st.values[0].b64?has_content>(D '${st.values[0].b64}')<#else>'${st.values[0].text}'</#if></#macro>
 <#macro flags tfd tta>@{<#if tfd?has_content>TrustedForDelegation = $${tfd}<#if tta?has_content>; </#if></#if><#if tta?has_content>TrustedToAuthForDelegation = $${tta}</#if>}</#macro>
@@ -469,25 +469,25 @@ function Invoke-Rollback {
 <#macro apply st>
 <#switch st.kind>
 <#case "add">
-    Add-Values '${st.subject}$' 'msDS-AllowedToDelegateTo' <@values st/>
+    Add-Values '${st.account}' 'msDS-AllowedToDelegateTo' <@values st/>
 <#break>
 <#case "remove">
-    Remove-Values '${st.subject}$' 'msDS-AllowedToDelegateTo' <@values st/>
+    Remove-Values '${st.account}' 'msDS-AllowedToDelegateTo' <@values st/>
 <#break>
 <#case "register">
-    Register-Spn '${st.subject}$' <@one st/>
+    Register-Spn '${st.account}' <@one st/>
 <#break>
 <#case "unregister">
     Remove-ObjectSpn <#if st.dnB64?has_content>(D '${st.dnB64}')<#else>'${st.dn}'</#if> <@one st/>
 <#break>
 <#case "flags">
-    Set-Flags '${st.subject}$' <@flags st.trustedForDelegation st.trustedToAuth/>
+    Set-Flags '${st.account}' <@flags st.trustedForDelegation st.trustedToAuth/>
 <#break>
 <#case "encryption">
-    Set-EncryptionTypes '${st.subject}$' '${st.value}' $${st.clearDesOnly?c}
+    Set-EncryptionTypes '${st.account}' '${st.value}' $${st.clearDesOnly?c}
 <#break>
 <#case "rbcd">
-    Set-Rbcd '${st.subject}$' <@principals st.principals/>
+    Set-Rbcd '${st.account}' <@principals st.principals/>
 <#break>
 </#switch>
 </#macro>

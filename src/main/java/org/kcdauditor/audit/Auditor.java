@@ -57,7 +57,14 @@ public final class Auditor {
     /** Evaluates a context built (or {@linkplain AuditContext#withInputs given inputs}) by the caller. */
     public AuditResult evaluate(AuditContext ctx) {
         AuditInputs inputs = ctx.inputs();
-        FindingSink sink = new FindingSink();
+        // a computer whose cn is not its account name: the sentences' cmdlets name it by its sAMAccountName
+        Map<String, String> accounts = new HashMap<>();
+        for (org.kcdauditor.model.AdObject o : ctx.snapshot().objects()) {
+            if (o.isComputer() && org.kcdauditor.remedy.Commands.accountDiffers(o.name(), o.samAccountName())) {
+                accounts.putIfAbsent(o.name(), o.samAccountName());
+            }
+        }
+        FindingSink sink = new FindingSink(org.kcdauditor.remedy.Commands.serverless().withAccounts(accounts));
         for (Rule rule : catalogue.rules()) {
             rule.evaluate(ctx, sink);
         }

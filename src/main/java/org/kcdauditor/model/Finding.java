@@ -52,8 +52,16 @@ public record Finding(String id, String rule, Severity severity, String cluster,
      */
     public static Finding of(String rule, Severity severity, String cluster, String host, String peer, String spn,
                              String idSpn, String message, Evidence evidence, List<Action> actions) {
+        return of(rule, severity, cluster, host, peer, spn, idSpn, message, evidence, actions,
+                org.kcdauditor.remedy.Commands.serverless());
+    }
+
+    /** As the other {@code of}, the remediation's commands from {@code commands} (the hosts' account names). */
+    public static Finding of(String rule, Severity severity, String cluster, String host, String peer, String spn,
+                             String idSpn, String message, Evidence evidence, List<Action> actions,
+                             org.kcdauditor.remedy.Commands commands) {
         return new Finding(stableId(rule, host, peer, idSpn), rule, severity, cluster, host, peer, spn, message,
-                Remedies.describe(actions), evidence, actions, null, null);
+                Remedies.describe(actions, commands), evidence, actions, null, null);
     }
 
     /**

@@ -32,10 +32,52 @@ public final class Commands {
 
     private final String server;
     private final boolean withServer;
+    /** Host name (lower case) → its sAMAccountName, for the accounts whose cn is not their account name. */
+    private final java.util.Map<String, String> accounts;
 
-    private Commands(String server, boolean withServer) {
+    private Commands(String server, boolean withServer, java.util.Map<String, String> accounts) {
         this.server = server;
         this.withServer = withServer;
+        this.accounts = accounts;
+    }
+
+    private Commands(String server, boolean withServer) {
+        this(server, withServer, java.util.Map.of());
+    }
+
+    /**
+     * These commands naming each host's account by its sAMAccountName where it is not the host's name with
+     * {@code $}: a computer whose cn is not its account name (pre-staged in ADUC with a longer name, whose
+     * pre-Windows 2000 name is cut to 15 characters, or renamed without its cn) has no account {@code <cn>$}, and
+     * {@code -Identity '<cn>$'} finds nothing. {@code accounts}: host name → sAMAccountName (only the differing
+     * ones need be given).
+     */
+    public Commands withAccounts(java.util.Map<String, String> accounts) {
+        java.util.Map<String, String> m = new java.util.HashMap<>();
+        accounts.forEach((k, v) -> {
+            // an account name that is no host name with $ is left out: no command is built from it
+            if (k != null && v != null && v.endsWith("$") && Values.validHostName(v.substring(0, v.length() - 1))) {
+                m.put(k.toLowerCase(java.util.Locale.ROOT), v);
+            }
+        });
+        return m.isEmpty() && this.accounts.isEmpty() ? this : new Commands(server, withServer, java.util.Map.copyOf(m));
+    }
+
+    /**
+     * The identity the AD cmdlets take for {@code host}: its sAMAccountName ({@code HV01$}); the name with {@code $}
+     * unless {@link #withAccounts} says otherwise.
+     */
+    public String account(String host) {
+        String a = host == null ? null : accounts.get(host.toLowerCase(java.util.Locale.ROOT));
+        return a != null ? a : host + "$";
+    }
+
+    /**
+     * Whether {@code samAccountName} is another name than {@code name} with {@code $} (compared case-insensitively):
+     * only then must commands name the account by it.
+     */
+    public static boolean accountDiffers(String name, String samAccountName) {
+        return name != null && samAccountName != null && !samAccountName.equalsIgnoreCase(name + "$");
     }
 
     /** Commands bound to the domain controller {@code dc} ({@code <DC>} when null or not a valid host name). */
@@ -76,7 +118,7 @@ public final class Commands {
             return flags(r.host(), false, r.protocolTransition());
         } else if (a instanceof EnableAccount e) {
             return Values.validHostName(e.host())
-                    ? "Enable-ADAccount -Identity " + Ps.quote(e.host() + "$") + serverArgument() : null;
+                    ? "Enable-ADAccount -Identity " + Ps.quote(account(e.host())) + serverArgument() : null;
         } else if (a instanceof AddRbcd r) {
             return rbcd(r.host(), r.principals());
         } else if (a instanceof Action.SetEncryptionTypes t) {
@@ -132,7 +174,7 @@ public final class Commands {
             }
             items.add(item);
         }
-        return "Set-ADComputer -Identity " + Ps.quote(host + "$") + " -PrincipalsAllowedToDelegateToAccount "
+        return "Set-ADComputer -Identity " + Ps.quote(account(host)) + " -PrincipalsAllowedToDelegateToAccount "
                 + (items.isEmpty() ? "$null" : "@(" + String.join(", ", items) + ")") + serverArgument();
     }
 
@@ -141,9 +183,9 @@ public final class Commands {
         return rbcd(r.host(), r.before());
     }
 
-    private static String principal(Action.Principal p) {
+    private String principal(Action.Principal p) {
         if (p.name() != null && Values.validHostName(p.name())) {
-            return "(Get-ADComputer -Identity " + Ps.quote(p.name() + "$") + (p.domain() != null
+            return "(Get-ADComputer -Identity " + Ps.quote(account(p.name())) + (p.domain() != null
                     && Values.validHostName(p.domain()) ? " -Server " + Ps.quote(p.domain()) : "") + ")";
         }
         return p.sid() != null && SID.matcher(p.sid()).matches() ? Ps.quote(p.sid()) : null;
@@ -189,7 +231,7 @@ public final class Commands {
 
     /** msDS-SupportedEncryptionTypes set to {@code value}; null clears it (the KDC's default applies). */
     private String setEncryptionTypes(String host, Integer value) {
-        return "Set-ADComputer -Identity " + Ps.quote(host + "$") + (value == null
+        return "Set-ADComputer -Identity " + Ps.quote(account(host)) + (value == null
                 ? " -Clear 'msDS-SupportedEncryptionTypes'" : " -Replace @{'msDS-SupportedEncryptionTypes'=" + value + "}")
                 + serverArgument();
     }
@@ -200,7 +242,7 @@ public final class Commands {
     }
 
     private String desKeyOnly(String host, boolean on) {
-        return "Set-ADAccountControl -Identity " + Ps.quote(host + "$") + " -UseDESKeyOnly $" + on + serverArgument();
+        return "Set-ADAccountControl -Identity " + Ps.quote(account(host)) + " -UseDESKeyOnly $" + on + serverArgument();
     }
 
     /** Puts an SPN taken off another object back (the undo of {@link UnregisterSpn}); null when it cannot be typed. */
@@ -214,7 +256,7 @@ public final class Commands {
         if (!Values.validHostName(host) || spns.isEmpty() || !spns.stream().allMatch(Values::typeableSpn)) {
             return null;
         }
-        return "Set-ADComputer -Identity " + Ps.quote(host + "$") + (add ? " -Add" : " -Remove")
+        return "Set-ADComputer -Identity " + Ps.quote(account(host)) + (add ? " -Add" : " -Remove")
                 + " @{'msDS-AllowedToDelegateTo'=@(" + Ps.quoteAll(spns) + ")}" + serverArgument();
     }
 
@@ -223,7 +265,7 @@ public final class Commands {
         if (!Values.validHostName(host) || !Values.typeableSpn(spn)) {
             return null;
         }
-        return "Set-ADComputer -Identity " + Ps.quote(host + "$") + " -ServicePrincipalNames @{" + (add ? "Add"
+        return "Set-ADComputer -Identity " + Ps.quote(account(host)) + " -ServicePrincipalNames @{" + (add ? "Add"
                 : "Remove") + "=" + Ps.quote(spn) + "}" + serverArgument();
     }
 
@@ -235,7 +277,7 @@ public final class Commands {
         if (!Values.validHostName(host) || trustedForDelegation == null && trustedToAuth == null) {
             return null;
         }
-        StringBuilder c = new StringBuilder("Set-ADAccountControl -Identity " + Ps.quote(host + "$"));
+        StringBuilder c = new StringBuilder("Set-ADAccountControl -Identity " + Ps.quote(account(host)));
         if (trustedForDelegation != null) {
             c.append(" -TrustedForDelegation $").append(trustedForDelegation);
         }

@@ -32,19 +32,29 @@ public final class Remedies {
 
     /** The sentence for a finding's actions (several joined); empty for none. */
     public static String describe(List<Action> actions) {
+        return describe(actions, COMMANDS);
+    }
+
+    /** The sentence for a finding's actions, its commands from {@code commands} (the hosts' account names). */
+    public static String describe(List<Action> actions, Commands commands) {
         List<String> parts = new ArrayList<>();
         for (Action a : actions) {
-            parts.add(describe(a));
+            parts.add(describe(a, commands));
         }
         return String.join(" ", parts);
     }
 
     public static String describe(Action a) {
+        return describe(a, COMMANDS);
+    }
+
+    /** The sentence for one action, its command from {@code commands}. */
+    public static String describe(Action a, Commands commands) {
         if (a instanceof Manual m) {
             return m.proposed().isEmpty() ? m.what() : m.what() + " " + m.proposed().stream()
-                    .map(Remedies::describe).collect(Collectors.joining(" "));
+                    .map(p -> describe(p, commands)).collect(Collectors.joining(" "));
         }
-        String command = COMMANDS.powershell(a); // the runbook's and the script's command, written once
+        String command = commands.powershell(a); // the runbook's and the script's command, written once
         if (a instanceof AddDelegation d) {
             return "Add " + list(d.spns()) + " to " + d.host() + "'s msDS-AllowedToDelegateTo (ADUC: " + d.host()
                     + " > Delegation > Add > " + d.peer() + ")" + typed(command, d.host(), "msDS-AllowedToDelegateTo")

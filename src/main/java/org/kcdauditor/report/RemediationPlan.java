@@ -501,13 +501,20 @@ public final class RemediationPlan {
                 purgeHosts.add(name);
             }
         }
-        Commands first = Commands.forServer(server(doc.directory()));
+        // a host whose cn is not its account name is named by its sAMAccountName in every cmdlet
+        Map<String, String> accounts = new HashMap<>();
+        hostDocs.values().forEach(h -> {
+            if (Commands.accountDiffers(h.name(), h.samAccountName())) {
+                accounts.put(h.name(), h.samAccountName());
+            }
+        });
+        Commands first = Commands.forServer(server(doc.directory())).withAccounts(accounts);
         Map<String, Server> servers = new LinkedHashMap<>();
         for (FindingsDocument.DirectoryDoc d : nn(doc.directories())) {
             if (d != null && d.name() != null) {
                 // the first directory is the one of directory: its server is the run's as before
                 servers.putIfAbsent(d.name(), new Server(d.name(), domainDn(d.baseDn()), d.baseDn(), servers.isEmpty()
-                        ? first : Commands.forServer(server(d.asDirectory()))));
+                        ? first : Commands.forServer(server(d.asDirectory())).withAccounts(accounts)));
             }
         }
         Map<String, String> directoryOfHost = new HashMap<>();

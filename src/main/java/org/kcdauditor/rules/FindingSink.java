@@ -11,6 +11,16 @@ import java.util.List;
 /** Collects the findings of one evaluation. A rule starts one with {@link #add}, fills it in and {@link Draft#emit emits} it. */
 public final class FindingSink {
     private final List<Finding> findings = new ArrayList<>();
+    private final org.kcdauditor.remedy.Commands commands;
+
+    public FindingSink() {
+        this(org.kcdauditor.remedy.Commands.serverless());
+    }
+
+    /** A sink whose findings' remediation sentences take their commands from {@code commands}. */
+    public FindingSink(org.kcdauditor.remedy.Commands commands) {
+        this.commands = commands;
+    }
 
     /** A finding of {@code rule} at its usual severity. */
     public Draft add(RuleInfo rule) {
@@ -98,7 +108,7 @@ public final class FindingSink {
                 throw new IllegalStateException(rule.id() + ": a finding needs a message and at least one action");
             }
             findings.add(Finding.of(rule.id(), severity, cluster, host, peer, spn, idSpnSet ? idSpn : spn, message,
-                    evidence, actions));
+                    evidence, actions, commands));
         }
     }
 }

@@ -165,7 +165,7 @@ class MultiDirectoryTest {
                 + "        Add-Change $Identity 'computer' 'msDS-AllowedToActOnBehalfOfOtherIdentity' 'set' $sids"
                 + " $current.Sddl"), script);
         assertTrue(script.contains("Set-RbcdSddl $c.object \"$($c.before)\""), script);
-        assertTrue(script.contains("Set-Rbcd 'HV21$' @(@{Name = 'HV01'; Domain = 'contoso.com'; Sid = '"
+        assertTrue(script.contains("Set-Rbcd 'HV21$' @(@{Name = 'HV01'; Account = 'HV01$'; Domain = 'contoso.com'; Sid = '"
                 + Hosts.DOMAIN_SID + "-2000'}"), script);
     }
 

@@ -166,7 +166,7 @@ public final class RunbookModel {
             hm.put("server", s(plan.commandsFor(h.name()).server()));
             hm.put("rbcd", h.rbcdAdded().stream().map(p -> p.name() != null ? p.name() + (p.domain() == null ? ""
                     : " (" + p.domain() + ")") : s(p.sid())).toList());
-            List<Object> steps = steps(mine);
+            List<Object> steps = steps(mine, plan);
             for (Object o : steps) {
                 @SuppressWarnings("unchecked")
                 Map<String, Object> st = (Map<String, Object>) o;
@@ -187,7 +187,7 @@ public final class RunbookModel {
         m.put("objects", plan.objectNames());
         m.put("hasRbcd", plan.hosts().stream().anyMatch(h -> !h.rbcd().isEmpty()));
         m.put("unregister", steps(changeSteps.stream().filter(st -> st.change() instanceof Action.UnregisterSpn)
-                .toList()));
+                .toList(), plan));
         List<Object> hostSteps = new ArrayList<>();
         for (Procedure.Step st : procedure.steps(Procedure.Phase.HOSTS)) {
             Map<String, Object> hm = new LinkedHashMap<>();
@@ -274,7 +274,7 @@ public final class RunbookModel {
      * The steps as the script needs them: the command to show, its undo, and the typed change
      * ({@code kind} add | remove | register | unregister | flags with its values).
      */
-    private static List<Object> steps(List<Procedure.Step> steps) {
+    private static List<Object> steps(List<Procedure.Step> steps, RemediationPlan plan) {
         List<Object> out = new ArrayList<>();
         for (Procedure.Step st : steps) {
             Map<String, Object> sm = new LinkedHashMap<>();
@@ -294,9 +294,11 @@ public final class RunbookModel {
                 kind(sm, "unregister", u.holder(), List.of(u.spn()));
                 sm.put("dn", s(u.dn()));
                 // a holder's DN with a control, bidirectional or invisible character (a CN made by a script) would be
-                // shown escaped (backslash, u, code) in the script's quotes and then name no object: the script decodes its exact bytes
+                // shown escaped (backslash, u, code) in the script's quotes and then name no object: the script
+                // decodes its exact bytes
                 boolean shownAsStored = u.dn() == null || Values.visible(u.dn()).equals(u.dn());
-                sm.put("dnB64", shownAsStored ? "" : Base64.getEncoder().encodeToString(u.dn().getBytes(StandardCharsets.UTF_8)));
+                sm.put("dnB64", shownAsStored ? ""
+                        : Base64.getEncoder().encodeToString(u.dn().getBytes(StandardCharsets.UTF_8)));
                 sm.put("account", s(u.account()));
             } else if (a instanceof Action.ReplaceUnconstrained r) {
                 kind(sm, "flags", r.host(), List.of());
@@ -313,8 +315,11 @@ public final class RunbookModel {
                 sm.put("trustedToAuth", String.valueOf(p.enabled()));
             } else if (a instanceof Action.AddRbcd r) {
                 kind(sm, "rbcd", r.host(), List.of());
-                sm.put("principals", principals(r.principals()));
+                sm.put("principals", principals(r.principals(), plan.commandsFor(r.host())));
             }
+            // the account the cmdlets take: the sAMAccountName, which is not always the host's name with $
+            Object subject = sm.get("subject");
+            sm.put("account", subject instanceof String h && !h.isEmpty() ? plan.commandsFor(h).account(h) : "");
             out.add(sm);
         }
         return out;
@@ -338,12 +343,13 @@ public final class RunbookModel {
     }
 
     /** Each principal of an RBCD list: its name and domain where known (resolved there), and its SID. */
-    private static List<Object> principals(List<Action.Principal> principals) {
+    private static List<Object> principals(List<Action.Principal> principals, org.kcdauditor.remedy.Commands commands) {
         List<Object> out = new ArrayList<>();
         for (Action.Principal p : principals) {
             boolean named = p.name() != null && Values.validHostName(p.name());
             out.add(Map.of("name", named ? p.name() : "", "domain", named && p.domain() != null
-                    && Values.validHostName(p.domain()) ? p.domain() : "", "sid", s(p.sid())));
+                    && Values.validHostName(p.domain()) ? p.domain() : "", "sid", s(p.sid()),
+                    "account", named ? commands.account(p.name()) : ""));
         }
         return out;
     }
