@@ -1,7 +1,8 @@
 <#--
   kcd-audit mail notice, plain-text part. Model: subject, scope, job, runId, startedAt, finishedAt,
-  directoryUrl, previousRunId, summary (decision, noGo, fixedByChange, change (a change is proposed), status, headline, high, medium, low, info,
-  waived, decisions, clusters: name, decision (GO or NO-GO), go, goAfter, failing, waivedFailing, reasons, status,
+  directoryUrl, previousRunId, summary (decision, noGo, fixedByChange, change (a change is proposed), scope (the cluster of
+  a cluster owners' notice, else empty), status, headline, high, medium, low, info, waived, decisions (the cluster's in a
+  cluster owners' notice, the run's else; the headline is always the run's), clusters: name, decision (GO or NO-GO), go, goAfter, failing, waivedFailing, reasons, status,
   pairsOk, pairs, compliance, high…info: the report view's numbers; unclustered: status, high…info of the open
   findings outside every cluster, only in the notice to mail.to and only when there are such findings), comparedNote (in the notice to mail.to, why the reports count other new/resolved figures; else empty), added/resolved/open (lists of id, severity, rule, cluster, host, peer,
   message, remediation), changes (the same for the open CHANGED_SINCE_LAST_RUN findings: not compared, but open
@@ -21,8 +22,8 @@ DECISION: ${summary.decision}
 Audit ${runId} (job ${job}) of ${directoryUrl}, finished ${finishedAt}.
 <#if previousRunId?has_content>Compared with the previous successful run ${previousRunId}.<#else>No previous successful run: every finding counts as new.</#if>
 
-STATUS: ${summary.status}. ${summary.headline}
-Open findings: ${summary.high} high, ${summary.medium} medium, ${summary.low} low, ${summary.info} info<#if summary.waived gt 0>; ${summary.waived} waived, not counted</#if>; ${summary.decisions} need a decision.
+STATUS<#if summary.scope?has_content> OF ${summary.scope}</#if>: ${summary.status}. ${summary.headline}
+Open findings<#if summary.scope?has_content> in ${summary.scope}</#if>: ${summary.high} high, ${summary.medium} medium, ${summary.low} low, ${summary.info} info<#if summary.waived gt 0>; ${summary.waived} waived, not counted</#if>; ${summary.decisions} need a decision.
 <#list summary.clusters as c>
 - ${c.name}: ${c.status}, ${c.pairsOk}/${c.pairs} pairs OK, ${c.compliance} of entries present (${c.high} high, ${c.medium} medium, ${c.low} low, ${c.info} info)
 </#list>

@@ -230,14 +230,20 @@ public final class NoticeBuilder {
      */
     private static Map<String, Object> summary(ReportView view, String cluster) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("headline", view.headline());
-        m.put("status", view.status().label());
-        Counts counts = view.counts();
+        ReportView.ClusterView scoped = cluster == null ? null : view.clusters().stream()
+                .filter(c -> c.name().equalsIgnoreCase(cluster)).findFirst().orElse(null);
+        // a cluster's owners read their cluster's state, as their subject and lists count it; the run's headline
+        // stays, said to be the whole audit's
+        m.put("scope", scoped == null ? "" : scoped.name());
+        m.put("headline", scoped == null ? view.headline() : "The whole audit: " + view.headline());
+        m.put("status", scoped == null ? view.status().label() : scoped.statusLabel());
+        Counts counts = scoped == null ? view.counts() : scoped.counts();
         for (Severity s : Severity.values()) {
             m.put(s.name().toLowerCase(Locale.ROOT), counts.open(s));
         }
         m.put("waived", counts.waivedTotal());
-        m.put("decisions", view.decisions().size());
+        m.put("decisions", scoped == null ? view.decisions().size() : view.decisions().stream()
+                .filter(d -> scoped.name().equalsIgnoreCase(d.finding().cluster())).count());
         List<Map<String, Object>> clusters = new ArrayList<>();
         for (ReportView.ClusterView c : view.clusters()) {
             if (cluster != null && !c.name().equalsIgnoreCase(cluster)) {

@@ -472,6 +472,13 @@ class OutputsAgreeTest {
                 assertEquals((int) e.getValue(), Integer.parseInt(lists.group(1)) + Integer.parseInt(lists.group(2))
                         + Integer.parseInt(lists.group(3)), "new + still open + changed = open findings: " + n.text());
                 assertTrue(n.html().contains("Changed in the directory since the previous audit ("), n.html());
+                Matcher status = Pattern.compile("\nOpen findings(?: in (\\w+))?: (\\d+) high, (\\d+) medium, (\\d+) low,"
+                        + " (\\d+) info").matcher(n.text());
+                assertTrue(status.find(), n.text());
+                assertEquals(e.getKey().equals("HVC1") ? "HVC1" : null, status.group(1), "the scope said");
+                assertEquals((int) e.getValue(), Integer.parseInt(status.group(2)) + Integer.parseInt(status.group(3))
+                        + Integer.parseInt(status.group(4)) + Integer.parseInt(status.group(5)),
+                        "the status counts the open findings the subject counts: " + n.text());
             }
         }
     }
