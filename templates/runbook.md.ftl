@@ -274,8 +274,8 @@ from ${run.exportFile}, or use `remediation.ps1 -Rollback -Apply`, which restore
 <#else>
 By hand, the inverse commands below undo the whole plan (the previous values are in ${run.exportFile}).
 </#if>
-<#if preChecks?has_content>
-The migration authentication set to Kerberos on a host (step ${phase.before.number}) is not undone: CredSSP fails under Credential Guard.
+<#if preChecks?has_content || kerberosOnHosts>
+The migration authentication set to Kerberos on a host (step <#if preChecks?has_content>${phase.before.number}<#if kerberosOnHosts> and step </#if></#if><#if kerberosOnHosts>${phase.hosts.number}</#if>) is not undone: CredSSP fails under Credential Guard.
 </#if>
 Then replicate and purge tickets again as in steps ${phase.replicate.number} and ${phase.purge.number}.
 

@@ -52,6 +52,23 @@ class RunbookTest {
     }
 
     @Test
+    void theRollbackNamesEveryStepThatSetsTheMigrationAuthenticationToKerberos() throws Exception {
+        FindingsDocument doc = Fixtures.withFindings(Fixtures.demo(), List.of(TestFindings.of(
+                "MIGRATION_AUTH_NOT_KERBEROS", Severity.HIGH, "HVC1", "HV02", null, null, "HV02 authenticates live"
+                        + " migrations with CredSSP.", Evidence.builder().build(),
+                new Action.SetMigrationAuthentication("HV02"))));
+        String md = render(RunbookWriter.markdown(new TemplateRenderer(TEMPLATES)), doc);
+        java.util.regex.Matcher on = java.util.regex.Pattern.compile("## (\\d+)\\. On the host").matcher(md);
+        assertTrue(on.find(), md);
+        assertTrue(md.contains("The migration authentication set to Kerberos on a host (step 1 and step " + on.group(1)
+                + ") is not undone"), md);
+        String html = render(RunbookWriter.html(new TemplateRenderer(TEMPLATES)), doc);
+        assertTrue(html.contains("(step 1 and step " + on.group(1) + ") is not undone"), html);
+        assertTrue(render(RunbookWriter.markdown(new TemplateRenderer(TEMPLATES)), Fixtures.demo())
+                .contains("(step 1) is not undone"), "no step on the hosts sets it: the pre-check's step alone");
+    }
+
+    @Test
     void onlyEntriesNamingHostsThatDoNotExistAreScriptedForRemoval() throws Exception {
         Action remove = new Action.RemoveDelegation("HV01", "SRV01", List.of("cifs/srv01.contoso.com"));
         Finding nonPeer = TestFindings.of("STALE_DELEGATION", Severity.LOW, "HVC1", "HV01", "SRV01",

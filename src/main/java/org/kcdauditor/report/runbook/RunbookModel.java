@@ -199,6 +199,9 @@ public final class RunbookModel {
             hostSteps.add(hm);
         }
         m.put("hostSteps", hostSteps);
+        // the rollback says where the migration authentication was set to Kerberos (it is not undone)
+        m.put("kerberosOnHosts", procedure.steps(Procedure.Phase.HOSTS).stream()
+                .anyMatch(st -> st.change() instanceof Action.SetMigrationAuthentication));
 
         List<Object> refused = new ArrayList<>();
         for (RemediationPlan.Refused r : plan.refused()) {
