@@ -299,12 +299,21 @@ public final class NoticeBuilder {
             return c.scope();
         }
         Set<String> clusters = new LinkedHashSet<>();
-        java.util.stream.Stream.of(c.added(), c.resolved(), c.open(), c.changes()).flatMap(List::stream).map(Finding::cluster)
-                .filter(n -> n != null).forEach(clusters::add);
-        if (clusters.size() == 1) {
-            return clusters.iterator().next();
+        boolean outside = false;
+        for (Finding f : java.util.stream.Stream.of(c.added(), c.resolved(), c.open(), c.changes())
+                .flatMap(List::stream).toList()) {
+            if (f.cluster() == null) {
+                outside = true;
+            } else {
+                clusters.add(f.cluster());
+            }
         }
-        return clusters.isEmpty() ? "all clusters" : clusters.size() + " clusters";
+        if (clusters.size() == 1) {
+            // the subject's counts take in the findings outside every cluster too: not one cluster's alone
+            return clusters.iterator().next() + (outside ? " and findings not tied to a cluster" : "");
+        }
+        return clusters.isEmpty() ? outside ? "findings not tied to a cluster" : "all clusters"
+                : clusters.size() + " clusters";
     }
 
     /**

@@ -500,6 +500,24 @@ class OutputsAgreeTest {
         return teamNotice().text();
     }
 
+    /** The team's subject names the scope its counts take in: one cluster alone only when no finding lies outside. */
+    @Test
+    void aTeamNoticeNamesOneClusterOnlyWhenAllItCountsIsThatClusters() {
+        MailConfig mail = new MailConfig("127.0.0.1", 25, "none", null, null, null, "kcd@contoso.com",
+                List.of("team@contoso.com"), Map.of(), null, null, null, null, null);
+        NoticeBuilder builder = new NoticeBuilder(mail, new TemplateRenderer(Path.of("templates")));
+        FindingsDocument hvc1 = doc.withFindings(doc.findings().stream().filter(f -> !"HVC2".equals(f.cluster()))
+                .toList());
+        long open = hvc1.findings().stream().filter(f -> !f.isWaived()).count();
+        assertTrue(hvc1.findings().stream().anyMatch(f -> !f.isWaived() && f.cluster() == null), "the demo's operator");
+        assertEquals("[kcd-audit] HVC1 and findings not tied to a cluster: no change, " + open + " open findings",
+                builder.build("test", Notify.ALWAYS, hvc1, hvc1.findings(), "prev", null).get(0).subject());
+        FindingsDocument only = hvc1.withFindings(hvc1.findings().stream().filter(f -> f.cluster() != null).toList());
+        assertEquals("[kcd-audit] HVC1: no change, " + only.findings().stream().filter(f -> !f.isWaived()).count()
+                + " open findings", builder.build("test", Notify.ALWAYS, only, only.findings(), "prev", null).get(0)
+                .subject());
+    }
+
     private static Notice teamNotice() {
         MailConfig mail = new MailConfig("127.0.0.1", 25, "none", null, null, null, "kcd@contoso.com",
                 List.of("team@contoso.com"), Map.of(), null, null, null, null, null);
