@@ -80,6 +80,9 @@ public class AuditJob implements Job {
         } catch (RunLock.LockedException e) {
             d.fireLog().finish(fireId, d.clock().instant(), null, FireLog.SKIPPED, e.getMessage());
             LOG.warn("job {} not run: {}", name, e.getMessage());
+            // a skipped monthly report is news like a failed one: nobody should find out a month later
+            notifyFailure(d, job, fireTime, "it waited " + minutes(d.lockWait()) + " for the run lock and was"
+                    + " skipped: " + e.getMessage());
         } catch (RunInterruptedException e) {
             String reason = withOutputs(e.getMessage(), control);
             d.fireLog().finish(fireId, d.clock().instant(), control.runId(), FireLog.INTERRUPTED, reason);
@@ -98,6 +101,11 @@ public class AuditJob implements Job {
         } finally {
             d.active().end(active);
         }
+    }
+
+    private static String minutes(java.time.Duration d) {
+        long m = d.toMinutes();
+        return m >= 1 ? m + " minute" + (m == 1 ? "" : "s") : d.toSeconds() + " s";
     }
 
     /** store.retain after each scheduled run, still under the run lock; a failure is logged, the run stands. */

@@ -76,6 +76,14 @@ public final class Daemon implements AutoCloseable {
     /** Creates the scheduler (not started) and brings the database's jobs in line with the config. */
     public static Daemon create(AuditConfig config, Secrets secrets, Map<String, String> env, Clock clock, Path home)
             throws SchedulerException {
+        DaemonConfig dc = config.daemon();
+        return create(config, secrets, env, clock, home, LOCK_WAIT.compareTo(dc.runLockTtl()) > 0 ? LOCK_WAIT
+                : dc.runLockTtl().plusMinutes(1));
+    }
+
+    /** The same, a fire waiting at most {@code lockWait} for another audit to finish (tests wait less). */
+    static Daemon create(AuditConfig config, Secrets secrets, Map<String, String> env, Clock clock, Path home,
+                         Duration lockWait) throws SchedulerException {
         Database db = Database.open(config, env);
         DaemonConfig dc = config.daemon();
         String ds = "kcd-store-" + UUID.randomUUID();
@@ -87,8 +95,7 @@ public final class Daemon implements AutoCloseable {
         Outbox outbox = new Outbox(db, clock, Duration.ofMillis(dc.outboxIntervalMillis()), instance);
         Notifier notifier = new Notifier(config, secrets, env, clock, Installation.at(home).templates(), outbox);
         DaemonContext ctx = new DaemonContext(config, secrets, env, clock, home, db, outbox, notifier,
-                new FireLog(db), RunLock.of(config, env, clock), LOCK_WAIT.compareTo(dc.runLockTtl()) > 0 ? LOCK_WAIT
-                        : dc.runLockTtl().plusMinutes(1), instance, new ActiveJobs());
+                new FireLog(db), RunLock.of(config, env, clock), lockWait, instance, new ActiveJobs());
         scheduler.getContext().put(DaemonContext.KEY, ctx);
         Daemon d = new Daemon(scheduler, ctx, ds);
         d.reconcileUnderLock();

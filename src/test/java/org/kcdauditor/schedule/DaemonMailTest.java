@@ -110,4 +110,36 @@ class DaemonMailTest {
             smtp.stop();
         }
     }
+
+    @Test
+    void aScheduledAuditSkippedForTheRunLockIsMailed() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        GreenMail smtp = new GreenMail(Smtp.on(port, ServerSetup.PROTOCOL_SMTP));
+        smtp.setUser(ScheduleFixture.FROM, ScheduleFixture.FROM, ScheduleFixture.SMTP_PASSWORD);
+        smtp.start();
+        try (DemoDirectory directory = ScheduleFixture.directory()) {
+            Map<String, String> env = ScheduleFixture.env(directory);
+            AuditConfig cfg = ConfigLoader.load(ScheduleFixture.config(dir, directory, null,
+                    "  - name: monthly-report\n    cron: \"* * * * * ?\"\n    notify: always\n",
+                    ScheduleFixture.mail(port, 10), "daemon:\n  misfireThresholdSeconds: 1\n"));
+            // a manual audit that runs long holds the lock the whole time
+            try (org.kcdauditor.run.RunLock.Held manual = org.kcdauditor.run.RunLock.of(cfg, env, Clock.systemUTC())
+                    .acquire("kcd-audit run (a long manual audit)", Duration.ZERO);
+                 Daemon d = Daemon.create(cfg, new Secrets(env), env, Clock.systemUTC(), Path.of("."),
+                         Duration.ofSeconds(2))) {
+                d.start();
+                assertTrue(smtp.waitForIncomingEmail(30_000, 1), "a notice of the skipped audit");
+            }
+            jakarta.mail.internet.MimeMessage m = smtp.getReceivedMessages()[0];
+            assertEquals("[kcd-audit] job monthly-report: the audit could not run", m.getSubject());
+            String text = (String) ((jakarta.mail.Multipart) m.getContent()).getBodyPart(0).getContent();
+            assertTrue(text.contains("it waited 2 s for the run lock and was skipped: another audit of this store is"
+                    + " running (held by") && text.contains("a long manual audit"), text);
+        } finally {
+            smtp.stop();
+        }
+    }
 }
