@@ -300,8 +300,8 @@ public final class Commands {
      * Exports what a rollback needs, to {@code file} (Export-Clixml): of the computers under {@code baseDn} and of
      * the objects {@code others} (DNs: the accounts a duplicate SPN is taken off, user accounts too), every attribute
      * the change can write (delegation entries, flags, SPNs, resource-based delegation, encryption types); null for a
-     * base DN that does not stay on one line. A DN that does not stay on one line is left out: its change is refused
-     * too.
+     * base DN that does not stay on one line. A DN with a control, bidirectional or invisible character is given by
+     * its UTF-8 bytes (Base64), as remediation.ps1 names it.
      */
     public String export(String baseDn, List<String> others, String file) {
         if (!Values.oneLine(baseDn)) {
@@ -309,8 +309,13 @@ public final class Commands {
         }
         String computers = "Get-ADComputer -Filter * -SearchBase " + Ps.quote(baseDn == null ? "" : baseDn)
                 + " -Properties " + EXPORTED + serverArgument();
-        List<String> objects = others.stream().filter(Values::oneLine).distinct().map(dn -> "Get-ADObject -Identity "
-                + Ps.quote(dn) + " -Properties " + EXPORTED + serverArgument()).toList();
+        // a DN with a control, bidirectional or invisible character would be shown escaped and name no object: it is
+        // given by its exact bytes, as remediation.ps1 takes the SPN off it
+        List<String> objects = others.stream().filter(java.util.Objects::nonNull).distinct().map(dn -> "Get-ADObject"
+                + " -Identity " + (Values.visible(dn).equals(dn) ? Ps.quote(dn) : "([Text.Encoding]::UTF8.GetString("
+                + "[Convert]::FromBase64String(" + Ps.quote(java.util.Base64.getEncoder().encodeToString(
+                dn.getBytes(java.nio.charset.StandardCharsets.UTF_8))) + ")))") + " -Properties " + EXPORTED
+                + serverArgument()).toList();
         String source = objects.isEmpty() ? computers : "& { " + computers + "; " + String.join("; ", objects) + " }";
         return source + " | Select-Object Name,DistinguishedName," + EXPORTED + " | Export-Clixml " + Ps.quote(file);
     }

@@ -64,11 +64,6 @@ public final class RemediationPlan {
             return rbcd.stream().filter(p -> !p.present()).toList();
         }
 
-        /** The sAMAccountName the AD cmdlets take: the name with {@code $}. */
-        public String identity() {
-            return name + "$";
-        }
-
         public boolean changesDelegationTab() {
             return !add.isEmpty() || !remove.isEmpty() || unconstrained || trustedToAuth != null;
         }

@@ -217,9 +217,14 @@ class HostileValuesTest {
         Path out = new AuditRun(cfg, new Secrets(Map.of()), CLOCK, Reports.standard(Path.of("templates"),
                 ReportsConfig.defaults())).withHome(own).withEnvironment(Map.of())
                 .withSource(p -> snapshot(CLOCK.instant(), objects))
-                .execute(own.resolve("out"), EnumSet.of(Format.JSON, Format.PS1), new Timings(), n -> { })
+                .execute(own.resolve("out"), EnumSet.of(Format.JSON, Format.PS1, Format.MD), new Timings(), n -> { })
                 .outDir();
         assertTrue(Files.readString(out.resolve("findings.json")).contains("DUPLICATE_SPN"), "the duplicate is found");
+        String md = Files.readString(out.resolve("runbook.md"), StandardCharsets.UTF_8);
+        assertTrue(md.contains("Get-ADObject -Identity ([Text.Encoding]::UTF8.GetString([Convert]::FromBase64String('"
+                + java.util.Base64.getEncoder().encodeToString(dn.getBytes(StandardCharsets.UTF_8)) + "')))"),
+                "the rollback export keeps the holder, named by its exact DN: " + md.lines()
+                        .filter(l -> l.contains("Export-Clixml")).toList());
         String ps1 = Files.readString(out.resolve("remediation.ps1"), StandardCharsets.UTF_8);
         String b64 = java.util.Base64.getEncoder().encodeToString(dn.getBytes(StandardCharsets.UTF_8));
         assertTrue(ps1.contains("    Remove-ObjectSpn (D '" + b64 + "') 'HOST/hv05.contoso.com.'"),

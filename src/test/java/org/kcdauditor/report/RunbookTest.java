@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -49,6 +50,21 @@ class RunbookTest {
         assertTrue(before.contains("on HV02: Move-ClusterVirtualMachineRole -Name ''<test VM>'' -Node ''HV03''"), before);
         assertFalse(after.contains("on HV02: Move-ClusterVirtualMachineRole -Name ''<test VM>'' -Node ''HV03''"), after);
         assertTrue(after.contains("Add-Values 'HV01$'"), "unwaived changes stay");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theModelNamesTheAccountLosingADuplicateSpnAndEachHostsAccount() {
+        Map<String, Object> m = org.kcdauditor.report.runbook.RunbookModel.of(ReportView.of(Fixtures.demo()),
+                java.util.Set.of());
+        List<Map<String, Object>> unregister = (List<Map<String, Object>>) m.get("unregister");
+        assertFalse(unregister.isEmpty(), "the demo's svc-vmm holds HV12's SPN");
+        for (Map<String, Object> u : unregister) {
+            assertEquals("svc-vmm", u.get("account"), "the user account, not the holder's name with $: " + u);
+        }
+        for (Map<String, Object> h : (List<Map<String, Object>>) m.get("hosts")) {
+            assertEquals(h.get("name") + "$", h.get("identity"));
+        }
     }
 
     @Test

@@ -142,7 +142,7 @@ public final class RunbookModel {
                     && !(st.change() instanceof Action.UnregisterSpn)).toList();
             Map<String, Object> hm = new LinkedHashMap<>();
             hm.put("name", h.name());
-            hm.put("identity", h.identity());
+            hm.put("identity", plan.commandsFor(h.name()).account(h.name())); // the sAMAccountName the cmdlets take
             hm.put("dnsHostName", s(h.dnsHostName()));
             hm.put("cluster", s(h.cluster()));
             hm.put("os", s(h.operatingSystem()));
@@ -322,7 +322,9 @@ public final class RunbookModel {
             }
             // the account the cmdlets take: the sAMAccountName, which is not always the host's name with $
             Object subject = sm.get("subject");
-            sm.put("account", subject instanceof String h && !h.isEmpty() ? plan.commandsFor(h).account(h) : "");
+            if (!(a instanceof Action.UnregisterSpn)) { // there: the account of the object losing the SPN, above
+                sm.put("account", subject instanceof String h && !h.isEmpty() ? plan.commandsFor(h).account(h) : "");
+            }
             out.add(sm);
         }
         return out;
