@@ -211,7 +211,7 @@ public final class NoticeBuilder {
         view.findings().forEach(v -> remedies.put(v.finding().id(), v.remediation()));
         model.put("added", rows(c.added(), remedies));
         model.put("resolved", rows(c.resolved(), remedies));
-        model.put("comparedNote", comparedNote(doc, c, cluster));
+        model.put("comparedNote", comparedNote(doc, c, cluster, previousRunId));
         model.put("open", rows(c.open(), remedies));
         model.put("changes", rows(c.changes(), remedies));
         model.put("pdfNote", pdfNote == null ? "" : pdfNote);
@@ -321,7 +321,7 @@ public final class NoticeBuilder {
      * {@code history}), why: the reports count waived findings and CHANGED_SINCE_LAST_RUN, which a notice leaves out;
      * else empty.
      */
-    static String comparedNote(FindingsDocument doc, Change c, String cluster) {
+    static String comparedNote(FindingsDocument doc, Change c, String cluster, String noticeBase) {
         if (cluster != null || doc.history() == null || doc.history().newFindings() == null
                 || doc.history().resolvedFindings() == null) {
             return "";
@@ -330,6 +330,13 @@ public final class NoticeBuilder {
         int reportsResolved = doc.history().resolvedFindings().size();
         if (reportsNew == c.added().size() && reportsResolved == c.resolved().size()) {
             return "";
+        }
+        String reportsBase = doc.history().previousRunId();
+        if (noticeBase != null && reportsBase != null && !noticeBase.equals(reportsBase)) {
+            return "The reports count " + reportsNew + " new and " + reportsResolved + " resolved against run "
+                    + reportsBase + ", the audit just before this one; this notice counts against run " + noticeBase
+                    + ", the last scheduled audit whose notices were queued, and leaves out waived findings and"
+                    + " CHANGED_SINCE_LAST_RUN.";
         }
         return "The reports count " + reportsNew + " new and " + reportsResolved + " resolved against the previous run:"
                 + " they include waived findings and CHANGED_SINCE_LAST_RUN (each run has its own), which this notice"

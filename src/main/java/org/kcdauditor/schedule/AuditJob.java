@@ -186,7 +186,14 @@ public class AuditJob implements Job {
             LOG.error("job {}: {}", job.name(), reason);
             return;
         }
-        d.fireLog().finish(fireId, d.clock().instant(), o.runId(), FireLog.SUCCEEDED, summary);
+        try {
+            d.fireLog().finish(fireId, d.clock().instant(), o.runId(), FireLog.SUCCEEDED, summary);
+        } catch (RuntimeException e) {
+            // the run is stored and its notices queued: not a failed audit (no failure notice); the next notices
+            // compare with the run before it, which tells this change again rather than never
+            LOG.error("job {}: run {} and its notices are stored, but its fire could not be recorded: {}", job.name(),
+                    o.runId(), e.getMessage());
+        }
         if (queued.isEmpty()) {
             LOG.info("job {}: no notice (notify: {}{})", job.name(), job.notifyMode().label(),
                     job.notifyMode() == ScheduleConfig.Notify.ON_CHANGE ? ", nothing changed" : "");

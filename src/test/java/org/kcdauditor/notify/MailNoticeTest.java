@@ -143,7 +143,7 @@ class MailNoticeTest {
         String t = (String) text.getContent();
         String h = (String) html.getContent();
         assertTrue(t.contains("NEW (") && t.contains("RESOLVED (0)") && t.contains("STILL OPEN (0)"), t);
-        assertTrue(t.contains("No previous successful run"), t);
+        assertTrue(t.contains("No earlier audit to compare with: every finding counts as new."), t);
         // times to the second, as in every other output (not the Instant's nanoseconds)
         String finished = "finished " + org.kcdauditor.report.Words.time(run.document().finishedAt()) + ".";
         assertTrue(finished.matches("finished \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC\\."), finished);
@@ -213,7 +213,7 @@ class MailNoticeTest {
         assertTrue(notices.get(0).subject().startsWith("[kcd-audit] 2 clusters: "), notices.get(0).subject());
         assertTrue(notices.get(1).subject().startsWith("[kcd-audit] HVC1: "), notices.get(1).subject());
         assertFalse(notices.get(1).text().contains("HVC2"), notices.get(1).text());
-        assertTrue(notices.get(0).text().contains("Compared with the previous successful run " + same.runId()),
+        assertTrue(notices.get(0).text().contains("New and resolved are counted against run " + same.runId() + ", the last scheduled audit"),
                 notices.get(0).text());
         assertEquals(new Outbox.Result(4, 0), notifier(cfg, outbox).flush());
         assertTrue(smtp.waitForIncomingEmail(5000, 4));
@@ -248,7 +248,7 @@ class MailNoticeTest {
         AuditRun.Outcome recovered = audit(cfg, "json");
         List<Notice> notices = notifier(cfg, outbox).queue("daily-drift", Notify.ON_CHANGE, recovered.document(), null);
         assertEquals(2, notices.size(), "the change in HVC1 is told to the team and to HVC1's owner");
-        assertTrue(notices.get(0).text().contains("Compared with the previous successful run " + told.runId()),
+        assertTrue(notices.get(0).text().contains("New and resolved are counted against run " + told.runId() + ", the last scheduled audit"),
                 notices.get(0).text());
         assertFalse(notices.get(0).subject().contains("no change"), notices.get(0).subject());
     }
