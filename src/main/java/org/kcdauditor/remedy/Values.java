@@ -27,6 +27,12 @@ public final class Values {
             SHOWN[c] = !(Character.isISOControl(c) || c == '\u2028' || c == '\u2029' || bidi((char) c)
                     || invisible((char) c));
         }
+        // the lead halves of the format characters beyond U+FFFF (U+1BCA0, U+1D173, …): such a pair is looked at whole
+        for (int cp = 0x10000; cp <= Character.MAX_CODE_POINT; cp++) {
+            if (Character.getType(cp) == Character.FORMAT) {
+                SHOWN[Character.highSurrogate(cp)] = false;
+            }
+        }
     }
 
     private Values() {
@@ -52,7 +58,7 @@ public final class Values {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             if (c == '"' || c == '\'' || c == '`' || c >= '\u2018' && c <= '\u201F' || Character.isISOControl(c)
-                    || c == '\u2028' || c == '\u2029' || bidi(c) || invisible(c)
+                    || c == '\u2028' || c == '\u2029' || bidi(c) || invisible(c) || invisiblePair(value, i)
                     || c == '$' && i + 1 < value.length() && value.charAt(i + 1) == '(') {
                 return false;
             }
@@ -101,9 +107,13 @@ public final class Values {
         StringBuilder sb = new StringBuilder(value.length() + 8).append(value, 0, first);
         for (int i = first; i < value.length(); i++) {
             char c = value.charAt(i);
-            if (hidden(c)) {
+            boolean pair = Character.isHighSurrogate(c) && i + 1 < value.length()
+                    && Character.isLowSurrogate(value.charAt(i + 1));
+            if (pair && !invisible(c) && !invisiblePair(value, i)) {
+                sb.append(c).append(value.charAt(++i)); // a lead half shared with visible characters (U+1D160)
+            } else if (hidden(c)) {
                 sb.append(String.format("\\u%04X", (int) c));
-                if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+                if (pair) {
                     sb.append(String.format("\\u%04X", (int) value.charAt(++i))); // the pair's other half, not alone
                 }
             } else {
@@ -174,9 +184,18 @@ public final class Values {
      * Characters that show as nothing, so that a value holding one reads exactly like another value: Unicode's format
      * characters (zero-width space, joiners, word joiner, soft hyphen, byte order mark, …) and the high surrogate
      * U+DB40 of plane 14, whose tag characters (U+E0000–U+E007F) and variation selectors carry text no one sees.
+     * Format characters elsewhere beyond U+FFFF (U+1BCA0, U+1D173, …) are recognised as pairs ({@link #visible},
+     * {@link #typeable}).
      */
     public static boolean invisible(char c) {
         return Character.getType(c) == Character.FORMAT || c == '\uDB40';
+    }
+
+    /** Whether {@code value} holds at {@code i} a surrogate pair of a format character beyond U+FFFF (U+1BCA0). */
+    private static boolean invisiblePair(String value, int i) {
+        return Character.isHighSurrogate(value.charAt(i)) && i + 1 < value.length()
+                && Character.isLowSurrogate(value.charAt(i + 1))
+                && Character.getType(Character.toCodePoint(value.charAt(i), value.charAt(i + 1))) == Character.FORMAT;
     }
 
     /** Bidirectional formatting characters (marks, embeddings, overrides, isolates). */

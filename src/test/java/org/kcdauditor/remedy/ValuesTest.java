@@ -52,6 +52,12 @@ class ValuesTest {
         // a tag character (U+E0041) is a surrogate pair: both halves shown, none left alone
         assertEquals("cifs/a\\uDB40\\uDC41b", Values.visible("cifs/a\uDB40\uDC41b"));
         assertFalse(Values.typeableSpn("cifs/a\uDB40\uDC41"));
+        // other format characters beyond the BMP too: U+1BCA0 (shorthand format letter overlap), U+1D173 (musical
+        // symbol begin beam), whose lead halves also lead visible characters (U+1D160, a musical note, stays)
+        assertEquals("cifs/hv05\\uD82F\\uDCA0.contoso.com", Values.visible("cifs/hv05\uD82F\uDCA0.contoso.com"));
+        assertFalse(Values.typeableSpn("cifs/hv05\uD82F\uDCA0.contoso.com"));
+        assertEquals("a\\uD834\\uDD73b\uD834\uDD60", Values.visible("a\uD834\uDD73b\uD834\uDD60"));
+        assertTrue(Values.typeable("a\uD834\uDD60"));
         // other characters beyond the BMP stay as they are
         assertEquals("cifs/\uD83D\uDE00", Values.visible("cifs/\uD83D\uDE00"));
         assertTrue(Values.typeable("HOST/hv01.contoso.com"));
