@@ -70,7 +70,10 @@ final class DecisionPage {
     static final List<Rows> LAYOUTS = List.of(new Rows(CLUSTER_ROWS, OBJECT_ROWS, WAIVER_FLAGS), new Rows(8, 8, 5),
             new Rows(8, 6, 3), new Rows(6, 6, 3), new Rows(6, 4, 3), new Rows(5, 4, 2), new Rows(4, 3, 2),
             new Rows(3, 3, 2), new Rows(3, 2, 1), new Rows(2, 2, 1));
-    /** Points kept free below page 1's content: the document lays text out a little apart from a measured column. */
+    /**
+     * Points kept free below page 1's content: a margin against rounding between the simulated column and the
+     * document (the two gave the same positions wherever compared, DecisionPageTest's pages among them).
+     */
     private static final float SLACK = 12;
     static final float CHART_HEIGHT = 140;
     static final Color NO_GO = color(Status.RED);
