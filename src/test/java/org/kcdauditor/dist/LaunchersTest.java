@@ -44,11 +44,7 @@ class LaunchersTest {
         pb.environment().put("JAVA_HOME", javaHome.toString());
         pb.environment().put("KCD_AUDIT_HEAP", "2g");
         pb.environment().remove("KCD_AUDIT_JAVA_OPTS");
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(0, p.exitValue(), err);
+        String out = launch(pb).out();
         List<String> expected = new ArrayList<>(List.of("@" + home.resolve("config/jvm.options"), "-Xms2g", "-Xmx2g",
                 "-jar",
                 home.resolve("lib/kcd-auditor.jar").toString()));
@@ -66,11 +62,7 @@ class LaunchersTest {
         pb.environment().put("CDPATH", ".:" + dir);
         pb.environment().remove("KCD_AUDIT_HEAP");
         pb.environment().remove("KCD_AUDIT_JAVA_OPTS");
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(0, p.exitValue(), err);
+        String out = launch(pb).out();
         assertEquals(List.of("@" + home.toRealPath().resolve("config/jvm.options"), "-jar",
                 home.toRealPath().resolve("lib/kcd-auditor.jar").toString(), "--version", ""), List.of(out.split("\n", -1)));
     }
@@ -109,13 +101,22 @@ class LaunchersTest {
         pb.environment().put("JAVA_HOME", javaHome.toString());
         pb.environment().remove("KCD_AUDIT_HEAP");
         pb.environment().remove("KCD_AUDIT_JAVA_OPTS");
+        Output o = launch(pb);
+        assertEquals("ran\n", o.out());
+        return o.err();
+    }
+
+    private record Output(String out, String err) {
+    }
+
+    /** Starts {@code pb} and waits for it, asserting exit 0 (its stderr as the message); its stdout and stderr. */
+    private static Output launch(ProcessBuilder pb) throws Exception {
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
         assertEquals(0, p.exitValue(), err);
-        assertEquals("ran\n", out);
-        return err;
+        return new Output(out, err);
     }
 
     /** A folder laid out like the archive, with an empty jar. */

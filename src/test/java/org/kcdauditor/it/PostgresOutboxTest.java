@@ -1,7 +1,6 @@
 package org.kcdauditor.it;
 
 import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetup;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -16,9 +15,7 @@ import org.kcdauditor.report.FindingsDocument;
 import org.kcdauditor.schedule.ScheduleFixture;
 import org.kcdauditor.store.Database;
 import org.kcdauditor.support.CliRun;
-import org.kcdauditor.support.Smtp;
 
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -49,10 +46,7 @@ class PostgresOutboxTest {
     void noticesAreKeptAndSentOnceOnPostgres() throws Exception {
         pg = PostgresDb.requireOrSkip();
         dbUrl = pg.createDatabase();
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = ScheduleFixture.freePort();
         Map<String, String> env = new HashMap<>(Map.of(ScheduleFixture.SMTP_ENV, ScheduleFixture.SMTP_PASSWORD,
                 "KCD_PG_USER", pg.user, "KCD_PG_PASSWORD", pg.password, ScheduleFixture.LDAP_ENV, "unused"));
         Path file = ScheduleFixture.config(dir, "ldap://127.0.0.1:1", dbUrl + "\n  userEnv: KCD_PG_USER\n"
@@ -72,8 +66,7 @@ class PostgresOutboxTest {
         CliRun pending = CliRun.run(env, "outbox", "--config", file.toString());
         assertEquals(1, pending.exitCode(), pending.toString());
 
-        GreenMail smtp = new GreenMail(Smtp.on(port, ServerSetup.PROTOCOL_SMTP));
-        smtp.setUser(ScheduleFixture.FROM, ScheduleFixture.FROM, ScheduleFixture.SMTP_PASSWORD);
+        GreenMail smtp = ScheduleFixture.smtp(port);
         smtp.start();
         try {
             Thread.sleep(150);

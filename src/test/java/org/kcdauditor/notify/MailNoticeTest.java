@@ -1,7 +1,6 @@
 package org.kcdauditor.notify;
 
 import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetup;
 import com.unboundid.ldap.sdk.LDAPConnection;
 import com.unboundid.ldap.sdk.LDAPURL;
 import com.unboundid.ldap.sdk.Modification;
@@ -28,10 +27,8 @@ import org.kcdauditor.schedule.ScheduleFixture;
 import org.kcdauditor.store.Database;
 import org.kcdauditor.store.FireLog;
 import org.kcdauditor.support.CliRun;
-import org.kcdauditor.support.Smtp;
 
 import java.io.ByteArrayOutputStream;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -59,17 +56,9 @@ class MailNoticeTest {
     void start() throws Exception {
         directory = ScheduleFixture.directory();
         env = ScheduleFixture.env(directory);
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        smtp = greenMail(port);
+        port = ScheduleFixture.freePort();
+        smtp = ScheduleFixture.smtp(port);
         smtp.start();
-    }
-
-    static GreenMail greenMail(int port) {
-        GreenMail g = new GreenMail(Smtp.on(port, ServerSetup.PROTOCOL_SMTP));
-        g.setUser(ScheduleFixture.FROM, ScheduleFixture.FROM, ScheduleFixture.SMTP_PASSWORD);
-        return g;
     }
 
     @AfterEach
@@ -339,7 +328,7 @@ class MailNoticeTest {
         assertEquals(1, listed.exitCode(), "pending notices: exit 1 " + listed);
         assertTrue(listed.out().contains("PENDING") && listed.out().contains(ScheduleFixture.HVC1_OWNER), listed.out());
 
-        smtp = greenMail(port);
+        smtp = ScheduleFixture.smtp(port);
         smtp.start();
         Thread.sleep(250); // past the first back-off (base 200 ms)
         String more = ScheduleFixture.captureErr(() -> {

@@ -15,7 +15,6 @@ import org.kcdauditor.store.Database;
 import org.kcdauditor.support.TestDirectory;
 import org.kcdauditor.support.Smtp;
 
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -46,11 +45,6 @@ class SmtpTlsTest {
         System.clearProperty(DummySSLServerSocketFactory.GREENMAIL_KEYSTORE_PASSWORD_PROPERTY);
     }
 
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
     private static FindingsDocument emptyRun(String runId) {
         return new FindingsDocument(1, runId, Instant.now(), Instant.now(), new FindingsDocument.Directory(
@@ -77,8 +71,8 @@ class SmtpTlsTest {
         TestDirectory.Tls tls = TestDirectory.generateTls(dir.resolve("tls"));
         System.setProperty(DummySSLServerSocketFactory.GREENMAIL_KEYSTORE_FILE_PROPERTY, tls.keyStore().toString());
         System.setProperty(DummySSLServerSocketFactory.GREENMAIL_KEYSTORE_PASSWORD_PROPERTY, tls.password());
-        int smtpsPort = freePort();
-        int plainPort = freePort();
+        int smtpsPort = ScheduleFixture.freePort();
+        int plainPort = ScheduleFixture.freePort();
         smtp = new GreenMail(new ServerSetup[]{Smtp.on(smtpsPort, ServerSetup.PROTOCOL_SMTPS),
                 Smtp.on(plainPort, ServerSetup.PROTOCOL_SMTP)});
         smtp.setUser(ScheduleFixture.FROM, ScheduleFixture.FROM, ScheduleFixture.SMTP_PASSWORD);

@@ -3,7 +3,6 @@ package org.kcdauditor.schedule;
 import org.kcdauditor.store.Database;
 import org.kcdauditor.store.FireLog;
 import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetup;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kcdauditor.config.AuditConfig;
@@ -11,7 +10,6 @@ import org.kcdauditor.config.ConfigLoader;
 import org.kcdauditor.config.Secrets;
 import org.kcdauditor.directory.DemoDirectory;
 import org.kcdauditor.notify.Outbox;
-import org.kcdauditor.support.Smtp;
 
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -34,12 +32,8 @@ class DaemonMailTest {
 
     @Test
     void anOnChangeJobMailsOnceAndTheOutboxTickDeliversAfterAnSmtpOutage() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        GreenMail smtp = new GreenMail(Smtp.on(port, ServerSetup.PROTOCOL_SMTP));
-        smtp.setUser(ScheduleFixture.FROM, ScheduleFixture.FROM, ScheduleFixture.SMTP_PASSWORD);
+        int port = ScheduleFixture.freePort();
+        GreenMail smtp = ScheduleFixture.smtp(port);
         try (DemoDirectory directory = ScheduleFixture.directory()) {
             Map<String, String> env = ScheduleFixture.env(directory);
             AuditConfig cfg = ConfigLoader.load(ScheduleFixture.config(dir, directory, null,
@@ -83,8 +77,7 @@ class DaemonMailTest {
             port = s.getLocalPort();
             closed = c.getLocalPort();
         }
-        GreenMail smtp = new GreenMail(Smtp.on(port, ServerSetup.PROTOCOL_SMTP));
-        smtp.setUser(ScheduleFixture.FROM, ScheduleFixture.FROM, ScheduleFixture.SMTP_PASSWORD);
+        GreenMail smtp = ScheduleFixture.smtp(port);
         smtp.start();
         try {
             Map<String, String> env = Map.of(ScheduleFixture.LDAP_ENV, "Ldap-Pw-Never-Mailed", ScheduleFixture.SMTP_ENV,
@@ -113,12 +106,8 @@ class DaemonMailTest {
 
     @Test
     void aScheduledAuditSkippedForTheRunLockIsMailed() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        GreenMail smtp = new GreenMail(Smtp.on(port, ServerSetup.PROTOCOL_SMTP));
-        smtp.setUser(ScheduleFixture.FROM, ScheduleFixture.FROM, ScheduleFixture.SMTP_PASSWORD);
+        int port = ScheduleFixture.freePort();
+        GreenMail smtp = ScheduleFixture.smtp(port);
         smtp.start();
         try (DemoDirectory directory = ScheduleFixture.directory()) {
             Map<String, String> env = ScheduleFixture.env(directory);

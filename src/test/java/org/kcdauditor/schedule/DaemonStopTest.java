@@ -2,7 +2,6 @@ package org.kcdauditor.schedule;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.GreenMailUtil;
-import com.icegreen.greenmail.util.ServerSetup;
 import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
@@ -18,9 +17,7 @@ import org.kcdauditor.store.RunSummary;
 import org.kcdauditor.store.StoreUrls;
 import org.kcdauditor.support.ChildJvm;
 import org.kcdauditor.support.TricklingProxy;
-import org.kcdauditor.support.Smtp;
 
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -111,12 +108,8 @@ class DaemonStopTest {
 
     @Test
     void anAuditOutlastingTheStopTimeoutIsRecordedInterruptedAndMailedTruthfully() throws Exception {
-        int smtpPort;
-        try (ServerSocket s = new ServerSocket(0)) {
-            smtpPort = s.getLocalPort();
-        }
-        GreenMail smtp = new GreenMail(Smtp.on(smtpPort, ServerSetup.PROTOCOL_SMTP));
-        smtp.setUser(ScheduleFixture.FROM, ScheduleFixture.FROM, ScheduleFixture.SMTP_PASSWORD);
+        int smtpPort = ScheduleFixture.freePort();
+        GreenMail smtp = ScheduleFixture.smtp(smtpPort);
         smtp.start();
         try (DemoDirectory directory = ScheduleFixture.directory();
              TricklingProxy crawl = new TricklingProxy("127.0.0.1", port(directory), 100, 100)) {

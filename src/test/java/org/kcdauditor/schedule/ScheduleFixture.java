@@ -89,6 +89,21 @@ public final class ScheduleFixture {
                 + "  timeoutSeconds: 3\n";
     }
 
+    /** A TCP port nothing listens on at the moment (for a server a test starts, or leaves down). */
+    public static int freePort() throws IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** A GreenMail SMTP server on 127.0.0.1:{@code port} (not started) that accepts {@link #mail}'s user and password. */
+    public static com.icegreen.greenmail.util.GreenMail smtp(int port) {
+        com.icegreen.greenmail.util.GreenMail g = new com.icegreen.greenmail.util.GreenMail(
+                org.kcdauditor.support.Smtp.on(port, com.icegreen.greenmail.util.ServerSetup.PROTOCOL_SMTP));
+        g.setUser(FROM, FROM, SMTP_PASSWORD);
+        return g;
+    }
+
     /** Everything written to System.err (the console log's target) while {@code body} runs. */
     public static String captureErr(ThrowingRunnable body) throws Exception {
         PrintStream old = System.err;
