@@ -312,9 +312,8 @@ public final class Commands {
         // a DN with a control, bidirectional or invisible character would be shown escaped and name no object: it is
         // given by its exact bytes, as remediation.ps1 takes the SPN off it
         List<String> objects = others.stream().filter(java.util.Objects::nonNull).distinct().map(dn -> "Get-ADObject"
-                + " -Identity " + (Values.visible(dn).equals(dn) ? Ps.quote(dn) : "([Text.Encoding]::UTF8.GetString("
-                + "[Convert]::FromBase64String(" + Ps.quote(java.util.Base64.getEncoder().encodeToString(
-                dn.getBytes(java.nio.charset.StandardCharsets.UTF_8))) + ")))") + " -Properties " + EXPORTED
+                + " -Identity " + (Values.shownAsStored(dn) ? Ps.quote(dn) : "([Text.Encoding]::UTF8.GetString("
+                + "[Convert]::FromBase64String(" + Ps.quote(Values.base64(dn)) + ")))") + " -Properties " + EXPORTED
                 + serverArgument()).toList();
         String source = objects.isEmpty() ? computers : "& { " + computers + "; " + String.join("; ", objects) + " }";
         return source + " | Select-Object Name,DistinguishedName," + EXPORTED + " | Export-Clixml " + Ps.quote(file);

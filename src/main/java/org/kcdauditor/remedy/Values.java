@@ -123,6 +123,19 @@ public final class Values {
         return sb.toString();
     }
 
+    /** Whether {@link #visible} shows {@code value} as it is stored (null: nothing to show otherwise). */
+    public static boolean shownAsStored(String value) {
+        return value == null || shownUpTo(value) == value.length();
+    }
+
+    /**
+     * {@code value}'s UTF-8 bytes in Base64: how a script is given a value that cannot be typed or shown as stored
+     * (remediation.ps1's {@code D '…'}, a runbook's {@code [Convert]::FromBase64String('…')}).
+     */
+    public static String base64(String value) {
+        return java.util.Base64.getEncoder().encodeToString(value.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     /**
      * The index of the first character of {@code value} that {@link #visible} shows as {@code \\uXXXX}, or its length.
      * The characters are copied into a buffer of the thread's and looked up in {@link #SHOWN} ({@link #firstNotIn}):
