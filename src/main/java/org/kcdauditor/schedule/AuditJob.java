@@ -104,8 +104,7 @@ public class AuditJob implements Job {
     }
 
     private static String minutes(java.time.Duration d) {
-        long m = d.toMinutes();
-        return m >= 1 ? m + " minute" + (m == 1 ? "" : "s") : d.toSeconds() + " s";
+        return d.toMinutes() >= 1 ? org.kcdauditor.report.Words.plural(d.toMinutes(), "minute") : d.toSeconds() + " s";
     }
 
     /** store.retain after each scheduled run, still under the run lock; a failure is logged, the run stands. */

@@ -15,9 +15,7 @@ import org.kcdauditor.report.ReportView;
 import org.kcdauditor.report.Words;
 import org.kcdauditor.model.Spn;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -189,7 +187,10 @@ public final class RunbookModel {
         m.put("unregister", steps(changeSteps.stream().filter(st -> st.change() instanceof Action.UnregisterSpn)
                 .toList(), plan));
         List<Object> hostSteps = new ArrayList<>();
+        // the rollback says where the migration authentication was set to Kerberos (it is not undone)
+        boolean kerberosOnHosts = false;
         for (Procedure.Step st : procedure.steps(Procedure.Phase.HOSTS)) {
+            kerberosOnHosts |= st.change() instanceof Action.SetMigrationAuthentication;
             Map<String, Object> hm = new LinkedHashMap<>();
             hm.put("host", s(st.host()));
             hm.put("action", st.action());
@@ -199,9 +200,7 @@ public final class RunbookModel {
             hostSteps.add(hm);
         }
         m.put("hostSteps", hostSteps);
-        // the rollback says where the migration authentication was set to Kerberos (it is not undone)
-        m.put("kerberosOnHosts", procedure.steps(Procedure.Phase.HOSTS).stream()
-                .anyMatch(st -> st.change() instanceof Action.SetMigrationAuthentication));
+        m.put("kerberosOnHosts", kerberosOnHosts);
 
         List<Object> refused = new ArrayList<>();
         for (RemediationPlan.Refused r : plan.refused()) {
@@ -299,9 +298,7 @@ public final class RunbookModel {
                 // a holder's DN with a control, bidirectional or invisible character (a CN made by a script) would be
                 // shown escaped (backslash, u, code) in the script's quotes and then name no object: the script
                 // decodes its exact bytes
-                boolean shownAsStored = u.dn() == null || Values.visible(u.dn()).equals(u.dn());
-                sm.put("dnB64", shownAsStored ? ""
-                        : Base64.getEncoder().encodeToString(u.dn().getBytes(StandardCharsets.UTF_8)));
+                sm.put("dnB64", Values.shownAsStored(u.dn()) ? "" : Values.base64(u.dn()));
                 sm.put("account", s(u.account()));
             } else if (a instanceof Action.ReplaceUnconstrained r) {
                 kind(sm, "flags", r.host(), List.of());
@@ -341,8 +338,7 @@ public final class RunbookModel {
         List<Object> vs = new ArrayList<>();
         for (String v : values) {
             boolean typeable = Values.typeable(v);
-            vs.add(Map.of("text", typeable ? v : Values.visible(v), "b64", typeable ? ""
-                    : Base64.getEncoder().encodeToString(v.getBytes(StandardCharsets.UTF_8))));
+            vs.add(Map.of("text", typeable ? v : Values.visible(v), "b64", typeable ? "" : Values.base64(v)));
         }
         sm.put("values", vs);
     }
