@@ -30,12 +30,10 @@ public final class Remedies {
     private Remedies() {
     }
 
-    /** The sentence for a finding's actions (several joined); empty for none. */
-    public static String describe(List<Action> actions) {
-        return describe(actions, COMMANDS);
-    }
-
-    /** The sentence for a finding's actions, its commands from {@code commands} (the hosts' account names). */
+    /**
+     * The sentence for a finding's actions (several joined; empty for none), its commands from {@code commands} (the
+     * hosts' account names).
+     */
     public static String describe(List<Action> actions, Commands commands) {
         List<String> parts = new ArrayList<>();
         for (Action a : actions) {

@@ -13,10 +13,6 @@ public final class FindingSink {
     private final List<Finding> findings = new ArrayList<>();
     private final org.kcdauditor.remedy.Commands commands;
 
-    public FindingSink() {
-        this(org.kcdauditor.remedy.Commands.serverless());
-    }
-
     /** A sink whose findings' remediation sentences take their commands from {@code commands}. */
     public FindingSink(org.kcdauditor.remedy.Commands commands) {
         this.commands = commands;
