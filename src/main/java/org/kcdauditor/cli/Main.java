@@ -102,6 +102,22 @@ public final class Main implements Runnable {
         PrintStream err = ConsoleText.clean(rawErr);
         Cli cli = new Cli(out, err, terminal, env, clock, home);
         Main main = new Main();
+        CommandLine cmd = commands(main, cli);
+        cmd.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
+        cmd.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
+        cmd.setExecutionExceptionHandler((ex, commandLine, parseResult) -> handle(ex, configOf(commandLine),
+                main.verbose, err));
+        CommandLine.IParameterExceptionHandler usage = cmd.getParameterExceptionHandler();
+        cmd.setParameterExceptionHandler((ex, arguments) -> usage.handleParseException(typoFirst(ex), arguments));
+        try {
+            return cmd.execute(args);
+        } catch (OutOfMemoryError e) {
+            return handle(e, null, main.verbose, err);
+        }
+    }
+
+    /** The command tree: {@code main} with every command (README's Commands table lists each; ReadmeCommandsTest). */
+    static CommandLine commands(Main main, Cli cli) {
         CommandLine cmd = new CommandLine(main);
         cmd.addSubcommand(new RunCommand(cli));
         cmd.addSubcommand(new DemoCommand(cli));
@@ -114,17 +130,7 @@ public final class Main implements Runnable {
         cmd.addSubcommand(new ScheduleCommand(cli));
         cmd.addSubcommand(new OutboxCommand(cli));
         cmd.addSubcommand(new ReportCommand(cli));
-        cmd.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
-        cmd.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
-        cmd.setExecutionExceptionHandler((ex, commandLine, parseResult) -> handle(ex, configOf(commandLine),
-                main.verbose, err));
-        CommandLine.IParameterExceptionHandler usage = cmd.getParameterExceptionHandler();
-        cmd.setParameterExceptionHandler((ex, arguments) -> usage.handleParseException(typoFirst(ex), arguments));
-        try {
-            return cmd.execute(args);
-        } catch (OutOfMemoryError e) {
-            return handle(e, null, main.verbose, err);
-        }
+        return cmd;
     }
 
     /**
