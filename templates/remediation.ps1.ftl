@@ -544,6 +544,15 @@ if ($DryRun) {
     Write-Host 'Dry run: nothing was changed. Run it again with -Apply; what to do after the change is printed then (and is in runbook.md).'
     return
 }
+<#if hostSteps?has_content>
+if (-not $Rollback) {
+    # runbook.md: these write to the directory too, so they come before replication and the ticket purge
+    Write-Host 'First, on the hosts (this script does not run these; runbook.md step ${phase.hosts.number}), before replication:'
+<#list hostSteps as st>
+    Write-Host '  ${st.host}: ${st.cmd}'
+</#list>
+}
+</#if>
 <#if multi>
 Write-Host 'Next, for each domain (case matters: it pushes the changes from the DC they were written to):'
 <#list run.servers as sv>
@@ -561,12 +570,6 @@ if ($Rollback) {
     # the rest (host settings, test moves, the new baseline) is for the change, not for its undoing
     return
 }
-<#if hostSteps?has_content>
-Write-Host 'On the hosts (this script does not run these; see runbook.md):'
-<#list hostSteps as st>
-Write-Host '  ${st.host}: ${st.cmd}'
-</#list>
-</#if>
 Write-Host 'If a migration still fails: ${run.restartCmd} on the source host.'
 <#if preChecks?has_content>
 Write-Host 'Before validating, on each host: VirtualMachineMigrationAuthenticationType must be Kerberos (if it says CredSSP, the second command sets it):'

@@ -396,6 +396,11 @@ if ($DryRun) {
     Write-Host 'Dry run: nothing was changed. Run it again with -Apply; what to do after the change is printed then (and is in runbook.md).'
     return
 }
+if (-not $Rollback) {
+    # runbook.md: these write to the directory too, so they come before replication and the ticket purge
+    Write-Host 'First, on the hosts (this script does not run these; runbook.md step 3), before replication:'
+    Write-Host '  HV13: Reset-ComputerMachinePassword -Server ''dc1.contoso.com'''
+}
 Write-Host ('Next: repadmin /syncall {0} /AdeP (case matters: it pushes the changes from that DC), wait for replication, then on each host:' -f $Server)
 Write-Host '  klist -li 0x3e7 purge   (type it; plain klist purge does not clear the SYSTEM session used by vmms)'
 Write-Host '    HV01'
@@ -409,8 +414,6 @@ if ($Rollback) {
     # the rest (host settings, test moves, the new baseline) is for the change, not for its undoing
     return
 }
-Write-Host 'On the hosts (this script does not run these; see runbook.md):'
-Write-Host '  HV13: Reset-ComputerMachinePassword -Server ''dc1.contoso.com'''
 Write-Host 'If a migration still fails: Restart-Service vmms on the source host.'
 Write-Host 'Before validating, on each host: VirtualMachineMigrationAuthenticationType must be Kerberos (if it says CredSSP, the second command sets it):'
 Write-Host '  Get-VMHost -ComputerName ''HV01'' | Select-Object ComputerName, VirtualMachineMigrationAuthenticationType'

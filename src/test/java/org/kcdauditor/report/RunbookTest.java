@@ -252,6 +252,32 @@ class RunbookTest {
         assertTrue(ps1.indexOf("Invoke-Rollback\r\n") < dryRun, "the rollback itself runs before");
     }
 
+    /**
+     * What -Apply prints afterwards follows runbook.md's order: the commands on the hosts (a password reset writes the
+     * new AES keys to the directory) come before replication and the ticket purge, as step 3 comes before steps 4 and
+     * 5; printed after them, the admin replicated and purged before the reset and had to do both again.
+     */
+    @Test
+    void theScriptPrintsTheCommandsOnTheHostsBeforeReplicationAsTheRunbookOrdersThem() throws Exception {
+        FindingsDocument doc = Fixtures.demo();
+        String ps1 = render(RunbookWriter.powershell(new TemplateRenderer(TEMPLATES)), doc);
+        String md = render(RunbookWriter.markdown(new TemplateRenderer(TEMPLATES)), doc);
+        int hosts = ps1.indexOf("on the hosts (this script does not run these; runbook.md step ");
+        int reset = ps1.indexOf("Write-Host '  HV13: Reset-ComputerMachinePassword");
+        int next = ps1.indexOf("Write-Host ('Next: repadmin /syncall");
+        int purge = ps1.indexOf("klist -li 0x3e7 purge   (type it;");
+        assertTrue(hosts > 0 && reset > hosts && next > reset && purge > next, hosts + " " + reset + " " + next + " "
+                + purge + ": " + ps1);
+        // the step it names is runbook.md's section of the commands on the hosts, which comes before replication
+        java.util.regex.Matcher step = java.util.regex.Pattern.compile("runbook\\.md step (\\d+)\\), before replication").matcher(ps1);
+        assertTrue(step.find(), ps1);
+        assertTrue(md.contains("\n## " + step.group(1) + ". On the hosts\n"), md);
+        assertTrue(md.indexOf("\n## " + step.group(1) + ". On the hosts\n") < md.indexOf(". Replicate\n"), md);
+        // and not after a rollback, which does not undo them
+        int guard = ps1.lastIndexOf("if (-not $Rollback) {", hosts);
+        assertTrue(guard > ps1.indexOf("if ($DryRun) {\r\n    Write-Host 'Dry run: nothing was changed."), ps1);
+    }
+
     @Test
     void theScriptReadsBeforeItWritesAndWritesToTheAuditedDomainController() throws Exception {
         String ps1 = render(RunbookWriter.powershell(new TemplateRenderer(TEMPLATES)), Fixtures.demo());
