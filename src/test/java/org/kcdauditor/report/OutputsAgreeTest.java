@@ -158,6 +158,37 @@ class OutputsAgreeTest {
         assertEquals(decision, consequence.get("Remediation"));
     }
 
+    /**
+     * The Rules sheet's Open and Waived, summed by its Severity column (an auditor's pivot), are the Summary's counts:
+     * its Severity is the one the findings have in this run. The demo's PROTOCOL_TRANSITION_MISMATCH is INFO under
+     * policy "either" though the catalogue calls the rule MEDIUM; shown as MEDIUM, the pivot counted 5 open MEDIUM
+     * findings against the 4 of every other output.
+     */
+    @Test
+    void theRulesSheetSummedBySeverityIsTheSummarysCount() {
+        assertTrue(doc.findings().stream().anyMatch(f -> view.rule(f.rule()).severity() != f.severity()),
+                "the demo has a finding whose severity is not its rule's usual one");
+        XSSFSheet sh = xlsx.getSheet("Rules");
+        List<String> headers = new ArrayList<>();
+        sh.getRow(0).forEach(c -> headers.add(c.getStringCellValue()));
+        Map<Severity, Integer> open = new EnumMap<>(Severity.class);
+        for (Severity s : Severity.values()) {
+            open.put(s, 0);
+        }
+        long waived = 0;
+        for (int i = 1; i <= sh.getLastRowNum(); i++) {
+            Row r = sh.getRow(i);
+            Severity s = Severity.valueOf(r.getCell(headers.indexOf("Severity")).getStringCellValue());
+            open.merge(s, (int) r.getCell(headers.indexOf("Open")).getNumericCellValue(), Integer::sum);
+            waived += (long) r.getCell(headers.indexOf("Waived")).getNumericCellValue();
+        }
+        assertEquals(jsonOpen(), open, "Rules sheet Open by Severity vs findings.json and the Summary");
+        assertEquals(jsonWaived(), waived, "Rules sheet Waived");
+        Row ptm = rowStartingWith(sh, "PROTOCOL_TRANSITION_MISMATCH");
+        assertEquals("MEDIUM", ptm.getCell(headers.indexOf("Usual severity")).getStringCellValue(),
+                "the catalogue's severity stays in its own column");
+    }
+
     @Test
     void perClusterFiguresAgreeAndAddUpToTheTotals() throws Exception {
         XSSFSheet summary = xlsx.getSheet("Summary");

@@ -442,10 +442,16 @@ public final class XlsxReportWriter implements ReportWriter {
 
     // ---------------------------------------------------------------- Rules
 
-    /** Each rule that fired: what it checks, why it matters, where the fact comes from, and its counts. */
+    /**
+     * Each rule that fired: what it checks, why it matters, where the fact comes from, and its counts. Severity is the
+     * severity its findings have in this run, one row per severity where a rule's findings differ (BASELINE_FLAGS_CHANGED
+     * is HIGH or MEDIUM, PROTOCOL_TRANSITION_MISMATCH INFO under policy "either"), so that Open summed by Severity is the
+     * Summary's count per severity; Usual severity is the catalogue's.
+     */
     private void rules(SXSSFSheet sh, ReportView view, Styles st) {
-        String[] cols = {"Rule", "Severity", "Category", "Title", "Why it matters", "Reference", "Open", "Waived"};
-        int[] max = {36, 10, 12, 40, 80, 50, 8, 8};
+        String[] cols = {"Rule", "Severity", "Category", "Title", "Why it matters", "Reference", "Open", "Waived",
+                "Usual severity"};
+        int[] max = {36, 10, 12, 40, 80, 50, 8, 8, 10};
         Widths w = new Widths(cols);
         SXSSFRow head = sh.createRow(0);
         for (int i = 0; i < cols.length; i++) {
@@ -454,19 +460,28 @@ public final class XlsxReportWriter implements ReportWriter {
         int r = 1;
         for (Map.Entry<ReportView.RuleView, List<FindingView>> e : view.byRule().entrySet()) {
             ReportView.RuleView rule = e.getKey();
-            SXSSFRow row = sh.createRow(r++);
-            String[] values = {rule.id(), rule.severity() == null ? "" : rule.severity().name(),
-                    rule.category() == null ? "" : rule.category().word(), rule.title(), rule.why(), rule.reference()};
-            int lines = 1;
-            for (int i = 0; i < values.length; i++) {
-                text(row, i, values[i], st.wrap);
-                w.see(i, values[i]);
-                lines = Math.max(lines, lines(values[i], max[i]));
+            Map<Severity, List<FindingView>> bySeverity = new java.util.EnumMap<>(
+                    Severity.class);
+            e.getValue().forEach(v -> bySeverity.computeIfAbsent(v.finding().severity(), k -> new ArrayList<>()).add(v));
+            for (Map.Entry<Severity, List<FindingView>> s : bySeverity.entrySet()) {
+                SXSSFRow row = sh.createRow(r++);
+                String[] values = {rule.id(), s.getKey().name(),
+                        rule.category() == null ? "" : rule.category().word(), rule.title(), rule.why(),
+                        rule.reference()};
+                int lines = 1;
+                for (int i = 0; i < values.length; i++) {
+                    text(row, i, values[i], i == 1 ? st.severity(s.getKey()) : st.wrap);
+                    w.see(i, values[i]);
+                    lines = Math.max(lines, lines(values[i], max[i]));
+                }
+                long waived = s.getValue().stream().filter(FindingView::waived).count();
+                number(row, 6, s.getValue().size() - waived, st.number);
+                number(row, 7, waived, st.number);
+                String usual = rule.severity() == null ? "" : rule.severity().name();
+                text(row, 8, usual, st.text);
+                w.see(8, usual);
+                height(row, lines);
             }
-            long waived = e.getValue().stream().filter(FindingView::waived).count();
-            number(row, 6, e.getValue().size() - waived, st.number);
-            number(row, 7, waived, st.number);
-            height(row, lines);
         }
         sh.createFreezePane(0, 1);
         w.apply(sh, max);
