@@ -69,6 +69,10 @@ final class ConsoleSummary {
         out.println(row("All", s.hosts(), view.pairsOk() + "/" + view.pairs(),
                 s.presentEntries() + "/" + s.requiredEntries(), Words.percent(s.compliancePercent()),
                 b.open(Severity.HIGH), b.open(Severity.MEDIUM), b.open(Severity.LOW), b.open(Severity.INFO)));
+        String story = story(d, b);
+        if (!story.isEmpty()) {
+            out.println(story);
+        }
         out.println();
 
         if (!view.clusters().isEmpty()) {
@@ -131,6 +135,29 @@ final class ConsoleSummary {
                     + " them or write every format): " + o.leftOver().stream().map(Path::getFileName)
                     .map(Path::toString).collect(Collectors.joining(", ")));
         }
+    }
+
+    /**
+     * Under the table, what every report says beside its counts: the waived findings they leave out (the PDF's "+4
+     * waived", the workbook's "+4 waived, not counted") and the new and resolved findings against the previous run
+     * (findings.json {@code history}, the PDF's drift section, the Summary sheet's Previous run); empty when there is
+     * neither.
+     */
+    static String story(FindingsDocument d, Counts counts) {
+        List<String> parts = new java.util.ArrayList<>();
+        if (counts.waivedTotal() > 0) {
+            parts.add(Words.plural(counts.waivedTotal(), "waived finding") + " not counted above");
+        }
+        org.kcdauditor.report.HistorySections.HistoryDoc h = d.history();
+        if (h != null && h.previousRunId() != null && h.newFindings() != null && h.resolvedFindings() != null) {
+            parts.add("against run " + oneLine(h.previousRunId().substring(0, Math.min(8, h.previousRunId().length())))
+                    + ": " + h.newFindings().size() + " new, " + h.resolvedFindings().size() + " resolved findings");
+        }
+        if (parts.isEmpty()) {
+            return "";
+        }
+        String s = String.join("; ", parts);
+        return Character.toUpperCase(s.charAt(0)) + s.substring(1) + ".";
     }
 
     private static final int[] WIDTHS = {16, 5, 13, 15, 10, 5, 5, 5, 5};

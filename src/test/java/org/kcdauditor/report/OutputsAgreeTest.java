@@ -56,11 +56,13 @@ class OutputsAgreeTest {
     static String ps1;
     static XSSFWorkbook xlsx;
     static int pdfImagesOnPage1;
+    static String console;
 
     @BeforeAll
     static void demo() throws Exception {
         CliRun run = CliRun.run(Map.of(), "demo", "--out", out.toString());
         assertEquals(0, run.exitCode(), run.toString());
+        console = run.out();
         doc = FindingsJson.read(out.resolve("findings.json"));
         view = ReportView.of(doc);
         try (PDDocument d = Loader.loadPDF(out.resolve("audit.pdf").toFile())) {
@@ -187,6 +189,26 @@ class OutputsAgreeTest {
         Row ptm = rowStartingWith(sh, "PROTOCOL_TRANSITION_MISMATCH");
         assertEquals("MEDIUM", ptm.getCell(headers.indexOf("Usual severity")).getStringCellValue(),
                 "the catalogue's severity stays in its own column");
+    }
+
+    /**
+     * The console summary, the first output an administrator reads, says what the reports say beside the counts of
+     * its table: the waived findings they leave out, and the new and resolved findings against the previous run
+     * (the PDF's drift section, the workbook's Previous run). It said neither: 16 HIGH on the console, "HIGH 20
+     * findings (4 waived)" in the PDF, and nothing of the 7 new findings.
+     */
+    @Test
+    void theConsoleNamesTheWaivedAndTheNewAndResolvedFindingsAsTheReportsDo() throws Exception {
+        assertTrue(jsonWaived() > 0 && doc.history() != null && !doc.history().newFindings().isEmpty(), "the demo");
+        String line = jsonWaived() + " waived findings not counted above; against run "
+                + doc.history().previousRunId().substring(0, 8) + ": " + doc.history().newFindings().size() + " new, "
+                + doc.history().resolvedFindings().size() + " resolved findings.";
+        assertTrue(console.contains("\n" + line + "\n"), line + " in " + console);
+        assertTrue(pdf.replaceAll("\\s+", " ").contains("(" + doc.history().newFindings().size() + " new, "
+                + doc.history().resolvedFindings().size() + " resolved findings)"), "the PDF says the same");
+        assertTrue(rowStartingWith(xlsx.getSheet("Summary"), "Previous run").getCell(1).getStringCellValue()
+                .endsWith(": " + doc.history().newFindings().size() + " new, " + doc.history().resolvedFindings().size()
+                        + " resolved findings"), "the workbook says the same");
     }
 
     @Test
