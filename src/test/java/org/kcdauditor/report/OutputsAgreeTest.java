@@ -211,6 +211,30 @@ class OutputsAgreeTest {
                         + " resolved findings"), "the workbook says the same");
     }
 
+    /**
+     * The runbook's history context says of an observed failure what the PDF and the workbook say: the demo's HV02 ->
+     * HV03 failures follow from the waived MISSING_DELEGATION findings (and one open finding), which the plan leaves
+     * out. It said "explained by the delegation findings below", two lines above "The plan below leaves these findings
+     * out", so the admin expected the change to end the failures.
+     */
+    @Test
+    void theRunbookSaysAnObservedFailureFollowingFromWaivedFindingsKeepsFailing() {
+        ReportView.FindingView failure = view.findings().stream().filter(v -> v.finding().rule()
+                .equals("MIGRATION_FAILURE_OBSERVED") && v.consequence() != null
+                && !v.consequence().waivedCauses().isEmpty()).findFirst().orElseThrow();
+        String where = failure.finding().host() + " -> " + failure.finding().peer();
+        ReportView.Consequence c = failure.consequence();
+        for (String runbook : List.of(md, html.replace("&gt;", ">"))) {
+            String line = runbook.lines().filter(l -> l.contains("failed migrations " + where)).findFirst()
+                    .orElseThrow(() -> new AssertionError(where + " in " + runbook));
+            assertFalse(line.contains("explained by the delegation findings below"), line);
+            assertTrue(line.contains("explained by " + Words.plural(c.waivedCauses().size(), "waived finding")
+                    + " (the plan below leaves them out, so this direction keeps failing) and "
+                    + Words.plural(c.openCauses(), "finding") + " below."), line);
+        }
+        assertTrue(failure.consequenceColumn().startsWith("Consequence of waived "), "as the workbook says");
+    }
+
     @Test
     void perClusterFiguresAgreeAndAddUpToTheTotals() throws Exception {
         XSSFSheet summary = xlsx.getSheet("Summary");

@@ -80,8 +80,14 @@ final class HistoryContext {
             case "MIGRATION_FAILURE_OBSERVED" -> Words.plural(e.eventCount() == null ? 0 : e.eventCount(),
                     "failed migration") + " " + f.host() + " -> " + (f.peer() == null ? "?" : f.peer())
                     + (e.lastEvent() == null ? "" : ", last " + Words.time(e.lastEvent()))
-                    + (Boolean.TRUE.equals(e.delegationExplains()) ? ", explained by the delegation findings below."
-                    : ", not explained by delegation.");
+                    + (!Boolean.TRUE.equals(e.delegationExplains()) ? ", not explained by delegation."
+                    : v.consequence() == null || v.consequence().waivedCauses().isEmpty()
+                    ? ", explained by the delegation findings below."
+                    // waived causes are not below: the plan leaves them out, so the failure stays after the change
+                    : ", explained by " + Words.plural(v.consequence().waivedCauses().size(), "waived finding")
+                    + " (the plan below leaves them out, so this direction keeps failing)"
+                    + (v.consequence().openCauses() == 0 ? "." : " and " + Words.plural(
+                    v.consequence().openCauses(), "finding") + " below."));
             case "HARDENING_PATCH_WITHOUT_DELEGATION" -> f.host() + " installed " + e.kb()
                     + (e.via() != null && !e.via().equalsIgnoreCase(e.kb()) ? " (through " + e.via() + ")" : "")
                     + (e.installedOn() == null ? "" : " on " + e.installedOn())
