@@ -277,6 +277,9 @@ By hand, the inverse commands below undo the whole plan (the previous values are
 <#if preChecks?has_content || kerberosOnHosts>
 The migration authentication set to Kerberos on a host (step <#if preChecks?has_content>${phase.before.number}<#if kerberosOnHosts> and step </#if></#if><#if kerberosOnHosts>${phase.hosts.number}</#if>) is not undone: CredSSP fails under Credential Guard.
 </#if>
+<#if passwordResets?has_content>
+The computer password reset on ${passwordResets?join(", ")} (step ${phase.hosts.number}) is not undone: an old password cannot be set back, and the new one only adds the AES keys.
+</#if>
 Then replicate and purge tickets again as in steps ${phase.replicate.number} and ${phase.purge.number}.
 
 ```powershell

@@ -278,6 +278,26 @@ class RunbookTest {
         assertTrue(guard > ps1.indexOf("if ($DryRun) {\r\n    Write-Host 'Dry run: nothing was changed."), ps1);
     }
 
+    /**
+     * The rollback section names every change of the plan its inverse commands do not undo: besides the migration
+     * authentication, the computer password reset of step 3 (HV13 in the demo), which the rollback's commands left
+     * unmentioned, so the admin looked for its inverse.
+     */
+    @Test
+    void theRollbackSaysThePasswordResetOnAHostIsNotUndone() throws Exception {
+        FindingsDocument doc = Fixtures.demo();
+        for (RunbookWriter w : List.of(RunbookWriter.markdown(new TemplateRenderer(TEMPLATES)),
+                RunbookWriter.html(new TemplateRenderer(TEMPLATES)))) {
+            String out = render(w, doc);
+            assertTrue(out.contains("Reset-ComputerMachinePassword"), "the demo resets HV13's password");
+            int rollback = out.indexOf("7. Rollback");
+            int decide = out.indexOf("8. Needs a decision");
+            assertTrue(rollback > 0 && decide > rollback, out);
+            assertTrue(out.substring(rollback, decide).contains("The computer password reset on HV13 (step 3) is not"
+                    + " undone"), out.substring(rollback, decide));
+        }
+    }
+
     @Test
     void theScriptReadsBeforeItWritesAndWritesToTheAuditedDomainController() throws Exception {
         String ps1 = render(RunbookWriter.powershell(new TemplateRenderer(TEMPLATES)), Fixtures.demo());

@@ -189,8 +189,13 @@ public final class RunbookModel {
         List<Object> hostSteps = new ArrayList<>();
         // the rollback says where the migration authentication was set to Kerberos (it is not undone)
         boolean kerberosOnHosts = false;
+        // and whose computer password was reset (it cannot be undone, nor need it be)
+        List<String> passwordResets = new ArrayList<>();
         for (Procedure.Step st : procedure.steps(Procedure.Phase.HOSTS)) {
             kerberosOnHosts |= st.change() instanceof Action.SetMigrationAuthentication;
+            if (st.change() instanceof Action.ResetMachinePassword) {
+                passwordResets.add(s(st.host()));
+            }
             Map<String, Object> hm = new LinkedHashMap<>();
             hm.put("host", s(st.host()));
             hm.put("action", st.action());
@@ -201,6 +206,7 @@ public final class RunbookModel {
         }
         m.put("hostSteps", hostSteps);
         m.put("kerberosOnHosts", kerberosOnHosts);
+        m.put("passwordResets", passwordResets);
 
         List<Object> refused = new ArrayList<>();
         for (RemediationPlan.Refused r : plan.refused()) {
