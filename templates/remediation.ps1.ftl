@@ -235,9 +235,14 @@ function Remove-Values([string]$Identity, [string]$Attribute, [string[]]$Values)
     }
 }
 
+# A value as an LDAP filter carries it (RFC 4515): backslash, asterisk, parentheses and NUL escaped.
+function ConvertTo-LdapFilterValue([string]$Value) {
+    $Value -replace '\\', '\5c' -replace '\*', '\2a' -replace '\(', '\28' -replace '\)', '\29' -replace "`0", '\00'
+}
+
 # Registers an SPN on the host's account unless another object of the domain holds it (setspn -X lists those).
 function Register-Spn([string]$Identity, [string]$Spn) {
-    $filter = '(servicePrincipalName={0})' -f ($Spn -replace '\\', '\5c' -replace '\*', '\2a' -replace '\(', '\28' -replace '\)', '\29')
+    $filter = '(servicePrincipalName={0})' -f (ConvertTo-LdapFilterValue $Spn)
     $others = @(Get-ADObject -LDAPFilter $filter -Server $Server -Properties sAMAccountName |
         Where-Object { $_.sAMAccountName -ne $Identity })
     if ($others.Count -gt 0) {
@@ -259,11 +264,18 @@ function Remove-ObjectSpn([string]$Dn, [string]$Spn) {
     Add-Change $Dn 'object' 'servicePrincipalName' 'remove' @($Spn) $null $null
 }
 
-# Puts an SPN back on another object (the rollback of Remove-ObjectSpn).
+# Puts an SPN back on another object (the rollback of Remove-ObjectSpn), unless another object holds it by then:
+# domain controllers from Windows Server 2012 R2 on refuse a duplicate SPN, and the duplicate blocked the pairs.
 function Restore-ObjectSpn([string]$Dn, [string]$Spn) {
     $current = @((Get-ADObject -Identity $Dn -Server $Server -Properties servicePrincipalName).servicePrincipalName)
     if ($current -contains $Spn) {
         Write-Host ('  skip: {0} already holds {1}' -f $Dn, $Spn)
+        return
+    }
+    $filter = '(servicePrincipalName={0})' -f (ConvertTo-LdapFilterValue $Spn)
+    $others = @(Get-ADObject -LDAPFilter $filter -Server $Server | Where-Object { $_.DistinguishedName -ne $Dn })
+    if ($others.Count -gt 0) {
+        Write-Warning ('not put back on {0}: {1} holds {2} now, and a domain controller refuses a duplicate SPN (the duplicate is what blocked the pairs)' -f $Dn, (($others | ForEach-Object { $_.DistinguishedName }) -join ', '), $Spn)
         return
     }
     Write-Host ('  add to {0} servicePrincipalName: {1}' -f $Dn, $Spn)

@@ -1,7 +1,7 @@
 <#--
   kcd-audit remediation runbook, Markdown. Edit freely; `kcd-audit report --from <run folder>`
   re-renders it without touching AD. Values are escaped for Markdown automatically; command strings
-  (run.*Cmd, h.commands, h.rollback, v.cmd, step.cmd, d.proposed) are the procedure's own, the same text
+  (run.*Cmd, h.commands, rollback, v.cmd, step.cmd, d.proposed) are the procedure's own, the same text
   the script and the workbook show (values quoted, one line), written with ?no_esc inside code blocks;
   ${code(text)} writes free text as a code span (never at the start of a line).
   Phase numbers and titles come from `phase.<key>` (before, change, replicate, purge, validate,
@@ -280,18 +280,14 @@ The migration authentication set to Kerberos on a host (step <#if preChecks?has_
 <#if passwordResets?has_content>
 The computer password reset on ${passwordResets?join(", ")} (step ${phase.hosts.number}) is not undone: an old password cannot be set back, and the new one only adds the AES keys.
 </#if>
+<#if unregister?has_content>
+An SPN taken off another object (step ${phase.change.number}.${hosts?size + 1}) goes back only where no other object holds it by then: domain controllers from Windows Server 2012 R2 on refuse a duplicate SPN, and the duplicate is what blocked the pairs. `remediation.ps1 -Rollback` skips such an SPN with a warning and goes on.
+</#if>
 Then replicate and purge tickets again as in steps ${phase.replicate.number} and ${phase.purge.number}.
 
 ```powershell
-<#list hosts as h>
-<#list h.rollback as c>
+<#list rollback as c>
 ${c?no_esc}
-</#list>
-</#list>
-<#list unregister as u>
-<#if u.undo?has_content>
-${u.undo?no_esc}
-</#if>
 </#list>
 ```
 

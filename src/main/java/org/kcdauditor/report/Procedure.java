@@ -275,8 +275,10 @@ public final class Procedure {
                     + " each must reach 100 %. Then "
                     + (recordBaseline ? "record the new baseline and " : "") + "kcd-audit preflight per"
                     + " cluster.", validate));
+            // newest first, as remediation.ps1 -Rollback reverts its change record
             List<Step> rollback = new ArrayList<>();
-            for (Step s : change) {
+            for (int i = change.size() - 1; i >= 0; i--) {
+                Step s = change.get(i);
                 if (!s.undo().isEmpty()) {
                     rollback.add(new Step(Phase.ROLLBACK, s.host(), "Undo: " + s.action(), s.detail(), s.undo(),
                             List.of(), s.rules(), null));

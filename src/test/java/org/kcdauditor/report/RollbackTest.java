@@ -88,4 +88,35 @@ class RollbackTest {
                 + " 'dc1.contoso.com'; Set-ADAccountControl -Identity 'NAS01$' -UseDESKeyOnly $true -Server"
                 + " 'dc1.contoso.com'"), undo);
     }
+
+    /**
+     * The inverse commands come newest first, as remediation.ps1 -Rollback reverts its record: the demo's duplicate SPN
+     * taken off svc-vmm (the last change) is the first undo, HV01's entry (the first change) the last.
+     */
+    @Test
+    void theInverseCommandsUndoTheNewestChangeFirst() throws Exception {
+        ReportView v = ReportView.of(Fixtures.demo());
+        List<Procedure.Step> change = v.procedure().steps(Procedure.Phase.CHANGE).stream()
+                .filter(s -> !s.undo().isEmpty()).toList();
+        List<Procedure.Step> undo = v.procedure().steps(Procedure.Phase.ROLLBACK);
+        assertEquals(change.size(), undo.size());
+        for (int i = 0; i < change.size(); i++) {
+            assertEquals(change.get(change.size() - 1 - i).undo(), undo.get(i).commands(), "undo " + i);
+        }
+        assertTrue(undo.get(0).commands().get(0).startsWith("Set-ADObject -Identity 'CN=svc-vmm,"), undo.get(0).toString());
+        String md = RunbookTest.render(RunbookWriter.markdown(new TemplateRenderer(RunbookTest.TEMPLATES)), Fixtures.demo());
+        String block = md.substring(md.indexOf("```powershell", md.indexOf(". Rollback")));
+        assertTrue(block.indexOf("CN=svc-vmm") < block.indexOf("'HV01$'"), block);
+        assertTrue(md.contains("domain controllers from Windows Server 2012 R2 on refuse a duplicate SPN"), md);
+    }
+
+    /** The script puts an SPN back on the other object only while no object holds it (a DC refuses a duplicate). */
+    @Test
+    void theScriptDoesNotPutADuplicateSpnBack() throws Exception {
+        String ps1 = RunbookTest.render(RunbookWriter.powershell(new TemplateRenderer(RunbookTest.TEMPLATES)),
+                Fixtures.demo()).replace("\r\n", "\n");
+        String restore = ps1.substring(ps1.indexOf("function Restore-ObjectSpn"), ps1.indexOf("function Remove-ObjectSpnAgain"));
+        assertTrue(restore.contains("Get-ADObject -LDAPFilter $filter -Server $Server"), restore);
+        assertTrue(restore.indexOf("Write-Warning") < restore.indexOf("-Add @{servicePrincipalName = $Spn}"), restore);
+    }
 }

@@ -186,6 +186,9 @@ public final class RunbookModel {
         m.put("hasRbcd", plan.hosts().stream().anyMatch(h -> !h.rbcd().isEmpty()));
         m.put("unregister", steps(changeSteps.stream().filter(st -> st.change() instanceof Action.UnregisterSpn)
                 .toList(), plan));
+        // the inverse commands newest first, as the procedure's rollback phase lists them (and -Rollback reverts)
+        m.put("rollback", procedure.steps(Procedure.Phase.ROLLBACK).stream().flatMap(st -> st.commands().stream())
+                .toList());
         List<Object> hostSteps = new ArrayList<>();
         // the rollback says where the migration authentication was set to Kerberos (it is not undone)
         boolean kerberosOnHosts = false;
