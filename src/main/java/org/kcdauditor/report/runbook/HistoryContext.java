@@ -35,6 +35,12 @@ final class HistoryContext {
             boolean approved = b.approvedBy() != null && !b.approvedBy().isBlank();
             String where = drift == 0 ? "" : beside.contains(Format.XLSX) ? "; see the Drift sheet of audit.xlsx"
                     : beside.contains(Format.PDF) ? "; see Drift in audit.pdf" : "";
+            // that list also holds the other drift findings (waivers, changes since the last run): its count says more
+            long others = view.findings(Category.DRIFT).size() - drift;
+            if (!where.isEmpty() && others > 0) {
+                where += ", which also lists " + Words.plural(others, "other drift finding")
+                        + " (waivers, changes since the last run)";
+            }
             out.add("Baseline" + (b.capturedAt() == null ? "" : " captured " + Words.time(b.capturedAt()))
                     + (approved ? ", approved by " + b.approvedBy() : " (approver not recorded)") + ": "
                     + Words.plural(drift, "deviation") + " from it found" + where + ".");
