@@ -103,7 +103,8 @@ public final class RemediationPlan {
     public record Refused(String name, String reason) {
     }
 
-    public record Pair(String cluster, String from, String to) {
+    /** A direction to test after the change; {@code working}: it migrates today (its source's delegation mode changes). */
+    public record Pair(String cluster, String from, String to, boolean working) {
     }
 
     /**
@@ -658,7 +659,7 @@ public final class RemediationPlan {
                     continue;
                 }
                 if (p.passes() ? modeChanges.contains(key(p.from())) : fixes(p, settled::contains, added)) {
-                    validate.add(new Pair(c.name(), p.from(), p.to()));
+                    validate.add(new Pair(c.name(), p.from(), p.to(), p.passes()));
                 }
             }
         }

@@ -281,4 +281,18 @@ class DecisionPageTest {
             assertTrue(two.contains("Sign-off"), "the decision page and its sign-off take at most two pages");
         }
     }
+
+    /**
+     * The demo's change plans more test moves than the directions it fixes: those from HV03 that work today are tested
+     * because HV03's delegation mode changes. Page 1 says so where it counts the moves.
+     */
+    @Test
+    void theTestMovesSayWhichOfThemWorkToday() throws Exception {
+        ReportView v = ReportView.of(Fixtures.demo());
+        List<RemediationPlan.Pair> working = v.plan().validate().stream().filter(RemediationPlan.Pair::working).toList();
+        assertEquals(List.of("HV03->HV01", "HV03->HV02"), working.stream().map(p -> p.from() + "->" + p.to()).toList());
+        String first = PdfReportWriterTest.text(PdfReportWriterTest.render(Fixtures.demo(), 16), 1, 1).replace("\n", " ");
+        assertTrue(first.contains(v.plan().validate().size() + " test moves (2 of them directions that work today,"
+                + " from a host whose delegation mode changes), each started on its source node"), first);
+    }
 }

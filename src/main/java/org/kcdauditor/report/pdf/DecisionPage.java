@@ -17,6 +17,7 @@ import org.kcdauditor.report.FindingsDocument;
 import org.kcdauditor.report.GoVerdict;
 import org.kcdauditor.report.ObjectChange;
 import org.kcdauditor.report.Procedure;
+import org.kcdauditor.report.RemediationPlan;
 import org.kcdauditor.remedy.Action;
 import org.kcdauditor.report.ReportView;
 import org.kcdauditor.report.ReportView.Cell;
@@ -31,6 +32,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -377,12 +379,20 @@ final class DecisionPage {
         }
         out.add(t);
         int validate = view.plan().validate().size();
+        // a test move is also planned from a host whose delegation mode changes, where the direction works today: said
+        // here, so that the moves do not contradict the count of directions the change fixes above
+        long working = view.plan().validate().stream().filter(RemediationPlan.Pair::working).count();
+        long modeChanges = view.plan().validate().stream().filter(RemediationPlan.Pair::working)
+                .map(p -> p.from().toLowerCase(Locale.ROOT)).distinct().count();
         long onHosts = view.plan().onHosts().stream().map(Action.OnHost::subject).distinct().count();
         Paragraph how = new Paragraph("Made with remediation.ps1 -Apply (it records what it changes; -Rollback"
                 + " reverts exactly that) or by hand from runbook.md" + (onHosts == 0 ? "" : ", and on "
                 + Words.plural(onHosts, "host") + " by a command run there, which the script does not run (runbook.md"
                 + " lists it)") + "; no reboot, no VM downtime. Validation: "
-                + (validate == 0 ? "" : Words.plural(validate, "test move") + ", each started on its source node; then ")
+                + (validate == 0 ? "" : Words.plural(validate, "test move") + (working == 0 ? "" : " (" + working
+                + (working == 1 ? " of them a direction that works today" : " of them directions that work today")
+                + (modeChanges == 1 ? ", from a host whose delegation mode changes)"
+                : ", from hosts whose delegation mode changes)")) + ", each started on its source node; then ")
                 + (Procedure.recordsBaseline(view.doc(), view.plan()) ? "the new baseline recorded (kcd-audit baseline"
                 + " capture) and " : "") + "kcd-audit preflight"
                 + " for each cluster" + (view.clusters().stream().allMatch(ClusterView::goAfter) ? " must say GO."
