@@ -13,6 +13,7 @@ import org.kcdauditor.model.AdObject;
 import org.kcdauditor.model.EventRecord;
 import org.kcdauditor.model.Finding;
 import org.kcdauditor.model.PatchRecord;
+import org.kcdauditor.model.Severity;
 import org.kcdauditor.model.TrendPoint;
 import org.kcdauditor.audit.PatchIndex;
 
@@ -41,19 +42,40 @@ public final class HistorySections {
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record HistoryDoc(String previousRunId, Instant previousFinishedAt, List<String> newFindings,
-                             List<String> resolvedFindings, List<ChangeDoc> timeline, List<TrendPoint> trend) {
+                             List<String> resolvedFindings, List<ChangeDoc> timeline, List<TrendPoint> trend,
+                             List<ResolvedDoc> resolved) {
         public HistoryDoc(String previousRunId, Instant previousFinishedAt, List<String> newFindings,
                           List<String> resolvedFindings, List<ChangeDoc> timeline) {
-            this(previousRunId, previousFinishedAt, newFindings, resolvedFindings, timeline, null);
+            this(previousRunId, previousFinishedAt, newFindings, resolvedFindings, timeline, null, null);
+        }
+
+        public HistoryDoc(String previousRunId, Instant previousFinishedAt, List<String> newFindings,
+                          List<String> resolvedFindings, List<ChangeDoc> timeline, List<TrendPoint> trend) {
+            this(previousRunId, previousFinishedAt, newFindings, resolvedFindings, timeline, trend, null);
         }
 
         public HistoryDoc withTimeline(List<ChangeDoc> t) {
-            return new HistoryDoc(previousRunId, previousFinishedAt, newFindings, resolvedFindings, t, trend);
+            return new HistoryDoc(previousRunId, previousFinishedAt, newFindings, resolvedFindings, t, trend, resolved);
         }
 
         public HistoryDoc withTrend(List<TrendPoint> t) {
-            return new HistoryDoc(previousRunId, previousFinishedAt, newFindings, resolvedFindings, timeline, t);
+            return new HistoryDoc(previousRunId, previousFinishedAt, newFindings, resolvedFindings, timeline, t,
+                    resolved);
         }
+
+        /** What the finding resolved since the previous run was there, by id (null: only its id is known). */
+        public ResolvedDoc resolvedFinding(String id) {
+            return resolved == null ? null : resolved.stream().filter(r -> id.equals(r.id())).findFirst().orElse(null);
+        }
+    }
+
+    /**
+     * {@code history.resolved[]}: a finding of the previous run that this run no longer finds, as the store recorded
+     * it there (the SPN column's SPN and the KB apart, as the reports show them).
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ResolvedDoc(String id, String rule, Severity severity, String cluster, String host, String peer,
+                              String spn, String kb, String message) {
     }
 
     /** One change of one host as a run recorded it. */
@@ -165,7 +187,16 @@ public final class HistorySections {
             List<String> added = now.stream().filter(id -> !inputs.previous().findingIds().contains(id)).toList();
             List<String> resolved = inputs.previous().findingIds().stream().filter(id -> !now.contains(id)).sorted()
                     .toList();
-            history = new HistoryDoc(inputs.previous().runId(), inputs.previous().finishedAt(), added, resolved, null);
+            List<ResolvedDoc> was = new ArrayList<>();
+            for (String id : resolved) {
+                Finding f = inputs.previous().findings().get(id);
+                if (f != null) {
+                    was.add(new ResolvedDoc(f.id(), f.rule(), f.severity(), f.cluster(), f.host(), f.peer(),
+                            ReportView.spnOf(f), ReportView.kbOf(f), f.message()));
+                }
+            }
+            history = new HistoryDoc(inputs.previous().runId(), inputs.previous().finishedAt(), added, resolved, null,
+                    null, was.isEmpty() ? null : List.copyOf(was));
         }
         BaselineDoc baseline = null;
         Baseline b = inputs.baseline();

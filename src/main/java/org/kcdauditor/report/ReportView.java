@@ -695,7 +695,7 @@ public final class ReportView {
     }
 
     /** The SPN column: the SPN the finding is about; a KB of an older findings.json's patch finding is not one. */
-    private static String spnOf(Finding f) {
+    static String spnOf(Finding f) {
         if (f.hasEvidence()) {
             return f.evidence().spn();
         }
@@ -703,7 +703,7 @@ public final class ReportView {
                 : f.spn();
     }
 
-    private static String kbOf(Finding f) {
+    static String kbOf(Finding f) {
         if (f.hasEvidence()) {
             return f.evidence().kb();
         }

@@ -695,7 +695,9 @@ public final class RunStore implements AutoCloseable {
     }
 
     private PreviousRun previous(RunSummary r) {
-        return new PreviousRun(r.id(), r.finishedAt(), hostStates(r.id()), findingIds(r.id()));
+        Map<String, Finding> findings = new LinkedHashMap<>();
+        findings(r.id()).forEach(f -> findings.putIfAbsent(f.id(), f));
+        return new PreviousRun(r.id(), r.finishedAt(), hostStates(r.id()), findings.keySet(), findings);
     }
 
     /** One stored CHANGED_SINCE_LAST_RUN record: when, which host, what the message said. */

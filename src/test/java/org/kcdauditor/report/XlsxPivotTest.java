@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.kcdauditor.inventory.ImportProblem;
 import org.kcdauditor.inventory.ImportResult;
 import org.kcdauditor.model.Finding;
+import org.kcdauditor.model.Severity;
 import org.kcdauditor.model.TrendPoint;
 import org.kcdauditor.report.xlsx.XlsxReportWriter;
 
@@ -147,6 +148,38 @@ class XlsxPivotTest {
         assertEquals(resolved, sh.getLastRowNum(), "a row for the resolved finding");
         assertEquals("resolved", cell(sh, resolved, "Status").getStringCellValue());
         assertEquals("0123456789abcdef", cell(sh, resolved, "Id").getStringCellValue());
+    }
+
+    /**
+     * A finding resolved since the previous run keeps what it was (history.resolved: severity, rule, cluster, host, peer,
+     * SPN and message as the previous run stored them), so that a monthly pivot by severity or cluster counts it there
+     * and not under "(blank)"; a findings.json that carries only the id leaves those cells blank.
+     */
+    @Test
+    void aResolvedFindingKeepsItsSeverityRuleClusterAndHost() throws Exception {
+        FindingsDocument base = DecisionPageTest.withTrend(Fixtures.waivedHv02ToHv03(), 2);
+        HistorySections.HistoryDoc h = base.history();
+        HistorySections.ResolvedDoc was = new HistorySections.ResolvedDoc("fedcba9876543210", "MISSING_DELEGATION",
+                Severity.HIGH, "HVC1", "HV01", "HV04", "cifs/HV04", null, "HV01 cannot delegate to cifs/HV04.");
+        FindingsDocument d = base.withHistory(new HistorySections.Sections(new HistorySections.HistoryDoc(
+                h.previousRunId(), h.previousFinishedAt(), List.of(), List.of("0123456789abcdef", "fedcba9876543210"),
+                h.timeline(), h.trend(), List.of(was)), null, null, null, null));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        new XlsxReportWriter().write(ReportView.of(d), out);
+        try (XSSFWorkbook book = new XSSFWorkbook(new ByteArrayInputStream(out.toByteArray()))) {
+            XSSFSheet sh = book.getSheet("Findings");
+            int idOnly = d.findings().size() + 1;
+            int full = idOnly + 1;
+            assertEquals("0123456789abcdef", cell(sh, idOnly, "Id").getStringCellValue());
+            assertEquals("", cell(sh, idOnly, "Severity") == null ? "" : cell(sh, idOnly, "Severity").toString());
+            assertEquals("fedcba9876543210", cell(sh, full, "Id").getStringCellValue());
+            assertEquals("resolved", cell(sh, full, "Status").getStringCellValue());
+            assertEquals(List.of("HIGH", "MISSING_DELEGATION", "HVC1", "HV01", "HV04", "cifs/HV04"),
+                    List.of("Severity", "Rule", "Cluster", "Host", "Peer", "SPN").stream()
+                            .map(c -> cell(sh, full, c).getStringCellValue()).toList());
+            assertTrue(cell(sh, full, "Message").getStringCellValue().endsWith("It was: HV01 cannot delegate to"
+                    + " cifs/HV04."), cell(sh, full, "Message").getStringCellValue());
+        }
     }
 
     @Test

@@ -11,6 +11,7 @@ import org.kcdauditor.model.AdObject;
 import org.kcdauditor.model.Finding;
 import org.kcdauditor.report.FindingsDocument;
 import org.kcdauditor.report.FindingsJson;
+import org.kcdauditor.report.HistorySections;
 import org.kcdauditor.report.JsonReportWriter;
 import org.kcdauditor.report.Reports;
 import org.kcdauditor.store.RunStore;
@@ -138,6 +139,27 @@ class HistoryRunTest {
             assertEquals(3, store.list(10).size());
             assertTrue(store.list(10).stream().allMatch(r -> r.status().equals(RunSummary.SUCCEEDED)));
         }
+    }
+
+    /** A finding the next run no longer finds is resolved, with what it was in the run that found it. */
+    @Test
+    void aResolvedFindingCarriesWhatItWasInThePreviousRun() throws Exception {
+        List<AdObject> fixed = mesh("HV01", "HV02", "HV03");
+        List<String> hv02 = new ArrayList<>(entriesTo("HV01", "HV03"));
+        hv02.remove("cifs/hv03.contoso.com");
+        AuditRun.Outcome broken = execute(replace(fixed, host("HV02", PT, hv02)));
+        String id = Finding.stableId("MISSING_DELEGATION", "HV02", "HV03", "cifs/hv03.contoso.com");
+        Finding found = broken.result().findings().stream().filter(f -> f.id().equals(id)).findFirst().orElseThrow();
+        AuditRun.Outcome after = execute(fixed);
+        FindingsDocument doc = FindingsJson.read(after.outDir().resolve("findings.json"));
+        assertTrue(doc.history().resolvedFindings().contains(id), doc.history().resolvedFindings().toString());
+        HistorySections.ResolvedDoc was = doc.history().resolvedFinding(id);
+        assertNotNull(was, "history.resolved names it");
+        assertEquals(List.of("MISSING_DELEGATION", "HIGH", "HV02", "HV03", "cifs/hv03.contoso.com", found.message()),
+                List.of(was.rule(), was.severity().name(), was.host(), was.peer(), was.spn(), was.message()));
+        assertEquals(found.cluster(), was.cluster());
+        assertEquals(doc.history().resolvedFindings().size(), doc.history().resolved().size(),
+                "every resolved id the store recorded is described");
     }
 
     @Test

@@ -26,6 +26,7 @@ import org.kcdauditor.model.Severity;
 import org.kcdauditor.model.Uac;
 import org.kcdauditor.remedy.Values;
 import org.kcdauditor.report.FindingsDocument;
+import org.kcdauditor.report.HistorySections;
 import org.kcdauditor.report.FindingsDocument.HostDoc;
 import org.kcdauditor.report.Format;
 import org.kcdauditor.report.Palette;
@@ -376,7 +377,7 @@ public final class XlsxReportWriter implements ReportWriter {
     // ---------------------------------------------------------------- Findings
 
     /**
-     * One row per finding, then one per finding id resolved since the previous run (only its id is known), each
+     * One row per finding, then one per finding resolved since the previous run (what it was there, when known), each
      * with the run's id and date and its status against the previous run (new, recurring, resolved), so that
      * month after month can be appended and pivoted. An Excel table covers every row.
      */
@@ -425,7 +426,23 @@ public final class XlsxReportWriter implements ReportWriter {
         if (doc.history() != null) {
             for (String id : doc.history().resolvedFindings()) {
                 SXSSFRow row = sh.createRow(r++);
-                text(row, 7, "Resolved: no longer found since run " + doc.history().previousRunId(), st.note);
+                // what the finding was in the previous run (its severity, rule, cluster and host for the pivots), when
+                // findings.json carries it (history.resolved; an older one has the id only)
+                HistorySections.ResolvedDoc was = doc.history().resolvedFinding(id);
+                String message = "Resolved: no longer found since run " + doc.history().previousRunId();
+                if (was != null) {
+                    String[] values = {was.severity() == null ? "" : was.severity().name(), was.rule(), was.cluster(),
+                            was.host(), was.peer(), was.spn(), was.kb()};
+                    for (int i = 0; i < values.length; i++) {
+                        text(row, i, values[i], st.text);
+                        w.see(i, values[i]);
+                    }
+                    if (was.message() != null && !was.message().isBlank()) {
+                        message += ". It was: " + was.message();
+                    }
+                }
+                text(row, 7, message, st.note);
+                height(row, lines(message, max[7]));
                 text(row, 10, id, st.text);
                 text(row, 11, runId, st.text);
                 time(row, 12, doc.finishedAt(), st.dateTime);
