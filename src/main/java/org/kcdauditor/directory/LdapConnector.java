@@ -121,14 +121,24 @@ public final class LdapConnector {
         LDAPConnection connection = null;
         try {
             SSLUtil ssl = ldaps || d.useStartTls() ? new SSLUtil(trustManager(d)) : null;
-            LDAPConnection c = ldaps ? new LDAPConnection(ssl.createSSLSocketFactory(), options)
-                    : new LDAPConnection(options);
+            LDAPConnection c = ldaps ? new LDAPConnection(new HandshakeTimeoutSocketFactory(
+                    ssl.createSSLSocketFactory(), timeoutMillis), options) : new LDAPConnection(options);
             connection = c;
             deadline.attach(c);
-            deadline.call(() -> {
-                c.connect(url.getHost(), url.getPort());
-                return null;
-            });
+            try {
+                deadline.call(() -> {
+                    c.connect(url.getHost(), url.getPort());
+                    return null;
+                });
+            } catch (LDAPException e) {
+                if (ldaps && (isReadTimeout(e) || deadline.tripped())) {
+                    throw new DirectoryException(where + ": no TLS handshake within " + key + ".timeoutSeconds ("
+                            + d.effectiveTimeoutSeconds() + " s): the port accepted the connection but did not"
+                            + " answer TLS — ldaps:// needs the LDAPS port (636; on port 389 use ldap:// with "
+                            + key + ".startTls: true), or a firewall or load balancer holds the connection", e);
+                }
+                throw e;
+            }
             if (d.useStartTls()) {
                 StartTLSExtendedRequest startTls = new StartTLSExtendedRequest(ssl.createSSLSocketFactory());
                 ExtendedResult r = deadline.call(() -> c.processExtendedOperation(startTls));
@@ -155,6 +165,16 @@ public final class LdapConnector {
         } finally {
             Arrays.fill(password, '\0');
         }
+    }
+
+    /** Whether a read timed out somewhere behind {@code e} (the TLS handshake of an ldaps:// connect). */
+    private static boolean isReadTimeout(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.net.SocketTimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void bind(LDAPConnection connection, BindRequest request, String where, Deadline deadline)

@@ -234,6 +234,37 @@ class LdapEndToEndTest {
         }
     }
 
+    /**
+     * ldaps:// to a port that accepts the connection and never answers the TLS handshake (a port that is no LDAPS
+     * port, a load balancer or firewall holding the connection): the SDK's connect timeout ends with the TCP connect,
+     * so the handshake must be bounded by directory.timeoutSeconds too, not wait for ever.
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(60)
+    void anLdapsPortThatNeverAnswersTheHandshakeExitsOneWithinTheTimeout() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            Thread acceptor = new Thread(() -> {
+                try (Socket ignored = silent.accept()) {
+                    Thread.sleep(40_000);
+                } catch (Exception done) {
+                    // closed by the test
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            Path cfg = TestDirectory.config(tmp, "ldaps://127.0.0.1:" + silent.getLocalPort(), NODES,
+                    "timeoutSeconds: 1");
+            long start = System.nanoTime();
+            CliRun r = run(cfg);
+            long seconds = (System.nanoTime() - start) / 1_000_000_000L;
+            assertEquals(1, r.exitCode(), r.toString());
+            assertTrue(seconds < 10, "took " + seconds + " s");
+            assertTrue(r.err().contains("directory.timeoutSeconds (1 s)"), r.err());
+            assertTrue(r.err().contains("636"), "names the LDAPS port: " + r.err());
+            assertEquals(1, r.err().lines().count(), "one line: " + r.err());
+        }
+    }
+
     @Test
     void aFilterShapedNodeNameMatchesNothingAndDoesNotWidenTheSearch() throws Exception {
         Path cfg = TestDirectory.config(tmp, plainUrl(), List.of("\"*)(cn=*\""), "allowInsecureBind: true",

@@ -1,0 +1,70 @@
+package org.kcdauditor.directory;
+
+import javax.net.ssl.SSLSocketFactory;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
+
+/**
+ * The TLS sockets of an {@code ldaps://} connection with a read timeout from the start. The SDK's connect timeout
+ * ends with the TCP connect and it runs the TLS handshake after it with no timeout at all, so a port that accepts
+ * the connection and never answers the handshake (a port that is no LDAPS port, a load balancer or firewall that
+ * holds connections) would keep a run waiting for ever, whatever {@code directory.timeoutSeconds} says. With
+ * SO_TIMEOUT set on the socket before it connects, each read of the handshake gives up after that long; the SDK
+ * sets the connection's own SO_TIMEOUT once it is established.
+ */
+final class HandshakeTimeoutSocketFactory extends SSLSocketFactory {
+    private final SSLSocketFactory delegate;
+    private final int timeoutMillis;
+
+    HandshakeTimeoutSocketFactory(SSLSocketFactory delegate, int timeoutMillis) {
+        this.delegate = delegate;
+        this.timeoutMillis = timeoutMillis;
+    }
+
+    private Socket bounded(Socket s) throws IOException {
+        s.setSoTimeout(timeoutMillis);
+        return s;
+    }
+
+    @Override
+    public Socket createSocket() throws IOException {
+        return bounded(delegate.createSocket());
+    }
+
+    @Override
+    public Socket createSocket(Socket s, String host, int port, boolean autoClose) throws IOException {
+        return bounded(delegate.createSocket(s, host, port, autoClose));
+    }
+
+    @Override
+    public Socket createSocket(String host, int port) throws IOException {
+        return bounded(delegate.createSocket(host, port));
+    }
+
+    @Override
+    public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
+        return bounded(delegate.createSocket(host, port, localHost, localPort));
+    }
+
+    @Override
+    public Socket createSocket(InetAddress host, int port) throws IOException {
+        return bounded(delegate.createSocket(host, port));
+    }
+
+    @Override
+    public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
+            throws IOException {
+        return bounded(delegate.createSocket(address, port, localAddress, localPort));
+    }
+
+    @Override
+    public String[] getDefaultCipherSuites() {
+        return delegate.getDefaultCipherSuites();
+    }
+
+    @Override
+    public String[] getSupportedCipherSuites() {
+        return delegate.getSupportedCipherSuites();
+    }
+}
