@@ -109,6 +109,11 @@ public final class Main implements Runnable {
                 main.verbose, err));
         CommandLine.IParameterExceptionHandler usage = cmd.getParameterExceptionHandler();
         cmd.setParameterExceptionHandler((ex, arguments) -> usage.handleParseException(typoFirst(ex), arguments));
+        String singleDash = singleDashOption(cmd, args);
+        if (singleDash != null) {
+            err.println("kcd-audit: " + singleDash);
+            return ExitCodes.USAGE;
+        }
         try {
             return cmd.execute(args);
         } catch (OutOfMemoryError e) {
@@ -144,6 +149,42 @@ public final class Main implements Runnable {
             return ex;
         }
         return new CommandLine.UnmatchedArgumentException(c, c.getUnmatchedArguments());
+    }
+
+    private static final java.util.regex.Pattern SINGLE_DASH = java.util.regex.Pattern.compile(
+            "-([A-Za-z][A-Za-z-]+)(=.*)?", java.util.regex.Pattern.DOTALL);
+
+    /**
+     * A long option typed with one dash, as PowerShell and Windows programs take them ({@code run -config x.yaml}):
+     * picocli reads {@code -config} as {@code -c onfig}, and the admin is told only that {@code x.yaml} was not
+     * matched, or, with {@code -config=x.yaml}, that a file {@code onfig=x.yaml} does not exist. Named here as what
+     * it is; null when no argument is one of the command's long options with one dash.
+     */
+    static String singleDashOption(CommandLine root, String[] args) {
+        CommandLine c = root;
+        for (String a : args) {
+            CommandLine sub = c.getSubcommands().get(a);
+            if (sub != null) {
+                c = sub;
+                continue;
+            }
+            if ("--".equals(a)) {
+                return null;
+            }
+            java.util.regex.Matcher m = SINGLE_DASH.matcher(a);
+            if (!m.matches()) {
+                continue;
+            }
+            for (CommandLine.Model.OptionSpec o : c.getCommandSpec().options()) {
+                for (String name : o.names()) {
+                    if (name.startsWith("--") && name.substring(2).equalsIgnoreCase(m.group(1))) {
+                        return "-" + m.group(1) + ": options take two dashes: " + name + " ("
+                                + c.getCommandSpec().qualifiedName() + " --help)";
+                    }
+                }
+            }
+        }
+        return null;
     }
 
     /** The {@code --config FILE} the failed command was given (on it, or on its group as history takes it), or null. */

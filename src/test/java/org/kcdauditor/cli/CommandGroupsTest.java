@@ -44,4 +44,23 @@ class CommandGroupsTest {
         assertEquals(ExitCodes.USAGE, missing.exitCode(), missing.toString());
         assertTrue(missing.err().startsWith("Missing required option: '--config=FILE'"), missing.err());
     }
+
+    /**
+     * A long option with one dash, as PowerShell takes them: picocli would read {@code -config} as {@code -c onfig}
+     * and complain about the file name that follows, or look for a config file named {@code onfig=…}.
+     */
+    @ParameterizedTest(name = "kcd-audit {0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            run -config kcd-audit.yaml                     | -config      | --config    | kcd-audit run --help
+            run --config kcd-audit.yaml -Fail-On medium    | -Fail-On     | --fail-on   | kcd-audit run --help
+            preflight -config=kcd-audit.yaml --cluster HVC1 | -config     | --config    | kcd-audit preflight --help
+            baseline capture --config k.yaml -approved-by x | -approved-by | --approved-by | kcd-audit baseline capture --help
+            """)
+    void aLongOptionWithOneDashIsNamedWithItsTwoDashes(String line, String typed, String meant, String help) {
+        CliRun r = CliRun.run(Map.of(), line.split(" "));
+        assertEquals(ExitCodes.USAGE, r.exitCode(), r.toString());
+        assertEquals("kcd-audit: " + typed + ": options take two dashes: " + meant + " (" + help + ")",
+                r.err().strip(), r.toString());
+        assertEquals("", r.out());
+    }
 }
