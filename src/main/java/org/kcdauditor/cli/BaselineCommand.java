@@ -97,7 +97,7 @@ final class BaselineCommand implements Runnable {
                         + " open in"
                         + " this run. The baseline is the reference for drift only: they stay findings until fixed or"
                         + " waived (kcd-audit history show " + b.capturedFrom().substring(0, 8) + " --config "
-                        + config + " lists them).");
+                        + ShellArg.of(config) + " lists them).");
             }
             return ExitCodes.OK;
         }
@@ -118,6 +118,10 @@ final class BaselineCommand implements Runnable {
             Cli cli = parent.cli;
             AuditConfig cfg = ConfigLoader.load(config);
             Path file = cfg.baselinePath();
+            if (!java.nio.file.Files.exists(file)) {
+                throw new org.kcdauditor.config.ConfigException(file + ": baseline not found (write one with:"
+                        + " kcd-audit baseline capture --config " + ShellArg.of(config) + ")");
+            }
             Baseline b = BaselineFile.read(file);
             AuditRun run = parent.auditRun(cfg);
             Snapshot snapshot = run.collect(new Timings(), n -> { });

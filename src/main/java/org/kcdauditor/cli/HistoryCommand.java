@@ -56,7 +56,7 @@ final class HistoryCommand implements Callable<Integer> {
             List<RunSummary> runs = store.list(limit);
             if (runs.isEmpty()) {
                 cli.out().println("No runs stored yet in " + StoreUrls.jdbcUrl(cfg).split(";")[0]
-                        + " (kcd-audit run --config " + config + ")");
+                        + " (kcd-audit run --config " + ShellArg.of(config) + ")");
                 return ExitCodes.OK;
             }
             cli.out().printf("%-8s  %-20s  %-11s  %-16s  %5s  %4s %4s %4s %4s  %6s  %s%n", "Run", "Started (UTC)",
@@ -98,7 +98,7 @@ final class HistoryCommand implements Callable<Integer> {
                 RunSummary r;
                 try {
                     r = store.find(run).orElseThrow(() -> new ConfigException("history show: no run " + run
-                            + " in the store (kcd-audit history --config " + file + " lists them)"));
+                            + " in the store (kcd-audit history --config " + ShellArg.of(file) + " lists them)"));
                 } catch (IllegalArgumentException e) {
                     throw new ConfigException("history show: " + e.getMessage());
                 }

@@ -88,7 +88,7 @@ final class RunCommand implements Callable<Integer> {
         if (cfg.missingExplicitBaseline() != null) {
             cli.out().println("Warning: baseline " + cfg.missingExplicitBaseline() + " (" + cfg.sourceName()
                     + ": baseline) does not exist: nothing was compared with a baseline and no waiver applied;"
-                    + " kcd-audit baseline capture --config " + cfg.sourceName() + " writes it.");
+                    + " kcd-audit baseline capture --config " + ShellArg.of(cfg.sourceName()) + " writes it.");
         }
         if (options.timings) {
             timings.print(cli.err());

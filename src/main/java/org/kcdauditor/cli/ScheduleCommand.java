@@ -64,7 +64,7 @@ final class ScheduleCommand implements Callable<Integer> {
             } else if (stored.isBefore(now.minusMillis(cfg.daemon().misfireThresholdMillis()))) {
                 // a running daemon moves a trigger's next fire on when it fires: one left in the past was not fired
                 state = "its next fire, " + WHEN.format(ZonedDateTime.ofInstant(stored, s.zone())) + ", is past and"
-                        + " was not fired: no daemon is running (kcd-audit daemon --config " + config + "); when one"
+                        + " was not fired: no daemon is running (kcd-audit daemon --config " + ShellArg.of(config) + "); when one"
                         + " starts it runs the missed fire once, then follows the cron";
             }
             if (stored == null) {

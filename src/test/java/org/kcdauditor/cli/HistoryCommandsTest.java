@@ -75,6 +75,32 @@ class HistoryCommandsTest {
         return code;
     }
 
+    /**
+     * The commands the console suggests name the config as one argument that can be pasted, also when its folder
+     * has a space in its name (C:\\Program Files\\…, a user's folder).
+     */
+    @Test
+    void suggestedCommandsQuoteAConfigPathWithASpace() throws Exception {
+        Path spaced = dir.resolve("Audit Config");
+        Files.createDirectories(spaced);
+        Path cfg = Files.move(config("  - name: HVC1\n    nodes: [HV01, HV02, HV03]", ""),
+                spaced.resolve("kcd-audit.yaml"));
+        String quoted = "--config \"" + cfg + "\"";
+
+        assertEquals(ExitCodes.OK, run("history", "--config", cfg.toString()), err);
+        assertTrue(out.contains("(kcd-audit run " + quoted + ")"), out);
+
+        assertEquals(ExitCodes.USAGE, run("baseline", "diff", "--config", cfg.toString()), err);
+        assertTrue(err.contains("(write one with: kcd-audit baseline capture " + quoted + ")"), err);
+
+        assertEquals(ExitCodes.OK, run("baseline", "capture", "--config", cfg.toString()), err);
+        assertTrue(out.matches("(?s).*kcd-audit history show \\w{8} " + java.util.regex.Pattern.quote(quoted)
+                + " lists them.*"), out);
+
+        assertEquals(ExitCodes.USAGE, run("history", "show", "zzz", "--config", cfg.toString()), err);
+        assertTrue(err.contains("(kcd-audit history " + quoted + " lists them)"), err);
+    }
+
     @Test
     void preflightGoNoGoAndUnknownCluster() throws Exception {
         Path cfg = config("  - name: HVC1\n    nodes: [HV01, HV02, HV03]\n  - name: PAIR\n    nodes: [HV12, HV11]", "");
