@@ -21,6 +21,7 @@ import org.kcdauditor.report.Format;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -92,18 +93,37 @@ public final class ConfigLoader {
     private ConfigLoader() {
     }
 
+    /**
+     * What to do about a missing or empty config: copy the example of the installation, named by its full path (a
+     * relative {@code config/kcd-audit.example.yaml} means nothing from another working directory), and, for a
+     * relative name, where it was looked for.
+     */
+    static String startFrom(Path file) {
+        String looked = file.isAbsolute() ? "" : "looked for " + file.toAbsolutePath().normalize() + "; ";
+        String example = "config/kcd-audit.example.yaml of the installation folder";
+        try {
+            Path p = org.kcdauditor.home.Installation.locate(System.getenv()).resolve("config/kcd-audit.example.yaml");
+            if (Files.isRegularFile(p)) {
+                example = p.toString();
+            }
+        } catch (RuntimeException e) {
+            // an unusable KCD_AUDIT_HOME: the launcher has said so already; name the example generically
+        }
+        return "(" + looked + "copy " + example + " and edit it)";
+    }
+
     public static AuditConfig load(Path file) {
         String name = file.toString();
         String text;
         try {
             text = YamlText.read(file);
         } catch (NoSuchFileException e) {
-            throw new ConfigException(name + ": file not found (copy config/kcd-audit.example.yaml and edit it)");
+            throw new ConfigException(name + ": file not found " + startFrom(file));
         } catch (IOException e) {
             throw new ConfigException(name + ": cannot read: " + org.kcdauditor.io.IoErrors.describe(e));
         }
         if (text.isBlank()) {
-            throw new ConfigException(name + ": the file is empty (copy config/kcd-audit.example.yaml and edit it)");
+            throw new ConfigException(name + ": the file is empty " + startFrom(file));
         }
         RawConfig raw;
         try {

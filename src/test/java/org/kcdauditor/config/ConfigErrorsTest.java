@@ -179,6 +179,21 @@ class ConfigErrorsTest {
         assertTrue(r.err().contains("file not found"), r.err());
     }
 
+    /**
+     * From another working directory a relative config name is looked for there, and "copy
+     * config/kcd-audit.example.yaml" would name a file that is not there either: the message says where it looked
+     * and names the installation's example by its full path.
+     */
+    @Test
+    void aMissingRelativeFileSaysWhereItLookedAndWhichExampleToCopy() {
+        CliRun r = CliRun.run(Map.of(), "run", "--config", "no-such-folder/kcd-audit.yaml");
+        assertEquals(2, r.exitCode());
+        Path looked = Path.of("no-such-folder/kcd-audit.yaml").toAbsolutePath().normalize();
+        Path example = Path.of("config/kcd-audit.example.yaml").toAbsolutePath().normalize();
+        assertEquals("kcd-audit: no-such-folder/kcd-audit.yaml: file not found (looked for " + looked + "; copy "
+                + example + " and edit it)", r.err().strip());
+    }
+
     @Test
     void anUnknownKeyIsReportedOnItsOwnLineWithTheKeyItResembles() throws Exception {
         String yaml = GOOD.replace("  bindDn: svc-kcdaudit@contoso.com", "  bindDN: svc-kcdaudit@contoso.com");
@@ -213,8 +228,9 @@ class ConfigErrorsTest {
         assertTrue(tab.err().contains("kcd-audit.yaml:2: not valid YAML: while scanning for the next token; found character"
                 + " '\\t(TAB)' that cannot start any token. (Do not use \\t(TAB) for indentation)"), tab.err());
         CliRun empty = runWith("\n");
-        assertEquals("kcd-audit: " + tmp.resolve("kcd-audit.yaml") + ": the file is empty (copy"
-                + " config/kcd-audit.example.yaml and edit it)", empty.err().strip());
+        assertEquals("kcd-audit: " + tmp.resolve("kcd-audit.yaml") + ": the file is empty (copy "
+                + Path.of("config/kcd-audit.example.yaml").toAbsolutePath().normalize() + " and edit it)",
+                empty.err().strip());
     }
 
     @Test
