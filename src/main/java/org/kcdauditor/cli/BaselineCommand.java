@@ -55,7 +55,10 @@ final class BaselineCommand implements Runnable {
     @Command(name = "capture", mixinStandardHelpOptions = true, sortOptions = false,
             description = {"Audit now (the run is stored, no reports are written) and write the baseline from it.",
                     "Waivers of an existing baseline are carried over. Refuses to replace an existing baseline"
-                            + " without --force; the old file is kept as <name>.<UTC timestamp>.bak."})
+                            + " without --force; the old file is kept as <name>.<UTC timestamp>.bak."},
+            footer = {"", "Exit codes: 0 baseline written, 1 the audit could not complete, 2 usage/config error (also:"
+                    + " a baseline exists and --force was not given).",
+                    "Example: kcd-audit baseline capture --config config/kcd-audit.yaml --approved-by \"J. Doe\""})
     static final class Capture implements Callable<Integer> {
         @ParentCommand
         BaselineCommand parent;

@@ -23,7 +23,11 @@ import java.util.concurrent.Callable;
 @Command(name = "history", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"List the runs in the history store (id, time, status, counts), newest first.",
                 "history show RUN prints one run (id or unique id prefix) with its findings.",
-                "history prune deletes the runs store.retain no longer keeps (the daemon does after each run)."},
+                "history prune deletes the runs store.retain no longer keeps (the daemon does after each run).",
+                "The store is store.url of the config, else data/kcd-audit under the current directory."},
+        footer = {"", "Exit codes: 0 listed, 1 the history store cannot be opened or is damaged, 2 usage/config error"
+                + " (also: no such run for show).",
+                "Example: kcd-audit history --config config/kcd-audit.yaml --limit 5"},
         subcommands = {HistoryCommand.Show.class, HistoryCommand.Prune.class})
 final class HistoryCommand implements Callable<Integer> {
     private final Cli cli;

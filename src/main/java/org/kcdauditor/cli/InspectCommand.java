@@ -95,7 +95,8 @@ final class InspectCommand implements Runnable {
     @Command(name = "events", mixinStandardHelpOptions = true,
             description = {"Parse event exports (wevtutil qe /f:xml, Get-WinEvent | Export-Csv) and print each"
                     + " migration-failure event as a JSON line with source, destination and classification, and each"
-                    + " KDCSVC event (201-209 of the Key Distribution Center) with its account and service."})
+                    + " KDCSVC event (201-209 of the Key Distribution Center) with its account and service.",
+                    "Exit 0 when every file was read, 2 when a file is not an event export or cannot be read."})
     static final class Events implements Callable<Integer> {
         @ParentCommand
         InspectCommand parent;

@@ -63,4 +63,36 @@ class CommandGroupsTest {
                 r.err().strip(), r.toString());
         assertEquals("", r.out());
     }
+
+    /** Every command that can end other than with 0 says in its help what its exit codes mean. */
+    @ParameterizedTest(name = "kcd-audit {0} --help")
+    @CsvSource(textBlock = """
+            run
+            demo
+            preflight
+            report
+            baseline capture
+            baseline diff
+            history
+            inspect patches
+            inspect events
+            inspect host-settings
+            outbox
+            daemon
+            """)
+    void everyCommandsHelpSaysWhatItsExitCodesMean(String command) {
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of(command.split(" ")));
+        args.add("--help");
+        CliRun r = CliRun.run(Map.of(), args.toArray(String[]::new));
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(r.out().contains("Exit 0 ") || r.out().contains("Exit code"), r.out());
+    }
+
+    /** run's help says where the history lands: a run from another working directory starts another history. */
+    @Test
+    void runsHelpSaysWhereTheHistoryStoreIs() {
+        CliRun r = CliRun.run(Map.of(), "run", "--help");
+        assertTrue(r.out().replaceAll("\\s+", " ").contains("store.url of the config, else data/kcd-audit under the"
+                + " current directory"), r.out());
+    }
 }
