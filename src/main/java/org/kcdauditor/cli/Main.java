@@ -53,8 +53,15 @@ public final class Main implements Runnable {
      * group's usage on stderr.
      */
     static CommandLine.ParameterException missingSubcommand(CommandLine.Model.CommandSpec spec) {
-        return new CommandLine.ParameterException(spec.commandLine(), "Missing command: give one of "
+        return new MissingCommand(spec.commandLine(), "Missing command: give one of "
                 + String.join(", ", spec.subcommands().keySet()) + " (" + spec.qualifiedName() + " --help)");
+    }
+
+    /** A command group without its command: the group's usage follows the message (it lists the commands). */
+    static final class MissingCommand extends CommandLine.ParameterException {
+        MissingCommand(CommandLine commandLine, String message) {
+            super(commandLine, message);
+        }
     }
 
     public static void main(String[] args) {
@@ -107,8 +114,7 @@ public final class Main implements Runnable {
         cmd.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
         cmd.setExecutionExceptionHandler((ex, commandLine, parseResult) -> handle(ex, configOf(commandLine),
                 main.verbose, err));
-        CommandLine.IParameterExceptionHandler usage = cmd.getParameterExceptionHandler();
-        cmd.setParameterExceptionHandler((ex, arguments) -> usage.handleParseException(typoFirst(ex), arguments));
+        cmd.setParameterExceptionHandler((ex, arguments) -> usageError(typoFirst(ex)));
         String singleDash = singleDashOption(cmd, args);
         if (singleDash != null) {
             err.println("kcd-audit: " + singleDash);
@@ -136,6 +142,25 @@ public final class Main implements Runnable {
         cmd.addSubcommand(new OutboxCommand(cli));
         cmd.addSubcommand(new ReportCommand(cli));
         return cmd;
+    }
+
+    /**
+     * A mistake on the command line in one line, naming the option and where the options are explained (README "Exit
+     * codes": 2), with picocli's suggestion for a mistyped option on the next; not the whole help screen after it
+     * (but for a command group without its command, whose usage lists the commands).
+     */
+    private static int usageError(CommandLine.ParameterException ex) {
+        CommandLine c = ex.getCommandLine();
+        PrintWriter err = c.getErr();
+        if (ex instanceof MissingCommand) {
+            err.println(ex.getMessage());
+            c.usage(err);
+        } else {
+            err.println(ex.getMessage() + " (" + c.getCommandSpec().qualifiedName() + " --help)");
+            CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+        }
+        err.flush();
+        return c.getCommandSpec().exitCodeOnInvalidInput();
     }
 
     /**

@@ -6,6 +6,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.kcdauditor.run.ExitCodes;
 import org.kcdauditor.support.CliRun;
 
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -43,6 +44,23 @@ class CommandGroupsTest {
         CliRun missing = CliRun.run(Map.of(), "run");
         assertEquals(ExitCodes.USAGE, missing.exitCode(), missing.toString());
         assertTrue(missing.err().startsWith("Missing required option: '--config=FILE'"), missing.err());
+    }
+
+    /** A wrong option value or a missing option is one line naming it and where the options are, not the help screen. */
+    @ParameterizedTest(name = "kcd-audit {0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            run                                      | Missing required option: '--config=FILE' (kcd-audit run --help)
+            preflight --config k.yaml                | Missing required option: '--cluster=NAME' (kcd-audit preflight --help)
+            history --config k.yaml --limit abc      | Invalid value for option '--limit': 'abc' is not a whole number (kcd-audit history --help)
+            run --config k.yaml --confg x.yaml       | Unknown options: '--confg', 'x.yaml' (kcd-audit run --help)
+            """)
+    void aUsageErrorIsOneLineAndNotTheHelpScreen(String line, String said) {
+        CliRun r = CliRun.run(Map.of(), line.split(" +"));
+        assertEquals(ExitCodes.USAGE, r.exitCode(), r.toString());
+        List<String> lines = r.err().lines().toList();
+        assertEquals(said, lines.get(0), r.err());
+        assertTrue(lines.size() == 1 || lines.size() == 2 && lines.get(1).startsWith("Possible solutions: "), r.err());
+        assertFalse(r.err().contains("Usage:"), r.err());
     }
 
     /**
