@@ -12,6 +12,7 @@ import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -64,8 +65,11 @@ public final class RunLock {
         } catch (Exception e) {
             host = "unknown-host";
         }
-        return role + " on " + host + " (pid " + ProcessHandle.current().pid() + ", "
-                + ManagementFactory.getRuntimeMXBean().getStartTime() + ")";
+        // the start time tells this process from an earlier one that had the same pid; shown to the admin in the
+        // lock's messages, so as a time, not the millisecond count the JVM gives
+        return role + " on " + host + " (pid " + ProcessHandle.current().pid() + ", started "
+                + Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime()).truncatedTo(
+                        ChronoUnit.SECONDS) + ")";
     }
 
     /**

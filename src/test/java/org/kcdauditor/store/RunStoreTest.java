@@ -411,6 +411,14 @@ class RunStoreTest {
         }
     }
 
+    /** The lock's owner, as its messages show it, names the process's start as a time (not a millisecond count). */
+    @Test
+    void theRunLockOwnerNamesTheProcessStartAsATime() {
+        String owner = org.kcdauditor.run.RunLock.owner("kcd-audit run");
+        assertTrue(owner.matches("kcd-audit run on .+ \\(pid \\d+, started \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ\\)"),
+                owner);
+    }
+
     @Test
     void theRunLockIsExclusiveUntilReleasedOrExpired() {
         try (RunStore store = RunStore.open(url(), null, null)) {
