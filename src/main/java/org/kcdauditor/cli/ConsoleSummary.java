@@ -24,7 +24,8 @@ final class ConsoleSummary {
     private ConsoleSummary() {
     }
 
-    static void print(PrintStream out, AuditRun.Outcome o, long collectMillis) {
+    /** @param config the config as the admin gave it, for the commands the summary suggests (pasted as they are) */
+    static void print(PrintStream out, AuditRun.Outcome o, long collectMillis, String config) {
         FindingsDocument d = o.document();
         FindingsDocument.Summary s = d.summary();
         ReportView view = o.view();
@@ -81,7 +82,8 @@ final class ConsoleSummary {
                     oneLine(view.clusters().get(0).name())) + (noGo.isEmpty() ? "."
                     : " (" + String.join(", ", noGo.subList(0, Math.min(TOP, noGo.size())))
                     + (noGo.size() > TOP ? ", …" : "")
-                    + "); the reasons: `kcd-audit preflight --config FILE --cluster NAME`"
+                    + "); the reasons: `kcd-audit preflight --config " + ShellArg.of(config) + " --cluster "
+                    + (noGo.size() == 1 ? ShellArg.of(noGo.get(0)) : "NAME") + "`"
                     + (o.files().stream().anyMatch(x -> x.getFileName().toString().equals("audit.pdf"))
                     ? " or page 1 of audit.pdf." : ".")));
             out.println();

@@ -85,7 +85,7 @@ final class RunCommand implements Callable<Integer> {
                 cli.terminal().print("\r\033[K");
             }
         }
-        ConsoleSummary.print(cli.out(), outcome, timings.millis().getOrDefault("collect", 0L));
+        ConsoleSummary.print(cli.out(), outcome, timings.millis().getOrDefault("collect", 0L), cfg.sourceName());
         cfg.narrowBaseDns().forEach(w -> cli.out().println("Warning: " + w + "."));
         if (cfg.missingExplicitBaseline() != null) {
             cli.out().println("Warning: baseline " + cfg.missingExplicitBaseline() + " (" + cfg.sourceName()

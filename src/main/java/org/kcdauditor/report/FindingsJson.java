@@ -196,7 +196,7 @@ public final class FindingsJson {
             FindingsDocument doc = MAPPER.readValue(file.toFile(), FindingsDocument.class);
             if (doc == null || doc.schemaVersion() != FindingsDocument.SCHEMA_VERSION) {
                 throw new ConfigException(file + ": not a kcd-audit findings.json of this version (schemaVersion "
-                        + (doc == null ? "missing" : doc.schemaVersion()) + "; this kcd-audit reads "
+                        + (doc == null || doc.schemaVersion() == 0 ? "missing" : doc.schemaVersion()) + "; this kcd-audit reads "
                         + FindingsDocument.SCHEMA_VERSION + ")");
             }
             if (doc.findings() == null || doc.directory() == null) {

@@ -276,6 +276,9 @@ class ReportCommandTest {
         Path future = Files.writeString(dir.resolve("future.json"), "{\"schemaVersion\":2}");
         Result f = run(Path.of("."), "report", "--from", future.toString());
         assertTrue(f.err().contains("schemaVersion 2; this kcd-audit reads 1"), f.err());
+        Path foreign = Files.writeString(dir.resolve("foreign.json"), "{\"hello\":1}");
+        Result g = run(Path.of("."), "report", "--from", foreign.toString());
+        assertTrue(g.err().contains("(schemaVersion missing; this kcd-audit reads 1)"), g.err());
         Path severity = Files.writeString(dir.resolve("severity.json"), "{\"schemaVersion\":1,\"findings\":["
                 + "{\"id\":\"ab\",\"rule\":\"X\",\"severity\":\"CRITICAL\"}]}");
         Result s = run(Path.of("."), "report", "--from", severity.toString());
