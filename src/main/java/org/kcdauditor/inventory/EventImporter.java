@@ -112,7 +112,7 @@ public final class EventImporter {
             }
         } catch (IOException | UncheckedIOException e) {
             return new ImportResult(name, "events", format, counts[0], counts[1], "cannot read: "
-                    + org.kcdauditor.io.IoErrors.describe(e), kept);
+                    + org.kcdauditor.io.IoErrors.reason(e), kept);
         }
         return new ImportResult(name, "events", format, counts[0], counts[1], null, kept);
     }

@@ -84,7 +84,7 @@ public final class PatchImporter {
             }, (line, why) -> report.accept(new ImportProblem(name, line, why, true)));
         } catch (IOException | UncheckedIOException e) {
             return new ImportResult(name, "patches", format, counts[0], counts[1], "cannot read: "
-                    + org.kcdauditor.io.IoErrors.describe(e), kept);
+                    + org.kcdauditor.io.IoErrors.reason(e), kept);
         }
         return new ImportResult(name, "patches", format, counts[0], counts[1], null, kept);
     }

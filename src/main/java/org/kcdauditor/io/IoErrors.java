@@ -25,4 +25,25 @@ public final class IoErrors {
         String first = m == null ? "" : m.lines().findFirst().orElse("");
         return first.isEmpty() ? t.getClass().getSimpleName() : first;
     }
+
+    /**
+     * Why reading or writing a file failed, without naming the file: for a message that names it already (an
+     * import's error beside its file name). A folder given as a file says so.
+     */
+    public static String reason(Exception e) {
+        Throwable t = e instanceof UncheckedIOException u && u.getCause() != null ? u.getCause() : e;
+        if (t instanceof FileSystemException f) {
+            if (f.getReason() == null) {
+                String described = describe(e);
+                return f.getFile() == null ? described : described.substring(f.getFile().length() + 2);
+            }
+            return folder(f.getReason());
+        }
+        return folder(describe(e));
+    }
+
+    /** The JDK's "Is a directory" (reading a folder as a file) as an admin says it. */
+    private static String folder(String reason) {
+        return "Is a directory".equals(reason) ? "it is a folder, not a file" : reason;
+    }
 }
