@@ -423,9 +423,8 @@ public final class ConfigLoader {
             // Jackson reports the end of the mapping it buffered for a record: find the key itself
             int keyLine = keyLine(text, u.getPath());
             line = keyLine > 0 ? ":" + keyLine : line;
-            String similar = u.getKnownPropertyIds().stream().map(Object::toString)
-                    .filter(k -> k.equalsIgnoreCase(u.getPropertyName())).findFirst()
-                    .map(k -> "; did you mean '" + k + "'?").orElse("");
+            String similar = org.kcdauditor.model.Spelling.closest(u.getPropertyName(), u.getKnownPropertyIds().stream()
+                    .map(Object::toString).toList()).map(k -> "; did you mean '" + k + "'?").orElse("");
             return file + line + ": " + YamlText.keyPath(u) + "unknown key '" + u.getPropertyName() + "'" + similar
                     + " (known: " + u.getKnownPropertyIds().stream().map(Object::toString).sorted()
                     .collect(Collectors.joining(", ")) + ")";

@@ -1,5 +1,6 @@
 package org.kcdauditor.rules;
 
+import org.kcdauditor.model.Spelling;
 import java.util.List;
 import java.util.Optional;
 
@@ -69,37 +70,7 @@ public final class RuleCatalogue {
 
     /** The rule id closest to a misspelt {@code id} (at most two edits away), for a "did you mean". */
     public Optional<String> closestId(String id) {
-        String wanted = id.toUpperCase(java.util.Locale.ROOT);
-        String best = null;
-        int bestDistance = 3;
-        for (Rule r : rules) {
-            int d = editDistance(wanted, r.info().id());
-            if (d < bestDistance) {
-                best = r.info().id();
-                bestDistance = d;
-            }
-        }
-        return Optional.ofNullable(best);
-    }
-
-    /** Levenshtein distance: insertions, deletions and substitutions. */
-    private static int editDistance(String a, String b) {
-        int[] previous = new int[b.length() + 1];
-        int[] current = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            previous[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            current[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int substitute = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-                current[j] = Math.min(substitute, Math.min(previous[j], current[j - 1]) + 1);
-            }
-            int[] t = previous;
-            previous = current;
-            current = t;
-        }
-        return previous[b.length()];
+        return Spelling.closest(id, rules.stream().map(r -> r.info().id()).toList());
     }
 
     /**

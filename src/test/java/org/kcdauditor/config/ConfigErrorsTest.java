@@ -206,6 +206,11 @@ class ConfigErrorsTest {
         int nestedLine = GOOD.lines().takeWhile(l -> !l.contains("nodes: [HV01")).toList().size() + 2;
         assertTrue(nested.err().contains(".yaml:" + nestedLine + ": clusters[0].oU: unknown key 'oU'; did you mean 'ou'?"),
                 nested.err());
+        // a letter or two away, not only another case: clusters written as cluster, passwordEnv as passwordEmv
+        CliRun singular = runWith(GOOD.replace("clusters:", "cluster:"));
+        assertTrue(singular.err().contains(": cluster: unknown key 'cluster'; did you mean 'clusters'?"), singular.err());
+        CliRun typo = runWith(GOOD.replace("passwordEnv:", "passwordEmv:"));
+        assertTrue(typo.err().contains("unknown key 'passwordEmv'; did you mean 'passwordEnv'?"), typo.err());
     }
 
     @Test
