@@ -314,10 +314,13 @@ public final class DirectoryCollector {
         }
         byte[] rbcd = bytes(at[7]);
         List<String> rbcdSids;
+        List<String> rbcdDenied;
         try {
             rbcdSids = rbcd == null ? List.of() : Sids.allowedSids(rbcd);
+            rbcdDenied = rbcd == null ? List.of() : Sids.deniedSids(rbcd);
         } catch (RuntimeException malformed) {
             rbcdSids = List.of();
+            rbcdDenied = List.of();
         }
         byte[] sid = bytes(at[8]);
         String sidText;
@@ -337,7 +340,7 @@ public final class DirectoryCollector {
                 usn == null ? 0 : usn,
                 fileTime(at[13] == null ? null : at[13].getValueAsLong()),
                 encTypes == null ? null : Integer.valueOf(encTypes.intValue()),
-                fileTime(at[15] == null ? null : at[15].getValueAsLong()));
+                fileTime(at[15] == null ? null : at[15].getValueAsLong()), rbcdDenied);
     }
 
     private static String value(Attribute a) {

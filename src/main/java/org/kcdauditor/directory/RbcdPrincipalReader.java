@@ -81,9 +81,11 @@ final class RbcdPrincipalReader {
     Map<String, RbcdPrincipal> read(List<AdObject> targets) throws DirectoryException {
         Set<String> wanted = new LinkedHashSet<>();
         for (AdObject t : targets) {
-            for (String sid : t.rbcdSids()) {
-                if (domainSid == null || sid.startsWith(domainSid + "-")) {
-                    wanted.add(sid);
+            for (List<String> l : List.of(t.rbcdSids(), t.rbcdDeniedSids())) {   // a denied group is expanded too
+                for (String sid : l) {
+                    if (domainSid == null || sid.startsWith(domainSid + "-")) {
+                        wanted.add(sid);
+                    }
                 }
             }
         }

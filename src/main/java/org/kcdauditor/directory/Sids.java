@@ -15,6 +15,10 @@ import java.util.Set;
 public final class Sids {
     private static final int ACCESS_ALLOWED_ACE = 0x00;
     private static final int ACCESS_ALLOWED_OBJECT_ACE = 0x05;
+    private static final int ACCESS_DENIED_ACE = 0x01;
+    private static final int ACCESS_DENIED_OBJECT_ACE = 0x06;
+    /** An ACE flag: the ACE only passes on to children, the access check of the object itself skips it. */
+    private static final int INHERIT_ONLY_ACE = 0x08;
     private static final int ACE_OBJECT_TYPE_PRESENT = 0x1;
     private static final int ACE_INHERITED_OBJECT_TYPE_PRESENT = 0x2;
 
@@ -68,6 +72,19 @@ public final class Sids {
 
     /** SIDs granted by access-allowed ACEs of the DACL of a self-relative security descriptor. */
     public static List<String> allowedSids(byte[] sd) {
+        return sids(sd, ACCESS_ALLOWED_ACE, ACCESS_ALLOWED_OBJECT_ACE);
+    }
+
+    /**
+     * SIDs refused by access-denied ACEs of the DACL of a self-relative security descriptor: the KDC's access check
+     * of an RBCD descriptor (MS-SFU 3.2.5.2.3) fails for a host whose token holds one of them, whatever the DACL
+     * allows (ACLs in canonical order put the denials first, as ADSI Edit and Set-ADComputer write them).
+     */
+    public static List<String> deniedSids(byte[] sd) {
+        return sids(sd, ACCESS_DENIED_ACE, ACCESS_DENIED_OBJECT_ACE);
+    }
+
+    private static List<String> sids(byte[] sd, int plainType, int objectType) {
         if (sd == null || sd.length < 20) {
             throw new IllegalArgumentException("security descriptor too short");
         }
@@ -81,16 +98,21 @@ public final class Sids {
         Set<String> sids = new LinkedHashSet<>();
         for (int i = 0; i < aceCount; i++) {
             int type = sd[pos] & 0xFF;
+            int flags = sd[pos + 1] & 0xFF;
             int size = Short.toUnsignedInt(buf.getShort(pos + 2));
             if (size < 8 || pos + size > sd.length) {
                 throw new IllegalArgumentException("malformed ACE " + i);
             }
-            if (type == ACCESS_ALLOWED_ACE) {
+            if ((flags & INHERIT_ONLY_ACE) != 0) {
+                pos += size;
+                continue;
+            }
+            if (type == plainType) {
                 sids.add(toString(sd, pos + 8));
-            } else if (type == ACCESS_ALLOWED_OBJECT_ACE) {
-                int flags = buf.getInt(pos + 8);
-                int sidAt = pos + 12 + ((flags & ACE_OBJECT_TYPE_PRESENT) != 0 ? 16 : 0)
-                        + ((flags & ACE_INHERITED_OBJECT_TYPE_PRESENT) != 0 ? 16 : 0);
+            } else if (type == objectType) {
+                int objectFlags = buf.getInt(pos + 8);
+                int sidAt = pos + 12 + ((objectFlags & ACE_OBJECT_TYPE_PRESENT) != 0 ? 16 : 0)
+                        + ((objectFlags & ACE_INHERITED_OBJECT_TYPE_PRESENT) != 0 ? 16 : 0);
                 sids.add(toString(sd, sidAt));
             }
             pos += size;
@@ -103,14 +125,25 @@ public final class Sids {
      * SID) as AD writes for RBCD: used to build fixtures and the demo directory.
      */
     public static byte[] rbcdDescriptor(List<String> allowed) {
+        return rbcdDescriptor(allowed, List.of());
+    }
+
+    /** The same, with an access-denied ACE per SID of {@code denied} first (canonical order): for fixtures. */
+    public static byte[] rbcdDescriptor(List<String> allowed, List<String> denied) {
         byte[] owner = toBytes("S-1-5-32-544");
+        List<byte[]> deny = denied.stream().map(Sids::toBytes).toList();
         List<byte[]> sids = allowed.stream().map(Sids::toBytes).toList();
-        int aclSize = 8 + sids.stream().mapToInt(s -> 8 + s.length).sum();
+        int aclSize = 8 + sids.stream().mapToInt(s -> 8 + s.length).sum() + deny.stream().mapToInt(s -> 8 + s.length).sum();
         ByteBuffer buf = ByteBuffer.allocate(20 + owner.length + aclSize).order(ByteOrder.LITTLE_ENDIAN);
         buf.put((byte) 1).put((byte) 0).putShort((short) 0x8004); // SE_SELF_RELATIVE | SE_DACL_PRESENT
         buf.putInt(20).putInt(0).putInt(0).putInt(20 + owner.length);
         buf.put(owner);
-        buf.put((byte) 4).put((byte) 0).putShort((short) aclSize).putShort((short) sids.size()).putShort((short) 0);
+        buf.put((byte) 4).put((byte) 0).putShort((short) aclSize).putShort((short) (deny.size() + sids.size()))
+                .putShort((short) 0);
+        for (byte[] sid : deny) {
+            buf.put((byte) ACCESS_DENIED_ACE).put((byte) 0).putShort((short) (8 + sid.length)).putInt(0xF01FF);
+            buf.put(sid);
+        }
         for (byte[] sid : sids) {
             buf.put((byte) ACCESS_ALLOWED_ACE).put((byte) 0).putShort((short) (8 + sid.length)).putInt(0xF01FF);
             buf.put(sid);

@@ -15,12 +15,14 @@ import java.util.Objects;
  *                                 (see {@link EncryptionTypes})
  * @param pwdLastSet when the account's password (and with it its Kerberos keys) was last set; null when
  *                   absent or 0 ("must change at next logon")
+ * @param rbcdDeniedSids SIDs that access-denied ACEs of {@code msDS-AllowedToActOnBehalfOfOtherIdentity} refuse: a
+ *                       host among them (itself, or through a group) is not allowed, whatever else the DACL allows
  */
 public record AdObject(String dn, String cn, String samAccountName, String dnsHostName, int userAccountControl,
                        List<String> spns, List<String> delegateTo, boolean rbcdPresent, List<String> rbcdSids,
                        String objectSid, String operatingSystem, String operatingSystemVersion,
                        Instant whenChanged, long usnChanged, Instant lastLogon, Integer supportedEncryptionTypes,
-                       Instant pwdLastSet) {
+                       Instant pwdLastSet, List<String> rbcdDeniedSids) {
 
     /** The relative id of the krbtgt account in every domain. */
     public static final String KRBTGT_RID = "502";
@@ -29,6 +31,18 @@ public record AdObject(String dn, String cn, String samAccountName, String dnsHo
         spns = List.copyOf(spns);
         delegateTo = List.copyOf(delegateTo);
         rbcdSids = List.copyOf(rbcdSids);
+        rbcdDeniedSids = rbcdDeniedSids == null ? List.of() : List.copyOf(rbcdDeniedSids);
+    }
+
+    /** Without access-denied ACEs in the resource-based delegation (what nearly every directory holds). */
+    public AdObject(String dn, String cn, String samAccountName, String dnsHostName, int userAccountControl,
+                    List<String> spns, List<String> delegateTo, boolean rbcdPresent, List<String> rbcdSids,
+                    String objectSid, String operatingSystem, String operatingSystemVersion,
+                    Instant whenChanged, long usnChanged, Instant lastLogon, Integer supportedEncryptionTypes,
+                    Instant pwdLastSet) {
+        this(dn, cn, samAccountName, dnsHostName, userAccountControl, spns, delegateTo, rbcdPresent, rbcdSids,
+                objectSid, operatingSystem, operatingSystemVersion, whenChanged, usnChanged, lastLogon,
+                supportedEncryptionTypes, pwdLastSet, List.of());
     }
 
     /**

@@ -54,19 +54,27 @@ public record Snapshot(Instant takenAt, String directoryUrl, String baseDn, List
     /**
      * Whether {@code target}'s resource-based delegation allows {@code source}: its descriptor names the source's
      * SID, or a group ({@link #rbcdPrincipals}) the source is a member of, as the KDC checks it against the groups in
-     * the source's TGT.
+     * the source's TGT; unless an access-denied ACE of the descriptor names the source or a group of it.
      */
     public boolean rbcdAllows(AdObject target, AdObject source) {
         String sid = source.objectSid();
         List<String> allowed = target.rbcdSids();
-        if (sid == null || allowed.isEmpty()) {
+        if (sid == null || allowed.isEmpty() || rbcdNames(target.rbcdDeniedSids(), sid)) {
+            return false; // an access-denied ACE for the host, or a group of it, wins over any allow
+        }
+        return rbcdNames(allowed, sid);
+    }
+
+    /** Whether {@code sids} name the account itself, or a group ({@link #rbcdPrincipals}) it is a member of. */
+    private boolean rbcdNames(List<String> sids, String sid) {
+        if (sids.isEmpty()) {
             return false;
         }
-        if (allowed.contains(sid)) {
+        if (sids.contains(sid)) {
             return true;
         }
-        for (int i = 0; i < allowed.size() && !rbcdPrincipals.isEmpty(); i++) {
-            RbcdPrincipal p = rbcdPrincipals.get(allowed.get(i));
+        for (int i = 0; i < sids.size() && !rbcdPrincipals.isEmpty(); i++) {
+            RbcdPrincipal p = rbcdPrincipals.get(sids.get(i));
             if (p != null && p.allows(sid)) {
                 return true;
             }

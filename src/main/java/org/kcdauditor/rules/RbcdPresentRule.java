@@ -46,10 +46,19 @@ public final class RbcdPresentRule implements Rule {
                     groups.add(p.displayName());
                 }
             }
+            List<String> refused = new ArrayList<>(0);
+            for (String sid : node.rbcdDeniedSids()) {
+                AdObject who = ctx.bySid(sid);
+                RbcdPrincipal p = who == null ? ctx.snapshot().rbcdPrincipals().get(sid) : null;
+                refused.add(sid + " (" + (who != null ? who.name() : p != null ? p.label() : "unresolved") + ")");
+            }
             List<Evidence.PairRef> covered = ctx.pairsTo(node).stream().filter(PairStatus::rbcd)
                     .map(p -> new Evidence.PairRef(p.source().name(), node.name())).toList();
             String message = node.name() + " allows RBCD from " + (allowed.isEmpty() ? "no readable SID"
                     : String.join(", ", allowed)) + "."
+                    + (refused.isEmpty() ? "" : " It refuses " + String.join(", ", refused) + " (access-denied"
+                    + " ACEs, which win over any allow: the KDC does not let those hosts, or the members of those"
+                    + " groups, delegate to " + node.name() + " this way).")
                     + (covered.isEmpty() ? "" : " It covers " + String.join(", ", covered.stream()
                     .map(p -> p.from() + " -> " + p.to()).toList()) + ", so no msDS-AllowedToDelegateTo entries are"
                     + " needed for " + (covered.size() == 1 ? "that pair" : "those pairs") + ".")

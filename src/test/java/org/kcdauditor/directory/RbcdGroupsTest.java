@@ -167,6 +167,54 @@ class RbcdGroupsTest {
         }
     }
 
+    /**
+     * An access-denied ACE wins over any allow (the KDC's access check of the descriptor, MS-SFU 3.2.5.2.3): HV71
+     * allows HVHosts but refuses HV72 itself, then allows HV72 but refuses Inner, a group HV72 is in. Either way
+     * HV72 -> HV71 is not covered, so its four missing entries are MISSING_DELEGATION and the cluster is NO-GO.
+     */
+    @Test
+    void anAccessDeniedAceForTheSourceOrAGroupOfItWinsOverTheAllow() throws Exception {
+        InMemoryDirectoryServer ds = server(new Searches());
+        try {
+            ds.modify(HV71, new Modification(ModificationType.REPLACE, "msDS-AllowedToActOnBehalfOfOtherIdentity",
+                    Sids.rbcdDescriptor(List.of(SID + "-1146"), List.of(SID + "-2001"))));
+            Path out = tmp.resolve("out");
+            CliRun r = CliRun.run(Map.of("TEST_LDAP_PASSWORD", TestDirectory.PASSWORD), "run", "--config",
+                    TestDirectory.config(tmp, "ldap://127.0.0.1:" + ds.getListenPort(), List.of("HV71", "HV72"),
+                            "allowInsecureBind: true").toString(), "--out", out.toString(), "--formats", "json");
+            assertEquals(3, r.exitCode(), r.toString());
+            JsonNode doc = CliRun.findings(out);
+            List<String> missing = new ArrayList<>();
+            String rbcdPresent = null;
+            for (JsonNode f : doc.path("findings")) {
+                if (f.path("rule").asText().equals("MISSING_DELEGATION")) {
+                    missing.add(f.path("host").asText() + " -> " + f.path("peer").asText());
+                } else if (f.path("rule").asText().equals("RBCD_PRESENT")) {
+                    rbcdPresent = f.path("message").asText();
+                }
+            }
+            assertEquals(Collections.nCopies(4, "HV72 -> HV71"), missing, doc.toString());
+            assertTrue(rbcdPresent.contains(" It refuses " + SID + "-2001 (HV72) (access-denied ACEs"), rbcdPresent);
+            assertFalse(rbcdPresent.contains("It covers"), rbcdPresent);
+            JsonNode cluster = doc.path("clusters").get(0);
+            assertFalse(cluster.path("go").asBoolean(true), cluster.toString());
+            for (JsonNode p : cluster.path("matrix")) {
+                assertEquals(!p.path("from").asText().equals("HV72"), p.path("ok").asBoolean(), p.toString());
+                assertFalse(p.path("rbcd").asBoolean(), p.toString());
+            }
+
+            ds.modify(HV71, new Modification(ModificationType.REPLACE, "msDS-AllowedToActOnBehalfOfOtherIdentity",
+                    Sids.rbcdDescriptor(List.of(SID + "-2001"), List.of(SID + "-1148"))));
+            AuditContext ctx = audit(ds);
+            assertFalse(hv72ToHv71(ctx).rbcd(), "Inner (refused) holds HV72: the denial is read through the group");
+            assertEquals(4, hv72ToHv71(ctx).missing().size());
+            assertEquals("Inner, group, 1 member: HV72",
+                    ctx.snapshot().rbcdPrincipals().get(SID + "-1148").label());
+        } finally {
+            ds.shutDown(true);
+        }
+    }
+
     @Test
     void aGroupWithoutTheSourceCoversNothing() throws Exception {
         InMemoryDirectoryServer ds = server(new Searches());
