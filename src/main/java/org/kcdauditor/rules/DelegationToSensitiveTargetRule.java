@@ -44,6 +44,9 @@ public final class DelegationToSensitiveTargetRule implements Rule {
                     continue;
                 }
                 AdObject target = ctx.sensitiveOwner(entry);
+                if (target == null && isKrbtgt(entry)) {
+                    target = realmKrbtgt(ctx, entry);
+                }
                 // krbtgt/CONTOSO.COM names a realm, not a host: the peer is the KDC's account
                 String peer = target != null ? target.name() : isKrbtgt(entry) ? "krbtgt"
                         : StaleDelegationRule.netbiosName(Spn.parse(entry).hostName());
@@ -62,6 +65,26 @@ public final class DelegationToSensitiveTargetRule implements Rule {
                         .emit();
             }
         }
+    }
+
+    /**
+     * The domain's krbtgt account (RID 502) that {@code krbtgt/REALM} names: the KDC resolves it by the account,
+     * not by a registered SPN, so it exists although no object lists it in servicePrincipalName. Null for another
+     * realm (a trust's) or when the sweep did not return it.
+     */
+    private static AdObject realmKrbtgt(AuditContext ctx, String entry) {
+        Spn spn = Spn.parse(entry);
+        String realm = spn == null ? null : spn.hostName();
+        if (realm == null) {
+            return null;
+        }
+        for (AdObject o : ctx.snapshot().objects()) {
+            if (o.isKrbtgt() && "krbtgt".equalsIgnoreCase(o.samAccountName())
+                    && realm.equalsIgnoreCase(AuditContext.dnsDomain(o.dn()))) {
+                return o;
+            }
+        }
+        return null;
     }
 
     private static boolean isKrbtgt(String entry) {

@@ -314,6 +314,26 @@ class KerberosExchangeRulesTest {
         assertEquals(List.of(), of(r, "STALE_DELEGATION"), "one finding per entry");
     }
 
+    /**
+     * krbtgt/CONTOSO.COM is resolved by the KDC to the domain's krbtgt account, which registers no such SPN: the
+     * finding's evidence says the target exists and carries krbtgt's userAccountControl (it said targetExists false);
+     * another realm's krbtgt/ (a trust) is no object of this directory.
+     */
+    @Test
+    void krbtgtOfTheRealmIsAnExistingTarget() {
+        AdObject krbtgt = new AdObject("CN=krbtgt,CN=Users,DC=contoso,DC=com", "krbtgt", "krbtgt", null, 0x202,
+                List.of("kadmin/changepw"), List.of(), false, List.of(), null, null, null, null, 1, null);
+        AuditResult r = audit(plus(replace(healthy(), host("HV01").delegatesTo("HV02", "HV03")
+                .entry("krbtgt/CONTOSO.COM").entry("krbtgt/FABRIKAM.COM").build()), krbtgt));
+        List<Finding> f = of(r, "DELEGATION_TO_SENSITIVE_TARGET");
+        Finding own = f.stream().filter(x -> x.spn().equals("krbtgt/CONTOSO.COM")).findFirst().orElseThrow();
+        assertEquals("krbtgt", own.peer());
+        assertEquals(Boolean.TRUE, own.evidence().targetExists(), own.evidence().toString());
+        assertEquals(Integer.valueOf(0x202), own.evidence().userAccountControl(), own.evidence().toString());
+        Finding trust = f.stream().filter(x -> x.spn().equals("krbtgt/FABRIKAM.COM")).findFirst().orElseThrow();
+        assertEquals(Boolean.FALSE, trust.evidence().targetExists(), trust.evidence().toString());
+    }
+
     @Test
     void anEntryResolvedThroughItsOwnerIsSensitiveWhenKrbtgtOrADomainControllerOwnsItAndNeverStale() {
         // kadmin/changepw is registered on krbtgt; DC2 registers the alias HOST/AD-PRIMARY, through which cifs/AD-PRIMARY
