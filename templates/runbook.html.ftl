@@ -127,7 +127,7 @@ so that step ${phase.replicate.number} can push the changes from there; ADUC: ri
 </ol>
 </#if>
 <#if h.register?has_content>
-<p>Register <#if h.register?size == 1>this SPN<#else>these SPNs</#if> on ${h.name}’s own account (the audit found no object holding it, remediation.ps1 checks again before it adds it; on a Hyper-V host, restarting vmms also re-registers its SPNs):</p>
+<p>Register <#if h.register?size == 1>this SPN<#else>these SPNs</#if> on ${h.name}’s own account (the audit found no object holding it, remediation.ps1 checks again before it adds it; on a Hyper-V host, restarting vmms re-registers its Microsoft Virtual System Migration Service SPNs, and a missing cifs SPN is usually a missing HOST SPN, which serves cifs too and which a computer account normally holds):</p>
 <ul class="check"><#list h.register as spn><li class="spn">${spn}</li></#list></ul>
 </#if>
 <#if h.untyped gt 0>

@@ -118,7 +118,7 @@ ${step}. Click **Apply**, then **OK**.
 
 </#if>
 <#if h.register?has_content>
-Register <#if h.register?size == 1>this SPN<#else>these SPNs</#if> on ${h.name}'s own account (the audit found no object holding it, remediation.ps1 checks again before it adds it; on a Hyper-V host, restarting vmms also re-registers its SPNs):
+Register <#if h.register?size == 1>this SPN<#else>these SPNs</#if> on ${h.name}'s own account (the audit found no object holding it, remediation.ps1 checks again before it adds it; on a Hyper-V host, restarting vmms re-registers its Microsoft Virtual System Migration Service SPNs, and a missing cifs SPN is usually a missing HOST SPN, which serves cifs too and which a computer account normally holds):
 
 <#list h.register as spn>
 - [ ] ${spn}

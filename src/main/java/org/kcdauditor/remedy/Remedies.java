@@ -61,9 +61,15 @@ public final class Remedies {
             return "Remove " + list(d.spns()) + " from " + d.host() + "'s msDS-AllowedToDelegateTo (ADUC: " + d.host()
                     + " > Delegation > Remove)" + typed(command, d.host(), "msDS-AllowedToDelegateTo") + ".";
         } else if (a instanceof RegisterSpn r) {
+            // vmms registers only its own migration SPNs; a cifs SPN is served by HOST/<name> (sPNMappings), which a
+            // computer account registers when it joins: its lack is the usual cause
+            String service = r.spn().contains("/") ? r.spn().substring(0, r.spn().indexOf('/')) : r.spn();
+            String hint = service.equalsIgnoreCase("cifs") ? " (or HOST" + r.spn().substring(service.length())
+                    + ", which serves cifs too and which a computer account normally holds)"
+                    : service.equalsIgnoreCase("Microsoft Virtual System Migration Service")
+                    ? " (on a Hyper-V host, restarting vmms also re-registers its migration SPNs)" : "";
             return "Register " + list(List.of(r.spn())) + " on " + r.host() + "'s own account"
-                    + typed(command, r.host(), "servicePrincipalName")
-                    + " (on a Hyper-V host, restarting vmms also re-registers its SPNs).";
+                    + typed(command, r.host(), "servicePrincipalName") + hint + ".";
         } else if (a instanceof UnregisterSpn u) {
             return "Remove " + list(List.of(u.spn())) + " from " + u.holder() + typed(command, u.holder(),
                     "servicePrincipalName") + ", then check with setspn -X.";
