@@ -764,7 +764,7 @@ public final class AuditContext implements Drift.Nodes {
         List<Blocker> out = new ArrayList<>(0);
         for (AdObject end : List.of(p.source(), p.target())) {
             for (DcDivergence d : divergencesByHost.getOrDefault(end, List.of())) {
-                if (d.breaks(p)) {
+                if (d.breaks(p, snapshot)) {
                     out.add(d.blocker());
                 }
             }

@@ -43,11 +43,31 @@ public record DcDivergence(DcRead dc, String audited, AdObject host, String attr
         m.put("msDS-AllowedToDelegateTo", AdObject::delegateTo);
         m.put("userAccountControl", o -> List.of(uac(o.userAccountControl())));
         m.put("servicePrincipalName", AdObject::spns);
-        m.put("msDS-AllowedToActOnBehalfOfOtherIdentity", o -> o.rbcdPresent() ? o.rbcdSids() : List.of());
+        m.put("msDS-AllowedToActOnBehalfOfOtherIdentity", DcDivergence::rbcdValues);
         m.put("msDS-SupportedEncryptionTypes", o -> o.supportedEncryptionTypes() == null ? List.of()
                 : List.of(String.valueOf(o.supportedEncryptionTypes())));
         return m;
     }
+
+    /**
+     * How a DC's copy of the resource-based delegation is compared: the SIDs it allows, then each SID an access-denied
+     * ACE refuses as {@link #DENIED} + SID (a denial wins over any allow, so a DC that still holds one the audited DC
+     * no longer has refuses the pair there).
+     */
+    static List<String> rbcdValues(AdObject o) {
+        if (!o.rbcdPresent()) {
+            return List.of();
+        }
+        if (o.rbcdDeniedSids().isEmpty()) {
+            return o.rbcdSids();
+        }
+        List<String> out = new ArrayList<>(o.rbcdSids());
+        o.rbcdDeniedSids().forEach(sid -> out.add(DENIED + sid));
+        return out;
+    }
+
+    /** The prefix of a SID that an access-denied ACE of msDS-AllowedToActOnBehalfOfOtherIdentity refuses. */
+    public static final String DENIED = "deny ";
 
     /** The id of the finding that reports this divergence, as a pair's blocker. */
     public Blocker blocker() {
@@ -119,9 +139,10 @@ public record DcDivergence(DcRead dc, String audited, AdObject host, String attr
      * Whether this divergence breaks {@code p} on {@link #dc}: the DC lacks the source or target object, holds other
      * flags or encryption types for either, lacks an entry of the source the pair requires, lacks an SPN of the
      * target the pair requires (or the {@code HOST/X} through which a {@code cifs/X} is served), or lacks the RBCD
-     * the pair relies on.
+     * the pair relies on, or refuses the source with an access-denied ACE ({@code snapshot}: the groups the
+     * descriptors name, read from the audited DC).
      */
-    boolean breaks(PairStatus p) {
+    boolean breaks(PairStatus p, Snapshot snapshot) {
         boolean source = p.source() == host;
         switch (attribute) {
             case OBJECT, "userAccountControl", "msDS-SupportedEncryptionTypes" -> {
@@ -133,9 +154,20 @@ public record DcDivergence(DcRead dc, String audited, AdObject host, String attr
             case "servicePrincipalName" -> {
                 return !source && requiresAny(p, lacking(), keys(attribute, there));
             }
-            default -> { // RBCD
-                return !source && p.rbcd() && p.source().objectSid() != null
-                        && lacking().contains(p.source().objectSid().toLowerCase(Locale.ROOT));
+            default -> { // RBCD: does the DC's copy still allow the source (itself or a group of it, no denial)?
+                if (source || !p.rbcd() || p.source().objectSid() == null) {
+                    return false;
+                }
+                List<String> allowed = new ArrayList<>(there.size());
+                List<String> denied = new ArrayList<>(0);
+                for (String v : there) {
+                    if (v.startsWith(DENIED)) {
+                        denied.add(v.substring(DENIED.length()));
+                    } else {
+                        allowed.add(v);
+                    }
+                }
+                return !snapshot.rbcdAllows(allowed, denied, p.source().objectSid());
             }
         }
     }

@@ -57,9 +57,15 @@ public record Snapshot(Instant takenAt, String directoryUrl, String baseDn, List
      * the source's TGT; unless an access-denied ACE of the descriptor names the source or a group of it.
      */
     public boolean rbcdAllows(AdObject target, AdObject source) {
-        String sid = source.objectSid();
-        List<String> allowed = target.rbcdSids();
-        if (sid == null || allowed.isEmpty() || rbcdNames(target.rbcdDeniedSids(), sid)) {
+        return rbcdAllows(target.rbcdSids(), target.rbcdDeniedSids(), source.objectSid());
+    }
+
+    /**
+     * The same for a descriptor given by its allowed and refused SIDs (as another domain controller holds it,
+     * {@code preflight --all-dcs}) and the source's SID.
+     */
+    public boolean rbcdAllows(List<String> allowed, List<String> denied, String sid) {
+        if (sid == null || allowed.isEmpty() || rbcdNames(denied, sid)) {
             return false; // an access-denied ACE for the host, or a group of it, wins over any allow
         }
         return rbcdNames(allowed, sid);

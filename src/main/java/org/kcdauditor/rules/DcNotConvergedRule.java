@@ -81,8 +81,11 @@ public final class DcNotConvergedRule implements Rule {
             return lead + audited + " holds " + shown(here) + ", " + dc + " " + shown(there) + ".";
         }
         boolean sids = attribute.equals("msDS-AllowedToActOnBehalfOfOtherIdentity");
-        List<String> lacks = difference(attribute, here, there).stream().map(v -> sids ? shown.apply(v) : v).toList();
-        List<String> extra = difference(attribute, there, here).stream().map(v -> sids ? shown.apply(v) : v).toList();
+        java.util.function.UnaryOperator<String> value = v -> !sids ? v : v.startsWith(DcDivergence.DENIED)
+                ? "an access-denied entry for " + shown.apply(v.substring(DcDivergence.DENIED.length()))
+                : shown.apply(v);
+        List<String> lacks = difference(attribute, here, there).stream().map(value).toList();
+        List<String> extra = difference(attribute, there, here).stream().map(value).toList();
         List<String> parts = new ArrayList<>();
         if (!lacks.isEmpty()) {
             parts.add(dc + " lacks " + String.join(", ", lacks));

@@ -88,6 +88,32 @@ class ReachRulesTest {
         assertTrue(f.message().contains("dc2.contoso.com lacks " + hv02.objectSid() + " (HV02)"), f.message());
     }
 
+    /**
+     * The audited DC no longer holds the access-denied ACE that refused HV02 in HV01's resource-based delegation (the
+     * admin removed it); dc2 has not replicated that yet and still refuses HV02, whatever it allows: HV02 -> HV01 fails
+     * for hosts whose KDC is dc2, so the difference is DC_NOT_CONVERGED and blocks that pair.
+     */
+    @Test
+    void aLaggingDcThatStillRefusesTheSourceBlocksTheRbcdPair() {
+        AdObject hv02 = host("HV02").delegatesTo("HV01").build();
+        AdObject hv01 = host("HV01").rbcdFrom(hv02.objectSid()).build();
+        AdObject hv01There = new AdObject(hv01.dn(), hv01.cn(), hv01.samAccountName(), hv01.dnsHostName(),
+                hv01.userAccountControl(), hv01.spns(), hv01.delegateTo(), true, hv01.rbcdSids(), hv01.objectSid(),
+                null, null, null, 0, null, null, null, List.of(hv02.objectSid()));
+        AuditResult r = withDcs(List.of(hv01, hv02), new DcRead("dc1.contoso.com", null, false, true, null, null, null),
+                new DcRead("dc2.contoso.com", "ldaps://dc2.contoso.com:636", false, false, null,
+                        List.of(hv01There, hv02), List.of()));
+        Finding f = of(r, "DC_NOT_CONVERGED").stream().filter(x -> x.evidence().attribute()
+                .equals("msDS-AllowedToActOnBehalfOfOtherIdentity")).findFirst().orElseThrow();
+        assertTrue(f.message().contains("dc2.contoso.com still holds an access-denied entry for " + hv02.objectSid()
+                + " (HV02)"), f.message());
+        PairStatus in = r.context().pairs().stream().filter(p -> p.source().name().equals("HV02")).findFirst()
+                .orElseThrow();
+        assertTrue(in.rbcd(), "dc1 allows it");
+        assertEquals(List.of(new Blocker("DC_NOT_CONVERGED", f.id())), in.blockers());
+        assertEquals(List.of("HV02"), f.evidence().pairs().stream().map(x -> x.from()).toList());
+    }
+
     /** {@code o} as another DC holds it: with these SPNs and delegation entries. */
     private static AdObject there(AdObject o, List<String> spns, List<String> delegateTo) {
         return new AdObject(o.dn(), o.name(), o.samAccountName(), o.dnsHostName(), o.userAccountControl(), spns,
