@@ -341,13 +341,19 @@ function Set-Flags([string]$Identity, [hashtable]$Flags) {
 }
 <#if hasRbcd>
 
-# The SIDs a host's resource-based delegation allows today, and its security descriptor (SDDL, null: not set).
+# The SIDs a host's resource-based delegation allows today, those its access-denied entries refuse (a denial wins
+# over any allow), and its security descriptor (SDDL, null: not set).
 function Get-Rbcd([string]$Identity) {
     $sd = (Get-ADComputer -Identity $Identity -Server $Server -Properties 'msDS-AllowedToActOnBehalfOfOtherIdentity').'msDS-AllowedToActOnBehalfOfOtherIdentity'
     if (-not $sd) {
-        return @{ Sids = @(); Sddl = $null }
+        return @{ Sids = @(); Denied = @(); Sddl = $null }
     }
-    @{ Sids = @($sd.GetAccessRules($true, $false, [Security.Principal.SecurityIdentifier]) | ForEach-Object { $_.IdentityReference.Value }); Sddl = $sd.Sddl }
+    $rules = @($sd.GetAccessRules($true, $false, [Security.Principal.SecurityIdentifier]))
+    @{
+        Sids = @($rules | Where-Object { $_.AccessControlType -eq 'Allow' } | ForEach-Object { $_.IdentityReference.Value })
+        Denied = @($rules | Where-Object { $_.AccessControlType -eq 'Deny' } | ForEach-Object { $_.IdentityReference.Value })
+        Sddl = $sd.Sddl
+    }
 }
 
 # Sets the accounts a host's resource-based delegation allows (msDS-AllowedToActOnBehalfOfOtherIdentity): the
@@ -370,9 +376,13 @@ function Set-Rbcd([string]$Identity, [object[]]$Principals) {
         }
     }
     $current = Get-Rbcd $Identity
-    if (-not (Compare-Object @($current.Sids | Sort-Object -Unique) @($sids | Sort-Object -Unique))) {
+    if ($current.Denied.Count -eq 0 -and -not (Compare-Object @($current.Sids | Sort-Object -Unique) @($sids | Sort-Object -Unique))) {
         Write-Host ('  skip: {0} PrincipalsAllowedToDelegateToAccount already allows exactly these' -f $Identity)
         return
+    }
+    if ($current.Denied.Count -gt 0) {
+        # the cmdlet writes allow entries only: a refused principal listed above is allowed afterwards
+        Write-Host ('  {0}: drops the access-denied entries for {1}, which refuse what the list allows' -f $Identity, ($current.Denied -join ', '))
     }
     Save-Before $Identity 'computer'
     if ($resolved.Count -eq 0) {

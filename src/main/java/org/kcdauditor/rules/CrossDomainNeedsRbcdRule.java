@@ -65,20 +65,44 @@ public final class CrossDomainNeedsRbcdRule implements Rule {
                                 + ") are in different domains: classic constrained delegation does not cross a domain"
                                 + " boundary, and " + target.name() + "'s resource-based delegation does not allow "
                                 + source.name() + ", so live migration " + source.name() + " -> " + target.name()
-                                + " fails.")
+                                + " fails." + refusals(ctx, target))
                         .action(fix)
                         .emit();
             }
         }
     }
 
-    /** Who the target allows today (kept: the cmdlet replaces the list), then the sources it must allow. */
+    /**
+     * The access-denied entries of the target's descriptor, which the change drops: the cmdlet writes the list it is
+     * given as allow entries only. Empty when there are none.
+     */
+    private static String refusals(AuditContext ctx, AdObject target) {
+        if (target.rbcdDeniedSids().isEmpty()) {
+            return "";
+        }
+        return " Its descriptor also refuses " + String.join(", ", target.rbcdDeniedSids().stream()
+                .map(sid -> ctx.sidWithName(sid, org.kcdauditor.model.RbcdPrincipal::displayName)).toList())
+                + " with access-denied entries, which win over any allow; setting the list"
+                + " (-PrincipalsAllowedToDelegateToAccount) writes allow entries only, so the change drops them.";
+    }
+
+    /**
+     * Who the target allows today (kept: the cmdlet replaces the list), then the sources it must allow. A source its
+     * descriptor lists but refuses (an access-denied entry for it or a group of it) is not allowed today:
+     * {@code present} false.
+     */
     private static List<Action.Principal> principals(AuditContext ctx, AdObject target, List<PairStatus> pairs) {
         Map<String, Action.Principal> out = new LinkedHashMap<>();
+        java.util.Set<String> refused = new java.util.HashSet<>();
+        for (PairStatus p : pairs) {
+            if (p.source().objectSid() != null) {
+                refused.add(p.source().objectSid()); // its pair is not covered, so the KDC refuses it today
+            }
+        }
         for (String sid : target.rbcdSids()) {
             AdObject who = ctx.bySid(sid);
             out.putIfAbsent(sid, new Action.Principal(who == null ? null : who.name(), who == null ? null
-                    : ctx.domainOf(who), sid, true));
+                    : ctx.domainOf(who), sid, !refused.contains(sid)));
         }
         for (PairStatus p : pairs) {
             AdObject s = p.source();

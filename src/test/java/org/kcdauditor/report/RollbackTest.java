@@ -110,6 +110,21 @@ class RollbackTest {
         assertTrue(md.contains("domain controllers from Windows Server 2012 R2 on refuse a duplicate SPN"), md);
     }
 
+    /**
+     * Set-Rbcd compares the principals to add with the SIDs the descriptor allows, not with every SID it names: an
+     * access-denied entry (GetAccessRules returns those too) for the source made the list look complete, so the step
+     * was skipped and the pair stayed refused. With a denial present it always sets the list (which drops it).
+     */
+    @Test
+    void theScriptDoesNotSkipAnRbcdListThatStillHoldsADenial() throws Exception {
+        String ftl = java.nio.file.Files.readString(RunbookTest.TEMPLATES.resolve("remediation.ps1.ftl"));
+        String get = ftl.substring(ftl.indexOf("function Get-Rbcd"), ftl.indexOf("function Set-Rbcd"));
+        assertTrue(get.contains("Sids = @($rules | Where-Object { $_.AccessControlType -eq 'Allow' }"), get);
+        assertTrue(get.contains("Denied = @($rules | Where-Object { $_.AccessControlType -eq 'Deny' }"), get);
+        String set = ftl.substring(ftl.indexOf("function Set-Rbcd"), ftl.indexOf("function Set-RbcdSddl"));
+        assertTrue(set.contains("if ($current.Denied.Count -eq 0 -and -not (Compare-Object"), set);
+    }
+
     /** The script puts an SPN back on the other object only while no object holds it (a DC refuses a duplicate). */
     @Test
     void theScriptDoesNotPutADuplicateSpnBack() throws Exception {

@@ -212,6 +212,38 @@ class ReachRulesTest {
         assertTrue(a.delegateTo().contains(MIG + "/HV21"));
     }
 
+    /**
+     * HV21 (fabrikam) lists HV01 (contoso) in its RBCD but refuses it with an access-denied entry: the pair is not
+     * covered, and the fix must add HV01 (present false: the descriptor does not allow it today), not leave the list
+     * as it is, and say that setting the list drops the denial.
+     */
+    @Test
+    void aSourceTheTargetListsButRefusesIsAddedNotKept() {
+        AdObject a = host("HV01").delegatesTo("HV21").build();
+        AdObject built = host("HV21").dn("CN=HV21,OU=Hyper-V,DC=fabrikam,DC=com").build();
+        AdObject hv21 = new AdObject(built.dn(), built.cn(), built.samAccountName(), built.dnsHostName(),
+                built.userAccountControl(), built.spns(), built.delegateTo(), true, List.of(a.objectSid()),
+                built.objectSid(), null, null, null, 0, null, null, null, List.of(a.objectSid()));
+        DirectoryPart contoso = new DirectoryPart("contoso", "ldaps://dc1.contoso.com", "DC=contoso,DC=com", null, null,
+                null, false, null, 0, 1, null, false, List.of());
+        DirectoryPart fabrikam = new DirectoryPart("fabrikam", "ldaps://dc1.fabrikam.com", "DC=fabrikam,DC=com", null,
+                null, null, false, null, 1, 1, null, false, List.of());
+        Snapshot s = new Snapshot(Instant.EPOCH, "x", "DC=contoso,DC=com", List.of(a, hv21), null, null, null,
+                List.of(), List.of(contoso, fabrikam), null);
+        AuditResult r = new Auditor(RuleCatalogue.standard()).evaluate(s, List.of(
+                new ClusterConfig("HVC1", List.of("HV01"), null, null, "contoso"),
+                new ClusterConfig("HVC2", List.of("HV21"), null, null, "fabrikam")),
+                new PolicyConfig(null, null, null, List.of(List.of("HVC1", "HVC2"))));
+        Finding f = of(r, "CROSS_DOMAIN_NEEDS_RBCD").stream().filter(x -> x.peer().equals("HV21")).findFirst()
+                .orElseThrow();
+        Action.AddRbcd fix = (Action.AddRbcd) f.actions().get(0);
+        assertEquals(List.of(new Action.Principal("HV01", "contoso.com", a.objectSid(), false)), fix.principals());
+        assertEquals(List.of(), fix.before());
+        assertTrue(f.message().contains("refuses " + a.objectSid() + " (HV01) with access-denied entries"),
+                f.message());
+        assertTrue(f.remediation().contains("Allow HV01 (contoso.com) to delegate to HV21"), f.remediation());
+    }
+
     /** A host of fabrikam.com: its DN, dNSHostName and SPNs in that domain, delegating to {@code peer} there. */
     private static AdObject fabrikam(String name, String peer) {
         String fqdn = name.toLowerCase(java.util.Locale.ROOT) + ".fabrikam.com";
