@@ -16,6 +16,8 @@ import java.net.Socket;
 final class HandshakeTimeoutSocketFactory extends SSLSocketFactory {
     private final SSLSocketFactory delegate;
     private final int timeoutMillis;
+    /** The sockets made (by the SDK's connect thread), to tell a handshake that timed out from a TCP connect. */
+    private final java.util.List<Socket> made = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     HandshakeTimeoutSocketFactory(SSLSocketFactory delegate, int timeoutMillis) {
         this.delegate = delegate;
@@ -24,7 +26,16 @@ final class HandshakeTimeoutSocketFactory extends SSLSocketFactory {
 
     private Socket bounded(Socket s) throws IOException {
         s.setSoTimeout(timeoutMillis);
+        made.add(s);
         return s;
+    }
+
+    /**
+     * Whether one of its sockets got as far as a TCP connection: a timeout after that is the TLS handshake's; before
+     * it (a port behind a firewall that drops the SYN) the connect's, which is no TLS matter.
+     */
+    boolean connected() {
+        return made.stream().anyMatch(Socket::isConnected);
     }
 
     @Override

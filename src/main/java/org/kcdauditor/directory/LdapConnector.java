@@ -121,8 +121,9 @@ public final class LdapConnector {
         LDAPConnection connection = null;
         try {
             SSLUtil ssl = ldaps || d.useStartTls() ? new SSLUtil(trustManager(d)) : null;
-            LDAPConnection c = ldaps ? new LDAPConnection(new HandshakeTimeoutSocketFactory(
-                    ssl.createSSLSocketFactory(), timeoutMillis), options) : new LDAPConnection(options);
+            HandshakeTimeoutSocketFactory tls = ldaps ? new HandshakeTimeoutSocketFactory(
+                    ssl.createSSLSocketFactory(), timeoutMillis) : null;
+            LDAPConnection c = ldaps ? new LDAPConnection(tls, options) : new LDAPConnection(options);
             connection = c;
             deadline.attach(c);
             try {
@@ -131,7 +132,8 @@ public final class LdapConnector {
                     return null;
                 });
             } catch (LDAPException e) {
-                if (ldaps && (isReadTimeout(e) || deadline.tripped())) {
+                // only once TCP connected: a connect that timed out (nothing answered the SYN) is said as for ldap://
+                if (ldaps && tls.connected() && (isReadTimeout(e) || deadline.tripped())) {
                     throw new DirectoryException(where + ": no TLS handshake within " + key + ".timeoutSeconds ("
                             + d.effectiveTimeoutSeconds() + " s): the port accepted the connection but did not"
                             + " answer TLS — ldaps:// needs the LDAPS port (636; on port 389 use ldap:// with "

@@ -265,6 +265,46 @@ class LdapEndToEndTest {
         }
     }
 
+    /**
+     * ldaps:// to a port whose connect times out (nothing answers the SYN: here a listener whose accept queue is
+     * full, as a firewall that drops it) is no TLS matter: it must not be told as "the port accepted the connection
+     * but did not answer TLS", but as for ldap://.
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(60)
+    void anLdapsConnectThatTimesOutIsNotCalledAHandshakeProblem() throws Exception {
+        try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            List<Socket> held = new ArrayList<>();
+            boolean timedOut = false;
+            try {
+                for (int i = 0; i < 10 && !timedOut; i++) {
+                    Socket s = new Socket();
+                    try {
+                        s.connect(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(),
+                                full.getLocalPort()), 300);
+                        held.add(s);
+                    } catch (java.net.SocketTimeoutException e) {
+                        s.close();
+                        timedOut = true;
+                    }
+                }
+                org.junit.jupiter.api.Assumptions.assumeTrue(timedOut, "this system does not drop a SYN to a full"
+                        + " accept queue");
+                Path cfg = TestDirectory.config(tmp, "ldaps://127.0.0.1:" + full.getLocalPort(), NODES,
+                        "timeoutSeconds: 1");
+                CliRun r = run(cfg);
+                assertEquals(1, r.exitCode(), r.toString());
+                assertFalse(r.err().contains("accepted the connection"), r.err());
+                assertFalse(r.err().contains("no TLS handshake"), r.err());
+                assertEquals(1, r.err().lines().count(), "one line: " + r.err());
+            } finally {
+                for (Socket s : held) {
+                    s.close();
+                }
+            }
+        }
+    }
+
     @Test
     void aFilterShapedNodeNameMatchesNothingAndDoesNotWidenTheSearch() throws Exception {
         Path cfg = TestDirectory.config(tmp, plainUrl(), List.of("\"*)(cn=*\""), "allowInsecureBind: true",
