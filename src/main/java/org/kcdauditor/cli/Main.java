@@ -141,7 +141,16 @@ public final class Main implements Runnable {
         cmd.addSubcommand(new ScheduleCommand(cli));
         cmd.addSubcommand(new OutboxCommand(cli));
         cmd.addSubcommand(new ReportCommand(cli));
+        versionEverywhere(cmd, cmd.getCommandSpec().versionProvider());
         return cmd;
+    }
+
+    /** {@code kcd-audit run -V} prints the version as {@code kcd-audit -V} does (each command has -V from the mixin). */
+    private static void versionEverywhere(CommandLine cmd, CommandLine.IVersionProvider version) {
+        for (CommandLine sub : cmd.getSubcommands().values()) {
+            sub.getCommandSpec().versionProvider(version);
+            versionEverywhere(sub, version);
+        }
     }
 
     /**

@@ -26,6 +26,17 @@ class VersionTest {
         assertTrue(first.contains("(commit " + head), first + " (HEAD is " + head + ")");
     }
 
+    /** Every command takes -V (the help mixin gives it to each): it prints the same version, not nothing. */
+    @Test
+    void everyCommandPrintsTheVersion() {
+        String version = CliRun.run(Map.of(), "--version").out();
+        for (String[] line : new String[][]{{"run", "-V"}, {"baseline", "capture", "--version"}, {"history", "show", "-V"}}) {
+            CliRun r = CliRun.run(Map.of(), line);
+            assertEquals(0, r.exitCode(), r.toString());
+            assertEquals(version, r.out(), String.join(" ", line));
+        }
+    }
+
     private static String git(String... args) throws InterruptedException {
         try {
             String[] cmd = new String[args.length + 1];
