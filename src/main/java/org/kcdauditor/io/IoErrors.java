@@ -23,7 +23,7 @@ public final class IoErrors {
         }
         String m = t.getMessage();
         String first = m == null ? "" : m.lines().findFirst().orElse("");
-        return first.isEmpty() ? t.getClass().getSimpleName() : first;
+        return first.isEmpty() ? t.getClass().getSimpleName() : folder(first);
     }
 
     /**
@@ -39,7 +39,7 @@ public final class IoErrors {
             }
             return folder(f.getReason());
         }
-        return folder(describe(e));
+        return describe(e);
     }
 
     /** The JDK's "Is a directory" (reading a folder as a file) as an admin says it. */

@@ -209,6 +209,9 @@ class ConfigErrorsTest {
         // a letter or two away, not only another case: clusters written as cluster, passwordEnv as passwordEmv
         CliRun singular = runWith(GOOD.replace("clusters:", "cluster:"));
         assertTrue(singular.err().contains(": cluster: unknown key 'cluster'; did you mean 'clusters'?"), singular.err());
+        CliRun folder = CliRun.run(Map.of(), "run", "--config", tmp.toString());
+        assertEquals(2, folder.exitCode(), folder.toString());
+        assertTrue(folder.err().strip().endsWith(": it is a folder, not a file"), "not 'Is a directory': " + folder.err());
         CliRun typo = runWith(GOOD.replace("passwordEnv:", "passwordEmv:"));
         assertTrue(typo.err().contains("unknown key 'passwordEmv'; did you mean 'passwordEnv'?"), typo.err());
     }
