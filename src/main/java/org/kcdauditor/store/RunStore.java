@@ -695,8 +695,7 @@ public final class RunStore implements AutoCloseable {
     }
 
     private PreviousRun previous(RunSummary r) {
-        Map<String, Finding> findings = new LinkedHashMap<>();
-        findings(r.id()).forEach(f -> findings.putIfAbsent(f.id(), f));
+        Map<String, Finding> findings = previousFindings(r.id());
         return new PreviousRun(r.id(), r.finishedAt(), hostStates(r.id()), findings.keySet(), findings);
     }
 
@@ -772,6 +771,28 @@ public final class RunStore implements AutoCloseable {
                 }
             }
             return ids;
+        } catch (SQLException e) {
+            throw readFailed("read findings of run " + runId, e);
+        }
+    }
+
+    /**
+     * The findings of a previous run by id, as a resolved one is shown: what it was about and its message (not its
+     * remediation text, which a run reads for every stored finding and never shows for a resolved one).
+     */
+    private Map<String, Finding> previousFindings(String runId) {
+        Map<String, Finding> out = new LinkedHashMap<>();
+        try (PreparedStatement ps = connection.prepareStatement("SELECT finding_id, rule_id, severity, cluster_name,"
+                + " host_name, peer, spn, message FROM run_finding WHERE run_id = ? ORDER BY seq")) {
+            ps.setString(1, runId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.putIfAbsent(rs.getString(1), new Finding(rs.getString(1), rs.getString(2),
+                            Severity.valueOf(rs.getString(3)), rs.getString(4), rs.getString(5), rs.getString(6),
+                            rs.getString(7), rs.getString(8), null, null, List.of(), null, null));
+                }
+            }
+            return out;
         } catch (SQLException e) {
             throw readFailed("read findings of run " + runId, e);
         }
