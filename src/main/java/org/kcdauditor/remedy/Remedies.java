@@ -64,8 +64,9 @@ public final class Remedies {
             // vmms registers only its own migration SPNs; a cifs SPN is served by HOST/<name> (sPNMappings), which a
             // computer account registers when it joins: its lack is the usual cause
             String service = r.spn().contains("/") ? r.spn().substring(0, r.spn().indexOf('/')) : r.spn();
-            String hint = service.equalsIgnoreCase("cifs") ? " (or HOST" + r.spn().substring(service.length())
-                    + ", which serves cifs too and which a computer account normally holds)"
+            String hint = service.equalsIgnoreCase("cifs") ? " (or " + list(List.of("HOST"
+                    + r.spn().substring(service.length()))) + ", which serves cifs too and which a computer account"
+                    + " normally holds)"
                     : service.equalsIgnoreCase("Microsoft Virtual System Migration Service")
                     ? " (on a Hyper-V host, restarting vmms also re-registers its migration SPNs)" : "";
             return "Register " + list(List.of(r.spn())) + " on " + r.host() + "'s own account"

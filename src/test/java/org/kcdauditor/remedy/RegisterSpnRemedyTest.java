@@ -13,7 +13,7 @@ class RegisterSpnRemedyTest {
     @Test
     void aMissingCifsSpnPointsAtHostAndAMigrationSpnAtVmms() {
         String cifs = Remedies.describe(new Action.RegisterSpn("HV14", "cifs/hv14.contoso.com"));
-        assertTrue(cifs.endsWith("(or HOST/hv14.contoso.com, which serves cifs too and which a computer account"
+        assertTrue(cifs.endsWith("(or 'HOST/hv14.contoso.com', which serves cifs too and which a computer account"
                 + " normally holds)."), cifs);
         assertFalse(cifs.contains("vmms"), "vmms does not register cifs: " + cifs);
         String migration = Remedies.describe(new Action.RegisterSpn("HV14",

@@ -434,7 +434,7 @@ public final class XlsxReportWriter implements ReportWriter {
                     String[] values = {was.severity() == null ? "" : was.severity().name(), was.rule(), was.cluster(),
                             was.host(), was.peer(), was.spn(), was.kb()};
                     for (int i = 0; i < values.length; i++) {
-                        text(row, i, values[i], st.text);
+                        text(row, i, values[i], i == 0 && was.severity() != null ? st.severity(was.severity()) : st.text);
                         w.see(i, values[i]);
                     }
                     if (was.message() != null && !was.message().isBlank()) {
