@@ -222,7 +222,7 @@ public record FindingsDocument(int schemaVersion, String runId, Instant startedA
     @JsonPropertyOrder({"name", "dnsHostName", "cluster", "userAccountControl", "delegateTo", "spns",
             "operatingSystem", "operatingSystemVersion", "samAccountName", "distinguishedName", "objectSid",
             "enabled", "uacFlags", "rbcdAllowed", "whenChanged", "uSNChanged", "lastLogonTimestamp",
-            "supportedEncryptionTypes", "pwdLastSet", "directory", "changes"})
+            "supportedEncryptionTypes", "pwdLastSet", "directory", "changes", "rbcdDenied"})
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record HostDoc(String name, String dnsHostName, String cluster, int userAccountControl,
                           List<String> delegateTo, List<String> spns, String operatingSystem,
@@ -231,7 +231,22 @@ public record FindingsDocument(int schemaVersion, String runId, Instant startedA
                           Instant whenChanged, long uSNChanged, Instant lastLogonTimestamp,
                           Integer supportedEncryptionTypes, Instant pwdLastSet,
                           @JsonInclude(JsonInclude.Include.NON_NULL) String directory,
-                          @JsonInclude(JsonInclude.Include.NON_NULL) List<AttributeChange> changes) {
+                          @JsonInclude(JsonInclude.Include.NON_NULL) List<AttributeChange> changes,
+                          @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> rbcdDenied) {
+        /** Without the SIDs its resource-based delegation refuses (a findings.json written before them: none). */
+        public HostDoc(String name, String dnsHostName, String cluster, int userAccountControl,
+                       List<String> delegateTo, List<String> spns, String operatingSystem,
+                       String operatingSystemVersion, String samAccountName, String distinguishedName,
+                       String objectSid, boolean enabled, List<String> uacFlags, List<String> rbcdAllowed,
+                       Instant whenChanged, long uSNChanged, Instant lastLogonTimestamp,
+                       Integer supportedEncryptionTypes, Instant pwdLastSet, String directory,
+                       List<AttributeChange> changes) {
+            this(name, dnsHostName, cluster, userAccountControl, delegateTo, spns, operatingSystem,
+                    operatingSystemVersion, samAccountName, distinguishedName, objectSid, enabled, uacFlags, rbcdAllowed,
+                    whenChanged, uSNChanged, lastLogonTimestamp, supportedEncryptionTypes, pwdLastSet, directory, changes,
+                    null);
+        }
+
         /** Without directory and change provenance. */
         public HostDoc(String name, String dnsHostName, String cluster, int userAccountControl,
                        List<String> delegateTo, List<String> spns, String operatingSystem,

@@ -79,7 +79,8 @@ public final class FindingsJson {
                     n.userAccountControl(), n.delegateTo(), n.spns(), n.operatingSystem(), n.operatingSystemVersion(),
                     n.samAccountName(), n.dn(), n.objectSid(), !n.disabled(), Uac.flagNames(n.userAccountControl()),
                     rbcd, n.whenChanged(), n.usnChanged(), n.lastLogon(), n.supportedEncryptionTypes(), n.pwdLastSet(),
-                    directory, Boolean.TRUE.equals(changeTimes.get(directory)) ? ctx.snapshot().changesOf(n) : null));
+                    directory, Boolean.TRUE.equals(changeTimes.get(directory)) ? ctx.snapshot().changesOf(n) : null,
+                    n.rbcdDeniedSids().stream().map(sid -> ctx.sidWithName(sid, RbcdPrincipal::label)).toList()));
         }
         GoVerdict.Judge judge = new GoVerdict.Judge(result.findings(), hosts).withGroups(clusters,
                 p.migrationGroups());

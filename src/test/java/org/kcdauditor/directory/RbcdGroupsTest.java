@@ -196,6 +196,17 @@ class RbcdGroupsTest {
             assertEquals(Collections.nCopies(4, "HV72 -> HV71"), missing, doc.toString());
             assertTrue(rbcdPresent.contains(" It refuses " + SID + "-2001 (HV72) (access-denied ACEs"), rbcdPresent);
             assertFalse(rbcdPresent.contains("It covers"), rbcdPresent);
+            // hosts[] names what the descriptor allows and, apart, what it refuses: a pipeline reading rbcdAllowed
+            // alone would count HV72 as allowed through its group
+            JsonNode hv71 = null;
+            for (JsonNode h : doc.path("hosts")) {
+                hv71 = h.path("name").asText().equals("HV71") ? h : hv71;
+            }
+            assertEquals(List.of(SID + "-2001 (HV72)"), List.of(hv71.path("rbcdDenied").get(0).asText()), hv71.toString());
+            assertEquals(1, hv71.path("rbcdDenied").size());
+            for (JsonNode h : doc.path("hosts")) {
+                assertTrue(h == hv71 || h.path("rbcdDenied").isMissingNode(), "absent when none: " + h);
+            }
             JsonNode cluster = doc.path("clusters").get(0);
             assertFalse(cluster.path("go").asBoolean(true), cluster.toString());
             for (JsonNode p : cluster.path("matrix")) {
