@@ -62,11 +62,6 @@ public final class HistorySections {
             return new HistoryDoc(previousRunId, previousFinishedAt, newFindings, resolvedFindings, timeline, t,
                     resolved);
         }
-
-        /** What the finding resolved since the previous run was there, by id (null: only its id is known). */
-        public ResolvedDoc resolvedFinding(String id) {
-            return resolved == null ? null : resolved.stream().filter(r -> id.equals(r.id())).findFirst().orElse(null);
-        }
     }
 
     /**

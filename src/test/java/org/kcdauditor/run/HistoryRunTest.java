@@ -153,7 +153,8 @@ class HistoryRunTest {
         AuditRun.Outcome after = execute(fixed);
         FindingsDocument doc = FindingsJson.read(after.outDir().resolve("findings.json"));
         assertTrue(doc.history().resolvedFindings().contains(id), doc.history().resolvedFindings().toString());
-        HistorySections.ResolvedDoc was = doc.history().resolvedFinding(id);
+        HistorySections.ResolvedDoc was = doc.history().resolved().stream().filter(d -> d.id().equals(id)).findFirst()
+                .orElse(null);
         assertNotNull(was, "history.resolved names it");
         assertEquals(List.of("MISSING_DELEGATION", "HIGH", "HV02", "HV03", "cifs/hv03.contoso.com", found.message()),
                 List.of(was.rule(), was.severity().name(), was.host(), was.peer(), was.spn(), was.message()));

@@ -424,11 +424,15 @@ public final class XlsxReportWriter implements ReportWriter {
             height(row, lines);
         }
         if (doc.history() != null) {
+            // what each finding was in the previous run (its severity, rule, cluster and host for the pivots), when
+            // findings.json carries it (history.resolved; an older one has the ids only), looked up once each
+            Map<String, HistorySections.ResolvedDoc> before = new HashMap<>();
+            if (doc.history().resolved() != null) {
+                doc.history().resolved().forEach(d -> before.putIfAbsent(d.id(), d));
+            }
             for (String id : doc.history().resolvedFindings()) {
                 SXSSFRow row = sh.createRow(r++);
-                // what the finding was in the previous run (its severity, rule, cluster and host for the pivots), when
-                // findings.json carries it (history.resolved; an older one has the id only)
-                HistorySections.ResolvedDoc was = doc.history().resolvedFinding(id);
+                HistorySections.ResolvedDoc was = before.get(id);
                 String message = "Resolved: no longer found since run " + doc.history().previousRunId();
                 if (was != null) {
                     String[] values = {was.severity() == null ? "" : was.severity().name(), was.rule(), was.cluster(),
