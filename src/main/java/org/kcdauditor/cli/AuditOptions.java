@@ -6,6 +6,9 @@ import org.kcdauditor.model.Severity;
 import org.kcdauditor.report.Format;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -47,6 +50,19 @@ final class AuditOptions {
             throw new ConfigException("--change-ticket: " + problem);
         }
         return ticket;
+    }
+
+    /**
+     * Makes the {@code --out} folder (when given) and checks that it can be written: before the directory is read,
+     * and before the demo resets its history, so that a typo in it costs neither.
+     */
+    void prepareOut() throws IOException {
+        if (out != null) {
+            Files.createDirectories(out);
+            if (!Files.isWritable(out)) {
+                throw new AccessDeniedException(out.toString());
+            }
+        }
     }
 
     Severity failOnSeverity() {

@@ -56,6 +56,7 @@ final class DemoCommand implements Callable<Integer> {
         options.failOnSeverity();
         options.formats(config.reports().formats());
         options.reports(config.reports());
+        options.prepareOut();
         // demos started together take turns: one's reset would delete the store under another's runs
         try (DemoHistory.Turn turn = DemoHistory.exclusive(config, cli.err())) {
             DemoHistory.reset(config);

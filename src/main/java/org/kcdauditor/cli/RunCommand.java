@@ -68,13 +68,7 @@ final class RunCommand implements Callable<Integer> {
                         : ConsoleSummary.oneLine(cfg.directory().url())) + " … " + n + " objects");
             }
         };
-        if (options.out != null) {
-            // before reading the directory: a typo in --out should not cost a whole audit
-            java.nio.file.Files.createDirectories(options.out);
-            if (!java.nio.file.Files.isWritable(options.out)) {
-                throw new java.nio.file.AccessDeniedException(options.out.toString());
-            }
-        }
+        options.prepareOut();
         AuditRun.Outcome outcome;
         try {
             outcome = underRunLock(cli, run, trigger, () -> AuditRun.installed(run, env, cli.clock(),

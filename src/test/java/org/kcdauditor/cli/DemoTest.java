@@ -60,6 +60,18 @@ class DemoTest {
             assertEquals(2, typo.exitCode(), typo.toString());
             assertFalse(typo.out().contains("Demo history"), typo.out());
         }
+        // so is an --out that cannot be a folder (a file there): exit 1 before the history and the directory
+        java.nio.file.Path file = out.resolve("a-file");
+        try {
+            java.nio.file.Files.writeString(file, "x");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        CliRun notAFolder = CliRun.run(Map.of(), "demo", "--out", file.toString(), "--formats", "json");
+        assertEquals(1, notAFolder.exitCode(), notAFolder.toString());
+        assertTrue(notAFolder.err().contains("cannot write output: " + file), notAFolder.err());
+        assertFalse(notAFolder.out().contains("Demo history") || notAFolder.out().contains("Demo directory"),
+                notAFolder.out());
     }
 
     @Test
