@@ -29,7 +29,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -756,23 +755,6 @@ public final class RunStore implements AutoCloseable {
                 + " new_findings, resolved_findings) VALUES (?, ?, ?, ?, ?)")) {
             bind(ps, runId, t.pairs(), t.pairsOk(), t.newFindings(), t.resolvedFindings());
             ps.executeUpdate();
-        }
-    }
-
-    /** Ids of the findings a run recorded (waived ones included). */
-    public Set<String> findingIds(String runId) {
-        Set<String> ids = new LinkedHashSet<>();
-        try (PreparedStatement ps = connection.prepareStatement(
-                "SELECT finding_id FROM run_finding WHERE run_id = ? ORDER BY seq")) {
-            ps.setString(1, runId);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    ids.add(rs.getString(1));
-                }
-            }
-            return ids;
-        } catch (SQLException e) {
-            throw readFailed("read findings of run " + runId, e);
         }
     }
 

@@ -481,8 +481,7 @@ public final class XlsxReportWriter implements ReportWriter {
         int r = 1;
         for (Map.Entry<ReportView.RuleView, List<FindingView>> e : view.byRule().entrySet()) {
             ReportView.RuleView rule = e.getKey();
-            Map<Severity, List<FindingView>> bySeverity = new java.util.EnumMap<>(
-                    Severity.class);
+            Map<Severity, List<FindingView>> bySeverity = new java.util.EnumMap<>(Severity.class);
             e.getValue().forEach(v -> bySeverity.computeIfAbsent(v.finding().severity(), k -> new ArrayList<>()).add(v));
             for (Map.Entry<Severity, List<FindingView>> s : bySeverity.entrySet()) {
                 SXSSFRow row = sh.createRow(r++);
