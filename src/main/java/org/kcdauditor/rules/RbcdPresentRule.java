@@ -39,19 +39,13 @@ public final class RbcdPresentRule implements Rule {
             List<String> allowed = new ArrayList<>();
             List<String> groups = new ArrayList<>(0);
             for (String sid : node.rbcdSids()) {
-                AdObject who = ctx.bySid(sid);
-                RbcdPrincipal p = who == null ? ctx.snapshot().rbcdPrincipals().get(sid) : null;
-                allowed.add(sid + " (" + (who != null ? who.name() : p != null ? p.label() : "unresolved") + ")");
+                allowed.add(shown(ctx, sid));
+                RbcdPrincipal p = ctx.bySid(sid) == null ? ctx.snapshot().rbcdPrincipals().get(sid) : null;
                 if (p != null && p.kind() == RbcdPrincipal.Kind.GROUP) {
                     groups.add(p.displayName());
                 }
             }
-            List<String> refused = new ArrayList<>(0);
-            for (String sid : node.rbcdDeniedSids()) {
-                AdObject who = ctx.bySid(sid);
-                RbcdPrincipal p = who == null ? ctx.snapshot().rbcdPrincipals().get(sid) : null;
-                refused.add(sid + " (" + (who != null ? who.name() : p != null ? p.label() : "unresolved") + ")");
-            }
+            List<String> refused = node.rbcdDeniedSids().stream().map(sid -> shown(ctx, sid)).toList();
             List<Evidence.PairRef> covered = ctx.pairsTo(node).stream().filter(PairStatus::rbcd)
                     .map(p -> new Evidence.PairRef(p.source().name(), node.name())).toList();
             String message = node.name() + " allows RBCD from " + (allowed.isEmpty() ? "no readable SID"
@@ -73,5 +67,12 @@ public final class RbcdPresentRule implements Rule {
                             + " show it; Get-ADComputer reads it as PrincipalsAllowedToDelegateToAccount)."))
                     .emit();
         }
+    }
+
+    /** A SID of the descriptor with the account or group it names ("unresolved" when the run could not read it). */
+    private static String shown(AuditContext ctx, String sid) {
+        AdObject who = ctx.bySid(sid);
+        RbcdPrincipal p = who == null ? ctx.snapshot().rbcdPrincipals().get(sid) : null;
+        return sid + " (" + (who != null ? who.name() : p != null ? p.label() : "unresolved") + ")";
     }
 }
