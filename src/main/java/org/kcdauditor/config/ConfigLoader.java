@@ -16,12 +16,12 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.unboundid.ldap.sdk.DN;
 import com.unboundid.ldap.sdk.LDAPException;
 import com.unboundid.ldap.sdk.LDAPURL;
+import org.kcdauditor.home.Installation;
 import org.kcdauditor.report.Format;
 
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -102,8 +102,8 @@ public final class ConfigLoader {
         String looked = file.isAbsolute() ? "" : "looked for " + file.toAbsolutePath().normalize() + "; ";
         String example = "config/kcd-audit.example.yaml of the installation folder";
         try {
-            Path p = org.kcdauditor.home.Installation.locate(System.getenv()).resolve("config/kcd-audit.example.yaml");
-            if (Files.isRegularFile(p)) {
+            Path p = Installation.at(Installation.locate(System.getenv())).exampleConfig();
+            if (p != null) {
                 example = p.toString();
             }
         } catch (RuntimeException e) {

@@ -35,6 +35,7 @@ public final class Installation {
     static final String TEMPLATES = "templates";
     static final String CATALOGUE = "config/hardening-kbs.yaml";
     static final String DEMO = "config/demo";
+    static final String EXAMPLE_CONFIG = "config/kcd-audit.example.yaml";
 
     private static Path extracted;
 
@@ -90,6 +91,12 @@ public final class Installation {
     public Path catalogue() {
         Path p = home.resolve(CATALOGUE);
         return Files.isRegularFile(p) ? p : fromJar(CATALOGUE);
+    }
+
+    /** The commented example configuration admins copy, or null when the installation lacks it. */
+    public Path exampleConfig() {
+        Path p = home.resolve(EXAMPLE_CONFIG);
+        return Files.isRegularFile(p) ? p : null;
     }
 
     /** The demo folder (config, LDIF, baseline, exports): the installation's, else the jar's copy. */
