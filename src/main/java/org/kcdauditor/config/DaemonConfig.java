@@ -4,7 +4,7 @@ package org.kcdauditor.config;
  * {@code daemon:} — how {@code kcd-audit daemon} runs Quartz. All optional.
  *
  * @param clustered              several daemons share the store database (PostgreSQL); Quartz clustering on
- * @param instanceId             Quartz instance id (default AUTO: host name + time)
+ * @param instanceId             Quartz instance id (default AUTO: host name, process id, start time)
  * @param checkInIntervalSeconds how often a clustered daemon checks in; a dead one's jobs move within about this
  * @param misfireThresholdSeconds a fire time later than this is a misfire (fired once now); default 60
  * @param outboxIntervalSeconds  how often pending notices are retried; default 60

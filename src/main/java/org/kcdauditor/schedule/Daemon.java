@@ -106,6 +106,7 @@ public final class Daemon implements AutoCloseable {
         Properties p = new Properties();
         p.setProperty("org.quartz.scheduler.instanceName", SCHEDULER_NAME);
         p.setProperty("org.quartz.scheduler.instanceId", dc.instanceId() == null ? "AUTO" : dc.instanceId());
+        p.setProperty("org.quartz.scheduler.instanceIdGenerator.class", ProcessInstanceIdGenerator.class.getName());
         p.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
         p.setProperty("org.quartz.scheduler.interruptJobsOnShutdownWithWait", "false");
         p.setProperty("org.quartz.threadPool.class", "org.quartz.simpl.SimpleThreadPool");

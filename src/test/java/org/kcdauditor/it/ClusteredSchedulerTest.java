@@ -113,7 +113,11 @@ class ClusteredSchedulerTest {
 
             Process a = daemon(config, env, "a");
             Process b = daemon(config, env, "b");
-            Map<String, Process> byInstance = Map.of(instanceOf("a"), a, instanceOf("b"), b);
+            // the AUTO instance id names the process: two daemons started on one host in one millisecond differ
+            String idA = instanceOf("a");
+            String idB = instanceOf("b");
+            assertTrue(idA.contains("-" + a.pid() + "-") && idB.contains("-" + b.pid() + "-"), idA + " / " + idB);
+            Map<String, Process> byInstance = Map.of(idA, a, idB, b);
 
             await("four finished fires", Duration.ofSeconds(60), () -> Optional.of(fires.all()).filter(l ->
                     l.stream().filter(f -> f.status().equals(FireLog.SUCCEEDED)).count() >= 4));
