@@ -39,10 +39,13 @@ import java.util.function.Consumer;
  * LDAP_MATCHING_RULE_IN_CHAIN (1.2.840.113556.1.4.1941) in one search where the root DSE says Active
  * Directory (AD and Samba); where it does not, or the server refuses the rule (an error, as UnboundID's
  * in-memory server answers), the client reads {@code member} group by group, each group once, so a
- * cycle of nested groups ends. Computer accounts among the members are left out: operators are people.
+ * cycle of nested groups ends. Computer accounts among the members are left out (a node in an operator group), managed
+ * service accounts (gMSA, sMSA: computer subclasses that run scheduled moves) are kept.
  */
 final class OperatorResolver {
     static final String IN_CHAIN = "1.2.840.113556.1.4.1941";
+    private static final String GMSA = "msDS-GroupManagedServiceAccount";
+    private static final String MSA = "msDS-ManagedServiceAccount";
     private static final String[] ATTRS = {"objectClass", "sAMAccountName", "userAccountControl", "objectSid"};
     private static final String[] GROUP_ATTRS = {"objectClass", "sAMAccountName", "userAccountControl", "objectSid",
             "member", "uSNChanged"};
@@ -273,13 +276,15 @@ final class OperatorResolver {
     }
 
     /**
-     * Users (not computers) that are members of {@code group}, nested included: one paged search for the users, one
+     * Users and managed service accounts (not hosts' computer accounts) that are members of {@code group}, nested included: one paged search for the users, one
      * for the nested groups, and the users whose primary group is the group or a nested one.
      */
     private List<OperatorAccount> inChainUsers(Entry group) throws LDAPException, DirectoryException {
         Filter inChain = Filter.createExtensibleMatchFilter("memberOf", IN_CHAIN, false, group.getDN());
         Filter filter = Filter.createANDFilter(Filter.createEqualityFilter("objectClass", "user"),
-                Filter.createNOTFilter(Filter.createEqualityFilter("objectClass", "computer")), inChain);
+                Filter.createORFilter(Filter.createNOTFilter(Filter.createEqualityFilter("objectClass", "computer")),
+                        Filter.createEqualityFilter("objectClass", GMSA), Filter.createEqualityFilter("objectClass", MSA)),
+                inChain);
         Map<String, OperatorAccount> users = new LinkedHashMap<>();
         paged(filter, e -> users.putIfAbsent(dn(e.getDN()), account(e)));
         List<String> groups = new ArrayList<>();
@@ -360,9 +365,12 @@ final class OperatorResolver {
         return e.hasObjectClass("user") || e.hasObjectClass("inetOrgPerson");
     }
 
-    /** A user account, not a computer: operators are people. */
+    /**
+     * A user account, or a managed service account (group-managed or standalone: subclasses of computer that run
+     * scheduled moves and whose credentials are delegated as a user's), not a host's computer account.
+     */
     private static boolean isPerson(Entry e) {
-        return isUser(e) && !e.hasObjectClass("computer");
+        return isUser(e) && (!e.hasObjectClass("computer") || e.hasObjectClass(GMSA) || e.hasObjectClass(MSA));
     }
 
     private static OperatorAccount account(Entry e) {

@@ -696,6 +696,33 @@ class SambaAdIntegrationTest {
                 r.where());
     }
 
+    /**
+     * A group-managed service account (objectClass msDS-GroupManagedServiceAccount, a subclass of computer) that runs
+     * the scheduled drains is an operator too: in an operator group and marked "sensitive and cannot be delegated", its
+     * remote moves fail as a user's do, so it is checked, not left out with the hosts' computer accounts.
+     */
+    @Test
+    @Order(25)
+    void aGroupManagedServiceAccountInAnOperatorGroupIsChecked() throws Exception {
+        String ou = scenarioOu("opgmsa");
+        List<SambaDc.Host> c = twoNodes(ou, "ITOPG1", "ITOPG2");
+        try (LDAPConnection a = dc.admin()) {
+            a.add("CN=itopg-gmsa," + ou + "," + SambaDc.BASE_DN,
+                    new com.unboundid.ldap.sdk.Attribute("objectClass", "msDS-GroupManagedServiceAccount"),
+                    new com.unboundid.ldap.sdk.Attribute("sAMAccountName", "itopg-gmsa$"),
+                    new com.unboundid.ldap.sdk.Attribute("dNSHostName", "itopg-gmsa." + SambaDc.DNS_DOMAIN),
+                    new com.unboundid.ldap.sdk.Attribute("msDS-ManagedPasswordInterval", "30"),
+                    new com.unboundid.ldap.sdk.Attribute("userAccountControl", String.valueOf(0x1000 | 0x100000)));
+        }
+        dc.tool("group", "add", "ITOPG Operators", "--groupou=" + ou);
+        dc.tool("group", "addmembers", "ITOPG Operators", "itopg-gmsa$,ITOPG1$");
+        Cfg cfg = auditConfig(c, "OPG");
+        cfg.operators = List.of("ITOPG Operators");
+        Run r = audit(cfg);
+        assertEquals(List.of("itopg-gmsa$"), r.findings("OPERATOR_NOT_DELEGABLE").stream()
+                .map(f -> f.path("host").asText()).toList(), "the gMSA, not the node in the group\n" + r.where());
+    }
+
     /** A user in {@code ou} marked "Account is sensitive and cannot be delegated" (UAC 0x100000), as ADUC sets it. */
     private static void sensitiveUser(String ou, String name) throws Exception {
         dc.tool("user", "create", name, dc.adminPassword, "--userou=" + ou);
