@@ -39,8 +39,8 @@ import java.util.function.Consumer;
  * LDAP_MATCHING_RULE_IN_CHAIN (1.2.840.113556.1.4.1941) in one search where the root DSE says Active
  * Directory (AD and Samba); where it does not, or the server refuses the rule (an error, as UnboundID's
  * in-memory server answers), the client reads {@code member} group by group, each group once, so a
- * cycle of nested groups ends. Computer accounts among the members are left out (a node in an operator group), managed
- * service accounts (gMSA, sMSA: computer subclasses that run scheduled moves) are kept.
+ * cycle of nested groups ends. Computer accounts among the members are left out (a node in an operator group);
+ * managed service accounts (gMSA, sMSA: computer subclasses that run scheduled moves) are kept.
  */
 final class OperatorResolver {
     static final String IN_CHAIN = "1.2.840.113556.1.4.1941";
@@ -276,8 +276,9 @@ final class OperatorResolver {
     }
 
     /**
-     * Users and managed service accounts (not hosts' computer accounts) that are members of {@code group}, nested included: one paged search for the users, one
-     * for the nested groups, and the users whose primary group is the group or a nested one.
+     * Users and managed service accounts (not hosts' computer accounts) that are members of {@code group}, nested
+     * included: one paged search for the users, one for the nested groups, and the users whose primary group is the
+     * group or a nested one.
      */
     private List<OperatorAccount> inChainUsers(Entry group) throws LDAPException, DirectoryException {
         Filter inChain = Filter.createExtensibleMatchFilter("memberOf", IN_CHAIN, false, group.getDN());
