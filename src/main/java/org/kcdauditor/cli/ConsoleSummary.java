@@ -25,7 +25,8 @@ final class ConsoleSummary {
     }
 
     /** @param config the config as the admin gave it, for the commands the summary suggests (pasted as they are) */
-    static void print(PrintStream out, AuditRun.Outcome o, long collectMillis, String config) {
+    /** {@code warnings}: what limits the verdict (a base DN below the domain), printed before the table. */
+    static void print(PrintStream out, AuditRun.Outcome o, long collectMillis, String config, List<String> warnings) {
         FindingsDocument d = o.document();
         FindingsDocument.Summary s = d.summary();
         ReportView view = o.view();
@@ -46,6 +47,10 @@ final class ConsoleSummary {
         out.printf("Read %d directory object%s in %.1f s; %d host%s in %d cluster%s.%n%n", o.objectsRead(),
                 o.objectsRead() == 1 ? "" : "s", collectMillis / 1000.0, s.hosts(), s.hosts() == 1 ? "" : "s",
                 s.clusters(), s.clusters() == 1 ? "" : "s");
+        warnings.forEach(w -> out.println("Warning: " + w + "."));
+        if (!warnings.isEmpty()) {
+            out.println();
+        }
         String header = row("Cluster", "Nodes", "Pairs OK", "Entries", "Compliant", "HIGH", "MED", "LOW", "INFO");
         out.println(header);
         out.println("-".repeat(header.length()));

@@ -192,6 +192,8 @@ class HistoryCommandsTest {
         assertTrue(out.contains("  " + warning), out + err);
         run("run", "--config", cfg.toString(), "--out", dir.resolve("out").toString(), "--formats", "json");
         assertTrue(out.contains("Warning: " + warning), out + err);
+        // read before the verdict it limits, not after "every configured pair can live-migrate"
+        assertTrue(out.indexOf("Warning: " + warning) < out.indexOf("Cluster "), out);
     }
 
     @Test
