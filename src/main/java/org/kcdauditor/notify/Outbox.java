@@ -97,6 +97,11 @@ public final class Outbox {
         return d.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : d;
     }
 
+    /** When the newest failure notice of {@code job} was stored, if any. */
+    public java.util.Optional<Instant> lastFailureNotice(String job) {
+        return rows.lastFailureNotice(job);
+    }
+
     /** Pending notices (or all, newest first, when {@code all}). */
     public List<OutboxStore.Entry> list(boolean all, int limit) {
         return rows.list(all, limit);

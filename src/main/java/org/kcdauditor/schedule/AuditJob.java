@@ -37,6 +37,8 @@ import java.util.List;
 @DisallowConcurrentExecution
 public class AuditJob implements Job {
     private static final Logger LOG = LoggerFactory.getLogger(AuditJob.class);
+    /** While a job keeps failing, how long after its last failure notice the next one is queued. */
+    static final java.time.Duration REPEAT_FAILURE = java.time.Duration.ofHours(12);
 
     @Override
     public void execute(JobExecutionContext ctx) throws JobExecutionException {
@@ -155,9 +157,25 @@ public class AuditJob implements Job {
         notifyFailure(d, j.job(), j.fireTime(), told);
     }
 
-    /** A run that could not complete is news too: nobody should find out a month later. */
+    /**
+     * A run that could not complete is news too: nobody should find out a month later. But not at every fire while
+     * the job keeps failing (a directory down over a weekend, a job every 5 minutes): once the job has a failure
+     * notice and has not succeeded since, the next one is queued only {@link #REPEAT_FAILURE} after it.
+     */
     private static void notifyFailure(DaemonContext d, ScheduleConfig job, Instant fireTime, String reason) {
         try {
+            if (job.notifyMode() != ScheduleConfig.Notify.NEVER && d.config().mail() != null) {
+                Instant told = d.outbox().lastFailureNotice(job.name()).orElse(null);
+                Instant succeeded = d.fireLog().lastSucceeded(job.name()).orElse(null);
+                if (told != null && (succeeded == null || succeeded.isBefore(told))
+                        && d.clock().instant().isBefore(told.plus(REPEAT_FAILURE))) {
+                    LOG.info("job {}: no failure notice: the job has not succeeded since the one queued at {}; while"
+                            + " it keeps failing it is mailed again from {}", job.name(),
+                            org.kcdauditor.report.Words.time(told),
+                            org.kcdauditor.report.Words.time(told.plus(REPEAT_FAILURE)));
+                    return;
+                }
+            }
             if (!d.notifier().queueFailure(job.name(), job.notifyMode(), fireTime, reason).isEmpty()) {
                 LOG.info("job {}: failure notice queued", job.name());
                 d.notifier().flush();

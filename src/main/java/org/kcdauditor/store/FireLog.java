@@ -68,6 +68,13 @@ public final class FireLog {
         return l.stream().findFirst();
     }
 
+    /** When the last fire of {@code job} that SUCCEEDED ended, if any. */
+    public Optional<Instant> lastSucceeded(String job) {
+        return query("SELECT id, job_name, fire_time, fired_at, finished_at, instance_id, recovering, run_id, status,"
+                + " detail FROM schedule_fire WHERE job_name = ? AND status = ? ORDER BY finished_at DESC", job, SUCCEEDED)
+                .stream().findFirst().map(Fire::finishedAt);
+    }
+
     private List<Fire> query(String sql, Object... params) {
         List<Fire> out = new ArrayList<>();
         try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(sql)) {

@@ -77,6 +77,19 @@ public final class OutboxStore {
         }
     }
 
+    /** When the newest failure notice of {@code job} (a fire that could not run) was stored, if any. */
+    public java.util.Optional<Instant> lastFailureNotice(String job) {
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement("SELECT MAX(created_at) FROM"
+                + " notice_outbox WHERE job_name = ? AND run_id IS NULL AND id LIKE 'failed:%'")) {
+            ps.setString(1, job);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? java.util.Optional.ofNullable(instant(rs, 1)) : java.util.Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw readFailed("the outbox", e);
+        }
+    }
+
     /** Ids of the PENDING notices due at {@code now}, oldest first. */
     public List<String> dueIds(Instant now) {
         List<String> ids = new ArrayList<>();

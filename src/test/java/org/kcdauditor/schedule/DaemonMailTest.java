@@ -69,22 +69,35 @@ class DaemonMailTest {
         }
     }
 
-    @Test
-    void aScheduledAuditThatCannotRunIsMailedToo() throws Exception {
+    /** A job every second, on-change, against a directory port nothing listens on; mail to a started GreenMail. */
+    private record Unreachable(GreenMail smtp, int closed, Map<String, String> env, AuditConfig cfg) {
+    }
+
+    private Unreachable unreachable(String job, String daemon) throws Exception {
         int port;
         int closed;
         try (ServerSocket s = new ServerSocket(0); ServerSocket c = new ServerSocket(0)) {
             port = s.getLocalPort();
             closed = c.getLocalPort();
         }
+        Map<String, String> env = Map.of(ScheduleFixture.LDAP_ENV, "Ldap-Pw-Never-Mailed", ScheduleFixture.SMTP_ENV,
+                ScheduleFixture.SMTP_PASSWORD);
+        AuditConfig cfg = ConfigLoader.load(ScheduleFixture.config(dir, "ldap://127.0.0.1:" + closed, null,
+                "  - name: " + job + "\n    cron: \"* * * * * ?\"\n    notify: on-change\n",
+                ScheduleFixture.mail(port, 10), daemon));
         GreenMail smtp = ScheduleFixture.smtp(port);
         smtp.start();
+        return new Unreachable(smtp, closed, env, cfg);
+    }
+
+    @Test
+    void aScheduledAuditThatCannotRunIsMailedToo() throws Exception {
+        Unreachable u = unreachable("daily-drift", "daemon:\n  misfireThresholdSeconds: 1\n");
+        GreenMail smtp = u.smtp();
+        int closed = u.closed();
         try {
-            Map<String, String> env = Map.of(ScheduleFixture.LDAP_ENV, "Ldap-Pw-Never-Mailed", ScheduleFixture.SMTP_ENV,
-                    ScheduleFixture.SMTP_PASSWORD);
-            AuditConfig cfg = ConfigLoader.load(ScheduleFixture.config(dir, "ldap://127.0.0.1:" + closed, null,
-                    "  - name: daily-drift\n    cron: \"* * * * * ?\"\n    notify: on-change\n",
-                    ScheduleFixture.mail(port, 10), "daemon:\n  misfireThresholdSeconds: 1\n"));
+            Map<String, String> env = u.env();
+            AuditConfig cfg = u.cfg();
             try (Daemon d = Daemon.create(cfg, new Secrets(env), env, Clock.systemUTC(), Path.of("."))) {
                 d.start();
                 assertTrue(smtp.waitForIncomingEmail(30_000, 1), "a failure notice");
@@ -99,6 +112,42 @@ class DaemonMailTest {
                     + " files"), "the mail says what the run left, nothing it cannot know: " + text);
             assertTrue(m.getMessageID().startsWith("<kcd-audit.failed.daily-drift."), m.getMessageID());
             assertFalse(text.contains("Ldap-Pw-Never-Mailed"));
+        } finally {
+            smtp.stop();
+        }
+    }
+
+    @Test
+    void aJobThatKeepsFailingIsMailedOnceUntilItSucceedsAgain() throws Exception {
+        Unreachable u = unreachable("every-second", "daemon:\n  misfireThresholdSeconds: 1\n  outboxIntervalSeconds: 1\n");
+        GreenMail smtp = u.smtp();
+        try {
+            Map<String, String> env = u.env();
+            AuditConfig cfg = u.cfg();
+            FireLog fires = new FireLog(Database.open(cfg, env));
+            Outbox outbox = new Outbox(Database.open(cfg, env), Clock.systemUTC(), Duration.ofSeconds(1), "test");
+            java.util.function.LongSupplier failed = () -> fires.all().stream()
+                    .filter(f -> f.status().equals(FireLog.FAILED)).count();
+            String logs = ScheduleFixture.captureErr(() -> {
+                try (Daemon d = Daemon.create(cfg, new Secrets(env), env, Clock.systemUTC(), Path.of("."))) {
+                    d.start();
+                    DaemonTest.await("four failed fires", Duration.ofSeconds(60), () -> failed.getAsLong() >= 4);
+                    DaemonTest.await("the outbox sent", Duration.ofSeconds(30), () -> outbox.list(false, 10).isEmpty());
+                }
+            });
+            assertEquals(1, smtp.getReceivedMessages().length, "one failure notice while the job keeps failing");
+            assertTrue(logs.contains("no failure notice: the job has not succeeded since"), logs);
+            // the job succeeded in between: its next failure is news again
+            fires.finish(fires.start("every-second", java.time.Instant.now(), java.time.Instant.now(), "test", false),
+                    java.time.Instant.now(), null, FireLog.SUCCEEDED, "an audit that succeeded");
+            long before = failed.getAsLong();
+            try (Daemon d = Daemon.create(cfg, new Secrets(env), env, Clock.systemUTC(), Path.of("."))) {
+                d.start();
+                DaemonTest.await("three more failed fires", Duration.ofSeconds(60),
+                        () -> failed.getAsLong() >= before + 3);
+                DaemonTest.await("the outbox sent", Duration.ofSeconds(30), () -> outbox.list(false, 10).isEmpty());
+            }
+            assertEquals(2, smtp.getReceivedMessages().length, "one more after the job had succeeded");
         } finally {
             smtp.stop();
         }
