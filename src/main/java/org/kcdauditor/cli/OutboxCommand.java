@@ -1,6 +1,7 @@
 package org.kcdauditor.cli;
 
 import org.kcdauditor.run.ExitCodes;
+import org.kcdauditor.report.Words;
 import org.kcdauditor.config.AuditConfig;
 import org.kcdauditor.config.ConfigLoader;
 import org.kcdauditor.notify.Notifier;
@@ -57,11 +58,12 @@ final class OutboxCommand implements Callable<Integer> {
         if (rows.isEmpty()) {
             cli.out().println(all ? "The outbox is empty." : "No pending notices.");
         } else {
-            cli.out().printf("%-8s %-22s %-8s %-22s %-40s %s%n", "STATUS", "CREATED", "ATTEMPTS", "NEXT ATTEMPT",
+            cli.out().printf("%-8s %-23s %-8s %-28s %-40s %s%n", "STATUS", "CREATED", "ATTEMPTS", "NEXT ATTEMPT",
                     "SUBJECT", "TO / LAST ERROR");
             for (OutboxStore.Entry e : rows) {
-                cli.out().printf("%-8s %-22s %-8d %-22s %-40s %s%n", e.status(), e.createdAt().toString(),
-                        e.attempts(), OutboxStore.SENT.equals(e.status()) ? "sent " + e.sentAt() : e.nextAttemptAt().toString(),
+                cli.out().printf("%-8s %-23s %-8d %-28s %-40s %s%n", e.status(), Words.time(e.createdAt()),
+                        e.attempts(), OutboxStore.SENT.equals(e.status()) ? "sent " + Words.time(e.sentAt())
+                                : Words.time(e.nextAttemptAt()),
                         e.subject(), String.join(", ", e.recipients())
                                 + (e.lastError() == null ? "" : " / " + e.lastError()));
             }

@@ -5,6 +5,7 @@ import org.kcdauditor.config.AuditConfig;
 import org.kcdauditor.config.ConfigLoader;
 import org.kcdauditor.config.ScheduleConfigValidation;
 import org.kcdauditor.config.ScheduleConfig;
+import org.kcdauditor.report.Words;
 import org.kcdauditor.schedule.Daemon;
 import org.kcdauditor.store.Database;
 import org.kcdauditor.store.FireLog;
@@ -80,6 +81,12 @@ final class ScheduleCommand implements Callable<Integer> {
             if (!j.state().equals(SCHEDULED)) {
                 cli.out().println(j.job().name() + ": " + j.state());
             }
+            // why the last fire did not succeed: a skipped fire has no run that history could show
+            FireLog.Fire f = j.lastFire();
+            if (f != null && !f.status().equals(FireLog.SUCCEEDED) && !f.status().equals(FireLog.RUNNING)
+                    && f.detail() != null) {
+                cli.out().println(j.job().name() + ": last fire " + f.status() + ": " + f.detail());
+            }
         }
         return ExitCodes.OK;
     }
@@ -90,7 +97,7 @@ final class ScheduleCommand implements Callable<Integer> {
             ScheduleConfig s = j.job();
             String next = j.nextFire() == null ? "never" : WHEN.format(ZonedDateTime.ofInstant(j.nextFire(), s.zone()));
             FireLog.Fire f = j.lastFire();
-            String last = f == null ? "-" : f.firedAt() + " " + f.status() + (f.runId() == null ? ""
+            String last = f == null ? "-" : Words.time(f.firedAt()) + " " + f.status() + (f.runId() == null ? ""
                     : " run " + f.runId().substring(0, 8));
             out.printf("%-20s %-22s %-16s %-10s %-26s %s%n", s.name(), "\"" + s.cron() + "\"", s.zone().getId(),
                     s.notifyMode().label(), next, last);

@@ -112,6 +112,19 @@ class DaemonMailTest {
                     + " files"), "the mail says what the run left, nothing it cannot know: " + text);
             assertTrue(m.getMessageID().startsWith("<kcd-audit.failed.daily-drift."), m.getMessageID());
             assertFalse(text.contains("Ldap-Pw-Never-Mailed"));
+
+            // what the admin then asks the command line: when did it last fire, why did it fail, what was mailed when
+            String second = "\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC";
+            org.kcdauditor.support.CliRun schedule = org.kcdauditor.support.CliRun.run(env, "schedule", "--config",
+                    cfg.source().toString());
+            assertTrue(schedule.out().matches("(?s).*daily-drift .* " + second + " FAILED( run \\w{8})?\n.*"),
+                    "the last fire to the second, as every other time: " + schedule.out());
+            assertTrue(schedule.out().contains("\ndaily-drift: last fire FAILED: ldap://127.0.0.1:" + closed),
+                    "why it failed: " + schedule.out());
+            org.kcdauditor.support.CliRun listed = org.kcdauditor.support.CliRun.run(env, "outbox", "--all", "--config",
+                    cfg.source().toString());
+            assertTrue(listed.out().matches("(?s).*\nSENT +" + second + " +1 +sent " + second + " .*"),
+                    "the notice's times to the second: " + listed.out());
         } finally {
             smtp.stop();
         }
