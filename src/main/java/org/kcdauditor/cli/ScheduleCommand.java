@@ -29,7 +29,11 @@ import java.util.concurrent.Callable;
         description = {"List the scheduled jobs of the config with their next fire times (as the daemon's job store"
                 + " holds them, else computed from the cron) and the last time each fired.",
                 "Reads the store; starts nothing."},
-        footer = {"", "Example: kcd-audit schedule --config config/kcd-audit.yaml"})
+        footer = {"", "Below the table: a job whose next fire is past (no daemon is running), and why a job's last fire"
+                + " failed or was skipped; kcd-audit history and the daemon's log have the rest.",
+                "Exit codes: 0 listed, 1 the history store cannot be opened or is damaged, 2 usage/config error"
+                        + " (also: a cron that never fires).",
+                "Example: kcd-audit schedule --config config/kcd-audit.yaml"})
 final class ScheduleCommand implements Callable<Integer> {
     private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss z");
     private static final String SCHEDULED = "scheduled";

@@ -97,6 +97,7 @@ class CommandGroupsTest {
             inspect host-settings
             outbox
             daemon
+            schedule
             """)
     void everyCommandsHelpSaysWhatItsExitCodesMean(String command) {
         java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of(command.split(" ")));
