@@ -64,14 +64,16 @@ public final class FireLog {
 
     public Optional<Fire> last(String job) {
         List<Fire> l = query("SELECT id, job_name, fire_time, fired_at, finished_at, instance_id, recovering, run_id,"
-                + " status, detail FROM schedule_fire WHERE job_name = ? ORDER BY fired_at DESC", job);
+                + " status, detail FROM schedule_fire WHERE job_name = ? ORDER BY fired_at DESC"
+                + " FETCH FIRST 1 ROWS ONLY", job);
         return l.stream().findFirst();
     }
 
     /** When the last fire of {@code job} that SUCCEEDED ended, if any. */
     public Optional<Instant> lastSucceeded(String job) {
         return query("SELECT id, job_name, fire_time, fired_at, finished_at, instance_id, recovering, run_id, status,"
-                + " detail FROM schedule_fire WHERE job_name = ? AND status = ? ORDER BY finished_at DESC", job, SUCCEEDED)
+                + " detail FROM schedule_fire WHERE job_name = ? AND status = ?"
+                + " ORDER BY finished_at DESC FETCH FIRST 1 ROWS ONLY", job, SUCCEEDED)
                 .stream().findFirst().map(Fire::finishedAt);
     }
 
