@@ -165,10 +165,8 @@ public class AuditJob implements Job {
     private static void notifyFailure(DaemonContext d, ScheduleConfig job, Instant fireTime, String reason) {
         try {
             if (job.notifyMode() != ScheduleConfig.Notify.NEVER && d.config().mail() != null) {
-                Instant told = d.outbox().lastFailureNotice(job.name()).orElse(null);
-                Instant succeeded = d.fireLog().lastSucceeded(job.name()).orElse(null);
-                if (told != null && (succeeded == null || succeeded.isBefore(told))
-                        && d.clock().instant().isBefore(told.plus(REPEAT_FAILURE))) {
+                Instant told = failureToldSinceSuccess(d, job).orElse(null);
+                if (told != null && d.clock().instant().isBefore(told.plus(REPEAT_FAILURE))) {
                     LOG.info("job {}: no failure notice: the job has not succeeded since the one queued at {}; while"
                             + " it keeps failing it is mailed again from {}", job.name(),
                             org.kcdauditor.report.Words.time(told),
@@ -185,6 +183,14 @@ public class AuditJob implements Job {
         }
     }
 
+    /** When the job's newest failure notice was queued, if it has one and has not succeeded since. */
+    private static java.util.Optional<Instant> failureToldSinceSuccess(DaemonContext d, ScheduleConfig job) {
+        Instant told = d.outbox().lastFailureNotice(job.name()).orElse(null);
+        Instant succeeded = d.fireLog().lastSucceeded(job.name()).orElse(null);
+        return told != null && (succeeded == null || succeeded.isBefore(told)) ? java.util.Optional.of(told)
+                : java.util.Optional.empty();
+    }
+
     /**
      * Queues the run's notices, then records the fire SUCCEEDED, then sends what is due. The fire is SUCCEEDED only
      * once the notices are stored: the next notices compare with the last run whose fire succeeded, so a run whose
@@ -194,7 +200,17 @@ public class AuditJob implements Job {
         List<Notice> queued;
         try {
             Path pdf = o.outDir() == null ? null : o.outDir().resolve("audit.pdf");
-            queued = d.notifier().queue(job.name(), job.notifyMode(), o.document(),
+            // the last mail of an on-change job said it could not run: this run is news even without a change
+            ScheduleConfig.Notify mode = job.notifyMode();
+            if (mode == ScheduleConfig.Notify.ON_CHANGE && d.config().mail() != null) {
+                Instant failed = failureToldSinceSuccess(d, job).orElse(null);
+                if (failed != null) {
+                    LOG.info("job {}: runs again after the failure notice of {}: notice queued with or without a"
+                            + " change", job.name(), org.kcdauditor.report.Words.time(failed));
+                    mode = ScheduleConfig.Notify.ALWAYS;
+                }
+            }
+            queued = d.notifier().queue(job.name(), mode, o.document(),
                     pdf != null && Files.isRegularFile(pdf) ? pdf : null);
         } catch (Exception e) {
             String reason = "run " + o.runId() + " is stored (" + summary + "), but its notices could not be queued: "

@@ -167,28 +167,44 @@ class DaemonMailTest {
     }
 
     @Test
-    void aScheduledAuditSkippedForTheRunLockIsMailed() throws Exception {
+    void aScheduledAuditSkippedForTheRunLockIsMailedAndItsNextRunToo() throws Exception {
         int port = ScheduleFixture.freePort();
         GreenMail smtp = ScheduleFixture.smtp(port);
         smtp.start();
         try (DemoDirectory directory = ScheduleFixture.directory()) {
             Map<String, String> env = ScheduleFixture.env(directory);
             AuditConfig cfg = ConfigLoader.load(ScheduleFixture.config(dir, directory, null,
-                    "  - name: monthly-report\n    cron: \"* * * * * ?\"\n    notify: always\n",
+                    "  - name: daily-drift\n    cron: \"* * * * * ?\"\n    notify: on-change\n",
                     ScheduleFixture.mail(port, 10), "daemon:\n  misfireThresholdSeconds: 1\n"));
-            // a manual audit that runs long holds the lock the whole time
-            try (org.kcdauditor.run.RunLock.Held manual = org.kcdauditor.run.RunLock.of(cfg, env, Clock.systemUTC())
+            // the state the team knows: a run with these findings (an on-change run without a change is quiet)
+            org.kcdauditor.support.CliRun manual = org.kcdauditor.support.CliRun.run(env, "run", "--config",
+                    cfg.source().toString(), "--formats", "json", "--out", dir.resolve("manual").toString());
+            assertEquals(3, manual.exitCode(), manual.toString());
+            FireLog fires = new FireLog(Database.open(cfg, env));
+            // a manual audit that runs long holds the lock: the scheduled audit waits 2 s for it and is skipped
+            org.kcdauditor.run.RunLock.Held held = org.kcdauditor.run.RunLock.of(cfg, env, Clock.systemUTC())
                     .acquire("kcd-audit run (a long manual audit)", Duration.ZERO);
-                 Daemon d = Daemon.create(cfg, new Secrets(env), env, Clock.systemUTC(), Path.of("."),
-                         Duration.ofSeconds(2))) {
+            try (Daemon d = Daemon.create(cfg, new Secrets(env), env, Clock.systemUTC(), Path.of("."),
+                    Duration.ofSeconds(2))) {
                 d.start();
-                assertTrue(smtp.waitForIncomingEmail(30_000, 1), "a notice of the skipped audit");
+                assertTrue(smtp.waitForIncomingEmail(30_000, 1), "the notice that the audit could not run");
+                held.close();
+                held = null;
+                DaemonTest.await("a scheduled audit that ran", Duration.ofSeconds(30), () -> fires.all().stream()
+                        .anyMatch(f -> f.status().equals(FireLog.SUCCEEDED)));
+                assertTrue(smtp.waitForIncomingEmail(30_000, 2), "a notice that it runs again, though nothing changed");
+            } finally {
+                if (held != null) {
+                    held.close();
+                }
             }
-            jakarta.mail.internet.MimeMessage m = smtp.getReceivedMessages()[0];
-            assertEquals("[kcd-audit] job monthly-report: the audit could not run", m.getSubject());
-            String text = (String) ((jakarta.mail.Multipart) m.getContent()).getBodyPart(0).getContent();
+            jakarta.mail.internet.MimeMessage[] got = smtp.getReceivedMessages();
+            assertEquals("[kcd-audit] job daily-drift: the audit could not run", got[0].getSubject());
+            String text = (String) ((jakarta.mail.Multipart) got[0].getContent()).getBodyPart(0).getContent();
             assertTrue(text.contains("it waited 2 s for the run lock and was skipped: another audit of this store is"
                     + " running (held by") && text.contains("a long manual audit"), text);
+            // the team's last mail about the job must not stay "could not run" once it works again
+            assertFalse(got[got.length - 1].getSubject().contains("could not run"), got[got.length - 1].getSubject());
         } finally {
             smtp.stop();
         }
