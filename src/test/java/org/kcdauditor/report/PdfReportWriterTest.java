@@ -313,4 +313,73 @@ class PdfReportWriterTest {
             }
         }
     }
+
+    /** The page's lines in reading order, down to the line before the footer. */
+    private static List<String> linesAboveFooter(PDDocument d, int page) throws Exception {
+        PDFTextStripper s = new PDFTextStripper();
+        s.setSortByPosition(true);
+        s.setStartPage(page);
+        s.setEndPage(page);
+        List<String> lines = List.of(s.getText(d).strip().split("\\R"));
+        int footer = lines.indexOf(lines.stream().filter(l -> l.startsWith("kcd-audit · run")).findFirst().orElseThrow());
+        return lines.subList(0, footer);
+    }
+
+    @Test
+    void theSeverityTilesKeepTheirCountsOnTheirPage() throws Exception {
+        // without findings the executive summary is short: its tiles stand on page 2, below the sign-off
+        FindingsDocument demo = Fixtures.demo().withFindings(List.of());
+        boolean seenAtFoot = false;
+        for (int n = 0; n < 40; n++) {
+            // a longer directory URL adds a line to the executive summary, moving the tiles down to the page's foot
+            FindingsDocument doc = new FindingsDocument(demo.schemaVersion(), demo.runId(), demo.startedAt(),
+                    demo.finishedAt(), new FindingsDocument.Directory(demo.directory().url() + "/" + "x".repeat(n * 40),
+                    demo.directory().baseDn(), demo.directory().dc(), demo.directory().aesKeysSince()), demo.summary(),
+                    demo.policy(), demo.clusters(), demo.hosts(), demo.findings(), demo.rules());
+            try (PDDocument d = Loader.loadPDF(render(doc, 16))) {
+                for (int p = 1; p <= d.getNumberOfPages(); p++) {
+                    List<String> lines = linesAboveFooter(d, p);
+                    int at = lines.indexOf("HIGH MEDIUM LOW INFO");
+                    if (at < 0) {
+                        continue;
+                    }
+                    seenAtFoot |= at >= lines.size() - 3;
+                    assertTrue(at + 1 < lines.size() && lines.get(at + 1).matches("\\d+ \\d+ \\d+ \\d+"),
+                            "page " + p + " shows the severity labels without their counts (" + n + "): " + lines);
+                }
+            }
+        }
+        assertTrue(seenAtFoot, "some layout put the tiles at the foot of a page");
+    }
+
+    @Test
+    void aRuleTitleRowIsNeverLeftAtAPageFootWithoutItsFirstFinding() throws Exception {
+        FindingsDocument demo = Fixtures.demo();
+        for (int n = 0; n < 24; n++) {
+            // each extra finding of the first HIGH rule moves the rules after it down by one row
+            List<Finding> extra = new ArrayList<>();
+            for (int i = 1; i <= n; i++) {
+                String host = String.format("HVX%02d", i);
+                extra.add(TestFindings.legacy("MIGRATION_FAILURE_OBSERVED", Severity.HIGH, "HVC1", host, "HV01", null,
+                        "1 failed migration event " + host + " -> HV01.", "Check the network between the hosts."));
+            }
+            FindingsDocument doc = Fixtures.withFindings(demo, extra);
+            ReportView view = ReportView.of(doc);
+            Set<String> titles = view.findings().stream().map(x -> x.rule().title() + ".").collect(Collectors.toSet());
+            try (PDDocument d = Loader.loadPDF(render(doc, 16))) {
+                for (int p = 1; p <= d.getNumberOfPages(); p++) {
+                    List<String> lines = linesAboveFooter(d, p);
+                    for (int k = lines.size() - 1; k >= 0; k--) {
+                        String line = lines.get(k);
+                        if (titles.stream().anyMatch(line::startsWith)) {
+                            // below the title and its reason, the first finding's row names its host and cluster
+                            assertTrue(lines.subList(k + 1, lines.size()).stream().anyMatch(l -> l.contains("HV")),
+                                    "page " + p + " ends with the title row " + line + " (" + n + " extra)");
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+    }
 }

@@ -321,6 +321,8 @@ public final class PdfReportWriter implements ReportWriter {
         t.setWidthPercentage(60);
         t.setHorizontalAlignment(Element.ALIGN_LEFT);
         t.setSpacingBefore(8);
+        // the severities and their counts are one tile each: never the names at a page's foot, the counts on the next
+        t.setKeepTogether(true);
         for (Severity sev : Severity.values()) {
             PdfPCell cell = new PdfPCell(new Phrase(sev.name(), f.smallBold));
             cell.setBackgroundColor(sevColor(sev));
@@ -539,7 +541,8 @@ public final class PdfReportWriter implements ReportWriter {
             h.setSpacingAfter(5);
             keepRoom(d, w, KEEP_WITH_TABLE);
             d.add(h);
-            PdfPTable t = new PdfPTable(new float[]{3.1f, 1.3f, 6f, 5f});
+            float[] widths = {3.1f, 1.3f, 6f, 5f};
+            PdfPTable t = new PdfPTable(widths);
             t.setWidthPercentage(100);
             t.setSpacingBefore(4);
             t.setHeaderRows(1);
@@ -565,21 +568,20 @@ public final class PdfReportWriter implements ReportWriter {
                             Element.ALIGN_LEFT);
                     why.getPhrase().add(new Chunk(group.why() == null ? "" : group.why(), f.tiny));
                     why.setColspan(4);
-                    t.addCell(why);
+                    // the rule's title row and its first finding are one row of the table, laid out as two rows
+                    // in a table of the same columns: a page break falls before the title, never between them
+                    PdfPTable first = new PdfPTable(widths);
+                    first.setWidthPercentage(100);
+                    first.addCell(why);
+                    findingRow(first, x, rule, f);
+                    PdfPCell both = new PdfPCell(first);
+                    both.setColspan(4);
+                    both.setPadding(0);
+                    both.setBorder(Rectangle.NO_BORDER);
+                    t.addCell(both);
+                } else {
+                    findingRow(t, x, rule, f);
                 }
-                Font font = x.waived() ? f.waived : f.tiny;
-                Color bg = x.waived() ? LIGHT : null;
-                t.addCell(ruleCell(rule, font, bg));
-                t.addCell(cell(x.finding().host() == null ? "" : Values.visible(x.finding().host())
-                        + (x.finding().cluster() == null ? "" : "\n" + x.finding().cluster()), font, bg));
-                Phrase message = new Phrase(Values.visible(x.finding().message()), font);
-                if (x.waived()) {
-                    message.add(new Chunk("\n" + Values.visible(x.waiverNote()), f.waivedNote));
-                } else if (x.consequence() != null) {
-                    message.add(new Chunk("\n" + Values.visible(x.consequence().text()), f.tinyBold));
-                }
-                t.addCell(cell(message, bg, Element.ALIGN_LEFT));
-                t.addCell(cell(x.remediation(), font, bg));
                 if (++n % FLUSH_ROWS == 0) {
                     d.add(t);
                 }
@@ -593,6 +595,23 @@ public final class PdfReportWriter implements ReportWriter {
             t.setComplete(true);
             d.add(t);
         }
+    }
+
+    /** One finding's row of the findings table: rule, host and cluster, message, remediation. */
+    private static void findingRow(PdfPTable t, FindingView x, String rule, Fonts f) {
+        Font font = x.waived() ? f.waived : f.tiny;
+        Color bg = x.waived() ? LIGHT : null;
+        t.addCell(ruleCell(rule, font, bg));
+        t.addCell(cell(x.finding().host() == null ? "" : Values.visible(x.finding().host())
+                + (x.finding().cluster() == null ? "" : "\n" + x.finding().cluster()), font, bg));
+        Phrase message = new Phrase(Values.visible(x.finding().message()), font);
+        if (x.waived()) {
+            message.add(new Chunk("\n" + Values.visible(x.waiverNote()), f.waivedNote));
+        } else if (x.consequence() != null) {
+            message.add(new Chunk("\n" + Values.visible(x.consequence().text()), f.tinyBold));
+        }
+        t.addCell(cell(message, bg, Element.ALIGN_LEFT));
+        t.addCell(cell(x.remediation(), font, bg));
     }
 
     private static String sevMeaning(Severity sev) {
