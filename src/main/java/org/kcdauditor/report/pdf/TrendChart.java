@@ -93,6 +93,15 @@ final class TrendChart {
         count.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
         count.setAutoRangeIncludesZero(true);
         count.setUpperMargin(0.15);
+        // counts start at 0; with every count 0 the automatic range centres 0 half-way up the chart, where the open
+        // HIGH line would read as open findings
+        int most = 0;
+        for (TrendPoint t : trend) {
+            for (Integer v : new Integer[]{t.openHigh(), t.newFindings(), t.resolvedFindings()}) {
+                most = Math.max(most, v == null ? 0 : v);
+            }
+        }
+        count.setRange(0, Math.max(most, 1) * 1.15);
 
         BarRenderer bars = new BarRenderer();
         bars.setBarPainter(new StandardBarPainter());

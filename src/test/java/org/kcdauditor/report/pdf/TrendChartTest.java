@@ -2,6 +2,13 @@ package org.kcdauditor.report.pdf;
 
 import org.junit.jupiter.api.Test;
 import org.kcdauditor.model.TrendPoint;
+import org.kcdauditor.report.Fixtures;
+import org.kcdauditor.report.FindingsDocument;
+import org.kcdauditor.report.HistorySections;
+import org.kcdauditor.report.Palette;
+import org.kcdauditor.report.ReportView;
+
+import java.awt.image.BufferedImage;
 
 import java.time.Instant;
 import java.util.HashSet;
@@ -9,6 +16,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The trend chart's category labels: short, never broken inside a timestamp. */
 class TrendChartTest {
@@ -45,5 +53,32 @@ class TrendChartTest {
         List<String> l = labels(times);
         assertEquals("12-03 06:00", l.get(0));
         assertEquals("12-03 07:00", l.get(l.size() - 1));
+    }
+
+    @Test
+    void aTrendWithoutFindingsDrawsOpenHighAtTheFootOfTheChartNotHalfWayUp() throws Exception {
+        // every run clean: the findings axis must start at 0, or the open HIGH line at 0 stands mid-chart, where a
+        // reader takes it for open HIGH findings
+        FindingsDocument h = Fixtures.withHistory(Fixtures.demo());
+        List<TrendPoint> trend = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            trend.add(new TrendPoint("run-" + i, Instant.parse("2026-11-26T06:00:00Z").plusSeconds(86_400L * i), 21,
+                    21, 0, i == 0 ? null : 0, i == 0 ? null : 0));
+        }
+        ReportView view = ReportView.of(h.withHistory(new HistorySections.Sections(h.history().withTrend(trend),
+                h.baseline(), h.patches(), h.events(), h.imports())));
+        byte[][] ttf = PdfReportWriter.fonts();
+        BufferedImage img = TrendChart.draw(view, ttf[0], ttf[1], 260, 140);
+        int red = Palette.SERIES_HIGH.rgb() & 0xFFFFFF;
+        int lowest = -1;
+        for (int y = 0; y < img.getHeight(); y++) {
+            for (int x = 0; x < img.getWidth(); x++) {
+                if ((img.getRGB(x, y) & 0xFFFFFF) == red) {
+                    lowest = y;
+                }
+            }
+        }
+        // the legend's swatch is at the top; the line at 0 is the lowest red, just above the run labels
+        assertTrue(lowest > img.getHeight() * 0.65, "open HIGH 0 drawn at " + lowest + " of " + img.getHeight());
     }
 }
