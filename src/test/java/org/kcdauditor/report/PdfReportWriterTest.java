@@ -382,4 +382,15 @@ class PdfReportWriterTest {
             }
         }
     }
+
+    @Test
+    void withoutABaselineTheHistorySectionStillNamesThePreviousRunAndItsNewAndResolvedFindings() throws Exception {
+        // the console says "Against run …: 0 new, 0 resolved findings"; the PDF said only "No documented baseline"
+        FindingsDocument h = Fixtures.withHistory(Fixtures.demo());
+        FindingsDocument doc = h.withHistory(new HistorySections.Sections(h.history(), null, h.patches(), h.events(),
+                h.imports()));
+        String all = text(render(doc, 16), 1, 99).replace("\n", " ");
+        assertTrue(all.contains("No documented baseline: capture one with 'kcd-audit baseline capture'. Compared with"
+                + " run 6e454dae (0 new, 0 resolved findings)."), all);
+    }
 }

@@ -49,11 +49,14 @@ final class HistorySection {
         d.newPage();
         d.add(heading("Drift, patches and events", f.h1, 0));
         HistorySections.BaselineDoc b = doc.baseline();
+        // the previous run is named with or without a baseline, as the console names it
+        String previous = doc.history() == null ? null : "run " + doc.history().previousRunId().substring(0, 8) + " ("
+                + doc.history().newFindings().size() + " new, " + doc.history().resolvedFindings().size()
+                + " resolved findings).";
         d.add(new Paragraph(b == null ? "No documented baseline: capture one with 'kcd-audit baseline capture'."
+                + (previous == null ? "" : " Compared with " + previous)
                 : "Compared with the baseline approved by " + PdfReportWriter.shown(b.approvedBy()) + " (captured " + Words.time(b.capturedAt())
-                + ", " + Words.plural(b.hosts(), "host") + ")" + (doc.history() == null ? "." : " and with run "
-                + doc.history().previousRunId().substring(0, 8) + " (" + doc.history().newFindings().size()
-                + " new, " + doc.history().resolvedFindings().size() + " resolved findings)."), f.body));
+                + ", " + Words.plural(b.hosts(), "host") + ")" + (previous == null ? "." : " and with " + previous), f.body));
         if (!unused.isEmpty()) {
             d.add(heading("Inputs not used", f.h2, 10));
             d.add(new Paragraph(notUsed(unused), f.small));
