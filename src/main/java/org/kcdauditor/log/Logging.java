@@ -3,7 +3,8 @@ package org.kcdauditor.log;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.PatternLayout;
+import ch.qos.logback.classic.pattern.MessageConverter;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ConfiguratorRank;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -20,6 +21,7 @@ import ch.qos.logback.core.rolling.SizeAndTimeBasedRollingPolicy;
 import ch.qos.logback.core.spi.ContextAwareBase;
 import ch.qos.logback.core.util.FileSize;
 import org.kcdauditor.config.ConfigException;
+import org.kcdauditor.remedy.Values;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
@@ -148,13 +150,41 @@ public final class Logging extends ContextAwareBase implements Configurator {
         }
     }
 
-    /** Replaces the appender of the root logger (the only one) with {@code appender}, writing {@link #PATTERN}. */
+    /**
+     * Replaces the appender of the root logger (the only one) with {@code appender}, writing {@link #PATTERN}, each
+     * message on its one line ({@link OneLineMessage}).
+     */
     private static void use(LoggerContext ctx, OutputStreamAppender<ILoggingEvent> appender) {
-        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+        PatternLayout layout = new PatternLayout();
+        layout.setContext(ctx);
+        layout.getInstanceConverterMap().put("msg", OneLineMessage::new);
+        layout.setPattern(PATTERN);
+        layout.start();
+        LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
         encoder.setContext(ctx);
-        encoder.setPattern(PATTERN);
+        encoder.setLayout(layout);
         encoder.start();
         use(ctx, appender, encoder);
+    }
+
+    /**
+     * {@code %msg} of the daemon's log on one line: messages carry directory values (a node's cn in a failed run's
+     * reason), and a line feed there would write a line of its own into the log (a forged "run … finished" of
+     * another time). Line breaks, with the white space around them, become one space, as on the console; other
+     * control characters (ESC of terminal escape sequences), bidirectional and invisible ones show as
+     * {@code \\uXXXX} ({@link Values#visible}).
+     */
+    public static final class OneLineMessage extends MessageConverter {
+        @Override
+        public String convert(ILoggingEvent event) {
+            return oneLine(super.convert(event));
+        }
+
+        static String oneLine(String message) {
+            return message == null ? null : Values.visible(LINE_BREAKS.matcher(message).replaceAll(" "));
+        }
+
+        private static final java.util.regex.Pattern LINE_BREAKS = java.util.regex.Pattern.compile("\\s*(?:\\R\\s*)+");
     }
 
     private static void use(LoggerContext ctx, OutputStreamAppender<ILoggingEvent> appender,

@@ -42,10 +42,8 @@ class DaemonLogTest {
 
     @Test
     void theFileRollsOverBySizeAndOldFilesAreCompressed() throws Exception {
-        LoggerContext ctx = new LoggerContext();
-        ctx.setMDCAdapter(new LogbackMDCAdapter());
         Path file = dir.resolve("logs/daemon.log");
-        Logging.toFile(ctx, file, FileSize.valueOf("2KB"));
+        LoggerContext ctx = logTo(file, "2KB");
         Logger log = ctx.getLogger("org.kcdauditor.test");
         for (int i = 0; i < 200; i++) {
             log.info("line {} of a daemon that runs for months: {}", i, "x".repeat(60));
@@ -65,6 +63,23 @@ class DaemonLogTest {
         String last = Files.readAllLines(file).get(Files.readAllLines(file).size() - 1);
         assertTrue(last.matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}\\S* \\[\\S+] INFO org\\.kcdauditor\\.test"
                 + " - line 199 of a daemon .*"), last);
+    }
+
+    @Test
+    void aDirectoryValueWithALineBreakOrATerminalEscapeStaysInItsLogLine() throws Exception {
+        // a node's cn is the directory's to say (an OU cluster takes it as the node's name); a run that fails on it
+        // logs the exception's message: a line feed there must not write a line of its own into the daemon's log
+        Path file = dir.resolve("logs/daemon.log");
+        LoggerContext ctx = logTo(file, "1MB");
+        ctx.getLogger("org.kcdauditor.schedule.AuditJob").error("job {}: the run could not complete: {}", "nightly",
+                "clusters: HV01\n2026-12-03T06:00:00.000Z [main] INFO org.kcdauditor.schedule.AuditJob - job nightly:"
+                        + " run 7f3a finished: 0 findings\r\u2028\u001B[2J is a node of both HVC1 and HVC2");
+        ctx.stop();
+        List<String> lines = Files.readAllLines(file);
+        assertEquals(1, lines.size(), lines.toString());
+        assertTrue(lines.get(0).contains(" ERROR org.kcdauditor.schedule.AuditJob - job nightly: the run could not"
+                + " complete: clusters: HV01 2026-12-03T06:00:00.000Z [main] INFO "), lines.get(0));
+        assertTrue(lines.get(0).endsWith("0 findings \\u001B[2J is a node of both HVC1 and HVC2"), lines.get(0));
     }
 
     @Test
@@ -114,6 +129,14 @@ class DaemonLogTest {
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
         assertTrue(out.contains("INFO org.kcdauditor.schedule.Daemon - kcd-audit daemon "), out);
         assertEquals("", Files.readString(dir.resolve("daemon.err")));
+    }
+
+    /** A logging context of its own writing to {@code file} as the daemon's does, rolled over at {@code size}. */
+    private static LoggerContext logTo(Path file, String size) {
+        LoggerContext ctx = new LoggerContext();
+        ctx.setMDCAdapter(new LogbackMDCAdapter());
+        Logging.toFile(ctx, file, FileSize.valueOf(size));
+        return ctx;
     }
 
     private Process daemon(Path config, Map<String, String> env) throws IOException {
