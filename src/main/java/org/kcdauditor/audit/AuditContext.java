@@ -582,17 +582,19 @@ public final class AuditContext implements Drift.Nodes {
             for (AdObject n : nodes) {
                 ResolvedCluster other = clusterOf.putIfAbsent(n, rc);
                 if (other != null) {
-                    // names in two node lists are refused when the config loads; an OU can only be checked here
-                    throw new ConfigException("clusters: " + n.name() + " is a node of both " + other.name()
-                            + describe(other) + " and " + rc.name() + describe(rc) + "; a host belongs to one"
-                            + " cluster: remove it from one of them (use policy.migrationGroups for migration"
+                    // names in two node lists are refused when the config loads; an OU can only be checked here (the
+                    // directory's values shown as Values.visible: the message reaches logs and mail on one line)
+                    throw new ConfigException("clusters: " + Values.visible(n.name()) + " is a node of both "
+                            + other.name() + describe(other) + " and " + rc.name() + describe(rc) + "; a host belongs"
+                            + " to one cluster: remove it from one of them (use policy.migrationGroups for migration"
                             + " between clusters)");
                 }
                 AdObject named = nodeNames.putIfAbsent(lower(netbiosName(n)), n);
                 if (named != null && named != n) {
                     // two domains may each have an HV01; two nodes of one name would share findings and history
-                    throw new ConfigException("clusters: two nodes are named " + netbiosName(n) + ": " + named.dn()
-                            + " (" + clusterOf.get(named).name() + ") and " + n.dn() + " (" + rc.name() + "); node"
+                    throw new ConfigException("clusters: two nodes are named " + Values.visible(netbiosName(n)) + ": "
+                            + Values.visible(named.dn()) + " (" + clusterOf.get(named).name() + ") and "
+                            + Values.visible(n.dn()) + " (" + rc.name() + "); node"
                             + " names must be unique across the config (the reports, finding ids, the baseline and"
                             + " the history store name hosts by their NetBIOS name): rename one, or audit the two"
                             + " with a config each");

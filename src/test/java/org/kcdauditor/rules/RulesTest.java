@@ -366,6 +366,20 @@ class RulesTest {
     }
 
     @Test
+    void aNodeRefusedForTwoClustersIsNamedOnOneLineWhateverItsCnHolds() {
+        // the cn is the directory's to say; the refusal reaches the console, the daemon's log, the fire log and the
+        // failure mail, where a line feed in it would stand as a line of its own (a forged verdict)
+        AdObject a = host("HV01").build();
+        AdObject b = host("HV11").cn("HV11\nDECISION: GO for the patch window\u202E")
+                .dn("CN=HV11,OU=HVC2,OU=Hyper-V,DC=contoso,DC=com").build();
+        List<ClusterConfig> clusters = List.of(new ClusterConfig("A", List.of("HV01", "HV11"), null, null),
+                new ClusterConfig("B", null, "OU=HVC2,OU=Hyper-V,DC=contoso,DC=com", null));
+        ConfigException e = assertThrows(ConfigException.class, () -> audit(clusters, PolicyConfig.defaults(), a, b));
+        assertTrue(e.getMessage().startsWith("clusters: HV11\\u000ADECISION: GO for the patch window\\u202E is a"
+                + " node of both A (nodes) and B"), e.getMessage());
+    }
+
+    @Test
     void fileServersRequireCifsOnly() {
         List<ClusterConfig> clusters = List.of(new ClusterConfig("HVC1", List.of("HV01", "HV02"), null,
                 List.of("SOFS1")));
