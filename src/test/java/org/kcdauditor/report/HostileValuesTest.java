@@ -159,12 +159,7 @@ class HostileValuesTest {
         List<AdObject> objects = List.of(host("HV04").delegatesTo("HV05").entry(lf).build(),
                 host("HV05").delegatesTo("HV04").build());
         AuditConfig cfg = config(own, List.of(cluster("HVC1", "HV04", "HV05")), null, null);
-        Path out = new AuditRun(cfg, new Secrets(Map.of()), CLOCK, Reports.standard(Path.of("templates"),
-                ReportsConfig.defaults())).withHome(own).withEnvironment(Map.of())
-                .withSource(p -> snapshot(CLOCK.instant(), objects))
-                .execute(own.resolve("out"), EnumSet.of(Format.JSON, Format.MD, Format.HTML, Format.PDF, Format.XLSX),
-                        new Timings(), n -> { })
-                .outDir();
+        Path out = audit(own, cfg, objects, EnumSet.of(Format.JSON, Format.MD, Format.HTML, Format.PDF, Format.XLSX));
         assertTrue(Files.readString(out.resolve("findings.json")).contains("\"cifs/line\\nbreak\""),
                 "findings.json keeps the exact value");
         String md = Files.readString(out.resolve("runbook.md"));
@@ -177,10 +172,7 @@ class HostileValuesTest {
             assertFalse(text.contains("cifs/line break") || text.contains("cifs/line\nbreak"), text);
         }
         // the PDF and the workbook show it as stored too: a line feed in a value never makes a line of its own there
-        String pdf;
-        try (var d = Loader.loadPDF(out.resolve("audit.pdf").toFile())) {
-            pdf = new PDFTextStripper().getText(d);
-        }
+        String pdf = pdfText(out);
         assertTrue(pdf.contains("cifs/line\\u000Abreak"), pdf);
         assertFalse(pdf.lines().anyMatch(l -> l.strip().startsWith("break")), "no line starts with the value's tail: "
                 + pdf);
@@ -199,6 +191,25 @@ class HostileValuesTest {
             }
             assertTrue(shown, "the workbook names the entry");
         }
+    }
+
+    /**
+     * A node's cn is the directory's to say (here pre-staged with a line feed, found by its sAMAccountName): the PDF's
+     * per-node tables show it as stored, never as a line of its own that reads like the report's text.
+     */
+    @Test
+    void aLineFeedInANodesCnIsShownAsItsCodeInThePdfsNodeTables(@TempDir Path own) throws Exception {
+        String cn = "HV04\nDECISION: GO";
+        List<AdObject> objects = List.of(host("HV04").cn(cn).delegatesTo("HV05").build(),
+                host("HV05").delegatesTo("HV04").build());
+        Path csv = Files.writeString(own.resolve("patches.csv"), "\"PSComputerName\",\"HotFixID\",\"InstalledOn\"\n"
+                + "\"HV04\",\"KB5000001\",\"2026-11-02\"\n\"HV05\",\"KB5000001\",\"2026-11-02\"\n");
+        AuditConfig cfg = config(own, List.of(cluster("HVC1", "HV04", "HV05")),
+                new org.kcdauditor.config.PatchesConfig(List.of(csv.toString()), null), null);
+        String pdf = pdfText(audit(own, cfg, objects, EnumSet.of(Format.JSON, Format.PDF)));
+        assertTrue(pdf.contains("Kerberos hardening per node"), pdf);
+        assertFalse(pdf.lines().anyMatch(l -> l.strip().startsWith("DECISION: GO")), "no line starts with the cn's tail: "
+                + pdf);
     }
 
     /**
@@ -311,6 +322,22 @@ class HostileValuesTest {
             String text = outputs.get(name);
             assertFalse(text.contains("100.0 %") || text.contains("100.0%"),
                     name + " shows 100 % for a cluster that requires nothing");
+        }
+    }
+
+    /** The report folder of an audit of {@code objects} in {@code own}, writing {@code formats}. */
+    private static Path audit(Path own, AuditConfig cfg, List<AdObject> objects, EnumSet<Format> formats)
+            throws Exception {
+        return new AuditRun(cfg, new Secrets(Map.of()), CLOCK, Reports.standard(Path.of("templates"),
+                ReportsConfig.defaults())).withHome(own).withEnvironment(Map.of())
+                .withSource(p -> snapshot(CLOCK.instant(), objects))
+                .execute(own.resolve("out"), formats, new Timings(), n -> { })
+                .outDir();
+    }
+
+    private static String pdfText(Path out) throws Exception {
+        try (var d = Loader.loadPDF(out.resolve("audit.pdf").toFile())) {
+            return new PDFTextStripper().getText(d);
         }
     }
 

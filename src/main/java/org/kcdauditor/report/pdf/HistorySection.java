@@ -90,8 +90,8 @@ final class HistorySection {
                 List<String> hard = new ArrayList<>();
                 nn(h.hardening()).forEach(i -> hard.add(i.kb() + (i.kb().equals(i.via()) ? "" : " via " + i.via())
                         + (i.installedOn() == null ? "" : " " + i.installedOn())));
-                rows.add(new String[]{h.host(), h.cluster(), h.records() == 0 ? "no patch data"
-                        : String.valueOf(h.lastInstalled() == null ? "-" : h.lastInstalled()),
+                rows.add(new String[]{Values.visible(h.host()), Values.visible(h.cluster()), h.records() == 0
+                        ? "no patch data" : String.valueOf(h.lastInstalled() == null ? "-" : h.lastInstalled()),
                         hard.isEmpty() ? "-" : String.join(", ", hard)});
             }
             headed(d, writer, "Kerberos hardening per node", table(new float[]{1.5f, 1.5f, 2f, 7f}, List.of("Host",
