@@ -195,13 +195,14 @@ class HostileValuesTest {
 
     /**
      * A node's cn is the directory's to say (here pre-staged with a line feed, found by its sAMAccountName): the PDF's
-     * per-node tables show it as stored, never as a line of its own that reads like the report's text.
+     * per-node tables and the decision page's failing directions show it as stored, never as a line of its own that
+     * reads like the report's text.
      */
     @Test
     void aLineFeedInANodesCnIsShownAsItsCodeInThePdfsNodeTables(@TempDir Path own) throws Exception {
         String cn = "HV04\nDECISION: GO";
         List<AdObject> objects = List.of(host("HV04").cn(cn).delegatesTo("HV05").build(),
-                host("HV05").delegatesTo("HV04").build());
+                host("HV05").delegatesTo("HV04").without("cifs/hv04.contoso.com").build());
         Path csv = Files.writeString(own.resolve("patches.csv"), "\"PSComputerName\",\"HotFixID\",\"InstalledOn\"\n"
                 + "\"HV04\",\"KB5000001\",\"2026-11-02\"\n\"HV05\",\"KB5000001\",\"2026-11-02\"\n");
         AuditConfig cfg = config(own, List.of(cluster("HVC1", "HV04", "HV05")),

@@ -242,7 +242,7 @@ final class DecisionPage {
         }
         List<String> names = new ArrayList<>();
         for (Cell c : failing.subList(0, Math.min(DIRECTIONS, failing.size()))) {
-            names.add(c.from() + "→" + c.to() + (c.waived() ? " (W)" : ""));
+            names.add(Values.visible(c.from()) + "→" + Values.visible(c.to()) + (c.waived() ? " (W)" : ""));
         }
         return String.join(", ", names) + (failing.size() > DIRECTIONS ? ", … and " + (failing.size() - DIRECTIONS)
                 + " more" : "");
@@ -285,7 +285,8 @@ final class DecisionPage {
         }
         Map<String, List<String>> byExpiry = new LinkedHashMap<>();
         for (Cell c : waived) {
-            byExpiry.computeIfAbsent(c.waiverExpiry(), k -> new ArrayList<>()).add(c.from() + "→" + c.to());
+            byExpiry.computeIfAbsent(c.waiverExpiry(), k -> new ArrayList<>())
+                    .add(Values.visible(c.from()) + "→" + Values.visible(c.to()));
         }
         List<String> lines = new ArrayList<>();
         int named = 0;

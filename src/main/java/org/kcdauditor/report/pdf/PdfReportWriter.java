@@ -493,7 +493,7 @@ public final class PdfReportWriter implements ReportWriter {
                 }
                 int n = 0;
                 for (String from : rows) {
-                    t.addCell(cell(from, f.tinyBold, LIGHT));
+                    t.addCell(cell(Values.visible(from), f.tinyBold, LIGHT));
                     Map<String, Cell> fromHere = pairs.getOrDefault(from.toLowerCase(Locale.ROOT), Map.of());
                     for (String to : part) {
                         if (to.equalsIgnoreCase(from)) {
@@ -611,7 +611,7 @@ public final class PdfReportWriter implements ReportWriter {
             message.add(new Chunk("\n" + Values.visible(x.consequence().text()), f.tinyBold));
         }
         t.addCell(cell(message, bg, Element.ALIGN_LEFT));
-        t.addCell(cell(x.remediation(), font, bg));
+        t.addCell(cell(Values.visible(x.remediation()), font, bg)); // one line, as a value in it is stored
     }
 
     private static String sevMeaning(Severity sev) {
