@@ -20,15 +20,17 @@ import java.util.stream.Collectors;
  * STALE_DELEGATION: a node delegates a policy service to a host that is not its peer or does not exist (a configured
  * node or file server that was not found excepted: HOST_NOT_FOUND reports it, and its entries are the ones needed once
  * it is joined again).
- * An entry naming a host that does not exist is removed by the plan; one naming an existing host that is
- * not a configured peer may serve migration to another cluster, so an administrator decides.
+ * An entry naming a host that does not exist is removed by the plan, as is one that names a peer with a port or white
+ * space (the KDC never matches it); one naming an existing host that is not a configured peer may serve migration to
+ * another cluster, so an administrator decides.
  */
 public final class StaleDelegationRule implements Rule {
     static final RuleInfo INFO = new RuleInfo("STALE_DELEGATION", Severity.LOW, Category.HYGIENE,
             "A host delegates to a host that is not its peer",
             "a node delegates a policy service to a host that is not its peer or does not exist (not a configured"
                     + " node or file server that was not found: HOST_NOT_FOUND reports it, and the entry is needed once"
-                    + " it is joined again)",
+                    + " it is joined again), or names a peer in a form the KDC never asks for (with a port or white"
+                    + " space)",
             "Entries left behind for removed or moved nodes grant delegation nobody needs (least privilege)"
                     + " and hide the real state of the cluster in ADUC; a re-used host name would inherit the trust.",
             "MS-ADA2 2.219 msDS-AllowedToDelegateTo");
@@ -108,6 +110,18 @@ public final class StaleDelegationRule implements Rule {
         return null;
     }
 
+    /**
+     * Why an entry naming a host is never what the KDC compares it with, or null: the migration service and SMB are
+     * asked for as {@code service/host}, and the KDC matches the whole SPN, so a port or white space around the host
+     * makes an entry that only looks like the one a pair needs.
+     */
+    private static String lookAlike(Spn spn) {
+        if (spn.host().indexOf(':') >= 0) {
+            return "with a port";
+        }
+        return spn.raw().strip().equals(spn.raw()) && spn.host().strip().equals(spn.host()) ? null : "with white space";
+    }
+
     /** A configured name as a host name: {@code HV01$} → {@code HV01}. */
     private static String hostPart(String configured) {
         return configured.endsWith("$") ? configured.substring(0, configured.length() - 1) : configured;
@@ -123,11 +137,24 @@ public final class StaleDelegationRule implements Rule {
             Set<AdObject> peers = ctx.peersOf(node);
             for (String entry : ctx.unexpectedDelegations(node)) {
                 Spn spn = Spn.parse(entry);
-                if (spn == null || !services.contains(spn.service().toLowerCase(Locale.ROOT))
+                if (spn == null || !services.contains(spn.service().strip().toLowerCase(Locale.ROOT))
                         || DelegationToSensitiveTargetRule.sensitive(ctx, entry) != null) {
                     continue; // an entry naming a domain controller is DELEGATION_TO_SENSITIVE_TARGET's
                 }
-                AdObject target = ctx.computer(spn.hostName());
+                String lookAlike = lookAlike(spn);
+                AdObject target = ctx.computer(spn.hostName().strip());
+                if (lookAlike != null && target != null
+                        && (peers.contains(target) || cluster.fileServers().contains(target))) {
+                    out.add(INFO).cluster(cluster.name()).host(node.name()).peer(target.name()).spn(entry)
+                            .evidence(Evidence.builder().spn(entry).attribute("msDS-AllowedToDelegateTo")
+                                    .actual(List.of(entry)).targetExists(true).build())
+                            .message(node.name() + " delegates to '" + entry + "', which names its peer "
+                                    + target.name() + " in a form the KDC never asks for (" + lookAlike + "): it"
+                                    + " grants nothing a live migration uses, and looks in ADUC like the entry the"
+                                    + " pair needs.")
+                            .action(new Action.RemoveDelegation(node.name(), target.name(), List.of(entry))).emit();
+                    continue;
+                }
                 if (target == null) {
                     target = registering(spn.hostName(), peers, cluster.fileServers());
                 }

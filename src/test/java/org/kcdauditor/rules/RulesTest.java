@@ -218,6 +218,25 @@ class RulesTest {
     }
 
     @Test
+    void anEntryNamingAPeerInAFormTheKdcNeverAsksForIsStale() {
+        // with a port, or a trailing space: the KDC compares the whole SPN, so neither grants the pair anything
+        AdObject[] c = healthyCluster();
+        c[0] = host("HV01").delegatesTo("HV02", "HV03").entry(MIG + "/HV02:6600").entry("cifs/HV03 ").build();
+        List<Finding> f = of(audit(c), "STALE_DELEGATION");
+        assertEquals(2, f.size(), f.toString());
+        Finding port = f.stream().filter(x -> x.spn().equals(MIG + "/HV02:6600")).findFirst().orElseThrow();
+        assertEquals("HV02", port.peer());
+        assertTrue(port.message().contains("names its peer HV02 in a form the KDC never asks for (with a port)"),
+                port.message());
+        Finding space = f.stream().filter(x -> x.spn().equals("cifs/HV03 ")).findFirst().orElseThrow();
+        assertEquals("HV03", space.peer());
+        assertTrue(space.message().contains("names its peer HV03 in a form the KDC never asks for (with white"
+                + " space)"), space.message());
+        assertTrue(f.stream().allMatch(x -> x.actions().stream().anyMatch(a -> a instanceof Action.RemoveDelegation)),
+                f.toString());
+    }
+
+    @Test
     void anFqdnEntryForAPeerWithoutDnsHostNameIsNotStaleNorRemoved() {
         // HV02 has no dNSHostName and registers its NetBIOS SPNs only: HV01's FQDN entries for it are what the pair
         // needs once HV02 registers its name again (DNS_HOST_NAME_MISSING says so), not entries to a missing host
