@@ -393,4 +393,32 @@ class PdfReportWriterTest {
         assertTrue(all.contains("No documented baseline: capture one with 'kcd-audit baseline capture'. Compared with"
                 + " run 6e454dae (0 new, 0 resolved findings)."), all);
     }
+
+    /** A clean run: every cluster GO, no finding, a previous run but no baseline, no change. */
+    static FindingsDocument clean() {
+        FindingsDocument.Summary sum = new FindingsDocument.Summary(3, 1, 6, 24, 24, 100.0, Map.of());
+        FindingsDocument.ClusterDoc c = new FindingsDocument.ClusterDoc("HVC1", List.of("HV01", "HV02", "HV03"),
+                List.of(), List.of(), 6, 6, 24, 24, 100.0, Map.of(), true, List.of(), List.of(), null, null);
+        FindingsDocument doc = new FindingsDocument(1, "r", null, null, null, sum, null, List.of(c), List.of(),
+                List.of(), null);
+        return doc.withHistory(new HistorySections.Sections(new HistorySections.HistoryDoc("6e454dae-1f2e",
+                java.time.Instant.parse("2026-11-26T22:22:17Z"), List.of(), List.of(), List.of()), null, null, null,
+                null));
+    }
+
+    @Test
+    void aSectionThatOnlySaysThereIsNothingDoesNotStartAPageOfItsOwn() throws Exception {
+        byte[] pdf = render(clean(), 16);
+        int pages;
+        try (PDDocument d = Loader.loadPDF(pdf)) {
+            pages = d.getNumberOfPages();
+        }
+        String last = text(pdf, pages, pages);
+        // "No findings.", "No documented baseline…" and "No change … needed" each stood alone on a page
+        for (String s : List.of("Findings by severity", "No findings.", "Drift, patches and events",
+                "No documented baseline", "Remediation plan", "No change to Active Directory is needed.")) {
+            assertTrue(last.contains(s), s + " on the last page " + pages + ": " + last);
+        }
+        assertTrue(last.contains("Compliance per cluster"), "after the section before them: " + last);
+    }
 }

@@ -46,9 +46,13 @@ final class HistorySection {
         if (!any) {
             return;
         }
-        d.newPage();
-        d.add(heading("Drift, patches and events", f.h1, 0));
         HistorySections.BaselineDoc b = doc.baseline();
+        boolean timeline = doc.history() != null && doc.history().timeline() != null
+                && !doc.history().timeline().isEmpty();
+        // only the sentence naming the baseline and the previous run: no page of its own
+        PdfReportWriter.section(d, writer, "Drift, patches and events", !unused.isEmpty() || !drift.isEmpty()
+                || timeline || b != null && !nn(b.waivers()).isEmpty() || doc.patches() != null
+                || doc.events() != null, f);
         // the previous run is named with or without a baseline, as the console names it
         String previous = doc.history() == null ? null : "run " + doc.history().previousRunId().substring(0, 8) + " ("
                 + doc.history().newFindings().size() + " new, " + doc.history().resolvedFindings().size()
@@ -68,7 +72,7 @@ final class HistorySection {
                     + (x.waived() ? "\n" + Values.visible(x.waiverNote()) : "")}).toList(), 1,
                     i -> drift.get(i).waived(), f), f);
         }
-        if (doc.history() != null && doc.history().timeline() != null && !doc.history().timeline().isEmpty()) {
+        if (timeline) {
             headed(d, writer, "Timeline of changes", table(new float[]{2.5f, 1.3f, 8f}, List.of("Seen by run (UTC)", "Host",
                     "Change"), doc.history().timeline().stream().limit(40).map(c -> new String[]{Words.time(c.at()),
                     Values.visible(c.host()), Values.visible(c.change())}).toList(), f), f);

@@ -197,7 +197,7 @@ public final class PdfReportWriter implements ReportWriter {
             matrices(d, view, f);
             findings(d, w, view, f);
             HistorySection.write(d, w, view, f);
-            remediation(d, view, f);
+            remediation(d, w, view, f);
         } catch (DocumentException e) {
             throw new IOException("cannot write the PDF: " + e.getMessage(), e);
         } finally {
@@ -520,8 +520,7 @@ public final class PdfReportWriter implements ReportWriter {
     // ---------------------------------------------------------------- findings
 
     private void findings(Document d, PdfWriter w, ReportView view, Fonts f) {
-        d.newPage();
-        d.add(heading("Findings by severity", f.h1, 0));
+        section(d, w, "Findings by severity", !view.findings().isEmpty(), f);
         if (view.findings().isEmpty()) {
             d.add(new Paragraph("No findings.", f.body));
         }
@@ -625,10 +624,10 @@ public final class PdfReportWriter implements ReportWriter {
 
     // ---------------------------------------------------------------- remediation plan
 
-    private void remediation(Document d, ReportView view, Fonts f) {
+    private void remediation(Document d, PdfWriter w, ReportView view, Fonts f) {
         RemediationPlan plan = view.plan();
-        d.newPage();
-        d.add(heading("Remediation plan", f.h1, 0));
+        section(d, w, "Remediation plan", plan.hasChanges() || !view.decisions().isEmpty()
+                || !view.procedure().phases().isEmpty(), f);
         if (!plan.hasChanges()) {
             d.add(new Paragraph("No change to Active Directory is needed.", f.body));
         } else {
@@ -803,6 +802,20 @@ public final class PdfReportWriter implements ReportWriter {
     static void keepRoom(Document d, PdfWriter w, float points) {
         if (w.getVerticalPosition(false) - d.bottom() < points) {
             d.newPage();
+        }
+    }
+
+    /**
+     * A section's heading: on a new page when the section has content, else (a one-line "nothing here") below what
+     * precedes it, a new page first only when the heading and its line do not fit.
+     */
+    static void section(Document d, PdfWriter w, String title, boolean ownPage, Fonts f) {
+        if (ownPage) {
+            d.newPage();
+            d.add(heading(title, f.h1, 0));
+        } else {
+            keepRoom(d, w, KEEP_WITH_TABLE);
+            d.add(heading(title, f.h1, 16));
         }
     }
 
