@@ -94,7 +94,7 @@ Delegation policy: protocol transition “${policy.protocolTransition}” (ADUC:
 <ul class="check"><#list preChecks as pc><li>${pc.host}</li></#list></ul>
 <pre><#list preChecks as pc>${pc.cmd}<#sep>
 </#list></pre>
-<p>Only for a host that shows <code>CredSSP</code>:</p>
+<p>Only for a host that shows <code>CredSSP</code> (each line checks first, so the block can be pasted whole):</p>
 <pre><#list preChecks as pc>${pc.fix}<#sep>
 </#list></pre>
 </#if>

@@ -66,7 +66,7 @@ ${pc.cmd?no_esc}
 </#list>
 ```
 
-  Only for a host that shows `CredSSP`:
+  Only for a host that shows `CredSSP` (each line checks first, so the block can be pasted whole):
 
 ```powershell
 <#list preChecks as pc>

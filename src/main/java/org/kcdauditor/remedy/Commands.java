@@ -328,6 +328,16 @@ public final class Commands {
                 + " | Select-Object ComputerName, VirtualMachineMigrationAuthenticationType" : null;
     }
 
+    /**
+     * Sets {@code host}'s live migration authentication to Kerberos only where it is CredSSP, so that a list of these
+     * for every host tested can be pasted whole and changes only the hosts on CredSSP; null for an unsafe name.
+     */
+    public static String migrationAuthFixIfCredSsp(String host) {
+        return Values.validHostName(host) ? "if ((Get-VMHost -ComputerName " + Ps.quote(host)
+                + ").VirtualMachineMigrationAuthenticationType -eq 'CredSSP') { Set-VMHost -ComputerName "
+                + Ps.quote(host) + " -VirtualMachineMigrationAuthenticationType Kerberos }" : null;
+    }
+
     /** The configuration file the closing preflight names: the administrator's own, by its usual name. */
     public static final String PREFLIGHT_CONFIG = "kcd-audit.yaml";
 

@@ -189,7 +189,7 @@ public final class Procedure {
                             exports, List.of())));
             for (String host : validatedHosts(plan)) {
                 String check = Commands.migrationAuthCheck(host);
-                String fix = cmd.powershell(new Action.SetMigrationAuthentication(host));
+                String fix = Commands.migrationAuthFixIfCredSsp(host);
                 before.add(new Step(Phase.BEFORE, host, "Live migration authenticates with Kerberos", "it must show"
                         + " Kerberos: constrained delegation is Kerberos only, and CredSSP fails under Credential"
                         + " Guard; where it shows CredSSP, run the second command", check == null ? List.of()

@@ -618,4 +618,22 @@ class RunbookTest {
             return c == '\'' || c >= '\u2018' && c <= '\u201B';
         }
     }
+
+    /** The block "Only for a host that shows CredSSP" listed Set-VMHost for every host: pasted whole, it set them all. */
+    @Test
+    void theCredSspBlockChangesOnlyAHostThatShowsCredSsp() throws Exception {
+        for (RunbookWriter w : List.of(RunbookWriter.markdown(new TemplateRenderer(TEMPLATES)),
+                RunbookWriter.html(new TemplateRenderer(TEMPLATES)),
+                RunbookWriter.powershell(new TemplateRenderer(TEMPLATES)))) {
+            String out = render(w, Fixtures.demo());
+            String block = out.substring(0, out.indexOf("Change each host") < 0 ? out.length()
+                    : out.indexOf("Change each host"));
+            List<String> sets = block.lines().filter(l -> l.contains("Set-VMHost -ComputerName")).toList();
+            assertFalse(sets.isEmpty(), out);
+            for (String l : sets) {
+                assertTrue(l.contains("VirtualMachineMigrationAuthenticationType -eq ") && l.contains("CredSSP")
+                        && l.contains("{ Set-VMHost"), "only where it shows CredSSP: " + l);
+            }
+        }
+    }
 }
