@@ -86,7 +86,7 @@ Delegation policy: protocol transition “${policy.protocolTransition}” (ADUC:
   <li>You hold Domain Admin rights (or delegated write access to these objects).</li>
   <li>The change ticket is approved and names the objects above.</li>
   <li>A maintenance window is agreed; live migrations between the affected hosts may fail until step ${phase.purge.number} is done.</li>
-  <li>The current state (delegation entries, flags, SPNs, resource-based delegation and encryption types, with the accounts that lose an SPN) is exported for rollback:</li>
+  <li>The current state (delegation entries, flags, SPNs, resource-based delegation and encryption types, with the accounts that lose an SPN) is exported for rollback (run on an admin workstation with the ActiveDirectory module):</li>
 </ul>
 <@pre text=run.exportCmd/><#nt>
 <#if preChecks?has_content>

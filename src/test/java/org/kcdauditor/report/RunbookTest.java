@@ -636,4 +636,13 @@ class RunbookTest {
             }
         }
     }
+
+    /** runbook.md says where to run the rollback export; runbook.html left it out. */
+    @Test
+    void bothRunbooksSayWhereToRunTheRollbackExport() throws Exception {
+        String where = "run on an admin workstation with the ActiveDirectory module";
+        assertTrue(render(RunbookWriter.markdown(new TemplateRenderer(TEMPLATES)), Fixtures.demo()).contains(where));
+        String html = render(RunbookWriter.html(new TemplateRenderer(TEMPLATES)), Fixtures.demo());
+        assertTrue(html.contains("is exported for rollback (" + where + "):"), html);
+    }
 }
