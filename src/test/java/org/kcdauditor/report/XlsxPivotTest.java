@@ -336,4 +336,33 @@ class XlsxPivotTest {
             assertTrue(xml.contains(">" + title + "<"), "the PDF chart's series " + title + ": " + xml);
         }
     }
+
+    /** Compliance was the rounded percentage ÷ 100 (0.792 for 19 of 24): an average of them in a pivot was off. */
+    @Test
+    void complianceIsTheExactShareOfEntriesPresent() {
+        XSSFSheet sh = wb.getSheet("Clusters");
+        ReportView view = ReportView.of(doc);
+        int checked = 0;
+        for (int i = 0; i < view.clusters().size(); i++) {
+            ReportView.ClusterView c = view.clusters().get(i);
+            if (c.requiredEntries() > 0) {
+                assertEquals((double) c.presentEntries() / c.requiredEntries(),
+                        cell(sh, i + 1, "Compliance").getNumericCellValue(), 0.0, c.name());
+                checked++;
+            }
+        }
+        assertTrue(checked > 0);
+        XSSFSheet summary = wb.getSheet("Summary");
+        boolean found = false;
+        for (org.apache.poi.ss.usermodel.Row row : summary) {
+            if (row.getCell(0) != null && row.getCell(0).getCellType() == CellType.STRING
+                    && row.getCell(0).getStringCellValue().equals("Compliance") && row.getCell(1) != null
+                    && row.getCell(1).getCellType() == CellType.NUMERIC) {
+                assertEquals((double) doc.summary().presentEntries() / doc.summary().requiredEntries(),
+                        row.getCell(1).getNumericCellValue(), 0.0, "overall");
+                found = true;
+            }
+        }
+        assertTrue(found, "the Summary's overall compliance");
+    }
 }

@@ -173,7 +173,7 @@ public final class XlsxReportWriter implements ReportWriter {
             r = num(sh, r, "Delegation entries present", s.presentEntries(), st);
             SXSSFRow row = sh.createRow(r++);
             text(row, 0, "Compliance", st.label);
-            percent(row, 1, s.compliancePercent(), st.percent(overall));
+            percent(row, 1, s.compliancePercent(), s.presentEntries(), s.requiredEntries(), st.percent(overall));
         }
         r = num(sh, r, "Clusters NO-GO for a patch window", view.clustersNoGo(), st);
         r = num(sh, r, "Failing directions the change fixes", view.fixedByChange(), st);
@@ -264,7 +264,7 @@ public final class XlsxReportWriter implements ReportWriter {
             number(row, 3, c.pairs(), st.number);
             number(row, 4, c.presentEntries(), st.number);
             number(row, 5, c.requiredEntries(), st.number);
-            percent(row, 6, c.compliancePercent(), st.percent(status));
+            percent(row, 6, c.compliancePercent(), c.presentEntries(), c.requiredEntries(), st.percent(status));
             text(row, 7, c.statusLabel(), st.light(status));
             int col = 8;
             for (Severity sev : Severity.values()) {
@@ -331,13 +331,14 @@ public final class XlsxReportWriter implements ReportWriter {
 
     /**
      * A percentage cell (a number formatted 0.0 %), blank where nothing was required: the column holds only numbers
-     * for a pivot table (the PDF and the runbooks show "—" there).
+     * for a pivot table (the PDF and the runbooks show "—" there). The value is the exact share {@code present} of
+     * {@code required}, not the percentage findings.json rounds to a tenth, so that a pivot averaging it is exact.
      */
-    private static void percent(SXSSFRow row, int col, Double value, CellStyle style) {
+    private static void percent(SXSSFRow row, int col, Double value, int present, int required, CellStyle style) {
         SXSSFCell c = row.createCell(col);
         c.setCellStyle(style);
         if (value != null) {
-            c.setCellValue(value / 100.0);
+            c.setCellValue(required > 0 ? (double) present / required : value / 100.0);
         }
     }
 
