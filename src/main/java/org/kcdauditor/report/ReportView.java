@@ -791,7 +791,9 @@ public final class ReportView {
 
     /**
      * The cover's one sentence. A cluster needs attention when its status is not OK or one of its pairs
-     * fails; findings outside any cluster are named separately, so the sentence never contradicts the status.
+     * fails: the NO-GO ones are counted, then the GO ones among them ("4 of 9 clusters are NO-GO; 2 more have findings
+     * to clean up"); findings outside any cluster are named separately, so the sentence never contradicts the status
+     * or the verdict.
      */
     private String composeHeadline() {
         int failing = failingPairs();
@@ -803,8 +805,16 @@ public final class ReportView {
         }
         String text;
         if (attention > 0) {
-            text = attention + " of " + Words.plural(clusters.size(), "cluster") + (attention == 1 ? " needs"
-                    : " need") + " attention";
+            // the NO-GO clusters as page 1's verdict counts them, then the GO ones with findings: apart, so the
+            // sentence never reads as contradicting "NO-GO: 4 of 9 clusters"
+            int noGo = clustersNoGo();
+            int more = (int) clusters.stream().filter(c -> c.go() && (c.failingPairs() > 0
+                    || c.status() != Status.GREEN)).count();
+            String of = " of " + Words.plural(clusters.size(), "cluster");
+            String findings = (more == 1 ? " has" : " have") + " findings to clean up";
+            text = noGo == 0 ? "No cluster is NO-GO, but " + more + of + findings
+                    : noGo + of + (noGo == 1 ? " is" : " are") + " NO-GO" + (more == 0 ? "" : "; " + more + " more"
+                    + findings);
         } else {
             int above = counts.openAboveInfo();
             text = "No cluster needs attention, but " + Words.plural(above, "finding") + " above INFO "

@@ -259,7 +259,7 @@ class PdfReportWriterTest {
         String first = text(pdf, 1, 1).replace("\n", " ");
         assertTrue(first.contains("GO for the patch window: HVC1"), first);
         assertFalse(first.contains("NO-GO for the patch window"), first);
-        assertTrue(first.contains("1 of 1 cluster needs attention"), first);
+        assertTrue(first.contains("No cluster is NO-GO, but 1 of 1 cluster has findings to clean up;"), first);
         assertTrue(text(pdf, 1, 3).contains("3 Hyper-V hosts in 1 cluster,"));
         assertFalse(text(pdf, 1, 3).contains("0 directed host pairs"));
     }
@@ -420,5 +420,27 @@ class PdfReportWriterTest {
             assertTrue(last.contains(s), s + " on the last page " + pages + ": " + last);
         }
         assertTrue(last.contains("Compliance per cluster"), "after the section before them: " + last);
+    }
+
+    /** "6 of 9 clusters need attention" stood beside "NO-GO: 4 of 9 clusters": it counted GO clusters with findings too. */
+    @Test
+    void theHeadlineCountsTheClustersNoGoAndThoseWithFindingsApart() throws Exception {
+        FindingsDocument.Summary sum = new FindingsDocument.Summary(9, 3, 18, 72, 68, 94.4, Map.of("HIGH", 1, "LOW", 1));
+        FindingsDocument.ClusterDoc bad = new FindingsDocument.ClusterDoc("HVC1", List.of("HV01", "HV02", "HV03"),
+                List.of(), List.of(), 6, 6, 24, 20, 83.3, Map.of("HIGH", 1), false, List.of(), List.of(), null, null);
+        FindingsDocument.ClusterDoc low = new FindingsDocument.ClusterDoc("HVC2", List.of("HV11", "HV12", "HV13"),
+                List.of(), List.of(), 6, 6, 24, 24, 100.0, Map.of("LOW", 1), true, List.of(), List.of(), null, null);
+        FindingsDocument.ClusterDoc ok = new FindingsDocument.ClusterDoc("HVC3", List.of("HV21", "HV22", "HV23"),
+                List.of(), List.of(), 6, 6, 24, 24, 100.0, Map.of(), true, List.of(), List.of(), null, null);
+        FindingsDocument doc = new FindingsDocument(1, "r", null, null, null, sum, null, List.of(bad, low, ok), List.of(),
+                List.of(TestFindings.legacy("CLUSTER_EMPTY", Severity.HIGH, "HVC1", "HV01", null, null, "Gone.", "Fix."),
+                        TestFindings.legacy("PATCH_LEVEL_SKEW", Severity.LOW, "HVC2", "HV11", null, null, "Skew.",
+                                "Patch.")), null);
+        ReportView view = ReportView.of(doc);
+        assertTrue(view.headline().startsWith("1 of 3 clusters is NO-GO; 1 more has findings to clean up;"),
+                view.headline());
+        String first = text(render(doc, 16), 1, 1).replace("\n", " ");
+        assertTrue(first.contains("1 of 3 clusters is NO-GO; 1 more has findings to clean up;"), first);
+        assertFalse(first.contains("attention"), first);
     }
 }
