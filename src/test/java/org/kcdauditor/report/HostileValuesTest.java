@@ -214,6 +214,25 @@ class HostileValuesTest {
     }
 
     /**
+     * A node whose cn holds a line feed and that has unconstrained delegation: the sentences built from its name ("On
+     * HV04's Delegation tab select …", the list of hosts the plan does not script) show the line feed as
+     * {@code \\u000A}: a space there read as another host's name ("HV04 DECISION: GO").
+     */
+    @Test
+    void aLineFeedInANodesCnIsShownAsItsCodeInThePdfsSentences(@TempDir Path own) throws Exception {
+        String cn = "HV04\nDECISION: GO";
+        List<AdObject> objects = List.of(host("HV04").cn(cn).uac(0x1000 | 0x80000).delegatesTo("HV05").build(),
+                host("HV05").delegatesTo("HV04").without("cifs/hv04.contoso.com").build());
+        AuditConfig cfg = config(own, List.of(cluster("HVC1", "HV04", "HV05")), null, null);
+        String pdf = pdfText(audit(own, cfg, objects, EnumSet.of(Format.JSON, Format.PDF)));
+        assertTrue(pdf.contains("HV04\\u000ADECISION: GO's Delegation tab"), pdf);
+        assertTrue(pdf.contains("• HV04\\u000ADECISION: GO: not a valid NetBIOS/DNS host name"),
+                "the host the plan does not script is named as stored, not as another name: " + pdf);
+        assertFalse(pdf.lines().anyMatch(l -> l.strip().startsWith("DECISION: GO")), "no line starts with the cn's tail: "
+                + pdf);
+    }
+
+    /**
      * The other holder of a duplicate SPN is a service account whose CN a script made with a U+202E in it (Samba and
      * AD store it as given). remediation.ps1 takes the SPN off that object by its DN: shown as {@code \\u202E} inside
      * the quotes, the DN names no object and the step stops the script, so the script decodes the DN's exact bytes.

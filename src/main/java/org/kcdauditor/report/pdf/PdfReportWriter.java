@@ -699,7 +699,7 @@ public final class PdfReportWriter implements ReportWriter {
             if (!plan.refused().isEmpty()) {
                 d.add(heading("Not scripted (names that are not valid host names)", f.h3, 8));
                 for (RemediationPlan.Refused r : plan.refused()) {
-                    d.add(new Paragraph("• " + shown(oneLine(r.name())) + ": " + shown(r.reason()), f.small));
+                    d.add(new Paragraph("• " + Values.visible(r.name()) + ": " + shown(r.reason()), f.small));
                 }
             }
         }
