@@ -12,6 +12,7 @@ import com.unboundid.ldap.sdk.SearchResult;
 import com.unboundid.ldap.sdk.SearchResultEntry;
 import com.unboundid.ldap.sdk.SearchResultReference;
 import com.unboundid.ldap.sdk.SearchScope;
+import org.kcdauditor.remedy.Values;
 
 import java.util.List;
 import java.util.concurrent.Semaphore;
@@ -106,7 +107,8 @@ final class BaseReads {
                                 handler.entry(dn, entry);
                             } catch (DirectoryException | RuntimeException e) {
                                 failure.compareAndSet(null, e instanceof DirectoryException d ? d
-                                        : new DirectoryException(where + ": reading " + dn + " failed: " + e, e));
+                                        : new DirectoryException(where + ": reading " + Values.visible(dn) + " failed: "
+                                        + Values.visible(String.valueOf(e)), e));
                             }
                         }
                     }
@@ -154,7 +156,7 @@ final class BaseReads {
 
     private static DirectoryException failed(String where, String dn, ResultCode rc, String diagnostic,
                                              Throwable cause) {
-        return new DirectoryException(where + ": reading " + dn + " failed: " + rc + (diagnostic == null ? ""
-                : " (" + diagnostic + ")"), cause);
+        return new DirectoryException(where + ": reading " + Values.visible(dn) + " failed: " + rc
+                + (diagnostic == null ? "" : " (" + Values.visible(diagnostic) + ")"), cause);
     }
 }

@@ -8,6 +8,7 @@ import com.unboundid.ldap.sdk.LDAPException;
 import com.unboundid.ldap.sdk.ResultCode;
 import com.unboundid.ldap.sdk.SearchResult;
 import com.unboundid.ldap.sdk.SearchScope;
+import org.kcdauditor.remedy.Values;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -100,8 +101,9 @@ final class RangedRetrieval {
                 int next = chunk.high() + 1;
                 Entry more = fetch(connection, partial.getDN(), attribute, next, where, deadline);
                 if (usn != null && !usn.equals(more.getAttributeValue(USN))) {
-                    throw new DirectoryException(where + ": " + partial.getDN() + " changed while its " + attribute
-                            + " values were being read (uSNChanged " + usn + " -> " + more.getAttributeValue(USN)
+                    throw new DirectoryException(where + ": " + Values.visible(partial.getDN()) + " changed while its "
+                            + attribute + " values were being read (uSNChanged " + Values.visible(usn) + " -> "
+                            + Values.visible(more.getAttributeValue(USN))
                             + "), so a range could skip or repeat a value; run the audit again");
                 }
                 chunk = chunk(more, attribute, where);
@@ -131,8 +133,8 @@ final class RangedRetrieval {
             if (e.getResultCode() == ResultCode.NO_SUCH_OBJECT) {
                 throw vanished(where, dn, attribute, e);
             }
-            throw new DirectoryException(where + ": reading " + requested + " of " + dn + " failed: "
-                    + DirectoryCollector.reason(e), e);
+            throw new DirectoryException(where + ": reading " + requested + " of " + Values.visible(dn) + " failed: "
+                    + Values.visible(DirectoryCollector.reason(e)), e);
         }
         if (result.getEntryCount() == 0) {
             throw vanished(where, dn, attribute, null);
@@ -154,7 +156,8 @@ final class RangedRetrieval {
             String option = a.getOptions().stream().filter(RangedRetrieval::isRange).findFirst().orElseThrow();
             Matcher m = RANGE.matcher(option);
             if (!m.matches()) {
-                throw broken(where, entry.getDN(), attribute, "the server returned an unreadable option " + option);
+                throw broken(where, entry.getDN(), attribute, "the server returned an unreadable option "
+                        + Values.visible(option));
             }
             int low = Integer.parseInt(m.group(1));
             Chunk chunk = new Chunk(a, low, "*".equals(m.group(2)) ? LAST : Integer.parseInt(m.group(2)));
@@ -183,12 +186,13 @@ final class RangedRetrieval {
     }
 
     private static DirectoryException broken(String where, String dn, String attribute, String what) {
-        return new DirectoryException(where + ": ranged retrieval of " + attribute + " of " + dn + " broke off: "
-                + what + "; refusing to audit a possibly truncated value list");
+        return new DirectoryException(where + ": ranged retrieval of " + attribute + " of " + Values.visible(dn)
+                + " broke off: " + what + "; refusing to audit a possibly truncated value list");
     }
 
     private static DirectoryException vanished(String where, String dn, String attribute, LDAPException cause) {
-        return new DirectoryException(where + ": " + dn + " disappeared while the rest of its " + attribute
-                + " values were being read (deleted or moved during the audit); run the audit again", cause);
+        return new DirectoryException(where + ": " + Values.visible(dn) + " disappeared while the rest of its "
+                + attribute + " values were being read (deleted or moved during the audit); run the audit again",
+                cause);
     }
 }

@@ -258,4 +258,18 @@ class RangedRetrievalTest {
         assertTrue(tooFew.getMessage().contains("servicePrincipalName of " + dn("HV01"))
                 && tooFew.getMessage().contains("range=0-4 carried 2 values"), tooFew.getMessage());
     }
+
+    /**
+     * A DN is a directory value: one holding a line feed (a cn "HV01<LF>FORGED") would forge a line of its own in the
+     * failure mail, which splits the reason on line feeds. The message shows it as stored.
+     */
+    @Test
+    void aDnWithALineFeedIsShownAsItsCodeInTheMessage() {
+        Entry late = new Entry("CN=HV01\nDirectory read completed,OU=Hyper-V," + TestDirectory.BASE);
+        late.addAttribute("msDS-AllowedToDelegateTo;range=3-*", "cifs/HV02");
+        DirectoryException e = assertThrows(DirectoryException.class,
+                () -> RangedRetrieval.complete(null, late, "ldap://dc1", null));
+        assertTrue(e.getMessage().contains("of CN=HV01\\u000ADirectory read completed,OU=Hyper-V"), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"), e.getMessage());
+    }
 }
