@@ -10,6 +10,7 @@ import com.unboundid.ldap.sdk.SearchScope;
 import org.kcdauditor.model.AdObject;
 import org.kcdauditor.model.DcRead;
 import org.kcdauditor.model.Uac;
+import org.kcdauditor.remedy.Values;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -42,8 +43,14 @@ final class DomainControllers {
     private static final String DC_FILTER = "(&(objectClass=computer)(|(userAccountControl:1.2.840.113556.1.4.803:=8192)"
             + "(userAccountControl:1.2.840.113556.1.4.803:=67108864)))";
 
-    /** A DC to read: its name, where, and whether it is read-only. */
-    record Target(String name, String url, boolean readOnly) {
+    /**
+     * A DC to read: its name, where, and whether it is read-only; {@code refused} says why it is not contacted (its
+     * dNSHostName is not a host name), or is null.
+     */
+    record Target(String name, String url, boolean readOnly, String refused) {
+        Target(String name, String url, boolean readOnly) {
+            this(name, url, readOnly, null);
+        }
     }
 
     private DomainControllers() {
@@ -85,8 +92,15 @@ final class DomainControllers {
                 continue;
             }
             String host = dc.dnsHostName() == null ? null : strip(dc.dnsHostName());
-            out.add(new Target(host == null ? dc.name() : host, host == null ? null : urlOf(url, host),
-                    Uac.has(dc.userAccountControl(), Uac.PARTIAL_SECRETS_ACCOUNT)));
+            boolean readOnly = Uac.has(dc.userAccountControl(), Uac.PARTIAL_SECRETS_ACCOUNT);
+            if (host != null && !Values.validHostName(host)) {
+                // a directory value: no URL is built from it, nor is the service account's password sent there
+                out.add(new Target(Values.visible(dc.name()), null, readOnly, "its dNSHostName '"
+                        + Values.visible(dc.dnsHostName()) + "' is not a host name, so it was not contacted; correct"
+                        + " the computer object's dNSHostName, or list the DC in domainControllers"));
+                continue;
+            }
+            out.add(new Target(host == null ? dc.name() : host, host == null ? null : urlOf(url, host), readOnly));
         }
         out.sort((a, b) -> a.name().compareToIgnoreCase(b.name()));
         return out;
@@ -148,6 +162,9 @@ final class DomainControllers {
             // a listed URL names no DC: the audited one is called by the name its root DSE gave the audit
             return new DcRead(t.name() == null && auditedDc != null ? strip(auditedDc) : name, t.url(), t.readOnly(),
                     true, null, List.of(), List.of());
+        }
+        if (t.refused() != null) {
+            return new DcRead(name, null, t.readOnly(), false, t.refused(), List.of(), List.of());
         }
         if (t.url() == null) {
             return new DcRead(name, null, t.readOnly(), false, "its computer object has no dNSHostName to connect to",

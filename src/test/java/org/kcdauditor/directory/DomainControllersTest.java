@@ -192,6 +192,35 @@ class DomainControllersTest {
         }
     }
 
+    /**
+     * A DC's dNSHostName is a directory value: one that is not a host name ("evil.example.net:389/x", a line feed) is
+     * never made into a URL the service account binds to with its password; the DC is reported as unreachable.
+     */
+    @Test
+    void aDcWhoseDnsHostNameIsNotAHostNameIsNotContacted() throws Exception {
+        try (LDAPConnection c = new LDAPConnection("127.0.0.1", dc1.getListenPort(), TestDirectory.BIND_DN,
+                TestDirectory.PASSWORD)) {
+            List<AdObject> sweep = List.of(Hosts.host("DC1").uac(0x2000).build(),
+                    Hosts.host("DC2").uac(0x2000).dns("attacker.example.net:389/x").build(),
+                    Hosts.host("DC3").uac(0x2000).dns("dc3.contoso.com\nforged").build());
+            List<DomainControllers.Target> t = DomainControllers.discover(c, TestDirectory.BASE,
+                    "ldaps://dc1.contoso.com:636", sweep);
+            assertEquals(3, t.size(), t.toString());
+            assertEquals("ldaps://dc1.contoso.com:636", t.get(0).url());
+            for (DomainControllers.Target bad : t.subList(1, 3)) {
+                assertEquals(null, bad.url(), "no URL is built: " + bad);
+            }
+            List<org.kcdauditor.model.DcRead> read = DomainControllers.read(null, t.subList(1, 3), List.of(),
+                    "dc1.contoso.com", "ldaps://dc1.contoso.com:636");
+            assertEquals("DC2", read.get(0).name());
+            assertFalse(read.get(0).reachable());
+            assertTrue(read.get(0).error().contains("its dNSHostName 'attacker.example.net:389/x' is not a host name"),
+                    read.get(0).error());
+            assertTrue(read.get(1).error().contains("'dc3.contoso.com\\u000Aforged' is not a host name"),
+                    read.get(1).error());
+        }
+    }
+
     private static void add(InMemoryDirectoryServer ds, String name, String ou, int uac, String dns) throws Exception {
         if (ds.getEntry(ou + "," + TestDirectory.BASE) == null) {
             ds.add(new Entry("dn: " + ou + "," + TestDirectory.BASE, "objectClass: organizationalUnit"));
