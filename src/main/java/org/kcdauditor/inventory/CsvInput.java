@@ -33,6 +33,8 @@ final class CsvInput implements AutoCloseable {
      * (a 300 MB export, the whole heap); such a record is malformed, and reading goes on at its next line.
      */
     static final int MAX_RECORD_CHARS = 4 << 20;
+    /** The most characters the header line may take (the file is read again from it once its delimiter is known). */
+    static final int MAX_HEADER_CHARS = 1 << 15;
 
     /** Counts what the parser reads since the last record, and refuses a record longer than {@link #MAX_RECORD_CHARS}. */
     static final class Bounded extends java.io.FilterReader {
@@ -118,23 +120,28 @@ final class CsvInput implements AutoCloseable {
      * @param reopen opens the same text again, for resuming after a malformed record
      */
     static CsvInput open(BufferedReader reader, Reopen reopen) throws IOException {
-        reader.mark(1 << 15);
+        reader.mark(MAX_HEADER_CHARS + 2);
         String first = reader.readLine();
         int offset = 0;
         String typeLine = null;
         while (first != null && first.isBlank()) {
             offset++;
-            reader.mark(1 << 15);
+            reader.mark(MAX_HEADER_CHARS + 2);
             first = reader.readLine();
         }
         if (first != null && first.startsWith("#TYPE")) {
             typeLine = first;
             offset++;
-            reader.mark(1 << 15);
+            reader.mark(MAX_HEADER_CHARS + 2);
             first = reader.readLine();
         }
         if (first == null || first.isBlank()) {
             return null;
+        }
+        if (first.length() > MAX_HEADER_CHARS) {
+            throw new IOException("the header line is longer than " + (MAX_HEADER_CHARS >> 10) + " K characters, the"
+                    + " most it may take: export only the columns the audit reads (… | Select-Object <columns> |"
+                    + " Export-Csv), or check that the file is a CSV export");
         }
         reader.reset();
         char delimiter = sniff(first);

@@ -195,6 +195,18 @@ class PatchImporterTest {
         assertEquals("cannot read: it is a folder, not a file", directory.error());
     }
 
+    /** A header line beyond the limit is refused with what is wrong and what to do, not a reader's "Mark invalid". */
+    @Test
+    void aHeaderLineLongerThanTheLimitIsRefusedSayingSo() throws Exception {
+        Path f = tmp.resolve("wide.csv");
+        Files.writeString(f, "\"PSComputerName\",\"HotFixID\",\"" + "X".repeat(CsvInput.MAX_HEADER_CHARS) + "\"\r\n"
+                + "\"HV01\",\"KB5019967\",\"x\"\r\n");
+        ImportResult r = read(f);
+        assertEquals(0, r.records(), r.toString());
+        assertTrue(r.error().startsWith("cannot read: the header line is longer than 32 K characters, the most it"
+                + " may take: export only the columns"), r.error());
+    }
+
     @Test
     void utf16WithBomWithoutTypeLine() throws Exception {
         Path f = tmp.resolve("u16.csv");
