@@ -4,6 +4,7 @@ import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 import org.apache.commons.csv.DuplicateHeaderMode;
+import org.kcdauditor.remedy.Values;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -68,6 +69,14 @@ final class CsvInput implements AutoCloseable {
         public int read(char[] buf, int off, int len) throws IOException {
             return count(super.read(buf, off, len));
         }
+    }
+
+    /**
+     * A cell's value for a problem's reason: at most 60 characters (a cell may hold megabytes, and the reason goes
+     * into findings.json and the Imports sheet), control and bidirectional characters shown as {@code \\uXXXX}.
+     */
+    static String shown(String value) {
+        return Values.visible(value.length() > 60 ? value.substring(0, 57) + "..." : value);
     }
 
     /** Opens the file again from its first character (after any byte order mark), to resume after a bad record. */

@@ -67,8 +67,8 @@ public final class HostSettingsImporter {
                 }
                 Long first = seen.putIfAbsent(host.toLowerCase(Locale.ROOT), line);
                 if (first != null) {
-                    report.accept(new ImportProblem(name, line, host + " appears again (first at line " + first
-                            + "); this row is skipped", true));
+                    report.accept(new ImportProblem(name, line, CsvInput.shown(host) + " appears again (first at line "
+                            + first + "); this row is skipped", true));
                     return;
                 }
                 counts[0]++;
@@ -92,14 +92,15 @@ public final class HostSettingsImporter {
                 default -> null;
             };
             if (enabled == null) {
-                report.accept(new ImportProblem(file, line, ENABLED + " '" + enabledText + "' is neither True nor False",
+                report.accept(new ImportProblem(file, line, ENABLED + " '" + CsvInput.shown(enabledText)
+                        + "' is neither True nor False",
                         false));
             }
         }
         String authText = CsvInput.value(r, csv.column(AUTHENTICATION));
         MigrationAuthentication auth = MigrationAuthentication.of(authText);
         if (authText != null && auth == MigrationAuthentication.UNKNOWN) {
-            report.accept(new ImportProblem(file, line, AUTHENTICATION + " '" + authText
+            report.accept(new ImportProblem(file, line, AUTHENTICATION + " '" + CsvInput.shown(authText)
                     + "' is neither Kerberos nor CredSSP", false));
         }
         String maxText = CsvInput.value(r, csv.column(MAXIMUM));
@@ -108,7 +109,8 @@ public final class HostSettingsImporter {
             try {
                 maximum = Integer.valueOf(maxText);
             } catch (NumberFormatException e) {
-                report.accept(new ImportProblem(file, line, MAXIMUM + " '" + maxText + "' is not a number", false));
+                report.accept(new ImportProblem(file, line, MAXIMUM + " '" + CsvInput.shown(maxText)
+                        + "' is not a number", false));
             }
         }
         return new HostSettings(host, enabled, auth, authText, CsvInput.value(r, csv.column(PERFORMANCE)), maximum,

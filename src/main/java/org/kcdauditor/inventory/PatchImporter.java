@@ -205,7 +205,7 @@ public final class PatchImporter {
         }
         String kb = kb(raw);
         if (kb == null) {
-            report.accept(new ImportProblem(file, line, c.hotFix() + " '" + clip(raw) + "' is not a KB number", true));
+            report.accept(new ImportProblem(file, line, c.hotFix() + " '" + CsvInput.shown(raw) + "' is not a KB number", true));
             return null;
         }
         LocalDate installed = null;
@@ -227,9 +227,5 @@ public final class PatchImporter {
         }
         String t = raw.trim();
         return DIGITS.matcher(t).matches() ? "KB" + t : null;
-    }
-
-    private static String clip(String s) {
-        return s.length() > 60 ? s.substring(0, 57) + "..." : s;
     }
 }

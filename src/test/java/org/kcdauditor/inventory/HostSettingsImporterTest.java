@@ -74,4 +74,23 @@ class HostSettingsImporterTest {
         assertTrue(r.error().startsWith("not a Get-VMHost export: the header ("), r.error());
         assertFalse(read("empty.csv").error().isEmpty());
     }
+
+    /**
+     * A cell's value is quoted in the problem's reason trimmed to 60 characters (a cell may hold megabytes, which went
+     * whole into findings.json and the Imports sheet) and with a line feed shown as {@code \\u000A}.
+     */
+    @Test
+    void badCellsAreQuotedTrimmedAndAsStored(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+            throws Exception {
+        java.nio.file.Path f = tmp.resolve("vmhost.csv");
+        java.nio.file.Files.writeString(f, "ComputerName,VirtualMachineMigrationEnabled,"
+                + "VirtualMachineMigrationAuthenticationType,MaximumVirtualMachineMigrations\n"
+                + "HV01,\"" + "Y".repeat(1_000_000) + "\",\"Ker\nberos\"," + "9".repeat(100) + "\n");
+        ImportResult r = new HostSettingsImporter().read(f, records::add, problems::add);
+        assertNull(r.error(), r.toString());
+        List<String> reasons = problems.stream().map(ImportProblem::reason).toList();
+        assertEquals(List.of("VirtualMachineMigrationEnabled '" + "Y".repeat(57) + "...' is neither True nor False",
+                "VirtualMachineMigrationAuthenticationType 'Ker\\u000Aberos' is neither Kerberos nor CredSSP",
+                "MaximumVirtualMachineMigrations '" + "9".repeat(57) + "...' is not a number"), reasons);
+    }
 }
