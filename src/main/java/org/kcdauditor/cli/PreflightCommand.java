@@ -123,6 +123,19 @@ final class PreflightCommand implements Callable<Integer> {
         if (narrow != null) {
             cli.out().println("  " + Ps.oneLine(narrow) + ".");
         }
+        List<String> unread = view.directories().stream().filter(ReportView.DirectoryView::dcCheck)
+                .flatMap(d -> d.domainControllers().stream())
+                .filter(x -> FindingsDocument.DcDoc.UNREACHABLE.equals(x.result()))
+                .map(FindingsDocument.DcDoc::name).toList();
+        if (go && !unread.isEmpty()) {
+            // the contract keeps an unreachable DC MEDIUM (DC_UNREACHABLE): the GO is said with what it could not see
+            List<String> checks = unread.stream().map(Commands::showRepl).filter(java.util.Objects::nonNull).toList();
+            cli.out().println("  GO as far as the domain controllers that answered tell: " + Ps.oneLine(String.join(
+                    ", ", unread)) + (unread.size() == 1 ? " was" : " were") + " not read. Before patching, run this"
+                    + " preflight again when " + (unread.size() == 1 ? "it answers" : "they answer")
+                    + (checks.isEmpty() ? "" : ", or check " + (unread.size() == 1 ? "its" : "their") + " replication ("
+                    + Ps.oneLine(String.join("; ", checks)) + ")") + ".");
+        }
         if (go) {
             cli.out().println("  Before patching: note the run id in the change; after patching run preflight again"
                     + " and live-migrate a test VM between every pair.");

@@ -415,7 +415,8 @@ public final class ReportView {
         }
 
         /**
-         * {@code 2 of 3 domain controllers agree with dc1.contoso.com; dc3.contoso.com could not be read}, or null
+         * {@code 2 of 3 domain controllers agree with dc1.contoso.com; dc3.contoso.com could not be read, so whether it
+         * has replicated the delegation is unknown}, or null
          * without a DC check. The DC the audit read counts as agreeing.
          */
         public String dcSummary() {
@@ -438,7 +439,8 @@ public final class ReportView {
                         + " not replicated the delegation yet";
             }
             if (!unreachable.isEmpty()) {
-                text += "; " + String.join(", ", unreachable) + " could not be read";
+                text += "; " + String.join(", ", unreachable) + " could not be read, so whether "
+                        + (unreachable.size() == 1 ? "it has" : "they have") + " replicated the delegation is unknown";
             }
             List<String> readOnly = domainControllers.stream().filter(FindingsDocument.DcDoc::readOnly)
                     .map(FindingsDocument.DcDoc::name).toList();
