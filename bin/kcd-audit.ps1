@@ -111,8 +111,21 @@ if ($MyInvocation.InvocationName -ne '.') {
         [Console]::Error.WriteLine($_.Exception.Message)
         exit 1
     }
-    # An unquoted a,b reaches a script as an array: give it back to kcd-audit as written.
-    $given = @($args | ForEach-Object { if ($_ -is [array]) { $_ -join ',' } else { "$_" } })
+    # An unquoted a,b reaches a script as an array: give it back to kcd-audit as written. An unquoted
+    # --config=C:\x.yaml reaches it as two elements, '--config=C:' (PowerShell ends a parameter name at the colon)
+    # and '\x.yaml': joined again, so that java.exe sees it as typed and not as a config 'C:' and a stray argument.
+    $given = @()
+    $joinNext = $false
+    foreach ($arg in $args) {
+        $text = if ($arg -is [array]) { $arg -join ',' } else { "$arg" }
+        if ($joinNext) {
+            $given[$given.Count - 1] += $text
+            $joinNext = $false
+        } else {
+            $given += $text
+            $joinNext = $text -match '^-.+:$'
+        }
+    }
     $all = @(Get-KcdJvmArguments) + @('-jar', $jar) + $given
     exit (Invoke-KcdJava -Java $java -Arguments $all)
 }

@@ -213,8 +213,35 @@ class LaunchersTest {
         assertTrue(ps1.contains("if ($major -eq 1) {"), "1.8 is Java 8");
         // Windows PowerShell 5.1 turns a program's stderr into errors under 'Stop'
         assertTrue(ps1.indexOf("$ErrorActionPreference = 'Continue'") < ps1.indexOf("& $java -version 2>&1"));
-        assertTrue(ps1.contains("$given = @($args | ForEach-Object { if ($_ -is [array]) { $_ -join ',' }"),
+        assertTrue(ps1.contains("foreach ($arg in $args) {\r\n"
+                + "        $text = if ($arg -is [array]) { $arg -join ',' } else { \"$arg\" }"),
                 "every argument given, a,b lists back as written");
+    }
+
+    @Test
+    void ps1LauncherJoinsAnOptionValueThatPowerShellSplitAtTheColon() throws Exception {
+        // PowerShell hands an unquoted --config=C:\x.yaml to a script's $args as '--config=C:' and '\x.yaml'
+        // (a parameter name ends at a colon): java.exe must get it back as one argument, as kcd-audit.cmd passes it.
+        String ps1 = Files.readString(BIN.resolve("kcd-audit.ps1"));
+        assertTrue(ps1.contains("$given[$given.Count - 1] += $text"), "the element after it is joined to it");
+        Matcher m = Pattern.compile("\\$joinNext = \\$text -match '([^']+)'").matcher(ps1);
+        assertTrue(m.find(), "which elements take the next one");
+        Pattern takesNext = Pattern.compile(m.group(1), Pattern.CASE_INSENSITIVE);
+        List<String> args = List.of("run", "--config=C:", "\\ProgramData\\kcd-audit\\kcd-audit.yaml", "--out:",
+                "D:\\reports", "C:", "-:", "x", "--approved-by", "Jane:");
+        List<String> given = new ArrayList<>();
+        boolean joinNext = false;
+        for (String text : args) {
+            if (joinNext) {
+                given.set(given.size() - 1, given.get(given.size() - 1) + text);
+                joinNext = false;
+            } else {
+                given.add(text);
+                joinNext = takesNext.matcher(text).find();
+            }
+        }
+        assertEquals(List.of("run", "--config=C:\\ProgramData\\kcd-audit\\kcd-audit.yaml", "--out:D:\\reports", "C:",
+                "-:", "x", "--approved-by", "Jane:"), given);
     }
 
     @Test
