@@ -43,6 +43,11 @@ if (-not $identity.IsInRole([Security.Principal.WindowsBuiltInRole]::Administrat
 }
 
 if ($Uninstall) {
+    # run again, or with no task, it says so instead of failing with 'No MSFT_ScheduledTask objects found'
+    if (-not (Get-ScheduledTask -TaskName $TaskName -ErrorAction SilentlyContinue)) {
+        Write-Host "No scheduled task $TaskName is registered: nothing to remove."
+        return
+    }
     Stop-ScheduledTask -TaskName $TaskName -ErrorAction SilentlyContinue
     Unregister-ScheduledTask -TaskName $TaskName -Confirm:$false
     Write-Host "Scheduled task $TaskName removed. The config, store, reports and logs are left in place."

@@ -347,6 +347,10 @@ class LaunchersTest {
         assertTrue(disabled > 0 && disabled < stopOld && stopOld < register && register < principal
                 && principal < unregister && unregister < enable && enable < start, "disabled until the account is set");
         assertTrue(install.contains("(Resolve-Path -LiteralPath $Config).ProviderPath"), "a UNC config path as such");
+        // -Uninstall run twice (or with no task) ends quietly: Unregister-ScheduledTask fails under 'Stop' otherwise
+        String uninstall = install.substring(install.indexOf("if ($Uninstall) {"));
+        int lookUp = uninstall.indexOf("if (-not (Get-ScheduledTask -TaskName $TaskName -ErrorAction SilentlyContinue)) {");
+        assertTrue(lookUp > 0 && lookUp < uninstall.indexOf("Unregister-ScheduledTask"), "looked up before it is removed");
     }
 
     private static String text(Element parent, String name) {
