@@ -9,6 +9,7 @@ import org.kcdauditor.remedy.Values;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * A PowerShell {@code Export-Csv} file opened for streaming: the {@code #TYPE} line (Windows
@@ -254,6 +256,32 @@ final class CsvInput implements AutoCloseable {
         String first = (t.getMessage() == null ? "" : t.getMessage()).lines().findFirst().orElse("")
                 .replaceAll("^\\(line \\d+\\) ", "").strip();
         return first.isEmpty() ? "unreadable record" : first;
+    }
+
+    /**
+     * The order of the file's {@code d/d/yyyy} dates in {@code column} (null: none), from a first reading of that
+     * column that ends at the first date whose numbers tell (usually the first few records; a file where none does
+     * is read twice). A file whose slash dates do not tell their order is read month-first, and {@code report} gets
+     * one warning naming the file.
+     */
+    static Dates.SlashOrder slashOrder(Path file, String column, String name, Consumer<ImportProblem> report)
+            throws IOException {
+        Dates.SlashOrder order = new Dates.SlashOrder();
+        if (column == null) {
+            return order;
+        }
+        try (TextFiles.Opened opened = TextFiles.open(file);
+             CsvInput csv = open(opened.reader(), () -> TextFiles.open(file).reader())) {
+            if (csv != null) {
+                csv.each((r, line) -> order.learn(value(r, column)), (line, why) -> { }, order::known);
+            }
+        }
+        if (order.ambiguous()) {
+            report.accept(new ImportProblem(name, 0, "slash dates such as '" + order.sample() + "' read"
+                    + " month-first (en-US): no day above 12 and no AM/PM tells this file's order; check"
+                    + " them, or export ISO dates (yyyy-MM-dd)", false));
+        }
+        return order;
     }
 
     /** The delimiter that splits the header line into the most fields, outside quotes. */

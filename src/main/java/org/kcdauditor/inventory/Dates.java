@@ -82,8 +82,17 @@ public final class Dates {
         }
     }
 
-    /** The instant; a time without a zone is read in {@code zone}. */
+    /** The instant; a time without a zone is read in {@code zone}, {@code d/d/yyyy} month-first. */
     public static Instant instant(String text, ZoneId zone) {
+        return instant(text, zone, false);
+    }
+
+    /**
+     * The instant; a time without a zone is read in {@code zone}.
+     *
+     * @param slashDayFirst how {@code d/d/yyyy} is read (a file's {@link SlashOrder})
+     */
+    public static Instant instant(String text, ZoneId zone, boolean slashDayFirst) {
         if (text == null || text.isBlank()) {
             return null;
         }
@@ -96,7 +105,7 @@ public final class Dates {
                 // fall through to the zone-less reading
             }
         }
-        LocalDateTime t = dateTime(s, false);
+        LocalDateTime t = dateTime(s, slashDayFirst);
         return t == null ? null : t.atZone(zone).toInstant();
     }
 

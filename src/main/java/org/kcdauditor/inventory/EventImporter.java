@@ -108,7 +108,9 @@ public final class EventImporter {
                 }
                 format = "Get-WinEvent CSV (" + (csv.typeLine() != null ? "#TYPE, " : "")
                         + TextFiles.describe(opened) + ", '" + csv.delimiter() + "'-separated)";
-                readCsv(name, csv, id, counted, report);
+                Dates.SlashOrder order = CsvInput.slashOrder(file,
+                        csv.firstColumn(List.of("TimeCreated", "TimeGenerated")), name, report);
+                readCsv(name, csv, id, order.dayFirst(), counted, report);
             }
         } catch (IOException | UncheckedIOException e) {
             return new ImportResult(name, "events", format, counts[0], counts[1], "cannot read: "
@@ -117,7 +119,7 @@ public final class EventImporter {
         return new ImportResult(name, "events", format, counts[0], counts[1], null, kept);
     }
 
-    private void readCsv(String name, CsvInput csv, String idCol, Consumer<EventRecord> sink,
+    private void readCsv(String name, CsvInput csv, String idCol, boolean dayFirst, Consumer<EventRecord> sink,
                          Consumer<ImportProblem> report) throws IOException {
         String machine = csv.firstColumn(List.of("MachineName", "PSComputerName", "Computer"));
         String time = csv.firstColumn(List.of("TimeCreated", "TimeGenerated"));
@@ -139,7 +141,7 @@ public final class EventImporter {
             }
             Instant when = null;
             try {
-                when = Dates.instant(CsvInput.value(r, time), zone);
+                when = Dates.instant(CsvInput.value(r, time), zone, dayFirst);
             } catch (IllegalArgumentException e) {
                 report.accept(new ImportProblem(name, line, "TimeCreated: " + e.getMessage(), false));
             }

@@ -67,12 +67,7 @@ public final class PatchImporter {
                         + String.join(", ", csv.headers()) + "); for WSUS or Configuration Manager exports add a"
                         + " patches.mappings entry", kept);
             }
-            Dates.SlashOrder order = slashOrder(file, cols.installedOn());
-            if (order.ambiguous()) {
-                report.accept(new ImportProblem(name, 0, "slash dates such as '" + order.sample() + "' read"
-                        + " month-first (en-US): no day above 12 and no AM/PM tells this file's order; check"
-                        + " them, or export ISO dates (yyyy-MM-dd)", false));
-            }
+            Dates.SlashOrder order = CsvInput.slashOrder(file, cols.installedOn(), name, report);
             format = cols.label + " CSV (" + (csv.typeLine() != null ? "Windows PowerShell 5.1 #TYPE, " : "")
                     + TextFiles.describe(opened) + ", '" + csv.delimiter() + "'-separated)";
             csv.each((r, line) -> {
@@ -154,22 +149,6 @@ public final class PatchImporter {
             }
         }
         return null;
-    }
-
-    /**
-     * The order of the file's {@code d/d/yyyy} dates, from a first reading of its date column that ends at the first
-     * date whose numbers tell (usually the first few records; a file where none does is read twice).
-     */
-    private static Dates.SlashOrder slashOrder(Path file, String column) throws IOException {
-        Dates.SlashOrder order = new Dates.SlashOrder();
-        if (column == null) {
-            return order;
-        }
-        try (TextFiles.Opened opened = TextFiles.open(file);
-             CsvInput csv = CsvInput.open(opened.reader(), () -> TextFiles.open(file).reader())) {
-            csv.each((r, line) -> order.learn(CsvInput.value(r, column)), (line, why) -> { }, order::known);
-        }
-        return order;
     }
 
     private static PatchRecord record(String file, long line, CSVRecord r, Columns c, boolean dayFirst,

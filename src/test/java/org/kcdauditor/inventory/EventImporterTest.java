@@ -125,6 +125,44 @@ class EventImporterTest {
                 "SystemTime carries its Z");
     }
 
+    /**
+     * Export-Csv writes TimeCreated in the exporting host's culture: en-GB and fr-FR put the day first with '/'. A
+     * day above 12 in the file tells its order, as for patch exports, so 05/11 is the 5th of November there, not
+     * the 11th of May.
+     */
+    @Test
+    void dayFirstSlashTimesOfACsvExportAreReadInTheFilesOrder(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        Path file = dir.resolve("hv01-en-gb.csv");
+        java.nio.file.Files.writeString(file, """
+                "Message","Id","ProviderName","MachineName","TimeCreated"
+                "Failed with host 'HV02' (0x8009030E).","21502","Microsoft-Windows-Hyper-V-VMMS","HV01","05/11/2026 22:02:11"
+                "Failed with host 'HV02' (0x8009030E).","21502","Microsoft-Windows-Hyper-V-VMMS","HV01","16/11/2026 09:02:11"
+                """);
+        ImportResult r = new EventImporter(List.of(21502), ZoneOffset.UTC).read(file, events::add, problems::add);
+        assertNull(r.error());
+        assertEquals(Instant.parse("2026-11-05T22:02:11Z"), events.get(0).timeCreated());
+        assertEquals(Instant.parse("2026-11-16T09:02:11Z"), events.get(1).timeCreated());
+        assertTrue(problems.isEmpty(), problems.toString());
+    }
+
+    /** Where no time tells the order, it is read month-first and one warning names the file, as for patches. */
+    @Test
+    void slashTimesThatDoNotTellTheirOrderAreAWarning(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path file = dir.resolve("hv01.csv");
+        java.nio.file.Files.writeString(file, """
+                "Message","Id","MachineName","TimeCreated"
+                "Failed with host 'HV02' (0x8009030E).","21502","HV01","05/11/2026 22:02:11"
+                """);
+        new EventImporter(List.of(21502), ZoneOffset.UTC).read(file, events::add, problems::add);
+        assertEquals(Instant.parse("2026-05-11T22:02:11Z"), events.get(0).timeCreated());
+        assertEquals(1, problems.size(), problems.toString());
+        assertEquals(0, problems.get(0).line());
+        assertFalse(problems.get(0).skipped());
+        assertTrue(problems.get(0).reason().startsWith("slash dates such as '05/11/2026 22:02:11' read month-first"),
+                problems.get(0).reason());
+    }
+
     @Test
     void classificationByWording() {
         assertEquals(EventClassification.SECURITY_CONTEXT,
