@@ -11,11 +11,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
- * Imports the patch, event and host-settings exports a config names. Records of hosts that {@code keep}
- * rejects (not a cluster node) are counted and dropped while streaming, so memory stays bounded by the
+ * Imports the patch, event and host-settings exports a config names. Records of hosts that {@code node}
+ * does not name (not a cluster node) are counted and dropped while streaming, so memory stays bounded by the
  * nodes. KDCSVC events of domain controllers are kept when {@code keepKdc} accepts the account or the
  * service they name. A file that fails is reported in its {@link ImportResult}; the others are still read.
  */
@@ -39,16 +40,18 @@ public final class Inventory {
     }
 
     /** KDCSVC events are kept when their account or service is a node. */
-    public static Imported load(AuditConfig config, Predicate<String> keep) {
-        return load(config, keep, keep);
+    public static Imported load(AuditConfig config, Function<String, String> node) {
+        return load(config, node, name -> node.apply(name) != null);
     }
 
     /**
-     * @param keep    whether a host name is a cluster node
+     * @param node    the cluster node a host name ({@code HV01}, {@code hv01.contoso.com}) names, as one key for
+     *                every form of its name; null when it names none
      * @param keepKdc whether an account or service named by a KDCSVC event ({@code HV01$}, {@code CONTOSO\NAS01$},
      *                {@code cifs/nas01.contoso.com}) is an object the audit looks at
      */
-    public static Imported load(AuditConfig config, Predicate<String> keep, Predicate<String> keepKdc) {
+    public static Imported load(AuditConfig config, Function<String, String> node, Predicate<String> keepKdc) {
+        Predicate<String> keep = name -> node.apply(name) != null;
         List<ImportResult> results = new ArrayList<>();
         Map<String, PatchRecord> patches = new LinkedHashMap<>();
         SourceFiles.Expansion ps = SourceFiles.expand(config.patches().sources(), config::resolve);
@@ -56,8 +59,10 @@ public final class Inventory {
         PatchImporter pi = new PatchImporter(config.patches().mappings());
         for (Path f : ps.files()) {
             results.add(pi.read(f, r -> {
-                if (keep.test(r.host())) {
-                    String key = r.host().toLowerCase(Locale.ROOT) + "|" + r.kb();
+                // one node's updates exported under its NetBIOS name and its FQDN are counted once
+                String host = node.apply(r.host());
+                if (host != null) {
+                    String key = host + "|" + r.kb();
                     PatchRecord prev = patches.get(key);
                     if (prev == null || (prev.installedOn() == null && r.installedOn() != null)) {
                         patches.put(key, r);
@@ -91,9 +96,9 @@ public final class Inventory {
         HostSettingsImporter hi = new HostSettingsImporter();
         for (Path f : hs.files()) {
             results.add(hi.read(f, r -> {
-                if (keep.test(r.computer())) {
-                    String host = r.computer().toLowerCase(Locale.ROOT);
-                    settings.putIfAbsent(host.contains(".") ? host.substring(0, host.indexOf('.')) : host, r);
+                String host = node.apply(r.computer());
+                if (host != null) {
+                    settings.putIfAbsent(host, r);
                 }
             }, p -> { }));
         }

@@ -45,6 +45,7 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -431,7 +432,7 @@ public final class AuditRun {
         Inventory.Imported[] imported = new Inventory.Imported[1];
         timings.time("import", () -> imported[0] = Inventory.load(config, name -> {
             AdObject o = name == null ? null : resolved.get().computer(name);
-            return o != null && resolved.get().clusterOf(o) != null;
+            return o != null && resolved.get().clusterOf(o) != null ? o.dn().toLowerCase(Locale.ROOT) : null;
         }, kdcRelevant(resolved)));
         AuditInputs inputs = new AuditInputs(clock.instant(), baseline, previous, imported[0].patches(),
                 !config.patches().sources().isEmpty(), catalogue, imported[0].events(),

@@ -406,6 +406,32 @@ class HistoryCommandsTest {
                 && f.host().equals("HV02")));
     }
 
+    /**
+     * One node's updates exported twice, once under its NetBIOS name and once under its FQDN (Get-HotFix -ComputerName
+     * with either, WSUS's FQDNs), are one node's updates: each KB counts once, the dated record kept.
+     */
+    @Test
+    void aNodesUpdatesExportedUnderItsNetbiosNameAndItsFqdnCountOnce() throws Exception {
+        Files.createDirectories(dir.resolve("exports"));
+        Files.writeString(dir.resolve("exports/a.csv"), """
+                "PSComputerName","HotFixID","InstalledOn"\r
+                "HV01","KB5019966","11/9/2022 12:00:00 AM"\r
+                "HV01","KB5020374",""\r
+                """);
+        Files.writeString(dir.resolve("exports/b.csv"), """
+                "PSComputerName","HotFixID","InstalledOn"\r
+                "hv01.contoso.com","KB5019966","11/9/2022 12:00:00 AM"\r
+                "HV01.CONTOSO.COM.","5020374","11/10/2022 12:00:00 AM"\r
+                """);
+        Path cfg = config("  - name: HVC1\n    nodes: [HV01, HV02, HV03]",
+                "patches:\n  sources: [\"exports/*.csv\"]\n");
+        run("run", "--config", cfg.toString(), "--formats", "json", "--out", dir.resolve("out").toString());
+        var doc = org.kcdauditor.report.FindingsJson.read(dir.resolve("out/findings.json"));
+        var hv01 = doc.patches().hosts().stream().filter(h -> h.host().equals("HV01")).findFirst().orElseThrow();
+        assertEquals(2, hv01.records(), "KB5019966 and KB5020374, each once");
+        assertEquals(List.of("KB5019966", "KB5020374"), hv01.kbs());
+    }
+
     @Test
     void inspectPatchesPrintsJsonLinesAndSkippedLines() {
         int code = run("inspect", "patches", "src/test/resources/inventory/hotfix-ps7.csv",
