@@ -53,6 +53,10 @@ public final class EventImporter {
             // "… failed at migration destination 'HV03'" (event 21502 as logged on the destination side)
             Pattern.compile("(?i)\\bmigration destination '([^']+)'")};
 
+    /** What to do with a file that is no event export the audit reads. */
+    static final String EXPORT_HINT = "export the events with wevtutil qe <log or file.evtx> [/lf:true] /f:xml >"
+            + " events.xml, or Get-WinEvent … | Export-Csv";
+
     private final Set<Integer> ids;
     private final ZoneId zone;
 
@@ -87,6 +91,10 @@ public final class EventImporter {
             String start = n <= 0 ? "" : new String(head, 0, n).stripLeading();
             if (start.isEmpty()) {
                 return new ImportResult(name, "events", null, 0, 0, "empty file", kept);
+            }
+            if (start.startsWith("ElfFile\0")) {
+                return new ImportResult(name, "events", null, 0, 0, "an event log file (.evtx, binary), not an"
+                        + " export: " + EXPORT_HINT, kept);
             }
             if (start.startsWith("<")) {
                 format = "wevtutil XML (" + TextFiles.describe(opened) + ")";
@@ -158,6 +166,7 @@ public final class EventImporter {
         f.setProperty(XMLInputFactory.IS_NAMESPACE_AWARE, true);
         int nth = 0;
         int seen = 0;
+        String root = null;
         try {
             XMLStreamReader x = f.createXMLStreamReader(new WrappedReader(body));
             String computer = null;
@@ -174,6 +183,9 @@ public final class EventImporter {
                     continue;
                 }
                 String local = x.getLocalName();
+                if (ev == XMLStreamConstants.START_ELEMENT && root == null && !local.equals("kcdEvents")) {
+                    root = local;
+                }
                 if (ev == XMLStreamConstants.START_ELEMENT) {
                     switch (local) {
                         case "Event" -> {
@@ -241,7 +253,9 @@ public final class EventImporter {
             report.accept(new ImportProblem(name, line, "malformed XML, rest of file not read: " + why.strip(), true));
         }
         if (seen == 0) {
-            return "not an event export: no <Event> element found";
+            return "Objs".equals(root) ? "a PowerShell Export-Clixml file, not an event export: " + EXPORT_HINT
+                    : "Objects".equals(root) ? "a PowerShell ConvertTo-Xml file, not an event export: " + EXPORT_HINT
+                    : "not an event export: no <Event> element found; " + EXPORT_HINT;
         }
         return null;
     }

@@ -249,8 +249,41 @@ class EventImporterTest {
 
     @Test
     void notAnEventExport() {
-        assertEquals("not an event export: no <Event> element found", read("not-events.xml", List.of(21502)).error());
+        assertEquals("not an event export: no <Event> element found; " + EventImporter.EXPORT_HINT,
+                read("not-events.xml", List.of(21502)).error());
         assertTrue(read("not-a-patch-export.csv", List.of(21502)).error().startsWith("not an event export"));
         assertEquals("empty file", read("empty.csv", List.of(21502)).error());
+    }
+
+    /**
+     * Files an admin hands over by mistake: the .evtx log itself (binary), and PowerShell's Export-Clixml (UTF-16, as
+     * it writes by default) and ConvertTo-Xml of Get-WinEvent's records. Each is refused in one line that says what it
+     * is and how to export the events instead, not with its binary first line quoted as a CSV header.
+     */
+    @Test
+    void anEvtxFileAndPowerShellXmlAreRefusedSayingHowToExport(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        Path evtx = dir.resolve("Microsoft-Windows-Hyper-V-VMMS-Admin.evtx");
+        byte[] head = new byte[4096];
+        System.arraycopy("ElfFile\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, head, 0, 8);
+        head[40] = (byte) 0x80;
+        head[41] = ',';
+        head[42] = '\n';
+        java.nio.file.Files.write(evtx, head);
+        assertEquals("an event log file (.evtx, binary), not an export: " + EventImporter.EXPORT_HINT,
+                new EventImporter(List.of(21502), ZoneOffset.UTC).read(evtx, events::add, problems::add).error());
+        Path clixml = dir.resolve("events.clixml");
+        java.nio.file.Files.writeString(clixml, "\uFEFF<Objs Version=\"1.1.0.1\" xmlns=\"http://schemas.microsoft.com/"
+                + "powershell/2004/04\">\r\n  <Obj RefId=\"0\"><Props><I32 N=\"Id\">21502</I32></Props></Obj>\r\n</Objs>",
+                java.nio.charset.StandardCharsets.UTF_16LE);
+        assertEquals("a PowerShell Export-Clixml file, not an event export: " + EventImporter.EXPORT_HINT,
+                new EventImporter(List.of(21502), ZoneOffset.UTC).read(clixml, events::add, problems::add).error());
+        Path xml = dir.resolve("events.xml");
+        java.nio.file.Files.writeString(xml, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\r\n<Objects>\r\n  <Object Type="
+                + "\"System.Diagnostics.Eventing.Reader.EventLogRecord\"><Property Name=\"Id\" Type=\"System.Int32\">21502"
+                + "</Property></Object>\r\n</Objects>");
+        assertEquals("a PowerShell ConvertTo-Xml file, not an event export: " + EventImporter.EXPORT_HINT,
+                new EventImporter(List.of(21502), ZoneOffset.UTC).read(xml, events::add, problems::add).error());
+        assertEquals(List.of(), events);
     }
 }
