@@ -20,7 +20,8 @@ class DirectoryViewTest {
                 dc("dc1.contoso.com", false, "audited"), dc("dc2.contoso.com", false, "differs"),
                 dc("dc3.contoso.com", false, "unreachable"), dc("rodc1.contoso.com", true, "agrees")));
         assertEquals("2 of 4 domain controllers agree with dc1.contoso.com; dc2.contoso.com has not replicated the"
-                + " delegation yet; dc3.contoso.com could not be read (read-only: rodc1.contoso.com)", d.dcSummary());
+                + " delegation yet; dc3.contoso.com could not be read, so whether it has replicated the delegation is"
+                + " unknown (read-only: rodc1.contoso.com)", d.dcSummary());
         ReportView.DirectoryView none = new ReportView.DirectoryView("default", "ldaps://dc1.contoso.com:636",
                 "DC=contoso,DC=com", "dc1.contoso.com", "contoso.com", true, null, true, List.of());
         assertEquals("1 of 1 domain controller agrees with dc1.contoso.com", none.dcSummary());
