@@ -227,6 +227,19 @@ class BaselineFileTest {
     }
 
     @Test
+    void aWaiverOfTheRulesAboutWaiversIsRefusedAtItsPosition() throws Exception {
+        // a waiver of WAIVER_TOO_LONG or WAIVER_EXPIRED would hide the overlong or expired waiver it names
+        Path f = dir.resolve("baseline.yaml");
+        for (String rule : List.of("WAIVER_TOO_LONG", "waiver_expired")) {
+            Files.writeString(f, DOCUMENTED.replace("rule: MISSING_DELEGATION", "rule: " + rule));
+            ConfigException e = assertThrows(ConfigException.class, () -> BaselineFile.read(f));
+            assertEquals(f + ":9:11: waivers[0].rule: " + rule.toUpperCase(java.util.Locale.ROOT) + " cannot be waived:"
+                    + " it questions the waivers themselves (renew or shorten the waiver it names, or remove this one)",
+                    e.getMessage());
+        }
+    }
+
+    @Test
     void aRuleIdInAnotherCaseIsTakenInTheCataloguesSpelling() throws Exception {
         Path f = dir.resolve("baseline.yaml");
         Files.writeString(f, DOCUMENTED.replace("rule: MISSING_DELEGATION", "rule: missing_delegation"));
