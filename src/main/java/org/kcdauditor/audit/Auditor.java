@@ -104,14 +104,8 @@ public final class Auditor {
         }
         List<Finding> out = new ArrayList<>(findings.size());
         for (Finding f : findings) {
-            Finding marked = f;
-            for (Waiver w : inputs.baseline().waivers()) {
-                if (w.activeAt(inputs.now()) && w.matches(f)) {
-                    marked = f.withWaiver(w.asFindingWaiver());
-                    break;
-                }
-            }
-            out.add(marked);
+            Waiver w = Waiver.applying(inputs.baseline().waivers(), f, inputs.now());
+            out.add(w == null ? f : f.withWaiver(w.asFindingWaiver()));
         }
         return out;
     }

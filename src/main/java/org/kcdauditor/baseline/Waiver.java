@@ -19,6 +19,19 @@ public record Waiver(String rule, String host, String peer, String spn, String j
         return !LocalDate.ofInstant(now, ZoneOffset.UTC).isAfter(expires);
     }
 
+    /**
+     * The waiver that waives {@code f} at {@code now}: the first in the baseline's order that is active and matches it,
+     * or null. A later one that matches too (a duplicate, a broader one) waives nothing of it.
+     */
+    public static Waiver applying(java.util.List<Waiver> waivers, Finding f, Instant now) {
+        for (Waiver w : waivers) {
+            if (w.activeAt(now) && w.matches(f)) {
+                return w;
+            }
+        }
+        return null;
+    }
+
     public boolean matches(Finding f) {
         return matchesPlace(f) && (spn == null || (f.spn() != null && Spn.keyOf(spn).equals(Spn.keyOf(f.spn()))));
     }

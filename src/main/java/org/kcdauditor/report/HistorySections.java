@@ -21,8 +21,10 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -199,8 +201,16 @@ public final class HistorySections {
             List<WaiverDoc> waivers = new ArrayList<>();
             List<Waiver> unknown = WaiverHosts.unknown(b, ctx, result.findings());
             List<Waiver> spnless = WaiverHosts.spnNeverNamed(b, result.findings());
+            // each waived finding counts for the one waiver that waived it, so the counts add up to the waived findings
+            Map<Waiver, Integer> waiving = new IdentityHashMap<>();
+            for (Finding f : result.findings()) {
+                Waiver w = f.isWaived() ? Waiver.applying(b.waivers(), f, inputs.now()) : null;
+                if (w != null) {
+                    waiving.merge(w, 1, Integer::sum);
+                }
+            }
             for (Waiver w : b.waivers()) {
-                int n = (int) result.findings().stream().filter(f -> f.isWaived() && w.matches(f)).count();
+                int n = waiving.getOrDefault(w, 0);
                 waivers.add(new WaiverDoc(w.rule(), w.host(), w.peer(), w.spn(), w.justification(), w.expires(),
                         w.activeAt(inputs.now()), n, WaiverHosts.warning(w, unknown, spnless)));
             }

@@ -275,6 +275,39 @@ class HistoryCommandsTest {
     }
 
     @Test
+    void eachWaivedFindingIsCountedForTheOneWaiverThatWaivesIt() throws Exception {
+        Path cfg = config("  - name: HVC1\n    nodes: [HV01, HV02, HV03]", "");
+        // the first active waiver that matches waives a finding: a duplicate, a broader one below it and an expired
+        // one above it waive nothing, so the counts add up to the run's waived findings
+        Files.writeString(dir.resolve("baseline.yaml"), """
+                hosts: {}
+                waivers:
+                  - {rule: MISSING_DELEGATION, host: HV02, peer: HV03, justification: "old", expires: 2020-01-31}
+                  - {rule: MISSING_DELEGATION, host: HV02, peer: HV03, justification: "CHG1", expires: 2026-12-31}
+                  - {rule: MISSING_DELEGATION, host: HV02, peer: HV03, justification: "CHG1 again", expires: 2026-12-31}
+                  - {rule: MISSING_DELEGATION, host: HV02, justification: "CHG2", expires: 2026-12-31}
+                """);
+        Path reports = dir.resolve("out");
+        run("run", "--config", cfg.toString(), "--out", reports.toString(), "--formats", "json,xlsx");
+        var doc = org.kcdauditor.support.CliRun.findings(reports);
+        var listed = doc.path("baseline").path("waivers");
+        int waived = 0;
+        for (var f : doc.path("findings")) {
+            waived += f.path("waived").asBoolean() ? 1 : 0;
+        }
+        assertTrue(waived > 0, doc.path("findings").toString());
+        assertEquals(List.of(0, waived, 0, 0), List.of(listed.get(0).path("findings").asInt(),
+                listed.get(1).path("findings").asInt(), listed.get(2).path("findings").asInt(),
+                listed.get(3).path("findings").asInt()), listed.toString());
+        try (var wb = new org.apache.poi.xssf.usermodel.XSSFWorkbook(reports.resolve("audit.xlsx").toFile())) {
+            var sheet = wb.getSheet("Waivers");
+            assertEquals(0, (int) sheet.getRow(1).getCell(2).getNumericCellValue());
+            assertEquals(waived, (int) sheet.getRow(2).getCell(2).getNumericCellValue());
+            assertEquals(0, (int) sheet.getRow(3).getCell(2).getNumericCellValue());
+        }
+    }
+
+    @Test
     void aWaiverWithAnSpnItsRuleFindingsNeverNameIsAWarningNotSilentlyActive() throws Exception {
         Path cfg = config("  - name: HVC1\n    nodes: [HV01, HV02, HV03]\n    fileServers: [NAS01]", "");
         Files.writeString(dir.resolve("baseline.yaml"), """
