@@ -136,9 +136,23 @@ public final class BaselineFile {
     private static Baseline validate(String name, RawBaseline raw, String text) {
         Errors errors = new Errors();
         Map<String, HostState> hosts = new LinkedHashMap<>();
+        Map<String, String> byCase = new java.util.HashMap<>();
+        Node[] tree = new Node[1];
         if (raw.hosts() != null) {
             raw.hosts().forEach((host, h) -> {
                 String at = "hosts." + host;
+                String first = byCase.putIfAbsent(host.toLowerCase(java.util.Locale.ROOT), host);
+                if (first != null) {
+                    // host names are matched in any case: the first would be compared and this one silently ignored
+                    if (tree[0] == null) {
+                        tree[0] = compose(text);
+                    }
+                    Mark m = mark(tree[0], new Object[]{"hosts", new Key(first)});
+                    errors.add("hosts: '" + host + "' is the host '" + first + "' again" + (m == null ? ""
+                            : " (first at line " + (m.getLine() + 1) + ")") + ": host names are matched in any case,"
+                            + " so only one can count: remove or merge the other", "hosts", new Key(host));
+                    return;
+                }
                 if (h == null) {
                     hosts.put(host, new HostState(host, List.of(), List.of()));
                     return;
@@ -210,6 +224,10 @@ public final class BaselineFile {
         return new Baseline(raw.capturedAt(), raw.capturedFrom(), raw.approvedBy(), hosts, waivers);
     }
 
+    /** A step of a key path that leads to the key {@code name} itself rather than to its value. */
+    private record Key(String name) {
+    }
+
     /** The file's node tree (SnakeYAML keeps each node's position), or null when it cannot be built. */
     private static Node compose(String text) {
         try {
@@ -232,6 +250,13 @@ public final class BaselineFile {
             Node next = null;
             if (step instanceof Integer index && node instanceof SequenceNode seq && index < seq.getValue().size()) {
                 next = seq.getValue().get(index);
+            } else if (step instanceof Key key && node instanceof MappingNode map) {
+                for (NodeTuple t : map.getValue()) {
+                    if (t.getKeyNode() instanceof ScalarNode k && k.getValue().equals(key.name())) {
+                        next = t.getKeyNode();
+                        break;
+                    }
+                }
             } else if (step instanceof String key && node instanceof MappingNode map) {
                 for (NodeTuple t : map.getValue()) {
                     if (t.getKeyNode() instanceof ScalarNode k && k.getValue().equals(key)) {

@@ -227,6 +227,16 @@ class BaselineFileTest {
     }
 
     @Test
+    void aHostWrittenTwiceInAnotherCaseIsRefusedAtItsLineNamingTheFirst() throws Exception {
+        // hosts are matched in any case: 'hv01' above 'HV01' was compared and HV01's own entries silently ignored
+        Path f = dir.resolve("baseline.yaml");
+        Files.writeString(f, DOCUMENTED.replace("waivers:\n", "  hv01:\n    delegateTo: [cifs/foo]\nwaivers:\n"));
+        ConfigException e = assertThrows(ConfigException.class, () -> BaselineFile.read(f));
+        assertEquals(f + ":8:3: hosts: 'hv01' is the host 'HV01' again (first at line 5): host names are matched in any"
+                + " case, so only one can count: remove or merge the other", e.getMessage());
+    }
+
+    @Test
     void aWaiverOfTheRulesAboutWaiversIsRefusedAtItsPosition() throws Exception {
         // a waiver of WAIVER_TOO_LONG or WAIVER_EXPIRED would hide the overlong or expired waiver it names
         Path f = dir.resolve("baseline.yaml");
