@@ -14,14 +14,18 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Waivers that waive nothing, however long they stay "active": those whose {@code host} the audit does not know (a
- * typo, a host left out of the clusters; a waiver matches findings by host), and those whose {@code spn} the
- * findings they are meant for never carry.
+ * Waivers that waive nothing, however long they stay "active": those whose {@code host} or {@code peer} the audit
+ * does not know (a typo, a host left out of the clusters; a waiver matches findings by them), and those whose
+ * {@code spn} the findings they are meant for never carry.
  */
 public final class WaiverHosts {
     /** What the reports' waiver lists say of such a waiver. */
     public static final String NO_NODE = "matches no configured node: its host is no node, file server or operator"
             + " of this configuration and no finding names it, so it waives nothing (check the host name)";
+
+    /** What the reports' waiver lists say of a waiver whose {@code peer} the audit does not know. */
+    public static final String NO_PEER = "names a peer that is no node, file server or operator of this configuration"
+            + " and that no finding names, so it waives nothing (check the peer's name)";
 
     /** What the reports' waiver lists say of a waiver whose {@code spn} its rule's findings never carry. */
     public static final String NO_SPN = "names an SPN, but the findings of its rule on this host name none, so it"
@@ -40,6 +44,19 @@ public final class WaiverHosts {
      * match them, ignoring case.
      */
     public static List<Waiver> unknown(Baseline baseline, AuditContext ctx, Collection<Finding> findings) {
+        return unknown(baseline, ctx, findings, false);
+    }
+
+    /**
+     * The waivers of {@code baseline}, their host known ({@link #unknown}), whose {@code peer} is none of those hosts
+     * and no peer of {@code findings} either (a host that is gone, a typo, {@code hv02.contoso.com} for {@code HV02}).
+     */
+    public static List<Waiver> unknownPeer(Baseline baseline, AuditContext ctx, Collection<Finding> findings) {
+        return unknown(baseline, ctx, findings, true);
+    }
+
+    private static List<Waiver> unknown(Baseline baseline, AuditContext ctx, Collection<Finding> findings,
+                                        boolean peers) {
         if (baseline == null || baseline.waivers().isEmpty()) {
             return List.of();
         }
@@ -62,9 +79,17 @@ public final class WaiverHosts {
                 add(known, f.host());
             }
         }
+        Set<String> knownPeers = new HashSet<>(known);
+        for (Finding f : findings) {
+            if (!ABOUT_WAIVERS.contains(f.rule())) {
+                add(knownPeers, f.peer());
+            }
+        }
         List<Waiver> out = new ArrayList<>();
         for (Waiver w : baseline.waivers()) {
-            if (w.host() != null && !known.contains(w.host().toLowerCase(Locale.ROOT))) {
+            boolean hostUnknown = w.host() != null && !known.contains(w.host().toLowerCase(Locale.ROOT));
+            boolean peerUnknown = w.peer() != null && !knownPeers.contains(w.peer().toLowerCase(Locale.ROOT));
+            if (peers ? !hostUnknown && peerUnknown : hostUnknown) {
                 out.add(w);
             }
         }
@@ -92,14 +117,25 @@ public final class WaiverHosts {
         return out;
     }
 
-    /** What the reports say of {@code w}: {@link #NO_NODE}, {@link #NO_SPN} or null. */
-    public static String warning(Waiver w, List<Waiver> unknown, List<Waiver> spnNeverNamed) {
-        return unknown.contains(w) ? NO_NODE : spnNeverNamed.contains(w) ? NO_SPN : null;
+    /**
+     * What the reports say of each waiver of {@code baseline}, in its order: {@link #NO_NODE}, {@link #NO_PEER},
+     * {@link #NO_SPN} or null.
+     */
+    public static List<String> warnings(Baseline baseline, AuditContext ctx, Collection<Finding> findings) {
+        List<Waiver> unknown = unknown(baseline, ctx, findings);
+        List<Waiver> unknownPeer = unknownPeer(baseline, ctx, findings);
+        List<Waiver> spnless = spnNeverNamed(baseline, findings);
+        List<String> out = new ArrayList<>();
+        for (Waiver w : baseline.waivers()) {
+            out.add(unknown.contains(w) ? NO_NODE : unknownPeer.contains(w) ? NO_PEER : spnless.contains(w) ? NO_SPN
+                    : null);
+        }
+        return out;
     }
 
-    /** The workbook's short form of {@link #warning} ({@code NO NODE}, {@code NO SPN}). */
+    /** The workbook's short form of a {@link #warnings} entry ({@code NO NODE}, {@code NO PEER}, {@code NO SPN}). */
     public static String label(String warning) {
-        return NO_NODE.equals(warning) ? "NO NODE" : "NO SPN";
+        return NO_NODE.equals(warning) ? "NO NODE" : NO_PEER.equals(warning) ? "NO PEER" : "NO SPN";
     }
 
     private static void add(Set<String> known, String name) {

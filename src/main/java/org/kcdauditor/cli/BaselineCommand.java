@@ -143,10 +143,10 @@ final class BaselineCommand implements Runnable {
             }
             // the rules' findings name hosts a waiver may rightly name (the run's reports judge by them too)
             List<Finding> findings = new Auditor(RuleCatalogue.standard()).evaluate(ctx).findings();
-            List<Waiver> unknown = WaiverHosts.unknown(b, ctx, findings);
-            List<Waiver> spnless = WaiverHosts.spnNeverNamed(b, findings);
-            for (Waiver w : b.waivers()) {
-                String warning = WaiverHosts.warning(w, unknown, spnless);
+            List<String> warnings = WaiverHosts.warnings(b, ctx, findings);
+            for (int i = 0; i < b.waivers().size(); i++) {
+                Waiver w = b.waivers().get(i);
+                String warning = warnings.get(i);
                 cli.out().println("  waiver " + w.rule() + " " + w.host() + (w.peer() == null ? "" : " -> " + w.peer())
                         + (w.activeAt(cli.clock().instant()) ? " active until " : " EXPIRED on ") + w.expires()
                         + (warning == null ? "" : ", but it " + warning));

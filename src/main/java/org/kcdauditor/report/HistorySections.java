@@ -80,7 +80,10 @@ public final class HistorySections {
     public record ChangeDoc(String runId, Instant at, String host, String change) {
     }
 
-    /** @param warning set when the waiver can never apply ({@link WaiverHosts#NO_NODE}, {@link WaiverHosts#NO_SPN}) */
+    /**
+     * @param warning set when the waiver can never apply ({@link WaiverHosts#NO_NODE}, {@link WaiverHosts#NO_PEER},
+     *                {@link WaiverHosts#NO_SPN})
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record WaiverDoc(String rule, String host, String peer, String spn, String justification,
                             LocalDate expires, boolean active, int findings, String warning) {
@@ -199,8 +202,7 @@ public final class HistorySections {
         Baseline b = inputs.baseline();
         if (b != null) {
             List<WaiverDoc> waivers = new ArrayList<>();
-            List<Waiver> unknown = WaiverHosts.unknown(b, ctx, result.findings());
-            List<Waiver> spnless = WaiverHosts.spnNeverNamed(b, result.findings());
+            List<String> warnings = WaiverHosts.warnings(b, ctx, result.findings());
             // each waived finding counts for the one waiver that waived it, so the counts add up to the waived findings
             Map<Waiver, Integer> waiving = new IdentityHashMap<>();
             for (Finding f : result.findings()) {
@@ -209,10 +211,11 @@ public final class HistorySections {
                     waiving.merge(w, 1, Integer::sum);
                 }
             }
-            for (Waiver w : b.waivers()) {
+            for (int i = 0; i < b.waivers().size(); i++) {
+                Waiver w = b.waivers().get(i);
                 int n = waiving.getOrDefault(w, 0);
                 waivers.add(new WaiverDoc(w.rule(), w.host(), w.peer(), w.spn(), w.justification(), w.expires(),
-                        w.activeAt(inputs.now()), n, WaiverHosts.warning(w, unknown, spnless)));
+                        w.activeAt(inputs.now()), n, warnings.get(i)));
             }
             baseline = new BaselineDoc(baselinePath == null ? null : baselinePath.toString(), b.capturedAt(),
                     b.capturedFrom(), b.approvedBy(), b.hosts().size(), waivers);

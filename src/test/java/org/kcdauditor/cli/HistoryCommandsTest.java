@@ -274,21 +274,50 @@ class HistoryCommandsTest {
                 "a host the rules' findings name, as in the run: " + out);
     }
 
-    @Test
-    void eachWaivedFindingIsCountedForTheOneWaiverThatWaivesIt() throws Exception {
-        Path cfg = config("  - name: HVC1\n    nodes: [HV01, HV02, HV03]", "");
-        // the first active waiver that matches waives a finding: a duplicate, a broader one below it and an expired
-        // one above it waive nothing, so the counts add up to the run's waived findings
-        Files.writeString(dir.resolve("baseline.yaml"), """
-                hosts: {}
-                waivers:
-                  - {rule: MISSING_DELEGATION, host: HV02, peer: HV03, justification: "old", expires: 2020-01-31}
-                  - {rule: MISSING_DELEGATION, host: HV02, peer: HV03, justification: "CHG1", expires: 2026-12-31}
-                  - {rule: MISSING_DELEGATION, host: HV02, peer: HV03, justification: "CHG1 again", expires: 2026-12-31}
-                  - {rule: MISSING_DELEGATION, host: HV02, justification: "CHG2", expires: 2026-12-31}
-                """);
+    /** Runs the clusters with a baseline of no hosts and these waivers (flow-style lines), json and xlsx to out. */
+    private Path runWithWaivers(String clusters, String... waivers) throws Exception {
+        Path cfg = config(clusters, "");
+        Files.writeString(dir.resolve("baseline.yaml"), "hosts: {}\nwaivers:\n" + java.util.Arrays.stream(waivers)
+                .map(w -> "  - {" + w + "}\n").collect(java.util.stream.Collectors.joining()));
         Path reports = dir.resolve("out");
         run("run", "--config", cfg.toString(), "--out", reports.toString(), "--formats", "json,xlsx");
+        return cfg;
+    }
+
+    @Test
+    void aWaiverWhosePeerIsNoHostTheAuditKnowsIsAWarningNotSilentlyActive() throws Exception {
+        // findings name peers by their short name: an FQDN or a typo as the peer waives nothing; HV15 is no node, but
+        // the STALE_DELEGATION findings of HV11 name it
+        Path cfg = runWithWaivers("  - name: HVC2\n    ou: OU=HVC2,OU=Hyper-V,DC=contoso,DC=com",
+                "rule: MISSING_DELEGATION, host: HV11, peer: hv12.contoso.com, justification: CHG3, expires: 2026-12-31",
+                "rule: STALE_DELEGATION, host: HV11, peer: HV15, justification: CHG4, expires: 2026-12-31");
+        Path reports = dir.resolve("out");
+        assertTrue(out.contains("Warning: the waiver for MISSING_DELEGATION on HV11 -> hv12.contoso.com names a peer"
+                + " that is no node, file server or operator of this configuration and that no finding names, so it"
+                + " waives nothing (check the peer's name)."), out + err);
+        assertFalse(out.contains("waiver for STALE_DELEGATION"), out);
+        var listed = org.kcdauditor.support.CliRun.findings(reports).path("baseline").path("waivers");
+        assertTrue(listed.get(0).path("warning").asText().startsWith("names a peer"), listed.toString());
+        assertFalse(listed.get(1).has("warning"), listed.toString());
+        assertTrue(listed.get(1).path("findings").asInt() > 0, listed.toString());
+        try (var wb = new org.apache.poi.xssf.usermodel.XSSFWorkbook(reports.resolve("audit.xlsx").toFile())) {
+            assertEquals("NO PEER", wb.getSheet("Waivers").getRow(1).getCell(0).getStringCellValue());
+        }
+        run("baseline", "diff", "--config", cfg.toString());
+        assertTrue(out.contains("waiver MISSING_DELEGATION HV11 -> hv12.contoso.com active until 2026-12-31, but it"
+                + " names a peer"), out);
+    }
+
+    @Test
+    void eachWaivedFindingIsCountedForTheOneWaiverThatWaivesIt() throws Exception {
+        // the first active waiver that matches waives a finding: a duplicate, a broader one below it and an expired
+        // one above it waive nothing, so the counts add up to the run's waived findings
+        runWithWaivers("  - name: HVC1\n    nodes: [HV01, HV02, HV03]",
+                "rule: MISSING_DELEGATION, host: HV02, peer: HV03, justification: old, expires: 2020-01-31",
+                "rule: MISSING_DELEGATION, host: HV02, peer: HV03, justification: CHG1, expires: 2026-12-31",
+                "rule: MISSING_DELEGATION, host: HV02, peer: HV03, justification: CHG1 again, expires: 2026-12-31",
+                "rule: MISSING_DELEGATION, host: HV02, justification: CHG2, expires: 2026-12-31");
+        Path reports = dir.resolve("out");
         var doc = org.kcdauditor.support.CliRun.findings(reports);
         var listed = doc.path("baseline").path("waivers");
         int waived = 0;
