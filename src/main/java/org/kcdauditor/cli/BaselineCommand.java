@@ -148,7 +148,8 @@ final class BaselineCommand implements Runnable {
                 Waiver w = b.waivers().get(i);
                 String warning = warnings.get(i);
                 cli.out().println("  waiver " + w.rule() + " " + w.host() + (w.peer() == null ? "" : " -> " + w.peer())
-                        + (w.activeAt(cli.clock().instant()) ? " active until " : " EXPIRED on ") + w.expires()
+                        + (w.activeAt(cli.clock().instant()) ? " active through " + w.expires() + " (UTC)"
+                        : " EXPIRED on " + w.expires())
                         + (warning == null ? "" : ", but it " + warning));
             }
             return changes.isEmpty() ? ExitCodes.OK : ExitCodes.FINDINGS;

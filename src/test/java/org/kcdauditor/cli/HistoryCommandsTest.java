@@ -264,13 +264,14 @@ class HistoryCommandsTest {
         }
         assertEquals(ExitCodes.FINDINGS, run("baseline", "diff", "--config", cfg.toString()), out + err);
         assertTrue(out.lines().filter(l -> l.startsWith("  BASELINE_")).count() > 0, "drift by rule id: " + out);
-        assertTrue(out.contains("waiver MISSING_DELEGATION HV99 -> HV01 active until 2026-12-31, but it matches no"
-                + " configured node"), out);
+        // valid through the end of that day in UTC, as the run's clock tests it
+        assertTrue(out.contains("waiver MISSING_DELEGATION HV99 -> HV01 active through 2026-12-31 (UTC), but it matches"
+                + " no configured node"), out);
         assertTrue(out.lines().filter(l -> l.contains("waiver MISSING_DELEGATION hv02")).allMatch(l -> l.endsWith(
-                "active until 2026-12-31")), out);
+                "active through 2026-12-31 (UTC)")), out);
         assertTrue(out.contains("waiver MISSING_DELEGATION HV98 EXPIRED on 2020-01-31, but it matches no"), out);
-        assertTrue(out.contains("waiver AES_NOT_ENABLED NAS01 active until 2026-12-31\n")
-                || out.contains("waiver AES_NOT_ENABLED NAS01 active until 2026-12-31" + System.lineSeparator()),
+        assertTrue(out.contains("waiver AES_NOT_ENABLED NAS01 active through 2026-12-31 (UTC)\n") || out.contains(
+                "waiver AES_NOT_ENABLED NAS01 active through 2026-12-31 (UTC)" + System.lineSeparator()),
                 "a host the rules' findings name, as in the run: " + out);
     }
 
@@ -304,8 +305,8 @@ class HistoryCommandsTest {
             assertEquals("NO PEER", wb.getSheet("Waivers").getRow(1).getCell(0).getStringCellValue());
         }
         run("baseline", "diff", "--config", cfg.toString());
-        assertTrue(out.contains("waiver MISSING_DELEGATION HV11 -> hv12.contoso.com active until 2026-12-31, but it"
-                + " names a peer"), out);
+        assertTrue(out.contains("waiver MISSING_DELEGATION HV11 -> hv12.contoso.com active through 2026-12-31 (UTC),"
+                + " but it names a peer"), out);
     }
 
     @Test
@@ -361,7 +362,7 @@ class HistoryCommandsTest {
             assertEquals("Yes", sheet.getRow(2).getCell(0).getStringCellValue());
         }
         run("baseline", "diff", "--config", cfg.toString());
-        assertTrue(out.contains("waiver AES_NOT_ENABLED NAS01 active until 2026-12-31, but it names an SPN"), out);
+        assertTrue(out.contains("waiver AES_NOT_ENABLED NAS01 active through 2026-12-31 (UTC), but it names an SPN"), out);
     }
 
     @Test

@@ -86,7 +86,7 @@ final class HistorySection {
                         String.valueOf(w.findings())});
             }
             headed(d, writer, "Waivers", table(new float[]{3f, 6f, 2f, 1.2f}, List.of("Rule / host", "Justification",
-                    "Expires", "Waived"), rows, 0, i -> false, f), f);
+                    "Valid through (UTC)", "Waived"), rows, 0, i -> false, f), f);
         }
         if (doc.patches() != null) {
             List<String[]> rows = new ArrayList<>();
