@@ -24,8 +24,19 @@ public final class WaiverExpiredRule implements Rule {
         if (ctx.inputs().baseline() == null) {
             return;
         }
+        // a waiver written again with a later expiry (renewed) and still active: what it names does not count again;
+        // of one written again and expired each time, the last expiry is said once (one id per waiver)
+        java.util.Set<String> active = new java.util.HashSet<>();
+        java.util.Map<String, Waiver> expired = new java.util.LinkedHashMap<>();
         for (Waiver w : ctx.inputs().baseline().waivers()) {
             if (w.activeAt(ctx.inputs().now())) {
+                active.add(WaiverFindings.key(w));
+            } else {
+                expired.merge(WaiverFindings.key(w), w, (a, b) -> b.expires().isAfter(a.expires()) ? b : a);
+            }
+        }
+        for (Waiver w : expired.values()) {
+            if (active.contains(WaiverFindings.key(w))) {
                 continue;
             }
             WaiverFindings.on(ctx, out, INFO, w)

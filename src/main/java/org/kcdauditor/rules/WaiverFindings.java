@@ -20,6 +20,14 @@ final class WaiverFindings {
                         .justification(w.justification()).build());
     }
 
+    /**
+     * What tells waivers apart for their findings: the waived rule, host, peer and SPN, in any case (the parts of a
+     * waiver finding's id). Waivers with the same key are one waiver written again, renewed or copied.
+     */
+    static String key(Waiver w) {
+        return (w.rule() + "|" + w.host() + "|" + w.peer() + "|" + w.spn()).toLowerCase(java.util.Locale.ROOT);
+    }
+
     /** "The waiver for RULE on HOST -> PEER", the start of each waiver finding's message. */
     static String subject(Waiver w) {
         return "The waiver for " + w.rule() + " on " + w.host() + (w.peer() == null ? "" : " -> " + w.peer());

@@ -35,8 +35,10 @@ public final class WaiverTooLongRule implements Rule {
         }
         int max = ctx.inputs().maxWaiverDays();
         LocalDate today = LocalDate.ofInstant(ctx.inputs().now(), ZoneOffset.UTC);
+        java.util.Set<String> seen = new java.util.HashSet<>();
         for (Waiver w : ctx.inputs().baseline().waivers()) {
-            if (!w.activeAt(ctx.inputs().now())) {
+            // of a waiver written again, the first active one waives (the others, nothing while it runs)
+            if (!w.activeAt(ctx.inputs().now()) || !seen.add(WaiverFindings.key(w))) {
                 continue;
             }
             long days = ChronoUnit.DAYS.between(today, w.expires());

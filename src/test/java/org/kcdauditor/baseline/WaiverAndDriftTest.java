@@ -87,6 +87,35 @@ class WaiverAndDriftTest {
     }
 
     @Test
+    void aWaiverWrittenAgainGivesOneWaiverFindingAndARenewedOneNone() {
+        // an admin renews a waiver by adding it again with a later expiry, or copies one twice: each finding about
+        // waivers keeps a distinct id, and an expired waiver whose renewal is active does not "count again"
+        Baseline base = baselineWithWaiver(LocalDate.of(2026, 11, 30));
+        Waiver old = base.waivers().get(0);
+        Instant now = Instant.parse("2026-12-04T12:00:00Z");
+        Waiver renewal = new Waiver(old.rule(), "hv04", old.peer(), null, "renewed, CHG0050", LocalDate.of(2026, 12, 31));
+        Waiver older = new Waiver(old.rule(), old.host(), old.peer(), null, "first, CHG0001", LocalDate.of(2026, 6, 30));
+        Waiver tooLong = new Waiver(old.rule(), old.host(), old.peer(), null, "CHG0060", LocalDate.of(2028, 6, 30));
+        Waiver tooLongAgain = new Waiver(old.rule(), old.host(), old.peer(), null, "CHG0061", LocalDate.of(2028, 7, 31));
+        for (List<Waiver> waivers : List.of(List.of(old, renewal), List.of(older, old), List.of(tooLong, tooLongAgain))) {
+            Baseline b = new Baseline(null, null, null, base.hosts(), waivers);
+            AuditResult r = audit(Clock.fixed(now, ZoneOffset.UTC), b, objects());
+            List<Finding> about = r.findings().stream().filter(f -> f.rule().startsWith("WAIVER_")).toList();
+            assertEquals(about.size(), about.stream().map(Finding::id).distinct().count(), about.toString());
+            if (waivers.contains(renewal)) {
+                assertTrue(about.isEmpty(), "renewed: " + about);
+                assertTrue(rule(r, "MISSING_DELEGATION").stream().allMatch(Finding::isWaived));
+            } else if (waivers.contains(older)) {
+                assertEquals(1, about.size(), about.toString());
+                assertTrue(about.get(0).message().contains("expired on 2026-11-30"), about.get(0).message());
+            } else {
+                assertEquals(1, about.size(), about.toString());
+                assertTrue(about.get(0).message().contains("runs until 2028-06-30"), about.get(0).message());
+            }
+        }
+    }
+
+    @Test
     void driftAgainstTheBaseline() {
         Baseline b = baselineWithWaiver(LocalDate.of(2099, 1, 1));
         List<AdObject> now = new ArrayList<>(objects());
