@@ -73,6 +73,20 @@ final class CsvInput implements AutoCloseable {
         }
     }
 
+    /** How the format names the separator: {@code ';'-separated}, or {@code tab-separated} (a tab shown quoted is blank). */
+    String separated() {
+        return delimiter() == '\t' ? "tab-separated" : "'" + delimiter() + "'-separated";
+    }
+
+    /**
+     * The header as a refusal names it: its columns, control characters shown as {@code \\uXXXX}, at most 200
+     * characters (a binary file or a megabyte-long first line would otherwise go whole into the message).
+     */
+    String headerShown() {
+        String h = String.join(", ", headers());
+        return Values.visible(h.length() > 200 ? h.substring(0, 197) + "..." : h);
+    }
+
     /**
      * A cell's value for a problem's reason: at most 60 characters (a cell may hold megabytes, and the reason goes
      * into findings.json and the Imports sheet), control and bidirectional characters shown as {@code \\uXXXX}.

@@ -112,10 +112,10 @@ public final class EventImporter {
                 if (id == null || csv.firstColumn(List.of("Message", "MachineName")) == null) {
                     return new ImportResult(name, "events", null, 0, 0, "not an event export: neither wevtutil XML"
                             + " nor Get-WinEvent CSV (Id, MachineName, TimeCreated, Message) — header: "
-                            + String.join(", ", csv.headers()), kept);
+                            + csv.headerShown(), kept);
                 }
                 format = "Get-WinEvent CSV (" + (csv.typeLine() != null ? "#TYPE, " : "")
-                        + TextFiles.describe(opened) + ", '" + csv.delimiter() + "'-separated)";
+                        + TextFiles.describe(opened) + ", " + csv.separated() + ")";
                 Dates.SlashOrder order = CsvInput.slashOrder(file,
                         csv.firstColumn(List.of("TimeCreated", "TimeGenerated")), name, report);
                 readCsv(name, csv, id, order.dayFirst(), counted, report);

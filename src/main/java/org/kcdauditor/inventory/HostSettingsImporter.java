@@ -53,11 +53,11 @@ public final class HostSettingsImporter {
             String computer = csv.firstColumn(COMPUTER_COLUMNS);
             if (computer == null || SETTINGS.stream().allMatch(c -> csv.column(c) == null)) {
                 return new ImportResult(name, "hostSettings", null, 0, 0, "not a Get-VMHost export: the header ("
-                        + String.join(", ", csv.headers()) + ") needs ComputerName and at least one of "
+                        + csv.headerShown() + ") needs ComputerName and at least one of "
                         + String.join(", ", SETTINGS), kept);
             }
             format = "Get-VMHost CSV (" + (csv.typeLine() != null ? "Windows PowerShell 5.1 #TYPE, " : "")
-                    + TextFiles.describe(opened) + ", '" + csv.delimiter() + "'-separated)";
+                    + TextFiles.describe(opened) + ", " + csv.separated() + ")";
             Map<String, Long> seen = new HashMap<>();
             csv.each((r, line) -> {
                 String host = CsvInput.value(r, computer);

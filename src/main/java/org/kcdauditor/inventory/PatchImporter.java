@@ -64,12 +64,12 @@ public final class PatchImporter {
             if (cols == null) {
                 return new ImportResult(name, "patches", null, 0, 0, "not a patch export: no HotFixID column and"
                         + " computer column (" + String.join("/", COMPUTER_COLUMNS) + ") in the header ("
-                        + String.join(", ", csv.headers()) + "); for WSUS or Configuration Manager exports add a"
+                        + csv.headerShown() + "); for WSUS or Configuration Manager exports add a"
                         + " patches.mappings entry", kept);
             }
             Dates.SlashOrder order = CsvInput.slashOrder(file, cols.installedOn(), name, report);
             format = cols.label + " CSV (" + (csv.typeLine() != null ? "Windows PowerShell 5.1 #TYPE, " : "")
-                    + TextFiles.describe(opened) + ", '" + csv.delimiter() + "'-separated)";
+                    + TextFiles.describe(opened) + ", " + csv.separated() + ")";
             csv.each((r, line) -> {
                 PatchRecord rec = record(name, line, r, cols, order.dayFirst(), report);
                 if (rec != null) {
@@ -125,7 +125,7 @@ public final class PatchImporter {
         });
         return missing.isEmpty() ? null : "mapping '" + m.name() + "' (patches.mappings[" + meant + "]) names "
                 + String.join(" and ", missing) + ", not " + (missing.size() == 1 ? "a column" : "columns")
-                + " of this file (" + String.join(", ", csv.headers()) + "): correct the mapping's column names or the"
+                + " of this file (" + csv.headerShown() + "): correct the mapping's column names or the"
                 + " export; the file was not read";
     }
 

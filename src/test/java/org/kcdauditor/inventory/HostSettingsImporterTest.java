@@ -75,6 +75,18 @@ class HostSettingsImporterTest {
         assertFalse(read("empty.csv").error().isEmpty());
     }
 
+    /** A refused file's header is named with its control characters visible and at most 200 characters long. */
+    @Test
+    void aRefusedHeaderIsShownAsStoredAndTrimmed(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+            throws Exception {
+        java.nio.file.Path f = tmp.resolve("vmhost.csv");
+        java.nio.file.Files.writeString(f, "Name\u001B[2J," + "X".repeat(5_000) + "\nHV01,1\n");
+        ImportResult r = new HostSettingsImporter().read(f, records::add, problems::add);
+        assertTrue(r.error().startsWith("not a Get-VMHost export: the header (Name\\u001B[2J, XXX"), r.error());
+        assertFalse(r.error().contains("\u001B"), r.error());
+        assertTrue(r.error().length() < 600, r.error());
+    }
+
     /**
      * A cell's value is quoted in the problem's reason trimmed to 60 characters (a cell may hold megabytes, which went
      * whole into findings.json and the Imports sheet) and with a line feed shown as {@code \\u000A}.

@@ -40,6 +40,15 @@ class PatchImporterTest {
     }
 
     @Test
+    void aTabSeparatedExportSaysSoInItsFormat() throws Exception {
+        Path f = tmp.resolve("hotfix-tab.csv");
+        Files.writeString(f, "Source\tHotFixID\tInstalledOn\nHV01\tKB5019966\t11/9/2022\n");
+        ImportResult r = read(f);
+        assertNull(r.error(), r.toString());
+        assertTrue(r.format().endsWith(", tab-separated)"), r.format());
+    }
+
+    @Test
     void windowsPowerShell51Utf16WithTypeLineAndAllColumns() {
         ImportResult r = read("hotfix-ps51-utf16.csv");
         assertNull(r.error());
