@@ -20,6 +20,12 @@ package org.kcdauditor.config;
 public record DaemonConfig(Boolean clustered, String instanceId, Integer checkInIntervalSeconds,
                            Integer misfireThresholdSeconds, Integer outboxIntervalSeconds, Integer runLockSeconds,
                            Integer stopTimeoutSeconds, String logFile) {
+    /**
+     * The longest instance id: Quartz stores each fired trigger's entry id, the instance id and a 13-digit counter,
+     * in 95 characters (QRTZ_FIRED_TRIGGERS.ENTRY_ID).
+     */
+    public static final int MAX_INSTANCE_ID = 82;
+
     public static final int DEFAULT_STOP_TIMEOUT_SECONDS = 60;
 
     public static DaemonConfig defaults() {

@@ -194,8 +194,11 @@ public final class ScheduleConfigValidation {
         if (d.runLockSeconds() != null && d.runLockSeconds() < 5) {
             errors.add("daemon.runLockSeconds: must be at least 5 (got " + d.runLockSeconds() + ")");
         }
-        if (d.instanceId() != null && !d.instanceId().matches("[A-Za-z0-9._:-]{1,100}")) {
-            errors.add("daemon.instanceId: letters, digits, '.', '_', ':' or '-' (or leave it out for AUTO)");
+        if (d.instanceId() != null && !d.instanceId().matches("[A-Za-z0-9._:-]{1,"
+                + DaemonConfig.MAX_INSTANCE_ID + "}")) {
+            errors.add("daemon.instanceId: letters, digits, '.', '_', ':' or '-', at most "
+                    + DaemonConfig.MAX_INSTANCE_ID + " (Quartz stores it with a counter"
+                    + " in 95 characters), or leave it out for AUTO");
         }
     }
 

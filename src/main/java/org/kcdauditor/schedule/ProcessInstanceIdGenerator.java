@@ -1,5 +1,6 @@
 package org.kcdauditor.schedule;
 
+import org.kcdauditor.config.DaemonConfig;
 import org.quartz.SchedulerException;
 import org.quartz.spi.InstanceIdGenerator;
 
@@ -13,8 +14,8 @@ import java.net.UnknownHostException;
  * the cluster as one instance.
  */
 public final class ProcessInstanceIdGenerator implements InstanceIdGenerator {
-    /** Quartz's QRTZ_ tables hold 200 characters of instance name; the pid and time need 35. */
-    private static final int MAX_HOST = 150;
+    /** The host name is cut to leave room for the process id (up to 10 digits) and the start time (13). */
+    private static final int MAX_HOST = DaemonConfig.MAX_INSTANCE_ID - 1 - 10 - 1 - 13;
 
     @Override
     public String generateInstanceId() throws SchedulerException {

@@ -186,4 +186,15 @@ class ScheduleConfigTest {
                 + "daemon:\n  clustered: true\n");
         assertFalse(pg.err().contains("daemon.clustered"), "PostgreSQL: valid: " + pg.err());
     }
+
+    @Test
+    void anInstanceIdLongerThanQuartzStoresIsRefused() throws Exception {
+        // Quartz keeps the id and a 13-digit counter in QRTZ_FIRED_TRIGGERS.ENTRY_ID (95 characters)
+        CliRun longer = schedule(GOOD + "daemon:\n  instanceId: " + "h".repeat(83) + "\n");
+        assertEquals(2, longer.exitCode(), longer.toString());
+        assertTrue(longer.err().contains("daemon.instanceId: letters, digits, '.', '_', ':' or '-', at most 82"),
+                longer.err());
+        assertFalse(schedule(GOOD + "daemon:\n  instanceId: " + "h".repeat(82) + "\n").err()
+                .contains("daemon.instanceId"));
+    }
 }
