@@ -4,6 +4,7 @@ import org.kcdauditor.audit.AuditContext;
 import org.kcdauditor.baseline.Waiver;
 import org.kcdauditor.model.AdObject;
 import org.kcdauditor.model.Evidence;
+import org.kcdauditor.model.Spn;
 
 /** What the waiver rules (WAIVER_EXPIRED, WAIVER_TOO_LONG) say of a waiver: where it applies and what it waives. */
 final class WaiverFindings {
@@ -25,7 +26,9 @@ final class WaiverFindings {
      * waiver finding's id). Waivers with the same key are one waiver written again, renewed or copied.
      */
     static String key(Waiver w) {
-        return (w.rule() + "|" + w.host() + "|" + w.peer() + "|" + w.spn()).toLowerCase(java.util.Locale.ROOT);
+        // the SPN in its normal form, as a waiver finding's id and Waiver.matches take it (cifs/HV03 = cifs/hv03.)
+        return (w.rule() + "|" + w.host() + "|" + w.peer() + "|" + (w.spn() == null ? "" : Spn.keyOf(w.spn())))
+                .toLowerCase(java.util.Locale.ROOT);
     }
 
     /** "The waiver for RULE on HOST -> PEER", the start of each waiver finding's message. */

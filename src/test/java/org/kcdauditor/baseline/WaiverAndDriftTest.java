@@ -116,6 +116,20 @@ class WaiverAndDriftTest {
     }
 
     @Test
+    void aWaiverWrittenAgainWithTheSpnSpelledOtherwiseIsStillOneWaiver() {
+        // cifs/HV01 and CIFS/HV01. name one SPN (the finding id and the match take its normal form)
+        Baseline base = baselineWithWaiver(LocalDate.of(2026, 11, 30));
+        Waiver old = base.waivers().get(0);
+        Waiver a = new Waiver(old.rule(), old.host(), old.peer(), "cifs/HV01", "CHG0060", LocalDate.of(2028, 6, 30));
+        Waiver b = new Waiver(old.rule(), old.host(), old.peer(), "CIFS/HV01.", "CHG0061", LocalDate.of(2028, 7, 31));
+        AuditResult r = audit(Clock.fixed(Instant.parse("2026-12-04T12:00:00Z"), ZoneOffset.UTC),
+                new Baseline(null, null, null, base.hosts(), List.of(a, b)), objects());
+        List<Finding> about = r.findings().stream().filter(f -> f.rule().startsWith("WAIVER_")).toList();
+        assertEquals(1, about.size(), about.toString());
+        assertTrue(about.get(0).message().contains("runs until 2028-06-30"), about.get(0).message());
+    }
+
+    @Test
     void driftAgainstTheBaseline() {
         Baseline b = baselineWithWaiver(LocalDate.of(2099, 1, 1));
         List<AdObject> now = new ArrayList<>(objects());
