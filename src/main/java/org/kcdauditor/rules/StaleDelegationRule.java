@@ -119,7 +119,8 @@ public final class StaleDelegationRule implements Rule {
         if (spn.host().indexOf(':') >= 0) {
             return "with a port";
         }
-        return spn.raw().strip().equals(spn.raw()) && spn.host().strip().equals(spn.host()) ? null : "with white space";
+        return spn.raw().strip().equals(spn.raw()) && spn.host().strip().equals(spn.host())
+                && spn.service().strip().equals(spn.service()) ? null : "with white space";
     }
 
     /** A configured name as a host name: {@code HV01$} → {@code HV01}. */
