@@ -86,20 +86,28 @@ public final class NoticeBuilder {
         }
     }
 
+    /** The notices {@code mode} asks for (no notice told of a failure to make up for). */
+    public List<Notice> build(String jobName, Notify mode, FindingsDocument current, List<Finding> previous,
+                              String previousRunId, Path pdf) {
+        return build(jobName, mode, current, previous, previousRunId, pdf, false);
+    }
+
     /**
      * @param previous the previous successful run's findings; null when there is none (all is new)
      * @param previousRunId for the text; null when none
      * @param pdf      the run's PDF, or null
+     * @param tellTeam the team's notice ({@code mail.to}) goes out even without a change (the job's last mail to it
+     *                 said it could not run); the cluster owners' follow {@code mode}
      */
     public List<Notice> build(String jobName, Notify mode, FindingsDocument current, List<Finding> previous,
-                              String previousRunId, Path pdf) {
+                              String previousRunId, Path pdf, boolean tellTeam) {
         if (mode == Notify.NEVER) {
             return List.of();
         }
         List<Notice> out = new ArrayList<>();
         ReportView view = ReportView.of(current);
         Change all = change("all clusters", current.findings(), previous, null);
-        if (mode == Notify.ALWAYS || all.changed()) {
+        if (mode == Notify.ALWAYS || all.changed() || tellTeam) {
             out.add(render(jobName, view, all, previousRunId, pdf, mail.to(), "all", null));
         }
         for (String cluster : new TreeSet<>(mail.clusterRecipients().keySet())) {

@@ -46,6 +46,15 @@ public final class Notifier {
      */
     public List<Notice> queue(String jobName, Notify mode, FindingsDocument doc, Path pdf)
             throws MessagingException, IOException {
+        return queue(jobName, mode, doc, pdf, false);
+    }
+
+    /**
+     * The same; with {@code tellTeam} the team's notice is queued even without a change (the job's last mail to the
+     * team said it could not run).
+     */
+    public List<Notice> queue(String jobName, Notify mode, FindingsDocument doc, Path pdf, boolean tellTeam)
+            throws MessagingException, IOException {
         if (mailer == null || mode == Notify.NEVER) {
             return List.of();
         }
@@ -64,7 +73,7 @@ public final class Notifier {
                 previousFindings = store.findings(previousId);
             }
         }
-        List<Notice> notices = builder.build(jobName, mode, doc, previousFindings, previousId, pdf);
+        List<Notice> notices = builder.build(jobName, mode, doc, previousFindings, previousId, pdf, tellTeam);
         List<Notice> stored = new ArrayList<>();
         for (Notice n : notices) {
             if (outbox.enqueue(n, mailer.toMime(n))) {

@@ -75,7 +75,8 @@ public class AuditJob implements Job {
             LOG.info("job {}: run {} finished: {}; reports in {}", name, o.runId(), summary, o.outDir());
             if (o.document().baseline() != null && o.document().baseline().waivers() != null) {
                 o.document().baseline().waivers().stream().filter(w -> w.warning() != null).forEach(w -> LOG.warn(
-                        "job {}: the waiver for {} on {} {}", name, w.rule(), w.host(), w.warning()));
+                        "job {}: the waiver for {} on {}{} {}", name, w.rule(), w.host(),
+                        w.peer() == null ? "" : " -> " + w.peer(), w.warning()));
             }
             notify(d, job, o, fireId, summary);
             prune(d, name);
@@ -200,18 +201,19 @@ public class AuditJob implements Job {
         List<Notice> queued;
         try {
             Path pdf = o.outDir() == null ? null : o.outDir().resolve("audit.pdf");
-            // the last mail of an on-change job said it could not run: this run is news even without a change
-            ScheduleConfig.Notify mode = job.notifyMode();
-            if (mode == ScheduleConfig.Notify.ON_CHANGE && d.config().mail() != null) {
+            // the last mail of an on-change job to the team said it could not run: this run is news to the team
+            // (the failure notice went to mail.to only) even without a change
+            boolean tellTeam = false;
+            if (job.notifyMode() == ScheduleConfig.Notify.ON_CHANGE && d.config().mail() != null) {
                 Instant failed = failureToldSinceSuccess(d, job).orElse(null);
                 if (failed != null) {
-                    LOG.info("job {}: runs again after the failure notice of {}: notice queued with or without a"
-                            + " change", job.name(), org.kcdauditor.report.Words.time(failed));
-                    mode = ScheduleConfig.Notify.ALWAYS;
+                    LOG.info("job {}: runs again after the failure notice of {}: the team's notice is queued with or"
+                            + " without a change", job.name(), org.kcdauditor.report.Words.time(failed));
+                    tellTeam = true;
                 }
             }
-            queued = d.notifier().queue(job.name(), mode, o.document(),
-                    pdf != null && Files.isRegularFile(pdf) ? pdf : null);
+            queued = d.notifier().queue(job.name(), job.notifyMode(), o.document(),
+                    pdf != null && Files.isRegularFile(pdf) ? pdf : null, tellTeam);
         } catch (Exception e) {
             String reason = "run " + o.runId() + " is stored (" + summary + "), but its notices could not be queued: "
                     + e.getMessage() + "; the next run's notices compare with the run before it";
