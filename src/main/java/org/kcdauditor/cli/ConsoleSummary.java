@@ -24,8 +24,10 @@ final class ConsoleSummary {
     private ConsoleSummary() {
     }
 
-    /** @param config the config as the admin gave it, for the commands the summary suggests (pasted as they are) */
-    /** {@code warnings}: what limits the verdict (a base DN below the domain), printed before the table. */
+    /**
+     * @param config   the config as the admin gave it, for the commands the summary suggests (pasted as they are)
+     * @param warnings what limits the verdict (a base DN below the domain), printed before the table
+     */
     static void print(PrintStream out, AuditRun.Outcome o, long collectMillis, String config, List<String> warnings) {
         FindingsDocument d = o.document();
         FindingsDocument.Summary s = d.summary();

@@ -5,6 +5,7 @@ import org.kcdauditor.config.AuditConfig;
 import org.kcdauditor.config.ConfigLoader;
 import org.kcdauditor.config.ScheduleConfigValidation;
 import org.kcdauditor.config.ScheduleConfig;
+import org.kcdauditor.remedy.Ps;
 import org.kcdauditor.report.Words;
 import org.kcdauditor.schedule.Daemon;
 import org.kcdauditor.store.Database;
@@ -89,7 +90,7 @@ final class ScheduleCommand implements Callable<Integer> {
             FireLog.Fire f = j.lastFire();
             if (f != null && !f.status().equals(FireLog.SUCCEEDED) && !f.status().equals(FireLog.RUNNING)
                     && f.detail() != null) {
-                cli.out().println(j.job().name() + ": last fire " + f.status() + ": " + f.detail());
+                cli.out().println(j.job().name() + ": last fire " + f.status() + ": " + Ps.oneLine(f.detail()));
             }
         }
         return ExitCodes.OK;

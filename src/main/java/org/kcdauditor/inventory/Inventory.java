@@ -39,11 +39,6 @@ public final class Inventory {
     private Inventory() {
     }
 
-    /** KDCSVC events are kept when their account or service is a node. */
-    public static Imported load(AuditConfig config, Function<String, String> node) {
-        return load(config, node, name -> node.apply(name) != null);
-    }
-
     /**
      * @param node    the cluster node a host name ({@code HV01}, {@code hv01.contoso.com}) names, as one key for
      *                every form of its name; null when it names none

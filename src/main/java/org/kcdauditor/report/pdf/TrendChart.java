@@ -91,8 +91,6 @@ final class TrendChart {
         pct.setRange(0, 100);
         NumberAxis count = new NumberAxis("Findings");
         count.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
-        count.setAutoRangeIncludesZero(true);
-        count.setUpperMargin(0.15);
         // counts start at 0; with every count 0 the automatic range centres 0 half-way up the chart, where the open
         // HIGH line would read as open findings
         int most = 0;
