@@ -209,18 +209,23 @@ class LdapEndToEndTest {
         assertTrue(r.err().contains("cannot connect"), r.err());
     }
 
+    /** Accepts one connection on {@code silent} and holds it for {@code millis} without a byte (daemon thread). */
+    private static void holdOneConnection(ServerSocket silent, long millis) {
+        Thread acceptor = new Thread(() -> {
+            try (Socket ignored = silent.accept()) {
+                Thread.sleep(millis);
+            } catch (Exception done) {
+                // closed by the test
+            }
+        });
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
     @Test
     void aServerThatNeverAnswersExitsOneWithinTheTimeout() throws Exception {
         try (ServerSocket silent = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
-            Thread acceptor = new Thread(() -> {
-                try (Socket ignored = silent.accept()) {
-                    Thread.sleep(20_000);
-                } catch (Exception done) {
-                    // closed by the test
-                }
-            });
-            acceptor.setDaemon(true);
-            acceptor.start();
+            holdOneConnection(silent, 20_000);
             Path cfg = TestDirectory.config(tmp, "ldap://127.0.0.1:" + silent.getLocalPort(), NODES,
                     "allowInsecureBind: true");
             Files.writeString(cfg, Files.readString(cfg).replace("timeoutSeconds: 5", "timeoutSeconds: 1"));
@@ -243,15 +248,7 @@ class LdapEndToEndTest {
     @org.junit.jupiter.api.Timeout(60)
     void anLdapsPortThatNeverAnswersTheHandshakeExitsOneWithinTheTimeout() throws Exception {
         try (ServerSocket silent = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
-            Thread acceptor = new Thread(() -> {
-                try (Socket ignored = silent.accept()) {
-                    Thread.sleep(40_000);
-                } catch (Exception done) {
-                    // closed by the test
-                }
-            });
-            acceptor.setDaemon(true);
-            acceptor.start();
+            holdOneConnection(silent, 40_000);
             Path cfg = TestDirectory.config(tmp, "ldaps://127.0.0.1:" + silent.getLocalPort(), NODES,
                     "timeoutSeconds: 1");
             long start = System.nanoTime();

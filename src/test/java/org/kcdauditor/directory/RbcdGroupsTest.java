@@ -102,6 +102,13 @@ class RbcdGroupsTest {
         }
     }
 
+    /** {@code kcd-audit run} of cluster HV71, HV72 against {@code ds}, findings.json into {@code out}. */
+    private CliRun run(InMemoryDirectoryServer ds, Path out) throws Exception {
+        return CliRun.run(Map.of("TEST_LDAP_PASSWORD", TestDirectory.PASSWORD), "run", "--config",
+                TestDirectory.config(tmp, "ldap://127.0.0.1:" + ds.getListenPort(), List.of("HV71", "HV72"),
+                        "allowInsecureBind: true").toString(), "--out", out.toString(), "--formats", "json");
+    }
+
     private static PairStatus hv72ToHv71(AuditContext ctx) {
         return ctx.pairs().stream().filter(p -> p.source().name().equals("HV72") && p.target().name().equals("HV71"))
                 .findFirst().orElseThrow();
@@ -113,9 +120,7 @@ class RbcdGroupsTest {
         try {
             allow(ds, SID + "-1146");
             Path out = tmp.resolve("out");
-            CliRun r = CliRun.run(Map.of("TEST_LDAP_PASSWORD", TestDirectory.PASSWORD), "run", "--config",
-                    TestDirectory.config(tmp, "ldap://127.0.0.1:" + ds.getListenPort(), List.of("HV71", "HV72"),
-                            "allowInsecureBind: true").toString(), "--out", out.toString(), "--formats", "json");
+            CliRun r = run(ds, out);
             assertEquals(0, r.exitCode(), r.toString());
             JsonNode doc = CliRun.findings(out);
             List<String> rules = new ArrayList<>();
@@ -179,9 +184,7 @@ class RbcdGroupsTest {
             ds.modify(HV71, new Modification(ModificationType.REPLACE, "msDS-AllowedToActOnBehalfOfOtherIdentity",
                     Sids.rbcdDescriptor(List.of(SID + "-1146"), List.of(SID + "-2001"))));
             Path out = tmp.resolve("out");
-            CliRun r = CliRun.run(Map.of("TEST_LDAP_PASSWORD", TestDirectory.PASSWORD), "run", "--config",
-                    TestDirectory.config(tmp, "ldap://127.0.0.1:" + ds.getListenPort(), List.of("HV71", "HV72"),
-                            "allowInsecureBind: true").toString(), "--out", out.toString(), "--formats", "json");
+            CliRun r = run(ds, out);
             assertEquals(3, r.exitCode(), r.toString());
             JsonNode doc = CliRun.findings(out);
             List<String> missing = new ArrayList<>();
