@@ -38,28 +38,12 @@ public final class WaiverHosts {
     }
 
     /**
-     * The waivers of {@code baseline} whose host is no node or file server of a configured cluster (found or
-     * not), no operator (as configured, or an account of one), no host of the baseline and no host of
-     * {@code findings} (but for the findings about waivers, which name any waiver's host); names compare as waivers
-     * match them, ignoring case.
+     * The host names a waiver's {@code host} may name: the nodes and file servers of a configured cluster (found or
+     * not), the operators (as configured, or an account of one), the hosts of the baseline and the hosts of
+     * {@code findings} (but for the findings about waivers, which name any waiver's host); lower case, as waivers
+     * match names ignoring case.
      */
-    public static List<Waiver> unknown(Baseline baseline, AuditContext ctx, Collection<Finding> findings) {
-        return unknown(baseline, ctx, findings, false);
-    }
-
-    /**
-     * The waivers of {@code baseline}, their host known ({@link #unknown}), whose {@code peer} is none of those hosts
-     * and no peer of {@code findings} either (a host that is gone, a typo, {@code hv02.contoso.com} for {@code HV02}).
-     */
-    public static List<Waiver> unknownPeer(Baseline baseline, AuditContext ctx, Collection<Finding> findings) {
-        return unknown(baseline, ctx, findings, true);
-    }
-
-    private static List<Waiver> unknown(Baseline baseline, AuditContext ctx, Collection<Finding> findings,
-                                        boolean peers) {
-        if (baseline == null || baseline.waivers().isEmpty()) {
-            return List.of();
-        }
+    private static Set<String> knownHosts(Baseline baseline, AuditContext ctx, Collection<Finding> findings) {
         Set<String> known = new HashSet<>();
         for (ResolvedCluster c : ctx.clusters()) {
             c.nodes().forEach(n -> add(known, n.name()));
@@ -79,31 +63,14 @@ public final class WaiverHosts {
                 add(known, f.host());
             }
         }
-        Set<String> knownPeers = new HashSet<>(known);
-        for (Finding f : findings) {
-            if (!ABOUT_WAIVERS.contains(f.rule())) {
-                add(knownPeers, f.peer());
-            }
-        }
-        List<Waiver> out = new ArrayList<>();
-        for (Waiver w : baseline.waivers()) {
-            boolean hostUnknown = w.host() != null && !known.contains(w.host().toLowerCase(Locale.ROOT));
-            boolean peerUnknown = w.peer() != null && !knownPeers.contains(w.peer().toLowerCase(Locale.ROOT));
-            if (peers ? !hostUnknown && peerUnknown : hostUnknown) {
-                out.add(w);
-            }
-        }
-        return out;
+        return known;
     }
 
     /**
      * The waivers of {@code baseline} with an {@code spn} whose rule has findings on the waiver's host (and peer, when
      * it names one) in {@code findings}, none of which names an SPN: the waiver can match none of them.
      */
-    public static List<Waiver> spnNeverNamed(Baseline baseline, Collection<Finding> findings) {
-        if (baseline == null) {
-            return List.of();
-        }
+    private static List<Waiver> spnNeverNamed(Baseline baseline, Collection<Finding> findings) {
         List<Waiver> out = new ArrayList<>();
         for (Waiver w : baseline.waivers()) {
             if (w.spn() == null) {
@@ -122,15 +89,28 @@ public final class WaiverHosts {
      * {@link #NO_SPN} or null.
      */
     public static List<String> warnings(Baseline baseline, AuditContext ctx, Collection<Finding> findings) {
-        List<Waiver> unknown = unknown(baseline, ctx, findings);
-        List<Waiver> unknownPeer = unknownPeer(baseline, ctx, findings);
+        if (baseline.waivers().isEmpty()) {
+            return List.of();
+        }
+        Set<String> known = knownHosts(baseline, ctx, findings);
+        // a waiver's peer may also be any peer a finding names (a target outside every cluster)
+        Set<String> knownPeers = new HashSet<>(known);
+        for (Finding f : findings) {
+            if (!ABOUT_WAIVERS.contains(f.rule())) {
+                add(knownPeers, f.peer());
+            }
+        }
         List<Waiver> spnless = spnNeverNamed(baseline, findings);
         List<String> out = new ArrayList<>();
         for (Waiver w : baseline.waivers()) {
-            out.add(unknown.contains(w) ? NO_NODE : unknownPeer.contains(w) ? NO_PEER : spnless.contains(w) ? NO_SPN
-                    : null);
+            out.add(unknown(w.host(), known) ? NO_NODE : unknown(w.peer(), knownPeers) ? NO_PEER
+                    : spnless.contains(w) ? NO_SPN : null);
         }
         return out;
+    }
+
+    private static boolean unknown(String name, Set<String> known) {
+        return name != null && !known.contains(name.toLowerCase(Locale.ROOT));
     }
 
     /** The workbook's short form of a {@link #warnings} entry ({@code NO NODE}, {@code NO PEER}, {@code NO SPN}). */
