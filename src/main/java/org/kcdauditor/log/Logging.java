@@ -78,6 +78,9 @@ public final class Logging extends ContextAwareBase implements Configurator {
         use(ctx, console);
     }
 
+    /** A line break with the white space around it, which both layouts write as one space. */
+    private static final java.util.regex.Pattern LINE_BREAKS = java.util.regex.Pattern.compile("\\s*(?:\\R\\s*)+");
+
     /**
      * A command's log message as the command's own messages read: {@code kcd-audit: warning: …} (or
      * {@code error: }; nothing for INFO), on one line, with the first line of an exception's message instead of
@@ -97,7 +100,7 @@ public final class Logging extends ContextAwareBase implements Configurator {
                     message += ": " + cause;
                 }
             }
-            return "kcd-audit: " + prefix + message.replaceAll("\\s*\\R\\s*", " ").strip()
+            return "kcd-audit: " + prefix + LINE_BREAKS.matcher(message).replaceAll(" ").strip()
                     + CoreConstants.LINE_SEPARATOR;
         }
     }
@@ -183,8 +186,6 @@ public final class Logging extends ContextAwareBase implements Configurator {
         static String oneLine(String message) {
             return message == null ? null : Values.visible(LINE_BREAKS.matcher(message).replaceAll(" "));
         }
-
-        private static final java.util.regex.Pattern LINE_BREAKS = java.util.regex.Pattern.compile("\\s*(?:\\R\\s*)+");
     }
 
     private static void use(LoggerContext ctx, OutputStreamAppender<ILoggingEvent> appender,
