@@ -11,6 +11,6 @@
 <p>The run did not complete, so it produced no report and no findings; the reason above says what, if
 anything, it left on disk. The next scheduled run will try again;
 <code>kcd-audit history</code> and the daemon's log show the details. While this job keeps failing, this notice is
-repeated at most every 12 hours. Configuration: ${config}</p>
+repeated at most every ${repeatHours} hours. Configuration: ${config}</p>
 <p style="color:${palette.MUTED};font-size:13px">kcd-audit reads Active Directory only; it changed nothing.</p>
 </body></html>

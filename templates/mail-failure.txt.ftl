@@ -13,7 +13,7 @@ The scheduled audit "${job}" (due ${fireTime}) against ${directoryUrl} could not
 The run did not complete, so it produced no report and no findings; the reason above says
 what, if anything, it left on disk. The next scheduled run will try again; kcd-audit history
 and the daemon's log show the details. While this job keeps failing, this notice is repeated at
-most every 12 hours. Configuration: ${config}
+most every ${repeatHours} hours. Configuration: ${config}
 
 -- 
 kcd-audit reads Active Directory only; it changed nothing.

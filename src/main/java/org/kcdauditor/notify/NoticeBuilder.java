@@ -32,6 +32,8 @@ import java.util.TreeSet;
  * make every other run look like a change.
  */
 public final class NoticeBuilder {
+    /** While a job keeps failing, how long after its last failure notice the next one is queued. */
+    public static final java.time.Duration REPEAT_FAILURE = java.time.Duration.ofHours(12);
     static final String TEXT_TEMPLATE = "mail-notice.txt.ftl";
     static final String HTML_TEMPLATE = "mail-notice.html.ftl";
     static final String FAILURE_TEXT_TEMPLATE = "mail-failure.txt.ftl";
@@ -60,6 +62,7 @@ public final class NoticeBuilder {
         model.put("reason", reason == null ? "unknown" : reason);
         model.put("directoryUrl", directoryUrl == null ? "" : directoryUrl);
         model.put("config", configPath == null ? "" : configPath);
+        model.put("repeatHours", REPEAT_FAILURE.toHours());
         String key = "failed:" + jobName + ":" + fireTime.toEpochMilli();
         return new Notice(key, messageId(key, mail.from()), null, jobName, mail.to(), subject,
                 templates.render(FAILURE_TEXT_TEMPLATE, model), templates.render(FAILURE_HTML_TEMPLATE, model), null);

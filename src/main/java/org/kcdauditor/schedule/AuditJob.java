@@ -4,6 +4,7 @@ import org.kcdauditor.audit.Timings;
 import org.kcdauditor.run.ExitCodes;
 import org.kcdauditor.config.ScheduleConfig;
 import org.kcdauditor.notify.Notice;
+import org.kcdauditor.notify.NoticeBuilder;
 import org.kcdauditor.report.Format;
 import org.kcdauditor.run.AuditRun;
 import org.kcdauditor.run.Recovery;
@@ -37,8 +38,6 @@ import java.util.List;
 @DisallowConcurrentExecution
 public class AuditJob implements Job {
     private static final Logger LOG = LoggerFactory.getLogger(AuditJob.class);
-    /** While a job keeps failing, how long after its last failure notice the next one is queued. */
-    static final java.time.Duration REPEAT_FAILURE = java.time.Duration.ofHours(12);
 
     @Override
     public void execute(JobExecutionContext ctx) throws JobExecutionException {
@@ -161,17 +160,17 @@ public class AuditJob implements Job {
     /**
      * A run that could not complete is news too: nobody should find out a month later. But not at every fire while
      * the job keeps failing (a directory down over a weekend, a job every 5 minutes): once the job has a failure
-     * notice and has not succeeded since, the next one is queued only {@link #REPEAT_FAILURE} after it.
+     * notice and has not succeeded since, the next one is queued only {@link NoticeBuilder#REPEAT_FAILURE} after it.
      */
     private static void notifyFailure(DaemonContext d, ScheduleConfig job, Instant fireTime, String reason) {
         try {
             if (job.notifyMode() != ScheduleConfig.Notify.NEVER && d.config().mail() != null) {
                 Instant told = failureToldSinceSuccess(d, job).orElse(null);
-                if (told != null && d.clock().instant().isBefore(told.plus(REPEAT_FAILURE))) {
+                if (told != null && d.clock().instant().isBefore(told.plus(NoticeBuilder.REPEAT_FAILURE))) {
                     LOG.info("job {}: no failure notice: the job has not succeeded since the one queued at {}; while"
                             + " it keeps failing it is mailed again from {}", job.name(),
                             org.kcdauditor.report.Words.time(told),
-                            org.kcdauditor.report.Words.time(told.plus(REPEAT_FAILURE)));
+                            org.kcdauditor.report.Words.time(told.plus(NoticeBuilder.REPEAT_FAILURE)));
                     return;
                 }
             }
