@@ -795,15 +795,18 @@ public final class ReportView {
      * The cover's one sentence. A cluster needs attention when its status is not OK or one of its pairs
      * fails: the NO-GO ones are counted, then the GO ones among them ("4 of 9 clusters are NO-GO; 2 more have findings
      * to clean up"); findings outside any cluster are named separately, so the sentence never contradicts the status
-     * or the verdict.
+     * or the verdict. Clusters whose directory could not be read are named last: they were not audited.
      */
     private String composeHeadline() {
+        List<ClusterView> unread = clusters.stream().filter(c -> !c.audited()).toList();
+        String notAudited = unread.isEmpty() ? "" : " Not audited (directory not read): " + unread.stream()
+                .map(c -> c.name() + " (" + c.directory() + ")").collect(Collectors.joining(", ")) + ".";
         int failing = failingPairs();
         int attention = clustersNeedingAttention();
         if (!plan.hasChanges() && failing == 0 && status == Status.GREEN) {
-            return pairs() > 0 ? "Live migration is correctly delegated in every audited cluster. No change is needed."
+            return (pairs() > 0 ? "Live migration is correctly delegated in every audited cluster. No change is needed."
                     : "No directed host pair to check (a cluster needs two nodes found in the directory). No change"
-                    + " is needed.";
+                    + " is needed.") + notAudited;
         }
         String text;
         if (attention > 0) {
@@ -825,7 +828,7 @@ public final class ReportView {
         text += failing > 0 ? "; " + Words.plural(failing, "directed host pair") + " cannot live-migrate reliably."
                 : pairs() == 0 ? "; no host pair could be checked." : "; every directed host pair is delegated correctly.";
         return text + (plan.hasChanges() ? " The fix changes " + Words.plural(plan.objectsChanged(),
-                "object") + " in Active Directory." : " No scripted change to Active Directory.");
+                "object") + " in Active Directory." : " No scripted change to Active Directory.") + notAudited;
     }
 
     /** The run's directories (one, unless the config names several domains), in config order. */

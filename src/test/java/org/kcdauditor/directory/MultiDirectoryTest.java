@@ -418,11 +418,16 @@ class MultiDirectoryTest {
         assertTrue(failed.err().contains("directories.fabrikam: ldap://127.0.0.1:" + closed + ": cannot connect"),
                 failed.err());
 
-        CliRun optional = run(config("ldap://127.0.0.1:" + closed, "[]", "optional: true"), "json,xlsx");
+        CliRun optional = run(config("ldap://127.0.0.1:" + closed, "[]", "optional: true"), "json,xlsx,md,html");
         assertEquals(0, optional.exitCode(), optional.toString());
         assertTrue(optional.out().contains("Not audited: directory fabrikam (optional) could not be read"),
                 optional.out());
         assertTrue(optional.out().contains("HVC2             not audited (directory fabrikam)"), optional.out());
+        // the runbooks, which list no cluster without a change, say it in their headline
+        for (String runbook : List.of("runbook.md", "runbook.html")) {
+            String text = Files.readString(tmp.resolve("out").resolve(runbook));
+            assertTrue(text.contains("Not audited (directory not read): HVC2 (fabrikam)."), runbook + ": " + text);
+        }
         JsonNode doc = CliRun.findings(tmp.resolve("out"));
         assertFalse(doc.path("directories").get(1).path("audited").asBoolean());
         assertTrue(doc.path("directories").get(1).path("failure").asText().contains("cannot connect"));
