@@ -91,13 +91,14 @@ public final class MigrationFailureObservedRule implements Rule {
                 action = new Action.Manual("Fix the " + causes.describe() + ", replicate, purge tickets on "
                         + source.name() + " (" + Commands.PURGE_TICKETS + "), then retry the migration.");
             } else if (!kerberos) {
-                message = observed + "; delegation cannot explain " + (events.size() == 1 ? "this failure" : "these"
-                        + " failures") + " (not a Kerberos error)" + (causes.isEmpty() ? "" : ", although "
-                        + causes.describe() + " will fail this pair too") + ".";
+                message = observed + "; delegation " + (causes.isEmpty() ? "looks correct and " : "") + "cannot explain "
+                        + (events.size() == 1 ? "this failure" : "these failures") + " (not a Kerberos error)"
+                        + (causes.isEmpty() ? "" : ", although " + causes.describe() + " will fail this pair too") + ".";
                 action = new Action.Manual("Check " + String.join("; ", checks) + (causes.isEmpty() ? "." : "; and fix"
                         + " the " + causes.describe() + "."));
             } else {
-                message = observed + "; a Kerberos error, but the delegation of this pair looks correct.";
+                message = observed + "; a Kerberos error, but delegation looks correct: check network, storage,"
+                        + " CredSSP/authentication type.";
                 action = new Action.Manual("Check the hosts' migration authentication type (Get-VMHost | fl"
                         + " VirtualMachineMigrationAuthenticationType: Kerberos), that the migration was started on a"
                         + " node (not remotely by a protected account), and the duplicate or missing SPNs of the"

@@ -123,8 +123,10 @@ class HistoryRulesTest {
         assertEquals(Boolean.TRUE, explained.evidence().delegationExplains());
         assertEquals(List.of(21502), explained.evidence().eventIds());
         Finding kerberosButComplete = f.stream().filter(x -> x.host().equals("HV02")).findFirst().orElseThrow();
-        assertTrue(kerberosButComplete.message().contains("a Kerberos error, but the delegation of this pair looks"
-                + " correct"), kerberosButComplete.message());
+        // issue 5: a failure with no delegation finding says "delegation looks correct: check network, storage,
+        // CredSSP/authentication type"
+        assertTrue(kerberosButComplete.message().contains("a Kerberos error, but delegation looks correct: check"
+                + " network, storage, CredSSP/authentication type"), kerberosButComplete.message());
         assertTrue(kerberosButComplete.remediation().contains("migration authentication type")
                 && kerberosButComplete.remediation().contains("the migration networks and the destination's storage"),
                 kerberosButComplete.remediation());
@@ -133,8 +135,8 @@ class HistoryRulesTest {
                 network.remediation());
         Finding unexplained = f.stream().filter(x -> x.host().equals("HV01") && "HV02".equals(x.peer())).findFirst()
                 .orElseThrow();
-        assertTrue(unexplained.message().contains("delegation cannot explain this failure (not a Kerberos error)"),
-                unexplained.message());
+        assertTrue(unexplained.message().contains("delegation looks correct and cannot explain this failure (not a"
+                + " Kerberos error)"), unexplained.message());
         assertEquals(Boolean.FALSE, unexplained.evidence().delegationExplains());
         assertTrue(unexplained.remediation().contains("the migration networks (TCP 6600), the destination's storage"),
                 "an unclassified failure names what else to check: " + unexplained.remediation());
