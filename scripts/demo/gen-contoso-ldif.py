@@ -157,15 +157,16 @@ SETUP = (4, "2025-03-18T10:02:45Z", "DC1")
 hvc1 = f"OU=HVC1,OU=Hyper-V,{BASE}"
 # HV01 lacks the FQDN form of cifs for HV02 (one name form missing).
 computer("HV01", hvc1, WS2019, WORKSTATION | PROTOCOL_TRANSITION, host_spns("HV01"),
-         delegation(["HV02", "HV03"], skip={"cifs/hv02.contoso.com"}) + delegation(["NAS01"], services=("cifs",)),
+         delegation(["HV02", "HV03"], skip={"cifs/hv02.contoso.com"})
+         + delegation(["NAS01", "NAS02"], services=("cifs",)),
          meta=metadata((11, "2026-11-24T16:41:07Z", "DC2"), SETUP))
 # HV02 delegates to HV01 but not to HV03 (one direction missing).
 computer("HV02", hvc1, WS2019, WORKSTATION | PROTOCOL_TRANSITION, host_spns("HV02"),
-         delegation(["HV01"]) + delegation(["NAS01"], services=("cifs",)),
+         delegation(["HV01"]) + delegation(["NAS01", "NAS02"], services=("cifs",)),
          meta=metadata((6, "2025-03-18T10:04:12Z", "DC1"), SETUP))
 # HV03 was set to unconstrained delegation by hand; its old entries are still there.
 computer("HV03", hvc1, WS2019, WORKSTATION | UNCONSTRAINED, host_spns("HV03"),
-         delegation(["HV01", "HV02"]) + delegation(["NAS01"], services=("cifs",)),
+         delegation(["HV01", "HV02"]) + delegation(["NAS01", "NAS02"], services=("cifs",)),
          meta=metadata((10, "2025-03-18T10:05:30Z", "DC1"), (5, "2026-11-23T17:05:31Z", "DC2")))
 
 hvc2 = f"OU=HVC2,OU=Hyper-V,{BASE}"
@@ -211,7 +212,8 @@ for i in range(1, 301):
     computer(f"WS{i:04d}", f"OU=Workstations,{BASE}", ("Windows 11 Enterprise", "10.0 (22631)"),
              WORKSTATION | (DISABLED if i % 37 == 0 else 0), host_spns(f"WS{i:04d}", hyperv=False))
 
-# HVC1's VMs live on a NetApp filer. ONTAP's computer account was created with RC4 only
+# HVC1's VMs live on a NetApp filer (NAS01) and take their ISO images from a Linux Samba server (NAS02, added
+# last below). ONTAP's computer account was created with RC4 only
 # (msDS-SupportedEncryptionTypes 4) and its keytab holds only RC4 keys.
 computer("NAS01", f"OU=Servers,{BASE}", ("NetApp Release 9.13.1P6", "9.13.1"), WORKSTATION,
          ["HOST/NAS01", "HOST/nas01.contoso.com"], enc=RC4_ONLY)
@@ -255,3 +257,9 @@ user("ops-hyperv")
 group("Tier0 Admins", 1301, "20150612101000.0Z", ["adm-jdoe"])
 group("Protected Users", 525, "20140220110000.0Z", ["Tier0 Admins"])
 group("HV Operators", 1302, "20180904080000.0Z", ["adm-jdoe", "ops-hyperv"])
+
+# HVC1's ISO library: a Linux Samba file server joined to the domain. Samba writes no msDS-SupportedEncryptionTypes,
+# so the KDC issues it AES-only tickets, which its keytab must hold keys for (ENCRYPTION_TYPES_UNSET). Added last,
+# so that the other objects keep their SIDs.
+computer("NAS02", f"OU=Servers,{BASE}", ("Samba", "4.19.5-Debian"), WORKSTATION,
+         ["HOST/NAS02", "HOST/nas02.contoso.com"], enc=None)

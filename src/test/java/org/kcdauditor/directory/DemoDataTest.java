@@ -20,6 +20,7 @@ import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -44,7 +45,10 @@ class DemoDataTest {
         assertEquals(EncryptionTypes.RC4_HMAC, nas.supportedEncryptionTypes());
         assertFalse(EncryptionTypes.hasAes(nas.supportedEncryptionTypes()));
         assertTrue(nas.operatingSystem().startsWith("NetApp"));
-        assertEquals(List.of("NAS01"), config.clusters().get(0).fileServers());
+        assertEquals(List.of("NAS01", "NAS02"), config.clusters().get(0).fileServers());
+        AdObject samba = o.get("NAS02");
+        assertNull(samba.supportedEncryptionTypes(), "Samba writes no encryption types");
+        assertFalse(samba.operatingSystem().contains("Windows"));
 
         assertTrue(o.get("HV13").pwdLastSet().isBefore(s.aesKeysSince()));
         assertEquals(1, s.objects().stream().filter(x -> x.pwdLastSet() != null && x.isComputer()
