@@ -15,12 +15,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /** Validation of the scheduling keys: schedule, mail, daemon. */
 public final class ScheduleConfigValidation {
     private static final List<String> NOTIFY = List.of("always", "on-change", "never");
     private static final List<String> SECURITY = List.of("starttls", "smtps", "none");
+    /** 99 as a value of its own: Quartz's internal "every" value, which it takes for '*' in any field. */
+    private static final Pattern NINETY_NINE = Pattern.compile("(?<![0-9])0*99(?![0-9])");
 
     private ScheduleConfigValidation() {
     }
@@ -59,11 +62,19 @@ public final class ScheduleConfigValidation {
             if (ConfigLoader.blank(j.cron())) {
                 errors.add(at + ".cron: missing" + job + " (Quartz cron, e.g. \"0 30 7 * * ?\")");
             } else {
+                String problem = null;
                 try {
                     CronExpression.validateExpression(j.cron());
                 } catch (ParseException e) {
+                    problem = e.getMessage();
+                }
+                if (problem == null && NINETY_NINE.matcher(j.cron()).find()) {
+                    // no field allows 99, yet Quartz reads it as '*': minute 99 would run every minute
+                    problem = "99 is out of range (Quartz would read it as '*')";
+                }
+                if (problem != null) {
                     errors.add(at + ".cron: '" + j.cron() + "' is not a valid Quartz cron expression" + job + ": "
-                            + e.getMessage() + " (seconds minutes hours day-of-month month day-of-week [year],"
+                            + problem + " (seconds minutes hours day-of-month month day-of-week [year],"
                             + " one of the two days '?', e.g. \"0 30 7 * * ?\")");
                 }
             }

@@ -82,6 +82,18 @@ class ScheduleConfigTest {
         assertTrue(daemon.err().contains("daily-drift"), daemon.err());
     }
 
+    /** Quartz reads 99 in any field as '*' (its internal "every" value): minute 99 would run the audit every minute. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"0 99 7 * * ?", "0 30 99 * * ?", "99 30 7 * * ?", "0 30 7 99 * ?", "0 30 7 ? 99 MON",
+            "0 30 7 ? * 99", "0 30 7 * * ? 99", "'0 30 7,99 * * ?'"})
+    void ninetyNineIsABadCronValueNotEvery(String cron) throws Exception {
+        CliRun r = schedule(GOOD.replace("0 30 7 * * ?", cron));
+        assertEquals(2, r.exitCode(), r.toString());
+        assertTrue(r.err().contains("schedule[1].cron: '" + cron + "' is not a valid Quartz cron expression (job"
+                + " daily-drift): 99 is out of range"), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource({"0 0 6 31 2 ?", "0 0 6 1 1 ? 2020", "0 0 6 30 2 ? *"})
     void aCronThatNeverFiresExitsTwoNamingTheJob(String cron) throws Exception {
