@@ -6,7 +6,6 @@ import org.kcdauditor.audit.AuditInputs;
 import org.kcdauditor.audit.AuditResult;
 import org.kcdauditor.baseline.Baseline;
 import org.kcdauditor.baseline.Waiver;
-import org.kcdauditor.baseline.WaiverHosts;
 import org.kcdauditor.inventory.HardeningUpdate;
 import org.kcdauditor.inventory.ImportResult;
 import org.kcdauditor.model.AdObject;
@@ -16,6 +15,7 @@ import org.kcdauditor.model.PatchRecord;
 import org.kcdauditor.model.Severity;
 import org.kcdauditor.model.TrendPoint;
 import org.kcdauditor.audit.PatchIndex;
+import org.kcdauditor.audit.WaiverHosts;
 
 import java.nio.file.Path;
 import java.time.Instant;

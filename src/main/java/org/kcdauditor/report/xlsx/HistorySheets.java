@@ -26,7 +26,7 @@ import org.apache.poi.xssf.streaming.SXSSFWorkbook;
 import org.apache.poi.xssf.usermodel.XSSFChart;
 import org.apache.poi.xssf.usermodel.XSSFClientAnchor;
 import org.apache.poi.xssf.usermodel.XSSFDrawing;
-import org.kcdauditor.baseline.WaiverHosts;
+import org.kcdauditor.audit.WaiverHosts;
 import org.kcdauditor.inventory.ImportProblem;
 import org.kcdauditor.inventory.ImportResult;
 import org.kcdauditor.model.Severity;

@@ -1,7 +1,7 @@
-package org.kcdauditor.baseline;
+package org.kcdauditor.audit;
 
-import org.kcdauditor.audit.AuditContext;
-import org.kcdauditor.audit.ResolvedCluster;
+import org.kcdauditor.baseline.Baseline;
+import org.kcdauditor.baseline.Waiver;
 import org.kcdauditor.model.Finding;
 import org.kcdauditor.model.Operator;
 import org.kcdauditor.model.OperatorAccount;
