@@ -2,6 +2,7 @@ package org.kcdauditor.rules;
 
 import org.kcdauditor.audit.AuditContext;
 import org.kcdauditor.audit.ResolvedCluster;
+import org.kcdauditor.config.PolicyConfig;
 import org.kcdauditor.model.AdObject;
 import org.kcdauditor.model.Evidence;
 import org.kcdauditor.model.Severity;
@@ -15,11 +16,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
- * STALE_DELEGATION: a node delegates a policy service to a host that is not its peer or does not exist (a configured
- * node or file server that was not found excepted: HOST_NOT_FOUND reports it, and its entries are the ones needed once
- * it is joined again).
+ * STALE_DELEGATION: a node delegates a migration, cifs or other policy service to a host that is not its peer or does
+ * not exist (a configured node or file server that was not found excepted: HOST_NOT_FOUND reports it, and its entries
+ * are the ones needed once it is joined again).
  * An entry naming a host that does not exist is removed by the plan, as is one that names a peer with a port or white
  * space (the KDC never matches it); one naming an existing host that is not a configured peer may serve migration to
  * another cluster, so an administrator decides.
@@ -27,10 +29,10 @@ import java.util.stream.Collectors;
 public final class StaleDelegationRule implements Rule {
     static final RuleInfo INFO = new RuleInfo("STALE_DELEGATION", Severity.LOW, Category.HYGIENE,
             "A host delegates to a host that is not its peer",
-            "a node delegates a policy service to a host that is not its peer or does not exist (not a configured"
-                    + " node or file server that was not found: HOST_NOT_FOUND reports it, and the entry is needed once"
-                    + " it is joined again), or names a peer in a form the KDC never asks for (with a port or white"
-                    + " space)",
+            "a node delegates a migration, cifs or other policy service to a host that is not its peer or does not"
+                    + " exist (not a configured node or file server that was not found: HOST_NOT_FOUND reports it, and"
+                    + " the entry is needed once it is joined again), or names a peer in a form the KDC never asks for"
+                    + " (with a port or white space)",
             "Entries left behind for removed or moved nodes grant delegation nobody needs (least privilege)"
                     + " and hide the real state of the cluster in ADUC; a re-used host name would inherit the trust.",
             "MS-ADA2 2.219 msDS-AllowedToDelegateTo");
@@ -130,8 +132,9 @@ public final class StaleDelegationRule implements Rule {
 
     @Override
     public void evaluate(AuditContext ctx, FindingSink out) {
-        Set<String> services = ctx.policy().services().stream().map(s -> s.toLowerCase(Locale.ROOT))
-                .collect(Collectors.toSet());
+        // the policy's services, and always the migration service and cifs, even where the policy leaves one out
+        Set<String> services = Stream.concat(ctx.policy().services().stream(), PolicyConfig.DEFAULT_SERVICES.stream())
+                .map(s -> s.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
         Map<ResolvedCluster, Set<String>> missing = new IdentityHashMap<>();
         for (AdObject node : ctx.nodes()) {
             ResolvedCluster cluster = ctx.clusterOf(node);

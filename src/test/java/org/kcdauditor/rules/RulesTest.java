@@ -218,6 +218,17 @@ class RulesTest {
     }
 
     @Test
+    void staleMigrationOrCifsEntriesAreReportedAlsoWhenThePolicyLeavesTheServiceOut() {
+        // issue 2: STALE_DELEGATION fires for "a migration or cifs SPN", whatever policy.services requires
+        AdObject[] c = {host("HV01").delegatesTo("HV02", "HV03").entry("cifs/HV15").entry("cifs/HV02").build(),
+                host("HV02").delegatesTo("HV01", "HV03").build(), host("HV03").delegatesTo("HV01", "HV02").build()};
+        PolicyConfig migrationOnly = new PolicyConfig(List.of(MIG), null, null, null);
+        List<Finding> f = of(audit(List.of(HVC1), migrationOnly, c), "STALE_DELEGATION");
+        assertEquals(List.of("cifs/HV15"), f.stream().map(Finding::spn).toList(), f.toString());
+        assertEquals("HV15", f.get(0).peer());
+    }
+
+    @Test
     void anEntryNamingAPeerInAFormTheKdcNeverAsksForIsStale() {
         // with a port, or a trailing space: the KDC compares the whole SPN, so neither grants the pair anything
         AdObject[] c = healthyCluster();
