@@ -17,7 +17,7 @@ import java.util.Set;
 final class AuditOptions {
     @Option(names = "--out", paramLabel = "DIR",
             description = "Write into DIR (default: reports.dir from the config, else ./reports, in a new"
-                    + " <UTC yyyyMMdd-HHmmss>-<run id> folder).")
+                    + " <UTC yyyyMMdd-HHmmss>-<short run id> folder).")
     Path out;
 
     @Option(names = "--formats", split = ",", paramLabel = "FORMAT",
