@@ -38,6 +38,9 @@ final class AuditOptions {
     @Option(names = "--timings", description = "Print the time each stage took (collect, previous, import, evaluate, store, each writer).")
     boolean timings;
 
+    /** Whether {@link #prepareOut} made the {@code --out} folder (it did not exist). */
+    private boolean madeOut;
+
     /** The {@code reports:} options with {@code --change-ticket} when it is given (checked as the config key is). */
     ReportsConfig reports(ReportsConfig configured) {
         return ReportsConfig.withChangeTicket(configured, checkedTicket(changeTicket));
@@ -58,9 +61,24 @@ final class AuditOptions {
      */
     void prepareOut() throws IOException {
         if (out != null) {
+            madeOut |= !Files.isDirectory(out);
             Files.createDirectories(out);
             if (!Files.isWritable(out)) {
                 throw new AccessDeniedException(out.toString());
+            }
+        }
+    }
+
+    /**
+     * After a failed run: removes the {@code --out} folder {@link #prepareOut} made if the run left it empty, so that
+     * a run that failed before writing anything (an unreachable DC) leaves no trace where it was to write.
+     */
+    void dropOutIfLeftEmpty() {
+        if (madeOut) {
+            try {
+                Files.deleteIfExists(out);
+            } catch (IOException e) {
+                // not empty (a failed run's folder is in it) or not removable: kept
             }
         }
     }

@@ -74,6 +74,9 @@ final class RunCommand implements Callable<Integer> {
             outcome = underRunLock(cli, run, trigger, () -> AuditRun.installed(run, env, cli.clock(),
                     cli.home()).withTrigger(trigger)
                     .execute(options.out, formats, timings, progress));
+        } catch (Throwable failed) {
+            options.dropOutIfLeftEmpty();
+            throw failed;
         } finally {
             if (interactive) {
                 cli.terminal().print("\r\033[K");
