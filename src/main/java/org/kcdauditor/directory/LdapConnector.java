@@ -193,7 +193,7 @@ public final class LdapConnector {
                 String credentials = d.keytab() != null && !d.keytab().isBlank()
                         ? "check " + key + ".principal, " + key + ".keytab,"
                         : "no keytab is configured, so the ticket cache is used (" + ticketCache() + "): run"
-                        + " kinit -c FILE:/tmp/krb5cc_$(id -u) " + who + " as this user (Java reads FILE: caches"
+                        + " kinit -c " + fileCache() + " " + who + " as this user (Java reads FILE: caches"
                         + " only), or set " + key + ".keytab; check";
                 String root = rootMessage(e);
                 if (d.keytab() != null && !d.keytab().isBlank()
@@ -220,6 +220,18 @@ public final class LdapConnector {
         boolean file = colon < 0 || env.regionMatches(true, 0, "FILE:", 0, 5);
         return "KRB5CCNAME=" + env + (file ? "" : ", which Java cannot read: unset it or set"
                 + " KRB5CCNAME=FILE:/tmp/krb5cc_$(id -u)");
+    }
+
+    /** The FILE: cache for kinit to fill: the one KRB5CCNAME names if Java can read it, else /tmp/krb5cc_<uid>. */
+    private static String fileCache() {
+        String env = System.getenv("KRB5CCNAME");
+        if (env == null || env.isBlank()) {
+            return "FILE:/tmp/krb5cc_$(id -u)";
+        }
+        if (env.regionMatches(true, 0, "FILE:", 0, 5)) {
+            return "FILE:" + env.substring(5);
+        }
+        return env.indexOf(':') < 0 ? "FILE:" + env : "FILE:/tmp/krb5cc_$(id -u)";
     }
 
     /**

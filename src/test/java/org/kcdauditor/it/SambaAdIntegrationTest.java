@@ -867,7 +867,8 @@ class SambaAdIntegrationTest {
         assertEquals(1, none.exit(), none.where());
         assertTrue(none.err().contains("Kerberos (GSSAPI) bind as " + principal + " failed")
                 && none.err().contains("the ticket cache is used (KRB5CCNAME=FILE:" + tmp.resolve("no-kinit-yet"))
-                && none.err().contains("run kinit -c FILE:/tmp/krb5cc_$(id -u) " + principal), none.where());
+                && none.err().contains("run kinit -c FILE:" + tmp.resolve("no-kinit-yet") + " " + principal),
+                "kinit into the cache KRB5CCNAME names, the one Java reads: " + none.where());
         assertEquals(1, none.err().strip().lines().count(), none.where());
     }
 
