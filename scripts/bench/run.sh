@@ -207,6 +207,7 @@ for N in "${SIZES[@]}"; do
   python3 "$HERE/summarize.py" --dir "$D" --hosts "$N" --others "$OTHERS" --repeat "$REPEAT" \
     --stamps "$t0" "$t1" "$t2" \
     --nopage-count "$NOPAGE" --formats "$USED_FORMATS" --requested-formats "$FORMATS" --load "$LOAD0" "$(cut -d" " -f1-3 /proc/loadavg)" --audit-cmd "${AUDIT[*]}" --root "$ROOT" \
+    --floor-filter "$FILTER" --floor-attrs "${ATTRS[*]}" \
     --heap "$SIZE_HEAP" \
     --out "$RESULTS/hosts-$N.json"
 done

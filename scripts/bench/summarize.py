@@ -170,8 +170,7 @@ def summarize(a):
                   "ldifBytes": os.path.getsize(os.path.join(d, "data.ldif")),
                   "nonPagedSearchReturned": a.nopage_count,
                   "server": "OpenLDAP slapd, mdb, 127.0.0.1, size.pr=1000 for non-admin binds"},
-        "floor": {"command": "ldapsearch -x -LLL -E pr=1000/noprompt '(|(objectClass=computer)(servicePrincipalName=*))'"
-                             " <14 audit attributes> > file",
+        "floor": {"command": "ldapsearch -x -LLL -E pr=1000/noprompt '%s' %s > file" % (a.floor_filter, a.floor_attrs),
                   "wallSeconds": floor_s, "runs": floors},
         "audit": {"command": a.audit_cmd + " run --config kcd-audit.yaml --out DIR --formats " + a.formats
                              + " --timings",
@@ -267,6 +266,8 @@ def main():
     ap.add_argument("--requested-formats")
     ap.add_argument("--load", nargs=2, help="/proc/loadavg (1, 5, 15 min) before and after")
     ap.add_argument("--audit-cmd")
+    ap.add_argument("--floor-filter", help="the floor's filter, as run.sh passed it to ldapsearch")
+    ap.add_argument("--floor-attrs", help="the floor's attributes (space-separated), as run.sh passed them")
     ap.add_argument("--heap", default="-")
     ap.add_argument("--root")
     ap.add_argument("--out")
