@@ -324,7 +324,7 @@ public final class LdapConnector {
                 || lower.contains("handshake") || lower.contains("hostname") || lower.contains("host name")
                 || lower.contains("ssl") || lower.contains("tls"))) {
             String hint = lower.contains("hostname") || lower.contains("host name")
-                    ? "put a name the certificate lists into directory.url"
+                    ? "put a name the certificate lists into " + key + ".url"
                     : "set " + key + ".trustStore to a PKCS#12 or JKS file holding the CA that signed the DC's certificate";
             return where + ": TLS failed: " + stripStop(detail) + " — " + hint;
         }

@@ -48,6 +48,15 @@ class ConnectMessagesTest {
     }
 
     @Test
+    void aHostNameTheCertificateLacksNamesTheUrlKeyOfItsDirectory() {
+        String s = LdapConnector.describeConnect(WHERE, new LDAPException(ResultCode.CONNECT_ERROR, "cannot connect",
+                new javax.net.ssl.SSLHandshakeException("Hostname verification failed because the expected hostname"
+                        + " 'vm' was not found in peer certificate 'subject='CN=dc1.fabrikam.com''")), true,
+                "directories.fabrikam");
+        assertTrue(s.endsWith(" — put a name the certificate lists into directories.fabrikam.url"), s);
+    }
+
+    @Test
     void ldapsOnAPlainPortAndNoStartTlsAreToldApart() {
         assertTrue(say(ResultCode.CONNECT_ERROR, "cannot connect", new javax.net.ssl.SSLException(
                 "Unsupported or unrecognized SSL message")).contains("the server did not answer TLS on this port"));
