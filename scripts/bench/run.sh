@@ -43,6 +43,12 @@ HEAP=${BENCH_HEAP:-512m}
 RESULTS=${BENCH_RESULTS:-$ROOT/bench/results}
 SIZES=("$@")
 [ ${#SIZES[@]} -eq 0 ] && SIZES=(1000)
+case "${1:-}" in -h|--help) sed -n '2,/^set -euo/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'; exit 0 ;; esac
+for N in "${SIZES[@]}"; do
+  [[ "$N" =~ ^[1-9][0-9]*$ ]] || {
+    echo "run.sh: '$N' is not a number of hosts; usage: scripts/bench/run.sh [HOSTS...] (e.g. 1000 5000 20000; --help)" >&2
+    exit 2; }
+done
 
 BIND_DN="CN=svc-kcdaudit,OU=Service Accounts,DC=contoso,DC=com"
 BIND_PW="bench-Pa55word"
