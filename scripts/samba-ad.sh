@@ -518,5 +518,5 @@ case "$cmd" in
     down) do_down ;;
     status) do_status ;;
     purge) do_down; [ -f "$DIR/.kcd-samba" ] || [ ! -e "$DIR" ] || die "$DIR was not made by this script; not deleting it"; rm -rf "$DIR"; log "removed $DIR" ;;
-    *) sed -n '2,/^set /p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'; [ -z "$cmd" ] || [ "$cmd" = help ] || [ "$cmd" = -h ] || exit 2 ;;
+    *) sed -n '2,/^set /p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'; [ -z "$cmd" ] || [ "$cmd" = help ] || [ "$cmd" = -h ] || [ "$cmd" = --help ] || exit 2 ;;
 esac
