@@ -295,4 +295,27 @@ class DecisionPageTest {
         assertTrue(first.contains(v.plan().validate().size() + " test moves (2 of them directions that work today,"
                 + " from a host whose delegation mode changes), each started on its source node"), first);
     }
+    /**
+     * HV13 gets a new password (a directory change) and has live migration enabled, HV02 gets Kerberos: page 1 counts
+     * the migration settings of both hosts, not only of the one whose directory object is left alone, and says that
+     * the script leaves several commands on them.
+     */
+    @Test
+    void pageOneCountsEveryHostWhoseMigrationSettingChanges() throws Exception {
+        FindingsDocument doc = Fixtures.withFindings(Fixtures.demo(), List.of(
+                TestFindings.of("MIGRATION_AUTH_NOT_KERBEROS", Severity.HIGH, "HVC1", "HV02", null, null, "HV02"
+                        + " authenticates live migrations with CredSSP.", org.kcdauditor.model.Evidence.builder().build(),
+                        new org.kcdauditor.remedy.Action.SetMigrationAuthentication("HV02")),
+                TestFindings.of("MIGRATION_DISABLED", Severity.MEDIUM, "HVC2", "HV13", null, null, "Live migration is"
+                        + " disabled on HV13.", org.kcdauditor.model.Evidence.builder().build(),
+                        new org.kcdauditor.remedy.Action.EnableMigration("HV13"))));
+        ReportView v = ReportView.of(doc);
+        assertTrue(v.plan().onHosts().stream().anyMatch(a -> a instanceof org.kcdauditor.remedy.Action.ResetMachinePassword
+                && a.subject().equals("HV13")), "the demo resets HV13's password: " + v.plan().onHosts());
+        String first = PdfReportWriterTest.text(PdfReportWriterTest.render(doc, 16), 1, 1).replaceAll("\\s+", " ");
+        assertTrue(first.contains("The proposed change: " + v.plan().objectsChanged() + " objects in Active Directory,"
+                + " the migration settings of 2 hosts"), first);
+        assertTrue(first.contains("and on 2 hosts by commands run there, which the script does not run (runbook.md"
+                + " lists them)"), first);
+    }
 }

@@ -342,11 +342,15 @@ final class DecisionPage {
     private static void change(List<Element> out, ReportView view, PdfReportWriter.Fonts f, int rows) {
         Paragraph h = heading("The proposed change:", f.h2, 4);
         int objectsChanged = view.plan().objectsChanged();
-        long hostOnly = view.objectChanges().stream().filter(o -> !o.directory()).count();
+        // every host whose live-migration setting changes, also one whose directory object changes too (HV13: a new
+        // password in the directory, migration enabled on the host)
+        long settings = view.plan().onHosts().stream().filter(a -> !(a instanceof Action.ResetMachinePassword))
+                .map(a -> a.subject().toLowerCase(Locale.ROOT)).distinct().count();
         List<ObjectChange> objects = view.objectChanges();
         if (!objects.isEmpty()) {
-            h.add(new Chunk("   " + Words.plural(objectsChanged, "object") + " in Active Directory" + (hostOnly == 0
-                    ? "" : ", the migration setting of " + Words.plural(hostOnly, "host")), f.muted));
+            h.add(new Chunk("   " + Words.plural(objectsChanged, "object") + " in Active Directory" + (settings == 0
+                    ? "" : ", the migration " + (settings == 1 ? "setting" : "settings") + " of "
+                    + Words.plural(settings, "host")), f.muted));
         }
         out.add(h);
         if (objects.isEmpty()) {
@@ -385,11 +389,14 @@ final class DecisionPage {
         long working = view.plan().validate().stream().filter(RemediationPlan.Pair::working).count();
         long modeChanges = view.plan().validate().stream().filter(RemediationPlan.Pair::working)
                 .map(p -> p.from().toLowerCase(Locale.ROOT)).distinct().count();
-        long onHosts = view.plan().onHosts().stream().map(Action.OnHost::subject).distinct().count();
+        long onHosts = view.plan().onHosts().stream().map(a -> a.subject().toLowerCase(Locale.ROOT)).distinct()
+                .count();
+        boolean oneCommand = view.plan().onHosts().size() == 1;
         Paragraph how = new Paragraph("Made with remediation.ps1 -Apply (it records what it changes; -Rollback"
                 + " reverts exactly that) or by hand from runbook.md" + (onHosts == 0 ? "" : ", and on "
-                + Words.plural(onHosts, "host") + " by a command run there, which the script does not run (runbook.md"
-                + " lists it)") + "; no reboot, no VM downtime. Validation: "
+                + Words.plural(onHosts, "host") + (oneCommand ? " by a command" : " by commands") + " run there, which"
+                + " the script does not run (runbook.md lists " + (oneCommand ? "it)" : "them)"))
+                + "; no reboot, no VM downtime. Validation: "
                 + (validate == 0 ? "" : Words.plural(validate, "test move") + (working == 0 ? "" : " (" + working
                 + (working == 1 ? " of them a direction that works today" : " of them directions that work today")
                 + (modeChanges == 1 ? ", from a host whose delegation mode changes)"
