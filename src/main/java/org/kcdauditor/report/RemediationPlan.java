@@ -520,9 +520,19 @@ public final class RemediationPlan {
             }
         });
         return new RemediationPlan(policy, first, doc.directory() == null ? null : doc.directory().dc(), servers,
-                directoryOfHost, List.copyOf(hosts), List.copyOf(unregister.values()), List.copyOf(onHosts.values()),
+                directoryOfHost, List.copyOf(hosts), List.copyOf(unregister.values()), byHost(onHosts.values()),
                 List.copyOf(refused), List.copyOf(validate),
                 List.copyOf(purgeHosts), List.copyOf(decisions), rules, Set.copyOf(settled), Set.copyOf(open));
+    }
+
+    /**
+     * The steps on the hosts, those of one host together (in the order of its first step): the administrator does
+     * everything on a host in one session instead of coming back to it (HV13: new password, then migration enabled).
+     */
+    static List<Action.OnHost> byHost(java.util.Collection<Action.OnHost> steps) {
+        Map<String, List<Action.OnHost>> grouped = new LinkedHashMap<>();
+        steps.forEach(a -> grouped.computeIfAbsent(key(a.subject()), k -> new ArrayList<>()).add(a));
+        return grouped.values().stream().flatMap(List::stream).toList();
     }
 
     /** {@code OU=Hyper-V,DC=contoso,DC=com} → {@code DC=contoso,DC=com}. */
