@@ -469,6 +469,14 @@ public final class RemediationPlan {
             String what = named.isEmpty() ? m.what() : m.what() + " Of these, " + String.join(" and ", named)
                     + (waivedCauses.values().stream().mapToInt(Integer::intValue).sum() == 1 ? " is" : " are")
                     + " waived (the plan leaves them out): they keep their pairs failing until the waiver ends.";
+            // findings named beside a failure they do not explain (a network error on a pair that is also blocked):
+            // where the plan fixes them all, the decision says so, so that no one looks for another step to fix them
+            List<String> related = causes.isEmpty() && f.hasEvidence() && f.evidence().relatedFindings() != null
+                    ? f.evidence().relatedFindings() : List.of();
+            if (!related.isEmpty() && related.stream().allMatch(settled::contains)) {
+                what = what + " The change fixes " + (related.size() == 1 ? "that finding" : "those findings")
+                        + " itself; the check is what stays to do.";
+            }
             decisions.add(new Decision(f, what, m.proposed(), coversFlags ? h.name() : null, !named.isEmpty()));
             open.add(f.id());
         }

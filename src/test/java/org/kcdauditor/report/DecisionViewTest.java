@@ -246,4 +246,27 @@ class DecisionViewTest {
                 svc.loses());
         assertEquals(v.plan().objectsChanged(), v.objectChanges().stream().filter(ObjectChange::directory).count());
     }
+
+    /**
+     * The demo's network failure HV13 -> HV11 names AES_KEYS_MISSING and MIGRATION_DISABLED on HV13 as failing the
+     * pair too; the plan fixes both on the host, so the decision says that what stays is the check.
+     */
+    @Test
+    void aFailureTheDelegationDoesNotExplainSaysThatThePlanFixesTheFindingsNamedBesideIt() {
+        FindingsDocument d = Fixtures.demo();
+        Finding aes = d.findings().stream().filter(f -> "AES_KEYS_MISSING".equals(f.rule()) && "HV13".equals(f.host()))
+                .findFirst().orElseThrow();
+        Finding disabled = TestFindings.of("MIGRATION_DISABLED", Severity.MEDIUM, "HVC2", "HV13", null, null,
+                "Live migration is disabled on HV13.", Evidence.builder().build(), new Action.EnableMigration("HV13"));
+        Finding network = TestFindings.of("MIGRATION_FAILURE_OBSERVED", Severity.HIGH, "HVC2", "HV13", "HV11", null,
+                "1 failed migration event HV13 -> HV11 [NETWORK 0x80072746]; delegation cannot explain this failure.",
+                Evidence.builder().delegationExplains(false).relatedFindings(List.of(aes.id(), disabled.id())).build(),
+                new Action.Manual("Check the migration networks; and fix the 1 AES_KEYS_MISSING and 1"
+                        + " MIGRATION_DISABLED findings."));
+        RemediationPlan plan = RemediationPlan.of(Fixtures.withFindings(d, List.of(disabled, network)));
+        RemediationPlan.Decision dec = plan.decisions().stream().filter(x -> x.finding().id().equals(network.id()))
+                .findFirst().orElseThrow();
+        assertEquals("Check the migration networks; and fix the 1 AES_KEYS_MISSING and 1 MIGRATION_DISABLED findings."
+                + " The change fixes those findings itself; the check is what stays to do.", dec.what());
+    }
 }
