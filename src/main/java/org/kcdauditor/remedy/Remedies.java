@@ -21,6 +21,11 @@ import java.util.stream.Collectors;
  * is named for a fix by hand instead of being put into a command.
  */
 public final class Remedies {
+    /** Said after a Windows computer's encryption types: the computer writes them itself from a policy. */
+    private static final String WINDOWS_WRITES_TYPES = " A Windows computer writes this value itself from the policy"
+            + " 'Network security: Configure encryption types allowed for Kerberos': make sure that policy allows AES"
+            + " too.";
+
     public static final String ADUC_ANY = "Use any authentication protocol";
     public static final String ADUC_KERBEROS = "Use Kerberos only";
     static final String AFTER_CHANGE = "then replicate and purge the hosts' tickets (" + Commands.PURGE_TICKETS + ")";
@@ -49,8 +54,12 @@ public final class Remedies {
     /** The sentence for one action, its command from {@code commands}. */
     public static String describe(Action a, Commands commands) {
         if (a instanceof Manual m) {
+            // encryption types are proposed, not set, only for an account that is not Windows (a NAS, a Samba server):
+            // the sentence about the Windows policy that writes them does not concern it
             return m.proposed().isEmpty() ? m.what() : m.what() + " " + m.proposed().stream()
-                    .map(p -> describe(p, commands)).collect(Collectors.joining(" "));
+                    .map(p -> p instanceof Action.SetEncryptionTypes ? describe(p, commands)
+                            .replace(WINDOWS_WRITES_TYPES, "") : describe(p, commands))
+                    .collect(Collectors.joining(" "));
         }
         String command = commands.powershell(a); // the runbook's and the script's command, written once
         if (a instanceof AddDelegation d) {
@@ -88,9 +97,7 @@ public final class Remedies {
                     + typed(command, t.host(), "userAccountControl")
                     : " (msDS-SupportedEncryptionTypes " + t.value() + ": " + names + ")" + (t.clearDesOnly() ? " and clear 'Use only Kerberos DES encryption types'"
                     : "") + typed(command, t.host(), "msDS-SupportedEncryptionTypes");
-            return "Allow AES for " + t.host() + change + ". A Windows computer writes this value itself from the policy"
-                    + " 'Network security: Configure encryption types allowed for Kerberos': make sure that policy"
-                    + " allows AES too.";
+            return "Allow AES for " + t.host() + change + "." + WINDOWS_WRITES_TYPES;
         } else if (a instanceof Action.ResetMachinePassword r) {
             return "On " + r.host() + ", in an elevated PowerShell, reset its computer account password so the"
                     + " account gets AES keys" + typed(command, r.host(), "the computer account") + "; then purge its"
