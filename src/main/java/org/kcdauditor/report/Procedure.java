@@ -320,7 +320,7 @@ public final class Procedure {
 
     /** What a host command does, in words. */
     /** What the host steps do, from the kinds of step the plan has: "reset computer passwords (AES keys) and …". */
-    static String onHostsInWords(List<Action.OnHost> steps) {
+    public static String onHostsInWords(List<Action.OnHost> steps) {
         List<String> parts = new ArrayList<>();
         if (steps.stream().anyMatch(a -> a instanceof Action.ResetMachinePassword)) {
             parts.add("reset computer passwords (AES keys)");

@@ -317,5 +317,11 @@ class DecisionPageTest {
                 + " the migration settings of 2 hosts"), first);
         assertTrue(first.contains("and on 2 hosts by commands run there, which the script does not run (runbook.md"
                 + " lists them)"), first);
+        String summary = PdfReportWriterTest.text(PdfReportWriterTest.render(doc, 16), 2, 3).replaceAll("\\s+", " ");
+        assertTrue(summary.contains("Proposed change: update " + v.plan().objectsChanged() + " objects in Active"
+                + " Directory"), summary);
+        assertTrue(summary.contains("On 2 hosts, by commands run there (runbook.md, On the hosts): reset computer"
+                + " passwords (AES keys), set Kerberos as the live-migration authentication and enable live migration."),
+                summary);
     }
 }
