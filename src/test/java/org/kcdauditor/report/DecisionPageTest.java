@@ -324,4 +324,32 @@ class DecisionPageTest {
                 + " passwords (AES keys), set Kerberos as the live-migration authentication and enable live migration."),
                 summary);
     }
+
+    /**
+     * A direction to a file server that the change fixes (the demo's HV02 -> NAS02, HV02 getting Kerberos for
+     * migrations) has no test move: page 1 names it where it counts the moves.
+     */
+    @Test
+    void aFixedDirectionToAFileServerIsNamedBesideTheTestMoves() throws Exception {
+        Finding credssp = TestFindings.of("MIGRATION_AUTH_NOT_KERBEROS", Severity.HIGH, "HVC1", "HV02", null, null,
+                "HV02 authenticates live migrations with CredSSP.", org.kcdauditor.model.Evidence.builder().build(),
+                new org.kcdauditor.remedy.Action.SetMigrationAuthentication("HV02"));
+        com.fasterxml.jackson.databind.node.ObjectNode tree = FindingsJson.MAPPER.valueToTree(
+                Fixtures.withFindings(Fixtures.demo(), List.of(credssp)));
+        for (com.fasterxml.jackson.databind.JsonNode c : tree.get("clusters")) {
+            for (com.fasterxml.jackson.databind.JsonNode p : c.get("matrix")) {
+                if (p.get("from").asText().equals("HV02") && p.get("to").asText().equals("NAS01")) {
+                    ((com.fasterxml.jackson.databind.node.ObjectNode) p).set("blockers", FindingsJson.MAPPER
+                            .valueToTree(List.of(new FindingsDocument.BlockerDoc("MIGRATION_AUTH_NOT_KERBEROS",
+                                    credssp.id()))));
+                }
+            }
+        }
+        FindingsDocument doc = FindingsJson.MAPPER.treeToValue(tree, FindingsDocument.class);
+        String first = PdfReportWriterTest.text(PdfReportWriterTest.render(doc, 16), 1, 1).replaceAll("\\s+", " ");
+        assertTrue(first.contains("each started on its source node (the fixed direction HV02→NAS01 goes to a file"
+                + " server, which no live migration targets: no move tests it); then"), first);
+        assertFalse(PdfReportWriterTest.text(PdfReportWriterTest.render(Fixtures.demo(), 16), 1, 1).contains("file"
+                + " server, which no live migration"), "the demo document fixes no direction to a file server");
+    }
 }

@@ -392,6 +392,15 @@ final class DecisionPage {
         long onHosts = view.plan().onHosts().stream().map(a -> a.subject().toLowerCase(Locale.ROOT)).distinct()
                 .count();
         boolean oneCommand = view.plan().onHosts().size() == 1;
+        // a fixed direction to a file server has no test move (no VM migrates to a file server): said, so that the
+        // moves do not fall one short of the directions the change fixes without a word
+        List<String> toFileServers = view.clusters().stream().flatMap(c -> c.failing().stream())
+                .filter(c -> c.fixedByChange() && c.pair().fileServer()).map(c -> c.from() + "→" + c.to()).toList();
+        String fileServers = toFileServers.isEmpty() ? "" : " (the fixed " + (toFileServers.size() == 1
+                ? "direction " + toFileServers.get(0) + " goes" : "directions " + String.join(", ",
+                toFileServers.subList(0, Math.min(3, toFileServers.size()))) + (toFileServers.size() > 3 ? " and "
+                + (toFileServers.size() - 3) + " more" : "") + " go") + " to a file server, which no live migration"
+                + " targets: no move tests " + (toFileServers.size() == 1 ? "it" : "them") + ")";
         Paragraph how = new Paragraph("Made with remediation.ps1 -Apply (it records what it changes; -Rollback"
                 + " reverts exactly that) or by hand from runbook.md" + (onHosts == 0 ? "" : ", and on "
                 + Words.plural(onHosts, "host") + (oneCommand ? " by a command" : " by commands") + " run there, which"
@@ -400,7 +409,8 @@ final class DecisionPage {
                 + (validate == 0 ? "" : Words.plural(validate, "test move") + (working == 0 ? "" : " (" + working
                 + (working == 1 ? " of them a direction that works today" : " of them directions that work today")
                 + (modeChanges == 1 ? ", from a host whose delegation mode changes)"
-                : ", from hosts whose delegation mode changes)")) + ", each started on its source node; then ")
+                : ", from hosts whose delegation mode changes)")) + ", each started on its source node"
+                + fileServers + "; then ")
                 + (Procedure.recordsBaseline(view.doc(), view.plan()) ? "the new baseline recorded (kcd-audit baseline"
                 + " capture) and " : "") + "kcd-audit preflight"
                 + " for each cluster" + (view.clusters().stream().allMatch(ClusterView::goAfter) ? " must say GO."
