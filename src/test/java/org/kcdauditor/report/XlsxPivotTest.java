@@ -118,6 +118,18 @@ class XlsxPivotTest {
                 "the rows add up to the totals, as on the Summary");
     }
 
+    /** The Clusters sheet's Status ("Action required") is not cut in its column, as it is not on the Summary. */
+    @Test
+    void theClustersSheetsStatusFitsItsColumn() {
+        XSSFSheet sh = wb.getSheet("Clusters");
+        int status = headers(sh).indexOf("Status");
+        for (int r = 1; r <= sh.getLastRowNum(); r++) {
+            String label = sh.getRow(r).getCell(status).getStringCellValue();
+            assertTrue(sh.getColumnWidth(status) >= (label.length() + 2) * 256, "row " + r + ": '" + label
+                    + "' in a column " + sh.getColumnWidth(status) / 256 + " characters wide");
+        }
+    }
+
     @Test
     void findingsCarryRunStatusAndWaiverColumnsForMonthAfterMonth() {
         XSSFSheet sh = wb.getSheet("Findings");

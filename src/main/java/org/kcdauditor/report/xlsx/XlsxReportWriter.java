@@ -313,6 +313,7 @@ public final class XlsxReportWriter implements ReportWriter {
         for (int i = 1; i < cols.length; i++) {
             sh.setColumnWidth(i, Math.max(10, cols[i].length() + 3) * 256);
         }
+        sh.setColumnWidth(7, 17 * 256); // Status: "Action required", as on the Summary
         sh.setColumnWidth(14, 40 * 256);
         table(sh, "Clusters", cols, r - 1);
     }
