@@ -364,4 +364,33 @@ class XlsxReportWriterTest {
         assertNotNull(color, "cell " + c.getAddress() + " has a fill");
         return color.getARGBHex().substring(2);
     }
+
+    /**
+     * The demo's baseline line (a full path, the capturing run's id, the approver) is longer than the merged value
+     * cells: it wraps onto a taller row instead of being cut at column G.
+     */
+    @Test
+    void aLongBaselineLineOnTheSummaryWraps() throws Exception {
+        FindingsDocument h = Fixtures.withHistory(Fixtures.demo());
+        HistorySections.BaselineDoc b = new HistorySections.BaselineDoc("/srv/kcd-audit/config/production/baseline.yaml",
+                java.time.Instant.parse("2026-11-01T06:00:00Z"), "7f3a9c2e-5b1d-4e8f-9a60-1c2d3e4f5a6b", "jdoe", 7,
+                List.of());
+        FindingsDocument doc = h.withHistory(new HistorySections.Sections(h.history(), b, h.patches(), h.events(),
+                h.imports()));
+        try (XSSFWorkbook wb = render(doc)) {
+            XSSFSheet sh = wb.getSheet("Summary");
+            XSSFRow row = null;
+            for (int r = 0; r <= sh.getLastRowNum(); r++) {
+                XSSFRow x = sh.getRow(r);
+                if (x != null && x.getCell(0) != null && "Baseline".equals(x.getCell(0).getStringCellValue())) {
+                    row = x;
+                }
+            }
+            assertNotNull(row, "the Summary has a Baseline line");
+            String value = row.getCell(1).getStringCellValue();
+            assertTrue(value.contains("from run 7f3a9c2e-5b1d-4e8f-9a60-1c2d3e4f5a6b, approved by jdoe, 7 hosts"), value);
+            assertTrue(row.getCell(1).getCellStyle().getWrapText(), "the value wraps: " + value);
+            assertTrue(row.getHeightInPoints() > sh.getDefaultRowHeightInPoints(), "on a row tall enough for it");
+        }
+    }
 }

@@ -185,12 +185,12 @@ public final class XlsxReportWriter implements ReportWriter {
             r = kv(sh, r, "Baseline", b.path() + " captured " + (b.capturedAt() == null ? "?" : Words.time(b.capturedAt()))
                     + (b.capturedFrom() == null ? "" : " from run " + b.capturedFrom())
                     + (b.approvedBy() == null ? "" : ", approved by " + b.approvedBy()) + ", "
-                    + Words.plural(b.hosts(), "host"), st.text, st);
+                    + Words.plural(b.hosts(), "host"), st.wrap, st);
         }
         if (doc.history() != null) {
             r = kv(sh, r, "Previous run", doc.history().previousRunId() + " finished "
                     + Words.time(doc.history().previousFinishedAt()) + ": " + doc.history().newFindings().size()
-                    + " new, " + doc.history().resolvedFindings().size() + " resolved findings", st.text, st);
+                    + " new, " + doc.history().resolvedFindings().size() + " resolved findings", st.wrap, st);
         }
         r++;
         text(sh.createRow(r++), 0, "Findings by severity", st.h2);
