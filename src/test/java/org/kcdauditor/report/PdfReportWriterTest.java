@@ -443,4 +443,17 @@ class PdfReportWriterTest {
         assertTrue(first.contains("1 of 3 clusters is NO-GO; 1 more has findings to clean up;"), first);
         assertFalse(first.contains("attention"), first);
     }
+
+    /**
+     * The severity headings of the findings say what their rules have in common: MEDIUM holds a node with live
+     * migration disabled (its moves fail) beside policy and baseline deviations; LOW holds checks (a file server's
+     * encryption types), patch skew and waivers to review beside stale entries.
+     */
+    @Test
+    void theSeverityHeadingsFitTheRulesUnderThem() throws Exception {
+        String all = text(render(Fixtures.demo(), 16), 1, 99).replaceAll("\\s+", " ");
+        assertTrue(all.contains(" – deviates from the policy or the baseline, or fails some moves"), all);
+        assertTrue(all.contains(" – to review: clean-up, checks and drift"), all);
+        assertFalse(all.contains("deviates from the delegation policy") || all.contains("stale or superfluous"), all);
+    }
 }

@@ -619,8 +619,9 @@ public final class PdfReportWriter implements ReportWriter {
     private static String sevMeaning(Severity sev) {
         return switch (sev) {
             case HIGH -> "live migration fails, or delegation is unsafe";
-            case MEDIUM -> "deviates from the delegation policy";
-            case LOW -> "clean-up: stale or superfluous entries";
+            // MEDIUM also holds a node with live migration disabled, LOW a file server's encryption types to check
+            case MEDIUM -> "deviates from the policy or the baseline, or fails some moves";
+            case LOW -> "to review: clean-up, checks and drift";
             case INFO -> "for information";
         };
     }
