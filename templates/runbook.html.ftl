@@ -76,7 +76,8 @@ Delegation policy: protocol transition “${policy.protocolTransition}” (ADUC:
 <#if !hasChanges>
 <p class="card"><strong>No directory change is needed.</strong><#if decisions?has_content> Review the findings under “${phase.decide.title}” below.</#if></p>
 <#else>
-<p>Objects to change: <#list objects as o><strong>${o}</strong><#sep>, </#list>.</p>
+<p>Objects to change: <#list objects as o><strong>${o}</strong><#sep>, </#list>.<#if settingHosts?has_content>
+Host settings to change (step ${phase.hosts.number}): <#list settingHosts as h><strong>${h}</strong><#sep>, </#list>.</#if></p>
 <#if !scriptBeside>
 <p>remediation.ps1, which the steps below name, was not written with this runbook: if it is not in this folder, <code>kcd-audit report --from &lt;this run’s folder&gt; --formats ps1</code> writes it from the same findings.</p>
 </#if>

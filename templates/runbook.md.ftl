@@ -37,6 +37,9 @@ History context:
 </#if>
 <#if hasChanges>
 Objects to change: <#list objects as o>${o}<#sep>, </#list>.
+<#if settingHosts?has_content>
+Host settings to change (step ${phase.hosts.number}): <#list settingHosts as h>${h}<#sep>, </#list>.
+</#if>
 <#if !scriptBeside>
 
 remediation.ps1, which the steps below name, was not written with this runbook: if it is not in this folder, `kcd-audit report --from <this run's folder> --formats ps1` writes it from the same findings.

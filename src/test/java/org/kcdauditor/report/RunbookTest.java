@@ -645,4 +645,24 @@ class RunbookTest {
         String html = render(RunbookWriter.html(new TemplateRenderer(TEMPLATES)), Fixtures.demo());
         assertTrue(html.contains("is exported for rollback (" + where + "):"), html);
     }
+
+    /** The runbook names the hosts whose live-migration setting changes beside the objects the change ticket names. */
+    @Test
+    void theHostsWhoseSettingChangesAreNamedBesideTheObjects() throws Exception {
+        FindingsDocument doc = Fixtures.withFindings(Fixtures.demo(), List.of(
+                TestFindings.of("MIGRATION_AUTH_NOT_KERBEROS", Severity.HIGH, "HVC1", "HV02", null, null, "HV02"
+                        + " authenticates live migrations with CredSSP.", Evidence.builder().build(),
+                        new Action.SetMigrationAuthentication("HV02")),
+                TestFindings.of("MIGRATION_DISABLED", Severity.MEDIUM, "HVC2", "HV13", null, null, "Live migration is"
+                        + " disabled on HV13.", Evidence.builder().build(), new Action.EnableMigration("HV13"))));
+        String md = render(RunbookWriter.markdown(new TemplateRenderer(TEMPLATES)), doc);
+        java.util.regex.Matcher on = java.util.regex.Pattern.compile("## (\\d+)\\. On the host").matcher(md);
+        assertTrue(on.find(), md);
+        assertTrue(md.contains("\nHost settings to change (step " + on.group(1) + "): HV13, HV02.\n"), md);
+        String html = render(RunbookWriter.html(new TemplateRenderer(TEMPLATES)), doc);
+        assertTrue(html.contains("Host settings to change (step " + on.group(1) + "): <strong>HV13</strong>,"
+                + " <strong>HV02</strong>.</p>"), html);
+        assertFalse(render(RunbookWriter.markdown(new TemplateRenderer(TEMPLATES)), Fixtures.demo())
+                .contains("Host settings to change"), "a password reset alone is a directory object's change");
+    }
 }
