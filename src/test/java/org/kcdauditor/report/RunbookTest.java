@@ -665,4 +665,25 @@ class RunbookTest {
         assertFalse(render(RunbookWriter.markdown(new TemplateRenderer(TEMPLATES)), Fixtures.demo())
                 .contains("Host settings to change"), "a password reset alone is a directory object's change");
     }
+
+    /**
+     * The demo logged a network failure HV13 -> HV11 that delegation cannot explain and the change does not fix: the
+     * test move of that direction says so, so that a failure there is not read as missing delegation.
+     */
+    @Test
+    void aTestMoveOnADirectionWithANetworkFailureSaysSo() throws Exception {
+        FindingsDocument doc = Fixtures.withFindings(Fixtures.demo(), List.of(TestFindings.of(
+                "MIGRATION_FAILURE_OBSERVED", Severity.HIGH, "HVC2", "HV13", "HV11", null, "1 failed migration event"
+                        + " HV13 -> HV11 [NETWORK 0x80072746]; delegation cannot explain this failure.",
+                Evidence.builder().delegationExplains(false).classifications(List.of("NETWORK 0x80072746")).build(),
+                new Action.Manual("Check the migration networks."))));
+        String md = render(RunbookWriter.markdown(new TemplateRenderer(TEMPLATES)), doc);
+        java.util.regex.Matcher decide = java.util.regex.Pattern.compile("## (\\d+)\\. Needs a decision").matcher(md);
+        assertTrue(decide.find(), md);
+        String note = "a NETWORK 0x80072746 failure was logged on this direction, which delegation cannot explain: if the"
+                + " move fails that way again, see step " + decide.group(1);
+        assertTrue(md.contains("- [ ] HV13 → HV11 (cluster HVC2), on HV13 (" + note + "):"), md);
+        assertFalse(md.contains("- [ ] HV13 → HV12 (cluster HVC2), on HV13 ("), "only that direction: " + md);
+        assertTrue(render(RunbookWriter.html(new TemplateRenderer(TEMPLATES)), doc).contains(note));
+    }
 }
