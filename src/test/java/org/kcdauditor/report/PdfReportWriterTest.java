@@ -456,4 +456,50 @@ class PdfReportWriterTest {
         assertTrue(all.contains(" – to review: clean-up, checks and drift"), all);
         assertFalse(all.contains("deviates from the delegation policy") || all.contains("stale or superfluous"), all);
     }
+
+    /**
+     * A bullet of the executive summary is not cut at a page's foot: the demo's "If not approved" started two lines
+     * above the foot of page 2 and ended on page 3, once the proposed change named the steps on the hosts.
+     */
+    @Test
+    void noBulletOfTheExecutiveSummaryIsCutAtAPageFoot() throws Exception {
+        List<Finding> onHosts = List.of(
+                TestFindings.of("MIGRATION_AUTH_NOT_KERBEROS", Severity.HIGH, "HVC1", "HV02", null, null, "HV02"
+                        + " authenticates live migrations with CredSSP.", org.kcdauditor.model.Evidence.builder().build(),
+                        new org.kcdauditor.remedy.Action.SetMigrationAuthentication("HV02")),
+                TestFindings.of("MIGRATION_DISABLED", Severity.MEDIUM, "HVC2", "HV13", null, null, "Live migration is"
+                        + " disabled on HV13.", org.kcdauditor.model.Evidence.builder().build(),
+                        new org.kcdauditor.remedy.Action.EnableMigration("HV13")));
+        List<FindingsDocument> docs = List.of(Fixtures.demo(), Fixtures.waivedHv02ToHv03(),
+                Fixtures.withFindings(Fixtures.demo(), onHosts), Fixtures.withFindings(Fixtures.waivedHv02ToHv03(), onHosts),
+                DecisionPageTest.withTrend(Fixtures.withFindings(Fixtures.waivedHv02ToHv03(), onHosts), 3),
+                DecisionPageTest.withTrend(Fixtures.withFindings(Fixtures.demo(), onHosts), 3),
+                DecisionPageTest.withTrend(Fixtures.waivedHv02ToHv03(), 3));
+        for (FindingsDocument doc : docs) {
+            byte[] pdf = render(doc, 16);
+            try (PDDocument d = Loader.loadPDF(pdf)) {
+                for (int p = 2; p <= 4; p++) {
+                    PDFTextStripper st = new PDFTextStripper();
+                    st.setSortByPosition(true);
+                    st.setStartPage(p);
+                    st.setEndPage(p);
+                    List<String> lines = st.getText(d).lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+                    int foot = lines.size() - 1;
+                    while (foot > 0 && !lines.get(foot).startsWith("kcd-audit · run")) {
+                        foot--;
+                    }
+                    int bullet = foot;
+                    while (bullet > 0 && !lines.get(bullet).startsWith("•")) {
+                        bullet--;
+                    }
+                    if (bullet > 0 && foot - bullet <= 8) {
+                        // the page's last element is a bullet: it ends on this page, with its full stop
+                        String last = lines.get(foot - 1);
+                        assertTrue(last.endsWith(".") || last.endsWith(")"), "page " + p + " ends inside a bullet: "
+                                + String.join(" ", lines.subList(bullet, foot)));
+                    }
+                }
+            }
+        }
+    }
 }

@@ -315,10 +315,20 @@ public final class PdfReportWriter implements ReportWriter {
         }
         for (String p : points) {
             Paragraph para = new Paragraph("•  " + shown(p), f.body);
-            para.setSpacingAfter(5);
             para.setIndentationLeft(10);
             para.setFirstLineIndent(-10);
-            d.add(para);
+            // a bullet is read whole: not two lines at a page's foot and the rest overleaf (a borderless cell kept
+            // together, which keeps the paragraph's hanging indent)
+            PdfPTable bullet = new PdfPTable(1);
+            bullet.setWidthPercentage(100);
+            bullet.setKeepTogether(true);
+            bullet.setSpacingAfter(5);
+            PdfPCell cell = new PdfPCell();
+            cell.setBorder(0);
+            cell.setPadding(0);
+            cell.addElement(para);
+            bullet.addCell(cell);
+            d.add(bullet);
         }
         PdfPTable t = new PdfPTable(4);
         t.setWidthPercentage(60);
