@@ -238,10 +238,13 @@ public final class Procedure {
             List<Step> validate = new ArrayList<>();
             for (RemediationPlan.Pair p : plan.validate()) {
                 String move = Commands.testMove(p.to());
+                String logged = plan.unexplainedFailure(p);
                 validate.add(new Step(Phase.VALIDATE, p.from(), "Live-migrate a test VM " + p.from() + " → " + p.to()
                         + " (must reach 100 %)", "cluster " + p.cluster() + "; run it on " + p.from()
                         + " (a node of the cluster), so that it tests the hosts' delegation, not your account's: started"
-                        + " remotely it also needs your account delegable (not in Protected Users)",
+                        + " remotely it also needs your account delegable (not in Protected Users)" + (logged.isEmpty()
+                        ? "" : "; a " + logged + " failure was logged on this direction, which delegation cannot"
+                        + " explain: if the move fails that way again, see Needs a decision"),
                         move == null ? List.of() : List.of(move), List.of()));
             }
             boolean recordBaseline = recordsBaseline(doc, plan);

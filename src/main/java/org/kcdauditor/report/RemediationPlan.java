@@ -543,6 +543,24 @@ public final class RemediationPlan {
         return grouped.values().stream().flatMap(List::stream).toList();
     }
 
+    /**
+     * The failures logged on a direction to test that delegation cannot explain ({@code NETWORK 0x80072746}), when a
+     * decision keeps them open: the test move may fail the same way after the change, which then is not the
+     * delegation. Empty when none.
+     */
+    public String unexplainedFailure(Pair p) {
+        for (Decision d : decisions) {
+            org.kcdauditor.model.Finding f = d.finding();
+            if ("MIGRATION_FAILURE_OBSERVED".equals(f.rule()) && p.from().equalsIgnoreCase(String.valueOf(f.host()))
+                    && p.to().equalsIgnoreCase(String.valueOf(f.peer())) && f.hasEvidence()
+                    && Boolean.FALSE.equals(f.evidence().delegationExplains())
+                    && f.evidence().classifications() != null && !f.evidence().classifications().isEmpty()) {
+                return String.join(", ", f.evidence().classifications());
+            }
+        }
+        return "";
+    }
+
     /** {@code OU=Hyper-V,DC=contoso,DC=com} → {@code DC=contoso,DC=com}. */
     static String domainDn(String baseDn) {
         List<String> parts = new ArrayList<>();

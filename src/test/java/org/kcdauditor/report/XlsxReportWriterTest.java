@@ -393,4 +393,31 @@ class XlsxReportWriterTest {
             assertTrue(row.getHeightInPoints() > sh.getDefaultRowHeightInPoints(), "on a row tall enough for it");
         }
     }
+
+    /** The Runbook sheet's test move HV13 -> HV11 says, as runbook.md does, that a network failure was logged there. */
+    @Test
+    void theRunbookSheetsTestMoveNamesAFailureDelegationCannotExplain() throws Exception {
+        FindingsDocument doc = Fixtures.withFindings(Fixtures.demo(), List.of(TestFindings.of(
+                "MIGRATION_FAILURE_OBSERVED", Severity.HIGH, "HVC2", "HV13", "HV11", null, "1 failed migration event"
+                        + " HV13 -> HV11 [NETWORK 0x80072746]; delegation cannot explain this failure.",
+                org.kcdauditor.model.Evidence.builder().delegationExplains(false)
+                        .classifications(List.of("NETWORK 0x80072746")).build(),
+                new org.kcdauditor.remedy.Action.Manual("Check the migration networks."))));
+        try (XSSFWorkbook wb = render(doc)) {
+            XSSFSheet sh = wb.getSheet("Runbook");
+            int found = 0;
+            for (int r = 1; r <= sh.getLastRowNum(); r++) {
+                String action = sh.getRow(r).getCell(3).getStringCellValue();
+                String detail = sh.getRow(r).getCell(4) == null ? "" : sh.getRow(r).getCell(4).getStringCellValue();
+                if (action.startsWith("Live-migrate a test VM HV13 → HV11")) {
+                    found++;
+                    assertTrue(detail.endsWith("; a NETWORK 0x80072746 failure was logged on this direction, which"
+                            + " delegation cannot explain: if the move fails that way again, see Needs a decision"), detail);
+                } else if (action.startsWith("Live-migrate")) {
+                    assertFalse(detail.contains("failure was logged"), action + ": " + detail);
+                }
+            }
+            assertEquals(1, found);
+        }
+    }
 }

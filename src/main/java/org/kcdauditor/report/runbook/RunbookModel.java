@@ -232,7 +232,7 @@ public final class RunbookModel {
             pm.put("from", s(p.from()));
             pm.put("to", s(p.to()));
             pm.put("cmd", validation.get(i).command());
-            pm.put("logged", s(unexplainedFailure(plan, p)));
+            pm.put("logged", s(plan.unexplainedFailure(p)));
             validate.add(pm);
         }
         m.put("validate", validate);
@@ -402,23 +402,5 @@ public final class RunbookModel {
 
     private static String s(String v) {
         return v == null ? "" : v;
-    }
-
-    /**
-     * The failures logged on a direction to test that delegation cannot explain ({@code NETWORK 0x80072746}), when a
-     * decision keeps them open: the test move may fail the same way after the change, which then is not the
-     * delegation. Empty when none.
-     */
-    static String unexplainedFailure(RemediationPlan plan, RemediationPlan.Pair p) {
-        for (RemediationPlan.Decision d : plan.decisions()) {
-            org.kcdauditor.model.Finding f = d.finding();
-            if ("MIGRATION_FAILURE_OBSERVED".equals(f.rule()) && p.from().equalsIgnoreCase(String.valueOf(f.host()))
-                    && p.to().equalsIgnoreCase(String.valueOf(f.peer())) && f.hasEvidence()
-                    && Boolean.FALSE.equals(f.evidence().delegationExplains())
-                    && f.evidence().classifications() != null && !f.evidence().classifications().isEmpty()) {
-                return String.join(", ", f.evidence().classifications());
-            }
-        }
-        return "";
     }
 }
