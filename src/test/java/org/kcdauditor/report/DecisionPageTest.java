@@ -320,6 +320,11 @@ class DecisionPageTest {
         String summary = PdfReportWriterTest.text(PdfReportWriterTest.render(doc, 16), 2, 3).replaceAll("\\s+", " ");
         assertTrue(summary.contains("Proposed change: update " + v.plan().objectsChanged() + " objects in Active"
                 + " Directory"), summary);
+        String all = PdfReportWriterTest.text(PdfReportWriterTest.render(doc, 16), 1, 99).replaceAll("\\s+", " ");
+        String perObject = all; // the steps on the hosts appear in the table "Changes per object" only
+        assertEquals(1, perObject.split("HV13 HVC2 On the host", -1).length - 1, "one row for HV13: " + perObject);
+        assertTrue(perObject.contains("HV13 HVC2 On the host: Reset the computer account password (gives the account"
+                + " AES keys) On the host: Enable live migration"), perObject);
         assertTrue(summary.contains("On 2 hosts, by commands run there (runbook.md, On the hosts): reset computer"
                 + " passwords (AES keys), set Kerberos as the live-migration authentication and enable live migration."),
                 summary);

@@ -701,12 +701,19 @@ public final class PdfReportWriter implements ReportWriter {
                 t.addCell(cell("Remove duplicate SPN: " + Values.visible(u.spn()), f.small, null));
             }
             // the steps on the hosts too, as page 1 counts them (remediation.ps1 does not run them)
-            for (Action.OnHost a : plan.onHosts()) {
-                String cluster = view.objectChanges().stream().filter(o -> o.name().equalsIgnoreCase(a.subject()))
+            // one row per host, its steps one per line (the plan lists a host's steps together)
+            Map<String, List<Action.OnHost>> byHost = new LinkedHashMap<>();
+            plan.onHosts().forEach(a -> byHost.computeIfAbsent(a.subject().toLowerCase(Locale.ROOT),
+                    k -> new ArrayList<>()).add(a));
+            for (List<Action.OnHost> steps : byHost.values()) {
+                String host = steps.get(0).subject();
+                String cluster = view.objectChanges().stream().filter(o -> o.name().equalsIgnoreCase(host))
                         .map(ObjectChange::cluster).findFirst().orElse("");
-                t.addCell(cell(Values.visible(a.subject()), f.smallBold, null));
+                StringBuilder sb = new StringBuilder();
+                steps.forEach(a -> line(sb, "On the host: " + Procedure.onHost(a)));
+                t.addCell(cell(Values.visible(host), f.smallBold, null));
                 t.addCell(cell(cluster, f.small, null));
-                t.addCell(cell("On the host: " + Procedure.onHost(a), f.small, null));
+                t.addCell(cell(sb.toString(), f.small, null));
             }
             t.setComplete(true);
             d.add(t);
