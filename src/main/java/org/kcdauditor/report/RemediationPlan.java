@@ -147,6 +147,8 @@ public final class RemediationPlan {
     private final List<Pair> validate;
     private final List<String> purgeHosts;
     private final List<Decision> decisions;
+    /** {@link #unexplainedFailure}'s answers by direction ({@link #direction}), built once. */
+    private final Map<String, String> unexplained;
     private final Map<String, Set<String>> rules;
     private final Set<String> settled;
     private final Set<String> open;
@@ -183,6 +185,16 @@ public final class RemediationPlan {
         this.validate = validate;
         this.purgeHosts = purgeHosts;
         this.decisions = decisions;
+        Map<String, String> failures = new HashMap<>();
+        for (Decision d : decisions) {
+            org.kcdauditor.model.Finding f = d.finding();
+            if ("MIGRATION_FAILURE_OBSERVED".equals(f.rule()) && f.host() != null && f.peer() != null
+                    && f.hasEvidence() && Boolean.FALSE.equals(f.evidence().delegationExplains())
+                    && f.evidence().classifications() != null && !f.evidence().classifications().isEmpty()) {
+                failures.putIfAbsent(direction(f.host(), f.peer()), String.join(", ", f.evidence().classifications()));
+            }
+        }
+        this.unexplained = Map.copyOf(failures);
         this.rules = rules;
         this.settled = settled;
         this.open = open;
@@ -549,16 +561,11 @@ public final class RemediationPlan {
      * delegation. Empty when none.
      */
     public String unexplainedFailure(Pair p) {
-        for (Decision d : decisions) {
-            org.kcdauditor.model.Finding f = d.finding();
-            if ("MIGRATION_FAILURE_OBSERVED".equals(f.rule()) && p.from().equalsIgnoreCase(String.valueOf(f.host()))
-                    && p.to().equalsIgnoreCase(String.valueOf(f.peer())) && f.hasEvidence()
-                    && Boolean.FALSE.equals(f.evidence().delegationExplains())
-                    && f.evidence().classifications() != null && !f.evidence().classifications().isEmpty()) {
-                return String.join(", ", f.evidence().classifications());
-            }
-        }
-        return "";
+        return unexplained.getOrDefault(direction(p.from(), p.to()), "");
+    }
+
+    private static String direction(String from, String to) {
+        return from.toLowerCase(Locale.ROOT) + '\0' + to.toLowerCase(Locale.ROOT);
     }
 
     /** {@code OU=Hyper-V,DC=contoso,DC=com} → {@code DC=contoso,DC=com}. */
