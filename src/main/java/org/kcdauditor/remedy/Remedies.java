@@ -57,8 +57,8 @@ public final class Remedies {
             // encryption types are proposed, not set, only for an account that is not Windows (a NAS, a Samba server):
             // the sentence about the Windows policy that writes them does not concern it
             return m.proposed().isEmpty() ? m.what() : m.what() + " " + m.proposed().stream()
-                    .map(p -> p instanceof Action.SetEncryptionTypes ? describe(p, commands)
-                            .replace(WINDOWS_WRITES_TYPES, "") : describe(p, commands))
+                    .map(p -> p instanceof Action.SetEncryptionTypes t ? allowAes(t, commands, false)
+                            : describe(p, commands))
                     .collect(Collectors.joining(" "));
         }
         String command = commands.powershell(a); // the runbook's and the script's command, written once
@@ -91,13 +91,7 @@ public final class Remedies {
                     + " services only' with '" + (r.protocolTransition() ? ADUC_ANY : ADUC_KERBEROS) + "' and list"
                     + " the peers' services" + typed(command, r.host(), "userAccountControl") + ".";
         } else if (a instanceof Action.SetEncryptionTypes t) {
-            String names = String.join(", ", org.kcdauditor.model.EncryptionTypes.names(t.value()));
-            String change = t.keepsValue() ? ": clear 'Use only Kerberos DES encryption types' and keep its"
-                    + " msDS-SupportedEncryptionTypes " + t.value() + " (" + names + "), which allows AES already"
-                    + typed(command, t.host(), "userAccountControl")
-                    : " (msDS-SupportedEncryptionTypes " + t.value() + ": " + names + ")" + (t.clearDesOnly() ? " and clear 'Use only Kerberos DES encryption types'"
-                    : "") + typed(command, t.host(), "msDS-SupportedEncryptionTypes");
-            return "Allow AES for " + t.host() + change + "." + WINDOWS_WRITES_TYPES;
+            return allowAes(t, commands, true);
         } else if (a instanceof Action.ResetMachinePassword r) {
             return "On " + r.host() + ", in an elevated PowerShell, reset its computer account password so the"
                     + " account gets AES keys" + typed(command, r.host(), "the computer account") + "; then purge its"
@@ -127,6 +121,23 @@ public final class Remedies {
                     + (show == null ? "" : " (" + show + ")") + ", then run the preflight again.";
         }
         throw new IllegalArgumentException("unknown action " + a);
+    }
+
+
+    /**
+     * "Allow AES for X (msDS-SupportedEncryptionTypes 28: …)"; for a Windows computer ({@code windows}) also that the
+     * computer writes this value itself from a policy, which a NAS or Samba server (whose types are only proposed)
+     * does not have.
+     */
+    private static String allowAes(Action.SetEncryptionTypes t, Commands commands, boolean windows) {
+        String command = commands.powershell(t);
+        String names = String.join(", ", org.kcdauditor.model.EncryptionTypes.names(t.value()));
+        String change = t.keepsValue() ? ": clear 'Use only Kerberos DES encryption types' and keep its"
+                + " msDS-SupportedEncryptionTypes " + t.value() + " (" + names + "), which allows AES already"
+                + typed(command, t.host(), "userAccountControl")
+                : " (msDS-SupportedEncryptionTypes " + t.value() + ": " + names + ")" + (t.clearDesOnly() ? " and clear 'Use only Kerberos DES encryption types'"
+                : "") + typed(command, t.host(), "msDS-SupportedEncryptionTypes");
+        return "Allow AES for " + t.host() + change + "." + (windows ? WINDOWS_WRITES_TYPES : "");
     }
 
     /** {@code HV11 (contoso.com)}, or the SID of a principal the audit does not know by name. */

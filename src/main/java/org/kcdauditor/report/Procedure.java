@@ -216,8 +216,8 @@ public final class Procedure {
                             : "from a management station with the Hyper-V module, or on the host",
                             command == null ? List.of() : List.of(command), List.of(), plan.rulesFor(a), a));
                 }
-                phases.add(phase(phases, Phase.HOSTS, "On " + Words.plural(onHosts.stream().map(Step::host)
-                        .distinct().count(), "host") + ": " + onHostsInWords(plan.onHosts()) + ", before replication.",
+                phases.add(phase(phases, Phase.HOSTS, "On " + Words.plural(plan.hostsWithSteps().size(), "host")
+                        + ": " + onHostsInWords(plan.onHosts()) + ", before replication.",
                         onHosts));
             }
             phases.add(phase(phases, Phase.REPLICATE, String.join("; ", replicates) + " (case matters), then wait"

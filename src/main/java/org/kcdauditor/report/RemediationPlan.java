@@ -281,6 +281,22 @@ public final class RemediationPlan {
         return onHosts;
     }
 
+    /** The hosts with steps of their own ({@link #onHosts}), each once as first spelled, in the plan's order. */
+    public List<String> hostsWithSteps() {
+        return subjects(a -> true);
+    }
+
+    /** Those of {@link #hostsWithSteps} whose live-migration setting changes (a step other than a password reset). */
+    public List<String> settingHosts() {
+        return subjects(a -> !(a instanceof Action.ResetMachinePassword));
+    }
+
+    private List<String> subjects(Predicate<Action.OnHost> which) {
+        Map<String, String> seen = new LinkedHashMap<>();
+        onHosts.stream().filter(which).forEach(a -> seen.putIfAbsent(key(a.subject()), a.subject()));
+        return List.copyOf(seen.values());
+    }
+
     public List<Refused> refused() {
         return refused;
     }

@@ -18,7 +18,6 @@ import org.kcdauditor.report.GoVerdict;
 import org.kcdauditor.report.ObjectChange;
 import org.kcdauditor.report.Procedure;
 import org.kcdauditor.report.RemediationPlan;
-import org.kcdauditor.remedy.Action;
 import org.kcdauditor.report.ReportView;
 import org.kcdauditor.report.ReportView.Cell;
 import org.kcdauditor.report.ReportView.ClusterView;
@@ -344,8 +343,7 @@ final class DecisionPage {
         int objectsChanged = view.plan().objectsChanged();
         // every host whose live-migration setting changes, also one whose directory object changes too (HV13: a new
         // password in the directory, migration enabled on the host)
-        long settings = view.plan().onHosts().stream().filter(a -> !(a instanceof Action.ResetMachinePassword))
-                .map(a -> a.subject().toLowerCase(Locale.ROOT)).distinct().count();
+        int settings = view.plan().settingHosts().size();
         List<ObjectChange> objects = view.objectChanges();
         if (!objects.isEmpty()) {
             h.add(new Chunk("   " + Words.plural(objectsChanged, "object") + " in Active Directory" + (settings == 0
@@ -389,8 +387,7 @@ final class DecisionPage {
         long working = view.plan().validate().stream().filter(RemediationPlan.Pair::working).count();
         long modeChanges = view.plan().validate().stream().filter(RemediationPlan.Pair::working)
                 .map(p -> p.from().toLowerCase(Locale.ROOT)).distinct().count();
-        long onHosts = view.plan().onHosts().stream().map(a -> a.subject().toLowerCase(Locale.ROOT)).distinct()
-                .count();
+        int onHosts = view.plan().hostsWithSteps().size();
         boolean oneCommand = view.plan().onHosts().size() == 1;
         // a fixed direction to a file server has no test move (no VM migrates to a file server): said, so that the
         // moves do not fall one short of the directions the change fixes without a word

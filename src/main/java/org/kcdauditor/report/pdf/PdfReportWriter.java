@@ -274,10 +274,9 @@ public final class PdfReportWriter implements ReportWriter {
             points.add("Proposed change: update " + Words.plural(plan.objectsChanged(), "object") + " in Active"
                     + " Directory (" + entries + " entries added, removed or registered" + (plan.hosts().stream()
                     .anyMatch(HostChange::unconstrained) ? "; unsafe unconstrained delegation replaced" : "")
-                    + ")." + (plan.onHosts().isEmpty() ? "" : " On " + Words.plural(plan.onHosts().stream()
-                    .map(a -> a.subject().toLowerCase(java.util.Locale.ROOT)).distinct().count(), "host") + ", by"
-                    + " commands run there (runbook.md, On the hosts): " + Procedure.onHostsInWords(plan.onHosts())
-                    + ".") + " No reboot, no VM downtime; about 15 minutes of work plus directory replication.");
+                    + ")." + (plan.onHosts().isEmpty() ? "" : " On " + Words.plural(plan.hostsWithSteps().size(),
+                    "host") + ", by commands run there (runbook.md, On the hosts): "
+                    + Procedure.onHostsInWords(plan.onHosts()) + ".") + " No reboot, no VM downtime; about 15 minutes of work plus directory replication.");
             points.add("Risk: low. Only attributes of the listed objects change; the previous values are"
                     + " exported first, remediation.ps1 -Apply records what it actually changed, and -Rollback undoes"
                     + " exactly that. Validation: " + (plan.validate().isEmpty() ? "" : "a test VM is live-migrated in"

@@ -185,10 +185,7 @@ public final class RunbookModel {
         m.put("objects", plan.objectNames());
         // the hosts whose live-migration setting changes (step "On the hosts"): named beside the objects, as the change
         // ticket must name them too
-        Map<String, String> settingHosts = new java.util.LinkedHashMap<>();
-        plan.onHosts().stream().filter(a -> !(a instanceof Action.ResetMachinePassword))
-                .forEach(a -> settingHosts.putIfAbsent(a.subject().toLowerCase(java.util.Locale.ROOT), a.subject()));
-        m.put("settingHosts", List.copyOf(settingHosts.values()));
+        m.put("settingHosts", plan.settingHosts());
         m.put("hasRbcd", plan.hosts().stream().anyMatch(h -> !h.rbcd().isEmpty()));
         m.put("unregister", steps(changeSteps.stream().filter(st -> st.change() instanceof Action.UnregisterSpn)
                 .toList(), plan));
