@@ -357,4 +357,31 @@ class DecisionPageTest {
         assertFalse(PdfReportWriterTest.text(PdfReportWriterTest.render(Fixtures.demo(), 16), 1, 1).contains("file"
                 + " server, which no live migration"), "the demo document fixes no direction to a file server");
     }
+
+    /**
+     * The file server a fixed direction goes to is a directory name: page 1 shows a bidirectional override in it as
+     * {@code \\u202E}, as it does in the failing directions, not the character that reorders the sentence.
+     */
+    @Test
+    void aFixedDirectionToAFileServerShowsAHostileNameVisibly() throws Exception {
+        Finding credssp = TestFindings.of("MIGRATION_AUTH_NOT_KERBEROS", Severity.HIGH, "HVC1", "HV02", null, null,
+                "HV02 authenticates live migrations with CredSSP.", org.kcdauditor.model.Evidence.builder().build(),
+                new org.kcdauditor.remedy.Action.SetMigrationAuthentication("HV02"));
+        com.fasterxml.jackson.databind.node.ObjectNode tree = FindingsJson.MAPPER.valueToTree(
+                Fixtures.withFindings(Fixtures.demo(), List.of(credssp)));
+        for (com.fasterxml.jackson.databind.JsonNode c : tree.get("clusters")) {
+            for (com.fasterxml.jackson.databind.JsonNode p : c.get("matrix")) {
+                if (p.get("from").asText().equals("HV02") && p.get("to").asText().equals("NAS01")) {
+                    ((com.fasterxml.jackson.databind.node.ObjectNode) p).put("to", "NAS01\u202Elive");
+                    ((com.fasterxml.jackson.databind.node.ObjectNode) p).set("blockers", FindingsJson.MAPPER
+                            .valueToTree(List.of(new FindingsDocument.BlockerDoc("MIGRATION_AUTH_NOT_KERBEROS",
+                                    credssp.id()))));
+                }
+            }
+        }
+        FindingsDocument doc = FindingsJson.MAPPER.treeToValue(tree, FindingsDocument.class);
+        String first = PdfReportWriterTest.text(PdfReportWriterTest.render(doc, 16), 1, 1).replaceAll("\\s+", " ");
+        assertTrue(first.contains("(the fixed direction HV02→NAS01\\u202Elive goes to a file server"), first);
+        assertFalse(first.contains("\u202E"), first);
+    }
 }

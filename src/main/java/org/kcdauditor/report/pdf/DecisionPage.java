@@ -392,7 +392,8 @@ final class DecisionPage {
         // a fixed direction to a file server has no test move (no VM migrates to a file server): said, so that the
         // moves do not fall one short of the directions the change fixes without a word
         List<String> toFileServers = view.clusters().stream().flatMap(c -> c.failing().stream())
-                .filter(c -> c.fixedByChange() && c.pair().fileServer()).map(c -> c.from() + "→" + c.to()).toList();
+                .filter(c -> c.fixedByChange() && c.pair().fileServer())
+                .map(c -> Values.visible(c.from()) + "→" + Values.visible(c.to())).toList();
         String fileServers = toFileServers.isEmpty() ? "" : " (the fixed " + (toFileServers.size() == 1
                 ? "direction " + toFileServers.get(0) + " goes" : "directions " + String.join(", ",
                 toFileServers.subList(0, Math.min(3, toFileServers.size()))) + (toFileServers.size() > 3 ? " and "
