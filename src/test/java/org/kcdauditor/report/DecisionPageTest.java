@@ -384,4 +384,20 @@ class DecisionPageTest {
         assertTrue(first.contains("(the fixed direction HV02→NAS01\\u202Elive goes to a file server"), first);
         assertFalse(first.contains("\u202E"), first);
     }
+
+    /**
+     * One command on one host (the demo document resets HV13's password): the executive summary says "a command", as
+     * page 1 does, not "commands".
+     */
+    @Test
+    void theSummaryCountsOneCommandOnTheHostsAsPageOneDoes() throws Exception {
+        FindingsDocument doc = Fixtures.demo();
+        org.junit.jupiter.api.Assumptions.assumeTrue(ReportView.of(doc).plan().onHosts().size() == 1,
+                "the demo document has one step on a host");
+        byte[] pdf = PdfReportWriterTest.render(doc, 16);
+        String first = PdfReportWriterTest.text(pdf, 1, 1).replaceAll("\\s+", " ");
+        assertTrue(first.contains("and on 1 host by a command run there"), first);
+        String summary = PdfReportWriterTest.text(pdf, 2, 3).replaceAll("\\s+", " ");
+        assertTrue(summary.contains("On 1 host, by a command run there (runbook.md, On the hosts):"), summary);
+    }
 }

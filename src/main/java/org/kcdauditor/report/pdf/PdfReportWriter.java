@@ -275,7 +275,7 @@ public final class PdfReportWriter implements ReportWriter {
                     + " Directory (" + entries + " entries added, removed or registered" + (plan.hosts().stream()
                     .anyMatch(HostChange::unconstrained) ? "; unsafe unconstrained delegation replaced" : "")
                     + ")." + (plan.onHosts().isEmpty() ? "" : " On " + Words.plural(plan.hostsWithSteps().size(),
-                    "host") + ", by commands run there (runbook.md, On the hosts): "
+                    "host") + (plan.onHosts().size() == 1 ? ", by a command" : ", by commands") + " run there (runbook.md, On the hosts): "
                     + Procedure.onHostsInWords(plan.onHosts()) + ".") + " No reboot, no VM downtime; about 15 minutes of work plus directory replication.");
             points.add("Risk: low. Only attributes of the listed objects change; the previous values are"
                     + " exported first, remediation.ps1 -Apply records what it actually changed, and -Rollback undoes"
