@@ -283,6 +283,9 @@ The migration authentication set to Kerberos on a host (step <#if preChecks?has_
 <#if passwordResets?has_content>
 The computer password reset on ${passwordResets?join(", ")} (step ${phase.hosts.number}) is not undone: an old password cannot be set back, and the new one only adds the AES keys.
 </#if>
+<#if migrationEnabled?has_content>
+Live migration enabled on ${migrationEnabled?join(", ")} (step ${phase.hosts.number}) is not undone: disabled again, every pair into and out of the host fails.
+</#if>
 <#if unregister?has_content>
 An SPN taken off another object (step ${phase.change.number}.${hosts?size + 1}) goes back only where no other object holds it by then: domain controllers from Windows Server 2012 R2 on refuse a duplicate SPN, and the duplicate is what blocked the pairs. `remediation.ps1 -Rollback` skips such an SPN with a warning and goes on.
 </#if>

@@ -686,4 +686,24 @@ class RunbookTest {
         assertFalse(md.contains("- [ ] HV13 → HV12 (cluster HVC2), on HV13 ("), "only that direction: " + md);
         assertTrue(render(RunbookWriter.html(new TemplateRenderer(TEMPLATES)), doc).contains(note));
     }
+
+    /**
+     * The rollback names every step on the hosts that it leaves in place: beside the Kerberos setting and the password
+     * reset, live migration enabled on HV13 (the inverse commands "undo the whole plan" said nothing about it).
+     */
+    @Test
+    void theRollbackSaysThatLiveMigrationEnabledOnAHostStaysEnabled() throws Exception {
+        FindingsDocument doc = Fixtures.withFindings(Fixtures.demo(), List.of(TestFindings.of("MIGRATION_DISABLED",
+                Severity.MEDIUM, "HVC2", "HV13", null, null, "Live migration is disabled on HV13.",
+                Evidence.builder().build(), new Action.EnableMigration("HV13"))));
+        String md = render(RunbookWriter.markdown(new TemplateRenderer(TEMPLATES)), doc);
+        java.util.regex.Matcher on = java.util.regex.Pattern.compile("## (\\d+)\\. On the host").matcher(md);
+        assertTrue(on.find(), md);
+        String line = "Live migration enabled on HV13 (step " + on.group(1) + ") is not undone: disabled again, every"
+                + " pair into and out of the host fails.";
+        assertTrue(md.substring(md.indexOf("Rollback")).contains("\n" + line + "\n"), md);
+        assertTrue(render(RunbookWriter.html(new TemplateRenderer(TEMPLATES)), doc).contains(line));
+        assertFalse(render(RunbookWriter.markdown(new TemplateRenderer(TEMPLATES)), Fixtures.demo())
+                .contains("Live migration enabled on"), "no such step in the demo document");
+    }
 }

@@ -197,10 +197,15 @@ public final class RunbookModel {
         boolean kerberosOnHosts = false;
         // and whose computer password was reset (it cannot be undone, nor need it be)
         List<String> passwordResets = new ArrayList<>();
+        // and where live migration was enabled (the inverse commands leave it on: disabled, the host's pairs fail)
+        List<String> migrationEnabled = new ArrayList<>();
         for (Procedure.Step st : procedure.steps(Procedure.Phase.HOSTS)) {
             kerberosOnHosts |= st.change() instanceof Action.SetMigrationAuthentication;
             if (st.change() instanceof Action.ResetMachinePassword) {
                 passwordResets.add(s(st.host()));
+            }
+            if (st.change() instanceof Action.EnableMigration) {
+                migrationEnabled.add(s(st.host()));
             }
             Map<String, Object> hm = new LinkedHashMap<>();
             hm.put("host", s(st.host()));
@@ -213,6 +218,7 @@ public final class RunbookModel {
         m.put("hostSteps", hostSteps);
         m.put("kerberosOnHosts", kerberosOnHosts);
         m.put("passwordResets", passwordResets);
+        m.put("migrationEnabled", migrationEnabled);
 
         List<Object> refused = new ArrayList<>();
         for (RemediationPlan.Refused r : plan.refused()) {
