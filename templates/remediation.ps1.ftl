@@ -605,6 +605,9 @@ Write-Host 'Validate with a test VM, each move started on its source node (it th
 <#list validate as v>
 <#if v.cmd?has_content>
 Write-Host '  on ${v.from}: ${v.cmd}'
+<#if v.logged?has_content>
+Write-Host '    (a ${v.logged} failure was logged on this direction, which delegation cannot explain: if the move fails that way again, see runbook.md step ${phase.decide.number})'
+</#if>
 <#else>
 Write-Host '  ${v.from} -> ${v.to}: no command, a name in it is not a valid host name (DNS_HOST_NAME_INVALID); start the move in Failover Cluster Manager on ${v.from}'
 </#if>

@@ -706,4 +706,29 @@ class RunbookTest {
         assertFalse(render(RunbookWriter.markdown(new TemplateRenderer(TEMPLATES)), Fixtures.demo())
                 .contains("Live migration enabled on"), "no such step in the demo document");
     }
+
+    /**
+     * remediation.ps1's list of test moves says, as the runbooks and the Runbook sheet do, that a failure delegation
+     * cannot explain was logged on HV13 -> HV11 (its list named the move alone).
+     */
+    @Test
+    void theScriptsTestMoveNamesAFailureDelegationCannotExplain() throws Exception {
+        FindingsDocument doc = Fixtures.withFindings(Fixtures.demo(), List.of(TestFindings.of(
+                "MIGRATION_FAILURE_OBSERVED", Severity.HIGH, "HVC2", "HV13", "HV11", null, "1 failed migration event"
+                        + " HV13 -> HV11 [NETWORK 0x80072746]; delegation cannot explain this failure.",
+                Evidence.builder().delegationExplains(false).classifications(List.of("NETWORK 0x80072746")).build(),
+                new Action.Manual("Check the migration networks."))));
+        String md = render(RunbookWriter.markdown(new TemplateRenderer(TEMPLATES)), doc);
+        java.util.regex.Matcher decide = java.util.regex.Pattern.compile("## (\\d+)\\. Needs a decision").matcher(md);
+        assertTrue(decide.find(), md);
+        String ps1 = render(RunbookWriter.powershell(new TemplateRenderer(TEMPLATES)), doc);
+        String move = "Write-Host '  on HV13: Move-ClusterVirtualMachineRole -Name ''<test VM>'' -Node ''HV11'' -MigrationType"
+                + " Live'";
+        assertTrue(ps1.contains(move + "\r\nWrite-Host '    (a NETWORK 0x80072746 failure was logged on this direction,"
+                + " which delegation cannot explain: if the move fails that way again, see runbook.md step "
+                + decide.group(1) + ")'\r\n") || ps1.contains(move + "\nWrite-Host '    (a NETWORK 0x80072746 failure was"
+                + " logged on this direction, which delegation cannot explain: if the move fails that way again, see"
+                + " runbook.md step " + decide.group(1) + ")'\n"), ps1);
+        assertEquals(1, ps1.split("failure was logged", -1).length - 1, "only that direction: " + ps1);
+    }
 }
