@@ -193,8 +193,8 @@ public final class LdapConnector {
                 String credentials = d.keytab() != null && !d.keytab().isBlank()
                         ? "check " + key + ".principal, " + key + ".keytab,"
                         : "no keytab is configured, so the ticket cache is used (" + ticketCache() + "): run"
-                        + " kinit -c " + fileCache() + " " + who + " as this user (Java reads FILE: caches"
-                        + " only), or set " + key + ".keytab; check";
+                        + " kinit -c " + fileCache(System.getenv("KRB5CCNAME")) + " " + who + " as this user (Java"
+                        + " reads FILE: caches only), or set " + key + ".keytab; check";
                 String root = rootMessage(e);
                 if (d.keytab() != null && !d.keytab().isBlank()
                         && (root.contains("garner") || root.contains("Unable to obtain password"))) {
@@ -222,16 +222,24 @@ public final class LdapConnector {
                 + " KRB5CCNAME=FILE:/tmp/krb5cc_$(id -u)");
     }
 
-    /** The FILE: cache for kinit to fill: the one KRB5CCNAME names if Java can read it, else /tmp/krb5cc_<uid>. */
-    private static String fileCache() {
-        String env = System.getenv("KRB5CCNAME");
+    /**
+     * The FILE: cache for kinit to fill, as a shell argument: the one KRB5CCNAME ({@code env}) names if Java can read
+     * it (single-quoted when the path holds a space or another character the shell would split or expand), else
+     * /tmp/krb5cc_<uid>.
+     */
+    static String fileCache(String env) {
+        String path;
         if (env == null || env.isBlank()) {
             return "FILE:/tmp/krb5cc_$(id -u)";
+        } else if (env.regionMatches(true, 0, "FILE:", 0, 5)) {
+            path = env.substring(5);
+        } else if (env.indexOf(':') < 0) {
+            path = env;
+        } else {
+            return "FILE:/tmp/krb5cc_$(id -u)";
         }
-        if (env.regionMatches(true, 0, "FILE:", 0, 5)) {
-            return "FILE:" + env.substring(5);
-        }
-        return env.indexOf(':') < 0 ? "FILE:" + env : "FILE:/tmp/krb5cc_$(id -u)";
+        String arg = "FILE:" + path;
+        return arg.matches("[A-Za-z0-9_@%+=:,./-]+") ? arg : "'" + arg.replace("'", "'\\''") + "'";
     }
 
     /**

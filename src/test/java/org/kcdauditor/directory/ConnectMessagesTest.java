@@ -77,4 +77,14 @@ class ConnectMessagesTest {
         assertEquals("EOFException", LdapConnector.withoutTrace("EOFException(trace='a(B.java:1)', ldapSDKVersion=7)"));
         assertEquals("plain", LdapConnector.withoutTrace("plain"));
     }
+
+    @Test
+    void kinitIsToldTheCacheJavaReadsAsOneShellArgument() {
+        assertEquals("FILE:/tmp/krb5cc_$(id -u)", LdapConnector.fileCache(null));
+        assertEquals("FILE:/tmp/krb5cc_1000", LdapConnector.fileCache("FILE:/tmp/krb5cc_1000"));
+        assertEquals("FILE:/run/kcd/cache", LdapConnector.fileCache("/run/kcd/cache"));
+        assertEquals("'FILE:/srv/kcd audit/cache'", LdapConnector.fileCache("FILE:/srv/kcd audit/cache"));
+        assertEquals("'FILE:/tmp/it'\\''s;rm'", LdapConnector.fileCache("FILE:/tmp/it's;rm"));
+        assertEquals("FILE:/tmp/krb5cc_$(id -u)", LdapConnector.fileCache("KEYRING:persistent:1000"));
+    }
 }
