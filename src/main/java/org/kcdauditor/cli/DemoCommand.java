@@ -62,6 +62,9 @@ final class DemoCommand implements Callable<Integer> {
             DemoHistory.reset(config);
             DemoHistory.seed(cli, config, demoDir);
             return audit(config, demoDir);
+        } catch (Throwable failed) {
+            options.dropOutIfLeftEmpty(); // as a failed run does
+            throw failed;
         }
     }
 
