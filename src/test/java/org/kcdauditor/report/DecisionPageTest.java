@@ -336,21 +336,7 @@ class DecisionPageTest {
      */
     @Test
     void aFixedDirectionToAFileServerIsNamedBesideTheTestMoves() throws Exception {
-        Finding credssp = TestFindings.of("MIGRATION_AUTH_NOT_KERBEROS", Severity.HIGH, "HVC1", "HV02", null, null,
-                "HV02 authenticates live migrations with CredSSP.", org.kcdauditor.model.Evidence.builder().build(),
-                new org.kcdauditor.remedy.Action.SetMigrationAuthentication("HV02"));
-        com.fasterxml.jackson.databind.node.ObjectNode tree = FindingsJson.MAPPER.valueToTree(
-                Fixtures.withFindings(Fixtures.demo(), List.of(credssp)));
-        for (com.fasterxml.jackson.databind.JsonNode c : tree.get("clusters")) {
-            for (com.fasterxml.jackson.databind.JsonNode p : c.get("matrix")) {
-                if (p.get("from").asText().equals("HV02") && p.get("to").asText().equals("NAS01")) {
-                    ((com.fasterxml.jackson.databind.node.ObjectNode) p).set("blockers", FindingsJson.MAPPER
-                            .valueToTree(List.of(new FindingsDocument.BlockerDoc("MIGRATION_AUTH_NOT_KERBEROS",
-                                    credssp.id()))));
-                }
-            }
-        }
-        FindingsDocument doc = FindingsJson.MAPPER.treeToValue(tree, FindingsDocument.class);
+        FindingsDocument doc = credSspOnHv02("NAS01");
         String first = PdfReportWriterTest.text(PdfReportWriterTest.render(doc, 16), 1, 1).replaceAll("\\s+", " ");
         assertTrue(first.contains("each started on its source node (the fixed direction HV02→NAS01 goes to a file"
                 + " server, which no live migration targets: no move tests it); then"), first);
@@ -364,6 +350,17 @@ class DecisionPageTest {
      */
     @Test
     void aFixedDirectionToAFileServerShowsAHostileNameVisibly() throws Exception {
+        FindingsDocument doc = credSspOnHv02("NAS01\u202Elive");
+        String first = PdfReportWriterTest.text(PdfReportWriterTest.render(doc, 16), 1, 1).replaceAll("\\s+", " ");
+        assertTrue(first.contains("(the fixed direction HV02→NAS01\\u202Elive goes to a file server"), first);
+        assertFalse(first.contains("\u202E"), first);
+    }
+
+    /**
+     * The demo with HV02 migrating by CredSSP, which blocks (and so fixes) its direction to the file server NAS01,
+     * that server named {@code fileServer} in the matrix.
+     */
+    private static FindingsDocument credSspOnHv02(String fileServer) throws Exception {
         Finding credssp = TestFindings.of("MIGRATION_AUTH_NOT_KERBEROS", Severity.HIGH, "HVC1", "HV02", null, null,
                 "HV02 authenticates live migrations with CredSSP.", org.kcdauditor.model.Evidence.builder().build(),
                 new org.kcdauditor.remedy.Action.SetMigrationAuthentication("HV02"));
@@ -372,17 +369,14 @@ class DecisionPageTest {
         for (com.fasterxml.jackson.databind.JsonNode c : tree.get("clusters")) {
             for (com.fasterxml.jackson.databind.JsonNode p : c.get("matrix")) {
                 if (p.get("from").asText().equals("HV02") && p.get("to").asText().equals("NAS01")) {
-                    ((com.fasterxml.jackson.databind.node.ObjectNode) p).put("to", "NAS01\u202Elive");
+                    ((com.fasterxml.jackson.databind.node.ObjectNode) p).put("to", fileServer);
                     ((com.fasterxml.jackson.databind.node.ObjectNode) p).set("blockers", FindingsJson.MAPPER
                             .valueToTree(List.of(new FindingsDocument.BlockerDoc("MIGRATION_AUTH_NOT_KERBEROS",
                                     credssp.id()))));
                 }
             }
         }
-        FindingsDocument doc = FindingsJson.MAPPER.treeToValue(tree, FindingsDocument.class);
-        String first = PdfReportWriterTest.text(PdfReportWriterTest.render(doc, 16), 1, 1).replaceAll("\\s+", " ");
-        assertTrue(first.contains("(the fixed direction HV02→NAS01\\u202Elive goes to a file server"), first);
-        assertFalse(first.contains("\u202E"), first);
+        return FindingsJson.MAPPER.treeToValue(tree, FindingsDocument.class);
     }
 
     /**

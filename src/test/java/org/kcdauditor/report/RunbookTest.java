@@ -35,6 +35,22 @@ class RunbookTest {
         return out.toString(StandardCharsets.UTF_8);
     }
 
+    /** The number of runbook.md's step titled {@code title} ("On the host", "Needs a decision"); fails without it. */
+    static String stepNumber(String md, String title) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("## (\\d+)\\. " + title).matcher(md);
+        assertTrue(m.find(), md);
+        return m.group(1);
+    }
+
+    /** The demo with a network failure HV13 -> HV11 logged, which delegation cannot explain. */
+    private static FindingsDocument withNetworkFailure() {
+        return Fixtures.withFindings(Fixtures.demo(), List.of(TestFindings.of(
+                "MIGRATION_FAILURE_OBSERVED", Severity.HIGH, "HVC2", "HV13", "HV11", null, "1 failed migration event"
+                        + " HV13 -> HV11 [NETWORK 0x80072746]; delegation cannot explain this failure.",
+                Evidence.builder().delegationExplains(false).classifications(List.of("NETWORK 0x80072746")).build(),
+                new Action.Manual("Check the migration networks."))));
+    }
+
     @Test
     void waivedFindingsAreNeitherChangedNorValidated() throws Exception {
         FindingsDocument doc = Fixtures.demo();
@@ -74,12 +90,11 @@ class RunbookTest {
                         + " migrations with CredSSP.", Evidence.builder().build(),
                 new Action.SetMigrationAuthentication("HV02"))));
         String md = render(RunbookWriter.markdown(new TemplateRenderer(TEMPLATES)), doc);
-        java.util.regex.Matcher on = java.util.regex.Pattern.compile("## (\\d+)\\. On the host").matcher(md);
-        assertTrue(on.find(), md);
-        assertTrue(md.contains("The migration authentication set to Kerberos on a host (step 1 and step " + on.group(1)
+        String on = stepNumber(md, "On the host");
+        assertTrue(md.contains("The migration authentication set to Kerberos on a host (step 1 and step " + on
                 + ") is not undone"), md);
         String html = render(RunbookWriter.html(new TemplateRenderer(TEMPLATES)), doc);
-        assertTrue(html.contains("(step 1 and step " + on.group(1) + ") is not undone"), html);
+        assertTrue(html.contains("(step 1 and step " + on + ") is not undone"), html);
         assertTrue(render(RunbookWriter.markdown(new TemplateRenderer(TEMPLATES)), Fixtures.demo())
                 .contains("(step 1) is not undone"), "no step on the hosts sets it: the pre-check's step alone");
     }
@@ -656,11 +671,10 @@ class RunbookTest {
                 TestFindings.of("MIGRATION_DISABLED", Severity.MEDIUM, "HVC2", "HV13", null, null, "Live migration is"
                         + " disabled on HV13.", Evidence.builder().build(), new Action.EnableMigration("HV13"))));
         String md = render(RunbookWriter.markdown(new TemplateRenderer(TEMPLATES)), doc);
-        java.util.regex.Matcher on = java.util.regex.Pattern.compile("## (\\d+)\\. On the host").matcher(md);
-        assertTrue(on.find(), md);
-        assertTrue(md.contains("\nHost settings to change (step " + on.group(1) + "): HV13, HV02.\n"), md);
+        String on = stepNumber(md, "On the host");
+        assertTrue(md.contains("\nHost settings to change (step " + on + "): HV13, HV02.\n"), md);
         String html = render(RunbookWriter.html(new TemplateRenderer(TEMPLATES)), doc);
-        assertTrue(html.contains("Host settings to change (step " + on.group(1) + "): <strong>HV13</strong>,"
+        assertTrue(html.contains("Host settings to change (step " + on + "): <strong>HV13</strong>,"
                 + " <strong>HV02</strong>.</p>"), html);
         assertFalse(render(RunbookWriter.markdown(new TemplateRenderer(TEMPLATES)), Fixtures.demo())
                 .contains("Host settings to change"), "a password reset alone is a directory object's change");
@@ -672,16 +686,11 @@ class RunbookTest {
      */
     @Test
     void aTestMoveOnADirectionWithANetworkFailureSaysSo() throws Exception {
-        FindingsDocument doc = Fixtures.withFindings(Fixtures.demo(), List.of(TestFindings.of(
-                "MIGRATION_FAILURE_OBSERVED", Severity.HIGH, "HVC2", "HV13", "HV11", null, "1 failed migration event"
-                        + " HV13 -> HV11 [NETWORK 0x80072746]; delegation cannot explain this failure.",
-                Evidence.builder().delegationExplains(false).classifications(List.of("NETWORK 0x80072746")).build(),
-                new Action.Manual("Check the migration networks."))));
+        FindingsDocument doc = withNetworkFailure();
         String md = render(RunbookWriter.markdown(new TemplateRenderer(TEMPLATES)), doc);
-        java.util.regex.Matcher decide = java.util.regex.Pattern.compile("## (\\d+)\\. Needs a decision").matcher(md);
-        assertTrue(decide.find(), md);
+        String decide = stepNumber(md, "Needs a decision");
         String note = "a NETWORK 0x80072746 failure was logged on this direction, which delegation cannot explain: if the"
-                + " move fails that way again, see step " + decide.group(1);
+                + " move fails that way again, see step " + decide;
         assertTrue(md.contains("- [ ] HV13 → HV11 (cluster HVC2), on HV13 (" + note + "):"), md);
         assertFalse(md.contains("- [ ] HV13 → HV12 (cluster HVC2), on HV13 ("), "only that direction: " + md);
         assertTrue(render(RunbookWriter.html(new TemplateRenderer(TEMPLATES)), doc).contains(note));
@@ -697,9 +706,8 @@ class RunbookTest {
                 Severity.MEDIUM, "HVC2", "HV13", null, null, "Live migration is disabled on HV13.",
                 Evidence.builder().build(), new Action.EnableMigration("HV13"))));
         String md = render(RunbookWriter.markdown(new TemplateRenderer(TEMPLATES)), doc);
-        java.util.regex.Matcher on = java.util.regex.Pattern.compile("## (\\d+)\\. On the host").matcher(md);
-        assertTrue(on.find(), md);
-        String line = "Live migration enabled on HV13 (step " + on.group(1) + ") is not undone: disabled again, every"
+        String on = stepNumber(md, "On the host");
+        String line = "Live migration enabled on HV13 (step " + on + ") is not undone: disabled again, every"
                 + " pair into and out of the host fails.";
         assertTrue(md.substring(md.indexOf("Rollback")).contains("\n" + line + "\n"), md);
         assertTrue(render(RunbookWriter.html(new TemplateRenderer(TEMPLATES)), doc).contains(line));
@@ -713,22 +721,17 @@ class RunbookTest {
      */
     @Test
     void theScriptsTestMoveNamesAFailureDelegationCannotExplain() throws Exception {
-        FindingsDocument doc = Fixtures.withFindings(Fixtures.demo(), List.of(TestFindings.of(
-                "MIGRATION_FAILURE_OBSERVED", Severity.HIGH, "HVC2", "HV13", "HV11", null, "1 failed migration event"
-                        + " HV13 -> HV11 [NETWORK 0x80072746]; delegation cannot explain this failure.",
-                Evidence.builder().delegationExplains(false).classifications(List.of("NETWORK 0x80072746")).build(),
-                new Action.Manual("Check the migration networks."))));
+        FindingsDocument doc = withNetworkFailure();
         String md = render(RunbookWriter.markdown(new TemplateRenderer(TEMPLATES)), doc);
-        java.util.regex.Matcher decide = java.util.regex.Pattern.compile("## (\\d+)\\. Needs a decision").matcher(md);
-        assertTrue(decide.find(), md);
+        String decide = stepNumber(md, "Needs a decision");
         String ps1 = render(RunbookWriter.powershell(new TemplateRenderer(TEMPLATES)), doc);
         String move = "Write-Host '  on HV13: Move-ClusterVirtualMachineRole -Name ''<test VM>'' -Node ''HV11'' -MigrationType"
                 + " Live'";
         assertTrue(ps1.contains(move + "\r\nWrite-Host '    (a NETWORK 0x80072746 failure was logged on this direction,"
                 + " which delegation cannot explain: if the move fails that way again, see runbook.md step "
-                + decide.group(1) + ")'\r\n") || ps1.contains(move + "\nWrite-Host '    (a NETWORK 0x80072746 failure was"
+                + decide + ")'\r\n") || ps1.contains(move + "\nWrite-Host '    (a NETWORK 0x80072746 failure was"
                 + " logged on this direction, which delegation cannot explain: if the move fails that way again, see"
-                + " runbook.md step " + decide.group(1) + ")'\n"), ps1);
+                + " runbook.md step " + decide + ")'\n"), ps1);
         assertEquals(1, ps1.split("failure was logged", -1).length - 1, "only that direction: " + ps1);
     }
 }
