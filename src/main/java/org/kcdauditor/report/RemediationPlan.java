@@ -281,6 +281,11 @@ public final class RemediationPlan {
         return onHosts;
     }
 
+    /** {@link #onHosts} host by host: one list per host, as the PDF gives each host one row. */
+    public List<List<Action.OnHost>> stepsByHost() {
+        return grouped(onHosts);
+    }
+
     /** The hosts with steps of their own ({@link #onHosts}), each once as first spelled, in the plan's order. */
     public List<String> hostsWithSteps() {
         return subjects(a -> true);
@@ -566,9 +571,14 @@ public final class RemediationPlan {
      * everything on a host in one session instead of coming back to it (HV13: new password, then migration enabled).
      */
     static List<Action.OnHost> byHost(java.util.Collection<Action.OnHost> steps) {
+        return grouped(steps).stream().flatMap(List::stream).toList();
+    }
+
+    /** {@code steps} by host (names ignoring case), each host's in their order, the hosts in the order of their first. */
+    private static List<List<Action.OnHost>> grouped(java.util.Collection<Action.OnHost> steps) {
         Map<String, List<Action.OnHost>> grouped = new LinkedHashMap<>();
         steps.forEach(a -> grouped.computeIfAbsent(key(a.subject()), k -> new ArrayList<>()).add(a));
-        return grouped.values().stream().flatMap(List::stream).toList();
+        return List.copyOf(grouped.values());
     }
 
     /**

@@ -700,11 +700,8 @@ public final class PdfReportWriter implements ReportWriter {
                 t.addCell(cell("Remove duplicate SPN: " + Values.visible(u.spn()), f.small, null));
             }
             // the steps on the hosts too, as page 1 counts them (remediation.ps1 does not run them)
-            // one row per host, its steps one per line (the plan lists a host's steps together)
-            Map<String, List<Action.OnHost>> byHost = new LinkedHashMap<>();
-            plan.onHosts().forEach(a -> byHost.computeIfAbsent(a.subject().toLowerCase(Locale.ROOT),
-                    k -> new ArrayList<>()).add(a));
-            for (List<Action.OnHost> steps : byHost.values()) {
+            // one row per host, its steps one per line
+            for (List<Action.OnHost> steps : plan.stepsByHost()) {
                 String host = steps.get(0).subject();
                 String cluster = view.objectChanges().stream().filter(o -> o.name().equalsIgnoreCase(host))
                         .map(ObjectChange::cluster).findFirst().orElse("");
