@@ -216,9 +216,7 @@ public final class LdapConnector {
         if (env == null || env.isBlank()) {
             return "KRB5CCNAME unset: the default /tmp/krb5cc_<uid>";
         }
-        int colon = env.indexOf(':');
-        boolean file = colon < 0 || env.regionMatches(true, 0, "FILE:", 0, 5);
-        return "KRB5CCNAME=" + env + (file ? "" : ", which Java cannot read: unset it or set"
+        return "KRB5CCNAME=" + env + (readableCache(env) != null ? "" : ", which Java cannot read: unset it or set"
                 + " KRB5CCNAME=FILE:/tmp/krb5cc_$(id -u)");
     }
 
@@ -228,18 +226,22 @@ public final class LdapConnector {
      * /tmp/krb5cc_<uid>.
      */
     static String fileCache(String env) {
-        String path;
-        if (env == null || env.isBlank()) {
-            return "FILE:/tmp/krb5cc_$(id -u)";
-        } else if (env.regionMatches(true, 0, "FILE:", 0, 5)) {
-            path = env.substring(5);
-        } else if (env.indexOf(':') < 0) {
-            path = env;
-        } else {
+        String path = readableCache(env);
+        if (path == null) {
             return "FILE:/tmp/krb5cc_$(id -u)";
         }
         String arg = "FILE:" + path;
         return arg.matches("[A-Za-z0-9_@%+=:,./-]+") ? arg : "'" + arg.replace("'", "'\\''") + "'";
+    }
+
+    /** The path of the cache KRB5CCNAME ({@code env}) names when Java can read it (FILE:, or no type), else null. */
+    private static String readableCache(String env) {
+        if (env == null || env.isBlank()) {
+            return null;
+        } else if (env.regionMatches(true, 0, "FILE:", 0, 5)) {
+            return env.substring(5);
+        }
+        return env.indexOf(':') < 0 ? env : null;
     }
 
     /**
