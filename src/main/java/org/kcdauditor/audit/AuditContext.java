@@ -99,8 +99,13 @@ public final class AuditContext implements Drift.Nodes {
     /** A required SPN ({@code spn}, normal form {@code key}) its target serves through its {@code HOST/X} alias. */
     private record AliasServed(String spn, String key) {
     }
-    /** Whether each node's and file server's dNSHostName is a DNS name: tested once, read per target and by a rule. */
-    private final Map<AdObject, Boolean> validDns;
+    /**
+     * Whether each node's and file server's dNSHostName is a DNS name ({@link #VALID_DNS}) and its NetBIOS name a
+     * host name ({@link #VALID_NETBIOS}): tested once, read per pair's target and by a rule.
+     */
+    private final Map<AdObject, Integer> validNames;
+    private static final int VALID_DNS = 1;
+    private static final int VALID_NETBIOS = 2;
     /** Sizes the hash filter of {@link #indexSpnOwners}: 2^22 bits, 512 KB. */
     private static final int HASH_BITS = 1 << 22;
     /** The DUPLICATE_SPN blockers of the pairs into a target (as peer, as file server), computed once per target. */
@@ -147,7 +152,7 @@ public final class AuditContext implements Drift.Nodes {
         peers = new IdentityHashMap<>();
         unexpected = new IdentityHashMap<>();
         dcEntries = new IdentityHashMap<>();
-        validDns = new IdentityHashMap<>();
+        validNames = new IdentityHashMap<>();
         directoryOf = new IdentityHashMap<>();
         byNameIn = new HashMap<>();
         indexDirectories();
@@ -189,7 +194,7 @@ public final class AuditContext implements Drift.Nodes {
         basePairs = c.basePairs;
         unexpected = c.unexpected;
         dcEntries = c.dcEntries;
-        validDns = c.validDns;
+        validNames = c.validNames;
         nodes = c.nodes;
         directoryOf = c.directoryOf;
         byNameIn = c.byNameIn;
@@ -294,7 +299,8 @@ public final class AuditContext implements Drift.Nodes {
                 spnOwners.putIfAbsent(own[i], new ArrayList<>(1));
             }
             hostSpnKeys.put(n, own);
-            validDns.put(n, n.dnsHostName() != null && validDnsHostName(n.dnsHostName()));
+            validNames.put(n, (n.dnsHostName() != null && validDnsHostName(n.dnsHostName()) ? VALID_DNS : 0)
+                    | (Values.validHostName(netbiosName(n)) ? VALID_NETBIOS : 0));
         }
     }
 
@@ -1505,16 +1511,19 @@ public final class AuditContext implements Drift.Nodes {
 
     /** Whether {@code o} has a dNSHostName that is a DNS name; for nodes and file servers, as tested once. */
     public boolean hasValidDnsHostName(AdObject o) {
-        Boolean known = validDns.get(o);
-        return known != null ? known : o.dnsHostName() != null && validDnsHostName(o.dnsHostName());
+        Integer known = validNames.get(o);
+        return known != null ? (known & VALID_DNS) != 0
+                : o.dnsHostName() != null && validDnsHostName(o.dnsHostName());
     }
 
     /**
      * Whether {@code o}'s NetBIOS name ({@link #netbiosName}) is a host name a delegation entry can be made of; a
-     * name with quotes, {@code $(}, spaces, control or bidirectional characters gives no NetBIOS form.
+     * name with quotes, {@code $(}, spaces, control or bidirectional characters gives no NetBIOS form. For nodes and
+     * file servers, as tested once.
      */
     public boolean hasValidName(AdObject o) {
-        return Values.validHostName(netbiosName(o));
+        Integer known = validNames.get(o);
+        return known != null ? (known & VALID_NETBIOS) != 0 : Values.validHostName(netbiosName(o));
     }
 
     /**

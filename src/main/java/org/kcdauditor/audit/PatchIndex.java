@@ -40,6 +40,9 @@ public final class PatchIndex {
 
     /** Hardening updates installed on a node, by hardening KB; the earliest carrier wins. */
     public Map<String, Installed> hardening(AdObject node) {
+        if (!byNode.containsKey(node)) {
+            return Map.of();
+        }
         return hardening.computeIfAbsent(node, n -> {
             Map<String, Installed> out = new LinkedHashMap<>();
             for (PatchRecord p : records(n)) {

@@ -36,6 +36,10 @@ public final class HardeningPatchWithoutDelegationRule implements Rule {
     public void evaluate(AuditContext ctx, FindingSink out) {
         PatchIndex index = ctx.patches();
         for (AdObject node : ctx.nodes()) {
+            var hardening = index.hardening(node);
+            if (hardening.isEmpty()) {
+                continue; // most nodes, or every node without patch sources: their pairs are not read
+            }
             // incomplete delegation (entries, target SPNs), not every blocker: an account or host setting that also
             // stops a pair has its own finding, and the hardening update does not make it worse
             List<PairStatus> failing = ctx.pairsFrom(node).stream()
@@ -51,7 +55,7 @@ public final class HardeningPatchWithoutDelegationRule implements Rule {
             Related causes = Related.of(failing, Blocker::delegation);
             List<Evidence.PairRef> pairs = failing.stream()
                     .map(p -> new Evidence.PairRef(node.name(), p.target().name())).toList();
-            index.hardening(node).forEach((kb, installed) -> {
+            hardening.forEach((kb, installed) -> {
                 var u = installed.update();
                 var r = installed.record();
                 String via = r.kb().equalsIgnoreCase(u.kb()) ? r.kb() : r.kb() + " (carries " + u.kb() + ")";
