@@ -25,7 +25,8 @@ final class ConsoleSummary {
     }
 
     /**
-     * @param config   the config as the admin gave it, for the commands the summary suggests (pasted as they are)
+     * @param config   the config as the admin gave it, for the commands the summary suggests (pasted as they are);
+     *                 null when none can be run again (the demo's directory lives only as long as the demo)
      * @param warnings what limits the verdict (a base DN below the domain), printed before the table
      */
     static void print(PrintStream out, AuditRun.Outcome o, long collectMillis, String config, List<String> warnings) {
@@ -89,10 +90,7 @@ final class ConsoleSummary {
                     oneLine(view.clusters().get(0).name())) + (noGo.isEmpty() ? "."
                     : " (" + String.join(", ", noGo.subList(0, Math.min(TOP, noGo.size())))
                     + (noGo.size() > TOP ? ", …" : "")
-                    + "); the reasons: `kcd-audit preflight --config " + ShellArg.of(config) + " --cluster "
-                    + (noGo.size() == 1 ? ShellArg.of(noGo.get(0)) : "NAME") + "`"
-                    + (o.files().stream().anyMatch(x -> x.getFileName().toString().equals("audit.pdf"))
-                    ? " or page 1 of audit.pdf." : ".")));
+                    + "); the reasons: " + reasons(o, config, noGo)));
             out.println();
         }
         List<Finding> serious = d.findings().stream()
@@ -203,5 +201,15 @@ final class ConsoleSummary {
     /** Directory values reach the terminal: no line breaks, no escape sequences. */
     static String oneLine(String s) {
         return Ps.oneLine(s);
+    }
+
+    /** Where the NO-GO clusters' reasons are: the preflight to paste (when the directory can be read again), page 1. */
+    private static String reasons(AuditRun.Outcome o, String config, List<String> noGo) {
+        boolean pdf = o.files().stream().anyMatch(x -> x.getFileName().toString().equals("audit.pdf"));
+        if (config == null) {
+            return pdf ? "page 1 of audit.pdf." : "clusters[].reasons in findings.json.";
+        }
+        return "`kcd-audit preflight --config " + ShellArg.of(config) + " --cluster "
+                + (noGo.size() == 1 ? ShellArg.of(noGo.get(0)) : "NAME") + "`" + (pdf ? " or page 1 of audit.pdf." : ".");
     }
 }

@@ -31,6 +31,8 @@ final class DemoCommand implements Callable<Integer> {
     static final String CONFIG = "kcd-audit-demo.yaml";
     /** The demo directory one run earlier: a seed run from it gives CHANGED_SINCE_LAST_RUN something to show. */
     static final String EARLIER = "contoso-earlier.ldif";
+    /** The trigger its run is stored with; its directory is gone once it ends, so nothing suggests reading it again. */
+    static final String TRIGGER = "demo";
 
     private final Cli cli;
 
@@ -75,7 +77,7 @@ final class DemoCommand implements Callable<Integer> {
             AuditConfig demo = config.withDirectory(config.directory().withUrl(directory.url()));
             Map<String, String> env = new HashMap<>(cli.env());
             env.put(demo.directory().passwordEnv(), directory.password());
-            return RunCommand.audit(cli, demo, env, options, "demo",
+            return RunCommand.audit(cli, demo, env, options, TRIGGER,
                     spec.commandLine().getParseResult().hasMatchedOption("--fail-on"));
         }
     }

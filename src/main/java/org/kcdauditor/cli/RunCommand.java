@@ -82,8 +82,8 @@ final class RunCommand implements Callable<Integer> {
                 cli.terminal().print("\r\033[K");
             }
         }
-        ConsoleSummary.print(cli.out(), outcome, timings.millis().getOrDefault("collect", 0L), cfg.sourceName(),
-                cfg.narrowBaseDns());
+        ConsoleSummary.print(cli.out(), outcome, timings.millis().getOrDefault("collect", 0L),
+                DemoCommand.TRIGGER.equals(trigger) ? null : cfg.sourceName(), cfg.narrowBaseDns());
         if (cfg.missingExplicitBaseline() != null) {
             cli.out().println("Warning: baseline " + cfg.missingExplicitBaseline() + " (" + cfg.sourceName()
                     + ": baseline) does not exist: nothing was compared with a baseline and no waiver applied;"

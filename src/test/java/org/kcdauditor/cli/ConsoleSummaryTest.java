@@ -1,6 +1,8 @@
 package org.kcdauditor.cli;
 
 import com.unboundid.ldap.listener.InMemoryDirectoryServer;
+import com.unboundid.ldap.sdk.Modification;
+import com.unboundid.ldap.sdk.ModificationType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kcdauditor.support.CliRun;
@@ -53,6 +55,24 @@ class ConsoleSummaryTest {
                     cfg.toString(), "--out", tmp.resolve("out").toString(), "--formats", "json");
             assertTrue(r.out().contains("; 1 host in 1 cluster.\n"), r.toString());
             assertFalse(r.out().contains("1 hosts") || r.out().contains("1 clusters"), r.out());
+        } finally {
+            ds.shutDown(true);
+        }
+    }
+
+    @Test
+    void aNoGoNamesThePreflightOfTheConfigTheRunRead(@TempDir Path tmp) throws Exception {
+        InMemoryDirectoryServer ds = TestDirectory.startDomain(TestDirectory.BASE, "dc1.contoso.com");
+        try {
+            TestDirectory.addCluster(ds, List.of("HV01", "HV02"));
+            ds.modify("CN=HV01,OU=Hyper-V," + TestDirectory.BASE,
+                    new Modification(ModificationType.DELETE, "msDS-AllowedToDelegateTo"));
+            Path cfg = TestDirectory.config(tmp, "ldap://127.0.0.1:" + ds.getListenPort(), List.of("HV01", "HV02"),
+                    "allowInsecureBind: true");
+            CliRun r = CliRun.run(Map.of("TEST_LDAP_PASSWORD", TestDirectory.PASSWORD), "run", "--config",
+                    cfg.toString(), "--out", tmp.resolve("out").toString(), "--formats", "json,pdf");
+            assertTrue(r.out().contains("\nNO-GO for the patch window: 1 of 1 cluster (HVC1); the reasons: `kcd-audit preflight"
+                    + " --config " + cfg + " --cluster HVC1` or page 1 of audit.pdf.\n"), r.toString());
         } finally {
             ds.shutDown(true);
         }
