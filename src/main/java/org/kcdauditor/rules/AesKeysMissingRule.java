@@ -24,8 +24,10 @@ public final class AesKeysMissingRule implements Rule {
             "a node, file server or delegation target's `pwdLastSet` is older than the domain's AES keys (the"
                     + " whenCreated of the RID-521 group): blocks its pairs",
             "AD derives an account's AES keys when its password is set, and only since the domain's first"
-                    + " Windows Server 2008 domain controller. An older password means RC4 keys only; with AES-only"
-                    + " tickets since the 2026 updates the KDC cannot issue a ticket for it (KDCSVC events 202, 204, 207, 209).",
+                    + " Windows Server 2008 domain controller. An older password means RC4 keys only; since the April"
+                    + " 2026 updates DCs issue AES-SHA1-only tickets to accounts without explicit"
+                    + " msDS-SupportedEncryptionTypes, so the KDC has no key to issue its ticket with (KDCSVC events"
+                    + " 202, 204, 207, 209).",
             EncryptionRules.REFERENCE);
 
     @Override

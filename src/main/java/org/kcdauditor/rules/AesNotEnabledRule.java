@@ -13,17 +13,21 @@ import java.util.List;
 
 /**
  * AES_NOT_ENABLED: an account whose keys a migration's tickets use (a node, a file server, a host the nodes
- * delegate to) has msDS-SupportedEncryptionTypes set without an AES bit, or USE_DES_KEY_ONLY on. Since
- * the April 2026 updates (KB5073381) DCs issue AES tickets, so its pairs fail.
+ * delegate to) has msDS-SupportedEncryptionTypes set without an AES bit, or USE_DES_KEY_ONLY on: it is limited
+ * to RC4 or DES, which the 2026 updates (KB5073381) phase out (their AES-only default covers accounts without an
+ * explicit value).
  */
 public final class AesNotEnabledRule implements Rule {
     static final RuleInfo INFO = new RuleInfo(Blocker.AES_NOT_ENABLED, Severity.HIGH, Category.KERBEROS,
             "An account a migration needs has no AES encryption type",
             "a node, file server or delegation target has `msDS-SupportedEncryptionTypes` set, non-zero and"
                     + " without AES (`0x8`, `0x10`), or USE_DES_KEY_ONLY (`0x200000`): blocks its pairs",
-            "Domain controllers with the 2026 Kerberos updates issue AES-SHA1 service tickets and, since July 2026,"
-                    + " RC4 cannot be turned back on. An account limited to RC4 or DES gets no ticket, so live"
-                    + " migration and SMB to or from it fail even with complete delegation.",
+            "An account whose msDS-SupportedEncryptionTypes allows no AES (or that has USE_DES_KEY_ONLY) is limited"
+                    + " to RC4 or DES: DES is off by default since Windows Server 2008 R2, and the 2026 Kerberos updates"
+                    + " phase RC4 out (AES-SHA1-only tickets for accounts without an explicit value from April 2026,"
+                    + " no rollback of that default from July 2026). Wherever a host or DC no longer allows RC4 (or"
+                    + " DES), such an account gets no ticket, and live migration and SMB to or from it fail even with"
+                    + " complete delegation.",
             EncryptionRules.REFERENCE);
 
     @Override

@@ -25,9 +25,10 @@ public final class DuplicateSpnRule implements Rule {
             "an SPN of a node or file server is also registered on another object (users and service accounts"
                     + " included); blocks the pairs into it when it is a required target SPN, or the `HOST/X` through"
                     + " which `cifs/X` is served",
-            "When two accounts register the same SPN the KDC cannot tell which key to use: tickets for that"
-                    + " service fail (KRB_AP_ERR_MODIFIED) and delegation to it breaks. setspn -X lists these.",
-            "Microsoft Learn: setspn -X; MS-KILE 3.3.5.1.1");
+            "When two accounts register the same SPN the KDC cannot tell which key to use and refuses the ticket"
+                    + " (KDC event 11, 'multiple accounts with name ... of type DS_SERVICE_PRINCIPAL_NAME'): delegation"
+                    + " to that service fails however complete it is. setspn -X lists these.",
+            "Microsoft Learn: setspn -X; KDC event 11; MS-KILE 3.3.5.1.1");
 
     @Override
     public RuleInfo info() {

@@ -11,7 +11,8 @@ import java.util.Locale;
 /** Shared by the encryption rules: which pairs an account's problem breaks, and whether it runs Windows. */
 final class EncryptionRules {
     static final String REFERENCE = "KB5073381 / CVE-2026-20833 (RC4 default disablement: AES-SHA1-only tickets"
-            + " from the April 2026 updates, no rollback from July 2026); KB5021131 / CVE-2022-37966; MS-KILE 2.2.7;"
+            + " for accounts without explicit msDS-SupportedEncryptionTypes from the April 2026 updates, no rollback"
+            + " from July 2026); KB5021131 / CVE-2022-37966; MS-KILE 2.2.7;"
             + " PingCastle S-AesNotEnabled";
 
     private EncryptionRules() {

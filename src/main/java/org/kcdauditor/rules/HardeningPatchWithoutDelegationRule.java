@@ -25,7 +25,7 @@ public final class HardeningPatchWithoutDelegationRule implements Rule {
                     + " failure this tool exists for",
             "Kerberos hardening updates tighten S4U and PAC validation; once a node carries one, every missing"
                     + " delegation entry makes live migration from it fail at 80-90 % (event 21502/22038).",
-            "config/hardening-kbs.yaml; KB4598347, KB5008380, KB5020805, KB5037754");
+            "config/hardening-kbs.yaml; KB4598347, KB4577252, KB5008380, KB5020805, KB5037754");
 
     @Override
     public RuleInfo info() {

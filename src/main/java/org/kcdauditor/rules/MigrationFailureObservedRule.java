@@ -33,7 +33,7 @@ public final class MigrationFailureObservedRule implements Rule {
                     + " can explain, or something else: network and ports 6600/3343, memory, a logon right, an attached"
                     + " ISO, the cluster.",
             "Microsoft Learn: Troubleshoot live migration issues; Microsoft-Windows-Hyper-V-High-Availability events"
-                    + " 21502, 22038");
+                    + " 21502, 22038 (also in Microsoft-Windows-Hyper-V-VMMS-Admin)");
 
     @Override
     public RuleInfo info() {

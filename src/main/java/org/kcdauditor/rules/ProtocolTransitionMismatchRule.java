@@ -24,7 +24,8 @@ public final class ProtocolTransitionMismatchRule implements Rule {
             "From Windows Server 2016 Hyper-V remote management runs over WinRM as NETWORK SERVICE, so"
                     + " Microsoft's guidance is 'Use any authentication protocol' (protocol transition); older"
                     + " guidance says 'Use Kerberos only'. Hosts of one cluster should follow one documented choice.",
-            "ADS_USER_FLAG_ENUM TRUSTED_TO_AUTH_FOR_DELEGATION 0x1000000; Virtualization blog, Feb 2017");
+            "ADS_USER_FLAG_ENUM TRUSTED_TO_AUTH_FOR_DELEGATION 0x1000000; Microsoft Learn: Set up hosts for live"
+                    + " migration without Failover Clustering; Virtualization blog, Feb 2017");
 
     /** Windows Server 2016 is NT 10.0 build 14393. */
     static final int WS2016_BUILD = 14393;
