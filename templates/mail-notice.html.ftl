@@ -51,6 +51,11 @@ Open findings<#if summary.scope?has_content> in ${summary.scope}</#if>: ${summar
 <@table rows=added showFix=true/>
 <h2 style="font-size:1.1rem">Resolved (${resolved?size})</h2>
 <@table rows=resolved showFix=false/>
+<#if waivedSince?? && waivedSince?has_content>
+<h2 style="font-size:1.1rem">Waived since the previous audit, still failing (${waivedSince?size})</h2>
+<@table rows=waivedSince showFix=false/>
+<p style="color:${palette.MUTED}"><#list waivedSince as f>${f.host}<#if f.peer?has_content> &rarr; ${f.peer}</#if>: waived<#if f.waiverExpires?has_content> until ${f.waiverExpires}</#if> (${f.waiverJustification})<#sep>; </#sep></#list></p>
+</#if>
 <h2 style="font-size:1.1rem">Still open (${open?size})</h2>
 <@table rows=open showFix=false/>
 <#if changes?has_content>

@@ -4,8 +4,9 @@
   a cluster owners' notice, else empty), status, headline, high, medium, low, info, waived, decisions (the cluster's in a
   cluster owners' notice, the run's else; the headline is always the run's), clusters: name, decision (GO or NO-GO), go, goAfter, failing, waivedFailing, reasons, status,
   pairsOk, pairs, compliance, high…info: the report view's numbers; unclustered: status, high…info of the open
-  findings outside every cluster, only in the notice to mail.to and only when there are such findings), comparedNote (in the notice to mail.to, why the reports count other new/resolved figures; else empty), added/resolved/open (lists of id, severity, rule, cluster, host, peer,
-  message, remediation), changes (the same for the open CHANGED_SINCE_LAST_RUN findings: not compared, but open
+  findings outside every cluster, only in the notice to mail.to and only when there are such findings), comparedNote (in the notice to mail.to, why the reports count other new/resolved figures; else empty), added/resolved/waivedSince/open (lists of id, severity, rule, cluster, host, peer,
+  message, remediation; waivedSince also waiverExpires, waiverJustification: open in the compared run, waived now, so
+  not resolved), changes (the same for the open CHANGED_SINCE_LAST_RUN findings: not compared, but open
   findings, so new + still open + changes = the open findings the subject counts), pdfNote, reportDir, changeTimesNote (said once when the directory keeps no change times
   for drift, else empty). See docs/scheduling.md.
 -->
@@ -49,6 +50,14 @@ RESOLVED (${resolved?size})
 <#else>
 - none
 </#list>
+<#if waivedSince?? && waivedSince?has_content>
+
+WAIVED SINCE THE PREVIOUS AUDIT, STILL FAILING (${waivedSince?size})
+<#list waivedSince as f>
+- [${f.severity}] ${f.cluster?has_content?then(f.cluster, "(not tied to a cluster)")}<#if f.host?has_content> / ${f.host}</#if>: ${f.message}
+  Waived<#if f.waiverExpires?has_content> until ${f.waiverExpires}</#if>: ${f.waiverJustification}
+</#list>
+</#if>
 
 STILL OPEN (${open?size})
 <#list open as f>

@@ -29,7 +29,8 @@ import java.util.TreeSet;
  * cluster named in {@code mail.clusterRecipients} about that cluster only. What is new, resolved and
  * still open is decided by finding id against the previous successful run. Waived findings and
  * {@code CHANGED_SINCE_LAST_RUN} (itself a comparison with the previous run) take no part: they would
- * make every other run look like a change.
+ * make every other run look like a change. A finding open in the compared run and waived now is not resolved (its
+ * pair still fails): it is listed apart as waived since ({@link Change#waivedSince()}).
  */
 public final class NoticeBuilder {
     /** While a job keeps failing, how long after its last failure notice the next one is queued. */
@@ -74,9 +75,15 @@ public final class NoticeBuilder {
      * and counted where the notice counts open findings, so its figures are those of the body and the reports.
      */
     public record Change(String scope, List<Finding> added, List<Finding> resolved, List<Finding> open,
-                         List<Finding> changes) {
+                         List<Finding> changes, List<Finding> waivedSince) {
+        /** Without findings waived since the compared run. */
+        public Change(String scope, List<Finding> added, List<Finding> resolved, List<Finding> open,
+                      List<Finding> changes) {
+            this(scope, added, resolved, open, changes, List.of());
+        }
+
         public boolean changed() {
-            return !added.isEmpty() || !resolved.isEmpty();
+            return !added.isEmpty() || !resolved.isEmpty() || !waivedSince.isEmpty();
         }
 
         /** Open (not waived) findings in scope, as the reports count them: new, still open and directory changes. */
@@ -131,10 +138,20 @@ public final class NoticeBuilder {
         for (Finding f : now.values()) {
             (before.containsKey(f.id()) ? open : added).add(f);
         }
-        List<Finding> resolved = before.values().stream().filter(f -> !now.containsKey(f.id())).toList();
+        // open in the compared run and waived now: not resolved (the pair still fails; the reports count it neither
+        // new nor resolved), but a change the notice tells apart
+        Map<String, Finding> waivedSince = new LinkedHashMap<>();
+        for (Finding f : current) {
+            if (f.isWaived() && inScope(f, cluster) && before.containsKey(f.id()) && !now.containsKey(f.id())) {
+                waivedSince.putIfAbsent(f.id(), f);
+            }
+        }
+        List<Finding> resolved = before.values().stream().filter(f -> !now.containsKey(f.id())
+                && !waivedSince.containsKey(f.id())).toList();
         List<Finding> changes = current.stream().filter(f -> !f.isWaived() && NOT_COMPARED.contains(f.rule())
                 && inScope(f, cluster)).toList();
-        return new Change(scope, sorted(added), sorted(resolved), sorted(open), sorted(changes));
+        return new Change(scope, sorted(added), sorted(resolved), sorted(open), sorted(changes),
+                sorted(List.copyOf(waivedSince.values())));
     }
 
     private static boolean inScope(Finding f, String cluster) {
@@ -172,9 +189,13 @@ public final class NoticeBuilder {
             Severity worst = c.added().get(0).severity();
             body = c.added().size() + " new finding" + (c.added().size() == 1 ? "" : "s") + " (worst "
                     + worst.name() + ")";
-        } else if (!c.resolved().isEmpty()) {
-            body = c.resolved().size() + " finding" + (c.resolved().size() == 1 ? "" : "s") + " resolved, "
-                    + c.openNow() + " still open";
+        } else if (!c.resolved().isEmpty() || !c.waivedSince().isEmpty()) {
+            int r = c.resolved().size();
+            int w = c.waivedSince().size();
+            String resolved = r + " finding" + (r == 1 ? "" : "s") + " resolved";
+            String waived = w + (r > 0 ? "" : " finding" + (w == 1 ? "" : "s")) + " newly waived";
+            body = (r > 0 && w > 0 ? resolved + ", " + waived : r > 0 ? resolved : waived) + ", " + c.openNow()
+                    + " still open";
         } else {
             body = "no change, " + c.openNow() + " open finding" + (c.openNow() == 1 ? "" : "s");
         }
@@ -212,7 +233,8 @@ public final class NoticeBuilder {
                 .map(d -> d.name() + " " + d.url()).toList())
                 : doc.directory() == null ? "" : String.valueOf(doc.directory().url()));
         // drift messages say when and where delegation changed; where the directory keeps no change times, once here
-        boolean drift = java.util.stream.Stream.of(c.added(), c.resolved(), c.open(), c.changes()).flatMap(List::stream)
+        boolean drift = java.util.stream.Stream.of(c.added(), c.resolved(), c.open(), c.changes(), c.waivedSince())
+                .flatMap(List::stream)
                 .anyMatch(f -> view.rule(f.rule()).category() == org.kcdauditor.rules.Category.DRIFT);
         model.put("changeTimesNote", view.changeTimesNote() == null || !drift ? "" : view.changeTimesNote());
         model.put("previousRunId", previousRunId == null ? "" : previousRunId);
@@ -222,6 +244,7 @@ public final class NoticeBuilder {
         view.findings().forEach(v -> remedies.put(v.finding().id(), v.remediation()));
         model.put("added", rows(c.added(), remedies));
         model.put("resolved", rows(c.resolved(), remedies));
+        model.put("waivedSince", rows(c.waivedSince(), remedies));
         model.put("comparedNote", comparedNote(doc, c, cluster, previousRunId));
         model.put("open", rows(c.open(), remedies));
         model.put("changes", rows(c.changes(), remedies));
@@ -311,7 +334,7 @@ public final class NoticeBuilder {
         }
         Set<String> clusters = new LinkedHashSet<>();
         boolean outside = false;
-        for (Finding f : java.util.stream.Stream.of(c.added(), c.resolved(), c.open(), c.changes())
+        for (Finding f : java.util.stream.Stream.of(c.added(), c.resolved(), c.open(), c.changes(), c.waivedSince())
                 .flatMap(List::stream).toList()) {
             if (f.cluster() == null) {
                 outside = true;
@@ -367,6 +390,9 @@ public final class NoticeBuilder {
             m.put("message", f.message() == null ? "" : f.message());
             String remedy = remedies.getOrDefault(f.id(), f.remediation());
             m.put("remediation", remedy == null ? "" : remedy);
+            Finding.Waiver w = f.isWaived() ? f.waiver() : null;
+            m.put("waiverExpires", w == null || w.expires() == null ? "" : w.expires().toString());
+            m.put("waiverJustification", w == null || w.justification() == null ? "" : w.justification());
             out.add(m);
         }
         return out;

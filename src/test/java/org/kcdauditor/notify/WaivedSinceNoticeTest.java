@@ -1,0 +1,70 @@
+package org.kcdauditor.notify;
+
+import org.junit.jupiter.api.Test;
+import org.kcdauditor.config.MailConfig;
+import org.kcdauditor.config.ScheduleConfig.Notify;
+import org.kcdauditor.model.Finding;
+import org.kcdauditor.report.FindingsDocument;
+import org.kcdauditor.report.Fixtures;
+import org.kcdauditor.report.runbook.TemplateRenderer;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A finding open in the run the notice compares with and waived now has not been resolved: the pair still fails (the
+ * notice's own decision says "waived, still failing"), and the reports count it neither new nor resolved. The notice
+ * lists it as waived since, not under RESOLVED; a finding gone from the directory is still resolved.
+ */
+class WaivedSinceNoticeTest {
+    private static final MailConfig MAIL = new MailConfig("127.0.0.1", 25, "none", null, null, null,
+            "kcd@contoso.com", List.of("team@contoso.com"), Map.of(), null, null, null, null, null);
+
+    private static boolean hv02ToHv03(Finding f) {
+        return "MISSING_DELEGATION".equals(f.rule()) && "HV02".equals(f.host()) && "HV03".equals(f.peer());
+    }
+
+    @Test
+    void aFindingWaivedSinceThePreviousRunIsNotResolved() {
+        FindingsDocument before = Fixtures.demo();
+        FindingsDocument now = Fixtures.waivedHv02ToHv03();
+        List<Finding> waived = now.findings().stream().filter(WaivedSinceNoticeTest::hv02ToHv03).toList();
+        assertFalse(waived.isEmpty(), "the demo has HV02 -> HV03 MISSING_DELEGATION findings");
+        assertTrue(before.findings().stream().filter(WaivedSinceNoticeTest::hv02ToHv03).noneMatch(Finding::isWaived));
+
+        NoticeBuilder.Change c = NoticeBuilder.change("all clusters", now.findings(), before.findings(), null);
+        assertEquals(List.of(), c.resolved(), "still there, only waived: nothing was fixed");
+        assertEquals(waived.stream().map(Finding::id).sorted().toList(),
+                c.waivedSince().stream().map(Finding::id).sorted().toList());
+        assertTrue(c.changed(), "a waiver now covering open findings is a change the team hears of (on-change)");
+
+        Notice n = new NoticeBuilder(MAIL, new TemplateRenderer(Path.of("templates")))
+                .build("daily-drift", Notify.ON_CHANGE, now, before.findings(), "prev", null).get(0);
+        int k = waived.size();
+        assertEquals("[kcd-audit] 2 clusters: " + k + " finding" + (k == 1 ? "" : "s") + " newly waived, "
+                + now.findings().stream().filter(f -> !f.isWaived()).count() + " still open", n.subject());
+        assertTrue(n.text().contains("\nRESOLVED (0)\n- none\n"), n.text());
+        assertTrue(n.text().contains("\nWAIVED SINCE THE PREVIOUS AUDIT, STILL FAILING (" + k + ")\n- [HIGH] HVC1 / HV02: "),
+                n.text());
+        assertTrue(n.text().contains("  Waived until 2035-12-31: HV03 is being rebuilt, CHG0042"), n.text());
+        assertTrue(n.html().contains("Waived since the previous audit, still failing (" + k + ")"), n.html());
+    }
+
+    @Test
+    void aWaivedFindingGoneFromTheDirectoryIsResolvedOnceAndNotWaivedAgain() {
+        FindingsDocument before = Fixtures.waivedHv02ToHv03();
+        FindingsDocument fixed = before.withFindings(before.findings().stream()
+                .filter(f -> !hv02ToHv03(f)).toList());
+        NoticeBuilder.Change c = NoticeBuilder.change("all clusters", fixed.findings(), before.findings(), null);
+        assertEquals(List.of(), c.waivedSince());
+        assertEquals(List.of(), c.resolved(), "told when it was waived; waived findings are not compared");
+        NoticeBuilder.Change same = NoticeBuilder.change("all clusters", before.findings(), before.findings(), null);
+        assertEquals(List.of(), same.waivedSince(), "waived in both runs: no change");
+        assertFalse(same.changed());
+    }
+}
