@@ -134,10 +134,12 @@ public final class Procedure {
 
     /**
      * Whether the validation records the changed delegation in a new baseline: a baseline is in use and the change
-     * writes to the hosts' objects (else the next audit calls the change drift).
+     * leaves some host's delegation entries or flags other than the baseline documents them (else the next audit calls
+     * the change drift); a change that only takes drift back, or touches only SPNs, needs none
+     * ({@link RemediationPlan#departsFromBaseline}).
      */
     public static boolean recordsBaseline(FindingsDocument doc, RemediationPlan plan) {
-        return doc.baseline() != null && !plan.hosts().isEmpty();
+        return doc.baseline() != null && plan.departsFromBaseline(doc);
     }
 
     /**

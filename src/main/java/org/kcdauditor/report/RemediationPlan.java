@@ -684,11 +684,66 @@ public final class RemediationPlan {
     }
 
     /**
+     * Whether the change leaves some host's delegation entries or userAccountControl flags (what the baseline
+     * documents) other than the baseline has them, so that the next audit would report drift until a new baseline is
+     * captured. A change that only takes drift back (removes an entry of a BASELINE_ENTRY_ADDED finding, adds back one
+     * of a BASELINE_ENTRY_REMOVED finding, or restores the flags of a BASELINE_FLAGS_CHANGED finding) does not, nor do
+     * SPNs registered or taken off another object and resource-based delegation, which the baseline does not hold; a
+     * host not in the baseline (BASELINE_HOST_NEW) is reported as such whatever the change. Waived drift findings
+     * count: a waiver does not change what the baseline documents.
+     */
+    public boolean departsFromBaseline(FindingsDocument doc) {
+        Set<String> drifted = new HashSet<>(); // rule|host|entry of the drift findings the change may take back
+        Set<String> notInBaseline = new HashSet<>();
+        Map<String, Finding> flagsDrift = new HashMap<>();
+        for (Finding f : nn(doc.findings())) {
+            if (f == null || f.rule() == null || f.host() == null) {
+                continue;
+            }
+            switch (f.rule()) {
+                case "BASELINE_ENTRY_ADDED", "BASELINE_ENTRY_REMOVED" -> {
+                    if (f.spn() != null) {
+                        drifted.add(f.rule() + "|" + key(f.host()) + "|" + Spn.keyOf(f.spn()));
+                    }
+                }
+                case "BASELINE_HOST_NEW" -> notInBaseline.add(key(f.host()));
+                case "BASELINE_FLAGS_CHANGED" -> flagsDrift.put(key(f.host()), f);
+                default -> { }
+            }
+        }
+        for (HostChange h : hosts) {
+            String host = key(h.name());
+            if (notInBaseline.contains(host)) {
+                continue;
+            }
+            for (PeerSpns p : h.add()) {
+                if (p.spns().stream().anyMatch(s -> !drifted.contains("BASELINE_ENTRY_REMOVED|" + host + "|"
+                        + Spn.keyOf(s)))) {
+                    return true;
+                }
+            }
+            for (PeerSpns p : h.remove()) {
+                if (p.spns().stream().anyMatch(s -> !drifted.contains("BASELINE_ENTRY_ADDED|" + host + "|"
+                        + Spn.keyOf(s)))) {
+                    return true;
+                }
+            }
+            if (h.changesMode() && !restoresBaselineFlags(flagsDrift.get(host), h)) {
+                return true;
+            }
+            if (h.encryption() != null && h.encryption().clearDesOnly()) {
+                return true; // USE_DES_KEY_ONLY is a userAccountControl flag the baseline documents
+            }
+        }
+        return false;
+    }
+
+    /**
      * Whether {@code f} is a BASELINE_FLAGS_CHANGED finding whose host's change ({@code h}: unconstrained delegation
      * off, protocol transition set or cleared) leaves exactly the flags the baseline documents.
      */
     static boolean restoresBaselineFlags(Finding f, HostChange h) {
-        if (h == null || !h.changesMode() || !"BASELINE_FLAGS_CHANGED".equals(f.rule()) || !f.hasEvidence()
+        if (f == null || h == null || !h.changesMode() || !"BASELINE_FLAGS_CHANGED".equals(f.rule()) || !f.hasEvidence()
                 || f.evidence().expected() == null || f.evidence().actual() == null) {
             return false;
         }
