@@ -34,7 +34,7 @@
 <p style="color:${palette.MUTED}">Audit ${runId} (job ${job}) of ${directoryUrl}, finished ${finishedAt}.
 <#if previousRunId?has_content>New and resolved are counted against run ${previousRunId}, the last scheduled audit whose notices were queued (before any, the last other audit of this configuration).<#else>No earlier audit to compare with: every finding counts as new.</#if></p>
 <p><strong>Status<#if summary.scope?has_content> of ${summary.scope}</#if>: ${summary.status}.</strong> ${summary.headline}<br>
-Open findings<#if summary.scope?has_content> in ${summary.scope}</#if>: ${summary.high} high, ${summary.medium} medium, ${summary.low} low, ${summary.info} info<#if summary.waived gt 0>; ${summary.waived} waived, not counted</#if>; ${summary.decisions} need a decision.</p>
+Open findings<#if summary.scope?has_content> in ${summary.scope}</#if>: ${summary.high} high, ${summary.medium} medium, ${summary.low} low, ${summary.info} info<#if summary.waived gt 0>; ${summary.waived} waived, not counted</#if>; ${summary.decisions} need<#if summary.decisions == 1>s</#if> a decision.</p>
 <#if summary.clusters?has_content || summary.unclustered??>
 <table style="border-collapse:collapse;font-size:14px">
 <tr style="text-align:left;border-bottom:2px solid ${palette.LINE}"><th style="padding:4px">Cluster</th><th style="padding:4px">Status</th><th style="padding:4px">Pairs OK</th><th style="padding:4px">Entries present</th><th style="padding:4px">H / M / L / I</th></tr>

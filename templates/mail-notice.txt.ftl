@@ -24,7 +24,7 @@ Audit ${runId} (job ${job}) of ${directoryUrl}, finished ${finishedAt}.
 <#if previousRunId?has_content>New and resolved are counted against run ${previousRunId}, the last scheduled audit whose notices were queued (before any, the last other audit of this configuration).<#else>No earlier audit to compare with: every finding counts as new.</#if>
 
 STATUS<#if summary.scope?has_content> OF ${summary.scope}</#if>: ${summary.status}. ${summary.headline}
-Open findings<#if summary.scope?has_content> in ${summary.scope}</#if>: ${summary.high} high, ${summary.medium} medium, ${summary.low} low, ${summary.info} info<#if summary.waived gt 0>; ${summary.waived} waived, not counted</#if>; ${summary.decisions} need a decision.
+Open findings<#if summary.scope?has_content> in ${summary.scope}</#if>: ${summary.high} high, ${summary.medium} medium, ${summary.low} low, ${summary.info} info<#if summary.waived gt 0>; ${summary.waived} waived, not counted</#if>; ${summary.decisions} need<#if summary.decisions == 1>s</#if> a decision.
 <#list summary.clusters as c>
 - ${c.name}: ${c.status}, ${c.pairsOk}/${c.pairs} pairs OK, ${c.compliance} of entries present (${c.high} high, ${c.medium} medium, ${c.low} low, ${c.info} info)
 </#list>

@@ -449,6 +449,28 @@ final class DecisionPage {
         out.add(t);
     }
 
+    /** A change that fixes none of the {@code failing} directions, in words that fit one or several. */
+    static String noneFixed(int failing) {
+        return failing == 1 ? "it does not fix the failing direction"
+                : "it fixes none of the " + Words.plural(failing, "failing direction");
+    }
+
+    /**
+     * What the directions still failing after the change need, for the blockers that stay ({@code blockers}: rule ids,
+     * " (waived)" after a waived one's): a waiver's end, the decisions, or both (also when none is known).
+     */
+    static String stillFailingAdvice(List<String> blockers) {
+        boolean waived = blockers.stream().anyMatch(b -> b.endsWith(" (waived)"));
+        boolean other = blockers.stream().anyMatch(b -> !b.endsWith(" (waived)"));
+        if (waived && !other) {
+            return " A waived blocker stays until its waiver ends.";
+        }
+        if (other && !waived) {
+            return " They need the decisions under Remediation plan.";
+        }
+        return " A waived blocker stays until its waiver ends; the others need the decisions under Remediation plan.";
+    }
+
     /**
      * The state expected after the change, in sentences; on a run without a change (or one that fixes no failing
      * direction) no sentence counts what it fixes or what refusing it costs.
@@ -466,8 +488,8 @@ final class DecisionPage {
             points.add("Pairs OK: " + ok + " of " + pairs + ": every direction can migrate" + (change ? ", now and after"
                     + " the change." : "."));
         } else if (fixed == 0) {
-            points.add("Pairs OK: " + ok + " of " + pairs + (change ? " now and after the change: it fixes none of the "
-                    + Words.plural(failing, "failing direction") : "; no change is proposed for the "
+            points.add("Pairs OK: " + ok + " of " + pairs + (change ? " now and after the change: " + noneFixed(failing)
+                    : "; no change is proposed for the "
                     + Words.plural(failing, "failing direction")) + ".");
         } else {
             points.add("Pairs OK: " + ok + " of " + pairs + " now, " + (ok + fixed) + " of " + pairs + " expected after"
@@ -479,8 +501,7 @@ final class DecisionPage {
                     Integer::sum)));
             points.add((change ? "Still failing after it: " : "Still failing: ") + Words.plural(failing - fixed,
                     "direction") + (still.isEmpty() ? "" : ", blocked by " + still.entrySet().stream().map(e -> e.getKey() + " (" + e.getValue() + ")")
-                    .collect(Collectors.joining(", "))) + ". A waived blocker stays until its waiver ends; the others"
-                    + " need the decisions under Remediation plan.");
+                    .collect(Collectors.joining(", "))) + "." + stillFailingAdvice(List.copyOf(still.keySet())));
         }
         Counts open = view.openAfter();
         points.add((change ? "Still open after it: " : "Open: ") + (open.openTotal() == 0 ? "no finding above INFO"

@@ -1,0 +1,32 @@
+package org.kcdauditor.report.pdf;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Page 1's "After the change" says what stays failing in words that fit the case: a single failing direction is not
+ * "none of the 1 failing direction", and the advice names only the kinds of blocker that are there (seen in a month of
+ * runs: "A waived blocker stays until its waiver ends; the others need the decisions" with no other blocker).
+ */
+class AfterTheChangeWordingTest {
+    @Test
+    void noneFixedReadsForOneAndForSeveralDirections() {
+        assertEquals("it does not fix the failing direction", DecisionPage.noneFixed(1));
+        assertEquals("it fixes none of the 3 failing directions", DecisionPage.noneFixed(3));
+    }
+
+    @Test
+    void theAdviceNamesOnlyTheBlockersThatStay() {
+        assertEquals(" A waived blocker stays until its waiver ends.",
+                DecisionPage.stillFailingAdvice(List.of("MISSING_DELEGATION (waived)")));
+        assertEquals(" They need the decisions under Remediation plan.",
+                DecisionPage.stillFailingAdvice(List.of("ACCOUNT_DISABLED")));
+        assertEquals(" A waived blocker stays until its waiver ends; the others need the decisions under Remediation"
+                + " plan.", DecisionPage.stillFailingAdvice(List.of("MISSING_DELEGATION (waived)", "ACCOUNT_DISABLED")));
+        assertEquals(" A waived blocker stays until its waiver ends; the others need the decisions under Remediation"
+                + " plan.", DecisionPage.stillFailingAdvice(List.of()), "blockers not known (an older findings.json)");
+    }
+}
