@@ -146,7 +146,9 @@ public final class HistorySections {
                     .forEach(f -> t.add(new ChangeDoc(runId, now, f.host(), f.hasEvidence()
                             && f.evidence().changes() != null ? String.join("; ", f.evidence().changes())
                             : f.message())));
-            t.addAll(earlier);
+            // the store keeps the finding's message, the changes and a full stop: read as this run shows its own
+            earlier.forEach(c -> t.add(c.change() != null && c.change().endsWith(".") ? new ChangeDoc(c.runId(), c.at(),
+                    c.host(), c.change().substring(0, c.change().length() - 1)) : c));
             return new Sections(history.withTimeline(t), baseline, patches, events, imports);
         }
 

@@ -134,7 +134,9 @@ class HistoryRunTest {
         assertEquals(1, timeline.size(), "the third run shows the stored change of the second");
         assertEquals(second.runId(), timeline.get(0).runId());
         assertEquals("HV02", timeline.get(0).host());
-        assertEquals("HV02: delegation entry removed: cifs/hv03.contoso.com.", timeline.get(0).change());
+        assertEquals("HV02: delegation entry removed: cifs/hv03.contoso.com", timeline.get(0).change());
+        assertEquals(doc.history().timeline().get(0).change(), timeline.get(0).change(),
+                "the change reads as the second run showed it");
         try (RunStore store = StoreUrls.open(config(), Map.of())) {
             assertEquals(3, store.list(10).size());
             assertTrue(store.list(10).stream().allMatch(r -> r.status().equals(RunSummary.SUCCEEDED)));
