@@ -244,7 +244,9 @@ public final class AuditRun {
                 PreviousRun previous = previous(previousRead);
                 Evaluation ev = evaluate(snapshot, previous, timings,
                         hosts -> hostsStored[0] = store.writeSnapshot(runId, hosts, previous));
-                Instant evaluated = clock.instant();
+                // to the microsecond, as the store keeps it (H2 and PostgreSQL round finer times): the finish time a
+                // later run reads back is this one, not one a second on when it rounds up past a second
+                Instant evaluated = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
                 TrendPoint point = HistorySections.trendPoint(runId, evaluated, ev.result(), ev.sections().history());
                 HistorySections.Sections sections = ev.sections().withTimeline(runId, evaluated,
                         ev.result().findings(), store.timeline(history, TIMELINE).stream()
@@ -282,7 +284,9 @@ public final class AuditRun {
                     control.check();
                     RunFolder.Published published = folder.finish(written);
                     try {
-                        timings.time("store", () -> staged[0].commit(clock.instant()));
+                        // finished when its findings.json says: the time every report and mail gives for the run,
+                        // and the one later runs read (previous run, trend, timeline) and history shows
+                        timings.time("store", () -> staged[0].commit(evaluated));
                     } catch (RuntimeException | Error e) {
                         published.undo(e); // the folder back to .partial, DIR's earlier files back in DIR
                         throw e;
@@ -290,7 +294,7 @@ public final class AuditRun {
                     files = published.keep();
                     leftOver = published.leftOver();
                 } else {
-                    timings.time("store", () -> store.complete(runId, clock.instant(), completed, hostsStored[0]));
+                    timings.time("store", () -> store.complete(runId, evaluated, completed, hostsStored[0]));
                 }
                 if (hostsStored[0] != null) {
                     timings.add("store-hosts", hostsStored[0].took()); // beside the evaluation and the writers

@@ -103,6 +103,57 @@ class HistoryRunTest {
         }
     }
 
+    /**
+     * A clock almost a second further on at every reading, as a run's stages take time; its times have nanoseconds a
+     * store rounds up to the next second.
+     */
+    private static final class Ticking extends Clock {
+        private Instant now = Instant.parse("2026-11-20T06:00:00Z");
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public synchronized Instant instant() {
+            now = now.plusNanos(999_999_999L);
+            return now;
+        }
+    }
+
+    /**
+     * One run has one finish time: the one its own findings.json, PDF, workbook and mail give is the one later runs
+     * give for it (previous run, trend, timeline) and history shows, not the moment its reports were in place.
+     */
+    @Test
+    void aRunsFinishTimeIsTheSameInItsOwnReportsAndInLaterRuns() throws Exception {
+        Clock clock = new Ticking();
+        java.util.function.Supplier<AuditRun.Outcome> run = () -> {
+            try {
+                return new AuditRun(config(), new Secrets(Map.of()), clock, new Reports(List.of(new JsonReportWriter())))
+                        .withHome(dir).withEnvironment(Map.of()).withSource(p -> snapshot(clock.instant(),
+                                mesh("HV01", "HV02", "HV03")))
+                        .execute(null, Set.of(org.kcdauditor.report.Format.JSON), new Timings(), n -> { });
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        };
+        AuditRun.Outcome first = run.get();
+        Instant finished = FindingsJson.read(first.outDir().resolve("findings.json")).finishedAt();
+        FindingsDocument second = FindingsJson.read(run.get().outDir().resolve("findings.json"));
+        assertEquals(finished, second.history().previousFinishedAt(), "the previous run's finish");
+        assertEquals(finished, second.history().trend().get(0).finishedAt(), "its point of the trend");
+        try (RunStore store = StoreUrls.open(config(), Map.of())) {
+            assertEquals(finished, store.find(first.runId()).orElseThrow().finishedAt(), "history show");
+        }
+    }
+
     @Test
     void twoRunsWithADirectoryChangeBetweenThemGiveTheRightChanges() throws Exception {
         List<AdObject> before = mesh("HV01", "HV02", "HV03");
