@@ -76,12 +76,6 @@ public final class NoticeBuilder {
      */
     public record Change(String scope, List<Finding> added, List<Finding> resolved, List<Finding> open,
                          List<Finding> changes, List<Finding> waivedSince) {
-        /** Without findings waived since the compared run. */
-        public Change(String scope, List<Finding> added, List<Finding> resolved, List<Finding> open,
-                      List<Finding> changes) {
-            this(scope, added, resolved, open, changes, List.of());
-        }
-
         public boolean changed() {
             return !added.isEmpty() || !resolved.isEmpty() || !waivedSince.isEmpty();
         }
