@@ -366,7 +366,7 @@ public final class AuditContext implements Drift.Nodes {
                 List<AdObject> owners = aliasHolders.getOrDefault(a.key(), spnOwners.getOrDefault(a.key(), List.of()));
                 // the owners match without the third part; the KDC compares the whole SPN, in the target's domain
                 String whole = Spn.wholeKeyOf(a.spn());
-                if (!owners.contains(target) && owners.stream().anyMatch(o -> sameDirectory(o, target)
+                if (owners.stream().anyMatch(o -> o != target && sameDirectory(o, target)
                         && o.spns().stream().anyMatch(x -> Spn.wholeKeyOf(x).equals(whole)))) {
                     elsewhere.computeIfAbsent(target, t -> new ArrayList<>()).add(a.spn());
                 }
@@ -933,7 +933,12 @@ public final class AuditContext implements Drift.Nodes {
     }
 
     private Target target(AdObject target, List<String> services, Numbering numbers) {
-        Set<String> own = new HashSet<>(List.of(hostSpnKeys.get(target)));
+        // the whole SPNs it registers: the KDC looks up the two-part SPN a source asks for, and a registration with a
+        // third part (HOST/x/contoso.com) is another SPN that does not answer it, as for duplicates
+        Set<String> own = new HashSet<>();
+        for (String registered : target.spns()) {
+            own.add(Spn.wholeKeyOf(registered));
+        }
         List<String> required = requiredSpns(target, services);
         int[] ids = new int[required.size()];
         List<String> unregistered = new ArrayList<>(0);

@@ -114,13 +114,16 @@ public record DcDivergence(DcRead dc, String audited, AdObject host, String attr
         return out;
     }
 
-    /** Multi-valued attributes compare as sets (SPNs in normal form, case-insensitive). */
+    /**
+     * Multi-valued attributes compare as sets (SPNs in normal form, case-insensitive; a registered SPN whole, its third
+     * part kept, as the KDC looks it up; a delegation entry without it, as the KDC matches it).
+     */
     public static Set<String> keys(String attribute, List<String> values) {
         Set<String> out = new LinkedHashSet<>();
         for (String v : values) {
             if (v != null) {
-                out.add(attribute.startsWith("msDS-AllowedToDelegateTo") || attribute.equals("servicePrincipalName")
-                        ? Spn.keyOf(v) : v.toLowerCase(Locale.ROOT));
+                out.add(attribute.startsWith("msDS-AllowedToDelegateTo") ? Spn.keyOf(v)
+                        : attribute.equals("servicePrincipalName") ? Spn.wholeKeyOf(v) : v.toLowerCase(Locale.ROOT));
             }
         }
         return out;

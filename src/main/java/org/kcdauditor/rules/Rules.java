@@ -40,11 +40,12 @@ final class Rules {
      * third part): what {@code setspn -D} and the removal need.
      */
     static List<Evidence.Holder> holders(List<AdObject> owners, String spn) {
-        String key = Spn.keyOf(spn);
+        // the whole SPN, as the KDC compares it: a value with another third part is another SPN, not a holder
+        String key = Spn.wholeKeyOf(spn);
         List<Evidence.Holder> out = new ArrayList<>();
         for (AdObject o : owners) {
             for (String stored : o.spns()) {
-                if (Spn.keyOf(stored).equals(key)) {
+                if (Spn.wholeKeyOf(stored).equals(key)) {
                     out.add(new Evidence.Holder(o.name(), o.samAccountName(), o.dn(), stored));
                 }
             }

@@ -165,6 +165,26 @@ class KerberosExchangeRulesTest {
     }
 
     @Test
+    void aTargetSpnRegisteredOnlyWithAThirdPartIsNotRegistered() {
+        // HV02 registers its migration SPN only as .../hv02.contoso.com/contoso.com: the KDC looks up the two-part SPN
+        // a source asks for and finds no account (a third part makes another SPN, as for duplicates)
+        AuditResult r = audit(replace(healthy(), host("HV02").delegatesTo("HV01", "HV03")
+                .withoutSpn(MIG + "/hv02.contoso.com").spn(MIG + "/hv02.contoso.com/contoso.com").build()));
+        List<Finding> f = of(r, "TARGET_SPN_NOT_REGISTERED");
+        assertEquals(List.of("HV02 " + MIG + "/hv02.contoso.com"), f.stream().map(x -> x.host() + " " + x.spn()).toList());
+        assertTrue(f.get(0).message().contains("no object registers it"), f.get(0).message());
+        assertFalse(pair(r, "HV01", "HV02").ok(), "the KDC cannot find the service");
+        assertFalse(pair(r, "HV03", "HV02").ok());
+        assertTrue(pair(r, "HV02", "HV01").ok(), "out of HV02 is fine");
+        // nor does a HOST/X with a third part serve cifs/X
+        AuditResult host = audit(replace(healthy(), host("HV03").delegatesTo("HV01", "HV02")
+                .withoutSpn("HOST/hv03.contoso.com").spn("HOST/hv03.contoso.com/contoso.com").build()));
+        assertEquals(List.of("HV03 cifs/hv03.contoso.com"), of(host, "TARGET_SPN_NOT_REGISTERED").stream()
+                .map(x -> x.host() + " " + x.spn()).toList());
+        assertFalse(pair(host, "HV01", "HV03").ok());
+    }
+
+    @Test
     void aHostAliasLeftOnAnotherNodeIsHeldByTheNodeItNamesAndBlocksThePairsIntoIt() {
         // HV01, met first, carries a leftover HOST/hv02.contoso.com: the SPN names HV02, so HV02 holds it and
         // the pairs into HV02 (which need cifs/hv02.contoso.com, served through it) are blocked
