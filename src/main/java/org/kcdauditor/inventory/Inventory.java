@@ -83,7 +83,9 @@ public final class Inventory {
                 }
             }, p -> { }));
         }
-        // one record per node (hv01 and hv01.contoso.com alike): the first file in glob order that names it wins
+        // one record per node (hv01 and hv01.contoso.com alike): the first file in glob order that names it, unless a
+        // later one blocks the node where it does not (CredSSP, migration disabled): exports of different days may
+        // disagree, and a GO must not rest on the one that allows the move
         Map<String, HostSettings> settings = new LinkedHashMap<>();
         SourceFiles.Expansion hs = SourceFiles.expand(config.hostSettings().sources(), config::resolve);
         hs.problems().forEach(p -> results.add(new ImportResult(p.pattern(), "hostSettings", null, 0, 0, p.reason(),
@@ -93,10 +95,16 @@ public final class Inventory {
             results.add(hi.read(f, r -> {
                 String host = node.apply(r.computer());
                 if (host != null) {
-                    settings.putIfAbsent(host, r);
+                    settings.merge(host, r, (kept, later) -> blocks(later) > blocks(kept) ? later : kept);
                 }
             }, p -> { }));
         }
         return new Imported(new ArrayList<>(patches.values()), events, new ArrayList<>(settings.values()), results);
+    }
+
+    /** How many of a node's pairs' blockers a record gives: migration disabled, CredSSP. */
+    private static int blocks(HostSettings h) {
+        return (Boolean.FALSE.equals(h.migrationEnabled()) ? 1 : 0)
+                + (h.authenticationType() == HostSettings.MigrationAuthentication.CREDSSP ? 1 : 0);
     }
 }

@@ -84,6 +84,25 @@ class KerberosInputsTest {
     }
 
     @Test
+    void exportsThatDisagreeAboutANodeKeepTheOneThatBlocksIt() throws Exception {
+        // an older export (first in glob order) says Kerberos, a newer one CredSSP: the node is not taken for Kerberos
+        String header = "\"ComputerName\",\"VirtualMachineMigrationEnabled\",\"VirtualMachineMigrationAuthenticationType\"\r\n";
+        Files.writeString(dir.resolve("vmhost-20261101.csv"), header + "\"HV01\",\"True\",\"Kerberos\"\r\n"
+                + "\"HV02\",\"False\",\"Kerberos\"\r\n\"HV03\",\"True\",\"Kerberos\"\r\n");
+        Files.writeString(dir.resolve("vmhost-20261201.csv"), header + "\"hv01.contoso.com\",\"True\",\"CredSSP\"\r\n"
+                + "\"HV02\",\"True\",\"Kerberos\"\r\n\"HV03\",\"True\",\"Kerberos\"\r\n");
+        AuditInputs in = inputs(config("hostSettings:\n  sources: ['" + dir + "/vmhost-*.csv']\n"), objects());
+        Map<String, HostSettings> byHost = new java.util.HashMap<>();
+        in.hostSettings().forEach(h -> byHost.put(h.computer().substring(0, 4).toUpperCase(java.util.Locale.ROOT), h));
+        assertEquals(3, in.hostSettings().size(), "one record per node: " + in.hostSettings());
+        assertEquals(HostSettings.MigrationAuthentication.CREDSSP, byHost.get("HV01").authenticationType(),
+                "CredSSP in either export blocks");
+        assertTrue(byHost.get("HV01").origin().endsWith("vmhost-20261201.csv:2"), byHost.get("HV01").origin());
+        assertEquals(Boolean.FALSE, byHost.get("HV02").migrationEnabled(), "migration disabled in either export");
+        assertTrue(byHost.get("HV03").origin().endsWith("vmhost-20261101.csv:4"), "agreeing: the first file");
+    }
+
+    @Test
     void kdcEventsAreKeptWhenTheyNameANodeOrAFileServer() throws Exception {
         AuditInputs in = inputs(config("events:\n  sources: ['" + FIXTURES + "/kdcsvc-*']\n"), objects());
         List<EventRecord> kdc = in.events().stream().filter(EventRecord::kdc).toList();
