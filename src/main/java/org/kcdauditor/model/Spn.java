@@ -6,7 +6,7 @@ import java.util.Locale;
  * A service principal name {@code service/host[:port][/name]} as AD stores it in
  * {@code servicePrincipalName} and {@code msDS-AllowedToDelegateTo}.
  *
- * <p>Matching follows the KDC: case-insensitive, a trailing dot on the host ignored, the optional
+ * <p>Matching follows the KDC: case-insensitive ({@link #fold}), a trailing dot on the host ignored, the optional
  * third part ({@code cifs/host.fqdn/DOMAIN}) ignored. {@link #key()} is that normal form.
  */
 public record Spn(String service, String host, String raw) {
@@ -46,7 +46,29 @@ public record Spn(String service, String host, String raw) {
     }
 
     public static String key(String service, String host) {
-        return service.toLowerCase(Locale.ROOT) + "/" + stripDot(host).toLowerCase(Locale.ROOT);
+        return fold(service + "/" + stripDot(host));
+    }
+
+    /**
+     * Case folded as the KDC compares SPNs: it upper-cases each character (a simple one-to-one mapping), so two values
+     * match when their upper cases do. ASCII letters come out lower case, as before; a character whose upper case is
+     * not ASCII comes out as that upper case. Java's lower case would fold more: KELVIN SIGN (U+212A) to an ASCII k,
+     * which the KDC keeps apart from K, so a look-alike entry would have matched the host's name.
+     */
+    public static String fold(String s) {
+        int i = 0;
+        while (i < s.length() && s.charAt(i) < 0x80) {
+            i++;
+        }
+        if (i == s.length()) {
+            return s.toLowerCase(Locale.ROOT);
+        }
+        StringBuilder out = new StringBuilder(s.length());
+        for (int k = 0; k < s.length(); k++) {
+            char u = Character.toUpperCase(s.charAt(k));
+            out.append(u < 0x80 ? Character.toLowerCase(u) : u);
+        }
+        return out.toString();
     }
 
     /**
@@ -58,7 +80,7 @@ public record Spn(String service, String host, String raw) {
         int second = slash < 0 ? -1 : raw.indexOf('/', slash + 1);
         int end = second >= 0 ? second : raw.length();
         if (slash <= 0 || end == slash + 1) {
-            return raw.toLowerCase(Locale.ROOT);
+            return fold(raw);
         }
         int colon = raw.indexOf(':', slash + 1);
         int nameEnd = colon >= 0 && colon < end ? colon : end;
@@ -67,7 +89,7 @@ public record Spn(String service, String host, String raw) {
             trimmed--;
         }
         String s = trimmed == nameEnd ? raw.substring(0, end) : raw.substring(0, trimmed) + raw.substring(nameEnd, end);
-        return s.toLowerCase(Locale.ROOT);
+        return fold(s);
     }
 
     /**
@@ -79,7 +101,7 @@ public record Spn(String service, String host, String raw) {
         int slash = raw.indexOf('/');
         int second = slash < 0 ? -1 : raw.indexOf('/', slash + 1);
         String key = keyOf(raw);
-        return second > slash + 1 ? key + raw.substring(second).toLowerCase(Locale.ROOT) : key;
+        return second > slash + 1 ? key + fold(raw.substring(second)) : key;
     }
 
     /**

@@ -6,6 +6,7 @@ import org.kcdauditor.directory.Sids;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -18,12 +19,17 @@ class SpnAndSidTest {
         assertEquals("hv02", Spn.parse("Microsoft Virtual System Migration Service/HV02").hostName());
         assertNull(Spn.parse("no-slash"));
         assertNull(Spn.parse("/host"));
+        // the KDC upper-cases to compare: KELVIN SIGN stays itself there, though Java lower-cases it to k
+        assertNotEquals(Spn.keyOf("cifs/HVK2"), Spn.keyOf("cifs/HV\u212A2"));
+        assertEquals(Spn.keyOf("cifs/HVÄ2"), Spn.keyOf("CIFS/hvä2"));
+        assertEquals(Spn.keyOf("cifs/hv\u00e42.x/CONTOSO"), Spn.keyOf("cifs/HV\u00c42.X"));
+        assertNotEquals(Spn.wholeKeyOf("cifs/x/\u212A"), Spn.wholeKeyOf("cifs/x/k"));
     }
 
     @Test
     void keyHashIsTheHashOfTheNormalForm() {
         for (String raw : List.of("HOST/HV01", "cifs/HV02.contoso.com.", "cifs/hv02.contoso.com/CONTOSO",
-                "MSSQLSvc/SQL01.:1433", "MSSQLSvc/sql01..:1433/x", "a//b", "noslash", "/x", "x/", "HTTP/Ünïcode.contoso.com",
+                "MSSQLSvc/SQL01.:1433", "MSSQLSvc/sql01..:1433/x", "a//b", "noslash", "/x", "x/", "HTTP/Ünïcode.contoso.com", "cifs/HV\u212A2", "cifs/hv\u0130.x.",
                 "Microsoft Virtual System Migration Service/HV02.", "cifs/..", "A/B:")) {
             assertEquals(Spn.keyOf(raw).hashCode(), Spn.keyHash(raw), raw);
         }

@@ -77,6 +77,23 @@ class RulesTest {
     }
 
     @Test
+    void aLookalikeThatOnlyJavaLowerCasesToTheNameIsNoMatch() {
+        // KELVIN SIGN (U+212A) lower-cases to an ASCII k in Java, but the KDC compares case-insensitively by upper-casing,
+        // where it stays itself: the entry names another host, the pair is missing it
+        ClusterConfig c = new ClusterConfig("HVC1", List.of("HVK1", "HVK2"), null, null);
+        AuditResult r = audit(List.of(c), PolicyConfig.defaults(),
+                host("HVK1").delegatesTo("HVK2").without("cifs/HVK2").entry("cifs/HV\u212A2").build(),
+                host("HVK2").delegatesTo("HVK1").build());
+        assertEquals(List.of("HVK1 cifs/HVK2"), of(r, "MISSING_DELEGATION").stream().map(f -> f.host() + " " + f.spn())
+                .toList());
+        // letters outside ASCII still compare case-insensitively
+        AuditResult accents = audit(List.of(new ClusterConfig("HVC1", List.of("HVÄ1", "HVÄ2"), null, null)),
+                PolicyConfig.defaults(), host("HVÄ1").delegatesTo("HVÄ2").without("cifs/HVÄ2").entry("CIFS/hvä2").build(),
+                host("HVÄ2").delegatesTo("HVÄ1").build());
+        assertEquals(List.of(), of(accents, "MISSING_DELEGATION"));
+    }
+
+    @Test
     void matchingIgnoresCaseTrailingDotAndTheThirdPart() {
         AuditResult r = audit(host("HV01").delegatesTo("HV03")
                         .entry("microsoft virtual system migration service/hv02").entry(MIG + "/HV02.CONTOSO.COM.")
