@@ -3,6 +3,7 @@ package org.kcdauditor.audit;
 import org.kcdauditor.model.AdObject;
 import org.kcdauditor.model.DcRead;
 import org.kcdauditor.model.DirectoryPart;
+import org.kcdauditor.model.RbcdPrincipal;
 import org.kcdauditor.model.Snapshot;
 import org.kcdauditor.model.Spn;
 import org.kcdauditor.model.Uac;
@@ -66,6 +67,14 @@ public record DcDivergence(DcRead dc, String audited, AdObject host, String attr
         return out;
     }
 
+    /**
+     * The pseudo-attribute of a DC whose copy of a group that a target's resource-based delegation names lacks a
+     * member the audited DC has (the descriptor itself the same on both): {@link #here} and {@link #there} are the
+     * SIDs of the checked hosts the descriptor allows on each DC. The KDC checks the descriptor against the groups in
+     * the source's TGT, which the DC that issued it put there.
+     */
+    public static final String MEMBER = "member";
+
     /** The prefix of a SID that an access-denied ACE of msDS-AllowedToActOnBehalfOfOtherIdentity refuses. */
     public static final String DENIED = "deny ";
 
@@ -108,9 +117,56 @@ public record DcDivergence(DcRead dc, String audited, AdObject host, String attr
                             out.add(new DcDivergence(dc, audited, ours, attribute, here, there));
                         }
                     });
+                    DcDivergence members = members(snapshot, dc, audited, ours, theirs, checked.values());
+                    if (members != null) {
+                        out.add(members);
+                    }
                 }
             }
         }
+        return out;
+    }
+
+    /**
+     * Where both DCs hold the same descriptor on {@code ours} but {@code dc}'s copy of a group it names lacks members
+     * the audited DC has: the checked hosts each DC's groups let it allow; null where they agree (or no group is named).
+     */
+    private static DcDivergence members(Snapshot snapshot, DcRead dc, String audited, AdObject ours, AdObject theirs,
+                                        java.util.Collection<AdObject> checked) {
+        String rbcd = "msDS-AllowedToActOnBehalfOfOtherIdentity";
+        if (!ours.rbcdPresent() || !keys(rbcd, rbcdValues(ours)).equals(keys(rbcd, rbcdValues(theirs)))
+                || ours.rbcdSids().stream().noneMatch(snapshot.rbcdPrincipals()::containsKey)) {
+            return null;
+        }
+        Map<String, RbcdPrincipal> there = principalsAt(snapshot, dc);
+        List<String> allowedHere = new ArrayList<>();
+        List<String> allowedThere = new ArrayList<>();
+        for (AdObject source : checked) {
+            String sid = source.objectSid();
+            if (source == ours || sid == null || allowedHere.contains(sid) || allowedThere.contains(sid)) {
+                continue;
+            }
+            if (snapshot.rbcdAllows(ours.rbcdSids(), ours.rbcdDeniedSids(), sid)) {
+                allowedHere.add(sid);
+            }
+            if (Snapshot.rbcdAllows(there, ours.rbcdSids(), ours.rbcdDeniedSids(), sid)) {
+                allowedThere.add(sid);
+            }
+        }
+        return allowedHere.equals(allowedThere) ? null
+                : new DcDivergence(dc, audited, ours, MEMBER, allowedHere, allowedThere);
+    }
+
+    /** The groups as {@code dc} holds them where it was asked for them, else as the audited DC does. */
+    private static Map<String, RbcdPrincipal> principalsAt(Snapshot snapshot, DcRead dc) {
+        if (dc.rbcdPrincipals().isEmpty()) {
+            // not read there (no group named, or a DcRead built without them): the audited DC's
+            return snapshot.rbcdPrincipals();
+        }
+        Map<String, RbcdPrincipal> out = new java.util.HashMap<>(snapshot.rbcdPrincipals());
+        // a group the audited DC has and this one lacks allows nobody there
+        out.keySet().removeIf(sid -> !dc.rbcdPrincipals().containsKey(sid));
+        out.putAll(dc.rbcdPrincipals());
         return out;
     }
 
@@ -157,6 +213,10 @@ public record DcDivergence(DcRead dc, String audited, AdObject host, String attr
             case "servicePrincipalName" -> {
                 return !source && requiresAny(p, lacking(), keys(attribute, there));
             }
+            case MEMBER -> {
+                return !source && p.rbcd() && p.source().objectSid() != null
+                        && lacking().contains(p.source().objectSid().toLowerCase(Locale.ROOT));
+            }
             default -> { // RBCD: does the DC's copy still allow the source (itself or a group of it, no denial)?
                 if (source || !p.rbcd() || p.source().objectSid() == null) {
                     return false;
@@ -170,7 +230,7 @@ public record DcDivergence(DcRead dc, String audited, AdObject host, String attr
                         allowed.add(v);
                     }
                 }
-                return !snapshot.rbcdAllows(allowed, denied, p.source().objectSid());
+                return !Snapshot.rbcdAllows(principalsAt(snapshot, dc), allowed, denied, p.source().objectSid());
             }
         }
     }

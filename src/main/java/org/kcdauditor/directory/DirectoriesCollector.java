@@ -118,7 +118,8 @@ public final class DirectoriesCollector {
         List<DomainControllers.Target> targets = d.domainControllers().isEmpty()
                 ? DomainControllers.discover(connection, domainDn(s), d.url(), s.objects())
                 : DomainControllers.listed(d.domainControllers());
-        return DomainControllers.read(connector, targets, objects, s.dc(), d.url());
+        return DomainControllers.read(connector, targets, objects, s.dc(), d.url(), new DomainControllers.Groups(
+                domainDn(s), d.effectivePageSize(), s.objects(), s.rbcdPrincipals()));
     }
 
     /** The domain the DC serves, else the base DN's domain components, else the base DN. */

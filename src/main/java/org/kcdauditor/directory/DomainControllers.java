@@ -9,6 +9,7 @@ import com.unboundid.ldap.sdk.SearchResultEntry;
 import com.unboundid.ldap.sdk.SearchScope;
 import org.kcdauditor.model.AdObject;
 import org.kcdauditor.model.DcRead;
+import org.kcdauditor.model.RbcdPrincipal;
 import org.kcdauditor.model.Uac;
 import org.kcdauditor.remedy.Values;
 
@@ -123,6 +124,15 @@ final class DomainControllers {
      */
     static List<DcRead> read(LdapConnector connector, List<Target> targets, List<AdObject> scope, String auditedDc,
                              String auditedUrl) throws DirectoryException {
+        return read(connector, targets, scope, auditedDc, auditedUrl, null);
+    }
+
+    /**
+     * The same, each DC also asked for the groups the checked objects' resource-based delegation names ({@code groups}
+     * given): their members as that DC holds them, since a TGT carries the groups of the DC that issued it.
+     */
+    static List<DcRead> read(LdapConnector connector, List<Target> targets, List<AdObject> scope, String auditedDc,
+                             String auditedUrl, Groups groups) throws DirectoryException {
         if (targets.isEmpty()) {
             return List.of();
         }
@@ -134,7 +144,7 @@ final class DomainControllers {
         try {
             List<Future<DcRead>> futures = new ArrayList<>();
             for (Target t : targets) {
-                futures.add(pool.submit(() -> readOne(connector, t, scope, auditedDc, auditedUrl)));
+                futures.add(pool.submit(() -> readOne(connector, t, scope, auditedDc, auditedUrl, groups)));
             }
             List<DcRead> out = new ArrayList<>();
             for (Future<DcRead> f : futures) {
@@ -155,8 +165,15 @@ final class DomainControllers {
         }
     }
 
+    /**
+     * What the groups behind RBCD are read with on each DC: the domain, the page size, the sweep (SIDs of its objects
+     * need no read) and the principals the audited DC gave (one this DC lacks allows nobody there).
+     */
+    record Groups(String domainDn, int pageSize, List<AdObject> sweep, Map<String, RbcdPrincipal> audited) {
+    }
+
     private static DcRead readOne(LdapConnector connector, Target t, List<AdObject> scope, String auditedDc,
-                                  String auditedUrl) {
+                                  String auditedUrl, Groups groups) {
         String name = t.name() != null ? t.name() : t.url();
         if (same(t.name(), auditedDc) || t.url() != null && t.url().equalsIgnoreCase(auditedUrl)) {
             // a listed URL names no DC: the audited one is called by the name its root DSE gave the audit
@@ -205,9 +222,31 @@ final class DomainControllers {
                     objects.add(o);
                 }
             }
-            return new DcRead(name, t.url(), t.readOnly(), false, null, objects, missing);
+            return new DcRead(name, t.url(), t.readOnly(), false, null, objects, missing,
+                    principals(c, t.url(), deadline, groups, objects));
         } catch (DirectoryException e) {
             return new DcRead(name, t.url(), t.readOnly(), false, e.getMessage(), List.of(), List.of());
+        }
+    }
+
+    /**
+     * The groups the audited DC expanded for the RBCD of the checked objects, as this DC holds them: a group it does
+     * not hold is there without members. Empty (the audited DC's are used) when none is named or they cannot be read.
+     */
+    private static Map<String, RbcdPrincipal> principals(LDAPConnection c, String url, Deadline deadline, Groups groups,
+                                                         List<AdObject> objects) {
+        if (groups == null || groups.audited().isEmpty() || objects.stream().noneMatch(AdObject::rbcdPresent)) {
+            return Map.of();
+        }
+        try {
+            String domainSid = new DomainReader(c, url, deadline).domainSid(groups.domainDn());
+            Map<String, RbcdPrincipal> out = new HashMap<>(new RbcdPrincipalReader(c, deadline, url, groups.domainDn(),
+                    domainSid, groups.pageSize(), groups.sweep()).read(objects));
+            groups.audited().forEach((sid, p) -> out.putIfAbsent(sid, new RbcdPrincipal(sid, p.dn(), p.name(), p.kind(),
+                    Map.of(), true)));
+            return out;
+        } catch (DirectoryException e) {
+            return Map.of(); // the object reads stand; the groups are judged as the audited DC holds them
         }
     }
 

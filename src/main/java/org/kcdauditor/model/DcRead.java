@@ -1,6 +1,7 @@
 package org.kcdauditor.model;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * What one domain controller of a domain holds for the objects a preflight checks ({@code preflight --all-dcs}):
@@ -13,12 +14,22 @@ import java.util.List;
  * @param error    why it could not be read (unreachable, bind refused …), or null when it was read
  * @param objects  the checked objects as this DC holds them (delegation attributes only)
  * @param missing  DNs of checked objects this DC does not hold (not replicated yet)
+ * @param rbcdPrincipals the principals (groups) the checked objects' resource-based delegation names, with their
+ *                 members as this DC holds them, by SID ({@link Snapshot#rbcdPrincipals}): a membership the audited DC
+ *                 has and this one lacks is missing from the TGTs it issues
  */
 public record DcRead(String name, String url, boolean readOnly, boolean audited, String error, List<AdObject> objects,
-                     List<String> missing) {
+                     List<String> missing, Map<String, RbcdPrincipal> rbcdPrincipals) {
     public DcRead {
         objects = objects == null ? List.of() : List.copyOf(objects);
         missing = missing == null ? List.of() : List.copyOf(missing);
+        rbcdPrincipals = rbcdPrincipals == null ? Map.of() : Map.copyOf(rbcdPrincipals);
+    }
+
+    /** Without principals: the descriptors name computers only, or the DC was not read. */
+    public DcRead(String name, String url, boolean readOnly, boolean audited, String error, List<AdObject> objects,
+                  List<String> missing) {
+        this(name, url, readOnly, audited, error, objects, missing, null);
     }
 
     public boolean reachable() {

@@ -65,22 +65,31 @@ public record Snapshot(Instant takenAt, String directoryUrl, String baseDn, List
      * {@code preflight --all-dcs}) and the source's SID.
      */
     public boolean rbcdAllows(List<String> allowed, List<String> denied, String sid) {
-        if (sid == null || allowed.isEmpty() || rbcdNames(denied, sid)) {
-            return false; // an access-denied ACE for the host, or a group of it, wins over any allow
-        }
-        return rbcdNames(allowed, sid);
+        return rbcdAllows(rbcdPrincipals, allowed, denied, sid);
     }
 
-    /** Whether {@code sids} name the account itself, or a group ({@link #rbcdPrincipals}) it is a member of. */
-    private boolean rbcdNames(List<String> sids, String sid) {
+    /**
+     * The same with the groups as another domain controller holds them ({@link DcRead#rbcdPrincipals}): the groups in
+     * a TGT are those of the DC that issued it.
+     */
+    public static boolean rbcdAllows(Map<String, RbcdPrincipal> principals, List<String> allowed, List<String> denied,
+                                     String sid) {
+        if (sid == null || allowed.isEmpty() || rbcdNames(principals, denied, sid)) {
+            return false; // an access-denied ACE for the host, or a group of it, wins over any allow
+        }
+        return rbcdNames(principals, allowed, sid);
+    }
+
+    /** Whether {@code sids} name the account itself, or a group ({@code principals}) it is a member of. */
+    private static boolean rbcdNames(Map<String, RbcdPrincipal> principals, List<String> sids, String sid) {
         if (sids.isEmpty()) {
             return false;
         }
         if (sids.contains(sid)) {
             return true;
         }
-        for (int i = 0; i < sids.size() && !rbcdPrincipals.isEmpty(); i++) {
-            RbcdPrincipal p = rbcdPrincipals.get(sids.get(i));
+        for (int i = 0; i < sids.size() && !principals.isEmpty(); i++) {
+            RbcdPrincipal p = principals.get(sids.get(i));
             if (p != null && p.allows(sid)) {
                 return true;
             }

@@ -26,8 +26,9 @@ public final class DcNotConvergedRule implements Rule {
             "A domain controller has not replicated a host's delegation yet",
             "`preflight --all-dcs`: a domain controller holds another `msDS-AllowedToDelegateTo`,"
                     + " `userAccountControl`, `servicePrincipalName`, `msDS-AllowedToActOnBehalfOfOtherIdentity` or"
-                    + " `msDS-SupportedEncryptionTypes` for a node than the DC the audit read (or not the node at all)"
-                    + " — one finding per DC, host and attribute; blocks the pairs the difference breaks there",
+                    + " `msDS-SupportedEncryptionTypes` for a node than the DC the audit read (or not the node at all),"
+                    + " or lacks a membership of a group the node's RBCD allows (`member`) — one finding per DC, host"
+                    + " and attribute; blocks the pairs the difference breaks there",
             "A host asks the KDC of its own site's DC for tickets. A delegation change made on one DC takes effect"
                     + " there only after replication (other sites: at the next scheduled replication, by default"
                     + " every 180 minutes), so a GO given right after the change can be followed by failed"
@@ -47,6 +48,7 @@ public final class DcNotConvergedRule implements Rule {
             String message = d.attribute().equals(DcDivergence.OBJECT)
                     ? dc + " does not hold " + node.name() + " at all, which " + d.audited()
                     + " (the DC the audit read) does: the computer object has not replicated there yet."
+                    : d.attribute().equals(DcDivergence.MEMBER) ? members(ctx, d)
                     : describe(dc, d.audited(), node.name(), d.attribute(), d.here(), d.there(),
                     sid -> ctx.sidWithName(sid, RbcdPrincipal::displayName));
             List<Evidence.PairRef> pairs = new ArrayList<>();
@@ -71,6 +73,23 @@ public final class DcNotConvergedRule implements Rule {
                             + " the old values.", List.of(new Action.Replicate(d.audited(), dc))))
                     .emit();
         }
+    }
+
+    /** A group membership behind the target's resource-based delegation that the DC lacks, in words. */
+    private static String members(AuditContext ctx, DcDivergence d) {
+        java.util.function.Function<String, String> name = sid -> {
+            AdObject o = ctx.bySid(sid);
+            return o != null ? o.name() : sid;
+        };
+        Set<String> there = new java.util.HashSet<>(d.there());
+        List<String> lacking = d.here().stream().filter(sid -> !there.contains(sid)).map(name).toList();
+        List<String> groups = d.host().rbcdSids().stream().filter(ctx.snapshot().rbcdPrincipals()::containsKey)
+                .map(sid -> ctx.snapshot().rbcdPrincipals().get(sid).displayName()).toList();
+        String dc = d.dc().name();
+        return dc + " does not yet count " + String.join(", ", lacking) + " among the members of " + String.join(", ",
+                groups) + ", which " + d.host().name() + "'s resource-based delegation allows, as " + d.audited()
+                + " (the DC the audit read) does: a TGT " + dc + " issues " + (lacking.size() == 1 ? "it" : "them")
+                + " lacks the group, so the KDC refuses the delegation there; the membership has not replicated yet.";
     }
 
     /** The difference in words; {@code shown} names a value of msDS-AllowedToActOnBehalfOfOtherIdentity (a SID). */

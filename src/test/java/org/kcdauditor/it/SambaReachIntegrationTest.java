@@ -195,4 +195,31 @@ class SambaReachIntegrationTest {
         assertEquals(0, go.exit(), go.toString());
         assertTrue(go.out().contains("2 of 2 domain controllers agree with dc1.contoso.test"), go.out());
     }
+
+    @Test
+    void aGroupMembershipDc2HasNotReplicatedIsNoGoForThePairItsRbcdAllows() throws Exception {
+        assumeDc2();
+        String ou = scenarioOu("grp");
+        dc.host(new SambaDc.Host("RG01"), ou);
+        dc.host(new SambaDc.Host("RG02"), ou);
+        dc.delegate("RG02", "RG01");                 // RG02 -> RG01 by KCD; RG01 -> RG02 only through RBCD on RG02
+        dc.tool("group", "add", "RG Hosts", "--groupou=" + ou);
+        dc.toolLocal("delegation", "add-principal", "RG02$", "RG Hosts");
+        assertEquals(0, dc.script("replicate").exit(), "DC2 holds the objects, the group and the descriptor");
+        dc.tool("group", "addmembers", "RG Hosts", "RG01$");   // on DC1 only: a TGT DC2 issues RG01 lacks the group
+        Path cfg = config("RG", List.of("RG01", "RG02"), List.of("ldaps://127.0.0.1:636", "ldaps://127.0.0.2:636"));
+        Run nogo = cli("preflight", "--config", cfg.toString(), "--cluster", "RG", "--all-dcs");
+        assertEquals(3, nogo.exit(), nogo.toString());
+        List<JsonNode> f = nogo.findings("DC_NOT_CONVERGED");
+        assertEquals(1, f.size(), f.toString());
+        assertEquals("RG02", f.get(0).path("host").asText());
+        assertEquals("member", f.get(0).path("evidence").path("attribute").asText());
+        assertTrue(f.get(0).path("message").asText().contains("does not yet count RG01 among the members of RG Hosts"),
+                f.toString());
+
+        SambaDc.Result replicated = dc.script("replicate");
+        assertEquals(0, replicated.exit(), replicated.output());
+        Run go = cli("preflight", "--config", cfg.toString(), "--cluster", "RG", "--all-dcs");
+        assertEquals(0, go.exit(), go.toString());
+    }
 }

@@ -12,6 +12,7 @@ import org.kcdauditor.model.AdObject;
 import org.kcdauditor.model.DcRead;
 import org.kcdauditor.model.DirectoryPart;
 import org.kcdauditor.model.Finding;
+import org.kcdauditor.model.RbcdPrincipal;
 import org.kcdauditor.model.Snapshot;
 import org.kcdauditor.model.Uac;
 import org.kcdauditor.remedy.Action;
@@ -20,6 +21,7 @@ import org.kcdauditor.support.Hosts;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -112,6 +114,43 @@ class ReachRulesTest {
         assertTrue(in.rbcd(), "dc1 allows it");
         assertEquals(List.of(new Blocker("DC_NOT_CONVERGED", f.id())), in.blockers());
         assertEquals(List.of("HV02"), f.evidence().pairs().stream().map(x -> x.from()).toList());
+    }
+
+    @Test
+    void aGroupMembershipALaggingDcLacksBlocksThePairTheGroupAllows() {
+        // HV01's RBCD allows the group HV Hosts; dc1 has HV02 in it, dc2 not yet: a TGT dc2 issues HV02 lacks the group,
+        // so the KDC refuses HV02 -> HV01 there, though both DCs hold the same descriptor
+        String group = "S-1-5-21-1-2-3-5000";
+        AdObject hv02 = host("HV02").build();
+        AdObject hv01 = host("HV01").delegatesTo("HV02").rbcdFrom(group).build();
+        RbcdPrincipal withHv02 = new RbcdPrincipal(group, "CN=HV Hosts,DC=contoso,DC=com", "HV Hosts",
+                RbcdPrincipal.Kind.GROUP, Map.of(hv02.objectSid(), "HV02"), true);
+        RbcdPrincipal empty = new RbcdPrincipal(group, "CN=HV Hosts,DC=contoso,DC=com", "HV Hosts",
+                RbcdPrincipal.Kind.GROUP, Map.of(), true);
+        java.util.function.Function<RbcdPrincipal, AuditResult> audit = there -> {
+            DcRead dc2 = new DcRead("dc2.contoso.com", "ldaps://dc2.contoso.com:636", false, false, null,
+                    List.of(hv01, hv02), List.of(), Map.of(group, there));
+            DirectoryPart part = new DirectoryPart("default", "ldaps://dc1.contoso.com", "DC=contoso,DC=com",
+                    "dc1.contoso.com", null, null, false, null, 0, 2, null, true, List.of(new DcRead("dc1.contoso.com",
+                    null, false, true, null, null, null), dc2));
+            Snapshot s = new Snapshot(Instant.EPOCH, "ldaps://dc1.contoso.com", "DC=contoso,DC=com",
+                    List.of(hv01, hv02), "dc1.contoso.com", null, null, List.of(), List.of(part), null,
+                    Map.of(group, withHv02));
+            return new Auditor(RuleCatalogue.standard()).evaluate(s, List.of(HVC1), PolicyConfig.defaults());
+        };
+        AuditResult r = audit.apply(empty);
+        List<Finding> f = of(r, "DC_NOT_CONVERGED");
+        assertEquals(1, f.size(), f.toString());
+        assertEquals("HV01", f.get(0).host());
+        assertTrue(f.get(0).message().contains("dc2.contoso.com") && f.get(0).message().contains("HV02")
+                && f.get(0).message().contains("HV Hosts"), f.get(0).message());
+        PairStatus in = r.context().pairs().stream().filter(p -> p.source().name().equals("HV02")).findFirst()
+                .orElseThrow();
+        assertTrue(in.rbcd(), "dc1 allows it");
+        assertEquals(List.of(new Blocker("DC_NOT_CONVERGED", f.get(0).id())), in.blockers());
+        assertTrue(r.context().pairs().stream().filter(p -> p.source().name().equals("HV01")).allMatch(PairStatus::ok));
+        // converged: nothing
+        assertEquals(List.of(), of(audit.apply(withHv02), "DC_NOT_CONVERGED"));
     }
 
     /** {@code o} as another DC holds it: with these SPNs and delegation entries. */
