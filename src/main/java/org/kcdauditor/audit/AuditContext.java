@@ -239,8 +239,15 @@ public final class AuditContext implements Drift.Nodes {
             for (int i = part.firstObject(); i < end; i++) {
                 AdObject o = objects.get(i);
                 directoryOf.put(o, part.name());
-                if (o.isComputer() && o.samAccountName() != null) {
+                if (o.isComputer() && machineName(o)) {
                     names.putIfAbsent(lower(stripDollar(o.samAccountName())), o);
+                }
+            }
+            // a computer's sAMAccountName without its $ after every one with it, as in indexNames
+            for (int i = part.firstObject(); i < end; i++) {
+                AdObject o = objects.get(i);
+                if (o.isComputer() && o.samAccountName() != null && !machineName(o)) {
+                    names.putIfAbsent(lower(o.samAccountName()), o);
                 }
             }
             // cn and DNS names after every sAMAccountName, as in indexNames
@@ -267,8 +274,15 @@ public final class AuditContext implements Drift.Nodes {
     private void indexNames() {
         List<AdObject> objects = snapshot.objects();
         for (AdObject o : objects) {
-            if (o.isComputer() && o.samAccountName() != null) {
+            if (o.isComputer() && machineName(o)) {
                 byName.putIfAbsent(lower(stripDollar(o.samAccountName())), o);
+            }
+        }
+        // then a computer whose sAMAccountName lacks the $ (only an LDAP write makes one; CVE-2021-42278): HV02 is the
+        // account HV02$, whose principal and SPNs the KDC knows, never a computer named HV02, whichever came first
+        for (AdObject o : objects) {
+            if (o.isComputer() && o.samAccountName() != null && !machineName(o)) {
+                byName.putIfAbsent(lower(o.samAccountName()), o);
             }
         }
         for (AdObject o : objects) {
@@ -282,6 +296,11 @@ public final class AuditContext implements Drift.Nodes {
                 byDns.putIfAbsent(lower(stripDot(o.dnsHostName())), o);
             }
         }
+    }
+
+    /** Whether the object's sAMAccountName is a machine account's, ending in $. */
+    private static boolean machineName(AdObject o) {
+        return o.samAccountName() != null && o.samAccountName().endsWith("$");
     }
 
     /** Whether {@code cn} is {@code sam} without its trailing $ (case-insensitive): then it is indexed already. */

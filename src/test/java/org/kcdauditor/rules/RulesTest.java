@@ -77,6 +77,18 @@ class RulesTest {
     }
 
     @Test
+    void aComputerWhoseSamAccountNameLacksTheDollarDoesNotTakeANodesName() {
+        // HV02-X (sAMAccountName HV02, no $: a name only an LDAP write gives a computer) is met first; the node HV02 is
+        // the computer whose sAMAccountName is HV02$, the name its Kerberos principal and SPNs are made of
+        AdObject impostor = new AdObject("CN=HV02-X,OU=Old,DC=contoso,DC=com", "HV02-X", "HV02", null, 0x1000,
+                List.of(), List.of(), false, List.of(), null, null, null, null, 1, null);
+        AdObject[] healthy = healthyCluster();
+        AuditResult r = audit(impostor, healthy[0], healthy[1], healthy[2]);
+        assertEquals(List.of(), r.findings(), "HV02 is the real node");
+        assertEquals("CN=HV02,OU=Hyper-V,DC=contoso,DC=com", r.context().computer("HV02").dn());
+    }
+
+    @Test
     void aLookalikeThatOnlyJavaLowerCasesToTheNameIsNoMatch() {
         // KELVIN SIGN (U+212A) lower-cases to an ASCII k in Java, but the KDC compares case-insensitively by upper-casing,
         // where it stays itself: the entry names another host, the pair is missing it
