@@ -75,6 +75,13 @@ public record DcDivergence(DcRead dc, String audited, AdObject host, String attr
      */
     public static final String MEMBER = "member";
 
+    /**
+     * The pseudo-attribute of a DC on which another object registers an SPN of the host that it does not register on the
+     * audited DC (a duplicate made there, not replicated yet): {@link #here} are the host's SPNs concerned (as it
+     * stores them), {@link #there} the DNs of the other holders on that DC. Its KDC refuses tickets for them.
+     */
+    public static final String HOLDER = "servicePrincipalName holder";
+
     /** The prefix of a SID that an access-denied ACE of msDS-AllowedToActOnBehalfOfOtherIdentity refuses. */
     public static final String DENIED = "deny ";
 
@@ -121,6 +128,10 @@ public record DcDivergence(DcRead dc, String audited, AdObject host, String attr
                     if (members != null) {
                         out.add(members);
                     }
+                    DcDivergence holders = holders(snapshot, dc, audited, ours);
+                    if (holders != null) {
+                        out.add(holders);
+                    }
                 }
             }
         }
@@ -155,6 +166,38 @@ public record DcDivergence(DcRead dc, String audited, AdObject host, String attr
         }
         return allowedHere.equals(allowedThere) ? null
                 : new DcDivergence(dc, audited, ours, MEMBER, allowedHere, allowedThere);
+    }
+
+    /**
+     * The other objects that register an SPN of {@code ours} (the whole SPN, as the KDC compares it) on {@code dc} but
+     * not on the audited DC (there absent, or without that SPN); null when there are none.
+     */
+    private static DcDivergence holders(Snapshot snapshot, DcRead dc, String audited, AdObject ours) {
+        if (dc.spnHolders().isEmpty()) {
+            return null;
+        }
+        List<String> spns = new ArrayList<>();
+        List<String> dns = new ArrayList<>();
+        for (String spn : ours.spns()) {
+            String whole = Spn.wholeKeyOf(spn);
+            for (AdObject other : dc.spnHolders()) {
+                if (other.dn() == null || other.spns().stream().noneMatch(x -> Spn.wholeKeyOf(x).equals(whole))) {
+                    continue;
+                }
+                AdObject here = snapshot.objects().stream().filter(o -> other.dn().equalsIgnoreCase(o.dn()))
+                        .findFirst().orElse(null);
+                if (here != null && here.spns().stream().anyMatch(x -> Spn.wholeKeyOf(x).equals(whole))) {
+                    continue; // the audited DC has this duplicate too: DUPLICATE_SPN
+                }
+                if (!spns.contains(spn)) {
+                    spns.add(spn);
+                }
+                if (!dns.contains(other.dn())) {
+                    dns.add(other.dn());
+                }
+            }
+        }
+        return spns.isEmpty() ? null : new DcDivergence(dc, audited, ours, HOLDER, spns, dns);
     }
 
     /** The groups as {@code dc} holds them where it was asked for them, else as the audited DC does. */
@@ -212,6 +255,10 @@ public record DcDivergence(DcRead dc, String audited, AdObject host, String attr
             }
             case "servicePrincipalName" -> {
                 return !source && requiresAny(p, lacking(), keys(attribute, there));
+            }
+            case HOLDER -> { // the target's SPNs held twice there: the pairs needing them, or cifs/X through HOST/X
+                return !source && requiresAny(p, keys("servicePrincipalName", here),
+                        keys("servicePrincipalName", p.target().spns()));
             }
             case MEMBER -> {
                 return !source && p.rbcd() && p.source().objectSid() != null

@@ -119,7 +119,7 @@ public final class DirectoriesCollector {
                 ? DomainControllers.discover(connection, domainDn(s), d.url(), s.objects())
                 : DomainControllers.listed(d.domainControllers());
         return DomainControllers.read(connector, targets, objects, s.dc(), d.url(), new DomainControllers.Groups(
-                domainDn(s), d.effectivePageSize(), s.objects(), s.rbcdPrincipals()));
+                domainDn(s), d.effectivePageSize(), s.objects(), s.rbcdPrincipals(), s.baseDn()));
     }
 
     /** The domain the DC serves, else the base DN's domain components, else the base DN. */

@@ -31,7 +31,8 @@ import java.util.concurrent.Future;
  * <p>The DCs are the computers with SERVER_TRUST_ACCOUNT (0x2000) or, read-only, PARTIAL_SECRETS_ACCOUNT
  * (0x4000000), reached at their dNSHostName with the directory's scheme and port; {@code domainControllers}
  * in the config names them instead. Each DC is read on its own connection (the directory's TLS, bind and timeout
- * settings) with pipelined base-scope reads of the checked objects by DN, never a search of the domain: the time
+ * settings) with pipelined base-scope reads of the checked objects by DN (beside them only the groups their RBCD
+ * names and an indexed search for other holders of their SPNs), never a sweep of the domain: the time
  * grows with DCs × objects. At most {@link #PARALLEL} DCs are read at once.
  */
 final class DomainControllers {
@@ -128,8 +129,9 @@ final class DomainControllers {
     }
 
     /**
-     * The same, each DC also asked for the groups the checked objects' resource-based delegation names ({@code groups}
-     * given): their members as that DC holds them, since a TGT carries the groups of the DC that issued it.
+     * The same, each DC also asked ({@code groups} given) for the groups the checked objects' resource-based delegation
+     * names (their members as that DC holds them, since a TGT carries the groups of the DC that issued it) and for
+     * the other objects registering the checked objects' SPNs (a duplicate made there makes its KDC refuse them).
      */
     static List<DcRead> read(LdapConnector connector, List<Target> targets, List<AdObject> scope, String auditedDc,
                              String auditedUrl, Groups groups) throws DirectoryException {
@@ -169,7 +171,75 @@ final class DomainControllers {
      * What the groups behind RBCD are read with on each DC: the domain, the page size, the sweep (SIDs of its objects
      * need no read) and the principals the audited DC gave (one this DC lacks allows nobody there).
      */
-    record Groups(String domainDn, int pageSize, List<AdObject> sweep, Map<String, RbcdPrincipal> audited) {
+    record Groups(String domainDn, int pageSize, List<AdObject> sweep, Map<String, RbcdPrincipal> audited,
+                  String baseDn) {
+    }
+
+    /** SPN values per search for other holders. */
+    private static final int SPNS_PER_SEARCH = 50;
+
+    /**
+     * The objects under the sweep's base DN, other than the checked ones, that register an SPN of a checked object on
+     * this DC: an indexed equality search per batch of SPNs, each as stored and with the trailing dot on its host
+     * toggled (the spelling the DC's uniqueness check lets through). Empty when not asked or not readable.
+     */
+    private static List<AdObject> spnHolders(LDAPConnection c, Deadline deadline, Groups groups,
+                                             List<AdObject> objects) {
+        if (groups == null || groups.baseDn() == null) {
+            return List.of();
+        }
+        java.util.Set<String> values = new java.util.LinkedHashSet<>();
+        java.util.Set<String> checked = new java.util.HashSet<>();
+        for (AdObject o : objects) {
+            if (o.dn() != null) {
+                checked.add(o.dn().toLowerCase(Locale.ROOT));
+            }
+            for (String spn : o.spns()) {
+                values.add(spn);
+                String toggled = toggledDot(spn);
+                if (toggled != null) {
+                    values.add(toggled);
+                }
+            }
+        }
+        List<String> all = new ArrayList<>(values);
+        Map<String, AdObject> out = new java.util.LinkedHashMap<>();
+        ValueInterner canonical = new ValueInterner();
+        try {
+            for (int from = 0; from < all.size(); from += SPNS_PER_SEARCH) {
+                List<Filter> any = new ArrayList<>();
+                for (String v : all.subList(from, Math.min(all.size(), from + SPNS_PER_SEARCH))) {
+                    any.add(Filter.createEqualityFilter("servicePrincipalName", v));
+                }
+                SearchResult r = deadline.call(() -> c.search(groups.baseDn(), SearchScope.SUB,
+                        Filter.createORFilter(any), DirectoryCollector.ATTRIBUTES));
+                for (SearchResultEntry e : r.getSearchEntries()) {
+                    if (!checked.contains(e.getDN().toLowerCase(Locale.ROOT))) {
+                        out.putIfAbsent(e.getDN().toLowerCase(Locale.ROOT), DirectoryCollector.toObject(e, canonical));
+                    }
+                }
+            }
+        } catch (LDAPException e) {
+            return List.of(); // the object reads stand; duplicates are judged as the audited DC holds them
+        }
+        return new ArrayList<>(out.values());
+    }
+
+    /** {@code svc/host[:port][/x]} with a trailing dot on the host added or removed; null when not SPN-shaped. */
+    static String toggledDot(String spn) {
+        int slash = spn.indexOf('/');
+        if (slash <= 0) {
+            return null;
+        }
+        int second = spn.indexOf('/', slash + 1);
+        int end = second >= 0 ? second : spn.length();
+        int colon = spn.indexOf(':', slash + 1);
+        int hostEnd = colon >= 0 && colon < end ? colon : end;
+        if (hostEnd == slash + 1) {
+            return null;
+        }
+        return spn.charAt(hostEnd - 1) == '.' ? spn.substring(0, hostEnd - 1) + spn.substring(hostEnd)
+                : spn.substring(0, hostEnd) + "." + spn.substring(hostEnd);
     }
 
     private static DcRead readOne(LdapConnector connector, Target t, List<AdObject> scope, String auditedDc,
@@ -223,7 +293,7 @@ final class DomainControllers {
                 }
             }
             return new DcRead(name, t.url(), t.readOnly(), false, null, objects, missing,
-                    principals(c, t.url(), deadline, groups, objects));
+                    principals(c, t.url(), deadline, groups, objects), spnHolders(c, deadline, groups, objects));
         } catch (DirectoryException e) {
             return new DcRead(name, t.url(), t.readOnly(), false, e.getMessage(), List.of(), List.of());
         }

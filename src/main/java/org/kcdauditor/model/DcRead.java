@@ -17,13 +17,23 @@ import java.util.Map;
  * @param rbcdPrincipals the principals (groups) the checked objects' resource-based delegation names, with their
  *                 members as this DC holds them, by SID ({@link Snapshot#rbcdPrincipals}): a membership the audited DC
  *                 has and this one lacks is missing from the TGTs it issues
+ * @param spnHolders the other objects this DC holds that register an SPN of a checked object (its whole SPN, case
+ *                 and a trailing dot aside): a duplicate made on this DC that the audited DC has not received yet makes
+ *                 this DC's KDC refuse tickets for it
  */
 public record DcRead(String name, String url, boolean readOnly, boolean audited, String error, List<AdObject> objects,
-                     List<String> missing, Map<String, RbcdPrincipal> rbcdPrincipals) {
+                     List<String> missing, Map<String, RbcdPrincipal> rbcdPrincipals, List<AdObject> spnHolders) {
     public DcRead {
         objects = objects == null ? List.of() : List.copyOf(objects);
         missing = missing == null ? List.of() : List.copyOf(missing);
         rbcdPrincipals = rbcdPrincipals == null ? Map.of() : Map.copyOf(rbcdPrincipals);
+        spnHolders = spnHolders == null ? List.of() : List.copyOf(spnHolders);
+    }
+
+    /** Without other holders of the checked objects' SPNs (not asked, or none). */
+    public DcRead(String name, String url, boolean readOnly, boolean audited, String error, List<AdObject> objects,
+                  List<String> missing, Map<String, RbcdPrincipal> rbcdPrincipals) {
+        this(name, url, readOnly, audited, error, objects, missing, rbcdPrincipals, null);
     }
 
     /** Without principals: the descriptors name computers only, or the DC was not read. */

@@ -27,8 +27,9 @@ public final class DcNotConvergedRule implements Rule {
             "`preflight --all-dcs`: a domain controller holds another `msDS-AllowedToDelegateTo`,"
                     + " `userAccountControl`, `servicePrincipalName`, `msDS-AllowedToActOnBehalfOfOtherIdentity` or"
                     + " `msDS-SupportedEncryptionTypes` for a node than the DC the audit read (or not the node at all),"
-                    + " or lacks a membership of a group the node's RBCD allows (`member`) — one finding per DC, host"
-                    + " and attribute; blocks the pairs the difference breaks there",
+                    + " or lacks a membership of a group the node's RBCD allows (`member`), or has another object"
+                    + " registering a node's SPN (`servicePrincipalName holder`) — one finding per DC, host and"
+                    + " attribute; blocks the pairs the difference breaks there",
             "A host asks the KDC of its own site's DC for tickets. A delegation change made on one DC takes effect"
                     + " there only after replication (other sites: at the next scheduled replication, by default"
                     + " every 180 minutes), so a GO given right after the change can be followed by failed"
@@ -49,6 +50,11 @@ public final class DcNotConvergedRule implements Rule {
                     ? dc + " does not hold " + node.name() + " at all, which " + d.audited()
                     + " (the DC the audit read) does: the computer object has not replicated there yet."
                     : d.attribute().equals(DcDivergence.MEMBER) ? members(ctx, d)
+                    : d.attribute().equals(DcDivergence.HOLDER) ? d.dc().name() + " holds " + String.join(", ", d.here()) + " of " + node.name()
+                    + " also on " + String.join(", ", d.there()) + ", which " + d.audited() + " (the DC the audit read)"
+                    + " does not have yet: " + d.dc().name() + "'s KDC refuses tickets for an SPN two objects hold"
+                    + " (KDC event 11), and " + d.audited() + " will too once it replicates; take the SPN off the"
+                    + " other object (setspn -D), then check with setspn -X."
                     : describe(dc, d.audited(), node.name(), d.attribute(), d.here(), d.there(),
                     sid -> ctx.sidWithName(sid, RbcdPrincipal::displayName));
             List<Evidence.PairRef> pairs = new ArrayList<>();

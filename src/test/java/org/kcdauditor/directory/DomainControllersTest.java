@@ -85,6 +85,15 @@ class DomainControllersTest {
     }
 
     @Test
+    void anSpnIsAlsoLookedUpWithTheTrailingDotOnItsHostToggled() {
+        assertEquals("cifs/hv02.contoso.com.", DomainControllers.toggledDot("cifs/hv02.contoso.com"));
+        assertEquals("cifs/hv02.contoso.com", DomainControllers.toggledDot("cifs/hv02.contoso.com."));
+        assertEquals("MSSQLSvc/sql01.:1433/x", DomainControllers.toggledDot("MSSQLSvc/sql01:1433/x"));
+        assertEquals(null, DomainControllers.toggledDot("noslash"));
+        assertEquals(null, DomainControllers.toggledDot("a//b"));
+    }
+
+    @Test
     void aLaggingDcIsNoGoUntilItHasReplicated() throws Exception {
         Path cfg = config(List.of(url(dc1), url(dc2)));
         CliRun nogo = preflight(cfg, "--all-dcs");

@@ -222,4 +222,39 @@ class SambaReachIntegrationTest {
         Run go = cli("preflight", "--config", cfg.toString(), "--cluster", "RG", "--all-dcs");
         assertEquals(0, go.exit(), go.toString());
     }
+
+    @Test
+    void aDuplicateSpnMadeOnDc2OnlyIsNoGoThere() throws Exception {
+        assumeDc2();
+        String ou = scenarioOu("dupdc2");
+        dc.host(new SambaDc.Host("RX01"), ou);
+        dc.host(new SambaDc.Host("RX02"), ou);
+        dc.delegate("RX01", "RX02");
+        dc.delegate("RX02", "RX01");
+        assertEquals(0, dc.script("replicate").exit(), "DC2 holds both computer objects and their delegation");
+        // on DC2 only (DC1 pulls nothing from DC2 here): a service account claims RX02's migration SPN, trailing dot;
+        // a name of its own each run, as DC1's clean-up never sees it
+        String svc = "svc-rx" + (System.nanoTime() % 1_000_000);
+        for (List<String> args : List.of(List.of("user", "create", svc, dc.adminPassword, "--userou=" + ou),
+                List.of("spn", "add", SambaDc.MVSMS + "/" + SambaDc.fqdn("RX02") + ".", svc))) {
+            List<String> cmd = new ArrayList<>(List.of("samba-tool"));
+            cmd.addAll(args);
+            cmd.addAll(List.of("-H", "ldap://127.0.0.2", "-U", "Administrator%" + dc.adminPassword, "-s",
+                    dc.smbConf().toString()));
+            SambaDc.Result r = SambaDc.run(cmd);
+            assertEquals(0, r.exit(), r.output());
+        }
+        Path cfg = config("RX", List.of("RX01", "RX02"), List.of("ldaps://127.0.0.1:636", "ldaps://127.0.0.2:636"));
+        Run nogo = cli("preflight", "--config", cfg.toString(), "--cluster", "RX", "--all-dcs");
+        assertEquals(3, nogo.exit(), nogo.toString());
+        List<JsonNode> f = nogo.findings("DC_NOT_CONVERGED");
+        assertEquals(1, f.size(), f.toString());
+        assertEquals("RX02", f.get(0).path("host").asText());
+        assertEquals("servicePrincipalName holder", f.get(0).path("evidence").path("attribute").asText());
+        assertTrue(f.get(0).path("message").asText().contains("CN=" + svc + "," + ou), f.toString());
+        assertEquals(List.of("RX01"), StreamSupport.stream(f.get(0).path("evidence").path("pairs").spliterator(), false)
+                .map(x -> x.path("from").asText()).toList());
+        // without --all-dcs, DC1 alone knows nothing of it
+        assertEquals(0, cli("preflight", "--config", cfg.toString(), "--cluster", "RX", "--no-all-dcs").exit());
+    }
 }

@@ -153,6 +153,37 @@ class ReachRulesTest {
         assertEquals(List.of(), of(audit.apply(withHv02), "DC_NOT_CONVERGED"));
     }
 
+    @Test
+    void aDuplicateSpnMadeOnALaggingDcBlocksThePairsIntoItsHolder() {
+        // svc-vmm registers HV02's migration SPN (trailing-dot spelling) on dc2 only: dc2's KDC refuses tickets for it
+        AdObject hv01 = host("HV01").delegatesTo("HV02").build();
+        AdObject hv02 = host("HV02").delegatesTo("HV01").build();
+        AdObject svc = Hosts.user("svc-vmm", MIG + "/HV02.contoso.com.");
+        DcRead dc2 = new DcRead("dc2.contoso.com", "ldaps://dc2.contoso.com:636", false, false, null,
+                List.of(hv01, hv02), List.of(), Map.of(), List.of(svc));
+        AuditResult r = withDcs(List.of(hv01, hv02), new DcRead("dc1.contoso.com", null, false, true, null, null, null),
+                dc2);
+        List<Finding> f = of(r, "DC_NOT_CONVERGED");
+        assertEquals(1, f.size(), f.toString());
+        assertEquals("HV02", f.get(0).host());
+        assertTrue(f.get(0).message().contains(svc.dn()) && f.get(0).message().contains(MIG + "/hv02.contoso.com"),
+                f.get(0).message());
+        PairStatus into = r.context().pairs().stream().filter(p -> p.target().name().equals("HV02")).findFirst()
+                .orElseThrow();
+        assertEquals(List.of(new Blocker("DC_NOT_CONVERGED", f.get(0).id())), into.blockers());
+        assertTrue(r.context().pairs().stream().filter(p -> p.target().name().equals("HV01")).allMatch(PairStatus::ok));
+        // the audited DC has it too: DUPLICATE_SPN says so, no DC difference
+        AuditResult both = withDcs(List.of(hv01, hv02, svc), new DcRead("dc1.contoso.com", null, false, true, null,
+                null, null), dc2);
+        assertEquals(List.of(), of(both, "DC_NOT_CONVERGED"));
+        assertEquals(1, of(both, "DUPLICATE_SPN").size());
+        // another part makes another SPN: no duplicate
+        AuditResult third = withDcs(List.of(hv01, hv02), new DcRead("dc1.contoso.com", null, false, true, null, null,
+                null), new DcRead("dc2.contoso.com", "ldaps://dc2.contoso.com:636", false, false, null,
+                List.of(hv01, hv02), List.of(), Map.of(), List.of(Hosts.user("svc-x", MIG + "/hv02.contoso.com/x"))));
+        assertEquals(List.of(), of(third, "DC_NOT_CONVERGED"));
+    }
+
     /** {@code o} as another DC holds it: with these SPNs and delegation entries. */
     private static AdObject there(AdObject o, List<String> spns, List<String> delegateTo) {
         return new AdObject(o.dn(), o.name(), o.samAccountName(), o.dnsHostName(), o.userAccountControl(), spns,
