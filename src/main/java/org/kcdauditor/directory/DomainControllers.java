@@ -184,12 +184,19 @@ final class DomainControllers {
      * toggled (the spelling the DC's uniqueness check lets through). Empty when not asked or not readable.
      */
     private static List<AdObject> spnHolders(LDAPConnection c, Deadline deadline, Groups groups,
-                                             List<AdObject> objects) {
+                                             List<AdObject> objects, List<AdObject> scope) {
         if (groups == null || groups.baseDn() == null) {
             return List.of();
         }
         java.util.Set<String> values = new java.util.LinkedHashSet<>();
         java.util.Set<String> checked = new java.util.HashSet<>();
+        // a checked object this DC still holds under another DN (moved on the audited DC) is no other holder
+        java.util.Set<String> sids = new java.util.HashSet<>();
+        scope.forEach(o -> {
+            if (o.objectSid() != null) {
+                sids.add(o.objectSid());
+            }
+        });
         for (AdObject o : objects) {
             if (o.dn() != null) {
                 checked.add(o.dn().toLowerCase(Locale.ROOT));
@@ -214,8 +221,10 @@ final class DomainControllers {
                 SearchResult r = deadline.call(() -> c.search(groups.baseDn(), SearchScope.SUB,
                         Filter.createORFilter(any), DirectoryCollector.ATTRIBUTES));
                 for (SearchResultEntry e : r.getSearchEntries()) {
-                    if (!checked.contains(e.getDN().toLowerCase(Locale.ROOT))) {
-                        out.putIfAbsent(e.getDN().toLowerCase(Locale.ROOT), DirectoryCollector.toObject(e, canonical));
+                    AdObject o = checked.contains(e.getDN().toLowerCase(Locale.ROOT)) ? null
+                            : DirectoryCollector.toObject(e, canonical);
+                    if (o != null && (o.objectSid() == null || !sids.contains(o.objectSid()))) {
+                        out.putIfAbsent(e.getDN().toLowerCase(Locale.ROOT), o);
                     }
                 }
             }
@@ -293,7 +302,7 @@ final class DomainControllers {
                 }
             }
             return new DcRead(name, t.url(), t.readOnly(), false, null, objects, missing,
-                    principals(c, t.url(), deadline, groups, objects), spnHolders(c, deadline, groups, objects));
+                    principals(c, t.url(), deadline, groups, objects), spnHolders(c, deadline, groups, objects, scope));
         } catch (DirectoryException e) {
             return new DcRead(name, t.url(), t.readOnly(), false, e.getMessage(), List.of(), List.of());
         }

@@ -235,15 +235,29 @@ class SambaReachIntegrationTest {
         // on DC2 only (DC1 pulls nothing from DC2 here): a service account claims RX02's migration SPN, trailing dot;
         // a name of its own each run, as DC1's clean-up never sees it
         String svc = "svc-rx" + (System.nanoTime() % 1_000_000);
-        for (List<String> args : List.of(List.of("user", "create", svc, dc.adminPassword, "--userou=" + ou),
-                List.of("spn", "add", SambaDc.MVSMS + "/" + SambaDc.fqdn("RX02") + ".", svc))) {
-            List<String> cmd = new ArrayList<>(List.of("samba-tool"));
-            cmd.addAll(args);
-            cmd.addAll(List.of("-H", "ldap://127.0.0.2", "-U", "Administrator%" + dc.adminPassword, "-s",
-                    dc.smbConf().toString()));
-            SambaDc.Result r = SambaDc.run(cmd);
-            assertEquals(0, r.exit(), r.output());
+        String spn = SambaDc.MVSMS + "/" + SambaDc.fqdn("RX02") + ".";
+        onDc2("spn", "delete", spn);   // an earlier run's holder, left on DC2 (best effort)
+        try {
+            for (List<String> args : List.of(List.of("user", "create", svc, dc.adminPassword, "--userou=" + ou),
+                    List.of("spn", "add", spn, svc))) {
+                SambaDc.Result r = onDc2(args.toArray(String[]::new));
+                assertEquals(0, r.exit(), r.output());
+            }
+            duplicateOnDc2IsNoGo(ou, svc);
+        } finally {
+            onDc2("user", "delete", svc);
         }
+    }
+
+    private static SambaDc.Result onDc2(String... args) {
+        List<String> cmd = new ArrayList<>(List.of("samba-tool"));
+        cmd.addAll(List.of(args));
+        cmd.addAll(List.of("-H", "ldap://127.0.0.2", "-U", "Administrator%" + dc.adminPassword, "-s",
+                dc.smbConf().toString()));
+        return SambaDc.run(cmd);
+    }
+
+    private void duplicateOnDc2IsNoGo(String ou, String svc) throws Exception {
         Path cfg = config("RX", List.of("RX01", "RX02"), List.of("ldaps://127.0.0.1:636", "ldaps://127.0.0.2:636"));
         Run nogo = cli("preflight", "--config", cfg.toString(), "--cluster", "RX", "--all-dcs");
         assertEquals(3, nogo.exit(), nogo.toString());
