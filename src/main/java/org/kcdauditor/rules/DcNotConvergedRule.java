@@ -92,6 +92,13 @@ public final class DcNotConvergedRule implements Rule {
         List<String> groups = d.host().rbcdSids().stream().filter(ctx.snapshot().rbcdPrincipals()::containsKey)
                 .map(sid -> ctx.snapshot().rbcdPrincipals().get(sid).displayName()).toList();
         String dc = d.dc().name();
+        if (lacking.isEmpty()) { // the other way round: a membership removed on the audited DC, still there
+            Set<String> here = new java.util.HashSet<>(d.here());
+            List<String> extra = d.there().stream().filter(sid -> !here.contains(sid)).map(name).toList();
+            return dc + " still counts " + String.join(", ", extra) + " among the members of " + String.join(", ",
+                    groups) + ", which " + d.host().name() + "'s resource-based delegation allows, unlike "
+                    + d.audited() + " (the DC the audit read): the removal has not replicated yet.";
+        }
         return dc + " does not yet count " + String.join(", ", lacking) + " among the members of " + String.join(", ",
                 groups) + ", which " + d.host().name() + "'s resource-based delegation allows, as " + d.audited()
                 + " (the DC the audit read) does: a TGT " + dc + " issues " + (lacking.size() == 1 ? "it" : "them")
