@@ -10,6 +10,7 @@ import org.kcdauditor.model.Evidence;
 import org.kcdauditor.model.RbcdPrincipal;
 import org.kcdauditor.model.Severity;
 import org.kcdauditor.remedy.Action;
+import org.kcdauditor.remedy.Ps;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -74,11 +75,29 @@ public final class DcNotConvergedRule implements Rule {
                     .message(message + (pairs.isEmpty() ? "" : " On " + dc + ", " + (pairs.size() == 1
                             ? "the pair " + pairs.get(0).from() + " -> " + pairs.get(0).to()
                             : pairs.size() + " directed pairs") + " cannot migrate."))
-                    .action(new Action.Manual("Wait for replication, or push it now, and run the preflight with"
+                    .action(d.attribute().equals(DcDivergence.HOLDER) ? takeOff(d)
+                            : new Action.Manual("Wait for replication, or push it now, and run the preflight with"
                             + " --all-dcs again before patching: hosts that authenticate against " + dc + " still see"
                             + " the old values.", List.of(new Action.Replicate(d.audited(), dc))))
                     .emit();
         }
+    }
+
+    /**
+     * The fix of a duplicate made on another DC: take the SPN off the other object there (replicating would spread the
+     * duplicate to the audited DC), or on the audited DC once it has arrived.
+     */
+    private static Action.Manual takeOff(DcDivergence d) {
+        String dc = d.dc().name();
+        String command = d.here().size() == 1 && d.there().size() == 1
+                ? "Set-ADObject -Server " + Ps.quote(dc) + " -Identity " + Ps.quote(d.there().get(0))
+                + " -Remove @{servicePrincipalName=" + Ps.quote(d.here().get(0)) + "}"
+                : "Set-ADObject -Server " + Ps.quote(dc) + " -Identity '<DN>' -Remove @{servicePrincipalName='<SPN>'}"
+                + " for each";
+        return new Action.Manual("Take " + String.join(", ", d.here()) + " off " + String.join(", ", d.there())
+                + " on " + dc + ", where it was registered (" + command + "), or once it has replicated to "
+                + d.audited() + ", there (setspn -D); do not push replication first, which spreads the duplicate."
+                + " Then setspn -X lists none, and run the preflight with --all-dcs again before patching.");
     }
 
     /** A group membership behind the target's resource-based delegation that the DC lacks, in words. */

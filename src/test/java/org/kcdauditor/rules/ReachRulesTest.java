@@ -172,6 +172,11 @@ class ReachRulesTest {
                 .orElseThrow();
         assertEquals(List.of(new Blocker("DC_NOT_CONVERGED", f.get(0).id())), into.blockers());
         assertTrue(r.context().pairs().stream().filter(p -> p.target().name().equals("HV01")).allMatch(PairStatus::ok));
+        // the fix is taking the SPN off the other object on dc2, not replicating (which would spread the duplicate)
+        Action.Manual fix = (Action.Manual) f.get(0).actions().get(0);
+        assertEquals(List.of(), fix.proposed(), fix.toString());
+        assertTrue(fix.what().contains("setspn -D") && fix.what().contains("dc2.contoso.com")
+                && !fix.what().contains("push it now"), fix.what());
         // the audited DC has it too: DUPLICATE_SPN says so, no DC difference
         AuditResult both = withDcs(List.of(hv01, hv02, svc), new DcRead("dc1.contoso.com", null, false, true, null,
                 null, null), dc2);
