@@ -27,7 +27,8 @@ public final class Drift {
      * One difference.
      *
      * @param cluster        the node's cluster (null for a host that is gone)
-     * @param value          the delegation entry (ENTRY_*), or null
+     * @param value          the delegation entry (ENTRY_*); for HOST_MISSING the DN of its computer when that is still
+     *                       in the directory (no longer a configured node), else null
      * @param before         flag names before (FLAGS_CHANGED)
      * @param after          flag names now (FLAGS_CHANGED)
      * @param delegationBits a delegation bit (TRUSTED_FOR_DELEGATION, TRUSTED_TO_AUTH_FOR_DELEGATION,
@@ -82,7 +83,8 @@ public final class Drift {
                 if (ctx.mayBeUnread(e.getKey())) {
                     continue;
                 }
-                out.add(new Change(Kind.HOST_MISSING, null, e.getKey(), null, null, null, false));
+                out.add(new Change(Kind.HOST_MISSING, null, e.getKey(), node == null ? null : node.dn(), null, null,
+                        false));
                 continue;
             }
             matched.add(node);
@@ -145,12 +147,18 @@ public final class Drift {
 
     private static String describeWhat(Change c) {
         return switch (c.kind()) {
-            case HOST_MISSING -> c.host() + ": host no longer found among the cluster nodes";
+            case HOST_MISSING -> c.host() + ": " + missing(c);
             case HOST_NEW -> c.host() + ": new node (" + String.join(", ", c.after()) + ")";
             case ENTRY_REMOVED -> c.host() + ": delegation entry removed: " + c.value();
             case ENTRY_ADDED -> c.host() + ": delegation entry added: " + c.value();
             case FLAGS_CHANGED -> c.host() + ": userAccountControl " + flagDelta(c.before(), c.after());
         };
+    }
+
+    /** Why a host is no cluster node any more: its computer is gone, or it is no longer configured as a node. */
+    private static String missing(Change c) {
+        return c.value() == null ? "host no longer in the directory"
+                : "no longer a node of a configured cluster (its computer is still in the directory)";
     }
 
     static String flagDelta(List<String> before, List<String> after) {

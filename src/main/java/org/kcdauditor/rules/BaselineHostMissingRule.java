@@ -28,7 +28,10 @@ public final class BaselineHostMissingRule extends BaselineChangeRule {
     void report(Drift.Change c, FindingSink out) {
         out.add(INFO).host(c.host())
                 .evidence(Evidence.builder().attribute("clusters").expected(List.of(c.host())).build())
-                .message(c.host() + " is in the baseline but not among the cluster nodes found in the directory.")
+                .message(c.host() + " is in the baseline but " + (c.value() == null
+                        ? "no longer in the directory (not found by name or DNS name)."
+                        : "no longer a node of a configured cluster; its computer is still in the directory ("
+                        + c.value() + ")."))
                 .action(new Action.Manual("If the host was decommissioned, remove it from the baseline (capture a"
                         + " new one) and remove the peers' entries for it; otherwise check the cluster configuration"
                         + " and the computer object."))

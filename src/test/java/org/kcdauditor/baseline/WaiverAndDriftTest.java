@@ -152,7 +152,23 @@ class WaiverAndDriftTest {
         Finding flags = rule(r, "BASELINE_FLAGS_CHANGED").get(0);
         assertEquals(Severity.HIGH, flags.severity(), "a delegation bit changed");
         assertEquals(List.of("HV02"), rule(r, "BASELINE_HOST_MISSING").stream().map(Finding::host).toList());
+        assertTrue(rule(r, "BASELINE_HOST_MISSING").get(0).message().contains("no longer in the directory"),
+                rule(r, "BASELINE_HOST_MISSING").get(0).message());
         assertEquals(List.of("HV05"), rule(r, "BASELINE_HOST_NEW").stream().map(Finding::host).toList());
+    }
+
+    @Test
+    void aBaselineHostTakenOutOfTheClustersIsNotSaidToBeGone() {
+        // HV02 is still a computer of the domain, only no longer configured as a node: it is not "not found"
+        Instant t = Instant.parse("2026-11-20T00:00:00Z");
+        AuditResult r = new Auditor(RuleCatalogue.standard()).evaluate(snapshot(t, objects()),
+                List.of(cluster("HVC1", "HV01", "HV04")), PolicyConfig.defaults(),
+                new AuditInputs(t, baselineWithWaiver(LocalDate.of(2099, 1, 1)), null, List.of(), false, null,
+                        List.of(), false));
+        Finding missing = rule(r, "BASELINE_HOST_MISSING").get(0);
+        assertEquals("HV02", missing.host());
+        assertTrue(missing.message().contains("still in the directory") && !missing.message().contains("not among"),
+                missing.message());
     }
 
     @Test
