@@ -119,7 +119,7 @@ public record GoVerdict(boolean go, List<Reason> reasons) {
                 reasons.add(new Reason(rule, list.size(), Words.plural(list.size(), rule + " finding") + " ("
                         + String.join(", ", shown) + (where.size() > shown.size() ? ", …" : "") + ")"));
             });
-            Set<String> ws2025 = new LinkedHashSet<>();
+            Set<String> ws2025 = new java.util.TreeSet<>(String.CASE_INSENSITIVE_ORDER); // by name, as listed
             for (FindingsDocument.PairDoc p : cluster.matrix() == null ? List.<FindingsDocument.PairDoc>of()
                     : cluster.matrix()) {
                 if (p.passes()) {

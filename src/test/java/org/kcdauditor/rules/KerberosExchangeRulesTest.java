@@ -590,5 +590,19 @@ class KerberosExchangeRulesTest {
         assertEquals("WS2025_NO_CREDSSP_FALLBACK", v.reasons().get(0).rule(), "every reason carries a rule");
         assertEquals(0, v.reasons().get(0).findings());
         assertTrue(GoVerdict.of(c, List.of(), List.of()).go(), "no HIGH finding open and no 2025 node: GO");
+        // several: listed by name, not in the order the matrix meets them (HV10 -> HV03 comes first there)
+        FindingsDocument.HostDoc hv10 = new FindingsDocument.HostDoc("HV10", "hv10.contoso.com", "HVC1", 0x1001000,
+                List.of(), List.of(), "Windows Server 2025 Datacenter", "10.0 (26100)", "HV10$", "CN=HV10", "S-2", true,
+                List.of(), List.of(), null, 1, null, null, null);
+        FindingsDocument.HostDoc hv03 = new FindingsDocument.HostDoc("HV03", "hv03.contoso.com", "HVC1", 0x1001000,
+                List.of(), List.of(), "Windows Server 2025 Datacenter", "10.0 (26100)", "HV03$", "CN=HV03", "S-3", true,
+                List.of(), List.of(), null, 1, null, null, null);
+        FindingsDocument.PairDoc tenToThree = new FindingsDocument.PairDoc("HV10", "HV03", 4, 3, false,
+                List.of(new FindingsDocument.BlockerDoc("MISSING_DELEGATION", "y")), List.of("cifs/HV03"), List.of(),
+                false, false);
+        FindingsDocument.ClusterDoc three = new FindingsDocument.ClusterDoc("HVC1", List.of("HV02", "HV03", "HV10"),
+                List.of(), List.of(), 6, 4, 24, 22, 91.7, null, null, null, List.of(tenToThree, blocked));
+        assertTrue(GoVerdict.of(three, List.of(), List.of(ws2025, hv10, hv03)).reasons().get(0).text()
+                .startsWith("HV02, HV03, HV10 run Windows Server 2025"), "by name");
     }
 }
