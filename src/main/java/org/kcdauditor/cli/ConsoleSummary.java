@@ -97,8 +97,9 @@ final class ConsoleSummary {
                 .filter(f -> !f.isWaived() && f.severity().reaches(Severity.MEDIUM)).toList();
         if (serious.isEmpty()) {
             out.println(view.failingPairs() > 0 ? "No open HIGH or MEDIUM findings, but " + Words.plural(
-                    view.failingPairs(), "directed host pair") + " still cannot live-migrate (their blockers are"
-                    + " waived: see the matrix in the reports)."
+                    view.failingPairs(), "directed host pair") + " still cannot live-migrate ("
+                    + (view.failingPairs() == 1 ? "its" : "their") + " blockers are waived: see the matrix in the"
+                    + " reports)."
                     : view.pairs() == 0 ? "No open HIGH or MEDIUM findings, but no host pair could be checked."
                     : "No open HIGH or MEDIUM findings: every configured pair can live-migrate as far as AD is"
                     + " concerned.");

@@ -79,6 +79,34 @@ class ConsoleSummaryTest {
     }
 
     @Test
+    void oneFailingPairWhoseBlockerIsWaivedIsSingular(@TempDir Path tmp) throws Exception {
+        InMemoryDirectoryServer ds = TestDirectory.startDomain(TestDirectory.BASE, "dc1.contoso.com");
+        try {
+            TestDirectory.addCluster(ds, List.of("HV01", "HV02"));
+            ds.modify("CN=HV01,OU=Hyper-V," + TestDirectory.BASE, new Modification(ModificationType.DELETE,
+                    "msDS-AllowedToDelegateTo", "cifs/HV02"));
+            Path cfg = TestDirectory.config(tmp, "ldap://127.0.0.1:" + ds.getListenPort(), List.of("HV01", "HV02"),
+                    "allowInsecureBind: true");
+            java.nio.file.Files.writeString(tmp.resolve("baseline.yaml"), """
+                    capturedAt: 2026-11-01T06:00:00Z
+                    hosts: {}
+                    waivers:
+                      - rule: MISSING_DELEGATION
+                        host: HV01
+                        peer: HV02
+                        justification: "CHG0042"
+                        expires: 2099-12-31
+                    """);
+            CliRun r = CliRun.run(Map.of("TEST_LDAP_PASSWORD", TestDirectory.PASSWORD), "run", "--config",
+                    cfg.toString(), "--out", tmp.resolve("out").toString(), "--formats", "json");
+            assertTrue(r.out().contains("No open HIGH or MEDIUM findings, but 1 directed host pair still cannot"
+                    + " live-migrate (its blockers are waived"), r.toString());
+        } finally {
+            ds.shutDown(true);
+        }
+    }
+
+    @Test
     void countsKeepTheDigitsOfTheDefaultFormatLocale() {
         Locale before = Locale.getDefault(Locale.Category.FORMAT);
         try {
