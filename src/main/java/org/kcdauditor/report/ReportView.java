@@ -794,7 +794,7 @@ public final class ReportView {
     /**
      * The cover's one sentence. A cluster needs attention when its status is not OK or one of its pairs
      * fails: the NO-GO ones are counted, then the GO ones among them ("4 of 9 clusters are NO-GO; 2 more have findings
-     * to clean up"); findings outside any cluster are named separately, so the sentence never contradicts the status
+     * to clean up; 1 more has a pair that fails under a waiver", that one with nothing open); findings outside any cluster are named separately, so the sentence never contradicts the status
      * or the verdict. Clusters whose directory could not be read are named last: they were not audited.
      */
     private String composeHeadline() {
@@ -812,14 +812,24 @@ public final class ReportView {
         if (attention > 0) {
             // the NO-GO clusters as page 1's verdict counts them, then the GO ones with findings: apart, so the
             // sentence never reads as contradicting "NO-GO: 4 of 9 clusters"
+            // a GO cluster with open findings, or with nothing open but a pair failing under a waiver
             int noGo = clustersNoGo();
-            int more = (int) clusters.stream().filter(c -> c.go() && (c.failingPairs() > 0
-                    || c.status() != Status.GREEN)).count();
+            int more = (int) clusters.stream().filter(c -> c.go() && Status.of(c.counts()) != Status.GREEN).count();
+            int waivedOnly = (int) clusters.stream().filter(c -> c.go() && Status.of(c.counts()) == Status.GREEN
+                    && c.failingPairs() > 0).count();
             String of = " of " + Words.plural(clusters.size(), "cluster");
             String findings = (more == 1 ? " has" : " have") + " findings to clean up";
-            text = noGo == 0 ? "No cluster is NO-GO, but " + more + of + findings
-                    : noGo + of + (noGo == 1 ? " is" : " are") + " NO-GO" + (more == 0 ? "" : "; " + more + " more"
-                    + findings);
+            String underWaiver = waivedOnly == 0 ? "" : waivedOnly + (waivedOnly == 1
+                    ? " more has a pair that fails under a waiver" : " more have pairs that fail under a waiver");
+            if (noGo == 0 && more == 0) {
+                text = "No cluster is NO-GO, but " + waivedOnly + of + (waivedOnly == 1
+                        ? " has a pair that fails under a waiver" : " have pairs that fail under a waiver");
+            } else {
+                text = noGo == 0 ? "No cluster is NO-GO, but " + more + of + findings
+                        : noGo + of + (noGo == 1 ? " is" : " are") + " NO-GO" + (more == 0 ? "" : "; " + more
+                        + " more" + findings);
+                text += underWaiver.isEmpty() ? "" : "; " + underWaiver;
+            }
         } else {
             int above = counts.openAboveInfo();
             text = "No cluster needs attention, but " + Words.plural(above, "finding") + " above INFO "

@@ -442,6 +442,13 @@ class PdfReportWriterTest {
         String first = text(render(doc, 16), 1, 1).replace("\n", " ");
         assertTrue(first.contains("1 of 3 clusters is NO-GO; 1 more has findings to clean up;"), first);
         assertFalse(first.contains("attention"), first);
+        // a GO cluster whose only failing pair is waived has nothing open to clean up: it is named for that pair
+        FindingsDocument.ClusterDoc waived = new FindingsDocument.ClusterDoc("HVC3", List.of("HV21", "HV22", "HV23"),
+                List.of(), List.of(), 6, 5, 24, 23, 95.8, Map.of(), true, List.of(), List.of(), null, null);
+        FindingsDocument withWaived = new FindingsDocument(1, "r", null, null, null, sum, null,
+                List.of(bad, low, waived), List.of(), doc.findings(), null);
+        assertTrue(ReportView.of(withWaived).headline().startsWith("1 of 3 clusters is NO-GO; 1 more has findings to"
+                + " clean up; 1 more has a pair that fails under a waiver;"), ReportView.of(withWaived).headline());
     }
 
     /**
