@@ -21,13 +21,14 @@ import java.util.Set;
  * snapshot. Pure. Delegation entries are compared in SPN normal form.
  */
 public final class Drift {
-    public enum Kind { HOST_MISSING, HOST_NEW, ENTRY_REMOVED, ENTRY_ADDED, FLAGS_CHANGED }
+    /** SPN_REMOVED and SPN_ADDED only against a stored run: a baseline documents no SPNs. */
+    public enum Kind { HOST_MISSING, HOST_NEW, ENTRY_REMOVED, ENTRY_ADDED, FLAGS_CHANGED, SPN_REMOVED, SPN_ADDED }
 
     /**
      * One difference.
      *
      * @param cluster        the node's cluster (null for a host that is gone)
-     * @param value          the delegation entry (ENTRY_*); for HOST_MISSING the DN of its computer when that is still
+     * @param value          the delegation entry (ENTRY_*), the SPN (SPN_*); for HOST_MISSING the DN of its computer when that is still
      *                       in the directory (no longer a configured node), else null
      * @param before         flag names before (FLAGS_CHANGED)
      * @param after          flag names now (FLAGS_CHANGED)
@@ -45,6 +46,7 @@ public final class Drift {
     }
 
     private static final String DELEGATE_TO = "msDS-AllowedToDelegateTo";
+    private static final String SPN = "servicePrincipalName";
     private static final int DELEGATION_BITS = Uac.TRUSTED_FOR_DELEGATION | Uac.TRUSTED_TO_AUTH_FOR_DELEGATION
             | Uac.NOT_DELEGATED;
 
@@ -101,6 +103,9 @@ public final class Drift {
                 out.add(new Change(Kind.FLAGS_CHANGED, cluster, node.name(), null, Uac.flagNames(uacBefore), flagsNow,
                         ((uacBefore ^ uacNow) & DELEGATION_BITS) != 0, ctx.lastChange(node, "userAccountControl")));
             }
+            if (was.spns() != null && !was.spns().equals(node.spns())) {
+                spnChanges(was.spns(), node, cluster, ctx, out);
+            }
         }
         for (AdObject node : ctx.nodes()) {
             if (!matched.contains(node)) {
@@ -128,10 +133,38 @@ public final class Drift {
         }
     }
 
+    /** SPNs compare whole (the KDC looks a registration up with its third part), case and a trailing dot aside. */
+    private static void spnChanges(List<String> was, AdObject node, String cluster, Nodes ctx, List<Change> out) {
+        Map<String, String> before = registered(was);
+        Map<String, String> now = registered(node.spns());
+        before.forEach((key, spn) -> {
+            if (!now.containsKey(key)) {
+                out.add(new Change(Kind.SPN_REMOVED, cluster, node.name(), spn, null, null, false,
+                        ctx.lastChange(node, SPN)));
+            }
+        });
+        now.forEach((key, spn) -> {
+            if (!before.containsKey(key)) {
+                out.add(new Change(Kind.SPN_ADDED, cluster, node.name(), spn, null, null, false,
+                        ctx.lastChange(node, SPN)));
+            }
+        });
+    }
+
     private static Map<String, String> keyed(List<String> values) {
         Map<String, String> out = new LinkedHashMap<>();
         for (String v : values) {
             out.putIfAbsent(Spn.keyOf(v), v);
+        }
+        return out;
+    }
+
+    private static Map<String, String> registered(List<String> values) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String v : values) {
+            if (v != null) {
+                out.putIfAbsent(Spn.wholeKeyOf(v), v);
+            }
         }
         return out;
     }
@@ -152,6 +185,8 @@ public final class Drift {
             case ENTRY_REMOVED -> c.host() + ": delegation entry removed: " + c.value();
             case ENTRY_ADDED -> c.host() + ": delegation entry added: " + c.value();
             case FLAGS_CHANGED -> c.host() + ": userAccountControl " + flagDelta(c.before(), c.after());
+            case SPN_REMOVED -> c.host() + ": SPN removed: " + c.value();
+            case SPN_ADDED -> c.host() + ": SPN added: " + c.value();
         };
     }
 

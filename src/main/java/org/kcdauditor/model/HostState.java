@@ -4,14 +4,22 @@ import java.util.List;
 
 /**
  * The delegation-relevant state of one host, as a baseline documents it or a stored run recorded it:
- * its userAccountControl flag names and its msDS-AllowedToDelegateTo values.
+ * its userAccountControl flag names, its msDS-AllowedToDelegateTo values and, for a stored run, its
+ * servicePrincipalName values ({@code spns}; null where not recorded: a baseline documents none).
  */
-public record HostState(String name, List<String> userAccountControl, List<String> delegateTo) {
+public record HostState(String name, List<String> userAccountControl, List<String> delegateTo, List<String> spns) {
     public HostState {
         userAccountControl = userAccountControl == null ? List.of() : List.copyOf(userAccountControl);
         delegateTo = delegateTo == null ? List.of() : List.copyOf(delegateTo);
+        spns = spns == null ? null : List.copyOf(spns);
     }
 
+    /** As a baseline documents a host: no SPNs. */
+    public HostState(String name, List<String> userAccountControl, List<String> delegateTo) {
+        this(name, userAccountControl, delegateTo, null);
+    }
+
+    /** {@code o} as a baseline documents it. */
     public static HostState of(AdObject o) {
         return new HostState(o.name(), Uac.flagNames(o.userAccountControl()), o.delegateTo());
     }

@@ -169,10 +169,14 @@ final class SnapshotRows {
         return host + '\u0000' + attr;
     }
 
-    /** Node states (userAccountControl flags, delegation entries) a run recorded, by host name. */
+    /**
+     * Node states (userAccountControl flags, delegation entries, SPNs) a run recorded, by host name; a run that stored
+     * no SPN at all (none of its nodes registers one) gives none to compare with.
+     */
     Map<String, HostState> hostStates(String runId) throws SQLException {
         Map<String, Integer> uac = new LinkedHashMap<>();
         Map<String, List<String>> delegateTo = new LinkedHashMap<>();
+        Map<String, List<String>> spns = new LinkedHashMap<>();
         try (PreparedStatement ps = connection.prepareStatement(
                 "SELECT host_name, uac FROM run_host WHERE run_id = ? AND cluster_name IS NOT NULL ORDER BY host_name")) {
             ps.setString(1, runId);
@@ -180,29 +184,47 @@ final class SnapshotRows {
                 while (rs.next()) {
                     uac.put(rs.getString(1), rs.getInt(2));
                     delegateTo.put(rs.getString(1), new ArrayList<>());
+                    spns.put(rs.getString(1), new ArrayList<>());
                 }
             }
         }
+        // As the collector does: the same few values recur in every peer's list (1.45 million delegation values,
+        // about 80,000 distinct, at 20,000 hosts); each distinct one is kept once.
+        Map<String, String> canonical = new HashMap<>();
+        values(runId, "delegateTo", delegateTo, canonical);
+        boolean anySpn = values(runId, "spn", spns, canonical);
+        Map<String, HostState> out = new LinkedHashMap<>();
+        uac.forEach((h, u) -> out.put(h, new HostState(h, Uac.flagNames(u), delegateTo.get(h),
+                anySpn ? spns.get(h) : null)));
+        return out;
+    }
+
+    /**
+     * Adds a run's stored values of {@code attr} to the lists of {@code into} (nodes only: a file server's row is
+     * skipped); whether any node had a row.
+     */
+    private boolean values(String runId, String attr, Map<String, List<String>> into, Map<String, String> canonical)
+            throws SQLException {
+        boolean any = false;
         // No ORDER BY: one row per host, and the hosts' order is the first query's. Sorting 20,000 rows of
         // JSON arrays made H2 spill the whole result to a temporary file first. A row stored as "the same as
         // run X" takes X's values.
         try (PreparedStatement ps = connection.prepareStatement("SELECT a.host_name, COALESCE(a.vals_deflated,"
                 + " b.vals_deflated)"
                 + " FROM run_host_attr a LEFT JOIN run_host_attr b ON b.run_id = a.same_as AND b.host_name ="
-                + " a.host_name AND b.attr = a.attr WHERE a.run_id = ? AND a.attr = 'delegateTo'")) {
+                + " a.host_name AND b.attr = a.attr WHERE a.run_id = ? AND a.attr = ?")) {
             ps.setString(1, runId);
-            // As the collector does: the same few values recur in every peer's list (1.45 million
-            // values, about 80,000 distinct, at 20,000 hosts); each distinct one is kept once.
-            Map<String, String> canonical = new HashMap<>();
+            ps.setString(2, attr);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    List<String> values = delegateTo.get(rs.getString(1));
+                    List<String> values = into.get(rs.getString(1));
                     if (values == null) {
                         continue; // a file server's row: not a node
                     }
+                    any = true;
                     byte[] packed = rs.getBytes(2);
                     if (packed == null) {
-                        throw new SQLException("the delegation values of " + rs.getString(1) + " in run " + runId
+                        throw new SQLException("the " + attr + " values of " + rs.getString(1) + " in run " + runId
                                 + " refer to a run that no longer holds them");
                     }
                     for (String v : PackedValues.strings(packed)) {
@@ -211,11 +233,9 @@ final class SnapshotRows {
                 }
             }
         } catch (IOException e) {
-            throw new SQLException("stored delegation values of run " + runId + " are not a deflated JSON list", e);
+            throw new SQLException("stored " + attr + " values of run " + runId + " are not a deflated JSON list", e);
         }
-        Map<String, HostState> out = new LinkedHashMap<>();
-        uac.forEach((h, u) -> out.put(h, new HostState(h, Uac.flagNames(u), delegateTo.get(h))));
-        return out;
+        return any;
     }
 
     /**

@@ -32,6 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.kcdauditor.history.HistoryTestData.MIG;
 import static org.kcdauditor.history.HistoryTestData.PT;
 import static org.kcdauditor.history.HistoryTestData.cluster;
 import static org.kcdauditor.history.HistoryTestData.entriesTo;
@@ -152,6 +153,39 @@ class HistoryRunTest {
         try (RunStore store = StoreUrls.open(config(), Map.of())) {
             assertEquals(finished, store.find(first.runId()).orElseThrow().finishedAt(), "history show");
         }
+    }
+
+    /** An SPN taken off a node breaks the pairs into it as surely as an entry removed: the timeline says so. */
+    @Test
+    void aRegisteredSpnTakenOffANodeIsAChange() throws Exception {
+        List<AdObject> before = mesh("HV01", "HV02", "HV03");
+        execute(before);
+        AdObject hv03 = before.stream().filter(o -> o.name().equals("HV03")).findFirst().orElseThrow();
+        List<String> spns = new ArrayList<>(hv03.spns());
+        spns.remove(MIG + "/hv03.contoso.com");
+        spns.add("WSMAN/hv03.contoso.com");
+        AdObject without = new AdObject(hv03.dn(), hv03.cn(), hv03.samAccountName(), hv03.dnsHostName(),
+                hv03.userAccountControl(), spns, hv03.delegateTo(), hv03.rbcdPresent(), hv03.rbcdSids(),
+                hv03.objectSid(), hv03.operatingSystem(), hv03.operatingSystemVersion(), hv03.whenChanged(),
+                hv03.usnChanged(), hv03.lastLogon(), hv03.supportedEncryptionTypes(), hv03.pwdLastSet(),
+                hv03.rbcdDeniedSids());
+        AuditRun.Outcome second = execute(replace(before, without));
+        List<Finding> changed = second.result().findings().stream()
+                .filter(f -> f.rule().equals("CHANGED_SINCE_LAST_RUN")).toList();
+        assertEquals(List.of("HV03"), changed.stream().map(Finding::host).toList(), changed.toString());
+        assertTrue(changed.get(0).message().contains("SPN removed: " + MIG + "/hv03.contoso.com")
+                && changed.get(0).message().contains("SPN added: WSMAN/hv03.contoso.com"), changed.get(0).message());
+        // the same SPNs again (another order, another case): no change
+        List<String> reordered = new ArrayList<>(spns);
+        java.util.Collections.reverse(reordered);
+        reordered.replaceAll(v -> v.toUpperCase(java.util.Locale.ROOT));
+        AdObject same = new AdObject(without.dn(), without.cn(), without.samAccountName(), without.dnsHostName(),
+                without.userAccountControl(), reordered, without.delegateTo(), without.rbcdPresent(),
+                without.rbcdSids(), without.objectSid(), without.operatingSystem(), without.operatingSystemVersion(),
+                without.whenChanged(), without.usnChanged(), without.lastLogon(), without.supportedEncryptionTypes(),
+                without.pwdLastSet(), without.rbcdDeniedSids());
+        assertTrue(execute(replace(before, same)).result().findings().stream()
+                .noneMatch(f -> f.rule().equals("CHANGED_SINCE_LAST_RUN")));
     }
 
     @Test
