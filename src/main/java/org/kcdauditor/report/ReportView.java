@@ -416,12 +416,16 @@ public final class ReportView {
 
         /**
          * {@code 2 of 3 domain controllers agree with dc1.contoso.com; dc3.contoso.com could not be read, so whether it
-         * has replicated the delegation is unknown}, or null
-         * without a DC check. The DC the audit read counts as agreeing.
+         * has replicated the delegation is unknown}; without a DC check, that only the DC the audit read was read (a GO
+         * rests on it alone); null for a directory that was not read. The DC the audit read counts as agreeing.
          */
         public String dcSummary() {
-            if (domainControllers == null) {
+            if (!audited) {
                 return null;
+            }
+            if (domainControllers == null) {
+                return "read from " + (dc == null ? url : dc) + " only: whether the other domain controllers have"
+                        + " replicated the delegation was not checked (kcd-audit preflight --all-dcs)";
             }
             long agree = domainControllers.stream().filter(d -> FindingsDocument.DcDoc.AGREES.equals(d.result())
                     || FindingsDocument.DcDoc.AUDITED.equals(d.result())).count();
@@ -879,9 +883,12 @@ public final class ReportView {
                 .map(org.kcdauditor.model.AttributeChange::describeWithAttribute).toList();
     }
 
-    /** The DC checks of the run ({@code preflight --all-dcs}), one sentence per checked directory. */
+    /**
+     * The domain controllers behind the verdict, one sentence per directory read: how each compared ({@code preflight
+     * --all-dcs}), or that only the one the audit read was.
+     */
     public List<String> dcSummaries() {
-        return directories.stream().filter(DirectoryView::dcCheck).map(d -> (multiDirectory() ? d.name() + ": " : "")
+        return directories.stream().filter(DirectoryView::audited).map(d -> (multiDirectory() ? d.name() + ": " : "")
                 + d.dcSummary()).toList();
     }
 

@@ -67,6 +67,10 @@ class DecisionPageTest {
         assertTrue(first.contains("it fixes 11 of the 15 failing directions"), first);
         assertTrue(first.contains("svc-vmm"), "the objects of the change");
         assertTrue(first.contains("GO expected for HVC2; NO-GO stays for HVC1"), first);
+        // the verdict says which DC it rests on: without preflight --all-dcs, one only
+        assertTrue(first.contains("Domain controllers: read from " + view.directories().get(0).dc() + " only: whether"
+                + " the other domain controllers have replicated the delegation was not checked (kcd-audit preflight"
+                + " --all-dcs)."), first);
     }
 
     /**

@@ -25,7 +25,12 @@ class DirectoryViewTest {
         ReportView.DirectoryView none = new ReportView.DirectoryView("default", "ldaps://dc1.contoso.com:636",
                 "DC=contoso,DC=com", "dc1.contoso.com", "contoso.com", true, null, true, List.of());
         assertEquals("1 of 1 domain controller agrees with dc1.contoso.com", none.dcSummary());
-        assertNull(new ReportView.DirectoryView("default", "u", "b", null, "d", true, null, null, null).dcSummary());
+        // without the check a GO rests on one DC: the sentence says so, and how to compare the others
+        assertEquals("read from dc1.contoso.com only: whether the other domain controllers have replicated the"
+                + " delegation was not checked (kcd-audit preflight --all-dcs)", new ReportView.DirectoryView("default",
+                "ldaps://dc1.contoso.com:636", "b", "dc1.contoso.com", "d", true, null, null, null).dcSummary());
+        assertNull(new ReportView.DirectoryView("default", "u", "b", null, "d", false, "down", null, null).dcSummary(),
+                "a directory not read has no DC to speak of");
     }
 
     @Test
