@@ -1177,6 +1177,17 @@ public final class AuditContext implements Drift.Nodes {
         return crossDirectory(p.source(), p.target());
     }
 
+    /** Whether {@code spn} is of a service the policy requires, or HOST (which serves cifs through sPNMappings). */
+    @Override
+    public boolean migrationSpn(String spn) {
+        int slash = spn.indexOf('/');
+        if (slash <= 0) {
+            return false;
+        }
+        String service = spn.substring(0, slash);
+        return service.equalsIgnoreCase("HOST") || policy.services().stream().anyMatch(service::equalsIgnoreCase);
+    }
+
     /** The last originating change of {@code attribute} on {@code o}, from the replication metadata; or null. */
     @Override
     public org.kcdauditor.model.AttributeChange lastChange(AdObject o, String attribute) {

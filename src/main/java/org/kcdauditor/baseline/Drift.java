@@ -69,6 +69,14 @@ public final class Drift {
             return false;
         }
 
+        /**
+         * Whether a change of this registered SPN is told: one of a service a migration needs. Products register and
+         * drop others as their services start and stop (MSSQLSvc), which would fill the timeline with noise.
+         */
+        default boolean migrationSpn(String spn) {
+            return true;
+        }
+
         /** The last originating write of {@code attribute} on {@code node}, or null when not known. */
         default AttributeChange lastChange(AdObject node, String attribute) {
             return null;
@@ -135,8 +143,8 @@ public final class Drift {
 
     /** SPNs compare whole (the KDC looks a registration up with its third part), case and a trailing dot aside. */
     private static void spnChanges(List<String> was, AdObject node, String cluster, Nodes ctx, List<Change> out) {
-        Map<String, String> before = registered(was);
-        Map<String, String> now = registered(node.spns());
+        Map<String, String> before = registered(was, ctx);
+        Map<String, String> now = registered(node.spns(), ctx);
         before.forEach((key, spn) -> {
             if (!now.containsKey(key)) {
                 out.add(new Change(Kind.SPN_REMOVED, cluster, node.name(), spn, null, null, false,
@@ -159,10 +167,10 @@ public final class Drift {
         return out;
     }
 
-    private static Map<String, String> registered(List<String> values) {
+    private static Map<String, String> registered(List<String> values, Nodes ctx) {
         Map<String, String> out = new LinkedHashMap<>();
         for (String v : values) {
-            if (v != null) {
+            if (v != null && ctx.migrationSpn(v)) {
                 out.putIfAbsent(Spn.wholeKeyOf(v), v);
             }
         }
