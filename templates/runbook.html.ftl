@@ -131,6 +131,10 @@ so that step ${phase.replicate.number} can push the changes from there; ADUC: ri
 <p>Register <#if h.register?size == 1>this SPN<#else>these SPNs</#if> on ${h.name}’s own account (the audit found no object holding it, remediation.ps1 checks again before it adds it; on a Hyper-V host, restarting vmms re-registers its Microsoft Virtual System Migration Service SPNs, and a missing cifs SPN is usually a missing HOST SPN, which serves cifs too and which a computer account normally holds):</p>
 <ul class="check"><#list h.register as spn><li class="spn">${spn}</li></#list></ul>
 </#if>
+<#list h.steps?filter(st -> st.kind == "encryption") as st>
+<p>Allow AES on ${h.name}’s own account. This is not on the Delegation tab: open <strong>${h.name}</strong> → Properties → <strong>Attribute Editor</strong> (View → Advanced Features on) and edit:</p>
+<ul class="check"><#if st.clearDesOnly><li>userAccountControl: USE_DES_KEY_ONLY (0x200000) taken off (today’s value minus 2097152)</li></#if><#if st.keepsValue><li>msDS-SupportedEncryptionTypes: leave it at ${st.value} (${st.types})</li><#else><li>msDS-SupportedEncryptionTypes: ${st.value} (${st.types}; <#if st.previous?has_content>today ${st.previous}<#else>not set today</#if>)</li></#if></ul>
+</#list>
 <#if h.untyped gt 0>
 <p><#if h.untyped == 1>One entry above cannot<#else>${h.untyped} entries above cannot</#if> be typed safely into a command (a quote, <code>$(</code>, a control or bidirectional character), so no command below carries <#if h.untyped == 1>it<#else>them</#if>: remove <#if h.untyped == 1>it<#else>them</#if> in ADUC as listed, or in ADSI Edit (${h.name} → Properties → msDS-AllowedToDelegateTo); remediation.ps1 changes <#if h.untyped == 1>it<#else>them</#if> by the exact value stored.</p>
 </#if>

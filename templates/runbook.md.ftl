@@ -128,6 +128,19 @@ Register <#if h.register?size == 1>this SPN<#else>these SPNs</#if> on ${h.name}'
 </#list>
 
 </#if>
+<#list h.steps?filter(st -> st.kind == "encryption") as st>
+Allow AES on ${h.name}'s own account. This is not on the Delegation tab: open **${h.name}** → Properties → **Attribute Editor** (View → Advanced Features on) and edit:
+
+<#if st.clearDesOnly>
+- [ ] userAccountControl: USE_DES_KEY_ONLY (0x200000) taken off (today's value minus 2097152)
+</#if>
+<#if st.keepsValue>
+- [ ] msDS-SupportedEncryptionTypes: leave it at ${st.value} (${st.types})
+<#else>
+- [ ] msDS-SupportedEncryptionTypes: ${st.value} (${st.types}; <#if st.previous?has_content>today ${st.previous}<#else>not set today</#if>)
+</#if>
+
+</#list>
 <#if h.untyped gt 0>
 <#if h.untyped == 1>One entry above cannot<#else>${h.untyped} entries above cannot</#if> be typed safely into a command (a quote, `$(`, a control or bidirectional character), so no command below carries <#if h.untyped == 1>it<#else>them</#if>: remove <#if h.untyped == 1>it<#else>them</#if> in ADUC as listed, or in ADSI Edit (${h.name} → Properties → msDS-AllowedToDelegateTo); remediation.ps1 changes <#if h.untyped == 1>it<#else>them</#if> by the exact value stored.
 

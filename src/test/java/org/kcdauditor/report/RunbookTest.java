@@ -461,6 +461,31 @@ class RunbookTest {
         }
     }
 
+    /**
+     * A scripted AES change is not on ADUC's Delegation tab: an administrator who follows the ADUC steps gets its own
+     * checklist item (Attribute Editor, the exact value), not only the PowerShell line, or the pairs stay blocked.
+     */
+    @Test
+    void anEncryptionTypeChangeHasItsOwnAducStepBesideThePowerShell() throws Exception {
+        Finding rc4 = TestFindings.of("AES_NOT_ENABLED", Severity.HIGH, "HVC1", "HV01", null, null,
+                "HV01 cannot get AES tickets: its msDS-SupportedEncryptionTypes is RC4-HMAC (0x4).",
+                Evidence.builder().encryptionTypes(4).build(), new Action.SetEncryptionTypes("HV01", 24, false, 4));
+        Finding des = TestFindings.of("AES_NOT_ENABLED", Severity.HIGH, "HVC1", "HV02", null, null,
+                "HV02 has USE_DES_KEY_ONLY.", Evidence.builder().build(),
+                new Action.SetEncryptionTypes("HV02", 24, true, null));
+        FindingsDocument doc = Fixtures.withFindings(Fixtures.demo(), List.of(rc4, des));
+        TemplateRenderer r = new TemplateRenderer(TEMPLATES);
+        String md = render(RunbookWriter.markdown(r), doc).replaceAll("(?s)```powershell.*?```", "");
+        assertTrue(md.contains("- [ ] msDS-SupportedEncryptionTypes: 24 (AES128-CTS-HMAC-SHA1-96,"
+                + " AES256-CTS-HMAC-SHA1-96; today 4)"), md);
+        assertTrue(md.contains("- [ ] userAccountControl: USE_DES_KEY_ONLY (0x200000) taken off"), md);
+        assertTrue(md.contains("**HV01** → Properties → **Attribute Editor**"), md);
+        String html = render(RunbookWriter.html(r), doc).replaceAll("(?s)<pre>.*?</pre>", "");
+        assertTrue(html.contains("<li>msDS-SupportedEncryptionTypes: 24 (AES128-CTS-HMAC-SHA1-96,"
+                + " AES256-CTS-HMAC-SHA1-96; today 4)</li>"), html);
+        assertTrue(html.contains("<li>userAccountControl: USE_DES_KEY_ONLY (0x200000) taken off"), html);
+    }
+
     @Test
     void runbooksMatchGoldenFiles() throws Exception {
         TemplateRenderer r = new TemplateRenderer(TEMPLATES);

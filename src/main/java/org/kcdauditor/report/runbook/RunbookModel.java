@@ -328,6 +328,9 @@ public final class RunbookModel {
                 sm.put("value", String.valueOf(t.value()));
                 sm.put("clearDesOnly", t.clearDesOnly());
                 sm.put("previous", t.previous() == null ? "" : String.valueOf(t.previous()));
+                // for the ADUC step (Attribute Editor): what the value allows, and whether only the DES flag changes
+                sm.put("keepsValue", t.keepsValue());
+                sm.put("types", String.join(", ", org.kcdauditor.model.EncryptionTypes.names(t.value())));
             } else if (a instanceof Action.SetProtocolTransition p) {
                 kind(sm, "flags", p.host(), List.of());
                 sm.put("trustedForDelegation", "");
