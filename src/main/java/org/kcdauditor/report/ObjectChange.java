@@ -54,7 +54,8 @@ public record ObjectChange(String name, String cluster, List<String> gains, List
             if (h.encryption() != null) {
                 b.gains.add("AES for Kerberos (" + (h.encryption().keepsValue() ? "USE_DES_KEY_ONLY cleared;"
                         + " msDS-SupportedEncryptionTypes " + h.encryption().value() + " kept: "
-                        : "msDS-SupportedEncryptionTypes " + h.encryption().value() + ": ")
+                        : (h.encryption().clearDesOnly() ? "USE_DES_KEY_ONLY cleared; " : "")
+                        + "msDS-SupportedEncryptionTypes " + h.encryption().value() + ": ")
                         + String.join(", ", EncryptionTypes.names(h.encryption().value())) + ")");
             }
             if (h.unconstrained()) {

@@ -382,7 +382,8 @@ public final class Procedure {
             if (aes != null) {
                 String types = String.join(", ", org.kcdauditor.model.EncryptionTypes.names(aes.value()));
                 out.add(change(aes, aes.keepsValue() ? "Allow AES: clear USE_DES_KEY_ONLY"
-                                : "Allow AES: msDS-SupportedEncryptionTypes " + aes.value(), aes.keepsValue()
+                                : "Allow AES: " + (aes.clearDesOnly() ? "clear USE_DES_KEY_ONLY, " : "")
+                                + "msDS-SupportedEncryptionTypes " + aes.value(), aes.keepsValue()
                                 ? "msDS-SupportedEncryptionTypes " + aes.value() + " (" + types + ") stays" : types,
                         cmd.restoreEncryptionTypes(aes), plan, cmd));
             }

@@ -74,6 +74,21 @@ class RollbackTest {
                 + "\r\n    Set-EncryptionTypes 'HV01$' '28' $true\r\n"), ps1);
     }
 
+    /**
+     * A change that clears USE_DES_KEY_ONLY and writes a new value says both in its checklist row (the workbook's
+     * Runbook sheet, the script's comment) and in page 1's gains, as its command does both.
+     */
+    @Test
+    void aChangeThatClearsUseDesKeyOnlyAndWritesAValueSaysBoth() {
+        ReportView v = desOnlyNas01();
+        Procedure.Step step = v.procedure().steps(Procedure.Phase.CHANGE).stream()
+                .filter(s -> s.change() instanceof Action.SetEncryptionTypes).findFirst().orElseThrow();
+        assertEquals("Allow AES: clear USE_DES_KEY_ONLY, msDS-SupportedEncryptionTypes 28", step.action());
+        assertTrue(v.objectChanges().stream().filter(o -> o.name().equals("NAS01")).findFirst().orElseThrow().gains()
+                .contains("AES for Kerberos (USE_DES_KEY_ONLY cleared; msDS-SupportedEncryptionTypes 28: RC4-HMAC,"
+                        + " AES128-CTS-HMAC-SHA1-96, AES256-CTS-HMAC-SHA1-96)"), v.objectChanges().toString());
+    }
+
     @Test
     void undoingAesOnAFileServerSetsUseDesKeyOnlyAgainWhenTheChangeClearedIt() {
         ReportView v = desOnlyNas01();
