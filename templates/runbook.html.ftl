@@ -73,8 +73,9 @@ Delegation policy: protocol transition “${policy.protocolTransition}” (ADUC:
 </ul>
 </#if>
 
+<#assign yesChanges = decisions?filter(d -> d.proposed?has_content)?has_content>
 <#if !hasChanges>
-<p class="card"><strong>No directory change is needed.</strong><#if decisions?has_content> Review the findings under “${phase.decide.title}” below.</#if></p>
+<p class="card"><strong><#if yesChanges>No scripted directory change.<#else>No directory change is needed.</#if></strong><#if decisions?has_content> Review the findings under “${phase.decide.title}” below.</#if></p>
 <#else>
 <p>Objects to change: <#list objects as o><strong>${o}</strong><#sep>, </#list>.<#if settingHosts?has_content>
 Host settings to change (step ${phase.hosts.number}): <#list settingHosts as h><strong>${h}</strong><#sep>, </#list>.</#if></p>
@@ -234,6 +235,15 @@ A failure at 80–90 % with event 21502 / 22038 and a Kerberos HRESULT (0x800903
 <div class="card"><span class="sev ${d.severity}">${d.severity}</span> <strong>${d.rule}</strong> <span class="meta">${d.title}</span><#if d.host?has_content> on ${d.host}</#if><br>
 ${d.message}<br><#if d.coveredStep?has_content><strong>Covered by step ${d.coveredStep}</strong>, which changes ${d.host}’s delegation: check the result against the baseline afterwards.<br></#if><strong>To decide:</strong> ${d.what}<#list d.proposed as c><pre>${c}</pre></#list></div>
 </#list>
+<#if yesChanges>
+<#if phase.replicate??>
+<p>A yes carried out with its commands changes Active Directory too: replicate and purge the hosts’ tickets again as in steps ${phase.replicate.number} and ${phase.purge.number}, then run preflight again.</p>
+<#else>
+<p>A yes carried out with its commands changes Active Directory: push it from the domain controller it was written to, then, in an elevated prompt on each host of the pairs it unblocks, purge the tickets of the SYSTEM logon session (vmms uses them; plain <code>klist purge</code> does not clear them), and run preflight again:</p>
+<pre><#if run.replicateCmd?has_content>${run.replicateCmd}
+</#if>${run.purgeCmd}</pre>
+</#if>
+</#if>
 </#if>
 
 <h2>Sign-off</h2>

@@ -31,8 +31,10 @@ History context:
 </#if>
 </#if>
 
+<#-- a decision whose yes is a command changes the directory too: replicated and tickets purged like the plan's -->
+<#assign yesChanges = decisions?filter(d -> d.proposed?has_content)?has_content>
 <#if !hasChanges>
-**No directory change is needed.** <#if decisions?has_content>Review the findings listed under "${phase.decide.title}" below.</#if>
+**<#if yesChanges>No scripted directory change.<#else>No directory change is needed.</#if>** <#if decisions?has_content>Review the findings listed under "${phase.decide.title}" below.</#if>
 
 </#if>
 <#if hasChanges>
@@ -329,6 +331,20 @@ These findings have no scripted fix; an administrator decides what to do.
 </#list>
 </#list>
 
+<#if yesChanges>
+<#if phase.replicate??>
+A yes carried out with its "If so" commands changes Active Directory too: replicate and purge the hosts' tickets again as in steps ${phase.replicate.number} and ${phase.purge.number}, then run preflight again.
+
+<#else>
+A yes carried out with its "If so" commands changes Active Directory: push it from the domain controller it was written to, then, in an elevated prompt on each host of the pairs it unblocks, purge the tickets of the SYSTEM logon session (vmms uses them; plain `klist purge` does not clear them), and run preflight again:
+
+```
+<#if run.replicateCmd?has_content>${run.replicateCmd?no_esc}
+</#if>${run.purgeCmd}
+```
+
+</#if>
+</#if>
 </#if>
 ## Sign-off
 

@@ -486,6 +486,36 @@ class RunbookTest {
         assertTrue(html.contains("<li>userAccountControl: USE_DES_KEY_ONLY (0x200000) taken off"), html);
     }
 
+    /**
+     * A decision whose yes is a directory change (NAS01's AES) is a change to replicate and purge tickets for: the
+     * runbook with nothing scripted must not say that no directory change is needed, and says what follows a yes.
+     */
+    @Test
+    void aYesToADecisionIsADirectoryChangeToReplicateAndPurge() throws Exception {
+        FindingsDocument demo = Fixtures.demo();
+        List<Finding> decisionsOnly = demo.findings().stream().filter(f -> f.actions().stream()
+                .allMatch(a -> a instanceof Action.Manual)).toList();
+        FindingsDocument doc = new FindingsDocument(demo.schemaVersion(), demo.runId(), demo.startedAt(),
+                demo.finishedAt(), demo.directory(), demo.summary(), demo.policy(), demo.clusters(), demo.hosts(),
+                decisionsOnly, null);
+        TemplateRenderer r = new TemplateRenderer(TEMPLATES);
+        String md = render(RunbookWriter.markdown(r), doc);
+        assertTrue(md.contains("If so: `Set-ADComputer -Identity 'NAS01$'"), md);
+        assertFalse(md.contains("No directory change is needed"), md);
+        assertTrue(md.contains("**No scripted directory change.**"), md);
+        String after = md.substring(md.indexOf("If so: `Set-ADComputer -Identity 'NAS01$'"));
+        assertTrue(after.contains("repadmin /syncall dc1.contoso.com /AdeP"), after);
+        assertTrue(after.contains("klist -li 0x3e7 purge"), after);
+        String html = render(RunbookWriter.html(r), doc);
+        assertFalse(html.contains("No directory change is needed"), html);
+        assertTrue(html.contains("repadmin /syncall dc1.contoso.com /AdeP"), html);
+        // with a scripted change the decisions point back at its replicate and purge steps
+        String full = render(RunbookWriter.markdown(r), demo);
+        String decide = full.substring(full.indexOf(". Needs a decision"));
+        assertTrue(decide.contains("replicate and purge the hosts' tickets again as in steps "
+                + stepNumber(full, "Replicate") + " and " + stepNumber(full, "Purge the hosts' Kerberos tickets")), decide);
+    }
+
     @Test
     void runbooksMatchGoldenFiles() throws Exception {
         TemplateRenderer r = new TemplateRenderer(TEMPLATES);
