@@ -288,7 +288,7 @@ Without the record it refuses. It re-enables unconstrained delegation only when 
 <#assign untypedHosts = hosts?filter(h -> h.untyped gt 0)?map(h -> h.name)>
 <#assign untypedSpns = unregister?filter(u -> !u.undo?has_content)?size>
 <#if untypedHosts?has_content || untypedSpns gt 0>
-By hand, the inverse commands below undo the plan except what no command can carry (<#if untypedHosts?has_content>the
+<#if rollback?has_content>By hand, the inverse commands below undo the plan except what no command can carry<#else>No command can carry the inverse of this change</#if> (<#if untypedHosts?has_content>the
 delegation entries of ${untypedHosts?join(", ")} that cannot be typed safely, step ${phase.change.number}</#if><#if untypedSpns gt 0><#if untypedHosts?has_content>; </#if>${untypedSpns} SPN<#if untypedSpns gt 1>s</#if> taken off without a command</#if>): put those back in ADSI Edit
 from ${run.exportFile}, or use `remediation.ps1 -Rollback -Apply`, which restores them by the exact value.
 <#else>
@@ -307,12 +307,14 @@ Live migration enabled on ${migrationEnabled?join(", ")} (step ${phase.hosts.num
 An SPN taken off another object (step ${phase.change.number}.${hosts?size + 1}) goes back only where no other object holds it by then: domain controllers from Windows Server 2012 R2 on refuse a duplicate SPN, and the duplicate is what blocked the pairs. `remediation.ps1 -Rollback` skips such an SPN with a warning and goes on.
 </#if>
 Then replicate and purge tickets again as in steps ${phase.replicate.number} and ${phase.purge.number}.
+<#if rollback?has_content>
 
 ```powershell
 <#list rollback as c>
 ${c?no_esc}
 </#list>
 ```
+</#if>
 
 </#if>
 <#if decisions?has_content>

@@ -516,6 +516,29 @@ class RunbookTest {
                 + stepNumber(full, "Replicate") + " and " + stepNumber(full, "Purge the hosts' Kerberos tickets")), decide);
     }
 
+    /** A change whose every value cannot be typed has no inverse command: no empty block, no "commands below". */
+    @Test
+    void aRollbackWithoutATypeableInverseShowsNoEmptyBlock() throws Exception {
+        String spn = "cifs/o'brien.contoso.com";
+        Finding stale = TestFindings.of("STALE_DELEGATION", Severity.LOW, "HVC1", "HV01", "O'BRIEN", spn,
+                "HV01 delegates to " + spn + " but no computer named o'brien.contoso.com exists in the directory.",
+                Evidence.builder().targetExists(false).build(),
+                new Action.RemoveDelegation("HV01", "O'BRIEN", List.of(spn)));
+        FindingsDocument demo = Fixtures.demo();
+        FindingsDocument doc = new FindingsDocument(demo.schemaVersion(), demo.runId(), demo.startedAt(),
+                demo.finishedAt(), demo.directory(), demo.summary(), demo.policy(), demo.clusters(), demo.hosts(),
+                List.of(stale), null);
+        TemplateRenderer r = new TemplateRenderer(TEMPLATES);
+        String md = render(RunbookWriter.markdown(r), doc);
+        String rollback = md.substring(md.indexOf(". Rollback"));
+        assertFalse(rollback.contains("```powershell\n```"), rollback);
+        assertFalse(rollback.contains("the inverse commands below"), rollback);
+        assertTrue(rollback.contains("No command can carry the inverse of this change"), rollback);
+        String html = render(RunbookWriter.html(r), doc);
+        assertFalse(html.contains("<pre></pre>"), html);
+        assertFalse(html.contains("the inverse commands below"), html);
+    }
+
     @Test
     void runbooksMatchGoldenFiles() throws Exception {
         TemplateRenderer r = new TemplateRenderer(TEMPLATES);
