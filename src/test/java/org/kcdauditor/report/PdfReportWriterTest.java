@@ -22,6 +22,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import org.kcdauditor.model.Evidence;
+import org.kcdauditor.remedy.Action;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -55,6 +57,24 @@ class PdfReportWriterTest {
         String first = text(pdf, 1, 1).replace("\n", " ");
         assertTrue(first.contains("by a command run there, which the script does not run (runbook.md lists it)"), first);
         assertTrue(first.contains("The proposed change:"), first);
+    }
+
+    /** An AES change is a change of its object: the remediation plan's "Changes per object" names it too. */
+    @Test
+    void theChangesPerObjectNameAnEncryptionChange() throws Exception {
+        Finding rc4 = TestFindings.of("AES_NOT_ENABLED", Severity.HIGH, "HVC1", "HV01", null, null,
+                "HV01 cannot get AES tickets: its msDS-SupportedEncryptionTypes is RC4-HMAC (0x4).",
+                Evidence.builder().encryptionTypes(4).build(), new Action.SetEncryptionTypes("HV01", 24, false, 4));
+        Finding des = TestFindings.of("AES_NOT_ENABLED", Severity.HIGH, "HVC1", "HV02", null, null,
+                "HV02 has USE_DES_KEY_ONLY.", Evidence.builder().encryptionTypes(0x1C).build(),
+                new Action.SetEncryptionTypes("HV02", 0x1C, true, 0x1C));
+        byte[] pdf = render(Fixtures.withFindings(Fixtures.demo(), List.of(rc4, des)), 16);
+        String all = text(pdf, 1, 99).replaceAll("\\s+", ""); // the cells wrap anywhere in a long value
+        String perObject = all.substring(all.lastIndexOf("Changesperobject"));
+        assertTrue(perObject.contains("HV01HVC1AdddelegationtoHV02:cifs/hv02.contoso.comAllowAES:"
+                + "msDS-SupportedEncryptionTypes24(AES128-CTS-HMAC-SHA1-96,AES256-CTS-HMAC-SHA1-96)"), perObject);
+        assertTrue(perObject.contains("AllowAES:clearUSE_DES_KEY_ONLY(msDS-SupportedEncryptionTypes28stays)"),
+                perObject);
     }
 
     @Test

@@ -682,10 +682,22 @@ public final class PdfReportWriter implements ReportWriter {
                 for (String spn : h.register()) {
                     line(sb, "Register SPN: " + spn);
                 }
+                Action.SetEncryptionTypes aes = h.encryption();
+                if (aes != null) {
+                    // as the runbook's step does: what the value allows, or that only the DES flag goes
+                    line(sb, "Allow AES: " + (aes.keepsValue() ? "clear USE_DES_KEY_ONLY (msDS-SupportedEncryptionTypes "
+                            + aes.value() + " stays)" : (aes.clearDesOnly() ? "clear USE_DES_KEY_ONLY, " : "")
+                            + "msDS-SupportedEncryptionTypes " + aes.value() + " (" + String.join(", ",
+                            org.kcdauditor.model.EncryptionTypes.names(aes.value())) + ")"));
+                }
                 if (h.unconstrained()) {
                     line(sb, "Replace unconstrained delegation: specified services only, " + h.aducProtocol());
                 } else if (h.trustedToAuth() != null) {
                     line(sb, "Set protocol choice: " + h.aducProtocol());
+                }
+                if (!h.rbcdAdded().isEmpty()) {
+                    line(sb, "Allow resource-based delegation from " + String.join(", ", h.rbcdAdded().stream()
+                            .map(p -> Values.visible(p.name() != null ? p.name() : p.sid())).toList()));
                 }
                 t.addCell(cell(Values.visible(h.name()), f.smallBold, null));
                 t.addCell(cell(h.cluster(), f.small, null));
