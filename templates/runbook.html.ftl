@@ -118,7 +118,7 @@ so that step ${phase.replicate.number} can push the changes from there; ADUC: ri
   <li>Select <strong>Trust this computer for delegation to specified services only</strong>.<#if h.unconstrained> (It is set to “Trust this computer for delegation to any service (Kerberos only)” today: unconstrained delegation, which is what the audit flags.)</#if></li>
   <li>Select <strong>${h.aducProtocol}</strong><#if policy.protocolTransition != "either"> (policy “${policy.protocolTransition}”)<#elseif h.unconstrained> (policy “either”; Microsoft’s recommendation since Windows Server 2016)<#else> (policy “either”: keep what the host has)</#if>.</li>
 <#list h.add as p>
-  <li>Click <strong>Add…</strong> → <strong>Users or Computers…</strong> → enter <strong>${p.peer}</strong> → OK → select the service type<#if p.services?size != 1>s</#if> <#list p.services as sv><strong>${sv}</strong><#sep> and </#list> → OK. Tick <strong>Expanded</strong> under the list and check that these entries are now present:
+  <li>Click <strong>Add…</strong> → <strong>Users or Computers…</strong> → enter <strong>${p.peer}</strong> → OK → select the service type<#if p.services?size != 1>s</#if> <#list p.services as sv><strong>${sv}</strong><#sep> and </#list> → OK.<#if p.registerFirst??> ADUC lists only the SPNs ${p.peer} registers: register <#list p.registerFirst as spn><span class="spn">${spn}</span><#sep>, </#list> on it first (step ${phase.change.number}.${p.registerStep}).</#if> Tick <strong>Expanded</strong> under the list and check that these entries are now present:
     <ul class="check"><#list p.spns as spn><li class="spn">${spn}</li></#list></ul></li>
 </#list>
 <#if h.remove?has_content>

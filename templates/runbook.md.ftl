@@ -104,7 +104,7 @@ Delegation today: ${h.currentMode}<#if h.os?has_content> (operating system: ${h.
 3. Select **${h.aducProtocol}**<#if policy.protocolTransition != "either"> (policy "${policy.protocolTransition}")<#elseif h.unconstrained> (policy "either"; Microsoft's recommendation since Windows Server 2016)<#else> (policy "either": keep what the host has)</#if>.
 <#assign step = 4>
 <#list h.add as p>
-${step}. Click **Add…** → **Users or Computers…** → enter **${p.peer}** → OK → select the service type<#if p.services?size != 1>s</#if> <#list p.services as sv>**${sv}**<#sep> and </#list> → OK. Tick **Expanded** under the list and check that these entries are now present:
+${step}. Click **Add…** → **Users or Computers…** → enter **${p.peer}** → OK → select the service type<#if p.services?size != 1>s</#if> <#list p.services as sv>**${sv}**<#sep> and </#list> → OK.<#if p.registerFirst??> ADUC lists only the SPNs ${p.peer} registers: register <#list p.registerFirst as spn>${spn}<#sep>, </#list> on it first (step ${phase.change.number}.${p.registerStep}).</#if> Tick **Expanded** under the list and check that these entries are now present:
 <#list p.spns as spn>
    - [ ] ${spn}
 </#list>

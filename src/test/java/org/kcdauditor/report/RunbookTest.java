@@ -539,6 +539,29 @@ class RunbookTest {
         assertFalse(html.contains("the inverse commands below"), html);
     }
 
+    /**
+     * ADUC's Add dialog offers only the SPNs the chosen account registers: an entry naming an SPN the plan registers on
+     * the peer can be picked only after that registration, so the ADUC step says to make it first.
+     */
+    @Test
+    void anAducAddOfAnSpnThePlanRegistersOnThePeerSaysToRegisterItFirst() throws Exception {
+        Finding unregistered = TestFindings.of("TARGET_SPN_NOT_REGISTERED", Severity.HIGH, "HVC1", "HV02", null,
+                "cifs/hv02.contoso.com", "cifs/hv02.contoso.com is not registered on HV02 (no object registers it), so"
+                        + " delegation to it cannot work.", Evidence.NONE,
+                new Action.RegisterSpn("HV02", "cifs/hv02.contoso.com"));
+        FindingsDocument doc = Fixtures.withFindings(Fixtures.demo(), List.of(unregistered));
+        TemplateRenderer r = new TemplateRenderer(TEMPLATES);
+        String md = render(RunbookWriter.markdown(r), doc);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("### 2\\.(\\d+)\\. HV02 ").matcher(md);
+        assertTrue(m.find(), md);
+        String hv01 = md.substring(md.indexOf("### 2.1. HV01"), md.indexOf("### 2.2."));
+        assertTrue(hv01.contains("enter **HV02** → OK → select the service type **cifs** → OK. ADUC lists only the"
+                + " SPNs HV02 registers: register cifs/hv02.contoso.com on it first (step 2." + m.group(1) + ")."), hv01);
+        String html = render(RunbookWriter.html(r), doc);
+        assertTrue(html.contains("ADUC lists only the SPNs HV02 registers: register <span class=\"spn\">"
+                + "cifs/hv02.contoso.com</span> on it first (step 2." + m.group(1) + ")."), html);
+    }
+
     @Test
     void runbooksMatchGoldenFiles() throws Exception {
         TemplateRenderer r = new TemplateRenderer(TEMPLATES);

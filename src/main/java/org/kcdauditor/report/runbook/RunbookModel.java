@@ -181,6 +181,7 @@ public final class RunbookModel {
             hm.put("rules", rulesOf(mine));
             hosts.add(hm);
         }
+        registerFirst(hosts);
         m.put("hosts", hosts);
         m.put("objects", plan.objectNames());
         // the hosts whose live-migration setting changes (step "On the hosts"): named beside the objects, as the change
@@ -400,6 +401,39 @@ public final class RunbookModel {
             out.add(pm);
         }
         return out;
+    }
+
+    /**
+     * ADUC's Add dialog offers only the SPNs the chosen account registers (HOST/ standing for cifs): an entry naming an
+     * SPN the plan registers on that peer can be picked only once it is registered. Each such add gets the SPNs
+     * ({@code registerFirst}) and the number of the peer's section ({@code registerStep}, 1-based).
+     */
+    @SuppressWarnings("unchecked")
+    private static void registerFirst(List<Object> hosts) {
+        for (Object o : hosts) {
+            for (Object a : (List<Object>) ((Map<String, Object>) o).get("add")) {
+                Map<String, Object> pm = (Map<String, Object>) a;
+                for (int j = 0; j < hosts.size(); j++) {
+                    Map<String, Object> peer = (Map<String, Object>) hosts.get(j);
+                    if (!((String) peer.get("name")).equalsIgnoreCase((String) pm.get("peer"))) {
+                        continue;
+                    }
+                    List<String> adds = ((List<String>) pm.get("spns")).stream().map(RunbookModel::spnKey).toList();
+                    List<String> first = ((List<String>) peer.get("register")).stream()
+                            .filter(spn -> adds.contains(spnKey(spn))).toList();
+                    if (!first.isEmpty()) {
+                        pm.put("registerFirst", first);
+                        pm.put("registerStep", j + 1);
+                    }
+                }
+            }
+        }
+    }
+
+    /** An SPN as the directory compares it: case aside, a trailing dot aside. */
+    private static String spnKey(String spn) {
+        String k = spn.toLowerCase(Locale.ROOT);
+        return k.endsWith(".") ? k.substring(0, k.length() - 1) : k;
     }
 
     private static List<String> clean(List<String> values) {
