@@ -641,7 +641,12 @@ public final class PdfReportWriter implements ReportWriter {
         RemediationPlan plan = view.plan();
         section(d, w, "Remediation plan", plan.hasChanges() || !view.decisions().isEmpty()
                 || !view.procedure().phases().isEmpty(), f);
-        if (!plan.hasChanges()) {
+        if (!plan.hasChanges() && view.decisions().stream().anyMatch(x -> !x.proposed().isEmpty())) {
+            // a decision's yes (If so: Set-ADComputer …) is a directory change all the same
+            d.add(new Paragraph("No scripted change to Active Directory. A yes to a decision below is one: replicate it"
+                    + " (" + String.join("; ", view.procedure().replicateCommands()) + ") and purge the hosts' tickets ("
+                    + org.kcdauditor.remedy.Commands.PURGE_TICKETS + ") after it.", f.body));
+        } else if (!plan.hasChanges()) {
             d.add(new Paragraph("No change to Active Directory is needed.", f.body));
         } else {
             d.add(new Paragraph("Step-by-step instructions: runbook.md / runbook.html; the same changes as a script:"
