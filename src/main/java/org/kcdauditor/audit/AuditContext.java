@@ -833,7 +833,8 @@ public final class AuditContext implements Drift.Nodes {
         String key = Spn.keyOf(required);
         Duplicate d = duplicates.get(duplicateKey(target, key));
         String alias = Spn.hostAlias(key);
-        if (d != null || alias == null || List.of(hostSpnKeys.get(target)).contains(key)) {
+        // registered whole, as the KDC looks it up: a cifs/X/domain of its own does not answer cifs/X (target())
+        if (d != null || alias == null || target.spns().stream().anyMatch(s -> Spn.wholeKeyOf(s).equals(key))) {
             return d;
         }
         return duplicates.get(duplicateKey(target, alias));

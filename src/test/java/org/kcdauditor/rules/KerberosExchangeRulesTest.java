@@ -119,6 +119,19 @@ class KerberosExchangeRulesTest {
     }
 
     @Test
+    void aCifsSpnRegisteredOnlyWithAThirdPartStillResolvesThroughADuplicatedHostSpn() {
+        // HV02's own cifs registration has a third part, another SPN: cifs/hv02.contoso.com still goes through
+        // HOST/hv02.contoso.com, which OLDHV02 holds too, so it resolves to two accounts
+        AdObject hv02 = host("HV02").delegatesTo("HV01", "HV03").spn("cifs/hv02.contoso.com/contoso.com").build();
+        AuditResult r = audit(host("HV01").delegatesTo("HV02", "HV03").build(), hv02,
+                host("HV03").delegatesTo("HV01", "HV02").build(), host("OLDHV02").spn("HOST/hv02.contoso.com").build());
+        Finding dup = of(r, "DUPLICATE_SPN").stream().filter(f -> f.spn().equals("HOST/hv02.contoso.com"))
+                .findFirst().orElseThrow();
+        assertEquals(List.of(new Blocker("DUPLICATE_SPN", dup.id())), pair(r, "HV01", "HV02").blockers(),
+                "HV01 -> HV02 needs cifs/hv02.contoso.com");
+    }
+
+    @Test
     void aDuplicateHostSpnBlocksThePairsNeedingTheCifsSpnItServes() {
         // HV02 registers no cifs SPN: the KDC resolves cifs/hv02.contoso.com through HOST/hv02.contoso.com, which
         // OLDHV02 holds too, so cifs/hv02.contoso.com resolves to two accounts
