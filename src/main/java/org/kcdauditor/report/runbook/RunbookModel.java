@@ -16,6 +16,8 @@ import org.kcdauditor.report.Words;
 import org.kcdauditor.model.Spn;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -410,30 +412,31 @@ public final class RunbookModel {
      */
     @SuppressWarnings("unchecked")
     private static void registerFirst(List<Object> hosts) {
+        // the sections by host name, once: a plan may touch every host of a large directory
+        Map<String, Integer> section = new HashMap<>();
+        for (int j = 0; j < hosts.size(); j++) {
+            section.putIfAbsent(((String) ((Map<String, Object>) hosts.get(j)).get("name")).toLowerCase(Locale.ROOT), j);
+        }
         for (Object o : hosts) {
             for (Object a : (List<Object>) ((Map<String, Object>) o).get("add")) {
                 Map<String, Object> pm = (Map<String, Object>) a;
-                for (int j = 0; j < hosts.size(); j++) {
-                    Map<String, Object> peer = (Map<String, Object>) hosts.get(j);
-                    if (!((String) peer.get("name")).equalsIgnoreCase((String) pm.get("peer"))) {
-                        continue;
-                    }
-                    List<String> adds = ((List<String>) pm.get("spns")).stream().map(RunbookModel::spnKey).toList();
-                    List<String> first = ((List<String>) peer.get("register")).stream()
-                            .filter(spn -> adds.contains(spnKey(spn))).toList();
-                    if (!first.isEmpty()) {
-                        pm.put("registerFirst", first);
-                        pm.put("registerStep", j + 1);
-                    }
+                Integer j = section.get(((String) pm.get("peer")).toLowerCase(Locale.ROOT));
+                if (j == null) {
+                    continue;
+                }
+                List<String> register = (List<String>) ((Map<String, Object>) hosts.get(j)).get("register");
+                if (register.isEmpty()) {
+                    continue;
+                }
+                Set<String> adds = new HashSet<>();
+                ((List<String>) pm.get("spns")).forEach(spn -> adds.add(Spn.wholeKeyOf(spn)));
+                List<String> first = register.stream().filter(spn -> adds.contains(Spn.wholeKeyOf(spn))).toList();
+                if (!first.isEmpty()) {
+                    pm.put("registerFirst", first);
+                    pm.put("registerStep", j + 1);
                 }
             }
         }
-    }
-
-    /** An SPN as the directory compares it: case aside, a trailing dot aside. */
-    private static String spnKey(String spn) {
-        String k = spn.toLowerCase(Locale.ROOT);
-        return k.endsWith(".") ? k.substring(0, k.length() - 1) : k;
     }
 
     private static List<String> clean(List<String> values) {
