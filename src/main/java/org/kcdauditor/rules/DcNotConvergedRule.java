@@ -11,6 +11,7 @@ import org.kcdauditor.model.RbcdPrincipal;
 import org.kcdauditor.model.Severity;
 import org.kcdauditor.remedy.Action;
 import org.kcdauditor.remedy.Ps;
+import org.kcdauditor.remedy.Values;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -55,7 +56,7 @@ public final class DcNotConvergedRule implements Rule {
                     + " also on " + String.join(", ", d.there()) + ", which " + d.audited() + " (the DC the audit read)"
                     + " does not have yet: " + d.dc().name() + "'s KDC refuses tickets for an SPN two objects hold"
                     + " (KDC event 11), and " + d.audited() + " will too once it replicates; take the SPN off the"
-                    + " other object (setspn -D), then check with setspn -X."
+                    + " other object on " + d.dc().name() + " (see the remediation), then check with setspn -X."
                     : describe(dc, d.audited(), node.name(), d.attribute(), d.here(), d.there(),
                     sid -> ctx.sidWithName(sid, RbcdPrincipal::displayName));
             List<Evidence.PairRef> pairs = new ArrayList<>();
@@ -89,11 +90,10 @@ public final class DcNotConvergedRule implements Rule {
      */
     private static Action.Manual takeOff(DcDivergence d) {
         String dc = d.dc().name();
-        String command = d.here().size() == 1 && d.there().size() == 1
-                ? "Set-ADObject -Server " + Ps.quote(dc) + " -Identity " + Ps.quote(d.there().get(0))
-                + " -Remove @{servicePrincipalName=" + Ps.quote(d.here().get(0)) + "}"
-                : "Set-ADObject -Server " + Ps.quote(dc) + " -Identity '<DN>' -Remove @{servicePrincipalName='<SPN>'}"
-                + " for each";
+        // the DN and the SPN as that object stores them (case, a trailing dot) are typed from what it shows: a value
+        // read from the directory is not put into a command here
+        String command = "Set-ADObject -Server " + (Values.validHostName(dc) ? Ps.quote(dc) : "'<DC>'")
+                + " -Identity '<its DN>' -Remove @{servicePrincipalName='<the SPN as it stores it>'}";
         return new Action.Manual("Take " + String.join(", ", d.here()) + " off " + String.join(", ", d.there())
                 + " on " + dc + ", where it was registered (" + command + "), or once it has replicated to "
                 + d.audited() + ", there (setspn -D); do not push replication first, which spreads the duplicate."

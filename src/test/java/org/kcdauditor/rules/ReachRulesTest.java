@@ -177,6 +177,10 @@ class ReachRulesTest {
         assertEquals(List.of(), fix.proposed(), fix.toString());
         assertTrue(fix.what().contains("setspn -D") && fix.what().contains("dc2.contoso.com")
                 && !fix.what().contains("push it now"), fix.what());
+        // the DC is named; the DN and SPN as the other object stores them are typed from what it shows, not pasted
+        // from the directory into a command
+        assertTrue(fix.what().contains("Set-ADObject -Server 'dc2.contoso.com' -Identity '<its DN>'"), fix.what());
+        assertFalse(f.get(0).message().contains("(setspn -D)"), "setspn cannot pick the DC: " + f.get(0).message());
         // the audited DC has it too: DUPLICATE_SPN says so, no DC difference
         AuditResult both = withDcs(List.of(hv01, hv02, svc), new DcRead("dc1.contoso.com", null, false, true, null,
                 null, null), dc2);
