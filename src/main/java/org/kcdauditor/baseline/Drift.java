@@ -200,7 +200,7 @@ public final class Drift {
 
     /** Why a host is no cluster node any more: its computer is gone, or it is no longer configured as a node. */
     private static String missing(Change c) {
-        return c.value() == null ? "host no longer in the directory"
+        return c.value() == null ? "host no longer found in the directory (under directory.baseDn)"
                 : "no longer a node of a configured cluster (its computer is still in the directory)";
     }
 

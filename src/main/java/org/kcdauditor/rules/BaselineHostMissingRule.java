@@ -29,7 +29,7 @@ public final class BaselineHostMissingRule extends BaselineChangeRule {
         out.add(INFO).host(c.host())
                 .evidence(Evidence.builder().attribute("clusters").expected(List.of(c.host())).build())
                 .message(c.host() + " is in the baseline but " + (c.value() == null
-                        ? "no longer in the directory (not found by name or DNS name)."
+                        ? "no longer found in the directory (by name or DNS name, under directory.baseDn)."
                         : "no longer a node of a configured cluster; its computer is still in the directory ("
                         + c.value() + ")."))
                 .action(new Action.Manual("If the host was decommissioned, remove it from the baseline (capture a"

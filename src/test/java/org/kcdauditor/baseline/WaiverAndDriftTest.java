@@ -152,7 +152,7 @@ class WaiverAndDriftTest {
         Finding flags = rule(r, "BASELINE_FLAGS_CHANGED").get(0);
         assertEquals(Severity.HIGH, flags.severity(), "a delegation bit changed");
         assertEquals(List.of("HV02"), rule(r, "BASELINE_HOST_MISSING").stream().map(Finding::host).toList());
-        assertTrue(rule(r, "BASELINE_HOST_MISSING").get(0).message().contains("no longer in the directory"),
+        assertTrue(rule(r, "BASELINE_HOST_MISSING").get(0).message().contains("no longer found in the directory (by name or DNS name, under directory.baseDn)"),
                 rule(r, "BASELINE_HOST_MISSING").get(0).message());
         assertEquals(List.of("HV05"), rule(r, "BASELINE_HOST_NEW").stream().map(Finding::host).toList());
     }
