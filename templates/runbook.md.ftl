@@ -342,7 +342,7 @@ A yes carried out with its "If so" commands changes Active Directory: push it fr
 
 ```
 <#if run.replicateCmd?has_content>${run.replicateCmd?no_esc}
-</#if>${run.purgeCmd}
+</#if>${run.purgeCmd?no_esc}
 ```
 
 </#if>
