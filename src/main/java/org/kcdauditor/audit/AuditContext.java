@@ -553,11 +553,21 @@ public final class AuditContext implements Drift.Nodes {
                     continue;
                 }
                 DN dn = parseDn(o.dn());
+                ClusterConfig first = null;
                 for (Map.Entry<DN, ClusterConfig> e : ouClusters) {
-                    if (dn != null && dn.isDescendantOf(e.getKey(), false)) {
-                        ouMembers.get(e.getValue()).add(o);
-                        break;
+                    if (dn == null || !dn.isDescendantOf(e.getKey(), false)) {
+                        continue;
                     }
+                    if (first != null) {
+                        // nested (or equal) OUs of two clusters: taking the first would split one cluster's pairs
+                        // away unchecked, as for a node listed in one cluster and under another's OU (below)
+                        throw new ConfigException("clusters: " + Values.visible(o.name()) + " is a node of both "
+                                + first.name() + " (ou " + first.ou() + ") and " + e.getValue().name() + " (ou "
+                                + e.getValue().ou() + "); a host belongs to one cluster: remove it from one of them"
+                                + " (use policy.migrationGroups for migration between clusters)");
+                    }
+                    first = e.getValue();
+                    ouMembers.get(first).add(o);
                 }
             }
         }

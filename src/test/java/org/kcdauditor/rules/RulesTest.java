@@ -427,6 +427,25 @@ class RulesTest {
     }
 
     @Test
+    void aNodeUnderTwoClustersNestedOusIsRefused() {
+        // OU=Sub,OU=HVC3 lies under both OUs: taking the first cluster in config order split one cluster into two
+        // one-node clusters with no pair each, both GO, while the two nodes' pairs were never checked
+        String parent = "OU=HVC3,OU=Hyper-V,DC=contoso,DC=com";
+        AdObject a = host("HV31").dn("CN=HV31," + parent).build();
+        AdObject b = host("HV32").dn("CN=HV32,OU=Sub," + parent).build();
+        List<ClusterConfig> clusters = List.of(new ClusterConfig("CA", null, "OU=Sub," + parent, null),
+                new ClusterConfig("CB", null, parent, null));
+        ConfigException e = assertThrows(ConfigException.class, () -> audit(clusters, PolicyConfig.defaults(), a, b));
+        assertEquals("clusters: HV32 is a node of both CA (ou OU=Sub," + parent + ") and CB (ou " + parent + "); a host"
+                + " belongs to one cluster: remove it from one of them (use policy.migrationGroups for migration"
+                + " between clusters)", e.getMessage());
+        // the same OU twice: every node under both
+        List<ClusterConfig> same = List.of(new ClusterConfig("CA", null, parent, null),
+                new ClusterConfig("CB", null, parent, null));
+        assertThrows(ConfigException.class, () -> audit(same, PolicyConfig.defaults(), a, b));
+    }
+
+    @Test
     void aNodeRefusedForTwoClustersIsNamedOnOneLineWhateverItsCnHolds() {
         // the cn is the directory's to say; the refusal reaches the console, the daemon's log, the fire log and the
         // failure mail, where a line feed in it would stand as a line of its own (a forged verdict)
