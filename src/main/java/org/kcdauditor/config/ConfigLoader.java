@@ -170,6 +170,7 @@ public final class ConfigLoader {
                         + " in reports and scripts), e.g. contoso");
             }
         }
+        validateOneDirectoryPerDomain(c, errors);
         validateClusters(c.clusters(), errors);
         validateClusterDirectories(c, errors);
         validatePolicy(c.policy(), c.clusters(), errors);
@@ -198,6 +199,54 @@ public final class ConfigLoader {
             throw new ConfigException(name + ": " + errors.get(0) + more);
         }
         return c;
+    }
+
+    /**
+     * Two directories of one domain (their base DNs end in the same domain components) would be audited as two
+     * domains: pairs between their clusters called cross-domain (CROSS_DOMAIN_NEEDS_RBCD, though the sources' entries
+     * work within a domain) and an SPN held in both never a duplicate. A domain is one directory; its other DCs are
+     * {@code domainControllers}.
+     */
+    private static void validateOneDirectoryPerDomain(AuditConfig c, List<String> errors) {
+        if (c.directories().size() < 2) {
+            return;
+        }
+        Map<String, String> byDomain = new java.util.HashMap<>();
+        for (Map.Entry<String, DirectoryConfig> d : c.directories().entrySet()) {
+            String domain = d.getValue() == null ? null : domainOf(d.getValue().baseDn());
+            if (domain == null) {
+                continue;
+            }
+            String first = byDomain.putIfAbsent(domain.toLowerCase(java.util.Locale.ROOT), d.getKey());
+            if (first != null) {
+                errors.add(c.directoryKey(d.getKey()) + ".baseDn: the domain " + domain + " of "
+                        + c.directoryKey(first) + " too; give each domain one directory (its other domain controllers"
+                        + " go in domainControllers): two directories of one domain are audited as two domains, so"
+                        + " their clusters' pairs would be called cross-domain and an SPN held in both no duplicate");
+            }
+        }
+    }
+
+    /** The domain components a base DN ends in ({@code DC=contoso,DC=com}), normalised; null if none or invalid. */
+    private static String domainOf(String baseDn) {
+        if (blank(baseDn) || !DN.isValidDN(baseDn)) {
+            return null;
+        }
+        try {
+            com.unboundid.ldap.sdk.RDN[] rdns = new DN(baseDn).getRDNs();
+            int from = rdns.length;
+            while (from > 0 && !rdns[from - 1].isMultiValued()
+                    && rdns[from - 1].getAttributeNames()[0].equalsIgnoreCase("dc")) {
+                from--;
+            }
+            if (from == rdns.length) {
+                return null;
+            }
+            return new DN(java.util.Arrays.copyOfRange(rdns, from, rdns.length)).toNormalizedString()
+                    .replace("dc=", "DC=");
+        } catch (com.unboundid.ldap.sdk.LDAPException e) {
+            return null;
+        }
     }
 
     private static final Pattern DIRECTORY_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");

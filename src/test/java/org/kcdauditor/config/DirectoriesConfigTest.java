@@ -96,6 +96,7 @@ class DirectoriesConfigTest {
             directories.contoso.urll: unknown key | '    url: ldaps://dc1.contoso.com:636\\n    bindDn: svc-kcdaudit@contoso' | '    urll: ldaps://dc1.contoso.com:636\\n    bindDn: svc-kcdaudit@contoso'
             directories.fa brikam: a name of letters | '  fabrikam:' | '  fa brikam:'
             policy.preflightAllDcs: wrong type    | 'preflightAllDcs: true' | 'preflightAllDcs: sometimes'
+            directories.fabrikam.baseDn: the domain DC=contoso,DC=com of directories.contoso too | 'baseDn: DC=fabrikam,DC=com' | 'baseDn: OU=Hyper-V,DC=Contoso, DC=com'
             """)
     void eachMistakeNamesItsKeyPath(String expected, String from, String to) throws Exception {
         String yaml = TWO.replace(from.replace("\\n", "\n"), to.replace("\\n", "\n"));
