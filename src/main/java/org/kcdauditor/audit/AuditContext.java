@@ -867,7 +867,9 @@ public final class AuditContext implements Drift.Nodes {
      */
     private List<Blocker> accountBlockers(AdObject account) {
         List<String> rules = encryption.get(account);
-        boolean disabled = account.disabled() && clusterOfHost(account) != null;
+        // an expired account (accountExpires passed) gets no TGT either: ACCOUNT_DISABLED says which of the two
+        boolean disabled = (account.disabled() || account.expiredAt(snapshot.takenAt()))
+                && clusterOfHost(account) != null;
         if (rules == null && !disabled) {
             return List.of();
         }

@@ -78,7 +78,8 @@ public final class DirectoryCollector {
     public static final String[] ATTRIBUTES = {"cn", "sAMAccountName", "dNSHostName", "distinguishedName",
             "userAccountControl", "servicePrincipalName", "msDS-AllowedToDelegateTo",
             "msDS-AllowedToActOnBehalfOfOtherIdentity", "objectSid", "operatingSystem", "operatingSystemVersion",
-            "whenChanged", "uSNChanged", "lastLogonTimestamp", "msDS-SupportedEncryptionTypes", "pwdLastSet"};
+            "whenChanged", "uSNChanged", "lastLogonTimestamp", "msDS-SupportedEncryptionTypes", "pwdLastSet",
+            "accountExpires"};
 
     /** Computers, plus any object (service accounts) that registers an SPN: the duplicate-SPN check needs both. */
     public static final String FILTER = "(|(objectClass=computer)(servicePrincipalName=*))";
@@ -340,7 +341,9 @@ public final class DirectoryCollector {
                 usn == null ? 0 : usn,
                 fileTime(at[13] == null ? null : at[13].getValueAsLong()),
                 encTypes == null ? null : Integer.valueOf(encTypes.intValue()),
-                fileTime(at[15] == null ? null : at[15].getValueAsLong()), rbcdDenied);
+                fileTime(at[15] == null ? null : at[15].getValueAsLong()), rbcdDenied,
+                // 0 and 0x7FFFFFFFFFFFFFFF: never
+                fileTime(at[16] == null ? null : at[16].getValueAsLong()));
     }
 
     private static String value(Attribute a) {

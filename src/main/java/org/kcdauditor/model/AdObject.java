@@ -17,12 +17,13 @@ import java.util.Objects;
  *                   absent or 0 ("must change at next logon")
  * @param rbcdDeniedSids SIDs that access-denied ACEs of {@code msDS-AllowedToActOnBehalfOfOtherIdentity} refuse: a
  *                       host among them (itself, or through a group) is not allowed, whatever else the DACL allows
+ * @param accountExpires {@code accountExpires}: when the account expires; null when absent, 0 or "never"
  */
 public record AdObject(String dn, String cn, String samAccountName, String dnsHostName, int userAccountControl,
                        List<String> spns, List<String> delegateTo, boolean rbcdPresent, List<String> rbcdSids,
                        String objectSid, String operatingSystem, String operatingSystemVersion,
                        Instant whenChanged, long usnChanged, Instant lastLogon, Integer supportedEncryptionTypes,
-                       Instant pwdLastSet, List<String> rbcdDeniedSids) {
+                       Instant pwdLastSet, List<String> rbcdDeniedSids, Instant accountExpires) {
 
     /** The relative id of the krbtgt account in every domain. */
     public static final String KRBTGT_RID = "502";
@@ -32,6 +33,17 @@ public record AdObject(String dn, String cn, String samAccountName, String dnsHo
         delegateTo = List.copyOf(delegateTo);
         rbcdSids = List.copyOf(rbcdSids);
         rbcdDeniedSids = rbcdDeniedSids == null ? List.of() : List.copyOf(rbcdDeniedSids);
+    }
+
+    /** Without an expiry date (accountExpires never set, as for nearly every computer). */
+    public AdObject(String dn, String cn, String samAccountName, String dnsHostName, int userAccountControl,
+                    List<String> spns, List<String> delegateTo, boolean rbcdPresent, List<String> rbcdSids,
+                    String objectSid, String operatingSystem, String operatingSystemVersion,
+                    Instant whenChanged, long usnChanged, Instant lastLogon, Integer supportedEncryptionTypes,
+                    Instant pwdLastSet, List<String> rbcdDeniedSids) {
+        this(dn, cn, samAccountName, dnsHostName, userAccountControl, spns, delegateTo, rbcdPresent, rbcdSids,
+                objectSid, operatingSystem, operatingSystemVersion, whenChanged, usnChanged, lastLogon,
+                supportedEncryptionTypes, pwdLastSet, rbcdDeniedSids, null);
     }
 
     /** Without access-denied ACEs in the resource-based delegation (what nearly every directory holds). */
@@ -82,6 +94,14 @@ public record AdObject(String dn, String cn, String samAccountName, String dnsHo
 
     public boolean disabled() {
         return Uac.has(userAccountControl, Uac.ACCOUNTDISABLE);
+    }
+
+    /**
+     * Whether the account had expired at {@code at} ({@code accountExpires} at or before it): the KDC then issues it no
+     * ticket-granting ticket (KDC_ERR_CLIENT_REVOKED), as for a disabled account.
+     */
+    public boolean expiredAt(Instant at) {
+        return accountExpires != null && at != null && !accountExpires.isAfter(at);
     }
 
     /**

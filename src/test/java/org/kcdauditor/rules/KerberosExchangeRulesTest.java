@@ -499,6 +499,28 @@ class KerberosExchangeRulesTest {
     }
 
     @Test
+    void anExpiredNodeBlocksItsPairsLikeADisabledOneAndTheClusterIsNoGo() {
+        // accountExpires in the past: the KDC refuses the account a TGT (KDC_ERR_CLIENT_REVOKED; seen on Samba), so the
+        // node cannot delegate at all, though its userAccountControl is that of an enabled host
+        AuditResult r = audit(replace(healthy(), host("HV02").delegatesTo("HV01", "HV03")
+                .accountExpires(NOW.minusSeconds(86_400)).build()));
+        Finding f = of(r, "ACCOUNT_DISABLED").get(0);
+        assertEquals("HV02", f.host());
+        assertEquals("accountExpires", f.evidence().attribute());
+        assertTrue(f.message().contains("expired"), f.message());
+        for (String[] p : new String[][]{{"HV01", "HV02"}, {"HV02", "HV01"}, {"HV03", "HV02"}, {"HV02", "HV03"}}) {
+            assertEquals(List.of(new Blocker("ACCOUNT_DISABLED", f.id())), pair(r, p[0], p[1]).blockers(),
+                    p[0] + " -> " + p[1]);
+        }
+        assertFalse(verdict(r).go());
+        // an expiry still ahead blocks nothing
+        AuditResult later = audit(replace(healthy(), host("HV02").delegatesTo("HV01", "HV03")
+                .accountExpires(NOW.plusSeconds(86_400)).build()));
+        assertTrue(of(later, "ACCOUNT_DISABLED").isEmpty());
+        assertTrue(later.context().pairs().stream().allMatch(PairStatus::ok));
+    }
+
+    @Test
     void aDisabledFileServerBlocksThePairsIntoItAndTheClusterIsNoGo() {
         ClusterConfig withFs = new ClusterConfig("HVC1", List.of("HV01", "HV02", "HV03"), null, List.of("SOFS1"));
         AdObject sofs = host("SOFS1").spn("cifs/sofs1.contoso.com")

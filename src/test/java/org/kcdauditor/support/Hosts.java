@@ -27,6 +27,7 @@ public final class Hosts {
     private String osVersion = "10.0 (20348)";
     private Integer encryptionTypes;
     private Instant pwdLastSet;
+    private Instant accountExpires;
     private static int nextRid = 1000;
 
     public static Hosts host(String name) {
@@ -122,6 +123,11 @@ public final class Hosts {
         return this;
     }
 
+    public Hosts accountExpires(Instant value) {
+        accountExpires = value;
+        return this;
+    }
+
     public Hosts rbcdFrom(String... sids) {
         rbcd = List.of(sids);
         return this;
@@ -133,7 +139,8 @@ public final class Hosts {
 
     public AdObject build() {
         return new AdObject(dn, cn, sam + "$", dns, uac, spns, delegateTo, rbcd != null,
-                rbcd == null ? List.of() : rbcd, sid, os, osVersion, null, 1, null, encryptionTypes, pwdLastSet);
+                rbcd == null ? List.of() : rbcd, sid, os, osVersion, null, 1, null, encryptionTypes, pwdLastSet,
+                List.of(), accountExpires);
     }
 
     /** A user account (service account) registering SPNs. */
