@@ -33,6 +33,9 @@ public record DcDivergence(DcRead dc, String audited, AdObject host, String attr
                            List<String> there) {
     /** The rule whose findings these are: a blocker of the pairs they break. */
     public static final String RULE = "DC_NOT_CONVERGED";
+    /** When the account expires: a DC on which it has expired (and the audited DC not) breaks its pairs there. */
+    public static final String ACCOUNT_EXPIRES = "accountExpires";
+
     /** The pseudo-attribute of a DC that does not hold the object at all. */
     public static final String OBJECT = "object";
 
@@ -47,6 +50,8 @@ public record DcDivergence(DcRead dc, String audited, AdObject host, String attr
         m.put("msDS-AllowedToActOnBehalfOfOtherIdentity", DcDivergence::rbcdValues);
         m.put("msDS-SupportedEncryptionTypes", o -> o.supportedEncryptionTypes() == null ? List.of()
                 : List.of(String.valueOf(o.supportedEncryptionTypes())));
+        // an account that has expired on that DC gets no TGT from its KDC (KDC_ERR_CLIENT_REVOKED)
+        m.put(ACCOUNT_EXPIRES, o -> o.accountExpires() == null ? List.of() : List.of(o.accountExpires().toString()));
         return m;
     }
 
@@ -249,6 +254,10 @@ public record DcDivergence(DcRead dc, String audited, AdObject host, String attr
         switch (attribute) {
             case OBJECT, "userAccountControl", "msDS-SupportedEncryptionTypes" -> {
                 return true;
+            }
+            case ACCOUNT_EXPIRES -> { // expired on that DC when the audit read: no TGT from its KDC
+                java.time.Instant at = snapshot.takenAt();
+                return at != null && there.stream().anyMatch(v -> !java.time.Instant.parse(v).isAfter(at));
             }
             case "msDS-AllowedToDelegateTo" -> {
                 return source && !p.rbcd() && requiresAny(p, lacking(), null);

@@ -41,7 +41,7 @@ final class DomainControllers {
     /** What a DC's copy of an object is compared on, and what names it. */
     static final String[] ATTRIBUTES = {"cn", "sAMAccountName", "dNSHostName", "objectSid", "userAccountControl",
             "servicePrincipalName", "msDS-AllowedToDelegateTo", "msDS-AllowedToActOnBehalfOfOtherIdentity",
-            "msDS-SupportedEncryptionTypes"};
+            "msDS-SupportedEncryptionTypes", "accountExpires"};
     private static final String DC_FILTER = "(&(objectClass=computer)(|(userAccountControl:1.2.840.113556.1.4.803:=8192)"
             + "(userAccountControl:1.2.840.113556.1.4.803:=67108864)))";
 

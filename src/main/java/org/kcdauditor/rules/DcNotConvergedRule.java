@@ -27,8 +27,8 @@ public final class DcNotConvergedRule implements Rule {
     static final RuleInfo INFO = new RuleInfo("DC_NOT_CONVERGED", Severity.HIGH, Category.REPLICATION,
             "A domain controller has not replicated a host's delegation yet",
             "`preflight --all-dcs`: a domain controller holds another `msDS-AllowedToDelegateTo`,"
-                    + " `userAccountControl`, `servicePrincipalName`, `msDS-AllowedToActOnBehalfOfOtherIdentity` or"
-                    + " `msDS-SupportedEncryptionTypes` for a node than the DC the audit read (or not the node at all),"
+                    + " `userAccountControl`, `servicePrincipalName`, `msDS-AllowedToActOnBehalfOfOtherIdentity`,"
+                    + " `msDS-SupportedEncryptionTypes` or `accountExpires` for a node than the DC the audit read (or not the node at all),"
                     + " or lacks a membership of a group the node's RBCD allows (`member`), or has another object"
                     + " registering a node's SPN (`servicePrincipalName holder`) — one finding per DC, host and"
                     + " attribute; blocks the pairs the difference breaks there",
@@ -128,6 +128,10 @@ public final class DcNotConvergedRule implements Rule {
     static String describe(String dc, String audited, String host, String attribute, List<String> here,
                            List<String> there, java.util.function.UnaryOperator<String> shown) {
         String lead = dc + " and " + audited + " (the DC the audit read) disagree on " + host + "'s " + attribute + ": ";
+        if (attribute.equals(DcDivergence.ACCOUNT_EXPIRES)) {
+            return lead + audited + " holds " + (here.isEmpty() ? "never" : String.join(", ", here)) + ", " + dc + " "
+                    + (there.isEmpty() ? "never" : String.join(", ", there)) + ".";
+        }
         if (attribute.equals("userAccountControl") || attribute.equals("msDS-SupportedEncryptionTypes")) {
             return lead + audited + " holds " + shown(here) + ", " + dc + " " + shown(there) + ".";
         }

@@ -76,6 +76,32 @@ class ReachRulesTest {
     }
 
     @Test
+    void aDcThatStillHoldsAnExpiredAccountBlocksItsPairsThere() {
+        // the admin cleared HV02's expiry on dc1 (the DC read); dc2 still has the account expired and refuses it a TGT
+        AdObject hv01 = host("HV01").delegatesTo("HV02").build();
+        AdObject hv02 = host("HV02").delegatesTo("HV01").build();
+        AdObject hv02There = host("HV02").delegatesTo("HV01").accountExpires(Instant.EPOCH.minusSeconds(3600)).build();
+        AdObject hv02Dc3 = host("HV02").delegatesTo("HV01").accountExpires(Instant.EPOCH.plusSeconds(86_400)).build();
+        AuditResult r = withDcs(List.of(hv01, hv02), new DcRead("dc1.contoso.com", null, false, true, null, null, null),
+                new DcRead("dc2.contoso.com", "ldaps://dc2.contoso.com:636", false, false, null,
+                        List.of(hv01, hv02There), List.of()),
+                new DcRead("dc3.contoso.com", "ldaps://dc3.contoso.com:636", false, false, null,
+                        List.of(hv01, hv02Dc3), List.of()));
+        List<Finding> f = of(r, "DC_NOT_CONVERGED");
+        assertEquals(List.of("accountExpires", "accountExpires"), f.stream().map(x -> x.evidence().attribute()).toList());
+        Finding dc2 = f.stream().filter(x -> "dc2.contoso.com".equals(x.evidence().dc())).findFirst().orElseThrow();
+        assertTrue(dc2.message().contains("accountExpires: dc1.contoso.com holds never, dc2.contoso.com "
+                + "1969-12-31T23:00:00Z"), dc2.message());
+        List<String> blocked = r.context().pairs().stream().filter(p -> p.blockers().stream()
+                .anyMatch(b -> b.findingId().equals(dc2.id()))).map(p -> p.source().name() + "->" + p.target().name())
+                .toList();
+        assertEquals(List.of("HV01->HV02", "HV02->HV01"), blocked, "an expired account gets no TGT from dc2");
+        Finding dc3 = f.stream().filter(x -> "dc3.contoso.com".equals(x.evidence().dc())).findFirst().orElseThrow();
+        assertTrue(r.context().pairs().stream().noneMatch(p -> p.blockers().stream()
+                .anyMatch(b -> b.findingId().equals(dc3.id()))), "an expiry still ahead breaks no pair");
+    }
+
+    @Test
     void aLaggingRbcdDescriptorNamesTheAccountsItsSidsAre() {
         // HV01 allows HV02 by RBCD on dc1; dc2 has not replicated the descriptor yet
         Hosts hv02b = host("HV02");
