@@ -74,10 +74,19 @@ public record Snapshot(Instant takenAt, String directoryUrl, String baseDn, List
      */
     public static boolean rbcdAllows(Map<String, RbcdPrincipal> principals, List<String> allowed, List<String> denied,
                                      String sid) {
-        if (sid == null || allowed.isEmpty() || rbcdNames(principals, denied, sid)) {
+        if (sid == null || allowed.isEmpty() || rbcdNames(principals, denied, sid) || refusesEveryone(denied)) {
             return false; // an access-denied ACE for the host, or a group of it, wins over any allow
         }
         return rbcdNames(principals, allowed, sid);
+    }
+
+    /**
+     * Whether an access-denied ACE names Everyone (S-1-1-0) or Authenticated Users (S-1-5-11): every authenticated
+     * account's token holds both, so the access check refuses every source. (Only the denial is read so: an allow of
+     * them is not counted, the audit never calls a pair covered on a well-known SID.)
+     */
+    private static boolean refusesEveryone(List<String> denied) {
+        return !denied.isEmpty() && (denied.contains("S-1-1-0") || denied.contains("S-1-5-11"));
     }
 
     /** Whether {@code sids} name the account itself, or a group ({@code principals}) it is a member of. */

@@ -224,6 +224,14 @@ class RbcdGroupsTest {
             assertEquals(4, hv72ToHv71(ctx).missing().size());
             assertEquals("Inner, group, 1 member: HV72",
                     ctx.snapshot().rbcdPrincipals().get(SID + "-1148").label());
+
+            // Everyone and Authenticated Users are in every authenticated account's token: a denial of either refuses
+            // every source, whatever the descriptor allows
+            for (String wellKnown : List.of("S-1-1-0", "S-1-5-11")) {
+                ds.modify(HV71, new Modification(ModificationType.REPLACE, "msDS-AllowedToActOnBehalfOfOtherIdentity",
+                        Sids.rbcdDescriptor(List.of(SID + "-2001"), List.of(wellKnown))));
+                assertFalse(hv72ToHv71(audit(ds)).rbcd(), wellKnown + " refused: HV72 is refused too");
+            }
         } finally {
             ds.shutDown(true);
         }
