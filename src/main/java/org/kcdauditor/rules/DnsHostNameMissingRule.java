@@ -7,13 +7,14 @@ import org.kcdauditor.model.Severity;
 import org.kcdauditor.remedy.Action;
 
 /**
- * DNS_HOST_NAME_MISSING: a node has no dNSHostName, so the FQDN form of delegation to it cannot be
+ * DNS_HOST_NAME_MISSING: a node or file server has no dNSHostName, so the FQDN form of delegation to it cannot be
  * checked. The auditor never guesses an FQDN.
  */
 public final class DnsHostNameMissingRule implements Rule {
     static final RuleInfo INFO = new RuleInfo("DNS_HOST_NAME_MISSING", Severity.MEDIUM, Category.INVENTORY,
             "A host has no dNSHostName: the FQDN form cannot be checked",
-            "a node has no `dNSHostName`, so the FQDN form cannot be checked (the tool never guesses an FQDN)",
+            "a node or file server has no `dNSHostName`, so the FQDN form cannot be checked (the tool never guesses an"
+                    + " FQDN)",
             "Migrations and SMB connect by FQDN, so peers need 'service/host.fqdn' entries; without the"
                     + " host's dNSHostName the audit cannot tell which FQDN is right and will not guess.",
             "MS-ADA2 dNSHostName");
@@ -28,9 +29,10 @@ public final class DnsHostNameMissingRule implements Rule {
         if (!ctx.policy().fqdnForm()) {
             return;
         }
-        for (AdObject node : ctx.nodes()) {
+        // file servers too: their cifs/<fqdn>, which the VMs' share paths use, cannot be checked either
+        for (AdObject node : ctx.nodesAndFileServers()) {
             if (node.dnsHostName() == null || node.dnsHostName().isBlank()) {
-                out.add(INFO).cluster(ctx.clusterOf(node).name()).host(node.name())
+                out.add(INFO).cluster(ctx.clusterOfHost(node).name()).host(node.name())
                         .evidence(Evidence.builder().attribute("dNSHostName").nameForm("fqdn").build())
                         .message(node.name() + " has no dNSHostName, so the FQDN form of delegation to it cannot be"
                                 + " checked.")

@@ -343,6 +343,20 @@ class RulesTest {
     }
 
     @Test
+    void aFileServerWithoutDnsHostNameIsReportedToo() {
+        // only cifs/NAS09 is required then: the FQDN form the VMs' share paths use was never checked, as for a node
+        AdObject nas = host("NAS09").spn("HOST/NAS09").noDns().build();
+        AdObject[] all = {host("HV01").delegatesTo("HV02", "HV03").entry("cifs/NAS09").build(),
+                host("HV02").delegatesTo("HV01", "HV03").entry("cifs/NAS09").build(),
+                host("HV03").delegatesTo("HV01", "HV02").entry("cifs/NAS09").build(), nas};
+        AuditResult r = audit(List.of(new ClusterConfig("HVC1", List.of("HV01", "HV02", "HV03"), null,
+                List.of("NAS09"))), PolicyConfig.defaults(), all);
+        List<Finding> f = of(r, "DNS_HOST_NAME_MISSING");
+        assertEquals(List.of("NAS09"), f.stream().map(Finding::host).toList());
+        assertEquals("HVC1", f.get(0).cluster());
+    }
+
+    @Test
     void migrationGroupsAddCrossClusterPairsAndOuClustersResolveByDn() {
         AdObject a = host("HV01").delegatesTo("HV11").build();
         AdObject b = host("HV11").dn("CN=HV11,OU=HVC2,OU=Hyper-V,DC=contoso,DC=com").delegatesTo("HV01").build();
