@@ -867,9 +867,10 @@ public final class AuditContext implements Drift.Nodes {
      */
     private List<Blocker> accountBlockers(AdObject account) {
         List<String> rules = encryption.get(account);
-        // an expired account (accountExpires passed) gets no TGT either: ACCOUNT_DISABLED says which of the two
-        boolean disabled = (account.disabled() || account.expiredAt(snapshot.takenAt()))
-                && clusterOfHost(account) != null;
+        // an expired node (accountExpires passed) gets no TGT either: ACCOUNT_DISABLED says which of the two. A file
+        // server is only a target, and the KDC still issues tickets for an expired account's services (seen on Samba)
+        boolean disabled = account.disabled() && clusterOfHost(account) != null
+                || account.expiredAt(snapshot.takenAt()) && clusterOf.get(account) != null;
         if (rules == null && !disabled) {
             return List.of();
         }

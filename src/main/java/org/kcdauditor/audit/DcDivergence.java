@@ -255,9 +255,11 @@ public record DcDivergence(DcRead dc, String audited, AdObject host, String attr
             case OBJECT, "userAccountControl", "msDS-SupportedEncryptionTypes" -> {
                 return true;
             }
-            case ACCOUNT_EXPIRES -> { // expired on that DC when the audit read: no TGT from its KDC
+            case ACCOUNT_EXPIRES -> { // a node expired on that DC when the audit read: no TGT from its KDC (a file
+                // server, only a target, still gets tickets issued for its services)
                 java.time.Instant at = snapshot.takenAt();
-                return at != null && there.stream().anyMatch(v -> !java.time.Instant.parse(v).isAfter(at));
+                return (source || !p.fileServer()) && at != null
+                        && there.stream().anyMatch(v -> !java.time.Instant.parse(v).isAfter(at));
             }
             case "msDS-AllowedToDelegateTo" -> {
                 return source && !p.rbcd() && requiresAny(p, lacking(), null);

@@ -16,11 +16,11 @@ import java.util.Set;
 public final class AccountDisabledRule implements Rule {
     static final RuleInfo INFO = new RuleInfo(Blocker.ACCOUNT_DISABLED, Severity.MEDIUM, Category.INVENTORY,
             "A host's computer account is disabled",
-            "a node's or file server's account is disabled (`0x2`) or expired (`accountExpires` passed): blocks its"
-                    + " pairs",
+            "a node's or file server's account is disabled (`0x2`), or a node's expired (`accountExpires` passed):"
+                    + " blocks its pairs",
             "A disabled computer account cannot obtain Kerberos tickets, and none is issued for its services: a"
                     + " node cannot authenticate migrations at all, and no node reaches a file server's cifs share"
-                    + " with delegated credentials. An account whose accountExpires has passed gets no ticket-granting"
+                    + " with delegated credentials. A node whose accountExpires has passed gets no ticket-granting"
                     + " ticket either (KDC_ERR_CLIENT_REVOKED), whatever its userAccountControl. Either it was retired"
                     + " (remove it from the cluster configuration) or it was disabled or left to expire by mistake.",
             "ADS_USER_FLAG_ENUM ACCOUNTDISABLE 0x2; MS-ADA1 accountExpires; RFC 4120 KDC_ERR_CLIENT_REVOKED");
@@ -35,20 +35,19 @@ public final class AccountDisabledRule implements Rule {
         Set<AdObject> hosts = new LinkedHashSet<>(ctx.nodes());
         ctx.clusters().forEach(c -> hosts.addAll(c.fileServers()));
         for (AdObject host : hosts) {
-            if (!host.disabled() && host.expiredAt(ctx.snapshot().takenAt())) {
-                boolean node = ctx.clusterOf(host) != null;
+            // a node only: the KDC refuses an expired account a TGT, yet still issues tickets for its services, so an
+            // expired file server (a target only) blocks nothing
+            if (!host.disabled() && host.expiredAt(ctx.snapshot().takenAt()) && ctx.clusterOf(host) != null) {
                 List<Evidence.PairRef> pairs = EncryptionRules.pairs(ctx, host);
                 out.add(INFO).cluster(EncryptionRules.cluster(ctx, host)).host(host.name())
                         .evidence(Evidence.builder().attribute("accountExpires")
                                 .actual(List.of(host.accountExpires().toString()))
                                 .expected(List.of("never, or a later date")).pairs(pairs).build())
                         .message(host.name() + "'s computer account expired on " + host.accountExpires()
-                                + " (accountExpires), so " + (node ? "it obtains no Kerberos tickets"
-                                : "its cifs share cannot be reached with Kerberos") + EncryptionRules.breaks(pairs)
+                                + " (accountExpires), so it obtains no Kerberos tickets" + EncryptionRules.breaks(pairs)
                                 + ".")
-                        .action(new Action.Manual("Decide whether the " + (node ? "host" : "file server") + " is"
-                                + " still in service: if not, remove it from the cluster" + (node ? "" : "'s file"
-                                + " servers") + " and the configuration; if it is, clear the expiry in ADUC (Account"
+                        .action(new Action.Manual("Decide whether the host is still in service: if not, remove it"
+                                + " from the cluster and the configuration; if it is, clear the expiry in ADUC (Account"
                                 + " tab, Account expires: Never) or with Set-ADAccountExpiration -Clear on its computer"
                                 + " account"))
                         .emit();

@@ -518,6 +518,17 @@ class KerberosExchangeRulesTest {
                 .accountExpires(NOW.plusSeconds(86_400)).build()));
         assertTrue(of(later, "ACCOUNT_DISABLED").isEmpty());
         assertTrue(later.context().pairs().stream().allMatch(PairStatus::ok));
+        // an expired file server is only a target: the KDC still issues tickets for its services (seen on Samba)
+        ClusterConfig withFs = new ClusterConfig("HVC1", List.of("HV01", "HV02", "HV03"), null, List.of("SOFS1"));
+        AdObject sofs = host("SOFS1").spn("cifs/sofs1.contoso.com").accountExpires(NOW.minusSeconds(86_400)).build();
+        AdObject[] all = plus(new AdObject[]{host("HV01").delegatesTo("HV02", "HV03").entry("cifs/SOFS1")
+                .entry("cifs/sofs1.contoso.com").build(), host("HV02").delegatesTo("HV01", "HV03")
+                .entry("cifs/SOFS1").entry("cifs/sofs1.contoso.com").build(), host("HV03").delegatesTo("HV01", "HV02")
+                .entry("cifs/SOFS1").entry("cifs/sofs1.contoso.com").build()}, sofs);
+        AuditResult fs = new Auditor(RuleCatalogue.standard()).evaluate(new Snapshot(NOW, "ldap://t", "DC=contoso,DC=com",
+                Arrays.asList(all), null, null, AES_SINCE, List.of()), List.of(withFs), PolicyConfig.defaults());
+        assertTrue(of(fs, "ACCOUNT_DISABLED").isEmpty());
+        assertTrue(fs.context().pairs().stream().allMatch(PairStatus::ok));
     }
 
     @Test
