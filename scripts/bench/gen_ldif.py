@@ -247,7 +247,9 @@ def main(argv=None):
                     "lastLogonTimestamp: %d" % filetime(now - (rid % 14) * 86400),
                     # Windows writes 0x1C at join; machine passwords change every 30 days
                     "msDS-SupportedEncryptionTypes: 28",
-                    "pwdLastSet: %d" % filetime(now - (rid % 30) * 86400)]
+                    "pwdLastSet: %d" % filetime(now - (rid % 30) * 86400),
+                    # AD sets it on every account: "never" unless an expiry is set
+                    "accountExpires: 9223372036854775807"]
             w("\n".join(out) + "\n\n")
             entries += 1
 

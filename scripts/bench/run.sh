@@ -56,7 +56,8 @@ BASE="DC=contoso,DC=com"
 FILTER='(|(objectClass=computer)(servicePrincipalName=*))'
 ATTRS=(cn sAMAccountName dNSHostName distinguishedName userAccountControl servicePrincipalName
        msDS-AllowedToDelegateTo msDS-AllowedToActOnBehalfOfOtherIdentity objectSid operatingSystem
-       operatingSystemVersion whenChanged uSNChanged lastLogonTimestamp msDS-SupportedEncryptionTypes pwdLastSet)
+       operatingSystemVersion whenChanged uSNChanged lastLogonTimestamp msDS-SupportedEncryptionTypes pwdLastSet
+       accountExpires)
 
 for tool in slapd slapadd ldapsearch python3 java; do
   command -v "$tool" >/dev/null || [ -x "/usr/sbin/$tool" ] || {
