@@ -37,7 +37,9 @@ public final class EncryptionTypesUnsetRule implements Rule {
         Set<AdObject> seen = new LinkedHashSet<>();
         for (ResolvedCluster c : ctx.clusters()) {
             for (AdObject fs : c.fileServers()) {
-                if (!seen.add(fs) || EncryptionRules.windows(fs) || EncryptionTypes.explicit(fs.supportedEncryptionTypes())) {
+                // a Scale-Out File Server's role account (VCO) records no operatingSystem, but Windows made its keys
+                if (!seen.add(fs) || EncryptionRules.windows(fs) || fs.isClusterNameObject()
+                        || EncryptionTypes.explicit(fs.supportedEncryptionTypes())) {
                     continue;
                 }
                 out.add(INFO).cluster(c.name()).host(fs.name())

@@ -325,6 +325,14 @@ class KerberosExchangeRulesTest {
         assertEquals(List.of("NAS01"), of(r, "AES_NOT_ENABLED").stream().map(Finding::host).toList());
         assertEquals(List.of(), of(r, "ENCRYPTION_TYPES_UNSET"), "explicit, so not unset");
         assertEquals(3, r.context().pairs().stream().filter(p -> p.fileServer() && !p.ok()).count());
+
+        // a Scale-Out File Server's role account (VCO): no operatingSystem, but its keys are the cluster's, made by
+        // Windows with AES: not a NAS keytab to check
+        all[3] = host("NAS01").os(null, null).spn("MSClusterVirtualServer/nas01.contoso.com")
+                .spn("cifs/nas01.contoso.com").build();
+        r = new Auditor(RuleCatalogue.standard()).evaluate(new Snapshot(NOW, "ldap://t", "DC=contoso,DC=com",
+                Arrays.asList(all), null, null, AES_SINCE, List.of()), List.of(withFs), PolicyConfig.defaults());
+        assertEquals(List.of(), of(r, "ENCRYPTION_TYPES_UNSET"), "a SOFS role is Windows");
     }
 
     @Test
