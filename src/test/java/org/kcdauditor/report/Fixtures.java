@@ -92,6 +92,19 @@ public final class Fixtures {
                 d.summary(), d.policy(), d.clusters(), d.hosts(), all, null);
     }
 
+    /** The demo with only its findings whose every action is a decision: nothing scripted, some yeses are changes. */
+    public static FindingsDocument decisionsOnly() {
+        return demoWith(demo().findings().stream().filter(f -> f.actions().stream()
+                .allMatch(a -> a instanceof org.kcdauditor.remedy.Action.Manual)).toList());
+    }
+
+    /** The demo's clusters and hosts with {@code findings} in place of its own. */
+    public static FindingsDocument demoWith(List<Finding> findings) {
+        FindingsDocument d = demo();
+        return new FindingsDocument(d.schemaVersion(), d.runId(), d.startedAt(), d.finishedAt(), d.directory(),
+                d.summary(), d.policy(), d.clusters(), d.hosts(), findings, null);
+    }
+
     /** The demo with its HV02 -> HV03 MISSING_DELEGATION findings waived until 2035-12-31. */
     public static FindingsDocument waivedHv02ToHv03() {
         FindingsDocument d = demo();

@@ -429,12 +429,7 @@ class PdfReportWriterTest {
     /** With nothing scripted but a decision whose yes is a directory change, the plan does not say none is needed. */
     @Test
     void aDecisionWhoseYesChangesTheDirectoryIsNotNoChangeNeeded() throws Exception {
-        FindingsDocument demo = Fixtures.demo();
-        List<Finding> decisionsOnly = demo.findings().stream().filter(f -> f.actions().stream()
-                .allMatch(a -> a instanceof Action.Manual)).toList();
-        FindingsDocument doc = new FindingsDocument(demo.schemaVersion(), demo.runId(), demo.startedAt(),
-                demo.finishedAt(), demo.directory(), demo.summary(), demo.policy(), demo.clusters(), demo.hosts(),
-                decisionsOnly, null);
+        FindingsDocument doc = Fixtures.decisionsOnly();
         String all = text(render(doc, 16), 2, 99).replace("\n", " ");
         assertFalse(all.contains("No change to Active Directory is needed."), all);
         assertTrue(all.contains("No scripted change to Active Directory. A yes to a decision below is one: replicate it"

@@ -492,12 +492,7 @@ class RunbookTest {
      */
     @Test
     void aYesToADecisionIsADirectoryChangeToReplicateAndPurge() throws Exception {
-        FindingsDocument demo = Fixtures.demo();
-        List<Finding> decisionsOnly = demo.findings().stream().filter(f -> f.actions().stream()
-                .allMatch(a -> a instanceof Action.Manual)).toList();
-        FindingsDocument doc = new FindingsDocument(demo.schemaVersion(), demo.runId(), demo.startedAt(),
-                demo.finishedAt(), demo.directory(), demo.summary(), demo.policy(), demo.clusters(), demo.hosts(),
-                decisionsOnly, null);
+        FindingsDocument doc = Fixtures.decisionsOnly();
         TemplateRenderer r = new TemplateRenderer(TEMPLATES);
         String md = render(RunbookWriter.markdown(r), doc);
         assertTrue(md.contains("If so: `Set-ADComputer -Identity 'NAS01$'"), md);
@@ -510,7 +505,7 @@ class RunbookTest {
         assertFalse(html.contains("No directory change is needed"), html);
         assertTrue(html.contains("repadmin /syncall dc1.contoso.com /AdeP"), html);
         // with a scripted change the decisions point back at its replicate and purge steps
-        String full = render(RunbookWriter.markdown(r), demo);
+        String full = render(RunbookWriter.markdown(r), Fixtures.demo());
         String decide = full.substring(full.indexOf(". Needs a decision"));
         assertTrue(decide.contains("replicate and purge the hosts' tickets again as in steps "
                 + stepNumber(full, "Replicate") + " and " + stepNumber(full, "Purge the hosts' Kerberos tickets")), decide);
@@ -524,10 +519,7 @@ class RunbookTest {
                 "HV01 delegates to " + spn + " but no computer named o'brien.contoso.com exists in the directory.",
                 Evidence.builder().targetExists(false).build(),
                 new Action.RemoveDelegation("HV01", "O'BRIEN", List.of(spn)));
-        FindingsDocument demo = Fixtures.demo();
-        FindingsDocument doc = new FindingsDocument(demo.schemaVersion(), demo.runId(), demo.startedAt(),
-                demo.finishedAt(), demo.directory(), demo.summary(), demo.policy(), demo.clusters(), demo.hosts(),
-                List.of(stale), null);
+        FindingsDocument doc = Fixtures.demoWith(List.of(stale));
         TemplateRenderer r = new TemplateRenderer(TEMPLATES);
         String md = render(RunbookWriter.markdown(r), doc);
         String rollback = md.substring(md.indexOf(". Rollback"));
