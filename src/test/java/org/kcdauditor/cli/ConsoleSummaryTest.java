@@ -44,49 +44,51 @@ class ConsoleSummaryTest {
         assertLikeTheFormats();
     }
 
-    @Test
-    void oneHostInOneClusterIsSingular(@TempDir Path tmp) throws Exception {
+    /** What a test does to the directory (and beside the config) before the run. */
+    @FunctionalInterface
+    private interface Before {
+        void apply(InMemoryDirectoryServer ds) throws Exception;
+    }
+
+    /**
+     * {@code kcd-audit run} against a domain holding one healthy cluster HVC1 of {@code nodes}, once {@code before}
+     * has changed it; the config is {@code tmp/kcd-audit.yaml}.
+     */
+    private static CliRun run(Path tmp, List<String> nodes, String formats, Before before) throws Exception {
         InMemoryDirectoryServer ds = TestDirectory.startDomain(TestDirectory.BASE, "dc1.contoso.com");
         try {
-            TestDirectory.addCluster(ds, List.of("HV01"));
-            Path cfg = TestDirectory.config(tmp, "ldap://127.0.0.1:" + ds.getListenPort(), List.of("HV01"),
+            TestDirectory.addCluster(ds, nodes);
+            before.apply(ds);
+            Path cfg = TestDirectory.config(tmp, "ldap://127.0.0.1:" + ds.getListenPort(), nodes,
                     "allowInsecureBind: true");
-            CliRun r = CliRun.run(Map.of("TEST_LDAP_PASSWORD", TestDirectory.PASSWORD), "run", "--config",
-                    cfg.toString(), "--out", tmp.resolve("out").toString(), "--formats", "json");
-            assertTrue(r.out().contains("; 1 host in 1 cluster.\n"), r.toString());
-            assertFalse(r.out().contains("1 hosts") || r.out().contains("1 clusters"), r.out());
+            return CliRun.run(Map.of("TEST_LDAP_PASSWORD", TestDirectory.PASSWORD), "run", "--config",
+                    cfg.toString(), "--out", tmp.resolve("out").toString(), "--formats", formats);
         } finally {
             ds.shutDown(true);
         }
+    }
+
+    @Test
+    void oneHostInOneClusterIsSingular(@TempDir Path tmp) throws Exception {
+        CliRun r = run(tmp, List.of("HV01"), "json", ds -> { });
+        assertTrue(r.out().contains("; 1 host in 1 cluster.\n"), r.toString());
+        assertFalse(r.out().contains("1 hosts") || r.out().contains("1 clusters"), r.out());
     }
 
     @Test
     void aNoGoNamesThePreflightOfTheConfigTheRunRead(@TempDir Path tmp) throws Exception {
-        InMemoryDirectoryServer ds = TestDirectory.startDomain(TestDirectory.BASE, "dc1.contoso.com");
-        try {
-            TestDirectory.addCluster(ds, List.of("HV01", "HV02"));
-            ds.modify("CN=HV01,OU=Hyper-V," + TestDirectory.BASE,
-                    new Modification(ModificationType.DELETE, "msDS-AllowedToDelegateTo"));
-            Path cfg = TestDirectory.config(tmp, "ldap://127.0.0.1:" + ds.getListenPort(), List.of("HV01", "HV02"),
-                    "allowInsecureBind: true");
-            CliRun r = CliRun.run(Map.of("TEST_LDAP_PASSWORD", TestDirectory.PASSWORD), "run", "--config",
-                    cfg.toString(), "--out", tmp.resolve("out").toString(), "--formats", "json,pdf");
-            assertTrue(r.out().contains("\nNO-GO for the patch window: 1 of 1 cluster (HVC1); the reasons: `kcd-audit preflight"
-                    + " --config " + cfg + " --cluster HVC1` or page 1 of audit.pdf.\n"), r.toString());
-        } finally {
-            ds.shutDown(true);
-        }
+        CliRun r = run(tmp, List.of("HV01", "HV02"), "json,pdf", ds -> ds.modify("CN=HV01,OU=Hyper-V,"
+                + TestDirectory.BASE, new Modification(ModificationType.DELETE, "msDS-AllowedToDelegateTo")));
+        assertTrue(r.out().contains("\nNO-GO for the patch window: 1 of 1 cluster (HVC1); the reasons: `kcd-audit preflight"
+                + " --config " + tmp.resolve("kcd-audit.yaml") + " --cluster HVC1` or page 1 of audit.pdf.\n"),
+                r.toString());
     }
 
     @Test
     void oneFailingPairWhoseBlockerIsWaivedIsSingular(@TempDir Path tmp) throws Exception {
-        InMemoryDirectoryServer ds = TestDirectory.startDomain(TestDirectory.BASE, "dc1.contoso.com");
-        try {
-            TestDirectory.addCluster(ds, List.of("HV01", "HV02"));
+        CliRun r = run(tmp, List.of("HV01", "HV02"), "json", ds -> {
             ds.modify("CN=HV01,OU=Hyper-V," + TestDirectory.BASE, new Modification(ModificationType.DELETE,
                     "msDS-AllowedToDelegateTo", "cifs/HV02"));
-            Path cfg = TestDirectory.config(tmp, "ldap://127.0.0.1:" + ds.getListenPort(), List.of("HV01", "HV02"),
-                    "allowInsecureBind: true");
             java.nio.file.Files.writeString(tmp.resolve("baseline.yaml"), """
                     capturedAt: 2026-11-01T06:00:00Z
                     hosts: {}
@@ -97,13 +99,9 @@ class ConsoleSummaryTest {
                         justification: "CHG0042"
                         expires: 2099-12-31
                     """);
-            CliRun r = CliRun.run(Map.of("TEST_LDAP_PASSWORD", TestDirectory.PASSWORD), "run", "--config",
-                    cfg.toString(), "--out", tmp.resolve("out").toString(), "--formats", "json");
-            assertTrue(r.out().contains("No open HIGH or MEDIUM findings, but 1 directed host pair still cannot"
-                    + " live-migrate (its blockers are waived"), r.toString());
-        } finally {
-            ds.shutDown(true);
-        }
+        });
+        assertTrue(r.out().contains("No open HIGH or MEDIUM findings, but 1 directed host pair still cannot"
+                + " live-migrate (its blockers are waived"), r.toString());
     }
 
     @Test
