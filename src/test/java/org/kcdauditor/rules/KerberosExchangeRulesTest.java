@@ -58,6 +58,22 @@ class KerberosExchangeRulesTest {
         return audit(List.of(), AuditInputs.none(NOW), objects);
     }
 
+    /**
+     * HVC1 (HV01–HV03, delegated to each other) with {@code fs} as its file server, each node delegating to its
+     * {@code cifs/} in both name forms.
+     */
+    private static AuditResult withFileServer(AdObject fs) {
+        List<AdObject> all = new ArrayList<>();
+        for (String n : List.of("HV01", "HV02", "HV03")) {
+            all.add(host(n).delegatesTo(List.of("HV01", "HV02", "HV03").stream().filter(p -> !p.equals(n))
+                    .toArray(String[]::new)).entry("cifs/" + fs.cn()).entry("cifs/" + fs.dnsHostName()).build());
+        }
+        all.add(fs);
+        ClusterConfig c = new ClusterConfig("HVC1", List.of("HV01", "HV02", "HV03"), null, List.of(fs.cn()));
+        return new Auditor(RuleCatalogue.standard()).evaluate(new Snapshot(NOW, "ldap://t", "DC=contoso,DC=com", all,
+                null, null, AES_SINCE, List.of()), List.of(c), PolicyConfig.defaults());
+    }
+
     private static List<Finding> of(AuditResult r, String rule) {
         return r.findings().stream().filter(f -> f.rule().equals(rule)).toList();
     }
@@ -304,34 +320,24 @@ class KerberosExchangeRulesTest {
 
     @Test
     void aNonWindowsFileServerWithoutExplicitTypesIsLowAndRc4OnlyIsHigh() {
-        ClusterConfig withFs = new ClusterConfig("HVC1", List.of("HV01", "HV02", "HV03"), null, List.of("NAS01"));
-        AdObject nas = host("NAS01").os("NetApp Release 9.13.1P6", null).spn("cifs/nas01.contoso.com").build();
-        AdObject[] all = plus(new AdObject[]{host("HV01").delegatesTo("HV02", "HV03").entry("cifs/NAS01")
-                .entry("cifs/nas01.contoso.com").build(), host("HV02").delegatesTo("HV01", "HV03")
-                .entry("cifs/NAS01").entry("cifs/nas01.contoso.com").build(), host("HV03").delegatesTo("HV01", "HV02")
-                .entry("cifs/NAS01").entry("cifs/nas01.contoso.com").build()}, nas);
-        AuditResult r = new Auditor(RuleCatalogue.standard()).evaluate(new Snapshot(NOW, "ldap://t", "DC=contoso,DC=com",
-                Arrays.asList(all), null, null, AES_SINCE, List.of()), List.of(withFs), PolicyConfig.defaults());
+        AuditResult r = withFileServer(host("NAS01").os("NetApp Release 9.13.1P6", null).spn("cifs/nas01.contoso.com")
+                .build());
         Finding unset = of(r, "ENCRYPTION_TYPES_UNSET").get(0);
         assertEquals(Severity.LOW, unset.severity());
         assertEquals("NAS01", unset.host());
         assertTrue(unset.actions().get(0) instanceof Action.Manual, "check the keytab first");
         assertTrue(r.context().pairs().stream().allMatch(PairStatus::ok), "unset does not block");
 
-        all[3] = host("NAS01").os("NetApp Release 9.13.1P6", null).spn("cifs/nas01.contoso.com").encryptionTypes(4)
-                .build();
-        r = new Auditor(RuleCatalogue.standard()).evaluate(new Snapshot(NOW, "ldap://t", "DC=contoso,DC=com",
-                Arrays.asList(all), null, null, AES_SINCE, List.of()), List.of(withFs), PolicyConfig.defaults());
+        r = withFileServer(host("NAS01").os("NetApp Release 9.13.1P6", null).spn("cifs/nas01.contoso.com")
+                .encryptionTypes(4).build());
         assertEquals(List.of("NAS01"), of(r, "AES_NOT_ENABLED").stream().map(Finding::host).toList());
         assertEquals(List.of(), of(r, "ENCRYPTION_TYPES_UNSET"), "explicit, so not unset");
         assertEquals(3, r.context().pairs().stream().filter(p -> p.fileServer() && !p.ok()).count());
 
         // a Scale-Out File Server's role account (VCO): no operatingSystem, but its keys are the cluster's, made by
         // Windows with AES: not a NAS keytab to check
-        all[3] = host("NAS01").os(null, null).spn("MSClusterVirtualServer/nas01.contoso.com")
-                .spn("cifs/nas01.contoso.com").build();
-        r = new Auditor(RuleCatalogue.standard()).evaluate(new Snapshot(NOW, "ldap://t", "DC=contoso,DC=com",
-                Arrays.asList(all), null, null, AES_SINCE, List.of()), List.of(withFs), PolicyConfig.defaults());
+        r = withFileServer(host("NAS01").os(null, null).spn("MSClusterVirtualServer/nas01.contoso.com")
+                .spn("cifs/nas01.contoso.com").build());
         assertEquals(List.of(), of(r, "ENCRYPTION_TYPES_UNSET"), "a SOFS role is Windows");
     }
 
@@ -527,29 +533,16 @@ class KerberosExchangeRulesTest {
         assertTrue(of(later, "ACCOUNT_DISABLED").isEmpty());
         assertTrue(later.context().pairs().stream().allMatch(PairStatus::ok));
         // an expired file server is only a target: the KDC still issues tickets for its services (seen on Samba)
-        ClusterConfig withFs = new ClusterConfig("HVC1", List.of("HV01", "HV02", "HV03"), null, List.of("SOFS1"));
-        AdObject sofs = host("SOFS1").spn("cifs/sofs1.contoso.com").accountExpires(NOW.minusSeconds(86_400)).build();
-        AdObject[] all = plus(new AdObject[]{host("HV01").delegatesTo("HV02", "HV03").entry("cifs/SOFS1")
-                .entry("cifs/sofs1.contoso.com").build(), host("HV02").delegatesTo("HV01", "HV03")
-                .entry("cifs/SOFS1").entry("cifs/sofs1.contoso.com").build(), host("HV03").delegatesTo("HV01", "HV02")
-                .entry("cifs/SOFS1").entry("cifs/sofs1.contoso.com").build()}, sofs);
-        AuditResult fs = new Auditor(RuleCatalogue.standard()).evaluate(new Snapshot(NOW, "ldap://t", "DC=contoso,DC=com",
-                Arrays.asList(all), null, null, AES_SINCE, List.of()), List.of(withFs), PolicyConfig.defaults());
+        AuditResult fs = withFileServer(host("SOFS1").spn("cifs/sofs1.contoso.com")
+                .accountExpires(NOW.minusSeconds(86_400)).build());
         assertTrue(of(fs, "ACCOUNT_DISABLED").isEmpty());
         assertTrue(fs.context().pairs().stream().allMatch(PairStatus::ok));
     }
 
     @Test
     void aDisabledFileServerBlocksThePairsIntoItAndTheClusterIsNoGo() {
-        ClusterConfig withFs = new ClusterConfig("HVC1", List.of("HV01", "HV02", "HV03"), null, List.of("SOFS1"));
-        AdObject sofs = host("SOFS1").spn("cifs/sofs1.contoso.com")
-                .uac(Uac.WORKSTATION_TRUST_ACCOUNT | Uac.ACCOUNTDISABLE).build();
-        AdObject[] all = plus(new AdObject[]{host("HV01").delegatesTo("HV02", "HV03").entry("cifs/SOFS1")
-                .entry("cifs/sofs1.contoso.com").build(), host("HV02").delegatesTo("HV01", "HV03")
-                .entry("cifs/SOFS1").entry("cifs/sofs1.contoso.com").build(), host("HV03").delegatesTo("HV01", "HV02")
-                .entry("cifs/SOFS1").entry("cifs/sofs1.contoso.com").build()}, sofs);
-        AuditResult r = new Auditor(RuleCatalogue.standard()).evaluate(new Snapshot(NOW, "ldap://t", "DC=contoso,DC=com",
-                Arrays.asList(all), null, null, AES_SINCE, List.of()), List.of(withFs), PolicyConfig.defaults());
+        AuditResult r = withFileServer(host("SOFS1").spn("cifs/sofs1.contoso.com")
+                .uac(Uac.WORKSTATION_TRUST_ACCOUNT | Uac.ACCOUNTDISABLE).build());
         Finding f = of(r, "ACCOUNT_DISABLED").get(0);
         assertEquals("SOFS1", f.host());
         assertEquals("HVC1", f.cluster());
