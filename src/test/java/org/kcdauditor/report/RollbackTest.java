@@ -119,7 +119,7 @@ class RollbackTest {
             assertEquals(change.get(change.size() - 1 - i).undo(), undo.get(i).commands(), "undo " + i);
         }
         assertTrue(undo.get(0).commands().get(0).startsWith("Set-ADObject -Identity 'CN=svc-vmm,"), undo.get(0).toString());
-        String md = RunbookTest.render(RunbookWriter.markdown(new TemplateRenderer(RunbookTest.TEMPLATES)), Fixtures.demo());
+        String md = RunbookTest.markdown(Fixtures.demo());
         String block = md.substring(md.indexOf("```powershell", md.indexOf(". Rollback")));
         assertTrue(block.indexOf("CN=svc-vmm") < block.indexOf("'HV01$'"), block);
         assertTrue(md.contains("domain controllers from Windows Server 2012 R2 on refuse a duplicate SPN"), md);

@@ -35,6 +35,16 @@ class RunbookTest {
         return out.toString(StandardCharsets.UTF_8);
     }
 
+    /** runbook.md of {@code doc}, from the templates of the checkout. */
+    static String markdown(FindingsDocument doc) throws Exception {
+        return render(RunbookWriter.markdown(new TemplateRenderer(TEMPLATES)), doc);
+    }
+
+    /** runbook.html of {@code doc}, from the templates of the checkout. */
+    static String html(FindingsDocument doc) throws Exception {
+        return render(RunbookWriter.html(new TemplateRenderer(TEMPLATES)), doc);
+    }
+
     /** The number of runbook.md's step titled {@code title} ("On the host", "Needs a decision"); fails without it. */
     static String stepNumber(String md, String title) {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("## (\\d+)\\. " + title).matcher(md);
@@ -89,13 +99,13 @@ class RunbookTest {
                 "MIGRATION_AUTH_NOT_KERBEROS", Severity.HIGH, "HVC1", "HV02", null, null, "HV02 authenticates live"
                         + " migrations with CredSSP.", Evidence.builder().build(),
                 new Action.SetMigrationAuthentication("HV02"))));
-        String md = render(RunbookWriter.markdown(new TemplateRenderer(TEMPLATES)), doc);
+        String md = markdown(doc);
         String on = stepNumber(md, "On the host");
         assertTrue(md.contains("The migration authentication set to Kerberos on a host (step 1 and step " + on
                 + ") is not undone"), md);
-        String html = render(RunbookWriter.html(new TemplateRenderer(TEMPLATES)), doc);
+        String html = html(doc);
         assertTrue(html.contains("(step 1 and step " + on + ") is not undone"), html);
-        assertTrue(render(RunbookWriter.markdown(new TemplateRenderer(TEMPLATES)), Fixtures.demo())
+        assertTrue(markdown(Fixtures.demo())
                 .contains("(step 1) is not undone"), "no step on the hosts sets it: the pre-check's step alone");
     }
 
@@ -122,7 +132,7 @@ class RunbookTest {
         assertFalse(ps1.contains("srv01"), ps1);
         assertTrue(ps1.contains("    # Remove delegation to HV15 (STALE_DELEGATION)"), ps1);
         assertTrue(ps1.contains("    # Remove delegation to DC1 (DELEGATION_TO_SENSITIVE_TARGET)"), ps1);
-        String md = render(RunbookWriter.markdown(new TemplateRenderer(TEMPLATES)), doc);
+        String md = markdown(doc);
         assertTrue(md.contains("  To decide: SRV01 exists in the directory"), md);
         assertTrue(md.contains("  If so: `Set-ADComputer -Identity 'HV01$' -Remove @{'msDS-AllowedToDelegateTo'="
                 + "@('cifs/srv01.contoso.com')} -Server 'dc1.contoso.com'`"), md);
@@ -155,7 +165,7 @@ class RunbookTest {
         RemediationPlan.Decision flags = plan.decisions().stream()
                 .filter(m -> m.finding().rule().equals("BASELINE_FLAGS_CHANGED")).findFirst().orElseThrow();
         assertEquals("HV03", flags.coveredBy());
-        String md = render(RunbookWriter.markdown(new TemplateRenderer(TEMPLATES)), doc);
+        String md = markdown(doc);
         assertTrue(md.contains("  Covered by step 2.3, which changes HV03's delegation"), md);
     }
 
@@ -220,7 +230,7 @@ class RunbookTest {
                 d.directory(), d.summary(), d.policy(), d.clusters(), d.hosts(), d.findings(), null, null,
                 new HistorySections.BaselineDoc("baseline.yaml", java.time.Instant.parse("2026-11-01T06:00:00Z"), null,
                         null, 6, List.of(waiver)), null, null, null);
-        String md = render(RunbookWriter.markdown(new TemplateRenderer(TEMPLATES)), doc);
+        String md = markdown(doc);
         assertFalse(md.contains("null"), md);
         assertTrue(md.contains("- Baseline captured 2026-11-01 06:00:00 UTC (approver not recorded): 0 deviations from it"
                 + " found.\n"), md);
@@ -278,7 +288,7 @@ class RunbookTest {
     void theScriptPrintsTheCommandsOnTheHostsBeforeReplicationAsTheRunbookOrdersThem() throws Exception {
         FindingsDocument doc = Fixtures.demo();
         String ps1 = render(RunbookWriter.powershell(new TemplateRenderer(TEMPLATES)), doc);
-        String md = render(RunbookWriter.markdown(new TemplateRenderer(TEMPLATES)), doc);
+        String md = markdown(doc);
         int hosts = ps1.indexOf("on the hosts (this script does not run these; runbook.md step ");
         int reset = ps1.indexOf("Write-Host '  HV13: Reset-ComputerMachinePassword");
         int next = ps1.indexOf("Write-Host ('Next: repadmin /syncall");
@@ -414,7 +424,7 @@ class RunbookTest {
                                 "HV13", "SRV01", List.of("cifs/srv01.contoso.com"))))),
                 TestFindings.legacy("DUPLICATE_SPN", Severity.HIGH, "HVC2", "HV12", null, "HOST/x",
                         "HOST/x is registered on HV12 and also on x.", "a ``` b\n<script>`")));
-        String md = render(RunbookWriter.markdown(new TemplateRenderer(TEMPLATES)), doc);
+        String md = markdown(doc);
         assertTrue(md.contains("  If so: `Set-ADComputer -Identity 'HV13$' -Remove @{'msDS-AllowedToDelegateTo'="
                 + "@('cifs/srv01.contoso.com')} -Server 'dc1.contoso.com'`\n"), "the proposed command as a code span: " + md);
         // escaped, and the line feed shown as \\u000A (Markdown escapes its backslash), not made a space
@@ -435,7 +445,7 @@ class RunbookTest {
     @Test
     void aHostileOperatingSystemCannotOpenAMarkdownFence() throws Exception {
         FindingsDocument doc = Fixtures.withHost(Fixtures.demo(), "HV01", h -> Fixtures.os(h, "~~~ evil\n# heading"));
-        String md = render(RunbookWriter.markdown(new TemplateRenderer(TEMPLATES)), doc);
+        String md = markdown(doc);
         assertTrue(md.contains("\\~\\~\\~ evil\\\\u000A\\# heading"), "the line feed it holds shown, not a space: " + md);
         assertFalse(md.lines().anyMatch(l -> l.startsWith("~~~") || l.startsWith("# heading")), md);
     }
@@ -573,7 +583,7 @@ class RunbookTest {
     void aLongNameWrapsInsideTheHtmlPageInsteadOfWideningIt() throws Exception {
         // a 121-character host name (or SPN, DN) in a card's heading or a list must not add horizontal scrolling:
         // the page breaks such a word anywhere when it has to (checked in Chromium: scrollWidth = clientWidth)
-        String html = render(RunbookWriter.html(new TemplateRenderer(TEMPLATES)), Fixtures.demo());
+        String html = html(Fixtures.demo());
         String css = html.substring(html.indexOf("<style>"), html.indexOf("</style>"));
         java.util.regex.Matcher body = java.util.regex.Pattern.compile("(?m)^\\s*body \\{([^}]*)}").matcher(css);
         assertTrue(body.find(), css);
@@ -592,7 +602,7 @@ class RunbookTest {
                         : a).toList(), f.waived(), f.waiver())).toList();
         FindingsDocument doc = new FindingsDocument(d.schemaVersion(), d.runId(), d.startedAt(), d.finishedAt(),
                 d.directory(), d.summary(), d.policy(), d.clusters(), d.hosts(), findings, d.rules());
-        String md = render(RunbookWriter.markdown(new TemplateRenderer(TEMPLATES)), doc);
+        String md = markdown(doc);
         String section = md.substring(md.indexOf("Duplicate SPNs on other objects"));
         section = section.substring(0, section.indexOf("\n## "));
         assertTrue(section.contains("cannot be typed safely") && section.contains("ADSI Edit (svc-vmm → Properties"
@@ -602,7 +612,7 @@ class RunbookTest {
         String rollback = md.substring(md.indexOf(". Rollback")).replaceAll("\\s+", " ");
         assertTrue(rollback.contains("the inverse commands below undo the plan except what no command can carry (1 SPN"
                 + " taken off without a command): put those back in ADSI Edit"), "not 'the whole plan': " + rollback);
-        String html = render(RunbookWriter.html(new TemplateRenderer(TEMPLATES)), doc);
+        String html = html(doc);
         assertFalse(html.contains("<pre></pre>"), "no empty <pre> in runbook.html");
         assertTrue(html.contains("take it off in ADSI Edit (svc-vmm → Properties → servicePrincipalName)"), html);
     }
@@ -616,7 +626,7 @@ class RunbookTest {
 
     @Test
     void runbookContainsTheProcedure() throws Exception {
-        String md = render(RunbookWriter.markdown(new TemplateRenderer(TEMPLATES)), Fixtures.demo());
+        String md = markdown(Fixtures.demo());
         assertTrue(md.contains("Trust this computer for delegation to specified services only"));
         assertTrue(md.contains("\nrepadmin /syncall dc1.contoso.com /AdeP\n"), "pushed from the DC written to");
         assertTrue(md.contains("klist -li 0x3e7 purge"));
@@ -628,7 +638,7 @@ class RunbookTest {
         assertTrue(md.contains("## " + view.procedure().phase(Procedure.Phase.ROLLBACK).number() + ". Rollback"));
         assertTrue(md.contains("## " + view.procedure().phase(Procedure.Phase.HOSTS).number() + ". On the hosts"), md);
         assertTrue(md.contains("Reset-ComputerMachinePassword -Server 'dc1.contoso.com'"), "HV13's AES keys: " + md);
-        String html = render(RunbookWriter.html(new TemplateRenderer(TEMPLATES)), Fixtures.demo());
+        String html = html(Fixtures.demo());
         assertTrue(html.contains("<meta name=\"viewport\""));
         assertFalse(html.contains("http://") || html.contains("https://") || html.contains("<link")
                 || html.contains("<script"), "self-contained: nothing fetched");
@@ -749,8 +759,8 @@ class RunbookTest {
     @Test
     void bothRunbooksSayWhereToRunTheRollbackExport() throws Exception {
         String where = "run on an admin workstation with the ActiveDirectory module";
-        assertTrue(render(RunbookWriter.markdown(new TemplateRenderer(TEMPLATES)), Fixtures.demo()).contains(where));
-        String html = render(RunbookWriter.html(new TemplateRenderer(TEMPLATES)), Fixtures.demo());
+        assertTrue(markdown(Fixtures.demo()).contains(where));
+        String html = html(Fixtures.demo());
         assertTrue(html.contains("is exported for rollback (" + where + "):"), html);
     }
 
@@ -763,13 +773,13 @@ class RunbookTest {
                         new Action.SetMigrationAuthentication("HV02")),
                 TestFindings.of("MIGRATION_DISABLED", Severity.MEDIUM, "HVC2", "HV13", null, null, "Live migration is"
                         + " disabled on HV13.", Evidence.builder().build(), new Action.EnableMigration("HV13"))));
-        String md = render(RunbookWriter.markdown(new TemplateRenderer(TEMPLATES)), doc);
+        String md = markdown(doc);
         String on = stepNumber(md, "On the host");
         assertTrue(md.contains("\nHost settings to change (step " + on + "): HV13, HV02.\n"), md);
-        String html = render(RunbookWriter.html(new TemplateRenderer(TEMPLATES)), doc);
+        String html = html(doc);
         assertTrue(html.contains("Host settings to change (step " + on + "): <strong>HV13</strong>,"
                 + " <strong>HV02</strong>.</p>"), html);
-        assertFalse(render(RunbookWriter.markdown(new TemplateRenderer(TEMPLATES)), Fixtures.demo())
+        assertFalse(markdown(Fixtures.demo())
                 .contains("Host settings to change"), "a password reset alone is a directory object's change");
     }
 
@@ -780,13 +790,13 @@ class RunbookTest {
     @Test
     void aTestMoveOnADirectionWithANetworkFailureSaysSo() throws Exception {
         FindingsDocument doc = withNetworkFailure();
-        String md = render(RunbookWriter.markdown(new TemplateRenderer(TEMPLATES)), doc);
+        String md = markdown(doc);
         String decide = stepNumber(md, "Needs a decision");
         String note = "a NETWORK 0x80072746 failure was logged on this direction, which delegation cannot explain: if the"
                 + " move fails that way again, see step " + decide;
         assertTrue(md.contains("- [ ] HV13 → HV11 (cluster HVC2), on HV13 (" + note + "):"), md);
         assertFalse(md.contains("- [ ] HV13 → HV12 (cluster HVC2), on HV13 ("), "only that direction: " + md);
-        assertTrue(render(RunbookWriter.html(new TemplateRenderer(TEMPLATES)), doc).contains(note));
+        assertTrue(html(doc).contains(note));
     }
 
     /**
@@ -798,13 +808,13 @@ class RunbookTest {
         FindingsDocument doc = Fixtures.withFindings(Fixtures.demo(), List.of(TestFindings.of("MIGRATION_DISABLED",
                 Severity.MEDIUM, "HVC2", "HV13", null, null, "Live migration is disabled on HV13.",
                 Evidence.builder().build(), new Action.EnableMigration("HV13"))));
-        String md = render(RunbookWriter.markdown(new TemplateRenderer(TEMPLATES)), doc);
+        String md = markdown(doc);
         String on = stepNumber(md, "On the host");
         String line = "Live migration enabled on HV13 (step " + on + ") is not undone: disabled again, every"
                 + " pair into and out of the host fails.";
         assertTrue(md.substring(md.indexOf("Rollback")).contains("\n" + line + "\n"), md);
-        assertTrue(render(RunbookWriter.html(new TemplateRenderer(TEMPLATES)), doc).contains(line));
-        assertFalse(render(RunbookWriter.markdown(new TemplateRenderer(TEMPLATES)), Fixtures.demo())
+        assertTrue(html(doc).contains(line));
+        assertFalse(markdown(Fixtures.demo())
                 .contains("Live migration enabled on"), "no such step in the demo document");
     }
 
@@ -815,7 +825,7 @@ class RunbookTest {
     @Test
     void theScriptsTestMoveNamesAFailureDelegationCannotExplain() throws Exception {
         FindingsDocument doc = withNetworkFailure();
-        String md = render(RunbookWriter.markdown(new TemplateRenderer(TEMPLATES)), doc);
+        String md = markdown(doc);
         String decide = stepNumber(md, "Needs a decision");
         String ps1 = render(RunbookWriter.powershell(new TemplateRenderer(TEMPLATES)), doc);
         String move = "Write-Host '  on HV13: Move-ClusterVirtualMachineRole -Name ''<test VM>'' -Node ''HV11'' -MigrationType"
