@@ -101,6 +101,16 @@ class SambaReachIntegrationTest {
         }
     }
 
+    /** The config of cluster {@code cluster} naming DC1 and DC2 as its domain's controllers. */
+    private Path twoDcConfig(String cluster, List<String> nodes) throws IOException {
+        return config(cluster, nodes, List.of("ldaps://127.0.0.1:636", "ldaps://127.0.0.2:636"));
+    }
+
+    /** {@code kcd-audit preflight --all-dcs} of {@code cluster} with {@code cfg}. */
+    private Run preflightAllDcs(Path cfg, String cluster) throws IOException {
+        return cli("preflight", "--config", cfg.toString(), "--cluster", cluster, "--all-dcs");
+    }
+
     private Run cli(String... args) throws IOException {
         Path out = tmp.resolve("out-" + System.nanoTime());
         List<String> all = new ArrayList<>(List.of(args));
@@ -154,8 +164,7 @@ class SambaReachIntegrationTest {
         String ou = scenarioOu("disc");
         dc.host(new SambaDc.Host("RD01"), ou);
         dc.host(new SambaDc.Host("RD02"), ou);
-        Run r = cli("preflight", "--config", config("RD", List.of("RD01", "RD02"), List.of()).toString(), "--cluster",
-                "RD", "--all-dcs");
+        Run r = preflightAllDcs(config("RD", List.of("RD01", "RD02"), List.of()), "RD");
         JsonNode dcs = r.doc().path("directories").get(0).path("domainControllers");
         assertEquals(2, dcs.size(), dcs.toString());
         assertEquals("dc1.contoso.test", dcs.get(0).path("name").asText());
@@ -177,8 +186,8 @@ class SambaReachIntegrationTest {
         // the change, made on DC1
         dc.delegate("RC01", "RC02");
         dc.delegate("RC02", "RC01");
-        Path cfg = config("RC", List.of("RC01", "RC02"), List.of("ldaps://127.0.0.1:636", "ldaps://127.0.0.2:636"));
-        Run nogo = cli("preflight", "--config", cfg.toString(), "--cluster", "RC", "--all-dcs");
+        Path cfg = twoDcConfig("RC", List.of("RC01", "RC02"));
+        Run nogo = preflightAllDcs(cfg, "RC");
         assertEquals(3, nogo.exit(), nogo.toString());
         assertTrue(nogo.out().contains("1 of 2 domain controllers agree with dc1.contoso.test; dc2.contoso.test has not"
                 + " replicated the delegation yet"), nogo.out());
@@ -191,7 +200,7 @@ class SambaReachIntegrationTest {
 
         SambaDc.Result replicated = dc.script("replicate");
         assertEquals(0, replicated.exit(), replicated.output());
-        Run go = cli("preflight", "--config", cfg.toString(), "--cluster", "RC", "--all-dcs");
+        Run go = preflightAllDcs(cfg, "RC");
         assertEquals(0, go.exit(), go.toString());
         assertTrue(go.out().contains("2 of 2 domain controllers agree with dc1.contoso.test"), go.out());
     }
@@ -207,8 +216,8 @@ class SambaReachIntegrationTest {
         dc.toolLocal("delegation", "add-principal", "RG02$", "RG Hosts");
         assertEquals(0, dc.script("replicate").exit(), "DC2 holds the objects, the group and the descriptor");
         dc.tool("group", "addmembers", "RG Hosts", "RG01$");   // on DC1 only: a TGT DC2 issues RG01 lacks the group
-        Path cfg = config("RG", List.of("RG01", "RG02"), List.of("ldaps://127.0.0.1:636", "ldaps://127.0.0.2:636"));
-        Run nogo = cli("preflight", "--config", cfg.toString(), "--cluster", "RG", "--all-dcs");
+        Path cfg = twoDcConfig("RG", List.of("RG01", "RG02"));
+        Run nogo = preflightAllDcs(cfg, "RG");
         assertEquals(3, nogo.exit(), nogo.toString());
         List<JsonNode> f = nogo.findings("DC_NOT_CONVERGED");
         assertEquals(1, f.size(), f.toString());
@@ -219,7 +228,7 @@ class SambaReachIntegrationTest {
 
         SambaDc.Result replicated = dc.script("replicate");
         assertEquals(0, replicated.exit(), replicated.output());
-        Run go = cli("preflight", "--config", cfg.toString(), "--cluster", "RG", "--all-dcs");
+        Run go = preflightAllDcs(cfg, "RG");
         assertEquals(0, go.exit(), go.toString());
     }
 
@@ -258,8 +267,8 @@ class SambaReachIntegrationTest {
     }
 
     private void duplicateOnDc2IsNoGo(String ou, String svc) throws Exception {
-        Path cfg = config("RX", List.of("RX01", "RX02"), List.of("ldaps://127.0.0.1:636", "ldaps://127.0.0.2:636"));
-        Run nogo = cli("preflight", "--config", cfg.toString(), "--cluster", "RX", "--all-dcs");
+        Path cfg = twoDcConfig("RX", List.of("RX01", "RX02"));
+        Run nogo = preflightAllDcs(cfg, "RX");
         assertEquals(3, nogo.exit(), nogo.toString());
         List<JsonNode> f = nogo.findings("DC_NOT_CONVERGED");
         assertEquals(1, f.size(), f.toString());
