@@ -1194,12 +1194,9 @@ public final class AuditContext implements Drift.Nodes {
     /** Whether {@code spn} is of a service the policy requires, or HOST (which serves cifs through sPNMappings). */
     @Override
     public boolean migrationSpn(String spn) {
-        int slash = spn.indexOf('/');
-        if (slash <= 0) {
-            return false;
-        }
-        String service = spn.substring(0, slash);
-        return service.equalsIgnoreCase("HOST") || policy.services().stream().anyMatch(service::equalsIgnoreCase);
+        Spn parsed = Spn.parse(spn);
+        return parsed != null && (parsed.service().equalsIgnoreCase("HOST")
+                || policy.services().stream().anyMatch(parsed.service()::equalsIgnoreCase));
     }
 
     /** The last originating change of {@code attribute} on {@code o}, from the replication metadata; or null. */

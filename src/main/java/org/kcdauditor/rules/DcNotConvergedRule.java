@@ -10,8 +10,7 @@ import org.kcdauditor.model.Evidence;
 import org.kcdauditor.model.RbcdPrincipal;
 import org.kcdauditor.model.Severity;
 import org.kcdauditor.remedy.Action;
-import org.kcdauditor.remedy.Ps;
-import org.kcdauditor.remedy.Values;
+import org.kcdauditor.remedy.Commands;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -92,7 +91,7 @@ public final class DcNotConvergedRule implements Rule {
         String dc = d.dc().name();
         // the DN and the SPN as that object stores them (case, a trailing dot) are typed from what it shows: a value
         // read from the directory is not put into a command here
-        String command = "Set-ADObject -Server " + (Values.validHostName(dc) ? Ps.quote(dc) : "'<DC>'")
+        String command = "Set-ADObject" + Commands.forServer(dc).serverArgument()
                 + " -Identity '<its DN>' -Remove @{servicePrincipalName='<the SPN as it stores it>'}";
         return new Action.Manual("Take " + String.join(", ", d.here()) + " off " + String.join(", ", d.there())
                 + " on " + dc + ", where it was registered (" + command + "), or once it has replicated to "
