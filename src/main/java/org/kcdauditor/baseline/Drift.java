@@ -124,54 +124,43 @@ public final class Drift {
         return out;
     }
 
+    /** Delegation entries compare in SPN normal form (the third part dropped, as the KDC matches an entry). */
     private static void entryChanges(List<String> was, AdObject node, String cluster, Nodes ctx, List<Change> out) {
-        Map<String, String> before = keyed(was);
-        Map<String, String> now = keyed(node.delegateTo());
-        for (Map.Entry<String, String> b : before.entrySet()) {
-            if (!now.containsKey(b.getKey())) {
-                out.add(new Change(Kind.ENTRY_REMOVED, cluster, node.name(), b.getValue(), null, null, false,
-                        ctx.lastChange(node, DELEGATE_TO)));
-            }
-        }
-        for (Map.Entry<String, String> n : now.entrySet()) {
-            if (!before.containsKey(n.getKey())) {
-                out.add(new Change(Kind.ENTRY_ADDED, cluster, node.name(), n.getValue(), null, null, false,
-                        ctx.lastChange(node, DELEGATE_TO)));
-            }
-        }
+        changes(keyed(was, Spn::keyOf, v -> true), keyed(node.delegateTo(), Spn::keyOf, v -> true), Kind.ENTRY_REMOVED,
+                Kind.ENTRY_ADDED, ctx.lastChange(node, DELEGATE_TO), node, cluster, out);
     }
 
-    /** SPNs compare whole (the KDC looks a registration up with its third part), case and a trailing dot aside. */
+    /**
+     * SPNs compare whole (the KDC looks a registration up with its third part), case and a trailing dot aside; only
+     * those of the services a migration needs ({@link Nodes#migrationSpn}).
+     */
     private static void spnChanges(List<String> was, AdObject node, String cluster, Nodes ctx, List<Change> out) {
-        Map<String, String> before = registered(was, ctx);
-        Map<String, String> now = registered(node.spns(), ctx);
-        before.forEach((key, spn) -> {
+        changes(keyed(was, Spn::wholeKeyOf, ctx::migrationSpn), keyed(node.spns(), Spn::wholeKeyOf, ctx::migrationSpn),
+                Kind.SPN_REMOVED, Kind.SPN_ADDED, ctx.lastChange(node, SPN), node, cluster, out);
+    }
+
+    /** A {@code removed} change per value of {@code before} not in {@code now}, then an {@code added} one per new. */
+    private static void changes(Map<String, String> before, Map<String, String> now, Kind removed, Kind added,
+                                AttributeChange last, AdObject node, String cluster, List<Change> out) {
+        before.forEach((key, value) -> {
             if (!now.containsKey(key)) {
-                out.add(new Change(Kind.SPN_REMOVED, cluster, node.name(), spn, null, null, false,
-                        ctx.lastChange(node, SPN)));
+                out.add(new Change(removed, cluster, node.name(), value, null, null, false, last));
             }
         });
-        now.forEach((key, spn) -> {
+        now.forEach((key, value) -> {
             if (!before.containsKey(key)) {
-                out.add(new Change(Kind.SPN_ADDED, cluster, node.name(), spn, null, null, false,
-                        ctx.lastChange(node, SPN)));
+                out.add(new Change(added, cluster, node.name(), value, null, null, false, last));
             }
         });
     }
 
-    private static Map<String, String> keyed(List<String> values) {
+    /** The values {@code keep} accepts by {@code key}, the first spelling of each kept. */
+    private static Map<String, String> keyed(List<String> values, java.util.function.UnaryOperator<String> key,
+                                             java.util.function.Predicate<String> keep) {
         Map<String, String> out = new LinkedHashMap<>();
         for (String v : values) {
-            out.putIfAbsent(Spn.keyOf(v), v);
-        }
-        return out;
-    }
-
-    private static Map<String, String> registered(List<String> values, Nodes ctx) {
-        Map<String, String> out = new LinkedHashMap<>();
-        for (String v : values) {
-            if (v != null && ctx.migrationSpn(v)) {
-                out.putIfAbsent(Spn.wholeKeyOf(v), v);
+            if (v != null && keep.test(v)) {
+                out.putIfAbsent(key.apply(v), v);
             }
         }
         return out;
