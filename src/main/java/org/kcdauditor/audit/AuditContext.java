@@ -385,8 +385,7 @@ public final class AuditContext implements Drift.Nodes {
                 List<AdObject> owners = aliasHolders.getOrDefault(a.key(), spnOwners.getOrDefault(a.key(), List.of()));
                 // the owners match without the third part; the KDC compares the whole SPN, in the target's domain
                 String whole = Spn.wholeKeyOf(a.spn());
-                if (owners.stream().anyMatch(o -> o != target && sameDirectory(o, target)
-                        && o.spns().stream().anyMatch(x -> Spn.wholeKeyOf(x).equals(whole)))) {
+                if (owners.stream().anyMatch(o -> o != target && sameDirectory(o, target) && registersWhole(o, whole))) {
                     elsewhere.computeIfAbsent(target, t -> new ArrayList<>()).add(a.spn());
                 }
             }
@@ -440,8 +439,8 @@ public final class AuditContext implements Drift.Nodes {
                 // the owners match without the third part; the KDC and setspn -X compare the whole SPN, and each
                 // domain's KDC looks it up in its own domain: HOST/HV01 in two domains is no duplicate
                 String whole = Spn.wholeKeyOf(spn);
-                List<AdObject> others = owners.stream().filter(x -> x != o && sameDirectory(x, o) && x.spns().stream()
-                        .anyMatch(s -> Spn.wholeKeyOf(s).equals(whole))).toList();
+                List<AdObject> others = owners.stream().filter(x -> x != o && sameDirectory(x, o)
+                        && registersWhole(x, whole)).toList();
                 String dupKey = duplicateKey(o, whole);
                 if (!others.isEmpty() && !duplicates.containsKey(dupKey)) {
                     duplicates.put(dupKey, rightfulHolder(o, spn, others));
@@ -469,6 +468,21 @@ public final class AuditContext implements Drift.Nodes {
             }
         }
         return new Duplicate(first, stored, others);
+    }
+
+    /**
+     * Whether {@code o} registers the SPN whose whole normal form ({@link Spn#wholeKeyOf}) is {@code whole}; a node's or
+     * file server's SPNs are normalised once ({@link #indexHostSpns}).
+     */
+    private boolean registersWhole(AdObject o, String whole) {
+        String[] keys = hostSpnKeys.get(o);
+        for (int i = 0; i < o.spns().size(); i++) {
+            String raw = o.spns().get(i);
+            if ((keys == null ? Spn.wholeKeyOf(raw) : Spn.wholeKeyOf(raw, keys[i])).equals(whole)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether the SPN names this object itself (its NetBIOS or DNS name): the account that runs the service. */
@@ -844,7 +858,7 @@ public final class AuditContext implements Drift.Nodes {
         Duplicate d = duplicates.get(duplicateKey(target, key));
         String alias = Spn.hostAlias(key);
         // registered whole, as the KDC looks it up: a cifs/X/domain of its own does not answer cifs/X (target())
-        if (d != null || alias == null || target.spns().stream().anyMatch(s -> Spn.wholeKeyOf(s).equals(key))) {
+        if (d != null || alias == null || registersWhole(target, key)) {
             return d;
         }
         return duplicates.get(duplicateKey(target, alias));
@@ -969,8 +983,9 @@ public final class AuditContext implements Drift.Nodes {
         // the whole SPNs it registers: the KDC looks up the two-part SPN a source asks for, and a registration with a
         // third part (HOST/x/contoso.com) is another SPN that does not answer it, as for duplicates
         Set<String> own = new HashSet<>();
-        for (String registered : target.spns()) {
-            own.add(Spn.wholeKeyOf(registered));
+        String[] keys = hostSpnKeys.get(target); // every target is a node or a file server: normalised once
+        for (int i = 0; i < keys.length; i++) {
+            own.add(Spn.wholeKeyOf(target.spns().get(i), keys[i]));
         }
         List<String> required = requiredSpns(target, services);
         int[] ids = new int[required.size()];

@@ -98,9 +98,13 @@ public record Spn(String service, String host, String raw) {
      * Ignoring the third part is for matching delegation entries only.
      */
     public static String wholeKeyOf(String raw) {
+        return wholeKeyOf(raw, keyOf(raw));
+    }
+
+    /** {@link #wholeKeyOf} of {@code raw} whose {@link #keyOf} is {@code key}, already computed. */
+    public static String wholeKeyOf(String raw, String key) {
         int slash = raw.indexOf('/');
         int second = slash < 0 ? -1 : raw.indexOf('/', slash + 1);
-        String key = keyOf(raw);
         return second > slash + 1 ? key + fold(raw.substring(second)) : key;
     }
 
@@ -117,26 +121,42 @@ public record Spn(String service, String host, String raw) {
      * others take the exact path).
      */
     public static int keyHash(String raw) {
+        // one pass: the index of SPN owners asks this of every SPN in the directory
         int slash = raw.indexOf('/');
-        int second = slash < 0 ? -1 : raw.indexOf('/', slash + 1);
-        int end = second >= 0 ? second : raw.length();
-        if (slash <= 0 || end == slash + 1) {
-            return keyOf(raw).hashCode();
-        }
-        int colon = raw.indexOf(':', slash + 1);
-        int nameEnd = colon >= 0 && colon < end ? colon : end;
-        int trimmed = nameEnd;
-        while (trimmed > slash + 1 && raw.charAt(trimmed - 1) == '.') {
-            trimmed--;
+        int n = raw.length();
+        if (slash <= 0 || slash + 1 == n || raw.charAt(slash + 1) == '/') {
+            return keyOf(raw).hashCode(); // no service/host shape: its lower case
         }
         int h = 0;
-        for (int i = 0; i < end; i++) {
-            if (i == trimmed) {
-                i = nameEnd;
-                if (i >= end) {
-                    break;
-                }
+        for (int i = 0; i < slash; i++) {
+            char c = raw.charAt(i);
+            if (c >= 0x80) {
+                return keyOf(raw).hashCode();
             }
+            h = 31 * h + (c >= 'A' && c <= 'Z' ? c + 32 : c);
+        }
+        h = 31 * h + '/';
+        int i = slash + 1;
+        int dots = 0; // dots not hashed yet: dropped if they end the host name
+        for (; i < n; i++) {
+            char c = raw.charAt(i);
+            if (c == ':' || c == '/') {
+                break;
+            }
+            if (c >= 0x80) {
+                return keyOf(raw).hashCode();
+            }
+            if (c == '.') {
+                dots++;
+                continue;
+            }
+            for (; dots > 0; dots--) {
+                h = 31 * h + '.';
+            }
+            h = 31 * h + (c >= 'A' && c <= 'Z' ? c + 32 : c);
+        }
+        // the port, up to the third part (which the normal form leaves out)
+        for (; i < n && raw.charAt(i) != '/'; i++) {
             char c = raw.charAt(i);
             if (c >= 0x80) {
                 return keyOf(raw).hashCode();

@@ -1,19 +1,10 @@
 package org.kcdauditor.remedy;
 
-import java.util.regex.Pattern;
-
 /**
  * Which directory values may be typed into a command at all. A value that fails here is never put
  * into a copy-paste command: the finding says to fix it by hand (ADSI Edit) instead.
  */
 public final class Values {
-    /**
-     * Host names that may appear in a command: NetBIOS/DNS labels of letters, digits, hyphen and underscore
-     * (Windows has long allowed underscores in computer names), dot-separated.
-     */
-    private static final Pattern HOST_NAME = Pattern.compile(
-            "[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?(?:\\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*");
-
     /**
      * {@code SHOWN[c]}: {@link #visible} shows {@code c} as it is (not a control, line separator, bidi or
      * {@linkplain #invisible invisible} character).
@@ -38,9 +29,36 @@ public final class Values {
     private Values() {
     }
 
-    /** True when {@code name} is a NetBIOS/DNS host name (letters, digits, hyphen, underscore; dot-separated labels). */
+    /**
+     * True when {@code name} is a host name that may appear in a command: NetBIOS/DNS labels of 1 to 63 letters,
+     * digits, hyphens and underscores (Windows has long allowed underscores in computer names), neither starting nor
+     * ending with a hyphen, dot-separated, at most 253 characters.
+     */
     public static boolean validHostName(String name) {
-        return name != null && name.length() <= 253 && HOST_NAME.matcher(name).matches();
+        // one pass instead of a regular expression: the evaluation asks this of every node and file server
+        if (name == null || name.isEmpty() || name.length() > 253) {
+            return false;
+        }
+        int label = 0; // characters of the current label so far
+        char previous = '.';
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c == '.') {
+                if (label == 0 || previous == '-') {
+                    return false; // an empty label, or one ending in a hyphen
+                }
+                label = 0;
+            } else if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_'
+                    || c == '-' && label > 0) {
+                if (++label > 63) {
+                    return false;
+                }
+            } else {
+                return false; // another character, or a label starting with a hyphen
+            }
+            previous = c;
+        }
+        return previous != '.' && previous != '-';
     }
 
     /**

@@ -33,6 +33,24 @@ class SpnAndSidTest {
                 "Microsoft Virtual System Migration Service/HV02.", "cifs/..", "A/B:")) {
             assertEquals(Spn.keyOf(raw).hashCode(), Spn.keyHash(raw), raw);
         }
+        // every value of 1 to 6 characters over the characters the normal form treats apart
+        char[] alphabet = {'H', 'o', '/', '.', ':', '\u00e9', '\u212A'};
+        for (int length = 1; length <= 6; length++) {
+            int[] digits = new int[length];
+            char[] value = new char[length];
+            for (boolean more = true; more; ) {
+                for (int i = 0; i < length; i++) {
+                    value[i] = alphabet[digits[i]];
+                }
+                String raw = new String(value);
+                assertEquals(Spn.keyOf(raw).hashCode(), Spn.keyHash(raw), raw);
+                int i = 0;
+                while (i < length && ++digits[i] == alphabet.length) {
+                    digits[i++] = 0;
+                }
+                more = i < length;
+            }
+        }
     }
 
     @Test

@@ -8,6 +8,47 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ValuesTest {
+    /** The grammar {@link Values#validHostName} implements, as a regular expression (how it was written before). */
+    private static final java.util.regex.Pattern HOST_NAME = java.util.regex.Pattern.compile(
+            "[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?(?:\\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*");
+
+    @Test
+    void validHostNameAcceptsExactlyTheLabelGrammar() {
+        for (String name : new String[]{"HV01", "hv01.contoso.com", "hv_01", "a", "a-b", "x".repeat(63),
+                ("x".repeat(63) + ".").repeat(3) + "x".repeat(61)}) {
+            assertTrue(Values.validHostName(name), name);
+        }
+        for (String name : new String[]{"", "-a", "a-", "a.-b", "a-.b", ".a", "a.", "a..b", "x".repeat(64),
+                ("x".repeat(63) + ".").repeat(3) + "x".repeat(62), "hv01 ", "hv01$", "hv\u00e901", "hv01/x"}) {
+            assertFalse(Values.validHostName(name), name);
+        }
+        assertFalse(Values.validHostName(null));
+        // every string of 1 to 6 characters over the telling characters, and random longer ones: as the grammar says
+        char[] alphabet = {'a', 'Z', '0', '_', '-', '.', '!', '\u00e9'};
+        for (int length = 1; length <= 6; length++) {
+            for (int n = 0; n < 1 << 3 * length; n++) {
+                char[] name = new char[length];
+                for (int i = 0; i < length; i++) {
+                    name[i] = alphabet[n >> 3 * i & 7];
+                }
+                assertSameAsGrammar(new String(name));
+            }
+        }
+        java.util.Random random = new java.util.Random(15);
+        for (int n = 0; n < 2_000; n++) {
+            StringBuilder name = new StringBuilder();
+            int labels = 4 + random.nextInt(80); // long labels too: the 63-character limit
+            for (int i = 60 + random.nextInt(200); i > 0; i--) {
+                name.append(random.nextInt(labels) == 0 ? '.' : alphabet[random.nextInt(5)]);
+            }
+            assertSameAsGrammar(name.toString());
+        }
+    }
+
+    private static void assertSameAsGrammar(String name) {
+        assertEquals(name.length() <= 253 && HOST_NAME.matcher(name).matches(), Values.validHostName(name), name);
+    }
+
     @Test
     void visibleReturnsAValueWithNothingHiddenAsItIs() {
         String spn = "Microsoft Virtual System Migration Service/hv02.contoso.com; cifs/hv02 é ü 中";
