@@ -25,7 +25,8 @@ public final class DelegationToSensitiveTargetRule implements Rule {
                     + " (`kadmin/changepw`)",
             "Delegation to a domain controller's service lets whoever controls the host act as any user towards the"
                     + " DC (LDAP, CIFS, HOST): a path to domain admin. With 'Use any authentication protocol' it needs"
-                    + " no user's ticket at all. Live migration never needs it.",
+                    + " no user's ticket at all. Live migration never needs it, unless a domain controller is made a Hyper-V"
+                    + " host or its storage, which it should not be.",
             "PingCastle P-DelegationDCa2d2 and P-DelegationDCt2a4d; Microsoft Defender for Identity: unsecure Kerberos"
                     + " delegation; ADS_USER_FLAG_ENUM SERVER_TRUST_ACCOUNT, PARTIAL_SECRETS_ACCOUNT");
 
@@ -50,18 +51,28 @@ public final class DelegationToSensitiveTargetRule implements Rule {
                 // krbtgt/CONTOSO.COM names a realm, not a host: the peer is the KDC's account
                 String peer = target != null ? target.name() : isKrbtgt(entry) ? "krbtgt"
                         : StaleDelegationRule.netbiosName(Spn.parse(entry).hostName());
+                String risk = node.name() + " may delegate to " + entry + ", a service of " + what + ": whoever"
+                        + " controls " + node.name() + " can act as any user towards it" + (transition
+                        ? ", and with 'Use any authentication protocol' without any user's ticket at all"
+                        : " whose ticket it holds; with protocol transition ('Use any authentication protocol',"
+                        + " one checkbox away) it would need no user at all");
+                // a domain controller configured as the node's peer or file server: the pairs into it need the entry
+                boolean migrationTarget = target != null && target.isDomainController()
+                        && (ctx.peersOf(node).contains(target) || ctx.clusterOf(node).fileServers().contains(target));
                 out.add(INFO).cluster(ctx.clusterName(node)).host(node.name()).peer(peer).spn(entry)
                         .evidence(Evidence.builder().spn(entry).attribute("msDS-AllowedToDelegateTo")
                                 .actual(List.of(entry)).targetExists(target != null)
                                 .userAccountControl(target == null ? null : target.userAccountControl())
                                 .uacBits(target == null ? null : Uac.flagNames(target.userAccountControl())).build())
-                        .message(node.name() + " may delegate to " + entry + ", a service of " + what + ": whoever"
-                                + " controls " + node.name() + " can act as any user towards it" + (transition
-                                ? ", and with 'Use any authentication protocol' without any user's ticket at all"
-                                : " whose ticket it holds; with protocol transition ('Use any authentication protocol',"
-                                + " one checkbox away) it would need no user at all") + ". Live migration does not"
-                                + " need it.")
-                        .action(new Action.RemoveDelegation(node.name(), peer, List.of(entry)))
+                        .message(migrationTarget ? risk + ". " + peer + " is configured as a migration target of "
+                                + node.name() + " (a node or file server of " + ctx.clusterName(node) + "), so its pairs"
+                                + " need the entry: a domain controller should not be a Hyper-V host or its storage."
+                                : risk + ". Live migration does not need it.")
+                        .action(migrationTarget ? new Action.Manual("Move the Hyper-V role (or the VM storage) off the"
+                                + " domain controller " + peer + " and take it out of clusters[] before removing this"
+                                + " entry: while " + peer + " is a migration target, removing it blocks the migrations"
+                                + " into " + peer + ".")
+                                : new Action.RemoveDelegation(node.name(), peer, List.of(entry)))
                         .emit();
             }
         }

@@ -36,8 +36,14 @@ public final class UnconstrainedDelegationRule implements Rule {
                         .evidence(Evidence.builder().attribute("userAccountControl").userAccountControl(uac)
                                 .uacBits(Uac.flagNames(uac)).expected(List.of("TRUSTED_FOR_DELEGATION off"))
                                 .build())
-                        .message(node.name() + " is trusted for unconstrained delegation (userAccountControl 0x80000).")
-                        .action(new Action.ReplaceUnconstrained(node.name(), transition))
+                        .message(node.name() + " is trusted for unconstrained delegation (userAccountControl 0x80000)."
+                                + (node.isDomainController() ? " It is a domain controller, which carries this flag by"
+                                + " default and keeps it: a domain controller should not be a Hyper-V host." : ""))
+                        // a DC's delegation is not changed: the Hyper-V role leaves the DC instead
+                        .action(node.isDomainController() ? new Action.Manual("Move the virtual machines and the"
+                                + " Hyper-V role of " + node.name() + " to a member server (or demote " + node.name()
+                                + ") and take it out of clusters[]; leave a domain controller's delegation as it is.")
+                                : new Action.ReplaceUnconstrained(node.name(), transition))
                         .emit();
             }
         }

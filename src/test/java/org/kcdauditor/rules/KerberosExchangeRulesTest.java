@@ -362,6 +362,31 @@ class KerberosExchangeRulesTest {
     }
 
     /**
+     * A domain controller configured as a node: the peers' entries into it are what its pairs need, so the findings
+     * must not tell the admin to remove them (the pairs would fail) nor to clear the DC's own unconstrained
+     * delegation; they say to take the Hyper-V role off the DC. They stay HIGH: the cluster is NO-GO.
+     */
+    @Test
+    void aDomainControllerAsNodeIsNotToldToDropItsPeersEntries() {
+        AdObject[] hosts = healthy();
+        hosts[2] = host("HV03").uac(Uac.SERVER_TRUST_ACCOUNT | Uac.TRUSTED_FOR_DELEGATION).delegatesTo("HV01", "HV02")
+                .build();
+        AuditResult r = audit(hosts);
+        assertEquals(6, r.context().pairs().stream().filter(PairStatus::ok).count(), "the tickets are issued");
+        List<Finding> toDc = of(r, "DELEGATION_TO_SENSITIVE_TARGET");
+        assertEquals(8, toDc.size(), "HV01 and HV02, two services in two name forms: " + toDc);
+        for (Finding f : toDc) {
+            assertEquals(Severity.HIGH, f.severity());
+            assertTrue(f.message().contains("HV03 is configured as a migration target of " + f.host()), f.message());
+            assertFalse(f.message().contains("does not need it"), f.message());
+            assertTrue(f.actions().stream().allMatch(a -> a instanceof Action.Manual), f.actions().toString());
+        }
+        Finding unconstrained = of(r, "UNCONSTRAINED_DELEGATION").get(0);
+        assertTrue(unconstrained.message().contains("It is a domain controller"), unconstrained.message());
+        assertTrue(unconstrained.actions().stream().allMatch(a -> a instanceof Action.Manual));
+    }
+
+    /**
      * krbtgt/CONTOSO.COM is resolved by the KDC to the domain's krbtgt account, which registers no such SPN: the
      * finding's evidence says the target exists and carries krbtgt's userAccountControl (it said targetExists false);
      * another realm's krbtgt/ (a trust) is no object of this directory.
