@@ -6,6 +6,7 @@ import org.kcdauditor.baseline.Drift;
 import org.kcdauditor.config.ClusterConfig;
 import org.kcdauditor.config.ConfigException;
 import org.kcdauditor.config.PolicyConfig;
+import org.kcdauditor.config.ProtocolTransition;
 import org.kcdauditor.model.AdObject;
 import org.kcdauditor.model.DirectoryPart;
 import org.kcdauditor.model.EncryptionTypes;
@@ -796,15 +797,33 @@ public final class AuditContext implements Drift.Nodes {
         List<Blocker> source = accountBlockers(p.source());
         List<Blocker> target = accountBlockers(p.target());
         List<Blocker> lagging = divergencesByHost.isEmpty() ? List.of() : laggingDcBlockers(p);
-        if (dup.isEmpty() && source.isEmpty() && target.isEmpty() && lagging.isEmpty()) {
+        boolean transition = !p.rbcd() && withoutProtocolTransition(p.source());
+        if (dup.isEmpty() && source.isEmpty() && target.isEmpty() && lagging.isEmpty() && !transition) {
             return List.of(); // nearly every pair: nothing allocated
         }
-        List<Blocker> out = new ArrayList<>(dup.size() + source.size() + target.size() + lagging.size());
+        List<Blocker> out = new ArrayList<>(dup.size() + source.size() + target.size() + lagging.size() + 1);
+        if (transition) {
+            out.add(Blocker.of(Blocker.PROTOCOL_TRANSITION_MISMATCH, p.source().name(), null, null));
+        }
         out.addAll(dup);
         out.addAll(source);
         out.addAll(target);
         out.addAll(lagging);
         return out;
+    }
+
+    /**
+     * Whether {@code node} cannot act for the operator the way policy {@code any} says moves are started: the policy
+     * relies on protocol transition, and without TRUSTED_TO_AUTH_FOR_DELEGATION the KDC's S4U2self ticket is not
+     * forwardable, so S4U2proxy for classic constrained delegation is refused (MS-SFU 3.2.5.1.2, 3.2.5.2.2; a Samba
+     * KDC answers KDC_ERR_BADOPTION). A pair the target's RBCD covers is still served: the KDC accepts a
+     * non-forwardable evidence ticket there. PROTOCOL_TRANSITION_MISMATCH reports the same nodes; an unconstrained
+     * node is UNCONSTRAINED_DELEGATION's.
+     */
+    public boolean withoutProtocolTransition(AdObject node) {
+        int uac = node.userAccountControl();
+        return policy.protocolTransition() == ProtocolTransition.ANY && !peersOf(node).isEmpty()
+                && !Uac.has(uac, Uac.TRUSTED_FOR_DELEGATION) && !Uac.has(uac, Uac.TRUSTED_TO_AUTH_FOR_DELEGATION);
     }
 
     /**

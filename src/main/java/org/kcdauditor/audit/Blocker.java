@@ -21,6 +21,9 @@ public record Blocker(String rule, String findingId) {
     public static final String MIGRATION_DISABLED = "MIGRATION_DISABLED";
     /** The target has no name a delegation entry can be made of (its name and dNSHostName are not host names). */
     public static final String DNS_HOST_NAME_INVALID = "DNS_HOST_NAME_INVALID";
+    /** Policy {@code any} and the source has no protocol transition: the KDC refuses S4U2proxy on a non-forwardable
+     *  S4U2self ticket (pairs the target's RBCD covers excepted). */
+    public static final String PROTOCOL_TRANSITION_MISMATCH = "PROTOCOL_TRANSITION_MISMATCH";
 
     /** The blockers that leave a pair's delegation itself incomplete: an entry missing or unusable, a target SPN
      *  not registered or held twice, a target without a host name (HARDENING_PATCH_WITHOUT_DELEGATION reads these). */

@@ -1,6 +1,7 @@
 package org.kcdauditor.rules;
 
 import org.kcdauditor.audit.AuditContext;
+import org.kcdauditor.audit.Blocker;
 import org.kcdauditor.config.ProtocolTransition;
 import org.kcdauditor.model.AdObject;
 import org.kcdauditor.model.Evidence;
@@ -14,18 +15,25 @@ import java.util.regex.Pattern;
 
 /**
  * PROTOCOL_TRANSITION_MISMATCH: TRUSTED_TO_AUTH_FOR_DELEGATION differs from the policy; under
- * {@code either}, a Kerberos-only node on Windows Server 2016 or later gets an INFO advisory.
+ * {@code either}, a Kerberos-only node on Windows Server 2016 or later gets an INFO advisory. Under {@code any} a node
+ * without it blocks its pairs ({@link AuditContext#withoutProtocolTransition}).
  */
 public final class ProtocolTransitionMismatchRule implements Rule {
-    static final RuleInfo INFO = new RuleInfo("PROTOCOL_TRANSITION_MISMATCH", Severity.MEDIUM, Category.DELEGATION,
+    static final RuleInfo INFO = new RuleInfo(Blocker.PROTOCOL_TRANSITION_MISMATCH, Severity.MEDIUM, Category.DELEGATION,
             "Protocol transition differs from the policy",
-            "policy `any` and TRUSTED_TO_AUTH_FOR_DELEGATION (`0x1000000`) is off, or `kerberos-only` and it is on;"
-                    + " under `either`, a Kerberos-only node on Windows Server 2016+ gets an INFO advisory",
+            "policy `any` and TRUSTED_TO_AUTH_FOR_DELEGATION (`0x1000000`) is off (blocks the node's pairs but those"
+                    + " the target's RBCD covers: the KDC refuses S4U2proxy on its non-forwardable S4U2self ticket), or"
+                    + " `kerberos-only` and it is on; under `either`, a Kerberos-only node on Windows Server 2016+ gets"
+                    + " an INFO advisory",
             "From Windows Server 2016 Hyper-V remote management runs over WinRM as NETWORK SERVICE, so"
                     + " Microsoft's guidance is 'Use any authentication protocol' (protocol transition); older"
-                    + " guidance says 'Use Kerberos only'. Hosts of one cluster should follow one documented choice.",
-            "ADS_USER_FLAG_ENUM TRUSTED_TO_AUTH_FOR_DELEGATION 0x1000000; Microsoft Learn: Set up hosts for live"
-                    + " migration without Failover Clustering; Virtualization blog, Feb 2017");
+                    + " guidance says 'Use Kerberos only'. Hosts of one cluster should follow one documented choice."
+                    + " Without protocol transition the KDC's S4U2self ticket is not forwardable and S4U2proxy for"
+                    + " constrained delegation is refused: a move started over WinRM or Windows Admin Center, which"
+                    + " policy `any` stands for, fails.",
+            "ADS_USER_FLAG_ENUM TRUSTED_TO_AUTH_FOR_DELEGATION 0x1000000; MS-SFU 3.2.5.1.2, 3.2.5.2.2; Microsoft"
+                    + " Learn: Set up hosts for live migration without Failover Clustering; Virtualization blog, Feb"
+                    + " 2017");
 
     /** Windows Server 2016 is NT 10.0 build 14393. */
     static final int WS2016_BUILD = 14393;
@@ -52,8 +60,12 @@ public final class ProtocolTransitionMismatchRule implements Rule {
                     .uacBits(Uac.flagNames(uac)).actual(List.of(transition ? "any" : "kerberos-only"));
             FindingSink.Draft f = out.add(INFO).cluster(ctx.clusterOf(node).name()).host(name);
             if (policy == ProtocolTransition.ANY && !transition) {
-                f.evidence(evidence.expected(List.of("any")).build())
-                        .message(name + " uses " + KERBEROS + " but the policy demands " + ANY + ".")
+                List<Evidence.PairRef> pairs = blockedPairs(ctx, node);
+                f.evidence(evidence.expected(List.of("any")).pairs(pairs).build())
+                        .message(name + " uses " + KERBEROS + " but the policy demands " + ANY + ": for a move"
+                                + " started the way the policy assumes (WinRM, Windows Admin Center) the KDC's S4U2self"
+                                + " ticket is not forwardable and S4U2proxy is refused" + EncryptionRules.breaks(pairs)
+                                + ".")
                         .action(new Action.SetProtocolTransition(name, true)).emit();
             } else if (policy == ProtocolTransition.KERBEROS_ONLY && transition) {
                 f.evidence(evidence.expected(List.of("kerberos-only")).build())
@@ -71,6 +83,17 @@ public final class ProtocolTransitionMismatchRule implements Rule {
                         .emit();
             }
         }
+    }
+
+    /** The pairs from {@code node} its missing protocol transition blocks (those RBCD covers are served). */
+    private static List<Evidence.PairRef> blockedPairs(AuditContext ctx, AdObject node) {
+        List<Evidence.PairRef> out = new java.util.ArrayList<>();
+        for (var p : ctx.pairsFrom(node)) {
+            if (p.blockers().stream().anyMatch(b -> b.rule().equals(Blocker.PROTOCOL_TRANSITION_MISMATCH))) {
+                out.add(new Evidence.PairRef(p.source().name(), p.target().name()));
+            }
+        }
+        return out;
     }
 
     static boolean isServer2016OrLater(AdObject node) {

@@ -182,6 +182,7 @@ class SambaReachIntegrationTest {
         String ou = scenarioOu("conv");
         dc.host(new SambaDc.Host("RC01"), ou);
         dc.host(new SambaDc.Host("RC02"), ou);
+        correctProtocol("RC01", "RC02");
         assertEquals(0, dc.script("replicate").exit(), "DC2 holds both computer objects");
         // the change, made on DC1
         dc.delegate("RC01", "RC02");
@@ -211,6 +212,7 @@ class SambaReachIntegrationTest {
         String ou = scenarioOu("grp");
         dc.host(new SambaDc.Host("RG01"), ou);
         dc.host(new SambaDc.Host("RG02"), ou);
+        correctProtocol("RG01", "RG02");
         dc.delegate("RG02", "RG01");                 // RG02 -> RG01 by KCD; RG01 -> RG02 only through RBCD on RG02
         dc.tool("group", "add", "RG Hosts", "--groupou=" + ou);
         dc.toolLocal("delegation", "add-principal", "RG02$", "RG Hosts");
@@ -238,6 +240,7 @@ class SambaReachIntegrationTest {
         String ou = scenarioOu("dupdc2");
         dc.host(new SambaDc.Host("RX01"), ou);
         dc.host(new SambaDc.Host("RX02"), ou);
+        correctProtocol("RX01", "RX02");
         dc.delegate("RX01", "RX02");
         dc.delegate("RX02", "RX01");
         assertEquals(0, dc.script("replicate").exit(), "DC2 holds both computer objects and their delegation");
@@ -255,6 +258,13 @@ class SambaReachIntegrationTest {
             duplicateOnDc2IsNoGo(ou, svc);
         } finally {
             onDc2("user", "delete", svc);
+        }
+    }
+
+    /** Protocol transition on, as policy {@code any} (the config's) wants it: else every pair would be blocked. */
+    private static void correctProtocol(String... hosts) {
+        for (String h : hosts) {
+            dc.forAnyProtocol(h, true);
         }
     }
 

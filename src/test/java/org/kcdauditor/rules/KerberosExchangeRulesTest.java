@@ -8,6 +8,7 @@ import org.kcdauditor.audit.Blocker;
 import org.kcdauditor.audit.PairStatus;
 import org.kcdauditor.config.ClusterConfig;
 import org.kcdauditor.config.PolicyConfig;
+import org.kcdauditor.config.ProtocolTransition;
 import org.kcdauditor.model.AdObject;
 import org.kcdauditor.model.EventClassification;
 import org.kcdauditor.model.EventRecord;
@@ -613,6 +614,53 @@ class KerberosExchangeRulesTest {
         assertEquals(List.of("HV01->HV03", "HV02->HV03", "HV03->HV01", "HV03->HV02"),
                 testMoves(off).stream().sorted().toList(), "Enable-VMMigration settles them: each is tested");
         assertTrue(goAfterTheChange(off), "and the cluster is GO once it is done");
+    }
+
+    private static AuditResult audit(ProtocolTransition policy, AdObject... objects) {
+        Snapshot s = new Snapshot(NOW, "ldap://test", "DC=contoso,DC=com", Arrays.asList(objects), "dc1.contoso.com",
+                null, AES_SINCE, List.of());
+        return new Auditor(RuleCatalogue.standard()).evaluate(s, List.of(HVC1),
+                new PolicyConfig(null, null, policy, null), AuditInputs.none(NOW));
+    }
+
+    /**
+     * Policy {@code any}: moves rely on protocol transition, and without TRUSTED_TO_AUTH_FOR_DELEGATION the KDC's
+     * S4U2self ticket is not forwardable, so S4U2proxy for classic constrained delegation is refused (MS-SFU
+     * 3.2.5.1.2, 3.2.5.2.2; Samba's KDC answers KDC_ERR_BADOPTION, SambaKdcGroundTruthIntegrationTest). The
+     * mismatch blocks the pairs from that node, unless the target's RBCD covers them (the KDC accepts a
+     * non-forwardable evidence ticket there); under {@code either} and {@code kerberos-only} the Kerberos path is
+     * what counts, and it is served.
+     */
+    @Test
+    void withPolicyAnyAKerberosOnlyNodeCannotDelegateOnTheProtocolTransitionPath() throws Exception {
+        AdObject kerberosOnly = host("HV01").delegatesTo("HV02", "HV03").uac(Uac.WORKSTATION_TRUST_ACCOUNT).build();
+        AuditResult r = audit(ProtocolTransition.ANY, replace(healthy(), kerberosOnly));
+        Finding f = of(r, "PROTOCOL_TRANSITION_MISMATCH").get(0);
+        assertEquals("HV01", f.host());
+        for (String to : List.of("HV02", "HV03")) {
+            assertEquals(List.of(new Blocker("PROTOCOL_TRANSITION_MISMATCH", f.id())), pair(r, "HV01", to).blockers(),
+                    "HV01 -> " + to + ": S4U2self gives HV01 no forwardable ticket");
+            assertTrue(pair(r, to, "HV01").ok(), "into HV01 is fine: the sources have protocol transition");
+        }
+        assertEquals(4, r.clusters().get(0).pairsOk());
+        assertEquals(2, f.evidence().pairs().size());
+        assertTrue(f.message().contains("2 directed pairs cannot migrate"), f.message());
+        assertFalse(verdict(r).go(), "a blocked pair is a NO-GO");
+        assertEquals(List.of(new Action.SetProtocolTransition("HV01", true)), f.actions());
+        assertTrue(testMoves(r).containsAll(List.of("HV01->HV02", "HV01->HV03")), testMoves(r).toString());
+        assertTrue(goAfterTheChange(r), "setting protocol transition settles it");
+
+        for (ProtocolTransition policy : List.of(ProtocolTransition.EITHER, ProtocolTransition.KERBEROS_ONLY)) {
+            assertTrue(audit(policy, replace(healthy(), kerberosOnly)).context().pairs().stream()
+                    .allMatch(PairStatus::ok), policy + ": the Kerberos path is served");
+        }
+
+        // RBCD on HV02 allowing HV01: the KDC takes the non-forwardable ticket there
+        AdObject hv01 = host("HV01").delegatesTo("HV03").uac(Uac.WORKSTATION_TRUST_ACCOUNT).build();
+        AdObject hv02 = host("HV02").delegatesTo("HV01", "HV03").rbcdFrom(hv01.objectSid()).build();
+        AuditResult rbcd = audit(ProtocolTransition.ANY, replace(replace(healthy(), hv01), hv02));
+        assertTrue(pair(rbcd, "HV01", "HV02").ok(), pair(rbcd, "HV01", "HV02").blockers().toString());
+        assertFalse(pair(rbcd, "HV01", "HV03").ok());
     }
 
     @Test
