@@ -738,7 +738,8 @@ public final class ReportView {
     /**
      * present/required, then a mark per kind of blocker besides missing entries: {@code !} a target SPN not
      * registered or held twice, {@code E} no AES on an account, {@code C} a host on CredSSP, {@code D} a node's
-     * account or live migration disabled, {@code L} a DC that has not replicated what the pair needs; {@code R} RBCD
+     * account or live migration disabled, {@code L} a DC that has not replicated what the pair needs, {@code P} a source
+     * without the protocol transition policy {@code any} needs; {@code R} RBCD
      * covers the pair; {@code W} a waived finding blocks it (it fails all the same).
      */
     static String cellText(FindingsDocument.PairDoc p, List<BlockerView> blockers) {
@@ -767,6 +768,9 @@ public final class ReportView {
         if (rules.contains(DcDivergence.RULE)) {
             t.append(" L");
         }
+        if (rules.contains(Blocker.PROTOCOL_TRANSITION_MISMATCH)) {
+            t.append(" P");
+        }
         if (p.rbcd()) {
             t.append(" R");
         }
@@ -783,6 +787,7 @@ public final class ReportView {
             new Mark("C", "a host authenticates migrations with CredSSP"),
             new Mark("D", "a node's or file server's account, or a node's live migration, is disabled"),
             new Mark("L", "a domain controller has not replicated what the pair needs (preflight --all-dcs)"),
+            new Mark("P", "the source lacks the protocol transition policy `any` needs (the KDC refuses S4U2proxy)"),
             new Mark("R", "resource-based delegation covers the pair"),
             new Mark("W", "a waived finding blocks the pair, which still fails (a waiver accepts the failure, it does"
                     + " not fix it)"));

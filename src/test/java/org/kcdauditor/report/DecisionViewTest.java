@@ -33,6 +33,15 @@ class DecisionViewTest {
     }
 
     @Test
+    void aMatrixCellMarksASourceWithoutTheProtocolTransitionThePolicyNeeds() {
+        FindingsDocument.PairDoc p = new FindingsDocument.PairDoc("HV01", "HV02", 4, 4, false,
+                List.of(new FindingsDocument.BlockerDoc("PROTOCOL_TRANSITION_MISMATCH", "a")), List.of(), List.of(),
+                false, false);
+        assertEquals("4/4 P", ReportView.cellText(p, List.of()), "all entries there, yet blocked: the mark says why");
+        assertTrue(ReportView.CELL_MARKS.contains("\"P\": the source lacks the protocol transition policy `any` needs"));
+    }
+
+    @Test
     void aPairThatFailsOnlyThroughWaiversIsNeverStatusOk() {
         FindingsDocument d = Fixtures.demo();
         Finding.Waiver w = new Finding.Waiver("accepted for the test", java.time.LocalDate.of(2035, 12, 31));

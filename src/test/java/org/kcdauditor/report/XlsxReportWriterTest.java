@@ -109,7 +109,7 @@ class XlsxReportWriterTest {
                 letters.add(m.getRow(r).getCell(1).getStringCellValue());
                 assertTrue(m.getRow(r).getCell(2).getStringCellValue().length() < 140, "one meaning a row");
             }
-            assertEquals(List.of("!", "E", "C", "D", "L", "R", "W"), letters);
+            assertEquals(List.of("!", "E", "C", "D", "L", "P", "R", "W"), letters);
         }
     }
 
