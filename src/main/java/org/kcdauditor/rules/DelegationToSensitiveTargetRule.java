@@ -22,7 +22,8 @@ public final class DelegationToSensitiveTargetRule implements Rule {
             "a node's `msDS-AllowedToDelegateTo` names a service on a domain controller (target UAC"
                     + " SERVER_TRUST_ACCOUNT `0x2000` or PARTIAL_SECRETS_ACCOUNT `0x4000000`) or `krbtgt`, by the"
                     + " entry's owner: the DC's name, an alias it registers as `HOST/X`, or an SPN registered on krbtgt"
-                    + " (`kadmin/changepw`)",
+                    + " (`kadmin/changepw`); when that DC is itself configured as the node's peer or file server, its pairs"
+                    + " need the entry, so the remedy is to take the DC out of the cluster, not to remove the entry",
             "Delegation to a domain controller's service lets whoever controls the host act as any user towards the"
                     + " DC (LDAP, CIFS, HOST): a path to domain admin. With 'Use any authentication protocol' it needs"
                     + " no user's ticket at all. Live migration never needs it, unless a domain controller is made a Hyper-V"

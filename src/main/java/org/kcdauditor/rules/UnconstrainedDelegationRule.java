@@ -14,7 +14,8 @@ import java.util.List;
 public final class UnconstrainedDelegationRule implements Rule {
     static final RuleInfo INFO = new RuleInfo("UNCONSTRAINED_DELEGATION", Severity.HIGH, Category.DELEGATION,
             "A host is trusted for unconstrained delegation",
-            "a node has TRUSTED_FOR_DELEGATION (`0x80000`)",
+            "a node has TRUSTED_FOR_DELEGATION (`0x80000`); on a node that is a domain controller (which carries it by"
+                    + " default) the remedy is to move the Hyper-V role off the DC, not to change its delegation",
             "Unconstrained delegation lets the host impersonate any user to any service and exposes every"
                     + " forwarded TGT on it; Credential Guard (default on Windows Server 2025) blocks it, so it"
                     + " does not even make migration work. Constrained delegation to the peers is the fix.",
