@@ -233,6 +233,26 @@ class HostileValuesTest {
     }
 
     /**
+     * A node's cn in a script the embedded font cannot draw (CJK here; DejaVu Sans has Latin, Greek and Cyrillic):
+     * the PDF dropped those characters without a trace, so "HV04 日本" read as "HV04 " and two nodes named apart only
+     * by them read alike. Each such character is shown as its code, as a control character is; one the font has
+     * (Ü) stays as it is.
+     */
+    @Test
+    void aCharacterThePdfFontCannotDrawIsShownAsItsCode(@TempDir Path own) throws Exception {
+        String cn = "HV04 \u00DC\u65E5\u672C\uD840\uDC00";
+        List<AdObject> objects = List.of(host("HV04").cn(cn).uac(0x1000 | 0x80000).delegatesTo("HV05").build(),
+                host("HV05").delegatesTo("HV04").without("cifs/hv04.contoso.com").build());
+        AuditConfig cfg = config(own, List.of(cluster("HVC1", "HV04", "HV05")), null, null);
+        String pdf = pdfText(audit(own, cfg, objects, EnumSet.of(Format.JSON, Format.PDF)));
+        String shown = "HV04 \u00DC\\u65E5\\u672C\\uD840\\uDC00";
+        assertTrue(pdf.contains("On " + shown + "'s"), "the characters the font lacks are shown as their codes: " + pdf);
+        assertTrue(pdf.contains("\u2022 " + shown + ": not a valid NetBIOS/DNS host name"), pdf);
+        assertFalse(pdf.contains("HV04 \u00DC's") || pdf.contains("HV04 \u00DC:"), "no name loses its characters: "
+                + pdf);
+    }
+
+    /**
      * The other holder of a duplicate SPN is a service account whose CN a script made with a U+202E in it (Samba and
      * AD store it as given). remediation.ps1 takes the SPN off that object by its DN: shown as {@code \\u202E} inside
      * the quotes, the DN names no object and the step stops the script, so the script decodes the DN's exact bytes.

@@ -10,7 +10,6 @@ import com.lowagie.text.pdf.ColumnText;
 import com.lowagie.text.pdf.PdfPCell;
 import com.lowagie.text.pdf.PdfPTable;
 import com.lowagie.text.pdf.PdfWriter;
-import org.kcdauditor.remedy.Values;
 import org.kcdauditor.model.Counts;
 import org.kcdauditor.model.Severity;
 import org.kcdauditor.report.FindingsDocument;
@@ -242,7 +241,7 @@ final class DecisionPage {
         }
         List<String> names = new ArrayList<>();
         for (Cell c : failing.subList(0, Math.min(DIRECTIONS, failing.size()))) {
-            names.add(Values.visible(c.from()) + "→" + Values.visible(c.to()) + (c.waived() ? " (W)" : ""));
+            names.add(PdfReportWriter.visible(c.from()) + "→" + PdfReportWriter.visible(c.to()) + (c.waived() ? " (W)" : ""));
         }
         return String.join(", ", names) + (failing.size() > DIRECTIONS ? ", … and " + (failing.size() - DIRECTIONS)
                 + " more" : "");
@@ -286,7 +285,7 @@ final class DecisionPage {
         Map<String, List<String>> byExpiry = new LinkedHashMap<>();
         for (Cell c : waived) {
             byExpiry.computeIfAbsent(c.waiverExpiry(), k -> new ArrayList<>())
-                    .add(Values.visible(c.from()) + "→" + Values.visible(c.to()));
+                    .add(PdfReportWriter.visible(c.from()) + "→" + PdfReportWriter.visible(c.to()));
         }
         List<String> lines = new ArrayList<>();
         int named = 0;
@@ -310,7 +309,7 @@ final class DecisionPage {
 
     /** One line per item, each shown as stored ({@code \\uXXXX} for a line feed in a value): no item adds lines. */
     static String lines(List<String> items) {
-        return String.join("\n", items.stream().map(Values::visible).toList());
+        return String.join("\n", items.stream().map(PdfReportWriter::visible).toList());
     }
 
     // ---------------------------------------------------------------- waivers
@@ -328,7 +327,7 @@ final class DecisionPage {
         label.setRowspan(Math.min(flags.size(), rows) + (flags.size() > rows ? 1 : 0));
         t.addCell(label);
         for (FindingView v : flags.subList(0, Math.min(rows, flags.size()))) {
-            t.addCell(ruleCell(Values.visible(v.finding().message()), f.tiny, null));
+            t.addCell(ruleCell(PdfReportWriter.visible(v.finding().message()), f.tiny, null));
         }
         if (flags.size() > rows) {
             t.addCell(cell("… and " + (flags.size() - rows) + " more (WAIVER_TOO_LONG under Findings)",
@@ -366,7 +365,7 @@ final class DecisionPage {
             t.addCell(header(c, f));
         }
         for (ObjectChange o : objects.subList(0, Math.min(rows, objects.size()))) {
-            Phrase name = new Phrase(Values.visible(o.name()), f.smallBold);
+            Phrase name = new Phrase(PdfReportWriter.visible(o.name()), f.smallBold);
             if (!o.directory()) {
                 name.add(new Chunk("\nhost setting only", f.tiny));
             }
@@ -394,7 +393,7 @@ final class DecisionPage {
         // moves do not fall one short of the directions the change fixes without a word
         List<String> toFileServers = view.clusters().stream().flatMap(c -> c.failing().stream())
                 .filter(c -> c.fixedByChange() && c.pair().fileServer())
-                .map(c -> Values.visible(c.from()) + "→" + Values.visible(c.to())).toList();
+                .map(c -> PdfReportWriter.visible(c.from()) + "→" + PdfReportWriter.visible(c.to())).toList();
         String fileServers = toFileServers.isEmpty() ? "" : " (the fixed " + (toFileServers.size() == 1
                 ? "direction " + toFileServers.get(0) + " goes" : "directions " + String.join(", ",
                 toFileServers.subList(0, Math.min(3, toFileServers.size()))) + (toFileServers.size() > 3 ? " and "

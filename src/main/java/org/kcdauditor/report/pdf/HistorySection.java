@@ -5,7 +5,6 @@ import com.lowagie.text.Paragraph;
 import com.lowagie.text.pdf.PdfPTable;
 import com.lowagie.text.pdf.PdfWriter;
 import org.kcdauditor.inventory.ImportResult;
-import org.kcdauditor.remedy.Values;
 import org.kcdauditor.report.ReportView;
 import org.kcdauditor.report.Words;
 import org.kcdauditor.rules.Category;
@@ -68,21 +67,21 @@ final class HistorySection {
         if (!drift.isEmpty()) {
             headed(d, writer, "Drift", table(new float[]{1.2f, 3f, 1.3f, 7f}, List.of("Severity", "Rule", "Host",
                     "What changed"), drift.stream().map(x -> new String[]{x.finding().severity().name(),
-                    x.finding().rule(), Values.visible(x.finding().host()), Values.visible(x.finding().message())
-                    + (x.waived() ? "\n" + Values.visible(x.waiverNote()) : "")}).toList(), 1,
+                    x.finding().rule(), PdfReportWriter.visible(x.finding().host()), PdfReportWriter.visible(x.finding().message())
+                    + (x.waived() ? "\n" + PdfReportWriter.visible(x.waiverNote()) : "")}).toList(), 1,
                     i -> drift.get(i).waived(), f), f);
         }
         if (timeline) {
             headed(d, writer, "Timeline of changes", table(new float[]{2.5f, 1.3f, 8f}, List.of("Seen by run (UTC)", "Host",
                     "Change"), doc.history().timeline().stream().limit(40).map(c -> new String[]{Words.time(c.at()),
-                    Values.visible(c.host()), Values.visible(c.change())}).toList(), f), f);
+                    PdfReportWriter.visible(c.host()), PdfReportWriter.visible(c.change())}).toList(), f), f);
         }
         if (b != null && !nn(b.waivers()).isEmpty()) {
             List<String[]> rows = new ArrayList<>();
             for (HistorySections.WaiverDoc w : b.waivers()) {
-                rows.add(new String[]{Values.visible(w.rule()) + "\n" + Values.visible(w.host()) + (w.peer() == null
-                        ? "" : " -> " + Values.visible(w.peer())) + (w.warning() == null ? "" : "\n" + w.warning()),
-                        Values.visible(w.justification()), w.expires() + (w.active() ? "" : " (EXPIRED)"),
+                rows.add(new String[]{PdfReportWriter.visible(w.rule()) + "\n" + PdfReportWriter.visible(w.host()) + (w.peer() == null
+                        ? "" : " -> " + PdfReportWriter.visible(w.peer())) + (w.warning() == null ? "" : "\n" + w.warning()),
+                        PdfReportWriter.visible(w.justification()), w.expires() + (w.active() ? "" : " (EXPIRED)"),
                         String.valueOf(w.findings())});
             }
             headed(d, writer, "Waivers", table(new float[]{3f, 6f, 2f, 1.2f}, List.of("Rule / host", "Justification",
@@ -94,7 +93,7 @@ final class HistorySection {
                 List<String> hard = new ArrayList<>();
                 nn(h.hardening()).forEach(i -> hard.add(i.kb() + (i.kb().equals(i.via()) ? "" : " via " + i.via())
                         + (i.installedOn() == null ? "" : " " + i.installedOn())));
-                rows.add(new String[]{Values.visible(h.host()), Values.visible(h.cluster()), h.records() == 0
+                rows.add(new String[]{PdfReportWriter.visible(h.host()), PdfReportWriter.visible(h.cluster()), h.records() == 0
                         ? "no patch data" : String.valueOf(h.lastInstalled() == null ? "-" : h.lastInstalled()),
                         hard.isEmpty() ? "-" : String.join(", ", hard)});
             }
@@ -121,7 +120,7 @@ final class HistorySection {
         lines.add("The run went on without " + (unused.size() == 1 ? "this file" : "these " + unused.size() + " files")
                 + " (the Imports sheet of audit.xlsx and findings.json's imports list every file read):");
         for (ImportResult i : unused.subList(0, Math.min(ReportView.INPUTS_NOT_USED_NAMED, unused.size()))) {
-            lines.add(Values.visible(i.file()) + " (" + Values.visible(i.kind()) + "): " + Values.visible(i.error()));
+            lines.add(PdfReportWriter.visible(i.file()) + " (" + PdfReportWriter.visible(i.kind()) + "): " + PdfReportWriter.visible(i.error()));
         }
         if (unused.size() > ReportView.INPUTS_NOT_USED_NAMED) {
             lines.add("… and " + (unused.size() - ReportView.INPUTS_NOT_USED_NAMED) + " more");
@@ -150,14 +149,14 @@ final class HistorySection {
      */
     static String pair(HistorySections.EventDoc e) {
         if (e.source() != null) {
-            return Values.visible(e.source()) + " -> " + (e.destination() == null ? "?"
-                    : Values.visible(e.destination()));
+            return PdfReportWriter.visible(e.source()) + " -> " + (e.destination() == null ? "?"
+                    : PdfReportWriter.visible(e.destination()));
         }
         if (e.account() == null && e.service() == null) {
             return "–";
         }
-        return (e.account() == null ? "?" : Values.visible(e.account())) + " -> " + (e.service() == null ? "?"
-                : Values.visible(e.service())) + (e.host() == null ? "" : "\n(KDC " + Values.visible(e.host()) + ")");
+        return (e.account() == null ? "?" : PdfReportWriter.visible(e.account())) + " -> " + (e.service() == null ? "?"
+                : PdfReportWriter.visible(e.service())) + (e.host() == null ? "" : "\n(KDC " + PdfReportWriter.visible(e.host()) + ")");
     }
 
     /**

@@ -495,7 +495,7 @@ public final class PdfReportWriter implements ReportWriter {
                 corner.setVerticalAlignment(Element.ALIGN_BOTTOM);
                 t.addCell(corner);
                 for (String to : part) {
-                    PdfPCell h = new PdfPCell(new Phrase(Values.visible(to), f.tinyBold));
+                    PdfPCell h = new PdfPCell(new Phrase(visible(to), f.tinyBold));
                     h.setRotation(90);
                     h.setBackgroundColor(LIGHT);
                     h.setBorderColor(LINE);
@@ -505,7 +505,7 @@ public final class PdfReportWriter implements ReportWriter {
                 }
                 int n = 0;
                 for (String from : rows) {
-                    t.addCell(cell(Values.visible(from), f.tinyBold, LIGHT));
+                    t.addCell(cell(visible(from), f.tinyBold, LIGHT));
                     Map<String, Cell> fromHere = pairs.getOrDefault(from.toLowerCase(Locale.ROOT), Map.of());
                     for (String to : part) {
                         if (to.equalsIgnoreCase(from)) {
@@ -613,16 +613,16 @@ public final class PdfReportWriter implements ReportWriter {
         Font font = x.waived() ? f.waived : f.tiny;
         Color bg = x.waived() ? LIGHT : null;
         t.addCell(ruleCell(rule, font, bg));
-        t.addCell(cell(x.finding().host() == null ? "" : Values.visible(x.finding().host())
+        t.addCell(cell(x.finding().host() == null ? "" : visible(x.finding().host())
                 + (x.finding().cluster() == null ? "" : "\n" + x.finding().cluster()), font, bg));
-        Phrase message = new Phrase(Values.visible(x.finding().message()), font);
+        Phrase message = new Phrase(visible(x.finding().message()), font);
         if (x.waived()) {
-            message.add(new Chunk("\n" + Values.visible(x.waiverNote()), f.waivedNote));
+            message.add(new Chunk("\n" + visible(x.waiverNote()), f.waivedNote));
         } else if (x.consequence() != null) {
-            message.add(new Chunk("\n" + Values.visible(x.consequence().text()), f.tinyBold));
+            message.add(new Chunk("\n" + visible(x.consequence().text()), f.tinyBold));
         }
         t.addCell(cell(message, bg, Element.ALIGN_LEFT));
-        t.addCell(cell(Values.visible(x.remediation()), font, bg)); // one line, as a value in it is stored
+        t.addCell(cell(visible(x.remediation()), font, bg)); // one line, as a value in it is stored
     }
 
     private static String sevMeaning(Severity sev) {
@@ -702,9 +702,9 @@ public final class PdfReportWriter implements ReportWriter {
                 }
                 if (!h.rbcdAdded().isEmpty()) {
                     line(sb, "Allow resource-based delegation from " + String.join(", ", h.rbcdAdded().stream()
-                            .map(p -> Values.visible(p.name() != null ? p.name() : p.sid())).toList()));
+                            .map(p -> visible(p.name() != null ? p.name() : p.sid())).toList()));
                 }
-                t.addCell(cell(Values.visible(h.name()), f.smallBold, null));
+                t.addCell(cell(visible(h.name()), f.smallBold, null));
                 t.addCell(cell(h.cluster(), f.small, null));
                 t.addCell(cell(sb.toString(), f.small, null));
                 if (++n % FLUSH_ROWS == 0) {
@@ -712,9 +712,9 @@ public final class PdfReportWriter implements ReportWriter {
                 }
             }
             for (Action.UnregisterSpn u : plan.unregister()) {
-                t.addCell(cell(Values.visible(u.holder()), f.smallBold, null));
+                t.addCell(cell(visible(u.holder()), f.smallBold, null));
                 t.addCell(cell("", f.small, null));
-                t.addCell(cell("Remove duplicate SPN: " + Values.visible(u.spn()), f.small, null));
+                t.addCell(cell("Remove duplicate SPN: " + visible(u.spn()), f.small, null));
             }
             // the steps on the hosts too, as page 1 counts them (remediation.ps1 does not run them)
             // one row per host, its steps one per line
@@ -724,7 +724,7 @@ public final class PdfReportWriter implements ReportWriter {
                         .map(ObjectChange::cluster).findFirst().orElse("");
                 StringBuilder sb = new StringBuilder();
                 steps.forEach(a -> line(sb, "On the host: " + Procedure.onHost(a)));
-                t.addCell(cell(Values.visible(host), f.smallBold, null));
+                t.addCell(cell(visible(host), f.smallBold, null));
                 t.addCell(cell(cluster, f.small, null));
                 t.addCell(cell(sb.toString(), f.small, null));
             }
@@ -733,7 +733,7 @@ public final class PdfReportWriter implements ReportWriter {
             if (!plan.refused().isEmpty()) {
                 d.add(heading("Not scripted (names that are not valid host names)", f.h3, 8));
                 for (RemediationPlan.Refused r : plan.refused()) {
-                    d.add(new Paragraph("• " + Values.visible(r.name()) + ": " + shown(r.reason()), f.small));
+                    d.add(new Paragraph("• " + visible(r.name()) + ": " + shown(r.reason()), f.small));
                 }
             }
         }
@@ -751,8 +751,8 @@ public final class PdfReportWriter implements ReportWriter {
             for (int i = 0; i < view.decisions().size(); i++) {
                 RemediationPlan.Decision dec = view.decisions().get(i);
                 t.addCell(ruleCell(dec.finding().rule(), f.tiny, null));
-                t.addCell(cell(Values.visible(dec.finding().host()), f.tiny, null));
-                Phrase text = new Phrase(Values.visible(dec.finding().message()) + "\n" + Values.visible(dec.what()
+                t.addCell(cell(visible(dec.finding().host()), f.tiny, null));
+                Phrase text = new Phrase(visible(dec.finding().message()) + "\n" + visible(dec.what()
                         + (dec.coveredBy() == null ? "" : " (check after the change of " + dec.coveredBy() + ")")),
                         f.tiny);
                 for (String command : i < decide.size() ? decide.get(i).commands() : List.<String>of()) {
@@ -829,7 +829,7 @@ public final class PdfReportWriter implements ReportWriter {
         if (sb.length() > 0) {
             sb.append('\n');
         }
-        sb.append(Values.visible(s));
+        sb.append(visible(s));
     }
 
     /** A new page first when less than {@code points} remain, so that a heading stays with what follows. */
@@ -929,10 +929,73 @@ public final class PdfReportWriter implements ReportWriter {
 
     /**
      * Text as the PDF shows it: control and bidirectional characters as {@code \\uXXXX} (the embedded font has
-     * no glyph for them, so a U+202E would silently vanish from a value the directory stores), line breaks kept.
+     * no glyph for them, so a U+202E would silently vanish from a value the directory stores), line breaks kept;
+     * and so is every character the embedded fonts cannot draw ({@link #drawable}).
      */
     static String shown(String s) {
-        return Values.visibleLines(s);
+        return drawable(Values.visibleLines(s));
+    }
+
+    /** A value as the PDF shows it on one line: {@link Values#visible}, and {@link #drawable}. */
+    static String visible(String s) {
+        return drawable(Values.visible(s));
+    }
+
+    /**
+     * {@code s} with each character that DejaVu Sans (regular or bold) has no glyph for shown as {@code \\uXXXX} (a
+     * character beyond U+FFFF as its two halves), line feeds kept. OpenPDF leaves such a character out of the page
+     * without a trace: a node named "HV04 日本" read as "HV04 ", and two names that differ only in Chinese, Japanese or
+     * Korean characters read alike.
+     */
+    static String drawable(String s) {
+        boolean[] drawn = Glyphs.DRAWN;
+        char[] cs = s.toCharArray();
+        int first = Values.firstNotIn(drawn, cs, 0, cs.length);
+        if (first == cs.length) {
+            return s;
+        }
+        StringBuilder sb = new StringBuilder(cs.length + 16).append(cs, 0, first);
+        for (int i = first; i < cs.length; i++) {
+            char c = cs[i];
+            if (drawn[c]) {
+                sb.append(c);
+            } else if (Character.isHighSurrogate(c) && i + 1 < cs.length && Character.isLowSurrogate(cs[i + 1])) {
+                int cp = Character.toCodePoint(c, cs[i + 1]);
+                if (Glyphs.REGULAR.charExists(cp) && Glyphs.BOLD.charExists(cp)) {
+                    sb.append(c).append(cs[i + 1]);
+                } else {
+                    sb.append(String.format("\\u%04X\\u%04X", (int) c, (int) cs[i + 1]));
+                }
+                i++;
+            } else {
+                sb.append(String.format("\\u%04X", (int) c));
+            }
+        }
+        return sb.toString();
+    }
+
+    /** The characters of the Basic Multilingual Plane both embedded fonts draw, and the line feed. */
+    private static final class Glyphs {
+        static final BaseFont REGULAR;
+        static final BaseFont BOLD;
+        static final boolean[] DRAWN = new boolean[0x10000];
+
+        static {
+            try {
+                byte[][] ttf = fonts();
+                REGULAR = BaseFont.createFont("DejaVuSans.ttf", BaseFont.IDENTITY_H, BaseFont.EMBEDDED, false, ttf[0],
+                        null);
+                BOLD = BaseFont.createFont("DejaVuSans-Bold.ttf", BaseFont.IDENTITY_H, BaseFont.EMBEDDED, false,
+                        ttf[1], null);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            for (int c = 0; c < DRAWN.length; c++) {
+                DRAWN[c] = !Character.isSurrogate((char) c) && REGULAR.charExists(c) && BOLD.charExists(c);
+            }
+            DRAWN['\n'] = true;
+            DRAWN[' '] = true;
+        }
     }
 
     static String oneLine(String s) {
