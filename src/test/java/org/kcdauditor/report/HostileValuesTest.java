@@ -250,6 +250,15 @@ class HostileValuesTest {
         assertTrue(pdf.contains("\u2022 " + shown + ": not a valid NetBIOS/DNS host name"), pdf);
         assertFalse(pdf.contains("HV04 \u00DC's") || pdf.contains("HV04 \u00DC:"), "no name loses its characters: "
                 + pdf);
+
+        // the decision page's header line: a change ticket (--change-ticket, reports.changeTicket) comes from the
+        // command line or the config, and is drawn with the same font
+        Path out = new AuditRun(cfg, new Secrets(Map.of()), CLOCK, Reports.standard(Path.of("templates"),
+                new ReportsConfig(null, null, null, "CHG \u53D8\u66F4"))).withHome(own).withEnvironment(Map.of())
+                .withSource(p -> snapshot(CLOCK.instant(), objects))
+                .execute(own.resolve("out2"), EnumSet.of(Format.JSON, Format.PDF), new Timings(), n -> { }).outDir();
+        String decision = String.join(" ", pdfText(out).lines().limit(4).toList()).replaceAll("\\s+", " ");
+        assertTrue(decision.contains("change ticket: CHG \\u53D8\\u66F4"), decision);
     }
 
     /**

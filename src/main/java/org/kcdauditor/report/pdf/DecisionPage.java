@@ -120,9 +120,10 @@ final class DecisionPage {
         List<Element> out = new ArrayList<>();
         FindingsDocument doc = view.doc();
         out.add(new Paragraph("Change decision: delegation for live migration", f.h1));
-        Paragraph sub = new Paragraph("Kerberos constrained delegation of the Hyper-V hosts of " + view.domain() + " · run " + shortId(doc.runId()) + " · "
-                + Words.time(doc.finishedAt()) + " · change ticket: " + (view.changeTicket() == null
-                ? "______________" : view.changeTicket()), f.muted);
+        Paragraph sub = new Paragraph(PdfReportWriter.shown("Kerberos constrained delegation of the Hyper-V hosts of "
+                + view.domain() + " · run " + shortId(doc.runId()) + " · " + Words.time(doc.finishedAt())
+                + " · change ticket: " + (view.changeTicket() == null ? "______________" : view.changeTicket())),
+                f.muted);
         sub.setSpacingAfter(8);
         out.add(sub);
         verdict(out, view, f);
@@ -141,7 +142,7 @@ final class DecisionPage {
         PdfPTable box = new PdfPTable(1);
         box.setWidthPercentage(100);
         String text = all == 0 ? "No cluster was audited" : ReportView.decision(noGo, all, view.clusters().get(0).name());
-        PdfPCell st = new PdfPCell(new Phrase(text, f.h2black));
+        PdfPCell st = new PdfPCell(new Phrase(PdfReportWriter.shown(text), f.h2black));
         st.setBackgroundColor(noGo == 0 && all > 0 ? GO : NO_GO);
         st.setPadding(5);
         st.setPaddingBottom(7);
