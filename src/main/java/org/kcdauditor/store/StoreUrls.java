@@ -59,7 +59,10 @@ public final class StoreUrls {
      * previous run, a run of 20,000 unchanged hosts adds about 15 MB instead of 102 MB (docs/reliability.md).</li>
      * </ul>
      * and for PostgreSQL {@code reWriteBatchedInserts=true}: the driver sends a batch as multi-row inserts (a
-     * 20,000-host run stored in 2.3–2.6 s instead of 3.3–3.5 s, docs/performance.md).
+     * 20,000-host run stored in 2.3–2.6 s instead of 3.3–3.5 s, docs/performance.md); and, for a server on another
+     * machine with no {@code sslmode} in the URL, {@code sslmode=verify-full} with the Java trust store's factory (no
+     * {@code sslfactory} or {@code sslrootcert} given): the driver's own default, {@code prefer}, accepts any
+     * certificate and falls back to plain text.
      * Settings already in the URL are kept.
      */
     public static String connectUrl(AuditConfig config) {
@@ -75,10 +78,53 @@ public final class StoreUrls {
             if (!lower.contains("compress=")) {
                 url += ";COMPRESS=TRUE";
             }
-        } else if (lower.startsWith("jdbc:postgresql:") && !lower.contains("rewritebatchedinserts=")) {
-            url += (url.contains("?") ? "&" : "?") + "reWriteBatchedInserts=true";
+        } else if (lower.startsWith("jdbc:postgresql:")) {
+            if (!lower.contains("sslmode=") && !onThisMachine(url)) {
+                url += (url.contains("?") ? "&" : "?") + "sslmode=verify-full";
+                if (!lower.contains("sslfactory=") && !lower.contains("sslrootcert=")) {
+                    url += "&sslfactory=" + JAVA_TRUST_STORE_FACTORY;
+                }
+            }
+            if (!lower.contains("rewritebatchedinserts=")) {
+                url += (url.contains("?") ? "&" : "?") + "reWriteBatchedInserts=true";
+            }
         }
         return url;
+    }
+
+    /** The driver's factory that checks a server's certificate against the Java trust store (as LDAPS does). */
+    static final String JAVA_TRUST_STORE_FACTORY = "org.postgresql.ssl.DefaultJavaSSLFactory";
+
+    /**
+     * Whether every host a {@code jdbc:postgresql:} URL names is this machine: none ({@code jdbc:postgresql:db},
+     * {@code jdbc:postgresql:///db}: the driver's localhost), {@code localhost}, or a loopback address.
+     */
+    static boolean onThisMachine(String url) {
+        String rest = url.substring("jdbc:postgresql:".length());
+        if (!rest.startsWith("//")) {
+            return true;
+        }
+        rest = rest.substring(2);
+        int end = rest.length();
+        for (char c : new char[]{'/', '?'}) {
+            int i = rest.indexOf(c);
+            if (i >= 0 && i < end) {
+                end = i;
+            }
+        }
+        String hosts = rest.substring(0, end);
+        if (hosts.isEmpty()) {
+            return true;
+        }
+        for (String spec : hosts.split(",")) {
+            String host = spec.startsWith("[") && spec.indexOf(']') > 0 ? spec.substring(1, spec.indexOf(']'))
+                    : spec.contains(":") ? spec.substring(0, spec.indexOf(':')) : spec;
+            String h = host.toLowerCase(Locale.ROOT);
+            if (!(h.isEmpty() || h.equals("localhost") || h.equals("::1") || h.matches("127(\\.\\d{1,3}){3}"))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

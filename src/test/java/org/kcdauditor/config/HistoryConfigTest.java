@@ -89,12 +89,48 @@ class HistoryConfigTest {
         assertEquals("jdbc:postgresql://db/kcd", StoreUrls.jdbcUrl(load("store:\n  url: jdbc:postgresql://db/kcd\n")));
         assertEquals(StoreUrls.jdbcUrl(c) + ";AUTO_SERVER=TRUE;MAX_COMPACT_TIME=0;COMPRESS=TRUE", StoreUrls.connectUrl(c));
         // batches sent as multi-row inserts, unless the URL says otherwise
-        assertEquals("jdbc:postgresql://db/kcd?reWriteBatchedInserts=true",
+        assertEquals("jdbc:postgresql://db/kcd?" + VERIFIED + "&reWriteBatchedInserts=true",
                 StoreUrls.connectUrl(load("store:\n  url: jdbc:postgresql://db/kcd\n")));
         assertEquals("jdbc:postgresql://db/kcd?sslmode=verify-full&reWriteBatchedInserts=true",
                 StoreUrls.connectUrl(load("store:\n  url: jdbc:postgresql://db/kcd?sslmode=verify-full\n")));
-        assertEquals("jdbc:postgresql://db/kcd?reWriteBatchedInserts=false",
+        assertEquals("jdbc:postgresql://db/kcd?reWriteBatchedInserts=false&" + VERIFIED,
                 StoreUrls.connectUrl(load("store:\n  url: jdbc:postgresql://db/kcd?reWriteBatchedInserts=false\n")));
+    }
+
+    /** What the driver is told when store.url names a PostgreSQL server on another machine and no sslmode. */
+    private static final String VERIFIED = "sslmode=verify-full&sslfactory=org.postgresql.ssl.DefaultJavaSSLFactory";
+
+    /**
+     * The PostgreSQL driver's own default (sslmode=prefer) accepts any certificate and falls back to plain text:
+     * whoever sits between the daemon and the database reads the findings and snapshots, and can change the previous
+     * run every drift and notice is computed against. A server on another machine gets verify-full (the certificate
+     * chains to the Java trust store, as the directory's does, and names the host) unless the URL chooses an sslmode
+     * itself, sslmode=disable included; a server on this machine is reached as the URL says.
+     */
+    @Test
+    void aPostgresqlStoreOnAnotherMachineIsReachedOverVerifiedTls() throws Exception {
+        assertEquals("jdbc:postgresql://db.contoso.com:5432/kcd_audit?" + VERIFIED + "&reWriteBatchedInserts=true",
+                StoreUrls.connectUrl(load("store:\n  url: jdbc:postgresql://db.contoso.com:5432/kcd_audit\n")));
+        assertEquals("jdbc:postgresql://db1,db2:5433/kcd?" + VERIFIED + "&reWriteBatchedInserts=true",
+                StoreUrls.connectUrl(load("store:\n  url: jdbc:postgresql://db1,db2:5433/kcd\n")));
+        assertEquals("jdbc:postgresql://127.0.0.1,db2/kcd?" + VERIFIED + "&reWriteBatchedInserts=true",
+                StoreUrls.connectUrl(load("store:\n  url: jdbc:postgresql://127.0.0.1,db2/kcd\n")),
+                "one host elsewhere is enough");
+        // the URL's own choice stands: a CA file of its own (the driver's factory reads it), or no TLS at all
+        assertEquals("jdbc:postgresql://db/kcd?sslrootcert=/etc/kcd/ca.crt&sslmode=verify-full"
+                        + "&reWriteBatchedInserts=true",
+                StoreUrls.connectUrl(load("store:\n  url: jdbc:postgresql://db/kcd?sslrootcert=/etc/kcd/ca.crt\n")));
+        assertEquals("jdbc:postgresql://db/kcd?SSLMODE=disable&reWriteBatchedInserts=true",
+                StoreUrls.connectUrl(load("store:\n  url: jdbc:postgresql://db/kcd?SSLMODE=disable\n")));
+        assertEquals("jdbc:postgresql://db/kcd?sslmode=require&sslfactory=x.Y&reWriteBatchedInserts=true",
+                StoreUrls.connectUrl(load("store:\n  url: jdbc:postgresql://db/kcd?sslmode=require&sslfactory=x.Y\n")));
+        // this machine: loopback names and addresses, and the driver's default host
+        for (String local : List.of("127.0.0.1:5432", "localhost", "LOCALHOST:5433", "[::1]:5432", "127.0.0.2", "")) {
+            assertEquals("jdbc:postgresql://" + local + "/kcd?reWriteBatchedInserts=true",
+                    StoreUrls.connectUrl(load("store:\n  url: jdbc:postgresql://" + local + "/kcd\n")), local);
+        }
+        assertEquals("jdbc:postgresql:kcd?reWriteBatchedInserts=true",
+                StoreUrls.connectUrl(load("store:\n  url: jdbc:postgresql:kcd\n")));
     }
 
     @Test
