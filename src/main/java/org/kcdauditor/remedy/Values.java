@@ -18,9 +18,10 @@ public final class Values {
             SHOWN[c] = !(Character.isISOControl(c) || c == '\u2028' || c == '\u2029' || bidi((char) c)
                     || invisible((char) c));
         }
-        // the lead halves of the format characters beyond U+FFFF (U+1BCA0, U+1D173, …): such a pair is looked at whole
+        // the lead halves of the format characters and noncharacters beyond U+FFFF (U+1BCA0, U+1D173, U+1FFFE, …):
+        // such a pair is looked at whole
         for (int cp = 0x10000; cp <= Character.MAX_CODE_POINT; cp++) {
-            if (Character.getType(cp) == Character.FORMAT) {
+            if (Character.getType(cp) == Character.FORMAT || noncharacter(cp)) {
                 SHOWN[Character.highSurrogate(cp)] = false;
             }
         }
@@ -213,20 +214,32 @@ public final class Values {
 
     /**
      * Characters that show as nothing, so that a value holding one reads exactly like another value: Unicode's format
-     * characters (zero-width space, joiners, word joiner, soft hyphen, byte order mark, …) and the high surrogate
-     * U+DB40 of plane 14, whose tag characters (U+E0000–U+E007F) and variation selectors carry text no one sees.
-     * Format characters elsewhere beyond U+FFFF (U+1BCA0, U+1D173, …) are recognised as pairs ({@link #visible},
-     * {@link #typeable}).
+     * characters (zero-width space, joiners, word joiner, soft hyphen, byte order mark, …), the noncharacters U+FDD0–
+     * U+FDEF, U+FFFE and U+FFFF (AD stores them as given; viewers show nothing, and a copy and paste may drop them), and
+     * the high surrogate U+DB40 of plane 14, whose tag characters (U+E0000–U+E007F) and variation selectors carry text
+     * no one sees. Format characters and noncharacters beyond U+FFFF (U+1BCA0, U+1D173, U+1FFFE, …) are recognised
+     * as pairs ({@link #visible}, {@link #typeable}).
      */
     public static boolean invisible(char c) {
-        return Character.getType(c) == Character.FORMAT || c == '\uDB40';
+        return Character.getType(c) == Character.FORMAT || noncharacter(c) || c == '\uDB40';
     }
 
-    /** Whether {@code value} holds at {@code i} a surrogate pair of a format character beyond U+FFFF (U+1BCA0). */
+    /** Unicode's 66 noncharacters: U+FDD0–U+FDEF and the last two code points of every plane (U+FFFE, U+1FFFF, …). */
+    private static boolean noncharacter(int cp) {
+        return cp >= 0xFDD0 && cp <= 0xFDEF || (cp & 0xFFFE) == 0xFFFE;
+    }
+
+    /**
+     * Whether {@code value} holds at {@code i} a surrogate pair of a format character or a noncharacter beyond U+FFFF
+     * (U+1BCA0, U+1FFFE).
+     */
     private static boolean invisiblePair(String value, int i) {
-        return Character.isHighSurrogate(value.charAt(i)) && i + 1 < value.length()
-                && Character.isLowSurrogate(value.charAt(i + 1))
-                && Character.getType(Character.toCodePoint(value.charAt(i), value.charAt(i + 1))) == Character.FORMAT;
+        if (!(Character.isHighSurrogate(value.charAt(i)) && i + 1 < value.length()
+                && Character.isLowSurrogate(value.charAt(i + 1)))) {
+            return false;
+        }
+        int cp = Character.toCodePoint(value.charAt(i), value.charAt(i + 1));
+        return Character.getType(cp) == Character.FORMAT || noncharacter(cp);
     }
 
     /** Bidirectional formatting characters (marks, embeddings, overrides, isolates). */

@@ -63,7 +63,7 @@ class ValuesTest {
     void visibleShowsEveryHiddenCharacterWhereverItStands() {
         char[] hidden = {'\n', '\r', '\t', '\u0000', '\u007F', '\u0085', '\u2028', '\u2029', '\u061C', '\u200E',
                 '\u200F', '\u202A', '\u202E', '\u2066', '\u2069', '\u200B', '\u200D', '\u2060', '\u00AD', '\uFEFF',
-                '\u206A'};
+                '\u206A', '\uFFFE', '\uFFFF', '\uFDD0', '\uFDEF'};
         String base = "HOST/hv01.contoso.com"; // 21 characters: positions in and after the eight-character blocks
         for (char c : hidden) {
             for (int at = 0; at <= base.length(); at++) {
@@ -99,6 +99,12 @@ class ValuesTest {
         assertFalse(Values.typeableSpn("cifs/hv05\uD82F\uDCA0.contoso.com"));
         assertEquals("a\\uD834\\uDD73b\uD834\uDD60", Values.visible("a\uD834\uDD73b\uD834\uDD60"));
         assertTrue(Values.typeable("a\uD834\uDD60"));
+        // noncharacters show as nothing too: U+FFFE, and U+1FFFE, whose lead half also leads U+1FC00-U+1FFFD
+        assertFalse(Values.typeableSpn("cifs/hv05.contoso.com\uFFFE"));
+        assertEquals("cifs/\\uD83F\\uDFFE\uD83F\uDC00", Values.visible("cifs/\uD83F\uDFFE\uD83F\uDC00"));
+        assertFalse(Values.typeableSpn("cifs/hv05.contoso.com\uD83F\uDFFF"));
+        assertFalse(Values.typeableSpn("cifs/hv05.contoso.com\uDBFF\uDFFE"));
+        assertFalse(Values.shownAsStored("cifs/\uFDD0"));
         // other characters beyond the BMP stay as they are
         assertEquals("cifs/\uD83D\uDE00", Values.visible("cifs/\uD83D\uDE00"));
         assertTrue(Values.typeable("HOST/hv01.contoso.com"));

@@ -356,6 +356,52 @@ class HostileValuesTest {
         }
     }
 
+    /**
+     * A Unicode noncharacter (U+FFFE, U+FDD0, U+1FFFE) is stored by AD as given and shows as nothing in most viewers:
+     * "remove the stale entry cifs/hv05.contoso.com" then reads as removing the peer's good entry, and a command with it
+     * pasted from the runbook lost the character on the way. Like an invisible character: shown by its code, no
+     * command, the script removes the exact bytes.
+     */
+    @Test
+    void anEntryWithANoncharacterIsShownVisiblyAndGetsNoCommand(@TempDir Path own) throws Exception {
+        List<String> values = List.of("cifs/hv05.contoso.com\uFFFE", "cifs/hv05\uFDD0.contoso.com",
+                "cifs/hv05.contoso.com\uD83F\uDFFE");
+        org.kcdauditor.support.Hosts hv04 = host("HV04").delegatesTo("HV05");
+        values.forEach(hv04::entry);
+        List<AdObject> objects = List.of(hv04.build(), host("HV05").delegatesTo("HV04").build());
+        AuditConfig cfg = config(own, List.of(cluster("HVC1", "HV04", "HV05")), null, null);
+        Path out = audit(own, cfg, objects, EnumSet.allOf(Format.class));
+        Map<String, String> texts = new LinkedHashMap<>();
+        for (String f : List.of("runbook.md", "runbook.html", "remediation.ps1")) {
+            texts.put(f, Files.readString(out.resolve(f), StandardCharsets.UTF_8));
+        }
+        texts.put("audit.pdf", pdfText(out));
+        StringBuilder cells = new StringBuilder();
+        try (XSSFWorkbook wb = new XSSFWorkbook(out.resolve("audit.xlsx").toFile())) {
+            for (Sheet sh : wb) {
+                for (Row r : sh) {
+                    for (Cell c : r) {
+                        cells.append(c.toString()).append('\n');
+                    }
+                }
+            }
+        }
+        texts.put("audit.xlsx", cells.toString());
+        texts.forEach((name, text) -> {
+            assertFalse(text.contains("\uFFFE") || text.contains("\uFDD0") || text.contains("\uD83F\uDFFE"),
+                    name + " shows a noncharacter as nothing");
+            if (!name.equals("remediation.ps1")) {
+                assertTrue(text.matches("(?s).*contoso\\.com\\\\{1,2}uFFFE.*"), name + " shows where it is");
+                assertTrue(text.matches("(?s).*hv05\\\\{1,2}uFDD0\\.contoso.*"), name + " shows where it is");
+                assertTrue(text.matches("(?s).*contoso\\.com\\\\{1,2}uD83F\\\\{1,2}uDFFE.*"), name + " shows it");
+            }
+        });
+        for (String v : values) {
+            assertTrue(texts.get("remediation.ps1").contains("(D '" + java.util.Base64.getEncoder().encodeToString(
+                    v.getBytes(StandardCharsets.UTF_8)) + "')"), "the script removes the exact value");
+        }
+    }
+
     @Test
     void aClusterThatRequiresNothingReadsADashNeverAHundredPercent() {
         JsonNode hvc9 = null;
