@@ -270,6 +270,11 @@ public final class ConfigLoader {
             String dc = d.domainControllers().get(i);
             String at = key + ".domainControllers[" + i + "]";
             String lower = dc == null ? "" : dc.toLowerCase(Locale.ROOT);
+            if (dc != null && holdsUserInfo(dc)) {
+                errors.add(at + ": " + USER_INFO + "; the directory's bindDn and password are used for every domain"
+                        + " controller");
+                continue;
+            }
             if (!lower.startsWith("ldap://") && !lower.startsWith("ldaps://")) {
                 errors.add(at + ": an ldaps:// or ldap:// URL of a domain controller (got '" + dc + "')");
                 continue;
@@ -304,9 +309,34 @@ public final class ConfigLoader {
         }
     }
 
+    /** Why a URL holding {@code user:password@} is refused; the URL itself is never repeated. */
+    static final String USER_INFO = "holds a user name or password before '@' (the value is not shown: it may be a"
+            + " password)";
+
+    /**
+     * Whether {@code url} names a user or a password before its host ({@code ldaps://svc:secret@dc1},
+     * {@code jdbc:postgresql://svc:secret@db/kcd}, {@code svc:secret@dc1}): an '@' between {@code ://} (or the start)
+     * and the first '/', '?' or '#'. Messages must not repeat such a URL.
+     */
+    static boolean holdsUserInfo(String url) {
+        int scheme = url.indexOf("://");
+        String rest = scheme < 0 ? url : url.substring(scheme + 3);
+        int end = rest.length();
+        for (char c : new char[]{'/', '?', '#'}) {
+            int i = rest.indexOf(c);
+            if (i >= 0 && i < end) {
+                end = i;
+            }
+        }
+        return rest.substring(0, end).indexOf('@') >= 0;
+    }
+
     private static void validateDirectory(DirectoryConfig d, List<String> errors) {
         if (blank(d.url())) {
             errors.add("directory.url: missing (ldaps://dc1.contoso.com:636, or ldap:// with startTls: true)");
+        } else if (holdsUserInfo(d.url())) {
+            errors.add("directory.url: " + USER_INFO + "; give the account in bindDn and its password in passwordEnv or"
+                    + " passwordFile, never in the URL");
         } else {
             String lower = d.url().toLowerCase(Locale.ROOT);
             if (!lower.startsWith("ldap://") && !lower.startsWith("ldaps://")) {

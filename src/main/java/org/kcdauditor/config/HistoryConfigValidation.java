@@ -13,6 +13,9 @@ final class HistoryConfigValidation {
         if (s.url() != null && s.url().isBlank()) {
             errors.add("store.url: empty (jdbc:h2:file:data/kcd-audit or jdbc:postgresql://host/db; leave it out"
                     + " for the default)");
+        } else if (s.url() != null && s.url().contains("://") && ConfigLoader.holdsUserInfo(s.url())) {
+            errors.add("store.url: " + ConfigLoader.USER_INFO + "; put credentials in store.userEnv/store.passwordEnv,"
+                    + " not in the URL");
         } else if (s.url() != null) {
             String u = s.url().toLowerCase(Locale.ROOT);
             if (!u.startsWith("jdbc:h2:") && !u.startsWith("jdbc:postgresql:")) {

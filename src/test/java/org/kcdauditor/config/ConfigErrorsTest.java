@@ -119,6 +119,30 @@ class ConfigErrorsTest {
                 + problem + " (export it, or use directory.passwordFile)", r.err().strip(), r.toString());
     }
 
+    /**
+     * A URL holding a password before its host ({@code ldaps://svc:secret@dc1}, {@code jdbc:postgresql://svc:secret@db})
+     * is refused without being repeated: the LDAP SDK's parse error and the store's "cannot be opened" quoted the URL,
+     * password and all, on the console, in the daemon's log, in a run's FAILED reason and in the failure mail (and the
+     * PostgreSQL driver's own warning went to stderr around kcd-audit's logging).
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            directory.url: holds a user name or password                    | '  url: ldaps://dc1.contoso.com:636' | '  url: ldaps://svc:Sup3rS3cret@dc1.contoso.com:636'
+            directory.url: holds a user name or password                    | '  url: ldaps://dc1.contoso.com:636' | '  url: svc:Sup3rS3cret@dc1.contoso.com'
+            directory.url: holds a user name or password                    | '  url: ldaps://dc1.contoso.com:636' | '  url: ldap://Sup3rS3cret@dc1.contoso.com'
+            directory.domainControllers[0]: holds a user name or password   | '  baseDn: DC=contoso,DC=com'        | '  baseDn: DC=contoso,DC=com\n  domainControllers: ["ldaps://svc:Sup3rS3cret@dc2.contoso.com"]'
+            store.url: holds a user name or password                        | 'policy:'                            | 'store:\n  url: jdbc:postgresql://svc:Sup3rS3cret@db.contoso.com/kcd\npolicy:'
+            """)
+    void aUrlHoldingAPasswordIsRefusedWithoutRepeatingIt(String expected, String from, String to) throws Exception {
+        String yaml = GOOD.replace(from, to.replace("\\n", "\n"));
+        assertFalse(yaml.equals(GOOD), "fixture did not change");
+        CliRun r = runWith(yaml);
+        assertEquals(2, r.exitCode(), r.toString());
+        assertTrue(r.err().contains(expected), r.err());
+        assertFalse(r.toString().contains("Sup3rS3cret"), r.toString());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+    }
+
     @Test
     void aRefusedInsecureBindNamesTheFileOnce() throws Exception {
         Path file = tmp.resolve("kcd-audit.yaml");
