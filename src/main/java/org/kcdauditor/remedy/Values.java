@@ -215,13 +215,29 @@ public final class Values {
     /**
      * Characters that show as nothing, so that a value holding one reads exactly like another value: Unicode's format
      * characters (zero-width space, joiners, word joiner, soft hyphen, byte order mark, …), the noncharacters U+FDD0–
-     * U+FDEF, U+FFFE and U+FFFF (AD stores them as given; viewers show nothing, and a copy and paste may drop them), and
-     * the high surrogate U+DB40 of plane 14, whose tag characters (U+E0000–U+E007F) and variation selectors carry text
+     * U+FDEF, U+FFFE and U+FFFF (AD stores them as given; viewers show nothing, and a copy and paste may drop them), the
+     * other default-ignorable characters ({@link #ignorable}: variation selectors, Hangul fillers, …), and the high
+     * surrogates U+DB40–U+DB43 of plane 14, whose tag characters (U+E0000–U+E007F) and variation selectors carry text
      * no one sees. Format characters and noncharacters beyond U+FFFF (U+1BCA0, U+1D173, U+1FFFE, …) are recognised
      * as pairs ({@link #visible}, {@link #typeable}).
      */
     public static boolean invisible(char c) {
-        return Character.getType(c) == Character.FORMAT || noncharacter(c) || c == '\uDB40';
+        return Character.getType(c) == Character.FORMAT || noncharacter(c) || ignorable(c)
+                || c >= '\uDB40' && c <= '\uDB43';
+    }
+
+    /**
+     * The rest of Unicode's Default_Ignorable_Code_Point characters of the BMP that are not format characters: shown
+     * as nothing by design, so "cifs/hv05.contoso.com" followed by one reads as the entry it imitates. U+034F
+     * COMBINING GRAPHEME JOINER, the Hangul fillers U+115F, U+1160, U+3164 and U+FFA0, the Khmer inherent vowels
+     * U+17B4 and U+17B5, the Mongolian free variation selectors U+180B–U+180D and U+180F, the variation selectors
+     * U+FE00–U+FE0F and the reserved U+FFF0–U+FFF8; beyond the BMP, U+E0000–U+E0FFF (lead halves U+DB40–U+DB43:
+     * tags and variation selectors 17–256).
+     */
+    private static boolean ignorable(char c) {
+        return c == '\u034F' || c == '\u115F' || c == '\u1160' || c == '\u17B4' || c == '\u17B5'
+                || c >= '\u180B' && c <= '\u180F' || c == '\u3164' || c >= '\uFE00' && c <= '\uFE0F' || c == '\uFFA0'
+                || c >= '\uFFF0' && c <= '\uFFF8';
     }
 
     /** Unicode's 66 noncharacters: U+FDD0–U+FDEF and the last two code points of every plane (U+FFFE, U+1FFFF, …). */

@@ -63,7 +63,8 @@ class ValuesTest {
     void visibleShowsEveryHiddenCharacterWhereverItStands() {
         char[] hidden = {'\n', '\r', '\t', '\u0000', '\u007F', '\u0085', '\u2028', '\u2029', '\u061C', '\u200E',
                 '\u200F', '\u202A', '\u202E', '\u2066', '\u2069', '\u200B', '\u200D', '\u2060', '\u00AD', '\uFEFF',
-                '\u206A', '\uFFFE', '\uFFFF', '\uFDD0', '\uFDEF'};
+                '\u206A', '\uFFFE', '\uFFFF', '\uFDD0', '\uFDEF', '\u034F', '\uFE0F', '\uFE00', '\u3164', '\u115F',
+                '\u180B', '\uFFA0', '\uFFF0'};
         String base = "HOST/hv01.contoso.com"; // 21 characters: positions in and after the eight-character blocks
         for (char c : hidden) {
             for (int at = 0; at <= base.length(); at++) {
@@ -105,6 +106,11 @@ class ValuesTest {
         assertFalse(Values.typeableSpn("cifs/hv05.contoso.com\uD83F\uDFFF"));
         assertFalse(Values.typeableSpn("cifs/hv05.contoso.com\uDBFF\uDFFE"));
         assertFalse(Values.shownAsStored("cifs/\uFDD0"));
+        // default-ignorable characters: a variation selector, a Hangul filler; U+E0100 (variation selector 17) and a
+        // character of U+E0400-U+E0FFF, the rest of the ignorable block beyond U+DB40's tags
+        assertFalse(Values.typeableSpn("cifs/hv05.contoso.com\uFE0F"));
+        assertFalse(Values.typeableSpn("cifs/hv05\u3164.contoso.com"));
+        assertEquals("a\\uDB40\\uDD00b\\uDB41\\uDC00", Values.visible("a\uDB40\uDD00b\uDB41\uDC00"));
         // other characters beyond the BMP stay as they are
         assertEquals("cifs/\uD83D\uDE00", Values.visible("cifs/\uD83D\uDE00"));
         assertTrue(Values.typeable("HOST/hv01.contoso.com"));

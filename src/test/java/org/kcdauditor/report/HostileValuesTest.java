@@ -357,15 +357,16 @@ class HostileValuesTest {
     }
 
     /**
-     * A Unicode noncharacter (U+FFFE, U+FDD0, U+1FFFE) is stored by AD as given and shows as nothing in most viewers:
+     * A Unicode noncharacter (U+FFFE, U+FDD0, U+1FFFE), and a default-ignorable character that is no format character
+     * (a variation selector U+FE0F, the Hangul filler U+3164), is stored by AD as given and shows as nothing:
      * "remove the stale entry cifs/hv05.contoso.com" then reads as removing the peer's good entry, and a command with it
      * pasted from the runbook lost the character on the way. Like an invisible character: shown by its code, no
      * command, the script removes the exact bytes.
      */
     @Test
-    void anEntryWithANoncharacterIsShownVisiblyAndGetsNoCommand(@TempDir Path own) throws Exception {
+    void anEntryWithANoncharacterOrAnIgnorableCharacterIsShownVisiblyAndGetsNoCommand(@TempDir Path own) throws Exception {
         List<String> values = List.of("cifs/hv05.contoso.com\uFFFE", "cifs/hv05\uFDD0.contoso.com",
-                "cifs/hv05.contoso.com\uD83F\uDFFE");
+                "cifs/hv05.contoso.com\uD83F\uDFFE", "cifs/hv05.contoso.com\uFE0F", "cifs/hv05\u3164.contoso.com");
         org.kcdauditor.support.Hosts hv04 = host("HV04").delegatesTo("HV05");
         values.forEach(hv04::entry);
         List<AdObject> objects = List.of(hv04.build(), host("HV05").delegatesTo("HV04").build());
@@ -388,12 +389,14 @@ class HostileValuesTest {
         }
         texts.put("audit.xlsx", cells.toString());
         texts.forEach((name, text) -> {
-            assertFalse(text.contains("\uFFFE") || text.contains("\uFDD0") || text.contains("\uD83F\uDFFE"),
-                    name + " shows a noncharacter as nothing");
+            assertFalse(text.contains("\uFFFE") || text.contains("\uFDD0") || text.contains("\uD83F\uDFFE")
+                    || text.contains("\uFE0F") || text.contains("\u3164"), name + " shows a character as nothing");
             if (!name.equals("remediation.ps1")) {
                 assertTrue(text.matches("(?s).*contoso\\.com\\\\{1,2}uFFFE.*"), name + " shows where it is");
                 assertTrue(text.matches("(?s).*hv05\\\\{1,2}uFDD0\\.contoso.*"), name + " shows where it is");
                 assertTrue(text.matches("(?s).*contoso\\.com\\\\{1,2}uD83F\\\\{1,2}uDFFE.*"), name + " shows it");
+                assertTrue(text.matches("(?s).*contoso\\.com\\\\{1,2}uFE0F.*"), name + " shows a variation selector");
+                assertTrue(text.matches("(?s).*hv05\\\\{1,2}u3164\\.contoso.*"), name + " shows a Hangul filler");
             }
         });
         for (String v : values) {
