@@ -121,8 +121,28 @@ public final class StaleDelegationRule implements Rule {
         if (spn.host().indexOf(':') >= 0) {
             return "with a port";
         }
-        return spn.raw().strip().equals(spn.raw()) && spn.host().strip().equals(spn.host())
-                && spn.service().strip().equals(spn.service()) ? null : "with white space";
+        return trimmed(spn.raw()).equals(spn.raw()) && trimmed(spn.host()).equals(spn.host())
+                && trimmed(spn.service()).equals(spn.service()) ? null : "with white space";
+    }
+
+    /**
+     * {@code s} without the white space around it: what {@link String#strip} takes off and the no-break spaces
+     * (U+00A0, U+2007, U+202F), which look as blank in ADUC and the reports and which strip leaves.
+     */
+    static String trimmed(String s) {
+        int from = 0;
+        int to = s.length();
+        while (from < to && blank(s.charAt(from))) {
+            from++;
+        }
+        while (to > from && blank(s.charAt(to - 1))) {
+            to--;
+        }
+        return s.substring(from, to);
+    }
+
+    private static boolean blank(char c) {
+        return Character.isWhitespace(c) || Character.isSpaceChar(c);
     }
 
     /** A configured name as a host name: {@code HV01$} → {@code HV01}. */
@@ -141,12 +161,12 @@ public final class StaleDelegationRule implements Rule {
             Set<AdObject> peers = ctx.peersOf(node);
             for (String entry : ctx.unexpectedDelegations(node)) {
                 Spn spn = Spn.parse(entry);
-                if (spn == null || !services.contains(spn.service().strip().toLowerCase(Locale.ROOT))
+                if (spn == null || !services.contains(trimmed(spn.service()).toLowerCase(Locale.ROOT))
                         || DelegationToSensitiveTargetRule.sensitive(ctx, entry) != null) {
                     continue; // an entry naming a domain controller is DELEGATION_TO_SENSITIVE_TARGET's
                 }
                 String lookAlike = lookAlike(spn);
-                AdObject target = ctx.computer(spn.hostName().strip());
+                AdObject target = ctx.computer(trimmed(spn.hostName()));
                 if (lookAlike != null && target != null
                         && (peers.contains(target) || cluster.fileServers().contains(target))) {
                     out.add(INFO).cluster(cluster.name()).host(node.name()).peer(target.name()).spn(entry)

@@ -279,6 +279,23 @@ class RulesTest {
     }
 
     @Test
+    void anEntryNamingAPeerWithANoBreakSpaceIsTheLookAlikeToo() {
+        // U+00A0 and U+202F are no white space to String.strip: the entry read "no computer named HV03  exists", of a
+        // host that is there, instead of the look-alike of the entry the pair needs
+        AdObject[] c = healthyCluster();
+        c[0] = host("HV01").delegatesTo("HV02", "HV03").entry("cifs/HV03\u00A0").entry("cifs/\u202Fhv02.contoso.com")
+                .build();
+        List<Finding> f = of(audit(c), "STALE_DELEGATION");
+        assertEquals(2, f.size(), f.toString());
+        for (Finding x : f) {
+            String peer = x.spn().contains("HV03") ? "HV03" : "HV02";
+            assertEquals(peer, x.peer(), x.toString());
+            assertTrue(x.message().contains("names its peer " + peer + " in a form the KDC never asks for (with white"
+                    + " space)"), x.message());
+        }
+    }
+
+    @Test
     void anFqdnEntryForAPeerWithoutDnsHostNameIsNotStaleNorRemoved() {
         // HV02 has no dNSHostName and registers its NetBIOS SPNs only: HV01's FQDN entries for it are what the pair
         // needs once HV02 registers its name again (DNS_HOST_NAME_MISSING says so), not entries to a missing host
