@@ -8,6 +8,27 @@ final class HistoryConfigValidation {
     private HistoryConfigValidation() {
     }
 
+    /**
+     * Whether a lower-cased H2 URL names an H2 server ({@code tcp://}, {@code ssl://}, several hosts by comma) that is not
+     * on this machine: H2's TLS checks no certificate, and {@code tcp://} encrypts nothing.
+     */
+    static boolean h2ServerElsewhere(String url) {
+        for (String prefix : new String[]{"jdbc:h2:tcp://", "jdbc:h2:ssl://"}) {
+            if (url.startsWith(prefix)) {
+                String rest = url.substring(prefix.length());
+                int slash = rest.indexOf('/');
+                for (String spec : (slash < 0 ? rest : rest.substring(0, slash)).split(",")) {
+                    String host = spec.startsWith("[") && spec.indexOf(']') > 0 ? spec.substring(0, spec.indexOf(']') + 1)
+                            : spec.contains(":") ? spec.substring(0, spec.indexOf(':')) : spec;
+                    if (!ScheduleConfigValidation.isLoopback(host)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
     static void validate(AuditConfig c, List<String> errors) {
         StoreConfig s = c.store();
         if (s.url() != null && s.url().isBlank()) {
@@ -20,6 +41,11 @@ final class HistoryConfigValidation {
             String u = s.url().toLowerCase(Locale.ROOT);
             if (!u.startsWith("jdbc:h2:") && !u.startsWith("jdbc:postgresql:")) {
                 errors.add("store.url: must start with jdbc:h2: or jdbc:postgresql: (got '" + s.url() + "')");
+            } else if (h2ServerElsewhere(u)) {
+                errors.add("store.url: an H2 server on another machine (jdbc:h2:tcp:// or jdbc:h2:ssl://) is reached"
+                        + " without checking its certificate, so whoever sits on the path reads and alters the history;"
+                        + " use PostgreSQL (jdbc:postgresql://host/db, TLS verified) for a store on another machine, or"
+                        + " an H2 file (jdbc:h2:file:…) on this one");
             }
         }
         if (s.url() != null && s.url().toLowerCase(Locale.ROOT).matches(".*(password|user)=.*")) {

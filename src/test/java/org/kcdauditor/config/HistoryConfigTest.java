@@ -133,6 +133,20 @@ class HistoryConfigTest {
                 StoreUrls.connectUrl(load("store:\n  url: jdbc:postgresql:kcd\n")));
     }
 
+    /** H2's own TLS checks no certificate and tcp:// encrypts nothing: an H2 server elsewhere is refused. */
+    @Test
+    void anH2ServerOnAnotherMachineIsRefused() throws Exception {
+        for (String url : List.of("jdbc:h2:tcp://db1.contoso.com/~/kcd", "jdbc:h2:ssl://10.0.0.5:9092/kcd",
+                "jdbc:h2:tcp://localhost,db2/kcd", "jdbc:h2:TCP://DB1/kcd")) {
+            assertTrue(error("store:\n  url: " + url + "\n").contains("store.url: an H2 server on another machine"),
+                    url);
+        }
+        for (String url : List.of("jdbc:h2:tcp://localhost/~/kcd", "jdbc:h2:tcp://127.0.0.1:9092/kcd",
+                "jdbc:h2:ssl://[::1]:9092/kcd", "jdbc:h2:file:data/kcd")) {
+            assertEquals(url, load("store:\n  url: " + url + "\n").store().url());
+        }
+    }
+
     @Test
     void errorsNameTheKey() {
         assertTrue(error("store:\n  url: jdbc:mysql://x/y\n").contains("store.url: must start with jdbc:h2: or"
