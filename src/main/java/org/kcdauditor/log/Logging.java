@@ -1,6 +1,7 @@
 package org.kcdauditor.log;
 
 import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.jul.LevelChangePropagator;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.PatternLayout;
@@ -23,6 +24,7 @@ import ch.qos.logback.core.util.FileSize;
 import org.kcdauditor.config.ConfigException;
 import org.kcdauditor.remedy.Values;
 import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -35,7 +37,8 @@ import java.nio.file.StandardOpenOption;
  * {@code META-INF/services/ch.qos.logback.classic.spi.Configurator}, no XML to parse at start).
  *
  * <ul>
- * <li>Every command: stderr, kcd-audit's own messages at INFO, libraries (Flyway, H2, Quartz, POI) only
+ * <li>Every command: stderr, kcd-audit's own messages at INFO, libraries (Flyway, H2, Quartz, POI, and through
+ * {@code java.util.logging} the PostgreSQL driver and Angus Mail) only
  * from WARN, each as one plain line like the command's own messages ({@code kcd-audit: warning: …});
  * {@code --verbose} lets library messages through at INFO, with time, thread, logger and stack traces.</li>
  * <li>{@code kcd-audit daemon}: stdout (journald, a service manager), or with {@code daemon.logFile} a
@@ -64,6 +67,17 @@ public final class Logging extends ContextAwareBase implements Configurator {
         encoder.setLayout(layout);
         encoder.start();
         use(ctx, console, encoder);
+        // libraries that log through java.util.logging (the PostgreSQL driver, Angus Mail) go where the others go,
+        // at the levels set here (the propagator keeps java.util.logging from formatting what is dropped anyway)
+        LevelChangePropagator levels = new LevelChangePropagator();
+        levels.setContext(ctx);
+        levels.setResetJUL(true);
+        levels.start();
+        ctx.addListener(levels);
+        if (!SLF4JBridgeHandler.isInstalled()) {
+            SLF4JBridgeHandler.removeHandlersForRootLogger(); // its console handler wrote several lines, raw, to stderr
+            SLF4JBridgeHandler.install();
+        }
         ctx.getLogger(Logger.ROOT_LOGGER_NAME).setLevel(Level.WARN);
         ctx.getLogger("org.kcdauditor").setLevel(Level.INFO);
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;

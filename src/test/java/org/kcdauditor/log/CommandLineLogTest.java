@@ -51,6 +51,18 @@ class CommandLineLogTest {
         ctx.stop();
     }
 
+    /**
+     * The PostgreSQL driver and Angus Mail log through java.util.logging, whose own console handler wrote their
+     * messages raw, over several lines, to stderr (and never into the daemon's log file): they go through SLF4J now.
+     */
+    @Test
+    void javaUtilLoggingGoesWhereTheOtherLibrariesGo() {
+        org.slf4j.LoggerFactory.getILoggerFactory(); // configured as for every command
+        java.util.logging.Handler[] handlers = java.util.logging.Logger.getLogger("").getHandlers();
+        assertEquals(1, handlers.length, java.util.Arrays.toString(handlers));
+        assertTrue(handlers[0] instanceof org.slf4j.bridge.SLF4JBridgeHandler, handlers[0].toString());
+    }
+
     @Test
     void historyWarnsAboutARunLeftRunningInOnePlainLine() throws Exception {
         Path file = ScheduleFixture.config(dir, "ldap://127.0.0.1:1", null, null, null, null);
