@@ -311,6 +311,13 @@ public final class LdapConnector {
             return where + ": TLS failed: the trust store's password is wrong — check " + key
                     + ".trustStorePasswordEnv (or trustStorePasswordFile)";
         }
+        // the server hung up on the ClientHello (OpenLDAP, AD on 389): the handshake's EOF, not a short key store file
+        boolean hungUp = lower.contains("ssl peer shut down") || lower.contains("terminated the handshake");
+        if (tls && hungUp && !lower.contains("unable to load trust store")) {
+            return where + ": the server closed the connection during the TLS handshake — ldaps:// needs the LDAPS"
+                    + " port (636) of a DC that has a certificate; on port 389 use ldap:// with " + key
+                    + ".startTls: true";
+        }
         if (lower.contains("unable to load trust store") || lower.contains("invalid keystore format")
                 || lower.contains("derinputstream") || lower.contains("eofexception")) {
             return where + ": TLS failed: " + key + ".trustStore is not a PKCS#12 or JKS key store — export the CA"

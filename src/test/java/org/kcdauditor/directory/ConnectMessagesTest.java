@@ -64,6 +64,23 @@ class ConnectMessagesTest {
                 + " OID 1.3.6.1.4.1.1466.20037", null).contains("the server does not offer StartTLS"));
     }
 
+    /**
+     * ldaps:// to port 389 of a server that closes the connection on a TLS ClientHello (OpenLDAP does; the chain is
+     * the one UnboundID builds then): no trust store is involved, so the admin must not be sent to re-export one.
+     */
+    @Test
+    void ldapsToAPortThatHangsUpOnTheHandshakeIsNotCalledATrustStoreProblem() {
+        SSLHandshakeException hs = new SSLHandshakeException("Remote host terminated the handshake");
+        hs.initCause(new java.io.EOFException("SSL peer shut down incorrectly"));
+        String s = say(ResultCode.CONNECT_ERROR, "An error occurred while attempting to connect to server"
+                + " 127.0.0.1:389:  IOException(LDAPException(resultCode=91 (connect error), errorMessage='An error"
+                + " occurred while attempting to establish a connection to server /127.0.0.1:389:"
+                + "  SSLHandshakeException(Remote host terminated the handshake)'))", new IOException(hs));
+        assertFalse(s.contains("is not a PKCS#12"), s);
+        assertEquals(WHERE + ": the server closed the connection during the TLS handshake — ldaps:// needs the LDAPS"
+                + " port (636) of a DC that has a certificate; on port 389 use ldap:// with directory.startTls: true", s);
+    }
+
     @Test
     void aRefusedConnectionSaysSoWithoutJavaClassNames() {
         String s = LdapConnector.describeConnect(WHERE, new LDAPException(ResultCode.CONNECT_ERROR, "cannot connect",

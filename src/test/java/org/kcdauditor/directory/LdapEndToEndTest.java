@@ -16,6 +16,7 @@ import org.kcdauditor.support.CliRun;
 import org.kcdauditor.support.TestDirectory;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -161,6 +162,36 @@ class LdapEndToEndTest {
             assertEquals(0, r.exitCode(), r.toString());
         } finally {
             ds.shutDown(true);
+        }
+    }
+
+    /**
+     * ldaps:// to a plain LDAP port whose server hangs up on the TLS ClientHello, as OpenLDAP (and AD) on 389 do: the
+     * line names the port mix-up, not a trust store the config does not even have.
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(60)
+    void ldapsToAPlainPortThatHangsUpNamesThePortNotATrustStore() throws Exception {
+        try (ServerSocket hangUp = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            Thread t = new Thread(() -> {
+                while (!hangUp.isClosed()) {
+                    try (Socket s = hangUp.accept()) {
+                        s.getInputStream().read(new byte[512]); // the ClientHello, read as a malformed LDAP PDU
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+            Path cfg = TestDirectory.config(tmp, "ldaps://127.0.0.1:" + hangUp.getLocalPort(), NODES,
+                    "timeoutSeconds: 5");
+            CliRun r = run(cfg);
+            assertEquals(1, r.exitCode(), r.toString());
+            assertFalse(r.err().contains("trustStore is not"), r.err());
+            assertTrue(r.err().contains("closed the connection during the TLS handshake"), r.err());
+            assertTrue(r.err().contains("startTls"), r.err());
+            assertEquals(1, r.err().strip().lines().count(), r.err());
         }
     }
 
