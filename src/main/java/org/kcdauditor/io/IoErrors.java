@@ -18,6 +18,7 @@ public final class IoErrors {
             String why = t instanceof NoSuchFileException ? "does not exist (or a parent folder does not)"
                     : t instanceof AccessDeniedException ? "permission denied"
                     : t instanceof FileAlreadyExistsException ? "exists and is not a folder"
+                    : t instanceof java.nio.file.NotDirectoryException ? "a file is in the way of this folder"
                     : t.getClass().getSimpleName();
             return f.getFile() + ": " + why;
         }

@@ -14,6 +14,7 @@ import org.kcdauditor.io.Futures;
 import org.kcdauditor.io.IoErrors;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -107,6 +108,21 @@ public final class RunStore implements AutoCloseable {
             if (damage != null) {
                 throw new StoreException(damaged(file, damage), null);
             }
+            // H2 would create the folder itself and, where it may not, print its own stack trace (it cannot write
+            // its trace file there) and fail with an IO error that reads like damage
+            Path folder = file.toAbsolutePath().getParent();
+            if (folder != null && !Files.isDirectory(folder)) {
+                try {
+                    Files.createDirectories(folder);
+                } catch (IOException | UnsupportedOperationException e) {
+                    throw new StoreException("history store " + file + ": cannot create its folder " + folder + ": "
+                            + IoErrors.reason(e instanceof IOException io ? io : new IOException(e)) + NOT_WRITABLE, e);
+                }
+            }
+            if (folder != null && !Files.isWritable(folder)) {
+                throw new StoreException("history store " + file + ": cannot write in its folder " + folder
+                        + ": permission denied" + NOT_WRITABLE, null);
+            }
         }
         Properties props = new Properties();
         if (user != null) {
@@ -182,6 +198,10 @@ public final class RunStore implements AutoCloseable {
             return applied.isEmpty() ? NEW : applied.equals(MIGRATIONS) ? CURRENT : EARLIER;
         }
     }
+
+    private static final String NOT_WRITABLE = " — set store.url to a folder this account may write (without it the"
+            + " store is data/kcd-audit under the current directory), or fix the folder's permissions; nothing was"
+            + " changed";
 
     /** H2's ERROR_OPENING_DATABASE_1: its file lock ({@code <name>.lock.db}) could not be taken. */
     private static final int H2_LOCK_FILE = 8000;

@@ -72,6 +72,31 @@ class StoreLockErrorTest {
         assertFalse(e.getMessage().contains("damaged H2") || e.getMessage().contains("move it aside"), e.getMessage());
     }
 
+    /**
+     * The store's folder cannot be made (the default data/ under a working directory the account may not write, such
+     * as C:\\Windows\\System32 of a scheduled task or the installation folder; here a file in the way): one line naming
+     * the folder and store.url, and H2's own stack trace (it cannot write its trace file there) is not printed.
+     */
+    @Test
+    void aStoreFolderThatCannotBeCreatedNamesItAndStoreUrlNotDamage() throws Exception {
+        Path file = Files.writeString(dir.resolve("blocked"), "a file where the store's folder should be");
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream saved = System.err;
+        StoreException e;
+        System.setErr(new java.io.PrintStream(err, true));
+        try {
+            e = assertThrows(StoreException.class,
+                    () -> RunStore.open("jdbc:h2:file:" + file.resolve("data").resolve("kcd-audit"), null, null));
+        } finally {
+            System.setErr(saved);
+        }
+        assertTrue(e.getMessage().startsWith("history store " + file.resolve("data").resolve("kcd-audit.mv.db")
+                + ": cannot create its folder " + file.resolve("data") + ": "), e.getMessage());
+        assertTrue(e.getMessage().contains("set store.url to a folder this account may write"), e.getMessage());
+        assertFalse(e.getMessage().contains("damaged") || e.getMessage().contains("move it aside"), e.getMessage());
+        assertFalse(err.toString().contains("\tat "), "no stack trace on stderr: " + err);
+    }
+
     @ParameterizedTest(name = "{1}")
     @CsvSource(delimiter = '|', textBlock = """
             8000  | Error opening database: "Lock file recently modified" [8000-232]               | another process has it open: retry
