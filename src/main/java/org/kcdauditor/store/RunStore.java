@@ -1033,7 +1033,38 @@ public final class RunStore implements AutoCloseable {
     }
 
     static String firstLine(Throwable e) {
+        String written = writeFailure(e);
+        if (written != null) {
+            return written;
+        }
         String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         return m.lines().findFirst().orElse(m).strip();
+    }
+
+    /**
+     * H2's failure to write its file (MVStoreException "Writing to sun.nio.ch.FileChannelImpl@… failed", the
+     * IOException beneath it: a full disk, an I/O error) in words, or null for any other error. H2 keeps the file at
+     * its last complete commit, so the runs stored before are kept.
+     */
+    private static String writeFailure(Throwable e) {
+        boolean h2Write = false;
+        IOException io = null;
+        for (Throwable t = e; t != null && t != t.getCause(); t = t.getCause()) {
+            if (t instanceof org.h2.mvstore.MVStoreException && t.getMessage() != null
+                    && t.getMessage().startsWith("Writing to ")) {
+                h2Write = true;
+            }
+            if (t instanceof IOException i) {
+                io = i;
+            }
+        }
+        if (!h2Write) {
+            return null;
+        }
+        String why = io == null || io.getMessage() == null ? "a write error" : io.getMessage().strip();
+        boolean full = why.contains("No space left") || why.contains("not enough space") || why.contains("Disk quota");
+        return "the store file could not be written (" + why + ")" + (full
+                ? ": the disk is full — free space, then retry (the runs stored before are kept)"
+                : " — check the disk, then retry (the runs stored before are kept)");
     }
 }
