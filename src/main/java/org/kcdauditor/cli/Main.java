@@ -249,6 +249,9 @@ public final class Main implements Runnable {
         } else if (ex instanceof StoreException) {
             code = ExitCodes.RUN_FAILED;
             message = ex.getMessage();
+        } else if (ex instanceof InterruptSignals.Stopped stopped) {
+            code = stopped.exitCode();
+            message = ex.getMessage();
         } else if (ex instanceof org.kcdauditor.run.RunLock.LockedException
                 || ex instanceof org.kcdauditor.run.RunInterruptedException) {
             code = ExitCodes.RUN_FAILED;

@@ -69,8 +69,8 @@ final class PreflightCommand implements Callable<Integer> {
         boolean everyDc = allDcs != null ? allDcs : cfg.policy().allDcsByDefault();
         AuditRun run = AuditRun.installed(cfg, cli.env(), cli.clock(), cli.home()).withTrigger("preflight");
         AuditRun audit = everyDc ? run.withDcCheck(target.name()) : run;
-        AuditRun.Outcome o = RunCommand.underRunLock(cli, cfg, "preflight", () -> audit
-                .execute(out, Set.of(Format.JSON), new Timings(), n -> { }));
+        AuditRun.Outcome o = InterruptSignals.during(control -> RunCommand.underRunLock(cli, cfg, "preflight",
+                () -> audit.execute(out, Set.of(Format.JSON), new Timings(), n -> { }, control)));
         String name = target.name();
         ReportView view = o.view();
         ReportView.ClusterView c = view.clusters().stream().filter(x -> x.name().equals(name)).findFirst()

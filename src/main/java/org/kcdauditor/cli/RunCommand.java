@@ -71,9 +71,9 @@ final class RunCommand implements Callable<Integer> {
         options.prepareOut();
         AuditRun.Outcome outcome;
         try {
-            outcome = underRunLock(cli, run, trigger, () -> AuditRun.installed(run, env, cli.clock(),
-                    cli.home()).withTrigger(trigger)
-                    .execute(options.out, formats, timings, progress));
+            outcome = InterruptSignals.during(control -> underRunLock(cli, run, trigger, () -> AuditRun.installed(run,
+                    env, cli.clock(), cli.home()).withTrigger(trigger)
+                    .execute(options.out, formats, timings, progress, control)));
         } catch (Throwable failed) {
             options.dropOutIfLeftEmpty();
             throw failed;
