@@ -52,7 +52,17 @@ exit /b 1
 
 :run
 set "KCD_HEAP="
-if defined KCD_AUDIT_HEAP set "KCD_HEAP=-Xms%KCD_AUDIT_HEAP% -Xmx%KCD_AUDIT_HEAP%"
+if not defined KCD_AUDIT_HEAP goto launch
+rem java's own answer to a bad size (three lines, "Invalid initial heap size: -Xmslots") names neither the
+rem variable nor a value that works: the whole value must be digits with at most one unit letter.
+echo(%KCD_AUDIT_HEAP%| "%SystemRoot%\System32\findstr.exe" /r /x /c:"[0-9][0-9]*[kKmMgGtT]" /c:"[0-9][0-9]*" >nul && goto heapOk
+echo kcd-audit: KCD_AUDIT_HEAP=%KCD_AUDIT_HEAP% is not a heap size: give a number with k, m or g, e.g. set KCD_AUDIT_HEAP=2g 1>&2
+exit /b 2
+
+:heapOk
+set "KCD_HEAP=-Xms%KCD_AUDIT_HEAP% -Xmx%KCD_AUDIT_HEAP%"
+
+:launch
 rem %* passes the arguments exactly as typed, quotes included, so paths with spaces stay one argument.
 "%KCD_JAVA%" "@%KCD_HOME%\config\jvm.options" %KCD_HEAP% %KCD_AUDIT_JAVA_OPTS% -jar "%KCD_JAR%" %*
 exit /b %ERRORLEVEL%

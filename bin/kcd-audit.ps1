@@ -70,6 +70,12 @@ function Find-KcdJava {
 # The JVM options before -jar: config\jvm.options, KCD_AUDIT_HEAP, KCD_AUDIT_JAVA_OPTS.
 function Get-KcdJvmArguments {
     $list = @('@' + (Join-Path (Get-KcdHome) 'config\jvm.options'))
+    # java's own answer to a bad size (three lines, "Invalid initial heap size: -Xmslots") names neither the
+    # variable nor a value that works; an install-task.ps1 that wrote it into the task would start no daemon
+    if ($env:KCD_AUDIT_HEAP -and $env:KCD_AUDIT_HEAP -notmatch '^[0-9]+[kKmMgGtT]?$') {
+        throw ("kcd-audit: KCD_AUDIT_HEAP=$($env:KCD_AUDIT_HEAP) is not a heap size: give a number with k, m or g," +
+                " e.g. `$env:KCD_AUDIT_HEAP = '2g'")
+    }
     if ($env:KCD_AUDIT_HEAP) {
         $list += "-Xms$($env:KCD_AUDIT_HEAP)"
         $list += "-Xmx$($env:KCD_AUDIT_HEAP)"
@@ -126,6 +132,12 @@ if ($MyInvocation.InvocationName -ne '.') {
             $joinNext = $text -match '^-.+:$'
         }
     }
-    $all = @(Get-KcdJvmArguments) + @('-jar', $jar) + $given
+    try {
+        $jvm = @(Get-KcdJvmArguments)
+    } catch {
+        [Console]::Error.WriteLine($_.Exception.Message)
+        exit 2
+    }
+    $all = $jvm + @('-jar', $jar) + $given
     exit (Invoke-KcdJava -Java $java -Arguments $all)
 }

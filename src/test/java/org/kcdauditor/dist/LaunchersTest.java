@@ -93,6 +93,40 @@ class LaunchersTest {
         assertEquals(2, Files.readAllLines(attempts).size());
     }
 
+    /**
+     * KCD_AUDIT_HEAP=lots (or "2 g", "2gb") went to java as -Xmslots: three JVM lines ("Invalid initial heap size",
+     * "Could not create the Java Virtual Machine") naming neither the variable nor a value that works. The launcher
+     * says so itself, as a configuration error (exit 2), before starting java; a valid size still passes.
+     */
+    @Test
+    void shLauncherRefusesAHeapSizeJavaWouldNotTakeNamingTheVariable(@TempDir Path dir) throws Exception {
+        Path home = installation(dir);
+        Path javaHome = fakeJava(dir.resolve("jdk"), "openjdk version \"17.0.15\" 2025-04-15");
+        for (String bad : List.of("lots", "2 g", "2gb", "-2g", "g")) {
+            ProcessBuilder pb = new ProcessBuilder("/bin/sh", home.resolve("bin/kcd-audit").toString(), "--version")
+                    .directory(dir.toFile());
+            pb.environment().put("JAVA_HOME", javaHome.toString());
+            pb.environment().put("KCD_AUDIT_HEAP", bad);
+            pb.environment().remove("KCD_AUDIT_JAVA_OPTS");
+            Process p = pb.start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(2, p.exitValue(), bad + ": " + out + err);
+            assertEquals("kcd-audit: KCD_AUDIT_HEAP=" + bad + " is not a heap size: give a number with k, m or g,"
+                    + " e.g. KCD_AUDIT_HEAP=2g or KCD_AUDIT_HEAP=1536m\n", err, bad);
+            assertEquals("", out, "java was not started for " + bad);
+        }
+        for (String good : List.of("2g", "1536m", "2G", "4096")) {
+            ProcessBuilder pb = new ProcessBuilder("/bin/sh", home.resolve("bin/kcd-audit").toString(), "--version")
+                    .directory(dir.toFile());
+            pb.environment().put("JAVA_HOME", javaHome.toString());
+            pb.environment().put("KCD_AUDIT_HEAP", good);
+            pb.environment().remove("KCD_AUDIT_JAVA_OPTS");
+            assertTrue(launch(pb).out().contains("-Xmx" + good + "\n"), good);
+        }
+    }
+
     /** Runs bin/kcd-audit of {@code home} with the given JAVA_HOME; returns its stderr (asserting exit 0). */
     private static String sh(Path home, Path cwd, Path javaHome, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("/bin/sh", home.resolve("bin/kcd-audit").toString()));
@@ -182,6 +216,31 @@ class LaunchersTest {
                 depth++;
             }
         }
+    }
+
+    @Test
+    void cmdAndPs1LaunchersRefuseAHeapSizeJavaWouldNotTake() throws Exception {
+        // as bin/kcd-audit does (shLauncherRefusesAHeapSizeJavaWouldNotTakeNamingTheVariable): checked before java
+        // starts, one line naming the variable, exit 2
+        String cmd = Files.readString(BIN.resolve("kcd-audit.cmd"));
+        int check = cmd.indexOf("findstr.exe\" /r /x /c:\"[0-9][0-9]*[kKmMgGtT]\" /c:\"[0-9][0-9]*\"");
+        assertTrue(check > 0, "the value is matched whole against digits and one unit");
+        assertTrue(check < cmd.indexOf("set \"KCD_HEAP=-Xms%KCD_AUDIT_HEAP% -Xmx%KCD_AUDIT_HEAP%\""));
+        assertTrue(cmd.contains("is not a heap size: give a number with k, m or g, e.g. set KCD_AUDIT_HEAP=2g"
+                + " 1>&2\r\nexit /b 2\r\n"), "one line on stderr, exit 2");
+        String ps1 = Files.readString(BIN.resolve("kcd-audit.ps1"));
+        Matcher m = Pattern.compile("\\$env:KCD_AUDIT_HEAP -notmatch '([^']+)'").matcher(ps1);
+        assertTrue(m.find(), "kcd-audit.ps1 checks the value");
+        Pattern valid = Pattern.compile(m.group(1)); // PowerShell's -notmatch: case-insensitive
+        for (String bad : List.of("lots", "2 g", "2gb", "-2g", "g")) {
+            assertFalse(Pattern.compile(m.group(1), Pattern.CASE_INSENSITIVE).matcher(bad).find(), bad);
+        }
+        for (String good : List.of("2g", "1536m", "2G", "4096")) {
+            assertTrue(valid.matcher(good).find(), good);
+        }
+        assertTrue(ps1.contains("is not a heap size: give a number with k, m or g,\" +\r\n"
+                + "                \" e.g. `$env:KCD_AUDIT_HEAP = '2g'\")"), "the message, with PowerShell's `$ for a $");
+        assertTrue(ps1.indexOf("exit 2") > ps1.indexOf("is not a heap size"), "exit 2");
     }
 
     @Test
