@@ -56,7 +56,8 @@ final class BaselineCommand implements Runnable {
             description = {"Audit now (the run is stored, no reports are written) and write the baseline from it.",
                     "Waivers of an existing baseline are carried over. Refuses to replace an existing baseline"
                             + " without --force; the old file is kept as <name>.<UTC timestamp>.bak."},
-            footer = {"", "Exit codes: 0 baseline written, 1 the audit could not complete, 2 usage/config error (also:"
+            footer = {"", Cli.PASSWORD_HELP, "Exit codes: 0 baseline written, 1 the audit could not complete, 2"
+                    + " usage/config error (also:"
                     + " a baseline exists and --force was not given).",
                     "Example: kcd-audit baseline capture --config config/kcd-audit.yaml --approved-by \"J. Doe\""})
     static final class Capture implements Callable<Integer> {
@@ -108,7 +109,9 @@ final class BaselineCommand implements Runnable {
 
     @Command(name = "diff", mixinStandardHelpOptions = true,
             description = {"Read the directory now and show how it differs from the baseline. Writes nothing.",
-                    "Exit 0 when there is no drift, 3 when there is."})
+                    "Exit 0 when there is no drift, 3 when there is (1 the directory could not be read, 2 usage/config"
+                            + " error)."},
+            footer = {"", Cli.PASSWORD_HELP, "Example: kcd-audit baseline diff --config config/kcd-audit.yaml"})
     static final class Diff implements Callable<Integer> {
         @ParentCommand
         BaselineCommand parent;

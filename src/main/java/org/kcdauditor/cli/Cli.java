@@ -16,6 +16,11 @@ import java.util.Map;
  */
 public record Cli(PrintStream out, PrintStream err, PrintStream terminal, Map<String, String> env, Clock clock,
                   Path home) {
+    /** Where the bind password comes from, in the help of every command that binds to the directory. */
+    static final String PASSWORD_HELP = "Password: from the environment variable directory.passwordEnv names (export"
+            + " KCD_AUDIT_LDAP_PASSWORD=... for the example config) or the file directory.passwordFile; never in the"
+            + " YAML.";
+
 
     public Secrets secrets() {
         return new Secrets(env);

@@ -21,7 +21,9 @@ import java.util.concurrent.CountDownLatch;
                 + " store's database) and mail notices through the outbox. Runs until stopped.",
                 "SIGTERM (systemctl stop, Ctrl-C): no new runs; a running audit finishes first.",
                 "daemon.clustered: true lets several daemons share one PostgreSQL store: each run happens once."},
-        footer = {"", "Exit codes: 0 stopped, 1 the store cannot be opened, 2 usage/config error.",
+        footer = {"", Cli.PASSWORD_HELP + " A service gets the variable from its unit's EnvironmentFile (systemd);"
+                + " a scheduled task is given a file (docs/install.md).",
+                "Exit codes: 0 stopped, 1 the store cannot be opened, 2 usage/config error.",
                 "Example: kcd-audit daemon --config config/kcd-audit.yaml"})
 final class DaemonCommand implements Callable<Integer> {
     private final Cli cli;

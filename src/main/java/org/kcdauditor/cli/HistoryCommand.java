@@ -81,7 +81,10 @@ final class HistoryCommand implements Callable<Integer> {
         return i == null ? "-" : i.toString();
     }
 
-    @Command(name = "show", mixinStandardHelpOptions = true, description = "Print one run and its findings.")
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "Print one run and its findings.",
+            footer = {"", "Exit codes: 0 shown, 1 the history store cannot be opened or is damaged, 2 usage/config error"
+                    + " (also: no such run).",
+                    "Example: kcd-audit history show 1a2b3c4d --config config/kcd-audit.yaml"})
     static final class Show implements Callable<Integer> {
         @picocli.CommandLine.ParentCommand
         HistoryCommand parent;
@@ -142,7 +145,10 @@ final class HistoryCommand implements Callable<Integer> {
                     + " 730 days), with everything they stored. Always kept: runs in progress, the last successful run"
                     + " of each configuration, the run the baseline was captured from, and for each open waiver the"
                     + " first run it waived a finding in.",
-                    "Takes the run lock, like an audit. The H2 file does not shrink; the space is reused."})
+                    "Takes the run lock, like an audit. The H2 file does not shrink; the space is reused."},
+            footer = {"", "Exit codes: 0 pruned (or listed with --dry-run), 1 the history store cannot be opened or"
+                    + " another audit of it is running, 2 usage/config error.",
+                    "Example: kcd-audit history prune --config config/kcd-audit.yaml --dry-run"})
     static final class Prune implements Callable<Integer> {
         @picocli.CommandLine.ParentCommand
         HistoryCommand parent;

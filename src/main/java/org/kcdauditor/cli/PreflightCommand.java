@@ -36,7 +36,9 @@ import java.util.concurrent.Callable;
                         + " every unwaived finding of any severity that blocks a pair (a disabled computer account,"
                         + " live migration disabled on a host), a Windows Server 2025 node with any blocked pair, and a cluster whose directory could not be"
                         + " read. The run is stored and findings.json written (clusters[].go, clusters[].reasons)."},
-        footer = {"", "Exit codes: 0 GO, 3 NO-GO, 1 the audit could not complete, 2 usage/config error."})
+        footer = {"", Cli.PASSWORD_HELP,
+                "Exit codes: 0 GO, 3 NO-GO, 1 the audit could not complete, 2 usage/config error.",
+                "Example: kcd-audit preflight --config config/kcd-audit.yaml --cluster HVC1 --all-dcs"})
 final class PreflightCommand implements Callable<Integer> {
     private final Cli cli;
 

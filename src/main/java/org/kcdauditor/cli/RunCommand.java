@@ -25,6 +25,7 @@ import java.util.function.IntConsumer;
                         + " search; needs only read access; never writes to AD."},
         footer = {"", "Writes the run folder (--out) and the history store: store.url of the config, else"
                 + " data/kcd-audit under the current directory (set store.url when runs start from different folders).",
+                Cli.PASSWORD_HELP,
                 "Exit codes: 0 ok, 1 run could not complete, 2 usage/config error, 3 findings reach --fail-on.",
                 "Example: kcd-audit run --config config/kcd-audit.yaml --fail-on medium"})
 final class RunCommand implements Callable<Integer> {

@@ -114,4 +114,59 @@ class CommandGroupsTest {
         assertTrue(r.out().replaceAll("\\s+", " ").contains("store.url of the config, else data/kcd-audit under the"
                 + " current directory"), r.out());
     }
+
+    /**
+     * The first question of an admin at 6 a.m.: where does the password go? Every command that binds to the directory
+     * says it in its help (the variable directory.passwordEnv names, or directory.passwordFile; never in the YAML), and
+     * the top-level help lists the environment the launchers and the program read.
+     */
+    @ParameterizedTest(name = "kcd-audit {0} --help")
+    @CsvSource(textBlock = """
+            run
+            preflight
+            baseline capture
+            baseline diff
+            daemon
+            """)
+    void everyCommandThatBindsSaysWhereThePasswordComesFrom(String command) {
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of(command.split(" ")));
+        args.add("--help");
+        // picocli wraps after a dot too ("directory. passwordFile"): compared without white space
+        String help = CliRun.run(Map.of(), args.toArray(String[]::new)).out().replaceAll("\\s+", "");
+        assertTrue(help.contains(("Password: from the environment variable directory.passwordEnv names (export"
+                + " KCD_AUDIT_LDAP_PASSWORD=... for the example config) or the file directory.passwordFile; never in"
+                + " the YAML.").replaceAll("\\s+", "")), help);
+    }
+
+    @Test
+    void theTopLevelHelpListsTheEnvironmentAndEveryExitCode() {
+        String help = CliRun.run(Map.of(), "--help").out().replaceAll("\\s+", " ");
+        for (String said : List.of("KCD_AUDIT_LDAP_PASSWORD", "KCD_AUDIT_HEAP", "KCD_AUDIT_JAVA_OPTS", "KCD_AUDIT_HOME",
+                "preflight: NO-GO", "baseline diff: drift", "another audit of the same store", "130",
+                "143")) {
+            assertTrue(help.contains(said), said + " in: " + help);
+        }
+    }
+
+    /** Every command an admin types with a config shows one line to copy. */
+    @ParameterizedTest(name = "kcd-audit {0} --help")
+    @CsvSource(textBlock = """
+            run
+            preflight
+            report
+            baseline capture
+            baseline diff
+            history
+            history show
+            history prune
+            outbox
+            daemon
+            schedule
+            """)
+    void everyCommandWithAConfigHasAnExample(String command) {
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of(command.split(" ")));
+        args.add("--help");
+        String help = CliRun.run(Map.of(), args.toArray(String[]::new)).out().replaceAll("\\s+", " ");
+        assertTrue(help.contains("Example: kcd-audit " + command + " "), help);
+    }
 }
