@@ -127,6 +127,44 @@ class LaunchersTest {
         }
     }
 
+    /**
+     * An admin whose PATH java is 17 while the service (systemd's JAVA_HOME, the task's java.exe) or a colleague uses
+     * 25: each training deleted the other Java's archive, so every call with the other Java trained again ("up to a
+     * minute"). Archives of other Java versions stay; only those older than the jar (an upgrade) are removed.
+     */
+    @Test
+    void shLauncherKeepsTheStartUpCacheOfAnotherJavaVersion(@TempDir Path dir) throws Exception {
+        Path home = installation(dir);
+        Path attempts = dir.resolve("training attempts");
+        Path java17 = archivingJava(dir.resolve("jdk17"), "17.0.15", attempts);
+        Path java25 = archivingJava(dir.resolve("jdk25"), "25.0.3", attempts);
+        assertTrue(sh(home, dir, java17, "rules").contains("preparing the start-up cache"));
+        assertTrue(sh(home, dir, java25, "rules").contains("preparing the start-up cache"));
+        assertEquals("", sh(home, dir, java17, "rules"), "Java 17's archive is still there");
+        assertEquals("", sh(home, dir, java25, "rules"), "and Java 25's");
+        assertEquals(2, Files.readAllLines(attempts).size());
+        assertTrue(Files.exists(home.resolve("lib/kcd-auditor-java17.0.15.jsa")));
+        assertTrue(Files.exists(home.resolve("lib/kcd-auditor-java25.0.3.jsa")));
+
+        // an upgrade (a newer jar): the next training removes the archives made for the old jar, of any Java
+        Files.setLastModifiedTime(home.resolve("lib/kcd-auditor.jar"),
+                FileTime.fromMillis(System.currentTimeMillis() + 120_000));
+        assertTrue(sh(home, dir, java17, "rules").contains("preparing the start-up cache"));
+        assertFalse(Files.exists(home.resolve("lib/kcd-auditor-java25.0.3.jsa")), "stale after the upgrade");
+    }
+
+    /** A java that says {@code version}, writes the archive it is asked for (counting it) and otherwise says "ran". */
+    private static Path archivingJava(Path javaHome, String version, Path attempts) throws Exception {
+        Path java = Files.createDirectories(javaHome.resolve("bin")).resolve("java");
+        Files.writeString(java, "#!/bin/sh\nif [ \"$1\" = -version ]; then echo 'openjdk version \"" + version
+                + "\"' >&2; exit 0; fi\n"
+                + "for a in \"$@\"; do case $a in -XX:ArchiveClassesAtExit=*) echo x >> '" + attempts + "';"
+                + " echo archive > \"${a#-XX:ArchiveClassesAtExit=}\"; exit 0;; esac; done\n"
+                + "echo ran\n");
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return javaHome;
+    }
+
     /** Runs bin/kcd-audit of {@code home} with the given JAVA_HOME; returns its stderr (asserting exit 0). */
     private static String sh(Path home, Path cwd, Path javaHome, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("/bin/sh", home.resolve("bin/kcd-audit").toString()));
