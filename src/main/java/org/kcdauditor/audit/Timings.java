@@ -26,8 +26,16 @@ public final class Timings {
 
     private final Map<String, Long> nanos = new LinkedHashMap<>();
     private final long started = System.nanoTime();
+    private volatile java.util.function.Consumer<String> starting = stage -> { };
+
+    /** Told the name of each stage {@link #time} begins (from the thread running it): a console's progress line. */
+    public Timings onStage(java.util.function.Consumer<String> listener) {
+        starting = listener;
+        return this;
+    }
 
     public <E extends Exception> void time(String stage, Stage<E> body) throws E {
+        starting.accept(stage);
         long start = System.nanoTime();
         try {
             body.run();

@@ -61,8 +61,15 @@ final class RunCommand implements Callable<Integer> {
         // a bad --change-ticket is a usage error before the directory is read
         AuditConfig run = cfg.withReports(options.reports(cfg.reports()));
         var formats = options.formats(run.reports().formats());
-        Timings timings = new Timings();
         boolean interactive = System.console() != null;
+        // after the reading, the line says what the run does next instead of the last count of objects read (at 20,000
+        // hosts the evaluation and the writers are most of the run)
+        Timings timings = new Timings().onStage(stage -> {
+            String doing = stageLine(stage);
+            if (interactive && doing != null) {
+                cli.terminal().print("\r\033[K" + doing);
+            }
+        });
         IntConsumer progress = n -> {
             if (interactive) {
                 cli.terminal().print("\rReading " + (cfg.multiDirectory() ? cfg.directories().size() + " directories"
@@ -111,6 +118,19 @@ final class RunCommand implements Callable<Integer> {
                     waivedNote);
         }
         return ExitCodes.OK;
+    }
+
+    /**
+     * The progress line for a stage of the run as {@link Timings} names it, or null for one that says nothing new:
+     * the reading counts its objects itself, and storing runs beside the writers.
+     */
+    static String stageLine(String stage) {
+        return switch (stage) {
+            case "collect", "store", "previous", "store-hosts" -> null;
+            case "import" -> "Reading the patch, event and host-settings exports …";
+            case "evaluate" -> "Evaluating the pairs …";
+            default -> "Writing the reports …";
+        };
     }
 
     /** What runs under the lock: one audit that stores its run. */

@@ -15,6 +15,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TimingsTest {
     private static final Pattern LINE = Pattern.compile("timing (\\S+) (\\d+) ms (\\d+\\.\\d)%");
 
+    /** The console's progress line follows the run past the reading: each stage is told as it begins. */
+    @Test
+    void aListenerIsToldEachStageAsItBegins() throws Exception {
+        List<String> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Timings t = new Timings().onStage(told::add);
+        t.time("collect", () -> assertEquals(List.of("collect"), told));
+        t.time("evaluate", () -> { });
+        t.add("previous", 5); // measured elsewhere: nothing begins here
+        t.time("xlsx", () -> { });
+        assertEquals(List.of("collect", "evaluate", "xlsx"), told);
+    }
+
     @Test
     void eachStageWithItsShareOfTheTotalThenTheTotal() throws Exception {
         Timings t = new Timings();
