@@ -64,9 +64,10 @@ final class RunCommand implements Callable<Integer> {
         boolean interactive = System.console() != null;
         // after the reading, the line says what the run does next instead of the last count of objects read (at 20,000
         // hosts the evaluation and the writers are most of the run)
+        java.util.concurrent.atomic.AtomicReference<String> shown = new java.util.concurrent.atomic.AtomicReference<>();
         Timings timings = new Timings().onStage(stage -> {
             String doing = stageLine(stage);
-            if (interactive && doing != null) {
+            if (interactive && doing != null && !doing.equals(shown.getAndSet(doing))) { // the writers: said once
                 cli.terminal().print("\r\033[K" + doing);
             }
         });
