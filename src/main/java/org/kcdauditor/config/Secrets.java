@@ -58,7 +58,7 @@ public final class Secrets {
         }
         if (file != null) {
             try {
-                String value = Files.readString(file).strip();
+                String value = text(file, Files.readAllBytes(file), fileKey).strip();
                 if (value.isEmpty()) {
                     throw new ConfigException(fileKey + ": " + file + " is empty");
                 }
@@ -70,5 +70,35 @@ public final class Secrets {
             }
         }
         return null;
+    }
+
+    /**
+     * A secret file's text. Windows PowerShell 5.1 writes files with a byte order mark (Set-Content -Encoding UTF8) or
+     * as UTF-16 LE (Out-File, >): the mark decides the encoding and is not part of the secret; without one the file
+     * must be UTF-8. The secret itself never appears in a message.
+     */
+    static String text(Path file, byte[] b, String fileKey) {
+        if (b.length >= 3 && (b[0] & 0xFF) == 0xEF && (b[1] & 0xFF) == 0xBB && (b[2] & 0xFF) == 0xBF) {
+            return decode(file, b, 3, java.nio.charset.StandardCharsets.UTF_8, fileKey);
+        }
+        if (b.length >= 2 && (b[0] & 0xFF) == 0xFF && (b[1] & 0xFF) == 0xFE) {
+            return decode(file, b, 2, java.nio.charset.StandardCharsets.UTF_16LE, fileKey);
+        }
+        if (b.length >= 2 && (b[0] & 0xFF) == 0xFE && (b[1] & 0xFF) == 0xFF) {
+            return decode(file, b, 2, java.nio.charset.StandardCharsets.UTF_16BE, fileKey);
+        }
+        return decode(file, b, 0, java.nio.charset.StandardCharsets.UTF_8, fileKey);
+    }
+
+    private static String decode(Path file, byte[] b, int from, java.nio.charset.Charset cs, String fileKey) {
+        try {
+            return cs.newDecoder().onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(b, from, b.length - from)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new ConfigException(fileKey + ": " + file + " is not " + (cs.name().startsWith("UTF-16") ? cs.name()
+                    : "UTF-8") + " text: save it as UTF-8 (Notepad: Save as, Encoding UTF-8; PowerShell: Set-Content"
+                    + " -Encoding UTF8)");
+        }
     }
 }
