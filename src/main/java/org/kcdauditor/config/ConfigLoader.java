@@ -381,7 +381,7 @@ public final class ConfigLoader {
         if (blank(d.baseDn())) {
             errors.add("directory.baseDn: missing (DC=contoso,DC=com)");
         } else if (!DN.isValidDN(d.baseDn())) {
-            errors.add("directory.baseDn: not a valid DN: '" + d.baseDn() + "'");
+            errors.add("directory.baseDn: not a valid DN: '" + d.baseDn() + "'" + dnHint(d.baseDn()));
         }
         if (d.pageSize() != null && (d.pageSize() < 1 || d.pageSize() > 100_000)) {
             errors.add("directory.pageSize: must be between 1 and 100000 (AD serves at most 1000 per page)");
@@ -422,7 +422,7 @@ public final class ConfigLoader {
                 errors.add(at + ": give nodes or ou, not both");
             }
             if (hasOu && !DN.isValidDN(c.ou())) {
-                errors.add(at + ".ou: not a valid DN: '" + c.ou() + "'");
+                errors.add(at + ".ou: not a valid DN: '" + c.ou() + "'" + dnHint(c.ou()));
             }
             for (int j = 0; j < c.nodes().size(); j++) {
                 String node = c.nodes().get(j);
@@ -541,5 +541,18 @@ public final class ConfigLoader {
 
     static boolean blank(String s) {
         return s == null || s.isBlank();
+    }
+
+    /**
+     * What to write instead of a value that is no DN: a domain name typed as such ({@code contoso.com}) as its DN, else
+     * the shape of one.
+     */
+    static String dnHint(String value) {
+        String v = value.strip();
+        if (v.matches("(?i)[a-z0-9-]+(\\.[a-z0-9-]+)+\\.?")) {
+            return " (write the domain as its DN: " + String.join(",", java.util.Arrays.stream(v.split("\\."))
+                    .map(label -> "DC=" + label).toList()) + ")";
+        }
+        return " (a DN is RDNs such as DC=contoso,DC=com, joined by commas)";
     }
 }

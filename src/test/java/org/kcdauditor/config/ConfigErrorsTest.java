@@ -60,6 +60,8 @@ class ConfigErrorsTest {
             directory.allowInsecureBind: wrong type | '  baseDn: DC=contoso,DC=com'                   | '  baseDn: DC=contoso,DC=com\n  allowInsecureBind: "true"'
             directory.url: must start with          | 'ldaps://dc1.contoso.com:636'                   | 'https://dc1.contoso.com'
             directory.baseDn: not a valid DN        | 'baseDn: DC=contoso,DC=com'                     | 'baseDn: contoso.com'
+            directory.baseDn: not a valid DN: 'contoso.com' (write the domain as its DN: DC=contoso,DC=com) | 'baseDn: DC=contoso,DC=com' | 'baseDn: contoso.com'
+            directory.baseDn: not a valid DN: 'DC=contoso,DC=com,' (a DN is RDNs such as DC=contoso,DC=com, joined by commas) | 'baseDn: DC=contoso,DC=com' | 'baseDn: "DC=contoso,DC=com,"'
             policy.nameForms[1]: must be netbios or fqdn | 'protocolTransition: either'               | 'nameForms: [netbios, dns]'
             policy.migrationGroups[0][1]: no cluster | 'protocolTransition: either'                   | 'migrationGroups: [[HVC1, HVC9]]'
             policy.services[1]: CIFS is listed twice | 'protocolTransition: either'                  | 'services: [cifs, CIFS]'
