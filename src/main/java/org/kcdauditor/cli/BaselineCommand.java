@@ -84,8 +84,9 @@ final class BaselineCommand implements Runnable {
                         + " one is kept as " + file.getFileName() + ".<timestamp>.bak)");
             }
             // read, audit and write under the run lock: two captures never interleave
-            BaselineCapture.Captured c = RunCommand.underRunLock(cli, cfg, "baseline capture",
-                    () -> BaselineCapture.capture(parent.auditRun(cfg), file, approvedBy, force, cli.clock()));
+            BaselineCapture.Captured c = InterruptSignals.during(control -> RunCommand.underRunLock(cli, cfg,
+                    "baseline capture", () -> BaselineCapture.capture(parent.auditRun(cfg), file, approvedBy, force,
+                            cli.clock(), control)));
             Baseline b = c.baseline();
             cli.out().println("Baseline written: " + file + " (" + Words.plural(b.hosts().size(), "host") + ", "
                     + Words.plural(b.waivers().size(), "waiver") + " carried over, from run "

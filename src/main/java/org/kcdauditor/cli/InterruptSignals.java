@@ -13,7 +13,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Ctrl-C (SIGINT) and SIGTERM during an audit of {@code run}, {@code demo} or {@code preflight}: the audit is stopped
+ * Ctrl-C (SIGINT) and SIGTERM during an audit of {@code run}, {@code demo}, {@code preflight} or {@code baseline
+ * capture}: the audit is stopped
  * as the daemon stops one ({@link RunControl#stop}: the directory reading ends at once, other stages when they
  * finish), recorded INTERRUPTED with its unfinished files in a {@code .failed} folder, and the command ends with one
  * line and exit 130 (SIGINT) or 143 (SIGTERM), the codes a shell gives a process ended by them. Without this the

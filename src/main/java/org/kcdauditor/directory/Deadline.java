@@ -63,6 +63,8 @@ public final class Deadline {
      * connection is closed, so the request fails at once; {@link #failure} then says which bound it was.
      */
     public <T> T call(Call<T> call) throws LDAPException {
+        // aborted before this request (a run stopped before it connected: the abort found no connection to close)
+        refuseIfTripped();
         long now = System.nanoTime();
         long left = runEnd == Long.MAX_VALUE ? Long.MAX_VALUE : runEnd - now;
         if (tripped == null && left <= 0) {
@@ -72,12 +74,25 @@ public final class Deadline {
         String why = bound == left ? runMessage() : operationMessage();
         ScheduledFuture<?> timer = bound == Long.MAX_VALUE ? null
                 : TIMER.schedule(() -> trip(why), Math.max(0, bound), TimeUnit.NANOSECONDS);
+        T result;
         try {
-            return call.run();
+            result = call.run();
         } finally {
             if (timer != null) {
                 timer.cancel(false);
             }
+        }
+        // tripped while it ran, e.g. while connecting: the close came before the socket and left it open
+        refuseIfTripped();
+        return result;
+    }
+
+    private void refuseIfTripped() throws LDAPException {
+        if (tripped != null) {
+            for (LDAPConnection c : connections) {
+                c.closeWithoutUnbind();
+            }
+            throw new LDAPException(com.unboundid.ldap.sdk.ResultCode.USER_CANCELED, tripped);
         }
     }
 

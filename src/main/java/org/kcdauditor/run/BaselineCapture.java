@@ -55,6 +55,12 @@ public final class BaselineCapture {
 
     public static Captured capture(AuditRun run, Path file, String approvedBy, boolean force, Clock clock)
             throws DirectoryException, IOException {
+        return capture(run, file, approvedBy, force, clock, new RunControl());
+    }
+
+    /** The same, stopped through {@code control} (Ctrl-C): the audit is then recorded INTERRUPTED, nothing written. */
+    public static Captured capture(AuditRun run, Path file, String approvedBy, boolean force, Clock clock,
+                                   RunControl control) throws DirectoryException, IOException {
         Baseline old = null;
         String unreadable = null;
         if (Files.exists(file)) {
@@ -70,7 +76,7 @@ public final class BaselineCapture {
         }
         AuditRun capture = unreadable == null ? run : run.withoutBaseline();
         AuditRun.Outcome o = capture.withTrigger("baseline-capture").withoutReports()
-                .execute(null, Set.of(Format.JSON), new Timings(), n -> { });
+                .execute(null, Set.of(Format.JSON), new Timings(), n -> { }, control);
         AuditContext ctx = o.result().context();
         for (DirectoryPart part : ctx.snapshot().directories()) {
             if (!part.audited()) {

@@ -100,6 +100,38 @@ class InterruptedRunTest {
         }
     }
 
+    /** The same for baseline capture: the baseline in place stays byte for byte, the run is INTERRUPTED. */
+    @org.junit.jupiter.api.Test
+    void ctrlCDuringABaselineCaptureLeavesTheBaselineAsItWas() throws Exception {
+        try (DemoDirectory directory = ScheduleFixture.directory();
+             TricklingProxy crawl = new TricklingProxy("127.0.0.1", port(directory), 100, 100)) {
+            Map<String, String> env = ScheduleFixture.env(directory);
+            String store = "jdbc:h2:file:" + dir.resolve("data/kcd-audit");
+            Path slow = ScheduleFixture.config(dir.resolve("slow"), crawl.ldapUrl(), store, null, null, null);
+            Path baseline = slow.resolveSibling("baseline.yaml");
+            Files.writeString(baseline, "# the approved baseline\n");
+            AuditConfig slowCfg = ConfigLoader.load(slow);
+            RunStore keeper = StoreUrls.open(slowCfg, env);
+            Path log = dir.resolve("child.log");
+            Process p = ChildJvm.start(log, env, List.of("-XX:TieredStopAtLevel=1"), "baseline", "capture",
+                    "--config", slow.toString(), "--force");
+            processes.add(p);
+            ChildJvm.await("the capture in progress", Duration.ofSeconds(60), log,
+                    () -> running(slowCfg, env).isPresent());
+            new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).inheritIO().start().waitFor();
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "ended after the signal");
+            String said = Files.readString(log).strip();
+            assertEquals(130, p.exitValue(), said);
+            assertEquals(1, said.lines().filter(l -> !l.isBlank()).count(), "one line: " + said);
+            assertTrue(said.startsWith("kcd-audit: interrupted by Ctrl-C (SIGINT): run "), said);
+            assertEquals("# the approved baseline\n", Files.readString(baseline));
+            try (RunStore s = StoreUrls.open(slowCfg, env)) {
+                assertEquals(RunSummary.INTERRUPTED, s.list(1).get(0).status());
+            }
+            keeper.close();
+        }
+    }
+
     private static int port(DemoDirectory d) {
         return Integer.parseInt(d.url().substring(d.url().lastIndexOf(':') + 1));
     }

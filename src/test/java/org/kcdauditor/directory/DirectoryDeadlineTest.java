@@ -108,4 +108,41 @@ class DirectoryDeadlineTest {
             assertEquals("ldap: the run is being stopped", deadline.failure("ldap", null).getMessage());
         }
     }
+
+    /**
+     * A run stopped before it connected (Ctrl-C during start-up: RunControl aborts the deadline as soon as the reading
+     * begins, with no connection yet) read the whole directory anyway: the abort closed the still unconnected
+     * connection, which then connected. A request on an aborted deadline now fails at once, and so does one whose
+     * connection the abort could not yet close.
+     */
+    @Test
+    @Timeout(60)
+    void aDeadlineAbortedBeforeItsConnectionConnectsStopsTheReadingAtOnce() throws Exception {
+        Path cfg = TestDirectory.config(tmp, "ldap://127.0.0.1:" + server.getListenPort(), NODES,
+                "allowInsecureBind: true");
+        DirectoryConfig d = org.kcdauditor.config.ConfigLoader.load(cfg).directory();
+        Deadline deadline = Deadline.start(d);
+        deadline.abort("interrupted by Ctrl-C (SIGINT)");
+        LDAPConnection c = new LDAPConnection();
+        deadline.attach(c);
+        com.unboundid.ldap.sdk.LDAPException e = org.junit.jupiter.api.Assertions.assertThrows(
+                com.unboundid.ldap.sdk.LDAPException.class, () -> deadline.call(() -> {
+                    c.connect("127.0.0.1", server.getListenPort());
+                    return null;
+                }));
+        assertFalse(c.isConnected(), "not left connected: " + e);
+        assertEquals("ldap://x: interrupted by Ctrl-C (SIGINT)", deadline.failure("ldap://x", e).getMessage());
+
+        // aborted while the request ran (here: while connecting): it fails when the request returns
+        Deadline racing = Deadline.start(d);
+        LDAPConnection r = new LDAPConnection();
+        racing.attach(r);
+        org.junit.jupiter.api.Assertions.assertThrows(com.unboundid.ldap.sdk.LDAPException.class,
+                () -> racing.call(() -> {
+                    racing.abort("stopped by SIGTERM"); // closes r before it is connected: nothing to close yet
+                    r.connect("127.0.0.1", server.getListenPort());
+                    return null;
+                }));
+        assertFalse(r.isConnected());
+    }
 }
