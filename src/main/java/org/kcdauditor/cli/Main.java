@@ -156,6 +156,8 @@ public final class Main implements Runnable {
         cmd.addSubcommand(new ScheduleCommand(cli));
         cmd.addSubcommand(new OutboxCommand(cli));
         cmd.addSubcommand(new ReportCommand(cli));
+        // "kcd-audit help" and "kcd-audit help run": what many type first (it was "Did you mean: kcd-audit schedule?")
+        cmd.addSubcommand("help", new CommandLine.HelpCommand());
         versionEverywhere(cmd, cmd.getCommandSpec().versionProvider());
         return cmd;
     }

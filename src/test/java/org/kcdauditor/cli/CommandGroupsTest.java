@@ -169,4 +169,22 @@ class CommandGroupsTest {
         String help = CliRun.run(Map.of(), args.toArray(String[]::new)).out().replaceAll("\\s+", " ");
         assertTrue(help.contains("Example: kcd-audit " + command + " "), help);
     }
+
+    /**
+     * "kcd-audit help" is what many admins type first (and the launcher already answers it without training its
+     * cache): it said "Unmatched argument at index 0: 'help' ... Did you mean: kcd-audit schedule?", and
+     * "kcd-audit help run" said "Missing required option: '--config=FILE'".
+     */
+    @Test
+    void helpAsACommandPrintsTheHelpOfTheToolOrOfACommand() {
+        CliRun top = CliRun.run(Map.of(), "help");
+        assertEquals(0, top.exitCode(), top.toString());
+        assertTrue(top.out().startsWith("Usage: kcd-audit [-hV] [--verbose] [COMMAND]"), top.out());
+        CliRun run = CliRun.run(Map.of(), "help", "run");
+        assertEquals(0, run.exitCode(), run.toString());
+        assertTrue(run.out().startsWith("Usage: kcd-audit run "), run.out());
+        assertEquals(CliRun.run(Map.of(), "run", "--help").out(), run.out(), "the same as run --help");
+        CliRun nested = CliRun.run(Map.of(), "help", "baseline");
+        assertTrue(nested.out().startsWith("Usage: kcd-audit baseline "), nested.out());
+    }
 }
