@@ -128,7 +128,7 @@ public final class Main implements Runnable {
         cmd.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
         cmd.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
         cmd.setExecutionExceptionHandler((ex, commandLine, parseResult) -> handle(ex, configOf(commandLine),
-                main.verbose, err));
+                main.verbose, err, commandLine.getCommandSpec().findOption("--out") != null));
         cmd.setParameterExceptionHandler((ex, arguments) -> usageError(typoFirst(ex)));
         String singleDash = singleDashOption(cmd, args);
         if (singleDash != null) {
@@ -251,6 +251,11 @@ public final class Main implements Runnable {
 
     /** @param config the command's {@code --config} file, which a configuration error names; null when none */
     static int handle(Throwable ex, Path config, boolean verbose, PrintStream err) {
+        return handle(ex, config, verbose, err, false);
+    }
+
+    /** @param writesReports the command has --out (run, demo, preflight, report): a write failure says where else */
+    static int handle(Throwable ex, Path config, boolean verbose, PrintStream err, boolean writesReports) {
         int code;
         String message;
         OutOfMemoryError oom = outOfMemory(ex);
@@ -275,7 +280,10 @@ public final class Main implements Runnable {
             message = ex.getMessage();
         } else if (ex instanceof IOException) {
             code = ExitCodes.RUN_FAILED;
-            message = "cannot write output: " + org.kcdauditor.io.IoErrors.describe((IOException) ex);
+            message = "cannot write output: " + org.kcdauditor.io.IoErrors.describe((IOException) ex)
+                    + (writesReports && (ex instanceof java.nio.file.FileSystemException
+                    || String.valueOf(ex.getMessage()).contains("No space left")) ? " — give a folder this account may write and that has free space: --out DIR"
+                    + (config != null ? ", or reports.dir in " + config : "") : "");
         } else {
             code = ExitCodes.RUN_FAILED;
             message = "unexpected error: " + ex + (verbose ? "" : " (run again with --verbose for details)");

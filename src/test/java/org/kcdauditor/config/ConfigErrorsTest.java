@@ -250,7 +250,8 @@ class ConfigErrorsTest {
         CliRun r = CliRun.run(Map.of("KCD_AUDIT_LDAP_PASSWORD", "pw"), "run", "--config", file.toString(), "--out",
                 notAFolder.resolve("reports").toString());
         assertEquals(1, r.exitCode(), r.toString());
-        assertEquals("kcd-audit: cannot write output: " + notAFolder.resolve("reports") + ": Not a directory",
+        assertEquals("kcd-audit: cannot write output: " + notAFolder.resolve("reports") + ": Not a directory — give a"
+                + " folder this account may write and that has free space: --out DIR, or reports.dir in " + file,
                 r.err().strip(), "named before dc1.contoso.com is ever contacted");
     }
 

@@ -195,6 +195,23 @@ class LdapEndToEndTest {
         }
     }
 
+    /**
+     * An output folder the account may not write (here /sys, read-only for everyone, root too) said only "cannot write
+     * output: /sys/kcd-out: Operation not permitted": not what to do, nor that reports.dir of the config is the other
+     * place it comes from.
+     */
+    @Test
+    void anOutputFolderThatCannotBeWrittenSaysWhereElseToWrite() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(Path.of("/sys/kernel")), "needs Linux /sys");
+        Path cfg = TestDirectory.config(tmp, plainUrl(), NODES, "allowInsecureBind: true");
+        CliRun r = CliRun.run(ENV, "run", "--config", cfg.toString(), "--out", "/sys/kcd-out", "--formats", "json");
+        assertEquals(1, r.exitCode(), r.toString());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().startsWith("kcd-audit: cannot write output: /sys/kcd-out: "), r.err());
+        assertTrue(r.err().strip().endsWith(" — give a folder this account may write and that has free space: --out DIR,"
+                + " or reports.dir in " + cfg), r.err());
+    }
+
     @Test
     void plainSimpleBindIsRefusedWithoutAllowInsecureBind() throws Exception {
         CliRun r = run(TestDirectory.config(tmp, plainUrl(), NODES));
