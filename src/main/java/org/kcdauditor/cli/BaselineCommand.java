@@ -59,7 +59,7 @@ final class BaselineCommand implements Runnable {
             footer = {"", Cli.PASSWORD_HELP, "Exit codes: 0 baseline written, 1 the audit could not complete, 2"
                     + " usage/config error (also:"
                     + " a baseline exists and --force was not given).",
-                    "Example: kcd-audit baseline capture --config config/kcd-audit.yaml --approved-by \"J. Doe\""})
+                    "Example:", "kcd-audit baseline capture --config config/kcd-audit.yaml --approved-by \"J. Doe\""})
     static final class Capture implements Callable<Integer> {
         @ParentCommand
         BaselineCommand parent;

@@ -38,7 +38,7 @@ import java.util.concurrent.Callable;
                         + " read. The run is stored and findings.json written (clusters[].go, clusters[].reasons)."},
         footer = {"", Cli.PASSWORD_HELP,
                 "Exit codes: 0 GO, 3 NO-GO, 1 the audit could not complete, 2 usage/config error.",
-                "Example: kcd-audit preflight --config config/kcd-audit.yaml --cluster HVC1 --all-dcs"})
+                "Example: kcd-audit preflight --config config/kcd-audit.yaml --cluster HVC1"})
 final class PreflightCommand implements Callable<Integer> {
     private final Cli cli;
 

@@ -29,7 +29,7 @@ import java.util.stream.Collectors;
         description = {"Re-render the reports of a stored run from its findings.json, without touching AD.",
                 "Use it after editing templates/*.ftl, or to produce a format the run did not write."},
         footer = {"", "Exit codes: 0 written, 2 usage error (missing findings.json, bad template), 1 cannot write.",
-                "Example: kcd-audit report --from reports/20261126-060000-1a2b3c4d --formats md,html,ps1"})
+                "Example:", "kcd-audit report --from reports/20261126-060000-1a2b3c4d --formats md,html,ps1"})
 final class ReportCommand implements Callable<Integer> {
     /** The hidden folder inside DIR the reports are written to before they are moved into DIR. */
     private static final String STAGING_PREFIX = ".kcd-report-";

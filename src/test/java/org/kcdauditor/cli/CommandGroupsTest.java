@@ -187,4 +187,40 @@ class CommandGroupsTest {
         CliRun nested = CliRun.run(Map.of(), "help", "baseline");
         assertTrue(nested.out().startsWith("Usage: kcd-audit baseline "), nested.out());
     }
+
+    /**
+     * An example wrapped by the 80-column help ("... --formats md," / "html,ps1") is two commands when pasted: the
+     * first runs alone (a baseline capture without --approved-by). Every example is one line of the help.
+     */
+    @ParameterizedTest(name = "kcd-audit {0} --help")
+    @CsvSource(textBlock = """
+            run
+            preflight
+            report
+            baseline capture
+            baseline diff
+            history
+            history show
+            history prune
+            outbox
+            daemon
+            schedule
+            """)
+    void everyExampleFitsOnOneLineOfTheHelp(String command) {
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of(command.split(" ")));
+        args.add("--help");
+        List<String> lines = CliRun.run(Map.of(), args.toArray(String[]::new)).out().lines().toList();
+        int at = -1;
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).startsWith("Example:")) {
+                at = i;
+            }
+        }
+        assertTrue(at >= 0, lines.toString());
+        String example = lines.get(at).equals("Example:") ? lines.get(at + 1).strip()
+                : lines.get(at).substring("Example:".length()).strip();
+        assertTrue(example.startsWith("kcd-audit " + command + " "), example);
+        int next = lines.get(at).equals("Example:") ? at + 2 : at + 1;
+        assertTrue(next >= lines.size() || lines.get(next).isBlank(), () -> "the example goes on: " + lines.get(next));
+    }
 }
