@@ -604,7 +604,7 @@ Write-Host '    ${pc.fix}'
 Write-Host 'Validate with a test VM, each move started on its source node (it then tests the hosts'' delegation, not your account''s: a remote start also needs your account delegable); each live migration must reach 100 %:'
 <#list validate as v>
 <#if v.cmd?has_content>
-Write-Host '  on ${v.from}: ${v.cmd}'
+Write-Host '  on ${v.on}: ${v.cmd}'
 <#if v.logged?has_content>
 Write-Host '    (a ${v.logged} failure was logged on this direction, which delegation cannot explain: if the move fails that way again, see runbook.md step ${phase.decide.number})'
 </#if>

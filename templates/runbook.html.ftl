@@ -200,7 +200,7 @@ A failure at 80–90 % with event 21502 / 22038 and a Kerberos HRESULT (0x800903
 <ul class="check">
 <#list validate as v>
   <#if v.cmd?has_content>
-  <li>${v.from} → ${v.to} <span class="meta">(cluster ${v.cluster}; run it on ${v.from})</span><#if v.logged?has_content> <span class="meta">a ${v.logged} failure was logged on this direction, which delegation cannot explain: if the move fails that way again, see step ${phase.decide.number}</span></#if><@pre text=v.cmd/></li>
+  <li>${v.from} → ${v.to} <span class="meta">(cluster ${v.cluster}; run it on ${v.on})</span><#if v.logged?has_content> <span class="meta">a ${v.logged} failure was logged on this direction, which delegation cannot explain: if the move fails that way again, see step ${phase.decide.number}</span></#if><@pre text=v.cmd/></li>
   <#else>
   <li>${v.from} → ${v.to} <span class="meta">(cluster ${v.cluster})</span>: no command, a name in it is not a valid host name (DNS_HOST_NAME_INVALID); start the move in Failover Cluster Manager on ${v.from}.</li>
   </#if>

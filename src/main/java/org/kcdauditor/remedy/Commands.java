@@ -34,15 +34,19 @@ public final class Commands {
     private final boolean withServer;
     /** Host name (lower case) → its sAMAccountName, for the accounts whose cn is not their account name. */
     private final java.util.Map<String, String> accounts;
+    /** Host name (lower case) → its computer name, for the hosts whose cn is not the machine's name. */
+    private final java.util.Map<String, String> machines;
 
-    private Commands(String server, boolean withServer, java.util.Map<String, String> accounts) {
+    private Commands(String server, boolean withServer, java.util.Map<String, String> accounts,
+                     java.util.Map<String, String> machines) {
         this.server = server;
         this.withServer = withServer;
         this.accounts = accounts;
+        this.machines = machines;
     }
 
     private Commands(String server, boolean withServer) {
-        this(server, withServer, java.util.Map.of());
+        this(server, withServer, java.util.Map.of(), java.util.Map.of());
     }
 
     /**
@@ -60,7 +64,55 @@ public final class Commands {
                 m.put(k.toLowerCase(java.util.Locale.ROOT), v);
             }
         });
-        return m.isEmpty() && this.accounts.isEmpty() ? this : new Commands(server, withServer, java.util.Map.copyOf(m));
+        return m.isEmpty() && this.accounts.isEmpty() ? this
+                : new Commands(server, withServer, java.util.Map.copyOf(m), machines);
+    }
+
+    /**
+     * These commands naming each host, where a command runs against the machine rather than its directory object
+     * ({@code Set-VMHost -ComputerName}, {@code Enable-VMMigration -ComputerName}), by its computer name where that is
+     * not the host's name: a node renamed in ADUC changes its cn only, the computer (its dNSHostName, its account,
+     * its cluster node name) keeps the old name. {@code machines}: host name → computer name (see
+     * {@link #machineName}; only the differing ones need be given).
+     */
+    public Commands withMachines(java.util.Map<String, String> machines) {
+        java.util.Map<String, String> m = new java.util.HashMap<>();
+        machines.forEach((k, v) -> {
+            if (k != null && Values.validHostName(v)) {
+                m.put(k.toLowerCase(java.util.Locale.ROOT), v);
+            }
+        });
+        return m.isEmpty() && this.machines.isEmpty() ? this
+                : new Commands(server, withServer, accounts, java.util.Map.copyOf(m));
+    }
+
+    /** The computer name of {@code host} for commands that reach the machine: {@link #withMachines}, else the name. */
+    public String machine(String host) {
+        String m = host == null ? null : machines.get(host.toLowerCase(java.util.Locale.ROOT));
+        return m != null ? m : host;
+    }
+
+    /**
+     * The name of the computer behind a directory object called {@code name} (its cn): the first label of the
+     * dNSHostName the computer writes itself, spelt as its sAMAccountName where the two are the same name
+     * ({@code HV03} for {@code CN=HV03-renamed}, {@code HV03$}, {@code hv03.contoso.com}); {@code name} where it is
+     * that label already (a pre-staged {@code hyperv-node-prod01} whose account is cut to 15 characters), where no
+     * dNSHostName is known or where its label is no host name.
+     */
+    public static String machineName(String name, String dnsHostName, String samAccountName) {
+        if (name == null || dnsHostName == null || dnsHostName.isBlank()) {
+            return name;
+        }
+        String label = dnsHostName.strip();
+        int dot = label.indexOf('.');
+        label = dot < 0 ? label : label.substring(0, dot);
+        if (label.isEmpty() || label.equalsIgnoreCase(name) || !Values.validHostName(label)) {
+            return name;
+        }
+        if (samAccountName != null && samAccountName.equalsIgnoreCase(label + "$")) {
+            return samAccountName.substring(0, samAccountName.length() - 1);
+        }
+        return label;
     }
 
     /**
@@ -127,10 +179,10 @@ public final class Commands {
             // run on the host itself: the computer changes its own password on that DC
             return Values.validHostName(r.host()) ? "Reset-ComputerMachinePassword" + serverArgument() : null;
         } else if (a instanceof Action.SetMigrationAuthentication m) {
-            return Values.validHostName(m.host()) ? "Set-VMHost -ComputerName " + Ps.quote(m.host())
+            return Values.validHostName(m.host()) ? "Set-VMHost -ComputerName " + Ps.quote(machine(m.host()))
                     + " -VirtualMachineMigrationAuthenticationType Kerberos" : null;
         } else if (a instanceof Action.EnableMigration m) {
-            return Values.validHostName(m.host()) ? "Enable-VMMigration -ComputerName " + Ps.quote(m.host()) : null;
+            return Values.validHostName(m.host()) ? "Enable-VMMigration -ComputerName " + Ps.quote(machine(m.host())) : null;
         }
         return null;
     }

@@ -189,7 +189,8 @@ public final class Procedure {
                             + " SPNs, resource-based delegation and encryption types, with the accounts that lose an"
                             + " SPN, to " + String.join(", ", exportFiles),
                             exports, List.of())));
-            for (String host : validatedHosts(plan)) {
+            for (String name : validatedHosts(plan)) {
+                String host = plan.machine(name);
                 String check = Commands.migrationAuthCheck(host);
                 String fix = Commands.migrationAuthFixIfCredSsp(host);
                 before.add(new Step(Phase.BEFORE, host, "Live migration authenticates with Kerberos", "it must show"
@@ -213,8 +214,8 @@ public final class Procedure {
                     Commands hc = plan.commandsFor(a.subject());
                     String command = hc.powershell(a);
                     onHosts.add(new Step(Phase.HOSTS, a.subject(), onHost(a), a instanceof Action.ResetMachinePassword
-                            ? "run it on " + a.subject() + " itself, in an elevated PowerShell; it writes the new"
-                            + " password to " + (hc.server() == null ? "the DC given" : hc.server())
+                            ? "run it on " + plan.machine(a.subject()) + " itself, in an elevated PowerShell; it"
+                            + " writes the new password to " + (hc.server() == null ? "the DC given" : hc.server())
                             : "from a management station with the Hyper-V module, or on the host",
                             command == null ? List.of() : List.of(command), List.of(), plan.rulesFor(a), a));
                 }
@@ -239,10 +240,10 @@ public final class Procedure {
                     + Commands.RESTART_VMMS + " if a migration still fails.", purge));
             List<Step> validate = new ArrayList<>();
             for (RemediationPlan.Pair p : plan.validate()) {
-                String move = Commands.testMove(p.to());
+                String move = Commands.testMove(plan.machine(p.to()));
                 String logged = plan.unexplainedFailure(p);
                 validate.add(new Step(Phase.VALIDATE, p.from(), "Live-migrate a test VM " + p.from() + " → " + p.to()
-                        + " (must reach 100 %)", "cluster " + p.cluster() + "; run it on " + p.from()
+                        + " (must reach 100 %)", "cluster " + p.cluster() + "; run it on " + plan.machine(p.from())
                         + " (a node of the cluster), so that it tests the hosts' delegation, not your account's: started"
                         + " remotely it also needs your account delegable (not in Protected Users)" + (logged.isEmpty()
                         ? "" : "; a " + logged + " failure was logged on this direction, which delegation cannot"

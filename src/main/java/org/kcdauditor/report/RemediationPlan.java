@@ -249,6 +249,14 @@ public final class RemediationPlan {
         return sv == null ? commands : sv.commands();
     }
 
+    /**
+     * The computer name of {@code host} for what runs on or against the machine (Get-VMHost, the test move's node,
+     * where tickets are purged): its name, unless the directory object was renamed in ADUC and the computer was not.
+     */
+    public String machine(String host) {
+        return commandsFor(host).machine(host);
+    }
+
     /** The directory of a host of the run, or null. */
     public String directoryOf(String host) {
         return directoryOfHost.get(key(host));
@@ -531,11 +539,20 @@ public final class RemediationPlan {
             display.putIfAbsent(key(p.from()), p.from());
             display.putIfAbsent(key(p.to()), p.to());
         }
+        // a host renamed in ADUC (its cn changed, the computer kept its name): what runs on or against the machine
+        // names the computer, as its dNSHostName does
+        Map<String, String> machines = new HashMap<>();
+        hostDocs.values().forEach(h -> {
+            String machine = Commands.machineName(h.name(), h.dnsHostName(), h.samAccountName());
+            if (machine != null && !machine.equals(h.name())) {
+                machines.put(h.name(), machine);
+            }
+        });
         List<String> purgeHosts = new ArrayList<>();
         for (String k : purge) {
             String name = display.get(k);
             if (Values.validHostName(name)) {
-                purgeHosts.add(name);
+                purgeHosts.add(machines.getOrDefault(name, name));
             }
         }
         // a host whose cn is not its account name is named by its sAMAccountName in every cmdlet
@@ -545,13 +562,14 @@ public final class RemediationPlan {
                 accounts.put(h.name(), h.samAccountName());
             }
         });
-        Commands first = Commands.forServer(server(doc.directory())).withAccounts(accounts);
+        Commands first = Commands.forServer(server(doc.directory())).withAccounts(accounts).withMachines(machines);
         Map<String, Server> servers = new LinkedHashMap<>();
         for (FindingsDocument.DirectoryDoc d : nn(doc.directories())) {
             if (d != null && d.name() != null) {
                 // the first directory is the one of directory: its server is the run's as before
                 servers.putIfAbsent(d.name(), new Server(d.name(), domainDn(d.baseDn()), d.baseDn(), servers.isEmpty()
-                        ? first : Commands.forServer(server(d.asDirectory())).withAccounts(accounts)));
+                        ? first : Commands.forServer(server(d.asDirectory())).withAccounts(accounts)
+                        .withMachines(machines)));
             }
         }
         Map<String, String> directoryOfHost = new HashMap<>();

@@ -94,4 +94,55 @@ class AccountNameTest {
             ds.shutDown(true);
         }
     }
+
+    /**
+     * A node renamed in ADUC (found walking a runbook against Samba): the rename changes the cn only, so the computer
+     * stays {@code HV91} (sAMAccountName {@code HV91$}, dNSHostName {@code hv91.contoso.com}, its cluster node name)
+     * while the directory shows {@code CN=HV91-renamed}. The reports may call it by its cn, but what runs against the
+     * machine ({@code Get-VMHost -ComputerName}, {@code Move-ClusterVirtualMachineRole -Node}, where to purge tickets
+     * and start the test move) must name the computer: {@code HV91-renamed} resolves to nothing in DNS and is no node
+     * of the cluster.
+     */
+    @Test
+    void whatRunsOnTheHostNamesARenamedNodeByItsComputerNameNotItsCn() throws Exception {
+        InMemoryDirectoryServer ds = TestDirectory.start(Mode.PLAIN, null, 0);
+        try {
+            TestDirectory.addCluster(ds, List.of("HV90"));
+            String cn = "HV91-renamed";
+            String fqdn = "hv91.contoso.com";
+            List<String> lines = new ArrayList<>(List.of("dn: CN=" + cn + ",OU=Hyper-V," + BASE, "objectClass: top",
+                    "objectClass: user", "objectClass: computer", "cn: " + cn, "sAMAccountName: HV91$",
+                    "dNSHostName: " + fqdn, "userAccountControl: " + (4096 | 0x1000000),
+                    "operatingSystem: Windows Server 2022 Datacenter", "operatingSystemVersion: 10.0 (20348)",
+                    "servicePrincipalName: HOST/HV91", "servicePrincipalName: HOST/" + fqdn,
+                    "servicePrincipalName: " + Hosts.MIG + "/HV91", "servicePrincipalName: " + Hosts.MIG + "/" + fqdn,
+                    "msDS-AllowedToDelegateTo: " + Hosts.MIG + "/HV90",
+                    "msDS-AllowedToDelegateTo: " + Hosts.MIG + "/hv90.contoso.com"));
+            Entry e = new Entry(lines.toArray(String[]::new));
+            e.addAttribute("objectSid", Sids.toBytes(Hosts.DOMAIN_SID + "-2991"));
+            ds.add(e);
+            Path cfg = TestDirectory.config(tmp, "ldap://127.0.0.1:" + ds.getListenPort(), List.of("HV90", "HV91"),
+                    "allowInsecureBind: true");
+            Path out = tmp.resolve("out");
+            CliRun r = CliRun.run(Map.of("TEST_LDAP_PASSWORD", TestDirectory.PASSWORD), "run", "--config",
+                    cfg.toString(), "--out", out.toString(), "--formats", "json,md,html,ps1");
+            assertEquals(3, r.exitCode(), r.toString());
+            String md = Files.readString(out.resolve("runbook.md"), StandardCharsets.UTF_8);
+            String html = Files.readString(out.resolve("runbook.html"), StandardCharsets.UTF_8);
+            String ps1 = Files.readString(out.resolve("remediation.ps1"), StandardCharsets.UTF_8);
+            assertTrue(md.contains("Get-VMHost -ComputerName 'HV91' |"), md);
+            assertTrue(md.contains("-Node 'HV91' -MigrationType Live"), md);
+            assertTrue(md.contains(", on HV91:"), "the move from it is started on the machine HV91: " + md);
+            assertTrue(md.lines().anyMatch(l -> l.equals("- [ ] HV91")), "its tickets are purged on HV91: " + md);
+            for (String text : List.of(md, html, ps1)) {
+                assertFalse(text.contains("-ComputerName 'HV91-renamed'"), text);
+                assertFalse(text.contains("-Node 'HV91-renamed'"), text);
+                assertFalse(text.contains("on HV91-renamed"), text);
+            }
+            // the directory object is still found by its cn in ADUC, and its account is HV91$
+            assertTrue(md.contains("Set-ADComputer -Identity 'HV91$'"), md);
+        } finally {
+            ds.shutDown(true);
+        }
+    }
 }

@@ -237,6 +237,8 @@ public final class RunbookModel {
             pm.put("cluster", s(p.cluster()));
             pm.put("from", s(p.from()));
             pm.put("to", s(p.to()));
+            // where the move is started: the source computer, which a node renamed in ADUC names otherwise than its cn
+            pm.put("on", s(plan.machine(p.from())));
             pm.put("cmd", validation.get(i).command());
             pm.put("logged", s(plan.unexplainedFailure(p)));
             validate.add(pm);
