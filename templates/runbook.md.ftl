@@ -133,6 +133,7 @@ Register <#if h.register?size == 1>this SPN<#else>these SPNs</#if> on ${h.name}'
 <#list h.steps?filter(st -> st.kind == "encryption") as st>
 Allow AES on ${h.name}'s own account. This is not on the Delegation tab: open **${h.name}** → Properties → **Attribute Editor** (View → Advanced Features on) and edit:
 
+- [ ] The Group Policy setting "Network security: Configure encryption types allowed for Kerberos" that applies to ${h.name} allows AES (AES128_HMAC_SHA1, AES256_HMAC_SHA1), or is not defined: ${h.name} writes this attribute itself from that setting at each restart and policy refresh, so a setting that allows RC4 only would put today's value back (on the host, `SupportedEncryptionTypes` under HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Policies\System\Kerberos\Parameters must include 0x8 or 0x10, or be absent). Change the setting first where it does not.
 <#if st.clearDesOnly>
 - [ ] userAccountControl: USE_DES_KEY_ONLY (0x200000) taken off (today's value minus 2097152)
 </#if>

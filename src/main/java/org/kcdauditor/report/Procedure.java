@@ -385,7 +385,12 @@ public final class Procedure {
                 out.add(change(aes, aes.keepsValue() ? "Allow AES: clear USE_DES_KEY_ONLY"
                                 : "Allow AES: " + (aes.clearDesOnly() ? "clear USE_DES_KEY_ONLY, " : "")
                                 + "msDS-SupportedEncryptionTypes " + aes.value(), aes.keepsValue()
-                                ? "msDS-SupportedEncryptionTypes " + aes.value() + " (" + types + ") stays" : types,
+                                ? "msDS-SupportedEncryptionTypes " + aes.value() + " (" + types + ") stays" : types
+                                // a Windows computer writes the value itself from this setting: RC4 only there puts
+                                // the old value back at its next restart or policy refresh
+                                + "; first check that the Group Policy setting 'Network security: Configure encryption"
+                                + " types allowed for Kerberos' applied to " + n + " allows AES, or it writes the old"
+                                + " value back",
                         cmd.restoreEncryptionTypes(aes), plan, cmd));
             }
             if (h.unconstrained()) {

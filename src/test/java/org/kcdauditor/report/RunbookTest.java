@@ -497,6 +497,31 @@ class RunbookTest {
     }
 
     /**
+     * A Windows node writes its own msDS-SupportedEncryptionTypes from the policy "Network security: Configure
+     * encryption types allowed for Kerberos" (at start-up and at each policy refresh): an administrator who sets 24 in
+     * the Attribute Editor while that policy still allows RC4 only gets the old value back, and the pairs blocked
+     * again, after the host's next restart. Found walking the runbook against Samba: the finding's remediation said
+     * so, the runbook's step did not. The step checks the policy first.
+     */
+    @Test
+    void aWindowsNodesAesStepSaysToCheckThePolicyThatWritesTheValue() throws Exception {
+        Finding rc4 = TestFindings.of("AES_NOT_ENABLED", Severity.HIGH, "HVC1", "HV01", null, null,
+                "HV01 cannot get AES tickets: its msDS-SupportedEncryptionTypes is RC4-HMAC (0x4).",
+                Evidence.builder().encryptionTypes(4).build(), new Action.SetEncryptionTypes("HV01", 24, false, 4));
+        FindingsDocument doc = Fixtures.withFindings(Fixtures.demo(), List.of(rc4));
+        TemplateRenderer r = new TemplateRenderer(TEMPLATES);
+        String md = render(RunbookWriter.markdown(r), doc);
+        String step = md.substring(md.indexOf("Allow AES on HV01's own account"));
+        step = step.substring(0, step.indexOf("```powershell"));
+        assertTrue(step.contains("- [ ] The Group Policy setting \"Network security: Configure encryption types"
+                + " allowed for Kerberos\" that applies to HV01 allows AES"), step);
+        assertTrue(step.indexOf("Configure encryption types") < step.indexOf("msDS-SupportedEncryptionTypes: 24"),
+                "checked before the value is written: " + step);
+        String html = render(RunbookWriter.html(r), doc);
+        assertTrue(html.contains("Network security: Configure encryption types allowed for Kerberos"), html);
+    }
+
+    /**
      * A decision whose yes is a directory change (NAS01's AES) is a change to replicate and purge tickets for: the
      * runbook with nothing scripted must not say that no directory change is needed, and says what follows a yes.
      */
