@@ -27,6 +27,7 @@ import java.util.List;
         @JsonSubTypes.Type(value = Action.SetProtocolTransition.class, name = "setProtocolTransition"),
         @JsonSubTypes.Type(value = Action.ReplaceUnconstrained.class, name = "replaceUnconstrained"),
         @JsonSubTypes.Type(value = Action.EnableAccount.class, name = "enableAccount"),
+        @JsonSubTypes.Type(value = Action.ClearAccountExpiry.class, name = "clearAccountExpiry"),
         @JsonSubTypes.Type(value = Action.AddRbcd.class, name = "addRbcd"),
         @JsonSubTypes.Type(value = Action.Replicate.class, name = "replicate"),
         @JsonSubTypes.Type(value = Action.SetEncryptionTypes.class, name = "setEncryptionTypes"),
@@ -107,6 +108,17 @@ public sealed interface Action {
 
     /** Enables a disabled computer account. */
     record EnableAccount(String host) implements Action {
+        @Override
+        public String subject() {
+            return host;
+        }
+    }
+
+    /**
+     * Clears an expired computer account's accountExpires (never expires), so that the KDC issues it a TGT again;
+     * proposed in a decision only, like {@link EnableAccount}.
+     */
+    record ClearAccountExpiry(String host) implements Action {
         @Override
         public String subject() {
             return host;

@@ -171,6 +171,9 @@ public final class Commands {
         } else if (a instanceof EnableAccount e) {
             return Values.validHostName(e.host())
                     ? "Enable-ADAccount -Identity " + Ps.quote(account(e.host())) + serverArgument() : null;
+        } else if (a instanceof Action.ClearAccountExpiry e) {
+            return Values.validHostName(e.host()) ? "Set-ADAccountExpiration -Identity " + Ps.quote(account(e.host()))
+                    + " -Clear" + serverArgument() : null;
         } else if (a instanceof AddRbcd r) {
             return rbcd(r.host(), r.principals());
         } else if (a instanceof Action.SetEncryptionTypes t) {

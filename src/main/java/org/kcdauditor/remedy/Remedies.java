@@ -105,6 +105,9 @@ public final class Remedies {
                     + " (Hyper-V Settings > Live Migrations > Enable incoming and outgoing live migrations).";
         } else if (a instanceof EnableAccount e) {
             return "Enable " + e.host() + "'s computer account" + typed(command, e.host(), "userAccountControl") + ".";
+        } else if (a instanceof Action.ClearAccountExpiry e) {
+            return "Clear the expiry of " + e.host() + "'s computer account (ADUC: Account tab, Account expires: Never)"
+                    + typed(command, e.host(), "accountExpires") + ".";
         } else if (a instanceof AddRbcd r) {
             List<String> added = r.principals().stream().filter(p -> !p.present()).map(Remedies::principal).toList();
             List<String> kept = r.before().stream().map(Remedies::principal).toList();

@@ -648,7 +648,7 @@ public final class RemediationPlan {
                         had.domain() != null ? had.domain() : p.domain(), had.sid(), had.present() || p.present()));
             }
         }
-        // EnableAccount is only ever proposed in a decision.
+        // EnableAccount and ClearAccountExpiry are only ever proposed in a decision.
     }
 
     /** {@code fileServer}: a file server of a cluster, read as a delegation target only (no host document). */

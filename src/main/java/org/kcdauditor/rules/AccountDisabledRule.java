@@ -47,9 +47,8 @@ public final class AccountDisabledRule implements Rule {
                                 + " (accountExpires), so it obtains no Kerberos tickets" + EncryptionRules.breaks(pairs)
                                 + ".")
                         .action(new Action.Manual("Decide whether the host is still in service: if not, remove it"
-                                + " from the cluster and the configuration; if it is, clear the expiry in ADUC (Account"
-                                + " tab, Account expires: Never) or with Set-ADAccountExpiration -Clear on its computer"
-                                + " account"))
+                                + " from the cluster and the configuration; if it is:",
+                                List.of(new Action.ClearAccountExpiry(host.name()))))
                         .emit();
             }
             if (host.disabled()) {

@@ -522,6 +522,26 @@ class RunbookTest {
     }
 
     /**
+     * An expired node's decision carries the command of a yes (Set-ADAccountExpiration … -Clear on its account, to the
+     * DC the audit read), like a disabled node's Enable-ADAccount, and so the replicate-and-purge that follows a yes.
+     */
+    @Test
+    void anExpiredNodesDecisionHasTheCommandThatClearsTheExpiry() throws Exception {
+        Finding expired = TestFindings.of("ACCOUNT_DISABLED", Severity.MEDIUM, "HVC1", "HV02", null, null,
+                "HV02's computer account expired on 2012-12-14T23:06:40Z (accountExpires), so it obtains no Kerberos"
+                        + " tickets.", Evidence.builder().attribute("accountExpires").build(),
+                new Action.Manual("Decide whether the host is still in service: if not, remove it from the cluster and"
+                        + " the configuration; if it is, clear the expiry:",
+                        List.of(new Action.ClearAccountExpiry("HV02"))));
+        FindingsDocument doc = Fixtures.withFindings(Fixtures.demo(), List.of(expired));
+        String md = render(RunbookWriter.markdown(new TemplateRenderer(TEMPLATES)), doc);
+        String decide = md.substring(md.indexOf(". Needs a decision"));
+        assertTrue(decide.contains("If so: `Set-ADAccountExpiration -Identity 'HV02$' -Clear -Server"
+                + " 'dc1.contoso.com'`"), decide);
+        assertTrue(decide.contains("replicate and purge the hosts' tickets again"), decide);
+    }
+
+    /**
      * A decision whose yes is a directory change (NAS01's AES) is a change to replicate and purge tickets for: the
      * runbook with nothing scripted must not say that no directory change is needed, and says what follows a yes.
      */

@@ -548,6 +548,11 @@ class KerberosExchangeRulesTest {
         assertEquals("HV02", f.host());
         assertEquals("accountExpires", f.evidence().attribute());
         assertTrue(f.message().contains("expired"), f.message());
+        // a yes is a command, as a disabled account's Enable-ADAccount is (found walking the runbook against Samba:
+        // the decision named the cmdlet without its account, so it had no "If so" and no replicate-and-purge after it)
+        Action.Manual decision = (Action.Manual) f.actions().get(0);
+        assertEquals(List.of(new Action.ClearAccountExpiry("HV02")), decision.proposed());
+        assertTrue(f.remediation().contains("Set-ADAccountExpiration -Identity 'HV02$' -Clear"), f.remediation());
         for (String[] p : new String[][]{{"HV01", "HV02"}, {"HV02", "HV01"}, {"HV03", "HV02"}, {"HV02", "HV03"}}) {
             assertEquals(List.of(new Blocker("ACCOUNT_DISABLED", f.id())), pair(r, p[0], p[1]).blockers(),
                     p[0] + " -> " + p[1]);
