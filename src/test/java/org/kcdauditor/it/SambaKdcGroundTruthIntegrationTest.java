@@ -281,6 +281,16 @@ class SambaKdcGroundTruthIntegrationTest {
     /** The tool's verdict of every directed pair ("A->B" -> ok), and the findings' rules by host. */
     private record Verdicts(Map<String, Boolean> ok, Map<String, List<String>> blockers, List<String> findings,
                             JsonNode doc) {
+        /** The account name (sAMAccountName without $) of the host the reports call {@code name} (its cn). */
+        String account(String name) {
+            for (JsonNode h : doc.path("hosts")) {
+                String sam = h.path("samAccountName").asText("");
+                if (h.path("name").asText().equals(name) && sam.endsWith("$")) {
+                    return sam.substring(0, sam.length() - 1);
+                }
+            }
+            return name;
+        }
     }
 
     private Verdicts audit(String policy, Map<String, List<String>> clusters, String... operators) throws Exception {
@@ -327,7 +337,9 @@ class SambaKdcGroundTruthIntegrationTest {
         List<String> disagree = new ArrayList<>();
         for (Map.Entry<String, Boolean> e : v.ok().entrySet()) {
             String[] ends = e.getKey().split("->");
-            String why = kdc(ends[0], ends[1], OPERATOR, kerberosPath.getOrDefault(ends[0], false));
+            // the KDC knows the account (the keys, the NetBIOS form of the SPNs), the reports the cn
+            String why = kdc(v.account(ends[0]), v.account(ends[1]), OPERATOR,
+                    kerberosPath.getOrDefault(ends[0], false));
             String row = e.getKey() + "  tool " + (e.getValue() ? "OK" : "blocked " + v.blockers().get(e.getKey()))
                     + "  KDC " + (why == null ? "OK" : "refused (" + why + ")");
             table.add(row);
@@ -435,5 +447,28 @@ class SambaKdcGroundTruthIntegrationTest {
                 "a user who cannot be delegated gets no S4U2proxy ticket: " + sensitive);
         assertEquals(List.of("OPERATOR_NOT_DELEGABLE gt-sensitive"), kerberosOnly.findings().stream()
                 .filter(f -> f.startsWith("OPERATOR_")).toList(), "gt-operator is delegable, gt-sensitive is not");
+    }
+
+    /**
+     * Two drifts found walking the runbook against the seeded domain: a node renamed in ADUC (its cn changes, its
+     * account, dNSHostName and SPNs stay: the reports show the cn, the pairs are judged by the account's names) and
+     * a node whose expiry was cleared the way ADUC's "Account expires: Never" writes it ({@code accountExpires} 0).
+     * The tool calls both pairs OK, and the KDC issues every ticket of both.
+     */
+    @Test
+    void aNodeRenamedInAducAndAClearedExpiryAreJudgedAsTheKdcDoes() throws Exception {
+        Modification transition = uac(PROTOCOL_TRANSITION);
+        host("GTREN1", transition);
+        host("GTREN2", transition, new Modification(ModificationType.REPLACE, "accountExpires", "0"));
+        delegate("GTREN1", "GTREN2");
+        delegate("GTREN2", "GTREN1");
+        try (LDAPConnection c = dc.admin()) {
+            c.modifyDN("CN=GTREN1," + OU + "," + SambaDc.BASE_DN, "CN=GTREN1-renamed", true);
+        }
+        Verdicts v = audit("any", Map.of("REN", List.of("GTREN1", "GTREN2")));
+        assertEquals(Map.of("GTREN1-renamed->GTREN2", true, "GTREN2->GTREN1-renamed", true), v.ok(),
+                v.blockers() + " " + v.findings());
+        assertEquals("GTREN1", v.account("GTREN1-renamed"));
+        assertAgree(v, Map.of());
     }
 }
