@@ -381,6 +381,9 @@ seed_host() {
     local name=$1 ou=$2 os=${3:-Windows Server 2022 Datacenter} osver=${4:-10.0 (20348)}
     local lower; lower=$(echo "$name" | tr 'A-Z' 'a-z')
     ST computer create "$name" --computerou="$ou" >/dev/null
+    # a join sets the machine password: without one the account has no keys, so its pairs cannot be asked of the
+    # KDC (samba-tool domain exportkeytab --principal='HV01$' exports nothing); one of its own per host
+    ST user setpassword "$name\$" --newpassword="$(admin_pass)-$name" >/dev/null
     # a domain join registers HOST/ (which also serves cifs/); installing Hyper-V adds the migration service
     ST spn add "HOST/$name" "$name\$" >/dev/null
     ST spn add "HOST/$lower.$DNSDOMAIN" "$name\$" >/dev/null
