@@ -51,6 +51,12 @@ public final class TargetSpnNotRegisteredRule implements Rule {
                         .filter(q -> q.unregistered().contains(spn))
                         .map(q -> new Evidence.PairRef(q.source().name(), target.name())).toList();
                 Action fix = new Action.RegisterSpn(target.name(), spn);
+                // cifs/X held by another account while the target registers HOST/X: taken off that account, the
+                // target's HOST/X serves it through sPNMappings again (the KDC issued it so against Samba), so a yes
+                // registers nothing
+                String alias = Spn.hostAlias(Spn.wholeKeyOf(spn));
+                String served = alias == null ? null : target.spns().stream()
+                        .filter(s -> Spn.wholeKeyOf(s).equals(alias)).findFirst().orElse(null);
                 out.add(INFO).cluster(p.cluster()).host(target.name()).spn(spn)
                         .evidence(Evidence.builder().spn(spn).attribute("servicePrincipalName")
                                 .expected(List.of(spn)).actual(target.spns()).holders(elsewhere).pairs(breaks).build())
@@ -60,8 +66,9 @@ public final class TargetSpnNotRegisteredRule implements Rule {
                                 + "), so delegation to it cannot work.")
                         .action(elsewhere.isEmpty() ? fix : new Action.Manual("Decide which account runs the service"
                                 + " (the SPN belongs to " + target.name() + " if it is the host named in it); to move"
-                                + " it:",
-                                proposed(elsewhere, fix)))
+                                + " it" + (served == null ? ":" : ", take it off the other account: " + target.name()
+                                + "'s own " + served + " then serves it (sPNMappings), nothing needs registering:"),
+                                served == null ? proposed(elsewhere, fix) : Rules.unregister(elsewhere)))
                         .emit();
             }
         }

@@ -181,6 +181,13 @@ class KerberosExchangeRulesTest {
                     from + " -> HV02 needs cifs/hv02.contoso.com");
         }
         assertTrue(pair(r, "HV02", "HV01").ok(), "out of HV02 is fine");
+        // a yes takes it off OLDHV02 and nothing more: HV02's HOST/hv02.contoso.com then serves cifs/hv02 (the KDC
+        // issued it so against Samba); registering cifs/hv02 on HV02 as well would be a change the pairs do not need
+        Action.Manual decision = (Action.Manual) f.actions().get(0);
+        assertEquals(List.of(new Action.UnregisterSpn("OLDHV02", "OLDHV02$", "CN=OLDHV02,OU=Hyper-V,DC=contoso,DC=com",
+                "cifs/hv02.contoso.com")), decision.proposed(), f.remediation());
+        assertTrue(decision.what().contains("HOST/hv02.contoso.com"), decision.what());
+        assertFalse(f.remediation().contains("-ServicePrincipalNames @{Add="), f.remediation());
         assertTrue(of(audit(healthy()), "TARGET_SPN_NOT_REGISTERED").isEmpty(), "HOST/X alone serves cifs/X");
         // RBCD does not help: the KDC still finds OLDHV02 first
         org.kcdauditor.support.Hosts hv01 = host("HV01").delegatesTo("HV03");
