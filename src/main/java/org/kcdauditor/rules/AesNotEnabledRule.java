@@ -62,9 +62,31 @@ public final class AesNotEnabledRule implements Rule {
                     .message(o.name() + " cannot get AES tickets: " + what + EncryptionRules.breaks(pairs) + "."
                             + events.sentence(o))
                     .action(EncryptionRules.windows(o) ? fix : new Action.Manual("Check that " + o.name()
-                            + "'s keytab holds AES keys (a NAS or Linux server: re-join it or regenerate the keytab),"
-                            + " then allow AES on its account:", List.of(fix)))
+                            + "'s keytab holds AES keys (on a Linux or Samba server, klist -kte on its keytab, usually"
+                            + " /etc/krb5.keytab, lists aes256-cts-hmac-sha1-96 or aes128-cts-hmac-sha1-96 for "
+                            + o.name() + "$; a NAS shows them in its own Kerberos settings; none: re-join it or"
+                            + " regenerate the keytab); " + directoryKeys(o, ctx.aesKeysSince(o))
+                            + "; then allow AES on its account:", List.of(fix)))
                     .emit();
         }
+    }
+
+    /**
+     * Whether the directory holds AES keys for the account, which the keytab's must match: AD derives them when a
+     * password is set, and only since the domain's AES keys (AES_KEYS_MISSING reports an account set before).
+     */
+    private static String directoryKeys(AdObject o, java.time.Instant aesSince) {
+        java.time.Instant set = o.pwdLastSet();
+        if (set == null || aesSince == null) {
+            return "whether the directory holds AES keys for " + o.name() + "'s account is not known (" + (set == null
+                    ? "its password was never set: a re-join sets it" : "the date of the domain's AES keys is not"
+                    + " known") + ")";
+        }
+        String day = set.toString().substring(0, 10);
+        return set.isAfter(aesSince)
+                ? "the directory holds AES keys for " + o.name() + "'s account (its password was set " + day
+                        + ", after the domain's AES keys)"
+                : "the directory holds no AES keys for " + o.name() + "'s account yet (its password was set " + day
+                        + ", before the domain's AES keys): a re-join or a new password gives it some";
     }
 }

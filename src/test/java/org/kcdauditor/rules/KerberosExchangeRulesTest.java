@@ -340,6 +340,20 @@ class KerberosExchangeRulesTest {
                 .encryptionTypes(4).build());
         assertEquals(List.of("NAS01"), of(r, "AES_NOT_ENABLED").stream().map(Finding::host).toList());
         assertEquals(List.of(), of(r, "ENCRYPTION_TYPES_UNSET"), "explicit, so not unset");
+        // the decision gives the facts it needs (walking the runbook: "check that its keytab holds AES keys" said
+        // neither how nor whether the directory has AES keys for the account to match them)
+        Finding rc4 = of(withFileServer(host("NAS01").os("Samba", null).spn("cifs/nas01.contoso.com")
+                .encryptionTypes(4).pwdLastSet(Instant.parse("2026-11-30T10:00:00Z")).build()), "AES_NOT_ENABLED")
+                .get(0);
+        String what = ((Action.Manual) rc4.actions().get(0)).what();
+        assertTrue(what.contains("klist -kte"), what);
+        assertTrue(what.contains("the directory holds AES keys for NAS01's account (its password was set"
+                + " 2026-11-30, after the domain's AES keys)"), what);
+        Finding old = of(withFileServer(host("NAS01").os("Samba", null).spn("cifs/nas01.contoso.com")
+                .encryptionTypes(4).pwdLastSet(Instant.parse("2005-01-01T00:00:00Z")).build()), "AES_NOT_ENABLED")
+                .get(0);
+        assertTrue(((Action.Manual) old.actions().get(0)).what().contains("the directory holds no AES keys for"
+                + " NAS01's account yet"), old.remediation());
         assertEquals(3, r.context().pairs().stream().filter(p -> p.fileServer() && !p.ok()).count());
 
         // a Scale-Out File Server's role account (VCO): no operatingSystem, but its keys are the cluster's, made by
