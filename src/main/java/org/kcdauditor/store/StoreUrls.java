@@ -60,7 +60,7 @@ public final class StoreUrls {
      * </ul>
      * and for PostgreSQL {@code reWriteBatchedInserts=true}: the driver sends a batch as multi-row inserts (a
      * 20,000-host run stored in 2.3–2.6 s instead of 3.3–3.5 s, docs/performance.md); and, for a server on another
-     * machine with no {@code sslmode} in the URL, {@code sslmode=verify-full} with the Java trust store's factory (no
+     * machine with no {@code sslmode} (nor {@code ssl}) in the URL, {@code sslmode=verify-full} with the Java trust store's factory (no
      * {@code sslfactory} or {@code sslrootcert} given): the driver's own default, {@code prefer}, accepts any
      * certificate and falls back to plain text.
      * Settings already in the URL are kept.
@@ -79,7 +79,9 @@ public final class StoreUrls {
                 url += ";COMPRESS=TRUE";
             }
         } else if (lower.startsWith("jdbc:postgresql:")) {
-            if (!lower.contains("sslmode=") && !onThisMachine(url)) {
+            // ssl=true is the driver's verify-full already (its own factory: ~/.postgresql/root.crt), ssl=false its
+            // prefer: either is the URL's own choice, as sslmode is
+            if (!lower.contains("sslmode=") && !SSL_GIVEN.matcher(lower).find() && !onThisMachine(url)) {
                 url += (url.contains("?") ? "&" : "?") + "sslmode=verify-full";
                 if (!lower.contains("sslfactory=") && !lower.contains("sslrootcert=")) {
                     url += "&sslfactory=" + JAVA_TRUST_STORE_FACTORY;
@@ -91,6 +93,9 @@ public final class StoreUrls {
         }
         return url;
     }
+
+    /** An {@code ssl=} parameter of a lower-cased URL (not {@code sslmode=}, {@code sslfactory=}, …). */
+    private static final java.util.regex.Pattern SSL_GIVEN = java.util.regex.Pattern.compile("[?&]ssl=");
 
     /** The driver's factory that checks a server's certificate against the Java trust store (as LDAPS does). */
     static final String JAVA_TRUST_STORE_FACTORY = "org.postgresql.ssl.DefaultJavaSSLFactory";

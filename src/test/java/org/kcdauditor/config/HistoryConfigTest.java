@@ -122,6 +122,12 @@ class HistoryConfigTest {
                 StoreUrls.connectUrl(load("store:\n  url: jdbc:postgresql://db/kcd?sslrootcert=/etc/kcd/ca.crt\n")));
         assertEquals("jdbc:postgresql://db/kcd?SSLMODE=disable&reWriteBatchedInserts=true",
                 StoreUrls.connectUrl(load("store:\n  url: jdbc:postgresql://db/kcd?SSLMODE=disable\n")));
+        // ssl=true is the driver's verify-full with its own factory (~/.postgresql/root.crt), ssl=false its prefer:
+        // the URL's choice too, not to be switched to the Java trust store or overridden
+        assertEquals("jdbc:postgresql://db/kcd?ssl=true&reWriteBatchedInserts=true",
+                StoreUrls.connectUrl(load("store:\n  url: jdbc:postgresql://db/kcd?ssl=true\n")));
+        assertEquals("jdbc:postgresql://db/kcd?connectTimeout=5&SSL=false&reWriteBatchedInserts=true",
+                StoreUrls.connectUrl(load("store:\n  url: jdbc:postgresql://db/kcd?connectTimeout=5&SSL=false\n")));
         assertEquals("jdbc:postgresql://db/kcd?sslmode=require&sslfactory=x.Y&reWriteBatchedInserts=true",
                 StoreUrls.connectUrl(load("store:\n  url: jdbc:postgresql://db/kcd?sslmode=require&sslfactory=x.Y\n")));
         // this machine: loopback names and addresses, and the driver's default host
