@@ -409,6 +409,21 @@ class KerberosExchangeRulesTest {
     }
 
     /**
+     * A read-only DC does not carry TRUSTED_FOR_DELEGATION (its default is 0x5001000): one that has it is
+     * misconfigured, and the finding must not call the flag a DC's default nor say to leave it.
+     */
+    @Test
+    void aReadOnlyDomainControllerAsNodeHasItsUnconstrainedDelegationReplaced() {
+        AdObject[] hosts = healthy();
+        hosts[2] = host("HV03").uac(Uac.WORKSTATION_TRUST_ACCOUNT | Uac.PARTIAL_SECRETS_ACCOUNT
+                | Uac.TRUSTED_FOR_DELEGATION).delegatesTo("HV01", "HV02").build();
+        Finding unconstrained = of(audit(hosts), "UNCONSTRAINED_DELEGATION").get(0);
+        assertFalse(unconstrained.message().contains("carries this flag by default"), unconstrained.message());
+        assertTrue(unconstrained.actions().stream().anyMatch(a -> a instanceof Action.ReplaceUnconstrained),
+                unconstrained.actions().toString());
+    }
+
+    /**
      * krbtgt/CONTOSO.COM is resolved by the KDC to the domain's krbtgt account, which registers no such SPN: the
      * finding's evidence says the target exists and carries krbtgt's userAccountControl (it said targetExists false);
      * another realm's krbtgt/ (a trust) is no object of this directory.
