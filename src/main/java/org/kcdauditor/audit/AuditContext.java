@@ -817,13 +817,16 @@ public final class AuditContext implements Drift.Nodes {
      * relies on protocol transition, and without TRUSTED_TO_AUTH_FOR_DELEGATION the KDC's S4U2self ticket is not
      * forwardable, so S4U2proxy for classic constrained delegation is refused (MS-SFU 3.2.5.1.2, 3.2.5.2.2; a Samba
      * KDC answers KDC_ERR_BADOPTION). A pair the target's RBCD covers is still served: the KDC accepts a
-     * non-forwardable evidence ticket there. PROTOCOL_TRANSITION_MISMATCH reports the same nodes; an unconstrained
-     * node is UNCONSTRAINED_DELEGATION's.
+     * non-forwardable evidence ticket there. PROTOCOL_TRANSITION_MISMATCH reports the same nodes. Unconstrained
+     * delegation (TRUSTED_FOR_DELEGATION, a writable DC's default) does not make the ticket forwardable: MS-SFU
+     * 3.2.5.1.2 withholds the flag whenever msDS-AllowedToDelegateTo is set without TRUSTED_TO_AUTH_FOR_DELEGATION;
+     * only an unconstrained node without entries is left to UNCONSTRAINED_DELEGATION (its pairs miss every entry).
      */
     public boolean withoutProtocolTransition(AdObject node) {
         int uac = node.userAccountControl();
         return policy.protocolTransition() == ProtocolTransition.ANY && !peersOf(node).isEmpty()
-                && !Uac.has(uac, Uac.TRUSTED_FOR_DELEGATION) && !Uac.has(uac, Uac.TRUSTED_TO_AUTH_FOR_DELEGATION);
+                && !Uac.has(uac, Uac.TRUSTED_TO_AUTH_FOR_DELEGATION)
+                && (!Uac.has(uac, Uac.TRUSTED_FOR_DELEGATION) || !node.delegateTo().isEmpty());
     }
 
     /**

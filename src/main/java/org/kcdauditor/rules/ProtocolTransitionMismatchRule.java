@@ -51,7 +51,10 @@ public final class ProtocolTransitionMismatchRule implements Rule {
         ProtocolTransition policy = ctx.policy().protocolTransition();
         for (AdObject node : ctx.nodes()) {
             int uac = node.userAccountControl();
-            if (ctx.peersOf(node).isEmpty() || Uac.has(uac, Uac.TRUSTED_FOR_DELEGATION)) {
+            // an unconstrained node is UNCONSTRAINED_DELEGATION's, unless policy any blocks its pairs (it has entries
+            // and no protocol transition: its S4U2self ticket is not forwardable either): then its blocker is this
+            if (ctx.peersOf(node).isEmpty()
+                    || Uac.has(uac, Uac.TRUSTED_FOR_DELEGATION) && !ctx.withoutProtocolTransition(node)) {
                 continue;
             }
             boolean transition = Uac.has(uac, Uac.TRUSTED_TO_AUTH_FOR_DELEGATION);
@@ -66,7 +69,11 @@ public final class ProtocolTransitionMismatchRule implements Rule {
                                 + " started the way the policy assumes (WinRM, Windows Admin Center) the KDC's S4U2self"
                                 + " ticket is not forwardable and S4U2proxy is refused" + EncryptionRules.breaks(pairs)
                                 + ".")
-                        .action(new Action.SetProtocolTransition(name, true)).emit();
+                        // a writable DC's delegation is not changed: the Hyper-V role leaves it (UNCONSTRAINED_DELEGATION)
+                        .action(Uac.has(uac, Uac.SERVER_TRUST_ACCOUNT) ? new Action.Manual("Move the virtual machines"
+                                + " and the Hyper-V role of " + name + " to a member server (or demote " + name + ") and"
+                                + " take it out of clusters[]; leave a domain controller's delegation as it is.")
+                                : new Action.SetProtocolTransition(name, true)).emit();
             } else if (policy == ProtocolTransition.KERBEROS_ONLY && transition) {
                 f.evidence(evidence.expected(List.of("kerberos-only")).build())
                         .message(name + " uses " + ANY + " but the policy demands " + KERBEROS + ".")

@@ -704,6 +704,33 @@ class KerberosExchangeRulesTest {
         assertFalse(pair(rbcd, "HV01", "HV03").ok());
     }
 
+    /**
+     * Unconstrained delegation does not make the S4U2self ticket forwardable: with msDS-AllowedToDelegateTo set and
+     * no TRUSTED_TO_AUTH_FOR_DELEGATION the KDC withholds the flag (MS-SFU 3.2.5.1.2), so under policy {@code any} the
+     * pairs of an unconstrained node with entries are blocked as a Kerberos-only node's are; a writable DC configured
+     * as a node is told to lose the Hyper-V role, not to change its delegation.
+     */
+    @Test
+    void withPolicyAnyAnUnconstrainedNodeWithEntriesCannotDelegateEither() {
+        AdObject unconstrained = host("HV01").delegatesTo("HV02", "HV03")
+                .uac(Uac.WORKSTATION_TRUST_ACCOUNT | Uac.TRUSTED_FOR_DELEGATION).build();
+        AuditResult r = audit(ProtocolTransition.ANY, replace(healthy(), unconstrained));
+        Finding f = of(r, "PROTOCOL_TRANSITION_MISMATCH").get(0);
+        assertEquals(List.of(new Blocker("PROTOCOL_TRANSITION_MISMATCH", f.id())), pair(r, "HV01", "HV02").blockers());
+        assertEquals(List.of(new Action.SetProtocolTransition("HV01", true)), f.actions());
+
+        AdObject dc = host("HV01").delegatesTo("HV02", "HV03")
+                .uac(Uac.SERVER_TRUST_ACCOUNT | Uac.TRUSTED_FOR_DELEGATION).build();
+        AuditResult d = audit(ProtocolTransition.ANY, replace(healthy(), dc));
+        assertFalse(pair(d, "HV01", "HV02").ok(), "the DC's S4U2self ticket is not forwardable either");
+        assertTrue(of(d, "PROTOCOL_TRANSITION_MISMATCH").get(0).actions().stream()
+                .allMatch(a -> a instanceof Action.Manual));
+
+        AdObject noEntries = host("HV01").uac(Uac.WORKSTATION_TRUST_ACCOUNT | Uac.TRUSTED_FOR_DELEGATION).build();
+        assertEquals(List.of(), of(audit(ProtocolTransition.ANY, replace(healthy(), noEntries)),
+                "PROTOCOL_TRANSITION_MISMATCH"), "without entries it is UNCONSTRAINED_DELEGATION's (and MISSING's)");
+    }
+
     @Test
     void credSspOrDisabledMigrationOnAHostBlocksItsPairsBothWays() {
         List<HostSettings> settings = List.of(
