@@ -94,6 +94,21 @@ public final class StoreUrls {
         return url;
     }
 
+    /**
+     * Whether {@code h} is an IP address literal of the loopback: 127.0.0.0/8, and ::1 however it is written
+     * ({@code 0:0:0:0:0:0:0:1}, as the store's own H2 check accepts it). A name is never looked up here.
+     */
+    private static boolean loopbackLiteral(String h) {
+        if (!(h.matches("[0-9.]+") || h.contains(":"))) {
+            return false;
+        }
+        try {
+            return java.net.InetAddress.getByName(h).isLoopbackAddress(); // a literal: parsed, not resolved
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
+    }
+
     /** An {@code ssl=} parameter of a lower-cased URL (not {@code sslmode=}, {@code sslfactory=}, …). */
     private static final java.util.regex.Pattern SSL_GIVEN = java.util.regex.Pattern.compile("[?&]ssl=");
 
@@ -125,7 +140,7 @@ public final class StoreUrls {
             String host = spec.startsWith("[") && spec.indexOf(']') > 0 ? spec.substring(1, spec.indexOf(']'))
                     : spec.contains(":") ? spec.substring(0, spec.indexOf(':')) : spec;
             String h = host.toLowerCase(Locale.ROOT);
-            if (!(h.isEmpty() || h.equals("localhost") || h.equals("::1") || h.matches("127(\\.\\d{1,3}){3}"))) {
+            if (!(h.isEmpty() || h.equals("localhost") || loopbackLiteral(h))) {
                 return false;
             }
         }

@@ -131,7 +131,8 @@ class HistoryConfigTest {
         assertEquals("jdbc:postgresql://db/kcd?sslmode=require&sslfactory=x.Y&reWriteBatchedInserts=true",
                 StoreUrls.connectUrl(load("store:\n  url: jdbc:postgresql://db/kcd?sslmode=require&sslfactory=x.Y\n")));
         // this machine: loopback names and addresses, and the driver's default host
-        for (String local : List.of("127.0.0.1:5432", "localhost", "LOCALHOST:5433", "[::1]:5432", "127.0.0.2", "")) {
+        for (String local : List.of("127.0.0.1:5432", "localhost", "LOCALHOST:5433", "[::1]:5432", "127.0.0.2", "",
+                "[0:0:0:0:0:0:0:1]:5432", "[0::1]")) {
             assertEquals("jdbc:postgresql://" + local + "/kcd?reWriteBatchedInserts=true",
                     StoreUrls.connectUrl(load("store:\n  url: jdbc:postgresql://" + local + "/kcd\n")), local);
         }
