@@ -718,6 +718,7 @@ class KerberosExchangeRulesTest {
         Finding f = of(r, "PROTOCOL_TRANSITION_MISMATCH").get(0);
         assertEquals(List.of(new Blocker("PROTOCOL_TRANSITION_MISMATCH", f.id())), pair(r, "HV01", "HV02").blockers());
         assertEquals(List.of(new Action.SetProtocolTransition("HV01", true)), f.actions());
+        assertFalse(f.message().contains("Kerberos only"), "ADUC shows it as 'any service': " + f.message());
 
         AdObject dc = host("HV01").delegatesTo("HV02", "HV03")
                 .uac(Uac.SERVER_TRUST_ACCOUNT | Uac.TRUSTED_FOR_DELEGATION).build();
