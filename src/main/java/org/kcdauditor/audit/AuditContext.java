@@ -815,7 +815,7 @@ public final class AuditContext implements Drift.Nodes {
     /**
      * Whether {@code node} cannot act for the operator the way policy {@code any} says moves are started: the policy
      * relies on protocol transition, and without TRUSTED_TO_AUTH_FOR_DELEGATION the KDC's S4U2self ticket is not
-     * forwardable, so S4U2proxy for classic constrained delegation is refused (MS-SFU 3.2.5.1.2, 3.2.5.2.2; a Samba
+     * forwardable, so S4U2proxy for classic constrained delegation is refused (MS-SFU 3.2.5.1.2, 3.2.5.2.1; a Samba
      * KDC answers KDC_ERR_BADOPTION). A pair the target's RBCD covers is still served: the KDC accepts a
      * non-forwardable evidence ticket there. PROTOCOL_TRANSITION_MISMATCH reports the same nodes. Unconstrained
      * delegation (TRUSTED_FOR_DELEGATION, a writable DC's default) does not make the ticket forwardable: MS-SFU

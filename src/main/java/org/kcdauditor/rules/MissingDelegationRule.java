@@ -44,8 +44,14 @@ public final class MissingDelegationRule implements Rule {
                                 .fileServer(p.fileServer() ? Boolean.TRUE : null).build())
                         .message(source + " is not allowed to delegate to " + spn + ", so "
                                 + (p.fileServer() ? "VM storage on file server " + target + " cannot be reached"
-                                : "live migration " + source + " -> " + target + " fails") + ".")
-                        .action(new Action.AddDelegation(source, target, List.of(spn)))
+                                : "live migration " + source + " -> " + target + " fails") + "."
+                                + (p.target().isDomainController() ? " " + target + " is a domain controller: the entry"
+                                + " would let whoever controls " + source + " act as any user towards it." : ""))
+                        // delegation to a DC is what DELEGATION_TO_SENSITIVE_TARGET reports: never planned
+                        .action(p.target().isDomainController() ? new Action.Manual("Move the Hyper-V role (or the VM"
+                                + " storage) off the domain controller " + target + " and take it out of clusters[]"
+                                + " instead of delegating to it.")
+                                : new Action.AddDelegation(source, target, List.of(spn)))
                         .emit();
             }
         }

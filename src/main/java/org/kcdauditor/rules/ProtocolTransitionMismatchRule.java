@@ -31,7 +31,7 @@ public final class ProtocolTransitionMismatchRule implements Rule {
                     + " Without protocol transition the KDC's S4U2self ticket is not forwardable and S4U2proxy for"
                     + " constrained delegation is refused: a move started over WinRM or Windows Admin Center, which"
                     + " policy `any` stands for, fails.",
-            "ADS_USER_FLAG_ENUM TRUSTED_TO_AUTH_FOR_DELEGATION 0x1000000; MS-SFU 3.2.5.1.2, 3.2.5.2.2; Microsoft"
+            "ADS_USER_FLAG_ENUM TRUSTED_TO_AUTH_FOR_DELEGATION 0x1000000; MS-SFU 3.2.5.1.2, 3.2.5.2.1; Microsoft"
                     + " Learn: Set up hosts for live migration without Failover Clustering; Virtualization blog, Feb"
                     + " 2017");
 

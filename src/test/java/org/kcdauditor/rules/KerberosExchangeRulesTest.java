@@ -405,6 +405,15 @@ class KerberosExchangeRulesTest {
         }
         Finding unconstrained = of(r, "UNCONSTRAINED_DELEGATION").get(0);
         assertTrue(unconstrained.message().contains("It is a domain controller"), unconstrained.message());
+        // an entry into the DC that is missing is not planned either: it would be the next sensitive delegation
+        hosts[0] = host("HV01").delegatesTo("HV02").build();
+        List<Finding> missing = of(audit(hosts), "MISSING_DELEGATION");
+        assertEquals(4, missing.size(), missing.toString());
+        for (Finding f : missing) {
+            assertEquals("HV03", f.peer());
+            assertTrue(f.actions().stream().allMatch(a -> a instanceof Action.Manual), f.actions().toString());
+            assertTrue(f.message().contains("HV03 is a domain controller"), f.message());
+        }
         assertTrue(unconstrained.actions().stream().allMatch(a -> a instanceof Action.Manual));
     }
 
@@ -667,7 +676,7 @@ class KerberosExchangeRulesTest {
     /**
      * Policy {@code any}: moves rely on protocol transition, and without TRUSTED_TO_AUTH_FOR_DELEGATION the KDC's
      * S4U2self ticket is not forwardable, so S4U2proxy for classic constrained delegation is refused (MS-SFU
-     * 3.2.5.1.2, 3.2.5.2.2; Samba's KDC answers KDC_ERR_BADOPTION, SambaKdcGroundTruthIntegrationTest). The
+     * 3.2.5.1.2, 3.2.5.2.1; Samba's KDC answers KDC_ERR_BADOPTION, SambaKdcGroundTruthIntegrationTest). The
      * mismatch blocks the pairs from that node, unless the target's RBCD covers them (the KDC accepts a
      * non-forwardable evidence ticket there); under {@code either} and {@code kerberos-only} the Kerberos path is
      * what counts, and it is served.
