@@ -140,10 +140,7 @@ public final class RunStore implements AutoCloseable {
                 throw new StoreException(damaged(file, why), e);
             }
             throw new StoreException("history store " + display + " cannot be opened: " + why + (file != null
-                    ? h2Hint(file, e.getErrorCode(), why)
-                    : " (check that the database server is running and accepts connections at the host and port of"
-                    + " store.url, and the user and password in the variables store.userEnv and store.passwordEnv"
-                    + " name)"), e);
+                    ? h2Hint(file, e.getErrorCode(), why) : serverHint(url, why)), e);
         }
         try {
             Schema schema = Schema.of(c);
@@ -202,6 +199,24 @@ public final class RunStore implements AutoCloseable {
     private static final String NOT_WRITABLE = " — set store.url to a folder this account may write (without it the"
             + " store is data/kcd-audit under the current directory), or fix the folder's permissions; nothing was"
             + " changed";
+
+    /**
+     * What to check when a database server's store did not open: its TLS when kcd-audit asked for a verified
+     * certificate ({@link StoreUrls#connectUrl}: {@code sslmode=verify-full} for a PostgreSQL server on another machine)
+     * and the driver says the handshake or the name check failed; else the server, its address and the credentials.
+     */
+    static String serverHint(String url, String why) {
+        String w = why.toLowerCase(java.util.Locale.ROOT);
+        if (url.contains("sslmode=verify-full") && (w.contains("ssl") || w.contains("certificat")
+                || w.contains("pkix") || w.contains("hostname"))) {
+            return " (kcd-audit reaches a PostgreSQL server on another machine with sslmode=verify-full, its"
+                    + " certificate checked against the Java trust store and its name against store.url's host: add"
+                    + " the CA that signed it to that trust store (keytool -importcert -cacerts), or give"
+                    + " ?sslrootcert=FILE in store.url, or ?sslmode=disable on a network you trust)";
+        }
+        return " (check that the database server is running and accepts connections at the host and port of"
+                + " store.url, and the user and password in the variables store.userEnv and store.passwordEnv name)";
+    }
 
     /** H2's ERROR_OPENING_DATABASE_1: its file lock ({@code <name>.lock.db}) could not be taken. */
     private static final int H2_LOCK_FILE = 8000;
