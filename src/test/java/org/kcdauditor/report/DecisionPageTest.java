@@ -275,7 +275,8 @@ class DecisionPageTest {
             int listed = 600 - Integer.parseInt(more.group(1));
             assertTrue(listed >= 2 && listed <= 10, "rows as the page holds them: " + listed);
             assertEquals(400 - listed, Integer.parseInt(more.group(2)), "every listed cluster is a NO-GO one");
-            assertTrue(first.contains("HVC1-0001 NO-GO"), first);
+            // HVC2 has more failing directions than HVC1: its copies are listed first
+            assertTrue(first.contains("HVC2-0001 NO-GO"), first);
             assertFalse(first.substring(0, more.start()).contains("HVC1-0000"),
                     "NO-GO clusters first: the GO ones are counted");
             assertTrue(first.contains("After the change") && first.contains("If not approved"),
@@ -284,6 +285,33 @@ class DecisionPageTest {
             String two = PdfReportWriterTest.text(pdf, 1, 2);
             assertTrue(two.contains("Sign-off"), "the decision page and its sign-off take at most two pages");
         }
+    }
+
+    /**
+     * Page 1 lists only the first few NO-GO clusters: the worst ones. In configuration order a 600-host estate showed
+     * C0001, C0002, C0004, … with one failing direction each, while C0014 (992 of 992 failing) was only counted under
+     * "… and 39 more clusters", so the list read as contradicting the headline's 5083 failing directions.
+     */
+    @Test
+    void pageOneListsTheNoGoClustersWithTheMostFailingDirectionsFirst() throws Exception {
+        FindingsDocument d = Fixtures.demo();
+        FindingsDocument.ClusterDoc one = d.clusters().get(0);
+        FindingsDocument.ClusterDoc worst = d.clusters().get(1);
+        List<FindingsDocument.ClusterDoc> clusters = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            clusters.add(new FindingsDocument.ClusterDoc(String.format("A%02d", i), one.nodes(), one.missingNodes(),
+                    one.fileServers(), one.pairs(), one.pairs() - 1, one.requiredEntries(), one.presentEntries(),
+                    one.compliancePercent(), one.bySeverity(), false, one.reasons(), one.matrix()));
+        }
+        clusters.add(new FindingsDocument.ClusterDoc("ZWORST", worst.nodes(), worst.missingNodes(),
+                worst.fileServers(), worst.pairs(), 0, worst.requiredEntries(), worst.presentEntries(),
+                worst.compliancePercent(), worst.bySeverity(), false, worst.reasons(), worst.matrix()));
+        FindingsDocument big = new FindingsDocument(d.schemaVersion(), d.runId(), d.startedAt(), d.finishedAt(),
+                d.directory(), d.summary(), d.policy(), clusters, d.hosts(), d.findings(), null);
+        assertEquals("ZWORST", ReportView.of(big).clustersNoGoFirst().get(0).name(), "most failing directions first");
+        String first = PdfReportWriterTest.text(PdfReportWriterTest.render(big, 16), 1, 1).replace("\n", " ");
+        assertTrue(first.contains("ZWORST NO-GO"), "the worst cluster is listed, not counted: " + first);
+        assertTrue(first.indexOf("ZWORST") < first.indexOf("A00"), first);
     }
 
     /**
