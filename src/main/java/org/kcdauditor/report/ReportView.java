@@ -796,7 +796,8 @@ public final class ReportView {
             new Mark("C", "a host authenticates migrations with CredSSP"),
             new Mark("D", "a node's or file server's account, or a node's live migration, is disabled"),
             new Mark("L", "a domain controller has not replicated what the pair needs (preflight --all-dcs)"),
-            new Mark("P", "the source lacks the protocol transition policy `any` needs (the KDC refuses S4U2proxy)"),
+            new Mark("P", "the source lacks protocol transition ('Use any authentication protocol'), which policy 'any'"
+                    + " needs (the KDC refuses S4U2proxy)"),
             new Mark("R", "resource-based delegation covers the pair"),
             new Mark("W", "a waived finding blocks the pair, which still fails (a waiver accepts the failure, it does"
                     + " not fix it)"));

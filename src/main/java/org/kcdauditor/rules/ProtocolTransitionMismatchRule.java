@@ -30,7 +30,7 @@ public final class ProtocolTransitionMismatchRule implements Rule {
                     + " guidance says 'Use Kerberos only'. Hosts of one cluster should follow one documented choice."
                     + " Without protocol transition the KDC's S4U2self ticket is not forwardable and S4U2proxy for"
                     + " constrained delegation is refused: a move started over WinRM or Windows Admin Center, which"
-                    + " policy `any` stands for, fails.",
+                    + " policy 'any' stands for, fails.",
             "ADS_USER_FLAG_ENUM TRUSTED_TO_AUTH_FOR_DELEGATION 0x1000000; MS-SFU 3.2.5.1.2, 3.2.5.2.1; Microsoft"
                     + " Learn: Set up hosts for live migration without Failover Clustering; Virtualization blog, Feb"
                     + " 2017");

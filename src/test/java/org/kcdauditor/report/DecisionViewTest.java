@@ -38,7 +38,24 @@ class DecisionViewTest {
                 List.of(new FindingsDocument.BlockerDoc("PROTOCOL_TRANSITION_MISMATCH", "a")), List.of(), List.of(),
                 false, false);
         assertEquals("4/4 P", ReportView.cellText(p, List.of()), "all entries there, yet blocked: the mark says why");
-        assertTrue(ReportView.CELL_MARKS.contains("\"P\": the source lacks the protocol transition policy `any` needs"));
+        assertTrue(ReportView.CELL_MARKS.contains("\"P\": the source lacks protocol transition ('Use any authentication"
+                + " protocol'), which policy 'any' needs"), ReportView.CELL_MARKS);
+    }
+
+    /**
+     * The legends are read in the PDF and the workbook, where Markdown is not rendered: "policy `any` needs" showed its
+     * backticks on the matrix page and the Matrix sheet, as did the PROTOCOL_TRANSITION_MISMATCH rule's "why" above
+     * its findings.
+     */
+    @Test
+    void theMarksAndTheRulesWhyCarryNoMarkdown() {
+        for (ReportView.Mark m : ReportView.MARKS) {
+            assertFalse(m.meaning().contains("`"), m.mark() + ": " + m.meaning());
+        }
+        for (org.kcdauditor.rules.RuleInfo r : org.kcdauditor.rules.RuleCatalogue.standard().rules().stream()
+                .map(org.kcdauditor.rules.Rule::info).toList()) {
+            assertFalse(r.why().contains("`"), r.id() + ": " + r.why());
+        }
     }
 
     @Test
