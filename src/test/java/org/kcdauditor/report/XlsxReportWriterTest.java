@@ -71,6 +71,52 @@ class XlsxReportWriterTest {
         }
     }
 
+    /**
+     * A cluster whose every direction fails names at most 20 of them in the Summary's and the Clusters sheet's
+     * "Failing directions" cell and counts the rest: listed whole, a 32-node cluster's cell was 20,000 characters, its
+     * row 409 pt high, and the Summary sheet printed as some 200 pages of that one column.
+     */
+    @Test
+    void theFailingDirectionsCellNamesTwentyAndCountsTheRest() throws Exception {
+        FindingsDocument d = Fixtures.demo();
+        List<String> nodes = new ArrayList<>();
+        for (int i = 1; i <= 8; i++) {
+            nodes.add("NODE" + i);
+        }
+        List<FindingsDocument.PairDoc> matrix = new ArrayList<>();
+        for (String from : nodes) {
+            for (String to : nodes) {
+                if (!from.equals(to)) {
+                    matrix.add(new FindingsDocument.PairDoc(from, to, 4, 0, false, List.of(), List.of(), List.of(),
+                            false, false));
+                }
+            }
+        }
+        FindingsDocument.ClusterDoc c0 = d.clusters().get(0);
+        List<FindingsDocument.ClusterDoc> clusters = new ArrayList<>(d.clusters());
+        clusters.add(new FindingsDocument.ClusterDoc("WIDE", nodes, List.of(), List.of(), 56, 0, 224, 0, 0.0,
+                c0.bySeverity(), false, c0.reasons(), matrix));
+        FindingsDocument doc = new FindingsDocument(d.schemaVersion(), d.runId(), d.startedAt(), d.finishedAt(),
+                d.directory(), d.summary(), d.policy(), clusters, d.hosts(), d.findings(), d.rules(), d.history(),
+                d.baseline(), d.patches(), d.events(), d.imports(), d.directories());
+        try (XSSFWorkbook wb = render(doc)) {
+            XSSFSheet sh = wb.getSheet("Clusters");
+            int col = headers(sh).indexOf("Failing directions");
+            String wide = null;
+            for (int r = 1; r <= sh.getLastRowNum(); r++) {
+                if ("WIDE".equals(sh.getRow(r).getCell(0).getStringCellValue())) {
+                    wide = sh.getRow(r).getCell(col).getStringCellValue();
+                }
+            }
+            assertNotNull(wide);
+            assertTrue(wide.startsWith("NODE1 -> NODE2, NODE1 -> NODE3"), wide);
+            assertTrue(wide.endsWith(", … and 36 more (every one on the Matrix sheet)"), wide);
+            assertEquals(20, wide.split(" -> ").length - 1, "twenty named: " + wide);
+            String hvc2 = sh.getRow(2).getCell(col).getStringCellValue();
+            assertFalse(hvc2.contains("more"), "ten failing directions are all named: " + hvc2);
+        }
+    }
+
     @Test
     void matrixCellShowsPresentOverRequiredWithColour() throws Exception {
         {
