@@ -28,6 +28,13 @@
         white-space: pre-wrap; word-break: break-all; font: 13px/1.4 Consolas, "DejaVu Sans Mono", monospace; }
   code { font-family: Consolas, "DejaVu Sans Mono", monospace; font-size: .92em; }
   ul.check { list-style: none; padding-left: .2rem; }
+  ul.cols { columns: 9rem; column-gap: 1.5rem; }
+  ul.cols li { break-inside: avoid; }
+  nav.toc { border: 1px solid var(--line); border-radius: 6px; padding: .5rem .9rem; margin: .8rem 0; font-size: .95rem; }
+  nav.toc ol { margin: .2rem 0; padding-left: 1.4rem; }
+  details.index summary { cursor: pointer; font-weight: 600; }
+  details.index p { margin: .3rem 0; }
+  a.top { font-size: .8rem; font-weight: normal; margin-left: .6rem; }
   ul.check li::before { content: "\2610\00a0"; font-size: 1.1em; }
   ol li { margin: .25rem 0; }
   .spn { font-family: Consolas, "DejaVu Sans Mono", monospace; font-size: .92em; word-break: break-all; }
@@ -42,6 +49,7 @@
     pre { white-space: pre-wrap; }
     h2, h3 { break-after: avoid; }
     a { color: inherit; text-decoration: none; }
+    nav.toc, a.top { display: none; }
   }
 </style>
 </head>
@@ -77,13 +85,30 @@ Delegation policy: protocol transition “${policy.protocolTransition}” (ADUC:
 <#if !hasChanges>
 <p class="card"><strong><#if yesChanges>No scripted directory change.<#else>No directory change is needed.</#if></strong><#if decisions?has_content> Review the findings under “${phase.decide.title}” below.</#if></p>
 <#else>
+<nav class="toc" id="contents"><strong>Contents</strong>
+<ol>
+  <li><a href="#step-${phase.before.number}">${phase.before.title}</a><#if preChecks?has_content> <span class="meta">(migration authentication of ${preChecks?size} host<#if preChecks?size != 1>s</#if>)</span></#if></li>
+  <li><a href="#step-${phase.change.number}">${phase.change.title}</a> <span class="meta">(${hosts?size} host<#if hosts?size != 1>s</#if><#if unregister?has_content>, ${unregister?size} duplicate SPN<#if unregister?size != 1>s</#if> on other objects</#if>)</span></li>
+<#if hostSteps?has_content>
+  <li value="${phase.hosts.number}"><a href="#step-${phase.hosts.number}">${phase.hosts.title}</a> <span class="meta">(${hostSteps?size})</span></li>
+</#if>
+  <li value="${phase.replicate.number}"><a href="#step-${phase.replicate.number}">${phase.replicate.title}</a></li>
+  <li value="${phase.purge.number}"><a href="#step-${phase.purge.number}">${phase.purge.title}</a> <span class="meta">(${purgeHosts?size} host<#if purgeHosts?size != 1>s</#if>)</span></li>
+  <li value="${phase.validate.number}"><a href="#step-${phase.validate.number}">${phase.validate.title}</a> <span class="meta">(${validate?size} test move<#if validate?size != 1>s</#if>)</span></li>
+  <li value="${phase.rollback.number}"><a href="#step-${phase.rollback.number}">${phase.rollback.title}</a></li>
+<#if decisions?has_content>
+  <li value="${phase.decide.number}"><a href="#step-${phase.decide.number}">${phase.decide.title}</a> <span class="meta">(${decisions?size})</span></li>
+</#if>
+</ol>
+<a href="#sign-off">Sign-off</a></nav>
 <p>Objects to change: <#list objects as o><strong>${o}</strong><#sep>, </#list>.<#if settingHosts?has_content>
 Host settings to change (step ${phase.hosts.number}): <#list settingHosts as h><strong>${h}</strong><#sep>, </#list>.</#if></p>
 <#if !scriptBeside>
 <p>remediation.ps1, which the steps below name, was not written with this runbook: if it is not in this folder, <code>kcd-audit report --from &lt;this run’s folder&gt; --formats ps1</code> writes it from the same findings.</p>
 </#if>
 
-<h2>${phase.before.number}. ${phase.before.title}</h2>
+
+<h2 id="step-${phase.before.number}">${phase.before.number}. ${phase.before.title}</h2>
 <ul class="check">
   <li>You hold Domain Admin rights (or delegated write access to these objects).</li>
   <li>The change ticket is approved and names the objects above.</li>
@@ -93,7 +118,7 @@ Host settings to change (step ${phase.hosts.number}): <#list settingHosts as h><
 <@pre text=run.exportCmd/><#nt>
 <#if preChecks?has_content>
 <p>Each host of a direction to test migrates with Kerberos: each check must show <code>Kerberos</code> (constrained delegation is Kerberos only, and CredSSP fails under Credential Guard):</p>
-<ul class="check"><#list preChecks as pc><li>${pc.host}</li></#list></ul>
+<ul class="check cols"><#list preChecks as pc><li>${pc.host}</li></#list></ul>
 <pre><#list preChecks as pc>${pc.cmd}<#sep>
 </#list></pre>
 <p>Only for a host that shows <code>CredSSP</code> (each line checks first, so the block can be pasted whole):</p>
@@ -101,15 +126,24 @@ Host settings to change (step ${phase.hosts.number}): <#list settingHosts as h><
 </#list></pre>
 </#if>
 
-<h2>${phase.change.number}. ${phase.change.title}</h2>
+<h2 id="step-${phase.change.number}">${phase.change.number}. ${phase.change.title}<a class="top" href="#contents">contents ↑</a></h2>
 <p>For each host: Active Directory Users and Computers (ADUC, with View → Advanced Features on), find the computer
 object, Properties → <strong>Delegation</strong> tab. The same change in PowerShell follows each host
 (remediation.ps1 holds all of them, as a dry run unless started with <code>-Apply</code>). Every command writes to
 <#if (run.servers?size > 1)>a domain controller of the object's own domain (<#list run.servers as sv><strong>${sv.server}</strong> for ${sv.directory}<#sep>, </#list>)<#elseif run.server?has_content><strong>${run.server}</strong>, <#if run.serverFromUrl>the host of the audit’s directory URL (the directory did not name its domain controller: check that it is one)<#else>the domain controller the audit read from</#if><#else>the domain controller you put in place of &lt;DC&gt;</#if>,
 so that step ${phase.replicate.number} can push the changes from there; ADUC: right-click the domain → Change Domain Controller.</p>
 
+<#if (hosts?size > 1)>
+<details class="index"<#if (hosts?size <= 12)> open</#if>><summary>The ${hosts?size} hosts<#if unregister?has_content> and the duplicate SPNs</#if>, by cluster</summary>
+<#assign lastCluster = "#start#">
+<#list hosts as h><#assign hc = h.cluster!""><#if hc != lastCluster><#if !h?is_first></p>
+</#if><p><strong><#if hc?has_content>${hc}<#else>(no cluster)</#if></strong>: <#assign lastCluster = hc><#else>, </#if><a href="#host-${h?counter}">${h.name}</a></#list></p>
+<#if unregister?has_content><p><a href="#host-${hosts?size + 1}">${phase.change.number}.${hosts?size + 1}. Duplicate SPNs on other objects</a></p></#if>
+</details>
+</#if>
+
 <#list hosts as h>
-<div class="card">
+<div class="card" id="host-${h?counter}">
 <h3>${phase.change.number}.${h?counter}. ${h.name}<#if h.cluster?has_content> <span class="meta">(cluster ${h.cluster})</span></#if></h3>
 <p class="meta"><#if h.os?has_content>${h.os}; </#if>delegation today: ${h.currentMode}.<#if (run.servers?size > 1)><br>Domain: ${h.directory}; its commands write to ${h.server}.</#if><#if h.rbcd?has_content><br>Resource-based delegation (set on this host, the target; not on ADUC's Delegation tab): allow <#list h.rbcd as p>${p}<#sep>, </#list>; the command sets the whole list.</#if><#if h.rules?has_content><br>Settles: <#list h.rules as r><code>${r}</code> (${rules[r].title})<#sep>; </#list>.</#if></p>
 <#if h.changesDelegationTab>
@@ -148,7 +182,7 @@ so that step ${phase.replicate.number} can push the changes from there; ADUC: ri
 </#list>
 
 <#if unregister?has_content>
-<div class="card">
+<div class="card" id="host-${hosts?size + 1}">
 <h3>${phase.change.number}.${hosts?size + 1}. Duplicate SPNs on other objects</h3>
 <p>The KDC refuses tickets for an SPN that two objects hold. Take each of these off the object that does not run the service (the value as that object stores it):</p>
 <ul class="check">
@@ -166,7 +200,7 @@ so that step ${phase.replicate.number} can push the changes from there; ADUC: ri
 </#if>
 
 <#if hostSteps?has_content>
-<h2>${phase.hosts.number}. ${phase.hosts.title}</h2>
+<h2 id="step-${phase.hosts.number}">${phase.hosts.number}. ${phase.hosts.title}<#if hasChanges><a class="top" href="#contents">contents ↑</a></#if></h2>
 <p>These run on (or against) the hosts, not in Active Directory’s tools; remediation.ps1 does not run them.</p>
 <ul class="check">
 <#list hostSteps as st>
@@ -175,24 +209,24 @@ so that step ${phase.replicate.number} can push the changes from there; ADUC: ri
 </ul>
 </#if>
 
-<h2>${phase.replicate.number}. ${phase.replicate.title}</h2>
+<h2 id="step-${phase.replicate.number}">${phase.replicate.number}. ${phase.replicate.title}<#if hasChanges><a class="top" href="#contents">contents ↑</a></#if></h2>
 <p>On any machine with the AD DS tools, as Domain Admin, push the changes from the domain controller they were written to<#if !run.server?has_content> (replace &lt;DC&gt; with it)</#if>:</p>
 <@pre text=run.replicateCmd/><#nt>
 <p class="warn">Case matters: upper-case <code>/A</code> all partitions, <code>/d</code> identify servers by DN, <code>/e</code> across sites,
 <code>/P</code> push. Lower-case <code>/a</code> and <code>/p</code> mean <em>abort</em> and <em>pause</em>. Type it rather than paste it; a pasted dash can become an en-dash.</p>
 <p>Then wait until replication has converged (<code>repadmin /replsummary</code> shows no failures). Without the forced sync, a change reaches the other domain controllers of its site within seconds, but other sites only at the next scheduled replication: by default every 180 minutes (the site link’s interval).</p>
 
-<h2>${phase.purge.number}. ${phase.purge.title}</h2>
+<h2 id="step-${phase.purge.number}">${phase.purge.number}. ${phase.purge.title}<#if hasChanges><a class="top" href="#contents">contents ↑</a></#if></h2>
 <p>On each of these hosts, in an elevated prompt:</p>
 <pre>${run.purgeCmd}</pre>
-<ul class="check"><#list purgeHosts as ph><li>${ph}</li></#list></ul>
+<ul class="check cols"><#list purgeHosts as ph><li>${ph}</li></#list></ul>
 <p>The Virtual Machine Management Service (vmms) runs as SYSTEM and uses the tickets of the SYSTEM logon session (LUID 0x3e7).
 Plain <code>klist purge</code> clears only <em>your</em> logon session, so the host keeps using the old tickets, without the new
 delegation, until they expire (up to 10 hours).</p>
 <p>If a migration still fails afterwards, restart the service on the source host (running VMs keep running):</p>
 <pre>${run.restartCmd}</pre>
 
-<h2>${phase.validate.number}. ${phase.validate.title}</h2>
+<h2 id="step-${phase.validate.number}">${phase.validate.number}. ${phase.validate.title}<#if hasChanges><a class="top" href="#contents">contents ↑</a></#if></h2>
 <p>Live-migrate a test VM in every affected direction. Start each move <strong>on the source node</strong> (in a session on that node, or in Failover Cluster Manager there),
 so that it tests the hosts’ delegation, not your account: started remotely, it also needs your account delegable (not in Protected Users, not “sensitive and cannot be delegated”). Each migration must reach 100 %.
 A failure at 80–90 % with event 21502 / 22038 and a Kerberos HRESULT (0x8009030E, 0x8009030D, 0x80090322, 0x80090303) means delegation or an SPN is still wrong; other HRESULTs (network, memory, logon right, attached ISO, cluster) point elsewhere. Replace &lt;test VM&gt; with a VM running on the source host.</p>
@@ -218,7 +252,7 @@ A failure at 80–90 % with event 21502 / 22038 and a Kerberos HRESULT (0x800903
 </ul>
 </#if>
 
-<h2>${phase.rollback.number}. ${phase.rollback.title}</h2>
+<h2 id="step-${phase.rollback.number}">${phase.rollback.number}. ${phase.rollback.title}<#if hasChanges><a class="top" href="#contents">contents ↑</a></#if></h2>
 <p>If the change must be undone: <code>remediation.ps1 -Rollback -Apply</code> reads the change record that <code>-Apply</code> wrote next to the script (${run.recordFile}: each value it actually added or removed, each flag it set, and the objects’ values before) and reverts exactly those changes; values that were already present before are left alone. Without the record it refuses. It re-enables unconstrained delegation only when started with <code>-Force</code>.
 <#assign untypedHosts = hosts?filter(h -> h.untyped gt 0)?map(h -> h.name)>
 <#assign untypedSpns = unregister?filter(u -> !u.undo?has_content)?size>
@@ -229,7 +263,7 @@ A failure at 80–90 % with event 21502 / 22038 and a Kerberos HRESULT (0x800903
 </#if>
 
 <#if decisions?has_content>
-<h2>${phase.decide.number}. ${phase.decide.title}</h2>
+<h2 id="step-${phase.decide.number}">${phase.decide.number}. ${phase.decide.title}<#if hasChanges><a class="top" href="#contents">contents ↑</a></#if></h2>
 <p>These findings have no scripted fix; an administrator decides what to do.</p>
 <#list decisions as d>
 <div class="card"><span class="sev ${d.severity}">${d.severity}</span> <strong>${d.rule}</strong> <span class="meta">${d.title}</span><#if d.host?has_content> on ${d.host}</#if><br>
@@ -246,7 +280,7 @@ ${d.message}<br><#if d.coveredStep?has_content><strong>Covered by step ${d.cover
 </#if>
 </#if>
 
-<h2>Sign-off</h2>
+<h2 id="sign-off">Sign-off</h2>
 <p>Change ticket: <strong><#if changeTicket?has_content>${changeTicket}<#else>__________</#if></strong></p>
 <table>
   <tr><th style="width:30%">Step</th><th>Name</th><th style="width:22%">Signature</th><th style="width:18%">Date</th></tr>

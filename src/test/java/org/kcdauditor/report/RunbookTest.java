@@ -609,6 +609,36 @@ class RunbookTest {
                 + "cifs/hv02.contoso.com</span> on it first (step 2." + m.group(1) + ")."), html);
     }
 
+    /**
+     * runbook.html is read at the console with hundreds of hosts: at 600 hosts step 2 started after 350 lines of
+     * host checkboxes and its 276 host cards had no index. It opens with its contents (each step, with how many hosts
+     * or moves it holds), step 2 with an index of its hosts by cluster, and every link lands on an anchor; the long
+     * host checklists of steps 1 and 4 flow in columns.
+     */
+    @Test
+    void theHtmlRunbookHasContentsAHostIndexAndLinksThatLand() throws Exception {
+        String html = html(Fixtures.demo());
+        assertTrue(html.contains("<nav class=\"toc\" id=\"contents\">"), html);
+        assertTrue(html.indexOf("<nav class=\"toc\"") < html.indexOf("Objects to change:"), "contents first");
+        java.util.regex.Matcher links = java.util.regex.Pattern.compile("href=\"#([^\"]+)\"").matcher(html);
+        java.util.Set<String> targets = new java.util.TreeSet<>();
+        while (links.find()) {
+            targets.add(links.group(1));
+        }
+        assertTrue(targets.containsAll(List.of("step-1", "step-2", "step-5", "sign-off", "host-1")), targets.toString());
+        for (String t : targets) {
+            assertTrue(html.contains("id=\"" + t + "\""), "#" + t + " lands nowhere");
+        }
+        java.util.regex.Matcher index = java.util.regex.Pattern.compile(
+                "(?s)<details class=\"index\"[^>]*>.*?</details>").matcher(html);
+        assertTrue(index.find(), html);
+        ReportView v = ReportView.of(Fixtures.demo());
+        for (ReportView.ClusterView c : v.clusters()) {
+            assertTrue(index.group().contains("<strong>" + c.name() + "</strong>"), index.group());
+        }
+        assertTrue(html.contains("<ul class=\"check cols\">"), "the purge list flows in columns");
+    }
+
     @Test
     void runbooksMatchGoldenFiles() throws Exception {
         TemplateRenderer r = new TemplateRenderer(TEMPLATES);
@@ -789,8 +819,9 @@ class RunbookTest {
                 RunbookWriter.html(new TemplateRenderer(TEMPLATES)),
                 RunbookWriter.powershell(new TemplateRenderer(TEMPLATES)))) {
             String out = render(w, Fixtures.demo());
-            String block = out.substring(0, out.indexOf("Change each host") < 0 ? out.length()
-                    : out.indexOf("Change each host"));
+            int start = Math.max(0, out.indexOf("</nav>")); // past runbook.html's contents, which name step 2
+            String block = out.substring(0, out.indexOf("Change each host", start) < 0 ? out.length()
+                    : out.indexOf("Change each host", start));
             List<String> sets = block.lines().filter(l -> l.contains("Set-VMHost -ComputerName")).toList();
             assertFalse(sets.isEmpty(), out);
             for (String l : sets) {
