@@ -28,6 +28,9 @@ public record GoVerdict(boolean go, List<Reason> reasons) {
 
     /** The reason of a cluster whose directory could not be read: it was not audited. */
     public static final String NOT_AUDITED = "DIRECTORY_NOT_READ";
+    /** Windows Server 2025 nodes named in that reason; the others are counted. */
+    static final int WS2025_NAMED = 6;
+
     /** The reason of a Windows Server 2025 node with a blocked pair: Credential Guard leaves no CredSSP fallback. */
     public static final String WS2025 = "WS2025_NO_CREDSSP_FALLBACK";
 
@@ -133,7 +136,12 @@ public record GoVerdict(boolean go, List<Reason> reasons) {
                 }
             }
             if (!ws2025.isEmpty()) {
-                reasons.add(new Reason(WS2025, 0, String.join(", ", ws2025) + (ws2025.size() == 1 ? " runs" : " run")
+                // at most WS2025_NAMED by name, the rest counted: a 32-node cluster's 32 names filled page 1's
+                // blockers cell, and the mail and the console print this text too
+                List<String> named = new ArrayList<>(ws2025).subList(0, Math.min(WS2025_NAMED, ws2025.size()));
+                String who = String.join(", ", named) + (ws2025.size() > named.size() ? " and "
+                        + (ws2025.size() - named.size()) + " more" : "");
+                reasons.add(new Reason(WS2025, 0, who + (ws2025.size() == 1 ? " runs" : " run")
                         + " Windows Server 2025 and " + (ws2025.size() == 1 ? "has" : "have") + " a blocked pair:"
                         + " Credential Guard (on by default) leaves no CredSSP fallback, so that migration fails even"
                         + " if the blocker is waived"));

@@ -803,4 +803,32 @@ class KerberosExchangeRulesTest {
         assertTrue(GoVerdict.of(three, List.of(), List.of(ws2025, hv10, hv03)).reasons().get(0).text()
                 .startsWith("HV02, HV03, HV10 run Windows Server 2025"), "by name");
     }
+
+    /**
+     * Of many Windows Server 2025 nodes the reason names six and counts the rest: at 600 hosts a 32-node cluster's
+     * reason named all 32, and page 1's blockers cell, the mail and the console carried the list.
+     */
+    @Test
+    void theWindowsServer2025ReasonNamesSixNodesAndCountsTheRest() {
+        List<FindingsDocument.HostDoc> hosts = new java.util.ArrayList<>();
+        List<FindingsDocument.PairDoc> pairs = new java.util.ArrayList<>();
+        List<String> nodes = new java.util.ArrayList<>();
+        for (int i = 1; i <= 10; i++) {
+            String n = String.format("HV%02d", i);
+            nodes.add(n);
+            hosts.add(new FindingsDocument.HostDoc(n, n.toLowerCase() + ".contoso.com", "HVC1", 0x1001000,
+                    List.of(), List.of(), "Windows Server 2025 Datacenter", "10.0 (26100)", n + "$", "CN=" + n, "S-" + i,
+                    true, List.of(), List.of(), null, 1, null, null, null));
+            if (i > 1) {
+                pairs.add(new FindingsDocument.PairDoc("HV01", n, 4, 3, false,
+                        List.of(new FindingsDocument.BlockerDoc("MISSING_DELEGATION", "f" + i)), List.of("cifs/" + n),
+                        List.of(), false, false));
+            }
+        }
+        FindingsDocument.ClusterDoc c = new FindingsDocument.ClusterDoc("HVC1", nodes, List.of(), List.of(), 90, 81,
+                360, 351, 97.5, null, null, null, pairs);
+        String text = GoVerdict.of(c, List.of(), hosts).reasons().get(0).text();
+        assertTrue(text.startsWith("HV01, HV02, HV03, HV04, HV05, HV06 and 4 more run Windows Server 2025 and have a"
+                + " blocked pair"), text);
+    }
 }
