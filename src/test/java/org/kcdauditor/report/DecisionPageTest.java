@@ -315,6 +315,46 @@ class DecisionPageTest {
     }
 
     /**
+     * Where hundreds of directions fail per cluster, page 1 names fewer of them before it lists fewer clusters: with
+     * eight named each such row was ten lines high, and at 600 hosts the page listed two clusters and two objects
+     * with a third of it empty.
+     */
+    @Test
+    void pageOneNamesFewerDirectionsBeforeItListsFewerClusters() throws Exception {
+        FindingsDocument d = Fixtures.demo();
+        FindingsDocument.ClusterDoc c0 = d.clusters().get(0);
+        List<FindingsDocument.ClusterDoc> clusters = new ArrayList<>();
+        for (int k = 0; k < 12; k++) {
+            List<String> nodes = new ArrayList<>();
+            for (int i = 1; i <= 8; i++) {
+                nodes.add(String.format("HV%02d%03d", k, i));
+            }
+            List<FindingsDocument.PairDoc> matrix = new ArrayList<>();
+            for (String from : nodes) {
+                for (String to : nodes) {
+                    if (!from.equals(to)) {
+                        matrix.add(new FindingsDocument.PairDoc(from, to, 4, 4, false, List.of(
+                                new FindingsDocument.BlockerDoc("PROTOCOL_TRANSITION_MISMATCH", "p" + k)), List.of(),
+                                List.of(), false, false));
+                    }
+                }
+            }
+            clusters.add(new FindingsDocument.ClusterDoc(String.format("C%02d", k), nodes, List.of(), List.of(), 56,
+                    0, 224, 224, 100.0, c0.bySeverity(), false, List.of(), matrix));
+        }
+        FindingsDocument big = new FindingsDocument(d.schemaVersion(), d.runId(), d.startedAt(), d.finishedAt(),
+                d.directory(), d.summary(), d.policy(), clusters, d.hosts(), d.findings(), null);
+        String first = PdfReportWriterTest.text(PdfReportWriterTest.render(big, 16), 1, 1).replace("\n", " ");
+        var more = java.util.regex.Pattern.compile("… and (\\d+) more clusters").matcher(first);
+        assertTrue(more.find(), first);
+        int listed = 12 - Integer.parseInt(more.group(1));
+        assertTrue(listed >= 4, "clusters listed: " + listed + ": " + first);
+        String flat = first.replace(" ", "");
+        assertFalse(flat.contains("…and48more"), "not eight named: " + first);
+        assertTrue(flat.contains("…and52more") || flat.contains("…and54more"), "fewer named, the rest counted: " + first);
+    }
+
+    /**
      * The demo's change plans more test moves than the directions it fixes: those from HV03 that work today are tested
      * because HV03's delegation mode changes. Page 1 says so where it counts the moves.
      */

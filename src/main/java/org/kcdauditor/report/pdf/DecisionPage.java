@@ -67,9 +67,17 @@ final class DecisionPage {
      * How many clusters, objects and waivers page 1 lists, most first: the first that lets the page hold everything
      * through the state after the change and the trend ({@link #write}); the rest are counted, with where to find them.
      */
-    static final List<Rows> LAYOUTS = List.of(new Rows(CLUSTER_ROWS, OBJECT_ROWS, WAIVER_FLAGS), new Rows(8, 8, 5),
-            new Rows(8, 6, 3), new Rows(6, 6, 3), new Rows(6, 4, 3), new Rows(5, 4, 2), new Rows(4, 3, 2),
-            new Rows(3, 3, 2), new Rows(3, 2, 1), new Rows(2, 2, 1));
+    static final List<Rows> LAYOUTS = List.of(new Rows(CLUSTER_ROWS, OBJECT_ROWS, WAIVER_FLAGS, DIRECTIONS),
+            new Rows(8, 8, 5, DIRECTIONS), new Rows(8, 6, 3, DIRECTIONS), new Rows(6, 6, 3, DIRECTIONS),
+            new Rows(6, 4, 3, DIRECTIONS), new Rows(5, 4, 2, DIRECTIONS), new Rows(4, 3, 2, DIRECTIONS),
+            new Rows(3, 3, 2, DIRECTIONS), new Rows(3, 2, 1, DIRECTIONS), new Rows(2, 2, 1, DIRECTIONS));
+    /**
+     * Failing directions named per cluster, tried in turn for each layout of {@link #LAYOUTS} before the next one lists
+     * fewer clusters, where there are more clusters than it lists: eight directions of a cluster where hundreds fail
+     * made its row ten lines high, and at 600 hosts page 1 listed two clusters and two objects with a third of the page
+     * empty. With every cluster listed anyway, eight are named.
+     */
+    static final List<Integer> NAMED_DIRECTIONS = List.of(DIRECTIONS, 4, 2);
     /**
      * Points kept free below page 1's content: a margin against rounding between the simulated column and the
      * document (the two gave the same positions wherever compared, DecisionPageTest's pages among them).
@@ -83,7 +91,7 @@ final class DecisionPage {
     }
 
     /** The rows of each bounded list on page 1. */
-    record Rows(int clusters, int objects, int waivers) {
+    record Rows(int clusters, int objects, int waivers, int directions) {
     }
 
     /**
@@ -93,10 +101,17 @@ final class DecisionPage {
     static void write(Document d, PdfWriter w, ReportView view, PdfReportWriter.Fonts f) {
         Chart chart = Chart.of(view, (d.right() - d.left()) * 1.08f / 2.08f - 4); // drawn once, laid out each time
         Rows rows = LAYOUTS.get(LAYOUTS.size() - 1);
-        for (Rows r : LAYOUTS) {
-            if (fits(d, w, elements(d, view, f, r, chart))) {
-                rows = r;
-                break;
+        search:
+        for (Rows layout : LAYOUTS) {
+            for (int named : NAMED_DIRECTIONS) {
+                if (named < DIRECTIONS && view.clusters().size() <= layout.clusters()) {
+                    continue; // every cluster is listed: fewer directions would gain no row
+                }
+                Rows r = new Rows(layout.clusters(), layout.objects(), layout.waivers(), named);
+                if (fits(d, w, elements(d, view, f, r, chart))) {
+                    rows = r;
+                    break search;
+                }
             }
         }
         for (Element e : elements(d, view, f, rows, chart)) {
@@ -127,7 +142,7 @@ final class DecisionPage {
         sub.setSpacingAfter(8);
         out.add(sub);
         verdict(out, view, f);
-        clusters(out, d, view, f, rows.clusters());
+        clusters(out, d, view, f, rows.clusters(), rows.directions());
         longWaivers(out, view, f, rows.waivers());
         change(out, view, f, rows.objects());
         afterAndTrend(out, view, f, chart);
@@ -158,7 +173,8 @@ final class DecisionPage {
 
     // ---------------------------------------------------------------- GO / NO-GO per cluster
 
-    private static void clusters(List<Element> out, Document d, ReportView view, PdfReportWriter.Fonts f, int rows) {
+    private static void clusters(List<Element> out, Document d, ReportView view, PdfReportWriter.Fonts f, int rows,
+                                 int named) {
         out.add(heading("GO / NO-GO per cluster", f.h2, 2));
         List<ClusterView> ordered = view.clustersNoGoFirst();
         PdfPTable t = new PdfPTable(clusterWidths(d, ordered.subList(0, Math.min(rows, ordered.size())), f));
@@ -181,7 +197,7 @@ final class DecisionPage {
                     ? "not known (not audited)" : c.goAfter() ? "GO expected" : "still NO-GO"), f.tiny));
             t.addCell(PdfReportWriter.cell(window, c.go() ? GO : NO_GO, Element.ALIGN_LEFT));
             t.addCell(cell(c.pairsOk() + "/" + c.pairs(), f.small, null, Element.ALIGN_RIGHT));
-            t.addCell(cell(directions(c.failing()), f.tiny, null));
+            t.addCell(cell(directions(c.failing(), named), f.tiny, null));
             t.addCell(ruleCell(blockers(c), f.tiny, null));
             // wrapped at spaces only, as a command: a date or a direction stays whole
             t.addCell(PdfReportWriter.cell(new Phrase(PdfReportWriter.command(waived(c.waivedFailing()), f.tiny)),
@@ -237,14 +253,19 @@ final class DecisionPage {
 
     /** "HV01→HV02, HV02→HV03 (W), … and 3 more", or "none". */
     static String directions(List<Cell> failing) {
+        return directions(failing, DIRECTIONS);
+    }
+
+    /** {@link #directions(List)} naming at most {@code named}. */
+    static String directions(List<Cell> failing, int named) {
         if (failing.isEmpty()) {
             return "none";
         }
         List<String> names = new ArrayList<>();
-        for (Cell c : failing.subList(0, Math.min(DIRECTIONS, failing.size()))) {
+        for (Cell c : failing.subList(0, Math.min(named, failing.size()))) {
             names.add(PdfReportWriter.visible(c.from()) + "→" + PdfReportWriter.visible(c.to()) + (c.waived() ? " (W)" : ""));
         }
-        return String.join(", ", names) + (failing.size() > DIRECTIONS ? ", … and " + (failing.size() - DIRECTIONS)
+        return String.join(", ", names) + (failing.size() > named ? ", … and " + (failing.size() - named)
                 + " more" : "");
     }
 
