@@ -361,12 +361,13 @@ public final class PdfReportWriter implements ReportWriter {
 
     private void clusters(Document d, ReportView view, Fonts f) {
         d.add(heading("Compliance per cluster", f.h1, 18));
-        PdfPTable t = new PdfPTable(new float[]{3f, 1f, 1.4f, 1.7f, 1.8f, 2.2f, 2.6f});
+        PdfPTable t = new PdfPTable(new float[]{2.5f, 1.2f, 1.4f, 1.7f, 1.5f, 2.1f, 1.4f, 2.4f});
         t.setWidthPercentage(100);
         t.setSpacingBefore(6);
         t.setHeaderRows(1);
         t.setComplete(false);
-        for (String h : List.of("Cluster", "Nodes", "Pairs OK", "Entries", "Entries %", "Status", "Findings H/M/L/I")) {
+        for (String h : List.of("Cluster", "Nodes", "Pairs OK", "Entries", "Entries %", "Status", "Patch window",
+                "Findings H/M/L/I")) {
             t.addCell(header(h, f));
         }
         int rows = 0;
@@ -384,6 +385,9 @@ public final class PdfReportWriter implements ReportWriter {
             t.addCell(cell(c.presentEntries() + "/" + c.requiredEntries(), f.small, null, Element.ALIGN_RIGHT));
             t.addCell(cell(Words.percent(c.compliancePercent()), f.small, null, Element.ALIGN_RIGHT));
             t.addCell(cell(c.statusLabel(), f.smallBold, color(st), Element.ALIGN_CENTER));
+            // page 1's verdict beside the status: "Attention" (MEDIUM findings) with 0/240 pairs OK is NO-GO there
+            t.addCell(cell(c.go() ? "GO" : "NO-GO", f.smallBold, color(c.go() ? Status.GREEN : Status.RED),
+                    Element.ALIGN_CENTER));
             t.addCell(cell(counts(c.counts()), f.small, null, Element.ALIGN_CENTER));
             if (++rows % FLUSH_ROWS == 0) {
                 d.add(t);
@@ -392,7 +396,7 @@ public final class PdfReportWriter implements ReportWriter {
         if (omitted > 0) {
             PdfPCell more = cell(omitted + " further cluster" + (omitted == 1 ? "" : "s") + " with status OK (all listed"
                     + " in audit.xlsx, Summary sheet)", f.small, GREEN);
-            more.setColspan(7);
+            more.setColspan(8);
             t.addCell(more);
         }
         Counts outside = view.unclustered();
@@ -402,6 +406,7 @@ public final class PdfReportWriter implements ReportWriter {
             t.addCell(label);
             Status st = Status.of(outside);
             t.addCell(cell(st.label(), f.smallBold, color(st), Element.ALIGN_CENTER));
+            t.addCell(cell("", f.small, null));
             t.addCell(cell(counts(outside), f.small, null, Element.ALIGN_CENTER));
         }
         t.setComplete(true);
@@ -411,8 +416,9 @@ public final class PdfReportWriter implements ReportWriter {
                 + " Entries: required delegation entries present; Entries %: their share, the entries alone (a"
                 + " cluster at 100 % can still have failing pairs); \"" + Words.NO_PERCENT + "\" where"
                 + " none is required. Status: OK = nothing above INFO; Attention = MEDIUM or LOW findings; Action"
-                + " required = HIGH findings. Findings leave out waived ones; the rows add up to the totals of the"
-                + " executive summary.", f.muted));
+                + " required = HIGH findings. Patch window: the verdict of page 1 (NO-GO also where MEDIUM or LOW"
+                + " findings, or waived ones, block a pair). Findings leave out waived ones; the rows add up to the"
+                + " totals of the executive summary.", f.muted));
     }
 
     /** "2 / 1 / 0 / 3": open findings per severity. */
