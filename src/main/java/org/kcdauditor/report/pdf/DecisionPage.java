@@ -90,6 +90,10 @@ final class DecisionPage {
     private DecisionPage() {
     }
 
+    /** Page 1's texts that are the same in every layout: how the change is made, the state after it. */
+    private record Shared(String how, List<String> after) {
+    }
+
     /** The rows of each bounded list on page 1. */
     record Rows(int clusters, int objects, int waivers, int directions) {
     }
@@ -100,6 +104,7 @@ final class DecisionPage {
      */
     static void write(Document d, PdfWriter w, ReportView view, PdfReportWriter.Fonts f) {
         Chart chart = Chart.of(view, (d.right() - d.left()) * 1.08f / 2.08f - 4); // drawn once, laid out each time
+        Shared shared = new Shared(howText(view), after(view)); // the texts no layout changes, computed once
         Rows rows = LAYOUTS.get(LAYOUTS.size() - 1);
         search:
         for (Rows layout : LAYOUTS) {
@@ -108,13 +113,13 @@ final class DecisionPage {
                     continue; // every cluster is listed: fewer directions would gain no row
                 }
                 Rows r = new Rows(layout.clusters(), layout.objects(), layout.waivers(), named);
-                if (fits(d, w, elements(d, view, f, r, chart))) {
+                if (fits(d, w, elements(d, view, f, r, chart, shared))) {
                     rows = r;
                     break search;
                 }
             }
         }
-        for (Element e : elements(d, view, f, rows, chart)) {
+        for (Element e : elements(d, view, f, rows, chart, shared)) {
             d.add(e);
         }
     }
@@ -131,7 +136,7 @@ final class DecisionPage {
 
     /** Page 1's elements, in order, listing at most {@code rows}. */
     private static List<Element> elements(Document d, ReportView view, PdfReportWriter.Fonts f, Rows rows,
-                                          Chart chart) {
+                                          Chart chart, Shared shared) {
         List<Element> out = new ArrayList<>();
         FindingsDocument doc = view.doc();
         out.add(new Paragraph("Change decision: delegation for live migration", f.h1));
@@ -144,8 +149,8 @@ final class DecisionPage {
         verdict(out, view, f);
         clusters(out, d, view, f, rows.clusters(), rows.directions());
         longWaivers(out, view, f, rows.waivers());
-        change(out, view, f, rows.objects());
-        afterAndTrend(out, view, f, chart);
+        change(out, view, f, rows.objects(), shared.how());
+        afterAndTrend(out, view, f, chart, shared.after());
         return out;
     }
 
@@ -360,7 +365,8 @@ final class DecisionPage {
 
     // ---------------------------------------------------------------- the change
 
-    private static void change(List<Element> out, ReportView view, PdfReportWriter.Fonts f, int rows) {
+    private static void change(List<Element> out, ReportView view, PdfReportWriter.Fonts f, int rows,
+                               String howText) {
         Paragraph h = heading("The proposed change:", f.h2, 4);
         int objectsChanged = view.plan().objectsChanged();
         // every host whose live-migration setting changes, also one whose directory object changes too (HV13: a new
@@ -403,6 +409,16 @@ final class DecisionPage {
             t.addCell(more);
         }
         out.add(t);
+        Paragraph how = new Paragraph(howText, f.muted);
+        how.setSpacingAfter(2);
+        out.add(how);
+    }
+
+    /**
+     * How the change is made and validated, under page 1's table of objects: the same in every layout tried
+     * ({@link #write}), so computed once (at 20,000 hosts it walks every failing direction).
+     */
+    private static String howText(ReportView view) {
         int validate = view.plan().validate().size();
         // a test move is also planned from a host whose delegation mode changes, where the direction works today: said
         // here, so that the moves do not contradict the count of directions the change fixes above
@@ -421,7 +437,7 @@ final class DecisionPage {
                 toFileServers.subList(0, Math.min(3, toFileServers.size()))) + (toFileServers.size() > 3 ? " and "
                 + (toFileServers.size() - 3) + " more" : "") + " go") + " to a file server, which no live migration"
                 + " targets: no move tests " + (toFileServers.size() == 1 ? "it" : "them") + ")";
-        Paragraph how = new Paragraph("Made with remediation.ps1 -Apply (it records what it changes; -Rollback"
+        return "Made with remediation.ps1 -Apply (it records what it changes; -Rollback"
                 + " reverts exactly that) or by hand from runbook.md" + (onHosts == 0 ? "" : ", and on "
                 + Words.plural(onHosts, "host") + (oneCommand ? " by a command" : " by commands") + " run there, which"
                 + " the script does not run (runbook.md lists " + (oneCommand ? "it)" : "them)"))
@@ -434,16 +450,14 @@ final class DecisionPage {
                 + (Procedure.recordsBaseline(view.doc(), view.plan()) ? "the new baseline recorded (kcd-audit baseline"
                 + " capture) and " : "") + "kcd-audit preflight"
                 + " for each cluster" + (view.clusters().stream().allMatch(ClusterView::goAfter) ? " must say GO."
-                : ": it says GO where GO is expected after the change, and names only what stays open elsewhere."),
-                f.muted);
-        how.setSpacingAfter(2);
-        out.add(how);
+                : ": it says GO where GO is expected after the change, and names only what stays open elsewhere.");
     }
 
     // ---------------------------------------------------------------- after the change, trend
 
     /** What the change leaves (left) beside the trend of the last runs (right). */
-    private static void afterAndTrend(List<Element> out, ReportView view, PdfReportWriter.Fonts f, Chart chart) {
+    private static void afterAndTrend(List<Element> out, ReportView view, PdfReportWriter.Fonts f, Chart chart,
+                                      List<String> afterPoints) {
         PdfPTable t = new PdfPTable(new float[]{1f, 1.08f});
         t.setWidthPercentage(100);
         t.setSpacingBefore(6);
@@ -452,7 +466,7 @@ final class DecisionPage {
         left.setBorder(0);
         left.setPaddingRight(8);
         left.addElement(heading(view.plan().hasChanges() ? "After the change" : "Without a change", f.h2, 0));
-        for (String p : after(view)) {
+        for (String p : afterPoints) {
             Paragraph para = new Paragraph("•  " + PdfReportWriter.shown(p), f.tinyText);
             para.setIndentationLeft(8);
             para.setFirstLineIndent(-8);
