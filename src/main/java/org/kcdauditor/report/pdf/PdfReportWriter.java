@@ -194,7 +194,7 @@ public final class PdfReportWriter implements ReportWriter {
             keepRoom(d, w, 320);
             executiveSummary(d, view, f);
             clusters(d, view, f);
-            matrices(d, view, f);
+            matrices(d, w, view, f);
             findings(d, w, view, f);
             HistorySection.write(d, w, view, f);
             remediation(d, w, view, f);
@@ -429,7 +429,7 @@ public final class PdfReportWriter implements ReportWriter {
 
     // ---------------------------------------------------------------- matrices
 
-    private void matrices(Document d, ReportView view, Fonts f) {
+    private void matrices(Document d, PdfWriter w, ReportView view, Fonts f) {
         boolean first = true;
         for (ClusterView c : view.clusters()) {
             List<Cell> bad = new ArrayList<>();
@@ -479,10 +479,12 @@ public final class PdfReportWriter implements ReportWriter {
                     + " pairs OK" + note, f.muted));
             title.setSpacingBefore(12);
             title.setSpacingAfter(4);
+            keepRoom(d, w, KEEP_WITH_TABLE); // the title with its matrix's header row, not alone at a page foot
             d.add(title);
             for (int start = 0; start < cols.size(); start += MATRIX_COLUMNS) {
                 List<String> part = cols.subList(start, Math.min(cols.size(), start + MATRIX_COLUMNS));
                 if (cols.size() > MATRIX_COLUMNS) {
+                    keepRoom(d, w, KEEP_WITH_TABLE); // a caption stays with the columns it announces
                     d.add(new Paragraph("Destinations " + (start + 1) + "–" + (start + part.size()) + " of "
                             + cols.size(), f.muted));
                 }
