@@ -1,12 +1,16 @@
 <#--
   kcd-audit mail notice, HTML part. Same model as mail-notice.txt.ftl; values are HTML-escaped
   automatically. Inline CSS only: mail clients strip <style> blocks and fetch nothing.
+  At scale the body names at most namedDirections failing directions per cluster and lists at most listedFindings
+  findings per table; the rest are counted, the headings keep the full counts.
 -->
+<#assign namedDirections = 20>
+<#assign listedFindings = 25>
 <#macro table rows showFix>
 <#if rows?has_content>
 <table style="border-collapse:collapse;width:100%;font-size:14px">
 <tr style="text-align:left;border-bottom:2px solid ${palette.LINE}"><th style="padding:4px">Severity</th><th style="padding:4px">Cluster</th><th style="padding:4px">Host</th><th style="padding:4px">Finding</th></tr>
-<#list rows as f>
+<#list rows[0..*listedFindings] as f>
 <tr style="border-bottom:1px solid ${palette.LINE};vertical-align:top">
 <td style="padding:4px;font-weight:600;color:<#if f.severity == "HIGH">${palette.TEXT_BAD}<#elseif f.severity == "MEDIUM">${palette.TEXT_WARN}<#else>${palette.MUTED}</#if>">${f.severity}</td>
 <td style="padding:4px">${f.cluster?has_content?then(f.cluster, "(not tied to a cluster)")}</td><td style="padding:4px">${f.host}<#if f.peer?has_content> &rarr; ${f.peer}</#if></td>
@@ -14,6 +18,7 @@
 </tr>
 </#list>
 </table>
+<#if rows?size gt listedFindings><p style="color:${palette.MUTED}">… and ${rows?size - listedFindings} more, not listed here: findings.json and the reports list every one.</p></#if>
 <#else>
 <p style="color:${palette.MUTED}">None.</p>
 </#if>
@@ -27,7 +32,7 @@
 <table style="border-collapse:collapse;font-size:14px;margin-bottom:8px">
 <tr style="text-align:left;border-bottom:2px solid ${palette.LINE}"><th style="padding:4px">Cluster</th><th style="padding:4px">Patch window</th><th style="padding:4px">Pairs OK</th><th style="padding:4px">Failing directions</th><th style="padding:4px">Waived, still failing</th></tr>
 <#list summary.clusters as c>
-<tr style="border-bottom:1px solid ${palette.LINE};vertical-align:top"><td style="padding:4px">${c.name}</td><td style="padding:4px;font-weight:600;background:<#if c.go>${palette.GREEN}<#else>${palette.RED}</#if>">${c.decision}<#if !c.go && summary.change><br><span style="font-weight:400;font-size:12px">after the change: <#if !c.audited>not known (not audited)<#elseif c.goAfter>GO expected<#else>still NO-GO</#if></span></#if></td><td style="padding:4px">${c.pairsOk}/${c.pairs}</td><td style="padding:4px">${c.failing?join(", ")}</td><td style="padding:4px">${c.waivedFailing?join("; ")}</td></tr>
+<tr style="border-bottom:1px solid ${palette.LINE};vertical-align:top"><td style="padding:4px">${c.name}</td><td style="padding:4px;font-weight:600;background:<#if c.go>${palette.GREEN}<#else>${palette.RED}</#if>">${c.decision}<#if !c.go && summary.change><br><span style="font-weight:400;font-size:12px">after the change: <#if !c.audited>not known (not audited)<#elseif c.goAfter>GO expected<#else>still NO-GO</#if></span></#if></td><td style="padding:4px">${c.pairsOk}/${c.pairs}</td><td style="padding:4px">${c.failing[0..*namedDirections]?join(", ")}<#if c.failing?size gt namedDirections>, … and ${c.failing?size - namedDirections} more (every one on the workbook's Matrix sheet and in findings.json)</#if></td><td style="padding:4px">${c.waivedFailing[0..*namedDirections]?join("; ")}<#if c.waivedFailing?size gt namedDirections>; … and ${c.waivedFailing?size - namedDirections} more</#if></td></tr>
 </#list>
 </table>
 </#if>
@@ -54,7 +59,7 @@ Open findings<#if summary.scope?has_content> in ${summary.scope}</#if>: ${summar
 <#if waivedSince?? && waivedSince?has_content>
 <h2 style="font-size:1.1rem">Waived since the previous audit, still failing (${waivedSince?size})</h2>
 <@table rows=waivedSince showFix=false/>
-<p style="color:${palette.MUTED}"><#list waivedSince as f>${f.host}<#if f.peer?has_content> &rarr; ${f.peer}</#if>: waived<#if f.waiverExpires?has_content> until ${f.waiverExpires}</#if> (${f.waiverJustification})<#sep>; </#sep></#list></p>
+<p style="color:${palette.MUTED}"><#list waivedSince[0..*listedFindings] as f>${f.host}<#if f.peer?has_content> &rarr; ${f.peer}</#if>: waived<#if f.waiverExpires?has_content> until ${f.waiverExpires}</#if> (${f.waiverJustification})<#sep>; </#sep></#list></p>
 </#if>
 <h2 style="font-size:1.1rem">Still open (${open?size})</h2>
 <@table rows=open showFix=false/>

@@ -9,12 +9,22 @@
   not resolved), changes (the same for the open CHANGED_SINCE_LAST_RUN findings: not compared, but open
   findings, so new + still open + changes = the open findings the subject counts), pdfNote, reportDir, changeTimesNote (said once when the directory keeps no change times
   for drift, else empty). See docs/scheduling.md.
+  At scale (600 hosts: 4,032 failing directions in a cluster, hundreds of findings) the body names at most
+  namedDirections directions per cluster and lists at most listedFindings findings per list; the rest are counted,
+  and the headings keep the full counts (the lists themselves are complete: ?size counts them).
 -->
+<#assign namedDirections = 20>
+<#assign listedFindings = 25>
+<#macro more rows>
+<#if rows?size gt listedFindings>
+- … and ${rows?size - listedFindings} more, not listed here: findings.json and the reports list every one.
+</#if>
+</#macro>
 ${subject}
 
 DECISION: ${summary.decision}
 <#list summary.clusters as c>
-- ${c.name}: ${c.decision}, ${c.pairsOk}/${c.pairs} pairs OK<#if c.failing?has_content>; failing: ${c.failing?join(", ")}</#if><#if c.waivedFailing?has_content>; waived, still failing: ${c.waivedFailing?join("; ")}</#if><#if !c.go && summary.change> (after the proposed change: <#if !c.audited>not known, not audited<#elseif c.goAfter>GO expected<#else>still NO-GO</#if>)</#if>
+- ${c.name}: ${c.decision}, ${c.pairsOk}/${c.pairs} pairs OK<#if c.failing?has_content>; failing: ${c.failing[0..*namedDirections]?join(", ")}<#if c.failing?size gt namedDirections>, … and ${c.failing?size - namedDirections} more (every one on the workbook's Matrix sheet and in findings.json)</#if></#if><#if c.waivedFailing?has_content>; waived, still failing: ${c.waivedFailing[0..*namedDirections]?join("; ")}<#if c.waivedFailing?size gt namedDirections>; … and ${c.waivedFailing?size - namedDirections} more</#if></#if><#if !c.go && summary.change> (after the proposed change: <#if !c.audited>not known, not audited<#elseif c.goAfter>GO expected<#else>still NO-GO</#if>)</#if>
 <#list c.reasons as r>
     ${r}
 </#list>
@@ -37,40 +47,45 @@ ${comparedNote}
 
 </#if>
 NEW (${added?size})
-<#list added as f>
+<#list added[0..*listedFindings] as f>
 - [${f.severity}] ${f.cluster?has_content?then(f.cluster, "(not tied to a cluster)")}<#if f.host?has_content> / ${f.host}</#if>: ${f.message}
   What to do: ${f.remediation}
 <#else>
 - none
 </#list>
+<@more rows=added/>
 
 RESOLVED (${resolved?size})
-<#list resolved as f>
+<#list resolved[0..*listedFindings] as f>
 - [${f.severity}] ${f.cluster?has_content?then(f.cluster, "(not tied to a cluster)")}<#if f.host?has_content> / ${f.host}</#if>: ${f.message}
 <#else>
 - none
 </#list>
+<@more rows=resolved/>
 <#if waivedSince?? && waivedSince?has_content>
 
 WAIVED SINCE THE PREVIOUS AUDIT, STILL FAILING (${waivedSince?size})
-<#list waivedSince as f>
+<#list waivedSince[0..*listedFindings] as f>
 - [${f.severity}] ${f.cluster?has_content?then(f.cluster, "(not tied to a cluster)")}<#if f.host?has_content> / ${f.host}</#if>: ${f.message}
   Waived<#if f.waiverExpires?has_content> until ${f.waiverExpires}</#if>: ${f.waiverJustification}
 </#list>
+<@more rows=waivedSince/>
 </#if>
 
 STILL OPEN (${open?size})
-<#list open as f>
+<#list open[0..*listedFindings] as f>
 - [${f.severity}] ${f.cluster?has_content?then(f.cluster, "(not tied to a cluster)")}<#if f.host?has_content> / ${f.host}</#if>: ${f.message}
 <#else>
 - none
 </#list>
+<@more rows=open/>
 <#if changes?has_content>
 
 CHANGED IN THE DIRECTORY SINCE THE PREVIOUS AUDIT (${changes?size})
-<#list changes as f>
+<#list changes[0..*listedFindings] as f>
 - [${f.severity}] ${f.cluster?has_content?then(f.cluster, "(not tied to a cluster)")}<#if f.host?has_content> / ${f.host}</#if>: ${f.message}
 </#list>
+<@more rows=changes/>
 </#if>
 
 <#if changeTimesNote?has_content>Drift: ${changeTimesNote}
