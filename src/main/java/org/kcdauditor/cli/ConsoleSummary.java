@@ -89,7 +89,7 @@ final class ConsoleSummary {
             out.println(ReportView.decision(noGo.size(), view.clusters().size(),
                     oneLine(view.clusters().get(0).name())) + (noGo.isEmpty() ? "."
                     : " (" + String.join(", ", noGo.subList(0, Math.min(TOP, noGo.size())))
-                    + (noGo.size() > TOP ? ", …" : "")
+                    + (noGo.size() > TOP ? ", … and " + (noGo.size() - TOP) + " more" : "")
                     + "); the reasons: " + reasons(o, config, noGo)));
             out.println();
         }
@@ -123,6 +123,9 @@ final class ConsoleSummary {
                     out.println("Not usable:");
                 }
                 failed.stream().limit(TOP).forEach(i -> out.println("  " + oneLine(i.file() + ": " + i.error())));
+                if (failed.size() > TOP) {
+                    out.printf("  … and %d more (see Imports in the reports)%n", failed.size() - TOP);
+                }
             }
         }
         if (d.baseline() != null && d.baseline().waivers() != null) {
@@ -131,7 +134,13 @@ final class ConsoleSummary {
                             : " -> " + w.peer()) + " " + w.warning() + ".").toList();
             if (!never.isEmpty()) {
                 out.println();
-                never.forEach(line -> out.println(oneLine(line)));
+                // at most TOP: a baseline kept after a cluster was retired can hold hundreds of waivers that match no node
+                never.stream().limit(TOP).forEach(line -> out.println(oneLine(line)));
+                if (never.size() > TOP) {
+                    out.println("Warning: … and " + Words.plural(never.size() - TOP, "more waiver") + " that can never"
+                            + " apply (every one is marked in the reports' waiver lists and in findings.json"
+                            + " baseline.waivers[].warning).");
+                }
             }
         }
         out.println();

@@ -25,9 +25,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * of HTML, and a cluster owners' notice 83 KB for 4 findings. The mail names at most 20 directions per cluster and
  * lists at most 25 findings per list, counting the rest and saying where they are, with the counts of the reports.
  */
-class NoticeAtScaleTest {
+public class NoticeAtScaleTest {
     /** {@code clusters} clusters of 8 nodes whose 56 directions all fail, and {@code findings} open HIGH findings. */
-    static FindingsDocument big(int clusters, int findings) {
+    public static FindingsDocument big(int clusters, int findings) {
         FindingsDocument d = Fixtures.demo();
         FindingsDocument.ClusterDoc c0 = d.clusters().get(0);
         List<FindingsDocument.ClusterDoc> cs = new ArrayList<>();
