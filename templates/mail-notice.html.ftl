@@ -6,6 +6,12 @@
 -->
 <#assign namedDirections = 20>
 <#assign listedFindings = 25>
+<#-- more clusters than namedClusters: the first of them NO-GO first, worst first (page 1's order), the rest counted -->
+<#assign namedClusters = 20>
+<#assign capped = summary.clusters?size gt namedClusters>
+<#assign shown = capped?then(summary.clustersWorstFirst[0..*namedClusters], summary.clusters)>
+<#assign restNoGo = summary.noGo - shown?filter(c -> !c.go)?size>
+<#assign rest = summary.clusters?size - shown?size>
 <#macro table rows showFix>
 <#if rows?has_content>
 <table style="border-collapse:collapse;width:100%;font-size:14px">
@@ -31,9 +37,10 @@
 <#if summary.clusters?has_content>
 <table style="border-collapse:collapse;font-size:14px;margin-bottom:8px">
 <tr style="text-align:left;border-bottom:2px solid ${palette.LINE}"><th style="padding:4px">Cluster</th><th style="padding:4px">Patch window</th><th style="padding:4px">Pairs OK</th><th style="padding:4px">Failing directions</th><th style="padding:4px">Waived, still failing</th></tr>
-<#list summary.clusters as c>
+<#list shown as c>
 <tr style="border-bottom:1px solid ${palette.LINE};vertical-align:top"><td style="padding:4px">${c.name}</td><td style="padding:4px;font-weight:600;background:<#if c.go>${palette.GREEN}<#else>${palette.RED}</#if>">${c.decision}<#if !c.go && summary.change><br><span style="font-weight:400;font-size:12px">after the change: <#if !c.audited>not known (not audited)<#elseif c.goAfter>GO expected<#else>still NO-GO</#if></span></#if></td><td style="padding:4px">${c.pairsOk}/${c.pairs}</td><td style="padding:4px">${c.failing[0..*namedDirections]?join(", ")}<#if c.failing?size gt namedDirections>, … and ${c.failing?size - namedDirections} more (every one on the workbook's Matrix sheet and in findings.json)</#if></td><td style="padding:4px">${c.waivedFailing[0..*namedDirections]?join("; ")}<#if c.waivedFailing?size gt namedDirections>; … and ${c.waivedFailing?size - namedDirections} more</#if></td></tr>
 </#list>
+<#if capped><tr style="color:${palette.MUTED}"><td colspan="5" style="padding:4px">… and ${rest} more clusters: ${restNoGo} NO-GO, ${rest - restNoGo} GO (every one in findings.json clusters[] and on the workbook's Clusters sheet)</td></tr></#if>
 </table>
 </#if>
 <p style="color:${palette.MUTED}">Audit ${runId} (job ${job}) of ${directoryUrl}, finished ${finishedAt}.
@@ -43,9 +50,10 @@ Open findings<#if summary.scope?has_content> in ${summary.scope}</#if>: ${summar
 <#if summary.clusters?has_content || summary.unclustered??>
 <table style="border-collapse:collapse;font-size:14px">
 <tr style="text-align:left;border-bottom:2px solid ${palette.LINE}"><th style="padding:4px">Cluster</th><th style="padding:4px">Status</th><th style="padding:4px">Pairs OK</th><th style="padding:4px">Entries present</th><th style="padding:4px">H / M / L / I</th></tr>
-<#list summary.clusters as c>
+<#list shown as c>
 <tr style="border-bottom:1px solid ${palette.LINE}"><td style="padding:4px">${c.name}</td><td style="padding:4px">${c.status}</td><td style="padding:4px">${c.pairsOk}/${c.pairs}</td><td style="padding:4px">${c.compliance}</td><td style="padding:4px">${c.high} / ${c.medium} / ${c.low} / ${c.info}</td></tr>
 </#list>
+<#if capped><tr style="color:${palette.MUTED}"><td colspan="5" style="padding:4px">… and ${rest} more clusters (every one in findings.json clusters[] and on the workbook's Clusters sheet)</td></tr></#if>
 <#if summary.unclustered??>
 <tr style="border-bottom:1px solid ${palette.LINE};color:${palette.MUTED}"><td style="padding:4px">(not tied to a cluster)</td><td style="padding:4px">${summary.unclustered.status}</td><td style="padding:4px"></td><td style="padding:4px"></td><td style="padding:4px">${summary.unclustered.high} / ${summary.unclustered.medium} / ${summary.unclustered.low} / ${summary.unclustered.info}</td></tr>
 </#if>

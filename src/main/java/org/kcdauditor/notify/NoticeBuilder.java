@@ -273,6 +273,7 @@ public final class NoticeBuilder {
         m.put("decisions", scoped == null ? view.decisions().size() : view.decisions().stream()
                 .filter(d -> scoped.name().equalsIgnoreCase(d.finding().cluster())).count());
         List<Map<String, Object>> clusters = new ArrayList<>();
+        Map<ReportView.ClusterView, Map<String, Object>> byView = new java.util.IdentityHashMap<>();
         for (ReportView.ClusterView c : view.clusters()) {
             if (cluster != null && !c.name().equalsIgnoreCase(cluster)) {
                 continue;
@@ -295,8 +296,13 @@ public final class NoticeBuilder {
                 cm.put(s.name().toLowerCase(Locale.ROOT), c.counts().open(s));
             }
             clusters.add(cm);
+            byView.put(c, cm);
         }
         m.put("clusters", clusters);
+        // the same clusters NO-GO first, worst first (page 1's order): where there are more than the templates name,
+        // the ones named are those to act on
+        m.put("clustersWorstFirst", view.clustersNoGoFirst().stream().map(byView::get)
+                .filter(java.util.Objects::nonNull).toList());
         // the team's notice: findings outside every cluster (an operator, a baseline host that is gone) get a row of
         // their own, as in the PDF and the workbook, so the cluster rows add up to the open findings above them
         Counts outside = view.unclustered();

@@ -107,4 +107,36 @@ public class NoticeAtScaleTest {
                 again.text());
         assertTrue(again.text().contains("NEW (0)\n- none\n"), again.text());
     }
+
+    /**
+     * At 20,000 hosts (1,566 clusters) the team's notice listed every cluster twice, 3,538 lines of text and 812 KB of
+     * HTML; it names 20, NO-GO first as page 1 orders them, and counts the rest by decision.
+     */
+    @Test
+    void theNoticeNamesTwentyClustersNoGoFirstAndCountsTheRest() {
+        FindingsDocument d = big(23, 0);
+        List<FindingsDocument.ClusterDoc> cs = new ArrayList<>();
+        FindingsDocument.ClusterDoc first = d.clusters().get(0);
+        // a GO cluster first in the configuration: listed after the NO-GO ones, so counted here
+        cs.add(new FindingsDocument.ClusterDoc("GREEN", List.of("HVG1", "HVG2"), List.of(), List.of(), 2, 2, 8, 8,
+                100.0, first.bySeverity(), true, List.of(), List.of()));
+        cs.addAll(d.clusters());
+        FindingsDocument doc = new FindingsDocument(d.schemaVersion(), d.runId(), d.startedAt(), d.finishedAt(),
+                d.directory(), d.summary(), d.policy(), cs, d.hosts(), d.findings(), null);
+        Notice n = builder(Map.of()).build("daily-drift", Notify.ALWAYS, doc, doc.findings(), "prev", null).get(0);
+        String text = n.text();
+        assertTrue(text.contains("DECISION: NO-GO for the patch window: 23 of 24 clusters\n- C00: NO-GO"), text);
+        assertEquals(20, text.lines().filter(l -> l.matches("- C\\d\\d: NO-GO, .*")).count(), text);
+        assertTrue(text.contains("\n- … and 4 more clusters: 3 NO-GO, 1 GO (every one in findings.json clusters[] and"
+                + " on the workbook's Clusters sheet)\n"), text);
+        assertEquals(20, text.lines().filter(l -> l.matches("- C\\d\\d: Attention, .*|- C\\d\\d: Action required, .*"))
+                .count(), text);
+        assertTrue(text.contains("\n- … and 4 more clusters (every one in findings.json clusters[] and on the workbook's"
+                + " Clusters sheet)\n"), text);
+        assertFalse(text.contains("- GREEN"), text);
+        assertTrue(n.html().contains("… and 4 more clusters: 3 NO-GO, 1 GO"), n.html());
+        // twenty clusters are all named, in the configuration's order
+        Notice small = builder(Map.of()).build("daily-drift", Notify.ALWAYS, big(20, 0), List.of(), "prev", null).get(0);
+        assertFalse(small.text().contains("more clusters"), small.text());
+    }
 }
