@@ -24,7 +24,9 @@
 </tr>
 </#list>
 </table>
-<#if rows?size gt listedFindings><p style="color:${palette.MUTED}">… and ${rows?size - listedFindings} more, not listed here: findings.json and the reports list every one.</p></#if>
+<#if rows?size gt listedFindings>
+<p style="color:${palette.MUTED}">… and ${rows?size - listedFindings} more, not listed here: findings.json and the reports list every one.</p>
+</#if>
 <#else>
 <p style="color:${palette.MUTED}">None.</p>
 </#if>
@@ -40,7 +42,9 @@
 <#list shown as c>
 <tr style="border-bottom:1px solid ${palette.LINE};vertical-align:top"><td style="padding:4px">${c.name}</td><td style="padding:4px;font-weight:600;background:<#if c.go>${palette.GREEN}<#else>${palette.RED}</#if>">${c.decision}<#if !c.go && summary.change><br><span style="font-weight:400;font-size:12px">after the change: <#if !c.audited>not known (not audited)<#elseif c.goAfter>GO expected<#else>still NO-GO</#if></span></#if></td><td style="padding:4px">${c.pairsOk}/${c.pairs}</td><td style="padding:4px">${c.failing[0..*namedDirections]?join(", ")}<#if c.failing?size gt namedDirections>, … and ${c.failing?size - namedDirections} more (every one on the workbook's Matrix sheet and in findings.json)</#if></td><td style="padding:4px">${c.waivedFailing[0..*namedDirections]?join("; ")}<#if c.waivedFailing?size gt namedDirections>; … and ${c.waivedFailing?size - namedDirections} more</#if></td></tr>
 </#list>
-<#if capped><tr style="color:${palette.MUTED}"><td colspan="5" style="padding:4px">… and ${rest} more clusters: ${restNoGo} NO-GO, ${rest - restNoGo} GO (every one in findings.json clusters[] and on the workbook's Clusters sheet)</td></tr></#if>
+<#if capped>
+<tr style="color:${palette.MUTED}"><td colspan="5" style="padding:4px">… and ${rest} more clusters: ${restNoGo} NO-GO, ${rest - restNoGo} GO (every one in findings.json clusters[] and on the workbook's Clusters sheet)</td></tr>
+</#if>
 </table>
 </#if>
 <p style="color:${palette.MUTED}">Audit ${runId} (job ${job}) of ${directoryUrl}, finished ${finishedAt}.
@@ -53,7 +57,9 @@ Open findings<#if summary.scope?has_content> in ${summary.scope}</#if>: ${summar
 <#list shown as c>
 <tr style="border-bottom:1px solid ${palette.LINE}"><td style="padding:4px">${c.name}</td><td style="padding:4px">${c.status}</td><td style="padding:4px">${c.pairsOk}/${c.pairs}</td><td style="padding:4px">${c.compliance}</td><td style="padding:4px">${c.high} / ${c.medium} / ${c.low} / ${c.info}</td></tr>
 </#list>
-<#if capped><tr style="color:${palette.MUTED}"><td colspan="5" style="padding:4px">… and ${rest} more clusters (every one in findings.json clusters[] and on the workbook's Clusters sheet)</td></tr></#if>
+<#if capped>
+<tr style="color:${palette.MUTED}"><td colspan="5" style="padding:4px">… and ${rest} more clusters (every one in findings.json clusters[] and on the workbook's Clusters sheet)</td></tr>
+</#if>
 <#if summary.unclustered??>
 <tr style="border-bottom:1px solid ${palette.LINE};color:${palette.MUTED}"><td style="padding:4px">(not tied to a cluster)</td><td style="padding:4px">${summary.unclustered.status}</td><td style="padding:4px"></td><td style="padding:4px"></td><td style="padding:4px">${summary.unclustered.high} / ${summary.unclustered.medium} / ${summary.unclustered.low} / ${summary.unclustered.info}</td></tr>
 </#if>

@@ -139,4 +139,14 @@ public class NoticeAtScaleTest {
         Notice small = builder(Map.of()).build("daily-drift", Notify.ALWAYS, big(20, 0), List.of(), "prev", null).get(0);
         assertFalse(small.text().contains("more clusters"), small.text());
     }
+
+    /** Below the limits the notice is as before: no empty line where a count would have gone. */
+    @Test
+    void belowTheLimitsTheHtmlHasNoEmptyLineWhereACountWouldBe() {
+        FindingsDocument demo = Fixtures.demo();
+        Notice n = builder(Map.of()).build("daily-drift", Notify.ALWAYS, demo, null, null, null).get(0);
+        assertTrue(n.html().contains("</table>\n<h2 style=\"font-size:1.1rem\">Resolved"), n.html());
+        assertFalse(n.html().contains("</tr>\n\n"), n.html());
+        assertFalse(n.text().contains("more, not listed here") || n.text().contains("more clusters"), n.text());
+    }
 }
