@@ -37,6 +37,17 @@ class ConsoleSummaryAtScaleTest {
                 + " C08, C09, … and 4 more); the reasons:"), out);
     }
 
+    /** At 20,000 hosts the table had a row per cluster (1,566), and the decision line came after all of them. */
+    @Test
+    void theClusterTableListsThirtyAndCountsTheRest() {
+        String out = print(NoticeAtScaleTest.big(45, 0));
+        assertEquals(30, out.lines().filter(l -> l.matches("C\\d\\d +8 .*")).count(), out);
+        assertTrue(out.contains("\n… and 15 more clusters (15 NO-GO, 0 GO): every one on the Clusters sheet of audit.xlsx"
+                + " and in findings.json clusters[]\n"), out);
+        assertTrue(out.contains("\nAll "), "the totals row still counts every cluster: " + out);
+        assertEquals(30, print(NoticeAtScaleTest.big(30, 0)).lines().filter(l -> l.matches("C\\d\\d +8 .*")).count());
+    }
+
     @Test
     void theWaiversThatCanNeverApplyBeyondTheTenthAreCounted() {
         FindingsDocument d = NoticeAtScaleTest.big(1, 0);
