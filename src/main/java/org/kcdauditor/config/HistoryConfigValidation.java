@@ -14,16 +14,10 @@ final class HistoryConfigValidation {
      */
     static boolean h2ServerElsewhere(String url) {
         for (String prefix : new String[]{"jdbc:h2:tcp://", "jdbc:h2:ssl://"}) {
-            if (url.startsWith(prefix)) {
-                String rest = url.substring(prefix.length());
-                int slash = rest.indexOf('/');
-                for (String spec : (slash < 0 ? rest : rest.substring(0, slash)).split(",")) {
-                    String host = spec.startsWith("[") && spec.indexOf(']') > 0 ? spec.substring(0, spec.indexOf(']') + 1)
-                            : spec.contains(":") ? spec.substring(0, spec.indexOf(':')) : spec;
-                    if (!ScheduleConfigValidation.isLoopback(host)) {
-                        return true;
-                    }
-                }
+            if (url.startsWith(prefix)
+                    && StoreConfig.hosts(url.substring(prefix.length())).stream()
+                    .anyMatch(h -> !ScheduleConfigValidation.isLoopback(h))) {
+                return true;
             }
         }
         return false;

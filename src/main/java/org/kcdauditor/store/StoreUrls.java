@@ -124,22 +124,7 @@ public final class StoreUrls {
         if (!rest.startsWith("//")) {
             return true;
         }
-        rest = rest.substring(2);
-        int end = rest.length();
-        for (char c : new char[]{'/', '?'}) {
-            int i = rest.indexOf(c);
-            if (i >= 0 && i < end) {
-                end = i;
-            }
-        }
-        String hosts = rest.substring(0, end);
-        if (hosts.isEmpty()) {
-            return true;
-        }
-        for (String spec : hosts.split(",")) {
-            String host = spec.startsWith("[") && spec.indexOf(']') > 0 ? spec.substring(1, spec.indexOf(']'))
-                    : spec.contains(":") ? spec.substring(0, spec.indexOf(':')) : spec;
-            String h = host.toLowerCase(Locale.ROOT);
+        for (String h : StoreConfig.hosts(rest.substring(2))) {
             if (!(h.isEmpty() || h.equals("localhost") || loopbackLiteral(h))) {
                 return false;
             }
