@@ -61,8 +61,9 @@ final class ConsoleSummary {
         out.println("-".repeat(header.length()));
         // at scale, the NO-GO clusters worst first as page 1 lists them, the rest counted: 1,566 rows at 20,000 hosts
         // pushed the decision out of sight
-        List<ReportView.ClusterView> rows = view.clusters().size() <= TABLE_ROWS ? view.clusters()
-                : view.clustersNoGoFirst().subList(0, TABLE_ROWS);
+        List<ReportView.ClusterView> ordered = view.clusters().size() <= TABLE_ROWS ? view.clusters()
+                : view.clustersNoGoFirst();
+        List<ReportView.ClusterView> rows = ordered.subList(0, Math.min(TABLE_ROWS, ordered.size()));
         for (ReportView.ClusterView c : rows) {
             Counts b = c.counts();
             if (!c.audited()) {
@@ -75,7 +76,7 @@ final class ConsoleSummary {
                     b.open(Severity.HIGH), b.open(Severity.MEDIUM), b.open(Severity.LOW), b.open(Severity.INFO)));
         }
         if (rows.size() < view.clusters().size()) {
-            List<ReportView.ClusterView> rest = view.clustersNoGoFirst().subList(TABLE_ROWS, view.clusters().size());
+            List<ReportView.ClusterView> rest = ordered.subList(TABLE_ROWS, ordered.size());
             long noGo = rest.stream().filter(c -> !c.go()).count();
             out.println("… and " + Words.plural(rest.size(), "more cluster") + " (" + noGo + " NO-GO, "
                     + (rest.size() - noGo) + " GO): every one on the Clusters sheet of audit.xlsx and in findings.json"

@@ -69,14 +69,22 @@ public final class DelegationToSensitiveTargetRule implements Rule {
                                 + node.name() + " (a node or file server of " + ctx.clusterName(node) + "), so its pairs"
                                 + " need the entry: a domain controller should not be a Hyper-V host or its storage."
                                 : risk + ". Live migration does not need it.")
-                        .action(migrationTarget ? new Action.Manual("Move the Hyper-V role (or the VM storage) off the"
-                                + " domain controller " + peer + " and take it out of clusters[] before removing this"
-                                + " entry: while " + peer + " is a migration target, removing it blocks the migrations"
-                                + " into " + peer + ".")
+                        .action(migrationTarget ? new Action.Manual(offDomainController(peer) + " before removing"
+                                + " this entry: while " + peer + " is a migration target, removing it blocks the"
+                                + " migrations into " + peer + ".")
                                 : new Action.RemoveDelegation(node.name(), peer, List.of(entry)))
                         .emit();
             }
         }
+    }
+
+    /**
+     * The step for a domain controller configured as a node or file server, whose pairs need delegation to it:
+     * "Move the Hyper-V role (or the VM storage) off the domain controller DC1 and take it out of clusters[]".
+     */
+    static String offDomainController(String dc) {
+        return "Move the Hyper-V role (or the VM storage) off the domain controller " + dc + " and take it out of"
+                + " clusters[]";
     }
 
     /**

@@ -48,9 +48,9 @@ public final class MissingDelegationRule implements Rule {
                                 + (p.target().isDomainController() ? " " + target + " is a domain controller: the entry"
                                 + " would let whoever controls " + source + " act as any user towards it." : ""))
                         // delegation to a DC is what DELEGATION_TO_SENSITIVE_TARGET reports: never planned
-                        .action(p.target().isDomainController() ? new Action.Manual("Move the Hyper-V role (or the VM"
-                                + " storage) off the domain controller " + target + " and take it out of clusters[]"
-                                + " instead of delegating to it.")
+                        .action(p.target().isDomainController() ? new Action.Manual(
+                                DelegationToSensitiveTargetRule.offDomainController(target) + " instead of delegating"
+                                + " to it.")
                                 : new Action.AddDelegation(source, target, List.of(spn)))
                         .emit();
             }
