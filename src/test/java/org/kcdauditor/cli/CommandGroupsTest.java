@@ -3,6 +3,7 @@ package org.kcdauditor.cli;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.kcdauditor.run.ExitCodes;
 import org.kcdauditor.support.CliRun;
 
@@ -148,25 +149,24 @@ class CommandGroupsTest {
         }
     }
 
+    /** The commands an admin types with a config. */
+    static List<String> commandsWithAConfig() {
+        return List.of("run", "preflight", "report", "baseline capture", "baseline diff", "history", "history show",
+                "history prune", "outbox", "daemon", "schedule");
+    }
+
+    /** What {@code kcd-audit <command> --help} prints. */
+    private static String help(String command) {
+        List<String> args = new java.util.ArrayList<>(List.of(command.split(" ")));
+        args.add("--help");
+        return CliRun.run(Map.of(), args.toArray(String[]::new)).out();
+    }
+
     /** Every command an admin types with a config shows one line to copy. */
     @ParameterizedTest(name = "kcd-audit {0} --help")
-    @CsvSource(textBlock = """
-            run
-            preflight
-            report
-            baseline capture
-            baseline diff
-            history
-            history show
-            history prune
-            outbox
-            daemon
-            schedule
-            """)
+    @MethodSource("commandsWithAConfig")
     void everyCommandWithAConfigHasAnExample(String command) {
-        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of(command.split(" ")));
-        args.add("--help");
-        String help = CliRun.run(Map.of(), args.toArray(String[]::new)).out().replaceAll("\\s+", " ");
+        String help = help(command).replaceAll("\\s+", " ");
         assertTrue(help.contains("Example: kcd-audit " + command + " "), help);
     }
 
@@ -193,23 +193,9 @@ class CommandGroupsTest {
      * first runs alone (a baseline capture without --approved-by). Every example is one line of the help.
      */
     @ParameterizedTest(name = "kcd-audit {0} --help")
-    @CsvSource(textBlock = """
-            run
-            preflight
-            report
-            baseline capture
-            baseline diff
-            history
-            history show
-            history prune
-            outbox
-            daemon
-            schedule
-            """)
+    @MethodSource("commandsWithAConfig")
     void everyExampleFitsOnOneLineOfTheHelp(String command) {
-        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of(command.split(" ")));
-        args.add("--help");
-        List<String> lines = CliRun.run(Map.of(), args.toArray(String[]::new)).out().lines().toList();
+        List<String> lines = help(command).lines().toList();
         int at = -1;
         for (int i = 0; i < lines.size(); i++) {
             if (lines.get(i).startsWith("Example:")) {

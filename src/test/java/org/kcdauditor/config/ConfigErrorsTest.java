@@ -39,6 +39,15 @@ class ConfigErrorsTest {
     @TempDir
     Path tmp;
 
+    /** The config of {@code GOOD} with {@code from} replaced by {@code to} ("\\n": a line break), refused (exit 2). */
+    private CliRun refused(String from, String to) throws Exception {
+        String yaml = GOOD.replace(from, to.replace("\\n", "\n"));
+        assertFalse(yaml.equals(GOOD), "fixture did not change");
+        CliRun r = runWith(yaml);
+        assertEquals(2, r.exitCode(), r.toString());
+        return r;
+    }
+
     private CliRun runWith(String yaml) throws Exception {
         Path file = tmp.resolve("kcd-audit.yaml");
         Files.writeString(file, yaml);
@@ -80,10 +89,7 @@ class ConfigErrorsTest {
             policy.operators[0]: an empty item       | 'protocolTransition: either'                   | 'operators: [~]'
             """)
     void eachMistakeNamesItsKeyPath(String expected, String from, String to) throws Exception {
-        String yaml = GOOD.replace(from, to.replace("\\n", "\n"));
-        assertFalse(yaml.equals(GOOD), "fixture did not change");
-        CliRun r = runWith(yaml);
-        assertEquals(2, r.exitCode(), r.toString());
+        CliRun r = refused(from, to);
         assertTrue(r.err().contains(expected), r.err());
         assertTrue(r.err().startsWith("kcd-audit: " + tmp.resolve("kcd-audit.yaml")), r.err());
         assertEquals(1, r.err().split(Pattern.quote(tmp.resolve("kcd-audit.yaml").toString()), -1).length - 1,
@@ -136,10 +142,7 @@ class ConfigErrorsTest {
             store.url: holds a user name or password                        | 'policy:'                            | 'store:\n  url: jdbc:postgresql://svc:Sup3rS3cret@db.contoso.com/kcd\npolicy:'
             """)
     void aUrlHoldingAPasswordIsRefusedWithoutRepeatingIt(String expected, String from, String to) throws Exception {
-        String yaml = GOOD.replace(from, to.replace("\\n", "\n"));
-        assertFalse(yaml.equals(GOOD), "fixture did not change");
-        CliRun r = runWith(yaml);
-        assertEquals(2, r.exitCode(), r.toString());
+        CliRun r = refused(from, to);
         assertTrue(r.err().contains(expected), r.err());
         assertFalse(r.toString().contains("Sup3rS3cret"), r.toString());
         assertEquals(1, r.err().strip().lines().count(), r.err());
@@ -189,10 +192,7 @@ class ConfigErrorsTest {
             mail.trustStorePasswordEnv       | 'protocolTransition: either'             | 'protocolTransition: either\nmail:\n  host: smtp.contoso.com\n  trustStore: ca.p12\n  trustStorePasswordEnv: "Pw-SeCrEt-4711"\n  from: kcd@contoso.com\n  to: [team@contoso.com]'
             """)
     void aSecretInAnEnvKeyIsRefusedWithoutEchoingIt(String key, String from, String to) throws Exception {
-        String yaml = GOOD.replace(from, to.replace("\\n", "\n"));
-        assertFalse(yaml.equals(GOOD), "fixture did not change");
-        CliRun r = runWith(yaml);
-        assertEquals(2, r.exitCode(), r.toString());
+        CliRun r = refused(from, to);
         assertTrue(r.err().contains(key + ": not an environment variable name"), r.err());
         assertEquals(1, r.err().strip().lines().count(), r.err());
         assertFalse((r.out() + r.err()).contains("SeCrEt"), r.toString());

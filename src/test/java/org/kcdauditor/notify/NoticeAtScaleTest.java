@@ -29,26 +29,7 @@ public class NoticeAtScaleTest {
     /** {@code clusters} clusters of 8 nodes whose 56 directions all fail, and {@code findings} open HIGH findings. */
     public static FindingsDocument big(int clusters, int findings) {
         FindingsDocument d = Fixtures.demo();
-        FindingsDocument.ClusterDoc c0 = d.clusters().get(0);
-        List<FindingsDocument.ClusterDoc> cs = new ArrayList<>();
-        for (int k = 0; k < clusters; k++) {
-            List<String> nodes = new ArrayList<>();
-            for (int i = 1; i <= 8; i++) {
-                nodes.add(String.format("HV%02d%03d", k, i));
-            }
-            List<FindingsDocument.PairDoc> matrix = new ArrayList<>();
-            for (String from : nodes) {
-                for (String to : nodes) {
-                    if (!from.equals(to)) {
-                        matrix.add(new FindingsDocument.PairDoc(from, to, 4, 4, false, List.of(
-                                new FindingsDocument.BlockerDoc("PROTOCOL_TRANSITION_MISMATCH", "p" + k)), List.of(),
-                                List.of(), false, false));
-                    }
-                }
-            }
-            cs.add(new FindingsDocument.ClusterDoc(String.format("C%02d", k), nodes, List.of(), List.of(), 56,
-                    0, 224, 224, 100.0, c0.bySeverity(), false, List.of(), matrix));
-        }
+        List<FindingsDocument.ClusterDoc> cs = Fixtures.failingClusters(d, clusters);
         List<Finding> fs = new ArrayList<>();
         for (int i = 0; i < findings; i++) {
             String host = String.format("HV%02d%03d", i % clusters, i % 8 + 1);

@@ -322,26 +322,7 @@ class DecisionPageTest {
     @Test
     void pageOneNamesFewerDirectionsBeforeItListsFewerClusters() throws Exception {
         FindingsDocument d = Fixtures.demo();
-        FindingsDocument.ClusterDoc c0 = d.clusters().get(0);
-        List<FindingsDocument.ClusterDoc> clusters = new ArrayList<>();
-        for (int k = 0; k < 12; k++) {
-            List<String> nodes = new ArrayList<>();
-            for (int i = 1; i <= 8; i++) {
-                nodes.add(String.format("HV%02d%03d", k, i));
-            }
-            List<FindingsDocument.PairDoc> matrix = new ArrayList<>();
-            for (String from : nodes) {
-                for (String to : nodes) {
-                    if (!from.equals(to)) {
-                        matrix.add(new FindingsDocument.PairDoc(from, to, 4, 4, false, List.of(
-                                new FindingsDocument.BlockerDoc("PROTOCOL_TRANSITION_MISMATCH", "p" + k)), List.of(),
-                                List.of(), false, false));
-                    }
-                }
-            }
-            clusters.add(new FindingsDocument.ClusterDoc(String.format("C%02d", k), nodes, List.of(), List.of(), 56,
-                    0, 224, 224, 100.0, c0.bySeverity(), false, List.of(), matrix));
-        }
+        List<FindingsDocument.ClusterDoc> clusters = Fixtures.failingClusters(d, 12);
         FindingsDocument big = new FindingsDocument(d.schemaVersion(), d.runId(), d.startedAt(), d.finishedAt(),
                 d.directory(), d.summary(), d.policy(), clusters, d.hosts(), d.findings(), null);
         String first = PdfReportWriterTest.text(PdfReportWriterTest.render(big, 16), 1, 1).replace("\n", " ");

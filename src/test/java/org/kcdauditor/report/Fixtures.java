@@ -164,4 +164,32 @@ public final class Fixtures {
                 h.objectSid(), h.enabled(), h.uacFlags(), h.rbcdAllowed(), h.whenChanged(), h.uSNChanged(),
                 h.lastLogonTimestamp());
     }
+
+    /**
+     * {@code n} clusters C00, C01, … of 8 nodes (HV00001 …) whose 56 directions all fail (every entry present, the
+     * source without the protocol transition policy {@code any} needs), with {@code d}'s first cluster's counts.
+     */
+    public static List<FindingsDocument.ClusterDoc> failingClusters(FindingsDocument d, int n) {
+        FindingsDocument.ClusterDoc c0 = d.clusters().get(0);
+        List<FindingsDocument.ClusterDoc> cs = new ArrayList<>();
+        for (int k = 0; k < n; k++) {
+            List<String> nodes = new ArrayList<>();
+            for (int i = 1; i <= 8; i++) {
+                nodes.add(String.format("HV%02d%03d", k, i));
+            }
+            List<FindingsDocument.PairDoc> matrix = new ArrayList<>();
+            for (String from : nodes) {
+                for (String to : nodes) {
+                    if (!from.equals(to)) {
+                        matrix.add(new FindingsDocument.PairDoc(from, to, 4, 4, false, List.of(
+                                new FindingsDocument.BlockerDoc("PROTOCOL_TRANSITION_MISMATCH", "p" + k)), List.of(),
+                                List.of(), false, false));
+                    }
+                }
+            }
+            cs.add(new FindingsDocument.ClusterDoc(String.format("C%02d", k), nodes, List.of(), List.of(), 56,
+                    0, 224, 224, 100.0, c0.bySeverity(), false, List.of(), matrix));
+        }
+        return cs;
+    }
 }

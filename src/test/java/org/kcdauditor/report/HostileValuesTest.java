@@ -324,24 +324,7 @@ class HostileValuesTest {
             }
         }
         assertEquals(2, stale, "findings.json keeps both exact values: " + doc.path("findings"));
-        Map<String, String> texts = new LinkedHashMap<>();
-        texts.put("runbook.md", Files.readString(out.resolve("runbook.md")));
-        texts.put("runbook.html", Files.readString(out.resolve("runbook.html")));
-        texts.put("remediation.ps1", Files.readString(out.resolve("remediation.ps1")));
-        try (var d = Loader.loadPDF(out.resolve("audit.pdf").toFile())) {
-            texts.put("audit.pdf", new PDFTextStripper().getText(d));
-        }
-        StringBuilder cells = new StringBuilder();
-        try (XSSFWorkbook wb = new XSSFWorkbook(out.resolve("audit.xlsx").toFile())) {
-            for (Sheet sh : wb) {
-                for (Row r : sh) {
-                    for (Cell c : r) {
-                        cells.append(c.toString()).append('\n');
-                    }
-                }
-            }
-        }
-        texts.put("audit.xlsx", cells.toString());
+        Map<String, String> texts = outputTexts(out);
         texts.forEach((name, text) -> {
             assertFalse(text.contains("\u200B") || text.contains("\uDB40"), name + " shows the invisible character as"
                     + " nothing");
@@ -372,22 +355,7 @@ class HostileValuesTest {
         List<AdObject> objects = List.of(hv04.build(), host("HV05").delegatesTo("HV04").build());
         AuditConfig cfg = config(own, List.of(cluster("HVC1", "HV04", "HV05")), null, null);
         Path out = audit(own, cfg, objects, EnumSet.allOf(Format.class));
-        Map<String, String> texts = new LinkedHashMap<>();
-        for (String f : List.of("runbook.md", "runbook.html", "remediation.ps1")) {
-            texts.put(f, Files.readString(out.resolve(f), StandardCharsets.UTF_8));
-        }
-        texts.put("audit.pdf", pdfText(out));
-        StringBuilder cells = new StringBuilder();
-        try (XSSFWorkbook wb = new XSSFWorkbook(out.resolve("audit.xlsx").toFile())) {
-            for (Sheet sh : wb) {
-                for (Row r : sh) {
-                    for (Cell c : r) {
-                        cells.append(c.toString()).append('\n');
-                    }
-                }
-            }
-        }
-        texts.put("audit.xlsx", cells.toString());
+        Map<String, String> texts = outputTexts(out);
         texts.forEach((name, text) -> {
             assertFalse(text.contains("\uFFFE") || text.contains("\uFDD0") || text.contains("\uD83F\uDFFE")
                     || text.contains("\uFE0F") || text.contains("\u3164"), name + " shows a character as nothing");
@@ -431,6 +399,27 @@ class HostileValuesTest {
                 .withSource(p -> snapshot(CLOCK.instant(), objects))
                 .execute(own.resolve("out"), formats, new Timings(), n -> { })
                 .outDir();
+    }
+
+    /** The runbooks, the script, the PDF's text and the workbook's cells (one per line) of a run's folder. */
+    private static Map<String, String> outputTexts(Path out) throws Exception {
+        Map<String, String> texts = new LinkedHashMap<>();
+        for (String f : List.of("runbook.md", "runbook.html", "remediation.ps1")) {
+            texts.put(f, Files.readString(out.resolve(f), StandardCharsets.UTF_8));
+        }
+        texts.put("audit.pdf", pdfText(out));
+        StringBuilder cells = new StringBuilder();
+        try (XSSFWorkbook wb = new XSSFWorkbook(out.resolve("audit.xlsx").toFile())) {
+            for (Sheet sh : wb) {
+                for (Row r : sh) {
+                    for (Cell c : r) {
+                        cells.append(c.toString()).append('\n');
+                    }
+                }
+            }
+        }
+        texts.put("audit.xlsx", cells.toString());
+        return texts;
     }
 
     private static String pdfText(Path out) throws Exception {

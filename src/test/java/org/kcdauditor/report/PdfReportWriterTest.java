@@ -62,9 +62,7 @@ class PdfReportWriterTest {
     /** An AES change is a change of its object: the remediation plan's "Changes per object" names it too. */
     @Test
     void theChangesPerObjectNameAnEncryptionChange() throws Exception {
-        Finding rc4 = TestFindings.of("AES_NOT_ENABLED", Severity.HIGH, "HVC1", "HV01", null, null,
-                "HV01 cannot get AES tickets: its msDS-SupportedEncryptionTypes is RC4-HMAC (0x4).",
-                Evidence.builder().encryptionTypes(4).build(), new Action.SetEncryptionTypes("HV01", 24, false, 4));
+        Finding rc4 = TestFindings.rc4Only("HV01");
         Finding des = TestFindings.of("AES_NOT_ENABLED", Severity.HIGH, "HVC1", "HV02", null, null,
                 "HV02 has USE_DES_KEY_ONLY.", Evidence.builder().encryptionTypes(0x1C).build(),
                 new Action.SetEncryptionTypes("HV02", 0x1C, true, 0x1C));

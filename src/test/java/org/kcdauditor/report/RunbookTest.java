@@ -477,9 +477,7 @@ class RunbookTest {
      */
     @Test
     void anEncryptionTypeChangeHasItsOwnAducStepBesideThePowerShell() throws Exception {
-        Finding rc4 = TestFindings.of("AES_NOT_ENABLED", Severity.HIGH, "HVC1", "HV01", null, null,
-                "HV01 cannot get AES tickets: its msDS-SupportedEncryptionTypes is RC4-HMAC (0x4).",
-                Evidence.builder().encryptionTypes(4).build(), new Action.SetEncryptionTypes("HV01", 24, false, 4));
+        Finding rc4 = TestFindings.rc4Only("HV01");
         Finding des = TestFindings.of("AES_NOT_ENABLED", Severity.HIGH, "HVC1", "HV02", null, null,
                 "HV02 has USE_DES_KEY_ONLY.", Evidence.builder().build(),
                 new Action.SetEncryptionTypes("HV02", 24, true, null));
@@ -505,9 +503,7 @@ class RunbookTest {
      */
     @Test
     void aWindowsNodesAesStepSaysToCheckThePolicyThatWritesTheValue() throws Exception {
-        Finding rc4 = TestFindings.of("AES_NOT_ENABLED", Severity.HIGH, "HVC1", "HV01", null, null,
-                "HV01 cannot get AES tickets: its msDS-SupportedEncryptionTypes is RC4-HMAC (0x4).",
-                Evidence.builder().encryptionTypes(4).build(), new Action.SetEncryptionTypes("HV01", 24, false, 4));
+        Finding rc4 = TestFindings.rc4Only("HV01");
         FindingsDocument doc = Fixtures.withFindings(Fixtures.demo(), List.of(rc4));
         TemplateRenderer r = new TemplateRenderer(TEMPLATES);
         String md = render(RunbookWriter.markdown(r), doc);

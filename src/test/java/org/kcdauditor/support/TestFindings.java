@@ -13,6 +13,13 @@ public final class TestFindings {
     }
 
     /** A finding as a rule emits it: evidence and actions, the remediation rendered from them. */
+    /** AES_NOT_ENABLED of a node of HVC1 whose msDS-SupportedEncryptionTypes is 4 (RC4 only), set to 24 by the fix. */
+    public static Finding rc4Only(String host) {
+        return of("AES_NOT_ENABLED", Severity.HIGH, "HVC1", host, null, null, host + " cannot get AES tickets: its"
+                        + " msDS-SupportedEncryptionTypes is RC4-HMAC (0x4).", Evidence.builder().encryptionTypes(4).build(),
+                new Action.SetEncryptionTypes(host, 24, false, 4));
+    }
+
     public static Finding of(String rule, Severity severity, String cluster, String host, String peer, String spn,
                              String message, Evidence evidence, Action... actions) {
         return Finding.of(rule, severity, cluster, host, peer, spn, spn, message, evidence, List.of(actions));
