@@ -110,13 +110,20 @@ final class ConsoleSummary {
         List<Finding> serious = d.findings().stream()
                 .filter(f -> !f.isWaived() && f.severity().reaches(Severity.MEDIUM)).toList();
         if (serious.isEmpty()) {
+            List<String> unread = view.clusters().stream().filter(c -> !c.audited()).map(c -> oneLine(c.name()))
+                    .toList();
             out.println(view.failingPairs() > 0 ? "No open HIGH or MEDIUM findings, but " + Words.plural(
                     view.failingPairs(), "directed host pair") + " still cannot live-migrate ("
                     + (view.failingPairs() == 1 ? "its" : "their") + " blockers are waived: see the matrix in the"
                     + " reports)."
                     : view.pairs() == 0 ? "No open HIGH or MEDIUM findings, but no host pair could be checked."
-                    : "No open HIGH or MEDIUM findings: every configured pair can live-migrate as far as AD is"
-                    + " concerned.");
+                    : unread.isEmpty() ? "No open HIGH or MEDIUM findings: every configured pair can live-migrate as"
+                    + " far as AD is concerned."
+                    : "No open HIGH or MEDIUM findings: every pair of the audited clusters can live-migrate as far as"
+                    + " AD is concerned; " + String.join(", ", unread.subList(0, Math.min(TOP, unread.size())))
+                    + (unread.size() > TOP ? " and " + (unread.size() - TOP) + " more" : "")
+                    + (unread.size() == 1 ? " was" : " were") + " not audited (" + (unread.size() == 1 ? "its"
+                    : "their") + " directory could not be read).");
         } else {
             out.println("Most severe findings:");
             serious.stream().limit(TOP).forEach(f -> out.printf("  %-6s %-34s %s%n", f.severity(), f.rule(),

@@ -391,7 +391,8 @@ public final class ReportView {
                     c.directory(), c.wasAudited()));
         }
         this.clusters = List.copyOf(cv);
-        this.status = Status.of(counts, cv.stream().anyMatch(c -> c.pairsOk() < c.pairs()));
+        // the same rule as each cluster's: never OK while a pair fails or a cluster was not audited (its AMBER)
+        this.status = Status.of(counts, cv.stream().anyMatch(c -> c.pairsOk() < c.pairs() || !c.audited()));
         this.headline = composeHeadline();
         Map<String, Boolean> goAfter = new HashMap<>();
         clusters.forEach(c -> goAfter.put(c.name().toLowerCase(Locale.ROOT), c.goAfter()));

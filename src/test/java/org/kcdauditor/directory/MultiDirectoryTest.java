@@ -423,6 +423,11 @@ class MultiDirectoryTest {
         assertTrue(optional.out().contains("Not audited: directory fabrikam (optional) could not be read"),
                 optional.out());
         assertTrue(optional.out().contains("HVC2             not audited (directory fabrikam)"), optional.out());
+        // HVC1 is clean, but HVC2's pairs were not checked: not "every configured pair can live-migrate"
+        assertFalse(optional.out().contains("every configured pair"), optional.out());
+        assertTrue(optional.out().contains("No open HIGH or MEDIUM findings: every pair of the audited clusters can"
+                + " live-migrate as far as AD is concerned; HVC2 was not audited (its directory could not be read)."),
+                optional.out());
         // the runbooks, which list no cluster without a change, say it in their headline
         for (String runbook : List.of("runbook.md", "runbook.html")) {
             String text = Files.readString(tmp.resolve("out").resolve(runbook));

@@ -49,6 +49,37 @@ class DecisionPageTest {
         return out;
     }
 
+    /**
+     * A run whose audited cluster is clean and whose other cluster's (optional) directory could not be read: that
+     * cluster is NO-GO (findings.json {@code go: false}, DIRECTORY_NOT_READ), so page 1 says NO-GO for it everywhere,
+     * not "no verdict" under the table that reads NO-GO, and the run's traffic light (the workbook's Overall status,
+     * the mail's STATUS) is not "OK" while one of its clusters reads "Not audited".
+     */
+    @Test
+    void aClusterWhoseDirectoryWasNotReadIsNoGoOnPageOneAndTheRunIsNotOk() throws Exception {
+        FindingsDocument d = Fixtures.demo();
+        Map<String, Integer> none = Map.of("HIGH", 0, "MEDIUM", 0, "LOW", 0, "INFO", 0);
+        FindingsDocument.ClusterDoc hvc1 = d.clusters().get(0);
+        List<FindingsDocument.ClusterDoc> clusters = List.of(
+                new FindingsDocument.ClusterDoc(hvc1.name(), hvc1.nodes(), List.of(), List.of(), hvc1.pairs(),
+                        hvc1.pairs(), hvc1.requiredEntries(), hvc1.requiredEntries(), 100.0, none, true, List.of(),
+                        List.of(), "contoso", null),
+                new FindingsDocument.ClusterDoc("HVC2", List.of(), List.of(), List.of(), 0, 0, 0, 0, null, none,
+                        false, List.of(new GoVerdict.Reason(GoVerdict.NOT_AUDITED, 0,
+                        "not audited: directory fabrikam could not be read")), List.of(), "fabrikam", false));
+        FindingsDocument doc = new FindingsDocument(d.schemaVersion(), d.runId(), d.startedAt(), d.finishedAt(),
+                d.directory(), d.summary(), d.policy(), clusters, d.hosts().stream().filter(h -> "HVC1".equals(h.cluster()))
+                .toList(), List.of(), Map.of(), null, null, null,
+                null, null, d.directories());
+        ReportView view = ReportView.of(doc);
+        assertEquals(Status.AMBER, view.status(), "a cluster reads Not audited: the run is not OK");
+        String first = PdfReportWriterTest.text(PdfReportWriterTest.render(doc, 16), 1, 1).replace("\n", " ");
+        assertTrue(first.contains("NO-GO for the patch window: 1 of 2 clusters"), first);
+        assertFalse(first.contains("no verdict"), first);
+        assertTrue(first.contains("Patch window: NO-GO for HVC2 (not audited: its directory could not be read)."),
+                first);
+    }
+
     @Test
     void pageOneHoldsEachClustersVerdictFailingDirectionsAndWaivedOnesStillFailing() throws Exception {
         FindingsDocument doc = Fixtures.waivedHv02ToHv03();

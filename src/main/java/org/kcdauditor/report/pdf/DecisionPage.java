@@ -560,7 +560,9 @@ final class DecisionPage {
                         + " Needs a decision)");
             }
             if (!unread.isEmpty()) {
-                parts.add("no verdict for " + names(unread) + " (not audited: its directory could not be read)");
+                // NO-GO, as the table above and findings.json say (DIRECTORY_NOT_READ), before the change and after
+                parts.add((change ? "NO-GO stays for " : "NO-GO for ") + names(unread)
+                        + " (not audited: its directory could not be read)");
             }
             points.add((change ? "Patch window once the change is validated: " : "Patch window: ")
                     + String.join("; ", parts) + ".");
