@@ -616,7 +616,11 @@ Write-Host '  ${v.from} -> ${v.to}: no command, a name in it is not a valid host
 <#if closing?has_content>
 Write-Host 'Then audit again with your configuration (in place of kcd-audit.yaml):'
 <#list closing as c>
+<#if c.cmd?has_content>
 Write-Host '  ${c.cmd}   (${c.action})'
+<#else>
+Write-Host '  ${c.action}: ${c.detail}'
+</#if>
 </#list>
 </#if>
 </#if>

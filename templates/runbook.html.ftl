@@ -247,7 +247,7 @@ A failure at 80–90 % with event 21502 / 22038 and a Kerberos HRESULT (0x800903
 <p>Then audit again, with the configuration this audit used (put its path in place of <code>kcd-audit.yaml</code>):</p>
 <ul class="check">
 <#list closing as c>
-  <li><strong>${c.action}</strong>: ${c.detail}.<@pre text=c.cmd/></li>
+  <li><strong>${c.action}</strong>: ${c.detail}.<#if c.cmd?has_content><@pre text=c.cmd/></#if></li>
 </#list>
 </ul>
 </#if>

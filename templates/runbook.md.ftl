@@ -273,10 +273,12 @@ Then audit again, with the configuration this audit used (put its path in place 
 
 <#list closing as c>
 - [ ] ${c.action}: ${c.detail}.
+<#if c.cmd?has_content>
 
 ```
 ${c.cmd?no_esc}
 ```
+</#if>
 
 </#list>
 </#if>

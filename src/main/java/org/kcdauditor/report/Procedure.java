@@ -19,6 +19,10 @@ import java.util.Set;
  * out the same steps with the same command text.
  */
 public final class Procedure {
+    /** Said of a closing preflight whose cluster name no shell takes as one plain argument (no command for it). */
+    private static final String NO_PREFLIGHT_COMMAND = "no command is given for it: its name holds characters a command"
+            + " line would change, so run kcd-audit preflight --cluster with the name quoted for your shell";
+
     /** The phases of a change, in order. */
     public enum Phase {
         BEFORE("Before you start"),
@@ -269,9 +273,10 @@ public final class Procedure {
                 String preflight = Commands.preflight(c);
                 boolean go = goAfter.getOrDefault(c.toLowerCase(java.util.Locale.ROOT), false);
                 validate.add(new Step(Phase.VALIDATE, "", "Preflight of cluster " + c + (go ? " says GO"
-                        : " names only what stays open"), go ? "it must say GO (exit code 0); a NO-GO names what"
+                        : " names only what stays open"), (go ? "it must say GO (exit code 0); a NO-GO names what"
                         + " still blocks" : "it still says NO-GO until the findings under Needs a decision are"
-                        + " settled; every blocker this change fixes must be gone from its list",
+                        + " settled; every blocker this change fixes must be gone from its list")
+                        + (preflight != null ? "" : "; " + NO_PREFLIGHT_COMMAND),
                         preflight == null ? List.of() : List.of(preflight), List.of()));
             }
             phases.add(phase(phases, Phase.VALIDATE, "Live-migrate a test VM in each of the "

@@ -45,6 +45,32 @@ class RunbookTest {
         return render(RunbookWriter.html(new TemplateRenderer(TEMPLATES)), doc);
     }
 
+    /**
+     * A cluster whose name no shell takes as one plain argument (quotes, {@code &}, {@code <}) gets no preflight
+     * command (Commands.preflight): the closing step says so and how to run it, instead of an empty code block in the
+     * runbooks and a blank command line in remediation.ps1's closing list.
+     */
+    @Test
+    void theClosingPreflightOfAClusterWhoseNameNoShellTakesSaysSoInsteadOfAnEmptyCommand() throws Exception {
+        String name = "Prod \"A\" & <B>=1";
+        FindingsDocument doc = FindingsJson.MAPPER.readValue(Files.readString(Fixtures.DEMO_FILE)
+                .replace("\"HVC1\"", "\"" + name.replace("\"", "\\\"") + "\""), FindingsDocument.class);
+        assertEquals(name, doc.clusters().get(0).name());
+        String md = markdown(doc);
+        String html = html(doc);
+        String ps1 = render(RunbookWriter.powershell(new TemplateRenderer(TEMPLATES)), doc);
+        assertFalse(md.contains("```\n\n```"), "an empty code block: " + md);
+        assertFalse(html.contains("<pre></pre>"), "an empty code block: " + html);
+        assertFalse(ps1.contains("Write-Host '     ("), "a blank command: " + ps1);
+        String why = "no command is given for it: its name holds characters a command line would change";
+        assertTrue(md.contains(why), md);
+        assertTrue(html.contains(why), html);
+        assertTrue(ps1.contains(why), ps1);
+        // the other cluster keeps its command
+        assertTrue(md.contains("kcd-audit preflight --config kcd-audit.yaml --cluster HVC2"), md);
+        assertTrue(ps1.contains("kcd-audit preflight --config kcd-audit.yaml --cluster HVC2"), ps1);
+    }
+
     /** The number of runbook.md's step titled {@code title} ("On the host", "Needs a decision"); fails without it. */
     static String stepNumber(String md, String title) {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("## (\\d+)\\. " + title).matcher(md);
