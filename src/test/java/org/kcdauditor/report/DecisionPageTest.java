@@ -78,6 +78,18 @@ class DecisionPageTest {
         assertFalse(first.contains("no verdict"), first);
         assertTrue(first.contains("Patch window: NO-GO for HVC2 (not audited: its directory could not be read)."),
                 first);
+        // with a change proposed elsewhere, what the change leaves there is not known, as the table says
+        List<FindingsDocument.ClusterDoc> demoClusters = d.clusters().stream().map(c -> !c.name().equals("HVC2") ? c
+                : new FindingsDocument.ClusterDoc(c.name(), c.nodes(), c.missingNodes(), c.fileServers(), c.pairs(),
+                c.pairsOk(), c.requiredEntries(), c.presentEntries(), c.compliancePercent(), c.bySeverity(), false,
+                c.reasons(), c.matrix(), "fabrikam", false)).toList();
+        FindingsDocument changed = new FindingsDocument(d.schemaVersion(), d.runId(), d.startedAt(), d.finishedAt(),
+                d.directory(), d.summary(), d.policy(), demoClusters, d.hosts(), d.findings(), d.rules(), null, null,
+                null, null, null, d.directories());
+        String withChange = PdfReportWriterTest.text(PdfReportWriterTest.render(changed, 16), 1, 1).replace("\n", " ");
+        assertTrue(withChange.contains("not known for HVC2 (not audited: its directory could not be read)."),
+                withChange);
+        assertFalse(withChange.contains("no verdict"), withChange);
     }
 
     @Test

@@ -560,8 +560,9 @@ final class DecisionPage {
                         + " Needs a decision)");
             }
             if (!unread.isEmpty()) {
-                // NO-GO, as the table above and findings.json say (DIRECTORY_NOT_READ), before the change and after
-                parts.add((change ? "NO-GO stays for " : "NO-GO for ") + names(unread)
+                // today NO-GO, as the table above and findings.json say (DIRECTORY_NOT_READ); after the change not
+                // known, as the table's "after the change", the workbook and the mail say
+                parts.add((change ? "not known for " : "NO-GO for ") + names(unread)
                         + " (not audited: its directory could not be read)");
             }
             points.add((change ? "Patch window once the change is validated: " : "Patch window: ")
