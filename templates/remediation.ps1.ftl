@@ -601,7 +601,7 @@ Write-Host '    ${pc.fix}'
 </#list>
 </#if>
 <#if validate?has_content>
-Write-Host 'Validate with a test VM, each move started on its source node (it then tests the hosts'' delegation, not your account''s: a remote start also needs your account delegable); each live migration must reach 100 %:'
+Write-Host 'Validate with a test VM, each move started on its source node (it then tests the hosts'' delegation, not your account''s: a remote start also needs your account delegable, and CredSSP, which Credential Guard blocks, is no fallback); each live migration must reach 100 %:'
 <#list validate as v>
 <#if v.cmd?has_content>
 Write-Host '  on ${v.on}: ${v.cmd}'

@@ -442,7 +442,7 @@ Write-Host '  Get-VMHost -ComputerName ''HV13'' | Select-Object ComputerName, Vi
 Write-Host '    if ((Get-VMHost -ComputerName ''HV13'').VirtualMachineMigrationAuthenticationType -eq ''CredSSP'') { Set-VMHost -ComputerName ''HV13'' -VirtualMachineMigrationAuthenticationType Kerberos }'
 Write-Host '  Get-VMHost -ComputerName ''HV14'' | Select-Object ComputerName, VirtualMachineMigrationAuthenticationType'
 Write-Host '    if ((Get-VMHost -ComputerName ''HV14'').VirtualMachineMigrationAuthenticationType -eq ''CredSSP'') { Set-VMHost -ComputerName ''HV14'' -VirtualMachineMigrationAuthenticationType Kerberos }'
-Write-Host 'Validate with a test VM, each move started on its source node (it then tests the hosts'' delegation, not your account''s: a remote start also needs your account delegable); each live migration must reach 100 %:'
+Write-Host 'Validate with a test VM, each move started on its source node (it then tests the hosts'' delegation, not your account''s: a remote start also needs your account delegable, and CredSSP, which Credential Guard blocks, is no fallback); each live migration must reach 100 %:'
 Write-Host '  on HV01: Move-ClusterVirtualMachineRole -Name ''<test VM>'' -Node ''HV02'' -MigrationType Live'
 Write-Host '  on HV02: Move-ClusterVirtualMachineRole -Name ''<test VM>'' -Node ''HV03'' -MigrationType Live'
 Write-Host '  on HV03: Move-ClusterVirtualMachineRole -Name ''<test VM>'' -Node ''HV01'' -MigrationType Live'

@@ -282,7 +282,8 @@ public final class Procedure {
             phases.add(phase(phases, Phase.VALIDATE, "Live-migrate a test VM in each of the "
                     + Words.plural(plan.validate().size(), "affected direction") + " (fixed by the change, or from a"
                     + " host whose delegation mode changes), started on the source node (it then tests the hosts'"
-                    + " delegation, not your account's: started remotely a move also needs the account delegable);"
+                    + " delegation, not your account's: started remotely a move also needs the account delegable, and CredSSP, which Credential"
+                    + " Guard blocks, is no fallback);"
                     + " each must reach 100 %. Then "
                     + (recordBaseline ? "record the new baseline and " : "") + "kcd-audit preflight per"
                     + " cluster.", validate));
