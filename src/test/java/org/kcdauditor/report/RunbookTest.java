@@ -430,6 +430,8 @@ class RunbookTest {
         String ps1 = render(RunbookWriter.powershell(r), hostile);
         assertTrue(ps1.contains("[string]$Server = ''"), "no usable host: -Server must be given");
         assertTrue(ps1.contains("if ($domainDn -ne 'DC=con''toso,DC=com') {"), "the domain of an OU base, quoted");
+        assertTrue(ps1.contains("\r\n# Directory: ldap://dc1.contoso.com';calc;'x:389  Base: OU=Hyper-V,DC=con'toso,"
+                + "DC=com\r\n"), "on a comment line as stored, its quotes not doubled: " + ps1);
         for (String line : ps1.split("\r\n")) {
             assertFalse(PowerShellLexer.codeOutsideQuotesAndComments(line).contains("calc"), line);
         }
@@ -458,6 +460,18 @@ class RunbookTest {
                 "words escaped: " + md);
         assertTrue(md.contains("  To decide: a \\`\\`\\` b\\\\u000A\\<script>\\`\n"), "an older finding's text, escaped: "
                 + md);
+    }
+
+    @Test
+    void aCommentLineShowsAValueAsStoredOnOneLine(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("remediation.ps1.ftl"), "# ${comment(changeTicket)}\n'${changeTicket}'\n");
+        Files.writeString(dir.resolve("runbook.md.ftl"), "${comment(changeTicket)}\n");
+        ReportView view = ReportView.of(Fixtures.demo(), "O'Brien\nRemove-ADComputer HV01");
+        String ps1 = new TemplateRenderer(dir).render("remediation.ps1.ftl", org.kcdauditor.report.runbook.RunbookModel.of(view, java.util.Set.of()));
+        assertEquals("# O'Brien\\u000ARemove-ADComputer HV01\n'O''Brien\\u000ARemove-ADComputer HV01'\n", ps1);
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> new TemplateRenderer(dir).render("runbook.md.ftl", org.kcdauditor.report.runbook.RunbookModel.of(view, java.util.Set.of())));
+        assertTrue(e.getMessage().contains("comment(value) is for PowerShell templates"), e.getMessage());
     }
 
     @Test

@@ -80,6 +80,7 @@ public final class TemplateRenderer {
                 format("*.ps1.ftl", EscapingOutputFormat.POWERSHELL),
                 format("*.txt.ftl", EscapingOutputFormat.TEXT)).allowNoMatch(true));
         cfg.setSharedVariable("code", (TemplateMethodModelEx) TemplateRenderer::code);
+        cfg.setSharedVariable("comment", (TemplateMethodModelEx) TemplateRenderer::comment);
         try {
             cfg.setSharedVariable("palette", Palette.cssByName()); // the colours of every output, by name
         } catch (TemplateModelException e) {
@@ -96,6 +97,21 @@ public final class TemplateRenderer {
             throw new TemplateModelException("code(value) takes one string");
         }
         return EscapingOutputFormat.MARKDOWN.fromMarkup(EscapingOutputFormat.codeSpan(value.getAsString()));
+    }
+
+    /**
+     * {@code comment(value)} in a PowerShell template, after a {@code #}: the value on one line as stored
+     * ({@link EscapingOutputFormat#shown}: a line break cannot end the comment), its single quotes not doubled, since
+     * nothing on a comment line is a string ({@code # Change ticket: O'Brien}, not {@code O''Brien}).
+     */
+    private static Object comment(List<?> args) throws TemplateModelException {
+        if (Environment.getCurrentEnvironment().getCurrentTemplate().getOutputFormat() != EscapingOutputFormat.POWERSHELL) {
+            throw new TemplateModelException("comment(value) is for PowerShell templates (*.ps1.ftl)");
+        }
+        if (args.size() != 1 || !(args.get(0) instanceof TemplateScalarModel value)) {
+            throw new TemplateModelException("comment(value) takes one string");
+        }
+        return EscapingOutputFormat.POWERSHELL.fromMarkup(EscapingOutputFormat.shown(value.getAsString()));
     }
 
     private static ConditionalTemplateConfigurationFactory format(String glob, OutputFormat f) {
