@@ -90,13 +90,8 @@ public final class TemplateRenderer {
 
     /** {@code code(value)} in a Markdown template: the value as a code span ({@link EscapingOutputFormat#codeSpan}). */
     private static Object code(List<?> args) throws TemplateModelException {
-        if (Environment.getCurrentEnvironment().getCurrentTemplate().getOutputFormat() != EscapingOutputFormat.MARKDOWN) {
-            throw new TemplateModelException("code(value) is for Markdown templates (*.md.ftl)");
-        }
-        if (args.size() != 1 || !(args.get(0) instanceof TemplateScalarModel value)) {
-            throw new TemplateModelException("code(value) takes one string");
-        }
-        return EscapingOutputFormat.MARKDOWN.fromMarkup(EscapingOutputFormat.codeSpan(value.getAsString()));
+        return EscapingOutputFormat.MARKDOWN.fromMarkup(EscapingOutputFormat.codeSpan(
+                oneString("code", EscapingOutputFormat.MARKDOWN, "Markdown templates (*.md.ftl)", args)));
     }
 
     /**
@@ -105,13 +100,20 @@ public final class TemplateRenderer {
      * nothing on a comment line is a string ({@code # Change ticket: O'Brien}, not {@code O''Brien}).
      */
     private static Object comment(List<?> args) throws TemplateModelException {
-        if (Environment.getCurrentEnvironment().getCurrentTemplate().getOutputFormat() != EscapingOutputFormat.POWERSHELL) {
-            throw new TemplateModelException("comment(value) is for PowerShell templates (*.ps1.ftl)");
+        return EscapingOutputFormat.POWERSHELL.fromMarkup(EscapingOutputFormat.shown(
+                oneString("comment", EscapingOutputFormat.POWERSHELL, "PowerShell templates (*.ps1.ftl)", args)));
+    }
+
+    /** The one string argument of {@code function(value)}, called in a template of {@code format} only. */
+    private static String oneString(String function, OutputFormat format, String templates, List<?> args)
+            throws TemplateModelException {
+        if (Environment.getCurrentEnvironment().getCurrentTemplate().getOutputFormat() != format) {
+            throw new TemplateModelException(function + "(value) is for " + templates);
         }
         if (args.size() != 1 || !(args.get(0) instanceof TemplateScalarModel value)) {
-            throw new TemplateModelException("comment(value) takes one string");
+            throw new TemplateModelException(function + "(value) takes one string");
         }
-        return EscapingOutputFormat.POWERSHELL.fromMarkup(EscapingOutputFormat.shown(value.getAsString()));
+        return value.getAsString();
     }
 
     private static ConditionalTemplateConfigurationFactory format(String glob, OutputFormat f) {
