@@ -140,8 +140,44 @@ public final class DirectoriesCollector {
     /**
      * One snapshot of all directories: their objects one after the other, each part with its range and its own
      * AES date; the top-level URL, base DN, DC and AES date those of the first directory (findings.json's
-     * {@code directory}), operators those it resolved. An object's AES keys are judged by its own part's date.
+     * {@code directory}). Each {@code policy.operators} name is the account of the first directory that holds it
+     * ({@link #operator}). An object's AES keys are judged by its own part's date.
      */
+    /**
+     * The {@code i}-th operator name as the directories answered it (a directory that could not be read answered
+     * nothing): the user or group of the first directory that holds it, else something else of that name, else
+     * not found, saying in which directories it was looked up (a {@code DOMAIN\name} of another domain is looked
+     * up only in its own).
+     */
+    private static Operator operator(List<Snapshot> parts, int i) {
+        List<Operator> answers = new ArrayList<>();
+        List<String> searched = new ArrayList<>();
+        for (Snapshot s : parts) {
+            if (s.operators().size() > i) {
+                Operator o = s.operators().get(i);
+                answers.add(o);
+                if (!o.found() && o.note() == null) {
+                    DirectoryPart p = s.directories().get(0);
+                    searched.add(p.baseDn() + " (" + p.name() + ")");
+                }
+            }
+        }
+        for (Operator o : answers) {
+            if (o.kind() == Operator.Kind.USER || o.kind() == Operator.Kind.GROUP) {
+                return o;
+            }
+        }
+        for (Operator o : answers) {
+            if (o.found()) {
+                return o;
+            }
+        }
+        Operator first = answers.get(0);
+        return searched.isEmpty() ? first : new Operator(first.name(), Operator.Kind.NOT_FOUND, null, List.of(),
+                Operator.Expansion.NONE, "no user or group of that name or DN exists under " + String.join(" or ",
+                searched));
+    }
+
     static Snapshot merge(List<Snapshot> parts) {
         if (parts.size() == 1) {
             return parts.get(0);
@@ -149,15 +185,19 @@ public final class DirectoriesCollector {
         List<AdObject> objects = new ArrayList<>();
         List<DirectoryPart> directories = new ArrayList<>();
         Map<String, List<AttributeChange>> changes = new HashMap<>();
-        List<Operator> operators = new ArrayList<>();
         Map<String, RbcdPrincipal> principals = new HashMap<>();
+        int names = 0;
         for (Snapshot s : parts) {
             DirectoryPart p = s.directories().get(0);
             directories.add(p.at(objects.size()));
             objects.addAll(s.objects());
             changes.putAll(s.changes());
-            operators.addAll(s.operators());
             principals.putAll(s.rbcdPrincipals());
+            names = Math.max(names, s.operators().size());
+        }
+        List<Operator> operators = new ArrayList<>();
+        for (int i = 0; i < names; i++) {
+            operators.add(operator(parts, i));
         }
         Snapshot first = parts.get(0);
         return new Snapshot(first.takenAt(), first.directoryUrl(), first.baseDn(), objects, first.dc(),

@@ -109,11 +109,6 @@ public final class DirectoryCollector {
         return config.clusters().stream().filter(c -> c != null && name.equals(config.directoryOf(c))).toList();
     }
 
-    /** Operators are looked up in the first directory of the configuration. */
-    private boolean resolvesOperators() {
-        return name.equals(config.directories().keySet().iterator().next());
-    }
-
     /**
      * @param deadline bounds each request and the whole reading (attached to {@code connection})
      * @param progress told the running object count after each page (for a progress line)
@@ -204,7 +199,9 @@ public final class DirectoryCollector {
                 domainSid, d.effectivePageSize(), objects).read(selected);
         List<Operator> operators = List.of();
         List<String> names = config.policy().operators();
-        if (!names.isEmpty() && resolvesOperators()) {
+        // every directory looks the names up; with several, DirectoriesCollector.merge keeps for each name the answer
+        // of the directory that holds it
+        if (!names.isEmpty()) {
             var protectedUsers = domain.byRid(domainDn, domainSid, DomainReader.RID_PROTECTED_USERS, "objectClass",
                     "objectSid");
             operators = new OperatorResolver(connection, where, deadline, domainDn, domainSid, root.activeDirectory(),

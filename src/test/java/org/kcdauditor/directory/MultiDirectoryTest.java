@@ -445,4 +445,32 @@ class MultiDirectoryTest {
         assertEquals(3, pre.exitCode(), pre.toString());
         assertTrue(pre.out().contains("not audited: directory fabrikam could not be read"), pre.out());
     }
+
+    /**
+     * An operator of the second domain, named by its UPN, its DN or only its sAMAccountName, is looked up where it
+     * lives: fabrikam's admin marked "sensitive and cannot be delegated" is OPERATOR_NOT_DELEGABLE, not "not found
+     * under DC=contoso,DC=com". A name no directory holds is not found in either.
+     */
+    @Test
+    void operatorsOfTheSecondDomainAreResolvedInIt() throws Exception {
+        fabrikam.add(new Entry("dn: CN=adm-fab,OU=Hyper-V," + FABRIKAM, "objectClass: top", "objectClass: person",
+                "objectClass: user", "cn: adm-fab", "sAMAccountName: adm-fab",
+                "userPrincipalName: adm-fab@fabrikam.com", "userAccountControl: " + (0x200 | 0x100000)));
+        Path cfg = config(fabrikamUrl(), "[]");
+        Files.writeString(cfg, Files.readString(cfg).replace("store:", "  operators: ['adm-fab@fabrikam.com',"
+                + " 'CN=adm-fab,OU=Hyper-V," + FABRIKAM + "', 'adm-fab', 'nobody']\nstore:"));
+        CliRun r = run(cfg, "json");
+        assertEquals(0, r.exitCode(), r.toString());
+        JsonNode doc = CliRun.findings(tmp.resolve("out"));
+        List<String> notDelegable = findings(doc, "OPERATOR_NOT_DELEGABLE").stream()
+                .map(f -> f.path("host").asText() + ": " + f.path("message").asText()).toList();
+        assertEquals(List.of("adm-fab: Operator adm-fab is marked 'Account is sensitive and cannot be delegated': live"
+                + " migrations it starts remotely fail, because no host may delegate its credentials."), notDelegable,
+                "the UPN, the DN and the sAMAccountName name one account");
+        List<String> notFound = findings(doc, "OPERATOR_NOT_FOUND").stream()
+                .map(f -> f.path("host").asText() + ": " + f.path("message").asText()).toList();
+        assertEquals(List.of("nobody: policy.operators names 'nobody', but no user or group of that name or DN exists"
+                + " under " + TestDirectory.BASE + " (contoso) or " + FABRIKAM + " (fabrikam), so its accounts were not"
+                + " checked."), notFound);
+    }
 }
