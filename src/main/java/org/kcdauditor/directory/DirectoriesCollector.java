@@ -138,22 +138,19 @@ public final class DirectoriesCollector {
     }
 
     /**
-     * One snapshot of all directories: their objects one after the other, each part with its range and its own
-     * AES date; the top-level URL, base DN, DC and AES date those of the first directory (findings.json's
-     * {@code directory}). Each {@code policy.operators} name is the account of the first directory that holds it
-     * ({@link #operator}). An object's AES keys are judged by its own part's date.
-     */
-    /**
      * The {@code i}-th operator name as the directories answered it (a directory that could not be read answered
      * nothing): the user or group of the first directory that holds it, else something else of that name, else
      * not found, saying in which directories it was looked up (a {@code DOMAIN\name} of another domain is looked
-     * up only in its own).
+     * up only in its own) and which could not be read.
      */
     private static Operator operator(List<Snapshot> parts, int i) {
         List<Operator> answers = new ArrayList<>();
         List<String> searched = new ArrayList<>();
+        List<String> unread = new ArrayList<>();
         for (Snapshot s : parts) {
-            if (s.operators().size() > i) {
+            if (!s.directories().get(0).audited()) {
+                unread.add(s.directories().get(0).name());
+            } else if (s.operators().size() > i) {
                 Operator o = s.operators().get(i);
                 answers.add(o);
                 if (!o.found() && o.note() == null) {
@@ -173,11 +170,21 @@ public final class DirectoriesCollector {
             }
         }
         Operator first = answers.get(0);
-        return searched.isEmpty() ? first : new Operator(first.name(), Operator.Kind.NOT_FOUND, null, List.of(),
-                Operator.Expansion.NONE, "no user or group of that name or DN exists under " + String.join(" or ",
-                searched));
+        String note = searched.isEmpty() ? first.note() : "no user or group of that name or DN exists under "
+                + String.join(" or ", searched);
+        if (!unread.isEmpty()) {
+            note = note + " (not looked up in " + String.join(", ", unread) + ", which could not be read)";
+        }
+        return note.equals(first.note()) ? first : new Operator(first.name(), Operator.Kind.NOT_FOUND, null,
+                List.of(), Operator.Expansion.NONE, note);
     }
 
+    /**
+     * One snapshot of all directories: their objects one after the other, each part with its range and its own
+     * AES date; the top-level URL, base DN, DC and AES date those of the first directory (findings.json's
+     * {@code directory}). Each {@code policy.operators} name is the account of the first directory that holds it
+     * ({@link #operator}). An object's AES keys are judged by its own part's date.
+     */
     static Snapshot merge(List<Snapshot> parts) {
         if (parts.size() == 1) {
             return parts.get(0);

@@ -473,4 +473,22 @@ class MultiDirectoryTest {
                 + " under " + TestDirectory.BASE + " (contoso) or " + FABRIKAM + " (fabrikam), so its accounts were not"
                 + " checked."), notFound);
     }
+
+    /** While the directory that may hold an operator cannot be read, OPERATOR_NOT_FOUND says so. */
+    @Test
+    void anOperatorNotFoundWhileADirectoryIsNotReadSaysWhereItWasNotLookedUp() throws Exception {
+        int closed;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        Path cfg = config("ldap://127.0.0.1:" + closed, "[]", "optional: true");
+        Files.writeString(cfg, Files.readString(cfg).replace("store:", "  operators: ['adm-fab@fabrikam.com']\nstore:"));
+        CliRun r = run(cfg, "json");
+        assertEquals(0, r.exitCode(), r.toString());
+        List<String> notFound = findings(CliRun.findings(tmp.resolve("out")), "OPERATOR_NOT_FOUND").stream()
+                .map(f -> f.path("message").asText()).toList();
+        assertEquals(List.of("policy.operators names 'adm-fab@fabrikam.com', but no user or group of that name or DN"
+                + " exists under " + TestDirectory.BASE + " (contoso) (not looked up in fabrikam, which could not be"
+                + " read), so its accounts were not checked."), notFound);
+    }
 }
