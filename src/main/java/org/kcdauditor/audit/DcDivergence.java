@@ -1,6 +1,7 @@
 package org.kcdauditor.audit;
 
 import org.kcdauditor.model.AdObject;
+import org.kcdauditor.model.AttributeChange;
 import org.kcdauditor.model.DcRead;
 import org.kcdauditor.model.DirectoryPart;
 import org.kcdauditor.model.RbcdPrincipal;
@@ -93,6 +94,27 @@ public record DcDivergence(DcRead dc, String audited, AdObject host, String attr
     /** The id of the finding that reports this divergence, as a pair's blocker. */
     public Blocker blocker() {
         return Blocker.of(RULE, host.name(), null, dc.name() + "/" + attribute);
+    }
+
+    /**
+     * The write {@link #dc} holds when it is newer than the audited DC's, by their replication metadata as AD resolves
+     * a conflict (the higher version, on a tie the later time): then it is the audited DC that has not received a
+     * change made on or through {@link #dc}, and the audit judged the values that change replaces. Null when the
+     * audited DC's write is the newer, or when either DC gives no metadata for the attribute.
+     *
+     * @param audited the audited DC's metadata ({@link Snapshot#changes}), by lower-case DN
+     */
+    public AttributeChange newerThere(Map<String, List<AttributeChange>> audited) {
+        String dn = host.dn().toLowerCase(Locale.ROOT);
+        AttributeChange there = AttributeChange.of(dc.changes().get(dn), attribute);
+        AttributeChange here = AttributeChange.of(audited.get(dn), attribute);
+        if (there == null || here == null) {
+            return null;
+        }
+        if (there.version() != here.version()) {
+            return there.version() > here.version() ? there : null;
+        }
+        return there.time() != null && here.time() != null && there.time().isAfter(here.time()) ? there : null;
     }
 
     /** The values the audited DC holds and {@link #dc} lacks (SPNs in normal form). */

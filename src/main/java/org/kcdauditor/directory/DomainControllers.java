@@ -8,6 +8,7 @@ import com.unboundid.ldap.sdk.SearchResult;
 import com.unboundid.ldap.sdk.SearchResultEntry;
 import com.unboundid.ldap.sdk.SearchScope;
 import org.kcdauditor.model.AdObject;
+import org.kcdauditor.model.AttributeChange;
 import org.kcdauditor.model.DcRead;
 import org.kcdauditor.model.RbcdPrincipal;
 import org.kcdauditor.model.Uac;
@@ -42,6 +43,14 @@ final class DomainControllers {
     static final String[] ATTRIBUTES = {"cn", "sAMAccountName", "dNSHostName", "objectSid", "userAccountControl",
             "servicePrincipalName", "msDS-AllowedToDelegateTo", "msDS-AllowedToActOnBehalfOfOtherIdentity",
             "msDS-SupportedEncryptionTypes", "accountExpires"};
+    /** The same and the replication metadata: when, where and how often each attribute was last written there. */
+    private static final String[] READ = read();
+
+    private static String[] read() {
+        String[] out = java.util.Arrays.copyOf(ATTRIBUTES, ATTRIBUTES.length + ReplicationMetadata.ATTRIBUTES.length);
+        System.arraycopy(ReplicationMetadata.ATTRIBUTES, 0, out, ATTRIBUTES.length, ReplicationMetadata.ATTRIBUTES.length);
+        return out;
+    }
     private static final String DC_FILTER = "(&(objectClass=computer)(|(userAccountControl:1.2.840.113556.1.4.803:=8192)"
             + "(userAccountControl:1.2.840.113556.1.4.803:=67108864)))";
 
@@ -280,7 +289,11 @@ final class DomainControllers {
             ValueInterner canonical = new ValueInterner();
             Map<String, AdObject> read = new HashMap<>();
             Map<String, SearchResultEntry> ranged = new HashMap<>();
-            BaseReads.read(c, dns, ATTRIBUTES, t.url(), (dn, e) -> {
+            Map<String, SearchResultEntry> metadata = new HashMap<>();
+            BaseReads.read(c, dns, READ, t.url(), (dn, e) -> {
+                if (ReplicationMetadata.present(e)) {
+                    metadata.put(dn, e);
+                }
                 if (RangedRetrieval.incomplete(e)) {
                     ranged.put(dn, e); // completed after the reads: one request at a time for the ranges
                 } else {
@@ -302,10 +315,33 @@ final class DomainControllers {
                 }
             }
             return new DcRead(name, t.url(), t.readOnly(), false, null, objects, missing,
-                    principals(c, t.url(), deadline, groups, objects), spnHolders(c, deadline, groups, objects, scope));
+                    principals(c, t.url(), deadline, groups, objects), spnHolders(c, deadline, groups, objects, scope),
+                    changes(c, root, metadata));
         } catch (DirectoryException e) {
             return new DcRead(name, t.url(), t.readOnly(), false, e.getMessage(), List.of(), List.of());
         }
+    }
+
+    /**
+     * The delegation attributes' last originating writes as this DC records them, by lower-case DN; the binary form
+     * names DCs by invocation id, mapped to names through this DC's configuration partition.
+     */
+    private static Map<String, List<AttributeChange>> changes(LDAPConnection c, DomainReader.RootDse root,
+                                                              Map<String, SearchResultEntry> metadata) {
+        if (metadata.isEmpty()) {
+            return Map.of();
+        }
+        boolean blob = metadata.values().stream().anyMatch(e -> e.hasAttribute(ReplicationMetadata.BLOB_ATTRIBUTE));
+        Map<String, String> dcs = blob ? ReplicationMetadata.invocationIds(c, root.configurationNamingContext())
+                : Map.of();
+        Map<String, List<AttributeChange>> out = new HashMap<>();
+        metadata.forEach((dn, e) -> {
+            List<AttributeChange> changes = ReplicationMetadata.of(e, dcs);
+            if (!changes.isEmpty()) {
+                out.put(dn.toLowerCase(Locale.ROOT), changes);
+            }
+        });
+        return out;
     }
 
     /**

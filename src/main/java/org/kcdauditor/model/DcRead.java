@@ -20,14 +20,25 @@ import java.util.Map;
  * @param spnHolders the other objects this DC holds that register an SPN of a checked object (its whole SPN, case
  *                 and a trailing dot aside): a duplicate made on this DC that the audited DC has not received yet makes
  *                 this DC's KDC refuse tickets for it
+ * @param changes  the last originating write of each delegation attribute of the checked objects as this DC's
+ *                 replication metadata records it, by lower-case DN (empty when it gives none): which of two DCs that
+ *                 disagree holds the newer write
  */
 public record DcRead(String name, String url, boolean readOnly, boolean audited, String error, List<AdObject> objects,
-                     List<String> missing, Map<String, RbcdPrincipal> rbcdPrincipals, List<AdObject> spnHolders) {
+                     List<String> missing, Map<String, RbcdPrincipal> rbcdPrincipals, List<AdObject> spnHolders,
+                     Map<String, List<AttributeChange>> changes) {
     public DcRead {
         objects = objects == null ? List.of() : List.copyOf(objects);
         missing = missing == null ? List.of() : List.copyOf(missing);
         rbcdPrincipals = rbcdPrincipals == null ? Map.of() : Map.copyOf(rbcdPrincipals);
         spnHolders = spnHolders == null ? List.of() : List.copyOf(spnHolders);
+        changes = changes == null ? Map.of() : Map.copyOf(changes);
+    }
+
+    /** Without replication metadata (not asked, or the DC gives none). */
+    public DcRead(String name, String url, boolean readOnly, boolean audited, String error, List<AdObject> objects,
+                  List<String> missing, Map<String, RbcdPrincipal> rbcdPrincipals, List<AdObject> spnHolders) {
+        this(name, url, readOnly, audited, error, objects, missing, rbcdPrincipals, spnHolders, null);
     }
 
     /** Without other holders of the checked objects' SPNs (not asked, or none). */

@@ -6,6 +6,7 @@ import org.kcdauditor.audit.DcDivergence;
 import org.kcdauditor.audit.PairStatus;
 import org.kcdauditor.audit.ResolvedCluster;
 import org.kcdauditor.model.AdObject;
+import org.kcdauditor.model.AttributeChange;
 import org.kcdauditor.model.Evidence;
 import org.kcdauditor.model.RbcdPrincipal;
 import org.kcdauditor.model.Severity;
@@ -14,6 +15,7 @@ import org.kcdauditor.remedy.Commands;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -47,6 +49,10 @@ public final class DcNotConvergedRule implements Rule {
         for (DcDivergence d : ctx.dcDivergences()) {
             AdObject node = d.host();
             String dc = d.dc().name();
+            // the other DC holds the newer write: the audited DC has not received it, not the other way round
+            AttributeChange newer = d.newerThere(ctx.snapshot().changes());
+            AttributeChange ours = newer == null ? null : AttributeChange.of(ctx.snapshot().changes()
+                    .get(node.dn().toLowerCase(Locale.ROOT)), d.attribute());
             String message = d.attribute().equals(DcDivergence.OBJECT)
                     ? dc + " does not hold " + node.name() + " at all, which " + d.audited()
                     + " (the DC the audit read) does: the computer object has not replicated there yet."
@@ -57,7 +63,10 @@ public final class DcNotConvergedRule implements Rule {
                     + " (KDC event 11), and " + d.audited() + " will too once it replicates; take the SPN off the"
                     + " other object on " + d.dc().name() + " (see the remediation), then check with setspn -X."
                     : describe(dc, d.audited(), node.name(), d.attribute(), d.here(), d.there(),
-                    sid -> ctx.sidWithName(sid, RbcdPrincipal::displayName));
+                    sid -> ctx.sidWithName(sid, RbcdPrincipal::displayName), newer != null)
+                    + (newer == null ? "" : " " + dc + " holds the newer write (" + newer.describe() + ", against"
+                    + " version " + ours.version() + " on " + d.audited() + "): " + d.audited()
+                    + " has not received it yet, so the audit judged the values it replaces.");
             List<Evidence.PairRef> pairs = new ArrayList<>();
             Blocker blocker = d.blocker();
             for (List<PairStatus> list : List.of(ctx.pairsFrom(node), ctx.pairsTo(node))) {
@@ -75,7 +84,12 @@ public final class DcNotConvergedRule implements Rule {
                     .message(message + (pairs.isEmpty() ? "" : " On " + dc + ", " + (pairs.size() == 1
                             ? "the pair " + pairs.get(0).from() + " -> " + pairs.get(0).to()
                             : pairs.size() + " directed pairs") + " cannot migrate."))
-                    .action(d.attribute().equals(DcDivergence.HOLDER) ? takeOff(d)
+                    .action(d.attribute().equals(DcDivergence.HOLDER) ? takeOff(d) : newer != null
+                            ? new Action.Manual("The change was made on or through " + dc + " and has not reached "
+                            + d.audited() + ", the DC the audit read: push it from " + dc + " (or, if it was not"
+                            + " intended, revert it there first), then run the audit and the preflight with --all-dcs"
+                            + " again, which judge the values it leaves.", List.of(new Action.Replicate(dc,
+                            d.audited())))
                             : new Action.Manual("Wait for replication, or push it now, and run the preflight with"
                             + " --all-dcs again before patching: hosts that authenticate against " + dc + " still see"
                             + " the old values.", List.of(new Action.Replicate(d.audited(), dc))))
@@ -126,6 +140,12 @@ public final class DcNotConvergedRule implements Rule {
     /** The difference in words; {@code shown} names a value of msDS-AllowedToActOnBehalfOfOtherIdentity (a SID). */
     static String describe(String dc, String audited, String host, String attribute, List<String> here,
                            List<String> there, java.util.function.UnaryOperator<String> shown) {
+        return describe(dc, audited, host, attribute, here, there, shown, false);
+    }
+
+    /** @param newerThere whether {@code dc} holds the newer write: its values are not "still" there but new */
+    static String describe(String dc, String audited, String host, String attribute, List<String> here,
+                           List<String> there, java.util.function.UnaryOperator<String> shown, boolean newerThere) {
         String lead = dc + " and " + audited + " (the DC the audit read) disagree on " + host + "'s " + attribute + ": ";
         if (attribute.equals(DcDivergence.ACCOUNT_EXPIRES)) {
             return lead + audited + " holds " + (here.isEmpty() ? "never" : String.join(", ", here)) + ", " + dc + " "
@@ -145,7 +165,7 @@ public final class DcNotConvergedRule implements Rule {
             parts.add(dc + " lacks " + String.join(", ", lacks));
         }
         if (!extra.isEmpty()) {
-            parts.add(dc + " still holds " + String.join(", ", extra));
+            parts.add(dc + (newerThere ? " holds " : " still holds ") + String.join(", ", extra));
         }
         return lead + String.join("; ", parts) + ".";
     }

@@ -245,4 +245,42 @@ class DomainControllersTest {
                 "objectClass: computer", "cn: " + name, "sAMAccountName: " + name + "$", "userAccountControl: " + uac,
                 "dNSHostName: " + dns));
     }
+
+    /**
+     * The two DCs disagree because the change was made on dc2 and has not reached dc1, the DC the audit read: dc2's
+     * replication metadata records the newer write (version 7 against 6). The finding says so, and the fix pushes from
+     * dc2, not from dc1 (which would push nothing of it).
+     */
+    @Test
+    void aNewerWriteOnTheOtherDcIsPushedFromThereNotFromTheAuditedDc() throws Exception {
+        String dsa1 = ReplicationMetadataTest.DC2.replace("CN=DC2", "CN=DC1");
+        for (String n : NODES) { // the audited DC gives metadata (it is asked no more where the first node has none)
+            dc1.modify("CN=" + n + ",OU=Hyper-V," + TestDirectory.BASE, new Modification(ModificationType.REPLACE,
+                    "msDS-ReplAttributeMetaData", ReplicationMetadataTest.xml("msDS-AllowedToDelegateTo", 6,
+                            "2026-11-20T10:00:00Z", dsa1)));
+        }
+        // someone removed HV02's entries for HV03 on dc2 (setup): version 7 there
+        dc2.modify(HV02, new Modification(ModificationType.REPLACE, "msDS-ReplAttributeMetaData",
+                ReplicationMetadataTest.xml("msDS-AllowedToDelegateTo", 7, "2026-11-30T14:02:11Z",
+                        ReplicationMetadataTest.DC2)));
+        CliRun nogo = preflight(config(List.of(url(dc1), url(dc2))), "--all-dcs");
+        assertEquals(3, nogo.exitCode(), nogo.toString());
+        List<JsonNode> f = findings(CliRun.findings(tmp.resolve("out")), "DC_NOT_CONVERGED");
+        assertEquals(1, f.size(), f.toString());
+        String message = f.get(0).path("message").asText();
+        assertTrue(message.contains("dc2.contoso.com holds the newer write (changed 2026-11-30 14:02:11 UTC at DC2"
+                + " (version 7), against version 6 on dc1.contoso.com): dc1.contoso.com has not received it yet"), message);
+        String fix = f.get(0).path("remediation").asText();
+        assertTrue(fix.contains("repadmin /syncall dc2.contoso.com /AdeP"), fix);
+        assertTrue(fix.contains("repadmin /showrepl dc1.contoso.com"), fix);
+        assertFalse(fix.contains("/syncall dc1.contoso.com"), fix);
+
+        // the other way round (dc1's write is the newer), dc2 is the one that lags, as before
+        dc1.modify(HV02, new Modification(ModificationType.REPLACE, "msDS-ReplAttributeMetaData",
+                ReplicationMetadataTest.xml("msDS-AllowedToDelegateTo", 8, "2026-12-01T10:00:00Z", dsa1)));
+        preflight(config(List.of(url(dc1), url(dc2))), "--all-dcs");
+        JsonNode lag = findings(CliRun.findings(tmp.resolve("out")), "DC_NOT_CONVERGED").get(0);
+        assertFalse(lag.path("message").asText().contains("newer write"), lag.toString());
+        assertTrue(lag.path("remediation").asText().contains("repadmin /syncall dc1.contoso.com /AdeP"), lag.toString());
+    }
 }
