@@ -206,6 +206,36 @@ class SambaReachIntegrationTest {
         assertTrue(go.out().contains("2 of 2 domain controllers agree with dc1.contoso.test"), go.out());
     }
 
+    /**
+     * The other way round: the change is made on DC2 and DC1, the DC the audit read, has not received it (DC1 pulls
+     * nothing from DC2 here). DC2's replication metadata records the newer write, so the fix pushes from DC2.
+     */
+    @Test
+    void aChangeMadeOnDc2IsPushedFromDc2() throws Exception {
+        assumeDc2();
+        String ou = scenarioOu("newer");
+        dc.host(new SambaDc.Host("RN01"), ou);
+        dc.host(new SambaDc.Host("RN02"), ou);
+        correctProtocol("RN01", "RN02");
+        dc.delegate("RN01", "RN02");
+        dc.delegate("RN02", "RN01");
+        assertEquals(0, dc.script("replicate").exit(), "DC2 holds both computer objects and their delegation");
+        SambaDc.Result added = onDc2("delegation", "add-service", "RN01$", "cifs/rn09." + SambaDc.DNS_DOMAIN);
+        assertEquals(0, added.exit(), added.output());
+        Run nogo = preflightAllDcs(twoDcConfig("RN", List.of("RN01", "RN02")), "RN");
+        assertEquals(3, nogo.exit(), nogo.toString());
+        List<JsonNode> f = nogo.findings("DC_NOT_CONVERGED");
+        assertEquals(1, f.size(), f.toString());
+        String message = f.get(0).path("message").asText();
+        assertTrue(message.contains("dc2.contoso.test holds cifs/rn09.contoso.test. dc2.contoso.test holds the newer"
+                + " write (changed "), message);
+        assertTrue(message.contains(" at DC2 (version "), message);
+        assertTrue(message.contains("dc1.contoso.test has not received it yet"), message);
+        String fix = f.get(0).path("remediation").asText();
+        assertTrue(fix.contains("repadmin /syncall dc2.contoso.test /AdeP"), fix);
+        assertTrue(fix.contains("repadmin /showrepl dc1.contoso.test"), fix);
+    }
+
     @Test
     void aGroupMembershipDc2HasNotReplicatedIsNoGoForThePairItsRbcdAllows() throws Exception {
         assumeDc2();
