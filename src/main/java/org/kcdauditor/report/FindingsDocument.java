@@ -117,12 +117,18 @@ public record FindingsDocument(int schemaVersion, String runId, Instant startedA
     /**
      * One domain controller as {@code preflight --all-dcs} found it: {@code result} is {@code audited} (the DC the
      * run read), {@code agrees}, {@code differs} ({@code differences} DC_NOT_CONVERGED findings) or
-     * {@code unreachable} ({@code error} says why).
+     * {@code unreachable} ({@code error} says why); {@code newer}, when some, how many of those differences this DC
+     * holds the newer write of by its replication metadata (the DC the run read has not received them yet).
      */
-    @JsonPropertyOrder({"name", "url", "readOnly", "result", "differences", "error"})
+    @JsonPropertyOrder({"name", "url", "readOnly", "result", "differences", "newer", "error"})
     @JsonIgnoreProperties(ignoreUnknown = true)
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record DcDoc(String name, String url, boolean readOnly, String result, Integer differences, String error) {
+    public record DcDoc(String name, String url, boolean readOnly, String result, Integer differences, Integer newer,
+                        String error) {
+        public DcDoc(String name, String url, boolean readOnly, String result, Integer differences, String error) {
+            this(name, url, readOnly, result, differences, null, error);
+        }
+
         public static final String AUDITED = "audited";
         public static final String AGREES = "agrees";
         public static final String DIFFERS = "differs";

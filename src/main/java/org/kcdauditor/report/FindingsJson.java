@@ -127,9 +127,13 @@ public final class FindingsJson {
     static List<FindingsDocument.DirectoryDoc> directories(List<DirectoryPart> parts, AuditConfig config,
                                                            List<Finding> findings) {
         Map<String, Integer> differences = new HashMap<>();
+        Map<String, Integer> newer = new HashMap<>();
         for (Finding f : findings) {
             if ("DC_NOT_CONVERGED".equals(f.rule()) && f.hasEvidence() && f.evidence().dc() != null) {
                 differences.merge(f.evidence().dc().toLowerCase(Locale.ROOT), 1, Integer::sum);
+                if (f.evidence().lastChange() != null) { // that DC holds the newer write
+                    newer.merge(f.evidence().dc().toLowerCase(Locale.ROOT), 1, Integer::sum);
+                }
             }
         }
         List<FindingsDocument.DirectoryDoc> out = new ArrayList<>();
@@ -143,7 +147,8 @@ public final class FindingsJson {
                             ? FindingsDocument.DcDoc.UNREACHABLE : n > 0 ? FindingsDocument.DcDoc.DIFFERS
                             : FindingsDocument.DcDoc.AGREES;
                     dcs.add(new FindingsDocument.DcDoc(d.name(), d.url(), d.readOnly(), result,
-                            d.audited() || !d.reachable() ? null : n, d.error()));
+                            d.audited() || !d.reachable() ? null : n, newer.get(d.name().toLowerCase(Locale.ROOT)),
+                            d.error()));
                 }
             }
             var configured = config.directories().get(p.name());

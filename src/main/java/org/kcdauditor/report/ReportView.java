@@ -435,13 +435,22 @@ public final class ReportView {
                 agree++; // the DC the audit read is not among those listed
                 total++;
             }
-            List<String> differ = names(FindingsDocument.DcDoc.DIFFERS);
             List<String> unreachable = names(FindingsDocument.DcDoc.UNREACHABLE);
             String text = agree + " of " + Words.plural(total, "domain controller") + (total == 1 ? " agrees" : " agree")
                     + " with " + (dc == null ? url : dc);
-            if (!differ.isEmpty()) {
-                text += "; " + String.join(", ", differ) + (differ.size() == 1 ? " has" : " have")
+            // a DC that holds only newer writes is ahead of the DC the audit read, not behind it
+            List<String> behind = domainControllers.stream().filter(d -> FindingsDocument.DcDoc.DIFFERS.equals(
+                    d.result()) && (d.newer() == null || d.differences() == null || d.newer() < d.differences()))
+                    .map(FindingsDocument.DcDoc::name).toList();
+            List<String> ahead = domainControllers.stream().filter(d -> FindingsDocument.DcDoc.DIFFERS.equals(
+                    d.result()) && d.newer() != null && d.newer() > 0).map(FindingsDocument.DcDoc::name).toList();
+            if (!behind.isEmpty()) {
+                text += "; " + String.join(", ", behind) + (behind.size() == 1 ? " has" : " have")
                         + " not replicated the delegation yet";
+            }
+            if (!ahead.isEmpty()) {
+                text += "; " + (dc == null ? url : dc) + " has not received changes made on " + String.join(", ", ahead)
+                        + " yet";
             }
             if (!unreachable.isEmpty()) {
                 text += "; " + String.join(", ", unreachable) + " could not be read, so whether "

@@ -80,7 +80,7 @@ public final class DcNotConvergedRule implements Rule {
             out.add(INFO).cluster(cluster == null ? null : cluster.name()).host(node.name())
                     .idSpn(dc + "/" + d.attribute())
                     .evidence(Evidence.builder().dc(dc).auditedDc(d.audited()).attribute(d.attribute())
-                            .expected(d.here()).actual(d.there()).pairs(pairs).build())
+                            .expected(d.here()).actual(d.there()).pairs(pairs).lastChange(newer).build())
                     .message(message + (pairs.isEmpty() ? "" : " On " + dc + ", " + (pairs.size() == 1
                             ? "the pair " + pairs.get(0).from() + " -> " + pairs.get(0).to()
                             : pairs.size() + " directed pairs") + " cannot migrate."))

@@ -274,12 +274,22 @@ class DomainControllersTest {
         assertTrue(fix.contains("repadmin /syncall dc2.contoso.com /AdeP"), fix);
         assertTrue(fix.contains("repadmin /showrepl dc1.contoso.com"), fix);
         assertFalse(fix.contains("/syncall dc1.contoso.com"), fix);
+        JsonNode doc = CliRun.findings(tmp.resolve("out"));
+        JsonNode written = findings(doc, "DC_NOT_CONVERGED").get(0).path("evidence").path("lastChange");
+        assertEquals(7, written.path("version").asInt(), written.toString());
+        assertEquals("DC2", written.path("dc").asText(), written.toString());
+        assertEquals(1, doc.path("directories").get(0).path("domainControllers").get(1).path("newer").asInt());
+        assertTrue(nogo.out().contains("1 of 2 domain controllers agree with dc1.contoso.com; dc1.contoso.com has not"
+                + " received changes made on dc2.contoso.com yet"), nogo.out());
+        assertFalse(nogo.out().contains("dc2.contoso.com has not replicated"), nogo.out());
 
         // the other way round (dc1's write is the newer), dc2 is the one that lags, as before
         dc1.modify(HV02, new Modification(ModificationType.REPLACE, "msDS-ReplAttributeMetaData",
                 ReplicationMetadataTest.xml("msDS-AllowedToDelegateTo", 8, "2026-12-01T10:00:00Z", dsa1)));
-        preflight(config(List.of(url(dc1), url(dc2))), "--all-dcs");
+        CliRun behind = preflight(config(List.of(url(dc1), url(dc2))), "--all-dcs");
+        assertTrue(behind.out().contains("dc2.contoso.com has not replicated the delegation yet"), behind.out());
         JsonNode lag = findings(CliRun.findings(tmp.resolve("out")), "DC_NOT_CONVERGED").get(0);
+        assertTrue(lag.path("evidence").path("lastChange").isMissingNode(), lag.toString());
         assertFalse(lag.path("message").asText().contains("newer write"), lag.toString());
         assertTrue(lag.path("remediation").asText().contains("repadmin /syncall dc1.contoso.com /AdeP"), lag.toString());
     }
