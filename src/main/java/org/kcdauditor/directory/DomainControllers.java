@@ -43,14 +43,12 @@ final class DomainControllers {
     static final String[] ATTRIBUTES = {"cn", "sAMAccountName", "dNSHostName", "objectSid", "userAccountControl",
             "servicePrincipalName", "msDS-AllowedToDelegateTo", "msDS-AllowedToActOnBehalfOfOtherIdentity",
             "msDS-SupportedEncryptionTypes", "accountExpires"};
-    /** The same and the replication metadata: when, where and how often each attribute was last written there. */
-    private static final String[] READ = read();
-
-    private static String[] read() {
-        String[] out = java.util.Arrays.copyOf(ATTRIBUTES, ATTRIBUTES.length + ReplicationMetadata.ATTRIBUTES.length);
-        System.arraycopy(ReplicationMetadata.ATTRIBUTES, 0, out, ATTRIBUTES.length, ReplicationMetadata.ATTRIBUTES.length);
-        return out;
-    }
+    /**
+     * The same and the binary replication metadata (when, where and how often each attribute was last written there;
+     * about 2 KB an object): the XML form, eight times larger, is read afterwards only from a DC that gives no blob.
+     */
+    private static final String[] READ = java.util.stream.Stream.concat(java.util.Arrays.stream(ATTRIBUTES),
+            java.util.stream.Stream.of(ReplicationMetadata.BLOB_ATTRIBUTE)).toArray(String[]::new);
     private static final String DC_FILTER = "(&(objectClass=computer)(|(userAccountControl:1.2.840.113556.1.4.803:=8192)"
             + "(userAccountControl:1.2.840.113556.1.4.803:=67108864)))";
 
@@ -316,7 +314,7 @@ final class DomainControllers {
             }
             return new DcRead(name, t.url(), t.readOnly(), false, null, objects, missing,
                     principals(c, t.url(), deadline, groups, objects), spnHolders(c, deadline, groups, objects, scope),
-                    changes(c, root, metadata));
+                    changes(c, t.url(), root, dns, metadata));
         } catch (DirectoryException e) {
             return new DcRead(name, t.url(), t.readOnly(), false, e.getMessage(), List.of(), List.of());
         }
@@ -326,8 +324,25 @@ final class DomainControllers {
      * The delegation attributes' last originating writes as this DC records them, by lower-case DN; the binary form
      * names DCs by invocation id, mapped to names through this DC's configuration partition.
      */
-    private static Map<String, List<AttributeChange>> changes(LDAPConnection c, DomainReader.RootDse root,
-                                                              Map<String, SearchResultEntry> metadata) {
+    private static Map<String, List<AttributeChange>> changes(LDAPConnection c, String url, DomainReader.RootDse root,
+                                                              List<String> dns, Map<String, SearchResultEntry> metadata) {
+        if (metadata.isEmpty() && !dns.isEmpty()) {
+            // no blob: the XML form, asked of the rest only where the first object has it (as the audit's own read)
+            String[] xml = {ReplicationMetadata.XML_ATTRIBUTE};
+            BaseReads.Handler keep = (dn, e) -> {
+                if (ReplicationMetadata.present(e)) {
+                    metadata.put(dn, e);
+                }
+            };
+            try {
+                BaseReads.read(c, dns.subList(0, 1), xml, url, keep);
+                if (!metadata.isEmpty()) {
+                    BaseReads.read(c, dns.subList(1, dns.size()), xml, url, keep);
+                }
+            } catch (DirectoryException e) {
+                metadata.clear(); // which DC holds the newer write stays unknown; the comparison itself stands
+            }
+        }
         if (metadata.isEmpty()) {
             return Map.of();
         }

@@ -254,10 +254,12 @@ class DomainControllersTest {
     @Test
     void aNewerWriteOnTheOtherDcIsPushedFromThereNotFromTheAuditedDc() throws Exception {
         String dsa1 = ReplicationMetadataTest.DC2.replace("CN=DC2", "CN=DC1");
-        for (String n : NODES) { // the audited DC gives metadata (it is asked no more where the first node has none)
-            dc1.modify("CN=" + n + ",OU=Hyper-V," + TestDirectory.BASE, new Modification(ModificationType.REPLACE,
-                    "msDS-ReplAttributeMetaData", ReplicationMetadataTest.xml("msDS-AllowedToDelegateTo", 6,
-                            "2026-11-20T10:00:00Z", dsa1)));
+        for (String n : NODES) { // both DCs give metadata (neither is asked more where the first node has none)
+            for (InMemoryDirectoryServer ds : List.of(dc1, dc2)) {
+                ds.modify("CN=" + n + ",OU=Hyper-V," + TestDirectory.BASE, new Modification(ModificationType.REPLACE,
+                        "msDS-ReplAttributeMetaData", ReplicationMetadataTest.xml("msDS-AllowedToDelegateTo", 6,
+                                "2026-11-20T10:00:00Z", dsa1)));
+            }
         }
         // someone removed HV02's entries for HV03 on dc2 (setup): version 7 there
         dc2.modify(HV02, new Modification(ModificationType.REPLACE, "msDS-ReplAttributeMetaData",
