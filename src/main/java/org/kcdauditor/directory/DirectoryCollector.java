@@ -200,12 +200,21 @@ public final class DirectoryCollector {
         List<Operator> operators = List.of();
         List<String> names = config.policy().operators();
         // every directory looks the names up; with several, DirectoriesCollector.merge keeps for each name the answer
-        // of the directory that holds it
+        // of the directory that holds it. A lookup that fails fails the first directory, as it always did; another
+        // directory then gives no answer (its hosts were read, which is what the run needs of it)
         if (!names.isEmpty()) {
-            var protectedUsers = domain.byRid(domainDn, domainSid, DomainReader.RID_PROTECTED_USERS, "objectClass",
-                    "objectSid");
-            operators = new OperatorResolver(connection, where, deadline, domainDn, domainSid, root.activeDirectory(),
-                    d.effectivePageSize(), root.configurationNamingContext()).resolve(names, protectedUsers);
+            try {
+                var protectedUsers = domain.byRid(domainDn, domainSid, DomainReader.RID_PROTECTED_USERS, "objectClass",
+                        "objectSid");
+                operators = new OperatorResolver(connection, where, deadline, domainDn, domainSid,
+                        root.activeDirectory(), d.effectivePageSize(), root.configurationNamingContext())
+                        .resolve(names, protectedUsers);
+            } catch (DirectoryException e) {
+                if (name.equals(config.directories().keySet().iterator().next())) {
+                    throw e;
+                }
+                operators = List.of();
+            }
         }
         DirectoryPart part = new DirectoryPart(name, where, baseDn, root.dnsHostName(), root.serverName(), aesKeysSince,
                 d.isOptional(), null, 0, objects.size(), changeTimes, false, List.of());
