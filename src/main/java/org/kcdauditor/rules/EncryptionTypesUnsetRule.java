@@ -1,6 +1,7 @@
 package org.kcdauditor.rules;
 
 import org.kcdauditor.audit.AuditContext;
+import org.kcdauditor.audit.Blocker;
 import org.kcdauditor.audit.ResolvedCluster;
 import org.kcdauditor.model.AdObject;
 import org.kcdauditor.model.EncryptionTypes;
@@ -42,14 +43,19 @@ public final class EncryptionTypesUnsetRule implements Rule {
                         || EncryptionTypes.explicit(fs.supportedEncryptionTypes())) {
                     continue;
                 }
+                // with AES_KEYS_MISSING beside it the account has no AES keys to match a keytab yet: those come first
+                boolean noKeys = ctx.encryptionProblems(fs).contains(Blocker.AES_KEYS_MISSING);
                 out.add(INFO).cluster(c.name()).host(fs.name())
                         .evidence(events.attach(fs, Evidence.builder().attribute("msDS-SupportedEncryptionTypes")
                                 .operatingSystem(fs.operatingSystem()).fileServer(true)).build())
                         .message("File server " + fs.name() + " (" + (fs.operatingSystem() == null ? "operating system"
                                 + " not recorded" : fs.operatingSystem()) + ") has no explicit"
-                                + " msDS-SupportedEncryptionTypes, so the KDC issues it AES-only tickets; its keytab"
-                                + " must hold AES keys." + events.sentence(fs))
-                        .action(new Action.Manual("Check that " + fs.name() + "'s keytab holds AES keys, then record"
+                                + " msDS-SupportedEncryptionTypes, so the KDC issues it AES-only tickets; " + (noKeys
+                                ? "its account has no AES keys yet (AES_KEYS_MISSING), and its keytab will need them."
+                                : "its keytab must hold AES keys.") + events.sentence(fs))
+                        .action(new Action.Manual((noKeys ? "Once " + fs.name() + "'s password is reset"
+                                + " (AES_KEYS_MISSING), check that its keytab holds AES keys"
+                                : "Check that " + fs.name() + "'s keytab holds AES keys") + ", then record"
                                 + " what it supports:", List.of(new Action.SetEncryptionTypes(fs.name(),
                                 EncryptionTypes.AES, false, fs.supportedEncryptionTypes()))))
                         .emit();

@@ -327,6 +327,19 @@ class KerberosExchangeRulesTest {
     }
 
     @Test
+    void anUnsetFileServerWithoutAesKeysIsToldToGetThemBeforeItsKeytabIsChecked() {
+        AuditResult r = withFileServer(host("NAS01").os("NetApp Release 9.13.1P6", null).spn("cifs/nas01.contoso.com")
+                .pwdLastSet(Instant.parse("2007-06-12T00:00:00Z")).build());
+        assertEquals(List.of("NAS01"), of(r, "AES_KEYS_MISSING").stream().map(Finding::host).toList());
+        Finding unset = of(r, "ENCRYPTION_TYPES_UNSET").get(0);
+        // "its keytab must hold AES keys" while the account has none contradicted AES_KEYS_MISSING beside it
+        assertFalse(unset.message().contains("must hold AES keys"), unset.message());
+        assertTrue(unset.message().contains("its account has no AES keys yet (AES_KEYS_MISSING)"), unset.message());
+        assertTrue(((Action.Manual) unset.actions().get(0)).what().startsWith("Once NAS01's password is reset"
+                + " (AES_KEYS_MISSING), check that its keytab holds AES keys"), unset.actions().toString());
+    }
+
+    @Test
     void aNonWindowsFileServerWithoutExplicitTypesIsLowAndRc4OnlyIsHigh() {
         AuditResult r = withFileServer(host("NAS01").os("NetApp Release 9.13.1P6", null).spn("cifs/nas01.contoso.com")
                 .build());
