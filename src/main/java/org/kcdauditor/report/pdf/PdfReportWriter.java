@@ -20,6 +20,7 @@ import com.lowagie.text.pdf.PdfChunk;
 import com.lowagie.text.pdf.PdfPageEventHelper;
 import com.lowagie.text.pdf.PdfTemplate;
 import com.lowagie.text.pdf.PdfWriter;
+import org.kcdauditor.io.FirstIoFailure;
 import org.kcdauditor.model.Counts;
 import org.kcdauditor.model.Severity;
 import org.kcdauditor.remedy.Action;
@@ -177,6 +178,17 @@ public final class PdfReportWriter implements ReportWriter {
 
     @Override
     public void write(ReportView view, OutputStream out) throws IOException {
+        // OpenPDF wraps a failed write (ExceptionConverter), and closing the document after one throws an error of
+        // its own ("Unbalanced begin/end text operators") in its place: the file system's reason is what the run says
+        FirstIoFailure io = new FirstIoFailure();
+        try {
+            layOut(view, io.watch(out));
+        } catch (RuntimeException e) {
+            throw io.thrownInstead(e);
+        }
+    }
+
+    private void layOut(ReportView view, OutputStream out) throws IOException {
         FindingsDocument doc = view.doc();
         Fonts f = new Fonts();
         Document d = new Document(PageSize.A4, 40, 40, 48, 52);

@@ -42,6 +42,11 @@ final class RunEscapingSheetDataWriter extends SheetDataWriter {
         utf8 = (Utf8Writer) _out;
     }
 
+    /** The temporary sheet file's write failures go to {@code io} as well, which POI's save would lose. */
+    void reportFailuresTo(org.kcdauditor.io.FirstIoFailure io) {
+        utf8.watchedBy(io);
+    }
+
     private static final byte[] INLINE = ascii(" t=\"inlineStr\"><is><t>");
     private static final byte[] INLINE_PRESERVE = ascii(" t=\"inlineStr\"><is><t xml:space=\"preserve\">");
     private static final byte[] END_INLINE = ascii("</t></is></c>");

@@ -11,7 +11,7 @@ import java.io.Writer;
  * encodes it from there; text and markup known to be ASCII ({@link #writeAscii}) are copied here as bytes at once.
  */
 final class Utf8Writer extends Writer {
-    private final OutputStream out;
+    private OutputStream out;
     private final byte[] buf = new byte[1 << 16];
     private int n;
     /** A high surrogate written last, waiting for its low half; 0 if none. */
@@ -19,6 +19,11 @@ final class Utf8Writer extends Writer {
 
     Utf8Writer(OutputStream out) {
         this.out = out;
+    }
+
+    /** From now on the bytes go through {@code io}, which remembers a failed write. */
+    void watchedBy(org.kcdauditor.io.FirstIoFailure io) {
+        out = io.watch(out);
     }
 
     /** Writes {@code s[from, to)}, which the caller knows to be ASCII, as bytes. */

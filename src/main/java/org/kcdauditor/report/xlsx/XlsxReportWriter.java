@@ -19,6 +19,7 @@ import org.apache.poi.xssf.streaming.SXSSFWorkbook;
 import org.apache.poi.xssf.usermodel.XSSFCellStyle;
 import org.apache.poi.xssf.usermodel.XSSFColor;
 import org.apache.poi.xssf.usermodel.XSSFFont;
+import org.kcdauditor.io.FirstIoFailure;
 import org.kcdauditor.model.Counts;
 import org.kcdauditor.model.Finding;
 import org.kcdauditor.model.EncryptionTypes;
@@ -85,10 +86,17 @@ public final class XlsxReportWriter implements ReportWriter {
     @Override
     public void write(ReportView view, OutputStream out) throws IOException {
         FindingsDocument doc = view.doc();
+        // POI catches a failed write of a part and throws "Fail to save … DefaultMarshaller@…" without the file
+        // system's reason: every stream it writes is watched (the sheets' temporary files and the package; the
+        // package's template, a few KB without the sheet data, is built in memory, not in a temporary file POI
+        // would open itself), and that reason is what the run reports
+        FirstIoFailure io = new FirstIoFailure();
         SXSSFWorkbook wb = new SXSSFWorkbook(null, 200, false, false) {
             @Override
             protected SheetDataWriter createSheetDataWriter() throws IOException {
-                return new RunEscapingSheetDataWriter();
+                RunEscapingSheetDataWriter sheet = new RunEscapingSheetDataWriter();
+                sheet.reportFailuresTo(io);
+                return sheet;
             }
 
             /** Zip level 3, not 6: a third of the deflate CPU for a package about a quarter larger. */
@@ -110,7 +118,10 @@ public final class XlsxReportWriter implements ReportWriter {
             rules(print(wb.createSheet("Rules"), true), view, st);
             HistorySheets.writeAppended(wb, view, st);
             clusters(print(wb.createSheet("Clusters"), true), view, st);
-            wb.write(out);
+            wb.writeAvoidingTempFiles(io.watch(out));
+            io.check();
+        } catch (RuntimeException e) {
+            throw io.thrownInstead(e);
         } finally {
             wb.close();
         }
