@@ -26,6 +26,7 @@ import org.kcdauditor.remedy.Values;
 import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -136,6 +137,13 @@ public final class Logging extends ContextAwareBase implements Configurator {
 
     static void toFile(LoggerContext ctx, Path file, FileSize maxFileSize) {
         Path abs = file.toAbsolutePath().normalize();
+        // The rolled-over files' names are a Logback pattern, which has no escape for '%' and reads '\' as '/': the
+        // daemon.log of a folder "100%" rolled over into folders named after the date, and one of "a\b" into a/b.
+        if (abs.toString().contains("%") || File.separatorChar != '\\' && abs.toString().contains("\\")) {
+            throw new ConfigException("daemon.logFile: " + abs + ": a path with '%'"
+                    + (File.separatorChar == '\\' ? "" : " or '\\'") + " cannot be rotated (the log would roll over"
+                    + " into other folders, or not at all): choose a file whose path has none");
+        }
         try {
             if (abs.getParent() != null) {
                 Files.createDirectories(abs.getParent());

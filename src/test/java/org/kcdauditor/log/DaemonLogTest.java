@@ -65,6 +65,35 @@ class DaemonLogTest {
                 + " - line 199 of a daemon .*"), last);
     }
 
+    /**
+     * Logback reads the rolled-over files' names as a pattern: a folder such as {@code kcd-audit (prod)} rolls over
+     * beside the file; a '%' (no escape exists) or, outside Windows, a '\\' (read as '/') would roll it over into
+     * other folders, so such a path is refused when the daemon starts (exit 2), not found out at the first rollover.
+     */
+    @Test
+    void aLogFileRollsOverBesideItselfOrItsPathIsRefused() throws Exception {
+        Path file = dir.resolve("kcd-audit (prod)").resolve("daemon.log");
+        LoggerContext ctx = logTo(file, "2KB");
+        Logger log = ctx.getLogger("org.kcdauditor.test");
+        for (int i = 0; i < 100; i++) {
+            log.info("line {} of a daemon that runs for months: {}", i, "x".repeat(60));
+        }
+        ctx.stop();
+        try (Stream<Path> files = Files.list(file.getParent())) {
+            List<String> rolled = files.map(p -> p.getFileName().toString()).filter(n -> !n.equals("daemon.log"))
+                    .toList();
+            assertTrue(rolled.size() >= 2 && rolled.stream()
+                    .allMatch(n -> n.matches("daemon\\.log\\.\\d{4}-\\d{2}-\\d{2}\\.\\d+\\.gz")), rolled.toString());
+        }
+        for (String folder : new String[] {"logs 100%", "logs %d", "a\\b"}) {
+            Path bad = dir.resolve(folder).resolve("daemon.log");
+            ConfigException e = assertThrows(ConfigException.class,
+                    () -> Logging.toFile(new LoggerContext(), bad, FileSize.valueOf("1MB")), folder);
+            assertTrue(e.getMessage().startsWith("daemon.logFile: " + bad + ": a path with '%'"), e.getMessage());
+            assertFalse(Files.exists(bad), "nothing written: " + bad);
+        }
+    }
+
     @Test
     void aDirectoryValueWithALineBreakOrATerminalEscapeStaysInItsLogLine() throws Exception {
         // a node's cn is the directory's to say (an OU cluster takes it as the node's name); a run that fails on it
