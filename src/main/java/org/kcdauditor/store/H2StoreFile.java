@@ -51,6 +51,18 @@ final class H2StoreFile {
     }
 
     /**
+     * Whether the file is long enough to hold both copies of an H2 header: one shorter (or absent) may be a store
+     * another process is creating at this instant, so it is judged only when that process is done with it.
+     */
+    static boolean settled(Path file) {
+        try {
+            return Files.isRegularFile(file) && Files.size(file) >= 2L * BLOCK;
+        } catch (IOException e) {
+            return true; // damage() says what is wrong
+        }
+    }
+
+    /**
      * @return null when the file is absent, new, or whole as far as its header tells; else what is wrong
      */
     static String damage(Path file) throws IOException {

@@ -98,67 +98,159 @@ public final class RunStore implements AutoCloseable {
     public static RunStore open(String url, String user, char[] password) {
         String display = StoreUrls.display(url);
         Path file = H2StoreFile.of(url);
-        if (file != null) {
-            String damage;
+        MigrationTurn turn = null;
+        try {
+            if (file != null) {
+                // a file shorter than an H2 header may be one another opener is creating this instant: judged in turn
+                boolean settled = H2StoreFile.settled(file);
+                if (settled) {
+                    refuseDamaged(file);
+                }
+                // H2 would create the folder itself and, where it may not, print its own stack trace (it cannot write
+                // its trace file there) and fail with an IO error that reads like damage
+                Path folder = file.toAbsolutePath().getParent();
+                if (folder != null && !Files.isDirectory(folder)) {
+                    try {
+                        Files.createDirectories(folder);
+                    } catch (IOException | UnsupportedOperationException e) {
+                        throw new StoreException("history store " + file + ": cannot create its folder " + folder + ": "
+                                + IoErrors.reason(e instanceof IOException io ? io : new IOException(e)) + NOT_WRITABLE, e);
+                    }
+                }
+                if (folder != null && !Files.isWritable(folder)) {
+                    throw new StoreException("history store " + file + ": cannot write in its folder " + folder
+                            + ": permission denied" + NOT_WRITABLE, null);
+                }
+                if (!settled) {
+                    turn = MigrationTurn.take(file, display);
+                    refuseDamaged(file);
+                }
+            }
+            Properties props = new Properties();
+            if (user != null) {
+                props.setProperty("user", user);
+            }
+            if (password != null) {
+                props.setProperty("password", new String(password));
+            }
+            Connection c;
             try {
-                damage = H2StoreFile.damage(file);
-            } catch (IOException e) {
-                throw new StoreException("history store " + file + " cannot be read: " + IoErrors.describe(e), e);
-            }
-            if (damage != null) {
-                throw new StoreException(damaged(file, damage), null);
-            }
-            // H2 would create the folder itself and, where it may not, print its own stack trace (it cannot write
-            // its trace file there) and fail with an IO error that reads like damage
-            Path folder = file.toAbsolutePath().getParent();
-            if (folder != null && !Files.isDirectory(folder)) {
-                try {
-                    Files.createDirectories(folder);
-                } catch (IOException | UnsupportedOperationException e) {
-                    throw new StoreException("history store " + file + ": cannot create its folder " + folder + ": "
-                            + IoErrors.reason(e instanceof IOException io ? io : new IOException(e)) + NOT_WRITABLE, e);
+                c = DriverManager.getConnection(url, props);
+            } catch (SQLException e) {
+                String why = firstLine(e);
+                if (file != null && (why.contains("orrupt") || why.contains("Chunk") || why.contains("chunk"))) {
+                    throw new StoreException(damaged(file, why), e);
                 }
+                throw new StoreException("history store " + display + " cannot be opened: " + why + (file != null
+                        ? h2Hint(file, e.getErrorCode(), why) : serverHint(url, why)), e);
             }
-            if (folder != null && !Files.isWritable(folder)) {
-                throw new StoreException("history store " + file + ": cannot write in its folder " + folder
-                        + ": permission denied" + NOT_WRITABLE, null);
-            }
-        }
-        Properties props = new Properties();
-        if (user != null) {
-            props.setProperty("user", user);
-        }
-        if (password != null) {
-            props.setProperty("password", new String(password));
-        }
-        Connection c;
-        try {
-            c = DriverManager.getConnection(url, props);
-        } catch (SQLException e) {
-            String why = firstLine(e);
-            if (file != null && (why.contains("orrupt") || why.contains("Chunk") || why.contains("chunk"))) {
-                throw new StoreException(damaged(file, why), e);
-            }
-            throw new StoreException("history store " + display + " cannot be opened: " + why + (file != null
-                    ? h2Hint(file, e.getErrorCode(), why) : serverHint(url, why)), e);
-        }
-        try {
-            Schema schema = Schema.of(c);
-            if (schema != Schema.CURRENT) {
-                Flyway flyway = Flyway.configure().dataSource(new SingleConnectionDataSource(c))
-                        .locations("classpath:db/migration").load();
-                if (file != null && schema == Schema.EARLIER && flyway.info().pending().length > 0) {
-                    backUp(c, file);
+            try {
+                Schema schema = Schema.of(c);
+                if (schema != Schema.CURRENT) {
+                    if (turn == null) {
+                        turn = MigrationTurn.take(file, display);
+                        schema = Schema.of(c); // another opener may have brought it up to date while this one waited
+                    }
+                    if (schema != Schema.CURRENT) {
+                        Flyway flyway = Flyway.configure().dataSource(new SingleConnectionDataSource(c))
+                                .locations("classpath:db/migration").load();
+                        if (file != null && schema == Schema.EARLIER && flyway.info().pending().length > 0) {
+                            backUp(c, file);
+                        }
+                        flyway.migrate();
+                    }
                 }
-                flyway.migrate();
+                c.setAutoCommit(true);
+                // a private in-memory H2 database (jdbc:h2:mem: without a name) is not reached by a second connection
+                boolean shared = !url.toLowerCase(Locale.ROOT).matches("jdbc:h2:mem:(;.*)?");
+                return new RunStore(c, display, shared ? () -> DriverManager.getConnection(url, props) : null);
+            } catch (FlywayException | SQLException | StoreException e) {
+                closeQuietly(c);
+                if (e instanceof StoreException se) {
+                    throw se;
+                }
+                throw new StoreException("history store " + display + ": schema migration failed: " + firstLine(e), e);
             }
-            c.setAutoCommit(true);
-            // a private in-memory H2 database (jdbc:h2:mem: without a name) is not reached by a second connection
-            boolean shared = !url.toLowerCase(Locale.ROOT).matches("jdbc:h2:mem:(;.*)?");
-            return new RunStore(c, display, shared ? () -> DriverManager.getConnection(url, props) : null);
-        } catch (FlywayException | SQLException e) {
-            closeQuietly(c);
-            throw new StoreException("history store " + display + ": schema migration failed: " + firstLine(e), e);
+        } finally {
+            if (turn != null) {
+                turn.close();
+            }
+        }
+    }
+
+    /** Refuses an H2 file its header says was cut short or overwritten ({@link H2StoreFile}), untouched. */
+    private static void refuseDamaged(Path file) {
+        String damage;
+        try {
+            damage = H2StoreFile.damage(file);
+        } catch (IOException e) {
+            throw new StoreException("history store " + file + " cannot be read: " + IoErrors.describe(e), e);
+        }
+        if (damage != null) {
+            throw new StoreException(damaged(file, damage), null);
+        }
+    }
+
+    /**
+     * The creation and the schema migrations of one H2 file take turns, in this process and across processes (a file
+     * lock beside the store, {@code <name>.migration.lock}): Flyway locks nothing on a new H2 store, so openers at the
+     * same moment (the daemon at boot and an admin's command) each ran the migrations, the losers failed, and the
+     * failed migration Flyway recorded made every later command refuse the store; and an opener that found the file
+     * another had just created, still empty, refused it as damaged. PostgreSQL needs no turn: Flyway locks it.
+     */
+    private static final class MigrationTurn implements AutoCloseable {
+        private static final java.util.concurrent.locks.ReentrantLock IN_PROCESS =
+                new java.util.concurrent.locks.ReentrantLock();
+        private final java.nio.channels.FileChannel channel;
+
+        private MigrationTurn(java.nio.channels.FileChannel channel) {
+            this.channel = channel;
+        }
+
+        /**
+         * Waits for the turn to create or migrate the H2 store {@code file} (null: not an H2 file, no turn to wait
+         * for across processes).
+         */
+        static MigrationTurn take(Path file, String display) {
+            IN_PROCESS.lock();
+            if (file == null) {
+                return new MigrationTurn(null);
+            }
+            String name = file.getFileName().toString();
+            Path lock = file.resolveSibling((name.endsWith(".mv.db") ? name.substring(0, name.length() - 6) : name)
+                    + ".migration.lock");
+            java.nio.channels.FileChannel ch = null;
+            try {
+                ch = java.nio.channels.FileChannel.open(lock, java.nio.file.StandardOpenOption.CREATE,
+                        java.nio.file.StandardOpenOption.WRITE);
+                ch.lock(); // released when the channel is closed
+                return new MigrationTurn(ch);
+            } catch (IOException | RuntimeException e) {
+                IN_PROCESS.unlock();
+                if (ch != null) {
+                    try {
+                        ch.close();
+                    } catch (IOException ignored) {
+                        // the lock goes with the channel
+                    }
+                }
+                throw new StoreException("history store " + display + ": cannot take the turn to create or migrate"
+                        + " it (" + lock + "): " + IoErrors.describe(e instanceof IOException io ? io
+                        : new IOException(e)), e);
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                if (channel != null) {
+                    channel.close();
+                }
+            } catch (IOException ignored) {
+                // closing the channel releases the lock in any case
+            } finally {
+                IN_PROCESS.unlock();
+            }
         }
     }
 
