@@ -122,9 +122,11 @@ final class DemoHistory {
             AuditConfig cfg = config.withDirectory(config.directory().withUrl(before.url()));
             Map<String, String> env = new HashMap<>(cli.env());
             env.put(cfg.directory().passwordEnv(), before.password());
-            AuditRun.Outcome o = RunCommand.underRunLock(cli, cfg, "demo-seed", () -> AuditRun.installed(cfg, env,
-                    cli.clock(), cli.home()).withTrigger("demo-seed").withoutReports()
-                    .execute(null, Set.of(Format.JSON), new Timings(), n -> { }));
+            // Ctrl-C and SIGTERM stop the seed run as they stop the demo's audit (one line, exit 130 or 143), not by
+            // the JVM's shutdown, which closed the store under it (H2's and Flyway's complaints on the console)
+            AuditRun.Outcome o = InterruptSignals.during(control -> RunCommand.underRunLock(cli, cfg, "demo-seed",
+                    () -> AuditRun.installed(cfg, env, cli.clock(), cli.home()).withTrigger("demo-seed")
+                            .withoutReports().execute(null, Set.of(Format.JSON), new Timings(), n -> { }, control)));
             cli.out().println("Demo history: stored run " + o.runId().substring(0, 8) + " of the directory as it was"
                     + " before (" + earlier.getFileName() + ") to compare against.");
         }
