@@ -91,19 +91,33 @@ final class H2StoreFile {
                 return null; // a new store: no chunk written yet
             }
             long start = block * BLOCK;
+            String wrong = null;
             if (start + BLOCK > size) {
-                return "the file ends at " + size + " bytes, but its newest data starts at byte " + start
+                wrong = "the file ends at " + size + " bytes, but its newest data starts at byte " + start
                         + ": it was cut short";
+            } else {
+                Map<String, String> c = chunkHeader(read(ch, start, BLOCK));
+                if (c == null || DataUtils.readHexLong(c, "chunk", -1) != chunk) {
+                    wrong = "the newest data its header names (chunk " + chunk + " at byte " + start + ") is not"
+                            + " there: the file was overwritten or cut short";
+                } else {
+                    long end = (block + DataUtils.readHexLong(c, "len", 0)) * BLOCK;
+                    if (end > size) {
+                        wrong = "the file ends at " + size + " bytes, but its newest data runs to byte " + end
+                                + ": it was cut short";
+                    }
+                }
             }
-            Map<String, String> c = chunkHeader(read(ch, start, BLOCK));
-            if (c == null || DataUtils.readHexLong(c, "chunk", -1) != chunk) {
-                return "the newest data its header names (chunk " + chunk + " at byte " + start + ") is not there:"
-                        + " the file was overwritten or cut short";
-            }
-            long end = (block + DataUtils.readHexLong(c, "len", 0)) * BLOCK;
-            if (end > size) {
-                return "the file ends at " + size + " bytes, but its newest data runs to byte " + end
-                        + ": it was cut short";
+            if (wrong != null) {
+                // H2 does not rewrite the header on every write: closing a store compacts it, moving chunks to the
+                // front of the file, and leaves the header naming a chunk that was moved. H2 then finds the newest
+                // chunk by the footer of the file's last block; a whole file's footer names a chunk at least as new
+                // as the header's, complete where it ends the file (a file cut short ends in no such footer, or in
+                // an older chunk's).
+                long byFooter = newestByFooter(ch, size);
+                if (byFooter < version(header)) {
+                    return wrong;
+                }
             }
             return olderThanItsHeader(file, version(header));
         }
@@ -166,6 +180,43 @@ final class H2StoreFile {
     }
 
     /** A chunk header {@code chunk:…,len:…,…}, or null. */
+    /** The footer H2 writes at the end of a chunk, as its 128 bytes end the file: checksummed, or null. */
+    private static final int FOOTER = 128;
+
+    /**
+     * The version of the chunk whose footer ends the file, when that footer is whole (its checksum) and the chunk it
+     * closes begins where its length says with that chunk's header; else -1.
+     */
+    private static long newestByFooter(FileChannel ch, long size) throws IOException {
+        if (size < 3L * BLOCK || size % BLOCK != 0) {
+            return -1;
+        }
+        String text = line(read(ch, size - FOOTER, FOOTER));
+        int f = text.indexOf(",fletcher:");
+        if (!text.startsWith("chunk:") || f < 0) {
+            return -1;
+        }
+        try {
+            Map<String, String> footer = DataUtils.parseMap(text);
+            int expected = (int) DataUtils.parseHexLong(footer.get("fletcher"));
+            if (DataUtils.getFletcher32(text.getBytes(StandardCharsets.ISO_8859_1), 0, f) != expected) {
+                return -1;
+            }
+            long len = DataUtils.readHexLong(footer, "len", 0);
+            long start = size - len * BLOCK;
+            if (len <= 0 || start < 2L * BLOCK) {
+                return -1;
+            }
+            Map<String, String> c = chunkHeader(read(ch, start, BLOCK));
+            if (c == null || DataUtils.readHexLong(c, "chunk", -1) != DataUtils.readHexLong(footer, "chunk", -2)) {
+                return -1;
+            }
+            return version(footer);
+        } catch (RuntimeException e) {
+            return -1;
+        }
+    }
+
     private static Map<String, String> chunkHeader(byte[] bytes) {
         String text = line(bytes);
         if (!text.startsWith("chunk:")) {
