@@ -169,6 +169,10 @@ public final class RunStore implements AutoCloseable {
                 if (e instanceof StoreException se) {
                     throw se;
                 }
+                String version = file == null ? null : failedMigration(e);
+                if (version != null) {
+                    throw new StoreException(partMigrated(file, version, e), e);
+                }
                 throw new StoreException("history store " + display + ": schema migration failed: " + firstLine(e), e);
             }
         } finally {
@@ -176,6 +180,56 @@ public final class RunStore implements AutoCloseable {
                 turn.close();
             }
         }
+    }
+
+    /** Flyway's record of a failed migration: "Detected failed migration to version 111 (host values deflated)". */
+    private static final java.util.regex.Pattern FAILED_VERSION =
+            java.util.regex.Pattern.compile("failed migration to version ([0-9][0-9._]*)");
+
+    /** The version of the schema migration {@code e} says did not complete, or null when it is another failure. */
+    static String failedMigration(Throwable e) {
+        for (Throwable t = e; t != null && t != t.getCause(); t = t.getCause()) {
+            if (t instanceof org.flywaydb.core.internal.exception.FlywayMigrateException m && m.getMigration() != null
+                    && m.getMigration().getVersion() != null) {
+                return m.getMigration().getVersion().getVersion();
+            }
+            java.util.regex.Matcher x = FAILED_VERSION.matcher(String.valueOf(t.getMessage()));
+            if (x.find()) {
+                return x.group(1);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * A migration that did not complete leaves an H2 store part-migrated (H2 commits each DDL statement), and Flyway
+     * then refuses it for good: what happened and what to do, as for a damaged store, with the backups by name.
+     */
+    private static String partMigrated(Path file, String version, Throwable e) {
+        String why = null;
+        for (Throwable t = e; t != null && t != t.getCause(); t = t.getCause()) {
+            if (t instanceof SQLException && t.getMessage() != null) {
+                why = t.getMessage().lines().findFirst().orElse("").strip();
+            }
+        }
+        String written = writeFailure(e);
+        List<String> backups = new ArrayList<>();
+        String base = file.getFileName().toString().replaceFirst("\\.mv\\.db$", "") + ".before-migration-";
+        try (java.util.stream.Stream<Path> files = Files.list(file.toAbsolutePath().getParent())) {
+            files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(base) && n.endsWith(".zip")).sorted()
+                    .forEach(backups::add);
+        } catch (IOException | RuntimeException ignored) {
+            // named by pattern below
+        }
+        return "history store " + file + ": schema migration to version " + version + " did not complete ("
+                + (written != null ? written : e instanceof org.flywaydb.core.internal.exception.FlywayMigrateException
+                ? (why == null || why.isEmpty() ? firstLine(e) : why)
+                : "an earlier attempt failed: the process was stopped during an upgrade, or the disk was full")
+                + "), so the store is part-migrated and kcd-audit cannot use it. Nothing else was changed."
+                + " Restore the file from a backup (kcd-audit writes one beside it before it migrates: "
+                + (backups.isEmpty() ? "*.before-migration-*.zip, none there now" : String.join(", ", backups)
+                + "; take the one from before the upgrade)") + (backups.isEmpty() ? ")" : "")
+                + ", or move it aside to start an empty history";
     }
 
     /** Refuses an H2 file its header says was cut short or overwritten ({@link H2StoreFile}), untouched. */

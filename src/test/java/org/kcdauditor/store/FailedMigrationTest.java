@@ -1,0 +1,56 @@
+package org.kcdauditor.store;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A schema migration that did not complete (the process killed in the middle of an upgrade, a full disk): H2 commits
+ * each DDL statement, so the store is left part-migrated, and Flyway then records the migration as failed and refuses
+ * the store for good. The line said only "schema migration failed: SQL State  : 42S21", then "Validate failed:
+ * Migrations have failed validation", with Flyway's "run repair" only under --verbose; it now says what happened
+ * and what to do, as for a damaged store (issue 16: the path, restore the backup or move it aside), naming the
+ * backups kcd-audit wrote before migrating.
+ */
+class FailedMigrationTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aStoreLeftPartMigratedSaysWhichBackupsToRestore() throws Exception {
+        String url = "jdbc:h2:file:" + dir.resolve("data/kcd-audit");
+        try (RunStore store = RunStore.open(url, null, null)) {
+            assertEquals(0, store.list(1).size());
+        }
+        // V111 applied, its row not written: as after a kill between the migration's statements and its record
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+            s.executeUpdate("DELETE FROM \"flyway_schema_history\" WHERE \"version\" = '111'");
+        }
+        for (int attempt = 0; attempt < 2; attempt++) { // the migration fails, then Flyway's record of it refuses
+            StoreException e = assertThrows(StoreException.class, () -> RunStore.open(url, null, null),
+                    "attempt " + attempt);
+            String m = "attempt " + attempt + ": " + e.getMessage();
+            assertTrue(m.startsWith("attempt " + attempt + ": history store " + dir.resolve("data/kcd-audit.mv.db") + ": schema migration"
+                    + " to version 111 did not complete"), m);
+            assertTrue(m.contains("Restore the file from a backup") && m.contains("or move it aside"), m);
+            List<String> backups;
+            try (Stream<Path> files = Files.list(dir.resolve("data"))) {
+                backups = files.map(p -> p.getFileName().toString())
+                        .filter(n -> n.startsWith("kcd-audit.before-migration-")).sorted().toList();
+            }
+            assertTrue(!backups.isEmpty() && backups.stream().allMatch(m::contains), backups + ": " + m);
+            assertTrue(m.lines().count() == 1 && !m.contains("SQL State") && !m.contains("Validate failed"), m);
+        }
+    }
+}
