@@ -209,7 +209,7 @@ public final class RunStore implements AutoCloseable {
         String why = null;
         for (Throwable t = e; t != null && t != t.getCause(); t = t.getCause()) {
             if (t instanceof SQLException && t.getMessage() != null) {
-                why = t.getMessage().lines().findFirst().orElse("").strip();
+                why = t.getMessage().lines().findFirst().orElse("").strip().replaceFirst(";?\\s*SQL statement:?$", "");
             }
         }
         String written = writeFailure(e);
