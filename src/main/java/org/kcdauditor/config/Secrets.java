@@ -41,6 +41,18 @@ public final class Secrets {
     }
 
     /**
+     * "{@code key}: environment variable {@code var} is not set" (or "is empty"). A name that is not upper case, as a
+     * variable's name usually is ({@code Winter2026}), is not repeated: it may be the secret itself, typed into the
+     * key that should name its variable, and the message reaches the console, the log and the daemon's mail.
+     */
+    public static String unset(String key, String var, boolean empty) {
+        String state = empty ? " is empty" : " is not set";
+        return var.equals(var.toUpperCase(java.util.Locale.ROOT)) ? key + ": environment variable " + var + state
+                : key + ": the environment variable it names" + state + " (the name is not repeated: not being upper"
+                + " case, it may be the secret itself; give the name of the variable that holds the secret)";
+    }
+
+    /**
      * @param key    the config key for messages, e.g. {@code directory.passwordEnv}
      * @param envVar variable name or null
      * @param file   path (already resolved) or null
@@ -50,8 +62,7 @@ public final class Secrets {
         if (envVar != null && !envVar.isBlank()) {
             String value = env.get(envVar);
             if (value == null || value.isEmpty()) {
-                throw new ConfigException(key + ": environment variable " + envVar
-                        + (value == null ? " is not set" : " is empty") + " (export it" + (fileKey == null ? ")"
+                throw new ConfigException(unset(key, envVar, value != null) + " (export it" + (fileKey == null ? ")"
                         : ", or use " + fileKey + ")"));
             }
             return value.toCharArray();

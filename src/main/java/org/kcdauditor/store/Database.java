@@ -2,6 +2,7 @@ package org.kcdauditor.store;
 
 import org.kcdauditor.config.AuditConfig;
 import org.kcdauditor.config.ConfigException;
+import org.kcdauditor.config.Secrets;
 import org.kcdauditor.config.StoreConfig;
 
 import java.sql.Connection;
@@ -44,7 +45,7 @@ public final class Database {
         }
         String v = env.get(var);
         if (v == null || v.isEmpty()) {
-            throw new ConfigException(configKey + ": environment variable " + var + " is not set");
+            throw new ConfigException(Secrets.unset(configKey, var, v != null));
         }
         props.setProperty(key, v);
     }

@@ -2,6 +2,7 @@ package org.kcdauditor.store;
 
 import org.kcdauditor.config.AuditConfig;
 import org.kcdauditor.config.ConfigException;
+import org.kcdauditor.config.Secrets;
 import org.kcdauditor.config.StoreConfig;
 
 import java.nio.file.Path;
@@ -172,7 +173,7 @@ public final class StoreUrls {
         }
         String v = env.get(var);
         if (v == null || v.isEmpty()) {
-            throw new ConfigException(key + ": environment variable " + var + " is not set");
+            throw new ConfigException(Secrets.unset(key, var, v != null));
         }
         return v;
     }

@@ -98,6 +98,18 @@ class ConfigErrorsTest {
         assertFalse(r.err().contains("Exception"), r.err());
     }
 
+    /** A password typed into passwordEnv (a valid variable name, but none that is set) is not repeated. */
+    @Test
+    void aPasswordTypedWhereItsVariableIsNamedIsNotRepeated() throws Exception {
+        Path file = tmp.resolve("kcd-audit.yaml");
+        Files.writeString(file, GOOD.replace("passwordEnv: KCD_AUDIT_LDAP_PASSWORD", "passwordEnv: Winter2026"));
+        CliRun r = CliRun.run(Map.of(), "run", "--config", file.toString(), "--verbose");
+        assertEquals(2, r.exitCode(), r.toString());
+        assertFalse(r.err().contains("Winter2026") || r.out().contains("Winter2026"), r.toString());
+        assertTrue(r.err().contains("directory.passwordEnv: the environment variable it names is not set (the name is"
+                + " not repeated"), r.toString());
+    }
+
     /**
      * A problem found after the config loaded names the file as the loader's messages do, once, in front: in every
      * command that reads the directory, with the file as it was given (here a relative path).
