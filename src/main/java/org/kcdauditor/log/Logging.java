@@ -56,6 +56,8 @@ public final class Logging extends ContextAwareBase implements Configurator {
     static final int MAX_HISTORY_DAYS = 30;
     static final String TOTAL_SIZE_CAP = "1GB";
 
+    private static final String FLYWAY = "org.flywaydb";
+
     @Override
     public ExecutionStatus configure(LoggerContext ctx) {
         ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
@@ -81,6 +83,9 @@ public final class Logging extends ContextAwareBase implements Configurator {
         }
         ctx.getLogger(Logger.ROOT_LOGGER_NAME).setLevel(Level.WARN);
         ctx.getLogger("org.kcdauditor").setLevel(Level.INFO);
+        // Flyway logs a failed migration itself ("Migration … failed! Please restore backups …") before it throws, and
+        // the store's own line says what failed and which backup to restore (RunStore): one line, not two that differ
+        ctx.getLogger(FLYWAY).setLevel(Level.OFF);
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
     }
 
@@ -88,6 +93,7 @@ public final class Logging extends ContextAwareBase implements Configurator {
     public static void verbose() {
         LoggerContext ctx = context();
         ctx.getLogger(Logger.ROOT_LOGGER_NAME).setLevel(Level.INFO);
+        ctx.getLogger(FLYWAY).setLevel(null);
         ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
         console.setTarget("System.err");
         use(ctx, console);

@@ -87,4 +87,24 @@ class CommandLineLogTest {
                 + " (run) left RUNNING by a process that is gone is recorded as interrupted")), err);
         assertFalse(err.matches("(?s).*\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}.*\\[main].*"), err);
     }
+
+    /** Flyway's own "Migration … failed! Please restore backups" is not printed beside the store's one line. */
+    @Test
+    void aPartMigratedStoreIsOneLine() throws Exception {
+        Path file = ScheduleFixture.config(dir, "ldap://127.0.0.1:1", null, null, null, null);
+        String url = StoreUrls.connectUrl(ConfigLoader.load(file));
+        try (RunStore store = RunStore.open(url, null, null)) {
+            assertEquals(0, store.list(1).size());
+        }
+        try (Connection c = DriverManager.getConnection(url); java.sql.Statement s = c.createStatement()) {
+            s.executeUpdate("DELETE FROM \"flyway_schema_history\" WHERE \"version\" = '111'"); // as after a kill
+        }
+        CliRun[] run = new CliRun[1];
+        String err = ScheduleFixture.captureErr(() -> run[0] = CliRun.run(Map.of(), "history", "--config",
+                file.toString()));
+        assertEquals(1, run[0].exitCode(), run[0].toString());
+        String all = err + run[0].err();
+        assertFalse(all.contains("Please restore backups") || all.contains("Migration of schema"), all);
+        assertTrue(run[0].err().contains("schema migration to version 111 did not complete"), all);
+    }
 }
