@@ -12,14 +12,24 @@ import java.util.regex.Pattern;
 
 /**
  * Dates as exports write them: en-US {@code 11/14/2023 12:00:00 AM}, ISO {@code 2023-11-14[T00:00:00]},
- * European {@code 14.11.2023 00:00:00}, {@code 14-11-2023}, day-first {@code 14/11/2023 00:00:00}. With {@code /},
+ * European {@code 14.11.2023 00:00:00}, {@code 14-11-2023}, {@code 14.11.2023 0.00.00} (fi-FI), {@code 14. 11. 2023}
+ * (sk-SK), {@code 14.11.2023.} (hr-HR), {@code 2023. 11. 14.} (hu-HU), day-first {@code 14/11/2023 00:00:00}. With {@code /},
  * the order is the caller's ({@link SlashOrder} learns a file's), and month-first (en-US) without one, unless the
  * first number exceeds 12. Times without a zone are read in the zone the caller gives.
  */
 public final class Dates {
+    /** An optional time after a European date: hours, minutes and seconds with {@code :} or {@code .} (fi-FI). */
+    private static final String TIME = "(?:\\s+(\\d{1,2})[:.](\\d{2})(?:[:.](\\d{2}))?)?";
     private static final Pattern ISO = Pattern.compile("(\\d{4})-(\\d{1,2})-(\\d{1,2})(?:[T ](\\d{1,2}):(\\d{2})(?::(\\d{2}))?(?:\\.\\d+)?)?(Z|[+-]\\d{2}:?\\d{2})?");
     private static final Pattern SLASH = Pattern.compile("(\\d{1,2})/(\\d{1,2})/(\\d{4})(?:\\s+(\\d{1,2}):(\\d{2})(?::(\\d{2}))?\\s*([AaPp][Mm])?)?");
-    private static final Pattern DOTTED = Pattern.compile("(\\d{1,2})[.\\-](\\d{1,2})[.\\-](\\d{4})(?:\\s+(\\d{1,2}):(\\d{2})(?::(\\d{2}))?)?");
+    /**
+     * Day first with {@code .} or {@code -}, as European cultures write their short date: de-DE {@code 14.11.2023},
+     * nl-NL {@code 14-11-2023}, sk-SK {@code 14. 11. 2023}, hr-HR and lv-LV {@code 14.11.2023.}; the time after it with
+     * {@code :} or, as fi-FI writes it, {@code .} ({@code 14.11.2023 0.00.00}).
+     */
+    private static final Pattern DOTTED = Pattern.compile("(\\d{1,2})(?:\\. ?|-)(\\d{1,2})(?:\\. ?|-)(\\d{4})\\.?" + TIME);
+    /** Year first with dots, as hu-HU writes it: {@code 2023. 11. 14. 0:00:00}. */
+    private static final Pattern YEAR_DOTTED = Pattern.compile("(\\d{4})\\. ?(\\d{1,2})\\. ?(\\d{1,2})\\.?" + TIME);
 
     private Dates() {
     }
@@ -130,6 +140,10 @@ public final class Dates {
             m = DOTTED.matcher(s);
             if (m.matches()) {
                 return at(i(m.group(3)), i(m.group(2)), i(m.group(1)), m.group(4), m.group(5), m.group(6), null);
+            }
+            m = YEAR_DOTTED.matcher(s);
+            if (m.matches()) {
+                return at(i(m.group(1)), i(m.group(2)), i(m.group(3)), m.group(4), m.group(5), m.group(6), null);
             }
         } catch (java.time.DateTimeException e) {
             throw new IllegalArgumentException("not a valid date: '" + s + "'");

@@ -146,6 +146,19 @@ class EventImporterTest {
         assertTrue(problems.isEmpty(), problems.toString());
     }
 
+    /** fi-FI writes the time with dots ({@code 19.11.2026 9.41.02}): a time, read to the second. */
+    @Test
+    void finnishDottedTimesOfACsvExportAreRead(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path file = dir.resolve("hv01-fi.csv");
+        java.nio.file.Files.writeString(file, """
+                "Message";"Id";"MachineName";"TimeCreated"
+                "Failed with host 'HV02' (0x8009030E).";"21502";"HV01";"19.11.2026 9.41.02"
+                """);
+        new EventImporter(List.of(21502), ZoneOffset.UTC).read(file, events::add, problems::add);
+        assertEquals(Instant.parse("2026-11-19T09:41:02Z"), events.get(0).timeCreated());
+        assertTrue(problems.isEmpty(), problems.toString());
+    }
+
     /** Where no time tells the order, it is read month-first and one warning names the file, as for patches. */
     @Test
     void slashTimesThatDoNotTellTheirOrderAreAWarning(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {

@@ -172,6 +172,27 @@ class PatchImporterTest {
         assertTrue(problems.isEmpty(), problems.toString());
     }
 
+    /**
+     * Windows PowerShell 5.1 writes InstalledOn in the exporting host's culture (short date and long time): fi-FI
+     * {@code d.M.yyyy H.mm.ss}, sk-SK {@code d. M. yyyy H:mm:ss}, hr-HR and lv-LV with a dot after the year, hu-HU
+     * {@code yyyy. MM. dd. H:mm:ss}. Each is a date, not a line to report.
+     */
+    @Test
+    void europeanCultureDatesWithDottedTimesSpacesAndTrailingDots() throws Exception {
+        LocalDate d = LocalDate.of(2023, 11, 14);
+        assertEquals(List.of(d, d, d, d, d, d, d, LocalDate.of(2023, 2, 1)), datesOf(
+                "HV01,KB5019961,14.11.2023 0.00.00",
+                "HV01,KB5019962,14.11.2023 23.59",
+                "HV01,KB5019963,14. 11. 2023 0:00:00",
+                "HV01,KB5019964,14.11.2023. 0:00:00",
+                "HV01,KB5019965,14.11.2023.",
+                "HV01,KB5019966,2023. 11. 14. 0:00:00",
+                "HV01,KB5019967,2023.11.14.",
+                "HV01,KB5019968,1.2.2023 0.00.00"));
+        assertTrue(problems.isEmpty(), problems.toString());
+        assertEquals(List.of(LocalDate.of(2023, 11, 14)), datesOf("HV01,KB5019961,14.11.2023 00:00:00"));
+    }
+
     @Test
     void aFileWhoseSlashDatesNothingTellsIsReadMonthFirstWithOneWarning() throws Exception {
         assertEquals(List.of(LocalDate.of(2023, 3, 4), LocalDate.of(2023, 5, 6)), datesOf(
