@@ -39,6 +39,8 @@ import java.util.regex.Pattern;
  */
 public final class EventImporter {
     private static final Pattern HRESULT = Pattern.compile("0x[0-9A-Fa-f]{8}");
+    private static final Pattern MESSAGE_ID = Pattern.compile("%%(\\d{1,10})");
+    private static final Pattern GUID = Pattern.compile("\\{?[0-9A-Fa-f]{8}(-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12}}?");
     private static final Pattern FROM_TO = Pattern.compile(
             "(?i)\\bfrom (?:host |node |computer )?'([^']+)' to (?:host |node |computer )?'([^']+)'");
     private static final Pattern ACCOUNT_LINE = Pattern.compile("(?im)^\\s*Account Name:[ \\t]*(\\S[^\\r\\n]*?)\\s*$");
@@ -176,9 +178,19 @@ public final class EventImporter {
             String data = "";
             String provider = null;
             Map<String, String> named = new HashMap<>();
+            // UserData (the Hyper-V-VMMS log's VmlEventLog): its leaf elements, name and text, in order
+            List<String[]> userData = new ArrayList<>();
+            boolean inUserData = false;
+            String leaf = null;
+            StringBuilder leafText = new StringBuilder();
             int line = 0;
             while (x.hasNext()) {
                 int ev = x.next();
+                if (inUserData && leaf != null && (ev == XMLStreamConstants.CHARACTERS
+                        || ev == XMLStreamConstants.CDATA)) {
+                    leafText.append(x.getText());
+                    continue;
+                }
                 if (ev != XMLStreamConstants.START_ELEMENT && ev != XMLStreamConstants.END_ELEMENT) {
                     continue;
                 }
@@ -196,6 +208,9 @@ public final class EventImporter {
                             data = "";
                             provider = null;
                             named.clear();
+                            userData.clear();
+                            inUserData = false;
+                            leaf = null;
                             nth++;
                             line = x.getLocation().getLineNumber();
                         }
@@ -215,9 +230,24 @@ public final class EventImporter {
                             }
                         }
                         case "Message" -> rendered = x.getElementText().trim();
+                        case "UserData" -> inUserData = true;
                         default -> {
+                            if (inUserData) {
+                                leaf = local;
+                                leafText.setLength(0);
+                            }
                         }
                     }
+                } else if (inUserData) {
+                    if (local.equals("UserData")) {
+                        inUserData = false;
+                    } else if (local.equals(leaf) && !leafText.toString().isBlank()) {
+                        String t = leafText.toString().trim();
+                        userData.add(new String[]{local, t});
+                        named.putIfAbsent(local.toLowerCase(Locale.ROOT), t);
+                    }
+                    leaf = null;
+                    leafText.setLength(0);
                 } else if (local.equals("Event")) {
                     seen++;
                     int eid;
@@ -228,7 +258,8 @@ public final class EventImporter {
                                 + "' is not a number", true));
                         continue;
                     }
-                    String text = rendered != null ? rendered : data;
+                    String text = rendered != null ? rendered : !data.isEmpty() || userData.isEmpty() ? data
+                            : userDataText(userData);
                     Boolean kdc = kdc(eid, provider, text);
                     if (!ids.contains(eid) || Boolean.FALSE.equals(kdc)) {
                         continue;
@@ -258,6 +289,30 @@ public final class EventImporter {
                     : "not an event export: no <Event> element found; " + EXPORT_HINT;
         }
         return null;
+    }
+
+    /**
+     * The message of an event whose data is in {@code UserData} and that was exported without its rendered message
+     * (plain {@code wevtutil qe … /f:xml} of the Hyper-V-VMMS log): its fields as {@code name: value}, the VM's id
+     * left out, and an unrendered message id {@code %%2148074254} followed by the HRESULT it is ({@code 0x8009030E}),
+     * so that the failure is classified by it.
+     */
+    static String userDataText(List<String[]> fields) {
+        StringBuilder sb = new StringBuilder();
+        for (String[] f : fields) {
+            if (GUID.matcher(f[1]).matches()) {
+                continue;
+            }
+            sb.append(sb.length() == 0 ? "" : "; ").append(f[0]).append(": ").append(f[1]);
+            Matcher m = MESSAGE_ID.matcher(f[1]);
+            if (m.matches() && !HRESULT.matcher(sb).find()) {
+                long v = Long.parseLong(m.group(1));
+                if (v >= 0x80000000L && v <= 0xFFFFFFFFL) {
+                    sb.append(String.format(Locale.ROOT, " (0x%08X)", v));
+                }
+            }
+        }
+        return sb.toString();
     }
 
     /** Builds the record: classification, HRESULT, source and destination from the message. */

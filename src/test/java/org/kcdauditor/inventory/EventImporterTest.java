@@ -46,6 +46,33 @@ class EventImporterTest {
         assertEquals(EventClassification.TARGET_UNKNOWN, unknown.classification());
     }
 
+    /**
+     * The Hyper-V-VMMS log's events carry their data in {@code UserData/VmlEventLog}, not in {@code EventData}: plain
+     * {@code wevtutil qe … /f:xml} (no rendered message) gives the HRESULT as {@code ErrorCode} and the message as its
+     * unrendered id ({@code %%2148074254}, the HRESULT in decimal). The failure is classified by them, and the
+     * message says what the event holds (not the VM's id).
+     */
+    @Test
+    void vmmsUserDataWithoutARenderedMessageIsClassifiedByItsErrorCode(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        Path file = dir.resolve("hv01-vmms.xml");
+        java.nio.file.Files.writeString(file, """
+                <Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System><Provider Name='Microsoft-Windows-Hyper-V-VMMS' Guid='{6066F867-7CA1-4418-85FD-36E3F9C0600C}'/><EventID>21502</EventID><Version>0</Version><Level>2</Level><TimeCreated SystemTime='2026-11-20T10:00:00.0000000Z'/><Channel>Microsoft-Windows-Hyper-V-VMMS-Admin</Channel><Computer>HV01.contoso.com</Computer><Security UserID='S-1-5-18'/></System><UserData><VmlEventLog xmlns='http://www.microsoft.com/Windows/Virtualization/Events'><VmName>SQL01</VmName><VmId>8F233F6C-28E0-44B7-8A16-C57D0D72DB61</VmId><ErrorMessage>%%2148074254</ErrorMessage><ErrorCode>0x8009030E</ErrorCode></VmlEventLog></UserData></Event>
+                <Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System><Provider Name='Microsoft-Windows-Hyper-V-VMMS'/><EventID>22038</EventID><TimeCreated SystemTime='2026-11-20T10:05:00.0000000Z'/><Computer>HV01.contoso.com</Computer></System><UserData><VmlEventLog xmlns='http://www.microsoft.com/Windows/Virtualization/Events'><VmName>SQL02</VmName><VmId>D5C4A602-CC4A-41B7-BFCB-85359B37E457</VmId><ErrorMessage>%%2147952460</ErrorMessage></VmlEventLog></UserData></Event>
+                """);
+        ImportResult r = new EventImporter(List.of(21502, 22038), ZoneOffset.UTC).read(file, events::add,
+                problems::add);
+        assertNull(r.error());
+        assertEquals(2, events.size());
+        assertEquals("0x8009030E", events.get(0).hresult());
+        assertEquals(EventClassification.NO_CREDENTIALS, events.get(0).classification());
+        assertTrue(events.get(0).message().contains("SQL01"), events.get(0).message());
+        assertFalse(events.get(0).message().contains("8F233F6C"), events.get(0).message());
+        assertEquals("0x8007274C", events.get(1).hresult(), "%%2147952460 is 0x8007274C");
+        assertEquals(EventClassification.NETWORK, events.get(1).classification());
+        assertTrue(problems.isEmpty(), problems.toString());
+    }
+
     @Test
     void theDestinationIsReadFromMigrationDestinationToo() {
         String message = "Live migration of 'Virtual Machine SQL01' failed. Virtual machine migration operation for"
