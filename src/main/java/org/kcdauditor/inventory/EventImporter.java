@@ -54,6 +54,11 @@ public final class EventImporter {
             Pattern.compile("(?i)\\bto (?:host|node|computer) '([^']+)'"),
             // "… failed at migration destination 'HV03'" (event 21502 as logged on the destination side)
             Pattern.compile("(?i)\\bmigration destination '([^']+)'")};
+    /**
+     * "failed at migration destination 'B'": B is the destination whatever else the message names; a "with host 'A'"
+     * beside it names the other side, the source when the event was logged on B.
+     */
+    private static final Pattern MIGRATION_DESTINATION = Pattern.compile("(?i)\\bmigration destination '([^']+)'");
 
     /** What to do with a file that is no event export the audit reads. */
     static final String EXPORT_HINT = "export the events with wevtutil qe <log or file.evtx> [/lf:true] /f:xml >"
@@ -326,14 +331,30 @@ public final class EventImporter {
             source = shortName(ft.group(1));
             destination = shortName(ft.group(2));
         } else {
+            Matcher at = MIGRATION_DESTINATION.matcher(msg);
+            String named = at.find() ? shortName(at.group(1)) : null;
+            String other = null; // the host the message names beside the migration destination ("with host 'A'")
             for (Pattern p : DESTINATION) {
                 Matcher m = p.matcher(msg);
-                if (m.find()) {
-                    destination = shortName(m.group(1));
+                while (m.find()) {
+                    String n = shortName(m.group(1));
+                    if (named == null || !n.equalsIgnoreCase(named)) {
+                        other = n;
+                        break;
+                    }
+                }
+                if (other != null) {
                     break;
                 }
             }
-            if (destination != null && destination.equalsIgnoreCase(host)) {
+            if (named != null && named.equalsIgnoreCase(host) && other != null && !other.equalsIgnoreCase(host)) {
+                // a failure at the destination, logged there: the host it names ("with host 'A'") is the source
+                source = other;
+                destination = named;
+            } else {
+                destination = named != null ? named : other;
+            }
+            if (destination != null && destination.equalsIgnoreCase(source)) {
                 destination = null; // logged on the destination itself: the message names no source, so no pair
             }
         }

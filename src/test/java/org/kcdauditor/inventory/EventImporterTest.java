@@ -86,6 +86,27 @@ class EventImporterTest {
         assertNull(there.destinationHost(), "logged on the destination: no pair HV03 -> HV03");
     }
 
+    /**
+     * A failure at the destination names the destination as "migration destination 'B'" and the other side as
+     * "with host 'A'": logged on B, A is the source (not the destination: no pair B -> A); logged on A, B is the
+     * destination (not "no pair" because the message's "with host" names the logging computer).
+     */
+    @Test
+    void aFailureAtTheDestinationNamesItsSourceWithHost() {
+        String message = "Live migration of 'Virtual Machine SQL01' failed. Virtual machine migration operation for"
+                + " 'SQL01' failed at migration destination 'HV03'. (Virtual machine ID 1A2B) The Virtual Machine"
+                + " Management Service failed to authenticate a connection for a Virtual Machine migration with host"
+                + " 'HV02': No credentials are available in the security package (0x8009030E).";
+        EventRecord there = EventImporter.event("HV03.contoso.com", 21502, Instant.parse("2026-11-18T02:14:09Z"),
+                message, "x.xml:1");
+        assertEquals("HV02", there.sourceHost(), "logged on the destination: the host it names is the source");
+        assertEquals("HV03", there.destinationHost());
+        EventRecord here = EventImporter.event("HV02.contoso.com", 21502, Instant.parse("2026-11-18T02:14:09Z"),
+                message, "x.xml:2");
+        assertEquals("HV02", here.sourceHost());
+        assertEquals("HV03", here.destinationHost());
+    }
+
     @Test
     void theMessageIsTheErrorTextNotTheVmName() {
         read("wevtutil-ha.xml", List.of(21502));
