@@ -61,6 +61,12 @@ public final class PatchImporter {
                 return new ImportResult(name, "patches", null, 0, 0, unmapped, kept);
             }
             Columns cols = columns(csv);
+            if (cols == null && csv.column("HotFixID") != null) {
+                return new ImportResult(name, "patches", null, 0, 0, "not a patch export: it has HotFixID but no"
+                        + " computer column (" + String.join("/", COMPUTER_COLUMNS) + ") in the header ("
+                        + csv.headerShown() + "), so its updates name no node; export them with one: Get-HotFix |"
+                        + " Select-Object Source, HotFixID, InstalledOn | Export-Csv …", kept);
+            }
             if (cols == null) {
                 return new ImportResult(name, "patches", null, 0, 0, "not a patch export: no HotFixID column and"
                         + " computer column (" + String.join("/", COMPUTER_COLUMNS) + ") in the header ("

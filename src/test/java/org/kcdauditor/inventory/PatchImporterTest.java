@@ -125,6 +125,17 @@ class PatchImporterTest {
         assertTrue(read("configmgr-compliance.csv").failed() == false);
     }
 
+    /** {@code Get-HotFix | Select HotFixID, InstalledOn | Export-Csv}: the error says the computer column is what is missing. */
+    @Test
+    void aHotFixExportWithoutAComputerColumnSaysThatIsWhatIsMissing() throws Exception {
+        Path f = tmp.resolve("hv01-hotfix.csv");
+        Files.writeString(f, "\"HotFixID\",\"InstalledOn\"\n\"KB5032198\",\"11/14/2023\"\n");
+        String error = read(f).error();
+        assertTrue(error.startsWith("not a patch export: it has HotFixID but no computer column"
+                + " (PSComputerName/CSName/Source/ComputerName)"), error);
+        assertTrue(error.contains("Get-HotFix | Select-Object Source, HotFixID, InstalledOn"), error);
+    }
+
     @Test
     void aMappedStatusOrDateColumnTheFileLacksIsAnErrorForThatFile() throws Exception {
         Path state = tmp.resolve("wsus-state.csv");
