@@ -59,6 +59,8 @@ public final class EventImporter {
      * beside it names the other side, the source when the event was logged on B.
      */
     private static final Pattern MIGRATION_DESTINATION = Pattern.compile("(?i)\\bmigration destination '([^']+)'");
+    /** "failed at migration source 'A'": A is the source, whichever computer logged the event. */
+    private static final Pattern MIGRATION_SOURCE = Pattern.compile("(?i)\\bmigration source '([^']+)'");
 
     /** What to do with a file that is no event export the audit reads. */
     static final String EXPORT_HINT = "export the events with wevtutil qe <log or file.evtx> [/lf:true] /f:xml >"
@@ -140,6 +142,12 @@ public final class EventImporter {
         String time = csv.firstColumn(List.of("TimeCreated", "TimeGenerated"));
         String message = csv.column("Message");
         String provider = csv.firstColumn(List.of("ProviderName", "Source"));
+        if (machine == null) {
+            report.accept(new ImportProblem(name, 0, "no MachineName column: the events name no computer that logged"
+                    + " them, so only those whose message names the source (\"migration source 'HV01'\") count;"
+                    + " export with it: Get-WinEvent … | Select-Object TimeCreated, Id, ProviderName, MachineName,"
+                    + " Message | Export-Csv …", false));
+        }
         csv.each((r, line) -> {
             String idText = CsvInput.value(r, idCol);
             int id;
@@ -347,12 +355,17 @@ public final class EventImporter {
                     break;
                 }
             }
+            Matcher from = MIGRATION_SOURCE.matcher(msg);
+            String namedSource = from.find() ? shortName(from.group(1)) : null;
             if (named != null && named.equalsIgnoreCase(host) && other != null && !other.equalsIgnoreCase(host)) {
                 // a failure at the destination, logged there: the host it names ("with host 'A'") is the source
                 source = other;
                 destination = named;
             } else {
                 destination = named != null ? named : other;
+            }
+            if (namedSource != null) {
+                source = namedSource; // "failed at migration source 'A'", also in an export without MachineName
             }
             if (destination != null && destination.equalsIgnoreCase(source)) {
                 destination = null; // logged on the destination itself: the message names no source, so no pair

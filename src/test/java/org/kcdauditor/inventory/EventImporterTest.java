@@ -107,6 +107,25 @@ class EventImporterTest {
         assertEquals("HV03", here.destinationHost());
     }
 
+    /**
+     * "failed at migration source 'A'" names the source: an export without MachineName (Select TimeCreated, Id,
+     * Message) still gives the pair, and an event logged on the destination whose "with host" names itself too.
+     */
+    @Test
+    void migrationSourceNamesTheSource() {
+        String message = "Virtual machine migration operation for 'SQL01' failed at migration source 'HV01'. (Virtual"
+                + " machine ID 1A2B) Failed to establish a connection with host 'HV02': No credentials are available in"
+                + " the security package (0x8009030E).";
+        EventRecord none = EventImporter.event(null, 21502, null, message, "x.csv:3");
+        assertEquals("HV01", none.sourceHost(), "no logging computer: the message names the source");
+        assertEquals("HV02", none.destinationHost());
+        EventRecord there = EventImporter.event("HV03", 21502, null, "Virtual machine migration operation for 'SQL01'"
+                + " failed at migration source 'HV02'. Failed to receive data for a Virtual Machine migration with host"
+                + " 'HV03': The security context could not be established.", "x.csv:4");
+        assertEquals("HV02", there.sourceHost());
+        assertEquals("HV03", there.destinationHost());
+    }
+
     @Test
     void theMessageIsTheErrorTextNotTheVmName() {
         read("wevtutil-ha.xml", List.of(21502));
@@ -205,6 +224,28 @@ class EventImporterTest {
         new EventImporter(List.of(21502), ZoneOffset.UTC).read(file, events::add, problems::add);
         assertEquals(Instant.parse("2026-11-19T09:41:02Z"), events.get(0).timeCreated());
         assertTrue(problems.isEmpty(), problems.toString());
+    }
+
+    /**
+     * {@code Select TimeCreated, Id, Message | Export-Csv} leaves out MachineName: the events name no logging computer,
+     * so only those whose message names the source count. One warning names the file and says how to export it.
+     */
+    @Test
+    void aCsvExportWithoutMachineNameIsAWarning(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path file = dir.resolve("hv01.csv");
+        java.nio.file.Files.writeString(file, """
+                "TimeCreated","Id","Message"
+                "2026-11-19 22:02:11","21502","failed at migration source 'HV01'. Failed with host 'HV02' (0x8009030E)."
+                "2026-11-19 22:03:11","21502","Failed with host 'HV02' (0x8009030E)."
+                """);
+        new EventImporter(List.of(21502), ZoneOffset.UTC).read(file, events::add, problems::add);
+        assertEquals(2, events.size());
+        assertEquals("HV01", events.get(0).sourceHost());
+        assertEquals(1, problems.size(), problems.toString());
+        assertEquals(0, problems.get(0).line());
+        assertFalse(problems.get(0).skipped());
+        assertTrue(problems.get(0).reason().startsWith("no MachineName column: the events name no computer that"
+                + " logged them"), problems.get(0).reason());
     }
 
     /** Where no time tells the order, it is read month-first and one warning names the file, as for patches. */
