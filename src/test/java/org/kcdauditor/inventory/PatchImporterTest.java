@@ -136,6 +136,26 @@ class PatchImporterTest {
         assertTrue(error.contains("Get-HotFix | Select-Object Source, HotFixID, InstalledOn"), error);
     }
 
+    /**
+     * Windows PowerShell 5.1's {@code Export-Csv -Encoding Default} writes the ANSI code page (windows-1252 in Western
+     * Europe), no BOM: text that is not UTF-8 is read as windows-1252, not with replacement characters.
+     */
+    @Test
+    void anAnsiExportIsReadAsWindows1252() throws Exception {
+        Path f = tmp.resolve("hv03-ansi.csv");
+        Files.write(f, "\"CSName\";\"HotFixID\";\"Description\";\"InstalledOn\"\r\n\"HV03\";\"KB5032198\";\"Sicherheitsupdate f\u00fcr Windows\";\"14.11.2023 00:00:00\"\r\n"
+                .getBytes(java.nio.charset.Charset.forName("windows-1252")));
+        ImportResult r = read(f);
+        assertNull(r.error(), r.toString());
+        assertTrue(r.format().contains("windows-1252"), r.format());
+        assertEquals("Sicherheitsupdate f\u00fcr Windows", records.get(0).description());
+        records.clear();
+        Path utf8 = tmp.resolve("hv03-utf8.csv");
+        Files.writeString(utf8, "CSName,HotFixID,Description\nHV03,KB5032198,Sicherheitsupdate f\u00fcr Windows\n");
+        assertTrue(read(utf8).format().contains("UTF-8"));
+        assertEquals("Sicherheitsupdate f\u00fcr Windows", records.get(0).description());
+    }
+
     @Test
     void aMappedStatusOrDateColumnTheFileLacksIsAnErrorForThatFile() throws Exception {
         Path state = tmp.resolve("wsus-state.csv");
