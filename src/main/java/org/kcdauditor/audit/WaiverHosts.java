@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -110,7 +109,7 @@ public final class WaiverHosts {
     }
 
     private static boolean unknown(String name, Set<String> known) {
-        return name != null && !known.contains(name.toLowerCase(Locale.ROOT));
+        return name != null && !known.contains(Waiver.nameKey(name));
     }
 
     /** The workbook's short form of a {@link #warnings} entry ({@code NO NODE}, {@code NO PEER}, {@code NO SPN}). */
@@ -120,7 +119,7 @@ public final class WaiverHosts {
 
     private static void add(Set<String> known, String name) {
         if (name != null) {
-            known.add(name.toLowerCase(Locale.ROOT));
+            known.add(Waiver.nameKey(name));
         }
     }
 }

@@ -38,8 +38,17 @@ public record Waiver(String rule, String host, String peer, String spn, String j
 
     /** {@link #matches} but for the SPN: the finding is of this waiver's rule, on its host (and peer, when it names one). */
     public boolean matchesPlace(Finding f) {
-        return rule.equals(f.rule()) && host.equalsIgnoreCase(nz(f.host()))
-                && (peer == null || peer.equalsIgnoreCase(nz(f.peer())));
+        return rule.equals(f.rule()) && nameKey(host).equals(nameKey(nz(f.host())))
+                && (peer == null || nameKey(peer).equals(nameKey(nz(f.peer()))));
+    }
+
+    /**
+     * How a waiver's host or peer is compared with a finding's: in any case, and a computer's account name
+     * {@code HV01$} as {@code HV01} (nodes may be configured either way; findings name them without the {@code $}).
+     */
+    public static String nameKey(String name) {
+        String n = name.toLowerCase(java.util.Locale.ROOT);
+        return n.length() > 1 && n.endsWith("$") ? n.substring(0, n.length() - 1) : n;
     }
 
     public Finding.Waiver asFindingWaiver() {

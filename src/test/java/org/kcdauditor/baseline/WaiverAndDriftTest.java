@@ -86,6 +86,18 @@ class WaiverAndDriftTest {
         assertTrue(expired.get(0).message().contains("expired on 2026-12-31"), expired.get(0).message());
     }
 
+    /** Nodes may be configured as {@code HV04$} (the sAMAccountName); a waiver naming host or peer so waives too. */
+    @Test
+    void aWaiverNamingTheAccountNameWithDollarWaives() {
+        Map<String, HostState> hosts = new LinkedHashMap<>();
+        Baseline b = new Baseline(null, null, null, hosts, List.of(new Waiver("MISSING_DELEGATION", "HV04$", "hv01$",
+                null, "HV04 is being decommissioned, CHG0042", LocalDate.of(2099, 1, 1))));
+        AuditResult r = audit(Clock.fixed(Instant.parse("2026-12-01T00:00:00Z"), ZoneOffset.UTC), b, objects());
+        List<Finding> missing = rule(r, "MISSING_DELEGATION");
+        assertEquals(4, missing.size());
+        assertTrue(missing.stream().allMatch(Finding::isWaived), "HV04$ -> hv01$ is HV04 -> HV01");
+    }
+
     @Test
     void aWaiverWrittenAgainGivesOneWaiverFindingAndARenewedOneNone() {
         // an admin renews a waiver by adding it again with a later expiry, or copies one twice: each finding about
