@@ -172,7 +172,7 @@ public final class BaselineFile {
                         errors.add(at + ".delegateTo[" + i + "]: empty entry", "hosts", host, "delegateTo", i);
                     }
                 }
-                hosts.put(host, new HostState(host, flags, dt));
+                hosts.put(host, new HostState(host, h.userAccountControl() == null ? null : flags, dt));
             });
         }
         List<Waiver> waivers = new ArrayList<>();
@@ -290,7 +290,9 @@ public final class BaselineFile {
         sb.append(b.hosts().isEmpty() ? "hosts: {}\n" : "hosts:\n");
         b.hosts().forEach((name, h) -> {
             sb.append("  ").append(scalar(name)).append(":\n");
-            sb.append("    userAccountControl: ").append(list(h.userAccountControl())).append('\n');
+            if (h.userAccountControl() != null) {
+                sb.append("    userAccountControl: ").append(list(h.userAccountControl())).append('\n');
+            }
             sb.append("    delegateTo: ").append(list(h.delegateTo())).append('\n');
         });
         sb.append(b.waivers().isEmpty() ? "waivers: []\n" : "waivers:\n");

@@ -104,10 +104,11 @@ public final class Drift {
             if (!was.delegateTo().equals(node.delegateTo())) {
                 entryChanges(was.delegateTo(), node, cluster, ctx, out);
             }
-            int uacBefore = Uac.fromNames(was.userAccountControl());
+            // a baseline host written without userAccountControl documents its entries only
+            int uacBefore = was.userAccountControl() == null ? 0 : Uac.fromNames(was.userAccountControl());
             List<String> flagsNow = Uac.flagNames(node.userAccountControl());
             int uacNow = Uac.fromNames(flagsNow);
-            if (uacBefore != uacNow) {
+            if (was.userAccountControl() != null && uacBefore != uacNow) {
                 out.add(new Change(Kind.FLAGS_CHANGED, cluster, node.name(), null, Uac.flagNames(uacBefore), flagsNow,
                         ((uacBefore ^ uacNow) & DELEGATION_BITS) != 0, ctx.lastChange(node, "userAccountControl")));
             }

@@ -5,11 +5,12 @@ import java.util.List;
 /**
  * The delegation-relevant state of one host, as a baseline documents it or a stored run recorded it:
  * its userAccountControl flag names, its msDS-AllowedToDelegateTo values and, for a stored run, its
- * servicePrincipalName values ({@code spns}; null where not recorded: a baseline documents none).
+ * servicePrincipalName values ({@code spns}; null where not recorded: a baseline documents none). Its
+ * {@code userAccountControl} is null where a baseline host was written without it: its flags are not compared.
  */
 public record HostState(String name, List<String> userAccountControl, List<String> delegateTo, List<String> spns) {
     public HostState {
-        userAccountControl = userAccountControl == null ? List.of() : List.copyOf(userAccountControl);
+        userAccountControl = userAccountControl == null ? null : List.copyOf(userAccountControl);
         delegateTo = delegateTo == null ? List.of() : List.copyOf(delegateTo);
         spns = spns == null ? null : List.copyOf(spns);
     }

@@ -183,6 +183,28 @@ class WaiverAndDriftTest {
                 missing.message());
     }
 
+    /**
+     * A baseline host written by hand without {@code userAccountControl} documents its entries only: its flags are not
+     * compared (no BASELINE_FLAGS_CHANGED HIGH for flags it never stated), its entries are.
+     */
+    @Test
+    void aBaselineHostWithoutUserAccountControlHasItsEntriesComparedNotItsFlags(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path file = dir.resolve("baseline.yaml");
+        StringBuilder yaml = new StringBuilder("hosts:\n");
+        for (AdObject o : objects()) {
+            yaml.append("  ").append(o.name()).append(":\n    delegateTo: [");
+            List<String> dt = o.name().equals("HV02") ? o.delegateTo().subList(1, o.delegateTo().size()) : o.delegateTo();
+            yaml.append(String.join(", ", dt.stream().map(v -> "\"" + v + "\"").toList())).append("]\n");
+        }
+        java.nio.file.Files.writeString(file, yaml);
+        Baseline b = BaselineFile.read(file);
+        assertEquals(null, b.hosts().get("HV01").userAccountControl());
+        AuditResult r = audit(Clock.fixed(Instant.parse("2026-12-01T00:00:00Z"), ZoneOffset.UTC), b, objects());
+        assertTrue(rule(r, "BASELINE_FLAGS_CHANGED").isEmpty(), rule(r, "BASELINE_FLAGS_CHANGED").toString());
+        assertEquals(1, rule(r, "BASELINE_ENTRY_ADDED").size(), "HV02's first entry is not in the baseline");
+    }
+
     @Test
     void aNonDelegationFlagChangeIsMedium() {
         Baseline b = baselineWithWaiver(LocalDate.of(2099, 1, 1));
