@@ -40,6 +40,13 @@ import java.util.regex.Pattern;
 public final class EventImporter {
     private static final Pattern HRESULT = Pattern.compile("0x[0-9A-Fa-f]{8}");
     private static final Pattern MESSAGE_ID = Pattern.compile("%%(\\d{1,10})");
+    /**
+     * What VMMS logs as Information when a live migration starts or ends well (20413 "… initiated the live migration of
+     * virtual machine …", 20415/20417 "… successfully completed the live migration …"): no failure, for an export
+     * that carries no level.
+     */
+    private static final Pattern STARTED_OR_SUCCEEDED = Pattern.compile(
+            "(?i)\\b(?:initiated|successfully completed) the live migration\\b");
     private static final Pattern GUID = Pattern.compile("\\{?[0-9A-Fa-f]{8}(-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12}}?");
     private static final Pattern FROM_TO = Pattern.compile(
             "(?i)\\bfrom (?:host |node |computer )?'([^']+)' to (?:host |node |computer )?'([^']+)'");
@@ -142,6 +149,7 @@ public final class EventImporter {
         String time = csv.firstColumn(List.of("TimeCreated", "TimeGenerated"));
         String message = csv.column("Message");
         String provider = csv.firstColumn(List.of("ProviderName", "Source"));
+        String level = csv.firstColumn(List.of("Level", "LevelDisplayName"));
         if (machine == null) {
             report.accept(new ImportProblem(name, 0, "no MachineName column: the events name no computer that logged"
                     + " them, so only those whose message names the source (\"migration source 'HV01'\") count;"
@@ -159,7 +167,7 @@ public final class EventImporter {
             }
             String text = CsvInput.value(r, message);
             Boolean kdc = kdc(id, CsvInput.value(r, provider), text);
-            if (!ids.contains(id) || Boolean.FALSE.equals(kdc)) {
+            if (!ids.contains(id) || Boolean.FALSE.equals(kdc) || kdc == null && noFailure(CsvInput.value(r, level), text)) {
                 return;
             }
             Instant when = null;
@@ -171,6 +179,20 @@ public final class EventImporter {
             sink.accept(kdc != null ? kdcEvent(CsvInput.value(r, machine), id, when, text, Map.of(), name + ":" + line)
                     : event(CsvInput.value(r, machine), id, when, text, name + ":" + line));
         }, (line, why) -> report.accept(new ImportProblem(name, line, why, true)));
+    }
+
+    /**
+     * Whether a Hyper-V event of a configured id is no failure: logged as Information or Verbose (level 4 or 5, in
+     * wevtutil's {@code System/Level} or Get-WinEvent's {@code Level}; {@code LevelDisplayName} in English), or, where
+     * no level was exported, worded as a migration that started or succeeded ({@link #STARTED_OR_SUCCEEDED}) and not as a failure.
+     */
+    static boolean noFailure(String level, String message) {
+        String l = level == null ? "" : level.strip();
+        if (l.equals("4") || l.equals("5") || l.equalsIgnoreCase("Information") || l.equalsIgnoreCase("Verbose")) {
+            return true;
+        }
+        return l.isEmpty() && message != null && STARTED_OR_SUCCEEDED.matcher(message).find()
+                && !message.toLowerCase(Locale.ROOT).contains("fail"); // 21502 quotes the start beside its failure
     }
 
     private String readXml(String name, Reader body, Consumer<EventRecord> sink, Consumer<ImportProblem> report)
@@ -190,6 +212,7 @@ public final class EventImporter {
             String rendered = null;
             String data = "";
             String provider = null;
+            String level = null;
             Map<String, String> named = new HashMap<>();
             // UserData (the Hyper-V-VMMS log's VmlEventLog): its leaf elements, name and text, in order
             List<String[]> userData = new ArrayList<>();
@@ -220,6 +243,7 @@ public final class EventImporter {
                             rendered = null;
                             data = "";
                             provider = null;
+                            level = null;
                             named.clear();
                             userData.clear();
                             inUserData = false;
@@ -228,6 +252,14 @@ public final class EventImporter {
                             line = x.getLocation().getLineNumber();
                         }
                         case "EventID" -> id = x.getElementText().trim();
+                        case "Level" -> {
+                            if (inUserData) {
+                                leaf = local;
+                                leafText.setLength(0);
+                            } else {
+                                level = x.getElementText().trim();
+                            }
+                        }
                         case "Computer" -> computer = x.getElementText().trim();
                         case "TimeCreated" -> time = x.getAttributeValue(null, "SystemTime");
                         case "Provider" -> provider = x.getAttributeValue(null, "Name");
@@ -274,7 +306,7 @@ public final class EventImporter {
                     String text = rendered != null ? rendered : !data.isEmpty() || userData.isEmpty() ? data
                             : userDataText(userData);
                     Boolean kdc = kdc(eid, provider, text);
-                    if (!ids.contains(eid) || Boolean.FALSE.equals(kdc)) {
+                    if (!ids.contains(eid) || Boolean.FALSE.equals(kdc) || kdc == null && noFailure(level, text)) {
                         continue;
                     }
                     Instant when = null;

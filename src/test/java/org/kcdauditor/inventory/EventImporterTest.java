@@ -73,6 +73,52 @@ class EventImporterTest {
         assertTrue(problems.isEmpty(), problems.toString());
     }
 
+    /**
+     * Event 20413 is also what VMMS logs, as Information, when it starts a live migration that then succeeds ("The
+     * Virtual Machine Management Service initiated the live migration of virtual machine …"): a whole log exported
+     * with the default ids must not make every migration a failure. Level 4 (Information) and 5 (Verbose), in
+     * wevtutil's System/Level or Get-WinEvent's Level column, and that wording where no level was exported, are no
+     * failures; an Error or Warning 20413 (a configuration not registered at the destination) still is.
+     */
+    @Test
+    void informationalEventsAreNoFailures(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path xml = dir.resolve("hv01-vmms.xml");
+        String event = "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System><Provider"
+                + " Name='Microsoft-Windows-Hyper-V-VMMS'/><EventID>20413</EventID><Level>%s</Level><TimeCreated"
+                + " SystemTime='2026-11-20T10:00:00.0000000Z'/><Computer>HV01.contoso.com</Computer></System><EventData>"
+                + "<Data Name='Message'>%s</Data></EventData></Event>\n";
+        java.nio.file.Files.writeString(xml, String.format(event, "4", "The Virtual Machine Management Service"
+                + " initiated the live migration of virtual machine 'SQL01' to destination host 'HV02' (VMID 8F23).")
+                + String.format(event, "2", "The Virtual Machine Management Service failed to register the"
+                + " configuration for the virtual machine at 'C:\\VMs': The system cannot find the path specified."
+                + " (0x80070003). Virtual machine migration operation for 'SQL01' failed at migration destination"
+                + " 'HV02'."));
+        ImportResult r = new EventImporter(EventsConfig.DEFAULT_IDS, ZoneOffset.UTC).read(xml, events::add,
+                problems::add);
+        assertNull(r.error());
+        assertEquals(1, events.size(), events.toString());
+        assertTrue(events.get(0).message().contains("failed to register"), events.toString());
+        events.clear();
+        Path csv = dir.resolve("hv01.csv");
+        java.nio.file.Files.writeString(csv, """
+                "TimeCreated","Id","Level","LevelDisplayName","MachineName","Message"
+                "11/20/2026 10:00:00 AM","20413","4","Information","HV01.contoso.com","The Virtual Machine Management Service initiated the live migration of virtual machine 'SQL01' to destination host 'HV02' (VMID 8F23)."
+                "11/20/2026 10:01:00 AM","21502","2","Error","HV01.contoso.com","Live migration of 'SQL01' failed. Failed to establish a connection with host 'HV02': No credentials are available in the security package (0x8009030E)."
+                """);
+        new EventImporter(EventsConfig.DEFAULT_IDS, ZoneOffset.UTC).read(csv, events::add, problems::add);
+        assertEquals(List.of(21502), events.stream().map(EventRecord::eventId).toList(), events.toString());
+        events.clear();
+        Path selected = dir.resolve("selected.csv"); // Select-Object TimeCreated, Id, MachineName, Message: no level
+        java.nio.file.Files.writeString(selected, """
+                "TimeCreated","Id","MachineName","Message"
+                "11/20/2026 10:00:00 AM","20413","HV01.contoso.com","The Virtual Machine Management Service initiated the live migration of virtual machine 'SQL01' to destination host 'HV02' (VMID 8F23)."
+                "11/20/2026 10:05:00 AM","21502","HV01.contoso.com","Live migration of 'SQL01' failed. Virtual machine migration operation for 'SQL01' failed at migration source 'HV01'. The Virtual Machine Management Service initiated the live migration of virtual machine 'SQL01' to destination host 'HV02'."
+                """);
+        new EventImporter(EventsConfig.DEFAULT_IDS, ZoneOffset.UTC).read(selected, events::add, problems::add);
+        assertEquals(List.of(21502), events.stream().map(EventRecord::eventId).toList(),
+                "the start's wording alone is no failure; quoted beside a failure it is: " + events);
+    }
+
     @Test
     void theDestinationIsReadFromMigrationDestinationToo() {
         String message = "Live migration of 'Virtual Machine SQL01' failed. Virtual machine migration operation for"
