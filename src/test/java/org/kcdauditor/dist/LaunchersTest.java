@@ -94,6 +94,19 @@ class LaunchersTest {
     }
 
     /**
+     * The start-up cache is trained (a demo run, 10 s or more) only before a command kcd-audit has: a mistyped one
+     * ({@code version}) got its one-line error only after the training (ReadmeCommandsTest: the list is picocli's).
+     */
+    @Test
+    void shLauncherTrainsTheStartUpCacheOnlyForTheToolsCommands(@TempDir Path dir) throws Exception {
+        Path home = installation(dir);
+        Path javaHome = archivingJava(dir.resolve("jdk"), "17.0.15", dir.resolve("attempts"));
+        assertFalse(sh(home, dir, javaHome, "version").contains("preparing the start-up cache"));
+        assertFalse(Files.exists(dir.resolve("attempts")), "no training for a command that does not exist");
+        assertTrue(sh(home, dir, javaHome, "history").contains("preparing the start-up cache"));
+    }
+
+    /**
      * KCD_AUDIT_HEAP=lots (or "2 g", "2gb") went to java as -Xmslots: three JVM lines ("Invalid initial heap size",
      * "Could not create the Java Virtual Machine") naming neither the variable nor a value that works. The launcher
      * says so itself, as a configuration error (exit 2), before starting java; a valid size still passes.
