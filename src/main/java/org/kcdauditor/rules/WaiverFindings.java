@@ -27,8 +27,9 @@ final class WaiverFindings {
      */
     static String key(Waiver w) {
         // the SPN in its normal form, as a waiver finding's id and Waiver.matches take it (cifs/HV03 = cifs/hv03.)
-        return (w.rule() + "|" + w.host() + "|" + w.peer() + "|" + (w.spn() == null ? "" : Spn.keyOf(w.spn())))
-                .toLowerCase(java.util.Locale.ROOT);
+        // the host and peer as Waiver.matches compares them (HV04$ = hv04)
+        return (w.rule() + "|" + Waiver.nameKey(w.host()) + "|" + (w.peer() == null ? null : Waiver.nameKey(w.peer()))
+                + "|" + (w.spn() == null ? "" : Spn.keyOf(w.spn()))).toLowerCase(java.util.Locale.ROOT);
     }
 
     /** "The waiver for RULE on HOST -> PEER", the start of each waiver finding's message. */

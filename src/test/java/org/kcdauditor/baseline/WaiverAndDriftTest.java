@@ -128,6 +128,18 @@ class WaiverAndDriftTest {
     }
 
     @Test
+    void aWaiverRenewedUnderTheAccountNameIsTheSameWaiver() {
+        // HV04 and HV04$ waive the same findings, so HV04$'s later expiry renews HV04's expired one
+        Baseline base = baselineWithWaiver(LocalDate.of(2026, 11, 30));
+        Waiver old = base.waivers().get(0);
+        Waiver renewal = new Waiver(old.rule(), "HV04$", "hv01$", null, "renewed, CHG0050", LocalDate.of(2026, 12, 31));
+        AuditResult r = audit(Clock.fixed(Instant.parse("2026-12-04T12:00:00Z"), ZoneOffset.UTC),
+                new Baseline(null, null, null, base.hosts(), List.of(old, renewal)), objects());
+        assertEquals(List.of(), r.findings().stream().filter(f -> f.rule().startsWith("WAIVER_")).toList());
+        assertTrue(rule(r, "MISSING_DELEGATION").stream().allMatch(Finding::isWaived));
+    }
+
+    @Test
     void aWaiverWrittenAgainWithTheSpnSpelledOtherwiseIsStillOneWaiver() {
         // cifs/HV01 and CIFS/HV01. name one SPN (the finding id and the match take its normal form)
         Baseline base = baselineWithWaiver(LocalDate.of(2026, 11, 30));
