@@ -257,7 +257,10 @@ public final class EventImporter {
                                 leaf = local;
                                 leafText.setLength(0);
                             } else {
-                                level = x.getElementText().trim();
+                                // System/Level (a number) comes first; RenderingInfo/Level (/f:RenderedXml) is its
+                                // name in the system's language ("Informationen"), which must not replace it
+                                String l = x.getElementText().trim();
+                                level = level == null ? l : level;
                             }
                         }
                         case "Computer" -> computer = x.getElementText().trim();

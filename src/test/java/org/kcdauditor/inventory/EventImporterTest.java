@@ -119,6 +119,30 @@ class EventImporterTest {
                 "the start's wording alone is no failure; quoted beside a failure it is: " + events);
     }
 
+    /**
+     * wevtutil qe … /f:RenderedXml writes the level twice: System/Level (4) and, after it, RenderingInfo/Level in the
+     * system's language ("Informationen" on de-DE). The number decides: a German start of a move (20413, level 4,
+     * message in German) is no failure.
+     */
+    @Test
+    void theRenderedLevelInAnotherLanguageDoesNotHideTheSystemLevel(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        Path xml = dir.resolve("hv01-vmms-rendered.xml");
+        java.nio.file.Files.writeString(xml, "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'>"
+                + "<System><Provider Name='Microsoft-Windows-Hyper-V-VMMS'/><EventID>20413</EventID><Level>4</Level>"
+                + "<TimeCreated SystemTime='2026-11-20T10:00:00.0000000Z'/><Computer>HV01.contoso.com</Computer>"
+                + "</System><UserData><VmlEventLog xmlns='http://www.microsoft.com/Windows/Virtualization/Events'>"
+                + "<VmName>SQL01</VmName></VmlEventLog></UserData><RenderingInfo Culture='de-DE'><Message>Der"
+                + " Verwaltungsdienst für virtuelle Computer hat die Livemigration des virtuellen Computers 'SQL01'"
+                + " zum Zielhost 'HV02' initiiert.</Message><Level>Informationen</Level><Task></Task><Opcode>Info"
+                + "</Opcode><Channel>Microsoft-Windows-Hyper-V-VMMS-Admin</Channel><Provider></Provider>"
+                + "</RenderingInfo></Event>\n");
+        ImportResult r = new EventImporter(EventsConfig.DEFAULT_IDS, ZoneOffset.UTC).read(xml, events::add,
+                problems::add);
+        assertNull(r.error());
+        assertEquals(List.of(), events, "System/Level 4 is Information, whatever RenderingInfo calls it");
+    }
+
     @Test
     void theDestinationIsReadFromMigrationDestinationToo() {
         String message = "Live migration of 'Virtual Machine SQL01' failed. Virtual machine migration operation for"
