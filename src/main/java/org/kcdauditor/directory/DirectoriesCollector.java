@@ -141,16 +141,19 @@ public final class DirectoriesCollector {
      * The {@code i}-th operator name as the directories answered it (a directory that could not be read answered
      * nothing): the user or group of the first directory that holds it, else something else of that name, else
      * not found, saying in which directories it was looked up (a {@code DOMAIN\name} of another domain is looked
-     * up only in its own) and which could not be read.
+     * up only in its own) and which could not be read or gave no answer (its lookup failed, DirectoryCollector).
      */
     private static Operator operator(List<Snapshot> parts, int i) {
         List<Operator> answers = new ArrayList<>();
         List<String> searched = new ArrayList<>();
         List<String> unread = new ArrayList<>();
+        List<String> unanswered = new ArrayList<>(); // read, but looking the names up there failed (DirectoryCollector)
         for (Snapshot s : parts) {
             if (!s.directories().get(0).audited()) {
                 unread.add(s.directories().get(0).name());
-            } else if (s.operators().size() > i) {
+            } else if (s.operators().size() <= i) {
+                unanswered.add(s.directories().get(0).name());
+            } else {
                 Operator o = s.operators().get(i);
                 answers.add(o);
                 if (!o.found() && o.note() == null) {
@@ -174,6 +177,9 @@ public final class DirectoriesCollector {
                 + String.join(" or ", searched);
         if (!unread.isEmpty()) {
             note = note + " (not looked up in " + String.join(", ", unread) + ", which could not be read)";
+        }
+        if (!unanswered.isEmpty()) {
+            note = note + " (not looked up in " + String.join(", ", unanswered) + ", where the lookup failed)";
         }
         return note.equals(first.note()) ? first : new Operator(first.name(), Operator.Kind.NOT_FOUND, null,
                 List.of(), Operator.Expansion.NONE, note);
