@@ -265,7 +265,11 @@ public final class EventImporter {
                         }
                         case "Computer" -> computer = x.getElementText().trim();
                         case "TimeCreated" -> time = x.getAttributeValue(null, "SystemTime");
-                        case "Provider" -> provider = x.getAttributeValue(null, "Name");
+                        case "Provider" -> {
+                            // System/Provider's Name; RenderingInfo/Provider (/f:RenderedXml) has none, only text
+                            String n = x.getAttributeValue(null, "Name");
+                            provider = n != null ? n : provider;
+                        }
                         case "Data" -> {
                             String field = x.getAttributeValue(null, "Name");
                             // 21502's message is its %3: the longest Data value is the error text

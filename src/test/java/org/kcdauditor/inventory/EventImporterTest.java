@@ -400,6 +400,30 @@ class EventImporterTest {
         assertEquals("KDCSVC event 204, account HV13$, service cifs/nas01.contoso.com", blocked.message());
     }
 
+    /**
+     * /f:RenderedXml ends each event with RenderingInfo, whose Provider element names the provider as text, without the
+     * Name attribute of System/Provider: that must not make a KDC event of a German DC (message in German) one of
+     * another provider, dropped.
+     */
+    @Test
+    void aRenderedKdcsvcEventKeepsItsProvider(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path xml = dir.resolve("dc1-system-rendered.xml");
+        java.nio.file.Files.writeString(xml, "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'>"
+                + "<System><Provider Name='Microsoft-Windows-Kerberos-Key-Distribution-Center'/><EventID>204"
+                + "</EventID><Level>2</Level><TimeCreated SystemTime='2026-11-20T10:00:00.0000000Z'/><Computer>"
+                + "DC1.contoso.com</Computer></System><EventData><Data Name='AccountName'>HV13$</Data><Data"
+                + " Name='ServiceName'>cifs/nas01.contoso.com</Data></EventData><RenderingInfo Culture='de-DE'>"
+                + "<Message>Das Schlüsselverteilungscenter (KDC) hat eine Anforderung blockiert.</Message><Level>Fehler"
+                + "</Level><Channel>System</Channel><Provider>Microsoft-Windows-Kerberos-Key-Distribution-Center"
+                + "</Provider></RenderingInfo></Event>\n");
+        ImportResult r = new EventImporter(EventsConfig.DEFAULT_IDS, ZoneOffset.UTC).read(xml, events::add,
+                problems::add);
+        assertNull(r.error());
+        assertEquals(1, events.size(), events + " " + problems);
+        assertTrue(events.get(0).kdc(), events.toString());
+        assertEquals("HV13$", events.get(0).accountName());
+    }
+
     @Test
     void kdcsvcEventsFromGetWinEventCsv() {
         ImportResult r = read("kdcsvc-winevent.csv", EventsConfig.DEFAULT_IDS);
