@@ -183,12 +183,13 @@ public final class EventImporter {
 
     /**
      * Whether a Hyper-V event of a configured id is no failure: logged as Information or Verbose (level 4 or 5, in
-     * wevtutil's {@code System/Level} or Get-WinEvent's {@code Level}; {@code LevelDisplayName} in English), or, where
+     * wevtutil's {@code System/Level} or Get-WinEvent's {@code Level}; {@code LevelDisplayName} "Information" in the languages that begin it with "Inform"), or, where
      * no level was exported, worded as a migration that started or succeeded ({@link #STARTED_OR_SUCCEEDED}) and not as a failure.
      */
     static boolean noFailure(String level, String message) {
         String l = level == null ? "" : level.strip();
-        if (l.equals("4") || l.equals("5") || l.equalsIgnoreCase("Information") || l.equalsIgnoreCase("Verbose")) {
+        // LevelDisplayName in the exporting system's language: Information, Informationen, Informazioni, Información…
+        if (l.equals("4") || l.equals("5") || l.regionMatches(true, 0, "inform", 0, 6) || l.equalsIgnoreCase("Verbose")) {
             return true;
         }
         return l.isEmpty() && message != null && STARTED_OR_SUCCEEDED.matcher(message).find()
@@ -234,7 +235,12 @@ public final class EventImporter {
                 if (ev == XMLStreamConstants.START_ELEMENT && root == null && !local.equals("kcdEvents")) {
                     root = local;
                 }
-                if (ev == XMLStreamConstants.START_ELEMENT) {
+                if (ev == XMLStreamConstants.START_ELEMENT && inUserData) {
+                    // a leaf of UserData (VmlEventLog's VmName, ErrorCode, …), whatever its name: never the event's
+                    // own Level, Computer, Provider or Message
+                    leaf = local;
+                    leafText.setLength(0);
+                } else if (ev == XMLStreamConstants.START_ELEMENT) {
                     switch (local) {
                         case "Event" -> {
                             computer = null;
@@ -253,15 +259,10 @@ public final class EventImporter {
                         }
                         case "EventID" -> id = x.getElementText().trim();
                         case "Level" -> {
-                            if (inUserData) {
-                                leaf = local;
-                                leafText.setLength(0);
-                            } else {
-                                // System/Level (a number) comes first; RenderingInfo/Level (/f:RenderedXml) is its
-                                // name in the system's language ("Informationen"), which must not replace it
-                                String l = x.getElementText().trim();
-                                level = level == null ? l : level;
-                            }
+                            // System/Level (a number) comes first; RenderingInfo/Level (/f:RenderedXml) is its
+                            // name in the system's language ("Informationen"), which must not replace it
+                            String l = x.getElementText().trim();
+                            level = level == null ? l : level;
                         }
                         case "Computer" -> computer = x.getElementText().trim();
                         case "TimeCreated" -> time = x.getAttributeValue(null, "SystemTime");
@@ -284,10 +285,6 @@ public final class EventImporter {
                         case "Message" -> rendered = x.getElementText().trim();
                         case "UserData" -> inUserData = true;
                         default -> {
-                            if (inUserData) {
-                                leaf = local;
-                                leafText.setLength(0);
-                            }
                         }
                     }
                 } else if (inUserData) {

@@ -144,6 +144,30 @@ class EventImporterTest {
     }
 
     @Test
+    void aGermanLevelDisplayNameAndAUserDataLeafNamedLikeASystemFieldAreReadAsWhatTheyAre(
+            @org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path csv = dir.resolve("de.csv"); // Select-Object TimeCreated, Id, LevelDisplayName, MachineName, Message
+        java.nio.file.Files.writeString(csv, """
+                "TimeCreated";"Id";"LevelDisplayName";"MachineName";"Message"
+                "20.11.2026 10:00:00";"20413";"Informationen";"HV01.contoso.com";"Der Verwaltungsdienst für virtuelle Computer hat die Livemigration des virtuellen Computers 'SQL01' zum Zielhost 'HV02' initiiert."
+                "20.11.2026 10:01:00";"21502";"Fehler";"HV01.contoso.com";"Fehler bei der Livemigration von 'SQL01' (0x8009030E)."
+                """);
+        new EventImporter(EventsConfig.DEFAULT_IDS, ZoneOffset.UTC).read(csv, events::add, problems::add);
+        assertEquals(List.of(21502), events.stream().map(EventRecord::eventId).toList(), events.toString());
+        events.clear();
+        Path xml = dir.resolve("vmms.xml");
+        java.nio.file.Files.writeString(xml, "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'>"
+                + "<System><Provider Name='Microsoft-Windows-Hyper-V-VMMS'/><EventID>21502</EventID><Level>2</Level>"
+                + "<TimeCreated SystemTime='2026-11-20T10:00:00.0000000Z'/><Computer>HV01.contoso.com</Computer>"
+                + "</System><UserData><VmlEventLog xmlns='http://www.microsoft.com/Windows/Virtualization/Events'>"
+                + "<VmName>SQL01</VmName><Computer>HV09</Computer><Level>4</Level><ErrorCode>0x8009030E</ErrorCode>"
+                + "</VmlEventLog></UserData></Event>");
+        new EventImporter(EventsConfig.DEFAULT_IDS, ZoneOffset.UTC).read(xml, events::add, problems::add);
+        assertEquals(1, events.size(), "UserData's Level is not the event's: " + events);
+        assertEquals("HV01", events.get(0).host(), "UserData's Computer is not the event's: " + events);
+    }
+
+    @Test
     void theDestinationIsReadFromMigrationDestinationToo() {
         String message = "Live migration of 'Virtual Machine SQL01' failed. Virtual machine migration operation for"
                 + " 'SQL01' failed at migration destination 'HV03'. (Virtual machine ID 1A2B)";
