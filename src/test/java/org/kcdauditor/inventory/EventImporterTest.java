@@ -27,6 +27,19 @@ class EventImporterTest {
         return new EventImporter(ids, ZoneOffset.UTC).read(FIXTURES.resolve(fixture), events::add, problems::add);
     }
 
+    private ImportResult readWithDefaultIds(Path file) {
+        return new EventImporter(EventsConfig.DEFAULT_IDS, ZoneOffset.UTC).read(file, events::add, problems::add);
+    }
+
+    /** A VMMS event of HV01 logged at 2026-11-20 10:00 UTC, its UserData the given leaves, without its closing tag. */
+    private static String vmms(int id, int level, String userData) {
+        return "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System><Provider"
+                + " Name='Microsoft-Windows-Hyper-V-VMMS'/><EventID>" + id + "</EventID><Level>" + level + "</Level>"
+                + "<TimeCreated SystemTime='2026-11-20T10:00:00.0000000Z'/><Computer>HV01.contoso.com</Computer>"
+                + "</System><UserData><VmlEventLog xmlns='http://www.microsoft.com/Windows/Virtualization/Events'>"
+                + userData + "</VmlEventLog></UserData>";
+    }
+
     @Test
     void wevtutilXmlWithoutRootElement() {
         ImportResult r = read("wevtutil-ha.xml", List.of(21502, 22038));
@@ -93,9 +106,7 @@ class EventImporterTest {
                 + " configuration for the virtual machine at 'C:\\VMs': The system cannot find the path specified."
                 + " (0x80070003). Virtual machine migration operation for 'SQL01' failed at migration destination"
                 + " 'HV02'."));
-        ImportResult r = new EventImporter(EventsConfig.DEFAULT_IDS, ZoneOffset.UTC).read(xml, events::add,
-                problems::add);
-        assertNull(r.error());
+        assertNull(readWithDefaultIds(xml).error());
         assertEquals(1, events.size(), events.toString());
         assertTrue(events.get(0).message().contains("failed to register"), events.toString());
         events.clear();
@@ -105,7 +116,7 @@ class EventImporterTest {
                 "11/20/2026 10:00:00 AM","20413","4","Information","HV01.contoso.com","The Virtual Machine Management Service initiated the live migration of virtual machine 'SQL01' to destination host 'HV02' (VMID 8F23)."
                 "11/20/2026 10:01:00 AM","21502","2","Error","HV01.contoso.com","Live migration of 'SQL01' failed. Failed to establish a connection with host 'HV02': No credentials are available in the security package (0x8009030E)."
                 """);
-        new EventImporter(EventsConfig.DEFAULT_IDS, ZoneOffset.UTC).read(csv, events::add, problems::add);
+        readWithDefaultIds(csv);
         assertEquals(List.of(21502), events.stream().map(EventRecord::eventId).toList(), events.toString());
         events.clear();
         Path selected = dir.resolve("selected.csv"); // Select-Object TimeCreated, Id, MachineName, Message: no level
@@ -114,7 +125,7 @@ class EventImporterTest {
                 "11/20/2026 10:00:00 AM","20413","HV01.contoso.com","The Virtual Machine Management Service initiated the live migration of virtual machine 'SQL01' to destination host 'HV02' (VMID 8F23)."
                 "11/20/2026 10:05:00 AM","21502","HV01.contoso.com","Live migration of 'SQL01' failed. Virtual machine migration operation for 'SQL01' failed at migration source 'HV01'. The Virtual Machine Management Service initiated the live migration of virtual machine 'SQL01' to destination host 'HV02'."
                 """);
-        new EventImporter(EventsConfig.DEFAULT_IDS, ZoneOffset.UTC).read(selected, events::add, problems::add);
+        readWithDefaultIds(selected);
         assertEquals(List.of(21502), events.stream().map(EventRecord::eventId).toList(),
                 "the start's wording alone is no failure; quoted beside a failure it is: " + events);
     }
@@ -128,18 +139,13 @@ class EventImporterTest {
     void theRenderedLevelInAnotherLanguageDoesNotHideTheSystemLevel(@org.junit.jupiter.api.io.TempDir Path dir)
             throws Exception {
         Path xml = dir.resolve("hv01-vmms-rendered.xml");
-        java.nio.file.Files.writeString(xml, "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'>"
-                + "<System><Provider Name='Microsoft-Windows-Hyper-V-VMMS'/><EventID>20413</EventID><Level>4</Level>"
-                + "<TimeCreated SystemTime='2026-11-20T10:00:00.0000000Z'/><Computer>HV01.contoso.com</Computer>"
-                + "</System><UserData><VmlEventLog xmlns='http://www.microsoft.com/Windows/Virtualization/Events'>"
-                + "<VmName>SQL01</VmName></VmlEventLog></UserData><RenderingInfo Culture='de-DE'><Message>Der"
+        java.nio.file.Files.writeString(xml, vmms(20413, 4, "<VmName>SQL01</VmName>")
+                + "<RenderingInfo Culture='de-DE'><Message>Der"
                 + " Verwaltungsdienst für virtuelle Computer hat die Livemigration des virtuellen Computers 'SQL01'"
                 + " zum Zielhost 'HV02' initiiert.</Message><Level>Informationen</Level><Task></Task><Opcode>Info"
                 + "</Opcode><Channel>Microsoft-Windows-Hyper-V-VMMS-Admin</Channel><Provider></Provider>"
                 + "</RenderingInfo></Event>\n");
-        ImportResult r = new EventImporter(EventsConfig.DEFAULT_IDS, ZoneOffset.UTC).read(xml, events::add,
-                problems::add);
-        assertNull(r.error());
+        assertNull(readWithDefaultIds(xml).error());
         assertEquals(List.of(), events, "System/Level 4 is Information, whatever RenderingInfo calls it");
     }
 
@@ -152,17 +158,13 @@ class EventImporterTest {
                 "20.11.2026 10:00:00";"20413";"Informationen";"HV01.contoso.com";"Der Verwaltungsdienst für virtuelle Computer hat die Livemigration des virtuellen Computers 'SQL01' zum Zielhost 'HV02' initiiert."
                 "20.11.2026 10:01:00";"21502";"Fehler";"HV01.contoso.com";"Fehler bei der Livemigration von 'SQL01' (0x8009030E)."
                 """);
-        new EventImporter(EventsConfig.DEFAULT_IDS, ZoneOffset.UTC).read(csv, events::add, problems::add);
+        readWithDefaultIds(csv);
         assertEquals(List.of(21502), events.stream().map(EventRecord::eventId).toList(), events.toString());
         events.clear();
         Path xml = dir.resolve("vmms.xml");
-        java.nio.file.Files.writeString(xml, "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'>"
-                + "<System><Provider Name='Microsoft-Windows-Hyper-V-VMMS'/><EventID>21502</EventID><Level>2</Level>"
-                + "<TimeCreated SystemTime='2026-11-20T10:00:00.0000000Z'/><Computer>HV01.contoso.com</Computer>"
-                + "</System><UserData><VmlEventLog xmlns='http://www.microsoft.com/Windows/Virtualization/Events'>"
-                + "<VmName>SQL01</VmName><Computer>HV09</Computer><Level>4</Level><ErrorCode>0x8009030E</ErrorCode>"
-                + "</VmlEventLog></UserData></Event>");
-        new EventImporter(EventsConfig.DEFAULT_IDS, ZoneOffset.UTC).read(xml, events::add, problems::add);
+        java.nio.file.Files.writeString(xml, vmms(21502, 2, "<VmName>SQL01</VmName><Computer>HV09</Computer>"
+                + "<Level>4</Level><ErrorCode>0x8009030E</ErrorCode>") + "</Event>");
+        readWithDefaultIds(xml);
         assertEquals(1, events.size(), "UserData's Level is not the event's: " + events);
         assertEquals("HV01", events.get(0).host(), "UserData's Computer is not the event's: " + events);
     }
