@@ -183,6 +183,7 @@ public final class PdfReportWriter implements ReportWriter {
         FirstIoFailure io = new FirstIoFailure();
         try {
             layOut(view, io.watch(out));
+            io.check(); // a write OpenPDF let pass is no report either
         } catch (RuntimeException e) {
             throw io.thrownInstead(e);
         }
