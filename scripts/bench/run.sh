@@ -10,7 +10,8 @@
 #   (a) the floor: ldapsearch paged dump (-E pr=1000/noprompt) with the collector's filter and attributes
 #   (b) the audit: kcd-audit run --formats $BENCH_FORMATS --timings, the first run in a store of its own
 #   (c) the next run: the same command again in that store (BENCH_NEXT=0 skips it)
-# with /usr/bin/time -v (wall, peak RSS), stop slapd, and write bench/results/hosts-N.json.
+# with /usr/bin/time -v (wall, peak RSS), stop slapd, and write bench/results/hosts-N.json. Only audit rounds that
+# completed (exit 0 or 3) are timed; a failed one stays in "runs" with its exit code, and with none the time is "-".
 #
 # Environment:
 #   BENCH_PORT=3890            slapd port on 127.0.0.1

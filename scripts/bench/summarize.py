@@ -156,8 +156,11 @@ def summarize(a):
                       "stderrTail": open(os.path.join(d, "next%d.err" % r), errors="replace").read()[-1500:]
                       if nrc not in (0, 3) else None})
     floor_s = statistics.median(f["wallSeconds"] for f in floors)
-    audit_s = statistics.median(x["wallSeconds"] for x in audits)
-    best = min(audits, key=lambda x: abs(x["wallSeconds"] - audit_s))
+    # only rounds that completed (exit 0 or 3) are timed, as for the next run: a run that failed at once would
+    # look fast; every round stays in "runs" with its exit code
+    done = [x for x in audits if x["completed"]]
+    audit_s = statistics.median(x["wallSeconds"] for x in done) if done else None
+    best = min(done, key=lambda x: abs(x["wallSeconds"] - audit_s)) if done else {"heap": {}, "stagesSeconds": {}}
     t0, t1, t2 = (float(x) for x in a.stamps)
     head = sh("git -C '%s' rev-parse --short HEAD" % a.root)
     res = {
@@ -180,9 +183,9 @@ def summarize(a):
                   if floor_s and "collect" in best["stagesSeconds"] else None,
                   "runs": audits},
         "nextRun": next_run(nexts, floor_s),
-        "ratio": round(audit_s / floor_s, 2) if floor_s else None,
-        "auditMsPerHost": round(1000.0 * audit_s / a.hosts, 3) if a.hosts else None,
-        "auditMsPerObject": round(1000.0 * audit_s / manifest["searchEntries"], 4),
+        "ratio": round(audit_s / floor_s, 2) if floor_s and audit_s is not None else None,
+        "auditMsPerHost": round(1000.0 * audit_s / a.hosts, 3) if a.hosts and audit_s is not None else None,
+        "auditMsPerObject": round(1000.0 * audit_s / manifest["searchEntries"], 4) if audit_s is not None else None,
         "floorSawAllEntries": all(f["entries"] == manifest["searchEntries"] for f in floors),
         "formats": a.formats, "requestedFormats": a.requested_formats,
         "loadAverageBeforeAfter": a.load,
@@ -208,6 +211,11 @@ def next_run(nexts, floor_s):
             "ratio": round(wall_s / floor_s, 2) if floor_s and wall_s else None, "heap": best.get("heap"),
             "peakRssKiB": max(x["peakRssKiB"] or 0 for x in nexts), "stagesSeconds": best.get("stagesSeconds"),
             "exitCodes": [x["exitCode"] for x in nexts], "runs": nexts}
+
+
+def num(v):
+    """A number of the table with two decimals, "-" where there is none (no completed audit round)."""
+    return "-" if v is None else "%.2f" % v
 
 
 def table(paths):
@@ -240,16 +248,16 @@ def table(paths):
         if nxt:
             codes += " / next " + ",".join(str(c) for c in nxt.get("exitCodes") or [])
         cells = [r["data"]["hosts"], r["data"]["others"], r["data"]["searchEntries"],
-                 "%.2f" % r["floor"]["wallSeconds"], "%.2f" % a["wallSeconds"], "%.2f" % r["ratio"],
+                 "%.2f" % r["floor"]["wallSeconds"], num(a["wallSeconds"]), num(r["ratio"]),
                  "%.2f" % nxt["wallSeconds"] if nxt and nxt["wallSeconds"] else "-",
                  "%.2f" % nxt["ratio"] if nxt and nxt["ratio"] else "-",
                  "%.2f" % a["collectOverFloor"] if a.get("collectOverFloor") else "-",
-                 "%.2f" % r["auditMsPerHost"], a.get("heapMax", "-"), (a.get("heap") or {}).get("peakHeapMiB", "-"),
+                 num(r["auditMsPerHost"]), a.get("heapMax", "-"), (a.get("heap") or {}).get("peakHeapMiB", "-"),
                  (a.get("heap") or {}).get("maxAfterFullGcMiB", "-"), "%.0f" % (rss / 1024.0) if rss else "-", codes,
                  "+".join(sorted({os.path.splitext(f)[1].lstrip(".") for f in a["runs"][0].get("outputs", {})})) or "-",
                  (r.get("loadAverageBeforeAfter") or ["-"])[0].split(" ")[0]]
         total = st.get("total") or a["wallSeconds"]
-        cells += ["%.2f (%.0f%%)" % (st[s], 100.0 * st[s] / total) if s in st else "-" for s in stage_names]
+        cells += ["%.2f (%.0f%%)" % (st[s], 100.0 * st[s] / total) if s in st and total else "-" for s in stage_names]
         print("| " + " | ".join(str(c) for c in cells) + " |")
 
 
