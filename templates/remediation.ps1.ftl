@@ -573,6 +573,14 @@ if (-not $Rollback) {
 <#list hostSteps as st>
     Write-Host '  ${st.host}: ${st.cmd}'
 </#list>
+<#assign serverInHostSteps = false>
+<#list hostSteps as st><#if st.cmd?contains("-Server")><#assign serverInHostSteps = true></#if></#list>
+<#if !multi && run.server?has_content && serverInHostSteps>
+    if ($Server -ne '${run.server}') {
+        # this run wrote to another DC than the audited one: the host commands write there too, so repadmin pushes them
+        Write-Host ('  (this run wrote to {0}: where a command above names -Server ''${run.server}'', give -Server ''{1}'')' -f $Server, $Server.Replace("'", "''"))
+    }
+</#if>
 }
 </#if>
 <#if multi>

@@ -412,6 +412,10 @@ if (-not $Rollback) {
     # runbook.md: these write to the directory too, so they come before replication and the ticket purge
     Write-Host 'First, on the hosts (this script does not run these; runbook.md step 3), before replication:'
     Write-Host '  HV13: Reset-ComputerMachinePassword -Server ''dc1.contoso.com'''
+    if ($Server -ne 'dc1.contoso.com') {
+        # this run wrote to another DC than the audited one: the host commands write there too, so repadmin pushes them
+        Write-Host ('  (this run wrote to {0}: where a command above names -Server ''dc1.contoso.com'', give -Server ''{1}'')' -f $Server, $Server.Replace("'", "''"))
+    }
 }
 Write-Host ('Next: repadmin /syncall {0} /AdeP (case matters: it pushes the changes from that DC), wait for replication, then on each host:' -f $Server)
 Write-Host '  klist -li 0x3e7 purge   (type it; plain klist purge does not clear the SYSTEM session used by vmms)'

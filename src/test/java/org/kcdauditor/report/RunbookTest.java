@@ -332,6 +332,22 @@ class RunbookTest {
     }
 
     /**
+     * The commands on the hosts that write to the directory name the audited DC (Reset-ComputerMachinePassword -Server
+     * 'dc1.contoso.com'), as runbook.md step 3 does; started with -Server dc2, the script wrote its changes to dc2 and
+     * prints repadmin /syncall dc2, so it says to give that DC to those commands too, before the repadmin line.
+     */
+    @Test
+    void theScriptNamesItsOwnServerForTheHostCommandsWhenStartedWithAnotherOne() throws Exception {
+        String ps1 = render(RunbookWriter.powershell(new TemplateRenderer(TEMPLATES)), Fixtures.demo());
+        int reset = ps1.indexOf("Write-Host '  HV13: Reset-ComputerMachinePassword -Server ''dc1.contoso.com'''");
+        int other = ps1.indexOf("if ($Server -ne 'dc1.contoso.com') {", reset);
+        int note = ps1.indexOf("where a command above names -Server ''dc1.contoso.com'', give -Server ''{1}''", other);
+        int next = ps1.indexOf("Write-Host ('Next: repadmin /syncall");
+        assertTrue(reset > 0 && other > reset && note > other && next > note, reset + " " + other + " " + note + " "
+                + next + ": " + ps1);
+    }
+
+    /**
      * The rollback section names every change of the plan its inverse commands do not undo: besides the migration
      * authentication, the computer password reset of step 3 (HV13 in the demo), which the rollback's commands left
      * unmentioned, so the admin looked for its inverse.
