@@ -46,6 +46,24 @@ final class DemoCommand implements Callable<Integer> {
         this.cli = cli;
     }
 
+    /**
+     * The --fail-on option the demo shares with run, described as the demo applies it: without --fail-on the demo
+     * exits 0 (README), so its help must not say "default: high" as run's does.
+     */
+    static void describeFailOn(CommandLine.Model.CommandSpec spec) {
+        CommandLine.Model.OptionSpec shared = spec.findOption("--fail-on");
+        // removed and added again from it on, so that the help lists the options in the same order as run's
+        java.util.List<CommandLine.Model.OptionSpec> after = new java.util.ArrayList<>(spec.options());
+        after = after.subList(after.indexOf(shared), after.size());
+        after.forEach(spec::remove);
+        for (CommandLine.Model.OptionSpec o : after) {
+            spec.addOption(o != shared ? o : CommandLine.Model.OptionSpec.builder(shared)
+                    .description("Exit 3 when a finding is at least this severe: high, medium, low or info"
+                            + " (the demo exits 0 unless it is given).")
+                    .build());
+        }
+    }
+
     @Override
     public Integer call() throws DirectoryException, IOException, LDAPException {
         Path demoDir = cli.installation().demo();

@@ -147,6 +147,7 @@ public final class Main implements Runnable {
         CommandLine cmd = new CommandLine(main);
         cmd.addSubcommand(new RunCommand(cli));
         cmd.addSubcommand(new DemoCommand(cli));
+        DemoCommand.describeFailOn(cmd.getSubcommands().get("demo").getCommandSpec());
         cmd.addSubcommand(new RulesCommand(cli));
         cmd.addSubcommand(new HistoryCommand(cli));
         cmd.addSubcommand(new BaselineCommand(cli));

@@ -39,6 +39,18 @@ class DemoTest {
         return findings.stream().map(f -> f.path(name).asText()).toList();
     }
 
+    /** demo --help says what the demo does: it exits 0 unless --fail-on is given, not "default: high" as run does. */
+    @Test
+    void helpSaysTheDemoExitsZeroUnlessFailOnIsGiven() {
+        CliRun demoHelp = CliRun.run(Map.of(), "demo", "--help");
+        String failOn = demoHelp.out().substring(demoHelp.out().lastIndexOf("--fail-on=LEVEL"));
+        failOn = failOn.substring(0, failOn.indexOf("--change-ticket")).replaceAll("\\s+", " ");
+        assertTrue(failOn.contains("the demo exits 0 unless it is given"), failOn);
+        CliRun runHelp = CliRun.run(Map.of(), "run", "--help");
+        String runFailOn = runHelp.out().substring(runHelp.out().lastIndexOf("--fail-on=LEVEL")).replaceAll("\\s+", " ");
+        assertTrue(runFailOn.contains("(default: high)"), runFailOn);
+    }
+
     @Test
     void runsAndPrintsTheSummary() {
         assertEquals(0, run.exitCode(), run.toString());
