@@ -307,6 +307,10 @@ The computer password reset on ${passwordResets?join(", ")} (step ${phase.hosts.
 <#if migrationEnabled?has_content>
 Live migration enabled on ${migrationEnabled?join(", ")} (step ${phase.hosts.number}) is not undone: disabled again, every pair into and out of the host fails.
 </#if>
+<#assign reenabled = hosts?filter(h -> h.unconstrained)?map(h -> h.name)>
+<#if reenabled?has_content>
+Undone by hand, the change of ${reenabled?join(", ")} turns unconstrained delegation back on (UNCONSTRAINED_DELEGATION, HIGH: every service ticket sent to the host then carries the user's TGT): run its `-TrustedForDelegation $true` line only to undo the change in full, as `remediation.ps1 -Rollback` asks for `-Force` before it does.
+</#if>
 <#if unregister?has_content>
 An SPN taken off another object (step ${phase.change.number}.${hosts?size + 1}) goes back only where no other object holds it by then: domain controllers from Windows Server 2012 R2 on refuse a duplicate SPN, and the duplicate is what blocked the pairs. `remediation.ps1 -Rollback` skips such an SPN with a warning and goes on.
 </#if>
