@@ -64,7 +64,16 @@ final class ScheduleCommand implements Callable<Integer> {
             Instant stored = jobStore.nextFireTime(Daemon.SCHEDULER_NAME, s.name(), Daemon.GROUP);
             Instant next = stored;
             String state = SCHEDULED;
-            if (stored == null) {
+            JobStoreQueries.StoredCron held = stored == null ? null
+                    : jobStore.cron(Daemon.SCHEDULER_NAME, s.name(), Daemon.GROUP);
+            if (held != null && (!s.cron().equals(held.cron()) || !s.zone().getId().equals(held.timeZone()))) {
+                // the config was edited since a daemon stored the trigger: the daemon replaces it at its next start
+                state = "the job store still holds cron \"" + held.cron() + "\" (" + held.timeZone() + "), next fire "
+                        + WHEN.format(ZonedDateTime.ofInstant(stored, s.zone())) + ", from an earlier config: a"
+                        + " running daemon follows it until it is restarted; a daemon started with this config"
+                        + " replaces it (the NEXT FIRE above is this config's)";
+                stored = null;
+            } else if (stored == null) {
                 state = "not in the job store yet: no daemon has started with this job; its next fire is computed"
                         + " from the cron";
             } else if (stored.isBefore(now.minusMillis(cfg.daemon().misfireThresholdMillis()))) {

@@ -114,6 +114,23 @@ class DaemonTest {
     }
 
     @Test
+    void scheduleSaysWhenTheJobStoreHoldsAnotherCronThanTheConfig() throws Exception {
+        AuditConfig before = config("0 0 6 * * ?");
+        try (Daemon d = daemon(before)) {
+            d.start();
+        }
+        // the admin edits the cron and checks it before restarting the daemon
+        AuditConfig after = config("0 30 7 ? * MON-FRI");
+        CliRun listed = CliRun.run(env, "schedule", "--config", after.source().toString());
+        assertEquals(0, listed.exitCode(), listed.toString());
+        String row = listed.out().lines().filter(l -> l.startsWith("job1 ")).findFirst().orElseThrow();
+        assertTrue(row.contains(" 07:30:00 "), "the next fire of the configured cron, not the stored one: " + listed.out());
+        assertTrue(listed.out().matches("(?s).*\njob1: the job store still holds cron \"0 0 6 \\* \\* \\?\" \\([^)]+\\),"
+                + " next fire .*"), listed.out());
+        assertTrue(listed.out().contains("a daemon started with this config replaces it"), listed.out());
+    }
+
+    @Test
     void theDaemonPrunesAfterEachRunAsStoreRetainSays() throws Exception {
         // the store's url, then its retain settings on the lines after it
         AuditConfig cfg = ConfigLoader.load(ScheduleFixture.config(dir, directory,
