@@ -120,7 +120,21 @@ public final class Outbox {
             }
             t = t.getCause() == t ? null : t.getCause();
         }
-        return sb.toString();
+        return sb.append(hint(e)).toString();
+    }
+
+    /** What to check, for the failures an admin can fix in the config or at the server. */
+    private static String hint(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof jakarta.mail.AuthenticationFailedException) {
+                return " — check mail.username and the password (mail.passwordEnv or mail.passwordFile)";
+            }
+            if (t instanceof org.eclipse.angus.mail.util.MailConnectException || t instanceof java.net.ConnectException
+                    || t instanceof java.net.UnknownHostException || t instanceof java.net.NoRouteToHostException) {
+                return " — check mail.host and mail.port and that the SMTP server is up and reachable from here";
+            }
+        }
+        return "";
     }
 
 }
