@@ -19,10 +19,12 @@ import java.util.concurrent.CountDownLatch;
 @Command(name = "daemon", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run the audits in the config's schedule (Quartz cron, JDBC job store in the history"
                 + " store's database) and mail notices through the outbox. Runs until stopped.",
-                "SIGTERM (systemctl stop, Ctrl-C): no new runs; a running audit finishes first.",
+                "SIGTERM (systemctl stop, Ctrl-C): no new runs; a running audit may finish within"
+                        + " daemon.stopTimeoutSeconds (default 60 s), else it is recorded INTERRUPTED.",
                 "daemon.clustered: true lets several daemons share one PostgreSQL store: each run happens once."},
         footer = {"", Cli.PASSWORD_HELP + " A service gets the variable from its unit's EnvironmentFile (systemd);"
-                + " a scheduled task is given a file (docs/install.md).",
+                + " a scheduled task is given a file (docs/install.md). SMTP password: from the variable"
+                + " mail.passwordEnv names or the file mail.passwordFile (only with mail.username).",
                 "Exit codes: 0 stopped, 1 the store cannot be opened, 2 usage/config error.",
                 "Example: kcd-audit daemon --config config/kcd-audit.yaml"})
 final class DaemonCommand implements Callable<Integer> {

@@ -110,6 +110,17 @@ class CommandGroupsTest {
 
     /** run's help says where the history lands: a run from another working directory starts another history. */
     @Test
+    void daemonsHelpSaysHowLongSigtermWaitsAndWhereTheSmtpPasswordComesFrom() {
+        CliRun r = CliRun.run(Map.of(), "daemon", "--help");
+        // picocli may wrap a key after its dot ("mail.\npasswordFile")
+        String help = r.out().replaceAll("\\s+", " ").replaceAll("(\\w)\\. (?=[a-z])", "$1.");
+        assertTrue(help.contains("a running audit may finish within daemon.stopTimeoutSeconds (default 60 s),"
+                + " else it is recorded INTERRUPTED"), r.out());
+        assertTrue(help.contains("SMTP password: from the variable mail.passwordEnv names or the file"
+                + " mail.passwordFile"), r.out());
+    }
+
+    @Test
     void runsHelpSaysWhereTheHistoryStoreIs() {
         CliRun r = CliRun.run(Map.of(), "run", "--help");
         assertTrue(r.out().replaceAll("\\s+", " ").contains("store.url of the config, else data/kcd-audit under the"
