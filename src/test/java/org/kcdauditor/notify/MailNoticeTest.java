@@ -138,6 +138,11 @@ class MailNoticeTest {
         assertTrue(finished.matches("finished \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC\\."), finished);
         assertTrue(t.contains(finished), t);
         assertTrue(h.contains(finished), h);
+        // why a cluster is NO-GO: in the HTML part too, which is the part most mail clients show
+        java.util.regex.Matcher reason = java.util.regex.Pattern.compile("\n    (\\d+ [A-Z_]+ findings? \\([^)\n]*\\))\r?\n")
+                .matcher(t);
+        assertTrue(reason.find(), t);
+        assertTrue(h.contains(reason.group(1).replace(">", "&gt;")), reason.group(1) + " in\n" + h);
         assertFalse(java.util.regex.Pattern.compile("\\d\\d:\\d\\d:\\d\\d\\.\\d").matcher(t + h).find(),
                 "no fractions of a second: " + t);
         assertTrue(t.contains("The PDF report is attached"), t);
