@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -37,10 +36,7 @@ class ConcurrentDemoTest {
     @Test
     void threeDemosAtOnceAllSucceedWithTheSameHistory() throws Exception {
         // an installation folder of its own, so the demo store is this test's
-        Path home = dir.resolve("home");
-        copy(Path.of("config/demo"), home.resolve("config/demo"));
-        Files.copy(Path.of("config/hardening-kbs.yaml"), home.resolve("config/hardening-kbs.yaml"));
-        copy(Path.of("templates"), home.resolve("templates"));
+        Path home = ChildJvm.demoInstallation(dir);
         Map<String, String> env = Map.of("KCD_AUDIT_HOME", home.toString());
         for (int i = 0; i < 3; i++) {
             children.add(ChildJvm.start(dir.resolve("demo" + i + ".log"), env, List.of("-XX:TieredStopAtLevel=1"),
@@ -61,18 +57,5 @@ class ConcurrentDemoTest {
             timeline = size;
         }
         assertTrue(Files.isRegularFile(home.resolve("data/demo-history.mv.db")), "the demo store stays for history");
-    }
-
-    private static void copy(Path from, Path to) throws Exception {
-        try (Stream<Path> all = Files.walk(from)) {
-            for (Path p : all.toList()) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target);
-                }
-            }
-        }
     }
 }

@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -42,10 +41,7 @@ class InterruptedDemoTest {
 
     @Test
     void sigtermWhileTheDemoStoresItsSeedRunEndsWithOneLine() throws Exception {
-        Path home = dir.resolve("home");
-        copy(Path.of("config/demo"), home.resolve("config/demo"));
-        Files.copy(Path.of("config/hardening-kbs.yaml"), home.resolve("config/hardening-kbs.yaml"));
-        copy(Path.of("templates"), home.resolve("templates"));
+        Path home = ChildJvm.demoInstallation(dir);
         AuditConfig demo = ConfigLoader.load(home.resolve("config/demo/kcd-audit-demo.yaml"));
         Path log = dir.resolve("demo.log");
         // interpreted, so the seed run takes seconds
@@ -72,19 +68,6 @@ class InterruptedDemoTest {
             return store.list(5).stream().anyMatch(r -> r.status().equals(RunSummary.RUNNING));
         } catch (RuntimeException e) {
             return false;
-        }
-    }
-
-    private static void copy(Path from, Path to) throws Exception {
-        try (Stream<Path> all = Files.walk(from)) {
-            for (Path p : all.toList()) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target);
-                }
-            }
         }
     }
 }

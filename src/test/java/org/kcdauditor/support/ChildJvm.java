@@ -51,4 +51,29 @@ public final class ChildJvm {
             Thread.sleep(25);
         }
     }
+
+    /**
+     * An installation folder of its own under {@code dir} (config/demo, the hardening catalogue, templates), so the
+     * demo store a child JVM's demo uses (KCD_AUDIT_HOME) is the test's.
+     */
+    public static Path demoInstallation(Path dir) throws java.io.IOException {
+        Path home = dir.resolve("home");
+        copy(Path.of("config/demo"), home.resolve("config/demo"));
+        java.nio.file.Files.copy(Path.of("config/hardening-kbs.yaml"), home.resolve("config/hardening-kbs.yaml"));
+        copy(Path.of("templates"), home.resolve("templates"));
+        return home;
+    }
+
+    private static void copy(Path from, Path to) throws java.io.IOException {
+        try (java.util.stream.Stream<Path> all = java.nio.file.Files.walk(from)) {
+            for (Path p : all.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (java.nio.file.Files.isDirectory(p)) {
+                    java.nio.file.Files.createDirectories(target);
+                } else {
+                    java.nio.file.Files.copy(p, target);
+                }
+            }
+        }
+    }
 }
