@@ -20,33 +20,31 @@ public final class JobStoreQueries {
 
     /** The cron expression and zone the job store holds for a cron trigger, or null when it holds none. */
     public StoredCron cron(String scheduler, String trigger, String group) {
-        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement("SELECT CRON_EXPRESSION,"
-                + " TIME_ZONE_ID FROM QRTZ_CRON_TRIGGERS WHERE SCHED_NAME = ? AND TRIGGER_NAME = ? AND TRIGGER_GROUP = ?")) {
-            ps.setString(1, scheduler);
-            ps.setString(2, trigger);
-            ps.setString(3, group);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? new StoredCron(rs.getString(1), rs.getString(2)) : null;
-            }
-        } catch (SQLException e) {
-            throw new StoreException("history store " + db.display() + ": cannot read the job store: "
-                    + e.getMessage(), e);
-        }
+        return triggerRow("SELECT CRON_EXPRESSION, TIME_ZONE_ID FROM QRTZ_CRON_TRIGGERS", scheduler, trigger, group,
+                rs -> new StoredCron(rs.getString(1), rs.getString(2)));
     }
 
     /** The next fire time the job store holds for a trigger, or null when it holds none. */
     public Instant nextFireTime(String scheduler, String trigger, String group) {
-        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement("SELECT NEXT_FIRE_TIME FROM"
-                + " QRTZ_TRIGGERS WHERE SCHED_NAME = ? AND TRIGGER_NAME = ? AND TRIGGER_GROUP = ?")) {
+        return triggerRow("SELECT NEXT_FIRE_TIME FROM QRTZ_TRIGGERS", scheduler, trigger, group, rs -> {
+            long t = rs.getLong(1);
+            return rs.wasNull() || t <= 0 ? null : Instant.ofEpochMilli(t);
+        });
+    }
+
+    private interface Row<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    /** {@code select}'s row for one trigger (WHERE scheduler, trigger and group), read by {@code row}; or null. */
+    private <T> T triggerRow(String select, String scheduler, String trigger, String group, Row<T> row) {
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(select
+                + " WHERE SCHED_NAME = ? AND TRIGGER_NAME = ? AND TRIGGER_GROUP = ?")) {
             ps.setString(1, scheduler);
             ps.setString(2, trigger);
             ps.setString(3, group);
             try (ResultSet rs = ps.executeQuery()) {
-                if (rs.next()) {
-                    long t = rs.getLong(1);
-                    return rs.wasNull() || t <= 0 ? null : Instant.ofEpochMilli(t);
-                }
-                return null;
+                return rs.next() ? row.read(rs) : null;
             }
         } catch (SQLException e) {
             throw new StoreException("history store " + db.display() + ": cannot read the job store: "
