@@ -32,10 +32,7 @@ class BenchSummaryTest {
         rawFiles(d, 2, "0.000 1.000", "0.000 5.000 3");   // floor 1.0 s, audit completed in 5.0 s
         rawFiles(d, 3, "0.000 1.000", "0.000 6.000 0");   // floor 1.0 s, audit completed in 6.0 s
         Path out = dir.resolve("results/hosts-1000.json");
-        run("--dir", d.toString(), "--hosts", "1000", "--others", "4000", "--repeat", "3",
-                "--stamps", "0", "1", "2", "--nopage-count", "1000", "--formats", "json", "--requested-formats", "json",
-                "--load", "0.1 0.1 0.1", "0.1 0.1 0.1", "--audit-cmd", "kcd-audit", "--root", dir.toString(),
-                "--floor-filter", "(objectClass=computer)", "--floor-attrs", "cn", "--heap", "512m", "--out", out.toString());
+        summarize(dir, d, 3, out);
         JsonNode r = new ObjectMapper().readTree(out.toFile());
         assertEquals(5.5, r.path("audit").path("wallSeconds").asDouble(), 1e-9, r.toPrettyString());
         assertEquals(5.5, r.path("ratio").asDouble(), 1e-9);
@@ -48,10 +45,7 @@ class BenchSummaryTest {
         Path d = Files.createDirectories(dir.resolve("h1000"));
         rawFiles(d, 1, "0.000 1.000", "0.000 0.400 1");
         Path out = dir.resolve("results/hosts-1000.json");
-        run("--dir", d.toString(), "--hosts", "1000", "--others", "4000", "--repeat", "1",
-                "--stamps", "0", "1", "2", "--nopage-count", "1000", "--formats", "json", "--requested-formats", "json",
-                "--load", "0.1 0.1 0.1", "0.1 0.1 0.1", "--audit-cmd", "kcd-audit", "--root", dir.toString(),
-                "--floor-filter", "(objectClass=computer)", "--floor-attrs", "cn", "--heap", "512m", "--out", out.toString());
+        summarize(dir, d, 1, out);
         JsonNode r = new ObjectMapper().readTree(out.toFile());
         assertTrue(r.path("audit").path("wallSeconds").isNull(), r.toPrettyString());
         assertTrue(r.path("ratio").isNull());
@@ -70,6 +64,14 @@ class BenchSummaryTest {
         Files.writeString(d.resolve("floor" + round + ".ldif"), "dn: CN=HV0001,DC=contoso,DC=com\n");
         Files.writeString(d.resolve("audit" + round + ".wall"), auditWall + "\n");
         Files.writeString(d.resolve("audit" + round + ".err"), "");
+    }
+
+    /** summarize.py over the raw files of {@code rounds} rounds of 1,000 hosts in {@code d}, into {@code out}. */
+    private static void summarize(Path dir, Path d, int rounds, Path out) throws Exception {
+        run("--dir", d.toString(), "--hosts", "1000", "--others", "4000", "--repeat", String.valueOf(rounds),
+                "--stamps", "0", "1", "2", "--nopage-count", "1000", "--formats", "json", "--requested-formats", "json",
+                "--load", "0.1 0.1 0.1", "0.1 0.1 0.1", "--audit-cmd", "kcd-audit", "--root", dir.toString(),
+                "--floor-filter", "(objectClass=computer)", "--floor-attrs", "cn", "--heap", "512m", "--out", out.toString());
     }
 
     private static String run(String... args) throws Exception {

@@ -1,16 +1,16 @@
 package org.kcdauditor.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.kcdauditor.support.ChildProcesses;
 import org.junit.jupiter.api.io.TempDir;
 import org.kcdauditor.support.ChildJvm;
 import org.kcdauditor.support.CliRun;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -26,12 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ConcurrentDemoTest {
     @TempDir
     Path dir;
-    private final List<Process> children = new ArrayList<>();
-
-    @AfterEach
-    void stop() {
-        children.forEach(Process::destroyForcibly);
-    }
+    @RegisterExtension
+    final ChildProcesses children = new ChildProcesses();
 
     @Test
     void threeDemosAtOnceAllSucceedWithTheSameHistory() throws Exception {

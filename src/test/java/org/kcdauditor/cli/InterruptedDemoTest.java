@@ -1,8 +1,9 @@
 package org.kcdauditor.cli;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.kcdauditor.support.ChildProcesses;
 import org.junit.jupiter.api.io.TempDir;
 import org.kcdauditor.config.AuditConfig;
 import org.kcdauditor.config.ConfigLoader;
@@ -14,7 +15,6 @@ import org.kcdauditor.support.ChildJvm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -32,12 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class InterruptedDemoTest {
     @TempDir
     Path dir;
-    private final List<Process> children = new ArrayList<>();
-
-    @AfterEach
-    void stop() {
-        children.forEach(Process::destroyForcibly);
-    }
+    @RegisterExtension
+    final ChildProcesses children = new ChildProcesses();
 
     @Test
     void sigtermWhileTheDemoStoresItsSeedRunEndsWithOneLine() throws Exception {

@@ -1,6 +1,5 @@
 package org.kcdauditor.cli;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -15,11 +14,12 @@ import org.kcdauditor.store.StoreUrls;
 import org.kcdauditor.support.ChildJvm;
 import org.kcdauditor.support.CliRun;
 import org.kcdauditor.support.TricklingProxy;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.kcdauditor.support.ChildProcesses;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -38,12 +38,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class InterruptedRunTest {
     @TempDir
     Path dir;
-    final List<Process> processes = new ArrayList<>();
-
-    @AfterEach
-    void cleanUp() {
-        processes.forEach(Process::destroyForcibly);
-    }
+    @RegisterExtension
+    final ChildProcesses processes = new ChildProcesses();
 
     private static Optional<RunSummary> running(AuditConfig cfg, Map<String, String> env) {
         try (RunStore store = StoreUrls.open(cfg, env)) {

@@ -1,8 +1,9 @@
 package org.kcdauditor.it;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.kcdauditor.support.ChildProcesses;
 import org.junit.jupiter.api.io.TempDir;
 import org.kcdauditor.config.AuditConfig;
 import org.kcdauditor.config.ConfigLoader;
@@ -16,7 +17,6 @@ import org.kcdauditor.store.StoreUrls;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,12 +35,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DaemonCrashTest {
     @TempDir
     Path dir;
-    final List<Process> processes = new ArrayList<>();
-
-    @AfterEach
-    void cleanUp() {
-        processes.forEach(Process::destroyForcibly);
-    }
+    @RegisterExtension
+    final ChildProcesses processes = new ChildProcesses();
 
     private Process daemon(Path config, Map<String, String> env, String name) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();

@@ -4,8 +4,9 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.util.LogbackMDCAdapter;
 import ch.qos.logback.core.util.FileSize;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.kcdauditor.support.ChildProcesses;
 import org.junit.jupiter.api.io.TempDir;
 import org.kcdauditor.config.ConfigException;
 import org.kcdauditor.config.ConfigLoader;
@@ -15,7 +16,6 @@ import org.kcdauditor.schedule.ScheduleFixture;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -33,12 +33,8 @@ class DaemonLogTest {
     private static final Path CHECKOUT = Path.of("").toAbsolutePath();
     @TempDir
     Path dir;
-    private final List<Process> processes = new ArrayList<>();
-
-    @AfterEach
-    void stop() {
-        processes.forEach(Process::destroyForcibly);
-    }
+    @RegisterExtension
+    final ChildProcesses processes = new ChildProcesses();
 
     @Test
     void theFileRollsOverBySizeAndOldFilesAreCompressed() throws Exception {

@@ -3,9 +3,10 @@ package org.kcdauditor.schedule;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.GreenMailUtil;
 import jakarta.mail.internet.MimeMessage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.kcdauditor.support.ChildProcesses;
 import org.junit.jupiter.api.io.TempDir;
 import org.kcdauditor.config.AuditConfig;
 import org.kcdauditor.config.ConfigLoader;
@@ -21,7 +22,6 @@ import org.kcdauditor.support.TricklingProxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -43,12 +43,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DaemonStopTest {
     @TempDir
     Path dir;
-    final List<Process> processes = new ArrayList<>();
-
-    @AfterEach
-    void cleanUp() {
-        processes.forEach(Process::destroyForcibly);
-    }
+    @RegisterExtension
+    final ChildProcesses processes = new ChildProcesses();
 
     private Process daemon(Path config, Map<String, String> env) throws Exception {
         Process p = ChildJvm.start(dir.resolve("daemon.log"), env, List.of("-XX:TieredStopAtLevel=1"), "daemon",
