@@ -1,0 +1,41 @@
+package org.kcdauditor.cli;
+
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The indented lines of a help screen's footer (the exit codes and environment of {@code kcd-audit --help}) are laid
+ * out by hand: picocli breaks one longer than the screen's width at its last word, which then stands alone at the left
+ * margin, outside its column. (A paragraph that starts at the margin is wrapped as a paragraph, which reads well.)
+ */
+class HelpScreensTest {
+    @Test
+    void everyFooterLineFitsTheHelpScreensWidth() {
+        PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream());
+        CommandLine root = Main.commands(new Main(), new Cli(nowhere, nowhere, nowhere, Map.of(),
+                Clock.systemUTC(), Path.of(".")));
+        List<String> tooLong = new ArrayList<>();
+        collect(root, tooLong);
+        assertEquals(List.of(), tooLong, "indented footer lines wider than the help screen (rewrap them)");
+    }
+
+    private static void collect(CommandLine c, List<String> tooLong) {
+        CommandLine.Model.UsageMessageSpec usage = c.getCommandSpec().usageMessage();
+        for (String line : usage.footer()) {
+            if (line.startsWith(" ") && line.length() > usage.width()) {
+                tooLong.add(c.getCommandSpec().qualifiedName() + ": " + line);
+            }
+        }
+        c.getSubcommands().values().forEach(sub -> collect(sub, tooLong));
+    }
+}
