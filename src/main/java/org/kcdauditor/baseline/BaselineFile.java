@@ -23,6 +23,7 @@ import org.kcdauditor.rules.RuleCatalogue;
 
 import java.io.IOException;
 import java.io.StringReader;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -330,11 +331,26 @@ public final class BaselineFile {
                 throw new ConfigException(file + ": a baseline exists already; give --force to replace it"
                         + " (the old one is kept as " + file.getFileName() + ".<timestamp>.bak)");
             }
-            backup = file.resolveSibling(file.getFileName() + "." + BAK.format(now) + ".bak");
-            Files.copy(file, backup, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            backup = backup(file, now);
         }
         AtomicFiles.writeString(file, text);
         return backup;
+    }
+
+    /**
+     * Copies {@code file} to {@code <name>.<UTC timestamp>.bak}, or {@code <name>.<timestamp>-2.bak} … when a capture
+     * in the same second kept one already: an earlier backup is never replaced, it may be the only copy of a baseline.
+     */
+    private static Path backup(Path file, Instant now) throws IOException {
+        String stem = file.getFileName() + "." + BAK.format(now);
+        for (int n = 1; ; n++) {
+            Path backup = file.resolveSibling(stem + (n == 1 ? "" : "-" + n) + ".bak");
+            try {
+                return Files.copy(file, backup);
+            } catch (FileAlreadyExistsException e) {
+                // the next suffix
+            }
+        }
     }
 
     private static String list(List<String> values) {

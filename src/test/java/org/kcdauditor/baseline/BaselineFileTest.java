@@ -110,6 +110,20 @@ class BaselineFileTest {
     }
 
     @Test
+    void twoCapturesInOneSecondKeepBothEarlierBaselines() throws Exception {
+        Path f = dir.resolve("baseline.yaml");
+        Files.writeString(f, DOCUMENTED);
+        Instant now = Instant.parse("2026-11-26T20:00:00Z");
+        Baseline second = new Baseline(Instant.parse("2026-11-26T19:00:00Z"), "run-2", "asmith", Map.of(), List.of());
+        Path first = BaselineFile.write(f, second, true, now);
+        String secondText = Files.readString(f);
+        Path then = BaselineFile.write(f, Baseline.empty(), true, now.plusMillis(400));
+        assertEquals(DOCUMENTED, Files.readString(first));
+        assertEquals(secondText, Files.readString(then));
+        assertEquals("baseline.yaml.20261126T200000Z-2.bak", then.getFileName().toString());
+    }
+
+    @Test
     void aSyntaxErrorNamesLineAndColumn() throws Exception {
         Path f = dir.resolve("baseline.yaml");
         Files.writeString(f, DOCUMENTED.replace("\"cifs/hv02.contoso.com\"]", "\"cifs/hv02.contoso.com\""));
