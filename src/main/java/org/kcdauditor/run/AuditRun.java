@@ -201,7 +201,21 @@ public final class AuditRun {
     }
 
     /**
-     * The same, with a handle through which another thread can follow and stop the run.
+     * A file a run writes besides its reports (a baseline capture's baseline): written once the run's rows are stored
+     * and before the run counts as SUCCEEDED, so a run that cannot write it is recorded FAILED, as with a report.
+     */
+    public interface Output {
+        void write(String runId, AuditResult result) throws IOException, DirectoryException;
+    }
+
+    /** The same, with a handle through which another thread can follow and stop the run. */
+    public Outcome execute(Path outDir, Collection<Format> formats, Timings timings, IntConsumer progress,
+                           RunControl control) throws DirectoryException, IOException {
+        return execute(outDir, formats, timings, progress, control, (runId, result) -> { });
+    }
+
+    /**
+     * The same, writing {@code output} too.
      *
      * <p>Reports go to an unfinished folder first ({@link RunFolder}): the folder gets its final name (or, with
      * {@code --out}, its files are moved into DIR, all or nothing), then the run is stored (one transaction; when
@@ -209,7 +223,7 @@ public final class AuditRun {
      * whatever it had written is kept in a {@code .failed} folder with FAILED.txt.
      */
     public Outcome execute(Path outDir, Collection<Format> formats, Timings timings, IntConsumer progress,
-                           RunControl control) throws DirectoryException, IOException {
+                           RunControl control, Output output) throws DirectoryException, IOException {
         String runId = UUID.randomUUID().toString();
         Instant startedAt = clock.instant();
         try (RunStore store = StoreUrls.open(config, env)) {
@@ -281,6 +295,7 @@ public final class AuditRun {
                         timings.time("store", () -> staged[0] = store.stage(runId, completed, hostsStored[0]));
                         return null;
                     });
+                    output.write(runId, ev.result());
                     control.check();
                     RunFolder.Published published = folder.finish(written);
                     try {
@@ -294,7 +309,10 @@ public final class AuditRun {
                     files = published.keep();
                     leftOver = published.leftOver();
                 } else {
-                    timings.time("store", () -> store.complete(runId, evaluated, completed, hostsStored[0]));
+                    RunStore.Staged[] staged = new RunStore.Staged[1];
+                    timings.time("store", () -> staged[0] = store.stage(runId, completed, hostsStored[0]));
+                    output.write(runId, ev.result());
+                    timings.time("store", () -> staged[0].commit(evaluated));
                 }
                 if (hostsStored[0] != null) {
                     timings.add("store-hosts", hostsStored[0].took()); // beside the evaluation and the writers

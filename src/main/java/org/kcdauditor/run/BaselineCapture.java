@@ -75,9 +75,23 @@ public final class BaselineCapture {
             }
         }
         AuditRun capture = unreadable == null ? run : run.withoutBaseline();
+        List<Waiver> waivers = old == null ? List.of() : old.waivers();
+        Baseline[] captured = new Baseline[1];
+        Path[] backup = new Path[1];
+        // written before the run counts as SUCCEEDED: a capture that writes no baseline is a failed run in history
         AuditRun.Outcome o = capture.withTrigger("baseline-capture").withoutReports()
-                .execute(null, Set.of(Format.JSON), new Timings(), n -> { }, control);
-        AuditContext ctx = o.result().context();
+                .execute(null, Set.of(Format.JSON), new Timings(), n -> { }, control, (runId, result) -> {
+                    captured[0] = baseline(result.context(), file, runId, approvedBy, waivers, clock);
+                    backup[0] = BaselineFile.write(file, captured[0], force, clock.instant());
+                });
+        long high = o.result().findings().stream().filter(f -> !f.isWaived() && f.severity() == Severity.HIGH).count();
+        run.pin(o.runId(), "baseline " + file.getFileName() + " captured " + clock.instant());
+        return new Captured(captured[0], backup[0], high, unreadable);
+    }
+
+    /** The baseline of the cluster nodes {@code ctx} read; refused while a directory could not be read. */
+    private static Baseline baseline(AuditContext ctx, Path file, String runId, String approvedBy, List<Waiver> waivers,
+                                     Clock clock) throws DirectoryException {
         for (DirectoryPart part : ctx.snapshot().directories()) {
             if (!part.audited()) {
                 // its hosts would be left out, and show up as new (drift) once it answers again
@@ -87,15 +101,10 @@ public final class BaselineCapture {
                         + " is as it was) — capture again when it answers");
             }
         }
-        long high = o.result().findings().stream().filter(f -> !f.isWaived() && f.severity() == Severity.HIGH).count();
         Map<String, HostState> hosts = new LinkedHashMap<>();
         for (AdObject n : ctx.nodes()) {
             hosts.put(n.name(), HostState.of(n));
         }
-        List<Waiver> waivers = old == null ? List.of() : old.waivers();
-        Baseline captured = new Baseline(clock.instant(), o.runId(), approvedBy, hosts, waivers);
-        Path backup = BaselineFile.write(file, captured, force, clock.instant());
-        run.pin(o.runId(), "baseline " + file.getFileName() + " captured " + clock.instant());
-        return new Captured(captured, backup, high, unreadable);
+        return new Baseline(clock.instant(), runId, approvedBy, hosts, waivers);
     }
 }

@@ -418,6 +418,21 @@ class HistoryCommandsTest {
         }
     }
 
+    /** A capture that writes no baseline (here: its folder is a file) is a failed run in history, not a success. */
+    @Test
+    void aCaptureThatCannotWriteTheBaselineIsRecordedFailed() throws Exception {
+        Files.writeString(dir.resolve("approved"), "not a folder");
+        Path cfg = config("  - name: HVC1\n    nodes: [HV01, HV02, HV03]", "baseline: approved/baseline.yaml");
+        assertEquals(ExitCodes.RUN_FAILED, run("baseline", "capture", "--config", cfg.toString()), out + err);
+        String why = err.strip();
+        assertEquals(1, why.lines().count(), why);
+
+        assertEquals(ExitCodes.OK, run("history", "--config", cfg.toString()), err);
+        List<String> runs = out.lines().skip(1).toList();
+        assertEquals(1, runs.size(), out);
+        assertTrue(runs.get(0).contains(" FAILED ") && runs.get(0).contains("baseline-capture"), out);
+    }
+
     @Test
     void aBaselineThatCannotBeReadIsReplacedOnlyWithForceAndKeptAsTheBackup() throws Exception {
         Path cfg = config("  - name: HVC1\n    nodes: [HV01, HV02, HV03]", "");
