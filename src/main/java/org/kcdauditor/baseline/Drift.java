@@ -2,6 +2,7 @@ package org.kcdauditor.baseline;
 
 import org.kcdauditor.model.AdObject;
 import org.kcdauditor.model.AttributeChange;
+import org.kcdauditor.model.EncryptionTypes;
 import org.kcdauditor.model.HostState;
 import org.kcdauditor.model.Spn;
 import org.kcdauditor.model.Uac;
@@ -21,8 +22,13 @@ import java.util.Set;
  * snapshot. Pure. Delegation entries are compared in SPN normal form.
  */
 public final class Drift {
-    /** SPN_REMOVED and SPN_ADDED only against a stored run: a baseline documents no SPNs. */
-    public enum Kind { HOST_MISSING, HOST_NEW, ENTRY_REMOVED, ENTRY_ADDED, FLAGS_CHANGED, SPN_REMOVED, SPN_ADDED }
+    /**
+     * SPN_REMOVED, SPN_ADDED and ENCRYPTION_CHANGED only against a stored run: a baseline documents no SPNs and no
+     * encryption types.
+     */
+    public enum Kind {
+        HOST_MISSING, HOST_NEW, ENTRY_REMOVED, ENTRY_ADDED, FLAGS_CHANGED, SPN_REMOVED, SPN_ADDED, ENCRYPTION_CHANGED
+    }
 
     /**
      * One difference.
@@ -30,8 +36,8 @@ public final class Drift {
      * @param cluster        the node's cluster (null for a host that is gone)
      * @param value          the delegation entry (ENTRY_*), the SPN (SPN_*); for HOST_MISSING the DN of its computer when that is still
      *                       in the directory (no longer a configured node), else null
-     * @param before         flag names before (FLAGS_CHANGED)
-     * @param after          flag names now (FLAGS_CHANGED)
+     * @param before         flag names before (FLAGS_CHANGED); the encryption types before in words (ENCRYPTION_CHANGED)
+     * @param after          flag names now (FLAGS_CHANGED); the encryption types now in words (ENCRYPTION_CHANGED)
      * @param delegationBits a delegation bit (TRUSTED_FOR_DELEGATION, TRUSTED_TO_AUTH_FOR_DELEGATION,
      *                       NOT_DELEGATED) changed
      * @param lastChange     the last originating write of the attribute concerned (when, at which DC, its version),
@@ -47,6 +53,7 @@ public final class Drift {
 
     private static final String DELEGATE_TO = "msDS-AllowedToDelegateTo";
     private static final String SPN = "servicePrincipalName";
+    private static final String ENCRYPTION_TYPES = "msDS-SupportedEncryptionTypes";
     private static final int DELEGATION_BITS = Uac.TRUSTED_FOR_DELEGATION | Uac.TRUSTED_TO_AUTH_FOR_DELEGATION
             | Uac.NOT_DELEGATED;
 
@@ -114,6 +121,12 @@ public final class Drift {
             }
             if (was.spns() != null && !was.spns().equals(node.spns())) {
                 spnChanges(was.spns(), node, cluster, ctx, out);
+            }
+            int typesNow = HostState.encryptionTypes(node);
+            if (was.encryptionTypes() != null && was.encryptionTypes() != typesNow) {
+                out.add(new Change(Kind.ENCRYPTION_CHANGED, cluster, node.name(), null,
+                        List.of(EncryptionTypes.describe(was.encryptionTypes())),
+                        List.of(EncryptionTypes.describe(typesNow)), false, ctx.lastChange(node, ENCRYPTION_TYPES)));
             }
         }
         for (AdObject node : ctx.nodes()) {
@@ -185,6 +198,8 @@ public final class Drift {
             case FLAGS_CHANGED -> c.host() + ": userAccountControl " + flagDelta(c.before(), c.after());
             case SPN_REMOVED -> c.host() + ": SPN removed: " + c.value();
             case SPN_ADDED -> c.host() + ": SPN added: " + c.value();
+            case ENCRYPTION_CHANGED -> c.host() + ": " + ENCRYPTION_TYPES + " " + c.before().get(0) + " -> "
+                    + c.after().get(0);
         };
     }
 

@@ -5,14 +5,22 @@ import java.util.List;
 /**
  * The delegation-relevant state of one host, as a baseline documents it or a stored run recorded it:
  * its userAccountControl flag names, its msDS-AllowedToDelegateTo values and, for a stored run, its
- * servicePrincipalName values ({@code spns}; null where not recorded: a baseline documents none). Its
- * {@code userAccountControl} is null where a baseline host was written without it: its flags are not compared.
+ * servicePrincipalName values ({@code spns}; null where not recorded: a baseline documents none) and its
+ * msDS-SupportedEncryptionTypes ({@code encryptionTypes}: 0 where absent or 0, null where not recorded: a baseline, a
+ * run stored before they were). Its {@code userAccountControl} is null where a baseline host was written without it:
+ * its flags are not compared.
  */
-public record HostState(String name, List<String> userAccountControl, List<String> delegateTo, List<String> spns) {
+public record HostState(String name, List<String> userAccountControl, List<String> delegateTo, List<String> spns,
+                        Integer encryptionTypes) {
     public HostState {
         userAccountControl = userAccountControl == null ? null : List.copyOf(userAccountControl);
         delegateTo = delegateTo == null ? List.of() : List.copyOf(delegateTo);
         spns = spns == null ? null : List.copyOf(spns);
+    }
+
+    /** Without encryption types (not recorded). */
+    public HostState(String name, List<String> userAccountControl, List<String> delegateTo, List<String> spns) {
+        this(name, userAccountControl, delegateTo, spns, null);
     }
 
     /** As a baseline documents a host: no SPNs. */
@@ -23,5 +31,10 @@ public record HostState(String name, List<String> userAccountControl, List<Strin
     /** {@code o} as a baseline documents it. */
     public static HostState of(AdObject o) {
         return new HostState(o.name(), Uac.flagNames(o.userAccountControl()), o.delegateTo());
+    }
+
+    /** {@code o}'s msDS-SupportedEncryptionTypes as a run records it: 0 where absent (the KDC's default, as 0). */
+    public static int encryptionTypes(AdObject o) {
+        return o.supportedEncryptionTypes() == null ? 0 : o.supportedEncryptionTypes();
     }
 }

@@ -13,9 +13,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * CHANGED_SINCE_LAST_RUN: per host, what changed in its delegation (and its registered SPNs) since the previous
- * successful run — the timeline of the reports. The message is the change itself (one line per change), so the
- * timeline shows it as it is; the run compared with is in the evidence.
+ * CHANGED_SINCE_LAST_RUN: per host, what changed in its delegation (and its registered SPNs and encryption types)
+ * since the previous successful run — the timeline of the reports. The message is the change itself (one line per
+ * change), so the timeline shows it as it is; the run compared with is in the evidence.
  */
 public final class ChangedSinceLastRunRule implements Rule {
     static final RuleInfo INFO = new RuleInfo("CHANGED_SINCE_LAST_RUN", Severity.INFO, Category.DRIFT,

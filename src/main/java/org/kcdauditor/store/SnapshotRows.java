@@ -70,8 +70,8 @@ final class SnapshotRows {
         MessageDigest sha = sha256();
         PackedValues packer = new PackedValues();
         try (PreparedStatement h = connection.prepareStatement("INSERT INTO run_host (run_id, host_name, cluster_name,"
-                + " dn, sam_account, dns_host_name, uac, object_sid, os, os_version, when_changed, usn_changed)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                + " dn, sam_account, dns_host_name, uac, object_sid, os, os_version, when_changed, usn_changed,"
+                + " enc_types) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
              PreparedStatement v = connection.prepareStatement("INSERT INTO run_host_attr (run_id, host_name, attr,"
                      + " vals_deflated, digest, same_as) VALUES (?, ?, ?, ?, ?, ?)")) {
             Set<String> seen = new LinkedHashSet<>();
@@ -86,7 +86,7 @@ final class SnapshotRows {
                         RunStore.cut(o.dn(), 1000), RunStore.cut(o.samAccountName(), 255),
                         RunStore.cut(o.dnsHostName(), 255), o.userAccountControl(), RunStore.cut(o.objectSid(), 200),
                         RunStore.cut(o.operatingSystem(), 255), RunStore.cut(o.operatingSystemVersion(), 255),
-                        RunStore.ts(o.whenChanged()), o.usnChanged());
+                        RunStore.ts(o.whenChanged()), o.usnChanged(), HostState.encryptionTypes(o));
                 h.addBatch();
                 HostState was = previousStates.get(name);
                 Stored same = was != null && !o.delegateTo().isEmpty() && was.delegateTo().equals(o.delegateTo())
@@ -170,19 +170,22 @@ final class SnapshotRows {
     }
 
     /**
-     * Node states (userAccountControl flags, delegation entries, SPNs) a run recorded, by host name; a run that stored
-     * no SPN at all (none of its nodes registers one) gives none to compare with.
+     * Node states (userAccountControl flags, delegation entries, SPNs, encryption types) a run recorded, by host name;
+     * a run that stored no SPN at all (none of its nodes registers one) gives none to compare with, and one stored
+     * before V112 no encryption types.
      */
     Map<String, HostState> hostStates(String runId) throws SQLException {
         Map<String, Integer> uac = new LinkedHashMap<>();
+        Map<String, Integer> encTypes = new HashMap<>();
         Map<String, List<String>> delegateTo = new LinkedHashMap<>();
         Map<String, List<String>> spns = new LinkedHashMap<>();
-        try (PreparedStatement ps = connection.prepareStatement(
-                "SELECT host_name, uac FROM run_host WHERE run_id = ? AND cluster_name IS NOT NULL ORDER BY host_name")) {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT host_name, uac, enc_types FROM run_host"
+                + " WHERE run_id = ? AND cluster_name IS NOT NULL ORDER BY host_name")) {
             ps.setString(1, runId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     uac.put(rs.getString(1), rs.getInt(2));
+                    encTypes.put(rs.getString(1), rs.getObject(3, Integer.class));
                     delegateTo.put(rs.getString(1), new ArrayList<>());
                     spns.put(rs.getString(1), new ArrayList<>());
                 }
@@ -195,7 +198,7 @@ final class SnapshotRows {
         boolean anySpn = values(runId, "spn", spns, canonical);
         Map<String, HostState> out = new LinkedHashMap<>();
         uac.forEach((h, u) -> out.put(h, new HostState(h, Uac.flagNames(u), delegateTo.get(h),
-                anySpn ? spns.get(h) : null)));
+                anySpn ? spns.get(h) : null, encTypes.get(h))));
         return out;
     }
 

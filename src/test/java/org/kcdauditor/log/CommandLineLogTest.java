@@ -97,7 +97,7 @@ class CommandLineLogTest {
             assertEquals(0, store.list(1).size());
         }
         try (Connection c = DriverManager.getConnection(url); java.sql.Statement s = c.createStatement()) {
-            s.executeUpdate("DELETE FROM \"flyway_schema_history\" WHERE \"version\" = '111'"); // as after a kill
+            s.executeUpdate("DELETE FROM \"flyway_schema_history\" WHERE \"version\" = '112'"); // as after a kill
         }
         CliRun[] run = new CliRun[1];
         String err = ScheduleFixture.captureErr(() -> run[0] = CliRun.run(Map.of(), "history", "--config",
@@ -105,6 +105,6 @@ class CommandLineLogTest {
         assertEquals(1, run[0].exitCode(), run[0].toString());
         String all = err + run[0].err();
         assertFalse(all.contains("Please restore backups") || all.contains("Migration of schema"), all);
-        assertTrue(run[0].err().contains("schema migration to version 111 did not complete"), all);
+        assertTrue(run[0].err().contains("schema migration to version 112 did not complete"), all);
     }
 }

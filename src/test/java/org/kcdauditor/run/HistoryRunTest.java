@@ -193,6 +193,35 @@ class HistoryRunTest {
                 .noneMatch(f -> f.rule().equals("CHANGED_SINCE_LAST_RUN")));
     }
 
+    /**
+     * Encryption types set to RC4 only break every pair into the node as surely as an entry removed: the timeline
+     * says so; absent and 0 are the same (the KDC's default), so going from one to the other is no change.
+     */
+    @Test
+    void anEncryptionTypesChangeIsAChange() throws Exception {
+        List<AdObject> before = mesh("HV01", "HV02", "HV03");
+        execute(before);
+        AdObject hv03 = before.stream().filter(o -> o.name().equals("HV03")).findFirst().orElseThrow();
+        List<String> rc4 = changes(execute(replace(before, withEncryptionTypes(hv03, 0x4))));
+        assertEquals(List.of("HV03: msDS-SupportedEncryptionTypes not set (KDC default) -> RC4-HMAC (0x4)."), rc4);
+        assertEquals(List.of(), changes(execute(replace(before, withEncryptionTypes(hv03, 0x4)))));
+        assertEquals(List.of("HV03: msDS-SupportedEncryptionTypes RC4-HMAC (0x4) -> not set (KDC default)."),
+                changes(execute(replace(before, withEncryptionTypes(hv03, 0)))));
+        assertEquals(List.of(), changes(execute(before)), "absent after 0: the same for the KDC");
+    }
+
+    private static List<String> changes(AuditRun.Outcome run) {
+        return run.result().findings().stream().filter(f -> f.rule().equals("CHANGED_SINCE_LAST_RUN"))
+                .map(Finding::message).toList();
+    }
+
+    private static AdObject withEncryptionTypes(AdObject o, Integer types) {
+        return new AdObject(o.dn(), o.cn(), o.samAccountName(), o.dnsHostName(), o.userAccountControl(), o.spns(),
+                o.delegateTo(), o.rbcdPresent(), o.rbcdSids(), o.objectSid(), o.operatingSystem(),
+                o.operatingSystemVersion(), o.whenChanged(), o.usnChanged(), o.lastLogon(), types, o.pwdLastSet(),
+                o.rbcdDeniedSids());
+    }
+
     @Test
     void twoRunsWithADirectoryChangeBetweenThemGiveTheRightChanges() throws Exception {
         List<AdObject> before = mesh("HV01", "HV02", "HV03");

@@ -74,6 +74,7 @@ class HostValuesMigrationTest {
                     "a \"quoted\", value");
             assertEquals(expected, store.hostStates("r1").get("HV01").delegateTo());
             assertEquals(expected, store.hostStates("r2").get("HV01").delegateTo());
+            assertNull(store.hostStates("r2").get("HV01").encryptionTypes(), "not recorded before V112: no change told");
         }
         try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT run_id, vals_deflated, digest, same_as FROM run_host_attr"
