@@ -42,7 +42,9 @@ public final class ChangedSinceLastRunRule implements Rule {
         }
         byHost.forEach((host, changes) -> {
             List<String> lines = changes.stream().map(Drift::describe).toList();
-            out.add(INFO).cluster(changes.get(0).cluster()).host(host)
+            // the id names the changes, so a host that changes again in the next run has a new finding, not a
+            // recurring one (its fourth part is read as an SPN, up to a second '/': none is left in)
+            out.add(INFO).cluster(changes.get(0).cluster()).host(host).idSpn(String.join("\n", lines).replace('/', '|'))
                     .evidence(Evidence.builder().previousRunId(prev.runId()).previousRunAt(prev.finishedAt())
                             .changes(lines).build())
                     .message(String.join("; ", lines) + ".")

@@ -210,6 +210,32 @@ class HistoryRunTest {
         assertEquals(List.of(), changes(execute(before)), "absent after 0: the same for the KDC");
     }
 
+    /**
+     * A host that changes again in the next run has a new change, not a recurring one: the workbook's status, the
+     * new and resolved counts of the console and the trend count it so.
+     */
+    @Test
+    void aHostThatChangesInTwoRunsInARowHasANewChangeEachTime() throws Exception {
+        List<AdObject> before = mesh("HV01", "HV02", "HV03");
+        execute(before);
+        List<String> entries = new ArrayList<>(entriesTo("HV02", "HV03"));
+        entries.remove("cifs/hv02.contoso.com");
+        AuditRun.Outcome second = execute(replace(before, host("HV01", PT, entries)));
+        entries.remove("cifs/hv03.contoso.com");
+        AuditRun.Outcome third = execute(replace(before, host("HV01", PT, entries)));
+        Finding was = changed(second);
+        Finding now = changed(third);
+        assertEquals("HV01: delegation entry removed: cifs/hv03.contoso.com.", now.message());
+        var history = FindingsJson.read(third.outDir().resolve("findings.json")).history();
+        assertTrue(history.newFindings().contains(now.id()), history.newFindings() + " " + now.id());
+        assertTrue(history.resolvedFindings().contains(was.id()), history.resolvedFindings() + " " + was.id());
+    }
+
+    private static Finding changed(AuditRun.Outcome run) {
+        return run.result().findings().stream().filter(f -> f.rule().equals("CHANGED_SINCE_LAST_RUN")).findFirst()
+                .orElseThrow();
+    }
+
     private static List<String> changes(AuditRun.Outcome run) {
         return run.result().findings().stream().filter(f -> f.rule().equals("CHANGED_SINCE_LAST_RUN"))
                 .map(Finding::message).toList();
