@@ -48,11 +48,11 @@ public final class RuleCatalogue {
                 new BaselineFlagsChangedRule(),
                 new BaselineHostMissingRule(),
                 new BaselineHostNewRule(),
-                new WaiverExpiredRule(),
                 new WaiverTooLongRule(),
                 new ChangedSinceLastRunRule(),
                 new PatchLevelSkewRule(),
-                new PatchDataMissingRule()));
+                new PatchDataMissingRule(),
+                new WaiverExpiredRule())); // last: it tells whether any finding it waived is left
     }
 
     public List<Rule> rules() {

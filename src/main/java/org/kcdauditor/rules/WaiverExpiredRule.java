@@ -39,11 +39,15 @@ public final class WaiverExpiredRule implements Rule {
             if (active.contains(WaiverFindings.key(w))) {
                 continue;
             }
+            // run last (RuleCatalogue), so every finding it could have waived is made already
+            boolean left = out.findings().stream().anyMatch(w::matches);
+            String expiredOn = WaiverFindings.subject(w) + " expired on " + w.expires() + " (\"" + w.justification()
+                    + "\"); ";
             WaiverFindings.on(ctx, out, INFO, w)
-                    .message(WaiverFindings.subject(w) + " expired on " + w.expires() + " (\"" + w.justification()
-                            + "\"); its findings count again.")
-                    .action(new Action.Manual("Fix the cause, or renew the waiver in the baseline with a new"
-                            + " justification and expiry date."))
+                    .message(expiredOn + (left ? "its findings count again." : "none of the findings it waived is left."))
+                    .action(new Action.Manual(left ? "Fix the cause, or renew the waiver in the baseline with a new"
+                            + " justification and expiry date." : "Remove the waiver from the baseline: what it waived"
+                            + " is fixed."))
                     .emit();
         }
     }

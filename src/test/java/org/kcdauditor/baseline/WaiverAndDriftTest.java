@@ -86,6 +86,21 @@ class WaiverAndDriftTest {
         assertTrue(expired.get(0).message().contains("expired on 2026-12-31"), expired.get(0).message());
     }
 
+    /** An expired waiver whose findings are gone (the cause was fixed) does not say they count again: remove it. */
+    @Test
+    void anExpiredWaiverWhoseCauseIsFixedAsksToRemoveIt() {
+        Baseline b = baselineWithWaiver(LocalDate.of(2026, 12, 31));
+        AuditResult r = audit(Clock.fixed(Instant.parse("2027-01-02T00:00:00Z"), ZoneOffset.UTC), b,
+                mesh("HV01", "HV02", "HV04"));
+        assertTrue(rule(r, "MISSING_DELEGATION").isEmpty());
+        List<Finding> expired = rule(r, "WAIVER_EXPIRED");
+        assertEquals(1, expired.size());
+        assertEquals("The waiver for MISSING_DELEGATION on HV04 -> HV01 expired on 2026-12-31 (\"HV04 is being"
+                + " decommissioned, CHG0042\"); none of the findings it waived is left.", expired.get(0).message());
+        assertTrue(expired.get(0).remediation().startsWith("Remove the waiver from the baseline"),
+                expired.get(0).remediation());
+    }
+
     /** Nodes may be configured as {@code HV04$} (the sAMAccountName); a waiver naming host or peer so waives too. */
     @Test
     void aWaiverNamingTheAccountNameWithDollarWaives() {
