@@ -276,7 +276,7 @@ public final class ConfigLoader {
                 continue;
             }
             if (!lower.startsWith("ldap://") && !lower.startsWith("ldaps://")) {
-                errors.add(at + ": an ldaps:// or ldap:// URL of a domain controller (got '" + dc + "')");
+                errors.add(at + ": an ldaps:// or ldap:// URL of a domain controller " + got(dc));
                 continue;
             }
             try {
@@ -318,6 +318,24 @@ public final class ConfigLoader {
      * {@code jdbc:postgresql://svc:secret@db/kcd}, {@code svc:secret@dc1}): an '@' between {@code ://} (or the start)
      * and the first '/', '?' or '#'. Messages must not repeat such a URL.
      */
+    /**
+     * How a message about a URL refused for its form shows it: {@code (got 'url')}, unless it holds an '@' or a
+     * {@code user=}/{@code password=} parameter anywhere: a mistyped scheme ({@code ldaps:/svc:secret@dc1},
+     * {@code jdbc:postgres://db/kcd?password=secret}) escapes {@link #holdsUserInfo}, and the URL must not be repeated.
+     */
+    static String got(String url) {
+        return url.indexOf('@') >= 0 || holdsCredentialParameter(url)
+                ? "(the value is not shown: it may hold a password)" : "(got '" + url + "')";
+    }
+
+    /** Whether {@code url} names a {@code user=} or {@code password=} (any case) anywhere. */
+    static boolean holdsCredentialParameter(String url) {
+        return CREDENTIAL_PARAMETER.matcher(url).find();
+    }
+
+    private static final java.util.regex.Pattern CREDENTIAL_PARAMETER =
+            java.util.regex.Pattern.compile("(?i)(password|user)=");
+
     static boolean holdsUserInfo(String url) {
         int scheme = url.indexOf("://");
         String rest = scheme < 0 ? url : url.substring(scheme + 3);
@@ -340,7 +358,7 @@ public final class ConfigLoader {
         } else {
             String lower = d.url().toLowerCase(Locale.ROOT);
             if (!lower.startsWith("ldap://") && !lower.startsWith("ldaps://")) {
-                errors.add("directory.url: must start with ldaps:// or ldap:// (got '" + d.url() + "')");
+                errors.add("directory.url: must start with ldaps:// or ldap:// " + got(d.url()));
             } else {
                 try {
                     new LDAPURL(d.url());

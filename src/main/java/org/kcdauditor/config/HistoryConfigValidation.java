@@ -34,7 +34,7 @@ final class HistoryConfigValidation {
         } else if (s.url() != null) {
             String u = s.url().toLowerCase(Locale.ROOT);
             if (!u.startsWith("jdbc:h2:") && !u.startsWith("jdbc:postgresql:")) {
-                errors.add("store.url: must start with jdbc:h2: or jdbc:postgresql: (got '" + s.url() + "')");
+                errors.add("store.url: must start with jdbc:h2: or jdbc:postgresql: " + ConfigLoader.got(s.url()));
             } else if (h2ServerElsewhere(u)) {
                 errors.add("store.url: an H2 server on another machine (jdbc:h2:tcp:// or jdbc:h2:ssl://) is reached"
                         + " without checking its certificate, so whoever sits on the path reads and alters the history;"
@@ -42,7 +42,7 @@ final class HistoryConfigValidation {
                         + " an H2 file (jdbc:h2:file:…) on this one");
             }
         }
-        if (s.url() != null && s.url().toLowerCase(Locale.ROOT).matches(".*(password|user)=.*")) {
+        if (s.url() != null && ConfigLoader.holdsCredentialParameter(s.url())) {
             errors.add("store.url: put credentials in store.userEnv/store.passwordEnv, not in the URL");
         }
         Secrets.checkEnvName("store.userEnv", s.userEnv(), errors);

@@ -143,7 +143,9 @@ class ConfigErrorsTest {
      * A URL holding a password before its host ({@code ldaps://svc:secret@dc1}, {@code jdbc:postgresql://svc:secret@db})
      * is refused without being repeated: the LDAP SDK's parse error and the store's "cannot be opened" quoted the URL,
      * password and all, on the console, in the daemon's log, in a run's FAILED reason and in the failure mail (and the
-     * PostgreSQL driver's own warning went to stderr around kcd-audit's logging).
+     * PostgreSQL driver's own warning went to stderr around kcd-audit's logging). A URL refused for its form (a
+     * mistyped scheme: {@code jdbc:postgres:}, {@code ldaps:/}) is not repeated either when it holds an '@' or a
+     * {@code password=}: "(got '…')" printed the password.
      */
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
@@ -152,6 +154,9 @@ class ConfigErrorsTest {
             directory.url: holds a user name or password                    | '  url: ldaps://dc1.contoso.com:636' | '  url: ldap://Sup3rS3cret@dc1.contoso.com'
             directory.domainControllers[0]: holds a user name or password   | '  baseDn: DC=contoso,DC=com'        | '  baseDn: DC=contoso,DC=com\n  domainControllers: ["ldaps://svc:Sup3rS3cret@dc2.contoso.com"]'
             store.url: holds a user name or password                        | 'policy:'                            | 'store:\n  url: jdbc:postgresql://svc:Sup3rS3cret@db.contoso.com/kcd\npolicy:'
+            store.url: must start with jdbc:h2: or jdbc:postgresql:         | 'policy:'                            | 'store:\n  url: jdbc:postgres://db.contoso.com/kcd?user=svc&password=Sup3rS3cret\npolicy:'
+            directory.url: must start with ldaps:// or ldap://              | '  url: ldaps://dc1.contoso.com:636' | '  url: ldaps:/svc:Sup3rS3cret@dc1.contoso.com:636'
+            directory.domainControllers[0]: an ldaps:// or ldap:// URL      | '  baseDn: DC=contoso,DC=com'        | '  baseDn: DC=contoso,DC=com\n  domainControllers: ["ldaps//svc:Sup3rS3cret@dc2.contoso.com"]'
             """)
     void aUrlHoldingAPasswordIsRefusedWithoutRepeatingIt(String expected, String from, String to) throws Exception {
         CliRun r = refused(from, to);
