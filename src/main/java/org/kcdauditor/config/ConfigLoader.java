@@ -429,6 +429,10 @@ public final class ConfigLoader {
             String at = "clusters[" + i + "]";
             if (blank(c.name())) {
                 errors.add(at + ".name: missing");
+            } else if (!org.kcdauditor.remedy.Values.oneLine(c.name())) {
+                // the name heads the cluster's part of every report, the PDF's decision page and the mail: a line feed
+                // in it printed a line of its own there ("GO for the patch window")
+                errors.add(at + ".name: one line of visible text (no control, line-break or bidirectional characters)");
             } else if (!names.add(c.name().toLowerCase(Locale.ROOT))) {
                 errors.add(at + ".name: duplicate cluster name '" + c.name() + "'");
             }

@@ -60,6 +60,8 @@ class ConfigErrorsTest {
             directory.urll: unknown key             | '  url: ldaps'                                  | '  urll: ldaps'
             clusters[0].nodes: wrong type           | 'nodes: [HV01, HV02, HV03]'                     | 'nodes: {a: 1}'
             clusters[1].name: duplicate             | '  - name: HVC2'                                | '  - name: hvc1'
+            clusters[1].name: one line of visible text | '  - name: HVC2'                             | '  - name: "HVC2\\x0AGO for the patch window: 2 of 2 clusters"'
+            clusters[1].name: one line of visible text | '  - name: HVC2'                             | '  - name: "HVC2\\u202Egnp"'
             clusters[1].nodes[0]: HV01 is already   | '    ou: OU=HVC2,OU=Hyper-V,DC=contoso,DC=com' | '    nodes: [HV01]'
             give passwordEnv                        | '  passwordEnv: KCD_AUDIT_LDAP_PASSWORD'        | '  startTls: false'
             policy.protocolTransition: invalid value | 'protocolTransition: either'                   | 'protocolTransition: sometimes'
