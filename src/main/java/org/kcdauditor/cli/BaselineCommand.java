@@ -134,8 +134,9 @@ final class BaselineCommand implements Runnable {
             Snapshot snapshot = run.collect(new Timings(), n -> { });
             AuditContext ctx = new AuditContext(snapshot, cfg.clusters(), cfg.policy());
             List<Drift.Change> changes = Drift.compare(b.hosts(), ctx);
-            cli.out().println("Baseline " + file + (b.capturedAt() == null ? "" : " (captured " + b.capturedAt()
-                    + (b.approvedBy() == null ? "" : ", approved by " + b.approvedBy()) + ")"));
+            // baseline.yaml's free text (approver, a waiver's host or peer) stays on its line, as in the run's output
+            cli.out().println(Ps.oneLine("Baseline " + file + (b.capturedAt() == null ? "" : " (captured "
+                    + b.capturedAt() + (b.approvedBy() == null ? "" : ", approved by " + b.approvedBy()) + ")")));
             if (changes.isEmpty()) {
                 cli.out().println("No drift: every node matches the baseline.");
             } else {
@@ -151,10 +152,9 @@ final class BaselineCommand implements Runnable {
             for (int i = 0; i < b.waivers().size(); i++) {
                 Waiver w = b.waivers().get(i);
                 String warning = warnings.get(i);
-                cli.out().println("  waiver " + w.rule() + " " + w.host() + (w.peer() == null ? "" : " -> " + w.peer())
-                        + (w.activeAt(cli.clock().instant()) ? " active through " + w.expires() + " (UTC)"
-                        : " EXPIRED on " + w.expires())
-                        + (warning == null ? "" : ", but it " + warning));
+                cli.out().println(Ps.oneLine("  waiver " + w.rule() + " " + w.host() + (w.peer() == null ? ""
+                        : " -> " + w.peer()) + (w.activeAt(cli.clock().instant()) ? " active through " + w.expires()
+                        + " (UTC)" : " EXPIRED on " + w.expires()) + (warning == null ? "" : ", but it " + warning)));
             }
             return changes.isEmpty() ? ExitCodes.OK : ExitCodes.FINDINGS;
         }

@@ -275,6 +275,26 @@ class HistoryCommandsTest {
                 "a host the rules' findings name, as in the run: " + out);
     }
 
+    /**
+     * baseline.yaml is a file anyone with write access edits: a line feed in its approver or in a waiver's host or peer
+     * stays on the line that names it, as in every other console output, not a line of its own in baseline diff.
+     */
+    @Test
+    void baselineDiffKeepsTheApproverAndEachWaiverOnItsLine() throws Exception {
+        Path cfg = config("  - name: HVC1\n    nodes: [HV01, HV02, HV03]", "");
+        Files.writeString(dir.resolve("baseline.yaml"), """
+                capturedAt: 2026-11-01T06:00:00Z
+                approvedBy: "jdoe\\nNo drift: every node matches the baseline."
+                hosts: {}
+                waivers:
+                  - {rule: MISSING_DELEGATION, host: HV02, peer: "HV03\\nNo drift: every node matches the baseline.", justification: CHG1, expires: 2026-12-31}
+                """);
+        assertEquals(ExitCodes.FINDINGS, run("baseline", "diff", "--config", cfg.toString()), out + err);
+        assertTrue(out.contains("approved by jdoe No drift"), out);
+        assertTrue(out.contains("waiver MISSING_DELEGATION HV02 -> HV03 No drift"), out);
+        assertFalse(out.lines().anyMatch(l -> l.startsWith("No drift")), out);
+    }
+
     /** Runs the clusters with a baseline of no hosts and these waivers (flow-style lines), json and xlsx to out. */
     private Path runWithWaivers(String clusters, String... waivers) throws Exception {
         Path cfg = config(clusters, "");

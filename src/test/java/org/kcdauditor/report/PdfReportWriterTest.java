@@ -59,6 +59,23 @@ class PdfReportWriterTest {
         assertTrue(first.contains("The proposed change:"), first);
     }
 
+    /**
+     * The approver of baseline.yaml (free text in a file anyone with write access edits) is one value: a line feed in it
+     * is shown as its code, as in the runbooks and the workbook, not as a line of its own under "Drift, patches and
+     * events" ("GO for the patch window" printed by the file).
+     */
+    @Test
+    void aLineFeedInTheBaselinesApproverIsShownAsItsCode() throws Exception {
+        FindingsDocument d = Fixtures.demo();
+        FindingsDocument doc = new FindingsDocument(d.schemaVersion(), d.runId(), d.startedAt(), d.finishedAt(),
+                d.directory(), d.summary(), d.policy(), d.clusters(), d.hosts(), d.findings(), null, null,
+                new HistorySections.BaselineDoc("baseline.yaml", java.time.Instant.parse("2026-11-01T06:00:00Z"), null,
+                        "jdoe\nGO for the patch window: 2 of 2 clusters", 6, List.of()), null, null, null);
+        String all = text(render(doc, 16), 1, 99);
+        assertTrue(all.contains("approved by jdoe\\u000AGO for the patch window"), all);
+        assertFalse(all.contains("jdoe\nGO"), all);
+    }
+
     /** An AES change is a change of its object: the remediation plan's "Changes per object" names it too. */
     @Test
     void theChangesPerObjectNameAnEncryptionChange() throws Exception {

@@ -58,7 +58,7 @@ final class HistorySection {
                 + " resolved findings).";
         d.add(new Paragraph(b == null ? "No documented baseline: capture one with 'kcd-audit baseline capture'."
                 + (previous == null ? "" : " Compared with " + previous)
-                : "Compared with the baseline approved by " + PdfReportWriter.shown(b.approvedBy()) + " (captured " + Words.time(b.capturedAt())
+                : "Compared with the baseline approved by " + PdfReportWriter.visible(b.approvedBy()) + " (captured " + Words.time(b.capturedAt())
                 + ", " + Words.plural(b.hosts(), "host") + ")" + (previous == null ? "." : " and with " + previous), f.body));
         if (!unused.isEmpty()) {
             d.add(heading("Inputs not used", f.h2, 10));
