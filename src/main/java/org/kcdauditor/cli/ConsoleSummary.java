@@ -7,6 +7,7 @@ import org.kcdauditor.model.Counts;
 import org.kcdauditor.report.FindingsDocument;
 import org.kcdauditor.report.ReportView;
 import org.kcdauditor.report.Words;
+import org.kcdauditor.remedy.Cmd;
 import org.kcdauditor.remedy.Ps;
 import org.kcdauditor.run.AuditRun;
 
@@ -240,7 +241,10 @@ final class ConsoleSummary {
         if (config == null) {
             return pdf ? "page 1 of audit.pdf." : "clusters[].reasons in findings.json.";
         }
+        // the cluster quoted as the runbooks' closing preflight quotes it (cmd.exe and PowerShell), or NAME when no
+        // quoting keeps it one literal argument there
+        String cluster = noGo.size() == 1 ? Cmd.arg(noGo.get(0)) : null;
         return "`kcd-audit preflight --config " + ShellArg.of(config) + " --cluster "
-                + (noGo.size() == 1 ? ShellArg.of(noGo.get(0)) : "NAME") + "`" + (pdf ? " or page 1 of audit.pdf." : ".");
+                + (cluster == null ? "NAME" : cluster) + "`" + (pdf ? " or page 1 of audit.pdf." : ".");
     }
 }

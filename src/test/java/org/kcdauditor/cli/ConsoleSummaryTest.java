@@ -55,12 +55,20 @@ class ConsoleSummaryTest {
      * has changed it; the config is {@code tmp/kcd-audit.yaml}.
      */
     private static CliRun run(Path tmp, List<String> nodes, String formats, Before before) throws Exception {
+        return run(tmp, nodes, formats, "HVC1", before);
+    }
+
+    /** As {@link #run(Path, List, String, Before)}, the cluster named {@code cluster} (a YAML scalar). */
+    private static CliRun run(Path tmp, List<String> nodes, String formats, String cluster, Before before)
+            throws Exception {
         InMemoryDirectoryServer ds = TestDirectory.startDomain(TestDirectory.BASE, "dc1.contoso.com");
         try {
             TestDirectory.addCluster(ds, nodes);
             before.apply(ds);
             Path cfg = TestDirectory.config(tmp, "ldap://127.0.0.1:" + ds.getListenPort(), nodes,
                     "allowInsecureBind: true");
+            java.nio.file.Files.writeString(cfg, java.nio.file.Files.readString(cfg).replace("- name: HVC1",
+                    "- name: " + cluster));
             return CliRun.run(Map.of("TEST_LDAP_PASSWORD", TestDirectory.PASSWORD), "run", "--config",
                     cfg.toString(), "--out", tmp.resolve("out").toString(), "--formats", formats);
         } finally {
@@ -81,6 +89,25 @@ class ConsoleSummaryTest {
                 + TestDirectory.BASE, new Modification(ModificationType.DELETE, "msDS-AllowedToDelegateTo")));
         assertTrue(r.out().contains("\nNO-GO for the patch window: 1 of 1 cluster (HVC1); the reasons: `kcd-audit preflight"
                 + " --config " + tmp.resolve("kcd-audit.yaml") + " --cluster HVC1` or page 1 of audit.pdf.\n"),
+                r.toString());
+    }
+
+    /**
+     * The preflight the console suggests quotes the cluster's name as the runbooks' closing preflight does, for cmd.exe
+     * and PowerShell alike, or names none: a name only a POSIX shell's quoting keeps whole ({@code 'HV'\''C$(x)&calc'})
+     * ran calc when pasted into cmd.exe, and {@code "HVC%PATH%"} expands there.
+     */
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', quoteCharacter = '~', textBlock = """
+            "HV C1"              | --cluster "HV C1"`
+            "HV'C$(x)&calc"      | --cluster NAME`
+            "HVC%PATH%"          | --cluster NAME`
+            """)
+    void theSuggestedPreflightQuotesTheClusterAsTheRunbooksDo(String cluster, String expected, @TempDir Path tmp)
+            throws Exception {
+        CliRun r = run(tmp, List.of("HV01", "HV02"), "json", cluster, ds -> ds.modify("CN=HV01,OU=Hyper-V,"
+                + TestDirectory.BASE, new Modification(ModificationType.DELETE, "msDS-AllowedToDelegateTo")));
+        assertTrue(r.out().contains("`kcd-audit preflight --config " + tmp.resolve("kcd-audit.yaml") + " " + expected),
                 r.toString());
     }
 
