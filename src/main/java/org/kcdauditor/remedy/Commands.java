@@ -59,9 +59,10 @@ public final class Commands {
     public Commands withAccounts(java.util.Map<String, String> accounts) {
         java.util.Map<String, String> m = new java.util.HashMap<>();
         accounts.forEach((k, v) -> {
-            // an account name that is no host name with $ is left out: no command is built from it
-            if (k != null && v != null && v.endsWith("$") && Values.validHostName(v.substring(0, v.length() - 1))) {
-                m.put(k.toLowerCase(java.util.Locale.ROOT), v);
+            // an account name that is no host name with $ is kept as none (""): no command names this host, neither by
+            // that name nor by <cn>$, which is another account (or none)
+            if (k != null && v != null) {
+                m.put(k.toLowerCase(java.util.Locale.ROOT), typeableAccount(v) ? v : "");
             }
         });
         return m.isEmpty() && this.accounts.isEmpty() ? this
@@ -121,7 +122,28 @@ public final class Commands {
      */
     public String account(String host) {
         String a = host == null ? null : accounts.get(host.toLowerCase(java.util.Locale.ROOT));
-        return a != null ? a : host + "$";
+        return a == null ? host + "$" : a.isEmpty() ? null : a;
+    }
+
+    /**
+     * Whether commands can name {@code host}: a valid host name whose account ({@link #account}) can be typed. A
+     * computer whose cn is a host name but whose sAMAccountName is not ({@code HV04'; calc; '$}) has none.
+     */
+    public boolean named(String host) {
+        return Values.validHostName(host) && account(host) != null;
+    }
+
+    /**
+     * Whether a host called {@code name} with this {@code samAccountName} can be named in a command: the account is
+     * the name with {@code $} (or unknown), or another host name with {@code $}.
+     */
+    public static boolean accountTypeable(String name, String samAccountName) {
+        return !accountDiffers(name, samAccountName) || typeableAccount(samAccountName);
+    }
+
+    private static boolean typeableAccount(String samAccountName) {
+        return samAccountName.endsWith("$")
+                && Values.validHostName(samAccountName.substring(0, samAccountName.length() - 1));
     }
 
     /**
@@ -169,10 +191,10 @@ public final class Commands {
         } else if (a instanceof ReplaceUnconstrained r) {
             return flags(r.host(), false, r.protocolTransition());
         } else if (a instanceof EnableAccount e) {
-            return Values.validHostName(e.host())
+            return named(e.host())
                     ? "Enable-ADAccount -Identity " + Ps.quote(account(e.host())) + serverArgument() : null;
         } else if (a instanceof Action.ClearAccountExpiry e) {
-            return Values.validHostName(e.host()) ? "Set-ADAccountExpiration -Identity " + Ps.quote(account(e.host()))
+            return named(e.host()) ? "Set-ADAccountExpiration -Identity " + Ps.quote(account(e.host()))
                     + " -Clear" + serverArgument() : null;
         } else if (a instanceof AddRbcd r) {
             return rbcd(r.host(), r.principals());
@@ -218,7 +240,7 @@ public final class Commands {
      * when a value cannot be typed safely.
      */
     public String rbcd(String host, List<Action.Principal> principals) {
-        if (!Values.validHostName(host)) {
+        if (!named(host)) {
             return null;
         }
         List<String> items = new java.util.ArrayList<>();
@@ -239,7 +261,7 @@ public final class Commands {
     }
 
     private String principal(Action.Principal p) {
-        if (p.name() != null && Values.validHostName(p.name())) {
+        if (p.name() != null && named(p.name())) {
             return "(Get-ADComputer -Identity " + Ps.quote(account(p.name())) + (p.domain() != null
                     && Values.validHostName(p.domain()) ? " -Server " + Ps.quote(p.domain()) : "") + ")";
         }
@@ -265,7 +287,7 @@ public final class Commands {
      * value stays as it is ({@link Action.SetEncryptionTypes#keepsValue}); null for a host name that cannot be typed.
      */
     private String encryptionTypes(Action.SetEncryptionTypes t) {
-        if (!Values.validHostName(t.host())) {
+        if (!named(t.host())) {
             return null;
         }
         return commands(t.clearDesOnly() ? desKeyOnly(t.host(), false) : null,
@@ -277,7 +299,7 @@ public final class Commands {
      * kept, then USE_DES_KEY_ONLY set again when {@code t} cleared it; null for a host name that cannot be typed.
      */
     public String restoreEncryptionTypes(Action.SetEncryptionTypes t) {
-        if (!Values.validHostName(t.host())) {
+        if (!named(t.host())) {
             return null;
         }
         return commands(t.keepsValue() ? null : setEncryptionTypes(t.host(), t.previous()),
@@ -308,7 +330,7 @@ public final class Commands {
 
     /** Adds ({@code add}) or removes delegation entries of one host; null when a value cannot be typed. */
     public String delegation(String host, boolean add, List<String> spns) {
-        if (!Values.validHostName(host) || spns.isEmpty() || !spns.stream().allMatch(Values::typeableSpn)) {
+        if (!named(host) || spns.isEmpty() || !spns.stream().allMatch(Values::typeableSpn)) {
             return null;
         }
         return "Set-ADComputer -Identity " + Ps.quote(account(host)) + (add ? " -Add" : " -Remove")
@@ -317,7 +339,7 @@ public final class Commands {
 
     /** Registers ({@code add}) or unregisters an SPN on the host's own account; null when it cannot be typed. */
     public String spn(String host, boolean add, String spn) {
-        if (!Values.validHostName(host) || !Values.typeableSpn(spn)) {
+        if (!named(host) || !Values.typeableSpn(spn)) {
             return null;
         }
         return "Set-ADComputer -Identity " + Ps.quote(account(host)) + " -ServicePrincipalNames @{" + (add ? "Add"
@@ -329,7 +351,7 @@ public final class Commands {
      * {@code trustedToAuth} (protocol transition), each left alone when null; null when neither is set.
      */
     public String flags(String host, Boolean trustedForDelegation, Boolean trustedToAuth) {
-        if (!Values.validHostName(host) || trustedForDelegation == null && trustedToAuth == null) {
+        if (!named(host) || trustedForDelegation == null && trustedToAuth == null) {
             return null;
         }
         StringBuilder c = new StringBuilder("Set-ADAccountControl -Identity " + Ps.quote(account(host)));

@@ -451,6 +451,13 @@ public final class RemediationPlan {
                         + " after checking it in ADUC"));
                 continue;
             }
+            FindingsDocument.HostDoc hostDoc = hostDocs.get(key(b.name));
+            if (hostDoc != null && !Commands.accountTypeable(b.name, hostDoc.samAccountName())) {
+                // the cmdlets take the sAMAccountName: '<name>$' is another account, or none
+                refused.add(new Refused(b.name, "its account name (sAMAccountName) is not a valid NetBIOS name; change"
+                        + " this object by hand after checking it in ADUC"));
+                continue;
+            }
             hosts.add(change(b, hostDocs.get(key(b.name)), fileServers.contains(key(b.name)), policy));
         }
 

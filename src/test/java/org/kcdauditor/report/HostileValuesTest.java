@@ -401,6 +401,37 @@ class HostileValuesTest {
                 .outDir();
     }
 
+    /**
+     * A node whose cn is a host name but whose sAMAccountName is not ({@code HV04'; calc; '$}): the cmdlets take the
+     * sAMAccountName, so no command names its account. Every command named {@code 'HV04$'} instead, an account that is
+     * not this object (another computer may hold that name), although DNS_HOST_NAME_INVALID said no command is derived
+     * from it; the host is left to be changed by hand like a host whose name is invalid.
+     */
+    @Test
+    void aNodeWhoseAccountNameIsInvalidGetsNoCommandNamingAnotherAccount(@TempDir Path own) throws Exception {
+        List<AdObject> objects = List.of(host("HV04").sam("HV04'; calc; '").build(),
+                host("HV05").delegatesTo("HV04").build());
+        AuditConfig cfg = config(own, List.of(cluster("HVC1", "HV04", "HV05")), null, null);
+        Path out = new AuditRun(cfg, new Secrets(Map.of()), CLOCK, Reports.standard(Path.of("templates"),
+                ReportsConfig.defaults())).withHome(own).withEnvironment(Map.of())
+                .withSource(p -> snapshot(CLOCK.instant(), objects))
+                .execute(own.resolve("out"), EnumSet.allOf(Format.class), new Timings(), n -> { })
+                .outDir();
+        JsonNode doc = new ObjectMapper().readTree(out.resolve("findings.json").toFile());
+        int missing = 0;
+        for (JsonNode f : doc.path("findings")) {
+            if (f.path("rule").asText().equals("MISSING_DELEGATION") && f.path("host").asText().equals("HV04")) {
+                missing++;
+                assertTrue(f.path("remediation").asText().contains("change it by hand in ADSI Edit"), f.toString());
+            }
+        }
+        assertTrue(missing > 0, "HV04 delegates to nothing: " + doc.path("findings"));
+        outputTexts(out).forEach((name, text) -> assertFalse(text.contains("'HV04$'"),
+                name + " names an account that is not HV04's"));
+        assertTrue(Files.readString(out.resolve("remediation.ps1")).contains("#   HV04 - its account name"),
+                "the script says why HV04 is left out");
+    }
+
     /** The runbooks, the script, the PDF's text and the workbook's cells (one per line) of a run's folder. */
     private static Map<String, String> outputTexts(Path out) throws Exception {
         Map<String, String> texts = new LinkedHashMap<>();

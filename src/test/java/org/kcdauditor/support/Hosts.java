@@ -79,6 +79,12 @@ public final class Hosts {
         return this;
     }
 
+    /** The sAMAccountName without its {@code $}: another name than the cn (a pre-staged or renamed account). */
+    public Hosts sam(String value) {
+        sam = value;
+        return this;
+    }
+
     /** The cn changed (a rename in ADUC) while the sAMAccountName, the NetBIOS name, stays. */
     public Hosts cn(String value) {
         cn = value;

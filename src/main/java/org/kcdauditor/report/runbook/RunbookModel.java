@@ -374,7 +374,7 @@ public final class RunbookModel {
     private static List<Object> principals(List<Action.Principal> principals, org.kcdauditor.remedy.Commands commands) {
         List<Object> out = new ArrayList<>();
         for (Action.Principal p : principals) {
-            boolean named = p.name() != null && Values.validHostName(p.name());
+            boolean named = p.name() != null && commands.named(p.name());
             out.add(Map.of("name", named ? p.name() : "", "domain", named && p.domain() != null
                     && Values.validHostName(p.domain()) ? p.domain() : "", "sid", s(p.sid()),
                     "account", named ? commands.account(p.name()) : ""));
