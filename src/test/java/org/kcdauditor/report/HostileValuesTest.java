@@ -432,6 +432,30 @@ class HostileValuesTest {
                 "the script says why HV04 is left out");
     }
 
+    /**
+     * A cn is unique only in its container: anyone who may create a computer account (ms-DS-MachineAccountQuota lets
+     * every user create ten) can create CN=HV04 in another OU with an account name of their own. The findings'
+     * commands named the node by the account of whichever object called HV04 the directory returned first, so a
+     * pasted {@code Set-ADComputer -Identity 'EVIL$' -Add @{'msDS-AllowedToDelegateTo'=…}} gave that account the
+     * node's delegation. The commands name the node's own account.
+     */
+    @Test
+    void anotherObjectWithANodesCnLendsItsAccountToNoCommand(@TempDir Path own) throws Exception {
+        List<AdObject> objects = List.of(
+                host("HV04").sam("EVIL").dn("CN=HV04,CN=Computers,DC=contoso,DC=com").build(),
+                host("HV04").build(), host("HV05").delegatesTo("HV04").build());
+        AuditConfig cfg = config(own, List.of(cluster("HVC1", "HV04", "HV05")), null, null);
+        Path out = new AuditRun(cfg, new Secrets(Map.of()), CLOCK, Reports.standard(Path.of("templates"),
+                ReportsConfig.defaults())).withHome(own).withEnvironment(Map.of())
+                .withSource(p -> snapshot(CLOCK.instant(), objects))
+                .execute(own.resolve("out"), EnumSet.of(Format.JSON, Format.PS1), new Timings(), n -> { })
+                .outDir();
+        String json = Files.readString(out.resolve("findings.json"));
+        assertTrue(json.contains("Set-ADComputer -Identity 'HV04$' -Add"), json);
+        assertFalse(json.contains("-Identity 'EVIL$'"), json);
+        assertFalse(Files.readString(out.resolve("remediation.ps1")).contains("'EVIL$'"));
+    }
+
     /** The runbooks, the script, the PDF's text and the workbook's cells (one per line) of a run's folder. */
     private static Map<String, String> outputTexts(Path out) throws Exception {
         Map<String, String> texts = new LinkedHashMap<>();
