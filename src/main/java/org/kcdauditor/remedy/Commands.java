@@ -118,7 +118,7 @@ public final class Commands {
 
     /**
      * The identity the AD cmdlets take for {@code host}: its sAMAccountName ({@code HV01$}); the name with {@code $}
-     * unless {@link #withAccounts} says otherwise.
+     * unless {@link #withAccounts} says otherwise; null when that account name cannot be typed ({@link #named}).
      */
     public String account(String host) {
         String a = host == null ? null : accounts.get(host.toLowerCase(java.util.Locale.ROOT));

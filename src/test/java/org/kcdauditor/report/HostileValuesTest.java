@@ -411,12 +411,8 @@ class HostileValuesTest {
     void aNodeWhoseAccountNameIsInvalidGetsNoCommandNamingAnotherAccount(@TempDir Path own) throws Exception {
         List<AdObject> objects = List.of(host("HV04").sam("HV04'; calc; '").build(),
                 host("HV05").delegatesTo("HV04").build());
-        AuditConfig cfg = config(own, List.of(cluster("HVC1", "HV04", "HV05")), null, null);
-        Path out = new AuditRun(cfg, new Secrets(Map.of()), CLOCK, Reports.standard(Path.of("templates"),
-                ReportsConfig.defaults())).withHome(own).withEnvironment(Map.of())
-                .withSource(p -> snapshot(CLOCK.instant(), objects))
-                .execute(own.resolve("out"), EnumSet.allOf(Format.class), new Timings(), n -> { })
-                .outDir();
+        Path out = audit(own, config(own, List.of(cluster("HVC1", "HV04", "HV05")), null, null), objects,
+                EnumSet.allOf(Format.class));
         JsonNode doc = new ObjectMapper().readTree(out.resolve("findings.json").toFile());
         int missing = 0;
         for (JsonNode f : doc.path("findings")) {
@@ -444,12 +440,8 @@ class HostileValuesTest {
         List<AdObject> objects = List.of(
                 host("HV04").sam("EVIL").dn("CN=HV04,CN=Computers,DC=contoso,DC=com").build(),
                 host("HV04").build(), host("HV05").delegatesTo("HV04").build());
-        AuditConfig cfg = config(own, List.of(cluster("HVC1", "HV04", "HV05")), null, null);
-        Path out = new AuditRun(cfg, new Secrets(Map.of()), CLOCK, Reports.standard(Path.of("templates"),
-                ReportsConfig.defaults())).withHome(own).withEnvironment(Map.of())
-                .withSource(p -> snapshot(CLOCK.instant(), objects))
-                .execute(own.resolve("out"), EnumSet.of(Format.JSON, Format.PS1), new Timings(), n -> { })
-                .outDir();
+        Path out = audit(own, config(own, List.of(cluster("HVC1", "HV04", "HV05")), null, null), objects,
+                EnumSet.of(Format.JSON, Format.PS1));
         String json = Files.readString(out.resolve("findings.json"));
         assertTrue(json.contains("Set-ADComputer -Identity 'HV04$' -Add"), json);
         assertFalse(json.contains("-Identity 'EVIL$'"), json);
