@@ -6,6 +6,7 @@ import org.kcdauditor.model.AdObject;
 import org.kcdauditor.model.Evidence;
 import org.kcdauditor.model.Severity;
 import org.kcdauditor.remedy.Action;
+import org.kcdauditor.remedy.Commands;
 
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -101,7 +102,10 @@ public final class CrossDomainNeedsRbcdRule implements Rule {
         }
         for (String sid : target.rbcdSids()) {
             AdObject who = ctx.bySid(sid);
-            out.putIfAbsent(sid, new Action.Principal(who == null ? null : who.name(), who == null ? null
+            // named by its cn only where that is its account name (the cmdlet resolves '<name>$'); else by its SID:
+            // the list is replaced, and '<cn>$' of a renamed computer is another account, or anyone's to create
+            boolean byName = who != null && !Commands.accountDiffers(who.name(), who.samAccountName());
+            out.putIfAbsent(sid, new Action.Principal(byName ? who.name() : null, who == null ? null
                     : ctx.domainOf(who), sid, !refused.contains(sid)));
         }
         for (PairStatus p : pairs) {

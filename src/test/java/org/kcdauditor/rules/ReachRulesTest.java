@@ -289,22 +289,29 @@ class ReachRulesTest {
         assertTrue(of(r, "DC_NOT_CONVERGED").isEmpty());
     }
 
+    /** HVC1 (HV01) of contoso with {@code contoso}'s objects, HVC2 (HV21) of fabrikam, in one migration group. */
+    private static AuditResult crossDomain(List<AdObject> contoso, AdObject hv21) {
+        DirectoryPart c = new DirectoryPart("contoso", "ldaps://dc1.contoso.com", "DC=contoso,DC=com", null, null,
+                null, false, null, 0, contoso.size(), null, false, List.of());
+        DirectoryPart f = new DirectoryPart("fabrikam", "ldaps://dc1.fabrikam.com", "DC=fabrikam,DC=com", null,
+                null, null, false, null, contoso.size(), 1, null, false, List.of());
+        List<AdObject> objects = new java.util.ArrayList<>(contoso);
+        objects.add(hv21);
+        Snapshot s = new Snapshot(Instant.EPOCH, "x", "DC=contoso,DC=com", objects, null, null, null, List.of(),
+                List.of(c, f), null);
+        return new Auditor(RuleCatalogue.standard()).evaluate(s, List.of(
+                new ClusterConfig("HVC1", List.of("HV01"), null, null, "contoso"),
+                new ClusterConfig("HVC2", List.of("HV21"), null, null, "fabrikam")),
+                new PolicyConfig(null, null, null, List.of(List.of("HVC1", "HVC2"))));
+    }
+
     @Test
     void crossDomainPairsNeedRbcdAndKeepThePrincipalsAlreadyAllowed() {
         Hosts hv01 = host("HV01");
         AdObject a = hv01.delegatesTo("HV21").build();
         AdObject other = host("SRV09").uac(Uac.WORKSTATION_TRUST_ACCOUNT).build();
         AdObject hv21 = host("HV21").dn("CN=HV21,OU=Hyper-V,DC=fabrikam,DC=com").rbcdFrom(other.objectSid()).build();
-        DirectoryPart contoso = new DirectoryPart("contoso", "ldaps://dc1.contoso.com", "DC=contoso,DC=com", null, null,
-                null, false, null, 0, 2, null, false, List.of());
-        DirectoryPart fabrikam = new DirectoryPart("fabrikam", "ldaps://dc1.fabrikam.com", "DC=fabrikam,DC=com", null,
-                null, null, false, null, 2, 1, null, false, List.of());
-        Snapshot s = new Snapshot(Instant.EPOCH, "x", "DC=contoso,DC=com", List.of(a, other, hv21), null, null, null,
-                List.of(), List.of(contoso, fabrikam), null);
-        AuditResult r = new Auditor(RuleCatalogue.standard()).evaluate(s, List.of(
-                new ClusterConfig("HVC1", List.of("HV01"), null, null, "contoso"),
-                new ClusterConfig("HVC2", List.of("HV21"), null, null, "fabrikam")),
-                new PolicyConfig(null, null, null, List.of(List.of("HVC1", "HVC2"))));
+        AuditResult r = crossDomain(List.of(a, other), hv21);
         List<Finding> f = of(r, "CROSS_DOMAIN_NEEDS_RBCD");
         assertEquals(List.of("HV01->HV21", "HV21->HV01"), f.stream().map(x -> x.host() + "->" + x.peer()).sorted()
                 .toList());
@@ -315,6 +322,24 @@ class ReachRulesTest {
                 new Action.Principal("HV01", "contoso.com", a.objectSid(), false)), fix.principals());
         assertEquals(0, r.presentEntries(), "HV01's entries for HV21 do not count across domains");
         assertTrue(a.delegateTo().contains(MIG + "/HV21"));
+    }
+
+    /**
+     * A principal HV21 allows today whose cn is not its account name (SRV09 renamed in ADUC, account WAC01$): the
+     * cmdlet replaces the whole list, so naming it '<cn>$' took the right away from it and gave it to whichever account
+     * is called SRV09$ (anyone may create a computer account of that name). It is named by its SID, exactly.
+     */
+    @Test
+    void aPrincipalAllowedTodayWhoseCnIsNotItsAccountIsKeptByItsSid() {
+        AdObject a = host("HV01").delegatesTo("HV21").build();
+        AdObject other = host("SRV09").sam("WAC01").uac(Uac.WORKSTATION_TRUST_ACCOUNT).build();
+        AdObject hv21 = host("HV21").dn("CN=HV21,OU=Hyper-V,DC=fabrikam,DC=com").rbcdFrom(other.objectSid()).build();
+        AuditResult r = crossDomain(List.of(a, other), hv21);
+        Finding f = of(r, "CROSS_DOMAIN_NEEDS_RBCD").stream().filter(x -> x.peer().equals("HV21")).findFirst()
+                .orElseThrow();
+        assertFalse(f.remediation().contains("'SRV09$'"), f.remediation());
+        assertTrue(f.remediation().contains("-PrincipalsAllowedToDelegateToAccount @('" + other.objectSid() + "', "),
+                f.remediation());
     }
 
     /**
