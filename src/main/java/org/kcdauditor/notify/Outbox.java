@@ -58,14 +58,31 @@ public final class Outbox {
         return sendDue(mailer, Integer.MAX_VALUE);
     }
 
-    /** The same, stopping after {@code max} attempts (sent or failed); the rest stay due. */
+    /**
+     * The same, stopping after {@code max} attempts (sent or failed); the rest stay due. Oldest first, and a due
+     * notice never overtakes an older one still waiting out its back-off: that one is tried first (after an outage
+     * the team reads the notices in the order they were written), unless an attempt of this pass has failed already
+     * (the server is still in trouble: the older ones keep their back-off, and the due ones are tried as before).
+     */
     public Result sendDue(Mailer mailer, int max) {
         int sent = 0;
         int failed = 0;
-        for (String id : rows.dueIds(clock.instant())) {
+        Instant start = clock.instant();
+        List<OutboxStore.Pending> pending = rows.pending();
+        int lastDue = -1;
+        for (int i = 0; i < pending.size(); i++) {
+            if (!pending.get(i).nextAttemptAt().isAfter(start)) {
+                lastDue = i;
+            }
+        }
+        for (OutboxStore.Pending p : pending.subList(0, lastDue + 1)) {
             if (sent + failed >= max) {
                 break;
             }
+            if (failed > 0 && p.nextAttemptAt().isAfter(start)) {
+                continue;
+            }
+            String id = p.id();
             Instant now = clock.instant();
             if (!rows.claim(id, instance, now, now.plus(CLAIM))) {
                 continue;

@@ -90,19 +90,22 @@ public final class OutboxStore {
         }
     }
 
-    /** Ids of the PENDING notices due at {@code now}, oldest first. */
-    public List<String> dueIds(Instant now) {
-        List<String> ids = new ArrayList<>();
-        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement("SELECT id FROM notice_outbox"
-                + " WHERE status = ? AND next_attempt_at <= ? ORDER BY created_at, id")) {
+    /** A PENDING notice: its id and when its next attempt is due. */
+    public record Pending(String id, Instant nextAttemptAt) {
+    }
+
+    /** The PENDING notices, due or not, oldest first. */
+    public List<Pending> pending() {
+        List<Pending> out = new ArrayList<>();
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement("SELECT id, next_attempt_at FROM"
+                + " notice_outbox WHERE status = ? ORDER BY created_at, id")) {
             ps.setString(1, PENDING);
-            ps.setObject(2, ts(now));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    ids.add(rs.getString(1));
+                    out.add(new Pending(rs.getString(1), instant(rs, 2)));
                 }
             }
-            return ids;
+            return out;
         } catch (SQLException e) {
             throw readFailed("the outbox", e);
         }

@@ -315,6 +315,40 @@ class MailNoticeTest {
         assertEquals(0, rest.exitCode(), rest.toString());
     }
 
+    /**
+     * After an outage the notices go out in the order they were written: the first run's notices, still waiting out
+     * their back-off (an hour here), are not overtaken by the next run's, which are due at once.
+     */
+    @Test
+    void afterAnOutageANewNoticeDoesNotOvertakeOnesStillWaitingForTheirRetry() throws Exception {
+        AuditConfig cfg = config(10);
+        smtp.stop();
+        Outbox outbox = new Outbox(Database.open(cfg, env), Clock.systemUTC(), Duration.ofHours(1), "test");
+        AuditRun.Outcome first = audit(cfg, "json");
+        ScheduleFixture.captureErr(() -> {
+            notifier(cfg, outbox).queue("daily-drift", Notify.ALWAYS, first.document(), null);
+            assertEquals(new Outbox.Result(0, 2), notifier(cfg, outbox).flush());
+        });
+        smtp = ScheduleFixture.smtp(port);
+        smtp.start();
+        AuditRun.Outcome second = audit(cfg, "json");
+        notifier(cfg, outbox).queue("daily-drift", Notify.ALWAYS, second.document(), null);
+        assertEquals(new Outbox.Result(4, 0), notifier(cfg, outbox).flush(), "the older notices too, first");
+        assertTrue(smtp.waitForIncomingEmail(5000, 4));
+        List<String> runsToTeam = Arrays.stream(smtp.getReceivedMessagesForDomain(ScheduleFixture.TEAM))
+                .map(m -> header(m, "X-Kcd-Audit-Run")).toList();
+        assertEquals(List.of(first.runId(), second.runId()), runsToTeam, "in the order they were written");
+        assertTrue(outbox.list(false, 10).isEmpty());
+    }
+
+    private static String header(MimeMessage m, String name) {
+        try {
+            return m.getHeader(name, null);
+        } catch (jakarta.mail.MessagingException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     @Test
     void whenSmtpIsDownTheNoticeIsKeptAndDeliveredExactlyOnceWhenItIsBack() throws Exception {
         AuditConfig cfg = config(10);
