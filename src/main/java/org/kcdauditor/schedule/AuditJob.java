@@ -60,6 +60,9 @@ public class AuditJob implements Job {
             // the fire the crashed daemon was running: recorded under its scheduled time
             fireTime = Instant.ofEpochMilli(Long.parseLong(String.valueOf(ctx.getMergedJobDataMap().get(original))));
         }
+        if (recovering) {
+            d.fireLog().markRecovered(name, fireTime, d.clock().instant(), d.instance());
+        }
         String fireId = d.fireLog().start(name, fireTime, d.clock().instant(), d.instance(), recovering);
         LOG.info("job {} fired for {}{}", name, fireTime, recovering ? " (recovering a run a crash interrupted)" : "");
         ActiveJobs.Job active = d.active().start(job, fireTime, fireId);

@@ -57,6 +57,17 @@ public final class FireLog {
                 INTERRUPTED, ts(now), "interrupted: the daemon stopped before the run finished", RUNNING);
     }
 
+    /**
+     * The fire a dead daemon left RUNNING, about to be run again by recovery on {@code instance}: INTERRUPTED. Quartz
+     * recovers a job only once the daemon that ran it has stopped checking in (in a cluster nobody else marks it).
+     */
+    public int markRecovered(String job, Instant fireTime, Instant now, String instance) {
+        return update("UPDATE schedule_fire SET status = ?, finished_at = ?, detail = ? WHERE job_name = ?"
+                + " AND fire_time = ? AND status = ?", INTERRUPTED, ts(now),
+                cut("interrupted: its daemon stopped before the run finished; run again by " + instance, 2000), job,
+                ts(fireTime), RUNNING);
+    }
+
     public List<Fire> all() {
         return query("SELECT id, job_name, fire_time, fired_at, finished_at, instance_id, recovering, run_id, status,"
                 + " detail FROM schedule_fire ORDER BY fire_time, fired_at");

@@ -149,6 +149,9 @@ class ClusteredSchedulerTest {
                                 .findFirst());
                 assertEquals(survivorId, recovered.instanceId());
                 assertEquals(victimFire.fireTime(), recovered.fireTime(), "the same fire, run again");
+                FireLog.Fire left = fires.all().stream().filter(f -> f.id().equals(victimFireId)).findFirst()
+                        .orElseThrow();
+                assertEquals(FireLog.INTERRUPTED, left.status(), "the killed daemon's fire does not stay RUNNING: " + left);
             } else {
                 System.out.println("the victim's audit finished just before the kill: no recovery to check this time");
             }
