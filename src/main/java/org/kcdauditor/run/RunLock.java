@@ -3,6 +3,7 @@ package org.kcdauditor.run;
 import org.kcdauditor.config.AuditConfig;
 import org.kcdauditor.store.RunLocks;
 import org.kcdauditor.store.RunStore;
+import org.kcdauditor.store.StoreException;
 import org.kcdauditor.store.StoreUrls;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,6 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 
 /**
  * "Never two audits of one store at once": the named lock {@value #NAME} in the history store's
@@ -119,9 +121,13 @@ public final class RunLock {
         }
     }
 
-    /** The held lock; close() releases it. */
+    /**
+     * The held lock; close() releases it. The lock is a row, not a connection: when the connection it was taken on
+     * fails (the database restarted, a network blip), the heartbeat and the release go on over a new one, so the
+     * lock does not expire under a run that goes on.
+     */
     public final class Held implements AutoCloseable {
-        private final RunStore store;
+        private RunStore store;
         private final String owner;
         private final ScheduledExecutorService heartbeat;
 
@@ -139,7 +145,7 @@ public final class RunLock {
 
         private synchronized void renew() {
             try {
-                if (!store.locks().renew(NAME, owner, clock.instant(), ttl)) {
+                if (!onStore(locks -> locks.renew(NAME, owner, clock.instant(), ttl))) {
                     LOG.warn("run lock '{}' was lost (expired and taken over?)", NAME);
                 }
             } catch (RuntimeException e) {
@@ -147,14 +153,41 @@ public final class RunLock {
             }
         }
 
+        /** {@code op} on the held connection, else once more on a new one (the old one is closed). */
+        private <T> T onStore(Function<RunLocks, T> op) {
+            try {
+                return op.apply(store.locks());
+            } catch (StoreException lost) {
+                RunStore fresh = StoreUrls.open(config, env);
+                RunStore old = store;
+                store = fresh;
+                closeQuietly(old);
+                return op.apply(fresh.locks());
+            }
+        }
+
+        /** Releases the lock; one that cannot be released (the store is down) expires after its ttl, as a dead holder's. */
         @Override
         public synchronized void close() {
             heartbeat.shutdownNow();
             try {
-                store.locks().unlock(NAME, owner);
+                onStore(locks -> {
+                    locks.unlock(NAME, owner);
+                    return null;
+                });
+            } catch (RuntimeException e) {
+                LOG.warn("run lock '{}' not released, it expires within {} s: {}", NAME, ttl.toSeconds(), e.getMessage());
             } finally {
-                store.close();
+                closeQuietly(store);
             }
+        }
+    }
+
+    private static void closeQuietly(RunStore store) {
+        try {
+            store.close();
+        } catch (RuntimeException e) {
+            LOG.debug("closing a failed store connection: {}", e.getMessage());
         }
     }
 }

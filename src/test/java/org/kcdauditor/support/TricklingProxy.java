@@ -13,7 +13,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * A TCP proxy on 127.0.0.1 in front of a real server that passes the client's bytes on at once and the
  * server's answers at a trickle: {@code chunk} bytes, then a pause of {@code pauseMillis}, as a
  * congested WAN link or an overloaded domain controller does. Every packet arrives well within any
- * socket read timeout, so only a total deadline ends the wait.
+ * socket read timeout, so only a total deadline ends the wait. {@link #cut} takes the server away (every connection
+ * closed, new ones closed at once, as a server that is restarting) until {@link #restore}.
  */
 public final class TricklingProxy implements AutoCloseable {
     private final ServerSocket server;
@@ -22,6 +23,7 @@ public final class TricklingProxy implements AutoCloseable {
     private final int chunk;
     private final long pauseMillis;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    private volatile boolean down;
 
     public TricklingProxy(String host, int port, int chunk, long pauseMillis) throws IOException {
         this.host = host;
@@ -46,6 +48,10 @@ public final class TricklingProxy implements AutoCloseable {
         while (!server.isClosed()) {
             try {
                 Socket client = server.accept();
+                if (down) {
+                    client.close();
+                    continue;
+                }
                 Socket upstream = new Socket(host, port);
                 sockets.add(client);
                 sockets.add(upstream);
@@ -82,6 +88,20 @@ public final class TricklingProxy implements AutoCloseable {
         }, "trickling-proxy-pump");
         t.setDaemon(true);
         t.start();
+    }
+
+    /** Closes every connection through the proxy and refuses new ones until {@link #restore}. */
+    public void cut() throws IOException {
+        down = true;
+        for (Socket s : sockets) {
+            s.close();
+        }
+        sockets.clear();
+    }
+
+    /** Passes connections on again. */
+    public void restore() {
+        down = false;
     }
 
     @Override
