@@ -23,6 +23,10 @@ final class ActiveJobs {
         stopping = true;
     }
 
+    boolean isStopping() {
+        return stopping;
+    }
+
     /** Whether a fire that has not started its run yet should give up. */
     boolean giveUp(Job j) {
         return stopping || j.control().stopped();

@@ -14,6 +14,7 @@ import org.kcdauditor.run.RunInterruptedException;
 import org.kcdauditor.run.RunLock;
 import org.kcdauditor.store.RunStore;
 import org.kcdauditor.store.RunSummary;
+import org.kcdauditor.store.StoreException;
 import org.kcdauditor.store.StoreUrls;
 import org.kcdauditor.store.FireLog;
 import org.quartz.DisallowConcurrentExecution;
@@ -38,6 +39,8 @@ import java.util.List;
 @DisallowConcurrentExecution
 public class AuditJob implements Job {
     private static final Logger LOG = LoggerFactory.getLogger(AuditJob.class);
+    /** How often the end of a fire is tried again while the history store does not answer. */
+    static final java.time.Duration STORE_RETRY = java.time.Duration.ofSeconds(5);
 
     @Override
     public void execute(JobExecutionContext ctx) throws JobExecutionException {
@@ -83,15 +86,17 @@ public class AuditJob implements Job {
             notify(d, job, o, fireId, summary);
             prune(d, name);
         } catch (RunLock.LockedException e) {
-            d.fireLog().finish(fireId, d.clock().instant(), null, FireLog.SKIPPED, e.getMessage());
             LOG.warn("job {} not run: {}", name, e.getMessage());
+            whenStoreAnswers(d, name, () -> d.fireLog().finish(fireId, d.clock().instant(), null, FireLog.SKIPPED,
+                    e.getMessage()));
             // a skipped monthly report is news like a failed one: nobody should find out a month later
             notifyFailure(d, job, fireTime, "it waited " + minutes(d.lockWait()) + " for the run lock and was"
                     + " skipped: " + e.getMessage());
         } catch (RunInterruptedException e) {
             String reason = withOutputs(e.getMessage(), control);
-            d.fireLog().finish(fireId, d.clock().instant(), control.runId(), FireLog.INTERRUPTED, reason);
             LOG.warn("job {}: {}", name, reason);
+            whenStoreAnswers(d, name, () -> d.fireLog().finish(fireId, d.clock().instant(), control.runId(),
+                    FireLog.INTERRUPTED, reason));
             notifyFailure(d, job, fireTime, reason);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -99,12 +104,53 @@ public class AuditJob implements Job {
         } catch (Exception e) {
             String reason = withOutputs(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(),
                     control);
-            d.fireLog().finish(fireId, d.clock().instant(), control.runId(), FireLog.FAILED, reason);
             LOG.error("job {}: the run could not complete (exit code {} for a manual run): {}", name,
                     ExitCodes.RUN_FAILED, reason);
+            whenStoreAnswers(d, name, () -> {
+                if (control.runId() != null) { // the run could not record its own failure when the store was down
+                    try (RunStore store = StoreUrls.open(d.config(), d.env())) {
+                        store.fail(control.runId(), d.clock().instant(), reason);
+                    }
+                }
+                d.fireLog().finish(fireId, d.clock().instant(), control.runId(), FireLog.FAILED, reason);
+            });
             notifyFailure(d, job, fireTime, reason);
         } finally {
             d.active().end(active);
+        }
+    }
+
+    /**
+     * Records how a fire ended. While the history store does not answer (PostgreSQL restarting, often the very reason
+     * the run failed) it is tried again every {@link #STORE_RETRY} until it does, or the daemon stops: the fire must
+     * not stay RUNNING, and its failure notice is queued in that store.
+     */
+    private static void whenStoreAnswers(DaemonContext d, String job, Runnable write) {
+        boolean told = false;
+        while (true) {
+            try {
+                write.run();
+                if (told) {
+                    LOG.info("job {}: the history store answers again; how the fire ended is recorded", job);
+                }
+                return;
+            } catch (StoreException e) {
+                if (d.active().isStopping()) {
+                    LOG.error("job {}: how the fire ended could not be recorded: {}", job, e.getMessage());
+                    return;
+                }
+                if (!told) {
+                    LOG.warn("job {}: how the fire ended cannot be recorded now: {}; trying again every {} s until the"
+                            + " history store answers", job, e.getMessage(), STORE_RETRY.toSeconds());
+                    told = true;
+                }
+                try {
+                    Thread.sleep(STORE_RETRY.toMillis());
+                } catch (InterruptedException stop) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
         }
     }
 
@@ -219,8 +265,9 @@ public class AuditJob implements Job {
         } catch (Exception e) {
             String reason = "run " + o.runId() + " is stored (" + summary + "), but its notices could not be queued: "
                     + e.getMessage() + "; the next run's notices compare with the run before it";
-            d.fireLog().finish(fireId, d.clock().instant(), o.runId(), FireLog.FAILED, reason);
             LOG.error("job {}: {}", job.name(), reason);
+            whenStoreAnswers(d, job.name(), () -> d.fireLog().finish(fireId, d.clock().instant(), o.runId(),
+                    FireLog.FAILED, reason));
             return;
         }
         try {
