@@ -52,16 +52,24 @@ public class AuditJob implements Job {
         }
         String name = ctx.getJobDetail().getKey().getName();
         ScheduleConfig job = d.job(name);
-        if (job == null) {
-            LOG.warn("job {} is not in {} any more; not run", name, d.config().sourceName());
-            return;
-        }
         boolean recovering = ctx.isRecovering();
         Instant fireTime = ctx.getScheduledFireTime().toInstant();
         String original = Scheduler.FAILED_JOB_ORIGINAL_TRIGGER_SCHEDULED_FIRETIME_IN_MILLISECONDS;
         if (recovering && ctx.getMergedJobDataMap().containsKey(original)) {
             // the fire the crashed daemon was running: recorded under its scheduled time
             fireTime = Instant.ofEpochMilli(Long.parseLong(String.valueOf(ctx.getMergedJobDataMap().get(original))));
+        }
+        if (job == null) {
+            // each daemon brings the job store in line with its own config at start: another daemon of this store
+            // with another schedule put the job there, and Quartz handed its fire to this one
+            String reason = "not run by daemon " + d.instance() + ": job " + name + " is not in its config "
+                    + d.config().sourceName() + "; another daemon of this store scheduled it: every daemon of a store"
+                    + " must run the same schedule (restart this one with that config)";
+            Instant now = d.clock().instant();
+            d.fireLog().finish(d.fireLog().start(name, fireTime, now, d.instance(), recovering), now, null,
+                    FireLog.SKIPPED, reason);
+            LOG.warn("job {} {}", name, reason);
+            return;
         }
         if (recovering) {
             d.fireLog().markRecovered(name, fireTime, d.clock().instant(), d.instance());

@@ -113,6 +113,30 @@ class DaemonTest {
                 + " runs the missed fire once, then follows the cron\n"), text);
     }
 
+    /**
+     * A job another daemon of the store put there (a cluster whose daemons run different configs) fires on a daemon
+     * whose config does not have it: the fire is recorded SKIPPED with why, not dropped with a log line only.
+     */
+    @Test
+    void aFireOfAJobThisDaemonsConfigDoesNotHaveIsRecordedSkippedWithWhy() throws Exception {
+        AuditConfig cfg = config("0 0 6 * * ?");
+        FireLog fires = new FireLog(Database.open(cfg, env));
+        try (Daemon d = daemon(cfg)) {
+            d.start();
+            // what another daemon's config adds to the shared job store
+            d.scheduler().scheduleJob(org.quartz.JobBuilder.newJob(AuditJob.class)
+                    .withIdentity("other-daemons-job", Daemon.GROUP).requestRecovery(true).build(),
+                    org.quartz.TriggerBuilder.newTrigger().withIdentity("other-daemons-job", Daemon.GROUP).startNow()
+                            .build());
+            await("the fire recorded", Duration.ofSeconds(30),
+                    () -> fires.last("other-daemons-job").filter(f -> !f.status().equals(FireLog.RUNNING)).isPresent());
+        }
+        FireLog.Fire f = fires.last("other-daemons-job").orElseThrow();
+        assertEquals(FireLog.SKIPPED, f.status(), f.toString());
+        assertTrue(f.detail().contains("not in its config " + cfg.sourceName())
+                && f.detail().contains("every daemon of a store must run the same schedule"), f.detail());
+    }
+
     @Test
     void scheduleSaysWhenTheJobStoreHoldsAnotherCronThanTheConfig() throws Exception {
         AuditConfig before = config("0 0 6 * * ?");
