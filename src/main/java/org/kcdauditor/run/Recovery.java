@@ -41,7 +41,13 @@ public final class Recovery {
                 n++;
                 LOG.warn("run {} ({}) left RUNNING by a process that is gone is recorded as interrupted", r.id(),
                         r.trigger());
-                markFolder(r, reason);
+                markFolder(r.id(), r.startedAt(), r.reportDir(), reason);
+            }
+        }
+        if (underLock) {
+            // a run another machine recorded as ended, whose folder is here (that machine could not reach it)
+            for (RunStore.Unfinished u : store.endedWhileWriting()) {
+                markFolder(u.id(), u.startedAt(), u.reportDir(), u.reason());
             }
         }
         return n;
@@ -56,30 +62,30 @@ public final class Recovery {
     public static Path interrupt(RunStore store, String runId, Instant now, String reason) {
         for (RunStore.Running r : store.running()) {
             if (r.id().equals(runId) && store.interrupt(runId, now, reason)) {
-                return markFolder(r, reason);
+                return markFolder(r.id(), r.startedAt(), r.reportDir(), reason);
             }
         }
         return null;
     }
 
-    private static Path markFolder(RunStore.Running r, String reason) {
-        if (r.reportDir() == null) {
+    private static Path markFolder(String runId, Instant startedAt, String reportDir, String reason) {
+        if (reportDir == null) {
             return null;
         }
         try {
-            Path failed = RunFolder.abandon(Path.of(r.reportDir()), reason, r.id(), r.startedAt());
+            Path failed = RunFolder.abandon(Path.of(reportDir), reason, runId, startedAt);
             if (failed != null) {
-                LOG.warn("the unfinished report folder of run {} is now {}", r.id(), failed);
+                LOG.warn("the unfinished report folder of run {} is now {}", runId, failed);
                 Path replaced = RunFolder.replacedLeftIn(failed);
                 if (replaced != null) {
                     LOG.warn("run {} was killed while it moved its reports into {}: that folder may now mix old and"
-                            + " new reports; the files they replaced are in {}: move them back by hand", r.id(),
+                            + " new reports; the files they replaced are in {}: move them back by hand", runId,
                             failed.getParent(), replaced);
                 }
             }
             return failed;
         } catch (IOException | RuntimeException e) {
-            LOG.warn("cannot mark the unfinished report folder {} as failed: {}", r.reportDir(), e.getMessage());
+            LOG.warn("cannot mark the unfinished report folder {} as failed: {}", reportDir, e.getMessage());
             return null;
         }
     }

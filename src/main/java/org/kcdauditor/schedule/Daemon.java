@@ -192,11 +192,16 @@ public final class Daemon implements AutoCloseable {
         scheduler.scheduleJob(outbox, Set.of(tick), true);
     }
 
-    /** Starts firing. A single daemon first marks what a previous one left half-done as interrupted. */
+    /**
+     * Starts firing. A single daemon first marks the fires a previous one left half-done as interrupted; every daemon
+     * (under the run lock, when it is free) the runs, and the report folders on this machine of runs that ended
+     * while writing them.
+     */
     public void start() throws SchedulerException {
         if (!context.config().daemon().isClustered()) {
             markInterrupted();
         }
+        checkRunsUnderLock();
         scheduler.start();
         LOG.info("kcd-audit daemon {} started: {} job(s){}", context.instance(), context.config().schedule().size(),
                 context.config().daemon().isClustered() ? ", clustered" : "");
@@ -208,7 +213,10 @@ public final class Daemon implements AutoCloseable {
         if (fires > 0) {
             LOG.warn("{} scheduled fire(s) a previous daemon left unfinished are recorded as interrupted", fires);
         }
-        // taking the run lock records the runs a dead process left RUNNING as interrupted
+    }
+
+    /** Taking the run lock records the runs a dead process left RUNNING as interrupted and marks their folders. */
+    private void checkRunsUnderLock() {
         try (RunLock.Held lock = context.runLock().acquire(RunLock.owner("kcd-audit daemon " + context.instance()),
                 Duration.ZERO)) {
             LOG.debug("run lock checked at start");

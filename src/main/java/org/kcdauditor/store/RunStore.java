@@ -525,6 +525,30 @@ public final class RunStore implements AutoCloseable {
         }
     }
 
+    /** A run that ended INTERRUPTED or FAILED with the report folder it was writing ({@code .partial}) recorded. */
+    public record Unfinished(String id, Instant startedAt, String reportDir, String reason) {
+    }
+
+    /**
+     * The runs that ended INTERRUPTED or FAILED while their report folder was {@code .partial}, oldest first: the
+     * process that recorded the end may not have reached the folder (the run ran on another machine of a cluster).
+     */
+    public List<Unfinished> endedWhileWriting() {
+        List<Unfinished> out = new ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement("SELECT id, started_at, report_dir, failure_reason"
+                + " FROM audit_run WHERE status IN (?, ?) AND report_dir LIKE ? ORDER BY run_no")) {
+            bind(ps, RunSummary.INTERRUPTED, RunSummary.FAILED, "%.partial");
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Unfinished(rs.getString(1), instant(rs, 2), rs.getString(3), rs.getString(4)));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw readFailed("list unfinished report folders", e);
+        }
+    }
+
     /**
      * Marks a RUNNING run INTERRUPTED: its process stopped (killed, crashed, or stopped before the run
      * finished), and deletes the rows it had stored ({@link #stage}).

@@ -137,6 +137,32 @@ class DaemonTest {
                 && f.detail().contains("every daemon of a store must run the same schedule"), f.detail());
     }
 
+    /**
+     * A daemon of a cluster killed while writing its reports: the survivor, on another machine, records the run
+     * INTERRUPTED but cannot reach its {@code .partial} folder. That machine marks it failed when its daemon starts.
+     */
+    @Test
+    void aPartialFolderOfARunRecordedInterruptedElsewhereIsMarkedFailedAtStart() throws Exception {
+        AuditConfig cfg = config("0 0 6 * * ?");
+        Path partial = dir.resolve("reports/20261205-061800-110dc068.partial");
+        Files.createDirectories(partial);
+        Files.writeString(partial.resolve("findings.json"), "{");
+        Instant started = Instant.parse("2026-12-05T06:18:00Z");
+        try (RunStore store = StoreUrls.open(cfg, env)) {
+            store.begin("110dc068-f865-4b3a-8620-a7c7e2e8d93a", started, "schedule", "kcd-audit.yaml",
+                    directory.url(), DemoDirectory.BASE_DN);
+            store.reportDir("110dc068-f865-4b3a-8620-a7c7e2e8d93a", partial.toString());
+            store.interrupt("110dc068-f865-4b3a-8620-a7c7e2e8d93a", started.plusSeconds(20),
+                    "interrupted: its process (pid 11048 on srv-b) stopped before the run finished");
+        }
+        try (Daemon d = daemon(cfg)) {
+            d.start();
+        }
+        Path failed = dir.resolve("reports/20261205-061800-110dc068.failed");
+        assertFalse(Files.exists(partial), "no .partial folder left behind");
+        assertTrue(Files.readString(failed.resolve("FAILED.txt")).contains("pid 11048 on srv-b"));
+    }
+
     @Test
     void scheduleSaysWhenTheJobStoreHoldsAnotherCronThanTheConfig() throws Exception {
         AuditConfig before = config("0 0 6 * * ?");
