@@ -30,7 +30,7 @@ final class OutboxCommand implements Callable<Integer> {
     @Option(names = "--all", description = "Also list sent notices (newest first).")
     boolean all;
 
-    @Option(names = "--send", description = "Try to send the due notices now (at most --limit of them), then list.")
+    @Option(names = "--send", description = "Try to send the due notices now (older pending ones first; at most --limit of them), then list.")
     boolean send;
 
     @Option(names = "--limit", defaultValue = "50", converter = PositiveInt.class, paramLabel = "N",
