@@ -6,6 +6,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.PatternLayout;
 import ch.qos.logback.classic.pattern.MessageConverter;
+import ch.qos.logback.classic.pattern.ThrowableHandlingConverter;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ConfiguratorRank;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -51,12 +52,17 @@ import java.nio.file.StandardOpenOption;
 @ConfiguratorRank(ConfiguratorRank.CUSTOM_NORMAL_PRIORITY)
 public final class Logging extends ContextAwareBase implements Configurator {
     static final String PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} [%thread] %level %logger - %msg%n";
+    /** {@link #PATTERN} with a library's exception on the message's line ({@link OneLineThrowable}). */
+    private static final String ONE_LINE_PATTERN = PATTERN.replace("%msg%n", "%msg%oneLineEx%n");
     static final String APPENDER = "kcd-audit";
     static final String MAX_FILE_SIZE = "10MB";
     static final int MAX_HISTORY_DAYS = 30;
     static final String TOTAL_SIZE_CAP = "1GB";
 
     private static final String FLYWAY = "org.flywaydb";
+
+    /** {@code --verbose}: the daemon's log keeps stack traces. */
+    private static volatile boolean verbose;
 
     @Override
     public ExecutionStatus configure(LoggerContext ctx) {
@@ -91,6 +97,7 @@ public final class Logging extends ContextAwareBase implements Configurator {
 
     /** {@code --verbose}: library messages at INFO too, with time, thread, logger and stack traces on stderr. */
     public static void verbose() {
+        verbose = true;
         LoggerContext ctx = context();
         ctx.getLogger(Logger.ROOT_LOGGER_NAME).setLevel(Level.INFO);
         ctx.getLogger(FLYWAY).setLevel(null);
@@ -183,13 +190,14 @@ public final class Logging extends ContextAwareBase implements Configurator {
 
     /**
      * Replaces the appender of the root logger (the only one) with {@code appender}, writing {@link #PATTERN}, each
-     * message on its one line ({@link OneLineMessage}).
+     * message on its one line ({@link OneLineMessage}), an exception's stack trace only with {@code --verbose}.
      */
     private static void use(LoggerContext ctx, OutputStreamAppender<ILoggingEvent> appender) {
         PatternLayout layout = new PatternLayout();
         layout.setContext(ctx);
         layout.getInstanceConverterMap().put("msg", OneLineMessage::new);
-        layout.setPattern(PATTERN);
+        layout.getInstanceConverterMap().put("oneLineEx", OneLineThrowable::new);
+        layout.setPattern(verbose ? PATTERN : ONE_LINE_PATTERN);
         layout.start();
         LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
         encoder.setContext(ctx);
@@ -213,6 +221,26 @@ public final class Logging extends ContextAwareBase implements Configurator {
 
         static String oneLine(String message) {
             return message == null ? null : Values.visible(LINE_BREAKS.matcher(message).replaceAll(" "));
+        }
+    }
+
+    /**
+     * A library's exception in the daemon's log without {@code --verbose}: on the message's line, each exception of
+     * the cause chain with the first line of its message ({@code (java.sql.SQLException: Connection … refused;
+     * caused by java.net.ConnectException: …)}). Quartz logs its cluster check-in's failure with a stack trace of
+     * some 35 lines every few seconds while PostgreSQL is down, which buried the daemon's own lines.
+     */
+    static final class OneLineThrowable extends ThrowableHandlingConverter {
+        @Override
+        public String convert(ILoggingEvent event) {
+            StringBuilder line = new StringBuilder();
+            for (IThrowableProxy t = event.getThrowableProxy(); t != null; t = t.getCause()) {
+                line.append(line.isEmpty() ? " (" : "; caused by ").append(t.getClassName());
+                if (t.getMessage() != null) {
+                    line.append(": ").append(t.getMessage());
+                }
+            }
+            return line.isEmpty() ? "" : OneLineMessage.oneLine(line.append(')').toString());
         }
     }
 

@@ -107,6 +107,29 @@ class DaemonLogTest {
         assertTrue(lines.get(0).endsWith("0 findings \\u001B[2J is a node of both HVC1 and HVC2"), lines.get(0));
     }
 
+    /**
+     * A library's error with its exception (Quartz's cluster check-in while PostgreSQL is down, every few seconds)
+     * is one line naming each exception and its message, not a stack trace of 35 lines per attempt: stack traces
+     * only with --verbose (README "Exit codes"; docs/scheduling.md).
+     */
+    @Test
+    void aLibrarysExceptionIsOneLineWithItsCauses() throws Exception {
+        Path file = dir.resolve("logs/daemon.log");
+        LoggerContext ctx = logTo(file, "1MB");
+        Exception e = new IllegalStateException("ClusterManager: Error managing cluster: Failure obtaining db row lock",
+                new java.sql.SQLException("Connection to 127.0.0.1:54329 refused.\nCheck that the hostname and port"
+                        + " are correct", new java.net.ConnectException("Connection refused")));
+        ctx.getLogger("org.quartz.impl.jdbcjobstore.JobStoreTX").error("ClusterManager: Error managing cluster", e);
+        ctx.stop();
+        List<String> lines = Files.readAllLines(file);
+        assertEquals(1, lines.size(), lines.toString());
+        assertTrue(lines.get(0).endsWith(" ERROR org.quartz.impl.jdbcjobstore.JobStoreTX - ClusterManager: Error"
+                + " managing cluster (java.lang.IllegalStateException: ClusterManager: Error managing cluster: Failure"
+                + " obtaining db row lock; caused by java.sql.SQLException: Connection to 127.0.0.1:54329 refused."
+                + " Check that the hostname and port are correct; caused by java.net.ConnectException: Connection"
+                + " refused)"), lines.get(0));
+    }
+
     @Test
     void aLogFileThatCannotBeWrittenIsAConfigurationError() throws Exception {
         Path notAFolder = Files.writeString(dir.resolve("plain-file"), "x");
