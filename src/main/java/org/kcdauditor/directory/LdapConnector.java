@@ -151,7 +151,7 @@ public final class LdapConnector {
                 }
             }
             bind(connection, d.gssapi() ? gssapiBind(d, url.getHost(), ldaps || d.useStartTls())
-                    : new SimpleBindRequest(d.bindDn(), new String(password)), where, deadline);
+                    : new SimpleBindRequest(d.bindDn(), new String(password)), where, url.getHost(), deadline);
             return connection;
         } catch (LDAPException e) {
             close(connection);
@@ -179,9 +179,19 @@ public final class LdapConnector {
         return false;
     }
 
-    private void bind(LDAPConnection connection, BindRequest request, String where, Deadline deadline)
+    private void bind(LDAPConnection connection, BindRequest request, String where, String host, Deadline deadline)
             throws DirectoryException {
         String who = d.gssapi() ? d.principal() : d.bindDn();
+        boolean fromKeytab = d.keytab() != null && !d.keytab().isBlank();
+        if (d.gssapi() && !fromKeytab) {
+            String holder = TicketCache.principal();
+            if (holder != null && !TicketCache.names(who, holder)) {
+                throw new DirectoryException(where + ": Kerberos (GSSAPI) bind as " + who + " refused: the ticket cache ("
+                        + ticketCache() + ") holds the tickets of " + holder + ", so the bind would run as that account"
+                        + " — run kinit -c " + fileCache(System.getenv("KRB5CCNAME")) + " " + who + " as this user,"
+                        + " or set " + key + ".keytab");
+            }
+        }
         try {
             deadline.call(() -> connection.bind(request));
         } catch (LDAPException e) {
@@ -189,15 +199,30 @@ public final class LdapConnector {
             if (late != null) {
                 throw late;
             }
+            boolean tls = d.useStartTls() || d.url().regionMatches(true, 0, "ldaps:", 0, 6);
+            if (d.gssapi() && tls && e.getResultCode() == ResultCode.STRONG_AUTH_REQUIRED) {
+                // Samba's "ldap server require strong auth = yes" wants SASL signing even inside TLS, which Windows
+                // AD refuses: the advice for a plain simple bind (use TLS) is already followed here
+                throw new DirectoryException(where + ": the server refused a Kerberos bind inside TLS without SASL"
+                        + " signing (" + e.getResultCode() + "; Samba's ldap server require strong auth = yes does) —"
+                        + " bind over plain LDAP instead (" + key + ".url ldap://<DC>:389, " + key + ".startTls: false),"
+                        + " where the Kerberos session is sealed, or set the DC to ldap server require strong auth ="
+                        + " allow_sasl_over_tls", e);
+            }
             if (d.gssapi() && e.getResultCode() != ResultCode.STRONG_AUTH_REQUIRED) {
-                String credentials = d.keytab() != null && !d.keytab().isBlank()
+                String kerberos = KerberosFailure.describe(e, who, host, key,
+                        fromKeytab ? config.resolve(d.keytab()).toString() : null, krb5ConfInUse());
+                if (kerberos != null) {
+                    throw new DirectoryException(where + ": Kerberos (GSSAPI) bind as " + who + " failed: " + kerberos,
+                            e);
+                }
+                String credentials = fromKeytab
                         ? "check " + key + ".principal, " + key + ".keytab,"
                         : "no keytab is configured, so the ticket cache is used (" + ticketCache() + "): run"
                         + " kinit -c " + fileCache(System.getenv("KRB5CCNAME")) + " " + who + " as this user (Java"
                         + " reads FILE: caches only), or set " + key + ".keytab; check";
-                String root = rootMessage(e);
-                if (d.keytab() != null && !d.keytab().isBlank()
-                        && (root.contains("garner") || root.contains("Unable to obtain password"))) {
+                String root = withoutClassNames(withoutTrace(rootMessage(e)));
+                if (fromKeytab && (root.contains("garner") || root.contains("Unable to obtain password"))) {
                     // JAAS found no key for the principal in the keytab and had nobody to ask for a password
                     root = "the keytab " + config.resolve(d.keytab()) + " holds no key for " + who
                             + " (list its principals: klist -k " + config.resolve(d.keytab()) + ")";
@@ -208,6 +233,15 @@ public final class LdapConnector {
             }
             throw new DirectoryException(describeBind(where, who, e, key), e);
         }
+    }
+
+    /** The krb5.conf the JVM's Kerberos reads, as said to the admin. */
+    private String krb5ConfInUse() {
+        if (d.krb5Conf() != null && !d.krb5Conf().isBlank()) {
+            return key + ".krb5Conf " + config.resolve(d.krb5Conf());
+        }
+        String property = System.getProperty("java.security.krb5.conf");
+        return property != null ? property : "the default krb5.conf (/etc/krb5.conf; " + key + ".krb5Conf unset)";
     }
 
     /** The ticket cache the JVM's Kerberos reads: KRB5CCNAME (FILE: caches only), else /tmp/krb5cc_<uid>. */

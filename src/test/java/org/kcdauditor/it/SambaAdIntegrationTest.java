@@ -171,6 +171,8 @@ class SambaAdIntegrationTest {
         List<String> operators = List.of();
         String principal;     // set: auth: gssapi with the script's keytab and krb5.conf
         Path ticketCache;     // set with principal: no keytab; the audit runs in its own JVM with KRB5CCNAME=FILE:it
+        Path keytab;          // with principal: another keytab than the script's
+        Path krb5Conf;        // with principal: another krb5.conf than the script's
     }
 
     private Run audit(Cfg c) throws Exception {
@@ -210,9 +212,11 @@ class SambaAdIntegrationTest {
             y.append("  auth: gssapi\n");
             y.append("  principal: ").append(c.principal).append('\n');
             if (c.ticketCache == null) {
-                y.append("  keytab: ").append(dc.dir.resolve("svc-kcdaudit.keytab")).append('\n');
+                y.append("  keytab: ").append(c.keytab != null ? c.keytab : dc.dir.resolve("svc-kcdaudit.keytab"))
+                        .append('\n');
             }
-            y.append("  krb5Conf: ").append(dc.dir.resolve("etc/krb5.conf")).append('\n');
+            y.append("  krb5Conf: ").append(c.krb5Conf != null ? c.krb5Conf : dc.dir.resolve("etc/krb5.conf"))
+                    .append('\n');
         } else {
             y.append("  bindDn: '").append(c.bindDn.replace("'", "''")).append("'\n");
             y.append("  passwordEnv: KCD_AUDIT_LDAP_PASSWORD\n");
@@ -873,6 +877,79 @@ class SambaAdIntegrationTest {
     }
 
     @Test
+    @Order(44)
+    void gssapiFailuresSayWhatTheKdcSaid() throws Exception {
+        assumeTrue(Files.isReadable(dc.dir.resolve("svc-kcdaudit.keytab")), "no keytab: DC set up by an older script");
+        String ou = scenarioOu("krb");
+        dc.tool("user", "create", "it-krb-stale", "It-Krb-Old1!", "--userou=" + ou);
+        Path stale = tmp.resolve("stale.keytab");
+        dc.exportKeytab(stale, "it-krb-stale@" + SambaDc.REALM);
+        dc.tool("user", "setpassword", "it-krb-stale", "--newpassword=It-Krb-New2!");
+        Run oldKey = audit(bindCluster(), "BIND", x -> {
+            x.principal = "it-krb-stale@" + SambaDc.REALM;
+            x.keytab = stale;
+        });
+        assertOneLine(oldKey, "Kerberos (GSSAPI) bind as it-krb-stale@CONTOSO.TEST failed: the KDC refused the key"
+                + " of it-krb-stale@CONTOSO.TEST in " + stale + " (KDC_ERR_PREAUTH_FAILED)", "export the keytab again");
+
+        dc.tool("user", "create", "it-krb-off", "It-Krb-Off3!", "--userou=" + ou);
+        Path off = tmp.resolve("off.keytab");
+        dc.exportKeytab(off, "it-krb-off@" + SambaDc.REALM);
+        dc.tool("user", "disable", "it-krb-off");
+        Run disabled = audit(bindCluster(), "BIND", x -> {
+            x.principal = "it-krb-off@" + SambaDc.REALM;
+            x.keytab = off;
+        });
+        assertOneLine(disabled, "the account is disabled, locked out or expired (KDC_ERR_CLIENT_REVOKED)");
+
+        Path noKdc = tmp.resolve("krb5-no-kdc.conf");
+        Files.writeString(noKdc, Files.readString(dc.dir.resolve("etc/krb5.conf"))
+                .replaceAll("kdc = 127\\.0\\.0\\.1\\b(?!:)", "kdc = 127.0.0.1:9"));
+        Run unreachable = audit(bindCluster(), "BIND", x -> {
+            x.principal = "svc-kcdaudit@" + SambaDc.REALM;
+            x.krb5Conf = noKdc;
+        });
+        assertOneLine(unreachable, "no KDC of CONTOSO.TEST answered", "in directory.krb5Conf " + noKdc);
+    }
+
+    /** Exit 1 and one line holding {@code parts}, without a Java trace or the JDK's ASN.1 parse error. */
+    private static void assertOneLine(Run r, String... parts) {
+        assertEquals(1, r.exit(), r.where());
+        assertEquals(1, r.err().strip().lines().count(), r.where());
+        for (String part : parts) {
+            assertTrue(r.err().contains(part), "expected '" + part + "'\n" + r.where());
+        }
+        assertFalse(r.err().contains("trace=") || r.err().contains("(906)") || r.err().contains("Exception"),
+                r.where());
+    }
+
+    @Test
+    @Order(45)
+    void gssapiFromTheTicketCacheOfAnotherPrincipalIsRefused() throws Exception {
+        assumeTrue(Files.isReadable(dc.dir.resolve("svc-kcdaudit.keytab")), "no keytab: DC set up by an older script");
+        Path cache = tmp.resolve("krb5cc_admin");
+        ProcessBuilder kinit = new ProcessBuilder("kinit", "-c", "FILE:" + cache, "Administrator@" + SambaDc.REALM)
+                .redirectErrorStream(true);
+        kinit.environment().put("KRB5_CONFIG", dc.dir.resolve("etc/krb5.conf").toString());
+        Process k = kinit.start();
+        k.getOutputStream().write((dc.adminPassword + "\n").getBytes(StandardCharsets.UTF_8));
+        k.getOutputStream().close();
+        String said = new String(k.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(k.waitFor(30, TimeUnit.SECONDS), "kinit hung");
+        assertEquals(0, k.exitValue(), "kinit: " + said);
+
+        Run r = audit(bindCluster(), "BIND", x -> {
+            x.principal = "svc-kcdaudit@" + SambaDc.REALM;
+            x.ticketCache = cache;
+        });
+        assertEquals(1, r.exit(), "the configured principal, not the Administrator whose TGT is cached\n" + r.where());
+        assertTrue(r.err().contains("Kerberos (GSSAPI) bind as svc-kcdaudit@CONTOSO.TEST refused: the ticket cache"
+                + " (KRB5CCNAME=FILE:" + cache + ") holds the tickets of Administrator@CONTOSO.TEST"), r.where());
+        assertTrue(r.err().contains("run kinit -c FILE:" + cache + " svc-kcdaudit@CONTOSO.TEST"), r.where());
+        assertEquals(1, r.err().strip().lines().count(), r.where());
+    }
+
+    @Test
     @Order(90)
     void strongAuthRequiredIsExplained() throws Exception {
         List<SambaDc.Host> c = bindCluster();
@@ -897,6 +974,11 @@ class SambaAdIntegrationTest {
                     x.trustStore = false;
                 });
                 assertEquals(0, krb.exit(), "a signed/sealed Kerberos bind satisfies strong auth\n" + krb.where());
+                Run krbTls = audit(c, "BIND", x -> x.principal = "svc-kcdaudit@" + SambaDc.REALM);
+                assertEquals(1, krbTls.exit(), "Samba wants SASL signing even inside TLS\n" + krbTls.where());
+                assertTrue(krbTls.err().contains("refused a Kerberos bind inside TLS without SASL signing")
+                        && krbTls.err().contains("bind over plain LDAP instead (directory.url ldap://"),
+                        "not the advice to use TLS, which the bind already does\n" + krbTls.where());
             }
         } finally {
             SambaDc.Result off = dc.script("strong-auth", "no");

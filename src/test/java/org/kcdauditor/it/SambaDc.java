@@ -165,6 +165,15 @@ final class SambaDc {
         return r.output();
     }
 
+    /** samba-tool domain exportkeytab on the DC's own database (it takes no -H): the keys of {@code principal}. */
+    void exportKeytab(Path file, String principal) {
+        Result r = run(List.of("samba-tool", "domain", "exportkeytab", file.toString(), "--principal=" + principal,
+                "-s", smbConf().toString()));
+        if (r.exit() != 0 || !Files.exists(file)) {
+            throw new AssertionError("samba-tool domain exportkeytab " + principal + " failed: " + r.output());
+        }
+    }
+
     Result script(String... args) {
         List<String> cmd = new ArrayList<>(List.of("bash", Path.of("scripts/samba-ad.sh").toAbsolutePath().toString()));
         cmd.addAll(List.of(args));

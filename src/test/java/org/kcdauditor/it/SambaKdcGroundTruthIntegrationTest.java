@@ -70,7 +70,7 @@ class SambaKdcGroundTruthIntegrationTest {
                 + "[libdefaults]\n\tpermitted_enctypes = aes256-cts aes128-cts\n"
                 + "\tdefault_tgs_enctypes = aes256-cts aes128-cts\n\tdefault_tkt_enctypes = aes256-cts aes128-cts\n");
         dc.tool("user", "create", OPERATOR, dc.adminPassword + "-op", "--userou=" + OU);
-        exportKeytab(work.resolve("operator.keytab"), OPERATOR);
+        dc.exportKeytab(work.resolve("operator.keytab"), OPERATOR);
         service = kdcFindsSpnsWithSpaces() ? SambaDc.MVSMS : "vsms-gt";
     }
 
@@ -188,18 +188,9 @@ class SambaKdcGroundTruthIntegrationTest {
     private static Path keytab(String name) {
         Path kt = work.resolve(name + ".keytab");
         if (!Files.exists(kt)) {
-            exportKeytab(kt, name + "$");
+            dc.exportKeytab(kt, name + "$");
         }
         return kt;
-    }
-
-    /** samba-tool domain exportkeytab on the DC's own database (it takes no -H). */
-    private static void exportKeytab(Path file, String principal) {
-        SambaDc.Result r = SambaDc.run(List.of("samba-tool", "domain", "exportkeytab", file.toString(),
-                "--principal=" + principal, "-s", dc.smbConf().toString()));
-        if (r.exit() != 0 || !Files.exists(file)) {
-            throw new AssertionError("samba-tool domain exportkeytab " + principal + " failed: " + r.output());
-        }
     }
 
     /** A TGT for {@code name$} from its keys into {@code cc}; the KDC's error when it refuses one. */
@@ -423,7 +414,7 @@ class SambaKdcGroundTruthIntegrationTest {
         delegate("GTKO1", "GTKO2");
         delegate("GTKO2", "GTKO1");
         dc.tool("user", "create", "gt-sensitive", dc.adminPassword + "-s", "--userou=" + OU);
-        exportKeytab(work.resolve("gt-sensitive.keytab"), "gt-sensitive");
+        dc.exportKeytab(work.resolve("gt-sensitive.keytab"), "gt-sensitive");
         try (LDAPConnection c = dc.admin()) {
             c.modify("CN=gt-sensitive," + OU + "," + SambaDc.BASE_DN, uac(0x200 | 0x100000));
         }
