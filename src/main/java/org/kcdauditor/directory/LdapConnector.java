@@ -22,10 +22,14 @@ import org.kcdauditor.config.DirectoryConfig;
 import org.kcdauditor.config.Secrets;
 
 import javax.net.ssl.TrustManager;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -327,7 +331,32 @@ public final class LdapConnector {
                 key + ".trustStorePasswordFile");
         String name = store.getFileName().toString().toLowerCase(Locale.ROOT);
         String type = name.endsWith(".jks") ? "JKS" : "PKCS12";
+        if (pin == null && !certificatesWithoutPassword(store, type)) {
+            // keytool encrypts a PKCS#12 store's certificates with -storepass: without it the JDK sees none and says
+            // only "the trustAnchors parameter must be non-empty"
+            throw new ConfigException(key + ".trustStore: " + store + " holds no certificate that can be read without"
+                    + " its password — set " + key + ".trustStorePasswordEnv or " + key + ".trustStorePasswordFile");
+        }
         return new TrustStoreTrustManager(store.toFile(), pin, type, true);
+    }
+
+    /**
+     * Whether the key store at {@code store} shows a certificate when opened without a password; true when it cannot
+     * be opened at all, which the connection then says.
+     */
+    private static boolean certificatesWithoutPassword(Path store, String type) {
+        try (InputStream in = Files.newInputStream(store)) {
+            KeyStore ks = KeyStore.getInstance(type);
+            ks.load(in, null);
+            for (String alias : Collections.list(ks.aliases())) {
+                if (ks.isCertificateEntry(alias)) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (IOException | GeneralSecurityException e) {
+            return true;
+        }
     }
 
     static String describeConnect(String where, LDAPException e, boolean tls, String key) {

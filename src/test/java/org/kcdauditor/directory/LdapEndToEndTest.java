@@ -121,6 +121,23 @@ class LdapEndToEndTest {
     }
 
     @Test
+    void aTrustStoreWhosePasswordIsNotConfiguredIsNamedAsSuch() throws Exception {
+        InMemoryDirectoryServer ds = TestDirectory.start(Mode.LDAPS, tls, 0);
+        try {
+            Path cfg = TestDirectory.config(tmp, "ldaps://127.0.0.1:" + ds.getListenPort(), NODES,
+                    "trustStore: " + tls.trustStore());
+            CliRun r = run(cfg);
+            assertEquals(2, r.exitCode(), r.toString());
+            assertTrue(r.err().contains("directory.trustStore: " + tls.trustStore() + " holds no certificate that can"
+                    + " be read without its password — set directory.trustStorePasswordEnv or"
+                    + " directory.trustStorePasswordFile"), r.err());
+            assertEquals(1, r.err().strip().lines().count(), r.err());
+        } finally {
+            ds.shutDown(true);
+        }
+    }
+
+    @Test
     void ldapsWithAnUntrustedCertificateFailsWithOneClearLine() throws Exception {
         InMemoryDirectoryServer ds = TestDirectory.start(Mode.LDAPS, tls, 0);
         try {
