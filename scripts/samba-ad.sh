@@ -499,7 +499,11 @@ EOF
     ST group addmembers "Protected Users" "HV Tier0" >/dev/null
     ST group add "HV Operators" --groupou="OU=Hyper-V" >/dev/null
     ST group addmembers "HV Operators" adm-sensitive,adm-protected >/dev/null
-    log "seeded in $((SECONDS - t0)) s. Audit it: KCD_AUDIT_LDAP_PASSWORD=\$(cat $DIR/admin.pass) ./kcd-audit run --config config/samba-example.yaml"
+    # ./kcd-audit in a checkout, bin/kcd-audit in the unpacked release archive (no ./kcd-audit there)
+    local launcher=./kcd-audit
+    [ -e "$(dirname "$0")/../kcd-audit" ] || launcher=bin/kcd-audit
+    log "seeded in $((SECONDS - t0)) s. Audit it: KCD_AUDIT_LDAP_PASSWORD=\$(cat $DIR/admin.pass) $launcher run --config config/samba-example.yaml"
+    [ "$DIR" = /tmp/kcd-samba ] || log "config/samba-example.yaml reads /tmp/kcd-samba: change its paths to $DIR first"
 }
 
 do_strong_auth() {

@@ -101,7 +101,10 @@ class ArchiveIT {
         }
         assertEquals(Set.of("rwxr-xr-x"), Set.of(PosixFilePermissions.toString(
                 Files.getPosixFilePermissions(home.resolve("bin/kcd-audit")))));
-        assertFalse(tarFiles.contains(NAME + "/config/samba-example.yaml"), "the Samba test config stays out");
+        // README's three commands to a Samba-backed audit run in the unpacked archive as in a checkout
+        assertTrue(tarFiles.contains(NAME + "/config/samba-example.yaml"), "README's Samba config");
+        assertEquals(Set.of("rwxr-xr-x"), Set.of(PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(home.resolve("scripts/samba-ad.sh")))), "README's Samba script");
     }
 
     @Test
