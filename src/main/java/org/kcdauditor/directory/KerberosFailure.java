@@ -64,9 +64,9 @@ final class KerberosFailure {
         return switch (code) {
             case 6 -> "the KDC does not know " + who + " (KDC_ERR_C_PRINCIPAL_UNKNOWN) — check " + key + ".principal:"
                     + " the account's name (sAMAccountName or UPN) @ the realm in capitals";
-            case 7 -> "the KDC knows no service ldap/" + host + " (KDC_ERR_S_PRINCIPAL_UNKNOWN) — " + key + ".url must"
-                    + " name the domain controller by a host name its ldap/ SPNs carry (setspn -L <DC>), usually its"
-                    + " dNSHostName, not an alias";
+            case 7 -> "the KDC knows no service ldap/" + host + " (KDC_ERR_S_PRINCIPAL_UNKNOWN) — the URL must name"
+                    + " the domain controller by a host name its ldap/ SPNs carry (setspn -L <DC>), usually its"
+                    + " dNSHostName, not an alias or an address";
             case 14 -> "the KDC and the keys" + fromKeytab + " have no encryption type in common"
                     + " (KDC_ERR_ETYPE_NOSUPP) — compare the key types (klist -ke) with the account's"
                     + " msDS-SupportedEncryptionTypes and permitted_enctypes in " + krb5Conf;
