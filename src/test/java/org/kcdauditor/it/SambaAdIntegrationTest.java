@@ -880,7 +880,7 @@ class SambaAdIntegrationTest {
     @Order(44)
     void gssapiFailuresSayWhatTheKdcSaid() throws Exception {
         assumeTrue(Files.isReadable(dc.dir.resolve("svc-kcdaudit.keytab")), "no keytab: DC set up by an older script");
-        String ou = scenarioOu("krb");
+        String ou = scenarioOu("krbfail");
         dc.tool("user", "create", "it-krb-stale", "It-Krb-Old1!", "--userou=" + ou);
         Path stale = tmp.resolve("stale.keytab");
         dc.exportKeytab(stale, "it-krb-stale@" + SambaDc.REALM);
