@@ -223,14 +223,20 @@ EOF
     touch "$DIR/.kcd-samba"
 }
 
+# ldap/<name>.<domain>, ldap/<NAME> and the further SPNs given on the DC account NAME$ (written on DC1).
+ldap_spns() {
+    local name=$1 s; shift
+    local upper; upper=$(echo "$name" | tr 'a-z' 'A-Z')
+    for s in "ldap/$name.$DNSDOMAIN" "ldap/$upper" "$@"; do
+        ST spn add "$s" "$upper\$" >/dev/null 2>&1 || true
+    done
+}
+
 # For GSSAPI binds: the LDAP SPNs a promotion registers (Samba's dnsupdate service, disabled here,
 # would add them) and a read-only service account with its keys exported to a keytab.
 ensure_kerberos() {
     [ -f "$DIR/svc-kcdaudit.keytab" ] && return 0
-    local s
-    for s in "ldap/$HOSTNAME_DC.$DNSDOMAIN" "ldap/$(echo "$HOSTNAME_DC" | tr 'a-z' 'A-Z')" ldap/localhost ldap/127.0.0.1; do
-        ST spn add "$s" "$(echo "$HOSTNAME_DC" | tr 'a-z' 'A-Z')\$" >/dev/null 2>&1 || true
-    done
+    ldap_spns "$HOSTNAME_DC" ldap/localhost ldap/127.0.0.1
     ST user create svc-kcdaudit "$(admin_pass)" --description="kcd-auditor read-only (GSSAPI tests)" >/dev/null 2>&1 || true
     samba-tool domain exportkeytab "$DIR/svc-kcdaudit.keytab" --principal="svc-kcdaudit@$REALM" -s "$SMBCONF" \
         >/dev/null || die "samba-tool domain exportkeytab failed"
@@ -337,6 +343,7 @@ do_join() {
         openssl x509 -req -in "$DC2DIR/tls/dc.csr" -CA "$DIR/tls/ca.crt" -CAkey "$DIR/tls/ca.key" -CAcreateserial \
             -days 825 -extfile "$DC2DIR/tls/dc.ext" -out "$DC2DIR/tls/dc.crt" 2>/dev/null
         chmod 600 "$DC2DIR/tls/dc.key"
+        ldap_spns dc2 "ldap/$DC2_ADDR"   # for Kerberos binds to DC2 (preflight --all-dcs with auth: gssapi)
         touch "$DC2DIR/.kcd-samba"
     fi
     mkdir -p "$DC2DIR/run" "$DC2DIR/log"

@@ -206,6 +206,29 @@ class SambaReachIntegrationTest {
         assertTrue(go.out().contains("2 of 2 domain controllers agree with dc1.contoso.test"), go.out());
     }
 
+    /** Where simple binds are forbidden: every DC is read with a Kerberos bind, to its own ldap/ SPN. */
+    @Test
+    void aKerberosBoundPreflightReadsEveryDc() throws Exception {
+        assumeDc2();
+        String ou = scenarioOu("krbdcs");
+        dc.host(new SambaDc.Host("RK01"), ou);
+        dc.host(new SambaDc.Host("RK02"), ou);
+        correctProtocol("RK01", "RK02");
+        dc.delegate("RK01", "RK02");
+        dc.delegate("RK02", "RK01");
+        assertEquals(0, dc.script("replicate").exit(), "DC2 holds the delegation");
+        Path cfg = twoDcConfig("RK", List.of("RK01", "RK02"));
+        String simple = "  bindDn: Administrator@" + SambaDc.DNS_DOMAIN + "\n  passwordEnv: KCD_AUDIT_LDAP_PASSWORD\n";
+        String yaml = Files.readString(cfg);
+        assertTrue(yaml.contains(simple), yaml);
+        Files.writeString(cfg, yaml.replace(simple, "  auth: gssapi\n  principal: svc-kcdaudit@" + SambaDc.REALM
+                + "\n  keytab: " + dc.dir.resolve("svc-kcdaudit.keytab") + "\n  krb5Conf: "
+                + dc.dir.resolve("etc/krb5.conf") + "\n"));
+        Run go = preflightAllDcs(cfg, "RK");
+        assertEquals(0, go.exit(), go.toString());
+        assertTrue(go.out().contains("2 of 2 domain controllers agree with dc1.contoso.test"), go.toString());
+    }
+
     /**
      * The other way round: the change is made on DC2 and DC1, the DC the audit read, has not received it (DC1 pulls
      * nothing from DC2 here). DC2's replication metadata records the newer write, so the fix pushes from DC2.
