@@ -210,13 +210,7 @@ class SambaReachIntegrationTest {
     @Test
     void aKerberosBoundPreflightReadsEveryDc() throws Exception {
         assumeDc2();
-        String ou = scenarioOu("krbdcs");
-        dc.host(new SambaDc.Host("RK01"), ou);
-        dc.host(new SambaDc.Host("RK02"), ou);
-        correctProtocol("RK01", "RK02");
-        dc.delegate("RK01", "RK02");
-        dc.delegate("RK02", "RK01");
-        assertEquals(0, dc.script("replicate").exit(), "DC2 holds the delegation");
+        replicatedPair("krbdcs", "RK01", "RK02");
         Path cfg = twoDcConfig("RK", List.of("RK01", "RK02"));
         String simple = "  bindDn: Administrator@" + SambaDc.DNS_DOMAIN + "\n  passwordEnv: KCD_AUDIT_LDAP_PASSWORD\n";
         String yaml = Files.readString(cfg);
@@ -236,13 +230,7 @@ class SambaReachIntegrationTest {
     @Test
     void aChangeMadeOnDc2IsPushedFromDc2() throws Exception {
         assumeDc2();
-        String ou = scenarioOu("newer");
-        dc.host(new SambaDc.Host("RN01"), ou);
-        dc.host(new SambaDc.Host("RN02"), ou);
-        correctProtocol("RN01", "RN02");
-        dc.delegate("RN01", "RN02");
-        dc.delegate("RN02", "RN01");
-        assertEquals(0, dc.script("replicate").exit(), "DC2 holds both computer objects and their delegation");
+        replicatedPair("newer", "RN01", "RN02");
         SambaDc.Result added = onDc2("delegation", "add-service", "RN01$", "cifs/rn09." + SambaDc.DNS_DOMAIN);
         assertEquals(0, added.exit(), added.output());
         Run nogo = preflightAllDcs(twoDcConfig("RN", List.of("RN01", "RN02")), "RN");
@@ -315,6 +303,17 @@ class SambaReachIntegrationTest {
     }
 
     /** Protocol transition on, as policy {@code any} (the config's) wants it: else every pair would be blocked. */
+    /** Hosts {@code a} and {@code b} in a new OU, delegating to each other with protocol transition, replicated to DC2. */
+    private static void replicatedPair(String ouName, String a, String b) throws Exception {
+        String ou = scenarioOu(ouName);
+        dc.host(new SambaDc.Host(a), ou);
+        dc.host(new SambaDc.Host(b), ou);
+        correctProtocol(a, b);
+        dc.delegate(a, b);
+        dc.delegate(b, a);
+        assertEquals(0, dc.script("replicate").exit(), "DC2 holds both computer objects and their delegation");
+    }
+
     private static void correctProtocol(String... hosts) {
         for (String h : hosts) {
             dc.forAnyProtocol(h, true);
