@@ -90,6 +90,13 @@ final class PreflightCommand implements Callable<Integer> {
         for (String dcs : view.dcSummaries()) {
             cli.out().println("  domain controllers: " + Ps.oneLine(dcs));
         }
+        List<FindingsDocument.DcDoc> unreadDcs = view.directories().stream()
+                .filter(ReportView.DirectoryView::dcCheck).flatMap(d -> d.domainControllers().stream())
+                .filter(x -> FindingsDocument.DcDoc.UNREACHABLE.equals(x.result())).toList();
+        for (FindingsDocument.DcDoc x : unreadDcs) {
+            // why, as the DC_UNREACHABLE finding says it: a refused connection, a TLS or a bind failure
+            cli.out().println("  not read: " + Ps.oneLine(x.error() == null ? x.name() : x.error()));
+        }
         for (GoVerdict.Reason r : c.verdict().reasons()) {
             cli.out().println("  NO-GO   " + Ps.oneLine(r.text()));
         }
@@ -125,10 +132,7 @@ final class PreflightCommand implements Callable<Integer> {
         if (narrow != null) {
             cli.out().println("  " + Ps.oneLine(narrow) + ".");
         }
-        List<String> unread = view.directories().stream().filter(ReportView.DirectoryView::dcCheck)
-                .flatMap(d -> d.domainControllers().stream())
-                .filter(x -> FindingsDocument.DcDoc.UNREACHABLE.equals(x.result()))
-                .map(FindingsDocument.DcDoc::name).toList();
+        List<String> unread = unreadDcs.stream().map(FindingsDocument.DcDoc::name).toList();
         if (go && !unread.isEmpty()) {
             // the contract keeps an unreachable DC MEDIUM (DC_UNREACHABLE): the GO is said with what it could not see
             List<String> checks = unread.stream().map(Commands::showRepl).filter(java.util.Objects::nonNull).toList();

@@ -159,6 +159,8 @@ class DomainControllersTest {
         assertEquals(0, r.exitCode(), r.toString());
         assertTrue(r.out().contains("2 of 3 domain controllers agree with dc1.contoso.com; ldap://127.0.0.1:" + closed
                 + " could not be read, so whether it has replicated the delegation is unknown"), r.out());
+        // and why, without opening findings.json
+        assertTrue(r.out().contains("  not read: ldap://127.0.0.1:" + closed + ": cannot connect ("), r.out());
         // GO, as the contract keeps DC_UNREACHABLE MEDIUM, but said with what it could not see
         assertTrue(r.out().contains("  GO as far as the domain controllers that answered tell: ldap://127.0.0.1:"
                 + closed + " was not read. Before patching, run this preflight again when it answers."), r.out());
