@@ -249,6 +249,18 @@ public final class ConfigLoader {
         }
     }
 
+    /**
+     * Why a URL on the Global Catalog's ports (3268, 3269) cannot be audited, or null: the Global Catalog holds only
+     * the partial attribute set, without msDS-AllowedToDelegateTo, so every host would read as delegating to nothing
+     * (Samba's Global Catalog of its own domain returns it, Windows' does not).
+     */
+    private static String globalCatalog(LDAPURL url) {
+        int port = url.getPort();
+        return port != 3268 && port != 3269 ? null : "port " + port + " is the Global Catalog, which does not hold"
+                + " msDS-AllowedToDelegateTo (not in its partial attribute set): every host would read as delegating to"
+                + " nothing — use the domain controller's own port, ldaps://<DC>:636 or ldap://<DC>:389 with startTls: true";
+    }
+
     private static final Pattern DIRECTORY_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
     /**
@@ -280,7 +292,10 @@ public final class ConfigLoader {
                 continue;
             }
             try {
-                new LDAPURL(dc);
+                String gc = globalCatalog(new LDAPURL(dc));
+                if (gc != null) {
+                    errors.add(at + ": " + gc);
+                }
             } catch (LDAPException e) {
                 errors.add(at + ": not a valid LDAP URL: " + e.getMessage());
             }
@@ -361,7 +376,10 @@ public final class ConfigLoader {
                 errors.add("directory.url: must start with ldaps:// or ldap:// " + got(d.url()));
             } else {
                 try {
-                    new LDAPURL(d.url());
+                    String gc = globalCatalog(new LDAPURL(d.url()));
+                    if (gc != null) {
+                        errors.add("directory.url: " + gc);
+                    }
                 } catch (LDAPException e) {
                     errors.add("directory.url: not a valid LDAP URL: " + e.getMessage());
                 }

@@ -70,6 +70,8 @@ class ConfigErrorsTest {
             directory.allowInsecureBind: invalid value '1' (expected true or false) | '  baseDn: DC=contoso,DC=com' | '  baseDn: DC=contoso,DC=com\n  allowInsecureBind: 1'
             directory.allowInsecureBind: wrong type | '  baseDn: DC=contoso,DC=com'                   | '  baseDn: DC=contoso,DC=com\n  allowInsecureBind: "true"'
             directory.url: must start with          | 'ldaps://dc1.contoso.com:636'                   | 'https://dc1.contoso.com'
+            directory.url: port 3269 is the Global Catalog, which does not hold msDS-AllowedToDelegateTo | 'ldaps://dc1.contoso.com:636' | 'ldaps://dc1.contoso.com:3269'
+            directory.domainControllers[1]: port 3268 is the Global Catalog | '  baseDn: DC=contoso,DC=com' | '  baseDn: DC=contoso,DC=com\n  domainControllers: [ldaps://dc1.contoso.com:636, ldap://dc2.contoso.com:3268]'
             directory.baseDn: not a valid DN        | 'baseDn: DC=contoso,DC=com'                     | 'baseDn: contoso.com'
             directory.baseDn: not a valid DN: 'contoso.com' (write the domain as its DN: DC=contoso,DC=com) | 'baseDn: DC=contoso,DC=com' | 'baseDn: contoso.com'
             directory.baseDn: not a valid DN: 'DC=contoso,DC=com,' (a DN is RDNs such as DC=contoso,DC=com, joined by commas) | 'baseDn: DC=contoso,DC=com' | 'baseDn: "DC=contoso,DC=com,"'
