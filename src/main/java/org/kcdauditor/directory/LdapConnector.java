@@ -374,8 +374,10 @@ public final class LdapConnector {
             return where + ": TLS failed: the trust store's password is wrong — check " + key
                     + ".trustStorePasswordEnv (or trustStorePasswordFile)";
         }
-        // the server hung up on the ClientHello (OpenLDAP, AD on 389): the handshake's EOF, not a short key store file
-        boolean hungUp = lower.contains("ssl peer shut down") || lower.contains("terminated the handshake");
+        // the server hung up on the ClientHello (OpenLDAP, AD on 389) or reset the connection (Samba on 389): the
+        // handshake's EOF, not a short key store file
+        boolean hungUp = lower.contains("ssl peer shut down") || lower.contains("terminated the handshake")
+                || lower.contains("connection reset");
         if (tls && hungUp && !lower.contains("unable to load trust store")) {
             return where + ": the server closed the connection during the TLS handshake — ldaps:// needs the LDAPS"
                     + " port (636) of a DC that has a certificate; on port 389 use ldap:// with " + key

@@ -189,11 +189,25 @@ class LdapEndToEndTest {
     @Test
     @org.junit.jupiter.api.Timeout(60)
     void ldapsToAPlainPortThatHangsUpNamesThePortNotATrustStore() throws Exception {
+        ldapsToAPlainPortNamesThePort(false);
+    }
+
+    /** The same where the server resets the connection, as Samba's LDAP port does: it said "cannot connect". */
+    @Test
+    @org.junit.jupiter.api.Timeout(60)
+    void ldapsToAPlainPortThatResetsNamesThePort() throws Exception {
+        ldapsToAPlainPortNamesThePort(true);
+    }
+
+    private void ldapsToAPlainPortNamesThePort(boolean reset) throws Exception {
         try (ServerSocket hangUp = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
             Thread t = new Thread(() -> {
                 while (!hangUp.isClosed()) {
                     try (Socket s = hangUp.accept()) {
                         s.getInputStream().read(new byte[512]); // the ClientHello, read as a malformed LDAP PDU
+                        if (reset) {
+                            s.setSoLinger(true, 0); // closed with a TCP reset
+                        }
                     } catch (IOException e) {
                         return;
                     }
