@@ -405,6 +405,12 @@ public final class ConfigLoader {
             // no bindDn or password: the Kerberos principal authenticates
         } else if (blank(d.bindDn())) {
             errors.add("directory.bindDn: missing (svc-kcdaudit@contoso.com, CONTOSO\\svc-kcdaudit or a DN)");
+        } else if (d.bindDn().chars().anyMatch(Character::isISOControl)) {
+            // "CONTOSO\administrator" in double quotes: YAML's \a is the bell, \t a tab, \n a line feed
+            int c = d.bindDn().chars().filter(Character::isISOControl).findFirst().orElseThrow();
+            errors.add("directory.bindDn: holds the control character " + String.format("\\u%04x", c) + " where YAML"
+                    + " read a backslash in double quotes as an escape — write CONTOSO\\name without quotes or in single"
+                    + " quotes");
         }
         if (d.gssapi()) {
             // see above

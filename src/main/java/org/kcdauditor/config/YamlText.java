@@ -170,8 +170,13 @@ public final class YamlText {
         String original = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
         if (syntax(e)) {
             MarkedYAMLException marked = marked(e);
-            return "not valid YAML: " + (marked == null ? sentences(original) : sentences(marked))
-                    + " (check the quotes, brackets and indentation)";
+            String said = marked == null ? sentences(original) : sentences(marked);
+            if (said.contains("unknown escape character")) {
+                // bindDn: "CONTOSO\Administrator"
+                return "not valid YAML: " + said + " — in double quotes a backslash starts an escape: write"
+                        + " CONTOSO\\name without quotes or in single quotes";
+            }
+            return "not valid YAML: " + said + " (check the quotes, brackets and indentation)";
         }
         String m = original.lines().findFirst().orElse("");
         // a type name Jackson quotes in backticks means nothing to an admin

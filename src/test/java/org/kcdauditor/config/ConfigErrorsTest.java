@@ -289,6 +289,26 @@ class ConfigErrorsTest {
                 empty.err().strip());
     }
 
+    /**
+     * {@code bindDn: "CONTOSO\administrator"}: in double quotes YAML reads {@code \a} as the bell character, and
+     * the bind then failed as "CONTOSOdministrator refused: wrong password"; {@code \A} is no escape at all.
+     */
+    @Test
+    void aDownLevelNameInDoubleQuotesSaysHowToQuoteIt() throws Exception {
+        CliRun bell = runWith(GOOD.replace("  bindDn: svc-kcdaudit@contoso.com", "  bindDn: \"CONTOSO\\administrator\""));
+        assertEquals(2, bell.exitCode(), bell.toString());
+        assertTrue(bell.err().contains("directory.bindDn: holds the control character \\u0007 where YAML read a"
+                + " backslash in double quotes as an escape — write CONTOSO\\name without quotes or in single quotes"),
+                bell.err());
+        assertEquals(1, bell.err().strip().lines().count(), bell.err());
+        CliRun unknown = runWith(GOOD.replace("  bindDn: svc-kcdaudit@contoso.com",
+                "  bindDn: \"CONTOSO\\Administrator\""));
+        assertEquals(2, unknown.exitCode(), unknown.toString());
+        assertTrue(unknown.err().contains("found unknown escape character A(65) — in double quotes a backslash starts an"
+                + " escape: write CONTOSO\\name without quotes or in single quotes"), unknown.err());
+        assertEquals(1, unknown.err().strip().lines().count(), unknown.err());
+    }
+
     @Test
     void syntaxErrorsCarryTheLine() throws Exception {
         CliRun r = runWith(GOOD.replace("  bindDn: svc-kcdaudit@contoso.com", "  bindDn: [unclosed"));
