@@ -261,6 +261,16 @@ public final class ConfigLoader {
                 + " nothing — use the domain controller's own port, ldaps://<DC>:636 or ldap://<DC>:389 with startTls: true";
     }
 
+    /**
+     * Why an account name holds a control character, or null: {@code "CONTOSO\administrator"} in double quotes, where
+     * YAML reads {@code \a} as the bell, {@code \t} as a tab, {@code \n} as a line feed.
+     */
+    private static String escaped(String name) {
+        return name.chars().filter(Character::isISOControl).mapToObj(c -> "holds the control character "
+                + String.format("\\u%04x", c) + " where YAML read a backslash in double quotes as an escape — write"
+                + " CONTOSO\\name without quotes or in single quotes").findFirst().orElse(null);
+    }
+
     private static final Pattern DIRECTORY_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
     /**
@@ -405,12 +415,8 @@ public final class ConfigLoader {
             // no bindDn or password: the Kerberos principal authenticates
         } else if (blank(d.bindDn())) {
             errors.add("directory.bindDn: missing (svc-kcdaudit@contoso.com, CONTOSO\\svc-kcdaudit or a DN)");
-        } else if (d.bindDn().chars().anyMatch(Character::isISOControl)) {
-            // "CONTOSO\administrator" in double quotes: YAML's \a is the bell, \t a tab, \n a line feed
-            int c = d.bindDn().chars().filter(Character::isISOControl).findFirst().orElseThrow();
-            errors.add("directory.bindDn: holds the control character " + String.format("\\u%04x", c) + " where YAML"
-                    + " read a backslash in double quotes as an escape — write CONTOSO\\name without quotes or in single"
-                    + " quotes");
+        } else if (escaped(d.bindDn()) != null) {
+            errors.add("directory.bindDn: " + escaped(d.bindDn()));
         }
         if (d.gssapi()) {
             // see above
@@ -525,6 +531,8 @@ public final class ConfigLoader {
             String o = p.operators().get(i);
             if (blank(o)) {
                 errors.add("policy.operators[" + i + "]: empty name (a sAMAccountName such as adm-jdoe, or a DN)");
+            } else if (escaped(o) != null) {
+                errors.add("policy.operators[" + i + "]: " + escaped(o));
             } else if (o.contains("=") && !DN.isValidDN(o.strip())) {
                 errors.add("policy.operators[" + i + "]: '" + o + "' is neither a sAMAccountName nor a valid DN");
             }

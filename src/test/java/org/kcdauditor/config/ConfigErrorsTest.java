@@ -81,6 +81,7 @@ class ConfigErrorsTest {
             clusters[0].fileServers[0]: HV02 is a node of this cluster | 'nodes: [HV01, HV02, HV03]' | 'nodes: [HV01, HV02, HV03]\n    fileServers: [HV02]'
             clusters[0].fileServers[1]: nas01 is listed twice | 'nodes: [HV01, HV02, HV03]'          | 'nodes: [HV01, HV02, HV03]\n    fileServers: [NAS01, nas01]'
             policy.operators[1]: empty name          | 'protocolTransition: either'                   | 'operators: [adm-jdoe, " "]'
+            policy.operators[0]: holds the control character \\u0007 where YAML read a backslash | 'protocolTransition: either' | 'operators: ["CONTOSO\\adm-jdoe"]'
             policy.operators[0]: 'CN=x,=y' is neither | 'protocolTransition: either'                  | 'operators: ["CN=x,=y"]'
             hostSettings.sources[0]: empty glob      | 'protocolTransition: either'                   | 'protocolTransition: either\nhostSettings:\n  sources: [""]'
             directory.startTls: StartTLS is for ldap | '  baseDn: DC=contoso,DC=com'                  | '  baseDn: DC=contoso,DC=com\n  startTls: true'
