@@ -235,7 +235,7 @@ public final class LdapConnector {
                         + root + " — " + credentials + " " + key + ".krb5Conf, and that the URL names the DC"
                         + " so that its ldap/<host> SPN matches", e);
             }
-            throw new DirectoryException(describeBind(where, who, e, key), e);
+            throw new DirectoryException(describeBind(where, who, e, key, passwordSource()), e);
         }
     }
 
@@ -422,15 +422,25 @@ public final class LdapConnector {
     }
 
     static String describeBind(String where, String who, LDAPException e) {
-        return describeBind(where, who, e, "directory");
+        return describeBind(where, who, e, "directory", "the password source");
     }
 
-    static String describeBind(String where, String who, LDAPException e, String key) {
+    /** Where the password of a simple bind came from, as said to the admin (an env variable wins over a file). */
+    private String passwordSource() {
+        if (d.passwordEnv() != null && !d.passwordEnv().isBlank()) {
+            return "the password in " + d.passwordEnv() + " (" + key + ".passwordEnv)";
+        }
+        return d.passwordFile() == null ? "the password source"
+                : "the password in " + config.resolve(d.passwordFile()) + " (" + key + ".passwordFile)";
+    }
+
+    static String describeBind(String where, String who, LDAPException e, String key, String passwordSource) {
         String diag = e.getDiagnosticMessage() == null ? "" : e.getDiagnosticMessage();
         ResultCode rc = e.getResultCode();
         if (rc == ResultCode.STRONG_AUTH_REQUIRED || rc == ResultCode.CONFIDENTIALITY_REQUIRED
                 || diag.toLowerCase(Locale.ROOT).contains("strong") || diag.contains("Transport encryption required")) {
-            return where + ": the server requires TLS or signing for binds (" + rc + ") — use ldaps:// (port 636)"
+            return where + ": the server requires TLS or signing for binds (LDAP result " + rc.intValue() + ", "
+                    + rc.getName() + ") — use ldaps:// (port 636)"
                     + " or set " + key + ".startTls: true, with " + key + ".trustStore for the DC's CA";
         }
         if (rc == ResultCode.INVALID_CREDENTIALS) {
@@ -438,7 +448,7 @@ public final class LdapConnector {
             String reason = m.find() ? adReason(m.group(1).toLowerCase(Locale.ROOT)) : null;
             return where + ": bind as " + who + " refused: "
                     + (reason != null ? reason : "invalid credentials" + (diag.isEmpty() ? "" : " (" + firstLine(diag) + ")"))
-                    + " — check " + key + ".bindDn and the password source";
+                    + " — check " + key + ".bindDn and " + passwordSource;
         }
         return where + ": bind as " + who + " failed: " + rc + (diag.isEmpty() ? "" : " (" + firstLine(diag) + ")");
     }

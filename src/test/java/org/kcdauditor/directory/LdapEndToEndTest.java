@@ -257,6 +257,9 @@ class LdapEndToEndTest {
                 "--out", tmp.resolve("out").toString());
         assertEquals(1, r.exitCode(), r.toString());
         assertTrue(r.err().contains("bind as " + TestDirectory.BIND_DN + " refused"), r.err());
+        // the admin is told which password was sent: the variable (or file) the config names
+        assertTrue(r.err().contains("check directory.bindDn and the password in TEST_LDAP_PASSWORD"
+                + " (directory.passwordEnv)"), r.err());
         assertFalse(r.err().contains("wrong-password"));
     }
 
@@ -270,7 +273,8 @@ class LdapEndToEndTest {
         assertTrue(LdapConnector.describeBind("ldaps://dc1", "svc", wrong).contains("wrong password (AD data 52e)"));
         LDAPException strong = bindFailure(ResultCode.STRONG_AUTH_REQUIRED,
                 "BindSimple: Transport encryption required.");
-        assertTrue(LdapConnector.describeBind("ldap://dc1", "svc", strong).contains("requires TLS or signing"));
+        assertTrue(LdapConnector.describeBind("ldap://dc1", "svc", strong).contains("requires TLS or signing for binds"
+                + " (LDAP result 8, strong auth required)"), LdapConnector.describeBind("ldap://dc1", "svc", strong));
     }
 
     private static LDAPException bindFailure(ResultCode rc, String diagnostic) {
