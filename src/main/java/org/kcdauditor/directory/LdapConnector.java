@@ -303,6 +303,11 @@ public final class LdapConnector {
             if (!Files.isReadable(keytab)) {
                 throw new ConfigException(key + ".keytab: " + keytab + " does not exist or is not readable");
             }
+            if (!isKeytab(keytab)) {
+                throw new ConfigException(key + ".keytab: " + keytab + " is not a Kerberos keytab (its first bytes"
+                        + " are not 05 01 or 05 02) — copy the file ktpass /out or samba-tool domain exportkeytab"
+                        + " wrote as it is, in binary, not as text or base64");
+            }
             p.setUseKeyTab(true);
             p.setKeyTabPath(keytab.toString());
             p.setUseTicketCache(false);
@@ -314,6 +319,16 @@ public final class LdapConnector {
         p.setAllowedQoP(tls ? List.of(SASLQualityOfProtection.AUTH)
                 : List.of(SASLQualityOfProtection.AUTH_CONF, SASLQualityOfProtection.AUTH_INT));
         return new GSSAPIBindRequest(p);
+    }
+
+    /** Whether {@code file} begins as a keytab does (MIT's format, which ktpass and samba-tool write: 0x05, version 1 or 2). */
+    private boolean isKeytab(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] head = in.readNBytes(2);
+            return head.length == 2 && head[0] == 5 && (head[1] == 1 || head[1] == 2);
+        } catch (IOException e) {
+            throw new ConfigException(key + ".keytab: cannot read: " + org.kcdauditor.io.IoErrors.describe(e));
+        }
     }
 
     private TrustManager trustManager(DirectoryConfig d) {

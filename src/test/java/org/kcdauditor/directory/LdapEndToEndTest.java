@@ -263,6 +263,19 @@ class LdapEndToEndTest {
         assertFalse(r.err().contains("wrong-password"));
     }
 
+    /** A file that is no keytab (a text export, a base64 copy) is named as such, not as "holds no key for …". */
+    @Test
+    void aKeytabThatIsNoKeytabIsAConfigurationError() throws Exception {
+        Path keytab = Files.writeString(tmp.resolve("svc.keytab"), "BQIAAABHAAIADENPTlRPU08uVEVTVAAM\n");
+        Path cfg = Files.writeString(tmp.resolve("kcd-audit.yaml"), "directory:\n  url: " + plainUrl()
+                + "\n  auth: gssapi\n  principal: svc-kcdaudit@CONTOSO.COM\n  keytab: svc.keytab\n  baseDn: "
+                + TestDirectory.BASE + "\n  timeoutSeconds: 5\nclusters:\n  - name: HVC1\n    nodes: ["
+                + String.join(", ", NODES) + "]\nstore:\n  url: jdbc:h2:file:data/kcd-audit\n");
+        CliRun r = CliRun.run(Map.of(), "run", "--config", cfg.toString(), "--out", tmp.resolve("out").toString());
+        assertEquals(2, r.exitCode(), r.toString());
+        assertTrue(r.err().contains("directory.keytab: " + keytab + " is not a Kerberos keytab"), r.err());
+    }
+
     @Test
     void adBindSubStatusCodesAreExplained() {
         LDAPException e = bindFailure(ResultCode.INVALID_CREDENTIALS,
