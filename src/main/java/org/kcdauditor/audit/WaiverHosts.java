@@ -31,7 +31,7 @@ public final class WaiverHosts {
             + " waives nothing (remove spn: to waive them)";
 
     /** The rules whose findings are about a waiver and name its host, whatever that host is. */
-    private static final Set<String> ABOUT_WAIVERS = Set.of("WAIVER_EXPIRED", "WAIVER_TOO_LONG");
+    private static final Set<String> ABOUT_WAIVERS = Set.of("WAIVER_EXPIRED", "WAIVER_TOO_LONG", "WAIVER_UNUSED");
 
     private WaiverHosts() {
     }

@@ -68,10 +68,11 @@ public final class BaselineFile {
             .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION));
     private static final RuleCatalogue RULES = RuleCatalogue.standard();
     /**
-     * The rules a waiver cannot name: they question the waivers themselves, so a waiver of them would hide an expired
-     * or overlong waiver from the very report that is to question it.
+     * The rules a waiver cannot name: they question the waivers themselves, so a waiver of them would hide an expired,
+     * overlong or unused waiver from the very report that is to question it.
      */
-    static final java.util.Set<String> NOT_WAIVABLE = java.util.Set.of("WAIVER_EXPIRED", "WAIVER_TOO_LONG");
+    static final java.util.Set<String> NOT_WAIVABLE = java.util.Set.of("WAIVER_EXPIRED", "WAIVER_TOO_LONG",
+            "WAIVER_UNUSED");
     private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.\\-]*");
     private static final DateTimeFormatter BAK = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
             .withZone(java.time.ZoneOffset.UTC);
@@ -188,8 +189,8 @@ public final class BaselineFile {
             } else if (RULES.canonicalId(rule).isPresent()) {
                 rule = RULES.canonicalId(rule).get();
                 if (NOT_WAIVABLE.contains(rule)) {
-                    errors.add(at + ".rule: " + rule + " cannot be waived: it questions the waivers themselves (renew"
-                            + " or shorten the waiver it names, or remove this one)", "waivers", i, "rule");
+                    errors.add(at + ".rule: " + rule + " cannot be waived: it questions the waivers themselves (renew,"
+                            + " shorten or remove the waiver it names, or remove this one)", "waivers", i, "rule");
                 }
             } else {
                 errors.add(at + ".rule: unknown rule '" + rule + "'" + RULES.closestId(rule)

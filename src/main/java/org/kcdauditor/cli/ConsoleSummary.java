@@ -165,6 +165,17 @@ final class ConsoleSummary {
                 }
             }
         }
+        // an active waiver that waives nothing any more would hide the same finding if it came back
+        List<Finding> unused = d.findings().stream().filter(f -> "WAIVER_UNUSED".equals(f.rule())).toList();
+        if (!unused.isEmpty()) {
+            out.println();
+            unused.stream().limit(TOP).forEach(f -> out.println(oneLine("Warning: " + f.message() + " "
+                    + f.remediation())));
+            if (unused.size() > TOP) {
+                out.println("Warning: … and " + Words.plural(unused.size() - TOP, "more waiver") + " that waive"
+                        + " nothing any more (WAIVER_UNUSED in the reports).");
+            }
+        }
         out.println();
         out.println("Reports in " + o.outDir().toAbsolutePath().normalize() + ":");
         out.println("  " + o.files().stream().map(Path::getFileName).map(Path::toString)

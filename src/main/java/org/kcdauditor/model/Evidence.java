@@ -41,7 +41,7 @@ import java.util.List;
  * @param previousRunId    the run compared with (CHANGED_SINCE_LAST_RUN)
  * @param previousRunAt    when that run finished
  * @param changes          what changed, one line each
- * @param waivedRule       the rule a waiver names (WAIVER_EXPIRED)
+ * @param waivedRule       the rule a waiver names (WAIVER_EXPIRED, WAIVER_TOO_LONG, WAIVER_UNUSED)
  * @param expires          the waiver's expiry
  * @param justification    the waiver's justification
  * @param operatingSystem  the host's operating system, where it decided the finding

@@ -32,7 +32,7 @@ import java.util.Set;
  * The history sections of {@code findings.json} (additions to schema version 1): the previous run,
  * the baseline with its waivers, patches per node with the hardening they carry, migration-failure
  * events and the import report. Drift itself is in {@code findings} (category drift: BASELINE_*,
- * WAIVER_EXPIRED, CHANGED_SINCE_LAST_RUN).
+ * WAIVER_EXPIRED, WAIVER_TOO_LONG, WAIVER_UNUSED, CHANGED_SINCE_LAST_RUN).
  */
 public final class HistorySections {
     private HistorySections() {

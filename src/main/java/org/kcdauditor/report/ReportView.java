@@ -644,9 +644,13 @@ public final class ReportView {
         return Counts.of(findings.stream().map(FindingView::finding).filter(f -> plan.staysOpen(f.id())).toList());
     }
 
-    /** The WAIVER_TOO_LONG findings: waivers running longer than baseline.maxWaiverDays. */
-    public List<FindingView> longWaivers() {
-        return findings.stream().filter(f -> "WAIVER_TOO_LONG".equals(f.finding().rule())).toList();
+    /**
+     * The waivers to question: the WAIVER_TOO_LONG findings (waivers running longer than baseline.maxWaiverDays) and
+     * the WAIVER_UNUSED ones (active waivers matching no finding).
+     */
+    public List<FindingView> waiversToQuestion() {
+        return findings.stream().filter(f -> f.finding().rule().equals("WAIVER_TOO_LONG")
+                || f.finding().rule().equals("WAIVER_UNUSED")).toList();
     }
 
     /** Inputs not used that the PDF and the runbooks name; the others are counted ("and 3 more"). */

@@ -52,7 +52,9 @@ public final class RuleCatalogue {
                 new ChangedSinceLastRunRule(),
                 new PatchLevelSkewRule(),
                 new PatchDataMissingRule(),
-                new WaiverExpiredRule())); // last: it tells whether any finding it waived is left
+                // last: they tell whether any finding a waiver waived is left
+                new WaiverExpiredRule(),
+                new WaiverUnusedRule()));
     }
 
     public List<Rule> rules() {

@@ -6,7 +6,7 @@ import org.kcdauditor.model.AdObject;
 import org.kcdauditor.model.Evidence;
 import org.kcdauditor.model.Spn;
 
-/** What the waiver rules (WAIVER_EXPIRED, WAIVER_TOO_LONG) say of a waiver: where it applies and what it waives. */
+/** What the waiver rules (WAIVER_EXPIRED, WAIVER_TOO_LONG, WAIVER_UNUSED) say of a waiver: where it applies and what it waives. */
 final class WaiverFindings {
     private WaiverFindings() {
     }

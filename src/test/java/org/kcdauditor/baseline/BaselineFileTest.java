@@ -252,13 +252,15 @@ class BaselineFileTest {
 
     @Test
     void aWaiverOfTheRulesAboutWaiversIsRefusedAtItsPosition() throws Exception {
-        // a waiver of WAIVER_TOO_LONG or WAIVER_EXPIRED would hide the overlong or expired waiver it names
+        // a waiver of WAIVER_TOO_LONG, WAIVER_EXPIRED or WAIVER_UNUSED would hide the overlong, expired or unused
+        // waiver it names
         Path f = dir.resolve("baseline.yaml");
-        for (String rule : List.of("WAIVER_TOO_LONG", "waiver_expired")) {
+        for (String rule : List.of("WAIVER_TOO_LONG", "waiver_expired", "Waiver_Unused")) {
             Files.writeString(f, DOCUMENTED.replace("rule: MISSING_DELEGATION", "rule: " + rule));
             ConfigException e = assertThrows(ConfigException.class, () -> BaselineFile.read(f));
             assertEquals(f + ":9:11: waivers[0].rule: " + rule.toUpperCase(java.util.Locale.ROOT) + " cannot be waived:"
-                    + " it questions the waivers themselves (renew or shorten the waiver it names, or remove this one)",
+                    + " it questions the waivers themselves (renew, shorten or remove the waiver it names, or remove"
+                    + " this one)",
                     e.getMessage());
         }
     }

@@ -101,6 +101,57 @@ class WaiverAndDriftTest {
                 expired.get(0).remediation());
     }
 
+    /**
+     * An active waiver that matches no finding of the run (the pair it names is delegated now) is told, as it would
+     * hide the same finding if it came back; one that waives a finding is not, and an expired one is WAIVER_EXPIRED's.
+     */
+    @Test
+    void anActiveWaiverMatchingNoFindingIsUnused() {
+        Baseline b = baselineWithWaiver(LocalDate.of(2026, 12, 31));
+        Clock now = Clock.fixed(Instant.parse("2026-12-01T00:00:00Z"), ZoneOffset.UTC);
+        AuditResult fixed = audit(now, b, mesh("HV01", "HV02", "HV04"));
+        assertTrue(rule(fixed, "MISSING_DELEGATION").isEmpty());
+        List<Finding> unused = rule(fixed, "WAIVER_UNUSED");
+        assertEquals(1, unused.size(), fixed.findings().toString());
+        Finding f = unused.get(0);
+        assertEquals(Severity.LOW, f.severity());
+        assertFalse(f.isWaived());
+        assertEquals("HV04", f.host());
+        assertEquals("HV01", f.peer());
+        assertEquals("HVC1", f.cluster());
+        assertEquals("MISSING_DELEGATION", f.evidence().waivedRule());
+        assertEquals(LocalDate.of(2026, 12, 31), f.evidence().expires());
+        assertEquals("HV04 is being decommissioned, CHG0042", f.evidence().justification());
+        assertEquals("The waiver for MISSING_DELEGATION on HV04 -> HV01 (active through 2026-12-31, \"HV04 is being"
+                + " decommissioned, CHG0042\") matches no finding of this run: nothing it waives is open any more.",
+                f.message());
+        assertTrue(f.remediation().startsWith("Remove the waiver from the baseline"), f.remediation());
+        assertTrue(rule(fixed, "WAIVER_EXPIRED").isEmpty());
+
+        AuditResult open = audit(now, b, objects());
+        assertTrue(rule(open, "MISSING_DELEGATION").stream().allMatch(Finding::isWaived));
+        assertTrue(rule(open, "WAIVER_UNUSED").isEmpty(), "it waives the open pair");
+
+        AuditResult expired = audit(Clock.fixed(Instant.parse("2027-01-02T00:00:00Z"), ZoneOffset.UTC), b,
+                mesh("HV01", "HV02", "HV04"));
+        assertEquals(1, rule(expired, "WAIVER_EXPIRED").size());
+        assertTrue(rule(expired, "WAIVER_UNUSED").isEmpty(), "an expired waiver is WAIVER_EXPIRED's alone");
+    }
+
+    /** A waiver the reports already warn of (its host is no node, its peer unknown, its SPN never named) is not told twice. */
+    @Test
+    void aWaiverThatCanNeverApplyIsNotAlsoUnused() {
+        Baseline base = baselineWithWaiver(LocalDate.of(2026, 12, 31));
+        Clock now = Clock.fixed(Instant.parse("2026-12-01T00:00:00Z"), ZoneOffset.UTC);
+        for (Waiver w : List.of(new Waiver("MISSING_DELEGATION", "HV09", null, null, "typo", LocalDate.of(2026, 12, 31)),
+                new Waiver("MISSING_DELEGATION", "HV04", "HV99", null, "typo", LocalDate.of(2026, 12, 31)),
+                new Waiver("MISSING_DELEGATION", "HV04", "HV01", "cifs/hv01", "spn", LocalDate.of(2026, 12, 31)))) {
+            Baseline b = new Baseline(null, null, null, base.hosts(), List.of(w));
+            AuditResult r = audit(now, b, objects());
+            assertTrue(rule(r, "WAIVER_UNUSED").isEmpty(), w + ": " + rule(r, "WAIVER_UNUSED"));
+        }
+    }
+
     /** Nodes may be configured as {@code HV04$} (the sAMAccountName); a waiver naming host or peer so waives too. */
     @Test
     void aWaiverNamingTheAccountNameWithDollarWaives() {

@@ -357,6 +357,67 @@ class HistoryCommandsTest {
         }
     }
 
+    /**
+     * An active waiver of a pair that is delegated now waives nothing, but would hide the pair's failure if it came
+     * back: it is a LOW WAIVER_UNUSED finding in findings.json, the workbook and the PDF's page 1, and a console
+     * warning; the waiver of a pair still failing is not.
+     */
+    @Test
+    void anActiveWaiverMatchingNoFindingIsToldInEveryOutput() throws Exception {
+        Path cfg = config("  - name: HVC1\n    nodes: [HV01, HV02, HV03]", "");
+        Files.writeString(dir.resolve("baseline.yaml"), """
+                hosts: {}
+                waivers:
+                  - {rule: MISSING_DELEGATION, host: HV01, peer: HV03, justification: "CHG3", expires: 2026-12-31}
+                  - {rule: MISSING_DELEGATION, host: HV02, peer: HV03, justification: "CHG1", expires: 2026-12-31}
+                """);
+        Path reports = dir.resolve("out");
+        run("run", "--config", cfg.toString(), "--out", reports.toString(), "--formats", "json,xlsx,pdf");
+        String told = "The waiver for MISSING_DELEGATION on HV01 -> HV03 (active through 2026-12-31, \"CHG3\") matches"
+                + " no finding of this run: nothing it waives is open any more.";
+        assertTrue(out.contains("Warning: " + told + " Remove the waiver from the baseline: it would hide the same"
+                + " finding if it came back."), out + err);
+        assertFalse(out.contains("on HV02 -> HV03 (active"), out);
+        var doc = org.kcdauditor.support.CliRun.findings(reports);
+        List<com.fasterxml.jackson.databind.JsonNode> unused = new java.util.ArrayList<>();
+        int low = 0;
+        for (var f : doc.path("findings")) {
+            if (f.path("rule").asText().equals("WAIVER_UNUSED")) {
+                unused.add(f);
+            }
+            low += f.path("severity").asText().equals("LOW") && !f.path("waived").asBoolean() ? 1 : 0;
+        }
+        assertEquals(1, unused.size(), doc.path("findings").toString());
+        var f = unused.get(0);
+        assertEquals(List.of("LOW", "HV01", "HV03", told), List.of(f.path("severity").asText(), f.path("host").asText(),
+                f.path("peer").asText(), f.path("message").asText()));
+        assertEquals(List.of("MISSING_DELEGATION", "2026-12-31", "CHG3"), List.of(
+                f.path("evidence").path("waivedRule").asText(), f.path("evidence").path("expires").asText(),
+                f.path("evidence").path("justification").asText()), f.toString());
+        assertEquals(low, doc.path("summary").path("bySeverity").path("LOW").asInt(), "counted as LOW");
+        var listed = doc.path("baseline").path("waivers");
+        assertEquals(List.of(0, 4), List.of(listed.get(0).path("findings").asInt(),
+                listed.get(1).path("findings").asInt()), listed.toString());
+        try (var wb = new org.apache.poi.xssf.usermodel.XSSFWorkbook(reports.resolve("audit.xlsx").toFile())) {
+            var drift = wb.getSheet("Drift");
+            int rows = 0;
+            for (int i = 1; i <= drift.getLastRowNum(); i++) {
+                if (drift.getRow(i).getCell(1).getStringCellValue().equals("WAIVER_UNUSED")) {
+                    assertEquals(told, drift.getRow(i).getCell(6).getStringCellValue());
+                    rows++;
+                }
+            }
+            assertEquals(1, rows, "the Drift sheet lists it");
+        }
+        try (var pdf = org.apache.pdfbox.Loader.loadPDF(reports.resolve("audit.pdf").toFile())) {
+            var strip = new org.apache.pdfbox.text.PDFTextStripper();
+            strip.setEndPage(1);
+            String first = strip.getText(pdf).replaceAll("\\s+", " ");
+            assertTrue(first.contains("Waivers to question"), first);
+            assertTrue(first.contains("HV01 -> HV03 (active through 2026-12-31"), first);
+        }
+    }
+
     @Test
     void aWaiverWithAnSpnItsRuleFindingsNeverNameIsAWarningNotSilentlyActive() throws Exception {
         Path cfg = config("  - name: HVC1\n    nodes: [HV01, HV02, HV03]\n    fileServers: [NAS01]", "");

@@ -148,7 +148,7 @@ final class DecisionPage {
         out.add(sub);
         verdict(out, view, f);
         clusters(out, d, view, f, rows.clusters(), rows.directions());
-        longWaivers(out, view, f, rows.waivers());
+        waiversToQuestion(out, view, f, rows.waivers());
         change(out, view, f, rows.objects(), shared.how());
         afterAndTrend(out, view, f, chart, shared.after());
         return out;
@@ -341,8 +341,8 @@ final class DecisionPage {
 
     // ---------------------------------------------------------------- waivers
 
-    private static void longWaivers(List<Element> out, ReportView view, PdfReportWriter.Fonts f, int rows) {
-        List<FindingView> flags = view.longWaivers();
+    private static void waiversToQuestion(List<Element> out, ReportView view, PdfReportWriter.Fonts f, int rows) {
+        List<FindingView> flags = view.waiversToQuestion();
         if (flags.isEmpty()) {
             return;
         }
@@ -357,7 +357,8 @@ final class DecisionPage {
             t.addCell(ruleCell(PdfReportWriter.visible(v.finding().message()), f.tiny, null));
         }
         if (flags.size() > rows) {
-            t.addCell(cell("… and " + (flags.size() - rows) + " more (WAIVER_TOO_LONG under Findings)",
+            t.addCell(cell("… and " + (flags.size() - rows) + " more (WAIVER_TOO_LONG, WAIVER_UNUSED under"
+                    + " Findings)",
                     f.tiny, null));
         }
         out.add(t);
