@@ -46,9 +46,9 @@ public final class WaiverUnusedRule implements Rule {
                 continue;
             }
             WaiverFindings.on(ctx, out, INFO, w)
-                    .message(WaiverFindings.subject(w) + (w.spn() == null ? "" : " for " + w.spn()) + " (active through " + w.expires() + ", \""
-                            + w.justification() + "\") matches no finding of this run: nothing it waives is open any"
-                            + " more.")
+                    .message(WaiverFindings.subject(w) + (w.spn() == null ? "" : " for " + w.spn())
+                            + " (active through " + w.expires() + ", \"" + w.justification() + "\") matches no finding"
+                            + " of this run: nothing it waives is open any more.")
                     .action(new Action.Manual("Remove the waiver from the baseline: it would hide the same finding"
                             + " if it came back."))
                     .emit();

@@ -127,6 +127,12 @@ class WaiverAndDriftTest {
                 f.message());
         assertTrue(f.remediation().startsWith("Remove the waiver from the baseline"), f.remediation());
         assertTrue(rule(fixed, "WAIVER_EXPIRED").isEmpty());
+        Baseline spn = new Baseline(null, null, null, b.hosts(), List.of(new Waiver("MISSING_DELEGATION", "HV04",
+                "HV01", "cifs/hv01", "CHG7", LocalDate.of(2026, 12, 31))));
+        Finding withSpn = rule(audit(now, spn, mesh("HV01", "HV02", "HV04")), "WAIVER_UNUSED").get(0);
+        assertTrue(withSpn.message().startsWith("The waiver for MISSING_DELEGATION on HV04 -> HV01 for cifs/hv01"
+                + " (active through 2026-12-31, \"CHG7\")"), withSpn.message());
+        assertEquals("cifs/hv01", withSpn.evidence().spn());
 
         AuditResult open = audit(now, b, objects());
         assertTrue(rule(open, "MISSING_DELEGATION").stream().allMatch(Finding::isWaived));
