@@ -8,6 +8,7 @@ import org.kcdauditor.model.PatchRecord;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 
 /**
  * What the audit sees besides the snapshot: passed in as data so that evaluation stays pure.
@@ -20,16 +21,28 @@ import java.util.List;
  * @param hostSettings      the nodes' live-migration settings (Get-VMHost exports), one per node that has one
  * @param hostSettingsConfigured host-settings sources were given (without, "host settings were not checked")
  * @param maxWaiverDays     {@code baseline.maxWaiverDays}: a waiver running longer after {@code now} is WAIVER_TOO_LONG
+ * @param unusableInputs    the kinds of export ({@code patches}, {@code events}, {@code hostSettings}) of which a file
+ *                          could not be used: what they would have shown may be missing from the run
  */
 public record AuditInputs(Instant now, Baseline baseline, PreviousRun previous, List<PatchRecord> patches,
                           boolean patchesConfigured, HardeningCatalogue hardening, List<EventRecord> events,
                           boolean eventsConfigured, List<HostSettings> hostSettings, boolean hostSettingsConfigured,
-                          int maxWaiverDays) {
+                          int maxWaiverDays, Set<String> unusableInputs) {
     public AuditInputs {
         patches = patches == null ? List.of() : List.copyOf(patches);
         events = events == null ? List.of() : List.copyOf(events);
         hardening = hardening == null ? HardeningCatalogue.empty() : hardening;
         hostSettings = hostSettings == null ? List.of() : List.copyOf(hostSettings);
+        unusableInputs = unusableInputs == null ? Set.of() : Set.copyOf(unusableInputs);
+    }
+
+    /** Every export read. */
+    public AuditInputs(Instant now, Baseline baseline, PreviousRun previous, List<PatchRecord> patches,
+                       boolean patchesConfigured, HardeningCatalogue hardening, List<EventRecord> events,
+                       boolean eventsConfigured, List<HostSettings> hostSettings, boolean hostSettingsConfigured,
+                       int maxWaiverDays) {
+        this(now, baseline, previous, patches, patchesConfigured, hardening, events, eventsConfigured, hostSettings,
+                hostSettingsConfigured, maxWaiverDays, Set.of());
     }
 
     /** With the default {@code baseline.maxWaiverDays}. */

@@ -32,6 +32,18 @@ final class WaiverFindings {
                 + "|" + (w.spn() == null ? "" : Spn.keyOf(w.spn()))).toLowerCase(java.util.Locale.ROOT);
     }
 
+    /**
+     * Whether the run read everything a finding of the waived rule comes from: not so for a rule of the event, patch
+     * or host-settings exports when a file of that kind could not be used (the finding may be in it), so that the
+     * absence of its findings says nothing.
+     */
+    static boolean inputsRead(AuditContext ctx, Waiver w) {
+        Category c = RuleCatalogue.standard().find(w.rule()).map(RuleInfo::category).orElse(null);
+        String kind = c == Category.EVENTS ? "events" : c == Category.PATCHES ? "patches"
+                : c == Category.HOSTS ? "hostSettings" : null;
+        return kind == null || !ctx.inputs().unusableInputs().contains(kind);
+    }
+
     /** "The waiver for RULE on HOST -> PEER", the start of each waiver finding's message. */
     static String subject(Waiver w) {
         return "The waiver for " + w.rule() + " on " + w.host() + (w.peer() == null ? "" : " -> " + w.peer());

@@ -11,7 +11,8 @@ import java.util.List;
 /**
  * WAIVER_UNUSED: an active baseline waiver that matches no finding of the run, as when the pair it names is delegated
  * now. It waives nothing today, but it would hide the same finding if it came back (a regression nobody is told of).
- * A waiver that can never apply (its host, peer or SPN unknown) is left to the waiver warnings, which say so already.
+ * A waiver that can never apply (its host, peer or SPN unknown) is left to the waiver warnings, which say so already;
+ * one of a rule read from exports is not told when an export of that kind could not be used (the Imports say so).
  */
 public final class WaiverUnusedRule implements Rule {
     static final RuleInfo INFO = new RuleInfo("WAIVER_UNUSED", Severity.LOW, Category.DRIFT,
@@ -42,7 +43,7 @@ public final class WaiverUnusedRule implements Rule {
             // of a waiver written again, the first active one is told (one id per waiver); one the reports already
             // warn of (it can never apply) is not told twice
             if (!w.activeAt(ctx.inputs().now()) || !seen.add(WaiverFindings.key(w)) || warnings.get(i) != null
-                    || out.findings().stream().anyMatch(w::matches)) {
+                    || out.findings().stream().anyMatch(w::matches) || !WaiverFindings.inputsRead(ctx, w)) {
                 continue;
             }
             WaiverFindings.on(ctx, out, INFO, w)

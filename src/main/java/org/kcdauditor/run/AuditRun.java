@@ -15,6 +15,7 @@ import org.kcdauditor.directory.DirectoryException;
 import org.kcdauditor.home.Installation;
 import org.kcdauditor.inventory.HardeningCatalogue;
 import org.kcdauditor.inventory.HardeningCatalogueFile;
+import org.kcdauditor.inventory.ImportResult;
 import org.kcdauditor.inventory.Inventory;
 import org.kcdauditor.io.Futures;
 import org.kcdauditor.audit.ResolvedCluster;
@@ -459,7 +460,8 @@ public final class AuditRun {
         AuditInputs inputs = new AuditInputs(clock.instant(), baseline, previous, imported[0].patches(),
                 !config.patches().sources().isEmpty(), catalogue, imported[0].events(),
                 !config.events().sources().isEmpty(), imported[0].hostSettings(),
-                !config.hostSettings().sources().isEmpty(), config.maxWaiverDays());
+                !config.hostSettings().sources().isEmpty(), config.maxWaiverDays(), imported[0].results().stream()
+                .filter(r -> r.error() != null).map(ImportResult::kind).collect(java.util.stream.Collectors.toSet()));
         AuditResult[] result = new AuditResult[1];
         timings.time("evaluate", () -> result[0] = new Auditor(RuleCatalogue.standard())
                 .evaluate(resolved.get().withInputs(inputs)));

@@ -144,6 +144,37 @@ class WaiverAndDriftTest {
         assertTrue(rule(expired, "WAIVER_UNUSED").isEmpty(), "an expired waiver is WAIVER_EXPIRED's alone");
     }
 
+    /**
+     * A waiver of a rule read from exports (here observed migration failures, from the event exports) is not called
+     * unused when an export of that kind could not be read: the failure it waives may be in the file the run went
+     * without. With every export read, it is.
+     */
+    @Test
+    void aWaiverOfAnImportedRuleIsNotUnusedWhenAnExportOfItsKindWasNotRead() {
+        Baseline base = baselineWithWaiver(LocalDate.of(2026, 12, 31));
+        Baseline b = new Baseline(null, null, null, base.hosts(), List.of(new Waiver("MIGRATION_FAILURE_OBSERVED",
+                "HV04", "HV01", null, "known, CHG0042", LocalDate.of(2026, 12, 31))));
+        Instant now = Instant.parse("2026-12-01T00:00:00Z");
+        for (java.util.Set<String> unusable : List.of(java.util.Set.of("events"), java.util.Set.<String>of(),
+                java.util.Set.of("patches"))) {
+            AuditResult r = new Auditor(RuleCatalogue.standard()).evaluate(snapshot(now, mesh("HV01", "HV02", "HV04")),
+                    CLUSTERS, PolicyConfig.defaults(), new AuditInputs(now, b, null, List.of(), false, null, List.of(),
+                            true, List.of(), false, org.kcdauditor.config.BaselineConfig.DEFAULT_MAX_WAIVER_DAYS,
+                            unusable));
+            assertEquals(unusable.contains("events") ? 0 : 1, rule(r, "WAIVER_UNUSED").size(),
+                    unusable + ": " + rule(r, "WAIVER_UNUSED"));
+            // expired: "none of the findings it waived is left" only when the run read every event export
+            Instant later = Instant.parse("2027-01-02T00:00:00Z");
+            AuditResult expired = new Auditor(RuleCatalogue.standard()).evaluate(snapshot(later,
+                    mesh("HV01", "HV02", "HV04")), CLUSTERS, PolicyConfig.defaults(), new AuditInputs(later, b, null,
+                    List.of(), false, null, List.of(), true, List.of(), false,
+                    org.kcdauditor.config.BaselineConfig.DEFAULT_MAX_WAIVER_DAYS, unusable));
+            assertTrue(rule(expired, "WAIVER_EXPIRED").get(0).message().endsWith(unusable.contains("events")
+                    ? "its findings count again." : "none of the findings it waived is left."),
+                    rule(expired, "WAIVER_EXPIRED").toString());
+        }
+    }
+
     /** A waiver the reports already warn of (its host is no node, its peer unknown, its SPN never named) is not told twice. */
     @Test
     void aWaiverThatCanNeverApplyIsNotAlsoUnused() {
