@@ -1347,6 +1347,24 @@ public final class AuditContext implements Drift.Nodes {
         return Collections.unmodifiableList(encryptionSubjects);
     }
 
+    /**
+     * The account names the commands name the resolved computers by where it is not their cn with {@code $}, by cn:
+     * only the objects the audit resolved, nodes first, then file servers and delegation targets ({@link
+     * #encryptionSubjects}). A cn is unique only in its container: another computer called HV04 elsewhere (any user
+     * may create computer accounts) must not lend its account to the node, a file server or a target.
+     */
+    public Map<String, String> accounts() {
+        Map<String, String> accounts = new java.util.LinkedHashMap<>();
+        List<AdObject> resolved = new ArrayList<>(nodesAndFileServers());
+        resolved.addAll(encryptionSubjects);
+        for (AdObject o : resolved) {
+            if (o.isComputer() && org.kcdauditor.remedy.Commands.accountDiffers(o.name(), o.samAccountName())) {
+                accounts.putIfAbsent(o.name(), o.samAccountName());
+            }
+        }
+        return accounts;
+    }
+
     /** A node's Get-VMHost settings, or null when no export covers it. */
     public HostSettings hostSettings(AdObject node) {
         return hostSettings.get(node);

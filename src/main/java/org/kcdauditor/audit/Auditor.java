@@ -57,18 +57,8 @@ public final class Auditor {
     /** Evaluates a context built (or {@linkplain AuditContext#withInputs given inputs}) by the caller. */
     public AuditResult evaluate(AuditContext ctx) {
         AuditInputs inputs = ctx.inputs();
-        // a computer whose cn is not its account name: the sentences' cmdlets name it by its sAMAccountName. Only the
-        // objects the audit resolved (nodes first, file servers, delegation targets): a cn is unique only in its
-        // container, and another computer called HV04 elsewhere must not lend the node its account
-        Map<String, String> accounts = new HashMap<>();
-        List<org.kcdauditor.model.AdObject> resolved = new ArrayList<>(ctx.nodesAndFileServers());
-        resolved.addAll(ctx.encryptionSubjects());
-        for (org.kcdauditor.model.AdObject o : resolved) {
-            if (o.isComputer() && org.kcdauditor.remedy.Commands.accountDiffers(o.name(), o.samAccountName())) {
-                accounts.putIfAbsent(o.name(), o.samAccountName());
-            }
-        }
-        FindingSink sink = new FindingSink(org.kcdauditor.remedy.Commands.serverless().withAccounts(accounts));
+        // a computer whose cn is not its account name: the sentences' cmdlets name it by its sAMAccountName
+        FindingSink sink = new FindingSink(org.kcdauditor.remedy.Commands.serverless().withAccounts(ctx.accounts()));
         for (Rule rule : catalogue.rules()) {
             rule.evaluate(ctx, sink);
         }

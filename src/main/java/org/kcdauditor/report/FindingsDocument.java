@@ -21,7 +21,7 @@ import java.util.Map;
  * readers must ignore fields they do not know.
  */
 @JsonPropertyOrder({"schemaVersion", "runId", "startedAt", "finishedAt", "directory", "directories", "summary", "policy",
-        "clusters", "hosts", "findings", "rules", "history", "baseline", "patches", "events", "imports"})
+        "clusters", "hosts", "accounts", "findings", "rules", "history", "baseline", "patches", "events", "imports"})
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record FindingsDocument(int schemaVersion, String runId, Instant startedAt, Instant finishedAt,
                                Directory directory, Summary summary, Policy policy, List<ClusterDoc> clusters,
@@ -32,9 +32,21 @@ public record FindingsDocument(int schemaVersion, String runId, Instant startedA
                                @JsonInclude(JsonInclude.Include.NON_NULL) HistorySections.PatchesDoc patches,
                                @JsonInclude(JsonInclude.Include.NON_NULL) List<HistorySections.EventDoc> events,
                                @JsonInclude(JsonInclude.Include.NON_NULL) List<ImportResult> imports,
-                               @JsonInclude(JsonInclude.Include.NON_NULL) List<DirectoryDoc> directories) {
+                               @JsonInclude(JsonInclude.Include.NON_NULL) List<DirectoryDoc> directories,
+                               @JsonInclude(JsonInclude.Include.NON_EMPTY) List<AccountDoc> accounts) {
 
     public static final int SCHEMA_VERSION = 1;
+
+    /** Without {@code accounts} (no file server or delegation target whose cn is not its account name). */
+    public FindingsDocument(int schemaVersion, String runId, Instant startedAt, Instant finishedAt,
+                            Directory directory, Summary summary, Policy policy, List<ClusterDoc> clusters,
+                            List<HostDoc> hosts, List<Finding> findings, Map<String, RuleDoc> rules,
+                            HistorySections.HistoryDoc history, HistorySections.BaselineDoc baseline,
+                            HistorySections.PatchesDoc patches, List<HistorySections.EventDoc> events,
+                            List<ImportResult> imports, List<DirectoryDoc> directories) {
+        this(schemaVersion, runId, startedAt, finishedAt, directory, summary, policy, clusters, hosts, findings, rules,
+                history, baseline, patches, events, imports, directories, null);
+    }
 
     /** Without {@code directories} (a findings.json written before several directories could be audited). */
     public FindingsDocument(int schemaVersion, String runId, Instant startedAt, Instant finishedAt,
@@ -58,13 +70,14 @@ public record FindingsDocument(int schemaVersion, String runId, Instant startedA
     /** This document with the history sections (previous run, baseline, patches, events, imports) added. */
     public FindingsDocument withHistory(HistorySections.Sections s) {
         return new FindingsDocument(schemaVersion, runId, startedAt, finishedAt, directory, summary, policy, clusters,
-                hosts, findings, rules, s.history(), s.baseline(), s.patches(), s.events(), s.imports(), directories);
+                hosts, findings, rules, s.history(), s.baseline(), s.patches(), s.events(), s.imports(), directories,
+                accounts);
     }
 
     /** This document with other findings (tests, and re-rendering with edits). */
     public FindingsDocument withFindings(List<Finding> other) {
         return new FindingsDocument(schemaVersion, runId, startedAt, finishedAt, directory, summary, policy, clusters,
-                hosts, other, rules, history, baseline, patches, events, imports, directories);
+                hosts, other, rules, history, baseline, patches, events, imports, directories, accounts);
     }
 
     /**
@@ -223,6 +236,15 @@ public record FindingsDocument(int schemaVersion, String runId, Instant startedA
 
     /** A reason a pair cannot migrate: the rule and the id of the finding that says so. */
     public record BlockerDoc(String rule, String findingId) {
+    }
+
+    /**
+     * {@code accounts[]}: a computer the commands name besides the nodes (a file server, an object a node delegates
+     * to) whose account name is not its cn with {@code $} (renamed in ADUC, pre-staged): the cmdlets take {@code
+     * samAccountName}, never {@code <name>$}, which is another account or none.
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record AccountDoc(String name, String samAccountName) {
     }
 
     @JsonPropertyOrder({"name", "dnsHostName", "cluster", "userAccountControl", "delegateTo", "spns",

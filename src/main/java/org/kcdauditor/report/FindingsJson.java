@@ -92,7 +92,20 @@ public final class FindingsJson {
                         ctx.snapshot().dc(), ctx.snapshot().aesKeysSince()), summary,
                 new FindingsDocument.Policy(p.services(), p.nameForms(), p.protocolTransition(), p.migrationGroups()),
                 clusters, hosts, result.findings(), rules(result.findings(), catalogue), null, null, null, null, null,
-                directories(parts, config, result.findings()));
+                directories(parts, config, result.findings()), otherAccounts(ctx));
+    }
+
+    /** {@code accounts[]}: the file servers and delegation targets the commands name by another account than cn$. */
+    private static List<FindingsDocument.AccountDoc> otherAccounts(AuditContext ctx) {
+        Set<String> nodes = new HashSet<>();
+        ctx.nodes().forEach(n -> nodes.add(n.name().toLowerCase(Locale.ROOT)));
+        List<FindingsDocument.AccountDoc> out = new ArrayList<>();
+        ctx.accounts().forEach((name, account) -> {
+            if (!nodes.contains(name.toLowerCase(Locale.ROOT))) {
+                out.add(new FindingsDocument.AccountDoc(name, account));
+            }
+        });
+        return out;
     }
 
     /** The snapshot's directories; a snapshot built without them (tests, the store) is the configured first one. */

@@ -393,6 +393,15 @@ public final class RemediationPlan {
                 hostDocs.putIfAbsent(key(h.name()), h);
             }
         }
+        // each object's own account name (sAMAccountName), by name: the nodes', then the other computers' the commands
+        // name (file servers, delegation targets) where it is not their name with $
+        Map<String, String> samOf = new LinkedHashMap<>();
+        hostDocs.values().forEach(h -> samOf.put(key(h.name()), h.samAccountName()));
+        for (FindingsDocument.AccountDoc a : nn(doc.accounts())) {
+            if (a != null && a.name() != null) {
+                samOf.putIfAbsent(key(a.name()), a.samAccountName());
+            }
+        }
         Map<String, Building> building = new LinkedHashMap<>();
         Map<String, Action.UnregisterSpn> unregister = new LinkedHashMap<>();
         Map<String, Action.OnHost> onHosts = new LinkedHashMap<>();
@@ -451,8 +460,7 @@ public final class RemediationPlan {
                         + " after checking it in ADUC"));
                 continue;
             }
-            FindingsDocument.HostDoc hostDoc = hostDocs.get(key(b.name));
-            if (hostDoc != null && !Commands.accountTypeable(b.name, hostDoc.samAccountName())) {
+            if (!Commands.accountTypeable(b.name, samOf.get(key(b.name)))) {
                 // the cmdlets take the sAMAccountName: '<name>$' is another account, or none
                 refused.add(new Refused(b.name, "its account name (sAMAccountName) is not a valid NetBIOS name; change"
                         + " this object by hand after checking it in ADUC"));
@@ -562,11 +570,11 @@ public final class RemediationPlan {
                 purgeHosts.add(machines.getOrDefault(name, name));
             }
         }
-        // a host whose cn is not its account name is named by its sAMAccountName in every cmdlet
+        // a computer whose cn is not its account name is named by its sAMAccountName in every cmdlet
         Map<String, String> accounts = new HashMap<>();
-        hostDocs.values().forEach(h -> {
-            if (Commands.accountDiffers(h.name(), h.samAccountName())) {
-                accounts.put(h.name(), h.samAccountName());
+        samOf.forEach((name, sam) -> {
+            if (Commands.accountDiffers(name, sam)) {
+                accounts.put(name, sam);
             }
         });
         Commands first = Commands.forServer(server(doc.directory())).withAccounts(accounts).withMachines(machines);

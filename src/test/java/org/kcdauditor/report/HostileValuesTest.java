@@ -13,9 +13,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kcdauditor.audit.Timings;
 import org.kcdauditor.config.AuditConfig;
+import org.kcdauditor.config.ClusterConfig;
 import org.kcdauditor.config.ReportsConfig;
 import org.kcdauditor.config.Secrets;
 import org.kcdauditor.model.AdObject;
+import org.kcdauditor.model.Uac;
 import org.kcdauditor.run.AuditRun;
 
 import java.nio.charset.StandardCharsets;
@@ -446,6 +448,73 @@ class HostileValuesTest {
         assertTrue(json.contains("Set-ADComputer -Identity 'HV04$' -Add"), json);
         assertFalse(json.contains("-Identity 'EVIL$'"), json);
         assertFalse(Files.readString(out.resolve("remediation.ps1")).contains("'EVIL$'"));
+    }
+
+    /**
+     * A file server and a delegation target whose cn is not their account name (FS01 and TGT1, accounts FSX$ and
+     * TGTX$: renamed in ADUC, or pre-staged), while other objects elsewhere bear the accounts FS01$ and TGT1$ (any user
+     * may create computer accounts of a chosen name). The plan's account names came from the nodes only, so the
+     * runbooks, the script, the workbook and the PDF named the file server and the target {@code '<cn>$'}: the
+     * encryption types, the SPN and the enabled account went to those other objects. Every command names their own
+     * accounts; findings.json's own commands already did.
+     */
+    @Test
+    void aFileServerOrATargetWhoseCnIsNotItsAccountIsNamedByItsOwnAccount(@TempDir Path own) throws Exception {
+        List<AdObject> objects = List.of(
+                host("HV04").delegatesTo("HV05").entry("cifs/TGTX").build(),
+                host("HV05").delegatesTo("HV04").build(),
+                host("FS01").sam("FSX").encryptionTypes(0x4).withoutSpn("HOST/FS01")
+                        .withoutSpn("HOST/fs01.contoso.com").build(),
+                host("NAS1").sam("NASX").os(null, null).uac(Uac.WORKSTATION_TRUST_ACCOUNT | Uac.ACCOUNTDISABLE)
+                        .build(),
+                host("TGT1").sam("TGTX").encryptionTypes(0x4).build(),
+                host("ATT1").sam("FS01").dn("CN=ATT1,CN=Computers,DC=contoso,DC=com").build(),
+                host("ATT2").sam("NAS1").dn("CN=ATT2,CN=Computers,DC=contoso,DC=com").build(),
+                host("ATT3").sam("TGT1").dn("CN=ATT3,CN=Computers,DC=contoso,DC=com").build());
+        Path out = audit(own, config(own, List.of(new ClusterConfig("HVC1", List.of("HV04", "HV05"), null,
+                List.of("FSX", "NASX"))), null, null), objects, EnumSet.allOf(Format.class));
+        String json = Files.readString(out.resolve("findings.json"));
+        for (String account : List.of("'FSX$'", "'NASX$'", "'TGTX$'")) {
+            assertTrue(json.contains(account), account + " in " + json);
+        }
+        Map<String, String> texts = outputTexts(out);
+        texts.put("findings.json", json);
+        texts.forEach((name, text) -> {
+            for (String other : List.of("'FS01$'", "'NAS1$'", "'TGT1$'")) {
+                assertFalse(text.contains(other), name + " names " + other + ", another object's account");
+            }
+        });
+        String runbook = texts.get("runbook.md");
+        for (String account : List.of("-Identity 'FSX$' -Replace @{'msDS-SupportedEncryptionTypes'",
+                "-Identity 'TGTX$' -Replace @{'msDS-SupportedEncryptionTypes'",
+                "-Identity 'FSX$' -ServicePrincipalNames @{Add=", "Enable-ADAccount -Identity 'NASX$'")) {
+            assertTrue(runbook.contains(account), account + " in " + runbook);
+        }
+        assertTrue(texts.get("remediation.ps1").contains("'FSX$'"), texts.get("remediation.ps1"));
+        // report --from reads them back from findings.json
+        RemediationPlan again = RemediationPlan.of(FindingsJson.read(out.resolve("findings.json")));
+        assertEquals("NASX$", again.commandsFor("NAS1").account("NAS1"));
+        assertEquals("TGTX$", again.commandsFor("TGT1").account("TGT1"));
+    }
+
+    /**
+     * A file server whose account name cannot be typed ({@code FS02'; calc; '$}) gets no command, as a node does: the
+     * plan knew the nodes' account names only, so its encryption types were set on {@code 'FS02$'}, another account or
+     * none. The script lists it among the objects to change by hand.
+     */
+    @Test
+    void aFileServerWhoseAccountNameIsInvalidGetsNoCommandNamingAnotherAccount(@TempDir Path own) throws Exception {
+        List<AdObject> objects = List.of(host("HV04").delegatesTo("HV05", "FS02").build(),
+                host("HV05").delegatesTo("HV04", "FS02").build(),
+                host("FS02").sam("FS02'; calc; '").encryptionTypes(0x4).build());
+        Path out = audit(own, config(own, List.of(new ClusterConfig("HVC1", List.of("HV04", "HV05"), null,
+                List.of("FS02"))), null, null), objects, EnumSet.allOf(Format.class));
+        JsonNode doc = new ObjectMapper().readTree(out.resolve("findings.json").toFile());
+        assertTrue(doc.path("findings").findValuesAsText("rule").contains("AES_NOT_ENABLED"), doc.toString());
+        outputTexts(out).forEach((name, text) -> assertFalse(text.contains("'FS02$'"),
+                name + " names an account that is not FS02's"));
+        assertTrue(Files.readString(out.resolve("remediation.ps1")).contains("#   FS02 - its account name"),
+                "the script says why FS02 is left out");
     }
 
     /** The runbooks, the script, the PDF's text and the workbook's cells (one per line) of a run's folder. */
