@@ -1,27 +1,62 @@
 package org.kcdauditor.cli;
 
+import org.kcdauditor.remedy.Cmd;
+import org.kcdauditor.remedy.Values;
+
+import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
  * A file name inside a command the console suggests ({@code kcd-audit history --config FILE lists them}), as one
- * argument an admin can paste into bash, cmd.exe or PowerShell: bare when it holds nothing a shell splits or
- * expands, else quoted. An installation under {@code C:\Program Files} or a config in {@code /srv/kcd audit/}
- * otherwise gives a command that fails when pasted.
+ * argument an admin can paste into the shells of the system the tool runs on: cmd.exe and PowerShell on Windows, POSIX
+ * shells elsewhere. Bare when it holds nothing a shell splits or expands, else quoted; {@code FILE} when no quoting
+ * keeps it one literal argument there. An installation under {@code C:\Program Files}, a config on an admin share
+ * ({@code \\fs\c$\kcd}) or in {@code /srv/kcd audit/} otherwise gives a command that fails when pasted.
  */
 final class ShellArg {
-    private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9_./:\\\\+@=,-]+");
+    /** What a suggestion says instead of a file name no quoting keeps literal. */
+    static final String PLACEHOLDER = "FILE";
+    /** Whether the console runs on Windows, where its suggestions are pasted into cmd.exe or PowerShell. */
+    private static final boolean WINDOWS = System.getProperty("os.name", "").toLowerCase(Locale.ROOT)
+            .startsWith("windows");
+    /** Bare in POSIX shells (a backslash escapes there). */
+    private static final Pattern POSIX_PLAIN = Pattern.compile("[A-Za-z0-9_./:+@=,-]+");
+    /** Bare in cmd.exe and PowerShell (a comma makes a PowerShell array, a leading @ splats, - and / are switches). */
+    private static final Pattern WINDOWS_PLAIN = Pattern.compile("[A-Za-z0-9_.:\\\\][A-Za-z0-9_.:\\\\/-]*");
 
     private ShellArg() {
     }
 
     static String of(Object value) {
+        return of(value, WINDOWS);
+    }
+
+    /** {@code value} as one argument for cmd.exe and PowerShell ({@code windows}) or for POSIX shells. */
+    static String of(Object value, boolean windows) {
         String s = String.valueOf(value);
-        if (!s.isEmpty() && PLAIN.matcher(s).matches()) {
+        return windows ? windows(s) : posix(s);
+    }
+
+    private static String windows(String s) {
+        // $ before a backslash (c$\ of an admin share) is no variable in PowerShell, bare or in double quotes, and
+        // nothing to cmd.exe; an apostrophe is literal in double quotes in both; for the rest Cmd.arg's rule holds
+        String checked = s.replace("$\\", "\\");
+        if (WINDOWS_PLAIN.matcher(checked).matches()) {
             return s;
         }
-        // double quotes keep spaces in all three shells; a value bash or PowerShell would expand in them goes in
-        // single quotes (bash and PowerShell take those literally)
-        return s.contains("\"") || s.contains("$") || s.contains("`") ? "'" + s.replace("'", "'\\''") + "'"
+        return Cmd.arg(checked.replace('\'', '_')) == null ? PLACEHOLDER : "\"" + s + "\"";
+    }
+
+    private static String posix(String s) {
+        if (!s.isEmpty() && POSIX_PLAIN.matcher(s).matches()) {
+            return s;
+        }
+        if (s.isEmpty() || !Values.oneLine(s)) {
+            return PLACEHOLDER; // a line feed or a control character: what is pasted is not what shows
+        }
+        // double quotes keep spaces; what a POSIX shell still reads in them ($ ` \ " and bash's !) goes in single
+        // quotes, which it takes literally
+        return s.chars().anyMatch(c -> "\"$`\\!".indexOf(c) >= 0) ? "'" + s.replace("'", "'\\''") + "'"
                 : "\"" + s + "\"";
     }
 }
