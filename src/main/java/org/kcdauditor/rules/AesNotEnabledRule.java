@@ -8,6 +8,7 @@ import org.kcdauditor.model.Evidence;
 import org.kcdauditor.model.Severity;
 import org.kcdauditor.model.Uac;
 import org.kcdauditor.remedy.Action;
+import org.kcdauditor.remedy.Values;
 
 import java.util.List;
 
@@ -64,11 +65,16 @@ public final class AesNotEnabledRule implements Rule {
                     .action(EncryptionRules.windows(o) ? fix : new Action.Manual("Check that " + o.name()
                             + "'s keytab holds AES keys (on a Linux or Samba server, klist -kte on its keytab, usually"
                             + " /etc/krb5.keytab, lists aes256-cts-hmac-sha1-96 or aes128-cts-hmac-sha1-96 for "
-                            + o.name() + "$; a NAS shows them in its own Kerberos settings; none: re-join it or"
+                            + principal(o) + "; a NAS shows them in its own Kerberos settings; none: re-join it or"
                             + " regenerate the keytab); " + directoryKeys(o, ctx.aesKeysSince(o))
                             + "; then allow AES on its account:", List.of(fix)))
                     .emit();
         }
+    }
+
+    /** The principal a keytab holds keys for: the account's own name, also where it is not the cn with $. */
+    private static String principal(AdObject o) {
+        return o.samAccountName() == null ? o.name() + "$" : Values.visible(o.samAccountName());
     }
 
     /**

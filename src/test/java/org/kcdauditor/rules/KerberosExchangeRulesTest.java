@@ -339,6 +339,19 @@ class KerberosExchangeRulesTest {
                 + " (AES_KEYS_MISSING), check that its keytab holds AES keys"), unset.actions().toString());
     }
 
+    /**
+     * The keytab check names the principal the keytab holds keys for, the account's own name (NASX$ for NAS01 renamed
+     * in ADUC); it said NAS01$, a principal the keytab does not have (or another account's).
+     */
+    @Test
+    void theKeytabCheckNamesTheFileServersOwnAccount() {
+        Finding rc4 = of(withFileServer(host("NAS01").sam("NASX").os("Samba", null).spn("cifs/nas01.contoso.com")
+                .encryptionTypes(4).build()), "AES_NOT_ENABLED").get(0);
+        String what = ((Action.Manual) rc4.actions().get(0)).what();
+        assertTrue(what.contains("aes128-cts-hmac-sha1-96 for NASX$;"), what);
+        assertFalse(what.contains("NAS01$"), what);
+    }
+
     @Test
     void aNonWindowsFileServerWithoutExplicitTypesIsLowAndRc4OnlyIsHigh() {
         AuditResult r = withFileServer(host("NAS01").os("NetApp Release 9.13.1P6", null).spn("cifs/nas01.contoso.com")
