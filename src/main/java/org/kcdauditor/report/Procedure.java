@@ -76,6 +76,13 @@ public final class Procedure {
     }
 
     private final List<PhaseView> phases;
+    /**
+     * The export step's command where the base DN cannot be typed into one (a findings.json edited by hand: a line
+     * break or a right-to-left override in it; a run refuses such a DN in its config).
+     */
+    static final String EXPORT_BY_HAND = "# Export by hand: the base DN holds characters that cannot be typed safely"
+            + " into a command; export the objects above with Get-ADComputer -Identity <name> -Properties * from an"
+            + " admin workstation";
     private final String exportCommand;
     private final List<String> exportFiles;
     private final List<String> exportCommands;
@@ -168,16 +175,12 @@ public final class Procedure {
                 String file = exportFile.replace(".xml", "-" + sv.directory() + ".xml");
                 exportFiles.add(file);
                 String c = sv.commands().export(sv.baseDn(), sv == servers.get(0) ? others : List.of(), file);
-                if (c != null) {
-                    exports.add(c);
-                }
+                exports.add(c != null ? c : EXPORT_BY_HAND);
                 replicates.add(sv.commands().replicate());
             }
         } else {
             exportFiles.add(exportFile);
-            if (export != null) {
-                exports.add(export);
-            }
+            exports.add(export != null ? export : EXPORT_BY_HAND);
             replicates.add(cmd.replicate());
         }
         String writtenTo = several ? "the domain controller of each object's domain (" + String.join(", ",
@@ -316,8 +319,8 @@ public final class Procedure {
                     + (plan.decisions().size() == 1 ? "it is" : "they are") + " not part of the scripted change.",
                     decide));
         }
-        return new Procedure(List.copyOf(phases), export, List.copyOf(exportFiles), List.copyOf(exports),
-                List.copyOf(replicates));
+        return new Procedure(List.copyOf(phases), export != null ? export : EXPORT_BY_HAND, List.copyOf(exportFiles),
+                List.copyOf(exports), List.copyOf(replicates));
     }
 
     /** The hosts of the directions to test (source and destination), in order: each is checked before the change. */

@@ -170,6 +170,29 @@ class ReportCommandTest {
                 "a re-rendered script leaves waived entries out, as the run's own did");
     }
 
+    /**
+     * A findings.json whose base DN cannot be typed into a command (edited by hand: a right-to-left override in it)
+     * still renders its runbooks; the export step says to export by hand instead of failing the template.
+     */
+    @Test
+    void aBaseDnThatCannotBeTypedGivesAnExportStepByHand(@TempDir Path dir) throws Exception {
+        Path demo = dir.resolve("demo");
+        Result d = run(Path.of("."), "demo", "--out", demo.toString(), "--formats", "json");
+        assertEquals(0, d.code(), d.err());
+        String raw = Files.readString(demo.resolve("findings.json"));
+        assertTrue(raw.contains("\"DC=contoso,DC=com\""), "the demo's base DN");
+        Files.writeString(demo.resolve("findings.json"), raw.replace("\"DC=contoso,DC=com\"",
+                "\"DC=contoso\\u202e,DC=com\""));
+        Path again = dir.resolve("again");
+        Result r = run(Path.of("."), "report", "--from", demo.toString(), "--out", again.toString(), "--formats",
+                "md,html");
+        assertEquals(0, r.code(), r.err());
+        for (String file : List.of("runbook.md", "runbook.html")) {
+            assertTrue(Files.readString(again.resolve(file)).contains("# Export by hand: the base DN holds characters"
+                    + " that cannot be typed safely into a command"), file);
+        }
+    }
+
     @Test
     void matrixEntriesAlwaysCarryRequiredAndPresentEvenAtZero() throws Exception {
         var json = FindingsJson.MAPPER.valueToTree(new FindingsDocument.PairDoc("HV11", "HV12", 4, 0, false,
