@@ -645,12 +645,17 @@ public final class ReportView {
     }
 
     /**
-     * The waivers to question: the WAIVER_TOO_LONG findings (waivers running longer than baseline.maxWaiverDays) and
-     * the WAIVER_UNUSED ones (active waivers matching no finding).
+     * The waivers to question, as page 1 names the first of them: the WAIVER_TOO_LONG findings (waivers running longer
+     * than baseline.maxWaiverDays), the longest-running first, as each keeps what it waives failing until it ends; then
+     * the WAIVER_UNUSED ones (active waivers matching no finding), which waive nothing today.
      */
     public List<FindingView> waiversToQuestion() {
-        return findings.stream().filter(f -> f.finding().rule().equals("WAIVER_TOO_LONG")
-                || f.finding().rule().equals("WAIVER_UNUSED")).toList();
+        Comparator<FindingView> longestFirst = Comparator.comparing(f -> f.finding().evidence() == null ? null
+                : f.finding().evidence().expires(), Comparator.nullsLast(Comparator.reverseOrder()));
+        List<FindingView> out = new ArrayList<>(findings.stream().filter(f -> f.finding().rule()
+                .equals("WAIVER_TOO_LONG")).sorted(longestFirst).toList());
+        findings.stream().filter(f -> f.finding().rule().equals("WAIVER_UNUSED")).forEach(out::add);
+        return out;
     }
 
     /** Inputs not used that the PDF and the runbooks name; the others are counted ("and 3 more"). */

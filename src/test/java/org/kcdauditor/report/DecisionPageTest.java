@@ -6,6 +6,7 @@ import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDPage;
 import org.apache.pdfbox.pdmodel.graphics.image.PDImageXObject;
 import org.junit.jupiter.api.Test;
+import org.kcdauditor.model.Evidence;
 import org.kcdauditor.model.Finding;
 import org.kcdauditor.model.Severity;
 import org.kcdauditor.model.TrendPoint;
@@ -355,6 +356,51 @@ class DecisionPageTest {
         String first = PdfReportWriterTest.text(PdfReportWriterTest.render(big, 16), 1, 1).replace("\n", " ");
         assertTrue(first.contains("ZWORST NO-GO"), "the worst cluster is listed, not counted: " + first);
         assertTrue(first.indexOf("ZWORST") < first.indexOf("A00"), first);
+    }
+
+    /**
+     * The waivers to question that page 1 names are the longest-running first, then the unused ones: it named a waiver
+     * of 573 days (NAS01, the first in the findings' order) and counted the one of 3313 days that keeps HV02 -> HV03
+     * failing for nine years among "… and 3 more"; the counted line names the rules of the waivers it counts only.
+     */
+    @Test
+    void pageOneNamesTheLongestWaiverToQuestionFirst() throws Exception {
+        List<Finding> flags = List.of(
+                tooLong("AES_NOT_ENABLED", null, "NAS01", null, "2028-06-30", 573, "NetApp RC4 only, CHG0060"),
+                unused("HV01", "HV03", "2027-03-31", "HV03 storage move test, CHG0050"),
+                tooLong("MISSING_DELEGATION", "HVC1", "HV02", "HV03", "2035-12-31", 3313, "HV03 is being rebuilt"),
+                unused("HV03", "HV01", "2027-02-28", "SMB share on HV01 retired, CHG0051"));
+        ReportView view = ReportView.of(Fixtures.withFindings(Fixtures.demo(), flags));
+        assertEquals(List.of("2035-12-31", "2028-06-30", "2027-03-31", "2027-02-28"), view.waiversToQuestion().stream()
+                .map(v -> v.finding().evidence().expires().toString()).toList());
+        String first = PdfReportWriterTest.text(PdfReportWriterTest.render(Fixtures.withFindings(Fixtures.demo(),
+                flags), 16), 1, 1).replaceAll("\\s+", " ");
+        assertTrue(first.contains("Waivers to question The waiver for MISSING_DELEGATION on HV02 -> HV03 runs until"
+                + " 2035-12-31, 3313 days"), first);
+        var more = java.util.regex.Pattern.compile("… and (\\d+) more \\(([A-Z_, ]+) under Findings\\)")
+                .matcher(first);
+        if (more.find()) {
+            int counted = Integer.parseInt(more.group(1));
+            List<String> hidden = view.waiversToQuestion().subList(4 - counted, 4).stream()
+                    .map(v -> v.finding().rule()).distinct().toList();
+            assertEquals(String.join(", ", hidden), more.group(2), first);
+        }
+    }
+
+    private static Finding tooLong(String rule, String cluster, String host, String peer, String expires, int days,
+                                   String why) {
+        return TestFindings.of("WAIVER_TOO_LONG", Severity.LOW, cluster, host, peer, null, "The waiver for " + rule
+                + " on " + host + (peer == null ? "" : " -> " + peer) + " runs until " + expires + ", " + days
+                + " days from this run; baseline.maxWaiverDays allows 365 (\"" + why + "\").", Evidence.builder()
+                .waivedRule(rule).expires(java.time.LocalDate.parse(expires)).justification(why).build());
+    }
+
+    private static Finding unused(String host, String peer, String expires, String why) {
+        return TestFindings.of("WAIVER_UNUSED", Severity.LOW, "HVC1", host, peer, null, "The waiver for"
+                + " MISSING_DELEGATION on " + host + " -> " + peer + " (active through " + expires + ", \"" + why
+                + "\") matches no finding of this run: nothing it waives is open any more.", Evidence.builder()
+                .waivedRule("MISSING_DELEGATION").expires(java.time.LocalDate.parse(expires)).justification(why)
+                .build());
     }
 
     /**

@@ -357,8 +357,8 @@ final class DecisionPage {
             t.addCell(ruleCell(PdfReportWriter.visible(v.finding().message()), f.tiny, null));
         }
         if (flags.size() > rows) {
-            t.addCell(cell("… and " + (flags.size() - rows) + " more (WAIVER_TOO_LONG, WAIVER_UNUSED under"
-                    + " Findings)",
+            t.addCell(cell("… and " + (flags.size() - rows) + " more (" + flags.subList(rows, flags.size()).stream()
+                    .map(v -> v.finding().rule()).distinct().collect(Collectors.joining(", ")) + " under Findings)",
                     f.tiny, null));
         }
         out.add(t);
