@@ -130,6 +130,31 @@ class XlsxPivotTest {
         }
     }
 
+    /**
+     * The Summary's per-cluster table gives each column room for its header, the last one too: "Patch window after"
+     * stood in a column of the default width, where a spreadsheet showed "window" and the verdict beside the pairs'
+     * figure.
+     */
+    @Test
+    void theSummarysPerClusterHeadersFitTheirColumnsTheLastToo() {
+        XSSFSheet sh = wb.getSheet("Summary");
+        XSSFRow head = null;
+        for (int r = 0; r <= sh.getLastRowNum() && head == null; r++) {
+            XSSFRow row = sh.getRow(r);
+            if (row != null && row.getCell(0) != null && row.getCell(0).getCellType() == CellType.STRING
+                    && row.getCell(0).getStringCellValue().equals("Cluster")) {
+                head = row;
+            }
+        }
+        assertTrue(head != null, "the per-cluster table's header row");
+        List<String> names = headers(wb.getSheet("Clusters"));
+        for (int i = 1; i < names.size(); i++) {
+            assertEquals(names.get(i), head.getCell(i).getStringCellValue());
+            assertTrue(sh.getColumnWidth(i) >= (names.get(i).length() + 2) * 256, "'" + names.get(i) + "' in a column "
+                    + sh.getColumnWidth(i) / 256 + " characters wide");
+        }
+    }
+
     @Test
     void findingsCarryRunStatusAndWaiverColumnsForMonthAfterMonth() {
         XSSFSheet sh = wb.getSheet("Findings");

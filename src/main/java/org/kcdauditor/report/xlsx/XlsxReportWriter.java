@@ -244,7 +244,7 @@ public final class XlsxReportWriter implements ReportWriter {
         sheets.forEach((name, what) -> names.add(name + " (" + what + ")"));
         note(sh, r, cols.length, "Sheets: " + String.join(", ", names) + ".", st);
         sh.setColumnWidth(0, 36 * 256);
-        for (int i = 1; i < cols.length - 1; i++) {
+        for (int i = 1; i < cols.length; i++) {
             sh.setColumnWidth(i, Math.max(10, cols[i].length() + 3) * 256);
         }
         sh.setColumnWidth(7, 17 * 256);
