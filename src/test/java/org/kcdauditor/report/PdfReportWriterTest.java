@@ -555,4 +555,22 @@ class PdfReportWriterTest {
             }
         }
     }
+
+    /**
+     * "If not approved" counts the directions that fail either way as waived and needing a decision, each only where
+     * there are some: with NAS01's AES_NOT_ENABLED waived too, all four the change leaves failing are waived, and the
+     * summary said "4 waived, the rest need a decision" of a rest of none.
+     */
+    @Test
+    void theDirectionsThatFailEitherWayAreCountedByWhatKeepsThemFailing() throws Exception {
+        FindingsDocument d = Fixtures.waivedHv02ToHv03();
+        String mixed = text(render(d, 16), 2, 3).replaceAll("\\s+", " ");
+        assertTrue(mixed.contains("(the other 4 of the 15 fail either way: 1 waived, 3 need a decision)"), mixed);
+        FindingsDocument allWaived = d.withFindings(d.findings().stream().map(f -> f.rule().equals("AES_NOT_ENABLED")
+                && f.host().equals("NAS01") ? f.withWaiver(new Finding.Waiver("NetApp RC4 only until ONTAP 9.14,"
+                + " CHG0060", java.time.LocalDate.of(2027, 3, 31))) : f).toList());
+        String text = text(render(allWaived, 16), 2, 3).replaceAll("\\s+", " ");
+        assertTrue(text.contains("(the other 4 of the 15 fail either way: 4 waived);"), text);
+        assertFalse(text.contains("need a decision)"), text);
+    }
 }

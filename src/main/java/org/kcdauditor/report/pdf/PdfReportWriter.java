@@ -297,10 +297,18 @@ public final class PdfReportWriter implements ReportWriter {
                     + " source node, and must reach 100 %; ") + "kcd-audit preflight then says GO or what still blocks.");
             int fixed = view.fixedByChange();
             if (fixed > 0) {
+                // the waived directions still failing are among those the change leaves failing: it leaves waived
+                // findings alone
+                List<String> either = new ArrayList<>();
+                if (view.waivedFailing() > 0) {
+                    either.add(view.waivedFailing() + " waived");
+                }
+                if (failing - fixed > view.waivedFailing()) {
+                    either.add((failing - fixed - view.waivedFailing()) + " need a decision");
+                }
                 points.add("If not approved: the " + Words.plural(fixed, "failing direction") + " the change fixes"
                         + " keep" + (fixed == 1 ? "s" : "") + " failing" + (failing > fixed ? " (the other " + (failing
-                        - fixed) + " of the " + failing + " fail either way: " + (view.waivedFailing() > 0
-                        ? view.waivedFailing() + " waived, " : "") + "the rest need a decision)" : "")
+                        - fixed) + " of the " + failing + " fail either way: " + String.join(", ", either) + ")" : "")
                         + "; maintenance that needs live migration (patching, host evacuation) causes VM downtime"
                         + " instead.");
             } else {
