@@ -573,4 +573,35 @@ class PdfReportWriterTest {
         assertTrue(text.contains("(the other 4 of the 15 fail either way: 4 waived);"), text);
         assertFalse(text.contains("need a decision)"), text);
     }
+
+    /**
+     * The lines of a table cell stand apart: at a leading of the font size, the underscores of a rule name touched the
+     * capitals of the line below (page 1's blockers, "MIGRATION_AUTH_NOT_KERBEROS" over "MISSING_DELEGATION").
+     */
+    @Test
+    void theLinesOfATableCellDoNotTouch() throws Exception {
+        List<float[]> starts = new ArrayList<>(); // x, y and font size of each text run
+        float[] upper = new float[3];
+        try (PDDocument d = Loader.loadPDF(render(Fixtures.demo(), 16))) {
+            PDFTextStripper s = new PDFTextStripper() {
+                @Override
+                protected void writeString(String text, List<org.apache.pdfbox.text.TextPosition> p) {
+                    float[] at = {p.get(0).getXDirAdj(), p.get(0).getYDirAdj(), p.get(0).getFontSize()};
+                    starts.add(at);
+                    if (text.strip().equals("AES_KEYS_MISSING (6)")) {
+                        System.arraycopy(at, 0, upper, 0, 3);
+                    }
+                }
+            };
+            s.setStartPage(1);
+            s.setEndPage(1);
+            s.getText(d);
+        }
+        assertTrue(upper[2] > 0, "HVC2's blockers on page 1");
+        // the next line of the cell: the nearest run below that starts where it does
+        float next = (float) starts.stream().filter(a -> Math.abs(a[0] - upper[0]) < 0.5f && a[1] > upper[1] + 0.1f)
+                .mapToDouble(a -> a[1]).min().orElseThrow();
+        float leading = next - upper[1];
+        assertTrue(leading >= 1.12f * upper[2], "lines " + leading + " pt apart in a " + upper[2] + " pt font");
+    }
 }

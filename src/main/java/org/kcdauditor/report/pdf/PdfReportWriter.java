@@ -926,6 +926,7 @@ public final class PdfReportWriter implements ReportWriter {
         c.setPaddingBottom(4);
         c.setUseAscender(true);
         c.setUseDescender(true);
+        c.setLeading(0, 1.15f);
         c.setHorizontalAlignment(align);
         return c;
     }
