@@ -11,11 +11,16 @@ final class WaiverFindings {
     private WaiverFindings() {
     }
 
-    /** A finding of {@code info} on waiver {@code w}: its cluster, host, peer, SPN and the waiver as evidence. */
+    /**
+     * A finding of {@code info} on waiver {@code w}: its cluster (its host's, a node's or a file server's), host, peer,
+     * SPN and the waiver as evidence.
+     */
     static FindingSink.Draft on(AuditContext ctx, FindingSink out, RuleInfo info, Waiver w) {
-        AdObject node = ctx.computer(w.host());
+        AdObject host = ctx.computer(w.host());
+        // a file server's cluster too, as the findings it waives have it (AES_NOT_ENABLED on a filer)
+        var cluster = host == null ? null : ctx.clusterOfHost(host);
         // the id covers the waived rule too (two waivers of one host differ by rule); the SPN column stays an SPN
-        return out.add(info).cluster(node == null ? null : ctx.clusterName(node)).host(w.host()).peer(w.peer())
+        return out.add(info).cluster(cluster == null ? null : cluster.name()).host(w.host()).peer(w.peer())
                 .spn(w.spn()).idSpn(w.rule() + "|" + (w.spn() == null ? "" : w.spn()))
                 .evidence(Evidence.builder().waivedRule(w.rule()).spn(w.spn()).expires(w.expires())
                         .justification(w.justification()).build());

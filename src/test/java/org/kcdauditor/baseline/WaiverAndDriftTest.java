@@ -352,4 +352,26 @@ class WaiverAndDriftTest {
             }
         }
     }
+
+    /**
+     * A waiver of a file server's finding is questioned in the file server's cluster, where the finding it waives
+     * stands (AES_NOT_ENABLED on NAS01 is HVC1's): WAIVER_TOO_LONG had no cluster, so the Summary counted it as not
+     * tied to a cluster and a pivot by cluster put it apart from what it waives.
+     */
+    @Test
+    void aWaiverOfAFileServerIsQuestionedInItsCluster() {
+        Instant now = Instant.parse("2026-12-02T06:00:00Z");
+        List<AdObject> objects = new ArrayList<>(objects());
+        objects.add(host("NAS01", Uac.WORKSTATION_TRUST_ACCOUNT, List.of()));
+        Baseline b = new Baseline(null, null, null, Map.of(), List.of(new Waiver("AES_NOT_ENABLED", "NAS01", null,
+                null, "NetApp RC4 only until ONTAP 9.14, CHG0060", LocalDate.of(2028, 6, 30))));
+        AuditResult r = new Auditor(RuleCatalogue.standard()).evaluate(snapshot(now, objects),
+                List.of(new ClusterConfig("HVC1", List.of("HV01", "HV02", "HV04"), null, List.of("NAS01"))),
+                PolicyConfig.defaults(), new AuditInputs(now, b, null, List.of(), false, null, List.of(), false,
+                        List.of(), false, 365));
+        List<Finding> tooLong = rule(r, "WAIVER_TOO_LONG");
+        assertEquals(1, tooLong.size(), r.findings().toString());
+        assertEquals("NAS01", tooLong.get(0).host());
+        assertEquals("HVC1", tooLong.get(0).cluster());
+    }
 }
