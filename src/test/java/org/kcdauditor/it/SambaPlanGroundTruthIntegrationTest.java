@@ -25,15 +25,20 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
 
@@ -67,16 +72,13 @@ class SambaPlanGroundTruthIntegrationTest {
     Path tmp;
 
     @BeforeAll
-    static void dcIsUp() throws LDAPException {
+    static void dcIsUp() {
         String[] why = new String[1];
         dc = SambaDc.find(why);
         if (dc == null && Boolean.getBoolean("kcd.samba.required")) {
             throw new AssertionError("-Dkcd.samba.required=true but " + why[0]);
         }
         assumeTrue(dc != null, "Samba plan ground truth skipped: " + why[0]);
-        try (LDAPConnection c = dc.admin()) {
-            assumeTrue(c.getEntry("OU=HVC2," + SEEDED) != null, "not seeded: run scripts/samba-ad.sh seed " + dc.dir);
-        }
     }
 
     /** One write the change made: values added to or removed from an attribute, or a value it replaced. */
@@ -84,23 +86,174 @@ class SambaPlanGroundTruthIntegrationTest {
     }
 
     @Test
-    void theChangeGivesTheStateExpectedAfterItAndTheRollbackGivesBackTheFirstAudit() throws Exception {
-        JsonNode first = audit("before");
+    void theSeededClusters() throws Exception {
+        try (LDAPConnection c = dc.admin()) {
+            assumeTrue(c.getEntry("OU=HVC2," + SEEDED) != null, "not seeded: run scripts/samba-ad.sh seed " + dc.dir);
+        }
+        ReportView view = assertThePlanHolds(Files.readString(Path.of("config/samba-example.yaml"))
+                .replace("/tmp/kcd-samba", dc.dir.toString()), SEEDED);
+        // what was compared: HVC1 GO throughout, HVC2 NO-GO after the change on the decision left open (NAS01)
+        assertEquals("HVC1 true, HVC2 false", view.clusters().stream().map(c -> c.name() + " " + c.goAfter())
+                .collect(Collectors.joining(", ")));
+        assertEquals(Map.of("AES_NOT_ENABLED", 3), view.clusters().get(1).blockingAfter(view.plan()));
+    }
+
+    /**
+     * HV12 -> HV13's missing entries waived: the plan leaves them out, the pair stays failing after the change (a
+     * waived blocker), and the baseline without hosts leaves each node's BASELINE_HOST_NEW to a decision.
+     */
+    @Test
+    void theSeededClustersWithAWaiver() throws Exception {
+        try (LDAPConnection c = dc.admin()) {
+            assumeTrue(c.getEntry("OU=HVC2," + SEEDED) != null, "not seeded: run scripts/samba-ad.sh seed " + dc.dir);
+        }
+        Path baseline = tmp.resolve("baseline.yaml");
+        Files.writeString(baseline, "waivers:\n  - rule: MISSING_DELEGATION\n    host: HV12\n    peer: HV13\n"
+                + "    justification: \"HV13 is being replaced, CHG0042\"\n    expires: "
+                + LocalDate.now(ZoneOffset.UTC).plusDays(90) + "\n");
+        ReportView view = assertThePlanHolds(Files.readString(Path.of("config/samba-example.yaml"))
+                .replace("/tmp/kcd-samba", dc.dir.toString()) + "baseline: " + baseline + "\n", SEEDED);
+        assertEquals(Map.of("AES_NOT_ENABLED", 3, "MISSING_DELEGATION (waived)", 1),
+                view.clusters().get(1).blockingAfter(view.plan()));
+    }
+
+    /**
+     * The actions the seed has no case of: an SPN registered on the host's own account, msDS-SupportedEncryptionTypes
+     * set, unconstrained delegation replaced (with protocol transition on) on a host that delegates to nothing, and a
+     * stale entry for an existing non-peer (HV01, on both delegating hosts) left to a decision (LOW, open after the
+     * change): GO expected.
+     */
+    @Test
+    void registeredSpnsEncryptionTypesAndUnconstrainedDelegationReplaced() throws Exception {
+        String ou = "OU=kcd-plan";
+        dc.freshOu(ou);
+        try {
+            hosts(ou, List.of("PL01", "PL02", "PL03"), h -> h.migrationSpns = !h.name.equals("PL02"));
+            try (LDAPConnection c = dc.admin()) {
+                for (String src : List.of("PL01", "PL02")) {
+                    List<String> entries = new ArrayList<>(entries(src, List.of("PL01", "PL02", "PL03")));
+                    entries.add("cifs/HV01");
+                    delegation(c, ou, src, entries, TRUSTED_TO_AUTH_FOR_DELEGATION);
+                }
+                c.modify("CN=PL01," + ou + "," + SambaDc.BASE_DN, new Modification(ModificationType.REPLACE, ETYPES,
+                        "4"));
+            }
+            dc.forAnyService("PL03", true);
+            ReportView view = assertThePlanHolds(config("PLC", ou, "any"), ou + "," + SambaDc.BASE_DN);
+            assertEquals("PL01 24 [], PL02 null [" + SambaDc.MVSMS + "/PL02, " + SambaDc.MVSMS + "/pl02.contoso.test],"
+                    + " PL03 null [] unconstrained any protocol", describe(view.plan()));
+            assertEquals(List.of("STALE_DELEGATION", "STALE_DELEGATION"), decisions(view.plan()));
+            assertTrue(view.clusters().get(0).goAfter(), "GO expected after the change");
+        } finally {
+            SambaDc.afterSuite(dc, ou);
+        }
+    }
+
+    /**
+     * Policy kerberos-only: protocol transition turned off on KO01, unconstrained delegation replaced on KO03 keeping
+     * "Kerberos only", its missing entry added and its entry for the DC's cifs removed, its entries in upper case
+     * counted as they are; KO02 is disabled, which the plan leaves to a decision: NO-GO expected on ACCOUNT_DISABLED.
+     */
+    @Test
+    void kerberosOnlyPolicyWithADisabledNode() throws Exception {
+        String ou = "OU=kcd-plan-ko";
+        dc.freshOu(ou);
+        try {
+            List<String> nodes = List.of("KO01", "KO02", "KO03");
+            hosts(ou, nodes, h -> h.enabled = !h.name.equals("KO02"));
+            try (LDAPConnection c = dc.admin()) {
+                delegation(c, ou, "KO01", entries("KO01", nodes), TRUSTED_TO_AUTH_FOR_DELEGATION);
+                delegation(c, ou, "KO02", entries("KO02", nodes), 0x2);
+                List<String> ko03 = new ArrayList<>(entries("KO03", nodes).stream()
+                        .filter(e -> !e.equals(SambaDc.MVSMS + "/KO02")).map(e -> e.contains(".")
+                                ? e.toUpperCase(Locale.ROOT) : e).toList());
+                ko03.add("cifs/dc1.contoso.test");
+                delegation(c, ou, "KO03", ko03, TRUSTED_FOR_DELEGATION);
+            }
+            ReportView view = assertThePlanHolds(config("KOC", ou, "kerberos-only"), ou + "," + SambaDc.BASE_DN);
+            assertEquals("KO01 null [] kerberos only, KO03 null [] unconstrained", describe(view.plan()));
+            assertEquals(List.of("ACCOUNT_DISABLED"), decisions(view.plan()));
+            assertEquals(Map.of("ACCOUNT_DISABLED", 4), view.clusters().get(0).blockingAfter(view.plan()));
+        } finally {
+            SambaDc.afterSuite(dc, ou);
+        }
+    }
+
+    /** Hosts in {@code ou}, each with a machine password of its own as a join sets it (its AES keys date from it). */
+    private static void hosts(String ou, List<String> names, Consumer<SambaDc.Host> options)
+            throws LDAPException {
+        for (String n : names) {
+            SambaDc.Host h = new SambaDc.Host(n);
+            options.accept(h);
+            dc.host(h, ou);
+            dc.tool("user", "setpassword", n + "$", "--newpassword=" + dc.adminPassword + "-" + n);
+        }
+    }
+
+    /** The entries {@code src} needs towards every other node, both services, both name forms. */
+    private static List<String> entries(String src, List<String> nodes) {
+        List<String> out = new ArrayList<>();
+        for (String dst : nodes) {
+            for (String svc : List.of(SambaDc.MVSMS, "cifs")) {
+                if (!dst.equals(src)) {
+                    out.addAll(List.of(svc + "/" + dst, svc + "/" + SambaDc.fqdn(dst)));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** {@code src}'s delegation entries, and its userAccountControl: a workstation account with {@code flags}. */
+    private static void delegation(LDAPConnection c, String ou, String src, List<String> entries, int flags)
+            throws LDAPException {
+        c.modify("CN=" + src + "," + ou + "," + SambaDc.BASE_DN, new Modification(ModificationType.ADD, DELEGATE_TO,
+                entries.toArray(String[]::new)), new Modification(ModificationType.REPLACE, UAC,
+                String.valueOf(0x1000 | flags)));
+    }
+
+    private static String config(String cluster, String ou, String protocolTransition) {
+        return "directory:\n  url: ldaps://127.0.0.1:636\n  bindDn: Administrator@" + SambaDc.DNS_DOMAIN
+                + "\n  passwordEnv: KCD_AUDIT_LDAP_PASSWORD\n  baseDn: '" + SambaDc.BASE_DN + "'\n  trustStore: "
+                + dc.trustStore() + "\n  trustStorePasswordFile: " + dc.trustStorePasswordFile() + "\nclusters:\n"
+                + "  - name: " + cluster + "\n    ou: '" + ou + "," + SambaDc.BASE_DN + "'\npolicy:\n"
+                + "  protocolTransition: " + protocolTransition + "\n";
+    }
+
+    /** The plan's host changes beyond entries: encryption types set, SPNs registered, the delegation mode. */
+    private static String describe(RemediationPlan plan) {
+        return plan.hosts().stream().map(h -> h.name() + " " + (h.encryption() == null ? null : h.encryption().value())
+                + " " + h.register() + (h.unconstrained() ? " unconstrained" : "") + (h.trustedToAuth() == null ? ""
+                : h.trustedToAuth() ? " any protocol" : " kerberos only")).collect(Collectors.joining(", "));
+    }
+
+    private static List<String> decisions(RemediationPlan plan) {
+        return plan.decisions().stream().map(d -> d.finding().rule()).toList();
+    }
+
+    /**
+     * Audits with {@code config}, makes the change the plan scripts, audits again and compares with what the first
+     * run expected after the change, applies it once more, rolls it back and audits a third time; the objects under
+     * {@code base} are restored whatever fails. Returns the first run's view (its plan and expectations).
+     */
+    private ReportView assertThePlanHolds(String config, String base) throws Exception {
+        JsonNode first = audit("before", config);
         ReportView view = ReportView.of(FindingsJson.read(tmp.resolve("before").resolve(FindingsJson.FILE_NAME)));
         RemediationPlan plan = view.plan();
-        assertTrue(plan.hasChanges(), "the seeded HVC2 needs a change");
-        Map<String, Map<String, List<String>>> before = snapshot();
+        assertTrue(plan.hasChanges(), "a plan with a change");
+        Map<String, Map<String, List<String>>> before = snapshot(base);
         try {
             List<Change> record = apply(plan);
-            Map<String, Map<String, List<String>>> changed = snapshot();
-            JsonNode after = audit("after");
+            Map<String, Map<String, List<String>>> changed = snapshot(base);
+            JsonNode after = audit("after", config);
 
             for (ReportView.ClusterView c : view.clusters()) {
                 JsonNode seen = cluster(after, c.name());
                 String where = c.name() + " after the change: " + reasons(seen);
                 assertEquals(c.goAfter(), seen.path("go").asBoolean(), where);
                 assertEquals(c.pairsOkAfter(), seen.path("pairsOk").asInt(), where);
-                Set<String> blockingAfter = new TreeSet<>(c.blockingAfter(plan).keySet());
+                // a waived blocker keeps its pair failing but is no reason for NO-GO
+                Set<String> blockingAfter = c.blockingAfter(plan).keySet().stream()
+                        .filter(r -> !r.endsWith(" (waived)")).collect(Collectors.toCollection(TreeSet::new));
                 c.openAfter().stream().map(ReportView.FindingView::finding).filter(f -> f.severity() == Severity.HIGH)
                         .forEach(f -> blockingAfter.add(f.rule()));
                 assertEquals(blockingAfter, reasons(seen), where);
@@ -119,15 +272,16 @@ class SambaPlanGroundTruthIntegrationTest {
 
             // the script run again changes nothing: every value it adds is there, every one it removes gone
             assertEquals(List.of(), apply(plan), "a second -Apply");
-            assertEquals(changed, snapshot(), "a second -Apply");
+            assertEquals(changed, snapshot(base), "a second -Apply");
 
             rollback(record);
-            assertEquals(before, snapshot(), "the directory after -Rollback");
-            JsonNode rolledBack = audit("rolled-back");
+            assertEquals(before, snapshot(base), "the directory after -Rollback");
+            JsonNode rolledBack = audit("rolled-back", config);
             assertEquals(comparable(first), comparable(rolledBack), "the audit after -Rollback");
         } finally {
-            restore(before);
+            restore(before, base);
         }
+        return view;
     }
 
     // ------------------------------------------------------------------ the script's steps over LDAP
@@ -164,7 +318,7 @@ class SambaPlanGroundTruthIntegrationTest {
     /** remediation.ps1 -Rollback: each recorded change undone, newest first, with the same read-then-write steps. */
     private static void rollback(List<Change> record) throws LDAPException {
         List<Change> undo = new ArrayList<>(record);
-        java.util.Collections.reverse(undo);
+        Collections.reverse(undo);
         List<Change> ignored = new ArrayList<>();
         try (LDAPConnection c = dc.admin()) {
             for (Change ch : undo) {
@@ -186,7 +340,8 @@ class SambaPlanGroundTruthIntegrationTest {
         }
     }
 
-    private static void addValues(LDAPConnection c, String dn, String attribute, List<String> values, List<Change> record) {
+    private static void addValues(LDAPConnection c, String dn, String attribute, List<String> values,
+                                  List<Change> record) {
         List<String> current = values(c, dn, attribute);
         List<String> missing = values.stream().filter(v -> current.stream().noneMatch(v::equalsIgnoreCase)).toList();
         if (!missing.isEmpty()) {
@@ -218,7 +373,7 @@ class SambaPlanGroundTruthIntegrationTest {
     private static void setValue(LDAPConnection c, String dn, String attribute, String value, List<Change> record) {
         List<String> current = values(c, dn, attribute);
         String was = current.isEmpty() ? null : current.get(0);
-        if (java.util.Objects.equals(was, value)) {
+        if (Objects.equals(was, value)) {
             return;
         }
         modify(c, dn, value == null ? new Modification(ModificationType.DELETE, attribute)
@@ -262,11 +417,11 @@ class SambaPlanGroundTruthIntegrationTest {
 
     // ------------------------------------------------------------------ the directory and the audits
 
-    /** What the plan may change, for every computer and user of the seeded OU: dn → attribute → sorted values. */
-    private static Map<String, Map<String, List<String>>> snapshot() throws LDAPException {
+    /** What the plan may change, for every computer and user under {@code base}: dn → attribute → sorted values. */
+    private static Map<String, Map<String, List<String>>> snapshot(String base) throws LDAPException {
         Map<String, Map<String, List<String>>> out = new TreeMap<>();
         try (LDAPConnection c = dc.admin()) {
-            for (SearchResultEntry e : c.search(SEEDED, SearchScope.SUB, "(objectClass=user)", DELEGATE_TO, SPN, UAC,
+            for (SearchResultEntry e : c.search(base, SearchScope.SUB, "(objectClass=user)", DELEGATE_TO, SPN, UAC,
                     ETYPES).getSearchEntries()) {
                 Map<String, List<String>> attrs = new TreeMap<>();
                 for (String a : List.of(DELEGATE_TO, SPN, UAC, ETYPES)) {
@@ -279,9 +434,9 @@ class SambaPlanGroundTruthIntegrationTest {
         return out;
     }
 
-    /** Whatever went wrong above: the seeded objects as they were, for the suites that read them after this one. */
-    private static void restore(Map<String, Map<String, List<String>>> before) throws LDAPException {
-        Map<String, Map<String, List<String>>> now = snapshot();
+    /** Whatever went wrong above: the objects as they were, for the suites that read the seeded ones after this one. */
+    private static void restore(Map<String, Map<String, List<String>>> before, String base) throws LDAPException {
+        Map<String, Map<String, List<String>>> now = snapshot(base);
         try (LDAPConnection c = dc.admin()) {
             for (var e : before.entrySet()) {
                 for (var a : e.getValue().entrySet()) {
@@ -295,15 +450,13 @@ class SambaPlanGroundTruthIntegrationTest {
     }
 
     /**
-     * An audit with config/samba-example.yaml of the DC in use, each with a history store of its own: the first run
-     * of its store, so that none reports what changed since another (CHANGED_SINCE_LAST_RUN).
+     * An audit with {@code config}, each with a history store of its own: the first run of its store, so that none
+     * reports what changed since another (CHANGED_SINCE_LAST_RUN).
      */
-    private JsonNode audit(String name) throws Exception {
+    private JsonNode audit(String name, String config) throws Exception {
         Path out = tmp.resolve(name);
         Path cfg = tmp.resolve(name + ".yaml");
-        Files.writeString(cfg, Files.readString(Path.of("config/samba-example.yaml"))
-                .replace("/tmp/kcd-samba", dc.dir.toString())
-                + "store:\n  url: jdbc:h2:file:" + tmp.resolve(name + "-store/kcd-audit") + "\n");
+        Files.writeString(cfg, config + "store:\n  url: jdbc:h2:file:" + tmp.resolve(name + "-store/kcd-audit") + "\n");
         ByteArrayOutputStream o = new ByteArrayOutputStream();
         ByteArrayOutputStream e = new ByteArrayOutputStream();
         int exit;
