@@ -3,6 +3,7 @@ package org.kcdauditor.rules;
 import org.kcdauditor.audit.AuditContext;
 import org.kcdauditor.audit.PairStatus;
 import org.kcdauditor.model.AdObject;
+import org.kcdauditor.model.AttributeChange;
 import org.kcdauditor.model.EventRecord;
 import org.kcdauditor.model.Evidence;
 import org.kcdauditor.model.Severity;
@@ -73,6 +74,9 @@ public final class MigrationFailureObservedRule implements Rule {
             }
             boolean peer = target == null || ctx.pairsFrom(source).stream().anyMatch(p -> p.target() == target);
             Related causes = Related.of(pairs);
+            if (peer && target != null && causes.isEmpty() && superseded(ctx, events, source, target)) {
+                return;
+            }
             String observed = events.size() + " failed migration event" + (events.size() == 1 ? "" : "s") + " "
                     + source.name() + " -> " + (target == null ? "(destination not named)" : target.name())
                     + (last == null ? "" : ", last " + last) + " [" + String.join(", ", kinds) + "]";
@@ -116,5 +120,26 @@ public final class MigrationFailureObservedRule implements Rule {
                     .action(action)
                     .emit();
         });
+    }
+
+    /**
+     * Whether the pair's failures are Kerberos errors all logged before the last change of a delegation attribute of
+     * its source or target (replication metadata): they speak of a configuration that is gone, and nothing blocks the
+     * pair now, as after a remediation that fixed their causes (the validation's test move shows it works). Failures
+     * of another kind, delegation cannot explain, and a pair without change times keeps its finding.
+     */
+    private static boolean superseded(AuditContext ctx, List<EventRecord> events, AdObject source, AdObject target) {
+        Instant changed = null;
+        for (AdObject o : List.of(source, target)) {
+            for (String attribute : AttributeChange.DELEGATION_ATTRIBUTES) {
+                AttributeChange c = ctx.lastChange(o, attribute);
+                if (c != null && c.time() != null && (changed == null || c.time().isAfter(changed))) {
+                    changed = c.time();
+                }
+            }
+        }
+        Instant since = changed;
+        return since != null && events.stream().allMatch(e -> e.classification().delegationCanExplain()
+                && e.timeCreated() != null && e.timeCreated().isBefore(since));
     }
 }

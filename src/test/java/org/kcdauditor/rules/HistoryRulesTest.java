@@ -9,11 +9,13 @@ import org.kcdauditor.inventory.HardeningCatalogue;
 import org.kcdauditor.inventory.HardeningCatalogueFile;
 import org.kcdauditor.inventory.HardeningUpdate;
 import org.kcdauditor.model.AdObject;
+import org.kcdauditor.model.AttributeChange;
 import org.kcdauditor.model.EventClassification;
 import org.kcdauditor.model.EventRecord;
 import org.kcdauditor.model.Finding;
 import org.kcdauditor.model.PatchRecord;
 import org.kcdauditor.model.Severity;
+import org.kcdauditor.model.Snapshot;
 import org.kcdauditor.model.Uac;
 
 import java.nio.file.Path;
@@ -21,6 +23,8 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -95,6 +99,34 @@ class HistoryRulesTest {
         assertEquals(List.of("HV02", "HV03"), rule(audit(List.of(patch("HV01", "KB1")), true, List.of()),
                 "PATCH_DATA_MISSING").stream().map(Finding::host).toList());
         assertTrue(rule(audit(List.of(), false, List.of()), "PATCH_DATA_MISSING").isEmpty());
+    }
+
+    /**
+     * A Kerberos failure logged before the last change of the pair's delegation (a remediation), on a pair nothing
+     * blocks now, speaks of a configuration that is gone: not reported, as the plan expects after its change. A
+     * failure logged after the change, one of another kind, and one of a pair without change times still are.
+     */
+    @Test
+    void kerberosFailuresLoggedBeforeThePairsDelegationChangedAreNotReportedWhenNothingBlocksIt() {
+        List<AdObject> objects = mesh("HV01", "HV02", "HV03");
+        String hv02 = objects.stream().filter(o -> o.name().equals("HV02")).findFirst().orElseThrow().dn();
+        Snapshot fixed = new Snapshot(NOW, "ldaps://dc1.contoso.com:636", "DC=contoso,DC=com", objects, null, null,
+                null, List.of(), List.of(), Map.of(hv02.toLowerCase(Locale.ROOT), List.of(new AttributeChange(
+                "msDS-AllowedToDelegateTo", NOW.minusSeconds(30), "DC1", 5))));
+        List<EventRecord> events = List.of(
+                new EventRecord("HV02", 21502, NOW.minusSeconds(60), "HV02", "HV01", EventClassification.NO_CREDENTIALS,
+                        "0x8009030E", "m", "a.xml:1"),
+                new EventRecord("HV02", 21502, NOW.minusSeconds(10), "HV02", "HV03", EventClassification.NO_CREDENTIALS,
+                        "0x8009030E", "m", "a.xml:2"),
+                new EventRecord("HV01", 21502, NOW.minusSeconds(60), "HV01", "HV02", EventClassification.NETWORK,
+                        "0x8007274C", "m", "a.xml:3"),
+                new EventRecord("HV03", 21502, NOW.minusSeconds(60), "HV03", "HV01", EventClassification.NO_CREDENTIALS,
+                        "0x8009030E", "m", "a.xml:4"));
+        AuditResult r = new Auditor(RuleCatalogue.standard()).evaluate(fixed,
+                List.of(cluster("HVC1", "HV01", "HV02", "HV03")), PolicyConfig.defaults(),
+                new AuditInputs(NOW, null, null, List.of(), false, CATALOGUE, events, true));
+        assertEquals(List.of("HV01 -> HV02", "HV02 -> HV03", "HV03 -> HV01"), rule(r, "MIGRATION_FAILURE_OBSERVED")
+                .stream().map(f -> f.host() + " -> " + f.peer()).toList());
     }
 
     @Test
