@@ -82,17 +82,21 @@ class SambaPlanGroundTruthIntegrationTest {
         assumeTrue(dc != null, "Samba plan ground truth skipped: " + why[0]);
     }
 
+    /** config/samba-example.yaml for the DC in use; the test is skipped when the DC was not seeded. */
+    private static String seeded() throws Exception {
+        try (LDAPConnection c = dc.admin()) {
+            assumeTrue(c.getEntry("OU=HVC2," + SEEDED) != null, "not seeded: run scripts/samba-ad.sh seed " + dc.dir);
+        }
+        return Files.readString(Path.of("config/samba-example.yaml")).replace("/tmp/kcd-samba", dc.dir.toString());
+    }
+
     /** One write the change made: values added to or removed from an attribute, or a value it replaced. */
     private record Change(String dn, String attribute, String op, List<String> values, String before) {
     }
 
     @Test
     void theSeededClusters() throws Exception {
-        try (LDAPConnection c = dc.admin()) {
-            assumeTrue(c.getEntry("OU=HVC2," + SEEDED) != null, "not seeded: run scripts/samba-ad.sh seed " + dc.dir);
-        }
-        ReportView view = assertThePlanHolds(Files.readString(Path.of("config/samba-example.yaml"))
-                .replace("/tmp/kcd-samba", dc.dir.toString()), SEEDED);
+        ReportView view = assertThePlanHolds(seeded(), SEEDED);
         // what was compared: HVC1 GO throughout, HVC2 NO-GO after the change on the decision left open (NAS01)
         assertEquals("HVC1 true, HVC2 false", view.clusters().stream().map(c -> c.name() + " " + c.goAfter())
                 .collect(Collectors.joining(", ")));
@@ -105,15 +109,11 @@ class SambaPlanGroundTruthIntegrationTest {
      */
     @Test
     void theSeededClustersWithAWaiver() throws Exception {
-        try (LDAPConnection c = dc.admin()) {
-            assumeTrue(c.getEntry("OU=HVC2," + SEEDED) != null, "not seeded: run scripts/samba-ad.sh seed " + dc.dir);
-        }
         Path baseline = tmp.resolve("baseline.yaml");
         Files.writeString(baseline, "waivers:\n  - rule: MISSING_DELEGATION\n    host: HV12\n    peer: HV13\n"
                 + "    justification: \"HV13 is being replaced, CHG0042\"\n    expires: "
                 + LocalDate.now(ZoneOffset.UTC).plusDays(90) + "\n");
-        ReportView view = assertThePlanHolds(Files.readString(Path.of("config/samba-example.yaml"))
-                .replace("/tmp/kcd-samba", dc.dir.toString()) + "baseline: " + baseline + "\n", SEEDED);
+        ReportView view = assertThePlanHolds(seeded() + "baseline: " + baseline + "\n", SEEDED);
         assertEquals(Map.of("AES_NOT_ENABLED", 3, "MISSING_DELEGATION (waived)", 1),
                 view.clusters().get(1).blockingAfter(view.plan()));
     }
@@ -125,9 +125,6 @@ class SambaPlanGroundTruthIntegrationTest {
      */
     @Test
     void theSeededClustersWithAFailureLoggedBeforeTheChange() throws Exception {
-        try (LDAPConnection c = dc.admin()) {
-            assumeTrue(c.getEntry("OU=HVC2," + SEEDED) != null, "not seeded: run scripts/samba-ad.sh seed " + dc.dir);
-        }
         Path events = tmp.resolve("HV12-ha.xml");
         Files.writeString(events, "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System>"
                 + "<Provider Name='Microsoft-Windows-Hyper-V-High-Availability'/><EventID>21502</EventID>"
@@ -140,8 +137,7 @@ class SambaPlanGroundTruthIntegrationTest {
                 + " Service failed to establish a connection for a Virtual Machine migration with host"
                 + " &apos;HV13&apos;: No credentials are available in the security package (0x8009030E).</Data>"
                 + "</EventData></Event>\n");
-        ReportView view = assertThePlanHolds(Files.readString(Path.of("config/samba-example.yaml"))
-                .replace("/tmp/kcd-samba", dc.dir.toString()) + "events:\n  sources: ['" + events + "']\n", SEEDED);
+        ReportView view = assertThePlanHolds(seeded() + "events:\n  sources: ['" + events + "']\n", SEEDED);
         assertEquals(1, view.findings().stream().filter(f -> f.finding().rule().equals("MIGRATION_FAILURE_OBSERVED"))
                 .count());
     }
