@@ -261,7 +261,7 @@ class SambaPlanGroundTruthIntegrationTest {
      * {@code base} are restored whatever fails. Returns the first run's view (its plan and expectations).
      */
     private ReportView assertThePlanHolds(String config, String base) throws Exception {
-        JsonNode first = audit("before", config);
+        JsonNode first = audit("before", "before", config);
         ReportView view = ReportView.of(FindingsJson.read(tmp.resolve("before").resolve(FindingsJson.FILE_NAME)));
         RemediationPlan plan = view.plan();
         assertTrue(plan.hasChanges(), "a plan with a change");
@@ -269,7 +269,8 @@ class SambaPlanGroundTruthIntegrationTest {
         try {
             List<Change> record = apply(plan);
             Map<String, Map<String, List<String>>> changed = snapshot(base);
-            JsonNode after = audit("after", config);
+            // the admin's re-audit after the change: the same history store, whose previous run is the first audit
+            JsonNode after = audit("after", "before", config);
 
             for (ReportView.ClusterView c : view.clusters()) {
                 JsonNode seen = cluster(after, c.name());
@@ -301,7 +302,7 @@ class SambaPlanGroundTruthIntegrationTest {
 
             rollback(record);
             assertEquals(before, snapshot(base), "the directory after -Rollback");
-            JsonNode rolledBack = audit("rolled-back", config);
+            JsonNode rolledBack = audit("rolled-back", "rolled-back", config);
             assertEquals(comparable(first), comparable(rolledBack), "the audit after -Rollback");
         } finally {
             restore(before, base);
@@ -475,13 +476,14 @@ class SambaPlanGroundTruthIntegrationTest {
     }
 
     /**
-     * An audit with {@code config}, each with a history store of its own: the first run of its store, so that none
-     * reports what changed since another (CHANGED_SINCE_LAST_RUN).
+     * An audit with {@code config} into the history store {@code store}: the re-audit after the change shares the
+     * first audit's (its previous run is the one that explained the failures the change settles); the audit after the
+     * rollback has one of its own, the first run of its store, so that it compares with the first audit as it was.
      */
-    private JsonNode audit(String name, String config) throws Exception {
+    private JsonNode audit(String name, String store, String config) throws Exception {
         Path out = tmp.resolve(name);
-        Path cfg = tmp.resolve(name + ".yaml");
-        Files.writeString(cfg, config + "store:\n  url: jdbc:h2:file:" + tmp.resolve(name + "-store/kcd-audit") + "\n");
+        Path cfg = tmp.resolve(store + ".yaml"); // a store's previous run is that of the same config file
+        Files.writeString(cfg, config + "store:\n  url: jdbc:h2:file:" + tmp.resolve(store + "-store/kcd-audit") + "\n");
         ByteArrayOutputStream o = new ByteArrayOutputStream();
         ByteArrayOutputStream e = new ByteArrayOutputStream();
         int exit;

@@ -3,6 +3,7 @@ package org.kcdauditor.rules;
 import org.junit.jupiter.api.Test;
 import org.kcdauditor.audit.AuditInputs;
 import org.kcdauditor.audit.AuditResult;
+import org.kcdauditor.audit.PreviousRun;
 import org.kcdauditor.audit.Auditor;
 import org.kcdauditor.config.PolicyConfig;
 import org.kcdauditor.inventory.HardeningCatalogue;
@@ -122,11 +123,26 @@ class HistoryRulesTest {
                         "0x8007274C", "m", "a.xml:3"),
                 new EventRecord("HV03", 21502, NOW.minusSeconds(60), "HV03", "HV01", EventClassification.NO_CREDENTIALS,
                         "0x8009030E", "m", "a.xml:4"));
+        // the previous run, before the change, reported HV02 -> HV01's failure explained by its missing delegation
+        Finding explained = Finding.of("MIGRATION_FAILURE_OBSERVED", Severity.HIGH, "HVC1", "HV02", "HV01", null, null,
+                "1 failed migration event HV02 -> HV01 [NO_CREDENTIALS 0x8009030E]; explained by 4 MISSING_DELEGATION"
+                        + " findings (ids a, b, c, d).", null, List.of());
+        PreviousRun previous = new PreviousRun("r0", NOW.minusSeconds(3600), Map.of(), java.util.Set.of(explained.id()),
+                Map.of(explained.id(), explained));
         AuditResult r = new Auditor(RuleCatalogue.standard()).evaluate(fixed,
                 List.of(cluster("HVC1", "HV01", "HV02", "HV03")), PolicyConfig.defaults(),
-                new AuditInputs(NOW, null, null, List.of(), false, CATALOGUE, events, true));
+                new AuditInputs(NOW, null, previous, List.of(), false, CATALOGUE, events, true));
         assertEquals(List.of("HV01 -> HV02", "HV02 -> HV03", "HV03 -> HV01"), rule(r, "MIGRATION_FAILURE_OBSERVED")
                 .stream().map(f -> f.host() + " -> " + f.peer()).toList());
+        // a first audit (or one whose previous run did not explain the failure) reports it: "delegation looks correct"
+        for (PreviousRun none : java.util.Arrays.asList(null, new PreviousRun("r0", NOW.minusSeconds(3600), Map.of(),
+                java.util.Set.of()))) {
+            AuditResult first = new Auditor(RuleCatalogue.standard()).evaluate(fixed,
+                    List.of(cluster("HVC1", "HV01", "HV02", "HV03")), PolicyConfig.defaults(),
+                    new AuditInputs(NOW, null, none, List.of(), false, CATALOGUE, events, true));
+            assertEquals(List.of("HV01 -> HV02", "HV02 -> HV01", "HV02 -> HV03", "HV03 -> HV01"),
+                    rule(first, "MIGRATION_FAILURE_OBSERVED").stream().map(f -> f.host() + " -> " + f.peer()).toList());
+        }
     }
 
     @Test
