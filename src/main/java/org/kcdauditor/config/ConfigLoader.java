@@ -263,10 +263,12 @@ public final class ConfigLoader {
 
     /**
      * Why an account name holds a control character, or null: {@code "CONTOSO\administrator"} in double quotes, where
-     * YAML reads {@code \a} as the bell, {@code \t} as a tab, {@code \n} as a line feed.
+     * YAML reads {@code \a} as the bell, {@code \t} as a tab, {@code \n} as a line feed, and {@code \L}, {@code \P},
+     * {@code \N} and {@code \_} as U+2028, U+2029, U+0085 and a no-break space ({@code "CONTOSO\Peter"}).
      */
     private static String escaped(String name) {
-        return name.chars().filter(Character::isISOControl).mapToObj(c -> "holds the control character "
+        return name.chars().filter(c -> Character.isISOControl(c) || c == 0x2028 || c == 0x2029 || c == 0xA0)
+                .mapToObj(c -> "holds the " + (Character.isISOControl(c) ? "control " : "") + "character "
                 + String.format("\\u%04x", c) + " where YAML read a backslash in double quotes as an escape — write"
                 + " CONTOSO\\name without quotes or in single quotes").findFirst().orElse(null);
     }

@@ -308,6 +308,11 @@ class ConfigErrorsTest {
         assertTrue(unknown.err().contains("found unknown escape character A(65) — in double quotes a backslash starts an"
                 + " escape: write CONTOSO\\name without quotes or in single quotes"), unknown.err());
         assertEquals(1, unknown.err().strip().lines().count(), unknown.err());
+        // \P, \L, \N and \_ are YAML escapes too, of characters that are no ISO control characters
+        CliRun paragraph = runWith(GOOD.replace("  bindDn: svc-kcdaudit@contoso.com", "  bindDn: \"CONTOSO\\Peter\""));
+        assertEquals(2, paragraph.exitCode(), paragraph.toString());
+        assertTrue(paragraph.err().contains("directory.bindDn: holds the character \\u2029 where YAML read a"
+                + " backslash in double quotes as an escape"), paragraph.err());
     }
 
     @Test
