@@ -38,15 +38,23 @@ final class WaiverFindings {
     }
 
     /**
-     * Whether the run read everything a finding of the waived rule comes from: not so for a rule of the event, patch
-     * or host-settings exports when a file of that kind could not be used (the finding may be in it), so that the
-     * absence of its findings says nothing.
+     * Whether the run looked for every finding of the waived rule, so that their absence says something: not so for a
+     * rule of the event, patch or host-settings exports when no such export is configured or a file of that kind could
+     * not be used (the finding may be in it), nor for the domain controllers' rules (DC_NOT_CONVERGED, DC_UNREACHABLE)
+     * when no other DC was read (they come from {@code preflight --all-dcs}).
      */
     static boolean inputsRead(AuditContext ctx, Waiver w) {
         Category c = RuleCatalogue.standard().find(w.rule()).map(RuleInfo::category).orElse(null);
-        String kind = c == Category.EVENTS ? "events" : c == Category.PATCHES ? "patches"
-                : c == Category.HOSTS ? "hostSettings" : null;
-        return kind == null || !ctx.inputs().unusableInputs().contains(kind);
+        org.kcdauditor.audit.AuditInputs in = ctx.inputs();
+        java.util.Set<String> unusable = in.unusableInputs();
+        return c == null ? true : switch (c) {
+            case EVENTS -> in.eventsConfigured() && !unusable.contains("events");
+            case PATCHES -> in.patchesConfigured() && !unusable.contains("patches");
+            case HOSTS -> in.hostSettingsConfigured() && !unusable.contains("hostSettings");
+            case REPLICATION -> ctx.snapshot().directories().stream().anyMatch(part -> part.domainControllers()
+                    .stream().anyMatch(dc -> !dc.audited()));
+            default -> true;
+        };
     }
 
     /** "The waiver for RULE on HOST -> PEER", the start of each waiver finding's message. */

@@ -173,6 +173,16 @@ class WaiverAndDriftTest {
                     ? "its findings count again." : "none of the findings it waived is left."),
                     rule(expired, "WAIVER_EXPIRED").toString());
         }
+        // nor when the run did not look for the rule's findings: no event export configured; the DCs' rules, which
+        // only preflight --all-dcs evaluates
+        AuditResult noEvents = new Auditor(RuleCatalogue.standard()).evaluate(snapshot(now, mesh("HV01", "HV02", "HV04")),
+                CLUSTERS, PolicyConfig.defaults(), new AuditInputs(now, b, null, List.of(), false, null, List.of(),
+                        false));
+        assertTrue(rule(noEvents, "WAIVER_UNUSED").isEmpty(), rule(noEvents, "WAIVER_UNUSED").toString());
+        Baseline dc = new Baseline(null, null, null, base.hosts(), List.of(new Waiver("DC_NOT_CONVERGED", "HV04",
+                null, null, "DC2 is being retired, CHG0043", LocalDate.of(2026, 12, 31))));
+        assertTrue(rule(audit(Clock.fixed(now, ZoneOffset.UTC), dc, mesh("HV01", "HV02", "HV04")), "WAIVER_UNUSED")
+                .isEmpty(), "a run without --all-dcs does not look for DC_NOT_CONVERGED");
     }
 
     /** A waiver the reports already warn of (its host is no node, its peer unknown, its SPN never named) is not told twice. */
