@@ -59,6 +59,10 @@ public class AuditJob implements Job {
             // the fire the crashed daemon was running: recorded under its scheduled time
             fireTime = Instant.ofEpochMilli(Long.parseLong(String.valueOf(ctx.getMergedJobDataMap().get(original))));
         }
+        if (recovering) {
+            // the crashed daemon's RUNNING fire is marked INTERRUPTED whether or not this daemon's config has the job
+            d.fireLog().markRecovered(name, fireTime, d.clock().instant(), d.instance());
+        }
         if (job == null) {
             // each daemon brings the job store in line with its own config at start: another daemon of this store
             // with another schedule put the job there, and Quartz handed its fire to this one
@@ -70,9 +74,6 @@ public class AuditJob implements Job {
                     FireLog.SKIPPED, reason);
             LOG.warn("job {} {}", name, reason);
             return;
-        }
-        if (recovering) {
-            d.fireLog().markRecovered(name, fireTime, d.clock().instant(), d.instance());
         }
         String fireId = d.fireLog().start(name, fireTime, d.clock().instant(), d.instance(), recovering);
         LOG.info("job {} fired for {}{}", name, fireTime, recovering ? " (recovering a run a crash interrupted)" : "");
