@@ -47,12 +47,16 @@ final class TicketCache {
     }
 
     /**
-     * Whether the configured principal names the cache's: the same name, case-insensitively as AD compares
-     * account names, and the same realm where the configured one gives a realm.
+     * Whether the configured principal names the cache's: the same name, case-insensitively as AD compares account
+     * names. The realm is not compared: a principal given with a UPN suffix ({@code svc-kcdaudit@contoso.com} in
+     * realm CORP.CONTOSO.COM) is the account the cache holds as {@code svc-kcdaudit@CORP.CONTOSO.COM}.
      */
     static boolean names(String configured, String cached) {
-        String c = configured.toLowerCase(Locale.ROOT);
-        String h = cached.toLowerCase(Locale.ROOT);
-        return c.contains("@") ? c.equals(h) : h.startsWith(c + "@");
+        return name(configured).equals(name(cached));
+    }
+
+    private static String name(String principal) {
+        int at = principal.lastIndexOf('@');
+        return (at < 0 ? principal : principal.substring(0, at)).toLowerCase(Locale.ROOT);
     }
 }
