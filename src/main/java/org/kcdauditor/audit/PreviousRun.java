@@ -13,13 +13,36 @@ import java.util.Set;
 /**
  * The previous successful run as the store recorded it: node states, finding ids, and the findings by id as stored
  * (their text: what a finding resolved since was, for the reports).
+ *
+ * @param explainedFailures the directed pairs ({@link #pairKey}) whose observed migration failures a successful run of
+ *                          the same config reported explained by the pair's delegation findings, with the last such
+ *                          run's end: MIGRATION_FAILURE_OBSERVED leaves out what they logged before the change that
+ *                          settled them, in every run after it (not only the first)
  */
 public record PreviousRun(String runId, Instant finishedAt, Map<String, HostState> hosts, Set<String> findingIds,
-                          Map<String, Finding> findings) {
+                          Map<String, Finding> findings, Map<String, Instant> explainedFailures) {
     public PreviousRun {
         hosts = Collections.unmodifiableMap(new LinkedHashMap<>(hosts));
         findingIds = Set.copyOf(findingIds);
         findings = Collections.unmodifiableMap(new LinkedHashMap<>(findings));
+        explainedFailures = Map.copyOf(explainedFailures);
+    }
+
+    /**
+     * Where MIGRATION_FAILURE_OBSERVED's message names the delegation findings that explain the pair's failures (what
+     * the store looks for in earlier runs' messages: {@link #explainedFailures}).
+     */
+    public static final String EXPLAINED_BY = "; explained by ";
+
+    /** Without earlier explained failures. */
+    public PreviousRun(String runId, Instant finishedAt, Map<String, HostState> hosts, Set<String> findingIds,
+                       Map<String, Finding> findings) {
+        this(runId, finishedAt, hosts, findingIds, findings, Map.of());
+    }
+
+    /** The key of the directed pair {@code source -> target} in {@link #explainedFailures}. */
+    public static String pairKey(String source, String target) {
+        return (source + "|" + target).toLowerCase(java.util.Locale.ROOT);
     }
 
     /** A previous run known by its finding ids only. */

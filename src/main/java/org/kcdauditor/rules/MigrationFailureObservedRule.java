@@ -92,7 +92,7 @@ public final class MigrationFailureObservedRule implements Rule {
                 action = new Action.Manual("Add " + target.name() + " to the cluster's configuration (or"
                         + " policy.migrationGroups) if VMs migrate between them, then re-run the audit.");
             } else if (!causes.isEmpty() && kerberos) {
-                message = observed + EXPLAINED_BY + causes.describe() + ".";
+                message = observed + PreviousRun.EXPLAINED_BY + causes.describe() + ".";
                 action = new Action.Manual("Fix the " + causes.describe() + ", replicate, purge tickets on "
                         + source.name() + " (" + Commands.PURGE_TICKETS + "), then retry the migration.");
             } else if (!kerberos) {
@@ -123,22 +123,18 @@ public final class MigrationFailureObservedRule implements Rule {
         });
     }
 
-    /** Where the message of a failure the pair's delegation findings explain names them. */
-    private static final String EXPLAINED_BY = "; explained by ";
-
     /**
      * Whether the pair's failures are Kerberos errors all logged before the last change of a delegation attribute of
-     * its source or target (replication metadata), and the previous run reported them explained by the pair's
-     * delegation findings: they speak of a configuration that is gone, and nothing blocks the pair now, as after a
+     * its source or target (replication metadata), and an earlier run of the config reported the pair's failures
+     * explained by its delegation findings (the store keeps that, so each run after the change agrees): they speak of a configuration that is gone, and nothing blocks the pair now, as after a
      * remediation that fixed their causes (the validation's test move shows it works). Failures of another kind,
      * delegation cannot explain, a pair without change times, and a failure no earlier run explained (a first audit:
      * "delegation looks correct") keep their finding.
      */
     private static boolean superseded(AuditContext ctx, List<EventRecord> events, AdObject source, AdObject target) {
         PreviousRun previous = ctx.inputs().previous();
-        if (previous == null || previous.findings().values().stream().noneMatch(f -> INFO.id().equals(f.rule())
-                && source.name().equalsIgnoreCase(f.host()) && target.name().equalsIgnoreCase(f.peer())
-                && f.message() != null && f.message().contains(EXPLAINED_BY))) {
+        if (previous == null || !previous.explainedFailures().containsKey(PreviousRun.pairKey(source.name(),
+                target.name()))) {
             return false;
         }
         Instant changed = null;

@@ -900,7 +900,37 @@ public final class RunStore implements AutoCloseable {
 
     private PreviousRun previous(RunSummary r) {
         Map<String, Finding> findings = previousFindings(r.id());
-        return new PreviousRun(r.id(), r.finishedAt(), hostStates(r.id()), findings.keySet(), findings);
+        return new PreviousRun(r.id(), r.finishedAt(), hostStates(r.id()), findings.keySet(), findings,
+                explainedFailures(r.configPath()));
+    }
+
+    /**
+     * The directed pairs whose observed migration failures a successful run of {@code configPath} reported explained
+     * by the pair's delegation findings ({@code "…; explained by …"}), with the end of the last such run.
+     */
+    private Map<String, Instant> explainedFailures(String configPath) {
+        Map<String, Instant> out = new java.util.HashMap<>();
+        try (PreparedStatement ps = connection.prepareStatement("SELECT f.host_name, f.peer, MAX(r.finished_at)"
+                + " FROM run_finding f JOIN audit_run r ON r.id = f.run_id WHERE f.rule_id = ? AND f.message LIKE ?"
+                + " AND f.peer IS NOT NULL AND r.status = ? AND " + (configPath == null ? "r.config_path IS NULL"
+                : "r.config_path = ?") + " GROUP BY f.host_name, f.peer")) {
+            ps.setString(1, "MIGRATION_FAILURE_OBSERVED");
+            ps.setString(2, "%" + PreviousRun.EXPLAINED_BY + "%");
+            ps.setString(3, RunSummary.SUCCEEDED);
+            if (configPath != null) {
+                ps.setString(4, cut(configPath, 1000));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    java.sql.Timestamp t = rs.getTimestamp(3);
+                    out.put(PreviousRun.pairKey(rs.getString(1), rs.getString(2)),
+                            t == null ? Instant.EPOCH : t.toInstant());
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw readFailed("read the explained migration failures", e);
+        }
     }
 
     /** One stored CHANGED_SINCE_LAST_RUN record: when, which host, what the message said. */

@@ -295,6 +295,11 @@ class SambaPlanGroundTruthIntegrationTest {
                     && !f.path("waived").asBoolean()).map(SambaPlanGroundTruthIntegrationTest::describe)
                     .collect(Collectors.toCollection(TreeSet::new));
             assertEquals(expectedOpen, open, "the findings open after the change");
+            // and the audit after that (whose previous run is the re-audit, not the first audit) agrees
+            JsonNode again = audit("after-again", "before", config);
+            assertEquals(open, findings(again).stream().filter(f -> !f.path("severity").asText().equals("INFO")
+                    && !f.path("waived").asBoolean()).map(SambaPlanGroundTruthIntegrationTest::describe)
+                    .collect(Collectors.toCollection(TreeSet::new)), "the findings open in the next audit");
 
             // the script run again changes nothing: every value it adds is there, every one it removes gone
             assertEquals(List.of(), apply(plan), "a second -Apply");
