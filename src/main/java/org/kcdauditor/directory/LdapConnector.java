@@ -394,9 +394,12 @@ public final class LdapConnector {
         boolean hungUp = lower.contains("ssl peer shut down") || lower.contains("terminated the handshake")
                 || lower.contains("connection reset");
         if (tls && hungUp && !lower.contains("unable to load trust store")) {
-            return where + ": the server closed the connection during the TLS handshake — ldaps:// needs the LDAPS"
+            return where.toLowerCase(Locale.ROOT).contains("ldaps://")
+                    ? where + ": the server closed the connection during the TLS handshake — ldaps:// needs the LDAPS"
                     + " port (636) of a DC that has a certificate; on port 389 use ldap:// with " + key
-                    + ".startTls: true";
+                    + ".startTls: true"
+                    : where + ": the server closed the connection during the StartTLS handshake — StartTLS needs a DC"
+                    + " that has a certificate, and nothing between here and the DC that cuts TLS; try ldaps://<DC>:636";
         }
         if (lower.contains("unable to load trust store") || lower.contains("invalid keystore format")
                 || lower.contains("derinputstream") || lower.contains("eofexception")) {

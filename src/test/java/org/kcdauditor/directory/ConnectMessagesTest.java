@@ -56,6 +56,16 @@ class ConnectMessagesTest {
         assertTrue(s.endsWith(" — put a name the certificate lists into directories.fabrikam.url"), s);
     }
 
+    /** A reset during StartTLS (ldap:// with startTls: true) is not answered with "use ldap:// with startTls". */
+    @Test
+    void aResetDuringStartTlsDoesNotAdviseStartTls() {
+        String where = "directory: ldap://dc1.contoso.com:389";
+        String s = LdapConnector.describeConnect(where, new LDAPException(ResultCode.CONNECT_ERROR, "cannot connect",
+                new java.net.SocketException("Connection reset")), true, "directory");
+        assertTrue(s.startsWith(where + ": the server closed the connection during the StartTLS handshake"), s);
+        assertFalse(s.contains("startTls: true"), s);
+    }
+
     @Test
     void ldapsOnAPlainPortAndNoStartTlsAreToldApart() {
         assertTrue(say(ResultCode.CONNECT_ERROR, "cannot connect", new javax.net.ssl.SSLException(
