@@ -206,13 +206,17 @@ public final class AuditRun {
      * and before the run counts as SUCCEEDED, so a run that cannot write it is recorded FAILED, as with a report.
      */
     public interface Output {
-        void write(String runId, AuditResult result) throws IOException, DirectoryException;
+        /**
+         * Writes the file; returns what takes it back (null: nothing to), which the run calls when it fails after
+         * this (stopped, or its rows not committed): a failed run leaves no file naming it.
+         */
+        Runnable write(String runId, AuditResult result) throws IOException, DirectoryException;
     }
 
     /** The same, with a handle through which another thread can follow and stop the run. */
     public Outcome execute(Path outDir, Collection<Format> formats, Timings timings, IntConsumer progress,
                            RunControl control) throws DirectoryException, IOException {
-        return execute(outDir, formats, timings, progress, control, (runId, result) -> { });
+        return execute(outDir, formats, timings, progress, control, (runId, result) -> null);
     }
 
     /**
@@ -235,6 +239,7 @@ public final class AuditRun {
             RunFolder folder = null;
             // the hosts are stored from the moment the clusters are resolved, beside the evaluation
             RunStore.SnapshotWrite[] hostsStored = new RunStore.SnapshotWrite[1];
+            Runnable[] undo = new Runnable[1]; // takes back what output wrote, when the run fails after it
             // the previous run is read beside the collection, while the directory serves the search (at 20,000
             // hosts a second of decoding stored hosts); nothing else uses the store until it is read
             FutureTask<PreviousRun> previousRead = new FutureTask<>(() -> {
@@ -296,7 +301,7 @@ public final class AuditRun {
                         timings.time("store", () -> staged[0] = store.stage(runId, completed, hostsStored[0]));
                         return null;
                     });
-                    output.write(runId, ev.result());
+                    undo[0] = output.write(runId, ev.result());
                     control.check();
                     RunFolder.Published published = folder.finish(written);
                     try {
@@ -312,7 +317,7 @@ public final class AuditRun {
                 } else {
                     RunStore.Staged[] staged = new RunStore.Staged[1];
                     timings.time("store", () -> staged[0] = store.stage(runId, completed, hostsStored[0]));
-                    output.write(runId, ev.result());
+                    undo[0] = output.write(runId, ev.result());
                     timings.time("store", () -> staged[0].commit(evaluated));
                 }
                 if (hostsStored[0] != null) {
@@ -324,6 +329,13 @@ public final class AuditRun {
             } catch (Exception | Error e) {
                 if (hostsStored[0] != null) {
                     hostsStored[0].abandon(e); // what it committed is deleted with the run's end
+                }
+                if (undo[0] != null) {
+                    try {
+                        undo[0].run();
+                    } catch (RuntimeException u) {
+                        e.addSuppressed(u);
+                    }
                 }
                 Throwable failure = control.stopped() && !(e instanceof RunInterruptedException)
                         ? new RunInterruptedException(control.stopReason(), e) : e;

@@ -83,10 +83,30 @@ public final class BaselineCapture {
                 .execute(null, Set.of(Format.JSON), new Timings(), n -> { }, control, (runId, result) -> {
                     captured[0] = baseline(result.context(), file, runId, approvedBy, waivers, clock);
                     backup[0] = BaselineFile.write(file, captured[0], force, clock.instant());
+                    return () -> restore(file, backup[0]);
                 });
         long high = o.result().findings().stream().filter(f -> !f.isWaived() && f.severity() == Severity.HIGH).count();
         run.pin(o.runId(), "baseline " + file.getFileName() + " captured " + clock.instant());
         return new Captured(captured[0], backup[0], high, unreadable);
+    }
+
+    /**
+     * Takes back a baseline written for a run that then failed: the one it replaced back from its {@code backup}, or,
+     * when there was none, the new file removed. A baseline naming a run recorded FAILED would pin nothing and compare
+     * every later run with a state history does not hold.
+     */
+    static void restore(Path file, Path backup) {
+        try {
+            if (backup == null) {
+                Files.deleteIfExists(file);
+            } else {
+                Files.move(backup, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("the baseline written for the failed run could not be taken back: "
+                    + file + (backup == null ? "" : " (the earlier one is " + backup + ")"), e);
+        }
     }
 
     /** The baseline of the cluster nodes {@code ctx} read; refused while a directory could not be read. */
