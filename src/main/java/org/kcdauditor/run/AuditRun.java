@@ -312,6 +312,7 @@ public final class AuditRun {
                         published.undo(e); // the folder back to .partial, DIR's earlier files back in DIR
                         throw e;
                     }
+                    undo[0] = null; // committed: the run SUCCEEDED and its output stays
                     files = published.keep();
                     leftOver = published.leftOver();
                 } else {
@@ -319,6 +320,7 @@ public final class AuditRun {
                     timings.time("store", () -> staged[0] = store.stage(runId, completed, hostsStored[0]));
                     undo[0] = output.write(runId, ev.result());
                     timings.time("store", () -> staged[0].commit(evaluated));
+                    undo[0] = null;
                 }
                 if (hostsStored[0] != null) {
                     timings.add("store-hosts", hostsStored[0].took()); // beside the evaluation and the writers
