@@ -15,8 +15,6 @@ import org.kcdauditor.support.CliRun;
 import org.kcdauditor.support.Hosts;
 import org.kcdauditor.support.TestDirectory;
 
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -152,9 +150,7 @@ class DomainControllersTest {
         dc2.modify(HV02, new Modification(ModificationType.ADD, "msDS-AllowedToDelegateTo", "cifs/HV03",
                 "cifs/hv03.contoso.com"));
         int closed;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            closed = s.getLocalPort();
-        }
+        closed = org.kcdauditor.support.ClosedPort.refusing();
         CliRun r = preflight(config(List.of(url(dc2), "ldap://127.0.0.1:" + closed)), "--all-dcs");
         assertEquals(0, r.exitCode(), r.toString());
         assertTrue(r.out().contains("2 of 3 domain controllers agree with dc1.contoso.com; ldap://127.0.0.1:" + closed

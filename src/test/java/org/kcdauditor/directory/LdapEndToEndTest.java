@@ -297,9 +297,7 @@ class LdapEndToEndTest {
     @Test
     void nothingListeningExitsOneQuickly() throws Exception {
         int port;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
+        port = org.kcdauditor.support.ClosedPort.refusing();
         CliRun r = run(TestDirectory.config(tmp, "ldap://127.0.0.1:" + port, NODES, "allowInsecureBind: true"));
         assertEquals(1, r.exitCode(), r.toString());
         assertTrue(r.err().contains("cannot connect"), r.err());

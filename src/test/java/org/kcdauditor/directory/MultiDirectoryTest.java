@@ -18,8 +18,6 @@ import org.kcdauditor.support.CliRun;
 import org.kcdauditor.support.Hosts;
 import org.kcdauditor.support.TestDirectory;
 
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -331,9 +329,7 @@ class MultiDirectoryTest {
 
         // fabrikam (optional) cannot be read: its hosts are neither missing from the baseline nor gone since
         int closed;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            closed = s.getLocalPort();
-        }
+        closed = org.kcdauditor.support.ClosedPort.refusing();
         Path unread = config("ldap://127.0.0.1:" + closed, "[]", "optional: true");
         CliRun third = run(unread, "json");
         assertEquals(0, third.exitCode(), third.toString());
@@ -398,9 +394,7 @@ class MultiDirectoryTest {
                     hv21.toString());
         }
         int closed;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            closed = s.getLocalPort();
-        }
+        closed = org.kcdauditor.support.ClosedPort.refusing();
         assertEquals(3, run(config(true, "ldap://127.0.0.1:" + closed, "[]", "optional: true"), "json").exitCode());
         JsonNode doc = CliRun.findings(tmp.resolve("out"));
         assertEquals(List.of("HV02"), findings(doc, "AES_KEYS_MISSING").stream().map(f -> f.path("host").asText())
@@ -410,9 +404,7 @@ class MultiDirectoryTest {
     @Test
     void anUnreachableDirectoryFailsTheRunNamingItUnlessOptional() throws Exception {
         int closed;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            closed = s.getLocalPort();
-        }
+        closed = org.kcdauditor.support.ClosedPort.refusing();
         CliRun failed = run(config("ldap://127.0.0.1:" + closed, "[]"), "json");
         assertEquals(1, failed.exitCode(), failed.toString());
         assertTrue(failed.err().contains("directories.fabrikam: ldap://127.0.0.1:" + closed + ": cannot connect"),
@@ -478,9 +470,7 @@ class MultiDirectoryTest {
     @Test
     void anOperatorNotFoundWhileADirectoryIsNotReadSaysWhereItWasNotLookedUp() throws Exception {
         int closed;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            closed = s.getLocalPort();
-        }
+        closed = org.kcdauditor.support.ClosedPort.refusing();
         Path cfg = config("ldap://127.0.0.1:" + closed, "[]", "optional: true");
         Files.writeString(cfg, Files.readString(cfg).replace("store:", "  operators: ['adm-fab@fabrikam.com']\nstore:"));
         CliRun r = run(cfg, "json");
