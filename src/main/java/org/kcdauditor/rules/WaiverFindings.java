@@ -8,6 +8,9 @@ import org.kcdauditor.model.Spn;
 
 /** What the waiver rules (WAIVER_EXPIRED, WAIVER_TOO_LONG, WAIVER_UNUSED) say of a waiver: where it applies and what it waives. */
 final class WaiverFindings {
+    /** The rules' metadata (a waiver's rule id is the catalogue's spelling, BaselineFile sees to it). */
+    private static final RuleCatalogue RULES = RuleCatalogue.standard();
+
     private WaiverFindings() {
     }
 
@@ -44,7 +47,7 @@ final class WaiverFindings {
      * when no other DC was read (they come from {@code preflight --all-dcs}).
      */
     static boolean inputsRead(AuditContext ctx, Waiver w) {
-        Category c = RuleCatalogue.standard().find(w.rule()).map(RuleInfo::category).orElse(null);
+        Category c = RULES.find(w.rule()).map(RuleInfo::category).orElse(null);
         org.kcdauditor.audit.AuditInputs in = ctx.inputs();
         java.util.Set<String> unusable = in.unusableInputs();
         return c == null ? true : switch (c) {
