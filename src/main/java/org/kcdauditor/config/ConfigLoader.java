@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -143,11 +144,20 @@ public final class ConfigLoader {
             throw new ConfigException(name + ": directories: empty (name each domain's directory, or use directory:)");
         }
         Path abs = file.toAbsolutePath();
-        return validate(new AuditConfig(abs, abs.getParent(), raw.directory(),
+        AuditConfig c = new AuditConfig(abs, abs.getParent(), raw.directory(),
                 raw.clusters() == null ? List.of() : raw.clusters(),
                 raw.policy(), raw.reports(), raw.store(),
                 raw.baseline(), raw.patches(), raw.hardeningCatalogue(), raw.events(), raw.schedule(), raw.mail(),
-                raw.daemon(), raw.hostSettings(), raw.directories()), name);
+                raw.daemon(), raw.hostSettings(), raw.directories());
+        List<String> errors = errors(c);
+        if (!errors.isEmpty()) {
+            // the first problem placed at its key's line, as the binding's own errors are
+            Matcher key = KEY_PATH.matcher(errors.get(0));
+            int line = key.lookingAt() ? YamlText.lineOf(YAML.getFactory(), text,
+                    key.group().substring(0, key.group().length() - 2)) : 0;
+            throw refusal(line > 0 ? name + ":" + line : name, errors);
+        }
+        return c;
     }
 
     /** Whether {@code message} starts with a key path of the configuration ({@link #KEY_PATH}). */
@@ -157,6 +167,23 @@ public final class ConfigLoader {
 
     /** Validates a configuration built in code (the demo) the same way as one read from a file. */
     public static AuditConfig validate(AuditConfig c, String name) {
+        List<String> errors = errors(c);
+        if (!errors.isEmpty()) {
+            throw refusal(name, errors);
+        }
+        return c;
+    }
+
+    /** One line: the first problem after {@code where} ({@code file} or {@code file:line}), the others counted. */
+    private static ConfigException refusal(String where, List<String> errors) {
+        String more = errors.size() > 1 ? " (and " + (errors.size() - 1) + " more problem"
+                + (errors.size() > 2 ? "s" : "") + ": " + String.join("; ", errors.subList(1, errors.size())) + ")"
+                : "";
+        return new ConfigException(where + ": " + errors.get(0) + more);
+    }
+
+    /** Every problem of {@code c}, each starting with its key path where it has one. */
+    private static List<String> errors(AuditConfig c) {
         List<String> errors = new ArrayList<>();
         if (c.directories().isEmpty()) {
             errors.add("directory: missing (url, bindDn, passwordEnv or passwordFile, baseDn; or directories: with"
@@ -192,13 +219,7 @@ public final class ConfigLoader {
         }
         HistoryConfigValidation.validate(c, errors);
         ScheduleConfigValidation.validate(c, errors);
-        if (!errors.isEmpty()) {
-            String more = errors.size() > 1 ? " (and " + (errors.size() - 1) + " more problem"
-                    + (errors.size() > 2 ? "s" : "") + ": " + String.join("; ", errors.subList(1, errors.size())) + ")"
-                    : "";
-            throw new ConfigException(name + ": " + errors.get(0) + more);
-        }
-        return c;
+        return errors;
     }
 
     /**

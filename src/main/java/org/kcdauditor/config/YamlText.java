@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.io.ContentReference;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -131,10 +132,39 @@ public final class YamlText {
         }
     }
 
+    /**
+     * The line of the key or item at {@code keyPath} ({@code baseline.maxWaiverDays}, {@code clusters[1].nodes[0]}),
+     * or 0 where the text has none (a default, a key given under another spelling, text that is not YAML).
+     */
+    static int lineOf(JsonFactory yaml, String text, String keyPath) {
+        try (JsonParser p = yaml.createParser(text)) {
+            JsonToken t;
+            while ((t = p.nextToken()) != null) {
+                if (t == JsonToken.END_OBJECT || t == JsonToken.END_ARRAY) {
+                    continue;
+                }
+                // a key is named by its own context; an item (a scalar, or where a mapping or list starts) by the list's
+                var at = t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY ? p.getParsingContext().getParent()
+                        : p.getParsingContext();
+                if ((t == JsonToken.FIELD_NAME || at.inArray()) && keyPath.equals(path(at))) {
+                    return p.currentTokenLocation().getLineNr();
+                }
+            }
+        } catch (IOException e) {
+            // not readable as YAML: no line to give
+        }
+        return 0;
+    }
+
     /** The key path of the mapping that holds the current key, as {@code clusters[0].nodes}. */
     private static String path(JsonParser p) {
+        return path(p.getParsingContext().getParent());
+    }
+
+    /** The key path of {@code context}, its current key or item included. */
+    private static String path(JsonStreamContext context) {
         List<String> parts = new ArrayList<>();
-        for (var c = p.getParsingContext().getParent(); c != null && !c.inRoot(); c = c.getParent()) {
+        for (var c = context; c != null && !c.inRoot(); c = c.getParent()) {
             if (c.inArray()) {
                 parts.add(0, "[" + c.getCurrentIndex() + "]");
             } else if (c.getCurrentName() != null) {

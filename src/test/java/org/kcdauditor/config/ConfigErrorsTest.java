@@ -103,6 +103,21 @@ class ConfigErrorsTest {
         assertFalse(r.err().contains("Exception"), r.err());
     }
 
+    /** A value refused after the file was read (a range, a duplicate, a reference) is placed at its line too. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            10: clusters[1].nodes: must not be empty | '    ou: OU=HVC2,OU=Hyper-V,DC=contoso,DC=com' | '    nodes: []'
+            9: clusters[1].name: duplicate           | '  - name: HVC2'                              | '  - name: hvc1'
+            2: directory.url: must start with        | 'ldaps://dc1.contoso.com:636'                 | 'https://dc1.contoso.com'
+            12: policy.nameForms[1]: must be netbios or fqdn | 'protocolTransition: either'            | 'nameForms: [netbios, dns]'
+            14: baseline.maxWaiverDays: must be at least 1 | 'protocolTransition: either'              | 'protocolTransition: either\nbaseline:\n  maxWaiverDays: -5'
+            """)
+    void aValueRefusedAfterReadingNamesItsLine(String expected, String from, String to) throws Exception {
+        CliRun r = refused(from, to);
+        assertTrue(r.err().startsWith("kcd-audit: " + tmp.resolve("kcd-audit.yaml") + ":" + expected), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+    }
+
     /** A password typed into passwordEnv (a valid variable name, but none that is set) is not repeated. */
     @Test
     void aPasswordTypedWhereItsVariableIsNamedIsNotRepeated() throws Exception {
