@@ -31,6 +31,7 @@ public final class RuleCatalogue {
                 new DelegationToSensitiveTargetRule(),
                 new HostNotFoundRule(),
                 new ClusterEmptyRule(),
+                new NoMigrationPartnerRule(),
                 new DcNotConvergedRule(),
                 new ProtocolTransitionMismatchRule(),
                 new OperatorNotDelegableRule(),

@@ -114,9 +114,11 @@ class HistoryCommandsTest {
         assertTrue(out.contains("BLOCKER DUPLICATE_SPN"), out);
         assertTrue(out.contains("Host settings were not checked"), out);
         Path solo = config("  - name: SOLO\n    nodes: [HV01]", "");
-        assertEquals(ExitCodes.OK, run("preflight", "--config", solo.toString(), "--cluster", "SOLO"), out + err);
-        assertTrue(out.startsWith("Preflight SOLO: GO"), out);
-        assertTrue(out.contains("pairs that can migrate: 0/0; blockers: 0"), out);
+        // one node: no pair to check, and nowhere to drain its VMs to for the patch window
+        assertEquals(ExitCodes.FINDINGS, run("preflight", "--config", solo.toString(), "--cluster", "SOLO"), out + err);
+        assertTrue(out.startsWith("Preflight SOLO: NO-GO"), out);
+        assertTrue(out.contains("pairs that can migrate: 0/0;"), out);
+        assertTrue(out.contains("NO_MIGRATION_PARTNER"), out);
         assertEquals(ExitCodes.USAGE, run("preflight", "--config", cfg.toString(), "--cluster", "NOPE"));
         assertTrue(err.contains("--cluster: no cluster named 'NOPE'"), err);
 

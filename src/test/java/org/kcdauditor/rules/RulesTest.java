@@ -428,6 +428,41 @@ class RulesTest {
     }
 
     @Test
+    void aClusterWithOneNodeHasNoMigrationPartnerAndIsNoGoMaterial() {
+        // a one-node cluster has no pair to check; its VMs cannot be live-migrated off it for a patch window, so it
+        // must not read as a delegated, GO cluster (0/0 pairs): a HIGH finding on the node says why
+        AdObject hv01 = host("HV01").build();
+        ClusterConfig solo = new ClusterConfig("SOLO", List.of("HV01"), null, List.of("NAS01"));
+        AuditResult r = audit(List.of(solo), PolicyConfig.defaults(), hv01, host("NAS01").build());
+        List<Finding> f = of(r, "NO_MIGRATION_PARTNER");
+        assertEquals(1, f.size(), r.findings().toString());
+        assertEquals(Severity.HIGH, f.get(0).severity());
+        assertEquals("SOLO", f.get(0).cluster());
+        assertEquals("HV01", f.get(0).host());
+        assertEquals(null, f.get(0).peer());
+        assertTrue(f.get(0).message().contains("no other node"), f.get(0).message());
+        assertTrue(f.get(0).actions().get(0) instanceof Action.Manual, f.get(0).actions().toString());
+        // taken from an OU holding one computer: the same
+        AdObject only = host("HV61").dn("CN=HV61,OU=HVC7,OU=Hyper-V,DC=contoso,DC=com").build();
+        AuditResult byOu = audit(List.of(new ClusterConfig("HVC7", null, "OU=HVC7,OU=Hyper-V,DC=contoso,DC=com", null)),
+                PolicyConfig.defaults(), only);
+        assertEquals(List.of("HV61"), of(byOu, "NO_MIGRATION_PARTNER").stream().map(Finding::host).toList());
+        // a migration group gives it partners: nothing to report
+        AdObject a = host("HV01").delegatesTo("HV11").build();
+        AdObject b = host("HV11").delegatesTo("HV01").build();
+        AuditResult grouped = audit(List.of(new ClusterConfig("A", List.of("HV01"), null, null),
+                new ClusterConfig("B", List.of("HV11"), null, null)),
+                new PolicyConfig(null, null, null, List.of(List.of("A", "B"))), a, b);
+        assertEquals(List.of(), grouped.findings());
+        // its second node not found: HOST_NOT_FOUND says why, not a second finding
+        AuditResult missing = audit(List.of(new ClusterConfig("PAIR", List.of("HV01", "HV02"), null, null)),
+                PolicyConfig.defaults(), hv01);
+        assertEquals(List.of("HOST_NOT_FOUND"), missing.findings().stream().map(Finding::rule).toList());
+        // two nodes: no finding
+        assertTrue(audit(healthyCluster()).findings().isEmpty());
+    }
+
+    @Test
     void anOuClustersNameObjectAndRoleObjectsAndDomainControllersAreNoNodes() {
         String ou = "OU=HVC7,OU=Hyper-V,DC=contoso,DC=com";
         AdObject hv61 = host("HV61").dn("CN=HV61," + ou).delegatesTo("HV62").build();
