@@ -413,6 +413,20 @@ class RulesTest {
     }
 
     @Test
+    void nodesMayBeNamedByTheirFqdnInAnyCaseAndAreReportedByTheirNetbiosName() {
+        List<ClusterConfig> clusters = List.of(new ClusterConfig("HVC1", List.of("hv01.contoso.com", "HV02.CONTOSO.COM.",
+                "hv03", "HV03.contoso.com"), null, null));
+        AuditResult r = audit(clusters, PolicyConfig.defaults(), healthyCluster());
+        assertEquals(List.of(), r.findings());
+        assertEquals(List.of("HV01", "HV02", "HV03"), r.context().nodes().stream().map(AdObject::name).toList());
+        assertEquals(6, r.pairs());
+        // an FQDN of another domain names no node: not found, never guessed from its first label
+        AuditResult other = audit(List.of(new ClusterConfig("HVC1", List.of("HV01", "HV02", "hv03.fabrikam.com"), null,
+                null)), PolicyConfig.defaults(), healthyCluster());
+        assertEquals(List.of("hv03.fabrikam.com"), of(other, "HOST_NOT_FOUND").stream().map(Finding::host).toList());
+    }
+
+    @Test
     void anOuClusterWithNoComputerIsAHighFindingNotACompliantCluster() {
         AdObject[] healthy = healthyCluster();
         List<ClusterConfig> clusters = List.of(HVC1, new ClusterConfig("HVC2", null, "OU=HVC3,OU=Hyper-V,DC=contoso,DC=com",
