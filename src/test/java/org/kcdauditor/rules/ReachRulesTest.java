@@ -432,6 +432,26 @@ class ReachRulesTest {
     }
 
     @Test
+    void aOneNodeClusterGroupedWithAClusterOfAnUnreadDirectoryIsNotSaidToHaveNoPartner() {
+        // HVC1's only node migrates to fabrikam's HVC2, which was not read: its partners are unknown, not missing (the
+        // verdict says the pairs into HVC2 were not checked)
+        AdObject hv01 = host("HV01").delegatesTo("HV21").build();
+        DirectoryPart contoso = new DirectoryPart("contoso", "ldaps://dc1.contoso.com", "DC=contoso,DC=com", null, null,
+                null, false, null, 0, 1, null, false, List.of());
+        DirectoryPart fabrikam = new DirectoryPart("fabrikam", "ldaps://dc1.fabrikam.com", "DC=fabrikam,DC=com", null,
+                null, null, true, "cannot connect", 1, 0, null, false, List.of());
+        Snapshot s = new Snapshot(Instant.EPOCH, "x", "DC=contoso,DC=com", List.of(hv01), null, null, null,
+                List.of(), List.of(contoso, fabrikam), null);
+        List<ClusterConfig> clusters = List.of(new ClusterConfig("HVC1", List.of("HV01"), null, null, "contoso"),
+                new ClusterConfig("HVC2", List.of("HV21", "HV22"), null, null, "fabrikam"));
+        AuditResult grouped = new Auditor(RuleCatalogue.standard()).evaluate(s, clusters,
+                new PolicyConfig(null, null, null, List.of(List.of("HVC1", "HVC2"))));
+        assertTrue(of(grouped, "NO_MIGRATION_PARTNER").isEmpty(), grouped.findings().toString());
+        AuditResult alone = new Auditor(RuleCatalogue.standard()).evaluate(s, clusters, PolicyConfig.defaults());
+        assertEquals(List.of("HV01"), of(alone, "NO_MIGRATION_PARTNER").stream().map(Finding::host).toList());
+    }
+
+    @Test
     void entriesToTheNodesOfAnOptionalDirectoryThatWasNotReadAreNotStaleAndItsGroupHasNoGo() throws Exception {
         // HVC1 (contoso) and HVC2 (fabrikam, optional, unreachable) form a migration group: HV01's entries for HV21 are
         // unjudged while fabrikam is not read, and no script removes them

@@ -468,10 +468,14 @@ class RulesTest {
                 new ClusterConfig("B", List.of("HV11"), null, null)),
                 new PolicyConfig(null, null, null, List.of(List.of("A", "B"))), a, b);
         assertEquals(List.of(), grouped.findings());
-        // its second node not found: HOST_NOT_FOUND says why, not a second finding
+        // its second node not found: HOST_NOT_FOUND names it, and the node found still has no partner (a waiver of
+        // HOST_NOT_FOUND for a decommissioned node must not leave the cluster GO with 0/0 pairs)
         AuditResult missing = audit(List.of(new ClusterConfig("PAIR", List.of("HV01", "HV02"), null, null)),
                 PolicyConfig.defaults(), hv01);
-        assertEquals(List.of("HOST_NOT_FOUND"), missing.findings().stream().map(Finding::rule).toList());
+        assertEquals(List.of("HOST_NOT_FOUND HV02", "NO_MIGRATION_PARTNER HV01"), missing.findings().stream()
+                .map(x -> x.rule() + " " + x.host()).sorted().toList());
+        assertTrue(of(missing, "NO_MIGRATION_PARTNER").get(0).message().contains("HV02 is not found"),
+                of(missing, "NO_MIGRATION_PARTNER").get(0).message());
         // two nodes: no finding
         assertTrue(audit(healthyCluster()).findings().isEmpty());
     }
