@@ -29,7 +29,8 @@ public final class ClusterEmptyRule implements Rule {
     public void evaluate(AuditContext ctx, FindingSink out) {
         for (ResolvedCluster c : ctx.clusters()) {
             if (c.ou() != null && c.nodes().isEmpty() && ctx.audited(c)) {
-                out.add(INFO).cluster(c.name())
+                // no host: the cluster tells two empty clusters' findings apart (the id's fourth part, not an SPN)
+                out.add(INFO).cluster(c.name()).idSpn(c.name())
                         .evidence(Evidence.builder().attribute("clusters[].ou").ou(c.ou()).build())
                         .message("Cluster " + c.name() + " takes its nodes from " + c.ou() + ", but no Hyper-V"
                                 + " host's computer object is under it (the cluster's name object, its roles' and"

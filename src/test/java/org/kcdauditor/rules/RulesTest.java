@@ -442,6 +442,19 @@ class RulesTest {
     }
 
     @Test
+    void twoEmptyClustersHaveTwoFindingsWithTwoIds() {
+        // a finding's id tells it apart from every other of the run (matrix blockers, history's new and resolved, the
+        // notices' on-change all go by id): two clusters with an empty OU are two problems
+        List<ClusterConfig> clusters = List.of(HVC1,
+                new ClusterConfig("HVC2", null, "OU=HVC2,OU=Hyper-V,DC=contoso,DC=com", null),
+                new ClusterConfig("HVC3", null, "OU=HVC3,OU=Hyper-V,DC=contoso,DC=com", null));
+        List<Finding> empty = of(audit(clusters, PolicyConfig.defaults(), healthyCluster()), "CLUSTER_EMPTY");
+        assertEquals(List.of("HVC2", "HVC3"), empty.stream().map(Finding::cluster).toList());
+        assertEquals(2, empty.stream().map(Finding::id).distinct().count(), empty.toString());
+        assertEquals(null, empty.get(0).spn(), "the cluster tells the ids apart, not an SPN of the finding");
+    }
+
+    @Test
     void aClusterWithOneNodeHasNoMigrationPartnerAndIsNoGoMaterial() {
         // a one-node cluster has no pair to check; its VMs cannot be live-migrated off it for a patch window, so it
         // must not read as a delegated, GO cluster (0/0 pairs): a HIGH finding on the node says why
