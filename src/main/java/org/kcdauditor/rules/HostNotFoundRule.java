@@ -34,7 +34,8 @@ public final class HostNotFoundRule implements Rule {
                         .emit();
             }
             for (String name : c.missingFileServers()) {
-                out.add(INFO).cluster(c.name()).host(name)
+                // a file server may serve several clusters, each with its finding: the cluster tells their ids apart
+                out.add(INFO).cluster(c.name()).host(name).idSpn(c.name())
                         .evidence(Evidence.builder().attribute("clusters[].fileServers")
                                 .expected(java.util.List.of(name)).fileServer(true).build())
                         .message("Cluster " + c.name() + " lists file server '" + name + "' but no computer object"

@@ -442,6 +442,22 @@ class RulesTest {
     }
 
     @Test
+    void aMissingFileServerSharedByTwoClustersIsOneFindingPerClusterEachWithItsOwnId() {
+        // one Scale-Out File Server often serves several clusters; not found, it fails the storage of each (each
+        // cluster's verdict needs its own HIGH finding), and ids must tell the two apart
+        AdObject[] healthy = healthyCluster();
+        List<ClusterConfig> clusters = List.of(new ClusterConfig("HVC1", List.of("HV01", "HV02"), null, List.of("SOFS9")),
+                new ClusterConfig("HVC2", List.of("HV03", "HV04"), null, List.of("SOFS9")));
+        AuditResult r = audit(clusters, PolicyConfig.defaults(), healthy[0], healthy[1], healthy[2],
+                host("HV04").delegatesTo("HV03").build());
+        List<Finding> missing = of(r, "HOST_NOT_FOUND");
+        assertEquals(List.of("HVC1 SOFS9", "HVC2 SOFS9"), missing.stream().map(f -> f.cluster() + " " + f.host()).toList());
+        assertEquals(2, missing.stream().map(Finding::id).distinct().count(), missing.toString());
+        assertEquals(r.findings().size(), r.findings().stream().map(Finding::id).distinct().count(),
+                "no two findings of the run share an id: " + r.findings());
+    }
+
+    @Test
     void twoEmptyClustersHaveTwoFindingsWithTwoIds() {
         // a finding's id tells it apart from every other of the run (matrix blockers, history's new and resolved, the
         // notices' on-change all go by id): two clusters with an empty OU are two problems
