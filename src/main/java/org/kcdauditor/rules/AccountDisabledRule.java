@@ -1,6 +1,7 @@
 package org.kcdauditor.rules;
 
 import org.kcdauditor.audit.AuditContext;
+import org.kcdauditor.audit.ResolvedCluster;
 import org.kcdauditor.audit.Blocker;
 import org.kcdauditor.model.AdObject;
 import org.kcdauditor.model.Evidence;
@@ -46,8 +47,8 @@ public final class AccountDisabledRule implements Rule {
                         .message(host.name() + "'s computer account expired on " + host.accountExpires()
                                 + " (accountExpires), so it obtains no Kerberos tickets" + EncryptionRules.breaks(pairs)
                                 + ".")
-                        .action(new Action.Manual("Decide whether the host is still in service: if not, remove it"
-                                + " from the cluster and the configuration; if it is:",
+                        .action(new Action.Manual("Decide whether the host is still in service: if not, "
+                                + retire(ctx, host) + "; if it is:",
                                 List.of(new Action.ClearAccountExpiry(host.name()))))
                         .emit();
             }
@@ -63,11 +64,21 @@ public final class AccountDisabledRule implements Rule {
                                 ? "it obtains no Kerberos tickets" : "no Kerberos ticket is issued for its cifs share")
                                 + EncryptionRules.breaks(pairs) + ".")
                         .action(new Action.Manual("Decide whether the " + (node ? "host" : "file server") + " is"
-                                + " still in service: if not, remove it from the cluster" + (node ? "" : "'s file"
-                                + " servers") + " and the configuration; if it is:",
+                                + " still in service: if not, " + (node ? retire(ctx, host)
+                                : "remove it from the cluster's file servers and the configuration") + "; if it is:",
                                 List.of(new Action.EnableAccount(host.name()))))
                         .emit();
             }
         }
+    }
+
+    /**
+     * How a node leaves its cluster: out of the list in the configuration, or, for a cluster that takes every
+     * computer under its OU, with its computer object out of that OU.
+     */
+    private static String retire(AuditContext ctx, AdObject node) {
+        ResolvedCluster c = ctx.clusterOf(node);
+        return c != null && c.ou() != null ? "move its computer object out of " + c.ou() + " (or delete it)"
+                : "remove it from the cluster and the configuration";
     }
 }

@@ -458,6 +458,25 @@ class RulesTest {
     }
 
     @Test
+    void aDisabledComputerUnderAClustersOuIsToBeMovedOutOfTheOuNotOutOfTheConfiguration() {
+        // an OU cluster takes every computer under its OU: a retired node stays a node until its object leaves the OU
+        String ou = "OU=HVC7,OU=Hyper-V,DC=contoso,DC=com";
+        AdObject hv61 = host("HV61").dn("CN=HV61," + ou).delegatesTo("HV62").build();
+        AdObject hv62 = host("HV62").dn("CN=HV62," + ou).delegatesTo("HV61")
+                .uac(Uac.WORKSTATION_TRUST_ACCOUNT | Uac.ACCOUNTDISABLE).build();
+        AuditResult r = audit(List.of(new ClusterConfig("HVC7", null, ou, null)), PolicyConfig.defaults(), hv61, hv62);
+        Finding f = of(r, "ACCOUNT_DISABLED").get(0);
+        String what = ((Action.Manual) f.actions().get(0)).what();
+        assertTrue(what.contains("move its computer object out of " + ou), what);
+        assertFalse(what.contains("configuration"), what);
+        // listed by name, it is taken out of the list
+        AuditResult listed = audit(List.of(new ClusterConfig("HVC7", List.of("HV61", "HV62"), null, null)),
+                PolicyConfig.defaults(), hv61, hv62);
+        String byName = ((Action.Manual) of(listed, "ACCOUNT_DISABLED").get(0).actions().get(0)).what();
+        assertTrue(byName.contains("remove it from the cluster and the configuration"), byName);
+    }
+
+    @Test
     void twoEmptyClustersHaveTwoFindingsWithTwoIds() {
         // a finding's id tells it apart from every other of the run (matrix blockers, history's new and resolved, the
         // notices' on-change all go by id): two clusters with an empty OU are two problems
