@@ -7,6 +7,8 @@ import org.kcdauditor.model.Evidence;
 import org.kcdauditor.model.Severity;
 import org.kcdauditor.remedy.Action;
 
+import java.util.List;
+
 /**
  * NO_MIGRATION_PARTNER: a cluster has one node and no other node it migrates to (none listed or under its OU
  * besides it, none in a cluster of its {@code policy.migrationGroups}). There is no pair to check, and for a patch
@@ -48,9 +50,10 @@ public final class NoMigrationPartnerRule implements Rule {
             out.add(INFO).cluster(c.name()).host(node.name())
                     .evidence(Evidence.builder().attribute(c.ou() == null ? "clusters[].nodes" : "clusters[].ou")
                             .ou(c.ou()).build())
-                    .message("Cluster " + c.name() + " has one node, " + node.name() + " (" + source + "), and no other node it"
-                            + " migrates to (none in the cluster, none through policy.migrationGroups): no directed pair was checked, and"
-                            + " its virtual machines cannot be live-migrated off it for a patch window.")
+                    .message("Cluster " + c.name() + " has one node, " + node.name() + " (" + source + "), and no"
+                            + " other node it migrates to (none in the cluster, none through policy.migrationGroups):"
+                            + " no directed pair was checked, and its virtual machines cannot be live-migrated off it"
+                            + " for a patch window.")
                     .action(new Action.Manual("Add the cluster's other nodes to clusters[].nodes (or check"
                             + " clusters[].ou), or give it the cluster its VMs move to in policy.migrationGroups; a"
                             + " stand-alone host whose VMs go down for patching: waive this finding in the baseline."))
@@ -63,7 +66,7 @@ public final class NoMigrationPartnerRule implements Rule {
      * its nodes may be partners, and the verdict already says the pairs into it were not checked.
      */
     private static boolean groupPartnerNotRead(AuditContext ctx, ResolvedCluster c) {
-        for (java.util.List<String> group : ctx.policy().migrationGroups()) {
+        for (List<String> group : ctx.policy().migrationGroups()) {
             if (group.stream().anyMatch(n -> n.equalsIgnoreCase(c.name()))) {
                 for (ResolvedCluster other : ctx.clusters()) {
                     if (other != c && !ctx.audited(other)
