@@ -44,7 +44,7 @@ public final class NoMigrationPartnerRule implements Rule {
                 continue;
             }
             String source = c.ou() != null ? "the only computer under " + c.ou()
-                    : c.missingNodes().isEmpty() ? "the only one it lists"
+                    : c.missingNodes().isEmpty() ? "the only host its list names"
                     : "the only one found: " + String.join(", ", c.missingNodes())
                     + (c.missingNodes().size() == 1 ? " is" : " are") + " not found";
             out.add(INFO).cluster(c.name()).host(node.name())
