@@ -2,14 +2,18 @@ package org.kcdauditor.audit;
 
 import org.kcdauditor.baseline.Baseline;
 import org.kcdauditor.baseline.Waiver;
+import org.kcdauditor.model.AdObject;
 import org.kcdauditor.model.Finding;
 import org.kcdauditor.model.Operator;
 import org.kcdauditor.model.OperatorAccount;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -84,8 +88,8 @@ public final class WaiverHosts {
     }
 
     /**
-     * What the reports say of each waiver of {@code baseline}, in its order: {@link #NO_NODE}, {@link #NO_PEER},
-     * {@link #NO_SPN} or null.
+     * What the reports say of each waiver of {@code baseline}, in its order: {@link #NO_NODE} (or, for a node named
+     * by its DNS name, which name to give), {@link #NO_PEER}, {@link #NO_SPN} or null.
      */
     public static List<String> warnings(Baseline baseline, AuditContext ctx, Collection<Finding> findings) {
         if (baseline.waivers().isEmpty()) {
@@ -100,10 +104,32 @@ public final class WaiverHosts {
             }
         }
         List<Waiver> spnless = spnNeverNamed(baseline, findings);
+        Map<String, String> byDnsName = byDnsName(ctx);
         List<String> out = new ArrayList<>();
         for (Waiver w : baseline.waivers()) {
-            out.add(unknown(w.host(), known) ? NO_NODE : unknown(w.peer(), knownPeers) ? NO_PEER
-                    : spnless.contains(w) ? NO_SPN : null);
+            String node = w.host() == null ? null : byDnsName.get(w.host().toLowerCase(Locale.ROOT));
+            out.add(!unknown(w.host(), known) ? unknown(w.peer(), knownPeers) ? NO_PEER
+                    : spnless.contains(w) ? NO_SPN : null
+                    : node != null ? "names node " + node + " by its DNS name: waivers name a host as findings do"
+                    + " (host: " + node + "), so it waives nothing" : NO_NODE);
+        }
+        return out;
+    }
+
+    /**
+     * The nodes and file servers found, by their dNSHostName in lower case: a waiver may name a host the way
+     * {@code clusters[].nodes} may, but matches findings by the name they give.
+     */
+    private static Map<String, String> byDnsName(AuditContext ctx) {
+        Map<String, String> out = new HashMap<>();
+        for (ResolvedCluster c : ctx.clusters()) {
+            for (List<AdObject> list : List.of(c.nodes(), c.fileServers())) {
+                for (AdObject o : list) {
+                    if (o.dnsHostName() != null) {
+                        out.putIfAbsent(o.dnsHostName().toLowerCase(Locale.ROOT), o.name());
+                    }
+                }
+            }
         }
         return out;
     }
@@ -114,7 +140,7 @@ public final class WaiverHosts {
 
     /** The workbook's short form of a {@link #warnings} entry ({@code NO NODE}, {@code NO PEER}, {@code NO SPN}). */
     public static String label(String warning) {
-        return NO_NODE.equals(warning) ? "NO NODE" : NO_PEER.equals(warning) ? "NO PEER" : "NO SPN";
+        return NO_PEER.equals(warning) ? "NO PEER" : NO_SPN.equals(warning) ? "NO SPN" : "NO NODE";
     }
 
     private static void add(Set<String> known, String name) {

@@ -231,6 +231,26 @@ class HistoryCommandsTest {
         assertFalse(out.contains("BLOCKER UNCONSTRAINED_DELEGATION"), out);
     }
 
+    /** A waiver naming a node by its DNS name, as clusters[].nodes may, is told which name to use. */
+    @Test
+    void aWaiverNamingANodeByItsDnsNameSaysWhichNameWaivers() throws Exception {
+        Path cfg = config("  - name: HVC1\n    nodes: [HV01, hv02.contoso.com, HV03]", "");
+        Files.writeString(dir.resolve("baseline.yaml"), """
+                hosts: {}
+                waivers:
+                  - {rule: MISSING_DELEGATION, host: HV02.contoso.com, justification: "CHG7", expires: 2026-12-31}
+                """);
+        Path reports = dir.resolve("out");
+        run("run", "--config", cfg.toString(), "--out", reports.toString(), "--formats", "json,xlsx");
+        assertTrue(out.contains("Warning: the waiver for MISSING_DELEGATION on HV02.contoso.com names node HV02 by its"
+                + " DNS name: waivers name a host as findings do (host: HV02), so it waives nothing"), out + err);
+        var listed = org.kcdauditor.support.CliRun.findings(reports).path("baseline").path("waivers");
+        assertTrue(listed.get(0).path("warning").asText().startsWith("names node HV02 by its DNS name"), listed.toString());
+        try (var wb = new org.apache.poi.xssf.usermodel.XSSFWorkbook(reports.resolve("audit.xlsx").toFile())) {
+            assertEquals("NO NODE", wb.getSheet("Waivers").getRow(1).getCell(0).getStringCellValue());
+        }
+    }
+
     @Test
     void aWaiverForAHostThatIsNoConfiguredNodeIsAWarningNotSilentlyActive() throws Exception {
         Path cfg = config("  - name: HVC1\n    nodes: [HV01, HV02, HV03]", "");
