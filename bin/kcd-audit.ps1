@@ -104,6 +104,8 @@ function Invoke-KcdJava([string]$Java, [string[]]$Arguments) {
     $start.FileName = $Java
     $start.Arguments = ($Arguments | ForEach-Object { ConvertTo-KcdCommandLineArgument $_ }) -join ' '
     $start.UseShellExecute = $false
+    # PowerShell's cd does not move the process's current directory, where Process.Start would run java.exe
+    $start.WorkingDirectory = (Get-Location -PSProvider FileSystem).ProviderPath
     $process = [System.Diagnostics.Process]::Start($start)
     $process.WaitForExit()
     $process.ExitCode

@@ -381,6 +381,23 @@ class LaunchersTest {
         assertEquals(args, commandLineToArgv(line.toString()), line.toString());
     }
 
+    /**
+     * Process.Start runs java.exe in the process's current directory, which PowerShell leaves where it was started
+     * (Set-Location / cd do not change it, in 5.1 as in 7): after {@code cd C:\ProgramData\kcd-audit},
+     * {@code kcd-audit.ps1 run --config kcd-audit.yaml} looked for the config, and the demo wrote its reports\ and
+     * the default data\ store, in C:\Windows\System32 or the profile folder. java.exe starts in PowerShell's location.
+     */
+    @Test
+    void ps1LauncherStartsJavaInPowerShellsCurrentLocation() throws Exception {
+        String ps1 = Files.readString(BIN.resolve("kcd-audit.ps1"));
+        String invoke = ps1.substring(ps1.indexOf("function Invoke-KcdJava"));
+        invoke = invoke.substring(0, invoke.indexOf("\r\n}\r\n"));
+        int workingDirectory = invoke.indexOf(
+                "$start.WorkingDirectory = (Get-Location -PSProvider FileSystem).ProviderPath");
+        assertTrue(workingDirectory > 0 && workingDirectory < invoke.indexOf("[System.Diagnostics.Process]::Start("),
+                "java.exe starts in the current location: " + invoke);
+    }
+
     /** How the C runtime (and java.exe's launcher) splits a Windows command line. */
     static List<String> commandLineToArgv(String s) {
         List<String> out = new ArrayList<>();
