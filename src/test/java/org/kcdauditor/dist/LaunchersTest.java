@@ -67,6 +67,27 @@ class LaunchersTest {
                 home.toRealPath().resolve("lib/kcd-auditor.jar").toString(), "--version", ""), List.of(out.split("\n", -1)));
     }
 
+    /**
+     * A symbolic link to the installation's bin folder (ln -s /opt/kcd-auditor-0.1.0/bin /usr/local/kcd-audit, then
+     * that on PATH): the script itself is no link, so "$bindir/.." was taken literally and the launcher looked for
+     * the jar in /usr/local/lib, saying "not found (unpack the whole release archive)" about a complete archive.
+     */
+    @Test
+    void shLauncherFindsItsHomeThroughALinkToItsBinFolder(@TempDir Path dir) throws Exception {
+        Path home = installation(dir.resolve("opt"));
+        Path javaHome = fakeJava(dir.resolve("jdk"), "openjdk version \"17.0.15\" 2025-04-15");
+        Path elsewhere = Files.createDirectories(dir.resolve("usr local"));
+        Files.createSymbolicLink(elsewhere.resolve("kcd-audit-bin"), home.resolve("bin"));
+        ProcessBuilder pb = new ProcessBuilder("/bin/sh", elsewhere.resolve("kcd-audit-bin/kcd-audit").toString(),
+                "--version").directory(dir.toFile());
+        pb.environment().put("JAVA_HOME", javaHome.toString());
+        pb.environment().remove("KCD_AUDIT_HEAP");
+        pb.environment().remove("KCD_AUDIT_JAVA_OPTS");
+        String out = launch(pb).out();
+        assertEquals(List.of("@" + home.toRealPath().resolve("config/jvm.options"), "-jar",
+                home.toRealPath().resolve("lib/kcd-auditor.jar").toString(), "--version", ""), List.of(out.split("\n", -1)));
+    }
+
     @Test
     void shLauncherDoesNotRetrainTheStartUpCacheOnEveryCallAfterItFailed(@TempDir Path dir) throws Exception {
         Path home = installation(dir);
