@@ -25,6 +25,12 @@ import java.util.concurrent.CountDownLatch;
         footer = {"", Cli.PASSWORD_HELP + " A service gets the variable from its unit's EnvironmentFile (systemd);"
                 + " a scheduled task is given a file (docs/install.md). SMTP password: from the variable"
                 + " mail.passwordEnv names or the file mail.passwordFile (only with mail.username).",
+                "Writes each run's folder under reports.dir (else ./reports) and the history store: store.url,"
+                        + " else data/kcd-audit under the current directory (a unit's WorkingDirectory, a task's config"
+                        + " folder).",
+                "Log: daemon.logFile, rotated daily and at 10 MB, 30 days kept (relative to the config's folder),"
+                        + " else stdout, which journald records under systemd; a scheduled task has no console and"
+                        + " needs the file.",
                 "Exit codes: 0 stopped, 1 the store cannot be opened, 2 usage/config error.",
                 "Example: kcd-audit daemon --config config/kcd-audit.yaml"})
 final class DaemonCommand implements Callable<Integer> {

@@ -43,6 +43,7 @@ import java.util.Map;
                 "                           names; or directory.passwordFile). Every secret comes",
                 "                           from a variable or file the config names, not from",
                 "                           the YAML",
+                "  JAVA_HOME                the Java 17+ the launchers start (else java on PATH)",
                 "  KCD_AUDIT_HEAP=2g        heap for one call (the launchers)",
                 "  KCD_AUDIT_JAVA_OPTS      further JVM options (the launchers)",
                 "  KCD_AUDIT_HOME           the installation folder (templates, hardening",
