@@ -9,8 +9,14 @@ setlocal EnableExtensions DisableDelayedExpansion
 for %%I in ("%~dp0..") do set "KCD_HOME=%%~fI"
 set "KCD_JAR=%KCD_HOME%\lib\kcd-auditor.jar"
 if not exist "%KCD_JAR%" if exist "%KCD_HOME%\target\kcd-auditor.jar" set "KCD_JAR=%KCD_HOME%\target\kcd-auditor.jar"
-if exist "%KCD_JAR%" goto findJava
+if exist "%KCD_JAR%" goto checkJarPath
 echo kcd-audit: "%KCD_HOME%\lib\kcd-auditor.jar" not found (unpack the whole release archive) 1>&2
+exit /b 1
+
+:checkJarPath
+rem java -jar makes the jar's path the class path, which Java splits at ';': "Could not find or load main class"
+if "%KCD_JAR:;=%"=="%KCD_JAR%" goto findJava
+echo kcd-audit: "%KCD_HOME%": Java cannot run a program from a folder whose path holds ';' (its class path separator); unpack the release archive into a folder without ';' 1>&2
 exit /b 1
 
 :findJava

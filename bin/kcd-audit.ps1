@@ -28,6 +28,11 @@ function Get-KcdJar {
     if (-not (Test-Path -LiteralPath $jar -PathType Leaf)) {
         throw "kcd-audit: $kcdHome\lib\kcd-auditor.jar not found (unpack the whole release archive)"
     }
+    # java -jar makes the jar's path the class path, which Java splits at ';': "Could not find or load main class"
+    if ($jar.Contains(';')) {
+        throw ("kcd-audit: ${kcdHome}: Java cannot run a program from a folder whose path holds ';' (its class path separator);" +
+                " unpack the release archive into a folder without ';'")
+    }
     $jar
 }
 

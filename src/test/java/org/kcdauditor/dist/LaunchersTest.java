@@ -88,6 +88,34 @@ class LaunchersTest {
                 home.toRealPath().resolve("lib/kcd-auditor.jar").toString(), "--version", ""), List.of(out.split("\n", -1)));
     }
 
+    /**
+     * java -jar makes the jar's path the class path, which Java splits at ':' (';' on Windows): unpacked into
+     * /srv/kcd:audit, every command ended in "Could not find or load main class org.kcdauditor.cli.Main", as if the
+     * archive were broken (and the first call left a .failed start-up cache). The launcher says what it is, before
+     * Java starts.
+     */
+    @Test
+    void shLauncherRefusesAnInstallationPathJavaCannotPutOnAClassPath(@TempDir Path dir) throws Exception {
+        Path home = installation(dir.resolve("kcd:audit"));
+        Path javaHome = fakeJava(dir.resolve("jdk"), "openjdk version \"17.0.15\" 2025-04-15");
+        ProcessBuilder pb = new ProcessBuilder("/bin/sh", home.resolve("bin/kcd-audit").toString(), "demo")
+                .directory(dir.toFile());
+        pb.environment().put("JAVA_HOME", javaHome.toString());
+        pb.environment().remove("KCD_AUDIT_HEAP");
+        pb.environment().remove("KCD_AUDIT_JAVA_OPTS");
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(1, p.exitValue(), out + err);
+        assertEquals("kcd-audit: " + home.toRealPath() + ": Java cannot run a program from a folder whose path holds"
+                + " ':' (its class path separator); unpack the release archive into a folder without ':'\n", err);
+        assertEquals("", out, "java was not started");
+        try (var files = Files.list(home.resolve("lib"))) {
+            assertEquals(List.of("kcd-auditor.jar"), files.map(f -> f.getFileName().toString()).toList());
+        }
+    }
+
     @Test
     void shLauncherDoesNotRetrainTheStartUpCacheOnEveryCallAfterItFailed(@TempDir Path dir) throws Exception {
         Path home = installation(dir);
@@ -313,6 +341,26 @@ class LaunchersTest {
         assertTrue(ps1.contains("is not a heap size: give a number with k, m or g,\" +\r\n"
                 + "                \" e.g. `$env:KCD_AUDIT_HEAP = '2g'\")"), "the message, with PowerShell's `$ for a $");
         assertTrue(ps1.indexOf("exit 2") > ps1.indexOf("is not a heap size"), "exit 2");
+    }
+
+    /**
+     * As bin/kcd-audit does with ':' (shLauncherRefusesAnInstallationPathJavaCannotPutOnAClassPath): ';' may stand in a
+     * Windows folder name and is the class path separator there, so java.exe -jar "C:\Tools;old\...\kcd-auditor.jar"
+     * cannot load kcd-audit's main class. Both Windows launchers (and install-task.ps1, through Get-KcdJar) say so.
+     */
+    @Test
+    void cmdAndPs1LaunchersRefuseAnInstallationPathWithTheClassPathSeparator() throws Exception {
+        String cmd = Files.readString(BIN.resolve("kcd-audit.cmd"));
+        int check = cmd.indexOf("if \"%KCD_JAR:;=%\"==\"%KCD_JAR%\" goto findJava\r\n"
+                + "echo kcd-audit: \"%KCD_HOME%\": Java cannot run a program from a folder whose path holds ';' (its"
+                + " class path separator); unpack the release archive into a folder without ';' 1>&2\r\nexit /b 1\r\n");
+        assertTrue(check > cmd.indexOf("if exist \"%KCD_JAR%\" goto checkJarPath") && check < cmd.indexOf(":findJava"),
+                "checked once the jar is found, before Java is looked for");
+        String ps1 = Files.readString(BIN.resolve("kcd-audit.ps1"));
+        String getJar = ps1.substring(ps1.indexOf("function Get-KcdJar"), ps1.indexOf("$KcdNeedJava ="));
+        assertTrue(getJar.contains("if ($jar.Contains(';')) {\r\n        throw (\"kcd-audit: ${kcdHome}: Java cannot run a"
+                + " program from a folder whose path holds ';' (its class path separator);\" +\r\n"
+                + "                \" unpack the release archive into a folder without ';'\")"), getJar);
     }
 
     @Test
