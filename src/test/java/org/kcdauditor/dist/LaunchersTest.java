@@ -569,4 +569,18 @@ class LaunchersTest {
         }
         assertFalse(lines.stream().anyMatch(l -> l.startsWith("MemoryDenyWriteExecute")), "the JIT writes code");
     }
+
+    /**
+     * A configuration error (exit 2: a passwordEnv variable missing from the EnvironmentFile, a key misspelt) is not
+     * mended by starting again: with Restart=on-failure alone systemd restarted the daemon every 30 s for ever (30 s
+     * apart is below any start rate limit), a JVM start and the same error line each time, and systemctl status said
+     * "activating (auto-restart)" instead of failed. Exit 2 ends it failed, the error line in its status.
+     */
+    @Test
+    void theSystemdUnitDoesNotRestartAfterAConfigurationError() throws Exception {
+        List<String> lines = Files.readAllLines(Path.of("packaging/systemd/kcd-audit.service")).stream()
+                .map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+        assertTrue(lines.contains("Restart=on-failure"), "a store unreachable at boot (exit 1) is still retried");
+        assertTrue(lines.contains("RestartPreventExitStatus=2"), lines.toString());
+    }
 }
