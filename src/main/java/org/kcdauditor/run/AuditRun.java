@@ -414,7 +414,8 @@ public final class AuditRun {
         }
     }
 
-    static String reason(Throwable e) {
+    /** Why a run failed, in one line, as its record in the store says it (the daemon's log and notice too). */
+    public static String reason(Throwable e) {
         if (e instanceof IOException io) {
             return "cannot write output: " + org.kcdauditor.io.IoErrors.describe(io); // as the console says it
         }

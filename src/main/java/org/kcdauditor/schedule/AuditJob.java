@@ -111,8 +111,8 @@ public class AuditJob implements Job {
             Thread.currentThread().interrupt();
             d.fireLog().finish(fireId, d.clock().instant(), control.runId(), FireLog.INTERRUPTED, "interrupted");
         } catch (Exception e) {
-            String reason = withOutputs(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(),
-                    control);
+            // as the stored run and the console say it: the JDK's file-system exceptions carry only the path
+            String reason = withOutputs(AuditRun.reason(e), control);
             LOG.error("job {}: the run could not complete (exit code {} for a manual run): {}", name,
                     ExitCodes.RUN_FAILED, reason);
             whenStoreAnswers(d, name, () -> {

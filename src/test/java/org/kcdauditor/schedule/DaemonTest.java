@@ -114,6 +114,28 @@ class DaemonTest {
     }
 
     /**
+     * A scheduled run that cannot write its reports (reports.dir not writable for the service account, or a file in
+     * its place) said only the path, in the daemon's log ("the run could not complete (exit code 1 for a manual run):
+     * /var/lib/kcd-audit/reports"), in the fire's detail that schedule prints, and in the failure notice: the JDK
+     * leaves the reason out of such exceptions. They say it as the console and the stored run do.
+     */
+    @Test
+    void aScheduledRunThatCannotWriteItsReportsSaysWhyAsTheConsoleDoes() throws Exception {
+        AuditConfig cfg = config("* * * * * ?");
+        Path reports = dir.resolve("reports");
+        Files.writeString(reports, "a file where reports.dir should be a folder");
+        FireLog fires = new FireLog(Database.open(cfg, env));
+        try (Daemon d = daemon(cfg)) {
+            d.start();
+            await("a failed fire", Duration.ofSeconds(30),
+                    () -> fires.last("job1").filter(f -> f.status().equals(FireLog.FAILED)).isPresent());
+        }
+        FireLog.Fire f = fires.all().stream().filter(x -> x.status().equals(FireLog.FAILED)).findFirst().orElseThrow();
+        assertTrue(f.detail().startsWith("cannot write output: " + reports + ": exists and is not a folder"),
+                f.detail());
+    }
+
+    /**
      * A job another daemon of the store put there (a cluster whose daemons run different configs) fires on a daemon
      * whose config does not have it: the fire is recorded SKIPPED with why, not dropped with a log line only.
      */
