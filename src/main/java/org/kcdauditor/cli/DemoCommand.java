@@ -21,8 +21,10 @@ import java.util.concurrent.Callable;
                 + " nodes) of contoso.com with typical drift, and a few hundred unrelated computers.",
                 "Starts an in-memory LDAP server on 127.0.0.1 inside this process, audits it with exactly the code"
                         + " path of 'run', writes the same reports and stops the server. Needs nothing but Java."},
-        footer = {"", "Data: config/demo/contoso.ldif; clusters and policy: config/demo/kcd-audit-demo.yaml"
-                + " (of the installation folder; when its demo store cannot be written, a copy in a temporary folder).",
+        footer = {"", "Data: config/demo/contoso.ldif; clusters and policy: config/demo/kcd-audit-demo.yaml, both of"
+                + " the installation folder. History store: data/demo-history of the installation folder, started"
+                + " afresh by every demo; where that cannot be written (Program Files, /opt), the demo runs on a copy"
+                + " of config/demo in a temporary folder. Reports: --out, else ./reports.",
                 "Exit code 0 when the demo ran (its findings are expected); give --fail-on LEVEL explicitly to get exit 3"
                         + " when findings reach it, as run does by default."})
 final class DemoCommand implements Callable<Integer> {

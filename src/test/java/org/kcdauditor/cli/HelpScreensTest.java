@@ -37,7 +37,7 @@ class HelpScreensTest {
      * environment of the main screen left out JAVA_HOME, which every launcher reads first.
      */
     @Test
-    void theDaemonsHelpSaysWhereItLogsAndWritesAndTheMainHelpNamesJavaHome() {
+    void theDaemonAndDemoHelpSayWhereTheyLogAndWriteAndTheMainHelpNamesJavaHome() {
         PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream());
         CommandLine root = Main.commands(new Main(), new Cli(nowhere, nowhere, nowhere, Map.of(),
                 Clock.systemUTC(), Path.of(".")));
@@ -46,6 +46,10 @@ class HelpScreensTest {
         for (String said : List.of("Log: daemon.logFile", "else stdout", "store.url", "reports.dir")) {
             assertTrue(daemon.contains(said), said + " in:\n" + daemon);
         }
+        // the demo's screen named "its demo store" without saying where that is
+        String demo = root.getSubcommands().get("demo").getUsageMessage(CommandLine.Help.Ansi.OFF)
+                .replaceAll("\\s+", " ");
+        assertTrue(demo.contains("data/demo-history of the installation folder"), demo);
         String main = root.getUsageMessage(CommandLine.Help.Ansi.OFF);
         assertTrue(main.contains("\n  JAVA_HOME "), main);
     }
