@@ -107,6 +107,28 @@ class ArchiveIT {
                 Files.getPosixFilePermissions(home.resolve("scripts/samba-ad.sh")))), "README's Samba script");
     }
 
+    /**
+     * The tar recorded each file's owner on the build machine (the uid of whoever cloned the checkout, 1001 say), and
+     * GNU tar run as root, as docs/install.md unpacks it into /opt, restores that owner: a local account with that uid
+     * on the server could then rewrite bin/kcd-audit, which the service and root's own calls run. Every entry belongs
+     * to root (0/0), whoever built it.
+     */
+    @Test
+    void everyEntryOfTheTarBelongsToRootWhoeverBuiltIt() throws Exception {
+        List<String> notRoot = new ArrayList<>();
+        try (TarArchiveInputStream tar = new TarArchiveInputStream(new GzipCompressorInputStream(
+                Files.newInputStream(TARGET.resolve(NAME + ".tar.gz"))))) {
+            for (TarArchiveEntry e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
+                if (e.getLongUserId() != 0 || e.getLongGroupId() != 0 || !"root".equals(e.getUserName())
+                        || !"root".equals(e.getGroupName())) {
+                    notRoot.add(e.getName() + " " + e.getLongUserId() + "/" + e.getLongGroupId() + " "
+                            + e.getUserName() + "/" + e.getGroupName());
+                }
+            }
+        }
+        assertEquals(List.of(), notRoot);
+    }
+
     @Test
     void everyBundledLibraryHasItsLicenceText() throws Exception {
         Path licenses = home.resolve("licenses");
