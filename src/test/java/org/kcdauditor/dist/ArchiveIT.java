@@ -180,6 +180,38 @@ class ArchiveIT {
         assertTrue(version.out.startsWith("kcd-audit " + VERSION + " (commit "), version.toString());
     }
 
+    /**
+     * Java reads file names in the locale's character set, and cron, env -i, a container or a server without a locale
+     * give the POSIX one (as run() here does: no LANG): unpacked into a folder with an 'ä', every command ended in
+     * "Error: An unexpected error occurred while trying to open file …/Programme ?? (x86)/…/kcd-auditor.jar", and
+     * --out or --config with an 'ö' in "Malformed input or input contains unmappable characters". The launcher gives
+     * Java the C locale with UTF-8 then.
+     */
+    @Test
+    void aNonAsciiInstallationAndOutputPathWorkWithoutALocale(@TempDir Path elsewhere) throws Exception {
+        assumeTrue(java.nio.charset.Charset.forName(System.getProperty("sun.jnu.encoding", "US-ASCII"))
+                .equals(StandardCharsets.UTF_8), "this JVM cannot name such a folder itself");
+        Path folder = Files.createDirectories(elsewhere.resolve("Programme ä (x86)"));
+        Process tar = new ProcessBuilder("tar", "-xzf", TARGET.resolve(NAME + ".tar.gz").toString(), "-C",
+                folder.toString()).redirectErrorStream(true).start();
+        String unpacked = new String(tar.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, tar.waitFor(), unpacked);
+        Path out = elsewhere.resolve("Berichte ö");
+        ProcessBuilder pb = new ProcessBuilder("/bin/sh", folder.resolve(NAME).resolve("bin/kcd-audit").toString(),
+                "demo", "--formats", "json", "--out", out.toString()).directory(elsewhere.toFile());
+        pb.environment().clear();
+        pb.environment().putAll(Map.of("JAVA_HOME", System.getProperty("java.home"), "PATH", "/usr/bin:/bin",
+                "HOME", elsewhere.toString()));
+        Path said = elsewhere.resolve("said.txt");
+        pb.redirectErrorStream(true).redirectOutput(said.toFile());
+        Process p = pb.start();
+        assertTrue(p.waitFor(5, TimeUnit.MINUTES), "did not end");
+        String text = Files.readString(said);
+        assertEquals(0, p.exitValue(), text);
+        assertTrue(Files.size(out.resolve("findings.json")) > 0, text);
+        assertTrue(text.contains("Reports in " + out), text);
+    }
+
     @Test
     void javaIsFoundOnPathToo(@TempDir Path elsewhere) throws Exception {
         Path bin = Files.createDirectories(elsewhere.resolve("jre-bin"));

@@ -13,6 +13,7 @@ import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -113,6 +114,35 @@ class LaunchersTest {
         assertEquals("", out, "java was not started");
         try (var files = Files.list(home.resolve("lib"))) {
             assertEquals(List.of("kcd-auditor.jar"), files.map(f -> f.getFileName().toString()).toList());
+        }
+    }
+
+    /**
+     * Under the POSIX locale (cron, env -i, a container) Java reads file names as ASCII, and a path with an 'ä' (the
+     * installation's, --config, --out) could not be opened (ArchiveIT runs it). The launcher then gives Java the C
+     * locale with UTF-8, in the variable that decides it; a locale the admin chose is left alone.
+     */
+    @Test
+    void shLauncherGivesJavaUtf8FileNamesUnderThePosixLocaleOnly(@TempDir Path dir) throws Exception {
+        Path home = installation(dir);
+        Path javaHome = Files.createDirectories(dir.resolve("jdk/bin")).getParent();
+        Files.writeString(javaHome.resolve("bin/java"), "#!/bin/sh\nif [ \"$1\" = -version ]; then echo 'openjdk version"
+                + " \"17.0.15\"' >&2; exit 0; fi\nprintf '%s\\n' \"LC_ALL=${LC_ALL-unset}\" \"LC_CTYPE=${LC_CTYPE-unset}\"\n");
+        Files.setPosixFilePermissions(javaHome.resolve("bin/java"), PosixFilePermissions.fromString("rwxr-xr-x"));
+        record Case(Map<String, String> env, String said) {
+        }
+        for (Case c : List.of(new Case(Map.of(), "LC_ALL=unset\nLC_CTYPE=C.UTF-8\n"),
+                new Case(Map.of("LANG", "C"), "LC_ALL=unset\nLC_CTYPE=C.UTF-8\n"),
+                new Case(Map.of("LC_ALL", "POSIX", "LANG", "de_DE.UTF-8"), "LC_ALL=C.UTF-8\nLC_CTYPE=unset\n"),
+                new Case(Map.of("LANG", "C.UTF-8", "LC_CTYPE", "C"), "LC_ALL=unset\nLC_CTYPE=C.UTF-8\n"),
+                new Case(Map.of("LANG", "de_DE.UTF-8"), "LC_ALL=unset\nLC_CTYPE=unset\n"),
+                new Case(Map.of("LC_CTYPE", "en_US.ISO-8859-1"), "LC_ALL=unset\nLC_CTYPE=en_US.ISO-8859-1\n"))) {
+            ProcessBuilder pb = new ProcessBuilder("/bin/sh", home.resolve("bin/kcd-audit").toString(), "--version")
+                    .directory(dir.toFile());
+            pb.environment().clear();
+            pb.environment().putAll(Map.of("PATH", "/usr/bin:/bin", "JAVA_HOME", javaHome.toString()));
+            pb.environment().putAll(c.env());
+            assertEquals(c.said(), launch(pb).out(), c.env().toString());
         }
     }
 
