@@ -342,9 +342,9 @@ public final class RunStore implements AutoCloseable {
         }
     }
 
-    private static final String NOT_WRITABLE = " — set store.url to a folder this account may write (without it the"
-            + " store is data/kcd-audit under the current directory), or fix the folder's permissions; nothing was"
-            + " changed";
+    private static final String NOT_WRITABLE = " — set store.url to a folder this account may write (if store.url is"
+            + " not set, the store is data/kcd-audit under the current directory), or fix the folder's permissions;"
+            + " nothing was changed";
 
     /**
      * What to check when a database server's store did not open: its TLS when kcd-audit asked for a verified

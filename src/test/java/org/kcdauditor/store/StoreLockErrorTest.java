@@ -93,6 +93,9 @@ class StoreLockErrorTest {
         assertTrue(e.getMessage().startsWith("history store " + file.resolve("data").resolve("kcd-audit.mv.db")
                 + ": cannot create its folder " + file.resolve("data") + ": "), e.getMessage());
         assertTrue(e.getMessage().contains("set store.url to a folder this account may write"), e.getMessage());
+        // said of a store.url given as of the default one: nothing that only holds without store.url
+        assertTrue(e.getMessage().contains("(if store.url is not set, the store is data/kcd-audit under the current"
+                + " directory)"), e.getMessage());
         assertFalse(e.getMessage().contains("damaged") || e.getMessage().contains("move it aside"), e.getMessage());
         assertFalse(err.toString().contains("\tat "), "no stack trace on stderr: " + err);
     }
