@@ -37,6 +37,15 @@ public record DcDivergence(DcRead dc, String audited, AdObject host, String attr
     /** When the account expires: a DC on which it has expired (and the audited DC not) breaks its pairs there. */
     public static final String ACCOUNT_EXPIRES = "accountExpires";
 
+    /**
+     * When the password was last set, compared only where it decides whether the DC holds AES keys for the account: on
+     * one side of the domain's AES date ({@link DirectoryPart#aesKeysSince}) and on the other. A password reset (the
+     * fix of AES_KEYS_MISSING) gives AES keys on the DC that took it; a DC that still holds the older password has none,
+     * so its KDC cannot issue AES tickets for the account. A routine machine password change not replicated yet
+     * (both dates after the domain's AES keys) breaks nothing and is no divergence.
+     */
+    public static final String PWD_LAST_SET = "pwdLastSet";
+
     /** The pseudo-attribute of a DC that does not hold the object at all. */
     public static final String OBJECT = "object";
 
@@ -151,6 +160,10 @@ public record DcDivergence(DcRead dc, String audited, AdObject host, String attr
                             out.add(new DcDivergence(dc, audited, ours, attribute, here, there));
                         }
                     });
+                    if (hasAesKeys(ours, part.aesKeysSince()) != hasAesKeys(theirs, part.aesKeysSince())) {
+                        out.add(new DcDivergence(dc, audited, ours, PWD_LAST_SET, pwdLastSet(ours),
+                                pwdLastSet(theirs)));
+                    }
                     DcDivergence members = members(snapshot, dc, audited, ours, theirs, checked.values());
                     if (members != null) {
                         out.add(members);
@@ -163,6 +176,18 @@ public record DcDivergence(DcRead dc, String audited, AdObject host, String attr
             }
         }
         return out;
+    }
+
+    /**
+     * Whether this copy of the account has AES keys as far as its pwdLastSet tells: set on or after the domain's AES
+     * keys, or not known (no date of either: never set is unknown, not old, as for AES_KEYS_MISSING).
+     */
+    private static boolean hasAesKeys(AdObject o, java.time.Instant aesKeysSince) {
+        return aesKeysSince == null || o.pwdLastSet() == null || !o.pwdLastSet().isBefore(aesKeysSince);
+    }
+
+    private static List<String> pwdLastSet(AdObject o) {
+        return o.pwdLastSet() == null ? List.of() : List.of(o.pwdLastSet().toString());
     }
 
     /**
@@ -274,7 +299,7 @@ public record DcDivergence(DcRead dc, String audited, AdObject host, String attr
     boolean breaks(PairStatus p, Snapshot snapshot) {
         boolean source = p.source() == host;
         switch (attribute) {
-            case OBJECT, "userAccountControl", "msDS-SupportedEncryptionTypes" -> {
+            case OBJECT, "userAccountControl", "msDS-SupportedEncryptionTypes", PWD_LAST_SET -> {
                 return true;
             }
             case ACCOUNT_EXPIRES -> { // a node expired on that DC when the audit read: no TGT from its KDC (a file

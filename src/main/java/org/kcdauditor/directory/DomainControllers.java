@@ -42,7 +42,7 @@ final class DomainControllers {
     /** What a DC's copy of an object is compared on, and what names it. */
     static final String[] ATTRIBUTES = {"cn", "sAMAccountName", "dNSHostName", "objectSid", "userAccountControl",
             "servicePrincipalName", "msDS-AllowedToDelegateTo", "msDS-AllowedToActOnBehalfOfOtherIdentity",
-            "msDS-SupportedEncryptionTypes", "accountExpires"};
+            "msDS-SupportedEncryptionTypes", "accountExpires", "pwdLastSet"};
     /**
      * The same and the binary replication metadata (when, where and how often each attribute was last written there;
      * about 2 KB an object): the XML form, eight times larger, is read afterwards only from a DC that gives no blob.

@@ -30,6 +30,7 @@ public final class DcNotConvergedRule implements Rule {
             "`preflight --all-dcs`: a domain controller holds another `msDS-AllowedToDelegateTo`,"
                     + " `userAccountControl`, `servicePrincipalName`, `msDS-AllowedToActOnBehalfOfOtherIdentity`,"
                     + " `msDS-SupportedEncryptionTypes` or `accountExpires` for a node than the DC the audit read (or not the node at all),"
+                    + " or a `pwdLastSet` on the other side of the domain's AES keys (no AES keys there yet),"
                     + " or lacks a membership of a group the node's RBCD allows (`member`), or has another object"
                     + " registering a node's SPN (`servicePrincipalName holder`) — one finding per DC, host and"
                     + " attribute; blocks the pairs the difference breaks there",
@@ -57,6 +58,7 @@ public final class DcNotConvergedRule implements Rule {
                     ? dc + " does not hold " + node.name() + " at all, which " + d.audited()
                     + " (the DC the audit read) does: the computer object has not replicated there yet."
                     : d.attribute().equals(DcDivergence.MEMBER) ? members(ctx, d)
+                    : d.attribute().equals(DcDivergence.PWD_LAST_SET) ? passwords(d, ctx.aesKeysSince(node))
                     : d.attribute().equals(DcDivergence.HOLDER) ? d.dc().name() + " holds " + String.join(", ", d.here()) + " of " + node.name()
                     + " also on " + String.join(", ", d.there()) + ", which " + d.audited() + " (the DC the audit read)"
                     + " does not have yet: " + d.dc().name() + "'s KDC refuses tickets for an SPN two objects hold"
@@ -111,6 +113,30 @@ public final class DcNotConvergedRule implements Rule {
                 + " on " + dc + ", where it was registered (" + command + "), or once it has replicated to "
                 + d.audited() + ", there (setspn -D); do not push replication first, which spreads the duplicate."
                 + " Then setspn -X lists none, and run the preflight with --all-dcs again before patching.");
+    }
+
+    /**
+     * A password set after the domain's AES keys on one DC and before them on the other, in words: the DC holding the
+     * older one has no AES keys for the account yet.
+     */
+    private static String passwords(DcDivergence d, java.time.Instant aesKeysSince) {
+        String dc = d.dc().name();
+        java.util.function.Function<List<String>, String> when = v -> {
+            if (v.isEmpty()) {
+                return "no value";
+            }
+            boolean old = aesKeysSince != null && java.time.Instant.parse(v.get(0)).isBefore(aesKeysSince);
+            return v.get(0) + (old ? ", before the domain had AES keys (" + aesKeysSince.toString().substring(0, 10)
+                    + ")" : "");
+        };
+        boolean lacking = !d.there().isEmpty() && aesKeysSince != null
+                && java.time.Instant.parse(d.there().get(0)).isBefore(aesKeysSince);
+        String without = lacking ? dc : d.audited();
+        return dc + " and " + d.audited() + " (the DC the audit read) disagree on " + d.host().name() + "'s pwdLastSet: "
+                + d.audited() + " holds " + when.apply(d.here()) + ", " + dc + " " + when.apply(d.there()) + ": "
+                + without + " holds no AES keys for " + d.host().name() + " yet (AD derives them when the password is"
+                + " set, on the DC that takes it), so its KDC cannot issue the AES tickets " + d.host().name()
+                + "'s pairs need until the new password has replicated there.";
     }
 
     /** A group membership behind the target's resource-based delegation that the DC lacks, in words. */

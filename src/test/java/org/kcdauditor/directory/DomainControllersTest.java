@@ -293,4 +293,56 @@ class DomainControllersTest {
         assertFalse(lag.path("message").asText().contains("newer write"), lag.toString());
         assertTrue(lag.path("remediation").asText().contains("repadmin /syncall dc1.contoso.com /AdeP"), lag.toString());
     }
+    /**
+     * The fix of AES_KEYS_MISSING is a new machine password (Reset-ComputerMachinePassword -Server dc1): AD derives the
+     * AES keys then, on the DC that took it. Until it has replicated, dc2 still holds the old password, set before the
+     * domain had AES keys, and so no AES keys for HV02: its KDC cannot issue the AES tickets HV02's pairs need (KDC
+     * events 202-209). The preflight that closes the runbook must stay NO-GO until dc2 has the new password; an
+     * ordinary later password change on both sides of that date is no difference that breaks anything.
+     */
+    @Test
+    void aPasswordResetThatGaveAesKeysIsNoGoUntilEveryDcHasIt() throws Exception {
+        dc2.modify(HV02, new Modification(ModificationType.ADD, "msDS-AllowedToDelegateTo", "cifs/HV03",
+                "cifs/hv03.contoso.com"));
+        for (InMemoryDirectoryServer ds : List.of(dc1, dc2)) {
+            TestDirectory.aesKeysSince(ds, TestDirectory.BASE, org.kcdauditor.support.Hosts.DOMAIN_SID,
+                    "20090310120000.0Z");
+            for (String n : NODES) {
+                TestDirectory.pwdLastSet(ds, "CN=" + n + ",OU=Hyper-V," + TestDirectory.BASE, "2026-11-01T00:00:00Z");
+            }
+            TestDirectory.pwdLastSet(ds, HV02, "2008-06-01T00:00:00Z");
+        }
+        Path cfg = config(List.of(url(dc1), url(dc2)));
+        CliRun before = preflight(cfg, "--all-dcs");
+        assertEquals(3, before.exitCode(), before.toString());
+        assertTrue(before.out().contains("BLOCKER AES_KEYS_MISSING"), before.out());
+
+        TestDirectory.pwdLastSet(dc1, HV02, "2026-12-04T09:00:00Z"); // reset on dc1, not replicated yet
+        CliRun lagging = preflight(cfg, "--all-dcs");
+        assertEquals(3, lagging.exitCode(), lagging.toString());
+        assertTrue(lagging.out().contains("BLOCKER DC_NOT_CONVERGED"), lagging.out());
+        JsonNode doc = CliRun.findings(tmp.resolve("out"));
+        assertTrue(findings(doc, "AES_KEYS_MISSING").isEmpty(), "dc1 holds the new password");
+        List<JsonNode> f = findings(doc, "DC_NOT_CONVERGED");
+        assertEquals(1, f.size(), f.toString());
+        assertEquals("HV02", f.get(0).path("host").asText());
+        assertEquals("pwdLastSet", f.get(0).path("evidence").path("attribute").asText());
+        String message = f.get(0).path("message").asText();
+        assertTrue(message.contains("dc2.contoso.com and dc1.contoso.com (the DC the audit read) disagree on HV02's"
+                + " pwdLastSet: dc1.contoso.com holds 2026-12-04T09:00:00Z, dc2.contoso.com 2008-06-01T00:00:00Z, before"
+                + " the domain had AES keys (2009-03-10): dc2.contoso.com holds no AES keys for HV02 yet"), message);
+        assertTrue(message.contains("On dc2.contoso.com, 4 directed pairs cannot migrate."), message);
+        for (JsonNode c : doc.path("clusters")) {
+            for (JsonNode p : c.path("matrix")) {
+                boolean hv02 = p.path("from").asText().equals("HV02") || p.path("to").asText().equals("HV02");
+                assertEquals(!hv02, p.path("ok").asBoolean(), p.toString());
+            }
+        }
+
+        TestDirectory.pwdLastSet(dc2, HV02, "2026-12-04T09:00:00Z"); // replicated
+        TestDirectory.pwdLastSet(dc1, "CN=HV01,OU=Hyper-V," + TestDirectory.BASE, "2026-12-05T06:00:00Z");
+        CliRun go = preflight(cfg, "--all-dcs");
+        assertEquals(0, go.exitCode(), "a routine password change not replicated yet breaks nothing: " + go);
+        assertTrue(go.out().contains("2 of 2 domain controllers agree with dc1.contoso.com"), go.out());
+    }
 }

@@ -157,6 +157,30 @@ public final class TestDirectory {
         }
     }
 
+    /**
+     * The domain object's objectSid and its Read-only Domain Controllers group (RID 521) created {@code created}
+     * (generalized time): the date the audit takes for the domain's AES keys.
+     */
+    public static void aesKeysSince(InMemoryDirectoryServer ds, String base, String domainSid, String created)
+            throws Exception {
+        ds.modify(base, new com.unboundid.ldap.sdk.Modification(com.unboundid.ldap.sdk.ModificationType.ADD,
+                "objectSid", Sids.toBytes(domainSid)));
+        if (ds.getEntry("CN=Users," + base) == null) {
+            ds.add(new Entry("dn: CN=Users," + base, "objectClass: container", "cn: Users"));
+        }
+        Entry g = new Entry("dn: CN=Read-only Domain Controllers,CN=Users," + base, "objectClass: group",
+                "cn: Read-only Domain Controllers", "whenCreated: " + created);
+        g.addAttribute("objectSid", Sids.toBytes(domainSid + "-521"));
+        ds.add(g);
+    }
+
+    /** Sets {@code dn}'s pwdLastSet to {@code instant}, in 100 ns ticks since 1601 as AD stores it. */
+    public static void pwdLastSet(InMemoryDirectoryServer ds, String dn, String instant) throws Exception {
+        long ticks = (java.time.Instant.parse(instant).getEpochSecond() + 11_644_473_600L) * 10_000_000L;
+        ds.modify(dn, new com.unboundid.ldap.sdk.Modification(com.unboundid.ldap.sdk.ModificationType.REPLACE,
+                "pwdLastSet", String.valueOf(ticks)));
+    }
+
     /** {@code hv01.contoso.com} for {@code HV01} in {@code DC=contoso,DC=com}. */
     public static String fqdn(String name, String base) {
         StringBuilder d = new StringBuilder(name.toLowerCase(Locale.ROOT));
