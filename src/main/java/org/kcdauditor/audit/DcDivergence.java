@@ -93,7 +93,10 @@ public record DcDivergence(DcRead dc, String audited, AdObject host, String attr
     /**
      * The pseudo-attribute of a DC on which another object registers an SPN of the host that it does not register on the
      * audited DC (a duplicate made there, not replicated yet): {@link #here} are the host's SPNs concerned (as it
-     * stores them), {@link #there} the DNs of the other holders on that DC. Its KDC refuses tickets for them.
+     * stores them), {@link #there} the DNs of the other holders on that DC. Its KDC refuses tickets for them. The same
+     * for a {@code cifs/X} the host serves through its {@code HOST/X} ({@link #servedThroughHost}), in {@link #here} as
+     * the pairs ask for it: that DC's KDC looks the exact SPN up before it applies sPNMappings, finds the other object
+     * and issues the ticket in its key, as the audited DC would (TARGET_SPN_NOT_REGISTERED).
      */
     public static final String HOLDER = "servicePrincipalName holder";
 
@@ -230,7 +233,9 @@ public record DcDivergence(DcRead dc, String audited, AdObject host, String attr
         }
         List<String> spns = new ArrayList<>();
         List<String> dns = new ArrayList<>();
-        for (String spn : ours.spns()) {
+        List<String> concerned = new ArrayList<>(ours.spns());
+        concerned.addAll(servedThroughHost(ours));
+        for (String spn : concerned) {
             String whole = Spn.wholeKeyOf(spn);
             for (AdObject other : dc.spnHolders()) {
                 if (other.dn() == null || other.spns().stream().noneMatch(x -> Spn.wholeKeyOf(x).equals(whole))) {
@@ -250,6 +255,27 @@ public record DcDivergence(DcRead dc, String audited, AdObject host, String attr
             }
         }
         return spns.isEmpty() ? null : new DcDivergence(dc, audited, ours, HOLDER, spns, dns);
+    }
+
+    /**
+     * The {@code cifs/X} that {@code o} serves through a {@code HOST/X} it registers (AD's default sPNMappings) and does
+     * not register itself, spelt as that {@code HOST/X} (its host as stored); empty for most objects' other services.
+     */
+    public static List<String> servedThroughHost(AdObject o) {
+        List<String> out = new ArrayList<>(0);
+        Set<String> own = new java.util.HashSet<>();
+        o.spns().forEach(spn -> own.add(Spn.wholeKeyOf(spn)));
+        for (String spn : o.spns()) {
+            String key = Spn.wholeKeyOf(spn);
+            // a two-part HOST/X only: HOST/X/domain is another SPN, which does not serve cifs/X
+            if (key.startsWith("host/") && key.indexOf('/', 5) < 0) {
+                String cifs = "cifs/" + spn.substring(5);
+                if (!own.contains(Spn.wholeKeyOf(cifs)) && !out.contains(cifs)) {
+                    out.add(cifs);
+                }
+            }
+        }
+        return out;
     }
 
     /** The groups as {@code dc} holds them where it was asked for them, else as the audited DC does. */

@@ -7,6 +7,7 @@ import com.unboundid.ldap.sdk.LDAPURL;
 import com.unboundid.ldap.sdk.SearchResult;
 import com.unboundid.ldap.sdk.SearchResultEntry;
 import com.unboundid.ldap.sdk.SearchScope;
+import org.kcdauditor.audit.DcDivergence;
 import org.kcdauditor.model.AdObject;
 import org.kcdauditor.model.AttributeChange;
 import org.kcdauditor.model.DcRead;
@@ -187,8 +188,9 @@ final class DomainControllers {
 
     /**
      * The objects under the sweep's base DN, other than the checked ones, that register an SPN of a checked object on
-     * this DC: an indexed equality search per batch of SPNs, each as stored and with the trailing dot on its host
-     * toggled (the spelling the DC's uniqueness check lets through). Empty when not asked or not readable.
+     * this DC, or a {@code cifs/X} it serves through its {@code HOST/X} ({@link DcDivergence#servedThroughHost}): an
+     * indexed equality search per batch of SPNs, each as stored and with the trailing dot on its host toggled (the
+     * spelling the DC's uniqueness check lets through). Empty when not asked or not readable.
      */
     private static List<AdObject> spnHolders(LDAPConnection c, Deadline deadline, Groups groups,
                                              List<AdObject> objects, List<AdObject> scope) {
@@ -208,7 +210,9 @@ final class DomainControllers {
             if (o.dn() != null) {
                 checked.add(o.dn().toLowerCase(Locale.ROOT));
             }
-            for (String spn : o.spns()) {
+            List<String> spns = new ArrayList<>(o.spns());
+            spns.addAll(DcDivergence.servedThroughHost(o));
+            for (String spn : spns) {
                 values.add(spn);
                 String toggled = toggledDot(spn);
                 if (toggled != null) {

@@ -32,7 +32,8 @@ public final class DcNotConvergedRule implements Rule {
                     + " `msDS-SupportedEncryptionTypes` or `accountExpires` for a node than the DC the audit read (or not the node at all),"
                     + " or a `pwdLastSet` on the other side of the domain's AES keys (no AES keys there yet),"
                     + " or lacks a membership of a group the node's RBCD allows (`member`), or has another object"
-                    + " registering a node's SPN (`servicePrincipalName holder`) — one finding per DC, host and"
+                    + " registering a node's SPN, or a `cifs/X` the node serves through its `HOST/X`"
+                    + " (`servicePrincipalName holder`) — one finding per DC, host and"
                     + " attribute; blocks the pairs the difference breaks there",
             "A host asks the KDC of its own site's DC for tickets. A delegation change made on one DC takes effect"
                     + " there only after replication (other sites: at the next scheduled replication, by default"
@@ -59,11 +60,7 @@ public final class DcNotConvergedRule implements Rule {
                     + " (the DC the audit read) does: the computer object has not replicated there yet."
                     : d.attribute().equals(DcDivergence.MEMBER) ? members(ctx, d)
                     : d.attribute().equals(DcDivergence.PWD_LAST_SET) ? passwords(d, ctx.aesKeysSince(node))
-                    : d.attribute().equals(DcDivergence.HOLDER) ? d.dc().name() + " holds " + String.join(", ", d.here()) + " of " + node.name()
-                    + " also on " + String.join(", ", d.there()) + ", which " + d.audited() + " (the DC the audit read)"
-                    + " does not have yet: " + d.dc().name() + "'s KDC refuses tickets for an SPN two objects hold"
-                    + " (KDC event 11), and " + d.audited() + " will too once it replicates; take the SPN off the"
-                    + " other object on " + d.dc().name() + " (see the remediation), then check with setspn -X."
+                    : d.attribute().equals(DcDivergence.HOLDER) ? holders(d)
                     : describe(dc, d.audited(), node.name(), d.attribute(), d.here(), d.there(),
                     sid -> ctx.sidWithName(sid, RbcdPrincipal::displayName), newer != null)
                     + (newer == null ? "" : " " + dc + " holds the newer write (" + newer.describe() + ", against"
@@ -105,14 +102,54 @@ public final class DcNotConvergedRule implements Rule {
      */
     private static Action.Manual takeOff(DcDivergence d) {
         String dc = d.dc().name();
+        List<String> served = DcDivergence.servedThroughHost(d.host());
         // the DN and the SPN as that object stores them (case, a trailing dot) are typed from what it shows: a value
         // read from the directory is not put into a command here
         String command = "Set-ADObject" + Commands.forServer(dc).serverArgument()
                 + " -Identity '<its DN>' -Remove @{servicePrincipalName='<the SPN as it stores it>'}";
         return new Action.Manual("Take " + String.join(", ", d.here()) + " off " + String.join(", ", d.there())
                 + " on " + dc + ", where it was registered (" + command + "), or once it has replicated to "
-                + d.audited() + ", there (setspn -D); do not push replication first, which spreads the duplicate."
-                + " Then setspn -X lists none, and run the preflight with --all-dcs again before patching.");
+                + d.audited() + ", there (setspn -D); do not push replication first, which spreads it."
+                + " Then check with " + check(d.here().stream().filter(spn -> !served.contains(spn)).toList(),
+                d.here().stream().filter(served::contains).toList()) + ", and run the preflight with --all-dcs again"
+                + " before patching.");
+    }
+
+    /**
+     * Another object registering the host's SPNs on that DC only, in words: a duplicate of an SPN the host registers, or
+     * a {@code cifs/X} it serves through its {@code HOST/X}, which that DC's KDC resolves to the other object.
+     */
+    private static String holders(DcDivergence d) {
+        String dc = d.dc().name();
+        List<String> served = DcDivergence.servedThroughHost(d.host());
+        List<String> own = d.here().stream().filter(spn -> !served.contains(spn)).toList();
+        List<String> aliased = d.here().stream().filter(served::contains).toList();
+        List<String> parts = new ArrayList<>();
+        if (!own.isEmpty()) {
+            parts.add(dc + " holds " + String.join(", ", own) + " of " + d.host().name() + " also on "
+                    + String.join(", ", d.there()) + ", which " + d.audited() + " (the DC the audit read) does not have"
+                    + " yet: " + dc + "'s KDC refuses tickets for an SPN two objects hold (KDC event 11), and "
+                    + d.audited() + " will too once it replicates");
+        }
+        if (!aliased.isEmpty()) {
+            parts.add(dc + " holds " + String.join(", ", aliased) + ", which " + d.host().name() + " serves through "
+                    + String.join(", ", aliased.stream().map(spn -> "HOST/" + spn.substring(5)).toList()) + ", on "
+                    + String.join(", ", d.there()) + ", which " + d.audited() + " (the DC the audit read) does not have"
+                    + " yet: " + dc + "'s KDC looks the exact SPN up before it applies sPNMappings and issues the"
+                    + " ticket in that account's key, which " + d.host().name() + " cannot read, as " + d.audited()
+                    + " will once it replicates (TARGET_SPN_NOT_REGISTERED)");
+        }
+        return String.join("; ", parts) + "; take the SPN off the other object on " + dc + " (see the remediation),"
+                + " then check with " + check(own, aliased) + ".";
+    }
+
+    /**
+     * How to see that the other holders are gone: setspn -X lists duplicates, setspn -Q who holds a cifs/X (no value
+     * read from the directory is put into the command).
+     */
+    private static String check(List<String> own, List<String> aliased) {
+        return !aliased.isEmpty() && !own.isEmpty() ? "setspn -X and setspn -Q on each SPN"
+                : aliased.isEmpty() ? "setspn -X" : "setspn -Q on the SPN, which must name no other account";
     }
 
     /**

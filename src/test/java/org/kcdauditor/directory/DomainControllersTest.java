@@ -345,4 +345,43 @@ class DomainControllersTest {
         assertEquals(0, go.exitCode(), "a routine password change not replicated yet breaks nothing: " + go);
         assertTrue(go.out().contains("2 of 2 domain controllers agree with dc1.contoso.com"), go.out());
     }
+    /**
+     * HV03 serves cifs/HV03 through its HOST/HV03 (sPNMappings). On dc2 only, a service account registers cifs/HV03
+     * itself: dc2's KDC looks the exact SPN up before it applies sPNMappings, finds that account and issues the ticket
+     * in its key, so the pairs into HV03 fail there, as they would on dc1, where the same account makes
+     * TARGET_SPN_NOT_REGISTERED. The other holder is of the SPN the pairs need, not of one HV03 registers itself.
+     */
+    @Test
+    void anAccountRegisteringTheCifsSpnATargetServesThroughHostOnDc2OnlyIsNoGo() throws Exception {
+        dc2.modify(HV02, new Modification(ModificationType.ADD, "msDS-AllowedToDelegateTo", "cifs/HV03",
+                "cifs/hv03.contoso.com"));
+        for (InMemoryDirectoryServer ds : List.of(dc1, dc2)) {
+            ds.add(new Entry("dn: CN=Users," + TestDirectory.BASE, "objectClass: container", "cn: Users"));
+        }
+        dc2.add(new Entry("dn: CN=svc-files,CN=Users," + TestDirectory.BASE, "objectClass: top", "objectClass: user",
+                "cn: svc-files", "sAMAccountName: svc-files", "userAccountControl: 512",
+                "servicePrincipalName: cifs/HV03"));
+        Path cfg = config(List.of(url(dc1), url(dc2)));
+        CliRun nogo = preflight(cfg, "--all-dcs");
+        assertEquals(3, nogo.exitCode(), nogo.toString());
+        JsonNode doc = CliRun.findings(tmp.resolve("out"));
+        List<JsonNode> f = findings(doc, "DC_NOT_CONVERGED");
+        assertEquals(1, f.size(), f.toString());
+        assertEquals("HV03", f.get(0).path("host").asText());
+        assertEquals("servicePrincipalName holder", f.get(0).path("evidence").path("attribute").asText());
+        String message = f.get(0).path("message").asText();
+        assertTrue(message.contains("dc2.contoso.com holds cifs/HV03, which HV03 serves through HOST/HV03, on"
+                + " CN=svc-files,CN=Users," + TestDirectory.BASE), message);
+        assertEquals(List.of("HV01", "HV02"), StreamSupport.stream(f.get(0).path("evidence").path("pairs")
+                .spliterator(), false).map(x -> x.path("from").asText()).toList());
+        // the same account on dc1, the DC the audit read: the pairs are judged there already
+        dc1.add(new Entry("dn: CN=svc-files,CN=Users," + TestDirectory.BASE, "objectClass: top", "objectClass: user",
+                "cn: svc-files", "sAMAccountName: svc-files", "userAccountControl: 512",
+                "servicePrincipalName: cifs/HV03"));
+        CliRun both = preflight(cfg, "--all-dcs");
+        assertEquals(3, both.exitCode(), both.toString());
+        doc = CliRun.findings(tmp.resolve("out"));
+        assertTrue(findings(doc, "DC_NOT_CONVERGED").isEmpty(), findings(doc, "DC_NOT_CONVERGED").toString());
+        assertEquals(1, findings(doc, "TARGET_SPN_NOT_REGISTERED").size());
+    }
 }
