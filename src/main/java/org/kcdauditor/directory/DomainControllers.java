@@ -183,6 +183,60 @@ final class DomainControllers {
                   String baseDn) {
     }
 
+    /**
+     * The checked objects this DC does not hold under the audited DC's DN, looked up by their objectSid under the
+     * domain: one moved on the audited DC (into the cluster's OU, say) is still here under its old DN until the move
+     * replicates, with the same account, SPNs and delegation, which this DC's KDC serves as before. Each one found
+     * goes into {@code read} under the audited DC's DN, so that it is compared as any other; a DN is no Kerberos
+     * attribute. Not looked up without {@code groups} (the domain to search), nor where the lookup fails: those stay
+     * missing.
+     */
+    private static void movedHere(LDAPConnection c, String where, Deadline deadline, Groups groups,
+                                  List<AdObject> scope, Map<String, AdObject> read, ValueInterner canonical) {
+        if (groups == null || groups.domainDn() == null) {
+            return;
+        }
+        Map<String, String> dnBySid = new java.util.LinkedHashMap<>();
+        for (AdObject o : scope) {
+            if (o.dn() != null && o.objectSid() != null && !read.containsKey(o.dn())) {
+                dnBySid.putIfAbsent(o.objectSid(), o.dn());
+            }
+        }
+        if (dnBySid.isEmpty()) {
+            return;
+        }
+        List<String> sids = new ArrayList<>(dnBySid.keySet());
+        try {
+            for (int from = 0; from < sids.size(); from += SPNS_PER_SEARCH) {
+                List<Filter> any = new ArrayList<>();
+                for (String sid : sids.subList(from, Math.min(sids.size(), from + SPNS_PER_SEARCH))) {
+                    any.add(Filter.createEqualityFilter("objectSid", Sids.toBytes(sid)));
+                }
+                SearchResult r = deadline.call(() -> c.search(groups.domainDn(), SearchScope.SUB,
+                        Filter.createORFilter(any), READ));
+                for (SearchResultEntry found : r.getSearchEntries()) {
+                    com.unboundid.ldap.sdk.Entry e = RangedRetrieval.incomplete(found)
+                            ? RangedRetrieval.complete(c, found, where, deadline) : found;
+                    AdObject o = DirectoryCollector.toObject(e, canonical);
+                    String dn = o.objectSid() == null ? null : dnBySid.get(o.objectSid());
+                    if (dn != null) {
+                        read.putIfAbsent(dn, withDn(o, dn));
+                    }
+                }
+            }
+        } catch (LDAPException | DirectoryException e) {
+            // the objects read by DN stand; those not found stay missing
+        }
+    }
+
+    /** {@code o} under {@code dn}. */
+    private static AdObject withDn(AdObject o, String dn) {
+        return new AdObject(dn, o.cn(), o.samAccountName(), o.dnsHostName(), o.userAccountControl(), o.spns(),
+                o.delegateTo(), o.rbcdPresent(), o.rbcdSids(), o.objectSid(), o.operatingSystem(),
+                o.operatingSystemVersion(), o.whenChanged(), o.usnChanged(), o.lastLogon(),
+                o.supportedEncryptionTypes(), o.pwdLastSet(), o.rbcdDeniedSids(), o.accountExpires());
+    }
+
     /** SPN values per search for other holders. */
     private static final int SPNS_PER_SEARCH = 50;
 
@@ -306,6 +360,7 @@ final class DomainControllers {
                 read.put(r.getKey(), DirectoryCollector.toObject(RangedRetrieval.complete(c, r.getValue(), t.url(),
                         deadline), canonical));
             }
+            movedHere(c, t.url(), deadline, groups, scope, read, canonical);
             List<AdObject> objects = new ArrayList<>();
             List<String> missing = new ArrayList<>();
             for (String dn : dns) {

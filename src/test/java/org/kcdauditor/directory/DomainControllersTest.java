@@ -384,4 +384,38 @@ class DomainControllersTest {
         assertTrue(findings(doc, "DC_NOT_CONVERGED").isEmpty(), findings(doc, "DC_NOT_CONVERGED").toString());
         assertEquals(1, findings(doc, "TARGET_SPN_NOT_REGISTERED").size());
     }
+    /**
+     * A node moved to another OU on dc1 (say into the cluster's OU during the change) is still on dc2 under its old DN
+     * until the move replicates, with the same account, SPNs and delegation: dc2's KDC serves its pairs as before (seen
+     * on the Samba DC pair). The read by DN misses it there; found by its objectSid, it is compared as any other, not
+     * reported as an object dc2 does not hold.
+     */
+    @Test
+    void aNodeMovedOnTheAuditedDcIsFoundOnTheOtherDcUnderItsOldDn() throws Exception {
+        dc2.modify(HV02, new Modification(ModificationType.ADD, "msDS-AllowedToDelegateTo", "cifs/HV03",
+                "cifs/hv03.contoso.com"));
+        dc1.add(new Entry("dn: OU=Moved," + TestDirectory.BASE, "objectClass: organizationalUnit", "ou: Moved"));
+        dc1.modifyDN("CN=HV03,OU=Hyper-V," + TestDirectory.BASE, "CN=HV03", true, "OU=Moved," + TestDirectory.BASE);
+        Path cfg = config(List.of(url(dc1), url(dc2)));
+        CliRun go = preflight(cfg, "--all-dcs");
+        assertEquals(0, go.exitCode(), go.toString());
+        assertTrue(go.out().contains("2 of 2 domain controllers agree with dc1.contoso.com"), go.out());
+        assertTrue(findings(CliRun.findings(tmp.resolve("out")), "DC_NOT_CONVERGED").isEmpty());
+
+        // found there by its SID, it is compared all the same: the flag dc2 still lacks is a difference
+        dc1.modify("CN=HV03,OU=Moved," + TestDirectory.BASE, new Modification(ModificationType.REPLACE,
+                "userAccountControl", "4096"));
+        CliRun nogo = preflight(cfg, "--all-dcs");
+        assertEquals(3, nogo.exitCode(), nogo.toString());
+        List<JsonNode> f = findings(CliRun.findings(tmp.resolve("out")), "DC_NOT_CONVERGED");
+        assertEquals(List.of("HV03 userAccountControl"), f.stream().map(x -> x.path("host").asText() + " "
+                + x.path("evidence").path("attribute").asText()).toList());
+
+        // a node dc2 holds under no DN and no SID at all has not replicated there
+        dc2.delete("CN=HV03,OU=Hyper-V," + TestDirectory.BASE);
+        nogo = preflight(cfg, "--all-dcs");
+        assertEquals(3, nogo.exitCode(), nogo.toString());
+        f = findings(CliRun.findings(tmp.resolve("out")), "DC_NOT_CONVERGED");
+        assertTrue(f.get(0).path("message").asText().contains("does not hold HV03 at all"), f.toString());
+    }
 }
