@@ -563,8 +563,10 @@ public final class AuditContext implements Drift.Nodes {
         }
         if (!ouClusters.isEmpty()) {
             for (AdObject o : snapshot.objects()) {
-                // the cluster's own name object and its roles' VCOs live in the nodes' OU too, as may a DC: no node
-                if (!o.isComputer() || o.isDomainController() || o.isClusterNameObject()) {
+                // the cluster's own name object and its roles' VCOs live in the nodes' OU too, as may a DC or a managed
+                // service account (a computer subclass, userAccountControl 0x1000 as a host's): no node
+                if (!o.isComputer() || o.isDomainController() || o.isClusterNameObject()
+                        || snapshot.isManagedServiceAccount(o)) {
                     continue;
                 }
                 DN dn = parseDn(o.dn());

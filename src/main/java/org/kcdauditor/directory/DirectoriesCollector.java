@@ -134,7 +134,8 @@ public final class DirectoriesCollector {
         DirectoryPart checked = new DirectoryPart(p.name(), p.url(), p.baseDn(), p.dc(), p.dcServerName(),
                 p.aesKeysSince(), p.optional(), p.failure(), p.firstObject(), p.objectCount(), p.changeTimes(), true, dcs);
         return new Snapshot(s.takenAt(), s.directoryUrl(), s.baseDn(), s.objects(), s.dc(), s.dcServerName(),
-                s.aesKeysSince(), s.operators(), List.of(checked), s.changes(), s.rbcdPrincipals());
+                s.aesKeysSince(), s.operators(), List.of(checked), s.changes(), s.rbcdPrincipals(),
+                s.managedServiceAccounts());
     }
 
     /**
@@ -213,7 +214,10 @@ public final class DirectoriesCollector {
             operators.add(operator(parts, i));
         }
         Snapshot first = parts.get(0);
+        java.util.Set<String> serviceAccounts = new java.util.HashSet<>();
+        parts.forEach(p -> serviceAccounts.addAll(p.managedServiceAccounts()));
         return new Snapshot(first.takenAt(), first.directoryUrl(), first.baseDn(), objects, first.dc(),
-                first.dcServerName(), first.aesKeysSince(), operators, directories, changes, principals);
+                first.dcServerName(), first.aesKeysSince(), operators, directories, changes, principals,
+                serviceAccounts);
     }
 }

@@ -39,6 +39,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.IntConsumer;
 import java.util.function.IntSupplier;
 
@@ -191,7 +192,9 @@ public final class DirectoryCollector {
                     canonical));
         }
         Map<String, List<AttributeChange>> changes = new HashMap<>();
-        List<AdObject> selected = new NodeSelector(clusters()).select(objects);
+        Set<String> serviceAccounts = managedServiceAccounts(connection, deadline, baseDn, d.effectivePageSize(),
+                where);
+        List<AdObject> selected = new NodeSelector(clusters()).select(objects, serviceAccounts);
         Boolean changeTimes = changes(connection, deadline, reads, where, root, selected, changes);
         // the groups (and other principals the sweep did not return) that the nodes' RBCD allows: no read at all
         // where every SID a descriptor names is an object of the sweep
@@ -219,7 +222,30 @@ public final class DirectoryCollector {
         DirectoryPart part = new DirectoryPart(name, where, baseDn, root.dnsHostName(), root.serverName(), aesKeysSince,
                 d.isOptional(), null, 0, objects.size(), changeTimes, false, List.of());
         return new Snapshot(takenAt, where, baseDn, objects, root.dnsHostName(), root.serverName(), aesKeysSince,
-                operators, List.of(part), changes, rbcdPrincipals);
+                operators, List.of(part), changes, rbcdPrincipals, serviceAccounts);
+    }
+
+    /** Group and standalone managed service accounts: computer subclasses that are no host. */
+    static final String MANAGED_SERVICE_ACCOUNTS = "(|(objectClass=msDS-GroupManagedServiceAccount)"
+            + "(objectClass=msDS-ManagedServiceAccount))";
+
+    /**
+     * The DNs (lower case) of the managed service accounts under {@code baseDn}: one indexed search for their DNs
+     * alone (a domain has few). A cluster configured by OU takes none of them for a node.
+     */
+    private static Set<String> managedServiceAccounts(LDAPConnection connection, Deadline deadline, String baseDn,
+                                                      int pageSize, String where) throws DirectoryException {
+        Set<String> out = new java.util.HashSet<>();
+        try {
+            EntryReads.paged(connection, deadline, new SearchRequest(baseDn, SearchScope.SUB,
+                    Filter.create(MANAGED_SERVICE_ACCOUNTS), SearchRequest.NO_ATTRIBUTES), pageSize,
+                    e -> out.add(e.getDN().toLowerCase(Locale.ROOT)));
+        } catch (LDAPException e) {
+            DirectoryException late = deadline.failure(where, e);
+            throw late != null ? late : new DirectoryException(where + ": search for managed service accounts under "
+                    + baseDn + " failed: " + reason(e), e);
+        }
+        return out;
     }
 
     /**

@@ -50,12 +50,21 @@ final class NodeSelector {
 
     /** The selected objects, in sweep order. */
     List<AdObject> select(List<AdObject> objects) {
+        return select(objects, Set.of());
+    }
+
+    /**
+     * The selected objects, in sweep order; one whose DN (lower case) is in {@code serviceAccounts} (a managed service
+     * account) only when a cluster names it, as the audit takes such an account as a node only then.
+     */
+    List<AdObject> select(List<AdObject> objects, Set<String> serviceAccounts) {
         List<AdObject> out = new ArrayList<>();
         if (isEmpty()) {
             return out;
         }
         for (AdObject o : objects) {
-            if (o != null && o.isComputer() && (named(o) || underOu(o))) {
+            if (o != null && o.isComputer() && (named(o) || underOu(o) && (serviceAccounts.isEmpty()
+                    || !serviceAccounts.contains(o.dn().toLowerCase(Locale.ROOT))))) {
                 out.add(o);
             }
         }

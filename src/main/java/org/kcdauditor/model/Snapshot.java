@@ -29,18 +29,39 @@ import java.util.Map;
  * @param rbcdPrincipals the principals (groups above all) that the resource-based delegation of the nodes and file
  *                     servers allows and that are no object of the sweep, by SID; empty when every SID is a computer
  *                     of the sweep (most directories) or none could be read
+ * @param managedServiceAccounts the DNs (lower case) of the sweep's group and standalone managed service accounts
+ *                     ({@code msDS-GroupManagedServiceAccount}, {@code msDS-ManagedServiceAccount}): computer
+ *                     subclasses with userAccountControl 0x1000 like a host's account, but no host, so no node of a
+ *                     cluster configured by OU; empty when none (or not read)
  */
 public record Snapshot(Instant takenAt, String directoryUrl, String baseDn, List<AdObject> objects, String dc,
                        String dcServerName, Instant aesKeysSince, List<Operator> operators,
                        List<DirectoryPart> directories, Map<String, List<AttributeChange>> changes,
-                       Map<String, RbcdPrincipal> rbcdPrincipals) {
+                       Map<String, RbcdPrincipal> rbcdPrincipals, java.util.Set<String> managedServiceAccounts) {
     public Snapshot {
+        managedServiceAccounts = managedServiceAccounts == null || managedServiceAccounts.isEmpty()
+                ? java.util.Set.of() : java.util.Set.copyOf(managedServiceAccounts);
         objects = List.copyOf(objects);
         operators = operators == null ? List.of() : List.copyOf(operators);
         directories = directories == null ? List.of() : List.copyOf(directories);
         changes = changes == null ? Map.of() : Collections.unmodifiableMap(new HashMap<>(changes));
         rbcdPrincipals = rbcdPrincipals == null || rbcdPrincipals.isEmpty() ? Map.of()
                 : Collections.unmodifiableMap(new HashMap<>(rbcdPrincipals));
+    }
+
+    /** Without managed service accounts among the sweep's objects. */
+    public Snapshot(Instant takenAt, String directoryUrl, String baseDn, List<AdObject> objects, String dc,
+                    String dcServerName, Instant aesKeysSince, List<Operator> operators,
+                    List<DirectoryPart> directories, Map<String, List<AttributeChange>> changes,
+                    Map<String, RbcdPrincipal> rbcdPrincipals) {
+        this(takenAt, directoryUrl, baseDn, objects, dc, dcServerName, aesKeysSince, operators, directories, changes,
+                rbcdPrincipals, null);
+    }
+
+    /** Whether {@code o} is a group or standalone managed service account ({@link #managedServiceAccounts}). */
+    public boolean isManagedServiceAccount(AdObject o) {
+        return !managedServiceAccounts.isEmpty() && o.dn() != null
+                && managedServiceAccounts.contains(o.dn().toLowerCase(Locale.ROOT));
     }
 
     /** Without principals beside the sweep's objects. */
