@@ -129,6 +129,17 @@ public record DcDivergence(DcRead dc, String audited, AdObject host, String attr
         return there.time() != null && here.time() != null && there.time().isAfter(here.time()) ? there : null;
     }
 
+    /**
+     * For a {@link #PWD_LAST_SET} difference: whether {@link #dc} holds the newer password (then the audited DC lacks the
+     * AES keys, and the reset was made on or through {@link #dc}); null for another attribute or a date not known.
+     */
+    public Boolean passwordNewerThere() {
+        if (!attribute.equals(PWD_LAST_SET) || here.isEmpty() || there.isEmpty()) {
+            return null;
+        }
+        return java.time.Instant.parse(there.get(0)).isAfter(java.time.Instant.parse(here.get(0)));
+    }
+
     /** The values the audited DC holds and {@link #dc} lacks (SPNs in normal form). */
     public Set<String> lacking() {
         Set<String> out = keys(attribute, here);
@@ -325,8 +336,11 @@ public record DcDivergence(DcRead dc, String audited, AdObject host, String attr
     boolean breaks(PairStatus p, Snapshot snapshot) {
         boolean source = p.source() == host;
         switch (attribute) {
-            case OBJECT, "userAccountControl", "msDS-SupportedEncryptionTypes", PWD_LAST_SET -> {
+            case OBJECT, "userAccountControl", "msDS-SupportedEncryptionTypes" -> {
                 return true;
+            }
+            case PWD_LAST_SET -> { // one date lies before the domain's AES keys: the older one; broken where it is held
+                return passwordNewerThere() == Boolean.FALSE;
             }
             case ACCOUNT_EXPIRES -> { // a node expired on that DC when the audit read: no TGT from its KDC (a file
                 // server, only a target, still gets tickets issued for its services)

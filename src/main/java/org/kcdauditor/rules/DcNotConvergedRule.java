@@ -83,7 +83,12 @@ public final class DcNotConvergedRule implements Rule {
                     .message(message + (pairs.isEmpty() ? "" : " On " + dc + ", " + (pairs.size() == 1
                             ? "the pair " + pairs.get(0).from() + " -> " + pairs.get(0).to()
                             : pairs.size() + " directed pairs") + " cannot migrate."))
-                    .action(d.attribute().equals(DcDivergence.HOLDER) ? takeOff(d) : newer != null
+                    .action(d.attribute().equals(DcDivergence.HOLDER) ? takeOff(d)
+                            : Boolean.TRUE.equals(d.passwordNewerThere())
+                            ? new Action.Manual("The new password was set on or through " + dc + " and has not reached "
+                            + d.audited() + ", the DC the audit read: push it from " + dc + ", then run the audit and"
+                            + " the preflight with --all-dcs again.", List.of(new Action.Replicate(dc, d.audited())))
+                            : newer != null
                             ? new Action.Manual("The change was made on or through " + dc + " and has not reached "
                             + d.audited() + ", the DC the audit read: push it from " + dc + " (or, if it was not"
                             + " intended, revert it there first), then run the audit and the preflight with --all-dcs"

@@ -339,7 +339,20 @@ class DomainControllersTest {
             }
         }
 
-        TestDirectory.pwdLastSet(dc2, HV02, "2026-12-04T09:00:00Z"); // replicated
+        // the other way round: HV02 reset its password against dc2, its site's DC; dc1 has not received it
+        TestDirectory.pwdLastSet(dc1, HV02, "2008-06-01T00:00:00Z");
+        TestDirectory.pwdLastSet(dc2, HV02, "2026-12-04T09:00:00Z");
+        CliRun behind = preflight(cfg, "--all-dcs");
+        assertEquals(3, behind.exitCode(), behind.toString());
+        JsonNode reverse = findings(CliRun.findings(tmp.resolve("out")), "DC_NOT_CONVERGED").get(0);
+        assertTrue(reverse.path("message").asText().contains("dc1.contoso.com holds no AES keys for HV02 yet"),
+                reverse.toString());
+        assertTrue(reverse.path("remediation").asText().contains("repadmin /syncall dc2.contoso.com /AdeP"),
+                "pushed from the DC that holds the new password: " + reverse);
+        assertFalse(reverse.path("message").asText().contains("On dc2.contoso.com"),
+                "dc2's KDC has the keys; AES_KEYS_MISSING blocks the pairs on dc1: " + reverse);
+
+        TestDirectory.pwdLastSet(dc1, HV02, "2026-12-04T09:00:00Z"); // replicated
         TestDirectory.pwdLastSet(dc1, "CN=HV01,OU=Hyper-V," + TestDirectory.BASE, "2026-12-05T06:00:00Z");
         CliRun go = preflight(cfg, "--all-dcs");
         assertEquals(0, go.exitCode(), "a routine password change not replicated yet breaks nothing: " + go);
