@@ -163,9 +163,10 @@ public final class Procedure {
         String exportFile = "kcd-before-" + (runId.length() > 8 ? runId.substring(0, 8) : runId) + ".xml";
         // the objects a duplicate SPN is taken off (user accounts too) are exported with the first directory's
         List<String> others = plan.unregister().stream().map(Action.UnregisterSpn::dn).toList();
-        String export = cmd.export(doc.directory() == null ? null : doc.directory().baseDn(), others, exportFile);
         // with several domains: one export and one replication push per domain the change writes to
         List<RemediationPlan.Server> servers = plan.servers();
+        String export = cmd.export(servers.size() == 1 ? servers.get(0).baseDn() : doc.directory() == null ? null
+                : doc.directory().baseDn(), others, exportFile);
         boolean several = servers.size() > 1;
         List<String> exports = new ArrayList<>();
         List<String> replicates = new ArrayList<>();

@@ -120,10 +120,10 @@ public final class RemediationPlan {
     }
 
     /**
-     * A directory (domain) the change writes to: its name, domain DN and base DN, and the commands bound to its
-     * domain controller.
+     * A directory (domain) the change writes to: its name, domain DN and base DN, the DC it named
+     * ({@code directories[].dc}, or null), and the commands bound to its domain controller.
      */
-    public record Server(String directory, String domainDn, String baseDn, Commands commands) {
+    public record Server(String directory, String domainDn, String baseDn, String dc, Commands commands) {
         /** The DC, or null when the run names none usable. */
         public String server() {
             return commands.server();
@@ -159,8 +159,6 @@ public final class RemediationPlan {
                             List<Pair> validate, List<String> purgeHosts, List<Decision> decisions,
                             Map<String, Set<String>> rules, Set<String> settled, Set<String> open) {
         this.protocolPolicy = protocolPolicy;
-        this.commands = commands;
-        this.dc = dc;
         this.servers = servers;
         this.directoryOfHost = directoryOfHost;
         List<Server> used = new ArrayList<>();
@@ -178,6 +176,11 @@ public final class RemediationPlan {
             }
         }
         this.involved = List.copyOf(used);
+        // a change that writes to one directory only is exported, written and replicated at that directory's DC,
+        // also where it is not the first one
+        Server only = used.size() == 1 ? used.get(0) : null;
+        this.commands = only == null ? commands : only.commands();
+        this.dc = only == null ? dc : only.dc();
         this.hosts = hosts;
         this.unregister = unregister;
         this.onHosts = onHosts;
@@ -229,7 +232,8 @@ public final class RemediationPlan {
 
     /**
      * The commands of this change, bound to the domain controller the audit read from: every change is
-     * written there and replication pushed from there.
+     * written there and replication pushed from there. With several directories and a change that writes to one of
+     * them only, that directory's DC.
      */
     public Commands commands() {
         return commands;
@@ -582,8 +586,8 @@ public final class RemediationPlan {
         for (FindingsDocument.DirectoryDoc d : nn(doc.directories())) {
             if (d != null && d.name() != null) {
                 // the first directory is the one of directory: its server is the run's as before
-                servers.putIfAbsent(d.name(), new Server(d.name(), domainDn(d.baseDn()), d.baseDn(), servers.isEmpty()
-                        ? first : Commands.forServer(server(d.asDirectory())).withAccounts(accounts)
+                servers.putIfAbsent(d.name(), new Server(d.name(), domainDn(d.baseDn()), d.baseDn(), d.dc(),
+                        servers.isEmpty() ? first : Commands.forServer(server(d.asDirectory())).withAccounts(accounts)
                         .withMachines(machines)));
             }
         }

@@ -167,6 +167,40 @@ class MultiDirectoryTest {
                 + Hosts.DOMAIN_SID + "-2000'}"), script);
     }
 
+    /**
+     * A change that writes only to the second directory is exported, written, replicated and checked there in every
+     * output: runbook.md, remediation.ps1 and the workbook's Runbook sheet exported DC=contoso,DC=com from
+     * dc1.contoso.com, said every write went to dc1.contoso.com, pushed it with {@code repadmin /syncall
+     * dc1.contoso.com}, and the script wrote HV21 through a contoso DC (refusing a fabrikam one), while the step's
+     * own command named dc1.fabrikam.com.
+     */
+    @Test
+    void aChangeOnlyInTheSecondDirectoryIsExportedWrittenAndReplicatedThere() throws Exception {
+        fabrikam.modify("CN=HV21,OU=Hyper-V," + FABRIKAM, new Modification(ModificationType.DELETE,
+                "msDS-AllowedToDelegateTo", "cifs/HV22"));
+        assertEquals(3, run(config(fabrikamUrl(), "[]"), "json,md,ps1,xlsx").exitCode());
+        String md = Files.readString(tmp.resolve("out/runbook.md"));
+        String ps1 = Files.readString(tmp.resolve("out/remediation.ps1"));
+        String sheet;
+        try (org.apache.poi.xssf.usermodel.XSSFWorkbook wb = new org.apache.poi.xssf.usermodel.XSSFWorkbook(
+                tmp.resolve("out/audit.xlsx").toFile())) {
+            StringBuilder sb = new StringBuilder();
+            wb.getSheet("Runbook").forEach(r -> r.forEach(c -> sb.append(c.toString()).append('\n')));
+            sheet = sb.toString();
+        }
+        assertTrue(md.contains("Set-ADComputer -Identity 'HV21$' -Add @{'msDS-AllowedToDelegateTo'=@('cifs/HV22')}"
+                + " -Server 'dc1.fabrikam.com'"), md);
+        for (String out : List.of(md, sheet)) {
+            assertTrue(out.contains("Get-ADComputer -Filter * -SearchBase 'DC=fabrikam,DC=com' -Properties"), out);
+            assertTrue(out.contains("repadmin /syncall dc1.fabrikam.com /AdeP"), out);
+            assertFalse(out.contains("dc1.contoso.com") || out.contains("-SearchBase 'DC=contoso,DC=com'"), out);
+        }
+        assertTrue(md.contains("dc1.fabrikam.com, the domain controller the audit read from"), md);
+        assertTrue(ps1.contains("[string]$Server = 'dc1.fabrikam.com'"), ps1);
+        assertTrue(ps1.contains("if ($domainDn -ne 'DC=fabrikam,DC=com')"), ps1);
+        assertFalse(ps1.contains("dc1.contoso.com") || ps1.contains("'DC=contoso,DC=com'"), ps1);
+    }
+
     /** With the DCs named (issue 11 records directory.dc), each object's commands go to its own domain's DC. */
     @Test
     void theRunbookWritesEachObjectToADcOfItsOwnDomain() throws Exception {

@@ -61,7 +61,8 @@ public final class RunbookModel {
             run.put("baseDn", doc.directory() == null ? "" : s(doc.directory().baseDn()));
         }
         run.put("domain", view.domain());
-        run.put("domainDn", view.domainDn());
+        // the domain remediation.ps1 checks its -Server against: the one its changes write to
+        run.put("domainDn", plan.servers().size() == 1 ? s(plan.servers().get(0).domainDn()) : view.domainDn());
         run.put("server", s(plan.server()));
         run.put("serverFromUrl", plan.serverFromUrl());
         run.put("replicateCmd", String.join("\n", procedure.replicateCommands()));
