@@ -76,6 +76,23 @@ class PdfReportWriterTest {
         assertFalse(all.contains("jdoe\nGO"), all);
     }
 
+    /**
+     * A baseline captured without {@code --approved-by} says so, as runbook.md does ("approver not recorded"): the PDF
+     * read "Compared with the baseline approved by (captured …", a sentence with its approver missing.
+     */
+    @Test
+    void aBaselineWithoutApproverSaysItsApproverIsNotRecorded() throws Exception {
+        FindingsDocument d = Fixtures.demo();
+        FindingsDocument doc = new FindingsDocument(d.schemaVersion(), d.runId(), d.startedAt(), d.finishedAt(),
+                d.directory(), d.summary(), d.policy(), d.clusters(), d.hosts(), d.findings(), null, null,
+                new HistorySections.BaselineDoc("baseline.yaml", java.time.Instant.parse("2026-11-01T06:00:00Z"), null,
+                        null, 6, List.of()), null, null, null);
+        String all = text(render(doc, 16), 1, 99).replaceAll("\\s+", " ");
+        assertFalse(all.contains("approved by (captured"), all);
+        assertTrue(all.contains("Compared with the baseline captured 2026-11-01 06:00:00 UTC (approver not recorded,"
+                + " 6 hosts)."), all);
+    }
+
     /** An AES change is a change of its object: the remediation plan's "Changes per object" names it too. */
     @Test
     void theChangesPerObjectNameAnEncryptionChange() throws Exception {

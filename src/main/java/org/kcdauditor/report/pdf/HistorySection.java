@@ -58,8 +58,11 @@ final class HistorySection {
                 + " resolved findings).";
         d.add(new Paragraph(b == null ? "No documented baseline: capture one with 'kcd-audit baseline capture'."
                 + (previous == null ? "" : " Compared with " + previous)
-                : "Compared with the baseline approved by " + PdfReportWriter.visible(b.approvedBy()) + " (captured " + Words.time(b.capturedAt())
-                + ", " + Words.plural(b.hosts(), "host") + ")" + (previous == null ? "." : " and with " + previous), f.body));
+                : (b.approvedBy() == null || b.approvedBy().isBlank()
+                ? "Compared with the baseline captured " + Words.time(b.capturedAt()) + " (approver not recorded, "
+                : "Compared with the baseline approved by " + PdfReportWriter.visible(b.approvedBy()) + " (captured "
+                + Words.time(b.capturedAt()) + ", ")
+                + Words.plural(b.hosts(), "host") + ")" + (previous == null ? "." : " and with " + previous), f.body));
         if (!unused.isEmpty()) {
             d.add(heading("Inputs not used", f.h2, 10));
             d.add(new Paragraph(notUsed(unused), f.small));
