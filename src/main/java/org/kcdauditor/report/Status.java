@@ -15,6 +15,10 @@ public enum Status {
     /** HIGH findings: live migration fails (or delegation is unsafe) somewhere; a cell: nothing present. */
     RED("Action required");
 
+    /** What each label means, as the legends of the PDF and the workbook give it. */
+    public static final String LEGEND = "OK = no finding above INFO; Attention = MEDIUM or LOW findings, a pair that"
+            + " fails only through waived findings, or a cluster not audited; Action required = HIGH findings";
+
     private final String label;
 
     Status(String label) {

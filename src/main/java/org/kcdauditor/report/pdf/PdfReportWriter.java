@@ -436,10 +436,9 @@ public final class PdfReportWriter implements ReportWriter {
                 + " entry present and registered, AES on both accounts, no duplicate SPN, Kerberos for migration."
                 + " Entries: required delegation entries present; Entries %: their share, the entries alone (a"
                 + " cluster at 100 % can still have failing pairs); \"" + Words.NO_PERCENT + "\" where"
-                + " none is required. Status: OK = nothing above INFO; Attention = MEDIUM or LOW findings; Action"
-                + " required = HIGH findings. Patch window: the verdict of page 1 (NO-GO also where MEDIUM or LOW"
-                + " findings, or waived ones, block a pair). Findings leave out waived ones; the rows add up to the"
-                + " totals of the executive summary.", f.muted));
+                + " none is required. Status: " + Status.LEGEND + ". Patch window: the verdict of page 1 (NO-GO"
+                + " also where MEDIUM or LOW findings, or waived ones, block a pair). Findings leave out waived ones;"
+                + " the rows add up to the totals of the executive summary.", f.muted));
     }
 
     /** "2 / 1 / 0 / 3": open findings per severity. */

@@ -1,0 +1,272 @@
+package org.kcdauditor.report;
+
+import com.unboundid.ldap.listener.InMemoryDirectoryServer;
+import com.unboundid.ldap.sdk.Modification;
+import com.unboundid.ldap.sdk.ModificationType;
+import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.text.PDFTextStripper;
+import org.apache.poi.ss.usermodel.Cell;
+import org.apache.poi.ss.usermodel.CellType;
+import org.apache.poi.ss.usermodel.Row;
+import org.apache.poi.xssf.usermodel.XSSFSheet;
+import org.apache.poi.xssf.usermodel.XSSFWorkbook;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kcdauditor.config.MailConfig;
+import org.kcdauditor.config.ScheduleConfig.Notify;
+import org.kcdauditor.model.Finding;
+import org.kcdauditor.model.Severity;
+import org.kcdauditor.notify.NoticeBuilder;
+import org.kcdauditor.report.runbook.TemplateRenderer;
+import org.kcdauditor.support.CliRun;
+import org.kcdauditor.support.TestDirectory;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Beyond the demo ({@link OutputsAgreeTest}): runs of other shapes — everything compliant, every finding waived,
+ * LOW findings only, 40 clusters, a second run with drift, two directories — each read back from every output
+ * (findings.json, the console, the workbook, the PDF, runbook.md/html and the team's mail notice), whose counts must
+ * tell the same story: open findings per severity, waived, pairs OK of all, clusters GO / NO-GO.
+ */
+class ScenarioOutputsAgreeTest {
+    private static final Map<String, String> ENV = Map.of("TEST_LDAP_PASSWORD", TestDirectory.PASSWORD);
+
+    @TempDir
+    Path tmp;
+
+    /** What a scenario does to the directory (and beside its config) before the run. */
+    @FunctionalInterface
+    interface Before {
+        void apply(InMemoryDirectoryServer ds, Path dir) throws Exception;
+    }
+
+    /** Every output of one run, read back as its reader would. */
+    record Outputs(FindingsDocument doc, ReportView view, String console, String pdf, String page1, String md,
+                   String html, String ps1, XSSFWorkbook xlsx, String mail) {
+    }
+
+    private static List<String> nodes(String prefix, int n) {
+        List<String> l = new ArrayList<>();
+        for (int i = 1; i <= n; i++) {
+            l.add(String.format("%s%02d", prefix, i));
+        }
+        return l;
+    }
+
+    private static String config(InMemoryDirectoryServer ds, List<List<String>> clusters) {
+        StringBuilder y = new StringBuilder("directory:\n  url: ldap://127.0.0.1:" + ds.getListenPort() + "\n  bindDn: "
+                + TestDirectory.BIND_DN + "\n  passwordEnv: TEST_LDAP_PASSWORD\n  baseDn: " + TestDirectory.BASE
+                + "\n  allowInsecureBind: true\n  timeoutSeconds: 5\nclusters:\n");
+        for (int i = 0; i < clusters.size(); i++) {
+            y.append("  - name: HVC").append(i + 1).append("\n    nodes: [").append(String.join(", ", clusters.get(i)))
+                    .append("]\n");
+        }
+        return y.append("store:\n  url: jdbc:h2:file:data/kcd-audit\n").toString();
+    }
+
+    /** One domain holding {@code clusters} (HVC1, HVC2 …), changed by {@code before}, audited into {@code out}. */
+    private Outputs scenario(List<List<String>> clusters, String extraYaml, Before before) throws Exception {
+        InMemoryDirectoryServer ds = TestDirectory.startDomain(TestDirectory.BASE, "dc1.contoso.com");
+        try {
+            for (List<String> c : clusters) {
+                TestDirectory.addCluster(ds, c);
+            }
+            before.apply(ds, tmp);
+            Path cfg = tmp.resolve("kcd-audit.yaml");
+            Files.writeString(cfg, config(ds, clusters) + extraYaml);
+            return run(cfg, "out", null);
+        } finally {
+            ds.shutDown(true);
+        }
+    }
+
+    /** {@code kcd-audit run} of {@code cfg} into {@code out}; the mail as after a run whose findings were those of {@code previous}. */
+    private Outputs run(Path cfg, String out, FindingsDocument previous) throws Exception {
+        Path dir = tmp.resolve(out);
+        CliRun r = CliRun.run(ENV, "run", "--config", cfg.toString(), "--out", dir.toString());
+        assertTrue(r.exitCode() == 0 || r.exitCode() == 3, r.toString());
+        FindingsDocument doc = FindingsJson.read(dir.resolve("findings.json"));
+        String pdf;
+        String page1;
+        try (PDDocument d = Loader.loadPDF(dir.resolve("audit.pdf").toFile())) {
+            pdf = new PDFTextStripper().getText(d).replaceAll("\\s+", " ");
+            PDFTextStripper first = new PDFTextStripper();
+            first.setStartPage(1);
+            first.setEndPage(1);
+            page1 = first.getText(d).replaceAll("\\s+", " ");
+        }
+        MailConfig mail = new MailConfig("127.0.0.1", 25, "none", null, null, null, "kcd@contoso.com",
+                List.of("team@contoso.com"), Map.of(), null, null, null, null, null);
+        String notice = new NoticeBuilder(mail, new TemplateRenderer(Path.of("templates"))).build("daily", Notify.ALWAYS,
+                doc, previous == null ? null : previous.findings(), previous == null ? null : previous.runId(), null)
+                .get(0).text();
+        return new Outputs(doc, ReportView.of(doc), r.out(), pdf, page1, Files.readString(dir.resolve("runbook.md")),
+                Files.readString(dir.resolve("runbook.html")), Files.readString(dir.resolve("remediation.ps1"),
+                StandardCharsets.UTF_8), new XSSFWorkbook(dir.resolve("audit.xlsx").toFile()), notice);
+    }
+
+    /** The counts every output shows agree with findings.json. */
+    private static void assertAgree(Outputs o) {
+        FindingsDocument doc = o.doc();
+        int[] open = new int[4];
+        for (Severity s : Severity.values()) {
+            open[s.ordinal()] = doc.summary().bySeverity().get(s.name());
+            assertEquals(open[s.ordinal()], doc.findings().stream().filter(f -> !f.isWaived() && f.severity() == s)
+                    .count(), "findings.json summary vs its findings: " + s);
+        }
+        long waived = doc.findings().stream().filter(Finding::isWaived).count();
+        int pairs = doc.clusters().stream().mapToInt(FindingsDocument.ClusterDoc::pairs).sum();
+        int pairsOk = doc.clusters().stream().mapToInt(FindingsDocument.ClusterDoc::pairsOk).sum();
+        long noGo = doc.clusters().stream().filter(c -> !c.go()).count();
+        assertEquals(pairs, o.view().pairs());
+        assertEquals(pairsOk, o.view().pairsOk());
+        assertEquals(noGo, o.view().clustersNoGo());
+        // console: the All row and the waived line
+        Matcher all = Pattern.compile("\\nAll +\\d+ +(\\d+)/(\\d+) +\\S+ +\\S+ %? *(\\d+) +(\\d+) +(\\d+) +(\\d+)\\n")
+                .matcher(o.console());
+        assertTrue(all.find(), o.console());
+        assertEquals(pairsOk + "/" + pairs, all.group(1) + "/" + all.group(2), "console pairs OK");
+        for (int i = 0; i < 4; i++) {
+            assertEquals(open[i], Integer.parseInt(all.group(3 + i)), "console " + Severity.values()[i]);
+        }
+        assertEquals(waived > 0, o.console().contains(Words.plural(waived, "waived finding") + " not counted above"),
+                "console waived: " + o.console());
+        assertTrue(o.console().contains(noGo == 0 ? "\nGO for the patch window: " : "\nNO-GO for the patch window: "
+                + noGo + " of " + Words.plural(doc.clusters().size(), "cluster")), o.console());
+        // PDF: the executive summary's sentence and page 1's verdict
+        Matcher p = Pattern.compile("(\\d+) high, (\\d+) medium, (\\d+) low and (\\d+) informational findings(, not"
+                + " counting (\\d+) waived)?").matcher(o.pdf());
+        assertTrue(p.find(), o.pdf());
+        assertCounts(open, waived, p, "PDF");
+        assertTrue(o.page1().contains(noGo == 0 ? "GO for the patch window: " : "NO-GO for the patch window: " + noGo
+                + " of " + doc.clusters().size() + " cluster"), o.page1());
+        // runbooks
+        for (String runbook : List.of(o.md(), o.html())) {
+            Matcher m = Pattern.compile("findings: (\\d+) high, (\\d+) medium, (\\d+) low, (\\d+) info( \\(and (\\d+)"
+                    + " waived, not counted\\))?").matcher(runbook);
+            assertTrue(m.find(), runbook);
+            assertCounts(open, waived, m, "runbook");
+            assertTrue(runbook.contains(pairsOk + " of " + pairs + " directed pairs OK"), "runbook pairs OK");
+        }
+        // workbook: the Summary's figures and severity rows
+        XSSFSheet summary = o.xlsx().getSheet("Summary");
+        assertEquals(pairs, (int) row(summary, "Directed host pairs").getCell(1).getNumericCellValue());
+        assertEquals(pairsOk, (int) row(summary, "Directed host pairs OK").getCell(1).getNumericCellValue());
+        assertEquals(noGo, (int) row(summary, "Clusters NO-GO for a patch window").getCell(1).getNumericCellValue());
+        long waivedInSheet = 0;
+        for (Severity s : Severity.values()) {
+            Row r = row(summary, s.name());
+            assertEquals(open[s.ordinal()], (int) r.getCell(1).getNumericCellValue(), "workbook " + s);
+            Cell note = r.getCell(2);
+            if (note != null && note.getStringCellValue().startsWith("+")) {
+                waivedInSheet += Long.parseLong(note.getStringCellValue().replaceAll("^\\+(\\d+).*", "$1"));
+            }
+        }
+        assertEquals(waived, waivedInSheet, "workbook waived");
+        // the Findings sheet: a row per finding of this run (and one per resolved finding)
+        int resolved = doc.history() == null ? 0 : doc.history().resolvedFindings().size();
+        assertEquals(doc.findings().size() + resolved, o.xlsx().getSheet("Findings").getPhysicalNumberOfRows() - 1,
+                "Findings rows");
+        // the Clusters sheet: a row per cluster, its verdict as findings.json's
+        XSSFSheet clusters = o.xlsx().getSheet("Clusters");
+        List<String> head = new ArrayList<>();
+        clusters.getRow(0).forEach(c -> head.add(c.getStringCellValue()));
+        for (FindingsDocument.ClusterDoc c : doc.clusters()) {
+            Row r = row(clusters, c.name());
+            assertEquals(c.go() ? "GO" : "NO-GO", r.getCell(head.indexOf("Patch window")).getStringCellValue(),
+                    c.name());
+            assertEquals(c.pairsOk(), (int) r.getCell(head.indexOf("Pairs OK")).getNumericCellValue(), c.name());
+        }
+        // mail: the decision, the open findings, and each cluster named within the notice's cap
+        Matcher n = Pattern.compile("Open findings: (\\d+) high, (\\d+) medium, (\\d+) low, (\\d+) info(; (\\d+)"
+                + " waived, not counted)?").matcher(o.mail());
+        assertTrue(n.find(), o.mail());
+        assertCounts(open, waived, n, "mail");
+        assertTrue(o.mail().contains("DECISION: " + (noGo == 0 ? "GO" : "NO-GO for the patch window: " + noGo
+                + " of " + Words.plural(doc.clusters().size(), "cluster"))), o.mail());
+    }
+
+    private static void assertCounts(int[] open, long waived, Matcher m, String where) {
+        for (int i = 0; i < 4; i++) {
+            assertEquals(open[i], Integer.parseInt(m.group(i + 1)), where + " " + Severity.values()[i]);
+        }
+        assertEquals(waived, m.group(6) == null ? 0 : Long.parseLong(m.group(6)), where + " waived");
+    }
+
+    private static Row row(XSSFSheet sh, String first) {
+        for (Row r : sh) {
+            Cell c = r.getCell(0);
+            if (c != null && c.getCellType() == CellType.STRING && c.getStringCellValue().equals(first)) {
+                return r;
+            }
+        }
+        throw new AssertionError(sh.getSheetName() + " has no row " + first);
+    }
+
+    @Test
+    void everythingCompliant() throws Exception {
+        Outputs o = scenario(List.of(nodes("HVA", 3), nodes("HVB", 2)), "", (ds, dir) -> { });
+        assertAgree(o);
+        assertTrue(o.page1().contains("GO for the patch window: all 2 clusters"), o.page1());
+        assertTrue(o.md().contains("No directory change is needed."), o.md());
+    }
+
+    /**
+     * Every finding waived: no open finding, one direction failing under its waiver. The cluster's status reads
+     * "Attention" beside 0/0/0/0 findings; the legends of the PDF and the workbook said "Attention = MEDIUM or LOW
+     * findings" only, which the row contradicted.
+     */
+    @Test
+    void everyFindingWaived() throws Exception {
+        Outputs o = scenario(List.of(nodes("HVA", 3)), "", (ds, dir) -> {
+            ds.modify("CN=HVA01,OU=Hyper-V," + TestDirectory.BASE, new Modification(ModificationType.DELETE,
+                    "msDS-AllowedToDelegateTo", "cifs/HVA02", "cifs/hva02.contoso.com"));
+            StringBuilder b = new StringBuilder("""
+                    capturedAt: 2026-11-01T06:00:00Z
+                    hosts: {}
+                    waivers:
+                      - rule: MISSING_DELEGATION
+                        host: HVA01
+                        peer: HVA02
+                        justification: "CHG0042"
+                        expires: 2027-06-30
+                    """);
+            for (String h : nodes("HVA", 3)) {
+                b.append("  - rule: BASELINE_HOST_NEW\n    host: ").append(h)
+                        .append("\n    justification: \"joined\"\n    expires: 2027-06-30\n");
+            }
+            Files.writeString(dir.resolve("baseline.yaml"), b.toString());
+        });
+        assertAgree(o);
+        assertTrue(o.doc().findings().stream().allMatch(Finding::isWaived) && o.doc().findings().size() == 5,
+                "every finding waived");
+        ReportView.ClusterView c = o.view().clusters().get(0);
+        assertEquals(Status.AMBER, c.status(), "a pair fails under a waiver");
+        assertEquals(0, c.counts().openTotal());
+        String legend = "Attention = MEDIUM or LOW findings, a pair that fails only through waived findings, or a"
+                + " cluster not audited";
+        assertTrue(o.pdf().contains(legend), o.pdf());
+        String note = "";
+        for (Row r : o.xlsx().getSheet("Summary")) {
+            Cell first = r.getCell(0);
+            if (first != null && first.getCellType() == CellType.STRING && first.getStringCellValue()
+                    .startsWith("Status: ")) {
+                note = first.getStringCellValue();
+            }
+        }
+        assertTrue(note.contains(legend), note);
+    }
+}
