@@ -269,4 +269,124 @@ class ScenarioOutputsAgreeTest {
         }
         assertTrue(note.contains(legend), note);
     }
+
+    @Test
+    void lowFindingsOnly() throws Exception {
+        Outputs o = scenario(List.of(nodes("HVA", 2)), "policy:\n  operators: [\"No Such Group\"]\n", (ds, dir) -> {
+            TestDirectory.addWorkstations(ds, 1);
+            ds.modify("CN=HVA01,OU=Hyper-V," + TestDirectory.BASE, new Modification(ModificationType.ADD,
+                    "msDS-AllowedToDelegateTo", "cifs/WS00001"));
+        });
+        assertAgree(o);
+        assertEquals(2, o.view().counts().open(Severity.LOW));
+        assertEquals(o.view().counts().open(Severity.LOW), o.view().counts().openTotal());
+        assertTrue(o.console().contains("No open HIGH or MEDIUM findings: every configured pair can live-migrate"),
+                o.console());
+    }
+
+    /** 40 clusters, every other one NO-GO: the console, page 1 and the mail name some and count the others. */
+    @Test
+    void fortyClusters() throws Exception {
+        List<List<String>> clusters = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            clusters.add(nodes("H" + (char) ('A' + i / 26) + (char) ('A' + i % 26), 2));
+        }
+        Outputs o = scenario(clusters, "", (ds, dir) -> {
+            for (int i = 0; i < 40; i += 2) {
+                ds.modify("CN=" + clusters.get(i).get(0) + ",OU=Hyper-V," + TestDirectory.BASE, new Modification(
+                        ModificationType.DELETE, "msDS-AllowedToDelegateTo", "cifs/" + clusters.get(i).get(1)));
+            }
+        });
+        assertAgree(o);
+        assertEquals(20, o.view().clustersNoGo());
+        // each output names some clusters and counts the rest: named + counted is every cluster, NO-GO and GO
+        Matcher console = Pattern.compile("… and (\\d+) more clusters \\((\\d+) NO-GO, (\\d+) GO\\)").matcher(o.console());
+        assertTrue(console.find(), o.console());
+        long consoleRows = o.console().lines().filter(l -> l.matches("HVC\\d+ .*")).count();
+        assertEquals(40, consoleRows + Integer.parseInt(console.group(1)), o.console());
+        long consoleNoGo = o.doc().clusters().stream().filter(c -> !c.go()).map(FindingsDocument.ClusterDoc::name)
+                .filter(n -> o.console().lines().anyMatch(l -> l.startsWith(n + " "))).count();
+        assertEquals(20, consoleNoGo + Integer.parseInt(console.group(2)), o.console());
+        Matcher page = Pattern.compile("… and (\\d+) more clusters: (\\d+) NO-GO, (\\d+) GO").matcher(o.page1());
+        assertTrue(page.find(), o.page1());
+        long pageRows = o.doc().clusters().stream().filter(c -> o.page1().contains(" " + c.name() + " NO-GO ")
+                || o.page1().contains(" " + c.name() + " GO ")).count();
+        assertEquals(40, pageRows + Integer.parseInt(page.group(1)), o.page1());
+        assertEquals(20, o.doc().clusters().stream().filter(c -> o.page1().contains(" " + c.name() + " NO-GO "))
+                .count() + Integer.parseInt(page.group(2)), o.page1());
+        Matcher mail = Pattern.compile("… and (\\d+) more clusters: (\\d+) NO-GO, (\\d+) GO").matcher(o.mail());
+        assertTrue(mail.find(), o.mail());
+        long mailRows = o.mail().lines().filter(l -> l.matches("- HVC\\d+: (NO-)?GO, .*")).count();
+        assertEquals(40, mailRows + Integer.parseInt(mail.group(1)), o.mail());
+        assertEquals(40, o.xlsx().getSheet("Clusters").getLastRowNum(), "every cluster on the Clusters sheet");
+    }
+
+    /** A second run against the first: new and resolved findings agree between the console, the PDF and the workbook. */
+    @Test
+    void aSecondRunWithDrift() throws Exception {
+        List<List<String>> clusters = List.of(nodes("HVA", 3), nodes("HVB", 2));
+        InMemoryDirectoryServer ds = TestDirectory.startDomain(TestDirectory.BASE, "dc1.contoso.com");
+        try {
+            for (List<String> c : clusters) {
+                TestDirectory.addCluster(ds, c);
+            }
+            ds.modify("CN=HVB01,OU=Hyper-V," + TestDirectory.BASE, new Modification(ModificationType.DELETE,
+                    "msDS-AllowedToDelegateTo", "cifs/HVB02"));
+            Path cfg = tmp.resolve("kcd-audit.yaml");
+            Files.writeString(cfg, config(ds, clusters));
+            Outputs first = run(cfg, "first", null);
+            assertAgree(first);
+            ds.modify("CN=HVA01,OU=Hyper-V," + TestDirectory.BASE, new Modification(ModificationType.DELETE,
+                    "msDS-AllowedToDelegateTo", "cifs/HVA02", "cifs/hva02.contoso.com"));
+            ds.modify("CN=HVB01,OU=Hyper-V," + TestDirectory.BASE, new Modification(ModificationType.ADD,
+                    "msDS-AllowedToDelegateTo", "cifs/HVB02"));
+            Outputs o = run(cfg, "second", first.doc());
+            assertAgree(o);
+            HistorySections.HistoryDoc h = o.doc().history();
+            assertEquals(first.doc().runId(), h.previousRunId());
+            String counted = h.newFindings().size() + " new, " + h.resolvedFindings().size() + " resolved findings";
+            assertTrue(o.console().contains(": " + counted + "."), o.console());
+            assertTrue(o.pdf().contains("(" + counted + ")"), o.pdf());
+            assertTrue(row(o.xlsx().getSheet("Summary"), "Previous run").getCell(1).getStringCellValue()
+                    .endsWith(": " + counted), "the workbook says the same");
+            assertTrue(o.mail().contains("RESOLVED (1)"), o.mail());
+            assertTrue(o.mail().startsWith("[kcd-audit] 2 clusters: 2 new HIGH findings"), o.mail());
+        } finally {
+            ds.shutDown(true);
+        }
+    }
+
+    /** Two directories: the counts agree, and each cluster's verdict is the same in every output. */
+    @Test
+    void twoDirectories() throws Exception {
+        String fabrikam = "DC=fabrikam,DC=com";
+        InMemoryDirectoryServer ds = TestDirectory.startDomain(TestDirectory.BASE, "dc1.contoso.com");
+        InMemoryDirectoryServer fb = TestDirectory.startDomain(fabrikam, "dc1.fabrikam.com");
+        try {
+            TestDirectory.addCluster(ds, nodes("HVA", 3));
+            TestDirectory.addCluster(fb, fabrikam, "S-1-5-21-9-9-9", 3000, nodes("HVF", 2));
+            ds.modify("CN=HVA01,OU=Hyper-V," + TestDirectory.BASE, new Modification(ModificationType.DELETE,
+                    "msDS-AllowedToDelegateTo", "cifs/HVA02"));
+            fb.modify("CN=HVF01,OU=Hyper-V," + fabrikam, new Modification(ModificationType.DELETE,
+                    "msDS-AllowedToDelegateTo", "cifs/HVF02"));
+            String directory = "    bindDn: " + TestDirectory.BIND_DN + "\n    passwordEnv: TEST_LDAP_PASSWORD\n"
+                    + "    allowInsecureBind: true\n    timeoutSeconds: 5\n";
+            Path cfg = tmp.resolve("kcd-audit.yaml");
+            Files.writeString(cfg, "directories:\n  contoso:\n    url: ldap://127.0.0.1:" + ds.getListenPort()
+                    + "\n    baseDn: " + TestDirectory.BASE + "\n" + directory + "  fabrikam:\n    url: ldap://127.0.0.1:"
+                    + fb.getListenPort() + "\n    baseDn: " + fabrikam + "\n" + directory
+                    + "clusters:\n  - name: HVC1\n    directory: contoso\n    nodes: [HVA01, HVA02, HVA03]\n"
+                    + "  - name: HVC2\n    directory: fabrikam\n    nodes: [HVF01, HVF02]\n"
+                    + "store:\n  url: jdbc:h2:file:data/kcd-audit\n");
+            Outputs o = run(cfg, "out", null);
+            assertAgree(o);
+            assertEquals(2, o.view().clustersNoGo());
+            // each domain's change is replicated from its own DC
+            assertTrue(o.md().contains("repadmin /syncall dc1.contoso.com /AdeP") && o.md().contains(
+                    "repadmin /syncall dc1.fabrikam.com /AdeP"), o.md());
+        } finally {
+            ds.shutDown(true);
+            fb.shutDown(true);
+        }
+    }
 }
