@@ -283,8 +283,8 @@ public final class Procedure {
                         + (preflight != null ? "" : "; " + NO_PREFLIGHT_COMMAND),
                         preflight == null ? List.of() : List.of(preflight), List.of()));
             }
-            phases.add(phase(phases, Phase.VALIDATE, "Live-migrate a test VM in each of the "
-                    + Words.plural(plan.validate().size(), "affected direction") + " (fixed by the change, or from a"
+            phases.add(phase(phases, Phase.VALIDATE, "Live-migrate a test VM in "
+                    + Words.eachOf(plan.validate().size(), "affected direction") + " (fixed by the change, or from a"
                     + " host whose delegation mode changes), started on the source node (it then tests the hosts'"
                     + " delegation, not your account's: started remotely a move also needs the account delegable, and CredSSP, which Credential"
                     + " Guard blocks, is no fallback);"

@@ -20,6 +20,11 @@ public final class Words {
         return n + " " + noun + (n == 1 ? "" : "s");
     }
 
+    /** "the 1 affected direction", "each of the 3 affected directions". */
+    public static String eachOf(long n, String noun) {
+        return (n == 1 ? "the " : "each of the ") + plural(n, noun);
+    }
+
     /** {@code 2026-11-26 06:00:01 UTC}, or empty. */
     public static String time(Instant t) {
         return t == null ? "" : TIME.format(t);

@@ -351,6 +351,16 @@ class ScenarioOutputsAgreeTest {
                     .endsWith(": " + counted), "the workbook says the same");
             assertTrue(o.mail().contains("RESOLVED (1)"), o.mail());
             assertTrue(o.mail().startsWith("[kcd-audit] 2 clusters: 2 new HIGH findings"), o.mail());
+            // one direction to validate is one, not "each of the 1 affected direction" / "1 test move, each"
+            assertEquals(1, o.view().plan().validate().size());
+            StringBuilder sheet = new StringBuilder();
+            o.xlsx().getSheet("Runbook").forEach(r -> r.forEach(c -> sheet.append(c).append(' ')));
+            for (String out : List.of(o.pdf(), o.page1(), sheet.toString())) {
+                assertFalse(out.contains("each of the 1 ") || out.contains("1 test move, each"), out);
+            }
+            assertTrue(o.page1().contains("Validation: 1 test move, started on its source node;"), o.page1());
+            assertTrue(o.pdf().contains("a test VM is live-migrated in the 1 affected direction, started on its"
+                    + " source node"), o.pdf());
         } finally {
             ds.shutDown(true);
         }

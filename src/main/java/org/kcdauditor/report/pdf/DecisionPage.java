@@ -446,7 +446,8 @@ final class DecisionPage {
                 + (validate == 0 ? "" : Words.plural(validate, "test move") + (working == 0 ? "" : " (" + working
                 + (working == 1 ? " of them a direction that works today" : " of them directions that work today")
                 + (modeChanges == 1 ? ", from a host whose delegation mode changes)"
-                : ", from hosts whose delegation mode changes)")) + ", each started on its source node"
+                : ", from hosts whose delegation mode changes)")) + (validate == 1 ? ", started" : ", each started")
+                + " on its source node"
                 + fileServers + "; then ")
                 + (Procedure.recordsBaseline(view.doc(), view.plan()) ? "the new baseline recorded (kcd-audit baseline"
                 + " capture) and " : "") + "kcd-audit preflight"

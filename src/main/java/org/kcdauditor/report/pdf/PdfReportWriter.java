@@ -292,8 +292,8 @@ public final class PdfReportWriter implements ReportWriter {
                     + Procedure.onHostsInWords(plan.onHosts()) + ".") + " No reboot, no VM downtime; about 15 minutes of work plus directory replication.");
             points.add("Risk: low. Only attributes of the listed objects change; the previous values are"
                     + " exported first, remediation.ps1 -Apply records what it actually changed, and -Rollback undoes"
-                    + " exactly that. Validation: " + (plan.validate().isEmpty() ? "" : "a test VM is live-migrated in"
-                    + " each of the " + Words.plural(plan.validate().size(), "affected direction") + ", started on its"
+                    + " exactly that. Validation: " + (plan.validate().isEmpty() ? "" : "a test VM is live-migrated in "
+                    + Words.eachOf(plan.validate().size(), "affected direction") + ", started on its"
                     + " source node, and must reach 100 %; ") + "kcd-audit preflight then says GO or what still blocks.");
             int fixed = view.fixedByChange();
             if (fixed > 0) {
