@@ -825,6 +825,12 @@ public final class ReportView {
     public static final String CELL_MARKS = MARKS.stream().map(m -> "\"" + m.mark() + "\": " + m.meaning())
             .collect(Collectors.joining("; "));
 
+    /** The clusters whose directory could not be read, each with it ("HVC2 (fabrikam)"), or empty. */
+    public String notAudited() {
+        return clusters.stream().filter(c -> !c.audited()).map(c -> c.name() + " (" + c.directory() + ")")
+                .collect(Collectors.joining(", "));
+    }
+
     /** A mark a matrix cell may carry, and what it means. */
     public record Mark(String mark, String meaning) {
     }
@@ -836,9 +842,8 @@ public final class ReportView {
      * or the verdict. Clusters whose directory could not be read are named last: they were not audited.
      */
     private String composeHeadline() {
-        List<ClusterView> unread = clusters.stream().filter(c -> !c.audited()).toList();
-        String notAudited = unread.isEmpty() ? "" : " Not audited (directory not read): " + unread.stream()
-                .map(c -> c.name() + " (" + c.directory() + ")").collect(Collectors.joining(", ")) + ".";
+        String unread = notAudited();
+        String notAudited = unread.isEmpty() ? "" : " Not audited (directory not read): " + unread + ".";
         int failing = failingPairs();
         int attention = clustersNeedingAttention();
         if (!plan.hasChanges() && failing == 0 && status == Status.GREEN) {

@@ -256,8 +256,8 @@ class ScenarioOutputsAgreeTest {
         ReportView.ClusterView c = o.view().clusters().get(0);
         assertEquals(Status.AMBER, c.status(), "a pair fails under a waiver");
         assertEquals(0, c.counts().openTotal());
-        String legend = "Attention = MEDIUM or LOW findings, a pair that fails only through waived findings, or a"
-                + " cluster not audited";
+        String legend = "Attention = MEDIUM or LOW findings, or a pair that fails only through waived findings (for"
+                + " the whole run: also a cluster not audited)";
         assertTrue(o.pdf().contains(legend), o.pdf());
         String note = "";
         for (Row r : o.xlsx().getSheet("Summary")) {
@@ -397,6 +397,40 @@ class ScenarioOutputsAgreeTest {
         } finally {
             ds.shutDown(true);
             fb.shutDown(true);
+        }
+    }
+
+    /**
+     * An optional directory that cannot be read leaves its cluster not audited (NO-GO): the runbooks said "No directory
+     * change is needed", which nobody can know of a cluster not audited, and the legends did not name the status "Not
+     * audited" its rows show.
+     */
+    @Test
+    void anOptionalDirectoryNotRead() throws Exception {
+        InMemoryDirectoryServer ds = TestDirectory.startDomain(TestDirectory.BASE, "dc1.contoso.com");
+        try {
+            TestDirectory.addCluster(ds, nodes("HVA", 3));
+            String directory = "    bindDn: " + TestDirectory.BIND_DN + "\n    passwordEnv: TEST_LDAP_PASSWORD\n"
+                    + "    allowInsecureBind: true\n    timeoutSeconds: 5\n";
+            Path cfg = tmp.resolve("kcd-audit.yaml");
+            Files.writeString(cfg, "directories:\n  contoso:\n    url: ldap://127.0.0.1:" + ds.getListenPort()
+                    + "\n    baseDn: " + TestDirectory.BASE + "\n" + directory + "  fabrikam:\n    url: ldap://127.0.0.1:"
+                    + org.kcdauditor.support.ClosedPort.refusing() + "\n    baseDn: DC=fabrikam,DC=com\n    optional: true\n"
+                    + directory + "clusters:\n  - name: HVC1\n    directory: contoso\n    nodes: [HVA01, HVA02, HVA03]\n"
+                    + "  - name: HVC2\n    directory: fabrikam\n    nodes: [HVF01, HVF02]\n"
+                    + "store:\n  url: jdbc:h2:file:data/kcd-audit\n");
+            Outputs o = run(cfg, "out", null);
+            assertAgree(o);
+            assertEquals(1, o.view().clustersNoGo());
+            assertTrue(o.console().contains("HVC2             not audited (directory fabrikam)"), o.console());
+            for (String runbook : List.of(o.md(), o.html())) {
+                assertFalse(runbook.contains("No directory change is needed"), runbook);
+                assertTrue(runbook.contains("No directory change is proposed for the clusters audited; not audited: HVC2"
+                        + " (fabrikam), its directory could not be read."), runbook);
+            }
+            assertTrue(o.pdf().contains("Not audited = the cluster's directory could not be read"), o.pdf());
+        } finally {
+            ds.shutDown(true);
         }
     }
 }

@@ -120,6 +120,7 @@ public final class RunbookModel {
         summary.put("decisions", view.decisions().size());
         summary.put("objectsChanged", plan.objectsChanged());
         summary.put("headline", view.headline());
+        summary.put("notAudited", view.notAudited());
         m.put("summary", summary);
 
         List<Object> phases = new ArrayList<>();
