@@ -879,7 +879,8 @@ public final class ReportView {
                     + (above == 1 ? "does" : "do") + " (see Findings)";
         }
         text += failing > 0 ? "; " + Words.plural(failing, "directed host pair") + " cannot live-migrate reliably."
-                : pairs() == 0 ? "; no host pair could be checked." : "; every directed host pair is delegated correctly.";
+                : pairs() == 0 ? "; no host pair could be checked." : "; every directed host pair"
+                + (unread.isEmpty() ? "" : " of the audited clusters") + " is delegated correctly.";
         return text + (plan.hasChanges() ? " The fix changes " + Words.plural(plan.objectsChanged(),
                 "object") + " in Active Directory." : " No scripted change to Active Directory.") + notAudited;
     }

@@ -429,6 +429,13 @@ class ScenarioOutputsAgreeTest {
                         + " (fabrikam), its directory could not be read."), runbook);
             }
             assertTrue(o.pdf().contains("Not audited = the cluster's directory could not be read"), o.pdf());
+            // the headline claims nothing of the pairs nobody read
+            assertEquals("1 of 2 clusters is NO-GO; every directed host pair of the audited clusters is delegated"
+                    + " correctly. No scripted change to Active Directory. Not audited (directory not read): HVC2"
+                    + " (fabrikam).", o.view().headline());
+            for (String out : List.of(o.md(), o.page1(), o.mail())) {
+                assertTrue(out.contains(o.view().headline()), out);
+            }
         } finally {
             ds.shutDown(true);
         }
