@@ -3,7 +3,7 @@
   directoryUrl, previousRunId, summary (decision, noGo, fixedByChange, change (a change is proposed), scope (the cluster of
   a cluster owners' notice, else empty), status, headline, high, medium, low, info, waived, decisions (the cluster's in a
   cluster owners' notice, the run's else; the headline is always the run's), clusters: name, decision (GO or NO-GO), go, goAfter, failing, waivedFailing, reasons, status,
-  pairsOk, pairs, compliance, high…info: the report view's numbers; clustersWorstFirst: the same NO-GO first, worst first; unclustered: status, high…info of the open
+  pairsOk, pairs, pairsText ("5/6 pairs OK", or "pairs not checked" for a cluster not audited), pairsCell ("5/6" or "—"), compliance, high…info: the report view's numbers; clustersWorstFirst: the same NO-GO first, worst first; unclustered: status, high…info of the open
   findings outside every cluster, only in the notice to mail.to and only when there are such findings), comparedNote (in the notice to mail.to, why the reports count other new/resolved figures; else empty), added/resolved/waivedSince/open (lists of id, severity, rule, cluster, host, peer,
   message, remediation; waivedSince also waiverExpires, waiverJustification: open in the compared run, waived now, so
   not resolved), changes (the same for the open CHANGED_SINCE_LAST_RUN findings: not compared, but open
@@ -30,7 +30,7 @@ ${subject}
 
 DECISION: ${summary.decision}
 <#list shown as c>
-- ${c.name}: ${c.decision}, ${c.pairsOk}/${c.pairs} pairs OK<#if c.failing?has_content>; failing: ${c.failing[0..*namedDirections]?join(", ")}<#if c.failing?size gt namedDirections>, … and ${c.failing?size - namedDirections} more (every one on the workbook's Matrix sheet and in findings.json)</#if></#if><#if c.waivedFailing?has_content>; waived, still failing: ${c.waivedFailing[0..*namedDirections]?join("; ")}<#if c.waivedFailing?size gt namedDirections>; … and ${c.waivedFailing?size - namedDirections} more</#if></#if><#if !c.go && summary.change> (after the proposed change: <#if !c.audited>not known, not audited<#elseif c.goAfter>GO expected<#else>still NO-GO</#if>)</#if>
+- ${c.name}: ${c.decision}, ${c.pairsText}<#if c.failing?has_content>; failing: ${c.failing[0..*namedDirections]?join(", ")}<#if c.failing?size gt namedDirections>, … and ${c.failing?size - namedDirections} more (every one on the workbook's Matrix sheet and in findings.json)</#if></#if><#if c.waivedFailing?has_content>; waived, still failing: ${c.waivedFailing[0..*namedDirections]?join("; ")}<#if c.waivedFailing?size gt namedDirections>; … and ${c.waivedFailing?size - namedDirections} more</#if></#if><#if !c.go && summary.change> (after the proposed change: <#if !c.audited>not known, not audited<#elseif c.goAfter>GO expected<#else>still NO-GO</#if>)</#if>
 <#list c.reasons as r>
     ${r}
 </#list>
@@ -45,7 +45,7 @@ Audit ${runId} (job ${job}) of ${directoryUrl}, finished ${finishedAt}.
 STATUS<#if summary.scope?has_content> OF ${summary.scope}</#if>: ${summary.status}. ${summary.headline}
 Open findings<#if summary.scope?has_content> in ${summary.scope}</#if>: ${summary.high} high, ${summary.medium} medium, ${summary.low} low, ${summary.info} info<#if summary.waived gt 0>; ${summary.waived} waived, not counted</#if>; ${summary.decisions} need<#if summary.decisions == 1>s</#if> a decision.
 <#list shown as c>
-- ${c.name}: ${c.status}, ${c.pairsOk}/${c.pairs} pairs OK, ${c.compliance} of entries present (${c.high} high, ${c.medium} medium, ${c.low} low, ${c.info} info)
+- ${c.name}: ${c.status}, ${c.pairsText}, ${c.compliance} of entries present (${c.high} high, ${c.medium} medium, ${c.low} low, ${c.info} info)
 </#list>
 <#if capped>
 - … and ${rest} more clusters (every one in findings.json clusters[] and on the workbook's Clusters sheet)

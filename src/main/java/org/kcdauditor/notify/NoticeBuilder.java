@@ -291,6 +291,9 @@ public final class NoticeBuilder {
             cm.put("audited", c.audited());
             cm.put("pairsOk", c.pairsOk());
             cm.put("pairs", c.pairs());
+            // a cluster not audited has no pair counts: "pairs not checked" / "—", not "0/0 pairs OK"
+            cm.put("pairsText", c.audited() ? c.pairsOkText() + " pairs OK" : "pairs not checked");
+            cm.put("pairsCell", c.pairsOkText());
             cm.put("compliance", Words.percent(c.compliancePercent()));
             for (Severity s : Severity.values()) {
                 cm.put(s.name().toLowerCase(Locale.ROOT), c.counts().open(s));

@@ -215,6 +215,11 @@ public final class ReportView {
             return audited ? status.label() : NOT_AUDITED;
         }
 
+        /** "5/6" pairs OK of all; "—" for a cluster whose directory could not be read (nothing was counted). */
+        public String pairsOkText() {
+            return audited ? pairsOk + "/" + pairs : Words.NO_PERCENT;
+        }
+
         /** GO for a patch window. */
         public boolean go() {
             return verdict.go();

@@ -201,8 +201,8 @@ final class DecisionPage {
             window.add(new Chunk(!view.plan().hasChanges() ? "" : "\nafter the change: " + (!c.audited()
                     ? "not known (not audited)" : c.goAfter() ? "GO expected" : "still NO-GO"), f.tiny));
             t.addCell(PdfReportWriter.cell(window, c.go() ? GO : NO_GO, Element.ALIGN_LEFT));
-            t.addCell(cell(c.pairsOk() + "/" + c.pairs(), f.small, null, Element.ALIGN_RIGHT));
-            t.addCell(cell(directions(c.failing(), named), f.tiny, null));
+            t.addCell(cell(c.pairsOkText(), f.small, null, Element.ALIGN_RIGHT));
+            t.addCell(cell(c.audited() ? directions(c.failing(), named) : Words.NO_PERCENT, f.tiny, null));
             t.addCell(ruleCell(blockers(c), f.tiny, null));
             // wrapped at spaces only, as a command: a date or a direction stays whole
             t.addCell(PdfReportWriter.cell(new Phrase(PdfReportWriter.command(waived(c.waivedFailing()), f.tiny)),
@@ -240,7 +240,7 @@ final class DecisionPage {
         float[] widths = {1.3f, 1.2f, 0.75f, 2.15f, 4.0f, 2.05f};
         float widest = 0;
         for (ClusterView c : shown) {
-            widest = Math.max(widest, f.small.getBaseFont().getWidthPoint(c.pairsOk() + "/" + c.pairs(),
+            widest = Math.max(widest, f.small.getBaseFont().getWidthPoint(c.pairsOkText(),
                     f.small.getSize()));
         }
         float sum = 0;

@@ -401,9 +401,12 @@ public final class PdfReportWriter implements ReportWriter {
                 continue;
             }
             t.addCell(cell(c.name() + (view.multiDirectory() ? " (" + c.directory() + ")" : ""), f.small, null));
-            t.addCell(cell(String.valueOf(c.nodes().size()), f.small, null, Element.ALIGN_RIGHT));
-            t.addCell(cell(c.pairsOk() + "/" + c.pairs(), f.small, null, Element.ALIGN_RIGHT));
-            t.addCell(cell(c.presentEntries() + "/" + c.requiredEntries(), f.small, null, Element.ALIGN_RIGHT));
+            // a cluster not audited has no figures: "—", not counts of nothing read
+            t.addCell(cell(c.audited() ? String.valueOf(c.nodes().size()) : Words.NO_PERCENT, f.small, null,
+                    Element.ALIGN_RIGHT));
+            t.addCell(cell(c.pairsOkText(), f.small, null, Element.ALIGN_RIGHT));
+            t.addCell(cell(c.audited() ? c.presentEntries() + "/" + c.requiredEntries() : Words.NO_PERCENT, f.small,
+                    null, Element.ALIGN_RIGHT));
             t.addCell(cell(Words.percent(c.compliancePercent()), f.small, null, Element.ALIGN_RIGHT));
             t.addCell(cell(c.statusLabel(), f.smallBold, color(st), Element.ALIGN_CENTER));
             // page 1's verdict beside the status: "Attention" (MEDIUM findings) with 0/240 pairs OK is NO-GO there

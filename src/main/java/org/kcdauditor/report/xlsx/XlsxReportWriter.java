@@ -270,11 +270,14 @@ public final class XlsxReportWriter implements ReportWriter {
             SXSSFRow row = sh.createRow(r++);
             Status status = c.status();
             text(row, 0, c.name(), st.text);
-            number(row, 1, c.nodes().size(), st.number);
-            number(row, 2, c.pairsOk(), st.number);
-            number(row, 3, c.pairs(), st.number);
-            number(row, 4, c.presentEntries(), st.number);
-            number(row, 5, c.requiredEntries(), st.number);
+            // a cluster not audited has no figures: blank cells, not counts of nothing read
+            if (c.audited()) {
+                number(row, 1, c.nodes().size(), st.number);
+                number(row, 2, c.pairsOk(), st.number);
+                number(row, 3, c.pairs(), st.number);
+                number(row, 4, c.presentEntries(), st.number);
+                number(row, 5, c.requiredEntries(), st.number);
+            }
             percent(row, 6, c.compliancePercent(), c.presentEntries(), c.requiredEntries(), st.percent(status));
             text(row, 7, c.statusLabel(), st.light(status));
             int col = 8;
@@ -287,7 +290,9 @@ public final class XlsxReportWriter implements ReportWriter {
             text(row, 14, failing, st.wrap);
             height(row, lines(failing, 40));
             number(row, 15, c.waivedFailing().size(), st.number);
-            number(row, 16, c.pairsOkAfter(), st.number);
+            if (c.audited()) {
+                number(row, 16, c.pairsOkAfter(), st.number);
+            }
             text(row, 17, !c.audited() ? ReportView.ClusterView.NOT_AUDITED : c.goAfter() ? "GO expected" : "NO-GO",
                     st.light(!c.audited() ? Status.AMBER : c.goAfter() ? Status.GREEN : Status.RED));
             if (view.multiDirectory()) {
