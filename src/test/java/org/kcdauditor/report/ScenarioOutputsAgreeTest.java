@@ -438,6 +438,10 @@ class ScenarioOutputsAgreeTest {
             assertTrue(o.pdf().contains("HVC2 (fabrikam) — — — — Not audited NO-GO"), o.pdf());
             assertTrue(o.mail().contains("\n- HVC2: NO-GO, pairs not checked\n"), o.mail());
             assertTrue(o.mail().contains("\n- HVC2: Not audited, pairs not checked, — of entries present"), o.mail());
+            StringBuilder matrix = new StringBuilder();
+            o.xlsx().getSheet("Matrix").forEach(r -> r.forEach(c -> matrix.append(c).append('\n')));
+            assertTrue(matrix.toString().contains("Cluster HVC2: not audited (directory fabrikam could not be read)"),
+                    matrix.toString());
             for (String sheet : List.of("Summary", "Clusters")) {
                 Row r = row(o.xlsx().getSheet(sheet), "HVC2");
                 for (int col = 1; col <= 5; col++) {

@@ -594,8 +594,9 @@ public final class XlsxReportWriter implements ReportWriter {
                 lowerTargets[j] = lower(targets.get(j));
             }
             SXSSFRow title = sh.createRow(r++);
-            text(title, 0, "Cluster " + c.name() + ": " + Words.percent(c.compliancePercent()) + " of entries"
-                    + " present, " + c.pairsOk() + "/" + c.pairs() + " pairs OK", st.h2);
+            text(title, 0, "Cluster " + c.name() + ": " + (c.audited() ? Words.percent(c.compliancePercent())
+                    + " of entries present, " + c.pairsOkText() + " pairs OK" : "not audited (directory "
+                    + c.directory() + " could not be read)"), st.h2);
             if (!c.missingNodes().isEmpty()) {
                 text(sh.createRow(r++), 0, "Not found in the directory: " + join(c.missingNodes(), ", "), st.note);
             }
