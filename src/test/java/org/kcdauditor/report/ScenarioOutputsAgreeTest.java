@@ -115,7 +115,7 @@ class ScenarioOutputsAgreeTest {
                 .get(0).text();
         return new Outputs(doc, ReportView.of(doc), r.out(), pdf, page1, Files.readString(dir.resolve("runbook.md")),
                 Files.readString(dir.resolve("runbook.html")), Files.readString(dir.resolve("remediation.ps1"),
-                StandardCharsets.UTF_8), new XSSFWorkbook(dir.resolve("audit.xlsx").toFile()), notice);
+                StandardCharsets.UTF_8).replace("\r\n", "\n"), new XSSFWorkbook(dir.resolve("audit.xlsx").toFile()), notice);
     }
 
     /** The counts every output shows agree with findings.json. */
@@ -224,6 +224,7 @@ class ScenarioOutputsAgreeTest {
         assertAgree(o);
         assertTrue(o.page1().contains("GO for the patch window: all 2 clusters"), o.page1());
         assertTrue(o.md().contains("No directory change is needed."), o.md());
+        assertTrue(o.ps1().contains("\nWrite-Host 'No delegation change is needed.'\n"), o.ps1());
     }
 
     /**
@@ -284,6 +285,12 @@ class ScenarioOutputsAgreeTest {
         assertEquals(o.view().counts().open(Severity.LOW), o.view().counts().openTotal());
         assertTrue(o.console().contains("No open HIGH or MEDIUM findings: every configured pair can live-migrate"),
                 o.console());
+        // remediation.ps1 says what runbook.md says: nothing scripted, but decisions whose yes changes the directory
+        assertTrue(o.md().contains("**No scripted directory change.** Review the findings listed under \"Needs a"
+                + " decision\" below."), o.md());
+        assertFalse(o.ps1().contains("No delegation change is needed"), o.ps1());
+        assertTrue(o.ps1().contains("\nWrite-Host 'No scripted delegation change. Review the findings listed under"
+                + " \"Needs a decision\" in runbook.md.'\n"), o.ps1());
     }
 
     /** 40 clusters, every other one NO-GO: the console, page 1 and the mail name some and count the others. */
@@ -425,6 +432,8 @@ class ScenarioOutputsAgreeTest {
             assertAgree(o);
             assertEquals(1, o.view().clustersNoGo());
             assertTrue(o.console().contains("HVC2             not audited (directory fabrikam)"), o.console());
+            assertTrue(o.ps1().contains("\nWrite-Host 'No delegation change is proposed for the clusters audited; not"
+                    + " audited: HVC2 (fabrikam), its directory could not be read.'\n"), o.ps1());
             for (String runbook : List.of(o.md(), o.html())) {
                 assertFalse(runbook.contains("No directory change is needed"), runbook);
                 assertTrue(runbook.contains("No directory change is proposed for the clusters audited; not audited: HVC2"
