@@ -169,6 +169,17 @@ public final class RemediationPlan {
                 used.add(sv);
             }
         }
+        if (hosts.isEmpty() && unregister.isEmpty()) {
+            // nothing scripted: a yes to a decision writes where its commands write, and is pushed from there
+            for (Decision d : decisions) {
+                for (Action a : d.proposed()) {
+                    Server sv = a.subject() == null ? null : serverOf(a.subject());
+                    if (sv != null && seen.add(sv.directory())) {
+                        used.add(sv);
+                    }
+                }
+            }
+        }
         if (!unregister.isEmpty() || used.isEmpty()) {
             Server first = servers.isEmpty() ? null : servers.values().iterator().next();
             if (first != null && seen.add(first.directory())) {

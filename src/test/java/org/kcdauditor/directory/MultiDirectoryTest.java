@@ -201,6 +201,22 @@ class MultiDirectoryTest {
         assertFalse(ps1.contains("dc1.contoso.com") || ps1.contains("'DC=contoso,DC=com'"), ps1);
     }
 
+    /**
+     * With nothing scripted, a decision whose yes writes to the second directory is pushed from that directory's DC:
+     * runbook.md and the PDF gave "If so: Enable-ADAccount … -Server 'dc1.fabrikam.com'", then "push it from the
+     * domain controller it was written to: repadmin /syncall dc1.contoso.com /AdeP".
+     */
+    @Test
+    void aDecisionInTheSecondDirectoryIsReplicatedFromItsDc() throws Exception {
+        fabrikam.modify("CN=HV22,OU=Hyper-V," + FABRIKAM, new Modification(ModificationType.REPLACE,
+                "userAccountControl", String.valueOf(16781312 | 2)));
+        assertEquals(0, run(config(fabrikamUrl(), "[]"), "json,md").exitCode());
+        String md = Files.readString(tmp.resolve("out/runbook.md"));
+        assertTrue(md.contains("If so: `Enable-ADAccount -Identity 'HV22$' -Server 'dc1.fabrikam.com'`"), md);
+        assertTrue(md.contains("```\nrepadmin /syncall dc1.fabrikam.com /AdeP\nklist -li 0x3e7 purge\n```"), md);
+        assertFalse(md.contains("dc1.contoso.com"), md);
+    }
+
     /** With the DCs named (issue 11 records directory.dc), each object's commands go to its own domain's DC. */
     @Test
     void theRunbookWritesEachObjectToADcOfItsOwnDomain() throws Exception {
