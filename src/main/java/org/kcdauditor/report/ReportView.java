@@ -830,6 +830,14 @@ public final class ReportView {
     public static final String CELL_MARKS = MARKS.stream().map(m -> "\"" + m.mark() + "\": " + m.meaning())
             .collect(Collectors.joining("; "));
 
+    /**
+     * Whether an audited cluster lacks nodes the pairs are counted without: a configured node not in the directory
+     * (HOST_NOT_FOUND), or no node at all (CLUSTER_EMPTY).
+     */
+    public boolean nodesNotFound() {
+        return clusters.stream().anyMatch(c -> c.audited() && (!c.missingNodes().isEmpty() || c.nodes().isEmpty()));
+    }
+
     /** The clusters whose directory could not be read, each with it ("HVC2 (fabrikam)"), or empty. */
     public String notAudited() {
         return clusters.stream().filter(c -> !c.audited()).map(c -> c.name() + " (" + c.directory() + ")")
@@ -885,7 +893,8 @@ public final class ReportView {
         }
         text += failing > 0 ? "; " + Words.plural(failing, "directed host pair") + " cannot live-migrate reliably."
                 : pairs() == 0 ? "; no host pair could be checked." : "; every directed host pair"
-                + (unread.isEmpty() ? "" : " of the audited clusters") + " is delegated correctly.";
+                + (unread.isEmpty() ? "" : " of the audited clusters") + (nodesNotFound() ? " between the nodes found"
+                : "") + " is delegated correctly.";
         return text + (plan.hasChanges() ? " The fix changes " + Words.plural(plan.objectsChanged(),
                 "object") + " in Active Directory." : " No scripted change to Active Directory.") + notAudited;
     }

@@ -470,4 +470,35 @@ class ScenarioOutputsAgreeTest {
             ds.shutDown(true);
         }
     }
+
+    /**
+     * A configured node that is not in the directory, and a cluster whose OU holds no node: both NO-GO (HOST_NOT_FOUND,
+     * CLUSTER_EMPTY). The pairs counted are those between the nodes found, and the headline and page 1 said "every
+     * directed host pair is delegated correctly" / "every direction can migrate" beside "NO-GO: 2 of 2 clusters".
+     */
+    @Test
+    void aNodeNotFoundAndAnEmptyCluster() throws Exception {
+        InMemoryDirectoryServer ds = TestDirectory.startDomain(TestDirectory.BASE, "dc1.contoso.com");
+        Outputs o;
+        try {
+            TestDirectory.addCluster(ds, nodes("HVA", 2));
+            ds.add(new com.unboundid.ldap.sdk.Entry("dn: OU=Empty,OU=Hyper-V," + TestDirectory.BASE,
+                    "objectClass: organizationalUnit", "ou: Empty"));
+            Path cfg = tmp.resolve("kcd-audit.yaml");
+            Files.writeString(cfg, config(ds, List.of(List.of("HVA01", "HVA02", "HVA09"))).replace("store:",
+                    "  - name: HVC2\n    ou: OU=Empty,OU=Hyper-V," + TestDirectory.BASE + "\nstore:"));
+            o = run(cfg, "out", null);
+        } finally {
+            ds.shutDown(true);
+        }
+        assertAgree(o);
+        assertEquals(2, o.view().clustersNoGo());
+        assertEquals("2 of 2 clusters are NO-GO; every directed host pair between the nodes found is delegated"
+                + " correctly. No scripted change to Active Directory.", o.view().headline());
+        for (String out : List.of(o.md(), o.page1(), o.mail())) {
+            assertTrue(out.contains(o.view().headline()), out);
+        }
+        assertTrue(o.page1().contains("Pairs OK: 2 of 2: every direction between the nodes found can migrate."),
+                o.page1());
+    }
 }

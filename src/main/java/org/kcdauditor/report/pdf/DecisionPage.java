@@ -523,7 +523,8 @@ final class DecisionPage {
         if (pairs == 0) {
             points.add("No directed host pair to check.");
         } else if (failing == 0) {
-            points.add("Pairs OK: " + ok + " of " + pairs + ": every direction can migrate" + (change ? ", now and after"
+            points.add("Pairs OK: " + ok + " of " + pairs + ": every direction" + (view.nodesNotFound()
+                    ? " between the nodes found" : "") + " can migrate" + (change ? ", now and after"
                     + " the change." : "."));
         } else if (fixed == 0) {
             points.add("Pairs OK: " + ok + " of " + pairs + (change ? " now and after the change: " + noneFixed(failing)
