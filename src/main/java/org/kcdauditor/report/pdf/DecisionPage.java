@@ -494,12 +494,25 @@ final class DecisionPage {
     }
 
     /**
+     * The blockers that stay, each with the directions it blocks: {@code AES_NOT_ENABLED (3), MISSING_DELEGATION (1,
+     * waived)}.
+     */
+    static String blockedBy(Map<String, Integer> still) {
+        return still.entrySet().stream().map(e -> e.getKey().endsWith(WAIVED)
+                        ? e.getKey().substring(0, e.getKey().length() - WAIVED.length()) + " (" + e.getValue() + ", waived)"
+                        : e.getKey() + " (" + e.getValue() + ")")
+                .collect(Collectors.joining(", "));
+    }
+
+    private static final String WAIVED = " (waived)";
+
+    /**
      * What the directions still failing after the change need, for the blockers that stay ({@code blockers}: rule ids,
      * " (waived)" after a waived one's): a waiver's end, the decisions, or both (also when none is known).
      */
     static String stillFailingAdvice(List<String> blockers) {
-        boolean waived = blockers.stream().anyMatch(b -> b.endsWith(" (waived)"));
-        boolean other = blockers.stream().anyMatch(b -> !b.endsWith(" (waived)"));
+        boolean waived = blockers.stream().anyMatch(b -> b.endsWith(WAIVED));
+        boolean other = blockers.stream().anyMatch(b -> !b.endsWith(WAIVED));
         if (waived && !other) {
             return " A waived blocker stays until its waiver ends.";
         }
@@ -539,8 +552,8 @@ final class DecisionPage {
             view.clusters().forEach(c -> c.blockingAfter(view.plan()).forEach((r, n) -> still.merge(r, n,
                     Integer::sum)));
             points.add((change ? "Still failing after it: " : "Still failing: ") + Words.plural(failing - fixed,
-                    "direction") + (still.isEmpty() ? "" : ", blocked by " + still.entrySet().stream().map(e -> e.getKey() + " (" + e.getValue() + ")")
-                    .collect(Collectors.joining(", "))) + "." + stillFailingAdvice(List.copyOf(still.keySet())));
+                    "direction") + (still.isEmpty() ? "" : ", blocked by " + blockedBy(still)) + "."
+                    + stillFailingAdvice(List.copyOf(still.keySet())));
         }
         Counts open = view.openAfter();
         points.add((change ? "Still open after it: " : "Open: ") + (open.openTotal() == 0 ? "no finding above INFO"

@@ -29,4 +29,13 @@ class AfterTheChangeWordingTest {
         assertEquals(" A waived blocker stays until its waiver ends; the others need the decisions under Remediation"
                 + " plan.", DecisionPage.stillFailingAdvice(List.of()), "blockers not known (an older findings.json)");
     }
+
+    /** A waived blocker's count and its being waived share one bracket: not "MISSING_DELEGATION (waived) (1)". */
+    @Test
+    void aWaivedBlockerIsCountedInOneBracket() {
+        java.util.Map<String, Integer> still = new java.util.LinkedHashMap<>();
+        still.put("AES_NOT_ENABLED", 3);
+        still.put("MISSING_DELEGATION (waived)", 1);
+        assertEquals("AES_NOT_ENABLED (3), MISSING_DELEGATION (1, waived)", DecisionPage.blockedBy(still));
+    }
 }
