@@ -188,8 +188,10 @@ public final class NoticeBuilder {
             int w = c.waivedSince().size();
             String resolved = r + " finding" + (r == 1 ? "" : "s") + " resolved";
             String waived = w + (r > 0 ? "" : " finding" + (w == 1 ? "" : "s")) + " newly waived";
-            body = (r > 0 && w > 0 ? resolved + ", " + waived : r > 0 ? resolved : waived) + ", " + c.openNow()
-                    + " still open";
+            // as the body's lists count them: STILL OPEN, and the directory changes apart when there are any
+            body = (r > 0 && w > 0 ? resolved + ", " + waived : r > 0 ? resolved : waived) + ", " + (c.changes().isEmpty()
+                    ? c.openNow() + " still open" : c.open().size() + " still open, " + c.changes().size()
+                    + " changed in the directory");
         } else {
             body = "no change, " + c.openNow() + " open finding" + (c.openNow() == 1 ? "" : "s");
         }

@@ -67,4 +67,20 @@ class WaivedSinceNoticeTest {
         assertEquals(List.of(), same.waivedSince(), "waived in both runs: no change");
         assertFalse(same.changed());
     }
+
+    /**
+     * The subject's figures are the body's lists: a change in the directory (CHANGED_SINCE_LAST_RUN, listed apart) is
+     * not counted as still open, or "2 findings resolved, 1 still open" stood above "STILL OPEN (0)".
+     */
+    @Test
+    void theSubjectCountsTheDirectoryChangesApartFromWhatIsStillOpen() {
+        List<Finding> f = Fixtures.demo().findings();
+        NoticeBuilder.Change c = new NoticeBuilder.Change("HVC1", List.of(), f.subList(0, 2), List.of(), f.subList(2, 3),
+                List.of());
+        assertEquals("[kcd-audit] HVC1: 2 findings resolved, 0 still open, 1 changed in the directory",
+                NoticeBuilder.subject(c, "HVC1"));
+        NoticeBuilder.Change none = new NoticeBuilder.Change("HVC1", List.of(), f.subList(0, 2), f.subList(2, 6),
+                List.of(), List.of());
+        assertEquals("[kcd-audit] HVC1: 2 findings resolved, 4 still open", NoticeBuilder.subject(none, "HVC1"));
+    }
 }
