@@ -140,6 +140,7 @@ public final class RemediationPlan {
     private final Map<String, Server> servers;
     private final Map<String, String> directoryOfHost;
     private final List<Server> involved;
+    private final List<Server> decisionServers;
     private final List<HostChange> hosts;
     private final List<Action.UnregisterSpn> unregister;
     private final List<Action.OnHost> onHosts;
@@ -187,6 +188,17 @@ public final class RemediationPlan {
             }
         }
         this.involved = List.copyOf(used);
+        // a yes to a decision in another directory than the change's is pushed from that directory's DC
+        List<Server> decided = new ArrayList<>();
+        for (Decision d : decisions) {
+            for (Action a : d.proposed()) {
+                Server sv = a.subject() == null ? null : serverOf(a.subject());
+                if (sv != null && seen.add(sv.directory())) {
+                    decided.add(sv);
+                }
+            }
+        }
+        this.decisionServers = List.copyOf(decided);
         // a change that writes to one directory only is exported, written and replicated at that directory's DC,
         // also where it is not the first one
         Server only = used.size() == 1 ? used.get(0) : null;
@@ -288,6 +300,14 @@ public final class RemediationPlan {
      */
     public List<Server> servers() {
         return involved;
+    }
+
+    /**
+     * The directories a yes to a decision writes to that the change does not (with several domains: a decision on a
+     * host of another domain than the changed hosts'), each with its DC; empty for a single domain.
+     */
+    public List<Server> decisionServers() {
+        return decisionServers;
     }
 
     public List<HostChange> hosts() {

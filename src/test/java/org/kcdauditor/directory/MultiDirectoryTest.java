@@ -217,6 +217,27 @@ class MultiDirectoryTest {
         assertFalse(md.contains("dc1.contoso.com"), md);
     }
 
+    /**
+     * A change scripted in contoso and a decision in fabrikam: a yes to the decision writes to fabrikam's DC, so what
+     * the decisions say to replicate names that DC, not only the steps that push contoso's change.
+     */
+    @Test
+    void aDecisionInAnotherDirectoryThanTheChangeIsReplicatedFromItsOwnDc() throws Exception {
+        contoso.modify("CN=HV01,OU=Hyper-V," + TestDirectory.BASE, new Modification(ModificationType.DELETE,
+                "msDS-AllowedToDelegateTo", "cifs/HV02"));
+        fabrikam.modify("CN=HV22,OU=Hyper-V," + FABRIKAM, new Modification(ModificationType.REPLACE,
+                "userAccountControl", String.valueOf(16781312 | 2)));
+        run(config(fabrikamUrl(), "[]"), "json,md,html");
+        String md = Files.readString(tmp.resolve("out/runbook.md"));
+        String html = Files.readString(tmp.resolve("out/runbook.html"));
+        assertTrue(md.contains("If so: `Enable-ADAccount -Identity 'HV22$' -Server 'dc1.fabrikam.com'`"), md);
+        assertTrue(md.contains("```\nrepadmin /syncall dc1.contoso.com /AdeP\n"), "the change's own push: " + md);
+        assertTrue(md.contains("as in steps 3 and 4 (a yes written to another domain is pushed from that domain's"
+                + " controller: `repadmin /syncall dc1.fabrikam.com /AdeP`), then run preflight again."), md);
+        assertTrue(html.contains("(a yes written to another domain is pushed from that domain’s controller:"
+                + " <code>repadmin /syncall dc1.fabrikam.com /AdeP</code>)"), html);
+    }
+
     /** With the DCs named (issue 11 records directory.dc), each object's commands go to its own domain's DC. */
     @Test
     void theRunbookWritesEachObjectToADcOfItsOwnDomain() throws Exception {

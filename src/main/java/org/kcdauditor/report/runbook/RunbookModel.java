@@ -79,6 +79,8 @@ public final class RunbookModel {
             servers.add(sm);
         }
         run.put("servers", servers);
+        run.put("decisionReplicateCmds", plan.decisionServers().stream().map(sv -> sv.commands().replicate())
+                .filter(java.util.Objects::nonNull).toList());
         run.put("exportFile", String.join(", ", procedure.exportFiles()));
         run.put("purgeCmd", Commands.PURGE_TICKETS);
         run.put("restartCmd", Commands.RESTART_VMMS);
