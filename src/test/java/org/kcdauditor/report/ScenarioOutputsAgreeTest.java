@@ -330,6 +330,21 @@ class ScenarioOutputsAgreeTest {
         assertEquals(40, o.xlsx().getSheet("Clusters").getLastRowNum(), "every cluster on the Clusters sheet");
     }
 
+    /**
+     * A cluster GO today is not told what it will be "after the change" on page 1: the mail says it only of NO-GO
+     * clusters, and "GO / after the change: GO expected" read as if the change were needed there too.
+     */
+    @Test
+    void aClusterGoTodayHasNoAfterTheChangeOnPageOne() throws Exception {
+        List<List<String>> clusters = List.of(nodes("HA", 2), nodes("HB", 2));
+        Outputs o = scenario(clusters, "", (ds, dir) -> ds.modify("CN=HB01,OU=Hyper-V," + TestDirectory.BASE,
+                new Modification(ModificationType.DELETE, "msDS-AllowedToDelegateTo", "cifs/HB02")));
+        assertAgree(o);
+        assertTrue(o.page1().contains(" HVC1 GO "), o.page1());
+        assertFalse(o.page1().contains(" HVC1 GO after the change"), o.page1());
+        assertTrue(o.page1().contains(" HVC2 NO-GO after the change: GO expected "), o.page1());
+    }
+
     /** A second run against the first: new and resolved findings agree between the console, the PDF and the workbook. */
     @Test
     void aSecondRunWithDrift() throws Exception {

@@ -197,8 +197,8 @@ final class DecisionPage {
             shown++;
             t.addCell(cell(c.name(), f.smallBold, null));
             Phrase window = new Phrase(c.go() ? "GO" : "NO-GO", f.smallBold);
-            // with no change proposed there is no "after": the decisions decide
-            window.add(new Chunk(!view.plan().hasChanges() ? "" : "\nafter the change: " + (!c.audited()
+            // with no change proposed there is no "after": the decisions decide; nor for a cluster GO today (as the mail)
+            window.add(new Chunk(!view.plan().hasChanges() || c.go() ? "" : "\nafter the change: " + (!c.audited()
                     ? "not known (not audited)" : c.goAfter() ? "GO expected" : "still NO-GO"), f.tiny));
             t.addCell(PdfReportWriter.cell(window, c.go() ? GO : NO_GO, Element.ALIGN_LEFT));
             t.addCell(cell(c.pairsOkText(), f.small, null, Element.ALIGN_RIGHT));
