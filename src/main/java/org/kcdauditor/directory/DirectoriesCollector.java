@@ -114,7 +114,9 @@ public final class DirectoriesCollector {
     private static List<DcRead> checkDcs(LDAPConnection connection, LdapConnector connector, Snapshot s,
                                          List<ClusterConfig> scope) throws DirectoryException {
         DirectoryConfig d = connector.settings();
-        List<AdObject> objects = new NodeSelector(scope).select(s.objects());
+        // the nodes as the audit takes them: a managed service account under a cluster's OU is none, and is read as
+        // any other object there (another holder of a node's SPN, say)
+        List<AdObject> objects = new NodeSelector(scope).select(s.objects(), s.managedServiceAccounts());
         List<DomainControllers.Target> targets = d.domainControllers().isEmpty()
                 ? DomainControllers.discover(connection, domainDn(s), d.url(), s.objects())
                 : DomainControllers.listed(d.domainControllers());

@@ -48,11 +48,6 @@ final class NodeSelector {
         return names.isEmpty() && ous.isEmpty();
     }
 
-    /** The selected objects, in sweep order. */
-    List<AdObject> select(List<AdObject> objects) {
-        return select(objects, Set.of());
-    }
-
     /**
      * The selected objects, in sweep order; one whose DN (lower case) is in {@code serviceAccounts} (a managed service
      * account) only when a cluster names it, as the audit takes such an account as a node only then.

@@ -66,7 +66,7 @@ class DcCheckBench {
             AuditConfig config = ConfigLoader.load(cfg);
             Secrets secrets = new Secrets(Map.of("TEST_LDAP_PASSWORD", TestDirectory.PASSWORD));
             Snapshot s = new DirectoriesCollector(config, secrets, Clock.systemUTC(), null).collect(n -> { });
-            List<AdObject> scope = new NodeSelector(config.clusters()).select(s.objects());
+            List<AdObject> scope = new NodeSelector(config.clusters()).select(s.objects(), s.managedServiceAccounts());
             LdapConnector connector = new LdapConnector(config, secrets);
             long best = Long.MAX_VALUE;
             for (int i = 0; i < 3; i++) {

@@ -431,4 +431,37 @@ class DomainControllersTest {
         f = findings(CliRun.findings(tmp.resolve("out")), "DC_NOT_CONVERGED");
         assertTrue(f.get(0).path("message").asText().contains("does not hold HV03 at all"), f.toString());
     }
+
+    /**
+     * A group managed service account kept in the cluster's OU is no node (the audit leaves it out), so the preflight
+     * reads it from the other DCs as none either: on dc2 only it registers cifs/HV03, which HV03 serves through its
+     * HOST/HV03, and dc2's KDC then issues the ticket in the gMSA's key. Read there as a checked object, it was taken
+     * for HV03's own and never for another holder: GO, while the pairs into HV03 fail on dc2.
+     */
+    @Test
+    void aManagedServiceAccountInTheClustersOuIsAnotherHolderOnDc2() throws Exception {
+        dc2.modify(HV02, new Modification(ModificationType.ADD, "msDS-AllowedToDelegateTo", "cifs/HV03",
+                "cifs/hv03.contoso.com"));
+        for (InMemoryDirectoryServer ds : List.of(dc1, dc2)) {
+            ds.add(new Entry("dn: CN=gmsa-backup,OU=Hyper-V," + TestDirectory.BASE, "objectClass: top",
+                    "objectClass: user", "objectClass: computer", "objectClass: msDS-GroupManagedServiceAccount",
+                    "cn: gmsa-backup", "sAMAccountName: gmsa-backup$", "userAccountControl: 4096"));
+        }
+        dc2.modify("CN=gmsa-backup,OU=Hyper-V," + TestDirectory.BASE, new Modification(ModificationType.ADD,
+                "servicePrincipalName", "cifs/HV03"));
+        Path cfg = config(List.of(url(dc1), url(dc2)));
+        Files.writeString(cfg, Files.readString(cfg).replace("    nodes: [HV01, HV02, HV03]",
+                "    ou: OU=Hyper-V," + TestDirectory.BASE));
+        CliRun nogo = preflight(cfg, "--all-dcs");
+        JsonNode doc = CliRun.findings(tmp.resolve("out"));
+        assertEquals(List.of("HV01", "HV02", "HV03"), StreamSupport.stream(doc.path("clusters").get(0).path("nodes")
+                .spliterator(), false).map(JsonNode::asText).toList());
+        List<JsonNode> f = findings(doc, "DC_NOT_CONVERGED");
+        assertEquals(1, f.size(), nogo + " " + f);
+        assertEquals("HV03", f.get(0).path("host").asText());
+        assertEquals("servicePrincipalName holder", f.get(0).path("evidence").path("attribute").asText());
+        assertTrue(f.get(0).path("message").asText().contains("on CN=gmsa-backup,OU=Hyper-V," + TestDirectory.BASE),
+                f.get(0).toString());
+        assertEquals(3, nogo.exitCode(), nogo.toString());
+    }
 }
