@@ -18,7 +18,8 @@ public enum Status {
     /** What each label means, as the legends of the PDF and the workbook give it. */
     public static final String LEGEND = "OK = no finding above INFO; Attention = MEDIUM or LOW findings, or a pair"
             + " that fails only through waived findings (for the whole run: also a cluster not audited); Action"
-            + " required = HIGH findings; Not audited = the cluster's directory could not be read";
+            + " required = HIGH findings (live migration fails or delegation is unsafe); Not audited = the cluster's"
+            + " directory could not be read";
 
     private final String label;
 

@@ -117,6 +117,26 @@ class XlsxReportWriterTest {
         }
     }
 
+    /**
+     * The Summary's status legend gives each label its meaning: "(live migration fails or delegation is unsafe)" is
+     * what HIGH findings mean, not what a cluster whose directory could not be read does.
+     */
+    @Test
+    void theStatusLegendExplainsActionRequiredNotNotAudited() {
+        String note = null;
+        for (org.apache.poi.ss.usermodel.Row r : demo.getSheet("Summary")) {
+            XSSFCell first = (XSSFCell) r.getCell(0);
+            if (first != null && first.getCellType() == CellType.STRING
+                    && first.getStringCellValue().startsWith("Status: ")) {
+                note = first.getStringCellValue();
+            }
+        }
+        assertNotNull(note);
+        assertTrue(note.contains("Action required = HIGH findings (live migration fails or delegation is unsafe);"),
+                note);
+        assertFalse(note.contains("could not be read (live migration fails"), note);
+    }
+
     @Test
     void matrixCellShowsPresentOverRequiredWithColour() throws Exception {
         {

@@ -227,8 +227,7 @@ public final class XlsxReportWriter implements ReportWriter {
             sh.setAutoFilter(new CellRangeAddress(first - 1, r - 1, 0, cols.length - 1));
         }
         r++;
-        note(sh, r++, cols.length, "Status: " + Status.LEGEND + " (live migration fails or delegation is"
-                + " unsafe). Counts leave out"
+        note(sh, r++, cols.length, "Status: " + Status.LEGEND + ". Counts leave out"
                 + " waived findings (greyed in the Findings sheet); the cluster rows add up to the totals above."
                 + " Compliance is empty where no entry is required.", st);
         Map<String, String> sheets = new LinkedHashMap<>();
