@@ -171,7 +171,7 @@ public final class AuditContext implements Drift.Nodes {
         delegation = registeredElsewhere(delegation);
         findDuplicates();
         checkEncryption();
-        dcDivergences = divergences();
+        dcDivergences = divergences(delegation);
         divergencesByHost = DcDivergence.byHost(dcDivergences);
         basePairs = withBlockers(delegation, this::snapshotBlockers);
         hostSettings = hostSettingsOf(inputs);
@@ -848,7 +848,7 @@ public final class AuditContext implements Drift.Nodes {
     }
 
     /** The divergences of the DCs read besides the audited one ({@code --all-dcs}); empty without. */
-    private List<DcDivergence> divergences() {
+    private List<DcDivergence> divergences(List<PairStatus> delegation) {
         boolean others = snapshot.directories().stream().anyMatch(part -> part.domainControllers().stream()
                 .anyMatch(dc -> !dc.audited() && dc.reachable()));
         if (!others) {
@@ -864,7 +864,14 @@ public final class AuditContext implements Drift.Nodes {
                 }
             }
         }
-        return List.copyOf(DcDivergence.of(snapshot, checked));
+        // the SPN keys the pairs into each host ask for: another holder of a cifs/X it serves only through its HOST/X
+        // matters where a pair needs that cifs/X
+        Map<AdObject, Set<String>> requiredInto = new IdentityHashMap<>();
+        for (PairStatus p : delegation) {
+            Set<String> keys = requiredInto.computeIfAbsent(p.target(), t -> new HashSet<>());
+            p.required().forEach(spn -> keys.add(Spn.keyOf(spn)));
+        }
+        return List.copyOf(DcDivergence.of(snapshot, checked, requiredInto));
     }
 
     /** Where the DCs read besides the audited one ({@code --all-dcs}) differ from it, in DC and host order. */

@@ -147,8 +147,12 @@ public record DcDivergence(DcRead dc, String audited, AdObject host, String attr
         return out;
     }
 
-    /** Every divergence of the snapshot's DC reads, for the objects in {@code checked} (by lower-case DN). */
-    static List<DcDivergence> of(Snapshot snapshot, Map<String, AdObject> checked) {
+    /**
+     * Every divergence of the snapshot's DC reads, for the objects in {@code checked} (by lower-case DN);
+     * {@code requiredInto}: the SPN keys ({@link Spn#keyOf}) the pairs into each object ask for.
+     */
+    static List<DcDivergence> of(Snapshot snapshot, Map<String, AdObject> checked,
+                                 Map<AdObject, Set<String>> requiredInto) {
         List<DcDivergence> out = new ArrayList<>(0);
         for (DirectoryPart part : snapshot.directories()) {
             for (DcRead dc : part.domainControllers()) {
@@ -182,7 +186,8 @@ public record DcDivergence(DcRead dc, String audited, AdObject host, String attr
                     if (members != null) {
                         out.add(members);
                     }
-                    DcDivergence holders = holders(snapshot, dc, audited, ours);
+                    DcDivergence holders = holders(snapshot, dc, audited, ours,
+                            requiredInto.getOrDefault(ours, Set.of()));
                     if (holders != null) {
                         out.add(holders);
                     }
@@ -236,16 +241,19 @@ public record DcDivergence(DcRead dc, String audited, AdObject host, String attr
 
     /**
      * The other objects that register an SPN of {@code ours} (the whole SPN, as the KDC compares it) on {@code dc} but
-     * not on the audited DC (there absent, or without that SPN); null when there are none.
+     * not on the audited DC (there absent, or without that SPN), or a {@code cifs/X} it serves through its
+     * {@code HOST/X} that a pair into it asks for ({@code required}: their SPN keys; one no pair asks for breaks
+     * nothing, as on the audited DC); null when there are none.
      */
-    private static DcDivergence holders(Snapshot snapshot, DcRead dc, String audited, AdObject ours) {
+    private static DcDivergence holders(Snapshot snapshot, DcRead dc, String audited, AdObject ours,
+                                        Set<String> required) {
         if (dc.spnHolders().isEmpty()) {
             return null;
         }
         List<String> spns = new ArrayList<>();
         List<String> dns = new ArrayList<>();
         List<String> concerned = new ArrayList<>(ours.spns());
-        concerned.addAll(servedThroughHost(ours));
+        servedThroughHost(ours).stream().filter(spn -> required.contains(Spn.keyOf(spn))).forEach(concerned::add);
         for (String spn : concerned) {
             String whole = Spn.wholeKeyOf(spn);
             for (AdObject other : dc.spnHolders()) {

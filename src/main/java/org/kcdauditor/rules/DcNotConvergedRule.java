@@ -32,7 +32,7 @@ public final class DcNotConvergedRule implements Rule {
                     + " `msDS-SupportedEncryptionTypes` or `accountExpires` for a node than the DC the audit read (or not the node at all),"
                     + " or a `pwdLastSet` on the other side of the domain's AES keys (no AES keys there yet),"
                     + " or lacks a membership of a group the node's RBCD allows (`member`), or has another object"
-                    + " registering a node's SPN, or a `cifs/X` the node serves through its `HOST/X`"
+                    + " registering a node's SPN, or a `cifs/X` a pair needs that the node serves through its `HOST/X`"
                     + " (`servicePrincipalName holder`) — one finding per DC, host and"
                     + " attribute; blocks the pairs the difference breaks there",
             "A host asks the KDC of its own site's DC for tickets. A delegation change made on one DC takes effect"

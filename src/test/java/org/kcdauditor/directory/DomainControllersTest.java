@@ -464,4 +464,33 @@ class DomainControllersTest {
                 f.get(0).toString());
         assertEquals(3, nogo.exitCode(), nogo.toString());
     }
+
+    /**
+     * Without cifs among policy.services no pair asks for cifs/HV03: an account that registers it on dc2 only breaks
+     * nothing there, as the same account on dc1, the DC the audit read, breaks nothing (GO). The preflight must not
+     * be NO-GO until it replicates and GO afterwards for the same state.
+     */
+    @Test
+    void anAccountRegisteringACifsSpnNoPairAsksForOnDc2OnlyIsNoBlocker() throws Exception {
+        dc2.modify(HV02, new Modification(ModificationType.ADD, "msDS-AllowedToDelegateTo", "cifs/HV03",
+                "cifs/hv03.contoso.com"));
+        for (InMemoryDirectoryServer ds : List.of(dc1, dc2)) {
+            ds.add(new Entry("dn: CN=Users," + TestDirectory.BASE, "objectClass: container", "cn: Users"));
+        }
+        dc2.add(new Entry("dn: CN=svc-files,CN=Users," + TestDirectory.BASE, "objectClass: top", "objectClass: user",
+                "cn: svc-files", "sAMAccountName: svc-files", "userAccountControl: 512",
+                "servicePrincipalName: cifs/HV03"));
+        Path cfg = config(List.of(url(dc1), url(dc2)),
+                "policy:\n  services: [\"Microsoft Virtual System Migration Service\"]");
+        dc1.add(new Entry("dn: CN=svc-files,CN=Users," + TestDirectory.BASE, "objectClass: top", "objectClass: user",
+                "cn: svc-files", "sAMAccountName: svc-files", "userAccountControl: 512",
+                "servicePrincipalName: cifs/HV03"));
+        CliRun both = preflight(cfg, "--all-dcs");
+        assertEquals(0, both.exitCode(), "the same account on the DC the audit read: " + both);
+        dc1.delete("CN=svc-files,CN=Users," + TestDirectory.BASE);
+        CliRun dc2Only = preflight(cfg, "--all-dcs");
+        assertEquals(0, dc2Only.exitCode(), dc2Only.toString());
+        assertTrue(findings(CliRun.findings(tmp.resolve("out")), "DC_NOT_CONVERGED").isEmpty(),
+                findings(CliRun.findings(tmp.resolve("out")), "DC_NOT_CONVERGED").toString());
+    }
 }
