@@ -107,31 +107,39 @@ public final class WaiverHosts {
         Map<String, String> byDnsName = byDnsName(ctx);
         List<String> out = new ArrayList<>();
         for (Waiver w : baseline.waivers()) {
-            String node = w.host() == null ? null : byDnsName.get(w.host().toLowerCase(Locale.ROOT));
+            String host = w.host() == null ? null : byDnsName.get(dnsKey(w.host()));
             out.add(!unknown(w.host(), known) ? unknown(w.peer(), knownPeers) ? NO_PEER
                     : spnless.contains(w) ? NO_SPN : null
-                    : node != null ? "names node " + node + " by its DNS name: waivers name a host as findings do"
-                    + " (host: " + node + "), so it waives nothing" : NO_NODE);
+                    : host != null ? "names " + host + " by its DNS name: waivers name a host as findings do (host: "
+                    + host.substring(host.lastIndexOf(' ') + 1) + "), so it waives nothing" : NO_NODE);
         }
         return out;
     }
 
     /**
-     * The nodes and file servers found, by their dNSHostName in lower case: a waiver may name a host the way
-     * {@code clusters[].nodes} may, but matches findings by the name they give.
+     * The nodes and file servers found ({@code node HV01}, {@code file server SOFS1}), by their dNSHostName
+     * ({@link #dnsKey}): a waiver may name a host the way {@code clusters[].nodes} may, but matches findings by the
+     * name they give.
      */
     private static Map<String, String> byDnsName(AuditContext ctx) {
         Map<String, String> out = new HashMap<>();
         for (ResolvedCluster c : ctx.clusters()) {
-            for (List<AdObject> list : List.of(c.nodes(), c.fileServers())) {
-                for (AdObject o : list) {
-                    if (o.dnsHostName() != null) {
-                        out.putIfAbsent(o.dnsHostName().toLowerCase(Locale.ROOT), o.name());
-                    }
-                }
-            }
+            c.nodes().forEach(o -> addDnsName(out, o, "node "));
+            c.fileServers().forEach(o -> addDnsName(out, o, "file server "));
         }
         return out;
+    }
+
+    private static void addDnsName(Map<String, String> out, AdObject o, String role) {
+        if (o.dnsHostName() != null) {
+            out.putIfAbsent(dnsKey(o.dnsHostName()), role + o.name());
+        }
+    }
+
+    /** A DNS name as compared here: lower case, without the root's trailing dot ({@code hv01.contoso.com.}). */
+    private static String dnsKey(String name) {
+        String n = name.toLowerCase(Locale.ROOT);
+        return n.endsWith(".") ? n.substring(0, n.length() - 1) : n;
     }
 
     private static boolean unknown(String name, Set<String> known) {

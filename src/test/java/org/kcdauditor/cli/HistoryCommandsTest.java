@@ -234,16 +234,22 @@ class HistoryCommandsTest {
     /** A waiver naming a node by its DNS name, as clusters[].nodes may, is told which name to use. */
     @Test
     void aWaiverNamingANodeByItsDnsNameSaysWhichNameWaivers() throws Exception {
-        Path cfg = config("  - name: HVC1\n    nodes: [HV01, hv02.contoso.com, HV03]", "");
+        Path cfg = config("  - name: HVC1\n    nodes: [HV01, hv02.contoso.com, HV03]\n    fileServers: [NAS01]", "");
         Files.writeString(dir.resolve("baseline.yaml"), """
                 hosts: {}
                 waivers:
                   - {rule: MISSING_DELEGATION, host: HV02.contoso.com, justification: "CHG7", expires: 2026-12-31}
+                  - {rule: MISSING_DELEGATION, host: hv03.contoso.com., justification: "CHG8", expires: 2026-12-31}
+                  - {rule: AES_NOT_ENABLED, host: nas01.contoso.com, justification: "CHG9", expires: 2026-12-31}
                 """);
         Path reports = dir.resolve("out");
         run("run", "--config", cfg.toString(), "--out", reports.toString(), "--formats", "json,xlsx");
         assertTrue(out.contains("Warning: the waiver for MISSING_DELEGATION on HV02.contoso.com names node HV02 by its"
                 + " DNS name: waivers name a host as findings do (host: HV02), so it waives nothing"), out + err);
+        assertTrue(out.contains("on hv03.contoso.com. names node HV03 by its DNS name: waivers name a host as findings"
+                + " do (host: HV03)"), "the root's trailing dot: " + out);
+        assertTrue(out.contains("on nas01.contoso.com names file server NAS01 by its DNS name: waivers name a host as"
+                + " findings do (host: NAS01)"), out);
         var listed = org.kcdauditor.support.CliRun.findings(reports).path("baseline").path("waivers");
         assertTrue(listed.get(0).path("warning").asText().startsWith("names node HV02 by its DNS name"), listed.toString());
         try (var wb = new org.apache.poi.xssf.usermodel.XSSFWorkbook(reports.resolve("audit.xlsx").toFile())) {
