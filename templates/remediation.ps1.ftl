@@ -524,7 +524,7 @@ function Invoke-Rollback {
 <#-- as runbook.md says it: a decision's yes would change the directory; a cluster not audited is not known -->
 <#assign yesChanges = decisions?filter(d -> d.proposed?has_content)?has_content>
 
-Write-Host '<#if yesChanges>No scripted delegation change.<#elseif summary.notAudited?has_content>No delegation change is proposed for the clusters audited; not audited: ${summary.notAudited}, its directory could not be read.<#else>No delegation change is needed.</#if><#if decisions?has_content> Review the findings listed under "${phase.decide.title}" in runbook.md.</#if>'
+Write-Host '<#if yesChanges>No scripted delegation change.<#elseif summary.notAudited?has_content>No delegation change is proposed for the clusters audited; not audited (directory not read): ${summary.notAudited}.<#else>No delegation change is needed.</#if><#if decisions?has_content> Review the findings listed under "${phase.decide.title}" in runbook.md.</#if>'
 <#else>
 
 if ($Rollback) {

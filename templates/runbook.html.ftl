@@ -83,7 +83,7 @@ Delegation policy: protocol transition “${policy.protocolTransition}” (ADUC:
 
 <#assign yesChanges = decisions?filter(d -> d.proposed?has_content)?has_content>
 <#if !hasChanges>
-<p class="card"><strong><#if yesChanges>No scripted directory change.<#elseif summary.notAudited?has_content>No directory change is proposed for the clusters audited; not audited: ${summary.notAudited}, its directory could not be read.<#else>No directory change is needed.</#if></strong><#if decisions?has_content> Review the findings under “${phase.decide.title}” below.</#if></p>
+<p class="card"><strong><#if yesChanges>No scripted directory change.<#elseif summary.notAudited?has_content>No directory change is proposed for the clusters audited; not audited (directory not read): ${summary.notAudited}.<#else>No directory change is needed.</#if></strong><#if decisions?has_content> Review the findings under “${phase.decide.title}” below.</#if></p>
 <#else>
 <nav class="toc" id="contents"><strong>Contents</strong>
 <ol>

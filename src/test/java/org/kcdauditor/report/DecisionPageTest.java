@@ -77,7 +77,7 @@ class DecisionPageTest {
         String first = PdfReportWriterTest.text(PdfReportWriterTest.render(doc, 16), 1, 1).replace("\n", " ");
         assertTrue(first.contains("NO-GO for the patch window: 1 of 2 clusters"), first);
         assertFalse(first.contains("no verdict"), first);
-        assertTrue(first.contains("Patch window: NO-GO for HVC2 (not audited: its directory could not be read)."),
+        assertTrue(first.contains("Patch window: NO-GO for HVC2 (not audited: directory not read)."),
                 first);
         // with a change proposed elsewhere, what the change leaves there is not known, as the table says
         List<FindingsDocument.ClusterDoc> demoClusters = d.clusters().stream().map(c -> !c.name().equals("HVC2") ? c
@@ -88,7 +88,7 @@ class DecisionPageTest {
                 d.directory(), d.summary(), d.policy(), demoClusters, d.hosts(), d.findings(), d.rules(), null, null,
                 null, null, null, d.directories());
         String withChange = PdfReportWriterTest.text(PdfReportWriterTest.render(changed, 16), 1, 1).replace("\n", " ");
-        assertTrue(withChange.contains("not known for HVC2 (not audited: its directory could not be read)."),
+        assertTrue(withChange.contains("not known for HVC2 (not audited: directory not read)."),
                 withChange);
         assertFalse(withChange.contains("no verdict"), withChange);
     }

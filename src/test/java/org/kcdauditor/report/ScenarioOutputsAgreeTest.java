@@ -448,11 +448,11 @@ class ScenarioOutputsAgreeTest {
             assertEquals(1, o.view().clustersNoGo());
             assertTrue(o.console().contains("HVC2             not audited (directory fabrikam)"), o.console());
             assertTrue(o.ps1().contains("\nWrite-Host 'No delegation change is proposed for the clusters audited; not"
-                    + " audited: HVC2 (fabrikam), its directory could not be read.'\n"), o.ps1());
+                    + " audited (directory not read): HVC2 (fabrikam).'\n"), o.ps1());
             for (String runbook : List.of(o.md(), o.html())) {
                 assertFalse(runbook.contains("No directory change is needed"), runbook);
-                assertTrue(runbook.contains("No directory change is proposed for the clusters audited; not audited: HVC2"
-                        + " (fabrikam), its directory could not be read."), runbook);
+                assertTrue(runbook.contains("No directory change is proposed for the clusters audited; not audited"
+                        + " (directory not read): HVC2 (fabrikam)."), runbook);
             }
             assertTrue(o.pdf().contains("Not audited = the cluster's directory could not be read"), o.pdf());
             // a cluster nobody read shows no figures as if counted: not "0/0 pairs OK", "0 nodes"

@@ -579,7 +579,7 @@ final class DecisionPage {
                 // today NO-GO, as the table above and findings.json say (DIRECTORY_NOT_READ); after the change not
                 // known, as the table's "after the change", the workbook and the mail say
                 parts.add((change ? "not known for " : "NO-GO for ") + names(unread)
-                        + " (not audited: its directory could not be read)");
+                        + " (not audited: directory not read)");
             }
             points.add((change ? "Patch window once the change is validated: " : "Patch window: ")
                     + String.join("; ", parts) + ".");
