@@ -34,8 +34,9 @@ public final class HardeningCatalogue {
         return byKb.getOrDefault(norm(installedKb), List.of());
     }
 
+    /** The id as a HotFixID is read ({@code KB5019966} from "KB 5019966", "kb5019966" or 5019966). */
     static String norm(String kb) {
-        String k = kb.trim().toUpperCase(Locale.ROOT);
-        return k.startsWith("KB") ? k : "KB" + k;
+        String k = PatchImporter.kb(kb);
+        return k != null ? k : kb.trim().toUpperCase(Locale.ROOT);
     }
 }

@@ -56,4 +56,18 @@ class HardeningCatalogueTest {
         assertTrue(msg.startsWith(f + ":4:1: not valid YAML: while scanning for the next token; found character"
                 + " '\\t(TAB)'"), msg);
     }
+
+    /**
+     * An id the catalogue accepts is one a HotFixID matches: "KB 5019966" and a bare 5019966 are read as Get-HotFix
+     * gives them (KB5019966). Accepted but kept as written, "KB 5019966" never matched and the hardening went unseen.
+     */
+    @Test
+    void carriedByIdsWrittenWithASpaceOrWithoutKbMatchTheHotFixId() throws Exception {
+        Path f = tmp.resolve("kbs.yaml");
+        Files.writeString(f, "updates:\n  - kb: KB 5020805\n    carriedBy: [\"KB 5019966\", 5019081, kb5021249]\n");
+        HardeningCatalogue c = HardeningCatalogueFile.read(f);
+        for (String hotFix : List.of("KB5020805", "KB5019966", "KB5019081", "KB5021249")) {
+            assertEquals(1, c.carriedBy(PatchImporter.kb(hotFix)).size(), hotFix);
+        }
+    }
 }
