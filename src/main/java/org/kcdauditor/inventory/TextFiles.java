@@ -16,7 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Opens an export as text, streaming: the byte order mark decides the encoding (UTF-16 LE/BE, UTF-8);
+ * Opens an export as text, streaming: the byte order mark decides the encoding (UTF-32 LE, UTF-16 LE/BE, UTF-8);
  * without one, UTF-16 LE is recognised by its zero bytes, a start that is not valid UTF-8 as the ANSI code page
  * windows-1252 (Windows PowerShell 5.1's {@code -Encoding Default}), anything else is read as UTF-8.
  */
@@ -40,7 +40,11 @@ public final class TextFiles {
             in.reset();
             Charset cs = StandardCharsets.UTF_8;
             int skip = 0;
-            if (head.length >= 2 && (head[0] & 0xff) == 0xff && (head[1] & 0xff) == 0xfe) {
+            if (head.length >= 4 && (head[0] & 0xff) == 0xff && (head[1] & 0xff) == 0xfe && head[2] == 0
+                    && head[3] == 0) {
+                cs = Charset.forName("UTF-32LE"); // Windows PowerShell 5.1's -Encoding UTF32
+                skip = 4;
+            } else if (head.length >= 2 && (head[0] & 0xff) == 0xff && (head[1] & 0xff) == 0xfe) {
                 cs = StandardCharsets.UTF_16LE;
                 skip = 2;
             } else if (head.length >= 2 && (head[0] & 0xff) == 0xfe && (head[1] & 0xff) == 0xff) {

@@ -284,6 +284,26 @@ class PatchImporterTest {
     }
 
     /**
+     * Windows PowerShell 5.1's {@code Export-Csv -Encoding UTF32} writes UTF-32 LE with the BOM FF FE 00 00, whose first
+     * two bytes are UTF-16 LE's BOM: read as UTF-16 it was "not a patch export" with a header of NUL characters.
+     */
+    @Test
+    void utf32WithBomFromWindowsPowerShell51() throws Exception {
+        Path f = tmp.resolve("u32.csv");
+        byte[] body = "\"CSName\",\"HotFixID\",\"InstalledOn\"\r\n\"HV05\",\"KB5019966\",\"11/9/2022 12:00:00 AM\"\r\n"
+                .getBytes(java.nio.charset.Charset.forName("UTF-32LE"));
+        byte[] all = new byte[body.length + 4];
+        all[0] = (byte) 0xff;
+        all[1] = (byte) 0xfe;
+        System.arraycopy(body, 0, all, 4, body.length);
+        Files.write(f, all);
+        ImportResult r = read(f);
+        assertNull(r.error(), r.toString());
+        assertTrue(r.format().contains("UTF-32LE with BOM"), r.format());
+        assertEquals(List.of(new PatchRecord("HV05", "KB5019966", LocalDate.of(2022, 11, 9), null, f + ":2")), records);
+    }
+
+    /**
      * A 200 MB Get-HotFix export is read as a stream: every record is handed to the sink one at a
      * time and nothing else is kept (the sink keeps three). About 12 s on a small machine, so it is
      * tagged {@code slow} and runs with {@code mvn -o verify -Pslow}; the 10 MB variant runs always.
