@@ -218,11 +218,23 @@ final class CsvInput implements AutoCloseable {
             }
             bounded.recordEnded();
             lastEnd = line();
+            if (blank(r)) {
+                continue; // separators only: a row Excel emptied, a blank line as the file's format writes one
+            }
             handler.accept(r, lastEnd);
             if (done.getAsBoolean()) {
                 return;
             }
         }
+    }
+
+    private static boolean blank(CSVRecord r) {
+        for (String v : r) {
+            if (v != null && !v.isBlank()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -303,6 +303,18 @@ class PatchImporterTest {
         assertEquals(List.of(new PatchRecord("HV05", "KB5019966", LocalDate.of(2022, 11, 9), null, f + ":2")), records);
     }
 
+    /** A row of separators only (what Excel leaves of emptied rows when it saves as CSV) is a blank line, not a skip. */
+    @Test
+    void aRowOfSeparatorsOnlyIsBlank() throws Exception {
+        Path f = tmp.resolve("excel.csv");
+        Files.writeString(f, "CSName;HotFixID;InstalledOn\r\nHV05;KB5019966;09.11.2022\r\n;;\r\n\"\";\"\";\r\n"
+                + "HV06;KB5019966;10.11.2022\r\n; ;\r\n");
+        ImportResult r = read(f);
+        assertNull(r.error(), r.toString());
+        assertEquals(0, r.skipped(), r.toString());
+        assertEquals(List.of("HV05", "HV06"), records.stream().map(PatchRecord::host).toList());
+    }
+
     /**
      * A 200 MB Get-HotFix export is read as a stream: every record is handed to the sink one at a
      * time and nothing else is kept (the sink keeps three). About 12 s on a small machine, so it is
