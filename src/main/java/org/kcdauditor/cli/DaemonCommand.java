@@ -31,7 +31,8 @@ import java.util.concurrent.CountDownLatch;
                 "Log: daemon.logFile, rotated daily and at 10 MB, 30 days kept (relative to the config's folder),"
                         + " else stdout, which journald records under systemd; a scheduled task has no console and"
                         + " needs the file.",
-                "Exit codes: 0 stopped, 1 the store cannot be opened, 2 usage/config error.",
+                "Exit codes: 0 stopped, 1 the store cannot be opened or another single daemon runs on it, 2"
+                        + " usage/config error.",
                 "Example: kcd-audit daemon --config config/kcd-audit.yaml"})
 final class DaemonCommand implements Callable<Integer> {
     private final Cli cli;

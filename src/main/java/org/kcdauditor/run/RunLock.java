@@ -32,11 +32,18 @@ import java.util.function.Function;
  */
 public final class RunLock {
     public static final String NAME = "audit";
+    /** Held by a single daemon ({@code daemon.clustered: false}) for as long as it runs: one scheduler per store. */
+    public static final String DAEMON = "daemon";
     public static final Duration DEFAULT_TTL = Duration.ofMinutes(2);
 
     /** The lock as the config sets it up (daemon.runLockSeconds). */
     public static RunLock of(AuditConfig config, Map<String, String> env, Clock clock) {
         return new RunLock(config, env, clock, config.daemon().runLockTtl());
+    }
+
+    /** The lock {@value #DAEMON}: a second single daemon on one store would run a second scheduler on its jobs. */
+    public static RunLock daemon(AuditConfig config, Map<String, String> env, Clock clock) {
+        return new RunLock(DAEMON, config, env, clock, config.daemon().runLockTtl());
     }
     private static final Logger LOG = LoggerFactory.getLogger(RunLock.class);
 
@@ -47,12 +54,18 @@ public final class RunLock {
         }
     }
 
+    private final String name;
     private final AuditConfig config;
     private final Map<String, String> env;
     private final Clock clock;
     private final Duration ttl;
 
     public RunLock(AuditConfig config, Map<String, String> env, Clock clock, Duration ttl) {
+        this(NAME, config, env, clock, ttl);
+    }
+
+    private RunLock(String name, AuditConfig config, Map<String, String> env, Clock clock, Duration ttl) {
+        this.name = name;
         this.config = config;
         this.env = Map.copyOf(env);
         this.clock = clock;
@@ -93,11 +106,12 @@ public final class RunLock {
         try {
             RunLocks locks = store.locks();
             Instant deadline = clock.instant().plus(wait);
-            while (!locks.tryLock(NAME, owner, clock.instant(), ttl)) {
-                Optional<RunLocks.Lock> held = locks.holder(NAME);
+            while (!locks.tryLock(name, owner, clock.instant(), ttl)) {
+                Optional<RunLocks.Lock> held = locks.holder(name);
                 if (held.isPresent() && held.get().holder() != null && held.get().holder().goneFromThisHost()) {
-                    if (locks.takeOver(NAME, held.get().owner(), owner, clock.instant(), ttl)) {
-                        LOG.warn("run lock taken over from {}: its process is gone", held.get().owner());
+                    if (locks.takeOver(name, held.get().owner(), owner, clock.instant(), ttl)) {
+                        LOG.warn("{} lock taken over from {}: its process is gone", NAME.equals(name) ? "run" : name,
+                                held.get().owner());
                         break;
                     }
                     continue;
@@ -106,6 +120,12 @@ public final class RunLock {
                     throw new RunInterruptedException("stopped while waiting for another audit of this store to"
                             + " finish; the run did not start");
                 }
+                if (!clock.instant().isBefore(deadline) && DAEMON.equals(name)) {
+                    throw new LockedException("another kcd-audit daemon runs on this history store (held by "
+                            + held.map(RunLocks.Lock::describe).orElse("one that just stopped") + "): one"
+                            + " scheduler per store, or each fire would run twice; stop that one first (several"
+                            + " daemons of one store need daemon.clustered: true on PostgreSQL)");
+                }
                 if (!clock.instant().isBefore(deadline)) {
                     throw new LockedException("another audit of this store is running (held by "
                             + held.map(RunLocks.Lock::describe).orElse("someone who just released it")
@@ -113,7 +133,9 @@ public final class RunLock {
                 }
                 Thread.sleep(Math.min(1000, Math.max(50, Duration.between(clock.instant(), deadline).toMillis())));
             }
-            Recovery.interruptDeadRuns(store, clock.instant(), true);
+            if (NAME.equals(name)) {
+                Recovery.interruptDeadRuns(store, clock.instant(), true);
+            }
             return new Held(store, owner);
         } catch (RuntimeException | InterruptedException e) {
             store.close();
@@ -145,11 +167,11 @@ public final class RunLock {
 
         private synchronized void renew() {
             try {
-                if (!onStore(locks -> locks.renew(NAME, owner, clock.instant(), ttl))) {
-                    LOG.warn("run lock '{}' was lost (expired and taken over?)", NAME);
+                if (!onStore(locks -> locks.renew(name, owner, clock.instant(), ttl))) {
+                    LOG.warn("run lock '{}' was lost (expired and taken over?)", name);
                 }
             } catch (RuntimeException e) {
-                LOG.warn("cannot renew run lock '{}': {}", NAME, e.getMessage());
+                LOG.warn("cannot renew run lock '{}': {}", name, e.getMessage());
             }
         }
 
@@ -169,14 +191,17 @@ public final class RunLock {
         /** Releases the lock; one that cannot be released (the store is down) expires after its ttl, as a dead holder's. */
         @Override
         public synchronized void close() {
+            if (heartbeat.isShutdown()) {
+                return; // released already (a daemon is stopped by its signal handler and its shutdown hook)
+            }
             heartbeat.shutdownNow();
             try {
                 onStore(locks -> {
-                    locks.unlock(NAME, owner);
+                    locks.unlock(name, owner);
                     return null;
                 });
             } catch (RuntimeException e) {
-                LOG.warn("run lock '{}' not released, it expires within {} s: {}", NAME, ttl.toSeconds(), e.getMessage());
+                LOG.warn("run lock '{}' not released, it expires within {} s: {}", name, ttl.toSeconds(), e.getMessage());
             } finally {
                 closeQuietly(store);
             }

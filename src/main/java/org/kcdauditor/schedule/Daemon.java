@@ -66,11 +66,14 @@ public final class Daemon implements AutoCloseable {
     private final Scheduler scheduler;
     private final DaemonContext context;
     private final String dataSourceName;
+    /** A single daemon's lock {@value RunLock#DAEMON}, held until it has stopped; null for a clustered one. */
+    private final RunLock.Held daemonLock;
 
-    private Daemon(Scheduler scheduler, DaemonContext context, String dataSourceName) {
+    private Daemon(Scheduler scheduler, DaemonContext context, String dataSourceName, RunLock.Held daemonLock) {
         this.scheduler = scheduler;
         this.context = context;
         this.dataSourceName = dataSourceName;
+        this.daemonLock = daemonLock;
     }
 
     /** Creates the scheduler (not started) and brings the database's jobs in line with the config. */
@@ -84,6 +87,30 @@ public final class Daemon implements AutoCloseable {
     /** The same, a fire waiting at most {@code lockWait} for another audit to finish (tests wait less). */
     static Daemon create(AuditConfig config, Secrets secrets, Map<String, String> env, Clock clock, Path home,
                          Duration lockWait) throws SchedulerException {
+        DaemonConfig dc = config.daemon();
+        // a single daemon's Quartz takes the job store for its own: a second one on the same store would mark the
+        // first one's fires interrupted and run them again (a clustered daemon shares it through Quartz's locks)
+        RunLock.Held daemonLock = null;
+        if (!dc.isClustered()) {
+            try {
+                daemonLock = RunLock.daemon(config, env, clock).acquire(RunLock.owner("kcd-audit daemon"), Duration.ZERO);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SchedulerException("interrupted while taking the lock " + RunLock.DAEMON, e);
+            }
+        }
+        try {
+            return create(config, secrets, env, clock, home, lockWait, daemonLock);
+        } catch (RuntimeException | SchedulerException e) {
+            if (daemonLock != null) {
+                daemonLock.close();
+            }
+            throw e;
+        }
+    }
+
+    private static Daemon create(AuditConfig config, Secrets secrets, Map<String, String> env, Clock clock, Path home,
+                                 Duration lockWait, RunLock.Held daemonLock) throws SchedulerException {
         Database db = Database.open(config, env);
         DaemonConfig dc = config.daemon();
         String ds = "kcd-store-" + UUID.randomUUID();
@@ -97,7 +124,7 @@ public final class Daemon implements AutoCloseable {
         DaemonContext ctx = new DaemonContext(config, secrets, env, clock, home, db, outbox, notifier,
                 new FireLog(db), RunLock.of(config, env, clock), lockWait, instance, new ActiveJobs());
         scheduler.getContext().put(DaemonContext.KEY, ctx);
-        Daemon d = new Daemon(scheduler, ctx, ds);
+        Daemon d = new Daemon(scheduler, ctx, ds, daemonLock);
         d.reconcileUnderLock();
         return d;
     }
@@ -296,6 +323,9 @@ public final class Daemon implements AutoCloseable {
             Thread.currentThread().interrupt();
         } finally {
             QuartzConnections.release(dataSourceName);
+            if (daemonLock != null) {
+                daemonLock.close();
+            }
         }
     }
 }

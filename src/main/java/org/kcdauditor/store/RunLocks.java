@@ -10,7 +10,8 @@ import java.util.Optional;
 
 /**
  * {@code run_lock}: named, expiring locks ({@code audit} for every audit of the store,
- * {@code schedule-reconcile} for daemons starting together), each recording the process that holds it.
+ * {@code schedule-reconcile} for daemons starting together, {@code daemon} held by a single daemon while it runs),
+ * each recording the process that holds it.
  */
 public final class RunLocks {
     /** A held lock as stored. */
