@@ -23,7 +23,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
-import java.util.TimeZone;
 import java.util.concurrent.Callable;
 
 @Command(name = "schedule", mixinStandardHelpOptions = true, sortOptions = false,
@@ -66,7 +65,7 @@ final class ScheduleCommand implements Callable<Integer> {
             String state = SCHEDULED;
             JobStoreQueries.StoredCron held = stored == null ? null
                     : jobStore.cron(Daemon.SCHEDULER_NAME, s.name(), Daemon.GROUP);
-            if (held != null && (!s.cron().equals(held.cron()) || !s.zone().getId().equals(held.timeZone()))) {
+            if (held != null && (!s.cron().equals(held.cron()) || !s.quartzTimeZone().getID().equals(held.timeZone()))) {
                 // the config was edited since a daemon stored the trigger: the daemon replaces it at its next start
                 state = "the job store still holds cron \"" + held.cron() + "\" (" + held.timeZone() + "), next fire "
                         + WHEN.format(ZonedDateTime.ofInstant(stored, s.zone())) + ", from an earlier config: a"
@@ -84,7 +83,7 @@ final class ScheduleCommand implements Callable<Integer> {
             }
             if (stored == null) {
                 CronExpression ce = new CronExpression(s.cron());
-                ce.setTimeZone(TimeZone.getTimeZone(s.zone()));
+                ce.setTimeZone(s.quartzTimeZone());
                 Date d = ce.getNextValidTimeAfter(Date.from(cli.clock().instant()));
                 next = d == null ? null : d.toInstant();
             }

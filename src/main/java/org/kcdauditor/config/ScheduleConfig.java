@@ -36,4 +36,15 @@ public record ScheduleConfig(String name, String cron, String timeZone,
     public ZoneId zone() {
         return timeZone == null || timeZone.isBlank() ? ZoneId.systemDefault() : ZoneId.of(timeZone);
     }
+
+    /**
+     * The zone as Quartz reads the cron in it ({@link java.util.TimeZone}). That class knows an offset only as
+     * {@code GMT+01:00}: given {@code UTC+01:00} it falls back to GMT, and {@code +01:00} gets another name than the
+     * config's, so such a zone is given as its offset; the id of the result is what the job store records.
+     */
+    public java.util.TimeZone quartzTimeZone() {
+        ZoneId z = zone();
+        java.util.TimeZone tz = java.util.TimeZone.getTimeZone(z);
+        return tz.getID().equals(z.getId()) ? tz : java.util.TimeZone.getTimeZone(z.normalized());
+    }
 }

@@ -117,13 +117,13 @@ public final class ScheduleConfigValidation {
     private static void neverFires(String at, ScheduleConfig j, String job, java.time.Instant now, List<String> errors)
             throws ParseException {
         CronExpression cron = new CronExpression(j.cron());
-        ZoneId zone;
+        java.util.TimeZone zone;
         try {
-            zone = j.zone();
+            zone = j.quartzTimeZone();
         } catch (DateTimeException e) {
-            zone = ZoneId.systemDefault(); // the unknown zone has its own error
+            zone = java.util.TimeZone.getDefault(); // the unknown zone has its own error
         }
-        cron.setTimeZone(java.util.TimeZone.getTimeZone(zone));
+        cron.setTimeZone(zone);
         if (cron.getNextValidTimeAfter(java.util.Date.from(now)) == null) {
             errors.add(at + ".cron: '" + j.cron() + "' never fires" + job + ": no time from now on matches it"
                     + " (check the day of the month against the month, and the year if one is given)");

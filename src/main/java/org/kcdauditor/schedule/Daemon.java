@@ -189,7 +189,7 @@ public final class Daemon implements AutoCloseable {
             wanted.add(key);
             Trigger existing = scheduler.getTrigger(TriggerKey.triggerKey(s.name(), GROUP));
             if (existing instanceof CronTrigger ct && ct.getCronExpression().equals(s.cron())
-                    && ct.getTimeZone().getID().equals(s.zone().getId())
+                    && ct.getTimeZone().getID().equals(s.quartzTimeZone().getID())
                     && ct.getMisfireInstruction() == CronTrigger.MISFIRE_INSTRUCTION_FIRE_ONCE_NOW
                     && scheduler.checkExists(key)) {
                 continue;
@@ -198,7 +198,7 @@ public final class Daemon implements AutoCloseable {
                     .withDescription("audit, notify: " + s.notifyMode().label())
                     .requestRecovery(true).storeDurably(true).build();
             Trigger trigger = TriggerBuilder.newTrigger().withIdentity(s.name(), GROUP).forJob(key)
-                    .withSchedule(CronScheduleBuilder.cronSchedule(s.cron()).inTimeZone(java.util.TimeZone.getTimeZone(s.zone()))
+                    .withSchedule(CronScheduleBuilder.cronSchedule(s.cron()).inTimeZone(s.quartzTimeZone())
                             .withMisfireHandlingInstructionFireAndProceed())
                     .build();
             scheduler.scheduleJob(job, Set.of(trigger), true);

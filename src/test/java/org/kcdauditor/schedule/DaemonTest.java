@@ -6,6 +6,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.kcdauditor.config.AuditConfig;
 import org.kcdauditor.config.ConfigLoader;
 import org.kcdauditor.config.Secrets;
@@ -200,6 +202,36 @@ class DaemonTest {
         assertTrue(listed.out().matches("(?s).*\njob1: the job store still holds cron \"0 0 6 \\* \\* \\?\" \\([^)]+\\),"
                 + " next fire .*"), listed.out());
         assertTrue(listed.out().contains("a daemon started with this config replaces it"), listed.out());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"UTC+1", "+01:00", "GMT+1"})
+    void anOffsetZoneFiresAtTheCronsTimeInThatOffsetAndIsKeptAcrossRestarts(String zone) throws Exception {
+        // java.util.TimeZone, which Quartz reads the cron in, knows neither "UTC+01:00" (it fell back to GMT: 07:30
+        // fired at 08:30 +01:00) nor "+01:00" by these names (the trigger was replaced at every start, so a missed
+        // fire was never run, and schedule said the store held an earlier config)
+        AuditConfig cfg = ConfigLoader.load(ScheduleFixture.config(dir, directory, null,
+                "  - name: job1\n    cron: \"0 30 7 * * ?\"\n    timeZone: \"" + zone + "\"\n    notify: never\n", null,
+                FAST));
+        Instant stored;
+        Instant created;
+        try (Daemon d = daemon(cfg)) {
+            stored = d.jobs().get(0).nextFire();
+            created = d.scheduler().getTrigger(org.quartz.TriggerKey.triggerKey("job1", Daemon.GROUP)).getStartTime()
+                    .toInstant();
+        }
+        assertEquals(java.time.LocalTime.of(6, 30), stored.atZone(java.time.ZoneOffset.UTC).toLocalTime(),
+                "07:30 at +01:00: " + stored);
+        CliRun listed = CliRun.run(env, "schedule", "--config", cfg.source().toString());
+        assertEquals(0, listed.exitCode(), listed.toString());
+        String row = listed.out().lines().filter(l -> l.startsWith("job1 ")).findFirst().orElseThrow();
+        assertTrue(row.contains(" 07:30:00 "), listed.out());
+        assertFalse(listed.out().contains("from an earlier config"), listed.out());
+        try (Daemon again = daemon(cfg)) {
+            org.quartz.Trigger t = again.scheduler().getTrigger(org.quartz.TriggerKey.triggerKey("job1", Daemon.GROUP));
+            assertEquals(created, t.getStartTime().toInstant(), "the stored trigger is kept, not replaced");
+            assertEquals(stored, t.getNextFireTime().toInstant());
+        }
     }
 
     @Test
