@@ -143,6 +143,18 @@ public final class Outbox {
     /** What to check, for the failures an admin can fix in the config or at the server. */
     private static String hint(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            // before the connect hint: a TLS handshake the certificate failed can reach us as "could not connect"
+            if (t instanceof java.security.cert.CertificateException || t instanceof javax.net.ssl.SSLHandshakeException
+                    || t instanceof java.security.cert.CertPathBuilderException) {
+                String m = String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT);
+                if (m.contains("pkix") || m.contains("certification path")) {
+                    return " — the SMTP server's certificate is not signed by a CA the Java trust store or"
+                            + " mail.trustStore holds: set mail.trustStore to a PKCS#12 or JKS file holding the CA"
+                            + " that signed it";
+                }
+            }
+        }
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof jakarta.mail.AuthenticationFailedException) {
                 return " — check mail.username and the password (mail.passwordEnv or mail.passwordFile)";
             }
