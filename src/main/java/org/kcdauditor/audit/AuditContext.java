@@ -527,8 +527,7 @@ public final class AuditContext implements Drift.Nodes {
                     || Uac.has(o.userAccountControl(), Uac.USE_DES_KEY_ONLY)) {
                 rules.add(Blocker.AES_NOT_ENABLED);
             }
-            Instant aesSince = aesKeysSince(o);
-            if (aesSince != null && o.pwdLastSet() != null && o.pwdLastSet().isBefore(aesSince)) {
+            if (o.passwordPredatesAes(aesKeysSince(o))) {
                 rules.add(Blocker.AES_KEYS_MISSING);
             }
             if (!rules.isEmpty()) {

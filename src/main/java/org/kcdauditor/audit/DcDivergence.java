@@ -178,7 +178,8 @@ public record DcDivergence(DcRead dc, String audited, AdObject host, String attr
                             out.add(new DcDivergence(dc, audited, ours, attribute, here, there));
                         }
                     });
-                    if (hasAesKeys(ours, part.aesKeysSince()) != hasAesKeys(theirs, part.aesKeysSince())) {
+                    java.time.Instant aes = part.aesKeysSince();
+                    if (ours.passwordPredatesAes(aes) != theirs.passwordPredatesAes(aes)) {
                         out.add(new DcDivergence(dc, audited, ours, PWD_LAST_SET, pwdLastSet(ours),
                                 pwdLastSet(theirs)));
                     }
@@ -195,14 +196,6 @@ public record DcDivergence(DcRead dc, String audited, AdObject host, String attr
             }
         }
         return out;
-    }
-
-    /**
-     * Whether this copy of the account has AES keys as far as its pwdLastSet tells: set on or after the domain's AES
-     * keys, or not known (no date of either: never set is unknown, not old, as for AES_KEYS_MISSING).
-     */
-    private static boolean hasAesKeys(AdObject o, java.time.Instant aesKeysSince) {
-        return aesKeysSince == null || o.pwdLastSet() == null || !o.pwdLastSet().isBefore(aesKeysSince);
     }
 
     private static List<String> pwdLastSet(AdObject o) {

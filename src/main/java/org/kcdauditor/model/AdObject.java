@@ -105,6 +105,14 @@ public record AdObject(String dn, String cn, String samAccountName, String dnsHo
     }
 
     /**
+     * Whether the password was set before the domain gained AES keys ({@code aesKeysSince}), so that the account has
+     * none (AES_KEYS_MISSING); false where either date is not known (never set is unknown, not old).
+     */
+    public boolean passwordPredatesAes(Instant aesKeysSince) {
+        return aesKeysSince != null && pwdLastSet != null && pwdLastSet.isBefore(aesKeysSince);
+    }
+
+    /**
      * A failover cluster's name object (CNO) or one of its clustered roles' virtual computer objects (VCO): a computer
      * account that registers {@code MSClusterVirtualServer/...}. Failover Clustering creates them in the nodes' OU;
      * they are no Hyper-V host.
