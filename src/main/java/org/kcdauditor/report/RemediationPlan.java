@@ -170,14 +170,21 @@ public final class RemediationPlan {
                 used.add(sv);
             }
         }
+        // a yes to a decision writes where its commands write, and is pushed from there
+        Map<String, Server> decided = new LinkedHashMap<>();
+        for (Decision d : decisions) {
+            for (Action a : d.proposed()) {
+                Server sv = a.subject() == null ? null : serverOf(a.subject());
+                if (sv != null) {
+                    decided.putIfAbsent(sv.directory(), sv);
+                }
+            }
+        }
         if (hosts.isEmpty() && unregister.isEmpty()) {
-            // nothing scripted: a yes to a decision writes where its commands write, and is pushed from there
-            for (Decision d : decisions) {
-                for (Action a : d.proposed()) {
-                    Server sv = a.subject() == null ? null : serverOf(a.subject());
-                    if (sv != null && seen.add(sv.directory())) {
-                        used.add(sv);
-                    }
+            // nothing scripted: the decisions' directories are those written to
+            for (Server sv : decided.values()) {
+                if (seen.add(sv.directory())) {
+                    used.add(sv);
                 }
             }
         }
@@ -189,16 +196,7 @@ public final class RemediationPlan {
         }
         this.involved = List.copyOf(used);
         // a yes to a decision in another directory than the change's is pushed from that directory's DC
-        List<Server> decided = new ArrayList<>();
-        for (Decision d : decisions) {
-            for (Action a : d.proposed()) {
-                Server sv = a.subject() == null ? null : serverOf(a.subject());
-                if (sv != null && seen.add(sv.directory())) {
-                    decided.add(sv);
-                }
-            }
-        }
-        this.decisionServers = List.copyOf(decided);
+        this.decisionServers = decided.values().stream().filter(sv -> !seen.contains(sv.directory())).toList();
         // a change that writes to one directory only is exported, written and replicated at that directory's DC,
         // also where it is not the first one
         Server only = used.size() == 1 ? used.get(0) : null;
