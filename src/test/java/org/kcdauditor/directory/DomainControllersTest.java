@@ -366,14 +366,8 @@ class DomainControllersTest {
      */
     @Test
     void anAccountRegisteringTheCifsSpnATargetServesThroughHostOnDc2OnlyIsNoGo() throws Exception {
-        dc2.modify(HV02, new Modification(ModificationType.ADD, "msDS-AllowedToDelegateTo", "cifs/HV03",
-                "cifs/hv03.contoso.com"));
-        for (InMemoryDirectoryServer ds : List.of(dc1, dc2)) {
-            ds.add(new Entry("dn: CN=Users," + TestDirectory.BASE, "objectClass: container", "cn: Users"));
-        }
-        dc2.add(new Entry("dn: CN=svc-files,CN=Users," + TestDirectory.BASE, "objectClass: top", "objectClass: user",
-                "cn: svc-files", "sAMAccountName: svc-files", "userAccountControl: 512",
-                "servicePrincipalName: cifs/HV03"));
+        hv02DelegatesToCifsHv03OnDc2();
+        dc2.add(svcFilesRegisteringCifsHv03());
         Path cfg = config(List.of(url(dc1), url(dc2)));
         CliRun nogo = preflight(cfg, "--all-dcs");
         assertEquals(3, nogo.exitCode(), nogo.toString());
@@ -388,9 +382,7 @@ class DomainControllersTest {
         assertEquals(List.of("HV01", "HV02"), StreamSupport.stream(f.get(0).path("evidence").path("pairs")
                 .spliterator(), false).map(x -> x.path("from").asText()).toList());
         // the same account on dc1, the DC the audit read: the pairs are judged there already
-        dc1.add(new Entry("dn: CN=svc-files,CN=Users," + TestDirectory.BASE, "objectClass: top", "objectClass: user",
-                "cn: svc-files", "sAMAccountName: svc-files", "userAccountControl: 512",
-                "servicePrincipalName: cifs/HV03"));
+        dc1.add(svcFilesRegisteringCifsHv03());
         CliRun both = preflight(cfg, "--all-dcs");
         assertEquals(3, both.exitCode(), both.toString());
         doc = CliRun.findings(tmp.resolve("out"));
@@ -472,19 +464,11 @@ class DomainControllersTest {
      */
     @Test
     void anAccountRegisteringACifsSpnNoPairAsksForOnDc2OnlyIsNoBlocker() throws Exception {
-        dc2.modify(HV02, new Modification(ModificationType.ADD, "msDS-AllowedToDelegateTo", "cifs/HV03",
-                "cifs/hv03.contoso.com"));
-        for (InMemoryDirectoryServer ds : List.of(dc1, dc2)) {
-            ds.add(new Entry("dn: CN=Users," + TestDirectory.BASE, "objectClass: container", "cn: Users"));
-        }
-        dc2.add(new Entry("dn: CN=svc-files,CN=Users," + TestDirectory.BASE, "objectClass: top", "objectClass: user",
-                "cn: svc-files", "sAMAccountName: svc-files", "userAccountControl: 512",
-                "servicePrincipalName: cifs/HV03"));
+        hv02DelegatesToCifsHv03OnDc2();
+        dc2.add(svcFilesRegisteringCifsHv03());
         Path cfg = config(List.of(url(dc1), url(dc2)),
                 "policy:\n  services: [\"Microsoft Virtual System Migration Service\"]");
-        dc1.add(new Entry("dn: CN=svc-files,CN=Users," + TestDirectory.BASE, "objectClass: top", "objectClass: user",
-                "cn: svc-files", "sAMAccountName: svc-files", "userAccountControl: 512",
-                "servicePrincipalName: cifs/HV03"));
+        dc1.add(svcFilesRegisteringCifsHv03());
         CliRun both = preflight(cfg, "--all-dcs");
         assertEquals(0, both.exitCode(), "the same account on the DC the audit read: " + both);
         dc1.delete("CN=svc-files,CN=Users," + TestDirectory.BASE);
@@ -492,5 +476,20 @@ class DomainControllersTest {
         assertEquals(0, dc2Only.exitCode(), dc2Only.toString());
         assertTrue(findings(CliRun.findings(tmp.resolve("out")), "DC_NOT_CONVERGED").isEmpty(),
                 findings(CliRun.findings(tmp.resolve("out")), "DC_NOT_CONVERGED").toString());
+    }
+
+    /** On dc2 only, HV02 delegates to cifs/HV03 (both forms); both DCs get the CN=Users container. */
+    private void hv02DelegatesToCifsHv03OnDc2() throws Exception {
+        dc2.modify(HV02, new Modification(ModificationType.ADD, "msDS-AllowedToDelegateTo", "cifs/HV03",
+                "cifs/hv03.contoso.com"));
+        for (InMemoryDirectoryServer ds : List.of(dc1, dc2)) {
+            ds.add(new Entry("dn: CN=Users," + TestDirectory.BASE, "objectClass: container", "cn: Users"));
+        }
+    }
+
+    /** A service account that registers cifs/HV03 itself (HV03 serves it through its HOST/HV03). */
+    private static Entry svcFilesRegisteringCifsHv03() throws com.unboundid.ldif.LDIFException {
+        return new Entry("dn: CN=svc-files,CN=Users," + TestDirectory.BASE, "objectClass: top", "objectClass: user",
+                "cn: svc-files", "sAMAccountName: svc-files", "userAccountControl: 512", "servicePrincipalName: cifs/HV03");
     }
 }
