@@ -9,11 +9,8 @@ import org.kcdauditor.model.OperatorAccount;
 
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -104,42 +101,35 @@ public final class WaiverHosts {
             }
         }
         List<Waiver> spnless = spnNeverNamed(baseline, findings);
-        Map<String, String> byDnsName = byDnsName(ctx);
         List<String> out = new ArrayList<>();
         for (Waiver w : baseline.waivers()) {
-            String host = w.host() == null ? null : byDnsName.get(dnsKey(w.host()));
             out.add(!unknown(w.host(), known) ? unknown(w.peer(), knownPeers) ? NO_PEER
                     : spnless.contains(w) ? NO_SPN : null
-                    : host != null ? "names " + host + " by its DNS name: waivers name a host as findings do (host: "
-                    + host.substring(host.lastIndexOf(' ') + 1) + "), so it waives nothing" : NO_NODE);
+                    : unknownHost(w.host(), ctx));
         }
         return out;
     }
 
     /**
-     * The nodes and file servers found ({@code node HV01}, {@code file server SOFS1}), by their dNSHostName
-     * ({@link #dnsKey}): a waiver may name a host the way {@code clusters[].nodes} may, but matches findings by the
-     * name they give.
+     * What to say of a waiver whose host is none the audit knows: for a node or file server named by its DNS name
+     * (which {@code clusters[].nodes} accepts, and {@link AuditContext#computer} resolves, the root's trailing dot
+     * too), the name to give, as findings name it; else {@link #NO_NODE}.
      */
-    private static Map<String, String> byDnsName(AuditContext ctx) {
-        Map<String, String> out = new HashMap<>();
-        for (ResolvedCluster c : ctx.clusters()) {
-            c.nodes().forEach(o -> addDnsName(out, o, "node "));
-            c.fileServers().forEach(o -> addDnsName(out, o, "file server "));
+    private static String unknownHost(String host, AuditContext ctx) {
+        boolean dnsName = host != null && host.replaceFirst("\\.$", "").contains(".");
+        AdObject o = dnsName ? ctx.computer(host) : null;
+        String role = null;
+        if (o != null) {
+            for (ResolvedCluster c : ctx.clusters()) {
+                if (c.nodes().contains(o)) {
+                    role = "node";
+                } else if (c.fileServers().contains(o)) {
+                    role = "file server";
+                }
+            }
         }
-        return out;
-    }
-
-    private static void addDnsName(Map<String, String> out, AdObject o, String role) {
-        if (o.dnsHostName() != null) {
-            out.putIfAbsent(dnsKey(o.dnsHostName()), role + o.name());
-        }
-    }
-
-    /** A DNS name as compared here: lower case, without the root's trailing dot ({@code hv01.contoso.com.}). */
-    private static String dnsKey(String name) {
-        String n = name.toLowerCase(Locale.ROOT);
-        return n.endsWith(".") ? n.substring(0, n.length() - 1) : n;
+        return role == null ? NO_NODE : "names " + role + " " + o.name() + " by its DNS name: waivers name a host as"
+                + " findings do (host: " + o.name() + "), so it waives nothing";
     }
 
     private static boolean unknown(String name, Set<String> known) {
