@@ -43,7 +43,32 @@ public final class RunLock {
 
     /** The lock {@value #DAEMON}: a second single daemon on one store would run a second scheduler on its jobs. */
     public static RunLock daemon(AuditConfig config, Map<String, String> env, Clock clock) {
-        return new RunLock(DAEMON, config, env, clock, config.daemon().runLockTtl());
+        return new RunLock(Kind.DAEMON, config, env, clock, config.daemon().runLockTtl());
+    }
+
+    /** What a lock guards: its name, how the log names it, what a refusal says, and whether taking it recovers runs. */
+    private enum Kind {
+        /** One audit of a store at a time; once taken, the runs a dead process left RUNNING are marked interrupted. */
+        AUDIT(NAME, "run", true, holder -> "another audit of this store is running (held by "
+                + (holder != null ? holder : "someone who just released it")
+                + "); never two at once: try again when it has finished"),
+        /** One single daemon's scheduler per store, for as long as it runs. */
+        DAEMON(RunLock.DAEMON, RunLock.DAEMON, false, holder -> "another kcd-audit daemon runs on this history store"
+                + " (held by " + (holder != null ? holder : "one that just stopped") + "): one scheduler per store, or"
+                + " each fire would run twice; stop that one first (several daemons of one store need"
+                + " daemon.clustered: true on PostgreSQL)");
+
+        final String lockName;
+        final String logName;
+        final boolean recoversRuns;
+        final Function<String, String> refusal;
+
+        Kind(String lockName, String logName, boolean recoversRuns, Function<String, String> refusal) {
+            this.lockName = lockName;
+            this.logName = logName;
+            this.recoversRuns = recoversRuns;
+            this.refusal = refusal;
+        }
     }
     private static final Logger LOG = LoggerFactory.getLogger(RunLock.class);
 
@@ -54,18 +79,18 @@ public final class RunLock {
         }
     }
 
-    private final String name;
+    private final Kind kind;
     private final AuditConfig config;
     private final Map<String, String> env;
     private final Clock clock;
     private final Duration ttl;
 
     public RunLock(AuditConfig config, Map<String, String> env, Clock clock, Duration ttl) {
-        this(NAME, config, env, clock, ttl);
+        this(Kind.AUDIT, config, env, clock, ttl);
     }
 
-    private RunLock(String name, AuditConfig config, Map<String, String> env, Clock clock, Duration ttl) {
-        this.name = name;
+    private RunLock(Kind kind, AuditConfig config, Map<String, String> env, Clock clock, Duration ttl) {
+        this.kind = kind;
         this.config = config;
         this.env = Map.copyOf(env);
         this.clock = clock;
@@ -106,12 +131,11 @@ public final class RunLock {
         try {
             RunLocks locks = store.locks();
             Instant deadline = clock.instant().plus(wait);
-            while (!locks.tryLock(name, owner, clock.instant(), ttl)) {
-                Optional<RunLocks.Lock> held = locks.holder(name);
+            while (!locks.tryLock(kind.lockName, owner, clock.instant(), ttl)) {
+                Optional<RunLocks.Lock> held = locks.holder(kind.lockName);
                 if (held.isPresent() && held.get().holder() != null && held.get().holder().goneFromThisHost()) {
-                    if (locks.takeOver(name, held.get().owner(), owner, clock.instant(), ttl)) {
-                        LOG.warn("{} lock taken over from {}: its process is gone", NAME.equals(name) ? "run" : name,
-                                held.get().owner());
+                    if (locks.takeOver(kind.lockName, held.get().owner(), owner, clock.instant(), ttl)) {
+                        LOG.warn("{} lock taken over from {}: its process is gone", kind.logName, held.get().owner());
                         break;
                     }
                     continue;
@@ -120,20 +144,12 @@ public final class RunLock {
                     throw new RunInterruptedException("stopped while waiting for another audit of this store to"
                             + " finish; the run did not start");
                 }
-                if (!clock.instant().isBefore(deadline) && DAEMON.equals(name)) {
-                    throw new LockedException("another kcd-audit daemon runs on this history store (held by "
-                            + held.map(RunLocks.Lock::describe).orElse("one that just stopped") + "): one"
-                            + " scheduler per store, or each fire would run twice; stop that one first (several"
-                            + " daemons of one store need daemon.clustered: true on PostgreSQL)");
-                }
                 if (!clock.instant().isBefore(deadline)) {
-                    throw new LockedException("another audit of this store is running (held by "
-                            + held.map(RunLocks.Lock::describe).orElse("someone who just released it")
-                            + "); never two at once: try again when it has finished");
+                    throw new LockedException(kind.refusal.apply(held.map(RunLocks.Lock::describe).orElse(null)));
                 }
                 Thread.sleep(Math.min(1000, Math.max(50, Duration.between(clock.instant(), deadline).toMillis())));
             }
-            if (NAME.equals(name)) {
+            if (kind.recoversRuns) {
                 Recovery.interruptDeadRuns(store, clock.instant(), true);
             }
             return new Held(store, owner);
@@ -167,11 +183,11 @@ public final class RunLock {
 
         private synchronized void renew() {
             try {
-                if (!onStore(locks -> locks.renew(name, owner, clock.instant(), ttl))) {
-                    LOG.warn("run lock '{}' was lost (expired and taken over?)", name);
+                if (!onStore(locks -> locks.renew(kind.lockName, owner, clock.instant(), ttl))) {
+                    LOG.warn("run lock '{}' was lost (expired and taken over?)", kind.lockName);
                 }
             } catch (RuntimeException e) {
-                LOG.warn("cannot renew run lock '{}': {}", name, e.getMessage());
+                LOG.warn("cannot renew run lock '{}': {}", kind.lockName, e.getMessage());
             }
         }
 
@@ -197,11 +213,12 @@ public final class RunLock {
             heartbeat.shutdownNow();
             try {
                 onStore(locks -> {
-                    locks.unlock(name, owner);
+                    locks.unlock(kind.lockName, owner);
                     return null;
                 });
             } catch (RuntimeException e) {
-                LOG.warn("run lock '{}' not released, it expires within {} s: {}", name, ttl.toSeconds(), e.getMessage());
+                LOG.warn("run lock '{}' not released, it expires within {} s: {}", kind.lockName, ttl.toSeconds(),
+                        e.getMessage());
             } finally {
                 closeQuietly(store);
             }
