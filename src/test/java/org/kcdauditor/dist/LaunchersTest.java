@@ -63,7 +63,11 @@ class LaunchersTest {
         pb.environment().put("CDPATH", ".:" + dir);
         pb.environment().remove("KCD_AUDIT_HEAP");
         pb.environment().remove("KCD_AUDIT_JAVA_OPTS");
-        String out = launch(pb).out();
+        assertRunsTheJarOf(home, launch(pb).out());
+    }
+
+    /** The fake java's output: the launcher ran {@code home}'s jar with its jvm.options and {@code --version}. */
+    private static void assertRunsTheJarOf(Path home, String out) throws Exception {
         assertEquals(List.of("@" + home.toRealPath().resolve("config/jvm.options"), "-jar",
                 home.toRealPath().resolve("lib/kcd-auditor.jar").toString(), "--version", ""), List.of(out.split("\n", -1)));
     }
@@ -84,9 +88,7 @@ class LaunchersTest {
         pb.environment().put("JAVA_HOME", javaHome.toString());
         pb.environment().remove("KCD_AUDIT_HEAP");
         pb.environment().remove("KCD_AUDIT_JAVA_OPTS");
-        String out = launch(pb).out();
-        assertEquals(List.of("@" + home.toRealPath().resolve("config/jvm.options"), "-jar",
-                home.toRealPath().resolve("lib/kcd-auditor.jar").toString(), "--version", ""), List.of(out.split("\n", -1)));
+        assertRunsTheJarOf(home, launch(pb).out());
     }
 
     /**
