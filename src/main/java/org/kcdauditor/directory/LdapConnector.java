@@ -463,10 +463,12 @@ public final class LdapConnector {
         }
         if (rc == ResultCode.INVALID_CREDENTIALS) {
             Matcher m = AD_DATA.matcher(diag);
-            String reason = m.find() ? adReason(m.group(1).toLowerCase(Locale.ROOT)) : null;
+            String code = m.find() ? m.group(1).toLowerCase(Locale.ROOT) : "";
+            String reason = adReason(code);
+            String fix = accountFix(code, key, passwordSource);
             return where + ": bind as " + who + " refused: "
                     + (reason != null ? reason : "invalid credentials" + (diag.isEmpty() ? "" : " (" + firstLine(diag) + ")"))
-                    + " — check " + key + ".bindDn and " + passwordSource;
+                    + " — " + (fix != null ? fix : "check " + key + ".bindDn and " + passwordSource);
         }
         return where + ": bind as " + who + " failed: " + rc + (diag.isEmpty() ? "" : " (" + firstLine(diag) + ")");
     }
@@ -484,6 +486,28 @@ public final class LdapConnector {
             case "701" -> "account expired (AD data 701)";
             case "773" -> "the password must be changed before first logon (AD data 773)";
             case "775" -> "account locked out (AD data 775)";
+            default -> null;
+        };
+    }
+
+    /**
+     * What to do in AD when the sub-status says the account, not the password, stops the bind (the password was
+     * right); null for the codes where the name or the password is what to check.
+     */
+    static String accountFix(String code, String key, String passwordSource) {
+        String other = " or set " + key + ".bindDn to another account";
+        return switch (code) {
+            case "530" -> "allow its logon hours (ADUC: Account > Logon Hours)" + other;
+            case "531" -> "add this machine to the computers it may log on from (ADUC: Account > Log On To)" + other;
+            case "532" -> "set a new password (Set-ADAccountPassword -Reset), put it in " + passwordSource
+                    + ", and give the account a password policy that lets it not expire unnoticed";
+            case "533" -> "enable the account (ADUC, or Enable-ADAccount)" + other;
+            case "701" -> "clear or extend its expiry (ADUC: Account > Account expires, or Set-ADAccountExpiration)"
+                    + other;
+            case "773" -> "set its password (Set-ADAccountPassword -Reset), clear 'User must change password at next"
+                    + " logon' (Set-ADUser -ChangePasswordAtLogon $false) and put the password in " + passwordSource;
+            case "775" -> "unlock it (Unlock-ADAccount) once you know which wrong passwords locked it (a scheduled run"
+                    + " with an old password in " + passwordSource + " does)";
             default -> null;
         };
     }

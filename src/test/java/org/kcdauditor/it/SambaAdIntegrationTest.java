@@ -779,6 +779,35 @@ class SambaAdIntegrationTest {
         assertTrue(r.err().toLowerCase().contains("wrong password"), r.where());
     }
 
+    /**
+     * A bind account that is disabled, expired or must change its password is refused although the password is right:
+     * the line names AD's reason and says what to do about the account in AD, not to check the password again.
+     */
+    @Test
+    @Order(31)
+    void aDisabledExpiredOrMustChangeBindAccountIsToBeFixedInAdNotInThePassword() throws Exception {
+        String ou = scenarioOu("bindacct");
+        String pass = "It-Bind-Acct1!";
+        dc.tool("user", "create", "itbind-off", pass, "--userou=" + ou);
+        dc.tool("user", "disable", "itbind-off");
+        dc.tool("user", "create", "itbind-exp", pass, "--userou=" + ou);
+        dc.tool("user", "setexpiry", "itbind-exp", "--days=0");
+        dc.tool("user", "create", "itbind-new", pass, "--userou=" + ou, "--must-change-at-next-login");
+        for (String[] c : List.of(new String[]{"itbind-off", "account disabled (AD data 533)", "Enable-ADAccount"},
+                new String[]{"itbind-exp", "account expired (AD data 701)", "Set-ADAccountExpiration"},
+                new String[]{"itbind-new", "(AD data 773)", "Set-ADAccountPassword"})) {
+            Run r = audit(bindCluster(), "BIND", x -> {
+                x.bindDn = c[0] + "@" + SambaDc.DNS_DOMAIN;
+                x.password = pass;
+            });
+            assertEquals(1, r.exit(), r.where());
+            assertTrue(r.err().contains(c[1]) && r.err().contains(c[2]), "AD's reason and the fix in AD\n" + r.where());
+            assertFalse(r.err().contains("check directory.bindDn and the password"), "the password is right\n"
+                    + r.where());
+            assertFalse(r.err().contains(pass), r.where());
+        }
+    }
+
     @Test
     @Order(32)
     void ldapsWithoutTheCaFailsWithACertificateError() throws Exception {
