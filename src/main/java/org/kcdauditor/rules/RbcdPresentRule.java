@@ -19,7 +19,9 @@ public final class RbcdPresentRule implements Rule {
     static final RuleInfo INFO = new RuleInfo("RBCD_PRESENT", Severity.INFO, Category.DELEGATION,
             "Resource-based constrained delegation is configured on a host",
             "a node carries `msDS-AllowedToActOnBehalfOfOtherIdentity`: lists the SIDs, the hosts or groups (with"
-                    + " their members) they resolve to and the pairs it covers, through group membership too",
+                    + " their members) they resolve to and the pairs it covers, through group membership too; one"
+                    + " that allows no SID (removing the last principal can leave it so) says that it covers no pair"
+                    + " and to clear it",
             "RBCD is set on the target and lists the accounts allowed to delegate to it; it works across"
                     + " domains and always permits protocol transition. It is valid for migration, but it is"
                     + " invisible on ADUC's Delegation tab, so the audit shows where it is used.",
@@ -48,8 +50,11 @@ public final class RbcdPresentRule implements Rule {
             List<String> refused = node.rbcdDeniedSids().stream().map(sid -> shown(ctx, sid)).toList();
             List<Evidence.PairRef> covered = ctx.pairsTo(node).stream().filter(PairStatus::rbcd)
                     .map(p -> new Evidence.PairRef(p.source().name(), node.name())).toList();
-            String message = node.name() + " allows RBCD from " + (allowed.isEmpty() ? "no readable SID"
-                    : String.join(", ", allowed)) + "."
+            // removing the last principal (samba-tool delegation del-principal, ADSI Edit) can leave a descriptor
+            // that allows nobody, and so covers no pair
+            String message = (allowed.isEmpty() ? node.name() + " carries msDS-AllowedToActOnBehalfOfOtherIdentity"
+                    + " that allows no host to delegate to it (its security descriptor grants no SID), so it covers"
+                    + " no pair." : node.name() + " allows RBCD from " + String.join(", ", allowed) + ".")
                     + (refused.isEmpty() ? "" : " It refuses " + String.join(", ", refused) + " (access-denied"
                     + " ACEs, which win over any allow: the KDC does not let those hosts, or the members of those"
                     + " groups, delegate to " + node.name() + " this way).")
@@ -63,8 +68,11 @@ public final class RbcdPresentRule implements Rule {
                     .evidence(Evidence.builder().attribute("msDS-AllowedToActOnBehalfOfOtherIdentity")
                             .sids(node.rbcdSids()).actual(allowed).pairs(covered).build())
                     .message(message)
-                    .action(new Action.Manual("Keep it if intended and document it in the baseline (ADUC does not"
-                            + " show it; Get-ADComputer reads it as PrincipalsAllowedToDelegateToAccount)."))
+                    .action(new Action.Manual(allowed.isEmpty() ? "Clear it if no host is to delegate to "
+                            + node.name() + " this way (Set-ADComputer -PrincipalsAllowedToDelegateToAccount $null on"
+                            + " its account), or add the hosts that are." : "Keep it if intended and document it in"
+                            + " the baseline (ADUC does not show it; Get-ADComputer reads it as"
+                            + " PrincipalsAllowedToDelegateToAccount)."))
                     .emit();
         }
     }

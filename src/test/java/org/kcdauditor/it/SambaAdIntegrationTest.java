@@ -546,6 +546,16 @@ class SambaAdIntegrationTest {
         assertOnly(r, "HIGH", List.of());
         assertTrue(single(r, "RBCD_PRESENT").path("message").asText().contains("(Domain Computers, group, "),
                 r.where());
+
+        // the last principal removed: samba-tool leaves the attribute with a descriptor that allows nobody
+        dc.toolLocal("delegation", "del-principal", "ITRG1$", "Domain Computers");
+        r = audit(c, "RBCDG", x -> { });
+        assertEquals(4, r.findings("MISSING_DELEGATION").size(), "ITRG2 -> ITRG1 is covered no more\n" + r.where());
+        JsonNode empty = single(r, "RBCD_PRESENT");
+        assertTrue(empty.path("message").asText().startsWith("ITRG1 carries msDS-AllowedToActOnBehalfOfOtherIdentity"
+                + " that allows no host to delegate to it"), r.where());
+        assertTrue(empty.path("remediation").asText().contains("-PrincipalsAllowedToDelegateToAccount $null"),
+                r.where());
     }
 
     @Test
