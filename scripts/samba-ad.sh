@@ -432,6 +432,7 @@ do_seed() {
     if ldapsearch -LLL -x -H ldap://127.0.0.1 -D "Administrator@$DNSDOMAIN" -w "$(admin_pass)" \
         -b "OU=Hyper-V,$BASEDN" -s base dn 2>/dev/null | grep -q '^dn:'; then
         log "already seeded (OU=Hyper-V,$BASEDN exists); to start over: $0 purge $DIR && $0 up $DIR && $0 seed $DIR"
+        audit_hint
         return 0
     fi
     log "seeding OU=Hyper-V: HVC1 (HV01-HV03, correct), HVC2 (HV11-HV13, drifted; file server NAS01), operators"
@@ -506,10 +507,18 @@ EOF
     ST group addmembers "Protected Users" "HV Tier0" >/dev/null
     ST group add "HV Operators" --groupou="OU=Hyper-V" >/dev/null
     ST group addmembers "HV Operators" adm-sensitive,adm-protected >/dev/null
+    log "seeded in $((SECONDS - t0)) s."
+    audit_hint
+}
+
+# The command that audits the seeded domain with config/samba-example.yaml
+audit_hint() {
     # ./kcd-audit in a checkout, bin/kcd-audit in the unpacked release archive (no ./kcd-audit there)
-    local launcher=./kcd-audit
+    local launcher=./kcd-audit read=cat
     [ -e "$(dirname "$0")/../kcd-audit" ] || launcher=bin/kcd-audit
-    log "seeded in $((SECONDS - t0)) s. Audit it: KCD_AUDIT_LDAP_PASSWORD=\$(cat $DIR/admin.pass) $launcher run --config config/samba-example.yaml"
+    # admin.pass is root's alone (0600): whoever ran this through sudo reads it through sudo too
+    [ -z "${SUDO_USER:-}" ] || read="sudo cat"
+    log "Audit it: KCD_AUDIT_LDAP_PASSWORD=\$($read $DIR/admin.pass) $launcher run --config config/samba-example.yaml"
     [ "$DIR" = /tmp/kcd-samba ] || log "config/samba-example.yaml reads /tmp/kcd-samba: change its paths to $DIR first"
 }
 

@@ -352,6 +352,29 @@ class SambaAdIntegrationTest {
                 .equals("cifs/dc1.contoso.test")), "the DC's entry is the sensitive-target rule's, not stale: " + r.where());
     }
 
+    /**
+     * The audit command seed prints last (the one a new user copies) reads admin.pass, which only root may read, with
+     * sudo when seed ran through sudo, as README and the sample config's header do; also when it was seeded before.
+     */
+    @Test
+    @Order(4)
+    void seedPrintsTheAuditCommandThatReadsThePasswordAsTheUserCan() throws Exception {
+        String script = Path.of("scripts/samba-ad.sh").toAbsolutePath().toString();
+        String command = ") ./kcd-audit run --config config/samba-example.yaml";
+        SambaDc.Result viaSudo = SambaDc.run(List.of("env", "SUDO_USER=kcdadmin", "bash", script, "seed",
+                dc.dir.toString()));
+        assertEquals(0, viaSudo.exit(), viaSudo.output());
+        assertTrue(viaSudo.output().contains("KCD_AUDIT_LDAP_PASSWORD=$(sudo cat " + dc.dir.resolve("admin.pass")
+                + command), viaSudo.output());
+        SambaDc.Result asRoot = SambaDc.run(List.of("env", "-u", "SUDO_USER", "bash", script, "seed",
+                dc.dir.toString()));
+        assertTrue(asRoot.output().contains("KCD_AUDIT_LDAP_PASSWORD=$(cat " + dc.dir.resolve("admin.pass")
+                + command), "root without sudo reads it itself\n" + asRoot.output());
+        String readme = "KCD_AUDIT_LDAP_PASSWORD=$(sudo cat /tmp/kcd-samba/admin.pass" + command;
+        assertTrue(Files.readString(Path.of("README.md")).contains(readme), readme);
+        assertTrue(Files.readString(Path.of("config/samba-example.yaml")).contains(readme), readme);
+    }
+
     // ------------------------------------------------------------------ one drift at a time
 
     @Test
