@@ -66,7 +66,9 @@ public final class ProtocolTransitionMismatchRule implements Rule {
                 List<Evidence.PairRef> pairs = blockedPairs(ctx, node);
                 f.evidence(evidence.expected(List.of("any")).pairs(pairs).build())
                         .message(name + (Uac.has(uac, Uac.TRUSTED_FOR_DELEGATION) ? " is trusted for unconstrained delegation and"
-                                + " has delegation entries, without protocol transition," : " uses " + KERBEROS)
+                                + " has delegation entries, without protocol transition,"
+                                : node.delegateTo().isEmpty() ? " is not trusted for delegation ('Do not trust this"
+                                + " computer for delegation')" : " uses " + KERBEROS)
                                 + " but the policy demands " + ANY + ": for a move"
                                 + " started the way the policy assumes (WinRM, Windows Admin Center) the KDC's S4U2self"
                                 + " ticket is not forwardable and S4U2proxy is refused" + EncryptionRules.breaks(pairs)

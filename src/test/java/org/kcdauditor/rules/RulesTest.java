@@ -233,6 +233,19 @@ class RulesTest {
     }
 
     @Test
+    void aNodeWithoutAnyDelegationIsNotSaidToUseKerberosOnly() {
+        // a node just added to the cluster (samba-tool computer create, a fresh join): ADUC shows 'Do not trust this
+        // computer for delegation'; 'Use Kerberos only' is entries without protocol transition
+        AdObject[] c = healthyCluster();
+        AdObject fresh = host("HV03").uac(Uac.WORKSTATION_TRUST_ACCOUNT).build();
+        PolicyConfig anyPolicy = new PolicyConfig(null, null, ProtocolTransition.ANY, null);
+        List<Finding> f = of(audit(List.of(HVC1), anyPolicy, c[0], c[1], fresh), "PROTOCOL_TRANSITION_MISMATCH");
+        assertEquals(List.of("HV03"), f.stream().map(Finding::host).toList());
+        assertTrue(f.get(0).message().startsWith("HV03 is not trusted for delegation ('Do not trust this computer for"
+                + " delegation') but the policy demands 'Use any authentication protocol'"), f.get(0).message());
+    }
+
+    @Test
     void staleDelegationToARemovedHostAndToANonPeer() {
         AdObject[] c = healthyCluster();
         c[0] = host("HV01").delegatesTo("HV02", "HV03").entry(MIG + "/HV15").entry("cifs/srv01.contoso.com")
