@@ -384,11 +384,7 @@ class PdfReportWriterTest {
         boolean seenAtFoot = false;
         for (int n = 0; n < 40; n++) {
             // a longer directory URL adds a line to the executive summary, moving the tiles down to the page's foot
-            FindingsDocument doc = new FindingsDocument(demo.schemaVersion(), demo.runId(), demo.startedAt(),
-                    demo.finishedAt(), new FindingsDocument.Directory(demo.directory().url() + "/" + "x".repeat(n * 40),
-                    demo.directory().baseDn(), demo.directory().dc(), demo.directory().aesKeysSince()), demo.summary(),
-                    demo.policy(), demo.clusters(), demo.hosts(), demo.findings(), demo.rules());
-            try (PDDocument d = Loader.loadPDF(render(doc, 16))) {
+            try (PDDocument d = Loader.loadPDF(render(longerUrl(demo, n), 16))) {
                 for (int p = 1; p <= d.getNumberOfPages(); p++) {
                     List<String> lines = linesAboveFooter(d, p);
                     int at = lines.indexOf("HIGH MEDIUM LOW INFO");
@@ -402,6 +398,30 @@ class PdfReportWriterTest {
             }
         }
         assertTrue(seenAtFoot, "some layout put the tiles at the foot of a page");
+    }
+
+    /** {@code doc} read from a directory URL {@code n} × 40 characters longer: its executive summary grows a line. */
+    private static FindingsDocument longerUrl(FindingsDocument doc, int n) {
+        return new FindingsDocument(doc.schemaVersion(), doc.runId(), doc.startedAt(), doc.finishedAt(),
+                new FindingsDocument.Directory(doc.directory().url() + "/" + "x".repeat(n * 40),
+                        doc.directory().baseDn(), doc.directory().dc(), doc.directory().aesKeysSince()), doc.summary(),
+                doc.policy(), doc.clusters(), doc.hosts(), doc.findings(), doc.rules());
+    }
+
+    @Test
+    void theComplianceHeadingIsNeverLeftAtAPageFootWithoutItsTable() throws Exception {
+        // without findings (a GO run) the executive summary is short, and the heading below it nears the page's foot
+        FindingsDocument demo = Fixtures.demo().withFindings(List.of());
+        for (int n = 0; n < 40; n++) {
+            try (PDDocument d = Loader.loadPDF(render(longerUrl(demo, n), 16))) {
+                for (int p = 1; p <= d.getNumberOfPages(); p++) {
+                    List<String> lines = linesAboveFooter(d, p);
+                    int at = lines.indexOf("Compliance per cluster");
+                    assertTrue(at < 0 || at + 1 < lines.size() && lines.get(at + 1).startsWith("Cluster Nodes"),
+                            "page " + p + " ends with the heading Compliance per cluster (" + n + "): " + lines);
+                }
+            }
+        }
     }
 
     @Test

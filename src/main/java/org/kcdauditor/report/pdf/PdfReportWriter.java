@@ -206,7 +206,7 @@ public final class PdfReportWriter implements ReportWriter {
             signOff(d, w, view, f);
             keepRoom(d, w, 320);
             executiveSummary(d, view, f);
-            clusters(d, view, f);
+            clusters(d, w, view, f);
             matrices(d, w, view, f);
             findings(d, w, view, f);
             HistorySection.write(d, w, view, f);
@@ -380,7 +380,8 @@ public final class PdfReportWriter implements ReportWriter {
 
     // ---------------------------------------------------------------- clusters
 
-    private void clusters(Document d, ReportView view, Fonts f) {
+    private void clusters(Document d, PdfWriter w, ReportView view, Fonts f) {
+        keepRoom(d, w, KEEP_WITH_TABLE); // the heading with the table's header row, not alone at a page's foot
         d.add(heading("Compliance per cluster", f.h1, 18));
         PdfPTable t = new PdfPTable(new float[]{2.5f, 1.2f, 1.4f, 1.7f, 1.5f, 2.1f, 1.4f, 2.4f});
         t.setWidthPercentage(100);
