@@ -209,6 +209,8 @@ class DecisionPageTest {
         assertTrue(first.contains("Without a change"), first);
         assertTrue(first.contains("Pairs OK: 6 of 6: every direction can migrate."), first);
         assertTrue(first.contains("Patch window: GO for every cluster."), first);
+        // the heading announces nothing it does not list: no colon before the sentence that says there is no change
+        assertTrue(first.contains("The proposed change No change to Active Directory is proposed."), first);
         assertFalse(first.contains("If not approved"), "nothing to approve: " + first);
         assertFalse(first.contains("0 of the 0"), first);
         assertFalse(first.contains("0 objects"), first);

@@ -368,12 +368,13 @@ final class DecisionPage {
 
     private static void change(List<Element> out, ReportView view, PdfReportWriter.Fonts f, int rows,
                                String howText) {
-        Paragraph h = heading("The proposed change:", f.h2, 4);
+        List<ObjectChange> objects = view.objectChanges();
+        // the colon announces the figures beside it; without a change the sentence below says so
+        Paragraph h = heading("The proposed change" + (objects.isEmpty() ? "" : ":"), f.h2, 4);
         int objectsChanged = view.plan().objectsChanged();
         // every host whose live-migration setting changes, also one whose directory object changes too (HV13: a new
         // password in the directory, migration enabled on the host)
         int settings = view.plan().settingHosts().size();
-        List<ObjectChange> objects = view.objectChanges();
         if (!objects.isEmpty()) {
             h.add(new Chunk("   " + Words.plural(objectsChanged, "object") + " in Active Directory" + (settings == 0
                     ? "" : ", the migration " + (settings == 1 ? "setting" : "settings") + " of "
