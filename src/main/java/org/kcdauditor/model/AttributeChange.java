@@ -4,10 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The last originating write of one attribute of one object, as Active Directory's replication metadata records
@@ -24,12 +21,9 @@ public record AttributeChange(String attribute, Instant time, String dc, long ve
     public static final List<String> DELEGATION_ATTRIBUTES = List.of("msDS-AllowedToDelegateTo", "userAccountControl",
             "servicePrincipalName", "msDS-AllowedToActOnBehalfOfOtherIdentity", "msDS-SupportedEncryptionTypes");
 
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT)
-            .withZone(ZoneOffset.UTC);
-
     /** {@code changed 2026-11-30 14:02:11 UTC at DC2 (version 7)}. */
     public String describe() {
-        return "changed " + (time == null ? "at an unknown time" : TIME.format(time)) + (dc == null || dc.isBlank()
+        return "changed " + (time == null ? "at an unknown time" : UtcTime.of(time)) + (dc == null || dc.isBlank()
                 ? "" : " at " + dc) + " (version " + version + ")";
     }
 

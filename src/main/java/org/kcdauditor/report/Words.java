@@ -1,14 +1,12 @@
 package org.kcdauditor.report;
 
+import org.kcdauditor.model.UtcTime;
+
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 
 /** How every output writes numbers, times and percentages. */
 public final class Words {
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
-            .withZone(ZoneOffset.UTC);
     /** Shown where a percentage has nothing to count (no entry required). */
     public static final String NO_PERCENT = "—";
 
@@ -27,7 +25,7 @@ public final class Words {
 
     /** {@code 2026-11-26 06:00:01 UTC}, or empty. */
     public static String time(Instant t) {
-        return t == null ? "" : TIME.format(t);
+        return t == null ? "" : UtcTime.of(t);
     }
 
     /** {@code 84.2 %}, or "—" when nothing was required. */

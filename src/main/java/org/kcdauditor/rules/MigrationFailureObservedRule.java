@@ -8,6 +8,7 @@ import org.kcdauditor.model.AttributeChange;
 import org.kcdauditor.model.EventRecord;
 import org.kcdauditor.model.Evidence;
 import org.kcdauditor.model.Severity;
+import org.kcdauditor.model.UtcTime;
 import org.kcdauditor.remedy.Action;
 import org.kcdauditor.remedy.Commands;
 
@@ -80,7 +81,7 @@ public final class MigrationFailureObservedRule implements Rule {
             }
             String observed = events.size() + " failed migration event" + (events.size() == 1 ? "" : "s") + " "
                     + source.name() + " -> " + (target == null ? "(destination not named)" : target.name())
-                    + (last == null ? "" : ", last " + last) + " [" + String.join(", ", kinds) + "]";
+                    + (last == null ? "" : ", last " + UtcTime.of(last)) + " [" + String.join(", ", kinds) + "]";
             String message;
             Action action;
             boolean kerberos = events.stream().anyMatch(e -> e.classification().delegationCanExplain());

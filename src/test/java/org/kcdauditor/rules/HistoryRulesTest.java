@@ -162,7 +162,9 @@ class HistoryRulesTest {
         Finding explained = f.stream().filter(x -> x.host().equals("HV03")).findFirst().orElseThrow();
         assertEquals("HV01", explained.peer());
         assertEquals(Severity.HIGH, explained.severity());
-        assertTrue(explained.message().startsWith("2 failed migration events HV03 -> HV01"), explained.message());
+        // the last event's time as the reports write times, not as ISO 8601 ("2026-11-20T06:00:00Z")
+        assertTrue(explained.message().startsWith("2 failed migration events HV03 -> HV01, last 2026-11-20 06:00:00"
+                + " UTC [NO_CREDENTIALS 0x8009030E]"), explained.message());
         String cause = Finding.stableId("MISSING_DELEGATION", "HV03", "HV01", "cifs/HV01");
         assertTrue(explained.message().contains("explained by 4 MISSING_DELEGATION findings (ids "), explained.message());
         assertTrue(explained.message().contains(cause), explained.message());
