@@ -5,6 +5,7 @@ import org.kcdauditor.config.AuditConfig;
 import org.kcdauditor.config.ConfigException;
 import org.kcdauditor.config.ConfigLoader;
 import org.kcdauditor.model.Finding;
+import org.kcdauditor.model.UtcTime;
 import org.kcdauditor.run.Recovery;
 import org.kcdauditor.run.Retention;
 import org.kcdauditor.store.RunStore;
@@ -68,7 +69,7 @@ final class HistoryCommand implements Callable<Integer> {
             for (RunSummary r : runs) {
                 Map<String, Integer> b = r.bySeverity();
                 cli.out().printf("%-8s  %-20s  %-11s  %-16s  %5s  %4s %4s %4s %4s  %6s  %s%n", r.id().substring(0, 8),
-                        r.startedAt().toString().replace("T", " ").replaceAll("\\.\\d+", ""), r.status(), r.trigger(),
+                        UtcTime.inColumn(r.startedAt()), r.status(), r.trigger(),
                         n(r.hosts()), n(b.get("HIGH")), n(b.get("MEDIUM")), n(b.get("LOW")), n(b.get("INFO")),
                         n(r.waived()), r.failureReason() != null ? r.failureReason()
                                 : r.reportDir() == null ? "" : r.reportDir());
@@ -112,8 +113,8 @@ final class HistoryCommand implements Callable<Integer> {
                 cli.out().println("Run       " + r.id());
                 cli.out().println("Status    " + r.status() + (r.failureReason() == null ? "" : ": " + r.failureReason()));
                 cli.out().println("Trigger   " + r.trigger());
-                cli.out().println("Started   " + r.startedAt());
-                cli.out().println("Finished  " + (r.finishedAt() == null ? "-" : r.finishedAt()));
+                cli.out().println("Started   " + UtcTime.of(r.startedAt()));
+                cli.out().println("Finished  " + (r.finishedAt() == null ? "-" : UtcTime.of(r.finishedAt())));
                 cli.out().println("Config    " + (r.configPath() == null ? "-" : r.configPath()));
                 cli.out().println("Directory " + (r.directoryUrl() == null ? "-" : r.directoryUrl()));
                 if (r.reportDir() != null) {
@@ -178,7 +179,7 @@ final class HistoryCommand implements Callable<Integer> {
                     : ":"));
             for (RunSummary r : pruned) {
                 cli.out().printf("  %-8s  %-20s  %-11s  %s%n", r.id().substring(0, 8),
-                        r.startedAt().toString().replace("T", " ").replaceAll("\\.\\d+", ""), r.status(),
+                        UtcTime.inColumn(r.startedAt()), r.status(),
                         r.trigger());
             }
             return ExitCodes.OK;

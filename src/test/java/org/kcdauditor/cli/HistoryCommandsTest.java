@@ -101,6 +101,9 @@ class HistoryCommandsTest {
         assertTrue(err.contains("(kcd-audit history " + quoted + " lists them)"), err);
     }
 
+    /** A time as every output writes it: {@code 2026-11-26 06:00:01}. */
+    private static final String TIME = "\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d";
+
     @Test
     void preflightGoNoGoAndUnknownCluster() throws Exception {
         Path cfg = config("  - name: HVC1\n    nodes: [HV01, HV02, HV03]\n  - name: PAIR\n    nodes: [HV12, HV11]", "");
@@ -125,12 +128,15 @@ class HistoryCommandsTest {
         assertEquals(ExitCodes.OK, run("history", "--config", cfg.toString()));
         assertEquals(4, out.lines().count(), out);
         assertTrue(out.lines().skip(1).allMatch(l -> l.contains("SUCCEEDED") && l.contains("preflight")), out);
+        // times to the second as the other outputs write them, the zone once: the column's "(UTC)", no "Z" after each
+        assertTrue(out.lines().skip(1).allMatch(l -> l.substring(10).matches(TIME + " {3}SUCCEEDED .*")), out);
         String id = out.lines().skip(1).findFirst().orElseThrow().substring(0, 8);
         assertEquals(ExitCodes.OK, run("history", "--config", cfg.toString(), "show", id));
         assertTrue(out.contains("Status    SUCCEEDED") && out.contains("GO") || out.contains("Counts"), out);
         assertEquals(ExitCodes.USAGE, run("history", "--config", cfg.toString(), "show", "ffffffff"));
         assertEquals(ExitCodes.OK, run("history", "show", id, "--config", cfg.toString()), err);
         assertTrue(out.contains("Status    SUCCEEDED"), out);
+        assertTrue(out.matches("(?s).*\nStarted   " + TIME + " UTC\nFinished  " + TIME + " UTC\n.*"), out);
         assertEquals(ExitCodes.OK, run("history", "show", "--help"), err);
         assertEquals(ExitCodes.USAGE, run("history", "show", id));
         assertEquals("kcd-audit: history show: --config FILE is required (the store and config name come from it)",
