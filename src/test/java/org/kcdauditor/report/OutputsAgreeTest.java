@@ -321,6 +321,18 @@ class OutputsAgreeTest {
         assertTrue(pdf.contains(Words.plural(decisions, "finding") + (decisions == 1 ? " needs" : " need")
                 + " an administrator's decision"), pdf);
         assertTrue(pdf.contains("update " + Words.plural(objects, "object") + " in Active Directory"), pdf);
+        // page 1's table of objects: the rows it shows and those it counts below them add up to the heading's objects
+        // (a host whose migration setting alone changes is a row, not an object of Active Directory)
+        assertTrue(page1.contains("The proposed change: " + Words.plural(objects, "object") + " in Active Directory"),
+                page1);
+        Matcher more = Pattern.compile("… and (?:(\\d+) more objects?)?(?: and )?(?:(\\d+) host settings? only)?:"
+                + " every change").matcher(page1);
+        assertTrue(more.find(), "the demo has more objects than page 1 shows: " + page1);
+        int moreObjects = more.group(1) == null ? 0 : Integer.parseInt(more.group(1));
+        int moreSettings = more.group(2) == null ? 0 : Integer.parseInt(more.group(2));
+        List<ObjectChange> shown = view.objectChanges().subList(0, view.objectChanges().size() - moreObjects
+                - moreSettings);
+        assertEquals(objects, shown.stream().filter(ObjectChange::directory).count() + moreObjects, page1);
         XSSFSheet summary = xlsx.getSheet("Summary");
         assertEquals(decisions, (int) rowStartingWith(summary, "Findings that need a decision").getCell(1)
                 .getNumericCellValue());

@@ -405,7 +405,13 @@ final class DecisionPage {
             t.addCell(cell(o.loses().isEmpty() ? "–" : lines(o.loses()), f.tiny, null));
         }
         if (objects.size() > rows) {
-            PdfPCell more = cell("… and " + Words.plural(objects.size() - rows, "more object") + ": every"
+            // the objects left out apart from the hosts whose setting alone changes, as the heading counts them
+            List<ObjectChange> rest = objects.subList(rows, objects.size());
+            long inDirectory = rest.stream().filter(ObjectChange::directory).count();
+            long settingOnly = rest.size() - inDirectory;
+            PdfPCell more = cell("… and " + (inDirectory == 0 ? "" : Words.plural(inDirectory, "more object")
+                    + (settingOnly == 0 ? "" : " and ")) + (settingOnly == 0 ? "" : Words.plural(settingOnly,
+                    "host setting") + " only") + ": every"
                     + " change under \"Changes per object\" (Remediation plan) and in runbook.md.", f.small, LIGHT);
             more.setColspan(4);
             t.addCell(more);
