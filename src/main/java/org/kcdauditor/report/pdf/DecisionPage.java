@@ -500,6 +500,12 @@ final class DecisionPage {
                 : "it fixes none of the " + Words.plural(failing, "failing direction");
     }
 
+    /** A change that fixes {@code fixed} of the {@code failing} directions (at least one), in words that fit all. */
+    static String fixed(int fixed, int failing) {
+        return fixed < failing ? "it fixes " + fixed + " of the " + Words.plural(failing, "failing direction")
+                : failing == 1 ? "it fixes the failing direction" : "it fixes all " + failing + " failing directions";
+    }
+
     /**
      * The blockers that stay, each with the directions it blocks: {@code AES_NOT_ENABLED (3), MISSING_DELEGATION (1,
      * waived)}.
@@ -552,7 +558,7 @@ final class DecisionPage {
                     + Words.plural(failing, "failing direction")) + ".");
         } else {
             points.add("Pairs OK: " + ok + " of " + pairs + " now, " + (ok + fixed) + " of " + pairs + " expected after"
-                    + " the change: it fixes " + fixed + " of the " + Words.plural(failing, "failing direction") + ".");
+                    + " the change: " + fixed(fixed, failing) + ".");
         }
         if (failing > fixed) {
             Map<String, Integer> still = new java.util.LinkedHashMap<>();

@@ -18,6 +18,15 @@ class AfterTheChangeWordingTest {
         assertEquals("it fixes none of the 3 failing directions", DecisionPage.noneFixed(3));
     }
 
+    /** Every failing direction fixed is not "it fixes 1 of the 1 failing direction". */
+    @Test
+    void fixedReadsForSomeAndForAllDirections() {
+        assertEquals("it fixes the failing direction", DecisionPage.fixed(1, 1));
+        assertEquals("it fixes all 3 failing directions", DecisionPage.fixed(3, 3));
+        assertEquals("it fixes 1 of the 3 failing directions", DecisionPage.fixed(1, 3));
+        assertEquals("it fixes 14 of the 18 failing directions", DecisionPage.fixed(14, 18));
+    }
+
     @Test
     void theAdviceNamesOnlyTheBlockersThatStay() {
         assertEquals(" A waived blocker stays until its waiver ends.",
