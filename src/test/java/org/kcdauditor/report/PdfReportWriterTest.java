@@ -95,6 +95,14 @@ class PdfReportWriterTest {
 
     /** An AES change is a change of its object: the remediation plan's "Changes per object" names it too. */
     @Test
+    void aChangeOfOneEntryIsCountedInTheSingular() throws Exception {
+        FindingsDocument doc = Fixtures.demoWith(List.of(Fixtures.missing("HV01", "HV02", "cifs/hv02.contoso.com")));
+        String summary = text(render(doc, 16), 2, 3).replaceAll("\\s+", " ");
+        assertTrue(summary.contains("Proposed change: update 1 object in Active Directory (1 entry added, removed or"
+                + " registered)."), summary);
+    }
+
+    @Test
     void theChangesPerObjectNameAnEncryptionChange() throws Exception {
         Finding rc4 = TestFindings.rc4Only("HV01");
         Finding des = TestFindings.of("AES_NOT_ENABLED", Severity.HIGH, "HVC1", "HV02", null, null,

@@ -285,7 +285,7 @@ public final class PdfReportWriter implements ReportWriter {
         if (plan.hasChanges()) {
             int entries = plan.hosts().stream().mapToInt(HostChange::entryCount).sum() + plan.unregister().size();
             points.add("Proposed change: update " + Words.plural(plan.objectsChanged(), "object") + " in Active"
-                    + " Directory (" + entries + " entries added, removed or registered" + (plan.hosts().stream()
+                    + " Directory (" + (entries == 1 ? "1 entry" : entries + " entries") + " added, removed or registered" + (plan.hosts().stream()
                     .anyMatch(HostChange::unconstrained) ? "; unsafe unconstrained delegation replaced" : "")
                     + ")." + (plan.onHosts().isEmpty() ? "" : " On " + Words.plural(plan.hostsWithSteps().size(),
                     "host") + (plan.onHosts().size() == 1 ? ", by a command" : ", by commands") + " run there (runbook.md, On the hosts): "
