@@ -618,6 +618,22 @@ class RunbookTest {
                 + stepNumber(full, "Replicate") + " and " + stepNumber(full, "Purge the hosts' Kerberos tickets")), decide);
     }
 
+    /**
+     * A run with nothing to change (every cluster GO) speaks of no change: its compliance is not "before the change",
+     * and the sentence that there is none ends the line.
+     */
+    @Test
+    void aRunWithoutAChangeSpeaksOfNone() throws Exception {
+        FindingsDocument doc = Fixtures.demoWith(List.of());
+        assertFalse(ReportView.of(doc).plan().hasChanges());
+        String md = markdown(doc);
+        assertTrue(md.contains("\nCompliance: "), md);
+        assertTrue(md.contains("\n**No directory change is needed.**\n"), md);
+        String html = html(doc);
+        assertTrue(html.contains("<br>\nCompliance: "), html);
+        assertFalse(md.contains("before the change") || html.contains("before the change"), md + html);
+    }
+
     /** A change whose every value cannot be typed has no inverse command: no empty block, no "commands below". */
     @Test
     void aRollbackWithoutATypeableInverseShowsNoEmptyBlock() throws Exception {
