@@ -423,9 +423,9 @@ Write-Host '    HV01'
 Write-Host '    HV02'
 Write-Host '    HV03'
 Write-Host '    HV11'
-Write-Host '    HV14'
-Write-Host '    HV13'
 Write-Host '    HV12'
+Write-Host '    HV13'
+Write-Host '    HV14'
 if ($Rollback) {
     # the rest (host settings, test moves, the new baseline) is for the change, not for its undoing
     return

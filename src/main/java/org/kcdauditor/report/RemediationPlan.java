@@ -603,6 +603,8 @@ public final class RemediationPlan {
                 purgeHosts.add(machines.getOrDefault(name, name));
             }
         }
+        // a checklist ticked host by host: in name order, not in the order the plan met them
+        purgeHosts.sort(String.CASE_INSENSITIVE_ORDER);
         // a computer whose cn is not its account name is named by its sAMAccountName in every cmdlet
         Map<String, String> accounts = new HashMap<>();
         samOf.forEach((name, sam) -> {

@@ -619,6 +619,21 @@ class RunbookTest {
     }
 
     /**
+     * The hosts whose tickets are purged are a checklist read against the console of each host: in name order, as the
+     * hosts of step 1 are, not in the order the plan met them (HV01, HV03, HV11, HV14, HV13, HV02, HV12).
+     */
+    @Test
+    void theHostsToPurgeAreListedInNameOrder() throws Exception {
+        List<String> purge = ReportView.of(Fixtures.waivedHv02ToHv03()).plan().purgeHosts();
+        assertTrue(purge.size() > 3, purge.toString());
+        assertEquals(purge.stream().sorted(String.CASE_INSENSITIVE_ORDER).toList(), purge);
+        String md = markdown(Fixtures.waivedHv02ToHv03());
+        String step = md.substring(md.indexOf(". Purge the hosts' Kerberos tickets"), md.indexOf("The Virtual Machine"
+                + " Management Service"));
+        assertEquals(purge, step.lines().filter(l -> l.startsWith("- [ ] ")).map(l -> l.substring(6)).toList(), step);
+    }
+
+    /**
      * A run with nothing to change (every cluster GO) speaks of no change: its compliance is not "before the change",
      * and the sentence that there is none ends the line.
      */
