@@ -374,6 +374,19 @@ class PdfReportWriterTest {
         }
     }
 
+    /** A node without hardening, or without install dates, says so in words as the other tables do, not with "-". */
+    @Test
+    void aNodeWithoutHardeningOrDatesSaysNoneInsteadOfAHyphen() throws Exception {
+        FindingsDocument h = Fixtures.withHistory(Fixtures.demo());
+        List<HistorySections.HostPatchesDoc> hosts = List.of(new HistorySections.HostPatchesDoc("HV03", "HVC1", 2,
+                java.time.LocalDate.of(2022, 9, 13), List.of(), List.of("KB5011503")),
+                new HistorySections.HostPatchesDoc("HV02", "HVC1", 1, null, List.of(), List.of("KB5011503")));
+        FindingsDocument doc = h.withHistory(new HistorySections.Sections(h.history(), h.baseline(),
+                new HistorySections.PatchesDoc(List.of(), hosts), h.events(), h.imports()));
+        String all = text(render(doc, 16), 1, 99).replaceAll("\\s+", " ");
+        assertTrue(all.contains("HV03 HVC1 2022-09-13 none HV02 HVC1 no install date none"), all);
+    }
+
     /** The page's lines in reading order, down to the line before the footer. */
     private static List<String> linesAboveFooter(PDDocument d, int page) throws Exception {
         PDFTextStripper s = new PDFTextStripper();

@@ -97,8 +97,8 @@ final class HistorySection {
                 nn(h.hardening()).forEach(i -> hard.add(i.kb() + (i.kb().equals(i.via()) ? "" : " via " + i.via())
                         + (i.installedOn() == null ? "" : " " + i.installedOn())));
                 rows.add(new String[]{PdfReportWriter.visible(h.host()), PdfReportWriter.visible(h.cluster()), h.records() == 0
-                        ? "no patch data" : String.valueOf(h.lastInstalled() == null ? "-" : h.lastInstalled()),
-                        hard.isEmpty() ? "-" : String.join(", ", hard)});
+                        ? "no patch data" : h.lastInstalled() == null ? "no install date"
+                        : String.valueOf(h.lastInstalled()), hard.isEmpty() ? "none" : String.join(", ", hard)});
             }
             headed(d, writer, "Kerberos hardening per node", table(new float[]{1.5f, 1.5f, 2f, 7f}, List.of("Host",
                     "Cluster", "Last update", "Hardening installed"), rows, f), f);
