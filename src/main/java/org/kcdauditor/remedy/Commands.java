@@ -427,9 +427,13 @@ public final class Commands {
         return arg == null ? null : "kcd-audit preflight --config " + PREFLIGHT_CONFIG + " --cluster " + arg;
     }
 
-    /** The baseline captured anew from the directory after an approved change (the old file kept as a .bak). */
+    /**
+     * The baseline captured anew from the directory after an approved change (the old file kept as a .bak), with a
+     * place for the CAB approver's name as the test moves have one for the VM (in double quotes: one argument in
+     * cmd and PowerShell alike, with the name that replaces it).
+     */
     public static String baselineCapture() {
-        return "kcd-audit baseline capture --config " + PREFLIGHT_CONFIG + " --force";
+        return "kcd-audit baseline capture --config " + PREFLIGHT_CONFIG + " --approved-by \"<CAB approver>\" --force";
     }
 
     /** A live migration of a test VM to {@code target}, started on a node of the cluster; null for an unsafe name. */

@@ -266,8 +266,8 @@ public final class Procedure {
                         + " test moves succeeded", "the baseline documents the delegation before the change; without a"
                         + " new one the next audit reports each changed entry and flag as drift (BASELINE_ENTRY_REMOVED"
                         + " and BASELINE_FLAGS_CHANGED are HIGH) and the preflight says NO-GO. The capture documents the"
-                        + " whole current state, so settle the drift under Needs a decision first; add --approved-by"
-                        + " with the CAB approver's name; the old file is kept as a .bak and its waivers carry over",
+                        + " whole current state, so settle the drift under Needs a decision first; put the CAB"
+                        + " approver's name in place of <CAB approver>; the old file is kept as a .bak and its waivers carry over",
                         List.of(Commands.baselineCapture()), List.of()));
             }
             Set<String> clusters = new LinkedHashSet<>();

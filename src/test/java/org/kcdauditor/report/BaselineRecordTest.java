@@ -18,7 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * audit would call drift: a capture then only bakes in whatever drift is still undecided.
  */
 class BaselineRecordTest {
-    private static final String CAPTURE = "kcd-audit baseline capture --config kcd-audit.yaml --force";
+    private static final String CAPTURE = "kcd-audit baseline capture --config kcd-audit.yaml --approved-by"
+            + " \"<CAB approver>\" --force";
 
     /** The demo with a baseline and only the findings {@code keep} accepts, plus {@code extra}. */
     private static FindingsDocument demo(java.util.function.Predicate<Finding> keep, List<Finding> extra) {

@@ -414,7 +414,8 @@ class RunbookTest {
 
     @Test
     void withABaselineTheValidationRecordsTheChangeInItBeforeThePreflight() {
-        String capture = "kcd-audit baseline capture --config kcd-audit.yaml --force";
+        // the approver goes in the command the admin copies, as the test VM does in the moves: not only in the prose
+        String capture = "kcd-audit baseline capture --config kcd-audit.yaml --approved-by \"<CAB approver>\" --force";
         List<Procedure.Step> without = ReportView.of(Fixtures.demo()).procedure().steps(Procedure.Phase.VALIDATE);
         assertTrue(without.stream().noneMatch(s -> s.commands().contains(capture)), "no baseline, nothing to record");
         List<Procedure.Step> with = ReportView.of(Fixtures.withHistory(Fixtures.demo())).procedure()
@@ -430,6 +431,8 @@ class RunbookTest {
             }
         }
         assertTrue(record >= 0 && record < firstPreflight, "the new baseline before the closing preflight: " + with);
+        assertTrue(with.get(record).detail().contains("the CAB approver's name in place of <CAB approver>"),
+                with.get(record).detail());
         assertTrue(ReportView.of(Fixtures.withHistory(Fixtures.demo())).procedure().phase(Procedure.Phase.VALIDATE)
                 .summary().contains("record the new baseline"), "the phase says so");
         assertFalse(ReportView.of(Fixtures.demo()).procedure().phase(Procedure.Phase.VALIDATE).summary()
