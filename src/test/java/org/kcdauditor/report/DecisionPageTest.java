@@ -211,6 +211,10 @@ class DecisionPageTest {
         assertTrue(first.contains("Patch window: GO for every cluster."), first);
         // the heading announces nothing it does not list: no colon before the sentence that says there is no change
         assertTrue(first.contains("The proposed change No change to Active Directory is proposed."), first);
+        // the CAB signs the GO; nobody implements or validates a change that is not proposed
+        String signOff = PdfReportWriterTest.text(PdfReportWriterTest.render(green, 16), 1, 2).replace("\n", " ");
+        assertTrue(signOff.contains("CAB approver") && signOff.contains("CAB decision"), signOff);
+        assertFalse(signOff.contains("Change implemented by") || signOff.contains("Validated by"), signOff);
         assertFalse(first.contains("If not approved"), "nothing to approve: " + first);
         assertFalse(first.contains("0 of the 0"), first);
         assertFalse(first.contains("0 objects"), first);

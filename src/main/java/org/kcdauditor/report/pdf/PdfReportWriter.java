@@ -801,7 +801,7 @@ public final class PdfReportWriter implements ReportWriter {
 
     /** Room the sign-off needs: its heading and its table stay on one page. */
     static final float SIGN_OFF_HEIGHT = 330;
-    /** The roles that sign, in the order of the change. */
+    /** The roles that sign, in the order of the change; the first three sign a run that proposes none. */
     static final List<String> SIGN_OFF_ROLES = List.of("Prepared by", "Reviewed by (cluster owner)", "CAB approver",
             "Change implemented by", "Validated by (after the change: test moves at 100 %, preflight as page 1 expects)");
 
@@ -829,7 +829,9 @@ public final class PdfReportWriter implements ReportWriter {
         for (String c : List.of("Role", "Name", "Signature", "Date")) {
             t.addCell(header(c, f));
         }
-        for (String role : SIGN_OFF_ROLES) {
+        // without a change to make (nor a decision whose yes changes something) nobody implements or validates one
+        boolean change = view.plan().hasChanges() || !view.decisions().isEmpty();
+        for (String role : change ? SIGN_OFF_ROLES : SIGN_OFF_ROLES.subList(0, 3)) {
             t.addCell(cell(role, f.smallBold, LIGHT));
             for (int i = 0; i < 3; i++) {
                 PdfPCell c = cell("", f.small, null);
