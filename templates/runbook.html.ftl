@@ -280,6 +280,7 @@ ${d.message}<br><#if d.coveredStep?has_content><strong>Covered by step ${d.cover
 </#if>
 </#if>
 
+<#if hasChanges || decisions?has_content>
 <h2 id="sign-off">Sign-off</h2>
 <p>Change ticket: <strong><#if changeTicket?has_content>${changeTicket}<#else>__________</#if></strong></p>
 <table>
@@ -287,5 +288,6 @@ ${d.message}<br><#if d.coveredStep?has_content><strong>Covered by step ${d.cover
   <tr><td>Change made by</td><td></td><td></td><td></td></tr>
   <tr><td>Validated by (test moves at 100 %, preflight)</td><td></td><td></td><td></td></tr>
 </table>
+</#if>
 </body>
 </html>

@@ -356,6 +356,7 @@ A yes carried out with its "If so" commands changes Active Directory: push it fr
 </#if>
 </#if>
 </#if>
+<#if hasChanges || decisions?has_content>
 ## Sign-off
 
 Change ticket: <#if changeTicket?has_content>${changeTicket}<#else>__________</#if>
@@ -364,3 +365,4 @@ Change ticket: <#if changeTicket?has_content>${changeTicket}<#else>__________</#
 |---|---|---|---|
 | Change made by | | | |
 | Validated by (test moves at 100 %, preflight) | | | |
+</#if>

@@ -638,7 +638,7 @@ class RunbookTest {
 
     /**
      * A run with nothing to change (every cluster GO) speaks of no change: its compliance is not "before the change",
-     * and the sentence that there is none ends the line.
+     * the sentence that there is none ends the line, and no one signs for making or validating a change.
      */
     @Test
     void aRunWithoutAChangeSpeaksOfNone() throws Exception {
@@ -650,6 +650,8 @@ class RunbookTest {
         String html = html(doc);
         assertTrue(html.contains("<br>\nCompliance: "), html);
         assertFalse(md.contains("before the change") || html.contains("before the change"), md + html);
+        // nothing to make or validate: no sign-off of a change
+        assertFalse(md.contains("Change made by") || html.contains("Change made by"), md + html);
     }
 
     /** A change whose every value cannot be typed has no inverse command: no empty block, no "commands below". */
