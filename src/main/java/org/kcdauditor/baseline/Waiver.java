@@ -33,13 +33,23 @@ public record Waiver(String rule, String host, String peer, String spn, String j
     }
 
     public boolean matches(Finding f) {
-        return matchesPlace(f) && (spn == null || (f.spn() != null && Spn.keyOf(spn).equals(Spn.keyOf(f.spn()))));
+        return rule.equals(f.rule()) && matches(f.host(), f.peer(), f.spn());
+    }
+
+    /** {@link #matches(Finding)} for a finding of this waiver's rule, given by its host, peer and SPN. */
+    public boolean matches(String findingHost, String findingPeer, String findingSpn) {
+        return matchesPlace(findingHost, findingPeer)
+                && (spn == null || (findingSpn != null && Spn.keyOf(spn).equals(Spn.keyOf(findingSpn))));
     }
 
     /** {@link #matches} but for the SPN: the finding is of this waiver's rule, on its host (and peer, when it names one). */
     public boolean matchesPlace(Finding f) {
-        return rule.equals(f.rule()) && nameKey(host).equals(nameKey(nz(f.host())))
-                && (peer == null || nameKey(peer).equals(nameKey(nz(f.peer()))));
+        return rule.equals(f.rule()) && matchesPlace(f.host(), f.peer());
+    }
+
+    private boolean matchesPlace(String findingHost, String findingPeer) {
+        return nameKey(host).equals(nameKey(nz(findingHost)))
+                && (peer == null || nameKey(peer).equals(nameKey(nz(findingPeer))));
     }
 
     /**

@@ -39,8 +39,7 @@ public final class Retention {
             }
             for (Waiver w : baseline.waivers()) {
                 if (w.activeAt(now)) {
-                    store.firstRunWaiving(history, w.rule(), w.host(), w.peer(), w.spn())
-                            .ifPresent(keep::add);
+                    store.firstRunWaiving(history, w.rule(), w::matches).ifPresent(keep::add);
                 }
             }
         }

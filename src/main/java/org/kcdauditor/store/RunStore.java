@@ -1089,31 +1089,29 @@ public final class RunStore implements AutoCloseable {
         update("pin run " + runId, "UPDATE audit_run SET pinned = ? WHERE id = ?", cut(reason, 200), runId);
     }
 
+    /** A waived finding of a rule as the store keeps it (host, peer, SPN): whether a waiver accepts it. */
+    @FunctionalInterface
+    public interface WaivedFinding {
+        boolean accepts(String host, String peer, String spn);
+    }
+
     /**
-     * The first run of a configuration in which a finding of {@code rule} on {@code host} (and {@code peer},
-     * {@code spn} when given) was waived: the run that shows what a waiver accepted. Host, peer and SPN compare
-     * case-insensitively.
+     * The first run of a configuration in which a finding of {@code rule} that {@code waiver} accepts was waived: the
+     * run that shows what a waiver accepted. The waiver decides (its host as {@code HV01$} or in another case, its SPN
+     * with the root's trailing dot), as it did when it waived the finding.
      */
-    public Optional<String> firstRunWaiving(String configPath, String rule, String host, String peer, String spn) {
-        StringBuilder sql = new StringBuilder("SELECT r.id FROM run_finding f JOIN audit_run r ON r.id = f.run_id"
-                + " WHERE f.waived = TRUE AND r.status = ? AND r.config_path = ? AND f.rule_id = ?"
-                + " AND LOWER(f.host_name) = ?");
-        List<Object> params = new ArrayList<>(List.of(RunSummary.SUCCEEDED, cut(configPath, 1000), rule,
-                host.toLowerCase(Locale.ROOT)));
-        if (peer != null) {
-            sql.append(" AND LOWER(f.peer) = ?");
-            params.add(peer.toLowerCase(Locale.ROOT));
-        }
-        if (spn != null) {
-            sql.append(" AND LOWER(f.spn) = ?");
-            params.add(spn.toLowerCase(Locale.ROOT));
-        }
-        sql.append(" ORDER BY r.run_no");
-        try (PreparedStatement ps = connection.prepareStatement(sql.toString())) {
-            bind(ps, params.toArray());
-            ps.setMaxRows(1);
+    public Optional<String> firstRunWaiving(String configPath, String rule, WaivedFinding waiver) {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT r.id, f.host_name, f.peer, f.spn"
+                + " FROM run_finding f JOIN audit_run r ON r.id = f.run_id WHERE f.waived = TRUE AND r.status = ?"
+                + " AND r.config_path = ? AND f.rule_id = ? ORDER BY r.run_no")) {
+            bind(ps, RunSummary.SUCCEEDED, cut(configPath, 1000), rule);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+                while (rs.next()) {
+                    if (waiver.accepts(rs.getString(2), rs.getString(3), rs.getString(4))) {
+                        return Optional.of(rs.getString(1));
+                    }
+                }
+                return Optional.empty();
             }
         } catch (SQLException e) {
             throw readFailed("find the run a waiver refers to", e);

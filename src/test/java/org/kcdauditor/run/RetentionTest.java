@@ -103,6 +103,31 @@ class RetentionTest {
         }
     }
 
+    /**
+     * A waiver keeps its first run however it spells what it waives, as long as it waives it: the account name
+     * {@code HV01$}, another case, an SPN with the root's trailing dot (before, the store compared the spelling as
+     * written, found no run, and pruned the evidence of a waiver that waived findings in every run).
+     */
+    @Test
+    void aWaiverSpelledAsWaiversMayBeSpelledKeepsItsFirstRun() throws Exception {
+        AuditConfig cfg = config(1, 0);
+        List<AdObject> mesh = mesh("HV01", "HV02", "HV03");
+        List<AdObject> gap = replace(mesh, host("HV01", PT, entriesTo("HV02")));
+        BaselineFile.write(cfg.baselinePath(), new Baseline(T0, null, "jdoe", Map.of(), List.of(
+                new Waiver("MISSING_DELEGATION", "hv01$", "HV03$", null, "CHG1", LocalDate.of(2099, 1, 1)),
+                new Waiver("MISSING_DELEGATION", "HV02", "HV01", "CIFS/HV01.contoso.com.", "CHG2",
+                        LocalDate.of(2099, 1, 1)))), false, T0);
+        String first = run(cfg, T0, gap);
+        String second = run(cfg, T0.plus(Duration.ofDays(1)), replace(gap, host("HV02", PT, entriesTo("HV03"))));
+        String third = run(cfg, T0.plus(Duration.ofDays(2)), mesh);
+        try (RunStore store = StoreUrls.open(cfg, Map.of())) {
+            List<RunSummary> pruned = Retention.prune(cfg, store, T0.plus(Duration.ofDays(3)), false);
+            assertEquals(List.of(), pruned.stream().map(RunSummary::id).toList(),
+                    "run 1 is the first HV01$ -> HV03$ waived, run 2 the first cifs/HV01.contoso.com. of HV02");
+            assertEquals(List.of(third, second, first), store.list(10).stream().map(RunSummary::id).toList());
+        }
+    }
+
     @Test
     void runsOlderThanTheDaysArePrunedButNeverTheLastSuccessfulOne() throws Exception {
         AuditConfig cfg = config(0, 10);
