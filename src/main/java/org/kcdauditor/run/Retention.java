@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * {@code store.retain} applied: {@code kcd-audit history prune}, and the daemon after each scheduled run.
- * Besides what the store always keeps (runs in progress, pinned runs, the last successful run of each
+ * {@code store.retain} applied to the runs of one configuration: {@code kcd-audit history prune}, and the daemon
+ * after each scheduled run. Besides what the store always keeps (runs in progress, pinned runs, the last successful run of each
  * configuration, the newest run), this configuration's baseline protects the run it was captured from, and
  * each waiver still open the first run in which it waived a finding.
  */
@@ -44,6 +44,6 @@ public final class Retention {
             }
         }
         Instant before = retain.maxAge() == null ? null : now.minus(retain.maxAge());
-        return store.prune(retain.runsOrDefault(), before, keep, dryRun);
+        return store.prune(history, retain.runsOrDefault(), before, keep, dryRun);
     }
 }

@@ -11,10 +11,11 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Deletes runs retention no longer keeps, each in a transaction of its own, oldest first. The newest are
- * counted among the finished runs. Never deleted: a run that is not finished (RUNNING), a pinned run (a
- * baseline was captured from it), the last successful run of each configuration, the newest run, and the
- * runs the caller names.
+ * Deletes the runs of one configuration that retention no longer keeps, each in a transaction of its own, oldest
+ * first; the runs of other configurations sharing the store are left to theirs (only they know their baselines and
+ * waivers). The newest are counted among the configuration's finished runs. Never deleted: a run that is not finished
+ * (RUNNING), a pinned run (a baseline was captured from it), the configuration's last successful run, its newest run,
+ * and the runs the caller names.
  */
 final class Pruning {
     private static final List<String> TABLES = List.of("run_finding", "run_host_attr", "run_host", "run_patch",
@@ -29,34 +30,38 @@ final class Pruning {
     }
 
     /** A run as pruning sees it. */
-    private record Row(String id, long runNo, String status, Instant startedAt, String config, String pinned) {
+    private record Row(String id, long runNo, String status, Instant startedAt, String pinned) {
     }
 
     /**
+     * @param historyKey the configuration whose runs are pruned ({@link RunStore#historyKey})
      * @param keepNewest the newest runs kept (0: no limit by count)
      * @param before     runs started before this are pruned (null: no limit by age)
      * @param keep       runs kept whatever their age (evidence of open waivers, a baseline's run)
      * @param dryRun     only list what would be pruned
      */
-    List<RunSummary> prune(int keepNewest, Instant before, Set<String> keep, boolean dryRun, RunStore store)
-            throws SQLException {
+    List<RunSummary> prune(String historyKey, int keepNewest, Instant before, Set<String> keep, boolean dryRun,
+                           RunStore store) throws SQLException {
         List<Row> rows = new ArrayList<>();
         try (PreparedStatement ps = connection.prepareStatement("SELECT id, run_no, status, started_at, config_path,"
                 + " pinned FROM audit_run ORDER BY run_no DESC")) {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
+                    if (!RunStore.sameHistory(rs.getString(5), historyKey)) {
+                        continue;
+                    }
                     rows.add(new Row(rs.getString(1), rs.getLong(2), rs.getString(3), RunStore.instant(rs, 4),
-                            rs.getString(5), rs.getString(6)));
+                            rs.getString(6)));
                 }
             }
         }
-        Set<String> lastOfConfig = new HashSet<>();
         Set<String> protectedIds = new HashSet<>(keep);
+        boolean lastSuccessfulSeen = false;
         for (int i = 0; i < rows.size(); i++) {
             Row r = rows.get(i);
-            boolean latestOfItsConfig = RunSummary.SUCCEEDED.equals(r.status()) && lastOfConfig.add(String.valueOf(
-                    r.config()));
-            if (i == 0 || latestOfItsConfig || r.pinned() != null) {
+            boolean lastSuccessful = !lastSuccessfulSeen && RunSummary.SUCCEEDED.equals(r.status());
+            lastSuccessfulSeen |= lastSuccessful;
+            if (i == 0 || lastSuccessful || r.pinned() != null) {
                 protectedIds.add(r.id());
             }
         }

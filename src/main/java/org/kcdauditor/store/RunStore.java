@@ -447,7 +447,7 @@ public final class RunStore implements AutoCloseable {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     String stored = rs.getString(1);
-                    if (stored.equals(given) || absolute(stored) && Path.of(stored).normalize().toString().equals(given)) {
+                    if (sameHistory(stored, given)) {
                         return stored;
                     }
                 }
@@ -457,6 +457,15 @@ public final class RunStore implements AutoCloseable {
             throw new StoreException("history store " + display + ": cannot read the configurations' keys: "
                     + firstLine(e), e);
         }
+    }
+
+    /**
+     * Whether runs filed under {@code stored} are of the configuration filed under {@code given}: the same key, or
+     * two spellings of the same absolute path.
+     */
+    static boolean sameHistory(String stored, String given) {
+        return stored != null && (stored.equals(given) || absolute(stored) && given != null && absolute(given)
+                && Path.of(stored).normalize().equals(Path.of(given).normalize()));
     }
 
     private static boolean absolute(String path) {
@@ -1071,14 +1080,16 @@ public final class RunStore implements AutoCloseable {
     }
 
     /**
-     * Deletes the runs retention no longer keeps (see {@link Pruning}), oldest first, each with everything
-     * it stored; runs other runs' snapshots refer to hand their values over first.
+     * Deletes the runs of one configuration that retention no longer keeps (see {@link Pruning}), oldest first, each
+     * with everything it stored; runs other runs' snapshots refer to hand their values over first.
      *
+     * @param historyKey the configuration's {@link #historyKey}: the runs of other configurations sharing the store
+     *                   are theirs to prune
      * @return the runs pruned (or that would be, with {@code dryRun}), oldest first
      */
-    public List<RunSummary> prune(int keepNewest, Instant before, Set<String> keep, boolean dryRun) {
+    public List<RunSummary> prune(String historyKey, int keepNewest, Instant before, Set<String> keep, boolean dryRun) {
         try {
-            return new Pruning(connection, snapshots).prune(keepNewest, before, keep, dryRun, this);
+            return new Pruning(connection, snapshots).prune(historyKey, keepNewest, before, keep, dryRun, this);
         } catch (SQLException e) {
             throw new StoreException("history store " + display + ": cannot prune runs: " + firstLine(e), e);
         }

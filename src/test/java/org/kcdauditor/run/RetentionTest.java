@@ -61,6 +61,13 @@ class RetentionTest {
                 new RetainConfig(runs, days)), null, null, null, null);
     }
 
+    /** {@link #config} of another file beside it, with a baseline of its own: the same store serves both. */
+    private AuditConfig other(AuditConfig cfg, Integer runs) {
+        return new AuditConfig(dir.resolve("other.yaml"), cfg.baseDir(), cfg.directory(), cfg.clusters(), cfg.policy(),
+                cfg.reports(), new StoreConfig("jdbc:h2:file:data/history", null, null, null, new RetainConfig(runs, 0)),
+                new org.kcdauditor.config.BaselineConfig("other-baseline.yaml", null), null, null, null);
+    }
+
     private String run(AuditConfig cfg, Instant at, List<AdObject> objects) throws Exception {
         Clock clock = Clock.fixed(at, ZoneOffset.UTC);
         return new AuditRun(cfg, new Secrets(Map.of()), clock, new Reports(List.of(new JsonReportWriter())))
@@ -125,6 +132,34 @@ class RetentionTest {
             assertEquals(List.of(), pruned.stream().map(RunSummary::id).toList(),
                     "run 1 is the first HV01$ -> HV03$ waived, run 2 the first cifs/HV01.contoso.com. of HV02");
             assertEquals(List.of(third, second, first), store.list(10).stream().map(RunSummary::id).toList());
+        }
+    }
+
+    /**
+     * One store serves several configurations; each one's store.retain prunes its own runs only (before, the first
+     * configuration's prune counted and deleted the other's runs too, the evidence of the other's open waiver among
+     * them, which it does not know of).
+     */
+    @Test
+    void aConfigurationPrunesItsOwnRunsOnlyNotThoseOfAnotherSharingTheStore() throws Exception {
+        AuditConfig cfg = config(2, 0);
+        AuditConfig other = other(cfg, 2);
+        List<AdObject> mesh = mesh("HV01", "HV02", "HV03");
+        BaselineFile.write(other.baselinePath(), new Baseline(T0, null, "jdoe", Map.of(), List.of(
+                new Waiver("MISSING_DELEGATION", "HV01", "HV03", null, "CHG1", LocalDate.of(2099, 1, 1)))), false, T0);
+        String waived = run(other, T0, replace(mesh, host("HV01", PT, entriesTo("HV02"))));
+        String otherLast = run(other, T0.plus(Duration.ofDays(1)), mesh);
+        String[] own = new String[4];
+        for (int i = 0; i < own.length; i++) {
+            own[i] = run(cfg, T0.plus(Duration.ofDays(2 + i)), mesh);
+        }
+        try (RunStore store = StoreUrls.open(cfg, Map.of())) {
+            List<RunSummary> pruned = Retention.prune(cfg, store, T0.plus(Duration.ofDays(10)), false);
+            assertEquals(List.of(own[0], own[1]), pruned.stream().map(RunSummary::id).toList(),
+                    "the newest two of this configuration are kept, and every run of the other");
+            assertEquals(List.of(own[3], own[2], otherLast, waived), store.list(10).stream().map(RunSummary::id).toList());
+            assertEquals(List.of(), Retention.prune(other, store, T0.plus(Duration.ofDays(10)), false),
+                    "the other's newest two, its waiver's first run among them");
         }
     }
 

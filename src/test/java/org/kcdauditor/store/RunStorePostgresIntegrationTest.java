@@ -78,7 +78,7 @@ class RunStorePostgresIntegrationTest {
                     assertTrue(rs.getInt(1) > 0, "unchanged values stored as references to the first run");
                 }
             }
-            List<RunSummary> pruned = store.prune(1, null, java.util.Set.of(), false);
+            List<RunSummary> pruned = store.prune(config, 1, null, java.util.Set.of(), false);
             assertEquals(java.util.Set.of(id, failed), pruned.stream().map(RunSummary::id)
                     .collect(java.util.stream.Collectors.toSet()));
             assertEquals(2, store.hostStates(second).size());
