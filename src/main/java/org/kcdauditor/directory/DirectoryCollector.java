@@ -270,7 +270,8 @@ public final class DirectoryCollector {
         // the rest in the form the server gave: the binary one where it has it (about a tenth of the XML's size),
         // which names DCs by invocation id: those are mapped to names once (the XML names them itself)
         boolean blob = first[0].hasAttribute(ReplicationMetadata.BLOB_ATTRIBUTE);
-        Map<String, String> dcs = blob ? ReplicationMetadata.invocationIds(connection, root.configurationNamingContext())
+        Map<String, String> dcs = blob
+                ? ReplicationMetadata.invocationIds(connection, deadline, where, root.configurationNamingContext())
                 : Map.of();
         BaseReads.Handler keep = (dn, e) -> {
             List<AttributeChange> c = ReplicationMetadata.of(e, dcs);

@@ -373,7 +373,7 @@ final class DomainControllers {
             }
             return new DcRead(name, t.url(), t.readOnly(), false, null, objects, missing,
                     principals(c, t.url(), deadline, groups, objects), spnHolders(c, deadline, groups, objects, scope),
-                    changes(c, t.url(), root, dns, metadata));
+                    changes(c, t.url(), deadline, root, dns, metadata));
         } catch (DirectoryException e) {
             return new DcRead(name, t.url(), t.readOnly(), false, e.getMessage(), List.of(), List.of());
         }
@@ -383,8 +383,10 @@ final class DomainControllers {
      * The delegation attributes' last originating writes as this DC records them, by lower-case DN; the binary form
      * names DCs by invocation id, mapped to names through this DC's configuration partition.
      */
-    private static Map<String, List<AttributeChange>> changes(LDAPConnection c, String url, DomainReader.RootDse root,
-                                                              List<String> dns, Map<String, SearchResultEntry> metadata) {
+    private static Map<String, List<AttributeChange>> changes(LDAPConnection c, String url, Deadline deadline,
+                                                              DomainReader.RootDse root, List<String> dns,
+                                                              Map<String, SearchResultEntry> metadata)
+            throws DirectoryException {
         if (metadata.isEmpty() && !dns.isEmpty()) {
             // no blob: the XML form, asked of the rest only where the first object has it (as the audit's own read)
             String[] xml = {ReplicationMetadata.XML_ATTRIBUTE};
@@ -406,8 +408,8 @@ final class DomainControllers {
             return Map.of();
         }
         boolean blob = metadata.values().stream().anyMatch(e -> e.hasAttribute(ReplicationMetadata.BLOB_ATTRIBUTE));
-        Map<String, String> dcs = blob ? ReplicationMetadata.invocationIds(c, root.configurationNamingContext())
-                : Map.of();
+        Map<String, String> dcs = blob
+                ? ReplicationMetadata.invocationIds(c, deadline, url, root.configurationNamingContext()) : Map.of();
         Map<String, List<AttributeChange>> out = new HashMap<>();
         metadata.forEach((dn, e) -> {
             List<AttributeChange> changes = ReplicationMetadata.of(e, dcs);

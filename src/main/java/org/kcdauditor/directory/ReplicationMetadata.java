@@ -164,15 +164,19 @@ final class ReplicationMetadata {
     /**
      * Invocation id (32 hex digits of the stored bytes) → DC name, from the {@code nTDSDSA} objects under the
      * configuration partition's sites; empty when it cannot be read (the names then stay invocation ids).
+     *
+     * @param deadline bounds the search (one answer naming every DC of the forest)
+     * @throws DirectoryException when a bound passed (or the reading was stopped) while it was read
      */
-    static Map<String, String> invocationIds(LDAPConnection connection, String configurationNc) {
+    static Map<String, String> invocationIds(LDAPConnection connection, Deadline deadline, String where,
+                                             String configurationNc) throws DirectoryException {
         Map<String, String> out = new HashMap<>();
         if (configurationNc == null) {
             return out;
         }
         try {
-            SearchResult r = connection.search("CN=Sites," + configurationNc, SearchScope.SUB,
-                    Filter.createEqualityFilter("objectClass", "nTDSDSA"), "invocationId");
+            SearchResult r = deadline.call(() -> connection.search("CN=Sites," + configurationNc, SearchScope.SUB,
+                    Filter.createEqualityFilter("objectClass", "nTDSDSA"), "invocationId"));
             for (SearchResultEntry e : r.getSearchEntries()) {
                 byte[] id = e.getAttributeValueBytes("invocationId");
                 String dc = dcName(e.getDN());
@@ -181,6 +185,10 @@ final class ReplicationMetadata {
                 }
             }
         } catch (LDAPException e) {
+            DirectoryException late = deadline.failure(where, e);
+            if (late != null) {
+                throw late;
+            }
             // the names stay invocation ids; the change times themselves are still right
             return out;
         }

@@ -80,6 +80,53 @@ class DirectoryDeadlineTest {
         }
     }
 
+    /**
+     * Active Directory gives the nodes' replication metadata in binary form, which names DCs by invocation id: those
+     * are read once from the configuration partition's nTDSDSA objects, one search of every DC of the forest. That
+     * search ran outside the bounds: trickled, it went on for as long as the server kept sending (here about 40 s, with
+     * timeoutSeconds: 3), and the run then exited 0.
+     */
+    @Test
+    @Timeout(120)
+    void theSearchForTheForestsDcsIsBoundedToo() throws Exception {
+        String config = "CN=Configuration," + TestDirectory.BASE;
+        InMemoryDirectoryServer forest = TestDirectory.start(TestDirectory.Mode.PLAIN, null, 0,
+                List.of(new com.unboundid.ldap.sdk.Attribute("configurationNamingContext", config)));
+        try {
+            TestDirectory.addCluster(forest, NODES);
+            for (String n : NODES) {
+                forest.modify("CN=" + n + ",OU=Hyper-V," + TestDirectory.BASE, new com.unboundid.ldap.sdk.Modification(
+                        com.unboundid.ldap.sdk.ModificationType.ADD, "replPropertyMetaData", new byte[]{1, 0, 0, 0}));
+            }
+            String servers = "CN=Servers,CN=Default-First-Site-Name,CN=Sites," + config;
+            for (String dn : List.of(config, "CN=Sites," + config, "CN=Default-First-Site-Name,CN=Sites," + config,
+                    servers)) {
+                forest.add("dn: " + dn, "objectClass: container");
+            }
+            for (int i = 0; i < 600; i++) {
+                String server = "CN=DC" + i + "," + servers;
+                forest.add("dn: " + server, "objectClass: server");
+                com.unboundid.ldap.sdk.Entry dsa = new com.unboundid.ldap.sdk.Entry("CN=NTDS Settings," + server);
+                dsa.addAttribute("objectClass", "nTDSDSA");
+                dsa.addAttribute("invocationId", new byte[16]);
+                forest.add(dsa);
+            }
+            // 2 KB/s: every other request answers in well under a second, the nTDSDSA search in about 40 s
+            try (TricklingProxy proxy = new TricklingProxy("127.0.0.1", forest.getListenPort(), 200, 100)) {
+                Path cfg = TestDirectory.config(tmp, proxy.ldapUrl(), NODES, "allowInsecureBind: true",
+                        "timeoutSeconds: 3");
+                long start = System.nanoTime();
+                CliRun r = run(cfg);
+                long seconds = java.util.concurrent.TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
+                assertTrue(seconds < 20, "bounded, not " + seconds + " s: " + r);
+                assertEquals(1, r.exitCode(), r.toString());
+                assertTrue(r.err().contains("no complete answer within directory.timeoutSeconds (3 s)"), r.err());
+            }
+        } finally {
+            forest.shutDown(true);
+        }
+    }
+
     @Test
     void aServerInTimeIsReadCompletelyThroughTheSameProxy() throws Exception {
         try (TricklingProxy proxy = new TricklingProxy("127.0.0.1", server.getListenPort(), 64 * 1024, 0)) {
