@@ -15,6 +15,7 @@ import com.unboundid.ldap.sdk.SearchScope;
 import org.kcdauditor.remedy.Values;
 
 import java.util.List;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -51,16 +52,12 @@ final class BaseReads {
      * Reads and hands each entry to {@code handler} as it arrives, keeping none: 20,000 nodes' replication metadata
      * would not fit the heap at once. A DN the server does not hold is not handed over.
      *
+     * @param deadline bounds each read of a synchronous connection, and all reads of a pipelined one (each has its
+     *                 response timeout) by what is left of the run's bound
      * @param where the server, for messages
-     * @throws DirectoryException when a read fails otherwise (the first failure), the connection breaks, or the
-     *                            handler throws
+     * @throws DirectoryException when a read fails otherwise (the first failure), the connection breaks, a bound
+     *                            passes, or the handler throws
      */
-    static void read(LDAPConnection connection, List<String> dns, String[] attributes, String where, Handler handler)
-            throws DirectoryException {
-        read(connection, null, dns, attributes, where, handler);
-    }
-
-    /** @param deadline bounds each read of a synchronous connection (null: its response timeout only) */
     static void read(LDAPConnection connection, Deadline deadline, List<String> dns, String[] attributes, String where,
                      Handler handler) throws DirectoryException {
         if (dns.isEmpty()) {
@@ -70,23 +67,39 @@ final class BaseReads {
             for (String dn : dns) {
                 SearchRequest request = new SearchRequest(dn, SearchScope.BASE, ANY, attributes);
                 try {
-                    SearchResultEntry e = deadline == null ? connection.searchForEntry(request)
-                            : deadline.call(() -> connection.searchForEntry(request));
+                    SearchResultEntry e = deadline.call(() -> connection.searchForEntry(request));
                     if (e != null) {
                         handler.entry(dn, e);
                     }
                 } catch (LDAPSearchException e) {
                     if (e.getResultCode() != ResultCode.NO_SUCH_OBJECT) {
-                        DirectoryException late = deadline == null ? null : deadline.failure(where, e);
+                        DirectoryException late = deadline.failure(where, e);
                         throw late != null ? late : failed(where, dn, e.getResultCode(), e.getDiagnosticMessage(), e);
                     }
                 } catch (LDAPException e) {
-                    DirectoryException late = deadline == null ? null : deadline.failure(where, e);
+                    DirectoryException late = deadline.failure(where, e);
                     throw late != null ? late : failed(where, dn, e.getResultCode(), e.getDiagnosticMessage(), e);
                 }
             }
             return;
         }
+        // the requests go out without Deadline.call: the run's bound closes the connection from a timer of its own
+        ScheduledFuture<?> bound = deadline.boundRun();
+        try {
+            pipelined(connection, dns, attributes, where, handler);
+        } catch (DirectoryException e) {
+            DirectoryException late = deadline.failure(where, e);
+            throw late != null ? late : e;
+        } finally {
+            if (bound != null) {
+                bound.cancel(false);
+            }
+        }
+    }
+
+    /** {@link #read} on a pipelined connection: up to {@link #IN_FLIGHT} requests outstanding. */
+    private static void pipelined(LDAPConnection connection, List<String> dns, String[] attributes, String where,
+                                  Handler handler) throws DirectoryException {
         Semaphore slots = new Semaphore(IN_FLIGHT);
         AtomicReference<DirectoryException> failure = new AtomicReference<>();
         Object turn = new Object();

@@ -96,6 +96,16 @@ public final class Deadline {
         }
     }
 
+    /**
+     * Closes the attached connections when the run's bound passes, for requests sent without {@link #call} (the
+     * pipelined reads, each bounded by its response timeout only); the caller cancels it when they are done. Null when
+     * the run has no bound.
+     */
+    ScheduledFuture<?> boundRun() {
+        return runEnd == Long.MAX_VALUE ? null
+                : TIMER.schedule(() -> trip(runMessage()), Math.max(0, runEnd - System.nanoTime()), TimeUnit.NANOSECONDS);
+    }
+
     /** Stops the reading now (the run is being stopped): the current request fails, with {@code reason}. */
     public void abort(String reason) {
         trip(reason);

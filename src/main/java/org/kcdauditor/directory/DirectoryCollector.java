@@ -280,7 +280,7 @@ public final class DirectoryCollector {
             }
         };
         keep.entry(dns.get(0), first[0]);
-        BaseReads.read(reads.open(), dns.subList(1, dns.size()), new String[]{blob ? ReplicationMetadata.BLOB_ATTRIBUTE
+        BaseReads.read(reads.open(), deadline, dns.subList(1, dns.size()), new String[]{blob ? ReplicationMetadata.BLOB_ATTRIBUTE
                 : ReplicationMetadata.XML_ATTRIBUTE}, where, keep);
         return true;
     }

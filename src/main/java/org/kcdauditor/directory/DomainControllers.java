@@ -346,7 +346,7 @@ final class DomainControllers {
             Map<String, AdObject> read = new HashMap<>();
             Map<String, SearchResultEntry> ranged = new HashMap<>();
             Map<String, SearchResultEntry> metadata = new HashMap<>();
-            BaseReads.read(c, dns, READ, t.url(), (dn, e) -> {
+            BaseReads.read(c, deadline, dns, READ, t.url(), (dn, e) -> {
                 if (ReplicationMetadata.present(e)) {
                     metadata.put(dn, e);
                 }
@@ -396,9 +396,9 @@ final class DomainControllers {
                 }
             };
             try {
-                BaseReads.read(c, dns.subList(0, 1), xml, url, keep);
+                BaseReads.read(c, deadline, dns.subList(0, 1), xml, url, keep);
                 if (!metadata.isEmpty()) {
-                    BaseReads.read(c, dns.subList(1, dns.size()), xml, url, keep);
+                    BaseReads.read(c, deadline, dns.subList(1, dns.size()), xml, url, keep);
                 }
             } catch (DirectoryException e) {
                 metadata.clear(); // which DC holds the newer write stays unknown; the comparison itself stands

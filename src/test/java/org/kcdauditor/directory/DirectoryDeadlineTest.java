@@ -52,6 +52,26 @@ class DirectoryDeadlineTest {
                 "--formats", "json");
     }
 
+    /**
+     * A run of {@code server} through a proxy passing on {@code chunk} bytes every 100 ms: it fails (exit 1) with
+     * {@code error} in fewer than {@code seconds}.
+     */
+    private CliRun failsWithin(int seconds, InMemoryDirectoryServer server, int chunk, List<String> nodes, String error,
+                               String... directoryExtra) throws Exception {
+        try (TricklingProxy proxy = new TricklingProxy("127.0.0.1", server.getListenPort(), chunk, 100)) {
+            List<String> extra = new java.util.ArrayList<>(List.of("allowInsecureBind: true"));
+            extra.addAll(List.of(directoryExtra));
+            Path cfg = TestDirectory.config(tmp, proxy.ldapUrl(), nodes, extra.toArray(String[]::new));
+            long start = System.nanoTime();
+            CliRun r = run(cfg);
+            long took = java.util.concurrent.TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
+            assertTrue(took < seconds, "bounded, not " + took + " s: " + r);
+            assertEquals(1, r.exitCode(), r.toString());
+            assertTrue(r.err().contains(error), r.err());
+            return r;
+        }
+    }
+
     @Test
     @Timeout(120)
     void anOperationThatTricklesPastTimeoutSecondsFailsTheRun() throws Exception {
@@ -112,18 +132,43 @@ class DirectoryDeadlineTest {
                 forest.add(dsa);
             }
             // 2 KB/s: every other request answers in well under a second, the nTDSDSA search in about 40 s
-            try (TricklingProxy proxy = new TricklingProxy("127.0.0.1", forest.getListenPort(), 200, 100)) {
-                Path cfg = TestDirectory.config(tmp, proxy.ldapUrl(), NODES, "allowInsecureBind: true",
-                        "timeoutSeconds: 3");
-                long start = System.nanoTime();
-                CliRun r = run(cfg);
-                long seconds = java.util.concurrent.TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
-                assertTrue(seconds < 20, "bounded, not " + seconds + " s: " + r);
-                assertEquals(1, r.exitCode(), r.toString());
-                assertTrue(r.err().contains("no complete answer within directory.timeoutSeconds (3 s)"), r.err());
-            }
+            failsWithin(20, forest, 200, NODES, "no complete answer within directory.timeoutSeconds (3 s)",
+                    "timeoutSeconds: 3");
         } finally {
             forest.shutDown(true);
+        }
+    }
+
+    /**
+     * The nodes' replication metadata (but the first node's) is read over a second, pipelined connection, many reads
+     * outstanding at once. Each read had its response timeout, but nothing bounded them together: with
+     * runTimeoutSeconds: 4, nine nodes of about 75 KB of metadata each, trickled at 20 KB/s, were read for about half a
+     * minute and the run exited 0.
+     */
+    @Test
+    @Timeout(120)
+    void theNodesMetadataReadsAreWithinRunTimeoutSeconds() throws Exception {
+        List<String> nodes = java.util.stream.IntStream.rangeClosed(1, 10).mapToObj(i -> String.format("HV%02d", i))
+                .toList();
+        InMemoryDirectoryServer metadata = TestDirectory.start(TestDirectory.Mode.PLAIN, null, 0);
+        try {
+            TestDirectory.addCluster(metadata, nodes);
+            for (String n : nodes) {
+                List<String> values = new java.util.ArrayList<>();
+                // the first node, read alone on the sweep's connection to learn whether the server gives any, a little
+                for (int i = 0; i < (n.equals(nodes.get(0)) ? 1 : 300); i++) {
+                    values.add("<DS_REPL_ATTR_META_DATA><pszAttributeName>attribute" + i + "</pszAttributeName>"
+                            + "<dwVersion>1</dwVersion>" + "<!-- padding -->".repeat(10) + "</DS_REPL_ATTR_META_DATA>");
+                }
+                metadata.modify("CN=" + n + ",OU=Hyper-V," + TestDirectory.BASE, new com.unboundid.ldap.sdk.Modification(
+                        com.unboundid.ldap.sdk.ModificationType.ADD, "msDS-ReplAttributeMetaData",
+                        values.toArray(String[]::new)));
+            }
+            CliRun r = failsWithin(15, metadata, 2000, nodes, "took longer than directory.runTimeoutSeconds (4 s)",
+                    "timeoutSeconds: 30", "runTimeoutSeconds: 4");
+            assertEquals(1, r.err().lines().count(), "one line: " + r.err());
+        } finally {
+            metadata.shutDown(true);
         }
     }
 
