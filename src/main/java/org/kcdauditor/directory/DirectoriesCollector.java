@@ -75,7 +75,7 @@ public final class DirectoriesCollector {
                         n -> progress.accept(base + n));
                 List<ClusterConfig> scope = dcCheckScope(name);
                 if (!scope.isEmpty()) {
-                    s = withDcs(s, checkDcs(connection, connector, s, scope));
+                    s = withDcs(s, checkDcs(connection, deadline, connector, s, scope));
                 }
                 parts.add(s);
                 offset[0] += s.objects().size();
@@ -111,14 +111,14 @@ public final class DirectoriesCollector {
                 && wanted.contains(c.name().toLowerCase(Locale.ROOT)) && name.equals(config.directoryOf(c))).toList();
     }
 
-    private static List<DcRead> checkDcs(LDAPConnection connection, LdapConnector connector, Snapshot s,
-                                         List<ClusterConfig> scope) throws DirectoryException {
+    private static List<DcRead> checkDcs(LDAPConnection connection, Deadline deadline, LdapConnector connector,
+                                         Snapshot s, List<ClusterConfig> scope) throws DirectoryException {
         DirectoryConfig d = connector.settings();
         // the nodes as the audit takes them: a managed service account under a cluster's OU is none, and is read as
         // any other object there (another holder of a node's SPN, say)
         List<AdObject> objects = new NodeSelector(scope).select(s.objects(), s.managedServiceAccounts());
         List<DomainControllers.Target> targets = d.domainControllers().isEmpty()
-                ? DomainControllers.discover(connection, domainDn(s), d.url(), s.objects())
+                ? DomainControllers.discover(connection, deadline, domainDn(s), d.url(), s.objects())
                 : DomainControllers.listed(d.domainControllers());
         return DomainControllers.read(connector, targets, objects, s.dc(), d.url(), new DomainControllers.Groups(
                 domainDn(s), d.effectivePageSize(), s.objects(), s.rbcdPrincipals(), s.baseDn()));

@@ -76,13 +76,16 @@ final class DomainControllers {
      * AD and Samba); where the server cannot evaluate that rule (or it finds none), the DCs among the sweep's
      * objects.
      *
+     * @param deadline the reading's bounds (the search is one more request of it)
      * @param url the directory's URL: its scheme and port are used for every DC
+     * @throws DirectoryException when a bound passed (or the reading was stopped) while the DCs were searched for
      */
-    static List<Target> discover(LDAPConnection connection, String domainDn, String url, List<AdObject> sweep) {
+    static List<Target> discover(LDAPConnection connection, Deadline deadline, String domainDn, String url,
+                                 List<AdObject> sweep) throws DirectoryException {
         List<AdObject> dcs = new ArrayList<>();
         try {
-            SearchResult r = connection.search(domainDn, SearchScope.SUB, Filter.create(DC_FILTER), "cn",
-                    "sAMAccountName", "dNSHostName", "userAccountControl");
+            SearchResult r = deadline.call(() -> connection.search(domainDn, SearchScope.SUB, Filter.create(DC_FILTER),
+                    "cn", "sAMAccountName", "dNSHostName", "userAccountControl"));
             for (SearchResultEntry e : r.getSearchEntries()) {
                 Integer uac = e.getAttributeValueAsInteger("userAccountControl");
                 dcs.add(new AdObject(e.getDN(), e.getAttributeValue("cn"), e.getAttributeValue("sAMAccountName"),
@@ -90,6 +93,10 @@ final class DomainControllers {
                         List.of(), null, null, null, null, 0, null));
             }
         } catch (LDAPException e) {
+            DirectoryException late = deadline.failure(url, e);
+            if (late != null) {
+                throw late;
+            }
             dcs.clear();
         }
         if (dcs.isEmpty()) {

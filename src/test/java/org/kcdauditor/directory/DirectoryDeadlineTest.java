@@ -1,6 +1,13 @@
 package org.kcdauditor.directory;
 
 import com.unboundid.ldap.listener.InMemoryDirectoryServer;
+import com.unboundid.ldap.listener.interceptor.InMemoryInterceptedSearchRequest;
+import com.unboundid.ldap.listener.interceptor.InMemoryOperationInterceptor;
+import com.unboundid.ldap.sdk.Attribute;
+import com.unboundid.ldap.sdk.Entry;
+import com.unboundid.ldap.sdk.Filter;
+import com.unboundid.ldap.sdk.LDAPException;
+import com.unboundid.ldap.sdk.SearchRequest;
 import com.unboundid.ldap.sdk.LDAPConnection;
 import org.kcdauditor.config.DirectoryConfig;
 import org.junit.jupiter.api.AfterAll;
@@ -169,6 +176,52 @@ class DirectoryDeadlineTest {
             assertEquals(1, r.err().lines().count(), "one line: " + r.err());
         } finally {
             metadata.shutDown(true);
+        }
+    }
+
+    /**
+     * preflight --all-dcs finds the domain's DCs with one search (AD's bitwise matching rule on their account flags).
+     * It ran outside the bounds: a server sending one DC a second, each in time for the SDK, kept the preflight
+     * waiting for all of them (here 20 s, with timeoutSeconds: 3).
+     */
+    @Test
+    @Timeout(120)
+    void theSearchForTheDomainsDcsIsBounded() throws Exception {
+        InMemoryOperationInterceptor oneDcASecond = new InMemoryOperationInterceptor() {
+            @Override
+            public void processSearchRequest(InMemoryInterceptedSearchRequest request) throws LDAPException {
+                if (!request.getRequest().getFilter().toString().contains("1.2.840.113556.1.4.803")) {
+                    return;
+                }
+                for (int i = 0; i < 20; i++) {
+                    request.sendSearchEntry(new Entry("CN=DC" + i + ",OU=Domain Controllers," + TestDirectory.BASE,
+                            new Attribute("cn", "DC" + i), new Attribute("userAccountControl", "532480")));
+                    try {
+                        Thread.sleep(1000);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+                SearchRequest none = request.getRequest().duplicate();
+                none.setFilter(Filter.createPresenceFilter("kcdNoSuchAttribute"));
+                request.setRequest(none);
+            }
+        };
+        InMemoryDirectoryServer slow = TestDirectory.start(TestDirectory.Mode.PLAIN, null, 0, oneDcASecond);
+        try {
+            TestDirectory.addCluster(slow, NODES);
+            Path cfg = TestDirectory.config(tmp, "ldap://127.0.0.1:" + slow.getListenPort(), NODES,
+                    "allowInsecureBind: true", "timeoutSeconds: 3");
+            long start = System.nanoTime();
+            CliRun r = CliRun.run(ENV, "preflight", "--config", cfg.toString(), "--cluster", "HVC1", "--all-dcs",
+                    "--out", tmp.resolve("out").toString());
+            long took = java.util.concurrent.TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
+            assertTrue(took < 12, "bounded, not " + took + " s: " + r);
+            assertEquals(1, r.exitCode(), r.toString());
+            assertTrue(r.err().contains("no complete answer within directory.timeoutSeconds (3 s)"), r.err());
+        } finally {
+            slow.shutDown(true);
         }
     }
 

@@ -70,6 +70,11 @@ class DomainControllersTest {
         return cfg;
     }
 
+    /** The bounds of a reading of dc1 as configured. */
+    private Deadline deadline() throws Exception {
+        return Deadline.start(org.kcdauditor.config.ConfigLoader.load(config(List.of())).directory());
+    }
+
     private CliRun preflight(Path cfg, String... flags) {
         List<String> args = new ArrayList<>(List.of("preflight", "--config", cfg.toString(), "--cluster", "HVC1",
                 "--out", tmp.resolve("out").toString()));
@@ -199,7 +204,7 @@ class DomainControllersTest {
                 TestDirectory.PASSWORD)) {
             List<AdObject> sweep = List.of(Hosts.host("SRV01").uac(0x1000).build(),
                     Hosts.host("RODC1").uac(0x1000 | 0x4000000).build(), Hosts.host("DC1").uac(0x2000).build());
-            List<DomainControllers.Target> t = DomainControllers.discover(c, TestDirectory.BASE,
+            List<DomainControllers.Target> t = DomainControllers.discover(c, deadline(), TestDirectory.BASE,
                     "ldaps://dc1.contoso.com:636", sweep);
             assertEquals(List.of(new DomainControllers.Target("dc1.contoso.com", "ldaps://dc1.contoso.com:636", false),
                     new DomainControllers.Target("rodc1.contoso.com", "ldaps://rodc1.contoso.com:636", true)), t);
@@ -217,7 +222,7 @@ class DomainControllersTest {
             List<AdObject> sweep = List.of(Hosts.host("DC1").uac(0x2000).build(),
                     Hosts.host("DC2").uac(0x2000).dns("attacker.example.net:389/x").build(),
                     Hosts.host("DC3").uac(0x2000).dns("dc3.contoso.com\nforged").build());
-            List<DomainControllers.Target> t = DomainControllers.discover(c, TestDirectory.BASE,
+            List<DomainControllers.Target> t = DomainControllers.discover(c, deadline(), TestDirectory.BASE,
                     "ldaps://dc1.contoso.com:636", sweep);
             assertEquals(3, t.size(), t.toString());
             assertEquals("ldaps://dc1.contoso.com:636", t.get(0).url());
