@@ -102,8 +102,8 @@ public final class Deadline {
      * the run has no bound.
      */
     ScheduledFuture<?> boundRun() {
-        return runEnd == Long.MAX_VALUE ? null
-                : TIMER.schedule(() -> trip(runMessage()), Math.max(0, runEnd - System.nanoTime()), TimeUnit.NANOSECONDS);
+        long left = Math.max(0, runEnd - System.nanoTime());
+        return runEnd == Long.MAX_VALUE ? null : TIMER.schedule(() -> trip(runMessage()), left, TimeUnit.NANOSECONDS);
     }
 
     /** Stops the reading now (the run is being stopped): the current request fails, with {@code reason}. */

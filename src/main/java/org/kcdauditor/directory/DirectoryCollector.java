@@ -280,8 +280,8 @@ public final class DirectoryCollector {
             }
         };
         keep.entry(dns.get(0), first[0]);
-        BaseReads.read(reads.open(), deadline, dns.subList(1, dns.size()), new String[]{blob ? ReplicationMetadata.BLOB_ATTRIBUTE
-                : ReplicationMetadata.XML_ATTRIBUTE}, where, keep);
+        BaseReads.read(reads.open(), deadline, dns.subList(1, dns.size()),
+                new String[]{blob ? ReplicationMetadata.BLOB_ATTRIBUTE : ReplicationMetadata.XML_ATTRIBUTE}, where, keep);
         return true;
     }
 

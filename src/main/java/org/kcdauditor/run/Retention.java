@@ -15,8 +15,8 @@ import java.util.Set;
 
 /**
  * {@code store.retain} applied to the runs of one configuration: {@code kcd-audit history prune}, and the daemon
- * after each scheduled run. Besides what the store always keeps (runs in progress, pinned runs, the last successful run of each
- * configuration, the newest run), this configuration's baseline protects the run it was captured from, and
+ * after each scheduled run. Besides what the store always keeps (runs in progress, pinned runs, the configuration's
+ * last successful run and its newest), this configuration's baseline protects the run it was captured from, and
  * each waiver still open the first run in which it waived a finding.
  */
 public final class Retention {

@@ -167,9 +167,9 @@ class DirectoryDeadlineTest {
                     values.add("<DS_REPL_ATTR_META_DATA><pszAttributeName>attribute" + i + "</pszAttributeName>"
                             + "<dwVersion>1</dwVersion>" + "<!-- padding -->".repeat(10) + "</DS_REPL_ATTR_META_DATA>");
                 }
-                metadata.modify("CN=" + n + ",OU=Hyper-V," + TestDirectory.BASE, new com.unboundid.ldap.sdk.Modification(
-                        com.unboundid.ldap.sdk.ModificationType.ADD, "msDS-ReplAttributeMetaData",
-                        values.toArray(String[]::new)));
+                metadata.modify("CN=" + n + ",OU=Hyper-V," + TestDirectory.BASE,
+                        new com.unboundid.ldap.sdk.Modification(com.unboundid.ldap.sdk.ModificationType.ADD,
+                                "msDS-ReplAttributeMetaData", values.toArray(String[]::new)));
             }
             CliRun r = failsWithin(15, metadata, 2000, nodes, "took longer than directory.runTimeoutSeconds (4 s)",
                     "timeoutSeconds: 30", "runTimeoutSeconds: 4");

@@ -157,7 +157,8 @@ class RetentionTest {
             List<RunSummary> pruned = Retention.prune(cfg, store, T0.plus(Duration.ofDays(10)), false);
             assertEquals(List.of(own[0], own[1]), pruned.stream().map(RunSummary::id).toList(),
                     "the newest two of this configuration are kept, and every run of the other");
-            assertEquals(List.of(own[3], own[2], otherLast, waived), store.list(10).stream().map(RunSummary::id).toList());
+            assertEquals(List.of(own[3], own[2], otherLast, waived),
+                    store.list(10).stream().map(RunSummary::id).toList());
             assertEquals(List.of(), Retention.prune(other, store, T0.plus(Duration.ofDays(10)), false),
                     "the other's newest two, its waiver's first run among them");
         }
