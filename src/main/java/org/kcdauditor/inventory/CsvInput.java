@@ -244,6 +244,7 @@ final class CsvInput implements AutoCloseable {
      * @return that line's number, or -1 when no such line is left
      */
     private long resumeAfter(long lastEnd) throws IOException {
+        closeResumed(); // the reader of the resumption before: its parser is replaced
         BufferedReader again = reopen.open();
         opened.add(again);
         for (long i = 0; i < lastEnd; i++) {
@@ -375,6 +376,10 @@ final class CsvInput implements AutoCloseable {
     @Override
     public void close() throws IOException {
         parser.close();
+        closeResumed();
+    }
+
+    private void closeResumed() {
         for (AutoCloseable c : opened) {
             try {
                 c.close();
@@ -382,5 +387,6 @@ final class CsvInput implements AutoCloseable {
                 // read-only files: nothing to lose
             }
         }
+        opened.clear();
     }
 }

@@ -83,6 +83,45 @@ class CsvRecoveryTest {
                 problems.stream().map(ImportProblem::toString).toList());
     }
 
+    /**
+     * Each resumption opens the file again; the reader of the one before is done with. Before, all of them stayed open
+     * until the whole file was read: up to 1,000 open files (and their buffers) for one export.
+     */
+    @Test
+    void aResumptionClosesTheReaderOfTheOneBefore() throws Exception {
+        StringBuilder text = new StringBuilder("\"PSComputerName\",\"HotFixID\",\"InstalledOn\"\n");
+        for (int i = 0; i < 50; i++) {
+            text.append("\"HV01\",\"KB5019966\",\"2022-11-09\"\n").append("\"HV02\",\"KB50\n");
+        }
+        text.append("\"HV03\",\"KB5019966\",\"2022-11-09\"\n");
+        int[] open = new int[2]; // now, most at once
+        CsvInput.Reopen reopen = () -> {
+            open[1] = Math.max(open[1], ++open[0]);
+            return new java.io.BufferedReader(new java.io.StringReader(text.toString())) {
+                private boolean closed;
+
+                @Override
+                public void close() throws java.io.IOException {
+                    if (!closed) { // as a file's: closing twice is closing once
+                        closed = true;
+                        open[0]--;
+                    }
+                    super.close();
+                }
+            };
+        };
+        List<String> read = new ArrayList<>();
+        List<Long> skipped = new ArrayList<>();
+        try (CsvInput csv = CsvInput.open(new java.io.BufferedReader(new java.io.StringReader(text.toString())),
+                reopen)) {
+            csv.each((rec, line) -> read.add(rec.get("PSComputerName")), (line, why) -> skipped.add(line));
+        }
+        assertEquals(51, read.size(), read.toString());
+        assertEquals(50, skipped.size());
+        assertEquals(1, open[1], "one reader open at a time, not " + open[1]);
+        assertEquals(0, open[0], "every reader closed");
+    }
+
     @Test
     void eventExportsWithMultiLineMessagesResumeToo() throws Exception {
         Path file = tmp.resolve("events.csv");
