@@ -26,7 +26,8 @@ import java.util.concurrent.Callable;
                 + " afresh by every demo; where that cannot be written (Program Files, /opt), the demo runs on a copy"
                 + " of config/demo in a temporary folder. Reports: --out, else ./reports.",
                 "Exit code 0 when the demo ran (its findings are expected); give --fail-on LEVEL explicitly to get exit 3"
-                        + " when findings reach it, as run does by default."})
+                        + " when findings reach it, as run does by default.",
+                "Example: kcd-audit demo --out demo-reports"})
 final class DemoCommand implements Callable<Integer> {
     /** In the demo folder ({@code config/demo} of the installation). */
     static final String LDIF = "contoso.ldif";

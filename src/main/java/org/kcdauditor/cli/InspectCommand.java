@@ -71,7 +71,9 @@ final class InspectCommand implements Runnable {
     @Command(name = "patches", mixinStandardHelpOptions = true,
             description = {"Parse patch exports (Get-HotFix | Export-Csv, WSUS/ConfigMgr CSV with --config mappings)"
                     + " and print every record as a JSON line; skipped lines go to stderr as file:line: reason.",
-                    "Exit 0 when every file was read, 2 when a file is not a patch export or cannot be read."})
+                    "Exit 0 when every file was read, 2 when a file is not a patch export or cannot be read."},
+            footer = {"", "Example, on the demo's exports:",
+                    "kcd-audit inspect patches config/demo/patches/HV0*.csv"})
     static final class Patches implements Callable<Integer> {
         @ParentCommand
         InspectCommand parent;
@@ -96,7 +98,9 @@ final class InspectCommand implements Runnable {
             description = {"Parse event exports (wevtutil qe /f:xml, Get-WinEvent | Export-Csv) and print each"
                     + " migration-failure event as a JSON line with source, destination and classification, and each"
                     + " KDCSVC event (201-209 of the Key Distribution Center) with its account and service.",
-                    "Exit 0 when every file was read, 2 when a file is not an event export or cannot be read."})
+                    "Exit 0 when every file was read, 2 when a file is not an event export or cannot be read."},
+            footer = {"", "Example, on the demo's exports:",
+                    "kcd-audit inspect events config/demo/events/*"})
     static final class Events implements Callable<Integer> {
         @ParentCommand
         InspectCommand parent;
@@ -131,7 +135,9 @@ final class InspectCommand implements Runnable {
             description = {"Parse Get-VMHost exports (ComputerName, VirtualMachineMigrationEnabled,"
                     + " VirtualMachineMigrationAuthenticationType, VirtualMachineMigrationPerformanceOption,"
                     + " MaximumVirtualMachineMigrations | Export-Csv) and print one JSON line per host.",
-                    "Exit 0 when every file was read, 2 when a file is not such an export or cannot be read."})
+                    "Exit 0 when every file was read, 2 when a file is not such an export or cannot be read."},
+            footer = {"", "Example, on the demo's exports:",
+                    "kcd-audit inspect host-settings config/demo/hostsettings/*.csv"})
     static final class HostSettings implements Callable<Integer> {
         @ParentCommand
         InspectCommand parent;

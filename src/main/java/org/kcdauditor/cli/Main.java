@@ -32,7 +32,7 @@ import java.util.Map;
         footer = {"  0  completed, no finding at or above --fail-on",
                 "  1  the run could not complete: directory unreachable, TLS failure, bind",
                 "     refused, output not writable, history store unreachable or damaged,",
-                "     another audit of the same store running",
+                "     another audit of the same store running; outbox: a notice is pending",
                 "  2  usage or configuration error (the line names the file, key or option)",
                 "  3  completed, and a finding reaches --fail-on (preflight: NO-GO;",
                 "     baseline diff: drift)",

@@ -11,7 +11,8 @@ import java.util.concurrent.Callable;
 
 @Command(name = "rules", mixinStandardHelpOptions = true,
         description = "List the rule catalogue: id, severity, title, why it matters, reference.",
-        footer = {"", "Every run's findings.json carries the same metadata (rules) for the rules that fired."})
+        footer = {"", "Every run's findings.json carries the same metadata (rules) for the rules that fired.",
+                "Exit code 0 (2 for a mistyped option).", "Example: kcd-audit rules --brief"})
 final class RulesCommand implements Callable<Integer> {
     private final Cli cli;
 

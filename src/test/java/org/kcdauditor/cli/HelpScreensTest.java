@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -22,12 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class HelpScreensTest {
     @Test
     void everyFooterLineFitsTheHelpScreensWidth() {
-        PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream());
-        CommandLine root = Main.commands(new Main(), new Cli(nowhere, nowhere, nowhere, Map.of(),
-                Clock.systemUTC(), Path.of(".")));
-        List<String> tooLong = new ArrayList<>();
-        collect(root, tooLong);
-        assertEquals(List.of(), tooLong, "indented footer lines wider than the help screen (rewrap them)");
+        assertEquals(List.of(), everyCommand(HelpScreensTest::footerTooLong),
+                "indented footer lines wider than the help screen (rewrap them)");
     }
 
     /**
@@ -38,9 +35,7 @@ class HelpScreensTest {
      */
     @Test
     void theDaemonAndDemoHelpSayWhereTheyLogAndWriteAndTheMainHelpNamesJavaHome() {
-        PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream());
-        CommandLine root = Main.commands(new Main(), new Cli(nowhere, nowhere, nowhere, Map.of(),
-                Clock.systemUTC(), Path.of(".")));
+        CommandLine root = root();
         String daemon = root.getSubcommands().get("daemon").getUsageMessage(CommandLine.Help.Ansi.OFF)
                 .replaceAll("\\s+", " ");
         for (String said : List.of("Log: daemon.logFile", "else stdout", "store.url", "reports.dir")) {
@@ -54,13 +49,55 @@ class HelpScreensTest {
         assertTrue(main.contains("\n  JAVA_HOME "), main);
     }
 
-    private static void collect(CommandLine c, List<String> tooLong) {
+    /**
+     * An admin reads a command's screen for what it does, what it writes, its exit codes and a command line to start
+     * from: {@code rules}, {@code demo} and the {@code inspect} commands gave no example, {@code rules} no exit codes,
+     * and the main screen's exit code 1 did not say that {@code outbox} exits 1 while a notice is pending.
+     */
+    @Test
+    void everyCommandsHelpGivesItsExitCodesAndAnExample() {
+        assertEquals(List.of(), everyCommand(HelpScreensTest::exitCodesOrExampleMissing),
+                "help screens without exit codes or an example");
+        String main = root().getUsageMessage(CommandLine.Help.Ansi.OFF).replaceAll("\\s+", " ");
+        assertTrue(main.contains("outbox: a notice is pending"), main);
+    }
+
+    private static void exitCodesOrExampleMissing(CommandLine c, List<String> lacking) {
+        String name = c.getCommandSpec().qualifiedName();
+        if (c.getSubcommands().isEmpty() && !name.endsWith(" help")) {
+            String help = c.getUsageMessage(CommandLine.Help.Ansi.OFF).replaceAll("\\s+", " ");
+            if (!help.contains("Exit code") && !help.contains("Exit 0 ")) {
+                lacking.add(name + ": no exit codes");
+            }
+            if (!help.matches(".*Example[^:]*: kcd-audit .*")) {
+                lacking.add(name + ": no example");
+            }
+        }
+    }
+
+    private static CommandLine root() {
+        PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream());
+        return Main.commands(new Main(), new Cli(nowhere, nowhere, nowhere, Map.of(), Clock.systemUTC(), Path.of(".")));
+    }
+
+    /** What {@code check} finds in the help of every command and command of a group. */
+    private static List<String> everyCommand(BiConsumer<CommandLine, List<String>> check) {
+        List<String> found = new ArrayList<>();
+        walk(root(), check, found);
+        return found;
+    }
+
+    private static void walk(CommandLine c, BiConsumer<CommandLine, List<String>> check, List<String> found) {
+        check.accept(c, found);
+        c.getSubcommands().values().forEach(sub -> walk(sub, check, found));
+    }
+
+    private static void footerTooLong(CommandLine c, List<String> tooLong) {
         CommandLine.Model.UsageMessageSpec usage = c.getCommandSpec().usageMessage();
         for (String line : usage.footer()) {
             if (line.startsWith(" ") && line.length() > usage.width()) {
                 tooLong.add(c.getCommandSpec().qualifiedName() + ": " + line);
             }
         }
-        c.getSubcommands().values().forEach(sub -> collect(sub, tooLong));
     }
 }
