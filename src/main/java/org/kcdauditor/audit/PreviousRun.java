@@ -6,7 +6,6 @@ import org.kcdauditor.model.HostState;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -48,9 +47,5 @@ public record PreviousRun(String runId, Instant finishedAt, Map<String, HostStat
     /** A previous run known by its finding ids only. */
     public PreviousRun(String runId, Instant finishedAt, Map<String, HostState> hosts, Set<String> findingIds) {
         this(runId, finishedAt, hosts, findingIds, Map.of());
-    }
-
-    public List<String> hostNames() {
-        return List.copyOf(hosts.keySet());
     }
 }

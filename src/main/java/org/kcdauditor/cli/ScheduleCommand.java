@@ -87,7 +87,7 @@ final class ScheduleCommand implements Callable<Integer> {
                 Date d = ce.getNextValidTimeAfter(Date.from(cli.clock().instant()));
                 next = d == null ? null : d.toInstant();
             }
-            rows.add(new Daemon.JobStatus(s, next, null, state, fires.last(s.name()).orElse(null)));
+            rows.add(new Daemon.JobStatus(s, next, state, fires.last(s.name()).orElse(null)));
         }
         print(cli.out(), rows);
         for (Daemon.JobStatus j : rows) {

@@ -106,12 +106,6 @@ public record AuditConfig(Path source, Path baseDir, DirectoryConfig directory, 
                 null);
     }
 
-    /** This configuration with other directories (each cluster keeps the name of its own). */
-    public AuditConfig withDirectories(Map<String, DirectoryConfig> d) {
-        return new AuditConfig(source, baseDir, null, clusters, policy, reports, store, baseline, patches,
-                hardeningCatalogue, events, schedule, mail, daemon, hostSettings, d);
-    }
-
     /** Whether the file configures several directories (one per domain). */
     public boolean multiDirectory() {
         return directories.size() > 1;

@@ -22,10 +22,6 @@ public final class Secrets {
         this.env = Map.copyOf(env);
     }
 
-    public static Secrets fromEnvironment() {
-        return new Secrets(System.getenv());
-    }
-
     /**
      * Refuses a {@code *Env} value that is not an environment variable name. The value is not repeated: a
      * password typed there by mistake must not reach the console, a log, the store or a mail.

@@ -155,9 +155,4 @@ public record AdObject(String dn, String cn, String samAccountName, String dnsHo
         return samAccountName != null && samAccountName.regionMatches(true, 0, "krbtgt", 0, 6)
                 && (samAccountName.length() == 6 || RODC_KRBTGT.matcher(samAccountName).matches());
     }
-
-    /** Whether {@code msDS-SupportedEncryptionTypes} holds an explicit, non-zero value. */
-    public boolean encryptionTypesSet() {
-        return EncryptionTypes.explicit(supportedEncryptionTypes);
-    }
 }

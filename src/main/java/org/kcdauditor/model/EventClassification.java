@@ -134,9 +134,4 @@ public enum EventClassification {
             default -> OTHER;
         };
     }
-
-    /** Whether a KDCSVC event id reports a refused ticket (enforcement) rather than an audit. */
-    public static boolean kdcBlocked(int eventId) {
-        return eventId == 203 || eventId == 204 || eventId == 208 || eventId == 209;
-    }
 }

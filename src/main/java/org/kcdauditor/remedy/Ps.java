@@ -53,15 +53,7 @@ public final class Ps {
         return sb.toString();
     }
 
-    static boolean isLineBreakOrControl(char c) {
+    private static boolean isLineBreakOrControl(char c) {
         return Character.isISOControl(c) || c == '\u2028' || c == '\u2029';
-    }
-
-    /**
-     * Whether {@code spn} can be passed to a native program ({@code setspn.exe}) as one argument:
-     * Windows PowerShell 5.1 does not escape embedded double quotes for native commands.
-     */
-    public static boolean nativeArgumentSafe(String spn) {
-        return spn != null && spn.indexOf('"') < 0 && spn.chars().noneMatch(c -> isLineBreakOrControl((char) c));
     }
 }

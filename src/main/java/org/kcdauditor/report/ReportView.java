@@ -626,11 +626,6 @@ public final class ReportView {
         return (int) clusters.stream().filter(c -> !c.go()).count();
     }
 
-    /** Clusters expected NO-GO after the change. */
-    public int clustersNoGoAfter() {
-        return (int) clusters.stream().filter(c -> !c.goAfter()).count();
-    }
-
     /** Failing directions the proposed change makes pass: what "if not approved" keeps failing. */
     public int fixedByChange() {
         return clusters.stream().mapToInt(ClusterView::fixedByChange).sum();

@@ -261,15 +261,13 @@ public final class Daemon implements AutoCloseable {
             Trigger t = scheduler.getTrigger(TriggerKey.triggerKey(s.name(), GROUP));
             Trigger.TriggerState state = t == null ? Trigger.TriggerState.NONE
                     : scheduler.getTriggerState(t.getKey());
-            out.add(new JobStatus(s, t == null ? null : instant(t.getNextFireTime()),
-                    t == null ? null : instant(t.getPreviousFireTime()), state.name(),
+            out.add(new JobStatus(s, t == null ? null : instant(t.getNextFireTime()), state.name(),
                     context.fireLog().last(s.name()).orElse(null)));
         }
         return out;
     }
 
-    public record JobStatus(ScheduleConfig job, Instant nextFire, Instant previousFire, String state,
-                            FireLog.Fire lastFire) {
+    public record JobStatus(ScheduleConfig job, Instant nextFire, String state, FireLog.Fire lastFire) {
     }
 
     private static Instant instant(Date d) {

@@ -54,15 +54,6 @@ public final class Database {
         return DriverManager.getConnection(url, props);
     }
 
-    /** A connection, or a {@link StoreException} naming the database (never its credentials). */
-    public Connection connectOrFail() {
-        try {
-            return connect();
-        } catch (SQLException e) {
-            throw new StoreException("history store " + display() + " cannot be opened: " + e.getMessage(), e);
-        }
-    }
-
     public boolean isPostgres() {
         return url.toLowerCase(Locale.ROOT).startsWith("jdbc:postgresql:");
     }

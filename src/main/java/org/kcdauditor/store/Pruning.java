@@ -30,7 +30,7 @@ final class Pruning {
     }
 
     /** A run as pruning sees it. */
-    private record Row(String id, long runNo, String status, Instant startedAt, String pinned) {
+    private record Row(String id, String status, Instant startedAt, String pinned) {
     }
 
     /**
@@ -43,15 +43,14 @@ final class Pruning {
     List<RunSummary> prune(String historyKey, int keepNewest, Instant before, Set<String> keep, boolean dryRun,
                            RunStore store) throws SQLException {
         List<Row> rows = new ArrayList<>();
-        try (PreparedStatement ps = connection.prepareStatement("SELECT id, run_no, status, started_at, config_path,"
-                + " pinned FROM audit_run ORDER BY run_no DESC")) {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT id, status, started_at, config_path, pinned"
+                + " FROM audit_run ORDER BY run_no DESC")) {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    if (!RunStore.sameHistory(rs.getString(5), historyKey)) {
+                    if (!RunStore.sameHistory(rs.getString(4), historyKey)) {
                         continue;
                     }
-                    rows.add(new Row(rs.getString(1), rs.getLong(2), rs.getString(3), RunStore.instant(rs, 4),
-                            rs.getString(6)));
+                    rows.add(new Row(rs.getString(1), rs.getString(2), RunStore.instant(rs, 3), rs.getString(5)));
                 }
             }
         }

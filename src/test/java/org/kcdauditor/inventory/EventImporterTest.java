@@ -420,7 +420,6 @@ class EventImporterTest {
         assertNull(insecure.accountName());
         EventRecord blocked = events.get(2);
         assertEquals(EventClassification.KDC_NO_AES_KEYS, blocked.classification());
-        assertTrue(EventClassification.kdcBlocked(blocked.eventId()));
         assertEquals("HV13$", blocked.accountName(), "plain wevtutil XML: from the named Data fields");
         assertEquals("cifs/nas01.contoso.com", blocked.serviceName());
         assertEquals("KDCSVC event 204, account HV13$, service cifs/nas01.contoso.com", blocked.message());

@@ -77,7 +77,7 @@ class RunStoreTest {
             assertEquals(1, store.count("run_event", "run-1"));
             PreviousRun prev = store.previousRun().orElseThrow();
             assertEquals("run-1", prev.runId());
-            assertEquals(List.of("HV01", "HV02"), prev.hostNames());
+            assertEquals(List.of("HV01", "HV02"), List.copyOf(prev.hosts().keySet()));
             assertEquals(4, prev.hosts().get("HV01").delegateTo().size());
             assertEquals(r.findings().stream().map(Finding::id).toList(), List.copyOf(prev.findingIds()));
         }
