@@ -165,15 +165,6 @@ public final class ConfigLoader {
         return message != null && KEY_PATH.matcher(message).lookingAt();
     }
 
-    /** Validates a configuration built in code (the demo) the same way as one read from a file. */
-    public static AuditConfig validate(AuditConfig c, String name) {
-        List<String> errors = errors(c);
-        if (!errors.isEmpty()) {
-            throw refusal(name, errors);
-        }
-        return c;
-    }
-
     /** One line: the first problem after {@code where} ({@code file} or {@code file:line}), the others counted. */
     private static ConfigException refusal(String where, List<String> errors) {
         String more = errors.size() > 1 ? " (and " + (errors.size() - 1) + " more problem"

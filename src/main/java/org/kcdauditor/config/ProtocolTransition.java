@@ -21,13 +21,4 @@ public enum ProtocolTransition {
     public String word() {
         return word;
     }
-
-    public static ProtocolTransition parse(String text) {
-        for (ProtocolTransition p : values()) {
-            if (p.word.equalsIgnoreCase(text)) {
-                return p;
-            }
-        }
-        return null;
-    }
 }

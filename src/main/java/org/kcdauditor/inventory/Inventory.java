@@ -30,10 +30,6 @@ public final class Inventory {
             hostSettings = List.copyOf(hostSettings);
             results = List.copyOf(results);
         }
-
-        public static Imported none() {
-            return new Imported(List.of(), List.of(), List.of(), List.of());
-        }
     }
 
     private Inventory() {

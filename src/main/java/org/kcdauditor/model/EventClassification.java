@@ -63,6 +63,7 @@ public enum EventClassification {
     private final String words;
     private final boolean delegationCanExplain;
     private final String check;
+    /** The HRESULTs ({@code 0x8009030E} form) that mean this. */
     private final List<String> hresults;
 
     EventClassification(String words, boolean delegationCanExplain, String check, String... hresults) {
@@ -85,11 +86,6 @@ public enum EventClassification {
     /** What to check. */
     public String check() {
         return check;
-    }
-
-    /** The HRESULTs ({@code 0x8009030E} form) that mean this. */
-    public List<String> hresults() {
-        return hresults;
     }
 
     /** Whether this classifies a KDCSVC event of a domain controller. */

@@ -51,15 +51,9 @@ public final class Outbox {
     }
 
     /**
-     * Sends every PENDING notice that is due. Each is claimed first (so a second daemon skips it),
+     * Sends PENDING notices that are due. Each is claimed first (so a second daemon skips it),
      * sent, then marked SENT; a failure records the error and the next attempt time.
-     */
-    public Result sendDue(Mailer mailer) {
-        return sendDue(mailer, Integer.MAX_VALUE);
-    }
-
-    /**
-     * The same, stopping after {@code max} attempts (sent or failed); the rest stay due. Oldest first, and a due
+     * It stops after {@code max} attempts (sent or failed); the rest stay due. Oldest first, and a due
      * notice never overtakes an older one still waiting out its back-off: that one is tried first (after an outage
      * the team reads the notices in the order they were written), unless an attempt of this pass has failed already
      * (the server is still in trouble: the older ones keep their back-off, and the due ones are tried as before).

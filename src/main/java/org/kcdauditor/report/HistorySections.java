@@ -252,9 +252,4 @@ public final class HistorySections {
         }
         return new Sections(history, baseline, patches, events, imports.isEmpty() ? null : imports);
     }
-
-    /** Findings that a waiver suppresses, for report writers. */
-    public static List<Finding> waived(FindingsDocument doc) {
-        return doc.findings().stream().filter(Finding::isWaived).toList();
-    }
 }

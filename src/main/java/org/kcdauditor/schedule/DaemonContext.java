@@ -3,7 +3,6 @@ package org.kcdauditor.schedule;
 import org.kcdauditor.config.AuditConfig;
 import org.kcdauditor.config.ScheduleConfig;
 import org.kcdauditor.config.Secrets;
-import org.kcdauditor.home.Installation;
 import org.kcdauditor.notify.Notifier;
 import org.kcdauditor.notify.Outbox;
 import org.kcdauditor.run.RunLock;
@@ -32,9 +31,5 @@ public record DaemonContext(AuditConfig config, Secrets secrets, Map<String, Str
 
     public ScheduleConfig job(String name) {
         return config.schedule().stream().filter(s -> s.name().equals(name)).findFirst().orElse(null);
-    }
-
-    public Path templatesDir() {
-        return Installation.at(home).templates();
     }
 }
