@@ -86,8 +86,8 @@ public final class Auditor {
         List<ClusterSummary> summaries = new ArrayList<>();
         for (ResolvedCluster rc : ctx.clusters()) {
             int[] c = perCluster.getOrDefault(rc.name(), new int[4]);
-            summaries.add(new ClusterSummary(rc.name(), rc.nodes().size(), rc.missingNodes().size(), c[0], c[1], c[2],
-                    c[3], percent(c[3], c[2]), countBySeverity(findingsByCluster.getOrDefault(rc.name(), List.of()))));
+            summaries.add(new ClusterSummary(rc.name(), c[0], c[1], c[2], c[3], percent(c[3], c[2]),
+                    countBySeverity(findingsByCluster.getOrDefault(rc.name(), List.of()))));
         }
         return new AuditResult(ctx, findings, summaries, pairs, required, present, countBySeverity(findings));
     }
