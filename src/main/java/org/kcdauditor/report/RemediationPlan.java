@@ -282,11 +282,6 @@ public final class RemediationPlan {
         return commandsFor(host).machine(host);
     }
 
-    /** The directory of a host of the run, or null. */
-    public String directoryOf(String host) {
-        return directoryOfHost.get(key(host));
-    }
-
     private Server serverOf(String host) {
         String d = directoryOfHost.get(key(host));
         return d == null ? null : servers.get(d);

@@ -205,13 +205,11 @@ public final class DcNotConvergedRule implements Rule {
                 + " lacks the group, so the KDC refuses the delegation there; the membership has not replicated yet.";
     }
 
-    /** The difference in words; {@code shown} names a value of msDS-AllowedToActOnBehalfOfOtherIdentity (a SID). */
-    static String describe(String dc, String audited, String host, String attribute, List<String> here,
-                           List<String> there, java.util.function.UnaryOperator<String> shown) {
-        return describe(dc, audited, host, attribute, here, there, shown, false);
-    }
-
-    /** @param newerThere whether {@code dc} holds the newer write: its values are not "still" there but new */
+    /**
+     * The difference in words; {@code shown} names a value of msDS-AllowedToActOnBehalfOfOtherIdentity (a SID).
+     *
+     * @param newerThere whether {@code dc} holds the newer write: its values are not "still" there but new
+     */
     static String describe(String dc, String audited, String host, String attribute, List<String> here,
                            List<String> there, java.util.function.UnaryOperator<String> shown, boolean newerThere) {
         String lead = dc + " and " + audited + " (the DC the audit read) disagree on " + host + "'s " + attribute + ": ";

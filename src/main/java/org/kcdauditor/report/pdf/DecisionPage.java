@@ -256,12 +256,7 @@ final class DecisionPage {
         return widths;
     }
 
-    /** "HV01→HV02, HV02→HV03 (W), … and 3 more", or "none". */
-    static String directions(List<Cell> failing) {
-        return directions(failing, DIRECTIONS);
-    }
-
-    /** {@link #directions(List)} naming at most {@code named}. */
+    /** "HV01→HV02, HV02→HV03 (W), … and 3 more" naming at most {@code named}, or "none". */
     static String directions(List<Cell> failing, int named) {
         if (failing.isEmpty()) {
             return "none";
