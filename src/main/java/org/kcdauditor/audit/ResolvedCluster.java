@@ -18,10 +18,4 @@ public record ResolvedCluster(String name, String ou, List<AdObject> nodes, List
         fileServers = List.copyOf(fileServers);
         missingFileServers = List.copyOf(missingFileServers);
     }
-
-    /** Without a directory name. */
-    public ResolvedCluster(String name, String ou, List<AdObject> nodes, List<String> missingNodes,
-                           List<AdObject> fileServers, List<String> missingFileServers) {
-        this(name, ou, nodes, missingNodes, fileServers, missingFileServers, null);
-    }
 }

@@ -93,12 +93,6 @@ public record AuditConfig(Path source, Path baseDir, DirectoryConfig directory, 
                 events, null, null, null);
     }
 
-    /** The core configuration without history keys (store and baseline take their defaults). */
-    public AuditConfig(Path source, Path baseDir, DirectoryConfig directory, List<ClusterConfig> clusters,
-                       PolicyConfig policy, ReportsConfig reports) {
-        this(source, baseDir, directory, clusters, policy, reports, null, null, null, null, null);
-    }
-
     /** This configuration reading the one directory {@code d} (the demo's in-process directory). */
     public AuditConfig withDirectory(DirectoryConfig d) {
         return new AuditConfig(source, baseDir, d, clusters.stream().map(c -> c.inDirectory(null)).toList(), policy,

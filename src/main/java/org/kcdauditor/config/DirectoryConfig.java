@@ -45,27 +45,6 @@ public record DirectoryConfig(
                 : Collections.unmodifiableList(new ArrayList<>(domainControllers));
     }
 
-    /** Without DC list and optional flag. */
-    public DirectoryConfig(String url, Boolean startTls, String bindDn, String passwordEnv, String passwordFile,
-                           String baseDn, String trustStore, String trustStorePasswordEnv,
-                           String trustStorePasswordFile, Boolean allowInsecureBind, Integer pageSize,
-                           Integer timeoutSeconds, String auth, String principal, String keytab, String krb5Conf,
-                           Integer runTimeoutSeconds) {
-        this(url, startTls, bindDn, passwordEnv, passwordFile, baseDn, trustStore, trustStorePasswordEnv,
-                trustStorePasswordFile, allowInsecureBind, pageSize, timeoutSeconds, auth, principal, keytab, krb5Conf,
-                runTimeoutSeconds, null, null);
-    }
-
-    /** Without {@code runTimeoutSeconds} (the default applies). */
-    public DirectoryConfig(String url, Boolean startTls, String bindDn, String passwordEnv, String passwordFile,
-                           String baseDn, String trustStore, String trustStorePasswordEnv,
-                           String trustStorePasswordFile, Boolean allowInsecureBind, Integer pageSize,
-                           Integer timeoutSeconds, String auth, String principal, String keytab, String krb5Conf) {
-        this(url, startTls, bindDn, passwordEnv, passwordFile, baseDn, trustStore, trustStorePasswordEnv,
-                trustStorePasswordFile, allowInsecureBind, pageSize, timeoutSeconds, auth, principal, keytab, krb5Conf,
-                null, null, null);
-    }
-
     /** Without the Kerberos settings: a simple bind. */
     public DirectoryConfig(String url, Boolean startTls, String bindDn, String passwordEnv, String passwordFile,
                            String baseDn, String trustStore, String trustStorePasswordEnv,

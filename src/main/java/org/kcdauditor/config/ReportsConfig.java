@@ -22,10 +22,6 @@ public record ReportsConfig(String dir, List<String> formats, Integer pdfMatrixM
         return new ReportsConfig(null, null, null, null);
     }
 
-    public ReportsConfig(String dir, List<String> formats, Integer pdfMatrixMaxNodes) {
-        this(dir, formats, pdfMatrixMaxNodes, null);
-    }
-
     public ReportsConfig(String dir, List<String> formats) {
         this(dir, formats, null, null);
     }

@@ -121,7 +121,7 @@ public final class Daemon implements AutoCloseable {
         String instance = scheduler.getSchedulerInstanceId();
         Outbox outbox = new Outbox(db, clock, Duration.ofMillis(dc.outboxIntervalMillis()), instance);
         Notifier notifier = new Notifier(config, secrets, env, clock, Installation.at(home).templates(), outbox);
-        DaemonContext ctx = new DaemonContext(config, secrets, env, clock, home, db, outbox, notifier,
+        DaemonContext ctx = new DaemonContext(config, secrets, env, clock, home, outbox, notifier,
                 new FireLog(db), RunLock.of(config, env, clock), lockWait, instance, new ActiveJobs());
         scheduler.getContext().put(DaemonContext.KEY, ctx);
         Daemon d = new Daemon(scheduler, ctx, ds, daemonLock);

@@ -6,7 +6,6 @@ import org.kcdauditor.config.Secrets;
 import org.kcdauditor.notify.Notifier;
 import org.kcdauditor.notify.Outbox;
 import org.kcdauditor.run.RunLock;
-import org.kcdauditor.store.Database;
 import org.kcdauditor.store.FireLog;
 import org.quartz.JobExecutionContext;
 import org.quartz.SchedulerException;
@@ -21,7 +20,7 @@ import java.util.Map;
  * context: the configuration and the services built from it.
  */
 public record DaemonContext(AuditConfig config, Secrets secrets, Map<String, String> env, Clock clock, Path home,
-                            Database db, Outbox outbox, Notifier notifier, FireLog fireLog, RunLock runLock,
+                            Outbox outbox, Notifier notifier, FireLog fireLog, RunLock runLock,
                             Duration lockWait, String instance, ActiveJobs active) {
     static final String KEY = "kcd.daemon";
 
