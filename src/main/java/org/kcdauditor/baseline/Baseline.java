@@ -20,10 +20,6 @@ public record Baseline(Instant capturedAt, String capturedFrom, String approvedB
         waivers = List.copyOf(waivers);
     }
 
-    public static Baseline empty() {
-        return new Baseline(null, null, null, Map.of(), List.of());
-    }
-
     public HostState host(String name) {
         for (Map.Entry<String, HostState> e : hosts.entrySet()) {
             if (e.getKey().toLowerCase(Locale.ROOT).equals(name.toLowerCase(Locale.ROOT))) {

@@ -138,11 +138,6 @@ final class DomainControllers {
      * {@code auditedUrl}), at most {@link #PARALLEL} at once. A DC that cannot be reached (or refuses the bind) is
      * a {@link DcRead} with its error, not a failure of the run.
      */
-    static List<DcRead> read(LdapConnector connector, List<Target> targets, List<AdObject> scope, String auditedDc,
-                             String auditedUrl) throws DirectoryException {
-        return read(connector, targets, scope, auditedDc, auditedUrl, null);
-    }
-
     /**
      * The same, each DC also asked ({@code groups} given) for the groups the checked objects' resource-based delegation
      * names (their members as that DC holds them, since a TGT carries the groups of the DC that issued it) and for

@@ -439,10 +439,6 @@ public final class LdapConnector {
         return where + ": " + e.getResultCode() + ": " + detail;
     }
 
-    static String describeBind(String where, String who, LDAPException e) {
-        return describeBind(where, who, e, "directory", "the password source");
-    }
-
     /** Where the password of a simple bind came from, as said to the admin (an env variable wins over a file). */
     private String passwordSource() {
         if (d.passwordEnv() != null && !d.passwordEnv().isBlank()) {

@@ -99,7 +99,7 @@ class BaselineFileTest {
     void refusesToOverwriteWithoutForceAndKeepsABackupWithForce() throws Exception {
         Path f = dir.resolve("baseline.yaml");
         Files.writeString(f, DOCUMENTED);
-        Baseline empty = Baseline.empty();
+        Baseline empty = new Baseline(null, null, null, Map.of(), List.of());
         assertThrows(ConfigException.class, () -> BaselineFile.write(f, empty, false, Instant.now()));
         assertEquals(DOCUMENTED, Files.readString(f));
         Path bak = BaselineFile.write(f, empty, true, Instant.parse("2026-11-26T20:00:00Z"));
@@ -117,7 +117,7 @@ class BaselineFileTest {
         Baseline second = new Baseline(Instant.parse("2026-11-26T19:00:00Z"), "run-2", "asmith", Map.of(), List.of());
         Path first = BaselineFile.write(f, second, true, now);
         String secondText = Files.readString(f);
-        Path then = BaselineFile.write(f, Baseline.empty(), true, now.plusMillis(400));
+        Path then = BaselineFile.write(f, new Baseline(null, null, null, Map.of(), List.of()), true, now.plusMillis(400));
         assertEquals(DOCUMENTED, Files.readString(first));
         assertEquals(secondText, Files.readString(then));
         assertEquals("baseline.yaml.20261126T200000Z-2.bak", then.getFileName().toString());

@@ -230,7 +230,7 @@ class DomainControllersTest {
                 assertEquals(null, bad.url(), "no URL is built: " + bad);
             }
             List<org.kcdauditor.model.DcRead> read = DomainControllers.read(null, t.subList(1, 3), List.of(),
-                    "dc1.contoso.com", "ldaps://dc1.contoso.com:636");
+                    "dc1.contoso.com", "ldaps://dc1.contoso.com:636", null);
             assertEquals("DC2", read.get(0).name());
             assertFalse(read.get(0).reachable());
             assertTrue(read.get(0).error().contains("its dNSHostName 'attacker.example.net:389/x' is not a host name"),

@@ -280,14 +280,19 @@ class LdapEndToEndTest {
     void adBindSubStatusCodesAreExplained() {
         LDAPException e = bindFailure(ResultCode.INVALID_CREDENTIALS,
                 "80090308: LdapErr: DSID-0C09044E, comment: AcceptSecurityContext error, data 775, v4563");
-        assertTrue(LdapConnector.describeBind("ldaps://dc1", "svc", e).contains("account locked out (AD data 775)"));
+        assertTrue(bindMessage("ldaps://dc1", "svc", e).contains("account locked out (AD data 775)"));
         LDAPException wrong = bindFailure(ResultCode.INVALID_CREDENTIALS,
                 "80090308: LdapErr: DSID-0C09044E, comment: AcceptSecurityContext error, data 52e, v4563");
-        assertTrue(LdapConnector.describeBind("ldaps://dc1", "svc", wrong).contains("wrong password (AD data 52e)"));
+        assertTrue(bindMessage("ldaps://dc1", "svc", wrong).contains("wrong password (AD data 52e)"));
         LDAPException strong = bindFailure(ResultCode.STRONG_AUTH_REQUIRED,
                 "BindSimple: Transport encryption required.");
-        assertTrue(LdapConnector.describeBind("ldap://dc1", "svc", strong).contains("requires TLS or signing for binds"
-                + " (LDAP result 8, strong auth required)"), LdapConnector.describeBind("ldap://dc1", "svc", strong));
+        assertTrue(bindMessage("ldap://dc1", "svc", strong).contains("requires TLS or signing for binds"
+                + " (LDAP result 8, strong auth required)"), bindMessage("ldap://dc1", "svc", strong));
+    }
+
+    /** The message of a refused bind to the only directory, its password from an unnamed source. */
+    private static String bindMessage(String where, String who, LDAPException e) {
+        return LdapConnector.describeBind(where, who, e, "directory", "the password source");
     }
 
     private static LDAPException bindFailure(ResultCode rc, String diagnostic) {
