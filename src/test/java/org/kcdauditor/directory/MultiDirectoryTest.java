@@ -16,6 +16,7 @@ import org.kcdauditor.report.Procedure;
 import org.kcdauditor.report.ReportView;
 import org.kcdauditor.support.CliRun;
 import org.kcdauditor.support.Hosts;
+import org.kcdauditor.support.RbcdDescriptors;
 import org.kcdauditor.support.TestDirectory;
 
 import java.nio.file.Files;
@@ -309,14 +310,14 @@ class MultiDirectoryTest {
                 Hosts.DOMAIN_SID + "-2002");
         for (String n : List.of("HV21", "HV22")) {
             fabrikam.modify("CN=" + n + ",OU=Hyper-V," + FABRIKAM, new Modification(ModificationType.REPLACE,
-                    "msDS-AllowedToActOnBehalfOfOtherIdentity", Sids.rbcdDescriptor(contosoSids)));
+                    "msDS-AllowedToActOnBehalfOfOtherIdentity", RbcdDescriptors.of(contosoSids)));
         }
         // HV01 allows only HV21 so far: the fix keeps HV21 and adds HV22
         contoso.modify("CN=HV01,OU=Hyper-V," + TestDirectory.BASE, new Modification(ModificationType.REPLACE,
-                "msDS-AllowedToActOnBehalfOfOtherIdentity", Sids.rbcdDescriptor(List.of(FABRIKAM_SID + "-3000"))));
+                "msDS-AllowedToActOnBehalfOfOtherIdentity", RbcdDescriptors.of(List.of(FABRIKAM_SID + "-3000"))));
         for (String n : List.of("HV02", "HV03")) {
             contoso.modify("CN=" + n + ",OU=Hyper-V," + TestDirectory.BASE, new Modification(ModificationType.REPLACE,
-                    "msDS-AllowedToActOnBehalfOfOtherIdentity", Sids.rbcdDescriptor(List.of(FABRIKAM_SID + "-3000",
+                    "msDS-AllowedToActOnBehalfOfOtherIdentity", RbcdDescriptors.of(List.of(FABRIKAM_SID + "-3000",
                             FABRIKAM_SID + "-3001"))));
         }
         CliRun r = run(config(fabrikamUrl(), "[[HVC1, HVC2]]"), "json");

@@ -17,6 +17,7 @@ import org.kcdauditor.model.RbcdPrincipal;
 import org.kcdauditor.model.Snapshot;
 import org.kcdauditor.support.CliRun;
 import org.kcdauditor.support.Hosts;
+import org.kcdauditor.support.RbcdDescriptors;
 import org.kcdauditor.support.TestDirectory;
 import org.kcdauditor.support.TestDirectory.Mode;
 
@@ -89,7 +90,7 @@ class RbcdGroupsTest {
     /** HV71 allows RBCD from these SIDs. */
     static void allow(InMemoryDirectoryServer ds, String... sids) throws Exception {
         ds.modify(HV71, new Modification(ModificationType.REPLACE, "msDS-AllowedToActOnBehalfOfOtherIdentity",
-                Sids.rbcdDescriptor(List.of(sids))));
+                RbcdDescriptors.of(List.of(sids))));
     }
 
     private AuditContext audit(InMemoryDirectoryServer ds) throws Exception {
@@ -182,7 +183,7 @@ class RbcdGroupsTest {
         InMemoryDirectoryServer ds = server(new Searches());
         try {
             ds.modify(HV71, new Modification(ModificationType.REPLACE, "msDS-AllowedToActOnBehalfOfOtherIdentity",
-                    Sids.rbcdDescriptor(List.of(SID + "-1146"), List.of(SID + "-2001"))));
+                    RbcdDescriptors.of(List.of(SID + "-1146"), List.of(SID + "-2001"))));
             Path out = tmp.resolve("out");
             CliRun r = run(ds, out);
             assertEquals(3, r.exitCode(), r.toString());
@@ -218,7 +219,7 @@ class RbcdGroupsTest {
             }
 
             ds.modify(HV71, new Modification(ModificationType.REPLACE, "msDS-AllowedToActOnBehalfOfOtherIdentity",
-                    Sids.rbcdDescriptor(List.of(SID + "-2001"), List.of(SID + "-1148"))));
+                    RbcdDescriptors.of(List.of(SID + "-2001"), List.of(SID + "-1148"))));
             AuditContext ctx = audit(ds);
             assertFalse(hv72ToHv71(ctx).rbcd(), "Inner (refused) holds HV72: the denial is read through the group");
             assertEquals(4, hv72ToHv71(ctx).missing().size());
@@ -229,7 +230,7 @@ class RbcdGroupsTest {
             // every source, whatever the descriptor allows
             for (String wellKnown : List.of("S-1-1-0", "S-1-5-11")) {
                 ds.modify(HV71, new Modification(ModificationType.REPLACE, "msDS-AllowedToActOnBehalfOfOtherIdentity",
-                        Sids.rbcdDescriptor(List.of(SID + "-2001"), List.of(wellKnown))));
+                        RbcdDescriptors.of(List.of(SID + "-2001"), List.of(wellKnown))));
                 assertFalse(hv72ToHv71(audit(ds)).rbcd(), wellKnown + " refused: HV72 is refused too");
             }
         } finally {

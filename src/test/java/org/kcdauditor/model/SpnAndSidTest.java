@@ -2,6 +2,7 @@ package org.kcdauditor.model;
 
 import org.junit.jupiter.api.Test;
 import org.kcdauditor.directory.Sids;
+import org.kcdauditor.support.RbcdDescriptors;
 
 import java.util.List;
 
@@ -57,7 +58,7 @@ class SpnAndSidTest {
     void sidRoundTripAndRbcdDescriptor() {
         String sid = "S-1-5-21-3623811015-3361044348-30300820-1105";
         assertEquals(sid, Sids.toString(Sids.toBytes(sid)));
-        byte[] sd = Sids.rbcdDescriptor(List.of(sid, "S-1-5-21-1-2-3-500"));
+        byte[] sd = RbcdDescriptors.of(List.of(sid, "S-1-5-21-1-2-3-500"));
         assertEquals(List.of(sid, "S-1-5-21-1-2-3-500"), Sids.allowedSids(sd));
         assertThrows(IllegalArgumentException.class, () -> Sids.allowedSids(new byte[8]));
     }
