@@ -229,16 +229,6 @@ public final class ReportView {
             return pairs - pairsOk;
         }
 
-        /** The cell source → target, or null. */
-        public Cell cell(String from, String to) {
-            for (Cell c : cells) {
-                if (c.from().equalsIgnoreCase(from) && c.to().equalsIgnoreCase(to)) {
-                    return c;
-                }
-            }
-            return null;
-        }
-
         /** The cells by source, then destination, names lower-cased: for a writer that draws the whole matrix. */
         public Map<String, Map<String, Cell>> cellsBySource() {
             Map<String, Map<String, Cell>> out = new HashMap<>();
