@@ -46,12 +46,6 @@ public record GoVerdict(boolean go, List<Reason> reasons) {
         }
     }
 
-    /** The verdict of {@code cluster} from its own findings, matrix and hosts. */
-    public static GoVerdict of(FindingsDocument.ClusterDoc cluster, List<Finding> findings,
-                               List<FindingsDocument.HostDoc> hosts) {
-        return new Judge(findings, hosts).of(cluster);
-    }
-
     /**
      * Judges every cluster of one document: the HIGH findings are grouped by cluster and the hosts indexed
      * by name once, so judging all clusters is linear in findings, hosts and pairs (a scan of all findings

@@ -586,7 +586,7 @@ class KerberosExchangeRulesTest {
 
     /** The verdict of cluster HVC1 from these findings and its pairs (no hosts): NO-GO on any open HIGH or blocker. */
     private static GoVerdict verdict(AuditResult r) {
-        return GoVerdict.of(new FindingsDocument.ClusterDoc("HVC1", List.of("HV01", "HV02", "HV03"), List.of(),
+        return verdictOf(new FindingsDocument.ClusterDoc("HVC1", List.of("HV01", "HV02", "HV03"), List.of(),
                 List.of(), 6, 0, 0, 0, 0.0, null, null, null,
                 org.kcdauditor.report.FindingsJson.matrix(r.context()).getOrDefault("HVC1", List.of())),
                 r.findings(), List.of());
@@ -808,12 +808,12 @@ class KerberosExchangeRulesTest {
                 false, false);
         FindingsDocument.ClusterDoc c = new FindingsDocument.ClusterDoc("HVC1", List.of("HV01", "HV02"), List.of(),
                 List.of(), 2, 1, 8, 7, 87.5, null, null, null, List.of(blocked));
-        GoVerdict v = GoVerdict.of(c, List.of(), List.of(ws2025));
+        GoVerdict v = verdictOf(c, List.of(), List.of(ws2025));
         assertFalse(v.go());
         assertTrue(v.reasons().get(0).text().startsWith("HV02 runs Windows Server 2025"), v.reasons().toString());
         assertEquals("WS2025_NO_CREDSSP_FALLBACK", v.reasons().get(0).rule(), "every reason carries a rule");
         assertEquals(0, v.reasons().get(0).findings());
-        assertTrue(GoVerdict.of(c, List.of(), List.of()).go(), "no HIGH finding open and no 2025 node: GO");
+        assertTrue(verdictOf(c, List.of(), List.of()).go(), "no HIGH finding open and no 2025 node: GO");
         // several: listed by name, not in the order the matrix meets them (HV10 -> HV03 comes first there)
         FindingsDocument.HostDoc hv10 = new FindingsDocument.HostDoc("HV10", "hv10.contoso.com", "HVC1", 0x1001000,
                 List.of(), List.of(), "Windows Server 2025 Datacenter", "10.0 (26100)", "HV10$", "CN=HV10", "S-2", true,
@@ -826,7 +826,7 @@ class KerberosExchangeRulesTest {
                 false, false);
         FindingsDocument.ClusterDoc three = new FindingsDocument.ClusterDoc("HVC1", List.of("HV02", "HV03", "HV10"),
                 List.of(), List.of(), 6, 4, 24, 22, 91.7, null, null, null, List.of(tenToThree, blocked));
-        assertTrue(GoVerdict.of(three, List.of(), List.of(ws2025, hv10, hv03)).reasons().get(0).text()
+        assertTrue(verdictOf(three, List.of(), List.of(ws2025, hv10, hv03)).reasons().get(0).text()
                 .startsWith("HV02, HV03, HV10 run Windows Server 2025"), "by name");
     }
 
@@ -853,8 +853,14 @@ class KerberosExchangeRulesTest {
         }
         FindingsDocument.ClusterDoc c = new FindingsDocument.ClusterDoc("HVC1", nodes, List.of(), List.of(), 90, 81,
                 360, 351, 97.5, null, null, null, pairs);
-        String text = GoVerdict.of(c, List.of(), hosts).reasons().get(0).text();
+        String text = verdictOf(c, List.of(), hosts).reasons().get(0).text();
         assertTrue(text.startsWith("HV01, HV02, HV03, HV04, HV05, HV06 and 4 more run Windows Server 2025 and have a"
                 + " blocked pair"), text);
+    }
+
+    /** The verdict of {@code cluster} from its own findings, matrix and hosts. */
+    private static GoVerdict verdictOf(FindingsDocument.ClusterDoc cluster, List<Finding> findings,
+                                       List<FindingsDocument.HostDoc> hosts) {
+        return new GoVerdict.Judge(findings, hosts).of(cluster);
     }
 }
