@@ -27,7 +27,8 @@ import java.util.stream.Collectors;
 
 @Command(name = "report", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Re-render the reports of a stored run from its findings.json, without touching AD.",
-                "Use it after editing templates/*.ftl, or to produce a format the run did not write."},
+                "Use it after editing templates/*.ftl, or to produce a format the run did not write. The formats"
+                        + " replace the folder's files together or, on any failure, none does."},
         footer = {"", "Exit codes: 0 written, 2 usage error (missing findings.json, bad template), 1 cannot write.",
                 "Example:", "kcd-audit report --from reports/20261126-060000-1a2b3c4d --formats md,html,ps1"})
 final class ReportCommand implements Callable<Integer> {
@@ -39,7 +40,8 @@ final class ReportCommand implements Callable<Integer> {
             description = "The folder of a run (holding findings.json), or the findings.json file itself.")
     Path from;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Write into DIR (default: the --from folder).")
+    @Option(names = "--out", paramLabel = "DIR", description = "Write into DIR (default: the --from folder); a DIR"
+            + " that holds another run's findings.json is refused (exit 2).")
     Path out;
 
     @Option(names = "--formats", split = ",", paramLabel = "FORMAT",

@@ -75,6 +75,18 @@ class HelpScreensTest {
         }
     }
 
+    /**
+     * README says of {@code report}: all formats replace the folder's files together or none does, and an {@code --out}
+     * folder holding another run's findings.json is refused (exit 2); its screen said neither.
+     */
+    @Test
+    void theReportHelpSaysWhatItReplacesAndWhichOutItRefuses() {
+        String report = root().getSubcommands().get("report").getUsageMessage(CommandLine.Help.Ansi.OFF)
+                .replaceAll("\\s+", " ");
+        assertTrue(report.contains("another run's findings.json is refused (exit 2)"), report);
+        assertTrue(report.contains("together or, on any failure, none"), report);
+    }
+
     private static CommandLine root() {
         PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream());
         return Main.commands(new Main(), new Cli(nowhere, nowhere, nowhere, Map.of(), Clock.systemUTC(), Path.of(".")));
