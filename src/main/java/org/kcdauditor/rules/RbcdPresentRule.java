@@ -7,6 +7,7 @@ import org.kcdauditor.model.Evidence;
 import org.kcdauditor.model.RbcdPrincipal;
 import org.kcdauditor.model.Severity;
 import org.kcdauditor.remedy.Action;
+import org.kcdauditor.remedy.Ps;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -20,8 +21,8 @@ public final class RbcdPresentRule implements Rule {
             "Resource-based constrained delegation is configured on a host",
             "a node carries `msDS-AllowedToActOnBehalfOfOtherIdentity`: lists the SIDs, the hosts or groups (with"
                     + " their members) they resolve to and the pairs it covers, through group membership too; one"
-                    + " that allows no SID (removing the last principal can leave it so) says that it covers no pair"
-                    + " and to clear it",
+                    + " in which no SID can be read (removing the last principal can leave it so, or it cannot be"
+                    + " parsed) says that it counts no pair as covered, and to read it before clearing it",
             "RBCD is set on the target and lists the accounts allowed to delegate to it; it works across"
                     + " domains and always permits protocol transition. It is valid for migration, but it is"
                     + " invisible on ADUC's Delegation tab, so the audit shows where it is used.",
@@ -51,10 +52,12 @@ public final class RbcdPresentRule implements Rule {
             List<Evidence.PairRef> covered = ctx.pairsTo(node).stream().filter(PairStatus::rbcd)
                     .map(p -> new Evidence.PairRef(p.source().name(), node.name())).toList();
             // removing the last principal (samba-tool delegation del-principal, ADSI Edit) can leave a descriptor
-            // that allows nobody, and so covers no pair
-            String message = (allowed.isEmpty() ? node.name() + " carries msDS-AllowedToActOnBehalfOfOtherIdentity"
-                    + " that allows no host to delegate to it (its security descriptor grants no SID), so it covers"
-                    + " no pair." : node.name() + " allows RBCD from " + String.join(", ", allowed) + ".")
+            // that allows nobody; but no SID read is also a descriptor that could not be parsed, or one without a DACL
+            // (which allows everyone): the admin reads it before clearing it
+            String message = (allowed.isEmpty() ? node.name() + " carries msDS-AllowedToActOnBehalfOfOtherIdentity,"
+                    + " but kcd-audit reads no host it allows (a security descriptor that grants no SID, as removing"
+                    + " the last principal leaves it, or one kcd-audit cannot parse), so it counts no pair as covered"
+                    + " by it." : node.name() + " allows RBCD from " + String.join(", ", allowed) + ".")
                     + (refused.isEmpty() ? "" : " It refuses " + String.join(", ", refused) + " (access-denied"
                     + " ACEs, which win over any allow: the KDC does not let those hosts, or the members of those"
                     + " groups, delegate to " + node.name() + " this way).")
@@ -68,9 +71,12 @@ public final class RbcdPresentRule implements Rule {
                     .evidence(Evidence.builder().attribute("msDS-AllowedToActOnBehalfOfOtherIdentity")
                             .sids(node.rbcdSids()).actual(allowed).pairs(covered).build())
                     .message(message)
-                    .action(new Action.Manual(allowed.isEmpty() ? "Clear it if no host is to delegate to "
-                            + node.name() + " this way (Set-ADComputer -PrincipalsAllowedToDelegateToAccount $null on"
-                            + " its account), or add the hosts that are." : "Keep it if intended and document it in"
+                    .action(new Action.Manual(allowed.isEmpty() ? "Read it first: Get-ADComputer "
+                            + Ps.quote(node.name()) + " -Properties PrincipalsAllowedToDelegateToAccount. If it lists"
+                            + " nobody, clear it (Set-ADComputer " + Ps.quote(node.name())
+                            + " -PrincipalsAllowedToDelegateToAccount $null) or add the hosts that are to delegate to "
+                            + node.name() + " this way; if it lists hosts, keep it and document it in the baseline."
+                            : "Keep it if intended and document it in"
                             + " the baseline (ADUC does not show it; Get-ADComputer reads it as"
                             + " PrincipalsAllowedToDelegateToAccount)."))
                     .emit();

@@ -360,6 +360,23 @@ class RulesTest {
     }
 
     @Test
+    void rbcdThatGrantsNoReadableSidIsNotSaidToBeSafeToClear() {
+        // no SID read: a descriptor that allows nobody (the last principal removed), but also one kcd-audit could not
+        // parse or one without a DACL, which allows everyone: the admin reads it before clearing anything
+        AdObject[] c = healthyCluster();
+        c[1] = host("HV02").delegatesTo("HV01", "HV03").rbcdFrom().build();
+        Finding f = of(audit(c), "RBCD_PRESENT").get(0);
+        assertTrue(f.message().startsWith("HV02 carries msDS-AllowedToActOnBehalfOfOtherIdentity, but kcd-audit reads"
+                + " no host it allows"), f.message());
+        assertTrue(f.message().contains("cannot parse"), f.message());
+        String fix = f.remediation();
+        assertTrue(fix.startsWith("Read it first: Get-ADComputer 'HV02' -Properties PrincipalsAllowedToDelegateToAccount"),
+                fix);
+        assertTrue(fix.indexOf("lists nobody") < fix.indexOf("-PrincipalsAllowedToDelegateToAccount $null"), fix);
+        assertTrue(fix.contains("lists hosts, keep it"), fix);
+    }
+
+    @Test
     void missingDnsHostNameIsReportedAndNeverGuessed() {
         AdObject[] c = healthyCluster();
         c[2] = host("HV03").delegatesTo("HV01", "HV02").noDns().build();
