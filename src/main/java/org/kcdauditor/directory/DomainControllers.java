@@ -410,8 +410,7 @@ final class DomainControllers {
             return Map.of();
         }
         boolean blob = metadata.values().stream().anyMatch(e -> e.hasAttribute(ReplicationMetadata.BLOB_ATTRIBUTE));
-        Map<String, String> dcs = blob
-                ? ReplicationMetadata.invocationIds(c, deadline, url, root.configurationNamingContext()) : Map.of();
+        Map<String, String> dcs = blob ? dcNames(c, url, deadline, root) : Map.of();
         Map<String, List<AttributeChange>> out = new HashMap<>();
         metadata.forEach((dn, e) -> {
             List<AttributeChange> changes = ReplicationMetadata.of(e, dcs);
@@ -420,6 +419,16 @@ final class DomainControllers {
             }
         });
         return out;
+    }
+
+    /** The forest's DCs by invocation id; none when the search outlasts the reading's bounds (they stay ids). */
+    private static Map<String, String> dcNames(LDAPConnection c, String url, Deadline deadline,
+                                               DomainReader.RootDse root) {
+        try {
+            return ReplicationMetadata.invocationIds(c, deadline, url, root.configurationNamingContext());
+        } catch (DirectoryException e) {
+            return Map.of(); // which DC made a change is only named by it: the comparison itself stands
+        }
     }
 
     /**

@@ -136,6 +136,58 @@ class DomainControllersTest {
         assertTrue(go.out().contains("2 of 2 domain controllers agree with dc1.contoso.com"), go.out());
     }
 
+    /**
+     * Which DC made a change is looked up by invocation id in the DC's configuration partition, a search of every
+     * nTDSDSA object of the forest, only to name the DCs in binary replication metadata. When that search outlasted
+     * directory.timeoutSeconds, the DC's whole comparison was dropped: it read as unreachable (MEDIUM, no blocker) and
+     * preflight said GO although the DC lacked the pair's entries. The names stay ids; the comparison stands.
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(120)
+    void aSlowLookUpOfTheDcsNamesKeepsTheComparisonOfTheDcThatLags() throws Exception {
+        String config = "CN=Configuration," + TestDirectory.BASE;
+        InMemoryDirectoryServer slow = TestDirectory.start(TestDirectory.Mode.PLAIN, null, 0, List.of(
+                new com.unboundid.ldap.sdk.Attribute("dnsHostName", "dc2.contoso.com"),
+                new com.unboundid.ldap.sdk.Attribute("defaultNamingContext", TestDirectory.BASE),
+                new com.unboundid.ldap.sdk.Attribute("configurationNamingContext", config)));
+        try {
+            TestDirectory.addCluster(slow, NODES);
+            slow.modify(HV02, new Modification(ModificationType.DELETE, "msDS-AllowedToDelegateTo",
+                    "cifs/HV03", "cifs/hv03.contoso.com"));
+            for (String n : NODES) {
+                slow.modify("CN=" + n + ",OU=Hyper-V," + TestDirectory.BASE, new Modification(ModificationType.ADD,
+                        "replPropertyMetaData", new byte[]{1, 0, 0, 0}));
+            }
+            String servers = "CN=Servers,CN=Default-First-Site-Name,CN=Sites," + config;
+            for (String dn : List.of(config, "CN=Sites," + config, "CN=Default-First-Site-Name,CN=Sites," + config,
+                    servers)) {
+                slow.add("dn: " + dn, "objectClass: container");
+            }
+            for (int i = 0; i < 600; i++) {
+                String server = "CN=DC" + i + "," + servers;
+                slow.add("dn: " + server, "objectClass: server");
+                Entry dsa = new Entry("CN=NTDS Settings," + server);
+                dsa.addAttribute("objectClass", "nTDSDSA");
+                dsa.addAttribute("invocationId", new byte[16]);
+                slow.add(dsa);
+            }
+            // 2 KB/s: every other request of dc2 answers within a second, the nTDSDSA search in about 40 s
+            try (org.kcdauditor.support.TricklingProxy proxy = new org.kcdauditor.support.TricklingProxy("127.0.0.1",
+                    slow.getListenPort(), 200, 100)) {
+                Path cfg = TestDirectory.config(tmp, url(dc1), NODES, "allowInsecureBind: true", "timeoutSeconds: 3",
+                        "domainControllers: [" + url(dc1) + ", " + proxy.ldapUrl() + "]");
+                CliRun nogo = preflight(cfg, "--all-dcs");
+                assertEquals(3, nogo.exitCode(), nogo.toString());
+                assertTrue(nogo.out().contains("BLOCKER DC_NOT_CONVERGED"), nogo.out());
+                List<JsonNode> f = findings(CliRun.findings(tmp.resolve("out")), "DC_NOT_CONVERGED");
+                assertEquals(1, f.size(), f.toString());
+                assertEquals("HV02", f.get(0).path("host").asText());
+            }
+        } finally {
+            slow.shutDown(true);
+        }
+    }
+
     @Test
     void withoutAllDcsOnlyTheAuditedDcCountsAndThePolicyMakesItTheDefault() throws Exception {
         CliRun plain = preflight(config(List.of(url(dc1), url(dc2))));
