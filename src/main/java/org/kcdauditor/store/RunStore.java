@@ -1109,16 +1109,18 @@ public final class RunStore implements AutoCloseable {
     /**
      * The first run of a configuration in which a finding of {@code rule} that {@code waiver} accepts was waived: the
      * run that shows what a waiver accepted. The waiver decides (its host as {@code HV01$} or in another case, its SPN
-     * with the root's trailing dot), as it did when it waived the finding.
+     * with the root's trailing dot), as it did when it waived the finding; the configuration's runs are those
+     * {@link #prune} counts as its own, under any spelling of its path ({@link #sameHistory}).
      */
     public Optional<String> firstRunWaiving(String configPath, String rule, WaivedFinding waiver) {
-        try (PreparedStatement ps = connection.prepareStatement("SELECT r.id, f.host_name, f.peer, f.spn"
-                + " FROM run_finding f JOIN audit_run r ON r.id = f.run_id WHERE f.waived = TRUE AND r.status = ?"
-                + " AND r.config_path = ? AND f.rule_id = ? ORDER BY r.run_no")) {
-            bind(ps, RunSummary.SUCCEEDED, cut(configPath, 1000), rule);
+        try (PreparedStatement ps = connection.prepareStatement("SELECT r.id, f.host_name, f.peer, f.spn,"
+                + " r.config_path FROM run_finding f JOIN audit_run r ON r.id = f.run_id WHERE f.waived = TRUE"
+                + " AND r.status = ? AND f.rule_id = ? ORDER BY r.run_no")) {
+            bind(ps, RunSummary.SUCCEEDED, rule);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    if (waiver.accepts(rs.getString(2), rs.getString(3), rs.getString(4))) {
+                    if (sameHistory(rs.getString(5), configPath)
+                            && waiver.accepts(rs.getString(2), rs.getString(3), rs.getString(4))) {
                         return Optional.of(rs.getString(1));
                     }
                 }

@@ -159,8 +159,39 @@ class RetentionTest {
                     "the newest two of this configuration are kept, and every run of the other");
             assertEquals(List.of(own[3], own[2], otherLast, waived),
                     store.list(10).stream().map(RunSummary::id).toList());
-            assertEquals(List.of(), Retention.prune(other, store, T0.plus(Duration.ofDays(10)), false),
-                    "the other's newest two, its waiver's first run among them");
+            assertEquals(List.of(), Retention.prune(other(cfg, 1), store, T0.plus(Duration.ofDays(10)), false),
+                    "the other's newest run, and its waiver's first run");
+        }
+    }
+
+    /**
+     * Runs stored before the configuration's key was normalised carry another spelling of the same path: pruning
+     * counts them as this configuration's, and so must the search for an open waiver's first run (before, it matched
+     * the spelling exactly and pruned that run).
+     */
+    @Test
+    void aWaiversFirstRunUnderAnotherSpellingOfTheConfigPathIsKept() throws Exception {
+        AuditConfig cfg = config(1, 0);
+        List<AdObject> mesh = mesh("HV01", "HV02", "HV03");
+        BaselineFile.write(cfg.baselinePath(), new Baseline(T0, null, "jdoe", Map.of(), List.of(
+                new Waiver("MISSING_DELEGATION", "HV01", "HV03", null, "CHG1", LocalDate.of(2099, 1, 1)))), false, T0);
+        String waived = run(cfg, T0, replace(mesh, host("HV01", PT, entriesTo("HV02"))));
+        String middle = run(cfg, T0.plus(Duration.ofDays(1)), mesh);
+        String newest = run(cfg, T0.plus(Duration.ofDays(2)), mesh);
+        // the first run as an earlier version filed it, the later ones under the key as it is now
+        Path key = Path.of(cfg.historyKey());
+        String spelled = key.getParent().resolve("sub").resolve("..").resolve(key.getFileName()).toString();
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(StoreUrls.connectUrl(cfg));
+             java.sql.PreparedStatement ps = c.prepareStatement("UPDATE audit_run SET config_path = ? WHERE id = ?")) {
+            ps.setString(1, spelled);
+            ps.setString(2, waived);
+            assertEquals(1, ps.executeUpdate());
+        }
+        try (RunStore store = StoreUrls.open(cfg, Map.of())) {
+            List<RunSummary> pruned = Retention.prune(cfg, store, T0.plus(Duration.ofDays(3)), false);
+            assertEquals(List.of(middle), pruned.stream().map(RunSummary::id).toList(),
+                    "the newest run and the waiver's first run are kept");
+            assertEquals(List.of(newest, waived), store.list(10).stream().map(RunSummary::id).toList());
         }
     }
 
