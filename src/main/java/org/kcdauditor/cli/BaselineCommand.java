@@ -67,7 +67,8 @@ final class BaselineCommand implements Runnable {
         @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "The YAML configuration.")
         Path config;
 
-        @Option(names = "--approved-by", paramLabel = "NAME", description = "Who approved this baseline (free text).")
+        @Option(names = "--approved-by", paramLabel = "NAME", description = "Who approved this baseline (free text;"
+                + " the runbooks' placeholder \"<CAB approver>\" is refused).")
         String approvedBy;
 
         @Option(names = "--force", description = "Replace an existing baseline (keeping a .bak copy).")
@@ -76,6 +77,11 @@ final class BaselineCommand implements Runnable {
         @Override
         public Integer call() throws DirectoryException, IOException {
             Cli cli = parent.cli;
+            if (approvedBy != null && approvedBy.strip().startsWith("<") && approvedBy.strip().endsWith(">")) {
+                // the runbooks print the command with "<CAB approver>" to fill in
+                throw new ConfigException("--approved-by: \"" + approvedBy.strip() + "\" is the runbook's"
+                        + " placeholder: give the name of whoever approved the change, e.g. --approved-by \"J. Doe\"");
+            }
             AuditConfig cfg = ConfigLoader.load(config);
             Path file = cfg.baselinePath();
             if (java.nio.file.Files.exists(file) && !force) {

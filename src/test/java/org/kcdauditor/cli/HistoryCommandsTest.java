@@ -492,6 +492,20 @@ class HistoryCommandsTest {
         assertFalse(out.contains("Warning: baseline"), out);
     }
 
+    /**
+     * The runbooks print the capture command with {@code --approved-by "<CAB approver>"} for the admin to fill in:
+     * pasted as printed, it recorded a baseline approved by "<CAB approver>".
+     */
+    @Test
+    void baselineCaptureRefusesTheRunbooksPlaceholderForTheApprover() throws Exception {
+        Path cfg = config("  - name: HVC1\n    nodes: [HV01, HV02, HV03]", "");
+        assertEquals(ExitCodes.USAGE, run("baseline", "capture", "--config", cfg.toString(), "--approved-by",
+                "<CAB approver>"), out + err);
+        assertEquals("kcd-audit: --approved-by: \"<CAB approver>\" is the runbook's placeholder: give the name of whoever approved"
+                + " the change, e.g. --approved-by \"J. Doe\"", err.strip());
+        assertFalse(Files.exists(dir.resolve("baseline.yaml")), "no baseline written");
+    }
+
     @Test
     void baselineCaptureRefusesToOverwriteAndDiffWritesNothing() throws Exception {
         Path cfg = config("  - name: HVC1\n    nodes: [HV01, HV02, HV03]", "");
