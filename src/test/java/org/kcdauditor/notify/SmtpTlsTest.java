@@ -1,6 +1,5 @@
 package org.kcdauditor.notify;
 
-import com.icegreen.greenmail.util.DummySSLServerSocketFactory;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import org.junit.jupiter.api.AfterEach;
@@ -43,8 +42,6 @@ class SmtpTlsTest {
         if (smtp != null) {
             smtp.stop();
         }
-        System.clearProperty(DummySSLServerSocketFactory.GREENMAIL_KEYSTORE_FILE_PROPERTY);
-        System.clearProperty(DummySSLServerSocketFactory.GREENMAIL_KEYSTORE_PASSWORD_PROPERTY);
     }
 
 
@@ -69,9 +66,7 @@ class SmtpTlsTest {
 
     @Test
     void smtpsChecksTheCertificateAndStarttlsNeverFallsBackToPlainText() throws Exception {
-        TestDirectory.Tls tls = TestDirectory.generateTls(dir.resolve("tls"));
-        System.setProperty(DummySSLServerSocketFactory.GREENMAIL_KEYSTORE_FILE_PROPERTY, tls.keyStore().toString());
-        System.setProperty(DummySSLServerSocketFactory.GREENMAIL_KEYSTORE_PASSWORD_PROPERTY, tls.password());
+        TestDirectory.Tls tls = Smtp.tls();
         int smtpsPort = ScheduleFixture.freePort();
         int plainPort = ScheduleFixture.freePort();
         smtp = new GreenMail(new ServerSetup[]{Smtp.on(smtpsPort, ServerSetup.PROTOCOL_SMTPS),
