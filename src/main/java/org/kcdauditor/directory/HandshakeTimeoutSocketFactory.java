@@ -1,8 +1,9 @@
 package org.kcdauditor.directory;
 
+import org.kcdauditor.io.WrappedSSLSocketFactory;
+
 import javax.net.ssl.SSLSocketFactory;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.Socket;
 
 /**
@@ -13,20 +14,20 @@ import java.net.Socket;
  * SO_TIMEOUT set on the socket before it connects, each read of the handshake gives up after that long; the SDK
  * sets the connection's own SO_TIMEOUT once it is established.
  */
-final class HandshakeTimeoutSocketFactory extends SSLSocketFactory {
-    private final SSLSocketFactory delegate;
+final class HandshakeTimeoutSocketFactory extends WrappedSSLSocketFactory {
     private final int timeoutMillis;
     /** The sockets made (by the SDK's connect thread), to tell a handshake that timed out from a TCP connect. */
-    private final java.util.List<Socket> made = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final java.util.List<Socket> sockets = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     HandshakeTimeoutSocketFactory(SSLSocketFactory delegate, int timeoutMillis) {
-        this.delegate = delegate;
+        super(delegate);
         this.timeoutMillis = timeoutMillis;
     }
 
-    private Socket bounded(Socket s) throws IOException {
+    @Override
+    protected Socket made(Socket s) throws IOException {
         s.setSoTimeout(timeoutMillis);
-        made.add(s);
+        sockets.add(s);
         return s;
     }
 
@@ -35,47 +36,6 @@ final class HandshakeTimeoutSocketFactory extends SSLSocketFactory {
      * it (a port behind a firewall that drops the SYN) the connect's, which is no TLS matter.
      */
     boolean connected() {
-        return made.stream().anyMatch(Socket::isConnected);
-    }
-
-    @Override
-    public Socket createSocket() throws IOException {
-        return bounded(delegate.createSocket());
-    }
-
-    @Override
-    public Socket createSocket(Socket s, String host, int port, boolean autoClose) throws IOException {
-        return bounded(delegate.createSocket(s, host, port, autoClose));
-    }
-
-    @Override
-    public Socket createSocket(String host, int port) throws IOException {
-        return bounded(delegate.createSocket(host, port));
-    }
-
-    @Override
-    public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
-        return bounded(delegate.createSocket(host, port, localHost, localPort));
-    }
-
-    @Override
-    public Socket createSocket(InetAddress host, int port) throws IOException {
-        return bounded(delegate.createSocket(host, port));
-    }
-
-    @Override
-    public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
-            throws IOException {
-        return bounded(delegate.createSocket(address, port, localAddress, localPort));
-    }
-
-    @Override
-    public String[] getDefaultCipherSuites() {
-        return delegate.getDefaultCipherSuites();
-    }
-
-    @Override
-    public String[] getSupportedCipherSuites() {
-        return delegate.getSupportedCipherSuites();
+        return sockets.stream().anyMatch(Socket::isConnected);
     }
 }

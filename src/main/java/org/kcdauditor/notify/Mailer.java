@@ -16,6 +16,7 @@ import org.kcdauditor.config.MailConfig;
 import org.kcdauditor.config.Secrets;
 
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManagerFactory;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -91,28 +92,41 @@ public final class Mailer {
 
     /**
      * Sends a stored message to {@code recipients}. Returns only when the server accepted it; any
-     * refusal or connection problem is a {@link MessagingException}.
+     * refusal or connection problem is a {@link MessagingException}, and so is an attempt (connect, TLS and the
+     * whole dialogue) that has not ended within {@code mail.timeoutSeconds}.
      */
     public void send(byte[] mime, List<String> recipients) throws MessagingException {
-        Session session = session();
-        MimeMessage m = new StableIdMessage(session, new ByteArrayInputStream(mime));
-        String protocol = mail.securityMode() == MailConfig.Security.SMTPS ? "smtps" : "smtp";
-        try (Transport t = session.getTransport(protocol)) {
-            if (mail.username() != null && !mail.username().isBlank()) {
-                char[] pw = secrets.resolve("mail.passwordEnv", mail.passwordEnv(),
-                        mail.passwordFile() == null ? null : config.resolve(mail.passwordFile()), "mail.passwordFile");
-                t.connect(mail.host(), mail.portOrDefault(), mail.username(), pw == null ? null : new String(pw));
-            } else {
-                t.connect(mail.host(), mail.portOrDefault(), null, null);
+        try (SmtpDeadline deadline = new SmtpDeadline(mail.timeoutSecondsOrDefault())) {
+            Session session = session(deadline);
+            MimeMessage m = new StableIdMessage(session, new ByteArrayInputStream(mime));
+            try (Transport t = session.getTransport(protocol())) {
+                if (mail.username() != null && !mail.username().isBlank()) {
+                    char[] pw = secrets.resolve("mail.passwordEnv", mail.passwordEnv(),
+                            mail.passwordFile() == null ? null : config.resolve(mail.passwordFile()),
+                            "mail.passwordFile");
+                    t.connect(mail.host(), mail.portOrDefault(), mail.username(), pw == null ? null : new String(pw));
+                } else {
+                    t.connect(mail.host(), mail.portOrDefault(), null, null);
+                }
+                t.sendMessage(m, addresses(recipients));
+            } catch (MessagingException e) {
+                throw deadline.cut() ? deadline.noAnswer(e) : e;
             }
-            t.sendMessage(m, addresses(recipients));
         }
     }
 
-    Session session() {
+    private String protocol() {
+        return mail.securityMode() == MailConfig.Security.SMTPS ? "smtps" : "smtp";
+    }
+
+    /**
+     * The session of one attempt: Jakarta Mail's timeouts per read, write and connect, and its sockets made through
+     * {@code deadline}'s factories: plain sockets as Jakarta Mail makes them, and TLS wrapped around the JDK's (or
+     * {@code mail.trustStore}'s) so every certificate and host-name check stays as it is. No fall-back to sockets made without them.
+     */
+    Session session(SmtpDeadline deadline) {
         Properties p = new Properties();
-        String protocol = mail.securityMode() == MailConfig.Security.SMTPS ? "smtps" : "smtp";
-        String pre = "mail." + protocol + ".";
+        String pre = "mail." + protocol() + ".";
         long timeout = mail.timeoutSecondsOrDefault() * 1000L;
         p.put(pre + "host", mail.host());
         p.put(pre + "port", String.valueOf(mail.portOrDefault()));
@@ -134,9 +148,15 @@ public final class Mailer {
             }
             case NONE -> p.put(pre + "starttls.enable", "false");
         }
-        if (mail.trustStore() != null && mail.securityMode() != MailConfig.Security.NONE) {
-            p.put(pre + "ssl.socketFactory", trustStoreContext().getSocketFactory());
+        // SMTPS makes its TCP socket itself and layers TLS over it with the ssl factory: that one is wrapped
+        if (mail.securityMode() != MailConfig.Security.SMTPS) {
+            p.put(pre + "socketFactory", deadline.plain());
         }
+        if (mail.securityMode() != MailConfig.Security.NONE) {
+            p.put(pre + "ssl.socketFactory", deadline.tls(mail.trustStore() != null
+                    ? trustStoreContext().getSocketFactory() : (SSLSocketFactory) SSLSocketFactory.getDefault()));
+        }
+        p.put(pre + "socketFactory.fallback", "false");
         return Session.getInstance(p);
     }
 

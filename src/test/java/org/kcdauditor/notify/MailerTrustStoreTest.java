@@ -25,7 +25,10 @@ class MailerTrustStoreTest {
                 + ScheduleFixture.TEAM + "]\n  trustStore: smtp-ca.p12\n  trustStorePasswordEnv: SMTP_TS_PW\n";
         var cfg = ConfigLoader.load(ScheduleFixture.config(dir, "ldap://127.0.0.1:1", null, null, mail, null));
         Mailer mailer = new Mailer(cfg, new Secrets(Map.of()), Clock.systemUTC());
-        ConfigException e = assertThrows(ConfigException.class, mailer::session);
+        ConfigException e;
+        try (SmtpDeadline deadline = new SmtpDeadline(30)) {
+            e = assertThrows(ConfigException.class, () -> mailer.session(deadline));
+        }
         assertEquals("mail.trustStorePasswordEnv: environment variable SMTP_TS_PW is not set (export it)",
                 e.getMessage());
     }

@@ -1,0 +1,212 @@
+package org.kcdauditor.notify;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kcdauditor.config.AuditConfig;
+import org.kcdauditor.config.ConfigLoader;
+import org.kcdauditor.config.ScheduleConfig;
+import org.kcdauditor.config.Secrets;
+import org.kcdauditor.report.FindingsDocument;
+import org.kcdauditor.schedule.ScheduleFixture;
+import org.kcdauditor.store.Database;
+import org.kcdauditor.store.OutboxStore;
+import org.kcdauditor.support.Smtp;
+import org.kcdauditor.support.TestDirectory;
+import org.kcdauditor.support.TricklingProxy;
+
+import javax.net.SocketFactory;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * One delivery attempt is bounded by {@code mail.timeoutSeconds} as a whole (connect, TLS, the SMTP dialogue), however
+ * slowly the server keeps answering: through {@link TricklingProxy} passing GreenMail's answers on at 8 bytes a
+ * second, each of whose packets is well within any read timeout, the attempt fails after about {@code timeoutSeconds}
+ * (before: 38 s with plain SMTP and more than 3 minutes over SMTPS, with {@code timeoutSeconds: 3}) and the notice
+ * stays in the outbox for the next attempt; the same proxy passing everything at once delivers.
+ */
+class MailDeadlineTest {
+    private static final int TIMEOUT_SECONDS = 3;
+    /** Well under what an unbounded attempt took, with room for a loaded 2-core machine. */
+    private static final Duration BOUND = Duration.ofSeconds(3L * TIMEOUT_SECONDS);
+
+    @TempDir
+    Path dir;
+    GreenMail smtp;
+    TricklingProxy proxy;
+
+    @AfterEach
+    void stop() throws Exception {
+        if (proxy != null) {
+            proxy.close();
+        }
+        if (smtp != null) {
+            smtp.stop();
+        }
+    }
+
+    @Test
+    void plainSmtpTrickledByTheServerFailsWithinTheTimeoutAndStaysQueued() throws Exception {
+        int port = startGreenMail(ServerSetup.PROTOCOL_SMTP);
+        proxy = new TricklingProxy("127.0.0.1", port, 1, 125);
+        assertBoundedAndQueued(ScheduleFixture.mail(proxy.port(), 0));
+    }
+
+    @Test
+    void smtpsTrickledByTheServerFailsWithinTheTimeoutAndStaysQueued() throws Exception {
+        int port = startGreenMail(ServerSetup.PROTOCOL_SMTPS);
+        proxy = new TricklingProxy("127.0.0.1", port, 1, 125);
+        assertBoundedAndQueued(smtps(proxy.port()));
+    }
+
+    @Test
+    void plainSmtpAndSmtpsThroughAProxyThatDoesNotTrickleDeliver() throws Exception {
+        int port = startGreenMail(ServerSetup.PROTOCOL_SMTP);
+        proxy = new TricklingProxy("127.0.0.1", port, 64 * 1024, 0);
+        assertEquals(new Outbox.Result(2, 0), notifier(ScheduleFixture.mail(proxy.port(), 0), "plain").flush());
+        assertTrue(smtp.waitForIncomingEmail(5000, 2));
+        stop();
+
+        port = startGreenMail(ServerSetup.PROTOCOL_SMTPS);
+        proxy = new TricklingProxy("127.0.0.1", port, 64 * 1024, 0);
+        assertEquals(new Outbox.Result(2, 0), notifier(smtps(proxy.port()), "smtps").flush());
+        assertTrue(smtp.waitForIncomingEmail(5000, 2));
+    }
+
+    /**
+     * GreenMail has no STARTTLS, so this takes the session's factories and does what Jakarta Mail's STARTTLS does
+     * with them (SocketFetcher: a TCP socket from {@code mail.smtp.socketFactory}, then TLS layered over it by
+     * {@code mail.smtp.ssl.socketFactory}): the handshake checks the certificate against mail.trustStore as before,
+     * and a server that never answers it is cut off by the deadline.
+     */
+    @Test
+    void starttlsLayersTlsOverTheBoundedSocketAndKeepsTheTrustStore() throws Exception {
+        TestDirectory.Tls tls = Smtp.tls();
+        trustStore = tls.trustStore();
+        String yaml = smtps(1).replace("security: smtps", "security: starttls");
+        Mailer mailer = new Mailer(ConfigLoader.load(ScheduleFixture.config(dir, "ldap://127.0.0.1:1", null, null,
+                yaml, null)), new Secrets(Map.of("KCD_TEST_SMTP_TRUSTSTORE_PASSWORD", tls.password())),
+                Clock.systemUTC());
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(tls.keyStore())) {
+            ks.load(in, tls.password().toCharArray());
+        }
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(ks, tls.password().toCharArray());
+        SSLContext server = SSLContext.getInstance("TLS");
+        server.init(kmf.getKeyManagers(), null, null);
+        try (ServerSocket answering = server.getServerSocketFactory().createServerSocket(0, 1,
+                InetAddress.getLoopbackAddress());
+             ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+             SmtpDeadline deadline = new SmtpDeadline(TIMEOUT_SECONDS)) {
+            Properties p = mailer.session(deadline).getProperties();
+            assertEquals("true", p.get("mail.smtp.starttls.enable"));
+            assertEquals("true", p.get("mail.smtp.starttls.required"));
+            assertEquals("true", p.get("mail.smtp.ssl.checkserveridentity"));
+            assertEquals("false", p.get("mail.smtp.socketFactory.fallback"));
+            Thread accept = new Thread(() -> {
+                try (SSLSocket s = (SSLSocket) answering.accept()) {
+                    s.startHandshake();
+                } catch (IOException ignored) {
+                    // the client's assertions say what went wrong
+                }
+            });
+            accept.start();
+            try (SSLSocket trusted = startTls(p, answering.getLocalPort())) {
+                trusted.startHandshake();
+                assertEquals("CN=dc1.contoso.test", trusted.getSession().getPeerPrincipal().getName());
+            }
+            accept.join();
+
+            SSLSocket unanswered = startTls(p, silent.getLocalPort());
+            long start = System.nanoTime();
+            assertTimeoutPreemptively(BOUND, () -> assertThrows(IOException.class, unanswered::startHandshake));
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            assertTrue(deadline.cut(), "cut off by the deadline after " + took);
+        }
+    }
+
+    /** As Jakarta Mail's STARTTLS: connect a socket of {@code mail.smtp.socketFactory}, layer TLS over it. */
+    private static SSLSocket startTls(Properties p, int port) throws IOException {
+        Socket tcp = ((SocketFactory) p.get("mail.smtp.socketFactory")).createSocket();
+        tcp.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        return (SSLSocket) ((SSLSocketFactory) p.get("mail.smtp.ssl.socketFactory")).createSocket(tcp, "127.0.0.1",
+                port, true);
+    }
+
+    private void assertBoundedAndQueued(String mailYaml) throws Exception {
+        Notifier n = notifier(mailYaml, "trickled");
+        long start = System.nanoTime();
+        Outbox.Result r = assertTimeoutPreemptively(BOUND, () -> n.flush(1),
+                "one attempt must end within " + BOUND.toSeconds() + " s");
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        assertEquals(new Outbox.Result(0, 1), r);
+        assertTrue(took.compareTo(Duration.ofSeconds(TIMEOUT_SECONDS - 1)) >= 0, "not before the bound: " + took);
+        assertEquals(0, smtp.getReceivedMessages().length);
+        List<OutboxStore.Entry> pending = outbox.list(false, 10);
+        assertEquals(2, pending.size(), "both notices kept for the next attempt");
+        OutboxStore.Entry tried = pending.stream().filter(e -> e.attempts() == 1).findFirst().orElseThrow();
+        assertEquals("MessagingException: no answer from the SMTP server within " + TIMEOUT_SECONDS
+                + " s (mail.timeoutSeconds): it answers too slowly or stopped answering — check the SMTP server's"
+                + " load and the network, or raise mail.timeoutSeconds", tried.lastError());
+    }
+
+    private Outbox outbox;
+
+    private Notifier notifier(String mailYaml, String runId) throws Exception {
+        Map<String, String> env = Map.of(ScheduleFixture.SMTP_ENV, ScheduleFixture.SMTP_PASSWORD,
+                "KCD_TEST_SMTP_TRUSTSTORE_PASSWORD", "changeit");
+        AuditConfig cfg = ConfigLoader.load(ScheduleFixture.config(dir.resolve(runId), "ldap://127.0.0.1:1", null,
+                null, mailYaml.replace("timeoutSeconds: 3", "timeoutSeconds: " + TIMEOUT_SECONDS), null));
+        outbox = new Outbox(Database.open(cfg, env), Clock.systemUTC(), Duration.ofMinutes(1), "test");
+        Notifier n = new Notifier(cfg, new Secrets(env), env, Clock.systemUTC(), Path.of("templates"), outbox);
+        n.queue("monthly-report", ScheduleConfig.Notify.ALWAYS, new FindingsDocument(1, runId, Instant.now(),
+                Instant.now(), new FindingsDocument.Directory("ldaps://dc1.contoso.com:636", "DC=contoso,DC=com"),
+                null, null, List.of(), List.of(), List.of(), null), null);
+        return n;
+    }
+
+    private Path trustStore;
+
+    private int startGreenMail(String protocol) throws Exception {
+        if (protocol.equals(ServerSetup.PROTOCOL_SMTPS)) {
+            TestDirectory.Tls tls = Smtp.tls();
+            assertEquals("changeit", tls.password());
+            trustStore = tls.trustStore();
+        }
+        int port = ScheduleFixture.freePort();
+        smtp = new GreenMail(Smtp.on(port, protocol));
+        smtp.setUser(ScheduleFixture.FROM, ScheduleFixture.FROM, ScheduleFixture.SMTP_PASSWORD);
+        smtp.start();
+        return port;
+    }
+
+    private String smtps(int port) {
+        return ScheduleFixture.mail(port, 0).replace("security: none", "security: smtps") + "  trustStore: "
+                + trustStore + "\n  trustStorePasswordEnv: KCD_TEST_SMTP_TRUSTSTORE_PASSWORD\n";
+    }
+}
