@@ -56,7 +56,9 @@ public final class Outbox {
      * It stops after {@code max} attempts (sent or failed); the rest stay due. Oldest first, and a due
      * notice never overtakes an older one still waiting out its back-off: that one is tried first (after an outage
      * the team reads the notices in the order they were written), unless an attempt of this pass has failed already
-     * (the server is still in trouble: the older ones keep their back-off, and the due ones are tried as before).
+     * (the server is still in trouble: the older ones keep their back-off, and the due ones are tried as before). An
+     * attempt the server did not complete within {@code mail.timeoutSeconds} ends the pass: the rest stay due, untried,
+     * so a pass (a daemon's tick, and a daemon being stopped during it) waits that long once, not once per notice.
      */
     public Result sendDue(Mailer mailer, int max) {
         int sent = 0;
@@ -92,6 +94,10 @@ public final class Outbox {
                 String reason = oneLine(ex);
                 LOG.warn("notice {} not sent (attempt {}): {}; next attempt at {}", id, attempts, reason, next);
                 rows.attemptFailed(id, attempts, reason, next);
+                if (ex instanceof SmtpDeadline.SmtpTimeoutException) {
+                    // the next attempt would wait as long: the rest wait for the next pass, so a pass waits one bound
+                    break;
+                }
                 continue;
             }
             // the server has the message: from here to the UPDATE is the at-least-once window

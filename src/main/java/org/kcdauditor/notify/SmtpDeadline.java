@@ -63,12 +63,19 @@ final class SmtpDeadline implements AutoCloseable {
     }
 
     /** The failure of an attempt that was {@link #cut}: one line that says what to check. */
-    MessagingException noAnswer(MessagingException e) {
-        MessagingException m = new MessagingException("no answer from the SMTP server within " + seconds
+    SmtpTimeoutException noAnswer(MessagingException e) {
+        SmtpTimeoutException m = new SmtpTimeoutException("no answer from the SMTP server within " + seconds
                 + " s (mail.timeoutSeconds): it answers too slowly or stopped answering — check the SMTP server's"
                 + " load and the network, or raise mail.timeoutSeconds");
         m.addSuppressed(e);
         return m;
+    }
+
+    /** An attempt the server did not complete within {@code mail.timeoutSeconds}: the next would wait as long. */
+    static final class SmtpTimeoutException extends MessagingException {
+        SmtpTimeoutException(String message) {
+            super(message);
+        }
     }
 
     /**
