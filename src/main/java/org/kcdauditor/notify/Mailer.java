@@ -99,7 +99,8 @@ public final class Mailer {
         try (SmtpDeadline deadline = new SmtpDeadline(mail.timeoutSecondsOrDefault())) {
             Session session = session(deadline);
             MimeMessage m = new StableIdMessage(session, new ByteArrayInputStream(mime));
-            try (Transport t = session.getTransport(protocol())) {
+            Transport t = session.getTransport(protocol());
+            try {
                 if (mail.username() != null && !mail.username().isBlank()) {
                     char[] pw = secrets.resolve("mail.passwordEnv", mail.passwordEnv(),
                             mail.passwordFile() == null ? null : config.resolve(mail.passwordFile()),
@@ -111,7 +112,22 @@ public final class Mailer {
                 t.sendMessage(m, addresses(recipients));
             } catch (MessagingException e) {
                 throw deadline.cut() ? deadline.noAnswer(e) : e;
+            } finally {
+                quit(t);
             }
+        }
+    }
+
+    /**
+     * Says QUIT and closes. The outcome is decided before it: the server accepted the message, or the attempt failed
+     * for the reason thrown. A QUIT the server does not answer (in time) changes neither: a message it accepted is
+     * not counted as failed, which would send it again.
+     */
+    private static void quit(Transport t) {
+        try {
+            t.close();
+        } catch (MessagingException e) {
+            // see above: nothing to decide any more
         }
     }
 

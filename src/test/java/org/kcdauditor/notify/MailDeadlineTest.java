@@ -99,6 +99,75 @@ class MailDeadlineTest {
     }
 
     /**
+     * The server accepted both messages but does not answer QUIT (a proxy holds it): the attempt is a delivery, so the
+     * notices are SENT and not sent again by the next pass.
+     */
+    @Test
+    void aQuitTheServerDoesNotAnswerAfterItAcceptedTheMessageIsNoFailure() throws Exception {
+        int port = startGreenMail(ServerSetup.PROTOCOL_SMTP);
+        try (QuitHoldingProxy quitHeld = new QuitHoldingProxy(port)) {
+            Notifier n = notifier(ScheduleFixture.mail(quitHeld.port(), 0), "quit");
+            assertEquals(new Outbox.Result(2, 0), assertTimeoutPreemptively(BOUND.multipliedBy(2), () -> n.flush()));
+            assertEquals(2, smtp.getReceivedMessages().length);
+            assertEquals(List.of(), outbox.list(false, 10), "nothing left to send again");
+        }
+    }
+
+    /** A TCP proxy in front of the SMTP server that passes everything on, except QUIT: it holds that, unanswered. */
+    private static final class QuitHoldingProxy implements AutoCloseable {
+        private final ServerSocket server = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
+        private final List<Socket> sockets = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        QuitHoldingProxy(int upstreamPort) throws IOException {
+            daemon(() -> {
+                while (!server.isClosed()) {
+                    Socket client = server.accept();
+                    Socket upstream = new Socket(InetAddress.getLoopbackAddress(), upstreamPort);
+                    sockets.addAll(List.of(client, upstream));
+                    daemon(() -> upstream.getInputStream().transferTo(client.getOutputStream()));
+                    daemon(() -> {
+                        byte[] buf = new byte[64 * 1024];
+                        int len;
+                        while ((len = client.getInputStream().read(buf)) > 0
+                                && !new String(buf, 0, len, java.nio.charset.StandardCharsets.US_ASCII)
+                                .equalsIgnoreCase("QUIT\r\n")) {
+                            upstream.getOutputStream().write(buf, 0, len);
+                        }
+                    });
+                }
+            });
+        }
+
+        int port() {
+            return server.getLocalPort();
+        }
+
+        private interface Io {
+            void run() throws IOException;
+        }
+
+        private static void daemon(Io io) {
+            Thread t = new Thread(() -> {
+                try {
+                    io.run();
+                } catch (IOException e) {
+                    // closed: the test is over
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+        }
+
+        @Override
+        public void close() throws IOException {
+            server.close();
+            for (Socket s : sockets) {
+                s.close();
+            }
+        }
+    }
+
+    /**
      * GreenMail has no STARTTLS, so this takes the session's factories and does what Jakarta Mail's STARTTLS does
      * with them (SocketFetcher: a TCP socket from {@code mail.smtp.socketFactory}, then TLS layered over it by
      * {@code mail.smtp.ssl.socketFactory}): the handshake checks the certificate against mail.trustStore as before,
