@@ -43,8 +43,7 @@ final class SmtpDeadline implements AutoCloseable {
     private void pass() {
         passed = true;
         for (Socket s : sockets) {
-            cut |= s.isConnected();
-            closeQuietly(s);
+            cutOff(s);
         }
     }
 
@@ -52,9 +51,20 @@ final class SmtpDeadline implements AutoCloseable {
     private Socket track(Socket s) {
         sockets.add(s);
         if (passed) {
-            closeQuietly(s);
+            cutOff(s);
         }
         return s;
+    }
+
+    private void cutOff(Socket s) {
+        if (s.isConnected()) {
+            cut = true;
+        }
+        try {
+            s.close();
+        } catch (IOException e) {
+            // closed already: the attempt fails all the same
+        }
     }
 
     /** Whether the attempt failed because the bound passed while it was talking to the server. */
@@ -148,14 +158,6 @@ final class SmtpDeadline implements AutoCloseable {
     @Override
     public void close() {
         timer.cancel(false);
-    }
-
-    private static void closeQuietly(Socket s) {
-        try {
-            s.close();
-        } catch (IOException e) {
-            // closed already: the attempt fails all the same
-        }
     }
 
     private static ScheduledThreadPoolExecutor timer() {
