@@ -111,7 +111,7 @@ public final class Mailer {
                 }
                 t.sendMessage(m, addresses(recipients));
             } catch (MessagingException e) {
-                throw deadline.cut() ? deadline.noAnswer(e) : e;
+                throw deadline.passed() ? deadline.noAnswer(e) : e;
             } finally {
                 quit(t);
             }

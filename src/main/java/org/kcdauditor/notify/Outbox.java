@@ -57,8 +57,9 @@ public final class Outbox {
      * notice never overtakes an older one still waiting out its back-off: that one is tried first (after an outage
      * the team reads the notices in the order they were written), unless an attempt of this pass has failed already
      * (the server is still in trouble: the older ones keep their back-off, and the due ones are tried as before). An
-     * attempt the server did not complete within {@code mail.timeoutSeconds} ends the pass: the rest stay due, untried,
-     * so a pass (a daemon's tick, and a daemon being stopped during it) waits that long once, not once per notice.
+     * attempt that did not complete within {@code mail.timeoutSeconds} (no connection or no answer) ends the pass: the
+     * rest stay due, untried, so a pass (a daemon's tick, and a daemon being stopped during it) waits that long once,
+     * not once per notice.
      */
     public Result sendDue(Mailer mailer, int max) {
         int sent = 0;
@@ -94,7 +95,7 @@ public final class Outbox {
                 String reason = oneLine(ex);
                 LOG.warn("notice {} not sent (attempt {}): {}; next attempt at {}", id, attempts, reason, next);
                 rows.attemptFailed(id, attempts, reason, next);
-                if (ex instanceof SmtpDeadline.SmtpTimeoutException) {
+                if (outOfTime(ex)) {
                     // the next attempt would wait as long: the rest wait for the next pass, so a pass waits one bound
                     break;
                 }
@@ -106,6 +107,19 @@ public final class Outbox {
             sent++;
         }
         return new Result(sent, failed);
+    }
+
+    /**
+     * Whether the attempt ended on {@code mail.timeoutSeconds}: the attempt's bound, or Jakarta Mail's own connect or
+     * read timeout (the same value, and it may come first).
+     */
+    private static boolean outOfTime(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SmtpDeadline.SmtpTimeoutException || t instanceof java.net.SocketTimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     Duration backoff(int attempts) {

@@ -67,16 +67,22 @@ final class SmtpDeadline implements AutoCloseable {
         }
     }
 
-    /** Whether the attempt failed because the bound passed while it was talking to the server. */
-    boolean cut() {
-        return cut;
+    /** Whether the bound has passed: an attempt that failed after that failed because of it. */
+    boolean passed() {
+        return passed;
     }
 
-    /** The failure of an attempt that was {@link #cut}: one line that says what to check. */
+    /**
+     * The failure of an attempt that ran out of time: one line that says what to check — the server, when the bound
+     * cut a connection off, or the address, when there was none yet (the connect never completed).
+     */
     SmtpTimeoutException noAnswer(MessagingException e) {
-        SmtpTimeoutException m = new SmtpTimeoutException("no answer from the SMTP server within " + seconds
-                + " s (mail.timeoutSeconds): it answers too slowly or stopped answering — check the SMTP server's"
-                + " load and the network, or raise mail.timeoutSeconds");
+        SmtpTimeoutException m = new SmtpTimeoutException(cut
+                ? "no answer from the SMTP server within " + seconds + " s (mail.timeoutSeconds): it answers too slowly"
+                        + " or stopped answering — check the SMTP server's load and the network, or raise"
+                        + " mail.timeoutSeconds"
+                : "no connection to the SMTP server within " + seconds + " s (mail.timeoutSeconds) — check mail.host"
+                        + " and mail.port and that the SMTP server is up and reachable from here");
         m.addSuppressed(e);
         return m;
     }
