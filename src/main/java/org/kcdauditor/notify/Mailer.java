@@ -138,7 +138,8 @@ public final class Mailer {
     /**
      * The session of one attempt: Jakarta Mail's timeouts per read, write and connect, and its sockets made through
      * {@code deadline}'s factories: plain sockets as Jakarta Mail makes them, and TLS wrapped around the JDK's (or
-     * {@code mail.trustStore}'s) so every certificate and host-name check stays as it is. No fall-back to sockets made without them.
+     * {@code mail.trustStore}'s) so every certificate and host-name check stays as it is. No fall-back to sockets
+     * made without them.
      */
     Session session(SmtpDeadline deadline) {
         Properties p = new Properties();

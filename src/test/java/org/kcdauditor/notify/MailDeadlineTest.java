@@ -278,8 +278,8 @@ class MailDeadlineTest {
     }
 
     /**
-     * One pass of the outbox (a daemon's tick) with both notices due waits one bound, not one per notice: the server did
-     * not answer in time, so the second waits for the next pass, untried.
+     * One pass of the outbox (a daemon's tick) with both notices due waits one bound, not one per notice: the server
+     * did not answer in time, so the second waits for the next pass, untried.
      */
     private void assertBoundedAndQueued(String mailYaml) throws Exception {
         Notifier n = notifier(mailYaml, "trickled");
