@@ -121,23 +121,7 @@ class DirectoryDeadlineTest {
                 List.of(new com.unboundid.ldap.sdk.Attribute("configurationNamingContext", config)));
         try {
             TestDirectory.addCluster(forest, NODES);
-            for (String n : NODES) {
-                forest.modify("CN=" + n + ",OU=Hyper-V," + TestDirectory.BASE, new com.unboundid.ldap.sdk.Modification(
-                        com.unboundid.ldap.sdk.ModificationType.ADD, "replPropertyMetaData", new byte[]{1, 0, 0, 0}));
-            }
-            String servers = "CN=Servers,CN=Default-First-Site-Name,CN=Sites," + config;
-            for (String dn : List.of(config, "CN=Sites," + config, "CN=Default-First-Site-Name,CN=Sites," + config,
-                    servers)) {
-                forest.add("dn: " + dn, "objectClass: container");
-            }
-            for (int i = 0; i < 600; i++) {
-                String server = "CN=DC" + i + "," + servers;
-                forest.add("dn: " + server, "objectClass: server");
-                com.unboundid.ldap.sdk.Entry dsa = new com.unboundid.ldap.sdk.Entry("CN=NTDS Settings," + server);
-                dsa.addAttribute("objectClass", "nTDSDSA");
-                dsa.addAttribute("invocationId", new byte[16]);
-                forest.add(dsa);
-            }
+            TestDirectory.addForestDsas(forest, NODES, config, 600);
             // 2 KB/s: every other request answers in well under a second, the nTDSDSA search in about 40 s
             failsWithin(20, forest, 200, NODES, "no complete answer within directory.timeoutSeconds (3 s)",
                     "timeoutSeconds: 3");

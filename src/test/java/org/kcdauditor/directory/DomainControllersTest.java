@@ -154,23 +154,7 @@ class DomainControllersTest {
             TestDirectory.addCluster(slow, NODES);
             slow.modify(HV02, new Modification(ModificationType.DELETE, "msDS-AllowedToDelegateTo",
                     "cifs/HV03", "cifs/hv03.contoso.com"));
-            for (String n : NODES) {
-                slow.modify("CN=" + n + ",OU=Hyper-V," + TestDirectory.BASE, new Modification(ModificationType.ADD,
-                        "replPropertyMetaData", new byte[]{1, 0, 0, 0}));
-            }
-            String servers = "CN=Servers,CN=Default-First-Site-Name,CN=Sites," + config;
-            for (String dn : List.of(config, "CN=Sites," + config, "CN=Default-First-Site-Name,CN=Sites," + config,
-                    servers)) {
-                slow.add("dn: " + dn, "objectClass: container");
-            }
-            for (int i = 0; i < 600; i++) {
-                String server = "CN=DC" + i + "," + servers;
-                slow.add("dn: " + server, "objectClass: server");
-                Entry dsa = new Entry("CN=NTDS Settings," + server);
-                dsa.addAttribute("objectClass", "nTDSDSA");
-                dsa.addAttribute("invocationId", new byte[16]);
-                slow.add(dsa);
-            }
+            TestDirectory.addForestDsas(slow, NODES, config, 600);
             // 2 KB/s: every other request of dc2 answers within a second, the nTDSDSA search in about 40 s
             try (org.kcdauditor.support.TricklingProxy proxy = new org.kcdauditor.support.TricklingProxy("127.0.0.1",
                     slow.getListenPort(), 200, 100)) {

@@ -218,4 +218,30 @@ public final class TestDirectory {
         Files.writeString(file, y.toString());
         return file;
     }
+
+    /**
+     * What makes a DC name the writers of binary replication metadata by a forest-wide search: each node of
+     * {@code nodes} with a {@code replPropertyMetaData} value, and {@code dcs} nTDSDSA objects (each with an
+     * invocation id) under the sites of {@code configurationNc}.
+     */
+    public static void addForestDsas(InMemoryDirectoryServer ds, List<String> nodes, String configurationNc, int dcs)
+            throws Exception {
+        for (String n : nodes) {
+            ds.modify("CN=" + n + ",OU=Hyper-V," + BASE, new com.unboundid.ldap.sdk.Modification(
+                    com.unboundid.ldap.sdk.ModificationType.ADD, "replPropertyMetaData", new byte[]{1, 0, 0, 0}));
+        }
+        String servers = "CN=Servers,CN=Default-First-Site-Name,CN=Sites," + configurationNc;
+        for (String dn : List.of(configurationNc, "CN=Sites," + configurationNc,
+                "CN=Default-First-Site-Name,CN=Sites," + configurationNc, servers)) {
+            ds.add("dn: " + dn, "objectClass: container");
+        }
+        for (int i = 0; i < dcs; i++) {
+            String server = "CN=DC" + i + "," + servers;
+            ds.add("dn: " + server, "objectClass: server");
+            com.unboundid.ldap.sdk.Entry dsa = new com.unboundid.ldap.sdk.Entry("CN=NTDS Settings," + server);
+            dsa.addAttribute("objectClass", "nTDSDSA");
+            dsa.addAttribute("invocationId", new byte[16]);
+            ds.add(dsa);
+        }
+    }
 }
