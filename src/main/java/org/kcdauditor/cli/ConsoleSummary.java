@@ -14,8 +14,10 @@ import org.kcdauditor.run.AuditRun;
 import java.io.PrintStream;
 import java.text.DecimalFormatSymbols;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /** The few lines an administrator reads after a run: per cluster, the worst findings, where the files are. */
@@ -127,8 +129,11 @@ final class ConsoleSummary {
                     : "their") + " directory could not be read).");
         } else {
             out.println("Most severe findings:");
-            serious.stream().limit(TOP).forEach(f -> out.printf("  %-6s %-34s %s%n", f.severity(), f.rule(),
-                    oneLine(f.message())));
+            Map<String, ReportView.Consequence> consequences = new HashMap<>();
+            view.findings().stream().filter(v -> v.consequence() != null)
+                    .forEach(v -> consequences.put(v.finding().id(), v.consequence()));
+            serious.stream().limit(TOP).forEach(f -> out.printf("  %-6s %-34s %s%s%n", f.severity(), f.rule(),
+                    oneLine(f.message()), consequence(consequences.get(f.id()))));
             if (serious.size() > TOP) {
                 out.printf("  … and %d more HIGH/MEDIUM (see the reports)%n", serious.size() - TOP);
             }
@@ -257,5 +262,17 @@ final class ConsoleSummary {
         String cluster = noGo.size() == 1 ? Cmd.arg(noGo.get(0)) : null;
         return "`kcd-audit preflight --config " + ShellArg.of(config) + " --cluster "
                 + (cluster == null ? "NAME" : cluster) + "`" + (pdf ? " or page 1 of audit.pdf." : ".");
+    }
+
+    /**
+     * " (A consequence of 4 waived findings and 1 open finding: …)": what the PDF and the workbook say of a finding
+     * that waived findings explain; empty for others.
+     */
+    private static String consequence(ReportView.Consequence c) {
+        if (c == null || c.waivedCauses().isEmpty()) {
+            return "";
+        }
+        return " (A consequence of " + Words.plural(c.waivedCauses().size(), "waived finding") + (c.openCauses() == 0
+                ? "" : " and " + Words.plural(c.openCauses(), "open finding")) + ": still failing, still counted.)";
     }
 }
