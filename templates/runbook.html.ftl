@@ -280,7 +280,7 @@ ${d.message}<br><#if d.coveredStep?has_content><strong>Covered by step ${d.cover
 </#if>
 </#if>
 
-<#if hasChanges || decisions?has_content>
+<#if changeToSign>
 <h2 id="sign-off">Sign-off</h2>
 <p>Change ticket: <strong><#if changeTicket?has_content>${changeTicket}<#else>__________</#if></strong></p>
 <table>

@@ -356,7 +356,7 @@ A yes carried out with its "If so" commands changes Active Directory: push it fr
 </#if>
 </#if>
 </#if>
-<#if hasChanges || decisions?has_content>
+<#if changeToSign>
 ## Sign-off
 
 Change ticket: <#if changeTicket?has_content>${changeTicket}<#else>__________</#if>

@@ -665,6 +665,14 @@ public final class ReportView {
         return plan.decisions();
     }
 
+    /**
+     * Whether the run proposes a change, or a decision whose yes makes one: someone then implements and validates it,
+     * and the sign-off of the PDF and the runbooks has rows for them.
+     */
+    public boolean changeToSign() {
+        return plan.hasChanges() || !plan.decisions().isEmpty();
+    }
+
     /** Directed host pairs that cannot live-migrate reliably, over all clusters. */
     public int failingPairs() {
         return clusters.stream().mapToInt(ClusterView::failingPairs).sum();

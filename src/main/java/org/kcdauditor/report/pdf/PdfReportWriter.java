@@ -829,9 +829,7 @@ public final class PdfReportWriter implements ReportWriter {
         for (String c : List.of("Role", "Name", "Signature", "Date")) {
             t.addCell(header(c, f));
         }
-        // without a change to make (nor a decision whose yes changes something) nobody implements or validates one
-        boolean change = view.plan().hasChanges() || !view.decisions().isEmpty();
-        for (String role : change ? SIGN_OFF_ROLES : SIGN_OFF_ROLES.subList(0, 3)) {
+        for (String role : view.changeToSign() ? SIGN_OFF_ROLES : SIGN_OFF_ROLES.subList(0, 3)) {
             t.addCell(cell(role, f.smallBold, LIGHT));
             for (int i = 0; i < 3; i++) {
                 PdfPCell c = cell("", f.small, null);

@@ -297,6 +297,7 @@ public final class RunbookModel {
                 "reference", s(r.reference()))));
         m.put("rules", rules);
         m.put("hasChanges", plan.hasChanges());
+        m.put("changeToSign", view.changeToSign());
         return m;
     }
 
