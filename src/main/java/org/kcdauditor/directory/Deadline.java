@@ -3,6 +3,7 @@ package org.kcdauditor.directory;
 import com.unboundid.ldap.sdk.LDAPConnection;
 import com.unboundid.ldap.sdk.LDAPException;
 import org.kcdauditor.config.DirectoryConfig;
+import org.kcdauditor.io.DeadlineTimer;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -21,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Deadline {
     /** The timer that closes connections whose operation ran out of time (one daemon thread for the JVM). */
-    private static final ScheduledThreadPoolExecutor TIMER = timer();
+    private static final ScheduledThreadPoolExecutor TIMER = DeadlineTimer.named("kcd-ldap-deadline");
 
     /** One LDAP request, as the SDK runs it. */
     @FunctionalInterface
@@ -145,15 +146,5 @@ public final class Deadline {
         return "reading the directory took longer than directory.runTimeoutSeconds (" + runSeconds + " s): the"
                 + " domain controller or the network is too slow for a directory this size — check them, or raise"
                 + " directory.runTimeoutSeconds";
-    }
-
-    private static ScheduledThreadPoolExecutor timer() {
-        ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread thread = new Thread(r, "kcd-ldap-deadline");
-            thread.setDaemon(true);
-            return thread;
-        });
-        t.setRemoveOnCancelPolicy(true);
-        return t;
     }
 }

@@ -1,6 +1,7 @@
 package org.kcdauditor.notify;
 
 import jakarta.mail.MessagingException;
+import org.kcdauditor.io.DeadlineTimer;
 import org.kcdauditor.io.WrappedSSLSocketFactory;
 
 import javax.net.SocketFactory;
@@ -25,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class SmtpDeadline implements AutoCloseable {
     /** The timer that closes the sockets of attempts that ran out of time (one daemon thread for the JVM). */
-    private static final ScheduledThreadPoolExecutor TIMER = timer();
+    private static final ScheduledThreadPoolExecutor TIMER = DeadlineTimer.named("kcd-smtp-deadline");
 
     private final int seconds;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
@@ -164,15 +165,5 @@ final class SmtpDeadline implements AutoCloseable {
     @Override
     public void close() {
         timer.cancel(false);
-    }
-
-    private static ScheduledThreadPoolExecutor timer() {
-        ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread thread = new Thread(r, "kcd-smtp-deadline");
-            thread.setDaemon(true);
-            return thread;
-        });
-        t.setRemoveOnCancelPolicy(true);
-        return t;
     }
 }
