@@ -8,9 +8,10 @@ import org.kcdauditor.remedy.Values;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,7 +27,8 @@ import java.util.function.Consumer;
  *
  * <p>A malformed record (a quote that is never closed makes Commons CSV read to the end of the file)
  * costs one line, not the rest of the file: {@link #each} reports the line where the record began and
- * goes on parsing from the next physical line, on the file opened again.
+ * goes on parsing from the next physical line. The file is read once: the text of a record is kept until it ends
+ * ({@link Replay}), so resuming reads the bad record again, not the file.
  */
 final class CsvInput implements AutoCloseable {
     /** How often one file may be resumed after a malformed record before the rest of it is given up. */
@@ -39,37 +41,134 @@ final class CsvInput implements AutoCloseable {
     /** The most characters the header line may take (the file is read again from it once its delimiter is known). */
     static final int MAX_HEADER_CHARS = 1 << 15;
 
-    /** Counts what the parser reads since the last record, and refuses a record longer than {@link #MAX_RECORD_CHARS}. */
-    static final class Bounded extends java.io.FilterReader {
-        private long since;
+    /**
+     * The file's text as the parser reads it, read from the file once. What was read from the start of the line after
+     * the last record that ended is kept, so that resuming after a malformed record reads that part again from memory:
+     * a resumption costs the bad record, not the file up to it. A record may take at most {@link #MAX_RECORD_CHARS}.
+     * Positions are counted in characters from the header line's start.
+     */
+    static final class Replay extends Reader {
+        private final Reader source;
+        private char[] kept = new char[1 << 14];
+        private long base;       // the position of kept[0]
+        private long end;        // kept holds [base, end)
+        private long pos;        // where the parser reads
+        private long anchor;     // the start of line anchorLine: nothing before it is read again
+        private long anchorLine;
+        private boolean eof;
 
-        Bounded(java.io.Reader in) {
-            super(in);
+        Replay(Reader source, long firstLine) {
+            this.source = source;
+            this.anchorLine = firstLine;
         }
 
-        /** A record ended: count from here. */
-        void recordEnded() {
-            since = 0;
-        }
-
-        private int count(int n) throws IOException {
-            if (n > 0 && (since += n) > MAX_RECORD_CHARS) {
-                since = 0;
+        @Override
+        public int read(char[] buf, int off, int len) throws IOException {
+            if (len == 0) {
+                return 0;
+            }
+            if (pos == end && !fill()) {
+                return -1;
+            }
+            int n = (int) Math.min(len, end - pos);
+            System.arraycopy(kept, (int) (pos - base), buf, off, n);
+            pos += n;
+            if (pos - anchor > MAX_RECORD_CHARS) {
                 throw new IOException("a record longer than " + (MAX_RECORD_CHARS >> 20) + " M characters");
             }
             return n;
         }
 
-        @Override
-        public int read() throws IOException {
-            int c = super.read();
-            count(c < 0 ? 0 : 1);
-            return c;
+        /** Reads more of the source, dropping what comes before the anchor when that frees half the buffer. */
+        private boolean fill() throws IOException {
+            if (eof) {
+                return false;
+            }
+            int used = (int) (end - base);
+            if (used == kept.length) {
+                int drop = (int) (Math.min(anchor, pos) - base);
+                if (drop >= kept.length / 2) {
+                    System.arraycopy(kept, drop, kept, 0, used - drop);
+                    base += drop;
+                    used -= drop;
+                } else {
+                    kept = Arrays.copyOf(kept, kept.length * 2);
+                }
+            }
+            int n = source.read(kept, used, kept.length - used);
+            if (n < 0) {
+                eof = true;
+                return false;
+            }
+            end += n;
+            return true;
+        }
+
+        /** The character at position {@code p} (not before the anchor), or -1 at the end of the text. */
+        private int at(long p) throws IOException {
+            while (p >= end) {
+                if (!fill()) {
+                    return -1;
+                }
+            }
+            return kept[(int) (p - base)];
+        }
+
+        /**
+         * Moves the anchor past its line and that line's break (\r\n, \n or \r, as Commons CSV counts lines).
+         *
+         * @return -1 when the text ends at the anchor (no line is left), 1 for a line of white space only, else 0
+         */
+        private int skipLine() throws IOException {
+            int c = at(anchor);
+            if (c < 0) {
+                return -1;
+            }
+            boolean blank = true;
+            while (c >= 0 && c != '\n' && c != '\r') {
+                blank &= Character.isWhitespace(c);
+                c = at(++anchor); // the anchor moves along: a line of 300 MB is not kept whole
+            }
+            if (c == '\r' && at(anchor + 1) == '\n') {
+                anchor++;
+            }
+            if (c >= 0) {
+                anchor++;
+            }
+            anchorLine++;
+            return blank ? 1 : 0;
+        }
+
+        /** A record ended on {@code line}: nothing up to that line is read again. */
+        void recordEnded(long line) throws IOException {
+            while (anchorLine <= line && skipLine() >= 0) {
+                // the lines of the record just read
+            }
+        }
+
+        /**
+         * Skips the first line after the last record that ended that is not blank (where a malformed record began), and
+         * the blank lines before it; the parser reads on from the line after it.
+         *
+         * @return the number of the skipped line, or -1 when only blank lines were left
+         */
+        long skipMalformed() throws IOException {
+            while (true) {
+                long line = anchorLine;
+                int k = skipLine();
+                if (k < 0) {
+                    return -1;
+                }
+                if (k == 0) {
+                    pos = anchor;
+                    return line;
+                }
+            }
         }
 
         @Override
-        public int read(char[] buf, int off, int len) throws IOException {
-            return count(super.read(buf, off, len));
+        public void close() throws IOException {
+            source.close();
         }
     }
 
@@ -95,12 +194,6 @@ final class CsvInput implements AutoCloseable {
         return Values.visible(value.length() > 60 ? value.substring(0, 57) + "..." : value);
     }
 
-    /** Opens the file again from its first character (after any byte order mark), to resume after a bad record. */
-    @FunctionalInterface
-    interface Reopen {
-        BufferedReader open() throws IOException;
-    }
-
     /** One record and the 1-based line of the file where it ends. */
     @FunctionalInterface
     interface RecordHandler {
@@ -114,20 +207,17 @@ final class CsvInput implements AutoCloseable {
     }
 
     private CSVParser parser;
-    private Bounded bounded;
-    private final Reopen reopen;
+    private final Replay replay;
     private final CSVFormat resumeFormat;
-    private final List<AutoCloseable> opened = new ArrayList<>();
     private final Map<String, String> columns = new LinkedHashMap<>();
     private final String typeLine;
     private final char delimiter;
     private long offset;
 
-    private CsvInput(CSVParser parser, Bounded bounded, Reopen reopen, CSVFormat resumeFormat, String typeLine,
-                     char delimiter, int offset) {
+    private CsvInput(CSVParser parser, Replay replay, CSVFormat resumeFormat, String typeLine, char delimiter,
+                     int offset) {
         this.parser = parser;
-        this.bounded = bounded;
-        this.reopen = reopen;
+        this.replay = replay;
         this.resumeFormat = resumeFormat;
         this.typeLine = typeLine;
         this.delimiter = delimiter;
@@ -139,12 +229,8 @@ final class CsvInput implements AutoCloseable {
         }
     }
 
-    /**
-     * Opens the CSV; returns null when the input holds no header line (empty file).
-     *
-     * @param reopen opens the same text again, for resuming after a malformed record
-     */
-    static CsvInput open(BufferedReader reader, Reopen reopen) throws IOException {
+    /** Opens the CSV; returns null when the input holds no header line (empty file). */
+    static CsvInput open(BufferedReader reader) throws IOException {
         reader.mark(MAX_HEADER_CHARS + 2);
         String first = reader.readLine();
         int offset = 0;
@@ -173,12 +259,12 @@ final class CsvInput implements AutoCloseable {
         CSVFormat format = CSVFormat.DEFAULT.builder().setDelimiter(delimiter).setHeader().setSkipHeaderRecord(true)
                 .setAllowMissingColumnNames(true).setDuplicateHeaderMode(DuplicateHeaderMode.ALLOW_ALL)
                 .setIgnoreEmptyLines(true).setIgnoreSurroundingSpaces(true).get();
-        Bounded bounded = new Bounded(reader);
-        CSVParser parser = CSVParser.builder().setReader(bounded).setFormat(format).get();
-        bounded.recordEnded();
+        Replay replay = new Replay(reader, offset + 1);
+        CSVParser parser = CSVParser.builder().setReader(replay).setFormat(format).get();
+        replay.recordEnded(offset + 1);
         CSVFormat resume = format.builder().setHeader(parser.getHeaderNames().toArray(String[]::new))
                 .setSkipHeaderRecord(false).get();
-        return new CsvInput(parser, bounded, reopen, resume, typeLine, delimiter, offset);
+        return new CsvInput(parser, replay, resume, typeLine, delimiter, offset);
     }
 
     /**
@@ -207,7 +293,7 @@ final class CsvInput implements AutoCloseable {
                             + " file is not read");
                     return;
                 }
-                long bad = resumeAfter(lastEnd);
+                long bad = resume();
                 if (bad < 0) {
                     return; // only blank lines were left
                 }
@@ -216,8 +302,8 @@ final class CsvInput implements AutoCloseable {
                 it = parser.iterator();
                 continue;
             }
-            bounded.recordEnded();
             lastEnd = line();
+            replay.recordEnded(lastEnd);
             if (blank(r)) {
                 continue; // separators only: a row Excel emptied, a blank line as the file's format writes one
             }
@@ -238,32 +324,17 @@ final class CsvInput implements AutoCloseable {
     }
 
     /**
-     * Opens the file again and parses on from the line after the first non-blank one following line
-     * {@code lastEnd} (where the malformed record began).
+     * Parses on from the line after the first non-blank one following the last record that ended (where the
+     * malformed record began), with a new parser on the kept text.
      *
      * @return that line's number, or -1 when no such line is left
      */
-    private long resumeAfter(long lastEnd) throws IOException {
-        closeResumed(); // the reader of the resumption before: its parser is replaced
-        BufferedReader again = reopen.open();
-        opened.add(again);
-        for (long i = 0; i < lastEnd; i++) {
-            if (again.readLine() == null) {
-                return -1;
-            }
+    private long resume() throws IOException {
+        long bad = replay.skipMalformed();
+        if (bad >= 0) {
+            parser = CSVParser.builder().setReader(replay).setFormat(resumeFormat).get();
+            offset = bad;
         }
-        long bad = lastEnd;
-        String l;
-        do {
-            l = again.readLine();
-            bad++;
-            if (l == null) {
-                return -1;
-            }
-        } while (l.isBlank());
-        bounded = new Bounded(again);
-        parser = CSVParser.builder().setReader(bounded).setFormat(resumeFormat).get();
-        offset = bad;
         return bad;
     }
 
@@ -298,7 +369,7 @@ final class CsvInput implements AutoCloseable {
             return order;
         }
         try (TextFiles.Opened opened = TextFiles.open(file);
-             CsvInput csv = open(opened.reader(), () -> TextFiles.open(file).reader())) {
+             CsvInput csv = open(opened.reader())) {
             if (csv != null) {
                 csv.each((r, line) -> order.learn(value(r, column)), (line, why) -> { }, order::known);
             }
@@ -376,17 +447,5 @@ final class CsvInput implements AutoCloseable {
     @Override
     public void close() throws IOException {
         parser.close();
-        closeResumed();
-    }
-
-    private void closeResumed() {
-        for (AutoCloseable c : opened) {
-            try {
-                c.close();
-            } catch (Exception ignored) {
-                // read-only files: nothing to lose
-            }
-        }
-        opened.clear();
     }
 }

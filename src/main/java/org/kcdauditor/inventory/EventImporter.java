@@ -117,7 +117,7 @@ public final class EventImporter {
                 String error = readXml(name, reader, counted, report);
                 return new ImportResult(name, "events", format, counts[0], counts[1], error, kept);
             }
-            try (CsvInput csv = CsvInput.open(reader, () -> TextFiles.open(file).reader())) {
+            try (CsvInput csv = CsvInput.open(reader)) {
                 if (csv == null) {
                     return new ImportResult(name, "events", null, 0, 0, "empty file", kept);
                 }

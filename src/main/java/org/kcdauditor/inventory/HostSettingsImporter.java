@@ -46,7 +46,7 @@ public final class HostSettingsImporter {
             problems.accept(p);
         };
         String format = null;
-        try (TextFiles.Opened opened = TextFiles.open(file); CsvInput csv = CsvInput.open(opened.reader(), () -> TextFiles.open(file).reader())) {
+        try (TextFiles.Opened opened = TextFiles.open(file); CsvInput csv = CsvInput.open(opened.reader())) {
             if (csv == null) {
                 return new ImportResult(name, "hostSettings", null, 0, 0, "empty file: no header line", kept);
             }

@@ -52,7 +52,7 @@ public final class PatchImporter {
         };
         String format = null;
         try (TextFiles.Opened opened = TextFiles.open(file);
-             CsvInput csv = CsvInput.open(opened.reader(), () -> TextFiles.open(file).reader())) {
+             CsvInput csv = CsvInput.open(opened.reader())) {
             if (csv == null) {
                 return new ImportResult(name, "patches", null, 0, 0, "empty file: no header line", kept);
             }
