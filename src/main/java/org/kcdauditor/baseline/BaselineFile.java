@@ -61,11 +61,11 @@ public final class BaselineFile {
      * it. Capture refuses to write more, so it never writes a file this loader would refuse.
      */
     public static final int MAX_CHARS = 512 * 1024 * 1024;
-    private static final ObjectMapper YAML = YamlText.refusingEmptyItems(new ObjectMapper(YAMLFactory.builder()
-            .loaderOptions(loaderOptions()).build())
+    private static final ObjectMapper YAML = YamlText.refusingNumbersAsTimes(YamlText.refusingEmptyItems(
+            new ObjectMapper(YAMLFactory.builder().loaderOptions(loaderOptions()).build())
             .registerModule(new JavaTimeModule())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION));
+            .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION)));
     private static final RuleCatalogue RULES = RuleCatalogue.standard();
     /**
      * The rules a waiver cannot name: they question the waivers themselves, so a waiver of them would hide an expired,

@@ -321,6 +321,33 @@ public final class YamlText {
         return mapper;
     }
 
+    /**
+     * {@code mapper} refusing a number where a date or a time belongs: Jackson reads {@code expires: 20261231} as a day
+     * count since 1970 (the year 57443, a waiver that never expires) and {@code capturedAt: 1764568800} as seconds.
+     */
+    public static ObjectMapper refusingNumbersAsTimes(ObjectMapper mapper) {
+        com.fasterxml.jackson.databind.module.SimpleModule m = new com.fasterxml.jackson.databind.module.SimpleModule();
+        m.addDeserializer(LocalDate.class, textOnly(LocalDate.class,
+                com.fasterxml.jackson.datatype.jsr310.deser.LocalDateDeserializer.INSTANCE));
+        m.addDeserializer(Instant.class, textOnly(Instant.class,
+                com.fasterxml.jackson.datatype.jsr310.deser.InstantDeserializer.INSTANT));
+        return mapper.registerModule(m);
+    }
+
+    private static <T> com.fasterxml.jackson.databind.JsonDeserializer<T> textOnly(Class<T> type,
+            com.fasterxml.jackson.databind.JsonDeserializer<? extends T> read) {
+        return new com.fasterxml.jackson.databind.JsonDeserializer<>() {
+            @Override
+            public T deserialize(com.fasterxml.jackson.core.JsonParser p,
+                                 com.fasterxml.jackson.databind.DeserializationContext ctxt) throws java.io.IOException {
+                if (p.currentToken().isNumeric()) {
+                    throw ctxt.weirdNumberException(p.getNumberValue(), type, "a number is no date");
+                }
+                return read.deserialize(p, ctxt);
+            }
+        };
+    }
+
     /** The key path of a binding problem, as {@code clusters[1].nodes}. */
     public static String path(List<JsonMappingException.Reference> refs) {
         StringBuilder sb = new StringBuilder();

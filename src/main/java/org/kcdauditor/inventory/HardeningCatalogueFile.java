@@ -22,10 +22,11 @@ public final class HardeningCatalogueFile {
     record Raw(List<HardeningUpdate> updates) {
     }
 
-    private static final ObjectMapper YAML = YamlText.refusingEmptyItems(new ObjectMapper(new YAMLFactory())
+    private static final ObjectMapper YAML = YamlText.refusingNumbersAsTimes(YamlText.refusingEmptyItems(
+            new ObjectMapper(new YAMLFactory())
             .registerModule(new JavaTimeModule())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION));
+            .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION)));
 
     private HardeningCatalogueFile() {
     }

@@ -279,4 +279,19 @@ class BaselineFileTest {
         Files.writeString(f, "\n");
         assertThrows(ConfigException.class, () -> BaselineFile.readIfExists(f));
     }
+
+    /**
+     * A number is no date: {@code expires: 20261231} was read as day 20,261,231 after 1970 (the year 57443), a waiver
+     * that never expires, and {@code capturedAt: 1764568800} as seconds since 1970.
+     */
+    @Test
+    void aNumberWhereADateBelongsIsRefusedAtItsPosition() throws Exception {
+        Path f = dir.resolve("baseline.yaml");
+        Files.writeString(f, DOCUMENTED.replace("expires: 2026-12-31", "expires: 20261231"));
+        assertEquals(f + ":13:14: waivers[0].expires: invalid value '20261231' (expected a date such as 2026-12-31)",
+                assertThrows(ConfigException.class, () -> BaselineFile.read(f)).getMessage());
+        Files.writeString(f, DOCUMENTED.replace("capturedAt: 2026-11-01T06:00:00Z", "capturedAt: 1764568800"));
+        assertEquals(f + ":1:13: capturedAt: invalid value '1764568800' (expected a time such as 2026-11-01T06:00:00Z)",
+                assertThrows(ConfigException.class, () -> BaselineFile.read(f)).getMessage());
+    }
 }

@@ -57,6 +57,15 @@ class HardeningCatalogueTest {
                 + " '\\t(TAB)'"), msg);
     }
 
+    /** A number is no date: {@code released: 20221108} was read as a day 20 million days after 1970. */
+    @Test
+    void aNumberWhereADateBelongsIsRefusedAtItsPosition() throws Exception {
+        Path f = tmp.resolve("kbs.yaml");
+        Files.writeString(f, "updates:\n  - kb: KB5020805\n    released: 20221108\n");
+        assertEquals(f + ":3:15: updates[0].released: invalid value '20221108' (expected a date such as 2026-12-31)",
+                assertThrows(ConfigException.class, () -> HardeningCatalogueFile.read(f)).getMessage());
+    }
+
     /**
      * An id the catalogue accepts is one a HotFixID matches: "KB 5019966" and a bare 5019966 are read as Get-HotFix
      * gives them (KB5019966). Accepted but kept as written, "KB 5019966" never matched and the hardening went unseen.
