@@ -9,6 +9,7 @@ import org.kcdauditor.config.ClusterConfig;
 import org.kcdauditor.config.ConfigException;
 import org.kcdauditor.config.ConfigLoader;
 import org.kcdauditor.directory.DirectoryException;
+import org.kcdauditor.inventory.ImportResult;
 import org.kcdauditor.model.Finding;
 import org.kcdauditor.remedy.Commands;
 import org.kcdauditor.report.FindingsDocument;
@@ -127,6 +128,17 @@ final class PreflightCommand implements Callable<Integer> {
                     + ": the export gives no VirtualMachineMigrationAuthenticationType that reads Kerberos or CredSSP"
                     + " (see Imports in the reports); Hyper-V's default is CredSSP, which constrained delegation does"
                     + " not serve. Check with Get-VMHost.");
+        }
+        // the failures and patch levels in an export the run could not use are not in this verdict
+        List<ImportResult> unused = view.inputsNotUsed();
+        if (!unused.isEmpty()) {
+            cli.out().println("  Inputs not used (the verdict went on without them; findings.json imports lists every"
+                    + " file):");
+            unused.stream().limit(ReportView.INPUTS_NOT_USED_NAMED).forEach(i -> cli.out().println("    "
+                    + Ps.oneLine(i.file() + " (" + i.kind() + "): " + i.error())));
+            if (unused.size() > ReportView.INPUTS_NOT_USED_NAMED) {
+                cli.out().println("    … and " + (unused.size() - ReportView.INPUTS_NOT_USED_NAMED) + " more");
+            }
         }
         String narrow = cfg.narrowBaseDn(cfg.directoryOf(target));
         if (narrow != null) {

@@ -167,6 +167,28 @@ class HistoryCommandsTest {
         return config(clusters, "hostSettings:\n  sources: ['" + csv.toString().replace("\\", "/") + "']\n");
     }
 
+    /**
+     * An export the gate could not use is said beside its verdict, as the run's console, the PDF and the runbooks say
+     * it: an event log saved as .evtx, a glob that matches nothing. The GO or NO-GO went on without the failures and
+     * patch levels those files hold.
+     */
+    @Test
+    void preflightNamesTheInputsItWentOnWithout() throws Exception {
+        Files.writeString(dir.resolve("events.evtx"), "ElfFile\0garbage");
+        Path cfg = config("  - name: PAIR\n    nodes: [HV11, HV12]", "events:\n  sources: ['events.evtx',"
+                + " 'nothing/*.xml']\npatches:\n  sources: ['missing.csv']\n");
+        run("preflight", "--config", cfg.toString(), "--cluster", "PAIR");
+        List<String> lines = out.lines().toList();
+        int at = lines.indexOf("  Inputs not used (the verdict went on without them; findings.json imports lists every"
+                + " file):");
+        assertTrue(at > 0, out + err);
+        // in findings.json's order
+        assertTrue(lines.get(at + 1).matches("    .*missing\\.csv \\(patches\\): cannot read: does not exist.*"), out);
+        assertEquals("    nothing/*.xml (events): no file matches", lines.get(at + 2), out);
+        assertTrue(lines.get(at + 3).matches("    .*events\\.evtx \\(events\\): an event log file \\(\\.evtx, binary\\),"
+                + " not an export: .*"), out);
+    }
+
     @Test
     void preflightNamesTheNodesTheHostSettingsExportDoesNotCover() throws Exception {
         Path cfg = withHostSettings("  - name: HVC1\n    nodes: [HV01, HV02, HV03]", "\"HV01\",\"Kerberos\",\"True\"");
