@@ -47,19 +47,26 @@ public final class MigrationFailureObservedRule implements Rule {
     public void evaluate(AuditContext ctx, FindingSink out) {
         Map<String, List<EventRecord>> byPair = new LinkedHashMap<>();
         Map<String, AdObject[]> pairOf = new LinkedHashMap<>();
+        // a destination the event names that is no computer of the directory (removed or renamed since, or outside
+        // it), as the first event names it
+        Map<String, String> absentOf = new LinkedHashMap<>();
         for (EventRecord e : ctx.inputs().events()) {
             AdObject source = e.sourceHost() == null ? null : ctx.computer(e.sourceHost());
             AdObject target = e.destinationHost() == null ? null : ctx.computer(e.destinationHost());
             if (source == null || ctx.clusterOf(source) == null) {
                 continue;
             }
-            String key = source.name() + "|" + (target == null ? "" : target.name());
+            String absent = target == null ? e.destinationHost() : null;
+            String key = source.name() + "|" + (target != null ? target.name()
+                    : absent == null ? "" : "?" + absent.toLowerCase(java.util.Locale.ROOT));
             byPair.computeIfAbsent(key, k -> new ArrayList<>()).add(e);
             pairOf.put(key, new AdObject[]{source, target});
+            absentOf.putIfAbsent(key, absent);
         }
         byPair.forEach((key, events) -> {
             AdObject source = pairOf.get(key)[0];
             AdObject target = pairOf.get(key)[1];
+            String absent = absentOf.get(key);
             Instant last = events.stream().map(EventRecord::timeCreated).filter(Objects::nonNull)
                     .max(Instant::compareTo).map(t -> t.truncatedTo(ChronoUnit.SECONDS)).orElse(null);
             Set<String> kinds = new LinkedHashSet<>();
@@ -69,7 +76,7 @@ public final class MigrationFailureObservedRule implements Rule {
                 ids.add(e.eventId());
             });
             List<PairStatus> pairs = new ArrayList<>();
-            for (PairStatus p : ctx.pairsFrom(source)) {
+            for (PairStatus p : absent != null ? List.<PairStatus>of() : ctx.pairsFrom(source)) {
                 if ((target == null || p.target() == target) && !p.ok()) {
                     pairs.add(p);
                 }
@@ -80,7 +87,8 @@ public final class MigrationFailureObservedRule implements Rule {
                 return;
             }
             String observed = events.size() + " failed migration event" + (events.size() == 1 ? "" : "s") + " "
-                    + source.name() + " -> " + (target == null ? "(destination not named)" : target.name())
+                    + source.name() + " -> " + (target != null ? target.name() : absent != null ? absent
+                    : "(destination not named)")
                     + (last == null ? "" : ", last " + UtcTime.of(last)) + " [" + String.join(", ", kinds) + "]";
             String message;
             Action action;
@@ -88,7 +96,14 @@ public final class MigrationFailureObservedRule implements Rule {
             Set<String> checks = new LinkedHashSet<>();
             events.stream().filter(e -> !e.classification().delegationCanExplain())
                     .forEach(e -> checks.add(e.classification().check()));
-            if (!peer) {
+            if (absent != null) {
+                message = observed + "; " + absent + " is not in the directory (no computer of that name under"
+                        + " directory.baseDn): removed or renamed since, or outside the audited directory, so no"
+                        + " delegation finding of this audit can explain it.";
+                action = new Action.Manual("Find out which host '" + absent + "' is: if VMs migrate to it, add it (or"
+                        + " its directory) to the configuration and re-run the audit; if it is gone, remove the"
+                        + " export that predates its removal from events.sources.");
+            } else if (!peer) {
                 message = observed + "; " + target.name() + " is not a configured peer of " + source.name() + ".";
                 action = new Action.Manual("Add " + target.name() + " to the cluster's configuration (or"
                         + " policy.migrationGroups) if VMs migrate between them, then re-run the audit.");
@@ -112,7 +127,7 @@ public final class MigrationFailureObservedRule implements Rule {
                         + " storage.");
             }
             out.add(INFO).cluster(ctx.clusterName(source)).host(source.name())
-                    .peer(target == null ? null : target.name())
+                    .peer(target != null ? target.name() : absent)
                     .evidence(Evidence.builder().eventIds(List.copyOf(ids)).eventCount(events.size()).lastEvent(last)
                             .classifications(List.copyOf(kinds)).delegationExplains(kerberos && !causes.isEmpty())
                             .relatedFindings(causes.ids())

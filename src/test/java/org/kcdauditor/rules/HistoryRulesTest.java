@@ -191,6 +191,25 @@ class HistoryRulesTest {
                 "an unclassified failure names what else to check: " + unexplained.remediation());
     }
 
+    /**
+     * A failure towards a destination the event names but the directory does not hold (a host removed or renamed since,
+     * one outside the audited directory) is that pair's: it was reported as "(destination not named)" and "explained by"
+     * the source's gaps towards its real peers, which say nothing about it.
+     */
+    @Test
+    void aFailureTowardsAHostTheDirectoryDoesNotHoldKeepsItsDestination() {
+        AuditResult r = audit(List.of(), false, List.of(new EventRecord("HV03", 21502, NOW, "HV03", "HV99",
+                EventClassification.NO_CREDENTIALS, "0x8009030E", "m", "a.xml:1")));
+        List<Finding> f = rule(r, "MIGRATION_FAILURE_OBSERVED");
+        assertEquals(1, f.size(), f.toString());
+        assertEquals("HV99", f.get(0).peer());
+        assertTrue(f.get(0).message().startsWith("1 failed migration event HV03 -> HV99, last 2026-11-20 06:00:00 UTC"
+                + " [NO_CREDENTIALS 0x8009030E]; HV99 is not in the directory"), f.get(0).message());
+        assertTrue(f.get(0).evidence().relatedFindings() == null || f.get(0).evidence().relatedFindings().isEmpty(),
+                "HV03's gaps towards HV01 do not explain a failure towards HV99");
+        assertEquals(Boolean.FALSE, f.get(0).evidence().delegationExplains());
+    }
+
     @Test
     void theShippedCatalogueLoads() {
         HardeningCatalogue c = HardeningCatalogueFile.read(Path.of("config/hardening-kbs.yaml"));
