@@ -403,6 +403,27 @@ final class CsvInput implements AutoCloseable {
         return tab > comma ? '\t' : ',';
     }
 
+    /**
+     * Whether the file is what the PowerShell console prints rather than a CSV ({@code Get-HotFix > file}, Out-File,
+     * Format-Table): a header of one column whose words, apart by spaces, include {@code column}, or the group line
+     * {@code ProviderName: …} Get-WinEvent's table starts with.
+     */
+    boolean printedTable(String column) {
+        List<String> h = headers();
+        if (h.size() != 1 || h.get(0) == null) {
+            return false;
+        }
+        String line = h.get(0).strip();
+        return line.startsWith("ProviderName:") || Arrays.stream(line.split("\\s+"))
+                .anyMatch(word -> word.equalsIgnoreCase(column)) && line.contains(" ");
+    }
+
+    /** Why a {@link #printedTable} is not read, and the export to use instead. */
+    static String printedTable(String kind, String export) {
+        return "not " + kind + ": a table as the PowerShell console prints it (> file, Out-File, Format-Table), not a"
+                + " CSV: export with " + export;
+    }
+
     /** The header as written for a case-insensitive name, or null. */
     String column(String name) {
         return columns.get(name.toLowerCase(Locale.ROOT));

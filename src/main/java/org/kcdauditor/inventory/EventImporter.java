@@ -125,6 +125,10 @@ public final class EventImporter {
                 if (id == null) {
                     id = csv.column("EventID");
                 }
+                if (id == null && csv.printedTable("TimeCreated")) {
+                    return new ImportResult(name, "events", null, 0, 0, CsvInput.printedTable("an event export",
+                            "Get-WinEvent … | Export-Csv …, or wevtutil qe <log> /f:xml > events.xml"), kept);
+                }
                 if (id == null || csv.firstColumn(List.of("Message", "MachineName")) == null) {
                     return new ImportResult(name, "events", null, 0, 0, "not an event export: neither wevtutil XML"
                             + " nor Get-WinEvent CSV (Id, MachineName, TimeCreated, Message) — header: "

@@ -61,6 +61,10 @@ public final class PatchImporter {
                 return new ImportResult(name, "patches", null, 0, 0, unmapped, kept);
             }
             Columns cols = columns(csv);
+            if (cols == null && csv.printedTable("HotFixID")) {
+                return new ImportResult(name, "patches", null, 0, 0, CsvInput.printedTable("a patch export",
+                        "Get-HotFix | Select-Object Source, HotFixID, InstalledOn | Export-Csv …"), kept);
+            }
             if (cols == null && csv.column("HotFixID") != null) {
                 return new ImportResult(name, "patches", null, 0, 0, "not a patch export: it has HotFixID but no"
                         + " computer column (" + String.join("/", COMPUTER_COLUMNS) + ") in the header ("

@@ -507,4 +507,16 @@ class EventImporterTest {
                 new EventImporter(List.of(21502), ZoneOffset.UTC).read(xml, events::add, problems::add).error());
         assertEquals(List.of(), events);
     }
+
+    /** {@code Get-WinEvent … > events.txt} writes the console's table, grouped under "ProviderName: …": said as such. */
+    @Test
+    void theConsolesTableIsToldApartFromACsv(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        List<String> console = List.of("", "", "   ProviderName: Microsoft-Windows-Hyper-V-VMMS", "",
+                "TimeCreated                      Id LevelDisplayName Message",
+                "-----------                      -- ---------------- -------",
+                "11/19/2026 10:02:11 PM        22038 Error            'Virtual Machine WEB02' failed to migrate.");
+        String error = readWithDefaultIds(java.nio.file.Files.write(dir.resolve("events.txt"), console)).error();
+        assertTrue(error.startsWith("not an event export: a table as the PowerShell console prints it (> file,"
+                + " Out-File, Format-Table), not a CSV: export with "), error);
+    }
 }

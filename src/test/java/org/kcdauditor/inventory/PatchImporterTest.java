@@ -125,6 +125,21 @@ class PatchImporterTest {
         assertTrue(read("configmgr-compliance.csv").failed() == false);
     }
 
+    /**
+     * {@code Get-HotFix > hotfix.txt} (or Out-File, Format-Table) writes the console's table: its header plainly holds
+     * HotFixID, so "no HotFixID column" and a hint at patches.mappings misled; the error says what the file is.
+     */
+    @Test
+    void theConsolesTableIsToldApartFromACsv() throws Exception {
+        Path f = tmp.resolve("hotfix.txt");
+        Files.writeString(f, "\r\nSource        Description      HotFixID      InstalledBy          InstalledOn\r\n"
+                + "------        -----------      --------      -----------          -----------\r\n"
+                + "HV01          Update           KB5019966     NT AUTHORITY\\SYSTEM  11/9/2022 12:00:00 AM\r\n");
+        assertEquals("not a patch export: a table as the PowerShell console prints it (> file, Out-File,"
+                + " Format-Table), not a CSV: export with Get-HotFix | Select-Object Source, HotFixID, InstalledOn |"
+                + " Export-Csv …", read(f).error());
+    }
+
     /** {@code Get-HotFix | Select HotFixID, InstalledOn | Export-Csv}: the error says the computer column is what is missing. */
     @Test
     void aHotFixExportWithoutAComputerColumnSaysThatIsWhatIsMissing() throws Exception {
