@@ -103,6 +103,13 @@ final class BaselineCommand implements Runnable {
             } else if (c.backup() != null) {
                 cli.out().println("Previous baseline kept as " + c.backup());
             }
+            if (!c.expiredWaivers().isEmpty()) {
+                int n = c.expiredWaivers().size();
+                cli.out().println("Note: " + Words.plural(n, "waiver") + " carried over " + (n == 1 ? "has" : "have")
+                        + " expired; every run reports " + (n == 1 ? "it" : "them") + " (WAIVER_EXPIRED) until "
+                        + (n == 1 ? "it is" : "they are") + " renewed or removed from the baseline:");
+                c.expiredWaivers().forEach(f -> cli.out().println("  " + Ps.oneLine(f.message())));
+            }
             if (c.openHigh() > 0) {
                 cli.out().println("Note: " + c.openHigh() + " HIGH finding" + (c.openHigh() == 1 ? " was" : "s were")
                         + " open in"

@@ -10,6 +10,7 @@ import org.kcdauditor.directory.DirectoryException;
 import org.kcdauditor.model.AdObject;
 import org.kcdauditor.model.DirectoryPart;
 import org.kcdauditor.model.HostState;
+import org.kcdauditor.model.Finding;
 import org.kcdauditor.model.Severity;
 import org.kcdauditor.report.Format;
 
@@ -30,10 +31,12 @@ import java.util.Set;
  */
 public final class BaselineCapture {
     /**
-     * What a capture wrote: the baseline, the backup of the one it replaced (or null), open HIGH findings, and why
-     * the one it replaced could not be read (its waivers were not carried over), or null.
+     * What a capture wrote: the baseline, the backup of the one it replaced (or null), open HIGH findings, why
+     * the one it replaced could not be read (its waivers were not carried over) or null, and the WAIVER_EXPIRED
+     * findings of the waivers it carried over that have expired.
      */
-    public record Captured(Baseline baseline, Path backup, long openHigh, String previousUnreadable) {
+    public record Captured(Baseline baseline, Path backup, long openHigh, String previousUnreadable,
+                           List<Finding> expiredWaivers) {
     }
 
     private BaselineCapture() {
@@ -87,7 +90,8 @@ public final class BaselineCapture {
                 });
         long high = o.result().findings().stream().filter(f -> !f.isWaived() && f.severity() == Severity.HIGH).count();
         run.pin(o.runId(), "baseline " + file.getFileName() + " captured " + clock.instant());
-        return new Captured(captured[0], backup[0], high, unreadable);
+        List<Finding> expired = o.result().findings().stream().filter(f -> "WAIVER_EXPIRED".equals(f.rule())).toList();
+        return new Captured(captured[0], backup[0], high, unreadable, expired);
     }
 
     /**

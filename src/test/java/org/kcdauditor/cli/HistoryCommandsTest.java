@@ -351,11 +351,17 @@ class HistoryCommandsTest {
         assertFalse(out.lines().anyMatch(l -> l.startsWith("No drift")), out);
     }
 
-    /** Runs the clusters with a baseline of no hosts and these waivers (flow-style lines), json and xlsx to out. */
-    private Path runWithWaivers(String clusters, String... waivers) throws Exception {
+    /** The config of the clusters, with a baseline of no hosts and these waivers (flow-style lines). */
+    private Path withWaivers(String clusters, String... waivers) throws Exception {
         Path cfg = config(clusters, "");
         Files.writeString(dir.resolve("baseline.yaml"), "hosts: {}\nwaivers:\n" + java.util.Arrays.stream(waivers)
                 .map(w -> "  - {" + w + "}\n").collect(java.util.stream.Collectors.joining()));
+        return cfg;
+    }
+
+    /** Runs the clusters with a baseline of no hosts and these waivers (flow-style lines), json and xlsx to out. */
+    private Path runWithWaivers(String clusters, String... waivers) throws Exception {
+        Path cfg = withWaivers(clusters, waivers);
         Path reports = dir.resolve("out");
         run("run", "--config", cfg.toString(), "--out", reports.toString(), "--formats", "json,xlsx");
         return cfg;
@@ -567,6 +573,22 @@ class HistoryCommandsTest {
             assertEquals(1, s.filter(p -> p.getFileName().toString().startsWith("baseline.yaml.")
                     && p.getFileName().toString().endsWith(".bak")).count());
         }
+    }
+
+    /**
+     * A capture is when the baseline is reviewed for the change board: a waiver it carries over that has expired
+     * already (each run reports it as WAIVER_EXPIRED) is said there, not only by the next run.
+     */
+    @Test
+    void aCaptureSaysWhichCarriedOverWaiversHaveExpired() throws Exception {
+        Path cfg = withWaivers("  - name: HVC1\n    nodes: [HV01, HV02, HV03]",
+                "rule: MISSING_DELEGATION, host: HV02, peer: HV03, justification: \"CHG1\", expires: 2026-11-25",
+                "rule: UNCONSTRAINED_DELEGATION, host: HV03, justification: \"CHG2\", expires: 2026-11-26");
+        assertEquals(ExitCodes.OK, run("baseline", "capture", "--config", cfg.toString(), "--force"), out + err);
+        assertTrue(out.contains("2 waivers carried over"), out);
+        assertTrue(out.contains("\nNote: 1 waiver carried over has expired; every run reports it (WAIVER_EXPIRED) until it"
+                + " is renewed or removed from the baseline:\n  The waiver for MISSING_DELEGATION on HV02 -> HV03 expired"
+                + " on 2026-11-25 (\"CHG1\"); its findings count again.\n"), out);
     }
 
     /** A capture that writes no baseline (here: its folder is a file) is a failed run in history, not a success. */
