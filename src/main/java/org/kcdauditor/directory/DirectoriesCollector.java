@@ -120,8 +120,11 @@ public final class DirectoriesCollector {
         List<DomainControllers.Target> targets = d.domainControllers().isEmpty()
                 ? DomainControllers.discover(connection, deadline, domainDn(s), d.url(), s.objects())
                 : DomainControllers.listed(d.domainControllers());
-        return DomainControllers.read(connector, targets, objects, s.dc(), d.url(), new DomainControllers.Groups(
-                domainDn(s), d.effectivePageSize(), s.objects(), s.rbcdPrincipals(), s.baseDn()));
+        // the DC the audit read is not read again: whether it is read-only is what its root DSE says
+        boolean auditedReadOnly = new DomainReader(connection, d.url(), deadline).rootDse().readOnly();
+        return DomainControllers.read(connector, targets, objects, s.dc(), d.url(), auditedReadOnly,
+                new DomainControllers.Groups(domainDn(s), d.effectivePageSize(), s.objects(), s.rbcdPrincipals(),
+                        s.baseDn()));
     }
 
     /** The domain the DC serves, else the base DN's domain components, else the base DN. */

@@ -136,15 +136,14 @@ final class DomainControllers {
     /**
      * Reads {@code scope} from every target except the DC the audit read ({@code auditedDc}, its dnsHostName, or
      * {@code auditedUrl}), at most {@link #PARALLEL} at once. A DC that cannot be reached (or refuses the bind) is
-     * a {@link DcRead} with its error, not a failure of the run.
-     */
-    /**
-     * The same, each DC also asked ({@code groups} given) for the groups the checked objects' resource-based delegation
-     * names (their members as that DC holds them, since a TGT carries the groups of the DC that issued it) and for
-     * the other objects registering the checked objects' SPNs (a duplicate made there makes its KDC refuse them).
+     * a {@link DcRead} with its error, not a failure of the run. Each DC is also asked ({@code groups} given) for the
+     * groups the checked objects' resource-based delegation names (their members as that DC holds them, since a TGT
+     * carries the groups of the DC that issued it) and for the other objects registering the checked objects' SPNs (a
+     * duplicate made there makes its KDC refuse them). A DC is read-only by its account flags (discovered) or by its
+     * root DSE ({@code auditedReadOnly} for the DC the audit read, which is not connected to again).
      */
     static List<DcRead> read(LdapConnector connector, List<Target> targets, List<AdObject> scope, String auditedDc,
-                             String auditedUrl, Groups groups) throws DirectoryException {
+                             String auditedUrl, boolean auditedReadOnly, Groups groups) throws DirectoryException {
         if (targets.isEmpty()) {
             return List.of();
         }
@@ -156,7 +155,8 @@ final class DomainControllers {
         try {
             List<Future<DcRead>> futures = new ArrayList<>();
             for (Target t : targets) {
-                futures.add(pool.submit(() -> readOne(connector, t, scope, auditedDc, auditedUrl, groups)));
+                futures.add(pool.submit(() -> readOne(connector, t, scope, auditedDc, auditedUrl, auditedReadOnly,
+                        groups)));
             }
             List<DcRead> out = new ArrayList<>();
             for (Future<DcRead> f : futures) {
@@ -319,12 +319,12 @@ final class DomainControllers {
     }
 
     private static DcRead readOne(LdapConnector connector, Target t, List<AdObject> scope, String auditedDc,
-                                  String auditedUrl, Groups groups) {
+                                  String auditedUrl, boolean auditedReadOnly, Groups groups) {
         String name = t.name() != null ? t.name() : t.url();
         if (same(t.name(), auditedDc) || t.url() != null && t.url().equalsIgnoreCase(auditedUrl)) {
             // a listed URL names no DC: the audited one is called by the name its root DSE gave the audit
-            return new DcRead(t.name() == null && auditedDc != null ? strip(auditedDc) : name, t.url(), t.readOnly(),
-                    true, null, List.of(), List.of());
+            return new DcRead(t.name() == null && auditedDc != null ? strip(auditedDc) : name, t.url(),
+                    t.readOnly() || auditedReadOnly, true, null, List.of(), List.of());
         }
         if (t.refused() != null) {
             return new DcRead(name, null, t.readOnly(), false, t.refused(), List.of(), List.of());
@@ -340,8 +340,10 @@ final class DomainControllers {
             if (root.dnsHostName() != null) {
                 name = strip(root.dnsHostName());
             }
+            // a listed DC is known to be read-only only by what it says of itself
+            boolean readOnly = t.readOnly() || root.readOnly();
             if (same(name, auditedDc)) {
-                return new DcRead(name, t.url(), t.readOnly(), true, null, List.of(), List.of());
+                return new DcRead(name, t.url(), readOnly, true, null, List.of(), List.of());
             }
             List<String> dns = scope.stream().map(AdObject::dn).toList();
             ValueInterner canonical = new ValueInterner();
@@ -373,7 +375,7 @@ final class DomainControllers {
                     objects.add(o);
                 }
             }
-            return new DcRead(name, t.url(), t.readOnly(), false, null, objects, missing,
+            return new DcRead(name, t.url(), readOnly, false, null, objects, missing,
                     principals(c, t.url(), deadline, groups, objects), spnHolders(c, deadline, groups, objects, scope),
                     changes(c, t.url(), deadline, root, dns, metadata));
         } catch (DirectoryException e) {

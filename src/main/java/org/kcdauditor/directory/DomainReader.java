@@ -10,6 +10,7 @@ import com.unboundid.ldap.sdk.SearchScope;
 
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The few domain facts read beside the sweep: the root DSE (which DC answered, its domain, whether it is
@@ -20,6 +21,8 @@ import java.util.Arrays;
 final class DomainReader {
     /** LDAP_CAP_ACTIVE_DIRECTORY_OID: the root DSE of an AD DC (and of Samba's) lists it. */
     static final String AD_CAPABILITY = "1.2.840.113556.1.4.800";
+    /** LDAP_CAP_ACTIVE_DIRECTORY_PARTIAL_SECRETS_OID: the root DSE of a read-only DC lists it (MS-ADTS 3.1.1.3.4.3). */
+    static final String RODC_CAPABILITY = "1.2.840.113556.1.4.1920";
     /** Read-only Domain Controllers: created when the first Windows Server 2008 DC joined the domain. */
     static final int RID_READ_ONLY_DCS = 521;
     static final int RID_PROTECTED_USERS = 525;
@@ -33,10 +36,11 @@ final class DomainReader {
      * @param activeDirectory      whether supportedCapabilities lists {@link #AD_CAPABILITY}
      * @param configurationNamingContext the forest's configuration partition (its sites hold the DCs' NTDS
      *                                   Settings objects), else null
+     * @param readOnly             whether supportedCapabilities lists {@link #RODC_CAPABILITY}: a read-only DC
      */
     record RootDse(String dnsHostName, String serverName, String defaultNamingContext, boolean activeDirectory,
-                   String configurationNamingContext) {
-        static final RootDse NONE = new RootDse(null, null, null, false, null);
+                   String configurationNamingContext, boolean readOnly) {
+        static final RootDse NONE = new RootDse(null, null, null, false, null, false);
     }
 
     private final LDAPConnection connection;
@@ -64,11 +68,11 @@ final class DomainReader {
         if (e == null) {
             return RootDse.NONE;
         }
-        String[] caps = e.getAttributeValues("supportedCapabilities");
+        List<String> caps = e.getAttributeValues("supportedCapabilities") == null ? List.of()
+                : Arrays.asList(e.getAttributeValues("supportedCapabilities"));
         return new RootDse(blankToNull(e.getAttributeValue("dnsHostName")), blankToNull(e.getAttributeValue("serverName")),
-                blankToNull(e.getAttributeValue("defaultNamingContext")),
-                caps != null && Arrays.asList(caps).contains(AD_CAPABILITY),
-                blankToNull(e.getAttributeValue("configurationNamingContext")));
+                blankToNull(e.getAttributeValue("defaultNamingContext")), caps.contains(AD_CAPABILITY),
+                blankToNull(e.getAttributeValue("configurationNamingContext")), caps.contains(RODC_CAPABILITY));
     }
 
     /** {@code objectSid} of the domain object {@code domainDn} in text form, or null. */

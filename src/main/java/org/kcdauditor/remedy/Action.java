@@ -204,9 +204,16 @@ public sealed interface Action {
     /**
      * Replication between domain controllers: push every partition from {@code from} (where the audit read the
      * change) to all DCs, and look at {@code to}'s inbound replication, which has not caught up. Not a change to an
-     * object: it is proposed with a decision ({@link Manual}).
+     * object: it is proposed with a decision ({@link Manual}). With {@code pull}, {@code from} is a read-only DC,
+     * which replicates inbound only and so pushes nothing: {@code to} pulls from its partners instead.
      */
-    record Replicate(String from, String to) implements Action {
+    record Replicate(String from, String to,
+                     @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean pull) implements Action {
+        /** A push from {@code from}, a writable DC. */
+        public Replicate(String from, String to) {
+            this(from, to, false);
+        }
+
         @Override
         public String subject() {
             return null;

@@ -214,11 +214,11 @@ public final class Commands {
 
     /**
      * The commands that carry out {@code a}: its cmdlet, or for {@link Replicate} the two repadmin calls (push
-     * from the DC the audit read, then the lagging DC's inbound replication); empty when none can be typed.
+     * from the DC the audit read, or the lagging DC's pull, then its inbound replication); empty when none can be typed.
      */
     public List<String> all(Action a) {
         if (a instanceof Replicate r) {
-            String push = syncAll(r.from());
+            String push = syncAll(r);
             String show = showRepl(r.to());
             List<String> out = new java.util.ArrayList<>();
             if (push != null) {
@@ -274,6 +274,19 @@ public final class Commands {
     public static String syncAll(String dc) {
         String arg = dc == null ? DC_PLACEHOLDER : Values.validHostName(dc) ? Cmd.arg(dc) : null;
         return arg == null ? null : "repadmin /syncall " + arg + " /AdeP";
+    }
+
+    /**
+     * The replication {@code r} asks for: the push from its source, or, from a read-only source ({@link Replicate#pull}),
+     * {@code repadmin /syncall <to> /Ade}, which has the lagging DC pull every partition from its partners (without
+     * {@code /P}); null for an unusable name.
+     */
+    public static String syncAll(Replicate r) {
+        if (!r.pull()) {
+            return syncAll(r.from());
+        }
+        String arg = Values.validHostName(r.to()) ? Cmd.arg(r.to()) : null;
+        return arg == null ? null : "repadmin /syncall " + arg + " /Ade";
     }
 
     /** {@code repadmin /showrepl <dc>}: a DC's inbound replication partners and their last results. */

@@ -117,11 +117,15 @@ public final class Remedies {
                     + typed(command, r.host(), "msDS-AllowedToActOnBehalfOfOtherIdentity") + "; run it against a"
                     + " domain controller of " + r.host() + "'s domain, " + AFTER_CHANGE + ".";
         } else if (a instanceof Replicate r) {
-            String push = Commands.syncAll(r.from());
+            String sync = Commands.syncAll(r);
             String show = Commands.showRepl(r.to());
-            return "Push the change from " + Values.visible(r.from()) + " to every domain controller" + (push == null
-                    ? "" : " (" + push + ")") + ", check " + Values.visible(r.to()) + "'s inbound replication"
-                    + (show == null ? "" : " (" + show + ")") + ", then run the preflight again.";
+            return (r.pull() ? "Have " + Values.visible(r.to()) + " pull the change from its replication partners"
+                    + (sync == null ? "" : " (" + sync + ")") + " (" + Values.visible(r.from()) + " is a read-only"
+                    + " domain controller, which replicates inbound only and pushes nothing)"
+                    : "Push the change from " + Values.visible(r.from()) + " to every domain controller"
+                    + (sync == null ? "" : " (" + sync + ")")) + ", check " + Values.visible(r.to())
+                    + "'s inbound replication" + (show == null ? "" : " (" + show + ")") + ", then run the preflight"
+                    + " again.";
         }
         throw new IllegalArgumentException("unknown action " + a);
     }

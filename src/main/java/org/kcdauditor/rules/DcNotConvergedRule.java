@@ -86,19 +86,43 @@ public final class DcNotConvergedRule implements Rule {
                     .action(d.attribute().equals(DcDivergence.HOLDER) ? takeOff(d)
                             : Boolean.TRUE.equals(d.passwordNewerThere())
                             ? new Action.Manual("The new password was set on or through " + dc + " and has not reached "
-                            + d.audited() + ", the DC the audit read: push it from " + dc + ", then run the audit and"
-                            + " the preflight with --all-dcs again.", List.of(new Action.Replicate(dc, d.audited())))
+                            + d.audited() + ", the DC the audit read: " + bring(d, "it") + ", then run the audit and"
+                            + " the preflight with --all-dcs again.", List.of(fromThere(d)))
                             : newer != null
-                            ? new Action.Manual("The change was made on or through " + dc + " and has not reached "
-                            + d.audited() + ", the DC the audit read: push it from " + dc + " (or, if it was not"
-                            + " intended, revert it there first), then run the audit and the preflight with --all-dcs"
-                            + " again, which judge the values it leaves.", List.of(new Action.Replicate(dc,
-                            d.audited())))
-                            : new Action.Manual("Wait for replication, or push it now, and run the preflight with"
-                            + " --all-dcs again before patching: hosts that authenticate against " + dc + " still see"
-                            + " the old values.", List.of(new Action.Replicate(d.audited(), dc))))
+                            ? new Action.Manual("The change " + (d.dc().readOnly() ? "has reached " + dc + ", a read-only"
+                            + " DC, but not " : "was made on or through " + dc + " and has not reached ") + d.audited()
+                            + ", the DC the audit read: " + bring(d, "it") + " (or, if it was not intended, revert it"
+                            + (!d.dc().readOnly() ? " there" : newer.dc() == null || newer.dc().isBlank()
+                            ? " on a writable DC" : " on the DC it was made on (" + newer.dc() + ")") + " first),"
+                            + " then run the audit and the preflight with --all-dcs again, which judge the values it"
+                            + " leaves.", List.of(fromThere(d)))
+                            : new Action.Manual("Wait for replication, or " + (auditedReadOnly(ctx, d) ? "have " + dc
+                            + " pull it now (" + d.audited() + " is a read-only DC, which pushes nothing)" : "push it now")
+                            + ", and run the preflight with --all-dcs again before patching: hosts that authenticate"
+                            + " against " + dc + " still see the old values.", List.of(new Action.Replicate(
+                            d.audited(), dc, auditedReadOnly(ctx, d)))))
                     .emit();
         }
+    }
+
+    /**
+     * The replication that brings what {@code d}'s DC holds to the audited DC: a push from that DC, or, from a read-only
+     * one (which replicates inbound only), the audited DC's pull from its partners.
+     */
+    private static Action.Replicate fromThere(DcDivergence d) {
+        return new Action.Replicate(d.dc().name(), d.audited(), d.dc().readOnly());
+    }
+
+    /** {@link #fromThere} in words: "push it from dc2", or "have dc1 pull it from its partners". */
+    private static String bring(DcDivergence d, String what) {
+        return d.dc().readOnly() ? "have " + d.audited() + " pull " + what + " from its replication partners ("
+                + d.dc().name() + " is read-only and pushes nothing)" : "push " + what + " from " + d.dc().name();
+    }
+
+    /** Whether the DC the audit read is a read-only DC, as the DC check found it. */
+    private static boolean auditedReadOnly(AuditContext ctx, DcDivergence d) {
+        return ctx.snapshot().directories().stream().filter(p -> p.domainControllers().contains(d.dc()))
+                .flatMap(p -> p.domainControllers().stream()).anyMatch(x -> x.audited() && x.readOnly());
     }
 
     /**
@@ -110,10 +134,15 @@ public final class DcNotConvergedRule implements Rule {
         List<String> served = DcDivergence.servedThroughHost(d.host());
         // the DN and the SPN as that object stores them (case, a trailing dot) are typed from what it shows: a value
         // read from the directory is not put into a command here
-        String command = "Set-ADObject" + Commands.forServer(dc).serverArgument()
+        // a read-only DC takes no write: the duplicate reached it from a writable DC, where it is taken off
+        boolean readOnly = d.dc().readOnly();
+        String command = "Set-ADObject" + Commands.forServer(readOnly ? null : dc).serverArgument()
                 + " -Identity '<its DN>' -Remove @{servicePrincipalName='<the SPN as it stores it>'}";
         return new Action.Manual("Take " + String.join(", ", d.here()) + " off " + String.join(", ", d.there())
-                + " on " + dc + ", where it was registered (" + command + "), or once it has replicated to "
+                + (readOnly ? " on the writable DC " + dc + " replicated it from (" + dc + " is read-only and takes no"
+                + " write; " + (Commands.showRepl(dc) == null ? "its inbound replication" : Commands.showRepl(dc))
+                + " names its source)" : " on " + dc + ", where it was registered")
+                + " (" + command + "), or once it has replicated to "
                 + d.audited() + ", there (setspn -D); do not push replication first, which spreads it."
                 + " Then check with " + check(d.here().stream().filter(spn -> !served.contains(spn)).toList(),
                 d.here().stream().filter(served::contains).toList()) + ", and run the preflight with --all-dcs again"

@@ -266,7 +266,7 @@ class DomainControllersTest {
                 assertEquals(null, bad.url(), "no URL is built: " + bad);
             }
             List<org.kcdauditor.model.DcRead> read = DomainControllers.read(null, t.subList(1, 3), List.of(),
-                    "dc1.contoso.com", "ldaps://dc1.contoso.com:636", null);
+                    "dc1.contoso.com", "ldaps://dc1.contoso.com:636", false, null);
             assertEquals("DC2", read.get(0).name());
             assertFalse(read.get(0).reachable());
             assertTrue(read.get(0).error().contains("its dNSHostName 'attacker.example.net:389/x' is not a host name"),
@@ -517,6 +517,82 @@ class DomainControllersTest {
         assertEquals(0, dc2Only.exitCode(), dc2Only.toString());
         assertTrue(findings(CliRun.findings(tmp.resolve("out")), "DC_NOT_CONVERGED").isEmpty(),
                 findings(CliRun.findings(tmp.resolve("out")), "DC_NOT_CONVERGED").toString());
+    }
+
+    /**
+     * A read-only DC replicates inbound only: no DC pulls from it, so {@code repadmin /syncall <RODC> /AdeP} pushes
+     * nothing. Here the change was made on DC3 and the branch RODC has pulled it, the audited dc1 not yet (the RODC
+     * holds the newer write); the RODC is listed in domainControllers, so only its root DSE (supportedCapabilities
+     * LDAP_CAP_ACTIVE_DIRECTORY_PARTIAL_SECRETS_OID) says that it is read-only. The fix has dc1 pull the change from its
+     * partners instead, and the RODC is named read-only, as a discovered one is.
+     */
+    @Test
+    void aReadOnlyDcIsNeverTheDcAChangeIsPushedFrom() throws Exception {
+        InMemoryDirectoryServer rodc = TestDirectory.start(TestDirectory.Mode.PLAIN, null, 0, List.of(
+                new com.unboundid.ldap.sdk.Attribute("dnsHostName", "rodc.contoso.com"),
+                new com.unboundid.ldap.sdk.Attribute("defaultNamingContext", TestDirectory.BASE),
+                new com.unboundid.ldap.sdk.Attribute("supportedCapabilities", DomainReader.AD_CAPABILITY,
+                        DomainReader.RODC_CAPABILITY)));
+        try {
+            TestDirectory.addCluster(rodc, NODES);
+            rodc.modify(HV02, new Modification(ModificationType.DELETE, "msDS-AllowedToDelegateTo",
+                    "cifs/HV03", "cifs/hv03.contoso.com"));
+            String dsa1 = ReplicationMetadataTest.DC2.replace("CN=DC2", "CN=DC1");
+            String dsa3 = ReplicationMetadataTest.DC2.replace("CN=DC2", "CN=DC3");
+            for (String n : NODES) {
+                for (InMemoryDirectoryServer ds : List.of(dc1, rodc)) {
+                    ds.modify("CN=" + n + ",OU=Hyper-V," + TestDirectory.BASE, new Modification(
+                            ModificationType.REPLACE, "msDS-ReplAttributeMetaData", ReplicationMetadataTest.xml(
+                                    "msDS-AllowedToDelegateTo", 6, "2026-11-20T10:00:00Z", dsa1)));
+                }
+            }
+            rodc.modify(HV02, new Modification(ModificationType.REPLACE, "msDS-ReplAttributeMetaData",
+                    ReplicationMetadataTest.xml("msDS-AllowedToDelegateTo", 7, "2026-11-30T14:02:11Z", dsa3)));
+            CliRun nogo = preflight(config(List.of(url(dc1), url(rodc))), "--all-dcs");
+            assertEquals(3, nogo.exitCode(), nogo.toString());
+            assertTrue(nogo.out().contains("(read-only: rodc.contoso.com)"), nogo.out());
+            JsonNode doc = CliRun.findings(tmp.resolve("out"));
+            assertTrue(doc.path("directories").get(0).path("domainControllers").get(1).path("readOnly").asBoolean(),
+                    doc.path("directories").toString());
+            JsonNode f = findings(doc, "DC_NOT_CONVERGED").get(0);
+            String fix = f.path("remediation").asText();
+            assertFalse(fix.contains("/syncall rodc.contoso.com"), fix);
+            assertTrue(fix.contains("repadmin /syncall dc1.contoso.com /Ade,") || fix.contains(
+                    "repadmin /syncall dc1.contoso.com /Ade)"), fix);
+            assertTrue(fix.contains("repadmin /showrepl dc1.contoso.com"), fix);
+            assertEquals("dc1.contoso.com", f.path("actions").get(0).path("proposed").get(0).path("to").asText());
+            assertTrue(f.path("actions").get(0).path("proposed").get(0).path("pull").asBoolean(), f.toString());
+
+            // the audit itself read the RODC, and the writable dc2 lags: dc2 pulls, the RODC pushes nothing
+            Path cfg = TestDirectory.config(tmp, url(rodc), NODES, "allowInsecureBind: true",
+                    "domainControllers: [" + url(rodc) + ", " + url(dc2) + "]");
+            rodc.modify(HV02, new Modification(ModificationType.ADD, "msDS-AllowedToDelegateTo", "cifs/HV03",
+                    "cifs/hv03.contoso.com"));
+            CliRun lag = preflight(cfg, "--all-dcs");
+            assertEquals(3, lag.exitCode(), lag.toString());
+            assertTrue(lag.out().contains("(read-only: rodc.contoso.com)"), lag.out());
+            fix = findings(CliRun.findings(tmp.resolve("out")), "DC_NOT_CONVERGED").get(0).path("remediation")
+                    .asText();
+            assertFalse(fix.contains("/syncall rodc.contoso.com"), fix);
+            assertTrue(fix.contains("repadmin /syncall dc2.contoso.com /Ade"), fix);
+            assertFalse(fix.contains("/AdeP"), fix);
+
+            // a duplicate SPN the RODC holds and dc1 not yet is taken off on a writable DC: the RODC takes no write
+            dc2.modify(HV02, new Modification(ModificationType.ADD, "msDS-AllowedToDelegateTo", "cifs/HV03",
+                    "cifs/hv03.contoso.com"));
+            for (InMemoryDirectoryServer ds : List.of(dc1, rodc)) {
+                ds.add(new Entry("dn: CN=Users," + TestDirectory.BASE, "objectClass: container", "cn: Users"));
+            }
+            rodc.add(svcFilesRegisteringCifsHv03());
+            preflight(config(List.of(url(dc1), url(rodc))), "--all-dcs");
+            JsonNode holder = findings(CliRun.findings(tmp.resolve("out")), "DC_NOT_CONVERGED").get(0);
+            assertEquals("servicePrincipalName holder", holder.path("evidence").path("attribute").asText());
+            fix = holder.path("remediation").asText();
+            assertFalse(fix.contains("-Server 'rodc.contoso.com'"), fix);
+            assertTrue(fix.contains("on the writable DC rodc.contoso.com replicated it from"), fix);
+        } finally {
+            rodc.shutDown(true);
+        }
     }
 
     /** On dc2 only, HV02 delegates to cifs/HV03 (both forms); both DCs get the CN=Users container. */
