@@ -1,5 +1,6 @@
 package org.kcdauditor.directory;
 
+import com.unboundid.ldap.sdk.DN;
 import com.unboundid.ldap.sdk.Filter;
 import com.unboundid.ldap.sdk.LDAPConnection;
 import com.unboundid.ldap.sdk.LDAPException;
@@ -345,6 +346,11 @@ final class DomainControllers {
             if (same(name, auditedDc)) {
                 return new DcRead(name, t.url(), readOnly, true, null, List.of(), List.of());
             }
+            String elsewhere = otherDomain(root, groups);
+            if (elsewhere != null) {
+                // it holds none of the nodes, and no replication brings them there: not a DC that lags
+                return new DcRead(name, t.url(), readOnly, false, elsewhere, List.of(), List.of());
+            }
             List<String> dns = scope.stream().map(AdObject::dn).toList();
             ValueInterner canonical = new ValueInterner();
             Map<String, AdObject> read = new HashMap<>();
@@ -452,6 +458,26 @@ final class DomainControllers {
         } catch (DirectoryException e) {
             return Map.of(); // the object reads stand; the groups are judged as the audited DC holds them
         }
+    }
+
+    /**
+     * Why a DC whose root DSE names another domain than the directory's is no DC of it (a URL of another domain in
+     * {@code domainControllers}), or null (the same domain, or either not known).
+     */
+    private static String otherDomain(DomainReader.RootDse root, Groups groups) {
+        if (root.defaultNamingContext() == null || groups == null || groups.domainDn() == null) {
+            return null;
+        }
+        try {
+            if (new DN(root.defaultNamingContext()).equals(new DN(groups.domainDn()))) {
+                return null;
+            }
+        } catch (LDAPException e) {
+            // a naming context that does not parse is no domain this directory's is
+        }
+        return "it serves " + Values.visible(root.defaultNamingContext()) + ", not " + groups.domainDn() + ": it is"
+                + " no domain controller of this directory's domain, so it was not compared; correct the directory's"
+                + " domainControllers";
     }
 
     private static boolean same(String a, String b) {

@@ -520,6 +520,29 @@ class DomainControllersTest {
     }
 
     /**
+     * A URL in domainControllers that answers for another domain (a fabrikam DC listed under contoso) holds none of the
+     * nodes: that is no replication lag, and no repadmin brings them there. It is named as not read, with why, not
+     * taken for a DC lacking every node (DC_NOT_CONVERGED for each, with a push that cannot help).
+     */
+    @Test
+    void aListedServerOfAnotherDomainIsNotReadAsALaggingDc() throws Exception {
+        InMemoryDirectoryServer other = TestDirectory.startDomain("DC=fabrikam,DC=com", "dc1.fabrikam.com");
+        try {
+            CliRun r = preflight(config(List.of(url(dc1), url(other))), "--all-dcs");
+            JsonNode doc = CliRun.findings(tmp.resolve("out"));
+            assertTrue(findings(doc, "DC_NOT_CONVERGED").isEmpty(), findings(doc, "DC_NOT_CONVERGED").toString());
+            List<JsonNode> f = findings(doc, "DC_UNREACHABLE");
+            assertEquals(1, f.size(), r.toString());
+            assertTrue(f.get(0).path("message").asText().contains("serves DC=fabrikam,DC=com, not DC=contoso,DC=com"),
+                    f.get(0).toString());
+            assertTrue(r.out().contains("dc1.fabrikam.com could not be read"), r.out());
+            assertEquals(0, r.exitCode(), r.toString());
+        } finally {
+            other.shutDown(true);
+        }
+    }
+
+    /**
      * A read-only DC replicates inbound only: no DC pulls from it, so {@code repadmin /syncall <RODC> /AdeP} pushes
      * nothing. Here the change was made on DC3 and the branch RODC has pulled it, the audited dc1 not yet (the RODC
      * holds the newer write); the RODC is listed in domainControllers, so only its root DSE (supportedCapabilities
