@@ -88,7 +88,10 @@ final class PreflightCommand implements Callable<Integer> {
         cli.out().printf("Preflight %s: %s%n", name, go ? "GO" : "NO-GO");
         cli.out().printf("  pairs that can migrate: %d/%d; blockers: %d; waived: %d (run %s)%n", c.pairsOk(),
                 c.pairs(), blockers.size(), waived.size(), o.runId().substring(0, 8));
-        for (String dcs : view.dcSummaries()) {
+        // the domains of its own pairs: another directory's DCs were not asked about it, nor need to be
+        Set<String> domains = cfg.migratingWith(name).stream().map(cfg::directoryOf)
+                .collect(java.util.stream.Collectors.toSet());
+        for (String dcs : view.dcSummaries(domains)) {
             cli.out().println("  domain controllers: " + Ps.oneLine(dcs));
         }
         List<FindingsDocument.DcDoc> unreadDcs = view.directories().stream()

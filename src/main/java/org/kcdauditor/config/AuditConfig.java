@@ -118,6 +118,22 @@ public record AuditConfig(Path source, Path baseDir, DirectoryConfig directory, 
         return c.directory() != null ? c.directory() : directories.keySet().iterator().next();
     }
 
+    /**
+     * The cluster named {@code cluster} (case-insensitive) and those it shares a {@code policy.migrationGroups} entry
+     * with, in the order of {@code clusters:}: the clusters whose pairs its preflight verdict rests on.
+     */
+    public List<ClusterConfig> migratingWith(String cluster) {
+        java.util.Set<String> wanted = new java.util.HashSet<>();
+        wanted.add(cluster.toLowerCase(java.util.Locale.ROOT));
+        for (List<String> group : policy().migrationGroups()) {
+            if (group.stream().anyMatch(g -> g != null && g.equalsIgnoreCase(cluster))) {
+                group.stream().filter(Objects::nonNull).forEach(g -> wanted.add(g.toLowerCase(java.util.Locale.ROOT)));
+            }
+        }
+        return clusters.stream().filter(c -> c != null && c.name() != null
+                && wanted.contains(c.name().toLowerCase(java.util.Locale.ROOT))).toList();
+    }
+
     /** The same configuration with other {@code reports:} options (a --change-ticket given on the command line). */
     public AuditConfig withReports(ReportsConfig r) {
         return new AuditConfig(source, baseDir, directory, clusters, policy, r, store, baseline, patches,

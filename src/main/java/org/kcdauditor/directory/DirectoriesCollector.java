@@ -16,11 +16,9 @@ import org.kcdauditor.model.Snapshot;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 
@@ -100,15 +98,7 @@ public final class DirectoriesCollector {
         if (preflightCluster == null) {
             return List.of();
         }
-        Set<String> wanted = new LinkedHashSet<>();
-        wanted.add(preflightCluster.toLowerCase(Locale.ROOT));
-        for (List<String> group : config.policy().migrationGroups()) {
-            if (group.stream().anyMatch(g -> g != null && g.equalsIgnoreCase(preflightCluster))) {
-                group.stream().filter(g -> g != null).forEach(g -> wanted.add(g.toLowerCase(Locale.ROOT)));
-            }
-        }
-        return config.clusters().stream().filter(c -> c != null && c.name() != null
-                && wanted.contains(c.name().toLowerCase(Locale.ROOT)) && name.equals(config.directoryOf(c))).toList();
+        return config.migratingWith(preflightCluster).stream().filter(c -> name.equals(config.directoryOf(c))).toList();
     }
 
     private static List<DcRead> checkDcs(LDAPConnection connection, Deadline deadline, LdapConnector connector,

@@ -935,8 +935,13 @@ public final class ReportView {
      * --all-dcs}), or that only the one the audit read was.
      */
     public List<String> dcSummaries() {
-        return directories.stream().filter(DirectoryView::audited).map(d -> (multiDirectory() ? d.name() + ": " : "")
-                + d.dcSummary()).toList();
+        return dcSummaries(directories.stream().map(DirectoryView::name).collect(Collectors.toSet()));
+    }
+
+    /** The same for the directories named {@code names} only (those a cluster's preflight verdict rests on). */
+    public List<String> dcSummaries(Set<String> names) {
+        return directories.stream().filter(d -> d.audited() && names.contains(d.name()))
+                .map(d -> (multiDirectory() ? d.name() + ": " : "") + d.dcSummary()).toList();
     }
 
     private static List<DirectoryView> directories(FindingsDocument doc) {

@@ -373,6 +373,25 @@ class MultiDirectoryTest {
     }
 
     /**
+     * preflight --all-dcs of HVC1, whose pairs all lie in contoso, reads contoso's DCs only. The console said of
+     * fabrikam, which the verdict does not rest on, that its other DCs were "not checked (kcd-audit preflight
+     * --all-dcs)": the command just run, as if it had been left out.
+     */
+    @Test
+    void thePreflightOfAClusterSpeaksOfTheDomainControllersOfItsOwnDomainsOnly() throws Exception {
+        Path cfg = config(fabrikamUrl(), "[]", "domainControllers: [" + fabrikamUrl() + "]");
+        Files.writeString(cfg, Files.readString(cfg).replace("    allowInsecureBind: true\n    timeoutSeconds: 5\n  fabrikam",
+                "    allowInsecureBind: true\n    timeoutSeconds: 5\n    domainControllers: [ldap://127.0.0.1:"
+                        + contoso.getListenPort() + "]\n  fabrikam"));
+        CliRun pre = CliRun.run(ENV, "preflight", "--config", cfg.toString(), "--cluster", "HVC1", "--all-dcs",
+                "--out", tmp.resolve("pre").toString());
+        assertEquals(0, pre.exitCode(), pre.toString());
+        assertTrue(pre.out().contains("  domain controllers: contoso: 1 of 1 domain controller agrees with"
+                + " dc1.contoso.com\n"), pre.out());
+        assertFalse(pre.out().contains("fabrikam"), pre.out());
+    }
+
+    /**
      * The history store, baseline capture and diff work across both directories: a change in fabrikam is drift of
      * its host; while fabrikam cannot be read (optional), its hosts are not reported gone.
      */
