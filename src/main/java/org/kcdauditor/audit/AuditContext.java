@@ -588,6 +588,7 @@ public final class AuditContext implements Drift.Nodes {
             }
         }
         Map<String, AdObject> nodeNames = new HashMap<>();
+        Map<AdObject, String> namedIn = new IdentityHashMap<>(); // the cluster that first named each host
         for (ClusterConfig c : configs) {
             List<AdObject> nodes = new ArrayList<>();
             Set<AdObject> listed = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -640,17 +641,29 @@ public final class AuditContext implements Drift.Nodes {
                             + " to one cluster: remove it from one of them (use policy.migrationGroups for migration"
                             + " between clusters)");
                 }
-                AdObject named = nodeNames.putIfAbsent(lower(netbiosName(n)), n);
-                if (named != null && named != n) {
-                    // two domains may each have an HV01; two nodes of one name would share findings and history
-                    throw new ConfigException("clusters: two nodes are named " + Values.visible(netbiosName(n)) + ": "
-                            + Values.visible(named.dn()) + " (" + clusterOf.get(named).name() + ") and "
-                            + Values.visible(n.dn()) + " (" + rc.name() + "); node"
-                            + " names must be unique across the config (the reports, finding ids, the baseline and"
-                            + " the history store name hosts by their NetBIOS name): rename one, or audit the two"
-                            + " with a config each");
-                }
+                uniqueName(nodeNames, namedIn, n, rc.name());
             }
+            for (AdObject f : fileServers) {
+                uniqueName(nodeNames, namedIn, f, rc.name());
+            }
+        }
+    }
+
+    /**
+     * Refuses a second host of {@code h}'s NetBIOS name (two domains may each have an HV01, or a NAS01 as file server):
+     * two hosts of one name would share findings, their ids and history. The same object named twice (a file server
+     * two clusters use) is one host.
+     */
+    private void uniqueName(Map<String, AdObject> names, Map<AdObject, String> namedIn, AdObject h, String cluster) {
+        namedIn.putIfAbsent(h, cluster);
+        AdObject named = names.putIfAbsent(lower(netbiosName(h)), h);
+        if (named != null && named != h) {
+            String what = clusterOf.containsKey(h) && clusterOf.containsKey(named) ? "nodes" : "hosts";
+            throw new ConfigException("clusters: two " + what + " are named " + Values.visible(netbiosName(h)) + ": "
+                    + Values.visible(named.dn()) + " (" + namedIn.get(named) + ") and " + Values.visible(h.dn()) + " ("
+                    + cluster + "); " + (what.equals("nodes") ? "node" : "host") + " names must be unique across the"
+                    + " config (the reports, finding ids, the baseline and the history store name hosts by their"
+                    + " NetBIOS name): rename one, or audit the two with a config each");
         }
     }
 

@@ -392,6 +392,28 @@ class MultiDirectoryTest {
     }
 
     /**
+     * Two domains may each have a NAS01. As file servers of a cluster each, they were two hosts of one name: two
+     * ENCRYPTION_TYPES_UNSET findings with one id, and findings, baseline and history entries that cannot tell them
+     * apart. Names must be unique across the config, as for nodes.
+     */
+    @Test
+    void twoFileServersOfOneNameInTwoDomainsAreRefusedAsTwoNodesAre() throws Exception {
+        for (InMemoryDirectoryServer ds : List.of(contoso, fabrikam)) {
+            String base = ds == contoso ? TestDirectory.BASE : FABRIKAM;
+            ds.add(new com.unboundid.ldap.sdk.Entry("dn: CN=NAS01,OU=Hyper-V," + base, "objectClass: top",
+                    "objectClass: computer", "cn: NAS01", "sAMAccountName: NAS01$", "userAccountControl: 4096",
+                    "dNSHostName: " + TestDirectory.fqdn("NAS01", base), "servicePrincipalName: HOST/NAS01"));
+        }
+        Path cfg = config(fabrikamUrl(), "[]");
+        Files.writeString(cfg, Files.readString(cfg)
+                .replace("nodes: [HV01, HV02, HV03]\n", "nodes: [HV01, HV02, HV03]\n    fileServers: [NAS01]\n")
+                .replace("nodes: [HV21, HV22]\n", "nodes: [HV21, HV22]\n    fileServers: [NAS01]\n"));
+        CliRun r = run(cfg, "json");
+        assertEquals(2, r.exitCode(), r.toString());
+        assertTrue(r.err().contains("two hosts are named NAS01"), r.toString());
+    }
+
+    /**
      * The history store, baseline capture and diff work across both directories: a change in fabrikam is drift of
      * its host; while fabrikam cannot be read (optional), its hosts are not reported gone.
      */
