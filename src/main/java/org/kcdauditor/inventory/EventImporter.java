@@ -38,7 +38,13 @@ import java.util.regex.Pattern;
  * from named {@code <Data>} fields.
  */
 public final class EventImporter {
-    private static final Pattern HRESULT = Pattern.compile("0x[0-9A-Fa-f]{8}");
+    /**
+     * An HRESULT as Windows writes it: {@code 0x8009030E} (group 1), the signed 32-bit integer of an Int32 field
+     * ({@code -2146893042}, group 2), or bare hex digits ({@code Error 8009030E}, group 3; a GUID's groups are
+     * joined by dashes, which the bounds exclude).
+     */
+    private static final Pattern HRESULT_FORMS = Pattern.compile(
+            "(?<![0-9A-Za-z{-])(?:0[xX]([0-9A-Fa-f]{8})|(-[12][0-9]{9})|([0-9A-Fa-f]{8}))(?![0-9A-Za-z-])");
     private static final Pattern MESSAGE_ID = Pattern.compile("%%(\\d{1,10})");
     /**
      * What VMMS logs as Information when a live migration starts or ends well (20413 "… initiated the live migration of
@@ -358,7 +364,7 @@ public final class EventImporter {
             }
             sb.append(sb.length() == 0 ? "" : "; ").append(f[0]).append(": ").append(f[1]);
             Matcher m = MESSAGE_ID.matcher(f[1]);
-            if (m.matches() && !HRESULT.matcher(sb).find()) {
+            if (m.matches() && hresult(sb.toString()) == null) {
                 long v = Long.parseLong(m.group(1));
                 if (v >= 0x80000000L && v <= 0xFFFFFFFFL) {
                     sb.append(String.format(Locale.ROOT, " (0x%08X)", v));
@@ -411,10 +417,39 @@ public final class EventImporter {
                 destination = null; // logged on the destination itself: the message names no source, so no pair
             }
         }
-        Matcher h = HRESULT.matcher(msg);
-        String hresult = h.find() ? "0x" + h.group().substring(2).toUpperCase(Locale.ROOT) : null;
+        String hresult = hresult(msg);
         return new EventRecord(host, id, when, source, destination, EventClassification.of(msg, hresult), hresult,
                 clip(msg), origin);
+    }
+
+    /**
+     * The HRESULT that says why: the first code of the troubleshooting table ({@link EventClassification#knows}) in
+     * any form Windows writes it ({@link #HRESULT_FORMS}), as {@code 0x8009030E}; else the first {@code 0x} code
+     * (E_FAIL before the code that says why, a zero status); null when there is none. A negative number or bare hex
+     * digits count only as a code of the table: a size or a plain number is no HRESULT.
+     */
+    static String hresult(String message) {
+        String first = null;
+        Matcher m = HRESULT_FORMS.matcher(message);
+        while (m.find()) {
+            String code;
+            if (m.group(2) != null) {
+                long v = Long.parseLong(m.group(2));
+                if (v < Integer.MIN_VALUE) {
+                    continue;
+                }
+                code = String.format(Locale.ROOT, "0x%08X", (int) v);
+            } else {
+                code = "0x" + (m.group(1) != null ? m.group(1) : m.group(3)).toUpperCase(Locale.ROOT);
+            }
+            if (EventClassification.knows(code)) {
+                return code;
+            }
+            if (first == null && m.group(1) != null) {
+                first = code;
+            }
+        }
+        return first;
     }
 
     /**

@@ -95,12 +95,9 @@ public enum EventClassification {
 
     /** A Hyper-V event by its HRESULT, else by its wording. */
     public static EventClassification of(String message, String hresult) {
-        if (hresult != null) {
-            for (EventClassification c : values()) {
-                if (c.hresults.stream().anyMatch(hresult::equalsIgnoreCase)) {
-                    return c;
-                }
-            }
+        EventClassification coded = hresult == null ? null : byHresult(hresult);
+        if (coded != null) {
+            return coded;
         }
         String m = message == null ? "" : message.toLowerCase(Locale.ROOT);
         if (m.contains("no credentials are available")) {
@@ -119,6 +116,20 @@ public enum EventClassification {
             return SECURITY_CONTEXT;
         }
         return OTHER;
+    }
+
+    /** Whether {@code hresult} ({@code 0x8009030E} form, either case) is a code of the table. */
+    public static boolean knows(String hresult) {
+        return byHresult(hresult) != null;
+    }
+
+    private static EventClassification byHresult(String hresult) {
+        for (EventClassification c : values()) {
+            if (c.hresults.stream().anyMatch(hresult::equalsIgnoreCase)) {
+                return c;
+            }
+        }
+        return null;
     }
 
     /** A KDCSVC event 201–209 by its id. */

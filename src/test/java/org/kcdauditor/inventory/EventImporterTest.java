@@ -394,6 +394,32 @@ class EventImporterTest {
         assertTrue(events.stream().noneMatch(EventRecord::kdc));
     }
 
+    /**
+     * Windows writes an HRESULT in more than one form: {@code 0x8009030E}, {@code 0X8009030E}, as the signed 32-bit
+     * integer an Int32 event field holds ({@code -2146893042}), or as bare hex digits ({@code Error 8009030E}); and
+     * a message may name a generic code (E_FAIL {@code 0x80004005}, a zero status) before the one that says why. The
+     * code of the troubleshooting table decides in every form; a GUID's first group or a plain number is no code.
+     */
+    @Test
+    void anHresultIsReadInEveryFormWindowsWritesAndTheTablesCodeDecides() {
+        String[][] cases = {
+                {"No credentials are available in the security package (0X8009030E).", "0x8009030E", "NO_CREDENTIALS"},
+                {"The operation failed with error -2146893042.", "0x8009030E", "NO_CREDENTIALS"},
+                {"ErrorCode: -2147014836", "0x8007274C", "NETWORK"},
+                {"Failed to establish a connection: Error 8009030E.", "0x8009030E", "NO_CREDENTIALS"},
+                {"The operation failed (0x80004005). The connection was aborted (0x8007274C).", "0x8007274C", "NETWORK"},
+                {"Status 0x00000000; the target principal name is incorrect (0x80090322)", "0x80090322",
+                        "WRONG_PRINCIPAL"},
+                {"Unspecified error (0x80004005).", "0x80004005", "OTHER"},
+                {"VM {80070569-28E0-44B7-8A16-C57D0D72DB61} moved 2147014836 bytes, -1069940716x.", null, "OTHER"}};
+        for (String[] c : cases) {
+            EventRecord e = EventImporter.event("HV01.contoso.com", 21502, null, "Live migration with host 'HV02'"
+                    + " failed. " + c[0], "x:1");
+            assertEquals(c[1], e.hresult(), c[0]);
+            assertEquals(EventClassification.valueOf(c[2]), e.classification(), c[0]);
+        }
+    }
+
     @Test
     void theDefaultIdsReadTheNewHyperVEvents() {
         read("migration-hresults.csv", EventsConfig.DEFAULT_IDS);
