@@ -37,6 +37,15 @@ public final class EncryptionTypes {
         return (value & AES) != 0;
     }
 
+    /**
+     * {@code value} with AES128 and AES256 in place of RC4 and DES; every other bit kept (0x20 AES session keys, and
+     * the flags above the encryption types: 0x10000 FAST, 0x20000 compound identity, 0x40000 claims, 0x80000 resource
+     * SID compression disabled), as they are no encryption type.
+     */
+    public static int aesInsteadOfRc4AndDes(int value) {
+        return value & ~(DES_CBC_CRC | DES_CBC_MD5 | RC4_HMAC) | AES;
+    }
+
     /** The names of the known bits that are set, in bit order. */
     public static List<String> names(int value) {
         List<String> out = new ArrayList<>();

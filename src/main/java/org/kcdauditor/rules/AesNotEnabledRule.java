@@ -45,10 +45,11 @@ public final class AesNotEnabledRule implements Rule {
             }
             Integer set = o.supportedEncryptionTypes();
             boolean desOnly = Uac.has(o.userAccountControl(), Uac.USE_DES_KEY_ONLY);
-            // an explicit value without AES is replaced by AES128+AES256 (no RC4 or DES left); a value that allows
-            // AES is kept, only USE_DES_KEY_ONLY was wrong; an unset one is made explicit AES
+            // an explicit value without AES gets AES128+AES256 in place of RC4 and DES, its other bits kept; a value
+            // that allows AES is kept, only USE_DES_KEY_ONLY was wrong; an unset one is made explicit AES
             boolean noAes = EncryptionTypes.explicit(set) && !EncryptionTypes.hasAes(set);
-            int wanted = EncryptionTypes.explicit(set) && !noAes ? set : EncryptionTypes.AES;
+            int wanted = !EncryptionTypes.explicit(set) ? EncryptionTypes.AES
+                    : noAes ? EncryptionTypes.aesInsteadOfRc4AndDes(set) : set;
             List<Evidence.PairRef> pairs = EncryptionRules.pairs(ctx, o);
             Action fix = new Action.SetEncryptionTypes(o.name(), wanted, desOnly, set);
             String what = (noAes ? "its msDS-SupportedEncryptionTypes is " + EncryptionTypes.describe(set) : "")

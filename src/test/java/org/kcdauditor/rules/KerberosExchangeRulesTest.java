@@ -298,6 +298,24 @@ class KerberosExchangeRulesTest {
                 + " Set-ADComputer -Identity 'HV03$' -Replace @{'msDS-SupportedEncryptionTypes'=24}"), rc4.remediation());
     }
 
+    /**
+     * The bits above the encryption types (MS-KILE 2.2.7: 0x20 AES session keys, 0x10000 FAST, 0x20000 compound
+     * identity, 0x40000 claims, 0x80000 resource SID compression disabled) are no encryption type: a value without AES
+     * gets AES in place of RC4 and DES, and keeps them, also with bit 31 set (a negative value as AD returns it).
+     */
+    @Test
+    void aValueWithoutAesGetsAesInPlaceOfRc4AndDesAndKeepsItsOtherBits() {
+        int[][] cases = {{0x80004, 0x80018}, {0x3 | 0x20, 0x38}, {0x70004, 0x70018},
+                {0x80000004, 0x80000018}, {0x4, 0x18}};
+        for (int[] c : cases) {
+            Finding f = of(audit(replace(healthy(), host("HV03").delegatesTo("HV01", "HV02").encryptionTypes(c[0])
+                    .build())), "AES_NOT_ENABLED").get(0);
+            assertEquals(List.of(new Action.SetEncryptionTypes("HV03", c[1], false, c[0])), f.actions(),
+                    Integer.toHexString(c[0]));
+            assertTrue(f.remediation().contains("@{'msDS-SupportedEncryptionTypes'=" + c[1] + "}"), f.remediation());
+        }
+    }
+
     @Test
     void aPasswordOlderThanTheDomainsAesKeysBlocksAndIsResetOnTheHost() {
         AuditResult r = audit(replace(healthy(), host("HV02").delegatesTo("HV01", "HV03")
