@@ -23,14 +23,18 @@ public record HostSettings(String computer, Boolean migrationEnabled, MigrationA
         /** Absent, or a value that is neither (kept as written in {@code authenticationTypeText}). */
         UNKNOWN;
 
-        /** {@code Kerberos} / {@code CredSSP} as PowerShell writes the enum, case-insensitive; else UNKNOWN. */
+        /**
+         * {@code Kerberos} / {@code CredSSP} as PowerShell writes the enum, case-insensitive, or its number ({@code 1} /
+         * {@code 0}, as WMI's Msvm_VirtualSystemMigrationServiceSettingData.AuthenticationType and ConvertTo-Json of
+         * Windows PowerShell 5.1 write it); else UNKNOWN.
+         */
         public static MigrationAuthentication of(String text) {
             if (text == null) {
                 return UNKNOWN;
             }
             return switch (text.strip().toLowerCase(Locale.ROOT)) {
-                case "kerberos" -> KERBEROS;
-                case "credssp" -> CREDSSP;
+                case "kerberos", "1" -> KERBEROS;
+                case "credssp", "0" -> CREDSSP;
                 default -> UNKNOWN;
             };
         }

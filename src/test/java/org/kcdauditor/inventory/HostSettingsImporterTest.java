@@ -67,6 +67,26 @@ class HostSettingsImporterTest {
         assertTrue(problems.isEmpty(), problems.toString());
     }
 
+    /**
+     * The authentication type as the number of its enum (MigrationAuthenticationType, as WMI's
+     * Msvm_VirtualSystemMigrationServiceSettingData.AuthenticationType: CredSSP 0, Kerberos 1), as an export through
+     * ConvertTo-Json (Windows PowerShell 5.1 writes enums as numbers) or a calculated column writes it, is read as that
+     * type, as True/False and 1/0 are for the enabled column.
+     */
+    @Test
+    void theAuthenticationTypeAsItsEnumNumberIsReadAsThatType(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+            throws Exception {
+        java.nio.file.Path f = tmp.resolve("vmhost.csv");
+        java.nio.file.Files.writeString(f, "ComputerName,VirtualMachineMigrationEnabled,"
+                + "VirtualMachineMigrationAuthenticationType\nHV01,1,0\nHV02,0,1\nHV03,1, 1 \nHV04,1,2\n");
+        assertNull(new HostSettingsImporter().read(f, records::add, problems::add).error());
+        assertEquals(List.of(MigrationAuthentication.CREDSSP, MigrationAuthentication.KERBEROS,
+                MigrationAuthentication.KERBEROS, MigrationAuthentication.UNKNOWN),
+                records.stream().map(HostSettings::authenticationType).toList());
+        assertEquals(List.of("VirtualMachineMigrationAuthenticationType '2' is neither Kerberos nor CredSSP"),
+                problems.stream().map(ImportProblem::reason).toList());
+    }
+
     @Test
     void otherFilesAreRefusedWithTheHeader() {
         ImportResult r = read("hotfix-ps7.csv");
