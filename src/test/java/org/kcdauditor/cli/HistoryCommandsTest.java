@@ -33,6 +33,8 @@ class HistoryCommandsTest {
 
     private String out;
     private String err;
+    /** The directory the config names: the demo's, unless a test serves another. */
+    private DemoDirectory serving = directory;
 
     @BeforeAll
     static void start() throws Exception {
@@ -60,7 +62,7 @@ class HistoryCommandsTest {
                 store:
                   url: jdbc:h2:file:data/history
                 %s
-                """.formatted(directory.url(), DemoDirectory.BIND_DN, clusters, extra));
+                """.formatted(serving.url(), DemoDirectory.BIND_DN, clusters, extra));
         return f;
     }
 
@@ -68,7 +70,7 @@ class HistoryCommandsTest {
         ByteArrayOutputStream o = new ByteArrayOutputStream();
         ByteArrayOutputStream e = new ByteArrayOutputStream();
         int code = Main.execute(args, new PrintStream(o, true, StandardCharsets.UTF_8),
-                new PrintStream(e, true, StandardCharsets.UTF_8), Map.of("KCD_T_PW", directory.password()),
+                new PrintStream(e, true, StandardCharsets.UTF_8), Map.of("KCD_T_PW", serving.password()),
                 Clock.fixed(Instant.parse("2026-11-26T20:00:00Z"), ZoneOffset.UTC), Path.of("."));
         out = o.toString(StandardCharsets.UTF_8);
         err = e.toString(StandardCharsets.UTF_8);
@@ -206,6 +208,30 @@ class HistoryCommandsTest {
         assertTrue(out.contains("Migration authentication not known for HV02, HV03: the export gives no"
                 + " VirtualMachineMigrationAuthenticationType that reads Kerberos or CredSSP"), out + err);
         assertFalse(out.contains("Host settings were not checked"), "the export covers them: " + out);
+    }
+
+    /**
+     * Without the domain's AES date (the whenCreated of its group with RID 521, Read-only Domain Controllers: not
+     * readable, or not there) no password can be found older than it: preflight says that AES_KEYS_MISSING was not
+     * checked instead of letting a GO rest on it.
+     */
+    @Test
+    void preflightSaysAesKeysWereNotCheckedWithoutTheDomainsAesDate() throws Exception {
+        String line = "AES keys were not checked: the date the domain gained them (whenCreated of its group with RID"
+                + " 521, Read-only Domain Controllers) could not be read, so whether a password predates them"
+                + " (AES_KEYS_MISSING) is not known.";
+        run("preflight", "--config", config("  - name: HVC1\n    nodes: [HV01, HV02, HV03]", "").toString(),
+                "--cluster", "HVC1");
+        assertFalse(out.contains("AES keys were not checked"), "the demo's group is read: " + out);
+        Path delete = dir.resolve("no-rid-521.ldif");
+        Files.writeString(delete, "dn: CN=Read-only Domain Controllers,CN=Users,DC=contoso,DC=com\n"
+                + "changetype: delete\n");
+        try (DemoDirectory without = DemoDirectory.start(Path.of("config/demo/contoso.ldif"), List.of(delete))) {
+            serving = without;
+            run("preflight", "--config", config("  - name: HVC1\n    nodes: [HV01, HV02, HV03]", "").toString(),
+                    "--cluster", "HVC1");
+            assertTrue(out.contains("\n  " + line + "\n"), out + err);
+        }
     }
 
     @Test
