@@ -6,6 +6,7 @@ import org.kcdauditor.model.AdObject;
 import org.kcdauditor.model.Evidence;
 import org.kcdauditor.model.Severity;
 import org.kcdauditor.remedy.Action;
+import org.kcdauditor.remedy.Commands;
 
 import java.time.Instant;
 import java.time.LocalDate;
@@ -52,11 +53,27 @@ public final class AesKeysMissingRule implements Rule {
                     .message(o.name() + "'s password was last set on " + day(o) + ", before the domain had AES keys"
                             + " (" + LocalDate.ofInstant(aesSince, ZoneOffset.UTC) + "), so it"
                             + " has none" + EncryptionRules.breaks(pairs) + "." + events.sentence(o))
-                    .action(EncryptionRules.windows(o) ? reset : new Action.Manual("Reset " + o.name() + "'s"
-                            + " computer account password with its own tools (re-join the domain, or the NAS's"
-                            + " 'reset machine account'), so the account gets AES keys; then check its keytab."))
+                    .action(o.isClusterNameObject() ? repair(o) : EncryptionRules.windows(o) ? reset
+                            : new Action.Manual("Reset " + o.name() + "'s computer account password with its own"
+                            + " tools (re-join the domain, or the NAS's 'reset machine account'), so the account gets"
+                            + " AES keys; then check its keytab."))
                     .emit();
         }
+    }
+
+    /**
+     * A failover cluster's network name account (CNO or VCO): the cluster sets its password and rotates it while the
+     * name is online. Reset-ComputerMachinePassword "on" it would run on whichever node answers for the name and reset
+     * that node's own account, so the password is renewed through the cluster (Failover Clustering blog,
+     * "Understanding the Repair Active Directory Object Recovery Action").
+     */
+    private static Action repair(AdObject o) {
+        return new Action.Manual(o.name() + " is a failover cluster's network name account, whose password the"
+                + " cluster sets and rotates while the name is online: bring the name online, and in Failover Cluster"
+                + " Manager right-click its network name, More Actions > Repair Active Directory Object (on the cluster"
+                + " name this resets the password with your credentials, which need Reset Password on the object; a"
+                + " role's name is reset by the cluster name), so the account gets AES keys; then purge the nodes'"
+                + " tickets (" + Commands.PURGE_TICKETS + ").");
     }
 
     private static LocalDate day(AdObject o) {

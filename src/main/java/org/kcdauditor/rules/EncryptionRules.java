@@ -36,9 +36,14 @@ final class EncryptionRules {
                 + pairs.get(0).to() + " cannot migrate" : pairs.size() + " directed pairs cannot migrate");
     }
 
-    /** A Windows computer (it writes its own encryption types and can reset its own password). */
+    /**
+     * A Windows account: a Windows computer (it writes its own encryption types and can reset its own password), or
+     * a failover cluster's network name account (CNO, or a clustered role's VCO such as a Scale-Out File Server's),
+     * which records no operatingSystem but whose keys Windows makes, with no keytab ({@link AdObject#isClusterNameObject}).
+     */
     static boolean windows(AdObject o) {
-        return o.operatingSystem() != null && o.operatingSystem().toLowerCase(Locale.ROOT).contains("windows");
+        return o.isClusterNameObject()
+                || o.operatingSystem() != null && o.operatingSystem().toLowerCase(Locale.ROOT).contains("windows");
     }
 
     /** The cluster a host belongs to, or null. */

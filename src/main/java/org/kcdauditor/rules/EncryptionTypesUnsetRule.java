@@ -39,7 +39,7 @@ public final class EncryptionTypesUnsetRule implements Rule {
         for (ResolvedCluster c : ctx.clusters()) {
             for (AdObject fs : c.fileServers()) {
                 // a Scale-Out File Server's role account (VCO) records no operatingSystem, but Windows made its keys
-                if (!seen.add(fs) || EncryptionRules.windows(fs) || fs.isClusterNameObject()
+                if (!seen.add(fs) || EncryptionRules.windows(fs)
                         || EncryptionTypes.explicit(fs.supportedEncryptionTypes())) {
                     continue;
                 }

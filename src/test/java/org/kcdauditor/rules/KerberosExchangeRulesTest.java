@@ -407,6 +407,29 @@ class KerberosExchangeRulesTest {
         assertEquals(List.of(), of(r, "ENCRYPTION_TYPES_UNSET"), "a SOFS role is Windows");
     }
 
+    /**
+     * A Scale-Out File Server's network name account (VCO; a cluster's CNO alike) records no operatingSystem, yet its
+     * keys are made by Windows, with no keytab: RC4 only is fixed on the account at once, not after a keytab check on
+     * "a Linux or Samba server". Its password is the cluster's, which rotates it while the name is online; one older
+     * than the domain's AES keys is renewed through the cluster (Repair Active Directory Object), not with
+     * Reset-ComputerMachinePassword, which on whichever node answers for the name resets that node's own account.
+     */
+    @Test
+    void aClusterNetworkNameAccountIsWindowsAndItsPasswordIsRenewedThroughTheCluster() {
+        org.kcdauditor.support.Hosts vco = host("SOFS1").os(null, null).spn("MSClusterVirtualServer/sofs1.contoso.com")
+                .spn("cifs/sofs1.contoso.com");
+        Finding rc4 = of(withFileServer(vco.encryptionTypes(4).build()), "AES_NOT_ENABLED").get(0);
+        assertEquals(List.of(new Action.SetEncryptionTypes("SOFS1", 0x18, false, 4)), rc4.actions());
+        assertFalse(rc4.remediation().contains("keytab"), rc4.remediation());
+
+        Finding old = of(withFileServer(host("SOFS1").os(null, null).spn("MSClusterVirtualServer/sofs1.contoso.com")
+                .spn("cifs/sofs1.contoso.com").pwdLastSet(Instant.parse("2007-06-12T00:00:00Z")).build()),
+                "AES_KEYS_MISSING").get(0);
+        assertFalse(old.actions().stream().anyMatch(a -> a instanceof Action.ResetMachinePassword), old.remediation());
+        assertTrue(old.remediation().contains("More Actions > Repair Active Directory Object"), old.remediation());
+        assertFalse(old.remediation().contains("NAS") || old.remediation().contains("re-join"), old.remediation());
+    }
+
     @Test
     void delegationToADomainControllerIsSensitiveNotStaleAndIsRemoved() {
         AdObject dc = host("DC1").uac(Uac.SERVER_TRUST_ACCOUNT | Uac.TRUSTED_FOR_DELEGATION).spn("cifs/dc1.contoso.com")
