@@ -363,10 +363,10 @@ public final class DirectoryCollector {
         } catch (RuntimeException malformed) {
             sidText = null;
         }
-        Integer uac = at[4] == null ? null : at[4].getValueAsInteger();
+        Integer uac = int32(at[4]);
         Long usn = at[12] == null ? null : at[12].getValueAsLong();
         // Integer.valueOf keeps the usual small values (4, 24, 28, 31 …) as shared instances
-        Integer encTypes = at[14] == null ? null : at[14].getValueAsInteger();
+        Integer encTypes = int32(at[14]);
         return new AdObject(e.getDN(), value(at[0]), value(at[1]), value(at[2]), uac == null ? 0 : uac,
                 values(at[5], null), values(at[6], canonical), rbcd != null, rbcdSids, sidText,
                 // a few distinct operating systems among 100,000 computers: one instance each
@@ -377,6 +377,16 @@ public final class DirectoryCollector {
                 fileTime(at[15] == null ? null : at[15].getValueAsLong()), rbcdDenied,
                 // 0 and 0x7FFFFFFFFFFFFFFF: never
                 fileTime(at[16] == null ? null : at[16].getValueAsLong()));
+    }
+
+    /**
+     * A 32-bit flags value (userAccountControl, msDS-SupportedEncryptionTypes): AD writes bit 31 as a negative number,
+     * a hand-written LDIF or another server as the unsigned one; both are the same bits. Null when absent or not a
+     * 32-bit number.
+     */
+    static Integer int32(Attribute a) {
+        Long v = a == null ? null : a.getValueAsLong();
+        return v == null || v < Integer.MIN_VALUE || v > 0xFFFFFFFFL ? null : (int) v.longValue();
     }
 
     private static String value(Attribute a) {

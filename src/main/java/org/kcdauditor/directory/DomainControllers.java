@@ -88,7 +88,7 @@ final class DomainControllers {
             SearchResult r = deadline.call(() -> connection.search(domainDn, SearchScope.SUB, Filter.create(DC_FILTER),
                     "cn", "sAMAccountName", "dNSHostName", "userAccountControl"));
             for (SearchResultEntry e : r.getSearchEntries()) {
-                Integer uac = e.getAttributeValueAsInteger("userAccountControl");
+                Integer uac = DirectoryCollector.int32(e.getAttribute("userAccountControl"));
                 dcs.add(new AdObject(e.getDN(), e.getAttributeValue("cn"), e.getAttributeValue("sAMAccountName"),
                         e.getAttributeValue("dNSHostName"), uac == null ? 0 : uac, List.of(), List.of(), false,
                         List.of(), null, null, null, null, 0, null));

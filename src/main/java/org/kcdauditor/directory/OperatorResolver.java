@@ -375,7 +375,7 @@ final class OperatorResolver {
     }
 
     private static OperatorAccount account(Entry e) {
-        Integer uac = e.getAttributeValueAsInteger("userAccountControl");
+        Integer uac = DirectoryCollector.int32(e.getAttribute("userAccountControl"));
         return new OperatorAccount(e.getAttributeValue("sAMAccountName"), e.getDN(), uac == null ? 0 : uac, null);
     }
 

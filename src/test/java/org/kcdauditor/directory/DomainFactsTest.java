@@ -176,6 +176,29 @@ class DomainFactsTest {
         }
     }
 
+    /**
+     * msDS-SupportedEncryptionTypes and userAccountControl are 32-bit: AD writes a value with bit 31 as a negative
+     * number, a hand-written LDIF or another server as the unsigned one. Both are the same bits; read as "not set",
+     * an RC4-only value with bit 31 hid its AES_NOT_ENABLED behind the KDC's AES default. A number beyond 32 bits is
+     * unreadable, as before.
+     */
+    @Test
+    void aValueWithBit31IsReadTheSameSignedOrUnsigned() throws Exception {
+        InMemoryDirectoryServer ds = TestDirectory.start(Mode.PLAIN, null, 0, AD_ROOT);
+        try {
+            domain(ds, true);
+            computer(ds, "HV03", "OU=Hyper-V", 0x1000, "2147483652", null);
+            computer(ds, "HV04", "OU=Hyper-V", 0x1000, "-2147483644", null);
+            computer(ds, "HV05", "OU=Hyper-V", 0x1000, "4294967296", null);
+            Map<String, AdObject> o = byName(collect(ds, BASE, List.of()));
+            assertEquals(0x80000004, o.get("HV03").supportedEncryptionTypes());
+            assertEquals(0x80000004, o.get("HV04").supportedEncryptionTypes());
+            assertNull(o.get("HV05").supportedEncryptionTypes());
+        } finally {
+            ds.shutDown(true);
+        }
+    }
+
     @Test
     void aServerWithoutAdRootDseHasNoDcAndTheBaseDnServesAsTheDomain() throws Exception {
         InMemoryDirectoryServer ds = TestDirectory.start(Mode.PLAIN, null, 0);
