@@ -154,7 +154,7 @@ public final class DirectoriesCollector {
                 answers.add(o);
                 if (!o.found() && o.note() == null) {
                     DirectoryPart p = s.directories().get(0);
-                    searched.add(p.baseDn() + " (" + p.name() + ")");
+                    searched.add((o.dn() != null ? o.dn() : p.baseDn()) + " (" + p.name() + ")");
                 }
             }
         }

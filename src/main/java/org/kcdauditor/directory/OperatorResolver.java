@@ -113,8 +113,8 @@ final class OperatorResolver {
             return new Operator(name, Operator.Kind.NOT_FOUND, null, List.of(), Operator.Expansion.NONE, elsewhere);
         }
         Entry e = find(name);
-        if (e == null) {
-            return new Operator(name, Operator.Kind.NOT_FOUND, null, List.of(), Operator.Expansion.NONE, null);
+        if (e == null) { // looked up in the domain, whatever OU directory.baseDn names
+            return new Operator(name, Operator.Kind.NOT_FOUND, domainDn, List.of(), Operator.Expansion.NONE, null);
         }
         if (isGroup(e)) {
             Members m = members(e);

@@ -8,7 +8,8 @@ import java.util.List;
  * with {@link Kind#NOT_FOUND}: that is a finding too.
  *
  * @param name      as configured (sAMAccountName, {@code DOMAIN\name}, userPrincipalName or DN)
- * @param dn        the object it named, or null when not found
+ * @param dn        the object it named; for a name not found, the DN it was looked up under (the domain, also where
+ *                  directory.baseDn is an OU), or null where it was not looked up
  * @param accounts  the user itself, or the group's users (each once); empty when not found
  * @param expansion how the group was expanded ({@link Expansion#NONE} for a user or a name not found)
  * @param note      why the expansion fell back to the member attribute (the server's refusal of the

@@ -10,7 +10,8 @@ import org.kcdauditor.remedy.Action;
 public final class OperatorNotFoundRule implements Rule {
     static final RuleInfo INFO = new RuleInfo("OPERATOR_NOT_FOUND", Severity.LOW, Category.ACCOUNTS,
             "A configured operator is no user or group",
-            "a name in `policy.operators` is not a user or group under `baseDn` (or names something else)",
+            "a name in `policy.operators` is not a user or group of the domain (looked up under its DN, also where"
+                    + " `baseDn` is an OU), or names something else",
             "The operators check can only judge accounts it finds: a misspelt name or a moved group leaves the"
                     + " people who start migrations unchecked.",
             "kcd-audit configuration: policy.operators");
@@ -30,7 +31,8 @@ public final class OperatorNotFoundRule implements Rule {
                     .evidence(Evidence.builder().operator(op.name()).attribute("policy.operators").build())
                     .message("policy.operators names '" + op.name() + "', but " + (op.found() ? "it is neither a user"
                             + " nor a group (" + op.dn() + ")" : op.note() != null ? op.note()
-                            : "no user or group of that name or DN exists under " + ctx.snapshot().baseDn())
+                            : "no user or group of that name or DN exists under " + (op.dn() != null ? op.dn()
+                            : ctx.snapshot().baseDn()))
                             + ", so its accounts were not checked.")
                     .action(new Action.Manual("Give the sAMAccountName or DN of the users or group who start live"
                             + " migrations remotely."))

@@ -226,6 +226,27 @@ class DomainFactsTest {
         }
     }
 
+    /**
+     * Operators are looked up in the whole domain (the root DSE's defaultNamingContext), also where directory.baseDn is
+     * an OU: a name not found says where it was looked up, not "under" the OU, which sent the admin to widen the base
+     * DN or move the account for nothing.
+     */
+    @Test
+    void anOperatorNotFoundSaysItWasLookedUpInTheDomainNotInTheBaseDnsOu() throws Exception {
+        InMemoryDirectoryServer ds = TestDirectory.start(Mode.PLAIN, null, 0, AD_ROOT);
+        try {
+            domain(ds, true);
+            Snapshot s = collect(ds, "OU=Hyper-V," + BASE, List.of("nobody"));
+            List<String> messages = new org.kcdauditor.audit.Auditor(org.kcdauditor.rules.RuleCatalogue.standard())
+                    .evaluate(s, List.of(), org.kcdauditor.config.PolicyConfig.defaults()).findings().stream()
+                    .filter(f -> f.rule().equals("OPERATOR_NOT_FOUND")).map(f -> f.message()).toList();
+            assertEquals(List.of("policy.operators names 'nobody', but no user or group of that name or DN exists"
+                    + " under " + BASE + ", so its accounts were not checked."), messages);
+        } finally {
+            ds.shutDown(true);
+        }
+    }
+
     @Test
     void noRid521GroupMeansNoDate() throws Exception {
         InMemoryDirectoryServer ds = TestDirectory.start(Mode.PLAIN, null, 0, AD_ROOT);
