@@ -151,6 +151,8 @@ public final class Mailer {
         p.put(pre + "timeout", String.valueOf(timeout));
         p.put(pre + "writetimeout", String.valueOf(timeout));
         p.put(pre + "auth", String.valueOf(mail.username() != null && !mail.username().isBlank()));
+        // a recipient the server refuses (no such mailbox) does not keep the message from the others (see Outbox)
+        p.put(pre + "sendpartial", "true");
         switch (mail.securityMode()) {
             case STARTTLS -> {
                 p.put(pre + "starttls.enable", "true");

@@ -89,12 +89,23 @@ public final class Outbox {
             try {
                 mailer.send(mime, e.recipients());
             } catch (MessagingException | RuntimeException ex) {
-                failed++;
+                RecipientReplies replies = ex instanceof MessagingException me
+                        ? RecipientReplies.of(me, e.recipients()).filter(RecipientReplies::changesRow).orElse(null)
+                        : null;
                 int attempts = e.attempts() + 1;
+                if (replies != null && replies.later().isEmpty()) {
+                    // some recipients have it, the others were refused for good: nothing is left to try
+                    rows.sent(id, clock.instant(), replies.describe());
+                    LOG.warn("notice {} ({}): {}", id, e.messageId(), replies.describe());
+                    sent++;
+                    continue;
+                }
+                failed++;
                 Instant next = clock.instant().plus(backoff(attempts));
-                String reason = oneLine(ex);
-                LOG.warn("notice {} not sent (attempt {}): {}; next attempt at {}", id, attempts, reason, next);
-                rows.attemptFailed(id, attempts, reason, next);
+                String reason = replies == null ? oneLine(ex) : replies.describe();
+                LOG.warn("notice {} {} (attempt {}): {}; next attempt at {}", id, replies == null
+                        || replies.delivered().isEmpty() ? "not sent" : "partly sent", attempts, reason, next);
+                rows.attemptFailed(id, attempts, reason, next, replies == null ? e.recipients() : replies.later());
                 if (outOfTime(ex)) {
                     // the next attempt would wait as long: the rest wait for the next pass, so a pass waits one bound
                     break;
@@ -102,7 +113,7 @@ public final class Outbox {
                 continue;
             }
             // the server has the message: from here to the UPDATE is the at-least-once window
-            rows.sent(id, clock.instant());
+            rows.sent(id, clock.instant(), null);
             LOG.info("notice {} sent to {} ({})", id, String.join(", ", e.recipients()), e.messageId());
             sent++;
         }

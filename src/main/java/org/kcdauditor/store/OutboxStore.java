@@ -118,16 +118,24 @@ public final class OutboxStore {
                 PENDING, ts(now)) == 1;
     }
 
-    /** A failed attempt: counted, with its error and the next attempt time; the claim is released. */
-    public void attemptFailed(String id, int attempts, String error, Instant next) {
-        update("UPDATE notice_outbox SET attempts = ?, last_error = ?, next_attempt_at = ?, claimed_by = NULL,"
-                + " claimed_until = NULL WHERE id = ?", attempts, RunStore.cut(error, 2000), ts(next), id);
+    /**
+     * A failed attempt: counted, with its error and the next attempt time; the claim is released. {@code recipients}:
+     * whom the next attempt sends it to (fewer than before when the server accepted it for some, or refused some for
+     * good).
+     */
+    public void attemptFailed(String id, int attempts, String error, Instant next, List<String> recipients) {
+        update("UPDATE notice_outbox SET attempts = ?, last_error = ?, next_attempt_at = ?, recipients = ?,"
+                + " claimed_by = NULL, claimed_until = NULL WHERE id = ?", attempts, RunStore.cut(error, 2000),
+                ts(next), String.join(",", recipients), id);
     }
 
-    /** The SMTP server accepted the message. */
-    public void sent(String id, Instant at) {
-        update("UPDATE notice_outbox SET status = ?, attempts = attempts + 1, sent_at = ?, last_error = NULL,"
-                + " claimed_by = NULL, claimed_until = NULL WHERE id = ?", SENT, ts(at), id);
+    /**
+     * The SMTP server accepted the message (for every recipient left, or for some when it refused the others for
+     * good: {@code note} names them, else null).
+     */
+    public void sent(String id, Instant at, String note) {
+        update("UPDATE notice_outbox SET status = ?, attempts = attempts + 1, sent_at = ?, last_error = ?,"
+                + " claimed_by = NULL, claimed_until = NULL WHERE id = ?", SENT, ts(at), note == null ? null : RunStore.cut(note, 2000), id);
     }
 
     /** Pending notices (or all, newest first, when {@code all}). */
