@@ -90,6 +90,11 @@ public final class Mailer {
         return out.toByteArray();
     }
 
+    /** How long one attempt of {@link #send} may take at most ({@code mail.timeoutSeconds}). */
+    java.time.Duration attemptBound() {
+        return java.time.Duration.ofSeconds(mail.timeoutSecondsOrDefault());
+    }
+
     /**
      * Sends a stored message to {@code recipients}. Returns only when the server accepted it; any
      * refusal or connection problem is a {@link MessagingException}, and so is an attempt (connect, TLS and the

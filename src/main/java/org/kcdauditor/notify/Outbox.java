@@ -20,8 +20,8 @@ import java.util.List;
  *
  * <p>At-least-once window: when the server has accepted a message and the process dies before the
  * row is marked SENT, the message is sent again on the next attempt — with the same Message-ID, so
- * mail clients and archives can de-duplicate it. Before a send the row is claimed for a few minutes,
- * so two daemons of a cluster never send the same row at the same time.
+ * mail clients and archives can de-duplicate it. Before a send the row is claimed for a few minutes more than an
+ * attempt may take, so two daemons of a cluster never send the same row at the same time.
  */
 public final class Outbox {
     private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
@@ -81,7 +81,8 @@ public final class Outbox {
             }
             String id = p.id();
             Instant now = clock.instant();
-            if (!rows.claim(id, instance, now, now.plus(CLAIM))) {
+            // the claim outlasts the attempt (mail.timeoutSeconds bounds it), or another sender would send it again
+            if (!rows.claim(id, instance, now, now.plus(CLAIM).plus(mailer.attemptBound()))) {
                 continue;
             }
             OutboxStore.Entry e = rows.find(id);
