@@ -131,11 +131,14 @@ public final class OutboxStore {
 
     /**
      * The SMTP server accepted the message (for every recipient left, or for some when it refused the others for
-     * good: {@code note} names them, else null).
+     * good: {@code note} names them, else null). The row stays, as {@code outbox --all} lists it, but its message
+     * goes: nothing sends it again, and a PDF attached to each audience's notice of each run would otherwise grow the
+     * store for ever, whatever store.retain keeps of the runs.
      */
     public void sent(String id, Instant at, String note) {
-        update("UPDATE notice_outbox SET status = ?, attempts = attempts + 1, sent_at = ?, last_error = ?,"
-                + " claimed_by = NULL, claimed_until = NULL WHERE id = ?", SENT, ts(at), note == null ? null : RunStore.cut(note, 2000), id);
+        update("UPDATE notice_outbox SET status = ?, attempts = attempts + 1, sent_at = ?, last_error = ?, mime = ?,"
+                + " claimed_by = NULL, claimed_until = NULL WHERE id = ?", SENT, ts(at),
+                note == null ? null : RunStore.cut(note, 2000), new byte[0], id);
     }
 
     /** Pending notices (or all, newest first, when {@code all}). */

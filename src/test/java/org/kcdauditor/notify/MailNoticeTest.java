@@ -26,6 +26,7 @@ import org.kcdauditor.run.AuditRun;
 import org.kcdauditor.schedule.ScheduleFixture;
 import org.kcdauditor.store.Database;
 import org.kcdauditor.store.FireLog;
+import org.kcdauditor.store.OutboxStore;
 import org.kcdauditor.support.CliRun;
 
 import java.io.ByteArrayOutputStream;
@@ -161,12 +162,45 @@ class MailNoticeTest {
         assertTrue(hvc1Text.contains("HVC1") && !hvc1Text.contains("] HVC2"), hvc1Text);
     }
 
+    /**
+     * Once the server has accepted a notice, its row keeps what {@code outbox --all} lists but not the message: a PDF
+     * attached to every audience's notice of every run, kept for ever, grew the store past anything store.retain bounds.
+     */
+    @Test
+    void aSentNoticeKeepsItsRowButNotItsMessageWithTheAttachedPdf() throws Exception {
+        AuditConfig cfg = config(10);
+        AuditRun.Outcome run = audit(cfg, "json", "pdf");
+        Outbox outbox = queuedWithPdf(cfg, run);
+        Database db = Database.open(cfg, env);
+        assertTrue(storedMessageBytes(db) > 2 * java.nio.file.Files.size(run.outDir().resolve("audit.pdf")),
+                "both pending notices hold the PDF");
+        assertEquals(new Outbox.Result(2, 0), notifier(cfg, outbox).flush());
+        assertTrue(smtp.waitForIncomingEmail(5000, 2));
+        assertEquals(0, storedMessageBytes(db), "sent: no message kept");
+        assertEquals(2, outbox.list(true, 10).stream().filter(e -> e.status().equals(OutboxStore.SENT)
+                && e.messageId() != null && !e.recipients().isEmpty()).count(), "the rows stay, listed");
+    }
+
+    /** The run's notices of a notify: always job, with its audit.pdf, queued in a new outbox. */
+    private Outbox queuedWithPdf(AuditConfig cfg, AuditRun.Outcome run) throws Exception {
+        Outbox outbox = outbox(cfg);
+        notifier(cfg, outbox).queue("monthly-report", Notify.ALWAYS, run.document(), run.outDir().resolve("audit.pdf"));
+        return outbox;
+    }
+
+    private static long storedMessageBytes(Database db) throws Exception {
+        try (java.sql.Connection c = db.connect(); java.sql.Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("SELECT SUM(OCTET_LENGTH(mime)) FROM notice_outbox")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
     @Test
     void aPdfAboveTheLimitIsNamedNotAttached() throws Exception {
         AuditConfig cfg = config(0);
         AuditRun.Outcome run = audit(cfg, "json", "pdf");
-        Outbox outbox = outbox(cfg);
-        notifier(cfg, outbox).queue("monthly-report", Notify.ALWAYS, run.document(), run.outDir().resolve("audit.pdf"));
+        Outbox outbox = queuedWithPdf(cfg, run);
         notifier(cfg, outbox).flush();
         assertTrue(smtp.waitForIncomingEmail(5000, 2));
         MimeMessage team = to(smtp.getReceivedMessages(), ScheduleFixture.TEAM);
