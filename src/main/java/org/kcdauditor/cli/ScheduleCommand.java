@@ -94,6 +94,8 @@ final class ScheduleCommand implements Callable<Integer> {
             if (!j.state().equals(SCHEDULED)) {
                 cli.out().println(j.job().name() + ": " + j.state());
             }
+            ScheduleConfigValidation.skippedByClockChange(j.job(), now)
+                    .ifPresent(line -> cli.out().println(j.job().name() + ": " + line));
             // why the last fire did not succeed: a skipped fire has no run that history could show
             FireLog.Fire f = j.lastFire();
             if (f != null && !f.status().equals(FireLog.SUCCEEDED) && !f.status().equals(FireLog.RUNNING)

@@ -116,18 +116,66 @@ public final class ScheduleConfigValidation {
 
     private static void neverFires(String at, ScheduleConfig j, String job, java.time.Instant now, List<String> errors)
             throws ParseException {
-        CronExpression cron = new CronExpression(j.cron());
         java.util.TimeZone zone;
         try {
             zone = j.quartzTimeZone();
         } catch (DateTimeException e) {
             zone = java.util.TimeZone.getDefault(); // the unknown zone has its own error
         }
-        cron.setTimeZone(zone);
-        if (cron.getNextValidTimeAfter(java.util.Date.from(now)) == null) {
+        if (cron(j, zone).getNextValidTimeAfter(java.util.Date.from(now)) == null) {
             errors.add(at + ".cron: '" + j.cron() + "' never fires" + job + ": no time from now on matches it"
                     + " (check the day of the month against the month, and the year if one is given)");
         }
+    }
+
+    /**
+     * When {@code j}'s cron names a local time that the next spring clock change of its zone skips (02:30 in
+     * Europe/Berlin on the last Sunday of March), within a year from {@code now}: Quartz does not fire such a time at
+     * all, so a daily job does not run that day. One line saying so, or empty (also when the cron fires within the
+     * skipped hour's place anyway, as an hourly job does at 03:00).
+     */
+    public static java.util.Optional<String> skippedByClockChange(ScheduleConfig j, java.time.Instant now) {
+        try {
+            ZoneId zone = j.zone();
+            java.time.Instant from = now;
+            java.time.Instant end = now.plus(java.time.Duration.ofDays(366));
+            for (java.time.zone.ZoneOffsetTransition t = zone.getRules().nextTransition(from);
+                 t != null && !t.getInstant().isAfter(end); t = zone.getRules().nextTransition(t.getInstant())) {
+                if (!t.isGap()) {
+                    continue;
+                }
+                // read in the offset before the change, a fire in the gap is a local time the zone does not have
+                java.util.Date justBefore = java.util.Date.from(t.getInstant().minusMillis(1));
+                java.time.Instant gapEnd = t.getInstant().plus(t.getDuration());
+                java.util.Date named = cron(j, java.util.TimeZone.getTimeZone(t.getOffsetBefore()))
+                        .getNextValidTimeAfter(justBefore);
+                if (named == null || !named.toInstant().isBefore(gapEnd)) {
+                    continue;
+                }
+                java.util.Date fired = cron(j, j.quartzTimeZone()).getNextValidTimeAfter(justBefore);
+                if (fired != null && !fired.toInstant().isAfter(gapEnd)) {
+                    continue; // it fires in the skipped hour's place
+                }
+                java.time.format.DateTimeFormatter hm = java.time.format.DateTimeFormatter.ofPattern("HH:mm");
+                String next = fired == null ? "none" : "the next is " + java.time.format.DateTimeFormatter
+                        .ofPattern("yyyy-MM-dd HH:mm:ss z").format(fired.toInstant().atZone(zone));
+                return java.util.Optional.of("'" + j.cron() + "' names " + hm.format(named.toInstant()
+                        .atOffset(t.getOffsetBefore())) + " on " + t.getDateTimeBefore().toLocalDate() + ", which does"
+                        + " not exist in " + zone.getId() + " (the clocks go from " + hm.format(t.getDateTimeBefore())
+                        + " to " + hm.format(t.getDateTimeAfter()) + "): Quartz skips that fire, " + next
+                        + "; schedule it outside " + hm.format(t.getDateTimeBefore()) + "-"
+                        + hm.format(t.getDateTimeAfter()) + " or give timeZone: UTC");
+            }
+        } catch (ParseException | DateTimeException e) {
+            // refused when the config loads
+        }
+        return java.util.Optional.empty();
+    }
+
+    private static CronExpression cron(ScheduleConfig j, java.util.TimeZone zone) throws ParseException {
+        CronExpression cron = new CronExpression(j.cron());
+        cron.setTimeZone(zone);
+        return cron;
     }
 
     private static void mail(MailConfig m, List<ClusterConfig> clusters, List<String> errors) {

@@ -3,6 +3,7 @@ package org.kcdauditor.schedule;
 import org.kcdauditor.config.AuditConfig;
 import org.kcdauditor.config.DaemonConfig;
 import org.kcdauditor.config.ScheduleConfig;
+import org.kcdauditor.config.ScheduleConfigValidation;
 import org.kcdauditor.config.Secrets;
 import org.kcdauditor.home.Installation;
 import org.kcdauditor.notify.Notifier;
@@ -232,6 +233,10 @@ public final class Daemon implements AutoCloseable {
         scheduler.start();
         LOG.info("kcd-audit daemon {} started: {} job(s){}", context.instance(), context.config().schedule().size(),
                 context.config().daemon().isClustered() ? ", clustered" : "");
+        for (ScheduleConfig s : context.config().schedule()) {
+            ScheduleConfigValidation.skippedByClockChange(s, context.clock().instant())
+                    .ifPresent(line -> LOG.warn("job {}: {}", s.name(), line));
+        }
     }
 
     private void markInterrupted() {

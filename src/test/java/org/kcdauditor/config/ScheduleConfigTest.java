@@ -70,6 +70,26 @@ class ScheduleConfigTest {
                 && r.out().contains("daily-drift") && r.out().contains("on-change"), r.out());
     }
 
+    /**
+     * Quartz does not fire a cron time that the clock change in spring skips (02:30 in Europe/Berlin on the last Sunday
+     * of March): a daily job at 02:30 does not run that day at all. {@code schedule} says so, and the daemon logs it at
+     * start; an hourly job, which
+     * fires at 03:00 in its place, and a job outside the hour are not named.
+     */
+    @Test
+    void aJobWhoseTimeTheSpringClockChangeSkipsIsNamed() throws Exception {
+        CliRun r = schedule(GOOD.replace("    cron: \"0 30 7 * * ?\"\n", "    cron: \"0 30 2 * * ?\"\n"
+                + "    timeZone: Europe/Berlin\n").replace("mail:\n", "  - name: hourly\n    cron: \"0 0 * * * ?\"\n"
+                + "    timeZone: Europe/Berlin\n    notify: never\nmail:\n"));
+        assertEquals(0, r.exitCode(), r.toString());
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^daily-drift: '.*$").matcher(r.out());
+        assertTrue(m.find(), r.out());
+        assertTrue(m.group().matches("daily-drift: '0 30 2 \\* \\* \\?' names 02:30 on (\\d{4}-03-\\d\\d), which does not"
+                + " exist in Europe/Berlin \\(the clocks go from 02:00 to 03:00\\): Quartz skips that fire, the next is"
+                + " \\d{4}-03-\\d\\d 02:30:00 CEST; schedule it outside 02:00-03:00 or give timeZone: UTC"), m.group());
+        assertFalse(r.out().contains("monthly-report: '") || r.out().contains("hourly: '"), r.out());
+    }
+
     @Test
     void aBadCronExitsTwoNamingTheJob() throws Exception {
         CliRun r = schedule(GOOD.replace("0 30 7 * * ?", "0 30 25 * * ?"));
