@@ -194,7 +194,8 @@ public class AuditJob implements Job {
 
     /**
      * A stopped run whose thread did not end in time (the daemon is about to exit): recorded INTERRUPTED here,
-     * with its fire, its folder marked failed, and its failure notice queued.
+     * with its fire, its folder marked failed, and its failure notice queued. A job whose fire has ended already (its
+     * run stored and its notices queued; it was still sending them) is left as it is: its notices wait in the outbox.
      */
     static void abandon(DaemonContext d, ActiveJobs.Job j, String reason) {
         RunControl c = j.control();
@@ -207,7 +208,11 @@ public class AuditJob implements Job {
                             + " (FAILED.txt says why) and are not a report" : "");
                 }
             }
-            d.fireLog().finish(j.fireId(), d.clock().instant(), c.runId(), FireLog.INTERRUPTED, told);
+            if (!d.fireLog().finishIfRunning(j.fireId(), d.clock().instant(), c.runId(), FireLog.INTERRUPTED, told)) {
+                LOG.warn("job {}: run {} is stored and its notices queued; they were still being sent when the daemon"
+                        + " stopped and are sent from the outbox later", j.job().name(), c.runId());
+                return;
+            }
             LOG.warn("job {}: {}", j.job().name(), told);
         } catch (RuntimeException e) {
             LOG.error("job {}: cannot record the stopped run as interrupted: {}", j.job().name(), e.getMessage());

@@ -49,6 +49,15 @@ public final class FireLog {
     }
 
     /**
+     * The same for a fire that is still RUNNING; false, and nothing changed, when it has ended already (a stopping
+     * daemon gives up on a job that has stored its run and recorded its fire, and is still sending its notices).
+     */
+    public boolean finishIfRunning(String id, Instant now, String runId, String status, String detail) {
+        return update("UPDATE schedule_fire SET finished_at = ?, run_id = ?, status = ?, detail = ? WHERE id = ?"
+                + " AND status = ?", ts(now), runId, status, cut(detail, 2000), id, RUNNING) == 1;
+    }
+
+    /**
      * Fires left RUNNING by a daemon that died are marked INTERRUPTED (Quartz's recovery runs them
      * again). Only a single daemon calls this at start: in a cluster another one may be running.
      */

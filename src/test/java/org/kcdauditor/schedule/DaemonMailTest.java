@@ -15,6 +15,7 @@ import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -66,6 +67,43 @@ class DaemonMailTest {
             } finally {
                 smtp.stop();
             }
+        }
+    }
+
+    /**
+     * Stopped while a job that has run, stored its run and queued its notices still sends them (to an SMTP server that
+     * never answers): past {@code stopTimeoutSeconds} and the grace the daemon stops waiting for it, but the fire stays
+     * SUCCEEDED and no "could not run" notice is queued: the audit ran, and its notices wait in the outbox. Before, the
+     * fire was overwritten INTERRUPTED, the next notices compared with the run before it, and the team was mailed that
+     * an audit that had run could not.
+     */
+    @Test
+    void stoppedWhileARunsNoticesAreBeingSentTheFireStaysSucceededAndNoFailureIsMailed() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+             DemoDirectory directory = ScheduleFixture.directory()) {
+            Map<String, String> env = ScheduleFixture.env(directory);
+            AuditConfig cfg = ConfigLoader.load(ScheduleFixture.config(dir, directory, null,
+                    "  - name: daily-drift\n    cron: \"* * * * * ?\"\n    notify: always\n",
+                    ScheduleFixture.mail(silent.getLocalPort(), 0).replace("timeoutSeconds: 3", "timeoutSeconds: 60"),
+                    "daemon:\n  misfireThresholdSeconds: 1\n  outboxIntervalSeconds: 3600\n  stopTimeoutSeconds: 1\n"));
+            FireLog fires = new FireLog(Database.open(cfg, env));
+            Outbox outbox = new Outbox(Database.open(cfg, env), Clock.systemUTC(), Duration.ofSeconds(1), "test");
+            ScheduleFixture.captureErr(() -> {
+                try (Daemon d = Daemon.create(cfg, new Secrets(env), env, Clock.systemUTC(), Path.of("."))) {
+                    d.start();
+                    DaemonTest.await("a run stored, its notices queued and being sent", Duration.ofSeconds(60),
+                            () -> fires.all().stream().anyMatch(f -> f.status().equals(FireLog.SUCCEEDED))
+                                    && !outbox.list(false, 10).isEmpty());
+                    Thread.sleep(500);
+                }
+            });
+            silent.close(); // the attempt under way fails now, and the job ends
+            DaemonTest.await("the attempt under way ended", Duration.ofSeconds(30),
+                    () -> outbox.list(false, 10).stream().anyMatch(e -> e.attempts() > 0));
+            assertEquals(List.of(FireLog.SUCCEEDED), fires.all().stream().map(FireLog.Fire::status).distinct().toList(),
+                    fires.all().toString());
+            assertTrue(outbox.list(true, 10).stream().noneMatch(e -> e.id().startsWith("failed:")),
+                    outbox.list(true, 10).toString());
         }
     }
 
