@@ -100,6 +100,11 @@ public final class Notifier {
 
     /** Sends at most {@code max} of the due notices ({@code outbox --send --limit N}). */
     public Outbox.Result flush(int max) {
-        return mailer == null ? new Outbox.Result(0, 0) : outbox.sendDue(mailer, max);
+        return flush(max, () -> false);
+    }
+
+    /** Sends the due notices until {@code stopping} says so (the daemon's outbox tick); see {@link Outbox#sendDue}. */
+    public Outbox.Result flush(int max, java.util.function.BooleanSupplier stopping) {
+        return mailer == null ? new Outbox.Result(0, 0) : outbox.sendDue(mailer, max, stopping);
     }
 }

@@ -62,6 +62,14 @@ public final class Outbox {
      * not once per notice.
      */
     public Result sendDue(Mailer mailer, int max) {
+        return sendDue(mailer, max, () -> false);
+    }
+
+    /**
+     * The same, ending the pass before the next notice once {@code stopping} says so (the daemon is stopping: the
+     * notice being sent is finished, the rest wait for the next start instead of holding the stop up).
+     */
+    public Result sendDue(Mailer mailer, int max, java.util.function.BooleanSupplier stopping) {
         int sent = 0;
         int failed = 0;
         Instant start = clock.instant();
@@ -73,7 +81,7 @@ public final class Outbox {
             }
         }
         for (OutboxStore.Pending p : pending.subList(0, lastDue + 1)) {
-            if (sent + failed >= max) {
+            if (sent + failed >= max || stopping.getAsBoolean()) {
                 break;
             }
             if (failed > 0 && p.nextAttemptAt().isAfter(start)) {

@@ -17,7 +17,9 @@ public class OutboxJob implements Job {
     @Override
     public void execute(JobExecutionContext ctx) throws JobExecutionException {
         try {
-            Outbox.Result r = DaemonContext.of(ctx).notifier().flush();
+            DaemonContext d = DaemonContext.of(ctx);
+            // a stopping daemon does not work through the whole outbox first: the rest wait for its next start
+            Outbox.Result r = d.notifier().flush(Integer.MAX_VALUE, d.active()::isStopping);
             if (r.sent() + r.failed() > 0) {
                 LOG.info("outbox: {} sent, {} still pending after a failed attempt", r.sent(), r.failed());
             }

@@ -107,6 +107,47 @@ class DaemonMailTest {
         }
     }
 
+    /**
+     * Stopped during an outbox tick with several notices to send over a slow link: the notice being sent is finished,
+     * the others wait in the outbox for the next start, and the daemon stops without working through them all first.
+     */
+    @Test
+    void stoppedDuringAnOutboxTickTheNoticeBeingSentFinishesAndTheRestWait() throws Exception {
+        int port = ScheduleFixture.freePort();
+        GreenMail smtp = ScheduleFixture.smtp(port);
+        smtp.start();
+        // GreenMail's answers at 64 bytes a second: some seconds per notice, each well within mail.timeoutSeconds
+        try (org.kcdauditor.support.TricklingProxy slow = new org.kcdauditor.support.TricklingProxy("127.0.0.1", port,
+                16, 250)) {
+            Map<String, String> env = Map.of(ScheduleFixture.SMTP_ENV, ScheduleFixture.SMTP_PASSWORD);
+            AuditConfig cfg = ConfigLoader.load(ScheduleFixture.config(dir, "ldap://127.0.0.1:1", null,
+                    "  - name: yearly\n    cron: \"0 0 0 1 1 ?\"\n    notify: never\n",
+                    ScheduleFixture.mail(slow.port(), 0).replace("timeoutSeconds: 3", "timeoutSeconds: 60"),
+                    "daemon:\n  outboxIntervalSeconds: 3600\n"));
+            Outbox outbox = new Outbox(Database.open(cfg, env), Clock.systemUTC(), Duration.ofSeconds(1), "test");
+            org.kcdauditor.notify.Mailer mailer = new org.kcdauditor.notify.Mailer(cfg, new Secrets(env),
+                    Clock.systemUTC());
+            for (int i = 1; i <= 4; i++) {
+                org.kcdauditor.notify.Notice n = new org.kcdauditor.notify.Notice("run-" + i + ":all",
+                        "<kcd-audit.run-" + i + ".all@contoso.com>", "run-" + i, "yearly", cfg.mail().to(),
+                        "[kcd-audit] notice " + i, "text", "<p>html</p>", null);
+                outbox.enqueue(n, mailer.toMime(n));
+            }
+            ScheduleFixture.captureErr(() -> {
+                try (Daemon d = Daemon.create(cfg, new Secrets(env), env, Clock.systemUTC(), Path.of("."))) {
+                    d.start();
+                    Thread.sleep(1000); // the tick at start is sending the first notice
+                }
+            });
+            int pending = outbox.list(false, 10).size();
+            assertTrue(pending >= 2, "the daemon stopped after the notice under way: " + outbox.list(true, 10));
+            Thread.sleep(500);
+            assertEquals(4 - pending, smtp.getReceivedMessages().length, "each sent one once, none half-sent");
+        } finally {
+            smtp.stop();
+        }
+    }
+
     /** A job every second, on-change, against a directory port nothing listens on; mail to a started GreenMail. */
     private record Unreachable(GreenMail smtp, int closed, Map<String, String> env, AuditConfig cfg) {
     }
