@@ -114,9 +114,7 @@ class LaunchersTest {
         assertEquals("kcd-audit: " + home.toRealPath() + ": Java cannot run a program from a folder whose path holds"
                 + " ':' (its class path separator); unpack the release archive into a folder without ':'\n", err);
         assertEquals("", out, "java was not started");
-        try (var files = Files.list(home.resolve("lib"))) {
-            assertEquals(List.of("kcd-auditor.jar"), files.map(f -> f.getFileName().toString()).toList());
-        }
+        assertEquals(List.of("kcd-auditor.jar"), listing(home.resolve("lib")));
     }
 
     /**
@@ -247,12 +245,65 @@ class LaunchersTest {
         assertFalse(Files.exists(home.resolve("lib/kcd-auditor-java25.0.3.jsa")), "stale after the upgrade");
     }
 
-    /** A java that says {@code version}, writes the archive it is asked for (counting it) and otherwise says "ran". */
+    /**
+     * The archive was written in TMPDIR and moved into lib/: across filesystems (a tmpfs /tmp, the installation on
+     * disk) mv copies, and a 2 MB start of the 50 MB archive stood under its final name while a second call started;
+     * a JVM that maps a cut-off archive dies (SIGBUS, exit 134, an hs_err file in the working folder), as every later
+     * call did after a copy cut short. It is written beside its final name, so that putting it in place is a rename.
+     */
+    @Test
+    void shLauncherPutsTheStartUpCacheInPlaceByARenameInItsOwnFolder(@TempDir Path dir) throws Exception {
+        Path home = installation(dir);
+        Path written = dir.resolve("archive written to");
+        Path javaHome = archivingJava(dir.resolve("jdk"), "17.0.15", written);
+
+        assertTrue(sh(home, dir, javaHome, "rules").contains("preparing the start-up cache"));
+        Path archive = Path.of(Files.readString(written).strip().substring("-XX:ArchiveClassesAtExit=".length()));
+        assertEquals(home.resolve("lib"), archive.getParent(), "written in lib/, not in TMPDIR: " + archive);
+        assertEquals(List.of("kcd-auditor-java17.0.15.jsa", "kcd-auditor.jar"), listing(home.resolve("lib")));
+    }
+
+    /** A training ended by a signal (Ctrl+C, a stopped service) leaves no partly written archive in lib/. */
+    @Test
+    void shLauncherLeavesNoPartOfTheStartUpCacheWhenTheTrainingIsInterrupted(@TempDir Path dir) throws Exception {
+        Path home = installation(dir);
+        Path javaHome = dir.resolve("jdk");
+        Path java = Files.createDirectories(javaHome.resolve("bin")).resolve("java");
+        Files.writeString(java, "#!/bin/sh\nif [ \"$1\" = -version ]; then echo 'openjdk version \"17.0.15\"' >&2; exit 0; fi\n"
+                + "for a in \"$@\"; do case $a in -XX:ArchiveClassesAtExit=*) echo part > \"${a#-XX:ArchiveClassesAtExit=}\";"
+                + " kill -TERM $PPID; exit 143;; esac; done\n"
+                + "echo ran\n");
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+        ProcessBuilder pb = new ProcessBuilder("/bin/sh", home.resolve("bin/kcd-audit").toString(), "rules")
+                .directory(dir.toFile());
+        pb.environment().put("JAVA_HOME", javaHome.toString());
+        pb.environment().put("TMPDIR", dir.toString());
+        pb.environment().remove("KCD_AUDIT_HEAP");
+        pb.environment().remove("KCD_AUDIT_JAVA_OPTS");
+        Process p = pb.start();
+        p.getInputStream().readAllBytes();
+        p.getErrorStream().readAllBytes();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(143, p.exitValue());
+        assertEquals(List.of("kcd-auditor.jar"), listing(home.resolve("lib")));
+        assertEquals(List.of("jdk", "kcd-auditor"), listing(dir), "nor a training folder in TMPDIR");
+    }
+
+    private static List<String> listing(Path folder) throws Exception {
+        try (var files = Files.list(folder)) {
+            return files.map(f -> f.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    /**
+     * A java that says {@code version}, writes the archive it is asked for (adding the option to {@code attempts}, a line
+     * each) and otherwise says "ran".
+     */
     private static Path archivingJava(Path javaHome, String version, Path attempts) throws Exception {
         Path java = Files.createDirectories(javaHome.resolve("bin")).resolve("java");
         Files.writeString(java, "#!/bin/sh\nif [ \"$1\" = -version ]; then echo 'openjdk version \"" + version
                 + "\"' >&2; exit 0; fi\n"
-                + "for a in \"$@\"; do case $a in -XX:ArchiveClassesAtExit=*) echo x >> '" + attempts + "';"
+                + "for a in \"$@\"; do case $a in -XX:ArchiveClassesAtExit=*) printf '%s\\n' \"$a\" >> '" + attempts + "';"
                 + " echo archive > \"${a#-XX:ArchiveClassesAtExit=}\"; exit 0;; esac; done\n"
                 + "echo ran\n");
         Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
