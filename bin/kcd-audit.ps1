@@ -92,10 +92,11 @@ function Get-KcdJvmArguments {
 }
 
 # One argument as the C runtime of java.exe reads it back (CommandLineToArgvW rules): quoted when it is
-# empty or holds white space or a quote; a quote escaped with a backslash, and the backslashes right
-# before a quote or the closing quote doubled.
+# empty or holds white space, a quote, or a * or ? (java.exe expands those against the current folder
+# when unquoted); a quote escaped with a backslash, and the backslashes right before a quote or the
+# closing quote doubled.
 function ConvertTo-KcdCommandLineArgument([string]$Value) {
-    if ($Value.Length -gt 0 -and $Value -notmatch '[\s"]') {
+    if ($Value.Length -gt 0 -and $Value -notmatch '[\s"*?]') {
         return $Value
     }
     $escaped = $Value -replace '(\\*)"', '$1$1\"' -replace '(\\+)$', '$1$1'
