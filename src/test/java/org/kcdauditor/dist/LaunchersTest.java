@@ -246,6 +246,27 @@ class LaunchersTest {
     }
 
     /**
+     * A release unpacked over an installation keeps its jar's build time, older than the archive trained for the jar it
+     * replaces: the archive still looked fresh, Java refused it silently (it checks the jar's size and time), and every
+     * later call started slowly. The archive is kept with the size and time of the jar it was made for.
+     */
+    @Test
+    void shLauncherRetrainsTheStartUpCacheAfterAReleaseUnpackedOverTheInstallation(@TempDir Path dir) throws Exception {
+        Path home = installation(dir);
+        Path attempts = dir.resolve("training attempts");
+        Path javaHome = archivingJava(dir.resolve("jdk"), "17.0.15", attempts);
+        assertTrue(sh(home, dir, javaHome, "rules").contains("preparing the start-up cache"));
+        assertEquals("", sh(home, dir, javaHome, "rules"), "trained once");
+
+        Path jar = home.resolve("lib/kcd-auditor.jar");
+        Files.writeString(jar, "the next release");
+        Files.setLastModifiedTime(jar, FileTime.fromMillis(System.currentTimeMillis() - 86_400_000L)); // as unpacked
+        assertTrue(sh(home, dir, javaHome, "rules").contains("preparing the start-up cache"), "trained for the new jar");
+        assertEquals("", sh(home, dir, javaHome, "rules"));
+        assertEquals(2, Files.readAllLines(attempts).size());
+    }
+
+    /**
      * The archive was written in TMPDIR and moved into lib/: across filesystems (a tmpfs /tmp, the installation on
      * disk) mv copies, and a 2 MB start of the 50 MB archive stood under its final name while a second call started;
      * a JVM that maps a cut-off archive dies (SIGBUS, exit 134, an hs_err file in the working folder), as every later
@@ -260,7 +281,8 @@ class LaunchersTest {
         assertTrue(sh(home, dir, javaHome, "rules").contains("preparing the start-up cache"));
         Path archive = Path.of(Files.readString(written).strip().substring("-XX:ArchiveClassesAtExit=".length()));
         assertEquals(home.resolve("lib"), archive.getParent(), "written in lib/, not in TMPDIR: " + archive);
-        assertEquals(List.of("kcd-auditor-java17.0.15.jsa", "kcd-auditor.jar"), listing(home.resolve("lib")));
+        assertEquals(List.of("kcd-auditor-java17.0.15.jsa", "kcd-auditor-java17.0.15.jsa.stamp", "kcd-auditor.jar"),
+                listing(home.resolve("lib")));
     }
 
     /** A training ended by a signal (Ctrl+C, a stopped service) leaves no partly written archive in lib/. */
