@@ -110,9 +110,8 @@ public final class DirectoriesCollector {
         List<DomainControllers.Target> targets = d.domainControllers().isEmpty()
                 ? DomainControllers.discover(connection, deadline, domainDn(s), d.url(), s.objects())
                 : DomainControllers.listed(d.domainControllers());
-        // the DC the audit read is not read again: whether it is read-only is what its root DSE says
-        boolean auditedReadOnly = new DomainReader(connection, d.url(), deadline).rootDse().readOnly();
-        return DomainControllers.read(connector, targets, objects, s.dc(), d.url(), auditedReadOnly,
+        // the DC the audit read is not read again: whether it is read-only is what its root DSE said
+        return DomainControllers.read(connector, targets, objects, s.dc(), d.url(), s.directories().get(0).dcReadOnly(),
                 new DomainControllers.Groups(domainDn(s), d.effectivePageSize(), s.objects(), s.rbcdPrincipals(),
                         s.baseDn()));
     }
@@ -127,7 +126,8 @@ public final class DirectoriesCollector {
     private static Snapshot withDcs(Snapshot s, List<DcRead> dcs) {
         DirectoryPart p = s.directories().get(0);
         DirectoryPart checked = new DirectoryPart(p.name(), p.url(), p.baseDn(), p.dc(), p.dcServerName(),
-                p.aesKeysSince(), p.optional(), p.failure(), p.firstObject(), p.objectCount(), p.changeTimes(), true, dcs);
+                p.aesKeysSince(), p.optional(), p.failure(), p.firstObject(), p.objectCount(), p.changeTimes(), true, dcs,
+                p.dcReadOnly(), p.writeDc());
         return new Snapshot(s.takenAt(), s.directoryUrl(), s.baseDn(), s.objects(), s.dc(), s.dcServerName(),
                 s.aesKeysSince(), s.operators(), List.of(checked), s.changes(), s.rbcdPrincipals(),
                 s.managedServiceAccounts());

@@ -140,6 +140,8 @@ public final class DirectoryCollector {
         String domainDn = root.defaultNamingContext() != null ? root.defaultNamingContext() : baseDn;
         String domainSid = domain.domainSid(domainDn);
         Instant aesKeysSince = domain.aesKeysSince(domainDn, domainSid);
+        // a read-only DC takes no write and pushes nothing: a change goes to the domain's PDC emulator instead
+        String writeDc = root.readOnly() ? domain.pdcEmulator(domainDn) : null;
         List<AdObject> objects = new ArrayList<>();
         // entries AD returned with ranged values, by their index in objects (a null there until completed)
         Map<Integer, SearchResultEntry> partial = new LinkedHashMap<>();
@@ -220,7 +222,7 @@ public final class DirectoryCollector {
             }
         }
         DirectoryPart part = new DirectoryPart(name, where, baseDn, root.dnsHostName(), root.serverName(), aesKeysSince,
-                d.isOptional(), null, 0, objects.size(), changeTimes, false, List.of());
+                d.isOptional(), null, 0, objects.size(), changeTimes, false, List.of(), root.readOnly(), writeDc);
         return new Snapshot(takenAt, where, baseDn, objects, root.dnsHostName(), root.serverName(), aesKeysSince,
                 operators, List.of(part), changes, rbcdPrincipals, serviceAccounts);
     }

@@ -1,5 +1,6 @@
 package org.kcdauditor.directory;
 
+import com.unboundid.ldap.sdk.DN;
 import com.unboundid.ldap.sdk.Entry;
 import com.unboundid.ldap.sdk.Filter;
 import com.unboundid.ldap.sdk.LDAPConnection;
@@ -55,16 +56,8 @@ final class DomainReader {
 
     /** The root DSE; {@link RootDse#NONE} when the server does not let it be read. */
     RootDse rootDse() throws DirectoryException {
-        Entry e;
-        try {
-            e = deadline.call(() -> connection.getEntry("", "dnsHostName", "serverName", "defaultNamingContext",
-                    "supportedCapabilities", "configurationNamingContext"));
-        } catch (LDAPException ex) {
-            if (absentOrForbidden(ex)) {
-                return RootDse.NONE;
-            }
-            throw failed("reading the root DSE", ex);
-        }
+        Entry e = entry("", "reading the root DSE", "dnsHostName", "serverName", "defaultNamingContext",
+                "supportedCapabilities", "configurationNamingContext");
         if (e == null) {
             return RootDse.NONE;
         }
@@ -77,15 +70,7 @@ final class DomainReader {
 
     /** {@code objectSid} of the domain object {@code domainDn} in text form, or null. */
     String domainSid(String domainDn) throws DirectoryException {
-        Entry e;
-        try {
-            e = deadline.call(() -> connection.getEntry(domainDn, "objectSid"));
-        } catch (LDAPException ex) {
-            if (absentOrForbidden(ex)) {
-                return null;
-            }
-            throw failed("reading objectSid of " + domainDn, ex);
-        }
+        Entry e = entry(domainDn, "reading objectSid of " + domainDn, "objectSid");
         byte[] sid = e == null ? null : e.getAttributeValueBytes("objectSid");
         try {
             return sid == null ? null : Sids.toString(sid);
@@ -108,6 +93,36 @@ final class DomainReader {
                 return null;
             }
             throw failed("searching the group with RID " + rid + " under " + domainDn, ex);
+        }
+    }
+
+    /**
+     * The DNS name of the domain's PDC emulator, a writable DC: the domain head's {@code fSMORoleOwner} names its NTDS
+     * Settings object ({@code CN=NTDS Settings,CN=<server>,CN=Servers,…}), whose parent server object holds its
+     * {@code dNSHostName}. Null when either cannot be read (absent, refused, not a DN).
+     */
+    String pdcEmulator(String domainDn) throws DirectoryException {
+        Entry head = entry(domainDn, "reading fSMORoleOwner of " + domainDn, "fSMORoleOwner");
+        String owner = head == null ? null : head.getAttributeValue("fSMORoleOwner");
+        DN server;
+        try {
+            server = owner == null ? null : new DN(owner).getParent();
+        } catch (LDAPException malformed) {
+            return null;
+        }
+        Entry e = server == null ? null : entry(server.toString(), "reading dNSHostName of " + server, "dNSHostName");
+        return e == null ? null : blankToNull(e.getAttributeValue("dNSHostName"));
+    }
+
+    /** The entry {@code dn} with {@code attributes}, or null when it is absent or may not be read. */
+    private Entry entry(String dn, String what, String... attributes) throws DirectoryException {
+        try {
+            return deadline.call(() -> connection.getEntry(dn, attributes));
+        } catch (LDAPException ex) {
+            if (absentOrForbidden(ex)) {
+                return null;
+            }
+            throw failed(what, ex);
         }
     }
 

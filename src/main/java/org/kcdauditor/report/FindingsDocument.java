@@ -91,14 +91,29 @@ public record FindingsDocument(int schemaVersion, String runId, Instant startedA
 
     /**
      * @param dc           the DC the run read: its root DSE's dnsHostName; null where the server has none (not AD)
+     * @param dcReadOnly   true where that DC is read-only (it takes no write and pushes nothing); absent otherwise
+     * @param writeDc      where it is read-only, the DC the remediation writes to and pushes from: the domain's PDC
+     *                     emulator; absent when the DC read is writable or the PDC emulator could not be read
      * @param aesKeysSince whenCreated of the domain's RID-521 group (passwords set before have no AES keys), or null
      */
-    @JsonPropertyOrder({"url", "baseDn", "dc", "aesKeysSince"})
+    @JsonPropertyOrder({"url", "baseDn", "dc", "dcReadOnly", "writeDc", "aesKeysSince"})
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Directory(String url, String baseDn, String dc, Instant aesKeysSince) {
+    public record Directory(String url, String baseDn, String dc,
+                            @JsonInclude(JsonInclude.Include.NON_NULL) Boolean dcReadOnly,
+                            @JsonInclude(JsonInclude.Include.NON_NULL) String writeDc, Instant aesKeysSince) {
         public Directory(String url, String baseDn) {
             this(url, baseDn, null, null);
         }
+
+        /** Read from a writable DC (or none). */
+        public Directory(String url, String baseDn, String dc, Instant aesKeysSince) {
+            this(url, baseDn, dc, null, null, aesKeysSince);
+        }
+    }
+
+    /** {@code dcReadOnly} as written: true, or absent (null) for a writable DC. */
+    static Boolean readOnlyField(boolean readOnly) {
+        return readOnly ? Boolean.TRUE : null;
     }
 
     /**
@@ -106,6 +121,8 @@ public record FindingsDocument(int schemaVersion, String runId, Instant startedA
      *
      * @param name              its name ({@code default} for {@code directory:}, else its key under {@code directories:})
      * @param dc                the DC read (root DSE dnsHostName), null where it has none or was not read
+     * @param dcReadOnly        {@link Directory#dcReadOnly}
+     * @param writeDc           {@link Directory#writeDc}
      * @param optional          {@code directories.<name>.optional}
      * @param audited           false when an optional directory could not be read: its clusters were not audited
      * @param failure           why it could not be read
@@ -114,16 +131,18 @@ public record FindingsDocument(int schemaVersion, String runId, Instant startedA
      * @param domainControllers {@code preflight --all-dcs}: every DC of the domain and how it compared; null when
      *                          the DCs were not checked
      */
-    @JsonPropertyOrder({"name", "url", "baseDn", "dc", "aesKeysSince", "optional", "audited", "failure", "changeTimes",
-            "domainControllers"})
+    @JsonPropertyOrder({"name", "url", "baseDn", "dc", "dcReadOnly", "writeDc", "aesKeysSince", "optional", "audited",
+            "failure", "changeTimes", "domainControllers"})
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record DirectoryDoc(String name, String url, String baseDn, String dc, Instant aesKeysSince,
+    public record DirectoryDoc(String name, String url, String baseDn, String dc,
+                               @JsonInclude(JsonInclude.Include.NON_NULL) Boolean dcReadOnly,
+                               @JsonInclude(JsonInclude.Include.NON_NULL) String writeDc, Instant aesKeysSince,
                                boolean optional, boolean audited, @JsonInclude(JsonInclude.Include.NON_NULL) String failure,
                                @JsonInclude(JsonInclude.Include.NON_NULL) Boolean changeTimes,
                                @JsonInclude(JsonInclude.Include.NON_NULL) List<DcDoc> domainControllers) {
         /** The same as {@code directory} describes the first one (the server a remediation writes to). */
         public Directory asDirectory() {
-            return new Directory(url, baseDn, dc, aesKeysSince);
+            return new Directory(url, baseDn, dc, dcReadOnly, writeDc, aesKeysSince);
         }
     }
 

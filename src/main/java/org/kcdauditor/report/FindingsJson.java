@@ -89,7 +89,8 @@ public final class FindingsJson {
                 result.requiredEntries(), result.presentEntries(), result.compliancePercent(), result.bySeverity());
         return new FindingsDocument(FindingsDocument.SCHEMA_VERSION, runId, startedAt, finishedAt,
                 new FindingsDocument.Directory(config.directory().url(), config.directory().baseDn(),
-                        ctx.snapshot().dc(), ctx.snapshot().aesKeysSince()), summary,
+                        ctx.snapshot().dc(), FindingsDocument.readOnlyField(parts.get(0).dcReadOnly()),
+                        parts.get(0).writeDc(), ctx.snapshot().aesKeysSince()), summary,
                 new FindingsDocument.Policy(p.services(), p.nameForms(), p.protocolTransition(), p.migrationGroups()),
                 clusters, hosts, result.findings(), rules(result.findings(), catalogue), null, null, null, null, null,
                 directories(parts, config, result.findings()), otherAccounts(ctx));
@@ -166,7 +167,8 @@ public final class FindingsJson {
             }
             var configured = config.directories().get(p.name());
             out.add(new FindingsDocument.DirectoryDoc(p.name(), configured != null ? configured.url() : p.url(),
-                    configured != null ? configured.baseDn() : p.baseDn(), p.dc(), p.aesKeysSince(), p.optional(),
+                    configured != null ? configured.baseDn() : p.baseDn(), p.dc(),
+                    FindingsDocument.readOnlyField(p.dcReadOnly()), p.writeDc(), p.aesKeysSince(), p.optional(),
                     p.audited(), p.failure(), p.changeTimes(), dcs));
         }
         return out;

@@ -245,7 +245,8 @@ class MultiDirectoryTest {
         assertEquals(3, run(config(fabrikamUrl(), "[[HVC1, HVC2]]"), "json").exitCode());
         FindingsDocument doc = FindingsJson.read(tmp.resolve("out/findings.json"));
         List<FindingsDocument.DirectoryDoc> named = doc.directories().stream().map(d -> new FindingsDocument.DirectoryDoc(
-                d.name(), "ldaps://" + d.dc() + ":636", d.baseDn(), d.dc(), d.aesKeysSince(), d.optional(), d.audited(),
+                d.name(), "ldaps://" + d.dc() + ":636", d.baseDn(), d.dc(), d.dcReadOnly(), d.writeDc(), d.aesKeysSince(),
+                d.optional(), d.audited(),
                 d.failure(), d.changeTimes(), d.domainControllers())).toList();
         FindingsDocument.Directory first = named.get(0).asDirectory();
         doc = new FindingsDocument(doc.schemaVersion(), doc.runId(), doc.startedAt(), doc.finishedAt(), first,

@@ -50,7 +50,7 @@ class DirectoryViewTest {
 
     private static FindingsDocument.DirectoryDoc directory(String name, Boolean changeTimes, boolean audited) {
         return new FindingsDocument.DirectoryDoc(name, "ldaps://dc1." + name + ".com:636", "DC=" + name + ",DC=com",
-                null, null, !audited, audited, audited ? null : "cannot connect", changeTimes, null);
+                null, null, null, null, !audited, audited, audited ? null : "cannot connect", changeTimes, null);
     }
 
     private static FindingsDocument withDirectories(List<FindingsDocument.DirectoryDoc> dirs) {
