@@ -27,9 +27,13 @@
 # Every read and write of an object goes to a domain controller of its own domain, -Servers (default: the ones
 # the audit read from); the script refuses a domain controller of another domain than the audited one.
 <#else>
-# Every read and write goes to one domain controller, -Server (default: the one the audit read from);
+# Every read and write goes to one domain controller, -Server (default: the one the audit read from<#if run.readOnlyNotes?has_content>, unless it
+# is read-only</#if>);
 # the script refuses a domain controller of another domain than the audited one.
 </#if>
+<#list run.readOnlyNotes as n>
+# ${comment(n)}.
+</#list>
 # Each step reads the current values first and adds only what is missing, removes only what is
 # present (printing what it skips), so it can be run again after a partial apply.
 # Needs Domain Admin rights (or delegated write access to the computer objects).
@@ -91,7 +95,11 @@ param(
 $ErrorActionPreference = 'Stop'
 $DryRun = (-not $Apply) -or $WhatIfPreference
 if (-not $Server) {
+<#if run.readOnlyNotes?has_content && !run.server?has_content>
+    throw 'Give -Server a writable domain controller: <#list run.readOnlyNotes as n>${n}</#list>.'
+<#else>
     throw 'Give -Server <domain controller>: the audit''s directory.url names no usable host.'
+</#if>
 }
 $domainDn = (Get-ADDomain -Server $Server).DistinguishedName
 if ($domainDn -ne '${run.domainDn}') {

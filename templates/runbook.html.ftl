@@ -130,8 +130,8 @@ Host settings to change (step ${phase.hosts.number}): <#list settingHosts as h><
 <p>For each host: Active Directory Users and Computers (ADUC, with View → Advanced Features on), find the computer
 object, Properties → <strong>Delegation</strong> tab. The same change in PowerShell follows each host
 (remediation.ps1 holds all of them, as a dry run unless started with <code>-Apply</code>). Every command writes to
-<#if (run.servers?size > 1)>a domain controller of the object's own domain (<#list run.servers as sv><strong>${sv.server}</strong> for ${sv.directory}<#sep>, </#list>)<#elseif run.server?has_content><strong>${run.server}</strong>, <#if run.serverFromUrl>the host of the audit’s directory URL (the directory did not name its domain controller: check that it is one)<#else>the domain controller the audit read from</#if><#else>the domain controller you put in place of &lt;DC&gt;</#if>,
-so that step ${phase.replicate.number} can push the changes from there; ADUC: right-click the domain → Change Domain Controller.</p>
+<#if (run.servers?size > 1)>a domain controller of the object's own domain (<#list run.servers as sv><strong>${sv.server}</strong> for ${sv.directory}<#sep>, </#list>)<#elseif run.readOnlyNotes?has_content>one domain controller<#elseif run.server?has_content><strong>${run.server}</strong>, <#if run.serverFromUrl>the host of the audit’s directory URL (the directory did not name its domain controller: check that it is one)<#else>the domain controller the audit read from</#if><#else>the domain controller you put in place of &lt;DC&gt;</#if>,
+so that step ${phase.replicate.number} can push the changes from there<#if run.readOnlyNotes?has_content>: <#list run.readOnlyNotes as n>${n}<#sep>; </#list>. In ADUC,<#else>; ADUC:</#if> right-click the domain → Change Domain Controller.</p>
 
 <#if (hosts?size > 1)>
 <details class="index"<#if (hosts?size <= 12)> open</#if>><summary>The ${hosts?size} hosts<#if unregister?has_content> and the duplicate SPNs</#if>, by cluster</summary>

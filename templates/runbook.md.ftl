@@ -85,8 +85,8 @@ ${pc.fix?no_esc}
 For each host: Active Directory Users and Computers (ADUC, with View → Advanced Features on), find the
 computer object, Properties → **Delegation** tab. The same change in PowerShell follows each host
 (remediation.ps1 holds all of them, as a dry run unless started with -Apply). Every command writes to
-<#if (run.servers?size > 1)>a domain controller of the object's own domain (<#list run.servers as sv>${sv.server} for ${sv.directory}<#sep>, </#list>)<#elseif run.server?has_content>${run.server}, <#if run.serverFromUrl>the host of the audit's directory URL (the directory did not name its domain controller: check that it is one)<#else>the domain controller the audit read from</#if><#else>the domain controller you put in place of `<DC>`</#if>,
-so that step ${phase.replicate.number} can push the changes from there; ADUC: right-click the domain → Change Domain Controller.
+<#if (run.servers?size > 1)>a domain controller of the object's own domain (<#list run.servers as sv>${sv.server} for ${sv.directory}<#sep>, </#list>)<#elseif run.readOnlyNotes?has_content>one domain controller<#elseif run.server?has_content>${run.server}, <#if run.serverFromUrl>the host of the audit's directory URL (the directory did not name its domain controller: check that it is one)<#else>the domain controller the audit read from</#if><#else>the domain controller you put in place of `<DC>`</#if>,
+so that step ${phase.replicate.number} can push the changes from there<#if run.readOnlyNotes?has_content>: <#list run.readOnlyNotes as n>${n}<#sep>; </#list>. In ADUC,<#else>; ADUC:</#if> right-click the domain → Change Domain Controller.
 
 <#list hosts as h>
 ### ${phase.change.number}.${h?counter}. ${h.name}<#if h.cluster?has_content> (cluster ${h.cluster})</#if>

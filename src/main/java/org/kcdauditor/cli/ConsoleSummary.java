@@ -52,6 +52,8 @@ final class ConsoleSummary {
                         + x.failure() + "; its clusters are not audited."));
             }
         }
+        // the audited DC is read-only: where the remediation plan writes instead
+        view.plan().readOnlyNotes().forEach(n -> out.println(oneLine(n) + "."));
         out.printf("Read %d directory object%s in %.1f s; %d host%s in %d cluster%s.%n%n", o.objectsRead(),
                 o.objectsRead() == 1 ? "" : "s", collectMillis / 1000.0, s.hosts(), s.hosts() == 1 ? "" : "s",
                 s.clusters(), s.clusters() == 1 ? "" : "s");

@@ -109,6 +109,11 @@ public record FindingsDocument(int schemaVersion, String runId, Instant startedA
         public Directory(String url, String baseDn, String dc, Instant aesKeysSince) {
             this(url, baseDn, dc, null, null, aesKeysSince);
         }
+
+        /** Whether the DC read is read-only ({@code dcReadOnly}; false when absent). */
+        public boolean readFromReadOnlyDc() {
+            return Boolean.TRUE.equals(dcReadOnly);
+        }
     }
 
     /** {@code dcReadOnly} as written: true, or absent (null) for a writable DC. */

@@ -187,6 +187,10 @@ public final class Procedure {
         String writtenTo = several ? "the domain controller of each object's domain (" + String.join(", ",
                 servers.stream().map(sv -> (sv.server() == null ? Commands.DC_PLACEHOLDER : sv.server()) + " for "
                         + sv.directory()).toList()) + ")" : cmd.server() == null ? "one domain controller" : cmd.server();
+        // a read-only DC the audit read is said where the write goes: it is not the DC written to
+        List<String> readOnly = plan.readOnlyNotes();
+        String writes = readOnly.isEmpty() || several ? "every write goes to " + writtenTo
+                + (readOnly.isEmpty() ? "" : "; " + String.join("; ", readOnly)) : readOnly.get(0);
         List<PhaseView> phases = new ArrayList<>();
         if (plan.hasChanges()) {
             List<Step> before = new ArrayList<>(List.of(
@@ -212,8 +216,8 @@ public final class Procedure {
             List<Step> change = changeSteps(plan, cmd);
             phases.add(phase(phases, Phase.CHANGE, "Change the delegation of " + Words.plural(plan.hosts().size(),
                     "host") + (plan.unregister().isEmpty() ? "" : " and take " + Words.plural(plan.unregister().size(),
-                    "duplicate SPN") + " off other objects") + ", in ADUC or with remediation.ps1 -Apply; every"
-                    + " write goes to " + writtenTo + ".",
+                    "duplicate SPN") + " off other objects") + ", in ADUC or with remediation.ps1 -Apply; " + writes
+                    + ".",
                     change));
             if (!plan.onHosts().isEmpty()) {
                 List<Step> onHosts = new ArrayList<>();

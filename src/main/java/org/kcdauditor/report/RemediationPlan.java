@@ -121,12 +121,19 @@ public final class RemediationPlan {
 
     /**
      * A directory (domain) the change writes to: its name, domain DN and base DN, the DC it named
-     * ({@code directories[].dc}, or null), and the commands bound to its domain controller.
+     * ({@code directories[].dc}, or null) and whether that DC is read-only ({@code directories[].dcReadOnly}), and
+     * the commands bound to the domain controller a change is written to.
      */
-    public record Server(String directory, String domainDn, String baseDn, String dc, Commands commands) {
+    public record Server(String directory, String domainDn, String baseDn, String dc, boolean dcReadOnly,
+                         Commands commands) {
         /** The DC, or null when the run names none usable. */
         public String server() {
             return commands.server();
+        }
+
+        /** {@link RemediationPlan#readOnlyNote(String, boolean, String)} for this directory. */
+        public String readOnlyNote() {
+            return RemediationPlan.readOnlyNote(dc, dcReadOnly, server());
         }
     }
 
@@ -137,6 +144,8 @@ public final class RemediationPlan {
     private final Commands commands;
     /** The DC the directory named ({@code directory.dc}), or null. */
     private final String dc;
+    /** Whether {@link #dc} is read-only ({@code directory.dcReadOnly}): the commands then write elsewhere. */
+    private final boolean dcReadOnly;
     private final Map<String, Server> servers;
     private final Map<String, String> directoryOfHost;
     private final List<Server> involved;
@@ -154,8 +163,8 @@ public final class RemediationPlan {
     private final Set<String> settled;
     private final Set<String> open;
 
-    private RemediationPlan(ProtocolTransition protocolPolicy, Commands commands, String dc, Map<String, Server> servers,
-                            Map<String, String> directoryOfHost, List<HostChange> hosts,
+    private RemediationPlan(ProtocolTransition protocolPolicy, Commands commands, String dc, boolean dcReadOnly,
+                            Map<String, Server> servers, Map<String, String> directoryOfHost, List<HostChange> hosts,
                             List<Action.UnregisterSpn> unregister, List<Action.OnHost> onHosts, List<Refused> refused,
                             List<Pair> validate, List<String> purgeHosts, List<Decision> decisions,
                             Map<String, Set<String>> rules, Set<String> settled, Set<String> open) {
@@ -202,6 +211,7 @@ public final class RemediationPlan {
         Server only = used.size() == 1 ? used.get(0) : null;
         this.commands = only == null ? commands : only.commands();
         this.dc = only == null ? dc : only.dc();
+        this.dcReadOnly = only == null ? dcReadOnly : only.dcReadOnly();
         this.hosts = hosts;
         this.unregister = unregister;
         this.onHosts = onHosts;
@@ -613,8 +623,8 @@ public final class RemediationPlan {
             if (d != null && d.name() != null) {
                 // the first directory is the one of directory: its server is the run's as before
                 servers.putIfAbsent(d.name(), new Server(d.name(), domainDn(d.baseDn()), d.baseDn(), d.dc(),
-                        servers.isEmpty() ? first : Commands.forServer(server(d.asDirectory())).withAccounts(accounts)
-                        .withMachines(machines)));
+                        d.asDirectory().readFromReadOnlyDc(), servers.isEmpty() ? first
+                        : Commands.forServer(server(d.asDirectory())).withAccounts(accounts).withMachines(machines)));
             }
         }
         Map<String, String> directoryOfHost = new HashMap<>();
@@ -623,7 +633,8 @@ public final class RemediationPlan {
                 directoryOfHost.put(k, h.directory());
             }
         });
-        return new RemediationPlan(policy, first, doc.directory() == null ? null : doc.directory().dc(), servers,
+        return new RemediationPlan(policy, first, doc.directory() == null ? null : doc.directory().dc(),
+                doc.directory() != null && doc.directory().readFromReadOnlyDc(), servers,
                 directoryOfHost, List.copyOf(hosts), List.copyOf(unregister.values()), byHost(onHosts.values()),
                 List.copyOf(refused), List.copyOf(validate),
                 List.copyOf(purgeHosts), List.copyOf(decisions), rules, Set.copyOf(settled), Set.copyOf(open));
@@ -880,14 +891,18 @@ public final class RemediationPlan {
         return out;
     }
 
-    /** The host of {@code directory.url}: the domain controller the audit read from, when it names one. */
     /**
-     * The domain controller the audit read: the root DSE's dnsHostName ({@code directory.dc}), else the host of
-     * {@code directory.url} (a server that does not say which DC it is); null when neither is a host name.
+     * The domain controller a change is written to and pushed from: the one the audit read, the root DSE's
+     * dnsHostName ({@code directory.dc}), else the host of {@code directory.url} (a server that does not say which DC
+     * it is); where the DC read is read-only ({@code directory.dcReadOnly}), which takes no write and pushes nothing,
+     * the domain's PDC emulator ({@code directory.writeDc}); null when there is no such host name.
      */
     private static String server(FindingsDocument.Directory d) {
         if (d == null) {
             return null;
+        }
+        if (d.readFromReadOnlyDc()) {
+            return Values.validHostName(d.writeDc()) ? d.writeDc() : null;
         }
         if (Values.validHostName(d.dc())) {
             return d.dc();
@@ -897,7 +912,38 @@ public final class RemediationPlan {
 
     /** The DC was not named by the directory: the runbook says that the URL's host stands in for it. */
     public boolean serverFromUrl() {
-        return commands.server() != null && !commands.server().equals(dc);
+        return !dcReadOnly && commands.server() != null && !commands.server().equals(dc);
+    }
+
+    /**
+     * For each directory the change writes to ({@link #servers}) whose DC the audit read is read-only, the sentence
+     * that says so and where the changes go instead ({@link #readOnlyNote(String, boolean, String)}); empty when every
+     * such DC is writable.
+     */
+    public List<String> readOnlyNotes() {
+        if (involved.size() > 1) {
+            return involved.stream().map(Server::readOnlyNote).filter(java.util.Objects::nonNull).toList();
+        }
+        String note = readOnlyNote(dc, dcReadOnly, commands.server());
+        return note == null ? List.of() : List.of(note);
+    }
+
+    /**
+     * Where the DC the audit read ({@code dc}) is read-only, the sentence (without a full stop) that says so and where
+     * the changes go instead: to {@code writeTo}, the domain's PDC emulator, or, where it is not known (null), to a
+     * writable DC the administrator finds; null for a writable DC.
+     */
+    static String readOnlyNote(String dc, boolean readOnly, String writeTo) {
+        if (!readOnly) {
+            return null;
+        }
+        String read = "kcd-audit read " + (dc == null ? "" : dc + ", ") + "a read-only domain controller";
+        return writeTo != null ? read + "; the changes are written to " + writeTo + ", the domain's PDC emulator, and"
+                + " replicated from there"
+                : read + ", which takes no writes and replicates to no other domain controller, and the domain's PDC"
+                + " emulator could not be read: run the changes against a writable domain controller of the domain, in"
+                + " place of " + Commands.DC_PLACEHOLDER + " (Get-ADDomain | Select-Object PDCEmulator, or netdom"
+                + " query pdc, names the PDC emulator)";
     }
 
     private static String urlHost(FindingsDocument.Directory d) {

@@ -25,14 +25,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The audit reads a read-only DC (its root DSE lists LDAP_CAP_ACTIVE_DIRECTORY_PARTIAL_SECRETS_OID), as
  * {@code ldaps://contoso.com} does where DNS answers with a branch RODC. The RODC takes no write (a referral) and
- * pushes nothing: findings.json says so and names the domain's PDC emulator to write to, the server object above the
- * nTDSDSA the domain head's {@code fSMORoleOwner} names; none where that cannot be read.
+ * pushes nothing, so the plan writes to and pushes from the domain's PDC emulator: the server object above the
+ * nTDSDSA the domain head's {@code fSMORoleOwner} names. Where that cannot be read, the plan names no DC and says
+ * how to find a writable one.
  */
 class DirectoryReadOnlyDcTest {
     private static final List<String> NODES = List.of("HV01", "HV02", "HV03");
     private static final Map<String, String> ENV = Map.of("TEST_LDAP_PASSWORD", TestDirectory.PASSWORD);
     private static final String BASE = TestDirectory.BASE;
     private static final String SERVERS = "CN=Servers,CN=Default-First-Site-Name,CN=Sites,CN=Configuration," + BASE;
+    private static final String NOTE = "kcd-audit read rodc1.contoso.com, a read-only domain controller; the changes"
+            + " are written to dc1.contoso.com, the domain's PDC emulator, and replicated from there";
 
     @TempDir
     Path tmp;
@@ -69,33 +72,84 @@ class DirectoryReadOnlyDcTest {
         rodc.modify(BASE, new Modification(ModificationType.ADD, "fSMORoleOwner", "CN=NTDS Settings,CN=DC1," + SERVERS));
     }
 
-    private CliRun run() throws Exception {
+    private CliRun run(String command) throws Exception {
         Path cfg = TestDirectory.config(tmp, "ldap://127.0.0.1:" + rodc.getListenPort(), NODES,
                 "allowInsecureBind: true");
-        return CliRun.run(ENV, "run", "--config", cfg.toString(), "--out", tmp.resolve("out").toString(),
-                "--formats", "json");
+        return "preflight".equals(command)
+                ? CliRun.run(ENV, "preflight", "--config", cfg.toString(), "--cluster", "HVC1", "--out",
+                tmp.resolve("pre").toString())
+                : CliRun.run(ENV, "run", "--config", cfg.toString(), "--out", tmp.resolve("out").toString(),
+                "--formats", "json,md,html,ps1");
+    }
+
+    private String file(String name) throws Exception {
+        return Files.readString(tmp.resolve("out").resolve(name));
     }
 
     @Test
-    void findingsJsonNamesTheReadOnlyDcAndThePdcEmulatorToWriteTo() throws Exception {
+    void theChangesAreWrittenToAndPushedFromThePdcEmulatorNotTheReadOnlyDcTheAuditRead() throws Exception {
         pdcEmulator();
-        CliRun r = run();
+        CliRun r = run("run");
         assertEquals(3, r.exitCode(), r.toString());
+        assertTrue(r.out().contains(NOTE + "."), r.out());
         JsonNode doc = CliRun.findings(tmp.resolve("out"));
         for (JsonNode d : List.of(doc.path("directory"), doc.path("directories").get(0))) {
             assertEquals("rodc1.contoso.com", d.path("dc").asText(), d.toString());
             assertTrue(d.path("dcReadOnly").asBoolean(), d.toString());
             assertEquals("dc1.contoso.com", d.path("writeDc").asText(), d.toString());
         }
+        String ps1 = file("remediation.ps1");
+        String md = file("runbook.md");
+        String html = file("runbook.html");
+        // remediation.ps1 writes to $Server and pushes from it; runbook.html escapes the quotes
+        assertTrue(ps1.contains("[string]$Server = 'dc1.contoso.com'"), ps1);
+        assertTrue(ps1.contains("-Add @{'msDS-AllowedToDelegateTo'=@('cifs/HV03','cifs/hv03.contoso.com')}"
+                + " -Server 'dc1.contoso.com'"), ps1);
+        assertTrue(ps1.contains("# " + NOTE + "."), ps1);
+        assertTrue(md.contains("-Server 'dc1.contoso.com'"), md);
+        assertTrue(html.contains("-Server &#39;dc1.contoso.com&#39;"), html);
+        assertTrue(md.contains(NOTE), md);
+        assertTrue(html.contains(NOTE.replace("'", "&#39;")), html);
+        for (String out : List.of(md, html)) {
+            assertTrue(out.contains("repadmin /syncall dc1.contoso.com /AdeP"), out);
+            assertFalse(out.contains("the domain controller the audit read from"), out);
+        }
+        for (String out : List.of(ps1, md, html)) {
+            assertFalse(out.contains("rodc1.contoso.com'") || out.contains("rodc1.contoso.com&#39;"), out);
+            assertFalse(out.contains("/syncall rodc1.contoso.com"), out);
+        }
+
+        CliRun pre = run("preflight");
+        assertTrue(pre.out().contains(NOTE + "."), pre.out());
     }
 
     @Test
-    void withoutThePdcEmulatorThereIsNoWriteDc() throws Exception {
-        CliRun r = run();
+    void withoutThePdcEmulatorThePlanNamesNoDcAndSaysHowToFindAWritableOne() throws Exception {
+        CliRun r = run("run");
         assertEquals(3, r.exitCode(), r.toString());
         JsonNode d = CliRun.findings(tmp.resolve("out")).path("directory");
         assertTrue(d.path("dcReadOnly").asBoolean(), d.toString());
         assertFalse(d.has("writeDc"), d.toString());
+        String md = file("runbook.md");
+        String ps1 = file("remediation.ps1");
+        String html = file("runbook.html");
+        for (String out : List.of(md, ps1, html)) {
+            assertFalse(out.contains("rodc1.contoso.com'") || out.contains("rodc1.contoso.com&#39;"), out);
+            assertFalse(out.contains("/syncall rodc1.contoso.com"), out);
+            assertTrue(out.contains("netdom query pdc"), out);
+        }
+        // Markdown escapes the pipe (shown as typed), PowerShell's comment and HTML do not
+        assertTrue(md.contains("Get-ADDomain \\| Select-Object PDCEmulator"), md);
+        assertTrue(ps1.contains("Get-ADDomain | Select-Object PDCEmulator") && html.contains(
+                "Get-ADDomain | Select-Object PDCEmulator"), ps1);
+        assertTrue(md.contains("repadmin /syncall <DC> /AdeP"), md);
+        assertTrue(md.contains("kcd-audit read rodc1.contoso.com, a read-only domain controller, which takes no"
+                + " writes"), md);
+        assertTrue(md.contains("-Server '<DC>'"), md);
+        assertTrue(ps1.contains("[string]$Server = ''"), ps1);
+        assertTrue(ps1.contains("throw 'Give -Server a writable domain controller: kcd-audit read rodc1.contoso.com"),
+                ps1);
+        assertTrue(r.out().contains("kcd-audit read rodc1.contoso.com, a read-only domain controller"), r.out());
     }
 
     @Test
@@ -105,8 +159,9 @@ class DirectoryReadOnlyDcTest {
             TestDirectory.addCluster(dc, NODES);
             Path cfg = TestDirectory.config(tmp, "ldap://127.0.0.1:" + dc.getListenPort(), NODES,
                     "allowInsecureBind: true");
-            CliRun.run(ENV, "run", "--config", cfg.toString(), "--out", tmp.resolve("out").toString(),
+            CliRun r = CliRun.run(ENV, "run", "--config", cfg.toString(), "--out", tmp.resolve("out").toString(),
                     "--formats", "json");
+            assertFalse(r.out().contains("read-only"), r.out());
             String json = Files.readString(tmp.resolve("out").resolve("findings.json"));
             assertFalse(json.contains("dcReadOnly") || json.contains("writeDc"), json);
         } finally {

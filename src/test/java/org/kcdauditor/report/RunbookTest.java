@@ -46,6 +46,39 @@ class RunbookTest {
     }
 
     /**
+     * A stored run (report --from) that read a read-only DC: the plan writes to and pushes from its writeDc, the PDC
+     * emulator, in every output, the PDF's procedure included; the RODC is named only as the DC the audit read. The
+     * same document without the two fields is a writable DC's, as before.
+     */
+    @Test
+    void aStoredRunThatReadAReadOnlyDcWritesToItsPdcEmulator() throws Exception {
+        String json = Files.readString(Fixtures.DEMO_FILE);
+        FindingsDocument doc = FindingsJson.MAPPER.readValue(json.replace("\"dc\" : \"dc1.contoso.com\",",
+                "\"dc\" : \"rodc1.contoso.com\", \"dcReadOnly\" : true, \"writeDc\" : \"pdc.contoso.com\",")
+                .replace("\"dc\":\"dc1.contoso.com\",", "\"dc\":\"rodc1.contoso.com\",\"dcReadOnly\":true,"
+                        + "\"writeDc\":\"pdc.contoso.com\","), FindingsDocument.class);
+        assertTrue(doc.directory().readFromReadOnlyDc() && doc.directories().get(0).asDirectory().readFromReadOnlyDc());
+        String note = "kcd-audit read rodc1.contoso.com, a read-only domain controller; the changes are written to"
+                + " pdc.contoso.com, the domain's PDC emulator, and replicated from there";
+        ReportView view = ReportView.of(doc);
+        assertEquals(List.of(note), view.plan().readOnlyNotes());
+        assertEquals(List.of("repadmin /syncall pdc.contoso.com /AdeP"), view.procedure().replicateCommands());
+        assertTrue(view.procedure().phase(Procedure.Phase.CHANGE).summary().endsWith("; " + note + "."),
+                view.procedure().phase(Procedure.Phase.CHANGE).summary());
+        String md = markdown(doc);
+        String ps1 = render(RunbookWriter.powershell(new TemplateRenderer(TEMPLATES)), doc);
+        assertTrue(md.contains(note), md);
+        assertFalse(md.contains("'rodc1.contoso.com'") || md.contains("/syncall rodc1"), md);
+        assertTrue(ps1.contains("[string]$Server = 'pdc.contoso.com'"), ps1);
+        assertFalse(ps1.contains("'rodc1.contoso.com'"), ps1);
+
+        FindingsDocument writable = FindingsJson.MAPPER.readValue(json, FindingsDocument.class);
+        assertEquals(List.of(), ReportView.of(writable).plan().readOnlyNotes());
+        assertEquals(json, FindingsJson.MAPPER.writeValueAsString(writable) + "\n",
+                "no field is added for a writable DC");
+    }
+
+    /**
      * A cluster whose name no shell takes as one plain argument (quotes, {@code &}, {@code <}) gets no preflight
      * command (Commands.preflight): the closing step says so and how to run it, instead of an empty code block in the
      * runbooks and a blank command line in remediation.ps1's closing list.

@@ -65,6 +65,7 @@ public final class RunbookModel {
         run.put("domainDn", plan.servers().size() == 1 ? s(plan.servers().get(0).domainDn()) : view.domainDn());
         run.put("server", s(plan.server()));
         run.put("serverFromUrl", plan.serverFromUrl());
+        run.put("readOnlyNotes", plan.readOnlyNotes());
         run.put("replicateCmd", String.join("\n", procedure.replicateCommands()));
         run.put("exportCmd", plan.servers().size() > 1 ? String.join("\n", procedure.exportCommands())
                 : procedure.exportCommand());
