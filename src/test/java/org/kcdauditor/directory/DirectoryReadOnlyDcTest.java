@@ -152,6 +152,53 @@ class DirectoryReadOnlyDcTest {
         assertTrue(r.out().contains("kcd-audit read rodc1.contoso.com, a read-only domain controller"), r.out());
     }
 
+    /**
+     * With two domains the change writes to, each is written to its own DC: the read-only DC of contoso gives way to
+     * its PDC emulator, fabrikam's writable DC is kept, and the runbook says so of contoso only.
+     */
+    @Test
+    void withSeveralDomainsOnlyTheReadOnlyOnesDcGivesWayToItsPdcEmulator() throws Exception {
+        pdcEmulator();
+        String fabrikamBase = "DC=fabrikam,DC=com";
+        InMemoryDirectoryServer fabrikam = TestDirectory.startDomain(fabrikamBase, "dc1.fabrikam.com");
+        try {
+            TestDirectory.addCluster(fabrikam, fabrikamBase, "S-1-5-21-9-9-9", 3000, List.of("HV21", "HV22"));
+            fabrikam.modify("CN=HV21,OU=Hyper-V," + fabrikamBase, new Modification(ModificationType.DELETE,
+                    "msDS-AllowedToDelegateTo", "cifs/HV22", "cifs/hv22.fabrikam.com"));
+            StringBuilder yaml = new StringBuilder("directories:\n");
+            for (String[] d : List.of(new String[]{"contoso", String.valueOf(rodc.getListenPort()), BASE},
+                    new String[]{"fabrikam", String.valueOf(fabrikam.getListenPort()), fabrikamBase})) {
+                yaml.append("  ").append(d[0]).append(":\n    url: ldap://127.0.0.1:").append(d[1])
+                        .append("\n    bindDn: ").append(TestDirectory.BIND_DN)
+                        .append("\n    passwordEnv: TEST_LDAP_PASSWORD\n    baseDn: ").append(d[2])
+                        .append("\n    allowInsecureBind: true\n    timeoutSeconds: 5\n");
+            }
+            yaml.append("clusters:\n  - name: HVC1\n    directory: contoso\n    nodes: [HV01, HV02, HV03]\n")
+                    .append("  - name: HVC2\n    directory: fabrikam\n    nodes: [HV21, HV22]\n")
+                    .append("store:\n  url: jdbc:h2:file:data/kcd-audit\n");
+            Path cfg = Files.writeString(tmp.resolve("kcd-audit.yaml"), yaml.toString());
+            CliRun r = CliRun.run(ENV, "run", "--config", cfg.toString(), "--out", tmp.resolve("out").toString(),
+                    "--formats", "json,md,ps1");
+            assertEquals(3, r.exitCode(), r.toString());
+            assertTrue(r.out().contains(NOTE + "."), r.out());
+            JsonNode second = CliRun.findings(tmp.resolve("out")).path("directories").get(1);
+            assertFalse(second.has("dcReadOnly") || second.has("writeDc"), second.toString());
+            String md = file("runbook.md");
+            assertTrue(md.contains("(dc1.contoso.com for contoso, dc1.fabrikam.com for fabrikam),\nso that step 3 can"
+                    + " push the changes from there: " + NOTE + ". In ADUC,"), md);
+            assertTrue(md.contains("repadmin /syncall dc1.contoso.com /AdeP\nrepadmin /syncall dc1.fabrikam.com /AdeP"),
+                    md);
+            String ps1 = file("remediation.ps1");
+            assertTrue(ps1.contains("'contoso' = 'dc1.contoso.com'; 'fabrikam' = 'dc1.fabrikam.com'"), ps1);
+            assertTrue(ps1.contains("# " + NOTE + "."), ps1);
+            for (String out : List.of(md, ps1)) {
+                assertFalse(out.contains("rodc1.contoso.com'") || out.contains("/syncall rodc1"), out);
+            }
+        } finally {
+            fabrikam.shutDown(true);
+        }
+    }
+
     @Test
     void aWritableDcAddsNoField() throws Exception {
         InMemoryDirectoryServer dc = TestDirectory.startDomain(BASE, "dc1.contoso.com");
