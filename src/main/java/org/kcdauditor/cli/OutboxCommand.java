@@ -3,6 +3,7 @@ package org.kcdauditor.cli;
 import org.kcdauditor.run.ExitCodes;
 import org.kcdauditor.report.Words;
 import org.kcdauditor.config.AuditConfig;
+import org.kcdauditor.config.ConfigException;
 import org.kcdauditor.config.ConfigLoader;
 import org.kcdauditor.notify.Notifier;
 import org.kcdauditor.notify.Outbox;
@@ -13,13 +14,23 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "outbox", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"List the mail notices waiting in the outbox (stored, not yet accepted by the SMTP server),"
-                + " with attempts, next attempt and last error. The daemon retries them with back-off."},
-        footer = {"", "Exit codes: 0 nothing pending (or sent with --send), 1 notices are pending, 2 config error.",
+                + " with their id, attempts, next attempt and last error. The daemon retries them with back-off.",
+                "--discard ID gives up a pending notice that cannot be delivered (as postsuper -d would): it is"
+                        + " marked DISCARDED and never sent, but not deleted: --all lists it with who discarded it"
+                        + " and when."},
+        footer = {"", "Exit codes: 0 nothing pending (or sent with --send; with --discard: discarded), 1 notices are"
+                + " pending (with --discard: one is being sent now, try again in the seconds it names), 2 usage or"
+                + " config error (with --discard: no such notice, an id start that fits several, or a notice sent or"
+                + " discarded already; then none is discarded).",
+                "Example, giving up a notice (its id as the listing gives it):",
+                "kcd-audit outbox --config config/kcd-audit.yaml --discard 4e1f0a6c:cluster.hvc1",
                 "Example: kcd-audit outbox --config config/kcd-audit.yaml"})
 final class OutboxCommand implements Callable<Integer> {
     private final Cli cli;
@@ -38,14 +49,28 @@ final class OutboxCommand implements Callable<Integer> {
                     + " (default ${DEFAULT-VALUE}).")
     int limit;
 
+    @Option(names = "--discard", arity = "1..*", paramLabel = "ID",
+            description = "Give up these pending notices (the id the listing gives, the full id, or a start of"
+                    + " either that fits one notice only): marked DISCARDED, never sent, kept in the outbox with who"
+                    + " discarded them and when. A notice a send has claimed (under way now) is refused: try again once"
+                    + " it has ended.")
+    List<String> discard;
+
     OutboxCommand(Cli cli) {
         this.cli = cli;
     }
 
     @Override
     public Integer call() {
+        if (discard != null && (send || all)) {
+            throw new ConfigException("outbox: --discard goes alone, not with --send or --all (discard first, then"
+                    + " list or send)");
+        }
         AuditConfig cfg = ConfigLoader.load(config);
         Database db = Database.open(cfg, cli.env());
+        if (discard != null) {
+            return discard(new OutboxStore(db));
+        }
         Outbox outbox = new Outbox(db, cli.clock(), Duration.ofMillis(cfg.daemon().outboxIntervalMillis()),
                 "kcd-audit outbox (pid " + ProcessHandle.current().pid() + ")");
         if (send) {
@@ -58,16 +83,96 @@ final class OutboxCommand implements Callable<Integer> {
         if (rows.isEmpty()) {
             cli.out().println(all ? "The outbox is empty." : "No pending notices.");
         } else {
-            cli.out().printf("%-8s %-23s %-8s %-28s %-40s %s%n", "STATUS", "CREATED", "ATTEMPTS", "NEXT ATTEMPT",
-                    "SUBJECT", "TO / LAST ERROR");
+            String format = "%-" + rows.stream().mapToInt(e -> OutboxStore.shortId(e.id()).length()).max().orElse(0)
+                    + "s %-9s %-23s %-8s %-33s %-40s %s%n";
+            cli.out().printf(format, "ID", "STATUS", "CREATED", "ATTEMPTS", "NEXT ATTEMPT", "SUBJECT",
+                    "TO / LAST ERROR");
             for (OutboxStore.Entry e : rows) {
-                cli.out().printf("%-8s %-23s %-8d %-28s %-40s %s%n", e.status(), Words.time(e.createdAt()),
-                        e.attempts(), OutboxStore.SENT.equals(e.status()) ? "sent " + Words.time(e.sentAt())
-                                : Words.time(e.nextAttemptAt()),
+                boolean discarded = OutboxStore.DISCARDED.equals(e.status());
+                String next = OutboxStore.SENT.equals(e.status()) ? "sent " + Words.time(e.sentAt())
+                        : discarded ? "discarded " + Words.time(e.discardedAt()) : Words.time(e.nextAttemptAt());
+                cli.out().printf(format, OutboxStore.shortId(e.id()), e.status(), Words.time(e.createdAt()),
+                        e.attempts(), next,
                         e.subject(), String.join(", ", e.recipients())
-                                + (e.lastError() == null ? "" : " / " + e.lastError()));
+                                + (e.lastError() == null ? "" : " / " + e.lastError())
+                                + (discarded ? " / discarded by " + e.discardedBy() : ""));
             }
         }
         return pending == 0 ? ExitCodes.OK : ExitCodes.RUN_FAILED;
+    }
+
+    /**
+     * {@code --discard}: every id is resolved and checked first (none discarded when one is unknown, fits several
+     * notices, or names one sent or discarded already: exit 2); then each is discarded unless a send has claimed it
+     * meanwhile (exit 1: try again).
+     */
+    private int discard(OutboxStore store) {
+        List<String> ids = new ArrayList<>();
+        List<String> refused = new ArrayList<>();
+        for (String given : discard) {
+            List<String> hits = store.matching(given, 4);
+            OutboxStore.Entry e = hits.size() == 1 ? store.find(hits.get(0)) : null;
+            // the short ids, unless two runs' ids begin alike
+            List<String> names = hits.stream().map(OutboxStore::shortId).distinct().count() == hits.size()
+                    ? hits.stream().map(OutboxStore::shortId).toList() : hits;
+            String why = hits.size() > 1 ? "'" + given + "' is ambiguous, the start of the ids of "
+                    + String.join(", ", names.subList(0, Math.min(3, names.size()))) + (hits.size() > 3 ? ", …" : "")
+                    + ": give more of the id"
+                    : e == null ? "no notice '" + given + "' in the outbox (kcd-audit outbox --config "
+                    + ShellArg.of(config) + " --all lists them with their ids)" : notPending(e);
+            if (why == null) {
+                ids.add(e.id());
+            } else {
+                refused.add(why);
+            }
+        }
+        refused.forEach(r -> cli.err().println("kcd-audit: outbox --discard: " + r));
+        if (!refused.isEmpty()) {
+            return ExitCodes.USAGE;
+        }
+        String who = System.getProperty("user.name", "?");
+        int code = ExitCodes.OK;
+        for (String id : ids) {
+            boolean done;
+            Instant now;
+            OutboxStore.Entry e;
+            do { // until discarded, or what stops it: a send (or another --discard) that got there first
+                now = cli.clock().instant();
+                done = store.discard(id, who, now);
+                e = store.find(id);
+            } while (!done && notPending(e) == null && !claimed(e, now));
+            if (done) {
+                cli.out().println("Discarded " + OutboxStore.shortId(id) + " (" + e.subject() + ", to "
+                        + String.join(", ", e.recipients()) + "): it is never sent; kcd-audit outbox --all lists it");
+            } else if (notPending(e) != null) {
+                code = ExitCodes.USAGE;
+                cli.err().println("kcd-audit: outbox --discard: " + notPending(e));
+            } else {
+                code = Math.max(code, ExitCodes.RUN_FAILED);
+                cli.err().println("kcd-audit: outbox --discard: notice " + OutboxStore.shortId(id)
+                        + " is being sent now by " + e.claimedBy() + ": try again in "
+                        + (Duration.between(now, e.claimedUntil()).toSeconds() + 1) + " s at the latest (the send's"
+                        + " claim ends then, or sooner as the attempt ends)");
+            }
+        }
+        return code;
+    }
+
+    /** Whether a send has claimed the notice and may still be under way at {@code now}. */
+    private static boolean claimed(OutboxStore.Entry e, Instant now) {
+        return e.claimedUntil() != null && e.claimedUntil().isAfter(now);
+    }
+
+    /** Why a notice cannot be discarded because it is not pending any more, or null when it is pending. */
+    private static String notPending(OutboxStore.Entry e) {
+        if (OutboxStore.SENT.equals(e.status())) {
+            return "notice " + OutboxStore.shortId(e.id()) + " was sent at " + Words.time(e.sentAt())
+                    + ": nothing to discard";
+        }
+        if (OutboxStore.DISCARDED.equals(e.status())) {
+            return "notice " + OutboxStore.shortId(e.id()) + " was discarded already, by " + e.discardedBy() + " at "
+                    + Words.time(e.discardedAt());
+        }
+        return null;
     }
 }

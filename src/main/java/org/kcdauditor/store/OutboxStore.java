@@ -18,11 +18,17 @@ import java.util.List;
 public final class OutboxStore {
     public static final String PENDING = "PENDING";
     public static final String SENT = "SENT";
+    /** Given up by an admin ({@code kcd-audit outbox --discard}): never sent, the row kept. */
+    public static final String DISCARDED = "DISCARDED";
 
-    /** A row as {@code kcd-audit outbox} lists it. */
+    /**
+     * A row as {@code kcd-audit outbox} lists it; {@code claimedUntil}: how long a send that claimed it may still be
+     * under way (null or past: none).
+     */
     public record Entry(String id, String messageId, String runId, String jobName, Instant createdAt,
                         List<String> recipients, String subject, String status, int attempts, Instant nextAttemptAt,
-                        String lastError, Instant sentAt) {
+                        String lastError, Instant sentAt, String claimedBy, Instant claimedUntil, String discardedBy,
+                        Instant discardedAt) {
     }
 
     /** What a new row holds. */
@@ -31,7 +37,7 @@ public final class OutboxStore {
     }
 
     private static final String COLUMNS = "id, message_id, run_id, job_name, created_at, recipients, subject, status,"
-            + " attempts, next_attempt_at, last_error, sent_at";
+            + " attempts, next_attempt_at, last_error, sent_at, claimed_by, claimed_until, discarded_by, discarded_at";
 
     private final Database db;
 
@@ -141,6 +147,56 @@ public final class OutboxStore {
                 note == null ? null : RunStore.cut(note, 2000), new byte[0], id);
     }
 
+    /**
+     * Marks a PENDING notice DISCARDED by {@code who} at {@code now}, unless a send has claimed it and may still be
+     * under way (the claim outlasts the longest attempt): in the same atomic UPDATE as a claim, so a daemon either
+     * claimed it first (and this changes nothing) or finds it DISCARDED and never sends it. The row stays, as
+     * {@code outbox --all} lists it; its message goes, as a sent notice's does. False when nothing was changed.
+     */
+    public boolean discard(String id, String who, Instant now) {
+        return update("UPDATE notice_outbox SET status = ?, discarded_by = ?, discarded_at = ?, mime = ?,"
+                + " claimed_by = NULL, claimed_until = NULL WHERE id = ? AND status = ?"
+                + " AND (claimed_until IS NULL OR claimed_until < ?)", DISCARDED, RunStore.cut(who, 200), ts(now),
+                new byte[0], id, PENDING, ts(now)) == 1;
+    }
+
+    /** A notice's id with its run id cut to 8 characters, as {@code outbox} and {@code history} list them. */
+    public static String shortId(String id) {
+        return RUN_NOTICE.matcher(id).matches() ? id.substring(0, 8) + id.substring(36) : id;
+    }
+
+    private static final java.util.regex.Pattern RUN_NOTICE = java.util.regex.Pattern.compile(
+            "\\p{XDigit}{8}-\\p{XDigit}{4}-\\p{XDigit}{4}-\\p{XDigit}{4}-\\p{XDigit}{12}:.*");
+
+    /**
+     * The ids of the notices {@code given} names, oldest first, at most {@code limit}: the one whose id or
+     * {@link #shortId} is {@code given}, else those whose id or short id starts with it.
+     */
+    public List<String> matching(String given, int limit) {
+        List<String> exact = new ArrayList<>();
+        List<String> starting = new ArrayList<>();
+        // an id and its short id share their first 8 characters
+        String head = given.substring(0, Math.min(8, given.length()));
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement("SELECT id FROM notice_outbox"
+                + " WHERE id LIKE ? ESCAPE '\\' ORDER BY created_at, id")) {
+            ps.setString(1, head.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String id = rs.getString(1);
+                    if (id.equals(given) || shortId(id).equals(given)) {
+                        exact.add(id);
+                    } else if (id.startsWith(given) || shortId(id).startsWith(given)) {
+                        starting.add(id);
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw readFailed("the outbox", e);
+        }
+        List<String> hits = exact.isEmpty() ? starting : exact;
+        return hits.subList(0, Math.min(limit, hits.size()));
+    }
+
     /** Pending notices (or all, newest first, when {@code all}). */
     public List<Entry> list(boolean all, int limit) {
         String sql = "SELECT " + COLUMNS + " FROM notice_outbox" + (all ? "" : " WHERE status = ?")
@@ -192,7 +248,8 @@ public final class OutboxStore {
         String recipients = rs.getString(6);
         return new Entry(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), instant(rs, 5),
                 recipients == null || recipients.isEmpty() ? List.of() : Arrays.asList(recipients.split(",")),
-                rs.getString(7), rs.getString(8), rs.getInt(9), instant(rs, 10), rs.getString(11), instant(rs, 12));
+                rs.getString(7), rs.getString(8), rs.getInt(9), instant(rs, 10), rs.getString(11), instant(rs, 12),
+                rs.getString(13), instant(rs, 14), rs.getString(15), instant(rs, 16));
     }
 
     private int update(String sql, Object... params) {

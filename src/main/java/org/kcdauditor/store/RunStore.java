@@ -316,7 +316,8 @@ public final class RunStore implements AutoCloseable {
     }
 
     /** The migrations of {@code db/migration} (SQL and Java), by version; a test checks them against the files. */
-    static final Set<String> MIGRATIONS = Set.of("1", "100", "101", "102", "103", "104", "110", "111", "112");
+    static final Set<String> MIGRATIONS = Set.of("1", "100", "101", "102", "103", "104", "110", "111", "112",
+            "113");
 
     /**
      * A store's schema as Flyway's history table gives it: NEW (no migration applied), CURRENT (exactly

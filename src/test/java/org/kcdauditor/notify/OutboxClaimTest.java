@@ -76,7 +76,8 @@ class OutboxClaimTest {
         }
     }
 
-    private static void awaitClaim(Database db) throws Exception {
+    /** Waits until a send under way has claimed the (one) notice of {@code db}'s outbox. */
+    static void awaitClaim(Database db) throws Exception {
         for (int i = 0; i < 100; i++) {
             try (Connection c = db.connect(); Statement s = c.createStatement();
                  ResultSet rs = s.executeQuery("SELECT claimed_by FROM notice_outbox")) {

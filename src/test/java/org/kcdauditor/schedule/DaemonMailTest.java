@@ -202,7 +202,8 @@ class DaemonMailTest {
                     "why it failed: " + schedule.out());
             org.kcdauditor.support.CliRun listed = org.kcdauditor.support.CliRun.run(env, "outbox", "--all", "--config",
                     cfg.source().toString());
-            assertTrue(listed.out().matches("(?s).*\nSENT +" + second + " +1 +sent " + second + " .*"),
+            assertTrue(listed.out().matches("(?s).*\nfailed:daily-drift:\\d+ +SENT +" + second + " +1 +sent " + second
+                    + " .*"),
                     "the notice's times to the second: " + listed.out());
         } finally {
             smtp.stop();
