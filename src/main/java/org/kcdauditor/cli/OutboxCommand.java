@@ -95,10 +95,30 @@ final class OutboxCommand implements Callable<Integer> {
                         e.attempts(), next,
                         e.subject(), String.join(", ", e.recipients())
                                 + (e.lastError() == null ? "" : " / " + e.lastError())
-                                + (discarded ? " / discarded by " + e.discardedBy() : ""));
+                                + (discarded ? " / discarded by " + e.discardedBy() : "") + wayOut(e));
             }
         }
         return pending == 0 ? ExitCodes.OK : ExitCodes.RUN_FAILED;
+    }
+
+    /**
+     * For a PENDING notice the server refused for good at its last attempt: that it cannot be delivered as it stands
+     * (it stays PENDING: the daemon never drops one), what would change that, and how to give it up; else empty.
+     */
+    private String wayOut(OutboxStore.Entry e) {
+        if (e.refused() == null || !OutboxStore.PENDING.equals(e.status())) {
+            return "";
+        }
+        String discardIt = "kcd-audit outbox --config " + ShellArg.of(config) + " --discard "
+                + ShellArg.of(OutboxStore.shortId(e.id()));
+        return " — cannot be delivered as it stands: " + switch (e.refused()) {
+            case RECIPIENTS -> "the SMTP server refused every recipient for good, and the notice keeps the addresses it"
+                    + " was stored with (correcting mail.to or mail.clusterRecipients helps the next notices, not this"
+                    + " one); once they are corrected, give it up: " + discardIt;
+            case MESSAGE -> "the SMTP server refused the message itself for good; it is tried again with the back-off"
+                    + " and sent once the server takes it (a size limit raised); else lower mail.attachPdfMaxMb for the"
+                    + " next notices (this one keeps its PDF) and give it up: " + discardIt;
+        };
     }
 
     /**

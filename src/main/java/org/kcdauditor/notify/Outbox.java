@@ -114,7 +114,8 @@ public final class Outbox {
                 String reason = replies == null ? oneLine(ex) : replies.describe();
                 LOG.warn("notice {} {} (attempt {}): {}; next attempt at {}", id, replies == null
                         || replies.delivered().isEmpty() ? "not sent" : "partly sent", attempts, reason, next);
-                rows.attemptFailed(id, attempts, reason, next, replies == null ? e.recipients() : replies.later());
+                rows.attemptFailed(id, attempts, reason, next, replies == null ? e.recipients() : replies.later(),
+                        replies == null ? refusedForGood(ex, e.recipients()) : null);
                 if (outOfTime(ex)) {
                     // the next attempt would wait as long: the rest wait for the next pass, so a pass waits one bound
                     break;
@@ -127,6 +128,31 @@ public final class Outbox {
             sent++;
         }
         return new Result(sent, failed);
+    }
+
+    /**
+     * What the server refused for good in an attempt that left the row as it was: every recipient (5xx at RCPT TO:
+     * nobody has the notice, and the row keeps them), or the message itself (5xx at the end of DATA, when it had the
+     * whole message: a size limit, a content filter); the next attempt sends the same bytes to the same addresses and
+     * meets the same answer unless the server changes. Null for anything else (a refused login or sender, an
+     * unreachable server, a 4xx): the config or the server may let the next attempt through.
+     */
+    static OutboxStore.Refused refusedForGood(Exception ex, List<String> recipients) {
+        if (!(ex instanceof MessagingException me)) {
+            return null;
+        }
+        RecipientReplies replies = RecipientReplies.of(me, recipients).orElse(null);
+        if (replies != null && replies.delivered().isEmpty() && replies.later().isEmpty()
+                && !replies.refused().isEmpty()) {
+            return OutboxStore.Refused.RECIPIENTS;
+        }
+        for (Throwable t = ex; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof org.eclipse.angus.mail.smtp.SMTPSendFailedException s && ".".equals(s.getCommand())
+                    && s.getReturnCode() / 100 == 5) {
+                return OutboxStore.Refused.MESSAGE;
+            }
+        }
+        return null;
     }
 
     /**

@@ -21,14 +21,22 @@ public final class OutboxStore {
     /** Given up by an admin ({@code kcd-audit outbox --discard}): never sent, the row kept. */
     public static final String DISCARDED = "DISCARDED";
 
+    /** What the SMTP server refused for good at a notice's last attempt: as it is stored, it cannot be delivered. */
+    public enum Refused {
+        /** Every recipient left (5xx at RCPT TO); the row keeps them, whatever mail.to now says. */
+        RECIPIENTS,
+        /** The message itself (5xx at the end of DATA: a size limit, a content filter). */
+        MESSAGE
+    }
+
     /**
      * A row as {@code kcd-audit outbox} lists it; {@code claimedUntil}: how long a send that claimed it may still be
-     * under way (null or past: none).
+     * under way (null or past: none); {@code refused}: null when the next attempt may deliver it.
      */
     public record Entry(String id, String messageId, String runId, String jobName, Instant createdAt,
                         List<String> recipients, String subject, String status, int attempts, Instant nextAttemptAt,
                         String lastError, Instant sentAt, String claimedBy, Instant claimedUntil, String discardedBy,
-                        Instant discardedAt) {
+                        Instant discardedAt, Refused refused) {
     }
 
     /** What a new row holds. */
@@ -37,7 +45,7 @@ public final class OutboxStore {
     }
 
     private static final String COLUMNS = "id, message_id, run_id, job_name, created_at, recipients, subject, status,"
-            + " attempts, next_attempt_at, last_error, sent_at, claimed_by, claimed_until, discarded_by, discarded_at";
+            + " attempts, next_attempt_at, last_error, sent_at, claimed_by, claimed_until, discarded_by, discarded_at, refused";
 
     private final Database db;
 
@@ -127,12 +135,14 @@ public final class OutboxStore {
     /**
      * A failed attempt: counted, with its error and the next attempt time; the claim is released. {@code recipients}:
      * whom the next attempt sends it to (fewer than before when the server accepted it for some, or refused some for
-     * good).
+     * good); {@code refused}: what the server refused for good, or null.
      */
-    public void attemptFailed(String id, int attempts, String error, Instant next, List<String> recipients) {
+    public void attemptFailed(String id, int attempts, String error, Instant next, List<String> recipients,
+                              Refused refused) {
         update("UPDATE notice_outbox SET attempts = ?, last_error = ?, next_attempt_at = ?, recipients = ?,"
-                + " claimed_by = NULL, claimed_until = NULL WHERE id = ?", attempts, RunStore.cut(error, 2000),
-                ts(next), String.join(",", recipients), id);
+                + " refused = ?, claimed_by = NULL, claimed_until = NULL WHERE id = ?", attempts,
+                RunStore.cut(error, 2000), ts(next), String.join(",", recipients),
+                refused == null ? null : refused.name(), id);
     }
 
     /**
@@ -249,7 +259,8 @@ public final class OutboxStore {
         return new Entry(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), instant(rs, 5),
                 recipients == null || recipients.isEmpty() ? List.of() : Arrays.asList(recipients.split(",")),
                 rs.getString(7), rs.getString(8), rs.getInt(9), instant(rs, 10), rs.getString(11), instant(rs, 12),
-                rs.getString(13), instant(rs, 14), rs.getString(15), instant(rs, 16));
+                rs.getString(13), instant(rs, 14), rs.getString(15), instant(rs, 16),
+                rs.getString(17) == null ? null : Refused.valueOf(rs.getString(17)));
     }
 
     private int update(String sql, Object... params) {

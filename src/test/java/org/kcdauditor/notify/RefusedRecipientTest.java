@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -120,11 +121,67 @@ class RefusedRecipientTest {
         assertTrue(listed.out().contains(GONE) && listed.out().contains("550"), listed.toString());
     }
 
+    /**
+     * The notice's row in {@code outbox} (exit 1: it is pending) shows the server's {@code reply}, says it cannot be
+     * delivered as it stands because the SMTP server {@code refused}, names the key to {@code correct}, and ends with
+     * the command that gives it up.
+     */
+    private void listedAsUndeliverable(String reply, String refused, String correct) {
+        CliRun listed = CliRun.run(Map.of(), "outbox", "--config", cfg.source().toString());
+        assertEquals(1, listed.exitCode(), listed.toString());
+        String line = listed.out().lines().filter(l -> l.startsWith("run-1:all ")).findFirst().orElseThrow();
+        assertTrue(line.contains(reply) && line.contains(" — cannot be delivered as it stands: the SMTP server "
+                + refused) && line.contains(correct)
+                && line.endsWith(": kcd-audit outbox --config " + cfg.source() + " --discard run-1:all"), line);
+    }
+
+    /**
+     * Every recipient refused for good: nobody has the notice, and the row keeps the addresses it was stored with, so
+     * correcting mail.to does not help it. It stays PENDING (never dropped), and the listing says it cannot be
+     * delivered as it stands and how to give it up.
+     */
+    @Test
+    void aNoticeEveryRecipientRefusedForGoodSaysSoOnItsRowAndNamesTheWayOut() throws Exception {
+        cfg = config(GONE);
+        replies.put(GONE, "550 5.1.1 <" + GONE + ">: Recipient address rejected: User unknown");
+        outbox = queued(cfg);
+        assertEquals(new Outbox.Result(0, 1), flush(cfg, outbox));
+        assertEquals(OutboxStore.PENDING, row(outbox).status());
+
+        listedAsUndeliverable("550 5.1.1", "refused every recipient for good", "mail.to");
+
+        assertEquals(0, CliRun.run(Map.of(), "outbox", "--config", cfg.source().toString(), "--discard", "run-1:all")
+                .exitCode());
+        assertEquals(0, CliRun.run(Map.of(), "outbox", "--config", cfg.source().toString()).exitCode());
+    }
+
+    /**
+     * The message itself refused for good at the end of DATA (over the server's size limit): every attempt is refused
+     * the same way until the server changes. The row stays PENDING and is tried again with the back-off; the listing
+     * says what can be done.
+     */
+    @Test
+    void aMessageTheServerRefusesForGoodSaysSoOnItsRowAndIsSentOnceTheServerTakesIt() throws Exception {
+        cfg = config(ScheduleFixture.TEAM);
+        replies.put(RefusingSmtp.END_OF_DATA, "552 5.3.4 Message size exceeds fixed limit");
+        outbox = queued(cfg);
+        assertEquals(new Outbox.Result(0, 1), flush(cfg, outbox));
+        listedAsUndeliverable("552 5.3.4", "refused the message itself for good", "mail.attachPdfMaxMb");
+
+        replies.clear(); // the server's limit raised
+        Thread.sleep(300);
+        assertEquals(new Outbox.Result(1, 0), flush(cfg, outbox), "still tried: never dropped");
+        assertTrue(smtp.waitForIncomingEmail(5000, 1));
+        assertEquals(OutboxStore.SENT, row(outbox).status());
+    }
+
     @Test
     void anAddressRefusedForNowIsTriedAgainAloneAndTheOthersGetTheNoticeOnce() throws Exception {
         OutboxStore.Entry waiting = teamGotItAlthough(FULL, "452 4.2.2 <" + FULL + ">: Mailbox full, try again later",
                 OutboxStore.PENDING);
         assertEquals(List.of(FULL), waiting.recipients(), "only the address refused for now is tried again");
+        CliRun listed = CliRun.run(Map.of(), "outbox", "--config", cfg.source().toString());
+        assertFalse(listed.out().contains("cannot be delivered"), "refused for now: it may be delivered " + listed);
 
         replies.clear();
         Thread.sleep(300); // past the back-off (base 100 ms)
