@@ -116,7 +116,7 @@ public final class Mailer {
                 }
                 t.sendMessage(m, addresses(recipients));
             } catch (MessagingException e) {
-                throw deadline.passed() ? deadline.noAnswer(e) : e;
+                throw deadline.ranOutOfTime(e) ? deadline.noAnswer(e) : e;
             } finally {
                 quit(t);
             }

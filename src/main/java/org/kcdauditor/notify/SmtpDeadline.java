@@ -68,17 +68,22 @@ final class SmtpDeadline implements AutoCloseable {
         }
     }
 
-    /** Whether the bound has passed: an attempt that failed after that failed because of it. */
-    boolean passed() {
-        return passed;
+    /**
+     * Whether {@code e} ended the attempt on {@code mail.timeoutSeconds}: the bound passed, or Jakarta Mail's own
+     * connect or read timeout (the same value) came first, as it may by a few milliseconds.
+     */
+    boolean ranOutOfTime(MessagingException e) {
+        return passed || cause(e, java.net.SocketTimeoutException.class);
     }
 
     /**
      * The failure of an attempt that ran out of time: one line that says what to check — the server, when the bound
-     * cut a connection off, or the address, when there was none yet (the connect never completed).
+     * cut a connection off (or Jakarta Mail's read timeout ended it), or the address, when there was none yet (the
+     * connect never completed).
      */
     SmtpTimeoutException noAnswer(MessagingException e) {
-        SmtpTimeoutException m = new SmtpTimeoutException(cut
+        boolean connected = passed ? cut : !cause(e, org.eclipse.angus.mail.util.MailConnectException.class);
+        SmtpTimeoutException m = new SmtpTimeoutException(connected
                 ? "no answer from the SMTP server within " + seconds + " s (mail.timeoutSeconds): it answers too slowly"
                         + " or stopped answering — check the SMTP server's load and the network, or raise"
                         + " mail.timeoutSeconds"
@@ -86,6 +91,15 @@ final class SmtpDeadline implements AutoCloseable {
                         + " and mail.port and that the SMTP server is up and reachable from here");
         m.addSuppressed(e);
         return m;
+    }
+
+    private static boolean cause(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** An attempt the server did not complete within {@code mail.timeoutSeconds}: the next would wait as long. */
