@@ -402,4 +402,45 @@ class XlsxPivotTest {
         }
         assertTrue(found, "the Summary's overall compliance");
     }
+
+    /**
+     * 1,999 of 2,000 entries: findings.json, the PDF, the runbooks and the console say 99.9 % (never 100 while one is
+     * missing); the workbook keeps the exact share for pivots, and its 0.0% format showed that share as 100.0%.
+     */
+    @Test
+    void aComplianceShortOfOneEntryNeverReads100PercentInTheWorkbook() throws Exception {
+        FindingsDocument d = Fixtures.demo();
+        FindingsDocument.ClusterDoc c = d.clusters().get(0);
+        FindingsDocument.ClusterDoc almost = new FindingsDocument.ClusterDoc(c.name(), c.nodes(), c.missingNodes(),
+                c.fileServers(), c.pairs(), c.pairsOk(), 2000, 1999, 99.9, c.bySeverity(), c.go(), c.reasons(),
+                c.matrix(), c.directory(), c.audited());
+        FindingsDocument.Summary s = d.summary();
+        List<FindingsDocument.ClusterDoc> clusters = new ArrayList<>(d.clusters());
+        clusters.set(0, almost);
+        FindingsDocument.Summary summary = new FindingsDocument.Summary(s.hosts(), s.clusters(), s.pairs(), 2000,
+                1999, 99.9, s.bySeverity());
+        FindingsDocument shown = new FindingsDocument(d.schemaVersion(), d.runId(), d.startedAt(), d.finishedAt(),
+                d.directory(), summary, d.policy(), clusters, d.hosts(), d.findings(), d.rules());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        new XlsxReportWriter().write(ReportView.of(shown), out);
+        try (XSSFWorkbook book = new XSSFWorkbook(new ByteArrayInputStream(out.toByteArray()))) {
+            org.apache.poi.ss.usermodel.DataFormatter fmt = new org.apache.poi.ss.usermodel.DataFormatter(
+                    java.util.Locale.ROOT);
+            XSSFCell cluster = cell(book.getSheet("Clusters"), 1, "Compliance");
+            assertEquals(1999 / 2000.0, cluster.getNumericCellValue(), 0.0, "the exact share stays");
+            assertEquals("99.9%", fmt.formatCellValue(cluster), almost.name());
+            boolean found = false;
+            for (org.apache.poi.ss.usermodel.Row row : book.getSheet("Summary")) {
+                if (row.getCell(0) != null && row.getCell(0).getCellType() == CellType.STRING
+                        && row.getCell(0).getStringCellValue().equals("Compliance") && row.getCell(1) != null
+                        && row.getCell(1).getCellType() == CellType.NUMERIC) {
+                    assertEquals("99.9%", fmt.formatCellValue(row.getCell(1)), "overall");
+                    found = true;
+                }
+            }
+            assertTrue(found, "the Summary's overall compliance");
+            assertEquals("100.0%", fmt.formatCellValue(cell(book.getSheet("Clusters"), 2, "Compliance")),
+                    "a compliant cluster reads 100.0%");
+        }
+    }
 }

@@ -968,6 +968,12 @@ public final class XlsxReportWriter implements ReportWriter {
         private final Map<Status, XSSFCellStyle> matrix = new LinkedHashMap<>();
         private final Map<Severity, XSSFCellStyle> severities = new java.util.EnumMap<>(Severity.class);
         private static final Map<Object, Map<Integer, CellStyle>> QUOTED = new java.util.WeakHashMap<>();
+        /**
+         * 0.0 %, except that a share short of the whole reads 99.9 %, never 100.0 %: the cells hold the exact share
+         * (1999/2000 = 0.9995), which "0.0%" alone rounds up, while findings.json and every other output say 99.9 %
+         * while an entry (or a pair) is missing ({@code Auditor.percent}).
+         */
+        static final String PERCENT = "[>=1]0.0%;[>=0.999]\"99.9%\";0.0%";
 
         Styles(SXSSFWorkbook wb) {
             XSSFFont bold = (XSSFFont) wb.createFont();
@@ -1044,7 +1050,7 @@ public final class XlsxReportWriter implements ReportWriter {
             waivedDateTime.setAlignment(HorizontalAlignment.LEFT);
             waivedDateTime.setVerticalAlignment(VerticalAlignment.TOP);
             percentPlain = style(wb, null, null);
-            percentPlain.setDataFormat(wb.createDataFormat().getFormat("0.0%"));
+            percentPlain.setDataFormat(wb.createDataFormat().getFormat(PERCENT));
             percentPlain.setVerticalAlignment(VerticalAlignment.TOP);
             diagonal = style(wb, null, rgb(Palette.GREY));
             borders(diagonal);
@@ -1060,7 +1066,7 @@ public final class XlsxReportWriter implements ReportWriter {
                 lights.put(s, l);
                 XSSFCellStyle p = style(wb, bold, fill);
                 borders(p);
-                p.setDataFormat(wb.createDataFormat().getFormat("0.0%"));
+                p.setDataFormat(wb.createDataFormat().getFormat(PERCENT));
                 percents.put(s, p);
                 XSSFCellStyle m = style(wb, null, fill);
                 borders(m);
