@@ -65,6 +65,17 @@ Open findings<#if summary.scope?has_content> in ${summary.scope}</#if>: ${summar
 </#if>
 </table>
 </#if>
+<#if inputsNotUsed?has_content>
+<p>Inputs not used (the verdict went on without them; the Imports sheet of audit.xlsx and findings.json list every file):</p>
+<ul style="font-size:14px">
+<#list inputsNotUsed as i>
+<li>${i.file} (${i.kind}): ${i.reason}</li>
+</#list>
+<#if inputsNotUsedMore gt 0>
+<li>… and ${inputsNotUsedMore} more</li>
+</#if>
+</ul>
+</#if>
 <#if comparedNote?has_content><p style="color:${palette.MUTED}">${comparedNote}</p></#if>
 <h2 style="font-size:1.1rem">New (${added?size})</h2>
 <@table rows=added showFix=true/>

@@ -138,10 +138,10 @@ final class PreflightCommand implements Callable<Integer> {
         if (!unused.isEmpty()) {
             cli.out().println("  Inputs not used (the verdict went on without them; findings.json imports lists every"
                     + " file):");
-            unused.stream().limit(ReportView.INPUTS_NOT_USED_NAMED).forEach(i -> cli.out().println("    "
-                    + Ps.oneLine(i.file() + " (" + i.kind() + "): " + i.error())));
-            if (unused.size() > ReportView.INPUTS_NOT_USED_NAMED) {
-                cli.out().println("    … and " + (unused.size() - ReportView.INPUTS_NOT_USED_NAMED) + " more");
+            List<ImportResult> named = view.inputsNotUsedNamed();
+            named.forEach(i -> cli.out().println("    " + Ps.oneLine(i.file() + " (" + i.kind() + "): " + i.error())));
+            if (unused.size() > named.size()) {
+                cli.out().println("    … and " + (unused.size() - named.size()) + " more");
             }
         }
         if (ctx.clusters().stream().filter(x -> x.name().equals(name))

@@ -8,6 +8,7 @@ import org.kcdauditor.model.Counts;
 import org.kcdauditor.report.FindingsDocument;
 import org.kcdauditor.report.ReportView;
 import org.kcdauditor.report.Words;
+import org.kcdauditor.report.runbook.RunbookModel;
 import org.kcdauditor.report.runbook.TemplateRenderer;
 
 import java.io.IOException;
@@ -244,6 +245,8 @@ public final class NoticeBuilder {
         model.put("comparedNote", comparedNote(doc, c, cluster, previousRunId));
         model.put("open", rows(c.open(), remedies));
         model.put("changes", rows(c.changes(), remedies));
+        // the exports the verdict went on without, named as the runbooks name them
+        RunbookModel.putInputsNotUsed(model, view);
         model.put("pdfNote", pdfNote == null ? "" : pdfNote);
         model.put("reportDir", pdf == null ? "" : pdf.toAbsolutePath().getParent().toString());
         String text = templates.render(TEXT_TEMPLATE, model);

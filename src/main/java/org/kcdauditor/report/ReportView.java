@@ -649,7 +649,7 @@ public final class ReportView {
     }
 
     /** Inputs not used that the PDF and the runbooks name; the others are counted ("and 3 more"). */
-    public static final int INPUTS_NOT_USED_NAMED = 5;
+    private static final int INPUTS_NOT_USED_NAMED = 5;
 
     /**
      * The patch, event and host-settings files this run could not use, in findings.json's order: its {@code imports}
@@ -658,6 +658,15 @@ public final class ReportView {
      */
     public List<ImportResult> inputsNotUsed() {
         return doc.imports() == null ? List.of() : doc.imports().stream().filter(ImportResult::failed).toList();
+    }
+
+    /**
+     * The inputs not used that every output names (preflight, the PDF, the runbooks, the mail notice): the first
+     * {@link #INPUTS_NOT_USED_NAMED} of {@link #inputsNotUsed}; the others they count ("… and 2 more").
+     */
+    public List<ImportResult> inputsNotUsedNamed() {
+        List<ImportResult> unused = inputsNotUsed();
+        return unused.subList(0, Math.min(INPUTS_NOT_USED_NAMED, unused.size()));
     }
 
     /** The findings an administrator decides (above INFO, not carried out by the plan). */

@@ -13,9 +13,13 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The notice's status line in words that fit the count: "1 needs a decision", "2 need a decision". */
+/**
+ * The notice's status line in words that fit the count ("1 needs a decision", "2 need a decision"), and what it says
+ * beside its decision.
+ */
 class NoticeWordingTest {
     @Test
     void oneFindingNeedsADecision() {
@@ -29,5 +33,40 @@ class NoticeWordingTest {
                 .build("daily-drift", Notify.ALWAYS, one, one.findings(), "prev", null).get(0);
         assertTrue(n.text().contains("; 1 needs a decision."), n.text());
         assertTrue(n.html().contains("; 1 needs a decision."), n.html());
+    }
+
+    /**
+     * A run that went on without some of its patch, event or host-settings exports says so in its notice, as the
+     * console, the PDF and the runbooks do, naming the same five and counting the rest: the notice said GO or NO-GO and
+     * nothing of the failures and patch levels in an export it could not read.
+     */
+    @Test
+    void theNoticeNamesTheInputsNotUsedAsTheRunbookDoes() {
+        FindingsDocument doc = Fixtures.withInputsNotUsed(Fixtures.demo(), 7);
+        MailConfig mail = new MailConfig("127.0.0.1", 25, "none", null, null, null, "kcd@contoso.com",
+                List.of("team@contoso.com"), Map.of("HVC1", List.of("o@contoso.com")), null, null, null, null, null);
+        List<Notice> notices = new NoticeBuilder(mail, new TemplateRenderer(Path.of("templates")))
+                .build("daily-drift", Notify.ALWAYS, doc, doc.findings(), "prev", null);
+        assertEquals(2, notices.size());
+        for (Notice n : notices) {
+            assertTrue(n.text().contains("\nInputs not used (the verdict went on without them; the Imports sheet of"
+                    + " audit.xlsx and findings.json list every file):\n"
+                    + "- patches/<b>notes</b>_*draft*.txt (patches): not a patch export: no HotFixID column and no"
+                    + " mapping matches its header\n"
+                    + "- events/*.evtx (events): no file matches\n"
+                    + "- hostsettings/vmhost.csv (hostSettings): empty file: no header line\n"
+                    + "- patches/old-4.csv (patches): empty file: no header line\n"
+                    + "- patches/old-5.csv (patches): empty file: no header line\n"
+                    + "- … and 2 more\n"), n.text());
+            assertFalse(n.text().contains("HV01-hotfix.csv"), "a file it read is no input not used: " + n.text());
+            assertTrue(n.html().contains("<li>patches/&lt;b&gt;notes&lt;/b&gt;_*draft*.txt (patches): not a patch"
+                    + " export: no HotFixID column and no mapping matches its header</li>"), n.html());
+            assertTrue(n.html().contains("<li>… and 2 more</li>"), n.html());
+            assertFalse(n.html().contains("<b>notes"), n.html());
+        }
+        Notice none = new NoticeBuilder(mail, new TemplateRenderer(Path.of("templates")))
+                .build("daily-drift", Notify.ALWAYS, Fixtures.demo(), null, null, null).get(0);
+        assertFalse(none.text().contains("Inputs not used") || none.html().contains("Inputs not used"),
+                "every input used: nothing said");
     }
 }

@@ -65,7 +65,7 @@ final class HistorySection {
                 + Words.plural(b.hosts(), "host") + ")" + (previous == null ? "." : " and with " + previous), f.body));
         if (!unused.isEmpty()) {
             d.add(heading("Inputs not used", f.h2, 10));
-            d.add(new Paragraph(notUsed(unused), f.small));
+            d.add(new Paragraph(notUsed(view), f.small));
         }
         if (!drift.isEmpty()) {
             headed(d, writer, "Drift", table(new float[]{1.2f, 3f, 1.3f, 7f}, List.of("Severity", "Rule", "Host",
@@ -115,18 +115,20 @@ final class HistorySection {
     }
 
     /**
-     * The files the run could not use, one line each ("file (kind): reason"), the first
-     * {@link ReportView#INPUTS_NOT_USED_NAMED}, the others counted; under the sentence that the run went on without them.
+     * The files the run could not use, one line each ("file (kind): reason"), those every output names
+     * ({@link ReportView#inputsNotUsedNamed}), the others counted; under the sentence that the run went on without them.
      */
-    static String notUsed(List<ImportResult> unused) {
+    static String notUsed(ReportView view) {
+        List<ImportResult> unused = view.inputsNotUsed();
+        List<ImportResult> named = view.inputsNotUsedNamed();
         List<String> lines = new ArrayList<>();
         lines.add("The run went on without " + (unused.size() == 1 ? "this file" : "these " + unused.size() + " files")
                 + " (the Imports sheet of audit.xlsx and findings.json's imports list every file read):");
-        for (ImportResult i : unused.subList(0, Math.min(ReportView.INPUTS_NOT_USED_NAMED, unused.size()))) {
+        for (ImportResult i : named) {
             lines.add(PdfReportWriter.visible(i.file()) + " (" + PdfReportWriter.visible(i.kind()) + "): " + PdfReportWriter.visible(i.error()));
         }
-        if (unused.size() > ReportView.INPUTS_NOT_USED_NAMED) {
-            lines.add("… and " + (unused.size() - ReportView.INPUTS_NOT_USED_NAMED) + " more");
+        if (unused.size() > named.size()) {
+            lines.add("… and " + (unused.size() - named.size()) + " more");
         }
         return String.join("\n", lines);
     }

@@ -39,6 +39,19 @@ public final class RunbookModel {
      * @param beside the reports in the folder with the one rendered: a runbook whose script is not there (or a
      *               script whose runbook is not) says how to write it, since its steps name it
      */
+    /**
+     * The files the run could not use as a template model has them (the runbooks and the mail notice):
+     * {@code inputsNotUsed}, those named (file, kind, reason), and {@code inputsNotUsedMore}, how many more.
+     */
+    public static void putInputsNotUsed(Map<String, Object> m, ReportView view) {
+        List<Object> named = new ArrayList<>();
+        for (ImportResult i : view.inputsNotUsedNamed()) {
+            named.add(Map.of("file", s(i.file()), "kind", s(i.kind()), "reason", s(i.error())));
+        }
+        m.put("inputsNotUsed", named);
+        m.put("inputsNotUsedMore", view.inputsNotUsed().size() - named.size());
+    }
+
     public static Map<String, Object> of(ReportView view, Set<Format> beside) {
         FindingsDocument doc = view.doc();
         RemediationPlan plan = view.plan();
@@ -89,14 +102,7 @@ public final class RunbookModel {
         m.put("run", run);
         m.put("changeTicket", view.changeTicket() == null ? "" : view.changeTicket());
         m.put("context", HistoryContext.lines(view, beside));
-        // the files the run could not use, named up to a cap (file, kind, reason), the others counted
-        List<ImportResult> unused = view.inputsNotUsed();
-        List<Object> notUsed = new ArrayList<>();
-        for (ImportResult i : unused.subList(0, Math.min(ReportView.INPUTS_NOT_USED_NAMED, unused.size()))) {
-            notUsed.add(Map.of("file", s(i.file()), "kind", s(i.kind()), "reason", s(i.error())));
-        }
-        m.put("inputsNotUsed", notUsed);
-        m.put("inputsNotUsedMore", unused.size() - notUsed.size());
+        putInputsNotUsed(m, view);
 
         Map<String, Object> policy = new LinkedHashMap<>();
         policy.put("protocolTransition", plan.protocolPolicy().word());
