@@ -88,10 +88,10 @@ final class PreflightCommand implements Callable<Integer> {
         cli.out().printf("Preflight %s: %s%n", name, go ? "GO" : "NO-GO");
         cli.out().printf("  pairs that can migrate: %d/%d; blockers: %d; waived: %d (run %s)%n", c.pairsOk(),
                 c.pairs(), blockers.size(), waived.size(), o.runId().substring(0, 8));
-        view.plan().readOnlyNotes().forEach(n -> cli.out().println("  " + Ps.oneLine(n) + "."));
         // the domains of its own pairs: another directory's DCs were not asked about it, nor need to be
         Set<String> domains = cfg.migratingWith(name).stream().map(cfg::directoryOf)
                 .collect(java.util.stream.Collectors.toSet());
+        view.plan().readOnlyNotes(domains).forEach(n -> cli.out().println("  " + Ps.oneLine(n) + "."));
         for (String dcs : view.dcSummaries(domains)) {
             cli.out().println("  domain controllers: " + Ps.oneLine(dcs));
         }

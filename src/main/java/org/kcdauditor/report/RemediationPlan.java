@@ -922,10 +922,20 @@ public final class RemediationPlan {
      */
     public List<String> readOnlyNotes() {
         if (involved.size() > 1) {
-            return involved.stream().map(Server::readOnlyNote).filter(java.util.Objects::nonNull).toList();
+            return readOnlyNotes(involved.stream().map(Server::directory)
+                    .collect(java.util.stream.Collectors.toSet()));
         }
         String note = readOnlyNote(dc, dcReadOnly, commands.server());
         return note == null ? List.of() : List.of(note);
+    }
+
+    /**
+     * {@link #readOnlyNotes()} of the directories named {@code directories} only: those a cluster's preflight verdict
+     * rests on; another domain's read-only DC is no concern of it.
+     */
+    public List<String> readOnlyNotes(Set<String> directories) {
+        return involved.stream().filter(s -> directories.contains(s.directory())).map(Server::readOnlyNote)
+                .filter(java.util.Objects::nonNull).toList();
     }
 
     /**

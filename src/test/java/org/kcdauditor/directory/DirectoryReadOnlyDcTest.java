@@ -154,7 +154,8 @@ class DirectoryReadOnlyDcTest {
 
     /**
      * With two domains the change writes to, each is written to its own DC: the read-only DC of contoso gives way to
-     * its PDC emulator, fabrikam's writable DC is kept, and the runbook says so of contoso only.
+     * its PDC emulator, fabrikam's writable DC is kept, and the runbook says so of contoso only, as does the preflight of
+     * contoso's cluster and not that of fabrikam's.
      */
     @Test
     void withSeveralDomainsOnlyTheReadOnlyOnesDcGivesWayToItsPdcEmulator() throws Exception {
@@ -194,6 +195,14 @@ class DirectoryReadOnlyDcTest {
             for (String out : List.of(md, ps1)) {
                 assertFalse(out.contains("rodc1.contoso.com'") || out.contains("/syncall rodc1"), out);
             }
+            // each cluster's preflight speaks of the domain its verdict rests on, as its domain controller lines do
+            CliRun contoso = CliRun.run(ENV, "preflight", "--config", cfg.toString(), "--cluster", "HVC1", "--out",
+                    tmp.resolve("pre1").toString());
+            assertTrue(contoso.out().contains(NOTE + "."), contoso.out());
+            CliRun other = CliRun.run(ENV, "preflight", "--config", cfg.toString(), "--cluster", "HVC2", "--out",
+                    tmp.resolve("pre2").toString());
+            assertTrue(other.out().contains("Preflight HVC2: NO-GO"), other.out());
+            assertFalse(other.out().contains("rodc1.contoso.com"), "fabrikam's preflight: " + other.out());
         } finally {
             fabrikam.shutDown(true);
         }
