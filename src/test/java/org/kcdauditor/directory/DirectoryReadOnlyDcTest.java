@@ -79,7 +79,7 @@ class DirectoryReadOnlyDcTest {
                 ? CliRun.run(ENV, "preflight", "--config", cfg.toString(), "--cluster", "HVC1", "--out",
                 tmp.resolve("pre").toString())
                 : CliRun.run(ENV, "run", "--config", cfg.toString(), "--out", tmp.resolve("out").toString(),
-                "--formats", "json,md,html,ps1");
+                "--formats", "json,md,html,ps1,pdf,xlsx");
     }
 
     private String file(String name) throws Exception {
@@ -117,6 +117,20 @@ class DirectoryReadOnlyDcTest {
         for (String out : List.of(ps1, md, html)) {
             assertFalse(out.contains("rodc1.contoso.com'") || out.contains("rodc1.contoso.com&#39;"), out);
             assertFalse(out.contains("/syncall rodc1.contoso.com"), out);
+        }
+
+        // the PDF's procedure, and the workbook beside its "read from rodc1.contoso.com only" and the Runbook sheet's
+        // -Server 'dc1.contoso.com': the workbook named the RODC read and wrote to another DC without saying why
+        try (org.apache.pdfbox.pdmodel.PDDocument pdf = org.apache.pdfbox.Loader.loadPDF(tmp.resolve("out")
+                .resolve("audit.pdf").toFile())) {
+            String text = new org.apache.pdfbox.text.PDFTextStripper().getText(pdf).replaceAll("\\s+", " ");
+            assertTrue(text.contains(NOTE + "."), text);
+        }
+        try (org.apache.poi.xssf.usermodel.XSSFWorkbook wb = new org.apache.poi.xssf.usermodel.XSSFWorkbook(
+                tmp.resolve("out").resolve("audit.xlsx").toFile())) {
+            List<String> summary = new java.util.ArrayList<>();
+            wb.getSheet("Summary").forEach(row -> summary.add(row.getCell(0) + " | " + row.getCell(1)));
+            assertTrue(summary.contains("Read-only domain controller | " + NOTE + "."), String.join("\n", summary));
         }
 
         CliRun pre = run("preflight");
