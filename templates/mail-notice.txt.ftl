@@ -9,7 +9,8 @@
   not resolved), changes (the same for the open CHANGED_SINCE_LAST_RUN findings: not compared, but open
   findings, so new + still open + changes = the open findings the subject counts), pdfNote, reportDir, changeTimesNote (said once when the directory keeps no change times
   for drift, else empty), inputsNotUsed (file, kind, reason of the patch, event and host-settings files the run could not
-  use, the first five as the runbooks name them) and inputsNotUsedMore (how many more). See docs/scheduling.md.
+  use, the first five as the runbooks name them) and inputsNotUsedMore (how many more), aesNotChecked (the sentence
+  that AES keys were not checked, as preflight says it, else empty). See docs/scheduling.md.
   At scale (600 hosts: 4,032 failing directions in a cluster, hundreds of findings) the body names at most
   namedDirections directions per cluster and lists at most listedFindings findings per list; the rest are counted,
   and the headings keep the full counts (the lists themselves are complete: ?size counts them).
@@ -53,6 +54,10 @@ Open findings<#if summary.scope?has_content> in ${summary.scope}</#if>: ${summar
 </#if>
 <#if summary.unclustered??>
 - (not tied to a cluster): ${summary.unclustered.status} (${summary.unclustered.high} high, ${summary.unclustered.medium} medium, ${summary.unclustered.low} low, ${summary.unclustered.info} info)
+</#if>
+<#if aesNotChecked?has_content>
+
+${aesNotChecked}
 </#if>
 <#if inputsNotUsed?has_content>
 

@@ -14,6 +14,9 @@ ${summary.headline}
 Compliance<#if hasChanges> before the change</#if>: ${summary.compliancePercent} of required delegation entries present; ${summary.pairsOk} of ${summary.pairs} directed pairs OK;
 findings: ${summary.high} high, ${summary.medium} medium, ${summary.low} low, ${summary.info} info<#if summary.waived gt 0> (and ${summary.waived} waived, not counted)</#if>.
 Delegation policy: protocol transition "${policy.protocolTransition}" (ADUC: ${policy.aducChoice}).
+<#if aesNotChecked?has_content>
+${aesNotChecked}
+</#if>
 <#if context?has_content || inputsNotUsed?has_content>
 
 History context:

@@ -110,6 +110,10 @@ final class ConsoleSummary {
                     : " (" + String.join(", ", noGo.subList(0, Math.min(TOP, noGo.size())))
                     + (noGo.size() > TOP ? ", … and " + (noGo.size() - TOP) + " more" : "")
                     + "); the reasons: " + reasons(o, config, noGo)));
+            // what the verdict could not look at, as preflight, the PDF, the workbook, the runbooks and the mail say it
+            if (view.aesNotChecked() != null) {
+                out.println(oneLine(view.aesNotChecked()));
+            }
             out.println();
         }
         List<Finding> serious = d.findings().stream()

@@ -144,11 +144,9 @@ final class PreflightCommand implements Callable<Integer> {
                 cli.out().println("    … and " + (unused.size() - named.size()) + " more");
             }
         }
-        if (ctx.clusters().stream().filter(x -> x.name().equals(name))
-                .anyMatch(x -> x.nodes().stream().anyMatch(n -> ctx.aesKeysSince(n) == null))) {
-            cli.out().println("  AES keys were not checked: the date the domain gained them (whenCreated of its group"
-                    + " with RID 521, Read-only Domain Controllers) could not be read, so whether a password predates"
-                    + " them (AES_KEYS_MISSING) is not known.");
+        String aes = view.aesNotChecked(domains);
+        if (aes != null) {
+            cli.out().println("  " + aes);
         }
         String narrow = cfg.narrowBaseDn(cfg.directoryOf(target));
         if (narrow != null) {

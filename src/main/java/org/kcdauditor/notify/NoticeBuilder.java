@@ -247,6 +247,7 @@ public final class NoticeBuilder {
         model.put("changes", rows(c.changes(), remedies));
         // the exports the verdict went on without, named as the runbooks name them
         RunbookModel.putInputsNotUsed(model, view);
+        model.put("aesNotChecked", view.aesNotChecked() == null ? "" : view.aesNotChecked());
         model.put("pdfNote", pdfNote == null ? "" : pdfNote);
         model.put("reportDir", pdf == null ? "" : pdf.toAbsolutePath().getParent().toString());
         String text = templates.render(TEXT_TEMPLATE, model);

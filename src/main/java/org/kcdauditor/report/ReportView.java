@@ -912,6 +912,33 @@ public final class ReportView {
     }
 
     /**
+     * "AES keys were not checked: …" where the date a domain gained AES keys (whenCreated of its RID-521 group) was not
+     * read, so that no password was judged against it (AES_KEYS_MISSING): a GO says nothing of those keys. Of the
+     * audited directories among {@code names}, naming them with several; null where every such date was read.
+     */
+    public String aesNotChecked(Set<String> names) {
+        List<String> unread = new ArrayList<>();
+        List<FindingsDocument.DirectoryDoc> several = doc.directories() == null ? List.of() : doc.directories();
+        if (several.isEmpty() && doc.directory() != null && doc.directory().aesKeysSince() == null
+                && directories.stream().anyMatch(d -> names.contains(d.name()))) {
+            unread.add(directories.get(0).name());
+        }
+        several.stream().filter(d -> d != null && d.audited() && d.aesKeysSince() == null && names.contains(d.name()))
+                .forEach(d -> unread.add(d.name()));
+        if (unread.isEmpty()) {
+            return null;
+        }
+        return "AES keys were not checked" + (multiDirectory() ? " in " + String.join(", ", unread) : "")
+                + ": the date the domain gained them (whenCreated of its group with RID 521, Read-only Domain"
+                + " Controllers) could not be read, so whether a password predates them (AES_KEYS_MISSING) is not known.";
+    }
+
+    /** {@link #aesNotChecked(Set)} of every directory of the run. */
+    public String aesNotChecked() {
+        return aesNotChecked(directories.stream().map(DirectoryView::name).collect(Collectors.toSet()));
+    }
+
+    /**
      * Said once, not per host: "Change time not available from this directory" (naming the directories when only
      * some keep none); null when every audited directory gave change times or none was asked.
      */

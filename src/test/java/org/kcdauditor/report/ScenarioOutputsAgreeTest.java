@@ -199,6 +199,38 @@ class ScenarioOutputsAgreeTest {
         assertCounts(open, waived, n, "mail");
         assertTrue(o.mail().contains("DECISION: " + (noGo == 0 ? "GO" : "NO-GO for the patch window: " + noGo
                 + " of " + Words.plural(doc.clusters().size(), "cluster"))), o.mail());
+        // what the verdict could not look at: said by every output, or by none
+        String aes = o.view().aesNotChecked();
+        StringBuilder sheet = new StringBuilder();
+        o.xlsx().getSheet("Summary").forEach(r -> r.forEach(c -> sheet.append(c).append('\n')));
+        for (String out : List.of(o.console(), o.page1(), o.pdf(), o.md().replace("\\_", "_"), o.html(), o.mail(),
+                sheet.toString())) {
+            assertEquals(aes != null, aes != null ? out.contains(aes) : out.contains("AES keys were not checked"),
+                    "AES keys not checked (" + aes + "): " + out);
+        }
+    }
+
+    /**
+     * A domain whose AES date (whenCreated of its RID-521 group) cannot be read: preflight said that AES keys were not
+     * checked, while the run's console, page 1 and the notice gave the same GO without a word of it.
+     */
+    @Test
+    void aesKeysNotChecked() throws Exception {
+        Outputs o = scenario(List.of(nodes("HVA", 2)), "", (ds, dir) -> { });
+        assertAgree(o);
+        assertEquals("AES keys were not checked: the date the domain gained them (whenCreated of its group with RID 521,"
+                + " Read-only Domain Controllers) could not be read, so whether a password predates them"
+                + " (AES_KEYS_MISSING) is not known.", o.view().aesNotChecked());
+        assertTrue(o.console().contains("\nGO for the patch window: "), o.console());
+    }
+
+    /** The domain's AES date read: no output says that AES keys were not checked. */
+    @Test
+    void aesKeysChecked() throws Exception {
+        Outputs o = scenario(List.of(nodes("HVB", 2)), "", (ds, dir) -> TestDirectory.aesKeysSince(ds,
+                TestDirectory.BASE, org.kcdauditor.support.Hosts.DOMAIN_SID, "20090310091500.0Z"));
+        assertAgree(o);
+        assertEquals(null, o.view().aesNotChecked());
     }
 
     private static void assertCounts(int[] open, long waived, Matcher m, String where) {

@@ -227,7 +227,8 @@ final class DecisionPage {
         Paragraph note = new Paragraph("GO: no open HIGH finding in the cluster, no pair blocked by an open finding of any"
                 + " severity, and no Windows Server 2025 node with a blocked pair. A direction fails while any blocker stands, waived or not: a waiver accepts the"
                 + " failure, it does not fix it." + (view.dcSummaries().isEmpty() ? "" : " Domain controllers: "
-                + PdfReportWriter.shown(String.join("; ", view.dcSummaries())) + "."), f.muted);
+                + PdfReportWriter.shown(String.join("; ", view.dcSummaries())) + ".")
+                + (view.aesNotChecked() == null ? "" : " " + PdfReportWriter.shown(view.aesNotChecked())), f.muted);
         note.setSpacingAfter(4);
         out.add(note);
     }

@@ -242,6 +242,9 @@ public final class PdfReportWriter implements ReportWriter {
         for (String dcs : view.dcSummaries()) {
             kv(t, f, "Domain controllers", dcs);
         }
+        if (view.aesNotChecked() != null) {
+            kv(t, f, "AES keys", view.aesNotChecked());
+        }
         if (view.changeTimesNote() != null) {
             kv(t, f, "Change times", view.changeTimesNote());
         }

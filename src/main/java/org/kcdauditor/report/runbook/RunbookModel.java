@@ -103,6 +103,7 @@ public final class RunbookModel {
         m.put("changeTicket", view.changeTicket() == null ? "" : view.changeTicket());
         m.put("context", HistoryContext.lines(view, beside));
         putInputsNotUsed(m, view);
+        m.put("aesNotChecked", view.aesNotChecked() == null ? "" : view.aesNotChecked());
 
         Map<String, Object> policy = new LinkedHashMap<>();
         policy.put("protocolTransition", plan.protocolPolicy().word());

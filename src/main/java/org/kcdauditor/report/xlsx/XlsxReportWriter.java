@@ -167,6 +167,9 @@ public final class XlsxReportWriter implements ReportWriter {
         for (String dcs : view.dcSummaries()) {
             r = kv(sh, r, "Domain controllers", dcs, st.wrap, st);
         }
+        if (view.aesNotChecked() != null) {
+            r = kv(sh, r, "AES keys", view.aesNotChecked(), st.wrap, st);
+        }
         // the Runbook sheet's commands write to another DC than the one read: where, and why, as the PDF says it
         for (String note : view.plan().readOnlyNotes()) {
             r = kv(sh, r, "Read-only domain controller", note + ".", st.wrap, st);
