@@ -648,7 +648,7 @@ public final class ReportView {
         return out;
     }
 
-    /** Inputs not used that the PDF and the runbooks name; the others are counted ("and 3 more"). */
+    /** How many inputs not used every output names; the others are counted ("and 3 more"). */
     private static final int INPUTS_NOT_USED_NAMED = 5;
 
     /**
@@ -918,12 +918,13 @@ public final class ReportView {
      */
     public String aesNotChecked(Set<String> names) {
         List<String> unread = new ArrayList<>();
-        List<FindingsDocument.DirectoryDoc> several = doc.directories() == null ? List.of() : doc.directories();
-        if (several.isEmpty() && doc.directory() != null && doc.directory().aesKeysSince() == null
+        List<FindingsDocument.DirectoryDoc> listed = doc.directories() == null ? List.of() : doc.directories();
+        // a findings.json written before directories[]: its one directory
+        if (listed.isEmpty() && doc.directory() != null && doc.directory().aesKeysSince() == null
                 && directories.stream().anyMatch(d -> names.contains(d.name()))) {
             unread.add(directories.get(0).name());
         }
-        several.stream().filter(d -> d != null && d.audited() && d.aesKeysSince() == null && names.contains(d.name()))
+        listed.stream().filter(d -> d != null && d.audited() && d.aesKeysSince() == null && names.contains(d.name()))
                 .forEach(d -> unread.add(d.name()));
         if (unread.isEmpty()) {
             return null;

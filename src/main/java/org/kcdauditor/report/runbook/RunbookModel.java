@@ -36,10 +36,6 @@ public final class RunbookModel {
     }
 
     /**
-     * @param beside the reports in the folder with the one rendered: a runbook whose script is not there (or a
-     *               script whose runbook is not) says how to write it, since its steps name it
-     */
-    /**
      * The files the run could not use as a template model has them (the runbooks and the mail notice):
      * {@code inputsNotUsed}, those named (file, kind, reason), and {@code inputsNotUsedMore}, how many more.
      */
@@ -52,6 +48,10 @@ public final class RunbookModel {
         m.put("inputsNotUsedMore", view.inputsNotUsed().size() - named.size());
     }
 
+    /**
+     * @param beside the reports in the folder with the one rendered: a runbook whose script is not there (or a
+     *               script whose runbook is not) says how to write it, since its steps name it
+     */
     public static Map<String, Object> of(ReportView view, Set<Format> beside) {
         FindingsDocument doc = view.doc();
         RemediationPlan plan = view.plan();
