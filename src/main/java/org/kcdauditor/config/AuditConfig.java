@@ -178,8 +178,10 @@ public record AuditConfig(Path source, Path baseDir, DirectoryConfig directory, 
 
     /**
      * The warning for directory {@code name} when its {@code baseDn} is below its domain (an OU or container, not only
-     * {@code DC=} parts): the sweep sees no SPN held outside it, so a duplicate of a node's SPN there goes unnoticed,
-     * nor the domain controllers, so an entry naming one reads as STALE_DELEGATION, not as a sensitive target. Null for a domain root (or a DN the validation refused).
+     * {@code DC=} parts): the sweep sees no SPN held outside it, so a duplicate of a node's SPN there goes unnoticed
+     * (the hosts outside it that the nodes' delegation entries name are looked up in the domain, so an entry naming a
+     * domain controller or a host in another OU is judged as with the domain's DN). Null for a domain root (or a DN the
+     * validation refused).
      */
     public String narrowBaseDn(String name) {
         String base = directories.get(name).baseDn();
@@ -195,9 +197,8 @@ public record AuditConfig(Path source, Path baseDir, DirectoryConfig directory, 
             }
             return !narrow ? null : directoryKey(name) + ".baseDn " + base + " is below the domain" + (domain.length()
                     == 0 ? "" : " (" + domain + ")") + ": an SPN held outside it is not read, so a duplicate of a node's"
-                    + " SPN there (DUPLICATE_SPN, which makes the KDC refuse the ticket) goes unnoticed, and a"
-                    + " delegation entry naming a domain controller outside it is not known for one"
-                    + " (DELEGATION_TO_SENSITIVE_TARGET); give the domain's DN to check them";
+                    + " SPN there (DUPLICATE_SPN, which makes the KDC refuse the ticket) goes unnoticed; give the"
+                    + " domain's DN to check it";
         } catch (LDAPException e) {
             return null;
         }

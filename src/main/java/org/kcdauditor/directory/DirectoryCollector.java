@@ -60,6 +60,10 @@ import java.util.function.IntSupplier;
  * keys, and, when {@code policy.operators} is set, those users and groups with Protected Users (RID 525);
  * see {@link DomainReader} and {@link OperatorResolver}.
  *
+ * <p>With a base DN below the domain (an OU), the hosts outside it that the nodes' delegation entries name and no
+ * object of the sweep does are looked up in the domain ({@link OutsideTargets}): a domain controller, a host in another
+ * OU. Nothing more is read for a base DN that is the domain.
+ *
  * <p>After the sweep, the cluster nodes and file servers (matched in memory, {@link NodeSelector}) are read once
  * more, each by its DN, for their replication metadata: who changed a delegation attribute, where and when
  * ({@link ReplicationMetadata}). A server that gives none for the first is not asked again. The SIDs their
@@ -196,7 +200,13 @@ public final class DirectoryCollector {
         Map<String, List<AttributeChange>> changes = new HashMap<>();
         Set<String> serviceAccounts = managedServiceAccounts(connection, deadline, baseDn, d.effectivePageSize(),
                 where);
-        List<AdObject> selected = new NodeSelector(clusters()).select(objects, serviceAccounts);
+        NodeSelector selector = new NodeSelector(clusters());
+        List<AdObject> selected = selector.select(objects, serviceAccounts);
+        if (OutsideTargets.below(baseDn, domainDn)) {
+            // a base DN below the domain: the hosts outside it that the nodes delegate to, as the domain holds them
+            objects.addAll(OutsideTargets.read(connection, deadline, where, domainDn, d.effectivePageSize(), objects,
+                    selected, selector, serviceAccounts, canonical));
+        }
         Boolean changeTimes = changes(connection, deadline, reads, where, root, selected, changes);
         // the groups (and other principals the sweep did not return) that the nodes' RBCD allows: no read at all
         // where every SID a descriptor names is an object of the sweep

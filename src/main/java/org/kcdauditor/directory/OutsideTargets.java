@@ -1,0 +1,143 @@
+package org.kcdauditor.directory;
+
+import com.unboundid.ldap.sdk.DN;
+import com.unboundid.ldap.sdk.Filter;
+import com.unboundid.ldap.sdk.LDAPConnection;
+import com.unboundid.ldap.sdk.LDAPException;
+import com.unboundid.ldap.sdk.SearchRequest;
+import com.unboundid.ldap.sdk.SearchResultEntry;
+import com.unboundid.ldap.sdk.SearchScope;
+import org.kcdauditor.model.AdObject;
+import org.kcdauditor.model.Spn;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The objects outside a base DN below the domain (an OU, {@code directory.baseDn: OU=Hyper-V,DC=contoso,DC=com})
+ * that the nodes' delegation entries name: a domain controller in {@code OU=Domain Controllers}, a file server or
+ * host in another OU. The sweep does not see them, so an entry naming one would read as naming no computer at all:
+ * a LOW STALE_DELEGATION scripted for removal instead of DELEGATION_TO_SENSITIVE_TARGET, or instead of "exists,
+ * not a peer: an administrator decides".
+ *
+ * <p>Only the hosts no object of the sweep names are looked up, in the domain's naming context, by what the KDC and
+ * the audit resolve an entry by: the entry as an SPN, {@code HOST/<host>} (sPNMappings), the account
+ * {@code <label>$} and {@code cn} (a NetBIOS form), and {@code krbtgt} for {@code krbtgt/REALM}; all indexed
+ * attributes, escaped equality filters, {@link #TERMS_PER_SEARCH} at a time, paged, within the reading's deadline.
+ * Under the sweep's own filter, so what is added is exactly what a sweep of the whole domain would have returned for
+ * those names; an object a cluster would take for a node is left out (a node outside the base DN stays
+ * HOST_NOT_FOUND, as before).
+ */
+final class OutsideTargets {
+    /** Filter terms per search: a few hundred keep a request small for any DC. */
+    static final int TERMS_PER_SEARCH = 200;
+
+    private OutsideTargets() {
+    }
+
+    /** Whether {@code baseDn} lies strictly below {@code domainDn}: then the sweep misses the rest of the domain. */
+    static boolean below(String baseDn, String domainDn) {
+        try {
+            return new DN(baseDn).isDescendantOf(new DN(domainDn), false);
+        } catch (LDAPException e) {
+            return false;
+        }
+    }
+
+    /**
+     * The objects (under {@code domainDn}, not under the sweep's base) that {@code nodes}' delegation entries name and
+     * no object of {@code sweep} does, completed where AD returned ranged values; none taken for a node by
+     * {@code selector}.
+     */
+    static List<AdObject> read(LDAPConnection connection, Deadline deadline, String where, String domainDn,
+                               int pageSize, List<AdObject> sweep, List<AdObject> nodes, NodeSelector selector,
+                               Set<String> serviceAccounts, ValueInterner canonical) throws DirectoryException {
+        List<Filter> terms = terms(sweep, nodes);
+        Set<String> seen = new HashSet<>();
+        for (AdObject o : sweep) {
+            seen.add(EntryReads.normal(o.dn()));
+        }
+        Map<String, SearchResultEntry> found = new LinkedHashMap<>();
+        try {
+            for (int from = 0; from < terms.size(); from += TERMS_PER_SEARCH) {
+                Filter any = Filter.createORFilter(terms.subList(from, Math.min(terms.size(), from + TERMS_PER_SEARCH)));
+                EntryReads.paged(connection, deadline, new SearchRequest(domainDn, SearchScope.SUB,
+                        Filter.createANDFilter(Filter.create(DirectoryCollector.FILTER), any),
+                        DirectoryCollector.ATTRIBUTES), pageSize, e -> {
+                            if (!seen.contains(EntryReads.normal(e.getDN()))) {
+                                found.putIfAbsent(EntryReads.normal(e.getDN()), e);
+                            }
+                        });
+            }
+        } catch (LDAPException e) {
+            throw EntryReads.failed(deadline, where, "looking up the delegation targets outside the base DN under "
+                    + domainDn, e);
+        }
+        List<AdObject> out = new ArrayList<>();
+        for (SearchResultEntry e : found.values()) {
+            AdObject o = DirectoryCollector.toObject(RangedRetrieval.incomplete(e)
+                    ? RangedRetrieval.complete(connection, e, where, deadline) : e, canonical);
+            if (selector.select(List.of(o), serviceAccounts).isEmpty()) {
+                out.add(o);
+            }
+        }
+        return out;
+    }
+
+    /** The filter terms for the hosts {@code nodes}' entries name that no object of {@code sweep} names. */
+    private static List<Filter> terms(List<AdObject> sweep, List<AdObject> nodes) {
+        Set<String> known = new HashSet<>();
+        Set<String> spns = new HashSet<>();
+        for (AdObject o : sweep) {
+            for (String name : new String[]{o.cn(), o.samAccountName(), o.dnsHostName()}) {
+                if (name != null) {
+                    known.add(host(name));
+                }
+            }
+            for (String s : o.spns()) {
+                Spn spn = Spn.parse(s);
+                if (spn != null) {
+                    known.add(spn.hostName());
+                    spns.add(spn.key());
+                }
+            }
+        }
+        Set<Filter> out = new LinkedHashSet<>();
+        for (AdObject node : nodes) {
+            for (String entry : node.delegateTo()) {
+                Spn spn = Spn.parse(entry);
+                if (spn == null || spns.contains(spn.key()) || known.contains(spn.hostName().strip())) {
+                    continue;
+                }
+                String host = spn.hostName().strip();
+                int dot = host.indexOf('.');
+                String label = dot > 0 ? host.substring(0, dot) : host;
+                out.add(Filter.createEqualityFilter("servicePrincipalName", entry));
+                if (!host.isEmpty()) {
+                    out.add(Filter.createEqualityFilter("servicePrincipalName", "HOST/" + host));
+                    out.add(Filter.createEqualityFilter("sAMAccountName", label + "$"));
+                    out.add(Filter.createEqualityFilter("cn", label));
+                }
+                if (spn.service().equalsIgnoreCase("krbtgt")) {
+                    out.add(Filter.createEqualityFilter("sAMAccountName", "krbtgt"));
+                }
+            }
+        }
+        return new ArrayList<>(out);
+    }
+
+    /** A name as an entry's host: lower case, without a trailing {@code $} or dot. */
+    private static String host(String name) {
+        String s = name.strip().toLowerCase(Locale.ROOT);
+        while (s.endsWith(".") || s.endsWith("$")) {
+            s = s.substring(0, s.length() - 1);
+        }
+        return s;
+    }
+}

@@ -1,0 +1,113 @@
+package org.kcdauditor.directory;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.unboundid.ldap.listener.InMemoryDirectoryServer;
+import com.unboundid.ldap.sdk.Entry;
+import com.unboundid.ldap.sdk.Modification;
+import com.unboundid.ldap.sdk.ModificationType;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kcdauditor.support.CliRun;
+import org.kcdauditor.support.TestDirectory;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code directory.baseDn} below the domain (the nodes' OU, a common config): a node's delegation entry naming a host
+ * outside it is judged by that host as the domain holds it, not as if it did not exist. An entry naming a domain
+ * controller is DELEGATION_TO_SENSITIVE_TARGET (HIGH), not a LOW STALE_DELEGATION "no computer named dc1 exists", and
+ * one naming an existing host in another OU is not scripted for removal as if that host were gone.
+ */
+class NarrowBaseDnTest {
+    private static final Map<String, String> ENV = Map.of("TEST_LDAP_PASSWORD", TestDirectory.PASSWORD);
+    private static final String HV01 = "CN=HV01,OU=Hyper-V," + TestDirectory.BASE;
+
+    @TempDir
+    Path tmp;
+    InMemoryDirectoryServer ds;
+
+    @BeforeEach
+    void directory() throws Exception {
+        ds = TestDirectory.startDomain(TestDirectory.BASE, "dc1.contoso.com");
+        TestDirectory.addCluster(ds, List.of("HV01", "HV02", "HV03"));
+        ds.add(new Entry("dn: OU=Domain Controllers," + TestDirectory.BASE, "objectClass: organizationalUnit",
+                "ou: Domain Controllers"));
+        ds.add(new Entry("dn: CN=DC1,OU=Domain Controllers," + TestDirectory.BASE, "objectClass: top",
+                "objectClass: user", "objectClass: computer", "cn: DC1", "sAMAccountName: DC1$",
+                "dNSHostName: dc1.contoso.com", "userAccountControl: 532480", "servicePrincipalName: HOST/DC1",
+                "servicePrincipalName: HOST/dc1.contoso.com", "servicePrincipalName: ldap/dc1.contoso.com"));
+        ds.add(new Entry("dn: CN=FS01,OU=Workstations," + TestDirectory.BASE, "objectClass: top",
+                "objectClass: user", "objectClass: computer", "cn: FS01", "sAMAccountName: FS01$",
+                "dNSHostName: fs01.contoso.com", "userAccountControl: 4096", "servicePrincipalName: HOST/FS01",
+                "servicePrincipalName: HOST/fs01.contoso.com"));
+        // a renamed computer (cn is not its name) outside the OU, named by its NetBIOS name
+        ds.add(new Entry("dn: CN=old-name,OU=Workstations," + TestDirectory.BASE, "objectClass: top",
+                "objectClass: user", "objectClass: computer", "cn: old-name", "sAMAccountName: HV09$",
+                "dNSHostName: hv09.contoso.com", "userAccountControl: 4096", "servicePrincipalName: HOST/HV09",
+                "servicePrincipalName: HOST/hv09.contoso.com"));
+        ds.modify(HV01, new Modification(ModificationType.ADD, "msDS-AllowedToDelegateTo", "cifs/dc1.contoso.com",
+                "cifs/FS01", "cifs/hv09", "cifs/gone.contoso.com", "cifs/*)(cn=*"));
+    }
+
+    @AfterEach
+    void stop() {
+        ds.shutDown(true);
+    }
+
+    /** The exit code, then "rule host peer spn targetExists" of the findings about unexpected entries, sorted. */
+    private List<String> findings(String baseDn, String out) throws Exception {
+        return findings(baseDn, out, "HV01, HV02, HV03", "STALE_DELEGATION", "DELEGATION_TO_SENSITIVE_TARGET");
+    }
+
+    private List<String> findings(String baseDn, String out, String nodes, String... rules) throws Exception {
+        Path cfg = tmp.resolve("kcd-audit.yaml");
+        Files.writeString(cfg, "directory:\n  url: ldap://127.0.0.1:" + ds.getListenPort() + "\n  bindDn: "
+                + TestDirectory.BIND_DN + "\n  passwordEnv: TEST_LDAP_PASSWORD\n  baseDn: " + baseDn
+                + "\n  allowInsecureBind: true\n  timeoutSeconds: 5\nclusters:\n  - name: HVC1\n"
+                + "    nodes: [" + nodes + "]\npolicy:\n  protocolTransition: any\n"
+                + "store:\n  url: jdbc:h2:file:data/kcd-audit\n");
+        CliRun r = CliRun.run(ENV, "run", "--config", cfg.toString(), "--out", tmp.resolve(out).toString(),
+                "--formats", "json");
+        assertTrue(r.exitCode() == 0 || r.exitCode() == 3, r.toString());
+        JsonNode doc = CliRun.findings(tmp.resolve(out));
+        List<String> got = new ArrayList<>();
+        for (JsonNode f : doc.path("findings")) {
+            String rule = f.path("rule").asText();
+            if (List.of(rules).contains(rule)) {
+                got.add(rule + " " + f.path("host").asText() + " " + f.path("peer").asText() + " "
+                        + f.path("spn").asText() + " " + f.path("evidence").path("targetExists").asText());
+            }
+        }
+        got.sort(null);
+        got.add(0, "exit " + r.exitCode());
+        return got;
+    }
+
+    @Test
+    void entriesNamingHostsOutsideTheOuAreJudgedAsWithTheDomainsDn() throws Exception {
+        List<String> domainWide = findings(TestDirectory.BASE, "domain");
+        assertEquals(List.of("exit 3",
+                "DELEGATION_TO_SENSITIVE_TARGET HV01 DC1 cifs/dc1.contoso.com true",
+                "STALE_DELEGATION HV01 *)(CN=* cifs/*)(cn=* false",
+                "STALE_DELEGATION HV01 FS01 cifs/FS01 true",
+                "STALE_DELEGATION HV01 GONE cifs/gone.contoso.com false",
+                "STALE_DELEGATION HV01 old-name cifs/hv09 true"), domainWide);
+        assertEquals(domainWide, findings("OU=Hyper-V," + TestDirectory.BASE, "ou"));
+    }
+
+    /** A host outside the base DN is looked up as a delegation target only: named as a node, it is still not found. */
+    @Test
+    void aConfiguredNodeOutsideTheOuIsNotFoundAlthoughANodeDelegatesToIt() throws Exception {
+        assertEquals(List.of("exit 3", "HOST_NOT_FOUND HV09   "), findings("OU=Hyper-V," + TestDirectory.BASE,
+                "ou", "HV01, HV02, HV03, HV09", "HOST_NOT_FOUND"));
+    }
+}
