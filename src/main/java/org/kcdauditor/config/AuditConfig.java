@@ -178,10 +178,9 @@ public record AuditConfig(Path source, Path baseDir, DirectoryConfig directory, 
 
     /**
      * The warning for directory {@code name} when its {@code baseDn} is below its domain (an OU or container, not only
-     * {@code DC=} parts): the sweep sees no SPN held outside it, so a duplicate of a node's SPN there goes unnoticed
-     * (the hosts outside it that the nodes' delegation entries name are looked up in the domain, so an entry naming a
-     * domain controller or a host in another OU is judged as with the domain's DN). Null for a domain root (or a DN the
-     * validation refused).
+     * {@code DC=} parts): a node, file server or cluster OU outside it is not read. The hosts outside it that the nodes
+     * delegate to and the other holders of their SPNs are looked up in the domain (DirectoryCollector), so those
+     * are judged as with the domain's DN. Null for a domain root (or a DN the validation refused).
      */
     public String narrowBaseDn(String name) {
         String base = directories.get(name).baseDn();
@@ -196,9 +195,9 @@ public record AuditConfig(Path source, Path baseDir, DirectoryConfig directory, 
                 }
             }
             return !narrow ? null : directoryKey(name) + ".baseDn " + base + " is below the domain" + (domain.length()
-                    == 0 ? "" : " (" + domain + ")") + ": an SPN held outside it is not read, so a duplicate of a node's"
-                    + " SPN there (DUPLICATE_SPN, which makes the KDC refuse the ticket) goes unnoticed; give the"
-                    + " domain's DN to check it";
+                    == 0 ? "" : " (" + domain + ")") + ": a node or file server outside it is not found"
+                    + " (HOST_NOT_FOUND), nor a cluster's ou outside it; the hosts the nodes delegate to and other holders"
+                    + " of their SPNs are looked up in the whole domain";
         } catch (LDAPException e) {
             return null;
         }

@@ -60,9 +60,9 @@ import java.util.function.IntSupplier;
  * keys, and, when {@code policy.operators} is set, those users and groups with Protected Users (RID 525);
  * see {@link DomainReader} and {@link OperatorResolver}.
  *
- * <p>With a base DN below the domain (an OU), the hosts outside it that the nodes' delegation entries name and no
- * object of the sweep does are looked up in the domain ({@link OutsideTargets}): a domain controller, a host in another
- * OU. Nothing more is read for a base DN that is the domain.
+ * <p>With a base DN below the domain (an OU), the objects outside it that the nodes' delegation entries name (a domain
+ * controller, a host in another OU) and the other holders of the nodes' SPNs are looked up in the domain
+ * ({@link OutsideObjects}). Nothing more is read for a base DN that is the domain.
  *
  * <p>After the sweep, the cluster nodes and file servers (matched in memory, {@link NodeSelector}) are read once
  * more, each by its DN, for their replication metadata: who changed a delegation attribute, where and when
@@ -202,9 +202,9 @@ public final class DirectoryCollector {
                 where);
         NodeSelector selector = new NodeSelector(clusters());
         List<AdObject> selected = selector.select(objects, serviceAccounts);
-        if (OutsideTargets.below(baseDn, domainDn)) {
-            // a base DN below the domain: the hosts outside it that the nodes delegate to, as the domain holds them
-            objects.addAll(OutsideTargets.read(connection, deadline, where, domainDn, d.effectivePageSize(), objects,
+        if (OutsideObjects.below(baseDn, domainDn)) {
+            // a base DN below the domain: the hosts outside it the nodes delegate to and the holders of their SPNs
+            objects.addAll(OutsideObjects.read(connection, deadline, where, domainDn, d.effectivePageSize(), objects,
                     selected, selector, serviceAccounts, canonical));
         }
         Boolean changeTimes = changes(connection, deadline, reads, where, root, selected, changes);

@@ -267,15 +267,7 @@ final class DomainControllers {
             if (o.dn() != null) {
                 checked.add(o.dn().toLowerCase(Locale.ROOT));
             }
-            List<String> spns = new ArrayList<>(o.spns());
-            spns.addAll(DcDivergence.servedThroughHost(o));
-            for (String spn : spns) {
-                values.add(spn);
-                String toggled = toggledDot(spn);
-                if (toggled != null) {
-                    values.add(toggled);
-                }
-            }
+            values.addAll(holderValues(o));
         }
         List<String> all = new ArrayList<>(values);
         Map<String, AdObject> out = new java.util.LinkedHashMap<>();
@@ -300,6 +292,25 @@ final class DomainControllers {
             return List.of(); // the object reads stand; duplicates are judged as the audited DC holds them
         }
         return new ArrayList<>(out.values());
+    }
+
+    /**
+     * The {@code servicePrincipalName} values another holder of {@code o}'s SPNs registers: each of its SPNs and each
+     * {@code cifs/X} it serves through its {@code HOST/X} ({@link DcDivergence#servedThroughHost}), as stored and with
+     * the trailing dot on the host toggled (the spelling a DC's uniqueness check lets through).
+     */
+    static java.util.Set<String> holderValues(AdObject o) {
+        java.util.Set<String> values = new java.util.LinkedHashSet<>();
+        List<String> spns = new ArrayList<>(o.spns());
+        spns.addAll(DcDivergence.servedThroughHost(o));
+        for (String spn : spns) {
+            values.add(spn);
+            String toggled = toggledDot(spn);
+            if (toggled != null) {
+                values.add(toggled);
+            }
+        }
+        return values;
     }
 
     /** {@code svc/host[:port][/x]} with a trailing dot on the host added or removed; null when not SPN-shaped. */

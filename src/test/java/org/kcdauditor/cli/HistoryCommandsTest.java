@@ -235,11 +235,11 @@ class HistoryCommandsTest {
     }
 
     @Test
-    void aBaseDnBelowTheDomainIsAWarningThatDuplicatesOutsideItAreNotSeen() throws Exception {
+    void aBaseDnBelowTheDomainIsAWarningThatNodesOutsideItAreNotFound() throws Exception {
         Path cfg = config("  - name: HVC1\n    nodes: [HV01, HV02, HV03]", "");
-        String warning = "directory.baseDn OU=Hyper-V,DC=contoso,DC=com is below the domain (DC=contoso,DC=com): an"
-                + " SPN held outside it is not read, so a duplicate of a node's SPN there (DUPLICATE_SPN, which makes"
-                + " the KDC refuse the ticket) goes unnoticed; give the domain's DN to check it.";
+        String warning = "directory.baseDn OU=Hyper-V,DC=contoso,DC=com is below the domain (DC=contoso,DC=com): a"
+                + " node or file server outside it is not found (HOST_NOT_FOUND), nor a cluster's ou outside it; the"
+                + " hosts the nodes delegate to and other holders of their SPNs are looked up in the whole domain.";
         run("preflight", "--config", cfg.toString(), "--cluster", "HVC1");
         assertFalse(out.contains("is below the domain"), "the domain root: " + out);
         Files.writeString(cfg, Files.readString(cfg).replace("baseDn: DC=contoso,DC=com",

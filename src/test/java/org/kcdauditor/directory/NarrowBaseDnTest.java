@@ -10,6 +10,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kcdauditor.support.CliRun;
+import org.kcdauditor.support.Hosts;
 import org.kcdauditor.support.TestDirectory;
 
 import java.nio.file.Files;
@@ -25,7 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code directory.baseDn} below the domain (the nodes' OU, a common config): a node's delegation entry naming a host
  * outside it is judged by that host as the domain holds it, not as if it did not exist. An entry naming a domain
  * controller is DELEGATION_TO_SENSITIVE_TARGET (HIGH), not a LOW STALE_DELEGATION "no computer named dc1 exists", and
- * one naming an existing host in another OU is not scripted for removal as if that host were gone.
+ * one naming an existing host in another OU is not scripted for removal as if that host were gone. Likewise another
+ * holder of a node's SPN outside it is the duplicate it is.
  */
 class NarrowBaseDnTest {
     private static final Map<String, String> ENV = Map.of("TEST_LDAP_PASSWORD", TestDirectory.PASSWORD);
@@ -109,5 +111,19 @@ class NarrowBaseDnTest {
     void aConfiguredNodeOutsideTheOuIsNotFoundAlthoughANodeDelegatesToIt() throws Exception {
         assertEquals(List.of("exit 3", "HOST_NOT_FOUND HV09   "), findings("OU=Hyper-V," + TestDirectory.BASE,
                 "ou", "HV01, HV02, HV03, HV09", "HOST_NOT_FOUND"));
+    }
+
+    /** A service account outside the OU that registers a node's SPN (or the cifs/X a pair asks for) is its duplicate. */
+    @Test
+    void aDuplicateOfANodesSpnOutsideTheOuIsSeenAsWithTheDomainsDn() throws Exception {
+        ds.add(new Entry("dn: CN=Users," + TestDirectory.BASE, "objectClass: container", "cn: Users"));
+        ds.add(new Entry("dn: CN=svc-mig,CN=Users," + TestDirectory.BASE, "objectClass: top", "objectClass: user",
+                "cn: svc-mig", "sAMAccountName: svc-mig", "userAccountControl: 512",
+                "servicePrincipalName: " + Hosts.MIG + "/hv02.contoso.com.", "servicePrincipalName: cifs/HV03"));
+        String[] rules = {"DUPLICATE_SPN", "TARGET_SPN_NOT_REGISTERED"};
+        List<String> domainWide = findings(TestDirectory.BASE, "domain", "HV01, HV02, HV03", rules);
+        assertEquals(List.of("exit 3", "DUPLICATE_SPN HV02  " + Hosts.MIG + "/hv02.contoso.com ",
+                "TARGET_SPN_NOT_REGISTERED HV03  cifs/HV03 "), domainWide);
+        assertEquals(domainWide, findings("OU=Hyper-V," + TestDirectory.BASE, "ou", "HV01, HV02, HV03", rules));
     }
 }

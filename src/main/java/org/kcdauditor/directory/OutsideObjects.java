@@ -21,24 +21,30 @@ import java.util.Set;
 
 /**
  * The objects outside a base DN below the domain (an OU, {@code directory.baseDn: OU=Hyper-V,DC=contoso,DC=com})
- * that the nodes' delegation entries name: a domain controller in {@code OU=Domain Controllers}, a file server or
- * host in another OU. The sweep does not see them, so an entry naming one would read as naming no computer at all:
- * a LOW STALE_DELEGATION scripted for removal instead of DELEGATION_TO_SENSITIVE_TARGET, or instead of "exists,
- * not a peer: an administrator decides".
+ * that the audit of the nodes needs, which the sweep does not see:
+ * <ul>
+ * <li>the hosts the nodes' delegation entries name: a domain controller in {@code OU=Domain Controllers}, a file
+ * server or host in another OU. Unseen, an entry naming one would read as naming no computer at all: a LOW
+ * STALE_DELEGATION scripted for removal instead of DELEGATION_TO_SENSITIVE_TARGET, or instead of "exists, not a peer:
+ * an administrator decides". Only the hosts no object of the sweep names are looked up, by what the KDC and the audit
+ * resolve an entry by: the entry as an SPN, {@code HOST/<host>} (sPNMappings), the account {@code <label>$} and
+ * {@code cn} (a NetBIOS form), and {@code krbtgt} for {@code krbtgt/REALM};</li>
+ * <li>the other holders of the nodes' SPNs (a service account in {@code CN=Users}): unseen, a duplicate that makes
+ * the KDC refuse the ticket would go unnoticed (DUPLICATE_SPN, TARGET_SPN_NOT_REGISTERED). Looked up by
+ * {@link DomainControllers#holderValues}, as {@code preflight --all-dcs} looks for them on each DC.</li>
+ * </ul>
  *
- * <p>Only the hosts no object of the sweep names are looked up, in the domain's naming context, by what the KDC and
- * the audit resolve an entry by: the entry as an SPN, {@code HOST/<host>} (sPNMappings), the account
- * {@code <label>$} and {@code cn} (a NetBIOS form), and {@code krbtgt} for {@code krbtgt/REALM}; all indexed
- * attributes, escaped equality filters, {@link #TERMS_PER_SEARCH} at a time, paged, within the reading's deadline.
+ * <p>In the domain's naming context; all indexed attributes, escaped equality filters, {@link #TERMS_PER_SEARCH} at
+ * a time, paged, within the reading's deadline.
  * Under the sweep's own filter, so what is added is exactly what a sweep of the whole domain would have returned for
  * those names; an object a cluster would take for a node is left out (a node outside the base DN stays
  * HOST_NOT_FOUND, as before).
  */
-final class OutsideTargets {
+final class OutsideObjects {
     /** Filter terms per search: a few hundred keep a request small for any DC. */
     static final int TERMS_PER_SEARCH = 200;
 
-    private OutsideTargets() {
+    private OutsideObjects() {
     }
 
     /** Whether {@code baseDn} lies strictly below {@code domainDn}: then the sweep misses the rest of the domain. */
@@ -51,9 +57,9 @@ final class OutsideTargets {
     }
 
     /**
-     * The objects (under {@code domainDn}, not under the sweep's base) that {@code nodes}' delegation entries name and
-     * no object of {@code sweep} does, completed where AD returned ranged values; none taken for a node by
-     * {@code selector}.
+     * The objects (under {@code domainDn}, not of the sweep) that {@code nodes}' delegation entries name where no
+     * object of {@code sweep} does, or that register one of their SPNs, completed where AD returned ranged values; none
+     * taken for a node by {@code selector}.
      */
     static List<AdObject> read(LDAPConnection connection, Deadline deadline, String where, String domainDn,
                                int pageSize, List<AdObject> sweep, List<AdObject> nodes, NodeSelector selector,
@@ -90,7 +96,10 @@ final class OutsideTargets {
         return out;
     }
 
-    /** The filter terms for the hosts {@code nodes}' entries name that no object of {@code sweep} names. */
+    /**
+     * The filter terms for the hosts {@code nodes}' entries name that no object of {@code sweep} names, and for the
+     * other holders of their SPNs.
+     */
     private static List<Filter> terms(List<AdObject> sweep, List<AdObject> nodes) {
         Set<String> known = new HashSet<>();
         Set<String> spns = new HashSet<>();
@@ -110,6 +119,9 @@ final class OutsideTargets {
         }
         Set<Filter> out = new LinkedHashSet<>();
         for (AdObject node : nodes) {
+            for (String spn : DomainControllers.holderValues(node)) {
+                out.add(Filter.createEqualityFilter("servicePrincipalName", spn));
+            }
             for (String entry : node.delegateTo()) {
                 Spn spn = Spn.parse(entry);
                 if (spn == null || spns.contains(spn.key()) || known.contains(spn.hostName().strip())) {
