@@ -101,21 +101,18 @@ final class OutsideObjects {
      * other holders of their SPNs.
      */
     private static List<Filter> terms(List<AdObject> sweep, List<AdObject> nodes) {
+        // what resolves an entry in the sweep: a computer by name, or the SPN (for cifs/X, HOST/X) registered there;
+        // another object's SPN that merely names the host (MSSQLSvc/fs01 on a service account) does not
         Set<String> known = new HashSet<>();
         Set<String> spns = new HashSet<>();
         for (AdObject o : sweep) {
-            for (String name : new String[]{o.cn(), o.samAccountName(), o.dnsHostName()}) {
+            for (String name : o.isComputer() ? new String[]{o.cn(), o.samAccountName(), o.dnsHostName()}
+                    : new String[0]) {
                 if (name != null) {
                     known.add(host(name));
                 }
             }
-            for (String s : o.spns()) {
-                Spn spn = Spn.parse(s);
-                if (spn != null) {
-                    known.add(spn.hostName());
-                    spns.add(spn.key());
-                }
-            }
+            o.spns().forEach(registered -> spns.add(Spn.keyOf(registered)));
         }
         Set<Filter> out = new LinkedHashSet<>();
         for (AdObject node : nodes) {
@@ -124,7 +121,10 @@ final class OutsideObjects {
             }
             for (String entry : node.delegateTo()) {
                 Spn spn = Spn.parse(entry);
-                if (spn == null || spns.contains(spn.key()) || known.contains(spn.hostName().strip())) {
+                String key = Spn.keyOf(entry);
+                String alias = Spn.hostAlias(key);
+                if (spn == null || spns.contains(key) || alias != null && spns.contains(alias)
+                        || known.contains(spn.hostName().strip())) {
                     continue;
                 }
                 String host = spn.hostName().strip();

@@ -126,4 +126,16 @@ class NarrowBaseDnTest {
                 "TARGET_SPN_NOT_REGISTERED HV03  cifs/HV03 "), domainWide);
         assertEquals(domainWide, findings("OU=Hyper-V," + TestDirectory.BASE, "ou", "HV01, HV02, HV03", rules));
     }
+
+    /**
+     * An object inside the OU whose SPN names a host outside it (a SQL service account's {@code MSSQLSvc/fs01…}) does
+     * not make that host known: the entry {@code cifs/FS01} is still judged by the computer FS01 outside.
+     */
+    @Test
+    void anSpnInsideTheOuNamingAHostOutsideItDoesNotHideThatHost() throws Exception {
+        ds.add(new Entry("dn: CN=svc-sql,OU=Hyper-V," + TestDirectory.BASE, "objectClass: top", "objectClass: user",
+                "cn: svc-sql", "sAMAccountName: svc-sql", "userAccountControl: 512",
+                "servicePrincipalName: MSSQLSvc/FS01:1433"));
+        assertEquals(findings(TestDirectory.BASE, "domain"), findings("OU=Hyper-V," + TestDirectory.BASE, "ou"));
+    }
 }
