@@ -9,7 +9,8 @@ import java.util.Map;
 
 /**
  * What the directory held at one moment: every computer and every object registering an SPN
- * under the base DN, plus the domain facts read beside them. Pure data: evaluation never goes back to
+ * under the base DN (with a base DN below the domain, also the objects outside it that the nodes delegate to or that
+ * hold a node's SPN), plus the domain facts read beside them. Pure data: evaluation never goes back to
  * the directory.
  *
  * @param dc           the DC actually read: its root DSE's {@code dnsHostName}; null where the server has
