@@ -72,7 +72,8 @@ final class OutsideObjects {
         Map<String, SearchResultEntry> found = new LinkedHashMap<>();
         try {
             for (int from = 0; from < terms.size(); from += TERMS_PER_SEARCH) {
-                Filter any = Filter.createORFilter(terms.subList(from, Math.min(terms.size(), from + TERMS_PER_SEARCH)));
+                int to = Math.min(terms.size(), from + TERMS_PER_SEARCH);
+                Filter any = Filter.createORFilter(terms.subList(from, to));
                 EntryReads.paged(connection, deadline, new SearchRequest(domainDn, SearchScope.SUB,
                         Filter.createANDFilter(Filter.create(DirectoryCollector.FILTER), any),
                         DirectoryCollector.ATTRIBUTES), pageSize, e -> {
@@ -82,8 +83,8 @@ final class OutsideObjects {
                         });
             }
         } catch (LDAPException e) {
-            throw EntryReads.failed(deadline, where, "looking up the delegation targets outside the base DN under "
-                    + domainDn, e);
+            throw EntryReads.failed(deadline, where, "looking up the objects outside the base DN that the nodes"
+                    + " delegate to or that hold their SPNs, under " + domainDn, e);
         }
         List<AdObject> out = new ArrayList<>();
         for (SearchResultEntry e : found.values()) {

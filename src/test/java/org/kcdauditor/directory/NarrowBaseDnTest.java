@@ -2,9 +2,14 @@ package org.kcdauditor.directory;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.unboundid.ldap.listener.InMemoryDirectoryServer;
+import com.unboundid.ldap.listener.interceptor.InMemoryInterceptedSearchRequest;
+import com.unboundid.ldap.listener.interceptor.InMemoryOperationInterceptor;
+import com.unboundid.ldap.sdk.Attribute;
 import com.unboundid.ldap.sdk.Entry;
+import com.unboundid.ldap.sdk.LDAPException;
 import com.unboundid.ldap.sdk.Modification;
 import com.unboundid.ldap.sdk.ModificationType;
+import com.unboundid.ldap.sdk.ResultCode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -40,6 +46,10 @@ class NarrowBaseDnTest {
     @BeforeEach
     void directory() throws Exception {
         ds = TestDirectory.startDomain(TestDirectory.BASE, "dc1.contoso.com");
+        populate();
+    }
+
+    private void populate() throws Exception {
         TestDirectory.addCluster(ds, List.of("HV01", "HV02", "HV03"));
         ds.add(new Entry("dn: OU=Domain Controllers," + TestDirectory.BASE, "objectClass: organizationalUnit",
                 "ou: Domain Controllers"));
@@ -113,7 +123,7 @@ class NarrowBaseDnTest {
                 "ou", "HV01, HV02, HV03, HV09", "HOST_NOT_FOUND"));
     }
 
-    /** A service account outside the OU that registers a node's SPN (or the cifs/X a pair asks for) is its duplicate. */
+    /** A service account outside the OU registering a node's SPN (or the cifs/X a pair asks for) is its duplicate. */
     @Test
     void aDuplicateOfANodesSpnOutsideTheOuIsSeenAsWithTheDomainsDn() throws Exception {
         ds.add(new Entry("dn: CN=Users," + TestDirectory.BASE, "objectClass: container", "cn: Users"));
@@ -137,5 +147,33 @@ class NarrowBaseDnTest {
                 "cn: svc-sql", "sAMAccountName: svc-sql", "userAccountControl: 512",
                 "servicePrincipalName: MSSQLSvc/FS01:1433"));
         assertEquals(findings(TestDirectory.BASE, "domain"), findings("OU=Hyper-V," + TestDirectory.BASE, "ou"));
+    }
+
+    /** A lookup outside the OU that the server refuses fails the run with one line, as any other read does. */
+    @Test
+    void aRefusedLookupOutsideTheOuFailsTheRunWithOneLine() throws Exception {
+        ds.shutDown(true);
+        ds = TestDirectory.start(TestDirectory.Mode.PLAIN, null, 0, List.of(new Attribute("dnsHostName",
+                "dc1.contoso.com"), new Attribute("defaultNamingContext", TestDirectory.BASE)),
+                new InMemoryOperationInterceptor() {
+                    @Override
+                    public void processSearchRequest(InMemoryInterceptedSearchRequest request) throws LDAPException {
+                        if (request.getRequest().getBaseDN().equalsIgnoreCase(TestDirectory.BASE)
+                                && request.getRequest().getFilter().toString().contains("sAMAccountName")) {
+                            throw new LDAPException(ResultCode.UNWILLING_TO_PERFORM, "not here");
+                        }
+                    }
+                });
+        populate();
+        Path cfg = TestDirectory.config(tmp, "ldap://127.0.0.1:" + ds.getListenPort(), List.of("HV01", "HV02", "HV03"),
+                "allowInsecureBind: true");
+        Files.writeString(cfg, Files.readString(cfg).replace("baseDn: " + TestDirectory.BASE,
+                "baseDn: OU=Hyper-V," + TestDirectory.BASE));
+        CliRun r = CliRun.run(ENV, "run", "--config", cfg.toString(), "--out", tmp.resolve("out").toString(),
+                "--formats", "json");
+        assertEquals(1, r.exitCode(), r.toString());
+        assertTrue(r.err().contains("looking up the objects outside the base DN that the nodes delegate to or that"
+                + " hold their SPNs, under DC=contoso,DC=com failed: 53 (unwilling to perform) (not here)"), r.toString());
+        assertFalse(r.err().contains("\tat "), r.toString());
     }
 }
