@@ -102,10 +102,9 @@ final class OutsideObjects {
      * other holders of their SPNs.
      */
     private static List<Filter> terms(List<AdObject> sweep, List<AdObject> nodes) {
-        // what resolves an entry in the sweep: a computer by name, or the SPN (for cifs/X, HOST/X) registered there;
-        // another object's SPN that merely names the host (MSSQLSvc/fs01 on a service account) does not
+        // what resolves an entry in the sweep: a computer by its name; an SPN registered there that names the host
+        // (MSSQLSvc/fs01 on a service account, a leftover HOST/dc1 in the OU) does not: the host itself may be outside
         Set<String> known = new HashSet<>();
-        Set<String> spns = new HashSet<>();
         for (AdObject o : sweep) {
             for (String name : o.isComputer() ? new String[]{o.cn(), o.samAccountName(), o.dnsHostName()}
                     : new String[0]) {
@@ -113,7 +112,6 @@ final class OutsideObjects {
                     known.add(host(name));
                 }
             }
-            o.spns().forEach(registered -> spns.add(Spn.keyOf(registered)));
         }
         Set<Filter> out = new LinkedHashSet<>();
         for (AdObject node : nodes) {
@@ -122,10 +120,7 @@ final class OutsideObjects {
             }
             for (String entry : node.delegateTo()) {
                 Spn spn = Spn.parse(entry);
-                String key = Spn.keyOf(entry);
-                String alias = Spn.hostAlias(key);
-                if (spn == null || spns.contains(key) || alias != null && spns.contains(alias)
-                        || known.contains(spn.hostName().strip())) {
+                if (spn == null || known.contains(spn.hostName().strip())) {
                     continue;
                 }
                 String host = spn.hostName().strip();

@@ -138,14 +138,15 @@ class NarrowBaseDnTest {
     }
 
     /**
-     * An object inside the OU whose SPN names a host outside it (a SQL service account's {@code MSSQLSvc/fs01…}) does
-     * not make that host known: the entry {@code cifs/FS01} is still judged by the computer FS01 outside.
+     * An object inside the OU whose SPN names a host outside it (a SQL service account's {@code MSSQLSvc/fs01…}, a
+     * leftover {@code HOST/dc1…} of the DC) does not make that host known: the entries are still judged by the
+     * computers FS01 and DC1 outside.
      */
     @Test
     void anSpnInsideTheOuNamingAHostOutsideItDoesNotHideThatHost() throws Exception {
         ds.add(new Entry("dn: CN=svc-sql,OU=Hyper-V," + TestDirectory.BASE, "objectClass: top", "objectClass: user",
                 "cn: svc-sql", "sAMAccountName: svc-sql", "userAccountControl: 512",
-                "servicePrincipalName: MSSQLSvc/FS01:1433"));
+                "servicePrincipalName: MSSQLSvc/FS01:1433", "servicePrincipalName: HOST/dc1.contoso.com"));
         assertEquals(findings(TestDirectory.BASE, "domain"), findings("OU=Hyper-V," + TestDirectory.BASE, "ou"));
     }
 
