@@ -182,8 +182,7 @@ final class DomainControllers {
      * What the groups behind RBCD are read with on each DC: the domain, the page size, the sweep (SIDs of its objects
      * need no read) and the principals the audited DC gave (one this DC lacks allows nobody there).
      */
-    record Groups(String domainDn, int pageSize, List<AdObject> sweep, Map<String, RbcdPrincipal> audited,
-                  String baseDn) {
+    record Groups(String domainDn, int pageSize, List<AdObject> sweep, Map<String, RbcdPrincipal> audited) {
     }
 
     /**
@@ -244,14 +243,15 @@ final class DomainControllers {
     private static final int SPNS_PER_SEARCH = 50;
 
     /**
-     * The objects under the sweep's base DN, other than the checked ones, that register an SPN of a checked object on
-     * this DC, or a {@code cifs/X} it serves through its {@code HOST/X} ({@link DcDivergence#servedThroughHost}): an
+     * The objects of the domain, other than the checked ones, that register an SPN of a checked object on this DC (under
+     * the domain, not the base DN: the audited DC's snapshot holds the other holders outside a base DN below the domain
+     * too, {@link OutsideObjects}), or a {@code cifs/X} it serves through its {@code HOST/X} ({@link DcDivergence#servedThroughHost}): an
      * indexed equality search per batch of SPNs, each as stored and with the trailing dot on its host toggled (the
      * spelling the DC's uniqueness check lets through). Empty when not asked or not readable.
      */
     private static List<AdObject> spnHolders(LDAPConnection c, Deadline deadline, Groups groups,
                                              List<AdObject> objects, List<AdObject> scope) {
-        if (groups == null || groups.baseDn() == null) {
+        if (groups == null || groups.domainDn() == null) {
             return List.of();
         }
         java.util.Set<String> values = new java.util.LinkedHashSet<>();
@@ -278,7 +278,7 @@ final class DomainControllers {
                 for (String v : all.subList(from, Math.min(all.size(), from + SPNS_PER_SEARCH))) {
                     any.add(Filter.createEqualityFilter("servicePrincipalName", v));
                 }
-                SearchResult r = deadline.call(() -> c.search(groups.baseDn(), SearchScope.SUB,
+                SearchResult r = deadline.call(() -> c.search(groups.domainDn(), SearchScope.SUB,
                         Filter.createORFilter(any), DirectoryCollector.ATTRIBUTES));
                 for (SearchResultEntry e : r.getSearchEntries()) {
                     AdObject o = checked.contains(e.getDN().toLowerCase(Locale.ROOT)) ? null

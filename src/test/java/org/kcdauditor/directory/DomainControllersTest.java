@@ -431,6 +431,31 @@ class DomainControllersTest {
         assertEquals(1, findings(doc, "TARGET_SPN_NOT_REGISTERED").size());
     }
     /**
+     * The same with {@code baseDn} the nodes' OU and the service account in CN=Users, outside it: each DC is searched
+     * for other holders in the whole domain, as the audited DC is, so dc2's is a difference and dc1's a
+     * TARGET_SPN_NOT_REGISTERED, not unseen on either.
+     */
+    @Test
+    void withAnOuBaseDnAnAccountOutsideItRegisteringTheCifsSpnOnDc2OnlyIsNoGo() throws Exception {
+        hv02DelegatesToCifsHv03OnDc2();
+        dc2.add(svcFilesRegisteringCifsHv03());
+        Path cfg = config(List.of(url(dc1), url(dc2)));
+        Files.writeString(cfg, Files.readString(cfg).replace("baseDn: " + TestDirectory.BASE,
+                "baseDn: OU=Hyper-V," + TestDirectory.BASE));
+        CliRun nogo = preflight(cfg, "--all-dcs");
+        assertEquals(3, nogo.exitCode(), nogo.toString());
+        List<JsonNode> f = findings(CliRun.findings(tmp.resolve("out")), "DC_NOT_CONVERGED");
+        assertEquals(1, f.size(), f.toString());
+        assertEquals("servicePrincipalName holder", f.get(0).path("evidence").path("attribute").asText());
+        dc1.add(svcFilesRegisteringCifsHv03());
+        CliRun both = preflight(cfg, "--all-dcs");
+        assertEquals(3, both.exitCode(), both.toString());
+        JsonNode doc = CliRun.findings(tmp.resolve("out"));
+        assertTrue(findings(doc, "DC_NOT_CONVERGED").isEmpty(), findings(doc, "DC_NOT_CONVERGED").toString());
+        assertEquals(1, findings(doc, "TARGET_SPN_NOT_REGISTERED").size());
+    }
+
+    /**
      * A node moved to another OU on dc1 (say into the cluster's OU during the change) is still on dc2 under its old DN
      * until the move replicates, with the same account, SPNs and delegation: dc2's KDC serves its pairs as before (seen
      * on the Samba DC pair). The read by DN misses it there; found by its objectSid, it is compared as any other, not
