@@ -91,11 +91,15 @@ public final class OutboxStore {
         }
     }
 
-    /** When the newest failure notice of {@code job} (a fire that could not run) was stored, if any. */
+    /**
+     * When the newest failure notice of {@code job} (a fire that could not run) was stored, if any. A discarded one
+     * told nobody: it does not hold the next one back.
+     */
     public java.util.Optional<Instant> lastFailureNotice(String job) {
         try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement("SELECT MAX(created_at) FROM"
-                + " notice_outbox WHERE job_name = ? AND run_id IS NULL AND id LIKE 'failed:%'")) {
+                + " notice_outbox WHERE job_name = ? AND run_id IS NULL AND id LIKE 'failed:%' AND status <> ?")) {
             ps.setString(1, job);
+            ps.setString(2, DISCARDED);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? java.util.Optional.ofNullable(instant(rs, 1)) : java.util.Optional.empty();
             }

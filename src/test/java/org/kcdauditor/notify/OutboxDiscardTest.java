@@ -127,6 +127,24 @@ class OutboxDiscardTest {
         }
     }
 
+    /**
+     * A failure notice holds the next one of its job back for 12 hours (one mail, not one per fire). A discarded one
+     * told nobody (a dead address, the case --discard is for): it held the next one back all the same, so the team,
+     * its address corrected, heard nothing of a job still failing.
+     */
+    @Test
+    void aDiscardedFailureNoticeDoesNotHoldTheNextOneBack() throws Exception {
+        queuedWhileTheServerIsDown();
+        String failed = "failed:daily-drift:" + System.currentTimeMillis();
+        Notice n = new Notice(failed, NoticeBuilder.messageId(failed, ScheduleFixture.FROM), null, "daily-drift",
+                cfg.mail().to(), "[kcd-audit] daily-drift could not run", "text", "<p>html</p>", null);
+        assertTrue(outbox.enqueue(n, mailer(cfg).toMime(n)));
+        assertTrue(outbox.lastFailureNotice("daily-drift").isPresent());
+        CliRun discarded = outbox("--discard", failed);
+        assertEquals(0, discarded.exitCode(), discarded.toString());
+        assertTrue(outbox.lastFailureNotice("daily-drift").isEmpty(), "a discarded failure notice told nobody");
+    }
+
     @Test
     void anUnknownAnAmbiguousASentOrADiscardedIdIsRefusedWithOneLine() throws Exception {
         queuedWhileTheServerIsDown();
