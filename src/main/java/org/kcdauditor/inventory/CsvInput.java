@@ -56,6 +56,8 @@ final class CsvInput implements AutoCloseable {
         private long anchor;     // the start of line anchorLine: nothing before it is read again
         private long anchorLine;
         private boolean eof;
+        /** Skipping a malformed record's line: the parser that read into it is done with, what it read is not kept. */
+        private boolean skipping;
 
         Replay(Reader source, long firstLine) {
             this.source = source;
@@ -86,7 +88,7 @@ final class CsvInput implements AutoCloseable {
             }
             int used = (int) (end - base);
             if (used == kept.length) {
-                int drop = (int) (Math.min(anchor, pos) - base);
+                int drop = (int) ((skipping ? anchor : Math.min(anchor, pos)) - base);
                 if (drop >= kept.length / 2) {
                     System.arraycopy(kept, drop, kept, 0, used - drop);
                     base += drop;
@@ -153,16 +155,18 @@ final class CsvInput implements AutoCloseable {
          * @return the number of the skipped line, or -1 when only blank lines were left
          */
         long skipMalformed() throws IOException {
-            while (true) {
-                long line = anchorLine;
-                int k = skipLine();
-                if (k < 0) {
-                    return -1;
+            skipping = true;
+            try {
+                while (true) {
+                    long line = anchorLine;
+                    int k = skipLine();
+                    if (k <= 0) {
+                        pos = anchor; // the parser reads on from the next line (or finds the end)
+                        return k < 0 ? -1 : line;
+                    }
                 }
-                if (k == 0) {
-                    pos = anchor;
-                    return line;
-                }
+            } finally {
+                skipping = false;
             }
         }
 

@@ -106,7 +106,8 @@ class CsvRecoveryTest {
         List<String> hosts = new ArrayList<>();
         List<Long> skipped = new ArrayList<>();
         try (CsvInput csv = CsvInput.open(new java.io.BufferedReader(counting))) {
-            csv.each((rec, line) -> hosts.add(rec.get("PSComputerName") + ":" + line), (line, why) -> skipped.add(line));
+            csv.each((rec, line) -> hosts.add(rec.get("PSComputerName") + ":" + line),
+                    (line, why) -> skipped.add(line));
         }
         assertEquals(51, hosts.size(), hosts.toString());
         assertEquals("HV01:50", hosts.get(24));
@@ -114,6 +115,31 @@ class CsvRecoveryTest {
         assertEquals(50, skipped.size());
         assertEquals(3L, skipped.get(0));
         assertEquals(text.length(), read[0], "every character read once");
+    }
+
+    /**
+     * Skipping the line of a record cut off at 4 M characters (a quote that never closes on a line of hundreds of
+     * megabytes) kept the whole line in memory: the text the failed parser had read held the buffer's start while the
+     * skip moved on. What the skip passes is dropped; the buffer stays within twice the record limit.
+     */
+    @Test
+    void skippingAHugeBadLineDoesNotKeepIt() throws Exception {
+        String text = "\"PSComputerName\",\"HotFixID\",\"InstalledOn\"\n\"HV01\",\"KB50" + "x".repeat(20 << 20) + "\n"
+                + "\"HV02\",\"KB5031361\",\"2023-10-10\"\n";
+        List<String> hosts = new ArrayList<>();
+        List<Long> skipped = new ArrayList<>();
+        try (CsvInput csv = CsvInput.open(new java.io.BufferedReader(new java.io.StringReader(text)))) {
+            csv.each((rec, line) -> hosts.add(rec.get("PSComputerName") + ":" + line),
+                    (line, why) -> skipped.add(line));
+            java.lang.reflect.Field replay = CsvInput.class.getDeclaredField("replay");
+            replay.setAccessible(true);
+            java.lang.reflect.Field kept = CsvInput.Replay.class.getDeclaredField("kept");
+            kept.setAccessible(true);
+            int capacity = ((char[]) kept.get(replay.get(csv))).length;
+            assertTrue(capacity <= 2 * CsvInput.MAX_RECORD_CHARS, "kept " + capacity + " characters");
+        }
+        assertEquals(List.of("HV02:3"), hosts);
+        assertEquals(List.of(2L), skipped);
     }
 
     /**
