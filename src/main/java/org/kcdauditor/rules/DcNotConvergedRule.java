@@ -83,7 +83,7 @@ public final class DcNotConvergedRule implements Rule {
                     .message(message + (pairs.isEmpty() ? "" : " On " + dc + ", " + (pairs.size() == 1
                             ? "the pair " + pairs.get(0).from() + " -> " + pairs.get(0).to()
                             : pairs.size() + " directed pairs") + " cannot migrate."))
-                    .action(d.attribute().equals(DcDivergence.HOLDER) ? takeOff(d)
+                    .action(d.attribute().equals(DcDivergence.HOLDER) ? takeOff(d, auditedReadOnly(ctx, d))
                             : Boolean.TRUE.equals(d.passwordNewerThere())
                             ? new Action.Manual("The new password was set on or through " + dc + " and has not reached "
                             + d.audited() + ", the DC the audit read: " + bring(d, "it") + ", then run the audit and"
@@ -127,9 +127,10 @@ public final class DcNotConvergedRule implements Rule {
 
     /**
      * The fix of a duplicate made on another DC: take the SPN off the other object there (replicating would spread the
-     * duplicate to the audited DC), or on the audited DC once it has arrived.
+     * duplicate to the audited DC), or on the audited DC once it has arrived, unless that one is read-only (it takes no
+     * write).
      */
-    private static Action.Manual takeOff(DcDivergence d) {
+    private static Action.Manual takeOff(DcDivergence d, boolean auditedReadOnly) {
         String dc = d.dc().name();
         List<String> served = DcDivergence.servedThroughHost(d.host());
         // the DN and the SPN as that object stores them (case, a trailing dot) are typed from what it shows: a value
@@ -142,8 +143,8 @@ public final class DcNotConvergedRule implements Rule {
                 + (readOnly ? " on the writable DC " + dc + " replicated it from (" + dc + " is read-only and takes no"
                 + " write; " + (Commands.showRepl(dc) == null ? "its inbound replication" : Commands.showRepl(dc))
                 + " names its source)" : " on " + dc + ", where it was registered")
-                + " (" + command + "), or once it has replicated to "
-                + d.audited() + ", there (setspn -D); do not push replication first, which spreads it."
+                + " (" + command + ")" + (auditedReadOnly ? "" : ", or once it has replicated to " + d.audited()
+                + ", there (setspn -D)") + "; do not push replication first, which spreads it."
                 + " Then check with " + check(d.here().stream().filter(spn -> !served.contains(spn)).toList(),
                 d.here().stream().filter(served::contains).toList()) + ", and run the preflight with --all-dcs again"
                 + " before patching.");

@@ -638,6 +638,20 @@ class DomainControllersTest {
             fix = holder.path("remediation").asText();
             assertFalse(fix.contains("-Server 'rodc.contoso.com'"), fix);
             assertTrue(fix.contains("on the writable DC rodc.contoso.com replicated it from"), fix);
+
+            // the audit read the RODC, and dc2 holds a duplicate the RODC has not received: taken off on dc2, not also
+            // "once it has replicated to" the RODC "there": the RODC takes no write
+            rodc.delete("CN=svc-files,CN=Users," + TestDirectory.BASE);
+            dc2.add(new Entry("dn: CN=Users," + TestDirectory.BASE, "objectClass: container", "cn: Users"));
+            dc2.add(svcFilesRegisteringCifsHv03());
+            CliRun held = preflight(TestDirectory.config(tmp, url(rodc), NODES, "allowInsecureBind: true",
+                    "domainControllers: [" + url(rodc) + ", " + url(dc2) + "]"), "--all-dcs");
+            holder = findings(CliRun.findings(tmp.resolve("out")), "DC_NOT_CONVERGED").stream()
+                    .filter(x -> x.path("evidence").path("attribute").asText().equals("servicePrincipalName holder"))
+                    .findFirst().orElseThrow(() -> new AssertionError(held.toString()));
+            fix = holder.path("remediation").asText();
+            assertTrue(fix.contains("on dc2.contoso.com, where it was registered"), fix);
+            assertFalse(fix.contains("replicated to rodc.contoso.com"), fix);
         } finally {
             rodc.shutDown(true);
         }
