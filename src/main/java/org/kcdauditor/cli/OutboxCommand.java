@@ -124,7 +124,7 @@ final class OutboxCommand implements Callable<Integer> {
     /**
      * {@code --discard}: every id is resolved and checked first (none discarded when one is unknown, fits several
      * notices, or names one sent or discarded already: exit 2); then each is discarded unless a send has claimed it
-     * meanwhile (exit 1: try again).
+     * meanwhile (exit 1: try again) or sent it (exit 2, as for one sent before; the others are discarded).
      */
     private int discard(OutboxStore store) {
         List<String> ids = new ArrayList<>();
@@ -160,8 +160,12 @@ final class OutboxCommand implements Callable<Integer> {
                 now = cli.clock().instant();
                 done = store.discard(id, who, now);
                 e = store.find(id);
-            } while (!done && notPending(e) == null && !claimed(e, now));
-            if (done) {
+            } while (!done && e != null && notPending(e) == null && !claimed(e, now));
+            if (e == null) { // pruned with its run meanwhile
+                code = ExitCodes.USAGE;
+                cli.err().println("kcd-audit: outbox --discard: notice " + OutboxStore.shortId(id) + " is no longer in"
+                        + " the outbox");
+            } else if (done) {
                 cli.out().println("Discarded " + OutboxStore.shortId(id) + " (" + e.subject() + ", to "
                         + String.join(", ", e.recipients()) + "): it is never sent; kcd-audit outbox --all lists it");
             } else if (notPending(e) != null) {
