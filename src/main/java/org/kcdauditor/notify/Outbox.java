@@ -160,12 +160,8 @@ public final class Outbox {
      * read timeout (the same value, and it may come first).
      */
     private static boolean outOfTime(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof SmtpDeadline.SmtpTimeoutException || t instanceof java.net.SocketTimeoutException) {
-                return true;
-            }
-        }
-        return false;
+        return SmtpDeadline.cause(e, SmtpDeadline.SmtpTimeoutException.class)
+                || SmtpDeadline.cause(e, java.net.SocketTimeoutException.class);
     }
 
     Duration backoff(int attempts) {

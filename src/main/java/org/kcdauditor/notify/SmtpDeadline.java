@@ -93,7 +93,8 @@ final class SmtpDeadline implements AutoCloseable {
         return m;
     }
 
-    private static boolean cause(Throwable e, Class<? extends Throwable> type) {
+    /** Whether {@code e} or one of its causes is a {@code type}. */
+    static boolean cause(Throwable e, Class<? extends Throwable> type) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (type.isInstance(t)) {
                 return true;
