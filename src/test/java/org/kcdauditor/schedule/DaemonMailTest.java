@@ -88,6 +88,7 @@ class DaemonMailTest {
                     "daemon:\n  misfireThresholdSeconds: 1\n  outboxIntervalSeconds: 3600\n  stopTimeoutSeconds: 1\n"));
             FireLog fires = new FireLog(Database.open(cfg, env));
             Outbox outbox = new Outbox(Database.open(cfg, env), Clock.systemUTC(), Duration.ofSeconds(1), "test");
+            java.util.Set<Thread> before = workers();
             ScheduleFixture.captureErr(() -> {
                 try (Daemon d = Daemon.create(cfg, new Secrets(env), env, Clock.systemUTC(), Path.of("."))) {
                     d.start();
@@ -104,7 +105,18 @@ class DaemonMailTest {
                     fires.all().toString());
             assertTrue(outbox.list(true, 10).stream().noneMatch(e -> e.id().startsWith("failed:")),
                     outbox.list(true, 10).toString());
+            // the job the stop gave up on ends on its own thread, still writing to the store: the test's folder is
+            // deleted only once it has (CI once failed deleting data/ under it)
+            DaemonTest.await("the job given up on ended", Duration.ofSeconds(30),
+                    () -> workers().stream().allMatch(before::contains));
         }
+    }
+
+    /** Quartz's worker threads of the daemons alive now. */
+    private static java.util.Set<Thread> workers() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith(Daemon.SCHEDULER_NAME + "_Worker-"))
+                .collect(java.util.stream.Collectors.toSet());
     }
 
     /**
