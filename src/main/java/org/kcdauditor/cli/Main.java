@@ -1,5 +1,6 @@
 package org.kcdauditor.cli;
 
+import org.kcdauditor.io.Causes;
 import org.kcdauditor.run.ExitCodes;
 import org.kcdauditor.run.RunNotRecorded;
 import org.kcdauditor.config.ConfigException;
@@ -261,7 +262,7 @@ public final class Main implements Runnable {
     static int handle(Throwable ex, Path config, boolean verbose, PrintStream err, boolean writesReports) {
         int code;
         String message;
-        OutOfMemoryError oom = outOfMemory(ex);
+        OutOfMemoryError oom = Causes.find(ex, OutOfMemoryError.class); // itself, or a writer's failure it wraps
         if (oom != null) {
             code = ExitCodes.RUN_FAILED;
             message = outOfMemoryMessage(oom, Runtime.getRuntime().maxMemory(), RunNotRecorded.in(ex) == null);
@@ -302,15 +303,6 @@ public final class Main implements Runnable {
         return code;
     }
 
-    /** The OutOfMemoryError behind {@code ex} (itself, or a writer's failure it wraps), or null. */
-    static OutOfMemoryError outOfMemory(Throwable ex) {
-        for (Throwable t = ex; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof OutOfMemoryError oom) {
-                return oom;
-            }
-        }
-        return null;
-    }
 
     /**
      * One line for a run that ran out of heap: where (the innermost kcd-auditor frame, when the JVM kept a stack

@@ -20,6 +20,7 @@ import org.kcdauditor.config.AuditConfig;
 import org.kcdauditor.config.ConfigException;
 import org.kcdauditor.config.DirectoryConfig;
 import org.kcdauditor.config.Secrets;
+import org.kcdauditor.io.Causes;
 
 import javax.net.ssl.TrustManager;
 import java.io.IOException;
@@ -137,7 +138,8 @@ public final class LdapConnector {
                 });
             } catch (LDAPException e) {
                 // only once TCP connected: a connect that timed out (nothing answered the SYN) is said as for ldap://
-                if (ldaps && tls.connected() && (isReadTimeout(e) || deadline.tripped())) {
+                if (ldaps && tls.connected()
+                        && (Causes.has(e, java.net.SocketTimeoutException.class) || deadline.tripped())) {
                     throw new DirectoryException(where + ": no TLS handshake within " + key + ".timeoutSeconds ("
                             + d.effectiveTimeoutSeconds() + " s): the port accepted the connection but did not"
                             + " answer TLS — ldaps:// needs the LDAPS port (636; on port 389 use ldap:// with "
@@ -173,15 +175,6 @@ public final class LdapConnector {
         }
     }
 
-    /** Whether a read timed out somewhere behind {@code e} (the TLS handshake of an ldaps:// connect). */
-    private static boolean isReadTimeout(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof java.net.SocketTimeoutException) {
-                return true;
-            }
-        }
-        return false;
-    }
 
     private void bind(LDAPConnection connection, BindRequest request, String where, String host, Deadline deadline)
             throws DirectoryException {

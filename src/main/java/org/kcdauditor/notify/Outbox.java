@@ -1,6 +1,7 @@
 package org.kcdauditor.notify;
 
 import jakarta.mail.MessagingException;
+import org.kcdauditor.io.Causes;
 import org.kcdauditor.store.Database;
 import org.kcdauditor.store.OutboxStore;
 import org.slf4j.Logger;
@@ -160,8 +161,8 @@ public final class Outbox {
      * read timeout (the same value, and it may come first).
      */
     private static boolean outOfTime(Throwable e) {
-        return SmtpDeadline.cause(e, SmtpDeadline.SmtpTimeoutException.class)
-                || SmtpDeadline.cause(e, java.net.SocketTimeoutException.class);
+        return Causes.has(e, SmtpDeadline.SmtpTimeoutException.class)
+                || Causes.has(e, java.net.SocketTimeoutException.class);
     }
 
     Duration backoff(int attempts) {

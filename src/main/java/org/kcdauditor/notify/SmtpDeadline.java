@@ -1,6 +1,7 @@
 package org.kcdauditor.notify;
 
 import jakarta.mail.MessagingException;
+import org.kcdauditor.io.Causes;
 import org.kcdauditor.io.DeadlineTimer;
 import org.kcdauditor.io.WrappedSSLSocketFactory;
 
@@ -73,7 +74,7 @@ final class SmtpDeadline implements AutoCloseable {
      * connect or read timeout (the same value) came first, as it may by a few milliseconds.
      */
     boolean ranOutOfTime(MessagingException e) {
-        return passed || cause(e, java.net.SocketTimeoutException.class);
+        return passed || Causes.has(e, java.net.SocketTimeoutException.class);
     }
 
     /**
@@ -82,7 +83,7 @@ final class SmtpDeadline implements AutoCloseable {
      * connect never completed).
      */
     SmtpTimeoutException noAnswer(MessagingException e) {
-        boolean connected = passed ? cut : !cause(e, org.eclipse.angus.mail.util.MailConnectException.class);
+        boolean connected = passed ? cut : !Causes.has(e, org.eclipse.angus.mail.util.MailConnectException.class);
         SmtpTimeoutException m = new SmtpTimeoutException(connected
                 ? "no answer from the SMTP server within " + seconds + " s (mail.timeoutSeconds): it answers too slowly"
                         + " or stopped answering — check the SMTP server's load and the network, or raise"
@@ -91,16 +92,6 @@ final class SmtpDeadline implements AutoCloseable {
                         + " and mail.port and that the SMTP server is up and reachable from here");
         m.addSuppressed(e);
         return m;
-    }
-
-    /** Whether {@code e} or one of its causes is a {@code type}. */
-    static boolean cause(Throwable e, Class<? extends Throwable> type) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (type.isInstance(t)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** An attempt the server did not complete within {@code mail.timeoutSeconds}: the next would wait as long. */
