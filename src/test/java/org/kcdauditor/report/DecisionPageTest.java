@@ -5,13 +5,21 @@ import org.apache.pdfbox.cos.COSName;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDPage;
 import org.apache.pdfbox.pdmodel.graphics.image.PDImageXObject;
+import com.unboundid.ldap.listener.InMemoryDirectoryServer;
+import com.unboundid.ldap.sdk.Modification;
+import com.unboundid.ldap.sdk.ModificationType;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.kcdauditor.model.Evidence;
 import org.kcdauditor.model.Finding;
 import org.kcdauditor.model.Severity;
 import org.kcdauditor.model.TrendPoint;
+import org.kcdauditor.support.CliRun;
+import org.kcdauditor.support.TestDirectory;
 import org.kcdauditor.support.TestFindings;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -541,5 +549,42 @@ class DecisionPageTest {
         assertTrue(first.contains("and on 1 host by a command run there"), first);
         String summary = PdfReportWriterTest.text(pdf, 2, 3).replaceAll("\\s+", " ");
         assertTrue(summary.contains("On 1 host, by a command run there (runbook.md, On the hosts):"), summary);
+    }
+
+    /**
+     * A node joined to a 30-node cluster without its delegation, the commonest drift there is: the change gives it
+     * delegation to 29 peers, one line each in page 1's Gains cell, which pushed the state after the change and the
+     * trend to page 2 (at 64 nodes the table ran over two pages below an orphan heading). Page 1 names a few gains per
+     * object and counts the rest.
+     */
+    @Test
+    void aNodeThatGainsDelegationToManyPeersLeavesPageOneWhole(@TempDir Path tmp) throws Exception {
+        List<String> nodes = new ArrayList<>();
+        for (int i = 1; i <= 30; i++) {
+            nodes.add(String.format("HVN%02d", i));
+        }
+        InMemoryDirectoryServer ds = TestDirectory.startDomain(TestDirectory.BASE, "dc1.contoso.com");
+        try {
+            TestDirectory.addCluster(ds, nodes);
+            ds.modify("CN=HVN30,OU=Hyper-V," + TestDirectory.BASE, new Modification(ModificationType.DELETE,
+                    "msDS-AllowedToDelegateTo"));
+            Path cfg = TestDirectory.config(tmp, "ldap://127.0.0.1:" + ds.getListenPort(), nodes,
+                    "allowInsecureBind: true");
+            CliRun r = CliRun.run(Map.of("TEST_LDAP_PASSWORD", TestDirectory.PASSWORD), "run", "--config",
+                    cfg.toString(), "--out", tmp.resolve("out").toString(), "--formats", "pdf");
+            assertEquals(3, r.exitCode(), r.toString());
+        } finally {
+            ds.shutDown(true);
+        }
+        byte[] pdf = Files.readAllBytes(tmp.resolve("out/audit.pdf"));
+        String first = PdfReportWriterTest.text(pdf, 1, 1).replaceAll("\\s+", " ");
+        assertTrue(first.contains("The proposed change: 1 object in Active Directory"), first);
+        assertTrue(first.contains("HVN30 HVC1 delegation to HVN01: 4 entries"), first);
+        assertTrue(first.contains("delegation to HVN04: 4 entries (cifs/HVN04, …) … and 25 more: every one under"
+                + " \"Changes per object\""), first);
+        assertFalse(first.contains("delegation to HVN29"), "not every peer on page 1: " + first);
+        assertTrue(first.contains("After the change") && first.contains("If not approved: the 29 directions"),
+                "the state after the change stays on page 1: " + first);
+        assertTrue(first.contains("Trend"), first);
     }
 }

@@ -61,6 +61,12 @@ final class DecisionPage {
     static final int OTHER_RULES = 8;
     /** Objects of the change listed on the decision page at most; the others are counted. */
     static final int OBJECT_ROWS = 10;
+    /**
+     * Gains, and losses, listed per object at most; the others are counted. A node joined without its delegation gains
+     * it to every peer, a line each: at 30 nodes that pushed the state after the change and the trend off page 1, at
+     * 64 the table ran over two pages below an orphan heading.
+     */
+    static final int CHANGE_LINES = 4;
     /** Waivers flagged by name at most; the others are counted. */
     static final int WAIVER_FLAGS = 5;
     /**
@@ -397,8 +403,8 @@ final class DecisionPage {
             }
             t.addCell(PdfReportWriter.cell(name, null, Element.ALIGN_LEFT));
             t.addCell(cell(o.cluster(), f.tiny, null));
-            t.addCell(cell(o.gains().isEmpty() ? "–" : lines(o.gains()), f.tiny, null));
-            t.addCell(cell(o.loses().isEmpty() ? "–" : lines(o.loses()), f.tiny, null));
+            t.addCell(cell(changeLines(o.gains()), f.tiny, null));
+            t.addCell(cell(changeLines(o.loses()), f.tiny, null));
         }
         if (objects.size() > rows) {
             // the objects left out apart from the hosts whose setting alone changes, as the heading counts them
@@ -416,6 +422,18 @@ final class DecisionPage {
         Paragraph how = new Paragraph(howText, f.muted);
         how.setSpacingAfter(2);
         out.add(how);
+    }
+
+    /** An object's gains or losses, at most {@link #CHANGE_LINES} named and the rest counted; "–" for none. */
+    static String changeLines(List<String> items) {
+        if (items.isEmpty()) {
+            return "–";
+        }
+        if (items.size() <= CHANGE_LINES) {
+            return lines(items);
+        }
+        return lines(items.subList(0, CHANGE_LINES)) + "\n… and " + (items.size() - CHANGE_LINES)
+                + " more: every one under \"Changes per object\" (Remediation plan)";
     }
 
     /**
