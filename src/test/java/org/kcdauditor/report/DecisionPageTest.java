@@ -401,6 +401,29 @@ class DecisionPageTest {
         }
     }
 
+    /**
+     * A waiver's justification pasted whole from a change ticket (1,500 characters) made its flag under "Waivers to
+     * question" a block of 14 lines, and the state after the change and the trend went to page 2. Page 1 shows the
+     * start of the flag; the whole text stands under Findings by severity.
+     */
+    @Test
+    void aLongWaiverJustificationLeavesPageOneWhole() throws Exception {
+        String why = "HV03 is being rebuilt after the storage controller failure of 2026-10-30; ".repeat(20)
+                + "END-OF-TICKET";
+        FindingsDocument doc = Fixtures.withFindings(Fixtures.demo(), List.of(tooLong("MISSING_DELEGATION", "HVC1",
+                "HV02", "HV03", "2035-12-31", 3313, why)));
+        byte[] pdf = PdfReportWriterTest.render(doc, 16);
+        String first = PdfReportWriterTest.text(pdf, 1, 1).replaceAll("\\s+", " ");
+        assertTrue(first.contains("Waivers to question The waiver for MISSING_DELEGATION on HV02 -> HV03 runs until"
+                + " 2035-12-31, 3313 days"), first);
+        assertFalse(first.contains("END-OF-TICKET"), "not the whole justification on page 1: " + first);
+        assertTrue(first.contains("… (in full under Findings by severity)"), first);
+        assertTrue(first.contains("After the change") && first.contains("If not approved"),
+                "the state after the change stays on page 1: " + first);
+        assertTrue(PdfReportWriterTest.text(pdf, 2, 99).replaceAll("\\s+", "").contains("END-OF-TICKET"),
+                "the whole justification under Findings");
+    }
+
     private static Finding tooLong(String rule, String cluster, String host, String peer, String expires, int days,
                                    String why) {
         return TestFindings.of("WAIVER_TOO_LONG", Severity.LOW, cluster, host, peer, null, "The waiver for " + rule

@@ -67,6 +67,11 @@ final class DecisionPage {
      * 64 the table ran over two pages below an orphan heading.
      */
     static final int CHANGE_LINES = 4;
+    /**
+     * Characters of a waiver's flag shown on page 1: its justification is quoted as written, and one pasted whole from
+     * a change ticket pushed the state after the change and the trend off the page.
+     */
+    static final int WAIVER_FLAG_CHARS = 320;
     /** Waivers flagged by name at most; the others are counted. */
     static final int WAIVER_FLAGS = 5;
     /**
@@ -356,7 +361,7 @@ final class DecisionPage {
         label.setRowspan(Math.min(flags.size(), rows) + (flags.size() > rows ? 1 : 0));
         t.addCell(label);
         for (FindingView v : flags.subList(0, Math.min(rows, flags.size()))) {
-            t.addCell(ruleCell(PdfReportWriter.visible(v.finding().message()), f.tiny, null));
+            t.addCell(ruleCell(flag(PdfReportWriter.visible(v.finding().message())), f.tiny, null));
         }
         if (flags.size() > rows) {
             t.addCell(cell("… and " + (flags.size() - rows) + " more (" + flags.subList(rows, flags.size()).stream()
@@ -364,6 +369,15 @@ final class DecisionPage {
                     f.tiny, null));
         }
         out.add(t);
+    }
+
+    /** A waiver's flag as page 1 shows it: up to {@link #WAIVER_FLAG_CHARS}, cut at a space, then where the rest is. */
+    static String flag(String message) {
+        if (message.length() <= WAIVER_FLAG_CHARS) {
+            return message;
+        }
+        int cut = message.lastIndexOf(' ', WAIVER_FLAG_CHARS);
+        return message.substring(0, cut > 0 ? cut : WAIVER_FLAG_CHARS) + " … (in full under Findings by severity)";
     }
 
     // ---------------------------------------------------------------- the change
