@@ -585,6 +585,8 @@ public final class XlsxReportWriter implements ReportWriter {
         r++;
         int widest = 12;
         int widestCols = 0;
+        // the widest cell's text: "4/4 ! E D R" in a column of 7 was cut to "4/4 ! E" beside a filled cell
+        int widestCell = 5;
         for (ClusterView c : view.clusters()) {
             List<String> sources = c.nodes();
             List<String> targets = new ArrayList<>(sources);
@@ -633,6 +635,7 @@ public final class XlsxReportWriter implements ReportWriter {
                         text(row, j + 1, "–", st.matrixNone);
                     } else {
                         text(row, j + 1, p.text(), st.matrix(p.status()));
+                        widestCell = Math.max(widestCell, len(p.text()));
                     }
                 }
             }
@@ -640,7 +643,7 @@ public final class XlsxReportWriter implements ReportWriter {
         }
         sh.setColumnWidth(0, Math.min(60, widest + 2) * 256);
         for (int j = 1; j <= Math.max(widestCols, 2); j++) {
-            sh.setColumnWidth(j, 7 * 256);
+            sh.setColumnWidth(j, Math.min(30, widestCell + 2) * 256);
         }
     }
 
