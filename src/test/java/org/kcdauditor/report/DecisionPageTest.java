@@ -346,6 +346,29 @@ class DecisionPageTest {
     }
 
     /**
+     * Beyond 40 clusters "Compliance per cluster" lists those with problems and counts the OK ones, which the workbook
+     * lists: page 1 sent the reader there for "every cluster with its figures", where the GO ones it counted are not.
+     */
+    @Test
+    void pageOneSendsTheReaderWhereEveryClusterIsListed() throws Exception {
+        FindingsDocument d = Fixtures.demo();
+        Map<String, Integer> none = Map.of("HIGH", 0, "MEDIUM", 0, "LOW", 0, "INFO", 0);
+        List<FindingsDocument.ClusterDoc> clusters = new ArrayList<>(d.clusters());
+        for (int i = 0; i < 43; i++) {
+            clusters.add(new FindingsDocument.ClusterDoc(String.format("OK%02d", i), List.of("A" + i, "B" + i),
+                    List.of(), List.of(), 2, 2, 8, 8, 100.0, none, true, List.of(), List.of()));
+        }
+        FindingsDocument many = new FindingsDocument(d.schemaVersion(), d.runId(), d.startedAt(), d.finishedAt(),
+                d.directory(), d.summary(), d.policy(), clusters, d.hosts(), d.findings(), null);
+        byte[] pdf = PdfReportWriterTest.render(many, 16);
+        String first = PdfReportWriterTest.text(pdf, 1, 1).replaceAll("\\s+", " ");
+        assertTrue(first.matches(".*… and \\d+ more clusters: 0 NO-GO, \\d+ GO\\. Every cluster with its figures: the"
+                + " Summary sheet of audit\\.xlsx \\(\"Compliance per cluster\" below lists those not OK\\);.*"), first);
+        assertTrue(PdfReportWriterTest.text(pdf, 2, 99).replaceAll("\\s+", " ").contains("43 further clusters with"
+                + " status OK (all listed in audit.xlsx, Summary sheet)"));
+    }
+
+    /**
      * Page 1 lists only the first few NO-GO clusters: the worst ones. In configuration order a 600-host estate showed
      * C0001, C0002, C0004, … with one failing direction each, while C0014 (992 of 992 failing) was only counted under
      * "… and 39 more clusters", so the list read as contradicting the headline's 5083 failing directions.

@@ -223,8 +223,10 @@ final class DecisionPage {
         if (rest > 0) {
             long restNoGo = ordered.subList(shown, ordered.size()).stream().filter(c -> !c.go()).count();
             PdfPCell more = cell("… and " + Words.plural(rest, "more cluster") + ": " + restNoGo + " NO-GO, "
-                    + (rest - restNoGo) + " GO. Every cluster with its figures: \"Compliance per cluster\" below and"
-                    + " the Summary sheet of audit.xlsx; every failing direction: the matrices and the Matrix sheet.",
+                    + (rest - restNoGo) + " GO. Every cluster with its figures: " + (ordered.size()
+                    > PdfReportWriter.ALL_CLUSTERS_UP_TO ? "the Summary sheet of audit.xlsx (\"Compliance per cluster\""
+                    + " below lists those not OK)" : "\"Compliance per cluster\" below and the Summary sheet of"
+                    + " audit.xlsx") + "; every failing direction: the matrices and the Matrix sheet.",
                     f.small, LIGHT);
             more.setColspan(6);
             t.addCell(more);
