@@ -605,6 +605,20 @@ class DecisionPageTest {
      */
     @Test
     void aNodeThatGainsDelegationToManyPeersLeavesPageOneWhole(@TempDir Path tmp) throws Exception {
+        byte[] pdf = newNodeOfThirty(tmp);
+        String first = PdfReportWriterTest.text(pdf, 1, 1).replaceAll("\\s+", " ");
+        assertTrue(first.contains("The proposed change: 1 object in Active Directory"), first);
+        assertTrue(first.contains("HVN30 HVC1 delegation to HVN01: 4 entries"), first);
+        assertTrue(first.contains("delegation to HVN04: 4 entries (cifs/HVN04, …) … and 25 more: every one under"
+                + " \"Changes per object\""), first);
+        assertFalse(first.contains("delegation to HVN29"), "not every peer on page 1: " + first);
+        assertTrue(first.contains("After the change") && first.contains("If not approved: the 29 directions"),
+                "the state after the change stays on page 1: " + first);
+        assertTrue(first.contains("Trend"), first);
+    }
+
+    /** audit.pdf of a real run: a cluster of 30 nodes, HVN30 joined without any delegation entry. */
+    static byte[] newNodeOfThirty(Path tmp) throws Exception {
         List<String> nodes = new ArrayList<>();
         for (int i = 1; i <= 30; i++) {
             nodes.add(String.format("HVN%02d", i));
@@ -622,15 +636,6 @@ class DecisionPageTest {
         } finally {
             ds.shutDown(true);
         }
-        byte[] pdf = Files.readAllBytes(tmp.resolve("out/audit.pdf"));
-        String first = PdfReportWriterTest.text(pdf, 1, 1).replaceAll("\\s+", " ");
-        assertTrue(first.contains("The proposed change: 1 object in Active Directory"), first);
-        assertTrue(first.contains("HVN30 HVC1 delegation to HVN01: 4 entries"), first);
-        assertTrue(first.contains("delegation to HVN04: 4 entries (cifs/HVN04, …) … and 25 more: every one under"
-                + " \"Changes per object\""), first);
-        assertFalse(first.contains("delegation to HVN29"), "not every peer on page 1: " + first);
-        assertTrue(first.contains("After the change") && first.contains("If not approved: the 29 directions"),
-                "the state after the change stays on page 1: " + first);
-        assertTrue(first.contains("Trend"), first);
+        return Files.readAllBytes(tmp.resolve("out/audit.pdf"));
     }
 }

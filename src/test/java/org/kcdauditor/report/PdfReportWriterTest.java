@@ -662,4 +662,31 @@ class PdfReportWriterTest {
         float leading = next - upper[1];
         assertTrue(leading >= 1.12f * upper[2], "lines " + leading + " pt apart in a " + upper[2] + " pt font");
     }
+
+    /**
+     * A host that gains delegation to 29 peers has a row of 29 lines under "Changes per object": the row did not fit
+     * below the heading, so the heading stood alone at the foot of a page, two thirds of it empty, and the table began
+     * on the next. The row now starts under its heading and continues on the next page.
+     */
+    @Test
+    void theChangesPerObjectHeadingStaysWithItsFirstRow(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+            throws Exception {
+        byte[] pdf = DecisionPageTest.newNodeOfThirty(tmp);
+        int pages;
+        try (PDDocument d = Loader.loadPDF(pdf)) {
+            pages = d.getNumberOfPages();
+        }
+        int found = 0;
+        for (int p = 2; p <= pages; p++) {
+            List<String> lines = List.of(text(pdf, p, p).split("\n"));
+            int heading = lines.indexOf("Changes per object");
+            if (heading >= 0) {
+                found++;
+                String page = String.join(" ", lines);
+                assertTrue(page.contains("HVN30") && page.contains("Add delegation to HVN01:"),
+                        "page " + p + " holds the heading's first row: " + page);
+            }
+        }
+        assertTrue(found == 1, "the heading once: " + found);
+    }
 }

@@ -701,11 +701,15 @@ public final class PdfReportWriter implements ReportWriter {
             d.add(s);
         }
         if (plan.hasChanges()) {
+            keepRoom(d, w, KEEP_WITH_TABLE);
             d.add(heading("Changes per object", f.h2, 4));
             PdfPTable t = new PdfPTable(new float[]{1.6f, 1.2f, 8f});
             t.setWidthPercentage(100);
             t.setSpacingBefore(6);
             t.setHeaderRows(1);
+            // a host gaining delegation to 63 peers has a row of 63 lines: it starts under the heading and goes on
+            // over the page, instead of leaving the heading alone at the foot of a page mostly empty
+            t.setSplitLate(false);
             t.setComplete(false);
             for (String c : List.of("Object", "Cluster", "Change")) {
                 t.addCell(header(c, f));
