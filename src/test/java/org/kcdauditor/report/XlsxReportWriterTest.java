@@ -3,6 +3,7 @@ package org.kcdauditor.report;
 import org.kcdauditor.support.TestFindings;
 import org.apache.poi.ss.usermodel.CellType;
 import org.apache.poi.ss.usermodel.DataValidation;
+import org.apache.poi.ss.usermodel.VerticalAlignment;
 import org.apache.poi.ss.util.PaneInformation;
 import org.apache.poi.xssf.usermodel.XSSFCell;
 import org.apache.poi.xssf.usermodel.XSSFColor;
@@ -485,6 +486,8 @@ class XlsxReportWriterTest {
             assertTrue(value.contains("from run 7f3a9c2e-5b1d-4e8f-9a60-1c2d3e4f5a6b, approved by jdoe, 7 hosts"), value);
             assertTrue(row.getCell(1).getCellStyle().getWrapText(), "the value wraps: " + value);
             assertTrue(row.getHeightInPoints() > sh.getDefaultRowHeightInPoints(), "on a row tall enough for it");
+            assertEquals(VerticalAlignment.TOP, row.getCell(0).getCellStyle().getVerticalAlignment(),
+                    "the label stands beside the value's first line, not at the foot of the tall row");
         }
     }
 

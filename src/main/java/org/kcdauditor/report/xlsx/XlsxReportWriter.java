@@ -1015,6 +1015,7 @@ public final class XlsxReportWriter implements ReportWriter {
             rowHeader = style(wb, bold, rgb(Palette.BLUE));
             borders(rowHeader);
             label = style(wb, bold, null);
+            label.setVerticalAlignment(VerticalAlignment.TOP);
             text = style(wb, null, null);
             text.setVerticalAlignment(VerticalAlignment.TOP);
             wrap = style(wb, null, null);
