@@ -10,7 +10,8 @@
   findings, so new + still open + changes = the open findings the subject counts), pdfNote, reportDir, changeTimesNote (said once when the directory keeps no change times
   for drift, else empty), inputsNotUsed (file, kind, reason of the patch, event and host-settings files the run could not
   use, the first five as the runbooks name them) and inputsNotUsedMore (how many more), aesNotChecked (the sentence
-  that AES keys were not checked, as preflight says it, else empty). See docs/scheduling.md.
+  that AES keys were not checked, as preflight says it, of the cluster's directories in a cluster owners' notice, else
+  empty). See docs/scheduling.md.
   At scale (600 hosts: 4,032 failing directions in a cluster, hundreds of findings) the body names at most
   namedDirections directions per cluster and lists at most listedFindings findings per list; the rest are counted,
   and the headings keep the full counts (the lists themselves are complete: ?size counts them).

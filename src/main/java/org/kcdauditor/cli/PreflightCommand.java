@@ -89,8 +89,7 @@ final class PreflightCommand implements Callable<Integer> {
         cli.out().printf("  pairs that can migrate: %d/%d; blockers: %d; waived: %d (run %s)%n", c.pairsOk(),
                 c.pairs(), blockers.size(), waived.size(), o.runId().substring(0, 8));
         // the domains of its own pairs: another directory's DCs were not asked about it, nor need to be
-        Set<String> domains = cfg.migratingWith(name).stream().map(cfg::directoryOf)
-                .collect(java.util.stream.Collectors.toSet());
+        Set<String> domains = view.directoriesOf(name);
         view.plan().readOnlyNotes(domains).forEach(n -> cli.out().println("  " + Ps.oneLine(n) + "."));
         for (String dcs : view.dcSummaries(domains)) {
             cli.out().println("  domain controllers: " + Ps.oneLine(dcs));

@@ -247,7 +247,9 @@ public final class NoticeBuilder {
         model.put("changes", rows(c.changes(), remedies));
         // the exports the verdict went on without, named as the runbooks name them
         RunbookModel.putInputsNotUsed(model, view);
-        model.put("aesNotChecked", view.aesNotChecked() == null ? "" : view.aesNotChecked());
+        // a cluster's owners hear of the directories its pairs are in, as its preflight says it
+        String aes = cluster == null ? view.aesNotChecked() : view.aesNotChecked(view.directoriesOf(cluster));
+        model.put("aesNotChecked", aes == null ? "" : aes);
         model.put("pdfNote", pdfNote == null ? "" : pdfNote);
         model.put("reportDir", pdf == null ? "" : pdf.toAbsolutePath().getParent().toString());
         String text = templates.render(TEXT_TEMPLATE, model);

@@ -912,6 +912,28 @@ public final class ReportView {
     }
 
     /**
+     * The directories a cluster's verdict rests on, by name: its own and those of the clusters it shares a
+     * {@code policy.migrationGroups} entry with (its pairs reach their nodes). What a cluster's preflight and its
+     * owners' notice say of the directories ({@link #aesNotChecked(Set)}, {@link #dcSummaries(Set)}) is of these.
+     */
+    public Set<String> directoriesOf(String cluster) {
+        Set<String> wanted = new HashSet<>();
+        wanted.add(cluster.toLowerCase(Locale.ROOT));
+        List<List<String>> groups = doc.policy() == null || doc.policy().migrationGroups() == null ? List.of()
+                : doc.policy().migrationGroups();
+        for (List<String> group : groups) {
+            if (group.stream().anyMatch(cluster::equalsIgnoreCase)) {
+                group.stream().filter(java.util.Objects::nonNull).forEach(g -> wanted.add(g.toLowerCase(Locale.ROOT)));
+            }
+        }
+        // a cluster whose config names no directory was read from the first one
+        String first = directories.isEmpty() ? null : directories.get(0).name();
+        return clusters.stream().filter(c -> wanted.contains(c.name().toLowerCase(Locale.ROOT)))
+                .map(c -> c.directory() == null ? first : c.directory()).filter(java.util.Objects::nonNull)
+                .collect(Collectors.toSet());
+    }
+
+    /**
      * "AES keys were not checked: …" where the date a domain gained AES keys (whenCreated of its RID-521 group) was not
      * read, so that no password was judged against it (AES_KEYS_MISSING): a GO says nothing of those keys. Of the
      * audited directories among {@code names}, naming them with several; null where every such date was read.

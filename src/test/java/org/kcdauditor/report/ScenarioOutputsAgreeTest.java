@@ -43,6 +43,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ScenarioOutputsAgreeTest {
     private static final Map<String, String> ENV = Map.of("TEST_LDAP_PASSWORD", TestDirectory.PASSWORD);
+    private static final String FABRIKAM = "DC=fabrikam,DC=com";
 
     @TempDir
     Path tmp;
@@ -425,26 +426,10 @@ class ScenarioOutputsAgreeTest {
     /** Two directories: the counts agree, and each cluster's verdict is the same in every output. */
     @Test
     void twoDirectories() throws Exception {
-        String fabrikam = "DC=fabrikam,DC=com";
         InMemoryDirectoryServer ds = TestDirectory.startDomain(TestDirectory.BASE, "dc1.contoso.com");
-        InMemoryDirectoryServer fb = TestDirectory.startDomain(fabrikam, "dc1.fabrikam.com");
+        InMemoryDirectoryServer fb = TestDirectory.startDomain(FABRIKAM, "dc1.fabrikam.com");
         try {
-            TestDirectory.addCluster(ds, nodes("HVA", 3));
-            TestDirectory.addCluster(fb, fabrikam, "S-1-5-21-9-9-9", 3000, nodes("HVF", 2));
-            ds.modify("CN=HVA01,OU=Hyper-V," + TestDirectory.BASE, new Modification(ModificationType.DELETE,
-                    "msDS-AllowedToDelegateTo", "cifs/HVA02"));
-            fb.modify("CN=HVF01,OU=Hyper-V," + fabrikam, new Modification(ModificationType.DELETE,
-                    "msDS-AllowedToDelegateTo", "cifs/HVF02"));
-            String directory = "    bindDn: " + TestDirectory.BIND_DN + "\n    passwordEnv: TEST_LDAP_PASSWORD\n"
-                    + "    allowInsecureBind: true\n    timeoutSeconds: 5\n";
-            Path cfg = tmp.resolve("kcd-audit.yaml");
-            Files.writeString(cfg, "directories:\n  contoso:\n    url: ldap://127.0.0.1:" + ds.getListenPort()
-                    + "\n    baseDn: " + TestDirectory.BASE + "\n" + directory + "  fabrikam:\n    url: ldap://127.0.0.1:"
-                    + fb.getListenPort() + "\n    baseDn: " + fabrikam + "\n" + directory
-                    + "clusters:\n  - name: HVC1\n    directory: contoso\n    nodes: [HVA01, HVA02, HVA03]\n"
-                    + "  - name: HVC2\n    directory: fabrikam\n    nodes: [HVF01, HVF02]\n"
-                    + "store:\n  url: jdbc:h2:file:data/kcd-audit\n");
-            Outputs o = run(cfg, "out", null);
+            Outputs o = run(twoDomains(ds, fb), "out", null);
             assertAgree(o);
             assertEquals(2, o.view().clustersNoGo());
             // each domain's change is replicated from its own DC
@@ -454,6 +439,65 @@ class ScenarioOutputsAgreeTest {
             ds.shutDown(true);
             fb.shutDown(true);
         }
+    }
+
+    /**
+     * Two domains, one whose AES date cannot be read (fabrikam): the notice to a cluster's owners says that AES keys
+     * were not checked only where the cluster's pairs are, as its preflight does. HVC1's owners (contoso, whose date was
+     * read) were told AES keys were not checked for a domain none of their hosts is in.
+     */
+    @Test
+    void aesKeysNotCheckedInOneOfTwoDomains() throws Exception {
+        InMemoryDirectoryServer ds = TestDirectory.startDomain(TestDirectory.BASE, "dc1.contoso.com");
+        InMemoryDirectoryServer fb = TestDirectory.startDomain(FABRIKAM, "dc1.fabrikam.com");
+        try {
+            TestDirectory.aesKeysSince(ds, TestDirectory.BASE, org.kcdauditor.support.Hosts.DOMAIN_SID,
+                    "20090310091500.0Z");
+            Outputs o = run(twoDomains(ds, fb), "out", null);
+            String aes = o.view().aesNotChecked();
+            assertTrue(aes.startsWith("AES keys were not checked in fabrikam: "), aes);
+            MailConfig mail = new MailConfig("127.0.0.1", 25, "none", null, null, null, "kcd@contoso.com",
+                    List.of("team@contoso.com"), Map.of("HVC1", List.of("hvc1@contoso.com"),
+                    "HVC2", List.of("hvc2@fabrikam.com")), null, null, null, null, null);
+            Map<String, String> text = new java.util.HashMap<>();
+            Map<String, String> html = new java.util.HashMap<>();
+            for (org.kcdauditor.notify.Notice n : new NoticeBuilder(mail, new TemplateRenderer(Path.of("templates")))
+                    .build("daily", Notify.ALWAYS, o.doc(), null, null, null)) {
+                text.put(n.recipients().get(0), n.text());
+                html.put(n.recipients().get(0), n.html());
+            }
+            for (String to : List.of("team@contoso.com", "hvc2@fabrikam.com")) {
+                assertTrue(text.get(to).contains(aes) && html.get(to).contains(aes), to + ": " + text.get(to));
+            }
+            assertFalse(text.get("hvc1@contoso.com").contains("AES keys were not checked")
+                    || html.get("hvc1@contoso.com").contains("AES keys were not checked"), text.get("hvc1@contoso.com"));
+        } finally {
+            ds.shutDown(true);
+            fb.shutDown(true);
+        }
+    }
+
+    /**
+     * The config of two domains, contoso (HVC1: HVA01-03, HVA01 lacking cifs/HVA02) and fabrikam (HVC2: HVF01-02, HVF01
+     * lacking cifs/HVF02), each cluster with one missing entry.
+     */
+    private Path twoDomains(InMemoryDirectoryServer ds, InMemoryDirectoryServer fb) throws Exception {
+        TestDirectory.addCluster(ds, nodes("HVA", 3));
+        TestDirectory.addCluster(fb, FABRIKAM, "S-1-5-21-9-9-9", 3000, nodes("HVF", 2));
+        ds.modify("CN=HVA01,OU=Hyper-V," + TestDirectory.BASE, new Modification(ModificationType.DELETE,
+                "msDS-AllowedToDelegateTo", "cifs/HVA02"));
+        fb.modify("CN=HVF01,OU=Hyper-V," + FABRIKAM, new Modification(ModificationType.DELETE,
+                "msDS-AllowedToDelegateTo", "cifs/HVF02"));
+        String directory = "    bindDn: " + TestDirectory.BIND_DN + "\n    passwordEnv: TEST_LDAP_PASSWORD\n"
+                + "    allowInsecureBind: true\n    timeoutSeconds: 5\n";
+        Path cfg = tmp.resolve("kcd-audit.yaml");
+        Files.writeString(cfg, "directories:\n  contoso:\n    url: ldap://127.0.0.1:" + ds.getListenPort()
+                + "\n    baseDn: " + TestDirectory.BASE + "\n" + directory + "  fabrikam:\n    url: ldap://127.0.0.1:"
+                + fb.getListenPort() + "\n    baseDn: " + FABRIKAM + "\n" + directory
+                + "clusters:\n  - name: HVC1\n    directory: contoso\n    nodes: [HVA01, HVA02, HVA03]\n"
+                + "  - name: HVC2\n    directory: fabrikam\n    nodes: [HVF01, HVF02]\n"
+                + "store:\n  url: jdbc:h2:file:data/kcd-audit\n");
+        return cfg;
     }
 
     /**
