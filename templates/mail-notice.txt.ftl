@@ -8,7 +8,7 @@
   message, remediation; waivedSince also waiverExpires, waiverJustification: open in the compared run, waived now, so
   not resolved), changes (the same for the open CHANGED_SINCE_LAST_RUN findings: not compared, but open
   findings, so new + still open + changes = the open findings the subject counts), pdfNote, reportDir, changeTimesNote (said once when the directory keeps no change times
-  for drift, else empty), inputsNotUsed (file, kind, reason of the patch, event and host-settings files the run could not
+  for drift, of the cluster's directories in a cluster owners' notice, else empty), inputsNotUsed (file, kind, reason of the patch, event and host-settings files the run could not
   use, the first five as the runbooks name them) and inputsNotUsedMore (how many more), aesNotChecked (the sentence
   that AES keys were not checked, as preflight says it, of the cluster's directories in a cluster owners' notice, else
   empty). See docs/scheduling.md.

@@ -233,7 +233,10 @@ public final class NoticeBuilder {
         boolean drift = java.util.stream.Stream.of(c.added(), c.resolved(), c.open(), c.changes(), c.waivedSince())
                 .flatMap(List::stream)
                 .anyMatch(f -> view.rule(f.rule()).category() == org.kcdauditor.rules.Category.DRIFT);
-        model.put("changeTimesNote", view.changeTimesNote() == null || !drift ? "" : view.changeTimesNote());
+        // a cluster's owners hear of the directories its pairs are in, as its preflight tells of them
+        Set<String> scope = cluster == null ? null : view.directoriesOf(cluster);
+        String changeTimes = scope == null ? view.changeTimesNote() : view.changeTimesNote(scope);
+        model.put("changeTimesNote", changeTimes == null || !drift ? "" : changeTimes);
         model.put("previousRunId", previousRunId == null ? "" : previousRunId);
         model.put("summary", summary(view, cluster));
         // what to do, as the reports say it (the plan's advice for a consequence of waived findings)
@@ -247,8 +250,7 @@ public final class NoticeBuilder {
         model.put("changes", rows(c.changes(), remedies));
         // the exports the verdict went on without, named as the runbooks name them
         RunbookModel.putInputsNotUsed(model, view);
-        // a cluster's owners hear of the directories its pairs are in, as its preflight says it
-        String aes = cluster == null ? view.aesNotChecked() : view.aesNotChecked(view.directoriesOf(cluster));
+        String aes = scope == null ? view.aesNotChecked() : view.aesNotChecked(scope);
         model.put("aesNotChecked", aes == null ? "" : aes);
         model.put("pdfNote", pdfNote == null ? "" : pdfNote);
         model.put("reportDir", pdf == null ? "" : pdf.toAbsolutePath().getParent().toString());

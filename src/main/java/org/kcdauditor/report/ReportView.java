@@ -911,6 +911,10 @@ public final class ReportView {
         return directories.size() > 1;
     }
 
+    private Set<String> allDirectories() {
+        return directories.stream().map(DirectoryView::name).collect(Collectors.toSet());
+    }
+
     /**
      * The directories a cluster's verdict rests on, by name: its own and those of the clusters it shares a
      * {@code policy.migrationGroups} entry with (its pairs reach their nodes). What a cluster's preflight and its
@@ -958,7 +962,7 @@ public final class ReportView {
 
     /** {@link #aesNotChecked(Set)} of every directory of the run. */
     public String aesNotChecked() {
-        return aesNotChecked(directories.stream().map(DirectoryView::name).collect(Collectors.toSet()));
+        return aesNotChecked(allDirectories());
     }
 
     /**
@@ -966,7 +970,12 @@ public final class ReportView {
      * some keep none); null when every audited directory gave change times or none was asked.
      */
     public String changeTimesNote() {
-        List<DirectoryView> without = directories.stream().filter(d -> d.audited()
+        return changeTimesNote(allDirectories());
+    }
+
+    /** {@link #changeTimesNote()} of the directories named {@code names} only (a cluster's, {@link #directoriesOf}). */
+    public String changeTimesNote(Set<String> names) {
+        List<DirectoryView> without = directories.stream().filter(d -> d.audited() && names.contains(d.name())
                 && Boolean.FALSE.equals(d.changeTimes())).toList();
         if (without.isEmpty()) {
             return null;
@@ -994,7 +1003,7 @@ public final class ReportView {
      * --all-dcs}), or that only the one the audit read was.
      */
     public List<String> dcSummaries() {
-        return dcSummaries(directories.stream().map(DirectoryView::name).collect(Collectors.toSet()));
+        return dcSummaries(allDirectories());
     }
 
     /** The same for the directories named {@code names} only (those a cluster's preflight verdict rests on). */

@@ -20,9 +20,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Replication metadata as AD (XML) and Samba (the binary blob) return it, and what malformed values do. */
-class ReplicationMetadataTest {
+public class ReplicationMetadataTest {
     /** One value of msDS-ReplAttributeMetaData as AD returns it: XML, then a NUL. */
-    static String xml(String attribute, int version, String time, String dsaDn) {
+    public static String xml(String attribute, int version, String time, String dsaDn) {
         return "<DS_REPL_ATTR_META_DATA>\n\t<pszAttributeName>" + attribute + "</pszAttributeName>\n"
                 + "\t<dwVersion>" + version + "</dwVersion>\n"
                 + "\t<ftimeLastOriginatingChange>" + time + "</ftimeLastOriginatingChange>\n"
@@ -32,7 +32,7 @@ class ReplicationMetadataTest {
                 + "\t<pszLastOriginatingDsaDN>" + dsaDn + "</pszLastOriginatingDsaDN>\n</DS_REPL_ATTR_META_DATA>\n\u0000";
     }
 
-    static final String DC2 = "CN=NTDS Settings,CN=DC2,CN=Servers,CN=Default-First-Site-Name,CN=Sites,"
+    public static final String DC2 = "CN=NTDS Settings,CN=DC2,CN=Servers,CN=Default-First-Site-Name,CN=Sites,"
             + "CN=Configuration,DC=contoso,DC=com";
 
     @Test

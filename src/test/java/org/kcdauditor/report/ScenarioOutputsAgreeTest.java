@@ -426,19 +426,14 @@ class ScenarioOutputsAgreeTest {
     /** Two directories: the counts agree, and each cluster's verdict is the same in every output. */
     @Test
     void twoDirectories() throws Exception {
-        InMemoryDirectoryServer ds = TestDirectory.startDomain(TestDirectory.BASE, "dc1.contoso.com");
-        InMemoryDirectoryServer fb = TestDirectory.startDomain(FABRIKAM, "dc1.fabrikam.com");
-        try {
-            Outputs o = run(twoDomains(ds, fb), "out", null);
+        twoDomains((ds, fb) -> {
+            Outputs o = run(twoDomainsConfig(ds, fb), "out", null);
             assertAgree(o);
             assertEquals(2, o.view().clustersNoGo());
             // each domain's change is replicated from its own DC
             assertTrue(o.md().contains("repadmin /syncall dc1.contoso.com /AdeP") && o.md().contains(
                     "repadmin /syncall dc1.fabrikam.com /AdeP"), o.md());
-        } finally {
-            ds.shutDown(true);
-            fb.shutDown(true);
-        }
+        });
     }
 
     /**
@@ -448,29 +443,81 @@ class ScenarioOutputsAgreeTest {
      */
     @Test
     void aesKeysNotCheckedInOneOfTwoDomains() throws Exception {
+        twoDomains((ds, fb) -> {
+            TestDirectory.aesKeysSince(ds, TestDirectory.BASE, org.kcdauditor.support.Hosts.DOMAIN_SID,
+                    "20090310091500.0Z");
+            Outputs o = run(twoDomainsConfig(ds, fb), "out", null);
+            String aes = o.view().aesNotChecked();
+            assertTrue(aes.startsWith("AES keys were not checked in fabrikam: "), aes);
+            Map<String, org.kcdauditor.notify.Notice> notices = ownersNotices(o.doc(), null);
+            for (String to : List.of("team@contoso.com", "hvc2@fabrikam.com")) {
+                assertTrue(notices.get(to).text().contains(aes) && notices.get(to).html().contains(aes), to + ": "
+                        + notices.get(to).text());
+            }
+            org.kcdauditor.notify.Notice hvc1 = notices.get("hvc1@contoso.com");
+            assertFalse(hvc1.text().contains("AES keys were not checked")
+                    || hvc1.html().contains("AES keys were not checked"), hvc1.text());
+        });
+    }
+
+    /**
+     * Two domains, one that keeps no change times (fabrikam): a drift in HVC1 (contoso, whose change times were read)
+     * is told to HVC1's owners with when and where it was made, and without the note that fabrikam keeps none, which
+     * concerns no host of theirs.
+     */
+    @Test
+    void changeTimesMissingInAnotherDomainAreNotToldToAClustersOwners() throws Exception {
+        twoDomains((ds, fb) -> {
+            Path cfg = twoDomainsConfig(ds, fb);
+            for (String node : nodes("HVA", 3)) {
+                ds.modify("CN=" + node + ",OU=Hyper-V," + TestDirectory.BASE, new Modification(ModificationType.ADD,
+                        "msDS-ReplAttributeMetaData", org.kcdauditor.directory.ReplicationMetadataTest.xml(
+                        "msDS-AllowedToDelegateTo", 3, "2026-11-30T14:02:11Z",
+                        org.kcdauditor.directory.ReplicationMetadataTest.DC2)));
+            }
+            Outputs first = run(cfg, "first", null);
+            ds.modify("CN=HVA02,OU=Hyper-V," + TestDirectory.BASE, new Modification(ModificationType.DELETE,
+                    "msDS-AllowedToDelegateTo", "cifs/HVA03"));
+            Outputs o = run(cfg, "second", first.doc());
+            String note = "Change time not available from this directory: fabrikam.";
+            assertEquals(note, o.view().changeTimesNote());
+            Map<String, org.kcdauditor.notify.Notice> notices = ownersNotices(o.doc(), first.doc());
+            assertTrue(notices.get("team@contoso.com").text().contains("Drift: " + note),
+                    notices.get("team@contoso.com").text());
+            org.kcdauditor.notify.Notice hvc1 = notices.get("hvc1@contoso.com");
+            assertTrue(hvc1.text().contains("CHANGED IN THE DIRECTORY SINCE THE PREVIOUS AUDIT (1)"), hvc1.text());
+            assertFalse(hvc1.text().contains("Change time not available") || hvc1.html().contains(
+                    "Change time not available"), hvc1.text());
+        });
+    }
+
+    /** The notices of a run of {@link #twoDomainsConfig}, to the team and to HVC1's and HVC2's owners, by recipient. */
+    private static Map<String, org.kcdauditor.notify.Notice> ownersNotices(FindingsDocument doc,
+                                                                           FindingsDocument previous) {
+        MailConfig mail = new MailConfig("127.0.0.1", 25, "none", null, null, null, "kcd@contoso.com",
+                List.of("team@contoso.com"), Map.of("HVC1", List.of("hvc1@contoso.com"),
+                "HVC2", List.of("hvc2@fabrikam.com")), null, null, null, null, null);
+        Map<String, org.kcdauditor.notify.Notice> out = new java.util.HashMap<>();
+        for (org.kcdauditor.notify.Notice n : new NoticeBuilder(mail, new TemplateRenderer(Path.of("templates")))
+                .build("daily", Notify.ALWAYS, doc, previous == null ? null : previous.findings(),
+                        previous == null ? null : previous.runId(), null)) {
+            out.put(n.recipients().get(0), n);
+        }
+        return out;
+    }
+
+    /** What a test does with the two domains of {@link #twoDomainsConfig}. */
+    @FunctionalInterface
+    interface TwoDomains {
+        void run(InMemoryDirectoryServer contoso, InMemoryDirectoryServer fabrikam) throws Exception;
+    }
+
+    /** Runs {@code test} with the directories of contoso and fabrikam started, and stops them after. */
+    private static void twoDomains(TwoDomains test) throws Exception {
         InMemoryDirectoryServer ds = TestDirectory.startDomain(TestDirectory.BASE, "dc1.contoso.com");
         InMemoryDirectoryServer fb = TestDirectory.startDomain(FABRIKAM, "dc1.fabrikam.com");
         try {
-            TestDirectory.aesKeysSince(ds, TestDirectory.BASE, org.kcdauditor.support.Hosts.DOMAIN_SID,
-                    "20090310091500.0Z");
-            Outputs o = run(twoDomains(ds, fb), "out", null);
-            String aes = o.view().aesNotChecked();
-            assertTrue(aes.startsWith("AES keys were not checked in fabrikam: "), aes);
-            MailConfig mail = new MailConfig("127.0.0.1", 25, "none", null, null, null, "kcd@contoso.com",
-                    List.of("team@contoso.com"), Map.of("HVC1", List.of("hvc1@contoso.com"),
-                    "HVC2", List.of("hvc2@fabrikam.com")), null, null, null, null, null);
-            Map<String, String> text = new java.util.HashMap<>();
-            Map<String, String> html = new java.util.HashMap<>();
-            for (org.kcdauditor.notify.Notice n : new NoticeBuilder(mail, new TemplateRenderer(Path.of("templates")))
-                    .build("daily", Notify.ALWAYS, o.doc(), null, null, null)) {
-                text.put(n.recipients().get(0), n.text());
-                html.put(n.recipients().get(0), n.html());
-            }
-            for (String to : List.of("team@contoso.com", "hvc2@fabrikam.com")) {
-                assertTrue(text.get(to).contains(aes) && html.get(to).contains(aes), to + ": " + text.get(to));
-            }
-            assertFalse(text.get("hvc1@contoso.com").contains("AES keys were not checked")
-                    || html.get("hvc1@contoso.com").contains("AES keys were not checked"), text.get("hvc1@contoso.com"));
+            test.run(ds, fb);
         } finally {
             ds.shutDown(true);
             fb.shutDown(true);
@@ -481,7 +528,7 @@ class ScenarioOutputsAgreeTest {
      * The config of two domains, contoso (HVC1: HVA01-03, HVA01 lacking cifs/HVA02) and fabrikam (HVC2: HVF01-02, HVF01
      * lacking cifs/HVF02), each cluster with one missing entry.
      */
-    private Path twoDomains(InMemoryDirectoryServer ds, InMemoryDirectoryServer fb) throws Exception {
+    private Path twoDomainsConfig(InMemoryDirectoryServer ds, InMemoryDirectoryServer fb) throws Exception {
         TestDirectory.addCluster(ds, nodes("HVA", 3));
         TestDirectory.addCluster(fb, FABRIKAM, "S-1-5-21-9-9-9", 3000, nodes("HVF", 2));
         ds.modify("CN=HVA01,OU=Hyper-V," + TestDirectory.BASE, new Modification(ModificationType.DELETE,
