@@ -341,9 +341,13 @@ public final class Commands {
                 + " -Add @{servicePrincipalName=" + Ps.quote(u.spn()) + "}" + serverArgument() : null;
     }
 
-    /** Adds ({@code add}) or removes delegation entries of one host; null when a value cannot be typed. */
+    /**
+     * Adds ({@code add}) or removes delegation entries of one host; null when a value cannot be typed. Each value goes
+     * into a single-quoted string as stored, so one that is no SPN ({@code cifs\HV02}, MALFORMED_DELEGATION_ENTRY) is
+     * removed, or put back by the rollback, exactly as it is; the plan itself only adds the SPNs a pair needs.
+     */
     public String delegation(String host, boolean add, List<String> spns) {
-        if (!named(host) || spns.isEmpty() || !spns.stream().allMatch(Values::typeableSpn)) {
+        if (!named(host) || spns.isEmpty() || !spns.stream().allMatch(Values::typeable)) {
             return null;
         }
         return "Set-ADComputer -Identity " + Ps.quote(account(host)) + (add ? " -Add" : " -Remove")

@@ -42,6 +42,7 @@ public final class RuleCatalogue {
                 new DcUnreachableRule(),
                 new EncryptionTypesUnsetRule(),
                 new StaleDelegationRule(),
+                new MalformedDelegationEntryRule(),
                 new OperatorNotFoundRule(),
                 new RbcdPresentRule(),
                 new BaselineEntryRemovedRule(),

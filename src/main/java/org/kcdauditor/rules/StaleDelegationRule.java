@@ -2,7 +2,6 @@ package org.kcdauditor.rules;
 
 import org.kcdauditor.audit.AuditContext;
 import org.kcdauditor.audit.ResolvedCluster;
-import org.kcdauditor.config.PolicyConfig;
 import org.kcdauditor.model.AdObject;
 import org.kcdauditor.model.Evidence;
 import org.kcdauditor.model.Severity;
@@ -15,8 +14,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * STALE_DELEGATION: a node delegates a migration, cifs or other policy service to a host that is not its peer or does
@@ -24,7 +21,7 @@ import java.util.stream.Stream;
  * are the ones needed once it is joined again).
  * An entry naming a host that does not exist is removed by the plan, as is one that names a peer with a port or white
  * space (the KDC never matches it); one naming an existing host that is not a configured peer may serve migration to
- * another cluster, so an administrator decides.
+ * another cluster, so an administrator decides. A value that is no SPN is MALFORMED_DELEGATION_ENTRY's.
  */
 public final class StaleDelegationRule implements Rule {
     static final RuleInfo INFO = new RuleInfo("STALE_DELEGATION", Severity.LOW, Category.HYGIENE,
@@ -32,7 +29,7 @@ public final class StaleDelegationRule implements Rule {
             "a node delegates a migration, cifs or other policy service to a host that is not its peer or does not"
                     + " exist (not a configured node or file server that was not found: HOST_NOT_FOUND reports it, and"
                     + " the entry is needed once it is joined again), or names a peer in a form the KDC never asks for"
-                    + " (with a port or white space)",
+                    + " (with a port or white space); a value that is no SPN is MALFORMED_DELEGATION_ENTRY's",
             "Entries left behind for removed or moved nodes grant delegation nobody needs (least privilege)"
                     + " and hide the real state of the cluster in ADUC; a re-used host name would inherit the trust.",
             "MS-ADA2 2.219 msDS-AllowedToDelegateTo");
@@ -153,8 +150,7 @@ public final class StaleDelegationRule implements Rule {
     @Override
     public void evaluate(AuditContext ctx, FindingSink out) {
         // the policy's services, and always the migration service and cifs, even where the policy leaves one out
-        Set<String> services = Stream.concat(ctx.policy().services().stream(), PolicyConfig.DEFAULT_SERVICES.stream())
-                .map(s -> s.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
+        Set<String> services = MalformedDelegationEntryRule.services(ctx);
         Map<ResolvedCluster, Set<String>> missing = new IdentityHashMap<>();
         for (AdObject node : ctx.nodes()) {
             ResolvedCluster cluster = ctx.clusterOf(node);
@@ -162,8 +158,11 @@ public final class StaleDelegationRule implements Rule {
             for (String entry : ctx.unexpectedDelegations(node)) {
                 Spn spn = Spn.parse(entry);
                 if (spn == null || !services.contains(trimmed(spn.service()).toLowerCase(Locale.ROOT))
-                        || DelegationToSensitiveTargetRule.sensitive(ctx, entry) != null) {
-                    continue; // an entry naming a domain controller is DELEGATION_TO_SENSITIVE_TARGET's
+                        || DelegationToSensitiveTargetRule.sensitive(ctx, entry) != null
+                        || MalformedDelegationEntryRule.malformed(entry, services) != null) {
+                    // an entry naming a domain controller is DELEGATION_TO_SENSITIVE_TARGET's, a value that is no SPN
+                    // MALFORMED_DELEGATION_ENTRY's
+                    continue;
                 }
                 String lookAlike = lookAlike(spn);
                 AdObject target = ctx.computer(trimmed(spn.hostName()));

@@ -394,6 +394,30 @@ class HostileValuesTest {
     }
 
     /** The report folder of an audit of {@code objects} in {@code own}, writing {@code formats}. */
+    /**
+     * Values that are no SPN (MALFORMED_DELEGATION_ENTRY) are removed exactly as stored: one a command can carry typed in
+     * single quotes in the runbook and the script, one with a control character by its bytes in the script only. They
+     * gave no finding, so no removal, before.
+     */
+    @Test
+    void aValueThatIsNoSpnIsRemovedExactlyAsStored(@TempDir Path own) throws Exception {
+        String typed = "cifs\\HV05";
+        String control = "ci\u0001fs/HV04";
+        List<AdObject> objects = List.of(host("HV04").delegatesTo("HV05").entry(typed).build(),
+                host("HV05").delegatesTo("HV04").entry(control).build());
+        AuditConfig cfg = config(own, List.of(cluster("HVC1", "HV04", "HV05")), null, null);
+        Path out = audit(own, cfg, objects, EnumSet.of(Format.JSON, Format.MD, Format.PS1));
+        String ps1 = Files.readString(out.resolve("remediation.ps1"), StandardCharsets.UTF_8);
+        String md = Files.readString(out.resolve("runbook.md"));
+        assertTrue(ps1.contains("    Remove-Values 'HV04$' 'msDS-AllowedToDelegateTo' @('cifs\\HV05')\r\n"), ps1);
+        assertTrue(md.contains("Set-ADComputer -Identity 'HV04$' -Remove @{'msDS-AllowedToDelegateTo'=@('cifs\\HV05')}"
+                + " -Server"), md);
+        String exact = java.util.Base64.getEncoder().encodeToString(control.getBytes(StandardCharsets.UTF_8));
+        assertTrue(ps1.contains("    Remove-Values 'HV05$' 'msDS-AllowedToDelegateTo' @((D '" + exact + "'))\r\n"),
+                ps1);
+        assertTrue(md.contains("One entry above cannot be typed safely into a command"), md);
+    }
+
     private static Path audit(Path own, AuditConfig cfg, List<AdObject> objects, EnumSet<Format> formats)
             throws Exception {
         return new AuditRun(cfg, new Secrets(Map.of()), CLOCK, Reports.standard(Path.of("templates"),

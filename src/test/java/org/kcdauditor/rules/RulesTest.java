@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -289,6 +290,50 @@ class RulesTest {
                 + " space)"), space.message());
         assertTrue(f.stream().allMatch(x -> x.actions().stream().anyMatch(a -> a instanceof Action.RemoveDelegation)),
                 f.toString());
+    }
+
+    /**
+     * Values that are no SPN: no '/' (a backslash typed for it), no service class, no host, a control character, a
+     * port of the tool's services that is not a number. The KDC never matches them; they gave no finding at all, or a
+     * STALE_DELEGATION saying "no computer named hv02 exists" of a host that exists (its name held U+0001).
+     */
+    @Test
+    void aValueThatIsNoSpnIsMalformedAndItsRemovalRemovesExactlyIt() {
+        Map<String, String> reasons = new java.util.LinkedHashMap<>();
+        reasons.put("cifs\\HV02", "it has no '/' between the service class and the host (a '\\' stands where the"
+                + " '/' belongs)");
+        reasons.put("cifsHV02", "it has no '/' between the service class and the host");
+        reasons.put("/HV02", "it has no service class before the '/'");
+        reasons.put("cifs/", "it names no host after the '/'");
+        reasons.put("cifs//HV02", "it names no host after the '/'");
+        reasons.put("ci\u0001fs/HV02", "it holds the control character U+0001");
+        reasons.put("cifs/HV\u000102", "it holds the control character U+0001");
+        reasons.put(MIG + "/HV02:6600x", "its port (6600x) is not a number from 1 to 65535");
+        reasons.put("cifs/HV02:0", "its port (0) is not a number from 1 to 65535");
+        AdObject[] c = healthyCluster();
+        Hosts hv01 = host("HV01").delegatesTo("HV02", "HV03");
+        reasons.keySet().forEach(hv01::entry);
+        // SQL Server's named instances register MSSQLSvc/host:instance: another service's name there is no port
+        c[0] = hv01.entry("MSSQLSvc/sql01.contoso.com:SQLEXPRESS").entry("HTTP/web.contoso.com:abc").build();
+        AuditResult r = audit(c);
+        assertEquals(List.of(), of(r, "STALE_DELEGATION"), "each value once, as malformed");
+        List<Finding> f = of(r, "MALFORMED_DELEGATION_ENTRY");
+        assertEquals(reasons.keySet().stream().sorted().toList(), f.stream().map(Finding::spn).sorted().toList(),
+                f.toString());
+        for (Finding x : f) {
+            assertEquals(Severity.LOW, x.severity());
+            assertEquals("HV01", x.host());
+            assertEquals(null, x.peer());
+            assertTrue(x.message().startsWith("HV01's msDS-AllowedToDelegateTo holds '" + x.spn() + "', which is not"
+                    + " an SPN: " + reasons.get(x.spn()) + ". "), x.message());
+            assertEquals(List.of(new Action.RemoveDelegation("HV01", null, List.of(x.spn()))), x.actions());
+        }
+        assertEquals(6, r.clusters().get(0).pairsOk(), "it grants nothing and takes nothing: no pair is blocked");
+        // typed as stored, in single quotes; one with a control character only by remediation.ps1's exact bytes
+        assertTrue(f.stream().anyMatch(x -> x.remediation().endsWith(": Set-ADComputer -Identity 'HV01$' -Remove"
+                + " @{'msDS-AllowedToDelegateTo'=@('cifs\\HV02')}.")), f.toString());
+        assertTrue(f.stream().anyMatch(x -> x.remediation().endsWith(": Set-ADComputer -Identity 'HV01$' -Remove"
+                + " @{'msDS-AllowedToDelegateTo'=@('/HV02')}.")), f.toString());
     }
 
     @Test

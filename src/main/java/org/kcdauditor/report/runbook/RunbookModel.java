@@ -171,7 +171,7 @@ public final class RunbookModel {
             hm.put("removeCount", h.removeCount());
             // values no typed command carries: remediation.ps1 changes them by their exact stored bytes
             hm.put("untyped", java.util.stream.Stream.concat(h.add().stream(), h.remove().stream())
-                    .flatMap(p -> p.spns().stream()).filter(v -> !Values.typeableSpn(v)).count());
+                    .flatMap(p -> p.spns().stream()).filter(v -> !Values.typeable(v)).count());
             hm.put("directory", s(h.directory()));
             hm.put("domainDn", plan.servers().stream().filter(sv -> sv.directory().equals(h.directory()))
                     .map(RemediationPlan.Server::domainDn).findFirst().orElse(view.domainDn()));
