@@ -86,8 +86,9 @@ public final class AesNotEnabledRule implements Rule {
         java.time.Instant set = o.pwdLastSet();
         if (set == null || aesSince == null) {
             return "whether the directory holds AES keys for " + o.name() + "'s account is not known (" + (set == null
-                    ? "its password was never set: a re-join sets it" : "the date of the domain's AES keys is not"
-                    + " known") + ")";
+                    ? "its pwdLastSet gives no date: 0 means the password was never set, or that 'must change password"
+                    + " at next logon' was set, which keeps the keys the account has; a new password gives it AES keys"
+                    : "the date of the domain's AES keys is not known") + ")";
         }
         String day = set.toString().substring(0, 10);
         return set.isAfter(aesSince)

@@ -398,6 +398,15 @@ class KerberosExchangeRulesTest {
                 .get(0);
         assertTrue(((Action.Manual) old.actions().get(0)).what().contains("the directory holds no AES keys for"
                 + " NAS01's account yet"), old.remediation());
+        // pwdLastSet 0 is "must change at next logon" as well as "never set": the first keeps the keys the account has,
+        // so "its password was never set" was a guess stated as fact
+        Finding zero = of(withFileServer(host("NAS01").os("Samba", null).spn("cifs/nas01.contoso.com")
+                .encryptionTypes(4).build()), "AES_NOT_ENABLED").get(0);
+        String unknown = ((Action.Manual) zero.actions().get(0)).what();
+        assertFalse(unknown.contains("never set: a re-join sets it"), unknown);
+        assertTrue(unknown.contains("whether the directory holds AES keys for NAS01's account is not known (its"
+                + " pwdLastSet gives no date: 0 means the password was never set, or that 'must change password at next"
+                + " logon' was set, which keeps the keys the account has; a new password gives it AES keys)"), unknown);
         assertEquals(3, r.context().pairs().stream().filter(p -> p.fileServer() && !p.ok()).count());
 
         // a Scale-Out File Server's role account (VCO): no operatingSystem, but its keys are the cluster's, made by
