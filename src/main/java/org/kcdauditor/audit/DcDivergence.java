@@ -329,16 +329,19 @@ public record DcDivergence(DcRead dc, String audited, AdObject host, String attr
 
     /**
      * Whether this divergence breaks {@code p} on {@link #dc}: the DC lacks the source or target object, holds other
-     * flags or encryption types for either, lacks an entry of the source the pair requires, lacks an SPN of the
-     * target the pair requires (or the {@code HOST/X} through which a {@code cifs/X} is served), or lacks the RBCD
-     * the pair relies on, or refuses the source with an access-denied ACE ({@code snapshot}: the groups the
-     * descriptors name, read from the audited DC).
+     * flags (NOT_DELEGATED alone excepted, {@link #notDelegatedAlone}) or encryption types for either, lacks an entry
+     * of the source the pair requires, lacks an SPN of the target the pair requires (or the {@code HOST/X} through
+     * which a {@code cifs/X} is served), or lacks the RBCD the pair relies on, or refuses the source with an
+     * access-denied ACE ({@code snapshot}: the groups the descriptors name, read from the audited DC).
      */
     boolean breaks(PairStatus p, Snapshot snapshot) {
         boolean source = p.source() == host;
         switch (attribute) {
-            case OBJECT, "userAccountControl", "msDS-SupportedEncryptionTypes" -> {
+            case OBJECT, "msDS-SupportedEncryptionTypes" -> {
                 return true;
+            }
+            case "userAccountControl" -> {
+                return !notDelegatedAlone();
             }
             case PWD_LAST_SET -> { // one date lies before the domain's AES keys: the older one; broken where it is held
                 return passwordNewerThere() == Boolean.FALSE;
@@ -399,5 +402,23 @@ public record DcDivergence(DcRead dc, String audited, AdObject host, String attr
 
     private static String uac(int value) {
         return String.format(Locale.ROOT, "0x%X (%s)", value, String.join(", ", Uac.flagNames(value)));
+    }
+
+    /**
+     * Whether the DCs' userAccountControl differ in NOT_DELEGATED alone. That flag stops the delegation of tickets of the
+     * host's own account only; a live migration delegates the ticket of the operator who started it (or none, started
+     * on the node), so no pair fails on that DC for it: the KDC refuses to delegate the credentials of an account so
+     * marked, not those an account so marked holds (ADS_USER_FLAG_ENUM NOT_DELEGATED; OPERATOR_NOT_DELEGABLE judges the
+     * operators').
+     */
+    public boolean notDelegatedAlone() {
+        return attribute.equals("userAccountControl") && here.size() == 1 && there.size() == 1
+                && (uacOf(here.get(0)) ^ uacOf(there.get(0))) == Uac.NOT_DELEGATED;
+    }
+
+    /** The value of a {@link #uac} text. */
+    private static int uacOf(String text) {
+        int space = text.indexOf(' ');
+        return Integer.parseUnsignedInt(text.substring(2, space < 0 ? text.length() : space), 16);
     }
 }

@@ -82,7 +82,10 @@ public final class DcNotConvergedRule implements Rule {
                             .expected(d.here()).actual(d.there()).pairs(pairs).lastChange(newer).build())
                     .message(message + (pairs.isEmpty() ? "" : " On " + dc + ", " + (pairs.size() == 1
                             ? "the pair " + pairs.get(0).from() + " -> " + pairs.get(0).to()
-                            : pairs.size() + " directed pairs") + " cannot migrate."))
+                            : pairs.size() + " directed pairs") + " cannot migrate.") + (!d.notDelegatedAlone() ? ""
+                            : " The difference is NOT_DELEGATED alone, which stops only the delegation of tickets of "
+                            + node.name() + "'s own account: the moves operators start delegate their own tickets, so"
+                            + " no pair fails on " + dc + " for it."))
                     .action(d.attribute().equals(DcDivergence.HOLDER) ? takeOff(d, auditedReadOnly(ctx, d))
                             : Boolean.TRUE.equals(d.passwordNewerThere())
                             ? new Action.Manual("The new password was set on or through " + dc + " and has not reached "

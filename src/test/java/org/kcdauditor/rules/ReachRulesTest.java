@@ -101,6 +101,38 @@ class ReachRulesTest {
                 .anyMatch(b -> b.findingId().equals(dc3.id()))), "an expiry still ahead breaks no pair");
     }
 
+    /**
+     * HV02's account was marked "sensitive and cannot be delegated" on dc1 (the DC read) and dc2 has not replicated it:
+     * a real difference, but one that breaks no pair there. NOT_DELEGATED stops the delegation of tickets of HV02's own
+     * account; the moves an operator starts delegate the operator's ticket, which HV02's flag does not touch. It blocked
+     * both of HV02's pairs. Protocol transition missing on dc3 still blocks them.
+     */
+    @Test
+    void aNodesNotDelegatedFlagNotReplicatedYetBreaksNoPair() {
+        AdObject hv01 = host("HV01").delegatesTo("HV02").build();
+        AdObject hv02 = host("HV02").delegatesTo("HV01").uac(Uac.WORKSTATION_TRUST_ACCOUNT
+                | Uac.TRUSTED_TO_AUTH_FOR_DELEGATION | Uac.NOT_DELEGATED).build();
+        AuditResult r = withDcs(List.of(hv01, hv02), new DcRead("dc1.contoso.com", null, false, true, null, null, null),
+                new DcRead("dc2.contoso.com", "ldaps://dc2.contoso.com:636", false, false, null,
+                        List.of(hv01, host("HV02").delegatesTo("HV01").build()), List.of()),
+                new DcRead("dc3.contoso.com", "ldaps://dc3.contoso.com:636", false, false, null,
+                        List.of(hv01, host("HV02").delegatesTo("HV01").uac(Uac.WORKSTATION_TRUST_ACCOUNT
+                                | Uac.NOT_DELEGATED).build()), List.of()));
+        List<Finding> f = of(r, "DC_NOT_CONVERGED");
+        assertEquals(List.of("dc2.contoso.com", "dc3.contoso.com"), f.stream().map(x -> x.evidence().dc()).sorted()
+                .toList());
+        Finding dc2 = f.stream().filter(x -> "dc2.contoso.com".equals(x.evidence().dc())).findFirst().orElseThrow();
+        assertTrue(r.context().pairs().stream().noneMatch(p -> p.blockers().stream()
+                .anyMatch(b -> b.findingId().equals(dc2.id()))), "NOT_DELEGATED alone breaks no pair");
+        assertFalse(dc2.message().contains("cannot migrate"), dc2.message());
+        assertTrue(dc2.message().endsWith(" The difference is NOT_DELEGATED alone, which stops only the delegation of"
+                + " tickets of HV02's own account: the moves operators start delegate their own tickets, so no pair"
+                + " fails on dc2.contoso.com for it."), dc2.message());
+        Finding dc3 = f.stream().filter(x -> "dc3.contoso.com".equals(x.evidence().dc())).findFirst().orElseThrow();
+        assertEquals(2, r.context().pairs().stream().filter(p -> p.blockers().stream()
+                .anyMatch(b -> b.findingId().equals(dc3.id()))).count(), "protocol transition off on dc3: both pairs");
+    }
+
     @Test
     void aLaggingRbcdDescriptorNamesTheAccountsItsSidsAre() {
         // HV01 allows HV02 by RBCD on dc1; dc2 has not replicated the descriptor yet
