@@ -3,6 +3,7 @@ package org.kcdauditor.rules;
 import org.kcdauditor.baseline.Drift;
 import org.kcdauditor.model.Evidence;
 import org.kcdauditor.model.Severity;
+import org.kcdauditor.model.Uac;
 import org.kcdauditor.remedy.Action;
 
 import java.util.List;
@@ -12,8 +13,14 @@ public final class BaselineFlagsChangedRule extends BaselineChangeRule {
     static final RuleInfo INFO = new RuleInfo("BASELINE_FLAGS_CHANGED", Severity.HIGH, Category.DRIFT,
             "A host's userAccountControl differs from the baseline",
             "`userAccountControl` differs from the baseline (HIGH when a delegation bit changed)",
-            "A changed delegation bit switches the host between Kerberos-only, protocol transition and unconstrained delegation; any other change (disabled, sensitive) alters what the host can do. HIGH when a delegation bit changed, MEDIUM otherwise.",
+            "A changed delegation bit switches the host between Kerberos-only, protocol transition and unconstrained"
+                    + " delegation, or (NOT_DELEGATED, 'sensitive and cannot be delegated') whether the tickets of the"
+                    + " host's own account may be delegated, which the moves operators start do not need (they delegate"
+                    + " the operator's); any other change (disabled) alters what the host can do. HIGH when a"
+                    + " delegation bit changed, MEDIUM otherwise.",
             "kcd-audit baseline (docs/history.md); seed: keep a documented baseline of delegation for every cluster computer object");
+
+    private static final String NOT_DELEGATED = Uac.flagNames(Uac.NOT_DELEGATED).get(0);
 
     public BaselineFlagsChangedRule() {
         super(Drift.Kind.FLAGS_CHANGED);
@@ -31,7 +38,10 @@ public final class BaselineFlagsChangedRule extends BaselineChangeRule {
                 .evidence(Evidence.builder().attribute("userAccountControl").expected(c.before()).actual(c.after())
                         .delegationBits(c.delegationBits()).lastChange(c.lastChange()).build())
                 .message(c.host() + " userAccountControl changed since the baseline: " + String.join(", ", c.before())
-                        + " -> " + String.join(", ", c.after()) + "." + Rules.changed(c.lastChange()))
+                        + " -> " + String.join(", ", c.after()) + "." + (c.before().contains(NOT_DELEGATED)
+                        == c.after().contains(NOT_DELEGATED) ? "" : " NOT_DELEGATED stops the delegation of tickets of "
+                        + c.host() + "'s own account only: the moves operators start delegate their own tickets"
+                        + " (OPERATOR_NOT_DELEGABLE judges those accounts).") + Rules.changed(c.lastChange()))
                 .action(new Action.Manual("Compare with the change record; restore it on " + c.host()
                         + "'s Delegation tab (ADUC), or capture a new baseline after review."))
                 .emit();

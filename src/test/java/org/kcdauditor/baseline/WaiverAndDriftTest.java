@@ -339,6 +339,26 @@ class WaiverAndDriftTest {
         assertEquals(Severity.MEDIUM, rule(r, "BASELINE_FLAGS_CHANGED").get(0).severity());
     }
 
+    /**
+     * HV02 marked "sensitive and cannot be delegated" since the baseline: HIGH, as docs/history.md counts NOT_DELEGATED
+     * among the delegation bits, and the finding and the rule say what the flag stops on a host: the delegation of its
+     * own account's tickets, not of the operators' a move delegates. The rule's reasoning called it a change other than
+     * of a delegation bit (so MEDIUM), beside a HIGH finding.
+     */
+    @Test
+    void aNodeMarkedSensitiveSinceTheBaselineSaysWhatThatStops() {
+        Baseline b = baselineWithWaiver(LocalDate.of(2099, 1, 1));
+        List<AdObject> now = replace(objects(), host("HV02", PT | Uac.NOT_DELEGATED, entriesTo("HV01", "HV04")));
+        AuditResult r = audit(Clock.fixed(Instant.parse("2026-11-20T00:00:00Z"), ZoneOffset.UTC), b, now);
+        Finding f = rule(r, "BASELINE_FLAGS_CHANGED").get(0);
+        assertEquals(Severity.HIGH, f.severity());
+        assertTrue(f.message().contains(" NOT_DELEGATED stops the delegation of tickets of HV02's own account only: the"
+                + " moves operators start delegate their own tickets (OPERATOR_NOT_DELEGABLE judges those accounts)."),
+                f.message());
+        String why = RuleCatalogue.standard().find("BASELINE_FLAGS_CHANGED").orElseThrow().why();
+        assertFalse(why.contains("(disabled, sensitive)"), why);
+    }
+
     @Test
     void aWaiverRunningLongerThanMaxWaiverDaysIsQuestionedButStillApplies() {
         Instant now = Instant.parse("2026-12-02T06:00:00Z");
