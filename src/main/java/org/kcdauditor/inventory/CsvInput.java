@@ -38,7 +38,10 @@ final class CsvInput implements AutoCloseable {
      * (a 300 MB export, the whole heap); such a record is malformed, and reading goes on at its next line.
      */
     static final int MAX_RECORD_CHARS = 4 << 20;
-    /** The most characters the header line may take (the file is read again from it once its delimiter is known). */
+    /**
+     * The most characters the header line (and a blank or {@code #TYPE} line before it) may take: the file is read
+     * again from it once its delimiter is known.
+     */
     static final int MAX_HEADER_CHARS = 1 << 15;
 
     /**
@@ -235,30 +238,23 @@ final class CsvInput implements AutoCloseable {
 
     /** Opens the CSV; returns null when the input holds no header line (empty file). */
     static CsvInput open(BufferedReader reader) throws IOException {
-        reader.mark(MAX_HEADER_CHARS + 2);
-        String first = reader.readLine();
+        String first = nextLine(reader, false);
         int offset = 0;
         String typeLine = null;
         while (first != null && first.isBlank()) {
             offset++;
-            reader.mark(MAX_HEADER_CHARS + 2);
-            first = reader.readLine();
+            nextLine(reader, true);
+            first = nextLine(reader, false);
         }
         if (first != null && first.startsWith("#TYPE")) {
             typeLine = first;
             offset++;
-            reader.mark(MAX_HEADER_CHARS + 2);
-            first = reader.readLine();
+            nextLine(reader, true);
+            first = nextLine(reader, false);
         }
         if (first == null || first.isBlank()) {
             return null;
         }
-        if (first.length() > MAX_HEADER_CHARS) {
-            throw new IOException("the header line is longer than " + (MAX_HEADER_CHARS >> 10) + " K characters, the"
-                    + " most it may take: export only the columns the audit reads (… | Select-Object <columns> |"
-                    + " Export-Csv), or check that the file is a CSV export");
-        }
-        reader.reset();
         char delimiter = sniff(first);
         CSVFormat format = CSVFormat.DEFAULT.builder().setDelimiter(delimiter).setHeader().setSkipHeaderRecord(true)
                 .setAllowMissingColumnNames(true).setDuplicateHeaderMode(DuplicateHeaderMode.ALLOW_ALL)
@@ -269,6 +265,39 @@ final class CsvInput implements AutoCloseable {
         CSVFormat resume = format.builder().setHeader(parser.getHeaderNames().toArray(String[]::new))
                 .setSkipHeaderRecord(false).get();
         return new CsvInput(parser, replay, resume, typeLine, delimiter, offset);
+    }
+
+    /**
+     * The next line of {@code reader} up to its break (\n, \r or \r\n, as {@link BufferedReader#readLine} ends it), or
+     * null at the end; with {@code consume} the reader moves past the line and its break, else it stays at the line's
+     * start. At most {@link #MAX_HEADER_CHARS} + 2 characters are read: a file without a line break (a binary file
+     * a source's wildcard picked up) is refused there, not read whole into one line.
+     */
+    private static String nextLine(BufferedReader reader, boolean consume) throws IOException {
+        char[] head = new char[MAX_HEADER_CHARS + 2];
+        reader.mark(head.length);
+        int n = 0;
+        for (int k; n < head.length && (k = reader.read(head, n, head.length - n)) > 0; ) {
+            n += k;
+        }
+        reader.reset();
+        if (n == 0) {
+            return null;
+        }
+        int end = 0;
+        while (end < n && head[end] != '\n' && head[end] != '\r') {
+            end++;
+        }
+        if (end > MAX_HEADER_CHARS) {
+            throw new IOException("the header line is longer than " + (MAX_HEADER_CHARS >> 10) + " K characters, the"
+                    + " most it may take: export only the columns the audit reads (… | Select-Object <columns> |"
+                    + " Export-Csv), or check that the file is a CSV export");
+        }
+        if (consume) {
+            boolean crLf = end + 1 < n && head[end] == '\r' && head[end + 1] == '\n';
+            reader.skip(end + (end == n ? 0 : crLf ? 2 : 1));
+        }
+        return new String(head, 0, end);
     }
 
     /**

@@ -6,7 +6,10 @@ import org.kcdauditor.config.PatchMapping;
 import org.kcdauditor.model.PatchRecord;
 
 import java.io.BufferedOutputStream;
+import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.OutputStream;
+import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +20,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class PatchImporterTest {
@@ -281,6 +285,39 @@ class PatchImporterTest {
         assertEquals(0, r.records(), r.toString());
         assertTrue(r.error().startsWith("cannot read: the header line is longer than 32 K characters, the most it"
                 + " may take: export only the columns"), r.error());
+    }
+
+    /**
+     * A file without a line break (a binary file, a zip or a log picked up by a source's wildcard) is refused after the
+     * header limit, not read whole into one line: a 700 MB one ended the whole run in 'out of memory in CsvInput.open'
+     * with advice to raise the heap, instead of this import's line and the run going on.
+     */
+    @Test
+    void aFileWithoutALineBreakIsReadNoFurtherThanTheHeaderLimit() throws Exception {
+        for (String before : new String[]{"", "\r\n\r\n", "#TYPE Selected.System.Management.ManagementObject\r\n"}) {
+            long[] read = new long[1];
+            Reader unbroken = new Reader() { // 32 M characters, no line break after the lines before
+                @Override
+                public int read(char[] buf, int off, int len) {
+                    int n = (int) Math.min(len, (32 << 20) - read[0]);
+                    if (n <= 0) {
+                        return -1;
+                    }
+                    for (int i = 0; i < n; i++) {
+                        buf[off + i] = read[0] + i < before.length() ? before.charAt((int) read[0] + i) : 'x';
+                    }
+                    read[0] += n;
+                    return n;
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+            IOException e = assertThrows(IOException.class, () -> CsvInput.open(new BufferedReader(unbroken)));
+            assertTrue(e.getMessage().startsWith("the header line is longer than 32 K characters"), e.getMessage());
+            assertTrue(read[0] <= 4 * CsvInput.MAX_HEADER_CHARS + (1 << 16), "read " + read[0] + " characters");
+        }
     }
 
     @Test
