@@ -1,5 +1,6 @@
 package org.kcdauditor.inventory;
 
+import org.apache.commons.csv.CSVException;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
@@ -260,7 +261,13 @@ final class CsvInput implements AutoCloseable {
                 .setAllowMissingColumnNames(true).setDuplicateHeaderMode(DuplicateHeaderMode.ALLOW_ALL)
                 .setIgnoreEmptyLines(true).setIgnoreSurroundingSpaces(true).get();
         Replay replay = new Replay(reader, offset + 1);
-        CSVParser parser = CSVParser.builder().setReader(replay).setFormat(format).get();
+        CSVParser parser;
+        try {
+            parser = CSVParser.builder().setReader(replay).setFormat(format).get();
+        } catch (CSVException e) {
+            throw new IOException("line " + (offset + 1) + ", the header: " + why(e) + ": export with Export-Csv, which"
+                    + " writes each column in double quotes separated by ',' (or ';' or a tab)", e);
+        }
         replay.recordEnded(offset + 1);
         CSVFormat resume = format.builder().setHeader(parser.getHeaderNames().toArray(String[]::new))
                 .setSkipHeaderRecord(false).get();
@@ -372,7 +379,7 @@ final class CsvInput implements AutoCloseable {
     }
 
     /** Commons CSV's reason in words. */
-    private static String why(RuntimeException e) {
+    private static String why(Exception e) {
         Throwable t = e instanceof UncheckedIOException && e.getCause() != null ? e.getCause() : e;
         String m = t.getMessage() == null ? "" : t.getMessage().toLowerCase(Locale.ROOT);
         if (m.contains("a record longer than")) {

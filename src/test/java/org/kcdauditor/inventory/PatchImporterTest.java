@@ -320,6 +320,23 @@ class PatchImporterTest {
         }
     }
 
+    /**
+     * A header Commons CSV cannot split (a '|'-separated file, a quote with text after it) is refused in words at its
+     * line in the file, counting the #TYPE line; it read "Invalid character between encapsulated token and delimiter at
+     * line: 1, position: 17".
+     */
+    @Test
+    void aHeaderThatIsNotCsvIsRefusedInWordsAtItsLine() throws Exception {
+        Path f = tmp.resolve("piped.csv");
+        Files.writeString(f, "#TYPE Selected.System.Management.ManagementObject\r\n\"PSComputerName\"|\"HotFixID\"\r\n"
+                + "\"HV01\"|\"KB5019967\"\r\n");
+        ImportResult r = read(f);
+        assertEquals(0, r.records(), r.toString());
+        assertEquals("cannot read: line 2, the header: a quote on it does not end its field (text follows the quote):"
+                + " export with Export-Csv, which writes each column in double quotes separated by ',' (or ';' or a"
+                + " tab)", r.error());
+    }
+
     @Test
     void utf16WithBomWithoutTypeLine() throws Exception {
         Path f = tmp.resolve("u16.csv");
