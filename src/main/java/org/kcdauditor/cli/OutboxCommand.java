@@ -122,14 +122,19 @@ final class OutboxCommand implements Callable<Integer> {
     }
 
     /**
-     * {@code --discard}: every id is resolved and checked first (none discarded when one is unknown, fits several
-     * notices, or names one sent or discarded already: exit 2); then each is discarded unless a send has claimed it
+     * {@code --discard}: every id is resolved and checked first (none discarded when one is empty or unknown, fits
+     * several notices, or names one sent or discarded already: exit 2); then each is discarded unless a send has claimed it
      * meanwhile (exit 1: try again) or sent it (exit 2, as for one sent before; the others are discarded).
      */
     private int discard(OutboxStore store) {
         List<String> ids = new ArrayList<>();
         List<String> refused = new ArrayList<>();
         for (String given : discard) {
+            if (given.isBlank()) { // the start of every id: a script's --discard "$ID" with the variable unset
+                refused.add("an empty id names no notice: give the id kcd-audit outbox --config " + ShellArg.of(config)
+                        + " lists");
+                continue;
+            }
             List<String> hits = store.matching(given, 4);
             OutboxStore.Entry e = hits.size() == 1 ? store.find(hits.get(0)) : null;
             // the short ids, unless two runs' ids begin alike

@@ -181,6 +181,25 @@ class OutboxDiscardTest {
         assertEquals(2, withSend.exitCode(), withSend.toString());
     }
 
+    /**
+     * An empty id (a script's {@code --discard "$ID"} with the variable unset) names no notice: it was the start of every
+     * id, so the outbox's only notice was discarded.
+     */
+    @Test
+    void anEmptyIdNamesNoNotice() throws Exception {
+        cfg = ConfigLoader.load(ScheduleFixture.config(dir, "ldap://127.0.0.1:1", null, null,
+                ScheduleFixture.mail(ScheduleFixture.freePort(), 0), null));
+        outbox = new Outbox(Database.open(cfg, Map.of()), Clock.systemUTC(), Duration.ofMillis(100), "test");
+        enqueue(outbox, cfg, OWNER_NOTICE, List.of(ScheduleFixture.HVC1_OWNER));
+        for (String empty : new String[]{"", " "}) {
+            CliRun r = outbox("--discard", empty);
+            assertEquals(2, r.exitCode(), r.toString());
+            assertEquals(List.of("kcd-audit: outbox --discard: an empty id names no notice: give the id kcd-audit outbox"
+                    + " --config " + cfg.source() + " lists"), r.err().lines().toList());
+        }
+        assertEquals(1, outbox.list(false, 10).size(), "still pending");
+    }
+
     /** A send under way holds the notice's claim: discarding it then could not stop the mail, so it is refused. */
     @Test
     void aNoticeBeingSentNowIsNotDiscarded() throws Exception {
