@@ -113,7 +113,7 @@ public final class FireLog {
             return out;
         } catch (SQLException e) {
             throw new StoreException("history store " + db.display() + ": cannot read schedule_fire: "
-                    + e.getMessage(), e);
+                    + RunStore.firstLine(e), e);
         }
     }
 

@@ -48,7 +48,7 @@ public final class JobStoreQueries {
             }
         } catch (SQLException e) {
             throw new StoreException("history store " + db.display() + ": cannot read the job store: "
-                    + e.getMessage(), e);
+                    + RunStore.firstLine(e), e);
         }
     }
 }

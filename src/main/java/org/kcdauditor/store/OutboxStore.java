@@ -87,7 +87,7 @@ public final class OutboxStore {
             }
         } catch (SQLException e) {
             throw new StoreException("history store " + db.display() + ": cannot store notice " + n.id() + ": "
-                    + e.getMessage(), e);
+                    + RunStore.firstLine(e), e);
         }
     }
 
@@ -272,7 +272,7 @@ public final class OutboxStore {
     }
 
     private StoreException readFailed(String what, SQLException e) {
-        return new StoreException("history store " + db.display() + ": cannot read " + what + ": " + e.getMessage(), e);
+        return new StoreException("history store " + db.display() + ": cannot read " + what + ": " + RunStore.firstLine(e), e);
     }
 
     private static Instant instant(ResultSet rs, int col) throws SQLException {

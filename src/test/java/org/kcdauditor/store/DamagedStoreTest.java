@@ -140,6 +140,50 @@ class DamagedStoreTest {
         }
     }
 
+    /**
+     * Damage to an old run's rows, which H2 does not read on opening, is found when they are read: the line then says
+     * the store is damaged and what to do, as on opening. It was H2's own text with Java's: "cannot read the snapshot
+     * of run …: General error: \"org.h2.mvstore.MVStoreException: Unable to read the page at position 0x3000003d994,
+     * chunk chunk:c,block:20,…, offset 0xjava.lang.ArrayIndexOutOfBoundsException: …\"; SQL statement:" and the SQL.
+     */
+    @Test
+    void damageFoundWhenOldRunsAreReadIsNamedWithWhatToDo() throws Exception {
+        byte[] whole = Files.readAllBytes(storeWithRuns(40));
+        int found = 0;
+        for (int page = 2; page + 2 <= whole.length / 4096; page++) {
+            // a store of its own each time: H2 keeps a store it found damaged open in this JVM
+            Path file = dir.resolve("p" + page + "/kcd-audit.mv.db");
+            Files.createDirectories(file.getParent());
+            Files.write(file, whole);
+            byte[] junk = new byte[2 * 4096];
+            new java.util.Random(page).nextBytes(junk);
+            try (var ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
+                ch.write(java.nio.ByteBuffer.wrap(junk), page * 4096L);
+            }
+            RunStore store;
+            try {
+                store = RunStore.open("jdbc:h2:file:" + dir.resolve("p" + page + "/kcd-audit"), null, null);
+            } catch (StoreException refusedOnOpening) {
+                continue;
+            }
+            try (store) {
+                for (int i = 0; i < 40; i++) {
+                    store.findings("run-" + i);
+                    store.hostStates("run-" + i);
+                }
+            } catch (StoreException e) {
+                found++;
+                String m = e.getMessage();
+                assertTrue(m.contains(": the store file is damaged: H2 cannot read part of it (")
+                        && m.endsWith("): restore the file from a backup (before a schema upgrade kcd-audit writes one"
+                        + " beside it, *.before-migration-*.zip), or move it aside to start an empty history"), m);
+                assertEquals(1, m.lines().count(), m);
+                assertTrue(!m.contains("java.") && !m.contains("org.h2") && !m.contains("SQL statement"), m);
+            }
+        }
+        assertTrue(found > 0, "some damage is found only when an old run is read");
+    }
+
     @Test
     void aStoreOfAnEarlierSchemaIsBackedUpBeforeItIsMigrated() throws Exception {
         String url = "jdbc:h2:file:" + dir.resolve("data/kcd-audit") + ";MAX_COMPACT_TIME=0";
