@@ -78,6 +78,11 @@ public final class EventImporter {
     /** What to do with a file that is no event export the audit reads. */
     static final String EXPORT_HINT = "export the events with wevtutil qe <log or file.evtx> [/lf:true] /f:xml >"
             + " events.xml, or Get-WinEvent … | Export-Csv";
+    /**
+     * The most characters an XML export may hold without a '<': an element's text or an attribute's value (an event's
+     * message and data are a few KB); a longer one is not read into memory, and the file is refused there.
+     */
+    static final int MAX_VALUE_CHARS = CsvInput.MAX_RECORD_CHARS;
 
     private final Set<Integer> ids;
     private final ZoneId zone;
@@ -336,7 +341,8 @@ public final class EventImporter {
         } catch (XMLStreamException e) {
             int line = e.getLocation() == null ? 0 : e.getLocation().getLineNumber();
             String why = e.getMessage() == null ? "malformed XML" : e.getMessage().lines()
-                    .filter(l -> !l.startsWith("ParseError")).findFirst().orElse("malformed XML");
+                    .filter(l -> !l.startsWith("ParseError")).findFirst().orElse("malformed XML")
+                    .replaceFirst("^Message: ", ""); // the JDK's parser: "ParseError at [row,col]:[…]\nMessage: …"
             if (seen == 0) {
                 return "not an event export: " + (line > 0 ? "line " + line + ": " : "") + why.strip();
             }
@@ -522,6 +528,8 @@ public final class EventImporter {
         private int suffixPos;
         private boolean bodyDone;
         private boolean declarationChecked;
+        /** Characters read since the last '<' (a text or attribute value runs up to the next one): bounded. */
+        private int sinceTag;
 
         WrappedReader(Reader body) {
             this.body = body.markSupported() ? body : new BufferedReader(body);
@@ -545,6 +553,13 @@ public final class EventImporter {
             if (!bodyDone) {
                 int n = body.read(buf, off, len);
                 if (n >= 0) {
+                    for (int i = off; i < off + n; i++) {
+                        sinceTag = buf[i] == '<' ? 0 : sinceTag + 1;
+                        if (sinceTag > MAX_VALUE_CHARS) {
+                            throw new IOException("no '<' within " + (MAX_VALUE_CHARS >> 20) + " M characters, more"
+                                    + " than any value of an event holds: " + EXPORT_HINT);
+                        }
+                    }
                     return n;
                 }
                 bodyDone = true;

@@ -534,6 +534,26 @@ class EventImporterTest {
         assertEquals(List.of(), events);
     }
 
+    /**
+     * An XML file whose text or attribute value runs on for megabytes (a damaged export, a binary file after its first
+     * '<') is refused at the limit, not built into one string: 700 MB ended the whole run in 'out of memory in
+     * EventImporter.readXml' with advice to raise the heap. An event's values are a few KB at most.
+     */
+    @Test
+    void anXmlValueOfMegabytesIsRefusedAtTheLimitNotReadWhole(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        String event = "<Event><System><Provider Name=\"Microsoft-Windows-Hyper-V-VMMS\"/><EventID>21502</EventID>"
+                + "<Computer>HV01.contoso.com</Computer></System><EventData><Data>";
+        for (String open : new String[]{event, "<Event a=\""}) {
+            Path xml = java.nio.file.Files.writeString(dir.resolve("events.xml"), open
+                    + "x".repeat(EventImporter.MAX_VALUE_CHARS + 1) + "\"/></Data></EventData></Event>");
+            ImportResult r = new EventImporter(List.of(21502), ZoneOffset.UTC).read(xml, events::add, problems::add);
+            assertEquals("not an event export: line 1: no '<' within " + (EventImporter.MAX_VALUE_CHARS >> 20) + " M"
+                    + " characters, more than any value of an event holds: " + EventImporter.EXPORT_HINT, r.error());
+        }
+        assertEquals(List.of(), events);
+    }
+
     /** {@code Get-WinEvent … > events.txt} writes the console's table, grouped under "ProviderName: …": said as such. */
     @Test
     void theConsolesTableIsToldApartFromACsv(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
