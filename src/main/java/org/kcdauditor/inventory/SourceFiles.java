@@ -54,9 +54,11 @@ public final class SourceFiles {
                     problems.add(new Problem(pattern, "cannot list " + base + ": " + e.getMessage()));
                 }
             }
-            // a name that matches but is no file (a folder, a link to nothing) is said, not silently passed over
+            // a name that matches but is no file (a folder, a link to nothing, a named pipe) is said, not silently
+            // passed over
             unusable.forEach(p -> problems.add(new Problem(p.toString(), "matches " + pattern + " but is no readable"
-                    + " file (" + (Files.isDirectory(p) ? "a folder" : "a link to nothing") + "): skipped")));
+                    + " file (" + (Files.isDirectory(p) ? "a folder" : Files.exists(p) ? "a named pipe or a device,"
+                    + " not a file" : "a link to nothing") + "): skipped")));
             if (found.isEmpty() && unusable.isEmpty()) {
                 problems.add(new Problem(pattern, "no file matches"));
             }

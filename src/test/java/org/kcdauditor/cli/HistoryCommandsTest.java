@@ -666,18 +666,22 @@ class HistoryCommandsTest {
         // a link to a file that is gone, and a folder named like an export: said, not silently passed over
         Files.createSymbolicLink(dir.resolve("exports/gone.csv"), dir.resolve("nowhere.csv"));
         Files.createDirectories(dir.resolve("exports/old.csv"));
+        // a named pipe (reading it would wait for a writer for ever): said for what it is, not 'a link to nothing'
+        assertEquals(0, new ProcessBuilder("mkfifo", dir.resolve("exports/pipe.csv").toString()).start().waitFor());
         Path cfg = config("  - name: HVC1\n    nodes: [HV01, HV02, HV03]",
                 "patches:\n  sources: [\"exports/*.csv\", \"missing/*.csv\"]\n");
         assertEquals(ExitCodes.FINDINGS, run("run", "--config", cfg.toString(), "--formats", "json",
                 "--out", dir.resolve("out").toString()), err);
-        assertTrue(out.contains("Imports: 2 of 6 files read, 1 line skipped (see Imports in the reports).\nNot usable:"), out);
+        assertTrue(out.contains("Imports: 2 of 7 files read, 1 line skipped (see Imports in the reports).\nNot usable:"), out);
         assertTrue(out.contains("other.csv: not a patch export"), out);
         assertTrue(out.contains("missing/*.csv: no file matches"), out);
         assertTrue(out.contains("gone.csv: matches exports/*.csv but is no readable file (a link to nothing): skipped"),
                 out);
         assertTrue(out.contains("old.csv: matches exports/*.csv but is no readable file (a folder): skipped"), out);
+        assertTrue(out.contains("pipe.csv: matches exports/*.csv but is no readable file (a named pipe or a device,"
+                + " not a file): skipped"), out);
         var doc = org.kcdauditor.report.FindingsJson.read(dir.resolve("out/findings.json"));
-        assertEquals(6, doc.imports().size());
+        assertEquals(7, doc.imports().size());
         assertEquals(List.of("HV01", "HV03"), doc.patches().hosts().stream().filter(h -> h.records() > 0)
                 .map(h -> h.host()).toList());
         assertTrue(doc.findings().stream().anyMatch(f -> f.rule().equals("PATCH_DATA_MISSING")
