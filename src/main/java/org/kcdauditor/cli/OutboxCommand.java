@@ -123,8 +123,8 @@ final class OutboxCommand implements Callable<Integer> {
 
     /**
      * {@code --discard}: every id is resolved and checked first (none discarded when one is empty or unknown, fits
-     * several notices, or names one sent or discarded already: exit 2); then each is discarded unless a send has claimed it
-     * meanwhile (exit 1: try again) or sent it (exit 2, as for one sent before; the others are discarded).
+     * several notices, or names one sent or discarded already: exit 2); then each is discarded unless a send has
+     * claimed it meanwhile (exit 1: try again) or sent it (exit 2, as for one sent before; the others are discarded).
      */
     private int discard(OutboxStore store) {
         List<String> ids = new ArrayList<>();

@@ -76,7 +76,8 @@ public final class Database {
             }
             return ps.executeUpdate();
         } catch (SQLException e) {
-            throw new StoreException("history store " + display() + ": cannot " + what + ": " + RunStore.firstLine(e), e);
+            throw new StoreException("history store " + display() + ": cannot " + what + ": " + RunStore.firstLine(e),
+                    e);
         }
     }
 }

@@ -272,7 +272,8 @@ public final class OutboxStore {
     }
 
     private StoreException readFailed(String what, SQLException e) {
-        return new StoreException("history store " + db.display() + ": cannot read " + what + ": " + RunStore.firstLine(e), e);
+        return new StoreException("history store " + db.display() + ": cannot read " + what + ": "
+                + RunStore.firstLine(e), e);
     }
 
     private static Instant instant(ResultSet rs, int col) throws SQLException {

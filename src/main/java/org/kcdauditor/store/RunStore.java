@@ -1284,19 +1284,21 @@ public final class RunStore implements AutoCloseable {
 
     /**
      * H2 finding its file damaged where it reads it (MVStoreException "File corrupted in chunk 14, expected page length
-     * …" or "Unable to read the page at position …, chunk …, offset 0xjava.lang.ArrayIndexOutOfBoundsException: …", or
-     * "File corrupted while reading record"): an old run's rows H2 does not read on opening ({@link H2StoreFile} checks
-     * what it does), in words with what to do, or null for any other error.
+     * …" or "Unable to read the page at position …, chunk …, offset 0xjava.lang.ArrayIndexOutOfBoundsException: …",
+     * or "File corrupted while reading record"): an old run's rows H2 does not read on opening ({@link H2StoreFile}
+     * checks what it does), in words with what to do, or null for any other error.
      */
     private static String readDamage(Throwable e) {
         for (Throwable t = e; t != null && t != t.getCause(); t = t.getCause()) {
-            if (t instanceof org.h2.mvstore.MVStoreException m && m.getErrorCode() == org.h2.mvstore.DataUtils.ERROR_FILE_CORRUPT
+            if (t instanceof org.h2.mvstore.MVStoreException m
+                    && m.getErrorCode() == org.h2.mvstore.DataUtils.ERROR_FILE_CORRUPT
                     || t instanceof SQLException s && s.getErrorCode() == org.h2.api.ErrorCode.FILE_CORRUPTED_1) {
                 String m = t.getMessage() == null ? "" : t.getMessage().lines().findFirst().orElse("")
                         .replaceFirst("\\. Possible solution.*", ""); // H2's recovery tool: a backup is the way here
                 int end = m.indexOf(", ");
                 String where = (end < 0 ? m.replaceAll(" \\[[0-9./-]+]$", "") : m.substring(0, end)).strip();
-                return "the store file is damaged: H2 cannot read part of it (" + where + "): restore the file" + RESTORE;
+                return "the store file is damaged: H2 cannot read part of it (" + where + "): restore the file"
+                        + RESTORE;
             }
         }
         return null;

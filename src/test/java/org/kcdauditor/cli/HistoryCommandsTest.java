@@ -672,7 +672,8 @@ class HistoryCommandsTest {
                 "patches:\n  sources: [\"exports/*.csv\", \"missing/*.csv\"]\n");
         assertEquals(ExitCodes.FINDINGS, run("run", "--config", cfg.toString(), "--formats", "json",
                 "--out", dir.resolve("out").toString()), err);
-        assertTrue(out.contains("Imports: 2 of 7 files read, 1 line skipped (see Imports in the reports).\nNot usable:"), out);
+        assertTrue(out.contains("Imports: 2 of 7 files read, 1 line skipped (see Imports in the reports)."
+                + "\nNot usable:"), out);
         assertTrue(out.contains("other.csv: not a patch export"), out);
         assertTrue(out.contains("missing/*.csv: no file matches"), out);
         assertTrue(out.contains("gone.csv: matches exports/*.csv but is no readable file (a link to nothing): skipped"),

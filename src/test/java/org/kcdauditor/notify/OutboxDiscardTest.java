@@ -182,8 +182,8 @@ class OutboxDiscardTest {
     }
 
     /**
-     * An empty id (a script's {@code --discard "$ID"} with the variable unset) names no notice: it was the start of every
-     * id, so the outbox's only notice was discarded.
+     * An empty id (a script's {@code --discard "$ID"} with the variable unset) names no notice: it was the start of
+     * every id, so the outbox's only notice was discarded.
      */
     @Test
     void anEmptyIdNamesNoNotice() throws Exception {
@@ -194,8 +194,8 @@ class OutboxDiscardTest {
         for (String empty : new String[]{"", " "}) {
             CliRun r = outbox("--discard", empty);
             assertEquals(2, r.exitCode(), r.toString());
-            assertEquals(List.of("kcd-audit: outbox --discard: an empty id names no notice: give the id kcd-audit outbox"
-                    + " --config " + cfg.source() + " lists"), r.err().lines().toList());
+            assertEquals(List.of("kcd-audit: outbox --discard: an empty id names no notice: give the id kcd-audit"
+                    + " outbox --config " + cfg.source() + " lists"), r.err().lines().toList());
         }
         assertEquals(1, outbox.list(false, 10).size(), "still pending");
     }

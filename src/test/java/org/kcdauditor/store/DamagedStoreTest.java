@@ -144,7 +144,8 @@ class DamagedStoreTest {
      * Damage to an old run's rows, which H2 does not read on opening, is found when they are read: the line then says
      * the store is damaged and what to do, as on opening. It was H2's own text with Java's: "cannot read the snapshot
      * of run …: General error: \"org.h2.mvstore.MVStoreException: Unable to read the page at position 0x3000003d994,
-     * chunk chunk:c,block:20,…, offset 0xjava.lang.ArrayIndexOutOfBoundsException: …\"; SQL statement:" and the SQL.
+     * chunk chunk:c,block:20,…, offset 0xjava.lang.ArrayIndexOutOfBoundsException: …\"; SQL statement:" and the
+     * SQL.
      */
     @Test
     void damageFoundWhenOldRunsAreReadIsNamedWithWhatToDo() throws Exception {
