@@ -148,7 +148,7 @@ Allow AES on ${h.name}'s own account. This is not on the Delegation tab: open **
 
 </#list>
 <#if h.untyped gt 0>
-<#if h.untyped == 1>One entry above cannot<#else>${h.untyped} entries above cannot</#if> be typed safely into a command (a quote, `$(`, a control or bidirectional character), so no command below carries <#if h.untyped == 1>it<#else>them</#if>: remove <#if h.untyped == 1>it<#else>them</#if> in ADUC as listed, or in ADSI Edit (${h.name} → Properties → msDS-AllowedToDelegateTo); remediation.ps1 changes <#if h.untyped == 1>it<#else>them</#if> by the exact value stored.
+<#if h.untyped == 1>One entry above cannot<#else>${h.untyped} entries above cannot</#if> be typed safely into a command (a quote, `$(`, a control or bidirectional character, or a letter outside ASCII, shown by its code, which can look like an ASCII one), so no command below carries <#if h.untyped == 1>it<#else>them</#if>: remove <#if h.untyped == 1>it<#else>them</#if> in ADUC as listed, or in ADSI Edit (${h.name} → Properties → msDS-AllowedToDelegateTo); remediation.ps1 changes <#if h.untyped == 1>it<#else>them</#if> by the exact value stored. ADUC shows a value as it is stored, so an entry that looks there like another one is best left to remediation.ps1.
 
 </#if>
 <#if h.commands?has_content>
@@ -176,7 +176,7 @@ service (the value as that object stores it):
 ${u.cmd?no_esc}
 ```
 <#else>
-  This SPN cannot be typed safely into a command (a quote, `$(`, a control or bidirectional character), so no command carries it: take it off in ADSI Edit (${u.subject} → Properties → servicePrincipalName); remediation.ps1 changes it by the exact value stored.
+  This SPN cannot be typed safely into a command (a quote, `$(`, a control or bidirectional character, or a letter outside ASCII, shown by its code, which can look like an ASCII one), so no command carries it: take it off in ADSI Edit (${u.subject} → Properties → servicePrincipalName); remediation.ps1 changes it by the exact value stored.
 </#if>
 
 </#list>

@@ -101,13 +101,46 @@ public final class Values {
         return true;
     }
 
-    /** An SPN with the {@code service/host} shape that {@link #typeable} accepts. */
+    /**
+     * An SPN with the {@code service/host} shape that {@link #typeable} accepts, all in ASCII ({@link #ascii}): a letter
+     * from another script can look exactly like an ASCII one ({@code cifs/hv05.cоntoso.com} with a Cyrillic о), and such
+     * an entry typed from a command removes or adds the entry it imitates. Host names are ASCII ({@link #validHostName}),
+     * so every SPN the plan builds stays typeable.
+     */
     public static boolean typeableSpn(String spn) {
-        if (!typeable(spn)) {
+        if (!typeable(spn) || !ascii(spn)) {
             return false;
         }
         int slash = spn.indexOf('/');
         return slash > 0 && slash < spn.length() - 1 && spn.charAt(slash + 1) != '/';
+    }
+
+    /** True when every character of {@code value} is ASCII (none is a look-alike of another's letter). */
+    public static boolean ascii(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            if (value.charAt(i) > 0x7F) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * An SPN for display where it stands beside the entry it may imitate (a runbook's checklist, ADUC's list): as
+     * {@link #visible}, and each character outside ASCII as {@code \\uXXXX} too, so that {@code cifs/hv05.c\\u043Entoso.com}
+     * reads apart from {@code cifs/hv05.contoso.com}.
+     */
+    public static String visibleSpn(String spn) {
+        String shown = visible(spn);
+        if (ascii(shown)) {
+            return shown;
+        }
+        StringBuilder sb = new StringBuilder(shown.length() + 8);
+        for (int i = 0; i < shown.length(); i++) {
+            char c = shown.charAt(i);
+            sb.append(c > 0x7F ? String.format("\\u%04X", (int) c) : String.valueOf(c));
+        }
+        return sb.toString();
     }
 
     /**

@@ -86,6 +86,17 @@ class ValuesTest {
     }
 
     @Test
+    void anSpnWithALetterOutsideAsciiIsShownByItsCodeAndRefusedInCommands() {
+        // a Cyrillic о (U+043E) reads as the Latin o: "cifs/hv05.cоntoso.com" looks like the entry it imitates
+        assertFalse(Values.typeableSpn("cifs/hv05.c\u043Entoso.com"));
+        assertEquals("cifs/hv05.c\\u043Entoso.com", Values.visibleSpn("cifs/hv05.c\u043Entoso.com"));
+        assertEquals("cifs/a\\u202Eb\\u00E9", Values.visibleSpn("cifs/a\u202Eb\u00E9"));
+        String plain = "Microsoft Virtual System Migration Service/hv05.contoso.com";
+        assertTrue(Values.typeableSpn(plain));
+        assertSame(plain, Values.visibleSpn(plain));
+    }
+
+    @Test
     void invisibleCharactersAreShownAndRefusedInCommands() {
         // U+200B reads as nothing: "cifs/hv05<ZWSP>.contoso.com" looks like the entry it imitates
         assertEquals("cifs/hv05\\u200B.contoso.com", Values.visible("cifs/hv05\u200B.contoso.com"));

@@ -375,6 +375,38 @@ class HostileValuesTest {
         }
     }
 
+    /**
+     * A stale entry that imitates the entry the plan adds with a look-alike letter ({@code cifs/hv05.cоntoso.com}, a
+     * Cyrillic о): the runbook listed it for removal exactly as the entry added two steps before reads, so in ADUC's
+     * list of two identical-looking entries the admin may remove the good one, and its typed {@code -Remove} command,
+     * typed rather than pasted, removed the good entry. A character outside ASCII in an SPN is shown by its code, no
+     * typed command carries it, and the script removes its exact bytes.
+     */
+    @Test
+    void aStaleEntryWithALookAlikeLetterIsShownByItsCodeAndGetsNoTypedCommand(@TempDir Path own) throws Exception {
+        String lookAlike = "cifs/hv05.c\u043Entoso.com";
+        List<AdObject> objects = List.of(host("HV04").delegatesTo("HV05").without("cifs/hv05.contoso.com")
+                .entry(lookAlike).build(), host("HV05").delegatesTo("HV04").build());
+        Path out = audit(own, config(own, List.of(cluster("HVC1", "HV04", "HV05")), null, null), objects,
+                EnumSet.of(Format.JSON, Format.MD, Format.HTML, Format.PS1));
+        assertTrue(Files.readString(out.resolve("findings.json")).contains(lookAlike), "findings.json keeps the value");
+        String md = Files.readString(out.resolve("runbook.md"), StandardCharsets.UTF_8);
+        String html = Files.readString(out.resolve("runbook.html"), StandardCharsets.UTF_8);
+        String ps1 = Files.readString(out.resolve("remediation.ps1"), StandardCharsets.UTF_8);
+        assertTrue(md.contains("   - [ ] cifs/hv05.c\\\\u043Entoso.com\n"), "the removal checklist in runbook.md: " + md);
+        assertTrue(html.contains("<li class=\"spn\">cifs/hv05.c\\u043Entoso.com</li>"), html);
+        for (String text : List.of(md, html, ps1)) {
+            assertFalse(text.contains("\u043E"), "the look-alike letter is shown as itself: " + text);
+        }
+        assertTrue(md.contains("One entry above cannot be typed safely into a command"), md);
+        assertTrue(ps1.contains("Remove-Values 'HV04$' 'msDS-AllowedToDelegateTo' @((D '" + java.util.Base64.getEncoder()
+                .encodeToString(lookAlike.getBytes(StandardCharsets.UTF_8)) + "'))"), "the script removes the exact"
+                + " value: " + ps1);
+        // the good entry keeps its typed command
+        assertTrue(md.contains("Set-ADComputer -Identity 'HV04$' -Add @{'msDS-AllowedToDelegateTo'=@("
+                + "'cifs/hv05.contoso.com')}"), md);
+    }
+
     @Test
     void aClusterThatRequiresNothingReadsADashNeverAHundredPercent() {
         JsonNode hvc9 = null;

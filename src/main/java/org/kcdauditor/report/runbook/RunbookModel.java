@@ -166,7 +166,7 @@ public final class RunbookModel {
             hm.put("changesDelegationTab", h.changesDelegationTab());
             hm.put("add", peers(h.add()));
             hm.put("remove", peers(h.remove()));
-            hm.put("register", clean(h.register()));
+            hm.put("register", shown(h.register()));
             hm.put("addCount", h.addCount());
             hm.put("removeCount", h.removeCount());
             // values no typed command carries: remediation.ps1 changes them by their exact stored bytes
@@ -369,16 +369,17 @@ public final class RunbookModel {
 
     /**
      * The change's kind, object and values; each value as {@code text}, or, when it cannot be typed (a stale
-     * entry with control or bidirectional characters), as {@code b64} (its UTF-8 bytes) for the script to
-     * decode, so that it removes exactly the value stored.
+     * entry with control or bidirectional characters, or a letter outside ASCII that may imitate another), as
+     * {@code b64} (its UTF-8 bytes) for the script to decode, so that it removes exactly the value stored, with
+     * {@code text} as {@link Values#visibleSpn} shows it.
      */
     private static void kind(Map<String, Object> sm, String kind, String subject, List<String> values) {
         sm.put("kind", kind);
         sm.put("subject", s(subject));
         List<Object> vs = new ArrayList<>();
         for (String v : values) {
-            boolean typeable = Values.typeable(v);
-            vs.add(Map.of("text", typeable ? v : Values.visible(v), "b64", typeable ? "" : Values.base64(v)));
+            boolean typeable = Values.typeable(v) && Values.ascii(v);
+            vs.add(Map.of("text", typeable ? v : Values.visibleSpn(v), "b64", typeable ? "" : Values.base64(v)));
         }
         sm.put("values", vs);
     }
@@ -406,7 +407,7 @@ public final class RunbookModel {
         for (PeerSpns p : list) {
             Map<String, Object> pm = new LinkedHashMap<>();
             pm.put("peer", s(p.peer()));
-            pm.put("spns", clean(p.spns()));
+            pm.put("spns", shown(p.spns()));
             Set<String> services = new LinkedHashSet<>();
             for (String spn : p.spns()) {
                 Spn parsed = Spn.parse(spn);
@@ -456,6 +457,11 @@ public final class RunbookModel {
 
     private static List<String> clean(List<String> values) {
         return values.stream().map(RunbookModel::s).toList();
+    }
+
+    /** SPNs as a checklist shows them ({@link Values#visibleSpn}): a look-alike reads apart from what it imitates. */
+    private static List<String> shown(List<String> spns) {
+        return spns.stream().map(v -> Values.visibleSpn(s(v))).toList();
     }
 
     private static String s(String v) {
