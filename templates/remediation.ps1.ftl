@@ -21,8 +21,9 @@
 # value it actually added or removed and every flag it set, per object and attribute, and each object's values
 # before (delegation entries, SPNs, resource-based delegation, flags, encryption types). It is saved after each
 # write, so a run stopped half-way leaves an exact record, and a second -Apply goes on with the same record.
-# -Rollback reads that record and reverts exactly those changes, newest first (run it with -Apply as well); it
-# refuses without a record, and asks for -Force before it re-enables unconstrained delegation.
+# -Rollback reads that record and reverts exactly those changes, newest first (run it with -Apply as well), on the
+# domain controller the record says they were written to unless -Server<#if multi>s</#if> is given; it refuses without a record,
+# and asks for -Force before it re-enables unconstrained delegation.
 <#if multi>
 # Every read and write of an object goes to a domain controller of its own domain, -Servers (default: the ones
 # the audit read from); the script refuses a domain controller of another domain than the audited one.
@@ -59,6 +60,7 @@ param(
 )
 $ErrorActionPreference = 'Stop'
 $DryRun = (-not $Apply) -or $WhatIfPreference
+$ServersGiven = $PSBoundParameters.ContainsKey('Servers')
 $Server = $null
 $Directory = $null
 $DomainDns = @{<#list run.servers as sv>'${sv.directory}' = '${sv.domainDn}'<#sep>; </#list>}
@@ -94,6 +96,7 @@ param(
 )
 $ErrorActionPreference = 'Stop'
 $DryRun = (-not $Apply) -or $WhatIfPreference
+$ServerGiven = $PSBoundParameters.ContainsKey('Server')
 if (-not $Server) {
 <#if run.readOnlyNotes?has_content && !run.server?has_content>
     throw 'Give -Server a writable domain controller: <#list run.readOnlyNotes as n>${n}</#list>.'
@@ -467,6 +470,27 @@ function Invoke-Rollback {
     if ($rec.rolledBackAt) {
         throw ('{0} was rolled back already, on {1} by {2}.' -f $RecordFile, $rec.rolledBackAt, $rec.rolledBackBy)
     }
+    # the changes go back where they were written: before replication another DC may hold none of them, every undo
+    # would skip, and the record would be stamped rolled back while the changes replicate on
+<#if multi>
+    if (-not $ServersGiven -and $rec.server) {
+        foreach ($pair in ($rec.server -split '; ')) {
+            $name, $dc = $pair -split '=', 2
+            if ($dc -and $Servers[$name] -ne $dc) {
+                Write-Host ('Rolling back {0} on {1}, the domain controller the changes were written to (-Servers names others).' -f $name, $dc)
+                $Servers[$name] = $dc
+            }
+        }
+    }
+<#else>
+    if (-not $ServerGiven -and $rec.server -and $rec.server -ne $Server) {
+        Write-Host ('Rolling back on {0}, the domain controller the changes were written to (-Server names another).' -f $rec.server)
+        $script:Server = $rec.server
+        if ((Get-ADDomain -Server $Server).DistinguishedName -ne '${run.domainDn}') {
+            throw ('{0}, which the record names, is not a domain controller of {1}: give -Server a domain controller of {1}.' -f $Server, '${run.domainDn}')
+        }
+    }
+</#if>
     $changes = @($rec.changes)
     $unconstrained = @($changes | Where-Object { $_.attribute -eq 'TrustedForDelegation' -and $_.before -eq $true })
     if ($unconstrained.Count -gt 0 -and -not $Force) {

@@ -9,8 +9,9 @@
 # value it actually added or removed and every flag it set, per object and attribute, and each object's values
 # before (delegation entries, SPNs, resource-based delegation, flags, encryption types). It is saved after each
 # write, so a run stopped half-way leaves an exact record, and a second -Apply goes on with the same record.
-# -Rollback reads that record and reverts exactly those changes, newest first (run it with -Apply as well); it
-# refuses without a record, and asks for -Force before it re-enables unconstrained delegation.
+# -Rollback reads that record and reverts exactly those changes, newest first (run it with -Apply as well), on the
+# domain controller the record says they were written to unless -Server is given; it refuses without a record,
+# and asks for -Force before it re-enables unconstrained delegation.
 # Every read and write goes to one domain controller, -Server (default: the one the audit read from);
 # the script refuses a domain controller of another domain than the audited one.
 # Each step reads the current values first and adds only what is missing, removes only what is
@@ -30,6 +31,7 @@ param(
 )
 $ErrorActionPreference = 'Stop'
 $DryRun = (-not $Apply) -or $WhatIfPreference
+$ServerGiven = $PSBoundParameters.ContainsKey('Server')
 if (-not $Server) {
     throw 'Give -Server <domain controller>: the audit''s directory.url names no usable host.'
 }
@@ -337,6 +339,15 @@ function Invoke-Rollback {
     }
     if ($rec.rolledBackAt) {
         throw ('{0} was rolled back already, on {1} by {2}.' -f $RecordFile, $rec.rolledBackAt, $rec.rolledBackBy)
+    }
+    # the changes go back where they were written: before replication another DC may hold none of them, every undo
+    # would skip, and the record would be stamped rolled back while the changes replicate on
+    if (-not $ServerGiven -and $rec.server -and $rec.server -ne $Server) {
+        Write-Host ('Rolling back on {0}, the domain controller the changes were written to (-Server names another).' -f $rec.server)
+        $script:Server = $rec.server
+        if ((Get-ADDomain -Server $Server).DistinguishedName -ne 'DC=contoso,DC=com') {
+            throw ('{0}, which the record names, is not a domain controller of {1}: give -Server a domain controller of {1}.' -f $Server, 'DC=contoso,DC=com')
+        }
     }
     $changes = @($rec.changes)
     $unconstrained = @($changes | Where-Object { $_.attribute -eq 'TrustedForDelegation' -and $_.before -eq $true })

@@ -159,6 +159,12 @@ class MultiDirectoryTest {
         assertTrue(script.contains("        directory = $Directory\r\n"), script);
         assertTrue(script.contains("function Undo-Change($c) {\r\n    Write-Host ('  undo {0} {1} {2}' -f $c.op,"
                 + " $c.object, $c.attribute)\r\n    Use-Directory $c.directory\r\n"), script);
+        // the DCs the apply wrote to, which the record names, unless -Servers names others: another DC may not have
+        // the changes yet
+        assertTrue(script.contains("$ServersGiven = $PSBoundParameters.ContainsKey('Servers')\r\n"), script);
+        assertTrue(script.contains("    if (-not $ServersGiven -and $rec.server) {\r\n"
+                + "        foreach ($pair in ($rec.server -split '; ')) {\r\n"
+                + "            $name, $dc = $pair -split '=', 2\r\n"), script);
         // an RBCD change is recorded with the security descriptor before it, which the rollback sets back
         assertTrue(script.contains("-PrincipalsAllowedToDelegateToAccount $resolved -WhatIf:$DryRun\r\n"
                 + "        Add-Change $Identity 'computer' 'msDS-AllowedToActOnBehalfOfOtherIdentity' 'set' $sids"

@@ -124,6 +124,25 @@ class ChangeRecordScriptTest {
         assertTrue(ps1.contains("Add-Values 'HV01$' 'msDS-AllowedToDelegateTo'"), ps1);
     }
 
+    /**
+     * An apply given {@code -Server dc2} (dc1 down, or in another site) records dc2; a rollback started without
+     * {@code -Server} went to the default, the audited DC: before replication that DC holds none of the changes, so every
+     * undo printed "skip", the record was stamped rolled back and could not be used again, and dc2's changes then
+     * replicated everywhere. The rollback writes to the DC the record names unless -Server is given, checked first.
+     */
+    @Test
+    void theRollbackWritesToTheDcTheApplyWroteToUnlessTold() {
+        assertTrue(ps1.contains("$ServerGiven = $PSBoundParameters.ContainsKey('Server')\n"), "whether -Server was given");
+        String rollback = function("Invoke-Rollback");
+        int use = rollback.indexOf("$script:Server = $rec.server");
+        assertTrue(use > 0, rollback);
+        assertTrue(rollback.substring(0, use).contains(
+                "if (-not $ServerGiven -and $rec.server -and $rec.server -ne $Server) {"), rollback);
+        int check = rollback.indexOf("(Get-ADDomain -Server $Server).DistinguishedName -ne 'DC=contoso,DC=com'", use);
+        assertTrue(check > use && check < rollback.indexOf("foreach ($c in $changes)"),
+                "the recorded DC's domain is checked before the first undo: " + rollback);
+    }
+
     @Test
     void theRollbackRevertsEachKindOfChangeTheApplyRecords() {
         String undo = function("Undo-Change");
