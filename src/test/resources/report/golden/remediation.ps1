@@ -63,9 +63,14 @@ function Save-ChangeRecord {
 
 # A new record, or the one an earlier -Apply of this script left (a partial apply goes on with it).
 function Open-ChangeRecord {
+    $writtenTo = $Server
     if (Test-Path -LiteralPath $RecordFile) {
         $existing = Get-Content -LiteralPath $RecordFile -Raw -Encoding UTF8 | ConvertFrom-Json
         if (-not $existing.rolledBackAt) {
+            # one DC per record: -Rollback reverts the changes on the DC the record names
+            if ($existing.server -ne $writtenTo) {
+                throw ('The change record {0} holds changes written to {1}, where -Rollback reverts them: go on with -Server as then, or give -ChangeRecord <new file>.' -f $RecordFile, $existing.server)
+            }
             Write-Host ('Continuing the change record {0} (applied {1})' -f $RecordFile, $existing.appliedAt)
             return $existing
         }
@@ -78,7 +83,7 @@ function Open-ChangeRecord {
         version      = 1
         runId        = '3f2a9c1e-5b7d-4e8a-9c0f-1a2b3c4d5e6f'
         domain       = 'DC=contoso,DC=com'
-        server       = $Server
+        server       = $writtenTo
         appliedAt    = (Get-Date).ToUniversalTime().ToString('o')
         appliedBy    = ('{0}\{1}' -f $env:USERDOMAIN, $env:USERNAME)
         computer     = $env:COMPUTERNAME

@@ -143,6 +143,18 @@ class ChangeRecordScriptTest {
                 "the recorded DC's domain is checked before the first undo: " + rollback);
     }
 
+    /**
+     * A record holds one DC, where the rollback reverts it: a second -Apply that went on with a record of another DC
+     * added changes the rollback would then look for on the first one, where they may not be yet.
+     */
+    @Test
+    void anApplyGoesOnWithARecordOfItsOwnDcOnly() {
+        String open = function("Open-ChangeRecord");
+        int refuse = open.indexOf("if ($existing.server -ne $writtenTo) {\n                throw (");
+        assertTrue(refuse > 0 && refuse < open.indexOf("Continuing the change record"), open);
+        assertTrue(open.contains("        server       = $writtenTo\n"), "the record names the DC it was written to: " + open);
+    }
+
     @Test
     void theRollbackRevertsEachKindOfChangeTheApplyRecords() {
         String undo = function("Undo-Change");
