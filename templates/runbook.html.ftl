@@ -5,6 +5,19 @@
   stored); the procedure's own multi-line text (several commands) goes through <@pre text=…/>, which keeps
   its lines.
 -->
+<#-- the hosts no command can name, with the entries the audit asks of them: in the change step, or on their own when
+     nothing else is changed -->
+<#macro notScripted heading>
+<${heading}>Not scripted: check by hand</${heading}>
+<p class="warn">These objects have names that are not valid host names, so no command was generated for them. Look at them in ADUC before changing anything; what the audit asks of each is listed with it.</p>
+<ul><#list refused as r><li><span class="spn">${r.name}</span>: ${r.reason}<#if r.add?has_content><br>Add on its Delegation tab (<strong>Add…</strong> → <strong>Users or Computers…</strong> → the host → the service):
+    <ul class="check"><#list r.add as spn><li class="spn">${spn}</li></#list></ul></#if><#if r.remove?has_content><#if !r.add?has_content><br></#if>Remove from its Delegation tab:
+    <ul class="check"><#list r.remove as spn><li class="spn">${spn}</li></#list></ul></#if></li></#list></ul>
+<#if !hasChanges>
+<p>Once changed, push the change from the domain controller it was written to, then, in an elevated prompt on each host of its pairs, purge the tickets of the SYSTEM logon session (vmms uses them; plain <code>klist purge</code> does not clear them):</p>
+<@pre text=(run.replicateCmd?has_content)?then(run.replicateCmd + "\n", "") + run.purgeCmd/>
+</#if>
+</#macro>
 <#macro pre text><pre><#list text?split("\n") as line>${line}<#sep>
 </#list></pre><#t>
 </#macro>
@@ -84,7 +97,10 @@ ${aesNotChecked}</#if></p>
 
 <#assign yesChanges = decisions?filter(d -> d.proposed?has_content)?has_content>
 <#if !hasChanges>
-<p class="card"><strong><#if yesChanges>No scripted directory change.<#elseif summary.notAudited?has_content>No directory change is proposed for the clusters audited; not audited (directory not read): ${summary.notAudited}.<#else>No directory change is needed.</#if></strong><#if decisions?has_content> Review the findings under “${phase.decide.title}” below.</#if></p>
+<p class="card"><strong><#if yesChanges || refused?has_content>No scripted directory change.<#elseif summary.notAudited?has_content>No directory change is proposed for the clusters audited; not audited (directory not read): ${summary.notAudited}.<#else>No directory change is needed.</#if></strong><#if decisions?has_content> Review the findings under “${phase.decide.title}” below.</#if></p>
+<#if refused?has_content>
+<@notScripted heading="h2"/>
+</#if>
 <#else>
 <nav class="toc" id="contents"><strong>Contents</strong>
 <ol>
@@ -195,9 +211,7 @@ so that step ${phase.replicate.number} can push the changes from there<#if run.r
 </#if>
 
 <#if refused?has_content>
-<h3>Not scripted: check by hand</h3>
-<p class="warn">These objects have names that are not valid host names, so no command was generated for them. Look at them in ADUC before changing anything.</p>
-<ul><#list refused as r><li><span class="spn">${r.name}</span>: ${r.reason}</li></#list></ul>
+<@notScripted heading="h3"/>
 </#if>
 
 <#if hostSteps?has_content>

@@ -34,11 +34,49 @@ History context:
 </#if>
 </#if>
 
+<#-- the hosts no command can name, with the entries the audit asks of them: in the change step, or on their own when
+     nothing else is changed -->
+<#macro notScripted heading>
+${heading?no_esc} Not scripted: check by hand
+
+These objects have names that are not valid host names, so no command was generated for them.
+Look at them in ADUC before changing anything; what the audit asks of each is listed with it:
+
+<#list refused as r>
+- ${r.name}: ${r.reason}
+<#if r.add?has_content>
+  - Add on its Delegation tab (**Add…** → **Users or Computers…** → the host → the service):
+<#list r.add as spn>
+    - [ ] ${spn}
+</#list>
+</#if>
+<#if r.remove?has_content>
+  - Remove from its Delegation tab:
+<#list r.remove as spn>
+    - [ ] ${spn}
+</#list>
+</#if>
+</#list>
+
+<#if !hasChanges>
+Once changed, push the change from the domain controller it was written to, then, in an elevated prompt on each host
+of its pairs, purge the tickets of the SYSTEM logon session (vmms uses them; plain `klist purge` does not clear them):
+
+```
+<#if run.replicateCmd?has_content>${run.replicateCmd?no_esc}
+</#if>${run.purgeCmd?no_esc}
+```
+
+</#if>
+</#macro>
 <#-- a decision whose yes is a command changes the directory too: replicated and tickets purged like the plan's -->
 <#assign yesChanges = decisions?filter(d -> d.proposed?has_content)?has_content>
 <#if !hasChanges>
-**<#if yesChanges>No scripted directory change.<#elseif summary.notAudited?has_content>No directory change is proposed for the clusters audited; not audited (directory not read): ${summary.notAudited}.<#else>No directory change is needed.</#if>**<#if decisions?has_content> Review the findings listed under "${phase.decide.title}" below.</#if>
+**<#if yesChanges || refused?has_content>No scripted directory change.<#elseif summary.notAudited?has_content>No directory change is proposed for the clusters audited; not audited (directory not read): ${summary.notAudited}.<#else>No directory change is needed.</#if>**<#if decisions?has_content> Review the findings listed under "${phase.decide.title}" below.</#if>
 
+<#if refused?has_content>
+<@notScripted heading="##"/>
+</#if>
 </#if>
 <#if hasChanges>
 Objects to change: <#list objects as o>${o}<#sep>, </#list>.
@@ -182,15 +220,7 @@ ${u.cmd?no_esc}
 </#list>
 </#if>
 <#if refused?has_content>
-### Not scripted: check by hand
-
-These objects have names that are not valid host names, so no command was generated for them.
-Look at them in ADUC before changing anything:
-
-<#list refused as r>
-- ${r.name}: ${r.reason}
-</#list>
-
+<@notScripted heading="###"/>
 </#if>
 <#if hostSteps?has_content>
 ## ${phase.hosts.number}. ${phase.hosts.title}

@@ -487,6 +487,38 @@ class HostileValuesTest {
     }
 
     /**
+     * A node no command can name (its account name {@code HV04'; calc; '$}) still needs its delegation: the runbooks
+     * said only "change this object by hand after checking it in ADUC", and its MISSING_DELEGATION findings (HIGH)
+     * appeared nowhere else in them, so the admin following the runbook did not learn which entries to add. The
+     * entries it must gain are listed with it, for ADUC, and no command is built from its name.
+     */
+    @Test
+    void aNodeNoCommandCanNameIsListedWithTheEntriesItNeeds(@TempDir Path own) throws Exception {
+        List<AdObject> objects = List.of(host("HV04").sam("HV04'; calc; '").entry("cifs/hv09.contoso.com").build(),
+                host("HV05").delegatesTo("HV04").build());
+        Path out = audit(own, config(own, List.of(cluster("HVC1", "HV04", "HV05")), null, null), objects,
+                EnumSet.of(Format.JSON, Format.MD, Format.HTML, Format.PS1));
+        String md = Files.readString(out.resolve("runbook.md"), StandardCharsets.UTF_8);
+        String html = Files.readString(out.resolve("runbook.html"), StandardCharsets.UTF_8);
+        String ps1 = Files.readString(out.resolve("remediation.ps1"), StandardCharsets.UTF_8);
+        assertTrue(ps1.contains("Write-Host 'No scripted delegation change. Change HV04 by hand, as runbook.md lists it"
+                + " (\"Not scripted\")."), "the script does not say that nothing is needed: " + ps1);
+        assertTrue(md.contains("**No scripted directory change.**") && md.contains("\n## Not scripted: check by hand\n"),
+                "nothing else changes, yet the host needs a change: " + md);
+        String refused = md.substring(md.indexOf("## Not scripted: check by hand"), md.indexOf("## 1. Needs a decision"));
+        for (String spn : List.of("cifs/HV05", "cifs/hv05.contoso.com", "Microsoft Virtual System Migration Service/HV05",
+                "Microsoft Virtual System Migration Service/hv05.contoso.com")) {
+            assertTrue(refused.contains("    - [ ] " + spn + "\n"), spn + " in " + refused);
+            assertTrue(html.contains("<li class=\"spn\">" + spn + "</li>"), spn + " in " + html);
+        }
+        assertTrue(refused.contains("    - [ ] cifs/hv09.contoso.com\n"), "the stale entry to remove: " + refused);
+        assertTrue(refused.contains("```\nrepadmin /syncall dc1.contoso.com /AdeP\nklist -li 0x3e7 purge\n```"),
+                "then replicated and the tickets purged: " + refused);
+        assertTrue(html.contains("<pre>repadmin /syncall dc1.contoso.com /AdeP\nklist -li 0x3e7 purge</pre>"), html);
+        assertFalse(md.contains("'HV04$'") || html.contains("&#39;HV04$&#39;"), "no command names another account");
+    }
+
+    /**
      * A cn is unique only in its container: anyone who may create a computer account (ms-DS-MachineAccountQuota lets
      * every user create ten) can create CN=HV04 in another OU with an account name of their own. The findings'
      * commands named the node by the account of whichever object called HV04 the directory returned first, so a

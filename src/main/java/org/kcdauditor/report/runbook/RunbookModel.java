@@ -237,7 +237,8 @@ public final class RunbookModel {
 
         List<Object> refused = new ArrayList<>();
         for (RemediationPlan.Refused r : plan.refused()) {
-            refused.add(Map.of("name", s(r.name()), "reason", s(r.reason())));
+            refused.add(Map.of("name", s(r.name()), "reason", s(r.reason()), "add", shown(r.add()),
+                    "remove", shown(r.remove())));
         }
         m.put("refused", refused);
 
