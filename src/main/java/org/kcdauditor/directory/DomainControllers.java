@@ -345,7 +345,11 @@ final class DomainControllers {
             return new DcRead(name, null, t.readOnly(), false, "its computer object has no dNSHostName to connect to",
                     List.of(), List.of());
         }
-        LdapConnector at = connector.at(t.url()).pipelined();
+        LdapConnector at = connector.at(t.url(), t.name() == null
+                ? "put a name the certificate lists into " + connector.key() + ".domainControllers"
+                : "the DC was found by its dNSHostName " + t.name() + ", which its certificate does not list: give it a"
+                + " certificate for that name, or list it in " + connector.key() + ".domainControllers by a name its"
+                + " certificate lists").pipelined();
         Deadline deadline = Deadline.start(at.settings());
         try (LDAPConnection c = at.connect(deadline)) {
             DomainReader.RootDse root = new DomainReader(c, t.url(), deadline).rootDse();

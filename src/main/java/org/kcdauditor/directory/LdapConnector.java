@@ -50,30 +50,44 @@ public final class LdapConnector {
     private final String key;
     private final DirectoryConfig d;
     private final boolean synchronous;
+    /** What to do when the server's certificate lacks the URL's host name: where that name is configured. */
+    private final String nameFix;
 
     /** The directory of {@code directory:} (the first of {@code directories:}). */
     public LdapConnector(AuditConfig config, Secrets secrets) {
-        this(config, secrets, "directory", config.directory(), true);
+        this(config, secrets, "directory", config.directory(), true, urlNameFix("directory"));
     }
 
     /**
      * @param key the key path of {@code d} for messages: {@code directory} or {@code directories.<name>}
      */
     public LdapConnector(AuditConfig config, Secrets secrets, String key, DirectoryConfig d) {
-        this(config, secrets, key, d, true);
+        this(config, secrets, key, d, true, urlNameFix(key));
     }
 
-    private LdapConnector(AuditConfig config, Secrets secrets, String key, DirectoryConfig d, boolean synchronous) {
+    private LdapConnector(AuditConfig config, Secrets secrets, String key, DirectoryConfig d, boolean synchronous,
+                          String nameFix) {
         this.config = config;
         this.secrets = secrets;
         this.key = key;
         this.d = d;
         this.synchronous = synchronous;
+        this.nameFix = nameFix;
     }
 
-    /** The same TLS, bind and timeout settings against another server (another DC of the domain). */
-    public LdapConnector at(String url) {
-        return new LdapConnector(config, secrets, key, d.withUrl(url), synchronous);
+    /**
+     * The same TLS, bind and timeout settings against another server (another DC of the domain).
+     *
+     * @param nameFix what to do when its certificate lacks the host name of {@code url}, which is not
+     *                {@code directory.url}'s
+     */
+    public LdapConnector at(String url, String nameFix) {
+        return new LdapConnector(config, secrets, key, d.withUrl(url), synchronous, nameFix);
+    }
+
+    /** For a certificate that lacks the host name of the URL in {@code key.url}: put a name it lists there. */
+    static String urlNameFix(String key) {
+        return "put a name the certificate lists into " + key + ".url";
     }
 
     /**
@@ -81,7 +95,7 @@ public final class LdapConnector {
      * pipelined); the default reads each response on the calling thread, one request at a time.
      */
     public LdapConnector pipelined() {
-        return new LdapConnector(config, secrets, key, d, false);
+        return new LdapConnector(config, secrets, key, d, false, nameFix);
     }
 
     /** The settings this connector uses. */
@@ -163,7 +177,7 @@ public final class LdapConnector {
             close(connection);
             DirectoryException late = deadline.failure(where, e);
             throw late != null ? late : new DirectoryException(describeConnect(where, e, ldaps || d.useStartTls(),
-                    key), e);
+                    key, nameFix), e);
         } catch (GeneralSecurityException e) {
             close(connection);
             throw new DirectoryException(where + ": cannot set up TLS: " + e.getMessage(), e);
@@ -367,7 +381,8 @@ public final class LdapConnector {
         }
     }
 
-    static String describeConnect(String where, LDAPException e, boolean tls, String key) {
+    /** @param nameFix what to do when the certificate lacks the URL's host name */
+    static String describeConnect(String where, LDAPException e, boolean tls, String key, String nameFix) {
         String cause = withoutTrace(rootMessage(e));
         // matched with the exception's class name (EOFException, UnrecoverableKeyException), shown without it
         String lower = cause.toLowerCase(Locale.ROOT);
@@ -417,7 +432,7 @@ public final class LdapConnector {
                 || lower.contains("handshake") || lower.contains("hostname") || lower.contains("host name")
                 || lower.contains("ssl") || lower.contains("tls"))) {
             String hint = lower.contains("hostname") || lower.contains("host name")
-                    ? "put a name the certificate lists into " + key + ".url"
+                    ? nameFix
                     : "set " + key + ".trustStore to a PKCS#12 or JKS file holding the CA that signed the DC's certificate";
             return where + ": TLS failed: " + stripStop(detail) + " — " + hint;
         }

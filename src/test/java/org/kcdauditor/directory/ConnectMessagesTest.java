@@ -16,7 +16,8 @@ class ConnectMessagesTest {
     private static final String WHERE = "directory: ldaps://dc1.contoso.com:636";
 
     private static String say(ResultCode rc, String message, Throwable cause) {
-        return LdapConnector.describeConnect(WHERE, new LDAPException(rc, message, cause), true, "directory");
+        return LdapConnector.describeConnect(WHERE, new LDAPException(rc, message, cause), true, "directory",
+                LdapConnector.urlNameFix("directory"));
     }
 
     @Test
@@ -52,7 +53,7 @@ class ConnectMessagesTest {
         String s = LdapConnector.describeConnect(WHERE, new LDAPException(ResultCode.CONNECT_ERROR, "cannot connect",
                 new javax.net.ssl.SSLHandshakeException("Hostname verification failed because the expected hostname"
                         + " 'vm' was not found in peer certificate 'subject='CN=dc1.fabrikam.com''")), true,
-                "directories.fabrikam");
+                "directories.fabrikam", LdapConnector.urlNameFix("directories.fabrikam"));
         assertTrue(s.endsWith(" — put a name the certificate lists into directories.fabrikam.url"), s);
     }
 
@@ -61,7 +62,8 @@ class ConnectMessagesTest {
     void aResetDuringStartTlsDoesNotAdviseStartTls() {
         String where = "directory: ldap://dc1.contoso.com:389";
         String s = LdapConnector.describeConnect(where, new LDAPException(ResultCode.CONNECT_ERROR, "cannot connect",
-                new java.net.SocketException("Connection reset")), true, "directory");
+                new java.net.SocketException("Connection reset")), true, "directory",
+                LdapConnector.urlNameFix("directory"));
         assertTrue(s.startsWith(where + ": the server closed the connection during the StartTLS handshake"), s);
         assertFalse(s.contains("startTls: true"), s);
     }
@@ -94,7 +96,8 @@ class ConnectMessagesTest {
     @Test
     void aRefusedConnectionSaysSoWithoutJavaClassNames() {
         String s = LdapConnector.describeConnect(WHERE, new LDAPException(ResultCode.CONNECT_ERROR, "cannot connect",
-                new java.net.ConnectException("Connection refused")), true, "directory");
+                new java.net.ConnectException("Connection refused")), true, "directory",
+                LdapConnector.urlNameFix("directory"));
         assertEquals(WHERE + ": cannot connect (Connection refused) — check the host name, port (636 for ldaps, 389 for"
                 + " ldap) and that a domain controller is reachable from here", s);
     }

@@ -276,6 +276,38 @@ class DomainControllersTest {
         }
     }
 
+    /**
+     * A DC whose certificate lacks the name it is reached by: the line says where that name comes from. A listed DC's
+     * URL is in domainControllers, a discovered DC's host is its dNSHostName; directory.url is the audited DC's.
+     */
+    @Test
+    void aDcWhoseCertificateLacksItsNameSaysWhereTheNameComesFrom() throws Exception {
+        TestDirectory.Tls other = TestDirectory.generateTls(tmp.resolve("other"), "dns:dc9.contoso.com");
+        InMemoryDirectoryServer dc9 = TestDirectory.start(TestDirectory.Mode.LDAPS, other, 0);
+        try {
+            // by name: UnboundID's host-name check accepts any certificate for a numeric loopback address
+            String at = "ldaps://localhost:" + dc9.getListenPort();
+            Path cfg = TestDirectory.config(tmp, url(dc1), NODES, "allowInsecureBind: true",
+                    "trustStore: " + other.trustStore(), "trustStorePasswordEnv: TRUST_PW");
+            LdapConnector connector = new LdapConnector(org.kcdauditor.config.ConfigLoader.load(cfg),
+                    new org.kcdauditor.config.Secrets(Map.of("TEST_LDAP_PASSWORD", TestDirectory.PASSWORD,
+                            "TRUST_PW", other.password())));
+            List<org.kcdauditor.model.DcRead> read = DomainControllers.read(connector, List.of(
+                    DomainControllers.listed(List.of(at)).get(0),
+                    new DomainControllers.Target("localhost", at, false)), List.of(), "dc1.contoso.com", url(dc1));
+            String listed = read.get(0).error();
+            assertTrue(listed.contains("Hostname verification failed") && listed.endsWith(" — put a name the"
+                    + " certificate lists into directory.domainControllers"), listed);
+            String discovered = read.get(1).error();
+            assertTrue(discovered.contains("Hostname verification failed") && discovered.endsWith(" — the DC was found"
+                    + " by its dNSHostName localhost, which its certificate does not list: give it a certificate for"
+                    + " that name, or list it in directory.domainControllers by a name its certificate lists"),
+                    discovered);
+        } finally {
+            dc9.shutDown(true);
+        }
+    }
+
     private static void add(InMemoryDirectoryServer ds, String name, String ou, int uac, String dns) throws Exception {
         if (ds.getEntry(ou + "," + TestDirectory.BASE) == null) {
             ds.add(new Entry("dn: " + ou + "," + TestDirectory.BASE, "objectClass: organizationalUnit"));
