@@ -46,7 +46,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * kcd-auditor against a real domain controller: the Samba AD DC of {@code scripts/samba-ad.sh up}.
@@ -321,14 +320,17 @@ class SambaAdIntegrationTest {
     @Order(3)
     void sampleConfigAgainstTheSeededDomain() throws Exception {
         try (LDAPConnection c = dc.admin()) {
-            assumeTrue(c.getEntry("OU=HVC2,OU=Hyper-V," + SambaDc.BASE_DN) != null,
+            SambaDc.require(c.getEntry("OU=HVC2,OU=Hyper-V," + SambaDc.BASE_DN) != null,
                     "not seeded: run scripts/samba-ad.sh seed " + dc.dir);
         }
-        assumeTrue(dc.dir.equals(Path.of("/tmp/kcd-samba")), "config/samba-example.yaml points at /tmp/kcd-samba");
+        // config/samba-example.yaml points at /tmp/kcd-samba, CI's DIR: its paths changed to the DIR in use
+        Path sample = tmp.resolve("samba-example.yaml");
+        Files.writeString(sample, Files.readString(Path.of("config/samba-example.yaml"))
+                .replace("/tmp/kcd-samba/", dc.dir + "/"));
         Path out = tmp.resolve("sample");
         ByteArrayOutputStream o = new ByteArrayOutputStream();
         ByteArrayOutputStream e = new ByteArrayOutputStream();
-        int exit = Main.execute(new String[]{"run", "--config", "config/samba-example.yaml", "--out", out.toString(),
+        int exit = Main.execute(new String[]{"run", "--config", sample.toString(), "--out", out.toString(),
                         "--formats", "json"}, new PrintStream(o, true, StandardCharsets.UTF_8),
                 new PrintStream(e, true, StandardCharsets.UTF_8), Map.of("KCD_AUDIT_LDAP_PASSWORD", dc.adminPassword));
         Run r = new Run(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8),
@@ -871,10 +873,17 @@ class SambaAdIntegrationTest {
         assertEquals(0, r.exit(), r.where());
     }
 
+    /** The keys of svc-kcdaudit that scripts/samba-ad.sh up exports, for the Kerberos binds. */
+    private static Path keytab() {
+        Path keytab = dc.dir.resolve("svc-kcdaudit.keytab");
+        SambaDc.require(Files.isReadable(keytab), "no keytab " + keytab + " (scripts/samba-ad.sh up exports it)");
+        return keytab;
+    }
+
     @Test
     @Order(40)
     void gssapiBindWithAKeytabOverLdaps() throws Exception {
-        assumeTrue(Files.isReadable(dc.dir.resolve("svc-kcdaudit.keytab")), "no keytab: DC set up by an older script");
+        keytab();
         Run r = audit(bindCluster(), "BIND", x -> x.principal = "svc-kcdaudit@" + SambaDc.REALM);
         assertEquals(0, r.exit(), r.where());
         assertEquals(2, r.doc().path("hosts").size(), r.where());
@@ -883,7 +892,7 @@ class SambaAdIntegrationTest {
     @Test
     @Order(41)
     void gssapiBindOverPlainLdapSignsTheSession() throws Exception {
-        assumeTrue(Files.isReadable(dc.dir.resolve("svc-kcdaudit.keytab")), "no keytab: DC set up by an older script");
+        keytab();
         Run r = audit(bindCluster(), "BIND", x -> {
             x.principal = "svc-kcdaudit@" + SambaDc.REALM;
             x.url = "ldap://127.0.0.1:389";
@@ -896,7 +905,7 @@ class SambaAdIntegrationTest {
     @Test
     @Order(42)
     void gssapiWithAPrincipalTheKeytabDoesNotHoldSaysSo() throws Exception {
-        assumeTrue(Files.isReadable(dc.dir.resolve("svc-kcdaudit.keytab")), "no keytab: DC set up by an older script");
+        keytab();
         Run r = audit(bindCluster(), "BIND", x -> x.principal = "nobody@" + SambaDc.REALM);
         assertEquals(1, r.exit(), r.where());
         assertTrue(r.err().contains("Kerberos (GSSAPI) bind as nobody@CONTOSO.TEST failed: the keytab "
@@ -907,8 +916,7 @@ class SambaAdIntegrationTest {
     @Test
     @Order(43)
     void gssapiBindFromTheTicketCacheThatKinitFilled() throws Exception {
-        Path keytab = dc.dir.resolve("svc-kcdaudit.keytab");
-        assumeTrue(Files.isReadable(keytab), "no keytab: DC set up by an older script");
+        Path keytab = keytab();
         String principal = "svc-kcdaudit@" + SambaDc.REALM;
         Path cache = tmp.resolve("krb5cc_kcd");
         ProcessBuilder kinit = new ProcessBuilder("kinit", "-k", "-t", keytab.toString(), "-c", "FILE:" + cache, principal)
@@ -941,7 +949,7 @@ class SambaAdIntegrationTest {
     @Test
     @Order(44)
     void gssapiFailuresSayWhatTheKdcSaid() throws Exception {
-        assumeTrue(Files.isReadable(dc.dir.resolve("svc-kcdaudit.keytab")), "no keytab: DC set up by an older script");
+        keytab();
         String ou = scenarioOu("krbfail");
         dc.tool("user", "create", "it-krb-stale", "It-Krb-Old1!", "--userou=" + ou);
         Path stale = tmp.resolve("stale.keytab");
@@ -988,7 +996,7 @@ class SambaAdIntegrationTest {
     @Test
     @Order(45)
     void gssapiFromTheTicketCacheOfAnotherPrincipalIsRefused() throws Exception {
-        assumeTrue(Files.isReadable(dc.dir.resolve("svc-kcdaudit.keytab")), "no keytab: DC set up by an older script");
+        keytab();
         Path cache = tmp.resolve("krb5cc_admin");
         ProcessBuilder kinit = new ProcessBuilder("kinit", "-c", "FILE:" + cache, "Administrator@" + SambaDc.REALM)
                 .redirectErrorStream(true);
@@ -1029,19 +1037,18 @@ class SambaAdIntegrationTest {
                     "says how to configure it\n" + r.where());
             Run tls = audit(c, "BIND", x -> { });
             assertEquals(0, tls.exit(), "LDAPS still works under strong auth\n" + tls.where());
-            if (Files.isReadable(dc.dir.resolve("svc-kcdaudit.keytab"))) {
-                Run krb = audit(c, "BIND", x -> {
-                    x.principal = "svc-kcdaudit@" + SambaDc.REALM;
-                    x.url = "ldap://127.0.0.1:389";
-                    x.trustStore = false;
-                });
-                assertEquals(0, krb.exit(), "a signed/sealed Kerberos bind satisfies strong auth\n" + krb.where());
-                Run krbTls = audit(c, "BIND", x -> x.principal = "svc-kcdaudit@" + SambaDc.REALM);
-                assertEquals(1, krbTls.exit(), "Samba wants SASL signing even inside TLS\n" + krbTls.where());
-                assertTrue(krbTls.err().contains("refused a Kerberos bind inside TLS without SASL signing")
-                        && krbTls.err().contains("bind over plain LDAP instead (directory.url ldap://"),
-                        "not the advice to use TLS, which the bind already does\n" + krbTls.where());
-            }
+            keytab();
+            Run krb = audit(c, "BIND", x -> {
+                x.principal = "svc-kcdaudit@" + SambaDc.REALM;
+                x.url = "ldap://127.0.0.1:389";
+                x.trustStore = false;
+            });
+            assertEquals(0, krb.exit(), "a signed/sealed Kerberos bind satisfies strong auth\n" + krb.where());
+            Run krbTls = audit(c, "BIND", x -> x.principal = "svc-kcdaudit@" + SambaDc.REALM);
+            assertEquals(1, krbTls.exit(), "Samba wants SASL signing even inside TLS\n" + krbTls.where());
+            assertTrue(krbTls.err().contains("refused a Kerberos bind inside TLS without SASL signing")
+                    && krbTls.err().contains("bind over plain LDAP instead (directory.url ldap://"),
+                    "not the advice to use TLS, which the bind already does\n" + krbTls.where());
         } finally {
             SambaDc.Result off = dc.script("strong-auth", "no");
             assertEquals(0, off.exit(), off.output());

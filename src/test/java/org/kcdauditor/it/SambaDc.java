@@ -55,12 +55,21 @@ final class SambaDc {
             dc = null;
             why[0] = "samba-tool not installed (scripts/samba-ad.sh up installs it)";
         }
-        if (dc == null && Boolean.getBoolean("kcd.samba.required")) {
-            throw new AssertionError("-Dkcd.samba.required=true but " + why[0]);
-        }
-        Assumptions.assumeTrue(dc != null, suite + " skipped: " + why[0]);
+        require(dc != null, suite + " skipped: " + why[0]);
         dc.freshOu(ou);
         return dc;
+    }
+
+    /**
+     * What the scripts set up for a test ({@code up}, {@code seed}, {@code join}): the test is skipped without it,
+     * and fails instead with {@code -Dkcd.samba.required=true}, as CI runs the suite, so that nothing it sets up is
+     * left untested unnoticed.
+     */
+    static void require(boolean present, String why) {
+        if (!present && Boolean.getBoolean("kcd.samba.required")) {
+            throw new AssertionError("-Dkcd.samba.required=true but " + why);
+        }
+        Assumptions.assumeTrue(present, why);
     }
 
     /** After a suite: its OU deleted, unless {@code -Dkcd.samba.keep=true} keeps it to look at. */

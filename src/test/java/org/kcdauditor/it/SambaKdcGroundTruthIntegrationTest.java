@@ -59,11 +59,8 @@ class SambaKdcGroundTruthIntegrationTest {
     @BeforeAll
     static void dcAndKerberosToolsAreThere() throws Exception {
         boolean tools = SambaDc.run(List.of("sh", "-c", "command -v kinit && command -v kvno")).exit() == 0;
-        if (!tools && Boolean.getBoolean("kcd.samba.required")) {
-            throw new AssertionError("-Dkcd.samba.required=true but kinit/kvno (krb5-user) are not installed"
-                    + " (scripts/samba-ad.sh up installs them)");
-        }
-        org.junit.jupiter.api.Assumptions.assumeTrue(tools, "KDC ground truth skipped: no kinit/kvno (krb5-user)");
+        SambaDc.require(tools, "KDC ground truth skipped: kinit/kvno (krb5-user) are not installed"
+                + " (scripts/samba-ad.sh up installs them)");
         dc = SambaDc.forSuite("KDC ground-truth suite", OU);
         work = Files.createTempDirectory("kcd-gt");
         Files.writeString(work.resolve("krb5.conf"), "include " + dc.dir.resolve("etc/krb5.conf") + "\n"

@@ -46,7 +46,6 @@ import java.util.stream.StreamSupport;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The plan's promise, checked against the seeded Samba DC (scripts/samba-ad.sh seed): what the reports expect "after
@@ -76,16 +75,14 @@ class SambaPlanGroundTruthIntegrationTest {
     static void dcIsUp() {
         String[] why = new String[1];
         dc = SambaDc.find(why);
-        if (dc == null && Boolean.getBoolean("kcd.samba.required")) {
-            throw new AssertionError("-Dkcd.samba.required=true but " + why[0]);
-        }
-        assumeTrue(dc != null, "Samba plan ground truth skipped: " + why[0]);
+        SambaDc.require(dc != null, "Samba plan ground truth skipped: " + why[0]);
     }
 
-    /** config/samba-example.yaml for the DC in use; the test is skipped when the DC was not seeded. */
+    /** config/samba-example.yaml for the DC in use; the test is skipped (or fails, if required) when not seeded. */
     private static String seeded() throws Exception {
         try (LDAPConnection c = dc.admin()) {
-            assumeTrue(c.getEntry("OU=HVC2," + SEEDED) != null, "not seeded: run scripts/samba-ad.sh seed " + dc.dir);
+            SambaDc.require(c.getEntry("OU=HVC2," + SEEDED) != null, "not seeded: run scripts/samba-ad.sh seed "
+                    + dc.dir);
         }
         return Files.readString(Path.of("config/samba-example.yaml")).replace("/tmp/kcd-samba", dc.dir.toString());
     }

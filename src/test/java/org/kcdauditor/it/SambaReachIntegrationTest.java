@@ -26,7 +26,6 @@ import java.util.stream.StreamSupport;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Directory reach against real Samba AD DCs: the replication metadata of a delegation changed with
@@ -62,11 +61,7 @@ class SambaReachIntegrationTest {
         } catch (IOException e) {
             up = false;
         }
-        if (!up && Boolean.getBoolean("kcd.samba.required")) {
-            throw new AssertionError("-Dkcd.samba.required=true but no second DC on 127.0.0.2 (run: sudo"
-                    + " scripts/samba-ad.sh join " + dc.dir + ")");
-        }
-        assumeTrue(up, "no second DC on 127.0.0.2 (sudo scripts/samba-ad.sh join " + dc.dir + ")");
+        SambaDc.require(up, "no second DC on 127.0.0.2 (run: sudo scripts/samba-ad.sh join " + dc.dir + ")");
     }
 
     private Path config(String cluster, List<String> nodes, List<String> domainControllers) throws IOException {
