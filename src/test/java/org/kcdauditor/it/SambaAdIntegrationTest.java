@@ -172,6 +172,7 @@ class SambaAdIntegrationTest {
         Path ticketCache;     // set with principal: no keytab; the audit runs in its own JVM with KRB5CCNAME=FILE:it
         Path keytab;          // with principal: another keytab than the script's
         Path krb5Conf;        // with principal: another krb5.conf than the script's
+        Path hostsFile;       // set: the audit runs in its own JVM that resolves names with it (jdk.net.hosts.file)
     }
 
     private Run audit(Cfg c) throws Exception {
@@ -179,7 +180,11 @@ class SambaAdIntegrationTest {
         Path out = tmp.resolve("out");
         String[] args = {"run", "--config", cfg.toString(), "--out", out.toString(), "--formats", "json"};
         if (c.ticketCache != null) {
-            return ownJvm(args, Map.of("KRB5CCNAME", "FILE:" + c.ticketCache), out);
+            return ownJvm(args, Map.of("KRB5CCNAME", "FILE:" + c.ticketCache), List.of(), out);
+        }
+        if (c.hostsFile != null) {
+            return ownJvm(args, Map.of("KCD_AUDIT_LDAP_PASSWORD", c.password == null ? dc.adminPassword : c.password),
+                    List.of("-Djdk.net.hosts.file=" + c.hostsFile), out);
         }
         ByteArrayOutputStream o = new ByteArrayOutputStream();
         ByteArrayOutputStream e = new ByteArrayOutputStream();
@@ -249,14 +254,18 @@ class SambaAdIntegrationTest {
         return Files.exists(json) ? JSON.readTree(json.toFile()) : null;
     }
 
-    /** The CLI in a JVM of its own: what the environment (KRB5CCNAME) gives a real process. */
-    private Run ownJvm(String[] args, Map<String, String> env, Path out) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "org.kcdauditor.cli.Main"));
+    /**
+     * The CLI in a JVM of its own: what the environment (KRB5CCNAME) gives a real process, or JVM options ({@code
+     * jdk.net.hosts.file}) that must be set before the JVM resolves its first name.
+     */
+    private Run ownJvm(String[] args, Map<String, String> env, List<String> jvmOptions, Path out) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.kcdauditor.cli.Main"));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.environment().putAll(env);
         pb.environment().put("KCD_AUDIT_LDAP_PASSWORD", "not-used-by-gssapi");
+        pb.environment().putAll(env);
         pb.redirectOutput(tmp.resolve("jvm.out").toFile());
         pb.redirectError(tmp.resolve("jvm.err").toFile());
         Process p = pb.start();
@@ -850,6 +859,37 @@ class SambaAdIntegrationTest {
         assertEquals(1, r.exit(), r.where());
         assertTrue(r.err().contains("TLS failed"), r.where());
         assertTrue(r.err().toLowerCase().matches("(?s).*(certif|pkix|trust).*"), r.where());
+    }
+
+    /**
+     * Host-name checking against the DC's certificate (SAN IP:127.0.0.1, localhost, dc1.contoso.test), over LDAPS and
+     * StartTLS. UnboundID does not check the name of a numeric loopback address, which the other tests connect to, so
+     * this connects by name: dc1.contoso.test, which the certificate lists, works; not-dc1.contoso.test, the same DC by
+     * a name the certificate lacks, fails with one line. Both resolve to 127.0.0.1 through the audit JVM's hosts file.
+     */
+    @Test
+    @Order(32)
+    void aHostNameTheDcsCertificateLacksIsRefusedOverLdapsAndStartTls() throws Exception {
+        Path hosts = tmp.resolve("hosts");
+        Files.writeString(hosts, "127.0.0.1 dc1.contoso.test not-dc1.contoso.test\n");
+        List<SambaDc.Host> c = bindCluster();
+        for (String url : List.of("ldaps://%s:636", "ldap://%s:389")) {
+            Run listed = audit(c, "BIND", x -> {
+                x.url = url.formatted("dc1.contoso.test");
+                x.startTls = url.startsWith("ldap:");
+                x.hostsFile = hosts;
+            });
+            assertEquals(0, listed.exit(), listed.where());
+            String lacking = url.formatted("not-dc1.contoso.test");
+            Run refused = audit(c, "BIND", x -> {
+                x.url = lacking;
+                x.startTls = url.startsWith("ldap:");
+                x.hostsFile = hosts;
+            });
+            assertOneLine(refused, lacking + ": TLS failed: Hostname verification failed because the expected hostname"
+                    + " 'not-dc1.contoso.test' was not found", "put a name the certificate lists into directory.url");
+            assertFalse(refused.err().contains(dc.adminPassword), refused.where());
+        }
     }
 
     @Test
