@@ -202,11 +202,7 @@ final class SambaDc {
 
     /** An OU directly under the domain root (deleted first with everything in it if it exists). */
     void freshOu(String ou) {
-        Result r = tryTool("ou", "delete", ou, "--force-subtree-delete");
-        if (r.exit() != 0 && !r.output().toLowerCase(Locale.ROOT).contains("no such object")
-                && !r.output().toLowerCase(Locale.ROOT).contains("unable to find")) {
-            // not fatal: it usually just did not exist
-        }
+        deleteOu(ou);   // fails harmlessly when it does not exist; tool() below fails when it still does
         tool("ou", "create", ou);
     }
 

@@ -297,7 +297,6 @@ class SambaReachIntegrationTest {
         }
     }
 
-    /** Protocol transition on, as policy {@code any} (the config's) wants it: else every pair would be blocked. */
     /** Hosts {@code a} and {@code b} in a new OU, delegating to each other with protocol transition, replicated to DC2. */
     private static void replicatedPair(String ouName, String a, String b) throws Exception {
         String ou = scenarioOu(ouName);
@@ -309,6 +308,7 @@ class SambaReachIntegrationTest {
         assertEquals(0, dc.script("replicate").exit(), "DC2 holds both computer objects and their delegation");
     }
 
+    /** Protocol transition on, as policy {@code any} (the config's) wants it: else every pair would be blocked. */
     private static void correctProtocol(String... hosts) {
         for (String h : hosts) {
             dc.forAnyProtocol(h, true);
