@@ -480,7 +480,8 @@ public final class LdapConnector {
     /** AD's sub-status codes in the bind error's {@code data NNN} (MS-ERREF / KB 2003.1). */
     static String adReason(String code) {
         return switch (code) {
-            case "52e" -> "wrong password (AD data 52e)";
+            // ERROR_LOGON_FAILURE, "the user name or password is incorrect": also a name that matches no account
+            case "52e" -> "wrong password or unknown account name (AD data 52e)";
             case "525" -> "user not found (AD data 525)";
             case "530" -> "logon not permitted at this time (AD data 530)";
             case "531" -> "logon not permitted from this workstation (AD data 531)";

@@ -821,6 +821,11 @@ class SambaAdIntegrationTest {
         assertEquals(1, r.exit(), r.where());
         assertTrue(r.err().contains("52e"), "AD's data code for a wrong password\n" + r.where());
         assertTrue(r.err().toLowerCase().contains("wrong password"), r.where());
+        // the right password with a name that matches no account: AD's answer is the same data 52e
+        Run unknown = audit(bindCluster(), "BIND", x -> x.bindDn = "no-such-admin@" + SambaDc.DNS_DOMAIN);
+        assertEquals(1, unknown.exit(), unknown.where());
+        assertTrue(unknown.err().contains("refused: wrong password or unknown account name (AD data 52e) — check"
+                + " directory.bindDn and the password"), unknown.where());
     }
 
     /**
