@@ -347,7 +347,7 @@ public final class Commands {
      * removed, or put back by the rollback, exactly as it is; the plan itself only adds the SPNs a pair needs.
      */
     public String delegation(String host, boolean add, List<String> spns) {
-        if (!named(host) || spns.isEmpty() || !spns.stream().allMatch(Values::typeable)) {
+        if (!named(host) || spns.isEmpty() || !spns.stream().allMatch(Values::typeableEntry)) {
             return null;
         }
         return "Set-ADComputer -Identity " + Ps.quote(account(host)) + (add ? " -Add" : " -Remove")

@@ -108,11 +108,20 @@ public final class Values {
      * so every SPN the plan builds stays typeable.
      */
     public static boolean typeableSpn(String spn) {
-        if (!typeable(spn) || !ascii(spn)) {
+        if (!typeableEntry(spn)) {
             return false;
         }
         int slash = spn.indexOf('/');
         return slash > 0 && slash < spn.length() - 1 && spn.charAt(slash + 1) != '/';
+    }
+
+    /**
+     * A delegation entry a command may carry in single quotes as stored, whatever its shape (one that is no SPN,
+     * MALFORMED_DELEGATION_ENTRY, is removed exactly as it is): {@link #typeable} and all in ASCII, as {@link
+     * #typeableSpn} says why.
+     */
+    public static boolean typeableEntry(String value) {
+        return typeable(value) && ascii(value);
     }
 
     /** True when every character of {@code value} is ASCII (none is a look-alike of another's letter). */

@@ -294,7 +294,8 @@ class DomainControllersTest {
                             "TRUST_PW", other.password())));
             List<org.kcdauditor.model.DcRead> read = DomainControllers.read(connector, List.of(
                     DomainControllers.listed(List.of(at)).get(0),
-                    new DomainControllers.Target("localhost", at, false)), List.of(), "dc1.contoso.com", url(dc1));
+                    new DomainControllers.Target("localhost", at, false)), List.of(), "dc1.contoso.com", url(dc1), false,
+                    null);
             String listed = read.get(0).error();
             assertTrue(listed.contains("Hostname verification failed") && listed.endsWith(" — put a name the"
                     + " certificate lists into directory.domainControllers"), listed);

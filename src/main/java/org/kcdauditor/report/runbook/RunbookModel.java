@@ -171,7 +171,7 @@ public final class RunbookModel {
             hm.put("removeCount", h.removeCount());
             // values no typed command carries: remediation.ps1 changes them by their exact stored bytes
             hm.put("untyped", java.util.stream.Stream.concat(h.add().stream(), h.remove().stream())
-                    .flatMap(p -> p.spns().stream()).filter(v -> !Values.typeable(v)).count());
+                    .flatMap(p -> p.spns().stream()).filter(v -> !Values.typeableEntry(v)).count());
             hm.put("directory", s(h.directory()));
             hm.put("domainDn", plan.servers().stream().filter(sv -> sv.directory().equals(h.directory()))
                     .map(RemediationPlan.Server::domainDn).findFirst().orElse(view.domainDn()));
@@ -379,7 +379,7 @@ public final class RunbookModel {
         sm.put("subject", s(subject));
         List<Object> vs = new ArrayList<>();
         for (String v : values) {
-            boolean typeable = Values.typeable(v) && Values.ascii(v);
+            boolean typeable = Values.typeableEntry(v);
             vs.add(Map.of("text", typeable ? v : Values.visibleSpn(v), "b64", typeable ? "" : Values.base64(v)));
         }
         sm.put("values", vs);
