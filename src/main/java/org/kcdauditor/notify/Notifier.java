@@ -41,7 +41,8 @@ public final class Notifier {
     /**
      * Queues the notices of a finished run.
      *
-     * @param pdf the run's audit.pdf (attached when small enough), or null
+     * @param pdf the run's audit.pdf, attached when it was written and is small enough, its folder named in any case;
+     *            null when the run wrote no reports
      * @return the notices stored (empty for notify: never, or on-change without a change)
      */
     public List<Notice> queue(String jobName, Notify mode, FindingsDocument doc, Path pdf)

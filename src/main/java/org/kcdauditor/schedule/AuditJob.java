@@ -26,7 +26,6 @@ import org.quartz.SchedulerException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -262,6 +261,8 @@ public class AuditJob implements Job {
     private static void notify(DaemonContext d, ScheduleConfig job, AuditRun.Outcome o, String fireId, String summary) {
         List<Notice> queued;
         try {
+            // also where reports.formats leave out the PDF: the notice names the run's folder from it and says that
+            // no PDF was written (it attaches only a file that is there)
             Path pdf = o.outDir() == null ? null : o.outDir().resolve("audit.pdf");
             // the last mail of an on-change job to the team said it could not run: this run is news to the team
             // (the failure notice went to mail.to only) even without a change
@@ -274,8 +275,7 @@ public class AuditJob implements Job {
                     tellTeam = true;
                 }
             }
-            queued = d.notifier().queue(job.name(), job.notifyMode(), o.document(),
-                    pdf != null && Files.isRegularFile(pdf) ? pdf : null, tellTeam);
+            queued = d.notifier().queue(job.name(), job.notifyMode(), o.document(), pdf, tellTeam);
         } catch (Exception e) {
             String reason = "run " + o.runId() + " is stored (" + summary + "), but its notices could not be queued: "
                     + e.getMessage() + "; the next run's notices compare with the run before it";

@@ -70,6 +70,52 @@ class DaemonMailTest {
         }
     }
 
+    /** A GreenMail SMTP server on {@code port}, started. */
+    private static GreenMail started(int port) {
+        GreenMail smtp = ScheduleFixture.smtp(port);
+        smtp.start();
+        return smtp;
+    }
+
+    /** The fixture's config with one job firing every second and mail to GreenMail on {@code port}. */
+    private AuditConfig everySecond(DemoDirectory directory, int port, String job, String notify) throws Exception {
+        return ConfigLoader.load(ScheduleFixture.config(dir, directory, null, "  - name: " + job
+                + "\n    cron: \"* * * * * ?\"\n    notify: " + notify + "\n", ScheduleFixture.mail(port, 10),
+                "daemon:\n  misfireThresholdSeconds: 1\n"));
+    }
+
+    /**
+     * A scheduled run whose reports.formats leave out the PDF (the fixture's [json]) still names the folder of its
+     * reports, and says that no PDF was written. The daemon passed the PDF only when it existed, and the notice took
+     * the folder from the PDF's path: such a notice named no report at all.
+     */
+    @Test
+    void aNoticeWithoutAPdfNamesTheRunsReportFolder() throws Exception {
+        int port = ScheduleFixture.freePort();
+        GreenMail smtp = started(port);
+        String text;
+        try (DemoDirectory directory = ScheduleFixture.directory()) {
+            Map<String, String> env = ScheduleFixture.env(directory);
+            AuditConfig cfg = everySecond(directory, port, "monthly-report", "always");
+            try (Daemon d = Daemon.create(cfg, new Secrets(env), env, Clock.systemUTC(), Path.of("."))) {
+                d.start();
+                assertTrue(smtp.waitForIncomingEmail(30_000, 2), "the first run's two notices");
+            }
+            jakarta.mail.internet.MimeMessage m = smtp.getReceivedMessages()[0];
+            text = ((String) ((jakarta.mail.Multipart) m.getContent()).getBodyPart(0).getContent())
+                    .replace("\r\n", "\n");
+        } finally {
+            smtp.stop();
+        }
+        java.util.regex.Matcher folder = java.util.regex.Pattern.compile("\nAll reports of this run: (.+)\n")
+                .matcher(text);
+        assertTrue(folder.find(), text);
+        assertTrue(java.nio.file.Files.isRegularFile(Path.of(folder.group(1)).resolve("findings.json")),
+                folder.group(1));
+        assertTrue(folder.group(1).startsWith(dir.resolve("reports").toAbsolutePath().toString()), folder.group(1));
+        assertTrue(text.contains("\nNo PDF report was written for this run (reports.formats).\n"), text);
+    }
+
     /**
      * Stopped while a job that has run, stored its run and queued its notices still sends them (to an SMTP server that
      * never answers): past {@code stopTimeoutSeconds} and the grace the daemon stops waiting for it, but the fire stays
@@ -261,13 +307,10 @@ class DaemonMailTest {
     @Test
     void aScheduledAuditSkippedForTheRunLockIsMailedAndItsNextRunToo() throws Exception {
         int port = ScheduleFixture.freePort();
-        GreenMail smtp = ScheduleFixture.smtp(port);
-        smtp.start();
+        GreenMail smtp = started(port);
         try (DemoDirectory directory = ScheduleFixture.directory()) {
             Map<String, String> env = ScheduleFixture.env(directory);
-            AuditConfig cfg = ConfigLoader.load(ScheduleFixture.config(dir, directory, null,
-                    "  - name: daily-drift\n    cron: \"* * * * * ?\"\n    notify: on-change\n",
-                    ScheduleFixture.mail(port, 10), "daemon:\n  misfireThresholdSeconds: 1\n"));
+            AuditConfig cfg = everySecond(directory, port, "daily-drift", "on-change");
             // the state the team knows: a run with these findings (an on-change run without a change is quiet)
             org.kcdauditor.support.CliRun manual = org.kcdauditor.support.CliRun.run(env, "run", "--config",
                     cfg.source().toString(), "--formats", "json", "--out", dir.resolve("manual").toString());
