@@ -4,8 +4,7 @@
 <!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>${subject}</title></head>
 <body style="font:15px/1.5 -apple-system,'Segoe UI',Roboto,Arial,sans-serif;color:${palette.TEXT};max-width:60rem">
-<h1 style="font-size:1.3rem;color:${palette.TEXT_BAD}">${subject}</h1>
-<p>The scheduled audit <b>${job}</b> (due ${fireTime}) against ${directoryUrl} could not run:</p>
+<p style="color:${palette.TEXT_BAD}">The scheduled audit <b>${job}</b> (due ${fireTime}) against ${directoryUrl} could not run:</p>
 <pre style="background:${palette.CODE};border:1px solid ${palette.LINE};border-radius:6px;padding:.5rem .7rem;white-space:pre-wrap"><#list reason?split("\n") as line>${line}<#sep>
 </#list></pre>
 <p>The run did not complete, so it produced no report and no findings; the reason above says what, if

@@ -1,9 +1,8 @@
 <#--
   kcd-audit mail notice when a scheduled audit could not run, plain-text part.
   Model: subject, job, fireTime, reason, directoryUrl, config. See docs/scheduling.md.
+  The body does not repeat the subject: a phone's inbox shows the subject and the body's first lines.
 -->
-${subject}
-
 The scheduled audit "${job}" (due ${fireTime}) against ${directoryUrl} could not run:
 
 <#list reason?split("\n") as line>

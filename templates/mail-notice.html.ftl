@@ -34,7 +34,6 @@
 <!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>${subject}</title></head>
 <body style="font:15px/1.5 -apple-system,'Segoe UI',Roboto,Arial,sans-serif;color:${palette.TEXT};max-width:60rem">
-<h1 style="font-size:1.3rem">${subject}</h1>
 <p style="font-size:1.1rem;font-weight:600;padding:6px 10px;background:<#if summary.noGo gt 0>${palette.RED}<#else>${palette.GREEN}</#if>">${summary.decision}</p>
 <#if summary.clusters?has_content>
 <table style="border-collapse:collapse;font-size:14px;margin-bottom:8px">

@@ -29,8 +29,7 @@
 - … and ${rows?size - listedFindings} more, not listed here: findings.json and the reports list every one.
 </#if>
 </#macro>
-${subject}
-
+<#-- the decision first: a phone's inbox shows the subject and the body's first lines, so they do not repeat it -->
 DECISION: ${summary.decision}
 <#list shown as c>
 - ${c.name}: ${c.decision}, ${c.pairsText}<#if c.failing?has_content>; failing: ${c.failing[0..*namedDirections]?join(", ")}<#if c.failing?size gt namedDirections>, … and ${c.failing?size - namedDirections} more (every one on the workbook's Matrix sheet and in findings.json)</#if></#if><#if c.waivedFailing?has_content>; waived, still failing: ${c.waivedFailing[0..*namedDirections]?join("; ")}<#if c.waivedFailing?size gt namedDirections>; … and ${c.waivedFailing?size - namedDirections} more</#if></#if><#if !c.go && summary.change> (after the proposed change: <#if !c.audited>not known, not audited<#elseif c.goAfter>GO expected<#else>still NO-GO</#if>)</#if>

@@ -69,4 +69,30 @@ class NoticeWordingTest {
         assertFalse(none.text().contains("Inputs not used") || none.html().contains("Inputs not used"),
                 "every input used: nothing said");
     }
+
+    /**
+     * The body opens with the decision, as docs/scheduling.md says: a phone's inbox shows the subject and the first line
+     * or two of the body, which repeated the subject ("[kcd-audit] 2 clusters: 5 new HIGH findings — …" twice) and left
+     * GO or NO-GO out of sight; the failure notice repeated its subject above the sentence that says the same.
+     */
+    @Test
+    void theBodyOpensWithTheDecisionNotTheSubjectAgain() {
+        FindingsDocument doc = Fixtures.demo();
+        MailConfig mail = new MailConfig("127.0.0.1", 25, "none", null, null, null, "kcd@contoso.com",
+                List.of("team@contoso.com"), Map.of("HVC1", List.of("o@contoso.com")), null, null, null, null, null);
+        NoticeBuilder builder = new NoticeBuilder(mail, new TemplateRenderer(Path.of("templates")));
+        for (Notice n : builder.build("daily-drift", Notify.ALWAYS, doc, null, null, null)) {
+            assertTrue(n.text().startsWith("DECISION: NO-GO for the patch window: "), n.text());
+            assertFalse(n.text().contains(n.subject()), n.text());
+            String body = n.html().substring(n.html().indexOf("<body"));
+            assertTrue(body.matches("(?s)<body[^>]*>\\s*<p [^>]*>NO-GO for the patch window: .*"), body);
+        }
+        Notice failure = builder.failure("daily-drift", java.time.Instant.parse("2026-12-06T05:30:00Z"),
+                "cannot connect", "ldaps://dc1.contoso.com:636", "/etc/kcd-audit/kcd-audit.yaml");
+        assertTrue(failure.text().startsWith("The scheduled audit \"daily-drift\" (due 2026-12-06 05:30:00 UTC)"),
+                failure.text());
+        String body = failure.html().substring(failure.html().indexOf("<body"));
+        assertFalse(body.contains(failure.subject()), body);
+        assertTrue(body.matches("(?s)<body[^>]*>\\s*<p [^>]*>The scheduled audit <b>daily-drift</b> .*"), body);
+    }
 }

@@ -111,9 +111,11 @@ class ScenarioOutputsAgreeTest {
         }
         MailConfig mail = new MailConfig("127.0.0.1", 25, "none", null, null, null, "kcd@contoso.com",
                 List.of("team@contoso.com"), Map.of(), null, null, null, null, null);
-        String notice = new NoticeBuilder(mail, new TemplateRenderer(Path.of("templates"))).build("daily", Notify.ALWAYS,
-                doc, previous == null ? null : previous.findings(), previous == null ? null : previous.runId(), null)
-                .get(0).text();
+        org.kcdauditor.notify.Notice team = new NoticeBuilder(mail, new TemplateRenderer(Path.of("templates")))
+                .build("daily", Notify.ALWAYS, doc, previous == null ? null : previous.findings(),
+                        previous == null ? null : previous.runId(), null).get(0);
+        // as its reader sees it: the subject, then the text part
+        String notice = team.subject() + "\n\n" + team.text();
         return new Outputs(doc, ReportView.of(doc), r.out(), pdf, page1, Files.readString(dir.resolve("runbook.md")),
                 Files.readString(dir.resolve("runbook.html")), Files.readString(dir.resolve("remediation.ps1"),
                 StandardCharsets.UTF_8).replace("\r\n", "\n"), new XSSFWorkbook(dir.resolve("audit.xlsx").toFile()), notice);
