@@ -208,11 +208,14 @@ public final class NoticeBuilder {
         String pdfNote = null;
         if (pdf != null && Files.isRegularFile(pdf)) {
             long size = size(pdf);
-            if (size <= mail.attachPdfMaxBytes() && mail.attachPdfMaxBytes() > 0) {
+            long max = mail.attachPdfMaxBytes();
+            if (size <= max && max > 0) {
                 attach = pdf;
                 pdfNote = "The PDF report is attached (" + pdf.getFileName() + ", " + kib(size) + ").";
             } else {
-                pdfNote = "The PDF report (" + kib(size) + ") is larger than mail.attachPdfMaxMb allows; it is at "
+                // 0 is "never attach": no PDF is larger than that, however small
+                pdfNote = "The PDF report (" + kib(size) + ") is " + (max > 0 ? "larger than mail.attachPdfMaxMb allows ("
+                        + max / (1024 * 1024) + " MB)" : "not attached (mail.attachPdfMaxMb: 0)") + "; it is at "
                         + pdf.toAbsolutePath();
             }
         } else if (pdf != null) {

@@ -196,8 +196,12 @@ class MailNoticeTest {
         }
     }
 
+    /**
+     * attachPdfMaxMb: 0 (never attach) names the path without calling a 100 KB PDF "larger than mail.attachPdfMaxMb
+     * allows", which read as a fault; a PDF over a limit above 0 still says so (NoticeWordingTest).
+     */
     @Test
-    void aPdfAboveTheLimitIsNamedNotAttached() throws Exception {
+    void aPdfNeverAttachedIsNamedNotAttached() throws Exception {
         AuditConfig cfg = config(0);
         AuditRun.Outcome run = audit(cfg, "json", "pdf");
         Outbox outbox = queuedWithPdf(cfg, run);
@@ -207,7 +211,9 @@ class MailNoticeTest {
         Multipart alternative = (Multipart) team.getContent();
         assertTrue(alternative.getContentType().startsWith("multipart/alternative"), alternative.getContentType());
         String t = (String) alternative.getBodyPart(0).getContent();
-        assertTrue(t.contains("larger than mail.attachPdfMaxMb allows") && t.contains("audit.pdf"), t);
+        assertTrue(t.contains("The PDF report (") && t.contains(" is not attached (mail.attachPdfMaxMb: 0); it is at "
+                + run.outDir().resolve("audit.pdf").toAbsolutePath()), t);
+        assertFalse(t.contains("larger than"), t);
     }
 
     /** What the daemon records once a run's notices are queued (AuditJob): its fire, SUCCEEDED with the run. */

@@ -95,4 +95,17 @@ class NoticeWordingTest {
         assertFalse(body.contains(failure.subject()), body);
         assertTrue(body.matches("(?s)<body[^>]*>\\s*<p [^>]*>The scheduled audit <b>daily-drift</b> .*"), body);
     }
+
+    /** A PDF over attachPdfMaxMb is named, not attached, with its size and the limit it is over. */
+    @Test
+    void aPdfOverTheLimitIsNamedWithItsSizeAndTheLimit(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path pdf = java.nio.file.Files.write(dir.resolve("audit.pdf"), new byte[2 * 1024 * 1024]);
+        MailConfig mail = new MailConfig("127.0.0.1", 25, "none", null, null, null, "kcd@contoso.com",
+                List.of("team@contoso.com"), Map.of(), 1, null, null, null, null);
+        Notice n = new NoticeBuilder(mail, new TemplateRenderer(Path.of("templates")))
+                .build("daily-drift", Notify.ALWAYS, Fixtures.demo(), null, null, pdf).get(0);
+        assertEquals(null, n.pdf());
+        assertTrue(n.text().contains("\nThe PDF report (2.0 MB) is larger than mail.attachPdfMaxMb allows (1 MB); it is"
+                + " at " + pdf.toAbsolutePath() + "\n"), n.text());
+    }
 }
