@@ -70,6 +70,11 @@ public final class NoticeBuilder {
                 templates.render(FAILURE_TEXT_TEMPLATE, model), templates.render(FAILURE_HTML_TEMPLATE, model), null);
     }
 
+    /** Several directories as the notices name them: {@code contoso ldaps://…, fabrikam ldaps://…}. */
+    static String directories(List<Map.Entry<String, String>> urlsByName) {
+        return String.join(", ", urlsByName.stream().map(e -> e.getKey() + " " + e.getValue()).toList());
+    }
+
     /**
      * What changed in one scope (all clusters, or one). {@code changes}: the scope's open CHANGED_SINCE_LAST_RUN
      * findings, which take no part in the comparison but are open findings of the run like any other: listed apart,
@@ -229,8 +234,8 @@ public final class NoticeBuilder {
         // to the second, as every other output writes times (the Instant's own form has nanoseconds)
         model.put("startedAt", Words.time(doc.startedAt()));
         model.put("finishedAt", Words.time(doc.finishedAt()));
-        model.put("directoryUrl", view.multiDirectory() ? String.join(", ", view.directories().stream()
-                .map(d -> d.name() + " " + d.url()).toList())
+        model.put("directoryUrl", view.multiDirectory() ? directories(view.directories().stream()
+                .map(d -> Map.entry(d.name(), String.valueOf(d.url()))).toList())
                 : doc.directory() == null ? "" : String.valueOf(doc.directory().url()));
         // drift messages say when and where delegation changed; where the directory keeps no change times, once here
         boolean drift = java.util.stream.Stream.of(c.added(), c.resolved(), c.open(), c.changes(), c.waivedSince())

@@ -90,7 +90,11 @@ public final class Notifier {
         if (mailer == null || mode == Notify.NEVER) {
             return List.of();
         }
-        Notice n = builder.failure(jobName, fireTime, reason, config.directory().url(), config.sourceName());
+        // every directory the job audits, as its run's notice names them: the reason may be about any of them
+        String directories = config.directories().size() > 1 ? NoticeBuilder.directories(config.directories()
+                .entrySet().stream().map(e -> Map.entry(e.getKey(), String.valueOf(e.getValue().url()))).toList())
+                : config.directory().url();
+        Notice n = builder.failure(jobName, fireTime, reason, directories, config.sourceName());
         return outbox.enqueue(n, mailer.toMime(n)) ? List.of(n) : List.of();
     }
 
