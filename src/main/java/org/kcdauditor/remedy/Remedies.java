@@ -161,6 +161,6 @@ public final class Remedies {
 
     /** {@code 'a', 'b'} with control and bidirectional characters made visible. */
     private static String list(List<String> values) {
-        return values.stream().map(v -> "'" + Values.visible(v) + "'").collect(Collectors.joining(", "));
+        return values.stream().map(v -> "'" + Values.visibleSpn(v) + "'").collect(Collectors.joining(", "));
     }
 }

@@ -135,9 +135,10 @@ public final class Values {
     }
 
     /**
-     * An SPN for display where it stands beside the entry it may imitate (a runbook's checklist, ADUC's list): as
-     * {@link #visible}, and each character outside ASCII as {@code \\uXXXX} too, so that {@code cifs/hv05.c\\u043Entoso.com}
-     * reads apart from {@code cifs/hv05.contoso.com}.
+     * An SPN for display where it stands beside the entry it may imitate (a runbook's checklist, ADUC's list, a
+     * report's cell): as {@link #visible}, and each character outside ASCII as {@code \\uXXXX} too, so that {@code
+     * cifs/hv05.c\\u043Entoso.com} reads apart from {@code cifs/hv05.contoso.com}. The rules write an entry or SPN
+     * into a finding's message so, and {@link Remedies} into its remediation: every output shows it as the checklists do.
      */
     public static String visibleSpn(String spn) {
         String shown = visible(spn);
@@ -148,6 +149,15 @@ public final class Values {
         for (int i = 0; i < shown.length(); i++) {
             char c = shown.charAt(i);
             sb.append(c > 0x7F ? String.format("\\u%04X", (int) c) : String.valueOf(c));
+        }
+        return sb.toString();
+    }
+
+    /** {@code spns} as {@link #visibleSpn} shows each, joined by {@code separator}. */
+    public static String visibleSpns(java.util.Collection<String> spns, String separator) {
+        StringBuilder sb = new StringBuilder();
+        for (String spn : spns) {
+            sb.append(sb.isEmpty() ? "" : separator).append(visibleSpn(spn));
         }
         return sb.toString();
     }

@@ -2,6 +2,7 @@ package org.kcdauditor.report;
 
 import org.kcdauditor.model.EncryptionTypes;
 import org.kcdauditor.remedy.Action;
+import org.kcdauditor.remedy.Values;
 import org.kcdauditor.report.RemediationPlan.HostChange;
 import org.kcdauditor.report.RemediationPlan.PeerSpns;
 
@@ -41,7 +42,7 @@ public record ObjectChange(String name, String cluster, List<String> gains, List
                         + entries(p.spns()));
             }
             for (String spn : h.register()) {
-                b.gains.add("SPN " + spn + " registered on its own account");
+                b.gains.add("SPN " + Values.visibleSpn(spn) + " registered on its own account");
             }
             List<String> allowed = h.rbcd().stream().filter(x -> !x.present())
                     .map(x -> x.domain() == null || x.domain().isBlank() ? x.name() : x.name() + " (" + x.domain() + ")")
@@ -82,7 +83,7 @@ public record ObjectChange(String name, String cluster, List<String> gains, List
         for (Action.UnregisterSpn u : plan.unregister()) {
             Building b = out.computeIfAbsent(key(u.dn()), k -> new Building(u.holder(), ""));
             b.directory = true;
-            b.loses.add("the duplicate SPN " + u.spn());
+            b.loses.add("the duplicate SPN " + Values.visibleSpn(u.spn()));
         }
         List<ObjectChange> list = new ArrayList<>();
         out.values().forEach(b -> list.add(new ObjectChange(b.name, b.cluster == null ? "" : b.cluster,
@@ -90,9 +91,10 @@ public record ObjectChange(String name, String cluster, List<String> gains, List
         return List.copyOf(list);
     }
 
-    /** One entry by its value, several by their count and first value. */
+    /** One entry by its value, several by their count and first value ({@link Values#visibleSpn}). */
     private static String entries(List<String> spns) {
-        return spns.size() == 1 ? spns.get(0) : spns.size() + " entries (" + spns.get(0) + ", …)";
+        String first = Values.visibleSpn(spns.get(0));
+        return spns.size() == 1 ? first : spns.size() + " entries (" + first + ", …)";
     }
 
     private static String key(String s) {

@@ -2,6 +2,7 @@ package org.kcdauditor.report;
 
 import org.kcdauditor.remedy.Action;
 import org.kcdauditor.remedy.Commands;
+import org.kcdauditor.remedy.Values;
 import org.kcdauditor.report.RemediationPlan.HostChange;
 import org.kcdauditor.report.RemediationPlan.PeerSpns;
 
@@ -382,15 +383,17 @@ public final class Procedure {
             Commands cmd = plan.commandsFor(n);
             for (PeerSpns p : h.add()) {
                 out.add(change(new Action.AddDelegation(n, p.peer(), p.spns()), "Add delegation to " + p.peer(),
-                        String.join(", ", p.spns()), cmd.delegation(n, false, p.spns()), plan, cmd));
+                        Values.visibleSpns(p.spns(), ", "), cmd.delegation(n, false, p.spns()), plan, cmd));
             }
             for (PeerSpns p : h.remove()) {
                 out.add(change(new Action.RemoveDelegation(n, p.peer(), p.spns()), p.peer().isEmpty()
-                        ? "Remove delegation entries" : "Remove delegation to " + p.peer(), String.join(", ", p.spns()),
+                        ? "Remove delegation entries" : "Remove delegation to " + p.peer(),
+                        Values.visibleSpns(p.spns(), ", "),
                         cmd.delegation(n, true, p.spns()), plan, cmd));
             }
             for (String spn : h.register()) {
-                out.add(change(new Action.RegisterSpn(n, spn), "Register the SPN on the host account", spn,
+                out.add(change(new Action.RegisterSpn(n, spn), "Register the SPN on the host account",
+                        Values.visibleSpn(spn),
                         cmd.spn(n, false, spn), plan, cmd));
             }
             Action.SetEncryptionTypes aes = h.encryption();
@@ -427,7 +430,8 @@ public final class Procedure {
             }
         }
         for (Action.UnregisterSpn u : plan.unregister()) {
-            out.add(change(u, "Remove the duplicate SPN from " + u.holder(), u.spn(), first.restore(u), plan, first));
+            out.add(change(u, "Remove the duplicate SPN from " + u.holder(), Values.visibleSpn(u.spn()),
+                    first.restore(u), plan, first));
         }
         return out;
     }

@@ -8,6 +8,7 @@ import org.kcdauditor.model.Evidence;
 import org.kcdauditor.model.Finding;
 import org.kcdauditor.model.Severity;
 import org.kcdauditor.model.TrendPoint;
+import org.kcdauditor.remedy.Values;
 import org.kcdauditor.rules.Category;
 import org.kcdauditor.rules.RuleCatalogue;
 import org.kcdauditor.rules.RuleInfo;
@@ -38,7 +39,8 @@ public final class ReportView {
 
     /**
      * One finding as reports show it: its rule's metadata, the SPN column (an SPN, never a KB), the KB
-     * column, its waiver in words, and, for a finding that follows from waived findings (an observed migration
+     * column (a directory value with a letter outside ASCII by its code), its waiver in words, and, for a finding that
+     * follows from waived findings (an observed migration
      * failure or a hardening update on a pair whose delegation is waived), those waived causes.
      */
     public record FindingView(Finding finding, RuleView rule, String spn, String kb, Consequence consequence) {
@@ -324,7 +326,9 @@ public final class ReportView {
         this.counts = Counts.of(all);
         List<FindingView> fv = new ArrayList<>();
         for (Finding f : all) {
-            fv.add(new FindingView(f, rule(f.rule()), spnOf(f), kbOf(f), consequence(f, byId)));
+            String spn = spnOf(f);
+            fv.add(new FindingView(f, rule(f.rule()), spn == null ? null : Values.visibleSpn(spn), kbOf(f),
+                    consequence(f, byId)));
         }
         fv.sort(Comparator.comparing((FindingView f) -> f.finding().severity()).thenComparing(FindingView::waived));
         this.findings = List.copyOf(fv);

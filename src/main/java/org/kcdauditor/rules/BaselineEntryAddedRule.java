@@ -4,6 +4,7 @@ import org.kcdauditor.baseline.Drift;
 import org.kcdauditor.model.Evidence;
 import org.kcdauditor.model.Severity;
 import org.kcdauditor.remedy.Action;
+import org.kcdauditor.remedy.Values;
 import org.kcdauditor.remedy.Commands;
 
 import java.util.List;
@@ -30,7 +31,8 @@ public final class BaselineEntryAddedRule extends BaselineChangeRule {
         out.add(INFO).cluster(c.cluster()).host(c.host()).peer(Rules.hostOf(c.value())).spn(c.value())
                 .evidence(Evidence.builder().spn(c.value()).attribute("msDS-AllowedToDelegateTo")
                         .actual(List.of(c.value())).lastChange(c.lastChange()).build())
-                .message(c.host() + " delegates to " + c.value() + ", which the approved baseline does not list."
+                .message(c.host() + " delegates to " + Values.visibleSpn(c.value()) + ", which the approved baseline"
+                        + " does not list."
                         + Rules.changed(c.lastChange()))
                 .action(new Action.Manual("Review the change; keep it by capturing a new baseline ("
                         + Commands.baselineCapture() + "), or remove it:", List.of(new Action.RemoveDelegation(c.host(),

@@ -4,6 +4,7 @@ import org.kcdauditor.baseline.Drift;
 import org.kcdauditor.model.Evidence;
 import org.kcdauditor.model.Severity;
 import org.kcdauditor.remedy.Action;
+import org.kcdauditor.remedy.Values;
 
 import java.util.List;
 
@@ -29,7 +30,8 @@ public final class BaselineEntryRemovedRule extends BaselineChangeRule {
         out.add(INFO).cluster(c.cluster()).host(c.host()).peer(Rules.hostOf(c.value())).spn(c.value())
                 .evidence(Evidence.builder().spn(c.value()).attribute("msDS-AllowedToDelegateTo")
                         .expected(List.of(c.value())).lastChange(c.lastChange()).build())
-                .message(c.host() + " no longer delegates to " + c.value() + ", which the approved baseline lists."
+                .message(c.host() + " no longer delegates to " + Values.visibleSpn(c.value()) + ", which the approved"
+                        + " baseline lists."
                         + Rules.changed(c.lastChange()))
                 .action(new Action.Manual("If the removal was intended, capture a new baseline after review; else"
                         + " restore it:", List.of(new Action.AddDelegation(c.host(), Rules.hostOf(c.value()),

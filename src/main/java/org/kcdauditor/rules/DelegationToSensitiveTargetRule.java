@@ -7,6 +7,7 @@ import org.kcdauditor.model.Severity;
 import org.kcdauditor.model.Spn;
 import org.kcdauditor.model.Uac;
 import org.kcdauditor.remedy.Action;
+import org.kcdauditor.remedy.Values;
 
 import java.util.List;
 import java.util.Locale;
@@ -52,7 +53,8 @@ public final class DelegationToSensitiveTargetRule implements Rule {
                 // krbtgt/CONTOSO.COM names a realm, not a host: the peer is the KDC's account
                 String peer = target != null ? target.name() : isKrbtgt(entry) ? "krbtgt"
                         : StaleDelegationRule.netbiosName(Spn.parse(entry).hostName());
-                String risk = node.name() + " may delegate to " + entry + ", a service of " + what + ": whoever"
+                String risk = node.name() + " may delegate to " + Values.visibleSpn(entry) + ", a service of " + what
+                        + ": whoever"
                         + " controls " + node.name() + " can act as any user towards it" + (transition
                         ? ", and with 'Use any authentication protocol' without any user's ticket at all"
                         : " whose ticket it holds; with protocol transition ('Use any authentication protocol',"

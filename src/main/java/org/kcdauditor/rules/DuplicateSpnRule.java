@@ -7,6 +7,7 @@ import org.kcdauditor.model.AdObject;
 import org.kcdauditor.model.Evidence;
 import org.kcdauditor.model.Severity;
 import org.kcdauditor.remedy.Action;
+import org.kcdauditor.remedy.Values;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -58,10 +59,12 @@ public final class DuplicateSpnRule implements Rule {
             out.add(INFO).cluster(cluster == null ? null : cluster.name()).host(node.name()).spn(spn)
                     .evidence(Evidence.builder().spn(spn).attribute("servicePrincipalName").holders(holders)
                             .pairs(breaks).build())
-                    .message(spn + " is registered on " + node.name() + " and also on " + d.others().stream()
+                    .message(Values.visibleSpn(spn) + " is registered on " + node.name() + " and also on " + d.others()
+                            .stream()
                             .map(o -> o.name() + " (" + o.dn() + ")").collect(Collectors.joining(", ")) + "."
                             + (breaks.isEmpty() ? "" : " The KDC refuses tickets for it (KDC event 11)"
-                            + (spn.regionMatches(true, 0, "HOST/", 0, 5) ? " and for cifs/" + spn.substring(5)
+                            + (spn.regionMatches(true, 0, "HOST/", 0, 5)
+                            ? " and for cifs/" + Values.visibleSpn(spn.substring(5))
                             + ", which it serves through sPNMappings" : "") + ", so " + (breaks.size() == 1
                             ? "the pair " : "the " + breaks.size() + " pairs ") + "into " + String.join(" and ", into)
                             + " cannot migrate."))

@@ -78,7 +78,7 @@ public final class MalformedDelegationEntryRule implements Rule {
                 && services.contains(StaleDelegationRule.trimmed(spn.service()).toLowerCase(Locale.ROOT))) {
             String port = spn.host().substring(colon + 1);
             if (!port.matches("[0-9]{1,5}") || Integer.parseInt(port) < 1 || Integer.parseInt(port) > 65535) {
-                return "its port (" + port + ") is not a number from 1 to 65535";
+                return "its port (" + Values.visibleSpn(port) + ") is not a number from 1 to 65535";
             }
         }
         return null;
@@ -96,8 +96,9 @@ public final class MalformedDelegationEntryRule implements Rule {
                 out.add(INFO).cluster(ctx.clusterName(node)).host(node.name()).spn(entry)
                         .evidence(Evidence.builder().spn(entry).attribute("msDS-AllowedToDelegateTo")
                                 .actual(List.of(entry)).build())
-                        .message(node.name() + "'s msDS-AllowedToDelegateTo holds '" + entry + "', which is not an"
-                                + " SPN: " + why + ". The KDC never matches it with the service a ticket is asked for,"
+                        .message(node.name() + "'s msDS-AllowedToDelegateTo holds '" + Values.visibleSpn(entry)
+                                + "', which is not an SPN: " + why + ". The KDC never matches it with the service a"
+                                + " ticket is asked for,"
                                 + " so it grants nothing; if it was meant for a peer, the entry the pair needs is"
                                 + " reported apart (MISSING_DELEGATION).")
                         .action(new Action.RemoveDelegation(node.name(), null, List.of(entry))).emit();

@@ -7,6 +7,7 @@ import org.kcdauditor.model.Evidence;
 import org.kcdauditor.model.Severity;
 import org.kcdauditor.model.Spn;
 import org.kcdauditor.remedy.Action;
+import org.kcdauditor.remedy.Values;
 
 import java.util.HashSet;
 import java.util.IdentityHashMap;
@@ -171,8 +172,8 @@ public final class StaleDelegationRule implements Rule {
                     out.add(INFO).cluster(cluster.name()).host(node.name()).peer(target.name()).spn(entry)
                             .evidence(Evidence.builder().spn(entry).attribute("msDS-AllowedToDelegateTo")
                                     .actual(List.of(entry)).targetExists(true).build())
-                            .message(node.name() + " delegates to '" + entry + "', which names its peer "
-                                    + target.name() + " in a form the KDC never asks for (" + lookAlike + "): it"
+                            .message(node.name() + " delegates to '" + Values.visibleSpn(entry) + "', which names its"
+                                    + " peer " + target.name() + " in a form the KDC never asks for (" + lookAlike + "): it"
                                     + " grants nothing a live migration uses, and looks in ADUC like the entry the"
                                     + " pair needs.")
                             .action(new Action.RemoveDelegation(node.name(), target.name(), List.of(entry))).emit();
@@ -196,15 +197,17 @@ public final class StaleDelegationRule implements Rule {
                     continue;
                 }
                 String peer = target == null ? netbiosName(spn.hostName()) : target.name();
+                String shown = Values.visibleSpn(entry);
                 Action remove = new Action.RemoveDelegation(node.name(), peer, List.of(entry));
                 FindingSink.Draft f = out.add(INFO).cluster(cluster.name()).host(node.name()).peer(peer).spn(entry)
                         .evidence(Evidence.builder().spn(entry).attribute("msDS-AllowedToDelegateTo")
                                 .actual(List.of(entry)).targetExists(target != null).build());
                 if (target == null) {
-                    f.message(node.name() + " delegates to " + entry + " but no computer named " + spn.hostName()
+                    f.message(node.name() + " delegates to " + shown + " but no computer named "
+                            + Values.visibleSpn(spn.hostName())
                             + " exists in the directory.").action(remove).emit();
                 } else {
-                    f.message(node.name() + " delegates to " + entry + " but " + target.name() + " is not a peer of "
+                    f.message(node.name() + " delegates to " + shown + " but " + target.name() + " is not a peer of "
                                     + node.name() + " in the configured clusters.")
                             .action(new Action.Manual(target.name() + " exists in the directory but is not a configured"
                                     + " peer of " + node.name() + ": the entry may be intended (live migration to"

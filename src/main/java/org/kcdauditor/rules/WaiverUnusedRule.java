@@ -5,6 +5,7 @@ import org.kcdauditor.audit.WaiverHosts;
 import org.kcdauditor.baseline.Waiver;
 import org.kcdauditor.model.Severity;
 import org.kcdauditor.remedy.Action;
+import org.kcdauditor.remedy.Values;
 
 import java.util.List;
 
@@ -47,7 +48,7 @@ public final class WaiverUnusedRule implements Rule {
                 continue;
             }
             WaiverFindings.on(ctx, out, INFO, w)
-                    .message(WaiverFindings.subject(w) + (w.spn() == null ? "" : " for " + w.spn())
+                    .message(WaiverFindings.subject(w) + (w.spn() == null ? "" : " for " + Values.visibleSpn(w.spn()))
                             + " (active through " + w.expires() + ", \"" + w.justification() + "\") matches no finding"
                             + " of this run: nothing it waives is open any more.")
                     .action(new Action.Manual("Remove the waiver from the baseline: it would hide the same finding"

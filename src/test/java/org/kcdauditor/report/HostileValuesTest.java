@@ -14,10 +14,15 @@ import org.junit.jupiter.api.io.TempDir;
 import org.kcdauditor.audit.Timings;
 import org.kcdauditor.config.AuditConfig;
 import org.kcdauditor.config.ClusterConfig;
+import org.kcdauditor.config.MailConfig;
 import org.kcdauditor.config.ReportsConfig;
+import org.kcdauditor.config.ScheduleConfig.Notify;
 import org.kcdauditor.config.Secrets;
 import org.kcdauditor.model.AdObject;
 import org.kcdauditor.model.Uac;
+import org.kcdauditor.notify.Notice;
+import org.kcdauditor.notify.NoticeBuilder;
+import org.kcdauditor.report.runbook.TemplateRenderer;
 import org.kcdauditor.run.AuditRun;
 
 import java.nio.charset.StandardCharsets;
@@ -80,8 +85,13 @@ class HostileValuesTest {
         try (var d = Loader.loadPDF(out.resolve("audit.pdf").toFile())) {
             outputs.put("audit.pdf", new PDFTextStripper().getText(d));
         }
+        outputs.put("audit.xlsx", cells(out.resolve("audit.xlsx")));
+    }
+
+    /** Every cell of a workbook, one a line: {@code Sheet!A1: text}. */
+    private static String cells(Path xlsx) throws Exception {
         StringBuilder cells = new StringBuilder();
-        try (XSSFWorkbook wb = new XSSFWorkbook(out.resolve("audit.xlsx").toFile())) {
+        try (XSSFWorkbook wb = new XSSFWorkbook(xlsx.toFile())) {
             for (Sheet s : wb) {
                 for (Row r : s) {
                     for (Cell c : r) {
@@ -91,7 +101,7 @@ class HostileValuesTest {
                 }
             }
         }
-        outputs.put("audit.xlsx", cells.toString());
+        return cells.toString();
     }
 
     @Test
@@ -405,6 +415,33 @@ class HostileValuesTest {
         // the good entry keeps its typed command
         assertTrue(md.contains("Set-ADComputer -Identity 'HV04$' -Add @{'msDS-AllowedToDelegateTo'=@("
                 + "'cifs/hv05.contoso.com')}"), md);
+    }
+
+    /**
+     * The PDF, the workbook and the mail notice show a look-alike entry by its code as the runbooks do, in the finding's
+     * SPN, message and remediation, the hosts' entries and the change list: shown as stored, {@code cifs/hv05.cоntoso.com} reads as the
+     * good peer's entry it imitates.
+     */
+    @Test
+    void aLookAlikeEntryReadsByItsCodeInThePdfTheWorkbookAndTheMail(@TempDir Path own) throws Exception {
+        String lookAlike = "cifs/hv05.c\u043Entoso.com";
+        List<AdObject> objects = List.of(host("HV04").delegatesTo("HV05").without("cifs/hv05.contoso.com")
+                .entry(lookAlike).entry("cifs/hv05.evil.example").build(), host("HV05").delegatesTo("HV04").build());
+        Path out = audit(own, config(own, List.of(cluster("HVC1", "HV04", "HV05")), null, null), objects,
+                EnumSet.allOf(Format.class));
+        String pdf = pdfText(out);
+        String xlsx = cells(out.resolve("audit.xlsx"));
+        // the mail notice of a run after one without these findings lists them, with their messages
+        MailConfig mail = new MailConfig("127.0.0.1", 25, "none", null, null, null, "kcd@contoso.com",
+                List.of("team@contoso.com"), Map.of(), null, null, null, null, null);
+        Notice notice = new NoticeBuilder(mail, new TemplateRenderer(Path.of("templates"))).build("daily",
+                Notify.ALWAYS, FindingsJson.read(out.resolve("findings.json")), List.of(), "prev", null).get(0);
+        for (String text : List.of(pdf, xlsx, notice.text(), notice.html())) {
+            assertFalse(text.contains("\u043E"), "the look-alike letter is shown as itself: " + text);
+            assertTrue(text.contains("cifs/hv05.c\\u043Entoso.com"), text);
+        }
+        assertTrue(xlsx.contains("Findings!H3: HV04 delegates to cifs/hv05.c\\u043Entoso.com but no computer named"
+                + " hv05.c\\u043Entoso.com exists"), xlsx);
     }
 
     @Test

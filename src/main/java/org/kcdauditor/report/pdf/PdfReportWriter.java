@@ -718,13 +718,13 @@ public final class PdfReportWriter implements ReportWriter {
             for (HostChange h : plan.hosts()) {
                 StringBuilder sb = new StringBuilder();
                 for (PeerSpns p : h.add()) {
-                    line(sb, "Add delegation to " + p.peer() + ": " + String.join(", ", p.spns()));
+                    line(sb, "Add delegation to " + p.peer() + ": " + Values.visibleSpns(p.spns(), ", "));
                 }
                 for (PeerSpns p : h.remove()) {
-                    line(sb, "Remove stale: " + String.join(", ", p.spns()));
+                    line(sb, "Remove stale: " + Values.visibleSpns(p.spns(), ", "));
                 }
                 for (String spn : h.register()) {
-                    line(sb, "Register SPN: " + spn);
+                    line(sb, "Register SPN: " + Values.visibleSpn(spn));
                 }
                 Action.SetEncryptionTypes aes = h.encryption();
                 if (aes != null) {
@@ -753,7 +753,7 @@ public final class PdfReportWriter implements ReportWriter {
             for (Action.UnregisterSpn u : plan.unregister()) {
                 t.addCell(cell(visible(u.holder()), f.smallBold, null));
                 t.addCell(cell("", f.small, null));
-                t.addCell(cell("Remove duplicate SPN: " + visible(u.spn()), f.small, null));
+                t.addCell(cell("Remove duplicate SPN: " + visible(Values.visibleSpn(u.spn())), f.small, null));
             }
             // the steps on the hosts too, as page 1 counts them (remediation.ps1 does not run them)
             // one row per host, its steps one per line

@@ -31,6 +31,7 @@ import org.kcdauditor.inventory.ImportProblem;
 import org.kcdauditor.inventory.ImportResult;
 import org.kcdauditor.model.Severity;
 import org.kcdauditor.model.TrendPoint;
+import org.kcdauditor.remedy.Values;
 import org.kcdauditor.report.FindingsDocument;
 import org.kcdauditor.report.HistorySections;
 import org.kcdauditor.report.Palette;
@@ -220,7 +221,7 @@ final class HistorySheets {
             String state = d.active() ? "Yes" : "EXPIRED";
             rows.add(new Object[]{d.warning() == null ? state
                     : d.active() ? WaiverHosts.label(d.warning()) : "EXPIRED, " + WaiverHosts.label(d.warning()), d.rule(),
-                    d.findings(), d.host(), d.peer(), d.spn(),
+                    d.findings(), d.host(), d.peer(), Values.visibleSpn(d.spn()),
                     d.justification(), d.expires()});
         }
         table(sh, "Waivers", cols, rows, st, new int[]{9, 36, 10, 14, 14, 50, 80, 12}, false, i -> false);

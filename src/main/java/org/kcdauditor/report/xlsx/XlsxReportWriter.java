@@ -477,7 +477,7 @@ public final class XlsxReportWriter implements ReportWriter {
                 String message = "Resolved: no longer found since run " + doc.history().previousRunId();
                 if (was != null) {
                     String[] values = {was.severity() == null ? "" : was.severity().name(), was.rule(), was.cluster(),
-                            was.host(), was.peer(), was.spn(), was.kb()};
+                            was.host(), was.peer(), Values.visibleSpn(was.spn()), was.kb()};
                     for (int i = 0; i < values.length; i++) {
                         text(row, i, values[i], i == 0 && was.severity() != null ? st.severity(was.severity()) : st.text);
                         w.see(i, values[i]);
@@ -681,8 +681,9 @@ public final class XlsxReportWriter implements ReportWriter {
                     Uac.describe(uac, entries), RemediationPlan.mode(uac, entries)});
             String enc = encWords.computeIfAbsent(h.supportedEncryptionTypes(), EncryptionTypes::describe);
             String[] v = {h.name(), h.cluster(), h.dnsHostName(), h.enabled() ? "Yes" : "NO", u[0], u[1], u[2],
-                    h.operatingSystem(), h.operatingSystemVersion(), null, join(h.delegateTo(), "; "),
-                    join(h.spns(), "; "), join(h.rbcdAllowed(), "; "), h.samAccountName(), h.distinguishedName(),
+                    h.operatingSystem(), h.operatingSystemVersion(), null, Values.visibleSpns(nn(h.delegateTo()), "; "),
+                    Values.visibleSpns(nn(h.spns()), "; "), join(h.rbcdAllowed(), "; "), h.samAccountName(),
+                    h.distinguishedName(),
                     h.objectSid(), null, null, null, enc, null, join(view.hostChanges(h), "; "), h.directory()};
             for (int i = 0; i < v.length; i++) {
                 if (i == 9) {
