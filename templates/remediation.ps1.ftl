@@ -522,6 +522,7 @@ function Invoke-Rollback {
 <#if st.cmd?has_content>
     #   ${st.cmd?no_esc}
 <#else>
+    #   ${comment(st.detail)}
     #   (not typed into runbook.md: a value cannot be typed safely; the script uses its exact stored bytes)
 </#if>
 </#macro>

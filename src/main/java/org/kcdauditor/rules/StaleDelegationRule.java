@@ -22,7 +22,10 @@ import java.util.Set;
  * are the ones needed once it is joined again).
  * An entry naming a host that does not exist is removed by the plan, as is one that names a peer with a port or white
  * space (the KDC never matches it); one naming an existing host that is not a configured peer may serve migration to
- * another cluster, so an administrator decides. A value that is no SPN is MALFORMED_DELEGATION_ENTRY's.
+ * another cluster, so an administrator decides. A removal names the host of the entry as its peer only when the entry
+ * is that host's in the form the KDC asks for, or names a host that does not exist under a name no computer has: an
+ * entry that only starts like a computer's name is removed without a peer, so that no step reads as removing the
+ * delegation to that computer. A value that is no SPN is MALFORMED_DELEGATION_ENTRY's.
  */
 public final class StaleDelegationRule implements Rule {
     static final RuleInfo INFO = new RuleInfo("STALE_DELEGATION", Severity.LOW, Category.HYGIENE,
@@ -176,7 +179,8 @@ public final class StaleDelegationRule implements Rule {
                                     + " peer " + target.name() + " in a form the KDC never asks for (" + lookAlike + "): it"
                                     + " grants nothing a live migration uses, and looks in ADUC like the entry the"
                                     + " pair needs.")
-                            .action(new Action.RemoveDelegation(node.name(), target.name(), List.of(entry))).emit();
+                            // no peer named in the action: its step would read "Remove delegation to <peer>"
+                            .action(new Action.RemoveDelegation(node.name(), null, List.of(entry))).emit();
                     continue;
                 }
                 if (target == null) {
@@ -198,7 +202,12 @@ public final class StaleDelegationRule implements Rule {
                 }
                 String peer = target == null ? netbiosName(spn.hostName()) : target.name();
                 String shown = Values.visibleSpn(entry);
-                Action remove = new Action.RemoveDelegation(node.name(), peer, List.of(entry));
+                // an entry for a host that does not exist, whose first label names a computer that does (a peer:
+                // cifs/hv05.evil.example, cifs/hv05.cоntoso.com) or is no host name (cifs/hv0５.contoso.com, a
+                // fullwidth 5): its removal names no peer, or its step would read "Remove delegation to HV05" beside
+                // the entry that pair needs
+                Action remove = new Action.RemoveDelegation(node.name(), target == null && (ctx.computer(peer) != null
+                        || !Values.validHostName(peer)) ? null : peer, List.of(entry));
                 FindingSink.Draft f = out.add(INFO).cluster(cluster.name()).host(node.name()).peer(peer).spn(entry)
                         .evidence(Evidence.builder().spn(entry).attribute("msDS-AllowedToDelegateTo")
                                 .actual(List.of(entry)).targetExists(target != null).build());

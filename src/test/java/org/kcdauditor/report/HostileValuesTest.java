@@ -130,8 +130,10 @@ class HostileValuesTest {
         outputs.forEach((name, text) -> assertFalse(text.replace("\n", "").contains("'msDS-AllowedToDelegateTo'='cifs/x"),
                 name + " puts the entry into a typed command"));
         String exact = java.util.Base64.getEncoder().encodeToString(STALE.getBytes(StandardCharsets.UTF_8));
-        assertTrue(outputs.get("remediation.ps1").contains("Remove-Values 'HV04$' 'msDS-AllowedToDelegateTo' @((D '"
-                + exact + "'))"), "remediation.ps1 removes the entry by its exact stored value");
+        // in one step with the other entry that names no host (BIDI): neither names a peer
+        assertTrue(outputs.get("remediation.ps1").lines().anyMatch(l -> l.strip().startsWith("Remove-Values 'HV04$'"
+                + " 'msDS-AllowedToDelegateTo' @(") && l.contains("(D '" + exact + "')")),
+                "remediation.ps1 removes the entry by its exact stored value");
         for (String name : List.of("runbook.md", "runbook.html")) {
             assertTrue(outputs.get(name).contains("2 entries above cannot be typed safely into a command"),
                     name + " says why HV04's entries have no command");
@@ -442,6 +444,38 @@ class HostileValuesTest {
         }
         assertTrue(xlsx.contains("Findings!H3: HV04 delegates to cifs/hv05.c\\u043Entoso.com but no computer named"
                 + " hv05.c\\u043Entoso.com exists"), xlsx);
+    }
+
+    /**
+     * A stale entry that only starts like a peer's ({@code cifs/hv05.evil.example}, no such host; the look-alike
+     * {@code cifs/hv05.cоntoso.com}; the peer's name with a port; {@code cifs/hv0５.contoso.com} with a fullwidth 5, for
+     * no such host either) is removed in a step that names its entries, never as
+     * "Remove delegation to HV05": beside "Add delegation to HV05" that reads as the good peer's entry going, in the
+     * script's comments, the runbooks, the workbook's Runbook sheet and the PDF's list of changes.
+     */
+    @Test
+    void aRemovalOfAnEntryThatOnlyLooksLikeAPeersIsNotLabelledWithThePeer(@TempDir Path own) throws Exception {
+        List<AdObject> objects = List.of(host("HV04").delegatesTo("HV05").without("cifs/hv05.contoso.com")
+                .entry("cifs/hv05.c\u043Entoso.com").entry("cifs/hv05.evil.example").entry("cifs/hv05.contoso.com:8080")
+                .entry("cifs/hv15.contoso.com").entry("cifs/hv0\uFF15.contoso.com").build(),
+                host("HV05").delegatesTo("HV04").build());
+        Path out = audit(own, config(own, List.of(cluster("HVC1", "HV04", "HV05")), null, null), objects,
+                EnumSet.allOf(Format.class));
+        Map<String, String> texts = Map.of("remediation.ps1", Files.readString(out.resolve("remediation.ps1"),
+                        StandardCharsets.UTF_8), "runbook.md", Files.readString(out.resolve("runbook.md")),
+                "audit.xlsx", cells(out.resolve("audit.xlsx")), "audit.pdf", pdfText(out));
+        texts.forEach((name, text) -> {
+            assertFalse(text.contains("Remove delegation to HV05") || text.contains("delegation to HV05: 3 entries")
+                    || text.contains("delegation to HV0\uFF15"),
+                    name + " names the peer for entries that are not its: " + text);
+            // runbook.md's ADUC steps name no step; the others keep the peer of the entry added
+            assertTrue(name.equals("runbook.md") || text.contains("Add delegation to HV05"), name + ": " + text);
+        });
+        // an entry naming a host that does not exist, and no computer of that name either, keeps its name
+        assertTrue(texts.get("remediation.ps1").contains("# Remove delegation to HV15 (STALE_DELEGATION)"),
+                texts.get("remediation.ps1"));
+        assertTrue(texts.get("remediation.ps1").contains("# Remove delegation entries (STALE_DELEGATION)"),
+                texts.get("remediation.ps1"));
     }
 
     @Test
