@@ -1,12 +1,12 @@
 package org.kcdauditor.baseline;
 
 import org.kcdauditor.model.HostState;
+import org.kcdauditor.model.Spn;
 
 import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -22,7 +22,8 @@ public record Baseline(Instant capturedAt, String capturedFrom, String approvedB
 
     public HostState host(String name) {
         for (Map.Entry<String, HostState> e : hosts.entrySet()) {
-            if (e.getKey().toLowerCase(Locale.ROOT).equals(name.toLowerCase(Locale.ROOT))) {
+            // as Waiver.nameKey compares names: a look-alike letter is another host
+            if (Spn.fold(e.getKey()).equals(Spn.fold(name))) {
                 return e.getValue();
             }
         }

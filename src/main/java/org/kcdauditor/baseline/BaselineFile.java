@@ -18,6 +18,7 @@ import org.kcdauditor.config.ConfigException;
 import org.kcdauditor.config.YamlText;
 import org.kcdauditor.io.AtomicFiles;
 import org.kcdauditor.model.HostState;
+import org.kcdauditor.model.Spn;
 import org.kcdauditor.model.Uac;
 import org.kcdauditor.rules.RuleCatalogue;
 
@@ -143,7 +144,7 @@ public final class BaselineFile {
         if (raw.hosts() != null) {
             raw.hosts().forEach((host, h) -> {
                 String at = "hosts." + host;
-                String first = byCase.putIfAbsent(host.toLowerCase(java.util.Locale.ROOT), host);
+                String first = byCase.putIfAbsent(Spn.fold(host), host); // as Baseline.host
                 if (first != null) {
                     // host names are matched in any case: the first would be compared and this one silently ignored
                     if (tree[0] == null) {

@@ -53,11 +53,13 @@ public record Waiver(String rule, String host, String peer, String spn, String j
     }
 
     /**
-     * How a waiver's host or peer is compared with a finding's: in any case, and a computer's account name
-     * {@code HV01$} as {@code HV01} (nodes may be configured either way; findings name them without the {@code $}).
+     * How a waiver's host or peer is compared with a finding's: in any case, as the KDC and AD compare names ({@link
+     * Spn#fold}: Java's lower case would fold a look-alike such as KELVIN SIGN to an ASCII k, so that a waiver for
+     * another object waived this one's findings), and a computer's account name {@code HV01$} as {@code HV01} (nodes
+     * may be configured either way; findings name them without the {@code $}).
      */
     public static String nameKey(String name) {
-        String n = name.toLowerCase(java.util.Locale.ROOT);
+        String n = Spn.fold(name);
         return n.length() > 1 && n.endsWith("$") ? n.substring(0, n.length() - 1) : n;
     }
 

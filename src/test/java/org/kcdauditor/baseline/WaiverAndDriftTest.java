@@ -404,4 +404,24 @@ class WaiverAndDriftTest {
         assertEquals("NAS01", tooLong.get(0).host());
         assertEquals("HVC1", tooLong.get(0).cluster());
     }
+
+    /**
+     * A waiver or a baseline host whose name holds a look-alike letter (KELVIN SIGN U+212A for K) is not the host named
+     * in ASCII: Java's lower case folded it to k, so a waiver written for another object silently waived KVM01's
+     * findings, and KVM01 was compared with another host's baseline. Names now fold as SPNs do ({@code Spn.fold}, the
+     * KDC's upper case), so a Cyrillic or Kelvin letter stays apart, and case still does not matter.
+     */
+    @Test
+    void aLookAlikeLetterInAWaiverOrBaselineHostDoesNotMatchTheAsciiName() {
+        Waiver kelvin = new Waiver("STALE_DELEGATION", "\u212AVM01", "HV05", null, "j", LocalDate.of(2099, 1, 1));
+        assertFalse(kelvin.matches("KVM01", "HV05", "cifs/hv05.evil.example"), "a waiver for another object");
+        assertFalse(new Waiver("STALE_DELEGATION", "KVM01", "HV\u0030\u0421", null, "j", LocalDate.of(2099, 1, 1))
+                .matches("KVM01", "HV0C", null), "a peer with a Cyrillic letter");
+        assertTrue(new Waiver("STALE_DELEGATION", "kvm01$", "hv05", null, "j", LocalDate.of(2099, 1, 1))
+                .matches("KVM01", "HV05", null), "case and a trailing $ still do not matter");
+        Baseline b = new Baseline(Instant.EPOCH, "dc1", null, Map.of("\u212AVM01", new HostState("\u212AVM01", List.of(),
+                List.of())), List.of());
+        assertEquals(null, b.host("KVM01"));
+        assertTrue(b.host("\u212Avm01") != null);
+    }
 }
