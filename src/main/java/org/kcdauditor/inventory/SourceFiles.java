@@ -1,5 +1,7 @@
 package org.kcdauditor.inventory;
 
+import org.kcdauditor.io.SpecialFiles;
+
 import java.io.IOException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -57,8 +59,8 @@ public final class SourceFiles {
             // a name that matches but is no file (a folder, a link to nothing, a named pipe) is said, not silently
             // passed over
             unusable.forEach(p -> problems.add(new Problem(p.toString(), "matches " + pattern + " but is no readable"
-                    + " file (" + (Files.isDirectory(p) ? "a folder" : Files.exists(p) ? "a named pipe or a device,"
-                    + " not a file" : "a link to nothing") + "): skipped")));
+                    + " file (" + (Files.isDirectory(p) ? "a folder" : SpecialFiles.is(p) ? SpecialFiles.WHAT
+                    : "a link to nothing") + "): skipped")));
             if (found.isEmpty() && unusable.isEmpty()) {
                 problems.add(new Problem(pattern, "no file matches"));
             }

@@ -1,5 +1,7 @@
 package org.kcdauditor.inventory;
 
+import org.kcdauditor.io.SpecialFiles;
+
 import java.io.BufferedInputStream;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -32,7 +34,9 @@ public final class TextFiles {
     private TextFiles() {
     }
 
+    /** Opens {@code file}; a named pipe or a device is refused before it is opened, as a wildcard passes it over. */
     public static Opened open(Path file) throws IOException {
+        SpecialFiles.refuse(file, "export into a file and name that file");
         InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
         try {
             in.mark(4);

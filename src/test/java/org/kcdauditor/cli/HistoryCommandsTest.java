@@ -690,6 +690,36 @@ class HistoryCommandsTest {
     }
 
     /**
+     * A named pipe named without a wildcard (a source entry, an inspect argument) is refused as a wildcard passes it
+     * over, before it is opened: opening it waited for a writer for ever.
+     */
+    @Test
+    void aNamedPipeNamedExplicitlyIsRefusedAndTheRunGoesOn() throws Exception {
+        Files.createDirectories(dir.resolve("exports"));
+        Path pipe = dir.resolve("exports/pipe.csv");
+        assertEquals(0, new ProcessBuilder("mkfifo", pipe.toString()).start().waitFor());
+        String why = "cannot read: a named pipe or a device, not a file: export into a file and name that file";
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60), () -> {
+            assertEquals(ExitCodes.USAGE, run("inspect", "patches", pipe.toString()), err);
+            assertEquals(pipe + ": " + why + "\n", err);
+            Path cfg = config("  - name: HVC1\n    nodes: [HV01, HV02, HV03]", """
+                    patches:
+                      sources: [exports/pipe.csv]
+                    events:
+                      sources: [exports/pipe.csv]
+                    hostSettings:
+                      sources: [exports/pipe.csv]
+                    """);
+            assertEquals(ExitCodes.FINDINGS, run("run", "--config", cfg.toString(), "--formats", "json",
+                    "--out", dir.resolve("out").toString()), err);
+            var doc = org.kcdauditor.report.FindingsJson.read(dir.resolve("out/findings.json"));
+            assertEquals(List.of("patches", "events", "hostSettings"), doc.imports().stream()
+                    .map(i -> i.kind()).toList());
+            assertTrue(doc.imports().stream().allMatch(i -> why.equals(i.error())), doc.imports().toString());
+        });
+    }
+
+    /**
      * One node's updates exported twice, once under its NetBIOS name and once under its FQDN (Get-HotFix -ComputerName
      * with either, WSUS's FQDNs), are one node's updates: each KB counts once, the dated record kept.
      */
