@@ -1,6 +1,9 @@
 package org.kcdauditor.config;
 
+import org.kcdauditor.io.SpecialFiles;
+
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -15,6 +18,8 @@ import java.util.regex.Pattern;
 public final class Secrets {
     /** What an operating system accepts as a variable name; anything else is likely the secret itself. */
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    /** The most a secret file may hold: a password, with room for a byte order mark, UTF-16 and line breaks. */
+    static final int MAX_FILE_BYTES = 64 << 10;
 
     private final Map<String, String> env;
 
@@ -65,7 +70,7 @@ public final class Secrets {
         }
         if (file != null) {
             try {
-                String value = text(file, Files.readAllBytes(file), fileKey).strip();
+                String value = text(file, bounded(file, fileKey), fileKey).strip();
                 if (value.isEmpty()) {
                     throw new ConfigException(fileKey + ": " + file + " is empty");
                 }
@@ -77,6 +82,28 @@ public final class Secrets {
             }
         }
         return null;
+    }
+
+    /**
+     * The bytes of a secret file, at most {@link #MAX_FILE_BYTES}: a file that holds more is the wrong file (a backup,
+     * a disk image) and was read whole into the heap; a named pipe waited for a writer for ever. Neither is opened
+     * further than that, and the message never shows what was read.
+     */
+    private static byte[] bounded(Path file, String fileKey) throws IOException {
+        try {
+            SpecialFiles.refuse(file, "name the file that holds the password");
+        } catch (java.nio.file.FileSystemException e) {
+            throw new ConfigException(fileKey + ": " + file + ": " + e.getReason());
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] b = in.readNBytes(MAX_FILE_BYTES + 1);
+            if (b.length > MAX_FILE_BYTES) {
+                throw new ConfigException(fileKey + ": " + file + " holds more than " + (MAX_FILE_BYTES >> 10) + " KiB,"
+                        + " more than a password file does: name the file that holds the password alone (content not"
+                        + " shown)");
+            }
+            return b;
+        }
     }
 
     /**
