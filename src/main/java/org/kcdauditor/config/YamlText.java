@@ -157,7 +157,7 @@ public final class YamlText {
     }
 
     /** The key path of the mapping that holds the current key, as {@code clusters[0].nodes}. */
-    private static String path(JsonParser p) {
+    public static String path(JsonParser p) {
         return path(p.getParsingContext().getParent());
     }
 

@@ -214,7 +214,9 @@ public final class FindingsJson {
     /** Reads a stored run; a missing or foreign file is a user error naming the file. */
     public static FindingsDocument read(Path file) {
         try {
-            FindingsDocument doc = MAPPER.readValue(file.toFile(), FindingsDocument.class);
+            // a key written twice is refused, as in the config and the baseline: Jackson would keep the last one
+            FindingsDocument doc = MAPPER.readerFor(FindingsDocument.class)
+                    .with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).readValue(file.toFile());
             if (doc == null || doc.schemaVersion() != FindingsDocument.SCHEMA_VERSION) {
                 throw new ConfigException(file + ": not a kcd-audit findings.json of this version (schemaVersion "
                         + (doc == null || doc.schemaVersion() == 0 ? "missing" : doc.schemaVersion()) + "; this kcd-audit reads "
@@ -240,6 +242,14 @@ public final class FindingsJson {
                     && e.getOriginalMessage().startsWith("No content") ? "the file is empty" : "it holds no JSON object"
                     + " with a run's findings") + "); give the folder of a finished run");
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            if (e.getProcessor() instanceof JsonParser p
+                    && String.valueOf(e.getOriginalMessage()).startsWith("Duplicate field '")) {
+                String path = org.kcdauditor.config.YamlText.path(p);
+                throw new ConfigException(file + ":" + e.getLocation().getLineNr() + ": " + (path.isEmpty() ? ""
+                        : path + ": ") + "'" + p.getParsingContext().getCurrentName() + "' appears twice; only one can"
+                        + " count: kcd-audit never writes that, so the file was edited: give the findings.json of a"
+                        + " finished run as it was written");
+            }
             String m = String.valueOf(e.getOriginalMessage()).lines().findFirst().orElse("")
                     .replaceAll("\\s*\\(start marker at .*", "").replaceAll("`[^`]*`", "a value");
             if (m.startsWith("Unexpected end-of-input")) {

@@ -87,6 +87,26 @@ class ReportCommandTest {
         }
     }
 
+    /**
+     * A key written twice is refused, as in the config and the baseline (Jackson kept the last one silently): the file
+     * was edited, and which of the two values the run found is not known. kcd-audit never writes one.
+     */
+    @Test
+    void aKeyWrittenTwiceIsRefusedNamingTheFileTheLineAndTheKeyPath(@TempDir Path dir) throws Exception {
+        Path run = storedRun(dir);
+        Path file = run.resolve("findings.json");
+        List<String> lines = new java.util.ArrayList<>(Files.readAllLines(file));
+        assertTrue(lines.get(124).strip().startsWith("{\"id\":\"4e624bde64617ca4\""), lines.get(124));
+        lines.set(124, lines.get(124).replace("\"severity\":\"HIGH\"", "\"severity\":\"LOW\",\"severity\":\"HIGH\""));
+        Files.write(file, lines);
+        Result r = run(Path.of("."), "report", "--from", run.toString(), "--formats", "md");
+        assertEquals(2, r.code(), r.out() + r.err());
+        assertEquals("kcd-audit: " + file + ":125: findings[1]: 'severity' appears twice; only one can count: kcd-audit"
+                + " never writes that, so the file was edited: give the findings.json of a finished run as it was"
+                + " written\n", r.err());
+        assertFalse(Files.exists(run.resolve("runbook.md")));
+    }
+
     @Test
     void aRunbookWithoutItsScriptBesideItSaysHowToWriteIt(@TempDir Path dir) throws Exception {
         Path run = storedRun(dir);
