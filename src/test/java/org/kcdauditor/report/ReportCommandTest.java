@@ -99,12 +99,28 @@ class ReportCommandTest {
         assertTrue(lines.get(124).strip().startsWith("{\"id\":\"4e624bde64617ca4\""), lines.get(124));
         lines.set(124, lines.get(124).replace("\"severity\":\"HIGH\"", "\"severity\":\"LOW\",\"severity\":\"HIGH\""));
         Files.write(file, lines);
-        Result r = run(Path.of("."), "report", "--from", run.toString(), "--formats", "md");
-        assertEquals(2, r.code(), r.out() + r.err());
-        assertEquals("kcd-audit: " + file + ":125: findings[1]: 'severity' appears twice; only one can count: kcd-audit"
-                + " never writes that, so the file was edited: give the findings.json of a finished run as it was"
-                + " written\n", r.err());
-        assertFalse(Files.exists(run.resolve("runbook.md")));
+        refused(2, file + ":125: findings[1]: 'severity' appears twice; only one can count: kcd-audit never writes"
+                + " that, so the file was edited: give the findings.json of a finished run as it was written",
+                run.resolve("runbook.md"), "report", "--from", run.toString(), "--formats", "md");
+    }
+
+    /** A link to a folder that is gone, given as --out, is said to be one (it read "exists and is not a folder"). */
+    @Test
+    void aLinkToNothingAsOutIsNamedWithItsTarget(@TempDir Path dir) throws Exception {
+        Path run = storedRun(dir);
+        Path link = Files.createSymbolicLink(dir.resolve("latest"), dir.resolve("gone"));
+        refused(1, "cannot write output: " + link + ": a link to nothing (" + dir.resolve("gone") + " does not exist):"
+                + " create that folder, or remove the link — give a folder this account may write and that has free"
+                + " space: --out DIR", dir.resolve("gone"), "report", "--from", run.toString(), "--formats", "md",
+                "--out", link.toString());
+    }
+
+    /** The command {@code args} ends with {@code code} and the one line {@code line}, and {@code unwritten} is not there. */
+    private static void refused(int code, String line, Path unwritten, String... args) {
+        Result r = run(Path.of("."), args);
+        assertEquals(code, r.code(), r.out() + r.err());
+        assertEquals("kcd-audit: " + line + "\n", r.err());
+        assertFalse(Files.exists(unwritten));
     }
 
     @Test
