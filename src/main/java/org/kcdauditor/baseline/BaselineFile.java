@@ -115,7 +115,7 @@ public final class BaselineFile {
             raw = YAML.readValue(text, RawBaseline.class);
         } catch (JsonProcessingException e) {
             YamlText.refuseIfDuplicateKey(YAML.getFactory(), text, name, e);
-            throw new ConfigException(describe(name, e, text));
+            throw new ConfigException(describe(name, YamlText.syntaxFirst(YAML.getFactory(), text, e), text));
         }
         return validate(name, raw, text);
     }

@@ -131,7 +131,7 @@ public final class ConfigLoader {
             raw = YAML.readValue(text, RawConfig.class);
         } catch (JsonProcessingException e) {
             YamlText.refuseIfDuplicateKey(YAML.getFactory(), text, name, e);
-            throw new ConfigException(describe(name, text, e));
+            throw new ConfigException(describe(name, text, YamlText.syntaxFirst(YAML.getFactory(), text, e)));
         }
         if (raw == null) {
             throw new ConfigException(name + ": the file is empty");

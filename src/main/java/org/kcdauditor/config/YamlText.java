@@ -101,6 +101,28 @@ public final class YamlText {
     }
 
     /**
+     * The syntax error of {@code text}, when it has one, instead of the binding problem {@code e}: Jackson binds while it
+     * parses, so a flow opened and never closed ({@code directory: [}) failed as the wrong type of the value it opened
+     * ("expected a mapping of keys") before the parser got to the error. The text is parsed again only then.
+     */
+    public static JsonProcessingException syntaxFirst(JsonFactory yaml, String text, JsonProcessingException e) {
+        if (syntax(e)) {
+            return e;
+        }
+        try (JsonParser p = yaml.createParser(text)) {
+            p.disable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION); // refused before, with both lines
+            while (p.nextToken() != null) {
+                // only whether the text parses
+            }
+        } catch (JsonProcessingException syntaxError) {
+            return syntaxError;
+        } catch (IOException cannotHappen) {
+            // text in memory
+        }
+        return e;
+    }
+
+    /**
      * Refuses a key written twice in one mapping, naming both lines: {@code file:12: hosts: 'HV01' appears twice
      * (first at line 4)}. Syntax errors are left to the binding, which reports them.
      */

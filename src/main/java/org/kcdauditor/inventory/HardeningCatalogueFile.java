@@ -62,8 +62,9 @@ public final class HardeningCatalogueFile {
             throw new ConfigException(file + ": hardening catalogue not found (hardeningCatalogue in the config)");
         } catch (JsonProcessingException e) {
             YamlText.refuseIfDuplicateKey(YAML.getFactory(), text, file.toString(), e);
-            throw new ConfigException(file + YamlText.lineAndColumn(e) + ": " + YamlText.keyPath(e)
-                    + YamlText.problem(e));
+            JsonProcessingException first = YamlText.syntaxFirst(YAML.getFactory(), text, e);
+            throw new ConfigException(file + YamlText.lineAndColumn(first) + ": " + YamlText.keyPath(first)
+                    + YamlText.problem(first));
         } catch (IOException e) {
             throw new ConfigException(file + ": cannot read the hardening catalogue: " + e.getMessage());
         }

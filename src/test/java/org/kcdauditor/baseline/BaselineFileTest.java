@@ -166,6 +166,16 @@ class BaselineFileTest {
                 assertThrows(ConfigException.class, () -> BaselineFile.read(f)).getMessage());
     }
 
+    /** A flow opened on hosts and never closed is a syntax error where it shows, not "hosts: wrong type". */
+    @Test
+    void anUnclosedFlowIsASyntaxErrorNotAWrongType() throws Exception {
+        Path f = dir.resolve("baseline.yaml");
+        Files.writeString(f, DOCUMENTED.replace("hosts:\n", "hosts: [\n"));
+        String m = assertThrows(ConfigException.class, () -> BaselineFile.read(f)).getMessage();
+        assertTrue(m.startsWith(f + ":6:") && m.contains(": not valid YAML: while parsing a flow sequence (from line 4,"
+                + " column 8); expected ',' or ']'"), m);
+    }
+
     @Test
     void aWrongTypeOrUnknownKeyNamesLineColumnAndPath() throws Exception {
         Path f = dir.resolve("baseline.yaml");

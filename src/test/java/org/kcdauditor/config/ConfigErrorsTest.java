@@ -352,6 +352,23 @@ class ConfigErrorsTest {
     }
 
     /**
+     * A flow opened on a key whose value must be a mapping, and never closed ({@code directory: [}), is the syntax error
+     * it is, at the line where SnakeYAML finds it and the line where the flow began: Jackson bound the '[' it had read
+     * and said "directory: wrong type (expected a mapping of keys)", which sent the reader to the wrong fix.
+     */
+    @Test
+    void anUnclosedFlowIsASyntaxErrorNotAWrongType() throws Exception {
+        CliRun list = refused("directory:\n  url: ldaps://dc1.contoso.com:636", "directory: [\n  url: ldaps://dc1.contoso.com:636");
+        assertEquals("kcd-audit: " + tmp.resolve("kcd-audit.yaml") + ":3: not valid YAML: while parsing a flow"
+                + " sequence (from line 1, column 12); expected ',' or ']', but got : (check the quotes, brackets and"
+                + " indentation)", list.err().strip());
+        CliRun alone = runWith("directory: [\n");
+        assertEquals(2, alone.exitCode(), alone.toString());
+        assertTrue(alone.err().contains("kcd-audit.yaml:2: not valid YAML: while parsing a flow node (from line 2,"
+                + " column 1); expected the node content, but found '<stream end>'"), alone.err());
+    }
+
+    /**
      * A tab that starts a line is placed at that line, not at the end of the one before, and without the key path
      * Jackson had got to (after a list of three, clusters[0].nodes[3], which does not exist).
      */
