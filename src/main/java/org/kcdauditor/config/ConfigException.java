@@ -1,11 +1,23 @@
 package org.kcdauditor.config;
 
+import org.kcdauditor.io.SpecialFiles;
+
 import java.nio.file.Path;
 
 /** A problem the user can fix in the configuration: exit code 2, one line, no stack trace. */
 public class ConfigException extends RuntimeException {
     public ConfigException(String message) {
         super(message);
+    }
+
+    /**
+     * Refuses {@code file}, which {@code key} names, when it is a named pipe or a device ({@link SpecialFiles}): one
+     * line with the key, the file and {@code whatToDo}, before anything opens it.
+     */
+    public static void refuseSpecialFile(String key, Path file, String whatToDo) {
+        if (SpecialFiles.is(file)) {
+            throw new ConfigException(key + ": " + file + ": " + SpecialFiles.WHAT + ": " + whatToDo);
+        }
     }
 
     /**

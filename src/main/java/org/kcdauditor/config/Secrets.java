@@ -1,7 +1,5 @@
 package org.kcdauditor.config;
 
-import org.kcdauditor.io.SpecialFiles;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -90,11 +88,7 @@ public final class Secrets {
      * further than that, and the message never shows what was read.
      */
     private static byte[] bounded(Path file, String fileKey) throws IOException {
-        try {
-            SpecialFiles.refuse(file, "name the file that holds the password");
-        } catch (java.nio.file.FileSystemException e) {
-            throw new ConfigException(fileKey + ": " + file + ": " + e.getReason());
-        }
+        ConfigException.refuseSpecialFile(fileKey, file, "name the file that holds the password");
         try (InputStream in = Files.newInputStream(file)) {
             byte[] b = in.readNBytes(MAX_FILE_BYTES + 1);
             if (b.length > MAX_FILE_BYTES) {

@@ -343,6 +343,7 @@ public final class LdapConnector {
             return JVMDefaultTrustManager.getInstance();
         }
         Path store = config.resolve(d.trustStore());
+        ConfigException.refuseSpecialFile(key + ".trustStore", store, "give the key store file (PKCS#12 or JKS)");
         if (!Files.isReadable(store)) {
             throw new ConfigException(key + ".trustStore: " + store + " does not exist or is not readable (a relative"
                     + " path is read from the config file's folder; export your AD CS root CA into a PKCS#12 file as"

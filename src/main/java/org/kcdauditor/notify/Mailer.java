@@ -186,6 +186,7 @@ public final class Mailer {
 
     private SSLContext trustStoreContext() {
         Path file = config.resolve(mail.trustStore());
+        ConfigException.refuseSpecialFile("mail.trustStore", file, "give the key store file (PKCS#12 or JKS)");
         char[] pw = secrets.resolve("mail.trustStorePasswordEnv", mail.trustStorePasswordEnv(), null, null);
         try (InputStream in = Files.newInputStream(file)) {
             KeyStore ks = KeyStore.getInstance(file.toString().toLowerCase().endsWith(".jks") ? "JKS" : "PKCS12");
