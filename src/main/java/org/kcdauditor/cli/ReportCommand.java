@@ -72,6 +72,7 @@ final class ReportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Path source = Files.isDirectory(from) ? from.resolve(FindingsJson.FILE_NAME) : from;
+        ConfigException.refuseSpecialFile("--from", source, "give the folder of a finished run");
         FindingsDocument doc = FindingsJson.read(source);
         Path dir = out != null ? out : source.toAbsolutePath().getParent();
         AuditOptions parse = new AuditOptions();

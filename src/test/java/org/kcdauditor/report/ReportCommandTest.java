@@ -115,6 +115,16 @@ class ReportCommandTest {
                 "--out", link.toString());
     }
 
+    /** A named pipe as --from is refused before it is opened: reading it waited for a writer for ever. */
+    @Test
+    void aNamedPipeAsFromIsRefusedWithoutWaiting(@TempDir Path dir) throws Exception {
+        Path pipe = dir.resolve("findings.json");
+        assertEquals(0, new ProcessBuilder("mkfifo", pipe.toString()).start().waitFor());
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(20), () -> refused(2,
+                "--from: " + pipe + ": a named pipe or a device, not a file: give the folder of a finished run",
+                dir.resolve("runbook.md"), "report", "--from", pipe.toString(), "--formats", "md"));
+    }
+
     /** The command {@code args} ends with {@code code} and the one line {@code line}, and {@code unwritten} is not there. */
     private static void refused(int code, String line, Path unwritten, String... args) {
         Result r = run(Path.of("."), args);
