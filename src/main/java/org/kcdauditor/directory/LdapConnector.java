@@ -298,6 +298,7 @@ public final class LdapConnector {
         GSSAPIBindRequestProperties p = new GSSAPIBindRequestProperties(d.principal(), (String) null);
         if (d.krb5Conf() != null && !d.krb5Conf().isBlank()) {
             Path conf = config.resolve(d.krb5Conf());
+            ConfigException.refuseSpecialFile(key + ".krb5Conf", conf, "give the krb5.conf file");
             if (!Files.isReadable(conf)) {
                 throw new ConfigException(key + ".krb5Conf: " + conf + " does not exist or is not readable");
             }
@@ -307,6 +308,8 @@ public final class LdapConnector {
         }
         if (d.keytab() != null && !d.keytab().isBlank()) {
             Path keytab = config.resolve(d.keytab());
+            ConfigException.refuseSpecialFile(key + ".keytab", keytab, "give the keytab file ktpass /out or samba-tool"
+                    + " domain exportkeytab wrote");
             if (!Files.isReadable(keytab)) {
                 throw new ConfigException(key + ".keytab: " + keytab + " does not exist or is not readable");
             }

@@ -72,6 +72,38 @@ class LdapEndToEndTest {
         return CliRun.run(ENV, args.toArray(String[]::new));
     }
 
+    /**
+     * A named pipe as directory.keytab or directory.krb5Conf is refused in one line before it is opened: both passed
+     * the "readable" check, and the keytab's first bytes (or the JVM's Kerberos reading krb5.conf) waited for a writer
+     * for ever.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({
+            "keytab, the keytab file ktpass /out or samba-tool domain exportkeytab wrote",
+            "krb5Conf, the krb5.conf file"})
+    void aNamedPipeAsAKerberosFileIsRefusedWithoutWaiting(String key, String file) throws Exception {
+        Path pipe = tmp.resolve("pipe");
+        assertEquals(0, new ProcessBuilder("mkfifo", pipe.toString()).start().waitFor());
+        Path cfg = Files.writeString(tmp.resolve("kcd-audit.yaml"), """
+                directory:
+                  url: %s
+                  auth: gssapi
+                  principal: svc-kcdaudit@CONTOSO.COM
+                  %s: pipe
+                  baseDn: %s
+                clusters:
+                  - name: HVC1
+                    nodes: [HV01, HV02]
+                store:
+                  url: jdbc:h2:file:data/history
+                """.formatted(plainUrl(), key, TestDirectory.BASE));
+        CliRun r = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60),
+                () -> run(cfg));
+        assertEquals(2, r.exitCode(), r.toString());
+        assertEquals("kcd-audit: " + cfg + ": directory." + key + ": " + pipe + ": a named pipe or a device, not a file:"
+                + " give " + file, r.err().strip());
+    }
+
     @Test
     void serverCapsUnpagedSearchesLikeAd() {
         // The premise of the paging test: this server returns at most 10 entries per search.
