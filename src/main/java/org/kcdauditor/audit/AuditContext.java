@@ -1623,8 +1623,13 @@ public final class AuditContext implements Drift.Nodes {
         }
     }
 
+    /**
+     * A name's key in the indexes, in any case as the KDC and AD compare names ({@link Spn#fold}, as SPN keys are):
+     * Java's lower case would read KELVIN SIGN (U+212A) as an ASCII k, so that a baseline or waiver host, a configured
+     * node or an entry's host written with it found the computer it imitates.
+     */
     static String lower(String s) {
-        return s.toLowerCase(Locale.ROOT);
+        return Spn.fold(s);
     }
 
     static String stripDollar(String s) {

@@ -424,4 +424,25 @@ class WaiverAndDriftTest {
         assertEquals(null, b.host("KVM01"));
         assertTrue(b.host("\u212Avm01") != null);
     }
+
+    /**
+     * The audit itself keeps a baseline host written with a look-alike letter apart from the node it imitates: KVM01 is
+     * new, the other is missing, and KVM01 is not compared with the other's delegation (the directory's names are
+     * compared as the KDC does, Spn.fold, not with Java's lower case, which reads KELVIN SIGN as k).
+     */
+    @Test
+    void aBaselineHostWithALookAlikeLetterIsAnotherHostInTheAudit() {
+        List<AdObject> now = mesh("HV01", "KVM01");
+        Map<String, HostState> hosts = new LinkedHashMap<>();
+        hosts.put("HV01", HostState.of(now.get(0)));
+        hosts.put("\u212AVM01", HostState.of(host("\u212AVM01", PT, List.of())));
+        Baseline b = new Baseline(null, null, null, hosts, List.of());
+        Instant t = Instant.parse("2026-11-20T00:00:00Z");
+        AuditResult r = new Auditor(RuleCatalogue.standard()).evaluate(snapshot(t, now),
+                List.of(cluster("HVC1", "HV01", "KVM01")), PolicyConfig.defaults(),
+                new AuditInputs(t, b, null, List.of(), false, null, List.of(), false));
+        assertEquals(List.of("KVM01"), rule(r, "BASELINE_HOST_NEW").stream().map(Finding::host).toList());
+        assertEquals(List.of("\u212AVM01"), rule(r, "BASELINE_HOST_MISSING").stream().map(Finding::host).toList());
+        assertEquals(List.of(), rule(r, "BASELINE_ENTRY_ADDED"), "KVM01 is not compared with another host's entries");
+    }
 }
