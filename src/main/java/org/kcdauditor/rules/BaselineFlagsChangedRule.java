@@ -6,7 +6,9 @@ import org.kcdauditor.model.Severity;
 import org.kcdauditor.model.Uac;
 import org.kcdauditor.remedy.Action;
 
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /** BASELINE_FLAGS_CHANGED: A host's userAccountControl differs from the baseline. */
 public final class BaselineFlagsChangedRule extends BaselineChangeRule {
@@ -33,6 +35,17 @@ public final class BaselineFlagsChangedRule extends BaselineChangeRule {
 
     @Override
     void report(Drift.Change c, FindingSink out) {
+        boolean wasNotDelegated = c.before().contains(NOT_DELEGATED);
+        boolean notDelegatedChanged = wasNotDelegated != c.after().contains(NOT_DELEGATED);
+        Set<String> others = new HashSet<>(c.before());
+        others.addAll(c.after());
+        others.removeIf(f -> f.equals(NOT_DELEGATED) || c.before().contains(f) && c.after().contains(f));
+        // "sensitive and cannot be delegated" is no box of a computer's Delegation tab: its bit is set by command or in
+        // the Attribute Editor
+        String restore = (notDelegatedChanged ? "set NOT_DELEGATED back with Set-ADAccountControl -AccountNotDelegated $"
+                + wasNotDelegated + " on " + c.host() + "'s account (or its userAccountControl in ADUC's Attribute"
+                + " Editor)" + (others.isEmpty() ? "" : ", and the other flags on its Delegation tab (ADUC)")
+                : "restore it on " + c.host() + "'s Delegation tab (ADUC)");
         out.add(INFO).severity(c.delegationBits() ? Severity.HIGH : Severity.MEDIUM).cluster(c.cluster())
                 .host(c.host())
                 .evidence(Evidence.builder().attribute("userAccountControl").expected(c.before()).actual(c.after())
@@ -42,8 +55,8 @@ public final class BaselineFlagsChangedRule extends BaselineChangeRule {
                         == c.after().contains(NOT_DELEGATED) ? "" : " NOT_DELEGATED stops the delegation of tickets of "
                         + c.host() + "'s own account only: the moves operators start delegate their own tickets"
                         + " (OPERATOR_NOT_DELEGABLE judges those accounts).") + Rules.changed(c.lastChange()))
-                .action(new Action.Manual("Compare with the change record; restore it on " + c.host()
-                        + "'s Delegation tab (ADUC), or capture a new baseline after review."))
+                .action(new Action.Manual("Compare with the change record; " + restore + ", or capture a new"
+                        + " baseline after review."))
                 .emit();
     }
 }

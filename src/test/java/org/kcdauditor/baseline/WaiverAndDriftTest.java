@@ -355,6 +355,9 @@ class WaiverAndDriftTest {
         assertTrue(f.message().contains(" NOT_DELEGATED stops the delegation of tickets of HV02's own account only: the"
                 + " moves operators start delegate their own tickets (OPERATOR_NOT_DELEGABLE judges those accounts)."),
                 f.message());
+        // the flag is not on the Delegation tab: the fix names where it is set, and sets it back as the baseline has it
+        assertTrue(f.remediation().contains("Set-ADAccountControl -AccountNotDelegated $false")
+                && !f.remediation().contains("Delegation tab"), f.remediation());
         String why = RuleCatalogue.standard().find("BASELINE_FLAGS_CHANGED").orElseThrow().why();
         assertFalse(why.contains("(disabled, sensitive)"), why);
     }
