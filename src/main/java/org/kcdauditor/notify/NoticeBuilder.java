@@ -120,11 +120,15 @@ public final class NoticeBuilder {
         if (mode == Notify.ALWAYS || all.changed() || tellTeam) {
             out.add(render(jobName, view, all, previousRunId, pdf, mail.to(), "all", null));
         }
-        for (String cluster : new TreeSet<>(mail.clusterRecipients().keySet())) {
+        for (String key : new TreeSet<>(mail.clusterRecipients().keySet())) {
+            // the key matches its cluster in any case; the notice names the cluster as clusters: does (the audience
+            // keeps the key, as the outbox has always listed it)
+            String cluster = view.clusters().stream().map(ReportView.ClusterView::name).filter(key::equalsIgnoreCase)
+                    .findFirst().orElse(key);
             Change c = change(cluster, current.findings(), previous, cluster);
             if (mode == Notify.ALWAYS || c.changed()) {
                 out.add(render(jobName, view, c, previousRunId, pdf, mail.recipientsOf(cluster),
-                        "cluster:" + cluster, cluster));
+                        "cluster:" + key, cluster));
             }
         }
         return out;

@@ -96,6 +96,21 @@ class NoticeWordingTest {
         assertTrue(body.matches("(?s)<body[^>]*>\\s*<p [^>]*>The scheduled audit <b>daily-drift</b> .*"), body);
     }
 
+    /**
+     * mail.clusterRecipients matches a cluster in any case: its owners' subject names the cluster as clusters: does
+     * and the body says it ("hvc1" in the subject above "HVC1: NO-GO").
+     */
+    @Test
+    void aClusterKeyInAnotherCaseIsNamedAsTheClusterIs() {
+        FindingsDocument doc = Fixtures.demo();
+        MailConfig mail = new MailConfig("127.0.0.1", 25, "none", null, null, null, "kcd@contoso.com",
+                List.of("team@contoso.com"), Map.of("hvc1", List.of("o@contoso.com")), null, null, null, null, null);
+        Notice owners = new NoticeBuilder(mail, new TemplateRenderer(Path.of("templates")))
+                .build("daily-drift", Notify.ALWAYS, doc, null, null, null).get(1);
+        assertEquals(List.of("o@contoso.com"), owners.recipients());
+        assertTrue(owners.subject().contains("HVC1") && !owners.subject().contains("hvc1"), owners.subject());
+    }
+
     /** A PDF over attachPdfMaxMb is named, not attached, with its size and the limit it is over. */
     @Test
     void aPdfOverTheLimitIsNamedWithItsSizeAndTheLimit(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
