@@ -871,7 +871,8 @@ public final class AuditContext implements Drift.Nodes {
             for (List<AdObject> group : List.of(c.nodes(), c.fileServers())) {
                 for (AdObject o : group) {
                     if (o.dn() != null) {
-                        checked.putIfAbsent(lower(o.dn()), o);
+                        // a DN, not a name: keyed in lower case as DcDivergence looks the DCs' copies up
+                        checked.putIfAbsent(o.dn().toLowerCase(Locale.ROOT), o);
                     }
                 }
             }

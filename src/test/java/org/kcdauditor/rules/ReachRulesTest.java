@@ -133,6 +133,23 @@ class ReachRulesTest {
                 .anyMatch(b -> b.findingId().equals(dc3.id()))).count(), "protocol transition off on dc3: both pairs");
     }
 
+    /**
+     * Nodes in an OU whose name is not all ASCII (OU=Zürich) are compared with the other DCs as any other: the DN keys
+     * of the nodes checked and of a DC's copies are folded alike.
+     */
+    @Test
+    void aNodeInAnOuWithALetterOutsideAsciiIsComparedOnTheOtherDcs() {
+        String ou = ",OU=Z\u00fcrich,DC=contoso,DC=com";
+        AdObject hv01 = host("HV01").dn("CN=HV01" + ou).delegatesTo("HV02").build();
+        AdObject hv02 = host("HV02").dn("CN=HV02" + ou).delegatesTo("HV01").build();
+        AuditResult r = withDcs(List.of(hv01, hv02), new DcRead("dc1.contoso.com", null, false, true, null, null, null),
+                new DcRead("dc3.contoso.com", "ldaps://dc3.contoso.com:636", false, false, null,
+                        List.of(hv01, host("HV02").dn("CN=HV02" + ou).delegatesTo("HV01")
+                                .uac(Uac.WORKSTATION_TRUST_ACCOUNT).build()), List.of()));
+        assertEquals(List.of("dc3.contoso.com"), of(r, "DC_NOT_CONVERGED").stream().map(x -> x.evidence().dc())
+                .toList(), "protocol transition off on dc3");
+    }
+
     @Test
     void aLaggingRbcdDescriptorNamesTheAccountsItsSidsAre() {
         // HV01 allows HV02 by RBCD on dc1; dc2 has not replicated the descriptor yet
