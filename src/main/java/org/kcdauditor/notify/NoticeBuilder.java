@@ -123,8 +123,8 @@ public final class NoticeBuilder {
         for (String key : new TreeSet<>(mail.clusterRecipients().keySet())) {
             // the key matches its cluster in any case; the notice names the cluster as clusters: does (the audience
             // keeps the key, as the outbox has always listed it)
-            String cluster = view.clusters().stream().map(ReportView.ClusterView::name).filter(key::equalsIgnoreCase)
-                    .findFirst().orElse(key);
+            ReportView.ClusterView named = view.cluster(key);
+            String cluster = named == null ? key : named.name();
             Change c = change(cluster, current.findings(), previous, cluster);
             if (mode == Notify.ALWAYS || c.changed()) {
                 out.add(render(jobName, view, c, previousRunId, pdf, mail.recipientsOf(cluster),
@@ -280,8 +280,7 @@ public final class NoticeBuilder {
      */
     private static Map<String, Object> summary(ReportView view, String cluster) {
         Map<String, Object> m = new LinkedHashMap<>();
-        ReportView.ClusterView scoped = cluster == null ? null : view.clusters().stream()
-                .filter(c -> c.name().equalsIgnoreCase(cluster)).findFirst().orElse(null);
+        ReportView.ClusterView scoped = cluster == null ? null : view.cluster(cluster);
         // a cluster's owners read their cluster's state, as their subject and lists count it; the run's headline
         // stays, said to be the whole audit's
         m.put("scope", scoped == null ? "" : scoped.name());

@@ -527,6 +527,11 @@ public final class ReportView {
         return clusters;
     }
 
+    /** The cluster {@code name} names in any case (as mail.clusterRecipients names one), or null. */
+    public ClusterView cluster(String name) {
+        return clusters.stream().filter(c -> c.name().equalsIgnoreCase(name)).findFirst().orElse(null);
+    }
+
     /** Every finding, by severity, the waived ones last within each. */
     public List<FindingView> findings() {
         return findings;
