@@ -7,9 +7,14 @@ public final class Causes {
 
     /** The first of {@code e} and its causes that is a {@code type}, or null. */
     public static <T extends Throwable> T find(Throwable e, Class<T> type) {
+        return type.cast(first(e, type::isInstance));
+    }
+
+    /** The first of {@code e} and its causes that {@code test} accepts, or null. */
+    public static Throwable first(Throwable e, java.util.function.Predicate<Throwable> test) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (type.isInstance(t)) {
-                return type.cast(t);
+            if (test.test(t)) {
+                return t;
             }
         }
         return null;

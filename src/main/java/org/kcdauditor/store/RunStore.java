@@ -5,6 +5,7 @@ import org.flywaydb.core.api.FlywayException;
 import org.kcdauditor.audit.AuditContext;
 import org.kcdauditor.audit.AuditResult;
 import org.kcdauditor.audit.PreviousRun;
+import org.kcdauditor.io.Causes;
 import org.kcdauditor.model.Finding;
 import org.kcdauditor.model.HostState;
 import org.kcdauditor.model.Severity;
@@ -1289,19 +1290,17 @@ public final class RunStore implements AutoCloseable {
      * checks what it does), in words with what to do, or null for any other error.
      */
     private static String readDamage(Throwable e) {
-        for (Throwable t = e; t != null && t != t.getCause(); t = t.getCause()) {
-            if (t instanceof org.h2.mvstore.MVStoreException m
-                    && m.getErrorCode() == org.h2.mvstore.DataUtils.ERROR_FILE_CORRUPT
-                    || t instanceof SQLException s && s.getErrorCode() == org.h2.api.ErrorCode.FILE_CORRUPTED_1) {
-                String m = t.getMessage() == null ? "" : t.getMessage().lines().findFirst().orElse("")
-                        .replaceFirst("\\. Possible solution.*", ""); // H2's recovery tool: a backup is the way here
-                int end = m.indexOf(", ");
-                String where = (end < 0 ? m.replaceAll(" \\[[0-9./-]+]$", "") : m.substring(0, end)).strip();
-                return "the store file is damaged: H2 cannot read part of it (" + where + "): restore the file"
-                        + RESTORE;
-            }
+        Throwable t = Causes.first(e, x -> x instanceof org.h2.mvstore.MVStoreException m
+                && m.getErrorCode() == org.h2.mvstore.DataUtils.ERROR_FILE_CORRUPT
+                || x instanceof SQLException s && s.getErrorCode() == org.h2.api.ErrorCode.FILE_CORRUPTED_1);
+        if (t == null) {
+            return null;
         }
-        return null;
+        String m = t.getMessage() == null ? "" : t.getMessage().lines().findFirst().orElse("")
+                .replaceFirst("\\. Possible solution.*", ""); // H2's recovery tool: a backup is the way here
+        int end = m.indexOf(", ");
+        String where = (end < 0 ? m.replaceAll(" \\[[0-9./-]+]$", "") : m.substring(0, end)).strip();
+        return "the store file is damaged: H2 cannot read part of it (" + where + "): restore the file" + RESTORE;
     }
 
     /**
