@@ -377,11 +377,16 @@ public final class RunStore implements AutoCloseable {
     private static final int H2_LOCK_FILE = 8000;
     /** H2's DATABASE_ALREADY_OPEN_1. */
     private static final int H2_ALREADY_OPEN = 90020;
+    /** H2's EXCEPTION_OPENING_PORT_2: AUTO_SERVER could not listen on the loopback interface. */
+    private static final int H2_PORT_NOT_OPENED = 90061;
+    /** H2's CONNECTION_BROKEN_1: AUTO_SERVER of the process holding the store could not be reached. */
+    private static final int H2_SERVER_NOT_REACHED = 90067;
 
     /**
      * What to do about an H2 file store that did not open, by H2's reason. Its lock file held, just
      * written or raced for by another process means in use (retry); a lock file that cannot be written
-     * or read means the disk or the folder's permissions; neither is damage, so neither says "move it aside".
+     * or read means the disk or the folder's permissions; a loopback port for the store's automatic server that
+     * cannot be opened or reached is the network; none is damage, so none says "move it aside".
      */
     static String h2Hint(Path file, int code, String why) {
         Path folder = file.toAbsolutePath().getParent();
@@ -404,6 +409,18 @@ public final class RunStore implements AutoCloseable {
         if (why.contains("Could not load properties")) {
             return " (cannot read the lock file " + lock + ": check the permissions of " + folder + " and that file;"
                     + " the store is not damaged)";
+        }
+        // StoreUrls.connectUrl opens the store with AUTO_SERVER: the process holding it serves it to the others
+        // through a port on the loopback interface
+        if (code == H2_PORT_NOT_OPENED) {
+            return " (kcd-audit could not open a port on the loopback interface, through which it serves the open store"
+                    + " to its other processes: check that the loopback interface is up and that localhost resolves to"
+                    + " it (/etc/hosts), then retry; the store is not damaged)";
+        }
+        if (code == H2_SERVER_NOT_REACHED) {
+            return " (another process has it open and serves it on the loopback interface, which this one cannot"
+                    + " reach: run the command on the same machine and network as that process (the daemon), or when"
+                    + " it has finished; the store is not damaged)";
         }
         if (code == H2_LOCK_FILE) {
             return " (the lock file " + lock + " could not be used: check the free space and permissions of " + folder

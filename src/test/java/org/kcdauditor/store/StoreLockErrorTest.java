@@ -117,6 +117,24 @@ class StoreLockErrorTest {
         assertFalse(hint.contains("damaged H2") || hint.contains("move it aside"), hint);
     }
 
+    /**
+     * The store is opened with H2's AUTO_SERVER: while one process (the daemon) has it open, others reach it through a
+     * port on the loopback interface. Where that port cannot be opened (no usable loopback) or reached (the holder in
+     * another network namespace or behind a loopback filter), H2 says so with 90061 or 90067, and the hint told the
+     * admin to move a healthy store aside as damaged.
+     */
+    @ParameterizedTest(name = "{1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            90061 | Exception opening port "H2 TCP Server (tcp://localhost:34383)" (port may be in use), cause: "timeout; please check your network configuration, specially the file /etc/hosts" [90061-232] | could not open a port on the loopback interface
+            90067 | Connection is broken: "java.net.ConnectException: Connection refused: localhost:32953" [90067-232] | another process has it open and serves it on the loopback interface
+            """)
+    void aLoopbackFailureOfTheAutomaticServerIsNotCalledDamage(int code, String why, String expected) {
+        String hint = RunStore.h2Hint(dir.resolve("kcd.mv.db"), code, why);
+        assertTrue(hint.contains(expected), hint);
+        assertTrue(hint.contains("the store is not damaged"), hint);
+        assertFalse(hint.contains("damaged H2") || hint.contains("move it aside"), hint);
+    }
+
     @Test
     void otherFailuresStillLeaveTheFileUntouchedAndSaySo() {
         String hint = RunStore.h2Hint(dir.resolve("kcd.mv.db"), 90030, "File corrupted while reading record");
