@@ -10,7 +10,6 @@ import org.kcdauditor.config.PolicyConfig;
 import org.kcdauditor.rules.RuleCatalogue;
 import org.kcdauditor.support.CliRun;
 
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -20,7 +19,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import java.util.zip.ZipInputStream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -204,14 +202,11 @@ class DamagedStoreTest {
                     && p.getFileName().toString().endsWith(".zip")).toList();
         }
         assertEquals(1, backups.size(), backups.toString());
-        // the backup is the store as it was: restore it and find the run, at schema version 102
+        // the backup is the store as it was: restored with the command docs/install.md gives for going back to the
+        // older version, it holds the run, at schema version 102
         Path restored = dir.resolve("restored");
         Files.createDirectories(restored);
-        try (ZipInputStream zip = new ZipInputStream(Files.newInputStream(backups.get(0)))) {
-            var entry = zip.getNextEntry();
-            Files.copy((InputStream) zip, restored.resolve("kcd-audit.mv.db"));
-            assertTrue(entry.getName().endsWith(".mv.db"), entry.getName());
-        }
+        new org.h2.tools.Restore().runTool(documentedRestore(backups.get(0), restored));
         try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + restored.resolve("kcd-audit"));
              ResultSet rs = c.createStatement().executeQuery("SELECT MAX(CAST(\"version\" AS INT))"
                      + " FROM \"flyway_schema_history\"")) {
@@ -226,5 +221,24 @@ class DamagedStoreTest {
             assertEquals(1, files.filter(p -> p.getFileName().toString().endsWith(".zip")).count(),
                     "no backup when nothing is migrated");
         }
+    }
+
+    /**
+     * The arguments of org.h2.tools.Restore in docs/install.md's "Upgrading" (the Linux command), with its backup and
+     * folder replaced by {@code backup} and {@code into}.
+     */
+    private static String[] documentedRestore(Path backup, Path into) throws Exception {
+        String docs = Files.readString(Path.of("docs/install.md"));
+        int upgrading = docs.indexOf("\n## Upgrading\n");
+        int tool = docs.indexOf("org.h2.tools.Restore ", upgrading);
+        assertTrue(upgrading > 0 && tool > 0 && tool < docs.indexOf("\n## ", upgrading + 1),
+                "docs/install.md says how to restore the backup when going back to the older version");
+        String command = docs.substring(tool + "org.h2.tools.Restore ".length(), docs.indexOf("\n```", tool))
+                .replace("\\\n", " ").lines().findFirst().orElseThrow().strip();
+        String[] args = command.split("\\s+");
+        assertEquals(List.of("-file", "-dir", "-db"), List.of(args[0], args[2], args[4]), command);
+        assertTrue(args[1].matches("/var/lib/kcd-audit/data/kcd-audit\\.before-migration-[^/]+\\.zip"), command);
+        assertEquals(List.of("/var/lib/kcd-audit/data", "kcd-audit"), List.of(args[3], args[5]), command);
+        return new String[] {"-file", backup.toString(), "-dir", into.toString(), "-db", args[5]};
     }
 }
