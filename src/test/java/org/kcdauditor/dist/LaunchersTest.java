@@ -118,6 +118,37 @@ class LaunchersTest {
     }
 
     /**
+     * The launcher's messages name paths and values as they are: dash, Debian's /bin/sh, has echo read backslash
+     * escapes, so a JAVA_HOME of Windows (C:\tools\jdk-17, as WSL may hand one over) was named with a tab for its
+     * "\t", and a "\c" ended the message there.
+     */
+    @Test
+    void shLauncherNamesPathsAndValuesWithBackslashesAsTheyAre(@TempDir Path dir) throws Exception {
+        Path home = installation(dir);
+        String windowsJavaHome = "C:\\tools\\jdk-17";
+        String badHeap = "2\\cg";
+        for (Map.Entry<String, String> run : Map.of(
+                "JAVA_HOME", "kcd-audit: JAVA_HOME=" + windowsJavaHome + " has no bin/java. kcd-audit needs Java 17",
+                "KCD_AUDIT_HEAP", "kcd-audit: KCD_AUDIT_HEAP=" + badHeap + " is not a heap size: give a number").entrySet()) {
+            ProcessBuilder pb = new ProcessBuilder("/bin/sh", home.resolve("bin/kcd-audit").toString(), "demo")
+                    .directory(dir.toFile());
+            pb.environment().remove("KCD_AUDIT_JAVA_OPTS");
+            if (run.getKey().equals("JAVA_HOME")) {
+                pb.environment().put("JAVA_HOME", windowsJavaHome);
+                pb.environment().remove("KCD_AUDIT_HEAP");
+            } else {
+                pb.environment().put("JAVA_HOME", fakeJava(dir.resolve("jdk"), "openjdk version \"17.0.15\"").toString());
+                pb.environment().put("KCD_AUDIT_HEAP", badHeap);
+            }
+            Process p = pb.start();
+            p.getInputStream().readAllBytes();
+            String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+            assertTrue(err.startsWith(run.getValue()), err);
+        }
+    }
+
+    /**
      * Under the POSIX locale (cron, env -i, a container) Java reads file names as ASCII, and a path with an 'ä' (the
      * installation's, --config, --out) could not be opened (ArchiveIT runs it). The launcher then gives Java the C
      * locale with UTF-8, in the variable that decides it; a locale the admin chose is left alone.
