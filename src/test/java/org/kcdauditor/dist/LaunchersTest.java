@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The launchers and service definitions. bin/kcd-audit runs here (with a stand-in java that prints
@@ -722,5 +723,32 @@ class LaunchersTest {
                 .map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
         assertTrue(lines.contains("Restart=on-failure"), "a store unreachable at boot (exit 1) is still retried");
         assertTrue(lines.contains("RestartPreventExitStatus=2"), lines.toString());
+    }
+    /**
+     * docs/install.md says to change the unit's paths (the installation folder, the config) in a drop-in. A drop-in
+     * with only the new ExecStart= adds a second command, and systemd refuses the unit ("Service has more than one
+     * ExecStart= setting, which is only allowed for Type=oneshot services"): the drop-in the page shows, with an
+     * installation folder whose path has a space and an umlaut, is accepted with the unit.
+     */
+    @Test
+    void theDropInInstallMdShowsForOtherPathsIsAcceptedWithTheUnit(@TempDir Path dir) throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/systemd-analyze")), "systemd-analyze is not installed");
+        String docs = Files.readString(Path.of("docs/install.md"));
+        int at = docs.indexOf("# systemctl edit kcd-audit");
+        assertTrue(at > 0, "docs/install.md shows the drop-in");
+        String dropIn = docs.substring(at, docs.indexOf("```", at));
+        Matcher exec = Pattern.compile("ExecStart=\"([^\"]+)/bin/kcd-audit\" daemon").matcher(dropIn);
+        assertTrue(exec.find() && exec.group(1).contains(" ") && !exec.group(1).matches("\\p{ASCII}*"), dropIn);
+        // as installed: the folder the drop-in names, here made under dir
+        Path home = installation(Files.createDirectories(dir.resolve("Kcd Auditor")));
+        Path units = Files.createDirectories(dir.resolve("units/kcd-audit.service.d"));
+        Files.copy(Path.of("packaging/systemd/kcd-audit.service"), units.resolveSibling("kcd-audit.service"));
+        Files.writeString(units.resolve("override.conf"), dropIn.replace(exec.group(1), home.toString()));
+        Process p = new ProcessBuilder("systemd-analyze", "verify", units.resolveSibling("kcd-audit.service").toString())
+                .redirectErrorStream(true).start();
+        String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), dropIn + "\n" + said);
+        assertFalse(said.contains("kcd-audit.service"), "no remark on the unit: " + said);
     }
 }
