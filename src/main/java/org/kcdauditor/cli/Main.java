@@ -19,6 +19,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 
 /** {@code kcd-audit}: the command line. Commands are thin; the work is in {@code AuditRun}. */
@@ -187,10 +188,21 @@ public final class Main implements Runnable {
             c.usage(err);
         } else {
             err.println(ex.getMessage() + " (" + c.getCommandSpec().qualifiedName() + " --help)");
-            CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+            if (versionAsACommand(ex)) {
+                // picocli's nearest command was "daemon", which runs until stopped
+                err.println("Did you mean: " + c.getCommandSpec().qualifiedName() + " --version?");
+            } else {
+                CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+            }
         }
         err.flush();
         return c.getCommandSpec().exitCodeOnInvalidInput();
+    }
+
+    /** {@code kcd-audit version}: the word typed for the option {@code --version}. */
+    private static boolean versionAsACommand(CommandLine.ParameterException ex) {
+        return ex instanceof CommandLine.UnmatchedArgumentException u && ex.getCommandLine().getParent() == null
+                && u.getUnmatched().equals(List.of("version"));
     }
 
     /**

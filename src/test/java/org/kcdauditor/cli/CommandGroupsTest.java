@@ -200,6 +200,19 @@ class CommandGroupsTest {
     }
 
     /**
+     * "kcd-audit version", the other word admins type to check an installation (docs/install.md names the launcher's
+     * quick answer to it), was answered "Did you mean: kcd-audit daemon?", a command that runs until stopped; it is
+     * still a usage error, pointing to --version.
+     */
+    @Test
+    void versionAsACommandPointsToTheVersionOption() {
+        CliRun version = CliRun.run(Map.of(), "version");
+        assertEquals(2, version.exitCode(), version.toString());
+        assertEquals("Unmatched argument at index 0: 'version' (kcd-audit --help)\nDid you mean: kcd-audit --version?\n",
+                version.err().replace("\r\n", "\n"), version.toString());
+    }
+
+    /**
      * An example wrapped by the 80-column help ("... --formats md," / "html,ps1") is two commands when pasted: the
      * first runs alone (a baseline capture without --approved-by). Every example is one line of the help.
      */
