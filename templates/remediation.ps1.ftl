@@ -521,6 +521,10 @@ function Invoke-Rollback {
     # ${comment(st.action)}<#if st.rules?has_content> (${st.rules?join(", ")})</#if>
 <#if st.cmd?has_content>
     #   ${st.cmd?no_esc}
+<#local untyped = st.values?filter(v -> v.b64?has_content)>
+<#if untyped?has_content>
+    #   not in the command above (<#if untyped?size == 1>it cannot<#else>they cannot</#if> be typed safely; the script uses <#if untyped?size == 1>its<#else>their</#if> exact stored bytes): <#list untyped as v>${comment(v.text)}<#sep>, </#list>
+</#if>
 <#else>
     #   ${comment(st.detail)}
     #   (not typed into runbook.md: a value cannot be typed safely; the script uses its exact stored bytes)

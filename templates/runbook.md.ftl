@@ -186,7 +186,7 @@ Allow AES on ${h.name}'s own account. This is not on the Delegation tab: open **
 
 </#list>
 <#if h.untyped gt 0>
-<#if h.untyped == 1>One entry above cannot<#else>${h.untyped} entries above cannot</#if> be typed safely into a command (a quote, `$(`, a control or bidirectional character, or a letter outside ASCII, shown by its code, which can look like an ASCII one), so no command below carries <#if h.untyped == 1>it<#else>them</#if>: remove <#if h.untyped == 1>it<#else>them</#if> in ADUC as listed, or in ADSI Edit (${h.name} → Properties → msDS-AllowedToDelegateTo); remediation.ps1 changes <#if h.untyped == 1>it<#else>them</#if> by the exact value stored. ADUC shows a value as it is stored, so an entry that looks there like another one is best left to remediation.ps1.
+<#if h.untyped == 1>One entry above cannot<#else>${h.untyped} entries above cannot</#if> be typed safely into a command (a quote, `$(`, a control or bidirectional character, or a letter outside ASCII, shown by its code, which can look like an ASCII one), so no command below carries <#if h.untyped == 1>it<#else>them</#if> (<#list h.untypedEntries as v>${v}<#sep>, </#list>): remove <#if h.untyped == 1>it<#else>them</#if> in ADUC as listed, or in ADSI Edit (${h.name} → Properties → msDS-AllowedToDelegateTo); remediation.ps1 changes <#if h.untyped == 1>it<#else>them</#if> by the exact value stored. ADUC shows a value as it is stored, so an entry that looks there like another one is best left to remediation.ps1.
 
 </#if>
 <#if h.commands?has_content>

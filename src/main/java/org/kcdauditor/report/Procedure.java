@@ -386,10 +386,19 @@ public final class Procedure {
                         Values.visibleSpns(p.spns(), ", "), cmd.delegation(n, false, p.spns()), plan, cmd));
             }
             for (PeerSpns p : h.remove()) {
+                // the entries a command can carry get it, and its undo, beside those that cannot be typed, which the
+                // detail names: remediation.ps1 removes those by their stored bytes
+                List<String> typed = p.spns().stream().filter(Values::typeableEntry).toList();
+                List<String> untyped = p.spns().stream().filter(v -> !Values.typeableEntry(v)).toList();
+                String command = cmd.delegation(n, false, typed); // null for none
+                boolean one = untyped.size() == 1;
                 out.add(change(new Action.RemoveDelegation(n, p.peer(), p.spns()), p.peer().isEmpty()
-                        ? "Remove delegation entries" : "Remove delegation to " + p.peer(),
-                        Values.visibleSpns(p.spns(), ", "),
-                        cmd.delegation(n, true, p.spns()), plan, cmd));
+                                ? "Remove delegation entries" : "Remove delegation to " + p.peer(),
+                        Values.visibleSpns(p.spns(), ", ") + (command == null || untyped.isEmpty() ? ""
+                                : "; not in the command (" + (one ? "it" : "they") + " cannot be typed safely;"
+                                + " remediation.ps1 removes " + (one ? "it by its" : "them by their") + " exact stored"
+                                + " bytes): " + Values.visibleSpns(untyped, ", ")),
+                        command, cmd.delegation(n, true, typed), plan));
             }
             for (String spn : h.register()) {
                 out.add(change(new Action.RegisterSpn(n, spn), "Register the SPN on the host account",
@@ -439,7 +448,12 @@ public final class Procedure {
     /** A change step: {@code a} carried out by its command, undone by {@code undo}, settling the rules that asked for it. */
     private static Step change(Action a, String action, String detail, String undo, RemediationPlan plan,
                                Commands cmd) {
-        String command = cmd.powershell(a);
+        return change(a, action, detail, cmd.powershell(a), undo, plan);
+    }
+
+    /** A change step carried out by {@code command} (null: none can be typed). */
+    private static Step change(Action a, String action, String detail, String command, String undo,
+                               RemediationPlan plan) {
         List<String> rules = new ArrayList<>(plan.rulesFor(a));
         if (a instanceof Action.ReplaceUnconstrained r) {
             for (boolean on : new boolean[]{true, false}) {

@@ -420,6 +420,55 @@ class HostileValuesTest {
     }
 
     /**
+     * A removal step holding an entry that cannot be typed (the look-alike {@code cifs/hv05.cоntoso.com}) beside one that
+     * can ({@code cifs/hv05.evil.example}, no such host): the step gave no typed command at all, so the runbooks left the
+     * typeable entry to ADUC or the script too. It gets its command, and its undo; the entry that cannot be typed is
+     * named by its code, in no command, with the pointer to remediation.ps1, which removes both (the one by its bytes),
+     * in runbook.md, runbook.html, the script's comments and the workbook's Runbook sheet.
+     */
+    @Test
+    void aRemovalWithAnEntryThatCannotBeTypedGivesTheOthersTheirTypedCommand(@TempDir Path own) throws Exception {
+        String lookAlike = "cifs/hv05.c\u043Entoso.com";
+        Path out = auditLookAlikeBesideAStaleEntry(own, lookAlike, EnumSet.of(Format.JSON, Format.MD, Format.HTML,
+                Format.PS1, Format.XLSX));
+        String md = Files.readString(out.resolve("runbook.md"), StandardCharsets.UTF_8);
+        String html = Files.readString(out.resolve("runbook.html"), StandardCharsets.UTF_8);
+        String ps1 = Files.readString(out.resolve("remediation.ps1"), StandardCharsets.UTF_8);
+        String xlsx = cells(out.resolve("audit.xlsx"));
+        String remove = "Set-ADComputer -Identity 'HV04$' -Remove @{'msDS-AllowedToDelegateTo'=@("
+                + "'cifs/hv05.evil.example')} -Server ";
+        String undo = "Set-ADComputer -Identity 'HV04$' -Add @{'msDS-AllowedToDelegateTo'=@("
+                + "'cifs/hv05.evil.example')} -Server ";
+        for (String text : List.of(md, ps1, xlsx, html.replace("&#39;", "'"))) {
+            assertTrue(text.contains(remove), "the typeable entry's command: " + text);
+        }
+        // the rollback by hand puts it back (the script's -Rollback reverts its change record)
+        for (String text : List.of(md, html.replace("&#39;", "'"))) {
+            assertTrue(text.contains(undo), "its undo: " + text);
+        }
+        for (String text : List.of(md, html, ps1, xlsx)) {
+            assertFalse(text.contains("\u043E"), "the look-alike letter is shown as itself: " + text);
+            assertFalse(text.lines().anyMatch(l -> l.contains("'msDS-AllowedToDelegateTo'=@(") && l.contains("u043E")),
+                    "a typed command carries the look-alike: " + text);
+        }
+        // the entry left out is named by its code, with where it is removed
+        assertTrue(md.contains("One entry above cannot be typed safely into a command"), md);
+        assertTrue(md.contains("no command below carries it (cifs/hv05.c\\\\u043Entoso.com): remove it in ADUC as"
+                + " listed"), md);
+        assertTrue(html.contains("no command below carries it (cifs/hv05.c\\u043Entoso.com): remove it in ADUC as"
+                + " listed"), html);
+        assertTrue(ps1.contains("    #   not in the command above (it cannot be typed safely; the script uses its exact"
+                + " stored bytes): cifs/hv05.c\\u043Entoso.com\r\n"), ps1);
+        assertTrue(xlsx.contains("not in the command (it cannot be typed safely; remediation.ps1 removes it by its exact"
+                + " stored bytes): cifs/hv05.c\\u043Entoso.com"), xlsx);
+        assertTrue(ps1.contains("Remove-Values 'HV04$' 'msDS-AllowedToDelegateTo' @((D '" + java.util.Base64.getEncoder()
+                .encodeToString(lookAlike.getBytes(StandardCharsets.UTF_8)) + "'), 'cifs/hv05.evil.example')")
+                || ps1.contains("Remove-Values 'HV04$' 'msDS-AllowedToDelegateTo' @('cifs/hv05.evil.example', (D '"
+                + java.util.Base64.getEncoder().encodeToString(lookAlike.getBytes(StandardCharsets.UTF_8)) + "'))"),
+                "the script removes both, the look-alike by its bytes: " + ps1);
+    }
+
+    /**
      * The PDF, the workbook and the mail notice show a look-alike entry by its code as the runbooks do, in the finding's
      * SPN, message and remediation, the hosts' entries and the change list: shown as stored, {@code cifs/hv05.cоntoso.com} reads as the
      * good peer's entry it imitates.
@@ -427,10 +476,7 @@ class HostileValuesTest {
     @Test
     void aLookAlikeEntryReadsByItsCodeInThePdfTheWorkbookAndTheMail(@TempDir Path own) throws Exception {
         String lookAlike = "cifs/hv05.c\u043Entoso.com";
-        List<AdObject> objects = List.of(host("HV04").delegatesTo("HV05").without("cifs/hv05.contoso.com")
-                .entry(lookAlike).entry("cifs/hv05.evil.example").build(), host("HV05").delegatesTo("HV04").build());
-        Path out = audit(own, config(own, List.of(cluster("HVC1", "HV04", "HV05")), null, null), objects,
-                EnumSet.allOf(Format.class));
+        Path out = auditLookAlikeBesideAStaleEntry(own, lookAlike, EnumSet.allOf(Format.class));
         String pdf = pdfText(out);
         String xlsx = cells(out.resolve("audit.xlsx"));
         // the mail notice of a run after one without these findings lists them, with their messages
@@ -444,6 +490,17 @@ class HostileValuesTest {
         }
         assertTrue(xlsx.contains("Findings!H3: HV04 delegates to cifs/hv05.c\\u043Entoso.com but no computer named"
                 + " hv05.c\\u043Entoso.com exists"), xlsx);
+    }
+
+    /**
+     * The reports of HV04 lacking its entry for HV05 and holding {@code lookAlike} and the stale
+     * {@code cifs/hv05.evil.example} instead (one removal step).
+     */
+    private static Path auditLookAlikeBesideAStaleEntry(Path own, String lookAlike, EnumSet<Format> formats)
+            throws Exception {
+        List<AdObject> objects = List.of(host("HV04").delegatesTo("HV05").without("cifs/hv05.contoso.com")
+                .entry(lookAlike).entry("cifs/hv05.evil.example").build(), host("HV05").delegatesTo("HV04").build());
+        return audit(own, config(own, List.of(cluster("HVC1", "HV04", "HV05")), null, null), objects, formats);
     }
 
     /**

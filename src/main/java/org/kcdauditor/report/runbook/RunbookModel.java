@@ -169,9 +169,12 @@ public final class RunbookModel {
             hm.put("register", shown(h.register()));
             hm.put("addCount", h.addCount());
             hm.put("removeCount", h.removeCount());
-            // values no typed command carries: remediation.ps1 changes them by their exact stored bytes
-            hm.put("untyped", java.util.stream.Stream.concat(h.add().stream(), h.remove().stream())
-                    .flatMap(p -> p.spns().stream()).filter(v -> !Values.typeableEntry(v)).count());
+            // values no typed command carries, as the checklist shows them: remediation.ps1 changes them by their
+            // exact stored bytes
+            List<String> untyped = shown(java.util.stream.Stream.concat(h.add().stream(), h.remove().stream())
+                    .flatMap(p -> p.spns().stream()).filter(v -> !Values.typeableEntry(v)).toList());
+            hm.put("untyped", untyped.size());
+            hm.put("untypedEntries", untyped);
             hm.put("directory", s(h.directory()));
             hm.put("domainDn", plan.servers().stream().filter(sv -> sv.directory().equals(h.directory()))
                     .map(RemediationPlan.Server::domainDn).findFirst().orElse(view.domainDn()));
