@@ -10,11 +10,26 @@ public final class Causes {
         return type.cast(first(e, type::isInstance));
     }
 
-    /** The first of {@code e} and its causes that {@code test} accepts, or null. */
+    /**
+     * The first of {@code e} and its causes that {@code test} accepts, or null. A chain that comes back on itself
+     * ({@link Throwable#initCause} refuses only the throwable it is called on, so {@code a → b → a} can be made; a
+     * {@code getCause} may return its own throwable) is searched once through: a second walk at half the pace meets
+     * this one only on such a loop, and only once every throwable on it has been tested. It allocates nothing, since an
+     * {@link OutOfMemoryError} is one of the causes looked for.
+     */
     public static Throwable first(Throwable e, java.util.function.Predicate<Throwable> test) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        Throwable slow = e;
+        int steps = 0;
+        for (Throwable t = e; t != null; ) {
             if (test.test(t)) {
                 return t;
+            }
+            t = t.getCause();
+            if (++steps % 2 == 0) {
+                slow = slow.getCause();
+            }
+            if (t == slow) {
+                return null; // back at a throwable tested already
             }
         }
         return null;
