@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.InvalidNullException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import org.kcdauditor.io.Causes;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 
@@ -256,22 +257,14 @@ public final class YamlText {
 
     /** Whether {@code e} is (or wraps) a YAML syntax error rather than a value of the wrong kind. */
     private static boolean syntax(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof com.fasterxml.jackson.core.JsonParseException || t instanceof MarkedYAMLException) {
-                return true;
-            }
-        }
-        return false;
+        return Causes.first(e, t -> t instanceof com.fasterxml.jackson.core.JsonParseException
+                || t instanceof MarkedYAMLException) != null;
     }
 
     /** SnakeYAML's syntax error behind {@code e} (Jackson wraps it, in a binding problem as well), or null. */
     private static MarkedYAMLException marked(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof MarkedYAMLException m && m.getProblemMark() != null) {
-                return m;
-            }
-        }
-        return null;
+        return (MarkedYAMLException) Causes.first(e, t -> t instanceof MarkedYAMLException m
+                && m.getProblemMark() != null);
     }
 
     /**

@@ -1,5 +1,7 @@
 package org.kcdauditor.directory;
 
+import org.kcdauditor.io.Causes;
+
 import java.net.ConnectException;
 import java.net.PortUnreachableException;
 import java.net.SocketTimeoutException;
@@ -35,27 +37,29 @@ final class KerberosFailure {
      */
     static String describe(Throwable e, String who, String host, String key, String keytab, String krb5Conf) {
         String realm = who.contains("@") ? who.substring(who.lastIndexOf('@') + 1) : "the default realm";
-        String network = null;
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t.getClass().getSimpleName().equals("KrbException") && t.getMessage() != null) {
-                Matcher m = KRB_ERROR.matcher(t.getMessage().strip());
-                if (m.matches() && Integer.parseInt(m.group(2)) < FIRST_ASN1_CODE) {
-                    return kdcError(Integer.parseInt(m.group(2)), m.group(1), m.group(3), who, host, key, keytab,
-                            realm, krb5Conf);
-                }
-                if (t.getMessage().startsWith("Cannot locate KDC")) {
-                    return noKdc(realm, krb5Conf, key);
-                }
-            }
-            if (network == null) {
-                network = network(t);
-            }
+        Throwable krb = Causes.first(e, t -> kdcAnswer(t) != null || krbMessage(t).startsWith("Cannot locate KDC"));
+        if (krb != null) {
+            Matcher m = kdcAnswer(krb);
+            return m != null ? kdcError(Integer.parseInt(m.group(2)), m.group(1), m.group(3), who, host, key, keytab,
+                    realm, krb5Conf) : noKdc(realm, krb5Conf, key);
         }
-        if (network != null) {
-            return "no KDC of " + realm + " answered (" + network + ") — check the kdc lines of " + realm + " in "
-                    + krb5Conf + " and that port 88 (TCP and UDP) of a domain controller is reachable from here";
+        Throwable unanswered = Causes.first(e, t -> network(t) != null);
+        if (unanswered != null) {
+            return "no KDC of " + realm + " answered (" + network(unanswered) + ") — check the kdc lines of " + realm
+                    + " in " + krb5Conf + " and that port 88 (TCP and UDP) of a domain controller is reachable from here";
         }
         return null;
+    }
+
+    /** The KDC's error that {@code t} reports ({@link #KRB_ERROR}, not the JDK's own ASN.1 errors), or null. */
+    private static Matcher kdcAnswer(Throwable t) {
+        Matcher m = KRB_ERROR.matcher(krbMessage(t).strip());
+        return m.matches() && Integer.parseInt(m.group(2)) < FIRST_ASN1_CODE ? m : null;
+    }
+
+    /** The message of a JDK KrbException; empty for another throwable, or one without a message. */
+    private static String krbMessage(Throwable t) {
+        return t.getClass().getSimpleName().equals("KrbException") && t.getMessage() != null ? t.getMessage() : "";
     }
 
     private static String kdcError(int code, String text, String eText, String who, String host, String key,

@@ -147,13 +147,9 @@ public final class Outbox {
                 && !replies.refused().isEmpty()) {
             return OutboxStore.Refused.RECIPIENTS;
         }
-        for (Throwable t = ex; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof org.eclipse.angus.mail.smtp.SMTPSendFailedException s && ".".equals(s.getCommand())
-                    && s.getReturnCode() / 100 == 5) {
-                return OutboxStore.Refused.MESSAGE;
-            }
-        }
-        return null;
+        return Causes.first(ex, t -> t instanceof org.eclipse.angus.mail.smtp.SMTPSendFailedException s
+                && ".".equals(s.getCommand()) && s.getReturnCode() / 100 == 5) != null ? OutboxStore.Refused.MESSAGE
+                : null;
     }
 
     /**
@@ -197,30 +193,29 @@ public final class Outbox {
         return sb.append(hint(e)).toString();
     }
 
+    /** Whether {@code t} says the server's certificate chains to no CA trusted here (PKIX path building failed). */
+    private static boolean untrustedCertificate(Throwable t) {
+        if (!(t instanceof java.security.cert.CertificateException || t instanceof javax.net.ssl.SSLHandshakeException
+                || t instanceof java.security.cert.CertPathBuilderException)) {
+            return false;
+        }
+        String m = String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT);
+        return m.contains("pkix") || m.contains("certification path");
+    }
+
     /** What to check, for the failures an admin can fix in the config or at the server. */
     private static String hint(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            // before the connect hint: a TLS handshake the certificate failed can reach us as "could not connect"
-            if (t instanceof java.security.cert.CertificateException || t instanceof javax.net.ssl.SSLHandshakeException
-                    || t instanceof java.security.cert.CertPathBuilderException) {
-                String m = String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT);
-                if (m.contains("pkix") || m.contains("certification path")) {
-                    return " — the SMTP server's certificate is not signed by a CA the Java trust store or"
-                            + " mail.trustStore holds: set mail.trustStore to a PKCS#12 or JKS file holding the CA"
-                            + " that signed it";
-                }
-            }
+        // before the connect hint: a TLS handshake the certificate failed can reach us as "could not connect"
+        if (Causes.first(e, Outbox::untrustedCertificate) != null) {
+            return " — the SMTP server's certificate is not signed by a CA the Java trust store or mail.trustStore"
+                    + " holds: set mail.trustStore to a PKCS#12 or JKS file holding the CA that signed it";
         }
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof jakarta.mail.AuthenticationFailedException) {
-                return " — check mail.username and the password (mail.passwordEnv or mail.passwordFile)";
-            }
-            if (t instanceof org.eclipse.angus.mail.util.MailConnectException || t instanceof java.net.ConnectException
-                    || t instanceof java.net.UnknownHostException || t instanceof java.net.NoRouteToHostException) {
-                return " — check mail.host and mail.port and that the SMTP server is up and reachable from here";
-            }
-        }
-        return "";
+        Throwable t = Causes.first(e, x -> x instanceof jakarta.mail.AuthenticationFailedException
+                || x instanceof org.eclipse.angus.mail.util.MailConnectException || x instanceof java.net.ConnectException
+                || x instanceof java.net.UnknownHostException || x instanceof java.net.NoRouteToHostException);
+        return t == null ? "" : t instanceof jakarta.mail.AuthenticationFailedException
+                ? " — check mail.username and the password (mail.passwordEnv or mail.passwordFile)"
+                : " — check mail.host and mail.port and that the SMTP server is up and reachable from here";
     }
 
 }

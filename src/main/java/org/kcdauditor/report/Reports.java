@@ -3,6 +3,7 @@ package org.kcdauditor.report;
 import org.kcdauditor.audit.Timings;
 import org.kcdauditor.config.ReportsConfig;
 import org.kcdauditor.io.AtomicFiles;
+import org.kcdauditor.io.Causes;
 import org.kcdauditor.io.FileTrees;
 import org.kcdauditor.io.IoErrors;
 import org.kcdauditor.io.Futures;
@@ -94,19 +95,6 @@ public final class Reports {
         return new IOException(target.getFileName() + " (in " + target.getParent() + "): " + IoErrors.describe(e), e);
     }
 
-    /** The IOException somewhere in {@code e}'s causes, or null. */
-    private static IOException ioCause(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof IOException io) {
-                return io;
-            }
-            if (t instanceof UncheckedIOException u) {
-                return u.getCause();
-            }
-        }
-        return null;
-    }
-
     /**
      * The same for a view already made ({@link #view}), with {@code alongside} (may be null) run on the writers'
      * threads too, after the workbook has started: the run stores its rows meanwhile. Its failure is reported like a
@@ -145,7 +133,8 @@ public final class Reports {
                         throw new UncheckedIOException(writing(target, e));
                     } catch (RuntimeException e) {
                         // a library's own wrapper (POI: OpenXML4JRuntimeException "Fail to save") of a failed write
-                        IOException io = ioCause(e);
+                        // the IOException among its causes (an UncheckedIOException's cause is the one it carries)
+                        IOException io = Causes.find(e, IOException.class);
                         if (io == null) {
                             throw e;
                         }

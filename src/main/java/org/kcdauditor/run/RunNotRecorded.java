@@ -1,5 +1,7 @@
 package org.kcdauditor.run;
 
+import org.kcdauditor.io.Causes;
+
 /**
  * Attached (suppressed) to a run's failure when the history store could not record the run as failed either, not
  * even on a fresh connection (a full disk, a store that closed itself): the console must not claim it was, and says
@@ -12,11 +14,15 @@ public final class RunNotRecorded extends Exception {
 
     /** The marker among {@code failure}'s suppressed exceptions, or null when the run was recorded. */
     public static RunNotRecorded in(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            for (Throwable s : t.getSuppressed()) {
-                if (s instanceof RunNotRecorded n) {
-                    return n;
-                }
+        Throwable t = Causes.first(failure, x -> marker(x) != null);
+        return t == null ? null : marker(t);
+    }
+
+    /** The marker among {@code t}'s own suppressed exceptions, or null. */
+    private static RunNotRecorded marker(Throwable t) {
+        for (Throwable s : t.getSuppressed()) {
+            if (s instanceof RunNotRecorded n) {
+                return n;
             }
         }
         return null;

@@ -196,17 +196,18 @@ public final class RunStore implements AutoCloseable {
 
     /** The version of the schema migration {@code e} says did not complete, or null when it is another failure. */
     static String failedMigration(Throwable e) {
-        for (Throwable t = e; t != null && t != t.getCause(); t = t.getCause()) {
-            if (t instanceof org.flywaydb.core.internal.exception.FlywayMigrateException m && m.getMigration() != null
-                    && m.getMigration().getVersion() != null) {
-                return m.getMigration().getVersion().getVersion();
-            }
-            java.util.regex.Matcher x = FAILED_VERSION.matcher(String.valueOf(t.getMessage()));
-            if (x.find()) {
-                return x.group(1);
-            }
+        Throwable t = Causes.first(e, x -> migrationVersion(x) != null);
+        return t == null ? null : migrationVersion(t);
+    }
+
+    /** The version of the migration {@code t} itself says did not complete, or null. */
+    private static String migrationVersion(Throwable t) {
+        if (t instanceof org.flywaydb.core.internal.exception.FlywayMigrateException m && m.getMigration() != null
+                && m.getMigration().getVersion() != null) {
+            return m.getMigration().getVersion().getVersion();
         }
-        return null;
+        java.util.regex.Matcher x = FAILED_VERSION.matcher(String.valueOf(t.getMessage()));
+        return x.find() ? x.group(1) : null;
     }
 
     /**
@@ -804,10 +805,8 @@ public final class RunStore implements AutoCloseable {
             try {
                 await();
             } catch (SQLException | RuntimeException | Error e) {
-                for (Throwable t = reason; t != null; t = t.getCause()) {
-                    if (t == e) {
-                        return; // the run failed of it (stage waited for it and threw it)
-                    }
+                if (Causes.first(reason, t -> t == e) != null) {
+                    return; // the run failed of it (stage waited for it and threw it)
                 }
                 reason.addSuppressed(e);
             }
