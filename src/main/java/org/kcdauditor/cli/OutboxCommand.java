@@ -30,7 +30,7 @@ import java.util.concurrent.Callable;
                 + " config error (with --discard: no such notice, an id start that fits several, or a notice sent or"
                 + " discarded already; then none is discarded).",
                 "Example, giving up a notice (its id as the listing gives it):",
-                "kcd-audit outbox --config config/kcd-audit.yaml --discard 4e1f0a6c:cluster.hvc1",
+                "kcd-audit outbox --config config/kcd-audit.yaml --discard 4e1f0a6c:cluster:HVC1",
                 "Example: kcd-audit outbox --config config/kcd-audit.yaml"})
 final class OutboxCommand implements Callable<Integer> {
     private final Cli cli;

@@ -111,6 +111,23 @@ class NoticeWordingTest {
         assertTrue(owners.subject().contains("HVC1") && !owners.subject().contains("hvc1"), owners.subject());
     }
 
+    /**
+     * {@code outbox --help} shows how to give up a cluster owners' notice by the id the listing gives it: the run id cut
+     * to 8 characters and the audience as the notice is keyed ({@code cluster:HVC1}). The example read
+     * {@code 4e1f0a6c:cluster.hvc1}, an id no notice has, which {@code --discard} refuses (no such notice).
+     */
+    @Test
+    void theOutboxHelpDiscardsAnOwnersNoticeByTheIdTheListingGives() {
+        MailConfig mail = new MailConfig("127.0.0.1", 25, "none", null, null, null, "kcd@contoso.com",
+                List.of("team@contoso.com"), Map.of("HVC1", List.of("o@contoso.com")), null, null, null, null, null);
+        Notice owners = new NoticeBuilder(mail, new TemplateRenderer(Path.of("templates")))
+                .build("daily-drift", Notify.ALWAYS, Fixtures.demo(), null, null, null).get(1);
+        String listed = org.kcdauditor.store.OutboxStore.shortId(owners.key());
+        String example = "4e1f0a6c" + listed.substring(8);
+        String help = org.kcdauditor.support.CliRun.run(Map.of(), "outbox", "--help").out();
+        assertTrue(help.contains("--discard " + example + "\n"), example + " in:\n" + help);
+    }
+
     /** A PDF over attachPdfMaxMb is named, not attached, with its size and the limit it is over. */
     @Test
     void aPdfOverTheLimitIsNamedWithItsSizeAndTheLimit(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
