@@ -200,9 +200,14 @@ public final class ScheduleConfigValidation {
         }
         Secrets.checkEnvName("mail.passwordEnv", m.passwordEnv(), errors);
         Secrets.checkEnvName("mail.trustStorePasswordEnv", m.trustStorePasswordEnv(), errors);
-        if (ConfigLoader.blank(m.username()) && (!ConfigLoader.blank(m.passwordEnv())
-                || !ConfigLoader.blank(m.passwordFile()))) {
+        boolean password = !ConfigLoader.blank(m.passwordEnv()) || !ConfigLoader.blank(m.passwordFile());
+        if (ConfigLoader.blank(m.username()) && password) {
             errors.add("mail.username: missing (a password is given for SMTP authentication)");
+        } else if (!ConfigLoader.blank(m.username()) && !password) {
+            // SMTP authentication without a password fails at every attempt ("no password specified?")
+            errors.add("mail: give passwordEnv (an environment variable name) or passwordFile (a file path) for the"
+                    + " SMTP password of mail.username, or leave username out for a server that takes mail without"
+                    + " authentication");
         }
         if (ConfigLoader.blank(m.from())) {
             errors.add("mail.from: missing (kcd-audit@contoso.com)");

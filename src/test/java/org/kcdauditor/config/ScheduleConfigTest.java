@@ -147,6 +147,7 @@ class ScheduleConfigTest {
             mail.clusterRecipients.HVC9: no cluster          | '{HVC1: '                   | '{HVC9: '
             mail.passwrd: unknown key                        | 'passwordEnv: KCD_AUDIT_SMTP' | 'passwrd: KCD_AUDIT_SMTP'
             mail.port: must be between 1 and 65535           | 'port: 587'                 | 'port: 0'
+            mail: give passwordEnv (an environment variable  | 'passwordEnv: KCD_AUDIT_SMTP' | '# passwordEnv: KCD_AUDIT_SMTP'
             """)
     void eachMistakeNamesItsKey(String expected, String from, String to) throws Exception {
         assertTrue(GOOD.contains(from), from);
