@@ -541,12 +541,11 @@ public final class LdapConnector {
 
     private static String rootMessage(Throwable e) {
         String msg = e.getMessage();
-        Throwable t = e.getCause();
-        while (t != null) {
+        List<Throwable> chain = Causes.chain(e);
+        for (Throwable t : chain.subList(1, chain.size())) {
             if (t.getMessage() != null) {
                 msg = t.getClass().getSimpleName() + ": " + t.getMessage();
             }
-            t = t.getCause();
         }
         return firstLine(msg == null ? e.getClass().getSimpleName() : msg);
     }

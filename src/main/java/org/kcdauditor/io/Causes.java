@@ -1,6 +1,12 @@
 package org.kcdauditor.io;
 
-/** What stands behind an exception: its chain of causes, searched for one of a type. */
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+
+/** What stands behind an exception: its chain of causes, searched for one of a type, or read through once. */
 public final class Causes {
     private Causes() {
     }
@@ -33,6 +39,20 @@ public final class Causes {
             }
         }
         return null;
+    }
+
+    /**
+     * {@code e} and its causes in order, each once: a chain that comes back on itself (see {@link #first}) ends before
+     * the first throwable met again (the same object, not an equal one). For readings of the whole chain (every
+     * message, the last one); a search for one cause is {@link #first}, which allocates nothing.
+     */
+    public static List<Throwable> chain(Throwable e) {
+        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        List<Throwable> chain = new ArrayList<>();
+        for (Throwable t = e; t != null && seen.add(t); t = t.getCause()) {
+            chain.add(t);
+        }
+        return chain;
     }
 
     /** Whether {@code e} or one of its causes is a {@code type}. */

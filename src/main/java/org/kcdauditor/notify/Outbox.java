@@ -180,15 +180,13 @@ public final class Outbox {
     /** The reason of a failed send on one line; a MessagingException's cause (refused, timed out) included. */
     static String oneLine(Throwable e) {
         StringBuilder sb = new StringBuilder(e.getClass().getSimpleName());
-        Throwable t = e;
         String last = null;
-        while (t != null) {
+        for (Throwable t : Causes.chain(e)) {
             String m = t.getMessage();
             if (m != null && !m.isBlank() && !m.equals(last) && !sb.toString().contains(m.lines().findFirst().orElse(m).strip())) {
                 sb.append(": ").append(m.lines().findFirst().orElse(m).strip());
                 last = m;
             }
-            t = t.getCause() == t ? null : t.getCause();
         }
         return sb.append(hint(e)).toString();
     }

@@ -214,9 +214,9 @@ public final class RunStore implements AutoCloseable {
      * A migration that did not complete leaves an H2 store part-migrated (H2 commits each DDL statement), and Flyway
      * then refuses it for good: what happened and what to do, as for a damaged store, with the backups by name.
      */
-    private static String partMigrated(Path file, String version, Throwable e) {
+    static String partMigrated(Path file, String version, Throwable e) {
         String why = null;
-        for (Throwable t = e; t != null && t != t.getCause(); t = t.getCause()) {
+        for (Throwable t : Causes.chain(e)) {
             if (t instanceof SQLException && t.getMessage() != null) {
                 why = t.getMessage().lines().findFirst().orElse("").strip().replaceFirst(";?\\s*SQL statement:?$", "");
             }
@@ -1327,7 +1327,7 @@ public final class RunStore implements AutoCloseable {
     private static String writeFailure(Throwable e) {
         boolean h2Write = false;
         IOException io = null;
-        for (Throwable t = e; t != null && t != t.getCause(); t = t.getCause()) {
+        for (Throwable t : Causes.chain(e)) {
             if (t instanceof org.h2.mvstore.MVStoreException && t.getMessage() != null
                     && t.getMessage().startsWith("Writing to ")) {
                 h2Write = true;

@@ -6,9 +6,11 @@ import org.junit.jupiter.api.Test;
 
 import javax.net.ssl.SSLHandshakeException;
 import java.io.IOException;
+import java.time.Duration;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** What an admin reads when the TLS connection to a DC fails: the cause in words and the key to fix, no stack trace. */
@@ -100,6 +102,19 @@ class ConnectMessagesTest {
                 LdapConnector.urlNameFix("directory"));
         assertEquals(WHERE + ": cannot connect (Connection refused) — check the host name, port (636 for ldaps, 389 for"
                 + " ldap) and that a domain controller is reachable from here", s);
+    }
+
+    /** A chain that comes back on itself (a → b → a, which initCause allows) is read once through, not for ever. */
+    @Test
+    void aCauseChainThatComesBackOnItselfIsReadOnce() {
+        IOException io = new IOException("connecting");
+        java.net.ConnectException refused = new java.net.ConnectException("Connection refused");
+        io.initCause(refused);
+        refused.initCause(io);
+        assertEquals(WHERE + ": cannot connect (Connection refused) — check the host name, port (636 for ldaps, 389 for"
+                + " ldap) and that a domain controller is reachable from here",
+                assertTimeoutPreemptively(Duration.ofSeconds(5), () -> say(ResultCode.CONNECT_ERROR, "cannot connect",
+                        io)));
     }
 
     @Test

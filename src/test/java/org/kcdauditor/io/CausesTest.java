@@ -5,7 +5,9 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -49,16 +51,39 @@ class CausesTest {
 
     @Test
     void aThrowableThatIsItsOwnCauseEndsTheSearch() {
-        Exception self = new Exception("self") {
-            @Override
-            public synchronized Throwable getCause() {
-                return this;
-            }
-        };
+        Exception self = itsOwnCause("self");
         IllegalStateException outer = new IllegalStateException("outer", self);
         assertTimeoutPreemptively(AT_ONCE, () -> {
             assertNull(Causes.find(outer, IOException.class));
             assertSame(self, Causes.first(outer, t -> t.getMessage().equals("self")));
         });
+    }
+
+    @Test
+    void theChainHoldsEachThrowableOnceInOrder() {
+        IllegalStateException a = new IllegalStateException("a");
+        IOException c = new IOException("c");
+        RuntimeException b = new RuntimeException("b", c);
+        assertEquals(List.of(b, c), Causes.chain(b));
+        c.initCause(a); // a → b → c → a
+        a.initCause(b);
+        assertTimeoutPreemptively(AT_ONCE, () -> {
+            assertEquals(List.of(a, b, c), Causes.chain(a));
+            assertEquals(List.of(c, a, b), Causes.chain(c));
+        });
+        Exception self = itsOwnCause("self");
+        RuntimeException outer = new RuntimeException("outer", self);
+        assertTimeoutPreemptively(AT_ONCE, () -> assertEquals(List.of(outer, self), Causes.chain(outer)));
+        assertEquals(List.of(), Causes.chain(null));
+    }
+
+    /** A throwable whose getCause returns itself, as a subclass may. */
+    private static Exception itsOwnCause(String message) {
+        return new Exception(message) {
+            @Override
+            public synchronized Throwable getCause() {
+                return this;
+            }
+        };
     }
 }

@@ -7,12 +7,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -55,5 +58,19 @@ class FailedMigrationTest {
             assertTrue(m.lines().count() == 1 && !m.contains("SQL State") && !m.contains("SQL statement")
                     && !m.contains("Validate failed"), m);
         }
+    }
+
+    /** A chain that comes back on itself (a → b → a, which initCause allows) is read once through, not for ever. */
+    @Test
+    void aCauseChainThatComesBackOnItselfIsReadOnce() {
+        SQLException sql = new SQLException("Table \"X\" not found");
+        IllegalStateException b = new IllegalStateException("b", sql);
+        sql.initCause(b);
+        org.flywaydb.core.api.FlywayException e = new org.flywaydb.core.api.FlywayException(
+                "Validate failed: Detected failed migration to version 111 (host values deflated)", sql);
+        Path file = dir.resolve("kcd-audit.mv.db");
+        String m = assertTimeoutPreemptively(Duration.ofSeconds(5), () -> RunStore.partMigrated(file, "111", e));
+        assertTrue(m.startsWith("history store " + file + ": schema migration to version 111 did not complete (an"
+                + " earlier attempt failed"), m);
     }
 }

@@ -5,9 +5,11 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.sql.SQLException;
+import java.time.Duration;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -43,5 +45,19 @@ class StoreDiskFullTest {
     @Test
     void otherErrorsKeepTheirFirstLine() {
         assertEquals("Table \"X\" not found", RunStore.firstLine(new SQLException("Table \"X\" not found\nSQL: ...")));
+    }
+
+    /** A chain that comes back on itself (a → b → a, which initCause allows) is read once through, not for ever. */
+    @Test
+    void aCauseChainThatComesBackOnItselfIsReadOnce() {
+        MVStoreException mv = new MVStoreException(2, "Writing to sun.nio.ch.FileChannelImpl@169a8b7e failed;"
+                + " length 24576 at 163840 [2.3.232/2]");
+        IOException full = new IOException("No space left on device");
+        mv.initCause(full);
+        full.initCause(mv);
+        SQLException e = new SQLException("General error: \"" + mv + "\" [50000-232]", "HY000", 50000, mv);
+        assertEquals("the store file could not be written (No space left on device): the disk is full — free space,"
+                + " then retry (the runs stored before are kept)",
+                assertTimeoutPreemptively(Duration.ofSeconds(5), () -> RunStore.firstLine(e)));
     }
 }
