@@ -527,7 +527,10 @@ function Invoke-Rollback {
 </#if>
 <#else>
     #   ${comment(st.detail)}
+<#-- a removal without a command is one none of whose entries can be typed, and its detail says so -->
+<#if st.kind != "remove">
     #   (not typed into runbook.md: a value cannot be typed safely; the script uses its exact stored bytes)
+</#if>
 </#if>
 </#macro>
 <#macro apply st>

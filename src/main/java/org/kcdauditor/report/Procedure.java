@@ -387,17 +387,19 @@ public final class Procedure {
             }
             for (PeerSpns p : h.remove()) {
                 // the entries a command can carry get it, and its undo, beside those that cannot be typed, which the
-                // detail names: remediation.ps1 removes those by their stored bytes
+                // detail names, as it says why a step none of whose entries can be typed has no command:
+                // remediation.ps1 removes those by their stored bytes
                 List<String> typed = p.spns().stream().filter(Values::typeableEntry).toList();
                 List<String> untyped = p.spns().stream().filter(v -> !Values.typeableEntry(v)).toList();
                 String command = cmd.delegation(n, false, typed); // null for none
                 boolean one = untyped.size() == 1;
+                String why = (one ? "it" : "they") + " cannot be typed safely; remediation.ps1 removes "
+                        + (one ? "it by its" : "them by their") + " exact stored bytes";
                 out.add(change(new Action.RemoveDelegation(n, p.peer(), p.spns()), p.peer().isEmpty()
                                 ? "Remove delegation entries" : "Remove delegation to " + p.peer(),
-                        Values.visibleSpns(p.spns(), ", ") + (command == null || untyped.isEmpty() ? ""
-                                : "; not in the command (" + (one ? "it" : "they") + " cannot be typed safely;"
-                                + " remediation.ps1 removes " + (one ? "it by its" : "them by their") + " exact stored"
-                                + " bytes): " + Values.visibleSpns(untyped, ", ")),
+                        Values.visibleSpns(p.spns(), ", ") + (untyped.isEmpty() ? "" : typed.isEmpty()
+                                ? "; no command (" + why + ")"
+                                : "; not in the command (" + why + "): " + Values.visibleSpns(untyped, ", ")),
                         command, cmd.delegation(n, true, typed), plan));
             }
             for (String spn : h.register()) {

@@ -469,6 +469,44 @@ class HostileValuesTest {
     }
 
     /**
+     * A removal step none of whose entries can be typed (the look-alike {@code cifs/hv05.cоntoso.com} and
+     * {@code cifs/hv05.contoso.com} with a BEL): the workbook's Runbook sheet showed the entries with an empty Command
+     * cell and no reason. Its Detail says that they cannot be typed and that remediation.ps1 removes them by their stored
+     * bytes, as runbook.md, runbook.html and the script's comments do.
+     */
+    @Test
+    void aRemovalOfEntriesNoneOfWhichCanBeTypedSaysWhyItHasNoCommand(@TempDir Path own) throws Exception {
+        String lookAlike = "cifs/hv05.c\u043Entoso.com";
+        String bell = "cifs/hv05.contoso.com\u0007";
+        List<AdObject> objects = List.of(host("HV04").delegatesTo("HV05").without("cifs/hv05.contoso.com")
+                .entry(lookAlike).entry(bell).build(), host("HV05").delegatesTo("HV04").build());
+        Path out = audit(own, config(own, List.of(cluster("HVC1", "HV04", "HV05")), null, null), objects,
+                EnumSet.of(Format.JSON, Format.MD, Format.HTML, Format.PS1, Format.XLSX));
+        String md = Files.readString(out.resolve("runbook.md"), StandardCharsets.UTF_8);
+        String html = Files.readString(out.resolve("runbook.html"), StandardCharsets.UTF_8);
+        String ps1 = Files.readString(out.resolve("remediation.ps1"), StandardCharsets.UTF_8);
+        String xlsx = cells(out.resolve("audit.xlsx"));
+        String shown = "cifs/hv05.c\\u043Entoso.com, cifs/hv05.contoso.com\\u0007";
+        String why = "; no command (they cannot be typed safely; remediation.ps1 removes them by their exact stored"
+                + " bytes)";
+        assertTrue(xlsx.lines().anyMatch(l -> l.startsWith("Runbook!E") && l.endsWith(": " + shown + why)),
+                "the Runbook sheet's Detail says why the Command is empty: " + xlsx);
+        assertTrue(ps1.contains("    # Remove delegation entries (STALE_DELEGATION, MALFORMED_DELEGATION_ENTRY)\r\n"
+                + "    #   " + shown + why + "\r\n    Remove-Values 'HV04$' 'msDS-AllowedToDelegateTo' @((D '"),
+                "said once, above the removal by the bytes: " + ps1);
+        String runbooks = "2 entries above cannot be typed safely into a command";
+        String named = "so no command below carries them (" + shown + "): remove them in ADUC as listed";
+        assertTrue(md.contains(runbooks) && md.contains(named.replace("\\", "\\\\")), md);
+        assertTrue(html.contains(runbooks) && html.contains(named), html);
+        for (String text : List.of(md, html)) {
+            assertTrue(text.contains("remediation.ps1 changes them by the exact value stored"), text);
+        }
+        for (String text : List.of(md, html, ps1, xlsx)) {
+            assertFalse(text.contains("\u043E") || text.contains("\u0007"), "an entry is shown as itself: " + text);
+        }
+    }
+
+    /**
      * The PDF, the workbook and the mail notice show a look-alike entry by its code as the runbooks do, in the finding's
      * SPN, message and remediation, the hosts' entries and the change list: shown as stored, {@code cifs/hv05.cоntoso.com} reads as the
      * good peer's entry it imitates.
