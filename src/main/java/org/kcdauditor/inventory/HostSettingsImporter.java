@@ -19,8 +19,9 @@ import java.util.function.Consumer;
  * VirtualMachineMigrationEnabled, VirtualMachineMigrationAuthenticationType,
  * VirtualMachineMigrationPerformanceOption, MaximumVirtualMachineMigrations | Export-Csv} from Windows
  * PowerShell 5.1 ({@code #TYPE} line, UTF-16 LE or UTF-8 with BOM) or PowerShell 7 (UTF-8), {@code ,} or
- * {@code ;}, any subset of the setting columns beside the computer column. One record per host and file:
- * a host that appears again in the same file is reported and its later rows skipped.
+ * {@code ;}, any subset of the setting columns beside the computer column. One record per host and file: a host
+ * that appears again in the same file is reported and its later rows skipped, unless a later row blocks the host's
+ * migrations where the rows before it do not (CredSSP, migration disabled): that row is passed on as well.
  */
 public final class HostSettingsImporter {
     public static final List<String> COMPUTER_COLUMNS = List.of("ComputerName", "PSComputerName", "Name");
@@ -59,20 +60,33 @@ public final class HostSettingsImporter {
             format = "Get-VMHost CSV (" + (csv.typeLine() != null ? "Windows PowerShell 5.1 #TYPE, " : "")
                     + TextFiles.describe(opened) + ", " + csv.separated() + ")";
             Map<String, Long> seen = new HashMap<>();
+            Map<String, Integer> blocks = new HashMap<>();
             csv.each((r, line) -> {
                 String host = CsvInput.value(r, computer);
                 if (host == null) {
                     report.accept(new ImportProblem(name, line, "no " + computer + " value", true));
                     return;
                 }
-                Long first = seen.putIfAbsent(host.toLowerCase(Locale.ROOT), line);
+                String key = host.toLowerCase(Locale.ROOT);
+                List<ImportProblem> doubts = new ArrayList<>(0);
+                HostSettings settings = record(name, line, host, r, csv, doubts::add);
+                Long first = seen.putIfAbsent(key, line);
                 if (first != null) {
+                    // rows appended by a daily Export-Csv -Append: the later one counts where it blocks the node and
+                    // the first does not (CredSSP, migration disabled), as with exports of different days in two files
+                    if (settings.blocks() <= blocks.get(key)) {
+                        report.accept(new ImportProblem(name, line, CsvInput.shown(host) + " appears again (first at"
+                                + " line " + first + "); this row is skipped", true));
+                        return;
+                    }
                     report.accept(new ImportProblem(name, line, CsvInput.shown(host) + " appears again (first at line "
-                            + first + "); this row is skipped", true));
-                    return;
+                            + first + ") and blocks its live migrations where that row does not, so this row counts",
+                            false));
                 }
+                blocks.put(key, settings.blocks());
+                doubts.forEach(report);
                 counts[0]++;
-                sink.accept(record(name, line, host, r, csv, report));
+                sink.accept(settings);
             }, (line, why) -> report.accept(new ImportProblem(name, line, why, true)));
         } catch (IOException | UncheckedIOException e) {
             return new ImportResult(name, "hostSettings", format, counts[0], counts[1], "cannot read: "

@@ -91,16 +91,10 @@ public final class Inventory {
             results.add(hi.read(f, r -> {
                 String host = node.apply(r.computer());
                 if (host != null) {
-                    settings.merge(host, r, (kept, later) -> blocks(later) > blocks(kept) ? later : kept);
+                    settings.merge(host, r, (kept, later) -> later.blocks() > kept.blocks() ? later : kept);
                 }
             }, p -> { }));
         }
         return new Imported(new ArrayList<>(patches.values()), events, new ArrayList<>(settings.values()), results);
-    }
-
-    /** How many of a node's pairs' blockers a record gives: migration disabled, CredSSP. */
-    private static int blocks(HostSettings h) {
-        return (Boolean.FALSE.equals(h.migrationEnabled()) ? 1 : 0)
-                + (h.authenticationType() == HostSettings.MigrationAuthentication.CREDSSP ? 1 : 0);
     }
 }

@@ -17,6 +17,15 @@ public record HostSettings(String computer, Boolean migrationEnabled, MigrationA
                            String authenticationTypeText, String performanceOption, Integer maximumMigrations,
                            String origin) {
 
+    /**
+     * How many of its node's pair blockers this record gives: migration disabled, CredSSP. Of two exports that disagree
+     * about a node the one that blocks more counts, so that a GO never rests on the row that allows the move.
+     */
+    public int blocks() {
+        return (Boolean.FALSE.equals(migrationEnabled) ? 1 : 0)
+                + (authenticationType == MigrationAuthentication.CREDSSP ? 1 : 0);
+    }
+
     /** {@code VirtualMachineMigrationAuthenticationType}: constrained delegation applies to Kerberos only. */
     public enum MigrationAuthentication {
         KERBEROS, CREDSSP,

@@ -87,6 +87,24 @@ class HostSettingsImporterTest {
                 problems.stream().map(ImportProblem::reason).toList());
     }
 
+    /**
+     * Rows appended by a daily {@code Export-Csv -Append}: a repeat that blocks the host where its first row does not
+     * is passed on and said so (the run keeps the record that blocks); one that blocks no more is skipped as before.
+     */
+    @Test
+    void aRepeatedRowThatBlocksTheHostIsKept(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+        java.nio.file.Path f = tmp.resolve("vmhost.csv");
+        java.nio.file.Files.writeString(f, "ComputerName,VirtualMachineMigrationAuthenticationType\nHV01,Kerberos\n"
+                + "HV01,CredSSP\nHV01,Kerberos\nHV01,CredSSP\n");
+        ImportResult r = new HostSettingsImporter().read(f, records::add, problems::add);
+        assertEquals(List.of(f + ":2", f + ":3"), records.stream().map(HostSettings::origin).toList());
+        assertEquals(List.of(f + ":3: HV01 appears again (first at line 2) and blocks its live migrations where that row"
+                + " does not, so this row counts (record kept)", f + ":4: HV01 appears again (first at line 2); this row"
+                + " is skipped", f + ":5: HV01 appears again (first at line 2); this row is skipped"),
+                problems.stream().map(ImportProblem::toString).toList());
+        assertEquals(2, r.skipped());
+    }
+
     @Test
     void otherFilesAreRefusedWithTheHeader() {
         ImportResult r = read("hotfix-ps7.csv");

@@ -83,23 +83,46 @@ class KerberosInputsTest {
         assertEquals(List.of(), none.hostSettings());
     }
 
+    private static final String VMHOST_HEADER =
+            "\"ComputerName\",\"VirtualMachineMigrationEnabled\",\"VirtualMachineMigrationAuthenticationType\"\r\n";
+
     @Test
     void exportsThatDisagreeAboutANodeKeepTheOneThatBlocksIt() throws Exception {
         // an older export (first in glob order) says Kerberos, a newer one CredSSP: the node is not taken for Kerberos
-        String header = "\"ComputerName\",\"VirtualMachineMigrationEnabled\",\"VirtualMachineMigrationAuthenticationType\"\r\n";
-        Files.writeString(dir.resolve("vmhost-20261101.csv"), header + "\"HV01\",\"True\",\"Kerberos\"\r\n"
+        Files.writeString(dir.resolve("vmhost-20261101.csv"), VMHOST_HEADER + "\"HV01\",\"True\",\"Kerberos\"\r\n"
                 + "\"HV02\",\"False\",\"Kerberos\"\r\n\"HV03\",\"True\",\"Kerberos\"\r\n");
-        Files.writeString(dir.resolve("vmhost-20261201.csv"), header + "\"hv01.contoso.com\",\"True\",\"CredSSP\"\r\n"
-                + "\"HV02\",\"True\",\"Kerberos\"\r\n\"HV03\",\"True\",\"Kerberos\"\r\n");
-        AuditInputs in = inputs(config("hostSettings:\n  sources: ['" + dir + "/vmhost-*.csv']\n"), objects());
+        Files.writeString(dir.resolve("vmhost-20261201.csv"), VMHOST_HEADER
+                + "\"hv01.contoso.com\",\"True\",\"CredSSP\"\r\n\"HV02\",\"True\",\"Kerberos\"\r\n"
+                + "\"HV03\",\"True\",\"Kerberos\"\r\n");
+        assertTheRecordsThatBlockCount("vmhost-*.csv", "vmhost-20261201.csv:2", "vmhost-20261101.csv:4");
+    }
+
+    @Test
+    void aNodeAppendedAgainToOneExportIsNotTakenFromItsOlderRowWhereTheNewerBlocksIt() throws Exception {
+        // a daily task's Get-VMHost ... | Export-Csv -Append: one file, the newest rows last; HV01 went back to CredSSP
+        // and HV02 had migration disabled since the first day, HV03 did not change
+        Files.writeString(dir.resolve("vmhost.csv"), VMHOST_HEADER + "\"HV01\",\"True\",\"Kerberos\"\r\n"
+                + "\"HV02\",\"True\",\"Kerberos\"\r\n\"HV03\",\"True\",\"Kerberos\"\r\n"
+                + "\"HV01\",\"True\",\"CredSSP\"\r\n\"HV02\",\"False\",\"Kerberos\"\r\n"
+                + "\"HV03\",\"True\",\"Kerberos\"\r\n");
+        assertTheRecordsThatBlockCount("vmhost.csv", "vmhost.csv:5", "vmhost.csv:4");
+    }
+
+    /**
+     * The exports {@code glob} names disagree about HV01 (Kerberos, then CredSSP at {@code hv01Origin}) and HV02
+     * (migration enabled, and disabled), and agree about HV03 (first at {@code hv03Origin}): one record per node, and
+     * the one that blocks counts.
+     */
+    private void assertTheRecordsThatBlockCount(String glob, String hv01Origin, String hv03Origin) throws Exception {
+        AuditInputs in = inputs(config("hostSettings:\n  sources: ['" + dir + "/" + glob + "']\n"), objects());
         Map<String, HostSettings> byHost = new java.util.HashMap<>();
         in.hostSettings().forEach(h -> byHost.put(h.computer().substring(0, 4).toUpperCase(java.util.Locale.ROOT), h));
         assertEquals(3, in.hostSettings().size(), "one record per node: " + in.hostSettings());
         assertEquals(HostSettings.MigrationAuthentication.CREDSSP, byHost.get("HV01").authenticationType(),
-                "CredSSP in either export blocks");
-        assertTrue(byHost.get("HV01").origin().endsWith("vmhost-20261201.csv:2"), byHost.get("HV01").origin());
-        assertEquals(Boolean.FALSE, byHost.get("HV02").migrationEnabled(), "migration disabled in either export");
-        assertTrue(byHost.get("HV03").origin().endsWith("vmhost-20261101.csv:4"), "agreeing: the first file");
+                "CredSSP in either record blocks");
+        assertTrue(byHost.get("HV01").origin().endsWith(hv01Origin), byHost.get("HV01").origin());
+        assertEquals(Boolean.FALSE, byHost.get("HV02").migrationEnabled(), "migration disabled in either record");
+        assertTrue(byHost.get("HV03").origin().endsWith(hv03Origin), "agreeing: the first");
     }
 
     @Test
