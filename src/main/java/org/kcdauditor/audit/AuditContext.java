@@ -332,7 +332,13 @@ public final class AuditContext implements Drift.Nodes {
     private void indexSpnOwners(List<PairStatus> pairs) {
         for (PairStatus p : pairs) {
             for (String spn : p.unregistered()) {
-                spnOwners.putIfAbsent(Spn.keyOf(spn), new ArrayList<>(1));
+                String key = Spn.keyOf(spn);
+                spnOwners.putIfAbsent(key, new ArrayList<>(1));
+                // an unregistered cifs/X resolves through HOST/X (sPNMappings): who holds that, if not the target
+                String alias = Spn.hostAlias(key);
+                if (alias != null) {
+                    spnOwners.putIfAbsent(alias, new ArrayList<>(1));
+                }
             }
         }
         // the entries no pair requires, and the HOST/X each cifs/X of them may resolve through: who owns them

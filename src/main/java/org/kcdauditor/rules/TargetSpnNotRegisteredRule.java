@@ -47,31 +47,48 @@ public final class TargetSpnNotRegisteredRule implements Rule {
                 // the KDC looks the SPN up in the target's domain: holders in another domain do not take it
                 List<Evidence.Holder> elsewhere = Rules.holders(ctx.spnOwners(spn).stream()
                         .filter(o -> ctx.sameDirectory(o, target)).toList(), spn);
-                List<Evidence.PairRef> breaks = ctx.pairsTo(target).stream()
-                        .filter(q -> q.unregistered().contains(spn))
-                        .map(q -> new Evidence.PairRef(q.source().name(), target.name())).toList();
-                Action fix = new Action.RegisterSpn(target.name(), spn);
                 // cifs/X held by another account while the target registers HOST/X: taken off that account, the
                 // target's HOST/X serves it through sPNMappings again (the KDC issued it so against Samba), so a yes
                 // registers nothing
                 String alias = Spn.hostAlias(Spn.wholeKeyOf(spn));
                 String served = alias == null ? null : target.spns().stream()
                         .filter(s -> Spn.wholeKeyOf(s).equals(alias)).findFirst().orElse(null);
+                // a cifs/X no account registers that the KDC resolves through the HOST/X of another account (the
+                // reason the target could not register its own): it issues the ticket with that account's key
+                String hostSpn = "HOST" + spn.substring(spn.indexOf('/'));
+                List<Evidence.Holder> throughHost = !elsewhere.isEmpty() || alias == null
+                        ? List.of() : Rules.holders(ctx.spnOwners(hostSpn).stream()
+                        .filter(o -> o != target && ctx.sameDirectory(o, target)).toList(), hostSpn);
+                List<Evidence.PairRef> breaks = ctx.pairsTo(target).stream()
+                        .filter(q -> q.unregistered().contains(spn))
+                        .map(q -> new Evidence.PairRef(q.source().name(), target.name())).toList();
+                Action fix = new Action.RegisterSpn(target.name(), spn);
+                boolean viaHost = !throughHost.isEmpty();
+                String where = viaHost ? "the KDC serves it through " + hostSpn + ", which " + names(throughHost)
+                        + " registers instead" : elsewhere.isEmpty() ? "no object registers it"
+                        : "it is registered on " + names(elsewhere) + " instead";
+                Action action = viaHost ? new Action.Manual("Decide which account " + hostSpn + " belongs to ("
+                        + target.name() + " if it is the host named in it); to move it:", proposed(throughHost,
+                        new Action.RegisterSpn(target.name(), hostSpn)))
+                        : elsewhere.isEmpty() ? fix : new Action.Manual("Decide which account runs the service"
+                        + " (the SPN belongs to " + target.name() + " if it is the host named in it); to move"
+                        + " it" + (served == null ? ":" : ", take it off the other account: " + target.name()
+                        + "'s own " + served + " then serves it (sPNMappings), nothing needs registering:"),
+                        served == null ? proposed(elsewhere, fix) : Rules.unregister(elsewhere));
                 out.add(INFO).cluster(p.cluster()).host(target.name()).spn(spn)
                         .evidence(Evidence.builder().spn(spn).attribute("servicePrincipalName")
-                                .expected(List.of(spn)).actual(target.spns()).holders(elsewhere).pairs(breaks).build())
-                        .message(spn + " is not registered on " + target.name() + " (" + (elsewhere.isEmpty()
-                                ? "no object registers it" : "it is registered on " + String.join(", ",
-                                elsewhere.stream().map(Evidence.Holder::name).toList()) + " instead")
+                                .expected(List.of(spn)).actual(target.spns()).holders(viaHost ? throughHost : elsewhere)
+                                .pairs(breaks).build())
+                        .message(spn + " is not registered on " + target.name() + " (" + where
                                 + "), so delegation to it cannot work.")
-                        .action(elsewhere.isEmpty() ? fix : new Action.Manual("Decide which account runs the service"
-                                + " (the SPN belongs to " + target.name() + " if it is the host named in it); to move"
-                                + " it" + (served == null ? ":" : ", take it off the other account: " + target.name()
-                                + "'s own " + served + " then serves it (sPNMappings), nothing needs registering:"),
-                                served == null ? proposed(elsewhere, fix) : Rules.unregister(elsewhere)))
+                        .action(action)
                         .emit();
             }
         }
+    }
+
+    private static String names(List<Evidence.Holder> holders) {
+        return String.join(", ", holders.stream().map(Evidence.Holder::name).toList());
     }
 
     /** Remove it from the objects that hold it, then register it on the target. */

@@ -202,6 +202,25 @@ class KerberosExchangeRulesTest {
     }
 
     @Test
+    void aCifsSpnServedThroughAHostSpnOfAnotherAccountNamesThatAccountAndMovesTheHostSpn() {
+        // HV02 registers neither cifs/hv02.contoso.com nor HOST/hv02.contoso.com, which OLDHV02 holds (the reason a
+        // re-joined HV02 could not register it): the KDC resolves cifs/hv02 through OLDHV02's HOST/hv02 and encrypts
+        // the ticket with OLDHV02's key. Registering HOST/hv02 on HV02 too would make it a duplicate (a DC refuses it)
+        AuditResult r = audit(replace(plus(healthy(), host("OLDHV02").spn("HOST/hv02.contoso.com").build()),
+                host("HV02").delegatesTo("HV01", "HV03").withoutSpn("HOST/hv02.contoso.com").build()));
+        Finding f = of(r, "TARGET_SPN_NOT_REGISTERED").get(0);
+        assertEquals("HV02 cifs/hv02.contoso.com", f.host() + " " + f.spn());
+        assertTrue(f.message().contains("the KDC serves it through HOST/hv02.contoso.com, which OLDHV02 registers"),
+                f.message());
+        assertEquals(List.of("OLDHV02"), f.evidence().holders().stream().map(h -> h.name()).toList());
+        assertFalse(pair(r, "HV01", "HV02").ok());
+        Action.Manual decision = (Action.Manual) f.actions().get(0);
+        assertEquals(List.of(new Action.UnregisterSpn("OLDHV02", "OLDHV02$", "CN=OLDHV02,OU=Hyper-V,DC=contoso,DC=com",
+                "HOST/hv02.contoso.com"), new Action.RegisterSpn("HV02", "HOST/hv02.contoso.com")), decision.proposed(),
+                f.remediation());
+    }
+
+    @Test
     void aTargetSpnRegisteredOnlyWithAThirdPartIsNotRegistered() {
         // HV02 registers its migration SPN only as .../hv02.contoso.com/contoso.com: the KDC looks up the two-part SPN
         // a source asks for and finds no account (a third part makes another SPN, as for duplicates)
