@@ -261,7 +261,7 @@ public final class AuditContext implements Drift.Nodes {
                     names.putIfAbsent(lower(o.cn()), o);
                 }
                 if (o.dnsHostName() != null) {
-                    names.putIfAbsent(lower(stripDot(o.dnsHostName())), o);
+                    indexDns(names, o);
                 }
             }
         }
@@ -294,9 +294,30 @@ public final class AuditContext implements Drift.Nodes {
                 byName.putIfAbsent(lower(o.cn()), o);
             }
             if (o.dnsHostName() != null) {
-                byDns.putIfAbsent(lower(stripDot(o.dnsHostName())), o);
+                indexDns(byDns, o);
             }
         }
+    }
+
+    /**
+     * Indexes computer {@code o} under its dNSHostName, which AD does not keep unique: a retired object renamed in ADUC
+     * keeps the name of the host that replaced it. Of two, the name is the one's that registers HOST/ for it (the
+     * account the KDC issues that host's tickets to), else an enabled one's, else the first's, in whichever order the
+     * DC returned them.
+     */
+    private static void indexDns(Map<String, AdObject> names, AdObject o) {
+        String key = lower(stripDot(o.dnsHostName()));
+        AdObject first = names.putIfAbsent(key, o);
+        if (first != null && first != o && dnsClaim(o, key) > dnsClaim(first, key)) {
+            names.put(key, o);
+        }
+    }
+
+    /** How surely {@code o} is the host named {@code key}: 2 for its HOST/ registration of the name, 1 for enabled. */
+    private static int dnsClaim(AdObject o, String key) {
+        String host = Spn.wholeKeyOf("HOST/" + key);
+        boolean registers = o.spns().stream().anyMatch(spn -> Spn.wholeKeyOf(spn).equals(host));
+        return (registers ? 2 : 0) + (o.disabled() ? 0 : 1);
     }
 
     /** Whether the object's sAMAccountName is a machine account's, ending in $. */

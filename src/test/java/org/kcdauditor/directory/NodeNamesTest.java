@@ -38,10 +38,16 @@ class NodeNamesTest {
 
     /** A disabled computer CN=HV91 in {@code ou} of {@code base}, renamed to HV91OLD$. */
     private static void retired(InMemoryDirectoryServer ds, String ou, String base, String sid) throws Exception {
+        retired(ds, ou, base, sid, TestDirectory.fqdn("HV91OLD", base));
+    }
+
+    /** The same, its dNSHostName {@code dns} (renamed in ADUC, the old name is kept). */
+    private static void retired(InMemoryDirectoryServer ds, String ou, String base, String sid, String dns)
+            throws Exception {
         ds.add(new Entry("dn: " + ou + "," + base, "objectClass: organizationalUnit", "ou: " + ou.substring(3)));
         Entry retired = new Entry("dn: CN=HV91," + ou + "," + base, "objectClass: top", "objectClass: user",
                 "objectClass: computer", "cn: HV91", "sAMAccountName: HV91OLD$",
-                "dNSHostName: " + TestDirectory.fqdn("HV91OLD", base), "userAccountControl: 4098",
+                "dNSHostName: " + dns, "userAccountControl: 4098",
                 "servicePrincipalName: HOST/HV91OLD");
         retired.addAttribute("objectSid", Sids.toBytes(sid));
         ds.add(retired);
@@ -49,12 +55,18 @@ class NodeNamesTest {
 
     /** The cluster HV90, HV91 and the retired CN=HV91 in {@code retiredOu}, read and indexed. */
     private AuditContext audit(String retiredOu, List<String> order) throws Exception {
+        return audit(retiredOu, order, TestDirectory.fqdn("HV91OLD", BASE), List.of("HV90", "HV91"));
+    }
+
+    /** The same, the retired object's dNSHostName {@code retiredDns}, the cluster's nodes named {@code nodes}. */
+    private AuditContext audit(String retiredOu, List<String> order, String retiredDns, List<String> nodes)
+            throws Exception {
         InMemoryDirectoryServer ds = TestDirectory.start(Mode.PLAIN, null, 0);
         try {
             TestDirectory.addCluster(ds, List.of("HV90", "HV91"));
-            retired(ds, retiredOu, BASE, Hosts.DOMAIN_SID + "-1991");
+            retired(ds, retiredOu, BASE, Hosts.DOMAIN_SID + "-1991", retiredDns);
             AuditConfig config = ConfigLoader.load(TestDirectory.config(tmp, "ldap://127.0.0.1:" + ds.getListenPort(),
-                    List.of("HV90", "HV91"), "allowInsecureBind: true"));
+                    nodes, "allowInsecureBind: true"));
             Snapshot s;
             try (LDAPConnection c = new LDAPConnection("127.0.0.1", ds.getListenPort(), TestDirectory.BIND_DN,
                     TestDirectory.PASSWORD)) {
@@ -80,6 +92,27 @@ class NodeNamesTest {
             assertTrue(ctx.clusters().get(0).nodes().stream().noneMatch(n -> n.samAccountName().equals("HV91OLD$")));
             assertEquals("CN=HV91," + ou + "," + BASE, ctx.computer("HV91OLD").dn(),
                     "the retired object keeps its own sAMAccountName");
+            assertTrue(ctx.pairs().stream().allMatch(p -> p.blockers().isEmpty()), ou + ": " + ctx.pairs());
+        }
+        assertTrue(orders.contains(List.of("HV91OLD$", "HV91$")),
+                "one of the two directories returns the retired object first: " + orders);
+    }
+
+    /**
+     * The retired object kept the node's dNSHostName (renamed in ADUC, which leaves dNSHostName as it was): a node named
+     * by its FQDN is the host that registers HOST/ for that name, the account the KDC issues its tickets to, not the
+     * retired one, in whichever order the DC returns the two.
+     */
+    @Test
+    void aRetiredObjectThatKeptANodesDnsHostNameNeverTakesTheNodesPlace() throws Exception {
+        String fqdn = TestDirectory.fqdn("HV91", BASE);
+        List<List<String>> orders = new ArrayList<>();
+        for (String ou : List.of("OU=Archive", "OU=Zz Retired")) {
+            List<String> order = new ArrayList<>();
+            AuditContext ctx = audit(ou, order, fqdn, List.of("HV90", fqdn));
+            orders.add(order);
+            assertEquals("CN=HV91,OU=Hyper-V," + BASE, ctx.computer(fqdn).dn(), ou + ", read in the order " + order);
+            assertEquals(List.of("HV90", "HV91"), ctx.clusters().get(0).nodes().stream().map(AdObject::name).toList());
             assertTrue(ctx.pairs().stream().allMatch(p -> p.blockers().isEmpty()), ou + ": " + ctx.pairs());
         }
         assertTrue(orders.contains(List.of("HV91OLD$", "HV91$")),
