@@ -145,7 +145,8 @@ final class HistoryCommand implements Callable<Integer> {
             description = {"Delete the runs store.retain no longer keeps (default: the newest 400, none older than"
                     + " 730 days), with everything they stored. Always kept: runs in progress, the last successful run"
                     + " of each configuration, the run the baseline was captured from, and for each open waiver the"
-                    + " first run it waived a finding in.",
+                    + " first run it waived a finding in, and for each pair whose observed migration failures"
+                    + " a run explained by its delegation findings the last such run.",
                     "Takes the run lock, like an audit. The H2 file does not shrink; the space is reused."},
             footer = {"", "Exit codes: 0 pruned (or listed with --dry-run), 1 the history store cannot be opened or"
                     + " another audit of it is running, 2 usage/config error.",

@@ -6,7 +6,8 @@ import java.time.Duration;
  * {@code store.retain}: how long runs stay in the history store. A run is pruned when it is not among the
  * newest {@code runs} or started more than {@code days} ago; 0 turns that limit off. Never pruned: a run
  * in progress, the last successful run of each configuration (the next run compares with it), the run a
- * baseline was captured from, and for each waiver still open the first run it waived a finding in.
+ * baseline was captured from, for each waiver still open the first run it waived a finding in, and for each pair
+ * whose observed migration failures a run explained by its delegation findings the last such run.
  */
 public record RetainConfig(Integer runs, Integer days) {
     public static final int DEFAULT_RUNS = 400;

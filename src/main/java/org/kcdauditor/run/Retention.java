@@ -16,8 +16,10 @@ import java.util.Set;
 /**
  * {@code store.retain} applied to the runs of one configuration: {@code kcd-audit history prune}, and the daemon
  * after each scheduled run. Besides what the store always keeps (runs in progress, pinned runs, the configuration's
- * last successful run and its newest), this configuration's baseline protects the run it was captured from, and
- * each waiver still open the first run in which it waived a finding.
+ * last successful run and its newest), this configuration's baseline protects the run it was captured from, each
+ * waiver still open the first run in which it waived a finding, and each pair whose observed migration failures a
+ * run reported explained by its delegation findings the last such run (later runs leave those failures out as
+ * settled only while it is there).
  */
 public final class Retention {
     private Retention() {
@@ -30,8 +32,8 @@ public final class Retention {
      */
     public static List<RunSummary> prune(AuditConfig config, RunStore store, Instant now, boolean dryRun) {
         RetainConfig retain = config.retain();
-        Set<String> keep = new HashSet<>();
         String history = store.historyKey(config.historyKey());
+        Set<String> keep = new HashSet<>(store.runsExplainingFailures(history));
         Baseline baseline = BaselineFile.readIfExists(config.baselinePath());
         if (baseline != null) {
             if (baseline.capturedFrom() != null) {

@@ -37,7 +37,7 @@ final class Pruning {
      * @param historyKey the configuration whose runs are pruned ({@link RunStore#historyKey})
      * @param keepNewest the newest runs kept (0: no limit by count)
      * @param before     runs started before this are pruned (null: no limit by age)
-     * @param keep       runs kept whatever their age (evidence of open waivers, a baseline's run)
+     * @param keep       runs kept whatever their age (evidence of open waivers, a baseline's run, explained failures)
      * @param dryRun     only list what would be pruned
      */
     List<RunSummary> prune(String historyKey, int keepNewest, Instant before, Set<String> keep, boolean dryRun,

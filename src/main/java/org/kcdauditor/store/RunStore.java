@@ -947,21 +947,36 @@ public final class RunStore implements AutoCloseable {
      */
     private Map<String, Instant> explainedFailures(String configPath) {
         Map<String, Instant> out = new java.util.HashMap<>();
-        try (PreparedStatement ps = connection.prepareStatement("SELECT f.host_name, f.peer, MAX(r.finished_at)"
-                + " FROM run_finding f JOIN audit_run r ON r.id = f.run_id WHERE f.rule_id = ? AND f.message LIKE ?"
-                + " AND f.peer IS NOT NULL AND r.status = ? AND " + (configPath == null ? "r.config_path IS NULL"
-                : "r.config_path = ?") + " GROUP BY f.host_name, f.peer")) {
-            ps.setString(1, "MIGRATION_FAILURE_OBSERVED");
-            ps.setString(2, "%" + PreviousRun.EXPLAINED_BY + "%");
-            ps.setString(3, RunSummary.SUCCEEDED);
-            if (configPath != null) {
-                ps.setString(4, cut(configPath, 1000));
-            }
+        lastExplaining(configPath).forEach((pair, run) -> out.put(pair, run.getValue()));
+        return out;
+    }
+
+    /**
+     * The runs {@link PreviousRun#explainedFailures} rests on: for each directed pair, the last successful run of the
+     * configuration (under any spelling of its path, {@link #sameHistory}) that reported the pair's observed failures
+     * explained by its delegation findings. Retention keeps them: without them the failures a later run left out as
+     * settled would be reported again, as if delegation could not explain them.
+     */
+    public Set<String> runsExplainingFailures(String historyKey) {
+        Set<String> out = new java.util.HashSet<>();
+        lastExplaining(historyKey).values().forEach(run -> out.add(run.getKey()));
+        return out;
+    }
+
+    /** Per directed pair, the last run (id and end) of a configuration that reported its failures explained. */
+    private Map<String, Map.Entry<String, Instant>> lastExplaining(String configPath) {
+        Map<String, Map.Entry<String, Instant>> out = new java.util.HashMap<>();
+        try (PreparedStatement ps = connection.prepareStatement("SELECT f.host_name, f.peer, r.id, r.finished_at,"
+                + " r.config_path FROM run_finding f JOIN audit_run r ON r.id = f.run_id WHERE f.rule_id = ?"
+                + " AND f.message LIKE ? AND f.peer IS NOT NULL AND r.status = ? ORDER BY r.run_no")) {
+            bind(ps, "MIGRATION_FAILURE_OBSERVED", "%" + PreviousRun.EXPLAINED_BY + "%", RunSummary.SUCCEEDED);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    java.sql.Timestamp t = rs.getTimestamp(3);
-                    out.put(PreviousRun.pairKey(rs.getString(1), rs.getString(2)),
-                            t == null ? Instant.EPOCH : t.toInstant());
+                    if (configPath == null ? rs.getString(5) == null : sameHistory(rs.getString(5), configPath)) {
+                        java.sql.Timestamp t = rs.getTimestamp(4);
+                        out.put(PreviousRun.pairKey(rs.getString(1), rs.getString(2)),
+                                Map.entry(rs.getString(3), t == null ? Instant.EPOCH : t.toInstant()));
+                    }
                 }
             }
             return out;

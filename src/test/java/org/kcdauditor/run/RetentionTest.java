@@ -238,4 +238,57 @@ class RetentionTest {
         CliRun again = CliRun.run(Map.of(), "history", "prune", "--config", cfg.source().toString());
         assertTrue(again.out().startsWith("Pruned 0 runs"), again.out());
     }
+
+    /**
+     * Failures an earlier run reported explained by a pair's missing delegation, and which later runs leave out as
+     * settled by the change that fixed it, stay settled after pruning: the run that explained them is kept (before,
+     * it was pruned, and the next run reported the old failures again, as new HIGH findings saying "delegation looks
+     * correct: check network, storage, CredSSP/authentication type").
+     */
+    @Test
+    void theRunThatExplainedObservedFailuresIsKeptSoTheyStaySettled() throws Exception {
+        AuditConfig base = config(2, 0);
+        AuditConfig cfg = new AuditConfig(base.source(), base.baseDir(), base.directory(), base.clusters(),
+                base.policy(), base.reports(), base.store(), null, null, null,
+                new org.kcdauditor.config.EventsConfig(List.of("events/*.xml"), null, null));
+        Files.createDirectories(dir.resolve("events"));
+        Files.writeString(dir.resolve("events/HV01.xml"), "<Event xmlns='http://schemas.microsoft.com/win/2004/08/"
+                + "events/event'><System><Provider Name='Microsoft-Windows-Hyper-V-High-Availability'/><EventID>21502"
+                + "</EventID><Level>2</Level><TimeCreated SystemTime='2025-12-31T22:00:00Z'/><Computer>HV01.contoso.com"
+                + "</Computer></System><EventData><Data Name='ErrorMessage'>Live migration of 'Virtual Machine VM1'"
+                + " failed. The Virtual Machine Management Service failed to establish a connection for a Virtual"
+                + " Machine migration with host 'HV03': No credentials are available in the security package"
+                + " (0x8009030E).</Data></EventData></Event>");
+        List<AdObject> mesh = mesh("HV01", "HV02", "HV03");
+        String explained = run(cfg, T0, replace(mesh, host("HV01", PT, entriesTo("HV02"))));
+        // HV01's delegation was completed at noon: the failure logged before it is settled from then on
+        String dn = mesh.get(0).dn().toLowerCase(java.util.Locale.ROOT);
+        java.util.function.Function<Instant, org.kcdauditor.model.Snapshot> fixed = at -> new org.kcdauditor.model
+                .Snapshot(at, "ldaps://dc1.contoso.com:636", "DC=contoso,DC=com", mesh, null, null, null, List.of(),
+                List.of(), Map.of(dn, List.of(new org.kcdauditor.model.AttributeChange("msDS-AllowedToDelegateTo",
+                T0.plus(Duration.ofHours(12)), "DC1", 2))));
+        String[] later = new String[4];
+        for (int i = 0; i < later.length; i++) {
+            Instant at = T0.plus(Duration.ofDays(1 + i));
+            later[i] = new AuditRun(cfg, new Secrets(Map.of()), Clock.fixed(at, ZoneOffset.UTC),
+                    new Reports(List.of(new JsonReportWriter()))).withHome(dir).withEnvironment(Map.of())
+                    .withSource(p -> fixed.apply(at)).withoutReports()
+                    .execute(null, Set.of(Format.JSON), new Timings(), n -> { }).runId();
+            if (i == 2) {
+                try (RunStore store = StoreUrls.open(cfg, Map.of())) {
+                    Retention.prune(cfg, store, at, false);
+                    assertTrue(store.find(explained).isPresent(), "the run that explained the failure is kept");
+                }
+            }
+        }
+        try (RunStore store = StoreUrls.open(cfg, Map.of())) {
+            assertTrue(store.findings(explained).stream().anyMatch(f -> f.rule().equals("MIGRATION_FAILURE_OBSERVED")),
+                    "the first run explained the failure");
+            for (String id : List.of(later[2], later[3])) {
+                assertEquals(List.of(), store.findings(id).stream().filter(f -> f.rule().equals(
+                        "MIGRATION_FAILURE_OBSERVED")).map(org.kcdauditor.model.Finding::message).toList(),
+                        "the settled failure stays settled in run " + id);
+            }
+        }
+    }
 }
