@@ -9,13 +9,18 @@ import org.kcdauditor.model.Severity;
 import org.kcdauditor.remedy.Action;
 import org.kcdauditor.remedy.Commands;
 
+import java.time.LocalDate;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** PATCH_LEVEL_SKEW: nodes of one cluster differ in the catalogued hardening updates they carry. */
+/**
+ * PATCH_LEVEL_SKEW: nodes of one cluster differ in the catalogued hardening updates they carry. A node carrying a
+ * hardening update through a cumulative one carries every update released on or before it (cumulative updates
+ * carry every earlier change, and Get-HotFix lists the latest), so it lacks only those released later.
+ */
 public final class PatchLevelSkewRule implements Rule {
     static final RuleInfo INFO = new RuleInfo("PATCH_LEVEL_SKEW", Severity.LOW, Category.PATCHES,
             "Nodes of a cluster differ in Kerberos hardening updates",
@@ -35,18 +40,29 @@ public final class PatchLevelSkewRule implements Rule {
         for (ResolvedCluster c : ctx.clusters()) {
             String preflight = Commands.preflight(c.name());
             Map<AdObject, Set<String>> have = new LinkedHashMap<>();
-            Set<String> all = new LinkedHashSet<>();
+            Map<AdObject, LocalDate> latest = new HashMap<>();
+            Map<String, LocalDate> released = new LinkedHashMap<>();
             for (AdObject n : c.nodes()) {
                 if (ctx.clusterOf(n) != c || index.records(n).isEmpty()) {
                     continue;
                 }
-                Set<String> kbs = index.hardening(n).keySet();
-                have.put(n, kbs);
-                all.addAll(kbs);
+                Map<String, PatchIndex.Installed> installed = index.hardening(n);
+                have.put(n, installed.keySet());
+                for (PatchIndex.Installed i : installed.values()) {
+                    LocalDate d = i.update().released();
+                    released.putIfAbsent(i.update().kb(), d);
+                    if (d != null) {
+                        latest.merge(n, d, (a, b) -> a.isAfter(b) ? a : b);
+                    }
+                }
             }
             for (Map.Entry<AdObject, Set<String>> e : have.entrySet()) {
-                for (String kb : all) {
-                    if (e.getValue().contains(kb)) {
+                LocalDate newest = latest.get(e.getKey());
+                for (Map.Entry<String, LocalDate> k : released.entrySet()) {
+                    String kb = k.getKey();
+                    // a cumulative update carries every change released before the hardening it is listed for
+                    if (e.getValue().contains(kb) || newest != null && k.getValue() != null
+                            && !k.getValue().isAfter(newest)) {
                         continue;
                     }
                     List<String> others = have.entrySet().stream().filter(o -> o.getValue().contains(kb))
