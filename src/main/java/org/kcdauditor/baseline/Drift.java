@@ -23,11 +23,12 @@ import java.util.Set;
  */
 public final class Drift {
     /**
-     * SPN_REMOVED, SPN_ADDED and ENCRYPTION_CHANGED only against a stored run: a baseline documents no SPNs and no
-     * encryption types.
+     * SPN_REMOVED, SPN_ADDED, ENCRYPTION_CHANGED and OBJECT_REPLACED only against a stored run: a baseline documents
+     * no SPNs, no encryption types and no objectSid.
      */
     public enum Kind {
-        HOST_MISSING, HOST_NEW, ENTRY_REMOVED, ENTRY_ADDED, FLAGS_CHANGED, SPN_REMOVED, SPN_ADDED, ENCRYPTION_CHANGED
+        HOST_MISSING, HOST_NEW, ENTRY_REMOVED, ENTRY_ADDED, FLAGS_CHANGED, SPN_REMOVED, SPN_ADDED, ENCRYPTION_CHANGED,
+        OBJECT_REPLACED
     }
 
     /**
@@ -36,8 +37,10 @@ public final class Drift {
      * @param cluster        the node's cluster (null for a host that is gone)
      * @param value          the delegation entry (ENTRY_*), the SPN (SPN_*); for HOST_MISSING the DN of its computer when that is still
      *                       in the directory (no longer a configured node), else null
-     * @param before         flag names before (FLAGS_CHANGED); the encryption types before in words (ENCRYPTION_CHANGED)
-     * @param after          flag names now (FLAGS_CHANGED); the encryption types now in words (ENCRYPTION_CHANGED)
+     * @param before         flag names before (FLAGS_CHANGED); the encryption types before in words (ENCRYPTION_CHANGED);
+     *                       the objectSid before (OBJECT_REPLACED)
+     * @param after          flag names now (FLAGS_CHANGED); the encryption types now in words (ENCRYPTION_CHANGED); the
+     *                       objectSid now (OBJECT_REPLACED)
      * @param delegationBits a delegation bit (TRUSTED_FOR_DELEGATION, TRUSTED_TO_AUTH_FOR_DELEGATION,
      *                       NOT_DELEGATED) changed
      * @param lastChange     the last originating write of the attribute concerned (when, at which DC, its version),
@@ -106,6 +109,12 @@ public final class Drift {
             }
             matched.add(node);
             HostState was = e.getValue();
+            // a node rebuilt and joined again under its name: another account, whatever it carries
+            if (was.objectSid() != null && node.objectSid() != null
+                    && !was.objectSid().equalsIgnoreCase(node.objectSid())) {
+                out.add(new Change(Kind.OBJECT_REPLACED, cluster, node.name(), null, List.of(was.objectSid()),
+                        List.of(node.objectSid()), false));
+            }
             // the same values in the same order (the common case: nothing changed since) differ in no entry; only
             // lists that differ are compared in normal form (at 20,000 hosts 1.45 million values each side)
             if (!was.delegateTo().equals(node.delegateTo())) {
@@ -200,6 +209,9 @@ public final class Drift {
             case SPN_ADDED -> c.host() + ": SPN added: " + c.value();
             case ENCRYPTION_CHANGED -> c.host() + ": " + ENCRYPTION_TYPES + " " + c.before().get(0) + " -> "
                     + c.after().get(0);
+            case OBJECT_REPLACED -> c.host() + ": computer object replaced (objectSid " + c.before().get(0) + " -> "
+                    + c.after().get(0) + "): a new account; grants naming the old SID (resource-based delegation, ACLs)"
+                    + " do not reach it";
         };
     }
 

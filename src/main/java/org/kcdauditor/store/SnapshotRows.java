@@ -170,22 +170,24 @@ final class SnapshotRows {
     }
 
     /**
-     * Node states (userAccountControl flags, delegation entries, SPNs, encryption types) a run recorded, by host name;
+     * Node states (userAccountControl flags, delegation entries, SPNs, encryption types, objectSid) a run recorded, by host name;
      * a run that stored no SPN at all (none of its nodes registers one) gives none to compare with, and one stored
      * before V112 no encryption types.
      */
     Map<String, HostState> hostStates(String runId) throws SQLException {
         Map<String, Integer> uac = new LinkedHashMap<>();
         Map<String, Integer> encTypes = new HashMap<>();
+        Map<String, String> sids = new HashMap<>();
         Map<String, List<String>> delegateTo = new LinkedHashMap<>();
         Map<String, List<String>> spns = new LinkedHashMap<>();
-        try (PreparedStatement ps = connection.prepareStatement("SELECT host_name, uac, enc_types FROM run_host"
+        try (PreparedStatement ps = connection.prepareStatement("SELECT host_name, uac, enc_types, object_sid FROM run_host"
                 + " WHERE run_id = ? AND cluster_name IS NOT NULL ORDER BY host_name")) {
             ps.setString(1, runId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     uac.put(rs.getString(1), rs.getInt(2));
                     encTypes.put(rs.getString(1), rs.getObject(3, Integer.class));
+                    sids.put(rs.getString(1), rs.getString(4));
                     delegateTo.put(rs.getString(1), new ArrayList<>());
                     spns.put(rs.getString(1), new ArrayList<>());
                 }
@@ -198,7 +200,7 @@ final class SnapshotRows {
         boolean anySpn = values(runId, "spn", spns, canonical);
         Map<String, HostState> out = new LinkedHashMap<>();
         uac.forEach((h, u) -> out.put(h, new HostState(h, Uac.flagNames(u), delegateTo.get(h),
-                anySpn ? spns.get(h) : null, encTypes.get(h))));
+                anySpn ? spns.get(h) : null, encTypes.get(h), sids.get(h))));
         return out;
     }
 

@@ -211,6 +211,28 @@ class HistoryRunTest {
     }
 
     /**
+     * A node rebuilt and joined again under its name is a new computer object (a new objectSid): the timeline says
+     * so, also when its delegation was set up again exactly as before; grants that name the old account's SID
+     * (resource-based delegation on its peers, ACLs) do not reach the new one. Before, a rebuilt node whose entries
+     * were restored showed no change at all, and one whose entries were not showed only their removal.
+     */
+    @Test
+    void aNodeReplacedByANewComputerObjectOfTheSameNameIsAChange() throws Exception {
+        List<AdObject> before = mesh("HV01", "HV02", "HV03");
+        execute(before);
+        AdObject hv02 = before.stream().filter(o -> o.name().equals("HV02")).findFirst().orElseThrow();
+        AdObject rebuilt = new AdObject(hv02.dn(), hv02.cn(), hv02.samAccountName(), hv02.dnsHostName(),
+                hv02.userAccountControl(), hv02.spns(), hv02.delegateTo(), hv02.rbcdPresent(), hv02.rbcdSids(),
+                "S-1-5-21-1-2-3-2000", hv02.operatingSystem(), hv02.operatingSystemVersion(), hv02.whenChanged(),
+                hv02.usnChanged(), hv02.lastLogon(), hv02.supportedEncryptionTypes(), hv02.pwdLastSet(),
+                hv02.rbcdDeniedSids());
+        assertEquals(List.of("HV02: computer object replaced (objectSid " + hv02.objectSid() + " -> S-1-5-21-1-2-3-2000):"
+                + " a new account; grants naming the old SID (resource-based delegation, ACLs) do not reach it."),
+                changes(execute(replace(before, rebuilt))));
+        assertEquals(List.of(), changes(execute(replace(before, rebuilt))), "the same object again: no change");
+    }
+
+    /**
      * A host that changes again in the next run has a new change, not a recurring one: the workbook's status, the
      * new and resolved counts of the console and the trend count it so.
      */
