@@ -17,14 +17,29 @@ import java.util.Set;
  *                          the same config reported explained by the pair's delegation findings, with the last such
  *                          run's end: MIGRATION_FAILURE_OBSERVED leaves out what they logged before the change that
  *                          settled them, in every run after it (not only the first)
+ * @param unaudited         the clusters that run did not audit, as configured (their optional directory could not be
+ *                          read): it holds none of their nodes and findings, so this run's are neither joined nor new
  */
 public record PreviousRun(String runId, Instant finishedAt, Map<String, HostState> hosts, Set<String> findingIds,
-                          Map<String, Finding> findings, Map<String, Instant> explainedFailures) {
+                          Map<String, Finding> findings, Map<String, Instant> explainedFailures,
+                          Set<String> unaudited) {
     public PreviousRun {
         hosts = Collections.unmodifiableMap(new LinkedHashMap<>(hosts));
         findingIds = Set.copyOf(findingIds);
         findings = Collections.unmodifiableMap(new LinkedHashMap<>(findings));
         explainedFailures = Map.copyOf(explainedFailures);
+        unaudited = Set.copyOf(unaudited);
+    }
+
+    /** Every cluster audited. */
+    public PreviousRun(String runId, Instant finishedAt, Map<String, HostState> hosts, Set<String> findingIds,
+                       Map<String, Finding> findings, Map<String, Instant> explainedFailures) {
+        this(runId, finishedAt, hosts, findingIds, findings, explainedFailures, Set.of());
+    }
+
+    /** Whether that run audited {@code cluster} (a cluster name in any case; null: no cluster, true). */
+    public boolean audited(String cluster) {
+        return cluster == null || unaudited.stream().noneMatch(cluster::equalsIgnoreCase);
     }
 
     /**

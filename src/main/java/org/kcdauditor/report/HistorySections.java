@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -179,6 +180,10 @@ public final class HistorySections {
                 history == null ? null : history.resolvedFindings().size());
     }
 
+    private static String clusterOf(Finding f) {
+        return f == null ? null : f.cluster();
+    }
+
     public static Sections build(AuditResult result, AuditInputs inputs, Path baselinePath,
                                  List<ImportResult> imports, boolean patchesConfigured) {
         AuditContext ctx = result.context();
@@ -186,9 +191,14 @@ public final class HistorySections {
         if (inputs.previous() != null) {
             Set<String> now = new LinkedHashSet<>();
             result.findings().forEach(f -> now.add(f.id()));
-            List<String> added = now.stream().filter(id -> !inputs.previous().findingIds().contains(id)).toList();
-            List<String> resolved = inputs.previous().findingIds().stream().filter(id -> !now.contains(id)).sorted()
-                    .toList();
+            // a cluster one of the two runs did not read (its directory was down): its findings are neither new nor
+            // resolved, they were not compared
+            Set<String> unreadNow = new HashSet<>();
+            ctx.clusters().stream().filter(c -> !ctx.audited(c)).forEach(c -> unreadNow.add(c.name()));
+            List<String> added = result.findings().stream().filter(f -> !inputs.previous().findingIds()
+                    .contains(f.id()) && inputs.previous().audited(f.cluster())).map(Finding::id).distinct().toList();
+            List<String> resolved = inputs.previous().findingIds().stream().filter(id -> !now.contains(id)
+                    && !unreadNow.contains(clusterOf(inputs.previous().findings().get(id)))).sorted().toList();
             List<ResolvedDoc> was = new ArrayList<>();
             for (String id : resolved) {
                 Finding f = inputs.previous().findings().get(id);

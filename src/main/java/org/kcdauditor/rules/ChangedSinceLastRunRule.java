@@ -38,6 +38,10 @@ public final class ChangedSinceLastRunRule implements Rule {
         }
         Map<String, List<Drift.Change>> byHost = new LinkedHashMap<>();
         for (Drift.Change c : Drift.compare(prev.hosts(), ctx)) {
+            // a node of a cluster that run did not read (its directory was down) did not join since
+            if (c.kind() == Drift.Kind.HOST_NEW && !prev.audited(c.cluster())) {
+                continue;
+            }
             byHost.computeIfAbsent(c.host(), k -> new ArrayList<>()).add(c);
         }
         byHost.forEach((host, changes) -> {

@@ -5,6 +5,7 @@ import org.flywaydb.core.api.FlywayException;
 import org.kcdauditor.audit.AuditContext;
 import org.kcdauditor.audit.AuditResult;
 import org.kcdauditor.audit.PreviousRun;
+import org.kcdauditor.audit.ResolvedCluster;
 import org.kcdauditor.io.Causes;
 import org.kcdauditor.model.Finding;
 import org.kcdauditor.model.HostState;
@@ -319,7 +320,7 @@ public final class RunStore implements AutoCloseable {
 
     /** The migrations of {@code db/migration} (SQL and Java), by version; a test checks them against the files. */
     static final Set<String> MIGRATIONS = Set.of("1", "100", "101", "102", "103", "104", "110", "111", "112",
-            "113", "114");
+            "113", "114", "115");
 
     /**
      * A store's schema as Flyway's history table gives it: NEW (no migration applied), CURRENT (exactly
@@ -828,13 +829,17 @@ public final class RunStore implements AutoCloseable {
             AuditResult r = run.result();
             Map<String, Integer> by = r.bySeverity();
             int waived = (int) r.findings().stream().filter(Finding::isWaived).count();
+            List<String> unaudited = r.context().clusters().stream().filter(c -> !r.context().audited(c))
+                    .map(ResolvedCluster::name).toList();
             try (PreparedStatement ps = connection.prepareStatement("UPDATE audit_run SET status = ?,"
                     + " finished_at = ?, report_dir = ?, objects_read = ?, hosts = ?, findings = ?, high = ?,"
-                    + " medium = ?, low = ?, info = ?, waived = ?, compliance = ? WHERE id = ? AND status = ?")) {
+                    + " medium = ?, low = ?, info = ?, waived = ?, compliance = ?, unaudited = ? WHERE id = ?"
+                    + " AND status = ?")) {
                 bind(ps, RunSummary.SUCCEEDED, ts(finishedAt),
                         run.reportDir() == null ? null : cut(run.reportDir().toString(), 1000), run.objectsRead(),
                         r.context().nodes().size(), r.findings().size(), by.get("HIGH"), by.get("MEDIUM"),
-                        by.get("LOW"), by.get("INFO"), waived, r.compliancePercent(), runId, RunSummary.RUNNING);
+                        by.get("LOW"), by.get("INFO"), waived, r.compliancePercent(),
+                        unaudited.isEmpty() ? null : cut(String.join("\n", unaudited), 2000), runId, RunSummary.RUNNING);
                 if (ps.executeUpdate() != 1) {
                     // ended by someone else meanwhile (interrupted), who deleted its rows
                     throw new SQLException("run " + runId + " is not RUNNING in the store");
@@ -938,7 +943,20 @@ public final class RunStore implements AutoCloseable {
     private PreviousRun previous(RunSummary r) {
         Map<String, Finding> findings = previousFindings(r.id());
         return new PreviousRun(r.id(), r.finishedAt(), hostStates(r.id()), findings.keySet(), findings,
-                explainedFailures(r.configPath()));
+                explainedFailures(r.configPath()), unaudited(r.id()));
+    }
+
+    /** The clusters a run did not audit (their directory could not be read). */
+    private Set<String> unaudited(String runId) {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT unaudited FROM audit_run WHERE id = ?")) {
+            ps.setString(1, runId);
+            try (ResultSet rs = ps.executeQuery()) {
+                String names = rs.next() ? rs.getString(1) : null;
+                return names == null ? Set.of() : Set.of(names.split("\n"));
+            }
+        } catch (SQLException e) {
+            throw readFailed("read the clusters run " + runId + " did not audit", e);
+        }
     }
 
     /**

@@ -456,6 +456,8 @@ class MultiDirectoryTest {
         doc = CliRun.findings(tmp.resolve("out"));
         assertEquals(List.of(), findings(doc, "BASELINE_HOST_MISSING"), doc.path("findings").toString());
         assertEquals(List.of(), findings(doc, "CHANGED_SINCE_LAST_RUN"), doc.path("findings").toString());
+        assertEquals("[]", doc.path("history").path("resolvedFindings").toString(), "HV21's findings were not read,"
+                + " not resolved: " + doc.path("history"));
 
         // nor is a baseline captured without them: it would drop HV21 and HV22, new again once fabrikam answers
         CliRun recapture = CliRun.run(ENV, "baseline", "capture", "--config", unread.toString(), "--force");
@@ -463,6 +465,14 @@ class MultiDirectoryTest {
         assertTrue(recapture.err().contains("directory fabrikam (directories.fabrikam) could not be read"),
                 recapture.toString());
         assertEquals(baseline, Files.readString(tmp.resolve("baseline.yaml")), "the baseline is as it was");
+
+        // fabrikam answers again: its hosts did not join since, nor are their findings new (the run before did not
+        // read them)
+        CliRun fourth = run(config(fabrikamUrl(), "[]"), "json");
+        assertEquals(3, fourth.exitCode(), fourth.toString());
+        doc = CliRun.findings(tmp.resolve("out"));
+        assertEquals(List.of(), findings(doc, "CHANGED_SINCE_LAST_RUN"), doc.path("findings").toString());
+        assertEquals("[]", doc.path("history").path("newFindings").toString(), doc.path("history").toString());
     }
 
     /** 100 ns ticks since 1601, as AD stores pwdLastSet. */
