@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -111,12 +112,25 @@ public final class NoticeBuilder {
      */
     public List<Notice> build(String jobName, Notify mode, FindingsDocument current, List<Finding> previous,
                               String previousRunId, Path pdf, boolean tellTeam) {
+        return build(jobName, mode, current, previous, previousRunId, pdf, tellTeam, Set.of());
+    }
+
+    /**
+     * The same; {@code previousUnaudited} names the clusters the run compared with did not audit (their optional
+     * directory could not be read): with those this run did not audit, their findings are neither new nor resolved.
+     */
+    public List<Notice> build(String jobName, Notify mode, FindingsDocument current, List<Finding> previous,
+                              String previousRunId, Path pdf, boolean tellTeam, Set<String> previousUnaudited) {
         if (mode == Notify.NEVER) {
             return List.of();
         }
         List<Notice> out = new ArrayList<>();
         ReportView view = ReportView.of(current);
-        Change all = change("all clusters", current.findings(), previous, null);
+        Set<String> notCompared = new HashSet<>();
+        previousUnaudited.forEach(c -> notCompared.add(c.toLowerCase(Locale.ROOT)));
+        current.clusters().stream().filter(c -> Boolean.FALSE.equals(c.audited()))
+                .forEach(c -> notCompared.add(c.name().toLowerCase(Locale.ROOT)));
+        Change all = change("all clusters", current.findings(), previous, null, notCompared);
         if (mode == Notify.ALWAYS || all.changed() || tellTeam) {
             out.add(render(jobName, view, all, previousRunId, pdf, mail.to(), "all", null));
         }
@@ -125,7 +139,7 @@ public final class NoticeBuilder {
             // keeps the key, as the outbox has always listed it)
             ReportView.ClusterView named = view.cluster(key);
             String cluster = named == null ? key : named.name();
-            Change c = change(cluster, current.findings(), previous, cluster);
+            Change c = change(cluster, current.findings(), previous, cluster, notCompared);
             if (mode == Notify.ALWAYS || c.changed()) {
                 out.add(render(jobName, view, c, previousRunId, pdf, mail.recipientsOf(cluster),
                         "cluster:" + key, cluster));
@@ -135,12 +149,18 @@ public final class NoticeBuilder {
     }
 
     static Change change(String scope, List<Finding> current, List<Finding> previous, String cluster) {
+        return change(scope, current, previous, cluster, Set.of());
+    }
+
+    /** {@code notCompared}: the clusters (lower case) one of the two runs did not audit. */
+    static Change change(String scope, List<Finding> current, List<Finding> previous, String cluster,
+                         Set<String> notCompared) {
         Map<String, Finding> now = index(current, cluster);
         Map<String, Finding> before = previous == null ? Map.of() : index(previous, cluster);
         List<Finding> added = new ArrayList<>();
         List<Finding> open = new ArrayList<>();
         for (Finding f : now.values()) {
-            (before.containsKey(f.id()) ? open : added).add(f);
+            (before.containsKey(f.id()) || !compared(f, notCompared) ? open : added).add(f);
         }
         // open in the compared run and waived now: not resolved (the pair still fails; the reports count it neither
         // new nor resolved), but a change the notice tells apart
@@ -151,11 +171,15 @@ public final class NoticeBuilder {
             }
         }
         List<Finding> resolved = before.values().stream().filter(f -> !now.containsKey(f.id())
-                && !waivedSince.containsKey(f.id())).toList();
+                && !waivedSince.containsKey(f.id()) && compared(f, notCompared)).toList();
         List<Finding> changes = current.stream().filter(f -> !f.isWaived() && NOT_COMPARED.contains(f.rule())
                 && inScope(f, cluster)).toList();
         return new Change(scope, sorted(added), sorted(resolved), sorted(open), sorted(changes),
                 sorted(List.copyOf(waivedSince.values())));
+    }
+
+    private static boolean compared(Finding f, Set<String> notCompared) {
+        return f.cluster() == null || !notCompared.contains(f.cluster().toLowerCase(Locale.ROOT));
     }
 
     private static boolean inScope(Finding f, String cluster) {

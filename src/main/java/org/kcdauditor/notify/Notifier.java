@@ -17,6 +17,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * After a run: compare with the previous successful run, build the notices, store them in the
@@ -64,6 +65,7 @@ public final class Notifier {
         // absorb a change nobody was told of); before the first, the last run that was not scheduled
         String previousId;
         List<Finding> previousFindings = null;
+        Set<String> previousUnaudited = Set.of();
         List<String> silent = config.schedule().stream().filter(s -> s.notifyMode() == Notify.NEVER)
                 .map(org.kcdauditor.config.ScheduleConfig::name).toList();
         try (RunStore store = StoreUrls.open(config, env)) {
@@ -72,9 +74,11 @@ public final class Notifier {
                     .or(() -> store.lastUnscheduled(history, doc.runId())).map(RunSummary::id).orElse(null);
             if (previousId != null) {
                 previousFindings = store.findings(previousId);
+                previousUnaudited = store.unaudited(previousId);
             }
         }
-        List<Notice> notices = builder.build(jobName, mode, doc, previousFindings, previousId, pdf, tellTeam);
+        List<Notice> notices = builder.build(jobName, mode, doc, previousFindings, previousId, pdf, tellTeam,
+                previousUnaudited);
         List<Notice> stored = new ArrayList<>();
         for (Notice n : notices) {
             if (outbox.enqueue(n, mailer.toMime(n))) {

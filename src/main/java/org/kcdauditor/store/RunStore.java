@@ -946,8 +946,8 @@ public final class RunStore implements AutoCloseable {
                 explainedFailures(r.configPath()), unaudited(r.id()));
     }
 
-    /** The clusters a run did not audit (their directory could not be read). */
-    private Set<String> unaudited(String runId) {
+    /** The clusters a run did not audit (their directory could not be read), as configured. */
+    public Set<String> unaudited(String runId) {
         try (PreparedStatement ps = connection.prepareStatement("SELECT unaudited FROM audit_run WHERE id = ?")) {
             ps.setString(1, runId);
             try (ResultSet rs = ps.executeQuery()) {
