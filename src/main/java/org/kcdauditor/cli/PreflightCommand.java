@@ -23,6 +23,10 @@ import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -108,9 +112,10 @@ final class PreflightCommand implements Callable<Integer> {
             cli.out().printf("  BLOCKER %-30s %s%n", f.rule(), Ps.oneLine(f.message()));
         }
         for (Finding f : waived) {
-            cli.out().printf("  waived  %-30s %s [%s, until %s]%n", f.rule(), Ps.oneLine(f.host() + (f.peer() == null
-                    ? "" : " -> " + f.peer()) + (f.spn() == null ? "" : " " + f.spn())),
-                    Ps.oneLine(f.waiver().justification()), f.waiver().expires());
+            cli.out().printf("  waived  %-30s %s [%s, through %s (UTC)%s]%n", f.rule(), Ps.oneLine(f.host()
+                    + (f.peer() == null ? "" : " -> " + f.peer()) + (f.spn() == null ? "" : " " + f.spn())),
+                    Ps.oneLine(f.waiver().justification()), f.waiver().expires(),
+                    endsSoon(f.waiver().expires(), cli.clock().instant()));
         }
         AuditContext ctx = o.result().context();
         List<String> unchecked = ctx.clusters().stream().filter(x -> x.name().equals(name))
@@ -169,5 +174,17 @@ final class PreflightCommand implements Callable<Integer> {
                     + "), replicate, purge tickets (" + Commands.PURGE_TICKETS + ") and run preflight again.");
         }
         return go ? ExitCodes.OK : ExitCodes.FINDINGS;
+    }
+
+    /**
+     * {@code ", ends in 4 h"} when a waiver valid through {@code expires} (the end of that day in UTC) ends within a day
+     * of {@code now}: a change window that starts on this GO may outlast it, and the next preflight is NO-GO.
+     */
+    private static String endsSoon(LocalDate expires, Instant now) {
+        Duration left = Duration.between(now, expires.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant());
+        if (left.compareTo(Duration.ofDays(1)) >= 0) {
+            return "";
+        }
+        return ", ends in " + (left.toHours() >= 1 ? left.toHours() + " h" : Math.max(1, left.toMinutes()) + " min");
     }
 }

@@ -275,7 +275,11 @@ class HistoryCommandsTest {
         assertEquals(ExitCodes.OK, run("preflight", "--config", cfg.toString(), "--cluster", "HVC1"), out + err);
         assertTrue(out.startsWith("Preflight HVC1: GO"), out);
         assertTrue(out.contains("pairs that can migrate: 4/6; blockers: 0; waived: 6"), out);
-        assertTrue(out.contains("waived  MISSING_DELEGATION             HV01 -> HV02 cifs/hv02.contoso.com [CHG1, until 2026-11-26]"), out);
+        // valid through the end of the day in UTC, as baseline diff and the PDF say; at 20:00 UTC that is 4 hours
+        // away, which a change window starting now must know (the next preflight is NO-GO): it read "until 2026-11-26"
+        assertTrue(out.contains("waived  MISSING_DELEGATION             HV01 -> HV02 cifs/hv02.contoso.com [CHG1, through"
+                + " 2026-11-26 (UTC), ends in 4 h]"), out);
+        assertTrue(out.contains("HV02 -> HV03 cifs/HV03 [CHG1, through 2026-12-31 (UTC)]"), out);
 
         Files.writeString(dir.resolve("baseline.yaml"), waivers.replace("EXPIRES", "2026-11-25"));
         assertEquals(ExitCodes.FINDINGS, run("preflight", "--config", cfg.toString(), "--cluster", "HVC1"), out + err);
