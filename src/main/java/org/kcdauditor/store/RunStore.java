@@ -839,7 +839,8 @@ public final class RunStore implements AutoCloseable {
                         run.reportDir() == null ? null : cut(run.reportDir().toString(), 1000), run.objectsRead(),
                         r.context().nodes().size(), r.findings().size(), by.get("HIGH"), by.get("MEDIUM"),
                         by.get("LOW"), by.get("INFO"), waived, r.compliancePercent(),
-                        unaudited.isEmpty() ? null : cut(String.join("\n", unaudited), 2000), runId, RunSummary.RUNNING);
+                        unaudited.isEmpty() ? null : cut(String.join("\n", unaudited), 1_000_000), runId,
+                        RunSummary.RUNNING);
                 if (ps.executeUpdate() != 1) {
                     // ended by someone else meanwhile (interrupted), who deleted its rows
                     throw new SQLException("run " + runId + " is not RUNNING in the store");

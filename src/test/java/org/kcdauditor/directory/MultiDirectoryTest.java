@@ -14,6 +14,7 @@ import org.kcdauditor.report.FindingsJson;
 import org.kcdauditor.report.ObjectChange;
 import org.kcdauditor.report.Procedure;
 import org.kcdauditor.report.ReportView;
+import org.kcdauditor.store.RunStore;
 import org.kcdauditor.support.CliRun;
 import org.kcdauditor.support.Hosts;
 import org.kcdauditor.support.RbcdDescriptors;
@@ -23,6 +24,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.IntStream;
 import java.util.stream.StreamSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -610,5 +614,30 @@ class MultiDirectoryTest {
         assertEquals(List.of("policy.operators names 'adm-fab@fabrikam.com', but no user or group of that name or DN"
                 + " exists under " + TestDirectory.BASE + " (contoso) (not looked up in fabrikam, which could not be"
                 + " read), so its accounts were not checked."), notFound);
+    }
+
+    /**
+     * The store keeps every cluster a run did not audit, however many the configuration holds and however long their
+     * names: a cut list (it was cut at 2,000 characters) had the next run take the clusters beyond the cut as audited,
+     * and tell their nodes as new and their findings as resolved.
+     */
+    @Test
+    void everyClusterARunDidNotAuditIsKeptWhateverTheirNumber() throws Exception {
+        int closed = org.kcdauditor.support.ClosedPort.refusing();
+        Set<String> names = new TreeSet<>(IntStream.rangeClosed(1, 120)
+                .mapToObj(i -> String.format("FABRIKAM-WEST-CLUSTER-%03d", i)).toList());
+        Path cfg = config("ldap://127.0.0.1:" + closed, "[]", "optional: true");
+        StringBuilder more = new StringBuilder();
+        names.forEach(n -> more.append("  - name: ").append(n).append("\n    directory: fabrikam\n    nodes: [HV")
+                .append(n.substring(n.length() - 3)).append("]\n"));
+        Files.writeString(cfg, Files.readString(cfg).replace("policy:", more + "policy:"));
+        CliRun r = run(cfg, "json");
+        assertEquals(0, r.exitCode(), r.toString());
+        String runId = CliRun.findings(tmp.resolve("out")).path("runId").asText();
+        try (RunStore store = RunStore.open("jdbc:h2:file:" + tmp.resolve("data/kcd-audit"), null, null)) {
+            Set<String> expected = new TreeSet<>(names);
+            expected.add("HVC2");
+            assertEquals(expected, new TreeSet<>(store.unaudited(runId)));
+        }
     }
 }
