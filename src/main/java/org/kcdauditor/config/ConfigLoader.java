@@ -165,11 +165,19 @@ public final class ConfigLoader {
         return message != null && KEY_PATH.matcher(message).lookingAt();
     }
 
-    /** One line: the first problem after {@code where} ({@code file} or {@code file:line}), the others counted. */
+    /** The problems named after the first; the rest are counted. */
+    private static final int NAMED_AFTER_FIRST = 3;
+
+    /**
+     * One line: the first problem after {@code where} ({@code file} or {@code file:line}), the next
+     * {@value #NAMED_AFTER_FIRST} named and the others counted.
+     */
     private static ConfigException refusal(String where, List<String> errors) {
-        String more = errors.size() > 1 ? " (and " + (errors.size() - 1) + " more problem"
-                + (errors.size() > 2 ? "s" : "") + ": " + String.join("; ", errors.subList(1, errors.size())) + ")"
-                : "";
+        List<String> others = errors.subList(1, errors.size());
+        List<String> named = others.subList(0, Math.min(others.size(), NAMED_AFTER_FIRST));
+        String more = others.isEmpty() ? "" : " (and " + others.size() + " more problem"
+                + (others.size() > 1 ? "s" : "") + ": " + String.join("; ", named)
+                + (others.size() > named.size() ? "; and " + (others.size() - named.size()) + " more" : "") + ")";
         return new ConfigException(where + ": " + errors.get(0) + more);
     }
 

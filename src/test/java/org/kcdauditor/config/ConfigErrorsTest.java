@@ -235,6 +235,26 @@ class ConfigErrorsTest {
         assertFalse((r.out() + r.err()).contains("SeCrEt"), r.toString());
     }
 
+    /**
+     * Many problems (a cluster list pasted with one node in every cluster) stay one line an admin can read: the first
+     * problem at its line, the next three, and the rest counted, not 120 problems joined into one line of 13 KB.
+     */
+    @Test
+    void manyProblemsNameTheFirstFewAndCountTheRest() throws Exception {
+        StringBuilder more = new StringBuilder();
+        for (int i = 1; i <= 120; i++) {
+            more.append("  - name: HVC").append(100 + i).append("\n    nodes: [HV01]\n");
+        }
+        CliRun r = refused("  - name: HVC2", more + "  - name: HVC2");
+        String err = r.err().strip();
+        assertEquals(1, err.lines().count(), err);
+        assertTrue(err.contains(":10: clusters[1].nodes[0]: HV01 is already a node of cluster HVC1"), err);
+        assertTrue(err.contains("(and 119 more problems: clusters[2].nodes[0]: HV01"), err);
+        assertTrue(err.contains("clusters[4].nodes[0]: HV01"), err);
+        assertFalse(err.contains("clusters[5].nodes[0]"), err);
+        assertTrue(err.endsWith("; and 116 more)"), err);
+    }
+
     @Test
     void aMissingFileSaysWhatToDo() {
         CliRun r = CliRun.run(Map.of(), "run", "--config", tmp.resolve("nope.yaml").toString());
