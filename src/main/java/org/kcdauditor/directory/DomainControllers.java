@@ -141,7 +141,8 @@ final class DomainControllers {
      * groups the checked objects' resource-based delegation names (their members as that DC holds them, since a TGT
      * carries the groups of the DC that issued it) and for the other objects registering the checked objects' SPNs (a
      * duplicate made there makes its KDC refuse them). A DC is read-only by its account flags (discovered) or by its
-     * root DSE ({@code auditedReadOnly} for the DC the audit read, which is not connected to again).
+     * root DSE ({@code auditedReadOnly} for the DC the audit read, which is not connected to again). A DC listed
+     * twice (by its IP and by its name) is one DC: the first read of it that answered.
      */
     static List<DcRead> read(LdapConnector connector, List<Target> targets, List<AdObject> scope, String auditedDc,
                              String auditedUrl, boolean auditedReadOnly, Groups groups) throws DirectoryException {
@@ -159,11 +160,14 @@ final class DomainControllers {
                 futures.add(pool.submit(() -> readOne(connector, t, scope, auditedDc, auditedUrl, auditedReadOnly,
                         groups)));
             }
-            List<DcRead> out = new ArrayList<>();
+            // one DC reached under two URLs (its IP and its name, say) is one DC, by the name its root DSE gave
+            Map<String, DcRead> byName = new java.util.LinkedHashMap<>();
             for (Future<DcRead> f : futures) {
-                out.add(f.get());
+                DcRead d = f.get();
+                String key = d.name() == null ? String.valueOf(d.url()) : strip(d.name());
+                byName.merge(key, d, (first, again) -> first.reachable() || !again.reachable() ? first : again);
             }
-            return out;
+            return new ArrayList<>(byName.values());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new DirectoryException("interrupted while reading the domain controllers", e);

@@ -601,6 +601,24 @@ class DomainControllersTest {
     }
 
     /**
+     * One DC listed twice, by its IP and by its name (here localhost), is one DC: its root DSE gives both the same
+     * name. Counted twice, the preflight said "1 of 3 domain controllers agree" and raised each difference twice.
+     */
+    @Test
+    void aDcListedTwiceUnderTwoUrlsIsOneDc() throws Exception {
+        CliRun r = preflight(config(List.of(url(dc1), url(dc2), "ldap://localhost:" + dc2.getListenPort())),
+                "--all-dcs");
+        assertEquals(3, r.exitCode(), r.toString());
+        assertTrue(r.out().contains("1 of 2 domain controllers agree with dc1.contoso.com; dc2.contoso.com has not"
+                + " replicated the delegation yet"), r.out());
+        JsonNode doc = CliRun.findings(tmp.resolve("out"));
+        assertEquals(1, findings(doc, "DC_NOT_CONVERGED").size(), findings(doc, "DC_NOT_CONVERGED").toString());
+        JsonNode dcs = doc.path("directories").get(0).path("domainControllers");
+        assertEquals(2, dcs.size(), dcs.toString());
+        assertEquals(1, dcs.get(1).path("differences").asInt(), dcs.toString());
+    }
+
+    /**
      * A read-only DC replicates inbound only: no DC pulls from it, so {@code repadmin /syncall <RODC> /AdeP} pushes
      * nothing. Here the change was made on DC3 and the branch RODC has pulled it, the audited dc1 not yet (the RODC
      * holds the newer write); the RODC is listed in domainControllers, so only its root DSE (supportedCapabilities
