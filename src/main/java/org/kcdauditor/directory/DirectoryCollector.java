@@ -25,6 +25,7 @@ import org.kcdauditor.model.DirectoryPart;
 import org.kcdauditor.model.Operator;
 import org.kcdauditor.model.RbcdPrincipal;
 import org.kcdauditor.model.Snapshot;
+import org.kcdauditor.remedy.Values;
 
 import java.text.ParseException;
 import java.time.Clock;
@@ -318,6 +319,15 @@ public final class DirectoryCollector {
                 throw new DirectoryException(d.url() + ": " + config.directoryKey(name) + ".baseDn "
                         + d.baseDn() + " does not exist on this server — check the domain's DN", e);
             }
+            if (e.getResultCode() == ResultCode.REFERRAL) {
+                // AD's answer for another domain's DN (of its forest, a child, or one guessed from the DC= parts)
+                String[] to = e.getReferralURLs();
+                throw new DirectoryException(d.url() + ": " + config.directoryKey(name) + ".baseDn " + d.baseDn()
+                        + " is not held by this domain controller, which refers it to " + (to.length == 0
+                        ? "another server" : Values.visible(String.join(", ", to))) + " — point "
+                        + config.directoryKey(name) + ".url at a domain controller of that domain (with several"
+                        + " domains, one directories: entry each) or correct the baseDn", e);
+            }
             if (e.getResultCode() == ResultCode.SIZE_LIMIT_EXCEEDED) {
                 throw new DirectoryException(d.url() + ": the server stopped after " + sofar.getAsInt()
                         + " entries (size limit) although paging was requested; lower " + config.directoryKey(name)
@@ -328,9 +338,14 @@ public final class DirectoryCollector {
         }
     }
 
-    /** The result code and the server's diagnostic message, if any. */
+    /**
+     * The result code and the server's diagnostic message, if any, on one line: AD spreads some over lines
+     * ({@code "…1 access points\n\tref 1: 'fabrikam.com'\n"}) and ends them with a NUL.
+     */
     static String reason(LDAPException e) {
-        return e.getResultCode() + (e.getDiagnosticMessage() == null ? "" : " (" + e.getDiagnosticMessage() + ")");
+        String diagnostic = e.getDiagnosticMessage() == null ? "" : e.getDiagnosticMessage().replace('\0', ' ')
+                .replaceAll("\\s+", " ").strip();
+        return e.getResultCode() + (diagnostic.isEmpty() ? "" : " (" + Values.visible(diagnostic) + ")");
     }
 
     /** Position of each requested attribute in {@link #ATTRIBUTES}, by its name as requested and in lower case. */
