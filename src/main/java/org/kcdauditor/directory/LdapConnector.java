@@ -120,6 +120,9 @@ public final class LdapConnector {
             throw new ConfigException(key + ".url: not a valid LDAP URL: " + e.getMessage());
         }
         boolean ldaps = "ldaps".equalsIgnoreCase(url.getScheme());
+        // dc1.contoso.com. is dc1.contoso.com made absolute; its certificate and its Kerberos name have no dot
+        String host = url.getHost().endsWith(".") && url.getHost().length() > 1
+                ? url.getHost().substring(0, url.getHost().length() - 1) : url.getHost();
         if (!ldaps && !d.useStartTls() && !d.insecureBindAllowed() && !d.gssapi()) {
             throw new ConfigException(key + ".allowInsecureBind: refusing a simple bind over plain " + d.url()
                     + " (the password would cross the network readable); use ldaps:// or startTls: true,"
@@ -147,7 +150,7 @@ public final class LdapConnector {
             deadline.attach(c);
             try {
                 deadline.call(() -> {
-                    c.connect(url.getHost(), url.getPort());
+                    c.connect(host, url.getPort());
                     return null;
                 });
             } catch (LDAPException e) {
@@ -170,8 +173,8 @@ public final class LdapConnector {
                             + "); use ldaps:// or check that the DC has a certificate");
                 }
             }
-            bind(connection, d.gssapi() ? gssapiBind(d, url.getHost(), ldaps || d.useStartTls())
-                    : new SimpleBindRequest(d.bindDn(), new String(password)), where, url.getHost(), deadline);
+            bind(connection, d.gssapi() ? gssapiBind(d, host, ldaps || d.useStartTls())
+                    : new SimpleBindRequest(d.bindDn(), new String(password)), where, host, deadline);
             return connection;
         } catch (LDAPException e) {
             close(connection);
