@@ -352,8 +352,31 @@ public final class ConfigLoader {
             } else if (!c.directories().containsKey(cl.directory())) {
                 errors.add("clusters[" + i + "].directory: no directory named '" + cl.directory() + "' (known: "
                         + known + ")");
+            } else {
+                ouOfAnotherDomain(c, i, errors);
             }
         }
+    }
+
+    /**
+     * A cluster's {@code ou} in another domain than its directory's: its DC holds no such OU (AD refers it elsewhere),
+     * and with several directories the sweep of the domain that holds it would hand its computers to a cluster said
+     * to be of this one.
+     */
+    private static void ouOfAnotherDomain(AuditConfig c, int i, List<String> errors) {
+        ClusterConfig cl = c.clusters().get(i);
+        DirectoryConfig own = c.directories().get(cl.directory());
+        String ou = blank(cl.ou()) ? null : domainOf(cl.ou());
+        String domain = own == null ? null : domainOf(own.baseDn());
+        if (ou == null || domain == null || ou.equalsIgnoreCase(domain)) {
+            return;
+        }
+        String holder = c.directories().entrySet().stream().filter(d -> d.getValue() != null
+                && ou.equalsIgnoreCase(domainOf(d.getValue().baseDn()))).map(Map.Entry::getKey).findFirst()
+                .orElse(null);
+        errors.add("clusters[" + i + "].ou: " + cl.ou() + " is in the domain " + ou + ", not in " + domain + " of "
+                + c.directoryKey(cl.directory()) + ": " + (holder != null ? "set clusters[" + i + "].directory: "
+                + holder : "give that domain a directory of its own (directories:), or correct the ou"));
     }
 
     /** Why a URL holding {@code user:password@} is refused; the URL itself is never repeated. */

@@ -97,6 +97,8 @@ class DirectoriesConfigTest {
             directories.fa brikam: a name of letters | '  fabrikam:' | '  fa brikam:'
             policy.preflightAllDcs: wrong type    | 'preflightAllDcs: true' | 'preflightAllDcs: sometimes'
             directories.fabrikam.baseDn: the domain DC=contoso,DC=com of directories.contoso too | 'baseDn: DC=fabrikam,DC=com' | 'baseDn: OU=Hyper-V,DC=Contoso, DC=com'
+            clusters[1].ou: OU=HVC2,DC=fabrikam,DC=com is in the domain DC=fabrikam,DC=com, not in DC=contoso,DC=com of directories.contoso: set clusters[1].directory: fabrikam | '    directory: fabrikam\n    nodes: [HV21, HV22]' | '    directory: contoso\n    ou: OU=HVC2,DC=fabrikam,DC=com'
+            clusters[1].ou: OU=HVC2,DC=emea,DC=fabrikam,DC=com is in the domain DC=emea,DC=fabrikam,DC=com, not in DC=fabrikam,DC=com of directories.fabrikam: give that domain a directory of its own | '    nodes: [HV21, HV22]' | '    ou: OU=HVC2,DC=emea,DC=fabrikam,DC=com'
             """)
     void eachMistakeNamesItsKeyPath(String expected, String from, String to) throws Exception {
         String yaml = TWO.replace(from.replace("\\n", "\n"), to.replace("\\n", "\n"));
