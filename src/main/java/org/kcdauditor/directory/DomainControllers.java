@@ -5,6 +5,7 @@ import com.unboundid.ldap.sdk.Filter;
 import com.unboundid.ldap.sdk.LDAPConnection;
 import com.unboundid.ldap.sdk.LDAPException;
 import com.unboundid.ldap.sdk.LDAPURL;
+import com.unboundid.ldap.sdk.ResultCode;
 import com.unboundid.ldap.sdk.SearchResult;
 import com.unboundid.ldap.sdk.SearchResultEntry;
 import com.unboundid.ldap.sdk.SearchScope;
@@ -404,8 +405,33 @@ final class DomainControllers {
                     principals(c, t.url(), deadline, groups, objects), spnHolders(c, deadline, groups, objects, scope),
                     changes(c, t.url(), deadline, root, dns, metadata));
         } catch (DirectoryException e) {
-            return new DcRead(name, t.url(), t.readOnly(), false, e.getMessage(), List.of(), List.of());
+            return new DcRead(name, t.url(), t.readOnly(), false, e.getMessage()
+                    + (connector.settings().gssapi() ? "" : refusedHere(e, t, auditedDc)),
+                    List.of(), List.of());
         }
+    }
+
+    /**
+     * For a bind this DC refuses as invalid credentials although the audited DC accepted the same account and password
+     * (a simple bind): what differs is this DC's copy of the account, which has not received a recent change of it
+     * (its password, an unlock, an enable) yet. Empty otherwise.
+     */
+    private static String refusedHere(DirectoryException e, Target t, String auditedDc) {
+        LDAPException refused = org.kcdauditor.io.Causes.find(e, LDAPException.class);
+        if (auditedDc == null || refused == null || refused.getResultCode() != ResultCode.INVALID_CREDENTIALS) {
+            return "";
+        }
+        String host = t.name();
+        if (host == null) {
+            try {
+                host = new LDAPURL(t.url()).getHost();
+            } catch (LDAPException bad) {
+                host = t.url();
+            }
+        }
+        return "; " + strip(auditedDc) + ", the DC the audit read, accepted the same account and password: this DC may"
+                + " not have received a recent change of the account yet (a new password, an unlock, an enable; repadmin"
+                + " /showrepl " + host + ")";
     }
 
     /**

@@ -601,6 +601,36 @@ class DomainControllersTest {
     }
 
     /**
+     * A DC that refuses the bind the audited DC accepted: the account and password are right, so "check bindDn and the
+     * password" alone sends the admin the wrong way; a password change the DC has not received yet (or a lockout
+     * there) is what refuses it.
+     */
+    @Test
+    void aDcRefusingTheBindTheAuditedDcAcceptedSaysSo() throws Exception {
+        com.unboundid.ldap.listener.InMemoryDirectoryServerConfig c =
+                new com.unboundid.ldap.listener.InMemoryDirectoryServerConfig(TestDirectory.BASE);
+        c.setSchema(null);
+        c.addAdditionalBindCredentials(TestDirectory.BIND_DN, "the-password-before-its-change");
+        c.setCustomRootDSEAttributes(List.of(new com.unboundid.ldap.sdk.Attribute("dnsHostName", "dc3.contoso.com")));
+        c.setListenerConfigs(com.unboundid.ldap.listener.InMemoryListenerConfig.createLDAPConfig("ldap",
+                java.net.InetAddress.getLoopbackAddress(), 0, null));
+        InMemoryDirectoryServer dc3 = new InMemoryDirectoryServer(c);
+        dc3.startListening();
+        try {
+            CliRun r = preflight(config(List.of(url(dc1), url(dc3))), "--all-dcs");
+            List<JsonNode> f = findings(CliRun.findings(tmp.resolve("out")), "DC_UNREACHABLE");
+            assertEquals(1, f.size(), r.toString());
+            String m = f.get(0).path("message").asText();
+            assertTrue(m.contains("bind as " + TestDirectory.BIND_DN + " refused"), m);
+            assertTrue(m.contains("dc1.contoso.com, the DC the audit read, accepted the same account and password:"
+                    + " this DC may not have received a recent change of the account yet (a new password, an unlock,"
+                    + " an enable; repadmin /showrepl 127.0.0.1)"), m);
+        } finally {
+            dc3.shutDown(true);
+        }
+    }
+
+    /**
      * One DC listed twice, by its IP and by its name (here localhost), is one DC: its root DSE gives both the same
      * name. Counted twice, the preflight said "1 of 3 domain controllers agree" and raised each difference twice.
      */
