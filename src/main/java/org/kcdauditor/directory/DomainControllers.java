@@ -366,7 +366,7 @@ final class DomainControllers {
             if (same(name, auditedDc)) {
                 return new DcRead(name, t.url(), readOnly, true, null, List.of(), List.of());
             }
-            String elsewhere = otherDomain(root, groups);
+            String elsewhere = otherDomain(root, groups, connector.key());
             if (elsewhere != null) {
                 // it holds none of the nodes, and no replication brings them there: not a DC that lags
                 return new DcRead(name, t.url(), readOnly, false, elsewhere, List.of(), List.of());
@@ -507,9 +507,9 @@ final class DomainControllers {
 
     /**
      * Why a DC whose root DSE names another domain than the directory's is no DC of it (a URL of another domain in
-     * {@code domainControllers}), or null (the same domain, or either not known).
+     * {@code key.domainControllers}), or null (the same domain, or either not known).
      */
-    private static String otherDomain(DomainReader.RootDse root, Groups groups) {
+    private static String otherDomain(DomainReader.RootDse root, Groups groups, String key) {
         if (root.defaultNamingContext() == null || groups == null || groups.domainDn() == null) {
             return null;
         }
@@ -521,8 +521,8 @@ final class DomainControllers {
             // a naming context that does not parse is no domain this directory's is
         }
         return "it serves " + Values.visible(root.defaultNamingContext()) + ", not " + groups.domainDn() + ": it is"
-                + " no domain controller of this directory's domain, so it was not compared; correct the directory's"
-                + " domainControllers";
+                + " no domain controller of this directory's domain, so it was not compared; remove it from " + key
+                + ".domainControllers (a domain controller of another domain goes under that domain's directory)";
     }
 
     private static boolean same(String a, String b) {

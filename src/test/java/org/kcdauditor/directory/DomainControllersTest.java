@@ -593,6 +593,8 @@ class DomainControllersTest {
             assertEquals(1, f.size(), r.toString());
             assertTrue(f.get(0).path("message").asText().contains("serves DC=fabrikam,DC=com, not DC=contoso,DC=com"),
                     f.get(0).toString());
+            assertTrue(f.get(0).path("message").asText().contains("remove it from directory.domainControllers"),
+                    f.get(0).toString());
             assertTrue(r.out().contains("dc1.fabrikam.com could not be read"), r.out());
             assertEquals(0, r.exitCode(), r.toString());
         } finally {
