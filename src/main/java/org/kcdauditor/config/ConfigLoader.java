@@ -475,6 +475,8 @@ public final class ConfigLoader {
             errors.add("directory.baseDn: missing (DC=contoso,DC=com)");
         } else if (!DN.isValidDN(d.baseDn())) {
             errors.add("directory.baseDn: not a valid DN: '" + d.baseDn() + "'" + dnHint(d.baseDn()));
+        } else if (dottedComponent(d.baseDn()) != null) {
+            errors.add("directory.baseDn: " + dottedComponent(d.baseDn()));
         }
         if (d.pageSize() != null && (d.pageSize() < 1 || d.pageSize() > 100_000)) {
             errors.add("directory.pageSize: must be between 1 and 100000 (AD serves at most 1000 per page)");
@@ -520,6 +522,8 @@ public final class ConfigLoader {
             }
             if (hasOu && !DN.isValidDN(c.ou())) {
                 errors.add(at + ".ou: not a valid DN: '" + c.ou() + "'" + dnHint(c.ou()));
+            } else if (hasOu && dottedComponent(c.ou()) != null) {
+                errors.add(at + ".ou: " + dottedComponent(c.ou()));
             }
             for (int j = 0; j < c.nodes().size(); j++) {
                 String node = c.nodes().get(j);
@@ -646,6 +650,27 @@ public final class ConfigLoader {
      * What to write instead of a value that is no DN: a domain name typed as such ({@code contoso.com}) as its DN, else
      * the shape of one.
      */
+    /**
+     * Why a DN with a domain component holding a dot ({@code DC=contoso.com}) names no AD domain, or null: each DC= part
+     * is one label of the domain's DNS name, so no domain partition has such a DN and AD refers it elsewhere.
+     */
+    static String dottedComponent(String dn) {
+        try {
+            for (com.unboundid.ldap.sdk.RDN rdn : new DN(dn).getRDNs()) {
+                String[] names = rdn.getAttributeNames();
+                String value = rdn.getAttributeValues()[0];
+                if (names.length == 1 && names[0].equalsIgnoreCase("dc") && value.contains(".")) {
+                    return rdn + " is one domain component holding a dot; each DC= part is one label of the domain's DNS"
+                            + " name: " + String.join(",", java.util.Arrays.stream(value.split("\\.", -1))
+                            .filter(label -> !label.isEmpty()).map(label -> "DC=" + label).toList());
+                }
+            }
+        } catch (LDAPException e) {
+            return null; // refused as no valid DN
+        }
+        return null;
+    }
+
     static String dnHint(String value) {
         String v = value.strip();
         if (v.matches("(?i)[a-z0-9-]+(\\.[a-z0-9-]+)+\\.?")) {

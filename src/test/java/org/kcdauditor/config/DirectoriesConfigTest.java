@@ -98,6 +98,8 @@ class DirectoriesConfigTest {
             policy.preflightAllDcs: wrong type    | 'preflightAllDcs: true' | 'preflightAllDcs: sometimes'
             directories.fabrikam.baseDn: the domain DC=contoso,DC=com of directories.contoso too | 'baseDn: DC=fabrikam,DC=com' | 'baseDn: OU=Hyper-V,DC=Contoso, DC=com'
             clusters[1].ou: OU=HVC2,DC=fabrikam,DC=com is in the domain DC=fabrikam,DC=com, not in DC=contoso,DC=com of directories.contoso: set clusters[1].directory: fabrikam | '    directory: fabrikam\n    nodes: [HV21, HV22]' | '    directory: contoso\n    ou: OU=HVC2,DC=fabrikam,DC=com'
+            directories.fabrikam.baseDn: DC=fabrikam.com is one domain component holding a dot; each DC= part is one label of the domain's DNS name: DC=fabrikam,DC=com | 'baseDn: DC=fabrikam,DC=com' | 'baseDn: DC=fabrikam.com'
+            clusters[1].ou: DC=fabrikam.com is one domain component holding a dot | '    nodes: [HV21, HV22]' | '    ou: OU=HVC2,DC=fabrikam.com'
             clusters[1].ou: OU=HVC2,DC=emea,DC=fabrikam,DC=com is in the domain DC=emea,DC=fabrikam,DC=com, not in DC=fabrikam,DC=com of directories.fabrikam: give that domain a directory of its own | '    nodes: [HV21, HV22]' | '    ou: OU=HVC2,DC=emea,DC=fabrikam,DC=com'
             """)
     void eachMistakeNamesItsKeyPath(String expected, String from, String to) throws Exception {
