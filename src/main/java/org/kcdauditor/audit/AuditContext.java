@@ -1217,6 +1217,12 @@ public final class AuditContext implements Drift.Nodes {
     }
 
     /** A directory (domain) of the snapshot by name, or null. */
+    /** The base DN {@code c}'s computers were read under: its own directory's. */
+    public String baseDnOf(ResolvedCluster c) {
+        DirectoryPart own = directory(c.directory());
+        return own != null ? own.baseDn() : snapshot.baseDn();
+    }
+
     public DirectoryPart directory(String name) {
         for (DirectoryPart p : snapshot.directories()) {
             if (p.name().equals(name)) {

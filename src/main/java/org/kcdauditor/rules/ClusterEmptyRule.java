@@ -34,7 +34,7 @@ public final class ClusterEmptyRule implements Rule {
                         .evidence(Evidence.builder().attribute("clusters[].ou").ou(c.ou()).build())
                         .message("Cluster " + c.name() + " takes its nodes from " + c.ou() + ", but no Hyper-V"
                                 + " host's computer object is under it (the cluster's name object, its roles' and"
-                                + " domain controllers are no nodes; as read from " + ctx.snapshot().baseDn() + "), so none of its"
+                                + " domain controllers are no nodes; as read from " + ctx.baseDnOf(c) + "), so none of its"
                                 + " hosts were audited.")
                         .action(new Action.Manual("Check clusters[].ou against the cluster nodes' distinguished names"
                                 + " (Get-ADComputer HV01 | Select DistinguishedName) and that it lies under"

@@ -28,7 +28,7 @@ public final class HostNotFoundRule implements Rule {
                         .evidence(Evidence.builder().attribute("clusters[].nodes").expected(java.util.List.of(name))
                                 .build())
                         .message("Cluster " + c.name() + " lists node '" + name + "' but no computer object with that"
-                                + " name exists under " + ctx.snapshot().baseDn() + ".")
+                                + " name exists under " + ctx.baseDnOf(c) + "." + elsewhere(ctx, c, name, true))
                         .action(new Action.Manual("Check the spelling (NetBIOS name) and directory.baseDn, or remove"
                                 + " the node from the configuration if it was decommissioned."))
                         .emit();
@@ -39,11 +39,29 @@ public final class HostNotFoundRule implements Rule {
                         .evidence(Evidence.builder().attribute("clusters[].fileServers")
                                 .expected(java.util.List.of(name)).fileServer(true).build())
                         .message("Cluster " + c.name() + " lists file server '" + name + "' but no computer object"
-                                + " with that name exists under " + ctx.snapshot().baseDn() + ".")
+                                + " with that name exists under " + ctx.baseDnOf(c) + "."
+                                + elsewhere(ctx, c, name, false))
                         .action(new Action.Manual("Check clusters[].fileServers: give the Scale-Out File Server's"
                                 + " client access point name."))
                         .emit();
             }
         }
+    }
+
+    /**
+     * Where a host of that name is, when another directory holds it (a cluster whose nodes live in two domains, or
+     * one that names the wrong directory; a file server in another domain); empty otherwise.
+     */
+    private static String elsewhere(AuditContext ctx, ResolvedCluster c, String name, boolean node) {
+        String other = ctx.directoryOf(ctx.computer(name));
+        org.kcdauditor.model.DirectoryPart part = other == null || other.equals(c.directory()) ? null
+                : ctx.directory(other);
+        if (part == null) {
+            return "";
+        }
+        String where = " " + name + " is a computer of directory " + other + " (" + part.baseDn() + "): a cluster's ";
+        return node ? where + "nodes are read from its own directory (" + c.directory() + "), so list it in a cluster"
+                + " of " + other + ", or set this cluster's directory to " + other + " if all its nodes are there."
+                : where + "file servers are looked up in its own directory (" + c.directory() + ") only.";
     }
 }

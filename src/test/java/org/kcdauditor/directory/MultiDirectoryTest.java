@@ -126,6 +126,43 @@ class MultiDirectoryTest {
         assertTrue(Files.size(tmp.resolve("out/audit.xlsx")) > 0);
     }
 
+    /**
+     * A node that is not found is looked for under its own cluster's directory, and the finding says so: fabrikam's
+     * missing HV29 was said to be missing "under DC=contoso,DC=com" (the first directory's base DN). A node listed in
+     * a contoso cluster that is a computer of fabrikam (a cluster whose nodes live in two domains) says where it is.
+     */
+    @Test
+    void aNodeNotFoundIsNamedWithItsOwnDirectoryAndWhereElseItIs() throws Exception {
+        TestDirectory.addCluster(fabrikam, FABRIKAM, FABRIKAM_SID, 3100, List.of("HV23", "NAS21"));
+        Path cfg = config(fabrikamUrl(), "[]");
+        Files.writeString(cfg, Files.readString(cfg).replace("nodes: [HV01, HV02, HV03]", "nodes: [HV01, HV02, HV03,"
+                + " HV23]\n    fileServers: [NAS21]").replace("nodes: [HV21, HV22]", "nodes: [HV21, HV22, HV29]"));
+        CliRun r = run(cfg, "json");
+        assertEquals(3, r.exitCode(), r.toString());
+        List<JsonNode> f = findings(CliRun.findings(tmp.resolve("out")), "HOST_NOT_FOUND");
+        assertEquals(3, f.size(), f.toString());
+        // a file server is no node: it is not to be moved into a cluster
+        String nas = f.stream().filter(x -> x.path("host").asText().equals("NAS21")).findFirst().orElseThrow()
+                .path("message").asText();
+        assertTrue(nas.endsWith("exists under " + TestDirectory.BASE + ". NAS21 is a computer of directory fabrikam ("
+                + FABRIKAM + "): a cluster's file servers are looked up in its own directory (contoso) only."), nas);
+        String hv23 = f.stream().filter(x -> x.path("host").asText().equals("HV23")).findFirst().orElseThrow()
+                .path("message").asText();
+        String hv29 = f.stream().filter(x -> x.path("host").asText().equals("HV29")).findFirst().orElseThrow()
+                .path("message").asText();
+        assertTrue(hv29.contains("no computer object with that name exists under " + FABRIKAM + "."), hv29);
+        assertTrue(hv23.contains("no computer object with that name exists under " + TestDirectory.BASE + ". HV23 is"
+                + " a computer of directory fabrikam (" + FABRIKAM + "): a cluster's nodes are read from its own"
+                + " directory (contoso)"), hv23);
+
+        // an empty OU cluster of fabrikam says it was read from fabrikam, not from the first directory
+        Files.writeString(cfg, Files.readString(cfg).replace("nodes: [HV21, HV22, HV29]", "ou: OU=Empty," + FABRIKAM));
+        CliRun empty = run(cfg, "json");
+        List<JsonNode> e = findings(CliRun.findings(tmp.resolve("out")), "CLUSTER_EMPTY");
+        assertEquals(1, e.size(), empty.toString());
+        assertTrue(e.get(0).path("message").asText().contains("as read from " + FABRIKAM + ")"), e.toString());
+    }
+
     @Test
     void aMigrationGroupAcrossDomainsNeedsRbcdOnEachTarget() throws Exception {
         CliRun r = run(config(fabrikamUrl(), "[[HVC1, HVC2]]"), "json,md,ps1");
