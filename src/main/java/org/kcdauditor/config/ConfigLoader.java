@@ -324,9 +324,14 @@ public final class ConfigLoader {
                 continue;
             }
             try {
-                String gc = globalCatalog(new LDAPURL(dc));
+                LDAPURL url = new LDAPURL(dc);
+                String gc = globalCatalog(url);
                 if (gc != null) {
                     errors.add(at + ": " + gc);
+                } else if (lower.startsWith("ldap://") && !d.useStartTls() && !d.insecureBindAllowed() && !d.gssapi()) {
+                    // refused at its connection otherwise, mid-preflight, under allowInsecureBind's name
+                    errors.add(at + ": a plain ldap:// URL would send the bind password readable (" + key
+                            + ".startTls is off, allowInsecureBind not set): use ldaps://" + url.getHost() + ":636");
                 }
             } catch (LDAPException e) {
                 errors.add(at + ": not a valid LDAP URL: " + e.getMessage());
