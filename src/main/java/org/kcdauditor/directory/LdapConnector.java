@@ -1,12 +1,12 @@
 package org.kcdauditor.directory;
 
 import com.unboundid.ldap.sdk.BindRequest;
-import com.unboundid.ldap.sdk.ExtendedResult;
 import com.unboundid.ldap.sdk.GSSAPIBindRequest;
 import com.unboundid.ldap.sdk.GSSAPIBindRequestProperties;
 import com.unboundid.ldap.sdk.LDAPConnection;
 import com.unboundid.ldap.sdk.LDAPConnectionOptions;
 import com.unboundid.ldap.sdk.LDAPException;
+import com.unboundid.ldap.sdk.LDAPResult;
 import com.unboundid.ldap.sdk.LDAPURL;
 import com.unboundid.ldap.sdk.ResultCode;
 import com.unboundid.ldap.sdk.SASLQualityOfProtection;
@@ -165,13 +165,7 @@ public final class LdapConnector {
                 throw e;
             }
             if (d.useStartTls()) {
-                StartTLSExtendedRequest startTls = new StartTLSExtendedRequest(ssl.createSSLSocketFactory());
-                ExtendedResult r = deadline.call(() -> c.processExtendedOperation(startTls));
-                if (r.getResultCode() != ResultCode.SUCCESS) {
-                    throw new DirectoryException(where + ": the server refused StartTLS (" + r.getResultCode()
-                            + (r.getDiagnosticMessage() == null ? "" : ": " + r.getDiagnosticMessage())
-                            + "); use ldaps:// or check that the DC has a certificate");
-                }
+                startTls(c, ssl, where, deadline);
             }
             bind(connection, d.gssapi() ? gssapiBind(d, host, ldaps || d.useStartTls())
                     : new SimpleBindRequest(d.bindDn(), new String(password)), where, host, deadline);
@@ -192,6 +186,33 @@ public final class LdapConnector {
         }
     }
 
+    /**
+     * Upgrades {@code c} with StartTLS. A server that answers the request with an error result (Active Directory
+     * without a certificate: 52, "Error initializing SSL/TLS"; a server without StartTLS: 53) is said so with its
+     * answer and what to do on the DC. The SDK throws that answer as it throws the failures on this side (the TLS
+     * handshake, a lost connection, the deadline: client-side result codes), which {@link #describeConnect} says.
+     */
+    private static void startTls(LDAPConnection c, SSLUtil ssl, String where, Deadline deadline)
+            throws LDAPException, GeneralSecurityException, DirectoryException {
+        StartTLSExtendedRequest request = new StartTLSExtendedRequest(ssl.createSSLSocketFactory());
+        LDAPResult answer;
+        try {
+            answer = deadline.call(() -> c.processExtendedOperation(request));
+        } catch (LDAPException e) {
+            if (deadline.tripped() || ResultCode.isClientSideResultCode(e.getResultCode())) {
+                throw e;
+            }
+            answer = e.toLDAPResult();
+        }
+        if (answer.getResultCode() != ResultCode.SUCCESS) {
+            String diag = answer.getDiagnosticMessage() == null || answer.getDiagnosticMessage().isBlank() ? ""
+                    : ": " + firstLine(answer.getDiagnosticMessage());
+            throw new DirectoryException(where + ": the server refused StartTLS (LDAP result " + answer.getResultCode()
+                    + diag + ") — the DC has no certificate it can use for TLS: install a Server Authentication"
+                    + " certificate naming the DC, issued by a CA the DC trusts (docs/install.md), or use ldaps:// to a"
+                    + " server that has one");
+        }
+    }
 
     private void bind(LDAPConnection connection, BindRequest request, String where, String host, Deadline deadline)
             throws DirectoryException {
@@ -425,10 +446,6 @@ public final class LdapConnector {
                 || lower.contains("unsupported or unrecognized"))) {
             return where + ": the server did not answer TLS on this port — ldaps:// needs the LDAPS port (636); on"
                     + " port 389 use ldap:// with " + key + ".startTls: true";
-        }
-        if (e.getResultCode() == ResultCode.UNWILLING_TO_PERFORM && lower.contains("extended operation")) {
-            return where + ": the server does not offer StartTLS (" + detail + ") — use ldaps:// (port 636), or"
-                    + " enable TLS on the domain controller";
         }
         if (tls && (lower.contains("unable to find valid certification path") || lower.contains("certpathbuilder"))) {
             return where + ": TLS failed: the DC's certificate is not signed by a CA " + key + ".trustStore (or the"

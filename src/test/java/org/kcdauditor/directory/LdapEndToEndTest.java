@@ -2,6 +2,8 @@ package org.kcdauditor.directory;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.unboundid.ldap.listener.InMemoryDirectoryServer;
+import com.unboundid.ldap.listener.interceptor.InMemoryInterceptedExtendedRequest;
+import com.unboundid.ldap.listener.interceptor.InMemoryOperationInterceptor;
 import com.unboundid.ldap.sdk.LDAPConnection;
 import com.unboundid.ldap.sdk.LDAPException;
 import com.unboundid.ldap.sdk.LDAPResult;
@@ -224,6 +226,54 @@ class LdapEndToEndTest {
                     "trustStore: " + tls.trustStore(), "trustStorePasswordEnv: TRUST_PW");
             CliRun r = run(cfg);
             assertEquals(0, r.exitCode(), r.toString());
+        } finally {
+            ds.shutDown(true);
+        }
+    }
+
+    /** A run over StartTLS to {@code url} with timeoutSeconds: 60 that must fail (exit 1) well before that. */
+    private CliRun startTlsFailingAtOnce(String url) throws IOException {
+        Path cfg = TestDirectory.config(tmp, url, NODES, "startTls: true", "timeoutSeconds: 60");
+        long start = System.nanoTime();
+        CliRun r = run(cfg);
+        long seconds = (System.nanoTime() - start) / 1_000_000_000L;
+        assertEquals(1, r.exitCode(), r.toString());
+        assertTrue(seconds < 30, "took " + seconds + " s: " + r.err());
+        return r;
+    }
+
+    /**
+     * A server that answers StartTLS with an error result: Active Directory without a certificate (52, "Error
+     * initializing SSL/TLS"; here an in-memory server answering as AD does), or one that has no StartTLS at all
+     * (UnboundID's in-memory server without TLS: 53). The run must say at once, in one line, that the server refused
+     * StartTLS, with its result code and diagnostic and what to do on the DC, not send the admin to a trust store that
+     * has nothing to do with it, and never show the password.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+    @org.junit.jupiter.api.Timeout(120)
+    void startTlsRefusedByTheServerIsSaidAtOnceWithItsAnswer(boolean answerAsAdWithoutCertificate) throws Exception {
+        String ad = "00000000: LdapErr: DSID-0C09102C, comment: Error initializing SSL/TLS, data 0, v2580";
+        InMemoryDirectoryServer ds = answerAsAdWithoutCertificate
+                ? TestDirectory.start(Mode.PLAIN, null, 0, new InMemoryOperationInterceptor() {
+                    @Override
+                    public void processExtendedRequest(InMemoryInterceptedExtendedRequest request)
+                            throws LDAPException {
+                        throw new LDAPException(ResultCode.UNAVAILABLE, ad);
+                    }
+                })
+                : TestDirectory.start(Mode.PLAIN, null, 0);
+        try {
+            String url = "ldap://127.0.0.1:" + ds.getListenPort();
+            CliRun r = startTlsFailingAtOnce(url);
+            String answer = answerAsAdWithoutCertificate ? "LDAP result 52 (unavailable): " + ad
+                    : "LDAP result 53 (unwilling to perform): No extended operation handler is defined for extended"
+                    + " request OID '1.3.6.1.4.1.1466.20037'.";
+            assertEquals("kcd-audit: " + url + ": the server refused StartTLS (" + answer + ") — the DC has no"
+                    + " certificate it can use for TLS: install a Server Authentication certificate naming the DC,"
+                    + " issued by a CA the DC trusts (docs/install.md), or use ldaps:// to a server that has one",
+                    r.err().strip());
+            assertFalse(r.err().contains(TestDirectory.PASSWORD), r.err());
         } finally {
             ds.shutDown(true);
         }
