@@ -280,6 +280,26 @@ class LdapEndToEndTest {
     }
 
     /**
+     * StartTLS accepted, then a certificate the trust store does not hold: at once, one line naming the certificate
+     * problem and directory.trustStore, as over ldaps://.
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(120)
+    void startTlsWithAnUntrustedCertificateFailsAtOnceNamingTheCertificate() throws Exception {
+        InMemoryDirectoryServer ds = TestDirectory.start(Mode.STARTTLS, tls, 0);
+        try {
+            String url = "ldap://127.0.0.1:" + ds.getListenPort();
+            CliRun r = startTlsFailingAtOnce(url);
+            assertTrue(r.err().startsWith("kcd-audit: " + url + ": TLS failed: The presented certificate chain"), r.err());
+            assertTrue(r.err().contains("cannot be trusted") && r.err().strip().endsWith(" — set directory.trustStore"
+                    + " to a PKCS#12 or JKS file holding the CA that signed the DC's certificate"), r.err());
+            assertEquals(1, r.err().strip().lines().count(), r.err());
+        } finally {
+            ds.shutDown(true);
+        }
+    }
+
+    /**
      * ldaps:// to a plain LDAP port whose server hangs up on the TLS ClientHello, as OpenLDAP (and AD) on 389 do: the
      * line names the port mix-up, not a trust store the config does not even have.
      */
