@@ -527,8 +527,9 @@ function Invoke-Rollback {
 </#if>
 <#else>
     #   ${comment(st.detail)}
-<#-- a removal without a command is one none of whose entries can be typed, and its detail says so -->
-<#if st.kind != "remove">
+<#-- a step whose detail says why it has no command (a removal none of whose entries can be typed, a duplicate SPN
+     or the DN of the object holding it that cannot be typed) needs no generic line -->
+<#if !st.noCommand?has_content>
     #   (not typed into runbook.md: a value cannot be typed safely; the script uses its exact stored bytes)
 </#if>
 </#if>
@@ -618,7 +619,11 @@ if (-not $Rollback) {
     # runbook.md: these write to the directory too, so they come before replication and the ticket purge
     Write-Host 'First, on the hosts (this script does not run these; runbook.md step ${phase.hosts.number}), before replication:'
 <#list hostSteps as st>
+<#if st.cmd?has_content>
     Write-Host '  ${st.host}: ${st.cmd}'
+<#else>
+    Write-Host '  ${st.host}: ${st.action}; ${st.noCommand}'
+</#if>
 </#list>
 <#assign serverInHostSteps = false>
 <#list hostSteps as st><#if st.cmd?contains("-Server")><#assign serverInHostSteps = true></#if></#list>
@@ -651,8 +656,12 @@ Write-Host 'If a migration still fails: ${run.restartCmd} on the source host.'
 <#if preChecks?has_content>
 Write-Host 'Before validating, on each host: VirtualMachineMigrationAuthenticationType must be Kerberos (if it says CredSSP, the second command sets it):'
 <#list preChecks as pc>
+<#if pc.cmd?has_content>
 Write-Host '  ${pc.cmd}'
 Write-Host '    ${pc.fix}'
+<#else>
+Write-Host '  ${pc.host}: ${pc.noCommand}'
+</#if>
 </#list>
 </#if>
 <#if validate?has_content>
@@ -664,7 +673,7 @@ Write-Host '  on ${v.on}: ${v.cmd}'
 Write-Host '    (a ${v.logged} failure was logged on this direction, which delegation cannot explain: if the move fails that way again, see runbook.md step ${phase.decide.number})'
 </#if>
 <#else>
-Write-Host '  ${v.from} -> ${v.to}: no command, a name in it is not a valid host name (DNS_HOST_NAME_INVALID); start the move in Failover Cluster Manager on ${v.from}'
+Write-Host '  ${v.from} -> ${v.to}: ${v.noCommand}'
 </#if>
 </#list>
 </#if>

@@ -135,12 +135,15 @@ Host settings to change (step ${phase.hosts.number}): <#list settingHosts as h><
 <@pre text=run.exportCmd/><#nt>
 <#if preChecks?has_content>
 <p>Each host of a direction to test migrates with Kerberos: each check must show <code>Kerberos</code> (constrained delegation is Kerberos only, and CredSSP fails under Credential Guard):</p>
-<ul class="check cols"><#list preChecks as pc><li>${pc.host}</li></#list></ul>
-<pre><#list preChecks as pc>${pc.cmd}<#sep>
+<ul class="check cols"><#list preChecks as pc><li>${pc.host}<#if pc.noCommand?has_content>: ${pc.noCommand}</#if></li></#list></ul>
+<#assign typedChecks = preChecks?filter(pc -> pc.cmd?has_content)>
+<#if typedChecks?has_content>
+<pre><#list typedChecks as pc>${pc.cmd}<#sep>
 </#list></pre>
 <p>Only for a host that shows <code>CredSSP</code> (each line checks first, so the block can be pasted whole):</p>
-<pre><#list preChecks as pc>${pc.fix}<#sep>
+<pre><#list typedChecks as pc>${pc.fix}<#sep>
 </#list></pre>
+</#if>
 </#if>
 
 <h2 id="step-${phase.change.number}">${phase.change.number}. ${phase.change.title}<a class="top" href="#contents">contents ↑</a></h2>
@@ -204,7 +207,7 @@ so that step ${phase.replicate.number} can push the changes from there<#if run.r
 <p>The KDC refuses tickets for an SPN that two objects hold. Take each of these off the object that does not run the service (the value as that object stores it):</p>
 <ul class="check">
 <#list unregister as u>
-  <li><span class="spn">${u.values[0].text}</span> from <strong>${u.subject}</strong><#if u.rules?has_content> (<code>${u.rules[0]}</code>)</#if><#if u.cmd?has_content><@pre text=u.cmd/><#else><br>This SPN cannot be typed safely into a command (a quote, <code>$(</code>, a control or bidirectional character, or a letter outside ASCII, shown by its code, which can look like an ASCII one), so no command carries it: take it off in ADSI Edit (${u.subject} → Properties → servicePrincipalName); remediation.ps1 changes it by the exact value stored.</#if></li>
+  <li><span class="spn">${u.values[0].text}</span> from <strong>${u.subject}</strong><#if u.rules?has_content> (<code>${u.rules[0]}</code>)</#if><#if u.cmd?has_content><@pre text=u.cmd/><#elseif !u.values[0].b64?has_content><br>This step has ${u.noCommand}.<#else><br>This SPN cannot be typed safely into a command (a quote, <code>$(</code>, a control or bidirectional character, or a letter outside ASCII, shown by its code, which can look like an ASCII one), so no command carries it: take it off in ADSI Edit (${u.subject} → Properties → servicePrincipalName); remediation.ps1 changes it by the exact value stored.</#if></li>
 </#list>
 </ul>
 </div>
@@ -219,7 +222,7 @@ so that step ${phase.replicate.number} can push the changes from there<#if run.r
 <p>These run on (or against) the hosts, not in Active Directory’s tools; remediation.ps1 does not run them.</p>
 <ul class="check">
 <#list hostSteps as st>
-  <li><strong>${st.host}</strong>: ${st.action}<#if st.rules?has_content> (<#list st.rules as r><code>${r}</code><#sep>, </#list>)</#if>; ${st.detail}.<@pre text=st.cmd/></li>
+  <li><strong>${st.host}</strong>: ${st.action}<#if st.rules?has_content> (<#list st.rules as r><code>${r}</code><#sep>, </#list>)</#if>; ${st.detail}.<#if st.cmd?has_content><@pre text=st.cmd/></#if></li>
 </#list>
 </ul>
 </#if>
@@ -251,7 +254,7 @@ A failure at 80–90 % with event 21502 / 22038 and a Kerberos HRESULT (0x800903
   <#if v.cmd?has_content>
   <li>${v.from} → ${v.to} <span class="meta">(cluster ${v.cluster}; run it on ${v.on})</span><#if v.logged?has_content> <span class="meta">a ${v.logged} failure was logged on this direction, which delegation cannot explain: if the move fails that way again, see step ${phase.decide.number}</span></#if><@pre text=v.cmd/></li>
   <#else>
-  <li>${v.from} → ${v.to} <span class="meta">(cluster ${v.cluster})</span>: no command, a name in it is not a valid host name (DNS_HOST_NAME_INVALID); start the move in Failover Cluster Manager on ${v.from}.</li>
+  <li>${v.from} → ${v.to} <span class="meta">(cluster ${v.cluster})</span>: ${v.noCommand}.</li>
   </#if>
 </#list>
 </ul>

@@ -103,11 +103,13 @@ ${run.exportCmd?no_esc}
 - [ ] Each host of a direction to test migrates with Kerberos: each check must show `Kerberos` (constrained
   delegation is Kerberos only, and CredSSP fails under Credential Guard):
 <#list preChecks as pc>
-  - [ ] ${pc.host}
+  - [ ] ${pc.host}<#if pc.noCommand?has_content>: ${pc.noCommand}</#if>
 </#list>
+<#assign typedChecks = preChecks?filter(pc -> pc.cmd?has_content)>
+<#if typedChecks?has_content>
 
 ```powershell
-<#list preChecks as pc>
+<#list typedChecks as pc>
 ${pc.cmd?no_esc}
 </#list>
 ```
@@ -115,10 +117,11 @@ ${pc.cmd?no_esc}
   Only for a host that shows `CredSSP` (each line checks first, so the block can be pasted whole):
 
 ```powershell
-<#list preChecks as pc>
+<#list typedChecks as pc>
 ${pc.fix?no_esc}
 </#list>
 ```
+</#if>
 
 </#if>
 ## ${phase.change.number}. ${phase.change.title}
@@ -213,8 +216,10 @@ service (the value as that object stores it):
 ```powershell
 ${u.cmd?no_esc}
 ```
-<#else>
+<#elseif u.values[0].b64?has_content>
   This SPN cannot be typed safely into a command (a quote, `$(`, a control or bidirectional character, or a letter outside ASCII, shown by its code, which can look like an ASCII one), so no command carries it: take it off in ADSI Edit (${u.subject} → Properties → servicePrincipalName); remediation.ps1 changes it by the exact value stored.
+<#else>
+  This step has ${u.noCommand}.
 </#if>
 
 </#list>
@@ -229,10 +234,12 @@ These run on (or against) the hosts, not in Active Directory's tools; remediatio
 
 <#list hostSteps as st>
 - [ ] ${st.host}: ${st.action}<#if st.rules?has_content> (<#list st.rules as r>${code(r)}<#sep>, </#list>)</#if>; ${st.detail}.
+<#if st.cmd?has_content>
 
 ```powershell
 ${st.cmd?no_esc}
 ```
+</#if>
 
 </#list>
 </#if>
@@ -293,8 +300,7 @@ ${v.cmd?no_esc}
 ```
 
 <#else>
-- [ ] ${v.from} → ${v.to} (cluster ${v.cluster}), on ${v.from}: no command, a name in it is not a valid host name
-  (DNS_HOST_NAME_INVALID); start the move in Failover Cluster Manager on ${v.from}.
+- [ ] ${v.from} → ${v.to} (cluster ${v.cluster}), on ${v.from}: ${v.noCommand}.
 
 </#if>
 </#list>

@@ -49,18 +49,32 @@ public final class Procedure {
     /**
      * One step: on {@code host} (empty when it is not about one), {@code action} in words, {@code detail}, the
      * commands that carry it out (none for a check), for a change those that undo it, the rules whose
-     * findings it settles, and the change itself as a typed action (null for other steps).
+     * findings it settles, the change itself as a typed action (null for other steps), and {@code noCommand}: for a
+     * step that has no command because a value cannot be typed safely, why, naming the value by its code, and what to
+     * do instead (the end of {@code detail} too, as the workbook's Runbook sheet shows it); else empty.
      */
     public record Step(Phase phase, String host, String action, String detail, List<String> commands,
-                       List<String> undo, List<String> rules, Action change) {
+                       List<String> undo, List<String> rules, Action change, String noCommand) {
         public Step {
             commands = List.copyOf(commands);
             undo = List.copyOf(undo);
             rules = List.copyOf(rules);
+            noCommand = noCommand == null ? "" : noCommand;
+        }
+
+        Step(Phase phase, String host, String action, String detail, List<String> commands, List<String> undo,
+             List<String> rules, Action change) {
+            this(phase, host, action, detail, commands, undo, rules, change, "");
         }
 
         Step(Phase phase, String host, String action, String detail, List<String> commands, List<String> undo) {
             this(phase, host, action, detail, commands, undo, List.of(), null);
+        }
+
+        /** This step without a command: {@code noCommand} says why, after the detail. */
+        Step(Phase phase, String host, String action, String detail, String noCommand, List<String> rules,
+             Action change) {
+            this(phase, host, action, detail + "; " + noCommand, List.of(), List.of(), rules, change, noCommand);
         }
 
         /** The commands on separate lines, or empty. */
@@ -206,10 +220,13 @@ public final class Procedure {
                 String host = plan.machine(name);
                 String check = Commands.migrationAuthCheck(host);
                 String fix = Commands.migrationAuthFixIfCredSsp(host);
-                before.add(new Step(Phase.BEFORE, host, "Live migration authenticates with Kerberos", "it must show"
-                        + " Kerberos: constrained delegation is Kerberos only, and CredSSP fails under Credential"
-                        + " Guard; where it shows CredSSP, run the second command", check == null ? List.of()
-                        : List.of(check, fix), List.of(), List.of(), null));
+                String action = "Live migration authenticates with Kerberos";
+                String detail = "it must show Kerberos: constrained delegation is Kerberos only, and CredSSP fails"
+                        + " under Credential Guard; where it shows CredSSP, run the second command";
+                before.add(check != null ? new Step(Phase.BEFORE, host, action, detail, List.of(check, fix), List.of())
+                        : new Step(Phase.BEFORE, host, action, detail, notAHostName(host, "check in Hyper-V Manager"
+                        + " on it (Hyper-V Settings → Live Migrations → Advanced Features) that it uses Kerberos"),
+                        List.of(), null));
             }
             phases.add(phase(phases, Phase.BEFORE, "Confirm Domain Admin rights, the approved change ticket and the"
                     + " window; export the current state (Export-Clixml) for rollback; check that each host of a"
@@ -226,11 +243,13 @@ public final class Procedure {
                     // a password reset writes to a DC of the host's own domain
                     Commands hc = plan.commandsFor(a.subject());
                     String command = hc.powershell(a);
-                    onHosts.add(new Step(Phase.HOSTS, a.subject(), onHost(a), a instanceof Action.ResetMachinePassword
+                    String detail = a instanceof Action.ResetMachinePassword
                             ? "run it on " + plan.machine(a.subject()) + " itself, in an elevated PowerShell; it"
                             + " writes the new password to " + (hc.server() == null ? "the DC given" : hc.server())
-                            : "from a management station with the Hyper-V module, or on the host",
-                            command == null ? List.of() : List.of(command), List.of(), plan.rulesFor(a), a));
+                            : "from a management station with the Hyper-V module, or on the host";
+                    onHosts.add(command != null ? new Step(Phase.HOSTS, a.subject(), onHost(a), detail,
+                            List.of(command), List.of(), plan.rulesFor(a), a) : new Step(Phase.HOSTS, a.subject(),
+                            onHost(a), detail, notAHostName(a.subject(), byHand(a)), plan.rulesFor(a), a));
                 }
                 phases.add(phase(phases, Phase.HOSTS, "On " + Words.plural(plan.hostsWithSteps().size(), "host")
                         + ": " + onHostsInWords(plan.onHosts()) + ", before replication.",
@@ -255,13 +274,17 @@ public final class Procedure {
             for (RemediationPlan.Pair p : plan.validate()) {
                 String move = Commands.testMove(plan.machine(p.to()));
                 String logged = plan.unexplainedFailure(p);
-                validate.add(new Step(Phase.VALIDATE, p.from(), "Live-migrate a test VM " + p.from() + " → " + p.to()
-                        + " (must reach 100 %)", "cluster " + p.cluster() + "; run it on " + plan.machine(p.from())
+                String action = "Live-migrate a test VM " + p.from() + " → " + p.to() + " (must reach 100 %)";
+                String detail = "cluster " + p.cluster() + "; run it on " + plan.machine(p.from())
                         + " (a node of the cluster), so that it tests the hosts' delegation, not your account's: started"
                         + " remotely it also needs your account delegable (not in Protected Users)" + (logged.isEmpty()
                         ? "" : "; a " + logged + " failure was logged on this direction, which delegation cannot"
-                        + " explain: if the move fails that way again, see Needs a decision"),
-                        move == null ? List.of() : List.of(move), List.of()));
+                        + " explain: if the move fails that way again, see Needs a decision");
+                // as the runbooks and the script have always said it
+                validate.add(move != null ? new Step(Phase.VALIDATE, p.from(), action, detail, List.of(move), List.of())
+                        : new Step(Phase.VALIDATE, p.from(), action, detail, "no command, a name in it is not a valid"
+                        + " host name (DNS_HOST_NAME_INVALID); start the move in Failover Cluster Manager on "
+                        + p.from(), List.of(), null));
             }
             boolean recordBaseline = recordsBaseline(doc, plan);
             if (recordBaseline) {
@@ -286,7 +309,8 @@ public final class Procedure {
                         + " still blocks" : "it still says NO-GO until the findings under Needs a decision are"
                         + " settled; every blocker this change fixes must be gone from its list")
                         + (preflight != null ? "" : "; " + NO_PREFLIGHT_COMMAND),
-                        preflight == null ? List.of() : List.of(preflight), List.of()));
+                        preflight == null ? List.of() : List.of(preflight), List.of(), List.of(), null,
+                        preflight != null ? "" : NO_PREFLIGHT_COMMAND));
             }
             phases.add(phase(phases, Phase.VALIDATE, "Live-migrate a test VM in "
                     + Words.eachOf(plan.validate().size(), "affected direction") + " (fixed by the change, or from a"
@@ -397,10 +421,9 @@ public final class Procedure {
                         + (one ? "it by its" : "them by their") + " exact stored bytes";
                 out.add(change(new Action.RemoveDelegation(n, p.peer(), p.spns()), p.peer().isEmpty()
                                 ? "Remove delegation entries" : "Remove delegation to " + p.peer(),
-                        Values.visibleSpns(p.spns(), ", ") + (untyped.isEmpty() ? "" : typed.isEmpty()
-                                ? "; no command (" + why + ")"
+                        Values.visibleSpns(p.spns(), ", ") + (untyped.isEmpty() || typed.isEmpty() ? ""
                                 : "; not in the command (" + why + "): " + Values.visibleSpns(untyped, ", ")),
-                        command, cmd.delegation(n, true, typed), plan));
+                        command, cmd.delegation(n, true, typed), plan, "no command (" + why + ")"));
             }
             for (String spn : h.register()) {
                 out.add(change(new Action.RegisterSpn(n, spn), "Register the SPN on the host account",
@@ -441,21 +464,51 @@ public final class Procedure {
             }
         }
         for (Action.UnregisterSpn u : plan.unregister()) {
+            // the SPN, or the DN of the object holding it, cannot be typed: remediation.ps1 names either by its bytes
+            boolean spn = Values.typeableSpn(u.spn());
             out.add(change(u, "Remove the duplicate SPN from " + u.holder(), Values.visibleSpn(u.spn()),
-                    first.restore(u), plan, first));
+                    first.powershell(u), first.restore(u), plan, "no command (" + (spn ? "the distinguished name of "
+                            + u.holder() + ", " + u.dn() + ", cannot be typed safely; remediation.ps1"
+                            + " finds the object by its exact stored bytes" : "the SPN cannot be typed safely;"
+                            + " remediation.ps1 takes it off by its exact stored bytes") + "; or take it off in ADSI Edit: "
+                            + u.holder() + " → Properties → servicePrincipalName)"));
         }
         return out;
+    }
+
+    /**
+     * Why a step on or against {@code host} has no command: its name, shown by its code, is no host name a command
+     * may carry; what to do {@code instead}.
+     */
+    private static String notAHostName(String host, String instead) {
+        return "no command: its name, " + Values.visibleSpn(host) + ", is not a valid host name, so no command names"
+                + " it; find the computer in ADUC, then " + instead;
+    }
+
+    /** What to do by hand for a step on a host no command can name. */
+    private static String byHand(Action.OnHost a) {
+        if (a instanceof Action.ResetMachinePassword) {
+            return "reset its password on the computer itself (Reset-ComputerMachinePassword in an elevated"
+                    + " PowerShell there)";
+        } else if (a instanceof Action.SetMigrationAuthentication) {
+            return "in Hyper-V Manager on it: Hyper-V Settings → Live Migrations → Advanced Features → Use Kerberos";
+        }
+        return "in Hyper-V Manager on it: Hyper-V Settings → Live Migrations → Enable incoming and outgoing live"
+                + " migrations";
     }
 
     /** A change step: {@code a} carried out by its command, undone by {@code undo}, settling the rules that asked for it. */
     private static Step change(Action a, String action, String detail, String undo, RemediationPlan plan,
                                Commands cmd) {
-        return change(a, action, detail, cmd.powershell(a), undo, plan);
+        return change(a, action, detail, cmd.powershell(a), undo, plan, "");
     }
 
-    /** A change step carried out by {@code command} (null: none can be typed). */
+    /**
+     * A change step carried out by {@code command}; null: none can be typed, and {@code noCommand} (empty when not
+     * known) says why after the detail.
+     */
     private static Step change(Action a, String action, String detail, String command, String undo,
-                               RemediationPlan plan) {
+                               RemediationPlan plan, String noCommand) {
         List<String> rules = new ArrayList<>(plan.rulesFor(a));
         if (a instanceof Action.ReplaceUnconstrained r) {
             for (boolean on : new boolean[]{true, false}) {
@@ -463,7 +516,8 @@ public final class Procedure {
                         .forEach(rules::add);
             }
         }
-        return new Step(Phase.CHANGE, a.subject(), action, detail, command == null ? List.of() : List.of(command),
-                undo == null ? List.of() : List.of(undo), rules, a);
+        String why = command != null ? "" : noCommand;
+        return new Step(Phase.CHANGE, a.subject(), action, why.isEmpty() ? detail : detail + "; " + why,
+                command == null ? List.of() : List.of(command), undo == null ? List.of() : List.of(undo), rules, a, why);
     }
 }

@@ -23,6 +23,16 @@ import org.kcdauditor.model.Uac;
 import org.kcdauditor.notify.Notice;
 import org.kcdauditor.notify.NoticeBuilder;
 import org.kcdauditor.report.runbook.TemplateRenderer;
+import org.kcdauditor.report.runbook.EscapingOutputFormat;
+import org.kcdauditor.remedy.Action;
+import org.kcdauditor.remedy.Values;
+import org.kcdauditor.support.CliRun;
+import org.kcdauditor.support.TestDirectory;
+import com.unboundid.ldap.listener.InMemoryDirectoryServer;
+import com.unboundid.ldap.sdk.Attribute;
+import com.unboundid.ldap.sdk.Entry;
+import com.unboundid.ldap.sdk.Modification;
+import com.unboundid.ldap.sdk.ModificationType;
 import org.kcdauditor.run.AuditRun;
 
 import java.nio.charset.StandardCharsets;
@@ -503,6 +513,126 @@ class HostileValuesTest {
         }
         for (String text : List.of(md, html, ps1, xlsx)) {
             assertFalse(text.contains("\u043E") || text.contains("\u0007"), "an entry is shown as itself: " + text);
+        }
+    }
+
+    /**
+     * Every step that has no command because a value in it cannot be typed safely says why, naming the value by its
+     * code, and what to do instead, in runbook.md, runbook.html, remediation.ps1 and the workbook's Runbook sheet. A
+     * real LDAP server holds the values: the holders of duplicate SPNs whose DN has a U+202E or a line feed (an LDAP
+     * server may return it unescaped) or whose SPN imitates the node's with a long s ({@code ſ}, which the KDC folds
+     * to S); nodes whose cn holds a line feed, one of them without a dNSHostName, with the host steps their findings
+     * ask for (password reset, Kerberos for migrations, migration enabled). The steps taking an SPN off by its DN said
+     * nothing in the sheet, and "This SPN cannot be typed" in the runbooks, of an SPN that can; the host steps and the
+     * migration checks of such a node showed an empty command everywhere; the test moves to it said why in the
+     * runbooks and the script, not in the sheet.
+     */
+    @Test
+    void everyStepWithoutACommandSaysWhyInEveryOutput(@TempDir Path own) throws Exception {
+        Path out = auditHostileDirectory(own);
+        ReportView view = ReportView.of(FindingsJson.read(out.resolve("findings.json")));
+        String md = Files.readString(out.resolve("runbook.md"), StandardCharsets.UTF_8);
+        String html = Files.readString(out.resolve("runbook.html"), StandardCharsets.UTF_8);
+        String ps1 = Files.readString(out.resolve("remediation.ps1"), StandardCharsets.UTF_8).replace("\r\n", "\n");
+        List<String> sheet = cells(out.resolve("audit.xlsx")).lines().filter(l -> l.startsWith("Runbook!")).toList();
+        // every step but the decisions, which may have none, and the checks, which need none
+        List<Procedure.Step> without = view.procedure().checklist().stream().filter(s -> s.commands().isEmpty()
+                && s.phase() != Procedure.Phase.DECIDE && !s.detail().isEmpty()).toList();
+        java.util.Set<String> kinds = new java.util.TreeSet<>();
+        without.forEach(s -> kinds.add(s.phase() + " " + (s.change() == null ? "" : s.change().getClass()
+                .getSimpleName())));
+        assertEquals("[BEFORE , CHANGE UnregisterSpn, HOSTS EnableMigration, HOSTS ResetMachinePassword, HOSTS"
+                + " SetMigrationAuthentication, VALIDATE ]", kinds.toString(), "the directory gives each kind");
+        for (Procedure.Step s : without) {
+            String step = s.phase() + " " + s.host() + ": " + s.action();
+            String why = s.noCommand();
+            assertFalse(why.isEmpty(), step + " says nothing of why it has no command: " + s.detail());
+            // the sheet: the row of the step, its Detail ending with the reason
+            String row = sheet.stream().filter(l -> l.startsWith("Runbook!D")
+                    && l.substring(l.indexOf(": ") + 2).equals(Values.visible(s.action())))
+                    .map(l -> l.substring("Runbook!D".length(), l.indexOf(':')))
+                    .filter(r -> sheet.contains("Runbook!C" + r + ": " + Values.visible(s.host())))
+                    .findFirst().orElseThrow(() -> new AssertionError(step + " not in the sheet: " + sheet));
+            assertTrue(sheet.stream().anyMatch(l -> l.startsWith("Runbook!E" + row + ": ")
+                    && l.endsWith(Values.visible(why))), step + ": the sheet's Detail: " + sheet);
+            // the runbooks and the script, in their own escaping; the runbooks' sentence for an SPN that cannot be
+            // typed stays theirs
+            boolean spn = s.change() instanceof Action.UnregisterSpn u && !Values.typeableSpn(u.spn());
+            String spnSaid = "This SPN cannot be typed safely into a command";
+            assertTrue(spn ? near(md, EscapingOutputFormat.MARKDOWN.escape(s.detail().substring(0,
+                    s.detail().indexOf(';'))), spnSaid) : flat(md).contains(flat(EscapingOutputFormat.MARKDOWN
+                    .escape(why))), step + " in runbook.md: " + md);
+            assertTrue(spn ? near(html, EscapingOutputFormat.HTML.escape(s.detail().substring(0,
+                    s.detail().indexOf(';'))), spnSaid) : flat(html).contains(flat(EscapingOutputFormat.HTML
+                    .escape(why))), step + " in runbook.html: " + html);
+            assertTrue(ps1.contains(EscapingOutputFormat.POWERSHELL.escape(why))
+                    || ps1.contains(EscapingOutputFormat.TEXT.escape(why)), step + " in remediation.ps1: " + ps1);
+        }
+        // and no empty command where one was left out
+        java.util.regex.Matcher fence = java.util.regex.Pattern.compile("(?s)```(?:powershell)?\n(.*?)```").matcher(md);
+        while (fence.find()) {
+            assertFalse(fence.group(1).isBlank() || fence.group(1).contains("\n\n"), "runbook.md: " + fence.group());
+        }
+        java.util.regex.Matcher pre = java.util.regex.Pattern.compile("(?s)<pre>(.*?)</pre>").matcher(html);
+        while (pre.find()) {
+            assertFalse(pre.group(1).isBlank() || pre.group(1).contains("\n\n") || pre.group(1).endsWith("\n"),
+                    "runbook.html: " + pre.group());
+        }
+        // a host step or a check that printed its host and nothing after it, or nothing at all
+        assertFalse(ps1.lines().anyMatch(l -> l.matches("\\s*Write-Host ' +([^']*: )?'")), ps1);
+    }
+
+    /** Whether {@code said} follows {@code what} in {@code text}, within the paragraph after it. */
+    private static boolean near(String text, String what, String said) {
+        int at = text.indexOf(what);
+        return at >= 0 && text.substring(at, Math.min(text.length(), at + what.length() + 600)).contains(said);
+    }
+
+    /** {@code text} with each run of white space as one space, as a reader sees wrapped lines. */
+    private static String flat(String text) {
+        return text.replaceAll("\\s+", " ");
+    }
+
+    /**
+     * The reports of a run against an LDAP server holding cluster HVC1 of HV04 to HV07: HV06 and HV07 with a line
+     * feed in their cn (HV07 without a dNSHostName), their passwords from before the domain's AES keys, set to CredSSP
+     * with live migration disabled; and three holders of duplicates of the nodes' SPNs that no command can name.
+     */
+    private static Path auditHostileDirectory(Path own) throws Exception {
+        String base = TestDirectory.BASE;
+        InMemoryDirectoryServer ds = TestDirectory.startDomain(base, "dc1.contoso.com");
+        try {
+            TestDirectory.addCluster(ds, List.of("HV04", "HV05", "HV06", "HV07"));
+            ds.modifyDN("CN=HV06,OU=Hyper-V," + base, "CN=HV06\\0ADECISION: GO", true);
+            ds.modifyDN("CN=HV07,OU=Hyper-V," + base, "CN=HV07\\0AX", true);
+            ds.modify("CN=HV07\\0AX,OU=Hyper-V," + base, new Modification(ModificationType.DELETE, "dNSHostName"));
+            TestDirectory.aesKeysSince(ds, base, org.kcdauditor.support.Hosts.DOMAIN_SID, "20090310120000.0Z");
+            for (String cn : List.of("HV04", "HV05", "HV06\\0ADECISION: GO", "HV07\\0AX")) {
+                TestDirectory.pwdLastSet(ds, "CN=" + cn + ",OU=Hyper-V," + base, cn.length() > 4
+                        ? "2008-06-01T00:00:00Z" : "2026-11-01T00:00:00Z");
+            }
+            for (String[] holder : List.of(new String[]{"svc\u202Eevil", "svc-bidi", "HOST/HV04"},
+                    new String[]{"svc\nraw", "svc-raw", "HOST/HV05"},
+                    new String[]{"svc-odd", "svc-odd", "HOST/hv04.conto\u017Fo.com"})) {
+                ds.add(new Entry("CN=" + holder[0] + ",CN=Users," + base, new Attribute("objectClass", "user"),
+                        new Attribute("cn", holder[0]), new Attribute("sAMAccountName", holder[1]),
+                        new Attribute("servicePrincipalName", holder[2])));
+            }
+            Files.writeString(own.resolve("vmhost.csv"), "ComputerName,VirtualMachineMigrationEnabled,"
+                    + "VirtualMachineMigrationAuthenticationType\nHV04,True,Kerberos\nHV05,True,Kerberos\n"
+                    + "HV06,False,CredSSP\nHV07,False,CredSSP\n");
+            Path cfg = Files.writeString(own.resolve("kcd-audit.yaml"), "directory:\n  url: ldap://127.0.0.1:"
+                    + ds.getListenPort() + "\n  bindDn: " + TestDirectory.BIND_DN + "\n  passwordEnv: TEST_LDAP_PASSWORD"
+                    + "\n  baseDn: " + base + "\n  allowInsecureBind: true\n  timeoutSeconds: 5\nclusters:\n"
+                    + "  - name: HVC1\n    nodes: [HV04, HV05, HV06, HV07]\nhostSettings:\n  sources: [vmhost.csv]\n"
+                    + "store:\n  url: jdbc:h2:file:data/kcd-audit\n");
+            Path out = own.resolve("out");
+            CliRun r = CliRun.run(Map.of("TEST_LDAP_PASSWORD", TestDirectory.PASSWORD), "run", "--config",
+                    cfg.toString(), "--out", out.toString());
+            assertEquals(3, r.exitCode(), r.toString());
+            return out;
+        } finally {
+            ds.shutDown(true);
         }
     }
 

@@ -230,6 +230,7 @@ public final class RunbookModel {
             hm.put("action", st.action());
             hm.put("detail", s(st.detail()));
             hm.put("cmd", st.command());
+            hm.put("noCommand", st.noCommand());
             hm.put("rules", st.rules());
             hostSteps.add(hm);
         }
@@ -256,6 +257,7 @@ public final class RunbookModel {
             // where the move is started: the source computer, which a node renamed in ADUC names otherwise than its cn
             pm.put("on", s(plan.machine(p.from())));
             pm.put("cmd", validation.get(i).command());
+            pm.put("noCommand", validation.get(i).noCommand());
             pm.put("logged", s(plan.unexplainedFailure(p)));
             validate.add(pm);
         }
@@ -267,6 +269,7 @@ public final class RunbookModel {
                 pm.put("host", st.host());
                 pm.put("cmd", st.commands().isEmpty() ? "" : st.commands().get(0));
                 pm.put("fix", st.commands().size() < 2 ? "" : st.commands().get(1));
+                pm.put("noCommand", st.noCommand());
                 preChecks.add(pm);
             }
         }
@@ -324,6 +327,7 @@ public final class RunbookModel {
             sm.put("action", st.action());
             sm.put("detail", s(st.detail()));
             sm.put("cmd", st.command());
+            sm.put("noCommand", st.noCommand());
             sm.put("undo", String.join("\n", st.undo()));
             sm.put("rules", st.rules());
             Action a = st.change();
