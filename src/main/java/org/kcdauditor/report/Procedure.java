@@ -339,10 +339,14 @@ public final class Procedure {
             for (RemediationPlan.Decision d : plan.decisions()) {
                 List<String> commands = d.proposed().stream().flatMap(a -> plan.commandsFor(a.subject()).all(a)
                         .stream()).filter(Objects::nonNull).toList();
+                // a yes no command can carry (an SPN taken off an object whose DN cannot be typed) says why
+                String why = String.join("; ", d.proposed().stream().filter(a -> plan.commandsFor(a.subject()).all(a)
+                        .isEmpty()).map(a -> noCommand(a, false)).distinct().toList());
+                String detail = d.finding().message() + " " + d.what();
                 decide.add(new Step(Phase.DECIDE, d.finding().host() == null ? "" : d.finding().host(),
                         d.finding().rule() + (d.coveredBy() == null ? ": decide and act" : ": check after the change"
-                                + " of " + d.coveredBy()), d.finding().message() + " " + d.what(), commands,
-                        List.of(), List.of(d.finding().rule()), null));
+                                + " of " + d.coveredBy()), why.isEmpty() ? detail : detail + " " + why, commands,
+                        List.of(), List.of(d.finding().rule()), null, why));
             }
             phases.add(phase(phases, Phase.DECIDE, Words.plural(plan.decisions().size(), "finding")
                     + (plan.decisions().size() == 1 ? " needs" : " need") + " an administrator's decision; "
@@ -464,16 +468,26 @@ public final class Procedure {
             }
         }
         for (Action.UnregisterSpn u : plan.unregister()) {
-            // the SPN, or the DN of the object holding it, cannot be typed: remediation.ps1 names either by its bytes
-            boolean spn = Values.typeableSpn(u.spn());
             out.add(change(u, "Remove the duplicate SPN from " + u.holder(), Values.visibleSpn(u.spn()),
-                    first.powershell(u), first.restore(u), plan, "no command (" + (spn ? "the distinguished name of "
-                            + u.holder() + ", " + u.dn() + ", cannot be typed safely; remediation.ps1"
-                            + " finds the object by its exact stored bytes" : "the SPN cannot be typed safely;"
-                            + " remediation.ps1 takes it off by its exact stored bytes") + "; or take it off in ADSI Edit: "
-                            + u.holder() + " → Properties → servicePrincipalName)"));
+                    first.powershell(u), first.restore(u), plan, noCommand(u, true)));
         }
         return out;
+    }
+
+    /**
+     * Why {@code a} has no command: for an SPN taken off another object, whether the SPN or the object's DN cannot be
+     * typed, and that ADSI Edit takes it off, or, where the change is {@code scripted}, remediation.ps1 by the bytes;
+     * else that a value in it cannot be typed.
+     */
+    private static String noCommand(Action a, boolean scripted) {
+        if (a instanceof Action.UnregisterSpn u) {
+            boolean spn = Values.typeableSpn(u.spn());
+            return "no command (" + (spn ? "the distinguished name of " + u.holder() + ", " + u.dn() + "," : "the SPN")
+                    + " cannot be typed safely; " + (scripted ? "remediation.ps1 " + (spn ? "finds the object"
+                    : "takes it off") + " by its exact stored bytes; or " : "") + "take it off in ADSI Edit: "
+                    + u.holder() + " → Properties → servicePrincipalName)";
+        }
+        return "no command (a value in it cannot be typed safely: make the change by hand)";
     }
 
     /**

@@ -525,7 +525,8 @@ class HostileValuesTest {
      * ask for (password reset, Kerberos for migrations, migration enabled). The steps taking an SPN off by its DN said
      * nothing in the sheet, and "This SPN cannot be typed" in the runbooks, of an SPN that can; the host steps and the
      * migration checks of such a node showed an empty command everywhere; the test moves to it said why in the
-     * runbooks and the script, not in the sheet.
+     * runbooks and the script, not in the sheet; a decision whose yes takes an SPN off such a holder ended "to keep
+     * it on HV04:" with nothing after it. The script lays out no decision.
      */
     @Test
     void everyStepWithoutACommandSaysWhyInEveryOutput(@TempDir Path own) throws Exception {
@@ -535,13 +536,19 @@ class HostileValuesTest {
         String html = Files.readString(out.resolve("runbook.html"), StandardCharsets.UTF_8);
         String ps1 = Files.readString(out.resolve("remediation.ps1"), StandardCharsets.UTF_8).replace("\r\n", "\n");
         List<String> sheet = cells(out.resolve("audit.xlsx")).lines().filter(l -> l.startsWith("Runbook!")).toList();
-        // every step but the decisions, which may have none, and the checks, which need none
-        List<Procedure.Step> without = view.procedure().checklist().stream().filter(s -> s.commands().isEmpty()
-                && s.phase() != Procedure.Phase.DECIDE && !s.detail().isEmpty()).toList();
+        // every step but the checks, which need none, and the decisions that propose no change
+        List<Procedure.Step> without = new java.util.ArrayList<>(view.procedure().checklist().stream().filter(s ->
+                s.commands().isEmpty() && s.phase() != Procedure.Phase.DECIDE && !s.detail().isEmpty()).toList());
+        for (int i = 0; i < view.plan().decisions().size(); i++) {
+            if (view.plan().decisions().get(i).proposed().stream().anyMatch(a -> view.plan().commandsFor(a.subject())
+                    .all(a).isEmpty())) {
+                without.add(view.procedure().steps(Procedure.Phase.DECIDE).get(i));
+            }
+        }
         java.util.Set<String> kinds = new java.util.TreeSet<>();
         without.forEach(s -> kinds.add(s.phase() + " " + (s.change() == null ? "" : s.change().getClass()
                 .getSimpleName())));
-        assertEquals("[BEFORE , CHANGE UnregisterSpn, HOSTS EnableMigration, HOSTS ResetMachinePassword, HOSTS"
+        assertEquals("[BEFORE , CHANGE UnregisterSpn, DECIDE , HOSTS EnableMigration, HOSTS ResetMachinePassword, HOSTS"
                 + " SetMigrationAuthentication, VALIDATE ]", kinds.toString(), "the directory gives each kind");
         for (Procedure.Step s : without) {
             String step = s.phase() + " " + s.host() + ": " + s.action();
@@ -565,7 +572,8 @@ class HostileValuesTest {
             assertTrue(spn ? near(html, EscapingOutputFormat.HTML.escape(s.detail().substring(0,
                     s.detail().indexOf(';'))), spnSaid) : flat(html).contains(flat(EscapingOutputFormat.HTML
                     .escape(why))), step + " in runbook.html: " + html);
-            assertTrue(ps1.contains(EscapingOutputFormat.POWERSHELL.escape(why))
+            // the script lays out no decision
+            assertTrue(s.phase() == Procedure.Phase.DECIDE || ps1.contains(EscapingOutputFormat.POWERSHELL.escape(why))
                     || ps1.contains(EscapingOutputFormat.TEXT.escape(why)), step + " in remediation.ps1: " + ps1);
         }
         // and no empty command where one was left out
@@ -607,13 +615,17 @@ class HostileValuesTest {
             ds.modifyDN("CN=HV07,OU=Hyper-V," + base, "CN=HV07\\0AX", true);
             ds.modify("CN=HV07\\0AX,OU=Hyper-V," + base, new Modification(ModificationType.DELETE, "dNSHostName"));
             TestDirectory.aesKeysSince(ds, base, org.kcdauditor.support.Hosts.DOMAIN_SID, "20090310120000.0Z");
+            // an SPN that does not name HV04, which sql-raw holds too: which of the two keeps it is a decision
+            ds.modify("CN=HV04,OU=Hyper-V," + base, new Modification(ModificationType.ADD, "servicePrincipalName",
+                    "MSSQLSvc/sql01.contoso.com"));
             for (String cn : List.of("HV04", "HV05", "HV06\\0ADECISION: GO", "HV07\\0AX")) {
                 TestDirectory.pwdLastSet(ds, "CN=" + cn + ",OU=Hyper-V," + base, cn.length() > 4
                         ? "2008-06-01T00:00:00Z" : "2026-11-01T00:00:00Z");
             }
             for (String[] holder : List.of(new String[]{"svc\u202Eevil", "svc-bidi", "HOST/HV04"},
                     new String[]{"svc\nraw", "svc-raw", "HOST/HV05"},
-                    new String[]{"svc-odd", "svc-odd", "HOST/hv04.conto\u017Fo.com"})) {
+                    new String[]{"svc-odd", "svc-odd", "HOST/hv04.conto\u017Fo.com"},
+                    new String[]{"sql\nraw", "sql-raw", "MSSQLSvc/sql01.contoso.com"})) {
                 ds.add(new Entry("CN=" + holder[0] + ",CN=Users," + base, new Attribute("objectClass", "user"),
                         new Attribute("cn", holder[0]), new Attribute("sAMAccountName", holder[1]),
                         new Attribute("servicePrincipalName", holder[2])));

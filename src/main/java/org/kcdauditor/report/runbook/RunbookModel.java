@@ -300,6 +300,7 @@ public final class RunbookModel {
             fm.put("message", s(d.finding().message()));
             fm.put("what", s(d.what()));
             fm.put("proposed", decide.get(i).commands());
+            fm.put("noCommand", decide.get(i).noCommand());
             int step = plan.hosts().stream().map(HostChange::name).toList().indexOf(d.coveredBy());
             Procedure.PhaseView change = procedure.phase(Procedure.Phase.CHANGE);
             fm.put("coveredStep", step < 0 || change == null ? "" : change.number() + "." + (step + 1));
