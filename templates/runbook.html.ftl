@@ -118,8 +118,8 @@ ${aesNotChecked}</#if></p>
 </#if>
 </ol>
 <a href="#sign-off">Sign-off</a></nav>
-<p>Objects to change: <#list objects as o><strong>${o}</strong><#sep>, </#list>.<#if settingHosts?has_content>
-Host settings to change (step ${phase.hosts.number}): <#list settingHosts as h><strong>${h}</strong><#sep>, </#list>.</#if></p>
+<p><#if objects?has_content>Objects to change: <#list objects as o><strong>${o}</strong><#sep>, </#list>.</#if><#if objects?has_content && settingHosts?has_content>
+</#if><#if settingHosts?has_content>Host settings to change (step ${phase.hosts.number}): <#list settingHosts as h><strong>${h}</strong><#sep>, </#list>.</#if></p>
 <#if !scriptBeside>
 <p>remediation.ps1, which the steps below name, was not written with this runbook: if it is not in this folder, <code>kcd-audit report --from &lt;this run’s folder&gt; --formats ps1</code> writes it from the same findings.</p>
 </#if>

@@ -79,7 +79,9 @@ of its pairs, purge the tickets of the SYSTEM logon session (vmms uses them; pla
 </#if>
 </#if>
 <#if hasChanges>
+<#if objects?has_content>
 Objects to change: <#list objects as o>${o}<#sep>, </#list>.
+</#if>
 <#if settingHosts?has_content>
 Host settings to change (step ${phase.hosts.number}): <#list settingHosts as h>${h}<#sep>, </#list>.
 </#if>

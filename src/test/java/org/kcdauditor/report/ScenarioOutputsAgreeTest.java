@@ -328,6 +328,28 @@ class ScenarioOutputsAgreeTest {
                 + " \"Needs a decision\" in runbook.md.'\n"), o.ps1());
     }
 
+    /**
+     * The only change is a host setting (a node migrating with CredSSP): no object of Active Directory changes, as the
+     * workbook (0 objects) and page 1 say. The runbooks opened with "Objects to change: ." — a list of nothing.
+     */
+    @Test
+    void aHostSettingAloneChangesNoObject() throws Exception {
+        Outputs o = scenario(List.of(nodes("HVA", 2)), "hostSettings:\n  sources: [\"vmhost.csv\"]\n", (ds, dir) ->
+                Files.writeString(dir.resolve("vmhost.csv"), """
+                        "ComputerName","VirtualMachineMigrationEnabled","VirtualMachineMigrationAuthenticationType"
+                        "HVA01","True","Kerberos"
+                        "HVA02","True","CredSSP"
+                        """));
+        assertAgree(o);
+        assertTrue(o.view().plan().hasChanges() && o.view().plan().objectsChanged() == 0, "a host setting alone");
+        assertEquals(0, (int) row(o.xlsx().getSheet("Summary"), "Objects the change touches").getCell(1)
+                .getNumericCellValue());
+        for (String runbook : List.of(o.md(), o.html().replace("<strong>", "").replace("</strong>", ""))) {
+            assertFalse(runbook.contains("Objects to change"), runbook);
+            assertTrue(runbook.contains("Host settings to change (step 3): HVA02."), runbook);
+        }
+    }
+
     /** 40 clusters, every other one NO-GO: the console, page 1 and the mail name some and count the others. */
     @Test
     void fortyClusters() throws Exception {
