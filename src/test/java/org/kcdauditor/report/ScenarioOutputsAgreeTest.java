@@ -96,7 +96,12 @@ class ScenarioOutputsAgreeTest {
 
     /** {@code kcd-audit run} of {@code cfg} into {@code out}; the mail as after a run whose findings were those of {@code previous}. */
     private Outputs run(Path cfg, String out, FindingsDocument previous) throws Exception {
-        Path dir = tmp.resolve(out);
+        return run(tmp, cfg, out, previous);
+    }
+
+    /** {@code kcd-audit run} of {@code cfg} into {@code base/out}, every output read back. */
+    static Outputs run(Path base, Path cfg, String out, FindingsDocument previous) throws Exception {
+        Path dir = base.resolve(out);
         CliRun r = CliRun.run(ENV, "run", "--config", cfg.toString(), "--out", dir.toString());
         assertTrue(r.exitCode() == 0 || r.exitCode() == 3, r.toString());
         FindingsDocument doc = FindingsJson.read(dir.resolve("findings.json"));
@@ -122,7 +127,7 @@ class ScenarioOutputsAgreeTest {
     }
 
     /** The counts every output shows agree with findings.json. */
-    private static void assertAgree(Outputs o) {
+    static void assertAgree(Outputs o) {
         FindingsDocument doc = o.doc();
         int[] open = new int[4];
         for (Severity s : Severity.values()) {
@@ -243,7 +248,7 @@ class ScenarioOutputsAgreeTest {
         assertEquals(waived, m.group(6) == null ? 0 : Long.parseLong(m.group(6)), where + " waived");
     }
 
-    private static Row row(XSSFSheet sh, String first) {
+    static Row row(XSSFSheet sh, String first) {
         for (Row r : sh) {
             Cell c = r.getCell(0);
             if (c != null && c.getCellType() == CellType.STRING && c.getStringCellValue().equals(first)) {
