@@ -128,7 +128,7 @@ ${aesNotChecked}</#if></p>
 <h2 id="step-${phase.before.number}">${phase.before.number}. ${phase.before.title}</h2>
 <ul class="check">
   <li>You hold Domain Admin rights (or delegated write access to these objects).</li>
-  <li>The change ticket is approved and names the objects above.</li>
+  <li>The change ticket is approved and names the <#if objects?has_content>objects<#if settingHosts?has_content> and hosts</#if><#else>hosts</#if> above.</li>
   <li>A maintenance window is agreed; live migrations between the affected hosts may fail until step ${phase.purge.number} is done.</li>
   <li>The current state (delegation entries, flags, SPNs, resource-based delegation and encryption types, with the accounts that lose an SPN) is exported for rollback (run on an admin workstation with the ActiveDirectory module):</li>
 </ul>

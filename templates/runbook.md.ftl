@@ -93,7 +93,7 @@ remediation.ps1, which the steps below name, was not written with this runbook: 
 ## ${phase.before.number}. ${phase.before.title}
 
 - [ ] You hold Domain Admin rights (or delegated write access to these objects).
-- [ ] The change ticket is approved and names the objects above.
+- [ ] The change ticket is approved and names the <#if objects?has_content>objects<#if settingHosts?has_content> and hosts</#if><#else>hosts</#if> above.
 - [ ] A maintenance window is agreed; live migrations between the affected hosts may fail until step ${phase.purge.number} is done.
 - [ ] The current state (delegation entries, flags, SPNs, resource-based delegation and encryption types, with the accounts that lose an SPN) is exported for rollback (run on an admin workstation with the ActiveDirectory module):
 
