@@ -120,6 +120,7 @@ public final class Daemon implements AutoCloseable {
         StdSchedulerFactory factory = new StdSchedulerFactory(p);
         Scheduler scheduler = factory.getScheduler();
         String instance = scheduler.getSchedulerInstanceId();
+        scheduler.getListenerManager().addTriggerListener(new MisfireLog(clock), GroupMatcher.triggerGroupEquals(GROUP));
         Outbox outbox = new Outbox(db, clock, Duration.ofMillis(dc.outboxIntervalMillis()), instance);
         Notifier notifier = new Notifier(config, secrets, env, clock, Installation.at(home).templates(), outbox);
         DaemonContext ctx = new DaemonContext(config, secrets, env, clock, home, outbox, notifier,

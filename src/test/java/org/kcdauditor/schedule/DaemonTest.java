@@ -12,6 +12,7 @@ import org.kcdauditor.config.AuditConfig;
 import org.kcdauditor.config.ConfigLoader;
 import org.kcdauditor.config.Secrets;
 import org.kcdauditor.directory.DemoDirectory;
+import org.kcdauditor.report.Words;
 import org.kcdauditor.run.RunLock;
 import org.kcdauditor.store.RunStore;
 import org.kcdauditor.store.RunSummary;
@@ -265,13 +266,19 @@ class DaemonTest {
             assertEquals(1, ps.executeUpdate());
         }
         FireLog fires = new FireLog(db);
-        try (Daemon d = daemon(cfg)) {
-            d.start();
-            await("the missed run", Duration.ofSeconds(30), () -> fires.all().stream()
-                    .anyMatch(f -> !f.status().equals(FireLog.RUNNING)));
-            Thread.sleep(2000); // room for any further (wrong) catch-up fires
-        }
+        String logs = ScheduleFixture.captureErr(() -> {
+            try (Daemon d = daemon(cfg)) {
+                d.start();
+                await("the missed run", Duration.ofSeconds(30), () -> fires.all().stream()
+                        .anyMatch(f -> !f.status().equals(FireLog.RUNNING)));
+                Thread.sleep(2000); // room for any further (wrong) catch-up fires
+            }
+        });
         assertEquals(1, fires.all().size(), "thirty missed days fire once, not thirty times: " + fires.all());
+        // the admin reads why an audit ran at an odd hour, and that the others were not lost but folded into it
+        assertTrue(logs.contains("job job1 missed its fire at " + Words.time(Instant.ofEpochMilli(monthAgo))
+                + " and 30 more fires up to now (the daemon was not running, or the machine was asleep): it runs"
+                + " once now, then follows the cron"), logs);
         assertEquals(1, runs(cfg).size());
         try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(
                 "SELECT NEXT_FIRE_TIME FROM QRTZ_TRIGGERS WHERE TRIGGER_NAME = 'job1'");
