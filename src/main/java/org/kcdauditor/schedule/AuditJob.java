@@ -17,6 +17,8 @@ import org.kcdauditor.store.RunSummary;
 import org.kcdauditor.store.StoreException;
 import org.kcdauditor.store.StoreUrls;
 import org.kcdauditor.store.FireLog;
+import org.kcdauditor.report.Words;
+import org.quartz.CronExpression;
 import org.quartz.DisallowConcurrentExecution;
 import org.quartz.Job;
 import org.quartz.JobExecutionContext;
@@ -74,6 +76,14 @@ public class AuditJob implements Job {
             LOG.warn("job {} {}", name, reason);
             return;
         }
+        String covered = recovering ? null : covered(ctx, d, name);
+        if (covered != null) {
+            Instant now = d.clock().instant();
+            d.fireLog().finish(d.fireLog().start(name, fireTime, now, d.instance(), false), now, null,
+                    FireLog.SKIPPED, covered);
+            LOG.info("job {} {}", name, covered);
+            return;
+        }
         String fireId = d.fireLog().start(name, fireTime, d.clock().instant(), d.instance(), recovering);
         LOG.info("job {} fired for {}{}", name, fireTime, recovering ? " (recovering a run a crash interrupted)" : "");
         ActiveJobs.Job active = d.active().start(job, fireTime, fireId);
@@ -126,6 +136,30 @@ public class AuditJob implements Job {
         } finally {
             d.active().end(active);
         }
+    }
+
+    /**
+     * Why a fire Quartz made of missed ones ("fire once now") is not run: an audit of the job that started after the
+     * last fire time it stands for has succeeded (a daemon killed mid-run and down past the next fire: the run the
+     * crash interrupted, recovered at start, audited after the missed fires). Null for any other fire.
+     */
+    private static String covered(JobExecutionContext ctx, DaemonContext d, String name) {
+        CronExpression cron = MisfireLog.cron(ctx.getTrigger());
+        if (cron == null || ctx.getPreviousFireTime() == null) {
+            return null;
+        }
+        java.util.Date scheduled = ctx.getScheduledFireTime();
+        java.util.Date first = cron.getTimeAfter(ctx.getPreviousFireTime());
+        if (first == null || !first.before(scheduled)) {
+            return null; // a fire at its cron time
+        }
+        return d.fireLog().lastSucceededFiredAfter(name, first.toInstant()).filter(f -> {
+            java.util.Date next = cron.getTimeAfter(java.util.Date.from(f.firedAt()));
+            return next == null || next.after(scheduled);
+        }).map(f -> "not run: the fires missed since " + Words.time(first.toInstant()) + " are covered by run "
+                + f.runId() + ", which started after the last of them, at " + Words.time(f.firedAt())
+                + (f.recovering() ? " (the audit a crash interrupted, run again)" : "") + "; the next fire follows the"
+                + " cron").orElse(null);
     }
 
     /**

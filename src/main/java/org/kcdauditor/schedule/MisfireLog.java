@@ -34,33 +34,41 @@ final class MisfireLog extends TriggerListenerSupport {
 
     @Override
     public void triggerMisfired(Trigger trigger) {
-        Date missed = trigger.getNextFireTime();
-        if (missed == null) {
+        Date time = trigger.getNextFireTime();
+        if (time == null) {
             return;
         }
-        LOG.warn("job {} missed its fire at {}{} (the daemon was not running, or the machine was asleep): it runs once"
-                        + " now, then follows the cron", trigger.getJobKey().getName(), Words.time(missed.toInstant()),
-                more(trigger, missed));
+        LOG.warn("job {} missed its fire at {}{} (the daemon was not running, the machine was asleep, or the job's"
+                + " previous fire was still running): it runs once now, then follows the cron",
+                trigger.getJobKey().getName(), Words.time(time.toInstant()), more(trigger, time));
     }
 
     /** " and 29 more fires up to now", as the trigger's cron counts them in its zone. */
     private String more(Trigger trigger, Date missed) {
-        if (!(trigger instanceof CronTrigger ct)) {
+        CronExpression cron = cron(trigger);
+        if (cron == null) {
             return "";
+        }
+        Date now = Date.from(clock.instant());
+        long n = 0;
+        for (Date t = cron.getTimeAfter(missed); t != null && !t.after(now) && n < COUNT_LIMIT; t = cron.getTimeAfter(t)) {
+            n++;
+        }
+        String count = (n == COUNT_LIMIT ? "at least " : "") + Words.plural(n, "more fire");
+        return n == 0 ? "" : " and " + count + " up to now";
+    }
+
+    /** The cron of a cron trigger, in the trigger's zone; null for another trigger. */
+    static CronExpression cron(Trigger trigger) {
+        if (!(trigger instanceof CronTrigger ct)) {
+            return null;
         }
         try {
             CronExpression cron = new CronExpression(ct.getCronExpression());
             cron.setTimeZone(ct.getTimeZone());
-            Date now = Date.from(clock.instant());
-            long n = 0;
-            for (Date t = cron.getTimeAfter(missed); t != null && !t.after(now) && n < COUNT_LIMIT;
-                 t = cron.getTimeAfter(t)) {
-                n++;
-            }
-            String count = (n == COUNT_LIMIT ? "at least " : "") + Words.plural(n, "more fire");
-            return n == 0 ? "" : " and " + count + " up to now";
+            return cron;
         } catch (ParseException e) {
-            return "";
+            return null;
         }
     }
 }

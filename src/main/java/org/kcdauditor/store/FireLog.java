@@ -32,6 +32,9 @@ public final class FireLog {
 
     private final Database db;
 
+    private static final String SELECT = "SELECT id, job_name, fire_time, fired_at, finished_at, instance_id,"
+            + " recovering, run_id, status, detail FROM schedule_fire";
+
     public FireLog(Database db) {
         this.db = db;
     }
@@ -78,23 +81,24 @@ public final class FireLog {
     }
 
     public List<Fire> all() {
-        return query("SELECT id, job_name, fire_time, fired_at, finished_at, instance_id, recovering, run_id, status,"
-                + " detail FROM schedule_fire ORDER BY fire_time, fired_at");
+        return query(SELECT + " ORDER BY fire_time, fired_at");
     }
 
     public Optional<Fire> last(String job) {
-        List<Fire> l = query("SELECT id, job_name, fire_time, fired_at, finished_at, instance_id, recovering, run_id,"
-                + " status, detail FROM schedule_fire WHERE job_name = ? ORDER BY fired_at DESC"
-                + " FETCH FIRST 1 ROWS ONLY", job);
+        List<Fire> l = query(SELECT + " WHERE job_name = ? ORDER BY fired_at DESC FETCH FIRST 1 ROWS ONLY", job);
         return l.stream().findFirst();
     }
 
     /** When the last fire of {@code job} that SUCCEEDED ended, if any. */
     public Optional<Instant> lastSucceeded(String job) {
-        return query("SELECT id, job_name, fire_time, fired_at, finished_at, instance_id, recovering, run_id, status,"
-                + " detail FROM schedule_fire WHERE job_name = ? AND status = ?"
-                + " ORDER BY finished_at DESC FETCH FIRST 1 ROWS ONLY", job, SUCCEEDED)
-                .stream().findFirst().map(Fire::finishedAt);
+        return query(SELECT + " WHERE job_name = ? AND status = ? ORDER BY finished_at DESC FETCH FIRST 1 ROWS ONLY",
+                job, SUCCEEDED).stream().findFirst().map(Fire::finishedAt);
+    }
+
+    /** The last fire of {@code job} that started after {@code time} and SUCCEEDED, if any. */
+    public Optional<Fire> lastSucceededFiredAfter(String job, Instant time) {
+        return query(SELECT + " WHERE job_name = ? AND status = ? AND fired_at > ? ORDER BY fired_at DESC"
+                + " FETCH FIRST 1 ROWS ONLY", job, SUCCEEDED, ts(time)).stream().findFirst();
     }
 
     private List<Fire> query(String sql, Object... params) {

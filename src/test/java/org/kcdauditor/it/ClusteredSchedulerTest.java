@@ -172,8 +172,11 @@ class ClusteredSchedulerTest {
             survivor.destroy();
             assertTrue(survivor.waitFor(60, TimeUnit.SECONDS), "stopped after SIGTERM");
             List<FireLog.Fire> all = fires.all();
+            // (a fire Quartz made of the fires missed while the victim was dead is not run when the recovered audit
+            // started after the last of them)
             assertTrue(all.stream().filter(f -> f.instanceId().equals(survivorId))
-                    .allMatch(f -> f.status().equals(FireLog.SUCCEEDED)), "SIGTERM let the running audit finish: " + all);
+                    .allMatch(f -> f.status().equals(FireLog.SUCCEEDED) || f.status().equals(FireLog.SKIPPED)
+                            && f.detail().contains(" are covered by run ")), "SIGTERM let the running audit finish: " + all);
 
             try (org.kcdauditor.store.RunStore store = org.kcdauditor.store.StoreUrls.open(cfg, env)) {
                 assertTrue(store.list(1000).stream().noneMatch(r -> r.status().equals("RUNNING")),

@@ -72,6 +72,25 @@ class DaemonTest {
         }
     }
 
+    /** The store a daemon of {@code cfg} left when it stopped, its trigger in place, as the next start finds it. */
+    private static Database storeOfAStoppedDaemon(AuditConfig cfg) throws Exception {
+        try (Daemon d = daemon(cfg)) {
+            d.start();
+        }
+        return Database.open(cfg, env);
+    }
+
+    /** What a daemon of {@code cfg} logs from its start until {@code until} holds, and 2 s more for a wrong extra fire. */
+    private static String logsUntil(AuditConfig cfg, String what, BooleanSupplier until) throws Exception {
+        return ScheduleFixture.captureErr(() -> {
+            try (Daemon d = daemon(cfg)) {
+                d.start();
+                await(what, Duration.ofSeconds(30), until);
+                Thread.sleep(2000);
+            }
+        });
+    }
+
     static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
         long end = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
@@ -255,10 +274,7 @@ class DaemonTest {
     @Test
     void aDaemonThatWasDownAMonthRunsTheMissedAuditOnceAtStart() throws Exception {
         AuditConfig cfg = config("0 0 6 * * ?");
-        try (Daemon d = daemon(cfg)) {
-            d.start();
-        }
-        Database db = Database.open(cfg, env);
+        Database db = storeOfAStoppedDaemon(cfg);
         long monthAgo = Instant.now().minus(Duration.ofDays(30)).toEpochMilli();
         try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(
                 "UPDATE QRTZ_TRIGGERS SET NEXT_FIRE_TIME = ? WHERE TRIGGER_NAME = 'job1'")) {
@@ -266,19 +282,13 @@ class DaemonTest {
             assertEquals(1, ps.executeUpdate());
         }
         FireLog fires = new FireLog(db);
-        String logs = ScheduleFixture.captureErr(() -> {
-            try (Daemon d = daemon(cfg)) {
-                d.start();
-                await("the missed run", Duration.ofSeconds(30), () -> fires.all().stream()
-                        .anyMatch(f -> !f.status().equals(FireLog.RUNNING)));
-                Thread.sleep(2000); // room for any further (wrong) catch-up fires
-            }
-        });
+        String logs = logsUntil(cfg, "the missed run", () -> fires.all().stream()
+                .anyMatch(f -> !f.status().equals(FireLog.RUNNING)));
         assertEquals(1, fires.all().size(), "thirty missed days fire once, not thirty times: " + fires.all());
         // the admin reads why an audit ran at an odd hour, and that the others were not lost but folded into it
         assertTrue(logs.contains("job job1 missed its fire at " + Words.time(Instant.ofEpochMilli(monthAgo))
-                + " and 30 more fires up to now (the daemon was not running, or the machine was asleep): it runs"
-                + " once now, then follows the cron"), logs);
+                + " and 30 more fires up to now (the daemon was not running, the machine was asleep, or the job's"
+                + " previous fire was still running): it runs once now, then follows the cron"), logs);
         assertEquals(1, runs(cfg).size());
         try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(
                 "SELECT NEXT_FIRE_TIME FROM QRTZ_TRIGGERS WHERE TRIGGER_NAME = 'job1'");
@@ -286,6 +296,46 @@ class DaemonTest {
             assertTrue(rs.next());
             assertTrue(rs.getLong(1) > System.currentTimeMillis(), "then back on the cron: next 06:00");
         }
+    }
+
+    @Test
+    void aDaemonKilledMidRunThatStayedDownPastTheNextFireAuditsOnceAtStartNotTwice() throws Exception {
+        AuditConfig cfg = config("0 0 6 * * ?");
+        // as kill -9 in the middle of the 06:00 audit three days ago leaves the job store, and the daemon down since:
+        // Quartz's row of the executing fire (requestsRecovery) and the trigger already moved on to the next 06:00
+        Database db = storeOfAStoppedDaemon(cfg);
+        long killed = Instant.now().minus(Duration.ofDays(3)).toEpochMilli();
+        try (Connection c = db.connect()) {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO QRTZ_FIRED_TRIGGERS (SCHED_NAME, ENTRY_ID,"
+                    + " TRIGGER_NAME, TRIGGER_GROUP, INSTANCE_NAME, FIRED_TIME, SCHED_TIME, PRIORITY, STATE, JOB_NAME,"
+                    + " JOB_GROUP, IS_NONCONCURRENT, REQUESTS_RECOVERY) VALUES (?, 'killed-1', 'job1', ?,"
+                    + " 'NON_CLUSTERED', ?, ?, 5, 'EXECUTING', 'job1', ?, TRUE, TRUE)")) {
+                ps.setString(1, Daemon.SCHEDULER_NAME);
+                ps.setString(2, Daemon.GROUP);
+                ps.setLong(3, killed);
+                ps.setLong(4, killed);
+                ps.setString(5, Daemon.GROUP);
+                assertEquals(1, ps.executeUpdate());
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE QRTZ_TRIGGERS SET PREV_FIRE_TIME = ?, NEXT_FIRE_TIME = ? WHERE TRIGGER_NAME = 'job1'")) {
+                ps.setLong(1, killed);
+                ps.setLong(2, killed + Duration.ofDays(1).toMillis());
+                assertEquals(1, ps.executeUpdate());
+            }
+        }
+        FireLog fires = new FireLog(db);
+        String logs = logsUntil(cfg, "the recovered run and the missed fires decided", () ->
+                fires.all().size() >= 2 && fires.all().stream().noneMatch(f -> f.status().equals(FireLog.RUNNING)));
+        // the interrupted audit runs again now, after the fires missed since: the directory as it is now, once; a
+        // second audit seconds later (and, for notify: always, a second identical mail) is not run
+        assertEquals(1, runs(cfg).size(), "one audit at start: " + fires.all());
+        assertTrue(fires.all().stream().anyMatch(f -> f.recovering() && f.status().equals(FireLog.SUCCEEDED)),
+                fires.all().toString());
+        assertTrue(logs.contains("job job1 not run: the fires missed since ") && logs.contains(" are covered by run "
+                + runs(cfg).get(0).id() + ", which started after the last of them"), logs);
+        assertTrue(fires.all().stream().anyMatch(f -> f.status().equals(FireLog.SKIPPED)
+                && f.detail().contains("covered by run")), "the decision is kept with the fire: " + fires.all());
     }
 
     @Test
