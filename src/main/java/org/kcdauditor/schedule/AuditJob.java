@@ -25,6 +25,10 @@ import org.quartz.JobExecutionContext;
 import org.quartz.JobExecutionException;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
+import org.quartz.JobKey;
+import org.quartz.SimpleScheduleBuilder;
+import org.quartz.TriggerBuilder;
+import org.quartz.TriggerKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +46,8 @@ public class AuditJob implements Job {
     private static final Logger LOG = LoggerFactory.getLogger(AuditJob.class);
     /** How often the end of a fire is tried again while the history store does not answer. */
     static final java.time.Duration STORE_RETRY = java.time.Duration.ofSeconds(5);
+    /** On a one-shot trigger: the fire time (ms) of the audit the daemon's stop interrupted, which it runs again. */
+    static final String RERUN_OF = "kcd.rerunOf";
 
     @Override
     public void execute(JobExecutionContext ctx) throws JobExecutionException {
@@ -53,8 +59,10 @@ public class AuditJob implements Job {
         }
         String name = ctx.getJobDetail().getKey().getName();
         ScheduleConfig job = d.job(name);
-        boolean recovering = ctx.isRecovering();
-        Instant fireTime = ctx.getScheduledFireTime().toInstant();
+        String rerunOf = ctx.getTrigger().getJobDataMap().getString(RERUN_OF);
+        boolean recovering = ctx.isRecovering() || rerunOf != null;
+        Instant fireTime = rerunOf != null ? Instant.ofEpochMilli(Long.parseLong(rerunOf))
+                : ctx.getScheduledFireTime().toInstant();
         String original = Scheduler.FAILED_JOB_ORIGINAL_TRIGGER_SCHEDULED_FIRETIME_IN_MILLISECONDS;
         if (recovering && ctx.getMergedJobDataMap().containsKey(original)) {
             // the fire the crashed daemon was running: recorded under its scheduled time
@@ -85,7 +93,9 @@ public class AuditJob implements Job {
             return;
         }
         String fireId = d.fireLog().start(name, fireTime, d.clock().instant(), d.instance(), recovering);
-        LOG.info("job {} fired for {}{}", name, fireTime, recovering ? " (recovering a run a crash interrupted)" : "");
+        LOG.info("job {} fired for {}{}", name, fireTime, rerunOf != null
+                ? " (running again the audit the daemon's stop interrupted)"
+                : recovering ? " (recovering a run a crash interrupted)" : "");
         ActiveJobs.Job active = d.active().start(job, fireTime, fireId);
         RunControl control = active.control();
         try (RunLock.Held lock = d.runLock().acquire(RunLock.owner("kcd-audit daemon " + d.instance() + " job " + name),
@@ -111,7 +121,7 @@ public class AuditJob implements Job {
             notifyFailure(d, job, fireTime, "it waited " + minutes(d.lockWait()) + " for the run lock and was"
                     + " skipped: " + e.getMessage());
         } catch (RunInterruptedException e) {
-            String reason = withOutputs(e.getMessage(), control);
+            String reason = withOutputs(e.getMessage(), control) + runAgain(ctx.getScheduler(), name, fireTime);
             LOG.warn("job {}: {}", name, reason);
             whenStoreAnswers(d, name, () -> d.fireLog().finish(fireId, d.clock().instant(), control.runId(),
                     FireLog.INTERRUPTED, reason));
@@ -226,28 +236,58 @@ public class AuditJob implements Job {
     }
 
     /**
+     * An audit the daemon's stop interrupted runs again, as one a crash interrupted does: a one-shot trigger for now,
+     * kept in the job store, that the next daemon to start (or another daemon of the cluster at once) fires ("fire
+     * now" when it finds it missed). Without it a monthly report cut off by {@code systemctl restart} waited a month.
+     * Returns what the fire's reason says of it.
+     */
+    static String runAgain(Scheduler scheduler, String job, Instant fireTime) {
+        TriggerKey key = rerunKey(job, fireTime);
+        try {
+            if (!scheduler.checkExists(key)) {
+                scheduler.scheduleJob(TriggerBuilder.newTrigger().withIdentity(key)
+                        .forJob(JobKey.jobKey(job, Daemon.GROUP)).usingJobData(RERUN_OF,
+                                String.valueOf(fireTime.toEpochMilli())).startNow()
+                        .withSchedule(SimpleScheduleBuilder.simpleSchedule().withMisfireHandlingInstructionFireNow())
+                        .build());
+            }
+            LOG.info("job {}: the audit the stop interrupted runs again when a daemon of this store starts", job);
+            return "; it runs again when the daemon is back";
+        } catch (SchedulerException e) {
+            LOG.error("job {}: the interrupted audit cannot be scheduled to run again: {}", job, e.getMessage());
+            return "";
+        }
+    }
+
+    private static TriggerKey rerunKey(String job, Instant fireTime) {
+        return TriggerKey.triggerKey(job + "-rerun-" + fireTime.toEpochMilli(), Daemon.GROUP);
+    }
+
+    /**
      * A stopped run whose thread did not end in time (the daemon is about to exit): recorded INTERRUPTED here,
      * with its fire, its folder marked failed, and its failure notice queued. A job whose fire has ended already (its
      * run stored and its notices queued; it was still sending them) is left as it is: its notices wait in the outbox.
      */
-    static void abandon(DaemonContext d, ActiveJobs.Job j, String reason) {
+    static void abandon(DaemonContext d, Scheduler scheduler, ActiveJobs.Job j, String reason) {
         RunControl c = j.control();
         String told = reason;
         try {
             if (c.runId() != null) {
                 try (RunStore store = StoreUrls.open(d.config(), d.env())) {
                     Path failed = Recovery.interrupt(store, c.runId(), d.clock().instant(), reason);
-                    told = reason + (failed != null ? "; the files it wrote before it stopped are kept in " + failed
+                    told = told + (failed != null ? "; the files it wrote before it stopped are kept in " + failed
                             + " (FAILED.txt says why) and are not a report" : "");
                 }
             }
+            told = told + runAgain(scheduler, j.job().name(), j.fireTime());
             if (!d.fireLog().finishIfRunning(j.fireId(), d.clock().instant(), c.runId(), FireLog.INTERRUPTED, told)) {
+                scheduler.unscheduleJob(rerunKey(j.job().name(), j.fireTime())); // it ran: nothing to run again
                 LOG.warn("job {}: run {} is stored and its notices queued; they were still being sent when the daemon"
                         + " stopped and are sent from the outbox later", j.job().name(), c.runId());
                 return;
             }
             LOG.warn("job {}: {}", j.job().name(), told);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | SchedulerException e) {
             LOG.error("job {}: cannot record the stopped run as interrupted: {}", j.job().name(), e.getMessage());
         }
         notifyFailure(d, j.job(), j.fireTime(), told);

@@ -314,7 +314,7 @@ public final class Daemon implements AutoCloseable {
                 running.forEach(j -> j.control().stop(reason));
                 ended = context.active().awaitNone(Duration.ofSeconds(GRACE_SECONDS));
                 if (!ended) {
-                    context.active().now().forEach(j -> AuditJob.abandon(context, j, reason + "; its last stage did"
+                    context.active().now().forEach(j -> AuditJob.abandon(context, scheduler, j, reason + "; its last stage did"
                             + " not end within " + GRACE_SECONDS + " s more"));
                 }
             }

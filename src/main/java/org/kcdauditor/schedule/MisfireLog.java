@@ -35,7 +35,7 @@ final class MisfireLog extends TriggerListenerSupport {
     @Override
     public void triggerMisfired(Trigger trigger) {
         Date time = trigger.getNextFireTime();
-        if (time == null) {
+        if (time == null || !(trigger instanceof CronTrigger)) { // a stopped audit's re-run says so when it fires
             return;
         }
         LOG.warn("job {} missed its fire at {}{} (the daemon was not running, the machine was asleep, or the job's"

@@ -18,6 +18,7 @@ import org.kcdauditor.store.RunStore;
 import org.kcdauditor.store.RunSummary;
 import org.kcdauditor.store.StoreUrls;
 import org.kcdauditor.support.CliRun;
+import org.kcdauditor.support.TricklingProxy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -336,6 +337,30 @@ class DaemonTest {
                 + runs(cfg).get(0).id() + ", which started after the last of them"), logs);
         assertTrue(fires.all().stream().anyMatch(f -> f.status().equals(FireLog.SKIPPED)
                 && f.detail().contains("covered by run")), "the decision is kept with the fire: " + fires.all());
+    }
+
+    @Test
+    void anAuditTheDaemonsStopInterruptedRunsAgainWhenTheDaemonIsBack() throws Exception {
+        // systemctl restart under a monthly report that takes longer than daemon.stopTimeoutSeconds
+        try (TricklingProxy crawl = new TricklingProxy("127.0.0.1", Integer.parseInt(directory.url()
+                .substring(directory.url().lastIndexOf(':') + 1)), 100, 100)) {
+            AuditConfig slow = ConfigLoader.load(ScheduleFixture.config(dir, crawl.ldapUrl(), null,
+                    "  - name: job1\n    cron: \"0 0 6 1 * ?\"\n    notify: never\n", null, FAST + "  stopTimeoutSeconds: 1\n"));
+            try (Daemon d = daemon(slow)) {
+                d.start();
+                d.scheduler().triggerJob(org.quartz.JobKey.jobKey("job1", Daemon.GROUP));
+                await("an audit in progress", Duration.ofSeconds(30), () -> runs(slow).stream()
+                        .anyMatch(r -> r.status().equals(RunSummary.RUNNING)));
+            }
+            assertEquals(RunSummary.INTERRUPTED, runs(slow).get(0).status(), runs(slow).toString());
+        }
+        AuditConfig cfg = config("0 0 6 1 * ?"); // the same store; the directory answers at full speed again
+        String logs = logsUntil(cfg, "the interrupted audit run again", () -> runs(cfg).stream()
+                .anyMatch(r -> r.status().equals(RunSummary.SUCCEEDED)));
+        FireLog.Fire again = new FireLog(Database.open(cfg, env)).all().stream()
+                .filter(f -> f.status().equals(FireLog.SUCCEEDED)).findFirst().orElseThrow();
+        assertTrue(again.recovering(), again.toString());
+        assertTrue(logs.contains("(running again the audit the daemon's stop interrupted)"), logs);
     }
 
     @Test
