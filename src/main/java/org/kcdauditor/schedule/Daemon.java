@@ -120,7 +120,8 @@ public final class Daemon implements AutoCloseable {
         StdSchedulerFactory factory = new StdSchedulerFactory(p);
         Scheduler scheduler = factory.getScheduler();
         String instance = scheduler.getSchedulerInstanceId();
-        scheduler.getListenerManager().addTriggerListener(new MisfireLog(clock), GroupMatcher.triggerGroupEquals(GROUP));
+        scheduler.getListenerManager().addTriggerListener(new MisfireLog(clock),
+                GroupMatcher.triggerGroupEquals(GROUP));
         Outbox outbox = new Outbox(db, clock, Duration.ofMillis(dc.outboxIntervalMillis()), instance);
         Notifier notifier = new Notifier(config, secrets, env, clock, Installation.at(home).templates(), outbox);
         DaemonContext ctx = new DaemonContext(config, secrets, env, clock, home, outbox, notifier,
@@ -314,8 +315,8 @@ public final class Daemon implements AutoCloseable {
                 running.forEach(j -> j.control().stop(reason));
                 ended = context.active().awaitNone(Duration.ofSeconds(GRACE_SECONDS));
                 if (!ended) {
-                    context.active().now().forEach(j -> AuditJob.abandon(context, scheduler, j, reason + "; its last stage did"
-                            + " not end within " + GRACE_SECONDS + " s more"));
+                    context.active().now().forEach(j -> AuditJob.abandon(context, scheduler, j, reason
+                            + "; its last stage did not end within " + GRACE_SECONDS + " s more"));
                 }
             }
             // with every audit ended, wait for Quartz's own threads (and an outbox tick) before the store closes;

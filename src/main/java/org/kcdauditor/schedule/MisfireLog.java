@@ -51,7 +51,8 @@ final class MisfireLog extends TriggerListenerSupport {
         }
         Date now = Date.from(clock.instant());
         long n = 0;
-        for (Date t = cron.getTimeAfter(missed); t != null && !t.after(now) && n < COUNT_LIMIT; t = cron.getTimeAfter(t)) {
+        for (Date t = cron.getTimeAfter(missed); t != null && !t.after(now) && n < COUNT_LIMIT;
+             t = cron.getTimeAfter(t)) {
             n++;
         }
         String count = (n == COUNT_LIMIT ? "at least " : "") + Words.plural(n, "more fire");

@@ -176,7 +176,8 @@ class ClusteredSchedulerTest {
             // started after the last of them)
             assertTrue(all.stream().filter(f -> f.instanceId().equals(survivorId))
                     .allMatch(f -> f.status().equals(FireLog.SUCCEEDED) || f.status().equals(FireLog.SKIPPED)
-                            && f.detail().contains(" are covered by run ")), "SIGTERM let the running audit finish: " + all);
+                            && f.detail().contains(" are covered by run ")),
+                    "SIGTERM let the running audit finish: " + all);
 
             try (org.kcdauditor.store.RunStore store = org.kcdauditor.store.StoreUrls.open(cfg, env)) {
                 assertTrue(store.list(1000).stream().noneMatch(r -> r.status().equals("RUNNING")),

@@ -81,7 +81,7 @@ class DaemonTest {
         return Database.open(cfg, env);
     }
 
-    /** What a daemon of {@code cfg} logs from its start until {@code until} holds, and 2 s more for a wrong extra fire. */
+    /** What a daemon of {@code cfg} logs from its start until {@code until} holds, and 2 s more for a wrong fire. */
     private static String logsUntil(AuditConfig cfg, String what, BooleanSupplier until) throws Exception {
         return ScheduleFixture.captureErr(() -> {
             try (Daemon d = daemon(cfg)) {
@@ -345,7 +345,8 @@ class DaemonTest {
         try (TricklingProxy crawl = new TricklingProxy("127.0.0.1", Integer.parseInt(directory.url()
                 .substring(directory.url().lastIndexOf(':') + 1)), 100, 100)) {
             AuditConfig slow = ConfigLoader.load(ScheduleFixture.config(dir, crawl.ldapUrl(), null,
-                    "  - name: job1\n    cron: \"0 0 6 1 * ?\"\n    notify: never\n", null, FAST + "  stopTimeoutSeconds: 1\n"));
+                    "  - name: job1\n    cron: \"0 0 6 1 * ?\"\n    notify: never\n", null,
+                    FAST + "  stopTimeoutSeconds: 1\n"));
             try (Daemon d = daemon(slow)) {
                 d.start();
                 d.scheduler().triggerJob(org.quartz.JobKey.jobKey("job1", Daemon.GROUP));
