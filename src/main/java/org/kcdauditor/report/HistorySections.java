@@ -25,6 +25,7 @@ import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -180,8 +181,9 @@ public final class HistorySections {
                 history == null ? null : history.resolvedFindings().size());
     }
 
+    /** The cluster of {@code f} in lower case, or null. */
     private static String clusterOf(Finding f) {
-        return f == null ? null : f.cluster();
+        return f == null || f.cluster() == null ? null : f.cluster().toLowerCase(Locale.ROOT);
     }
 
     public static Sections build(AuditResult result, AuditInputs inputs, Path baselinePath,
@@ -192,9 +194,10 @@ public final class HistorySections {
             Set<String> now = new LinkedHashSet<>();
             result.findings().forEach(f -> now.add(f.id()));
             // a cluster one of the two runs did not read (its directory was down): its findings are neither new nor
-            // resolved, they were not compared
+            // resolved, they were not compared (a cluster's name in any case)
             Set<String> unreadNow = new HashSet<>();
-            ctx.clusters().stream().filter(c -> !ctx.audited(c)).forEach(c -> unreadNow.add(c.name()));
+            ctx.clusters().stream().filter(c -> !ctx.audited(c))
+                    .forEach(c -> unreadNow.add(c.name().toLowerCase(Locale.ROOT)));
             List<String> added = result.findings().stream().filter(f -> !inputs.previous().findingIds()
                     .contains(f.id()) && inputs.previous().audited(f.cluster())).map(Finding::id).distinct().toList();
             List<String> resolved = inputs.previous().findingIds().stream().filter(id -> !now.contains(id)

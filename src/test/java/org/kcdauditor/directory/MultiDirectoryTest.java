@@ -516,6 +516,29 @@ class MultiDirectoryTest {
         assertEquals("[]", doc.path("history").path("newFindings").toString(), doc.path("history").toString());
     }
 
+    /**
+     * A cluster is one whatever the case of its name (finding ids, mail and the previous run's clusters not audited
+     * ignore it): with its name written in lower case since the run before, and its directory down, findings.json's
+     * history counts its findings neither resolved, as the mail notice does not.
+     */
+    @Test
+    void theFindingsOfAClusterNotReadAreNotResolvedWhateverTheCaseOfItsName() throws Exception {
+        fabrikam.modify("CN=HV21,OU=Hyper-V," + FABRIKAM, new Modification(ModificationType.DELETE,
+                "msDS-AllowedToDelegateTo", "cifs/hv22.fabrikam.com"));
+        assertEquals(3, run(config(fabrikamUrl(), "[]"), "json").exitCode());
+        assertFalse(CliRun.findings(tmp.resolve("out")).path("findings").findValuesAsText("cluster").stream()
+                .filter("HVC2"::equals).toList().isEmpty(), "HVC2 has findings");
+
+        Path unread = config("ldap://127.0.0.1:" + org.kcdauditor.support.ClosedPort.refusing(), "[]",
+                "optional: true");
+        Files.writeString(unread, Files.readString(unread).replace("name: HVC2", "name: hvc2"));
+        CliRun second = run(unread, "json");
+        assertEquals(0, second.exitCode(), second.toString());
+        JsonNode doc = CliRun.findings(tmp.resolve("out"));
+        assertEquals("[]", doc.path("history").path("resolvedFindings").toString(), "hvc2's findings were not read,"
+                + " not resolved: " + doc.path("history"));
+    }
+
     /** 100 ns ticks since 1601, as AD stores pwdLastSet. */
     private static String fileTime(String instant) {
         return String.valueOf((java.time.Instant.parse(instant).getEpochSecond() + 11_644_473_600L) * 10_000_000L);
