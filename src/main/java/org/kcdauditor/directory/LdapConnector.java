@@ -189,7 +189,7 @@ public final class LdapConnector {
     /**
      * Upgrades {@code c} with StartTLS. A server that answers the request with an error result (Active Directory
      * without a certificate: 52, "Error initializing SSL/TLS"; a server without StartTLS: 53) is said so with its
-     * answer and what to do on the DC. The SDK throws that answer as it throws the failures on this side (the TLS
+     * answer and what to do on the DC; another answer (busy: 51) with what to do then. The SDK throws that answer as it throws the failures on this side (the TLS
      * handshake, a lost connection, the deadline: client-side result codes), which {@link #describeConnect} says.
      */
     private static void startTls(LDAPConnection c, SSLUtil ssl, String where, Deadline deadline)
@@ -207,10 +207,14 @@ public final class LdapConnector {
         if (answer.getResultCode() != ResultCode.SUCCESS) {
             String diag = answer.getDiagnosticMessage() == null || answer.getDiagnosticMessage().isBlank() ? ""
                     : ": " + firstLine(answer.getDiagnosticMessage());
+            // unavailable, unwilling or no such operation: it cannot do TLS; another answer (busy) says nothing of it
+            boolean noTls = answer.getResultCode() == ResultCode.UNAVAILABLE
+                    || answer.getResultCode() == ResultCode.UNWILLING_TO_PERFORM
+                    || answer.getResultCode() == ResultCode.PROTOCOL_ERROR;
             throw new DirectoryException(where + ": the server refused StartTLS (LDAP result " + answer.getResultCode()
-                    + diag + ") — the DC has no certificate it can use for TLS: install a Server Authentication"
-                    + " certificate naming the DC, issued by a CA the DC trusts (docs/install.md), or use ldaps:// to a"
-                    + " server that has one");
+                    + diag + ") — " + (noTls ? "the DC has no certificate it can use for TLS: install a Server"
+                    + " Authentication certificate naming the DC, issued by a CA the DC trusts (docs/install.md), or"
+                    + " use ldaps:// to a server that has one" : "run again later, or use ldaps:// (port 636)"));
         }
     }
 

@@ -280,6 +280,29 @@ class LdapEndToEndTest {
     }
 
     /**
+     * A server that answers StartTLS with an error that says nothing of TLS (busy, 51: it takes no more work now) is
+     * not said to lack a certificate: the answer is named, and what to do is to try again, or ldaps://.
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(120)
+    void startTlsAnsweredBusyIsNotSaidToLackACertificate() throws Exception {
+        InMemoryDirectoryServer ds = TestDirectory.start(Mode.PLAIN, null, 0, new InMemoryOperationInterceptor() {
+            @Override
+            public void processExtendedRequest(InMemoryInterceptedExtendedRequest request) throws LDAPException {
+                throw new LDAPException(ResultCode.BUSY, "too many connections");
+            }
+        });
+        try {
+            String url = "ldap://127.0.0.1:" + ds.getListenPort();
+            CliRun r = startTlsFailingAtOnce(url);
+            assertEquals("kcd-audit: " + url + ": the server refused StartTLS (LDAP result 51 (busy): too many"
+                    + " connections) — run again later, or use ldaps:// (port 636)", r.err().strip());
+        } finally {
+            ds.shutDown(true);
+        }
+    }
+
+    /**
      * StartTLS accepted, then a certificate the trust store does not hold: at once, one line naming the certificate
      * problem and directory.trustStore, as over ldaps://.
      */
