@@ -1216,13 +1216,13 @@ public final class AuditContext implements Drift.Nodes {
         return p == null ? null : p.aesKeysSince();
     }
 
-    /** A directory (domain) of the snapshot by name, or null. */
     /** The base DN {@code c}'s computers were read under: its own directory's. */
     public String baseDnOf(ResolvedCluster c) {
         DirectoryPart own = directory(c.directory());
         return own != null ? own.baseDn() : snapshot.baseDn();
     }
 
+    /** A directory (domain) of the snapshot by name, or null. */
     public DirectoryPart directory(String name) {
         for (DirectoryPart p : snapshot.directories()) {
             if (p.name().equals(name)) {

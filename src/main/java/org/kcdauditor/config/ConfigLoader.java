@@ -652,10 +652,6 @@ public final class ConfigLoader {
     }
 
     /**
-     * What to write instead of a value that is no DN: a domain name typed as such ({@code contoso.com}) as its DN, else
-     * the shape of one.
-     */
-    /**
      * Why a DN with a domain component holding a dot ({@code DC=contoso.com}) names no AD domain, or null: each DC= part
      * is one label of the domain's DNS name, so no domain partition has such a DN and AD refers it elsewhere.
      */
@@ -676,6 +672,10 @@ public final class ConfigLoader {
         return null;
     }
 
+    /**
+     * What to write instead of a value that is no DN: a domain name typed as such ({@code contoso.com}) as its DN, else
+     * the shape of one.
+     */
     static String dnHint(String value) {
         String v = value.strip();
         if (v.matches("(?i)[a-z0-9-]+(\\.[a-z0-9-]+)+\\.?")) {
