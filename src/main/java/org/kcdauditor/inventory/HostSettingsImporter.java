@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -20,8 +21,9 @@ import java.util.function.Consumer;
  * VirtualMachineMigrationPerformanceOption, MaximumVirtualMachineMigrations | Export-Csv} from Windows
  * PowerShell 5.1 ({@code #TYPE} line, UTF-16 LE or UTF-8 with BOM) or PowerShell 7 (UTF-8), {@code ,} or
  * {@code ;}, any subset of the setting columns beside the computer column. One record per host and file: a host
- * that appears again in the same file is reported and its later rows skipped, unless a later row blocks the host's
- * migrations where the rows before it do not (CredSSP, migration disabled): that row is passed on as well.
+ * that appears again in the same file is reported and its last row counts, as a daily {@code Export-Csv -Append}
+ * lists the newest last (a node set back to Kerberos today is not held to last month's CredSSP row, nor the
+ * reverse); the records are passed on once the file is read.
  */
 public final class HostSettingsImporter {
     public static final List<String> COMPUTER_COLUMNS = List.of("ComputerName", "PSComputerName", "Name");
@@ -60,7 +62,7 @@ public final class HostSettingsImporter {
             format = "Get-VMHost CSV (" + (csv.typeLine() != null ? "Windows PowerShell 5.1 #TYPE, " : "")
                     + TextFiles.describe(opened) + ", " + csv.separated() + ")";
             Map<String, Long> seen = new HashMap<>();
-            Map<String, Integer> blocks = new HashMap<>();
+            Map<String, HostSettings> last = new LinkedHashMap<>();
             csv.each((r, line) -> {
                 String host = CsvInput.value(r, computer);
                 if (host == null) {
@@ -70,24 +72,19 @@ public final class HostSettingsImporter {
                 String key = host.toLowerCase(Locale.ROOT);
                 List<ImportProblem> doubts = new ArrayList<>(0);
                 HostSettings settings = record(name, line, host, r, csv, doubts::add);
-                Long first = seen.putIfAbsent(key, line);
-                if (first != null) {
-                    // rows appended by a daily Export-Csv -Append: the later one counts where it blocks the node and
-                    // the first does not (CredSSP, migration disabled), as with exports of different days in two files
-                    if (settings.blocks() <= blocks.get(key)) {
-                        report.accept(new ImportProblem(name, line, CsvInput.shown(host) + " appears again (first at"
-                                + " line " + first + "); this row is skipped", true));
-                        return;
-                    }
-                    report.accept(new ImportProblem(name, line, CsvInput.shown(host) + " appears again (first at line "
-                            + first + ") and blocks its live migrations where that row does not, so this row counts",
-                            false));
+                Long before = seen.put(key, line);
+                if (before != null) {
+                    // rows appended by a daily Export-Csv -Append: the newest is the last
+                    report.accept(new ImportProblem(name, line, CsvInput.shown(host) + " appears again (line " + before
+                            + " before it); this later row counts and that one is skipped (an export appended to lists"
+                            + " the newest last)", true));
+                } else {
+                    counts[0]++;
                 }
-                blocks.put(key, settings.blocks());
                 doubts.forEach(report);
-                counts[0]++;
-                sink.accept(settings);
+                last.put(key, settings);
             }, (line, why) -> report.accept(new ImportProblem(name, line, why, true)));
+            last.values().forEach(sink);
         } catch (IOException | UncheckedIOException e) {
             return new ImportResult(name, "hostSettings", format, counts[0], counts[1], "cannot read: "
                     + org.kcdauditor.io.IoErrors.reason(e), kept);

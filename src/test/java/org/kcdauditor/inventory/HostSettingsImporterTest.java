@@ -35,7 +35,7 @@ class HostSettingsImporterTest {
         assertEquals("Compression", hv01.performanceOption());
         assertEquals(2, hv01.maximumMigrations());
         assertTrue(hv01.origin().endsWith("vmhost-ps51-utf16-semicolon.csv:3"), hv01.origin());
-        assertEquals(MigrationAuthentication.CREDSSP, records.get(1).authenticationType(), "the first HV02 row counts");
+        assertEquals(MigrationAuthentication.KERBEROS, records.get(1).authenticationType(), "the last HV02 row counts");
         assertEquals(Boolean.FALSE, records.get(2).migrationEnabled());
         HostSettings odd = records.get(3);
         assertNull(odd.migrationEnabled());
@@ -44,8 +44,8 @@ class HostSettingsImporterTest {
         assertNull(odd.maximumMigrations());
         assertEquals(2, r.skipped(), "the repeated HV02 row and the row without a computer");
         List<String> reasons = problems.stream().map(ImportProblem::toString).toList();
-        assertTrue(reasons.stream().anyMatch(p -> p.endsWith(":6: HV02 appears again (first at line 4); this row is"
-                + " skipped")), reasons.toString());
+        assertTrue(reasons.stream().anyMatch(p -> p.endsWith(":6: HV02 appears again (line 4 before it); this later"
+                + " row counts and that one is skipped (an export appended to lists the newest last)")), reasons.toString());
         assertTrue(reasons.stream().anyMatch(p -> p.endsWith(":7: no ComputerName value")), reasons.toString());
         assertTrue(reasons.stream().anyMatch(p -> p.contains(":8: VirtualMachineMigrationEnabled 'Ja' is neither True"
                 + " nor False (record kept)")), reasons.toString());
@@ -88,21 +88,25 @@ class HostSettingsImporterTest {
     }
 
     /**
-     * Rows appended by a daily {@code Export-Csv -Append}: a repeat that blocks the host where its first row does not
-     * is passed on and said so (the run keeps the record that blocks); one that blocks no more is skipped as before.
+     * Rows appended by a daily {@code Export-Csv -Append}: the newest is the last, so a host's last row counts, and
+     * each repeat says so; the records are passed on in the order their hosts first appear.
      */
     @Test
-    void aRepeatedRowThatBlocksTheHostIsKept(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+    void theLastRowOfAHostCountsAsAnAppendedExportListsTheNewestLast(@org.junit.jupiter.api.io.TempDir
+                                                                         java.nio.file.Path tmp) throws Exception {
         java.nio.file.Path f = tmp.resolve("vmhost.csv");
         java.nio.file.Files.writeString(f, "ComputerName,VirtualMachineMigrationAuthenticationType\nHV01,Kerberos\n"
-                + "HV01,CredSSP\nHV01,Kerberos\nHV01,CredSSP\n");
+                + "HV01,CredSSP\nHV02,Kerberos\nHV01,Kerberos\n");
         ImportResult r = new HostSettingsImporter().read(f, records::add, problems::add);
-        assertEquals(List.of(f + ":2", f + ":3"), records.stream().map(HostSettings::origin).toList());
-        assertEquals(List.of(f + ":3: HV01 appears again (first at line 2) and blocks its live migrations where that row"
-                + " does not, so this row counts (record kept)", f + ":4: HV01 appears again (first at line 2); this row"
-                + " is skipped", f + ":5: HV01 appears again (first at line 2); this row is skipped"),
+        assertEquals(List.of(f + ":5", f + ":4"), records.stream().map(HostSettings::origin).toList());
+        assertEquals(MigrationAuthentication.KERBEROS, records.get(0).authenticationType(),
+                "set back to Kerberos in the newest row: last month's CredSSP row does not hold it");
+        assertEquals(List.of(f + ":3: HV01 appears again (line 2 before it); this later row counts and that one is"
+                + " skipped (an export appended to lists the newest last)", f + ":5: HV01 appears again (line 3 before"
+                + " it); this later row counts and that one is skipped (an export appended to lists the newest last)"),
                 problems.stream().map(ImportProblem::toString).toList());
         assertEquals(2, r.skipped());
+        assertEquals(2, r.records());
     }
 
     @Test

@@ -77,7 +77,9 @@ class KerberosInputsTest {
         assertTrue(in.hostSettingsConfigured());
         assertEquals(List.of("HV01", "HV02", "HV03", "hv11.contoso.com", "hv12.contoso.com"),
                 in.hostSettings().stream().map(HostSettings::computer).toList(), "HV04 is no node");
-        assertEquals(HostSettings.MigrationAuthentication.CREDSSP, in.hostSettings().get(1).authenticationType());
+        assertEquals(HostSettings.MigrationAuthentication.KERBEROS, in.hostSettings().get(1).authenticationType(),
+                "HV02's last row in its export");
+        assertEquals(HostSettings.MigrationAuthentication.CREDSSP, in.hostSettings().get(4).authenticationType());
         AuditInputs none = inputs(config(""), objects());
         assertFalse(none.hostSettingsConfigured());
         assertEquals(List.of(), none.hostSettings());
@@ -98,19 +100,30 @@ class KerberosInputsTest {
     }
 
     @Test
-    void aNodeAppendedAgainToOneExportIsNotTakenFromItsOlderRowWhereTheNewerBlocksIt() throws Exception {
+    void aNodeAppendedAgainToOneExportIsTakenFromItsNewestRow() throws Exception {
         // a daily task's Get-VMHost ... | Export-Csv -Append: one file, the newest rows last; HV01 went back to CredSSP
         // and HV02 had migration disabled since the first day, HV03 did not change
         Files.writeString(dir.resolve("vmhost.csv"), VMHOST_HEADER + "\"HV01\",\"True\",\"Kerberos\"\r\n"
                 + "\"HV02\",\"True\",\"Kerberos\"\r\n\"HV03\",\"True\",\"Kerberos\"\r\n"
                 + "\"HV01\",\"True\",\"CredSSP\"\r\n\"HV02\",\"False\",\"Kerberos\"\r\n"
                 + "\"HV03\",\"True\",\"Kerberos\"\r\n");
-        assertTheRecordsThatBlockCount("vmhost.csv", "vmhost.csv:5", "vmhost.csv:4");
+        assertTheRecordsThatBlockCount("vmhost.csv", "vmhost.csv:5", "vmhost.csv:7");
+    }
+
+    /** The reverse: a node set back to Kerberos today is not held to last month's CredSSP row of the same export. */
+    @Test
+    void aNodeSetBackToKerberosInTheNewestRowOfAnAppendedExportIsKerberos() throws Exception {
+        Files.writeString(dir.resolve("vmhost.csv"), VMHOST_HEADER + "\"HV01\",\"True\",\"CredSSP\"\r\n"
+                + "\"HV02\",\"False\",\"Kerberos\"\r\n\"HV01\",\"True\",\"Kerberos\"\r\n\"HV02\",\"True\",\"Kerberos\"\r\n");
+        AuditInputs in = inputs(config("hostSettings:\n  sources: ['" + dir + "/vmhost.csv']\n"), objects());
+        assertEquals(List.of("vmhost.csv:4", "vmhost.csv:5"), in.hostSettings().stream()
+                .map(h -> h.origin().substring(h.origin().lastIndexOf('/') + 1)).toList());
+        assertTrue(in.hostSettings().stream().allMatch(h -> h.blocks() == 0), in.hostSettings().toString());
     }
 
     /**
      * The exports {@code glob} names disagree about HV01 (Kerberos, then CredSSP at {@code hv01Origin}) and HV02
-     * (migration enabled, and disabled), and agree about HV03 (first at {@code hv03Origin}): one record per node, and
+     * (migration enabled, and disabled), and agree about HV03 (taken from {@code hv03Origin}): one record per node, and
      * the one that blocks counts.
      */
     private void assertTheRecordsThatBlockCount(String glob, String hv01Origin, String hv03Origin) throws Exception {
@@ -122,7 +135,7 @@ class KerberosInputsTest {
                 "CredSSP in either record blocks");
         assertTrue(byHost.get("HV01").origin().endsWith(hv01Origin), byHost.get("HV01").origin());
         assertEquals(Boolean.FALSE, byHost.get("HV02").migrationEnabled(), "migration disabled in either record");
-        assertTrue(byHost.get("HV03").origin().endsWith(hv03Origin), "agreeing: the first");
+        assertTrue(byHost.get("HV03").origin().endsWith(hv03Origin), "agreeing: " + hv03Origin);
     }
 
     @Test
