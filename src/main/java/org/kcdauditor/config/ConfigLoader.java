@@ -331,7 +331,8 @@ public final class ConfigLoader {
                 } else if (lower.startsWith("ldap://") && !d.useStartTls() && !d.insecureBindAllowed() && !d.gssapi()) {
                     // refused at its connection otherwise, mid-preflight, under allowInsecureBind's name
                     errors.add(at + ": a plain ldap:// URL would send the bind password readable (" + key
-                            + ".startTls is off, allowInsecureBind not set): use ldaps://" + url.getHost() + ":636");
+                            + ".startTls is off, allowInsecureBind not set): use ldaps://"
+                            + (url.getHost().contains(":") ? "[" + url.getHost() + "]" : url.getHost()) + ":636");
                 }
             } catch (LDAPException e) {
                 errors.add(at + ": not a valid LDAP URL: " + e.getMessage());

@@ -92,6 +92,7 @@ class DirectoriesConfigTest {
             clusters[0].directory: missing: with several directories | '    directory: contoso\\n' | ''
             directories.contoso.domainControllers[1]: an ldaps:// or ldap:// URL | 'ldaps://dc2.contoso.com:636]' | 'dc2.contoso.com]'
             directories.contoso.domainControllers[1]: a plain ldap:// URL would send the bind password readable (directories.contoso.startTls is off, allowInsecureBind not set): use ldaps://dc2.contoso.com:636 | 'ldaps://dc2.contoso.com:636]' | 'ldap://dc2.contoso.com:389]'
+            directories.contoso.domainControllers[1]: a plain ldap:// URL would send the bind password readable (directories.contoso.startTls is off, allowInsecureBind not set): use ldaps://[fd00::2]:636 | 'ldaps://dc2.contoso.com:636]' | '"ldap://[fd00::2]:389"]'
             directories.fabrikam.baseDn: not a valid DN | 'baseDn: DC=fabrikam,DC=com' | 'baseDn: fabrikam.com'
             directories.fabrikam: give passwordEnv | '    passwordFile: fabrikam.pass\\n' | ''
             directories.contoso.urll: unknown key | '    url: ldaps://dc1.contoso.com:636\\n    bindDn: svc-kcdaudit@contoso' | '    urll: ldaps://dc1.contoso.com:636\\n    bindDn: svc-kcdaudit@contoso'
