@@ -15,7 +15,8 @@ import java.util.function.UnaryOperator;
  * name in {@link TemplateRenderer}:
  * <ul>
  * <li>{@link #MARKDOWN} for {@code *.md.ftl}: Markdown and inline-HTML characters get a backslash
- * ({@code >} only at the start of a value, where it could open a block quote), line breaks and every other
+ * ({@code >} only at the start of a value, where it could open a block quote; {@code http://}'s colon,
+ * {@code www.}'s dot and {@code @}, which a viewer would turn into a link), line breaks and every other
  * control character are shown as {@code \\u000A}, so a directory value can neither start a heading, a list or a
  * code fence nor inject HTML, and a value read is the value stored ({@code cifs/line\\u000Abreak}, not
  * {@code cifs/line break}).
@@ -75,12 +76,29 @@ public final class EscapingOutputFormat extends CommonMarkupOutputFormat<Escapin
         StringBuilder sb = new StringBuilder(one.length() + 8);
         for (int i = 0; i < one.length(); i++) {
             char c = one.charAt(i);
-            if (MARKDOWN_SPECIAL.indexOf(c) >= 0 || c == '>' && i == 0) {
+            if (MARKDOWN_SPECIAL.indexOf(c) >= 0 || c == '>' && i == 0 || autolinks(one, i)) {
                 sb.append('\\');
             }
             sb.append(c == '&' ? "&amp;" : String.valueOf(c));
         }
         return sb.toString();
+    }
+
+    /**
+     * Whether the character at {@code i} lets a Markdown viewer turn a value into a link (GFM's autolink extension in
+     * GitHub, GitLab and VS Code, linkify elsewhere): the {@code :} of {@code http://}, {@code https://} or
+     * {@code ftp://} ({@code ldaps://} is linked by none), the {@code .} after {@code www}, an {@code @}. A backslash
+     * before it keeps the value text, shown the same.
+     */
+    private static boolean autolinks(String s, int i) {
+        char c = s.charAt(i);
+        return c == '@' || c == ':' && s.startsWith("//", i + 1) && (endsWith(s, i, "http") || endsWith(s, i, "https")
+                || endsWith(s, i, "ftp")) || c == '.' && endsWith(s, i, "www");
+    }
+
+    /** Whether {@code s} holds {@code word} (in any case) right before index {@code i}. */
+    private static boolean endsWith(String s, int i, String word) {
+        return i >= word.length() && s.regionMatches(true, i - word.length(), word, 0, word.length());
     }
 
     /**
