@@ -88,14 +88,20 @@ class KerberosInputsTest {
     private static final String VMHOST_HEADER =
             "\"ComputerName\",\"VirtualMachineMigrationEnabled\",\"VirtualMachineMigrationAuthenticationType\"\r\n";
 
+    /** A Get-VMHost export as Export-Csv writes it (fields quoted, CRLF) of {@code rows} ("HV01,True,Kerberos"). */
+    private void vmhost(String file, String... rows) throws Exception {
+        StringBuilder csv = new StringBuilder(VMHOST_HEADER);
+        for (String row : rows) {
+            csv.append('"').append(row.replace(",", "\",\"")).append("\"\r\n");
+        }
+        Files.writeString(dir.resolve(file), csv);
+    }
+
     @Test
     void exportsThatDisagreeAboutANodeKeepTheOneThatBlocksIt() throws Exception {
         // an older export (first in glob order) says Kerberos, a newer one CredSSP: the node is not taken for Kerberos
-        Files.writeString(dir.resolve("vmhost-20261101.csv"), VMHOST_HEADER + "\"HV01\",\"True\",\"Kerberos\"\r\n"
-                + "\"HV02\",\"False\",\"Kerberos\"\r\n\"HV03\",\"True\",\"Kerberos\"\r\n");
-        Files.writeString(dir.resolve("vmhost-20261201.csv"), VMHOST_HEADER
-                + "\"hv01.contoso.com\",\"True\",\"CredSSP\"\r\n\"HV02\",\"True\",\"Kerberos\"\r\n"
-                + "\"HV03\",\"True\",\"Kerberos\"\r\n");
+        vmhost("vmhost-20261101.csv", "HV01,True,Kerberos", "HV02,False,Kerberos", "HV03,True,Kerberos");
+        vmhost("vmhost-20261201.csv", "hv01.contoso.com,True,CredSSP", "HV02,True,Kerberos", "HV03,True,Kerberos");
         assertTheRecordsThatBlockCount("vmhost-*.csv", "vmhost-20261201.csv:2", "vmhost-20261101.csv:4");
     }
 
@@ -103,18 +109,15 @@ class KerberosInputsTest {
     void aNodeAppendedAgainToOneExportIsTakenFromItsNewestRow() throws Exception {
         // a daily task's Get-VMHost ... | Export-Csv -Append: one file, the newest rows last; HV01 went back to CredSSP
         // and HV02 had migration disabled since the first day, HV03 did not change
-        Files.writeString(dir.resolve("vmhost.csv"), VMHOST_HEADER + "\"HV01\",\"True\",\"Kerberos\"\r\n"
-                + "\"HV02\",\"True\",\"Kerberos\"\r\n\"HV03\",\"True\",\"Kerberos\"\r\n"
-                + "\"HV01\",\"True\",\"CredSSP\"\r\n\"HV02\",\"False\",\"Kerberos\"\r\n"
-                + "\"HV03\",\"True\",\"Kerberos\"\r\n");
+        vmhost("vmhost.csv", "HV01,True,Kerberos", "HV02,True,Kerberos", "HV03,True,Kerberos",
+                "HV01,True,CredSSP", "HV02,False,Kerberos", "HV03,True,Kerberos");
         assertTheRecordsThatBlockCount("vmhost.csv", "vmhost.csv:5", "vmhost.csv:7");
     }
 
     /** The reverse: a node set back to Kerberos today is not held to last month's CredSSP row of the same export. */
     @Test
     void aNodeSetBackToKerberosInTheNewestRowOfAnAppendedExportIsKerberos() throws Exception {
-        Files.writeString(dir.resolve("vmhost.csv"), VMHOST_HEADER + "\"HV01\",\"True\",\"CredSSP\"\r\n"
-                + "\"HV02\",\"False\",\"Kerberos\"\r\n\"HV01\",\"True\",\"Kerberos\"\r\n\"HV02\",\"True\",\"Kerberos\"\r\n");
+        vmhost("vmhost.csv", "HV01,True,CredSSP", "HV02,False,Kerberos", "HV01,True,Kerberos", "HV02,True,Kerberos");
         AuditInputs in = inputs(config("hostSettings:\n  sources: ['" + dir + "/vmhost.csv']\n"), objects());
         assertEquals(List.of("vmhost.csv:4", "vmhost.csv:5"), in.hostSettings().stream()
                 .map(h -> h.origin().substring(h.origin().lastIndexOf('/') + 1)).toList());
