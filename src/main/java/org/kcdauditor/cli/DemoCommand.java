@@ -25,8 +25,9 @@ import java.util.concurrent.Callable;
                 + " the installation folder. History store: data/demo-history of the installation folder, started"
                 + " afresh by every demo; where that cannot be written (Program Files, /opt), the demo runs on a copy"
                 + " of config/demo in a temporary folder. Reports: --out, else ./reports.",
-                "Exit code 0 when the demo ran (its findings are expected); give --fail-on LEVEL explicitly to get exit 3"
-                        + " when findings reach it, as run does by default.",
+                "Exit codes: 0 when the demo ran (its findings are expected); give --fail-on LEVEL explicitly to get"
+                        + " exit 3 when findings reach it, as run does by default; 1 the demo could not complete (--out"
+                        + " not writable, one line says why); 2 usage error (a mistyped option or --formats value).",
                 "Example: kcd-audit demo --out demo-reports"})
 final class DemoCommand implements Callable<Integer> {
     /** In the demo folder ({@code config/demo} of the installation). */

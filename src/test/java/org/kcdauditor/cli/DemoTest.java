@@ -52,6 +52,17 @@ class DemoTest {
     }
 
     /**
+     * A pipeline that runs the demo as a smoke test reads its exit codes from demo --help: it named 0 and 3 only,
+     * although a demo whose --out cannot be written exits 1 and a mistyped --formats exits 2, as run does.
+     */
+    @Test
+    void helpListsEveryExitCodeTheDemoGives() {
+        String help = CliRun.run(Map.of(), "demo", "--help").out().replaceAll("\\s+", " ");
+        assertTrue(help.contains("1 the demo could not complete (--out not writable"), help);
+        assertTrue(help.contains("2 usage error (a mistyped option or --formats value)"), help);
+    }
+
+    /**
      * The demo's observed failure HV02 -> HV03 is explained by findings its baseline waives: the PDF and the workbook
      * say it is a consequence of waived findings, still failing and counted; the console's list said nothing of it.
      */
