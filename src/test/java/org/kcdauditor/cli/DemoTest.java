@@ -1,6 +1,7 @@
 package org.kcdauditor.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -244,5 +245,45 @@ class DemoTest {
         assertEquals(7, settings.path("records").asInt());
         assertTrue(settings.path("format").asText().startsWith("Get-VMHost CSV (Windows PowerShell 5.1 #TYPE,"
                 + " UTF-16LE"), settings.toString());
+    }
+    /**
+     * findings.json is a contract other tools read, and README's example is its documented shape: every field the
+     * example shows is in the demo's findings.json (somewhere, for fields inside arrays), with the JSON type the example
+     * gives it. A field renamed in the code or in README, or written as a string where the example shows a number,
+     * fails here. The example's placeholders stay: "…" is a string, {…} an object.
+     */
+    @Test
+    void everyFieldOfReadmesFindingsJsonExampleIsInTheDemosWithItsType() throws Exception {
+        String readme = java.nio.file.Files.readString(Path.of("README.md"));
+        String section = readme.substring(readme.indexOf("\n## findings.json"));
+        String example = section.substring(section.indexOf("```json") + "```json".length());
+        example = example.substring(0, example.indexOf("```")).replace("{…}", "{}");
+        Map<String, java.util.Set<JsonNodeType>> documented = new java.util.TreeMap<>();
+        shape(org.kcdauditor.report.FindingsJson.MAPPER.readTree(example), "", documented);
+        Map<String, java.util.Set<JsonNodeType>> written = new java.util.TreeMap<>();
+        shape(doc, "", written);
+        List<String> wrong = new java.util.ArrayList<>();
+        documented.forEach((path, types) -> {
+            if (!written.containsKey(path)) {
+                wrong.add(path + ": not in the demo's findings.json");
+            } else if (!written.get(path).containsAll(types)) {
+                wrong.add(path + ": README shows " + types + ", the demo writes " + written.get(path));
+            }
+        });
+        assertTrue(documented.size() > 90, "README's example read: " + documented.keySet());
+        assertEquals(List.of(), wrong);
+    }
+
+    /** Every field path in {@code node} ({@code hosts[].changes[].dc}) with the JSON types found there. */
+    private static void shape(JsonNode node, String path, Map<String, java.util.Set<JsonNodeType>> out) {
+        if (node.isObject()) {
+            node.fields().forEachRemaining(e -> {
+                String p = path.isEmpty() ? e.getKey() : path + "." + e.getKey();
+                out.computeIfAbsent(p, k -> java.util.EnumSet.noneOf(JsonNodeType.class)).add(e.getValue().getNodeType());
+                shape(e.getValue(), p, out);
+            });
+        } else if (node.isArray()) {
+            node.forEach(element -> shape(element, path + "[]", out));
+        }
     }
 }
