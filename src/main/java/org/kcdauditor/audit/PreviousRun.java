@@ -43,8 +43,9 @@ public record PreviousRun(String runId, Instant finishedAt, Map<String, HostStat
     }
 
     /**
-     * Where MIGRATION_FAILURE_OBSERVED's message names the delegation findings that explain the pair's failures (what
-     * the store looks for in earlier runs' messages: {@link #explainedFailures}).
+     * Where MIGRATION_FAILURE_OBSERVED's message names the delegation findings that explain the pair's failures (the
+     * store finds the earlier runs that did, {@link #explainedFailures}, by the evidence's {@code delegationExplains}
+     * it keeps; its migration V116 flagged the rows stored before by this text in their message).
      */
     public static final String EXPLAINED_BY = "; explained by ";
 

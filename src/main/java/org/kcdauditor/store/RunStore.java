@@ -320,7 +320,7 @@ public final class RunStore implements AutoCloseable {
 
     /** The migrations of {@code db/migration} (SQL and Java), by version; a test checks them against the files. */
     static final Set<String> MIGRATIONS = Set.of("1", "100", "101", "102", "103", "104", "110", "111", "112",
-            "113", "114", "115");
+            "113", "114", "115", "116");
 
     /**
      * A store's schema as Flyway's history table gives it: NEW (no migration applied), CURRENT (exactly
@@ -987,8 +987,8 @@ public final class RunStore implements AutoCloseable {
         Map<String, Map.Entry<String, Instant>> out = new java.util.HashMap<>();
         try (PreparedStatement ps = connection.prepareStatement("SELECT f.host_name, f.peer, r.id, r.finished_at,"
                 + " r.config_path FROM run_finding f JOIN audit_run r ON r.id = f.run_id WHERE f.rule_id = ?"
-                + " AND f.message LIKE ? AND f.peer IS NOT NULL AND r.status = ? ORDER BY r.run_no")) {
-            bind(ps, "MIGRATION_FAILURE_OBSERVED", "%" + PreviousRun.EXPLAINED_BY + "%", RunSummary.SUCCEEDED);
+                + " AND f.delegation_explains AND f.peer IS NOT NULL AND r.status = ? ORDER BY r.run_no")) {
+            bind(ps, "MIGRATION_FAILURE_OBSERVED", RunSummary.SUCCEEDED);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     if (configPath == null ? rs.getString(5) == null : sameHistory(rs.getString(5), configPath)) {
@@ -1198,13 +1198,14 @@ public final class RunStore implements AutoCloseable {
 
     private void writeFindings(String runId, List<Finding> findings) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement("INSERT INTO run_finding (run_id, finding_id, seq,"
-                + " rule_id, severity, cluster_name, host_name, peer, spn, message, remediation, waived, justification)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + " rule_id, severity, cluster_name, host_name, peer, spn, message, remediation, waived, justification,"
+                + " delegation_explains) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             for (int i = 0; i < findings.size(); i++) {
                 Finding f = findings.get(i);
                 bind(ps, runId, f.id(), i, f.rule(), f.severity().name(), cut(f.cluster(), 255), cut(f.host(), 255),
                         cut(f.peer(), 255), cut(f.spn(), 1000), cut(f.message(), 4000), cut(f.remediation(), 4000),
-                        f.isWaived(), f.waiver() == null ? null : cut(f.waiver().justification(), 1000));
+                        f.isWaived(), f.waiver() == null ? null : cut(f.waiver().justification(), 1000),
+                        f.hasEvidence() && Boolean.TRUE.equals(f.evidence().delegationExplains()));
                 ps.addBatch();
             }
             ps.executeBatch();

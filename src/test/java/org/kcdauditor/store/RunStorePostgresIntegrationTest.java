@@ -92,4 +92,22 @@ class RunStorePostgresIntegrationTest {
             assertEquals(RunSummary.SUCCEEDED, store.find(second).orElseThrow().status());
         }
     }
+
+    /** {@link ExplainedFailuresStoreTest}'s upgrade from V115 on PostgreSQL: V116's flags as the message search. */
+    @Test
+    void v116FlagsTheRowsStoredBeforeItOnPostgres() throws Exception {
+        PostgresDb db = PostgresDb.requireOrSkip();
+        String url = db.createDatabase();
+        org.flywaydb.core.Flyway.configure().dataSource(url, db.user, db.password)
+                .locations("classpath:db/migration").target("115").load().migrate();
+        try (var c = java.sql.DriverManager.getConnection(url, db.user, db.password); var st = c.createStatement()) {
+            ExplainedFailuresStoreTest.storeRunsBeforeV116(st);
+        }
+        try (RunStore store = RunStore.open(url, db.user, db.password == null ? null : db.password.toCharArray())) {
+            ExplainedFailuresStoreTest.assertExplainedAsBeforeV116(store);
+        }
+        try (var c = java.sql.DriverManager.getConnection(url, db.user, db.password); var st = c.createStatement()) {
+            assertEquals(ExplainedFailuresStoreTest.FLAGS_AFTER_V116, ExplainedFailuresStoreTest.flags(st));
+        }
+    }
 }
