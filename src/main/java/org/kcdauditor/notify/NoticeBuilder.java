@@ -5,6 +5,7 @@ import org.kcdauditor.config.ScheduleConfig.Notify;
 import org.kcdauditor.model.Finding;
 import org.kcdauditor.model.Severity;
 import org.kcdauditor.model.Counts;
+import org.kcdauditor.report.ClustersNotCompared;
 import org.kcdauditor.report.FindingsDocument;
 import org.kcdauditor.report.ReportView;
 import org.kcdauditor.report.Words;
@@ -17,7 +18,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -126,10 +126,7 @@ public final class NoticeBuilder {
         }
         List<Notice> out = new ArrayList<>();
         ReportView view = ReportView.of(current);
-        Set<String> notCompared = new HashSet<>();
-        previousUnaudited.forEach(c -> notCompared.add(c.toLowerCase(Locale.ROOT)));
-        current.clusters().stream().filter(c -> Boolean.FALSE.equals(c.audited()))
-                .forEach(c -> notCompared.add(c.name().toLowerCase(Locale.ROOT)));
+        ClustersNotCompared notCompared = ClustersNotCompared.of(previousUnaudited, current);
         Change all = change("all clusters", current.findings(), previous, null, notCompared);
         if (mode == Notify.ALWAYS || all.changed() || tellTeam) {
             out.add(render(jobName, view, all, previousRunId, pdf, mail.to(), "all", null));
@@ -149,18 +146,18 @@ public final class NoticeBuilder {
     }
 
     static Change change(String scope, List<Finding> current, List<Finding> previous, String cluster) {
-        return change(scope, current, previous, cluster, Set.of());
+        return change(scope, current, previous, cluster, ClustersNotCompared.NONE);
     }
 
-    /** {@code notCompared}: the clusters (lower case) one of the two runs did not audit. */
+    /** {@code notCompared}: the clusters one of the two runs did not audit. */
     static Change change(String scope, List<Finding> current, List<Finding> previous, String cluster,
-                         Set<String> notCompared) {
+                         ClustersNotCompared notCompared) {
         Map<String, Finding> now = index(current, cluster);
         Map<String, Finding> before = previous == null ? Map.of() : index(previous, cluster);
         List<Finding> added = new ArrayList<>();
         List<Finding> open = new ArrayList<>();
         for (Finding f : now.values()) {
-            (before.containsKey(f.id()) || !compared(f, notCompared) ? open : added).add(f);
+            (before.containsKey(f.id()) || !notCompared.compared(f) ? open : added).add(f);
         }
         // open in the compared run and waived now: not resolved (the pair still fails; the reports count it neither
         // new nor resolved), but a change the notice tells apart
@@ -171,15 +168,11 @@ public final class NoticeBuilder {
             }
         }
         List<Finding> resolved = before.values().stream().filter(f -> !now.containsKey(f.id())
-                && !waivedSince.containsKey(f.id()) && compared(f, notCompared)).toList();
+                && !waivedSince.containsKey(f.id()) && notCompared.compared(f)).toList();
         List<Finding> changes = current.stream().filter(f -> !f.isWaived() && NOT_COMPARED.contains(f.rule())
                 && inScope(f, cluster)).toList();
         return new Change(scope, sorted(added), sorted(resolved), sorted(open), sorted(changes),
                 sorted(List.copyOf(waivedSince.values())));
-    }
-
-    private static boolean compared(Finding f, Set<String> notCompared) {
-        return f.cluster() == null || !notCompared.contains(f.cluster().toLowerCase(Locale.ROOT));
     }
 
     private static boolean inScope(Finding f, String cluster) {

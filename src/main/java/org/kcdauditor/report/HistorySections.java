@@ -21,11 +21,9 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -181,11 +179,6 @@ public final class HistorySections {
                 history == null ? null : history.resolvedFindings().size());
     }
 
-    /** The cluster of {@code f} in lower case, or null. */
-    private static String clusterOf(Finding f) {
-        return f == null || f.cluster() == null ? null : f.cluster().toLowerCase(Locale.ROOT);
-    }
-
     public static Sections build(AuditResult result, AuditInputs inputs, Path baselinePath,
                                  List<ImportResult> imports, boolean patchesConfigured) {
         AuditContext ctx = result.context();
@@ -194,14 +187,13 @@ public final class HistorySections {
             Set<String> now = new LinkedHashSet<>();
             result.findings().forEach(f -> now.add(f.id()));
             // a cluster one of the two runs did not read (its directory was down): its findings are neither new nor
-            // resolved, they were not compared (a cluster's name in any case)
-            Set<String> unreadNow = new HashSet<>();
-            ctx.clusters().stream().filter(c -> !ctx.audited(c))
-                    .forEach(c -> unreadNow.add(c.name().toLowerCase(Locale.ROOT)));
+            // resolved, they were not compared
+            ClustersNotCompared notCompared = ClustersNotCompared.of(inputs.previous().unaudited(), ctx.clusters()
+                    .stream().filter(c -> !ctx.audited(c)).map(c -> c.name()).toList());
             List<String> added = result.findings().stream().filter(f -> !inputs.previous().findingIds()
-                    .contains(f.id()) && inputs.previous().audited(f.cluster())).map(Finding::id).distinct().toList();
+                    .contains(f.id()) && notCompared.compared(f)).map(Finding::id).distinct().toList();
             List<String> resolved = inputs.previous().findingIds().stream().filter(id -> !now.contains(id)
-                    && !unreadNow.contains(clusterOf(inputs.previous().findings().get(id)))).sorted().toList();
+                    && notCompared.compared(inputs.previous().findings().get(id))).sorted().toList();
             List<ResolvedDoc> was = new ArrayList<>();
             for (String id : resolved) {
                 Finding f = inputs.previous().findings().get(id);

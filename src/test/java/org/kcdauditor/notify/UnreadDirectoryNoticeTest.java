@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.kcdauditor.config.MailConfig;
 import org.kcdauditor.config.ScheduleConfig.Notify;
 import org.kcdauditor.model.Finding;
+import org.kcdauditor.report.ClustersNotCompared;
 import org.kcdauditor.report.FindingsDocument;
 import org.kcdauditor.report.Fixtures;
 import org.kcdauditor.report.runbook.TemplateRenderer;
@@ -33,7 +34,8 @@ class UnreadDirectoryNoticeTest {
         assertTrue(both.findings().stream().anyMatch(f -> "HVC2".equals(f.cluster())), "the demo has HVC2 findings");
 
         // HVC2's directory is down now: its findings are not in this run
-        NoticeBuilder.Change down = NoticeBuilder.change("all clusters", withoutHvc2, both.findings(), null, Set.of("hvc2"));
+        NoticeBuilder.Change down = NoticeBuilder.change("all clusters", withoutHvc2, both.findings(), null,
+                ClustersNotCompared.of(Set.of(), Set.of("hvc2")));
         assertEquals(List.of(), down.resolved().stream().filter(f -> "HVC2".equals(f.cluster())).toList());
 
         // it answers again; the run compared with did not audit HVC2
@@ -42,7 +44,8 @@ class UnreadDirectoryNoticeTest {
         List<Notice> notices = builder.build("daily-drift", Notify.ON_CHANGE, back, withoutHvc2, "prev", null, false,
                 Set.of("HVC2"));
         assertEquals(List.of(), notices, "nothing changed that was compared: no notice on change");
-        NoticeBuilder.Change again = NoticeBuilder.change("all clusters", both.findings(), withoutHvc2, null, Set.of("hvc2"));
+        NoticeBuilder.Change again = NoticeBuilder.change("all clusters", both.findings(), withoutHvc2, null,
+                ClustersNotCompared.of(Set.of("hvc2"), Set.of()));
         assertEquals(List.of(), again.added());
         assertFalse(again.changed());
     }
