@@ -9,6 +9,7 @@ import org.kcdauditor.config.PolicyConfig;
 import org.kcdauditor.config.ProtocolTransition;
 import org.kcdauditor.model.AdObject;
 import org.kcdauditor.model.DirectoryPart;
+import org.kcdauditor.model.DnsNames;
 import org.kcdauditor.model.EncryptionTypes;
 import org.kcdauditor.model.HostSettings;
 import org.kcdauditor.model.RbcdPrincipal;
@@ -306,7 +307,7 @@ public final class AuditContext implements Drift.Nodes {
      * DC returned them.
      */
     private static void indexDns(Map<String, AdObject> names, AdObject o) {
-        String key = lower(stripDot(o.dnsHostName()));
+        String key = lower(DnsNames.withoutTrailingDots(o.dnsHostName()));
         AdObject first = names.putIfAbsent(key, o);
         if (first != null && first != o && dnsClaim(o, key) > dnsClaim(first, key)) {
             names.put(key, o);
@@ -520,7 +521,8 @@ public final class AuditContext implements Drift.Nodes {
             return false;
         }
         String h = s.hostName();
-        return h.equals(lower(o.name())) || o.dnsHostName() != null && h.equals(lower(stripDot(o.dnsHostName())));
+        return h.equals(lower(o.name())) || o.dnsHostName() != null
+                && h.equals(lower(DnsNames.withoutTrailingDots(o.dnsHostName())));
     }
 
     /**
@@ -1166,7 +1168,8 @@ public final class AuditContext implements Drift.Nodes {
      */
     public List<String> requiredSpns(AdObject target, List<String> services) {
         List<String> out = new ArrayList<>();
-        String fqdn = policy.fqdnForm() && hasValidDnsHostName(target) ? stripDot(target.dnsHostName()) : null;
+        String fqdn = policy.fqdnForm() && hasValidDnsHostName(target)
+                ? DnsNames.withoutTrailingDots(target.dnsHostName()) : null;
         boolean netbios = policy.netbiosForm() && hasValidName(target);
         for (String service : services) {
             if (netbios) {
@@ -1182,7 +1185,8 @@ public final class AuditContext implements Drift.Nodes {
     /** A computer by NetBIOS name (sAMAccountName without $, else cn) or DNS name; null if none. */
     @Override
     public AdObject computer(String name) {
-        String key = lower(stripDollar(stripDot(name))); // HV01, HV01$ (sAMAccountName) or hv01.contoso.com
+        // HV01, HV01$ (sAMAccountName) or hv01.contoso.com
+        String key = lower(stripDollar(DnsNames.withoutTrailingDots(name)));
         AdObject o = byName.get(key);
         return o != null ? o : byDns.get(key);
     }
@@ -1196,7 +1200,7 @@ public final class AuditContext implements Drift.Nodes {
             return computer(name);
         }
         Map<String, AdObject> names = byNameIn.get(directory);
-        return names == null ? null : names.get(lower(stripDollar(stripDot(name))));
+        return names == null ? null : names.get(lower(stripDollar(DnsNames.withoutTrailingDots(name))));
     }
 
     /** The directory (domain) {@code o} was read from; null with a single directory or for an unknown object. */
@@ -1536,7 +1540,7 @@ public final class AuditContext implements Drift.Nodes {
     /** Whether {@code host} (lower case) is {@code dc}'s own name or dNSHostName, not a HOST/ alias it registers. */
     private static boolean ownHost(AdObject dc, String host) {
         return dc.name() != null && lower(dc.name()).equals(host)
-                || dc.dnsHostName() != null && lower(stripDot(dc.dnsHostName())).equals(host);
+                || dc.dnsHostName() != null && lower(DnsNames.withoutTrailingDots(dc.dnsHostName())).equals(host);
     }
 
     /** Whether an object other than a domain controller or krbtgt registers the SPN {@code key} (normal form). */
@@ -1571,7 +1575,7 @@ public final class AuditContext implements Drift.Nodes {
                 dcByHost.putIfAbsent(lower(o.name()), o);
             }
             if (dc && o.dnsHostName() != null) {
-                dcByHost.putIfAbsent(lower(stripDot(o.dnsHostName())), o);
+                dcByHost.putIfAbsent(lower(DnsNames.withoutTrailingDots(o.dnsHostName())), o);
             }
         }
     }
@@ -1703,14 +1707,7 @@ public final class AuditContext implements Drift.Nodes {
 
     /** A dNSHostName that is a DNS name (a trailing dot allowed). */
     public static boolean validDnsHostName(String dns) {
-        return Values.validHostName(stripDot(dns));
+        return Values.validHostName(DnsNames.withoutTrailingDots(dns));
     }
 
-    public static String stripDot(String s) {
-        String r = s;
-        while (r.endsWith(".")) {
-            r = r.substring(0, r.length() - 1);
-        }
-        return r;
-    }
 }

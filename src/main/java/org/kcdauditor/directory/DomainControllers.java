@@ -13,6 +13,7 @@ import org.kcdauditor.audit.DcDivergence;
 import org.kcdauditor.model.AdObject;
 import org.kcdauditor.model.AttributeChange;
 import org.kcdauditor.model.DcRead;
+import org.kcdauditor.model.DnsNames;
 import org.kcdauditor.model.RbcdPrincipal;
 import org.kcdauditor.model.Uac;
 import org.kcdauditor.remedy.Values;
@@ -530,10 +531,6 @@ final class DomainControllers {
     }
 
     private static String strip(String host) {
-        String h = host.strip();
-        while (h.endsWith(".")) {
-            h = h.substring(0, h.length() - 1);
-        }
-        return h.toLowerCase(Locale.ROOT);
+        return DnsNames.withoutTrailingDots(host.strip()).toLowerCase(Locale.ROOT);
     }
 }

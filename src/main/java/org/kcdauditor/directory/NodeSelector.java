@@ -4,6 +4,7 @@ import com.unboundid.ldap.sdk.DN;
 import com.unboundid.ldap.sdk.LDAPException;
 import org.kcdauditor.config.ClusterConfig;
 import org.kcdauditor.model.AdObject;
+import org.kcdauditor.model.DnsNames;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -91,10 +92,7 @@ final class NodeSelector {
 
     /** As the audit compares names: case-insensitive, without a trailing {@code $} or dot. */
     private static String key(String name) {
-        String s = name.strip().toLowerCase(Locale.ROOT);
-        while (s.endsWith(".")) {
-            s = s.substring(0, s.length() - 1);
-        }
+        String s = DnsNames.withoutTrailingDots(name.strip().toLowerCase(Locale.ROOT));
         return s.endsWith("$") ? s.substring(0, s.length() - 1) : s;
     }
 }

@@ -85,6 +85,7 @@ public record Spn(String service, String host, String raw) {
         int colon = raw.indexOf(':', slash + 1);
         int nameEnd = colon >= 0 && colon < end ? colon : end;
         int trimmed = nameEnd;
+        // the host's trailing dots, as DnsNames.withoutTrailingDots takes them, counted in place (no copy of the host)
         while (trimmed > slash + 1 && raw.charAt(trimmed - 1) == '.') {
             trimmed--;
         }
@@ -166,13 +167,10 @@ public record Spn(String service, String host, String raw) {
         return h;
     }
 
+    /** {@code host[:port]} without the trailing dots of the host name. */
     private static String stripDot(String h) {
         int colon = h.indexOf(':');
-        String name = colon >= 0 ? h.substring(0, colon) : h;
-        String port = colon >= 0 ? h.substring(colon) : "";
-        while (name.endsWith(".")) {
-            name = name.substring(0, name.length() - 1);
-        }
-        return name + port;
+        return colon >= 0 ? DnsNames.withoutTrailingDots(h.substring(0, colon)) + h.substring(colon)
+                : DnsNames.withoutTrailingDots(h);
     }
 }

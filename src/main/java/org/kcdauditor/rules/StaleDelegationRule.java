@@ -50,17 +50,17 @@ public final class StaleDelegationRule implements Rule {
     }
 
     /**
-     * The peer or file server that registers an SPN for {@code hostName} (any service: {@code cifs/X} is served
+     * The peer or file server that registers an SPN for {@code hostName}, an {@link Spn#hostName} (without port and
+     * trailing dot, in any case), for any service ({@code cifs/X} is served
      * by {@code HOST/X}): the KDC finds the target by its SPNs, so an entry naming it is not stale even when
      * its dNSHostName does not say that name (an invalid one, DNS_HOST_NAME_INVALID).
      */
     private static AdObject registering(String hostName, Set<AdObject> peers, List<AdObject> fileServers) {
-        String wanted = AuditContext.stripDot(hostName);
         for (List<AdObject> group : List.of(List.copyOf(peers), fileServers)) {
             for (AdObject o : group) {
                 for (String s : o.spns()) {
                     Spn registered = Spn.parse(s);
-                    if (registered != null && AuditContext.stripDot(registered.hostName()).equalsIgnoreCase(wanted)) {
+                    if (registered != null && registered.hostName().equalsIgnoreCase(hostName)) {
                         return o;
                     }
                 }
