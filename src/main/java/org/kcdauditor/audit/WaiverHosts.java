@@ -3,6 +3,7 @@ package org.kcdauditor.audit;
 import org.kcdauditor.baseline.Baseline;
 import org.kcdauditor.baseline.Waiver;
 import org.kcdauditor.model.AdObject;
+import org.kcdauditor.model.DnsNames;
 import org.kcdauditor.model.Finding;
 import org.kcdauditor.model.Operator;
 import org.kcdauditor.model.OperatorAccount;
@@ -113,10 +114,11 @@ public final class WaiverHosts {
     /**
      * What to say of a waiver whose host is none the audit knows: for a node or file server named by its DNS name
      * (which {@code clusters[].nodes} accepts, and {@link AuditContext#computer} resolves, the root's trailing dot
-     * too), the name to give, as findings name it; else {@link #NO_NODE}.
+     * too), the name to give, as findings name it; else {@link #NO_NODE} (a NetBIOS name followed by dots is no DNS
+     * name, however many).
      */
     private static String unknownHost(String host, AuditContext ctx) {
-        boolean dnsName = host != null && host.replaceFirst("\\.$", "").contains(".");
+        boolean dnsName = host != null && DnsNames.withoutTrailingDots(host).contains(".");
         AdObject o = dnsName ? ctx.computer(host) : null;
         String role = null;
         if (o != null) {
