@@ -107,9 +107,7 @@ public final class Mailer {
             Transport t = session.getTransport(protocol());
             try {
                 if (mail.username() != null && !mail.username().isBlank()) {
-                    char[] pw = secrets.resolve("mail.passwordEnv", mail.passwordEnv(),
-                            mail.passwordFile() == null ? null : config.resolve(mail.passwordFile()),
-                            "mail.passwordFile");
+                    char[] pw = password();
                     t.connect(mail.host(), mail.portOrDefault(), mail.username(), pw == null ? null : new String(pw));
                 } else {
                     t.connect(mail.host(), mail.portOrDefault(), null, null);
@@ -121,6 +119,40 @@ public final class Mailer {
                 quit(t);
             }
         }
+    }
+
+    /**
+     * {@code text} (a failed attempt's reason, from the server's replies) without the mail password in any form the
+     * login sent it: as it is, Base64-encoded (AUTH LOGIN's line) and inside AUTH PLAIN's argument. A server that
+     * repeats what it refuses (sendmail's {@code 500 5.5.1 Command unrecognized: "…"}, some relays after a refused
+     * login) would otherwise bring it into the outbox, its listing and the daemon's log.
+     */
+    String withoutPassword(String text) {
+        if (text == null || mail.username() == null || mail.username().isBlank()) {
+            return text;
+        }
+        char[] pw;
+        try {
+            pw = password();
+        } catch (RuntimeException e) {
+            return text; // no password to send, so none was sent
+        }
+        if (pw == null || pw.length == 0) {
+            return text;
+        }
+        String password = new String(pw);
+        java.util.Base64.Encoder b64 = java.util.Base64.getEncoder();
+        String user = mail.username();
+        String out = text;
+        for (String sent : List.of("\0" + user + "\0" + password, user + "\0" + user + "\0" + password, password)) {
+            out = out.replace(b64.encodeToString(sent.getBytes(java.nio.charset.StandardCharsets.UTF_8)), "***");
+        }
+        return out.replace(password, "***");
+    }
+
+    private char[] password() {
+        return secrets.resolve("mail.passwordEnv", mail.passwordEnv(),
+                mail.passwordFile() == null ? null : config.resolve(mail.passwordFile()), "mail.passwordFile");
     }
 
     /**

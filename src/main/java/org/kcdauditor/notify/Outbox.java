@@ -112,7 +112,7 @@ public final class Outbox {
                 }
                 failed++;
                 Instant next = clock.instant().plus(backoff(attempts));
-                String reason = replies == null ? oneLine(ex) : replies.describe();
+                String reason = mailer.withoutPassword(replies == null ? oneLine(ex) : replies.describe());
                 LOG.warn("notice {} {} (attempt {}): {}; next attempt at {}", id, replies == null
                         || replies.delivered().isEmpty() ? "not sent" : "partly sent", attempts, reason, next);
                 rows.attemptFailed(id, attempts, reason, next, replies == null ? e.recipients() : replies.later(),
