@@ -84,6 +84,11 @@ final class BaselineCommand implements Runnable {
             }
             AuditConfig cfg = ConfigLoader.load(config);
             Path file = cfg.baselinePath();
+            if (java.nio.file.Files.isDirectory(file)) {
+                // --force could not replace it either: its backup would be an empty folder, the write "Is a directory"
+                throw new ConfigException(file + ": is a folder, not a file: move it aside, or give baseline.file in "
+                        + config + " the path of a file");
+            }
             if (java.nio.file.Files.exists(file) && !force) {
                 BaselineCapture.refuseUnreadable(file);
                 throw new ConfigException(file + ": a baseline exists already; give --force to replace it (the old"

@@ -132,7 +132,7 @@ public final class Main implements Runnable {
         cmd.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
         cmd.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
         cmd.setExecutionExceptionHandler((ex, commandLine, parseResult) -> handle(ex, configOf(commandLine),
-                main.verbose, err, commandLine.getCommandSpec().findOption("--out") != null));
+                main.verbose, err, Writes.of(commandLine)));
         cmd.setParameterExceptionHandler((ex, arguments) -> usageError(typoFirst(ex)));
         String singleDash = singleDashOption(cmd, args);
         if (singleDash != null) {
@@ -267,11 +267,33 @@ public final class Main implements Runnable {
 
     /** @param config the command's {@code --config} file, which a configuration error names; null when none */
     static int handle(Throwable ex, Path config, boolean verbose, PrintStream err) {
-        return handle(ex, config, verbose, err, false);
+        return handle(ex, config, verbose, err, Writes.NOTHING);
     }
 
-    /** @param writesReports the command has --out (run, demo, preflight, report): a write failure says where else */
-    static int handle(Throwable ex, Path config, boolean verbose, PrintStream err, boolean writesReports) {
+    /** What a command writes that its config or options place, so that a write failure can say where else. */
+    enum Writes {
+        NOTHING, REPORTS, BASELINE;
+
+        /** REPORTS for a command with --out (run, demo, preflight, report), BASELINE for baseline capture. */
+        static Writes of(CommandLine c) {
+            return c.getCommandSpec().findOption("--out") != null ? REPORTS
+                    : c.getCommandSpec().userObject() instanceof BaselineCommand.Capture ? BASELINE : NOTHING;
+        }
+
+        String hint(Path config) {
+            String in = config != null ? " in " + config : "";
+            return switch (this) {
+                case NOTHING -> "";
+                case REPORTS -> " — give a folder this account may write and that has free space: --out DIR"
+                        + (config != null ? ", or reports.dir" + in : "");
+                case BASELINE -> " — give baseline.file" + in + " a path in a folder this account may write and that"
+                        + " has free space";
+            };
+        }
+    }
+
+    /** @param writes what the command writes: a write failure says where else */
+    static int handle(Throwable ex, Path config, boolean verbose, PrintStream err, Writes writes) {
         int code;
         String message;
         OutOfMemoryError oom = Causes.find(ex, OutOfMemoryError.class); // itself, or a writer's failure it wraps
@@ -297,9 +319,8 @@ public final class Main implements Runnable {
         } else if (ex instanceof IOException) {
             code = ExitCodes.RUN_FAILED;
             message = "cannot write output: " + org.kcdauditor.io.IoErrors.describe((IOException) ex)
-                    + (writesReports && (ex instanceof java.nio.file.FileSystemException
-                    || String.valueOf(ex.getMessage()).contains("No space left")) ? " — give a folder this account may write and that has free space: --out DIR"
-                    + (config != null ? ", or reports.dir in " + config : "") : "");
+                    + (ex instanceof java.nio.file.FileSystemException
+                    || String.valueOf(ex.getMessage()).contains("No space left") ? writes.hint(config) : "");
         } else {
             code = ExitCodes.RUN_FAILED;
             message = "unexpected error: " + ex + (verbose ? "" : " (run again with --verbose for details)");

@@ -629,11 +629,38 @@ class HistoryCommandsTest {
         assertEquals(ExitCodes.RUN_FAILED, run("baseline", "capture", "--config", cfg.toString()), out + err);
         String why = err.strip();
         assertEquals(1, why.lines().count(), why);
+        assertTrue(why.endsWith(" — give baseline.file in " + cfg + " a path in a folder this account may write and"
+                + " that has free space"), why);
 
         assertEquals(ExitCodes.OK, run("history", "--config", cfg.toString()), err);
         List<String> runs = out.lines().skip(1).toList();
         assertEquals(1, runs.size(), out);
         assertTrue(runs.get(0).contains(" FAILED ") && runs.get(0).contains("baseline-capture"), out);
+    }
+
+    /**
+     * A folder where the baseline should be cannot be read, and --force cannot replace it either: capture refuses it
+     * before it audits, with or without --force. It used to suggest --force, which then copied the folder to an empty
+     * {@code baseline.yaml.<timestamp>.bak} folder (one more each time) and failed with "Is a directory".
+     */
+    @Test
+    void aFolderWhereTheBaselineShouldBeIsRefusedBeforeTheAuditWithOrWithoutForce() throws Exception {
+        Path cfg = config("  - name: HVC1\n    nodes: [HV01, HV02, HV03]", "");
+        Path folder = Files.createDirectory(dir.resolve("baseline.yaml"));
+        Files.writeString(folder.resolve("notes.txt"), "kept");
+        for (String[] args : List.of(new String[]{"baseline", "capture", "--config", cfg.toString()},
+                new String[]{"baseline", "capture", "--config", cfg.toString(), "--force"})) {
+            assertEquals(ExitCodes.USAGE, run(args), out + err);
+            assertEquals(folder + ": is a folder, not a file: move it aside, or give baseline.file in " + cfg
+                    + " the path of a file", err.strip().replaceFirst("^kcd-audit: ", ""));
+        }
+        try (var s = Files.list(dir)) {
+            assertEquals(List.of(), s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("baseline.yaml."))
+                    .toList(), "nothing written beside it");
+        }
+        assertEquals(List.of(folder.resolve("notes.txt")), Files.list(folder).toList());
+        assertEquals(ExitCodes.OK, run("history", "--config", cfg.toString()), err);
+        assertTrue(out.startsWith("No runs stored yet"), "no audit was started: " + out);
     }
 
     @Test
