@@ -81,7 +81,7 @@ public final class Remedies {
             return "Register " + list(List.of(r.spn())) + " on " + r.host() + "'s own account"
                     + typed(command, r.host(), "servicePrincipalName") + hint + ".";
         } else if (a instanceof UnregisterSpn u) {
-            return "Remove " + list(List.of(u.spn())) + " from " + u.holder() + typed(command, u.holder(),
+            return "Remove " + list(List.of(u.spn())) + " from " + Values.visibleAccount(u.holder()) + typed(command, u.holder(),
                     "servicePrincipalName") + ", then check with setspn -X.";
         } else if (a instanceof SetProtocolTransition p) {
             return "Select '" + (p.enabled() ? ADUC_ANY : ADUC_KERBEROS) + "' on " + p.host() + "'s Delegation tab"

@@ -153,6 +153,16 @@ public final class Values {
         return sb.toString();
     }
 
+    /**
+     * The name or distinguished name of an object that is no cluster node, where it is named beside the nodes (the other
+     * holder of a node's SPN, the object a step changes): as {@link #visibleSpn}, for the same reason: {@code НV05} with a
+     * Cyrillic Н reads as the node HV05, and "remove HOST/hv05.contoso.com from НV05" as a step on the node itself.
+     * Commands name such an object by its exact DN instead.
+     */
+    public static String visibleAccount(String name) {
+        return visibleSpn(name);
+    }
+
     /** {@code spns} as {@link #visibleSpn} shows each, joined by {@code separator}. */
     public static String visibleSpns(java.util.Collection<String> spns, String separator) {
         StringBuilder sb = new StringBuilder();

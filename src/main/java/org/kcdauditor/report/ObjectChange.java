@@ -81,7 +81,7 @@ public record ObjectChange(String name, String cluster, List<String> gains, List
             }
         }
         for (Action.UnregisterSpn u : plan.unregister()) {
-            Building b = out.computeIfAbsent(key(u.dn()), k -> new Building(u.holder(), ""));
+            Building b = out.computeIfAbsent(key(u.dn()), k -> new Building(Values.visibleAccount(u.holder()), ""));
             b.directory = true;
             b.loses.add("the duplicate SPN " + Values.visibleSpn(u.spn()));
         }

@@ -468,7 +468,7 @@ public final class Procedure {
             }
         }
         for (Action.UnregisterSpn u : plan.unregister()) {
-            out.add(change(u, "Remove the duplicate SPN from " + u.holder(), Values.visibleSpn(u.spn()),
+            out.add(change(u, "Remove the duplicate SPN from " + Values.visibleAccount(u.holder()), Values.visibleSpn(u.spn()),
                     first.powershell(u), first.restore(u), plan, noCommand(u, true)));
         }
         return out;
@@ -482,10 +482,12 @@ public final class Procedure {
     private static String noCommand(Action a, boolean scripted) {
         if (a instanceof Action.UnregisterSpn u) {
             boolean spn = Values.typeableSpn(u.spn());
-            return "no command (" + (spn ? "the distinguished name of " + u.holder() + ", " + u.dn() + "," : "the SPN")
+            String holder = Values.visibleAccount(u.holder());
+            return "no command (" + (spn ? "the distinguished name of " + holder + ", " + Values.visibleAccount(u.dn())
+                    + "," : "the SPN")
                     + " cannot be typed safely; " + (scripted ? "remediation.ps1 " + (spn ? "finds the object"
                     : "takes it off") + " by its exact stored bytes; or " : "") + "take it off in ADSI Edit: "
-                    + u.holder() + " → Properties → servicePrincipalName)";
+                    + holder + " → Properties → servicePrincipalName)";
         }
         return "no command (a value in it cannot be typed safely: make the change by hand)";
     }
@@ -531,7 +533,9 @@ public final class Procedure {
             }
         }
         String why = command != null ? "" : noCommand;
-        return new Step(Phase.CHANGE, a.subject(), action, why.isEmpty() ? detail : detail + "; " + why,
+        // the other holder of a duplicate SPN is named beside the nodes it may imitate: by its code outside ASCII
+        String subject = a instanceof Action.UnregisterSpn u ? Values.visibleAccount(u.holder()) : a.subject();
+        return new Step(Phase.CHANGE, subject, action, why.isEmpty() ? detail : detail + "; " + why,
                 command == null ? List.of() : List.of(command), undo == null ? List.of() : List.of(undo), rules, a, why);
     }
 }

@@ -390,7 +390,7 @@ public final class RemediationPlan {
     public List<String> objectNames() {
         Map<String, String> objects = new LinkedHashMap<>();
         hosts.forEach(h -> objects.putIfAbsent(key(h.name()), h.name()));
-        unregister.forEach(u -> objects.putIfAbsent(key(u.dn()), u.holder()));
+        unregister.forEach(u -> objects.putIfAbsent(key(u.dn()), Values.visibleAccount(u.holder())));
         onHosts.stream().filter(a -> a instanceof Action.ResetMachinePassword)
                 .forEach(a -> objects.putIfAbsent(key(a.subject()), a.subject()));
         return List.copyOf(objects.values());

@@ -61,7 +61,8 @@ public final class DuplicateSpnRule implements Rule {
                             .pairs(breaks).build())
                     .message(Values.visibleSpn(spn) + " is registered on " + node.name() + " and also on " + d.others()
                             .stream()
-                            .map(o -> o.name() + " (" + o.dn() + ")").collect(Collectors.joining(", ")) + "."
+                            .map(o -> Values.visibleAccount(o.name()) + " (" + Values.visibleAccount(o.dn()) + ")")
+                            .collect(Collectors.joining(", ")) + "."
                             + (breaks.isEmpty() ? "" : " The KDC refuses tickets for it (KDC event 11)"
                             + (spn.regionMatches(true, 0, "HOST/", 0, 5)
                             ? " and for cifs/" + Values.visibleSpn(spn.substring(5))

@@ -8,6 +8,7 @@ import org.kcdauditor.model.Evidence;
 import org.kcdauditor.model.Severity;
 import org.kcdauditor.model.Spn;
 import org.kcdauditor.remedy.Action;
+import org.kcdauditor.remedy.Values;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -88,7 +89,7 @@ public final class TargetSpnNotRegisteredRule implements Rule {
     }
 
     private static String names(List<Evidence.Holder> holders) {
-        return String.join(", ", holders.stream().map(Evidence.Holder::name).toList());
+        return String.join(", ", holders.stream().map(h -> Values.visibleAccount(h.name())).toList());
     }
 
     /** Remove it from the objects that hold it, then register it on the target. */

@@ -319,6 +319,44 @@ class HostileValuesTest {
     }
 
     /**
+     * The other holder of a node's duplicate SPN named like the node with a letter of another script ({@code НV05}, a
+     * Cyrillic Н): the runbook's step read "HOST/hv05.contoso.com from НV05", the objects to change listed "НV05" and the
+     * finding said the SPN "is registered on HV05 and also on НV05" — to the eye the node itself, whose own HOST SPN an
+     * admin following the checklist by hand would then remove. Wherever the holder is named (not in the commands,
+     * which take its exact DN), its letters outside ASCII read by their code, as a look-alike entry's do.
+     */
+    @Test
+    void theOtherHolderOfADuplicateSpnNamedLikeTheNodeReadsByItsCode(@TempDir Path own) throws Exception {
+        String lookAlike = "\u041DV05";
+        String shown = "\\u041DV05";
+        List<AdObject> objects = List.of(host("HV04").delegatesTo("HV05").build(),
+                host("HV05").delegatesTo("HV04").build(), org.kcdauditor.support.Hosts.user(lookAlike,
+                        "HOST/hv05.contoso.com"));
+        Path out = audit(own, config(own, List.of(cluster("HVC1", "HV04", "HV05")), null, null), objects,
+                EnumSet.allOf(Format.class));
+        JsonNode duplicate = null;
+        for (JsonNode f : CliRun.findings(out).path("findings")) {
+            if (f.path("rule").asText().equals("DUPLICATE_SPN")) {
+                duplicate = f;
+            }
+        }
+        assertTrue(duplicate != null, "the duplicate is found");
+        assertTrue(duplicate.path("message").asText().startsWith("HOST/hv05.contoso.com is registered on HV05 and also"
+                + " on " + shown + " (CN=" + shown + ",CN=Users,DC=contoso,DC=com)."), duplicate.path("message").asText());
+        assertTrue(duplicate.path("remediation").asText().contains(" from " + shown), duplicate.path("remediation")
+                .asText());
+        assertEquals(lookAlike, duplicate.path("evidence").path("holders").get(0).path("name").asText(),
+                "findings.json keeps the name as stored");
+        outputTexts(out).forEach((name, text) -> {
+            // the commands name the holder by its exact DN (CN=НV05,…), which finds it; nothing else names it so
+            String outsideDns = text.replaceAll("(?i)cn=" + lookAlike + ",", "");
+            assertFalse(outsideDns.contains(lookAlike), name + " names the holder as the node's look-alike: "
+                    + outsideDns.lines().filter(l -> l.contains(lookAlike)).toList());
+            assertTrue(text.contains(shown), name + " names the holder by its code");
+        });
+    }
+
+    /**
      * An entry with an invisible character (U+200B ZERO WIDTH SPACE, U+FEFF, U+2060, a Unicode tag character) reads
      * exactly like the entry it imitates: "HV04 delegates to cifs/hv05.contoso.com but no computer named …" beside a
      * MISSING_DELEGATION for what looks the same value, and a command to remove it that, typed from the PDF, removes

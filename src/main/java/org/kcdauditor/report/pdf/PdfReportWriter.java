@@ -751,7 +751,7 @@ public final class PdfReportWriter implements ReportWriter {
                 }
             }
             for (Action.UnregisterSpn u : plan.unregister()) {
-                t.addCell(cell(visible(u.holder()), f.smallBold, null));
+                t.addCell(cell(visible(Values.visibleAccount(u.holder())), f.smallBold, null));
                 t.addCell(cell("", f.small, null));
                 t.addCell(cell("Remove duplicate SPN: " + visible(Values.visibleSpn(u.spn())), f.small, null));
             }

@@ -339,7 +339,7 @@ public final class RunbookModel {
             } else if (a instanceof Action.RegisterSpn r) {
                 kind(sm, "register", r.host(), List.of(r.spn()));
             } else if (a instanceof Action.UnregisterSpn u) {
-                kind(sm, "unregister", u.holder(), List.of(u.spn()));
+                kind(sm, "unregister", Values.visibleAccount(u.holder()), List.of(u.spn()));
                 sm.put("dn", s(u.dn()));
                 // a holder's DN with a control, bidirectional or invisible character (a CN made by a script) would be
                 // shown escaped (backslash, u, code) in the script's quotes and then name no object: the script
