@@ -121,7 +121,7 @@ public final class RunStore implements AutoCloseable {
                 }
                 if (folder != null && !Files.isWritable(folder)) {
                     throw new StoreException("history store " + file + ": cannot write in its folder " + folder
-                            + ": permission denied" + NOT_WRITABLE, null);
+                            + (readOnlyFileSystem(folder) ? READ_ONLY : ": permission denied" + NOT_WRITABLE), null);
                 }
                 if (!settled) {
                     turn = MigrationTurn.take(file, display);
@@ -350,6 +350,19 @@ public final class RunStore implements AutoCloseable {
                 }
             }
             return applied.isEmpty() ? NEW : applied.equals(MIGRATIONS) ? CURRENT : EARLIER;
+        }
+    }
+
+    private static final String READ_ONLY = ": its file system is mounted read-only (Linux remounts a file system so"
+            + " after a disk error: see dmesg) — remount it read-write, or set store.url to a folder on another one;"
+            + " nothing was changed";
+
+    /** Whether {@code folder} is on a file system mounted read-only (where permissions are not what stops a write). */
+    private static boolean readOnlyFileSystem(Path folder) {
+        try {
+            return Files.getFileStore(folder).isReadOnly();
+        } catch (IOException e) {
+            return false;
         }
     }
 
