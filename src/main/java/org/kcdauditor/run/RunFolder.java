@@ -254,8 +254,14 @@ public final class RunFolder {
         }
     }
 
+    /** " (FAILED.txt says why)" where {@code failed} holds one, else nothing (it did not fit on a full disk). */
+    public static String failedTxtSaysWhy(Path failed) {
+        return Files.isRegularFile(failed.resolve(FAILED_TXT)) ? " (" + FAILED_TXT + " says why)" : "";
+    }
+
     /**
-     * The run failed: temporary files removed, the folder renamed {@code .failed} with {@value #FAILED_TXT}.
+     * The run failed: temporary files removed, the folder renamed {@code .failed} with {@value #FAILED_TXT} (where it
+     * fits: a full disk may leave no room for it, and the folder's name marks it all the same).
      *
      * @return the failed folder
      */
@@ -296,13 +302,17 @@ public final class RunFolder {
         if (into != staging) {
             move(staging, failed);
         }
-        AtomicFiles.writeString(into.resolve(FAILED_TXT), "This run did not complete, so the files in this folder"
-                + " are not a report:\n"
-                + "the outputs it wrote before it stopped may be missing, incomplete or out of step with each other.\n\n"
-                + "Run:     " + runId + "\n"
-                + "Started: " + startedAt + "\n"
-                + "Reason:  " + oneLine(reason) + "\n\n"
-                + "kcd-audit history --config FILE shows the run; the next successful run writes a complete folder.\n");
+        try {
+            AtomicFiles.writeString(into.resolve(FAILED_TXT), "This run did not complete, so the files in this folder"
+                    + " are not a report:\n"
+                    + "the outputs it wrote before it stopped may be missing, incomplete or out of step with each other.\n\n"
+                    + "Run:     " + runId + "\n"
+                    + "Started: " + startedAt + "\n"
+                    + "Reason:  " + oneLine(reason) + "\n\n"
+                    + "kcd-audit history --config FILE shows the run; the next successful run writes a complete folder.\n");
+        } catch (IOException e) {
+            // a full disk may leave no room for it either: the folder's name marks it, and is what the run reports
+        }
         return into;
     }
 

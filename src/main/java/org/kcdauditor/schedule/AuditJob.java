@@ -10,6 +10,7 @@ import org.kcdauditor.run.AuditRun;
 import org.kcdauditor.run.Recovery;
 import org.kcdauditor.run.Retention;
 import org.kcdauditor.run.RunControl;
+import org.kcdauditor.run.RunFolder;
 import org.kcdauditor.run.RunInterruptedException;
 import org.kcdauditor.run.RunLock;
 import org.kcdauditor.store.RunStore;
@@ -227,7 +228,7 @@ public class AuditJob implements Job {
     static String withOutputs(String reason, RunControl control) {
         if (control.failedFolder() != null) {
             return reason + "; the files it wrote before it stopped are kept in " + control.failedFolder()
-                    + " (FAILED.txt says why) and are not a report";
+                    + RunFolder.failedTxtSaysWhy(control.failedFolder()) + " and are not a report";
         }
         if (control.staging() != null) {
             return reason + "; its unfinished files are in " + control.staging() + " and are not a report";
@@ -276,7 +277,7 @@ public class AuditJob implements Job {
                 try (RunStore store = StoreUrls.open(d.config(), d.env())) {
                     Path failed = Recovery.interrupt(store, c.runId(), d.clock().instant(), reason);
                     told = told + (failed != null ? "; the files it wrote before it stopped are kept in " + failed
-                            + " (FAILED.txt says why) and are not a report" : "");
+                            + RunFolder.failedTxtSaysWhy(failed) + " and are not a report" : "");
                 }
             }
             told = told + runAgain(scheduler, j.job().name(), j.fireTime());

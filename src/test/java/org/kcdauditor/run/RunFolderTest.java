@@ -49,25 +49,12 @@ class RunFolderTest {
     Path dir;
 
     /** The workbook's writer as a full disk makes it fail: part of the file written, then ENOSPC. */
-    private static final ReportWriter DISK_FULL = new ReportWriter() {
-        @Override
-        public Format format() {
-            return Format.XLSX;
-        }
-
-        @Override
-        public String fileName() {
-            return "audit.xlsx";
-        }
-
-        @Override
-        public void write(ReportView view, OutputStream out) throws IOException {
-            out.write("PK".getBytes(StandardCharsets.US_ASCII));
-            // as POI reports a failed save: its own runtime exception around the file system's error
-            throw new IllegalStateException("Fail to save: an error occurs while saving the package",
-                    new IOException("No space left on device"));
-        }
-    };
+    private static final ReportWriter DISK_FULL = org.kcdauditor.support.FailingWorkbook.of(out -> {
+        out.write("PK".getBytes(StandardCharsets.US_ASCII));
+        // as POI reports a failed save: its own runtime exception around the file system's error
+        throw new IllegalStateException("Fail to save: an error occurs while saving the package",
+                new IOException("No space left on device"));
+    });
 
     private AuditConfig config() {
         return org.kcdauditor.history.HistoryTestData.config(dir, List.of(cluster("HVC1", "HV01", "HV02")), null,
