@@ -77,6 +77,9 @@ public final class BaselineCapture {
                 }
             }
         }
+        // a baseline linked into place (kept in a folder under version control, on a share) is written where the link
+        // points: a rename onto the link itself would replace it, and leave the file it names as it was
+        Path target = Files.isSymbolicLink(file) && Files.exists(file) ? file.toRealPath() : file;
         AuditRun capture = unreadable == null ? run : run.withoutBaseline();
         List<Waiver> waivers = old == null ? List.of() : old.waivers();
         Baseline[] captured = new Baseline[1];
@@ -85,8 +88,8 @@ public final class BaselineCapture {
         AuditRun.Outcome o = capture.withTrigger("baseline-capture").withoutReports()
                 .execute(null, Set.of(Format.JSON), new Timings(), n -> { }, control, (runId, result) -> {
                     captured[0] = baseline(result.context(), file, runId, approvedBy, waivers, clock);
-                    backup[0] = BaselineFile.write(file, captured[0], force, clock.instant());
-                    return () -> restore(file, backup[0]);
+                    backup[0] = BaselineFile.write(target, captured[0], force, clock.instant());
+                    return () -> restore(target, backup[0]);
                 });
         long high = o.result().findings().stream().filter(f -> !f.isWaived() && f.severity() == Severity.HIGH).count();
         run.pin(o.runId(), "baseline " + file.getFileName() + " captured " + clock.instant());

@@ -663,6 +663,32 @@ class HistoryCommandsTest {
         assertTrue(out.startsWith("No runs stored yet"), "no audit was started: " + out);
     }
 
+    /**
+     * A baseline kept where the change board's copies are (a folder under version control, a share) and linked into
+     * the config's folder: capture --force replaced the link with a file of its own, so the file the link named kept
+     * the old baseline and the link was gone. The new baseline is written where the link points, the link stays.
+     */
+    @Test
+    void aCaptureThroughALinkedBaselineWritesWhereTheLinkPointsAndKeepsTheLink() throws Exception {
+        Path approved = Files.createDirectory(dir.resolve("approved"));
+        Path target = approved.resolve("baseline.yaml");
+        Path cfg = config("  - name: HVC1\n    nodes: [HV01, HV02, HV03]", "baseline: approved/baseline.yaml");
+        assertEquals(ExitCodes.OK, run("baseline", "capture", "--config", cfg.toString()), err);
+        String first = Files.readString(target);
+        Path link = Files.createSymbolicLink(dir.resolve("baseline.yaml"), target);
+        cfg = config("  - name: HVC1\n    nodes: [HV01, HV02, HV03]", "");
+
+        assertEquals(ExitCodes.OK, run("baseline", "capture", "--config", cfg.toString(), "--force"), err);
+        assertTrue(Files.isSymbolicLink(link), "the link stays a link");
+        assertEquals(target, link.toRealPath());
+        assertFalse(Files.readString(target).equals(first), "the file the link names holds the new baseline");
+        try (var s = Files.list(approved)) {
+            Path bak = s.filter(p -> p.getFileName().toString().endsWith(".bak")).findFirst().orElseThrow();
+            assertEquals(first, Files.readString(bak), "the old one kept beside it");
+            assertTrue(out.contains("Previous baseline kept as " + bak), out);
+        }
+    }
+
     @Test
     void aBaselineThatCannotBeReadIsReplacedOnlyWithForceAndKeptAsTheBackup() throws Exception {
         Path cfg = config("  - name: HVC1\n    nodes: [HV01, HV02, HV03]", "");
