@@ -1,5 +1,6 @@
 package org.kcdauditor.store;
 
+import static org.kcdauditor.store.RunStore.cut;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -132,9 +133,5 @@ public final class FireLog {
 
     private static OffsetDateTime ts(Instant i) {
         return i == null ? null : i.atOffset(ZoneOffset.UTC);
-    }
-
-    private static String cut(String s, int max) {
-        return s == null || s.length() <= max ? s : s.substring(0, max - 1) + "…";
     }
 }

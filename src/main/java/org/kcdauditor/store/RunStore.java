@@ -1292,8 +1292,18 @@ public final class RunStore implements AutoCloseable {
         return i == null ? null : i.atOffset(ZoneOffset.UTC);
     }
 
+    /**
+     * {@code s} as a text column of at most {@code max} characters holds it: U+0000, which PostgreSQL's text refuses
+     * (a directory or import value holding one failed the run's commit), as the six characters {@code \u0000} the
+     * reports show it by; longer than {@code max}, cut with "…". Every text the store writes passes here; the
+     * delegation values themselves are kept exactly, compressed into a binary column.
+     */
     static String cut(String s, int max) {
-        return s == null || s.length() <= max ? s : s.substring(0, max - 1) + "…";
+        if (s == null) {
+            return null;
+        }
+        String t = s.indexOf('\u0000') < 0 ? s : s.replace("\u0000", "\\u0000");
+        return t.length() <= max ? t : t.substring(0, max - 1) + "…";
     }
 
     /** Statements run in one transaction ({@link #inTransaction}). */

@@ -93,6 +93,14 @@ class RunStorePostgresIntegrationTest {
         }
     }
 
+    /** {@link RunStoreTest#storesARunWhoseValuesHoldNul} on PostgreSQL, whose text refuses U+0000. */
+    @Test
+    void aRunWhoseValuesHoldNulIsStoredOnPostgres() throws Exception {
+        PostgresDb db = PostgresDb.requireOrSkip();
+        RunStoreTest.storesARunWhoseValuesHoldNul(db.createDatabase(), db.user,
+                db.password == null ? null : db.password.toCharArray());
+    }
+
     /** {@link ExplainedFailuresStoreTest}'s upgrade from V115 on PostgreSQL: V116's flags as the message search. */
     @Test
     void v116FlagsTheRowsStoredBeforeItOnPostgres() throws Exception {

@@ -56,6 +56,39 @@ class RunStoreTest {
                 AuditInputs.none(T0));
     }
 
+    /**
+     * Stores a run whose directory and imports hold U+0000 (a delegation entry, so a finding's SPN and message; a
+     * patch's description) and reads it back: the run is stored (PostgreSQL's text refuses the character: the commit
+     * failed there), its texts show it as {@code \u0000}, the delegation values are kept exactly.
+     */
+    static void storesARunWhoseValuesHoldNul(String url, String user, char[] password) {
+        String nul = "cifs/evil\u0000host.contoso.com";
+        List<String> entries = new ArrayList<>(entriesTo("HV02"));
+        entries.add(nul);
+        AuditResult r = new Auditor(RuleCatalogue.standard()).evaluate(
+                snapshot(T0, replace(mesh("HV01", "HV02"), host("HV01", PT, entries))),
+                List.of(cluster("HVC1", "HV01", "HV02")), org.kcdauditor.config.PolicyConfig.defaults(),
+                AuditInputs.none(T0));
+        assertTrue(r.findings().stream().anyMatch(f -> nul.equals(f.spn())), "a finding carries the entry");
+        try (RunStore store = RunStore.open(url, user, password)) {
+            store.begin("run-nul", T0, "run", "/etc/kcd.yaml", "ldaps://dc1", "DC=contoso,DC=com");
+            store.complete("run-nul", T0.plusSeconds(1), new CompletedRun(r, 2, null,
+                    List.of(new PatchRecord("HV01", "KB5019966", LocalDate.of(2022, 11, 9), "Up\u0000date", "a:2")),
+                    List.of()), store.writeSnapshot("run-nul", r.context().hosts(), null));
+            assertEquals(RunSummary.SUCCEEDED, store.find("run-nul").orElseThrow().status());
+            Finding stored = store.findings("run-nul").stream().filter(f -> f.spn() != null
+                    && f.spn().startsWith("cifs/evil")).findFirst().orElseThrow();
+            assertEquals("cifs/evil\\u0000host.contoso.com", stored.spn());
+            assertFalse(stored.message().contains("\u0000"), stored.message());
+            assertEquals(entries, store.hostStates("run-nul").get("HV01").delegateTo());
+        }
+    }
+
+    @Test
+    void aRunWhoseValuesHoldNulIsStoredWithTheCharacterShownByItsCode() {
+        storesARunWhoseValuesHoldNul(url(), null, null);
+    }
+
     @Test
     void migratesAnEmptyDatabaseAndRecordsACompleteRun() throws Exception {
         try (RunStore store = RunStore.open(url(), null, null)) {
