@@ -475,13 +475,16 @@ public final class LdapConnector {
         return where + ": " + e.getResultCode() + ": " + detail;
     }
 
-    /** Where the password of a simple bind came from, as said to the admin (an env variable wins over a file). */
+    /**
+     * Where the password of a simple bind came from, as said to the admin (an env variable wins over a file): {@code
+     * KCD_AUDIT_LDAP_PASSWORD (directory.passwordEnv)}, the place only, which the messages put in their own words.
+     */
     private String passwordSource() {
         if (d.passwordEnv() != null && !d.passwordEnv().isBlank()) {
-            return "the password in " + d.passwordEnv() + " (" + key + ".passwordEnv)";
+            return d.passwordEnv() + " (" + key + ".passwordEnv)";
         }
-        return d.passwordFile() == null ? "the password source"
-                : "the password in " + config.resolve(d.passwordFile()) + " (" + key + ".passwordFile)";
+        return d.passwordFile() == null ? key + ".passwordEnv or " + key + ".passwordFile"
+                : config.resolve(d.passwordFile()) + " (" + key + ".passwordFile)";
     }
 
     static String describeBind(String where, String who, LDAPException e, String key, String passwordSource) {
@@ -500,7 +503,7 @@ public final class LdapConnector {
             String fix = accountFix(code, key, passwordSource);
             return where + ": bind as " + who + " refused: "
                     + (reason != null ? reason : "invalid credentials" + (diag.isEmpty() ? "" : " (" + firstLine(diag) + ")"))
-                    + " — " + (fix != null ? fix : "check " + key + ".bindDn and " + passwordSource);
+                    + " — " + (fix != null ? fix : "check " + key + ".bindDn and the password in " + passwordSource);
         }
         return where + ": bind as " + who + " failed: " + rc + (diag.isEmpty() ? "" : " (" + firstLine(diag) + ")");
     }

@@ -433,9 +433,48 @@ class LdapEndToEndTest {
                 + " (LDAP result 8, strong auth required)"), bindMessage("ldap://dc1", "svc", strong));
     }
 
-    /** The message of a refused bind to the only directory, its password from an unnamed source. */
+    /**
+     * A bind refused for the account (password expired, must change at first logon, locked out) names where the
+     * password comes from once, in words: the line read "put the password in the password in TEST_LDAP_PASSWORD
+     * (directory.passwordEnv)" before, and so for a password file.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+            "532|passwordEnv: TEST_LDAP_PASSWORD|put it in TEST_LDAP_PASSWORD (directory.passwordEnv), and give",
+            "773|passwordEnv: TEST_LDAP_PASSWORD|and put the password in TEST_LDAP_PASSWORD (directory.passwordEnv)",
+            "775|passwordEnv: TEST_LDAP_PASSWORD|with an old password in TEST_LDAP_PASSWORD (directory.passwordEnv)"
+                    + " does",
+            "773|passwordFile: ldap.pass|and put the password in {dir}/ldap.pass (directory.passwordFile)"})
+    void anAccountRefusalNamesThePasswordSourceOnce(String data, String source, String expected) throws Exception {
+        InMemoryDirectoryServer ds = TestDirectory.start(Mode.PLAIN, null, 0, new InMemoryOperationInterceptor() {
+            @Override
+            public void processSimpleBindRequest(
+                    com.unboundid.ldap.listener.interceptor.InMemoryInterceptedSimpleBindRequest request)
+                    throws LDAPException {
+                throw new LDAPException(ResultCode.INVALID_CREDENTIALS,
+                        "80090308: LdapErr: DSID-0C09044E, comment: AcceptSecurityContext error, data " + data
+                                + ", v4563");
+            }
+        });
+        try {
+            Files.writeString(tmp.resolve("ldap.pass"), TestDirectory.PASSWORD + "\n");
+            Path cfg = TestDirectory.config(tmp, "ldap://127.0.0.1:" + ds.getListenPort(), NODES,
+                    "allowInsecureBind: true");
+            Files.writeString(cfg, Files.readString(cfg).replace("passwordEnv: TEST_LDAP_PASSWORD", source));
+            CliRun r = run(cfg);
+            assertEquals(1, r.exitCode(), r.toString());
+            assertEquals(1, r.err().strip().lines().count(), r.err());
+            assertTrue(r.err().contains(expected.replace("{dir}", tmp.toString())), r.err());
+            assertFalse(r.err().contains("the password in the password"), r.err());
+            assertFalse(r.err().contains(TestDirectory.PASSWORD), r.err());
+        } finally {
+            ds.shutDown(true);
+        }
+    }
+
+    /** The message of a refused bind to the only directory, its password from an environment variable. */
     private static String bindMessage(String where, String who, LDAPException e) {
-        return LdapConnector.describeBind(where, who, e, "directory", "the password source");
+        return LdapConnector.describeBind(where, who, e, "directory", "TEST_LDAP_PASSWORD (directory.passwordEnv)");
     }
 
     private static LDAPException bindFailure(ResultCode rc, String diagnostic) {

@@ -854,6 +854,12 @@ class SambaAdIntegrationTest {
             assertFalse(r.err().contains("check directory.bindDn and the password"), "the password is right\n"
                     + r.where());
             assertFalse(r.err().contains(pass), r.where());
+            // where the password comes from, said once ("put the password in the password in …" before)
+            assertFalse(r.err().contains("the password in the password"), r.where());
+            if (c[0].equals("itbind-new")) {
+                assertTrue(r.err().contains("and put the password in KCD_AUDIT_LDAP_PASSWORD (directory.passwordEnv)"),
+                        r.where());
+            }
         }
     }
 
