@@ -22,13 +22,14 @@ import org.kcdauditor.config.DirectoryConfig;
 import org.kcdauditor.config.Secrets;
 import org.kcdauditor.io.Causes;
 
-import javax.net.ssl.TrustManager;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
@@ -128,6 +129,7 @@ public final class LdapConnector {
                     + " (the password would cross the network readable); use ldaps:// or startTls: true,"
                     + " or set allowInsecureBind: true for a lab directory");
         }
+        RefusedChain trust = ldaps || d.useStartTls() ? trustManager(d) : null;
         char[] password = d.gssapi() ? new char[0] : secrets.resolve(key + ".passwordEnv", d.passwordEnv(),
                 d.passwordFile() == null ? null : config.resolve(d.passwordFile()), key + ".passwordFile");
         int timeoutMillis = d.effectiveTimeoutSeconds() * 1000;
@@ -142,7 +144,7 @@ public final class LdapConnector {
         String where = d.url();
         LDAPConnection connection = null;
         try {
-            SSLUtil ssl = ldaps || d.useStartTls() ? new SSLUtil(trustManager(d)) : null;
+            SSLUtil ssl = trust != null ? new SSLUtil(trust) : null;
             HandshakeTimeoutSocketFactory tls = ldaps ? new HandshakeTimeoutSocketFactory(
                     ssl.createSSLSocketFactory(), timeoutMillis) : null;
             LDAPConnection c = ldaps ? new LDAPConnection(tls, options) : new LDAPConnection(options);
@@ -173,8 +175,9 @@ public final class LdapConnector {
         } catch (LDAPException e) {
             close(connection);
             DirectoryException late = deadline.failure(where, e);
-            throw late != null ? late : new DirectoryException(describeConnect(where, e, ldaps || d.useStartTls(),
-                    key, nameFix), e);
+            String untrusted = trust == null ? null : trust.describe(where, key);
+            throw late != null ? late : new DirectoryException(untrusted != null ? untrusted
+                    : describeConnect(where, e, ldaps || d.useStartTls(), key, nameFix), e);
         } catch (GeneralSecurityException e) {
             close(connection);
             throw new DirectoryException(where + ": cannot set up TLS: " + e.getMessage(), e);
@@ -369,9 +372,10 @@ public final class LdapConnector {
         }
     }
 
-    private TrustManager trustManager(DirectoryConfig d) {
+    private RefusedChain trustManager(DirectoryConfig d) {
         if (d.trustStore() == null || d.trustStore().isBlank()) {
-            return JVMDefaultTrustManager.getInstance();
+            JVMDefaultTrustManager jvm = JVMDefaultTrustManager.getInstance();
+            return new RefusedChain(jvm, null, List.of(jvm.getAcceptedIssuers()));
         }
         Path store = config.resolve(d.trustStore());
         ConfigException.refuseSpecialFile(key + ".trustStore", store, "give the key store file (PKCS#12 or JKS)");
@@ -385,31 +389,34 @@ public final class LdapConnector {
                 key + ".trustStorePasswordFile");
         String name = store.getFileName().toString().toLowerCase(Locale.ROOT);
         String type = name.endsWith(".jks") ? "JKS" : "PKCS12";
-        if (pin == null && !certificatesWithoutPassword(store, type)) {
+        List<X509Certificate> held = certificates(store, type, pin);
+        if (pin == null && held != null && held.isEmpty()) {
             // keytool encrypts a PKCS#12 store's certificates with -storepass: without it the JDK sees none and says
             // only "the trustAnchors parameter must be non-empty"
             throw new ConfigException(key + ".trustStore: " + store + " holds no certificate that can be read without"
                     + " its password — set " + key + ".trustStorePasswordEnv or " + key + ".trustStorePasswordFile");
         }
-        return new TrustStoreTrustManager(store.toFile(), pin, type, true);
+        return new RefusedChain(new TrustStoreTrustManager(store.toFile(), pin, type, true), store,
+                held == null ? List.of() : held);
     }
 
     /**
-     * Whether the key store at {@code store} shows a certificate when opened without a password; true when it cannot
-     * be opened at all, which the connection then says.
+     * The trusted certificates the key store at {@code store} holds, opened with {@code pin} (null: without a password);
+     * null when it cannot be opened, which the connection then says.
      */
-    private static boolean certificatesWithoutPassword(Path store, String type) {
+    private static List<X509Certificate> certificates(Path store, String type, char[] pin) {
         try (InputStream in = Files.newInputStream(store)) {
             KeyStore ks = KeyStore.getInstance(type);
-            ks.load(in, null);
+            ks.load(in, pin);
+            List<X509Certificate> held = new ArrayList<>();
             for (String alias : Collections.list(ks.aliases())) {
-                if (ks.isCertificateEntry(alias)) {
-                    return true;
+                if (ks.isCertificateEntry(alias) && ks.getCertificate(alias) instanceof X509Certificate c) {
+                    held.add(c);
                 }
             }
-            return false;
+            return held;
         } catch (IOException | GeneralSecurityException e) {
-            return true;
+            return null;
         }
     }
 
@@ -450,11 +457,6 @@ public final class LdapConnector {
                 || lower.contains("unsupported or unrecognized"))) {
             return where + ": the server did not answer TLS on this port — ldaps:// needs the LDAPS port (636); on"
                     + " port 389 use ldap:// with " + key + ".startTls: true";
-        }
-        if (tls && (lower.contains("unable to find valid certification path") || lower.contains("certpathbuilder"))) {
-            return where + ": TLS failed: the DC's certificate is not signed by a CA " + key + ".trustStore (or the"
-                    + " Java trust store) holds — set " + key + ".trustStore to a PKCS#12 or JKS file holding the CA"
-                    + " that signed it";
         }
         if (tls && (lower.contains("certificate") || lower.contains("pkix") || lower.contains("trust")
                 || lower.contains("handshake") || lower.contains("hostname") || lower.contains("host name")

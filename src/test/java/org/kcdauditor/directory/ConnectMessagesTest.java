@@ -42,15 +42,6 @@ class ConnectMessagesTest {
     }
 
     @Test
-    void anUntrustedCertificateNamesTheTrustStore() {
-        String s = say(ResultCode.CONNECT_ERROR, "cannot connect", new SSLHandshakeException("PKIX path building"
-                + " failed: sun.security.provider.certpath.SunCertPathBuilderException: unable to find valid"
-                + " certification path to requested target"));
-        assertTrue(s.startsWith(WHERE + ": TLS failed: the DC's certificate is not signed by a CA directory.trustStore"
-                + " (or the Java trust store) holds"), s);
-    }
-
-    @Test
     void aHostNameTheCertificateLacksNamesTheUrlKeyOfItsDirectory() {
         String s = LdapConnector.describeConnect(WHERE, new LDAPException(ResultCode.CONNECT_ERROR, "cannot connect",
                 new javax.net.ssl.SSLHandshakeException("Hostname verification failed because the expected hostname"

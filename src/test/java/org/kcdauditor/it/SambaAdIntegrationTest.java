@@ -28,6 +28,7 @@ import org.kcdauditor.model.AdObject;
 import org.kcdauditor.model.Operator;
 import org.kcdauditor.model.OperatorAccount;
 import org.kcdauditor.model.Snapshot;
+import org.kcdauditor.support.TestDirectory;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -161,6 +162,7 @@ class SambaAdIntegrationTest {
         boolean startTls = false;
         String bindDn = "Administrator@" + SambaDc.DNS_DOMAIN;
         boolean trustStore = true;
+        Path otherTrustStore; // set (with trustStore): this PKCS#12 file, password changeit, instead of the script's
         boolean insecure = false;
         String baseDn = SambaDc.BASE_DN;
         String cluster = "C";
@@ -227,7 +229,8 @@ class SambaAdIntegrationTest {
         }
         y.append("  baseDn: '").append(c.baseDn).append("'\n");
         if (c.trustStore) {
-            y.append("  trustStore: ").append(dc.trustStore()).append('\n');
+            y.append("  trustStore: ").append(c.otherTrustStore != null ? c.otherTrustStore : dc.trustStore())
+                    .append('\n');
             y.append("  trustStorePasswordFile: ").append(dc.trustStorePasswordFile()).append('\n');
         }
         y.append("  allowInsecureBind: ").append(c.insecure).append('\n');
@@ -861,6 +864,45 @@ class SambaAdIntegrationTest {
                         r.where());
             }
         }
+    }
+
+    /**
+     * A trust store without the DC's CA, over LDAPS and StartTLS: the line names the CA that issued the DC's certificate
+     * (the script's test CA) and the trust store file to import it into; a store holding a certificate of the CA's name
+     * with another key (a CA renewed with a new key) says so. Before, the first read "not signed by a CA
+     * directory.trustStore (or the Java trust store) holds" without the CA or the file, the second "Path does not chain
+     * with any of the trust anchors".
+     */
+    @Test
+    @Order(32)
+    void aTrustStoreWithoutTheDcsCaNamesTheCaAndTheFile() throws Exception {
+        Path ca = dc.dir.resolve("tls/ca.crt");
+        String caName;
+        try (var in = Files.newInputStream(ca)) {
+            caName = ((java.security.cert.X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
+                    .generateCertificate(in)).getSubjectX500Principal().getName();
+        }
+        // PKCS#12 stores (password changeit, as the script's) each holding a new self-signed certificate of that name
+        Path other = TestDirectory.generateTls(tmp.resolve("other"), "dns:ca.invalid", "CN=Fabrikam Root CA")
+                .trustStore();
+        Path renewed = TestDirectory.generateTls(tmp.resolve("renewed"), "dns:ca.invalid", caName).trustStore();
+        for (boolean startTls : new boolean[]{false, true}) {
+            Run r = audit(bindCluster(), "BIND", x -> {
+                x.otherTrustStore = other;
+                x.startTls = startTls;
+                x.url = startTls ? "ldap://127.0.0.1:389" : "ldaps://127.0.0.1:636";
+            });
+            assertEquals(1, r.exit(), r.where());
+            assertTrue(r.err().contains(": TLS failed: the DC's certificate (CN=dc1.contoso.test) was issued by "
+                    + caName + ", a CA that directory.trustStore (" + other + ") does not hold — import that CA's"
+                    + " certificate into it"), r.where());
+            assertEquals(1, r.err().strip().lines().count(), r.where());
+        }
+        Run r = audit(bindCluster(), "BIND", x -> x.otherTrustStore = renewed);
+        assertEquals(1, r.exit(), r.where());
+        assertTrue(r.err().contains(": TLS failed: the DC's certificate (CN=dc1.contoso.test) was issued by " + caName
+                + "; directory.trustStore (" + renewed + ") holds a certificate of that name, but not the one that"
+                + " signed it"), r.where());
     }
 
     @Test

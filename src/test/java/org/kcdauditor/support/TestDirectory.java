@@ -43,13 +43,18 @@ public final class TestDirectory {
 
     /** @param san the subjectAltName entries in keytool's form, e.g. {@code ip:127.0.0.1,dns:localhost} */
     public static Tls generateTls(Path dir, String san) throws IOException, InterruptedException {
+        return generateTls(dir, san, "CN=dc1.contoso.test");
+    }
+
+    /** @param subject the self-signed certificate's subject (and so its issuer), e.g. {@code CN=dc1.contoso.test} */
+    public static Tls generateTls(Path dir, String san, String subject) throws IOException, InterruptedException {
         Files.createDirectories(dir);
         Path ks = dir.resolve("server.p12");
         Path cert = dir.resolve("server.crt");
         Path ts = dir.resolve("dc-ca.p12");
         String pw = "changeit";
         keytool("-genkeypair", "-alias", "dc", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
-                "-dname", "CN=dc1.contoso.test", "-ext", "san=" + san,
+                "-dname", subject, "-ext", "san=" + san,
                 "-keystore", ks.toString(), "-storetype", "PKCS12", "-storepass", pw, "-keypass", pw);
         keytool("-exportcert", "-alias", "dc", "-keystore", ks.toString(), "-storepass", pw, "-file", cert.toString());
         keytool("-importcert", "-noprompt", "-alias", "dc-ca", "-file", cert.toString(), "-keystore", ts.toString(),
