@@ -30,7 +30,7 @@ public final class HostNotFoundRule implements Rule {
                         .message("Cluster " + c.name() + " lists node '" + name + "' but no computer object with that"
                                 + " name exists under " + ctx.baseDnOf(c) + "." + elsewhere(ctx, c, name, true))
                         .action(new Action.Manual("Check the spelling (NetBIOS name) and directory.baseDn, or remove"
-                                + " the node from the configuration if it was decommissioned."))
+                                + " the node from the configuration if it was decommissioned." + unreadable(name)))
                         .emit();
             }
             for (String name : c.missingFileServers()) {
@@ -42,10 +42,19 @@ public final class HostNotFoundRule implements Rule {
                                 + " with that name exists under " + ctx.baseDnOf(c) + "."
                                 + elsewhere(ctx, c, name, false))
                         .action(new Action.Manual("Check clusters[].fileServers: give the Scale-Out File Server's"
-                                + " client access point name."))
+                                + " client access point name." + unreadable(name)))
                         .emit();
             }
         }
+    }
+
+    /**
+     * The other reason a search misses a computer: an object the bind account may not read (a deny ACE on it or its
+     * OU) is left out of its results as if it did not exist.
+     */
+    private static String unreadable(String name) {
+        return " If " + name + " is in the directory, the bind account may not read it: give it read access to computer"
+                + " objects (docs/install.md, \"The service account\").";
     }
 
     /**

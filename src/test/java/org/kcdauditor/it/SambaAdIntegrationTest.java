@@ -515,6 +515,37 @@ class SambaAdIntegrationTest {
         assertTrue(r.rules("HIGH").stream().anyMatch(s -> s.startsWith("HOST_NOT_FOUND ITNF3")), r.where());
     }
 
+    /**
+     * A node the bind account may not read (a deny ACE on its object, written with samba-tool dsacl as ADUC's Security
+     * tab does) is left out of the account's searches as if it did not exist: HOST_NOT_FOUND, whose remediation says
+     * that the account may lack read access besides the spelling and the base DN.
+     */
+    @Test
+    @Order(17)
+    void aNodeTheBindAccountMayNotReadIsNotFoundAndTheRemediationSaysWhy() throws Exception {
+        String ou = scenarioOu("noread");
+        List<SambaDc.Host> c = twoNodes(ou, "ITNR1", "ITNR2");
+        String pass = "It-NoRead-Acct1!";
+        dc.tool("user", "create", "itnoread", pass, "--userou=" + ou);
+        java.util.regex.Matcher sid = java.util.regex.Pattern.compile("objectSid: (S-[0-9-]+)")
+                .matcher(dc.tool("user", "show", "itnoread", "--attributes=objectSid"));
+        assertTrue(sid.find());
+        dc.tool("dsacl", "set", "--objectdn=CN=ITNR2," + ou + "," + SambaDc.BASE_DN,
+                "--sddl=(D;;RPLCLO;;;" + sid.group(1) + ")");
+        Run r = audit(c, "NR", x -> {
+            x.bindDn = "itnoread@" + SambaDc.DNS_DOMAIN;
+            x.password = pass;
+        });
+        assertEquals(3, r.exit(), r.where());
+        JsonNode f = single(r, "HOST_NOT_FOUND");
+        assertEquals("ITNR2", f.path("host").asText());
+        assertTrue(f.path("remediation").asText().endsWith(" If ITNR2 is in the directory, the bind account may not"
+                + " read it: give it read access to computer objects (docs/install.md, \"The service account\")."),
+                r.where());
+        // the Administrator reads it
+        assertTrue(audit(c, "NR", x -> { }).findings("HOST_NOT_FOUND").isEmpty());
+    }
+
     @Test
     @Order(18)
     void accountDisabled() throws Exception {

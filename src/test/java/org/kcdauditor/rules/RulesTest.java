@@ -373,6 +373,11 @@ class RulesTest {
         List<Finding> f = of(r, "HOST_NOT_FOUND");
         assertEquals(1, f.size());
         assertEquals("HV03", f.get(0).host());
+        // a computer the bind account may not read is missing from its searches just the same (seen against Samba
+        // with a deny ACE): the admin who sees HV03 in ADUC is told where else to look
+        assertTrue(f.get(0).remediation().endsWith(" If HV03 is in the directory, the bind account may not read it:"
+                + " give it read access to computer objects (docs/install.md, \"The service account\")."),
+                f.get(0).remediation());
         assertEquals(2, r.pairs());
         assertFalse(r.findings().stream().anyMatch(x -> x.rule().equals("MISSING_DELEGATION")));
 
