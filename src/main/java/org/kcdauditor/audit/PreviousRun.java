@@ -19,22 +19,25 @@ import java.util.Set;
  *                          settled them, in every run after it (not only the first)
  * @param unaudited         the clusters that run did not audit, as configured (their optional directory could not be
  *                          read): it holds none of their nodes and findings, so this run's are neither joined nor new
+ * @param startedAt         when that run started, before it read the directory (the constructors without it take
+ *                          {@code finishedAt})
  */
 public record PreviousRun(String runId, Instant finishedAt, Map<String, HostState> hosts, Set<String> findingIds,
                           Map<String, Finding> findings, Map<String, Instant> explainedFailures,
-                          Set<String> unaudited) {
+                          Set<String> unaudited, Instant startedAt) {
     public PreviousRun {
         hosts = Collections.unmodifiableMap(new LinkedHashMap<>(hosts));
         findingIds = Set.copyOf(findingIds);
         findings = Collections.unmodifiableMap(new LinkedHashMap<>(findings));
         explainedFailures = Map.copyOf(explainedFailures);
         unaudited = Set.copyOf(unaudited);
+        startedAt = startedAt == null ? finishedAt : startedAt;
     }
 
     /** Every cluster audited. */
     public PreviousRun(String runId, Instant finishedAt, Map<String, HostState> hosts, Set<String> findingIds,
                        Map<String, Finding> findings, Map<String, Instant> explainedFailures) {
-        this(runId, finishedAt, hosts, findingIds, findings, explainedFailures, Set.of());
+        this(runId, finishedAt, hosts, findingIds, findings, explainedFailures, Set.of(), null);
     }
 
     /** Whether that run audited {@code cluster} (a cluster name in any case; null: no cluster, true). */

@@ -401,8 +401,8 @@ public final class LdapConnector {
     }
 
     /**
-     * The trusted certificates the key store at {@code store} holds, opened with {@code pin} (null: without a password);
-     * null when it cannot be opened, which the connection then says.
+     * The trusted certificates the key store at {@code store} holds, opened with {@code pin} (null: without a
+     * password); null when it cannot be opened, which the connection then says.
      */
     private static List<X509Certificate> certificates(Path store, String type, char[] pin) {
         try (InputStream in = Files.newInputStream(store)) {

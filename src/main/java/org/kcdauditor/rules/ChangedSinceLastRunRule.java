@@ -3,8 +3,10 @@ package org.kcdauditor.rules;
 import org.kcdauditor.audit.AuditContext;
 import org.kcdauditor.audit.PreviousRun;
 import org.kcdauditor.baseline.Drift;
+import org.kcdauditor.model.AttributeChange;
 import org.kcdauditor.model.Evidence;
 import org.kcdauditor.model.Severity;
+import org.kcdauditor.model.UtcTime;
 import org.kcdauditor.remedy.Action;
 
 import java.util.ArrayList;
@@ -51,10 +53,30 @@ public final class ChangedSinceLastRunRule implements Rule {
             out.add(INFO).cluster(changes.get(0).cluster()).host(host).idSpn(String.join("\n", lines).replace('/', '|'))
                     .evidence(Evidence.builder().previousRunId(prev.runId()).previousRunAt(prev.finishedAt())
                             .changes(lines).build())
-                    .message(String.join("; ", lines) + ".")
+                    .message(String.join("; ", lines) + "." + notWritten(host, changes, prev))
                     .action(new Action.Manual("No action unless the change was not planned; compare with the change"
                             + " records."))
                     .emit();
         });
+    }
+
+    /**
+     * Delegation entries gone although the DC's replication metadata records no write of the attribute since the
+     * previous run started (before it read them): they were not removed. What reads as removal is an account that may
+     * no longer read them (a deny ACE: AD leaves an attribute out of the answer as if it were not set), or a DC read
+     * now that lacks what the previous run read elsewhere. Empty otherwise.
+     */
+    private static String notWritten(String host, List<Drift.Change> changes, PreviousRun prev) {
+        for (Drift.Change c : changes) {
+            AttributeChange last = c.lastChange();
+            if (c.kind() == Drift.Kind.ENTRY_REMOVED && last != null && last.time() != null
+                    && last.time().isBefore(prev.startedAt())) {
+                return " The directory records no write of " + last.attribute() + " on " + host + " since the"
+                        + " previous run (started " + UtcTime.of(prev.startedAt()) + "): the entries may still be there"
+                        + " and the bind account no longer allowed to read them (docs/install.md, \"The service"
+                        + " account\"), or this run read a domain controller that has not received them.";
+            }
+        }
+        return "";
     }
 }

@@ -957,7 +957,7 @@ public final class RunStore implements AutoCloseable {
     private PreviousRun previous(RunSummary r) {
         Map<String, Finding> findings = previousFindings(r.id());
         return new PreviousRun(r.id(), r.finishedAt(), hostStates(r.id()), findings.keySet(), findings,
-                explainedFailures(r.configPath()), unaudited(r.id()));
+                explainedFailures(r.configPath()), unaudited(r.id()), r.startedAt());
     }
 
     /** The clusters a run did not audit (their directory could not be read), as configured. */

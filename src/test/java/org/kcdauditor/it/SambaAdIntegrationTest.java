@@ -523,19 +523,10 @@ class SambaAdIntegrationTest {
     @Test
     @Order(17)
     void aNodeTheBindAccountMayNotReadIsNotFoundAndTheRemediationSaysWhy() throws Exception {
-        String ou = scenarioOu("noread");
-        List<SambaDc.Host> c = twoNodes(ou, "ITNR1", "ITNR2");
         String pass = "It-NoRead-Acct1!";
-        dc.tool("user", "create", "itnoread", pass, "--userou=" + ou);
-        java.util.regex.Matcher sid = java.util.regex.Pattern.compile("objectSid: (S-[0-9-]+)")
-                .matcher(dc.tool("user", "show", "itnoread", "--attributes=objectSid"));
-        assertTrue(sid.find());
-        dc.tool("dsacl", "set", "--objectdn=CN=ITNR2," + ou + "," + SambaDc.BASE_DN,
-                "--sddl=(D;;RPLCLO;;;" + sid.group(1) + ")");
-        Run r = audit(c, "NR", x -> {
-            x.bindDn = "itnoread@" + SambaDc.DNS_DOMAIN;
-            x.password = pass;
-        });
+        List<SambaDc.Host> c = twoNodesAndAUser("noread", "ITNR1", "ITNR2", "itnoread", pass);
+        deny("itnoread", "CN=ITNR2,OU=noread," + IT_OU, "D;;RPLCLO;;");
+        Run r = audit(c, "NR", asUser("itnoread", pass));
         assertEquals(3, r.exit(), r.where());
         JsonNode f = single(r, "HOST_NOT_FOUND");
         assertEquals("ITNR2", f.path("host").asText());
@@ -544,6 +535,54 @@ class SambaAdIntegrationTest {
                 r.where());
         // the Administrator reads it
         assertTrue(audit(c, "NR", x -> { }).findings("HOST_NOT_FOUND").isEmpty());
+    }
+
+    /** Two correct nodes in a scenario OU of their own, and {@code user}, an ordinary domain user, in it. */
+    private static List<SambaDc.Host> twoNodesAndAUser(String ou, String a, String b, String user, String password)
+            throws Exception {
+        List<SambaDc.Host> c = twoNodes(scenarioOu(ou), a, b);
+        dc.tool("user", "create", user, password, "--userou=OU=" + ou + "," + IT_OU);
+        return c;
+    }
+
+    /** A deny ACE for {@code user} on {@code dn} (under the domain), as ADUC's Security tab writes it: {@code ace;SID}. */
+    private static void deny(String user, String dn, String ace) {
+        java.util.regex.Matcher sid = java.util.regex.Pattern.compile("objectSid: (S-[0-9-]+)")
+                .matcher(dc.tool("user", "show", user, "--attributes=objectSid"));
+        assertTrue(sid.find());
+        dc.tool("dsacl", "set", "--objectdn=" + dn + "," + SambaDc.BASE_DN, "--sddl=(" + ace + ";" + sid.group(1) + ")");
+    }
+
+    /** Binds as {@code user}@contoso.test with {@code password}. */
+    private static Consumer<Cfg> asUser(String user, String password) {
+        return x -> {
+            x.bindDn = user + "@" + SambaDc.DNS_DOMAIN;
+            x.password = password;
+        };
+    }
+
+    /**
+     * An account that may not read a node's msDS-AllowedToDelegateTo (a deny ACE on the attribute) gets no value for
+     * it, as if none were set: the node's pairs read as MISSING_DELEGATION, which no LDAP answer tells apart. After a
+     * run that could read them, CHANGED_SINCE_LAST_RUN reports the entries removed and says that the DC's replication
+     * metadata records no write of the attribute since, so they may be unreadable rather than gone.
+     */
+    @Test
+    @Order(17)
+    void entriesTheBindAccountMayNoLongerReadAreNotSaidToBeRemovedOnly() throws Exception {
+        String pass = "It-NoAttr-Acct1!";
+        List<SambaDc.Host> c = twoNodesAndAUser("noattr", "ITNA1", "ITNA2", "itnoattr", pass);
+        Run first = audit(c, "NA", asUser("itnoattr", pass));
+        assertTrue(first.findings("MISSING_DELEGATION").isEmpty(), first.where());
+        deny("itnoattr", "CN=ITNA2,OU=noattr," + IT_OU, "OD;;RP;800d94d7-b7a1-42a1-b14d-7cae1423d07f;");   // its schemaIDGUID
+        Thread.sleep(1000);   // the runs' times are to the second
+        Run second = audit(c, "NA", asUser("itnoattr", pass));
+        assertFalse(second.findings("MISSING_DELEGATION").isEmpty(), "the limit: unreadable reads as unset\n"
+                + second.where());
+        JsonNode changed = second.findings("CHANGED_SINCE_LAST_RUN").stream()
+                .filter(f -> f.path("host").asText().equals("ITNA2")).findFirst().orElseThrow();
+        assertTrue(changed.path("message").asText().contains(" The directory records no write of"
+                + " msDS-AllowedToDelegateTo on ITNA2 since the previous run ("), second.where());
     }
 
     @Test

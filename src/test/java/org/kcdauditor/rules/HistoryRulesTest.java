@@ -118,6 +118,37 @@ class HistoryRulesTest {
     }
 
     /**
+     * Entries gone since the previous run although the directory records no write of the attribute since that run: the
+     * values were not removed, the bind account may no longer read them (a deny ACE, seen against Samba), or this run
+     * read a DC that lacks them. The CHANGED_SINCE_LAST_RUN line says so; with a write after the previous run it does
+     * not.
+     */
+    @Test
+    void entriesGoneWithoutAWriteSinceThePreviousRunAreSaidToBeUnreadable() {
+        List<AdObject> now = objects();   // HV03 has lost its entries towards HV01
+        String hv03 = now.stream().filter(o -> o.name().equals("HV03")).findFirst().orElseThrow().dn()
+                .toLowerCase(Locale.ROOT);
+        java.util.Map<String, org.kcdauditor.model.HostState> before = new java.util.LinkedHashMap<>();
+        mesh("HV01", "HV02", "HV03").forEach(o -> before.put(o.name(), org.kcdauditor.model.HostState.of(o)));
+        PreviousRun previous = new PreviousRun("r1", NOW.minusSeconds(86_400), before, java.util.Set.of());
+        for (Instant written : List.of(NOW.minusSeconds(10 * 86_400), NOW.minusSeconds(3600))) {
+            Snapshot snap = new Snapshot(NOW, "ldaps://dc1.contoso.com:636", "DC=contoso,DC=com", now, null, null,
+                    null, List.of(), List.of(), Map.of(hv03, List.of(new AttributeChange("msDS-AllowedToDelegateTo",
+                    written, "DC1", 5))));
+            AuditResult r = new Auditor(RuleCatalogue.standard()).evaluate(snap,
+                    List.of(cluster("HVC1", "HV01", "HV02", "HV03")), PolicyConfig.defaults(),
+                    new AuditInputs(NOW, null, previous, List.of(), false, CATALOGUE, List.of(), false));
+            String m = rule(r, "CHANGED_SINCE_LAST_RUN").stream().filter(f -> f.host().equals("HV03")).findFirst()
+                    .orElseThrow().message();
+            String hint = " The directory records no write of msDS-AllowedToDelegateTo on HV03 since the previous run"
+                    + " (started 2026-11-19 06:00:00 UTC): the entries may still be there and the bind account no longer allowed"
+                    + " to read them (docs/install.md, \"The service account\"), or this run read a domain controller"
+                    + " that has not received them.";
+            assertEquals(written.isBefore(previous.startedAt()), m.endsWith(hint), m);
+        }
+    }
+
+    /**
      * A Kerberos failure logged before the last change of the pair's delegation (a remediation), on a pair nothing
      * blocks now, speaks of a configuration that is gone: not reported, as the plan expects after its change. A
      * failure logged after the change, one of another kind, and one of a pair without change times still are.
