@@ -357,6 +357,31 @@ class ScenarioOutputsAgreeTest {
         }
     }
 
+    /**
+     * 41 clusters, every one GO with every pair OK: page 1 counts the clusters it does not list without pointing to
+     * failing directions and to a "Compliance per cluster" list of clusters not OK, neither of which there is; that
+     * section said "41 further clusters with status OK" under a table header with no row above it, then the legend of
+     * the columns of that empty table.
+     */
+    @Test
+    void manyClustersAllGo() throws Exception {
+        List<List<String>> clusters = new ArrayList<>();
+        for (int i = 0; i < 41; i++) {
+            clusters.add(nodes("H" + (char) ('A' + i / 26) + (char) ('A' + i % 26), 2));
+        }
+        Outputs o = scenario(clusters, "", (ds, dir) -> { });
+        assertAgree(o);
+        assertTrue(o.page1().contains("… and 31 more clusters: 0 NO-GO, 31 GO. Every cluster with its figures: the"
+                + " Summary sheet of audit.xlsx. "), o.page1());
+        assertFalse(o.page1().contains("failing direction"), o.page1());
+        String compliance = o.pdf().substring(o.pdf().indexOf("Compliance per cluster"), o.pdf().indexOf(
+                "Findings by severity"));
+        assertTrue(compliance.contains("All 41 clusters have status OK and every pair OK: each with its figures on the"
+                + " Summary sheet of audit.xlsx."), compliance);
+        assertFalse(compliance.contains("further") || compliance.contains("Findings H/M/L/I")
+                || compliance.contains("Pairs OK: directed host pairs"), compliance);
+    }
+
     /** 40 clusters, every other one NO-GO: the console, page 1 and the mail name some and count the others. */
     @Test
     void fortyClusters() throws Exception {

@@ -222,12 +222,14 @@ final class DecisionPage {
         int rest = ordered.size() - shown;
         if (rest > 0) {
             long restNoGo = ordered.subList(shown, ordered.size()).stream().filter(c -> !c.go()).count();
+            // "below lists those not OK" and "every failing direction" only where there are such clusters and directions
+            boolean listedBelow = ordered.stream().anyMatch(c -> PdfReportWriter.listedInCompliance(view, c));
             PdfPCell more = cell("… and " + Words.plural(rest, "more cluster") + ": " + restNoGo + " NO-GO, "
                     + (rest - restNoGo) + " GO. Every cluster with its figures: " + (ordered.size()
-                    > PdfReportWriter.ALL_CLUSTERS_UP_TO ? "the Summary sheet of audit.xlsx (\"Compliance per cluster\""
-                    + " below lists those not OK)" : "\"Compliance per cluster\" below and the Summary sheet of"
-                    + " audit.xlsx") + "; every failing direction: the matrices and the Matrix sheet.",
-                    f.small, LIGHT);
+                    <= PdfReportWriter.ALL_CLUSTERS_UP_TO ? "\"Compliance per cluster\" below and the Summary sheet of"
+                    + " audit.xlsx" : "the Summary sheet of audit.xlsx" + (listedBelow ? " (\"Compliance per cluster\""
+                    + " below lists those not OK)" : "")) + (view.failingPairs() == 0 ? "." : "; every failing"
+                    + " direction: the matrices and the Matrix sheet."), f.small, LIGHT);
             more.setColspan(6);
             t.addCell(more);
         }

@@ -383,9 +383,25 @@ public final class PdfReportWriter implements ReportWriter {
 
     // ---------------------------------------------------------------- clusters
 
+    /**
+     * Whether "Compliance per cluster" lists {@code c}: every cluster up to {@link #ALL_CLUSTERS_UP_TO}, beyond that
+     * only those not OK or with a failing pair (the others are counted).
+     */
+    static boolean listedInCompliance(ReportView view, ClusterView c) {
+        return view.clusters().size() <= ALL_CLUSTERS_UP_TO || c.status() != Status.GREEN || c.failingPairs() > 0;
+    }
+
     private void clusters(Document d, PdfWriter w, ReportView view, Fonts f) {
         keepRoom(d, w, KEEP_WITH_TABLE); // the heading with the table's header row, not alone at a page's foot
         d.add(heading("Compliance per cluster", f.h1, 18));
+        Counts outside = view.unclustered();
+        boolean outsideRow = outside.openTotal() + outside.waivedTotal() > 0;
+        if (!outsideRow && view.clusters().stream().noneMatch(c -> listedInCompliance(view, c))) {
+            // no row to show: a sentence, not a table header over "41 further clusters" and the legend of its columns
+            d.add(new Paragraph("All " + view.clusters().size() + " clusters have status OK and every pair OK: each"
+                    + " with its figures on the Summary sheet of audit.xlsx.", f.body));
+            return;
+        }
         PdfPTable t = new PdfPTable(new float[]{2.5f, 1.2f, 1.4f, 1.7f, 1.5f, 2.1f, 1.4f, 2.4f});
         t.setWidthPercentage(100);
         t.setSpacingBefore(6);
@@ -396,11 +412,10 @@ public final class PdfReportWriter implements ReportWriter {
             t.addCell(header(h, f));
         }
         int rows = 0;
-        boolean onlyProblems = view.clusters().size() > ALL_CLUSTERS_UP_TO;
         int omitted = 0;
         for (ClusterView c : view.clusters()) {
             Status st = c.status();
-            if (onlyProblems && st == Status.GREEN && c.failingPairs() == 0) {
+            if (!listedInCompliance(view, c)) {
                 omitted++;
                 continue;
             }
@@ -427,8 +442,7 @@ public final class PdfReportWriter implements ReportWriter {
             more.setColspan(8);
             t.addCell(more);
         }
-        Counts outside = view.unclustered();
-        if (outside.openTotal() + outside.waivedTotal() > 0) {
+        if (outsideRow) {
             PdfPCell label = cell("Not tied to a cluster (e.g. a baseline host that is gone)", f.small, LIGHT);
             label.setColspan(5);
             t.addCell(label);
