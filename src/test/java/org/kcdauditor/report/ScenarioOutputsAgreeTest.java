@@ -263,8 +263,46 @@ class ScenarioOutputsAgreeTest {
         Outputs o = scenario(List.of(nodes("HVA", 3), nodes("HVB", 2)), "", (ds, dir) -> { });
         assertAgree(o);
         assertTrue(o.page1().contains("GO for the patch window: all 2 clusters"), o.page1());
+        assertTrue(o.page1().contains("Open: no finding above INFO. "), o.page1());
+        assertFalse(o.page1().contains("waived ones") || o.page1().contains("waived finding"), o.page1());
         assertTrue(o.md().contains("No directory change is needed."), o.md());
         assertTrue(o.ps1().contains("\nWrite-Host 'No delegation change is needed.'\n"), o.ps1());
+    }
+
+    /**
+     * A baseline.yaml in {@code dir} documenting no host, with the {@code waivers} given (YAML list items) and one
+     * waiver of BASELINE_HOST_NEW for each of {@code newHosts}.
+     */
+    private static void waivedBaseline(Path dir, String waivers, List<String> newHosts) throws java.io.IOException {
+        StringBuilder b = new StringBuilder("capturedAt: 2026-11-01T06:00:00Z\nhosts: {}\nwaivers:\n").append(waivers);
+        for (String h : newHosts) {
+            b.append("  - rule: BASELINE_HOST_NEW\n    host: ").append(h)
+                    .append("\n    justification: \"joined\"\n    expires: 2027-06-30\n");
+        }
+        Files.writeString(dir.resolve("baseline.yaml"), b.toString());
+    }
+
+    /**
+     * A GO whose only findings are waived (a stale entry to a removed host, the nodes the baseline does not document):
+     * page 1, which the CAB signs, said "no finding above INFO (waived ones not counted)" without saying that 7 are
+     * waived, which the console, the executive summary, the runbooks and the mail count.
+     */
+    @Test
+    void goWithWaiversOnly() throws Exception {
+        Outputs o = scenario(List.of(nodes("HVA", 3), nodes("HVB", 2)), "", (ds, dir) -> {
+            ds.modify("CN=HVA01,OU=Hyper-V," + TestDirectory.BASE, new Modification(ModificationType.ADD,
+                    "msDS-AllowedToDelegateTo", "cifs/OLDHOST", "cifs/oldhost.contoso.com"));
+            waivedBaseline(dir, """
+                      - rule: STALE_DELEGATION
+                        host: HVA01
+                        justification: "CHG0042 removal scheduled"
+                        expires: 2027-03-31
+                    """, List.of("HVA01", "HVA02", "HVA03", "HVB01", "HVB02"));
+        });
+        assertAgree(o);
+        assertEquals(0, o.view().clustersNoGo());
+        assertEquals(7, o.view().counts().waivedTotal());
+        assertTrue(o.page1().contains("Open: no finding above INFO; 7 waived findings not counted. "), o.page1());
     }
 
     /**
@@ -277,21 +315,13 @@ class ScenarioOutputsAgreeTest {
         Outputs o = scenario(List.of(nodes("HVA", 3)), "", (ds, dir) -> {
             ds.modify("CN=HVA01,OU=Hyper-V," + TestDirectory.BASE, new Modification(ModificationType.DELETE,
                     "msDS-AllowedToDelegateTo", "cifs/HVA02", "cifs/hva02.contoso.com"));
-            StringBuilder b = new StringBuilder("""
-                    capturedAt: 2026-11-01T06:00:00Z
-                    hosts: {}
-                    waivers:
+            waivedBaseline(dir, """
                       - rule: MISSING_DELEGATION
                         host: HVA01
                         peer: HVA02
                         justification: "CHG0042"
                         expires: 2027-06-30
-                    """);
-            for (String h : nodes("HVA", 3)) {
-                b.append("  - rule: BASELINE_HOST_NEW\n    host: ").append(h)
-                        .append("\n    justification: \"joined\"\n    expires: 2027-06-30\n");
-            }
-            Files.writeString(dir.resolve("baseline.yaml"), b.toString());
+                    """, nodes("HVA", 3));
         });
         assertAgree(o);
         assertTrue(o.doc().findings().stream().allMatch(Finding::isWaived) && o.doc().findings().size() == 5,

@@ -601,9 +601,11 @@ final class DecisionPage {
                     + stillFailingAdvice(List.copyOf(still.keySet())));
         }
         Counts open = view.openAfter();
+        int waived = view.counts().waivedTotal(); // counted as the executive summary, the runbooks and the mail count them
         points.add((change ? "Still open after it: " : "Open: ") + (open.openTotal() == 0 ? "no finding above INFO"
                 : open.open(Severity.HIGH) + " HIGH, " + open.open(Severity.MEDIUM) + " MEDIUM and "
-                + open.open(Severity.LOW) + " LOW findings") + " (waived ones not counted).");
+                + open.open(Severity.LOW) + " LOW findings") + (waived == 0 ? "" : "; "
+                + Words.plural(waived, "waived finding") + " not counted") + ".");
         List<String> goAfter = view.clusters().stream().filter(c -> !c.go() && c.goAfter()).map(ClusterView::name)
                 .toList();
         List<String> noGoAfter = view.clusters().stream().filter(c -> c.audited() && !c.goAfter())
