@@ -611,13 +611,19 @@ public final class ReportView {
     }
 
     /**
-     * The decision in one line, as page 1 of the PDF, the mail and the console say it: "GO for the patch window: all
-     * 3 clusters", "GO for the patch window: HVC1" (the {@code only} cluster) or "NO-GO for the patch window: 2 of 3
-     * clusters" ({@code all} &gt; 0).
+     * The decision in one line, as page 1 of the PDF, the runbooks, the mail and the console say it: "GO for the
+     * patch window: all 3 clusters", "GO for the patch window: HVC1" (the {@code only} cluster) or "NO-GO for the patch
+     * window: 2 of 3 clusters" ({@code all} &gt; 0).
      */
     public static String decision(long noGo, int all, String only) {
         return noGo == 0 ? "GO for the patch window: " + (all == 1 ? only : "all " + all + " clusters")
                 : "NO-GO for the patch window: " + noGo + " of " + Words.plural(all, "cluster");
+    }
+
+    /** This run's decision in one line, as page 1 of the PDF and the runbooks open with it. */
+    public String decision() {
+        return clusters.isEmpty() ? "No cluster was audited" : decision(clustersNoGo(), clusters.size(),
+                clusters.get(0).name());
     }
 
     /** Clusters NO-GO for a patch window now. */

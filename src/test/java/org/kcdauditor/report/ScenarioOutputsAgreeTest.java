@@ -161,8 +161,11 @@ class ScenarioOutputsAgreeTest {
         assertCounts(open, waived, p, "PDF");
         assertTrue(o.page1().contains(noGo == 0 ? "GO for the patch window: " : "NO-GO for the patch window: " + noGo
                 + " of " + doc.clusters().size() + " cluster"), o.page1());
-        // runbooks
+        // runbooks: the decision as page 1, the console and the mail say it, then the counts
+        String decision = noGo == 0 ? "GO for the patch window: " : "NO-GO for the patch window: " + noGo + " of "
+                + Words.plural(doc.clusters().size(), "cluster");
         for (String runbook : List.of(o.md(), o.html())) {
+            assertTrue(runbook.contains(decision), "runbook decision: " + runbook);
             Matcher m = Pattern.compile("findings: (\\d+) high, (\\d+) medium, (\\d+) low, (\\d+) info( \\(and (\\d+)"
                     + " waived, not counted\\))?").matcher(runbook);
             assertTrue(m.find(), runbook);

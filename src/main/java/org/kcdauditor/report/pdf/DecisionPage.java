@@ -172,8 +172,7 @@ final class DecisionPage {
         int all = view.clusters().size();
         PdfPTable box = new PdfPTable(1);
         box.setWidthPercentage(100);
-        String text = all == 0 ? "No cluster was audited" : ReportView.decision(noGo, all, view.clusters().get(0).name());
-        PdfPCell st = new PdfPCell(new Phrase(PdfReportWriter.shown(text), f.h2black));
+        PdfPCell st = new PdfPCell(new Phrase(PdfReportWriter.shown(view.decision()), f.h2black));
         st.setBackgroundColor(noGo == 0 && all > 0 ? GO : NO_GO);
         st.setPadding(5);
         st.setPaddingBottom(7);

@@ -129,6 +129,7 @@ public final class RunbookModel {
         summary.put("pairsOk", view.pairsOk());
         summary.put("decisions", view.decisions().size());
         summary.put("objectsChanged", plan.objectsChanged());
+        summary.put("decision", view.decision());
         summary.put("headline", view.headline());
         summary.put("notAudited", view.notAudited());
         m.put("summary", summary);
