@@ -56,7 +56,7 @@ class ScenarioOutputsAgreeTest {
 
     /** Every output of one run, read back as its reader would. */
     record Outputs(FindingsDocument doc, ReportView view, String console, String pdf, String page1, String md,
-                   String html, String ps1, XSSFWorkbook xlsx, String mail) {
+                   String html, String ps1, XSSFWorkbook xlsx, String mail, String mailHtml) {
     }
 
     private static List<String> nodes(String prefix, int n) {
@@ -123,7 +123,8 @@ class ScenarioOutputsAgreeTest {
         String notice = team.subject() + "\n\n" + team.text();
         return new Outputs(doc, ReportView.of(doc), r.out(), pdf, page1, Files.readString(dir.resolve("runbook.md")),
                 Files.readString(dir.resolve("runbook.html")), Files.readString(dir.resolve("remediation.ps1"),
-                StandardCharsets.UTF_8).replace("\r\n", "\n"), new XSSFWorkbook(dir.resolve("audit.xlsx").toFile()), notice);
+                StandardCharsets.UTF_8).replace("\r\n", "\n"), new XSSFWorkbook(dir.resolve("audit.xlsx").toFile()), notice,
+                team.html());
     }
 
     /** The counts every output shows agree with findings.json. */
@@ -267,6 +268,10 @@ class ScenarioOutputsAgreeTest {
         assertAgree(o);
         assertTrue(o.page1().contains("GO for the patch window: all 2 clusters"), o.page1());
         assertTrue(o.page1().contains("Open: no finding above INFO. "), o.page1());
+        // the mail's decision table has no columns of nothing: no direction fails, none under a waiver
+        assertTrue(o.mailHtml().contains(">Pairs OK</th></tr>"), o.mailHtml());
+        assertFalse(o.mailHtml().contains("Failing directions") || o.mailHtml().contains("Waived, still failing"),
+                o.mailHtml());
         assertFalse(o.page1().contains("waived ones") || o.page1().contains("waived finding"), o.page1());
         assertTrue(o.md().contains("No directory change is needed."), o.md());
         assertTrue(o.ps1().contains("\nWrite-Host 'No delegation change is needed.'\n"), o.ps1());
@@ -465,6 +470,10 @@ class ScenarioOutputsAgreeTest {
         assertTrue(o.page1().contains(" HVC1 GO "), o.page1());
         assertFalse(o.page1().contains(" HVC1 GO after the change"), o.page1());
         assertTrue(o.page1().contains(" HVC2 NO-GO after the change: GO expected "), o.page1());
+        // the mail's decision table says "none" where page 1 does, not an empty cell
+        String hvc1 = o.mailHtml().substring(o.mailHtml().indexOf(">HVC1</td>"));
+        hvc1 = hvc1.substring(0, hvc1.indexOf("</tr>"));
+        assertTrue(hvc1.endsWith("<td style=\"padding:4px\">none</td><td style=\"padding:4px\">none</td>"), hvc1);
     }
 
     /** A second run against the first: new and resolved findings agree between the console, the PDF and the workbook. */
@@ -636,6 +645,41 @@ class ScenarioOutputsAgreeTest {
         return cfg;
     }
 
+    /** A config of HVC1 (HVA01-03) in contoso, served by {@code ds}, and HVC2 in fabrikam, optional and unreachable. */
+    private Path optionalDirectoryNotRead(InMemoryDirectoryServer ds) throws java.io.IOException {
+        String directory = "    bindDn: " + TestDirectory.BIND_DN + "\n    passwordEnv: TEST_LDAP_PASSWORD\n"
+                + "    allowInsecureBind: true\n    timeoutSeconds: 5\n";
+        Path cfg = tmp.resolve("kcd-audit.yaml");
+        Files.writeString(cfg, "directories:\n  contoso:\n    url: ldap://127.0.0.1:" + ds.getListenPort()
+                + "\n    baseDn: " + TestDirectory.BASE + "\n" + directory + "  fabrikam:\n    url: ldap://127.0.0.1:"
+                + org.kcdauditor.support.ClosedPort.refusing() + "\n    baseDn: DC=fabrikam,DC=com\n    optional: true\n"
+                + directory + "clusters:\n  - name: HVC1\n    directory: contoso\n    nodes: [HVA01, HVA02, HVA03]\n"
+                + "  - name: HVC2\n    directory: fabrikam\n    nodes: [HVF01, HVF02]\n"
+                + "store:\n  url: jdbc:h2:file:data/kcd-audit\n");
+        return cfg;
+    }
+
+    /**
+     * A cluster not audited beside one with a failing direction: the mail's decision table shows its failing directions
+     * as page 1 does, "—" (not checked), not "none".
+     */
+    @Test
+    void aClusterNotAuditedHasNoFailingDirectionsToShowInTheMail() throws Exception {
+        InMemoryDirectoryServer ds = TestDirectory.startDomain(TestDirectory.BASE, "dc1.contoso.com");
+        try {
+            TestDirectory.addCluster(ds, nodes("HVA", 3));
+            ds.modify("CN=HVA01,OU=Hyper-V," + TestDirectory.BASE, new Modification(ModificationType.DELETE,
+                    "msDS-AllowedToDelegateTo", "cifs/HVA02"));
+            Outputs o = run(optionalDirectoryNotRead(ds), "out", null);
+            assertAgree(o);
+            String hvc2 = o.mailHtml().substring(o.mailHtml().indexOf(">HVC2</td>"));
+            hvc2 = hvc2.substring(0, hvc2.indexOf("</tr>"));
+            assertTrue(hvc2.endsWith("<td style=\"padding:4px\">—</td><td style=\"padding:4px\">none</td>"), hvc2);
+        } finally {
+            ds.shutDown(true);
+        }
+    }
+
     /**
      * An optional directory that cannot be read leaves its cluster not audited (NO-GO): the runbooks said "No directory
      * change is needed", which nobody can know of a cluster not audited, and the legends did not name the status "Not
@@ -646,16 +690,7 @@ class ScenarioOutputsAgreeTest {
         InMemoryDirectoryServer ds = TestDirectory.startDomain(TestDirectory.BASE, "dc1.contoso.com");
         try {
             TestDirectory.addCluster(ds, nodes("HVA", 3));
-            String directory = "    bindDn: " + TestDirectory.BIND_DN + "\n    passwordEnv: TEST_LDAP_PASSWORD\n"
-                    + "    allowInsecureBind: true\n    timeoutSeconds: 5\n";
-            Path cfg = tmp.resolve("kcd-audit.yaml");
-            Files.writeString(cfg, "directories:\n  contoso:\n    url: ldap://127.0.0.1:" + ds.getListenPort()
-                    + "\n    baseDn: " + TestDirectory.BASE + "\n" + directory + "  fabrikam:\n    url: ldap://127.0.0.1:"
-                    + org.kcdauditor.support.ClosedPort.refusing() + "\n    baseDn: DC=fabrikam,DC=com\n    optional: true\n"
-                    + directory + "clusters:\n  - name: HVC1\n    directory: contoso\n    nodes: [HVA01, HVA02, HVA03]\n"
-                    + "  - name: HVC2\n    directory: fabrikam\n    nodes: [HVF01, HVF02]\n"
-                    + "store:\n  url: jdbc:h2:file:data/kcd-audit\n");
-            Outputs o = run(cfg, "out", null);
+            Outputs o = run(optionalDirectoryNotRead(ds), "out", null);
             assertAgree(o);
             assertEquals(1, o.view().clustersNoGo());
             assertTrue(o.console().contains("HVC2             not audited (directory fabrikam)"), o.console());
