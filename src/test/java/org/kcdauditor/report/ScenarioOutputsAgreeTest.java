@@ -252,6 +252,18 @@ class ScenarioOutputsAgreeTest {
         assertEquals(waived, m.group(6) == null ? 0 : Long.parseLong(m.group(6)), where + " waived");
     }
 
+    /** The Clusters sheet's "Patch window after", a cluster a row. */
+    private static List<String> patchWindowAfter(Outputs o) {
+        XSSFSheet clusters = o.xlsx().getSheet("Clusters");
+        List<String> head = new ArrayList<>();
+        clusters.getRow(0).forEach(c -> head.add(c.getStringCellValue()));
+        List<String> out = new ArrayList<>();
+        for (int r = 1; r <= clusters.getLastRowNum(); r++) {
+            out.add(clusters.getRow(r).getCell(head.indexOf("Patch window after")).getStringCellValue());
+        }
+        return out;
+    }
+
     static Row row(XSSFSheet sh, String first) {
         for (Row r : sh) {
             Cell c = r.getCell(0);
@@ -268,6 +280,7 @@ class ScenarioOutputsAgreeTest {
         assertAgree(o);
         assertTrue(o.page1().contains("GO for the patch window: all 2 clusters"), o.page1());
         assertTrue(o.page1().contains("Open: no finding above INFO. "), o.page1());
+        assertEquals(List.of("GO", "GO"), patchWindowAfter(o), "no change: nothing is expected of one");
         // the mail's decision table has no columns of nothing: no direction fails, none under a waiver
         assertTrue(o.mailHtml().contains(">Pairs OK</th></tr>"), o.mailHtml());
         assertFalse(o.mailHtml().contains("Failing directions") || o.mailHtml().contains("Waived, still failing"),
@@ -474,6 +487,8 @@ class ScenarioOutputsAgreeTest {
         String hvc1 = o.mailHtml().substring(o.mailHtml().indexOf(">HVC1</td>"));
         hvc1 = hvc1.substring(0, hvc1.indexOf("</tr>"));
         assertTrue(hvc1.endsWith("<td style=\"padding:4px\">none</td><td style=\"padding:4px\">none</td>"), hvc1);
+        // the workbook: GO after the change only "expected" where the change is what makes it GO
+        assertEquals(List.of("GO", "GO expected"), patchWindowAfter(o));
     }
 
     /** A second run against the first: new and resolved findings agree between the console, the PDF and the workbook. */

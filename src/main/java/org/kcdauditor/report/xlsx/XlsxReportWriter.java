@@ -299,8 +299,11 @@ public final class XlsxReportWriter implements ReportWriter {
             if (c.audited()) {
                 number(row, 16, c.pairsOkAfter(), st.number);
             }
-            text(row, 17, !c.audited() ? ReportView.ClusterView.NOT_AUDITED : c.goAfter() ? "GO expected" : "NO-GO",
-                    st.light(!c.audited() ? Status.AMBER : c.goAfter() ? Status.GREEN : Status.RED));
+            // "expected" only of what the change makes GO: a cluster GO today stays GO (page 1 and the mail say
+            // nothing of its "after")
+            text(row, 17, !c.audited() ? ReportView.ClusterView.NOT_AUDITED : c.go() ? "GO" : c.goAfter()
+                    ? "GO expected" : "NO-GO",
+                    st.light(!c.audited() ? Status.AMBER : c.go() || c.goAfter() ? Status.GREEN : Status.RED));
             if (view.multiDirectory()) {
                 text(row, 18, c.directory(), st.text);
             }
