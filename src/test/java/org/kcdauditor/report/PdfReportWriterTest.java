@@ -211,7 +211,7 @@ class PdfReportWriterTest {
     void largeClusterMatrixShowsOnlyFailingHosts() throws Exception {
         // With a threshold of 2, both demo clusters are "large": only hosts of failing pairs are drawn.
         String all = text(render(Fixtures.demo(), 2), 1, 99);
-        assertTrue(all.contains("only the 3 source and 3 destination hosts of failing pairs"), "HVC1: " + all);
+        assertTrue(all.contains("only the 3 source hosts and 3 destination hosts of failing pairs"), "HVC1: " + all);
     }
 
     @Test

@@ -433,6 +433,20 @@ class ScenarioOutputsAgreeTest {
                 || compliance.contains("Pairs OK: directed host pairs"), compliance);
     }
 
+    /**
+     * A cluster drawn with only the hosts of its failing pairs (over reports.pdfMatrixMaxNodes), one pair failing: its
+     * matrix said "only the 1 source and 1 destination hosts of failing pairs are shown".
+     */
+    @Test
+    void aLargeClusterWithOneFailingPair() throws Exception {
+        Outputs o = scenario(List.of(nodes("HVA", 3)), "reports:\n  pdfMatrixMaxNodes: 2\n", (ds, dir) ->
+                ds.modify("CN=HVA01,OU=Hyper-V," + TestDirectory.BASE, new Modification(ModificationType.DELETE,
+                        "msDS-AllowedToDelegateTo", "cifs/HVA02")));
+        assertAgree(o);
+        assertTrue(o.pdf().contains("3 nodes; only the 1 source host and 1 destination host of the failing pair are"
+                + " shown (the full matrix is in audit.xlsx)"), o.pdf());
+    }
+
     /** 40 clusters, every other one NO-GO: the console, page 1 and the mail name some and count the others. */
     @Test
     void fortyClusters() throws Exception {

@@ -511,8 +511,10 @@ public final class PdfReportWriter implements ReportWriter {
                 }
                 rows = rows.stream().filter(n -> from.contains(n.toLowerCase(Locale.ROOT))).toList();
                 cols = cols.stream().filter(n -> to.contains(n.toLowerCase(Locale.ROOT))).toList();
-                note = " – " + c.nodes().size() + " nodes; only the " + rows.size() + " source and " + cols.size()
-                        + " destination hosts of failing pairs are shown (the full matrix is in audit.xlsx)";
+                note = " – " + c.nodes().size() + " nodes; only the " + Words.plural(rows.size(), "source host")
+                        + " and " + Words.plural(cols.size(), "destination host") + " of "
+                        + (bad.size() == 1 ? "the failing pair" : "failing pairs")
+                        + " are shown (the full matrix is in audit.xlsx)";
             }
             Paragraph title = new Paragraph("", f.h2);
             title.add(new Chunk("Cluster " + shown(c.name()), f.h2));
