@@ -207,6 +207,16 @@ class PdfReportWriterTest {
         }
     }
 
+    /** The sign-off's "test moves at 100 %" wrapped between the number and its sign: "100" at a line's end, "%" alone. */
+    @Test
+    void theSignOffKeepsAPercentWithItsNumber() throws Exception {
+        String signOff = text(render(Fixtures.demo(), 16), 1, 2);
+        signOff = signOff.substring(signOff.indexOf("Validated by"));
+        assertTrue(signOff.replaceAll("\\s+", " ").startsWith("Validated by (after the change: test moves at"),
+                signOff);
+        assertFalse(signOff.matches("(?s).*100\\s*\\R\\s*%.*"), signOff);
+    }
+
     @Test
     void largeClusterMatrixShowsOnlyFailingHosts() throws Exception {
         // With a threshold of 2, both demo clusters are "large": only hosts of failing pairs are drawn.

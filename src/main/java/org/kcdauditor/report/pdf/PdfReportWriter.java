@@ -824,9 +824,13 @@ public final class PdfReportWriter implements ReportWriter {
 
     /** Room the sign-off needs: its heading and its table stay on one page. */
     static final float SIGN_OFF_HEIGHT = 330;
-    /** The roles that sign, in the order of the change; the first three sign a run that proposes none. */
+    /**
+     * The roles that sign, in the order of the change; the first three sign a run that proposes none. "100 %" is held
+     * together by a no-break space: the narrow column wrapped it as "100" and a "%" alone on the next line.
+     */
     static final List<String> SIGN_OFF_ROLES = List.of("Prepared by", "Reviewed by (cluster owner)", "CAB approver",
-            "Change implemented by", "Validated by (after the change: test moves at 100 %, preflight as page 1 expects)");
+            "Change implemented by", "Validated by (after the change: test moves at 100\u00A0%, preflight as page 1"
+                    + " expects)");
 
     /**
      * The CAB's sign-off, right after the decision page: the change ticket (printed when given), who prepared,
