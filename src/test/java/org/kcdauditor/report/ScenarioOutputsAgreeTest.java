@@ -281,6 +281,10 @@ class ScenarioOutputsAgreeTest {
         assertTrue(o.page1().contains("GO for the patch window: all 2 clusters"), o.page1());
         assertTrue(o.page1().contains("Open: no finding above INFO. "), o.page1());
         assertEquals(List.of("GO", "GO"), patchWindowAfter(o), "no change: nothing is expected of one");
+        // a first run: the workbook says why it has no Trend sheet and every finding is new, as page 1 and the mail do
+        assertEquals("None: no earlier successful run of this configuration in the history store, so every finding is"
+                + " new and there is no trend yet (it starts with the next run).", row(o.xlsx().getSheet("Summary"),
+                "Previous run").getCell(1).getStringCellValue());
         // the mail's decision table has no columns of nothing: no direction fails, none under a waiver
         assertTrue(o.mailHtml().contains(">Pairs OK</th></tr>"), o.mailHtml());
         assertFalse(o.mailHtml().contains("Failing directions") || o.mailHtml().contains("Waived, still failing"),

@@ -209,6 +209,11 @@ public final class XlsxReportWriter implements ReportWriter {
             r = kv(sh, r, "Previous run", doc.history().previousRunId() + " finished "
                     + Words.time(doc.history().previousFinishedAt()) + ": " + doc.history().newFindings().size()
                     + " new, " + doc.history().resolvedFindings().size() + " resolved findings", st.wrap, st);
+        } else {
+            // why a first run has no Trend sheet and every finding is "new", as page 1's trend and the mail say it
+            r = kv(sh, r, "Previous run", "None: no earlier successful run of this configuration in the history"
+                    + " store, so every finding is new and there is no trend yet (it starts with the next run).",
+                    st.wrap, st);
         }
         r++;
         text(sh.createRow(r++), 0, "Findings by severity", st.h2);
