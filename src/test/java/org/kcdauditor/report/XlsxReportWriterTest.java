@@ -62,6 +62,12 @@ class XlsxReportWriterTest {
                 assertEquals(1, sh.getTables().size(), name + " is an Excel table");
                 assertTrue(sh.getTables().get(0).getCTTable().isSetAutoFilter(), name + ": the table filters");
             }
+            // the matrix keeps its source hosts in sight while a 64-node block is scrolled across
+            PaneInformation matrix = wb.getSheet("Matrix").getPaneInformation();
+            assertNotNull(matrix, "Matrix has a frozen pane");
+            assertTrue(matrix.isFreezePane());
+            assertEquals(1, matrix.getVerticalSplitPosition(), "Matrix: the source column frozen");
+            assertEquals(0, matrix.getHorizontalSplitPosition(), "Matrix: no row (a block per cluster, each its header)");
             XSSFSheet findings = wb.getSheet("Findings");
             assertEquals(Fixtures.demo().findings().size(), findings.getLastRowNum(), "a row per finding");
             XSSFCell sev = findings.getRow(1).getCell(0);

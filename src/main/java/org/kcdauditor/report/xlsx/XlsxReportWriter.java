@@ -560,6 +560,9 @@ public final class XlsxReportWriter implements ReportWriter {
     // ---------------------------------------------------------------- Matrix
 
     private void matrix(SXSSFSheet sh, ReportView view, Styles st) {
+        // the source hosts stay in sight while a block of 64 destinations is scrolled across (no row is frozen: each
+        // cluster's block has its own header row)
+        sh.createFreezePane(1, 0);
         int r = 0;
         text(sh.createRow(r++), 0, "Delegation matrix: a row is the source host (whose msDS-AllowedToDelegateTo"
                 + " is checked), a column the destination. A cell shows required entries present / required.", st.note);
