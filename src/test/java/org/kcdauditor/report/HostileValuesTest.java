@@ -282,7 +282,7 @@ class HostileValuesTest {
                 .withSource(p -> snapshot(CLOCK.instant(), objects))
                 .execute(own.resolve("out2"), EnumSet.of(Format.JSON, Format.PDF), new Timings(), n -> { }).outDir();
         String decision = String.join(" ", pdfText(out).lines().limit(4).toList()).replaceAll("\\s+", " ");
-        assertTrue(decision.contains("change ticket: CHG \\u53D8\\u66F4"), decision);
+        assertTrue(decision.contains("Change ticket: CHG \\u53D8\\u66F4"), decision);
     }
 
     /**

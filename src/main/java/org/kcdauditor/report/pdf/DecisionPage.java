@@ -153,7 +153,8 @@ final class DecisionPage {
         out.add(new Paragraph("Change decision: delegation for live migration", f.h1));
         Paragraph sub = new Paragraph(PdfReportWriter.shown("Kerberos constrained delegation of the Hyper-V hosts of "
                 + view.domain() + " · run " + shortId(doc.runId()) + " · " + Words.time(doc.finishedAt())
-                + " · change ticket: " + (view.changeTicket() == null ? "______________" : view.changeTicket())),
+                // on a line of its own: the line wrapped inside "change ticket: ____"
+                + "\nChange ticket: " + (view.changeTicket() == null ? "______________" : view.changeTicket())),
                 f.muted);
         sub.setSpacingAfter(8);
         out.add(sub);
