@@ -5,6 +5,7 @@ import org.jfree.chart.StandardChartTheme;
 import org.jfree.chart.axis.CategoryAxis;
 import org.jfree.chart.axis.CategoryLabelPositions;
 import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.block.BlockBorder;
 import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.DatasetRenderingOrder;
@@ -55,6 +56,20 @@ final class TrendChart {
     private TrendChart() {
     }
 
+    /** Room above each axis' highest value, so a line there is not drawn along the plot's top edge. */
+    private static final double HEADROOM = 1.15;
+
+    /**
+     * The pairs OK % axis: 0 to 100 with the findings axis' headroom above (a healthy run's 100 % ran along the top
+     * edge, its markers cut in half), labelled every 20 up to 100 and none above.
+     */
+    static NumberAxis percentAxis(String name) {
+        NumberAxis pct = new NumberAxis(name);
+        pct.setRange(0, 100 * HEADROOM);
+        pct.setTickUnit(new NumberTickUnit(20));
+        return pct;
+    }
+
     /** The chart of {@code view}'s trend, {@code width} × {@code height} points, as an RGB image at {@link #SCALE}. */
     static BufferedImage draw(ReportView view, byte[] regularTtf, byte[] boldTtf, float width, float height)
             throws IOException {
@@ -87,8 +102,7 @@ final class TrendChart {
         x.setMaximumCategoryLabelLines(2);
         x.setLowerMargin(0.02);
         x.setUpperMargin(0.02);
-        NumberAxis pct = new NumberAxis(names.get(0));
-        pct.setRange(0, 100);
+        NumberAxis pct = percentAxis(names.get(0));
         NumberAxis count = new NumberAxis("Findings");
         count.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
         // counts start at 0; with every count 0 the automatic range centres 0 half-way up the chart, where the open
@@ -99,7 +113,7 @@ final class TrendChart {
                 most = Math.max(most, v == null ? 0 : v);
             }
         }
-        count.setRange(0, Math.max(most, 1) * 1.15);
+        count.setRange(0, Math.max(most, 1) * HEADROOM);
 
         BarRenderer bars = new BarRenderer();
         bars.setBarPainter(new StandardBarPainter());

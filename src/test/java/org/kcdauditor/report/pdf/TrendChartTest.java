@@ -81,4 +81,18 @@ class TrendChartTest {
         // the legend's swatch is at the top; the line at 0 is the lowest red, just above the run labels
         assertTrue(lowest > img.getHeight() * 0.65, "open HIGH 0 drawn at " + lowest + " of " + img.getHeight());
     }
+
+    /**
+     * A healthy run's pairs OK % is 100: on an axis ending at 100 its line ran along the plot's top edge, each point's
+     * marker cut in half. The axis leaves the headroom the findings axis leaves above its highest count (15 %) and
+     * labels every 20 up to 100, none above.
+     */
+    @Test
+    void theHundredPercentLineHasRoomAboveIt() {
+        org.jfree.chart.axis.NumberAxis pct = TrendChart.percentAxis("Pairs OK %");
+        assertEquals(115, pct.getUpperBound(), 0.001);
+        assertEquals(0, pct.getLowerBound(), 0.001);
+        assertEquals(20, pct.getTickUnit().getSize(), 0.001);
+        assertTrue(!pct.isAutoTickUnitSelection(), "no tick at 110 or 120");
+    }
 }
