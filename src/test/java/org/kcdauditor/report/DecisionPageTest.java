@@ -205,6 +205,25 @@ class DecisionPageTest {
         assertFalse(first.contains("otherHIGH"), "named, not only counted: " + first);
     }
 
+    /**
+     * A GO with a trend and nothing to change: the sign-off (three roles, no "implemented by" or "validated by") fits
+     * below the chart, but page 1 kept room for the five-role sign-off of a change and sent it to page 2, leaving a
+     * third of page 1 empty.
+     */
+    @Test
+    void theSignOffOfAGoWithATrendStaysOnPageOne() throws Exception {
+        FindingsDocument.ClusterDoc c = new FindingsDocument.ClusterDoc("HVC1", List.of("HV01", "HV02", "HV03"),
+                List.of(), List.of(), 6, 6, 24, 24, 100.0, Map.of(), null, null, List.of());
+        FindingsDocument green = new FindingsDocument(1, "3f2a9c1e-5b7d-4e8a-9c0f-1a2b3c4d5e6f", null, null, null,
+                new FindingsDocument.Summary(3, 1, 6, 24, 24, 100.0, Map.of()), null, List.of(c), List.of(),
+                List.of(), null);
+        byte[] pdf = PdfReportWriterTest.render(withTrend(green, 6), 16);
+        assertEquals(1, images(pdf, 1).size(), "the trend chart on page 1");
+        String first = PdfReportWriterTest.text(pdf, 1, 1).replace("\n", " ");
+        assertTrue(first.contains("Sign-off") && first.contains("CAB decision") && first.contains(
+                "Conditions / comments"), first);
+    }
+
     @Test
     void aRunWithoutAChangeOrWithOneThatFixesNoDirectionCountsNoZeroes() throws Exception {
         FindingsDocument.ClusterDoc c = new FindingsDocument.ClusterDoc("HVC1", List.of("HV01", "HV02", "HV03"),

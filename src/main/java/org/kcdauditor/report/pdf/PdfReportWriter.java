@@ -822,8 +822,8 @@ public final class PdfReportWriter implements ReportWriter {
 
     // ---------------------------------------------------------------- sign-off
 
-    /** Room the sign-off needs: its heading and its table stay on one page. */
-    static final float SIGN_OFF_HEIGHT = 330;
+    /** Room the sign-off's heading needs above its table (its spacing, its line, the table's spacing). */
+    private static final float SIGN_OFF_HEADING = 40;
     /**
      * The roles that sign, in the order of the change; the first three sign a run that proposes none. "100 %" is held
      * together by a no-break space: the narrow column wrapped it as "100" and a "%" alone on the next line.
@@ -838,10 +838,6 @@ public final class PdfReportWriter implements ReportWriter {
      * conditions.
      */
     private void signOff(Document d, PdfWriter w, ReportView view, Fonts f) {
-        keepRoom(d, w, SIGN_OFF_HEIGHT);
-        Paragraph h = heading("Sign-off", f.h2, 10);
-        h.setKeepTogether(true);
-        d.add(h);
         PdfPTable t = new PdfPTable(new float[]{2.4f, 2.6f, 2.5f, 1.5f});
         t.setWidthPercentage(100);
         t.setSpacingBefore(4);
@@ -878,6 +874,13 @@ public final class PdfReportWriter implements ReportWriter {
         PdfPCell blank = cell("", f.small, null);
         blank.setColspan(3);
         t.addCell(blank);
+        // heading and table on one page, with the room this table takes: three roles sign a run without a change, and
+        // a fixed room for the five of a change sent a GO's sign-off to page 2 below a trend it fitted under
+        t.setTotalWidth(d.right() - d.left());
+        keepRoom(d, w, SIGN_OFF_HEADING + t.getTotalHeight());
+        Paragraph h = heading("Sign-off", f.h2, 10);
+        h.setKeepTogether(true);
+        d.add(h);
         d.add(t);
     }
 
