@@ -12,6 +12,10 @@ import org.kcdauditor.store.StoreUrls;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -113,6 +117,13 @@ final class DemoHistory {
                 ? Path.of(url.substring(file.length()).split(";")[0]) : null;
     }
 
+    /**
+     * When the seed run is said to have run: a morning audit before the demo directory's delegation changes (its
+     * replication metadata dates them 2026-11-23 and 24), so that the changes fall between the two runs as they would
+     * in a daily audit; an hour before now on a clock set earlier.
+     */
+    static final Instant SEEDED_AT = Instant.parse("2026-11-22T06:00:00Z");
+
     static void seed(Cli cli, AuditConfig config, Path demoDir) throws LDAPException, DirectoryException, IOException {
         Path earlier = demoDir.resolve(DemoCommand.EARLIER);
         if (!Files.isReadable(earlier)) {
@@ -125,10 +136,16 @@ final class DemoHistory {
             // Ctrl-C and SIGTERM stop the seed run as they stop the demo's audit (one line, exit 130 or 143), not by
             // the JVM's shutdown, which closed the store under it (H2's and Flyway's complaints on the console)
             AuditRun.Outcome o = InterruptSignals.during(control -> RunCommand.underRunLock(cli, cfg, "demo-seed",
-                    () -> AuditRun.installed(cfg, env, cli.clock(), cli.home()).withTrigger("demo-seed")
+                    () -> AuditRun.installed(cfg, env, seedClock(cli.clock()), cli.home()).withTrigger("demo-seed")
                             .withoutReports().execute(null, Set.of(Format.JSON), new Timings(), n -> { }, control)));
             cli.out().println("Demo history: stored run " + o.runId().substring(0, 8) + " of the directory as it was"
                     + " before (" + earlier.getFileName() + ") to compare against.");
         }
+    }
+
+    /** A clock that stands still at {@link #SEEDED_AT}, or an hour before {@code now} where that is earlier. */
+    private static Clock seedClock(Clock now) {
+        Instant before = now.instant().minus(Duration.ofHours(1));
+        return Clock.fixed(before.isAfter(SEEDED_AT) ? SEEDED_AT : before, ZoneOffset.UTC);
     }
 }

@@ -62,9 +62,11 @@ public final class ChangedSinceLastRunRule implements Rule {
 
     /**
      * Delegation entries gone although the DC's replication metadata records no write of the attribute since the
-     * previous run started (before it read them): they were not removed. What reads as removal is an account that may
-     * no longer read them (a deny ACE: AD leaves an attribute out of the answer as if it were not set), or a DC read
-     * now that lacks what the previous run read elsewhere. Empty otherwise.
+     * previous run started (before it read them): as far as this DC records, nothing removed them since. What reads
+     * as removal is an account that may no longer read them (a deny ACE: AD leaves an attribute out of the answer as
+     * if it were not set), or a DC read that replication had not yet reached (this run's lacking what the previous run
+     * read elsewhere, or the previous run's still holding what a write made elsewhere before it started had removed).
+     * Empty otherwise.
      */
     private static String notWritten(String host, List<Drift.Change> changes, PreviousRun prev) {
         for (Drift.Change c : changes) {
@@ -74,7 +76,8 @@ public final class ChangedSinceLastRunRule implements Rule {
                 return " The directory records no write of " + last.attribute() + " on " + host + " since the"
                         + " previous run (started " + UtcTime.of(prev.startedAt()) + "): the entries may still be there"
                         + " and the bind account no longer allowed to read them (docs/install.md, \"The service"
-                        + " account\"), or this run read a domain controller that has not received them.";
+                        + " account\"), or one of the two runs read a domain controller that replication had not yet"
+                        + " reached.";
             }
         }
         return "";

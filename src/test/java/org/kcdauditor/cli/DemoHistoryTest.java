@@ -105,6 +105,22 @@ class DemoHistoryTest {
         }
     }
 
+    /**
+     * The demo's delegation changes (its directory's replication metadata: 2026-11-23 and 24) fall between its two
+     * runs, as in a daily audit: the seed run is dated before them, so CHANGED_SINCE_LAST_RUN reports them as made, not
+     * as entries the directory records no write of since the previous run (it did, when the seed ran a moment before).
+     */
+    @Test
+    void theDemosChangesFallBetweenItsTwoRuns() {
+        java.time.Instant previous = java.time.Instant.parse(doc.path("history").path("previousFinishedAt").asText());
+        assertTrue(previous.isBefore(java.time.Instant.parse("2026-11-23T17:05:31Z")), previous.toString());
+        List<String> changed = StreamSupport.stream(doc.path("findings").spliterator(), false)
+                .filter(f -> f.path("rule").asText().equals("CHANGED_SINCE_LAST_RUN"))
+                .map(f -> f.path("message").asText()).toList();
+        assertTrue(changed.stream().anyMatch(m -> m.contains("delegation entry removed")), changed.toString());
+        assertTrue(changed.stream().noneMatch(m -> m.contains("records no write")), changed.toString());
+    }
+
     @Test
     void historySectionsAreInFindingsJson() {
         assertEquals(1, doc.path("schemaVersion").asInt());

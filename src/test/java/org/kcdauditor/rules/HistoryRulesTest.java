@@ -119,8 +119,8 @@ class HistoryRulesTest {
 
     /**
      * Entries gone since the previous run although the directory records no write of the attribute since that run: the
-     * values were not removed, the bind account may no longer read them (a deny ACE, seen against Samba), or this run
-     * read a DC that lacks them. The CHANGED_SINCE_LAST_RUN line says so; with a write after the previous run it does
+     * values were not removed, the bind account may no longer read them (a deny ACE, seen against Samba), or one of the
+     * runs read a DC replication had not reached. The CHANGED_SINCE_LAST_RUN line says so; with a write after the previous run it does
      * not.
      */
     @Test
@@ -142,8 +142,8 @@ class HistoryRulesTest {
                     .orElseThrow().message();
             String hint = " The directory records no write of msDS-AllowedToDelegateTo on HV03 since the previous run"
                     + " (started 2026-11-19 06:00:00 UTC): the entries may still be there and the bind account no longer allowed"
-                    + " to read them (docs/install.md, \"The service account\"), or this run read a domain controller"
-                    + " that has not received them.";
+                    + " to read them (docs/install.md, \"The service account\"), or one of the two runs read a domain"
+                    + " controller that replication had not yet reached.";
             assertEquals(written.isBefore(previous.startedAt()), m.endsWith(hint), m);
         }
     }
