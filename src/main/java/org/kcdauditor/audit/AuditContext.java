@@ -12,6 +12,7 @@ import org.kcdauditor.model.DirectoryPart;
 import org.kcdauditor.model.DnsNames;
 import org.kcdauditor.model.EncryptionTypes;
 import org.kcdauditor.model.HostSettings;
+import org.kcdauditor.model.AnyAccount;
 import org.kcdauditor.model.RbcdPrincipal;
 import org.kcdauditor.model.Uac;
 import org.kcdauditor.model.Snapshot;
@@ -1316,12 +1317,20 @@ public final class AuditContext implements Drift.Nodes {
 
     /**
      * An RBCD descriptor's SID with what it names, {@code S-1-5-… (HV01)}: the object of the sweep's name, else the
-     * principal read after the sweep as {@code named} puts it (a group with its members), else the SID alone.
+     * principal read after the sweep as {@code named} puts it (a group with its members), else the name of a SID that
+     * holds every account ({@code S-1-1-0 (Everyone)}), else {@code unknown} in brackets, or the SID alone when null.
      */
-    public String sidWithName(String sid, java.util.function.Function<RbcdPrincipal, String> named) {
+    public String sidWithName(String sid, java.util.function.Function<RbcdPrincipal, String> named, String unknown) {
         AdObject who = bySid(sid);
         RbcdPrincipal p = who == null ? snapshot.rbcdPrincipals().get(sid) : null;
-        return who != null ? sid + " (" + who.name() + ")" : p != null ? sid + " (" + named.apply(p) + ")" : sid;
+        String name = who != null ? who.name() : p != null ? named.apply(p) : AnyAccount.name(sid) != null
+                ? AnyAccount.name(sid) : unknown;
+        return name == null ? sid : sid + " (" + name + ")";
+    }
+
+    /** The same, the SID alone where the audit knows no name for it. */
+    public String sidWithName(String sid, java.util.function.Function<RbcdPrincipal, String> named) {
+        return sidWithName(sid, named, null);
     }
 
     /** Objects registering {@code spn}; answers for node SPNs, required target SPNs and unexpected entries (see indexSpnOwners). */

@@ -56,6 +56,8 @@ import java.util.List;
  * @param auditedDc        the domain controller the audit read, which the other is compared with
  * @param lastChange       when, where and how often the attribute concerned was last written (replication metadata)
  * @param directories      the directories (domains) concerned: a pair's source's and target's
+ * @param anyAccountSids   the SIDs of a target's resource-based delegation that hold every account or every computer
+ *                         (Everyone, Authenticated Users, This Organization, Domain Computers: {@link AnyAccount})
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -70,7 +72,7 @@ public record Evidence(String service, String nameForm, String spn, String attri
                        String justification, String operatingSystem, String ou, Integer encryptionTypes,
                        Instant pwdLastSet, Instant aesKeysSince, String operator, Boolean protectedUsers,
                        String origin, String dc, String auditedDc, AttributeChange lastChange,
-                       List<String> directories) {
+                       List<String> directories, List<String> anyAccountSids) {
 
     public static final Evidence NONE = builder().build();
 
@@ -133,6 +135,7 @@ public record Evidence(String service, String nameForm, String spn, String attri
         private String auditedDc;
         private AttributeChange lastChange;
         private List<String> directories;
+        private List<String> anyAccountSids;
 
         public Builder service(String v) { service = v; return this; }
         public Builder nameForm(String v) { nameForm = v; return this; }
@@ -176,6 +179,7 @@ public record Evidence(String service, String nameForm, String spn, String attri
         public Builder auditedDc(String v) { auditedDc = v; return this; }
         public Builder lastChange(AttributeChange v) { lastChange = v; return this; }
         public Builder directories(List<String> v) { directories = copy(v); return this; }
+        public Builder anyAccountSids(List<String> v) { anyAccountSids = copy(v); return this; }
 
         public Evidence build() {
             return new Evidence(service, nameForm, spn, attribute, expected, actual, holders, userAccountControl,
@@ -183,7 +187,7 @@ public record Evidence(String service, String nameForm, String spn, String attri
                     eventIds, eventCount, lastEvent, classifications, delegationExplains, relatedFindings,
                     previousRunId, previousRunAt, changes, waivedRule, expires, justification, operatingSystem, ou,
                     encryptionTypes, pwdLastSet, aesKeysSince, operator, protectedUsers, origin, dc, auditedDc,
-                    lastChange, directories);
+                    lastChange, directories, anyAccountSids);
         }
 
         private static <T> List<T> copy(List<T> v) {

@@ -76,7 +76,8 @@ public record Snapshot(Instant takenAt, String directoryUrl, String baseDn, List
     /**
      * Whether {@code target}'s resource-based delegation allows {@code source}: its descriptor names the source's
      * SID, or a group ({@link #rbcdPrincipals}) the source is a member of, as the KDC checks it against the groups in
-     * the source's TGT; unless an access-denied ACE of the descriptor names the source or a group of it.
+     * the source's TGT, or Everyone or Authenticated Users, which that token always holds ({@link AnyAccount});
+     * unless an access-denied ACE of the descriptor names the source, a group of it, Everyone or Authenticated Users.
      */
     public boolean rbcdAllows(AdObject target, AdObject source) {
         return rbcdAllows(target.rbcdSids(), target.rbcdDeniedSids(), source.objectSid());
@@ -96,19 +97,22 @@ public record Snapshot(Instant takenAt, String directoryUrl, String baseDn, List
      */
     public static boolean rbcdAllows(Map<String, RbcdPrincipal> principals, List<String> allowed, List<String> denied,
                                      String sid) {
-        if (sid == null || allowed.isEmpty() || rbcdNames(principals, denied, sid) || refusesEveryone(denied)) {
+        if (sid == null || allowed.isEmpty() || rbcdRefuses(principals, denied, sid)) {
             return false; // an access-denied ACE for the host, or a group of it, wins over any allow
         }
-        return rbcdNames(principals, allowed, sid);
+        return AnyAccount.inEveryToken(allowed) || rbcdNames(principals, allowed, sid);
     }
 
     /**
-     * Whether an access-denied ACE names Everyone (S-1-1-0) or Authenticated Users (S-1-5-11): every authenticated
-     * account's token holds both, so the access check refuses every source. (Only the denial is read so: an allow of
-     * them is not counted, the audit never calls a pair covered on a well-known SID.)
+     * Whether an access-denied ACE of {@code target}'s descriptor refuses {@code source}: it names the source, a group
+     * of it, or Everyone or Authenticated Users, which every authenticated account's token holds.
      */
-    private static boolean refusesEveryone(List<String> denied) {
-        return !denied.isEmpty() && (denied.contains("S-1-1-0") || denied.contains("S-1-5-11"));
+    public boolean rbcdRefuses(AdObject target, AdObject source) {
+        return source.objectSid() != null && rbcdRefuses(rbcdPrincipals, target.rbcdDeniedSids(), source.objectSid());
+    }
+
+    private static boolean rbcdRefuses(Map<String, RbcdPrincipal> principals, List<String> denied, String sid) {
+        return rbcdNames(principals, denied, sid) || AnyAccount.inEveryToken(denied);
     }
 
     /** Whether {@code sids} name the account itself, or a group ({@code principals}) it is a member of. */

@@ -111,6 +111,13 @@ public final class Remedies {
         } else if (a instanceof AddRbcd r) {
             List<String> added = r.principals().stream().filter(p -> !p.present()).map(Remedies::principal).toList();
             List<String> kept = r.before().stream().map(Remedies::principal).toList();
+            if (added.isEmpty()) { // a list that only takes principals out (a grant to every account)
+                return "Set " + r.host() + "'s resource-based delegation (msDS-AllowedToActOnBehalfOfOtherIdentity) to "
+                        + (kept.isEmpty() ? "allow nobody, which clears it" : "allow " + String.join(", ", kept)
+                        + " only (the cmdlet replaces the list)") + typed(command, r.host(),
+                        "msDS-AllowedToActOnBehalfOfOtherIdentity") + "; run it against a domain controller of "
+                        + r.host() + "'s domain, " + AFTER_CHANGE + ".";
+            }
             return "Allow " + String.join(", ", added) + " to delegate to " + r.host() + " with resource-based"
                     + " delegation on " + r.host() + " (msDS-AllowedToActOnBehalfOfOtherIdentity; the cmdlet replaces"
                     + " the list" + (kept.isEmpty() ? "" : ", so it keeps " + String.join(", ", kept)) + ")"

@@ -3,6 +3,7 @@ package org.kcdauditor.rules;
 import org.kcdauditor.audit.AuditContext;
 import org.kcdauditor.audit.PairStatus;
 import org.kcdauditor.model.AdObject;
+import org.kcdauditor.model.AnyAccount;
 import org.kcdauditor.model.Evidence;
 import org.kcdauditor.model.Severity;
 import org.kcdauditor.remedy.Action;
@@ -66,7 +67,7 @@ public final class CrossDomainNeedsRbcdRule implements Rule {
                                 + ") are in different domains: classic constrained delegation does not cross a domain"
                                 + " boundary, and " + target.name() + "'s resource-based delegation does not allow "
                                 + source.name() + ", so live migration " + source.name() + " -> " + target.name()
-                                + " fails." + refusals(ctx, target))
+                                + " fails." + refusals(ctx, target) + grantsLeftOut(target))
                         .action(fix)
                         .emit();
             }
@@ -77,7 +78,7 @@ public final class CrossDomainNeedsRbcdRule implements Rule {
      * The access-denied entries of the target's descriptor, which the change drops: the cmdlet writes the list it is
      * given as allow entries only. Empty when there are none.
      */
-    private static String refusals(AuditContext ctx, AdObject target) {
+    static String refusals(AuditContext ctx, AdObject target) {
         if (target.rbcdDeniedSids().isEmpty()) {
             return "";
         }
@@ -87,20 +88,41 @@ public final class CrossDomainNeedsRbcdRule implements Rule {
                 + " (-PrincipalsAllowedToDelegateToAccount) writes allow entries only, so the change drops them.";
     }
 
+    /** The target's grants to every account, which the list leaves out; empty when there are none. */
+    private static String grantsLeftOut(AdObject target) {
+        List<String> grants = AnyAccount.of(target.rbcdSids());
+        return grants.isEmpty() ? "" : " The list leaves out " + String.join(" and ", grants.stream()
+                .map(AnyAccount::shown).toList()) + ", which lets any account act as any user towards "
+                + target.name() + " (RBCD_ALLOWS_ANY_ACCOUNT).";
+    }
+
     /**
      * Who the target allows today (kept: the cmdlet replaces the list), then the sources it must allow. A source its
      * descriptor lists but refuses (an access-denied entry for it or a group of it) is not allowed today:
      * {@code present} false.
      */
     private static List<Action.Principal> principals(AuditContext ctx, AdObject target, List<PairStatus> pairs) {
-        Map<String, Action.Principal> out = new LinkedHashMap<>();
         java.util.Set<String> refused = new java.util.HashSet<>();
         for (PairStatus p : pairs) {
             if (p.source().objectSid() != null) {
                 refused.add(p.source().objectSid()); // its pair is not covered, so the KDC refuses it today
             }
         }
+        return withSources(ctx, target, refused, pairs.stream().map(PairStatus::source).toList());
+    }
+
+    /**
+     * The full list to set on {@code target}: the principals its descriptor allows today, but for those that hold
+     * every account ({@link AnyAccount}: a hole, never written back), {@code present} unless {@code refused}; then
+     * {@code sources}, each once, not present.
+     */
+    static List<Action.Principal> withSources(AuditContext ctx, AdObject target, java.util.Set<String> refused,
+                                              List<AdObject> sources) {
+        Map<String, Action.Principal> out = new LinkedHashMap<>();
         for (String sid : target.rbcdSids()) {
+            if (AnyAccount.name(sid) != null) {
+                continue;
+            }
             AdObject who = ctx.bySid(sid);
             // named by its cn only where that is its account name (the cmdlet resolves '<name>$'); else by its SID:
             // the list is replaced, and '<cn>$' of a renamed computer is another account, or anyone's to create
@@ -108,8 +130,7 @@ public final class CrossDomainNeedsRbcdRule implements Rule {
             out.putIfAbsent(sid, new Action.Principal(byName ? who.name() : null, who == null ? null
                     : ctx.domainOf(who), sid, !refused.contains(sid)));
         }
-        for (PairStatus p : pairs) {
-            AdObject s = p.source();
+        for (AdObject s : sources) {
             String key = s.objectSid() != null ? s.objectSid() : s.dn();
             out.putIfAbsent(key, new Action.Principal(s.name(), ctx.domainOf(s), s.objectSid(), false));
         }

@@ -3,6 +3,7 @@ package org.kcdauditor.rules;
 import org.kcdauditor.audit.AuditContext;
 import org.kcdauditor.audit.Blocker;
 import org.kcdauditor.audit.PairStatus;
+import org.kcdauditor.model.AnyAccount;
 import org.kcdauditor.model.Evidence;
 import org.kcdauditor.model.Severity;
 import org.kcdauditor.model.Spn;
@@ -35,18 +36,31 @@ public final class MissingDelegationRule implements Rule {
             }
             String source = p.source().name();
             String target = p.target().name();
+            // a grant to every account that the audit does not count for this source (This Organization): said here
+            // (Everyone and Authenticated Users allow every source the descriptor does not refuse)
+            List<String> grants = ctx.snapshot().rbcdRefuses(p.target(), p.source()) ? List.of()
+                    : AnyAccount.of(p.target().rbcdSids()).stream()
+                    .filter(sid -> !AnyAccount.inEveryToken(List.of(sid))).toList();
+            String notCounted = grants.isEmpty() ? "" : ". " + target + "'s resource-based delegation allows "
+                    + String.join(" and ", grants.stream().map(AnyAccount::shown).toList()) + ", which kcd-audit does"
+                    + " not count as allowing " + source + ": the token the KDC checks is not known to hold it, so as far as kcd-audit can tell ";
             for (String spn : p.missing()) {
                 Spn parsed = Spn.parse(spn);
                 out.add(INFO).cluster(p.cluster()).host(source).peer(target).spn(spn)
                         .evidence(Evidence.builder().service(parsed.service())
                                 .nameForm(parsed.host().equalsIgnoreCase(target) ? "netbios" : "fqdn").spn(spn)
                                 .attribute("msDS-AllowedToDelegateTo").expected(List.of(spn))
-                                .fileServer(p.fileServer() ? Boolean.TRUE : null).build())
-                        .message(source + " is not allowed to delegate to " + spn + ", so "
+                                .fileServer(p.fileServer() ? Boolean.TRUE : null)
+                                .anyAccountSids(grants.isEmpty() ? null : grants).build())
+                        .message(source + " is not allowed to delegate to " + spn + (notCounted.isEmpty() ? ", so "
+                                : notCounted)
                                 + (p.fileServer() ? "VM storage on file server " + target + " cannot be reached"
                                 : "live migration " + source + " -> " + target + " fails") + "."
                                 + (p.target().isDomainController() ? " " + target + " is a domain controller: the entry"
-                                + " would let whoever controls " + source + " act as any user towards it." : ""))
+                                + " would let whoever controls " + source + " act as any user towards it." : "")
+                                + (notCounted.isEmpty() ? "" : " RBCD_ALLOWS_ANY_ACCOUNT says why the grant is a hole,"
+                                + " and proposes the list naming " + source + " in place of it, which would make this"
+                                + " entry unnecessary."))
                         // delegation to a DC is what DELEGATION_TO_SENSITIVE_TARGET reports: never planned
                         .action(p.target().isDomainController() ? new Action.Manual(
                                 DelegationToSensitiveTargetRule.offDomainController(target) + " instead of delegating"

@@ -3,6 +3,7 @@ package org.kcdauditor.rules;
 import org.kcdauditor.audit.AuditContext;
 import org.kcdauditor.audit.PairStatus;
 import org.kcdauditor.model.AdObject;
+import org.kcdauditor.model.AnyAccount;
 import org.kcdauditor.model.Evidence;
 import org.kcdauditor.model.RbcdPrincipal;
 import org.kcdauditor.model.Severity;
@@ -48,6 +49,7 @@ public final class RbcdPresentRule implements Rule {
                     groups.add(p.displayName());
                 }
             }
+            List<String> grants = AnyAccount.grants(node); // RBCD_ALLOWS_ANY_ACCOUNT
             List<String> refused = node.rbcdDeniedSids().stream().map(sid -> shown(ctx, sid)).toList();
             List<Evidence.PairRef> covered = ctx.pairsTo(node).stream().filter(PairStatus::rbcd)
                     .map(p -> new Evidence.PairRef(p.source().name(), node.name())).toList();
@@ -76,6 +78,10 @@ public final class RbcdPresentRule implements Rule {
                             + " nobody, clear it (Set-ADComputer " + Ps.quote(node.name())
                             + " -PrincipalsAllowedToDelegateToAccount $null) or add the hosts that are to delegate to "
                             + node.name() + " this way; if it lists hosts, keep it and document it in the baseline."
+                            : !grants.isEmpty() ? "Do not keep it as it is: it allows " + String.join(" and ",
+                            grants.stream().map(AnyAccount::shown).toList()) + ", which lets any account act as any"
+                            + " user towards " + node.name() + "; RBCD_ALLOWS_ANY_ACCOUNT proposes the list of hosts"
+                            + " to set instead."
                             : "Keep it if intended and document it in"
                             + " the baseline (ADUC does not show it; Get-ADComputer reads it as"
                             + " PrincipalsAllowedToDelegateToAccount)."))
@@ -85,8 +91,6 @@ public final class RbcdPresentRule implements Rule {
 
     /** A SID of the descriptor with the account or group it names ("unresolved" when the run could not read it). */
     private static String shown(AuditContext ctx, String sid) {
-        AdObject who = ctx.bySid(sid);
-        RbcdPrincipal p = who == null ? ctx.snapshot().rbcdPrincipals().get(sid) : null;
-        return sid + " (" + (who != null ? who.name() : p != null ? p.label() : "unresolved") + ")";
+        return ctx.sidWithName(sid, RbcdPrincipal::label, "unresolved");
     }
 }

@@ -29,6 +29,7 @@ public final class RuleCatalogue {
                 new MigrationAuthNotKerberosRule(),
                 new UnconstrainedDelegationRule(),
                 new DelegationToSensitiveTargetRule(),
+                new RbcdAllowsAnyAccountRule(),
                 new HostNotFoundRule(),
                 new ClusterEmptyRule(),
                 new NoMigrationPartnerRule(),

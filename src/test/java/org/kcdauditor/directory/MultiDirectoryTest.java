@@ -352,22 +352,30 @@ class MultiDirectoryTest {
                 + " -Server 'dc1.fabrikam.com'"), undo);
     }
 
-    @Test
-    void rbcdOnTheTargetsCoversThePairsAcrossDomains() throws Exception {
+    /**
+     * Resource-based delegation for every pair across the domains: HV21 and HV22 allow the contoso nodes, HV02 and
+     * HV03 both fabrikam nodes, HV01 {@code hv01Allows}.
+     */
+    private void rbcdAcrossDomains(List<String> hv01Allows) throws Exception {
         List<String> contosoSids = List.of(Hosts.DOMAIN_SID + "-2000", Hosts.DOMAIN_SID + "-2001",
                 Hosts.DOMAIN_SID + "-2002");
         for (String n : List.of("HV21", "HV22")) {
             fabrikam.modify("CN=" + n + ",OU=Hyper-V," + FABRIKAM, new Modification(ModificationType.REPLACE,
                     "msDS-AllowedToActOnBehalfOfOtherIdentity", RbcdDescriptors.of(contosoSids)));
         }
-        // HV01 allows only HV21 so far: the fix keeps HV21 and adds HV22
         contoso.modify("CN=HV01,OU=Hyper-V," + TestDirectory.BASE, new Modification(ModificationType.REPLACE,
-                "msDS-AllowedToActOnBehalfOfOtherIdentity", RbcdDescriptors.of(List.of(FABRIKAM_SID + "-3000"))));
+                "msDS-AllowedToActOnBehalfOfOtherIdentity", RbcdDescriptors.of(hv01Allows)));
         for (String n : List.of("HV02", "HV03")) {
             contoso.modify("CN=" + n + ",OU=Hyper-V," + TestDirectory.BASE, new Modification(ModificationType.REPLACE,
                     "msDS-AllowedToActOnBehalfOfOtherIdentity", RbcdDescriptors.of(List.of(FABRIKAM_SID + "-3000",
                             FABRIKAM_SID + "-3001"))));
         }
+    }
+
+    @Test
+    void rbcdOnTheTargetsCoversThePairsAcrossDomains() throws Exception {
+        // HV01 allows only HV21 so far: the fix keeps HV21 and adds HV22
+        rbcdAcrossDomains(List.of(FABRIKAM_SID + "-3000"));
         CliRun r = run(config(fabrikamUrl(), "[[HVC1, HVC2]]"), "json");
         JsonNode doc = CliRun.findings(tmp.resolve("out"));
         List<JsonNode> cross = findings(doc, "CROSS_DOMAIN_NEEDS_RBCD");
@@ -380,6 +388,31 @@ class MultiDirectoryTest {
         assertEquals("HV22", principals.get(1).path("name").asText());
         assertFalse(principals.get(1).path("present").asBoolean());
         assertEquals(3, r.exitCode(), r.toString());
+    }
+
+    /**
+     * HV01 allows HV21 and This Organization (S-1-5-15), which is not counted as covering HV22 -> HV01: the list that
+     * CROSS_DOMAIN_NEEDS_RBCD sets keeps HV21, adds HV22 and leaves the grant to every account out, and says so (the
+     * cmdlet could not resolve it, and writing it back would keep the hole).
+     */
+    @Test
+    void aListAcrossDomainsLeavesOutAGrantToEveryAccount() throws Exception {
+        rbcdAcrossDomains(List.of(FABRIKAM_SID + "-3000", "S-1-5-15"));
+        run(config(fabrikamUrl(), "[[HVC1, HVC2]]"), "json");
+        JsonNode doc = CliRun.findings(tmp.resolve("out"));
+        List<JsonNode> cross = findings(doc, "CROSS_DOMAIN_NEEDS_RBCD");
+        assertEquals(1, cross.size(), cross.toString());
+        assertEquals("HV22", cross.get(0).path("host").asText());
+        List<String> principals = StreamSupport.stream(cross.get(0).path("actions").get(0).path("principals")
+                .spliterator(), false).map(p -> p.path("name").asText(p.path("sid").asText())).toList();
+        assertEquals(List.of("HV21", "HV22"), principals, cross.toString());
+        assertTrue(cross.get(0).path("message").asText().contains("The list leaves out This Organization (S-1-5-15)"),
+                cross.toString());
+        assertFalse(cross.get(0).path("remediation").asText().contains("S-1-5-15'"), cross.toString());
+        JsonNode hole = findings(doc, "RBCD_ALLOWS_ANY_ACCOUNT").get(0);
+        assertEquals("HV01", hole.path("host").asText());
+        assertTrue(hole.path("message").asText().contains("HV22 -> HV01 is counted as failing"
+                + " (CROSS_DOMAIN_NEEDS_RBCD)"), hole.toString());
     }
 
     /**

@@ -238,6 +238,117 @@ class RbcdGroupsTest {
         }
     }
 
+    /** The findings of {@code rule} in {@code doc}. */
+    private static List<JsonNode> findings(JsonNode doc, String rule) {
+        List<JsonNode> out = new ArrayList<>();
+        doc.path("findings").forEach(f -> {
+            if (f.path("rule").asText().equals(rule)) {
+                out.add(f);
+            }
+        });
+        return out;
+    }
+
+    /**
+     * A descriptor that allows every account (Everyone, Authenticated Users, which every authenticated account's token
+     * holds) or every computer (Domain Computers, HV72's primary group): the KDC's access check passes for HV72, so
+     * HV72 -> HV71 is covered and its entries are not missing. It passes for any other account too, a computer any
+     * user may create included: RBCD_ALLOWS_ANY_ACCOUNT (HIGH, so NO-GO) names the grant, says why it is a hole and
+     * proposes the list of the hosts that use it instead, with the command; RBCD_PRESENT no longer says to keep it.
+     */
+    @Test
+    void aGrantToEveryAccountCoversThePairAndIsReportedAsAHole() throws Exception {
+        InMemoryDirectoryServer ds = server(new Searches());
+        try {
+            Map<String, String> grants = new java.util.LinkedHashMap<>();
+            grants.put("S-1-1-0", "Everyone");
+            grants.put("S-1-5-11", "Authenticated Users");
+            grants.put(SID + "-515", "Domain Computers");
+            int i = 0;
+            for (Map.Entry<String, String> grant : grants.entrySet()) {
+                String sid = grant.getKey();
+                allow(ds, sid);
+                Path out = tmp.resolve("grant" + i++);
+                CliRun r = run(ds, out);
+                JsonNode doc = CliRun.findings(out);
+                String where = sid + ": " + doc;
+                assertEquals(3, r.exitCode(), r.toString());
+                assertEquals(List.of(), findings(doc, "MISSING_DELEGATION"), "the KDC lets HV72 delegate: " + where);
+                List<JsonNode> hole = findings(doc, "RBCD_ALLOWS_ANY_ACCOUNT");
+                assertEquals(1, hole.size(), where);
+                JsonNode f = hole.get(0);
+                assertEquals("HIGH", f.path("severity").asText());
+                assertEquals("HV71", f.path("host").asText());
+                String message = f.path("message").asText();
+                assertTrue(message.startsWith("HV71's resource-based delegation (msDS-AllowedToActOnBehalfOfOther"
+                        + "Identity) allows " + grant.getValue() + " (" + sid + ")"), message);
+                assertTrue(message.contains("It covers HV72 -> HV71"), message);
+                assertTrue(message.contains("ms-DS-MachineAccountQuota"), message);
+                assertEquals(List.of(sid), List.of(f.path("evidence").path("anyAccountSids").get(0).asText()), where);
+                assertEquals(1, f.path("evidence").path("anyAccountSids").size(), where);
+                assertEquals("HV72", f.path("evidence").path("pairs").get(0).path("from").asText(), where);
+                String remedy = f.path("remediation").asText();
+                assertTrue(remedy.contains("Set-ADComputer -Identity 'HV71$' -PrincipalsAllowedToDelegateToAccount"
+                        + " @((Get-ADComputer -Identity 'HV72$'"), remedy);
+                assertFalse(remedy.contains("'" + sid + "'"), "the grant is not written back: " + remedy);
+                assertEquals("manual", f.path("actions").get(0).path("type").asText(), where);
+                assertEquals("addRbcd", f.path("actions").get(0).path("proposed").get(0).path("type").asText(), where);
+
+                JsonNode present = findings(doc, "RBCD_PRESENT").get(0);
+                assertTrue(present.path("message").asText().startsWith("HV71 allows RBCD from " + sid + " ("
+                        + grant.getValue()), present.toString());
+                assertFalse(present.path("remediation").asText().contains("Keep it if intended"), present.toString());
+                assertTrue(present.path("remediation").asText().contains("RBCD_ALLOWS_ANY_ACCOUNT"),
+                        present.toString());
+                JsonNode cluster = doc.path("clusters").get(0);
+                assertFalse(cluster.path("go").asBoolean(true), "a HIGH finding is open: " + cluster);
+                for (JsonNode p : cluster.path("matrix")) {
+                    assertTrue(p.path("ok").asBoolean(), p.toString());
+                }
+            }
+        } finally {
+            ds.shutDown(true);
+        }
+    }
+
+    /**
+     * This Organization (S-1-5-15) holds every account of the forest on Windows, but the token the KDC checks a
+     * resource-based delegation against is not known to hold it (Samba's KDC does not add it): the pair is not
+     * counted as covered, and its MISSING_DELEGATION findings say that HV71 allows This Organization and what to set
+     * instead; RBCD_ALLOWS_ANY_ACCOUNT proposes the list that names HV72.
+     */
+    @Test
+    void thisOrganizationIsNotCountedAndTheMissingEntriesSayWhy() throws Exception {
+        InMemoryDirectoryServer ds = server(new Searches());
+        try {
+            allow(ds, "S-1-5-15");
+            Path out = tmp.resolve("org");
+            CliRun r = run(ds, out);
+            assertEquals(3, r.exitCode(), r.toString());
+            JsonNode doc = CliRun.findings(out);
+            List<JsonNode> missing = findings(doc, "MISSING_DELEGATION");
+            assertEquals(4, missing.size(), doc.toString());
+            for (JsonNode f : missing) {
+                String message = f.path("message").asText();
+                assertTrue(message.contains("HV71's resource-based delegation allows This Organization (S-1-5-15),"
+                        + " which kcd-audit does not count as allowing HV72"), message);
+                assertEquals("S-1-5-15", f.path("evidence").path("anyAccountSids").get(0).asText(), f.toString());
+            }
+            JsonNode hole = findings(doc, "RBCD_ALLOWS_ANY_ACCOUNT").get(0);
+            assertTrue(hole.path("message").asText().contains("does not count it as covering a pair"),
+                    hole.toString());
+            assertTrue(hole.path("message").asText().contains("so HV72 -> HV71 is counted as failing"
+                    + " (MISSING_DELEGATION)"), hole.toString());
+            assertTrue(hole.path("remediation").asText().contains("Set-ADComputer -Identity 'HV71$'"
+                    + " -PrincipalsAllowedToDelegateToAccount @((Get-ADComputer -Identity 'HV72$'"), hole.toString());
+            for (JsonNode p : doc.path("clusters").get(0).path("matrix")) {
+                assertEquals(!p.path("from").asText().equals("HV72"), p.path("ok").asBoolean(), p.toString());
+            }
+        } finally {
+            ds.shutDown(true);
+        }
+    }
+
     @Test
     void aGroupWithoutTheSourceCoversNothing() throws Exception {
         InMemoryDirectoryServer ds = server(new Searches());

@@ -650,9 +650,16 @@ class SambaAdIntegrationTest {
         dc.toolLocal("delegation", "del-principal", "ITRG1$", "ITRG Hosts");
         dc.toolLocal("delegation", "add-principal", "ITRG1$", "Domain Computers");
         r = audit(c, "RBCDG", x -> { });
-        assertOnly(r, "HIGH", List.of());
+        // the pair is covered, but any computer account (one any user may create) can act as any user towards ITRG1
+        assertOnly(r, "HIGH", List.of("RBCD_ALLOWS_ANY_ACCOUNT"));
         assertTrue(single(r, "RBCD_PRESENT").path("message").asText().contains("(Domain Computers, group, "),
                 r.where());
+        assertTrue(single(r, "RBCD_ALLOWS_ANY_ACCOUNT").path("remediation").asText().contains("Set-ADComputer"
+                + " -Identity 'ITRG1$' -PrincipalsAllowedToDelegateToAccount @((Get-ADComputer -Identity 'ITRG2$'"),
+                r.where());
+        for (JsonNode p : r.doc().path("clusters").get(0).path("matrix")) {
+            assertTrue(p.path("ok").asBoolean(), p + "\n" + r.where());
+        }
 
         // the last principal removed: samba-tool leaves the attribute with a descriptor that allows nobody
         dc.toolLocal("delegation", "del-principal", "ITRG1$", "Domain Computers");
