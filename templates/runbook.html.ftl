@@ -7,10 +7,12 @@
 -->
 <#-- the hosts no command can name, with the entries the audit asks of them: in the change step, or on their own when
      nothing else is changed -->
+<#-- a name that reads like another's: its DN and account name tell it apart, a name typed in ADUC does not -->
+<#macro lookAlike o><#if o.notAsStored?has_content> (${o.dn}<#if o.account?has_content>; account name ${o.account}, unique in the domain</#if>; its name holds ${o.notAsStored}, which reads like an ASCII letter or as nothing: do not search for it by a typed name)</#if></#macro>
 <#macro notScripted heading>
 <${heading}>Not scripted: check by hand</${heading}>
 <p class="warn">These objects have names that are not valid host names, so no command was generated for them. Look at them in ADUC before changing anything; what the audit asks of each is listed with it.</p>
-<ul><#list refused as r><li><span class="spn">${r.name}</span>: ${r.reason}<#if r.add?has_content><br>Add on its Delegation tab (<strong>Add…</strong> → <strong>Users or Computers…</strong> → the host → the service):
+<ul><#list refused as r><li><span class="spn">${r.name}</span><@lookAlike r/>: ${r.reason}<#if r.add?has_content><br>Add on its Delegation tab (<strong>Add…</strong> → <strong>Users or Computers…</strong> → the host → the service):
     <ul class="check"><#list r.add as spn><li class="spn">${spn}</li></#list></ul></#if><#if r.remove?has_content><#if !r.add?has_content><br></#if>Remove from its Delegation tab:
     <ul class="check"><#list r.remove as spn><li class="spn">${spn}</li></#list></ul></#if></li></#list></ul>
 <#if !hasChanges>
@@ -172,7 +174,11 @@ so that step ${phase.replicate.number} can push the changes from there<#if run.r
   <li>Select <strong>Trust this computer for delegation to specified services only</strong>.<#if h.unconstrained> (It is set to “Trust this computer for delegation to any service (Kerberos only)” today: unconstrained delegation, which is what the audit flags.)</#if></li>
   <li>Select <strong>${h.aducProtocol}</strong><#if policy.protocolTransition != "either"> (policy “${policy.protocolTransition}”)<#elseif h.unconstrained> (policy “either”; Microsoft’s recommendation since Windows Server 2016)<#else> (policy “either”: keep what the host has)</#if>.</li>
 <#list h.add as p>
-  <li>Click <strong>Add…</strong> → <strong>Users or Computers…</strong> → enter <strong>${p.peer}</strong> → OK → select the service type<#if p.services?size != 1>s</#if> <#list p.services as sv><strong>${sv}</strong><#sep> and </#list> → OK.<#if p.registerFirst??> ADUC lists only the SPNs ${p.peer} registers: register <#list p.registerFirst as spn><span class="spn">${spn}</span><#sep>, </#list> on it first (step ${phase.change.number}.${p.registerStep}).</#if> Tick <strong>Expanded</strong> under the list and check that these entries are now present:
+<#if p.notAsStored?has_content>
+  <li>The computer to add, <strong>${p.shown}</strong> (${p.dn}<#if p.account?has_content>; account name ${p.account}, unique in the domain</#if>), has a name holding ${p.notAsStored}, which reads like an ASCII letter or as nothing: do not type its name in <strong>Add…</strong> → <strong>Users or Computers…</strong>, where a typed name can find another computer. Leave it until after <strong>OK</strong> below, then <#if p.cmd?has_content>add these entries with remediation.ps1 or with this command (in the PowerShell below too), which names the entries, not the computer: <code>${p.cmd}</code><#else>add these entries with remediation.ps1, which adds them by their exact stored bytes</#if>; then reopen <strong>${h.name}</strong> → Properties → <strong>Delegation</strong>, tick <strong>Expanded</strong> under the list and check that they are now present:
+<#else>
+  <li>Click <strong>Add…</strong> → <strong>Users or Computers…</strong> → enter <strong>${p.peer}</strong> → OK → select the service type<#if p.services?size != 1>s</#if> <#list p.services as sv><strong>${sv}</strong><#sep> and </#list> → OK.<#if p.registerFirst??> ADUC lists only the SPNs ${p.shown} registers: register <#list p.registerFirst as spn><span class="spn">${spn}</span><#sep>, </#list> on it first (step ${phase.change.number}.${p.registerStep}).</#if> Tick <strong>Expanded</strong> under the list and check that these entries are now present:
+</#if>
     <ul class="check"><#list p.spns as spn><li class="spn">${spn}</li></#list></ul></li>
 </#list>
 <#if h.remove?has_content>

@@ -36,6 +36,8 @@ History context:
 
 <#-- the hosts no command can name, with the entries the audit asks of them: in the change step, or on their own when
      nothing else is changed -->
+<#-- a name that reads like another's: its DN and account name tell it apart, a name typed in ADUC does not -->
+<#macro lookAlike o><#if o.notAsStored?has_content> (${o.dn}<#if o.account?has_content>; account name ${o.account}, unique in the domain</#if>; its name holds ${o.notAsStored}, which reads like an ASCII letter or as nothing: do not search for it by a typed name)</#if></#macro>
 <#macro notScripted heading>
 ${heading?no_esc} Not scripted: check by hand
 
@@ -43,7 +45,7 @@ These objects have names that are not valid host names, so no command was genera
 Look at them in ADUC before changing anything; what the audit asks of each is listed with it:
 
 <#list refused as r>
-- ${r.name}: ${r.reason}
+- ${r.name}<@lookAlike r/>: ${r.reason}
 <#if r.add?has_content>
   - Add on its Delegation tab (**Add…** → **Users or Computers…** → the host → the service):
 <#list r.add as spn>
@@ -150,7 +152,11 @@ Delegation today: ${h.currentMode}<#if h.os?has_content> (operating system: ${h.
 3. Select **${h.aducProtocol}**<#if policy.protocolTransition != "either"> (policy "${policy.protocolTransition}")<#elseif h.unconstrained> (policy "either"; Microsoft's recommendation since Windows Server 2016)<#else> (policy "either": keep what the host has)</#if>.
 <#assign step = 4>
 <#list h.add as p>
-${step}. Click **Add…** → **Users or Computers…** → enter **${p.peer}** → OK → select the service type<#if p.services?size != 1>s</#if> <#list p.services as sv>**${sv}**<#sep> and </#list> → OK.<#if p.registerFirst??> ADUC lists only the SPNs ${p.peer} registers: register <#list p.registerFirst as spn>${spn}<#sep>, </#list> on it first (step ${phase.change.number}.${p.registerStep}).</#if> Tick **Expanded** under the list and check that these entries are now present:
+<#if p.notAsStored?has_content>
+${step}. The computer to add, **${p.shown}** (${p.dn}<#if p.account?has_content>; account name ${p.account}, unique in the domain</#if>), has a name holding ${p.notAsStored}, which reads like an ASCII letter or as nothing: do not type its name in **Add…** → **Users or Computers…**, where a typed name can find another computer. Leave it until after **OK** below, then <#if p.cmd?has_content>add these entries with remediation.ps1 or with this command (in the PowerShell below too), which names the entries, not the computer: ${code(p.cmd)}<#else>add these entries with remediation.ps1, which adds them by their exact stored bytes</#if>; then reopen **${h.name}** → Properties → **Delegation**, tick **Expanded** under the list and check that they are now present:
+<#else>
+${step}. Click **Add…** → **Users or Computers…** → enter **${p.peer}** → OK → select the service type<#if p.services?size != 1>s</#if> <#list p.services as sv>**${sv}**<#sep> and </#list> → OK.<#if p.registerFirst??> ADUC lists only the SPNs ${p.shown} registers: register <#list p.registerFirst as spn>${spn}<#sep>, </#list> on it first (step ${phase.change.number}.${p.registerStep}).</#if> Tick **Expanded** under the list and check that these entries are now present:
+</#if>
 <#list p.spns as spn>
    - [ ] ${spn}
 </#list>

@@ -64,7 +64,8 @@ public final class Remedies {
         String command = commands.powershell(a); // the runbook's and the script's command, written once
         if (a instanceof AddDelegation d) {
             return "Add " + list(d.spns()) + " to " + d.host() + "'s msDS-AllowedToDelegateTo (ADUC: " + d.host()
-                    + " > Delegation > Add > " + d.peer() + ")" + typed(command, d.host(), "msDS-AllowedToDelegateTo")
+                    + " > Delegation > Add > " + Values.visibleAccount(d.peer()) + ")"
+                    + typed(command, d.host(), "msDS-AllowedToDelegateTo")
                     + "; " + AFTER_CHANGE + ".";
         } else if (a instanceof RemoveDelegation d) {
             return "Remove " + list(d.spns()) + " from " + d.host() + "'s msDS-AllowedToDelegateTo (ADUC: " + d.host()

@@ -163,6 +163,22 @@ public final class Values {
         return visibleSpn(name);
     }
 
+    /**
+     * The characters for which {@link #visibleAccount} shows {@code name} by their code, each once as Unicode names it
+     * ({@code U+041D CYRILLIC CAPITAL LETTER EN}, {@code U+200B ZERO WIDTH SPACE}), joined by ", "; empty when it shows
+     * {@code name} as stored. A step that has a person pick such a name by hand (ADUC's Add dialog) says what it holds:
+     * typed, {@code НV06} with a Cyrillic Н finds a Latin HV06.
+     */
+    public static String notAsStored(String name) {
+        if (name == null || visibleAccount(name).equals(name)) {
+            return "";
+        }
+        java.util.Set<String> out = new java.util.LinkedHashSet<>();
+        name.codePoints().filter(cp -> cp > 0x7F || !SHOWN[cp]).forEach(cp -> out.add(String.format("U+%04X", cp)
+                + (Character.getName(cp) == null ? "" : " " + Character.getName(cp))));
+        return String.join(", ", out);
+    }
+
     /** {@code spns} as {@link #visibleSpn} shows each, joined by {@code separator}. */
     public static String visibleSpns(java.util.Collection<String> spns, String separator) {
         StringBuilder sb = new StringBuilder();

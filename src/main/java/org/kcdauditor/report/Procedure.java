@@ -410,7 +410,8 @@ public final class Procedure {
             // each object's changes go to a DC of its own domain
             Commands cmd = plan.commandsFor(n);
             for (PeerSpns p : h.add()) {
-                out.add(change(new Action.AddDelegation(n, p.peer(), p.spns()), "Add delegation to " + p.peer(),
+                out.add(change(new Action.AddDelegation(n, p.peer(), p.spns()), "Add delegation to "
+                                + Values.visibleAccount(p.peer()),
                         Values.visibleSpns(p.spns(), ", "), cmd.delegation(n, false, p.spns()), plan, cmd));
             }
             for (PeerSpns p : h.remove()) {

@@ -151,6 +151,7 @@ public final class RemediationPlan {
     private final boolean dcReadOnly;
     private final Map<String, Server> servers;
     private final Map<String, String> directoryOfHost;
+    private final Map<String, String> dnOfHost;
     private final List<Server> involved;
     private final List<Server> decisionServers;
     private final List<HostChange> hosts;
@@ -167,13 +168,15 @@ public final class RemediationPlan {
     private final Set<String> open;
 
     private RemediationPlan(ProtocolTransition protocolPolicy, Commands commands, String dc, boolean dcReadOnly,
-                            Map<String, Server> servers, Map<String, String> directoryOfHost, List<HostChange> hosts,
+                            Map<String, Server> servers, Map<String, String> directoryOfHost,
+                            Map<String, String> dnOfHost, List<HostChange> hosts,
                             List<Action.UnregisterSpn> unregister, List<Action.OnHost> onHosts, List<Refused> refused,
                             List<Pair> validate, List<String> purgeHosts, List<Decision> decisions,
                             Map<String, Set<String>> rules, Set<String> settled, Set<String> open) {
         this.protocolPolicy = protocolPolicy;
         this.servers = servers;
         this.directoryOfHost = directoryOfHost;
+        this.dnOfHost = dnOfHost;
         List<Server> used = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (HostChange h : hosts) {
@@ -293,6 +296,11 @@ public final class RemediationPlan {
      */
     public String machine(String host) {
         return commandsFor(host).machine(host);
+    }
+
+    /** The distinguished name of {@code host}, a node or file server the audit read; null for another name. */
+    public String dn(String host) {
+        return dnOfHost.get(key(host));
     }
 
     private Server serverOf(String host) {
@@ -636,14 +644,19 @@ public final class RemediationPlan {
             }
         }
         Map<String, String> directoryOfHost = new HashMap<>();
+        Map<String, String> dnOfHost = new HashMap<>();
         hostDocs.forEach((k, h) -> {
             if (h.directory() != null) {
                 directoryOfHost.put(k, h.directory());
             }
+            if (h.distinguishedName() != null) {
+                dnOfHost.put(k, h.distinguishedName());
+            }
         });
         return new RemediationPlan(policy, first, doc.directory() == null ? null : doc.directory().dc(),
                 doc.directory() != null && doc.directory().readFromReadOnlyDc(), servers,
-                directoryOfHost, List.copyOf(hosts), List.copyOf(unregister.values()), byHost(onHosts.values()),
+                directoryOfHost, dnOfHost, List.copyOf(hosts), List.copyOf(unregister.values()),
+                byHost(onHosts.values()),
                 List.copyOf(refused), List.copyOf(validate),
                 List.copyOf(purgeHosts), List.copyOf(decisions), rules, Set.copyOf(settled), Set.copyOf(open));
     }

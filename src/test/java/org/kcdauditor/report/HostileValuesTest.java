@@ -271,7 +271,10 @@ class HostileValuesTest {
         String pdf = pdfText(audit(own, cfg, objects, EnumSet.of(Format.JSON, Format.PDF)));
         String shown = "HV04 \u00DC\\u65E5\\u672C\\uD840\\uDC00";
         assertTrue(pdf.contains("On " + shown + "'s"), "the characters the font lacks are shown as their codes: " + pdf);
-        assertTrue(pdf.contains("\u2022 " + shown + ": not a valid NetBIOS/DNS host name"), pdf);
+        // among the objects to change by hand, every character outside ASCII by its code: the name is to be found in
+        // ADUC, where a letter of another script reads like a Latin one
+        assertTrue(pdf.contains("\u2022 HV04 \\u00DC\\u65E5\\u672C\\uD840\\uDC00: not a valid NetBIOS/DNS host"
+                + " name"), pdf);
         assertFalse(pdf.contains("HV04 \u00DC's") || pdf.contains("HV04 \u00DC:"), "no name loses its characters: "
                 + pdf);
 
@@ -354,6 +357,59 @@ class HostileValuesTest {
                     + outsideDns.lines().filter(l -> l.contains(lookAlike)).toList());
             assertTrue(text.contains(shown), name + " names the holder by its code");
         });
+    }
+
+    /**
+     * A node of an OU cluster whose cn holds a letter of another script ({@code НV06}, a Cyrillic Н) or a character
+     * that shows as nothing ({@code H\u200BV07}), beside a Latin {@code HV06} elsewhere: the runbooks' ADUC steps for
+     * its peers said "Add… → Users or Computers… → enter НV06", and typed by hand that name finds the Latin HV06, the
+     * object the delegation would then be added to. Where a person is to pick the node (the runbooks' Add step, the
+     * PDF's and the workbook's step columns) it is shown by its code, with its DN and its account name, and the step
+     * says not to type it; findings.json keeps the name as stored.
+     */
+    @Test
+    void aNodeNamedWithALookAlikeLetterIsNotToBeTypedInTheRunbooksAddStep(@TempDir Path own) throws Exception {
+        String cyrillic = "\u041DV06";
+        String invisible = "H\u200BV07";
+        List<AdObject> objects = List.of(host("HV04").delegatesTo("HV05").build(),
+                host("HV05").delegatesTo("HV04").build(),
+                host("HV06").cn(cyrillic).dn("CN=" + cyrillic + ",OU=Hyper-V,DC=contoso,DC=com").build(),
+                host("HV07").cn(invisible).dn("CN=" + invisible + ",OU=Hyper-V,DC=contoso,DC=com").build(),
+                host("XX99").cn("HV06").dn("CN=HV06,CN=Computers,DC=contoso,DC=com").build());
+        Path out = audit(own, config(own, List.of(new ClusterConfig("HVC1", List.of(), "OU=Hyper-V,DC=contoso,DC=com",
+                null)), null, null), objects, EnumSet.allOf(Format.class));
+        JsonNode doc = new ObjectMapper().readTree(out.resolve("findings.json").toFile());
+        assertTrue(doc.path("findings").findValuesAsText("host").contains(cyrillic), "findings.json keeps the name as"
+                + " stored: " + doc.path("findings"));
+        Map<String, String> texts = outputTexts(out);
+        for (String runbook : List.of("runbook.md", "runbook.html")) {
+            // as read: without bold, Markdown's escaped backslash as one
+            String text = texts.get(runbook).replaceAll("</?strong>|</?span[^>]*>|\\*\\*", "").replace("\\\\", "\\");
+            assertFalse(text.contains("enter " + cyrillic) || text.contains("enter " + invisible)
+                    || text.contains("enter H\\u200BV07"), runbook + " asks to type the name: " + text);
+            for (String[] node : List.of(new String[]{"\\u041DV06", "HV06$", "U+041D CYRILLIC CAPITAL LETTER EN"},
+                    new String[]{"H\\u200BV07", "HV07$", "U+200B ZERO WIDTH SPACE"})) {
+                String said = node[0] + " (CN=" + node[0] + ",OU=Hyper-V,DC=contoso,DC=com; account name " + node[1]
+                        + ", unique in the domain), has a name holding " + node[2] + ", which reads like an ASCII"
+                        + " letter or as nothing: do not type its name in Add… → Users or Computers…, where a typed"
+                        + " name can find another computer.";
+                assertTrue(text.contains(said), runbook + " does not say " + said + ": " + text);
+            }
+            // the node itself, which needs delegation too and which no command names, among those to change by hand
+            assertTrue(text.contains("\\u041DV06 (CN=\\u041DV06,OU=Hyper-V,DC=contoso,DC=com; account name HV06$,"
+                    + " unique in the domain; its name holds U+041D CYRILLIC CAPITAL LETTER EN, which reads like an"
+                    + " ASCII letter or as nothing: do not search for it by a typed name): not a valid NetBIOS/DNS host"
+                    + " name"),
+                    runbook + ": " + text);
+        }
+        for (String report : List.of("audit.pdf", "audit.xlsx")) {
+            String text = texts.get(report).replaceAll("\\s+", " ");
+            assertTrue(text.contains("Add delegation to \\u041DV06") && text.contains("Add delegation to H\\u200BV07"),
+                    report + ": " + text);
+            assertFalse(text.contains("Add delegation to " + cyrillic), report + ": " + text);
+            assertTrue(text.contains(report.equals("audit.pdf") ? "• \\u041DV06: not a valid NetBIOS/DNS host name"
+                    : "\\u041DV06 Not scripted: not a valid NetBIOS/DNS host name"), report + ": " + text);
+        }
     }
 
     /**

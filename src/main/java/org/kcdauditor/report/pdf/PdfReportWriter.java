@@ -734,7 +734,8 @@ public final class PdfReportWriter implements ReportWriter {
             for (HostChange h : plan.hosts()) {
                 StringBuilder sb = new StringBuilder();
                 for (PeerSpns p : h.add()) {
-                    line(sb, "Add delegation to " + p.peer() + ": " + Values.visibleSpns(p.spns(), ", "));
+                    line(sb, "Add delegation to " + Values.visibleAccount(p.peer()) + ": "
+                            + Values.visibleSpns(p.spns(), ", "));
                 }
                 for (PeerSpns p : h.remove()) {
                     line(sb, "Remove stale: " + Values.visibleSpns(p.spns(), ", "));
@@ -788,7 +789,8 @@ public final class PdfReportWriter implements ReportWriter {
             if (!plan.refused().isEmpty()) {
                 d.add(heading("Not scripted (names that are not valid host names)", f.h3, 8));
                 for (RemediationPlan.Refused r : plan.refused()) {
-                    d.add(new Paragraph("• " + visible(r.name()) + ": " + shown(r.reason()), f.small));
+                    d.add(new Paragraph("• " + visible(Values.visibleAccount(r.name())) + ": " + shown(r.reason()),
+                            f.small));
                 }
             }
         }

@@ -165,8 +165,8 @@ public final class RunbookModel {
             hm.put("setTrustedToAuth", h.trustedToAuth() == null ? "" : h.trustedToAuth().toString());
             hm.put("currentTrustedToAuth", String.valueOf(Boolean.TRUE.equals(h.currentTrustedToAuth())));
             hm.put("changesDelegationTab", h.changesDelegationTab());
-            hm.put("add", peers(h.add()));
-            hm.put("remove", peers(h.remove()));
+            hm.put("add", peers(h.add(), plan, mine));
+            hm.put("remove", peers(h.remove(), plan, mine));
             hm.put("register", shown(h.register()));
             hm.put("addCount", h.addCount());
             hm.put("removeCount", h.removeCount());
@@ -242,8 +242,13 @@ public final class RunbookModel {
 
         List<Object> refused = new ArrayList<>();
         for (RemediationPlan.Refused r : plan.refused()) {
-            refused.add(Map.of("name", s(r.name()), "reason", s(r.reason()), "add", shown(r.add()),
-                    "remove", shown(r.remove())));
+            Map<String, Object> rm = new LinkedHashMap<>();
+            rm.put("name", Values.visibleAccount(s(r.name())));
+            lookAlike(rm, r.name(), plan);
+            rm.put("reason", s(r.reason()));
+            rm.put("add", shown(r.add()));
+            rm.put("remove", shown(r.remove()));
+            refused.add(rm);
         }
         m.put("refused", refused);
 
@@ -412,11 +417,21 @@ public final class RunbookModel {
         return List.copyOf(out);
     }
 
-    private static List<Object> peers(List<PeerSpns> list) {
+    /**
+     * Each peer with its entries, its name as {@link Values#visibleAccount} shows it ({@code shown}). A peer shown by
+     * its code ({@link #lookAlike}) is not to be picked by a typed name in ADUC's Add dialog: the command of its step
+     * ({@code cmd}: empty where its entries cannot be typed) names the entries only.
+     */
+    private static List<Object> peers(List<PeerSpns> list, RemediationPlan plan, List<Procedure.Step> steps) {
         List<Object> out = new ArrayList<>();
         for (PeerSpns p : list) {
             Map<String, Object> pm = new LinkedHashMap<>();
             pm.put("peer", s(p.peer()));
+            pm.put("shown", Values.visibleAccount(s(p.peer())));
+            if (lookAlike(pm, p.peer(), plan)) {
+                pm.put("cmd", steps.stream().filter(st -> st.change() instanceof Action.AddDelegation d
+                        && p.peer().equals(d.peer())).map(Procedure.Step::command).findFirst().orElse(""));
+            }
             pm.put("spns", shown(p.spns()));
             Set<String> services = new LinkedHashSet<>();
             for (String spn : p.spns()) {
@@ -463,6 +478,21 @@ public final class RunbookModel {
                 }
             }
         }
+    }
+
+    /**
+     * For a node or file server whose name {@link Values#visibleAccount} shows by its code (a letter of another script
+     * that reads like a Latin one, a character that shows as nothing), what a person finding it in ADUC tells it apart
+     * by: the characters ({@code notAsStored}, empty for any other name), its DN and its account name (unique in the
+     * domain), each shown so too. Whether it is such a name.
+     */
+    private static boolean lookAlike(Map<String, Object> m, String name, RemediationPlan plan) {
+        String notAsStored = Values.notAsStored(name);
+        m.put("notAsStored", notAsStored);
+        String account = plan.commandsFor(name).account(name);
+        m.put("dn", Values.visibleAccount(s(plan.dn(name))));
+        m.put("account", account == null ? "" : Values.visibleAccount(account));
+        return !notAsStored.isEmpty();
     }
 
     private static List<String> clean(List<String> values) {
