@@ -62,14 +62,16 @@ public final class Remedies {
                     .collect(Collectors.joining(" "));
         }
         String command = commands.powershell(a); // the runbook's and the script's command, written once
+        // the object a person finds in ADUC or ADSI Edit: a letter of another script in its name by its code
+        String on = Values.visibleAccount(a.subject());
         if (a instanceof AddDelegation d) {
-            return "Add " + list(d.spns()) + " to " + d.host() + "'s msDS-AllowedToDelegateTo (ADUC: " + d.host()
+            return "Add " + list(d.spns()) + " to " + on + "'s msDS-AllowedToDelegateTo (ADUC: " + on
                     + " > Delegation > Add > " + Values.visibleAccount(d.peer()) + ")"
-                    + typed(command, d.host(), "msDS-AllowedToDelegateTo")
+                    + typed(command, a.subject(), "msDS-AllowedToDelegateTo")
                     + "; " + AFTER_CHANGE + ".";
         } else if (a instanceof RemoveDelegation d) {
-            return "Remove " + list(d.spns()) + " from " + d.host() + "'s msDS-AllowedToDelegateTo (ADUC: " + d.host()
-                    + " > Delegation > Remove)" + typed(command, d.host(), "msDS-AllowedToDelegateTo") + ".";
+            return "Remove " + list(d.spns()) + " from " + on + "'s msDS-AllowedToDelegateTo (ADUC: " + on
+                    + " > Delegation > Remove)" + typed(command, a.subject(), "msDS-AllowedToDelegateTo") + ".";
         } else if (a instanceof RegisterSpn r) {
             // vmms registers only its own migration SPNs; a cifs SPN is served by HOST/<name> (sPNMappings), which a
             // computer account registers when it joins: its lack is the usual cause
@@ -79,18 +81,18 @@ public final class Remedies {
                     + " normally holds)"
                     : service.equalsIgnoreCase("Microsoft Virtual System Migration Service")
                     ? " (on a Hyper-V host, restarting vmms also re-registers its migration SPNs)" : "";
-            return "Register " + list(List.of(r.spn())) + " on " + r.host() + "'s own account"
-                    + typed(command, r.host(), "servicePrincipalName") + hint + ".";
+            return "Register " + list(List.of(r.spn())) + " on " + on + "'s own account"
+                    + typed(command, a.subject(), "servicePrincipalName") + hint + ".";
         } else if (a instanceof UnregisterSpn u) {
-            return "Remove " + list(List.of(u.spn())) + " from " + Values.visibleAccount(u.holder()) + typed(command, u.holder(),
-                    "servicePrincipalName") + ", then check with setspn -X.";
+            return "Remove " + list(List.of(u.spn())) + " from " + Values.visibleAccount(u.holder())
+                    + typed(command, u.holder(), "servicePrincipalName") + ", then check with setspn -X.";
         } else if (a instanceof SetProtocolTransition p) {
-            return "Select '" + (p.enabled() ? ADUC_ANY : ADUC_KERBEROS) + "' on " + p.host() + "'s Delegation tab"
-                    + typed(command, p.host(), "userAccountControl") + ".";
+            return "Select '" + (p.enabled() ? ADUC_ANY : ADUC_KERBEROS) + "' on " + on + "'s Delegation tab"
+                    + typed(command, a.subject(), "userAccountControl") + ".";
         } else if (a instanceof ReplaceUnconstrained r) {
-            return "On " + r.host() + "'s Delegation tab select 'Trust this computer for delegation to specified"
+            return "On " + on + "'s Delegation tab select 'Trust this computer for delegation to specified"
                     + " services only' with '" + (r.protocolTransition() ? ADUC_ANY : ADUC_KERBEROS) + "' and list"
-                    + " the peers' services" + typed(command, r.host(), "userAccountControl") + ".";
+                    + " the peers' services" + typed(command, a.subject(), "userAccountControl") + ".";
         } else if (a instanceof Action.SetEncryptionTypes t) {
             return allowAes(t, commands, true);
         } else if (a instanceof Action.ResetMachinePassword r) {
@@ -164,7 +166,7 @@ public final class Remedies {
     /** {@code : <command>}, or how to change the value by hand when no command can be typed for it. */
     private static String typed(String command, String object, String attribute) {
         return command != null ? ": " + command : ". The value cannot be typed safely into a command: change it"
-                + " by hand in ADSI Edit (" + Values.visible(object) + " > Properties > " + attribute + ")";
+                + " by hand in ADSI Edit (" + Values.visibleAccount(object) + " > Properties > " + attribute + ")";
     }
 
     /** {@code 'a', 'b'} with control and bidirectional characters made visible. */

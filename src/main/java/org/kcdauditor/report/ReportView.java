@@ -164,7 +164,8 @@ public final class ReportView {
 
         /** "HV02 -> HV03". */
         public String direction() {
-            return from() + " -> " + to();
+            // a node named with a letter of another script by its code, apart from the Latin name it imitates
+            return Values.visibleAccount(from()) + " -> " + Values.visibleAccount(to());
         }
 
         /** "waived MISSING_DELEGATION until 2035-12-31: …" for a failing pair with a waived blocker, else empty. */

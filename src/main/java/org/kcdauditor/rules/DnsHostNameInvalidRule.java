@@ -71,7 +71,8 @@ public final class DnsHostNameInvalidRule implements Rule {
                 }
                 if (badCn) {
                     actual.add(h.name());
-                    what.add("cn '" + Values.visible(h.name()) + "' is not a valid host name");
+                    // a letter of another script by its code: shown as stored, НV06 reads as a valid HV06
+                    what.add("cn '" + Values.visibleAccount(h.name()) + "' is not a valid host name");
                 }
                 if (badDns) {
                     actual.add(dns);
@@ -80,7 +81,7 @@ public final class DnsHostNameInvalidRule implements Rule {
                 if (what.isEmpty()) {
                     what.add("dNSHostName is not set, and the policy names peers by FQDN only (policy.nameForms)");
                 }
-                String shown = Values.visible(h.name());
+                String shown = Values.visibleAccount(h.name());
                 boolean onlyCn = badCn && !badName && !badDns;
                 List<String> fix = new ArrayList<>();
                 if (badName || badCn) {

@@ -260,7 +260,7 @@ class HostileValuesTest {
      * A node's cn in a script the embedded font cannot draw (CJK here; DejaVu Sans has Latin, Greek and Cyrillic):
      * the PDF dropped those characters without a trace, so "HV04 日本" read as "HV04 " and two nodes named apart only
      * by them read alike. Each such character is shown as its code, as a control character is; one the font has
-     * (Ü) stays as it is.
+     * (Ü) is too where the name is one to find in ADUC, as every character outside ASCII of a computer's name is there.
      */
     @Test
     void aCharacterThePdfFontCannotDrawIsShownAsItsCode(@TempDir Path own) throws Exception {
@@ -269,12 +269,11 @@ class HostileValuesTest {
                 host("HV05").delegatesTo("HV04").without("cifs/hv04.contoso.com").build());
         AuditConfig cfg = config(own, List.of(cluster("HVC1", "HV04", "HV05")), null, null);
         String pdf = pdfText(audit(own, cfg, objects, EnumSet.of(Format.JSON, Format.PDF)));
-        String shown = "HV04 \u00DC\\u65E5\\u672C\\uD840\\uDC00";
-        assertTrue(pdf.contains("On " + shown + "'s"), "the characters the font lacks are shown as their codes: " + pdf);
-        // among the objects to change by hand, every character outside ASCII by its code: the name is to be found in
-        // ADUC, where a letter of another script reads like a Latin one
-        assertTrue(pdf.contains("\u2022 HV04 \\u00DC\\u65E5\\u672C\\uD840\\uDC00: not a valid NetBIOS/DNS host"
-                + " name"), pdf);
+        // the characters the font lacks by their codes; and, as the name is one to find in ADUC (its Delegation tab,
+        // the objects to change by hand), where a letter of another script reads like a Latin one, Ü too
+        String shown = "HV04 \\u00DC\\u65E5\\u672C\\uD840\\uDC00";
+        assertTrue(pdf.contains("On " + shown + "'s"), pdf);
+        assertTrue(pdf.contains("\u2022 " + shown + ": not a valid NetBIOS/DNS host name"), pdf);
         assertFalse(pdf.contains("HV04 \u00DC's") || pdf.contains("HV04 \u00DC:"), "no name loses its characters: "
                 + pdf);
 
@@ -371,13 +370,7 @@ class HostileValuesTest {
     void aNodeNamedWithALookAlikeLetterIsNotToBeTypedInTheRunbooksAddStep(@TempDir Path own) throws Exception {
         String cyrillic = "\u041DV06";
         String invisible = "H\u200BV07";
-        List<AdObject> objects = List.of(host("HV04").delegatesTo("HV05").build(),
-                host("HV05").delegatesTo("HV04").build(),
-                host("HV06").cn(cyrillic).dn("CN=" + cyrillic + ",OU=Hyper-V,DC=contoso,DC=com").build(),
-                host("HV07").cn(invisible).dn("CN=" + invisible + ",OU=Hyper-V,DC=contoso,DC=com").build(),
-                host("XX99").cn("HV06").dn("CN=HV06,CN=Computers,DC=contoso,DC=com").build());
-        Path out = audit(own, config(own, List.of(new ClusterConfig("HVC1", List.of(), "OU=Hyper-V,DC=contoso,DC=com",
-                null)), null, null), objects, EnumSet.allOf(Format.class));
+        Path out = auditLookAlikeNodes(own);
         JsonNode doc = new ObjectMapper().readTree(out.resolve("findings.json").toFile());
         assertTrue(doc.path("findings").findValuesAsText("host").contains(cyrillic), "findings.json keeps the name as"
                 + " stored: " + doc.path("findings"));
@@ -410,6 +403,63 @@ class HostileValuesTest {
             assertTrue(text.contains(report.equals("audit.pdf") ? "• \\u041DV06: not a valid NetBIOS/DNS host name"
                     : "\\u041DV06 Not scripted: not a valid NetBIOS/DNS host name"), report + ": " + text);
         }
+    }
+
+    /**
+     * The reports of OU cluster HVC1 of HV04, HV05 and two nodes named like others: {@code НV06} (a Cyrillic Н; a
+     * Latin HV06 stands in CN=Computers) and {@code H\u200BV07}, both needing delegation from and to the others.
+     */
+    private static Path auditLookAlikeNodes(Path own) throws Exception {
+        String cyrillic = "\u041DV06";
+        String invisible = "H\u200BV07";
+        List<AdObject> objects = List.of(host("HV04").delegatesTo("HV05").build(),
+                host("HV05").delegatesTo("HV04").build(),
+                host("HV06").cn(cyrillic).dn("CN=" + cyrillic + ",OU=Hyper-V,DC=contoso,DC=com").build(),
+                host("HV07").cn(invisible).dn("CN=" + invisible + ",OU=Hyper-V,DC=contoso,DC=com").build(),
+                host("XX99").cn("HV06").dn("CN=HV06,CN=Computers,DC=contoso,DC=com").build());
+        return audit(own, config(own, List.of(new ClusterConfig("HVC1", List.of(), "OU=Hyper-V,DC=contoso,DC=com",
+                null)), null, null), objects, EnumSet.allOf(Format.class));
+    }
+
+    /**
+     * The node {@code НV06} beside the Latin HV06 read as that computer in the tables: the PDF's matrix and
+     * findings, the workbook's Hosts, Findings and matrix cells named it as stored, and its findings' remediation said
+     * "ADUC: НV06 > Delegation > Add > HV04" and its DNS_HOST_NAME_INVALID "cn 'НV06' is not a valid host name", with
+     * nothing to see why. Its name reads by its code there too; findings.json's {@code host} keeps it as stored.
+     */
+    @Test
+    void aNodeNamedWithALookAlikeLetterReadsByItsCodeInTheTables(@TempDir Path own) throws Exception {
+        String cyrillic = "\u041DV06";
+        Path out = auditLookAlikeNodes(own);
+        JsonNode doc = new ObjectMapper().readTree(out.resolve("findings.json").toFile());
+        boolean missing = false;
+        boolean invalid = false;
+        for (JsonNode f : doc.path("findings")) {
+            if (!f.path("host").asText().equals(cyrillic)) {
+                continue;
+            }
+            if (f.path("rule").asText().equals("MISSING_DELEGATION") && f.path("peer").asText().equals("HV04")) {
+                missing = true;
+                assertTrue(f.path("remediation").asText().contains("(ADUC: \\u041DV06 > Delegation > Add > HV04)"),
+                        f.toString());
+            }
+            if (f.path("rule").asText().equals("DNS_HOST_NAME_INVALID")) {
+                invalid = true;
+                assertTrue(f.path("message").asText().contains("cn '\\u041DV06' is not a valid host name"),
+                        f.toString());
+            }
+        }
+        assertTrue(missing && invalid, doc.path("findings").toString());
+        Map<String, String> texts = outputTexts(out);
+        String pdf = texts.get("audit.pdf");
+        assertTrue(pdf.contains("MISSING_DELEGATION \\u041DV06"), pdf);
+        assertTrue(pdf.lines().anyMatch(l -> l.matches("\\\\u041DV06 0/4 .*")), "the matrix's row: " + pdf);
+        // the findings' host column and the matrix's rows (the findings' messages, the rules' sentences, keep the name)
+        assertFalse(pdf.lines().anyMatch(l -> l.matches(cyrillic + " \\d+/\\d+ .*") || l.contains("MISSING_DELEGATION "
+                + cyrillic)), "a table names the node as stored: " + pdf);
+        List<String> cells = texts.get("audit.xlsx").lines().toList();
+        assertTrue(cells.contains("\\u041DV06"), "the workbook names the node by its code");
+        assertFalse(cells.contains(cyrillic), "a cell names the node as stored, as the Latin HV06 reads");
     }
 
     /**

@@ -279,7 +279,7 @@ final class DecisionPage {
         }
         List<String> names = new ArrayList<>();
         for (Cell c : failing.subList(0, Math.min(named, failing.size()))) {
-            names.add(PdfReportWriter.visible(c.from()) + "→" + PdfReportWriter.visible(c.to()) + (c.waived() ? " (W)" : ""));
+            names.add(PdfReportWriter.name(c.from()) + "→" + PdfReportWriter.name(c.to()) + (c.waived() ? " (W)" : ""));
         }
         return String.join(", ", names) + (failing.size() > named ? ", … and " + (failing.size() - named)
                 + " more" : "");
@@ -323,7 +323,7 @@ final class DecisionPage {
         Map<String, List<String>> byExpiry = new LinkedHashMap<>();
         for (Cell c : waived) {
             byExpiry.computeIfAbsent(c.waiverExpiry(), k -> new ArrayList<>())
-                    .add(PdfReportWriter.visible(c.from()) + "→" + PdfReportWriter.visible(c.to()));
+                    .add(PdfReportWriter.name(c.from()) + "→" + PdfReportWriter.name(c.to()));
         }
         List<String> lines = new ArrayList<>();
         int named = 0;
@@ -471,7 +471,7 @@ final class DecisionPage {
         // moves do not fall one short of the directions the change fixes without a word
         List<String> toFileServers = view.clusters().stream().flatMap(c -> c.failing().stream())
                 .filter(c -> c.fixedByChange() && c.pair().fileServer())
-                .map(c -> PdfReportWriter.visible(c.from()) + "→" + PdfReportWriter.visible(c.to())).toList();
+                .map(c -> PdfReportWriter.name(c.from()) + "→" + PdfReportWriter.name(c.to())).toList();
         String fileServers = toFileServers.isEmpty() ? "" : " (the fixed " + (toFileServers.size() == 1
                 ? "direction " + toFileServers.get(0) + " goes" : "directions " + String.join(", ",
                 toFileServers.subList(0, Math.min(3, toFileServers.size()))) + (toFileServers.size() > 3 ? " and "

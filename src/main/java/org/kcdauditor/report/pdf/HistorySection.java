@@ -70,20 +70,20 @@ final class HistorySection {
         if (!drift.isEmpty()) {
             headed(d, writer, "Drift", table(new float[]{1.2f, 3f, 1.3f, 7f}, List.of("Severity", "Rule", "Host",
                     "What changed"), drift.stream().map(x -> new String[]{x.finding().severity().name(),
-                    x.finding().rule(), PdfReportWriter.visible(x.finding().host()), PdfReportWriter.visible(x.finding().message())
+                    x.finding().rule(), PdfReportWriter.name(x.finding().host()), PdfReportWriter.visible(x.finding().message())
                     + (x.waived() ? "\n" + PdfReportWriter.visible(x.waiverNote()) : "")}).toList(), 1,
                     i -> drift.get(i).waived(), f), f);
         }
         if (timeline) {
             headed(d, writer, "Timeline of changes", table(new float[]{2.5f, 1.3f, 8f}, List.of("Seen by run (UTC)", "Host",
                     "Change"), doc.history().timeline().stream().limit(40).map(c -> new String[]{Words.time(c.at()),
-                    PdfReportWriter.visible(c.host()), PdfReportWriter.visible(c.change())}).toList(), f), f);
+                    PdfReportWriter.name(c.host()), PdfReportWriter.visible(c.change())}).toList(), f), f);
         }
         if (b != null && !nn(b.waivers()).isEmpty()) {
             List<String[]> rows = new ArrayList<>();
             for (HistorySections.WaiverDoc w : b.waivers()) {
-                rows.add(new String[]{PdfReportWriter.visible(w.rule()) + "\n" + PdfReportWriter.visible(w.host()) + (w.peer() == null
-                        ? "" : " -> " + PdfReportWriter.visible(w.peer())) + (w.warning() == null ? "" : "\n" + w.warning()),
+                rows.add(new String[]{PdfReportWriter.visible(w.rule()) + "\n" + PdfReportWriter.name(w.host()) + (w.peer() == null
+                        ? "" : " -> " + PdfReportWriter.name(w.peer())) + (w.warning() == null ? "" : "\n" + w.warning()),
                         PdfReportWriter.visible(w.justification()), w.expires() + (w.active() ? "" : " (EXPIRED)"),
                         String.valueOf(w.findings())});
             }
@@ -96,7 +96,7 @@ final class HistorySection {
                 List<String> hard = new ArrayList<>();
                 nn(h.hardening()).forEach(i -> hard.add(i.kb() + (i.kb().equals(i.via()) ? "" : " via " + i.via())
                         + (i.installedOn() == null ? "" : " " + i.installedOn())));
-                rows.add(new String[]{PdfReportWriter.visible(h.host()), PdfReportWriter.visible(h.cluster()), h.records() == 0
+                rows.add(new String[]{PdfReportWriter.name(h.host()), PdfReportWriter.visible(h.cluster()), h.records() == 0
                         ? "no patch data" : h.lastInstalled() == null ? "no install date"
                         : String.valueOf(h.lastInstalled()), hard.isEmpty() ? "none" : String.join(", ", hard)});
             }

@@ -546,7 +546,7 @@ public final class PdfReportWriter implements ReportWriter {
                 corner.setVerticalAlignment(Element.ALIGN_BOTTOM);
                 t.addCell(corner);
                 for (String to : part) {
-                    PdfPCell h = new PdfPCell(new Phrase(visible(to), f.tinyBold));
+                    PdfPCell h = new PdfPCell(new Phrase(name(to), f.tinyBold));
                     h.setRotation(90);
                     h.setBackgroundColor(LIGHT);
                     h.setBorderColor(LINE);
@@ -556,7 +556,7 @@ public final class PdfReportWriter implements ReportWriter {
                 }
                 int n = 0;
                 for (String from : rows) {
-                    t.addCell(cell(visible(from), f.tinyBold, LIGHT));
+                    t.addCell(cell(name(from), f.tinyBold, LIGHT));
                     Map<String, Cell> fromHere = pairs.getOrDefault(from.toLowerCase(Locale.ROOT), Map.of());
                     for (String to : part) {
                         if (to.equalsIgnoreCase(from)) {
@@ -664,7 +664,7 @@ public final class PdfReportWriter implements ReportWriter {
         Font font = x.waived() ? f.waived : f.tiny;
         Color bg = x.waived() ? LIGHT : null;
         t.addCell(ruleCell(rule, font, bg));
-        t.addCell(cell(x.finding().host() == null ? "" : visible(x.finding().host())
+        t.addCell(cell(x.finding().host() == null ? "" : name(x.finding().host())
                 + (x.finding().cluster() == null ? "" : "\n" + x.finding().cluster()), font, bg));
         Phrase message = new Phrase(visible(x.finding().message()), font);
         if (x.waived()) {
@@ -768,7 +768,7 @@ public final class PdfReportWriter implements ReportWriter {
                 }
             }
             for (Action.UnregisterSpn u : plan.unregister()) {
-                t.addCell(cell(visible(Values.visibleAccount(u.holder())), f.smallBold, null));
+                t.addCell(cell(name(u.holder()), f.smallBold, null));
                 t.addCell(cell("", f.small, null));
                 t.addCell(cell("Remove duplicate SPN: " + visible(Values.visibleSpn(u.spn())), f.small, null));
             }
@@ -780,7 +780,7 @@ public final class PdfReportWriter implements ReportWriter {
                         .map(ObjectChange::cluster).findFirst().orElse("");
                 StringBuilder sb = new StringBuilder();
                 steps.forEach(a -> line(sb, "On the host: " + Procedure.onHost(a)));
-                t.addCell(cell(visible(host), f.smallBold, null));
+                t.addCell(cell(name(host), f.smallBold, null));
                 t.addCell(cell(cluster, f.small, null));
                 t.addCell(cell(sb.toString(), f.small, null));
             }
@@ -789,8 +789,7 @@ public final class PdfReportWriter implements ReportWriter {
             if (!plan.refused().isEmpty()) {
                 d.add(heading("Not scripted (names that are not valid host names)", f.h3, 8));
                 for (RemediationPlan.Refused r : plan.refused()) {
-                    d.add(new Paragraph("• " + visible(Values.visibleAccount(r.name())) + ": " + shown(r.reason()),
-                            f.small));
+                    d.add(new Paragraph("• " + name(r.name()) + ": " + shown(r.reason()), f.small));
                 }
             }
         }
@@ -808,7 +807,7 @@ public final class PdfReportWriter implements ReportWriter {
             for (int i = 0; i < view.decisions().size(); i++) {
                 RemediationPlan.Decision dec = view.decisions().get(i);
                 t.addCell(ruleCell(dec.finding().rule(), f.tiny, null));
-                t.addCell(cell(visible(dec.finding().host()), f.tiny, null));
+                t.addCell(cell(name(dec.finding().host()), f.tiny, null));
                 Phrase text = new Phrase(visible(dec.finding().message()) + "\n" + visible(dec.what()
                         + (dec.coveredBy() == null ? "" : " (check after the change of " + dec.coveredBy() + ")")),
                         f.tiny);
@@ -1004,6 +1003,15 @@ public final class PdfReportWriter implements ReportWriter {
     /** A value as the PDF shows it on one line: {@link Values#visible}, and {@link #drawable}. */
     static String visible(String s) {
         return drawable(Values.visible(s));
+    }
+
+    /**
+     * A computer's name in a table or a list of directions: as {@link #visible}, and each character outside ASCII by
+     * its code ({@link Values#visibleAccount}), so that a node named {@code НV06} with a Cyrillic Н reads apart from a
+     * Latin HV06 (a valid host name is all ASCII, and reads as it is).
+     */
+    static String name(String host) {
+        return drawable(Values.visibleAccount(host));
     }
 
     /**

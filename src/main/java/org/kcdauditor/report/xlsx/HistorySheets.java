@@ -197,7 +197,8 @@ final class HistorySheets {
         List<Object[]> rows = new ArrayList<>();
         for (ReportView.FindingView v : drift) {
             var f = v.finding();
-            rows.add(new Object[]{f.severity().name(), f.rule(), f.cluster(), f.host(), f.peer(), v.entryOrFlags(),
+            rows.add(new Object[]{f.severity().name(), f.rule(), f.cluster(), XlsxReportWriter.name(f.host()),
+                    XlsxReportWriter.name(f.peer()), v.entryOrFlags(),
                     f.message(), v.waiverTerms(), f.id()});
         }
         table(sh, "Drift", cols, rows, st, new int[]{10, 36, 14, 14, 14, 60, 110, 50, 18}, true,
@@ -208,7 +209,7 @@ final class HistorySheets {
         String[] cols = {"Time (UTC)", "Host", "Change", "Run id"};
         List<Object[]> rows = new ArrayList<>();
         for (HistorySections.ChangeDoc c : timeline) {
-            rows.add(new Object[]{c.at(), c.host(), c.change(), c.runId()});
+            rows.add(new Object[]{c.at(), XlsxReportWriter.name(c.host()), c.change(), c.runId()});
         }
         table(sh, "Timeline", cols, rows, st, new int[]{22, 16, 110, 38}, false, i -> false);
     }
@@ -221,7 +222,8 @@ final class HistorySheets {
             String state = d.active() ? "Yes" : "EXPIRED";
             rows.add(new Object[]{d.warning() == null ? state
                     : d.active() ? WaiverHosts.label(d.warning()) : "EXPIRED, " + WaiverHosts.label(d.warning()), d.rule(),
-                    d.findings(), d.host(), d.peer(), Values.visibleSpn(d.spn()),
+                    d.findings(), XlsxReportWriter.name(d.host()), XlsxReportWriter.name(d.peer()),
+                    Values.visibleSpn(d.spn()),
                     d.justification(), d.expires()});
         }
         table(sh, "Waivers", cols, rows, st, new int[]{9, 36, 10, 14, 14, 50, 80, 12}, false, i -> false);
@@ -236,7 +238,7 @@ final class HistorySheets {
                 hard.add(i.kb() + (i.kb().equals(i.via()) ? "" : " via " + i.via())
                         + (i.installedOn() == null ? "" : " (" + i.installedOn() + ")"));
             }
-            rows.add(new Object[]{h.host(), h.cluster(), h.records(), h.lastInstalled(),
+            rows.add(new Object[]{XlsxReportWriter.name(h.host()), h.cluster(), h.records(), h.lastInstalled(),
                     h.records() == 0 ? "no patch data" : String.join(", ", hard), String.join(", ", nn(h.kbs()))});
         }
         table(sh, "Patches", cols, rows, st, new int[]{14, 14, 10, 14, 60, 110}, false, i -> false);

@@ -331,6 +331,15 @@ public final class XlsxReportWriter implements ReportWriter {
     static final int DIRECTIONS = 20;
 
     /**
+     * A computer's name in a cell, each character outside ASCII by its code ({@link Values#visibleAccount}): a node
+     * named {@code НV06} with a Cyrillic Н reads apart from a Latin HV06 (a valid host name is all ASCII, and reads as
+     * it is). Null stays null (an empty cell).
+     */
+    static String name(String host) {
+        return host == null ? null : Values.visibleAccount(host);
+    }
+
+    /**
      * "HV01 -> HV02, HV02 -> HV03, … and 972 more (every one on the Matrix sheet)": at most {@link #DIRECTIONS}
      * named. Every failing direction made a 992-pair cluster's cell 20,000 characters (a 64-node one's was cut at
      * Excel's 32,767 mid-name, uncounted), its row 409 pt high, and the Summary printed as 200 pages of one column.
@@ -450,7 +459,7 @@ public final class XlsxReportWriter implements ReportWriter {
             var f = v.finding();
             SXSSFRow row = sh.createRow(r++);
             String sev = f.severity().name();
-            String[] values = {sev, f.rule(), f.cluster(), f.host(), f.peer(), v.spn(), v.kb(), f.message(),
+            String[] values = {sev, f.rule(), f.cluster(), name(f.host()), name(f.peer()), v.spn(), v.kb(), f.message(),
                     v.remediation(), v.waivedColumn(), f.id(), runId};
             int lines = 1;
             for (int i = 0; i < values.length; i++) {
@@ -485,7 +494,7 @@ public final class XlsxReportWriter implements ReportWriter {
                 String message = "Resolved: no longer found since run " + doc.history().previousRunId();
                 if (was != null) {
                     String[] values = {was.severity() == null ? "" : was.severity().name(), was.rule(), was.cluster(),
-                            was.host(), was.peer(), Values.visibleSpn(was.spn()), was.kb()};
+                            name(was.host()), name(was.peer()), Values.visibleSpn(was.spn()), was.kb()};
                     for (int i = 0; i < values.length; i++) {
                         text(row, i, values[i], i == 0 && was.severity() != null ? st.severity(was.severity()) : st.text);
                         w.see(i, values[i]);
@@ -625,14 +634,14 @@ public final class XlsxReportWriter implements ReportWriter {
             for (int j = 0; j < targets.size(); j++) {
                 String t = targets.get(j);
                 boolean fs = j >= sources.size();
-                text(head, j + 1, fs ? t + " (file server)" : t, st.rotated);
+                text(head, j + 1, fs ? name(t) + " (file server)" : name(t), st.rotated);
                 longest = Math.max(longest, len(t) + (fs ? 14 : 0));
             }
             head.setHeightInPoints(Math.min(409, 14 + longest * 7f));
             widestCols = Math.max(widestCols, targets.size());
             for (String from : sources) {
                 SXSSFRow row = sh.createRow(r++);
-                text(row, 0, from, st.rowHeader);
+                text(row, 0, name(from), st.rowHeader);
                 widest = Math.max(widest, len(from));
                 Map<String, Cell> fromHere = pairs.getOrDefault(lower(from), Map.of());
                 for (int j = 0; j < targets.size(); j++) {
@@ -691,7 +700,7 @@ public final class XlsxReportWriter implements ReportWriter {
             String[] u = uacWords.computeIfAbsent((long) uac << 1 | (entries ? 1 : 0), k -> new String[]{uac(uac),
                     Uac.describe(uac, entries), RemediationPlan.mode(uac, entries)});
             String enc = encWords.computeIfAbsent(h.supportedEncryptionTypes(), EncryptionTypes::describe);
-            String[] v = {h.name(), h.cluster(), h.dnsHostName(), h.enabled() ? "Yes" : "NO", u[0], u[1], u[2],
+            String[] v = {name(h.name()), h.cluster(), h.dnsHostName(), h.enabled() ? "Yes" : "NO", u[0], u[1], u[2],
                     h.operatingSystem(), h.operatingSystemVersion(), null, Values.visibleSpns(nn(h.delegateTo()), "; "),
                     Values.visibleSpns(nn(h.spns()), "; "), join(h.rbcdAllowed(), "; "), h.samAccountName(),
                     h.distinguishedName(),
@@ -745,7 +754,7 @@ public final class XlsxReportWriter implements ReportWriter {
         for (Procedure.Step s : view.procedure().checklist()) {
             SXSSFRow row = sh.createRow(r++);
             number(row, 0, r - 1, st.number);
-            String[] v = {null, s.phase().title(), s.host(), s.action(), s.detail(), s.command()};
+            String[] v = {null, s.phase().title(), name(s.host()), s.action(), s.detail(), s.command()};
             int lines = 1;
             for (int i = 1; i < v.length; i++) {
                 // a step's commands are one per line; its other columns show a line feed in a value as a \\u000A text
