@@ -297,7 +297,7 @@ ${d.message}<br><#if d.coveredStep?has_content><strong>Covered by step ${d.cover
 <#if phase.replicate??>
 <p>A yes carried out with its commands changes Active Directory too: replicate and purge the hosts’ tickets again as in steps ${phase.replicate.number} and ${phase.purge.number}<#if run.decisionReplicateCmds?has_content> (a yes written to another domain is pushed from that domain’s controller: <#list run.decisionReplicateCmds as c><code>${c}</code><#sep>, </#list>)</#if>, then run preflight again.</p>
 <#else>
-<p>A yes carried out with its commands changes Active Directory: push it from the domain controller it was written to, then, in an elevated prompt on each host of the pairs it unblocks, purge the tickets of the SYSTEM logon session (vmms uses them; plain <code>klist purge</code> does not clear them), and run preflight again:</p>
+<p>A yes carried out with its commands changes Active Directory: push it from the domain controller it was written to, then, in an elevated prompt on each host of the pairs it unblocks (one that unblocks none, such as removing a stale entry, needs no purge), purge the tickets of the SYSTEM logon session (vmms uses them; plain <code>klist purge</code> does not clear them), and run preflight again:</p>
 <pre><#if run.replicateCmd?has_content>${run.replicateCmd}
 </#if>${run.purgeCmd}</pre>
 </#if>

@@ -396,7 +396,7 @@ These findings have no scripted fix; an administrator decides what to do.
 A yes carried out with its "If so" commands changes Active Directory too: replicate and purge the hosts' tickets again as in steps ${phase.replicate.number} and ${phase.purge.number}<#if run.decisionReplicateCmds?has_content> (a yes written to another domain is pushed from that domain's controller: <#list run.decisionReplicateCmds as c>${code(c)}<#sep>, </#list>)</#if>, then run preflight again.
 
 <#else>
-A yes carried out with its "If so" commands changes Active Directory: push it from the domain controller it was written to, then, in an elevated prompt on each host of the pairs it unblocks, purge the tickets of the SYSTEM logon session (vmms uses them; plain `klist purge` does not clear them), and run preflight again:
+A yes carried out with its "If so" commands changes Active Directory: push it from the domain controller it was written to, then, in an elevated prompt on each host of the pairs it unblocks (one that unblocks none, such as removing a stale entry, needs no purge), purge the tickets of the SYSTEM logon session (vmms uses them; plain `klist purge` does not clear them), and run preflight again:
 
 ```
 <#if run.replicateCmd?has_content>${run.replicateCmd?no_esc}

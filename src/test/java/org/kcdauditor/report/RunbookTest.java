@@ -644,8 +644,12 @@ class RunbookTest {
         String after = md.substring(md.indexOf("If so: `Set-ADComputer -Identity 'NAS01$'"));
         assertTrue(after.contains("repadmin /syncall dc1.contoso.com /AdeP"), after);
         assertTrue(after.contains("klist -li 0x3e7 purge"), after);
+        // a yes that unblocks no pair (a stale entry's removal) needs no purge: the sentence says so
+        assertTrue(after.contains("on each host of the pairs it unblocks (one that unblocks none, such as removing a"
+                + " stale entry, needs no purge)"), after);
         String html = render(RunbookWriter.html(r), doc);
         assertFalse(html.contains("No directory change is needed"), html);
+        assertTrue(html.contains("(one that unblocks none, such as removing a stale entry, needs no purge)"), html);
         assertTrue(html.contains("repadmin /syncall dc1.contoso.com /AdeP"), html);
         // with a scripted change the decisions point back at its replicate and purge steps
         String full = render(RunbookWriter.markdown(r), Fixtures.demo());
