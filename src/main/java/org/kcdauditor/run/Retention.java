@@ -41,7 +41,10 @@ public final class Retention {
             }
             for (Waiver w : baseline.waivers()) {
                 if (w.activeAt(now)) {
-                    store.firstRunWaiving(history, w.rule(), w::matches).ifPresent(keep::add);
+                    // compared as the store keeps the finding's values: a U+0000 in them as the text \u0000
+                    Waiver stored = new Waiver(w.rule(), RunStore.stored(w.host()), RunStore.stored(w.peer()),
+                            RunStore.stored(w.spn()), w.justification(), w.expires());
+                    store.firstRunWaiving(history, w.rule(), stored::matches).ifPresent(keep::add);
                 }
             }
         }

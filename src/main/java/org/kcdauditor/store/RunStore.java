@@ -1168,7 +1168,10 @@ public final class RunStore implements AutoCloseable {
         update("pin run " + runId, "UPDATE audit_run SET pinned = ? WHERE id = ?", cut(reason, 200), runId);
     }
 
-    /** A waived finding of a rule as the store keeps it (host, peer, SPN): whether a waiver accepts it. */
+    /**
+     * A waived finding of a rule as the store keeps it (host, peer, SPN; U+0000 as the text {@code \u0000}, {@link
+     * #stored}): whether a waiver accepts it.
+     */
     @FunctionalInterface
     public interface WaivedFinding {
         boolean accepts(String host, String peer, String spn);
@@ -1299,11 +1302,13 @@ public final class RunStore implements AutoCloseable {
      * delegation values themselves are kept exactly, compressed into a binary column.
      */
     static String cut(String s, int max) {
-        if (s == null) {
-            return null;
-        }
-        String t = s.indexOf('\u0000') < 0 ? s : s.replace("\u0000", "\\u0000");
-        return t.length() <= max ? t : t.substring(0, max - 1) + "…";
+        String t = stored(s);
+        return t == null || t.length() <= max ? t : t.substring(0, max - 1) + "…";
+    }
+
+    /** {@code s} with U+0000 as the text {@code \u0000}, as the store writes it ({@link #cut}); null for null. */
+    public static String stored(String s) {
+        return s == null || s.indexOf('\u0000') < 0 ? s : s.replace("\u0000", "\\u0000");
     }
 
     /** Statements run in one transaction ({@link #inTransaction}). */

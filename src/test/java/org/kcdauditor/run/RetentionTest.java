@@ -136,6 +136,33 @@ class RetentionTest {
     }
 
     /**
+     * A waiver of a finding whose SPN holds U+0000 (a delegation entry {@code cifs/evil\u0000host…}) keeps its first
+     * run: the store writes the character as the text {@code \u0000} (PostgreSQL's text refuses it), so the waiver,
+     * which holds the character as the finding did, compared with the stored text matched no run, and the evidence
+     * of a waiver that waived the finding in every run was pruned.
+     */
+    @Test
+    void aWaiverOfAnSpnHoldingNulKeepsItsFirstRun() throws Exception {
+        AuditConfig cfg = config(1, 0);
+        String nul = "cifs/evil\u0000host.contoso.com";
+        List<String> entries = new java.util.ArrayList<>(entriesTo("HV02", "HV03"));
+        entries.add(nul);
+        List<AdObject> mesh = mesh("HV01", "HV02", "HV03");
+        List<AdObject> evil = replace(mesh, host("HV01", PT, entries));
+        BaselineFile.write(cfg.baselinePath(), new Baseline(T0, null, "jdoe", Map.of(), List.of(
+                new Waiver("MALFORMED_DELEGATION_ENTRY", "HV01", null, nul, "CHG1", LocalDate.of(2026, 1, 31)))), false, T0);
+        String first = run(cfg, T0, evil);
+        String second = run(cfg, T0.plus(Duration.ofDays(1)), mesh);
+        try (RunStore store = StoreUrls.open(cfg, Map.of())) {
+            assertTrue(store.findings(first).stream().anyMatch(f -> f.isWaived()
+                    && "MALFORMED_DELEGATION_ENTRY".equals(f.rule())), "run 1 waived the entry's finding");
+            List<RunSummary> pruned = Retention.prune(cfg, store, T0.plus(Duration.ofDays(2)), false);
+            assertEquals(List.of(), pruned.stream().map(RunSummary::id).toList(), "run 1 is the waiver's first");
+            assertEquals(List.of(second, first), store.list(10).stream().map(RunSummary::id).toList());
+        }
+    }
+
+    /**
      * One store serves several configurations; each one's store.retain prunes its own runs only (before, the first
      * configuration's prune counted and deleted the other's runs too, the evidence of the other's open waiver among
      * them, which it does not know of).
