@@ -125,27 +125,57 @@ class HistoryRulesTest {
      */
     @Test
     void entriesGoneWithoutAWriteSinceThePreviousRunAreSaidToBeUnreadable() {
-        List<AdObject> now = objects();   // HV03 has lost its entries towards HV01
-        String hv03 = now.stream().filter(o -> o.name().equals("HV03")).findFirst().orElseThrow().dn()
-                .toLowerCase(Locale.ROOT);
-        java.util.Map<String, org.kcdauditor.model.HostState> before = new java.util.LinkedHashMap<>();
-        mesh("HV01", "HV02", "HV03").forEach(o -> before.put(o.name(), org.kcdauditor.model.HostState.of(o)));
-        PreviousRun previous = new PreviousRun("r1", NOW.minusSeconds(86_400), before, java.util.Set.of());
+        PreviousRun previous = new PreviousRun("r1", NOW.minusSeconds(86_400), meshStates(), java.util.Set.of());
         for (Instant written : List.of(NOW.minusSeconds(10 * 86_400), NOW.minusSeconds(3600))) {
-            Snapshot snap = new Snapshot(NOW, "ldaps://dc1.contoso.com:636", "DC=contoso,DC=com", now, null, null,
-                    null, List.of(), List.of(), Map.of(hv03, List.of(new AttributeChange("msDS-AllowedToDelegateTo",
-                    written, "DC1", 5))));
-            AuditResult r = new Auditor(RuleCatalogue.standard()).evaluate(snap,
-                    List.of(cluster("HVC1", "HV01", "HV02", "HV03")), PolicyConfig.defaults(),
-                    new AuditInputs(NOW, null, previous, List.of(), false, CATALOGUE, List.of(), false));
-            String m = rule(r, "CHANGED_SINCE_LAST_RUN").stream().filter(f -> f.host().equals("HV03")).findFirst()
-                    .orElseThrow().message();
+            String m = hv03Changed(previous, written);
             String hint = " The directory records no write of msDS-AllowedToDelegateTo on HV03 since the previous run"
                     + " (started 2026-11-19 06:00:00 UTC): the entries may still be there and the bind account no longer allowed"
                     + " to read them (docs/install.md, \"The service account\"), or one of the two runs read a domain"
                     + " controller that replication had not yet reached.";
             assertEquals(written.isBefore(previous.startedAt()), m.endsWith(hint), m);
         }
+    }
+
+    /**
+     * The previous run read the directory when it started, not when it finished: a write while it ran (after its
+     * read, before its end) may have removed the entries it read, so it is a write since that run, and the hint is
+     * not added; a write before it started is none, and the hint names that start.
+     */
+    @Test
+    void aWriteWhileThePreviousRunRanIsAWriteSinceIt() {
+        Instant started = NOW.minusSeconds(86_400);
+        PreviousRun previous = new PreviousRun("r1", started.plusSeconds(7200), meshStates(), java.util.Set.of(),
+                Map.of(), Map.of(), java.util.Set.of(), started);
+        for (Instant written : List.of(started.plusSeconds(3600), started.minusSeconds(60))) {
+            String m = hv03Changed(previous, written);
+            assertEquals(written.isBefore(started), m.contains(" since the previous run (started 2026-11-19 06:00:00"
+                    + " UTC): the entries may still be there"), m);
+        }
+    }
+
+    /** The node states of the full mesh of HV01..HV03, as a previous run recorded them. */
+    private static Map<String, org.kcdauditor.model.HostState> meshStates() {
+        Map<String, org.kcdauditor.model.HostState> states = new java.util.LinkedHashMap<>();
+        mesh("HV01", "HV02", "HV03").forEach(o -> states.put(o.name(), org.kcdauditor.model.HostState.of(o)));
+        return states;
+    }
+
+    /**
+     * CHANGED_SINCE_LAST_RUN's message on HV03, whose entries towards HV01 are gone since {@code previous}, the DC
+     * recording the attribute's last write at {@code written}.
+     */
+    private static String hv03Changed(PreviousRun previous, Instant written) {
+        List<AdObject> now = objects();   // HV03 has lost its entries towards HV01
+        String hv03 = now.stream().filter(o -> o.name().equals("HV03")).findFirst().orElseThrow().dn()
+                .toLowerCase(Locale.ROOT);
+        Snapshot snap = new Snapshot(NOW, "ldaps://dc1.contoso.com:636", "DC=contoso,DC=com", now, null, null, null,
+                List.of(), List.of(), Map.of(hv03, List.of(new AttributeChange("msDS-AllowedToDelegateTo", written,
+                "DC1", 5))));
+        AuditResult r = new Auditor(RuleCatalogue.standard()).evaluate(snap,
+                List.of(cluster("HVC1", "HV01", "HV02", "HV03")), PolicyConfig.defaults(),
+                new AuditInputs(NOW, null, previous, List.of(), false, CATALOGUE, List.of(), false));
+        return rule(r, "CHANGED_SINCE_LAST_RUN").stream().filter(f -> f.host().equals("HV03")).findFirst()
+                .orElseThrow().message();
     }
 
     /**

@@ -110,6 +110,9 @@ class RunStoreTest {
             assertEquals(1, store.count("run_event", "run-1"));
             PreviousRun prev = store.previousRun().orElseThrow();
             assertEquals("run-1", prev.runId());
+            // when it started, before it read the directory (CHANGED_SINCE_LAST_RUN compares writes with it), and ended
+            assertEquals(T0, prev.startedAt());
+            assertEquals(T0.plusSeconds(5), prev.finishedAt());
             assertEquals(List.of("HV01", "HV02"), List.copyOf(prev.hosts().keySet()));
             assertEquals(4, prev.hosts().get("HV01").delegateTo().size());
             assertEquals(r.findings().stream().map(Finding::id).toList(), List.copyOf(prev.findingIds()));
