@@ -9,6 +9,8 @@ import org.kcdauditor.model.Severity;
 import org.kcdauditor.model.UtcTime;
 import org.kcdauditor.remedy.Action;
 
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -69,10 +71,12 @@ public final class ChangedSinceLastRunRule implements Rule {
      * Empty otherwise.
      */
     private static String notWritten(String host, List<Drift.Change> changes, PreviousRun prev) {
+        // the DC records a write's time in whole seconds: one in the second the previous run started may follow it
+        Instant started = prev.startedAt().truncatedTo(ChronoUnit.SECONDS);
         for (Drift.Change c : changes) {
             AttributeChange last = c.lastChange();
             if (c.kind() == Drift.Kind.ENTRY_REMOVED && last != null && last.time() != null
-                    && last.time().isBefore(prev.startedAt())) {
+                    && last.time().isBefore(started)) {
                 return " The directory records no write of " + last.attribute() + " on " + host + " since the"
                         + " previous run (started " + UtcTime.of(prev.startedAt()) + "): the entries may still be there"
                         + " and the bind account no longer allowed to read them (docs/install.md, \"The service"

@@ -28,6 +28,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.kcdauditor.history.HistoryTestData.PT;
 import static org.kcdauditor.history.HistoryTestData.cluster;
@@ -151,6 +152,21 @@ class HistoryRulesTest {
             assertEquals(written.isBefore(started), m.contains(" since the previous run (started 2026-11-19 06:00:00"
                     + " UTC): the entries may still be there"), m);
         }
+    }
+
+    /**
+     * The DC records a write's time in whole seconds, a run's start is finer: a write in the second the previous run
+     * started (06:00:00.400, written at 06:00:00.700 and recorded 06:00:00) may have come after its read, and is not
+     * said to be none; it read "no write since the previous run (started 06:00:00)" beside "changed 06:00:00".
+     */
+    @Test
+    void aWriteInTheSecondThePreviousRunStartedMayBeSinceIt() {
+        Instant second = NOW.minusSeconds(86_400);
+        PreviousRun previous = new PreviousRun("r1", second.plusSeconds(60), meshStates(), java.util.Set.of(),
+                Map.of(), Map.of(), java.util.Set.of(), second.plusMillis(400));
+        String m = hv03Changed(previous, second);
+        assertFalse(m.contains("the entries may still be there"), m);
+        assertTrue(hv03Changed(previous, second.minusSeconds(1)).contains("the entries may still be there"));
     }
 
     /** The node states of the full mesh of HV01..HV03, as a previous run recorded them. */
