@@ -702,4 +702,19 @@ class PdfReportWriterTest {
         }
         assertTrue(found == 1, "the heading once: " + found);
     }
+    /**
+     * A findings.json without a cluster (re-rendered with {@code report --from}: the config needs one, the document
+     * does not): "Compliance per cluster" says there is none, as page 1 does, not "All 0 clusters have status OK and every pair
+     * OK", which the sentence for many clusters all OK read for none.
+     */
+    @Test
+    void noClusterIsNotSaidToBeAllOk() throws Exception {
+        FindingsDocument demo = Fixtures.demo();
+        FindingsDocument none = new FindingsDocument(demo.schemaVersion(), demo.runId(), demo.startedAt(),
+                demo.finishedAt(), demo.directory(), demo.summary(), demo.policy(), List.of(), List.of(), List.of(),
+                null);
+        String all = text(render(none, 16), 1, 99).replace("\n", " ");
+        assertFalse(all.contains("All 0 clusters"), all);
+        assertTrue(all.contains("Compliance per cluster No cluster in this run."), all);
+    }
 }

@@ -398,8 +398,9 @@ public final class PdfReportWriter implements ReportWriter {
         boolean outsideRow = outside.openTotal() + outside.waivedTotal() > 0;
         if (!outsideRow && view.clusters().stream().noneMatch(c -> listedInCompliance(view, c))) {
             // no row to show: a sentence, not a table header over "41 further clusters" and the legend of its columns
-            d.add(new Paragraph("All " + view.clusters().size() + " clusters have status OK and every pair OK: each"
-                    + " with its figures on the Summary sheet of audit.xlsx.", f.body));
+            d.add(new Paragraph(view.clusters().isEmpty() ? "No cluster in this run." : "All "
+                    + view.clusters().size() + " clusters have status OK and every pair OK: each with its figures on"
+                    + " the Summary sheet of audit.xlsx.", f.body));
             return;
         }
         PdfPTable t = new PdfPTable(new float[]{2.5f, 1.2f, 1.4f, 1.7f, 1.5f, 2.1f, 1.4f, 2.4f});
