@@ -61,6 +61,19 @@ public final class BaselineCapture {
         return capture(run, file, approvedBy, force, clock, new RunControl());
     }
 
+    /**
+     * Where a baseline at {@code file} is written: a baseline linked into place (kept in a folder under version control,
+     * on a share) where the link points, also before that file exists (the link made before the first capture), a
+     * chain of links followed; a rename onto the link itself would replace it, and leave the file it names as it was.
+     */
+    private static Path linkedTo(Path file) throws IOException {
+        Path p = file;
+        for (int hops = 0; hops < 40 && Files.isSymbolicLink(p); hops++) {
+            p = p.resolveSibling(Files.readSymbolicLink(p));
+        }
+        return p;
+    }
+
     /** The same, stopped through {@code control} (Ctrl-C): the audit is then recorded INTERRUPTED, nothing written. */
     public static Captured capture(AuditRun run, Path file, String approvedBy, boolean force, Clock clock,
                                    RunControl control) throws DirectoryException, IOException {
@@ -77,9 +90,7 @@ public final class BaselineCapture {
                 }
             }
         }
-        // a baseline linked into place (kept in a folder under version control, on a share) is written where the link
-        // points: a rename onto the link itself would replace it, and leave the file it names as it was
-        Path target = Files.isSymbolicLink(file) && Files.exists(file) ? file.toRealPath() : file;
+        Path target = linkedTo(file);
         AuditRun capture = unreadable == null ? run : run.withoutBaseline();
         List<Waiver> waivers = old == null ? List.of() : old.waivers();
         Baseline[] captured = new Baseline[1];

@@ -689,6 +689,22 @@ class HistoryCommandsTest {
         }
     }
 
+    /**
+     * The link made before the first capture, to a file still to come in the folder under version control: the
+     * capture writes that file and keeps the link (the link was followed only when its file existed, so the rename
+     * replaced the link with a file of its own and the folder it pointed into stayed empty).
+     */
+    @Test
+    void aFirstCaptureThroughALinkToAFileStillToComeWritesThatFile() throws Exception {
+        Path target = Files.createDirectory(dir.resolve("approved")).resolve("baseline.yaml");
+        Path link = Files.createSymbolicLink(dir.resolve("baseline.yaml"), target);
+        Path cfg = config("  - name: HVC1\n    nodes: [HV01, HV02, HV03]", "");
+
+        assertEquals(ExitCodes.OK, run("baseline", "capture", "--config", cfg.toString()), err);
+        assertTrue(Files.isSymbolicLink(link), "the link stays a link");
+        assertTrue(Files.readString(target).contains("HV01"), "the file the link names holds the baseline");
+    }
+
     @Test
     void aBaselineThatCannotBeReadIsReplacedOnlyWithForceAndKeptAsTheBackup() throws Exception {
         Path cfg = config("  - name: HVC1\n    nodes: [HV01, HV02, HV03]", "");
