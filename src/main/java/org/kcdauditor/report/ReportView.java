@@ -913,9 +913,50 @@ public final class ReportView {
                 : pairs() == 0 ? "; no host pair could be checked." : "; every directed host pair"
                 + (unread.isEmpty() ? "" : " of the audited clusters") + (nodesNotFound() ? " between the nodes found"
                 : "") + " is delegated correctly.";
+        text += failing == 0 ? highBeyondPairs() : "";
         return text + (plan.hasChanges() ? " The fix changes " + Words.plural(plan.objectsChanged(),
                 "object") + " in Active Directory." : " No scripted change to Active Directory.") + notAudited;
     }
+
+    /**
+     * For a run whose pairs all pass, what keeps its NO-GO clusters NO-GO, in words: their open HIGH findings (the
+     * table's "+ HIGH: RBCD_ALLOWS_ANY_ACCOUNT ×1"), by rule with its title, at most {@link #HIGH_RULES_NAMED} rules
+     * named; "" when there are none. Without it, "NO-GO; every directed host pair is delegated correctly" gave a reader
+     * who does not know the rule ids no reason.
+     */
+    private String highBeyondPairs() {
+        Map<String, List<GoVerdict.Reason>> byRule = new LinkedHashMap<>();
+        for (ClusterView c : clusters) {
+            if (c.go()) {
+                continue;
+            }
+            Set<String> pairRules = c.blockersByRule().keySet();
+            for (GoVerdict.Reason r : c.verdict().reasons()) {
+                if (r.rule() != null && r.ofFindings() && !pairRules.contains(r.rule())) {
+                    byRule.computeIfAbsent(r.rule(), k -> new ArrayList<>()).add(r);
+                }
+            }
+        }
+        if (byRule.isEmpty()) {
+            return "";
+        }
+        int findings = byRule.values().stream().flatMap(List::stream).mapToInt(GoVerdict.Reason::findings).sum();
+        List<String> named = new ArrayList<>();
+        byRule.forEach((rule, reasons) -> {
+            if (named.size() < HIGH_RULES_NAMED) {
+                String title = rule(rule).title();
+                named.add(Character.toLowerCase(title.charAt(0)) + title.substring(1) + " \u2014 " + reasons.stream()
+                        .map(GoVerdict.Reason::text).collect(Collectors.joining(", ")));
+            }
+        });
+        int more = byRule.size() - named.size();
+        return " NO-GO all the same for " + (findings == 1 ? "an open HIGH finding" : "open HIGH findings") + ": "
+                + String.join("; ", named)
+                + (more > 0 ? "; … and " + Words.plural(more, "more rule") : "") + ".";
+    }
+
+    /** How many rules {@link #highBeyondPairs} names in the headline before it counts the rest. */
+    private static final int HIGH_RULES_NAMED = 3;
 
     /** The run's directories (one, unless the config names several domains), in config order. */
     public List<DirectoryView> directories() {

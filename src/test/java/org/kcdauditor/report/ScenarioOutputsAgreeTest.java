@@ -15,11 +15,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kcdauditor.config.MailConfig;
 import org.kcdauditor.config.ScheduleConfig.Notify;
+import org.kcdauditor.directory.Sids;
 import org.kcdauditor.model.Finding;
 import org.kcdauditor.model.Severity;
 import org.kcdauditor.notify.NoticeBuilder;
 import org.kcdauditor.report.runbook.TemplateRenderer;
 import org.kcdauditor.support.CliRun;
+import org.kcdauditor.support.Hosts;
+import org.kcdauditor.support.RbcdDescriptors;
 import org.kcdauditor.support.TestDirectory;
 
 import java.nio.charset.StandardCharsets;
@@ -789,11 +792,52 @@ class ScenarioOutputsAgreeTest {
         assertAgree(o);
         assertEquals(2, o.view().clustersNoGo());
         assertEquals("2 of 2 clusters are NO-GO; every directed host pair between the nodes found is delegated"
-                + " correctly. No scripted change to Active Directory.", o.view().headline());
-        for (String out : List.of(o.md(), o.page1(), o.mail())) {
+                + " correctly. NO-GO all the same for open HIGH findings: a configured host has no computer object"
+                + " \u2014 1 HOST_NOT_FOUND finding (HVA09); a cluster's OU holds no computer object \u2014 1"
+                + " CLUSTER_EMPTY finding (HVC2). No scripted change to Active Directory.", o.view().headline());
+        for (String out : List.of(o.md().replace("\\_", "_"), o.page1(), o.mail())) {
             assertTrue(out.contains(o.view().headline()), out);
         }
         assertTrue(o.page1().contains("Pairs OK: 2 of 2: every direction between the nodes found can migrate."),
                 o.page1());
+    }
+
+    /**
+     * A cluster whose every pair is OK, HV02's resource-based delegation allowing Domain Computers (the other nodes
+     * reach HV02 through it): RBCD_ALLOWS_ANY_ACCOUNT, HIGH, makes it NO-GO. Page 1, which the CAB signs, and the
+     * runbooks said "1 of 1 cluster is NO-GO; every directed host pair is delegated correctly", the reason only as a
+     * rule id in the table; they now say in words which open HIGH finding keeps it NO-GO.
+     */
+    @Test
+    void aClusterNoGoForAnOpenHighFindingAloneSaysWhy() throws Exception {
+        List<String> nodes = nodes("HV", 3);
+        Outputs o = scenario(List.of(nodes), "", (ds, dir) -> {
+            TestDirectory.aesKeysSince(ds, TestDirectory.BASE, Hosts.DOMAIN_SID, "20090310091500.0Z");
+            com.unboundid.ldap.sdk.Entry computers = new com.unboundid.ldap.sdk.Entry("dn: CN=Domain Computers,CN=Users,"
+                    + TestDirectory.BASE, "objectClass: group", "cn: Domain Computers");
+            computers.addAttribute("objectSid", Sids.toBytes(Hosts.DOMAIN_SID + "-515"));
+            ds.add(computers);
+            for (String n : nodes) {
+                ds.modify("CN=" + n + ",OU=Hyper-V," + TestDirectory.BASE, new Modification(ModificationType.ADD,
+                        "primaryGroupID", "515"));
+                if (!n.equals("HV02")) {
+                    ds.modify("CN=" + n + ",OU=Hyper-V," + TestDirectory.BASE, new Modification(
+                            ModificationType.DELETE, "msDS-AllowedToDelegateTo", Hosts.MIG + "/HV02",
+                            Hosts.MIG + "/hv02.contoso.com", "cifs/HV02", "cifs/hv02.contoso.com"));
+                }
+            }
+            ds.modify("CN=HV02,OU=Hyper-V," + TestDirectory.BASE, new Modification(ModificationType.REPLACE,
+                    "msDS-AllowedToActOnBehalfOfOtherIdentity", RbcdDescriptors.of(List.of(Hosts.DOMAIN_SID + "-515"))));
+        });
+        assertAgree(o);
+        assertEquals(List.of("RBCD_ALLOWS_ANY_ACCOUNT"), o.doc().findings().stream()
+                .filter(f -> f.severity() == Severity.HIGH).map(Finding::rule).toList());
+        assertEquals("1 of 1 cluster is NO-GO; every directed host pair is delegated correctly. NO-GO all the same for"
+                + " an open HIGH finding: a host's resource-based delegation lets any account act as any user towards"
+                + " it \u2014 1 RBCD_ALLOWS_ANY_ACCOUNT finding (HV02). No scripted change to Active Directory.",
+                o.view().headline());
+        for (String out : List.of(o.md().replace("\\_", "_"), o.html().replace("&#39;", "'"), o.page1(), o.mail())) {
+            assertTrue(out.contains(o.view().headline()), out);
+        }
     }
 }
