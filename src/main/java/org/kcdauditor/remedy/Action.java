@@ -174,12 +174,14 @@ public sealed interface Action {
      * Sets resource-based constrained delegation on {@code host} (the target): its
      * {@code msDS-AllowedToActOnBehalfOfOtherIdentity} lists {@code principals}, the accounts that may delegate to
      * it. The cmdlet that sets it ({@code -PrincipalsAllowedToDelegateToAccount}) replaces the whole list, so
-     * {@code principals} is the full list afterwards: those allowed today ({@code present}) and those to add.
+     * {@code principals} is the full list afterwards: those allowed today ({@code present}) and those to add; empty
+     * (written as {@code []}), it clears the attribute.
      * The only delegation that crosses a domain boundary.
      */
-    record AddRbcd(String host, List<Principal> principals) implements Action {
+    record AddRbcd(String host, @JsonInclude(JsonInclude.Include.ALWAYS) List<Principal> principals)
+            implements Action {
         public AddRbcd {
-            principals = List.copyOf(principals);
+            principals = principals == null ? List.of() : List.copyOf(principals); // null: as written before it was kept
         }
 
         @Override

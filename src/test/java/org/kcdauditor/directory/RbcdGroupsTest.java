@@ -69,13 +69,7 @@ class RbcdGroupsTest {
         InMemoryDirectoryServer ds = TestDirectory.start(Mode.PLAIN, null, 0, searches);
         DomainFactsTest.domain(ds, false);
         TestDirectory.addCluster(ds, BASE, SID, 2000, List.of("HV71", "HV72"));
-        List<String> toHv71 = new ArrayList<>();
-        for (String service : List.of(Hosts.MIG, "cifs")) {
-            toHv71.add(service + "/HV71");
-            toHv71.add(service + "/hv71.contoso.com");
-        }
-        ds.modify(HV72, new Modification(ModificationType.DELETE, "msDS-AllowedToDelegateTo",
-                toHv71.toArray(String[]::new)));
+        ds.modify(HV72, new Modification(ModificationType.DELETE, "msDS-AllowedToDelegateTo", toHv71()));
         for (String node : List.of(HV71, HV72)) {
             ds.modify(node, new Modification(ModificationType.ADD, "primaryGroupID", "515"));
         }
@@ -85,6 +79,16 @@ class RbcdGroupsTest {
         DomainFactsTest.group(ds, "Domain Computers", SID + "-515", "20000101000000.0Z");
         DomainFactsTest.group(ds, "Others", SID + "-1149", "20200101000000.0Z", "CN=krbtgt," + USERS);
         return ds;
+    }
+
+    /** The entries HV72 needs to delegate to HV71. */
+    static String[] toHv71() {
+        List<String> out = new ArrayList<>();
+        for (String service : List.of(Hosts.MIG, "cifs")) {
+            out.add(service + "/HV71");
+            out.add(service + "/hv71.contoso.com");
+        }
+        return out.toArray(String[]::new);
     }
 
     /** HV71 allows RBCD from these SIDs. */
@@ -306,6 +310,44 @@ class RbcdGroupsTest {
                     assertTrue(p.path("ok").asBoolean(), p.toString());
                 }
             }
+        } finally {
+            ds.shutDown(true);
+        }
+    }
+
+    /**
+     * A grant to every computer that no pair needs (HV72 delegates to HV71 by its own entries): the list proposed
+     * instead names nobody, so it clears the attribute. findings.json wrote that list as nothing at all (the empty
+     * {@code principals} left out), and reading it back failed ("cannot read findings.json (line …): … "coll" is
+     * null"): {@code report --from}, and every reader of the run's findings, refused the run. The empty list is written
+     * and read back.
+     */
+    @Test
+    void aGrantNoPairNeedsProposesAnEmptyListThatReadsBack() throws Exception {
+        InMemoryDirectoryServer ds = server(new Searches());
+        try {
+            ds.modify(HV72, new Modification(ModificationType.ADD, "msDS-AllowedToDelegateTo", toHv71()));
+            allow(ds, SID + "-515");
+            Path out = tmp.resolve("unneeded");
+            CliRun r = run(ds, out);
+            assertEquals(3, r.exitCode(), r.toString());
+            JsonNode proposed = findings(CliRun.findings(out), "RBCD_ALLOWS_ANY_ACCOUNT").get(0).path("actions").get(0)
+                    .path("proposed").get(0);
+            assertEquals("addRbcd", proposed.path("type").asText(), proposed.toString());
+            assertTrue(proposed.path("principals").isArray() && proposed.path("principals").isEmpty(),
+                    "the list naming nobody is written: " + proposed);
+            org.kcdauditor.remedy.Action.Manual decision = (org.kcdauditor.remedy.Action.Manual)
+                    org.kcdauditor.report.FindingsJson.read(out.resolve("findings.json")).findings().stream()
+                            .filter(f -> f.rule().equals("RBCD_ALLOWS_ANY_ACCOUNT")).findFirst().orElseThrow()
+                            .actions().get(0);
+            assertEquals(List.of(new org.kcdauditor.remedy.Action.AddRbcd("HV71", List.of())), decision.proposed());
+            // as the version that left the empty list out wrote it
+            java.nio.file.Path json = out.resolve("findings.json");
+            String written = java.nio.file.Files.readString(json);
+            assertTrue(written.contains(",\"principals\":[]"), written);
+            java.nio.file.Files.writeString(json, written.replace(",\"principals\":[]", ""));
+            assertEquals(decision, org.kcdauditor.report.FindingsJson.read(json).findings().stream()
+                    .filter(f -> f.rule().equals("RBCD_ALLOWS_ANY_ACCOUNT")).findFirst().orElseThrow().actions().get(0));
         } finally {
             ds.shutDown(true);
         }
