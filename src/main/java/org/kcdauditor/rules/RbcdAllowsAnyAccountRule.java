@@ -59,12 +59,16 @@ public final class RbcdAllowsAnyAccountRule implements Rule {
             List<Evidence.PairRef> covered = new ArrayList<>();
             List<Evidence.PairRef> notCounted = new ArrayList<>();
             Set<String> failingAs = new java.util.TreeSet<>(); // the rules that report the pairs not counted
+            List<Evidence.PairRef> classic = new ArrayList<>(); // the pairs their sources' own entries cover
             for (PairStatus p : ctx.pairsTo(target)) {
                 AdObject source = p.source();
+                if (!ctx.crossDirectory(p) && delegatesClassically(source, p.required())) {
+                    classic.add(new Evidence.PairRef(source.name(), target.name()));
+                    continue;
+                }
                 if (source.objectSid() == null || ctx.snapshot().rbcdRefuses(target, source)
-                        || ctx.snapshot().rbcdAllows(named, target.rbcdDeniedSids(), source.objectSid())
-                        || !ctx.crossDirectory(p) && delegatesClassically(source, p.required())) {
-                    continue; // refused, allowed by name, or its own entries suffice: it does not need the grant
+                        || ctx.snapshot().rbcdAllows(named, target.rbcdDeniedSids(), source.objectSid())) {
+                    continue; // refused or allowed by name: it does not need the grant
                 }
                 sources.add(source);
                 (p.rbcd() ? covered : notCounted).add(new Evidence.PairRef(source.name(), target.name()));
@@ -91,12 +95,17 @@ public final class RbcdAllowsAnyAccountRule implements Rule {
                     + (notCounted.size() == 1 ? "is" : "are") + " counted as failing (" + String.join(", ", failingAs)
                     + ").")
                     + " ADUC's Delegation tab does not show it.";
+            List<Action.Principal> list = CrossDomainNeedsRbcdRule.withSources(ctx, target, Set.of(), sources);
             String decision = "Replace the grant with the hosts that are to delegate to " + name + ": first find"
                     + " which other accounts delegate to " + name + " this way (on the domain controllers, Security"
                     + " event 4769 for " + name + "'s services with Transited Services set) and add those that must,"
                     + " then set the list, which leaves out " + String.join(" and ", grants.stream()
                     .map(AnyAccount::name).toList()) + "."
-                    + CrossDomainNeedsRbcdRule.refusals(ctx, target);
+                    + CrossDomainNeedsRbcdRule.refusals(ctx, target)
+                    + (!list.isEmpty() ? "" : " No audited pair needs the grant" + (classic.isEmpty() ? ""
+                    : ": " + (classic.size() == 1 ? classic.get(0).from() + "'s own msDS-AllowedToDelegateTo entries"
+                    + " cover " : "their sources' own msDS-AllowedToDelegateTo entries cover ") + pairs(classic))
+                    + ", so the list proposed names nobody and clears the attribute.");
             ResolvedCluster cluster = ctx.clusterOfHost(target);
             List<Evidence.PairRef> all = new ArrayList<>(covered);
             all.addAll(notCounted);
@@ -104,8 +113,7 @@ public final class RbcdAllowsAnyAccountRule implements Rule {
                     .evidence(Evidence.builder().attribute("msDS-AllowedToActOnBehalfOfOtherIdentity")
                             .sids(target.rbcdSids()).anyAccountSids(grants).pairs(all).build())
                     .message(message)
-                    .action(new Action.Manual(decision, List.of(new Action.AddRbcd(name,
-                            CrossDomainNeedsRbcdRule.withSources(ctx, target, Set.of(), sources)))))
+                    .action(new Action.Manual(decision, List.of(new Action.AddRbcd(name, list))))
                     .emit();
         }
     }

@@ -341,6 +341,10 @@ class RbcdGroupsTest {
                             .filter(f -> f.rule().equals("RBCD_ALLOWS_ANY_ACCOUNT")).findFirst().orElseThrow()
                             .actions().get(0);
             assertEquals(List.of(new org.kcdauditor.remedy.Action.AddRbcd("HV71", List.of())), decision.proposed());
+            // the admin told to "replace the grant with the hosts" is told why the command names none
+            assertTrue(decision.what().endsWith(" No audited pair needs the grant: HV72's own msDS-AllowedToDelegateTo"
+                    + " entries cover HV72 -> HV71, so the list proposed names nobody and clears the attribute."),
+                    decision.what());
             // as the version that left the empty list out wrote it
             java.nio.file.Path json = out.resolve("findings.json");
             String written = java.nio.file.Files.readString(json);
