@@ -67,7 +67,8 @@ public final class DnsHostNameInvalidRule implements Rule {
                 List<String> what = new ArrayList<>();
                 if (badName) {
                     actual.add(netbios);
-                    what.add("name '" + Values.visible(netbios) + "' is not a valid host name");
+                    // by its code, as the cn: 'НV03' quoted as stored shows nothing invalid
+                    what.add("name '" + Values.visibleAccount(netbios) + "' is not a valid host name");
                 }
                 if (badCn) {
                     actual.add(h.name());
@@ -76,7 +77,7 @@ public final class DnsHostNameInvalidRule implements Rule {
                 }
                 if (badDns) {
                     actual.add(dns);
-                    what.add("dNSHostName '" + Values.visible(dns) + "' is not a valid DNS name");
+                    what.add("dNSHostName '" + Values.visibleSpn(dns) + "' is not a valid DNS name");
                 }
                 if (what.isEmpty()) {
                     what.add("dNSHostName is not set, and the policy names peers by FQDN only (policy.nameForms)");

@@ -112,6 +112,24 @@ class InvalidNameTest {
         assertEquals(List.of("HV02 old"), invalid.get(0).evidence().actual());
     }
 
+    /**
+     * A node whose account name and dNSHostName hold a Cyrillic Н, as its cn does: the message named the cn by its
+     * code but quoted the account name and the DNS name as stored, "\\u041DV03's name 'НV03' is not a valid host name
+     * and its dNSHostName 'нv03.contoso.com' is not a valid DNS name", which show nothing invalid. Both read by
+     * their code, as the cn does; the evidence keeps them as stored.
+     */
+    @Test
+    void aNameAndDnsHostNameWithALookAlikeLetterReadByTheirCode() {
+        String cyrillic = "\u041DV03";
+        AuditResult r = audit(List.of(new ClusterConfig("HVC1", List.of("HV01", "HV02", cyrillic), null, null)),
+                PolicyConfig.defaults(), host("HV01").delegatesTo("HV02").build(),
+                host("HV02").delegatesTo("HV01").build(), host(cyrillic).build());
+        Finding invalid = rule(r, "DNS_HOST_NAME_INVALID").get(0);
+        assertTrue(invalid.message().startsWith("\\u041DV03's name '\\u041DV03' is not a valid host name and its"
+                + " dNSHostName '\\u043Dv03.contoso.com' is not a valid DNS name, so"), invalid.message());
+        assertEquals(List.of(cyrillic, "\u043Dv03.contoso.com"), invalid.evidence().actual());
+    }
+
     @Test
     void withNoFormOfTheNameLeftEveryPairIntoTheHostIsBlockedByTheFinding() {
         AuditResult r = audit(new PolicyConfig(null, List.of("netbios"), null, null));
