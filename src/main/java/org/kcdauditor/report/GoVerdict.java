@@ -3,6 +3,7 @@ package org.kcdauditor.report;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import org.kcdauditor.model.Finding;
 import org.kcdauditor.model.Severity;
+import org.kcdauditor.remedy.Values;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -110,8 +111,10 @@ public record GoVerdict(boolean go, List<Reason> reasons) {
             }
             blocking.forEach((rule, list) -> {
                 Set<String> where = new LinkedHashSet<>();
-                list.forEach(f -> where.add(f.host() == null ? cluster.name() : f.peer() == null ? f.host()
-                        : f.host() + " -> " + f.peer()));
+                // a node named with a look-alike letter or an invisible character by its code, as in the tables
+                list.forEach(f -> where.add(f.host() == null ? cluster.name() : f.peer() == null
+                        ? Values.visibleAccount(f.host())
+                        : Values.visibleAccount(f.host()) + " -> " + Values.visibleAccount(f.peer())));
                 List<String> shown = new ArrayList<>(where).subList(0, Math.min(4, where.size()));
                 reasons.add(new Reason(rule, list.size(), Words.plural(list.size(), rule + " finding") + " ("
                         + String.join(", ", shown) + (where.size() > shown.size() ? ", …" : "") + ")"));

@@ -463,6 +463,21 @@ class HostileValuesTest {
     }
 
     /**
+     * The verdict's reasons name the node by its code too: findings.json's {@code clusters[].reasons}, which the mail's
+     * decision lists under "failing: HV04 -> \\u041DV06", said "40 MISSING_DELEGATION findings (HV04 -> H\\u200BV07 with a
+     * zero-width space, HV04 -> НV06, …)", the nodes as stored beside their codes on the line above.
+     */
+    @Test
+    void theVerdictsReasonsNameALookAlikeNodeByItsCode(@TempDir Path own) throws Exception {
+        JsonNode doc = new ObjectMapper().readTree(auditLookAlikeNodes(own).resolve("findings.json").toFile());
+        List<String> reasons = doc.path("clusters").get(0).path("reasons").findValuesAsText("text");
+        assertTrue(reasons.stream().anyMatch(t -> t.contains("HV04 -> \\u041DV06")
+                && t.contains("HV04 -> H\\u200BV07")), reasons.toString());
+        assertFalse(reasons.stream().anyMatch(t -> t.contains("\u041DV06") || t.contains("\u200B")),
+                reasons.toString());
+    }
+
+    /**
      * An entry with an invisible character (U+200B ZERO WIDTH SPACE, U+FEFF, U+2060, a Unicode tag character) reads
      * exactly like the entry it imitates: "HV04 delegates to cifs/hv05.contoso.com but no computer named …" beside a
      * MISSING_DELEGATION for what looks the same value, and a command to remove it that, typed from the PDF, removes
