@@ -50,14 +50,21 @@ public final class ChangedSinceLastRunRule implements Rule {
         }
         byHost.forEach((host, changes) -> {
             List<String> lines = changes.stream().map(Drift::describe).toList();
+            String notWritten = notWritten(host, changes, prev);
             // the id names the changes, so a host that changes again in the next run has a new finding, not a
             // recurring one (its fourth part is read as an SPN, up to a second '/': none is left in)
             out.add(INFO).cluster(changes.get(0).cluster()).host(host).idSpn(String.join("\n", lines).replace('/', '|'))
                     .evidence(Evidence.builder().previousRunId(prev.runId()).previousRunAt(prev.finishedAt())
                             .changes(lines).build())
-                    .message(String.join("; ", lines) + "." + notWritten(host, changes, prev))
-                    .action(new Action.Manual("No action unless the change was not planned; compare with the change"
-                            + " records."))
+                    .message(String.join("; ", lines) + "." + notWritten)
+                    // the entries may still be there: the findings of their pairs may be the bind account's blindness
+                    .action(new Action.Manual(notWritten.isEmpty()
+                            ? "No action unless the change was not planned; compare with the change records."
+                            : "Before acting on a MISSING_DELEGATION finding of " + host + ", look at " + host + "'s"
+                            + " msDS-AllowedToDelegateTo as a Domain Admin on a writable domain controller: if the"
+                            + " entries are there, give the bind account read access to it again (docs/install.md,"
+                            + " \"The service account\") or run kcd-audit preflight --all-dcs; if they are gone, compare"
+                            + " with the change records."))
                     .emit();
         });
     }

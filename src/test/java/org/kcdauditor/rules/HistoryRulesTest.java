@@ -18,6 +18,7 @@ import org.kcdauditor.model.PatchRecord;
 import org.kcdauditor.model.Severity;
 import org.kcdauditor.model.Snapshot;
 import org.kcdauditor.model.Uac;
+import org.kcdauditor.remedy.Action;
 
 import java.nio.file.Path;
 import java.time.Instant;
@@ -134,6 +135,14 @@ class HistoryRulesTest {
                     + " to read them (docs/install.md, \"The service account\"), or one of the two runs read a domain"
                     + " controller that replication had not yet reached.";
             assertEquals(written.isBefore(previous.startedAt()), m.endsWith(hint), m);
+            // what to do: not "no action" while the entries may be there and the audit blind to them
+            String what = ((Action.Manual) hv03Finding(previous, written).actions().get(0)).what();
+            assertEquals(written.isBefore(previous.startedAt()) ? "Before acting on a MISSING_DELEGATION finding of"
+                    + " HV03, look at HV03's msDS-AllowedToDelegateTo as a Domain Admin on a writable"
+                    + " domain controller: if the entries are there, give the bind account read access to it again"
+                    + " (docs/install.md, \"The service account\") or run kcd-audit preflight --all-dcs; if they are"
+                    + " gone, compare with the change records."
+                    : "No action unless the change was not planned; compare with the change records.", what);
         }
     }
 
@@ -181,6 +190,11 @@ class HistoryRulesTest {
      * recording the attribute's last write at {@code written}.
      */
     private static String hv03Changed(PreviousRun previous, Instant written) {
+        return hv03Finding(previous, written).message();
+    }
+
+    /** The CHANGED_SINCE_LAST_RUN finding of HV03 ({@link #hv03Changed}). */
+    private static Finding hv03Finding(PreviousRun previous, Instant written) {
         List<AdObject> now = objects();   // HV03 has lost its entries towards HV01
         String hv03 = now.stream().filter(o -> o.name().equals("HV03")).findFirst().orElseThrow().dn()
                 .toLowerCase(Locale.ROOT);
@@ -191,7 +205,7 @@ class HistoryRulesTest {
                 List.of(cluster("HVC1", "HV01", "HV02", "HV03")), PolicyConfig.defaults(),
                 new AuditInputs(NOW, null, previous, List.of(), false, CATALOGUE, List.of(), false));
         return rule(r, "CHANGED_SINCE_LAST_RUN").stream().filter(f -> f.host().equals("HV03")).findFirst()
-                .orElseThrow().message();
+                .orElseThrow();
     }
 
     /**
