@@ -681,7 +681,7 @@ Write-Host '  ${v.from} -> ${v.to}: ${v.noCommand}'
 Write-Host 'Then audit again with your configuration (in place of kcd-audit.yaml):'
 <#list closing as c>
 <#if c.cmd?has_content>
-Write-Host '  ${c.cmd}   (${c.action})'
+Write-Host '  ${c.cmd}   (${c.action}: ${c.detail})'
 <#else>
 Write-Host '  ${c.action}: ${c.detail}'
 </#if>

@@ -478,5 +478,5 @@ Write-Host '  on HV13: Move-ClusterVirtualMachineRole -Name ''<test VM>'' -Node 
 Write-Host '  on HV14: Move-ClusterVirtualMachineRole -Name ''<test VM>'' -Node ''HV12'' -MigrationType Live'
 Write-Host '  on HV14: Move-ClusterVirtualMachineRole -Name ''<test VM>'' -Node ''HV13'' -MigrationType Live'
 Write-Host 'Then audit again with your configuration (in place of kcd-audit.yaml):'
-Write-Host '  kcd-audit preflight --config kcd-audit.yaml --cluster HVC1   (Preflight of cluster HVC1 names only what stays open)'
-Write-Host '  kcd-audit preflight --config kcd-audit.yaml --cluster HVC2   (Preflight of cluster HVC2 says GO)'
+Write-Host '  kcd-audit preflight --config kcd-audit.yaml --cluster HVC1   (Preflight of cluster HVC1 names only what stays open: it still says NO-GO until the findings under Needs a decision are settled; every blocker this change fixes must be gone from its list)'
+Write-Host '  kcd-audit preflight --config kcd-audit.yaml --cluster HVC2   (Preflight of cluster HVC2 says GO: it must say GO (exit code 0); a NO-GO names what still blocks)'

@@ -840,4 +840,24 @@ class ScenarioOutputsAgreeTest {
             assertTrue(out.contains(o.view().headline()), out);
         }
     }
+
+    /**
+     * A scripted fix (HV03's missing entries to HV01) beside an open decision (HV02's resource-based delegation allows
+     * Everyone): remediation.ps1 ended "kcd-audit preflight … --cluster HVC1   (Preflight of cluster HVC1 names only
+     * what stays open)", and an admin whose -Apply went well read the NO-GO it then gives as a failed change; the
+     * runbook's step says that it stays NO-GO until the decisions are settled, and so does the script now.
+     */
+    @Test
+    void theScriptSaysThePreflightStaysNoGoWhileADecisionIsOpen() throws Exception {
+        Outputs o = scenario(List.of(nodes("HV", 3)), "", (ds, dir) -> {
+            ds.modify("CN=HV03,OU=Hyper-V," + TestDirectory.BASE, new Modification(ModificationType.DELETE,
+                    "msDS-AllowedToDelegateTo", "cifs/HV01", "cifs/hv01.contoso.com"));
+            ds.modify("CN=HV02,OU=Hyper-V," + TestDirectory.BASE, new Modification(ModificationType.REPLACE,
+                    "msDS-AllowedToActOnBehalfOfOtherIdentity", RbcdDescriptors.of(List.of("S-1-1-0"))));
+        });
+        assertAgree(o);
+        assertTrue(o.ps1().contains("   (Preflight of cluster HVC1 names only what stays open: it still says NO-GO until"
+                + " the findings under Needs a decision are settled; every blocker this change fixes must be gone from"
+                + " its list)'\n"), o.ps1());
+    }
 }
