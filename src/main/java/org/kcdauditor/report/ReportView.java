@@ -919,7 +919,7 @@ public final class ReportView {
     }
 
     /**
-     * For a run whose pairs all pass, what keeps its NO-GO clusters NO-GO, in words: their open HIGH findings (the
+     * For a run whose pairs all pass (or that could check none), what keeps its NO-GO clusters NO-GO, in words: their open HIGH findings (the
      * table's "+ HIGH: RBCD_ALLOWS_ANY_ACCOUNT ×1"), by rule with its title, at most {@link #HIGH_RULES_NAMED} rules
      * named; "" when there are none. Without it, "NO-GO; every directed host pair is delegated correctly" gave a reader
      * who does not know the rule ids no reason.
@@ -950,7 +950,7 @@ public final class ReportView {
             }
         });
         int more = byRule.size() - named.size();
-        return " NO-GO all the same for " + (findings == 1 ? "an open HIGH finding" : "open HIGH findings") + ": "
+        return " NO-GO" + (pairs() == 0 ? "" : " all the same") + " for " + (findings == 1 ? "an open HIGH finding" : "open HIGH findings") + ": "
                 + String.join("; ", named)
                 + (more > 0 ? "; … and " + Words.plural(more, "more rule") : "") + ".";
     }

@@ -664,11 +664,12 @@ class LdapEndToEndTest {
         assertEquals(1, findings.size());
         assertEquals("HOST_NOT_FOUND", findings.get(0).path("rule").asText());
         assertEquals("*)(cn=*", findings.get(0).path("host").asText());
-        // nothing was checked: the headline does not say every pair is fine
+        // nothing was checked: the headline does not say every pair is fine, and names what keeps the cluster NO-GO
         String headline = org.kcdauditor.report.ReportView.of(org.kcdauditor.report.FindingsJson.read(tmp.resolve("out")
                 .resolve("findings.json"))).headline();
-        assertTrue(headline.endsWith("no host pair could be checked. No scripted change to Active Directory."),
-                headline);
+        assertTrue(headline.endsWith("no host pair could be checked. NO-GO for an open HIGH finding: a configured"
+                + " host has no computer object — 1 HOST_NOT_FOUND finding (*)(cn=*). No scripted change to Active"
+                + " Directory."), headline);
     }
 
     @Test
