@@ -93,6 +93,32 @@ class LaunchersTest {
     }
 
     /**
+     * A symbolic link to the launcher itself (ln -s "../opt/Kcd Auditor/bin/kcd-audit" /usr/local/bin/kcd-audit) is
+     * read from {@code ls -ld}, whose GNU version quotes names as QUOTING_STYLE says even into a pipe: with
+     * QUOTING_STYLE=shell exported, a target with a space came back as {@code '../opt/Kcd Auditor/…'}, quotes and all,
+     * and the launcher ended with "cd: can't cd to …" (exit 2); a link whose own name holds " -> " was cut there.
+     */
+    @Test
+    void shLauncherFindsItsHomeThroughALinkToItselfWhateverLsQuotes(@TempDir Path dir) throws Exception {
+        Path home = installation(dir.resolve("opt/Kcd Auditor (x86)"));
+        Path javaHome = fakeJava(dir.resolve("jdk"), "openjdk version \"17.0.15\" 2025-04-15");
+        Path bin = Files.createDirectories(dir.resolve("usr local/bin"));
+        Files.createSymbolicLink(bin.resolve("kcd-audit"), bin.relativize(home.resolve("bin/kcd-audit")));
+        Files.createSymbolicLink(bin.resolve("kcd -> audit"), bin.resolve("kcd-audit"));
+        for (String style : List.of("literal", "shell", "shell-always", "c")) {
+            for (String link : List.of("kcd-audit", "kcd -> audit")) {
+                ProcessBuilder pb = new ProcessBuilder("/bin/sh", bin.resolve(link).toString(), "--version")
+                        .directory(dir.toFile());
+                pb.environment().put("JAVA_HOME", javaHome.toString());
+                pb.environment().put("QUOTING_STYLE", style);
+                pb.environment().remove("KCD_AUDIT_HEAP");
+                pb.environment().remove("KCD_AUDIT_JAVA_OPTS");
+                assertRunsTheJarOf(home, launch(pb).out());
+            }
+        }
+    }
+
+    /**
      * java -jar makes the jar's path the class path, which Java splits at ':' (';' on Windows): unpacked into
      * /srv/kcd:audit, every command ended in "Could not find or load main class org.kcdauditor.cli.Main", as if the
      * archive were broken (and the first call left a .failed start-up cache). The launcher says what it is, before
