@@ -3,10 +3,11 @@ rem kcd-audit launcher for cmd.exe. Finds Java 17 or later (JAVA_HOME, else java
 rem runs lib\kcd-auditor.jar with the JVM options of config\jvm.options and the arguments as given.
 rem   set KCD_AUDIT_HEAP=2g          heap for this call, initial and ceiling (default in config\jvm.options)
 rem   set KCD_AUDIT_JAVA_OPTS=...    further JVM options
-rem No parenthesised blocks touch JAVA_HOME or PATH values: "C:\Program Files (x86)\..." would end them.
+rem Inside ( ) a path is expanded only in double quotes: cmd.exe expands %%NAME%% and %%~dp0 before it finds where
+rem a ( ) ends, and the ")" of "C:\Program Files (x86)\..." unquoted there would end it.
 setlocal EnableExtensions DisableDelayedExpansion
 
-for %%I in ("%~dp0..") do set "KCD_HOME=%%~fI"
+call :findHome
 set "KCD_JAR=%KCD_HOME%\lib\kcd-auditor.jar"
 if not exist "%KCD_JAR%" if exist "%KCD_HOME%\target\kcd-auditor.jar" set "KCD_JAR=%KCD_HOME%\target\kcd-auditor.jar"
 if exist "%KCD_JAR%" goto checkJarPath
@@ -72,3 +73,11 @@ set "KCD_HEAP=-Xms%KCD_AUDIT_HEAP% -Xmx%KCD_AUDIT_HEAP%"
 rem %* passes the arguments exactly as typed, quotes included, so paths with spaces stay one argument.
 "%KCD_JAVA%" "@%KCD_HOME%\config\jvm.options" %KCD_HEAP% %KCD_AUDIT_JAVA_OPTS% -jar "%KCD_JAR%" %*
 exit /b %ERRORLEVEL%
+
+:findHome
+rem KCD_HOME, the folder above this file's. Read in a label reached by CALL, where %%0 is the label and %%~dp0 comes
+rem from this file's full path: at the top level, a batch file started by a quoted name without a folder ("kcd-audit"
+rem typed in quotes, or a tool quoting the command, with bin\ on PATH) has %%~dp0 made from that name and the current
+rem folder instead.
+for %%I in ("%~dp0..") do set "KCD_HOME=%%~fI"
+exit /b 0

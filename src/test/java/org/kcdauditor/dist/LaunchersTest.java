@@ -465,20 +465,92 @@ class LaunchersTest {
         }
         assertTrue(cmd.contains("if \"%KCD_MAJOR%\"==\"1\" set \"KCD_MAJOR=%KCD_MINOR%\""), "1.8 is Java 8");
         assertTrue(cmd.contains("if %KCD_MAJOR_NUM% GEQ 17 goto run"));
-        // "C:\Program Files (x86)\..." inside a ( ) block would end it early: no such value in a block
+    }
+
+    /**
+     * cmd.exe expands %NAME%, %~dp0 and %* while it reads a line, before it finds where a parenthesised group (an
+     * {@code if (…)}, a {@code for … in (…) do (…)}) ends: a value such as "C:\Tools (x86)\kcd-auditor\bin\" expanded
+     * there unquoted gives a ')' that ends the group early, and the rest of the line runs as a command of its own.
+     * Inside double quotes a ')' is plain text. So no expansion stands unquoted inside parentheses (%%J, a for
+     * variable, is read after the groups are found, and %%NAME%% is left for the cmd /c of a for /f to expand).
+     */
+    @Test
+    void cmdLauncherExpandsNoValueUnquotedInsideParentheses() throws Exception {
+        assertEquals(List.of(), unquotedExpansionsInParentheses(Files.readString(BIN.resolve("kcd-audit.cmd"))));
+        // the check finds the forms it is about
+        assertEquals(List.of("%JAVA_HOME%", "%~dp0"), unquotedExpansionsInParentheses(
+                "if defined JAVA_HOME (set KCD_JAVA=%JAVA_HOME%\\bin\\java.exe)\r\n"
+                        + "for %%I in (%~dp0..) do set \"KCD_HOME=%%~fI\"\r\n"
+                        + "if exist \"%KCD_JAR%\" (\r\n  echo \"%KCD_JAR%\" found\r\n)\r\necho(%KCD_AUDIT_HEAP%| findstr x\r\n"));
+        assertEquals(List.of("%*"), unquotedExpansionsInParentheses("if not defined X (\r\n  java %*\r\n)\r\n"));
+    }
+
+    /**
+     * The expansions of a batch file that stand inside parentheses outside double quotes. A '(' opens a group at the
+     * start of a command, after in, do or else, and after the condition of an if; "echo(" is an echo.
+     */
+    private static List<String> unquotedExpansionsInParentheses(String batch) {
+        Pattern expansion = Pattern.compile("%%|%\\*|%~[a-zA-Z]*(?:\\$[A-Za-z_]+:)?[0-9]|%[0-9]|%[^%\\s]+%");
+        Pattern opensAfter = Pattern.compile("(?i)(?:^|[&|(]|\\b(?:in|do|else))\\s*$");
+        List<String> found = new ArrayList<>();
         int depth = 0;
-        for (String line : cmd.split("\r\n")) {
-            String t = line.strip();
-            if (t.startsWith(")")) {
-                depth--;
+        for (String line : batch.split("\r\n")) {
+            String command = line.strip().toLowerCase(java.util.Locale.ROOT);
+            if (command.startsWith("rem ") || command.startsWith("::")) {
+                continue;
             }
-            if (depth > 0) {
-                assertFalse(t.contains("%JAVA_HOME%") || t.contains("%KCD_JAVA%") || t.contains("%PATH%"), t);
-            }
-            if (t.endsWith("(")) {
-                depth++;
+            boolean ifLine = command.startsWith("if ");
+            boolean quoted = false;
+            for (int i = 0; i < line.length(); i++) {
+                char c = line.charAt(i);
+                Matcher m = expansion.matcher(line).region(i, line.length());
+                if (c == '%' && m.lookingAt()) { // expanded before quotes are read: %JAVA_HOME:"=% is no quote
+                    if (depth > 0 && !quoted && !m.group().equals("%%")) {
+                        found.add(m.group());
+                    }
+                    i = m.end() - 1;
+                } else if (c == '"') {
+                    quoted = !quoted;
+                } else if (quoted) {
+                    continue;
+                } else if (c == '^') {
+                    i++;
+                } else if (c == '(' && (opensAfter.matcher(line.substring(0, i)).find()
+                        || ifLine && i > 0 && line.charAt(i - 1) == ' ')) {
+                    depth++;
+                } else if (c == ')' && depth > 0) {
+                    depth--;
+                }
             }
         }
+        return found;
+    }
+
+    /**
+     * At the top level of a batch file started by a quoted name without a folder ("kcd-audit" typed in quotes, or a
+     * tool that quotes the command, with bin\ on PATH), cmd.exe takes %~dp0 from that name and the current folder:
+     * C:\Users\Jürgen\ instead of C:\Program Files\KCD Auditor\bin\, and the launcher said "lib\kcd-auditor.jar not
+     * found" about a complete installation. In a label reached by CALL, %0 is the label, and %~dp0 comes from the
+     * batch file's full path; the launcher reads its folder only there.
+     */
+    @Test
+    void cmdLauncherReadsItsFolderInALabelReachedByCall() throws Exception {
+        String cmd = Files.readString(BIN.resolve("kcd-audit.cmd"));
+        Pattern ownName = Pattern.compile("%~[a-zA-Z]*0");
+        String label = null;
+        int uses = 0;
+        for (String line : cmd.split("\r\n")) {
+            if (line.startsWith(":")) {
+                label = line.substring(1).strip();
+            }
+            if (!line.strip().toLowerCase(java.util.Locale.ROOT).startsWith("rem ") && ownName.matcher(line).find()) {
+                uses++;
+                assertTrue(label != null && cmd.contains("\r\ncall :" + label + "\r\n"),
+                        "%~dp0 read at the top level or in a label not reached by CALL: " + line);
+                assertTrue(cmd.indexOf("call :" + label) < cmd.indexOf("%KCD_HOME%"), "the folder is read before it is used");
+            }
+        }
+        assertEquals(1, uses, "the launcher reads its own folder once");
     }
 
     @Test
