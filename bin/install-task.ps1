@@ -78,10 +78,19 @@ if ($env:KCD_AUDIT_HEAP -or $env:KCD_AUDIT_JAVA_OPTS) {
 $ns = New-Object System.Xml.XmlNamespaceManager $task.NameTable
 $ns.AddNamespace('t', 'http://schemas.microsoft.com/windows/2004/02/mit/task')
 $task.SelectSingleNode('/t:Task/t:RegistrationInfo/t:URI', $ns).InnerText = "\$TaskName"
+$argumentLine = ($arguments | ForEach-Object { ConvertTo-KcdCommandLineArgument $_ }) -join ' '
+# Task Scheduler replaces %NAME% in a task's command, arguments and working folder with the environment variable (of
+# the task's account: its own USERNAME, USERPROFILE, TEMP) each time it starts it, and has no escape for '%'.
+foreach ($value in @($java, $argumentLine, $configDir)) {
+    if ([Environment]::ExpandEnvironmentVariables($value) -ne $value) {
+        throw ("install-task.ps1: $value holds %NAME% of an environment variable, which Task Scheduler would replace" +
+                " when it starts the task ('%' has no escape there): move the config, Java or kcd-audit to a folder" +
+                " whose path has none, or write the value out in KCD_AUDIT_JAVA_OPTS")
+    }
+}
 $exec = $task.SelectSingleNode('/t:Task/t:Actions/t:Exec', $ns)
 $exec.SelectSingleNode('t:Command', $ns).InnerText = $java
-$exec.SelectSingleNode('t:Arguments', $ns).InnerText =
-        ($arguments | ForEach-Object { ConvertTo-KcdCommandLineArgument $_ }) -join ' '
+$exec.SelectSingleNode('t:Arguments', $ns).InnerText = $argumentLine
 $exec.SelectSingleNode('t:WorkingDirectory', $ns).InnerText = $configDir
 # Registered disabled: its 5-minute trigger must not start it before the account is in place.
 $task.SelectSingleNode('/t:Task/t:Settings/t:Enabled', $ns).InnerText = 'false'

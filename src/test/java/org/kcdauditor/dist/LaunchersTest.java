@@ -788,6 +788,35 @@ class LaunchersTest {
         assertTrue(lookUp > 0 && lookUp < uninstall.indexOf("Unregister-ScheduledTask"), "looked up before it is removed");
     }
 
+    /**
+     * Task Scheduler replaces %NAME% in a task's Command, Arguments and WorkingDirectory with the environment variable
+     * when it starts the task (ExecAction, "If environment variables are used in the Path, Arguments, or
+     * WorkingDirectory properties…"), and '%' has no escape there. A config in "D:\Audit %USERNAME%\" or a
+     * KCD_AUDIT_JAVA_OPTS of -Djava.io.tmpdir=%TEMP%\kcd was written into the task as typed and reached java.exe as
+     * another path (the account's own USERNAME and TEMP): a daemon reading another config, or none. install-task.ps1
+     * refuses such a value in one line before it changes anything; the values it checks are those it writes.
+     */
+    @Test
+    void installTaskRefusesAValueTaskSchedulerWouldExpand() throws Exception {
+        String install = Files.readString(BIN.resolve("install-task.ps1"));
+        Matcher written = Pattern.compile("\\$exec\\.SelectSingleNode\\('t:(Command|Arguments|WorkingDirectory)', \\$ns\\)"
+                + "\\.InnerText = (\\$\\w+)").matcher(install);
+        Map<String, String> values = new java.util.TreeMap<>();
+        while (written.find()) {
+            values.put(written.group(1), written.group(2));
+        }
+        assertEquals(java.util.Set.of("Command", "Arguments", "WorkingDirectory"), values.keySet(),
+                "each of the three is written from one variable: " + values);
+        Matcher check = Pattern.compile("foreach \\(\\$value in @\\(([^)]*)\\)\\) \\{\r\n"
+                + "    if \\(\\[Environment]::ExpandEnvironmentVariables\\(\\$value\\) -ne \\$value\\) \\{\r\n"
+                + "        throw \\(\"install-task.ps1: \\$value holds %NAME% of an environment variable").matcher(install);
+        assertTrue(check.find(), "the values are compared with what Task Scheduler would make of them");
+        assertEquals(List.copyOf(new java.util.TreeSet<>(values.values())),
+                List.copyOf(new java.util.TreeSet<>(List.of(check.group(1).split(", ")))), "every value written is checked");
+        assertTrue(check.start() < install.indexOf("Disable-ScheduledTask -TaskName $TaskName")
+                && check.start() < install.indexOf("Register-ScheduledTask"), "refused before anything is changed");
+    }
+
     private static String text(Element parent, String name) {
         return parent.getElementsByTagName(name).item(0).getTextContent().trim();
     }
