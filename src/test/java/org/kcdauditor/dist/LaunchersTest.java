@@ -439,6 +439,23 @@ class LaunchersTest {
 
     // ---------------------------------------------------------------- bin/kcd-audit.cmd
 
+    /**
+     * Windows PowerShell 5.1 reads a .ps1 without a byte order mark in the ANSI code page, cmd.exe a .cmd in the OEM
+     * one, and install-task.ps1 reads the task's XML with Get-Content, ANSI again: in UTF-8, a dash (U+2013 E2 80 93,
+     * U+2014 E2 80 94) read as Windows-1252 holds a curly double quote, which PowerShell takes as a quote and ends a
+     * string with. The Windows files keep to ASCII (the files are right; this keeps them so).
+     */
+    @Test
+    void theWindowsFilesAreAscii() throws Exception {
+        for (Path file : List.of(BIN.resolve("kcd-audit.cmd"), BIN.resolve("kcd-audit.ps1"),
+                BIN.resolve("install-task.ps1"), Path.of("packaging/windows/kcd-audit-daemon.xml"))) {
+            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            for (int i = 0; i < lines.size(); i++) {
+                assertTrue(lines.get(i).matches("\\p{ASCII}*"), file + ":" + (i + 1) + ": " + lines.get(i));
+            }
+        }
+    }
+
     @Test
     void cmdLauncherLooksForJavaHomeThenPathAndRefusesJavaBefore17() throws Exception {
         String cmd = Files.readString(BIN.resolve("kcd-audit.cmd"));
