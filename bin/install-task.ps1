@@ -57,6 +57,27 @@ if ($Uninstall) {
 # ProviderPath: a plain path for a UNC config too (Path would be Microsoft.PowerShell.Core\FileSystem::\\srv\...)
 $configPath = (Resolve-Path -LiteralPath $Config).ProviderPath
 $configDir = Split-Path -Parent $configPath
+
+# Whether Modify on $Candidate, which all below it inherits, would reach more than kcd-audit's data: a drive's root, a
+# folder Windows, other programs or other users share (Windows, Program Files, ProgramData, Users, a profile itself),
+# or one inside or above the installation folder, whose config\jvm.options and jar every administrator's
+# kcd-audit.cmd runs.
+function Test-KcdSharedFolder([string]$Candidate) {
+    $folder = $Candidate.TrimEnd('\')
+    $installation = (Resolve-Path -LiteralPath (Get-KcdHome)).ProviderPath.TrimEnd('\')
+    $shared = @(@('Windows', 'ProgramFiles', 'ProgramFilesX86', 'CommonApplicationData', 'UserProfile') |
+            ForEach-Object { [Environment]::GetFolderPath($_) })
+    $shared += @($env:ProgramW6432, (Split-Path -Parent ([Environment]::GetFolderPath('UserProfile'))))
+    $folder -eq [IO.Path]::GetPathRoot($Candidate).TrimEnd('\') -or
+            ($shared | Where-Object { $_ } | ForEach-Object { $_.TrimEnd('\') }) -contains $folder -or
+            ($folder + '\').StartsWith($installation + '\', 'OrdinalIgnoreCase') -or
+            ($installation + '\').StartsWith($folder + '\', 'OrdinalIgnoreCase')
+}
+if (Test-KcdSharedFolder $configDir) {
+    throw ("install-task.ps1: the account would be given Modify on $configDir, the config file's folder, and all below" +
+            " it, which holds other programs', other users' or kcd-audit's own files: put the config in a folder of its" +
+            " own, e.g. C:\ProgramData\kcd-audit\kcd-audit.yaml")
+}
 if ((Get-Content -LiteralPath $configPath -Raw) -notmatch '(?m)^\s+logFile\s*:') {
     Write-Warning ("$configPath sets no daemon.logFile: a scheduled task has no console, so the daemon's log" +
             " would be lost. Add under daemon: logFile: $configDir\logs\daemon.log")

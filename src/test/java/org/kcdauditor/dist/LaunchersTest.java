@@ -806,6 +806,34 @@ class LaunchersTest {
     }
 
     /**
+     * install-task.ps1 gives the task's account Modify on the config file's folder, inherited by all below it. A
+     * config put straight into a drive's root, C:\ProgramData, C:\Program Files (x86), a profile such as
+     * C:\Users\Jürgen or C:\Users gave the account Modify over other programs' and users' files; one inside the
+     * installation folder, or in a folder holding it (C:\Tools\kcd-audit.yaml beside C:\Tools\kcd-auditor-0.1.0), let
+     * it rewrite config\jvm.options and the jar, which every administrator's kcd-audit.cmd then runs. Such a folder is
+     * refused in one line before anything is asked or changed.
+     */
+    @Test
+    void installTaskRefusesAConfigFolderWhoseModifyWouldReachOtherFiles() throws Exception {
+        String install = Files.readString(BIN.resolve("install-task.ps1"));
+        int check = install.indexOf("if (Test-KcdSharedFolder $configDir) {");
+        assertTrue(check > 0, "the config's folder is checked");
+        for (String later : List.of("Get-Credential", "Register-ScheduledTask", "Disable-ScheduledTask", "icacls.exe")) {
+            assertTrue(check < install.indexOf(later), "refused before " + later);
+        }
+        String test = install.substring(install.indexOf("function Test-KcdSharedFolder"));
+        test = test.substring(0, test.indexOf("\r\n}\r\n"));
+        for (String folder : List.of("'Windows'", "'ProgramFiles'", "'ProgramFilesX86'", "'CommonApplicationData'",
+                "'UserProfile'", "$env:ProgramW6432", "[IO.Path]::GetPathRoot(")) {
+            assertTrue(test.contains(folder), folder + " in " + test);
+        }
+        assertTrue(test.contains("Split-Path -Parent ([Environment]::GetFolderPath('UserProfile'))"), "C:\\Users");
+        assertTrue(test.contains("($folder + '\\').StartsWith($installation + '\\', 'OrdinalIgnoreCase')")
+                && test.contains("($installation + '\\').StartsWith($folder + '\\', 'OrdinalIgnoreCase')"),
+                "inside the installation folder, or holding it: " + test);
+    }
+
+    /**
      * Task Scheduler replaces %NAME% in a task's Command, Arguments and WorkingDirectory with the environment variable
      * when it starts the task (ExecAction, "If environment variables are used in the Path, Arguments, or
      * WorkingDirectory properties…"), and '%' has no escape there. A config in "D:\Audit %USERNAME%\" or a
