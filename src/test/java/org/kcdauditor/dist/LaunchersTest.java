@@ -806,6 +806,21 @@ class LaunchersTest {
     }
 
     /**
+     * docs/install.md tells the admin whose task does not run to read LastTaskResult, the exit code of java.exe: a
+     * daemon that cannot start for its config (a key, a passwordFile the account cannot read) exits with 2, README's
+     * configuration error, which the page gave as 1, the code of a run that could not complete (a directory or store
+     * out of reach), sending the admin after the network instead of the config.
+     */
+    @Test
+    void installMdGivesTheExitCodeOfADaemonStoppedByItsConfig() throws Exception {
+        String docs = Files.readString(Path.of("docs/install.md")).replaceAll("\\s+", " ");
+        Matcher m = Pattern.compile("A daemon that cannot start \\(a config error, a password file the account cannot"
+                + " read\\) .*? LastTaskResult is then (\\d+)").matcher(docs);
+        assertTrue(m.find(), "docs/install.md names the task's result for a daemon that cannot start");
+        assertEquals(org.kcdauditor.run.ExitCodes.USAGE, Integer.parseInt(m.group(1)), m.group());
+    }
+
+    /**
      * install-task.ps1 gives the task's account Modify on the config file's folder, inherited by all below it. A
      * config put straight into a drive's root, C:\ProgramData, C:\Program Files (x86), a profile such as
      * C:\Users\Jürgen or C:\Users gave the account Modify over other programs' and users' files; one inside the
