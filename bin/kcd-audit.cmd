@@ -70,7 +70,7 @@ exit /b 2
 set "KCD_HEAP=-Xms%KCD_AUDIT_HEAP% -Xmx%KCD_AUDIT_HEAP%"
 
 :launch
-rem %* passes the arguments exactly as typed, quotes included, so paths with spaces stay one argument.
+rem %%* passes the arguments exactly as typed, quotes included, so paths with spaces stay one argument.
 "%KCD_JAVA%" "@%KCD_HOME%\config\jvm.options" %KCD_HEAP% %KCD_AUDIT_JAVA_OPTS% -jar "%KCD_JAR%" %*
 exit /b %ERRORLEVEL%
 

@@ -629,6 +629,10 @@ class LaunchersTest {
         assertFalse(Pattern.compile("%~?[1-9]|\\bshift\\b", Pattern.CASE_INSENSITIVE).matcher(cmd).find(),
                 "no %1..%9 or shift: they would drop or re-split arguments");
         assertTrue(cmd.contains("-jar \"%KCD_JAR%\" %*\r\nexit /b %ERRORLEVEL%"), "kcd-audit's exit code");
+        // cmd.exe expands %* in a rem line too, before REM reads it: "kcd-audit.cmd /?", as Windows admins ask for
+        // help, made that line "rem /? passes …", and REM printed its own help ("Records comments (remarks) in a batch
+        // file or CONFIG.SYS.") above kcd-audit's answer. A rem line names it as %%*.
+        assertEquals(1, Pattern.compile("(?<!%)%\\*").matcher(cmd).results().count(), "%* only where it is passed on");
     }
 
     // ---------------------------------------------------------------- bin/kcd-audit.ps1
