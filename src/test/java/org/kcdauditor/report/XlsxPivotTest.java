@@ -190,7 +190,8 @@ class XlsxPivotTest {
     /**
      * A finding resolved since the previous run keeps what it was (history.resolved: severity, rule, cluster, host, peer,
      * SPN and message as the previous run stored them), so that a monthly pivot by severity or cluster counts it there
-     * and not under "(blank)"; a findings.json that carries only the id leaves those cells blank.
+     * and not under "(blank)"; a findings.json that carries only the id leaves those cells blank. Its message says it
+     * was found in the previous run and not in this one.
      */
     @Test
     void aResolvedFindingKeepsItsSeverityRuleClusterAndHost() throws Exception {
@@ -214,8 +215,9 @@ class XlsxPivotTest {
             assertEquals(List.of("HIGH", "MISSING_DELEGATION", "HVC1", "HV01", "HV04", "cifs/HV04"),
                     List.of("Severity", "Rule", "Cluster", "Host", "Peer", "SPN").stream()
                             .map(c -> cell(sh, full, c).getStringCellValue()).toList());
-            assertTrue(cell(sh, full, "Message").getStringCellValue().endsWith("It was: HV01 cannot delegate to"
-                    + " cifs/HV04."), cell(sh, full, "Message").getStringCellValue());
+            // found in the previous run and gone now: not "no longer found since" that run, which read as gone in it
+            assertEquals("Resolved: found in run " + h.previousRunId() + ", not in this one. It was: HV01 cannot"
+                    + " delegate to cifs/HV04.", cell(sh, full, "Message").getStringCellValue());
         }
     }
 

@@ -491,7 +491,7 @@ public final class XlsxReportWriter implements ReportWriter {
             for (String id : doc.history().resolvedFindings()) {
                 SXSSFRow row = sh.createRow(r++);
                 HistorySections.ResolvedDoc was = before.get(id);
-                String message = "Resolved: no longer found since run " + doc.history().previousRunId();
+                String message = "Resolved: found in run " + doc.history().previousRunId() + ", not in this one";
                 if (was != null) {
                     String[] values = {was.severity() == null ? "" : was.severity().name(), was.rule(), was.cluster(),
                             name(was.host()), name(was.peer()), Values.visibleSpn(was.spn()), was.kb()};
