@@ -83,6 +83,11 @@ Open findings<#if summary.scope?has_content> in ${summary.scope}</#if>: ${summar
 <#if comparedNote?has_content><p style="color:${palette.MUTED}">${comparedNote}</p></#if>
 <h2 style="font-size:1.1rem">New (${added?size})</h2>
 <@table rows=added showFix=true/>
+<#if unwaived?? && unwaived?has_content>
+<h2 style="font-size:1.1rem">No longer waived, open again (${unwaived?size})</h2>
+<p style="color:${palette.MUTED}">Waived in the previous audit; the waiver has expired or was taken out of the baseline.</p>
+<@table rows=unwaived showFix=true/>
+</#if>
 <h2 style="font-size:1.1rem">Resolved (${resolved?size})</h2>
 <@table rows=resolved showFix=false/>
 <#if waivedSince?? && waivedSince?has_content>

@@ -6,7 +6,7 @@
   pairsOk, pairs, pairsText ("5/6 pairs OK", or "pairs not checked" for a cluster not audited), pairsCell ("5/6" or "—"), compliance, high…info: the report view's numbers; clustersWorstFirst: the same NO-GO first, worst first; unclustered: status, high…info of the open
   findings outside every cluster, only in the notice to mail.to and only when there are such findings), comparedNote (in the notice to mail.to, why the reports count other new/resolved figures; else empty), added/resolved/waivedSince/open (lists of id, severity, rule, cluster, host, peer,
   message, remediation; waivedSince also waiverExpires, waiverJustification: open in the compared run, waived now, so
-  not resolved), changes (the same for the open CHANGED_SINCE_LAST_RUN findings: not compared, but open
+  not resolved), unwaived (the same: waived in the compared run, open now, so not new), changes (the same for the open CHANGED_SINCE_LAST_RUN findings: not compared, but open
   findings, so new + still open + changes = the open findings the subject counts), pdfNote, reportDir, changeTimesNote (said once when the directory keeps no change times
   for drift, of the cluster's directories in a cluster owners' notice, else empty), inputsNotUsed (file, kind, reason of the patch, event and host-settings files the run could not
   use, the first five as the runbooks name them) and inputsNotUsedMore (how many more), aesNotChecked (the sentence
@@ -82,6 +82,16 @@ NEW (${added?size})
 - none
 </#list>
 <@more rows=added/>
+<#if unwaived?? && unwaived?has_content>
+
+NO LONGER WAIVED, OPEN AGAIN (${unwaived?size})
+<#list unwaived[0..*listedFindings] as f>
+- [${f.severity}] ${f.cluster?has_content?then(f.cluster, "(not tied to a cluster)")}<#if f.host?has_content> / ${f.host}</#if>: ${f.message}
+  Waived in the previous audit; its waiver has expired or was taken out of the baseline.
+  What to do: ${f.remediation}
+</#list>
+<@more rows=unwaived/>
+</#if>
 
 RESOLVED (${resolved?size})
 <#list resolved[0..*listedFindings] as f>

@@ -32,7 +32,9 @@ import java.util.TreeSet;
  * still open is decided by finding id against the previous successful run. Waived findings and
  * {@code CHANGED_SINCE_LAST_RUN} (itself a comparison with the previous run) take no part: they would
  * make every other run look like a change. A finding open in the compared run and waived now is not resolved (its
- * pair still fails): it is listed apart as waived since ({@link Change#waivedSince()}).
+ * pair still fails): it is listed apart as waived since ({@link Change#waivedSince()}); one waived in the compared run
+ * and open now (its waiver expired or was taken out of the baseline) is not new: it is listed apart as open again
+ * ({@link Change#unwaived()}), as the reports count it recurring.
  */
 public final class NoticeBuilder {
     /** While a job keeps failing, how long after its last failure notice the next one is queued. */
@@ -80,20 +82,38 @@ public final class NoticeBuilder {
      * What changed in one scope (all clusters, or one). {@code changes}: the scope's open CHANGED_SINCE_LAST_RUN
      * findings, which take no part in the comparison but are open findings of the run like any other: listed apart,
      * and counted where the notice counts open findings, so its figures are those of the body and the reports.
+     * {@code unwaived}: waived in the compared run and open now, counted open and neither new nor still open.
      */
     public record Change(String scope, List<Finding> added, List<Finding> resolved, List<Finding> open,
-                         List<Finding> changes, List<Finding> waivedSince) {
+                         List<Finding> changes, List<Finding> waivedSince, List<Finding> unwaived) {
         public boolean changed() {
-            return !added.isEmpty() || !resolved.isEmpty() || !waivedSince.isEmpty();
+            return !added.isEmpty() || !resolved.isEmpty() || !waivedSince.isEmpty() || !unwaived.isEmpty();
         }
 
-        /** Open (not waived) findings in scope, as the reports count them: new, still open and directory changes. */
+        /**
+         * Open (not waived) findings in scope, as the reports count them: new, still open, open again and directory
+         * changes.
+         */
         public int openNow() {
-            return added.size() + open.size() + changes.size();
+            return added.size() + open.size() + unwaived.size() + changes.size();
+        }
+
+        /** Every finding the notice lists. */
+        java.util.stream.Stream<Finding> listed() {
+            return java.util.stream.Stream.of(added, resolved, open, changes, waivedSince, unwaived)
+                    .flatMap(List::stream);
         }
 
         long addedAt(Severity s) {
-            return added.stream().filter(f -> f.severity() == s).count();
+            return at(added, s);
+        }
+
+        long unwaivedAt(Severity s) {
+            return at(unwaived, s);
+        }
+
+        private static long at(List<Finding> findings, Severity s) {
+            return findings.stream().filter(f -> f.severity() == s).count();
         }
     }
 
@@ -154,10 +174,20 @@ public final class NoticeBuilder {
                          ClustersNotCompared notCompared) {
         Map<String, Finding> now = index(current, cluster);
         Map<String, Finding> before = previous == null ? Map.of() : index(previous, cluster);
+        // waived in the compared run: one open now counts again, told when it first came (the reports: recurring)
+        Set<String> waivedBefore = new java.util.HashSet<>();
+        if (previous != null) {
+            previous.stream().filter(f -> f.isWaived() && inScope(f, cluster)).forEach(f -> waivedBefore.add(f.id()));
+        }
         List<Finding> added = new ArrayList<>();
         List<Finding> open = new ArrayList<>();
+        List<Finding> unwaived = new ArrayList<>();
         for (Finding f : now.values()) {
-            (before.containsKey(f.id()) || !notCompared.compared(f) ? open : added).add(f);
+            if (before.containsKey(f.id()) || !notCompared.compared(f)) {
+                open.add(f);
+            } else {
+                (waivedBefore.contains(f.id()) ? unwaived : added).add(f);
+            }
         }
         // open in the compared run and waived now: not resolved (the pair still fails; the reports count it neither
         // new nor resolved), but a change the notice tells apart
@@ -172,7 +202,7 @@ public final class NoticeBuilder {
         List<Finding> changes = current.stream().filter(f -> !f.isWaived() && NOT_COMPARED.contains(f.rule())
                 && inScope(f, cluster)).toList();
         return new Change(scope, sorted(added), sorted(resolved), sorted(open), sorted(changes),
-                sorted(List.copyOf(waivedSince.values())));
+                sorted(List.copyOf(waivedSince.values())), sorted(unwaived));
     }
 
     private static boolean inScope(Finding f, String cluster) {
@@ -203,22 +233,32 @@ public final class NoticeBuilder {
     /** {@code [kcd-audit] HVC1: 3 new HIGH findings — live migration at risk}, and the quieter forms. */
     static String subject(Change c, String scopeLabel) {
         long high = c.addedAt(Severity.HIGH);
+        long highAgain = c.unwaivedAt(Severity.HIGH);
         String body;
-        if (high > 0) {
-            body = high + " new HIGH finding" + (high == 1 ? "" : "s") + " — live migration at risk";
+        if (high > 0 || highAgain > 0) {
+            // a HIGH finding whose waiver ended puts live migration at risk again as a new one does
+            body = (high > 0 ? high + " new HIGH finding" + (high == 1 ? "" : "s") : "")
+                    + (high > 0 && highAgain > 0 ? " and " + highAgain : highAgain > 0 ? highAgain + " HIGH finding"
+                    + (highAgain == 1 ? "" : "s") : "") + (highAgain > 0 ? " no longer waived" : "")
+                    + " — live migration at risk";
         } else if (!c.added().isEmpty()) {
             Severity worst = c.added().get(0).severity();
             body = c.added().size() + " new finding" + (c.added().size() == 1 ? "" : "s") + " (worst "
                     + worst.name() + ")";
-        } else if (!c.resolved().isEmpty() || !c.waivedSince().isEmpty()) {
-            int r = c.resolved().size();
-            int w = c.waivedSince().size();
-            String resolved = r + " finding" + (r == 1 ? "" : "s") + " resolved";
-            String waived = w + (r > 0 ? "" : " finding" + (w == 1 ? "" : "s")) + " newly waived";
+        } else if (!c.resolved().isEmpty() || !c.waivedSince().isEmpty() || !c.unwaived().isEmpty()) {
+            // "2 findings resolved, 1 newly waived": the first figure names the findings
+            List<String> parts = new ArrayList<>();
+            for (Map.Entry<Integer, String> e : List.of(Map.entry(c.resolved().size(), " resolved"),
+                    Map.entry(c.waivedSince().size(), " newly waived"),
+                    Map.entry(c.unwaived().size(), " no longer waived"))) {
+                int k = e.getKey();
+                if (k > 0) {
+                    parts.add(k + (parts.isEmpty() ? " finding" + (k == 1 ? "" : "s") : "") + e.getValue());
+                }
+            }
             // as the body's lists count them: STILL OPEN, and the directory changes apart when there are any
-            body = (r > 0 && w > 0 ? resolved + ", " + waived : r > 0 ? resolved : waived) + ", " + (c.changes().isEmpty()
-                    ? c.openNow() + " still open" : c.open().size() + " still open, " + c.changes().size()
-                    + " changed in the directory");
+            body = String.join(", ", parts) + ", " + c.open().size() + " still open" + (c.changes().isEmpty() ? ""
+                    : ", " + c.changes().size() + " changed in the directory");
         } else {
             body = "no change, " + c.openNow() + " open finding" + (c.openNow() == 1 ? "" : "s");
         }
@@ -259,8 +299,7 @@ public final class NoticeBuilder {
                 .map(d -> Map.entry(d.name(), String.valueOf(d.url()))).toList())
                 : doc.directory() == null ? "" : String.valueOf(doc.directory().url()));
         // drift messages say when and where delegation changed; where the directory keeps no change times, once here
-        boolean drift = java.util.stream.Stream.of(c.added(), c.resolved(), c.open(), c.changes(), c.waivedSince())
-                .flatMap(List::stream)
+        boolean drift = c.listed()
                 .anyMatch(f -> view.rule(f.rule()).category() == org.kcdauditor.rules.Category.DRIFT);
         // a cluster's owners hear of the directories its pairs are in, as its preflight tells of them
         Set<String> scope = cluster == null ? null : view.directoriesOf(cluster);
@@ -274,6 +313,7 @@ public final class NoticeBuilder {
         model.put("added", rows(c.added(), remedies));
         model.put("resolved", rows(c.resolved(), remedies));
         model.put("waivedSince", rows(c.waivedSince(), remedies));
+        model.put("unwaived", rows(c.unwaived(), remedies));
         model.put("comparedNote", comparedNote(doc, c, cluster, previousRunId));
         model.put("open", rows(c.open(), remedies));
         model.put("changes", rows(c.changes(), remedies));
@@ -375,8 +415,7 @@ public final class NoticeBuilder {
         }
         Set<String> clusters = new LinkedHashSet<>();
         boolean outside = false;
-        for (Finding f : java.util.stream.Stream.of(c.added(), c.resolved(), c.open(), c.changes(), c.waivedSince())
-                .flatMap(List::stream).toList()) {
+        for (Finding f : c.listed().toList()) {
             if (f.cluster() == null) {
                 outside = true;
             } else {

@@ -69,6 +69,52 @@ class WaivedSinceNoticeTest {
     }
 
     /**
+     * The reverse: a finding waived in the run compared with and open now (its waiver expired, or was taken out of the
+     * baseline) is not new: the reports count it recurring (the workbook's Status), and the admin was told of it when it
+     * first came. The notice lists it apart as open again, counts it where it counts open findings, and its subject
+     * still says that live migration is at risk when it is HIGH; the reports and the notice then count the same new.
+     */
+    @Test
+    void aFindingNoLongerWaivedIsOpenAgainNotNew() {
+        FindingsDocument before = Fixtures.waivedHv02ToHv03();
+        FindingsDocument now = Fixtures.demo();
+        List<String> again = now.findings().stream().filter(WaivedSinceNoticeTest::hv02ToHv03).map(Finding::id)
+                .sorted().toList();
+        NoticeBuilder.Change c = NoticeBuilder.change("all clusters", now.findings(), before.findings(), null);
+        assertEquals(List.of(), c.added(), "told when it first came; the reports count it recurring");
+        assertEquals(again, c.unwaived().stream().map(Finding::id).sorted().toList());
+        assertTrue(c.changed(), "a finding that counts again is a change the team hears of (on-change)");
+        assertEquals(now.findings().stream().filter(f -> !f.isWaived()).count(), c.openNow());
+
+        Notice n = new NoticeBuilder(MAIL, new TemplateRenderer(Path.of("templates")))
+                .build("daily-drift", Notify.ON_CHANGE, now, before.findings(), "prev", null).get(0);
+        int k = again.size();
+        assertEquals("[kcd-audit] 2 clusters: " + k + " HIGH finding" + (k == 1 ? "" : "s")
+                + " no longer waived \u2014 live migration at risk", n.subject());
+        assertTrue(n.text().contains("\nNEW (0)\n- none\n"), n.text());
+        assertTrue(n.text().contains("\nNO LONGER WAIVED, OPEN AGAIN (" + k + ")\n- [HIGH] HVC1 / HV02: "), n.text());
+        assertTrue(n.text().contains("  Waived in the previous audit; its waiver has expired or was taken out of the"
+                + " baseline.\n  What to do: "), n.text());
+        assertTrue(n.html().contains("No longer waived, open again (" + k + ")"), n.html());
+    }
+
+    /** A HIGH finding open again beside a new one, and a finding open again that is not HIGH. */
+    @Test
+    void theSubjectNamesFindingsNoLongerWaivedBesideNewOnes() {
+        List<Finding> f = Fixtures.demo().findings();
+        List<Finding> high = f.stream().filter(x -> x.severity() == org.kcdauditor.model.Severity.HIGH).toList();
+        List<Finding> low = f.stream().filter(x -> x.severity() == org.kcdauditor.model.Severity.LOW).toList();
+        NoticeBuilder.Change both = new NoticeBuilder.Change("HVC1", high.subList(0, 1), List.of(), List.of(),
+                List.of(), List.of(), high.subList(1, 2));
+        assertEquals("[kcd-audit] HVC1: 1 new HIGH finding and 1 no longer waived \u2014 live migration at risk",
+                NoticeBuilder.subject(both, "HVC1"));
+        NoticeBuilder.Change quiet = new NoticeBuilder.Change("HVC1", List.of(), List.of(), high.subList(0, 3),
+                List.of(), List.of(), low.subList(0, 1));
+        assertEquals("[kcd-audit] HVC1: 1 finding no longer waived, 3 still open", NoticeBuilder.subject(quiet, "HVC1"));
+        assertEquals(4, quiet.openNow());
+    }
+
+    /**
      * The subject's figures are the body's lists: a change in the directory (CHANGED_SINCE_LAST_RUN, listed apart) is
      * not counted as still open, or "2 findings resolved, 1 still open" stood above "STILL OPEN (0)".
      */
@@ -76,11 +122,11 @@ class WaivedSinceNoticeTest {
     void theSubjectCountsTheDirectoryChangesApartFromWhatIsStillOpen() {
         List<Finding> f = Fixtures.demo().findings();
         NoticeBuilder.Change c = new NoticeBuilder.Change("HVC1", List.of(), f.subList(0, 2), List.of(), f.subList(2, 3),
-                List.of());
+                List.of(), List.of());
         assertEquals("[kcd-audit] HVC1: 2 findings resolved, 0 still open, 1 changed in the directory",
                 NoticeBuilder.subject(c, "HVC1"));
         NoticeBuilder.Change none = new NoticeBuilder.Change("HVC1", List.of(), f.subList(0, 2), f.subList(2, 6),
-                List.of(), List.of());
+                List.of(), List.of(), List.of());
         assertEquals("[kcd-audit] HVC1: 2 findings resolved, 4 still open", NoticeBuilder.subject(none, "HVC1"));
     }
 }
