@@ -104,8 +104,14 @@ class ScenarioOutputsAgreeTest {
 
     /** {@code kcd-audit run} of {@code cfg} into {@code base/out}, every output read back. */
     static Outputs run(Path base, Path cfg, String out, FindingsDocument previous) throws Exception {
+        return run(base, cfg, out, previous, java.time.Clock.systemUTC());
+    }
+
+    /** The same at the time {@code clock} tells. */
+    static Outputs run(Path base, Path cfg, String out, FindingsDocument previous, java.time.Clock clock)
+            throws Exception {
         Path dir = base.resolve(out);
-        CliRun r = CliRun.run(ENV, "run", "--config", cfg.toString(), "--out", dir.toString());
+        CliRun r = CliRun.run(ENV, clock, "run", "--config", cfg.toString(), "--out", dir.toString());
         assertTrue(r.exitCode() == 0 || r.exitCode() == 3, r.toString());
         FindingsDocument doc = FindingsJson.read(dir.resolve("findings.json"));
         String pdf;
@@ -859,5 +865,128 @@ class ScenarioOutputsAgreeTest {
         assertTrue(o.ps1().contains("   (Preflight of cluster HVC1 names only what stays open: it still says NO-GO until"
                 + " the findings under Needs a decision are settled; every blocker this change fixes must be gone from"
                 + " its list)'\n"), o.ps1());
+    }
+
+    /**
+     * One finding of the newest HIGH rule through the waiver flow, a run a day (the daemon's daily-drift): run 1 clean;
+     * run 2 HV02's resource-based delegation allows Everyone (RBCD_ALLOWS_ANY_ACCOUNT, NO-GO); run 3 a baseline waiver
+     * covers it (GO, 1 waived); run 4 the waiver has expired (NO-GO again, WAIVER_EXPIRED); run 5 the grant is gone
+     * (GO; WAIVER_EXPIRED asks to remove the waiver). In each, every output counts the same and says the same
+     * GO/NO-GO (assertAgree), and the finding is new once (run 2, in findings.json's history, the workbook's Status,
+     * the Trend sheet and the notice) and resolved once (run 5); the notice of run 4 lists it as open again, not new.
+     */
+    @Test
+    void anEveryoneGrantNewWaivedExpiredAndRemoved() throws Exception {
+        List<String> nodes = nodes("HV", 3);
+        String hv02 = "CN=HV02,OU=Hyper-V," + TestDirectory.BASE;
+        InMemoryDirectoryServer ds = TestDirectory.startDomain(TestDirectory.BASE, "dc1.contoso.com");
+        try {
+            TestDirectory.addCluster(ds, nodes);
+            TestDirectory.aesKeysSince(ds, TestDirectory.BASE, Hosts.DOMAIN_SID, "20090310091500.0Z");
+            Path cfg = tmp.resolve("kcd-audit.yaml");
+            Files.writeString(cfg, config(ds, List.of(nodes)));
+            String waiver = """
+                      - rule: RBCD_ALLOWS_ANY_ACCOUNT
+                        host: HV02
+                        justification: "Backup appliance trial, CHG0077"
+                        expires: 2026-12-10
+                    """;
+            List<Outputs> runs = new ArrayList<>();
+            String[] days = {"2026-12-01", "2026-12-02", "2026-12-03", "2026-12-15", "2026-12-16"};
+            for (int i = 0; i < days.length; i++) {
+                if (i == 1) {
+                    ds.modify(hv02, new Modification(ModificationType.REPLACE,
+                            "msDS-AllowedToActOnBehalfOfOtherIdentity", RbcdDescriptors.of(List.of("S-1-1-0"))));
+                } else if (i == 4) {
+                    ds.modify(hv02, new Modification(ModificationType.DELETE,
+                            "msDS-AllowedToActOnBehalfOfOtherIdentity"));
+                }
+                documentedBaseline(tmp, nodes, i >= 2 ? waiver : "");
+                Outputs o = run(tmp, cfg, "run" + (i + 1), runs.isEmpty() ? null : runs.get(i - 1).doc(),
+                        java.time.Clock.fixed(java.time.Instant.parse(days[i] + "T06:00:00Z"), java.time.ZoneOffset.UTC));
+                assertAgree(o);
+                runs.add(o);
+            }
+            String id = runs.get(1).doc().findings().stream().filter(f -> f.rule().equals("RBCD_ALLOWS_ANY_ACCOUNT"))
+                    .findFirst().orElseThrow().id();
+            // per run: open HIGH, waived, GO, the finding's Status in the workbook, new / resolved as the reports count
+            // them, and the notice's lists (NEW, NO LONGER WAIVED, RESOLVED, WAIVED SINCE) holding it
+            List<String> expected = List.of(
+                    "0 high, 0 waived, GO, -, new 0 resolved 0, notice -",
+                    "1 high, 0 waived, NO-GO, new, new 2 resolved 0, notice NEW",
+                    "0 high, 1 waived, GO, recurring, new 0 resolved 0, notice WAIVED SINCE",
+                    "1 high, 0 waived, NO-GO, recurring, new 1 resolved 0, notice NO LONGER WAIVED",
+                    "0 high, 0 waived, GO, resolved, new 0 resolved 2, notice RESOLVED");
+            List<String> seen = new ArrayList<>();
+            for (Outputs o : runs) {
+                FindingsDocument doc = o.doc();
+                HistorySections.HistoryDoc h = doc.history();
+                int fresh = h == null || h.newFindings() == null ? 0 : h.newFindings().size();
+                int gone = h == null || h.resolvedFindings() == null ? 0 : h.resolvedFindings().size();
+                // the Trend sheet's last row counts as findings.json's history
+                if (h != null) {
+                    XSSFSheet trend = o.xlsx().getSheet("Trend");
+                    Row last = trend.getRow(trend.getLastRowNum());
+                    assertEquals(List.of(doc.summary().bySeverity().get("HIGH"), fresh, gone), List.of(6, 7, 8).stream()
+                            .map(c -> (int) last.getCell(c).getNumericCellValue()).toList(), "Trend " + doc.runId());
+                }
+                String notice = String.join(", ", List.of("NEW", "NO LONGER WAIVED, OPEN AGAIN", "RESOLVED",
+                        "WAIVED SINCE THE PREVIOUS AUDIT, STILL FAILING").stream()
+                        .filter(list -> section(o.mail(), list).contains("HV02's resource-based delegation"))
+                        .map(list -> list.replaceAll(",.*| THE PREVIOUS.*", "")).toList());
+                seen.add(doc.summary().bySeverity().get("HIGH") + " high, "
+                        + doc.findings().stream().filter(Finding::isWaived).count() + " waived, "
+                        + (doc.clusters().get(0).go() ? "GO" : "NO-GO") + ", " + status(o.xlsx(), id)
+                        + ", new " + fresh + " resolved " + gone + ", notice " + (notice.isEmpty() ? "-" : notice));
+            }
+            assertEquals(expected, seen, runs.get(3).mail());
+            // run 4: the notice counts the new findings as the reports do, and says why live migration is at risk
+            String expired = runs.get(3).mail();
+            assertTrue(expired.startsWith("[kcd-audit] HVC1: 1 HIGH finding no longer waived \u2014 live migration at"
+                    + " risk\n"), expired);
+            assertTrue(section(expired, "NEW").contains("[MEDIUM] HVC1 / HV02: The waiver for RBCD_ALLOWS_ANY_ACCOUNT on"
+                    + " HV02 expired on 2026-12-10"), expired);
+            assertFalse(expired.contains("The reports count"), "no difference to explain: " + expired);
+            assertTrue(runs.get(4).mail().startsWith("[kcd-audit] HVC1: 2 findings resolved, 1 still open\n"),
+                    runs.get(4).mail());
+        } finally {
+            ds.shutDown(true);
+        }
+    }
+
+    /** The notice's list headed {@code name} ("NEW (2)"), up to the blank line after it. */
+    private static String section(String mail, String name) {
+        Matcher m = Pattern.compile("\n" + Pattern.quote(name) + " \\(\\d+\\)\n((?:.+\n)*)").matcher(mail);
+        return m.find() ? m.group(1) : "";
+    }
+
+    /** The Status of finding {@code id} on the workbook's Findings sheet, or "-" where it has no row. */
+    private static String status(XSSFWorkbook xlsx, String id) {
+        XSSFSheet sh = xlsx.getSheet("Findings");
+        List<String> head = new ArrayList<>();
+        sh.getRow(0).forEach(c -> head.add(c.getStringCellValue()));
+        for (Row r : sh) {
+            if (r.getRowNum() > 0 && id.equals(r.getCell(head.indexOf("Id")).getStringCellValue())) {
+                return r.getCell(head.indexOf("Status")).getStringCellValue();
+            }
+        }
+        return "-";
+    }
+
+    /** A baseline.yaml in {@code dir} documenting {@code nodes} as {@link TestDirectory#addCluster} makes them. */
+    private static void documentedBaseline(Path dir, List<String> nodes, String waivers) throws java.io.IOException {
+        StringBuilder b = new StringBuilder("capturedAt: 2026-11-01T06:00:00Z\nhosts:\n");
+        for (String n : nodes) {
+            List<String> entries = new ArrayList<>();
+            for (String peer : nodes) {
+                for (String s : peer.equals(n) ? List.<String>of() : List.of(Hosts.MIG, "cifs")) {
+                    entries.add("\"" + s + "/" + peer + "\"");
+                    entries.add("\"" + s + "/" + TestDirectory.fqdn(peer, TestDirectory.BASE) + "\"");
+                }
+            }
+            b.append("  ").append(n).append(":\n    userAccountControl: [WORKSTATION_TRUST_ACCOUNT,"
+                    + " TRUSTED_TO_AUTH_FOR_DELEGATION]\n    delegateTo: [").append(String.join(", ", entries)).append("]\n");
+        }
+        Files.writeString(dir.resolve("baseline.yaml"), b + (waivers.isEmpty() ? "" : "waivers:\n" + waivers));
     }
 }

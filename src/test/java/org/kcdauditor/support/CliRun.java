@@ -15,10 +15,15 @@ import java.util.Map;
 public record CliRun(int exitCode, String out, String err) {
 
     public static CliRun run(Map<String, String> env, String... args) {
+        return run(env, java.time.Clock.systemUTC(), args);
+    }
+
+    /** The same at the time {@code clock} tells (a waiver's expiry, the history's run dates). */
+    public static CliRun run(Map<String, String> env, java.time.Clock clock, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = Main.execute(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), env);
+                new PrintStream(err, true, StandardCharsets.UTF_8), env, clock, Path.of("."));
         return new CliRun(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
