@@ -237,10 +237,15 @@ public final class NoticeBuilder {
         String body;
         if (high > 0 || highAgain > 0) {
             // a HIGH finding whose waiver ended puts live migration at risk again as a new one does
-            body = (high > 0 ? high + " new HIGH finding" + (high == 1 ? "" : "s") : "")
-                    + (high > 0 && highAgain > 0 ? " and " + highAgain : highAgain > 0 ? highAgain + " HIGH finding"
-                    + (highAgain == 1 ? "" : "s") : "") + (highAgain > 0 ? " no longer waived" : "")
-                    + " — live migration at risk";
+            List<String> risk = new ArrayList<>();
+            if (high > 0) {
+                risk.add(high + " new HIGH finding" + (high == 1 ? "" : "s"));
+            }
+            if (highAgain > 0) {
+                risk.add(highAgain + (high > 0 ? "" : " HIGH finding" + (highAgain == 1 ? "" : "s"))
+                        + " no longer waived");
+            }
+            body = String.join(" and ", risk) + " — live migration at risk";
         } else if (!c.added().isEmpty()) {
             Severity worst = c.added().get(0).severity();
             body = c.added().size() + " new finding" + (c.added().size() == 1 ? "" : "s") + " (worst "
