@@ -58,6 +58,9 @@ import java.util.List;
  * @param directories      the directories (domains) concerned: a pair's source's and target's
  * @param anyAccountSids   the SIDs of a target's resource-based delegation that hold every account or every computer
  *                         (Everyone, Authenticated Users, This Organization, Domain Computers: {@link AnyAccount})
+ * @param mayBeUnreadable  the bind account read no value of {@code attribute} although the replication metadata records
+ *                         writes of it ({@code lastChange}): the values may be hidden from it (a deny-read ACE, which
+ *                         the DC answers by leaving the attribute out) or were all removed at that write
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -72,7 +75,7 @@ public record Evidence(String service, String nameForm, String spn, String attri
                        String justification, String operatingSystem, String ou, Integer encryptionTypes,
                        Instant pwdLastSet, Instant aesKeysSince, String operator, Boolean protectedUsers,
                        String origin, String dc, String auditedDc, AttributeChange lastChange,
-                       List<String> directories, List<String> anyAccountSids) {
+                       List<String> directories, List<String> anyAccountSids, Boolean mayBeUnreadable) {
 
     public static final Evidence NONE = builder().build();
 
@@ -136,6 +139,7 @@ public record Evidence(String service, String nameForm, String spn, String attri
         private AttributeChange lastChange;
         private List<String> directories;
         private List<String> anyAccountSids;
+        private Boolean mayBeUnreadable;
 
         public Builder service(String v) { service = v; return this; }
         public Builder nameForm(String v) { nameForm = v; return this; }
@@ -180,6 +184,7 @@ public record Evidence(String service, String nameForm, String spn, String attri
         public Builder lastChange(AttributeChange v) { lastChange = v; return this; }
         public Builder directories(List<String> v) { directories = copy(v); return this; }
         public Builder anyAccountSids(List<String> v) { anyAccountSids = copy(v); return this; }
+        public Builder mayBeUnreadable(Boolean v) { mayBeUnreadable = v; return this; }
 
         public Evidence build() {
             return new Evidence(service, nameForm, spn, attribute, expected, actual, holders, userAccountControl,
@@ -187,7 +192,7 @@ public record Evidence(String service, String nameForm, String spn, String attri
                     eventIds, eventCount, lastEvent, classifications, delegationExplains, relatedFindings,
                     previousRunId, previousRunAt, changes, waivedRule, expires, justification, operatingSystem, ou,
                     encryptionTypes, pwdLastSet, aesKeysSince, operator, protectedUsers, origin, dc, auditedDc,
-                    lastChange, directories, anyAccountSids);
+                    lastChange, directories, anyAccountSids, mayBeUnreadable);
         }
 
         private static <T> List<T> copy(List<T> v) {

@@ -117,7 +117,8 @@ public record GoVerdict(boolean go, List<Reason> reasons) {
                         : Values.visibleAccount(f.host()) + " -> " + Values.visibleAccount(f.peer())));
                 List<String> shown = new ArrayList<>(where).subList(0, Math.min(4, where.size()));
                 reasons.add(new Reason(rule, list.size(), Words.plural(list.size(), rule + " finding") + " ("
-                        + String.join(", ", shown) + (where.size() > shown.size() ? ", …" : "") + ")"));
+                        + String.join(", ", shown) + (where.size() > shown.size() ? ", …" : "") + ")"
+                        + mayBeUnreadable(list)));
             });
             Set<String> ws2025 = new java.util.TreeSet<>(String.CASE_INSENSITIVE_ORDER); // by name, as listed
             for (FindingsDocument.PairDoc p : cluster.matrix() == null ? List.<FindingsDocument.PairDoc>of()
@@ -181,6 +182,31 @@ public record GoVerdict(boolean go, List<Reason> reasons) {
             name.codePoints().forEach(cp -> b.appendCodePoint(Character.toLowerCase(Character.toUpperCase(cp))));
             return b.toString();
         }
+    }
+
+    /**
+     * {@code ; 8 of them on HV02, whose msDS-AllowedToDelegateTo was written but read as empty: …} for the findings
+     * whose evidence says the attribute they judged may be unreadable to the bind account (hidden rather than empty);
+     * empty when none does.
+     */
+    private static String mayBeUnreadable(List<Finding> findings) {
+        Set<String> hosts = new LinkedHashSet<>();
+        Set<String> attributes = new LinkedHashSet<>();
+        int n = 0;
+        for (Finding f : findings) {
+            if (f.hasEvidence() && Boolean.TRUE.equals(f.evidence().mayBeUnreadable()) && f.host() != null) {
+                n++;
+                hosts.add(Values.visibleAccount(f.host()));
+                attributes.add(f.evidence().attribute());
+            }
+        }
+        if (n == 0) {
+            return "";
+        }
+        List<String> shown = new ArrayList<>(hosts).subList(0, Math.min(4, hosts.size()));
+        return "; " + n + " of them on " + String.join(", ", shown) + (hosts.size() > shown.size() ? ", …" : "")
+                + ", whose " + String.join(" and ", attributes) + " was written but read as empty: look at it as a"
+                + " Domain Admin before adding entries";
     }
 
     /** Windows Server 2025 or later: build 26100 and up ({@code 10.0 (26100)}). */

@@ -3,7 +3,9 @@ package org.kcdauditor.rules;
 import org.kcdauditor.audit.AuditContext;
 import org.kcdauditor.audit.Blocker;
 import org.kcdauditor.audit.PairStatus;
+import org.kcdauditor.model.AdObject;
 import org.kcdauditor.model.AnyAccount;
+import org.kcdauditor.model.AttributeChange;
 import org.kcdauditor.model.Evidence;
 import org.kcdauditor.model.Severity;
 import org.kcdauditor.model.Spn;
@@ -13,6 +15,7 @@ import java.util.List;
 
 /** MISSING_DELEGATION: host A lacks {@code <service>/<form of B>} for a peer (or file server) B. */
 public final class MissingDelegationRule implements Rule {
+    private static final String DELEGATE_TO = "msDS-AllowedToDelegateTo";
     static final RuleInfo INFO = new RuleInfo(Blocker.MISSING_DELEGATION, Severity.HIGH, Category.DELEGATION,
             "A host cannot delegate to a peer's migration or SMB service",
             "host A lacks `<service>/<form of B>` for a peer (or file server) B — one finding per missing SPN,"
@@ -44,18 +47,26 @@ public final class MissingDelegationRule implements Rule {
             String notCounted = grants.isEmpty() ? "" : ". " + target + "'s resource-based delegation allows "
                     + String.join(" and ", grants.stream().map(AnyAccount::shown).toList()) + ", which kcd-audit does"
                     + " not count as allowing " + source + ": the token the KDC checks is not known to hold it, so as far as kcd-audit can tell ";
+            AttributeChange unread = unreadable(ctx, p.source());
             for (String spn : p.missing()) {
                 Spn parsed = Spn.parse(spn);
+                Action add = new Action.AddDelegation(source, target, List.of(spn));
                 out.add(INFO).cluster(p.cluster()).host(source).peer(target).spn(spn)
                         .evidence(Evidence.builder().service(parsed.service())
                                 .nameForm(parsed.host().equalsIgnoreCase(target) ? "netbios" : "fqdn").spn(spn)
-                                .attribute("msDS-AllowedToDelegateTo").expected(List.of(spn))
+                                .attribute(DELEGATE_TO).expected(List.of(spn))
                                 .fileServer(p.fileServer() ? Boolean.TRUE : null)
-                                .anyAccountSids(grants.isEmpty() ? null : grants).build())
-                        .message(source + " is not allowed to delegate to " + spn + (notCounted.isEmpty() ? ", so "
+                                .anyAccountSids(grants.isEmpty() ? null : grants)
+                                .lastChange(unread).mayBeUnreadable(unread == null ? null : Boolean.TRUE).build())
+                        .message((unread == null ? "" : "As far as the bind account can read, ")
+                                + source + " is not allowed to delegate to " + spn + (notCounted.isEmpty() ? ", so "
                                 : notCounted)
                                 + (p.fileServer() ? "VM storage on file server " + target + " cannot be reached"
                                 : "live migration " + source + " -> " + target + " fails") + "."
+                                + (unread == null ? "" : " " + unread.describeWithAttribute() + ", but the bind account"
+                                + " read no value of it: either every entry was removed then, or the entries are hidden"
+                                + " from the bind account (a deny-read ACE, which the domain controller answers by"
+                                + " leaving the attribute out) and may still be there.")
                                 + (p.target().isDomainController() ? " " + target + " is a domain controller: the entry"
                                 + " would let whoever controls " + source + " act as any user towards it." : "")
                                 + (notCounted.isEmpty() ? "" : " RBCD_ALLOWS_ANY_ACCOUNT says why the grant is a hole,"
@@ -65,9 +76,28 @@ public final class MissingDelegationRule implements Rule {
                         .action(p.target().isDomainController() ? new Action.Manual(
                                 DelegationToSensitiveTargetRule.offDomainController(target) + " instead of delegating"
                                 + " to it.")
-                                : new Action.AddDelegation(source, target, List.of(spn)))
+                                // entries that may be there are not added by the script: a look comes first
+                                : unread != null ? new Action.Manual("Before adding entries, look at " + source + "'s "
+                                + DELEGATE_TO + " as a Domain Admin on a writable domain controller: if they are there,"
+                                + " give the bind account read access to it (docs/install.md, \"The service"
+                                + " account\"); if they were removed, add them back.", List.of(add))
+                                : add)
                         .emit();
             }
         }
+    }
+
+    /**
+     * The last write of {@code source}'s msDS-AllowedToDelegateTo when the bind account read no value of it although
+     * the replication metadata records writes of it (version 1 or more); null otherwise. Deleting every value leaves
+     * that metadata too, so this is ambiguous: the entries may be hidden from the bind account (a deny-read ACE, which
+     * AD and Samba answer by leaving the attribute out) or were all removed at that write.
+     */
+    private static AttributeChange unreadable(AuditContext ctx, AdObject source) {
+        if (!source.delegateTo().isEmpty()) {
+            return null;
+        }
+        AttributeChange last = ctx.lastChange(source, DELEGATE_TO);
+        return last != null && last.version() >= 1 ? last : null;
     }
 }

@@ -156,6 +156,72 @@ class ProvenanceTest {
         assertEquals(1, text.split("Change time not available from this directory", -1).length - 1, text);
     }
 
+    /**
+     * A first run (no previous run to compare with) where the bind account reads no value of HV02's
+     * msDS-AllowedToDelegateTo although the metadata records writes of it (a deny-read ACE on the attribute, which AD
+     * and Samba answer by leaving the attribute out, as this server does for an attribute not set): its pairs'
+     * MISSING_DELEGATION says the entries may be hidden or all removed at that write, carries the write and
+     * {@code mayBeUnreadable}, and asks to look as a Domain Admin before adding them. HV03, whose attribute was never
+     * written (no metadata of it), reads as plainly missing entries.
+     */
+    @Test
+    void entriesReadAsNoneThoughWrittenMayBeUnreadableInTheFirstRun() throws Exception {
+        String hv03 = "CN=HV03,OU=Hyper-V," + TestDirectory.BASE;
+        for (String dn : List.of(HV02, hv03)) {
+            ds.modify(dn, new Modification(ModificationType.DELETE, "msDS-AllowedToDelegateTo"));
+        }
+        // every AD object has metadata: the first node's tells the audit that the server gives it
+        metadata("CN=HV01,OU=Hyper-V," + TestDirectory.BASE, 4, "2026-11-02T09:00:00Z", "DC1");
+        metadata(HV02, 7, "2026-11-30T14:02:11Z", "DC2");
+        ds.modify(hv03, new Modification(ModificationType.REPLACE, "msDS-ReplAttributeMetaData",
+                xml("userAccountControl", 2, "2026-10-01T08:00:00Z", DC2)));
+        Path cfg = TestDirectory.config(tmp, "ldap://127.0.0.1:" + ds.getListenPort(), NODES, "allowInsecureBind: true");
+        CliRun first = run(cfg, tmp.resolve("first"), "json,md,ps1");
+        assertEquals(3, first.exitCode(), first.toString());
+        JsonNode doc = CliRun.findings(tmp.resolve("first"));
+        List<JsonNode> missing = StreamSupport.stream(doc.path("findings").spliterator(), false)
+                .filter(f -> f.path("rule").asText().equals("MISSING_DELEGATION")).toList();
+        List<JsonNode> hidden = missing.stream().filter(f -> f.path("host").asText().equals("HV02")).toList();
+        assertEquals(8, hidden.size(), "HV02 -> HV01 and HV03, 4 entries each");
+        for (JsonNode f : hidden) {
+            JsonNode e = f.path("evidence");
+            assertTrue(e.path("mayBeUnreadable").asBoolean(), f.toString());
+            assertEquals("msDS-AllowedToDelegateTo", e.path("lastChange").path("attribute").asText(), f.toString());
+            assertEquals(7, e.path("lastChange").path("version").asInt(), f.toString());
+            assertEquals("DC2", e.path("lastChange").path("dc").asText(), f.toString());
+            assertEquals("HIGH", f.path("severity").asText());
+            assertTrue(f.path("message").asText().contains(" msDS-AllowedToDelegateTo changed 2026-11-30 14:02:11 UTC"
+                    + " at DC2 (version 7), but the bind account read no value of it: either every entry was removed"
+                    + " then, or the entries are hidden from the bind account (a deny-read ACE, which the domain"
+                    + " controller answers by leaving the attribute out) and may still be there."), f.toString());
+            // no scripted add: a decision, whose yes is the add
+            JsonNode action = f.path("actions").get(0);
+            assertEquals(1, f.path("actions").size(), f.toString());
+            assertEquals("manual", action.path("type").asText(), f.toString());
+            assertEquals("addDelegation", action.path("proposed").get(0).path("type").asText(), f.toString());
+            assertTrue(f.path("remediation").asText().startsWith("Before adding entries, look at HV02's"
+                    + " msDS-AllowedToDelegateTo as a Domain Admin on a writable domain controller:"), f.toString());
+        }
+        List<JsonNode> plain = missing.stream().filter(f -> f.path("host").asText().equals("HV03")).toList();
+        assertEquals(8, plain.size());
+        for (JsonNode f : plain) {
+            assertTrue(f.path("evidence").path("mayBeUnreadable").isMissingNode(), f.toString());
+            assertFalse(f.path("message").asText().contains("read no value"), f.toString());
+            assertEquals("addDelegation", f.path("actions").get(0).path("type").asText(), f.toString());
+        }
+        JsonNode reason = StreamSupport.stream(doc.path("clusters").get(0).path("reasons").spliterator(), false)
+                .filter(r -> r.path("rule").asText().equals("MISSING_DELEGATION")).findFirst().orElseThrow();
+        assertTrue(reason.path("text").asText().endsWith("; 8 of them on HV02, whose msDS-AllowedToDelegateTo was"
+                + " written but read as empty: look at it as a Domain Admin before adding entries"), reason.toString());
+        // the script adds HV03's entries, not HV02's: those are decisions whose "If so" is the add
+        String script = Files.readString(tmp.resolve("first/remediation.ps1"));
+        assertTrue(script.contains("Add-Values 'HV03$' 'msDS-AllowedToDelegateTo'"), script);
+        assertFalse(script.contains("Add-Values 'HV02$'"), script);
+        String runbook = Files.readString(tmp.resolve("first/runbook.md"));
+        assertTrue(runbook.contains("  To decide: Before adding entries, look at HV02's msDS-AllowedToDelegateTo as a"
+                + " Domain Admin"), runbook);
+    }
+
     /** The drift notice of {@code run} compared with {@code previous}, as the daemon would mail it. */
     private static String notice(Path run, Path previous) throws Exception {
         MailConfig mail = new MailConfig("127.0.0.1", 25, "none", null, null, null, "kcd@contoso.com",

@@ -553,6 +553,9 @@ class SambaAdIntegrationTest {
         dc.tool("dsacl", "set", "--objectdn=" + dn + "," + SambaDc.BASE_DN, "--sddl=(" + ace + ";" + sid.group(1) + ")");
     }
 
+    /** An ACE denying read of msDS-AllowedToDelegateTo (its schemaIDGUID), for {@link #deny}. */
+    private static final String DENY_READ_DELEGATE_TO = "OD;;RP;800d94d7-b7a1-42a1-b14d-7cae1423d07f;";
+
     /** Binds as {@code user}@contoso.test with {@code password}. */
     private static Consumer<Cfg> asUser(String user, String password) {
         return x -> {
@@ -563,7 +566,8 @@ class SambaAdIntegrationTest {
 
     /**
      * An account that may not read a node's msDS-AllowedToDelegateTo (a deny ACE on the attribute) gets no value for
-     * it, as if none were set: the node's pairs read as MISSING_DELEGATION, which no LDAP answer tells apart. After a
+     * it, as if none were set: the node's pairs read as MISSING_DELEGATION (which say that the attribute was written
+     * yet read as empty: the next test). After a
      * run that could read them, CHANGED_SINCE_LAST_RUN reports the entries removed and says that the DC's replication
      * metadata records no write of the attribute since, so they may be unreadable rather than gone.
      */
@@ -575,7 +579,7 @@ class SambaAdIntegrationTest {
         Thread.sleep(1000);   // the DC records a write's time to the second: the first run starts in a later one
         Run first = audit(c, "NA", asUser("itnoattr", pass));
         assertTrue(first.findings("MISSING_DELEGATION").isEmpty(), first.where());
-        deny("itnoattr", "CN=ITNA2,OU=noattr," + IT_OU, "OD;;RP;800d94d7-b7a1-42a1-b14d-7cae1423d07f;");   // its schemaIDGUID
+        deny("itnoattr", "CN=ITNA2,OU=noattr," + IT_OU, DENY_READ_DELEGATE_TO);
         Thread.sleep(1000);   // the runs' times are to the second
         Run second = audit(c, "NA", asUser("itnoattr", pass));
         assertFalse(second.findings("MISSING_DELEGATION").isEmpty(), "the limit: unreadable reads as unset\n"
@@ -584,6 +588,41 @@ class SambaAdIntegrationTest {
                 .filter(f -> f.path("host").asText().equals("ITNA2")).findFirst().orElseThrow();
         assertTrue(changed.path("message").asText().contains(" The directory records no write of"
                 + " msDS-AllowedToDelegateTo on ITNA2 since the previous run ("), second.where());
+    }
+
+    /**
+     * The same deny ACE before the first run, which has no previous run to compare with: the DC still gives the
+     * account the attribute's replication metadata (replPropertyMetaData is not filtered by the deny on the
+     * attribute), so each MISSING_DELEGATION of the node says the attribute was written yet read as empty, carries
+     * that write and {@code mayBeUnreadable}, and asks to look as a Domain Admin before adding the entries (a decision,
+     * not a scripted add); the cluster's reason says so too. The other node's pairs are judged as before.
+     */
+    @Test
+    @Order(17)
+    void entriesTheBindAccountMayNotReadInTheFirstRunAreSaidToBeWrittenButReadAsEmpty() throws Exception {
+        String pass = "It-NoAttr-Acct2!";
+        List<SambaDc.Host> c = twoNodesAndAUser("noattr1", "ITNB1", "ITNB2", "itnoattr1", pass);
+        deny("itnoattr1", "CN=ITNB2,OU=noattr1," + IT_OU, DENY_READ_DELEGATE_TO);
+        Run first = audit(c, "NB", asUser("itnoattr1", pass));
+        assertEquals(3, first.exit(), first.where());
+        assertTrue(first.findings("CHANGED_SINCE_LAST_RUN").isEmpty(), "no previous run\n" + first.where());
+        List<JsonNode> missing = first.findings("MISSING_DELEGATION");
+        assertFalse(missing.isEmpty(), first.where());
+        for (JsonNode f : missing) {
+            assertEquals("ITNB2", f.path("host").asText(), first.where());
+            JsonNode e = f.path("evidence");
+            assertTrue(e.path("mayBeUnreadable").asBoolean(), f.toString());
+            assertEquals("msDS-AllowedToDelegateTo", e.path("lastChange").path("attribute").asText(), f.toString());
+            assertTrue(e.path("lastChange").path("version").asInt() >= 1, f.toString());
+            assertTrue(f.path("message").asText().contains(", but the bind account read no value of it: either every"
+                    + " entry was removed then, or the entries are hidden from the bind account"), f.toString());
+            assertEquals("manual", f.path("actions").get(0).path("type").asText(), f.toString());
+        }
+        JsonNode reason = first.doc().path("clusters").get(0).path("reasons").get(0);
+        assertTrue(reason.path("text").asText().contains(" of them on ITNB2, whose msDS-AllowedToDelegateTo was"
+                + " written but read as empty"), reason.toString());
+        // the Administrator reads the entries: nothing is missing
+        assertTrue(audit(c, "NB", x -> { }).findings("MISSING_DELEGATION").isEmpty());
     }
 
     @Test
