@@ -444,7 +444,7 @@ public final class AuditContext implements Drift.Nodes {
                 }
             }
             out.add(new PairStatus(p.cluster(), p.source(), p.target(), p.required(), p.missing(), unregistered,
-                    p.rbcd(), p.fileServer(), blockers));
+                    p.rbcd(), p.entriesCover(), p.fileServer(), blockers));
         }
         return out;
     }
@@ -1085,27 +1085,28 @@ public final class AuditContext implements Drift.Nodes {
 
     private PairStatus pair(ResolvedCluster c, AdObject source, Target t, Marks have, boolean fileServer) {
         boolean rbcd = snapshot.rbcdAllows(t.object(), source); // its SID, or a group of it
-        List<String> missing = List.of();
-        boolean crossDomain = !rbcd && crossDirectory(source, t.object());
-        if (crossDomain) {
-            // classic constrained delegation does not cross a domain boundary: entries on the source do not count
-            missing = t.required();
-        } else if (!rbcd) {
+        // classic constrained delegation does not cross a domain boundary: entries on the source do not count
+        boolean across = crossDirectory(source, t.object());
+        List<String> lacks = List.of(); // the entries the source lacks, read whatever else covers the pair
+        if (!across) {
             for (int i = 0; i < t.keyIds().length; i++) {
                 if (!have.has(t.keyIds()[i])) {
-                    if (missing.isEmpty()) {
-                        missing = new ArrayList<>();
+                    if (lacks.isEmpty()) {
+                        lacks = new ArrayList<>();
                     }
-                    missing.add(t.required().get(i));
+                    lacks.add(t.required().get(i));
                 }
             }
         }
+        boolean entriesCover = !across && lacks.isEmpty();
+        boolean crossDomain = !rbcd && across;
+        List<String> missing = rbcd ? List.of() : across ? t.required() : lacks;
         // no form of the target's name makes a delegation entry (its name and dNSHostName are not host names):
         // nothing can be checked or added, so the pair is blocked until the name is fixed (DNS_HOST_NAME_INVALID)
         boolean nameless = t.required().isEmpty();
         if (!crossDomain && !nameless && missing.isEmpty() && t.unregistered().isEmpty()) {
             return new PairStatus(c.name(), source, t.object(), t.required(), missing, t.unregistered(), rbcd,
-                    fileServer, List.of());
+                    entriesCover, fileServer, List.of());
         }
         List<Blocker> blockers = new ArrayList<>(missing.size() + t.unregistered().size() + 1);
         if (nameless) {
@@ -1121,8 +1122,8 @@ public final class AuditContext implements Drift.Nodes {
         for (String spn : t.unregistered()) {
             blockers.add(Blocker.of(Blocker.TARGET_SPN_NOT_REGISTERED, t.object().name(), null, spn));
         }
-        return new PairStatus(c.name(), source, t.object(), t.required(), missing, t.unregistered(), rbcd, fileServer,
-                blockers);
+        return new PairStatus(c.name(), source, t.object(), t.required(), missing, t.unregistered(), rbcd, entriesCover,
+                fileServer, blockers);
     }
 
     /**

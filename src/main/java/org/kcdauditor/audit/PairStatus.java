@@ -13,14 +13,16 @@ import java.util.List;
  * @param unregistered required SPNs that the target does not register ({@code cifs/X} is served by
  *                     {@code HOST/X}): delegation to them cannot work even where the entry is present
  * @param rbcd         RBCD on the target allows the source
+ * @param entriesCover the source's own msDS-AllowedToDelegateTo holds every required SPN, whether or not RBCD covers
+ *                     the pair too; false across domains, where entries do not count
  * @param fileServer   the target is a Scale-Out File Server, not a migration peer
  * @param blockers     every reason the pair cannot succeed, as the findings that say so: missing entries,
  *                     unregistered or duplicated target SPNs, no AES on either account, a disabled node account,
  *                     CredSSP or live migration disabled on a host, a DC that has not replicated what the pair needs
  */
 public record PairStatus(String cluster, AdObject source, AdObject target, List<String> required,
-                         List<String> missing, List<String> unregistered, boolean rbcd, boolean fileServer,
-                         List<Blocker> blockers) {
+                         List<String> missing, List<String> unregistered, boolean rbcd, boolean entriesCover,
+                         boolean fileServer, List<Blocker> blockers) {
     public PairStatus {
         required = List.copyOf(required);
         missing = List.copyOf(missing);
@@ -44,6 +46,7 @@ public record PairStatus(String cluster, AdObject source, AdObject target, List<
         }
         List<Blocker> all = new java.util.ArrayList<>(blockers);
         all.addAll(more);
-        return new PairStatus(cluster, source, target, required, missing, unregistered, rbcd, fileServer, all);
+        return new PairStatus(cluster, source, target, required, missing, unregistered, rbcd, entriesCover, fileServer,
+                all);
     }
 }

@@ -7,7 +7,6 @@ import org.kcdauditor.model.AdObject;
 import org.kcdauditor.model.AnyAccount;
 import org.kcdauditor.model.Evidence;
 import org.kcdauditor.model.Severity;
-import org.kcdauditor.model.Spn;
 import org.kcdauditor.remedy.Action;
 
 import java.util.ArrayList;
@@ -62,7 +61,7 @@ public final class RbcdAllowsAnyAccountRule implements Rule {
             List<Evidence.PairRef> classic = new ArrayList<>(); // the pairs their sources' own entries cover
             for (PairStatus p : ctx.pairsTo(target)) {
                 AdObject source = p.source();
-                if (!ctx.crossDirectory(p) && delegatesClassically(source, p.required())) {
+                if (p.entriesCover()) {
                     classic.add(new Evidence.PairRef(source.name(), target.name()));
                     continue;
                 }
@@ -116,13 +115,6 @@ public final class RbcdAllowsAnyAccountRule implements Rule {
                     .action(new Action.Manual(decision, List.of(new Action.AddRbcd(name, list))))
                     .emit();
         }
-    }
-
-    /** Whether {@code source}'s msDS-AllowedToDelegateTo holds every SPN of {@code required}. */
-    private static boolean delegatesClassically(AdObject source, List<String> required) {
-        Set<String> held = new java.util.HashSet<>();
-        source.delegateTo().forEach(v -> held.add(Spn.keyOf(v)));
-        return required.stream().allMatch(spn -> held.contains(Spn.keyOf(spn)));
     }
 
     private static String pairs(List<Evidence.PairRef> pairs) {

@@ -411,6 +411,36 @@ class RbcdGroupsTest {
         }
     }
 
+    /**
+     * Whether the source's own msDS-AllowedToDelegateTo entries cover a pair is read once, with the pair, whatever else
+     * covers it: RBCD_ALLOWS_ANY_ACCOUNT asks it of pairs that RBCD covers too, and worked it out again on its own.
+     */
+    @Test
+    void thePairSaysWhetherItsSourcesOwnEntriesCoverItWhateverTheDescriptorAllows() throws Exception {
+        InMemoryDirectoryServer ds = server(new Searches());
+        try {
+            allow(ds, SID + "-1146");
+            AuditContext ctx = audit(ds);
+            assertTrue(hv72ToHv71(ctx).rbcd());
+            assertFalse(hv72ToHv71(ctx).entriesCover(), "HV72 holds none of its entries to HV71");
+            PairStatus back = ctx.pairs().stream().filter(p -> p.source().name().equals("HV71")).findFirst()
+                    .orElseThrow();
+            assertTrue(back.entriesCover() && !back.rbcd(), back.toString());
+
+            ds.modify(HV72, new Modification(ModificationType.ADD, "msDS-AllowedToDelegateTo", "CIFS/hv71.contoso.com.",
+                    Hosts.MIG + "/HV71", Hosts.MIG + "/hv71.contoso.com"));
+            assertFalse(hv72ToHv71(audit(ds)).entriesCover(), "cifs/HV71 is missing");
+            ds.modify(HV72, new Modification(ModificationType.ADD, "msDS-AllowedToDelegateTo", "cifs/hv71/contoso.com"));
+            ctx = audit(ds);
+            assertTrue(hv72ToHv71(ctx).entriesCover(), "compared as entries are: case, a trailing dot and a third part"
+                    + " aside");
+            assertTrue(hv72ToHv71(ctx).rbcd());
+            assertEquals(List.of(), hv72ToHv71(ctx).missing());
+        } finally {
+            ds.shutDown(true);
+        }
+    }
+
     @Test
     void descriptorsNamingOnlyComputersOfTheSweepCostNoRead() throws Exception {
         Searches searches = new Searches();
