@@ -56,8 +56,9 @@ import java.util.List;
  * @param auditedDc        the domain controller the audit read, which the other is compared with
  * @param lastChange       when, where and how often the attribute concerned was last written (replication metadata)
  * @param directories      the directories (domains) concerned: a pair's source's and target's
- * @param anyAccountSids   the SIDs of a target's resource-based delegation that hold every account or every computer
- *                         (Everyone, Authenticated Users, This Organization, Domain Computers: {@link AnyAccount})
+ * @param anyAccountSids   the SIDs of a target's resource-based delegation that hold every account, every computer or
+ *                         every user (Everyone, Authenticated Users, This Organization, BUILTIN\Users, Domain
+ *                         Computers, Domain Users: {@link AnyAccount})
  * @param mayBeUnreadable  the bind account read no value of {@code attribute} although the replication metadata records
  *                         writes of it ({@code lastChange}): the values may be hidden from it (a deny-read ACE, which
  *                         the DC answers by leaving the attribute out) or were all removed at that write

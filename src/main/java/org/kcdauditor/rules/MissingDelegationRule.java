@@ -39,14 +39,16 @@ public final class MissingDelegationRule implements Rule {
             }
             String source = p.source().name();
             String target = p.target().name();
-            // a grant to every account that the audit does not count for this source (This Organization): said here
-            // (Everyone and Authenticated Users allow every source the descriptor does not refuse)
+            // a grant to every account that the audit does not count for this source (This Organization, BUILTIN\Users,
+            // a Domain Users or Domain Computers the directory does not list it in): said here, with why (Everyone and
+            // Authenticated Users allow every source the descriptor does not refuse)
             List<String> grants = ctx.snapshot().rbcdRefuses(p.target(), p.source()) ? List.of()
                     : AnyAccount.of(p.target().rbcdSids()).stream()
-                    .filter(sid -> !AnyAccount.inEveryToken(List.of(sid))).toList();
+                    .filter(sid -> AnyAccount.notCounted(sid, source) != null).toList();
             String notCounted = grants.isEmpty() ? "" : ". " + target + "'s resource-based delegation allows "
                     + String.join(" and ", grants.stream().map(AnyAccount::shown).toList()) + ", which kcd-audit does"
-                    + " not count as allowing " + source + ": the token the KDC checks is not known to hold it, so as far as kcd-audit can tell ";
+                    + " not count as allowing " + source + ": " + String.join("; ", grants.stream()
+                    .map(sid -> AnyAccount.notCounted(sid, source)).toList()) + ", so as far as kcd-audit can tell ";
             AttributeChange unread = unreadable(ctx, p.source());
             for (String spn : p.missing()) {
                 Spn parsed = Spn.parse(spn);

@@ -45,7 +45,8 @@ public final class RbcdPresentRule implements Rule {
             for (String sid : node.rbcdSids()) {
                 allowed.add(shown(ctx, sid));
                 RbcdPrincipal p = ctx.bySid(sid) == null ? ctx.snapshot().rbcdPrincipals().get(sid) : null;
-                if (p != null && p.kind() == RbcdPrincipal.Kind.GROUP) {
+                // a group every computer or user holds is no group to add a host to: RBCD_ALLOWS_ANY_ACCOUNT
+                if (p != null && p.kind() == RbcdPrincipal.Kind.GROUP && AnyAccount.name(sid) == null) {
                     groups.add(p.displayName());
                 }
             }

@@ -395,6 +395,119 @@ class RbcdGroupsTest {
         }
     }
 
+    /**
+     * Domain Users (RID 513) and BUILTIN\Users (S-1-5-32-545) hold every user account: any user can act as any user
+     * towards HV71 through them (S4U2self and S4U2proxy, without an SPN by user-to-user authentication), so
+     * RBCD_ALLOWS_ANY_ACCOUNT reports them, HIGH. They cover no computer: HV72's primary group is Domain Computers and
+     * the directory does not list it in Domain Users (svc-web is the one member, by its primary group), and whether the
+     * token the KDC checks holds BUILTIN\Users is not known. HV72 -> HV71 stays failing, its MISSING_DELEGATION
+     * findings say why the grant does not count, and RBCD_ALLOWS_ANY_ACCOUNT does not say the pair uses it.
+     */
+    @Test
+    void domainUsersAndBuiltinUsersAreReportedAndCoverNoComputer() throws Exception {
+        InMemoryDirectoryServer ds = server(new Searches());
+        try {
+            domainUsers(ds);
+            Map<String, String> grants = new java.util.LinkedHashMap<>();
+            grants.put(SID + "-513", "Domain Users");
+            grants.put("S-1-5-32-545", "BUILTIN\\Users");
+            for (Map.Entry<String, String> grant : grants.entrySet()) {
+                String sid = grant.getKey();
+                String shown = grant.getValue() + " (" + sid + ")";
+                allow(ds, sid);
+                Path out = tmp.resolve("users" + sid.length());
+                CliRun r = run(ds, out);
+                JsonNode doc = CliRun.findings(out);
+                String where = sid + ": " + doc;
+                assertEquals(3, r.exitCode(), r.toString());
+                List<JsonNode> missing = findings(doc, "MISSING_DELEGATION");
+                assertEquals(4, missing.size(), where);
+                for (JsonNode f : missing) {
+                    String message = f.path("message").asText();
+                    assertTrue(message.contains("HV71's resource-based delegation allows " + shown + ", which"
+                            + " kcd-audit does not count as allowing HV72: "), message);
+                    assertFalse(message.contains("This Organization"), message);
+                    assertEquals(List.of(sid), List.of(f.path("evidence").path("anyAccountSids").get(0).asText()));
+                }
+                List<JsonNode> hole = findings(doc, "RBCD_ALLOWS_ANY_ACCOUNT");
+                assertEquals(1, hole.size(), where);
+                JsonNode f = hole.get(0);
+                assertEquals("HIGH", f.path("severity").asText());
+                assertEquals("HV71", f.path("host").asText());
+                assertEquals(1, f.path("evidence").path("anyAccountSids").size(), where);
+                assertEquals(sid, f.path("evidence").path("anyAccountSids").get(0).asText(), where);
+                String message = f.path("message").asText();
+                JsonNode present = findings(doc, "RBCD_PRESENT").get(0);
+                assertTrue(message.startsWith("HV71's resource-based delegation (msDS-AllowedToActOnBehalfOfOther"
+                        + "Identity) allows " + shown + ": "), message);
+                assertTrue(message.contains("user-to-user"), "an account without an SPN too: " + message);
+                assertFalse(message.contains("It covers"), message);
+                assertTrue(message.contains("kcd-audit does not count it as covering a pair: "), message);
+                assertFalse(present.path("message").asText().contains("a host added to"), "no group to add HV72 to: "
+                        + present);
+                assertFalse(message.contains("not This Organization"), message);
+                assertTrue(message.contains("so HV72 -> HV71 is counted as failing (MISSING_DELEGATION)."), message);
+                assertTrue(f.path("remediation").asText().contains("Set-ADComputer -Identity 'HV71$'"
+                        + " -PrincipalsAllowedToDelegateToAccount @((Get-ADComputer -Identity 'HV72$'"), f.toString());
+                assertFalse(f.path("remediation").asText().contains("'" + sid + "'"), "not written back: " + f);
+                assertFalse(present.path("remediation").asText().contains("Keep it if intended"), present.toString());
+                assertTrue(present.path("remediation").asText().contains("RBCD_ALLOWS_ANY_ACCOUNT"), present.toString());
+                for (JsonNode p : doc.path("clusters").get(0).path("matrix")) {
+                    assertEquals(!p.path("from").asText().equals("HV72"), p.path("ok").asBoolean(), p.toString());
+                    assertFalse(p.path("rbcd").asBoolean(), p.toString());
+                }
+                if (sid.endsWith("-513")) {
+                    // a computer any user may create holds Domain Computers, not Domain Users
+                    assertFalse(message.contains("ms-DS-MachineAccountQuota"), message);
+                    assertTrue(message.contains("a computer account's primary group is Domain Computers, not Domain"
+                            + " Users, and the directory does not list HV72 in Domain Users, so HV72 -> HV71"), message);
+                } else {
+                    assertTrue(message.contains(", so, if that token holds it, any"), message);
+                    assertTrue(message.contains("whether the token the KDC checks holds BUILTIN\\Users, a group of the"
+                            + " built-in domain (S-1-5-32) that a ticket's PAC is not documented to carry, is not"
+                            + " something kcd-audit can know, so HV72 -> HV71"), message);
+                }
+            }
+        } finally {
+            ds.shutDown(true);
+        }
+    }
+
+    /**
+     * A computer the directory does list in Domain Users (added to it by hand) has Domain Users in its TGT, so the KDC
+     * lets it through: the pair is covered like one through Domain Computers, and RBCD_ALLOWS_ANY_ACCOUNT says so.
+     */
+    @Test
+    void aComputerTheDirectoryListsInDomainUsersIsCoveredByIt() throws Exception {
+        InMemoryDirectoryServer ds = server(new Searches());
+        try {
+            domainUsers(ds);
+            ds.modify("CN=Domain Users," + USERS, new Modification(ModificationType.ADD, "member", HV72));
+            allow(ds, SID + "-513");
+            AuditContext ctx = audit(ds);
+            assertTrue(hv72ToHv71(ctx).rbcd(), "HV72 is a member of Domain Users");
+            Path out = tmp.resolve("member");
+            run(ds, out);
+            JsonNode doc = CliRun.findings(out);
+            assertEquals(List.of(), findings(doc, "MISSING_DELEGATION"), doc.toString());
+            String message = findings(doc, "RBCD_ALLOWS_ANY_ACCOUNT").get(0).path("message").asText();
+            assertTrue(message.contains("It covers HV72 -> HV71 today"), message);
+            assertFalse(message.contains("does not count it"), message);
+        } finally {
+            ds.shutDown(true);
+        }
+    }
+
+    /** Domain Users (-513) with svc-web (-1150), a member by its primary group as AD makes every user. */
+    private static void domainUsers(InMemoryDirectoryServer ds) throws Exception {
+        DomainFactsTest.group(ds, "Domain Users", SID + "-513", "20000101000000.0Z");
+        com.unboundid.ldap.sdk.Entry user = new com.unboundid.ldap.sdk.Entry("dn: CN=svc-web," + USERS,
+                "objectClass: top", "objectClass: person", "objectClass: user", "cn: svc-web",
+                "sAMAccountName: svc-web", "userAccountControl: 512", "primaryGroupID: 513");
+        user.addAttribute("objectSid", org.kcdauditor.directory.Sids.toBytes(SID + "-1150"));
+        ds.add(user);
+    }
+
     @Test
     void aGroupWithoutTheSourceCoversNothing() throws Exception {
         InMemoryDirectoryServer ds = server(new Searches());
