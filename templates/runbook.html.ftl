@@ -291,7 +291,7 @@ A failure at 80–90 % with event 21502 / 22038 and a Kerberos HRESULT (0x800903
 <p>These findings have no scripted fix; an administrator decides what to do.</p>
 <#list decisions as d>
 <div class="card"><span class="sev ${d.severity}">${d.severity}</span> <strong>${d.rule}</strong> <span class="meta">${d.title}</span><#if d.host?has_content> on ${d.host}</#if><br>
-${d.message}<br><#if d.coveredStep?has_content><strong>Covered by step ${d.coveredStep}</strong>, which changes ${d.host}’s delegation: check the result against the baseline afterwards.<br></#if><strong>To decide:</strong> ${d.what}<#list d.proposed as c><pre>${c}</pre></#list><#if d.noCommand?has_content><br>If so, this step has ${d.noCommand}.</#if></div>
+${d.message}<br><#if d.coveredStep?has_content><strong>Covered by step ${d.coveredStep}</strong>, which changes ${d.host}’s delegation: check the result against the baseline afterwards.<br></#if><strong>To decide:</strong> ${d.what}<#list d.proposed as c><pre>${c}</pre></#list><#list d.undo as c>Undo: <pre>${c}</pre></#list><#if d.noCommand?has_content><br>If so, this step has ${d.noCommand}.</#if></div>
 </#list>
 <#if yesChanges>
 <#if phase.replicate??>

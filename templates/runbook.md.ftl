@@ -386,6 +386,9 @@ These findings have no scripted fix; an administrator decides what to do.
 <#list d.proposed as c>
   If so: ${code(c)}
 </#list>
+<#list d.undo as c>
+  Undo: ${code(c)}
+</#list>
 <#if d.noCommand?has_content>
   If so, this step has ${d.noCommand}.
 </#if>

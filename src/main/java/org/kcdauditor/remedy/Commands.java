@@ -260,6 +260,36 @@ public final class Commands {
         return rbcd(r.host(), r.before());
     }
 
+    /** The file {@link #rbcdSave} writes {@code host}'s descriptor to: {@code kcd-rbcd-before-HV02.sddl}. */
+    private static String rbcdFile(String host) {
+        return Ps.quote("kcd-rbcd-before-" + host + ".sddl");
+    }
+
+    /**
+     * Saves {@code host}'s resource-based delegation as it is, its security descriptor in SDDL, to
+     * {@link #rbcdFile}, never over an earlier save ({@code -NoClobber}): run before a list replaces it, for
+     * {@link #rbcdRestore}. Null when the host cannot be named.
+     */
+    public String rbcdSave(String host) {
+        return named(host) ? "(Get-ADComputer -Identity " + Ps.quote(account(host)) + " -Properties "
+                + Ps.quote(RBCD) + serverArgument() + ")." + Ps.quote(RBCD) + ".Sddl | Out-File -LiteralPath "
+                + rbcdFile(host) + " -NoClobber" : null;
+    }
+
+    /**
+     * Sets {@code host}'s resource-based delegation back to the descriptor {@link #rbcdSave} saved, as it was (owner,
+     * rights, access-denied entries, a grant to every account): the list cmdlet writes allow entries for directory
+     * accounts only and cannot. Null when the host cannot be named.
+     */
+    public String rbcdRestore(String host) {
+        return named(host) ? "$sd = New-Object Security.AccessControl.RawSecurityDescriptor -ArgumentList (Get-Content"
+                + " -LiteralPath " + rbcdFile(host) + " -Raw).Trim(); $bytes = New-Object byte[] $sd.BinaryLength;"
+                + " $sd.GetBinaryForm($bytes, 0); Set-ADComputer -Identity " + Ps.quote(account(host)) + " -Replace"
+                + " @{" + Ps.quote(RBCD) + " = $bytes}" + serverArgument() : null;
+    }
+
+    private static final String RBCD = "msDS-AllowedToActOnBehalfOfOtherIdentity";
+
     private String principal(Action.Principal p) {
         if (p.name() != null && named(p.name())) {
             return "(Get-ADComputer -Identity " + Ps.quote(account(p.name())) + (p.domain() != null

@@ -58,7 +58,7 @@ public final class Remedies {
             // the sentence about the Windows policy that writes them does not concern it
             return m.proposed().isEmpty() ? m.what() : m.what() + " " + m.proposed().stream()
                     .map(p -> p instanceof Action.SetEncryptionTypes t ? allowAes(t, commands, false)
-                            : describe(p, commands))
+                            : p instanceof AddRbcd r ? savedFirst(r, commands) : describe(p, commands))
                     .collect(Collectors.joining(" "));
         }
         String command = commands.powershell(a); // the runbook's and the script's command, written once
@@ -164,6 +164,17 @@ public final class Remedies {
     }
 
     /** {@code : <command>}, or how to change the value by hand when no command can be typed for it. */
+    /**
+     * A list a decision proposes to replace a descriptor with, the descriptor saved first and its undo: no list sets
+     * it back ({@link Commands#rbcdRestore}). As the runbook's decision gives them.
+     */
+    private static String savedFirst(AddRbcd r, Commands commands) {
+        String save = commands.rbcdSave(r.host());
+        String set = describe(r, commands);
+        return save == null || commands.powershell(r) == null ? set : "Save the descriptor first: " + save + ". "
+                + set + " To undo it, set the saved descriptor back: " + commands.rbcdRestore(r.host()) + ".";
+    }
+
     private static String typed(String command, String object, String attribute) {
         return command != null ? ": " + command : ". The value cannot be typed safely into a command: change it"
                 + " by hand in ADSI Edit (" + Values.visibleAccount(object) + " > Properties > " + attribute + ")";

@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -48,7 +47,8 @@ public final class Procedure {
 
     /**
      * One step: on {@code host} (empty when it is not about one), {@code action} in words, {@code detail}, the
-     * commands that carry it out (none for a check), for a change those that undo it, the rules whose
+     * commands that carry it out (none for a check), for a change (or a decision's proposal) those that undo it, the
+     * rules whose
      * findings it settles, the change itself as a typed action (null for other steps), and {@code noCommand}: for a
      * step that has no command because a value cannot be typed safely, why, naming the value by its code, and what to
      * do instead (the end of {@code detail} too, as the workbook's Runbook sheet shows it); else empty.
@@ -337,8 +337,19 @@ public final class Procedure {
         if (!plan.decisions().isEmpty()) {
             List<Step> decide = new ArrayList<>();
             for (RemediationPlan.Decision d : plan.decisions()) {
-                List<String> commands = d.proposed().stream().flatMap(a -> plan.commandsFor(a.subject()).all(a)
-                        .stream()).filter(Objects::nonNull).toList();
+                List<String> commands = new ArrayList<>();
+                List<String> undo = new ArrayList<>();
+                for (Action a : d.proposed()) {
+                    Commands c = plan.commandsFor(a.subject());
+                    List<String> all = c.all(a);
+                    // a list replaces the descriptor, and no list sets it back (a grant to every account, rights,
+                    // access-denied entries): it is saved first, and its undo sets the saved one back
+                    if (a instanceof Action.AddRbcd r && !all.isEmpty()) {
+                        commands.add(c.rbcdSave(r.host()));
+                        undo.add(c.rbcdRestore(r.host()));
+                    }
+                    commands.addAll(all);
+                }
                 // a yes no command can carry (an SPN taken off an object whose DN cannot be typed) says why
                 String why = String.join("; ", d.proposed().stream().filter(a -> plan.commandsFor(a.subject()).all(a)
                         .isEmpty()).map(a -> noCommand(a, false)).distinct().toList());
@@ -346,7 +357,7 @@ public final class Procedure {
                 decide.add(new Step(Phase.DECIDE, d.finding().host() == null ? "" : d.finding().host(),
                         d.finding().rule() + (d.coveredBy() == null ? ": decide and act" : ": check after the change"
                                 + " of " + d.coveredBy()), why.isEmpty() ? detail : detail + " " + why, commands,
-                        List.of(), List.of(d.finding().rule()), null, why));
+                        undo, List.of(d.finding().rule()), null, why));
             }
             phases.add(phase(phases, Phase.DECIDE, Words.plural(plan.decisions().size(), "finding")
                     + (plan.decisions().size() == 1 ? " needs" : " need") + " an administrator's decision; "

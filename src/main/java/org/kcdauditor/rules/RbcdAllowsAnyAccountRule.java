@@ -113,6 +113,10 @@ public final class RbcdAllowsAnyAccountRule implements Rule {
                     + " event 4769 for " + name + "'s services with Transited Services set) and add those that must,"
                     + " then set the list, which leaves out " + String.join(" and ", grants.stream()
                     .map(AnyAccount::name).toList()) + "."
+                    + " Save the descriptor as it is before setting the list, to a file you keep: the list writes"
+                    + " allow entries for directory accounts only, and kcd-audit reads which SIDs the descriptor"
+                    + " allows and refuses, not its rights or owner, so neither can set it back as it was; the undo"
+                    + " sets the saved descriptor back (then replicate and purge the tickets as after the change)."
                     + CrossDomainNeedsRbcdRule.refusals(ctx, target)
                     + (!list.isEmpty() ? "" : " No audited pair needs the grant" + (classic.isEmpty() ? ""
                     : ": " + (classic.size() == 1 ? classic.get(0).from() + "'s own msDS-AllowedToDelegateTo entries"

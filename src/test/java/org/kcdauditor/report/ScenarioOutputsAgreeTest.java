@@ -989,4 +989,46 @@ class ScenarioOutputsAgreeTest {
         }
         Files.writeString(dir.resolve("baseline.yaml"), b + (waivers.isEmpty() ? "" : "waivers:\n" + waivers));
     }
+
+    /**
+     * A run whose only change is a decision: HV02's resource-based delegation allows Everyone, and the list proposed
+     * instead names HV01 (whose own entries do not cover HV01 -> HV02). The runbook gave the command that replaces the
+     * grant and no way back: the list cmdlet cannot write the grant, the rights or an access-denied entry back, and the
+     * audit reads only the SIDs. The decision now saves the descriptor first (its SDDL, to a file it does not
+     * overwrite) and gives the undo that sets that saved descriptor back, in runbook.md, runbook.html, the PDF and the
+     * finding's remediation; its words say why no list can undo it.
+     */
+    @Test
+    void aDecisionReplacingAGrantSavesTheDescriptorFirstAndGivesItsUndo() throws Exception {
+        Outputs o = scenario(List.of(nodes("HV", 3)), "", (ds, dir) -> {
+            ds.modify("CN=HV01,OU=Hyper-V," + TestDirectory.BASE, new Modification(ModificationType.DELETE,
+                    "msDS-AllowedToDelegateTo", "cifs/HV02", "cifs/hv02.contoso.com"));
+            ds.modify("CN=HV02,OU=Hyper-V," + TestDirectory.BASE, new Modification(ModificationType.REPLACE,
+                    "msDS-AllowedToActOnBehalfOfOtherIdentity", RbcdDescriptors.of(List.of("S-1-1-0"))));
+        });
+        assertAgree(o);
+        String server = " -Server 'dc1.contoso.com'";
+        String save = "(Get-ADComputer -Identity 'HV02$' -Properties 'msDS-AllowedToActOnBehalfOfOtherIdentity'"
+                + server + ").'msDS-AllowedToActOnBehalfOfOtherIdentity'.Sddl | Out-File -LiteralPath"
+                + " 'kcd-rbcd-before-HV02.sddl' -NoClobber";
+        String set = "Set-ADComputer -Identity 'HV02$' -PrincipalsAllowedToDelegateToAccount @((Get-ADComputer"
+                + " -Identity 'HV01$'))" + server;
+        String undo = "$sd = New-Object Security.AccessControl.RawSecurityDescriptor -ArgumentList (Get-Content"
+                + " -LiteralPath 'kcd-rbcd-before-HV02.sddl' -Raw).Trim(); $bytes = New-Object byte[]"
+                + " $sd.BinaryLength; $sd.GetBinaryForm($bytes, 0); Set-ADComputer -Identity 'HV02$' -Replace"
+                + " @{'msDS-AllowedToActOnBehalfOfOtherIdentity' = $bytes}" + server;
+        String md = o.md();
+        assertTrue(md.contains("  If so: `" + save + "`\n  If so: `" + set + "`\n  Undo: `" + undo + "`\n"), md);
+        String html = o.html().replace("&#39;", "'");
+        assertTrue(html.contains("<pre>" + save + "</pre><pre>" + set + "</pre>"), html);
+        assertTrue(html.contains("Undo: <pre>" + undo + "</pre>"), html);
+        assertTrue(o.pdf().contains("Undo: $sd = New-Object"), o.pdf());
+        Finding hole = o.doc().findings().stream().filter(f -> f.rule().equals("RBCD_ALLOWS_ANY_ACCOUNT")).findFirst()
+                .orElseThrow();
+        assertTrue(hole.remediation().contains(save.replace(server, "")) && hole.remediation().contains(
+                undo.replace(server, "")), hole.remediation());
+        assertTrue(hole.remediation().contains("Save the descriptor as it is before setting the list"),
+                hole.remediation());
+        assertTrue(o.ps1().contains("Review the findings listed under \"Needs a decision\" in runbook.md."), o.ps1());
+    }
 }

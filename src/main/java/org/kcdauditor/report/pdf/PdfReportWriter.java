@@ -816,6 +816,10 @@ public final class PdfReportWriter implements ReportWriter {
                     text.add(new Chunk("\nIf so: ", f.tinyBold));
                     text.add(command(command, f.tiny));
                 }
+                for (String command : i < decide.size() ? decide.get(i).undo() : List.<String>of()) {
+                    text.add(new Chunk("\nUndo: ", f.tinyBold));
+                    text.add(command(command, f.tiny));
+                }
                 t.addCell(cell(text, null, Element.ALIGN_LEFT));
             }
             d.add(t);

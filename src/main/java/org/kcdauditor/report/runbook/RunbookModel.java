@@ -306,6 +306,7 @@ public final class RunbookModel {
             fm.put("message", s(d.finding().message()));
             fm.put("what", s(d.what()));
             fm.put("proposed", decide.get(i).commands());
+            fm.put("undo", decide.get(i).undo());
             fm.put("noCommand", decide.get(i).noCommand());
             int step = plan.hosts().stream().map(HostChange::name).toList().indexOf(d.coveredBy());
             Procedure.PhaseView change = procedure.phase(Procedure.Phase.CHANGE);
