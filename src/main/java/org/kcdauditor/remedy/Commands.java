@@ -283,7 +283,7 @@ public final class Commands {
      */
     public String rbcdRestore(String host) {
         return named(host) ? "$sd = New-Object Security.AccessControl.RawSecurityDescriptor -ArgumentList (Get-Content"
-                + " -LiteralPath " + rbcdFile(host) + " -Raw).Trim(); $bytes = New-Object byte[] $sd.BinaryLength;"
+                + " -LiteralPath " + rbcdFile(host) + " -Raw).Trim(); $bytes = New-Object byte[] ($sd.BinaryLength);"
                 + " $sd.GetBinaryForm($bytes, 0); Set-ADComputer -Identity " + Ps.quote(account(host)) + " -Replace"
                 + " @{" + Ps.quote(RBCD) + " = $bytes}" + serverArgument() : null;
     }

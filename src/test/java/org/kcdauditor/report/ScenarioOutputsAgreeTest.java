@@ -1015,7 +1015,7 @@ class ScenarioOutputsAgreeTest {
                 + " -Identity 'HV01$'))" + server;
         String undo = "$sd = New-Object Security.AccessControl.RawSecurityDescriptor -ArgumentList (Get-Content"
                 + " -LiteralPath 'kcd-rbcd-before-HV02.sddl' -Raw).Trim(); $bytes = New-Object byte[]"
-                + " $sd.BinaryLength; $sd.GetBinaryForm($bytes, 0); Set-ADComputer -Identity 'HV02$' -Replace"
+                + " ($sd.BinaryLength); $sd.GetBinaryForm($bytes, 0); Set-ADComputer -Identity 'HV02$' -Replace"
                 + " @{'msDS-AllowedToActOnBehalfOfOtherIdentity' = $bytes}" + server;
         String md = o.md();
         assertTrue(md.contains("  If so: `" + save + "`\n  If so: `" + set + "`\n  Undo: `" + undo + "`\n"), md);
