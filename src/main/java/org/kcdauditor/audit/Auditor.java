@@ -58,7 +58,9 @@ public final class Auditor {
     public AuditResult evaluate(AuditContext ctx) {
         AuditInputs inputs = ctx.inputs();
         // a computer whose cn is not its account name: the sentences' cmdlets name it by its sAMAccountName
-        FindingSink sink = new FindingSink(org.kcdauditor.remedy.Commands.serverless().withAccounts(ctx.accounts()));
+        // and a name that reads like another (a letter of another script, a character that shows as nothing) by its code
+        FindingSink sink = new FindingSink(org.kcdauditor.remedy.Commands.serverless().withAccounts(ctx.accounts()),
+                ctx.snapshot().objects().stream().map(org.kcdauditor.model.AdObject::name).toList());
         for (Rule rule : catalogue.rules()) {
             rule.evaluate(ctx, sink);
         }

@@ -7,6 +7,7 @@ import org.kcdauditor.model.Severity;
 import org.kcdauditor.model.Counts;
 import org.kcdauditor.report.ClustersNotCompared;
 import org.kcdauditor.report.FindingsDocument;
+import org.kcdauditor.remedy.Values;
 import org.kcdauditor.report.ReportView;
 import org.kcdauditor.report.Words;
 import org.kcdauditor.report.runbook.RunbookModel;
@@ -470,8 +471,10 @@ public final class NoticeBuilder {
             m.put("severity", f.severity().name());
             m.put("rule", f.rule());
             m.put("cluster", f.cluster() == null ? "" : f.cluster());
-            m.put("host", f.host() == null ? "" : f.host());
-            m.put("peer", f.peer() == null ? "" : f.peer());
+            // a node named like another (a letter of another script, a character that shows as nothing) by its code, as
+            // the messages and the reports name it
+            m.put("host", Values.visibleAccount(f.host()));
+            m.put("peer", Values.visibleAccount(f.peer()));
             m.put("message", f.message() == null ? "" : f.message());
             String remedy = remedies.getOrDefault(f.id(), f.remediation());
             m.put("remediation", remedy == null ? "" : remedy);

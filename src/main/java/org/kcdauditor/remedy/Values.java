@@ -164,6 +164,24 @@ public final class Values {
     }
 
     /**
+     * {@code text}, a sentence naming objects, with each of {@code names} that {@link #visibleAccount} shows by its code
+     * so wherever it stands in it (a longer name before a name inside it): a rule or a drift record writes its own
+     * sentence around the names, and a person reads it. {@code text} itself unchanged when nothing in it is outside ASCII
+     * or hidden (nearly every sentence), or when no name is such a name.
+     */
+    public static String visibleAccounts(String text, java.util.Collection<String> names) {
+        if (text == null || visibleAccount(text).equals(text)) {
+            return text;
+        }
+        String out = text;
+        for (String name : names.stream().filter(n -> n != null && !n.isEmpty() && !visibleAccount(n).equals(n))
+                .distinct().sorted(java.util.Comparator.comparingInt(String::length).reversed()).toList()) {
+            out = out.replace(name, visibleAccount(name));
+        }
+        return out;
+    }
+
+    /**
      * The characters for which {@link #visibleAccount} shows {@code name} by their code, each once as Unicode names it
      * ({@code U+041D CYRILLIC CAPITAL LETTER EN}, {@code U+200B ZERO WIDTH SPACE}), joined by ", "; empty when it shows
      * {@code name} as stored. A step that has a person pick such a name by hand (ADUC's Add dialog) says what it holds:

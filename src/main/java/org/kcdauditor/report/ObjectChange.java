@@ -35,10 +35,11 @@ public record ObjectChange(String name, String cluster, List<String> gains, List
             Building b = out.computeIfAbsent(key(h.name()), k -> new Building(h.name(), h.cluster()));
             b.directory = true;
             for (PeerSpns p : h.add()) {
-                b.gains.add("delegation to " + p.peer() + ": " + entries(p.spns()));
+                b.gains.add("delegation to " + Values.visibleAccount(p.peer()) + ": " + entries(p.spns()));
             }
             for (PeerSpns p : h.remove()) {
-                b.loses.add((p.peer().isEmpty() ? "delegation entries" : "delegation to " + p.peer()) + ": "
+                b.loses.add((p.peer().isEmpty() ? "delegation entries" : "delegation to "
+                        + Values.visibleAccount(p.peer())) + ": "
                         + entries(p.spns()));
             }
             for (String spn : h.register()) {

@@ -436,7 +436,7 @@ public final class Procedure {
                 String why = (one ? "it" : "they") + " cannot be typed safely; remediation.ps1 removes "
                         + (one ? "it by its" : "them by their") + " exact stored bytes";
                 out.add(change(new Action.RemoveDelegation(n, p.peer(), p.spns()), p.peer().isEmpty()
-                                ? "Remove delegation entries" : "Remove delegation to " + p.peer(),
+                                ? "Remove delegation entries" : "Remove delegation to " + Values.visibleAccount(p.peer()),
                         Values.visibleSpns(p.spns(), ", ") + (untyped.isEmpty() || typed.isEmpty() ? ""
                                 : "; not in the command (" + why + "): " + Values.visibleSpns(untyped, ", ")),
                         command, cmd.delegation(n, true, typed), plan, "no command (" + why + ")"));

@@ -4,18 +4,33 @@ import org.kcdauditor.model.Evidence;
 import org.kcdauditor.model.Finding;
 import org.kcdauditor.model.Severity;
 import org.kcdauditor.remedy.Action;
+import org.kcdauditor.remedy.Values;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 
 /** Collects the findings of one evaluation. A rule starts one with {@link #add}, fills it in and {@link Draft#emit emits} it. */
 public final class FindingSink {
     private final List<Finding> findings = new ArrayList<>();
     private final org.kcdauditor.remedy.Commands commands;
+    /** The names {@link Values#visibleAccount} shows by their code. */
+    private final List<String> lookAlikes;
 
     /** A sink whose findings' remediation sentences take their commands from {@code commands}. */
     public FindingSink(org.kcdauditor.remedy.Commands commands) {
+        this(commands, List.of());
+    }
+
+    /**
+     * The same; {@code names} are the names of the objects the rules may name (the directory's): each that holds a
+     * letter of another script or a character that shows as nothing ({@code НV06} with a Cyrillic Н reads as a Latin
+     * HV06) is written into a finding's message by its code, as the reports' tables and the remediation name it.
+     */
+    public FindingSink(org.kcdauditor.remedy.Commands commands, Collection<String> names) {
         this.commands = commands;
+        this.lookAlikes = names.stream().filter(n -> n != null && !Values.visibleAccount(n).equals(n)).distinct()
+                .toList();
     }
 
     /** A finding of {@code rule} at its usual severity. */
@@ -103,8 +118,23 @@ public final class FindingSink {
             if (message == null || actions.isEmpty()) {
                 throw new IllegalStateException(rule.id() + ": a finding needs a message and at least one action");
             }
-            findings.add(Finding.of(rule.id(), severity, cluster, host, peer, spn, idSpnSet ? idSpn : spn, message,
-                    evidence, actions, commands));
+            findings.add(Finding.of(rule.id(), severity, cluster, host, peer, spn, idSpnSet ? idSpn : spn,
+                    byCode(message, host, peer), evidence, actions, commands));
+        }
+
+        /**
+         * {@code message} with each look-alike name in it (the sink's, and the finding's host and peer, which may
+         * come from the configuration or a baseline) by its code: each rule writes its own sentence, and a person
+         * reads it; the finding's fields keep the names as stored.
+         */
+        private String byCode(String message, String host, String peer) {
+            if (Values.visibleAccount(message).equals(message)) {
+                return message; // nearly every message: all ASCII, nothing hidden, so no such name in it
+            }
+            List<String> names = new ArrayList<>(lookAlikes);
+            names.add(host);
+            names.add(peer);
+            return Values.visibleAccounts(message, names);
         }
     }
 }

@@ -99,7 +99,7 @@ class HostileValuesTest {
     }
 
     /** Every cell of a workbook, one a line: {@code Sheet!A1: text}. */
-    private static String cells(Path xlsx) throws Exception {
+    static String cells(Path xlsx) throws Exception {
         StringBuilder cells = new StringBuilder();
         try (XSSFWorkbook wb = new XSSFWorkbook(xlsx.toFile())) {
             for (Sheet s : wb) {
@@ -454,7 +454,7 @@ class HostileValuesTest {
         String pdf = texts.get("audit.pdf");
         assertTrue(pdf.contains("MISSING_DELEGATION \\u041DV06"), pdf);
         assertTrue(pdf.lines().anyMatch(l -> l.matches("\\\\u041DV06 0/4 .*")), "the matrix's row: " + pdf);
-        // the findings' host column and the matrix's rows (the findings' messages, the rules' sentences, keep the name)
+        // the findings' host column and the matrix's rows (LookAlikeNodeEverywhereTest reads every other place)
         assertFalse(pdf.lines().anyMatch(l -> l.matches(cyrillic + " \\d+/\\d+ .*") || l.contains("MISSING_DELEGATION "
                 + cyrillic)), "a table names the node as stored: " + pdf);
         List<String> cells = texts.get("audit.xlsx").lines().toList();
@@ -1093,7 +1093,7 @@ class HostileValuesTest {
         return texts;
     }
 
-    private static String pdfText(Path out) throws Exception {
+    static String pdfText(Path out) throws Exception {
         try (var d = Loader.loadPDF(out.resolve("audit.pdf").toFile())) {
             return new PDFTextStripper().getText(d);
         }

@@ -415,7 +415,7 @@ final class DecisionPage {
             t.addCell(header(c, f));
         }
         for (ObjectChange o : objects.subList(0, Math.min(rows, objects.size()))) {
-            Phrase name = new Phrase(PdfReportWriter.visible(o.name()), f.smallBold);
+            Phrase name = new Phrase(PdfReportWriter.name(o.name()), f.smallBold);
             if (!o.directory()) {
                 name.add(new Chunk("\nhost setting only", f.tiny));
             }

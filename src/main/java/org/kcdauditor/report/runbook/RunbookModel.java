@@ -227,7 +227,7 @@ public final class RunbookModel {
                 migrationEnabled.add(s(st.host()));
             }
             Map<String, Object> hm = new LinkedHashMap<>();
-            hm.put("host", s(st.host()));
+            hm.put("host", Values.visibleAccount(s(st.host())));
             hm.put("action", st.action());
             hm.put("detail", s(st.detail()));
             hm.put("cmd", st.command());
@@ -272,7 +272,7 @@ public final class RunbookModel {
         for (Procedure.Step st : procedure.steps(Procedure.Phase.BEFORE)) {
             if (!st.host().isEmpty()) {
                 Map<String, Object> pm = new LinkedHashMap<>();
-                pm.put("host", st.host());
+                pm.put("host", Values.visibleAccount(st.host()));
                 pm.put("cmd", st.commands().isEmpty() ? "" : st.commands().get(0));
                 pm.put("fix", st.commands().size() < 2 ? "" : st.commands().get(1));
                 pm.put("noCommand", st.noCommand());
@@ -302,7 +302,7 @@ public final class RunbookModel {
             fm.put("rule", s(d.finding().rule()));
             fm.put("title", s(view.rule(d.finding().rule()).title()));
             fm.put("cluster", s(d.finding().cluster()));
-            fm.put("host", s(d.finding().host()));
+            fm.put("host", Values.visibleAccount(s(d.finding().host())));
             fm.put("message", s(d.finding().message()));
             fm.put("what", s(d.what()));
             fm.put("proposed", decide.get(i).commands());

@@ -700,10 +700,11 @@ public final class XlsxReportWriter implements ReportWriter {
             String[] u = uacWords.computeIfAbsent((long) uac << 1 | (entries ? 1 : 0), k -> new String[]{uac(uac),
                     Uac.describe(uac, entries), RemediationPlan.mode(uac, entries)});
             String enc = encWords.computeIfAbsent(h.supportedEncryptionTypes(), EncryptionTypes::describe);
-            String[] v = {name(h.name()), h.cluster(), h.dnsHostName(), h.enabled() ? "Yes" : "NO", u[0], u[1], u[2],
-                    h.operatingSystem(), h.operatingSystemVersion(), null, Values.visibleSpns(nn(h.delegateTo()), "; "),
-                    Values.visibleSpns(nn(h.spns()), "; "), join(h.rbcdAllowed(), "; "), h.samAccountName(),
-                    h.distinguishedName(),
+            // its other names too, as the runbooks show them beside its name: a look-alike by its code
+            String[] v = {name(h.name()), h.cluster(), name(h.dnsHostName()), h.enabled() ? "Yes" : "NO", u[0], u[1],
+                    u[2], h.operatingSystem(), h.operatingSystemVersion(), null,
+                    Values.visibleSpns(nn(h.delegateTo()), "; "), Values.visibleSpns(nn(h.spns()), "; "),
+                    join(h.rbcdAllowed(), "; "), name(h.samAccountName()), name(h.distinguishedName()),
                     h.objectSid(), null, null, null, enc, null, join(view.hostChanges(h), "; "), h.directory()};
             for (int i = 0; i < v.length; i++) {
                 if (i == 9) {

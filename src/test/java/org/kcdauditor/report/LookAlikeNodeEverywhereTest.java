@@ -1,0 +1,149 @@
+package org.kcdauditor.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.unboundid.ldap.listener.InMemoryDirectoryServer;
+import com.unboundid.ldap.sdk.Entry;
+import com.unboundid.ldap.sdk.Modification;
+import com.unboundid.ldap.sdk.ModificationType;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kcdauditor.config.MailConfig;
+import org.kcdauditor.config.ScheduleConfig.Notify;
+import org.kcdauditor.notify.Notice;
+import org.kcdauditor.notify.NoticeBuilder;
+import org.kcdauditor.report.runbook.TemplateRenderer;
+import org.kcdauditor.support.CliRun;
+import org.kcdauditor.support.TestDirectory;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Every output a person reads of a run whose OU cluster holds nodes named like others: {@code НV06} (a Cyrillic Н; a
+ * Latin HV06 stands in CN=Computers) and {@code H\u200BV07} (a zero-width space), beside an object {@code НV05} holding
+ * a node's SPN; {@code НV06} gains protocol transition and an entry between the two runs (CHANGED_SINCE_LAST_RUN). The
+ * tables, the verdict's reasons and DNS_HOST_NAME_INVALID named them by their code, while the other rules' messages,
+ * the runbooks' "Not scripted" list and "Needs a decision", the PDF's proposed change, the mail's lists and the console
+ * of {@code run} and {@code preflight} and the Hosts sheet's DN named them as stored: {@code НV06} reads as the Latin
+ * HV06, {@code H\u200BV07} as HV07. Only the commands carry a stored name, the exact DN they act on; findings.json's
+ * typed fields keep them too.
+ */
+class LookAlikeNodeEverywhereTest {
+    static final String BASE = TestDirectory.BASE;
+    static final String CYRILLIC = "\u041DV06";
+    static final String INVISIBLE = "H\u200BV07";
+    /** The other holder of HV05's SPN, named like the node; its exact DN is what the commands take. */
+    static final String HOLDER_DN = "CN=\u041DV05,CN=Users," + BASE;
+
+    @TempDir
+    static Path dir;
+    /** What a person reads, by output: the text of each file, the PDF's text, the workbook's cells, mail, console. */
+    static final Map<String, String> read = new LinkedHashMap<>();
+    static JsonNode findings;
+
+    @BeforeAll
+    static void twoRunsAndAPreflight() throws Exception {
+        InMemoryDirectoryServer ds = TestDirectory.startDomain(BASE, "dc1.contoso.com");
+        try {
+            TestDirectory.addCluster(ds, List.of("HV04", "HV05"));
+            for (String[] node : List.of(new String[]{CYRILLIC, "hv06"}, new String[]{INVISIBLE, "hv07"})) {
+                ds.add(new Entry("dn: CN=" + node[0] + ",OU=Hyper-V," + BASE, "objectClass: top", "objectClass: user",
+                        "objectClass: computer", "cn: " + node[0], "sAMAccountName: " + node[1].toUpperCase() + "$",
+                        "dNSHostName: " + node[1] + ".contoso.com", "userAccountControl: 4096",
+                        "servicePrincipalName: HOST/" + node[1] + ".contoso.com"));
+            }
+            ds.add(new Entry("dn: CN=Computers," + BASE, "objectClass: container", "cn: Computers"));
+            ds.add(new Entry("dn: CN=HV06,CN=Computers," + BASE, "objectClass: computer", "cn: HV06",
+                    "sAMAccountName: XX99$", "userAccountControl: 4096"));
+            ds.add(new Entry("dn: CN=Users," + BASE, "objectClass: container", "cn: Users"));
+            ds.add(new Entry("dn: " + HOLDER_DN, "objectClass: user", "cn: \u041DV05", "sAMAccountName: svc-hv05",
+                    "servicePrincipalName: HOST/hv05.contoso.com"));
+            Path cfg = Files.writeString(dir.resolve("kcd-audit.yaml"), "directory:\n  url: ldap://127.0.0.1:"
+                    + ds.getListenPort() + "\n  bindDn: " + TestDirectory.BIND_DN + "\n  passwordEnv: TEST_LDAP_PASSWORD"
+                    + "\n  baseDn: " + BASE + "\n  allowInsecureBind: true\n  timeoutSeconds: 5\nclusters:\n"
+                    + "  - name: HVC1\n    ou: OU=Hyper-V," + BASE + "\nstore:\n  url: jdbc:h2:file:data/kcd-audit\n");
+            Map<String, String> env = Map.of("TEST_LDAP_PASSWORD", TestDirectory.PASSWORD);
+            CliRun first = CliRun.run(env, "run", "--config", cfg.toString(), "--out", dir.resolve("out1").toString());
+            assertEquals(3, first.exitCode(), first.toString());
+            ds.modify("CN=" + CYRILLIC + ",OU=Hyper-V," + BASE, new Modification(ModificationType.REPLACE,
+                    "userAccountControl", "16781312"), new Modification(ModificationType.ADD,
+                    "msDS-AllowedToDelegateTo", "cifs/hv04.contoso.com"));
+            CliRun second = CliRun.run(env, "run", "--config", cfg.toString(), "--out", dir.resolve("out2").toString());
+            assertEquals(3, second.exitCode(), second.toString());
+            CliRun preflight = CliRun.run(env, "preflight", "--config", cfg.toString(), "--cluster", "HVC1");
+            assertEquals(3, preflight.exitCode(), preflight.toString());
+            read.put("run's console", second.out() + second.err());
+            read.put("preflight's console", preflight.out() + preflight.err());
+            Path out = dir.resolve("out2");
+            findings = CliRun.findings(out);
+            for (String f : List.of("runbook.md", "runbook.html", "remediation.ps1")) {
+                read.put(f, Files.readString(out.resolve(f), StandardCharsets.UTF_8));
+            }
+            read.put("audit.pdf", HostileValuesTest.pdfText(out));
+            read.put("audit.xlsx", HostileValuesTest.cells(out.resolve("audit.xlsx")));
+            // the notice of the second run against the first: the change and the new findings
+            MailConfig mail = new MailConfig("127.0.0.1", 25, "none", null, null, null, "kcd@contoso.com",
+                    List.of("team@contoso.com"), Map.of(), null, null, null, null, null);
+            Notice notice = new NoticeBuilder(mail, new TemplateRenderer(Path.of("templates"))).build("daily",
+                    Notify.ALWAYS, FindingsJson.read(out.resolve("findings.json")),
+                    FindingsJson.read(dir.resolve("out1").resolve("findings.json")).findings(), "first", null).get(0);
+            read.put("mail (text)", notice.subject() + "\n" + notice.text());
+            read.put("mail (HTML)", notice.html());
+            List<String> sentences = new ArrayList<>();
+            findings.path("findings").forEach(f -> sentences.add(f.path("message").asText() + "\n"
+                    + f.path("remediation").asText()));
+            read.put("findings.json's messages and remediations", String.join("\n", sentences));
+        } finally {
+            ds.shutDown(true);
+        }
+    }
+
+    @Test
+    void noOutputNamesALookAlikeObjectAsStoredOutsideTheCommandsExactDn() {
+        List<String> asStored = new ArrayList<>();
+        read.forEach((name, text) -> {
+            // the commands act on the holder by its exact DN, quoted for PowerShell (and for HTML)
+            String outsideCommands = text.replace("'" + HOLDER_DN + "'", "").replace("&#39;" + HOLDER_DN + "&#39;", "");
+            outsideCommands.lines().filter(l -> l.contains("\u041D") || l.contains("\u200B"))
+                    .forEach(l -> asStored.add(name + ": " + l));
+        });
+        assertTrue(asStored.isEmpty(), asStored.size() + " lines name a look-alike as stored:\n"
+                + String.join("\n", asStored));
+    }
+
+    @Test
+    void findingsJsonKeepsTheStoredNamesInItsTypedFields() {
+        boolean host = false;
+        boolean peer = false;
+        for (JsonNode f : findings.path("findings")) {
+            host |= f.path("host").asText().equals(CYRILLIC);
+            peer |= f.path("peer").asText().equals(INVISIBLE);
+        }
+        assertTrue(host && peer, findings.path("findings").toString());
+    }
+
+    @Test
+    void theLookAlikesReadByTheirCodeWhereTheyWereShownAsStored() {
+        String md = read.get("runbook.md").replace("\\\\", "\\");
+        // the decision on the node itself, and its change since the first run
+        assertTrue(md.contains("on \\u041DV06: \\u041DV06's cn '\\u041DV06' is not a valid host name"), md);
+        assertTrue(md.contains("Changed since the previous run: \\u041DV06: delegation entry added"), md);
+        // the other rules' messages, in the console, the mail and the workbook
+        String said = "HV04 is not allowed to delegate to cifs/HV06, so live migration HV04 -> \\u041DV06 fails.";
+        for (String name : List.of("preflight's console", "mail (text)", "audit.xlsx")) {
+            assertTrue(read.get(name).contains(said), name + ": " + read.get(name));
+        }
+        assertTrue(read.get("mail (text)").contains("- [HIGH] HVC1 / \\u041DV06: \\u041DV06 is not allowed"),
+                read.get("mail (text)"));
+        assertTrue(read.get("audit.pdf").contains("delegation to \\u041DV06: 4 entries"), read.get("audit.pdf"));
+    }
+}
