@@ -52,6 +52,12 @@ Look at them in ADUC before changing anything; what the audit asks of each is li
     - [ ] ${spn}
 </#list>
 </#if>
+<#list r.addByCode as p>
+  - Add the entries for **${p.name}**<@lookAlike p/> in ADSI Edit, not through **Add…** → **Users or Computers…**, where a typed name can find another computer: this object → Properties → **msDS-AllowedToDelegateTo** → Edit → each value → **Add**:
+<#list p.spns as spn>
+    - [ ] ${spn}
+</#list>
+</#list>
 <#if r.remove?has_content>
   - Remove from its Delegation tab:
 <#list r.remove as spn>

@@ -101,9 +101,14 @@ public final class RemediationPlan {
 
     /**
      * A host left out of scripts because its name cannot be used safely, with the delegation entries the audit asks it
-     * to gain ({@code add}) and to lose ({@code remove}), as stored: no command carries them, an administrator does.
+     * to gain ({@code addByPeer}, by the peer they name) and to lose ({@code remove}), as stored: no command carries
+     * them, an administrator does.
      */
-    public record Refused(String name, String reason, List<String> add, List<String> remove) {
+    public record Refused(String name, String reason, List<PeerSpns> addByPeer, List<String> remove) {
+        /** The entries to gain, peer after peer. */
+        public List<String> add() {
+            return addByPeer.stream().flatMap(p -> p.spns().stream()).toList();
+        }
     }
 
     /** A direction to test after the change; {@code working}: it migrates today (its source's delegation mode changes). */
@@ -433,6 +438,11 @@ public final class RemediationPlan {
         }
     }
 
+    /** The entries of {@code byPeer} with the peer each names. */
+    private static List<PeerSpns> byPeer(Map<String, Set<String>> byPeer) {
+        return byPeer.entrySet().stream().map(e -> new PeerSpns(e.getKey(), List.copyOf(e.getValue()))).toList();
+    }
+
     /** The entries of {@code byPeer}, peer after peer. */
     private static List<String> entries(Map<String, Set<String>> byPeer) {
         return byPeer.values().stream().flatMap(Set::stream).toList();
@@ -511,13 +521,13 @@ public final class RemediationPlan {
         for (Building b : ordered) {
             if (!Values.validHostName(b.name)) {
                 refused.add(new Refused(b.name, "not a valid NetBIOS/DNS host name; change this object by hand"
-                        + " after checking it in ADUC", entries(b.add), entries(b.remove)));
+                        + " after checking it in ADUC", byPeer(b.add), entries(b.remove)));
                 continue;
             }
             if (!Commands.accountTypeable(b.name, samOf.get(key(b.name)))) {
                 // the cmdlets take the sAMAccountName: '<name>$' is another account, or none
                 refused.add(new Refused(b.name, "its account name (sAMAccountName) is not a valid NetBIOS name; change"
-                        + " this object by hand after checking it in ADUC", entries(b.add), entries(b.remove)));
+                        + " this object by hand after checking it in ADUC", byPeer(b.add), entries(b.remove)));
                 continue;
             }
             hosts.add(change(b, hostDocs.get(key(b.name)), fileServers.contains(key(b.name)), policy));

@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -33,8 +34,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * a node's SPN; {@code НV06} gains protocol transition and an entry between the two runs (CHANGED_SINCE_LAST_RUN). The
  * tables, the verdict's reasons and DNS_HOST_NAME_INVALID named them by their code, while the other rules' messages,
  * the runbooks' "Not scripted" list and "Needs a decision", the PDF's proposed change, the mail's lists and the console
- * of {@code run} and {@code preflight} and the Hosts sheet's DN named them as stored: {@code НV06} reads as the Latin
- * HV06, {@code H\u200BV07} as HV07. Only the commands carry a stored name, the exact DN they act on; findings.json's
+ * of {@code run} and {@code preflight} and the Hosts sheet's DN named them as stored ({@code НV06} reads as the Latin
+ * HV06, {@code H\u200BV07} as HV07), and the runbooks' "Not scripted" list told {@code H\u200BV07} to pick "the host"
+ * for its entries of {@code НV06} in ADUC's Add dialog, where the typed name finds the Latin HV06. Only the commands carry a stored name, the exact DN they act on; findings.json's
  * typed fields keep them too.
  */
 class LookAlikeNodeEverywhereTest {
@@ -137,6 +139,19 @@ class LookAlikeNodeEverywhereTest {
         // the decision on the node itself, and its change since the first run
         assertTrue(md.contains("on \\u041DV06: \\u041DV06's cn '\\u041DV06' is not a valid host name"), md);
         assertTrue(md.contains("Changed since the previous run: \\u041DV06: delegation entry added"), md);
+        // the node no command names is not told to pick the other one in ADUC's Add dialog either
+        String notScripted = md.substring(md.indexOf("- H\\u200BV07 (CN="), md.indexOf("\n- \\u041DV06 (CN="));
+        assertTrue(notScripted.contains("  - Add the entries for **\\u041DV06** (CN=\\u041DV06,OU=Hyper-V,DC=contoso,DC=com;"
+                + " account name HV06$, unique in the domain; its name holds U+041D CYRILLIC CAPITAL LETTER EN, which reads"
+                + " like an ASCII letter or as nothing: do not search for it by a typed name) in ADSI Edit, not through"
+                + " **Add…** → **Users or Computers…**, where a typed name can find another computer: this object →"
+                + " Properties → **msDS-AllowedToDelegateTo** → Edit → each value → **Add**:\n    - [ ] cifs/HV06\n"),
+                notScripted);
+        assertFalse(notScripted.substring(0, notScripted.indexOf("Add the entries for")).contains("cifs/HV06"),
+                "the Add dialog's list holds the look-alike's entries: " + notScripted);
+        String html = read.get("runbook.html");
+        assertTrue(html.contains("Add the entries for <strong>\\u041DV06</strong> (CN=\\u041DV06,OU=Hyper-V,") && html
+                .contains("<strong>Add</strong>:\n    <ul class=\"check\"><li class=\"spn\">cifs/HV06</li>"), html);
         // the other rules' messages, in the console, the mail and the workbook
         String said = "HV04 is not allowed to delegate to cifs/HV06, so live migration HV04 -> \\u041DV06 fails.";
         for (String name : List.of("preflight's console", "mail (text)", "audit.xlsx")) {
