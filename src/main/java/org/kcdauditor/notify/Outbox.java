@@ -104,9 +104,11 @@ public final class Outbox {
                         : null;
                 int attempts = e.attempts() + 1;
                 if (replies != null && replies.later().isEmpty()) {
-                    // some recipients have it, the others were refused for good: nothing is left to try
-                    rows.sent(id, clock.instant(), replies.describe());
-                    LOG.warn("notice {} ({}): {}", id, e.messageId(), replies.describe());
+                    // some recipients have it, the others were refused for good: nothing is left to try; the
+                    // refusals are the server's words, which may repeat the login as a failed attempt's may
+                    String said = mailer.withoutPassword(replies.describe());
+                    rows.sent(id, clock.instant(), said);
+                    LOG.warn("notice {} ({}): {}", id, e.messageId(), said);
                     sent++;
                     continue;
                 }
