@@ -4,10 +4,12 @@ import org.kcdauditor.model.Finding;
 import org.kcdauditor.model.HostState;
 
 import java.time.Instant;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * The previous successful run as the store recorded it: node states, finding ids, and the findings by id as stored
@@ -32,6 +34,26 @@ public record PreviousRun(String runId, Instant finishedAt, Map<String, HostStat
         explainedFailures = Map.copyOf(explainedFailures);
         unaudited = Set.copyOf(unaudited);
         startedAt = startedAt == null ? finishedAt : startedAt;
+    }
+
+    /**
+     * The same, with a host the store keeps under another name ({@code asStored}: the store writes U+0000 as the text
+     * {@code \\u0000}) found again under its name among {@code names} (this run's directory objects), so that the node
+     * is matched, not reported gone and new. This run writes its own names the same way, so only the comparison changes.
+     */
+    public PreviousRun withHostNames(Collection<String> names, UnaryOperator<String> asStored) {
+        Map<String, HostState> renamed = null;
+        for (String name : names) {
+            String stored = asStored.apply(name);
+            if (name != null && !name.equals(stored) && hosts.containsKey(stored) && !hosts.containsKey(name)) {
+                if (renamed == null) {
+                    renamed = new LinkedHashMap<>(hosts);
+                }
+                renamed.put(name, renamed.remove(stored));
+            }
+        }
+        return renamed == null ? this : new PreviousRun(runId, finishedAt, renamed, findingIds, findings,
+                explainedFailures, unaudited, startedAt);
     }
 
     /** Every cluster audited. */

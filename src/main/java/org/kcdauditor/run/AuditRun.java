@@ -261,7 +261,11 @@ public final class AuditRun {
                     awaitQuietly(previousRead); // the store's connection is free again
                 }
                 control.check();
-                PreviousRun previous = previous(previousRead);
+                PreviousRun read = previous(previousRead);
+                // a node whose name holds U+0000 is stored with it as text: matched by the name it has now
+                PreviousRun previous = read == null ? null : read.withHostNames(snapshot.objects().stream()
+                        .map(org.kcdauditor.model.AdObject::name).filter(n -> n != null && n.indexOf('\u0000') >= 0)
+                        .toList(), RunStore::stored);
                 Evaluation ev = evaluate(snapshot, previous, timings,
                         hosts -> hostsStored[0] = store.writeSnapshot(runId, hosts, previous));
                 // to the microsecond, as the store keeps it (H2 and PostgreSQL round finer times): the finish time a
