@@ -29,8 +29,7 @@ public final class FindingSink {
      */
     public FindingSink(org.kcdauditor.remedy.Commands commands, Collection<String> names) {
         this.commands = commands;
-        this.lookAlikes = names.stream().filter(n -> n != null && !Values.visibleAccount(n).equals(n)).distinct()
-                .toList();
+        this.lookAlikes = names.stream().filter(n -> !shownAsIs(n)).distinct().toList();
     }
 
     /** A finding of {@code rule} at its usual severity. */
@@ -128,13 +127,17 @@ public final class FindingSink {
          * reads it; the finding's fields keep the names as stored.
          */
         private String byCode(String message, String host, String peer) {
-            if (Values.visibleAccount(message).equals(message)) {
-                return message; // nearly every message: all ASCII, nothing hidden, so no such name in it
+            if (lookAlikes.isEmpty() && shownAsIs(host) && shownAsIs(peer)) {
+                return message; // nearly every directory: no such name, and no message read again
             }
             List<String> names = new ArrayList<>(lookAlikes);
             names.add(host);
             names.add(peer);
             return Values.visibleAccounts(message, names);
         }
+    }
+
+    private static boolean shownAsIs(String name) {
+        return name == null || Values.visibleAccount(name).equals(name);
     }
 }
