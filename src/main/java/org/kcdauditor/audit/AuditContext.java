@@ -1334,6 +1334,12 @@ public final class AuditContext implements Drift.Nodes {
         return sidWithName(sid, named, null);
     }
 
+    /** A principal read after the sweep by its name alone ({@code S-1-5-… (HVHosts)}): how drift names a grant. */
+    @Override
+    public String sidWithName(String sid) {
+        return sidWithName(sid, RbcdPrincipal::displayName);
+    }
+
     /** Objects registering {@code spn}; answers for node SPNs, required target SPNs and unexpected entries (see indexSpnOwners). */
     public List<AdObject> spnOwners(String spn) {
         return spnOwners.getOrDefault(Spn.keyOf(spn), List.of());

@@ -23,24 +23,25 @@ import java.util.Set;
  */
 public final class Drift {
     /**
-     * SPN_REMOVED, SPN_ADDED, ENCRYPTION_CHANGED and OBJECT_REPLACED only against a stored run: a baseline documents
-     * no SPNs, no encryption types and no objectSid.
+     * SPN_REMOVED, SPN_ADDED, ENCRYPTION_CHANGED, OBJECT_REPLACED, RBCD_REMOVED and RBCD_ADDED only against a stored
+     * run: a baseline documents no SPNs, no encryption types, no objectSid and no resource-based delegation.
      */
     public enum Kind {
         HOST_MISSING, HOST_NEW, ENTRY_REMOVED, ENTRY_ADDED, FLAGS_CHANGED, SPN_REMOVED, SPN_ADDED, ENCRYPTION_CHANGED,
-        OBJECT_REPLACED
+        OBJECT_REPLACED, RBCD_REMOVED, RBCD_ADDED
     }
 
     /**
      * One difference.
      *
      * @param cluster        the node's cluster (null for a host that is gone)
-     * @param value          the delegation entry (ENTRY_*), the SPN (SPN_*); for HOST_MISSING the DN of its computer when that is still
+     * @param value          the delegation entry (ENTRY_*), the SPN (SPN_*), the SID a resource-based delegation grant
+     *                       allows (RBCD_*: {@code after} holds it with the name the audit knows for it); for HOST_MISSING the DN of its computer when that is still
      *                       in the directory (no longer a configured node), else null
      * @param before         flag names before (FLAGS_CHANGED); the encryption types before in words (ENCRYPTION_CHANGED);
      *                       the objectSid before (OBJECT_REPLACED)
      * @param after          flag names now (FLAGS_CHANGED); the encryption types now in words (ENCRYPTION_CHANGED); the
-     *                       objectSid now (OBJECT_REPLACED)
+     *                       objectSid now (OBJECT_REPLACED); the grant's SID with its name (RBCD_*)
      * @param delegationBits a delegation bit (TRUSTED_FOR_DELEGATION, TRUSTED_TO_AUTH_FOR_DELEGATION,
      *                       NOT_DELEGATED) changed
      * @param lastChange     the last originating write of the attribute concerned (when, at which DC, its version),
@@ -57,6 +58,7 @@ public final class Drift {
     private static final String DELEGATE_TO = "msDS-AllowedToDelegateTo";
     private static final String SPN = "servicePrincipalName";
     private static final String ENCRYPTION_TYPES = "msDS-SupportedEncryptionTypes";
+    private static final String RBCD = "msDS-AllowedToActOnBehalfOfOtherIdentity";
     private static final int DELEGATION_BITS = Uac.TRUSTED_FOR_DELEGATION | Uac.TRUSTED_TO_AUTH_FOR_DELEGATION
             | Uac.NOT_DELEGATED;
 
@@ -85,6 +87,11 @@ public final class Drift {
          */
         default boolean migrationSpn(String spn) {
             return true;
+        }
+
+        /** {@code sid}, with the name the audit knows for it where it knows one: {@code S-1-1-0 (Everyone)}. */
+        default String sidWithName(String sid) {
+            return sid;
         }
 
         /** The last originating write of {@code attribute} on {@code node}, or null when not known. */
@@ -137,6 +144,9 @@ public final class Drift {
                         List.of(EncryptionTypes.describe(was.encryptionTypes())),
                         List.of(EncryptionTypes.describe(typesNow)), false, ctx.lastChange(node, ENCRYPTION_TYPES)));
             }
+            if (was.rbcdSids() != null && !was.rbcdSids().equals(node.rbcdSids())) {
+                rbcdChanges(was.rbcdSids(), node, cluster, ctx, out);
+            }
         }
         for (AdObject node : ctx.nodes()) {
             if (!matched.contains(node)) {
@@ -150,7 +160,7 @@ public final class Drift {
     /** Delegation entries compare in SPN normal form (the third part dropped, as the KDC matches an entry). */
     private static void entryChanges(List<String> was, AdObject node, String cluster, Nodes ctx, List<Change> out) {
         changes(keyed(was, Spn::keyOf, v -> true), keyed(node.delegateTo(), Spn::keyOf, v -> true), Kind.ENTRY_REMOVED,
-                Kind.ENTRY_ADDED, ctx.lastChange(node, DELEGATE_TO), node, cluster, out);
+                Kind.ENTRY_ADDED, ctx.lastChange(node, DELEGATE_TO), v -> null, node, cluster, out);
     }
 
     /**
@@ -159,20 +169,35 @@ public final class Drift {
      */
     private static void spnChanges(List<String> was, AdObject node, String cluster, Nodes ctx, List<Change> out) {
         changes(keyed(was, Spn::wholeKeyOf, ctx::migrationSpn), keyed(node.spns(), Spn::wholeKeyOf, ctx::migrationSpn),
-                Kind.SPN_REMOVED, Kind.SPN_ADDED, ctx.lastChange(node, SPN), node, cluster, out);
+                Kind.SPN_REMOVED, Kind.SPN_ADDED, ctx.lastChange(node, SPN), v -> null, node, cluster, out);
     }
 
-    /** A {@code removed} change per value of {@code before} not in {@code now}, then an {@code added} one per new. */
+    /**
+     * The SIDs msDS-AllowedToActOnBehalfOfOtherIdentity allows compare as a set (the order of the descriptor's entries
+     * gives the KDC no other answer), case aside.
+     */
+    private static void rbcdChanges(List<String> was, AdObject node, String cluster, Nodes ctx, List<Change> out) {
+        Map<String, String> before = keyed(was, v -> v.toUpperCase(Locale.ROOT), v -> true);
+        Map<String, String> now = keyed(node.rbcdSids(), v -> v.toUpperCase(Locale.ROOT), v -> true);
+        changes(before, now, Kind.RBCD_REMOVED, Kind.RBCD_ADDED, ctx.lastChange(node, RBCD),
+                sid -> List.of(ctx.sidWithName(sid)), node, cluster, out);
+    }
+
+    /**
+     * A {@code removed} change per value of {@code before} not in {@code now}, then an {@code added} one per new, each
+     * with {@code after} of its value as {@link Change#after}.
+     */
     private static void changes(Map<String, String> before, Map<String, String> now, Kind removed, Kind added,
-                                AttributeChange last, AdObject node, String cluster, List<Change> out) {
+                                AttributeChange last, java.util.function.Function<String, List<String>> after,
+                                AdObject node, String cluster, List<Change> out) {
         before.forEach((key, value) -> {
             if (!now.containsKey(key)) {
-                out.add(new Change(removed, cluster, node.name(), value, null, null, false, last));
+                out.add(new Change(removed, cluster, node.name(), value, null, after.apply(value), false, last));
             }
         });
         now.forEach((key, value) -> {
             if (!before.containsKey(key)) {
-                out.add(new Change(added, cluster, node.name(), value, null, null, false, last));
+                out.add(new Change(added, cluster, node.name(), value, null, after.apply(value), false, last));
             }
         });
     }
@@ -209,6 +234,8 @@ public final class Drift {
             case SPN_ADDED -> c.host() + ": SPN added: " + c.value();
             case ENCRYPTION_CHANGED -> c.host() + ": " + ENCRYPTION_TYPES + " " + c.before().get(0) + " -> "
                     + c.after().get(0);
+            case RBCD_REMOVED -> c.host() + ": resource-based delegation grant removed: " + c.after().get(0);
+            case RBCD_ADDED -> c.host() + ": resource-based delegation grant added: " + c.after().get(0);
             case OBJECT_REPLACED -> c.host() + ": computer object replaced (objectSid " + c.before().get(0) + " -> "
                     + c.after().get(0) + "): a new account; grants naming the old SID (resource-based delegation, ACLs)"
                     + " do not reach it";

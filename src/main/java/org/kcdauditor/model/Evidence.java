@@ -62,6 +62,9 @@ import java.util.List;
  * @param mayBeUnreadable  the bind account read no value of {@code attribute} although the replication metadata records
  *                         writes of it ({@code lastChange}): the values may be hidden from it (a deny-read ACE, which
  *                         the DC answers by leaving the attribute out) or were all removed at that write
+ * @param rbcdAdded        the SIDs a host's resource-based delegation allows that the run compared with it did not
+ *                         (CHANGED_SINCE_LAST_RUN)
+ * @param rbcdRemoved      the SIDs it allowed in the run compared with and allows no longer (CHANGED_SINCE_LAST_RUN)
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -76,7 +79,8 @@ public record Evidence(String service, String nameForm, String spn, String attri
                        String justification, String operatingSystem, String ou, Integer encryptionTypes,
                        Instant pwdLastSet, Instant aesKeysSince, String operator, Boolean protectedUsers,
                        String origin, String dc, String auditedDc, AttributeChange lastChange,
-                       List<String> directories, List<String> anyAccountSids, Boolean mayBeUnreadable) {
+                       List<String> directories, List<String> anyAccountSids, Boolean mayBeUnreadable,
+                       List<String> rbcdAdded, List<String> rbcdRemoved) {
 
     public static final Evidence NONE = builder().build();
 
@@ -141,6 +145,8 @@ public record Evidence(String service, String nameForm, String spn, String attri
         private List<String> directories;
         private List<String> anyAccountSids;
         private Boolean mayBeUnreadable;
+        private List<String> rbcdAdded;
+        private List<String> rbcdRemoved;
 
         public Builder service(String v) { service = v; return this; }
         public Builder nameForm(String v) { nameForm = v; return this; }
@@ -186,6 +192,8 @@ public record Evidence(String service, String nameForm, String spn, String attri
         public Builder directories(List<String> v) { directories = copy(v); return this; }
         public Builder anyAccountSids(List<String> v) { anyAccountSids = copy(v); return this; }
         public Builder mayBeUnreadable(Boolean v) { mayBeUnreadable = v; return this; }
+        public Builder rbcdAdded(List<String> v) { rbcdAdded = copy(v); return this; }
+        public Builder rbcdRemoved(List<String> v) { rbcdRemoved = copy(v); return this; }
 
         public Evidence build() {
             return new Evidence(service, nameForm, spn, attribute, expected, actual, holders, userAccountControl,
@@ -193,7 +201,7 @@ public record Evidence(String service, String nameForm, String spn, String attri
                     eventIds, eventCount, lastEvent, classifications, delegationExplains, relatedFindings,
                     previousRunId, previousRunAt, changes, waivedRule, expires, justification, operatingSystem, ou,
                     encryptionTypes, pwdLastSet, aesKeysSince, operator, protectedUsers, origin, dc, auditedDc,
-                    lastChange, directories, anyAccountSids, mayBeUnreadable);
+                    lastChange, directories, anyAccountSids, mayBeUnreadable, rbcdAdded, rbcdRemoved);
         }
 
         private static <T> List<T> copy(List<T> v) {

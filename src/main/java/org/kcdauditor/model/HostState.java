@@ -7,21 +7,24 @@ import java.util.List;
  * its userAccountControl flag names, its msDS-AllowedToDelegateTo values and, for a stored run, its
  * servicePrincipalName values ({@code spns}; null where not recorded: a baseline documents none) and its
  * msDS-SupportedEncryptionTypes ({@code encryptionTypes}: 0 where absent or 0, null where not recorded: a baseline, a
- * run stored before they were) and its {@code objectSid} (null where not recorded: a baseline). Its
- * {@code userAccountControl} is null where a baseline host was written without it: its flags are not compared.
+ * run stored before they were), its {@code objectSid} (null where not recorded: a baseline) and the SIDs its
+ * msDS-AllowedToActOnBehalfOfOtherIdentity allows ({@code rbcdSids}: empty where it allows none, null where not
+ * recorded: a baseline). Its {@code userAccountControl} is null where a baseline host was written without it: its
+ * flags are not compared.
  */
 public record HostState(String name, List<String> userAccountControl, List<String> delegateTo, List<String> spns,
-                        Integer encryptionTypes, String objectSid) {
+                        Integer encryptionTypes, String objectSid, List<String> rbcdSids) {
     public HostState {
         userAccountControl = userAccountControl == null ? null : List.copyOf(userAccountControl);
         delegateTo = delegateTo == null ? List.of() : List.copyOf(delegateTo);
         spns = spns == null ? null : List.copyOf(spns);
+        rbcdSids = rbcdSids == null ? null : List.copyOf(rbcdSids);
     }
 
-    /** Without the objectSid (not recorded). */
+    /** Without the objectSid and the resource-based delegation grants (not recorded). */
     public HostState(String name, List<String> userAccountControl, List<String> delegateTo, List<String> spns,
                      Integer encryptionTypes) {
-        this(name, userAccountControl, delegateTo, spns, encryptionTypes, null);
+        this(name, userAccountControl, delegateTo, spns, encryptionTypes, null, null);
     }
 
     /** Without encryption types (not recorded). */

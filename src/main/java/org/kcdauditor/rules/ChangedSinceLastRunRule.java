@@ -17,8 +17,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * CHANGED_SINCE_LAST_RUN: per host, what changed in its delegation (and its registered SPNs and encryption types)
- * since the previous successful run — the timeline of the reports. The message is the change itself (one line per
+ * CHANGED_SINCE_LAST_RUN: per host, what changed in its delegation (msDS-AllowedToDelegateTo, userAccountControl,
+ * the SIDs its resource-based delegation allows; and its registered SPNs and encryption types) since the previous
+ * successful run — the timeline of the reports. The message is the change itself (one line per
  * change), so the timeline shows it as it is; the run compared with is in the evidence.
  */
 public final class ChangedSinceLastRunRule implements Rule {
@@ -55,7 +56,8 @@ public final class ChangedSinceLastRunRule implements Rule {
             // recurring one (its fourth part is read as an SPN, up to a second '/': none is left in)
             out.add(INFO).cluster(changes.get(0).cluster()).host(host).idSpn(String.join("\n", lines).replace('/', '|'))
                     .evidence(Evidence.builder().previousRunId(prev.runId()).previousRunAt(prev.finishedAt())
-                            .changes(lines).build())
+                            .changes(lines).rbcdAdded(values(changes, Drift.Kind.RBCD_ADDED))
+                            .rbcdRemoved(values(changes, Drift.Kind.RBCD_REMOVED)).build())
                     .message(String.join("; ", lines) + "." + notWritten)
                     // the entries may still be there: the findings of their pairs may be the bind account's blindness
                     .action(new Action.Manual(notWritten.isEmpty()
@@ -67,6 +69,12 @@ public final class ChangedSinceLastRunRule implements Rule {
                             + " with the change records."))
                     .emit();
         });
+    }
+
+    /** The values of the changes of {@code kind} (for RBCD_*, the SIDs); null where there are none. */
+    private static List<String> values(List<Drift.Change> changes, Drift.Kind kind) {
+        List<String> out = changes.stream().filter(c -> c.kind() == kind).map(Drift.Change::value).toList();
+        return out.isEmpty() ? null : out;
     }
 
     /**

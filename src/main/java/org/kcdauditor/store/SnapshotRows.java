@@ -170,9 +170,10 @@ final class SnapshotRows {
     }
 
     /**
-     * Node states (userAccountControl flags, delegation entries, SPNs, encryption types, objectSid) a run recorded, by host name;
-     * a run that stored no SPN at all (none of its nodes registers one) gives none to compare with, and one stored
-     * before V112 no encryption types.
+     * Node states (userAccountControl flags, delegation entries, SPNs, encryption types, objectSid, the SIDs their
+     * resource-based delegation allows) a run recorded, by host name; a run that stored no SPN at all (none of its
+     * nodes registers one) gives none to compare with, and one stored before V112 no encryption types. The grants
+     * are stored since V1 (attr {@code rbcd}, none for a node allowing nobody): a node without a row allowed none.
      */
     Map<String, HostState> hostStates(String runId) throws SQLException {
         Map<String, Integer> uac = new LinkedHashMap<>();
@@ -180,6 +181,7 @@ final class SnapshotRows {
         Map<String, String> sids = new HashMap<>();
         Map<String, List<String>> delegateTo = new LinkedHashMap<>();
         Map<String, List<String>> spns = new LinkedHashMap<>();
+        Map<String, List<String>> rbcd = new LinkedHashMap<>();
         try (PreparedStatement ps = connection.prepareStatement("SELECT host_name, uac, enc_types, object_sid FROM run_host"
                 + " WHERE run_id = ? AND cluster_name IS NOT NULL ORDER BY host_name")) {
             ps.setString(1, runId);
@@ -190,6 +192,7 @@ final class SnapshotRows {
                     sids.put(rs.getString(1), rs.getString(4));
                     delegateTo.put(rs.getString(1), new ArrayList<>());
                     spns.put(rs.getString(1), new ArrayList<>());
+                    rbcd.put(rs.getString(1), new ArrayList<>());
                 }
             }
         }
@@ -198,9 +201,10 @@ final class SnapshotRows {
         Map<String, String> canonical = new HashMap<>();
         values(runId, "delegateTo", delegateTo, canonical);
         boolean anySpn = values(runId, "spn", spns, canonical);
+        values(runId, "rbcd", rbcd, canonical);
         Map<String, HostState> out = new LinkedHashMap<>();
         uac.forEach((h, u) -> out.put(h, new HostState(h, Uac.flagNames(u), delegateTo.get(h),
-                anySpn ? spns.get(h) : null, encTypes.get(h), sids.get(h))));
+                anySpn ? spns.get(h) : null, encTypes.get(h), sids.get(h), rbcd.get(h))));
         return out;
     }
 

@@ -20,10 +20,13 @@ import static org.kcdauditor.history.HistoryTestData.host;
 /** {@link Drift#compare} on the delegation entries of one node. */
 class DriftTest {
     private static List<String> changes(List<String> before, List<String> now) {
-        AdObject node = host("HV01", PT, now);
+        return changes(new HostState("HV01", List.of("WORKSTATION_TRUST_ACCOUNT", "TRUSTED_TO_AUTH_FOR_DELEGATION"),
+                before), host("HV01", PT, now));
+    }
+
+    private static List<String> changes(HostState was, AdObject node) {
         Map<String, HostState> expected = new LinkedHashMap<>();
-        expected.put("HV01", new HostState("HV01", List.of("WORKSTATION_TRUST_ACCOUNT",
-                "TRUSTED_TO_AUTH_FOR_DELEGATION"), before));
+        expected.put("HV01", was);
         Drift.Nodes nodes = new Drift.Nodes() {
             public AdObject computer(String name) {
                 return name.equalsIgnoreCase("HV01") ? node : null;
@@ -35,6 +38,10 @@ class DriftTest {
 
             public List<AdObject> nodes() {
                 return List.of(node);
+            }
+
+            public String sidWithName(String sid) {
+                return sid.equals("S-1-1-0") ? sid + " (Everyone)" : sid;
             }
         };
         return Drift.compare(expected, nodes).stream().map(Drift::describe).toList();
@@ -58,5 +65,34 @@ class DriftTest {
         now.add(MIG + "/HV09");
         assertEquals(List.of("HV01: delegation entry removed: cifs/HV03",
                 "HV01: delegation entry added: " + MIG + "/HV09"), changes(before, now));
+    }
+
+    /**
+     * The SIDs HV01's resource-based delegation allows compare as a set against a run that recorded them (none: an
+     * empty list), and not at all against a state that did not record them (a baseline documents none): unknown is
+     * not "allows nobody", or every node with a grant would read as changed.
+     */
+    @Test
+    void rbcdGrantsCompareOnlyWhereRecorded() {
+        String other = "S-1-5-21-1-2-3-1104";
+        AdObject node = rbcd(List.of(other, "S-1-1-0"));
+        List<String> flags = List.of("WORKSTATION_TRUST_ACCOUNT", "TRUSTED_TO_AUTH_FOR_DELEGATION");
+        List<String> entries = node.delegateTo();
+        assertEquals(List.of("HV01: resource-based delegation grant added: S-1-1-0 (Everyone)"),
+                changes(new HostState("HV01", flags, entries, null, null, null, List.of(other)), node));
+        assertEquals(List.of("HV01: resource-based delegation grant removed: " + other),
+                changes(new HostState("HV01", flags, entries, null, null, null, List.of(other, "S-1-1-0")),
+                        rbcd(List.of("S-1-1-0"))));
+        assertEquals(List.of(), changes(new HostState("HV01", flags, entries, null, null, null,
+                List.of("s-1-1-0", other)), node), "another order or case is the same grant");
+        assertEquals(List.of(), changes(new HostState("HV01", flags, entries), node), "not recorded: not compared");
+    }
+
+    /** HV01 fully delegated towards HV02, its resource-based delegation allowing {@code sids}. */
+    private static AdObject rbcd(List<String> sids) {
+        AdObject h = host("HV01", PT, entriesTo("HV02"));
+        return new AdObject(h.dn(), h.cn(), h.samAccountName(), h.dnsHostName(), h.userAccountControl(), h.spns(),
+                h.delegateTo(), true, sids, h.objectSid(), h.operatingSystem(), h.operatingSystemVersion(),
+                h.whenChanged(), h.usnChanged(), h.lastLogon());
     }
 }

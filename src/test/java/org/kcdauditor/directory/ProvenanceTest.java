@@ -18,6 +18,7 @@ import org.kcdauditor.notify.NoticeBuilder;
 import org.kcdauditor.report.FindingsJson;
 import org.kcdauditor.report.runbook.TemplateRenderer;
 import org.kcdauditor.support.CliRun;
+import org.kcdauditor.support.RbcdDescriptors;
 import org.kcdauditor.support.TestDirectory;
 
 import java.io.InputStream;
@@ -67,6 +68,16 @@ class ProvenanceTest {
                 xml("whenChanged", 40, time, dsa)));
     }
 
+    /** Every node's metadata (written 2026-11-02 at DC1), and a first run into "first": its config. */
+    private Path firstRunWithMetadata() throws Exception {
+        for (String n : NODES) {
+            metadata("CN=" + n + ",OU=Hyper-V," + TestDirectory.BASE, 6, "2026-11-02T09:00:00Z", "DC1");
+        }
+        Path cfg = TestDirectory.config(tmp, "ldap://127.0.0.1:" + ds.getListenPort(), NODES, "allowInsecureBind: true");
+        assertEquals(0, run(cfg, tmp.resolve("first"), "json").exitCode());
+        return cfg;
+    }
+
     private CliRun run(Path cfg, Path out, String formats) {
         return CliRun.run(ENV, "run", "--config", cfg.toString(), "--out", out.toString(), "--formats", formats);
     }
@@ -79,11 +90,7 @@ class ProvenanceTest {
 
     @Test
     void theChangeTimeReachesFindingsHostsSheetDriftAndNotice() throws Exception {
-        for (String n : NODES) {
-            metadata("CN=" + n + ",OU=Hyper-V," + TestDirectory.BASE, 6, "2026-11-02T09:00:00Z", "DC1");
-        }
-        Path cfg = TestDirectory.config(tmp, "ldap://127.0.0.1:" + ds.getListenPort(), NODES, "allowInsecureBind: true");
-        assertEquals(0, run(cfg, tmp.resolve("first"), "json").exitCode());
+        Path cfg = firstRunWithMetadata();
         CliRun capture = CliRun.run(ENV, "baseline", "capture", "--config", cfg.toString(), "--approved-by", "test");
         assertEquals(0, capture.exitCode(), capture.toString());
 
@@ -220,6 +227,52 @@ class ProvenanceTest {
         String runbook = Files.readString(tmp.resolve("first/runbook.md"));
         assertTrue(runbook.contains("  To decide: Before adding entries, look at HV02's msDS-AllowedToDelegateTo as a"
                 + " Domain Admin"), runbook);
+    }
+
+    /**
+     * HV02 gains a resource-based delegation grant to Everyone (RBCD_ALLOWS_ANY_ACCOUNT) between two runs, and loses it
+     * before a fourth: CHANGED_SINCE_LAST_RUN says so each time, with the grant's SID and name, the time the metadata
+     * gives for msDS-AllowedToActOnBehalfOfOtherIdentity and the SIDs in its evidence; a run in which the grant stays
+     * has no change to tell. Before, only RBCD_ALLOWS_ANY_ACCOUNT came and went: the timeline said nothing.
+     */
+    @Test
+    void anRbcdGrantAddedAndRemovedIsAChangeSinceTheLastRunWithItsTime() throws Exception {
+        Path cfg = firstRunWithMetadata();
+
+        ds.modify(HV02, new Modification(ModificationType.REPLACE, "msDS-AllowedToActOnBehalfOfOtherIdentity",
+                RbcdDescriptors.of(List.of("S-1-1-0"))));
+        rbcdMetadata(1, "2026-11-30T14:02:11Z");
+        CliRun second = run(cfg, tmp.resolve("second"), "json");
+        assertEquals(3, second.exitCode(), second.toString());
+        JsonNode added = finding(CliRun.findings(tmp.resolve("second")), "CHANGED_SINCE_LAST_RUN", "HV02");
+        assertEquals("HV02: resource-based delegation grant added: S-1-1-0 (Everyone) \u2014 changed 2026-11-30 14:02:11"
+                + " UTC at DC2 (version 1).", added.path("message").asText(), added.toString());
+        assertEquals(List.of("S-1-1-0"), strings(added.path("evidence").path("rbcdAdded")));
+        assertTrue(added.path("evidence").path("rbcdRemoved").isMissingNode(), added.toString());
+
+        assertEquals(3, run(cfg, tmp.resolve("third"), "json").exitCode());
+        assertTrue(StreamSupport.stream(CliRun.findings(tmp.resolve("third")).path("findings").spliterator(), false)
+                .noneMatch(f -> f.path("rule").asText().equals("CHANGED_SINCE_LAST_RUN")), "the grant stayed");
+
+        ds.modify(HV02, new Modification(ModificationType.DELETE, "msDS-AllowedToActOnBehalfOfOtherIdentity"));
+        rbcdMetadata(2, "2026-12-01T07:30:00Z");
+        assertEquals(0, run(cfg, tmp.resolve("fourth"), "json").exitCode());
+        JsonNode removed = finding(CliRun.findings(tmp.resolve("fourth")), "CHANGED_SINCE_LAST_RUN", "HV02");
+        assertEquals("HV02: resource-based delegation grant removed: S-1-1-0 (Everyone) \u2014 changed 2026-12-01"
+                + " 07:30:00 UTC at DC2 (version 2).", removed.path("message").asText(), removed.toString());
+        assertEquals(List.of("S-1-1-0"), strings(removed.path("evidence").path("rbcdRemoved")));
+        assertTrue(removed.path("evidence").path("rbcdAdded").isMissingNode(), removed.toString());
+    }
+
+    /** HV02's metadata: its msDS-AllowedToActOnBehalfOfOtherIdentity last written at {@code time} on DC2. */
+    private void rbcdMetadata(int version, String time) throws Exception {
+        ds.modify(HV02, new Modification(ModificationType.REPLACE, "msDS-ReplAttributeMetaData",
+                xml("msDS-AllowedToDelegateTo", 6, "2026-11-02T09:00:00Z", DC2.replace("CN=DC2", "CN=DC1")),
+                xml("msDS-AllowedToActOnBehalfOfOtherIdentity", version, time, DC2)));
+    }
+
+    private static List<String> strings(JsonNode array) {
+        return StreamSupport.stream(array.spliterator(), false).map(JsonNode::asText).toList();
     }
 
     /** The drift notice of {@code run} compared with {@code previous}, as the daemon would mail it. */

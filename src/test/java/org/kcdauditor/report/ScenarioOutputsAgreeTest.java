@@ -874,6 +874,7 @@ class ScenarioOutputsAgreeTest {
      * (GO; WAIVER_EXPIRED asks to remove the waiver). In each, every output counts the same and says the same
      * GO/NO-GO (assertAgree), and the finding is new once (run 2, in findings.json's history, the workbook's Status,
      * the Trend sheet and the notice) and resolved once (run 5); the notice of run 4 lists it as open again, not new.
+     * CHANGED_SINCE_LAST_RUN tells the grant added (new in run 2, resolved in run 3) and removed (new in run 5).
      */
     @Test
     void anEveryoneGrantNewWaivedExpiredAndRemoved() throws Exception {
@@ -913,10 +914,10 @@ class ScenarioOutputsAgreeTest {
             // them, and the notice's lists (NEW, NO LONGER WAIVED, RESOLVED, WAIVED SINCE) holding it
             List<String> expected = List.of(
                     "0 high, 0 waived, GO, -, new 0 resolved 0, notice -",
-                    "1 high, 0 waived, NO-GO, new, new 2 resolved 0, notice NEW",
-                    "0 high, 1 waived, GO, recurring, new 0 resolved 0, notice WAIVED SINCE",
+                    "1 high, 0 waived, NO-GO, new, new 3 resolved 0, notice NEW",
+                    "0 high, 1 waived, GO, recurring, new 0 resolved 1, notice WAIVED SINCE",
                     "1 high, 0 waived, NO-GO, recurring, new 1 resolved 0, notice NO LONGER WAIVED",
-                    "0 high, 0 waived, GO, resolved, new 0 resolved 2, notice RESOLVED");
+                    "0 high, 0 waived, GO, resolved, new 1 resolved 2, notice RESOLVED");
             List<String> seen = new ArrayList<>();
             for (Outputs o : runs) {
                 FindingsDocument doc = o.doc();
@@ -947,7 +948,9 @@ class ScenarioOutputsAgreeTest {
             assertTrue(section(expired, "NEW").contains("[MEDIUM] HVC1 / HV02: The waiver for RBCD_ALLOWS_ANY_ACCOUNT on"
                     + " HV02 expired on 2026-12-10"), expired);
             assertFalse(expired.contains("The reports count"), "no difference to explain: " + expired);
-            assertTrue(runs.get(4).mail().startsWith("[kcd-audit] HVC1: 2 findings resolved, 1 still open\n"),
+            assertTrue(runs.get(4).mail().startsWith("[kcd-audit] HVC1: 2 findings resolved, 1 still open, 1 changed in"
+                    + " the directory\n"), runs.get(4).mail());
+            assertTrue(runs.get(4).mail().contains("HV02: resource-based delegation grant removed: S-1-1-0 (Everyone)"),
                     runs.get(4).mail());
         } finally {
             ds.shutDown(true);

@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
  * V102 turns one row per value into one JSON array per host and attribute, V111 deflates those arrays; stored
- * runs read the same after both.
+ * runs read the same after both, the SIDs a node's resource-based delegation allowed (stored since V1) included.
  */
 class HostValuesMigrationTest {
     @TempDir
@@ -35,11 +35,13 @@ class HostValuesMigrationTest {
         try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
             st.execute("INSERT INTO audit_run (id, run_no, started_at, finished_at, status, trigger_name, config_path)"
                     + " VALUES ('r1', 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 'SUCCEEDED', 'run', '/c.yaml')");
-            st.execute("INSERT INTO run_host (run_id, host_name, cluster_name, uac) VALUES ('r1', 'HV01', 'HVC1', 4096)");
+            st.execute("INSERT INTO run_host (run_id, host_name, cluster_name, uac) VALUES ('r1', 'HV01', 'HVC1', 4096),"
+                    + " ('r1', 'HV02', 'HVC1', 4096)");
             st.execute("INSERT INTO run_host_value (run_id, host_name, attr, seq, val) VALUES"
                     + " ('r1', 'HV01', 'delegateTo', 1, 'cifs/HV02'),"
                     + " ('r1', 'HV01', 'delegateTo', 0, 'Microsoft Virtual System Migration Service/HV02'),"
                     + " ('r1', 'HV01', 'spn', 0, 'HOST/HV01'),"
+                    + " ('r1', 'HV01', 'rbcd', 0, 'S-1-5-21-1-2-3-1104'), ('r1', 'HV01', 'rbcd', 1, 'S-1-1-0'),"
                     + " ('r1', 'HV01', 'delegateTo', 2, 'a \"quoted\", value')");
         }
         try (RunStore store = RunStore.open(url, null, null)) {
@@ -47,6 +49,9 @@ class HostValuesMigrationTest {
             assertEquals(List.of("Microsoft Virtual System Migration Service/HV02", "cifs/HV02",
                     "a \"quoted\", value"), states.get("HV01").delegateTo());
             assertEquals(List.of("WORKSTATION_TRUST_ACCOUNT"), states.get("HV01").userAccountControl());
+            // recorded by every run since V1, none where a node allowed nobody: not "unknown", which compares nothing
+            assertEquals(List.of("S-1-5-21-1-2-3-1104", "S-1-1-0"), states.get("HV01").rbcdSids());
+            assertEquals(List.of(), states.get("HV02").rbcdSids());
         }
     }
 
