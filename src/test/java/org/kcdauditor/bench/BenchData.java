@@ -14,21 +14,27 @@ import java.util.Map;
 
 /** The benchmarks' directory: a snapshot and its clusters. */
 record BenchData(Snapshot snapshot, List<ClusterConfig> clusters) {
-    /**
-     * 20,000 hosts in 2,000 clusters (one of 64 nodes, the others of 10), every 50th host missing one
-     * delegation entry, plus 80,000 other computers; each distinct delegation value is one String, as collected.
-     */
+    /** {@link #hosts} at 20,000: 19,994 hosts in 1,994 clusters, 80,000 other computers. */
     static BenchData twentyThousandHosts() {
+        return hosts(20_000);
+    }
+
+    /**
+     * Hosts in one cluster of 64 nodes and as many clusters of 10 as fit in the given number (the rest left out),
+     * every 50th host missing one delegation entry, plus four times the given number of other computers; each
+     * distinct delegation value is one String, as collected.
+     */
+    static BenchData hosts(int hostCount) {
         List<AdObject> objects = new ArrayList<>();
         Map<String, String> values = new HashMap<>();
         List<ClusterConfig> clusters = new ArrayList<>();
         int host = 0;
-        int[] sizes = new int[1994];
+        int[] sizes = new int[1 + (hostCount - 64) / 10];
         Arrays.fill(sizes, 10);
         sizes[0] = 64;
-        for (int c = 0; c < sizes.length && host < 20_000; c++) {
+        for (int c = 0; c < sizes.length && host < hostCount; c++) {
             List<String> names = new ArrayList<>();
-            for (int i = 0; i < sizes[c] && host < 20_000; i++) {
+            for (int i = 0; i < sizes[c] && host < hostCount; i++) {
                 names.add(String.format("HV%05d", ++host));
             }
             for (String n : names) {
@@ -41,7 +47,7 @@ record BenchData(Snapshot snapshot, List<ClusterConfig> clusters) {
             }
             clusters.add(new ClusterConfig("C" + c, names, null, null));
         }
-        for (int i = 0; i < 80_000; i++) {
+        for (int i = 0; i < 4 * hostCount; i++) {
             objects.add(Hosts.host(String.format("WS%06d", i)).build());
         }
         return new BenchData(new Snapshot(Instant.EPOCH, "ldap://bench", "DC=contoso,DC=com", objects), clusters);
