@@ -59,12 +59,10 @@ public final class ProtocolTransitionMismatchRule implements Rule {
             }
             boolean transition = Uac.has(uac, Uac.TRUSTED_TO_AUTH_FOR_DELEGATION);
             String name = node.name();
-            Evidence.Builder evidence = Evidence.builder().attribute("userAccountControl").userAccountControl(uac)
-                    .uacBits(Uac.flagNames(uac)).actual(List.of(transition ? "any" : "kerberos-only"));
-            FindingSink.Draft f = out.add(INFO).cluster(ctx.clusterOf(node).name()).host(name);
+            // the draft and its evidence only for a node the policy reports: nearly every node passes
             if (policy == ProtocolTransition.ANY && !transition) {
                 List<Evidence.PairRef> pairs = blockedPairs(ctx, node);
-                f.evidence(evidence.expected(List.of("any")).pairs(pairs).build())
+                draft(ctx, out, node).evidence(evidence(uac, transition).expected(List.of("any")).pairs(pairs).build())
                         .message(name + (Uac.has(uac, Uac.TRUSTED_FOR_DELEGATION) ? " is trusted for unconstrained delegation and"
                                 + " has delegation entries, without protocol transition,"
                                 : node.delegateTo().isEmpty() ? " is not trusted for delegation ('Do not trust this"
@@ -79,13 +77,13 @@ public final class ProtocolTransitionMismatchRule implements Rule {
                                 + " take it out of clusters[]; leave a domain controller's delegation as it is.")
                                 : new Action.SetProtocolTransition(name, true)).emit();
             } else if (policy == ProtocolTransition.KERBEROS_ONLY && transition) {
-                f.evidence(evidence.expected(List.of("kerberos-only")).build())
+                draft(ctx, out, node).evidence(evidence(uac, transition).expected(List.of("kerberos-only")).build())
                         .message(name + " uses " + ANY + " but the policy demands " + KERBEROS + ".")
                         .action(new Action.SetProtocolTransition(name, false)).emit();
             } else if (policy == ProtocolTransition.EITHER && !transition && !node.delegateTo().isEmpty()
                     && isServer2016OrLater(node)) {
-                f.severity(Severity.INFO)
-                        .evidence(evidence.expected(List.of("any", "kerberos-only"))
+                draft(ctx, out, node).severity(Severity.INFO)
+                        .evidence(evidence(uac, transition).expected(List.of("any", "kerberos-only"))
                                 .operatingSystem(node.operatingSystem()).build())
                         .message(name + " (" + node.operatingSystem() + ") delegates with " + KERBEROS + "; on"
                                 + " Windows Server 2016 and later Microsoft recommends " + ANY + ".")
@@ -94,6 +92,16 @@ public final class ProtocolTransitionMismatchRule implements Rule {
                         .emit();
             }
         }
+    }
+
+    private static FindingSink.Draft draft(AuditContext ctx, FindingSink out, AdObject node) {
+        return out.add(INFO).cluster(ctx.clusterOf(node).name()).host(node.name());
+    }
+
+    /** What every finding of the rule shows: the node's userAccountControl and its protocol transition. */
+    private static Evidence.Builder evidence(int uac, boolean transition) {
+        return Evidence.builder().attribute("userAccountControl").userAccountControl(uac).uacBits(Uac.flagNames(uac))
+                .actual(List.of(transition ? "any" : "kerberos-only"));
     }
 
     /** The pairs from {@code node} its missing protocol transition blocks (those RBCD covers are served). */

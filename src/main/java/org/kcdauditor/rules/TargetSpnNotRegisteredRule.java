@@ -40,6 +40,9 @@ public final class TargetSpnNotRegisteredRule implements Rule {
     public void evaluate(AuditContext ctx, FindingSink out) {
         Set<String> reported = new HashSet<>();
         for (PairStatus p : ctx.pairs()) {
+            if (p.unregistered().isEmpty()) {
+                continue; // nearly every pair: no iterator over nothing
+            }
             AdObject target = p.target();
             for (String spn : p.unregistered()) {
                 if (!reported.add(target.dn() + "|" + Spn.keyOf(spn))) {
