@@ -72,6 +72,8 @@ public final class AuditContext implements Drift.Nodes {
     private final Map<AdObject, List<String>> dcEntries;
     /** The nodes in cluster order, each once. */
     private final List<AdObject> nodes;
+    /** The nodes, then the file servers not among them, each once: listed once, read by the indexes and rules. */
+    private final List<AdObject> nodesAndFileServers;
     /** With several directories: each object's directory, and the name index per directory. */
     private final Map<AdObject, String> directoryOf;
     private final Map<String, Map<String, AdObject>> byNameIn;
@@ -165,6 +167,7 @@ public final class AuditContext implements Drift.Nodes {
         indexNames();
         resolveClusters(clusterConfigs);
         nodes = List.copyOf(listNodes());
+        nodesAndFileServers = listNodesAndFileServers();
         resolved.accept(hosts());
         resolvePeers();
         indexHostSpns();
@@ -199,6 +202,7 @@ public final class AuditContext implements Drift.Nodes {
         dcEntries = c.dcEntries;
         validNames = c.validNames;
         nodes = c.nodes;
+        nodesAndFileServers = c.nodesAndFileServers;
         directoryOf = c.directoryOf;
         byNameIn = c.byNameIn;
         duplicates = c.duplicates;
@@ -339,7 +343,7 @@ public final class AuditContext implements Drift.Nodes {
             String[] own = new String[n.spns().size()];
             for (int i = 0; i < own.length; i++) {
                 own[i] = Spn.keyOf(n.spns().get(i));
-                spnOwners.putIfAbsent(own[i], new ArrayList<>(1));
+                spnOwners.computeIfAbsent(own[i], AuditContext::noOwners);
             }
             hostSpnKeys.put(n, own);
             validNames.put(n, (n.dnsHostName() != null && validDnsHostName(n.dnsHostName()) ? VALID_DNS : 0)
@@ -356,11 +360,11 @@ public final class AuditContext implements Drift.Nodes {
         for (PairStatus p : pairs) {
             for (String spn : p.unregistered()) {
                 String key = Spn.keyOf(spn);
-                spnOwners.putIfAbsent(key, new ArrayList<>(1));
+                spnOwners.computeIfAbsent(key, AuditContext::noOwners);
                 // an unregistered cifs/X resolves through HOST/X (sPNMappings): who holds that, if not the target
                 String alias = Spn.hostAlias(key);
                 if (alias != null) {
-                    spnOwners.putIfAbsent(alias, new ArrayList<>(1));
+                    spnOwners.computeIfAbsent(alias, AuditContext::noOwners);
                 }
             }
         }
@@ -368,10 +372,10 @@ public final class AuditContext implements Drift.Nodes {
         for (List<String> entries : unexpected.values()) {
             for (String entry : entries) {
                 String key = Spn.keyOf(entry);
-                spnOwners.putIfAbsent(key, new ArrayList<>(1));
+                spnOwners.computeIfAbsent(key, AuditContext::noOwners);
                 String alias = Spn.hostAlias(key);
                 if (alias != null) {
-                    spnOwners.putIfAbsent(alias, new ArrayList<>(1));
+                    spnOwners.computeIfAbsent(alias, AuditContext::noOwners);
                 }
             }
         }
@@ -402,6 +406,11 @@ public final class AuditContext implements Drift.Nodes {
         }
     }
 
+    /** A new entry of {@link #spnOwners}: nobody found yet, most SPNs get one owner. */
+    private static List<AdObject> noOwners(String key) {
+        return new ArrayList<>(1);
+    }
+
     /**
      * The pairs into a target whose {@code cifs/X} (served by its {@code HOST/X}) another account registers exactly:
      * the KDC finds that account first and encrypts the ticket with its key, so the target cannot read it. Such an
@@ -414,9 +423,12 @@ public final class AuditContext implements Drift.Nodes {
                 // held by another node or file server (indexed with theirs), or by any other object
                 List<AdObject> owners = aliasHolders.getOrDefault(a.key(), spnOwners.getOrDefault(a.key(), List.of()));
                 // the owners match without the third part; the KDC compares the whole SPN, in the target's domain
-                String whole = Spn.wholeKeyOf(a.spn());
-                if (owners.stream().anyMatch(o -> o != target && sameDirectory(o, target) && registersWhole(o, whole))) {
-                    elsewhere.computeIfAbsent(target, t -> new ArrayList<>()).add(a.spn());
+                String whole = Spn.wholeKeyOf(a.spn(), a.key());
+                for (AdObject o : owners) {
+                    if (o != target && sameDirectory(o, target) && registersWhole(o, whole)) {
+                        elsewhere.computeIfAbsent(target, t -> new ArrayList<>()).add(a.spn());
+                        break;
+                    }
                 }
             }
         });
@@ -748,7 +760,8 @@ public final class AuditContext implements Drift.Nodes {
         List<PairStatus> out = new ArrayList<>();
         Map<AdObject, Target> peerTargets = new IdentityHashMap<>();
         Map<AdObject, Target> fileServerTargets = new IdentityHashMap<>();
-        Numbering numbers = new Numbering(); // dropped with this method: at 20,000 hosts some 160,000 strings
+        // dropped with this method: at 20,000 hosts some 160,000 strings
+        Numbering numbers = new Numbering(nodes.size());
         Marks have = new Marks();
         Marks required = new Marks();
         for (ResolvedCluster c : clusters) {
@@ -1054,13 +1067,6 @@ public final class AuditContext implements Drift.Nodes {
     }
 
     private Target target(AdObject target, List<String> services, Numbering numbers) {
-        // the whole SPNs it registers: the KDC looks up the two-part SPN a source asks for, and a registration with a
-        // third part (HOST/x/contoso.com) is another SPN that does not answer it, as for duplicates
-        Set<String> own = new HashSet<>();
-        String[] keys = hostSpnKeys.get(target); // every target is a node or a file server: normalised once
-        for (int i = 0; i < keys.length; i++) {
-            own.add(Spn.wholeKeyOf(target.spns().get(i), keys[i]));
-        }
         List<String> required = requiredSpns(target, services);
         int[] ids = new int[required.size()];
         List<String> unregistered = new ArrayList<>(0);
@@ -1068,12 +1074,15 @@ public final class AuditContext implements Drift.Nodes {
             String spn = required.get(i);
             String key = Spn.keyOf(spn);
             ids[i] = numbers.normalId(key);
-            // cifs/X is served by HOST/X through AD's default sPNMappings.
-            String alias = Spn.hostAlias(key);
-            if (own.contains(key)) {
+            // registered whole: the KDC looks up the two-part SPN a source asks for, and a registration with a third
+            // part (HOST/x/contoso.com) is another SPN that does not answer it, as for duplicates (every target is a
+            // node or a file server: its SPNs normalised once)
+            if (registersWhole(target, key)) {
                 continue;
             }
-            if (alias != null && own.contains(alias)) {
+            // cifs/X is served by HOST/X through AD's default sPNMappings.
+            String alias = Spn.hostAlias(key);
+            if (alias != null && registersWhole(target, alias)) {
                 viaAlias.computeIfAbsent(target, t -> new ArrayList<>(2)).add(new AliasServed(spn, key));
                 aliasKeys.add(key);
             } else {
@@ -1135,7 +1144,12 @@ public final class AuditContext implements Drift.Nodes {
      * also finds those.
      */
     private final class Numbering {
-        private final Map<String, Integer> ids = new HashMap<>();
+        private final Map<String, Integer> ids;
+
+        /** Sized for about 8 values per node (2 services in 2 name forms, as stored and normalised): not rehashed. */
+        Numbering(int nodes) {
+            ids = new HashMap<>(nodes * 8 * 4 / 3 + 1);
+        }
 
         /** The number of the normal form of a delegation value (as stored) or required SPN. */
         int keyId(String raw) {
@@ -1496,8 +1510,12 @@ public final class AuditContext implements Drift.Nodes {
         return new Hosts(snapshot, nodesAndFileServers(), clusterOf);
     }
 
-    /** Nodes, then the file servers not already listed, each once. */
+    /** Nodes, then the file servers not already listed, each once; read-only. */
     public List<AdObject> nodesAndFileServers() {
+        return nodesAndFileServers;
+    }
+
+    private List<AdObject> listNodesAndFileServers() {
         List<AdObject> out = new ArrayList<>(nodes());
         Set<AdObject> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         seen.addAll(out);
@@ -1508,7 +1526,7 @@ public final class AuditContext implements Drift.Nodes {
                 }
             }
         }
-        return out;
+        return List.copyOf(out);
     }
 
     /**
