@@ -381,10 +381,20 @@ ${c?no_esc}
 <#if decisions?has_content>
 ## ${phase.decide.number}. ${phase.decide.title}
 
-These findings have no scripted fix; an administrator decides what to do.
+These findings have no scripted fix; an administrator decides what to do.<#if decisions?size != summary.decisions> ${summary.decisionCount}: one step per host and question.</#if>
 
 <#list decisions as d>
+<#if d.entries?has_content>
+- **${d.severity}** ${code(d.rule)} (${d.title})<#if d.host?has_content> on ${d.host}</#if>: ${d.findings} findings, one per entry, ask the same question:
+<#list d.entries as e>
+  - <#if e.peer?has_content>to ${e.peer}: </#if><#list e.spns as spn>${code(spn)}<#sep>, </#list>
+</#list>
+<#if d.alike?has_content>
+  ${d.alike}
+</#if>
+<#else>
 - **${d.severity}** ${code(d.rule)} (${d.title})<#if d.host?has_content> on ${d.host}</#if>: ${d.message}
+</#if>
 <#if d.coveredStep?has_content>
   Covered by step ${d.coveredStep}, which changes ${d.host}'s delegation: check the result against the baseline afterwards.
 </#if>

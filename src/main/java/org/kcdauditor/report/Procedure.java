@@ -1,5 +1,6 @@
 package org.kcdauditor.report;
 
+import org.kcdauditor.model.Evidence;
 import org.kcdauditor.remedy.Action;
 import org.kcdauditor.remedy.Commands;
 import org.kcdauditor.remedy.Values;
@@ -11,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -336,12 +338,14 @@ public final class Procedure {
         }
         if (!plan.decisions().isEmpty()) {
             List<Step> decide = new ArrayList<>();
-            for (RemediationPlan.Decision d : plan.decisions()) {
+            for (RemediationPlan.DecisionStep step : plan.decisionSteps()) {
+                RemediationPlan.Decision d = step.first();
+                List<Action> proposed = step.proposed();
                 List<String> commands = new ArrayList<>();
                 List<String> undo = new ArrayList<>();
-                for (Action a : d.proposed()) {
+                for (Action a : proposed) {
                     Commands c = plan.commandsFor(a.subject());
-                    List<String> all = c.all(a);
+                    List<String> all = c.all(a).stream().filter(Objects::nonNull).toList();
                     // a list replaces the descriptor, and no list sets it back (a grant to every account, rights,
                     // access-denied entries): it is saved first, and its undo sets the saved one back
                     if (a instanceof Action.AddRbcd r && !all.isEmpty()) {
@@ -351,21 +355,47 @@ public final class Procedure {
                     commands.addAll(all);
                 }
                 // a yes no command can carry (an SPN taken off an object whose DN cannot be typed) says why
-                String why = String.join("; ", d.proposed().stream().filter(a -> plan.commandsFor(a.subject()).all(a)
+                String why = String.join("; ", proposed.stream().filter(a -> plan.commandsFor(a.subject()).all(a)
                         .isEmpty()).map(a -> noCommand(a, false)).distinct().toList());
-                String detail = d.finding().message() + " " + d.what();
+                String detail = (step.grouped() ? entriesInWords(step) : d.finding().message()) + " " + d.what();
                 decide.add(new Step(Phase.DECIDE, d.finding().host() == null ? "" : d.finding().host(),
                         d.finding().rule() + (d.coveredBy() == null ? ": decide and act" : ": check after the change"
                                 + " of " + d.coveredBy()), why.isEmpty() ? detail : detail + " " + why, commands,
                         undo, List.of(d.finding().rule()), null, why));
             }
-            phases.add(phase(phases, Phase.DECIDE, Words.plural(plan.decisions().size(), "finding")
-                    + (plan.decisions().size() == 1 ? " needs" : " need") + " an administrator's decision; "
-                    + (plan.decisions().size() == 1 ? "it is" : "they are") + " not part of the scripted change.",
+            phases.add(phase(phases, Phase.DECIDE, plan.decisionsNotScripted(""),
                     decide));
         }
         return new Procedure(List.copyOf(phases), export != null ? export : EXPORT_BY_HAND, List.copyOf(exportFiles),
                 List.copyOf(exports), List.copyOf(replicates));
+    }
+
+    /**
+     * A step's findings, one per entry, in words: "28 findings, one per entry: to HV01: cifs/HV01, …; to HV03: …." and
+     * {@link #unreadable} (entries shown by their code where they hold what does not read as itself).
+     */
+    public static String entriesInWords(RemediationPlan.DecisionStep step) {
+        String unreadable = unreadable(step);
+        return Words.plural(step.decisions().size(), "finding") + ", one per entry: " + String.join("; ",
+                step.entries().stream().map(p -> (p.peer().isEmpty() ? "" : "to " + Values.visibleAccount(p.peer())
+                        + ": ") + Values.visibleSpns(p.spns(), ", ")).toList()) + "."
+                + (unreadable.isEmpty() ? "" : " " + unreadable);
+    }
+
+    /**
+     * What the findings of a step say alike, from their evidence: the attribute written but read as empty
+     * ({@code mayBeUnreadable}, the same write), which each finding's words say of its own entry; else "".
+     */
+    public static String unreadable(RemediationPlan.DecisionStep step) {
+        Evidence first = step.first().finding().hasEvidence() ? step.first().finding().evidence() : null;
+        if (first == null || !Boolean.TRUE.equals(first.mayBeUnreadable()) || first.lastChange() == null
+                || !step.decisions().stream().allMatch(d -> d.finding().hasEvidence()
+                && Boolean.TRUE.equals(d.finding().evidence().mayBeUnreadable())
+                && first.lastChange().equals(d.finding().evidence().lastChange()))) {
+            return "";
+        }
+        return first.lastChange().describeWithAttribute() + ", but the bind account read no value of it: either every"
+                + " entry was removed then, or the entries are hidden from the bind account and may still be there.";
     }
 
     /** The hosts of the directions to test (source and destination), in order: each is checked before the change. */

@@ -128,6 +128,104 @@ public final class RemediationPlan {
     }
 
     /**
+     * One step of the decisions: those that ask the same question ({@code what}) under the same rule about the same
+     * host, one finding per entry (a delegation entry, an SPN), asked once (HV02's 28 entries that may be hidden from
+     * the bind account: one look at HV02, not 28); any other decision is a step of its own. {@code decisions}: in
+     * findings order, never empty.
+     */
+    public record DecisionStep(List<Decision> decisions) {
+        public DecisionStep {
+            decisions = List.copyOf(decisions);
+        }
+
+        /** The first decision: rule, host, severity, question and covering step are those of every one. */
+        public Decision first() {
+            return decisions.get(0);
+        }
+
+        /** More than one finding: the step lists their {@link #entries()} instead of each finding's words. */
+        public boolean grouped() {
+            return decisions.size() > 1;
+        }
+
+        /** The entries the findings concern, by peer, in findings order: the SPNs with the peer they name. */
+        public List<PeerSpns> entries() {
+            Map<String, List<String>> byPeer = new LinkedHashMap<>();
+            for (Decision d : decisions) {
+                byPeer.computeIfAbsent(d.finding().peer() == null ? "" : d.finding().peer(), p -> new ArrayList<>())
+                        .add(d.finding().spn());
+            }
+            List<PeerSpns> out = new ArrayList<>();
+            byPeer.forEach((peer, spns) -> out.add(new PeerSpns(peer, spns)));
+            return out;
+        }
+
+        /**
+         * What a yes changes: the decisions' proposals, the entries added to (or removed from) one host's delegation
+         * in one change; an entry no command can carry stays a change of its own, so the others keep their command.
+         */
+        public List<Action> proposed() {
+            Map<String, List<String>> spns = new LinkedHashMap<>();
+            Map<String, Action> first = new LinkedHashMap<>();
+            List<Object> order = new ArrayList<>();
+            for (Decision d : decisions) {
+                for (Action a : d.proposed()) {
+                    List<String> entries = a instanceof Action.AddDelegation x ? x.spns()
+                            : a instanceof Action.RemoveDelegation x ? x.spns() : null;
+                    if (entries == null || !entries.stream().allMatch(Values::typeableEntry)) {
+                        if (!order.contains(a)) {
+                            order.add(a);
+                        }
+                        continue;
+                    }
+                    String k = a.getClass().getSimpleName() + "|" + key(a.subject());
+                    if (first.putIfAbsent(k, a) == null) {
+                        order.add(k);
+                    }
+                    List<String> merged = spns.computeIfAbsent(k, x -> new ArrayList<>());
+                    entries.stream().filter(e -> !merged.contains(e)).forEach(merged::add);
+                }
+            }
+            List<Action> out = new ArrayList<>();
+            for (Object o : order) {
+                if (o instanceof Action a) {
+                    out.add(a);
+                } else {
+                    Action a = first.get(o);
+                    List<String> merged = spns.get(o);
+                    out.add(a instanceof Action.AddDelegation x
+                            ? new Action.AddDelegation(x.host(), peerOf(x.peer(), merged), merged)
+                            : new Action.RemoveDelegation(a.subject(), peerOf(((Action.RemoveDelegation) a).peer(),
+                            merged), merged));
+                }
+            }
+            return out;
+        }
+
+        /** The peer of merged entries: the one they all name, else none (entries to several peers). */
+        private String peerOf(String peer, List<String> merged) {
+            return decisions.stream().allMatch(d -> d.finding().peer() == null || key(d.finding().peer())
+                    .equals(key(peer))) ? peer : "";
+        }
+
+        /**
+         * The steps of {@code decisions}, in the order of their first decision: those with a host and an entry (SPN)
+         * that share rule, severity, host, question and covering step are one.
+         */
+        static List<DecisionStep> of(List<Decision> decisions) {
+            Map<Object, List<Decision>> steps = new LinkedHashMap<>();
+            for (Decision d : decisions) {
+                Finding f = d.finding();
+                Object k = f.host() == null || f.spn() == null ? d
+                        : List.of(String.valueOf(f.rule()), f.severity(), key(f.host()), d.what(),
+                        String.valueOf(d.coveredBy()), d.replacesRemedy());
+                steps.computeIfAbsent(k, x -> new ArrayList<>()).add(d);
+            }
+            return steps.values().stream().map(DecisionStep::new).toList();
+        }
+    }
+
+    /**
      * A directory (domain) the change writes to: its name, domain DN and base DN, the DC it named
      * ({@code directories[].dc}, or null) and whether that DC is read-only ({@code directories[].dcReadOnly}), and
      * the commands bound to the domain controller a change is written to.
@@ -166,6 +264,7 @@ public final class RemediationPlan {
     private final List<Pair> validate;
     private final List<String> purgeHosts;
     private final List<Decision> decisions;
+    private final List<DecisionStep> decisionSteps;
     /** {@link #unexplainedFailure}'s answers by direction ({@link #direction}), built once. */
     private final Map<String, String> unexplained;
     private final Map<String, Set<String>> rules;
@@ -230,6 +329,7 @@ public final class RemediationPlan {
         this.validate = validate;
         this.purgeHosts = purgeHosts;
         this.decisions = decisions;
+        this.decisionSteps = DecisionStep.of(decisions);
         Map<String, String> failures = new HashMap<>();
         for (Decision d : decisions) {
             org.kcdauditor.model.Finding f = d.finding();
@@ -381,6 +481,33 @@ public final class RemediationPlan {
     /** The findings an administrator decides, above INFO, in findings order. */
     public List<Decision> decisions() {
         return decisions;
+    }
+
+    /** The decisions as the procedure asks them: one step per host and question ({@link DecisionStep}). */
+    public List<DecisionStep> decisionSteps() {
+        return decisionSteps;
+    }
+
+    /**
+     * How many decisions, counted as every report counts them: "3 findings" when each is a step of its own, else the
+     * steps with the findings they cover, "1 decision (28 findings)".
+     */
+    public String decisionCount() {
+        return decisionSteps.size() == decisions.size() ? Words.plural(decisions.size(), "finding")
+                : Words.plural(decisionSteps.size(), "decision") + " (" + Words.plural(decisions.size(), "finding")
+                + ")";
+    }
+
+    /** "3 findings need an administrator's decision", "1 decision (28 findings) needs an administrator". */
+    public String decisionsNeeded() {
+        return decisionCount() + (decisionSteps.size() == 1 ? " needs" : " need") + " an administrator"
+                + (decisionSteps.size() == decisions.size() ? "'s decision" : "");
+    }
+
+    /** {@link #decisionsNeeded()}, {@code where} they are listed, and that they are not part of the scripted change. */
+    public String decisionsNotScripted(String where) {
+        return decisionsNeeded() + where + "; " + (decisionSteps.size() == 1 ? "it is" : "they are")
+                + " not part of the scripted change.";
     }
 
     /**

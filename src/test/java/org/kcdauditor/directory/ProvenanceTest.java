@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.unboundid.ldap.listener.InMemoryDirectoryServer;
 import com.unboundid.ldap.sdk.Modification;
 import com.unboundid.ldap.sdk.ModificationType;
+import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.text.PDFTextStripper;
 import org.apache.poi.ss.usermodel.Row;
 import org.apache.poi.ss.usermodel.Sheet;
 import org.apache.poi.xssf.usermodel.XSSFWorkbook;
@@ -273,6 +276,89 @@ class ProvenanceTest {
 
     private static List<String> strings(JsonNode array) {
         return StreamSupport.stream(array.spliterator(), false).map(JsonNode::asText).toList();
+    }
+
+    /**
+     * The bind account reads no value of HV02's msDS-AllowedToDelegateTo although the metadata records writes of it:
+     * its 8 missing entries (2 peers, 4 each; 60 on a node of 16) stay 8 MISSING_DELEGATION findings, but they ask one
+     * question about one host, so the runbooks, the PDF and the workbook's Runbook sheet show ONE decision step that
+     * names HV02, asks the question once, lists the 8 entries and adds them all with one command; the counts read
+     * "1 decision (8 findings)" wherever decisions are counted, and the workbook still counts the 8 findings.
+     */
+    @Test
+    void entriesOfOneHostReadAsNoneAreOneDecision() throws Exception {
+        ds.modify(HV02, new Modification(ModificationType.DELETE, "msDS-AllowedToDelegateTo"));
+        metadata("CN=HV01,OU=Hyper-V," + TestDirectory.BASE, 4, "2026-11-02T09:00:00Z", "DC1");
+        metadata(HV02, 7, "2026-11-30T14:02:11Z", "DC2");
+        Path cfg = TestDirectory.config(tmp, "ldap://127.0.0.1:" + ds.getListenPort(), NODES,
+                "allowInsecureBind: true");
+        Path out = tmp.resolve("out");
+        CliRun run = run(cfg, out, "json,xlsx,pdf,md,html,ps1");
+        assertEquals(3, run.exitCode(), run.toString());
+
+        // findings stay one per missing entry (the findings.json contract)
+        List<JsonNode> hidden = StreamSupport.stream(CliRun.findings(out).path("findings").spliterator(), false)
+                .filter(f -> f.path("rule").asText().equals("MISSING_DELEGATION")
+                        && f.path("evidence").path("mayBeUnreadable").asBoolean()).toList();
+        assertEquals(8, hidden.size());
+        List<String> spns = hidden.stream().map(f -> f.path("spn").asText()).toList();
+        String quoted = String.join(",", spns.stream().map(s -> "'" + s + "'").toList());
+        String addAll = "Set-ADComputer -Identity 'HV02$' -Add @{'msDS-AllowedToDelegateTo'=@(" + quoted + ")}";
+
+        String md = Files.readString(out.resolve("runbook.md"));
+        assertEquals(1, count(md, "To decide: Before adding entries, look at HV02's msDS-AllowedToDelegateTo"), md);
+        assertEquals(1, count(md, "  If so: "), md);
+        assertTrue(md.contains("  If so: `" + addAll), md);
+        assertTrue(md.contains("on HV02: 8 findings, one per entry"), md);
+        for (String spn : spns) {
+            assertTrue(md.contains("`" + spn + "`"), spn + " listed in " + md);
+        }
+        String counted = "an administrator decides what to do. 1 decision (8 findings): one step per host and"
+                + " question.";
+        assertTrue(md.contains(counted), md);
+        assertTrue(md.contains("\n  msDS-AllowedToDelegateTo changed 2026-11-30 14:02:11 UTC at DC2 (version 7), but"
+                + " the bind account read no value of it"), md);
+
+        String html = Files.readString(out.resolve("runbook.html"));
+        assertEquals(1, count(html, "<strong>To decide:</strong>"), html);
+        assertEquals(1, count(html, "<pre>Set-ADComputer -Identity &#39;HV02$&#39; -Add"), html);
+        assertTrue(html.contains(counted + "</p>"), html);
+
+        String script = Files.readString(out.resolve("remediation.ps1"));
+        assertFalse(script.contains("Add-Values 'HV02$'"), script);
+
+        try (PDDocument d = Loader.loadPDF(out.resolve("audit.pdf").toFile())) {
+            String pdf = new PDFTextStripper().getText(d).replaceAll("\\s+", " ");
+            assertTrue(pdf.contains("1 decision (8 findings) needs an administrator"), pdf);
+            assertFalse(pdf.contains("8 findings need"), pdf);
+            // the findings table lists each finding; the decisions' table asks once
+            assertEquals(1, count(pdf, "If so: "), pdf);
+            assertEquals(1, count(pdf, "8 findings, one per entry: to HV01: cifs/HV01, cifs/hv01.contoso.com,"), pdf);
+        }
+
+        try (XSSFWorkbook wb = new XSSFWorkbook(Files.newInputStream(out.resolve("audit.xlsx")))) {
+            Sheet runbook = wb.getSheet("Runbook");
+            int steps = 0;
+            for (Row row : runbook) {
+                if (row.getRowNum() > 0 && "Needs a decision".equals(row.getCell(1).getStringCellValue())) {
+                    steps++;
+                    assertTrue(row.getCell(5).getStringCellValue().startsWith(addAll), row.getCell(5).toString());
+                }
+            }
+            assertEquals(1, steps);
+            boolean listed = false;
+            for (Row row : wb.getSheet("Summary")) {
+                if (row.getCell(0) != null && "Findings that need a decision".equals(row.getCell(0).toString())) {
+                    assertEquals(8, row.getCell(1).getNumericCellValue());
+                    listed = true;
+                }
+            }
+            assertTrue(listed);
+        }
+    }
+
+    private static int count(String text, String part) {
+        return text.split(java.util.regex.Pattern.quote(part), -1).length - 1;
     }
 
     /** The drift notice of {@code run} compared with {@code previous}, as the daemon would mail it. */

@@ -168,6 +168,39 @@ class RunbookTest {
                 .contains("(step 1) is not undone"), "no step on the hosts sets it: the pre-check's step alone");
     }
 
+    /**
+     * Decisions that ask the same question about the same host, one per entry, are one step whatever the rule: HV01's
+     * two entries to SRV01 (an existing host that is no configured peer) are asked once, listed, and removed by one
+     * command; they still count as two findings.
+     */
+    @Test
+    void entriesOfOneHostAskedTheSameAreOneDecisionStep() throws Exception {
+        List<Finding> stale = new java.util.ArrayList<>();
+        for (String spn : List.of("cifs/SRV01", "cifs/srv01.contoso.com")) {
+            stale.add(TestFindings.of("STALE_DELEGATION", Severity.LOW, "HVC1", "HV01", "SRV01", spn,
+                    "HV01 delegates to " + spn + " but SRV01 is not a peer of HV01 in the configured clusters.",
+                    Evidence.builder().targetExists(true).build(), new Action.Manual("SRV01 exists in the directory"
+                            + " but is not a configured peer of HV01: decide.", List.of(new Action.RemoveDelegation(
+                            "HV01", "SRV01", List.of(spn))))));
+        }
+        FindingsDocument doc = Fixtures.withFindings(Fixtures.demo(), stale);
+        RemediationPlan plan = RemediationPlan.of(doc);
+        RemediationPlan.DecisionStep step = plan.decisionSteps().stream()
+                .filter(x -> x.first().finding().rule().equals("STALE_DELEGATION")).findFirst().orElseThrow();
+        assertEquals(2, step.decisions().size());
+        assertEquals(List.of(new Action.RemoveDelegation("HV01", "SRV01", List.of("cifs/SRV01",
+                "cifs/srv01.contoso.com"))), step.proposed());
+        assertEquals(plan.decisions().size() - 1, plan.decisionSteps().size());
+        String md = markdown(doc);
+        assertEquals(1, md.split("  To decide: SRV01 exists in the directory", -1).length - 1, md);
+        assertTrue(md.contains("on HV01: 2 findings, one per entry, ask the same question:\n  - to SRV01: `cifs/SRV01`,"
+                + " `cifs/srv01.contoso.com`\n"), md);
+        assertTrue(md.contains("  If so: `Set-ADComputer -Identity 'HV01$' -Remove @{'msDS-AllowedToDelegateTo'="
+                + "@('cifs/SRV01','cifs/srv01.contoso.com')} -Server 'dc1.contoso.com'`"), md);
+        assertTrue(md.contains(plan.decisionSteps().size() + " decisions (" + plan.decisions().size()
+                + " findings): one step per host and question."), md);
+    }
+
     @Test
     void onlyEntriesNamingHostsThatDoNotExistAreScriptedForRemoval() throws Exception {
         Action remove = new Action.RemoveDelegation("HV01", "SRV01", List.of("cifs/srv01.contoso.com"));

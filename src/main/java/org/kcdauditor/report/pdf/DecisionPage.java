@@ -403,9 +403,7 @@ final class DecisionPage {
         out.add(h);
         if (objects.isEmpty()) {
             out.add(new Paragraph("No change to Active Directory is proposed" + (view.decisions().isEmpty() ? "."
-                    : "; " + Words.plural(view.decisions().size(), "finding")
-                    + (view.decisions().size() == 1 ? " needs" : " need") + " an administrator's decision"
-                    + " (Remediation plan)."), f.small));
+                    : "; " + view.plan().decisionsNeeded() + " (Remediation plan)."), f.small));
             return;
         }
         PdfPTable t = new PdfPTable(new float[]{1.3f, 1f, 5f, 3.4f});

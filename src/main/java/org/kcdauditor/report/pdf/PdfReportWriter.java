@@ -331,10 +331,7 @@ public final class PdfReportWriter implements ReportWriter {
             points.add("Proposed change: none in Active Directory.");
         }
         if (!view.decisions().isEmpty()) {
-            int n = view.decisions().size();
-            points.add(Words.plural(n, "finding") + (n == 1 ? " needs" : " need") + " an administrator's decision"
-                    + " (listed under Remediation plan); " + (n == 1 ? "it is" : "they are") + " not part of the"
-                    + " scripted change.");
+            points.add(plan.decisionsNotScripted(" (listed under Remediation plan)"));
         }
         for (String p : points) {
             Paragraph para = new Paragraph("•  " + shown(p), f.body);
@@ -803,13 +800,16 @@ public final class PdfReportWriter implements ReportWriter {
             for (String c : List.of("Rule", "Host", "Finding and what to decide")) {
                 t.addCell(header(c, f));
             }
-            // the procedure's steps of this phase are the decisions, in order, with the commands of their proposals
+            // the procedure's steps of this phase are the decision steps, in order, with the commands of their
+            // proposals: one per host and question, listing the entries of its findings
             List<Procedure.Step> decide = view.procedure().steps(Procedure.Phase.DECIDE);
-            for (int i = 0; i < view.decisions().size(); i++) {
-                RemediationPlan.Decision dec = view.decisions().get(i);
+            for (int i = 0; i < plan.decisionSteps().size(); i++) {
+                RemediationPlan.DecisionStep step = plan.decisionSteps().get(i);
+                RemediationPlan.Decision dec = step.first();
                 t.addCell(ruleCell(dec.finding().rule(), f.tiny, null));
                 t.addCell(cell(name(dec.finding().host()), f.tiny, null));
-                Phrase text = new Phrase(visible(dec.finding().message()) + "\n" + visible(dec.what()
+                Phrase text = new Phrase(visible(step.grouped() ? Procedure.entriesInWords(step)
+                        : dec.finding().message()) + "\n" + visible(dec.what()
                         + (dec.coveredBy() == null ? "" : " (check after the change of " + dec.coveredBy() + ")")),
                         f.tiny);
                 for (String command : i < decide.size() ? decide.get(i).commands() : List.<String>of()) {

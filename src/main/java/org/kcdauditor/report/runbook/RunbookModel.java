@@ -128,6 +128,7 @@ public final class RunbookModel {
         summary.put("pairs", view.pairs());
         summary.put("pairsOk", view.pairsOk());
         summary.put("decisions", view.decisions().size());
+        summary.put("decisionCount", plan.decisionCount());
         summary.put("objectsChanged", plan.objectsChanged());
         summary.put("decision", view.decision());
         summary.put("headline", view.headline());
@@ -309,10 +310,21 @@ public final class RunbookModel {
 
         List<Object> decisions = new ArrayList<>();
         List<Procedure.Step> decide = procedure.steps(Procedure.Phase.DECIDE);
-        for (int i = 0; i < plan.decisions().size(); i++) {
-            RemediationPlan.Decision d = plan.decisions().get(i);
+        for (int i = 0; i < plan.decisionSteps().size(); i++) {
+            RemediationPlan.DecisionStep group = plan.decisionSteps().get(i);
+            RemediationPlan.Decision d = group.first();
             Map<String, Object> fm = new LinkedHashMap<>();
             fm.put("id", s(d.finding().id()));
+            // several findings, one per entry, that ask one question about one host: their count and their entries
+            // by peer, in place of each finding's words
+            fm.put("findings", group.decisions().size());
+            List<Object> entries = new ArrayList<>();
+            for (PeerSpns p : group.grouped() ? group.entries() : List.<PeerSpns>of()) {
+                entries.add(Map.of("peer", Values.visibleAccount(p.peer()), "spns", p.spns().stream()
+                        .map(Values::visibleSpn).toList()));
+            }
+            fm.put("entries", entries);
+            fm.put("alike", group.grouped() ? Procedure.unreadable(group) : "");
             fm.put("severity", d.finding().severity().name());
             fm.put("rule", s(d.finding().rule()));
             fm.put("title", s(view.rule(d.finding().rule()).title()));
