@@ -7,7 +7,6 @@ import org.kcdauditor.model.AnyAccount;
 import org.kcdauditor.model.Evidence;
 import org.kcdauditor.model.Severity;
 import org.kcdauditor.remedy.Action;
-import org.kcdauditor.remedy.Commands;
 
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -25,8 +24,9 @@ public final class CrossDomainNeedsRbcdRule implements Rule {
             "A pair across domains has no resource-based delegation",
             "host A and its migration peer B are in different directories (domains) and B's"
                     + " `msDS-AllowedToActOnBehalfOfOtherIdentity` does not allow A — one finding per pair, `host`=A,"
-                    + " `peer`=B; the fix (`Set-ADComputer -PrincipalsAllowedToDelegateToAccount`, the full list) runs"
-                    + " against B's domain",
+                    + " `peer`=B; the fix (`Set-ADComputer -PrincipalsAllowedToDelegateToAccount`, the full list: a grant to"
+                    + " every account it leaves out is replaced by the sources whose pairs use it) runs against B's"
+                    + " domain",
             "Classic constrained delegation cannot cross a domain boundary: the KDC of A's domain will not issue an"
                     + " S4U2proxy ticket for a service in another domain from msDS-AllowedToDelegateTo. Only"
                     + " resource-based delegation, set on the target and listing the source, works across domains"
@@ -67,7 +67,7 @@ public final class CrossDomainNeedsRbcdRule implements Rule {
                                 + ") are in different domains: classic constrained delegation does not cross a domain"
                                 + " boundary, and " + target.name() + "'s resource-based delegation does not allow "
                                 + source.name() + ", so live migration " + source.name() + " -> " + target.name()
-                                + " fails." + refusals(ctx, target) + grantsLeftOut(target))
+                                + " fails." + refusals(ctx, target) + grantsLeftOut(ctx, target))
                         .action(fix)
                         .emit();
             }
@@ -88,12 +88,24 @@ public final class CrossDomainNeedsRbcdRule implements Rule {
                 + " (-PrincipalsAllowedToDelegateToAccount) writes allow entries only, so the change drops them.";
     }
 
-    /** The target's grants to every account, which the list leaves out; empty when there are none. */
-    private static String grantsLeftOut(AdObject target) {
+    /**
+     * The target's grants to every account, which the list leaves out, what they let happen, and the sources it names
+     * instead (their pairs work today through a grant only); empty when there are none.
+     */
+    private static String grantsLeftOut(AuditContext ctx, AdObject target) {
         List<String> grants = AnyAccount.of(target.rbcdSids());
-        return grants.isEmpty() ? "" : " The list leaves out " + String.join(" and ", grants.stream()
-                .map(AnyAccount::shown).toList()) + ", which lets any account act as any user towards "
-                + target.name() + " (RBCD_ALLOWS_ANY_ACCOUNT).";
+        if (grants.isEmpty()) {
+            return "";
+        }
+        List<PairStatus> through = RbcdList.throughGrants(ctx, target);
+        String name = target.name();
+        return " The list leaves out " + RbcdList.grantsShown(grants, name) + " (RBCD_ALLOWS_ANY_ACCOUNT)"
+                + (through.isEmpty() ? "" : "; it names " + String.join(", ", through.stream().map(p -> p.source()
+                .name()).distinct().toList()) + " instead, whose pair" + (through.size() == 1 ? " " : "s ")
+                + String.join(", ", through.stream().map(p -> p.source().name() + " -> " + name).distinct().toList())
+                + " it covers today")
+                + ". Any other account that delegates to " + name + " through it loses that: find them before the change ("
+                + RbcdList.otherAccounts(name) + ") and add those that must to the list.";
     }
 
     /**
@@ -108,32 +120,6 @@ public final class CrossDomainNeedsRbcdRule implements Rule {
                 refused.add(p.source().objectSid()); // its pair is not covered, so the KDC refuses it today
             }
         }
-        return withSources(ctx, target, refused, pairs.stream().map(PairStatus::source).toList());
-    }
-
-    /**
-     * The full list to set on {@code target}: the principals its descriptor allows today, but for those that hold
-     * every account ({@link AnyAccount}: a hole, never written back), {@code present} unless {@code refused}; then
-     * {@code sources}, each once, not present.
-     */
-    static List<Action.Principal> withSources(AuditContext ctx, AdObject target, java.util.Set<String> refused,
-                                              List<AdObject> sources) {
-        Map<String, Action.Principal> out = new LinkedHashMap<>();
-        for (String sid : target.rbcdSids()) {
-            if (AnyAccount.name(sid) != null) {
-                continue;
-            }
-            AdObject who = ctx.bySid(sid);
-            // named by its cn only where that is its account name (the cmdlet resolves '<name>$'); else by its SID:
-            // the list is replaced, and '<cn>$' of a renamed computer is another account, or anyone's to create
-            boolean byName = who != null && !Commands.accountDiffers(who.name(), who.samAccountName());
-            out.putIfAbsent(sid, new Action.Principal(byName ? who.name() : null, who == null ? null
-                    : ctx.domainOf(who), sid, !refused.contains(sid)));
-        }
-        for (AdObject s : sources) {
-            String key = s.objectSid() != null ? s.objectSid() : s.dn();
-            out.putIfAbsent(key, new Action.Principal(s.name(), ctx.domainOf(s), s.objectSid(), false));
-        }
-        return List.copyOf(out.values());
+        return RbcdList.of(ctx, target, refused, pairs.stream().map(PairStatus::source).toList());
     }
 }

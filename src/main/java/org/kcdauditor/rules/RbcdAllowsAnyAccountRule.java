@@ -107,10 +107,10 @@ public final class RbcdAllowsAnyAccountRule implements Rule {
                     + (notCounted.size() == 1 ? "is" : "are") + " counted as failing (" + String.join(", ", failingAs)
                     + ").")
                     + " ADUC's Delegation tab does not show it.";
-            List<Action.Principal> list = CrossDomainNeedsRbcdRule.withSources(ctx, target, Set.of(), sources);
+            List<Action.Principal> list = RbcdList.of(ctx, target, Set.of(), sources);
             String decision = "Replace the grant with the hosts that are to delegate to " + name + ": first find"
-                    + " which other accounts delegate to " + name + " this way (on the domain controllers, Security"
-                    + " event 4769 for " + name + "'s services with Transited Services set) and add those that must,"
+                    + " which other accounts delegate to " + name + " this way (" + RbcdList.otherAccounts(name)
+                    + ") and add those that must,"
                     + " then set the list, which leaves out " + String.join(" and ", grants.stream()
                     .map(AnyAccount::name).toList()) + "."
                     + " Save the descriptor as it is before setting the list, to a file you keep: the list writes"

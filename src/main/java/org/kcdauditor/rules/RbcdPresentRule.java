@@ -79,10 +79,9 @@ public final class RbcdPresentRule implements Rule {
                             + " nobody, clear it (Set-ADComputer " + Ps.quote(node.name())
                             + " -PrincipalsAllowedToDelegateToAccount $null) or add the hosts that are to delegate to "
                             + node.name() + " this way; if it lists hosts, keep it and document it in the baseline."
-                            : !grants.isEmpty() ? "Do not keep it as it is: it allows " + String.join(" and ",
-                            grants.stream().map(AnyAccount::shown).toList()) + ", which lets any account act as any"
-                            + " user towards " + node.name() + "; RBCD_ALLOWS_ANY_ACCOUNT proposes the list of hosts"
-                            + " to set instead."
+                            : !grants.isEmpty() ? "Do not keep it as it is: it allows "
+                            + RbcdList.grantsShown(grants, node.name()) + "; RBCD_ALLOWS_ANY_ACCOUNT proposes the list"
+                            + " of hosts to set instead."
                             : "Keep it if intended and document it in"
                             + " the baseline (ADUC does not show it; Get-ADComputer reads it as"
                             + " PrincipalsAllowedToDelegateToAccount)."))

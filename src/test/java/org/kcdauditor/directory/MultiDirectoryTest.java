@@ -416,6 +416,66 @@ class MultiDirectoryTest {
     }
 
     /**
+     * HV01 allows HV21 and contoso's Domain Computers (RID 515, every contoso node's primary group), through which
+     * HV02 -> HV01 works today (HV02 has no entries for HV01). CROSS_DOMAIN_NEEDS_RBCD's list for HV22 -> HV01 left the
+     * grant out and named HV21 and HV22 only: after remediation.ps1 -Apply, HV02 -> HV01 failed, while the state after
+     * the change counted it as working. The list names HV02 (allowed today, so kept), not HV03, whose own entries
+     * cover its pair; with the list written to HV01 as the cmdlet writes it, the next run finds every pair the view
+     * said would work after the change working.
+     */
+    @Test
+    void aListAcrossDomainsNamesTheSourcesThatOnlyTheGrantItLeavesOutCovers() throws Exception {
+        String computers = Hosts.DOMAIN_SID + "-515";
+        contoso.modify(TestDirectory.BASE, new Modification(ModificationType.ADD, "objectSid",
+                org.kcdauditor.directory.Sids.toBytes(Hosts.DOMAIN_SID)));
+        Entry group = new Entry("dn: CN=Domain Computers,OU=Hyper-V," + TestDirectory.BASE, "objectClass: top",
+                "objectClass: group", "cn: Domain Computers", "sAMAccountName: Domain Computers");
+        group.addAttribute("objectSid", org.kcdauditor.directory.Sids.toBytes(computers));
+        contoso.add(group);
+        for (String n : List.of("HV01", "HV02", "HV03")) {
+            contoso.modify("CN=" + n + ",OU=Hyper-V," + TestDirectory.BASE, new Modification(ModificationType.ADD,
+                    "primaryGroupID", "515"));
+        }
+        contoso.modify("CN=HV02,OU=Hyper-V," + TestDirectory.BASE, new Modification(ModificationType.DELETE,
+                "msDS-AllowedToDelegateTo", "cifs/HV01"));
+        rbcdAcrossDomains(List.of(FABRIKAM_SID + "-3000", computers));
+        Path cfg = config(fabrikamUrl(), "[[HVC1, HVC2]]");
+        run(cfg, "json,ps1");
+        JsonNode doc = CliRun.findings(tmp.resolve("out"));
+        List<JsonNode> cross = findings(doc, "CROSS_DOMAIN_NEEDS_RBCD");
+        assertEquals(List.of("HV22"), cross.stream().map(f -> f.path("host").asText()).toList(), cross.toString());
+        JsonNode principals = cross.get(0).path("actions").get(0).path("principals");
+        assertEquals(List.of("HV21 true", "HV02 true", "HV22 false"), StreamSupport.stream(principals.spliterator(),
+                false).map(p -> p.path("name").asText(p.path("sid").asText()) + " " + p.path("present").asBoolean())
+                .toList(), principals.toString());
+        String message = cross.get(0).path("message").asText();
+        assertTrue(message.contains("The list leaves out Domain Computers (" + computers + "): every computer account"
+                + " of the domain holds Domain Computers, its primary group"), message);
+        assertFalse(message.contains("lets any account act as any user"), message);
+        assertTrue(message.contains("names HV02 instead, whose pair HV02 -> HV01 it covers today"), message);
+        assertTrue(Files.readString(tmp.resolve("out/remediation.ps1")).contains("Set-Rbcd 'HV01$' @(@{Name = 'HV21';"
+                + " Account = 'HV21$'; Domain = 'fabrikam.com'; Sid = '" + FABRIKAM_SID + "-3000'}, @{Name = 'HV02';"
+                + " Account = 'HV02$'; Domain = 'contoso.com'; Sid = '" + Hosts.DOMAIN_SID + "-2001'}, @{Name = 'HV22';"),
+                "remediation.ps1 -Apply sets that list");
+
+        // what the view says works after the change
+        ReportView view = ReportView.of(FindingsJson.read(tmp.resolve("out/findings.json")));
+        Map<String, Boolean> predicted = new java.util.TreeMap<>();
+        view.clusters().forEach(c -> c.cells().forEach(x -> predicted.put(x.from() + " -> " + x.to(),
+                !x.failing() || x.fixedByChange())));
+        assertTrue(predicted.get("HV02 -> HV01"), predicted.toString());
+        // the change as the cmdlet makes it: HV01's descriptor allows the list's accounts, nothing else
+        contoso.modify("CN=HV01,OU=Hyper-V," + TestDirectory.BASE, new Modification(ModificationType.REPLACE,
+                "msDS-AllowedToActOnBehalfOfOtherIdentity", RbcdDescriptors.of(StreamSupport.stream(
+                        principals.spliterator(), false).map(p -> p.path("sid").asText()).toList())));
+        run(cfg, "json");
+        Map<String, Boolean> after = new java.util.TreeMap<>();
+        CliRun.findings(tmp.resolve("out")).path("clusters").forEach(c -> c.path("matrix").forEach(x -> after.put(
+                x.path("from").asText() + " -> " + x.path("to").asText(), x.path("ok").asBoolean())));
+        assertEquals(predicted, after);
+    }
+
+    /**
      * preflight --all-dcs of a cluster whose migration group spans domains reads each cluster's nodes from the DCs of
      * its own domain: fabrikam's second DC lags behind on HV21, contoso's DC is not asked about it.
      */
