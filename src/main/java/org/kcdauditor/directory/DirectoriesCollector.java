@@ -112,7 +112,7 @@ public final class DirectoriesCollector {
                 : DomainControllers.listed(d.domainControllers());
         // the DC the audit read is not read again: whether it is read-only is what its root DSE said
         return DomainControllers.read(connector, targets, objects, s.dc(), d.url(), s.directories().get(0).dcReadOnly(),
-                new DomainControllers.Groups(domainDn(s), d.effectivePageSize(), s.objects(), s.rbcdPrincipals()));
+                new DomainControllers.Groups(domainDn(s), s.objects(), s.rbcdPrincipals()));
     }
 
     /** The domain the DC serves, else the base DN's domain components, else the base DN. */

@@ -212,7 +212,7 @@ public final class DirectoryCollector {
         // the groups (and other principals the sweep did not return) that the nodes' RBCD allows: no read at all
         // where every SID a descriptor names is an object of the sweep
         Map<String, RbcdPrincipal> rbcdPrincipals = new RbcdPrincipalReader(connection, deadline, where, domainDn,
-                domainSid, d.effectivePageSize(), objects).read(selected);
+                domainSid, objects).read(selected);
         List<Operator> operators = List.of();
         List<String> names = config.policy().operators();
         // every directory looks the names up; with several, DirectoriesCollector.merge keeps for each name the answer

@@ -185,10 +185,10 @@ final class DomainControllers {
     }
 
     /**
-     * What the groups behind RBCD are read with on each DC: the domain, the page size, the sweep (SIDs of its objects
-     * need no read) and the principals the audited DC gave (one this DC lacks allows nobody there).
+     * What the groups behind RBCD are read with on each DC: the domain, the sweep (SIDs of its objects need no read)
+     * and the principals the audited DC gave (one this DC lacks allows nobody there).
      */
-    record Groups(String domainDn, int pageSize, List<AdObject> sweep, Map<String, RbcdPrincipal> audited) {
+    record Groups(String domainDn, List<AdObject> sweep, Map<String, RbcdPrincipal> audited) {
     }
 
     /**
@@ -497,7 +497,7 @@ final class DomainControllers {
         try {
             String domainSid = new DomainReader(c, url, deadline).domainSid(groups.domainDn());
             Map<String, RbcdPrincipal> out = new HashMap<>(new RbcdPrincipalReader(c, deadline, url, groups.domainDn(),
-                    domainSid, groups.pageSize(), groups.sweep()).read(objects));
+                    domainSid, groups.sweep()).read(objects));
             groups.audited().forEach((sid, p) -> out.putIfAbsent(sid, new RbcdPrincipal(sid, p.dn(), p.name(), p.kind(),
                     Map.of(), true)));
             return out;

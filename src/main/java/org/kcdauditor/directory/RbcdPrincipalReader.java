@@ -4,7 +4,8 @@ import com.unboundid.ldap.sdk.Entry;
 import com.unboundid.ldap.sdk.Filter;
 import com.unboundid.ldap.sdk.LDAPConnection;
 import com.unboundid.ldap.sdk.LDAPException;
-import com.unboundid.ldap.sdk.SearchResult;
+import com.unboundid.ldap.sdk.ResultCode;
+import com.unboundid.ldap.sdk.SearchRequest;
 import com.unboundid.ldap.sdk.SearchResultEntry;
 import com.unboundid.ldap.sdk.SearchScope;
 import org.kcdauditor.model.AdObject;
@@ -33,7 +34,12 @@ import java.util.Set;
  * is expanded through {@code member}, group by group, each once (cycles end), at most {@link #MAX_GROUPS} groups per
  * descriptor SID; a member that is an object of the sweep is known without a read, any other is read once by its DN.
  * For each group of the domain, the accounts whose {@code primaryGroupID} is its RID are members too (they are not
- * in {@code member}): {@link PrimaryGroupMembers}, for {@code objectSid} and {@code cn}.
+ * in {@code member}). Of those, only the hosts whose descriptors are read (the nodes and file servers, the pairs'
+ * sources among them) matter to the audit, and Domain Users is the primary group of every user, Domain Computers of
+ * every computer: the hosts' own {@code primaryGroupID} is read (one search per {@link #SIDS_PER_SEARCH} hosts, once
+ * per run) instead of every account of the group, and one search of at most one entry more than the hosts found
+ * tells whether other accounts have that primary group too (then the group is marked incomplete: its label says
+ * "at least").
  */
 final class RbcdPrincipalReader {
     /** Groups expanded per descriptor SID, nested ones included; beyond, the principal is marked incomplete. */
@@ -41,7 +47,7 @@ final class RbcdPrincipalReader {
     /** SIDs per search. */
     private static final int SIDS_PER_SEARCH = 50;
     private static final String[] ATTRS = {"objectClass", "objectSid", "cn", "sAMAccountName", "member"};
-    private static final String[] PRIMARY_ATTRS = {"objectSid", "cn", "sAMAccountName"};
+    private static final String[] PRIMARY_ATTRS = {"objectSid", "primaryGroupID"};
 
     private final LDAPConnection connection;
     private final Deadline deadline;
@@ -53,15 +59,17 @@ final class RbcdPrincipalReader {
     private Map<String, AdObject> byDn;
     /** Member entries read by DN, each once. */
     private final EntryReads read;
-    /** The accounts whose primary group is a group, each its SID and name: read once per group. */
-    private final PrimaryGroupMembers<Map.Entry<String, String>> primary;
+    /** The hosts whose descriptors are read, by the RID of their primary group: read once, when first asked. */
+    private Map<Long, List<AdObject>> hostsByPrimaryGroup;
+    /** The hosts whose descriptors are read. */
+    private List<AdObject> targets = List.of();
 
     /**
      * @param domainSid the domain's SID: only SIDs below it are read; null (not AD) reads every unresolved SID
      * @param objects   the sweep's objects
      */
     RbcdPrincipalReader(LDAPConnection connection, Deadline deadline, String where, String domainDn, String domainSid,
-                        int pageSize, List<AdObject> objects) {
+                        List<AdObject> objects) {
         this.connection = connection;
         this.deadline = deadline;
         this.where = where;
@@ -69,16 +77,11 @@ final class RbcdPrincipalReader {
         this.domainSid = domainSid;
         this.objects = objects;
         this.read = new EntryReads(connection, deadline, where, ATTRS);
-        this.primary = new PrimaryGroupMembers<>(connection, deadline, where, domainDn, domainSid, pageSize,
-                PRIMARY_ATTRS, e -> {
-                    String sid = sid(e);
-                    // a name the ACL hides is null: a SimpleEntry takes it (Map.entry does not)
-                    return sid == null ? null : new java.util.AbstractMap.SimpleEntry<>(sid, name(e));
-                });
     }
 
     /** The principals of {@code targets}' descriptors that are no object of the sweep, by SID. */
     Map<String, RbcdPrincipal> read(List<AdObject> targets) throws DirectoryException {
+        this.targets = targets;
         Set<String> wanted = new LinkedHashSet<>();
         for (AdObject t : targets) {
             for (List<String> l : List.of(t.rbcdSids(), t.rbcdDeniedSids())) {   // a denied group is expanded too
@@ -98,26 +101,32 @@ final class RbcdPrincipalReader {
             }
         }
         Map<String, RbcdPrincipal> out = new LinkedHashMap<>();
-        List<String> sids = new ArrayList<>(wanted);
-        for (int from = 0; from < sids.size(); from += SIDS_PER_SEARCH) {
+        for (SearchResultEntry e : bySids(wanted, ATTRS, "searching the principals allowed by resource-based"
+                + " delegation")) {
+            String sid = sid(e);
+            if (sid != null && wanted.contains(sid)) {
+                out.put(sid, principal(sid, e));
+            }
+        }
+        return out;
+    }
+
+    /** The objects of {@code sids} under the domain, {@link #SIDS_PER_SEARCH} a search; {@code what} names it. */
+    private List<SearchResultEntry> bySids(Set<String> sids, String[] attributes, String what)
+            throws DirectoryException {
+        List<SearchResultEntry> out = new ArrayList<>();
+        List<String> all = new ArrayList<>(sids);
+        for (int from = 0; from < all.size(); from += SIDS_PER_SEARCH) {
             List<Filter> any = new ArrayList<>();
-            for (String sid : sids.subList(from, Math.min(sids.size(), from + SIDS_PER_SEARCH))) {
+            for (String sid : all.subList(from, Math.min(all.size(), from + SIDS_PER_SEARCH))) {
                 any.add(Filter.createEqualityFilter("objectSid", Sids.toBytes(sid)));
             }
-            SearchResult r;
             try {
-                r = deadline.call(() -> connection.search(domainDn, SearchScope.SUB, Filter.createORFilter(any), ATTRS));
+                out.addAll(deadline.call(() -> connection.search(domainDn, SearchScope.SUB, Filter.createORFilter(any),
+                        attributes)).getSearchEntries());
             } catch (LDAPException e) {
-                if (EntryReads.notHere(e, deadline)) {
-                    continue;
-                }
-                throw EntryReads.failed(deadline, where, "searching the principals allowed by resource-based"
-                        + " delegation", e);
-            }
-            for (SearchResultEntry e : r.getSearchEntries()) {
-                String sid = sid(e);
-                if (sid != null && wanted.contains(sid)) {
-                    out.put(sid, principal(sid, e));
+                if (!EntryReads.notHere(e, deadline)) {
+                    throw EntryReads.failed(deadline, where, what, e);
                 }
             }
         }
@@ -155,13 +164,17 @@ final class RbcdPrincipalReader {
         Deque<Entry> groups = new ArrayDeque<>();
         groups.add(root);
         int expanded = 0;
+        boolean complete = true;
         while (!groups.isEmpty()) {
             if (++expanded > MAX_GROUPS) {
                 return false;
             }
             Entry group = groups.poll();
-            for (Map.Entry<String, String> m : primary.of(sid(group))) {
-                members.putIfAbsent(m.getKey(), m.getValue());
+            Long rid = rid(sid(group));
+            if (rid != null) {
+                List<AdObject> hosts = hostsByPrimaryGroup().getOrDefault(rid, List.of());
+                hosts.forEach(h -> members.putIfAbsent(h.objectSid(), h.name()));
+                complete &= !othersHavePrimaryGroup(rid, hosts.size());
             }
             if (RangedRetrieval.incomplete(group, List.of("member"))) {
                 group = RangedRetrieval.complete(connection, group, where, List.of("member"), deadline);
@@ -187,7 +200,62 @@ final class RbcdPrincipalReader {
                 }
             }
         }
-        return true;
+        return complete;
+    }
+
+    /** The RID of a SID of this domain, else null (a group of another domain has no primary members here). */
+    private Long rid(String sid) {
+        if (sid == null || domainSid == null || !sid.startsWith(domainSid + "-")) {
+            return null;
+        }
+        try {
+            return Long.parseLong(sid.substring(domainSid.length() + 1));
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** The hosts whose descriptors are read, by their primaryGroupID: read by their SIDs, once. */
+    private Map<Long, List<AdObject>> hostsByPrimaryGroup() throws DirectoryException {
+        if (hostsByPrimaryGroup != null) {
+            return hostsByPrimaryGroup;
+        }
+        Map<String, AdObject> bySid = new LinkedHashMap<>();
+        for (AdObject t : targets) {
+            if (rid(t.objectSid()) != null) {
+                bySid.putIfAbsent(t.objectSid(), t);
+            }
+        }
+        hostsByPrimaryGroup = new HashMap<>();
+        for (SearchResultEntry e : bySids(bySid.keySet(), PRIMARY_ATTRS, "reading the primary groups of the hosts")) {
+            AdObject host = bySid.get(sid(e));
+            Long rid = e.getAttributeValueAsLong("primaryGroupID");
+            if (host != null && rid != null) {
+                hostsByPrimaryGroup.computeIfAbsent(rid, k -> new ArrayList<>()).add(host);
+            }
+        }
+        return hostsByPrimaryGroup;
+    }
+
+    /**
+     * Whether accounts other than the {@code hosts} hosts found have {@code rid} as their primary group: a search
+     * that returns at most {@code hosts + 1} entries, without attributes.
+     */
+    private boolean othersHavePrimaryGroup(long rid, int hosts) throws DirectoryException {
+        SearchRequest request = new SearchRequest(domainDn, SearchScope.SUB,
+                Filter.createEqualityFilter("primaryGroupID", String.valueOf(rid)), SearchRequest.NO_ATTRIBUTES);
+        request.setSizeLimit(hosts + 1);
+        try {
+            return deadline.call(() -> connection.search(request)).getEntryCount() > hosts;
+        } catch (LDAPException e) {
+            if (e.getResultCode() == ResultCode.SIZE_LIMIT_EXCEEDED) {
+                return true; // more than the hosts
+            }
+            if (EntryReads.notHere(e, deadline)) {
+                return false;
+            }
+            throw EntryReads.failed(deadline, where, "searching the accounts whose primary group is RID " + rid, e);
+        }
     }
 
     private static boolean isGroup(Entry e) {

@@ -17,10 +17,12 @@ import java.util.Map;
  * @param dn       the object's DN
  * @param name     its cn (else sAMAccountName)
  * @param kind     what it is
- * @param members  for a group: the accounts that are its members, through nested groups too, and those whose
- *                 primaryGroupID is its RID (or a nested group's), by SID, each with its name (null when unknown),
- *                 in the order read; empty for anything else. Groups themselves are not listed
- * @param complete false when the expansion stopped at its bound: members may be missing
+ * @param members  for a group: the accounts that are its members, through nested groups too, and, of the nodes and
+ *                 file servers whose descriptors were read, those whose primaryGroupID is its RID (or a nested
+ *                 group's), by SID, each with its name (null when unknown), in the order read; empty for anything
+ *                 else. Groups themselves are not listed
+ * @param complete false when members are missing: the expansion stopped at its bound, or other accounts have the
+ *                 group (or a nested one) as their primary group, which are not read (Domain Users holds every user)
  */
 public record RbcdPrincipal(String sid, String dn, String name, Kind kind, Map<String, String> members,
                             boolean complete) {

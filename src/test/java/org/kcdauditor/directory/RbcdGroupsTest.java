@@ -49,13 +49,19 @@ class RbcdGroupsTest {
     @TempDir
     Path tmp;
 
-    /** Every search the server answered: base DN and filter. */
+    /** Every search the server answered: base DN and filter; and how many entries it returned. */
     static final class Searches extends InMemoryOperationInterceptor {
         final List<String> seen = Collections.synchronizedList(new ArrayList<>());
+        final java.util.concurrent.atomic.AtomicInteger entries = new java.util.concurrent.atomic.AtomicInteger();
 
         @Override
         public void processSearchRequest(InMemoryInterceptedSearchRequest request) {
             seen.add(request.getRequest().getBaseDN() + " " + request.getRequest().getFilter());
+        }
+
+        @Override
+        public void processSearchEntry(com.unboundid.ldap.listener.interceptor.InMemoryInterceptedSearchEntry entry) {
+            entries.incrementAndGet();
         }
     }
 
@@ -498,13 +504,59 @@ class RbcdGroupsTest {
         }
     }
 
+    /**
+     * A descriptor naming Domain Users in a domain of many users: the audit needs to know whether the pairs' sources
+     * are members, not who all the members are. Reading every user whose primaryGroupID is 513 (one paged search
+     * returning each of them, once per run) is replaced by the audited hosts' own primaryGroupID and a check, of at
+     * most one entry, whether other accounts have that primary group: the same verdict, with HV72 listed in Domain
+     * Users by hand or not, and the label says the members listed are not all of them.
+     */
+    @Test
+    void domainUsersOfALargeDomainIsNotReadUserByUser() throws Exception {
+        Searches searches = new Searches();
+        InMemoryDirectoryServer ds = server(searches);
+        for (int i = 0; i < 2000; i++) {
+            user(ds, "user" + i, 5000 + i);
+        }
+        try {
+            domainUsers(ds);
+            audit(ds);
+            int searchesWithout = searches.seen.size();
+            int entriesWithout = searches.entries.get();
+            allow(ds, SID + "-513");
+            searches.seen.clear();
+            searches.entries.set(0);
+            AuditContext ctx = audit(ds);
+            int searchesMore = searches.seen.size() - searchesWithout;
+            int entriesMore = searches.entries.get() - entriesWithout;
+            assertFalse(hv72ToHv71(ctx).rbcd(), "HV72's primary group is Domain Computers");
+            RbcdPrincipal users = ctx.snapshot().rbcdPrincipals().get(SID + "-513");
+            assertEquals("Domain Users, group, at least 0 members", users.label());
+            assertTrue(entriesMore <= 4, "Domain Users costs " + searchesMore + " searches and " + entriesMore
+                    + " entries: " + searches.seen);
+
+            ds.modify("CN=Domain Users," + USERS, new Modification(ModificationType.ADD, "member", HV72));
+            ctx = audit(ds);
+            assertTrue(hv72ToHv71(ctx).rbcd(), "HV72 is a member of Domain Users");
+            assertEquals("Domain Users, group, at least 1 member: HV72",
+                    ctx.snapshot().rbcdPrincipals().get(SID + "-513").label());
+        } finally {
+            ds.shutDown(true);
+        }
+    }
+
     /** Domain Users (-513) with svc-web (-1150), a member by its primary group as AD makes every user. */
     private static void domainUsers(InMemoryDirectoryServer ds) throws Exception {
         DomainFactsTest.group(ds, "Domain Users", SID + "-513", "20000101000000.0Z");
-        com.unboundid.ldap.sdk.Entry user = new com.unboundid.ldap.sdk.Entry("dn: CN=svc-web," + USERS,
-                "objectClass: top", "objectClass: person", "objectClass: user", "cn: svc-web",
-                "sAMAccountName: svc-web", "userAccountControl: 512", "primaryGroupID: 513");
-        user.addAttribute("objectSid", org.kcdauditor.directory.Sids.toBytes(SID + "-1150"));
+        user(ds, "svc-web", 1150);
+    }
+
+    /** A user {@code name} with RID {@code rid}, whose primary group is Domain Users as AD makes every user's. */
+    private static void user(InMemoryDirectoryServer ds, String name, int rid) throws Exception {
+        com.unboundid.ldap.sdk.Entry user = new com.unboundid.ldap.sdk.Entry("dn: CN=" + name + "," + USERS,
+                "objectClass: top", "objectClass: person", "objectClass: user", "cn: " + name,
+                "sAMAccountName: " + name, "userAccountControl: 512", "primaryGroupID: 513");
+        user.addAttribute("objectSid", org.kcdauditor.directory.Sids.toBytes(SID + "-" + rid));
         ds.add(user);
     }
 
