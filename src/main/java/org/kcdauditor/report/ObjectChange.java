@@ -15,7 +15,8 @@ import java.util.Map;
 /**
  * One object the proposed change touches, as the CAB reads it: what it gains (delegation to a peer, resource-based
  * delegation from a peer in another domain, an SPN, AES, Kerberos for migrations, protocol transition) and what it
- * loses (stale entries, unconstrained delegation, a duplicate SPN), in words, from the remediation plan.
+ * loses (stale entries, unconstrained delegation, a duplicate SPN, what a resource-based delegation list leaves out
+ * of the descriptor), in words, from the remediation plan.
  *
  * @param name      the object's name ({@code HV02}, {@code svc-vmm})
  * @param cluster   its cluster, or empty for an object outside the clusters
@@ -23,11 +24,39 @@ import java.util.Map;
  */
 public record ObjectChange(String name, String cluster, List<String> gains, List<String> loses, boolean directory) {
 
+    /**
+     * What the list {@code h} sets takes away from what the host's descriptor holds today ({@code hd}): the cmdlet
+     * replaces it, so a principal allowed today that the list leaves out (a grant to every account) is lost, and so
+     * is every access-denied entry (it writes allow entries only).
+     */
+    private static void rbcdLost(Building b, HostChange h, FindingsDocument.HostDoc hd) {
+        if (hd == null) {
+            return;
+        }
+        java.util.Set<String> listed = new java.util.HashSet<>();
+        h.rbcd().forEach(p -> listed.add(p.sid()));
+        // hosts[].rbcdAllowed: "<SID>" or "<SID> (<name>)"
+        List<String> dropped = (hd.rbcdAllowed() == null ? List.<String>of() : hd.rbcdAllowed()).stream()
+                .filter(a -> !listed.contains(a.split(" ", 2)[0])).map(Values::visible).toList();
+        String attribute = " (the list replaces msDS-AllowedToActOnBehalfOfOtherIdentity)";
+        if (!dropped.isEmpty()) {
+            b.loses.add("resource-based delegation from " + String.join(", ", dropped) + attribute);
+        }
+        if (hd.rbcdDenied() != null && !hd.rbcdDenied().isEmpty()) {
+            b.loses.add("the access-denied entries for " + String.join(", ", hd.rbcdDenied().stream()
+                    .map(Values::visible).toList()) + attribute);
+        }
+    }
+
     static List<ObjectChange> of(RemediationPlan plan, FindingsDocument doc) {
         Map<String, String> clusterOf = new java.util.HashMap<>();
+        Map<String, FindingsDocument.HostDoc> hostDocs = new java.util.HashMap<>();
         for (FindingsDocument.HostDoc h : doc.hosts() == null ? List.<FindingsDocument.HostDoc>of() : doc.hosts()) {
             if (h != null && h.name() != null && h.cluster() != null) {
                 clusterOf.putIfAbsent(key(h.name()), h.cluster());
+            }
+            if (h != null && h.name() != null) {
+                hostDocs.putIfAbsent(key(h.name()), h);
             }
         }
         Map<String, Building> out = new LinkedHashMap<>();
@@ -52,6 +81,9 @@ public record ObjectChange(String name, String cluster, List<String> gains, List
                 b.gains.add("resource-based delegation from " + (allowed.size() <= 3 ? String.join(", ", allowed)
                         : String.join(", ", allowed.subList(0, 2)) + " and " + (allowed.size() - 2) + " more")
                         + " (msDS-AllowedToActOnBehalfOfOtherIdentity)");
+            }
+            if (!h.rbcd().isEmpty()) {
+                rbcdLost(b, h, hostDocs.get(key(h.name())));
             }
             if (h.encryption() != null) {
                 b.gains.add("AES for Kerberos (" + (h.encryption().keepsValue() ? "USE_DES_KEY_ONLY cleared;"

@@ -464,6 +464,12 @@ class MultiDirectoryTest {
         view.clusters().forEach(c -> c.cells().forEach(x -> predicted.put(x.from() + " -> " + x.to(),
                 !x.failing() || x.fixedByChange())));
         assertTrue(predicted.get("HV02 -> HV01"), predicted.toString());
+        // page 1's table of the change says what HV01 loses: the grant, which the list does not write back
+        ObjectChange hv01 = view.objectChanges().stream().filter(o -> o.name().equals("HV01")).findFirst()
+                .orElseThrow();
+        assertEquals(List.of("resource-based delegation from " + computers + " (Domain Computers, group, 3 members:"
+                + " HV01, HV02, HV03) (the list replaces msDS-AllowedToActOnBehalfOfOtherIdentity)"), hv01.loses(),
+                hv01.toString());
         // the change as the cmdlet makes it: HV01's descriptor allows the list's accounts, nothing else
         contoso.modify("CN=HV01,OU=Hyper-V," + TestDirectory.BASE, new Modification(ModificationType.REPLACE,
                 "msDS-AllowedToActOnBehalfOfOtherIdentity", RbcdDescriptors.of(StreamSupport.stream(
