@@ -25,13 +25,15 @@ import java.util.Map;
 public record ObjectChange(String name, String cluster, List<String> gains, List<String> loses, boolean directory) {
 
     /**
-     * What the list {@code h} sets takes away from what the host's descriptor holds today ({@code hd}): the cmdlet
-     * replaces it, so a principal allowed today that the list leaves out (a grant to every account) is lost, and so
-     * is every access-denied entry (it writes allow entries only).
+     * What the resource-based delegation list {@code h} sets takes away from what the host's descriptor holds today
+     * ({@code hd}), in words; empty when it sets none or takes nothing away. The cmdlet replaces the descriptor, so a
+     * principal allowed today that the list leaves out (a grant to every account) is lost, and so is every
+     * access-denied entry (it writes allow entries only).
      */
-    private static void rbcdLost(Building b, HostChange h, FindingsDocument.HostDoc hd) {
-        if (hd == null) {
-            return;
+    static List<String> rbcdLosses(HostChange h, FindingsDocument.HostDoc hd) {
+        List<String> out = new ArrayList<>(0);
+        if (h.rbcd().isEmpty() || hd == null) {
+            return out;
         }
         java.util.Set<String> listed = new java.util.HashSet<>();
         h.rbcd().forEach(p -> listed.add(p.sid()));
@@ -40,25 +42,34 @@ public record ObjectChange(String name, String cluster, List<String> gains, List
                 .filter(a -> !listed.contains(a.split(" ", 2)[0])).map(Values::visible).toList();
         String attribute = " (the list replaces msDS-AllowedToActOnBehalfOfOtherIdentity)";
         if (!dropped.isEmpty()) {
-            b.loses.add("resource-based delegation from " + String.join(", ", dropped) + attribute);
+            out.add("resource-based delegation from " + String.join(", ", dropped) + attribute);
         }
         if (hd.rbcdDenied() != null && !hd.rbcdDenied().isEmpty()) {
-            b.loses.add("the access-denied entries for " + String.join(", ", hd.rbcdDenied().stream()
+            out.add("the access-denied entries for " + String.join(", ", hd.rbcdDenied().stream()
                     .map(Values::visible).toList()) + attribute);
         }
+        return out;
+    }
+
+    /** The host documents of {@code doc} by name (lower case). */
+    static Map<String, FindingsDocument.HostDoc> hostDocs(FindingsDocument doc) {
+        Map<String, FindingsDocument.HostDoc> out = new java.util.HashMap<>();
+        for (FindingsDocument.HostDoc h : doc.hosts() == null ? List.<FindingsDocument.HostDoc>of() : doc.hosts()) {
+            if (h != null && h.name() != null) {
+                out.putIfAbsent(key(h.name()), h);
+            }
+        }
+        return out;
     }
 
     static List<ObjectChange> of(RemediationPlan plan, FindingsDocument doc) {
         Map<String, String> clusterOf = new java.util.HashMap<>();
-        Map<String, FindingsDocument.HostDoc> hostDocs = new java.util.HashMap<>();
-        for (FindingsDocument.HostDoc h : doc.hosts() == null ? List.<FindingsDocument.HostDoc>of() : doc.hosts()) {
-            if (h != null && h.name() != null && h.cluster() != null) {
-                clusterOf.putIfAbsent(key(h.name()), h.cluster());
+        Map<String, FindingsDocument.HostDoc> hostDocs = hostDocs(doc);
+        hostDocs.forEach((k, h) -> {
+            if (h.cluster() != null) {
+                clusterOf.put(k, h.cluster());
             }
-            if (h != null && h.name() != null) {
-                hostDocs.putIfAbsent(key(h.name()), h);
-            }
-        }
+        });
         Map<String, Building> out = new LinkedHashMap<>();
         for (HostChange h : plan.hosts()) {
             Building b = out.computeIfAbsent(key(h.name()), k -> new Building(h.name(), h.cluster()));
@@ -82,9 +93,7 @@ public record ObjectChange(String name, String cluster, List<String> gains, List
                         : String.join(", ", allowed.subList(0, 2)) + " and " + (allowed.size() - 2) + " more")
                         + " (msDS-AllowedToActOnBehalfOfOtherIdentity)");
             }
-            if (!h.rbcd().isEmpty()) {
-                rbcdLost(b, h, hostDocs.get(key(h.name())));
-            }
+            b.loses.addAll(rbcdLosses(h, hostDocs.get(key(h.name()))));
             if (h.encryption() != null) {
                 b.gains.add("AES for Kerberos (" + (h.encryption().keepsValue() ? "USE_DES_KEY_ONLY cleared;"
                         + " msDS-SupportedEncryptionTypes " + h.encryption().value() + " kept: "

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -233,7 +234,7 @@ public final class Procedure {
             phases.add(phase(phases, Phase.BEFORE, "Confirm Domain Admin rights, the approved change ticket and the"
                     + " window; export the current state (Export-Clixml) for rollback; check that each host of a"
                     + " tested direction migrates with Kerberos (Get-VMHost).", before));
-            List<Step> change = changeSteps(plan, cmd);
+            List<Step> change = changeSteps(plan, cmd, ObjectChange.hostDocs(doc));
             phases.add(phase(phases, Phase.CHANGE, "Change the delegation of " + Words.plural(plan.hosts().size(),
                     "host") + (plan.unregister().isEmpty() ? "" : " and take " + Words.plural(plan.unregister().size(),
                     "duplicate SPN") + " off other objects") + ", in ADUC or with remediation.ps1 -Apply; " + writes
@@ -444,7 +445,8 @@ public final class Procedure {
     }
 
     /** Per host: entries added (per peer), removed, SPNs registered, the mode set; then SPNs taken off other objects. */
-    private static List<Step> changeSteps(RemediationPlan plan, Commands first) {
+    private static List<Step> changeSteps(RemediationPlan plan, Commands first,
+                                          Map<String, FindingsDocument.HostDoc> hostDocs) {
         List<Step> out = new ArrayList<>();
         for (HostChange h : plan.hosts()) {
             String n = h.name();
@@ -503,10 +505,18 @@ public final class Procedure {
             }
             if (!h.rbcd().isEmpty()) {
                 Action.AddRbcd r = new Action.AddRbcd(n, h.rbcd());
-                out.add(change(r, "Allow resource-based delegation from " + String.join(", ", h.rbcdAdded().stream()
-                                .map(p -> p.name() != null ? p.name() : p.sid()).toList()), "msDS-AllowedToActOnBehalfOf"
-                                + "OtherIdentity (the full list: the cmdlet replaces it); across domains only"
-                                + " resource-based delegation works", cmd.rbcdUndo(r), plan, cmd));
+                // a list that drops what no list writes back (a grant to every account, access-denied entries): the
+                // descriptor is saved first, and the undo sets the saved one back, as a decision's list does
+                boolean drops = !ObjectChange.rbcdLosses(h, hostDocs.get(n.toLowerCase(Locale.ROOT))).isEmpty();
+                Step set = change(r, "Allow resource-based delegation from " + String.join(", ", h.rbcdAdded()
+                                .stream().map(p -> p.name() != null ? p.name() : p.sid()).toList()),
+                        "msDS-AllowedToActOnBehalfOfOtherIdentity (the full list: the cmdlet replaces it); across"
+                                + " domains only resource-based delegation works", drops ? cmd.rbcdRestore(n)
+                                : cmd.rbcdUndo(r), plan, cmd);
+                out.add(!drops || set.commands().isEmpty() ? set : new Step(set.phase(), set.host(), set.action(),
+                        set.detail() + "; it drops what the descriptor holds and no list writes back, so save it first",
+                        List.of(cmd.rbcdSave(n), set.commands().get(0)), set.undo(), set.rules(), set.change(),
+                        set.noCommand()));
             }
         }
         for (Action.UnregisterSpn u : plan.unregister()) {

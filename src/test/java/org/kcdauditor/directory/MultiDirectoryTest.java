@@ -470,6 +470,18 @@ class MultiDirectoryTest {
         assertEquals(List.of("resource-based delegation from " + computers + " (Domain Computers, group, 3 members:"
                 + " HV01, HV02, HV03) (the list replaces msDS-AllowedToActOnBehalfOfOtherIdentity)"), hv01.loses(),
                 hv01.toString());
+        // and the runbook saves HV01's descriptor before the list replaces it: its undo sets the saved one back, as no
+        // list can write the grant back
+        Procedure.Step step = view.procedure().steps(Procedure.Phase.CHANGE).stream().filter(x -> x.host().equals(
+                "HV01")).findFirst().orElseThrow();
+        assertEquals(2, step.commands().size(), step.toString());
+        assertTrue(step.commands().get(0).endsWith(".Sddl | Out-File -LiteralPath 'kcd-rbcd-before-HV01.sddl'"
+                + " -NoClobber"), step.toString());
+        assertTrue(step.commands().get(1).startsWith("Set-ADComputer -Identity 'HV01$'"
+                + " -PrincipalsAllowedToDelegateToAccount"), step.toString());
+        assertEquals(1, step.undo().size(), step.toString());
+        assertTrue(step.undo().get(0).startsWith("$sd = New-Object Security.AccessControl.RawSecurityDescriptor"
+                + " -ArgumentList (Get-Content -LiteralPath 'kcd-rbcd-before-HV01.sddl' -Raw)"), step.toString());
         // the change as the cmdlet makes it: HV01's descriptor allows the list's accounts, nothing else
         contoso.modify("CN=HV01,OU=Hyper-V," + TestDirectory.BASE, new Modification(ModificationType.REPLACE,
                 "msDS-AllowedToActOnBehalfOfOtherIdentity", RbcdDescriptors.of(StreamSupport.stream(
