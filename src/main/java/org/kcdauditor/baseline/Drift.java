@@ -6,6 +6,7 @@ import org.kcdauditor.model.EncryptionTypes;
 import org.kcdauditor.model.HostState;
 import org.kcdauditor.model.Spn;
 import org.kcdauditor.model.Uac;
+import org.kcdauditor.remedy.Values;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -216,27 +217,29 @@ public final class Drift {
 
     /**
      * A short line for the console and CHANGED_SINCE_LAST_RUN messages; where the directory says when and where
-     * the attribute was last written, with {@code — changed 2026-11-30 14:02:11 UTC at DC2 (version 7)}.
+     * the attribute was last written, with {@code — changed 2026-11-30 14:02:11 UTC at DC2 (version 7)}. A person
+     * reads it beside the values it may imitate, so the host, each entry and SPN ({@link Values#visibleSpn}) and a
+     * grant's principal ({@link Values#visibleAccount}) read by their code where they hold a letter of another script
+     * or a character that shows as nothing: {@code cifs/hv05.c\u043Entoso.com}, not the real entry's look-alike.
      */
     public static String describe(Change c) {
-        String what = describeWhat(c);
+        String what = Values.visibleAccount(c.host()) + ": " + describeWhat(c);
         return c.lastChange() == null ? what : what + " — " + c.lastChange().describe();
     }
 
     private static String describeWhat(Change c) {
         return switch (c.kind()) {
-            case HOST_MISSING -> c.host() + ": " + missing(c);
-            case HOST_NEW -> c.host() + ": new node (" + String.join(", ", c.after()) + ")";
-            case ENTRY_REMOVED -> c.host() + ": delegation entry removed: " + c.value();
-            case ENTRY_ADDED -> c.host() + ": delegation entry added: " + c.value();
-            case FLAGS_CHANGED -> c.host() + ": userAccountControl " + flagDelta(c.before(), c.after());
-            case SPN_REMOVED -> c.host() + ": SPN removed: " + c.value();
-            case SPN_ADDED -> c.host() + ": SPN added: " + c.value();
-            case ENCRYPTION_CHANGED -> c.host() + ": " + ENCRYPTION_TYPES + " " + c.before().get(0) + " -> "
-                    + c.after().get(0);
-            case RBCD_REMOVED -> c.host() + ": resource-based delegation grant removed: " + c.after().get(0);
-            case RBCD_ADDED -> c.host() + ": resource-based delegation grant added: " + c.after().get(0);
-            case OBJECT_REPLACED -> c.host() + ": computer object replaced (objectSid " + c.before().get(0) + " -> "
+            case HOST_MISSING -> missing(c);
+            case HOST_NEW -> "new node (" + String.join(", ", c.after()) + ")";
+            case ENTRY_REMOVED -> "delegation entry removed: " + Values.visibleSpn(c.value());
+            case ENTRY_ADDED -> "delegation entry added: " + Values.visibleSpn(c.value());
+            case FLAGS_CHANGED -> "userAccountControl " + flagDelta(c.before(), c.after());
+            case SPN_REMOVED -> "SPN removed: " + Values.visibleSpn(c.value());
+            case SPN_ADDED -> "SPN added: " + Values.visibleSpn(c.value());
+            case ENCRYPTION_CHANGED -> ENCRYPTION_TYPES + " " + c.before().get(0) + " -> " + c.after().get(0);
+            case RBCD_REMOVED -> "resource-based delegation grant removed: " + Values.visibleAccount(c.after().get(0));
+            case RBCD_ADDED -> "resource-based delegation grant added: " + Values.visibleAccount(c.after().get(0));
+            case OBJECT_REPLACED -> "computer object replaced (objectSid " + c.before().get(0) + " -> "
                     + c.after().get(0) + "): a new account; grants naming the old SID (resource-based delegation, ACLs)"
                     + " do not reach it";
         };

@@ -14,7 +14,6 @@ import org.kcdauditor.model.Finding;
 import org.kcdauditor.model.PatchRecord;
 import org.kcdauditor.model.Severity;
 import org.kcdauditor.model.TrendPoint;
-import org.kcdauditor.remedy.Values;
 import org.kcdauditor.audit.PatchIndex;
 import org.kcdauditor.audit.WaiverHosts;
 
@@ -145,8 +144,8 @@ public final class HistorySections {
             List<ChangeDoc> t = new ArrayList<>();
             current.stream().filter(f -> "CHANGED_SINCE_LAST_RUN".equals(f.rule()))
                     .forEach(f -> t.add(new ChangeDoc(runId, now, f.host(), f.hasEvidence()
-                            && f.evidence().changes() != null ? Values.visibleAccounts(String.join("; ",
-                            f.evidence().changes()), List.of(f.host())) : f.message())));
+                            && f.evidence().changes() != null ? String.join("; ", f.evidence().changes())
+                            : f.message())));
             // the store keeps the finding's message, the changes and a full stop: read as this run shows its own
             earlier.forEach(c -> t.add(c.change() != null && c.change().endsWith(".") ? new ChangeDoc(c.runId(), c.at(),
                     c.host(), c.change().substring(0, c.change().length() - 1)) : c));

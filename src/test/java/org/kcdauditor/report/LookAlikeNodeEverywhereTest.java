@@ -69,10 +69,7 @@ class LookAlikeNodeEverywhereTest {
             ds.add(new Entry("dn: CN=Users," + BASE, "objectClass: container", "cn: Users"));
             ds.add(new Entry("dn: " + HOLDER_DN, "objectClass: user", "cn: \u041DV05", "sAMAccountName: svc-hv05",
                     "servicePrincipalName: HOST/hv05.contoso.com"));
-            Path cfg = Files.writeString(dir.resolve("kcd-audit.yaml"), "directory:\n  url: ldap://127.0.0.1:"
-                    + ds.getListenPort() + "\n  bindDn: " + TestDirectory.BIND_DN + "\n  passwordEnv: TEST_LDAP_PASSWORD"
-                    + "\n  baseDn: " + BASE + "\n  allowInsecureBind: true\n  timeoutSeconds: 5\nclusters:\n"
-                    + "  - name: HVC1\n    ou: OU=Hyper-V," + BASE + "\nstore:\n  url: jdbc:h2:file:data/kcd-audit\n");
+            Path cfg = config(ds, dir);
             Map<String, String> env = Map.of("TEST_LDAP_PASSWORD", TestDirectory.PASSWORD);
             CliRun first = CliRun.run(env, "run", "--config", cfg.toString(), "--out", dir.resolve("out1").toString());
             assertEquals(3, first.exitCode(), first.toString());
@@ -85,28 +82,44 @@ class LookAlikeNodeEverywhereTest {
             assertEquals(3, preflight.exitCode(), preflight.toString());
             read.put("run's console", second.out() + second.err());
             read.put("preflight's console", preflight.out() + preflight.err());
-            Path out = dir.resolve("out2");
-            findings = CliRun.findings(out);
-            for (String f : List.of("runbook.md", "runbook.html", "remediation.ps1")) {
-                read.put(f, Files.readString(out.resolve(f), StandardCharsets.UTF_8));
-            }
-            read.put("audit.pdf", HostileValuesTest.pdfText(out));
-            read.put("audit.xlsx", HostileValuesTest.cells(out.resolve("audit.xlsx")));
-            // the notice of the second run against the first: the change and the new findings
-            MailConfig mail = new MailConfig("127.0.0.1", 25, "none", null, null, null, "kcd@contoso.com",
-                    List.of("team@contoso.com"), Map.of(), null, null, null, null, null);
-            Notice notice = new NoticeBuilder(mail, new TemplateRenderer(Path.of("templates"))).build("daily",
-                    Notify.ALWAYS, FindingsJson.read(out.resolve("findings.json")),
-                    FindingsJson.read(dir.resolve("out1").resolve("findings.json")).findings(), "first", null).get(0);
-            read.put("mail (text)", notice.subject() + "\n" + notice.text());
-            read.put("mail (HTML)", notice.html());
-            List<String> sentences = new ArrayList<>();
-            findings.path("findings").forEach(f -> sentences.add(f.path("message").asText() + "\n"
-                    + f.path("remediation").asText()));
-            read.put("findings.json's messages and remediations", String.join("\n", sentences));
+            findings = readOutputs(dir.resolve("out2"), dir.resolve("out1"), read);
         } finally {
             ds.shutDown(true);
         }
+    }
+
+    /** A config in {@code dir} auditing {@code ds}'s cluster HVC1 (OU=Hyper-V) with a history store. */
+    static Path config(InMemoryDirectoryServer ds, Path dir) throws java.io.IOException {
+        return Files.writeString(dir.resolve("kcd-audit.yaml"), "directory:\n  url: ldap://127.0.0.1:"
+                + ds.getListenPort() + "\n  bindDn: " + TestDirectory.BIND_DN + "\n  passwordEnv: TEST_LDAP_PASSWORD"
+                + "\n  baseDn: " + BASE + "\n  allowInsecureBind: true\n  timeoutSeconds: 5\nclusters:\n"
+                + "  - name: HVC1\n    ou: OU=Hyper-V," + BASE + "\nstore:\n  url: jdbc:h2:file:data/kcd-audit\n");
+    }
+
+    /**
+     * Into {@code read}, what a person reads of the run written to {@code out}: its runbooks and script, the PDF's
+     * text, the workbook's cells, the mail notice against the run written to {@code earlier} (its changes and new
+     * findings), and findings.json's messages and remediations; that findings.json returned.
+     */
+    static JsonNode readOutputs(Path out, Path earlier, Map<String, String> read) throws Exception {
+        JsonNode findings = CliRun.findings(out);
+        for (String f : List.of("runbook.md", "runbook.html", "remediation.ps1")) {
+            read.put(f, Files.readString(out.resolve(f), StandardCharsets.UTF_8));
+        }
+        read.put("audit.pdf", HostileValuesTest.pdfText(out));
+        read.put("audit.xlsx", HostileValuesTest.cells(out.resolve("audit.xlsx")));
+        MailConfig mail = new MailConfig("127.0.0.1", 25, "none", null, null, null, "kcd@contoso.com",
+                List.of("team@contoso.com"), Map.of(), null, null, null, null, null);
+        Notice notice = new NoticeBuilder(mail, new TemplateRenderer(Path.of("templates"))).build("daily",
+                Notify.ALWAYS, FindingsJson.read(out.resolve("findings.json")),
+                FindingsJson.read(earlier.resolve("findings.json")).findings(), "first", null).get(0);
+        read.put("mail (text)", notice.subject() + "\n" + notice.text());
+        read.put("mail (HTML)", notice.html());
+        List<String> sentences = new ArrayList<>();
+        findings.path("findings").forEach(f -> sentences.add(f.path("message").asText() + "\n"
+                + f.path("remediation").asText()));
+        read.put("findings.json's messages and remediations", String.join("\n", sentences));
+        return findings;
     }
 
     @Test
