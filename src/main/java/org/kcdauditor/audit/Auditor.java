@@ -58,9 +58,16 @@ public final class Auditor {
     public AuditResult evaluate(AuditContext ctx) {
         AuditInputs inputs = ctx.inputs();
         // a computer whose cn is not its account name: the sentences' cmdlets name it by its sAMAccountName
-        // and a name that reads like another (a letter of another script, a character that shows as nothing) by its code
+        // and a name that reads like another (a letter of another script, a character that shows as nothing) by its
+        // code: the sweep's objects, and the principals of resource-based delegation read after it with their members
+        List<String> names = new ArrayList<>();
+        ctx.snapshot().objects().forEach(o -> names.add(o.name()));
+        ctx.snapshot().rbcdPrincipals().values().forEach(p -> {
+            names.add(p.displayName());
+            names.addAll(p.members().values());
+        });
         FindingSink sink = new FindingSink(org.kcdauditor.remedy.Commands.serverless().withAccounts(ctx.accounts()),
-                ctx.snapshot().objects().stream().map(org.kcdauditor.model.AdObject::name).toList());
+                names);
         for (Rule rule : catalogue.rules()) {
             rule.evaluate(ctx, sink);
         }

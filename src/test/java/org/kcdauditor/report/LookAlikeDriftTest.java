@@ -94,6 +94,17 @@ class LookAlikeDriftTest {
                 + String.join("\n", asStored));
     }
 
+    /**
+     * The granted group is no object of the sweep (the finding sink's names): RBCD_PRESENT's message ("a host added to
+     * НVHosts") and the Hosts sheet's grants named it as stored too.
+     */
+    @Test
+    void noOutputShowsTheGrantedGroupAsStored() {
+        List<String> asStored = linesHolding("\u041D");
+        assertTrue(asStored.isEmpty(), asStored.size() + " lines show a look-alike as stored:\n"
+                + String.join("\n", asStored));
+    }
+
     /** The lines of every output that hold {@code c}, each after the output's name. */
     private static List<String> linesHolding(String c) {
         List<String> out = new ArrayList<>();

@@ -704,7 +704,7 @@ public final class XlsxReportWriter implements ReportWriter {
             String[] v = {name(h.name()), h.cluster(), name(h.dnsHostName()), h.enabled() ? "Yes" : "NO", u[0], u[1],
                     u[2], h.operatingSystem(), h.operatingSystemVersion(), null,
                     Values.visibleSpns(nn(h.delegateTo()), "; "), Values.visibleSpns(nn(h.spns()), "; "),
-                    join(h.rbcdAllowed(), "; "), name(h.samAccountName()), name(h.distinguishedName()),
+                    Values.visibleSpns(nn(h.rbcdAllowed()), "; "), name(h.samAccountName()), name(h.distinguishedName()),
                     h.objectSid(), null, null, null, enc, null, join(view.hostChanges(h), "; "), h.directory()};
             for (int i = 0; i < v.length; i++) {
                 if (i == 9) {
