@@ -201,6 +201,29 @@ class RunbookTest {
                 + " findings): one step per host and question."), md);
     }
 
+    /**
+     * docs/reports.md's row for the templates' {@code decisions[]} names every field the model gives a decision step: a
+     * template written from the page can read the undo of a yes (RBCD_ALLOWS_ANY_ACCOUNT's saved descriptor set back)
+     * as the shipped ones do.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void reportsMdNamesEveryFieldOfADecisionStep() throws Exception {
+        Finding stale = TestFindings.of("STALE_DELEGATION", Severity.LOW, "HVC1", "HV01", "SRV01", "cifs/SRV01",
+                "HV01 delegates to cifs/SRV01 but SRV01 is not a peer of HV01 in the configured clusters.",
+                Evidence.builder().targetExists(true).build(), new Action.Manual("SRV01 exists in the directory but"
+                        + " is not a configured peer of HV01: decide.", List.of(new Action.RemoveDelegation("HV01",
+                        "SRV01", List.of("cifs/SRV01")))));
+        Map<String, Object> m = org.kcdauditor.report.runbook.RunbookModel.of(ReportView.of(
+                Fixtures.withFindings(Fixtures.demo(), List.of(stale))), java.util.Set.of());
+        Map<String, Object> decision = ((List<Map<String, Object>>) m.get("decisions")).get(0);
+        String row = Files.readString(Path.of("docs/reports.md")).lines().filter(l -> l.startsWith("| `decisions[]` |"))
+                .findFirst().orElseThrow();
+        for (String field : decision.keySet()) {
+            assertTrue(row.contains("`" + field + "`") || row.contains("`" + field + "[]`"), field + " in " + row);
+        }
+    }
+
     @Test
     void onlyEntriesNamingHostsThatDoNotExistAreScriptedForRemoval() throws Exception {
         Action remove = new Action.RemoveDelegation("HV01", "SRV01", List.of("cifs/srv01.contoso.com"));
