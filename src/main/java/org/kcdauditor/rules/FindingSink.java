@@ -117,14 +117,17 @@ public final class FindingSink {
             if (message == null || actions.isEmpty()) {
                 throw new IllegalStateException(rule.id() + ": a finding needs a message and at least one action");
             }
+            // a decision's question is a sentence too: the runbooks' "To decide" and the remediation read it
+            List<Action> shown = actions.stream().map(a -> a instanceof Action.Manual m
+                    ? new Action.Manual(byCode(m.what(), host, peer), m.proposed()) : a).toList();
             findings.add(Finding.of(rule.id(), severity, cluster, host, peer, spn, idSpnSet ? idSpn : spn,
-                    byCode(message, host, peer), evidence, actions, commands));
+                    byCode(message, host, peer), evidence, shown, commands));
         }
 
         /**
-         * {@code message} with each look-alike name in it (the sink's, and the finding's host and peer, which may
-         * come from the configuration or a baseline) by its code: each rule writes its own sentence, and a person
-         * reads it; the finding's fields keep the names as stored.
+         * {@code message} (or a decision's question) with each look-alike name in it (the sink's, and the finding's
+         * host and peer, which may come from the configuration or a baseline) by its code: each rule writes its own
+         * sentence, and a person reads it; the finding's fields keep the names as stored.
          */
         private String byCode(String message, String host, String peer) {
             if (lookAlikes.isEmpty() && shownAsIs(host) && shownAsIs(peer)) {

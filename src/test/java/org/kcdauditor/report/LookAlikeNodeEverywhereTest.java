@@ -13,7 +13,10 @@ import org.kcdauditor.config.ScheduleConfig.Notify;
 import org.kcdauditor.notify.Notice;
 import org.kcdauditor.notify.NoticeBuilder;
 import org.kcdauditor.report.runbook.TemplateRenderer;
+import org.kcdauditor.directory.ReplicationMetadataTest;
+import org.kcdauditor.directory.Sids;
 import org.kcdauditor.support.CliRun;
+import org.kcdauditor.support.Hosts;
 import org.kcdauditor.support.TestDirectory;
 
 import java.nio.charset.StandardCharsets;
@@ -31,7 +34,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Every output a person reads of a run whose OU cluster holds nodes named like others: {@code НV06} (a Cyrillic Н; a
  * Latin HV06 stands in CN=Computers) and {@code H\u200BV07} (a zero-width space), beside an object {@code НV05} holding
- * a node's SPN; {@code НV06} gains protocol transition and an entry between the two runs (CHANGED_SINCE_LAST_RUN). The
+ * a node's SPN; {@code НV06} gains protocol transition and an entry between the two runs, and HV04's resource-based delegation comes
+ * to allow it (CHANGED_SINCE_LAST_RUN: the timeline of the PDF and the workbook named the grant's principal as stored,
+ * and the Hosts sheet the principals a node's grant allows); {@code НV08}'s msDS-AllowedToDelegateTo was written but
+ * reads as empty, so its missing entries are one decision whose question ("look at НV08's msDS-AllowedToDelegateTo")
+ * the runbooks, the PDF, the workbook and findings.json's remediation read as stored. The
  * tables, the verdict's reasons and DNS_HOST_NAME_INVALID named them by their code, while the other rules' messages,
  * the runbooks' "Not scripted" list and "Needs a decision", the PDF's proposed change, the mail's lists and the console
  * of {@code run} and {@code preflight} and the Hosts sheet's DN named them as stored ({@code НV06} reads as the Latin
@@ -43,6 +50,10 @@ class LookAlikeNodeEverywhereTest {
     static final String BASE = TestDirectory.BASE;
     static final String CYRILLIC = "\u041DV06";
     static final String INVISIBLE = "H\u200BV07";
+    /** A node whose msDS-AllowedToDelegateTo was written but reads as empty: its entries are one decision. */
+    static final String UNREAD = "\u041DV08";
+    /** НV06's objectSid, which HV04's resource-based delegation allows from the second run on. */
+    static final String CYRILLIC_SID = Hosts.DOMAIN_SID + "-3006";
     /** The other holder of HV05's SPN, named like the node; its exact DN is what the commands take. */
     static final String HOLDER_DN = "CN=\u041DV05,CN=Users," + BASE;
 
@@ -62,6 +73,18 @@ class LookAlikeNodeEverywhereTest {
                         "objectClass: computer", "cn: " + node[0], "sAMAccountName: " + node[1].toUpperCase() + "$",
                         "dNSHostName: " + node[1] + ".contoso.com", "userAccountControl: 4096",
                         "servicePrincipalName: HOST/" + node[1] + ".contoso.com"));
+            }
+            ds.modify("CN=" + CYRILLIC + ",OU=Hyper-V," + BASE, new Modification(ModificationType.ADD, "objectSid",
+                    Sids.toBytes(CYRILLIC_SID)));
+            // a node whose entries the bind account may not read: its written attribute reads as empty
+            ds.add(new Entry("dn: CN=" + UNREAD + ",OU=Hyper-V," + BASE, "objectClass: top", "objectClass: user",
+                    "objectClass: computer", "cn: " + UNREAD, "sAMAccountName: HV08$",
+                    "dNSHostName: hv08.contoso.com", "userAccountControl: 4096",
+                    "servicePrincipalName: HOST/hv08.contoso.com"));
+            for (String node : List.of("HV04", "HV05", UNREAD)) { // the collector asks for it where the first has it
+                ds.modify("CN=" + node + ",OU=Hyper-V," + BASE, new Modification(ModificationType.REPLACE,
+                        "msDS-ReplAttributeMetaData", ReplicationMetadataTest.xml("msDS-AllowedToDelegateTo", 3,
+                        "2026-11-30T14:02:11Z", ReplicationMetadataTest.DC2)));
             }
             ds.add(new Entry("dn: CN=Computers," + BASE, "objectClass: container", "cn: Computers"));
             ds.add(new Entry("dn: CN=HV06,CN=Computers," + BASE, "objectClass: computer", "cn: HV06",
@@ -152,6 +175,8 @@ class LookAlikeNodeEverywhereTest {
         // the decision on the node itself, and its change since the first run
         assertTrue(md.contains("on \\u041DV06: \\u041DV06's cn '\\u041DV06' is not a valid host name"), md);
         assertTrue(md.contains("Changed since the previous run: \\u041DV06: delegation entry added"), md);
+        // the question about the node whose entries may be hidden, asked once for all of them
+        assertTrue(md.contains("  To decide: Before adding entries, look at \\u041DV08's msDS-AllowedToDelegateTo"), md);
         // the node no command names is not told to pick the other one in ADUC's Add dialog either
         String notScripted = md.substring(md.indexOf("- H\\u200BV07 (CN="), md.indexOf("\n- \\u041DV06 (CN="));
         assertTrue(notScripted.contains("  - Add the entries for **\\u041DV06** (CN=\\u041DV06,OU=Hyper-V,DC=contoso,DC=com;"
