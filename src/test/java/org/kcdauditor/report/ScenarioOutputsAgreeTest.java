@@ -1026,6 +1026,15 @@ class ScenarioOutputsAgreeTest {
         assertTrue(html.contains("<pre>" + save + "</pre><pre>" + set + "</pre>"), html);
         assertTrue(html.contains("Undo: <pre>" + undo + "</pre>"), html);
         assertTrue(o.pdf().contains("Undo: $sd = New-Object"), o.pdf());
+        // the workbook's change checklist too: its decision row gives the way back beside the commands
+        String decided = null;
+        for (org.apache.poi.ss.usermodel.Row row : o.xlsx().getSheet("Runbook")) {
+            if (row.getRowNum() > 0 && "Needs a decision".equals(row.getCell(1).getStringCellValue())
+                    && row.getCell(5).getStringCellValue().contains(set)) {
+                decided = row.getCell(4).getStringCellValue();
+            }
+        }
+        assertTrue(decided != null && decided.endsWith(" Undo: " + undo), String.valueOf(decided));
         Finding hole = o.doc().findings().stream().filter(f -> f.rule().equals("RBCD_ALLOWS_ANY_ACCOUNT")).findFirst()
                 .orElseThrow();
         assertTrue(hole.remediation().contains(save.replace(server, "")) && hole.remediation().contains(

@@ -755,7 +755,11 @@ public final class XlsxReportWriter implements ReportWriter {
         for (Procedure.Step s : view.procedure().checklist()) {
             SXSSFRow row = sh.createRow(r++);
             number(row, 0, r - 1, st.number);
-            String[] v = {null, s.phase().title(), name(s.host()), s.action(), s.detail(), s.command()};
+            // a decision's undo (a replaced descriptor set back) has no rollback step: it is said with the decision, as
+            // the runbooks and the PDF give it
+            String detail = s.phase() != Procedure.Phase.DECIDE || s.undo().isEmpty() ? s.detail()
+                    : s.detail() + " Undo: " + String.join("; ", s.undo());
+            String[] v = {null, s.phase().title(), name(s.host()), s.action(), detail, s.command()};
             int lines = 1;
             for (int i = 1; i < v.length; i++) {
                 // a step's commands are one per line; its other columns show a line feed in a value as a \\u000A text
