@@ -248,8 +248,13 @@ public final class NoticeBuilder {
             }
             body = String.join(" and ", risk) + " — live migration at risk";
         } else if (!c.added().isEmpty()) {
+            // those no longer waived beside them are named too, and count for the worst (each list worst first)
             Severity worst = c.added().get(0).severity();
-            body = c.added().size() + " new finding" + (c.added().size() == 1 ? "" : "s") + " (worst "
+            if (!c.unwaived().isEmpty() && c.unwaived().get(0).severity().compareTo(worst) < 0) {
+                worst = c.unwaived().get(0).severity();
+            }
+            body = c.added().size() + " new finding" + (c.added().size() == 1 ? "" : "s")
+                    + (c.unwaived().isEmpty() ? "" : " and " + c.unwaived().size() + " no longer waived") + " (worst "
                     + worst.name() + ")";
         } else if (!c.resolved().isEmpty() || !c.waivedSince().isEmpty() || !c.unwaived().isEmpty()) {
             // "2 findings resolved, 1 newly waived": the first figure names the findings

@@ -115,6 +115,21 @@ class WaivedSinceNoticeTest {
     }
 
     /**
+     * Below HIGH, a finding no longer waived beside new ones is named too, and counts for the worst: the subject read "1
+     * new finding (worst LOW)" above a body listing a MEDIUM one open again.
+     */
+    @Test
+    void theSubjectOfNewFindingsNamesThoseNoLongerWaivedToo() {
+        List<Finding> f = Fixtures.demo().findings();
+        List<Finding> medium = f.stream().filter(x -> x.severity() == org.kcdauditor.model.Severity.MEDIUM).toList();
+        List<Finding> low = f.stream().filter(x -> x.severity() == org.kcdauditor.model.Severity.LOW).toList();
+        NoticeBuilder.Change c = new NoticeBuilder.Change("HVC1", low.subList(0, 1), List.of(), List.of(), List.of(),
+                List.of(), medium.subList(0, 1));
+        assertEquals("[kcd-audit] HVC1: 1 new finding and 1 no longer waived (worst MEDIUM)",
+                NoticeBuilder.subject(c, "HVC1"));
+    }
+
+    /**
      * The subject's figures are the body's lists: a change in the directory (CHANGED_SINCE_LAST_RUN, listed apart) is
      * not counted as still open, or "2 findings resolved, 1 still open" stood above "STILL OPEN (0)".
      */
