@@ -17,6 +17,7 @@ import org.kcdauditor.directory.ReplicationMetadataTest;
 import org.kcdauditor.directory.Sids;
 import org.kcdauditor.support.CliRun;
 import org.kcdauditor.support.Hosts;
+import org.kcdauditor.support.RbcdDescriptors;
 import org.kcdauditor.support.TestDirectory;
 
 import java.nio.charset.StandardCharsets;
@@ -99,6 +100,8 @@ class LookAlikeNodeEverywhereTest {
             ds.modify("CN=" + CYRILLIC + ",OU=Hyper-V," + BASE, new Modification(ModificationType.REPLACE,
                     "userAccountControl", "16781312"), new Modification(ModificationType.ADD,
                     "msDS-AllowedToDelegateTo", "cifs/hv04.contoso.com"));
+            ds.modify("CN=HV04,OU=Hyper-V," + BASE, new Modification(ModificationType.ADD,
+                    "msDS-AllowedToActOnBehalfOfOtherIdentity", RbcdDescriptors.of(List.of(CYRILLIC_SID))));
             CliRun second = CliRun.run(env, "run", "--config", cfg.toString(), "--out", dir.resolve("out2").toString());
             assertEquals(3, second.exitCode(), second.toString());
             CliRun preflight = CliRun.run(env, "preflight", "--config", cfg.toString(), "--cluster", "HVC1");
