@@ -2,6 +2,7 @@ package org.kcdauditor.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.unboundid.ldap.sdk.Filter;
 import com.unboundid.ldap.sdk.LDAPConnection;
 import com.unboundid.ldap.sdk.LDAPException;
@@ -305,7 +306,20 @@ class SambaPlanGroundTruthIntegrationTest {
             rollback(record);
             assertEquals(before, snapshot(base), "the directory after -Rollback");
             JsonNode rolledBack = audit("rolled-back", "rolled-back", config);
-            assertEquals(comparable(first), comparable(rolledBack), "the audit after -Rollback");
+            // a host with no entry before the change and some after it has, once rolled back, replication metadata
+            // recording writes of msDS-AllowedToDelegateTo and no value: its MISSING_DELEGATION findings say the
+            // attribute was written but read as empty (removed, or hidden from the bind account) and ask for a look
+            // before adding; every other word of the audit is as before the change
+            Set<String> emptied = before.keySet().stream().filter(dn -> before.get(dn).get(DELEGATE_TO).isEmpty()
+                    && !changed.get(dn).get(DELEGATE_TO).isEmpty()).map(dn -> dn.substring(3, dn.indexOf(',')))
+                    .collect(Collectors.toSet());
+            for (JsonNode f : findings(rolledBack)) {
+                if (f.path("evidence").path("mayBeUnreadable").asBoolean()) {
+                    assertEquals("MISSING_DELEGATION", f.path("rule").asText(), f.toString());
+                    assertTrue(emptied.contains(f.path("host").asText().toLowerCase(Locale.ROOT)), emptied + " " + f);
+                }
+            }
+            assertEquals(comparable(first, emptied), comparable(rolledBack, emptied), "the audit after -Rollback");
         } finally {
             restore(before, base);
         }
@@ -530,11 +544,24 @@ class SambaPlanGroundTruthIntegrationTest {
                 + f.path("id").asText();
     }
 
-    /** An audit's findings and clusters (not hosts[], whose change times record the change and its undoing). */
-    private static String comparable(JsonNode doc) {
+    /**
+     * An audit's findings and clusters (not hosts[], whose change times record the change and its undoing); of the
+     * MISSING_DELEGATION findings of the {@code emptied} hosts (lower case) only what they are about, and of the
+     * clusters' reasons only their rules and counts: their words tell the attribute written but read as empty.
+     */
+    private static String comparable(JsonNode doc, Set<String> emptied) {
         List<String> out = new ArrayList<>();
-        findings(doc).stream().map(JsonNode::toString).sorted().forEach(out::add);
-        doc.path("clusters").forEach(c -> out.add(c.toString()));
+        findings(doc).stream().map(f -> f.path("rule").asText().equals("MISSING_DELEGATION")
+                && emptied.contains(f.path("host").asText().toLowerCase(Locale.ROOT))
+                ? String.join(" ", describe(f), f.path("peer").asText(), f.path("spn").asText()) : f.toString())
+                .sorted().forEach(out::add);
+        doc.path("clusters").forEach(c -> {
+            ObjectNode copy = c.deepCopy();
+            if (!emptied.isEmpty()) {
+                copy.path("reasons").forEach(r -> ((ObjectNode) r).remove("text"));
+            }
+            out.add(copy.toString());
+        });
         assertFalse(out.isEmpty());
         return String.join("\n", out);
     }
