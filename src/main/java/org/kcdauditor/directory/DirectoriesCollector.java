@@ -73,7 +73,7 @@ public final class DirectoriesCollector {
                         n -> progress.accept(base + n));
                 List<ClusterConfig> scope = dcCheckScope(name);
                 if (!scope.isEmpty()) {
-                    s = withDcs(s, checkDcs(connection, deadline, connector, s, scope));
+                    s = withDcs(s, checkDcs(connection, deadline, connector, s, scope, clusters(name)));
                 }
                 parts.add(s);
                 offset[0] += s.objects().size();
@@ -101,8 +101,14 @@ public final class DirectoriesCollector {
         return config.migratingWith(preflightCluster).stream().filter(c -> name.equals(config.directoryOf(c))).toList();
     }
 
+    /** Every cluster of directory {@code name}: those the audit checks there. */
+    private List<ClusterConfig> clusters(String name) {
+        return config.clusters().stream().filter(c -> name.equals(config.directoryOf(c))).toList();
+    }
+
     private static List<DcRead> checkDcs(LDAPConnection connection, Deadline deadline, LdapConnector connector,
-                                         Snapshot s, List<ClusterConfig> scope) throws DirectoryException {
+                                         Snapshot s, List<ClusterConfig> scope, List<ClusterConfig> audited)
+            throws DirectoryException {
         DirectoryConfig d = connector.settings();
         // the nodes as the audit takes them: a managed service account under a cluster's OU is none, and is read as
         // any other object there (another holder of a node's SPN, say)
@@ -112,7 +118,8 @@ public final class DirectoriesCollector {
                 : DomainControllers.listed(d.domainControllers());
         // the DC the audit read is not read again: whether it is read-only is what its root DSE said
         return DomainControllers.read(connector, targets, objects, s.dc(), d.url(), s.directories().get(0).dcReadOnly(),
-                new DomainControllers.Groups(domainDn(s), s.objects(), s.rbcdPrincipals()));
+                new DomainControllers.Groups(domainDn(s), s.objects(), s.rbcdPrincipals(),
+                        new NodeSelector(audited).select(s.objects(), s.managedServiceAccounts())));
     }
 
     /** The domain the DC serves, else the base DN's domain components, else the base DN. */

@@ -185,10 +185,12 @@ final class DomainControllers {
     }
 
     /**
-     * What the groups behind RBCD are read with on each DC: the domain, the sweep (SIDs of its objects need no read)
-     * and the principals the audited DC gave (one this DC lacks allows nobody there).
+     * What the groups behind RBCD are read with on each DC: the domain, the sweep (SIDs of its objects need no read),
+     * the principals the audited DC gave (one this DC lacks allows nobody there) and the nodes and file servers of
+     * every cluster the audit checks (the sources whose membership through their primary group is read, as the
+     * audited DC read it, though the DC is read for fewer clusters).
      */
-    record Groups(String domainDn, List<AdObject> sweep, Map<String, RbcdPrincipal> audited) {
+    record Groups(String domainDn, List<AdObject> sweep, Map<String, RbcdPrincipal> audited, List<AdObject> hosts) {
     }
 
     /**
@@ -497,7 +499,7 @@ final class DomainControllers {
         try {
             String domainSid = new DomainReader(c, url, deadline).domainSid(groups.domainDn());
             Map<String, RbcdPrincipal> out = new HashMap<>(new RbcdPrincipalReader(c, deadline, url, groups.domainDn(),
-                    domainSid, groups.sweep()).read(objects));
+                    domainSid, groups.sweep()).read(objects, groups.hosts()));
             groups.audited().forEach((sid, p) -> out.putIfAbsent(sid, new RbcdPrincipal(sid, p.dn(), p.name(), p.kind(),
                     Map.of(), true)));
             return out;

@@ -59,10 +59,10 @@ final class RbcdPrincipalReader {
     private Map<String, AdObject> byDn;
     /** Member entries read by DN, each once. */
     private final EntryReads read;
-    /** The hosts whose descriptors are read, by the RID of their primary group: read once, when first asked. */
+    /** The hosts, by the RID of their primary group: read once, when first asked. */
     private Map<Long, List<AdObject>> hostsByPrimaryGroup;
-    /** The hosts whose descriptors are read. */
-    private List<AdObject> targets = List.of();
+    /** The hosts whose membership through their primary group is read. */
+    private List<AdObject> hosts = List.of();
 
     /**
      * @param domainSid the domain's SID: only SIDs below it are read; null (not AD) reads every unresolved SID
@@ -81,7 +81,15 @@ final class RbcdPrincipalReader {
 
     /** The principals of {@code targets}' descriptors that are no object of the sweep, by SID. */
     Map<String, RbcdPrincipal> read(List<AdObject> targets) throws DirectoryException {
-        this.targets = targets;
+        return read(targets, targets);
+    }
+
+    /**
+     * The same, the groups' members through their primary group read of {@code hosts}: the sources the verdicts ask
+     * about, which a DC reading only some of the targets must still count as the audited DC does.
+     */
+    Map<String, RbcdPrincipal> read(List<AdObject> targets, List<AdObject> hosts) throws DirectoryException {
+        this.hosts = hosts;
         Set<String> wanted = new LinkedHashSet<>();
         for (AdObject t : targets) {
             for (List<String> l : List.of(t.rbcdSids(), t.rbcdDeniedSids())) {   // a denied group is expanded too
@@ -215,13 +223,13 @@ final class RbcdPrincipalReader {
         }
     }
 
-    /** The hosts whose descriptors are read, by their primaryGroupID: read by their SIDs, once. */
+    /** The hosts, by their primaryGroupID: read by their SIDs, once. */
     private Map<Long, List<AdObject>> hostsByPrimaryGroup() throws DirectoryException {
         if (hostsByPrimaryGroup != null) {
             return hostsByPrimaryGroup;
         }
         Map<String, AdObject> bySid = new LinkedHashMap<>();
-        for (AdObject t : targets) {
+        for (AdObject t : hosts) {
             if (rid(t.objectSid()) != null) {
                 bySid.putIfAbsent(t.objectSid(), t);
             }

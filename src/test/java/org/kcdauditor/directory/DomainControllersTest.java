@@ -229,6 +229,36 @@ class DomainControllersTest {
     }
 
     /**
+     * HV01 allows Domain Computers, the primary group of every node (primaryGroupID 515, no member values), on both
+     * DCs alike; the config has a second cluster, HVC2 (HV11, HV12), which the preflight of HVC1 does not read on
+     * dc2. Both DCs' Domain Computers hold the nodes of both clusters: no DC lacks members, so no DC_NOT_CONVERGED.
+     */
+    @Test
+    void aGroupThatIsEveryNodesPrimaryGroupHasTheSameMembersOnEachDc() throws Exception {
+        dc2.modify(HV02, new Modification(ModificationType.ADD, "msDS-AllowedToDelegateTo", "cifs/HV03",
+                "cifs/hv03.contoso.com"));
+        List<String> all = new ArrayList<>(NODES);
+        all.addAll(List.of("HV11", "HV12"));
+        for (InMemoryDirectoryServer dc : List.of(dc1, dc2)) {
+            TestDirectory.addCluster(dc, TestDirectory.BASE, Hosts.DOMAIN_SID, 2100, List.of("HV11", "HV12"));
+            TestDirectory.aesKeysSince(dc, TestDirectory.BASE, Hosts.DOMAIN_SID, "20100101000000.0Z");
+            DomainFactsTest.group(dc, "Domain Computers", Hosts.DOMAIN_SID + "-515", "20000101000000.0Z");
+            for (String n : all) {
+                dc.modify("CN=" + n + ",OU=Hyper-V," + TestDirectory.BASE, new Modification(ModificationType.ADD,
+                        "primaryGroupID", "515"));
+            }
+            dc.modify("CN=HV01,OU=Hyper-V," + TestDirectory.BASE, new Modification(ModificationType.ADD,
+                    "msDS-AllowedToActOnBehalfOfOtherIdentity",
+                    org.kcdauditor.support.RbcdDescriptors.of(List.of(Hosts.DOMAIN_SID + "-515"))));
+        }
+        Path cfg = config(List.of(url(dc2)));
+        Files.writeString(cfg, Files.readString(cfg).replace("store:", "  - name: HVC2\n    nodes: [HV11, HV12]\nstore:"));
+        CliRun r = preflight(cfg, "--all-dcs");
+        List<JsonNode> f = findings(CliRun.findings(tmp.resolve("out")), "DC_NOT_CONVERGED");
+        assertEquals(List.of(), f, r.toString());
+    }
+
+    /**
      * UnboundID's server does not evaluate AD's bitwise matching rule, so this takes the fallback, the DCs among the
      * sweep's objects; the Samba suite discovers through the rule itself.
      */
