@@ -39,7 +39,7 @@ import java.util.Set;
  * every computer: the hosts' own {@code primaryGroupID} is read (one search per {@link #SIDS_PER_SEARCH} hosts, once
  * per run) instead of every account of the group, and one search of at most one entry more than the hosts found
  * tells whether other accounts have that primary group too (then the group is marked incomplete: its label says
- * "at least").
+ * "at least N members", or "members not all read" where none was found).
  */
 final class RbcdPrincipalReader {
     /** Groups expanded per descriptor SID, nested ones included; beyond, the principal is marked incomplete. */

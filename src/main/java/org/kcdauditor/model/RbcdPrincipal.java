@@ -53,7 +53,8 @@ public record RbcdPrincipal(String sid, String dn, String name, Kind kind, Map<S
 
     /**
      * The principal for people: {@code HVHosts, group, 1 member: HV72}; {@code adm-x, user}. A group lists its first
-     * members by name (a SID where the name is unknown).
+     * members by name (a SID where the name is unknown); one whose members were not all read says {@code at least 2
+     * members}, or {@code members not all read} where none was found.
      */
     public String label() {
         StringBuilder b = new StringBuilder(displayName()).append(", ")
@@ -62,7 +63,11 @@ public record RbcdPrincipal(String sid, String dn, String name, Kind kind, Map<S
             return b.toString();
         }
         int n = members.size();
-        b.append(", ").append(complete ? "" : "at least ").append(n == 0 && complete ? "no" : String.valueOf(n))
+        if (n == 0 && !complete) {
+            // "at least 0 members" would read as an empty group: Domain Users, whose users are not read, is none
+            return b.append(", members not all read").toString();
+        }
+        b.append(", ").append(complete ? "" : "at least ").append(n == 0 ? "no" : String.valueOf(n))
                 .append(n == 1 ? " member" : " members");
         List<String> names = new ArrayList<>(NAMED);
         for (Map.Entry<String, String> m : members.entrySet()) {
