@@ -170,15 +170,20 @@ public final class Values {
      * or hidden (nearly every sentence), or when no name is such a name.
      */
     public static String visibleAccounts(String text, java.util.Collection<String> names) {
-        if (text == null || visibleAccount(text).equals(text)) {
+        if (readsAsStored(text)) {
             return text;
         }
         String out = text;
-        for (String name : names.stream().filter(n -> n != null && !n.isEmpty() && !visibleAccount(n).equals(n))
+        for (String name : names.stream().filter(n -> !readsAsStored(n))
                 .distinct().sorted(java.util.Comparator.comparingInt(String::length).reversed()).toList()) {
             out = out.replace(name, visibleAccount(name));
         }
         return out;
+    }
+
+    /** Whether {@link #visibleAccount} shows {@code name} as stored (null too): nothing in it to show by its code. */
+    public static boolean readsAsStored(String name) {
+        return name == null || visibleAccount(name).equals(name);
     }
 
     /**
@@ -188,7 +193,7 @@ public final class Values {
      * typed, {@code НV06} with a Cyrillic Н finds a Latin HV06.
      */
     public static String notAsStored(String name) {
-        if (name == null || visibleAccount(name).equals(name)) {
+        if (readsAsStored(name)) {
             return "";
         }
         java.util.Set<String> out = new java.util.LinkedHashSet<>();

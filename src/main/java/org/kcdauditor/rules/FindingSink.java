@@ -29,7 +29,7 @@ public final class FindingSink {
      */
     public FindingSink(org.kcdauditor.remedy.Commands commands, Collection<String> names) {
         this.commands = commands;
-        this.lookAlikes = names.stream().filter(n -> !shownAsIs(n)).distinct().toList();
+        this.lookAlikes = names.stream().filter(n -> !Values.readsAsStored(n)).distinct().toList();
     }
 
     /** A finding of {@code rule} at its usual severity. */
@@ -130,7 +130,7 @@ public final class FindingSink {
          * sentence, and a person reads it; the finding's fields keep the names as stored.
          */
         private String byCode(String message, String host, String peer) {
-            if (lookAlikes.isEmpty() && shownAsIs(host) && shownAsIs(peer)) {
+            if (lookAlikes.isEmpty() && Values.readsAsStored(host) && Values.readsAsStored(peer)) {
                 return message; // nearly every directory: no such name, and no message read again
             }
             List<String> names = new ArrayList<>(lookAlikes);
@@ -138,9 +138,5 @@ public final class FindingSink {
             names.add(peer);
             return Values.visibleAccounts(message, names);
         }
-    }
-
-    private static boolean shownAsIs(String name) {
-        return name == null || Values.visibleAccount(name).equals(name);
     }
 }
