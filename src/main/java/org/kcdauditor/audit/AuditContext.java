@@ -647,7 +647,7 @@ public final class AuditContext implements Drift.Nodes {
                 nodes.sort((a, b) -> a.name().compareToIgnoreCase(b.name()));
             } else {
                 for (String name : c.nodes()) {
-                    AdObject o = computerIn(name, c.directory());
+                    AdObject o = underBaseDn(computerIn(name, c.directory()), c);
                     if (o == null) {
                         missing.add(name);
                     } else if (listed.add(o)) {
@@ -658,7 +658,7 @@ public final class AuditContext implements Drift.Nodes {
             List<AdObject> fileServers = new ArrayList<>();
             List<String> missingFs = new ArrayList<>();
             for (String name : c.fileServers()) {
-                AdObject o = computerIn(name, c.directory());
+                AdObject o = underBaseDn(computerIn(name, c.directory()), c);
                 if (o == null) {
                     missingFs.add(name);
                 } else if (nodes.contains(o)) {
@@ -1685,6 +1685,19 @@ public final class AuditContext implements Drift.Nodes {
 
     public List<PairStatus> pairs() {
         return Collections.unmodifiableList(pairs);
+    }
+
+    /**
+     * {@code o} when it lies under the base DN {@code c}'s computers were read under (or either DN is unknown); null
+     * for an object of a base DN below the domain that was looked up outside it for the SPNs it holds or the entries
+     * naming it: a configured node or file server there stays not found, as the sweep did not read it.
+     */
+    private AdObject underBaseDn(AdObject o, ClusterConfig c) {
+        DirectoryPart own = directory(c.directory());
+        String baseDn = own != null ? own.baseDn() : snapshot.baseDn();
+        DN base = baseDn == null ? null : parseDn(baseDn);
+        DN dn = o == null || o.dn() == null ? null : parseDn(o.dn());
+        return base == null || dn == null || dn.isDescendantOf(base, true) ? o : null;
     }
 
     private static DN parseDn(String dn) {

@@ -37,8 +37,9 @@ import java.util.Set;
  * <p>In the domain's naming context; all indexed attributes, escaped equality filters, {@link #TERMS_PER_SEARCH} at
  * a time, paged, within the reading's deadline.
  * Under the sweep's own filter, so what is added is exactly what a sweep of the whole domain would have returned for
- * those names; an object a cluster would take for a node is left out (a node outside the base DN stays
- * HOST_NOT_FOUND, as before).
+ * those names; an object a cluster would take for a node is left out unless it registers a node's SPN (a node outside
+ * the base DN stays HOST_NOT_FOUND, as before: the audit takes no object outside the base DN for a node, and one left
+ * out would hide the duplicate that makes the KDC refuse the ticket).
  */
 final class OutsideObjects {
     /** Filter terms per search: a few hundred keep a request small for any DC. */
@@ -86,15 +87,33 @@ final class OutsideObjects {
             throw EntryReads.failed(deadline, where, "looking up the objects outside the base DN that the nodes"
                     + " delegate to or that hold their SPNs, under " + domainDn, e);
         }
+        Set<String> held = new HashSet<>();
+        for (AdObject node : nodes) {
+            DomainControllers.holderValues(node).forEach(v -> held.add(v.toLowerCase(Locale.ROOT)));
+        }
         List<AdObject> out = new ArrayList<>();
         for (SearchResultEntry e : found.values()) {
             AdObject o = DirectoryCollector.toObject(RangedRetrieval.incomplete(e)
                     ? RangedRetrieval.complete(connection, e, where, deadline) : e, canonical);
-            if (selector.select(List.of(o), serviceAccounts).isEmpty()) {
+            if (selector.select(List.of(o), serviceAccounts).isEmpty() || holds(o, held)) {
                 out.add(o);
             }
         }
         return out;
+    }
+
+    /**
+     * Whether {@code o} registers one of {@code held} (lower case): then it is another holder of a node's SPN whatever
+     * it is named, even like a node (a stale {@code CN=HV02} in {@code CN=Computers}); the audit takes no object
+     * outside the base DN for a node.
+     */
+    private static boolean holds(AdObject o, Set<String> held) {
+        for (String spn : o.spns()) {
+            if (held.contains(spn.toLowerCase(Locale.ROOT))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -123,6 +123,19 @@ class NarrowBaseDnTest {
                 "ou", "HV01, HV02, HV03, HV09", "HOST_NOT_FOUND"));
     }
 
+    /**
+     * A configured node outside the OU that registers another node's SPN is read as that SPN's other holder, and still
+     * not taken for the node it is named as.
+     */
+    @Test
+    void aConfiguredNodeOutsideTheOuHoldingANodesSpnIsAHolderAndStillNotFound() throws Exception {
+        ds.modify("CN=old-name,OU=Workstations," + TestDirectory.BASE, new Modification(ModificationType.ADD,
+                "servicePrincipalName", "HOST/hv01.contoso.com"));
+        assertEquals(List.of("exit 3", "DUPLICATE_SPN HV01  HOST/hv01.contoso.com ", "HOST_NOT_FOUND HV09   "),
+                findings("OU=Hyper-V," + TestDirectory.BASE, "ou", "HV01, HV02, HV03, HV09", "HOST_NOT_FOUND",
+                        "DUPLICATE_SPN"));
+    }
+
     /** A service account outside the OU registering a node's SPN (or the cifs/X a pair asks for) is its duplicate. */
     @Test
     void aDuplicateOfANodesSpnOutsideTheOuIsSeenAsWithTheDomainsDn() throws Exception {
@@ -135,6 +148,25 @@ class NarrowBaseDnTest {
         assertEquals(List.of("exit 3", "DUPLICATE_SPN HV02  " + Hosts.MIG + "/hv02.contoso.com ",
                 "TARGET_SPN_NOT_REGISTERED HV03  cifs/HV03 "), domainWide);
         assertEquals(domainWide, findings("OU=Hyper-V," + TestDirectory.BASE, "ou", "HV01, HV02, HV03", rules));
+    }
+
+    /**
+     * A computer outside the OU that a cluster would take for a node by one of its names (here the cn of a stale
+     * object in {@code CN=Computers} whose account was renamed) and that registers a node's SPN is still that SPN's
+     * other holder: the KDC finds both and refuses the ticket. Left out as a would-be node, it hid the duplicate and
+     * the pairs into HV02 read OK.
+     */
+    @Test
+    void aComputerOutsideTheOuNamedLikeANodeStillHoldsItsSpn() throws Exception {
+        ds.add(new Entry("dn: CN=Computers," + TestDirectory.BASE, "objectClass: container", "cn: Computers"));
+        ds.add(new Entry("dn: CN=HV02,CN=Computers," + TestDirectory.BASE, "objectClass: top", "objectClass: user",
+                "objectClass: computer", "cn: HV02", "sAMAccountName: HV02-OLD$", "userAccountControl: 4096",
+                "servicePrincipalName: " + Hosts.MIG + "/hv02.contoso.com"));
+        String[] rules = {"DUPLICATE_SPN", "HOST_NOT_FOUND"};
+        List<String> domainWide = findings(TestDirectory.BASE, "domain", "HV01, HV02, HV03", rules);
+        List<String> narrow = findings("OU=Hyper-V," + TestDirectory.BASE, "ou", "HV01, HV02, HV03", rules);
+        assertEquals(List.of("exit 3", "DUPLICATE_SPN HV02  " + Hosts.MIG + "/hv02.contoso.com "), domainWide);
+        assertEquals(domainWide, narrow);
     }
 
     /**
