@@ -157,6 +157,15 @@ final class PreflightCommand implements Callable<Integer> {
             cli.out().println("  " + Ps.oneLine(narrow) + ".");
         }
         List<String> unread = unreadDcs.stream().map(FindingsDocument.DcDoc::name).toList();
+        List<String> unsearched = view.directories().stream().filter(ReportView.DirectoryView::dcCheck)
+                .flatMap(d -> d.holdersNotRead().stream()).toList();
+        if (go && !unsearched.isEmpty()) {
+            // a duplicate of a node's SPN there would make its KDC refuse the tickets: the GO cannot say it has none
+            cli.out().println("  GO as far as the domain controllers that answered tell: " + Ps.oneLine(String.join(
+                    ", ", unsearched)) + (unsearched.size() == 1 ? " was" : " were") + " not searched for other"
+                    + " holders of the nodes' SPNs. Run this preflight again, or look for them there as a Domain Admin"
+                    + " (DC_UNREACHABLE in findings.json says how).");
+        }
         if (go && !unread.isEmpty()) {
             // the contract keeps an unreachable DC MEDIUM (DC_UNREACHABLE): the GO is said with what it could not see
             List<String> checks = unread.stream().map(Commands::showRepl).filter(java.util.Objects::nonNull).toList();

@@ -255,10 +255,11 @@ final class DomainControllers {
      * the domain, not the base DN: the audited DC's snapshot holds the other holders outside a base DN below the domain
      * too, {@link OutsideObjects}), or a {@code cifs/X} it serves through its {@code HOST/X} ({@link DcDivergence#servedThroughHost}): an
      * indexed equality search per batch of SPNs, each as stored and with the trailing dot on its host toggled (the
-     * spelling the DC's uniqueness check lets through). Empty when not asked or not readable.
+     * spelling the DC's uniqueness check lets through). Empty when not asked; a search that fails throws, since an empty
+     * list would read as "no other holder on this DC" ({@link DcRead#holdersError}).
      */
     private static List<AdObject> spnHolders(LDAPConnection c, Deadline deadline, Groups groups,
-                                             List<AdObject> objects, List<AdObject> scope) {
+                                             List<AdObject> objects, List<AdObject> scope) throws LDAPException {
         if (groups == null || groups.domainDn() == null) {
             return List.of();
         }
@@ -280,24 +281,20 @@ final class DomainControllers {
         List<String> all = new ArrayList<>(values);
         Map<String, AdObject> out = new java.util.LinkedHashMap<>();
         ValueInterner canonical = new ValueInterner();
-        try {
-            for (int from = 0; from < all.size(); from += SPNS_PER_SEARCH) {
-                List<Filter> any = new ArrayList<>();
-                for (String v : all.subList(from, Math.min(all.size(), from + SPNS_PER_SEARCH))) {
-                    any.add(Filter.createEqualityFilter("servicePrincipalName", v));
-                }
-                SearchResult r = deadline.call(() -> c.search(groups.domainDn(), SearchScope.SUB,
-                        Filter.createORFilter(any), DirectoryCollector.ATTRIBUTES));
-                for (SearchResultEntry e : r.getSearchEntries()) {
-                    AdObject o = checked.contains(e.getDN().toLowerCase(Locale.ROOT)) ? null
-                            : DirectoryCollector.toObject(e, canonical);
-                    if (o != null && (o.objectSid() == null || !sids.contains(o.objectSid()))) {
-                        out.putIfAbsent(e.getDN().toLowerCase(Locale.ROOT), o);
-                    }
+        for (int from = 0; from < all.size(); from += SPNS_PER_SEARCH) {
+            List<Filter> any = new ArrayList<>();
+            for (String v : all.subList(from, Math.min(all.size(), from + SPNS_PER_SEARCH))) {
+                any.add(Filter.createEqualityFilter("servicePrincipalName", v));
+            }
+            SearchResult r = deadline.call(() -> c.search(groups.domainDn(), SearchScope.SUB,
+                    Filter.createORFilter(any), DirectoryCollector.ATTRIBUTES));
+            for (SearchResultEntry e : r.getSearchEntries()) {
+                AdObject o = checked.contains(e.getDN().toLowerCase(Locale.ROOT)) ? null
+                        : DirectoryCollector.toObject(e, canonical);
+                if (o != null && (o.objectSid() == null || !sids.contains(o.objectSid()))) {
+                    out.putIfAbsent(e.getDN().toLowerCase(Locale.ROOT), o);
                 }
             }
-        } catch (LDAPException e) {
-            return List.of(); // the object reads stand; duplicates are judged as the audited DC holds them
         }
         return new ArrayList<>(out.values());
     }
@@ -404,9 +401,16 @@ final class DomainControllers {
                     objects.add(o);
                 }
             }
-            return new DcRead(name, t.url(), readOnly, false, null, objects, missing,
-                    principals(c, t.url(), deadline, groups, objects), spnHolders(c, deadline, groups, objects, scope),
-                    changes(c, t.url(), deadline, root, dns, metadata));
+            Map<String, RbcdPrincipal> principals = principals(c, t.url(), deadline, groups, objects);
+            List<AdObject> holders = List.of();
+            String holdersError = null;
+            try {
+                holders = spnHolders(c, deadline, groups, objects, scope);
+            } catch (LDAPException e) {
+                holdersError = "the search for other holders of the nodes' SPNs failed: " + DirectoryCollector.reason(e);
+            }
+            return new DcRead(name, t.url(), readOnly, false, null, objects, missing, principals, holders,
+                    changes(c, t.url(), deadline, root, dns, metadata), holdersError);
         } catch (DirectoryException e) {
             return new DcRead(name, t.url(), t.readOnly(), false, e.getMessage()
                     + (connector.settings().gssapi() ? "" : refusedHere(e, t, auditedDc)),

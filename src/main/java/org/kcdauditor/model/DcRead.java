@@ -23,16 +23,26 @@ import java.util.Map;
  * @param changes  the last originating write of each delegation attribute of the checked objects as this DC's
  *                 replication metadata records it, by lower-case DN (empty when it gives none): which of two DCs that
  *                 disagree holds the newer write
+ * @param holdersError why the search of this DC for {@code spnHolders} failed (refused, a size or time limit …), or
+ *                 null when it was read (or not asked): then no list of other holders is known for this DC, and an
+ *                 empty {@code spnHolders} does not mean that its KDC finds one holder only
  */
 public record DcRead(String name, String url, boolean readOnly, boolean audited, String error, List<AdObject> objects,
                      List<String> missing, Map<String, RbcdPrincipal> rbcdPrincipals, List<AdObject> spnHolders,
-                     Map<String, List<AttributeChange>> changes) {
+                     Map<String, List<AttributeChange>> changes, String holdersError) {
     public DcRead {
         objects = objects == null ? List.of() : List.copyOf(objects);
         missing = missing == null ? List.of() : List.copyOf(missing);
         rbcdPrincipals = rbcdPrincipals == null ? Map.of() : Map.copyOf(rbcdPrincipals);
         spnHolders = spnHolders == null ? List.of() : List.copyOf(spnHolders);
         changes = changes == null ? Map.of() : Map.copyOf(changes);
+    }
+
+    /** Its other holders searched for (or not asked). */
+    public DcRead(String name, String url, boolean readOnly, boolean audited, String error, List<AdObject> objects,
+                  List<String> missing, Map<String, RbcdPrincipal> rbcdPrincipals, List<AdObject> spnHolders,
+                  Map<String, List<AttributeChange>> changes) {
+        this(name, url, readOnly, audited, error, objects, missing, rbcdPrincipals, spnHolders, changes, null);
     }
 
     /** Without replication metadata (not asked, or the DC gives none). */

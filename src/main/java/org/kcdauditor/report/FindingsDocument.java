@@ -155,13 +155,20 @@ public record FindingsDocument(int schemaVersion, String runId, Instant startedA
      * One domain controller as {@code preflight --all-dcs} found it: {@code result} is {@code audited} (the DC the
      * run read), {@code agrees}, {@code differs} ({@code differences} DC_NOT_CONVERGED findings) or
      * {@code unreachable} ({@code error} says why); {@code newer}, when some, how many of those differences this DC
-     * holds the newer write of by its replication metadata (the DC the run read has not received them yet).
+     * holds the newer write of by its replication metadata (the DC the run read has not received them yet);
+     * {@code holdersError}, for a DC that was read, why the search of it for other holders of the nodes' SPNs failed:
+     * whether it holds a duplicate is unknown, whatever {@code result} says of the rest.
      */
-    @JsonPropertyOrder({"name", "url", "readOnly", "result", "differences", "newer", "error"})
+    @JsonPropertyOrder({"name", "url", "readOnly", "result", "differences", "newer", "error", "holdersError"})
     @JsonIgnoreProperties(ignoreUnknown = true)
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record DcDoc(String name, String url, boolean readOnly, String result, Integer differences, Integer newer,
-                        String error) {
+                        String error, String holdersError) {
+        public DcDoc(String name, String url, boolean readOnly, String result, Integer differences, Integer newer,
+                     String error) {
+            this(name, url, readOnly, result, differences, newer, error, null);
+        }
+
         public DcDoc(String name, String url, boolean readOnly, String result, Integer differences, String error) {
             this(name, url, readOnly, result, differences, null, error);
         }

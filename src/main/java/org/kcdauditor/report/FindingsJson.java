@@ -162,7 +162,7 @@ public final class FindingsJson {
                             : FindingsDocument.DcDoc.AGREES;
                     dcs.add(new FindingsDocument.DcDoc(d.name(), d.url(), d.readOnly(), result,
                             d.audited() || !d.reachable() ? null : n, newer.get(d.name().toLowerCase(Locale.ROOT)),
-                            d.error()));
+                            d.error(), d.holdersError()));
                 }
             }
             var configured = config.directories().get(p.name());

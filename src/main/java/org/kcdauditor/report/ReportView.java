@@ -429,7 +429,7 @@ public final class ReportView {
                         + " replicated the delegation was not checked (kcd-audit preflight --all-dcs)";
             }
             long agree = domainControllers.stream().filter(d -> FindingsDocument.DcDoc.AGREES.equals(d.result())
-                    || FindingsDocument.DcDoc.AUDITED.equals(d.result())).count();
+                    && d.holdersError() == null || FindingsDocument.DcDoc.AUDITED.equals(d.result())).count();
             int total = domainControllers.size();
             if (domainControllers.stream().noneMatch(d -> FindingsDocument.DcDoc.AUDITED.equals(d.result()))) {
                 agree++; // the DC the audit read is not among those listed
@@ -456,12 +456,25 @@ public final class ReportView {
                 text += "; " + String.join(", ", unreachable) + " could not be read, so whether "
                         + (unreachable.size() == 1 ? "it has" : "they have") + " replicated the delegation is unknown";
             }
+            List<String> unsearched = holdersNotRead();
+            if (!unsearched.isEmpty()) {
+                text += "; " + String.join(", ", unsearched) + (unsearched.size() == 1 ? " was" : " were") + " read,"
+                        + " but the search for other holders of the nodes' SPNs failed on " + (unsearched.size() == 1
+                        ? "it, so whether its KDC finds" : "them, so whether their KDCs find") + " a second holder of"
+                        + " one is unknown";
+            }
             List<String> readOnly = domainControllers.stream().filter(FindingsDocument.DcDoc::readOnly)
                     .map(FindingsDocument.DcDoc::name).toList();
             if (!readOnly.isEmpty()) {
                 text += " (read-only: " + String.join(", ", readOnly) + ")";
             }
             return text;
+        }
+
+        /** The DCs read whose search for other holders of the nodes' SPNs failed ({@code holdersError}). */
+        public List<String> holdersNotRead() {
+            return domainControllers == null ? List.of() : domainControllers.stream()
+                    .filter(d -> d.holdersError() != null).map(FindingsDocument.DcDoc::name).toList();
         }
 
         private List<String> names(String result) {

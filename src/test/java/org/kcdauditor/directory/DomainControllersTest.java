@@ -210,6 +210,56 @@ class DomainControllersTest {
                 .asText());
     }
 
+    /**
+     * dc2 answers the reads of the nodes but refuses the search for other holders of their SPNs (a size limit here; a
+     * deny or a time limit alike), while it holds a service account registering HV03's migration SPN, which its KDC
+     * would refuse tickets for. That search was dropped as if it had found nothing: "2 of 2 domain controllers agree"
+     * and a plain GO. Now the DC is reported as not fully read (DC_UNREACHABLE, MEDIUM as for a DC not read at all) and
+     * the GO says what it could not see.
+     */
+    @Test
+    void aDcRefusingTheSearchForOtherHoldersIsNotReadAsHoldingNone() throws Exception {
+        dc2.shutDown(true);
+        dc2 = TestDirectory.start(TestDirectory.Mode.PLAIN, null, 0, List.of(
+                new com.unboundid.ldap.sdk.Attribute("dnsHostName", "dc2.contoso.com"),
+                new com.unboundid.ldap.sdk.Attribute("defaultNamingContext", TestDirectory.BASE)),
+                new com.unboundid.ldap.listener.interceptor.InMemoryOperationInterceptor() {
+                    @Override
+                    public void processSearchRequest(
+                            com.unboundid.ldap.listener.interceptor.InMemoryInterceptedSearchRequest request)
+                            throws com.unboundid.ldap.sdk.LDAPException {
+                        if (request.getRequest().getFilter().toString().contains("servicePrincipalName=")) {
+                            throw new com.unboundid.ldap.sdk.LDAPException(
+                                    com.unboundid.ldap.sdk.ResultCode.SIZE_LIMIT_EXCEEDED, "Size Limit Exceeded");
+                        }
+                    }
+                });
+        TestDirectory.addCluster(dc2, NODES);
+        dc2.add(new Entry("dn: CN=Users," + TestDirectory.BASE, "objectClass: container", "cn: Users"));
+        dc2.add(new Entry("dn: CN=svc-mig,CN=Users," + TestDirectory.BASE, "objectClass: top", "objectClass: user",
+                "cn: svc-mig", "sAMAccountName: svc-mig", "userAccountControl: 512",
+                "servicePrincipalName: " + Hosts.MIG + "/hv03.contoso.com"));
+        CliRun r = preflight(config(List.of(url(dc1), url(dc2))), "--all-dcs");
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(r.out().contains("1 of 2 domain controllers agree with dc1.contoso.com; dc2.contoso.com was read,"
+                + " but the search for other holders of the nodes' SPNs failed on it, so whether its KDC finds a second"
+                + " holder of one is unknown"), r.out());
+        assertTrue(r.out().contains("  GO as far as the domain controllers that answered tell: dc2.contoso.com was not"
+                + " searched for other holders of the nodes' SPNs."), r.out());
+        JsonNode doc = CliRun.findings(tmp.resolve("out"));
+        List<JsonNode> f = findings(doc, "DC_UNREACHABLE");
+        assertEquals(1, f.size(), f.toString());
+        assertTrue(f.get(0).path("message").asText().contains("the search for other holders of the nodes' SPNs"
+                + " failed: 4 (size limit exceeded) (Size Limit Exceeded)"), f.get(0).toString());
+        assertTrue(f.get(0).path("remediation").asText().startsWith("Look for other holders of the nodes' SPNs on"
+                + " dc2.contoso.com as a Domain Admin"), f.get(0).toString());
+        JsonNode dc2Doc = doc.path("directories").get(0).path("domainControllers").get(1);
+        // what it holds of the nodes agrees; the holders are what it could not tell
+        assertEquals("agrees", dc2Doc.path("result").asText(), dc2Doc.toString());
+        assertTrue(dc2Doc.path("holdersError").asText().contains("size limit exceeded"), dc2Doc.toString());
+        assertTrue(dc2Doc.path("error").isMissingNode(), dc2Doc.toString());
+    }
+
     @Test
     void aNodeTheOtherDcDoesNotHoldYetAndAChangedFlagAreBothDifferences() throws Exception {
         dc2.modify(HV02, new Modification(ModificationType.ADD, "msDS-AllowedToDelegateTo", "cifs/HV03",
