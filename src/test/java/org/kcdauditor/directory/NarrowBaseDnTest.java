@@ -124,6 +124,24 @@ class NarrowBaseDnTest {
     }
 
     /**
+     * A group managed service account in {@code CN=Managed Service Accounts} (a computer subclass, outside the OU)
+     * registering a node's migration SPN is its other holder, read with the OU as with the domain's DN.
+     */
+    @Test
+    void aGroupManagedServiceAccountOutsideTheOuHoldingANodesSpnIsItsDuplicate() throws Exception {
+        ds.add(new Entry("dn: CN=Managed Service Accounts," + TestDirectory.BASE, "objectClass: container",
+                "cn: Managed Service Accounts"));
+        ds.add(new Entry("dn: CN=gmsa-mig,CN=Managed Service Accounts," + TestDirectory.BASE, "objectClass: top",
+                "objectClass: user", "objectClass: computer", "objectClass: msDS-GroupManagedServiceAccount",
+                "cn: gmsa-mig", "sAMAccountName: gmsa-mig$", "userAccountControl: 4096",
+                "servicePrincipalName: " + Hosts.MIG + "/HV03"));
+        String[] rules = {"DUPLICATE_SPN", "HOST_NOT_FOUND"};
+        List<String> domainWide = findings(TestDirectory.BASE, "domain", "HV01, HV02, HV03", rules);
+        assertEquals(List.of("exit 3", "DUPLICATE_SPN HV03  " + Hosts.MIG + "/HV03 "), domainWide);
+        assertEquals(domainWide, findings("OU=Hyper-V," + TestDirectory.BASE, "ou", "HV01, HV02, HV03", rules));
+    }
+
+    /**
      * A configured node outside the OU that registers another node's SPN is read as that SPN's other holder, and still
      * not taken for the node it is named as.
      */
