@@ -83,9 +83,12 @@ function Use-Directory([string]$Name) {
     $script:Server = $dc
     $script:Directory = $Name
 }
+<#-- a change made only on the hosts: -Apply changes nothing in Active Directory either -->
+<#if scripted || !hasChanges>
 if ($DryRun) {
     Write-Host ('DRY RUN against {0}: nothing is changed. Run again with -Apply to change Active Directory.' -f (($Servers.Values) -join ', ')) -ForegroundColor Yellow
 }
+</#if>
 <#else>
 param(
     [switch]$Apply,
@@ -108,9 +111,12 @@ $domainDn = (Get-ADDomain -Server $Server).DistinguishedName
 if ($domainDn -ne '${run.domainDn}') {
     throw ('{0} is a domain controller of {1}, not of the audited {2}: give -Server a domain controller of {2}.' -f $Server, $domainDn, '${run.domainDn}')
 }
+<#-- a change made only on the hosts: -Apply changes nothing in Active Directory either -->
+<#if scripted || !hasChanges>
 if ($DryRun) {
     Write-Host ('DRY RUN against {0}: nothing is changed. Run again with -Apply to change Active Directory.' -f $Server) -ForegroundColor Yellow
 }
+</#if>
 $Directory = $null
 </#if>
 $RecordFile = if ($ChangeRecord) { $ChangeRecord } else { Join-Path $PSScriptRoot '${run.recordFile}' }
@@ -576,6 +582,9 @@ Write-Host '<#if yesChanges || refused?has_content>No scripted delegation change
 if ($Rollback) {
     Invoke-Rollback
 } else {
+<#if !scripted>
+    Write-Host 'No scripted change to Active Directory: the change is made on the hosts (runbook.md step ${phase.hosts.number}), by the commands below, which this script does not run.'
+<#else>
     if (-not $DryRun) {
         $Record = Open-ChangeRecord
         $Recording = $true
@@ -607,13 +616,16 @@ if ($Rollback) {
     if ($Recording) {
         Write-Host ('Change record: {0} ({1} change(s)); -Rollback -Apply reverts exactly these.' -f $RecordFile, @($Record.changes).Count)
     }
+</#if>
 }
 
 Write-Host ''
+<#if scripted>
 if ($DryRun) {
     Write-Host 'Dry run: nothing was changed. Run it again with -Apply; what to do after the change is printed then (and is in runbook.md).'
     return
 }
+</#if>
 <#if hostSteps?has_content>
 if (-not $Rollback) {
     # runbook.md: these write to the directory too, so they come before replication and the ticket purge

@@ -136,12 +136,17 @@ ${pc.fix?no_esc}
 </#if>
 ## ${phase.change.number}. ${phase.change.title}
 
+<#if !scripted>
+${phase.change.summary}
+
+<#else>
 For each host: Active Directory Users and Computers (ADUC, with View → Advanced Features on), find the
 computer object, Properties → **Delegation** tab. The same change in PowerShell follows each host
 (remediation.ps1 holds all of them, as a dry run unless started with -Apply). Every command writes to
 <#if (run.servers?size > 1)>a domain controller of the object's own domain (<#list run.servers as sv>${sv.server} for ${sv.directory}<#sep>, </#list>)<#elseif run.readOnlyNotes?has_content>one domain controller<#elseif run.server?has_content>${run.server}, <#if run.serverFromUrl>the host of the audit's directory URL (the directory did not name its domain controller: check that it is one)<#else>the domain controller the audit read from</#if><#else>the domain controller you put in place of `<DC>`</#if>,
 so that step ${phase.replicate.number} can push the changes from there<#if run.readOnlyNotes?has_content>: <#list run.readOnlyNotes as n>${n}<#sep>; </#list>. In ADUC,<#else>; ADUC:</#if> right-click the domain → Change Domain Controller.
 
+</#if>
 <#list hosts as h>
 ### ${phase.change.number}.${h?counter}. ${h.name}<#if h.cluster?has_content> (cluster ${h.cluster})</#if>
 
@@ -338,17 +343,21 @@ ${c.cmd?no_esc}
 </#if>
 ## ${phase.rollback.number}. ${phase.rollback.title}
 
+<#if !scripted>
+${nothingToRollBack}
+<#else>
 If the change must be undone: `remediation.ps1 -Rollback -Apply` reads the change record that `-Apply` wrote
 next to the script (${run.recordFile}: each value it actually added or removed, each flag it set, and the
 objects' values before) and reverts exactly those changes; values that were already present before are left alone.
 Without the record it refuses. It re-enables unconstrained delegation only when started with `-Force`.
+</#if>
 <#assign untypedHosts = hosts?filter(h -> h.untyped gt 0)?map(h -> h.name)>
 <#assign untypedSpns = unregister?filter(u -> !u.undo?has_content)?size>
 <#if untypedHosts?has_content || untypedSpns gt 0>
 <#if rollback?has_content>By hand, the inverse commands below undo the plan except what no command can carry<#else>No command can carry the inverse of this change</#if> (<#if untypedHosts?has_content>the
 delegation entries of ${untypedHosts?join(", ")} that cannot be typed safely, step ${phase.change.number}</#if><#if untypedSpns gt 0><#if untypedHosts?has_content>; </#if>${untypedSpns} SPN<#if untypedSpns gt 1>s</#if> taken off without a command</#if>): put those back in ADSI Edit
 from ${run.exportFile}, or use `remediation.ps1 -Rollback -Apply`, which restores them by the exact value.
-<#else>
+<#elseif scripted>
 By hand, the inverse commands below undo the whole plan (the previous values are in ${run.exportFile}).
 </#if>
 <#if preChecks?has_content || kerberosOnHosts>
@@ -367,7 +376,7 @@ Undone by hand, the change of ${reenabled?join(", ")} turns unconstrained delega
 <#if unregister?has_content>
 An SPN taken off another object (step ${phase.change.number}.${hosts?size + 1}) goes back only where no other object holds it by then: domain controllers from Windows Server 2012 R2 on refuse a duplicate SPN, and the duplicate is what blocked the pairs. `remediation.ps1 -Rollback` skips such an SPN with a warning and goes on.
 </#if>
-Then replicate and purge tickets again as in steps ${phase.replicate.number} and ${phase.purge.number}.
+<#if scripted>Then replicate and purge tickets again as in steps ${phase.replicate.number} and ${phase.purge.number}.</#if>
 <#if rollback?has_content>
 
 ```powershell

@@ -26,6 +26,13 @@ public final class Procedure {
     private static final String NO_PREFLIGHT_COMMAND = "no command is given for it: its name holds characters a command"
             + " line would change, so run kcd-audit preflight --cluster with the name quoted for your shell";
 
+    /** Step 2 of a change made only on the hosts ({@link RemediationPlan#scripted()} false), before its step number. */
+    public static final String NOTHING_SCRIPTED = "Nothing changes in ADUC or with remediation.ps1: the change is made"
+            + " on the hosts";
+    /** The rollback of such a change. */
+    public static final String NOTHING_TO_ROLL_BACK = "Nothing was changed in ADUC or with remediation.ps1, so neither"
+            + " has anything to roll back.";
+
     /** The phases of a change, in order. */
     public enum Phase {
         BEFORE("Before you start"),
@@ -235,11 +242,12 @@ public final class Procedure {
                     + " window; export the current state (Export-Clixml) for rollback; check that each host of a"
                     + " tested direction migrates with Kerberos (Get-VMHost).", before));
             List<Step> change = changeSteps(plan, cmd, ObjectChange.hostDocs(doc));
-            phases.add(phase(phases, Phase.CHANGE, "Change the delegation of " + Words.plural(plan.hosts().size(),
-                    "host") + (plan.unregister().isEmpty() ? "" : " and take " + Words.plural(plan.unregister().size(),
-                    "duplicate SPN") + " off other objects") + ", in ADUC or with remediation.ps1 -Apply; " + writes
-                    + ".",
-                    change));
+            // the phases keep their numbers whatever the change: a change made only on the hosts says so here
+            phases.add(phase(phases, Phase.CHANGE, plan.scripted() ? "Change the delegation of "
+                    + Words.plural(plan.hosts().size(), "host") + (plan.unregister().isEmpty() ? "" : " and take "
+                    + Words.plural(plan.unregister().size(), "duplicate SPN") + " off other objects") + ", in ADUC or"
+                    + " with remediation.ps1 -Apply; " + writes + "." : NOTHING_SCRIPTED + " (step " + (phases.size()
+                    + 2) + ").", change));
             if (!plan.onHosts().isEmpty()) {
                 List<Step> onHosts = new ArrayList<>();
                 for (Action.OnHost a : plan.onHosts()) {
@@ -332,10 +340,12 @@ public final class Procedure {
                             List.of(), s.rules(), null));
                 }
             }
-            phases.add(phase(phases, Phase.ROLLBACK, "If needed: remediation.ps1 -Rollback -Apply reverts exactly what"
-                    + " -Apply recorded in its change record (it refuses without one, and re-enables unconstrained"
-                    + " delegation only with -Force); by hand, the inverse commands (previous values in " + String.join(", ",
-                    exportFiles) + "); then replicate and purge tickets again.", rollback));
+            phases.add(phase(phases, Phase.ROLLBACK, plan.scripted() ? "If needed: remediation.ps1 -Rollback -Apply"
+                    + " reverts exactly what -Apply recorded in its change record (it refuses without one, and"
+                    + " re-enables unconstrained delegation only with -Force); by hand, the inverse commands (previous"
+                    + " values in " + String.join(", ", exportFiles) + "); then replicate and purge tickets again."
+                    : NOTHING_TO_ROLL_BACK + " The commands run on the hosts are not undone (runbook.md says why).",
+                    rollback));
         }
         if (!plan.decisions().isEmpty()) {
             List<Step> decide = new ArrayList<>();

@@ -520,7 +520,16 @@ public final class RemediationPlan {
     }
 
     public boolean hasChanges() {
-        return !hosts.isEmpty() || !unregister.isEmpty() || !onHosts.isEmpty();
+        return scripted() || !onHosts.isEmpty();
+    }
+
+    /**
+     * Whether remediation.ps1 has a step of the change (and ADUC a part in it): a host's delegation, or an SPN taken
+     * off another object. Without one, the change is made only by {@link #onHosts}, which the script does not run and
+     * no rollback undoes.
+     */
+    public boolean scripted() {
+        return !hosts.isEmpty() || !unregister.isEmpty();
     }
 
     /**

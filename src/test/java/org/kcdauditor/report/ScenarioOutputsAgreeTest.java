@@ -422,6 +422,56 @@ class ScenarioOutputsAgreeTest {
     }
 
     /**
+     * A small shop: one 2-node cluster, correct but for HV02, whose password predates the domain's AES keys, and an
+     * operator in Protected Users. The whole change is a password reset run on HV02, which remediation.ps1 does not
+     * run and nothing rolls back; yet page 1 said "Made with remediation.ps1 -Apply (it records what it changes;
+     * -Rollback reverts exactly that)", the executive summary "update 1 object in Active Directory (0 entries added,
+     * removed or registered)" and "-Rollback undoes exactly that", the runbooks' step 2 gave ADUC's Delegation tab for
+     * no host and their rollback "the inverse commands below" with none below, and the script's dry run asked for
+     * -Apply "to change Active Directory", which then changed nothing.
+     */
+    @Test
+    void aPasswordResetOnTheHostIsTheWholeChange() throws Exception {
+        Outputs o = scenario(List.of(nodes("HV", 2)), "policy:\n  operators: [adm-ops]\n", (ds, dir) -> {
+            TestDirectory.aesKeysSince(ds, TestDirectory.BASE, Hosts.DOMAIN_SID, "20120310091500.0Z");
+            TestDirectory.pwdLastSet(ds, "CN=HV02,OU=Hyper-V," + TestDirectory.BASE, "2011-05-02T10:00:00Z");
+            ds.add("dn: CN=adm-ops,CN=Users," + TestDirectory.BASE, "objectClass: user", "cn: adm-ops",
+                    "sAMAccountName: adm-ops", "userAccountControl: 512");
+            com.unboundid.ldap.sdk.Entry pu = new com.unboundid.ldap.sdk.Entry("CN=Protected Users,CN=Users,"
+                    + TestDirectory.BASE);
+            pu.addAttribute("objectClass", "group");
+            pu.addAttribute("member", "CN=adm-ops,CN=Users," + TestDirectory.BASE);
+            pu.addAttribute("objectSid", Sids.toBytes(Hosts.DOMAIN_SID + "-525"));
+            ds.add(pu);
+        });
+        assertAgree(o);
+        assertEquals(List.of("AES_KEYS_MISSING", "OPERATOR_NOT_DELEGABLE"), o.doc().findings().stream()
+                .map(Finding::rule).toList());
+        assertTrue(o.page1().contains("Made on 1 host by a command run there, which runbook.md lists; remediation.ps1"
+                + " has no step for it and nothing to roll back; no reboot, no VM downtime. Validation: 2 test moves,"
+                + " each started on its source node; then kcd-audit preflight for each cluster must say GO."), o.page1());
+        assertTrue(o.pdf().contains("Proposed change: on 1 host, by a command run there (runbook.md, On the hosts):"
+                + " reset computer passwords (AES keys), which writes the new password of 1 object to Active Directory."
+                + " No reboot, no VM downtime;"), o.pdf());
+        assertTrue(o.pdf().contains("Risk: low. remediation.ps1 has no step for this change: it is made on the hosts"
+                + " and is not rolled back (runbook.md, Rollback, says why). Validation: a test VM"), o.pdf());
+        for (String runbook : List.of(o.md(), o.html())) {
+            assertTrue(runbook.contains("Nothing changes in ADUC or with remediation.ps1: the change is made on the"
+                    + " hosts (step 3)."), runbook);
+            assertFalse(runbook.contains("Delegation</strong> tab") || runbook.contains("Delegation** tab"), runbook);
+            assertTrue(runbook.contains("Nothing was changed in ADUC or with remediation.ps1, so neither has anything"
+                    + " to roll back."), runbook);
+            assertFalse(runbook.contains("inverse commands below") || runbook.contains("-Rollback -Apply"), runbook);
+        }
+        assertFalse(o.ps1().contains("to change Active Directory") || o.ps1().contains("Open-ChangeRecord\n"), o.ps1());
+        assertTrue(o.ps1().contains("\n    Write-Host 'No scripted change to Active Directory: the change is made on"
+                + " the hosts (runbook.md step 3), by the commands below, which this script does not run.'\n"), o.ps1());
+        assertFalse(o.ps1().contains("Dry run: nothing was changed."), o.ps1());
+        assertTrue(o.ps1().contains("\n    Write-Host '  HV02: Reset-ComputerMachinePassword -Server ''dc1.contoso.com'''\n"),
+                o.ps1());
+    }
+
+    /**
      * 41 clusters, every one GO with every pair OK: page 1 counts the clusters it does not list without pointing to
      * failing directions and to a "Compliance per cluster" list of clusters not OK, neither of which there is; that
      * section said "41 further clusters with status OK" under a table header with no row above it, then the legend of

@@ -475,10 +475,12 @@ final class DecisionPage {
                 toFileServers.subList(0, Math.min(3, toFileServers.size()))) + (toFileServers.size() > 3 ? " and "
                 + (toFileServers.size() - 3) + " more" : "") + " go") + " to a file server, which no live migration"
                 + " targets: no move tests " + (toFileServers.size() == 1 ? "it" : "them") + ")";
-        return "Made with remediation.ps1 -Apply (it records what it changes; -Rollback"
-                + " reverts exactly that) or by hand from runbook.md" + (onHosts == 0 ? "" : ", and on "
-                + Words.plural(onHosts, "host") + (oneCommand ? " by a command" : " by commands") + " run there, which"
-                + " the script does not run (runbook.md lists " + (oneCommand ? "it)" : "them)"))
+        String onHostsMade = Words.plural(onHosts, "host") + (oneCommand ? " by a command" : " by commands") + " run there";
+        return (view.plan().scripted() ? "Made with remediation.ps1 -Apply (it records what it changes; -Rollback"
+                + " reverts exactly that) or by hand from runbook.md" + (onHosts == 0 ? "" : ", and on " + onHostsMade
+                + ", which the script does not run (runbook.md lists " + (oneCommand ? "it)" : "them)"))
+                : "Made on " + onHostsMade + ", which runbook.md lists; remediation.ps1 has no step for "
+                + (oneCommand ? "it" : "them") + " and nothing to roll back")
                 + "; no reboot, no VM downtime. Validation: "
                 + (validate == 0 ? "" : Words.plural(validate, "test move") + (working == 0 ? "" : " (" + working
                 + (working == 1 ? " of them a direction that works today" : " of them directions that work today")

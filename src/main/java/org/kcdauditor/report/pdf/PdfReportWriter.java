@@ -287,17 +287,32 @@ public final class PdfReportWriter implements ReportWriter {
                 + " baseline until the waiver expires; listed greyed under Findings)."));
         if (plan.hasChanges()) {
             int entries = plan.hosts().stream().mapToInt(HostChange::entryCount).sum() + plan.unregister().size();
-            points.add("Proposed change: update " + Words.plural(plan.objectsChanged(), "object") + " in Active"
-                    + " Directory (" + (entries == 1 ? "1 entry" : entries + " entries") + " added, removed or registered" + (plan.hosts().stream()
-                    .anyMatch(HostChange::unconstrained) ? "; unsafe unconstrained delegation replaced" : "")
-                    + ")." + (plan.onHosts().isEmpty() ? "" : " On " + Words.plural(plan.hostsWithSteps().size(),
-                    "host") + (plan.onHosts().size() == 1 ? ", by a command" : ", by commands") + " run there (runbook.md, On the hosts): "
-                    + Procedure.onHostsInWords(plan.onHosts()) + ".") + " No reboot, no VM downtime; about 15 minutes of work plus directory replication.");
-            points.add("Risk: low. Only attributes of the listed objects change; the previous values are"
-                    + " exported first, remediation.ps1 -Apply records what it actually changed, and -Rollback undoes"
-                    + " exactly that. Validation: " + (plan.validate().isEmpty() ? "" : "a test VM is live-migrated in "
+            boolean unconstrained = plan.hosts().stream().anyMatch(HostChange::unconstrained);
+            String onHosts = plan.onHosts().isEmpty() ? "" : Words.plural(plan.hostsWithSteps().size(), "host")
+                    + (plan.onHosts().size() == 1 ? ", by a command" : ", by commands") + " run there (runbook.md, On"
+                    + " the hosts): " + Procedure.onHostsInWords(plan.onHosts());
+            String validation = " Validation: " + (plan.validate().isEmpty() ? "" : "a test VM is live-migrated in "
                     + Words.eachOf(plan.validate().size(), "affected direction") + ", started on its"
-                    + " source node, and must reach 100 %; ") + "kcd-audit preflight then says GO or what still blocks.");
+                    + " source node, and must reach 100 %; ") + "kcd-audit preflight then says GO or what still blocks.";
+            if (plan.scripted()) {
+                points.add("Proposed change: update " + Words.plural(plan.objectsChanged(), "object") + " in Active"
+                        + " Directory" + (entries == 0 && !unconstrained ? "" : " (" + (entries == 1 ? "1 entry"
+                        : entries + " entries") + " added, removed or registered" + (unconstrained ? "; unsafe"
+                        + " unconstrained delegation replaced" : "") + ")") + "." + (onHosts.isEmpty() ? "" : " On "
+                        + onHosts + ".") + " No reboot, no VM downtime; about 15 minutes of work plus directory"
+                        + " replication.");
+                points.add("Risk: low. Only attributes of the listed objects change; the previous values are"
+                        + " exported first, remediation.ps1 -Apply records what it actually changed, and -Rollback"
+                        + " undoes exactly that." + validation);
+            } else {
+                // made only by commands on the hosts: the script has no step, and nothing rolls them back
+                points.add("Proposed change: on " + onHosts + (plan.objectsChanged() == 0 ? "; no object in Active"
+                        + " Directory changes." : ", which writes the new password of " + Words.plural(
+                        plan.objectsChanged(), "object") + " to Active Directory.") + " No reboot, no VM downtime;"
+                        + " about 15 minutes of work plus directory replication.");
+                points.add("Risk: low. remediation.ps1 has no step for this change: it is made on the hosts and is not"
+                        + " rolled back (runbook.md, Rollback, says why)." + validation);
+            }
             int fixed = view.fixedByChange();
             if (fixed > 0) {
                 // the waived directions still failing are among those the change leaves failing: it leaves waived

@@ -347,6 +347,8 @@ public final class RunbookModel {
                 "reference", s(r.reference()))));
         m.put("rules", rules);
         m.put("hasChanges", plan.hasChanges());
+        m.put("scripted", plan.scripted());
+        m.put("nothingToRollBack", Procedure.NOTHING_TO_ROLL_BACK);
         m.put("changeToSign", view.changeToSign());
         return m;
     }
