@@ -724,7 +724,8 @@ public final class RemediationPlan {
             waivedCauses.forEach((rule, n) -> named.add(n + " " + rule));
             String what = named.isEmpty() ? m.what() : m.what() + " Of these, " + String.join(" and ", named)
                     + (waivedCauses.values().stream().mapToInt(Integer::intValue).sum() == 1 ? " is" : " are")
-                    + " waived (the plan leaves them out): they keep their pairs failing until the waiver ends.";
+                    + " waived (the plan leaves them out): a waiver does not fix them, and once it ends their cluster is"
+                    + " NO-GO.";
             // findings named beside a failure they do not explain (a network error on a pair that is also blocked):
             // where the plan fixes them all, the decision says so, so that no one looks for another step to fix them
             List<String> related = causes.isEmpty() && f.hasEvidence() && f.evidence().relatedFindings() != null

@@ -139,8 +139,8 @@ class DecisionViewTest {
         RemediationPlan.Decision decision = v.decisions().stream().filter(x -> x.finding().rule()
                 .equals("HARDENING_PATCH_WITHOUT_DELEGATION")).findFirst().orElseThrow();
         assertEquals("Fix what blocks HV02's pairs now: its 4 MISSING_DELEGATION and 1 other findings. Of these, 4"
-                + " MISSING_DELEGATION are waived (the plan leaves them out): they keep their pairs failing until the"
-                + " waiver ends.", decision.what());
+                + " MISSING_DELEGATION are waived (the plan leaves them out): a waiver does not fix them, and once it"
+                + " ends their cluster is NO-GO.", decision.what());
         ReportView.FindingView f = v.findings().stream().filter(x -> x.finding().rule()
                 .equals("HARDENING_PATCH_WITHOUT_DELEGATION")).findFirst().orElseThrow();
         assertEquals(decision.what(), f.remediation(), "the PDF, the workbook and the mail say the same");

@@ -558,13 +558,15 @@ final class DecisionPage {
     static String stillFailingAdvice(List<String> blockers) {
         boolean waived = blockers.stream().anyMatch(b -> b.endsWith(WAIVED));
         boolean other = blockers.stream().anyMatch(b -> !b.endsWith(WAIVED));
+        // a waiver accepts the failure, it does not fix it: the day it ends, the blocker is open again
+        String notFixed = " A waived blocker is not fixed: once its waiver ends, its cluster is NO-GO";
         if (waived && !other) {
-            return " A waived blocker stays until its waiver ends.";
+            return notFixed + ".";
         }
         if (other && !waived) {
             return " They need the decisions under Remediation plan.";
         }
-        return " A waived blocker stays until its waiver ends; the others need the decisions under Remediation plan.";
+        return notFixed + "; the others need the decisions under Remediation plan.";
     }
 
     /**

@@ -9,7 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /**
  * Page 1's "After the change" says what stays failing in words that fit the case: a single failing direction is not
  * "none of the 1 failing direction", and the advice names only the kinds of blocker that are there (seen in a month of
- * runs: "A waived blocker stays until its waiver ends; the others need the decisions" with no other blocker).
+ * runs: "A waived blocker stays until its waiver ends; the others need the decisions" with no other blocker). A waived
+ * blocker is not said to "stay until its waiver ends": a CAB read that it goes away then, when it is the day its cluster
+ * turns NO-GO.
  */
 class AfterTheChangeWordingTest {
     @Test
@@ -29,14 +31,16 @@ class AfterTheChangeWordingTest {
 
     @Test
     void theAdviceNamesOnlyTheBlockersThatStay() {
-        assertEquals(" A waived blocker stays until its waiver ends.",
+        assertEquals(" A waived blocker is not fixed: once its waiver ends, its cluster is NO-GO.",
                 DecisionPage.stillFailingAdvice(List.of("MISSING_DELEGATION (waived)")));
         assertEquals(" They need the decisions under Remediation plan.",
                 DecisionPage.stillFailingAdvice(List.of("ACCOUNT_DISABLED")));
-        assertEquals(" A waived blocker stays until its waiver ends; the others need the decisions under Remediation"
-                + " plan.", DecisionPage.stillFailingAdvice(List.of("MISSING_DELEGATION (waived)", "ACCOUNT_DISABLED")));
-        assertEquals(" A waived blocker stays until its waiver ends; the others need the decisions under Remediation"
-                + " plan.", DecisionPage.stillFailingAdvice(List.of()), "blockers not known (an older findings.json)");
+        assertEquals(" A waived blocker is not fixed: once its waiver ends, its cluster is NO-GO; the others need the"
+                + " decisions under Remediation plan.", DecisionPage.stillFailingAdvice(List.of("MISSING_DELEGATION (waived)",
+                "ACCOUNT_DISABLED")));
+        assertEquals(" A waived blocker is not fixed: once its waiver ends, its cluster is NO-GO; the others need the"
+                + " decisions under Remediation plan.", DecisionPage.stillFailingAdvice(List.of()),
+                "blockers not known (an older findings.json)");
     }
 
     /** A waived blocker's count and its being waived share one bracket: not "MISSING_DELEGATION (waived) (1)". */
