@@ -224,10 +224,14 @@ public final class NoticeBuilder {
         return out;
     }
 
+    /** By severity, cluster and host, then rule by rule, each rule's by peer and SPN: not one rule's lines split by another's. */
     private static List<Finding> sorted(List<Finding> list) {
         return list.stream().sorted(Comparator.comparing(Finding::severity)
                 .thenComparing(f -> f.cluster() == null ? "" : f.cluster())
                 .thenComparing(f -> f.host() == null ? "" : f.host())
+                .thenComparing(Finding::rule)
+                .thenComparing(f -> f.peer() == null ? "" : f.peer())
+                .thenComparing(f -> f.spn() == null ? "" : f.spn())
                 .thenComparing(Finding::id)).toList();
     }
 

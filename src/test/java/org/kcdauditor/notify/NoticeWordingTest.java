@@ -140,4 +140,33 @@ class NoticeWordingTest {
         assertTrue(n.text().contains("\nThe PDF report (2.0 MB) is larger than mail.attachPdfMaxMb allows (1 MB); it is"
                 + " at " + pdf.toAbsolutePath() + "\n"), n.text());
     }
+
+    /**
+     * A host's findings of one severity are listed rule by rule, each rule's in SPN order: after a fix resolved HVR01's
+     * missing cifs entries, whose baseline findings went with them, the notice listed them by id, "no longer delegates
+     * to cifs/hvr03…", "is not allowed to delegate to cifs/hvr03…", "… to cifs/HVR03", "no longer delegates to
+     * cifs/HVR03", one rule's lines split by the other's.
+     */
+    @Test
+    void aHostsFindingsAreListedRuleByRule() {
+        List<org.kcdauditor.model.Finding> fixed = new java.util.ArrayList<>();
+        for (String spn : List.of("cifs/HVR03", "cifs/hvr03.contoso.com")) {
+            fixed.add(org.kcdauditor.support.TestFindings.of("MISSING_DELEGATION", org.kcdauditor.model.Severity.HIGH,
+                    "HVC1", "HVR01", "HVR03", spn, "HVR01 is not allowed to delegate to " + spn + ".",
+                    org.kcdauditor.model.Evidence.builder().build()));
+            fixed.add(org.kcdauditor.support.TestFindings.of("BASELINE_ENTRY_REMOVED",
+                    org.kcdauditor.model.Severity.HIGH, "HVC1", "HVR01", "HVR03", spn, "HVR01 no longer delegates to "
+                            + spn + ".", org.kcdauditor.model.Evidence.builder().build()));
+        }
+        FindingsDocument doc = Fixtures.demo().withFindings(List.of());
+        MailConfig mail = new MailConfig("127.0.0.1", 25, "none", null, null, null, "kcd@contoso.com",
+                List.of("team@contoso.com"), Map.of(), null, null, null, null, null);
+        Notice n = new NoticeBuilder(mail, new TemplateRenderer(Path.of("templates")))
+                .build("daily-drift", Notify.ALWAYS, doc, fixed, "prev", null).get(0);
+        assertTrue(n.text().contains("\nRESOLVED (4)\n"
+                + "- [HIGH] HVC1 / HVR01: HVR01 no longer delegates to cifs/HVR03.\n"
+                + "- [HIGH] HVC1 / HVR01: HVR01 no longer delegates to cifs/hvr03.contoso.com.\n"
+                + "- [HIGH] HVC1 / HVR01: HVR01 is not allowed to delegate to cifs/HVR03.\n"
+                + "- [HIGH] HVC1 / HVR01: HVR01 is not allowed to delegate to cifs/hvr03.contoso.com.\n"), n.text());
+    }
 }
