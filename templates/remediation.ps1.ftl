@@ -641,8 +641,13 @@ if (-not $Rollback) {
 <#list hostSteps as st><#if st.cmd?contains("-Server")><#assign serverInHostSteps = true></#if></#list>
 <#if !multi && run.server?has_content && serverInHostSteps>
     if ($Server -ne '${run.server}') {
+<#if scripted>
         # this run wrote to another DC than the audited one: the host commands write there too, so repadmin pushes them
         Write-Host ('  (this run wrote to {0}: where a command above names -Server ''${run.server}'', give -Server ''{1}'')' -f $Server, $Server.Replace("'", "''"))
+<#else>
+        # the script wrote nothing: -Server names the DC the next step replicates from, so the host commands write there
+        Write-Host ('  (-Server is {0}, from which the next step replicates: where a command above names -Server ''${run.server}'', give -Server ''{1}'')' -f $Server, $Server.Replace("'", "''"))
+</#if>
     }
 </#if>
 }

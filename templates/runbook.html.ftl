@@ -108,7 +108,7 @@ ${aesNotChecked}</#if></p>
 <nav class="toc" id="contents"><strong>Contents</strong>
 <ol>
   <li><a href="#step-${phase.before.number}">${phase.before.title}</a><#if preChecks?has_content> <span class="meta">(migration authentication of ${preChecks?size} host<#if preChecks?size != 1>s</#if>)</span></#if></li>
-  <li><a href="#step-${phase.change.number}">${phase.change.title}</a> <span class="meta">(${hosts?size} host<#if hosts?size != 1>s</#if><#if unregister?has_content>, ${unregister?size} duplicate SPN<#if unregister?size != 1>s</#if> on other objects</#if>)</span></li>
+  <li><a href="#step-${phase.change.number}">${phase.change.title}</a><#if scripted> <span class="meta">(${hosts?size} host<#if hosts?size != 1>s</#if><#if unregister?has_content>, ${unregister?size} duplicate SPN<#if unregister?size != 1>s</#if> on other objects</#if>)</span></#if></li>
 <#if hostSteps?has_content>
   <li value="${phase.hosts.number}"><a href="#step-${phase.hosts.number}">${phase.hosts.title}</a> <span class="meta">(${hostSteps?size})</span></li>
 </#if>

@@ -469,6 +469,11 @@ class ScenarioOutputsAgreeTest {
         assertFalse(o.ps1().contains("Dry run: nothing was changed."), o.ps1());
         assertTrue(o.ps1().contains("\n    Write-Host '  HV02: Reset-ComputerMachinePassword -Server ''dc1.contoso.com'''\n"),
                 o.ps1());
+        // nor does the script say that it wrote to another DC, nor the runbook's contents count a step 2 of 0 hosts
+        assertFalse(o.ps1().contains("this run wrote to"), o.ps1());
+        assertTrue(o.ps1().contains("Write-Host ('  (-Server is {0}, from which the next step replicates: where a command"
+                + " above names -Server ''dc1.contoso.com'', give -Server ''{1}'')' -f $Server,"), o.ps1());
+        assertFalse(o.html().contains("(0 hosts)"), o.html());
     }
 
     /**
