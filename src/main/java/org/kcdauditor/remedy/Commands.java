@@ -279,13 +279,20 @@ public final class Commands {
     /**
      * Sets {@code host}'s resource-based delegation back to the descriptor {@link #rbcdSave} saved, as it was (owner,
      * rights, access-denied entries, a grant to every account): the list cmdlet writes allow entries for directory
-     * accounts only and cannot. Null when the host cannot be named.
+     * accounts only and cannot. An empty file (the host had none: {@code .Sddl} of an attribute not set is nothing)
+     * clears the attribute. In one try block: a file it cannot read or a descriptor it cannot parse stops it before
+     * it writes, rather than the next statement writing whatever {@code $sd} held. Null when the host cannot be named.
      */
     public String rbcdRestore(String host) {
-        return named(host) ? "$sd = New-Object Security.AccessControl.RawSecurityDescriptor -ArgumentList (Get-Content"
-                + " -LiteralPath " + rbcdFile(host) + " -Raw).Trim(); $bytes = New-Object byte[] ($sd.BinaryLength);"
-                + " $sd.GetBinaryForm($bytes, 0); Set-ADComputer -Identity " + Ps.quote(account(host)) + " -Replace"
-                + " @{" + Ps.quote(RBCD) + " = $bytes}" + serverArgument() : null;
+        if (!named(host)) {
+            return null;
+        }
+        String identity = "Set-ADComputer -Identity " + Ps.quote(account(host));
+        return "try { $sddl = ([string](Get-Content -LiteralPath " + rbcdFile(host) + " -Raw -ErrorAction Stop)).Trim();"
+                + " if ($sddl) { $sd = New-Object Security.AccessControl.RawSecurityDescriptor -ArgumentList $sddl;"
+                + " $bytes = New-Object byte[] ($sd.BinaryLength); $sd.GetBinaryForm($bytes, 0); " + identity
+                + " -Replace @{" + Ps.quote(RBCD) + " = $bytes}" + serverArgument() + " } else { " + identity
+                + " -Clear " + Ps.quote(RBCD) + serverArgument() + " } } catch { throw }";
     }
 
     private static final String RBCD = "msDS-AllowedToActOnBehalfOfOtherIdentity";

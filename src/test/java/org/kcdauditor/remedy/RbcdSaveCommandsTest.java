@@ -20,14 +20,27 @@ class RbcdSaveCommandsTest {
                 + " 'msDS-AllowedToActOnBehalfOfOtherIdentity' -Server 'dc1.contoso.com')"
                 + ".'msDS-AllowedToActOnBehalfOfOtherIdentity'.Sddl | Out-File -LiteralPath 'kcd-rbcd-before-HV05.sddl'"
                 + " -NoClobber", c.rbcdSave("HV05"));
-        assertEquals("$sd = New-Object Security.AccessControl.RawSecurityDescriptor -ArgumentList (Get-Content"
-                + " -LiteralPath 'kcd-rbcd-before-HV05.sddl' -Raw).Trim(); $bytes = New-Object byte[]"
-                + " ($sd.BinaryLength); $sd.GetBinaryForm($bytes, 0); Set-ADComputer -Identity 'HV05-PRESTAGED$'"
-                + " -Replace @{'msDS-AllowedToActOnBehalfOfOtherIdentity' = $bytes} -Server 'dc1.contoso.com'",
-                c.rbcdRestore("HV05"));
         for (String host : new String[]{"HV04", "HV06'; calc; '", "HV 07"}) {
             assertNull(c.rbcdSave(host), host);
             assertNull(c.rbcdRestore(host), host);
         }
+    }
+
+    /**
+     * The undo reads the file the save wrote and sets that descriptor back; a file with nothing in it (the host had
+     * no descriptor: .Sddl of an attribute that is not set is nothing) clears the attribute, where .Trim() of nothing
+     * failed and the line went on to write whatever $sd held (another host's descriptor, undone before in the same
+     * session). A file it cannot read stops it before it writes anything.
+     */
+    @Test
+    void theUndoSetsTheSavedDescriptorBackOrClearsTheAttributeWhereNoneWasSaved() {
+        Commands c = Commands.forServer("dc1.contoso.com").withAccounts(Map.of("HV05", "HV05-PRESTAGED$"));
+        assertEquals("try { $sddl = ([string](Get-Content -LiteralPath 'kcd-rbcd-before-HV05.sddl' -Raw"
+                + " -ErrorAction Stop)).Trim(); if ($sddl) { $sd = New-Object"
+                + " Security.AccessControl.RawSecurityDescriptor -ArgumentList $sddl; $bytes = New-Object byte[]"
+                + " ($sd.BinaryLength); $sd.GetBinaryForm($bytes, 0); Set-ADComputer -Identity 'HV05-PRESTAGED$'"
+                + " -Replace @{'msDS-AllowedToActOnBehalfOfOtherIdentity' = $bytes} -Server 'dc1.contoso.com' } else {"
+                + " Set-ADComputer -Identity 'HV05-PRESTAGED$' -Clear 'msDS-AllowedToActOnBehalfOfOtherIdentity'"
+                + " -Server 'dc1.contoso.com' } } catch { throw }", c.rbcdRestore("HV05"));
     }
 }

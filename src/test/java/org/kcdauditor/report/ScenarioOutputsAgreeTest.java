@@ -1071,16 +1071,18 @@ class ScenarioOutputsAgreeTest {
                 + " 'kcd-rbcd-before-HV02.sddl' -NoClobber";
         String set = "Set-ADComputer -Identity 'HV02$' -PrincipalsAllowedToDelegateToAccount @((Get-ADComputer"
                 + " -Identity 'HV01$'))" + server;
-        String undo = "$sd = New-Object Security.AccessControl.RawSecurityDescriptor -ArgumentList (Get-Content"
-                + " -LiteralPath 'kcd-rbcd-before-HV02.sddl' -Raw).Trim(); $bytes = New-Object byte[]"
-                + " ($sd.BinaryLength); $sd.GetBinaryForm($bytes, 0); Set-ADComputer -Identity 'HV02$' -Replace"
-                + " @{'msDS-AllowedToActOnBehalfOfOtherIdentity' = $bytes}" + server;
+        String undo = "try { $sddl = ([string](Get-Content -LiteralPath 'kcd-rbcd-before-HV02.sddl' -Raw"
+                + " -ErrorAction Stop)).Trim(); if ($sddl) { $sd = New-Object Security.AccessControl.RawSecurityDescriptor"
+                + " -ArgumentList $sddl; $bytes = New-Object byte[] ($sd.BinaryLength); $sd.GetBinaryForm($bytes, 0);"
+                + " Set-ADComputer -Identity 'HV02$' -Replace @{'msDS-AllowedToActOnBehalfOfOtherIdentity' = $bytes}"
+                + server + " } else { Set-ADComputer -Identity 'HV02$' -Clear"
+                + " 'msDS-AllowedToActOnBehalfOfOtherIdentity'" + server + " } } catch { throw }";
         String md = o.md();
         assertTrue(md.contains("  If so: `" + save + "`\n  If so: `" + set + "`\n  Undo: `" + undo + "`\n"), md);
         String html = o.html().replace("&#39;", "'");
         assertTrue(html.contains("<pre>" + save + "</pre><pre>" + set + "</pre>"), html);
         assertTrue(html.contains("Undo: <pre>" + undo + "</pre>"), html);
-        assertTrue(o.pdf().contains("Undo: $sd = New-Object"), o.pdf());
+        assertTrue(o.pdf().contains("Undo: try { $sddl = "), o.pdf());
         // the workbook's change checklist too: its decision row gives the way back beside the commands
         String decided = null;
         for (org.apache.poi.ss.usermodel.Row row : o.xlsx().getSheet("Runbook")) {
