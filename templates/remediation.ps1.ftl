@@ -526,7 +526,8 @@ function Invoke-Rollback {
 <#macro show st>
     # ${comment(st.action)}<#if st.rules?has_content> (${st.rules?join(", ")})</#if>
 <#if st.cmd?has_content>
-    #   ${st.cmd?no_esc}
+<#-- every line of a step's commands is a comment: a second line left bare would run, unrecorded, even in a dry run -->
+    #   ${st.cmd?replace("\n", "\n    #   ")?no_esc}
 <#local untyped = st.values?filter(v -> v.b64?has_content)>
 <#if untyped?has_content>
     #   not in the command above (<#if untyped?size == 1>it cannot<#else>they cannot</#if> be typed safely; the script uses <#if untyped?size == 1>its<#else>their</#if> exact stored bytes): <#list untyped as v>${comment(v.text)}<#sep>, </#list>

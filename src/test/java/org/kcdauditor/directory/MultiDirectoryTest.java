@@ -458,6 +458,9 @@ class MultiDirectoryTest {
                 + " Account = 'HV02$'; Domain = 'contoso.com'; Sid = '" + Hosts.DOMAIN_SID + "-2001'}, @{Name = 'HV22';"),
                 "remediation.ps1 -Apply sets that list");
 
+        // remediation.ps1 shows the step's commands as comments, every line of them: Set-Rbcd makes the change
+        String ps1 = Files.readString(tmp.resolve("out/remediation.ps1"));
+        assertFalse(ps1.lines().anyMatch(l -> l.startsWith("Set-ADComputer")), ps1);
         // what the view says works after the change
         ReportView view = ReportView.of(FindingsJson.read(tmp.resolve("out/findings.json")));
         Map<String, Boolean> predicted = new java.util.TreeMap<>();
