@@ -56,6 +56,14 @@ public final class Auditor {
 
     /** Evaluates a context built (or {@linkplain AuditContext#withInputs given inputs}) by the caller. */
     public AuditResult evaluate(AuditContext ctx) {
+        return evaluate(ctx, null);
+    }
+
+    /**
+     * The same in the run {@code runId}: the files the remediation sentences' commands write are named by it, as the
+     * runbook names them (null: outside a run).
+     */
+    public AuditResult evaluate(AuditContext ctx, String runId) {
         AuditInputs inputs = ctx.inputs();
         // a computer whose cn is not its account name: the sentences' cmdlets name it by its sAMAccountName
         // and a name that reads like another (a letter of another script, a character that shows as nothing) by its
@@ -66,8 +74,8 @@ public final class Auditor {
             names.add(p.displayName());
             names.addAll(p.members().values());
         });
-        FindingSink sink = new FindingSink(org.kcdauditor.remedy.Commands.serverless().withAccounts(ctx.accounts()),
-                names);
+        FindingSink sink = new FindingSink(org.kcdauditor.remedy.Commands.serverless().withAccounts(ctx.accounts())
+                .forRun(runId), names);
         for (Rule rule : catalogue.rules()) {
             rule.evaluate(ctx, sink);
         }

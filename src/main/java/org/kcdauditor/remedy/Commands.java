@@ -36,17 +36,37 @@ public final class Commands {
     private final java.util.Map<String, String> accounts;
     /** Host name (lower case) → its computer name, for the hosts whose cn is not the machine's name. */
     private final java.util.Map<String, String> machines;
+    /** The run's short id ({@link #shortRunId}) that names the files the commands write, or "" outside a run. */
+    private final String run;
 
     private Commands(String server, boolean withServer, java.util.Map<String, String> accounts,
-                     java.util.Map<String, String> machines) {
+                     java.util.Map<String, String> machines, String run) {
         this.server = server;
         this.withServer = withServer;
         this.accounts = accounts;
         this.machines = machines;
+        this.run = run;
     }
 
     private Commands(String server, boolean withServer) {
-        this(server, withServer, java.util.Map.of(), java.util.Map.of());
+        this(server, withServer, java.util.Map.of(), java.util.Map.of(), "");
+    }
+
+    /**
+     * These commands naming the files they write by the run {@code runId} ({@link #shortRunId}), as the runbook names
+     * its export and change record: a file an earlier run's change left is not this run's. Null: no run.
+     */
+    public Commands forRun(String runId) {
+        return new Commands(server, withServer, accounts, machines, shortRunId(runId));
+    }
+
+    /**
+     * The run's id as the runbook names it and the files of its change ({@code kcd-before-3f2a9c1e.xml}): the first 8
+     * of its letters, digits and hyphens; "" for none.
+     */
+    public static String shortRunId(String runId) {
+        String safe = runId == null ? "" : runId.replaceAll("[^A-Za-z0-9-]", "");
+        return safe.length() > 8 ? safe.substring(0, 8) : safe;
     }
 
     /**
@@ -66,7 +86,7 @@ public final class Commands {
             }
         });
         return m.isEmpty() && this.accounts.isEmpty() ? this
-                : new Commands(server, withServer, java.util.Map.copyOf(m), machines);
+                : new Commands(server, withServer, java.util.Map.copyOf(m), machines, run);
     }
 
     /**
@@ -84,7 +104,7 @@ public final class Commands {
             }
         });
         return m.isEmpty() && this.machines.isEmpty() ? this
-                : new Commands(server, withServer, accounts, java.util.Map.copyOf(m));
+                : new Commands(server, withServer, accounts, java.util.Map.copyOf(m), run);
     }
 
     /** The computer name of {@code host} for commands that reach the machine: {@link #withMachines}, else the name. */
@@ -260,28 +280,35 @@ public final class Commands {
         return rbcd(r.host(), r.before());
     }
 
-    /** The file {@link #rbcdSave} writes {@code host}'s descriptor to: {@code kcd-rbcd-before-HV02.sddl}. */
-    private static String rbcdFile(String host) {
-        return Ps.quote("kcd-rbcd-before-" + host + ".sddl");
-    }
-
     /**
-     * Saves {@code host}'s resource-based delegation as it is, its security descriptor in SDDL, to
-     * {@link #rbcdFile}, never over an earlier save ({@code -NoClobber}): run before a list replaces it, for
-     * {@link #rbcdRestore}. Null when the host cannot be named.
+     * The file {@link #rbcdSavedFirst} saves {@code host}'s descriptor to: the run's, {@code
+     * kcd-rbcd-before-3f2a9c1e-HV02.sddl} ({@code kcd-rbcd-before-HV02.sddl} outside a run).
      */
-    public String rbcdSave(String host) {
-        return named(host) ? "(Get-ADComputer -Identity " + Ps.quote(account(host)) + " -Properties "
-                + Ps.quote(RBCD) + serverArgument() + ")." + Ps.quote(RBCD) + ".Sddl | Out-File -LiteralPath "
-                + rbcdFile(host) + " -NoClobber" : null;
+    private String rbcdFile(String host) {
+        return Ps.quote("kcd-rbcd-before-" + (run.isEmpty() ? "" : run + "-") + host + ".sddl");
     }
 
     /**
-     * Sets {@code host}'s resource-based delegation back to the descriptor {@link #rbcdSave} saved, as it was (owner,
-     * rights, access-denied entries, a grant to every account): the list cmdlet writes allow entries for directory
-     * accounts only and cannot. An empty file (the host had none: {@code .Sddl} of an attribute not set is nothing)
-     * clears the attribute. In one try block: a file it cannot read or a descriptor it cannot parse stops it before
-     * it writes, rather than the next statement writing whatever {@code $sd} held. Null when the host cannot be named.
+     * Saves {@code host}'s resource-based delegation as it is, its security descriptor in SDDL (nothing where it has
+     * none), to {@link #rbcdFile}, never over an earlier save ({@code -NoClobber}), and only then runs {@code set},
+     * the list that replaces it: one line, one try block, so a save that fails (the file is there already, the DC
+     * does not answer) changes nothing, and {@link #rbcdRestore} sets back the descriptor {@code set} replaced. Null
+     * when the host cannot be named or {@code set} is null.
+     */
+    public String rbcdSavedFirst(String host, String set) {
+        return named(host) && set != null ? "try { (Get-ADComputer -Identity " + Ps.quote(account(host))
+                + " -Properties " + Ps.quote(RBCD) + serverArgument() + " -ErrorAction Stop)." + Ps.quote(RBCD)
+                + ".Sddl | Out-File -LiteralPath " + rbcdFile(host) + " -NoClobber -ErrorAction Stop; " + set
+                + " } catch { throw }" : null;
+    }
+
+    /**
+     * Sets {@code host}'s resource-based delegation back to the descriptor {@link #rbcdSavedFirst} saved, as it was
+     * (owner, rights, access-denied entries, a grant to every account): the list cmdlet writes allow entries for
+     * directory accounts only and cannot. An empty file (the host had none: {@code .Sddl} of an attribute not set is
+     * nothing) clears the attribute. In one try block: a file it cannot read or a descriptor it cannot parse stops it
+     * before it writes, rather than the next statement writing whatever {@code $sd} held. Null when the host cannot
+     * be named.
      */
     public String rbcdRestore(String host) {
         if (!named(host)) {

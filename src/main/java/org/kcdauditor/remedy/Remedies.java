@@ -112,20 +112,7 @@ public final class Remedies {
             return "Clear the expiry of " + e.host() + "'s computer account (ADUC: Account tab, Account expires: Never)"
                     + typed(command, e.host(), "accountExpires") + ".";
         } else if (a instanceof AddRbcd r) {
-            List<String> added = r.principals().stream().filter(p -> !p.present()).map(Remedies::principal).toList();
-            List<String> kept = r.before().stream().map(Remedies::principal).toList();
-            if (added.isEmpty()) { // a list that only takes principals out (a grant to every account)
-                return "Set " + r.host() + "'s resource-based delegation (msDS-AllowedToActOnBehalfOfOtherIdentity) to "
-                        + (kept.isEmpty() ? "allow nobody, which clears it" : "allow " + String.join(", ", kept)
-                        + " only (the cmdlet replaces the list)") + typed(command, r.host(),
-                        "msDS-AllowedToActOnBehalfOfOtherIdentity") + "; run it against a domain controller of "
-                        + r.host() + "'s domain, " + AFTER_CHANGE + ".";
-            }
-            return "Allow " + String.join(", ", added) + " to delegate to " + r.host() + " with resource-based"
-                    + " delegation on " + r.host() + " (msDS-AllowedToActOnBehalfOfOtherIdentity; the cmdlet replaces"
-                    + " the list" + (kept.isEmpty() ? "" : ", so it keeps " + String.join(", ", kept)) + ")"
-                    + typed(command, r.host(), "msDS-AllowedToActOnBehalfOfOtherIdentity") + "; run it against a"
-                    + " domain controller of " + r.host() + "'s domain, " + AFTER_CHANGE + ".";
+            return rbcd(r, command);
         } else if (a instanceof Replicate r) {
             String sync = Commands.syncAll(r);
             String show = Commands.showRepl(r.to());
@@ -163,18 +150,37 @@ public final class Remedies {
         return Values.visible(who) + (p.domain() == null ? "" : " (" + Values.visible(p.domain()) + ")");
     }
 
-    /** {@code : <command>}, or how to change the value by hand when no command can be typed for it. */
-    /**
-     * A list a decision proposes to replace a descriptor with, the descriptor saved first and its undo: no list sets
-     * it back ({@link Commands#rbcdRestore}). As the runbook's decision gives them.
-     */
-    private static String savedFirst(AddRbcd r, Commands commands) {
-        String save = commands.rbcdSave(r.host());
-        String set = describe(r, commands);
-        return save == null || commands.powershell(r) == null ? set : "Save the descriptor first: " + save + ". "
-                + set + " To undo it, set the saved descriptor back: " + commands.rbcdRestore(r.host()) + ".";
+    /** The sentence for {@code r}, {@code command} carrying it out (null: none can be typed). */
+    private static String rbcd(AddRbcd r, String command) {
+        List<String> added = r.principals().stream().filter(p -> !p.present()).map(Remedies::principal).toList();
+        List<String> kept = r.before().stream().map(Remedies::principal).toList();
+        if (added.isEmpty()) { // a list that only takes principals out (a grant to every account)
+            return "Set " + r.host() + "'s resource-based delegation (msDS-AllowedToActOnBehalfOfOtherIdentity) to "
+                    + (kept.isEmpty() ? "allow nobody, which clears it" : "allow " + String.join(", ", kept)
+                    + " only (the cmdlet replaces the list)") + typed(command, r.host(),
+                    "msDS-AllowedToActOnBehalfOfOtherIdentity") + "; run it against a domain controller of "
+                    + r.host() + "'s domain, " + AFTER_CHANGE + ".";
+        }
+        return "Allow " + String.join(", ", added) + " to delegate to " + r.host() + " with resource-based"
+                + " delegation on " + r.host() + " (msDS-AllowedToActOnBehalfOfOtherIdentity; the cmdlet replaces"
+                + " the list" + (kept.isEmpty() ? "" : ", so it keeps " + String.join(", ", kept)) + ")"
+                + typed(command, r.host(), "msDS-AllowedToActOnBehalfOfOtherIdentity") + "; run it against a"
+                + " domain controller of " + r.host() + "'s domain, " + AFTER_CHANGE + ".";
     }
 
+    /**
+     * A list a decision proposes to replace a descriptor with, in the command that saves the descriptor first and
+     * sets the list only once it is saved, and its undo: no list sets it back ({@link Commands#rbcdRestore}). As the
+     * runbook's decision gives them.
+     */
+    private static String savedFirst(AddRbcd r, Commands commands) {
+        String saved = commands.rbcdSavedFirst(r.host(), commands.powershell(r));
+        return saved == null ? describe(r, commands) : rbcd(r, saved) + " The command saves the descriptor first"
+                + " and sets the list only once it is saved; to undo it, set the saved descriptor back: "
+                + commands.rbcdRestore(r.host()) + ".";
+    }
+
+    /** {@code : <command>}, or how to change the value by hand when no command can be typed for it. */
     private static String typed(String command, String object, String attribute) {
         return command != null ? ": " + command : ". The value cannot be typed safely into a command: change it"
                 + " by hand in ADSI Edit (" + Values.visibleAccount(object) + " > Properties > " + attribute + ")";

@@ -184,8 +184,7 @@ public final class Procedure {
      */
     static Procedure of(FindingsDocument doc, RemediationPlan plan, Map<String, Boolean> goAfter) {
         Commands cmd = plan.commands();
-        String runId = doc.runId() == null ? "" : doc.runId().replaceAll("[^A-Za-z0-9-]", "");
-        String exportFile = "kcd-before-" + (runId.length() > 8 ? runId.substring(0, 8) : runId) + ".xml";
+        String exportFile = "kcd-before-" + Commands.shortRunId(doc.runId()) + ".xml";
         // the objects a duplicate SPN is taken off (user accounts too) are exported with the first directory's
         List<String> others = plan.unregister().stream().map(Action.UnregisterSpn::dn).toList();
         // with several domains: one export and one replication push per domain the change writes to
@@ -358,12 +357,13 @@ public final class Procedure {
                     Commands c = plan.commandsFor(a.subject());
                     List<String> all = c.all(a).stream().filter(Objects::nonNull).toList();
                     // a list replaces the descriptor, and no list sets it back (a grant to every account, rights,
-                    // access-denied entries): it is saved first, and its undo sets the saved one back
+                    // access-denied entries): the list's line saves it first, and its undo sets the saved one back
                     if (a instanceof Action.AddRbcd r && !all.isEmpty()) {
-                        commands.add(c.rbcdSave(r.host()));
+                        commands.add(c.rbcdSavedFirst(r.host(), all.get(0)));
                         undo.add(c.rbcdRestore(r.host()));
+                    } else {
+                        commands.addAll(all);
                     }
-                    commands.addAll(all);
                 }
                 // a yes no command can carry (an SPN taken off an object whose DN cannot be typed) says why
                 String why = String.join("; ", proposed.stream().filter(a -> plan.commandsFor(a.subject()).all(a)
@@ -524,8 +524,9 @@ public final class Procedure {
                                 + " domains only resource-based delegation works", drops ? cmd.rbcdRestore(n)
                                 : cmd.rbcdUndo(r), plan, cmd);
                 out.add(!drops || set.commands().isEmpty() ? set : new Step(set.phase(), set.host(), set.action(),
-                        set.detail() + "; it drops what the descriptor holds and no list writes back, so save it first",
-                        List.of(cmd.rbcdSave(n), set.commands().get(0)), set.undo(), set.rules(), set.change(),
+                        set.detail() + "; it drops what the descriptor holds and no list writes back, so the command"
+                                + " saves it first and sets the list only once it is saved",
+                        List.of(cmd.rbcdSavedFirst(n, set.commands().get(0))), set.undo(), set.rules(), set.change(),
                         set.noCommand()));
             }
         }

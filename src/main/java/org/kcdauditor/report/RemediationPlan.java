@@ -780,14 +780,17 @@ public final class RemediationPlan {
                 accounts.put(name, sam);
             }
         });
-        Commands first = Commands.forServer(server(doc.directory())).withAccounts(accounts).withMachines(machines);
+        // the files the commands write are named by the run, as the runbook's export and change record
+        java.util.function.Function<String, Commands> boundTo = dc -> Commands.forServer(dc).withAccounts(accounts)
+                .withMachines(machines).forRun(doc.runId());
+        Commands first = boundTo.apply(server(doc.directory()));
         Map<String, Server> servers = new LinkedHashMap<>();
         for (FindingsDocument.DirectoryDoc d : nn(doc.directories())) {
             if (d != null && d.name() != null) {
                 // the first directory is the one of directory: its server is the run's as before
                 servers.putIfAbsent(d.name(), new Server(d.name(), domainDn(d.baseDn()), d.baseDn(), d.dc(),
                         d.asDirectory().readFromReadOnlyDc(), servers.isEmpty() ? first
-                        : Commands.forServer(server(d.asDirectory())).withAccounts(accounts).withMachines(machines)));
+                        : boundTo.apply(server(d.asDirectory()))));
             }
         }
         Map<String, String> directoryOfHost = new HashMap<>();

@@ -266,7 +266,7 @@ public final class AuditRun {
                 PreviousRun previous = read == null ? null : read.withHostNames(snapshot.objects().stream()
                         .map(org.kcdauditor.model.AdObject::name).filter(n -> n != null && n.indexOf('\u0000') >= 0)
                         .toList(), RunStore::stored);
-                Evaluation ev = evaluate(snapshot, previous, timings,
+                Evaluation ev = evaluate(snapshot, previous, timings, runId,
                         hosts -> hostsStored[0] = store.writeSnapshot(runId, hosts, previous));
                 // to the microsecond, as the store keeps it (H2 and PostgreSQL round finer times): the finish time a
                 // later run reads back is this one, not one a second on when it rounds up past a second
@@ -453,11 +453,14 @@ public final class AuditRun {
      * the hardening catalogue. Reads files, writes nothing.
      */
     public Evaluation evaluate(Snapshot snapshot, PreviousRun previous, Timings timings) {
-        return evaluate(snapshot, previous, timings, hosts -> { });
+        return evaluate(snapshot, previous, timings, null, hosts -> { });
     }
 
-    /** The same, telling {@code hostsResolved} the clusters' hosts as soon as they are resolved. */
-    Evaluation evaluate(Snapshot snapshot, PreviousRun previous, Timings timings,
+    /**
+     * The same in the run {@code runId} (which names the files the remediation's commands write), telling
+     * {@code hostsResolved} the clusters' hosts as soon as they are resolved.
+     */
+    Evaluation evaluate(Snapshot snapshot, PreviousRun previous, Timings timings, String runId,
                         Consumer<AuditContext.Hosts> hostsResolved) {
         Baseline baseline = readBaseline ? BaselineFile.readIfExists(config.baselinePath()) : null;
         HardeningCatalogue catalogue = catalogue();
@@ -483,7 +486,7 @@ public final class AuditRun {
                 .filter(r -> r.error() != null).map(ImportResult::kind).collect(java.util.stream.Collectors.toSet()));
         AuditResult[] result = new AuditResult[1];
         timings.time("evaluate", () -> result[0] = new Auditor(RuleCatalogue.standard())
-                .evaluate(resolved.get().withInputs(inputs)));
+                .evaluate(resolved.get().withInputs(inputs), runId));
         HistorySections.Sections sections = HistorySections.build(result[0], inputs,
                 baseline == null ? null : config.baselinePath(), imported[0].results(),
                 !config.patches().sources().isEmpty());

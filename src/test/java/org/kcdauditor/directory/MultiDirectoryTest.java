@@ -477,14 +477,16 @@ class MultiDirectoryTest {
         // list can write the grant back
         Procedure.Step step = view.procedure().steps(Procedure.Phase.CHANGE).stream().filter(x -> x.host().equals(
                 "HV01")).findFirst().orElseThrow();
-        assertEquals(2, step.commands().size(), step.toString());
-        assertTrue(step.commands().get(0).endsWith(".Sddl | Out-File -LiteralPath 'kcd-rbcd-before-HV01.sddl'"
-                + " -NoClobber"), step.toString());
-        assertTrue(step.commands().get(1).startsWith("Set-ADComputer -Identity 'HV01$'"
-                + " -PrincipalsAllowedToDelegateToAccount"), step.toString());
+        // in one line, which sets the list only once the descriptor is saved, to a file of this run
+        String file = "'kcd-rbcd-before-" + view.doc().runId().substring(0, 8) + "-HV01.sddl'";
+        assertEquals(1, step.commands().size(), step.toString());
+        assertTrue(step.commands().get(0).startsWith("try { (Get-ADComputer -Identity 'HV01$'"), step.toString());
+        assertTrue(step.commands().get(0).contains(".Sddl | Out-File -LiteralPath " + file + " -NoClobber -ErrorAction"
+                + " Stop; Set-ADComputer -Identity 'HV01$' -PrincipalsAllowedToDelegateToAccount"), step.toString());
+        assertTrue(step.commands().get(0).endsWith(" } catch { throw }"), step.toString());
         assertEquals(1, step.undo().size(), step.toString());
-        assertTrue(step.undo().get(0).startsWith("try { $sddl = ([string](Get-Content -LiteralPath"
-                + " 'kcd-rbcd-before-HV01.sddl' -Raw -ErrorAction Stop)).Trim(); if ($sddl) {"), step.toString());
+        assertTrue(step.undo().get(0).startsWith("try { $sddl = ([string](Get-Content -LiteralPath " + file
+                + " -Raw -ErrorAction Stop)).Trim(); if ($sddl) {"), step.toString());
         // the change as the cmdlet makes it: HV01's descriptor allows the list's accounts, nothing else
         contoso.modify("CN=HV01,OU=Hyper-V," + TestDirectory.BASE, new Modification(ModificationType.REPLACE,
                 "msDS-AllowedToActOnBehalfOfOtherIdentity", RbcdDescriptors.of(StreamSupport.stream(

@@ -1066,28 +1066,31 @@ class ScenarioOutputsAgreeTest {
         });
         assertAgree(o);
         String server = " -Server 'dc1.contoso.com'";
-        String save = "(Get-ADComputer -Identity 'HV02$' -Properties 'msDS-AllowedToActOnBehalfOfOtherIdentity'"
-                + server + ").'msDS-AllowedToActOnBehalfOfOtherIdentity'.Sddl | Out-File -LiteralPath"
-                + " 'kcd-rbcd-before-HV02.sddl' -NoClobber";
+        // the file is this run's, named as the runbook names its export and change record
+        String file = "'kcd-rbcd-before-" + o.doc().runId().substring(0, 8) + "-HV02.sddl'";
         String set = "Set-ADComputer -Identity 'HV02$' -PrincipalsAllowedToDelegateToAccount @((Get-ADComputer"
                 + " -Identity 'HV01$'))" + server;
-        String undo = "try { $sddl = ([string](Get-Content -LiteralPath 'kcd-rbcd-before-HV02.sddl' -Raw"
+        // one line: the list replaces the descriptor only once it is saved
+        String save = "try { (Get-ADComputer -Identity 'HV02$' -Properties 'msDS-AllowedToActOnBehalfOfOtherIdentity'"
+                + server + " -ErrorAction Stop).'msDS-AllowedToActOnBehalfOfOtherIdentity'.Sddl | Out-File"
+                + " -LiteralPath " + file + " -NoClobber -ErrorAction Stop; " + set + " } catch { throw }";
+        String undo = "try { $sddl = ([string](Get-Content -LiteralPath " + file + " -Raw"
                 + " -ErrorAction Stop)).Trim(); if ($sddl) { $sd = New-Object Security.AccessControl.RawSecurityDescriptor"
                 + " -ArgumentList $sddl; $bytes = New-Object byte[] ($sd.BinaryLength); $sd.GetBinaryForm($bytes, 0);"
                 + " Set-ADComputer -Identity 'HV02$' -Replace @{'msDS-AllowedToActOnBehalfOfOtherIdentity' = $bytes}"
                 + server + " } else { Set-ADComputer -Identity 'HV02$' -Clear"
                 + " 'msDS-AllowedToActOnBehalfOfOtherIdentity'" + server + " } } catch { throw }";
         String md = o.md();
-        assertTrue(md.contains("  If so: `" + save + "`\n  If so: `" + set + "`\n  Undo: `" + undo + "`\n"), md);
+        assertTrue(md.contains("  If so: `" + save + "`\n  Undo: `" + undo + "`\n"), md);
         String html = o.html().replace("&#39;", "'");
-        assertTrue(html.contains("<pre>" + save + "</pre><pre>" + set + "</pre>"), html);
+        assertTrue(html.contains("<pre>" + save + "</pre>"), html);
         assertTrue(html.contains("Undo: <pre>" + undo + "</pre>"), html);
         assertTrue(o.pdf().contains("Undo: try { $sddl = "), o.pdf());
         // the workbook's change checklist too: its decision row gives the way back beside the commands
         String decided = null;
         for (org.apache.poi.ss.usermodel.Row row : o.xlsx().getSheet("Runbook")) {
             if (row.getRowNum() > 0 && "Needs a decision".equals(row.getCell(1).getStringCellValue())
-                    && row.getCell(5).getStringCellValue().contains(set)) {
+                    && row.getCell(5).getStringCellValue().contains(save)) {
                 decided = row.getCell(4).getStringCellValue();
             }
         }

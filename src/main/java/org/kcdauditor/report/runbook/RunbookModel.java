@@ -62,8 +62,7 @@ public final class RunbookModel {
         Map<String, Object> run = new LinkedHashMap<>();
         String runId = s(doc.runId());
         run.put("id", runId);
-        String safeId = runId.replaceAll("[^A-Za-z0-9-]", "");
-        run.put("shortId", safeId.length() > 8 ? safeId.substring(0, 8) : safeId);
+        run.put("shortId", Commands.shortRunId(runId));
         run.put("startedAt", Words.time(doc.startedAt()));
         run.put("finishedAt", Words.time(doc.finishedAt()));
         if (view.multiDirectory()) {
