@@ -16,6 +16,7 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.kcdauditor.config.ConfigException;
 import org.kcdauditor.config.YamlText;
+import org.kcdauditor.directory.Sids;
 import org.kcdauditor.io.AtomicFiles;
 import org.kcdauditor.model.HostState;
 import org.kcdauditor.model.Spn;
@@ -45,7 +46,8 @@ import java.util.regex.Pattern;
  * the key path. Writing is atomic and in a fixed, review-friendly layout.
  */
 public final class BaselineFile {
-    record RawHost(List<String> userAccountControl, List<String> delegateTo) {
+    /** {@code rbcdAllowed}: absent in a baseline captured before captures recorded it (its grants are not compared). */
+    record RawHost(List<String> userAccountControl, List<String> delegateTo, List<String> rbcdAllowed) {
     }
 
     record RawWaiver(String rule, String host, String peer, String spn, String justification, LocalDate expires) {
@@ -175,7 +177,16 @@ public final class BaselineFile {
                         errors.add(at + ".delegateTo[" + i + "]: empty entry", "hosts", host, "delegateTo", i);
                     }
                 }
-                hosts.put(host, new HostState(host, h.userAccountControl() == null ? null : flags, dt));
+                List<String> rbcd = h.rbcdAllowed();
+                for (int i = 0; rbcd != null && i < rbcd.size(); i++) {
+                    if (!Sids.isSid(rbcd.get(i))) {
+                        errors.add(at + ".rbcdAllowed[" + i + "]: '" + rbcd.get(i) + "' is no SID (write the SIDs the"
+                                + " host's msDS-AllowedToActOnBehalfOfOtherIdentity allows, such as S-1-5-21-…-1104)",
+                                "hosts", host, "rbcdAllowed", i);
+                    }
+                }
+                hosts.put(host, new HostState(host, h.userAccountControl() == null ? null : flags, dt, null, null, null,
+                        rbcd));
             });
         }
         List<Waiver> waivers = new ArrayList<>();
@@ -297,6 +308,9 @@ public final class BaselineFile {
                 sb.append("    userAccountControl: ").append(list(h.userAccountControl())).append('\n');
             }
             sb.append("    delegateTo: ").append(list(h.delegateTo())).append('\n');
+            if (h.rbcdSids() != null) {
+                sb.append("    rbcdAllowed: ").append(list(h.rbcdSids())).append('\n');
+            }
         });
         sb.append(b.waivers().isEmpty() ? "waivers: []\n" : "waivers:\n");
         for (Waiver w : b.waivers()) {

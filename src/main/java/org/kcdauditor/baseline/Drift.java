@@ -24,12 +24,18 @@ import java.util.Set;
  */
 public final class Drift {
     /**
-     * SPN_REMOVED, SPN_ADDED, ENCRYPTION_CHANGED, OBJECT_REPLACED, RBCD_REMOVED and RBCD_ADDED only against a stored
-     * run: a baseline documents no SPNs, no encryption types, no objectSid and no resource-based delegation.
+     * SPN_REMOVED, SPN_ADDED, ENCRYPTION_CHANGED and OBJECT_REPLACED only against a stored run: a baseline documents no
+     * SPNs, no encryption types and no objectSid. RBCD_REMOVED and RBCD_ADDED against a baseline host only where it
+     * documents the host's grants ({@code rbcdAllowed}; a baseline captured before captures recorded them does not).
      */
     public enum Kind {
         HOST_MISSING, HOST_NEW, ENTRY_REMOVED, ENTRY_ADDED, FLAGS_CHANGED, SPN_REMOVED, SPN_ADDED, ENCRYPTION_CHANGED,
-        OBJECT_REPLACED, RBCD_REMOVED, RBCD_ADDED
+        OBJECT_REPLACED, RBCD_REMOVED, RBCD_ADDED;
+
+        /** The rule that reports this difference against the baseline: a grant as an entry (BASELINE_ENTRY_ADDED). */
+        public String baselineRule() {
+            return "BASELINE_" + (this == RBCD_ADDED ? ENTRY_ADDED : this == RBCD_REMOVED ? ENTRY_REMOVED : this);
+        }
     }
 
     /**

@@ -161,7 +161,7 @@ final class BaselineCommand implements Runnable {
                 cli.out().println(changes.size() + " difference" + (changes.size() == 1 ? "" : "s") + ":");
                 for (Drift.Change c : changes) {
                     // by the rule id the run's findings and reports use for it
-                    cli.out().println("  BASELINE_" + c.kind() + "  " + Ps.oneLine(Drift.describe(c)));
+                    cli.out().println("  " + c.kind().baselineRule() + "  " + Ps.oneLine(Drift.describe(c)));
                 }
             }
             // the rules' findings name hosts a waiver may rightly name (the run's reports judge by them too)

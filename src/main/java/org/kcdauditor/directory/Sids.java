@@ -51,6 +51,13 @@ public final class Sids {
         return toString(b, 0);
     }
 
+    private static final java.util.regex.Pattern FORM = java.util.regex.Pattern.compile("S-1-[0-9]+(-[0-9]+)+");
+
+    /** Whether {@code s} is a SID in the {@code S-1-5-21-…} form {@link #toString(byte[])} writes. */
+    public static boolean isSid(String s) {
+        return s != null && FORM.matcher(s).matches();
+    }
+
     /** Inverse of {@link #toString(byte[])}, for fixtures and the demo directory. */
     public static byte[] toBytes(String sid) {
         String[] parts = sid.split("-");

@@ -9,7 +9,7 @@ import java.util.List;
  * msDS-SupportedEncryptionTypes ({@code encryptionTypes}: 0 where absent or 0, null where not recorded: a baseline, a
  * run stored before they were), its {@code objectSid} (null where not recorded: a baseline) and the SIDs its
  * msDS-AllowedToActOnBehalfOfOtherIdentity allows ({@code rbcdSids}: empty where it allows none, null where not
- * recorded: a baseline). Its {@code userAccountControl} is null where a baseline host was written without it: its
+ * recorded: a baseline captured before captures recorded them, a host written by hand without {@code rbcdAllowed}). Its {@code userAccountControl} is null where a baseline host was written without it: its
  * flags are not compared.
  */
 public record HostState(String name, List<String> userAccountControl, List<String> delegateTo, List<String> spns,
@@ -37,9 +37,10 @@ public record HostState(String name, List<String> userAccountControl, List<Strin
         this(name, userAccountControl, delegateTo, null);
     }
 
-    /** {@code o} as a baseline documents it. */
+    /** {@code o} as a baseline documents it: its flags, delegation entries and the SIDs its RBCD allows. */
     public static HostState of(AdObject o) {
-        return new HostState(o.name(), Uac.flagNames(o.userAccountControl()), o.delegateTo());
+        return new HostState(o.name(), Uac.flagNames(o.userAccountControl()), o.delegateTo(), null, null, null,
+                o.rbcdSids());
     }
 
     /** {@code o}'s msDS-SupportedEncryptionTypes as a run records it: 0 where absent (the KDC's default, as 0). */

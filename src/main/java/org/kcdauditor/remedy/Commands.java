@@ -329,10 +329,8 @@ public final class Commands {
             return "(Get-ADComputer -Identity " + Ps.quote(account(p.name())) + (p.domain() != null
                     && Values.validHostName(p.domain()) ? " -Server " + Ps.quote(p.domain()) : "") + ")";
         }
-        return p.sid() != null && SID.matcher(p.sid()).matches() ? Ps.quote(p.sid()) : null;
+        return org.kcdauditor.directory.Sids.isSid(p.sid()) ? Ps.quote(p.sid()) : null;
     }
-
-    private static final java.util.regex.Pattern SID = java.util.regex.Pattern.compile("S-1-[0-9]+(-[0-9]+)+");
 
     /** {@code repadmin /syncall <dc> /AdeP}: pushes every partition from {@code dc}; null for an unusable name. */
     public static String syncAll(String dc) {

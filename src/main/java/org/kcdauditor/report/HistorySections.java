@@ -93,10 +93,15 @@ public final class HistorySections {
         }
     }
 
-    /** {@code baseline}: which baseline the run compared against (absent = none found). */
+    /**
+     * {@code baseline}: which baseline the run compared against (absent = none found).
+     *
+     * @param rbcdHosts how many of its hosts it documents the resource-based delegation grants of ({@code rbcdAllowed},
+     *                  which captures write since they record grants); null for none, as a baseline captured before
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record BaselineDoc(String path, Instant capturedAt, String capturedFrom, String approvedBy, int hosts,
-                              List<WaiverDoc> waivers) {
+                              List<WaiverDoc> waivers, Integer rbcdHosts) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -224,8 +229,10 @@ public final class HistorySections {
                 waivers.add(new WaiverDoc(w.rule(), w.host(), w.peer(), w.spn(), w.justification(), w.expires(),
                         w.activeAt(inputs.now()), n, warnings.get(i)));
             }
+            long rbcdHosts = b.hosts().values().stream().filter(h -> h.rbcdSids() != null).count();
             baseline = new BaselineDoc(baselinePath == null ? null : baselinePath.toString(), b.capturedAt(),
-                    b.capturedFrom(), b.approvedBy(), b.hosts().size(), waivers);
+                    b.capturedFrom(), b.approvedBy(), b.hosts().size(), waivers,
+                    rbcdHosts == 0 ? null : (int) rbcdHosts);
         }
         PatchesDoc patches = null;
         if (patchesConfigured || !inputs.patches().isEmpty()) {

@@ -933,9 +933,12 @@ public final class RemediationPlan {
      * documents) other than the baseline has them, so that the next audit would report drift until a new baseline is
      * captured. A change that only takes drift back (removes an entry of a BASELINE_ENTRY_ADDED finding, adds back one
      * of a BASELINE_ENTRY_REMOVED finding, or restores the flags of a BASELINE_FLAGS_CHANGED finding) does not, nor do
-     * SPNs registered or taken off another object and resource-based delegation, which the baseline does not hold; a
-     * host not in the baseline (BASELINE_HOST_NEW) is reported as such whatever the change. Waived drift findings
-     * count: a waiver does not change what the baseline documents.
+     * SPNs registered or taken off another object, which the baseline does not hold; a host not in the baseline
+     * (BASELINE_HOST_NEW) is reported as such whatever the change. A node's resource-based delegation list departs
+     * where the baseline documents grants ({@code baseline.rbcdHosts}): the list comes to allow a principal it does
+     * not document (a drift finding's own list back to the documented grants is a decision, not part of the change);
+     * a file server's grants and those of a baseline captured before captures recorded them are in no baseline. Waived
+     * drift findings count: a waiver does not change what the baseline documents.
      */
     public boolean departsFromBaseline(FindingsDocument doc) {
         Set<String> drifted = new HashSet<>(); // rule|host|entry of the drift findings the change may take back
@@ -956,10 +959,16 @@ public final class RemediationPlan {
                 default -> { }
             }
         }
+        boolean grantsDocumented = doc.baseline() != null && doc.baseline().rbcdHosts() != null;
+        Set<String> nodes = new HashSet<>();
+        nn(doc.hosts()).forEach(n -> nodes.add(key(n.name())));
         for (HostChange h : hosts) {
             String host = key(h.name());
             if (notInBaseline.contains(host)) {
                 continue;
+            }
+            if (grantsDocumented && !h.rbcd().isEmpty() && nodes.contains(host)) {
+                return true;
             }
             for (PeerSpns p : h.add()) {
                 if (p.spns().stream().anyMatch(s -> !drifted.contains("BASELINE_ENTRY_REMOVED|" + host + "|"

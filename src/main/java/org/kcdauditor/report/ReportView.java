@@ -57,11 +57,18 @@ public final class ReportView {
         }
 
         /**
-         * What a drift finding is about, in one cell: its delegation entry, or for a changed userAccountControl the
-         * flags it gained ({@code +TRUSTED_FOR_DELEGATION}) and lost ({@code -NOT_DELEGATED}); else its SPN column.
+         * What a drift finding is about, in one cell: its delegation entry, the resource-based delegation grant it
+         * names ({@code S-1-1-0 (Everyone)}), or for a changed userAccountControl the flags it gained
+         * ({@code +TRUSTED_FOR_DELEGATION}) and lost ({@code -NOT_DELEGATED}); else its SPN column.
          */
         public String entryOrFlags() {
             Evidence e = finding.evidence();
+            if (spn == null && e != null && "msDS-AllowedToActOnBehalfOfOtherIdentity".equals(e.attribute())
+                    && (e.rbcdAdded() != null || e.rbcdRemoved() != null)) {
+                // a grant added or removed since the baseline: the SID with its name, as the message names it
+                List<String> grant = e.rbcdAdded() != null ? e.actual() : e.expected();
+                return grant == null ? null : Values.visibleAccount(String.join(", ", grant));
+            }
             if (spn != null || e == null || !"userAccountControl".equals(e.attribute()) || e.expected() == null
                     || e.actual() == null) {
                 return spn;

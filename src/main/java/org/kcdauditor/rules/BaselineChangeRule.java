@@ -2,6 +2,10 @@ package org.kcdauditor.rules;
 
 import org.kcdauditor.audit.AuditContext;
 import org.kcdauditor.baseline.Drift;
+import org.kcdauditor.model.Evidence;
+import org.kcdauditor.remedy.Action;
+
+import java.util.List;
 
 /**
  * A BASELINE_* rule: reports one kind of difference between the approved baseline and the
@@ -9,20 +13,44 @@ import org.kcdauditor.baseline.Drift;
  * and shared by the five rules.
  */
 abstract class BaselineChangeRule implements Rule {
-    private final Drift.Kind kind;
+    private final java.util.Set<Drift.Kind> kinds;
 
-    BaselineChangeRule(Drift.Kind kind) {
-        this.kind = kind;
+    /** Reports the differences of these kinds: a delegation entry's and a resource-based delegation grant's. */
+    BaselineChangeRule(Drift.Kind kind, Drift.Kind... more) {
+        this.kinds = java.util.EnumSet.of(kind, more);
     }
 
-    abstract void report(Drift.Change c, FindingSink out);
+    abstract void report(AuditContext ctx, Drift.Change c, FindingSink out);
 
     @Override
     public final void evaluate(AuditContext ctx, FindingSink out) {
         for (Drift.Change c : ctx.baselineDrift()) {
-            if (c.kind() == kind) {
-                report(c, out);
+            if (kinds.contains(c.kind())) {
+                report(ctx, c, out);
             }
         }
     }
+
+    /**
+     * A resource-based delegation grant added or removed since the baseline, on the host whose descriptor changed:
+     * no peer (the grant may name a group, or every account) and no SPN; the SID tells the findings of one host apart.
+     * Its evidence names the attribute, the SID ({@code rbcdAdded} or {@code rbcdRemoved}, as CHANGED_SINCE_LAST_RUN's),
+     * and the grant with its name as {@code actual} (added) or {@code expected} (removed).
+     */
+    static FindingSink.Draft grant(RuleInfo info, Drift.Change c, FindingSink out, String message) {
+        boolean added = c.kind() == Drift.Kind.RBCD_ADDED;
+        List<String> sid = List.of(c.value());
+        Evidence.Builder e = Evidence.builder().attribute(RBCD).sids(sid).lastChange(c.lastChange());
+        return out.add(info).cluster(c.cluster()).host(c.host()).idSpn(c.value())
+                .evidence((added ? e.actual(c.after()).rbcdAdded(sid) : e.expected(c.after()).rbcdRemoved(sid)).build())
+                .message(message + Rules.changed(c.lastChange()));
+    }
+
+    /** The list that sets the host's descriptor back to the grants the baseline documents ({@link RbcdList#documented}). */
+    static Action.AddRbcd documentedList(AuditContext ctx, Drift.Change c) {
+        return new Action.AddRbcd(c.host(), RbcdList.documented(ctx, ctx.computer(c.host()),
+                ctx.inputs().baseline().host(c.host()).rbcdSids()));
+    }
+
+    static final String RBCD = "msDS-AllowedToActOnBehalfOfOtherIdentity";
 }

@@ -1,23 +1,28 @@
 package org.kcdauditor.rules;
 
+import org.kcdauditor.audit.AuditContext;
 import org.kcdauditor.baseline.Drift;
+import org.kcdauditor.model.AnyAccount;
 import org.kcdauditor.model.Evidence;
 import org.kcdauditor.model.Severity;
 import org.kcdauditor.remedy.Action;
+import org.kcdauditor.remedy.Commands;
 import org.kcdauditor.remedy.Values;
 
 import java.util.List;
 
-/** BASELINE_ENTRY_REMOVED: A documented delegation entry is gone. */
+/**
+ * BASELINE_ENTRY_REMOVED: A documented delegation entry is gone; or a documented resource-based delegation grant.
+ */
 public final class BaselineEntryRemovedRule extends BaselineChangeRule {
     static final RuleInfo INFO = new RuleInfo("BASELINE_ENTRY_REMOVED", Severity.HIGH, Category.DRIFT,
             "A documented delegation entry is gone",
-            "a delegation entry of the documented baseline is gone",
-            "An entry the approved baseline lists is no longer in the host's msDS-AllowedToDelegateTo: live migration or SMB access that worked when the baseline was approved now fails. Hardening updates and clean-up scripts remove entries silently.",
+            "a delegation entry of the documented baseline is gone (or a resource-based delegation grant it documents)",
+            "An entry the approved baseline lists is no longer in the host's msDS-AllowedToDelegateTo, or a grant it lists no longer in msDS-AllowedToActOnBehalfOfOtherIdentity: live migration or SMB access that worked when the baseline was approved now fails. Hardening updates and clean-up scripts remove entries silently.",
             "kcd-audit baseline (docs/history.md); seed: keep a documented baseline of delegation for every cluster computer object");
 
     public BaselineEntryRemovedRule() {
-        super(Drift.Kind.ENTRY_REMOVED);
+        super(Drift.Kind.ENTRY_REMOVED, Drift.Kind.RBCD_REMOVED);
     }
 
     @Override
@@ -26,7 +31,20 @@ public final class BaselineEntryRemovedRule extends BaselineChangeRule {
     }
 
     @Override
-    void report(Drift.Change c, FindingSink out) {
+    void report(AuditContext ctx, Drift.Change c, FindingSink out) {
+        if (c.kind() == Drift.Kind.RBCD_REMOVED) {
+            FindingSink.Draft d = grant(INFO, c, out, c.host() + " no longer allows resource-based delegation from "
+                    + Values.visibleAccount(c.after().get(0)) + ", which the approved baseline lists.");
+            // a grant to every account is a hole no list writes back: its removal is to be documented, not undone
+            (AnyAccount.name(c.value()) != null ? d.action(new Action.Manual("Do not restore it: through "
+                    + AnyAccount.shown(c.value()) + " any such account may act as any user towards " + c.host()
+                    + " (RBCD_ALLOWS_ANY_ACCOUNT). Capture a new baseline once the removal is confirmed ("
+                    + Commands.baselineCapture() + ")."))
+                    : d.action(new Action.Manual("If the removal was intended, capture a new baseline after review ("
+                    + Commands.baselineCapture() + "); else set the list back to the one the baseline documents:",
+                    List.of(documentedList(ctx, c))))).emit();
+            return;
+        }
         out.add(INFO).cluster(c.cluster()).host(c.host()).peer(Rules.hostOf(c.value())).spn(c.value())
                 .evidence(Evidence.builder().spn(c.value()).attribute("msDS-AllowedToDelegateTo")
                         .expected(List.of(c.value())).lastChange(c.lastChange()).build())

@@ -1,5 +1,6 @@
 package org.kcdauditor.rules;
 
+import org.kcdauditor.audit.AuditContext;
 import org.kcdauditor.baseline.Drift;
 import org.kcdauditor.model.Evidence;
 import org.kcdauditor.model.Severity;
@@ -34,7 +35,7 @@ public final class BaselineFlagsChangedRule extends BaselineChangeRule {
     }
 
     @Override
-    void report(Drift.Change c, FindingSink out) {
+    void report(AuditContext ctx, Drift.Change c, FindingSink out) {
         boolean wasNotDelegated = c.before().contains(NOT_DELEGATED);
         boolean notDelegatedChanged = wasNotDelegated != c.after().contains(NOT_DELEGATED);
         Set<String> others = new HashSet<>(c.before());

@@ -1,5 +1,6 @@
 package org.kcdauditor.rules;
 
+import org.kcdauditor.audit.AuditContext;
 import org.kcdauditor.baseline.Drift;
 import org.kcdauditor.model.Evidence;
 import org.kcdauditor.model.Severity;
@@ -25,7 +26,7 @@ public final class BaselineHostMissingRule extends BaselineChangeRule {
     }
 
     @Override
-    void report(Drift.Change c, FindingSink out) {
+    void report(AuditContext ctx, Drift.Change c, FindingSink out) {
         out.add(INFO).host(c.host())
                 .evidence(Evidence.builder().attribute("clusters").expected(List.of(c.host())).build())
                 .message(c.host() + " is in the baseline but " + (c.value() == null

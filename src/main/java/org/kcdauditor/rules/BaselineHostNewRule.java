@@ -1,5 +1,6 @@
 package org.kcdauditor.rules;
 
+import org.kcdauditor.audit.AuditContext;
 import org.kcdauditor.baseline.Drift;
 import org.kcdauditor.model.Evidence;
 import org.kcdauditor.model.Severity;
@@ -25,7 +26,7 @@ public final class BaselineHostNewRule extends BaselineChangeRule {
     }
 
     @Override
-    void report(Drift.Change c, FindingSink out) {
+    void report(AuditContext ctx, Drift.Change c, FindingSink out) {
         out.add(INFO).cluster(c.cluster()).host(c.host())
                 .evidence(Evidence.builder().attribute("userAccountControl").actual(c.after()).build())
                 .message(c.host() + " is a node of " + c.cluster() + " but the baseline does not document it.")

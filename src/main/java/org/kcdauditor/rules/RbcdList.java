@@ -32,18 +32,31 @@ final class RbcdList {
     static List<Action.Principal> of(AuditContext ctx, AdObject target, Set<String> refused, List<AdObject> sources) {
         Map<String, Action.Principal> out = new LinkedHashMap<>();
         for (String sid : kept(target)) {
-            AdObject who = ctx.bySid(sid);
-            // named by its cn only where that is its account name (the cmdlet resolves '<name>$'); else by its SID:
-            // the list is replaced, and '<cn>$' of a renamed computer is another account, or anyone's to create
-            boolean byName = who != null && !Commands.accountDiffers(who.name(), who.samAccountName());
-            out.putIfAbsent(sid, new Action.Principal(byName ? who.name() : null, who == null ? null
-                    : ctx.domainOf(who), sid, !refused.contains(sid)));
+            out.putIfAbsent(sid, principal(ctx, sid, !refused.contains(sid)));
         }
         for (PairStatus p : throughGrants(ctx, target)) {
             out.putIfAbsent(p.source().objectSid(), principal(ctx, p.source(), true));
         }
         for (AdObject s : sources) {
             out.putIfAbsent(s.objectSid() != null ? s.objectSid() : s.dn(), principal(ctx, s, false));
+        }
+        return List.copyOf(out.values());
+    }
+
+    /**
+     * The list that sets {@code target}'s descriptor back to the SIDs {@code documented} (those the baseline lists),
+     * but the grants to every account, which no list writes back; each {@code present} where the descriptor allows it
+     * today. Every drift finding of one host proposes the same list, so carrying out several of them is one change.
+     */
+    static List<Action.Principal> documented(AuditContext ctx, AdObject target, List<String> documented) {
+        Set<String> now = new java.util.HashSet<>();
+        target.rbcdSids().forEach(sid -> now.add(sid.toUpperCase(java.util.Locale.ROOT)));
+        Map<String, Action.Principal> out = new LinkedHashMap<>();
+        for (String sid : documented) {
+            if (AnyAccount.name(sid) == null) {
+                out.putIfAbsent(sid.toUpperCase(java.util.Locale.ROOT), principal(ctx, sid,
+                        now.contains(sid.toUpperCase(java.util.Locale.ROOT))));
+            }
         }
         return List.copyOf(out.values());
     }
@@ -86,6 +99,17 @@ final class RbcdList {
     /** The SIDs the target's descriptor allows but the grants to every account: the list keeps them. */
     private static List<String> kept(AdObject target) {
         return target.rbcdSids().stream().filter(sid -> AnyAccount.name(sid) == null).toList();
+    }
+
+    /**
+     * The principal of {@code sid}: named by its cn only where that is its account name (the cmdlet resolves
+     * '<name>$'); else by its SID: the list is replaced, and '<cn>$' of a renamed computer is another account, or
+     * anyone's to create.
+     */
+    private static Action.Principal principal(AuditContext ctx, String sid, boolean present) {
+        AdObject who = ctx.bySid(sid);
+        boolean byName = who != null && !Commands.accountDiffers(who.name(), who.samAccountName());
+        return new Action.Principal(byName ? who.name() : null, who == null ? null : ctx.domainOf(who), sid, present);
     }
 
     private static Action.Principal principal(AuditContext ctx, AdObject source, boolean present) {

@@ -58,7 +58,7 @@ class ConsoleSummaryAtScaleTest {
         }
         FindingsDocument doc = new FindingsDocument(d.schemaVersion(), d.runId(), d.startedAt(), d.finishedAt(),
                 d.directory(), d.summary(), d.policy(), d.clusters(), d.hosts(), d.findings(), d.rules(), d.history(),
-                new HistorySections.BaselineDoc("baseline.yaml", null, null, null, 0, waivers), d.patches(),
+                new HistorySections.BaselineDoc("baseline.yaml", null, null, null, 0, waivers, null), d.patches(),
                 d.events(), d.imports(), d.directories());
         String out = print(doc);
         assertEquals(11, out.lines().filter(l -> l.startsWith("Warning: ")).count(), out);

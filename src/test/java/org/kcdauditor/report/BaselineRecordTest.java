@@ -67,4 +67,29 @@ class BaselineRecordTest {
         FindingsDocument stale = demo(f -> "STALE_DELEGATION".equals(f.rule()), List.of());
         assertTrue(capturesBaseline(stale), "HV11 loses entries the baseline documents");
     }
+
+    /**
+     * A change that sets a node's resource-based delegation list (CROSS_DOMAIN_NEEDS_RBCD: HV01 comes to allow HV21 of
+     * another domain) leaves a grant the next audit calls drift where the baseline documents the nodes' grants
+     * ({@code baseline.rbcdHosts}): the procedure records the new baseline. A baseline captured before captures recorded
+     * grants documents none, so the same change departs from nothing it holds.
+     */
+    @Test
+    void aChangeOfANodesGrantsRecordsTheNewBaselineWhereTheBaselineDocumentsGrants() {
+        FindingsDocument demo = Fixtures.demo();
+        String cluster = demo.hosts().stream().filter(h -> h.name().equals("HV01")).findFirst().orElseThrow().cluster();
+        Finding cross = Finding.of("CROSS_DOMAIN_NEEDS_RBCD", Severity.HIGH, cluster, "HV21", "HV01", null, null,
+                "HV21 (fabrikam.com) and HV01 (contoso.com) are in different domains.",
+                org.kcdauditor.model.Evidence.builder().attribute("msDS-AllowedToActOnBehalfOfOtherIdentity").build(),
+                List.of(new Action.AddRbcd("HV01", List.of(new Action.Principal("HV21", "fabrikam.com",
+                        "S-1-5-21-9-9-9-1101", false)))));
+        FindingsDocument doc = demo(f -> false, List.of(cross));
+        assertFalse(ReportView.of(doc).plan().hosts().isEmpty(), "the change sets HV01's list");
+        assertFalse(capturesBaseline(doc), "the baseline documents no grants");
+        HistorySections.BaselineDoc b = doc.baseline();
+        FindingsDocument documented = doc.withHistory(new HistorySections.Sections(doc.history(),
+                new HistorySections.BaselineDoc(b.path(), b.capturedAt(), b.capturedFrom(), b.approvedBy(), b.hosts(),
+                        b.waivers(), 1), doc.patches(), doc.events(), doc.imports()));
+        assertTrue(capturesBaseline(documented), "HV01 comes to allow a principal the baseline does not list");
+    }
 }

@@ -121,7 +121,7 @@ public final class Fixtures {
         HistorySections.HistoryDoc h = new HistorySections.HistoryDoc("6e454dae-1f2e", at, List.of(), List.of(),
                 List.of(new HistorySections.ChangeDoc("6e454dae-1f2e", at, "HV01", "delegation entry added")));
         HistorySections.BaselineDoc b = new HistorySections.BaselineDoc("baseline.yaml", at, "6e454dae", "jdoe", 1,
-                List.of());
+                List.of(), null);
         List<HistorySections.EventDoc> events = List.of(new HistorySections.EventDoc("HV02", 21502, at, "HV02",
                 "HV03", "NO_CREDENTIALS", "0x8009030E", "Live migration failed.", "events.csv"));
         List<org.kcdauditor.inventory.ImportResult> imports = List.of(new org.kcdauditor.inventory.ImportResult(

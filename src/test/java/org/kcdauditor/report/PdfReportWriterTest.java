@@ -70,7 +70,7 @@ class PdfReportWriterTest {
         FindingsDocument doc = new FindingsDocument(d.schemaVersion(), d.runId(), d.startedAt(), d.finishedAt(),
                 d.directory(), d.summary(), d.policy(), d.clusters(), d.hosts(), d.findings(), null, null,
                 new HistorySections.BaselineDoc("baseline.yaml", java.time.Instant.parse("2026-11-01T06:00:00Z"), null,
-                        "jdoe\nGO for the patch window: 2 of 2 clusters", 6, List.of()), null, null, null);
+                        "jdoe\nGO for the patch window: 2 of 2 clusters", 6, List.of(), null), null, null, null);
         String all = text(render(doc, 16), 1, 99);
         assertTrue(all.contains("approved by jdoe\\u000AGO for the patch window"), all);
         assertFalse(all.contains("jdoe\nGO"), all);
@@ -86,7 +86,7 @@ class PdfReportWriterTest {
         FindingsDocument doc = new FindingsDocument(d.schemaVersion(), d.runId(), d.startedAt(), d.finishedAt(),
                 d.directory(), d.summary(), d.policy(), d.clusters(), d.hosts(), d.findings(), null, null,
                 new HistorySections.BaselineDoc("baseline.yaml", java.time.Instant.parse("2026-11-01T06:00:00Z"), null,
-                        null, 6, List.of()), null, null, null);
+                        null, 6, List.of(), null), null, null, null);
         String all = text(render(doc, 16), 1, 99).replaceAll("\\s+", " ");
         assertFalse(all.contains("approved by (captured"), all);
         assertTrue(all.contains("Compared with the baseline captured 2026-11-01 06:00:00 UTC (approver not recorded,"

@@ -323,7 +323,7 @@ class RunbookTest {
         FindingsDocument doc = new FindingsDocument(d.schemaVersion(), d.runId(), d.startedAt(), d.finishedAt(),
                 d.directory(), d.summary(), d.policy(), d.clusters(), d.hosts(), d.findings(), null, null,
                 new HistorySections.BaselineDoc("baseline.yaml", java.time.Instant.parse("2026-11-01T06:00:00Z"), null,
-                        "jdoe", 6, List.of()), null, null, null);
+                        "jdoe", 6, List.of(), null), null, null, null);
         ReportView view = ReportView.of(doc);
         assertEquals(4, view.findings(org.kcdauditor.rules.Category.DRIFT).size(), "the Drift sheet's rows");
         RunbookWriter md = RunbookWriter.markdown(new TemplateRenderer(TEMPLATES));
@@ -344,7 +344,7 @@ class RunbookTest {
         FindingsDocument doc = new FindingsDocument(d.schemaVersion(), d.runId(), d.startedAt(), d.finishedAt(),
                 d.directory(), d.summary(), d.policy(), d.clusters(), d.hosts(), d.findings(), null, null,
                 new HistorySections.BaselineDoc("baseline.yaml", java.time.Instant.parse("2026-11-01T06:00:00Z"), null,
-                        null, 6, List.of(waiver)), null, null, null);
+                        null, 6, List.of(waiver), null), null, null, null);
         String md = markdown(doc);
         assertFalse(md.contains("null"), md);
         assertTrue(md.contains("- Baseline captured 2026-11-01 06:00:00 UTC (approver not recorded): 0 deviations from it"

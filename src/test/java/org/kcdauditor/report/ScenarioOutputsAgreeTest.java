@@ -1031,6 +1031,49 @@ class ScenarioOutputsAgreeTest {
         return "-";
     }
 
+    /**
+     * A baseline that documents the nodes' resource-based delegation grants (rbcdAllowed): HV03's grant to HV01 is gone
+     * (BASELINE_ENTRY_REMOVED, HIGH) and HV02 allows HV01, which the baseline does not list (BASELINE_ENTRY_ADDED). Every
+     * output counts them as findings.json does; the Drift sheet names each grant in its Entry column, the PDF and the
+     * notice give their messages, and the runbook's decisions set each host's list back to the documented one.
+     */
+    @Test
+    void grantsAddedAndRemovedSinceTheBaselineCountTheSameEverywhere() throws Exception {
+        List<String> nodes = nodes("HV", 3);
+        String hv01 = Hosts.DOMAIN_SID + "-2000";
+        Outputs o = scenario(List.of(nodes), "", (ds, dir) -> {
+            ds.modify("CN=HV02,OU=Hyper-V," + TestDirectory.BASE, new Modification(ModificationType.REPLACE,
+                    "msDS-AllowedToActOnBehalfOfOtherIdentity", RbcdDescriptors.of(List.of(hv01))));
+            documentedBaseline(dir, nodes, "");
+            Path file = dir.resolve("baseline.yaml");
+            Files.writeString(file, Files.readString(file).replaceAll("(    delegateTo: .*\n)", "$1    rbcdAllowed: []\n")
+                    .replaceAll("(  HV03:\n(?:    .*\n)*?)    rbcdAllowed: \\[\\]", "$1    rbcdAllowed: [" + hv01 + "]"));
+        });
+        assertAgree(o);
+        List<Finding> drift = o.doc().findings().stream().filter(f -> f.rule().startsWith("BASELINE_ENTRY_")).toList();
+        assertEquals(List.of("BASELINE_ENTRY_REMOVED HIGH HV03", "BASELINE_ENTRY_ADDED MEDIUM HV02"), drift.stream()
+                .map(f -> f.rule() + " " + f.severity() + " " + f.host()).toList());
+        String grant = hv01 + " (HV01)";
+        List<String> entries = new ArrayList<>();
+        XSSFSheet sheet = o.xlsx().getSheet("Drift");
+        List<String> head = new ArrayList<>();
+        sheet.getRow(0).forEach(c -> head.add(c.getStringCellValue()));
+        for (Row r : sheet) {
+            if (r.getRowNum() > 0 && r.getCell(head.indexOf("Rule")).getStringCellValue().startsWith("BASELINE_ENTRY_")) {
+                entries.add(r.getCell(head.indexOf("Entry / flag")).getStringCellValue());
+            }
+        }
+        assertEquals(List.of(grant, grant), entries);
+        for (Finding f : drift) {
+            assertTrue(o.pdf().contains(f.message()), f.message() + " in " + o.pdf());
+            assertTrue(o.mail().contains(f.message()), f.message() + " in " + o.mail());
+        }
+        assertTrue(o.md().contains("Set-ADComputer -Identity 'HV03$' -PrincipalsAllowedToDelegateToAccount"
+                + " @((Get-ADComputer -Identity 'HV01$'"), o.md());
+        assertTrue(o.md().contains("Set-ADComputer -Identity 'HV02$' -PrincipalsAllowedToDelegateToAccount $null"),
+                o.md());
+    }
+
     /** A baseline.yaml in {@code dir} documenting {@code nodes} as {@link TestDirectory#addCluster} makes them. */
     private static void documentedBaseline(Path dir, List<String> nodes, String waivers) throws java.io.IOException {
         StringBuilder b = new StringBuilder("capturedAt: 2026-11-01T06:00:00Z\nhosts:\n");

@@ -51,7 +51,7 @@ class XlsxPivotTest {
                 h.previousFinishedAt(), List.of(newId), List.of("0123456789abcdef"), h.timeline(), h.trend()),
                 new HistorySections.BaselineDoc("baseline.yaml", h.previousFinishedAt(), "6e454dae", "jdoe", 1,
                         List.of(new HistorySections.WaiverDoc("MISSING_DELEGATION", "HV02", "HV03", null,
-                                "HV03 is being rebuilt, CHG0042", LocalDate.of(2035, 12, 31), true, 4))),
+                                "HV03 is being rebuilt, CHG0042", LocalDate.of(2035, 12, 31), true, 4)), null),
                 base.patches(), base.events(), base.imports()));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         new XlsxReportWriter().write(ReportView.of(doc), out);

@@ -336,7 +336,7 @@ class XlsxReportWriterTest {
     void aBaselineWithoutItsRunOrApproverSaysNeither() throws Exception {
         FindingsDocument h = Fixtures.withHistory(Fixtures.demo());
         HistorySections.BaselineDoc b = new HistorySections.BaselineDoc("baseline.yaml", h.baseline().capturedAt(),
-                null, null, 1, List.of());
+                null, null, 1, List.of(), null);
         FindingsDocument doc = h.withHistory(new HistorySections.Sections(h.history(), b, h.patches(), h.events(),
                 h.imports()));
         try (XSSFWorkbook wb = render(doc)) {
@@ -475,7 +475,7 @@ class XlsxReportWriterTest {
         FindingsDocument h = Fixtures.withHistory(Fixtures.demo());
         HistorySections.BaselineDoc b = new HistorySections.BaselineDoc("/srv/kcd-audit/config/production/baseline.yaml",
                 java.time.Instant.parse("2026-11-01T06:00:00Z"), "7f3a9c2e-5b1d-4e8f-9a60-1c2d3e4f5a6b", "jdoe", 7,
-                List.of());
+                List.of(), null);
         FindingsDocument doc = h.withHistory(new HistorySections.Sections(h.history(), b, h.patches(), h.events(),
                 h.imports()));
         try (XSSFWorkbook wb = render(doc)) {
