@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.UnaryOperator;
@@ -23,12 +24,16 @@ import java.util.function.UnaryOperator;
  *                          read): it holds none of their nodes and findings, so this run's are neither joined nor new
  * @param startedAt         when that run started, before it read the directory (the constructors without it take
  *                          {@code finishedAt})
+ * @param fileServerGrants  the SIDs the resource-based delegation of each file server that is no node allowed, by
+ *                          name (empty list: none): all a run's history compares of a file server
  */
 public record PreviousRun(String runId, Instant finishedAt, Map<String, HostState> hosts, Set<String> findingIds,
                           Map<String, Finding> findings, Map<String, Instant> explainedFailures,
-                          Set<String> unaudited, Instant startedAt) {
+                          Set<String> unaudited, Instant startedAt, Map<String, List<String>> fileServerGrants) {
     public PreviousRun {
         hosts = Collections.unmodifiableMap(new LinkedHashMap<>(hosts));
+        fileServerGrants = fileServerGrants == null ? Map.of()
+                : Collections.unmodifiableMap(new LinkedHashMap<>(fileServerGrants));
         findingIds = Set.copyOf(findingIds);
         findings = Collections.unmodifiableMap(new LinkedHashMap<>(findings));
         explainedFailures = Map.copyOf(explainedFailures);
@@ -42,24 +47,32 @@ public record PreviousRun(String runId, Instant finishedAt, Map<String, HostStat
      * is matched, not reported gone and new. This run writes its own names the same way, so only the comparison changes.
      */
     public PreviousRun withHostNames(Collection<String> names, UnaryOperator<String> asStored) {
-        Map<String, HostState> renamed = null;
+        Map<String, HostState> renamed = renamed(hosts, names, asStored);
+        Map<String, List<String>> servers = renamed(fileServerGrants, names, asStored);
+        return renamed == hosts && servers == fileServerGrants ? this : new PreviousRun(runId, finishedAt, renamed,
+                findingIds, findings, explainedFailures, unaudited, startedAt, servers);
+    }
+
+    /** {@code byName} with each of {@code names} stored under another name found under its own; itself when none is. */
+    private static <V> Map<String, V> renamed(Map<String, V> byName, Collection<String> names,
+                                              UnaryOperator<String> asStored) {
+        Map<String, V> renamed = null;
         for (String name : names) {
             String stored = asStored.apply(name);
-            if (name != null && !name.equals(stored) && hosts.containsKey(stored) && !hosts.containsKey(name)) {
+            if (name != null && !name.equals(stored) && byName.containsKey(stored) && !byName.containsKey(name)) {
                 if (renamed == null) {
-                    renamed = new LinkedHashMap<>(hosts);
+                    renamed = new LinkedHashMap<>(byName);
                 }
                 renamed.put(name, renamed.remove(stored));
             }
         }
-        return renamed == null ? this : new PreviousRun(runId, finishedAt, renamed, findingIds, findings,
-                explainedFailures, unaudited, startedAt);
+        return renamed == null ? byName : renamed;
     }
 
     /** Every cluster audited. */
     public PreviousRun(String runId, Instant finishedAt, Map<String, HostState> hosts, Set<String> findingIds,
                        Map<String, Finding> findings, Map<String, Instant> explainedFailures) {
-        this(runId, finishedAt, hosts, findingIds, findings, explainedFailures, Set.of(), null);
+        this(runId, finishedAt, hosts, findingIds, findings, explainedFailures, Set.of(), null, Map.of());
     }
 
     /** Whether that run audited {@code cluster} (a cluster name in any case; null: no cluster, true). */

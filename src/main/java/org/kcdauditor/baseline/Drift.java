@@ -164,6 +164,26 @@ public final class Drift {
         return out;
     }
 
+    /**
+     * The resource-based delegation grants of {@code hosts} (the file servers that are no node: targets the audit
+     * reads, of which nothing else is compared) against {@code before}, their grants by name (as stored: matched in any
+     * case, {@link Spn#fold}): RBCD_REMOVED and RBCD_ADDED, each with the host's {@code cluster}. A host without an
+     * entry in {@code before} (not audited then) has none.
+     */
+    public static List<Change> grantChanges(Map<String, List<String>> before, List<AdObject> hosts,
+                                            java.util.function.Function<AdObject, String> cluster, Nodes ctx) {
+        Map<String, List<String>> byName = new java.util.HashMap<>();
+        before.forEach((name, sids) -> byName.putIfAbsent(Spn.fold(name), sids));
+        List<Change> out = new ArrayList<>();
+        for (AdObject host : hosts) {
+            List<String> was = host.name() == null ? null : byName.get(Spn.fold(host.name()));
+            if (was != null && !was.equals(host.rbcdSids())) {
+                rbcdChanges(was, host, cluster.apply(host), ctx, out);
+            }
+        }
+        return out;
+    }
+
     /** Delegation entries compare in SPN normal form (the third part dropped, as the KDC matches an entry). */
     private static void entryChanges(List<String> was, AdObject node, String cluster, Nodes ctx, List<Change> out) {
         changes(keyed(was, Spn::keyOf, v -> true), keyed(node.delegateTo(), Spn::keyOf, v -> true), Kind.ENTRY_REMOVED,

@@ -3,6 +3,7 @@ package org.kcdauditor.rules;
 import org.kcdauditor.audit.AuditContext;
 import org.kcdauditor.audit.PreviousRun;
 import org.kcdauditor.baseline.Drift;
+import org.kcdauditor.model.AdObject;
 import org.kcdauditor.model.AttributeChange;
 import org.kcdauditor.model.Evidence;
 import org.kcdauditor.model.Severity;
@@ -19,7 +20,7 @@ import java.util.Map;
 /**
  * CHANGED_SINCE_LAST_RUN: per host, what changed in its delegation (msDS-AllowedToDelegateTo, userAccountControl,
  * the SIDs its resource-based delegation allows; and its registered SPNs and encryption types) since the previous
- * successful run — the timeline of the reports. The message is the change itself (one line per
+ * successful run; per file server, the SIDs its resource-based delegation allows — the timeline of the reports. The message is the change itself (one line per
  * change), so the timeline shows it as it is; the run compared with is in the evidence.
  */
 public final class ChangedSinceLastRunRule implements Rule {
@@ -42,7 +43,11 @@ public final class ChangedSinceLastRunRule implements Rule {
             return;
         }
         Map<String, List<Drift.Change>> byHost = new LinkedHashMap<>();
-        for (Drift.Change c : Drift.compare(prev.hosts(), ctx)) {
+        List<Drift.Change> all = new ArrayList<>(Drift.compare(prev.hosts(), ctx));
+        // the file servers (the cifs targets): their grants only, as no node they neither join nor leave
+        List<AdObject> servers = ctx.nodesAndFileServers().subList(ctx.nodes().size(), ctx.nodesAndFileServers().size());
+        all.addAll(Drift.grantChanges(prev.fileServerGrants(), servers, s -> ctx.clusterOfHost(s).name(), ctx));
+        for (Drift.Change c : all) {
             // a node of a cluster that run did not read (its directory was down) did not join since
             if (c.kind() == Drift.Kind.HOST_NEW && !prev.audited(c.cluster())) {
                 continue;

@@ -956,8 +956,13 @@ public final class RunStore implements AutoCloseable {
 
     private PreviousRun previous(RunSummary r) {
         Map<String, Finding> findings = previousFindings(r.id());
-        return new PreviousRun(r.id(), r.finishedAt(), hostStates(r.id()), findings.keySet(), findings,
-                explainedFailures(r.configPath()), unaudited(r.id()), r.startedAt());
+        try {
+            return new PreviousRun(r.id(), r.finishedAt(), hostStates(r.id()), findings.keySet(), findings,
+                    explainedFailures(r.configPath()), unaudited(r.id()), r.startedAt(),
+                    snapshots.fileServerGrants(r.id()));
+        } catch (SQLException e) {
+            throw readFailed("read the snapshot of run " + r.id(), e);
+        }
     }
 
     /** The clusters a run did not audit (their directory could not be read), as configured. */

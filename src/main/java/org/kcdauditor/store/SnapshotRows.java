@@ -209,8 +209,29 @@ final class SnapshotRows {
     }
 
     /**
-     * Adds a run's stored values of {@code attr} to the lists of {@code into} (nodes only: a file server's row is
-     * skipped); whether any node had a row.
+     * The SIDs the resource-based delegation of each file server that is no node (a {@code run_host} row without a
+     * cluster) allowed in a run, by host name; an empty list where it had no {@code rbcd} row (it allowed none).
+     */
+    Map<String, List<String>> fileServerGrants(String runId) throws SQLException {
+        Map<String, List<String>> rbcd = new LinkedHashMap<>();
+        try (PreparedStatement ps = connection.prepareStatement("SELECT host_name FROM run_host WHERE run_id = ? AND"
+                + " cluster_name IS NULL ORDER BY host_name")) {
+            ps.setString(1, runId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rbcd.put(rs.getString(1), new ArrayList<>());
+                }
+            }
+        }
+        if (!rbcd.isEmpty()) {
+            values(runId, "rbcd", rbcd, new HashMap<>());
+        }
+        return rbcd;
+    }
+
+    /**
+     * Adds a run's stored values of {@code attr} to the lists of {@code into} (the hosts it holds: a row of another,
+     * a file server's for the nodes, is skipped); whether any of them had a row.
      */
     private boolean values(String runId, String attr, Map<String, List<String>> into, Map<String, String> canonical)
             throws SQLException {
@@ -228,7 +249,7 @@ final class SnapshotRows {
                 while (rs.next()) {
                     List<String> values = into.get(rs.getString(1));
                     if (values == null) {
-                        continue; // a file server's row: not a node
+                        continue; // a host not asked for (a file server's row, for the nodes)
                     }
                     any = true;
                     byte[] packed = rs.getBytes(2);

@@ -267,6 +267,44 @@ class ProvenanceTest {
         assertTrue(removed.path("evidence").path("rbcdAdded").isMissingNode(), removed.toString());
     }
 
+    /**
+     * A file server (the cifs target the nodes use, whose resource-based delegation the audit reads) gains a grant to
+     * HV01 between two runs and loses it before a third: CHANGED_SINCE_LAST_RUN tells it under NAS01 as it does for a
+     * node, with the SID in its evidence. Before, the history compared the nodes' grants only: NAS01's never showed.
+     */
+    @Test
+    void aFileServersGrantAddedAndRemovedIsAChangeSinceTheLastRun() throws Exception {
+        String nas = "CN=NAS01,OU=Hyper-V," + TestDirectory.BASE;
+        com.unboundid.ldap.sdk.Entry e = new com.unboundid.ldap.sdk.Entry("dn: " + nas, "objectClass: top",
+                "objectClass: computer", "cn: NAS01", "sAMAccountName: NAS01$", "dNSHostName: nas01.contoso.com",
+                "userAccountControl: 4096", "servicePrincipalName: HOST/NAS01",
+                "servicePrincipalName: HOST/nas01.contoso.com");
+        e.addAttribute("objectSid", Sids.toBytes("S-1-5-21-1-2-3-3000"));
+        ds.add(e);
+        Path cfg = TestDirectory.config(tmp, "ldap://127.0.0.1:" + ds.getListenPort(), NODES, "allowInsecureBind: true");
+        Files.writeString(cfg, Files.readString(cfg).replace("    nodes: [HV01, HV02, HV03]\n",
+                "    nodes: [HV01, HV02, HV03]\n    fileServers: [NAS01]\n"));
+        String hv01 = "S-1-5-21-1-2-3-2000";
+        run(cfg, tmp.resolve("first"), "json");
+        ds.modify(nas, new Modification(ModificationType.REPLACE, "msDS-AllowedToActOnBehalfOfOtherIdentity",
+                RbcdDescriptors.of(List.of(hv01))));
+        run(cfg, tmp.resolve("second"), "json");
+        JsonNode added = finding(CliRun.findings(tmp.resolve("second")), "CHANGED_SINCE_LAST_RUN", "NAS01");
+        assertEquals("NAS01: resource-based delegation grant added: " + hv01 + " (HV01).",
+                added.path("message").asText(), added.toString());
+        assertEquals("HVC1", added.path("cluster").asText());
+        assertEquals(List.of(hv01), strings(added.path("evidence").path("rbcdAdded")));
+
+        ds.modify(nas, new Modification(ModificationType.DELETE, "msDS-AllowedToActOnBehalfOfOtherIdentity"));
+        run(cfg, tmp.resolve("third"), "json");
+        JsonNode third = CliRun.findings(tmp.resolve("third"));
+        JsonNode removed = finding(third, "CHANGED_SINCE_LAST_RUN", "NAS01");
+        assertEquals(List.of(hv01), strings(removed.path("evidence").path("rbcdRemoved")));
+        // a file server is no node: nothing else of it is compared, it never joins or leaves the clusters
+        assertEquals(1, StreamSupport.stream(third.path("findings").spliterator(), false)
+                .filter(f -> f.path("rule").asText().equals("CHANGED_SINCE_LAST_RUN")).count(), third.toString());
+    }
+
     /** HV02's metadata: its msDS-AllowedToActOnBehalfOfOtherIdentity last written at {@code time} on DC2. */
     private void rbcdMetadata(int version, String time) throws Exception {
         ds.modify(HV02, new Modification(ModificationType.REPLACE, "msDS-ReplAttributeMetaData",

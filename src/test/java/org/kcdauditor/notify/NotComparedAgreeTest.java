@@ -117,7 +117,7 @@ class NotComparedAgreeTest {
         r.context().hosts().hosts().forEach(o -> hosts.put(o.name(), HostState.of(o)));
         Map<String, Finding> findings = new LinkedHashMap<>();
         r.findings().forEach(f -> findings.putIfAbsent(f.id(), f));
-        return new PreviousRun(id, T0, hosts, findings.keySet(), findings, Map.of(), unaudited, null);
+        return new PreviousRun(id, T0, hosts, findings.keySet(), findings, Map.of(), unaudited, null, Map.of());
     }
 
     /** The ids of {@code findings} of {@code cluster} (any case; null: all). */

@@ -155,7 +155,7 @@ class HistoryRulesTest {
     void aWriteWhileThePreviousRunRanIsAWriteSinceIt() {
         Instant started = NOW.minusSeconds(86_400);
         PreviousRun previous = new PreviousRun("r1", started.plusSeconds(7200), meshStates(), java.util.Set.of(),
-                Map.of(), Map.of(), java.util.Set.of(), started);
+                Map.of(), Map.of(), java.util.Set.of(), started, Map.of());
         for (Instant written : List.of(started.plusSeconds(3600), started.minusSeconds(60))) {
             String m = hv03Changed(previous, written);
             assertEquals(written.isBefore(started), m.contains(" since the previous run (started 2026-11-19 06:00:00"
@@ -172,7 +172,7 @@ class HistoryRulesTest {
     void aWriteInTheSecondThePreviousRunStartedMayBeSinceIt() {
         Instant second = NOW.minusSeconds(86_400);
         PreviousRun previous = new PreviousRun("r1", second.plusSeconds(60), meshStates(), java.util.Set.of(),
-                Map.of(), Map.of(), java.util.Set.of(), second.plusMillis(400));
+                Map.of(), Map.of(), java.util.Set.of(), second.plusMillis(400), Map.of());
         String m = hv03Changed(previous, second);
         assertFalse(m.contains("the entries may still be there"), m);
         assertTrue(hv03Changed(previous, second.minusSeconds(1)).contains("the entries may still be there"));
