@@ -130,6 +130,25 @@ class BaselineRbcdTest {
                 + " (Everyone)\n"), diff.out());
     }
 
+    /**
+     * A documented grant to every account that is gone since is drift too, but its decision never proposes it back: a
+     * list cannot write it, and it let any account act as any user towards the host (RBCD_ALLOWS_ANY_ACCOUNT).
+     */
+    @Test
+    void aRemovedGrantToEveryAccountIsNotProposedBack() throws Exception {
+        ds.modify(HV02, new Modification(ModificationType.REPLACE, RBCD, RbcdDescriptors.of(List.of("S-1-1-0"))));
+        capture();
+        ds.modify(HV02, new Modification(ModificationType.DELETE, RBCD));
+        List<JsonNode> removed = findings(run("gone"), "BASELINE_ENTRY_REMOVED");
+        assertEquals(1, removed.size(), removed.toString());
+        JsonNode r = removed.get(0);
+        assertEquals(List.of("S-1-1-0"), strings(r.path("evidence").path("rbcdRemoved")));
+        assertTrue(r.path("actions").get(0).path("proposed").isMissingNode(), r.toString());
+        assertTrue(r.path("remediation").asText().startsWith("Do not restore it: it allowed Everyone (S-1-1-0): every"
+                + " account's token holds Everyone, so through it any such account may act as any user towards HV02"),
+                r.toString());
+    }
+
     /** A baseline written before captures recorded grants (no rbcdAllowed): no grant is drift, none is "added". */
     @Test
     void aBaselineWithoutGrantsComparesNone() throws Exception {
