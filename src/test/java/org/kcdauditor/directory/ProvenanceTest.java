@@ -274,13 +274,7 @@ class ProvenanceTest {
      */
     @Test
     void aFileServersGrantAddedAndRemovedIsAChangeSinceTheLastRun() throws Exception {
-        String nas = "CN=NAS01,OU=Hyper-V," + TestDirectory.BASE;
-        com.unboundid.ldap.sdk.Entry e = new com.unboundid.ldap.sdk.Entry("dn: " + nas, "objectClass: top",
-                "objectClass: computer", "cn: NAS01", "sAMAccountName: NAS01$", "dNSHostName: nas01.contoso.com",
-                "userAccountControl: 4096", "servicePrincipalName: HOST/NAS01",
-                "servicePrincipalName: HOST/nas01.contoso.com");
-        e.addAttribute("objectSid", Sids.toBytes("S-1-5-21-1-2-3-3000"));
-        ds.add(e);
+        String nas = TestDirectory.addFileServer(ds, "NAS01", "S-1-5-21-1-2-3-3000");
         Path cfg = TestDirectory.config(tmp, "ldap://127.0.0.1:" + ds.getListenPort(), NODES, "allowInsecureBind: true");
         Files.writeString(cfg, Files.readString(cfg).replace("    nodes: [HV01, HV02, HV03]\n",
                 "    nodes: [HV01, HV02, HV03]\n    fileServers: [NAS01]\n"));

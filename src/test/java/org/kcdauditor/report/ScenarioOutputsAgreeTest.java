@@ -1074,6 +1074,37 @@ class ScenarioOutputsAgreeTest {
                 o.md());
     }
 
+    /**
+     * A file server's grant added between two runs: CHANGED_SINCE_LAST_RUN under NAS01 (INFO), counted by every output
+     * as findings.json counts it, and told as the same line by the notice and the workbook's Timeline sheet.
+     */
+    @Test
+    void aFileServersGrantAddedSinceTheLastRunCountsTheSameEverywhere() throws Exception {
+        List<String> nodes = nodes("HV", 3);
+        InMemoryDirectoryServer ds = TestDirectory.startDomain(TestDirectory.BASE, "dc1.contoso.com");
+        try {
+            TestDirectory.addCluster(ds, nodes);
+            String nas = TestDirectory.addFileServer(ds, "NAS01", Hosts.DOMAIN_SID + "-3000");
+            Path cfg = tmp.resolve("kcd-audit.yaml");
+            Files.writeString(cfg, config(ds, List.of(nodes)).replace("nodes: [HV01, HV02, HV03]\n",
+                    "nodes: [HV01, HV02, HV03]\n    fileServers: [NAS01]\n"));
+            Outputs first = run(cfg, "first", null);
+            ds.modify(nas, new Modification(ModificationType.REPLACE, "msDS-AllowedToActOnBehalfOfOtherIdentity",
+                    RbcdDescriptors.of(List.of(Hosts.DOMAIN_SID + "-2000"))));
+            Outputs o = run(cfg, "second", first.doc());
+            assertAgree(o);
+            String line = "NAS01: resource-based delegation grant added: " + Hosts.DOMAIN_SID + "-2000 (HV01)";
+            assertEquals(1, o.doc().findings().stream().filter(f -> f.rule().equals("CHANGED_SINCE_LAST_RUN")
+                    && f.host().equals("NAS01") && f.message().equals(line + ".")).count(), o.doc().findings().toString());
+            assertTrue(o.mail().contains(line), o.mail());
+            StringBuilder timeline = new StringBuilder();
+            o.xlsx().getSheet("Timeline").forEach(r -> r.forEach(c -> timeline.append(c).append('\n')));
+            assertTrue(timeline.toString().contains(line + "\n"), timeline.toString());
+        } finally {
+            ds.shutDown(true);
+        }
+    }
+
     /** A baseline.yaml in {@code dir} documenting {@code nodes} as {@link TestDirectory#addCluster} makes them. */
     private static void documentedBaseline(Path dir, List<String> nodes, String waivers) throws java.io.IOException {
         StringBuilder b = new StringBuilder("capturedAt: 2026-11-01T06:00:00Z\nhosts:\n");

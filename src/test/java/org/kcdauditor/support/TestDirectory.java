@@ -163,6 +163,20 @@ public final class TestDirectory {
     }
 
     /**
+     * Adds a Windows-less SMB file server {@code name} under OU=Hyper-V (HOST SPNs for both name forms, no delegation) with
+     * the objectSid {@code sid}; returns its DN.
+     */
+    public static String addFileServer(InMemoryDirectoryServer ds, String name, String sid) throws Exception {
+        String dn = "CN=" + name + ",OU=Hyper-V," + BASE;
+        Entry e = new Entry("dn: " + dn, "objectClass: top", "objectClass: computer", "cn: " + name,
+                "sAMAccountName: " + name + "$", "dNSHostName: " + fqdn(name, BASE), "userAccountControl: 4096",
+                "servicePrincipalName: HOST/" + name, "servicePrincipalName: HOST/" + fqdn(name, BASE));
+        e.addAttribute("objectSid", Sids.toBytes(sid));
+        ds.add(e);
+        return dn;
+    }
+
+    /**
      * The domain object's objectSid and its Read-only Domain Controllers group (RID 521) created {@code created}
      * (generalized time): the date the audit takes for the domain's AES keys.
      */
