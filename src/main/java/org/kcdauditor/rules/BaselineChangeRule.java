@@ -13,6 +13,7 @@ import java.util.List;
  * and shared by the five rules.
  */
 abstract class BaselineChangeRule implements Rule {
+    private static final String RBCD = "msDS-AllowedToActOnBehalfOfOtherIdentity";
     private final java.util.Set<Drift.Kind> kinds;
 
     /** Reports the differences of these kinds: a delegation entry's and a resource-based delegation grant's. */
@@ -51,6 +52,4 @@ abstract class BaselineChangeRule implements Rule {
         return new Action.AddRbcd(c.host(), RbcdList.documented(ctx, ctx.computer(c.host()),
                 ctx.inputs().baseline().host(c.host()).rbcdSids()));
     }
-
-    static final String RBCD = "msDS-AllowedToActOnBehalfOfOtherIdentity";
 }

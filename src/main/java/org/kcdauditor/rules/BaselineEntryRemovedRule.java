@@ -33,15 +33,16 @@ public final class BaselineEntryRemovedRule extends BaselineChangeRule {
     @Override
     void report(AuditContext ctx, Drift.Change c, FindingSink out) {
         if (c.kind() == Drift.Kind.RBCD_REMOVED) {
-            FindingSink.Draft d = grant(INFO, c, out, c.host() + " no longer allows resource-based delegation from "
-                    + Values.visibleAccount(c.after().get(0)) + ", which the approved baseline lists.");
             // a grant to every account is a hole no list writes back: its removal is to be documented, not undone
-            (AnyAccount.name(c.value()) != null ? d.action(new Action.Manual("Do not restore it: it allowed "
-                    + RbcdList.grantsShown(List.of(c.value()), c.host()) + " (RBCD_ALLOWS_ANY_ACCOUNT). Capture a new"
-                    + " baseline once the removal is confirmed (" + Commands.baselineCapture() + ")."))
-                    : d.action(new Action.Manual("If the removal was intended, capture a new baseline after review ("
+            Action.Manual decision = AnyAccount.name(c.value()) != null ? new Action.Manual("Do not restore it: it"
+                    + " allowed " + RbcdList.grantsShown(List.of(c.value()), c.host()) + " (RBCD_ALLOWS_ANY_ACCOUNT)."
+                    + " Capture a new baseline once the removal is confirmed (" + Commands.baselineCapture() + ").")
+                    : new Action.Manual("If the removal was intended, capture a new baseline after review ("
                     + Commands.baselineCapture() + "); else set the list back to the one the baseline documents:",
-                    List.of(documentedList(ctx, c))))).emit();
+                    List.of(documentedList(ctx, c)));
+            grant(INFO, c, out, c.host() + " no longer allows resource-based delegation from "
+                    + Values.visibleAccount(c.after().get(0)) + ", which the approved baseline lists.")
+                    .action(decision).emit();
             return;
         }
         out.add(INFO).cluster(c.cluster()).host(c.host()).peer(Rules.hostOf(c.value())).spn(c.value())
