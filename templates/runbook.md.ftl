@@ -396,7 +396,7 @@ These findings have no scripted fix; an administrator decides what to do.<#if de
 <#if d.entries?has_content>
 - **${d.severity}** ${code(d.rule)} (${d.title})<#if d.host?has_content> on ${d.host}</#if>: ${d.findings} findings, one per entry, ask the same question:
 <#list d.entries as e>
-  - <#if e.peer?has_content>to ${e.peer}: </#if><#list e.spns as spn>${code(spn)}<#sep>, </#list>
+  - <#if e.peer?has_content>to ${e.peer}<@lookAlike e/>: </#if><#list e.spns as spn>${code(spn)}<#sep>, </#list>
 </#list>
 <#if d.alike?has_content>
   ${d.alike}

@@ -202,4 +202,25 @@ class LookAlikeNodeEverywhereTest {
                 read.get("mail (text)"));
         assertTrue(read.get("audit.pdf").contains("delegation to \\u041DV06: 4 entries"), read.get("audit.pdf"));
     }
+
+    /**
+     * НV08's entries, one decision, name their peers: a yes made by hand in ADUC picks a look-alike peer by a name
+     * that finds another computer, so its entry says what its name holds, with its DN and account name, as the Add
+     * step and the objects not scripted do; the runbooks listed it by its code alone.
+     */
+    @Test
+    void theGroupedDecisionsEntriesSayWhatALookAlikePeersNameHolds() {
+        String md = read.get("runbook.md").replace("\\\\", "\\");
+        String decide = md.substring(md.indexOf("Before adding entries, look at \\u041DV08") - 2000);
+        String cyrillic = "to \\u041DV06 (CN=\\u041DV06,OU=Hyper-V,DC=contoso,DC=com; account name HV06$, unique in the"
+                + " domain; its name holds U+041D CYRILLIC CAPITAL LETTER EN, which reads like an ASCII letter or as"
+                + " nothing: do not search for it by a typed name): ";
+        String invisible = "to H\\u200BV07 (CN=H\\u200BV07,OU=Hyper-V,DC=contoso,DC=com; account name HV07$, unique in"
+                + " the domain; its name holds U+200B ZERO WIDTH SPACE, which reads like an ASCII letter or as nothing:"
+                + " do not search for it by a typed name): ";
+        assertTrue(decide.contains("  - " + cyrillic) && decide.contains("  - " + invisible), decide);
+        assertTrue(decide.contains("  - to HV04: "), "a peer named in ASCII has no note: " + decide);
+        String html = read.get("runbook.html");
+        assertTrue(html.contains("<li>" + cyrillic + "<code>") && html.contains("<li>" + invisible + "<code>"), html);
+    }
 }

@@ -317,10 +317,14 @@ public final class RunbookModel {
             // several findings, one per entry, that ask one question about one host: their count and their entries
             // by peer, in place of each finding's words
             fm.put("findings", group.decisions().size());
+            // a peer named like another computer, which a yes has picked by hand, says what tells it apart
             List<Object> entries = new ArrayList<>();
             for (PeerSpns p : group.grouped() ? group.entries() : List.<PeerSpns>of()) {
-                entries.add(Map.of("peer", Values.visibleAccount(p.peer()), "spns", p.spns().stream()
-                        .map(Values::visibleSpn).toList()));
+                Map<String, Object> em = new LinkedHashMap<>();
+                em.put("peer", Values.visibleAccount(p.peer()));
+                lookAlike(em, p.peer(), plan);
+                em.put("spns", p.spns().stream().map(Values::visibleSpn).toList());
+                entries.add(em);
             }
             fm.put("entries", entries);
             fm.put("alike", group.grouped() ? Procedure.unreadable(group) : "");
