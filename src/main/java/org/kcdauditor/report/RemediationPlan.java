@@ -163,49 +163,42 @@ public final class RemediationPlan {
         /**
          * What a yes changes: the decisions' proposals, the entries added to (or removed from) one host's delegation
          * in one change; an entry no command can carry stays a change of its own, so the others keep their command.
+         * Each change stands where its first proposal does; the same proposal twice is one change.
          */
         public List<Action> proposed() {
-            Map<String, List<String>> spns = new LinkedHashMap<>();
-            Map<String, Action> first = new LinkedHashMap<>();
-            List<Object> order = new ArrayList<>();
+            Map<Object, Action> first = new LinkedHashMap<>();
+            Map<Object, Set<String>> merged = new HashMap<>();
             for (Decision d : decisions) {
                 for (Action a : d.proposed()) {
-                    List<String> entries = a instanceof Action.AddDelegation x ? x.spns()
-                            : a instanceof Action.RemoveDelegation x ? x.spns() : null;
-                    if (entries == null || !entries.stream().allMatch(Values::typeableEntry)) {
-                        if (!order.contains(a)) {
-                            order.add(a);
-                        }
-                        continue;
+                    List<String> entries = typedEntries(a);
+                    Object k = entries == null ? a : List.of(a.getClass(), key(a.subject()));
+                    first.putIfAbsent(k, a);
+                    if (entries != null) {
+                        merged.computeIfAbsent(k, x -> new LinkedHashSet<>()).addAll(entries);
                     }
-                    String k = a.getClass().getSimpleName() + "|" + key(a.subject());
-                    if (first.putIfAbsent(k, a) == null) {
-                        order.add(k);
-                    }
-                    List<String> merged = spns.computeIfAbsent(k, x -> new ArrayList<>());
-                    entries.stream().filter(e -> !merged.contains(e)).forEach(merged::add);
                 }
             }
-            List<Action> out = new ArrayList<>();
-            for (Object o : order) {
-                if (o instanceof Action a) {
-                    out.add(a);
-                } else {
-                    Action a = first.get(o);
-                    List<String> merged = spns.get(o);
-                    out.add(a instanceof Action.AddDelegation x
-                            ? new Action.AddDelegation(x.host(), peerOf(x.peer(), merged), merged)
-                            : new Action.RemoveDelegation(a.subject(), peerOf(((Action.RemoveDelegation) a).peer(),
-                            merged), merged));
-                }
-            }
-            return out;
+            return first.entrySet().stream().map(e -> merged.containsKey(e.getKey())
+                    ? withEntries(e.getValue(), List.copyOf(merged.get(e.getKey()))) : e.getValue()).toList();
         }
 
-        /** The peer of merged entries: the one they all name, else none (entries to several peers). */
-        private String peerOf(String peer, List<String> merged) {
-            return decisions.stream().allMatch(d -> d.finding().peer() == null || key(d.finding().peer())
+        /** The entries of a delegation change every one of which a command can carry; null for any other action. */
+        private static List<String> typedEntries(Action a) {
+            List<String> entries = a instanceof Action.AddDelegation x ? x.spns()
+                    : a instanceof Action.RemoveDelegation x ? x.spns() : null;
+            return entries != null && entries.stream().allMatch(Values::typeableEntry) ? entries : null;
+        }
+
+        /**
+         * The delegation change {@code a} with {@code entries}: to its peer where every decision names that one (or
+         * none), else to none (entries to several peers).
+         */
+        private Action withEntries(Action a, List<String> entries) {
+            String peer = a instanceof Action.AddDelegation x ? x.peer() : ((Action.RemoveDelegation) a).peer();
+            String to = decisions.stream().allMatch(d -> d.finding().peer() == null || key(d.finding().peer())
                     .equals(key(peer))) ? peer : "";
+            return a instanceof Action.AddDelegation ? new Action.AddDelegation(a.subject(), to, entries)
+                    : new Action.RemoveDelegation(a.subject(), to, entries);
         }
 
         /**
