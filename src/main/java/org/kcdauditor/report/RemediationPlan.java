@@ -150,14 +150,12 @@ public final class RemediationPlan {
 
         /** The entries the findings concern, by peer, in findings order: the SPNs with the peer they name. */
         public List<PeerSpns> entries() {
-            Map<String, List<String>> byPeer = new LinkedHashMap<>();
+            Map<String, List<String>> entries = new LinkedHashMap<>();
             for (Decision d : decisions) {
-                byPeer.computeIfAbsent(d.finding().peer() == null ? "" : d.finding().peer(), p -> new ArrayList<>())
+                entries.computeIfAbsent(d.finding().peer() == null ? "" : d.finding().peer(), p -> new ArrayList<>())
                         .add(d.finding().spn());
             }
-            List<PeerSpns> out = new ArrayList<>();
-            byPeer.forEach((peer, spns) -> out.add(new PeerSpns(peer, spns)));
-            return out;
+            return byPeer(entries);
         }
 
         /**
@@ -567,9 +565,12 @@ public final class RemediationPlan {
         }
     }
 
-    /** The entries of {@code byPeer} with the peer each names. */
-    private static List<PeerSpns> byPeer(Map<String, Set<String>> byPeer) {
-        return byPeer.entrySet().stream().map(e -> new PeerSpns(e.getKey(), List.copyOf(e.getValue()))).toList();
+    /**
+     * The entries of {@code byPeer} with the peer each names: a host's change, a refused host's entries to gain, a
+     * decision step's entries.
+     */
+    private static List<PeerSpns> byPeer(Map<String, ? extends java.util.Collection<String>> byPeer) {
+        return byPeer.entrySet().stream().map(e -> new PeerSpns(e.getKey(), e.getValue().stream().toList())).toList();
     }
 
     /** The entries of {@code byPeer}, peer after peer. */
@@ -886,7 +887,7 @@ public final class RemediationPlan {
         // the host's own cluster; a finding of another cluster may ask for the change (RBCD on a peer's target)
         return new HostChange(b.name, hd == null ? null : hd.dnsHostName(),
                 hd != null && hd.cluster() != null ? hd.cluster() : b.cluster,
-                hd == null ? null : hd.operatingSystem(), mode, peers(b.add), peers(b.remove),
+                hd == null ? null : hd.operatingSystem(), mode, byPeer(b.add), byPeer(b.remove),
                 List.copyOf(b.register), b.unconstrained, setPt, hasPt, aduc, b.encryption,
                 hd == null ? null : hd.directory(), List.copyOf(b.rbcd.values()));
     }
@@ -1153,12 +1154,6 @@ public final class RemediationPlan {
         return Uac.has(uac, Uac.TRUSTED_TO_AUTH_FOR_DELEGATION)
                 ? "constrained, " + Remedies.ADUC_ANY.toLowerCase(Locale.ROOT)
                 : "constrained, " + Remedies.ADUC_KERBEROS.toLowerCase(Locale.ROOT);
-    }
-
-    private static List<PeerSpns> peers(Map<String, Set<String>> m) {
-        List<PeerSpns> out = new ArrayList<>();
-        m.forEach((peer, spns) -> out.add(new PeerSpns(peer, List.copyOf(spns))));
-        return List.copyOf(out);
     }
 
     static String key(String name) {
