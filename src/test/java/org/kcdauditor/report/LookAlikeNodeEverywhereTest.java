@@ -223,4 +223,19 @@ class LookAlikeNodeEverywhereTest {
         String html = read.get("runbook.html");
         assertTrue(html.contains("<li>" + cyrillic + "<code>") && html.contains("<li>" + invisible + "<code>"), html);
     }
+
+    /**
+     * A yes to НV08's question has no command (no command may name НV08): the PDF's decisions table says so and why
+     * where another decision gives its "If so" command, as the runbooks and the Runbook sheet do; it said nothing.
+     */
+    @Test
+    void thePdfSaysWhyAYesHasNoCommand() {
+        String pdf = read.get("audit.pdf").replaceAll("\\s+", " ");
+        String table = pdf.substring(pdf.indexOf("Finding and what to decide"));
+        String decision = table.substring(table.indexOf("Before adding entries, look at \\u041DV08"));
+        assertTrue(decision.startsWith("Before adding entries, look at \\u041DV08's msDS-AllowedToDelegateTo as a"
+                + " Domain Admin on a writable domain controller: if they are there, give the bind account read access"
+                + " to it (docs/install.md, \"The service account\"); if they were removed, add them back. If so: no"
+                + " command (a value in it cannot be typed safely: make the change by hand)"), decision);
+    }
 }

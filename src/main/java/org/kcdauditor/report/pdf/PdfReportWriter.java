@@ -835,6 +835,12 @@ public final class PdfReportWriter implements ReportWriter {
                     text.add(new Chunk("\nUndo: ", f.tinyBold));
                     text.add(command(command, f.tiny));
                 }
+                // a yes no command can carry says why, where another gives its command
+                String noCommand = i < decide.size() ? decide.get(i).noCommand() : "";
+                if (!noCommand.isEmpty()) {
+                    text.add(new Chunk("\nIf so: ", f.tinyBold));
+                    text.add(new Chunk(visible(noCommand), f.tiny));
+                }
                 t.addCell(cell(text, null, Element.ALIGN_LEFT));
             }
             d.add(t);
