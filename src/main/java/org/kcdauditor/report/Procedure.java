@@ -371,7 +371,7 @@ public final class Procedure {
                 String detail = (step.grouped() ? entriesInWords(step) : d.finding().message()) + " " + d.what();
                 decide.add(new Step(Phase.DECIDE, d.finding().host() == null ? "" : d.finding().host(),
                         d.finding().rule() + (d.coveredBy() == null ? ": decide and act" : ": check after the change"
-                                + " of " + d.coveredBy()), why.isEmpty() ? detail : detail + " " + why, commands,
+                                + " of " + d.coveredBy()), why.isEmpty() ? detail : detail + " If so: " + why, commands,
                         undo, List.of(d.finding().rule()), null, why));
             }
             phases.add(phase(phases, Phase.DECIDE, plan.decisionsNotScripted(""),

@@ -226,7 +226,8 @@ class LookAlikeNodeEverywhereTest {
 
     /**
      * A yes to НV08's question has no command (no command may name НV08): the PDF's decisions table says so and why
-     * where another decision gives its "If so" command, as the runbooks and the Runbook sheet do; it said nothing.
+     * where another decision gives its "If so" command, as the runbooks and the Runbook sheet do; it said nothing. The
+     * sheet's Detail put the reason after the question as a sentence of its own ("add them back. no command (…)").
      */
     @Test
     void thePdfSaysWhyAYesHasNoCommand() {
@@ -237,5 +238,8 @@ class LookAlikeNodeEverywhereTest {
                 + " Domain Admin on a writable domain controller: if they are there, give the bind account read access"
                 + " to it (docs/install.md, \"The service account\"); if they were removed, add them back. If so: no"
                 + " command (a value in it cannot be typed safely: make the change by hand)"), decision);
+        // the Runbook sheet's Detail says it of the yes too, not as a sentence of its own after the question
+        assertTrue(read.get("audit.xlsx").contains("if they were removed, add them back. If so: no command (a value in it"
+                + " cannot be typed safely: make the change by hand)\n"), read.get("audit.xlsx"));
     }
 }
