@@ -293,7 +293,7 @@ A failure at 80–90 % with event 21502 / 22038 and a Kerberos HRESULT (0x800903
 
 <#if decisions?has_content>
 <h2 id="step-${phase.decide.number}">${phase.decide.number}. ${phase.decide.title}<#if hasChanges><a class="top" href="#contents">contents ↑</a></#if></h2>
-<p>These findings have no scripted fix; an administrator decides what to do.<#if decisions?size != summary.decisions> ${summary.decisionCount}: one step per host and question.</#if></p>
+<p>These findings are not part of the scripted change (remediation.ps1 leaves them alone): an administrator decides each, and carries out a yes with its command where it has one, else by hand.<#if decisions?size != summary.decisions> ${summary.decisionCount}: one step per host and question.</#if></p>
 <#list decisions as d>
 <div class="card"><span class="sev ${d.severity}">${d.severity}</span> <strong>${d.rule}</strong> <span class="meta">${d.title}</span><#if d.host?has_content> on ${d.host}</#if><br>
 <#if d.entries?has_content>${d.findings} findings, one per entry, ask the same question:<ul><#list d.entries as e><li><#if e.peer?has_content>to ${e.peer}<@lookAlike e/>: </#if><#list e.spns as spn><code>${spn}</code><#sep>, </#list></li></#list></ul><#if d.alike?has_content>${d.alike}<br></#if><#else>${d.message}<br></#if><#if d.coveredStep?has_content><strong>Covered by step ${d.coveredStep}</strong>, which changes ${d.host}’s delegation: check the result against the baseline afterwards.<br></#if><strong>To decide:</strong> ${d.what}<#list d.proposed as c><pre>${c}</pre></#list><#list d.undo as c>Undo: <pre>${c}</pre></#list><#if d.noCommand?has_content><br>If so, this step has ${d.noCommand}.</#if></div>

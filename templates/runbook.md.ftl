@@ -390,7 +390,7 @@ ${c?no_esc}
 <#if decisions?has_content>
 ## ${phase.decide.number}. ${phase.decide.title}
 
-These findings have no scripted fix; an administrator decides what to do.<#if decisions?size != summary.decisions> ${summary.decisionCount}: one step per host and question.</#if>
+These findings are not part of the scripted change (remediation.ps1 leaves them alone): an administrator decides each, and carries out a yes with its "If so" command where it has one, else by hand.<#if decisions?size != summary.decisions> ${summary.decisionCount}: one step per host and question.</#if>
 
 <#list decisions as d>
 <#if d.entries?has_content>

@@ -345,7 +345,7 @@ class ProvenanceTest {
         for (String spn : spns) {
             assertTrue(md.contains("`" + spn + "`"), spn + " listed in " + md);
         }
-        String counted = "an administrator decides what to do. 1 decision (8 findings): one step per host and"
+        String counted = "else by hand. 1 decision (8 findings): one step per host and"
                 + " question.";
         assertTrue(md.contains(counted), md);
         assertTrue(md.contains("\n  msDS-AllowedToDelegateTo changed 2026-11-30 14:02:11 UTC at DC2 (version 7), but"

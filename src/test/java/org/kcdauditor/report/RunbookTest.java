@@ -715,6 +715,26 @@ class RunbookTest {
     }
 
     /**
+     * The decisions' section does not deny the fix it then lists: it said "These findings have no scripted fix" above
+     * NAS01's "If so: Set-ADComputer …"; it says, as the PDF's phase does, that they are not part of the scripted change,
+     * and how a yes is carried out.
+     */
+    @Test
+    void theDecisionsSectionDoesNotDenyTheCommandsItGives() throws Exception {
+        TemplateRenderer r = new TemplateRenderer(TEMPLATES);
+        String md = render(RunbookWriter.markdown(r), Fixtures.demo());
+        String decide = md.substring(md.indexOf(". Needs a decision"));
+        assertTrue(decide.contains("If so: `Set-ADComputer -Identity 'NAS01$'"), decide);
+        assertTrue(decide.contains("\n\nThese findings are not part of the scripted change (remediation.ps1 leaves them"
+                + " alone): an administrator decides each, and carries out a yes with its \"If so\" command where it has"
+                + " one, else by hand.\n"), decide);
+        String html = render(RunbookWriter.html(r), Fixtures.demo());
+        assertTrue(html.contains("<p>These findings are not part of the scripted change (remediation.ps1 leaves them"
+                + " alone): an administrator decides each, and carries out a yes with its command where it has one,"
+                + " else by hand.</p>"), html);
+    }
+
+    /**
      * The hosts whose tickets are purged are a checklist read against the console of each host: in name order, as the
      * hosts of step 1 are, not in the order the plan met them (HV01, HV03, HV11, HV14, HV13, HV02, HV12).
      */
