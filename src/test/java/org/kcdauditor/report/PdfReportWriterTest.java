@@ -319,6 +319,17 @@ class PdfReportWriterTest {
                 + " @{'msDS-SupportedEncryptionTypes'=24} -Server 'dc1.contoso.com'"), all);
     }
 
+    /**
+     * A decision's row tells the finding from the question, as the runbooks' "To decide:" does: the question followed
+     * the message on the next line unmarked, where "It follows from waived findings, …" read as more of the finding.
+     */
+    @Test
+    void aDecisionsQuestionIsLabelledAsInTheRunbooks() throws Exception {
+        String all = text(render(Fixtures.demo(), 16), 1, 99).replace("\n", " ");
+        assertTrue(all.contains("3 directed pairs cannot migrate. To decide: Check that NAS01's keytab holds AES keys"),
+                all);
+    }
+
     @Test
     void decisionPageVerdictAndHeadlineAgree() throws Exception {
         FindingsDocument.Summary sum = new FindingsDocument.Summary(3, 1, 6, 24, 24, 100.0, Map.of("LOW", 1, "INFO", 1));

@@ -823,10 +823,12 @@ public final class PdfReportWriter implements ReportWriter {
                 RemediationPlan.Decision dec = step.first();
                 t.addCell(ruleCell(dec.finding().rule(), f.tiny, null));
                 t.addCell(cell(name(dec.finding().host()), f.tiny, null));
+                // the question labelled as the runbooks label it, apart from the finding it follows
                 Phrase text = new Phrase(visible(step.grouped() ? Procedure.entriesInWords(step)
-                        : dec.finding().message()) + "\n" + visible(dec.what()
-                        + (dec.coveredBy() == null ? "" : " (check after the change of " + dec.coveredBy() + ")")),
-                        f.tiny);
+                        : dec.finding().message()) + "\n", f.tiny);
+                text.add(new Chunk("To decide: ", f.tinyBold));
+                text.add(new Chunk(visible(dec.what() + (dec.coveredBy() == null ? ""
+                        : " (check after the change of " + dec.coveredBy() + ")")), f.tiny));
                 for (String command : i < decide.size() ? decide.get(i).commands() : List.<String>of()) {
                     text.add(new Chunk("\nIf so: ", f.tinyBold));
                     text.add(command(command, f.tiny));
