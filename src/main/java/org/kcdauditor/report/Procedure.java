@@ -368,7 +368,8 @@ public final class Procedure {
                 // a yes no command can carry (an SPN taken off an object whose DN cannot be typed) says why
                 String why = String.join("; ", proposed.stream().filter(a -> plan.commandsFor(a.subject()).all(a)
                         .isEmpty()).map(a -> noCommand(a, false)).distinct().toList());
-                String detail = (step.grouped() ? entriesInWords(step) : d.finding().message()) + " " + d.what();
+                String detail = (step.grouped() ? entriesInWords(step) : d.finding().message()) + " To decide: "
+                        + d.what();
                 decide.add(new Step(Phase.DECIDE, d.finding().host() == null ? "" : d.finding().host(),
                         d.finding().rule() + (d.coveredBy() == null ? ": decide and act" : ": check after the change"
                                 + " of " + d.coveredBy()), why.isEmpty() ? detail : detail + " If so: " + why, commands,

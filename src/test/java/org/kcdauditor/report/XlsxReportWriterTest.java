@@ -523,4 +523,23 @@ class XlsxReportWriterTest {
             assertEquals(1, found);
         }
     }
+
+    /**
+     * The Runbook sheet's Detail of a decision tells the finding from the question, as the runbooks' and the PDF's
+     * "To decide:" do: the question followed the message after a space, as one more sentence of it.
+     */
+    @Test
+    void theRunbookSheetLabelsADecisionsQuestion() {
+        XSSFSheet sh = demo.getSheet("Runbook");
+        List<String> details = new ArrayList<>();
+        for (int r = 1; r <= sh.getLastRowNum(); r++) {
+            if (sh.getRow(r).getCell(3).getStringCellValue().equals("AES_NOT_ENABLED: decide and act")) {
+                details.add(sh.getRow(r).getCell(4).getStringCellValue());
+            }
+        }
+        assertEquals(1, details.size(), details.toString());
+        assertTrue(details.get(0).startsWith("NAS01 cannot get AES tickets: its msDS-SupportedEncryptionTypes is RC4-HMAC"
+                + " (0x4); 3 directed pairs cannot migrate. To decide: Check that NAS01's keytab holds AES keys"),
+                details.get(0));
+    }
 }
