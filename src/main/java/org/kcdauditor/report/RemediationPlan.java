@@ -902,7 +902,11 @@ public final class RemediationPlan {
         return new Action.Manual(f.remediation() == null ? "" : f.remediation());
     }
 
-    /** The plan itself makes the change {@code a} proposes (a baseline entry it adds back or removes again). */
+    /**
+     * The plan itself makes the change {@code a} proposes: a baseline entry it adds back or removes again, or the very
+     * resource-based delegation list its change sets on the host (the list a cross-domain pair needs, which leaves out
+     * the wide grant an RBCD_ALLOWS_ANY_ACCOUNT decision would drop: the same accounts, saved to the same file).
+     */
     private static boolean carriedOut(Action a, Map<String, HostChange> changeOf) {
         HostChange h = a.subject() == null ? null : changeOf.get(key(a.subject()));
         if (h == null) {
@@ -912,8 +916,16 @@ public final class RemediationPlan {
             return covers(h.add(), d.spns());
         } else if (a instanceof Action.RemoveDelegation d) {
             return covers(h.remove(), d.spns());
+        } else if (a instanceof Action.AddRbcd r) {
+            return !h.rbcd().isEmpty() && sids(h.rbcd()).equals(sids(r.principals()));
         }
         return false;
+    }
+
+    private static Set<String> sids(List<Action.Principal> principals) {
+        Set<String> sids = new HashSet<>();
+        principals.forEach(p -> sids.add(p.sid()));
+        return sids;
     }
 
     private static boolean covers(List<PeerSpns> changes, List<String> spns) {
