@@ -1331,6 +1331,21 @@ public final class AuditContext implements Drift.Nodes {
     }
 
     /**
+     * Whether no account holds {@code sid}, which {@code target}'s resource-based delegation names: a SID of
+     * {@code target}'s own domain (its objectSid but the last part) that is no object of the sweep, no principal read
+     * after it and no grant to every account. The collector looks each such SID up in the whole domain, where a search
+     * returns no deleted object: the account was deleted. A computer object deleted and created again under its name
+     * (a node rebuilt) is another account, with another SID, which the grant does not reach.
+     */
+    public boolean deletedAccount(AdObject target, String sid) {
+        String own = target.objectSid();
+        int domain = own == null ? -1 : own.lastIndexOf('-');
+        return domain > 0 && sid != null && sid.length() > domain + 1 && sid.regionMatches(true, 0, own, 0, domain + 1)
+                && sid.indexOf('-', domain + 1) < 0 && AnyAccount.name(sid) == null && bySid(sid) == null
+                && !snapshot.rbcdPrincipals().containsKey(sid);
+    }
+
+    /**
      * An RBCD descriptor's SID with what it names, {@code S-1-5-… (HV01)}: the object of the sweep's name, else the
      * principal read after the sweep as {@code named} puts it (a group with its members), else the name of a SID that
      * holds every account ({@code S-1-1-0 (Everyone)}), else {@code unknown} in brackets, or the SID alone when null.

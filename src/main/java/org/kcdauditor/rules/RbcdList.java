@@ -25,13 +25,17 @@ final class RbcdList {
     }
 
     /**
-     * The list to set on {@code target}: the principals its descriptor allows today but the grants to every account,
-     * {@code present} unless {@code refused}; then the sources of {@link #throughGrants}, present (the target allows
-     * them today); then {@code sources}, each once, not present.
+     * The list to set on {@code target}: the principals its descriptor allows today but the grants to every account
+     * and the SIDs of deleted accounts ({@link AuditContext#deletedAccount}), {@code present} unless {@code refused};
+     * then the sources of {@link #throughGrants}, present (the target allows them today); then {@code sources}, each
+     * once, not present.
      */
     static List<Action.Principal> of(AuditContext ctx, AdObject target, Set<String> refused, List<AdObject> sources) {
         Map<String, Action.Principal> out = new LinkedHashMap<>();
         for (String sid : kept(target)) {
+            if (ctx.deletedAccount(target, sid)) {
+                continue; // allows nobody; the cmdlet would find no account to resolve it to
+            }
             out.putIfAbsent(sid, principal(ctx, sid, !refused.contains(sid)));
         }
         for (PairStatus p : throughGrants(ctx, target)) {

@@ -429,6 +429,28 @@ class RulesTest {
         assertTrue(fix.contains("lists hosts, keep it"), fix);
     }
 
+    /**
+     * A SID of the node's own domain that no account holds (the collector looked it up in the whole domain) is a
+     * deleted account, told as such, never "unresolved" and never a grant to keep; a SID of another domain stays
+     * unresolved, and only the deleted one is left out of the list proposed.
+     */
+    @Test
+    void rbcdNamingADeletedAccountIsToldAndLeftOutOfTheList() {
+        AdObject[] c = healthyCluster();
+        String deleted = Hosts.DOMAIN_SID + "-7777";
+        String foreign = "S-1-5-21-9-9-9-1105";
+        c[1] = host("HV02").delegatesTo("HV01", "HV03").rbcdFrom(deleted, foreign).build();
+        Finding f = of(audit(c), "RBCD_PRESENT").get(0);
+        assertEquals("HV02 allows RBCD from " + deleted + " (no account: deleted), " + foreign + " (unresolved). A"
+                + " grant to a deleted account allows nobody (a computer object created again under the same name is"
+                + " another account, with another SID) and covers no pair.", f.message());
+        Action.Manual decision = (Action.Manual) f.actions().get(0);
+        assertTrue(decision.what().startsWith("Remove the grant to " + deleted + ": no account has that SID any more"),
+                decision.what());
+        assertEquals(List.of(new Action.AddRbcd("HV02", List.of(new Action.Principal(null, null, foreign, true)))),
+                decision.proposed());
+    }
+
     @Test
     void missingDnsHostNameIsReportedAndNeverGuessed() {
         AdObject[] c = healthyCluster();

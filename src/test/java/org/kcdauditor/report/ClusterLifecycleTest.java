@@ -1,0 +1,234 @@
+package org.kcdauditor.report;
+
+import com.unboundid.ldap.listener.InMemoryDirectoryServer;
+import com.unboundid.ldap.sdk.Entry;
+import com.unboundid.ldap.sdk.Modification;
+import com.unboundid.ldap.sdk.ModificationType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kcdauditor.directory.Sids;
+import org.kcdauditor.model.Finding;
+import org.kcdauditor.model.Severity;
+import org.kcdauditor.remedy.Action;
+import org.kcdauditor.support.Hosts;
+import org.kcdauditor.support.RbcdDescriptors;
+import org.kcdauditor.support.TestDirectory;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The life of a cluster as its administrator lives it, run by run against one history store: a node joins, one is
+ * evicted, one is rebuilt under its name (a new computer object). Each step is checked as an expert
+ * would read findings.json, the runbook, remediation.ps1, the mail and the history: what must change, and nothing else.
+ */
+class ClusterLifecycleTest {
+    private static final String BASE = TestDirectory.BASE;
+    private static final String MIG = Hosts.MIG;
+
+    @TempDir
+    Path tmp;
+
+    private InMemoryDirectoryServer ds;
+    private FindingsDocument previous;
+    private int runs;
+
+    private static String dn(String node) {
+        return "CN=" + node + ",OU=Hyper-V," + BASE;
+    }
+
+    private static List<String> entriesTo(String peer) {
+        return List.of(MIG + "/" + peer, MIG + "/" + TestDirectory.fqdn(peer, BASE), "cifs/" + peer,
+                "cifs/" + TestDirectory.fqdn(peer, BASE));
+    }
+
+    /** A domain holding HVC1 of HV01..HV03, fully delegated, whose history holds a first run. */
+    private void start() throws Exception {
+        ds = TestDirectory.startDomain(BASE, "dc1.contoso.com");
+        TestDirectory.aesKeysSince(ds, BASE, Hosts.DOMAIN_SID, "20090310091500.0Z");
+        TestDirectory.addCluster(ds, List.of("HV01", "HV02", "HV03"));
+        ScenarioOutputsAgreeTest.Outputs first = run("HV01", "HV02", "HV03");
+        assertTrue(first.doc().clusters().get(0).go(), first.console());
+    }
+
+    /** {@code kcd-audit run} with HVC1 configured as {@code nodes}, every output read back and agreeing. */
+    private ScenarioOutputsAgreeTest.Outputs run(String... nodes) throws Exception {
+        Files.writeString(tmp.resolve("kcd-audit.yaml"), "directory:\n  url: ldap://127.0.0.1:" + ds.getListenPort()
+                + "\n  bindDn: " + TestDirectory.BIND_DN + "\n  passwordEnv: TEST_LDAP_PASSWORD\n  baseDn: " + BASE
+                + "\n  allowInsecureBind: true\n  timeoutSeconds: 5\nclusters:\n  - name: HVC1\n    nodes: ["
+                + String.join(", ", nodes) + "]\nstore:\n  url: jdbc:h2:file:data/kcd-audit\n");
+        ScenarioOutputsAgreeTest.Outputs o = ScenarioOutputsAgreeTest.run(tmp, tmp.resolve("kcd-audit.yaml"),
+                "run" + (runs++), previous);
+        ScenarioOutputsAgreeTest.assertAgree(o);
+        previous = o.doc();
+        return o;
+    }
+
+    /** A joined Hyper-V host: its computer object with the SPNs Hyper-V registers, no delegation yet. */
+    private void join(String node, int rid, boolean hyperV) throws Exception {
+        Entry e = new Entry("dn: " + dn(node), "objectClass: top", "objectClass: user", "objectClass: computer",
+                "cn: " + node, "sAMAccountName: " + node + "$", "dNSHostName: " + TestDirectory.fqdn(node, BASE),
+                "userAccountControl: 4096", "operatingSystem: Windows Server 2022 Datacenter",
+                "operatingSystemVersion: 10.0 (20348)", "servicePrincipalName: HOST/" + node,
+                "servicePrincipalName: HOST/" + TestDirectory.fqdn(node, BASE));
+        if (hyperV) {
+            e.addAttribute("servicePrincipalName", MIG + "/" + node, MIG + "/" + TestDirectory.fqdn(node, BASE));
+        }
+        e.addAttribute("objectSid", Sids.toBytes(Hosts.DOMAIN_SID + "-" + rid));
+        ds.add(e);
+    }
+
+    private void delegate(String node, String... peers) throws Exception {
+        for (String p : peers) {
+            ds.modify(dn(node), new Modification(ModificationType.ADD, "msDS-AllowedToDelegateTo",
+                    entriesTo(p).toArray(String[]::new)));
+        }
+    }
+
+    /** The open findings by rule, host and peer: {@code MISSING_DELEGATION HV01->HV04} → how many. */
+    private static Map<String, Integer> open(FindingsDocument doc, Severity atLeast) {
+        Map<String, Integer> out = new TreeMap<>();
+        for (Finding f : doc.findings()) {
+            if (!f.isWaived() && f.severity().ordinal() <= atLeast.ordinal()) {
+                out.merge(f.rule() + " " + f.host() + (f.peer() == null ? "" : "->" + f.peer()), 1, Integer::sum);
+            }
+        }
+        return out;
+    }
+
+    private static List<Finding> of(FindingsDocument doc, String rule) {
+        return doc.findings().stream().filter(f -> f.rule().equals(rule)).toList();
+    }
+
+    /**
+     * A fourth node joins a healthy cluster: each old node is told to add the new node's four entries and the new node
+     * to add all old ones, and nothing else; once they are set the cluster is GO again. Then a node is evicted (no
+     * longer configured, its computer object still there): the remaining nodes' entries to it are STALE_DELEGATION
+     * decisions, never scripted removals, until its computer object is gone.
+     */
+    @Test
+    void aNodeJoinsThenOneIsEvicted() throws Exception {
+        start();
+        try {
+            join("HV04", 3000, true);
+            ScenarioOutputsAgreeTest.Outputs joined = run("HV01", "HV02", "HV03", "HV04");
+            Map<String, Integer> expected = new TreeMap<>();
+            for (String old : List.of("HV01", "HV02", "HV03")) {
+                expected.put("MISSING_DELEGATION " + old + "->HV04", 4);
+                expected.put("MISSING_DELEGATION HV04->" + old, 4);
+            }
+            assertEquals(expected, open(joined.doc(), Severity.LOW), joined.console());
+            assertEquals(List.of("HV04: new node (WORKSTATION_TRUST_ACCOUNT)."),
+                    of(joined.doc(), "CHANGED_SINCE_LAST_RUN").stream().map(Finding::message).toList());
+            // the script adds exactly those entries, and removes nothing
+            for (String old : List.of("HV01", "HV02", "HV03")) {
+                assertTrue(joined.ps1().contains("Add-Values '" + old + "$' 'msDS-AllowedToDelegateTo' @('cifs/HV04',"
+                        + " 'cifs/hv04.contoso.com', '" + MIG + "/HV04', '" + MIG + "/hv04.contoso.com')"),
+                        joined.ps1());
+            }
+            assertFalse(joined.ps1().contains("\n    Remove-Values "), joined.ps1());
+            assertTrue(joined.mail().contains("HVC1: NO-GO, 6/12 pairs OK"), joined.mail());
+
+            for (String old : List.of("HV01", "HV02", "HV03")) {
+                delegate(old, "HV04");
+            }
+            delegate("HV04", "HV01", "HV02", "HV03");
+            ScenarioOutputsAgreeTest.Outputs fixed = run("HV01", "HV02", "HV03", "HV04");
+            assertEquals(Map.of(), open(fixed.doc(), Severity.LOW), fixed.console());
+            assertTrue(fixed.doc().clusters().get(0).go());
+
+            // HV03 evicted: removed from the cluster, its computer object (and its delegation) still in AD
+            ScenarioOutputsAgreeTest.Outputs evicted = run("HV01", "HV02", "HV04");
+            assertEquals(Map.of("STALE_DELEGATION HV01->HV03", 4, "STALE_DELEGATION HV02->HV03", 4,
+                    "STALE_DELEGATION HV04->HV03", 4), open(evicted.doc(), Severity.LOW), evicted.console());
+            assertTrue(evicted.doc().clusters().get(0).go(), "stale entries block nothing");
+            for (Finding f : of(evicted.doc(), "STALE_DELEGATION")) {
+                assertTrue(f.actions().get(0) instanceof Action.Manual, "a decision while HV03 exists: " + f);
+            }
+            assertFalse(evicted.ps1().contains("\n    Remove-Values "), "nothing removed by the script: "
+                    + evicted.ps1());
+            assertEquals(List.of("HV03: no longer a node of a configured cluster (its computer is still in the"
+                    + " directory)."), of(evicted.doc(), "CHANGED_SINCE_LAST_RUN").stream().map(Finding::message)
+                    .toList());
+
+            // its computer object deleted: now the script removes the entries naming it
+            ds.delete(dn("HV03"));
+            ScenarioOutputsAgreeTest.Outputs gone = run("HV01", "HV02", "HV04");
+            for (Finding f : of(gone.doc(), "STALE_DELEGATION")) {
+                assertTrue(f.actions().get(0) instanceof Action.RemoveDelegation, f.toString());
+            }
+            assertEquals(12, of(gone.doc(), "STALE_DELEGATION").size());
+            assertTrue(gone.ps1().contains("Remove-Values 'HV01$' 'msDS-AllowedToDelegateTo' @('cifs/HV03',"
+                    + " 'cifs/hv03.contoso.com', '" + MIG + "/HV03', '" + MIG + "/hv03.contoso.com')"), gone.ps1());
+        } finally {
+            ds.shutDown(true);
+        }
+    }
+
+    /**
+     * A node rebuilt under its name: its computer object deleted and created again (a new objectSid, no delegation, no
+     * migration SPNs until Hyper-V is installed). A peer's resource-based delegation that allowed the old account now
+     * names a SID no account holds: it must read as such (never as the rebuilt node, never as a grant to keep), cover
+     * no pair, and be proposed for removal; the history tells the replacement, not a node gone and a node new.
+     */
+    @Test
+    void aNodeRebuiltUnderItsName() throws Exception {
+        start();
+        try {
+            String oldSid = Hosts.DOMAIN_SID + "-2001";
+            ds.modify(dn("HV01"), new Modification(ModificationType.ADD, "msDS-AllowedToActOnBehalfOfOtherIdentity",
+                    RbcdDescriptors.of(List.of(oldSid))));
+            ScenarioOutputsAgreeTest.Outputs granted = run("HV01", "HV02", "HV03");
+            assertEquals("HV01 allows RBCD from " + oldSid + " (HV02). It covers HV02 -> HV01, so no"
+                    + " msDS-AllowedToDelegateTo entries are needed for that pair.",
+                    of(granted.doc(), "RBCD_PRESENT").get(0).message());
+
+            ds.delete(dn("HV02"));
+            join("HV02", 4000, false);
+            ScenarioOutputsAgreeTest.Outputs rebuilt = run("HV01", "HV02", "HV03");
+            assertEquals(Map.of("MISSING_DELEGATION HV02->HV01", 4, "MISSING_DELEGATION HV02->HV03", 4,
+                    "TARGET_SPN_NOT_REGISTERED HV02", 2), open(rebuilt.doc(), Severity.LOW), rebuilt.console());
+            FindingsDocument.ClusterDoc c = rebuilt.doc().clusters().get(0);
+            assertTrue(c.matrix().stream().noneMatch(m -> m.from().equals("HV02") && m.to().equals("HV01")
+                    && (Boolean.TRUE.equals(m.ok()) || m.rbcd())), "the old SID's grant covers nothing: " + c.matrix());
+            Finding rbcd = of(rebuilt.doc(), "RBCD_PRESENT").get(0);
+            assertEquals("HV01 allows RBCD from " + oldSid + " (no account: deleted; HV02's objectSid before its"
+                    + " computer object was replaced). A grant to a deleted account allows nobody (a computer object"
+                    + " created again under the same name is another account, with another SID) and covers no pair.",
+                    rbcd.message());
+            assertDanglingRemoved(rbcd, oldSid);
+            String changed = of(rebuilt.doc(), "CHANGED_SINCE_LAST_RUN").get(0).message();
+            assertTrue(changed.startsWith("HV02: computer object replaced (objectSid " + oldSid + " -> "
+                    + Hosts.DOMAIN_SID + "-4000)"), changed);
+
+            // Hyper-V installed and delegation set up again: the grant still names the deleted account
+            ds.modify(dn("HV02"), new Modification(ModificationType.ADD, "servicePrincipalName", MIG + "/HV02",
+                    MIG + "/hv02.contoso.com"));
+            delegate("HV02", "HV01", "HV03");
+            ScenarioOutputsAgreeTest.Outputs setUp = run("HV01", "HV02", "HV03");
+            assertEquals(Map.of(), open(setUp.doc(), Severity.LOW), setUp.console());
+            rbcd = of(setUp.doc(), "RBCD_PRESENT").get(0);
+            assertEquals("HV01 allows RBCD from " + oldSid + " (no account: deleted). A grant to a deleted account"
+                    + " allows nobody (a computer object created again under the same name is another account, with"
+                    + " another SID) and covers no pair.", rbcd.message());
+            assertDanglingRemoved(rbcd, oldSid);
+        } finally {
+            ds.shutDown(true);
+        }
+    }
+
+    /** {@code f}'s fix is a decision whose list leaves {@code sid} out (here: nobody else, so it clears the grant). */
+    private static void assertDanglingRemoved(Finding f, String sid) {
+        Action.Manual decision = (Action.Manual) f.actions().get(0);
+        assertFalse(decision.what().startsWith("Keep it"), decision.what());
+        assertTrue(decision.what().contains(sid), decision.what());
+        assertEquals(List.of(new Action.AddRbcd("HV01", List.of())), decision.proposed());
+    }
+}
