@@ -10,6 +10,7 @@ import org.kcdauditor.remedy.Values;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -24,13 +25,13 @@ import java.util.Set;
  */
 public final class Drift {
     /**
-     * SPN_REMOVED, SPN_ADDED, ENCRYPTION_CHANGED and OBJECT_REPLACED only against a stored run: a baseline documents no
-     * SPNs, no encryption types and no objectSid. RBCD_REMOVED and RBCD_ADDED against a baseline host only where it
+     * SPN_REMOVED, SPN_ADDED, ENCRYPTION_CHANGED, OBJECT_REPLACED and RENAMED only against a stored run: a baseline
+     * documents no SPNs, no encryption types and no objectSid. RBCD_REMOVED and RBCD_ADDED against a baseline host only where it
      * documents the host's grants ({@code rbcdAllowed}; a baseline captured before captures recorded them does not).
      */
     public enum Kind {
         HOST_MISSING, HOST_NEW, ENTRY_REMOVED, ENTRY_ADDED, FLAGS_CHANGED, SPN_REMOVED, SPN_ADDED, ENCRYPTION_CHANGED,
-        OBJECT_REPLACED, RBCD_REMOVED, RBCD_ADDED;
+        OBJECT_REPLACED, RBCD_REMOVED, RBCD_ADDED, RENAMED;
 
         /** The rule that reports this difference against the baseline: a grant as an entry (BASELINE_ENTRY_ADDED). */
         public String baselineRule() {
@@ -44,11 +45,12 @@ public final class Drift {
      * @param cluster        the node's cluster (null for a host that is gone)
      * @param value          the delegation entry (ENTRY_*), the SPN (SPN_*), the SID a resource-based delegation grant
      *                       allows (RBCD_*: {@code after} holds it with the name the audit knows for it); for HOST_MISSING the DN of its computer when that is still
-     *                       in the directory (no longer a configured node), else null
+     *                       in the directory (no longer a configured node), else null; for RENAMED the host's name in
+     *                       the run compared with
      * @param before         flag names before (FLAGS_CHANGED); the encryption types before in words (ENCRYPTION_CHANGED);
      *                       the objectSid before (OBJECT_REPLACED)
      * @param after          flag names now (FLAGS_CHANGED); the encryption types now in words (ENCRYPTION_CHANGED); the
-     *                       objectSid now (OBJECT_REPLACED); the grant's SID with its name (RBCD_*)
+     *                       objectSid now (OBJECT_REPLACED, RENAMED); the grant's SID with its name (RBCD_*)
      * @param delegationBits a delegation bit (TRUSTED_FOR_DELEGATION, TRUSTED_TO_AUTH_FOR_DELEGATION,
      *                       NOT_DELEGATED) changed
      * @param lastChange     the last originating write of the attribute concerned (when, at which DC, its version),
@@ -129,39 +131,63 @@ public final class Drift {
                 out.add(new Change(Kind.OBJECT_REPLACED, cluster, node.name(), null, List.of(was.objectSid()),
                         List.of(node.objectSid()), false));
             }
-            // the same values in the same order (the common case: nothing changed since) differ in no entry; only
-            // lists that differ are compared in normal form (at 20,000 hosts 1.45 million values each side)
-            if (!was.delegateTo().equals(node.delegateTo())) {
-                entryChanges(was.delegateTo(), node, cluster, ctx, out);
-            }
-            // a baseline host written without userAccountControl documents its entries only
-            int uacBefore = was.userAccountControl() == null ? 0 : Uac.fromNames(was.userAccountControl());
-            List<String> flagsNow = Uac.flagNames(node.userAccountControl());
-            int uacNow = Uac.fromNames(flagsNow);
-            if (was.userAccountControl() != null && uacBefore != uacNow) {
-                out.add(new Change(Kind.FLAGS_CHANGED, cluster, node.name(), null, Uac.flagNames(uacBefore), flagsNow,
-                        ((uacBefore ^ uacNow) & DELEGATION_BITS) != 0, ctx.lastChange(node, "userAccountControl")));
-            }
-            if (was.spns() != null && !was.spns().equals(node.spns())) {
-                spnChanges(was.spns(), node, cluster, ctx, out);
-            }
-            int typesNow = HostState.encryptionTypes(node);
-            if (was.encryptionTypes() != null && was.encryptionTypes() != typesNow) {
-                out.add(new Change(Kind.ENCRYPTION_CHANGED, cluster, node.name(), null,
-                        List.of(EncryptionTypes.describe(was.encryptionTypes())),
-                        List.of(EncryptionTypes.describe(typesNow)), false, ctx.lastChange(node, ENCRYPTION_TYPES)));
-            }
-            if (was.rbcdSids() != null && !was.rbcdSids().equals(node.rbcdSids())) {
-                rbcdChanges(was.rbcdSids(), node, cluster, ctx, out);
+            attributeChanges(was, node, cluster, ctx, out);
+        }
+        // a node renamed (its account, DNS name and SPNs) is the same account under another name: the host of the
+        // previous run no longer found whose objectSid a node has now (a baseline documents no objectSid)
+        Map<String, Change> goneBySid = new HashMap<>();
+        for (Change c : out) {
+            String sid = c.kind() == Kind.HOST_MISSING && c.value() == null ? expected.get(c.host()).objectSid() : null;
+            if (sid != null) {
+                goneBySid.put(sid.toUpperCase(Locale.ROOT), c);
             }
         }
         for (AdObject node : ctx.nodes()) {
-            if (!matched.contains(node)) {
-                out.add(new Change(Kind.HOST_NEW, ctx.clusterName(node), node.name(), null, null,
-                        Uac.flagNames(node.userAccountControl()), false));
+            if (matched.contains(node)) {
+                continue;
             }
+            String cluster = ctx.clusterName(node);
+            Change gone = goneBySid.isEmpty() || node.objectSid() == null ? null
+                    : goneBySid.remove(node.objectSid().toUpperCase(Locale.ROOT));
+            if (gone == null) {
+                out.add(new Change(Kind.HOST_NEW, cluster, node.name(), null, null,
+                        Uac.flagNames(node.userAccountControl()), false));
+                continue;
+            }
+            out.remove(gone);
+            out.add(new Change(Kind.RENAMED, cluster, node.name(), gone.host(), null, List.of(node.objectSid()), false));
+            attributeChanges(expected.get(gone.host()), node, cluster, ctx, out);
         }
         return out;
+    }
+
+    /** What changed on {@code node} since {@code was}: entries, flags, SPNs, encryption types, RBCD grants. */
+    private static void attributeChanges(HostState was, AdObject node, String cluster, Nodes ctx, List<Change> out) {
+        // the same values in the same order (the common case: nothing changed since) differ in no entry; only
+        // lists that differ are compared in normal form (at 20,000 hosts 1.45 million values each side)
+        if (!was.delegateTo().equals(node.delegateTo())) {
+            entryChanges(was.delegateTo(), node, cluster, ctx, out);
+        }
+        // a baseline host written without userAccountControl documents its entries only
+        int uacBefore = was.userAccountControl() == null ? 0 : Uac.fromNames(was.userAccountControl());
+        List<String> flagsNow = Uac.flagNames(node.userAccountControl());
+        int uacNow = Uac.fromNames(flagsNow);
+        if (was.userAccountControl() != null && uacBefore != uacNow) {
+            out.add(new Change(Kind.FLAGS_CHANGED, cluster, node.name(), null, Uac.flagNames(uacBefore), flagsNow,
+                    ((uacBefore ^ uacNow) & DELEGATION_BITS) != 0, ctx.lastChange(node, "userAccountControl")));
+        }
+        if (was.spns() != null && !was.spns().equals(node.spns())) {
+            spnChanges(was.spns(), node, cluster, ctx, out);
+        }
+        int typesNow = HostState.encryptionTypes(node);
+        if (was.encryptionTypes() != null && was.encryptionTypes() != typesNow) {
+            out.add(new Change(Kind.ENCRYPTION_CHANGED, cluster, node.name(), null,
+                    List.of(EncryptionTypes.describe(was.encryptionTypes())),
+                    List.of(EncryptionTypes.describe(typesNow)), false, ctx.lastChange(node, ENCRYPTION_TYPES)));
+        }
+        if (was.rbcdSids() != null && !was.rbcdSids().equals(node.rbcdSids())) {
+            rbcdChanges(was.rbcdSids(), node, cluster, ctx, out);
+        }
     }
 
     /**
@@ -265,6 +291,8 @@ public final class Drift {
             case ENCRYPTION_CHANGED -> ENCRYPTION_TYPES + " " + c.before().get(0) + " -> " + c.after().get(0);
             case RBCD_REMOVED -> "resource-based delegation grant removed: " + Values.visibleAccount(c.after().get(0));
             case RBCD_ADDED -> "resource-based delegation grant added: " + Values.visibleAccount(c.after().get(0));
+            case RENAMED -> "renamed from " + Values.visibleAccount(c.value()) + " (the same computer object, objectSid "
+                    + c.after().get(0) + ")";
             case OBJECT_REPLACED -> "computer object replaced (objectSid " + c.before().get(0) + " -> "
                     + c.after().get(0) + "): a new account; grants naming the old SID (resource-based delegation, ACLs)"
                     + " do not reach it";

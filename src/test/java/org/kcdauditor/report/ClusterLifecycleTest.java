@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The life of a cluster as its administrator lives it, run by run against one history store: a node joins, one is
- * evicted, one is rebuilt under its name (a new computer object). Each step is checked as an expert
+ * evicted, one is rebuilt under its name (a new computer object), one is renamed. Each step is checked as an expert
  * would read findings.json, the runbook, remediation.ps1, the mail and the history: what must change, and nothing else.
  */
 class ClusterLifecycleTest {
@@ -230,5 +230,39 @@ class ClusterLifecycleTest {
         assertFalse(decision.what().startsWith("Keep it"), decision.what());
         assertTrue(decision.what().contains(sid), decision.what());
         assertEquals(List.of(new Action.AddRbcd("HV01", List.of())), decision.proposed());
+    }
+
+    /**
+     * A node renamed (its account, DNS name and SPNs; the cluster configuration updated): the peers' entries for the
+     * old name name no host any more and are removed by the script, the new name's are missing, its own entries are
+     * still right; the history tells one computer renamed, not a host gone and a new node.
+     */
+    @Test
+    void aNodeRenamed() throws Exception {
+        start();
+        try {
+            ds.modifyDN(dn("HV03"), "CN=HV05", true);
+            ds.modify(dn("HV05"), new Modification(ModificationType.REPLACE, "sAMAccountName", "HV05$"),
+                    new Modification(ModificationType.REPLACE, "dNSHostName", "hv05.contoso.com"),
+                    new Modification(ModificationType.REPLACE, "servicePrincipalName", "HOST/HV05",
+                            "HOST/hv05.contoso.com", MIG + "/HV05", MIG + "/hv05.contoso.com"));
+            ScenarioOutputsAgreeTest.Outputs renamed = run("HV01", "HV02", "HV05");
+            assertEquals(Map.of("STALE_DELEGATION HV01->HV03", 4, "STALE_DELEGATION HV02->HV03", 4,
+                    "MISSING_DELEGATION HV01->HV05", 4, "MISSING_DELEGATION HV02->HV05", 4),
+                    open(renamed.doc(), Severity.LOW), renamed.console());
+            for (Finding f : of(renamed.doc(), "STALE_DELEGATION")) {
+                assertTrue(f.actions().get(0) instanceof Action.RemoveDelegation, f.toString());
+            }
+            // one change, of one computer: its new name, then what the rename changed on it (its SPNs)
+            List<Finding> changed = of(renamed.doc(), "CHANGED_SINCE_LAST_RUN");
+            assertEquals(1, changed.size(), changed.toString());
+            assertEquals("HV05", changed.get(0).host());
+            assertTrue(changed.get(0).message().startsWith("HV05: renamed from HV03 (the same computer object,"
+                    + " objectSid " + Hosts.DOMAIN_SID + "-2002); HV05: SPN removed: HOST/HV03;"), changed.toString());
+            assertFalse(renamed.mail().contains("new node") || renamed.mail().contains("no longer found"),
+                    renamed.mail());
+        } finally {
+            ds.shutDown(true);
+        }
     }
 }
