@@ -6,6 +6,7 @@ import org.kcdauditor.model.AdObject;
 import org.kcdauditor.model.Evidence;
 import org.kcdauditor.model.Severity;
 import org.kcdauditor.model.Spn;
+import org.kcdauditor.model.Uac;
 import org.kcdauditor.remedy.Action;
 import org.kcdauditor.remedy.Values;
 
@@ -19,7 +20,8 @@ import java.util.Set;
 /**
  * STALE_DELEGATION: a node delegates a migration, cifs or other policy service to a host that is not its peer or does
  * not exist (a configured node or file server that was not found excepted: HOST_NOT_FOUND reports it, and its entries
- * are the ones needed once it is joined again).
+ * are the ones needed once it is joined again); or a computer that is no configured node, such as a node evicted
+ * whose computer object is still there, delegates such a service to a node ({@link #intoNodes}).
  * An entry naming a host that does not exist is removed by the plan, as is one that names a peer with a port or white
  * space (the KDC never matches it); one naming an existing host that is not a configured peer may serve migration to
  * another cluster, so an administrator decides. A removal names the host of the entry as its peer only when the entry
@@ -33,7 +35,9 @@ public final class StaleDelegationRule implements Rule {
             "a node delegates a migration, cifs or other policy service to a host that is not its peer or does not"
                     + " exist (not a configured node or file server that was not found: HOST_NOT_FOUND reports it, and"
                     + " the entry is needed once it is joined again), or names a peer in a form the KDC never asks for"
-                    + " (with a port or white space); a value that is no SPN is MALFORMED_DELEGATION_ENTRY's",
+                    + " (with a port or white space); or an enabled computer that is no configured node (a node evicted"
+                    + " whose computer object is still there) delegates such a service to a node, `host`=that computer;"
+                    + " a value that is no SPN is MALFORMED_DELEGATION_ENTRY's",
             "Entries left behind for removed or moved nodes grant delegation nobody needs (least privilege)"
                     + " and hide the real state of the cluster in ADUC; a re-used host name would inherit the trust.",
             "MS-ADA2 2.219 msDS-AllowedToDelegateTo");
@@ -225,6 +229,56 @@ public final class StaleDelegationRule implements Rule {
                                     + node.name() + " to " + target.name() + ":", List.of(remove)))
                             .emit();
                 }
+            }
+        }
+        intoNodes(ctx, services, out);
+    }
+
+    /**
+     * The entries of an enabled computer that is no configured node or file server and that name a node's service: a
+     * node evicted whose computer object is still there, above all, keeps its delegation to the nodes it left, with
+     * which it can still act for users towards them (with protocol transition as any user, without their ticket). One
+     * finding per entry, in the node's cluster, a decision: it may be a Hyper-V host of a cluster not configured.
+     */
+    private static void intoNodes(AuditContext ctx, Set<String> services, FindingSink out) {
+        for (AdObject o : ctx.snapshot().objects()) {
+            // a member computer's account (a user, a domain controller or a managed service account is no host),
+            // enabled (a disabled one gets no ticket to delegate with)
+            if (o.delegateTo().isEmpty() || (o.userAccountControl() & Uac.WORKSTATION_TRUST_ACCOUNT) == 0
+                    || o.disabled() || ctx.clusterOfHost(o) != null || ctx.snapshot().isManagedServiceAccount(o)) {
+                continue;
+            }
+            for (String entry : o.delegateTo()) {
+                Spn spn = Spn.parse(entry);
+                if (spn == null || !services.contains(spn.service().toLowerCase(Locale.ROOT)) || lookAlike(spn) != null
+                        || MalformedDelegationEntryRule.malformed(entry, services) != null) {
+                    continue;
+                }
+                AdObject node = ctx.computer(spn.hostName());
+                if (node == null) {
+                    node = ctx.entryOwner(entry);
+                }
+                ResolvedCluster cluster = node == null ? null : ctx.clusterOf(node);
+                if (cluster == null) {
+                    continue;
+                }
+                String shown = Values.visibleSpn(entry);
+                boolean anyUser = (o.userAccountControl() & Uac.TRUSTED_TO_AUTH_FOR_DELEGATION) != 0;
+                out.add(INFO).cluster(cluster.name()).host(o.name()).peer(node.name()).spn(entry)
+                        .evidence(Evidence.builder().spn(entry).attribute("msDS-AllowedToDelegateTo")
+                                .actual(List.of(entry)).targetExists(true).build())
+                        .message(o.name() + " is no node of a configured cluster but delegates to " + shown + " of "
+                                + cluster.name() + "'s node " + node.name() + ": no configured migration needs the"
+                                + " entry, and with it " + o.name() + " can act as " + (anyUser ? "any user towards "
+                                + node.name() + " (protocol transition)" : "the users who authenticate to it towards "
+                                + node.name()) + ".")
+                        .action(new Action.Manual(o.name() + " is no node of a configured cluster (a node evicted"
+                                + " whose computer object is still there, or a Hyper-V host of a cluster that is not"
+                                + " configured): remove the entry once nobody migrates from " + o.name() + " to "
+                                + node.name() + " (a host that is gone: delete or disable its computer object), or add "
+                                + o.name() + " to its cluster's configuration if it is a node:",
+                                List.of(new Action.RemoveDelegation(o.name(), node.name(), List.of(entry)))))
+                        .emit();
             }
         }
     }

@@ -146,12 +146,28 @@ class ClusterLifecycleTest {
 
             // HV03 evicted: removed from the cluster, its computer object (and its delegation) still in AD
             ScenarioOutputsAgreeTest.Outputs evicted = run("HV01", "HV02", "HV04");
-            assertEquals(Map.of("STALE_DELEGATION HV01->HV03", 4, "STALE_DELEGATION HV02->HV03", 4,
-                    "STALE_DELEGATION HV04->HV03", 4), open(evicted.doc(), Severity.LOW), evicted.console());
+            // both directions: the nodes' entries to HV03, and HV03's own, with which it can still act for users
+            // (any user, by protocol transition) towards the nodes it left
+            Map<String, Integer> stale = new TreeMap<>();
+            for (String n : List.of("HV01", "HV02", "HV04")) {
+                stale.put("STALE_DELEGATION " + n + "->HV03", 4);
+                stale.put("STALE_DELEGATION HV03->" + n, 4);
+            }
+            assertEquals(stale, open(evicted.doc(), Severity.LOW), evicted.console());
             assertTrue(evicted.doc().clusters().get(0).go(), "stale entries block nothing");
             for (Finding f : of(evicted.doc(), "STALE_DELEGATION")) {
-                assertTrue(f.actions().get(0) instanceof Action.Manual, "a decision while HV03 exists: " + f);
+                Action.Manual decision = (Action.Manual) f.actions().get(0); // a decision while HV03 exists
+                assertEquals(List.of(new Action.RemoveDelegation(f.host(), f.peer(), List.of(f.spn()))),
+                        decision.proposed());
             }
+            Finding own = of(evicted.doc(), "STALE_DELEGATION").stream().filter(f -> f.host().equals("HV03")
+                    && f.spn().equals("cifs/HV01")).findFirst().orElseThrow();
+            assertEquals("HVC1", own.cluster());
+            assertEquals("HV03 is no node of a configured cluster but delegates to cifs/HV01 of HVC1's node HV01: no"
+                    + " configured migration needs the entry, and with it HV03 can act as any user towards HV01"
+                    + " (protocol transition).", own.message());
+            assertTrue(evicted.md().contains("Set-ADComputer -Identity 'HV03$' -Remove @{'msDS-AllowedToDelegateTo'="),
+                    evicted.md());
             assertFalse(evicted.ps1().contains("\n    Remove-Values "), "nothing removed by the script: "
                     + evicted.ps1());
             assertEquals(List.of("HV03: no longer a node of a configured cluster (its computer is still in the"
@@ -164,7 +180,7 @@ class ClusterLifecycleTest {
             for (Finding f : of(gone.doc(), "STALE_DELEGATION")) {
                 assertTrue(f.actions().get(0) instanceof Action.RemoveDelegation, f.toString());
             }
-            assertEquals(12, of(gone.doc(), "STALE_DELEGATION").size());
+            assertEquals(12, of(gone.doc(), "STALE_DELEGATION").size(), "HV03's own entries are gone with it");
             assertTrue(gone.ps1().contains("Remove-Values 'HV01$' 'msDS-AllowedToDelegateTo' @('cifs/HV03',"
                     + " 'cifs/hv03.contoso.com', '" + MIG + "/HV03', '" + MIG + "/hv03.contoso.com')"), gone.ps1());
         } finally {

@@ -261,6 +261,28 @@ class RulesTest {
         assertTrue(f.stream().anyMatch(x -> x.peer().equals("SRV01") && x.message().contains("not a peer")));
     }
 
+    /**
+     * A computer that is no configured node delegating to a node (a node evicted, its object still there): each entry a
+     * STALE_DELEGATION decision on that computer, in the node's cluster. Not a disabled computer (it gets no ticket),
+     * a user account, or a computer whose entries name no node.
+     */
+    @Test
+    void staleDelegationFromAComputerThatIsNoNodeToANode() {
+        List<AdObject> all = new ArrayList<>(List.of(healthyCluster()));
+        all.add(host("HV09").delegatesTo("HV01").build());
+        all.add(host("HV08").delegatesTo("HV01").uac(Uac.WORKSTATION_TRUST_ACCOUNT | Uac.ACCOUNTDISABLE).build());
+        all.add(host("SVC-BACKUP").entry("cifs/HV01").uac(0x200).build());
+        all.add(host("HV07").delegatesTo("SRV01").build());
+        List<Finding> f = of(audit(all.toArray(AdObject[]::new)), "STALE_DELEGATION");
+        assertEquals(4, f.size(), f.toString());
+        for (Finding x : f) {
+            assertEquals(List.of("HVC1", "HV09", "HV01", Severity.LOW), List.of(x.cluster(), x.host(), x.peer(),
+                    x.severity()), x.toString());
+            assertEquals(List.of(new Action.RemoveDelegation("HV09", "HV01", List.of(x.spn()))),
+                    ((Action.Manual) x.actions().get(0)).proposed());
+        }
+    }
+
     @Test
     void staleMigrationOrCifsEntriesAreReportedAlsoWhenThePolicyLeavesTheServiceOut() {
         // issue 2: STALE_DELEGATION fires for "a migration or cifs SPN", whatever policy.services requires
