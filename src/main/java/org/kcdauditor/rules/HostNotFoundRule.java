@@ -1,8 +1,11 @@
 package org.kcdauditor.rules;
 
 import org.kcdauditor.audit.AuditContext;
+import org.kcdauditor.audit.PreviousRun;
 import org.kcdauditor.audit.ResolvedCluster;
+import org.kcdauditor.model.AdObject;
 import org.kcdauditor.model.Evidence;
+import org.kcdauditor.model.HostState;
 import org.kcdauditor.model.Severity;
 import org.kcdauditor.remedy.Action;
 
@@ -24,13 +27,20 @@ public final class HostNotFoundRule implements Rule {
     public void evaluate(AuditContext ctx, FindingSink out) {
         for (ResolvedCluster c : ctx.clusters()) {
             for (String name : c.missingNodes()) {
+                AdObject renamed = renamed(ctx, name);
                 out.add(INFO).cluster(c.name()).host(name)
                         .evidence(Evidence.builder().attribute("clusters[].nodes").expected(java.util.List.of(name))
                                 .build())
                         .message("Cluster " + c.name() + " lists node '" + name + "' but no computer object with that"
-                                + " name exists under " + ctx.baseDnOf(c) + "." + elsewhere(ctx, c, name, true))
-                        .action(new Action.Manual("Check the spelling (NetBIOS name) and directory.baseDn, or remove"
-                                + " the node from the configuration if it was decommissioned." + unreadable(name)))
+                                + " name exists under " + ctx.baseDnOf(c) + "." + elsewhere(ctx, c, name, true)
+                                + (renamed == null ? "" : " " + renamed.name() + (renamed.dnsHostName() == null ? ""
+                                : " (" + renamed.dnsHostName() + ")") + " has the objectSid " + name + " had in the"
+                                + " previous run (" + renamed.objectSid() + "): the computer was renamed."))
+                        .action(new Action.Manual((renamed == null ? "" : "Name it " + renamed.name() + " in"
+                                + " clusters[].nodes: the peers' entries for " + name + " then read as stale and those"
+                                + " for " + renamed.name() + " as missing. Else: ") + "Check the spelling (NetBIOS"
+                                + " name) and directory.baseDn, or remove the node from the configuration if it was"
+                                + " decommissioned." + unreadable(name)))
                         .emit();
             }
             for (String name : c.missingFileServers()) {
@@ -46,6 +56,24 @@ public final class HostNotFoundRule implements Rule {
                         .emit();
             }
         }
+    }
+
+    /**
+     * The computer that has now the objectSid node {@code name} had in the previous run, under another name: the node
+     * renamed (its account, DNS name and SPNs) before the configuration followed; null when there is none.
+     */
+    private static AdObject renamed(AuditContext ctx, String name) {
+        PreviousRun prev = ctx.inputs().previous();
+        if (prev == null) {
+            return null;
+        }
+        for (java.util.Map.Entry<String, HostState> e : prev.hosts().entrySet()) {
+            if (e.getKey().equalsIgnoreCase(name) && e.getValue().objectSid() != null) {
+                AdObject now = ctx.bySid(e.getValue().objectSid());
+                return now == null || now.name().equalsIgnoreCase(name) ? null : now;
+            }
+        }
+        return null;
     }
 
     /**

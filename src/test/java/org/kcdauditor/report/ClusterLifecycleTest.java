@@ -257,11 +257,7 @@ class ClusterLifecycleTest {
     void aNodeRenamed() throws Exception {
         start();
         try {
-            ds.modifyDN(dn("HV03"), "CN=HV05", true);
-            ds.modify(dn("HV05"), new Modification(ModificationType.REPLACE, "sAMAccountName", "HV05$"),
-                    new Modification(ModificationType.REPLACE, "dNSHostName", "hv05.contoso.com"),
-                    new Modification(ModificationType.REPLACE, "servicePrincipalName", "HOST/HV05",
-                            "HOST/hv05.contoso.com", MIG + "/HV05", MIG + "/hv05.contoso.com"));
+            renameHv03();
             ScenarioOutputsAgreeTest.Outputs renamed = run("HV01", "HV02", "HV05");
             assertEquals(Map.of("STALE_DELEGATION HV01->HV03", 4, "STALE_DELEGATION HV02->HV03", 4,
                     "MISSING_DELEGATION HV01->HV05", 4, "MISSING_DELEGATION HV02->HV05", 4),
@@ -280,5 +276,34 @@ class ClusterLifecycleTest {
         } finally {
             ds.shutDown(true);
         }
+    }
+
+    /**
+     * The same rename, the configuration still naming HV03: HOST_NOT_FOUND says which computer has HV03's objectSid
+     * now, and what to configure, beside the usual causes.
+     */
+    @Test
+    void aNodeRenamedBeforeTheConfigurationFollows() throws Exception {
+        start();
+        try {
+            renameHv03();
+            ScenarioOutputsAgreeTest.Outputs o = run("HV01", "HV02", "HV03");
+            Finding notFound = of(o.doc(), "HOST_NOT_FOUND").get(0);
+            assertTrue(notFound.message().endsWith(" HV05 (hv05.contoso.com) has the objectSid HV03 had in the"
+                    + " previous run (" + Hosts.DOMAIN_SID + "-2002): the computer was renamed."), notFound.message());
+            assertTrue(notFound.remediation().startsWith("Name it HV05 in clusters[].nodes: "),
+                    notFound.remediation());
+        } finally {
+            ds.shutDown(true);
+        }
+    }
+
+    /** HV03 renamed HV05 as Windows renames a computer: its object, account, DNS name and SPNs. */
+    private void renameHv03() throws Exception {
+        ds.modifyDN(dn("HV03"), "CN=HV05", true);
+        ds.modify(dn("HV05"), new Modification(ModificationType.REPLACE, "sAMAccountName", "HV05$"),
+                new Modification(ModificationType.REPLACE, "dNSHostName", "hv05.contoso.com"),
+                new Modification(ModificationType.REPLACE, "servicePrincipalName", "HOST/HV05",
+                        "HOST/hv05.contoso.com", MIG + "/HV05", MIG + "/hv05.contoso.com"));
     }
 }
