@@ -4,6 +4,7 @@ import com.unboundid.ldap.listener.InMemoryDirectoryServer;
 import com.unboundid.ldap.sdk.Entry;
 import com.unboundid.ldap.sdk.Modification;
 import com.unboundid.ldap.sdk.ModificationType;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kcdauditor.directory.Sids;
@@ -47,6 +48,13 @@ class ClusterLifecycleTest {
     private static List<String> entriesTo(String peer) {
         return List.of(MIG + "/" + peer, MIG + "/" + TestDirectory.fqdn(peer, BASE), "cifs/" + peer,
                 "cifs/" + TestDirectory.fqdn(peer, BASE));
+    }
+
+    @AfterEach
+    void stop() {
+        if (ds != null) {
+            ds.shutDown(true);
+        }
     }
 
     /** A domain holding HVC1 of HV01..HV03, fully delegated, whose history holds a first run. */
@@ -116,76 +124,72 @@ class ClusterLifecycleTest {
     @Test
     void aNodeJoinsThenOneIsEvicted() throws Exception {
         start();
-        try {
-            join("HV04", 3000, true);
-            ScenarioOutputsAgreeTest.Outputs joined = run("HV01", "HV02", "HV03", "HV04");
-            Map<String, Integer> expected = new TreeMap<>();
-            for (String old : List.of("HV01", "HV02", "HV03")) {
-                expected.put("MISSING_DELEGATION " + old + "->HV04", 4);
-                expected.put("MISSING_DELEGATION HV04->" + old, 4);
-            }
-            assertEquals(expected, open(joined.doc(), Severity.LOW), joined.console());
-            assertEquals(List.of("HV04: new node (WORKSTATION_TRUST_ACCOUNT)."),
-                    of(joined.doc(), "CHANGED_SINCE_LAST_RUN").stream().map(Finding::message).toList());
-            // the script adds exactly those entries, and removes nothing
-            for (String old : List.of("HV01", "HV02", "HV03")) {
-                assertTrue(joined.ps1().contains("Add-Values '" + old + "$' 'msDS-AllowedToDelegateTo' @('cifs/HV04',"
-                        + " 'cifs/hv04.contoso.com', '" + MIG + "/HV04', '" + MIG + "/hv04.contoso.com')"),
-                        joined.ps1());
-            }
-            assertFalse(joined.ps1().contains("\n    Remove-Values "), joined.ps1());
-            assertTrue(joined.mail().contains("HVC1: NO-GO, 6/12 pairs OK"), joined.mail());
-
-            for (String old : List.of("HV01", "HV02", "HV03")) {
-                delegate(old, "HV04");
-            }
-            delegate("HV04", "HV01", "HV02", "HV03");
-            ScenarioOutputsAgreeTest.Outputs fixed = run("HV01", "HV02", "HV03", "HV04");
-            assertEquals(Map.of(), open(fixed.doc(), Severity.LOW), fixed.console());
-            assertTrue(fixed.doc().clusters().get(0).go());
-
-            // HV03 evicted: removed from the cluster, its computer object (and its delegation) still in AD
-            ScenarioOutputsAgreeTest.Outputs evicted = run("HV01", "HV02", "HV04");
-            // both directions: the nodes' entries to HV03, and HV03's own, with which it can still act for users
-            // (any user, by protocol transition) towards the nodes it left
-            Map<String, Integer> stale = new TreeMap<>();
-            for (String n : List.of("HV01", "HV02", "HV04")) {
-                stale.put("STALE_DELEGATION " + n + "->HV03", 4);
-                stale.put("STALE_DELEGATION HV03->" + n, 4);
-            }
-            assertEquals(stale, open(evicted.doc(), Severity.LOW), evicted.console());
-            assertTrue(evicted.doc().clusters().get(0).go(), "stale entries block nothing");
-            for (Finding f : of(evicted.doc(), "STALE_DELEGATION")) {
-                Action.Manual decision = (Action.Manual) f.actions().get(0); // a decision while HV03 exists
-                assertEquals(List.of(new Action.RemoveDelegation(f.host(), f.peer(), List.of(f.spn()))),
-                        decision.proposed());
-            }
-            Finding own = of(evicted.doc(), "STALE_DELEGATION").stream().filter(f -> f.host().equals("HV03")
-                    && f.spn().equals("cifs/HV01")).findFirst().orElseThrow();
-            assertEquals("HVC1", own.cluster());
-            assertEquals("HV03 is no node of a configured cluster but delegates to cifs/HV01 of HVC1's node HV01: no"
-                    + " configured migration needs the entry, and with it HV03 can act as any user towards HV01"
-                    + " (protocol transition).", own.message());
-            assertTrue(evicted.md().contains("Set-ADComputer -Identity 'HV03$' -Remove @{'msDS-AllowedToDelegateTo'="),
-                    evicted.md());
-            assertFalse(evicted.ps1().contains("\n    Remove-Values "), "nothing removed by the script: "
-                    + evicted.ps1());
-            assertEquals(List.of("HV03: no longer a node of a configured cluster (its computer is still in the"
-                    + " directory)."), of(evicted.doc(), "CHANGED_SINCE_LAST_RUN").stream().map(Finding::message)
-                    .toList());
-
-            // its computer object deleted: now the script removes the entries naming it
-            ds.delete(dn("HV03"));
-            ScenarioOutputsAgreeTest.Outputs gone = run("HV01", "HV02", "HV04");
-            for (Finding f : of(gone.doc(), "STALE_DELEGATION")) {
-                assertTrue(f.actions().get(0) instanceof Action.RemoveDelegation, f.toString());
-            }
-            assertEquals(12, of(gone.doc(), "STALE_DELEGATION").size(), "HV03's own entries are gone with it");
-            assertTrue(gone.ps1().contains("Remove-Values 'HV01$' 'msDS-AllowedToDelegateTo' @('cifs/HV03',"
-                    + " 'cifs/hv03.contoso.com', '" + MIG + "/HV03', '" + MIG + "/hv03.contoso.com')"), gone.ps1());
-        } finally {
-            ds.shutDown(true);
+        join("HV04", 3000, true);
+        ScenarioOutputsAgreeTest.Outputs joined = run("HV01", "HV02", "HV03", "HV04");
+        Map<String, Integer> expected = new TreeMap<>();
+        for (String old : List.of("HV01", "HV02", "HV03")) {
+            expected.put("MISSING_DELEGATION " + old + "->HV04", 4);
+            expected.put("MISSING_DELEGATION HV04->" + old, 4);
         }
+        assertEquals(expected, open(joined.doc(), Severity.LOW), joined.console());
+        assertEquals(List.of("HV04: new node (WORKSTATION_TRUST_ACCOUNT)."),
+                of(joined.doc(), "CHANGED_SINCE_LAST_RUN").stream().map(Finding::message).toList());
+        // the script adds exactly those entries, and removes nothing
+        for (String old : List.of("HV01", "HV02", "HV03")) {
+            assertTrue(joined.ps1().contains("Add-Values '" + old + "$' 'msDS-AllowedToDelegateTo' @('cifs/HV04',"
+                    + " 'cifs/hv04.contoso.com', '" + MIG + "/HV04', '" + MIG + "/hv04.contoso.com')"),
+                    joined.ps1());
+        }
+        assertFalse(joined.ps1().contains("\n    Remove-Values "), joined.ps1());
+        assertTrue(joined.mail().contains("HVC1: NO-GO, 6/12 pairs OK"), joined.mail());
+
+        for (String old : List.of("HV01", "HV02", "HV03")) {
+            delegate(old, "HV04");
+        }
+        delegate("HV04", "HV01", "HV02", "HV03");
+        ScenarioOutputsAgreeTest.Outputs fixed = run("HV01", "HV02", "HV03", "HV04");
+        assertEquals(Map.of(), open(fixed.doc(), Severity.LOW), fixed.console());
+        assertTrue(fixed.doc().clusters().get(0).go());
+
+        // HV03 evicted: removed from the cluster, its computer object (and its delegation) still in AD
+        ScenarioOutputsAgreeTest.Outputs evicted = run("HV01", "HV02", "HV04");
+        // both directions: the nodes' entries to HV03, and HV03's own, with which it can still act for users
+        // (any user, by protocol transition) towards the nodes it left
+        Map<String, Integer> stale = new TreeMap<>();
+        for (String n : List.of("HV01", "HV02", "HV04")) {
+            stale.put("STALE_DELEGATION " + n + "->HV03", 4);
+            stale.put("STALE_DELEGATION HV03->" + n, 4);
+        }
+        assertEquals(stale, open(evicted.doc(), Severity.LOW), evicted.console());
+        assertTrue(evicted.doc().clusters().get(0).go(), "stale entries block nothing");
+        for (Finding f : of(evicted.doc(), "STALE_DELEGATION")) {
+            Action.Manual decision = (Action.Manual) f.actions().get(0); // a decision while HV03 exists
+            assertEquals(List.of(new Action.RemoveDelegation(f.host(), f.peer(), List.of(f.spn()))),
+                    decision.proposed());
+        }
+        Finding own = of(evicted.doc(), "STALE_DELEGATION").stream().filter(f -> f.host().equals("HV03")
+                && f.spn().equals("cifs/HV01")).findFirst().orElseThrow();
+        assertEquals("HVC1", own.cluster());
+        assertEquals("HV03 is no node of a configured cluster but delegates to cifs/HV01 of HVC1's node HV01: no"
+                + " configured migration needs the entry, and with it HV03 can act as any user towards HV01"
+                + " (protocol transition).", own.message());
+        assertTrue(evicted.md().contains("Set-ADComputer -Identity 'HV03$' -Remove @{'msDS-AllowedToDelegateTo'="),
+                evicted.md());
+        assertFalse(evicted.ps1().contains("\n    Remove-Values "), "nothing removed by the script: "
+                + evicted.ps1());
+        assertEquals(List.of("HV03: no longer a node of a configured cluster (its computer is still in the"
+                + " directory)."), of(evicted.doc(), "CHANGED_SINCE_LAST_RUN").stream().map(Finding::message)
+                .toList());
+
+        // its computer object deleted: now the script removes the entries naming it
+        ds.delete(dn("HV03"));
+        ScenarioOutputsAgreeTest.Outputs gone = run("HV01", "HV02", "HV04");
+        for (Finding f : of(gone.doc(), "STALE_DELEGATION")) {
+            assertTrue(f.actions().get(0) instanceof Action.RemoveDelegation, f.toString());
+        }
+        assertEquals(12, of(gone.doc(), "STALE_DELEGATION").size(), "HV03's own entries are gone with it");
+        assertTrue(gone.ps1().contains("Remove-Values 'HV01$' 'msDS-AllowedToDelegateTo' @('cifs/HV03',"
+                + " 'cifs/hv03.contoso.com', '" + MIG + "/HV03', '" + MIG + "/hv03.contoso.com')"), gone.ps1());
     }
 
     /**
@@ -197,47 +201,43 @@ class ClusterLifecycleTest {
     @Test
     void aNodeRebuiltUnderItsName() throws Exception {
         start();
-        try {
-            String oldSid = Hosts.DOMAIN_SID + "-2001";
-            ds.modify(dn("HV01"), new Modification(ModificationType.ADD, "msDS-AllowedToActOnBehalfOfOtherIdentity",
-                    RbcdDescriptors.of(List.of(oldSid))));
-            ScenarioOutputsAgreeTest.Outputs granted = run("HV01", "HV02", "HV03");
-            assertEquals("HV01 allows RBCD from " + oldSid + " (HV02). It covers HV02 -> HV01, so no"
-                    + " msDS-AllowedToDelegateTo entries are needed for that pair.",
-                    of(granted.doc(), "RBCD_PRESENT").get(0).message());
+        String oldSid = Hosts.DOMAIN_SID + "-2001";
+        ds.modify(dn("HV01"), new Modification(ModificationType.ADD, "msDS-AllowedToActOnBehalfOfOtherIdentity",
+                RbcdDescriptors.of(List.of(oldSid))));
+        ScenarioOutputsAgreeTest.Outputs granted = run("HV01", "HV02", "HV03");
+        assertEquals("HV01 allows RBCD from " + oldSid + " (HV02). It covers HV02 -> HV01, so no"
+                + " msDS-AllowedToDelegateTo entries are needed for that pair.",
+                of(granted.doc(), "RBCD_PRESENT").get(0).message());
 
-            ds.delete(dn("HV02"));
-            join("HV02", 4000, false);
-            ScenarioOutputsAgreeTest.Outputs rebuilt = run("HV01", "HV02", "HV03");
-            assertEquals(Map.of("MISSING_DELEGATION HV02->HV01", 4, "MISSING_DELEGATION HV02->HV03", 4,
-                    "TARGET_SPN_NOT_REGISTERED HV02", 2), open(rebuilt.doc(), Severity.LOW), rebuilt.console());
-            FindingsDocument.ClusterDoc c = rebuilt.doc().clusters().get(0);
-            assertTrue(c.matrix().stream().noneMatch(m -> m.from().equals("HV02") && m.to().equals("HV01")
-                    && (Boolean.TRUE.equals(m.ok()) || m.rbcd())), "the old SID's grant covers nothing: " + c.matrix());
-            Finding rbcd = of(rebuilt.doc(), "RBCD_PRESENT").get(0);
-            assertEquals("HV01 allows RBCD from " + oldSid + " (no account: deleted; HV02's objectSid before its"
-                    + " computer object was replaced). A grant to a deleted account allows nobody (a computer object"
-                    + " created again under the same name is another account, with another SID) and covers no pair.",
-                    rbcd.message());
-            assertDanglingRemoved(rbcd, oldSid);
-            String changed = of(rebuilt.doc(), "CHANGED_SINCE_LAST_RUN").get(0).message();
-            assertTrue(changed.startsWith("HV02: computer object replaced (objectSid " + oldSid + " -> "
-                    + Hosts.DOMAIN_SID + "-4000)"), changed);
+        ds.delete(dn("HV02"));
+        join("HV02", 4000, false);
+        ScenarioOutputsAgreeTest.Outputs rebuilt = run("HV01", "HV02", "HV03");
+        assertEquals(Map.of("MISSING_DELEGATION HV02->HV01", 4, "MISSING_DELEGATION HV02->HV03", 4,
+                "TARGET_SPN_NOT_REGISTERED HV02", 2), open(rebuilt.doc(), Severity.LOW), rebuilt.console());
+        FindingsDocument.ClusterDoc c = rebuilt.doc().clusters().get(0);
+        assertTrue(c.matrix().stream().noneMatch(m -> m.from().equals("HV02") && m.to().equals("HV01")
+                && (Boolean.TRUE.equals(m.ok()) || m.rbcd())), "the old SID's grant covers nothing: " + c.matrix());
+        Finding rbcd = of(rebuilt.doc(), "RBCD_PRESENT").get(0);
+        assertEquals("HV01 allows RBCD from " + oldSid + " (no account: deleted; HV02's objectSid before its"
+                + " computer object was replaced). A grant to a deleted account allows nobody (a computer object"
+                + " created again under the same name is another account, with another SID) and covers no pair.",
+                rbcd.message());
+        assertDanglingRemoved(rbcd, oldSid);
+        String changed = of(rebuilt.doc(), "CHANGED_SINCE_LAST_RUN").get(0).message();
+        assertTrue(changed.startsWith("HV02: computer object replaced (objectSid " + oldSid + " -> "
+                + Hosts.DOMAIN_SID + "-4000)"), changed);
 
-            // Hyper-V installed and delegation set up again: the grant still names the deleted account
-            ds.modify(dn("HV02"), new Modification(ModificationType.ADD, "servicePrincipalName", MIG + "/HV02",
-                    MIG + "/hv02.contoso.com"));
-            delegate("HV02", "HV01", "HV03");
-            ScenarioOutputsAgreeTest.Outputs setUp = run("HV01", "HV02", "HV03");
-            assertEquals(Map.of(), open(setUp.doc(), Severity.LOW), setUp.console());
-            rbcd = of(setUp.doc(), "RBCD_PRESENT").get(0);
-            assertEquals("HV01 allows RBCD from " + oldSid + " (no account: deleted). A grant to a deleted account"
-                    + " allows nobody (a computer object created again under the same name is another account, with"
-                    + " another SID) and covers no pair.", rbcd.message());
-            assertDanglingRemoved(rbcd, oldSid);
-        } finally {
-            ds.shutDown(true);
-        }
+        // Hyper-V installed and delegation set up again: the grant still names the deleted account
+        ds.modify(dn("HV02"), new Modification(ModificationType.ADD, "servicePrincipalName", MIG + "/HV02",
+                MIG + "/hv02.contoso.com"));
+        delegate("HV02", "HV01", "HV03");
+        ScenarioOutputsAgreeTest.Outputs setUp = run("HV01", "HV02", "HV03");
+        assertEquals(Map.of(), open(setUp.doc(), Severity.LOW), setUp.console());
+        rbcd = of(setUp.doc(), "RBCD_PRESENT").get(0);
+        assertEquals("HV01 allows RBCD from " + oldSid + " (no account: deleted). A grant to a deleted account"
+                + " allows nobody (a computer object created again under the same name is another account, with"
+                + " another SID) and covers no pair.", rbcd.message());
+        assertDanglingRemoved(rbcd, oldSid);
     }
 
     /** {@code f}'s fix is a decision whose list leaves {@code sid} out (here: nobody else, so it clears the grant). */
@@ -256,26 +256,22 @@ class ClusterLifecycleTest {
     @Test
     void aNodeRenamed() throws Exception {
         start();
-        try {
-            renameHv03();
-            ScenarioOutputsAgreeTest.Outputs renamed = run("HV01", "HV02", "HV05");
-            assertEquals(Map.of("STALE_DELEGATION HV01->HV03", 4, "STALE_DELEGATION HV02->HV03", 4,
-                    "MISSING_DELEGATION HV01->HV05", 4, "MISSING_DELEGATION HV02->HV05", 4),
-                    open(renamed.doc(), Severity.LOW), renamed.console());
-            for (Finding f : of(renamed.doc(), "STALE_DELEGATION")) {
-                assertTrue(f.actions().get(0) instanceof Action.RemoveDelegation, f.toString());
-            }
-            // one change, of one computer: its new name, then what the rename changed on it (its SPNs)
-            List<Finding> changed = of(renamed.doc(), "CHANGED_SINCE_LAST_RUN");
-            assertEquals(1, changed.size(), changed.toString());
-            assertEquals("HV05", changed.get(0).host());
-            assertTrue(changed.get(0).message().startsWith("HV05: renamed from HV03 (the same computer object,"
-                    + " objectSid " + Hosts.DOMAIN_SID + "-2002); HV05: SPN removed: HOST/HV03;"), changed.toString());
-            assertFalse(renamed.mail().contains("new node") || renamed.mail().contains("no longer found"),
-                    renamed.mail());
-        } finally {
-            ds.shutDown(true);
+        renameHv03();
+        ScenarioOutputsAgreeTest.Outputs renamed = run("HV01", "HV02", "HV05");
+        assertEquals(Map.of("STALE_DELEGATION HV01->HV03", 4, "STALE_DELEGATION HV02->HV03", 4,
+                "MISSING_DELEGATION HV01->HV05", 4, "MISSING_DELEGATION HV02->HV05", 4),
+                open(renamed.doc(), Severity.LOW), renamed.console());
+        for (Finding f : of(renamed.doc(), "STALE_DELEGATION")) {
+            assertTrue(f.actions().get(0) instanceof Action.RemoveDelegation, f.toString());
         }
+        // one change, of one computer: its new name, then what the rename changed on it (its SPNs)
+        List<Finding> changed = of(renamed.doc(), "CHANGED_SINCE_LAST_RUN");
+        assertEquals(1, changed.size(), changed.toString());
+        assertEquals("HV05", changed.get(0).host());
+        assertTrue(changed.get(0).message().startsWith("HV05: renamed from HV03 (the same computer object,"
+                + " objectSid " + Hosts.DOMAIN_SID + "-2002); HV05: SPN removed: HOST/HV03;"), changed.toString());
+        assertFalse(renamed.mail().contains("new node") || renamed.mail().contains("no longer found"),
+                renamed.mail());
     }
 
     /**
@@ -285,17 +281,13 @@ class ClusterLifecycleTest {
     @Test
     void aNodeRenamedBeforeTheConfigurationFollows() throws Exception {
         start();
-        try {
-            renameHv03();
-            ScenarioOutputsAgreeTest.Outputs o = run("HV01", "HV02", "HV03");
-            Finding notFound = of(o.doc(), "HOST_NOT_FOUND").get(0);
-            assertTrue(notFound.message().endsWith(" HV05 (hv05.contoso.com) has the objectSid HV03 had in the"
-                    + " previous run (" + Hosts.DOMAIN_SID + "-2002): the computer was renamed."), notFound.message());
-            assertTrue(notFound.remediation().startsWith("Name it HV05 in clusters[].nodes: "),
-                    notFound.remediation());
-        } finally {
-            ds.shutDown(true);
-        }
+        renameHv03();
+        ScenarioOutputsAgreeTest.Outputs o = run("HV01", "HV02", "HV03");
+        Finding notFound = of(o.doc(), "HOST_NOT_FOUND").get(0);
+        assertTrue(notFound.message().endsWith(" HV05 (hv05.contoso.com) has the objectSid HV03 had in the"
+                + " previous run (" + Hosts.DOMAIN_SID + "-2002): the computer was renamed."), notFound.message());
+        assertTrue(notFound.remediation().startsWith("Name it HV05 in clusters[].nodes: "),
+                notFound.remediation());
     }
 
     /** HV03 renamed HV05 as Windows renames a computer: its object, account, DNS name and SPNs. */
