@@ -606,10 +606,10 @@ if ($Rollback) {
 <#if unregister?has_content>
 
     # --- duplicate SPNs on other objects
-<#if multi>
-    Use-Directory '${run.servers[0].directory}'
-</#if>
 <#list unregister as st>
+<#if multi>
+    Use-Directory '${st.directory}'
+</#if>
 <@show st/>
 <@apply st/>
 </#list>

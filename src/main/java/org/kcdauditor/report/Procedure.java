@@ -185,7 +185,7 @@ public final class Procedure {
     static Procedure of(FindingsDocument doc, RemediationPlan plan, Map<String, Boolean> goAfter) {
         Commands cmd = plan.commands();
         String exportFile = "kcd-before-" + Commands.shortRunId(doc.runId()) + ".xml";
-        // the objects a duplicate SPN is taken off (user accounts too) are exported with the first directory's
+        // the objects a duplicate SPN is taken off (user accounts too) are exported with their own directory's
         List<String> others = plan.unregister().stream().map(Action.UnregisterSpn::dn).toList();
         // with several domains: one export and one replication push per domain the change writes to
         List<RemediationPlan.Server> servers = plan.servers();
@@ -199,7 +199,8 @@ public final class Procedure {
             for (RemediationPlan.Server sv : servers) {
                 String file = exportFile.replace(".xml", "-" + sv.directory() + ".xml");
                 exportFiles.add(file);
-                String c = sv.commands().export(sv.baseDn(), sv == servers.get(0) ? others : List.of(), file);
+                String c = sv.commands().export(sv.baseDn(), plan.unregister().stream()
+                        .filter(u -> plan.serverFor(u) == sv).map(Action.UnregisterSpn::dn).toList(), file);
                 exports.add(c != null ? c : EXPORT_BY_HAND);
                 replicates.add(sv.commands().replicate());
             }
@@ -240,7 +241,7 @@ public final class Procedure {
             phases.add(phase(phases, Phase.BEFORE, "Confirm Domain Admin rights, the approved change ticket and the"
                     + " window; export the current state (Export-Clixml) for rollback; check that each host of a"
                     + " tested direction migrates with Kerberos (Get-VMHost).", before));
-            List<Step> change = changeSteps(plan, cmd, ObjectChange.hostDocs(doc));
+            List<Step> change = changeSteps(plan, ObjectChange.hostDocs(doc));
             // the phases keep their numbers whatever the change: a change made only on the hosts says so here
             phases.add(phase(phases, Phase.CHANGE, plan.scripted() ? "Change the delegation of "
                     + Words.plural(plan.hosts().size(), "host") + (plan.unregister().isEmpty() ? "" : " and take "
@@ -354,7 +355,7 @@ public final class Procedure {
                 List<String> commands = new ArrayList<>();
                 List<String> undo = new ArrayList<>();
                 for (Action a : proposed) {
-                    Commands c = plan.commandsFor(a.subject());
+                    Commands c = plan.commandsFor(a);
                     List<String> all = c.all(a).stream().filter(Objects::nonNull).toList();
                     // a list replaces the descriptor, and no list sets it back (a grant to every account, rights,
                     // access-denied entries): the list's line saves it first, and its undo sets the saved one back
@@ -366,7 +367,7 @@ public final class Procedure {
                     }
                 }
                 // a yes no command can carry (an SPN taken off an object whose DN cannot be typed) says why
-                String why = String.join("; ", proposed.stream().filter(a -> plan.commandsFor(a.subject()).all(a)
+                String why = String.join("; ", proposed.stream().filter(a -> plan.commandsFor(a).all(a)
                         .isEmpty()).map(a -> noCommand(a, false)).distinct().toList());
                 String detail = (step.grouped() ? entriesInWords(step) : d.finding().message()) + " To decide: "
                         + d.what();
@@ -456,8 +457,7 @@ public final class Procedure {
     }
 
     /** Per host: entries added (per peer), removed, SPNs registered, the mode set; then SPNs taken off other objects. */
-    private static List<Step> changeSteps(RemediationPlan plan, Commands first,
-                                          Map<String, FindingsDocument.HostDoc> hostDocs) {
+    private static List<Step> changeSteps(RemediationPlan plan, Map<String, FindingsDocument.HostDoc> hostDocs) {
         List<Step> out = new ArrayList<>();
         for (HostChange h : plan.hosts()) {
             String n = h.name();
@@ -532,8 +532,10 @@ public final class Procedure {
             }
         }
         for (Action.UnregisterSpn u : plan.unregister()) {
+            // on a DC of the object's own domain
+            Commands c = plan.commandsFor(u);
             out.add(change(u, "Remove the duplicate SPN from " + Values.visibleAccount(u.holder()), Values.visibleSpn(u.spn()),
-                    first.powershell(u), first.restore(u), plan, noCommand(u, true)));
+                    c.powershell(u), c.restore(u), plan, noCommand(u, true)));
         }
         return out;
     }

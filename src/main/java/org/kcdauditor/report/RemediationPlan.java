@@ -284,7 +284,7 @@ public final class RemediationPlan {
         Map<String, Server> decided = new LinkedHashMap<>();
         for (Decision d : decisions) {
             for (Action a : d.proposed()) {
-                Server sv = a.subject() == null ? null : serverOf(a.subject());
+                Server sv = serverOf(a) != null ? serverOf(a) : a.subject() == null ? null : serverOf(a.subject());
                 if (sv != null) {
                     decided.putIfAbsent(sv.directory(), sv);
                 }
@@ -298,11 +298,18 @@ public final class RemediationPlan {
                 }
             }
         }
-        if (!unregister.isEmpty() || used.isEmpty()) {
-            Server first = servers.isEmpty() ? null : servers.values().iterator().next();
-            if (first != null && seen.add(first.directory())) {
+        // an SPN is taken off another object on a DC of that object's domain (the first one's when its DN says none)
+        Server first = servers.isEmpty() ? null : servers.values().iterator().next();
+        for (Action.UnregisterSpn u : unregister) {
+            Server sv = serverOf(u);
+            if (sv != null && seen.add(sv.directory())) {
+                used.add(sv);
+            } else if (sv == null && first != null && seen.add(first.directory())) {
                 used.add(0, first);
             }
+        }
+        if (used.isEmpty() && first != null && seen.add(first.directory())) {
+            used.add(first);
         }
         this.involved = List.copyOf(used);
         // a yes to a decision in another directory than the change's is pushed from that directory's DC
@@ -387,6 +394,39 @@ public final class RemediationPlan {
     }
 
     /**
+     * The commands for {@code a}: an SPN taken off another object goes to a DC of the domain its DN lies in (a holder
+     * in the domain of a pair's source, say), any other change to its subject's ({@link #commandsFor(String)}).
+     */
+    public Commands commandsFor(Action a) {
+        Server sv = serverOf(a);
+        return sv == null ? commandsFor(a.subject()) : sv.commands();
+    }
+
+    /**
+     * The directory an SPN is taken off {@code u} in: that of its DN, or the first (whose export lists the object) when
+     * its DN names none of them; null for a single domain.
+     */
+    public Server serverFor(Action.UnregisterSpn u) {
+        Server sv = serverOf(u);
+        return sv != null || servers.size() < 2 ? sv : servers.values().iterator().next();
+    }
+
+    /** The directory of {@code a}'s object: for an SPN taken off another object, the domain of its DN; else null. */
+    private Server serverOf(Action a) {
+        if (!(a instanceof Action.UnregisterSpn u) || u.dn() == null || servers.size() < 2) {
+            return null;
+        }
+        String dn = u.dn().toLowerCase(Locale.ROOT);
+        for (Server sv : servers.values()) {
+            String domain = sv.domainDn() == null ? "" : sv.domainDn().toLowerCase(Locale.ROOT);
+            if (!domain.isEmpty() && (dn.equals(domain) || dn.endsWith("," + domain))) {
+                return sv;
+            }
+        }
+        return null;
+    }
+
+    /**
      * The computer name of {@code host} for what runs on or against the machine (Get-VMHost, the test move's node,
      * where tickets are purged): its name, unless the directory object was renamed in ADUC and the computer was not.
      */
@@ -406,7 +446,7 @@ public final class RemediationPlan {
 
     /**
      * The directories the change writes to, each with its DC: one for a single domain; with several, those of the
-     * changed hosts (objects losing a duplicate SPN count to the first).
+     * changed hosts and of the objects losing a duplicate SPN (by their DN; the first when it names none).
      */
     public List<Server> servers() {
         return involved;

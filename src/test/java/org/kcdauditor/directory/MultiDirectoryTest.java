@@ -286,19 +286,23 @@ class MultiDirectoryTest {
                 + " <code>repadmin /syncall dc1.fabrikam.com /AdeP</code>)"), html);
     }
 
+    /** {@code doc} with each directory's DC named in its URL (issue 11 records directory.dc), as a run against them. */
+    private static FindingsDocument withNamedDcs(FindingsDocument doc) {
+        List<FindingsDocument.DirectoryDoc> named = doc.directories().stream().map(d -> new FindingsDocument.DirectoryDoc(
+                d.name(), "ldaps://" + d.dc() + ":636", d.baseDn(), d.dc(), d.dcReadOnly(), d.writeDc(), d.aesKeysSince(),
+                d.optional(), d.audited(),
+                d.failure(), d.changeTimes(), d.domainControllers())).toList();
+        return new FindingsDocument(doc.schemaVersion(), doc.runId(), doc.startedAt(), doc.finishedAt(),
+                named.get(0).asDirectory(), doc.summary(), doc.policy(), doc.clusters(), doc.hosts(), doc.findings(),
+                doc.rules(), doc.history(), doc.baseline(), doc.patches(), doc.events(), doc.imports(), named);
+    }
+
     /** With the DCs named (issue 11 records directory.dc), each object's commands go to its own domain's DC. */
     @Test
     void theRunbookWritesEachObjectToADcOfItsOwnDomain() throws Exception {
         assertEquals(3, run(config(fabrikamUrl(), "[[HVC1, HVC2]]"), "json").exitCode());
         FindingsDocument doc = FindingsJson.read(tmp.resolve("out/findings.json"));
-        List<FindingsDocument.DirectoryDoc> named = doc.directories().stream().map(d -> new FindingsDocument.DirectoryDoc(
-                d.name(), "ldaps://" + d.dc() + ":636", d.baseDn(), d.dc(), d.dcReadOnly(), d.writeDc(), d.aesKeysSince(),
-                d.optional(), d.audited(),
-                d.failure(), d.changeTimes(), d.domainControllers())).toList();
-        FindingsDocument.Directory first = named.get(0).asDirectory();
-        doc = new FindingsDocument(doc.schemaVersion(), doc.runId(), doc.startedAt(), doc.finishedAt(), first,
-                doc.summary(), doc.policy(), doc.clusters(), doc.hosts(), doc.findings(), doc.rules(), doc.history(),
-                doc.baseline(), doc.patches(), doc.events(), doc.imports(), named);
+        doc = withNamedDcs(doc);
         ReportView view = ReportView.of(doc);
         // page 1's table of the change says what each object gains: here resource-based delegation
         ObjectChange hv21 = view.objectChanges().stream().filter(o -> o.name().equals("HV21")).findFirst()
@@ -388,6 +392,30 @@ class MultiDirectoryTest {
         assertEquals("HV22", principals.get(1).path("name").asText());
         assertFalse(principals.get(1).path("present").asBoolean());
         assertEquals(3, r.exitCode(), r.toString());
+    }
+
+    /**
+     * A duplicate of HV21's SPN on a service account of fabrikam, the second directory: it is taken off on fabrikam's
+     * DC, and exported there. It went to contoso's DC (the first directory's), which does not hold the account.
+     */
+    @Test
+    void aDuplicateSpnInTheSecondDirectoryIsTakenOffOnADcOfItsDomain() throws Exception {
+        fabrikam.add(new Entry("dn: CN=Users," + FABRIKAM, "objectClass: container", "cn: Users"));
+        fabrikam.add(new Entry("dn: CN=svc-vmm,CN=Users," + FABRIKAM, "objectClass: top", "objectClass: user",
+                "cn: svc-vmm", "sAMAccountName: svc-vmm", "userAccountControl: 512",
+                "servicePrincipalName: " + Hosts.MIG + "/hv21.fabrikam.com"));
+        contoso.modify("CN=HV01,OU=Hyper-V," + TestDirectory.BASE, new Modification(ModificationType.DELETE,
+                "msDS-AllowedToDelegateTo", "cifs/HV02"));
+        assertEquals(3, run(config(fabrikamUrl(), "[]"), "json").exitCode());
+        Procedure p = ReportView.of(withNamedDcs(FindingsJson.read(tmp.resolve("out/findings.json")))).procedure();
+        String change = String.join("\n", p.steps(Procedure.Phase.CHANGE).stream().flatMap(s -> s.commands().stream())
+                .toList());
+        assertTrue(change.contains("Set-ADObject -Identity 'CN=svc-vmm,CN=Users," + FABRIKAM + "' -Remove"
+                + " @{servicePrincipalName='" + Hosts.MIG + "/hv21.fabrikam.com'} -Server 'dc1.fabrikam.com'"), change);
+        assertEquals(List.of("repadmin /syncall dc1.contoso.com /AdeP", "repadmin /syncall dc1.fabrikam.com /AdeP"),
+                p.replicateCommands());
+        assertFalse(p.exportCommands().get(0).contains("svc-vmm"), p.exportCommands().get(0));
+        assertTrue(p.exportCommands().get(1).contains("CN=svc-vmm,CN=Users," + FABRIKAM), p.exportCommands().get(1));
     }
 
     /**

@@ -385,6 +385,9 @@ public final class RunbookModel {
                 // decodes its exact bytes
                 sm.put("dnB64", Values.shownAsStored(u.dn()) ? "" : Values.base64(u.dn()));
                 sm.put("account", s(u.account()));
+                // with several domains, the directory (domain) of its DN, whose DC remediation.ps1 writes to
+                RemediationPlan.Server sv = plan.serverFor(u);
+                sm.put("directory", sv == null ? "" : s(sv.directory()));
             } else if (a instanceof Action.ReplaceUnconstrained r) {
                 kind(sm, "flags", r.host(), List.of());
                 sm.put("trustedForDelegation", "false");
