@@ -174,7 +174,7 @@ public final class AuditContext implements Drift.Nodes {
         List<PairStatus> delegation = computePairs();
         indexSpnOwners(delegation);
         delegation = registeredElsewhere(delegation);
-        findDuplicates();
+        findDuplicates(delegation);
         checkEncryption();
         dcDivergences = divergences(delegation);
         divergencesByHost = DcDivergence.byHost(dcDivergences);
@@ -463,14 +463,18 @@ public final class AuditContext implements Drift.Nodes {
 
     /**
      * An SPN of a node or file server ({@code holder}, as it stores it) that {@code others} register too: the
-     * KDC cannot tell which key to use, so tickets for it fail.
+     * KDC cannot tell which key to use, so tickets for it fail. With several directories an other may sit in the domain
+     * of a source of a pair into the holder (a shadow): that domain's KDC, which the source asks, finds it in its own
+     * domain and never refers the source to the holder's, so the pairs from that domain fail.
      */
     public record Duplicate(AdObject holder, String stored, List<AdObject> others) {
     }
 
-    private void findDuplicates() {
+    private void findDuplicates(List<PairStatus> delegation) {
+        Map<AdObject, Map<String, Set<String>>> across = requiredAcross(delegation);
         for (AdObject o : nodesAndFileServers()) {
             String[] own = hostSpnKeys.get(o);
+            Map<String, Set<String>> into = across.getOrDefault(o, Map.of());
             for (int i = 0; i < own.length; i++) {
                 String spn = o.spns().get(i);
                 String key = own[i];
@@ -479,16 +483,46 @@ public final class AuditContext implements Drift.Nodes {
                     continue;
                 }
                 // the owners match without the third part; the KDC and setspn -X compare the whole SPN, and each
-                // domain's KDC looks it up in its own domain: HOST/HV01 in two domains is no duplicate
+                // domain's KDC looks it up in its own domain: HOST/HV01 in two domains is no duplicate, unless a pair
+                // into o asks for it from the other domain, whose KDC finds its own holder first
                 String whole = Spn.wholeKeyOf(spn);
-                List<AdObject> others = owners.stream().filter(x -> x != o && sameDirectory(x, o)
-                        && registersWhole(x, whole)).toList();
+                List<AdObject> others = owners.stream().filter(x -> x != o && registersWhole(x, whole)
+                        && (sameDirectory(x, o) || into.getOrDefault(directoryOf.get(x), Set.of()).contains(whole)))
+                        .toList();
                 String dupKey = duplicateKey(o, whole);
                 if (!others.isEmpty() && !duplicates.containsKey(dupKey)) {
                     duplicates.put(dupKey, rightfulHolder(o, spn, others));
                 }
             }
         }
+    }
+
+    /**
+     * Per target, the SPN keys the pairs into it from each other directory ask that directory's KDC for: those they
+     * require, and for a {@code cifs/X} the target does not register itself, the {@code HOST/X} serving it. Empty with a
+     * single directory.
+     */
+    private Map<AdObject, Map<String, Set<String>>> requiredAcross(List<PairStatus> delegation) {
+        Map<AdObject, Map<String, Set<String>>> out = new IdentityHashMap<>();
+        if (directoryOf.isEmpty()) {
+            return out;
+        }
+        for (PairStatus p : delegation) {
+            if (sameDirectory(p.source(), p.target())) {
+                continue;
+            }
+            Set<String> keys = out.computeIfAbsent(p.target(), t -> new HashMap<>())
+                    .computeIfAbsent(directoryOf.get(p.source()), d -> new HashSet<>());
+            for (String spn : p.required()) {
+                String key = Spn.keyOf(spn);
+                keys.add(key);
+                String alias = Spn.hostAlias(key);
+                if (alias != null && !registersWhole(p.target(), key)) {
+                    keys.add(alias);
+                }
+            }
+        }
+        return out;
     }
 
     /**
@@ -839,18 +873,15 @@ public final class AuditContext implements Drift.Nodes {
     private List<Blocker> snapshotBlockers(PairStatus p) {
         // the same for every pair into this target (as peer, or as file server): computed once per target
         List<Blocker> dup = duplicates.isEmpty() ? List.of()
-                : (p.fileServer() ? duplicateBlockersFs : duplicateBlockers).computeIfAbsent(p.target(), t -> {
-                    List<Blocker> found = new ArrayList<>(0);
-                    Set<Duplicate> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-                    for (String spn : p.required()) {
-                        Duplicate d = duplicateResolving(t, spn);
-                        // t holds it, with another account: whichever the finding names as holder
-                        if (d != null && (d.holder() == t || d.others().contains(t)) && seen.add(d)) {
-                            found.add(Blocker.of(Blocker.DUPLICATE_SPN, d.holder().name(), null, d.stored()));
-                        }
-                    }
-                    return found.isEmpty() ? List.of() : found;
-                });
+                : (p.fileServer() ? duplicateBlockersFs : duplicateBlockers).computeIfAbsent(p.target(),
+                        t -> duplicateBlockers(t, p.required(), directoryOf.get(t), List.of()));
+        if (!duplicates.isEmpty() && !sameDirectory(p.source(), p.target())) {
+            // a holder in the source's domain: its KDC, which the source asks, finds that one
+            List<Blocker> shadowed = duplicateBlockers(p.target(), p.required(), directoryOf.get(p.source()), dup);
+            if (!shadowed.isEmpty()) {
+                dup = java.util.stream.Stream.concat(dup.stream(), shadowed.stream()).toList();
+            }
+        }
         List<Blocker> source = accountBlockers(p.source());
         List<Blocker> target = accountBlockers(p.target());
         List<Blocker> lagging = divergencesByHost.isEmpty() ? List.of() : laggingDcBlockers(p);
@@ -867,6 +898,28 @@ public final class AuditContext implements Drift.Nodes {
         out.addAll(target);
         out.addAll(lagging);
         return out;
+    }
+
+    /**
+     * The DUPLICATE_SPN blockers of the SPNs {@code required} of {@code target} (as the KDC resolves them) that another
+     * object registers in the directory {@code in}, whose KDC then finds it; none already in {@code known}.
+     */
+    private List<Blocker> duplicateBlockers(AdObject target, List<String> required, String in, List<Blocker> known) {
+        List<Blocker> found = new ArrayList<>(0);
+        Set<Duplicate> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (String spn : required) {
+            Duplicate d = duplicateResolving(target, spn);
+            // target holds it, with another account: whichever the finding names as holder
+            if (d != null && (d.holder() == target || d.others().contains(target)) && seen.add(d)
+                    && java.util.stream.Stream.concat(java.util.stream.Stream.of(d.holder()), d.others().stream())
+                    .anyMatch(x -> x != target && Objects.equals(directoryOf.get(x), in))) {
+                Blocker b = Blocker.of(Blocker.DUPLICATE_SPN, d.holder().name(), null, d.stored());
+                if (!known.contains(b)) {
+                    found.add(b);
+                }
+            }
+        }
+        return found.isEmpty() ? List.of() : found;
     }
 
     /**

@@ -84,9 +84,12 @@ public record Evidence(String service, String nameForm, String spn, String attri
 
     public static final Evidence NONE = builder().build();
 
-    /** Another object holding an SPN: its name, sAMAccountName, DN and the value exactly as it stores it. */
+    /**
+     * Another object holding an SPN: its name, sAMAccountName, DN and the value exactly as it stores it; {@code domain}
+     * (DNS name) only for a holder in another domain than the host's, that of the sources whose KDC finds it.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Holder(String name, String samAccountName, String dn, String stored) {
+    public record Holder(String name, String samAccountName, String dn, String stored, String domain) {
     }
 
     /** A directed pair, source → target. */

@@ -18,18 +18,21 @@ import java.util.stream.Stream;
 
 /**
  * DUPLICATE_SPN: an SPN of a node or file server is registered on more than one object (users included).
- * The KDC refuses tickets for it, so the pairs into the host that need it are blocked (AuditContext).
+ * The KDC refuses tickets for it, so the pairs into the host that need it are blocked (AuditContext); a holder in the
+ * domain of a pair's source across domains blocks the pairs from there, whose KDC finds it first.
  */
 public final class DuplicateSpnRule implements Rule {
     static final RuleInfo INFO = new RuleInfo(Blocker.DUPLICATE_SPN, Severity.HIGH, Category.SPN,
             "An SPN of a host is registered on more than one object",
             "an SPN of a node or file server is also registered on another object (users and service accounts"
                     + " included); blocks the pairs into it when it is a required target SPN, or the `HOST/X` through"
-                    + " which `cifs/X` is served",
+                    + " which `cifs/X` is served; across domains, a holder in the domain of a pair's source blocks the"
+                    + " pairs from that domain (`evidence.holders[].domain`; docs/directories.md)",
             "When two accounts register the same SPN the KDC cannot tell which key to use and refuses the ticket"
                     + " (KDC event 11, 'multiple accounts with name ... of type DS_SERVICE_PRINCIPAL_NAME'): delegation"
-                    + " to that service fails however complete it is. setspn -X lists these.",
-            "Microsoft Learn: setspn -X; KDC event 11; MS-KILE 3.3.5.1.1");
+                    + " to that service fails however complete it is. A source in another domain asks its own domain's"
+                    + " KDC, which finds a holder there and refers it nowhere. setspn -X (-F forest-wide) lists these.",
+            "Microsoft Learn: setspn -X; KDC event 11; MS-KILE 3.3.5.1.1; MS-SFU 3.2.5.2.3");
 
     @Override
     public RuleInfo info() {
@@ -41,7 +44,10 @@ public final class DuplicateSpnRule implements Rule {
         for (AuditContext.Duplicate d : ctx.duplicates().values()) {
             AdObject node = d.holder();
             String spn = d.stored();
-            List<Evidence.Holder> holders = Rules.holders(d.others(), spn);
+            // a holder in another domain (that of sources of pairs into the node) is said with its domain
+            List<Evidence.Holder> holders = Rules.holders(d.others(), spn,
+                    o -> ctx.sameDirectory(o, node) ? null : ctx.domainOf(o));
+            boolean inDomain = d.others().stream().anyMatch(o -> ctx.sameDirectory(o, node));
             List<Evidence.PairRef> breaks = new ArrayList<>();
             // the pairs the context blocks by it: those needing the SPN, or (for HOST/X) cifs/X, which resolves to it
             Blocker blocker = Blocker.of(Blocker.DUPLICATE_SPN, node.name(), null, spn);
@@ -61,11 +67,17 @@ public final class DuplicateSpnRule implements Rule {
                             .pairs(breaks).build())
                     .message(Values.visibleSpn(spn) + " is registered on " + node.name() + " and also on " + d.others()
                             .stream()
-                            .map(o -> Values.visibleAccount(o.name()) + " (" + Values.visibleAccount(o.dn()) + ")")
+                            .map(o -> Values.visibleAccount(o.name()) + " (" + Values.visibleAccount(o.dn())
+                                    + (ctx.sameDirectory(o, node) ? "" : ", in " + ctx.domainOf(o)) + ")")
                             .collect(Collectors.joining(", ")) + "."
-                            + (breaks.isEmpty() ? "" : " The KDC refuses tickets for it (KDC event 11)"
+                            + (breaks.isEmpty() ? "" : (inDomain ? " The KDC refuses tickets for it (KDC event 11)"
+                            : " " + holders.stream().map(Evidence.Holder::domain).distinct()
+                            .map(x -> x + "'s KDC").collect(Collectors.joining(" and ")) + ", which the sources there"
+                            + " ask, finds that account in its own domain and refers them nowhere (MS-KILE 3.3.5.1.1):"
+                            + " it refuses the ticket (KDC_ERR_BADOPTION) or issues it in that account's key, which "
+                            + node.name() + " cannot decrypt (KRB_AP_ERR_MODIFIED)")
                             + (spn.regionMatches(true, 0, "HOST/", 0, 5)
-                            ? " and for cifs/" + Values.visibleSpn(spn.substring(5))
+                            ? (inDomain ? " and for cifs/" : "; the same for cifs/") + Values.visibleSpn(spn.substring(5))
                             + ", which it serves through sPNMappings" : "") + ", so " + (breaks.size() == 1
                             ? "the pair " : "the " + breaks.size() + " pairs ") + "into " + String.join(" and ", into)
                             + " cannot migrate."))

@@ -40,13 +40,19 @@ final class Rules {
      * third part): what {@code setspn -D} and the removal need.
      */
     static List<Evidence.Holder> holders(List<AdObject> owners, String spn) {
+        return holders(owners, spn, o -> null);
+    }
+
+    /** {@link #holders(List, String)}, each with the DNS domain {@code domain} gives (null: none said). */
+    static List<Evidence.Holder> holders(List<AdObject> owners, String spn,
+                                         java.util.function.Function<AdObject, String> domain) {
         // the whole SPN, as the KDC compares it: a value with another third part is another SPN, not a holder
         String key = Spn.wholeKeyOf(spn);
         List<Evidence.Holder> out = new ArrayList<>();
         for (AdObject o : owners) {
             for (String stored : o.spns()) {
                 if (Spn.wholeKeyOf(stored).equals(key)) {
-                    out.add(new Evidence.Holder(o.name(), o.samAccountName(), o.dn(), stored));
+                    out.add(new Evidence.Holder(o.name(), o.samAccountName(), o.dn(), stored, domain.apply(o)));
                 }
             }
         }

@@ -419,6 +419,56 @@ class MultiDirectoryTest {
     }
 
     /**
+     * A holder of HV01's migration SPN in fabrikam, the domain of the sources HV21 and HV22: their S4U2proxy request goes
+     * to fabrikam's KDC, whose server lookup (MS-KILE 3.3.5.1.1, LookupAttr in its own domain) finds svc-mig and issues
+     * no referral to contoso, so the pairs into HV01 from fabrikam fail although HV01's RBCD allows them. They were read
+     * OK ("an SPN held in two domains is never a DUPLICATE_SPN"). HV01's pairs from contoso are not concerned, and the
+     * SPN is taken off svc-mig on fabrikam's DC.
+     */
+    @Test
+    void aHolderOfATargetsSpnInTheSourcesDomainBlocksThePairsFromThatDomain() throws Exception {
+        rbcdAcrossDomains(List.of(FABRIKAM_SID + "-3000", FABRIKAM_SID + "-3001"));
+        fabrikam.add(new Entry("dn: CN=Users," + FABRIKAM, "objectClass: container", "cn: Users"));
+        fabrikam.add(new Entry("dn: CN=svc-mig,CN=Users," + FABRIKAM, "objectClass: top", "objectClass: user",
+                "cn: svc-mig", "sAMAccountName: svc-mig", "userAccountControl: 512",
+                "servicePrincipalName: " + Hosts.MIG + "/hv01.contoso.com"));
+        CliRun r = run(config(fabrikamUrl(), "[[HVC1, HVC2]]"), "json");
+        assertEquals(3, r.exitCode(), r.toString());
+        JsonNode doc = CliRun.findings(tmp.resolve("out"));
+        List<JsonNode> dup = findings(doc, "DUPLICATE_SPN");
+        assertEquals(1, dup.size(), doc.path("findings").toString());
+        JsonNode f = dup.get(0);
+        assertEquals("HV01", f.path("host").asText());
+        assertEquals(Hosts.MIG + "/hv01.contoso.com", f.path("spn").asText());
+        JsonNode holder = f.path("evidence").path("holders").get(0);
+        assertEquals("CN=svc-mig,CN=Users," + FABRIKAM, holder.path("dn").asText());
+        assertEquals("fabrikam.com", holder.path("domain").asText());
+        assertEquals(List.of("HV21->HV01", "HV22->HV01"), StreamSupport.stream(f.path("evidence").path("pairs")
+                .spliterator(), false).map(p -> p.path("from").asText() + "->" + p.path("to").asText()).toList());
+        assertTrue(f.path("message").asText().contains("fabrikam.com's KDC"), f.path("message").asText());
+        JsonNode action = f.path("actions").get(0);
+        assertEquals("CN=svc-mig,CN=Users," + FABRIKAM, action.path("dn").asText());
+        // HV01's pairs from contoso are served by contoso's KDC, which finds HV01 alone
+        List<JsonNode> matrix = StreamSupport.stream(doc.path("clusters").spliterator(), false)
+                .flatMap(c -> StreamSupport.stream(c.path("matrix").spliterator(), false))
+                .filter(p -> p.path("to").asText().equals("HV01")).toList();
+        assertEquals(List.of("HV02", "HV03", "HV21", "HV22"), matrix.stream().map(p -> p.path("from").asText())
+                .sorted().toList(), matrix.toString());
+        for (JsonNode p : matrix) {
+            boolean fromFabrikam = p.path("from").asText().startsWith("HV2");
+            assertEquals(fromFabrikam, p.path("blockers").toString().contains("DUPLICATE_SPN"), p.toString());
+        }
+        // the SPN is taken off svc-mig on a DC of fabrikam, where it lives
+        Procedure p = ReportView.of(withNamedDcs(FindingsJson.read(tmp.resolve("out/findings.json")))).procedure();
+        String change = String.join("\n", p.steps(Procedure.Phase.CHANGE).stream().flatMap(s -> s.commands().stream())
+                .toList());
+        assertTrue(change.contains("Set-ADObject -Identity 'CN=svc-mig,CN=Users," + FABRIKAM + "' -Remove"
+                + " @{servicePrincipalName='" + Hosts.MIG + "/hv01.contoso.com'} -Server 'dc1.fabrikam.com'"), change);
+        assertTrue(p.replicateCommands().contains("repadmin /syncall dc1.fabrikam.com /AdeP"), p.replicateCommands()
+                .toString());
+    }
+
+    /**
      * HV01 allows HV21 and This Organization (S-1-5-15), which is not counted as covering HV22 -> HV01: the list that
      * CROSS_DOMAIN_NEEDS_RBCD sets keeps HV21, adds HV22 and leaves the grant to every account out, and says so (the
      * cmdlet could not resolve it, and writing it back would keep the hole).

@@ -632,6 +632,53 @@ class ScenarioOutputsAgreeTest {
     }
 
     /**
+     * Two domains migrating into each other through resource-based delegation, and a service account of contoso that
+     * holds HVF01's migration SPN: contoso's KDC, which HVA01-03 ask, finds it there and refers them nowhere, so the
+     * pairs from contoso into HVF01 are blocked by DUPLICATE_SPN (read OK before), and every output says so alike,
+     * the SPN taken off in contoso.
+     */
+    @Test
+    void aHolderInTheSourcesDomainOfATargetsSpn() throws Exception {
+        twoDomains((ds, fb) -> {
+            Path cfg = twoDomainsConfig(ds, fb);
+            Files.writeString(cfg, Files.readString(cfg) + "policy:\n  migrationGroups: [[HVC1, HVC2]]\n");
+            List<String> contoso = List.of(Hosts.DOMAIN_SID + "-2000", Hosts.DOMAIN_SID + "-2001",
+                    Hosts.DOMAIN_SID + "-2002");
+            for (String n : nodes("HVF", 2)) {
+                fb.modify("CN=" + n + ",OU=Hyper-V," + FABRIKAM, new Modification(ModificationType.REPLACE,
+                        "msDS-AllowedToActOnBehalfOfOtherIdentity", RbcdDescriptors.of(contoso)));
+            }
+            for (String n : nodes("HVA", 3)) {
+                ds.modify("CN=" + n + ",OU=Hyper-V," + TestDirectory.BASE, new Modification(ModificationType.REPLACE,
+                        "msDS-AllowedToActOnBehalfOfOtherIdentity", RbcdDescriptors.of(List.of("S-1-5-21-9-9-9-3000",
+                        "S-1-5-21-9-9-9-3001"))));
+            }
+            ds.add(new com.unboundid.ldap.sdk.Entry("dn: CN=Users," + TestDirectory.BASE, "objectClass: container",
+                    "cn: Users"));
+            ds.add(new com.unboundid.ldap.sdk.Entry("dn: CN=svc-old,CN=Users," + TestDirectory.BASE,
+                    "objectClass: top", "objectClass: user", "cn: svc-old", "sAMAccountName: svc-old",
+                    "userAccountControl: 512", "servicePrincipalName: " + Hosts.MIG + "/hvf01.fabrikam.com"));
+            Outputs o = run(cfg, "out", null);
+            assertAgree(o);
+            List<org.kcdauditor.model.Finding> dup = o.doc().findings().stream()
+                    .filter(f -> f.rule().equals("DUPLICATE_SPN")).toList();
+            assertEquals(1, dup.size(), o.doc().findings().toString());
+            assertEquals("HVF01", dup.get(0).host());
+            assertEquals("contoso.com", dup.get(0).evidence().holders().get(0).domain());
+            assertEquals(3, dup.get(0).evidence().pairs().size(), dup.get(0).evidence().pairs().toString());
+            String dn = "CN=svc-old,CN=Users," + TestDirectory.BASE;
+            for (String out : List.of(o.md(), o.html(), o.ps1())) {
+                assertTrue(out.contains(dn), out);
+            }
+            // remediation.ps1 takes it off on contoso's DC, where it lives
+            int step = o.ps1().indexOf("# --- duplicate SPNs on other objects");
+            assertTrue(step > 0 && o.ps1().indexOf("Use-Directory 'contoso'", step) > step, o.ps1());
+            assertTrue(o.mail().contains("DUPLICATE_SPN") && o.pdf().contains("DUPLICATE_SPN"), o.mail());
+            assertTrue(o.pdf().contains("contoso.com's KDC"), o.pdf());
+        });
+    }
+
+    /**
      * Two domains, one whose AES date cannot be read (fabrikam): the notice to a cluster's owners says that AES keys
      * were not checked only where the cluster's pairs are, as its preflight does. HVC1's owners (contoso, whose date was
      * read) were told AES keys were not checked for a domain none of their hosts is in.

@@ -480,6 +480,43 @@ class ReachRulesTest {
                 "fabrikam's own duplicate still blocks");
     }
 
+    /**
+     * A service account of contoso registering fabrikam's HOST/hv03.fabrikam.com, through which HV03 serves
+     * cifs/hv03.fabrikam.com (sPNMappings): contoso's KDC, which HV01 and HV02 ask, resolves cifs/hv03 to that account,
+     * so their pairs into HV03 are blocked by HV03's DUPLICATE_SPN of HOST/hv03.fabrikam.com; HV04 -> HV03, which asks
+     * fabrikam's KDC, is not.
+     */
+    @Test
+    void aHolderOfATargetsHostSpnInTheSourcesDomainBlocksItsCifsFromThatDomain() {
+        AdObject hv01 = host("HV01").delegatesTo("HV02").build();
+        AdObject hv02 = host("HV02").delegatesTo("HV01").build();
+        AdObject svc = new AdObject("CN=svc-old,CN=Users,DC=contoso,DC=com", "svc-old", "svc-old", null, 0x200,
+                List.of("HOST/hv03.fabrikam.com"), List.of(), false, List.of(), Hosts.DOMAIN_SID + "-1500", null, null,
+                null, 1, null, null, null);
+        AdObject fab03 = fabrikam("HV03", "HV04");
+        AdObject fab04 = fabrikam("HV04", "HV03");
+        DirectoryPart contoso = new DirectoryPart("contoso", "ldaps://dc1.contoso.com", "DC=contoso,DC=com", null, null,
+                null, false, null, 0, 3, null, false, List.of());
+        DirectoryPart fabrikam = new DirectoryPart("fabrikam", "ldaps://dc1.fabrikam.com", "DC=fabrikam,DC=com", null,
+                null, null, false, null, 3, 2, null, false, List.of());
+        Snapshot s = new Snapshot(Instant.EPOCH, "x", "DC=contoso,DC=com", List.of(hv01, hv02, svc, fab03, fab04),
+                null, null, null, List.of(), List.of(contoso, fabrikam), null);
+        AuditResult r = new Auditor(RuleCatalogue.standard()).evaluate(s, List.of(
+                new ClusterConfig("HVC1", List.of("HV01", "HV02"), null, null, "contoso"),
+                new ClusterConfig("HVC2", List.of("HV03", "HV04"), null, null, "fabrikam")),
+                new PolicyConfig(null, null, null, List.of(List.of("HVC1", "HVC2"))));
+        List<Finding> dup = of(r, "DUPLICATE_SPN");
+        assertEquals(List.of("HV03 HOST/hv03.fabrikam.com"), dup.stream().map(f -> f.host() + " " + f.spn()).toList(),
+                r.findings().toString());
+        assertEquals("contoso.com", dup.get(0).evidence().holders().get(0).domain());
+        for (PairStatus p : r.context().pairs()) {
+            if (p.target() == fab03) {
+                assertEquals(p.source() != fab04, p.blockers().stream().anyMatch(b -> b.rule().equals(
+                        Blocker.DUPLICATE_SPN)), p.source().name() + ": " + p.blockers());
+            }
+        }
+    }
+
     @Test
     void aOneNodeClusterGroupedWithAClusterOfAnUnreadDirectoryIsNotSaidToHaveNoPartner() {
         // HVC1's only node migrates to fabrikam's HVC2, which was not read: its partners are unknown, not missing (the
