@@ -745,7 +745,8 @@ public final class RemediationPlan {
             }
             Action.Manual m = manualOf(f);
             HostChange h = changeOf.get(key(f.host()));
-            if (!m.proposed().isEmpty() && m.proposed().stream().allMatch(a -> carriedOut(a, changeOf))) {
+            if (!m.proposed().isEmpty() && m.proposed().stream().allMatch(a -> carriedOut(a, changeOf))
+                    || takesGrantBack(f, h)) {
                 continue;
             }
             boolean coversFlags = h != null && h.changesMode() && f.hasEvidence()
@@ -962,9 +963,31 @@ public final class RemediationPlan {
         return false;
     }
 
+    /**
+     * Whether {@code f} is a grant added to or removed from a host's resource-based delegation since the baseline
+     * (BASELINE_ENTRY_ADDED / _REMOVED with {@code rbcdAdded} / {@code rbcdRemoved}) that the list {@code h} sets takes
+     * back: it leaves the added grant out (a grant to every account the change drops), or allows the removed one again.
+     * Its own proposal, the documented list, would undo the rest of the change's list after it.
+     */
+    private static boolean takesGrantBack(Finding f, HostChange h) {
+        if (h == null || h.rbcd().isEmpty() || f.rule() == null || !f.hasEvidence()) {
+            return false;
+        }
+        Set<String> list = sids(h.rbcd());
+        List<String> added = f.evidence().rbcdAdded();
+        List<String> removed = f.evidence().rbcdRemoved();
+        return switch (f.rule()) {
+            case "BASELINE_ENTRY_ADDED" -> added != null && !added.isEmpty() && added.stream()
+                    .noneMatch(s -> list.contains(s.toUpperCase(Locale.ROOT)));
+            case "BASELINE_ENTRY_REMOVED" -> removed != null && !removed.isEmpty() && removed.stream()
+                    .allMatch(s -> list.contains(s.toUpperCase(Locale.ROOT)));
+            default -> false;
+        };
+    }
+
     private static Set<String> sids(List<Action.Principal> principals) {
         Set<String> sids = new HashSet<>();
-        principals.forEach(p -> sids.add(p.sid()));
+        principals.forEach(p -> sids.add(p.sid() == null ? null : p.sid().toUpperCase(Locale.ROOT)));
         return sids;
     }
 

@@ -503,19 +503,7 @@ class MultiDirectoryTest {
      */
     @Test
     void aListAcrossDomainsNamesTheSourcesThatOnlyTheGrantItLeavesOutCovers() throws Exception {
-        String computers = Hosts.DOMAIN_SID + "-515";
-        contoso.modify(TestDirectory.BASE, new Modification(ModificationType.ADD, "objectSid",
-                org.kcdauditor.directory.Sids.toBytes(Hosts.DOMAIN_SID)));
-        Entry group = new Entry("dn: CN=Domain Computers,OU=Hyper-V," + TestDirectory.BASE, "objectClass: top",
-                "objectClass: group", "cn: Domain Computers", "sAMAccountName: Domain Computers");
-        group.addAttribute("objectSid", org.kcdauditor.directory.Sids.toBytes(computers));
-        contoso.add(group);
-        for (String n : List.of("HV01", "HV02", "HV03")) {
-            contoso.modify("CN=" + n + ",OU=Hyper-V," + TestDirectory.BASE, new Modification(ModificationType.ADD,
-                    "primaryGroupID", "515"));
-        }
-        contoso.modify("CN=HV02,OU=Hyper-V," + TestDirectory.BASE, new Modification(ModificationType.DELETE,
-                "msDS-AllowedToDelegateTo", "cifs/HV01"));
+        String computers = domainComputersCoverHv02ToHv01();
         rbcdAcrossDomains(List.of(FABRIKAM_SID + "-3000", computers));
         Path cfg = config(fabrikamUrl(), "[[HVC1, HVC2]]");
         run(cfg, "json,ps1");
@@ -580,6 +568,54 @@ class MultiDirectoryTest {
         CliRun.findings(tmp.resolve("out")).path("clusters").forEach(c -> c.path("matrix").forEach(x -> after.put(
                 x.path("from").asText() + " -> " + x.path("to").asText(), x.path("ok").asBoolean())));
         assertEquals(predicted, after);
+    }
+
+    /**
+     * The setup of {@link #aListAcrossDomainsNamesTheSourcesThatOnlyTheGrantItLeavesOutCovers}: contoso's Domain
+     * Computers (RID 515) is every contoso node's primary group, and HV02 has no entry for cifs/HV01. Its SID.
+     */
+    private String domainComputersCoverHv02ToHv01() throws Exception {
+        String computers = Hosts.DOMAIN_SID + "-515";
+        contoso.modify(TestDirectory.BASE, new Modification(ModificationType.ADD, "objectSid",
+                org.kcdauditor.directory.Sids.toBytes(Hosts.DOMAIN_SID)));
+        Entry group = new Entry("dn: CN=Domain Computers,OU=Hyper-V," + TestDirectory.BASE, "objectClass: top",
+                "objectClass: group", "cn: Domain Computers", "sAMAccountName: Domain Computers");
+        group.addAttribute("objectSid", org.kcdauditor.directory.Sids.toBytes(computers));
+        contoso.add(group);
+        for (String n : List.of("HV01", "HV02", "HV03")) {
+            contoso.modify("CN=" + n + ",OU=Hyper-V," + TestDirectory.BASE, new Modification(ModificationType.ADD,
+                    "primaryGroupID", "515"));
+        }
+        contoso.modify("CN=HV02,OU=Hyper-V," + TestDirectory.BASE, new Modification(ModificationType.DELETE,
+                "msDS-AllowedToDelegateTo", "cifs/HV01"));
+        return computers;
+    }
+
+    /**
+     * The same HV01, whose grant to Domain Computers was added since the baseline (which documents HV21 only): the
+     * change's list for HV22 -> HV01 leaves the grant out, so it takes that drift back. BASELINE_ENTRY_ADDED's decision
+     * asked to set HV01's list back to the documented one (HV21 alone) after the change, which would have dropped HV02
+     * and HV22, whose pairs the change makes work, and its save stopped on the file the change's step had written.
+     */
+    @Test
+    void aGrantAddedSinceTheBaselineThatTheChangesListLeavesOutAsksNoDecision() throws Exception {
+        String computers = domainComputersCoverHv02ToHv01();
+        rbcdAcrossDomains(List.of(FABRIKAM_SID + "-3000"));
+        Path cfg = config(fabrikamUrl(), "[[HVC1, HVC2]]");
+        CliRun capture = CliRun.run(ENV, "baseline", "capture", "--config", cfg.toString(), "--approved-by", "test");
+        assertEquals(0, capture.exitCode(), capture.toString());
+        rbcdAcrossDomains(List.of(FABRIKAM_SID + "-3000", computers));
+        run(cfg, "json,md");
+        JsonNode doc = CliRun.findings(tmp.resolve("out"));
+        assertEquals(List.of("HV01"), findings(doc, "BASELINE_ENTRY_ADDED").stream().map(f -> f.path("host").asText())
+                .toList(), "the drift finding itself stays");
+        ReportView view = ReportView.of(FindingsJson.read(tmp.resolve("out/findings.json")));
+        assertTrue(view.procedure().steps(Procedure.Phase.CHANGE).stream().anyMatch(x -> x.host().equals("HV01")));
+        assertEquals(List.of(), view.decisions().stream().filter(d -> d.finding().host().equals("HV01")).map(d ->
+                d.finding().rule()).toList());
+        String file = "kcd-rbcd-before-" + view.doc().runId().substring(0, 8) + "-HV01.sddl' -NoClobber";
+        String runbook = Files.readString(tmp.resolve("out/runbook.md"));
+        assertEquals(1, runbook.split(java.util.regex.Pattern.quote(file), -1).length - 1, runbook);
     }
 
     /**
