@@ -769,7 +769,16 @@ public final class RemediationPlan {
                 what = what + " The change fixes " + (related.size() == 1 ? "that finding" : "those findings")
                         + " itself; the check is what stays to do.";
             }
-            decisions.add(new Decision(f, what, m.proposed(), coversFlags ? h.name() : null, !named.isEmpty()));
+            // a grant drift on a host whose change sets a list: a yes after it starts from that list, not the documented
+            List<Action> proposed = grantAfterChange(f, h, m.proposed());
+            boolean coversGrant = proposed != m.proposed();
+            if (coversGrant) {
+                what = what + " After the change of " + h.name() + ", which sets its list, the command sets that list"
+                        + (f.evidence().rbcdAdded() != null ? " without the grant" : " with the grant again") + " (the"
+                        + " documented list would undo the rest of the change).";
+            }
+            decisions.add(new Decision(f, what, proposed, coversFlags || coversGrant ? h.name() : null,
+                    !named.isEmpty()));
             open.add(f.id());
         }
 
@@ -983,6 +992,44 @@ public final class RemediationPlan {
                     .allMatch(s -> list.contains(s.toUpperCase(Locale.ROOT)));
             default -> false;
         };
+    }
+
+    /**
+     * {@code proposed} with its list for {@code f}'s host replaced by the list {@code h} sets, the grant of {@code f}
+     * (a BASELINE_ENTRY_ADDED / _REMOVED of a grant the change does not take back) taken out of it or added to it;
+     * {@code proposed} itself where {@code h} sets no list or {@code f} is no such finding.
+     */
+    private static List<Action> grantAfterChange(Finding f, HostChange h, List<Action> proposed) {
+        if (h == null || h.rbcd().isEmpty() || f.rule() == null || !f.rule().startsWith("BASELINE_ENTRY_")
+                || !f.hasEvidence() || f.evidence().rbcdAdded() == null && f.evidence().rbcdRemoved() == null
+                || proposed.stream().noneMatch(a -> a instanceof Action.AddRbcd r && key(r.host()).equals(key(h.name())))) {
+            return proposed;
+        }
+        List<String> added = f.evidence().rbcdAdded() == null ? List.of() : f.evidence().rbcdAdded();
+        Set<String> out = new HashSet<>();
+        added.forEach(s -> out.add(s.toUpperCase(Locale.ROOT)));
+        List<Action> after = new ArrayList<>();
+        for (Action a : proposed) {
+            if (!(a instanceof Action.AddRbcd r) || !key(r.host()).equals(key(h.name()))) {
+                after.add(a);
+                continue;
+            }
+            // the change's accounts, all allowed once it is made, then the removed grant from the documented list
+            List<Action.Principal> list = new ArrayList<>();
+            Set<String> listed = new HashSet<>();
+            for (Action.Principal p : h.rbcd()) {
+                String sid = p.sid() == null ? null : p.sid().toUpperCase(Locale.ROOT);
+                if (!out.contains(sid) && listed.add(sid)) {
+                    list.add(new Action.Principal(p.name(), p.domain(), p.sid(), true));
+                }
+            }
+            for (String removed : f.evidence().rbcdRemoved() == null ? List.<String>of() : f.evidence().rbcdRemoved()) {
+                r.principals().stream().filter(p -> p.sid() != null && p.sid().equalsIgnoreCase(removed)
+                        && listed.add(removed.toUpperCase(Locale.ROOT))).findFirst().ifPresent(list::add);
+            }
+            after.add(new Action.AddRbcd(r.host(), list));
+        }
+        return List.copyOf(after);
     }
 
     private static Set<String> sids(List<Action.Principal> principals) {

@@ -619,6 +619,31 @@ class MultiDirectoryTest {
     }
 
     /**
+     * HV01's grant to HV03 was added since the baseline (which documents HV21 only), and the change's list for
+     * HV22 -> HV01 keeps it (HV21, HV03, HV22). BASELINE_ENTRY_ADDED's yes set the documented list, HV21 alone, after
+     * the change: it dropped HV22 too, and HV22 -> HV01, which the change makes work, failed again. After the change
+     * the yes takes the grant out of the change's list, and the decision says that the change covers it.
+     */
+    @Test
+    void aGrantAddedSinceTheBaselineThatTheChangesListKeepsIsTakenOutOfThatList() throws Exception {
+        rbcdAcrossDomains(List.of(FABRIKAM_SID + "-3000"));
+        Path cfg = config(fabrikamUrl(), "[[HVC1, HVC2]]");
+        CliRun capture = CliRun.run(ENV, "baseline", "capture", "--config", cfg.toString(), "--approved-by", "test");
+        assertEquals(0, capture.exitCode(), capture.toString());
+        rbcdAcrossDomains(List.of(FABRIKAM_SID + "-3000", Hosts.DOMAIN_SID + "-2002"));
+        run(cfg, "json");
+        ReportView view = ReportView.of(FindingsJson.read(tmp.resolve("out/findings.json")));
+        List<org.kcdauditor.report.RemediationPlan.Decision> hv01 = view.decisions().stream().filter(d -> d.finding()
+                .host().equals("HV01")).toList();
+        assertEquals(List.of("BASELINE_ENTRY_ADDED"), hv01.stream().map(d -> d.finding().rule()).toList());
+        assertEquals("HV01", hv01.get(0).coveredBy());
+        org.kcdauditor.remedy.Action.AddRbcd yes = (org.kcdauditor.remedy.Action.AddRbcd) hv01.get(0).proposed()
+                .get(0);
+        assertEquals(List.of(FABRIKAM_SID + "-3000", FABRIKAM_SID + "-3001"), yes.principals().stream()
+                .map(org.kcdauditor.remedy.Action.Principal::sid).toList());
+    }
+
+    /**
      * preflight --all-dcs of a cluster whose migration group spans domains reads each cluster's nodes from the DCs of
      * its own domain: fabrikam's second DC lags behind on HV21, contoso's DC is not asked about it.
      */
