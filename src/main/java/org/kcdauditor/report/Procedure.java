@@ -359,7 +359,15 @@ public final class Procedure {
                     List<String> all = c.all(a).stream().filter(Objects::nonNull).toList();
                     // a list replaces the descriptor, and no list sets it back (a grant to every account, rights,
                     // access-denied entries): the list's line saves it first, and its undo sets the saved one back
-                    if (a instanceof Action.AddRbcd r && !all.isEmpty()) {
+                    HostChange before = a instanceof Action.AddRbcd r && d.coveredBy() != null ? plan.hosts().stream()
+                            .filter(h -> !h.rbcd().isEmpty() && h.name().equalsIgnoreCase(r.host())).findFirst()
+                            .orElse(null) : null;
+                    if (before != null && !all.isEmpty()) {
+                        // after the change the descriptor is the list its step wrote, which it saved first where it
+                        // dropped more: a list sets it back, and a second save to that file would stop the yes
+                        commands.addAll(all);
+                        undo.add(c.powershell(new Action.AddRbcd(before.name(), before.rbcd())));
+                    } else if (a instanceof Action.AddRbcd r && !all.isEmpty()) {
                         commands.add(c.rbcdSavedFirst(r.host(), all.get(0)));
                         undo.add(c.rbcdRestore(r.host()));
                     } else {

@@ -644,6 +644,38 @@ class MultiDirectoryTest {
     }
 
     /**
+     * As above, with HV01's grant to Domain Computers documented too: the change's list drops it, so the change's step
+     * saves HV01's descriptor to the run's file first. The decision's yes, made after the change, saved to that same
+     * file again and stopped there (-NoClobber), so it could not be carried out. After the change HV01's descriptor is
+     * the list the cmdlet wrote: the yes sets its list with no save, and its undo sets the change's list back.
+     */
+    @Test
+    void aDecisionMadeAfterTheChangesListSavesNoDescriptorTheChangeSavedBefore() throws Exception {
+        String computers = domainComputersCoverHv02ToHv01();
+        rbcdAcrossDomains(List.of(FABRIKAM_SID + "-3000", computers));
+        Path cfg = config(fabrikamUrl(), "[[HVC1, HVC2]]");
+        CliRun capture = CliRun.run(ENV, "baseline", "capture", "--config", cfg.toString(), "--approved-by", "test");
+        assertEquals(0, capture.exitCode(), capture.toString());
+        rbcdAcrossDomains(List.of(FABRIKAM_SID + "-3000", computers, Hosts.DOMAIN_SID + "-2002"));
+        run(cfg, "json");
+        ReportView view = ReportView.of(FindingsJson.read(tmp.resolve("out/findings.json")));
+        String file = "'kcd-rbcd-before-" + view.doc().runId().substring(0, 8) + "-HV01.sddl'";
+        Procedure.Step change = view.procedure().steps(Procedure.Phase.CHANGE).stream().filter(x -> x.host()
+                .equals("HV01")).findFirst().orElseThrow();
+        assertTrue(change.commands().get(0).contains(file), change.toString());
+        Procedure.Step decide = view.procedure().steps(Procedure.Phase.DECIDE).stream().filter(x -> x.host()
+                .equals("HV01")).findFirst().orElseThrow();
+        assertEquals(1, decide.commands().size(), decide.toString());
+        assertFalse(decide.commands().get(0).contains(file), decide.toString());
+        assertTrue(decide.commands().get(0).startsWith("Set-ADComputer -Identity 'HV01$'"
+                + " -PrincipalsAllowedToDelegateToAccount @((Get-ADComputer -Identity 'HV21$' -Server 'fabrikam.com'),"
+                + " (Get-ADComputer -Identity 'HV02$' -Server 'contoso.com'), (Get-ADComputer -Identity 'HV22$'"), decide.toString());
+        assertEquals(1, decide.undo().size(), decide.toString());
+        assertTrue(decide.undo().get(0).contains("(Get-ADComputer -Identity 'HV03$' -Server 'contoso.com')"), decide.toString());
+        assertFalse(decide.undo().get(0).contains(file), decide.toString());
+    }
+
+    /**
      * preflight --all-dcs of a cluster whose migration group spans domains reads each cluster's nodes from the DCs of
      * its own domain: fabrikam's second DC lags behind on HV21, contoso's DC is not asked about it.
      */
