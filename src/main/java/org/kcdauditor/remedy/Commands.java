@@ -282,10 +282,12 @@ public final class Commands {
 
     /**
      * The file {@link #rbcdSavedFirst} saves {@code host}'s descriptor to: the run's, {@code
-     * kcd-rbcd-before-3f2a9c1e-HV02.sddl} ({@code kcd-rbcd-before-HV02.sddl} outside a run).
+     * kcd-rbcd-before-3f2a9c1e-HV02.sddl} ({@code kcd-rbcd-before-HV02.sddl} outside a run); the {@code n}th save of
+     * one host in the run, from the second on, {@code kcd-rbcd-before-3f2a9c1e-HV02-2.sddl}.
      */
-    private String rbcdFile(String host) {
-        return Ps.quote("kcd-rbcd-before-" + (run.isEmpty() ? "" : run + "-") + host + ".sddl");
+    private String rbcdFile(String host, int n) {
+        return Ps.quote("kcd-rbcd-before-" + (run.isEmpty() ? "" : run + "-") + host + (n > 1 ? "-" + n : "")
+                + ".sddl");
     }
 
     /**
@@ -296,9 +298,18 @@ public final class Commands {
      * when the host cannot be named or {@code set} is null.
      */
     public String rbcdSavedFirst(String host, String set) {
+        return rbcdSavedFirst(host, set, 1);
+    }
+
+    /**
+     * The same as the {@code n}th save of {@code host}'s descriptor in the run ({@link #rbcdFile}): each decision
+     * replacing one host's list saves the descriptor as it is before that yes, so a yes to another is not stopped by
+     * the file of the first.
+     */
+    public String rbcdSavedFirst(String host, String set, int n) {
         return named(host) && set != null ? "try { (Get-ADComputer -Identity " + Ps.quote(account(host))
                 + " -Properties " + Ps.quote(RBCD) + serverArgument() + " -ErrorAction Stop)." + Ps.quote(RBCD)
-                + ".Sddl | Out-File -LiteralPath " + rbcdFile(host) + " -NoClobber -ErrorAction Stop; " + set
+                + ".Sddl | Out-File -LiteralPath " + rbcdFile(host, n) + " -NoClobber -ErrorAction Stop; " + set
                 + " } catch { throw }" : null;
     }
 
@@ -311,11 +322,16 @@ public final class Commands {
      * be named.
      */
     public String rbcdRestore(String host) {
+        return rbcdRestore(host, 1);
+    }
+
+    /** The same for the {@code n}th save ({@link #rbcdSavedFirst(String, String, int)}). */
+    public String rbcdRestore(String host, int n) {
         if (!named(host)) {
             return null;
         }
         String identity = "Set-ADComputer -Identity " + Ps.quote(account(host));
-        return "try { $sddl = ([string](Get-Content -LiteralPath " + rbcdFile(host) + " -Raw -ErrorAction Stop)).Trim();"
+        return "try { $sddl = ([string](Get-Content -LiteralPath " + rbcdFile(host, n) + " -Raw -ErrorAction Stop)).Trim();"
                 + " if ($sddl) { $sd = New-Object Security.AccessControl.RawSecurityDescriptor -ArgumentList $sddl;"
                 + " $bytes = New-Object byte[] ($sd.BinaryLength); $sd.GetBinaryForm($bytes, 0); " + identity
                 + " -Replace @{" + Ps.quote(RBCD) + " = $bytes}" + serverArgument() + " } else { " + identity

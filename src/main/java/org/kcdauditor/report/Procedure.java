@@ -8,6 +8,7 @@ import org.kcdauditor.report.RemediationPlan.HostChange;
 import org.kcdauditor.report.RemediationPlan.PeerSpns;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -349,6 +350,10 @@ public final class Procedure {
         }
         if (!plan.decisions().isEmpty()) {
             List<Step> decide = new ArrayList<>();
+            // saves of a host's descriptor so far (its change's list may have saved it): each to a file of its own
+            Map<String, Integer> saves = new HashMap<>();
+            plan.hosts().stream().filter(h -> !h.rbcd().isEmpty()).forEach(h -> saves.put(RemediationPlan.key(
+                    h.name()), 1));
             for (RemediationPlan.DecisionStep step : plan.decisionSteps()) {
                 RemediationPlan.Decision d = step.first();
                 List<Action> proposed = step.proposed();
@@ -368,8 +373,9 @@ public final class Procedure {
                         commands.addAll(all);
                         undo.add(c.powershell(new Action.AddRbcd(before.name(), before.rbcd())));
                     } else if (a instanceof Action.AddRbcd r && !all.isEmpty()) {
-                        commands.add(c.rbcdSavedFirst(r.host(), all.get(0)));
-                        undo.add(c.rbcdRestore(r.host()));
+                        int n = saves.merge(RemediationPlan.key(r.host()), 1, Integer::sum);
+                        commands.add(c.rbcdSavedFirst(r.host(), all.get(0), n));
+                        undo.add(c.rbcdRestore(r.host(), n));
                     } else {
                         commands.addAll(all);
                     }

@@ -149,6 +149,33 @@ class BaselineRbcdTest {
                 r.toString());
     }
 
+    /**
+     * HV01's documented grant to HV03 was replaced by one to Everyone: RBCD_ALLOWS_ANY_ACCOUNT, BASELINE_ENTRY_REMOVED
+     * and BASELINE_ENTRY_ADDED are three decisions, each a list for HV01 whose command saves the descriptor first. They
+     * saved to one file of the run, so after a yes to one, the yes to another stopped on that file (-NoClobber) and
+     * could not be carried out. Each decision's save is a file of its own, and its undo reads that file.
+     */
+    @Test
+    void eachDecisionReplacingAHostsListSavesToAFileOfItsOwn() throws Exception {
+        ds.modify(HV01, new Modification(ModificationType.REPLACE, RBCD, RbcdDescriptors.of(List.of(HV03_SID))));
+        capture();
+        ds.modify(HV01, new Modification(ModificationType.REPLACE, RBCD, RbcdDescriptors.of(List.of("S-1-1-0"))));
+        run("decisions");
+        org.kcdauditor.report.ReportView view = org.kcdauditor.report.ReportView.of(
+                org.kcdauditor.report.FindingsJson.read(tmp.resolve("decisions/findings.json")));
+        List<org.kcdauditor.report.Procedure.Step> steps = view.procedure().steps(
+                org.kcdauditor.report.Procedure.Phase.DECIDE).stream().filter(x -> x.host().equals("HV01")).toList();
+        assertEquals(3, steps.size(), steps.toString());
+        java.util.regex.Pattern saved = java.util.regex.Pattern.compile("Out-File -LiteralPath '([^']+)' -NoClobber");
+        java.util.Set<String> files = new java.util.HashSet<>();
+        for (org.kcdauditor.report.Procedure.Step step : steps) {
+            java.util.regex.Matcher m = saved.matcher(step.commands().get(0));
+            assertTrue(m.find(), step.toString());
+            assertTrue(files.add(m.group(1)), "saved to " + m.group(1) + " again: " + steps);
+            assertTrue(step.undo().get(0).contains("Get-Content -LiteralPath '" + m.group(1) + "'"), step.toString());
+        }
+    }
+
     /** A baseline written before captures recorded grants (no rbcdAllowed): no grant is drift, none is "added". */
     @Test
     void aBaselineWithoutGrantsComparesNone() throws Exception {
