@@ -284,7 +284,8 @@ public final class RemediationPlan {
         Map<String, Server> decided = new LinkedHashMap<>();
         for (Decision d : decisions) {
             for (Action a : d.proposed()) {
-                Server sv = serverOf(a) != null ? serverOf(a) : a.subject() == null ? null : serverOf(a.subject());
+                Server sv = serverOf(a);
+                sv = sv != null ? sv : serverOf(a.subject());
                 if (sv != null) {
                     decided.putIfAbsent(sv.directory(), sv);
                 }
