@@ -175,9 +175,16 @@ public final class Remedies {
      */
     private static String savedFirst(AddRbcd r, Commands commands) {
         String saved = commands.rbcdSavedFirst(r.host(), commands.powershell(r));
-        return saved == null ? describe(r, commands) : rbcd(r, saved) + " The command saves the descriptor first"
-                + " and sets the list only once it is saved; to undo it, set the saved descriptor back: "
-                + commands.rbcdRestore(r.host()) + ".";
+        return saved == null ? describe(r, commands) : rbcd(r, saved, commands.rbcdRestore(r.host()), true);
+    }
+
+    /**
+     * The sentence for the list {@code r} as a step of the plan sets it: its {@code command} and its {@code undo},
+     * which, where the command saves the descriptor first ({@code saved}), sets the saved descriptor back.
+     */
+    public static String rbcd(AddRbcd r, String command, String undo, boolean saved) {
+        return rbcd(r, command) + (saved ? " The command saves the descriptor first and sets the list only once it is"
+                + " saved; to undo it, set the saved descriptor back: " : " To undo it: ") + undo + ".";
     }
 
     /** {@code : <command>}, or how to change the value by hand when no command can be typed for it. */
