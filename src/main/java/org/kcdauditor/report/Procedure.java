@@ -1,8 +1,10 @@
 package org.kcdauditor.report;
 
 import org.kcdauditor.model.Evidence;
+import org.kcdauditor.model.Finding;
 import org.kcdauditor.remedy.Action;
 import org.kcdauditor.remedy.Commands;
+import org.kcdauditor.remedy.Remedies;
 import org.kcdauditor.remedy.Values;
 import org.kcdauditor.report.RemediationPlan.HostChange;
 import org.kcdauditor.report.RemediationPlan.PeerSpns;
@@ -180,10 +182,103 @@ public final class Procedure {
     }
 
     /**
+     * The steps of the change and of the decisions, built before the procedure, and what to do about a finding where
+     * the plan's step says it otherwise than the finding's own words ({@code remedies}, by finding id): a decision
+     * whose list is set after the change's list for its host, or saved to a file of its own (the host's second save in
+     * the run or later), and a finding whose list the change sets ("The change of HV01 does this: …"). Every report
+     * gives that as the finding's remediation.
+     */
+    record Parts(List<Step> change, List<Step> decide, Map<String, String> remedies) {
+    }
+
+    static Parts parts(FindingsDocument doc, RemediationPlan plan) {
+        List<Step> change = plan.hasChanges() ? changeSteps(plan, ObjectChange.hostDocs(doc)) : List.of();
+        Map<String, String> remedies = new HashMap<>();
+        List<Step> decide = plan.decisions().isEmpty() ? List.of() : decideSteps(plan, remedies);
+        Map<String, Step> lists = new HashMap<>();
+        change.stream().filter(x -> x.change() instanceof Action.AddRbcd && !x.commands().isEmpty()
+                && !x.undo().isEmpty()).forEach(x -> lists.putIfAbsent(RemediationPlan.key(x.change().subject()), x));
+        for (Finding f : doc.findings() == null || lists.isEmpty() ? List.<Finding>of() : doc.findings()) {
+            Step x = f == null ? null : lists.get(RemediationPlan.key(plan.listSetBy(f.id())));
+            if (x != null) {
+                Action.AddRbcd r = (Action.AddRbcd) x.change();
+                // the step saves the descriptor first where its command is not the list's own
+                boolean saved = !x.commands().get(0).equals(plan.commandsFor(r).powershell(r));
+                remedies.put(f.id(), "The change of " + r.host() + " does this: " + Remedies.rbcd(r,
+                        x.commands().get(0), x.undo().get(0), saved));
+            }
+        }
+        return new Parts(change, decide, Map.copyOf(remedies));
+    }
+
+    /**
+     * The decisions' steps, one per {@link RemediationPlan.DecisionStep}, and into {@code remedies} what to do about
+     * the findings of a step whose list is set after the change's or saved to a file of its own.
+     */
+    private static List<Step> decideSteps(RemediationPlan plan, Map<String, String> remedies) {
+        List<Step> decide = new ArrayList<>();
+        // saves of a host's descriptor so far (its change's list may have saved it): each to a file of its own
+        Map<String, Integer> saves = new HashMap<>();
+        plan.hosts().stream().filter(h -> !h.rbcd().isEmpty()).forEach(h -> saves.put(RemediationPlan.key(
+                h.name()), 1));
+        for (RemediationPlan.DecisionStep step : plan.decisionSteps()) {
+            RemediationPlan.Decision d = step.first();
+            List<Action> proposed = step.proposed();
+            List<String> commands = new ArrayList<>();
+            List<String> undo = new ArrayList<>();
+            // the lists as the step sets them, and whether the finding's own words set another list or file
+            List<String> lists = new ArrayList<>();
+            boolean ownWords = true;
+            for (Action a : proposed) {
+                Commands c = plan.commandsFor(a);
+                List<String> all = c.all(a).stream().filter(Objects::nonNull).toList();
+                // a list replaces the descriptor, and no list sets it back (a grant to every account, rights,
+                // access-denied entries): the list's line saves it first, and its undo sets the saved one back
+                HostChange before = a instanceof Action.AddRbcd r && d.coveredBy() != null ? plan.hosts().stream()
+                        .filter(h -> !h.rbcd().isEmpty() && h.name().equalsIgnoreCase(r.host())).findFirst()
+                        .orElse(null) : null;
+                if (before != null && !all.isEmpty()) {
+                    // after the change the descriptor is the list its step wrote, which it saved first where it
+                    // dropped more: a list sets it back, and a second save to that file would stop the yes
+                    commands.addAll(all);
+                    String back = c.powershell(new Action.AddRbcd(before.name(), before.rbcd()));
+                    undo.add(back);
+                    if (back != null) {
+                        lists.add(Remedies.rbcd((Action.AddRbcd) a, all.get(0), back, false));
+                    }
+                    ownWords = false;
+                } else if (a instanceof Action.AddRbcd r && !all.isEmpty()) {
+                    int n = saves.merge(RemediationPlan.key(r.host()), 1, Integer::sum);
+                    commands.add(c.rbcdSavedFirst(r.host(), all.get(0), n));
+                    undo.add(c.rbcdRestore(r.host(), n));
+                    lists.add(Remedies.rbcd(r, commands.get(commands.size() - 1), undo.get(undo.size() - 1), true));
+                    ownWords &= n == 1;
+                } else {
+                    commands.addAll(all);
+                }
+            }
+            if (!ownWords && lists.size() == proposed.size()) {
+                String remedy = d.what() + " " + String.join(" ", lists);
+                step.decisions().forEach(x -> remedies.put(x.finding().id(), remedy));
+            }
+            // a yes no command can carry (an SPN taken off an object whose DN cannot be typed) says why
+            String why = String.join("; ", proposed.stream().filter(a -> plan.commandsFor(a).all(a)
+                    .isEmpty()).map(a -> noCommand(a, false)).distinct().toList());
+            String detail = (step.grouped() ? entriesInWords(step) : d.finding().message()) + " To decide: "
+                    + d.what();
+            decide.add(new Step(Phase.DECIDE, d.finding().host() == null ? "" : d.finding().host(),
+                    d.finding().rule() + (d.coveredBy() == null ? ": decide and act" : ": check after the change"
+                            + " of " + d.coveredBy()), why.isEmpty() ? detail : detail + " If so: " + why, commands,
+                    undo, List.of(d.finding().rule()), null, why));
+        }
+        return decide;
+    }
+
+    /**
      * @param goAfter cluster name (lower case) → whether it is expected GO once the change is made: the closing
      *                preflight says what to expect
      */
-    static Procedure of(FindingsDocument doc, RemediationPlan plan, Map<String, Boolean> goAfter) {
+    static Procedure of(FindingsDocument doc, RemediationPlan plan, Parts parts, Map<String, Boolean> goAfter) {
         Commands cmd = plan.commands();
         String exportFile = "kcd-before-" + Commands.shortRunId(doc.runId()) + ".xml";
         // the objects a duplicate SPN is taken off (user accounts too) are exported with their own directory's
@@ -242,7 +337,7 @@ public final class Procedure {
             phases.add(phase(phases, Phase.BEFORE, "Confirm Domain Admin rights, the approved change ticket and the"
                     + " window; export the current state (Export-Clixml) for rollback; check that each host of a"
                     + " tested direction migrates with Kerberos (Get-VMHost).", before));
-            List<Step> change = changeSteps(plan, ObjectChange.hostDocs(doc));
+            List<Step> change = parts.change();
             // the phases keep their numbers whatever the change: a change made only on the hosts says so here
             phases.add(phase(phases, Phase.CHANGE, plan.scripted() ? "Change the delegation of "
                     + Words.plural(plan.hosts().size(), "host") + (plan.unregister().isEmpty() ? "" : " and take "
@@ -349,49 +444,7 @@ public final class Procedure {
                     rollback));
         }
         if (!plan.decisions().isEmpty()) {
-            List<Step> decide = new ArrayList<>();
-            // saves of a host's descriptor so far (its change's list may have saved it): each to a file of its own
-            Map<String, Integer> saves = new HashMap<>();
-            plan.hosts().stream().filter(h -> !h.rbcd().isEmpty()).forEach(h -> saves.put(RemediationPlan.key(
-                    h.name()), 1));
-            for (RemediationPlan.DecisionStep step : plan.decisionSteps()) {
-                RemediationPlan.Decision d = step.first();
-                List<Action> proposed = step.proposed();
-                List<String> commands = new ArrayList<>();
-                List<String> undo = new ArrayList<>();
-                for (Action a : proposed) {
-                    Commands c = plan.commandsFor(a);
-                    List<String> all = c.all(a).stream().filter(Objects::nonNull).toList();
-                    // a list replaces the descriptor, and no list sets it back (a grant to every account, rights,
-                    // access-denied entries): the list's line saves it first, and its undo sets the saved one back
-                    HostChange before = a instanceof Action.AddRbcd r && d.coveredBy() != null ? plan.hosts().stream()
-                            .filter(h -> !h.rbcd().isEmpty() && h.name().equalsIgnoreCase(r.host())).findFirst()
-                            .orElse(null) : null;
-                    if (before != null && !all.isEmpty()) {
-                        // after the change the descriptor is the list its step wrote, which it saved first where it
-                        // dropped more: a list sets it back, and a second save to that file would stop the yes
-                        commands.addAll(all);
-                        undo.add(c.powershell(new Action.AddRbcd(before.name(), before.rbcd())));
-                    } else if (a instanceof Action.AddRbcd r && !all.isEmpty()) {
-                        int n = saves.merge(RemediationPlan.key(r.host()), 1, Integer::sum);
-                        commands.add(c.rbcdSavedFirst(r.host(), all.get(0), n));
-                        undo.add(c.rbcdRestore(r.host(), n));
-                    } else {
-                        commands.addAll(all);
-                    }
-                }
-                // a yes no command can carry (an SPN taken off an object whose DN cannot be typed) says why
-                String why = String.join("; ", proposed.stream().filter(a -> plan.commandsFor(a).all(a)
-                        .isEmpty()).map(a -> noCommand(a, false)).distinct().toList());
-                String detail = (step.grouped() ? entriesInWords(step) : d.finding().message()) + " To decide: "
-                        + d.what();
-                decide.add(new Step(Phase.DECIDE, d.finding().host() == null ? "" : d.finding().host(),
-                        d.finding().rule() + (d.coveredBy() == null ? ": decide and act" : ": check after the change"
-                                + " of " + d.coveredBy()), why.isEmpty() ? detail : detail + " If so: " + why, commands,
-                        undo, List.of(d.finding().rule()), null, why));
-            }
-            phases.add(phase(phases, Phase.DECIDE, plan.decisionsNotScripted(""),
-                    decide));
+            phases.add(phase(phases, Phase.DECIDE, plan.decisionsNotScripted(""), parts.decide()));
         }
         return new Procedure(List.copyOf(phases), export != null ? export : EXPORT_BY_HAND, List.copyOf(exportFiles),
                 List.copyOf(exports), List.copyOf(replicates));

@@ -261,13 +261,15 @@ public final class RemediationPlan {
     private final Map<String, Set<String>> rules;
     private final Set<String> settled;
     private final Set<String> open;
+    private final Map<String, String> listSetBy;
 
     private RemediationPlan(ProtocolTransition protocolPolicy, Commands commands, String dc, boolean dcReadOnly,
                             Map<String, Server> servers, Map<String, String> directoryOfHost,
                             Map<String, String> dnOfHost, List<HostChange> hosts,
                             List<Action.UnregisterSpn> unregister, List<Action.OnHost> onHosts, List<Refused> refused,
                             List<Pair> validate, List<String> purgeHosts, List<Decision> decisions,
-                            Map<String, Set<String>> rules, Set<String> settled, Set<String> open) {
+                            Map<String, Set<String>> rules, Set<String> settled, Set<String> open,
+                            Map<String, String> listSetBy) {
         this.protocolPolicy = protocolPolicy;
         this.servers = servers;
         this.directoryOfHost = directoryOfHost;
@@ -342,6 +344,7 @@ public final class RemediationPlan {
         this.rules = rules;
         this.settled = settled;
         this.open = open;
+        this.listSetBy = listSetBy;
     }
 
     /**
@@ -351,6 +354,15 @@ public final class RemediationPlan {
      */
     public boolean settles(String id) {
         return settled.contains(id);
+    }
+
+    /**
+     * The host whose change sets the resource-based delegation list that finding {@code id} asks for, so that it
+     * asks no decision: the very list its yes would set, or one that takes its grant drift back
+     * ({@code BASELINE_ENTRY_ADDED} / {@code _REMOVED}); else null.
+     */
+    public String listSetBy(String id) {
+        return listSetBy.get(id);
     }
 
     /**
@@ -726,6 +738,7 @@ public final class RemediationPlan {
         Map<String, Finding> waived = new HashMap<>();
         nn(doc.findings()).stream().filter(f -> f != null && f.isWaived()).forEach(f -> waived.put(f.id(), f));
         List<Decision> decisions = new ArrayList<>();
+        Map<String, String> listSetBy = new HashMap<>();
         for (Finding f : undecided) {
             if (f.severity() == Severity.INFO || settled.contains(f.id())) {
                 continue;
@@ -746,8 +759,14 @@ public final class RemediationPlan {
             }
             Action.Manual m = manualOf(f);
             HostChange h = changeOf.get(key(f.host()));
-            if (!m.proposed().isEmpty() && m.proposed().stream().allMatch(a -> carriedOut(a, changeOf))
-                    || takesGrantBack(f, h)) {
+            boolean back = takesGrantBack(f, h);
+            if (back || !m.proposed().isEmpty() && m.proposed().stream().allMatch(a -> carriedOut(a, changeOf))) {
+                // a list the change sets: the reports give the change's step as what to do
+                HostChange sets = back ? h : m.proposed().size() == 1 && m.proposed().get(0) instanceof Action.AddRbcd r
+                        ? changeOf.get(key(r.host())) : null;
+                if (sets != null) {
+                    listSetBy.put(f.id(), sets.name());
+                }
                 continue;
             }
             boolean coversFlags = h != null && h.changesMode() && f.hasEvidence()
@@ -853,7 +872,8 @@ public final class RemediationPlan {
                 directoryOfHost, dnOfHost, List.copyOf(hosts), List.copyOf(unregister.values()),
                 byHost(onHosts.values()),
                 List.copyOf(refused), List.copyOf(validate),
-                List.copyOf(purgeHosts), List.copyOf(decisions), rules, Set.copyOf(settled), Set.copyOf(open));
+                List.copyOf(purgeHosts), List.copyOf(decisions), rules, Set.copyOf(settled), Set.copyOf(open),
+                Map.copyOf(listSetBy));
     }
 
     /**

@@ -43,13 +43,16 @@ public final class ReportView {
      * follows from waived findings (an observed migration
      * failure or a hardening update on a pair whose delegation is waived), those waived causes.
      */
-    public record FindingView(Finding finding, RuleView rule, String spn, String kb, Consequence consequence) {
+    public record FindingView(Finding finding, RuleView rule, String spn, String kb, Consequence consequence,
+                              String planRemedy) {
         /**
          * What to do, as every report says it: the finding's remediation, which for a consequence of waived findings
-         * is the plan's advice (the view's document carries it).
+         * is the plan's advice (the view's document carries it); where the plan's step sets a resource-based
+         * delegation list otherwise than the finding's words say ({@code planRemedy}: after the change's list, saved to
+         * a file of its own, or by the change itself), that step's command. findings.json keeps the finding's words.
          */
         public String remediation() {
-            return finding.remediation();
+            return planRemedy != null ? planRemedy : finding.remediation();
         }
 
         public boolean waived() {
@@ -332,11 +335,12 @@ public final class ReportView {
         Map<String, Finding> byId = new HashMap<>();
         all.forEach(f -> byId.putIfAbsent(f.id(), f));
         this.counts = Counts.of(all);
+        Procedure.Parts parts = Procedure.parts(doc, plan);
         List<FindingView> fv = new ArrayList<>();
         for (Finding f : all) {
             String spn = spnOf(f);
             fv.add(new FindingView(f, rule(f.rule()), spn == null ? null : Values.visibleSpn(spn), kbOf(f),
-                    consequence(f, byId)));
+                    consequence(f, byId), parts.remedies().get(f.id())));
         }
         fv.sort(Comparator.comparing((FindingView f) -> f.finding().severity()).thenComparing(FindingView::waived));
         this.findings = List.copyOf(fv);
@@ -403,7 +407,7 @@ public final class ReportView {
         this.headline = composeHeadline();
         Map<String, Boolean> goAfter = new HashMap<>();
         clusters.forEach(c -> goAfter.put(c.name().toLowerCase(Locale.ROOT), c.goAfter()));
-        this.procedure = Procedure.of(doc, plan, goAfter);
+        this.procedure = Procedure.of(doc, plan, parts, goAfter);
         this.objectChanges = ObjectChange.of(plan, doc);
         this.trend = doc.history() == null || doc.history().trend() == null ? List.of()
                 : List.copyOf(doc.history().trend());

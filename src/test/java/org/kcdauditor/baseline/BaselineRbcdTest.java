@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kcdauditor.support.CliRun;
 import org.kcdauditor.support.RbcdDescriptors;
+import org.kcdauditor.support.ReportRemedies;
 import org.kcdauditor.support.TestDirectory;
 
 import java.nio.file.Files;
@@ -160,7 +161,9 @@ class BaselineRbcdTest {
         ds.modify(HV01, new Modification(ModificationType.REPLACE, RBCD, RbcdDescriptors.of(List.of(HV03_SID))));
         capture();
         ds.modify(HV01, new Modification(ModificationType.REPLACE, RBCD, RbcdDescriptors.of(List.of("S-1-1-0"))));
-        run("decisions");
+        CliRun r = CliRun.run(ENV, "run", "--config", cfg.toString(), "--out", tmp.resolve("decisions").toString(),
+                "--formats", "json,xlsx,pdf");
+        assertTrue(r.exitCode() == 0 || r.exitCode() == 3, r.toString());
         org.kcdauditor.report.ReportView view = org.kcdauditor.report.ReportView.of(
                 org.kcdauditor.report.FindingsJson.read(tmp.resolve("decisions/findings.json")));
         List<org.kcdauditor.report.Procedure.Step> steps = view.procedure().steps(
@@ -173,6 +176,19 @@ class BaselineRbcdTest {
             assertTrue(m.find(), step.toString());
             assertTrue(files.add(m.group(1)), "saved to " + m.group(1) + " again: " + steps);
             assertTrue(step.undo().get(0).contains("Get-Content -LiteralPath '" + m.group(1) + "'"), step.toString());
+        }
+        // the findings tables and the mail give each finding whose decision saves to a file of its own that command,
+        // file and undo: the rule's words saved all three to the first file
+        List<org.kcdauditor.report.Procedure.Step> later = steps.stream().filter(x -> !x.commands().get(0)
+                .contains("-HV01.sddl'")).toList();
+        assertEquals(2, later.size(), steps.toString());
+        for (org.kcdauditor.report.Procedure.Step step : later) {
+            org.kcdauditor.report.ReportView.FindingView finding = view.findings().stream().filter(v -> v.finding()
+                    .rule().equals(step.rules().get(0)) && v.finding().host().equals("HV01")).findFirst().orElseThrow();
+            String remedy = finding.remediation();
+            assertTrue(remedy.contains(step.commands().get(0)) && remedy.contains(step.undo().get(0)), remedy + "\n"
+                    + step);
+            ReportRemedies.assertShown(tmp.resolve("decisions"), finding.finding().id(), remedy);
         }
     }
 

@@ -18,6 +18,7 @@ import org.kcdauditor.store.RunStore;
 import org.kcdauditor.support.CliRun;
 import org.kcdauditor.support.Hosts;
 import org.kcdauditor.support.RbcdDescriptors;
+import org.kcdauditor.support.ReportRemedies;
 import org.kcdauditor.support.TestDirectory;
 
 import java.nio.file.Files;
@@ -557,6 +558,11 @@ class MultiDirectoryTest {
                 + " Stop; Set-ADComputer -Identity 'HV01$' -PrincipalsAllowedToDelegateToAccount"), step.toString());
         assertTrue(step.commands().get(0).endsWith(" } catch { throw }"), step.toString());
         assertEquals(1, step.undo().size(), step.toString());
+        // the finding's remediation in every report is that step, which the change makes
+        String remedy = view.findings().stream().filter(f -> f.finding().rule().equals("RBCD_ALLOWS_ANY_ACCOUNT"))
+                .findFirst().orElseThrow().remediation();
+        assertTrue(remedy.startsWith("The change of HV01 does this: ") && remedy.contains(step.commands().get(0))
+                && remedy.contains(step.undo().get(0)), remedy);
         assertTrue(step.undo().get(0).startsWith("try { $sddl = ([string](Get-Content -LiteralPath " + file
                 + " -Raw -ErrorAction Stop)).Trim(); if ($sddl) {"), step.toString());
         // the change as the cmdlet makes it: HV01's descriptor allows the list's accounts, nothing else
@@ -605,10 +611,11 @@ class MultiDirectoryTest {
         CliRun capture = CliRun.run(ENV, "baseline", "capture", "--config", cfg.toString(), "--approved-by", "test");
         assertEquals(0, capture.exitCode(), capture.toString());
         rbcdAcrossDomains(List.of(FABRIKAM_SID + "-3000", computers));
-        run(cfg, "json,md");
+        run(cfg, "json,md,xlsx,pdf");
         JsonNode doc = CliRun.findings(tmp.resolve("out"));
         assertEquals(List.of("HV01"), findings(doc, "BASELINE_ENTRY_ADDED").stream().map(f -> f.path("host").asText())
                 .toList(), "the drift finding itself stays");
+        String own = findings(doc, "BASELINE_ENTRY_ADDED").get(0).path("remediation").asText();
         ReportView view = ReportView.of(FindingsJson.read(tmp.resolve("out/findings.json")));
         assertTrue(view.procedure().steps(Procedure.Phase.CHANGE).stream().anyMatch(x -> x.host().equals("HV01")));
         assertEquals(List.of(), view.decisions().stream().filter(d -> d.finding().host().equals("HV01")).map(d ->
@@ -616,6 +623,17 @@ class MultiDirectoryTest {
         String file = "kcd-rbcd-before-" + view.doc().runId().substring(0, 8) + "-HV01.sddl' -NoClobber";
         String runbook = Files.readString(tmp.resolve("out/runbook.md"));
         assertEquals(1, runbook.split(java.util.regex.Pattern.quote(file), -1).length - 1, runbook);
+        // the findings tables and the mail say that the change does it, with its step's command: the rule's words set
+        // the documented list, which would drop the change's grant to HV02 again
+        Procedure.Step change = view.procedure().steps(Procedure.Phase.CHANGE).stream().filter(x -> x.host()
+                .equals("HV01")).findFirst().orElseThrow();
+        ReportView.FindingView finding = view.findings().stream().filter(v -> v.finding().rule()
+                .equals("BASELINE_ENTRY_ADDED")).findFirst().orElseThrow();
+        assertTrue(finding.remediation().startsWith("The change of HV01 does this: ") && finding.remediation()
+                .contains(change.commands().get(0)) && finding.remediation().contains(change.undo().get(0)),
+                finding.remediation() + "\n" + change);
+        ReportRemedies.assertShown(tmp.resolve("out"), finding.finding().id(), finding.remediation());
+        assertFalse(own.equals(finding.remediation()), "findings.json keeps the rule's words: " + own);
     }
 
     /**
@@ -631,7 +649,7 @@ class MultiDirectoryTest {
         CliRun capture = CliRun.run(ENV, "baseline", "capture", "--config", cfg.toString(), "--approved-by", "test");
         assertEquals(0, capture.exitCode(), capture.toString());
         rbcdAcrossDomains(List.of(FABRIKAM_SID + "-3000", Hosts.DOMAIN_SID + "-2002"));
-        run(cfg, "json");
+        run(cfg, "json,xlsx,pdf");
         ReportView view = ReportView.of(FindingsJson.read(tmp.resolve("out/findings.json")));
         List<org.kcdauditor.report.RemediationPlan.Decision> hv01 = view.decisions().stream().filter(d -> d.finding()
                 .host().equals("HV01")).toList();
@@ -641,6 +659,15 @@ class MultiDirectoryTest {
                 .get(0);
         assertEquals(List.of(FABRIKAM_SID + "-3000", FABRIKAM_SID + "-3001"), yes.principals().stream()
                 .map(org.kcdauditor.remedy.Action.Principal::sid).toList());
+        // the findings tables and the mail give the decision's command, which sets the change's list without the
+        // grant: the rule's words set the documented list, which drops HV22 and fails HV22 -> HV01 again
+        Procedure.Step decide = view.procedure().steps(Procedure.Phase.DECIDE).stream().filter(x -> x.host()
+                .equals("HV01")).findFirst().orElseThrow();
+        String remedy = view.findings().stream().filter(v -> v.finding().id().equals(hv01.get(0).finding().id()))
+                .findFirst().orElseThrow().remediation();
+        assertTrue(remedy.startsWith(hv01.get(0).what()) && remedy.contains(decide.commands().get(0))
+                && remedy.contains(decide.undo().get(0)), remedy + "\n" + decide);
+        ReportRemedies.assertShown(tmp.resolve("out"), hv01.get(0).finding().id(), remedy);
     }
 
     /**

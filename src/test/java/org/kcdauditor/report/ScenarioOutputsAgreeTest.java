@@ -23,6 +23,7 @@ import org.kcdauditor.report.runbook.TemplateRenderer;
 import org.kcdauditor.support.CliRun;
 import org.kcdauditor.support.Hosts;
 import org.kcdauditor.support.RbcdDescriptors;
+import org.kcdauditor.support.ReportRemedies;
 import org.kcdauditor.support.TestDirectory;
 
 import java.nio.charset.StandardCharsets;
@@ -1067,15 +1068,8 @@ class ScenarioOutputsAgreeTest {
 
     /** The Status of finding {@code id} on the workbook's Findings sheet, or "-" where it has no row. */
     private static String status(XSSFWorkbook xlsx, String id) {
-        XSSFSheet sh = xlsx.getSheet("Findings");
-        List<String> head = new ArrayList<>();
-        sh.getRow(0).forEach(c -> head.add(c.getStringCellValue()));
-        for (Row r : sh) {
-            if (r.getRowNum() > 0 && id.equals(r.getCell(head.indexOf("Id")).getStringCellValue())) {
-                return r.getCell(head.indexOf("Status")).getStringCellValue();
-            }
-        }
-        return "-";
+        String status = ReportRemedies.findingCell(xlsx, id, "Status");
+        return status == null ? "-" : status;
     }
 
     /**
