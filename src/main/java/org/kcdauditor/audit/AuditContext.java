@@ -34,6 +34,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 /**
  * Everything the rules need, computed once from a snapshot, the clusters and the policy: hash
@@ -413,21 +414,29 @@ public final class AuditContext implements Drift.Nodes {
 
     /**
      * The pairs into a target whose {@code cifs/X} (served by its {@code HOST/X}) another account registers exactly:
-     * the KDC finds that account first and encrypts the ticket with its key, so the target cannot read it. Such an
-     * SPN counts as not registered on the target (TARGET_SPN_NOT_REGISTERED names where it is registered instead).
+     * the KDC finds that account first (MS-DRSR 4.1.4.2.14 LookupSPN tries the SPN itself before its sPNMappings
+     * alias) and encrypts the ticket with its key, so the target cannot read it. Such an SPN counts as not registered
+     * on the target (TARGET_SPN_NOT_REGISTERED names where it is registered instead): for every pair when the account
+     * is in the target's domain, for the pairs from its domain when it is in another (that of the sources, whose KDC
+     * looks the SPN up in its own domain).
      */
     private List<PairStatus> registeredElsewhere(List<PairStatus> pairs) {
-        Map<AdObject, List<String>> elsewhere = new IdentityHashMap<>();
+        // per target, per directory holding the account (null: the target's own, every pair), the SPNs
+        Map<AdObject, Map<String, List<String>>> elsewhere = new IdentityHashMap<>();
         viaAlias.forEach((target, served) -> {
             for (AliasServed a : served) {
                 // held by another node or file server (indexed with theirs), or by any other object
                 List<AdObject> owners = aliasHolders.getOrDefault(a.key(), spnOwners.getOrDefault(a.key(), List.of()));
-                // the owners match without the third part; the KDC compares the whole SPN, in the target's domain
+                // the owners match without the third part; the KDC compares the whole SPN, in its own domain
                 String whole = Spn.wholeKeyOf(a.spn(), a.key());
                 for (AdObject o : owners) {
-                    if (o != target && sameDirectory(o, target) && registersWhole(o, whole)) {
-                        elsewhere.computeIfAbsent(target, t -> new ArrayList<>()).add(a.spn());
-                        break;
+                    if (o != target && registersWhole(o, whole)) {
+                        String in = sameDirectory(o, target) ? null : directoryOf.get(o);
+                        List<String> spns = elsewhere.computeIfAbsent(target, t -> new HashMap<>())
+                                .computeIfAbsent(in, d -> new ArrayList<>());
+                        if (!spns.contains(a.spn())) {
+                            spns.add(a.spn());
+                        }
                     }
                 }
             }
@@ -442,8 +451,11 @@ public final class AuditContext implements Drift.Nodes {
         List<PairStatus> out = new ArrayList<>(pairs.size());
         for (PairStatus p : pairs) {
             // RBCD too: the KDC still looks the SPN up first and finds the other account
-            List<String> spns = elsewhere.get(p.target());
-            if (spns == null) {
+            Map<String, List<String>> held = elsewhere.get(p.target());
+            List<String> spns = held == null ? List.of() : Stream.concat(held.getOrDefault(null, List.of()).stream(),
+                    sameDirectory(p.source(), p.target()) ? Stream.empty()
+                            : held.getOrDefault(directoryOf.get(p.source()), List.of()).stream()).toList();
+            if (spns.isEmpty()) {
                 out.add(p);
                 continue;
             }
@@ -879,7 +891,7 @@ public final class AuditContext implements Drift.Nodes {
             // a holder in the source's domain: its KDC, which the source asks, finds that one
             List<Blocker> shadowed = duplicateBlockers(p.target(), p.required(), directoryOf.get(p.source()), dup);
             if (!shadowed.isEmpty()) {
-                dup = java.util.stream.Stream.concat(dup.stream(), shadowed.stream()).toList();
+                dup = Stream.concat(dup.stream(), shadowed.stream()).toList();
             }
         }
         List<Blocker> source = accountBlockers(p.source());
@@ -911,7 +923,7 @@ public final class AuditContext implements Drift.Nodes {
             Duplicate d = duplicateResolving(target, spn);
             // target holds it, with another account: whichever the finding names as holder
             if (d != null && (d.holder() == target || d.others().contains(target)) && seen.add(d)
-                    && java.util.stream.Stream.concat(java.util.stream.Stream.of(d.holder()), d.others().stream())
+                    && Stream.concat(Stream.of(d.holder()), d.others().stream())
                     .anyMatch(x -> x != target && Objects.equals(directoryOf.get(x), in))) {
                 Blocker b = Blocker.of(Blocker.DUPLICATE_SPN, d.holder().name(), null, d.stored());
                 if (!known.contains(b)) {

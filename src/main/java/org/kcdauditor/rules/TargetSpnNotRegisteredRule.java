@@ -48,29 +48,34 @@ public final class TargetSpnNotRegisteredRule implements Rule {
                 if (!reported.add(target.dn() + "|" + Spn.keyOf(spn))) {
                     continue;
                 }
-                // the KDC looks the SPN up in the target's domain: holders in another domain do not take it
-                List<Evidence.Holder> elsewhere = Rules.holders(ctx.spnOwners(spn).stream()
-                        .filter(o -> ctx.sameDirectory(o, target)).toList(), spn);
+                List<PairStatus> into = ctx.pairsTo(target).stream().filter(q -> q.unregistered().contains(spn))
+                        .toList();
                 // cifs/X held by another account while the target registers HOST/X: taken off that account, the
                 // target's HOST/X serves it through sPNMappings again (the KDC issued it so against Samba), so a yes
                 // registers nothing
                 String alias = Spn.hostAlias(Spn.wholeKeyOf(spn));
                 String served = alias == null ? null : target.spns().stream()
                         .filter(s -> Spn.wholeKeyOf(s).equals(alias)).findFirst().orElse(null);
+                // the KDC looks the SPN up in its own domain: the target's, or, for such a cifs/X, that of a source
+                // across domains, whose KDC the source asks and which finds it there before the HOST/X; a holder in
+                // another domain is said with it
+                List<Evidence.Holder> elsewhere = Rules.holders(ctx.spnOwners(spn).stream()
+                        .filter(o -> o != target && (ctx.sameDirectory(o, target) || served != null && into.stream()
+                                .anyMatch(q -> ctx.sameDirectory(o, q.source())))).toList(), spn,
+                        o -> ctx.sameDirectory(o, target) ? null : ctx.domainOf(o));
                 // a cifs/X no account registers that the KDC resolves through the HOST/X of another account (the
                 // reason the target could not register its own): it issues the ticket with that account's key
                 String hostSpn = "HOST" + spn.substring(spn.indexOf('/'));
                 List<Evidence.Holder> throughHost = !elsewhere.isEmpty() || alias == null
                         ? List.of() : Rules.holders(ctx.spnOwners(hostSpn).stream()
                         .filter(o -> o != target && ctx.sameDirectory(o, target)).toList(), hostSpn);
-                List<Evidence.PairRef> breaks = ctx.pairsTo(target).stream()
-                        .filter(q -> q.unregistered().contains(spn))
+                List<Evidence.PairRef> breaks = into.stream()
                         .map(q -> new Evidence.PairRef(q.source().name(), target.name())).toList();
                 Action fix = new Action.RegisterSpn(target.name(), spn);
                 boolean viaHost = !throughHost.isEmpty();
                 String where = viaHost ? "the KDC serves it through " + hostSpn + ", which " + names(throughHost)
                         + " registers instead" : elsewhere.isEmpty() ? "no object registers it"
-                        : "it is registered on " + names(elsewhere) + " instead";
+                        : "it is registered on " + names(elsewhere) + " instead" + across(elsewhere);
                 Action action = viaHost ? new Action.Manual("Decide which account " + hostSpn + " belongs to ("
                         + target.name() + " if it is the host named in it); to move it:", proposed(throughHost,
                         new Action.RegisterSpn(target.name(), hostSpn)))
@@ -92,7 +97,17 @@ public final class TargetSpnNotRegisteredRule implements Rule {
     }
 
     private static String names(List<Evidence.Holder> holders) {
-        return String.join(", ", holders.stream().map(h -> Values.visibleAccount(h.name())).toList());
+        return String.join(", ", holders.stream().map(h -> Values.visibleAccount(h.name())
+                + (h.domain() == null ? "" : " (in " + h.domain() + ")")).toList());
+    }
+
+    /** For holders in the domain of sources across domains: whose KDC finds them, for which pairs. */
+    private static String across(List<Evidence.Holder> holders) {
+        List<String> domains = holders.stream().map(Evidence.Holder::domain).filter(d -> d != null).distinct().toList();
+        return domains.isEmpty() ? "" : "; " + String.join(" and ", domains.stream().map(d -> d + "'s KDC").toList())
+                + ", which the sources there ask, looks the SPN up in its own domain and finds it there (MS-KILE"
+                + " 3.3.5.1.1; a cifs/X before the HOST/X it maps to, MS-DRSR 4.1.4.2.14 LookupSPN), so it refuses the"
+                + " ticket or issues it in that account's key: the pairs from there fail";
     }
 
     /** Remove it from the objects that hold it, then register it on the target. */

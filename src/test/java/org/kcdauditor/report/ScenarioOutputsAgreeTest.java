@@ -641,25 +641,7 @@ class ScenarioOutputsAgreeTest {
     @Test
     void aHolderInTheSourcesDomainOfATargetsSpn() throws Exception {
         twoDomains((ds, fb) -> {
-            Path cfg = twoDomainsConfig(ds, fb);
-            Files.writeString(cfg, Files.readString(cfg) + "policy:\n  migrationGroups: [[HVC1, HVC2]]\n");
-            List<String> contoso = List.of(Hosts.DOMAIN_SID + "-2000", Hosts.DOMAIN_SID + "-2001",
-                    Hosts.DOMAIN_SID + "-2002");
-            for (String n : nodes("HVF", 2)) {
-                fb.modify("CN=" + n + ",OU=Hyper-V," + FABRIKAM, new Modification(ModificationType.REPLACE,
-                        "msDS-AllowedToActOnBehalfOfOtherIdentity", RbcdDescriptors.of(contoso)));
-            }
-            for (String n : nodes("HVA", 3)) {
-                ds.modify("CN=" + n + ",OU=Hyper-V," + TestDirectory.BASE, new Modification(ModificationType.REPLACE,
-                        "msDS-AllowedToActOnBehalfOfOtherIdentity", RbcdDescriptors.of(List.of("S-1-5-21-9-9-9-3000",
-                        "S-1-5-21-9-9-9-3001"))));
-            }
-            ds.add(new com.unboundid.ldap.sdk.Entry("dn: CN=Users," + TestDirectory.BASE, "objectClass: container",
-                    "cn: Users"));
-            ds.add(new com.unboundid.ldap.sdk.Entry("dn: CN=svc-old,CN=Users," + TestDirectory.BASE,
-                    "objectClass: top", "objectClass: user", "cn: svc-old", "sAMAccountName: svc-old",
-                    "userAccountControl: 512", "servicePrincipalName: " + Hosts.MIG + "/hvf01.fabrikam.com"));
-            Outputs o = run(cfg, "out", null);
+            Outputs o = contosoHolderOf(ds, fb, Hosts.MIG + "/hvf01.fabrikam.com");
             assertAgree(o);
             List<org.kcdauditor.model.Finding> dup = o.doc().findings().stream()
                     .filter(f -> f.rule().equals("DUPLICATE_SPN")).toList();
@@ -677,6 +659,70 @@ class ScenarioOutputsAgreeTest {
             assertTrue(o.mail().contains("DUPLICATE_SPN") && o.pdf().contains("DUPLICATE_SPN"), o.mail());
             assertTrue(o.pdf().contains("contoso.com's KDC"), o.pdf());
         });
+    }
+
+    /**
+     * Two domains migrating into each other through resource-based delegation, and a service account of contoso that
+     * registers cifs/hvf01.fabrikam.com itself, which HVF01 serves only through its HOST/hvf01.fabrikam.com: contoso's
+     * KDC, which HVA01-03 ask, finds that account for it (the SPN before its sPNMappings alias), so the pairs from
+     * contoso into HVF01 are blocked by HVF01's TARGET_SPN_NOT_REGISTERED (no finding before), and every output says so
+     * alike, the SPN taken off the account in contoso and nothing registered on HVF01.
+     */
+    @Test
+    void aHolderInTheSourcesDomainOfACifsSpnATargetServesThroughHost() throws Exception {
+        twoDomains((ds, fb) -> {
+            Outputs o = contosoHolderOf(ds, fb, "cifs/hvf01.fabrikam.com");
+            assertAgree(o);
+            assertTrue(o.doc().findings().stream().noneMatch(f -> f.rule().equals("DUPLICATE_SPN")),
+                    o.doc().findings().toString());
+            List<org.kcdauditor.model.Finding> unregistered = o.doc().findings().stream()
+                    .filter(f -> f.rule().equals("TARGET_SPN_NOT_REGISTERED")).toList();
+            assertEquals(1, unregistered.size(), o.doc().findings().toString());
+            org.kcdauditor.model.Finding f = unregistered.get(0);
+            assertEquals("HVF01", f.host());
+            assertEquals("cifs/hvf01.fabrikam.com", f.spn());
+            assertEquals("contoso.com", f.evidence().holders().get(0).domain());
+            assertEquals(3, f.evidence().pairs().size(), f.evidence().pairs().toString());
+            String dn = "CN=svc-old,CN=Users," + TestDirectory.BASE;
+            for (String out : List.of(o.md(), o.html())) {
+                assertTrue(out.contains(dn), out);
+            }
+            // a decision (remediation.ps1 scripts none): its yes takes the SPN off the account on contoso's DC, where it
+            // lives, and registers nothing on HVF01, whose HOST/hvf01.fabrikam.com serves cifs again
+            assertTrue(o.md().contains("`Set-ADObject -Identity '" + dn + "' -Remove @{servicePrincipalName="
+                    + "'cifs/hvf01.fabrikam.com'} -Server 'dc1.contoso.com'`"), o.md());
+            assertFalse(o.md().contains("-ServicePrincipalNames @{Add='cifs/hvf01.fabrikam.com'}"), o.md());
+            assertTrue(o.mail().contains("TARGET_SPN_NOT_REGISTERED") && o.pdf().contains("TARGET_SPN_NOT_REGISTERED"),
+                    o.mail());
+            assertTrue(o.pdf().contains("contoso.com's KDC"), o.pdf());
+        });
+    }
+
+    /**
+     * {@link #twoDomainsConfig} with the two clusters migrating into each other through resource-based delegation, and
+     * a service account svc-old of contoso registering {@code spn}: the run's outputs.
+     */
+    private Outputs contosoHolderOf(InMemoryDirectoryServer ds, InMemoryDirectoryServer fb, String spn)
+            throws Exception {
+        Path cfg = twoDomainsConfig(ds, fb);
+        Files.writeString(cfg, Files.readString(cfg) + "policy:\n  migrationGroups: [[HVC1, HVC2]]\n");
+        List<String> contoso = List.of(Hosts.DOMAIN_SID + "-2000", Hosts.DOMAIN_SID + "-2001",
+                Hosts.DOMAIN_SID + "-2002");
+        for (String n : nodes("HVF", 2)) {
+            fb.modify("CN=" + n + ",OU=Hyper-V," + FABRIKAM, new Modification(ModificationType.REPLACE,
+                    "msDS-AllowedToActOnBehalfOfOtherIdentity", RbcdDescriptors.of(contoso)));
+        }
+        for (String n : nodes("HVA", 3)) {
+            ds.modify("CN=" + n + ",OU=Hyper-V," + TestDirectory.BASE, new Modification(ModificationType.REPLACE,
+                    "msDS-AllowedToActOnBehalfOfOtherIdentity", RbcdDescriptors.of(List.of("S-1-5-21-9-9-9-3000",
+                    "S-1-5-21-9-9-9-3001"))));
+        }
+        ds.add(new com.unboundid.ldap.sdk.Entry("dn: CN=Users," + TestDirectory.BASE, "objectClass: container",
+                "cn: Users"));
+        ds.add(new com.unboundid.ldap.sdk.Entry("dn: CN=svc-old,CN=Users," + TestDirectory.BASE, "objectClass: top",
+                "objectClass: user", "cn: svc-old", "sAMAccountName: svc-old", "userAccountControl: 512",
+                "servicePrincipalName: " + spn));
+        return run(cfg, "out", null);
     }
 
     /**

@@ -488,33 +488,73 @@ class ReachRulesTest {
      */
     @Test
     void aHolderOfATargetsHostSpnInTheSourcesDomainBlocksItsCifsFromThatDomain() {
-        AdObject hv01 = host("HV01").delegatesTo("HV02").build();
-        AdObject hv02 = host("HV02").delegatesTo("HV01").build();
-        AdObject svc = new AdObject("CN=svc-old,CN=Users,DC=contoso,DC=com", "svc-old", "svc-old", null, 0x200,
-                List.of("HOST/hv03.fabrikam.com"), List.of(), false, List.of(), Hosts.DOMAIN_SID + "-1500", null, null,
-                null, 1, null, null, null);
-        AdObject fab03 = fabrikam("HV03", "HV04");
-        AdObject fab04 = fabrikam("HV04", "HV03");
-        DirectoryPart contoso = new DirectoryPart("contoso", "ldaps://dc1.contoso.com", "DC=contoso,DC=com", null, null,
-                null, false, null, 0, 3, null, false, List.of());
-        DirectoryPart fabrikam = new DirectoryPart("fabrikam", "ldaps://dc1.fabrikam.com", "DC=fabrikam,DC=com", null,
-                null, null, false, null, 3, 2, null, false, List.of());
-        Snapshot s = new Snapshot(Instant.EPOCH, "x", "DC=contoso,DC=com", List.of(hv01, hv02, svc, fab03, fab04),
-                null, null, null, List.of(), List.of(contoso, fabrikam), null);
-        AuditResult r = new Auditor(RuleCatalogue.standard()).evaluate(s, List.of(
-                new ClusterConfig("HVC1", List.of("HV01", "HV02"), null, null, "contoso"),
-                new ClusterConfig("HVC2", List.of("HV03", "HV04"), null, null, "fabrikam")),
-                new PolicyConfig(null, null, null, List.of(List.of("HVC1", "HVC2"))));
+        AuditResult r = contosoHolderOf("HOST/hv03.fabrikam.com");
         List<Finding> dup = of(r, "DUPLICATE_SPN");
         assertEquals(List.of("HV03 HOST/hv03.fabrikam.com"), dup.stream().map(f -> f.host() + " " + f.spn()).toList(),
                 r.findings().toString());
         assertEquals("contoso.com", dup.get(0).evidence().holders().get(0).domain());
         for (PairStatus p : r.context().pairs()) {
-            if (p.target() == fab03) {
-                assertEquals(p.source() != fab04, p.blockers().stream().anyMatch(b -> b.rule().equals(
+            if (p.target().name().equals("HV03")) {
+                assertEquals(!p.source().name().equals("HV04"), p.blockers().stream().anyMatch(b -> b.rule().equals(
                         Blocker.DUPLICATE_SPN)), p.source().name() + ": " + p.blockers());
             }
         }
+    }
+
+    /**
+     * A service account of contoso registering cifs/hv03.fabrikam.com itself, which HV03 serves only through its
+     * HOST/hv03.fabrikam.com (sPNMappings): contoso's KDC, which HV01 and HV02 ask, finds that account for the SPN
+     * (LookupSPN tries the SPN before its mapping, MS-DRSR 4.1.4.2.14), so their pairs into HV03 are blocked by HV03's
+     * TARGET_SPN_NOT_REGISTERED, the account named with its domain and the SPN taken off it (HV03's HOST/X then serves
+     * it again); HV04 -> HV03, which asks fabrikam's KDC, is not. It was no finding at all.
+     */
+    @Test
+    void aHolderOfATargetsCifsSpnInTheSourcesDomainBlocksThePairsFromThatDomain() {
+        AuditResult r = contosoHolderOf("cifs/hv03.fabrikam.com");
+        assertTrue(of(r, "DUPLICATE_SPN").isEmpty(), r.findings().toString());
+        List<Finding> unregistered = of(r, "TARGET_SPN_NOT_REGISTERED");
+        assertEquals(List.of("HV03 cifs/hv03.fabrikam.com"), unregistered.stream().map(f -> f.host() + " " + f.spn())
+                .toList(), r.findings().toString());
+        Finding f = unregistered.get(0);
+        assertEquals("contoso.com", f.evidence().holders().get(0).domain());
+        assertEquals(List.of("HV01->HV03", "HV02->HV03"), f.evidence().pairs().stream().map(p -> p.from() + "->"
+                + p.to()).toList());
+        assertTrue(f.message().contains("contoso.com's KDC"), f.message());
+        // taken off svc-old, nothing registered on HV03: its HOST/hv03.fabrikam.com serves cifs again
+        assertEquals(List.of("UnregisterSpn CN=svc-old,CN=Users,DC=contoso,DC=com"), f.actions().stream()
+                .flatMap(a -> a instanceof org.kcdauditor.remedy.Action.Manual m ? m.proposed().stream()
+                        : java.util.stream.Stream.of(a))
+                .map(a -> a.getClass().getSimpleName() + (a instanceof org.kcdauditor.remedy.Action.UnregisterSpn u ? " " + u.dn() : ""))
+                .toList(), f.actions().toString());
+        for (PairStatus p : r.context().pairs()) {
+            if (p.target().name().equals("HV03")) {
+                assertEquals(!p.source().name().equals("HV04"), p.blockers().stream().anyMatch(b -> b.rule().equals(
+                        Blocker.TARGET_SPN_NOT_REGISTERED)), p.source().name() + ": " + p.blockers());
+            }
+        }
+    }
+
+    /**
+     * contoso's HVC1 (HV01, HV02) grouped with fabrikam's HVC2 (HV03, HV04, registering HOST/ and the migration SPN,
+     * no cifs), and a service account svc-old of contoso registering {@code spn}.
+     */
+    private static AuditResult contosoHolderOf(String spn) {
+        AdObject hv01 = host("HV01").delegatesTo("HV02").build();
+        AdObject hv02 = host("HV02").delegatesTo("HV01").build();
+        AdObject svc = new AdObject("CN=svc-old,CN=Users,DC=contoso,DC=com", "svc-old", "svc-old", null, 0x200,
+                List.of(spn), List.of(), false, List.of(), Hosts.DOMAIN_SID + "-1500", null, null, null, 1, null, null,
+                null);
+        DirectoryPart contoso = new DirectoryPart("contoso", "ldaps://dc1.contoso.com", "DC=contoso,DC=com", null, null,
+                null, false, null, 0, 3, null, false, List.of());
+        DirectoryPart fabrikam = new DirectoryPart("fabrikam", "ldaps://dc1.fabrikam.com", "DC=fabrikam,DC=com", null,
+                null, null, false, null, 3, 2, null, false, List.of());
+        Snapshot s = new Snapshot(Instant.EPOCH, "x", "DC=contoso,DC=com", List.of(hv01, hv02, svc,
+                fabrikam("HV03", "HV04"), fabrikam("HV04", "HV03")), null, null, null, List.of(),
+                List.of(contoso, fabrikam), null);
+        return new Auditor(RuleCatalogue.standard()).evaluate(s, List.of(
+                new ClusterConfig("HVC1", List.of("HV01", "HV02"), null, null, "contoso"),
+                new ClusterConfig("HVC2", List.of("HV03", "HV04"), null, null, "fabrikam")),
+                new PolicyConfig(null, null, null, List.of(List.of("HVC1", "HVC2"))));
     }
 
     @Test
