@@ -12,6 +12,7 @@ import org.kcdauditor.store.RunStore;
 import org.kcdauditor.store.RunSummary;
 import org.kcdauditor.store.StoreUrls;
 import org.kcdauditor.remedy.Ps;
+import org.kcdauditor.report.Words;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -122,10 +123,10 @@ final class HistoryCommand implements Callable<Integer> {
                 }
                 if (RunSummary.SUCCEEDED.equals(r.status())) {
                     cli.out().printf("Counts    %s hosts, %s objects read, %s findings (HIGH %s, MEDIUM %s, LOW %s,"
-                                    + " INFO %s, waived %s), compliance %s %%%n", n(r.hosts()), n(r.objectsRead()),
+                                    + " INFO %s, waived %s), compliance %s%n", n(r.hosts()), n(r.objectsRead()),
                             n(r.findings()), n(r.bySeverity().get("HIGH")), n(r.bySeverity().get("MEDIUM")),
                             n(r.bySeverity().get("LOW")), n(r.bySeverity().get("INFO")), n(r.waived()),
-                            r.compliance() == null ? "-" : r.compliance());
+                            Words.percent(r.compliance()));
                     cli.out().printf("Stored    %d hosts, %d patch records, %d events%n", store.count("run_host", r.id()),
                             store.count("run_patch", r.id()), store.count("run_event", r.id()));
                     cli.out().println();

@@ -1245,11 +1245,10 @@ public final class RunStore implements AutoCloseable {
                     by.put("MEDIUM", integer(rs, 14));
                     by.put("LOW", integer(rs, 15));
                     by.put("INFO", integer(rs, 16));
-                    double compliance = rs.getDouble(18);
                     out.add(new RunSummary(rs.getString(1), instant(rs, 2), instant(rs, 3), rs.getString(4),
                             rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9),
                             integer(rs, 10), integer(rs, 11), integer(rs, 12), by, integer(rs, 17),
-                            rs.wasNull() ? null : compliance));
+                            decimal(rs, 18)));
                 }
             }
             return out;
@@ -1288,6 +1287,12 @@ public final class RunStore implements AutoCloseable {
 
     private static Integer integer(ResultSet rs, int col) throws SQLException {
         int v = rs.getInt(col);
+        return rs.wasNull() ? null : v;
+    }
+
+    /** A nullable decimal column: null where the row has none (a run that required no entry has no compliance). */
+    private static Double decimal(ResultSet rs, int col) throws SQLException {
+        double v = rs.getDouble(col);
         return rs.wasNull() ? null : v;
     }
 

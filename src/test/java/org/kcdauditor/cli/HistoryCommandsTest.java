@@ -8,6 +8,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.kcdauditor.baseline.Baseline;
 import org.kcdauditor.baseline.BaselineFile;
 import org.kcdauditor.directory.DemoDirectory;
+import org.kcdauditor.report.Words;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -143,6 +144,22 @@ class HistoryCommandsTest {
         assertEquals(ExitCodes.USAGE, run("history", "show", id));
         assertEquals("kcd-audit: history show: --config FILE is required (the store and config name come from it)",
                 err.strip());
+    }
+
+    /**
+     * A run that required no entry (a cluster of one node: no pair) has no compliance: history show says "—" as every
+     * other output does (issue 16: never 100 %, "—" in every output), not "- %".
+     */
+    @Test
+    void historyShowSaysNoComplianceForARunThatRequiredNoEntry() throws Exception {
+        Path solo = config("  - name: SOLO\n    nodes: [HV01]", "");
+        assertEquals(ExitCodes.FINDINGS, run("run", "--config", solo.toString(), "--formats", "json"), out + err);
+        assertEquals(ExitCodes.OK, run("history", "--config", solo.toString()), err);
+        String id = out.lines().skip(1).findFirst().orElseThrow().substring(0, 8);
+        assertEquals(ExitCodes.OK, run("history", "show", id, "--config", solo.toString()), err);
+        String counts = out.lines().filter(l -> l.startsWith("Counts")).findFirst().orElseThrow();
+        assertTrue(counts.endsWith(", compliance " + Words.percent(null)), counts);
+        assertFalse(counts.contains("- %"), counts);
     }
 
     @Test
