@@ -2,6 +2,7 @@ package org.kcdauditor.audit;
 
 import org.kcdauditor.model.Finding;
 import org.kcdauditor.model.HostState;
+import org.kcdauditor.model.LastFound;
 
 import java.time.Instant;
 import java.util.Collection;
@@ -26,11 +27,16 @@ import java.util.function.UnaryOperator;
  *                          {@code finishedAt})
  * @param fileServerGrants  the SIDs the resource-based delegation of each file server that is no node allowed, by
  *                          name (empty list: none): all a run's history compares of a file server
+ * @param lastFound         by objectSid (upper case), the nodes of this run not in that one as the last earlier run
+ *                          that recorded their objectSid under another name found them ({@link #withLastFound}): a node
+ *                          renamed while the runs in between named it by its old name and did not find it
  */
 public record PreviousRun(String runId, Instant finishedAt, Map<String, HostState> hosts, Set<String> findingIds,
                           Map<String, Finding> findings, Map<String, Instant> explainedFailures,
-                          Set<String> unaudited, Instant startedAt, Map<String, List<String>> fileServerGrants) {
+                          Set<String> unaudited, Instant startedAt, Map<String, List<String>> fileServerGrants,
+                          Map<String, LastFound> lastFound) {
     public PreviousRun {
+        lastFound = lastFound == null ? Map.of() : Map.copyOf(lastFound);
         hosts = Collections.unmodifiableMap(new LinkedHashMap<>(hosts));
         fileServerGrants = fileServerGrants == null ? Map.of()
                 : Collections.unmodifiableMap(new LinkedHashMap<>(fileServerGrants));
@@ -50,7 +56,21 @@ public record PreviousRun(String runId, Instant finishedAt, Map<String, HostStat
         Map<String, HostState> renamed = renamed(hosts, names, asStored);
         Map<String, List<String>> servers = renamed(fileServerGrants, names, asStored);
         return renamed == hosts && servers == fileServerGrants ? this : new PreviousRun(runId, finishedAt, renamed,
-                findingIds, findings, explainedFailures, unaudited, startedAt, servers);
+                findingIds, findings, explainedFailures, unaudited, startedAt, servers, lastFound);
+    }
+
+    /** The same with {@link #lastFound}. */
+    public PreviousRun withLastFound(Map<String, LastFound> found) {
+        return found.isEmpty() ? this : new PreviousRun(runId, finishedAt, hosts, findingIds, findings,
+                explainedFailures, unaudited, startedAt, fileServerGrants, found);
+    }
+
+    /** Nothing found by objectSid in earlier runs. */
+    public PreviousRun(String runId, Instant finishedAt, Map<String, HostState> hosts, Set<String> findingIds,
+                       Map<String, Finding> findings, Map<String, Instant> explainedFailures,
+                       Set<String> unaudited, Instant startedAt, Map<String, List<String>> fileServerGrants) {
+        this(runId, finishedAt, hosts, findingIds, findings, explainedFailures, unaudited, startedAt, fileServerGrants,
+                Map.of());
     }
 
     /** {@code byName} with each of {@code names} stored under another name found under its own; itself when none is. */

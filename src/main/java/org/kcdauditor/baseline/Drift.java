@@ -4,8 +4,10 @@ import org.kcdauditor.model.AdObject;
 import org.kcdauditor.model.AttributeChange;
 import org.kcdauditor.model.EncryptionTypes;
 import org.kcdauditor.model.HostState;
+import org.kcdauditor.model.LastFound;
 import org.kcdauditor.model.Spn;
 import org.kcdauditor.model.Uac;
+import org.kcdauditor.model.UtcTime;
 import org.kcdauditor.remedy.Values;
 
 import java.util.ArrayList;
@@ -48,7 +50,8 @@ public final class Drift {
      *                       in the directory (no longer a configured node), else null; for RENAMED the host's name in
      *                       the run compared with
      * @param before         flag names before (FLAGS_CHANGED); the encryption types before in words (ENCRYPTION_CHANGED);
-     *                       the objectSid before (OBJECT_REPLACED)
+     *                       the objectSid before (OBJECT_REPLACED); for RENAMED against a run before the previous one,
+     *                       the time that run finished (null: the host was in the run compared with)
      * @param after          flag names now (FLAGS_CHANGED); the encryption types now in words (ENCRYPTION_CHANGED); the
      *                       objectSid now (OBJECT_REPLACED, RENAMED); the grant's SID with its name (RBCD_*)
      * @param delegationBits a delegation bit (TRUSTED_FOR_DELEGATION, TRUSTED_TO_AUTH_FOR_DELEGATION,
@@ -110,6 +113,15 @@ public final class Drift {
     }
 
     public static List<Change> compare(Map<String, HostState> expected, Nodes ctx) {
+        return compare(expected, Map.of(), ctx);
+    }
+
+    /**
+     * The same, a node that {@code expected} does not hold and whose objectSid (upper case) {@code lastFound} holds
+     * under another name compared with that state: renamed while the runs in between, still naming it by its old name,
+     * did not find it (RENAMED with {@link Change#before} the time of the run that last found it).
+     */
+    public static List<Change> compare(Map<String, HostState> expected, Map<String, LastFound> lastFound, Nodes ctx) {
         List<Change> out = new ArrayList<>();
         Set<AdObject> matched = Collections.newSetFromMap(new IdentityHashMap<>());
         for (Map.Entry<String, HostState> e : expected.entrySet()) {
@@ -149,14 +161,21 @@ public final class Drift {
             String cluster = ctx.clusterName(node);
             Change gone = goneBySid.isEmpty() || node.objectSid() == null ? null
                     : goneBySid.remove(node.objectSid().toUpperCase(Locale.ROOT));
-            if (gone == null) {
+            LastFound last = gone != null || node.objectSid() == null ? null
+                    : lastFound.get(node.objectSid().toUpperCase(Locale.ROOT));
+            if (gone != null) {
+                out.remove(gone);
+                out.add(new Change(Kind.RENAMED, cluster, node.name(), gone.host(), null, List.of(node.objectSid()),
+                        false));
+                attributeChanges(expected.get(gone.host()), node, cluster, ctx, out);
+            } else if (last != null && !last.state().name().equalsIgnoreCase(node.name())) {
+                out.add(new Change(Kind.RENAMED, cluster, node.name(), last.state().name(),
+                        List.of(UtcTime.of(last.finishedAt())), List.of(node.objectSid()), false));
+                attributeChanges(last.state(), node, cluster, ctx, out);
+            } else {
                 out.add(new Change(Kind.HOST_NEW, cluster, node.name(), null, null,
                         Uac.flagNames(node.userAccountControl()), false));
-                continue;
             }
-            out.remove(gone);
-            out.add(new Change(Kind.RENAMED, cluster, node.name(), gone.host(), null, List.of(node.objectSid()), false));
-            attributeChanges(expected.get(gone.host()), node, cluster, ctx, out);
         }
         return out;
     }
@@ -292,7 +311,8 @@ public final class Drift {
             case RBCD_REMOVED -> "resource-based delegation grant removed: " + Values.visibleAccount(c.after().get(0));
             case RBCD_ADDED -> "resource-based delegation grant added: " + Values.visibleAccount(c.after().get(0));
             case RENAMED -> "renamed from " + Values.visibleAccount(c.value()) + " (the same computer object, objectSid "
-                    + c.after().get(0) + ")";
+                    + c.after().get(0) + (c.before() == null ? ")" : "; compared with the run of " + c.before().get(0)
+                    + ", the last that found " + Values.visibleAccount(c.value()) + ")");
             case OBJECT_REPLACED -> "computer object replaced (objectSid " + c.before().get(0) + " -> "
                     + c.after().get(0) + "): a new account; grants naming the old SID (resource-based delegation, ACLs)"
                     + " do not reach it";

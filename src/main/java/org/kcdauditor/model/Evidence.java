@@ -65,6 +65,10 @@ import java.util.List;
  * @param rbcdAdded        the SIDs a host's resource-based delegation allows that the run compared with it did not
  *                         (CHANGED_SINCE_LAST_RUN)
  * @param rbcdRemoved      the SIDs it allowed in the run compared with and allows no longer (CHANGED_SINCE_LAST_RUN)
+ * @param lastFoundRunId   a node renamed since a run before {@code previousRunId}, which the runs in between did not
+ *                         find under its old name: the last run that found it, which its changes compare with
+ *                         (CHANGED_SINCE_LAST_RUN)
+ * @param lastFoundRunAt   when that run finished
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -80,7 +84,8 @@ public record Evidence(String service, String nameForm, String spn, String attri
                        Instant pwdLastSet, Instant aesKeysSince, String operator, Boolean protectedUsers,
                        String origin, String dc, String auditedDc, AttributeChange lastChange,
                        List<String> directories, List<String> anyAccountSids, Boolean mayBeUnreadable,
-                       List<String> rbcdAdded, List<String> rbcdRemoved) {
+                       List<String> rbcdAdded, List<String> rbcdRemoved, String lastFoundRunId,
+                       Instant lastFoundRunAt) {
 
     public static final Evidence NONE = builder().build();
 
@@ -150,6 +155,8 @@ public record Evidence(String service, String nameForm, String spn, String attri
         private Boolean mayBeUnreadable;
         private List<String> rbcdAdded;
         private List<String> rbcdRemoved;
+        private String lastFoundRunId;
+        private Instant lastFoundRunAt;
 
         public Builder service(String v) { service = v; return this; }
         public Builder nameForm(String v) { nameForm = v; return this; }
@@ -197,6 +204,8 @@ public record Evidence(String service, String nameForm, String spn, String attri
         public Builder mayBeUnreadable(Boolean v) { mayBeUnreadable = v; return this; }
         public Builder rbcdAdded(List<String> v) { rbcdAdded = copy(v); return this; }
         public Builder rbcdRemoved(List<String> v) { rbcdRemoved = copy(v); return this; }
+        public Builder lastFoundRunId(String v) { lastFoundRunId = v; return this; }
+        public Builder lastFoundRunAt(Instant v) { lastFoundRunAt = v; return this; }
 
         public Evidence build() {
             return new Evidence(service, nameForm, spn, attribute, expected, actual, holders, userAccountControl,
@@ -204,7 +213,8 @@ public record Evidence(String service, String nameForm, String spn, String attri
                     eventIds, eventCount, lastEvent, classifications, delegationExplains, relatedFindings,
                     previousRunId, previousRunAt, changes, waivedRule, expires, justification, operatingSystem, ou,
                     encryptionTypes, pwdLastSet, aesKeysSince, operator, protectedUsers, origin, dc, auditedDc,
-                    lastChange, directories, anyAccountSids, mayBeUnreadable, rbcdAdded, rbcdRemoved);
+                    lastChange, directories, anyAccountSids, mayBeUnreadable, rbcdAdded, rbcdRemoved, lastFoundRunId,
+                    lastFoundRunAt);
         }
 
         private static <T> List<T> copy(List<T> v) {

@@ -6,6 +6,7 @@ import org.kcdauditor.baseline.Drift;
 import org.kcdauditor.model.AdObject;
 import org.kcdauditor.model.AttributeChange;
 import org.kcdauditor.model.Evidence;
+import org.kcdauditor.model.LastFound;
 import org.kcdauditor.model.Severity;
 import org.kcdauditor.model.UtcTime;
 import org.kcdauditor.remedy.Action;
@@ -43,7 +44,7 @@ public final class ChangedSinceLastRunRule implements Rule {
             return;
         }
         Map<String, List<Drift.Change>> byHost = new LinkedHashMap<>();
-        List<Drift.Change> all = new ArrayList<>(Drift.compare(prev.hosts(), ctx));
+        List<Drift.Change> all = new ArrayList<>(Drift.compare(prev.hosts(), prev.lastFound(), ctx));
         // the file servers (the cifs targets): their grants only, as no node they neither join nor leave
         List<AdObject> servers = ctx.nodesAndFileServers().subList(ctx.nodes().size(), ctx.nodesAndFileServers().size());
         all.addAll(Drift.grantChanges(prev.fileServerGrants(), servers, s -> ctx.clusterOfHost(s).name(), ctx));
@@ -57,12 +58,15 @@ public final class ChangedSinceLastRunRule implements Rule {
         byHost.forEach((host, changes) -> {
             List<String> lines = changes.stream().map(Drift::describe).toList();
             String notWritten = notWritten(host, changes, prev);
+            LastFound since = lastFound(changes, prev);
             // the id names the changes, so a host that changes again in the next run has a new finding, not a
             // recurring one (its fourth part is read as an SPN, up to a second '/': none is left in)
             out.add(INFO).cluster(changes.get(0).cluster()).host(host).idSpn(String.join("\n", lines).replace('/', '|'))
                     .evidence(Evidence.builder().previousRunId(prev.runId()).previousRunAt(prev.finishedAt())
                             .changes(lines).rbcdAdded(values(changes, Drift.Kind.RBCD_ADDED))
-                            .rbcdRemoved(values(changes, Drift.Kind.RBCD_REMOVED)).build())
+                            .rbcdRemoved(values(changes, Drift.Kind.RBCD_REMOVED))
+                            .lastFoundRunId(since == null ? null : since.runId())
+                            .lastFoundRunAt(since == null ? null : since.finishedAt()).build())
                     .message(String.join("; ", lines) + "." + notWritten)
                     // the entries may still be there: the findings of their pairs may be the bind account's blindness
                     .action(new Action.Manual(notWritten.isEmpty()
@@ -74,6 +78,13 @@ public final class ChangedSinceLastRunRule implements Rule {
                             + " with the change records."))
                     .emit();
         });
+    }
+
+    /** The run a node renamed since a run before the previous one is compared with; null for any other host. */
+    private static LastFound lastFound(List<Drift.Change> changes, PreviousRun prev) {
+        Drift.Change first = changes.get(0);
+        return first.kind() == Drift.Kind.RENAMED && first.before() != null
+                ? prev.lastFound().get(first.after().get(0).toUpperCase(java.util.Locale.ROOT)) : null;
     }
 
     /** The values of the changes of {@code kind} (for RBCD_*, the SIDs); null where there are none. */

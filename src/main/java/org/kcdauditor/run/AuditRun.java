@@ -20,6 +20,7 @@ import org.kcdauditor.inventory.Inventory;
 import org.kcdauditor.io.Futures;
 import org.kcdauditor.audit.ResolvedCluster;
 import org.kcdauditor.model.AdObject;
+import org.kcdauditor.model.LastFound;
 import org.kcdauditor.model.Snapshot;
 import org.kcdauditor.model.Spn;
 import org.kcdauditor.model.TrendPoint;
@@ -44,7 +45,9 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -267,7 +270,8 @@ public final class AuditRun {
                         .map(org.kcdauditor.model.AdObject::name).filter(n -> n != null && n.indexOf('\u0000') >= 0)
                         .toList(), RunStore::stored);
                 Evaluation ev = evaluate(snapshot, previous, timings, runId,
-                        hosts -> hostsStored[0] = store.writeSnapshot(runId, hosts, previous));
+                        hosts -> hostsStored[0] = store.writeSnapshot(runId, hosts, previous),
+                        newNodes -> store.lastFound(history, newNodes));
                 // to the microsecond, as the store keeps it (H2 and PostgreSQL round finer times): the finish time a
                 // later run reads back is this one, not one a second on when it rounds up past a second
                 Instant evaluated = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
@@ -452,16 +456,36 @@ public final class AuditRun {
      * Evaluates a snapshot with the baseline, the previous run, the imported patches and events and
      * the hardening catalogue. Reads files, writes nothing.
      */
+    /**
+     * The nodes of {@code ctx} that {@code previous} did not record (by name; joined, or renamed), by objectSid; empty
+     * when there is none (every run of a cluster that did not change).
+     */
+    private static Map<String, String> notRecorded(AuditContext ctx, PreviousRun previous) {
+        Set<String> recorded = new HashSet<>();
+        previous.hosts().keySet().forEach(h -> recorded.add(h.toLowerCase(Locale.ROOT)));
+        Map<String, String> out = new LinkedHashMap<>();
+        for (AdObject node : ctx.nodes()) {
+            if (node.objectSid() != null && node.name() != null
+                    && !recorded.contains(node.name().toLowerCase(Locale.ROOT))) {
+                out.putIfAbsent(node.objectSid(), node.name());
+            }
+        }
+        return out;
+    }
+
     public Evaluation evaluate(Snapshot snapshot, PreviousRun previous, Timings timings) {
-        return evaluate(snapshot, previous, timings, null, hosts -> { });
+        return evaluate(snapshot, previous, timings, null, hosts -> { }, newNodes -> Map.of());
     }
 
     /**
      * The same in the run {@code runId} (which names the files the remediation's commands write), telling
-     * {@code hostsResolved} the clusters' hosts as soon as they are resolved.
+     * {@code hostsResolved} the clusters' hosts as soon as they are resolved; {@code lastFound} gives, for the nodes
+     * {@code previous} did not record (name by objectSid), the last earlier run that found them under another name
+     * ({@link PreviousRun#lastFound}).
      */
     Evaluation evaluate(Snapshot snapshot, PreviousRun previous, Timings timings, String runId,
-                        Consumer<AuditContext.Hosts> hostsResolved) {
+                        Consumer<AuditContext.Hosts> hostsResolved,
+                        java.util.function.Function<Map<String, String>, Map<String, LastFound>> lastFound) {
         Baseline baseline = readBaseline ? BaselineFile.readIfExists(config.baselinePath()) : null;
         HardeningCatalogue catalogue = catalogue();
         // The clusters are resolved once: the import keeps only records of nodes, and the evaluation
@@ -479,7 +503,9 @@ public final class AuditRun {
             AdObject o = name == null ? null : resolved.get().computer(name);
             return o != null && resolved.get().clusterOf(o) != null ? o.dn().toLowerCase(Locale.ROOT) : null;
         }, kdcRelevant(resolved)));
-        AuditInputs inputs = new AuditInputs(clock.instant(), baseline, previous, imported[0].patches(),
+        PreviousRun compared = previous == null ? null
+                : previous.withLastFound(lastFound.apply(notRecorded(resolved.get(), previous)));
+        AuditInputs inputs = new AuditInputs(clock.instant(), baseline, compared, imported[0].patches(),
                 !config.patches().sources().isEmpty(), catalogue, imported[0].events(),
                 !config.events().sources().isEmpty(), imported[0].hostSettings(),
                 !config.hostSettings().sources().isEmpty(), config.maxWaiverDays(), imported[0].results().stream()

@@ -176,6 +176,15 @@ final class SnapshotRows {
      * are stored since V1 (attr {@code rbcd}, none for a node allowing nobody): a node without a row allowed none.
      */
     Map<String, HostState> hostStates(String runId) throws SQLException {
+        return hostStates(runId, null);
+    }
+
+    /**
+     * The same for the node {@code host} (its stored name) alone, or for all with null; of one host, its SPNs are
+     * compared only where it had any stored.
+     */
+    Map<String, HostState> hostStates(String runId, String host) throws SQLException {
+        String only = host == null ? "" : " AND host_name = ?";
         Map<String, Integer> uac = new LinkedHashMap<>();
         Map<String, Integer> encTypes = new HashMap<>();
         Map<String, String> sids = new HashMap<>();
@@ -183,8 +192,8 @@ final class SnapshotRows {
         Map<String, List<String>> spns = new LinkedHashMap<>();
         Map<String, List<String>> rbcd = new LinkedHashMap<>();
         try (PreparedStatement ps = connection.prepareStatement("SELECT host_name, uac, enc_types, object_sid FROM run_host"
-                + " WHERE run_id = ? AND cluster_name IS NOT NULL ORDER BY host_name")) {
-            ps.setString(1, runId);
+                + " WHERE run_id = ? AND cluster_name IS NOT NULL" + only + " ORDER BY host_name")) {
+            RunStore.bind(ps, host == null ? new Object[]{runId} : new Object[]{runId, host});
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     uac.put(rs.getString(1), rs.getInt(2));
@@ -199,9 +208,9 @@ final class SnapshotRows {
         // As the collector does: the same few values recur in every peer's list (1.45 million delegation values,
         // about 80,000 distinct, at 20,000 hosts); each distinct one is kept once.
         Map<String, String> canonical = new HashMap<>();
-        values(runId, "delegateTo", delegateTo, canonical);
-        boolean anySpn = values(runId, "spn", spns, canonical);
-        values(runId, "rbcd", rbcd, canonical);
+        values(runId, "delegateTo", host, delegateTo, canonical);
+        boolean anySpn = values(runId, "spn", host, spns, canonical);
+        values(runId, "rbcd", host, rbcd, canonical);
         Map<String, HostState> out = new LinkedHashMap<>();
         uac.forEach((h, u) -> out.put(h, new HostState(h, Uac.flagNames(u), delegateTo.get(h),
                 anySpn ? spns.get(h) : null, encTypes.get(h), sids.get(h), rbcd.get(h))));
@@ -224,17 +233,17 @@ final class SnapshotRows {
             }
         }
         if (!rbcd.isEmpty()) {
-            values(runId, "rbcd", rbcd, new HashMap<>());
+            values(runId, "rbcd", null, rbcd, new HashMap<>());
         }
         return rbcd;
     }
 
     /**
      * Adds a run's stored values of {@code attr} to the lists of {@code into} (the hosts it holds: a row of another,
-     * a file server's for the nodes, is skipped); whether any of them had a row.
+     * a file server's for the nodes, is skipped), of {@code host} alone unless null; whether any of them had a row.
      */
-    private boolean values(String runId, String attr, Map<String, List<String>> into, Map<String, String> canonical)
-            throws SQLException {
+    private boolean values(String runId, String attr, String host, Map<String, List<String>> into,
+                           Map<String, String> canonical) throws SQLException {
         boolean any = false;
         // No ORDER BY: one row per host, and the hosts' order is the first query's. Sorting 20,000 rows of
         // JSON arrays made H2 spill the whole result to a temporary file first. A row stored as "the same as
@@ -242,9 +251,9 @@ final class SnapshotRows {
         try (PreparedStatement ps = connection.prepareStatement("SELECT a.host_name, COALESCE(a.vals_deflated,"
                 + " b.vals_deflated)"
                 + " FROM run_host_attr a LEFT JOIN run_host_attr b ON b.run_id = a.same_as AND b.host_name ="
-                + " a.host_name AND b.attr = a.attr WHERE a.run_id = ? AND a.attr = ?")) {
-            ps.setString(1, runId);
-            ps.setString(2, attr);
+                + " a.host_name AND b.attr = a.attr WHERE a.run_id = ? AND a.attr = ?"
+                + (host == null ? "" : " AND a.host_name = ?"))) {
+            RunStore.bind(ps, host == null ? new Object[]{runId, attr} : new Object[]{runId, attr, host});
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     List<String> values = into.get(rs.getString(1));

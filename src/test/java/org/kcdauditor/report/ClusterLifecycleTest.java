@@ -10,6 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.kcdauditor.directory.Sids;
 import org.kcdauditor.model.Finding;
 import org.kcdauditor.model.Severity;
+import org.kcdauditor.model.UtcTime;
 import org.kcdauditor.remedy.Action;
 import org.kcdauditor.support.Hosts;
 import org.kcdauditor.support.RbcdDescriptors;
@@ -288,6 +289,35 @@ class ClusterLifecycleTest {
                 + " previous run (" + Hosts.DOMAIN_SID + "-2002): the computer was renamed."), notFound.message());
         assertTrue(notFound.remediation().startsWith("Name it HV05 in clusters[].nodes: "),
                 notFound.remediation());
+    }
+
+    /**
+     * The same rename, a scheduled run in between still naming HV03 (HOST_NOT_FOUND), then the configuration follows:
+     * the run after compares HV05 with the last run that recorded its objectSid, under HV03, and tells the rename and
+     * what it changed, not a new node.
+     */
+    @Test
+    void aNodeRenamedWithARunInBetweenBeforeTheConfigurationFollows() throws Exception {
+        start();
+        FindingsDocument found = previous;
+        renameHv03();
+        ScenarioOutputsAgreeTest.Outputs between = run("HV01", "HV02", "HV03");
+        assertEquals(1, of(between.doc(), "HOST_NOT_FOUND").size(), between.console());
+        ScenarioOutputsAgreeTest.Outputs renamed = run("HV01", "HV02", "HV05");
+        List<Finding> changed = of(renamed.doc(), "CHANGED_SINCE_LAST_RUN");
+        assertEquals(1, changed.size(), changed.toString());
+        assertEquals("HV05", changed.get(0).host());
+        assertTrue(changed.get(0).message().startsWith("HV05: renamed from HV03 (the same computer object,"
+                + " objectSid " + Hosts.DOMAIN_SID + "-2002; compared with the run of " + UtcTime.of(found.finishedAt())
+                + ", the last that found HV03); HV05: SPN removed: HOST/HV03;"), changed.toString());
+        assertEquals(between.doc().runId(), changed.get(0).evidence().previousRunId());
+        assertEquals(found.runId(), changed.get(0).evidence().lastFoundRunId());
+        assertEquals(found.finishedAt(), changed.get(0).evidence().lastFoundRunAt());
+        assertFalse(renamed.mail().contains("new node") || renamed.mail().contains("no longer found"),
+                renamed.mail());
+        // the next run compares with this one as usual
+        ScenarioOutputsAgreeTest.Outputs after = run("HV01", "HV02", "HV05");
+        assertEquals(List.of(), of(after.doc(), "CHANGED_SINCE_LAST_RUN"), after.console());
     }
 
     /** HV03 renamed HV05 as Windows renames a computer: its object, account, DNS name and SPNs. */
