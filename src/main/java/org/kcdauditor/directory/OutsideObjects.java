@@ -31,7 +31,11 @@ import java.util.Set;
  * {@code cn} (a NetBIOS form), and {@code krbtgt} for {@code krbtgt/REALM};</li>
  * <li>the other holders of the nodes' SPNs (a service account in {@code CN=Users}): unseen, a duplicate that makes
  * the KDC refuse the ticket would go unnoticed (DUPLICATE_SPN, TARGET_SPN_NOT_REGISTERED). Looked up by
- * {@link DomainControllers#holderValues}, as {@code preflight --all-dcs} looks for them on each DC.</li>
+ * {@link DomainControllers#holderValues}, as {@code preflight --all-dcs} looks for them on each DC;</li>
+ * <li>the computers that delegate to a node (a node evicted and moved to a decommissioned OU or {@code CN=Computers},
+ * still holding its entries to the nodes it left): unseen, its STALE_DELEGATION went unnoticed once the nodes' entries
+ * to it were removed. Found by one search of the domain for every object that delegates ({@link #delegatingToNodes}),
+ * not one per node.</li>
  * </ul>
  *
  * <p>In the domain's naming context; all indexed attributes, escaped equality filters, {@link #TERMS_PER_SEARCH} at
@@ -44,6 +48,8 @@ import java.util.Set;
 final class OutsideObjects {
     /** Filter terms per search: a few hundred keep a request small for any DC. */
     static final int TERMS_PER_SEARCH = 200;
+
+    private static final String DELEGATE_TO = "msDS-AllowedToDelegateTo";
 
     private OutsideObjects() {
     }
@@ -91,6 +97,12 @@ final class OutsideObjects {
         for (AdObject node : nodes) {
             DomainControllers.holderValues(node).forEach(v -> held.add(v.toLowerCase(Locale.ROOT)));
         }
+        try {
+            delegatingToNodes(connection, deadline, domainDn, pageSize, nodes, held, seen, found);
+        } catch (LDAPException e) {
+            throw EntryReads.failed(deadline, where, "looking up the computers outside the base DN that delegate to the"
+                    + " nodes, under " + domainDn, e);
+        }
         List<AdObject> out = new ArrayList<>();
         for (SearchResultEntry e : found.values()) {
             AdObject o = DirectoryCollector.toObject(RangedRetrieval.incomplete(e)
@@ -100,6 +112,62 @@ final class OutsideObjects {
             }
         }
         return out;
+    }
+
+    /**
+     * Adds to {@code found} the objects outside the sweep ({@code seen}) whose msDS-AllowedToDelegateTo names a node: a
+     * node evicted and moved out of the base DN (to a decommissioned OU, or left in {@code CN=Computers}) that still
+     * holds its entries to the nodes it left, with which it can still act for users towards them (STALE_DELEGATION).
+     * No search per node: one search of the domain for every object that delegates, by presence (no value in its
+     * filter), asking for the account name alone, as it returns the nodes too, with their long lists (at 20,000 hosts
+     * about 2 MB of names instead of the lists again); then those outside read whole by their account names (escaped
+     * equality terms, {@link #TERMS_PER_SEARCH} at a time), kept where an entry names a node or one of its SPNs
+     * ({@code held}), or where AD returned the values in ranges (the rule reads them once completed).
+     */
+    private static void delegatingToNodes(LDAPConnection connection, Deadline deadline, String domainDn, int pageSize,
+                                          List<AdObject> nodes, Set<String> held, Set<String> seen,
+                                          Map<String, SearchResultEntry> found) throws LDAPException {
+        Filter delegates = Filter.createANDFilter(Filter.create(DirectoryCollector.FILTER),
+                Filter.createPresenceFilter(DELEGATE_TO));
+        List<Filter> outside = new ArrayList<>();
+        EntryReads.paged(connection, deadline, new SearchRequest(domainDn, SearchScope.SUB, delegates,
+                "sAMAccountName"), pageSize, e -> {
+                    String account = e.getAttributeValue("sAMAccountName");
+                    String dn = EntryReads.normal(e.getDN());
+                    if (account != null && !seen.contains(dn) && !found.containsKey(dn)) {
+                        outside.add(Filter.createEqualityFilter("sAMAccountName", account));
+                    }
+                });
+        Set<String> names = new HashSet<>();
+        for (AdObject node : nodes) {
+            for (String name : new String[]{node.cn(), node.samAccountName(), node.dnsHostName()}) {
+                if (name != null) {
+                    names.add(host(name));
+                }
+            }
+        }
+        for (int from = 0; from < outside.size(); from += TERMS_PER_SEARCH) {
+            Filter any = Filter.createORFilter(outside.subList(from, Math.min(outside.size(), from + TERMS_PER_SEARCH)));
+            EntryReads.paged(connection, deadline, new SearchRequest(domainDn, SearchScope.SUB,
+                    Filter.createANDFilter(delegates, any), DirectoryCollector.ATTRIBUTES), pageSize, e -> {
+                        String dn = EntryReads.normal(e.getDN());
+                        if (!seen.contains(dn) && (RangedRetrieval.incomplete(e) || namesANode(e, names, held))) {
+                            found.putIfAbsent(dn, e);
+                        }
+                    });
+        }
+    }
+
+    /** Whether an entry of {@code e}'s msDS-AllowedToDelegateTo is one of {@code held} or names a host of {@code names}. */
+    private static boolean namesANode(SearchResultEntry e, Set<String> names, Set<String> held) {
+        String[] entries = e.getAttributeValues(DELEGATE_TO);
+        for (String entry : entries == null ? new String[0] : entries) {
+            Spn spn = Spn.parse(entry);
+            if (held.contains(entry.toLowerCase(Locale.ROOT)) || spn != null && names.contains(host(spn.hostName()))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

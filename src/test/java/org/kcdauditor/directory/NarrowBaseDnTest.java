@@ -200,6 +200,38 @@ class NarrowBaseDnTest {
         assertEquals(findings(TestDirectory.BASE, "domain"), findings("OU=Hyper-V," + TestDirectory.BASE, "ou"));
     }
 
+    /**
+     * A node evicted and moved out of the OU (to a decommissioned OU, or left in {@code CN=Computers}) that still holds
+     * its entries to the nodes, once the nodes' entries to it are gone: with them it can still act for users towards
+     * the nodes, so it is the LOW STALE_DELEGATION decision it is with the domain's DN. A disabled one gets no ticket to
+     * delegate with, and one that delegates to no node is none of the audit's business.
+     */
+    @Test
+    void anEvictedNodeOutsideTheOuStillDelegatingToTheNodesIsStaleAsWithTheDomainsDn() throws Exception {
+        ds.add(new Entry("dn: OU=Decommissioned," + TestDirectory.BASE, "objectClass: organizationalUnit",
+                "ou: Decommissioned"));
+        ds.add(new Entry("dn: CN=Computers," + TestDirectory.BASE, "objectClass: container", "cn: Computers"));
+        evicted("CN=HV04,OU=Decommissioned," + TestDirectory.BASE, "HV04", 4096, Hosts.MIG + "/HV01",
+                "cifs/hv02.contoso.com");
+        evicted("CN=HV05,CN=Computers," + TestDirectory.BASE, "HV05", 4096 | 0x1000000, "cifs/HV03");
+        evicted("CN=HV06,OU=Decommissioned," + TestDirectory.BASE, "HV06", 4096 | 2, "cifs/HV01");
+        evicted("CN=APP01,CN=Computers," + TestDirectory.BASE, "APP01", 4096, "cifs/FS01");
+        List<String> domainWide = findings(TestDirectory.BASE, "domain");
+        assertTrue(domainWide.containsAll(List.of("STALE_DELEGATION HV04 HV01 " + Hosts.MIG + "/HV01 true",
+                "STALE_DELEGATION HV04 HV02 cifs/hv02.contoso.com true", "STALE_DELEGATION HV05 HV03 cifs/HV03 true")),
+                domainWide.toString());
+        assertEquals(domainWide, findings("OU=Hyper-V," + TestDirectory.BASE, "ou"));
+    }
+
+    /** A computer at {@code dn} named {@code name}, with {@code uac}, delegating to {@code entries}. */
+    private void evicted(String dn, String name, int uac, String... entries) throws Exception {
+        Entry e = new Entry("dn: " + dn, "objectClass: top", "objectClass: user", "objectClass: computer",
+                "cn: " + name, "sAMAccountName: " + name + "$", "dNSHostName: " + name.toLowerCase() + ".contoso.com",
+                "userAccountControl: " + uac, "servicePrincipalName: HOST/" + name);
+        e.addAttribute("msDS-AllowedToDelegateTo", entries);
+        ds.add(e);
+    }
+
     /** A lookup outside the OU that the server refuses fails the run with one line, as any other read does. */
     @Test
     void aRefusedLookupOutsideTheOuFailsTheRunWithOneLine() throws Exception {
