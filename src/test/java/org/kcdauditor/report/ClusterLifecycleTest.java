@@ -41,6 +41,7 @@ class ClusterLifecycleTest {
     private InMemoryDirectoryServer ds;
     private FindingsDocument previous;
     private int runs;
+    private String baseDn = BASE;
 
     private static String dn(String node) {
         return "CN=" + node + ",OU=Hyper-V," + BASE;
@@ -70,7 +71,7 @@ class ClusterLifecycleTest {
     /** {@code kcd-audit run} with HVC1 configured as {@code nodes}, every output read back and agreeing. */
     private ScenarioOutputsAgreeTest.Outputs run(String... nodes) throws Exception {
         Files.writeString(tmp.resolve("kcd-audit.yaml"), "directory:\n  url: ldap://127.0.0.1:" + ds.getListenPort()
-                + "\n  bindDn: " + TestDirectory.BIND_DN + "\n  passwordEnv: TEST_LDAP_PASSWORD\n  baseDn: " + BASE
+                + "\n  bindDn: " + TestDirectory.BIND_DN + "\n  passwordEnv: TEST_LDAP_PASSWORD\n  baseDn: " + baseDn
                 + "\n  allowInsecureBind: true\n  timeoutSeconds: 5\nclusters:\n  - name: HVC1\n    nodes: ["
                 + String.join(", ", nodes) + "]\nstore:\n  url: jdbc:h2:file:data/kcd-audit\n");
         ScenarioOutputsAgreeTest.Outputs o = ScenarioOutputsAgreeTest.run(tmp, tmp.resolve("kcd-audit.yaml"),
@@ -191,6 +192,33 @@ class ClusterLifecycleTest {
         assertEquals(12, of(gone.doc(), "STALE_DELEGATION").size(), "HV03's own entries are gone with it");
         assertTrue(gone.ps1().contains("Remove-Values 'HV01$' 'msDS-AllowedToDelegateTo' @('cifs/HV03',"
                 + " 'cifs/hv03.contoso.com', '" + MIG + "/HV03', '" + MIG + "/hv03.contoso.com')"), gone.ps1());
+    }
+
+    /**
+     * With {@code baseDn} the nodes' OU, HV03 evicted: the nodes' entries to it removed (the decisions of the run that
+     * told it), its computer moved to another OU, still holding its own entries to the nodes. With them it can still act
+     * for users towards the nodes: every output tells the same STALE_DELEGATION decisions as with the domain's DN.
+     */
+    @Test
+    void anEvictedNodeMovedOutOfTheOuStillDelegatingToTheNodes() throws Exception {
+        baseDn = "OU=Hyper-V," + BASE;
+        start();
+        for (String n : List.of("HV01", "HV02")) {
+            ds.modify(dn(n), new Modification(ModificationType.DELETE, "msDS-AllowedToDelegateTo",
+                    entriesTo("HV03").toArray(String[]::new)));
+        }
+        ds.modifyDN(dn("HV03"), "CN=HV03", true, "OU=Workstations," + BASE);
+        ScenarioOutputsAgreeTest.Outputs moved = run("HV01", "HV02");
+        assertEquals(Map.of("STALE_DELEGATION HV03->HV01", 4, "STALE_DELEGATION HV03->HV02", 4),
+                open(moved.doc(), Severity.LOW), moved.console());
+        for (Finding f : of(moved.doc(), "STALE_DELEGATION")) {
+            Action.Manual decision = (Action.Manual) f.actions().get(0);
+            assertEquals(List.of(new Action.RemoveDelegation("HV03", f.peer(), List.of(f.spn()))),
+                    decision.proposed());
+        }
+        assertTrue(moved.md().contains("Set-ADComputer -Identity 'HV03$' -Remove @{'msDS-AllowedToDelegateTo'="),
+                moved.md());
+        assertFalse(moved.ps1().contains("\n    Remove-Values "), moved.ps1());
     }
 
     /**
