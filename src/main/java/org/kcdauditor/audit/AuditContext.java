@@ -1552,6 +1552,20 @@ public final class AuditContext implements Drift.Nodes {
     }
 
     /**
+     * The nodes of {@code cluster} whose migration authentication type no export gives although {@code
+     * hostSettings.sources} is configured ({@link #hostSettingsUnchecked} and {@link #hostAuthenticationUnknown}), in node
+     * order: their pairs are not blocked by MIGRATION_AUTH_NOT_KERBEROS, but whether they migrate with Kerberos is not
+     * known (findings.json {@code clusters[].migrationAuthenticationUnchecked}).
+     */
+    public List<AdObject> migrationAuthenticationUnchecked(ResolvedCluster cluster) {
+        if (!inputs.hostSettingsConfigured()) {
+            return List.of();
+        }
+        return cluster.nodes().stream().filter(n -> clusterOf.get(n) == cluster && (!hostSettings.containsKey(n)
+                || hostSettings.get(n).authenticationType() == HostSettings.MigrationAuthentication.UNKNOWN)).toList();
+    }
+
+    /**
      * The nodes of {@code cluster} an export covers without a readable {@code VirtualMachineMigrationAuthenticationType}
      * (empty, or neither Kerberos nor CredSSP): whether they migrate with Kerberos is not known either.
      */

@@ -114,6 +114,9 @@ final class ConsoleSummary {
             if (view.aesNotChecked() != null) {
                 out.println(oneLine(view.aesNotChecked()));
             }
+            if (view.migrationAuthenticationNotChecked() != null) {
+                out.println(oneLine(view.migrationAuthenticationNotChecked()));
+            }
             out.println();
         }
         List<Finding> serious = d.findings().stream()

@@ -196,10 +196,13 @@ public record FindingsDocument(int schemaVersion, String runId, Instant startedA
     /**
      * Per cluster: figures and the delegation matrix (every directed pair, source → target). {@code directory}: the
      * directory its objects were read from; {@code audited} is written only as false, for a cluster whose optional
-     * directory could not be read.
+     * directory could not be read. {@code migrationAuthenticationUnchecked} (absent when none): the nodes whose
+     * migration authentication type no {@code hostSettings.sources} export gives although sources are configured
+     * (no row, or no Kerberos or CredSSP in it); their pairs are not blocked for it, and not known to migrate with Kerberos.
      */
     @JsonPropertyOrder({"name", "directory", "audited", "nodes", "missingNodes", "fileServers", "pairs", "pairsOk",
-            "requiredEntries", "presentEntries", "compliancePercent", "bySeverity", "go", "reasons", "matrix"})
+            "requiredEntries", "presentEntries", "compliancePercent", "bySeverity", "go", "reasons",
+            "migrationAuthenticationUnchecked", "matrix"})
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record ClusterDoc(String name, List<String> nodes, List<String> missingNodes, List<String> fileServers,
                              int pairs, int pairsOk, int requiredEntries, int presentEntries,
@@ -207,7 +210,17 @@ public record FindingsDocument(int schemaVersion, String runId, Instant startedA
                              Map<String, Integer> bySeverity, @JsonInclude(JsonInclude.Include.NON_NULL) Boolean go,
                              @JsonInclude(JsonInclude.Include.NON_NULL) List<GoVerdict.Reason> reasons,
                              List<PairDoc> matrix, @JsonInclude(JsonInclude.Include.NON_NULL) String directory,
-                             @JsonInclude(JsonInclude.Include.NON_NULL) Boolean audited) {
+                             @JsonInclude(JsonInclude.Include.NON_NULL) Boolean audited,
+                             @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> migrationAuthenticationUnchecked) {
+        /** Without the nodes whose migration authentication was not checked (none, or a findings.json before them). */
+        public ClusterDoc(String name, List<String> nodes, List<String> missingNodes, List<String> fileServers,
+                          int pairs, int pairsOk, int requiredEntries, int presentEntries, Double compliancePercent,
+                          Map<String, Integer> bySeverity, Boolean go, List<GoVerdict.Reason> reasons,
+                          List<PairDoc> matrix, String directory, Boolean audited) {
+            this(name, nodes, missingNodes, fileServers, pairs, pairsOk, requiredEntries, presentEntries,
+                    compliancePercent, bySeverity, go, reasons, matrix, directory, audited, null);
+        }
+
         /** Without directory (one directory, or a findings.json written before directories). */
         public ClusterDoc(String name, List<String> nodes, List<String> missingNodes, List<String> fileServers,
                           int pairs, int pairsOk, int requiredEntries, int presentEntries, Double compliancePercent,
@@ -220,7 +233,8 @@ public record FindingsDocument(int schemaVersion, String runId, Instant startedA
         /** This cluster with its GO/NO-GO verdict. */
         public ClusterDoc with(GoVerdict v) {
             return new ClusterDoc(name, nodes, missingNodes, fileServers, pairs, pairsOk, requiredEntries,
-                    presentEntries, compliancePercent, bySeverity, v.go(), v.reasons(), matrix, directory, audited);
+                    presentEntries, compliancePercent, bySeverity, v.go(), v.reasons(), matrix, directory, audited,
+                    migrationAuthenticationUnchecked);
         }
 
         /** False only for a cluster whose (optional) directory could not be read. */

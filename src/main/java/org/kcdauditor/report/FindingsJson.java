@@ -66,7 +66,8 @@ public final class FindingsJson {
             clusters.add(new FindingsDocument.ClusterDoc(rc.name(), rc.nodes().stream().map(AdObject::name).toList(),
                     rc.missingNodes(), rc.fileServers().stream().map(AdObject::name).toList(), s.pairs(), s.pairsOk(),
                     s.requiredEntries(), s.presentEntries(), s.compliancePercent(), s.bySeverity(), null, null,
-                    matrix.getOrDefault(rc.name(), List.of()), rc.directory(), ctx.audited(rc) ? null : Boolean.FALSE));
+                    matrix.getOrDefault(rc.name(), List.of()), rc.directory(), ctx.audited(rc) ? null : Boolean.FALSE,
+                    ctx.migrationAuthenticationUnchecked(rc).stream().map(AdObject::name).toList()));
         }
         List<DirectoryPart> parts = directoryParts(ctx.snapshot(), config);
         Map<String, Boolean> changeTimes = new HashMap<>();

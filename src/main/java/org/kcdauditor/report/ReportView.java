@@ -1046,6 +1046,31 @@ public final class ReportView {
         return aesNotChecked(allDirectories());
     }
 
+    /** How many nodes {@link #migrationAuthenticationNotChecked()} names; the others it counts. */
+    static final int UNCHECKED_NAMED = 6;
+
+    /**
+     * "Migration authentication was not checked for HV02, HV03: …" where {@code hostSettings.sources} is configured but
+     * no export gives some nodes' VirtualMachineMigrationAuthenticationType ({@code
+     * clusters[].migrationAuthenticationUnchecked}): their pairs are not blocked for it, so an OK pair says nothing of it.
+     * Null where there are none.
+     */
+    public String migrationAuthenticationNotChecked() {
+        List<String> nodes = nn(doc.clusters()).stream().flatMap(c -> nn(c.migrationAuthenticationUnchecked()).stream())
+                .toList();
+        if (nodes.isEmpty()) {
+            return null;
+        }
+        boolean one = nodes.size() == 1;
+        return "Migration authentication was not checked for " + String.join(", ", nodes.subList(0,
+                Math.min(UNCHECKED_NAMED, nodes.size()))) + (nodes.size() > UNCHECKED_NAMED ? " and "
+                + (nodes.size() - UNCHECKED_NAMED) + " more" : "") + ": no hostSettings.sources export gives "
+                + (one ? "its" : "their") + " VirtualMachineMigrationAuthenticationType (no row, or neither Kerberos nor"
+                + " CredSSP in it), so " + (one ? "its" : "their") + " pairs read OK without it; Hyper-V's default is"
+                + " CredSSP, which constrained delegation does not serve: check with Get-VMHost and export "
+                + (one ? "it" : "them") + " too.";
+    }
+
     /**
      * Said once, not per host: "Change time not available from this directory" (naming the directories when only
      * some keep none); null when every audited directory gave change times or none was asked.
