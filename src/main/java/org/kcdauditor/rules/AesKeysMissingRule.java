@@ -52,7 +52,7 @@ public final class AesKeysMissingRule implements Rule {
                             .operatingSystem(o.operatingSystem())).build())
                     .message(o.name() + "'s password was last set on " + day(o) + ", before the domain had AES keys"
                             + " (" + LocalDate.ofInstant(aesSince, ZoneOffset.UTC) + "), so it"
-                            + " has none" + EncryptionRules.breaks(pairs) + "." + events.sentence(o))
+                            + " has none" + EncryptionRules.breaks(pairs, o) + "." + events.sentence(o))
                     .action(o.isClusterNameObject() ? repair(o) : EncryptionRules.windows(o) ? reset
                             : new Action.Manual("Reset " + o.name() + "'s computer account password with its own"
                             + " tools (re-join the domain, or the NAS's 'reset machine account'), so the account gets"

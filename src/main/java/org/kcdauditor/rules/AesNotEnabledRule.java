@@ -61,7 +61,7 @@ public final class AesNotEnabledRule implements Rule {
                             .expected(EncryptionTypes.names(wanted)).userAccountControl(o.userAccountControl())
                             .uacBits(Uac.flagNames(o.userAccountControl())).pairs(pairs)
                             .operatingSystem(o.operatingSystem())).build())
-                    .message(o.name() + " cannot get AES tickets: " + what + EncryptionRules.breaks(pairs) + "."
+                    .message(o.name() + " cannot get AES tickets: " + what + EncryptionRules.breaks(pairs, o) + "."
                             + events.sentence(o))
                     .action(EncryptionRules.windows(o) ? fix : new Action.Manual("Check that " + o.name()
                             + "'s keytab holds AES keys (on a Linux or Samba server, klist -kte on its keytab, usually"

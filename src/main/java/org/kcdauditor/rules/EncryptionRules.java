@@ -3,7 +3,9 @@ package org.kcdauditor.rules;
 import org.kcdauditor.audit.AuditContext;
 import org.kcdauditor.audit.PairStatus;
 import org.kcdauditor.model.AdObject;
+import org.kcdauditor.model.EncryptionTypes;
 import org.kcdauditor.model.Evidence;
+import org.kcdauditor.model.Uac;
 
 import java.util.List;
 import java.util.Locale;
@@ -34,6 +36,22 @@ final class EncryptionRules {
     static String breaks(List<Evidence.PairRef> pairs) {
         return pairs.isEmpty() ? "" : "; " + (pairs.size() == 1 ? "the pair " + pairs.get(0).from() + " -> "
                 + pairs.get(0).to() + " cannot migrate" : pairs.size() + " directed pairs cannot migrate");
+    }
+
+    /**
+     * "; it breaks …" as {@link #breaks(List)}, for an account whose explicit msDS-SupportedEncryptionTypes allows RC4
+     * (without USE_DES_KEY_ONLY) conditioned on RC4: KB5073381's AES-SHA1-only default covers accounts without an
+     * explicit value, so the KDC still issues it RC4 tickets wherever the DCs and hosts allow RC4, which the audit does
+     * not read. Its pairs stay blocked; the sentence says where they fail.
+     */
+    static String breaks(List<Evidence.PairRef> pairs, AdObject o) {
+        Integer set = o.supportedEncryptionTypes();
+        boolean rc4 = EncryptionTypes.explicit(set) && (set & EncryptionTypes.RC4_HMAC) != 0
+                && !Uac.has(o.userAccountControl(), Uac.USE_DES_KEY_ONLY);
+        return rc4 && !pairs.isEmpty() ? breaks(pairs) + " wherever the domain controllers or the hosts do not allow"
+                + " RC4 (KB5073381's AES-only default covers accounts without an explicit"
+                + " msDS-SupportedEncryptionTypes: with its " + EncryptionTypes.describe(set) + " it still gets RC4"
+                + " tickets where RC4 is allowed)" : breaks(pairs);
     }
 
     /**

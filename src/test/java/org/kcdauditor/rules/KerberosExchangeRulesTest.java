@@ -289,6 +289,41 @@ class KerberosExchangeRulesTest {
     }
 
     /**
+     * KB5073381's AES-SHA1-only default covers accounts without an explicit msDS-SupportedEncryptionTypes: one whose
+     * value allows RC4 still gets RC4 tickets wherever the DCs and hosts allow RC4, so its pairs, still blocked (the
+     * audit cannot read what the DCs allow), fail only where RC4 is not allowed, and the finding says so. A DES-only
+     * value (DES is off since Windows Server 2008 R2), USE_DES_KEY_ONLY or no value at all (AES-only, no AES keys) fails
+     * everywhere.
+     */
+    @Test
+    void anExplicitRc4ValueSaysItsPairsFailWhereRc4IsNotAllowed() {
+        String where = "4 directed pairs cannot migrate wherever the domain controllers or the hosts do not allow RC4";
+        AuditResult rc4 = audit(replace(healthy(), host("HV03").delegatesTo("HV01", "HV02").encryptionTypes(0x4).build()));
+        Finding f = of(rc4, "AES_NOT_ENABLED").get(0);
+        assertTrue(f.message().contains(where), f.message());
+        assertTrue(f.message().contains("KB5073381"), f.message());
+        assertFalse(pair(rc4, "HV01", "HV03").ok(), "still blocked: whether the DCs allow RC4 is not read");
+        Finding des = of(audit(replace(healthy(), host("HV03").delegatesTo("HV01", "HV02").encryptionTypes(0x3)
+                .build())), "AES_NOT_ENABLED").get(0);
+        assertTrue(des.message().contains("4 directed pairs cannot migrate."), des.message());
+        Finding desOnly = of(audit(replace(healthy(), host("HV03").delegatesTo("HV01", "HV02").encryptionTypes(0x4)
+                .uac(Uac.WORKSTATION_TRUST_ACCOUNT | Uac.TRUSTED_TO_AUTH_FOR_DELEGATION | Uac.USE_DES_KEY_ONLY).build())),
+                "AES_NOT_ENABLED").get(0);
+        assertFalse(desOnly.message().contains("wherever"), "USE_DES_KEY_ONLY allows DES only: " + desOnly.message());
+
+        Instant old = Instant.parse("2005-01-01T00:00:00Z");
+        Finding keys = of(audit(replace(healthy(), host("HV03").delegatesTo("HV01", "HV02").encryptionTypes(0x1C)
+                .pwdLastSet(old).build())), "AES_KEYS_MISSING").get(0);
+        assertTrue(keys.message().contains(where), "RC4 keys and a value allowing RC4: " + keys.message());
+        Finding none = of(audit(replace(healthy(), host("HV03").delegatesTo("HV01", "HV02").encryptionTypes(null)
+                .pwdLastSet(old).build())), "AES_KEYS_MISSING").get(0);
+        assertTrue(none.message().contains("4 directed pairs cannot migrate."), "AES-only default: " + none.message());
+        Finding aesOnly = of(audit(replace(healthy(), host("HV03").delegatesTo("HV01", "HV02").encryptionTypes(0x18)
+                .pwdLastSet(old).build())), "AES_KEYS_MISSING").get(0);
+        assertTrue(aesOnly.message().contains("4 directed pairs cannot migrate."), aesOnly.message());
+    }
+
+    /**
      * USE_DES_KEY_ONLY beside a value that allows AES (0x1C: RC4, AES128, AES256): only the flag is wrong, so the fix
      * clears it and keeps the value (RC4 stays). A value without AES is replaced by AES128+AES256, and the flag
      * cleared too.
