@@ -13,9 +13,9 @@ import java.util.List;
 import java.util.Map;
 
 /** The benchmarks' directory: a snapshot and its clusters. */
-record BenchData(Snapshot snapshot, List<ClusterConfig> clusters) {
+public record BenchData(Snapshot snapshot, List<ClusterConfig> clusters) {
     /** {@link #hosts} at 20,000: 19,994 hosts in 1,994 clusters, 80,000 other computers. */
-    static BenchData twentyThousandHosts() {
+    public static BenchData twentyThousandHosts() {
         return hosts(20_000);
     }
 
@@ -24,7 +24,7 @@ record BenchData(Snapshot snapshot, List<ClusterConfig> clusters) {
      * every 50th host missing one delegation entry, plus four times the given number of other computers; each
      * distinct delegation value is one String, as collected.
      */
-    static BenchData hosts(int hostCount) {
+    public static BenchData hosts(int hostCount) {
         List<AdObject> objects = new ArrayList<>();
         Map<String, String> values = new HashMap<>();
         List<ClusterConfig> clusters = new ArrayList<>();
