@@ -677,11 +677,14 @@ public final class AuditContext implements Drift.Nodes {
         }
         Map<String, AdObject> nodeNames = new HashMap<>();
         Map<AdObject, String> namedIn = new IdentityHashMap<>(); // the cluster that first named each host
+        Map<String, DN> baseDns = new HashMap<>(); // each base DN parsed once, not once per configured host
         for (ClusterConfig c : configs) {
             List<AdObject> nodes = new ArrayList<>();
             Set<AdObject> listed = Collections.newSetFromMap(new IdentityHashMap<>());
             List<String> missing = new ArrayList<>();
             DirectoryPart part = directory(c.directory());
+            String baseDnText = part != null ? part.baseDn() : snapshot.baseDn();
+            DN baseDn = baseDnText == null ? null : baseDns.computeIfAbsent(baseDnText, AuditContext::parseDn);
             if (part != null && !part.audited()) {
                 // its directory could not be read (optional): not audited, nothing is missing either
                 clusters.add(new ResolvedCluster(c.name(), c.ou(), List.of(), List.of(), List.of(), List.of(),
@@ -693,7 +696,7 @@ public final class AuditContext implements Drift.Nodes {
                 nodes.sort((a, b) -> a.name().compareToIgnoreCase(b.name()));
             } else {
                 for (String name : c.nodes()) {
-                    AdObject o = underBaseDn(computerIn(name, c.directory()), c);
+                    AdObject o = underBaseDn(computerIn(name, c.directory()), baseDn);
                     if (o == null) {
                         missing.add(name);
                     } else if (listed.add(o)) {
@@ -704,7 +707,7 @@ public final class AuditContext implements Drift.Nodes {
             List<AdObject> fileServers = new ArrayList<>();
             List<String> missingFs = new ArrayList<>();
             for (String name : c.fileServers()) {
-                AdObject o = underBaseDn(computerIn(name, c.directory()), c);
+                AdObject o = underBaseDn(computerIn(name, c.directory()), baseDn);
                 if (o == null) {
                     missingFs.add(name);
                 } else if (nodes.contains(o)) {
@@ -1782,14 +1785,11 @@ public final class AuditContext implements Drift.Nodes {
     }
 
     /**
-     * {@code o} when it lies under the base DN {@code c}'s computers were read under (or either DN is unknown); null
-     * for an object of a base DN below the domain that was looked up outside it for the SPNs it holds or the entries
-     * naming it: a configured node or file server there stays not found, as the sweep did not read it.
+     * {@code o} when it lies under {@code base}, the base DN its cluster's computers were read under (or either DN is
+     * unknown); null for an object of a base DN below the domain that was looked up outside it for the SPNs it holds
+     * or the entries naming it: a configured node or file server there stays not found, as the sweep did not read it.
      */
-    private AdObject underBaseDn(AdObject o, ClusterConfig c) {
-        DirectoryPart own = directory(c.directory());
-        String baseDn = own != null ? own.baseDn() : snapshot.baseDn();
-        DN base = baseDn == null ? null : parseDn(baseDn);
+    private static AdObject underBaseDn(AdObject o, DN base) {
         DN dn = o == null || o.dn() == null ? null : parseDn(o.dn());
         return base == null || dn == null || dn.isDescendantOf(base, true) ? o : null;
     }
