@@ -23,7 +23,7 @@ import java.util.zip.InflaterInputStream;
  * <p>At 20,000 hosts a snapshot is about 90 MB of JSON, mostly delegation lists that repeat the same
  * service and domain names; deflated it is a tenth of that. Before, the store wrote it as text into pages H2
  * then compressed itself, a character at a time: that was 40 % of a 20k run's CPU (docs/performance.md).
- * One instance per thread: it reuses its buffer and deflater.
+ * One instance per thread: it reuses its buffer, JSON generator and deflater.
  */
 public final class PackedValues {
     private static final ObjectMapper JSON = new ObjectMapper()
@@ -38,6 +38,21 @@ public final class PackedValues {
     private final Buffer json = new Buffer();
     private final Buffer packed = new Buffer();
     private final byte[] chunk = new byte[8192];
+    /**
+     * Writes each array into {@link #json}, one generator for all of them (a new one per array was most of what
+     * packing allocated); no separator between its top-level values, so each array's JSON is what a generator of
+     * its own writes.
+     */
+    private final JsonGenerator generator;
+
+    public PackedValues() {
+        try {
+            generator = JSON.createGenerator(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot encode host values", e);
+        }
+        generator.setRootValueSeparator(null);
+    }
 
     /** A byte buffer whose bytes can be handed to the deflater without a copy. */
     private static final class Buffer extends ByteArrayOutputStream {
@@ -54,7 +69,8 @@ public final class PackedValues {
     public byte[] pack(List<?> values) {
         json.reset();
         try {
-            JSON.writeValue(json, values);
+            JSON.writeValue(generator, values);
+            generator.flush();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot encode host values", e);
         }

@@ -66,7 +66,7 @@ final class SnapshotRows {
      */
     void write(String runId, AuditContext.Hosts ctx, String previousRun, Map<String, HostState> previousStates,
                int batch, Checkpoint checkpoint) throws SQLException {
-        Map<String, Stored> before = previousRun == null ? Map.of() : digests(previousRun);
+        Map<String, Map<String, Stored>> before = previousRun == null ? Map.of() : digests(previousRun);
         MessageDigest sha = sha256();
         PackedValues packer = new PackedValues();
         try (PreparedStatement h = connection.prepareStatement("INSERT INTO run_host (run_id, host_name, cluster_name,"
@@ -90,7 +90,7 @@ final class SnapshotRows {
                 h.addBatch();
                 HostState was = previousStates.get(name);
                 Stored same = was != null && !o.delegateTo().isEmpty() && was.delegateTo().equals(o.delegateTo())
-                        ? before.get(key(name, "delegateTo")) : null;
+                        ? stored(before, name, "delegateTo") : null;
                 pending += 1 + (same != null ? reference(v, runId, name, "delegateTo", same)
                         : values(v, packer, sha, before, runId, name, "delegateTo", o.delegateTo()))
                         + values(v, packer, sha, before, runId, name, "spn", o.spns())
@@ -118,15 +118,16 @@ final class SnapshotRows {
      * Adds one batched row for an attribute (none for an empty list): the values as a deflated JSON array, or,
      * when the previous run stored the same, a reference to the run holding them. Returns the rows added.
      */
-    private static int values(PreparedStatement v, PackedValues packer, MessageDigest sha, Map<String, Stored> before,
-                              String runId, String host, String attr, List<?> values) throws SQLException {
+    private static int values(PreparedStatement v, PackedValues packer, MessageDigest sha,
+                              Map<String, Map<String, Stored>> before, String runId, String host, String attr,
+                              List<?> values) throws SQLException {
         if (values.isEmpty()) {
             return 0;
         }
         byte[] packed = packer.pack(values);
         // Over the deflated bytes: a tenth of the JSON to hash, and as telling, since inflating them gives the JSON.
         String digest = HexFormat.of().formatHex(sha.digest(packed), 0, 16);
-        Stored prev = before.get(key(host, attr));
+        Stored prev = stored(before, host, attr);
         if (prev != null && digest.equals(prev.digest())) {
             return reference(v, runId, host, attr, prev);
         }
@@ -148,25 +149,27 @@ final class SnapshotRows {
         return 1;
     }
 
-    /** The digests of a run's attributes and which run holds each one's values. */
-    private Map<String, Stored> digests(String runId) throws SQLException {
-        Map<String, Stored> out = new HashMap<>();
+    /** The digests of a run's attributes and which run holds each one's values, by attribute and host. */
+    private Map<String, Map<String, Stored>> digests(String runId) throws SQLException {
+        Map<String, Map<String, Stored>> out = new HashMap<>();
         try (PreparedStatement ps = connection.prepareStatement("SELECT host_name, attr, digest, same_as FROM"
                 + " run_host_attr WHERE run_id = ? AND digest IS NOT NULL")) {
             ps.setString(1, runId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     String holder = rs.getString(4);
-                    out.put(key(rs.getString(1), rs.getString(2)), new Stored(rs.getString(3),
-                            holder == null ? runId : holder));
+                    out.computeIfAbsent(rs.getString(2), attr -> new HashMap<>()).put(rs.getString(1),
+                            new Stored(rs.getString(3), holder == null ? runId : holder));
                 }
             }
         }
         return out;
     }
 
-    private static String key(String host, String attr) {
-        return host + '\u0000' + attr;
+    /** What {@link #digests} holds for a host's attribute; null when nothing (looked up without a key object). */
+    private static Stored stored(Map<String, Map<String, Stored>> digests, String host, String attr) {
+        Map<String, Stored> byHost = digests.get(attr);
+        return byHost == null ? null : byHost.get(host);
     }
 
     /**
