@@ -249,6 +249,39 @@ class RunStoreTest {
         }
     }
 
+    /**
+     * Hosts are inserted many rows to a statement and the rest one by one: 60 nodes (60 host rows, 120 of values) fill
+     * both kinds, and every node reads back as it was, values stored and values referring to the previous run alike.
+     */
+    @Test
+    void everyHostOfAManyHostRunReadsBackAsItWas() {
+        List<org.kcdauditor.model.AdObject> objects = new ArrayList<>();
+        List<org.kcdauditor.config.ClusterConfig> clusters = new ArrayList<>();
+        for (int c = 0; c < 6; c++) {
+            String[] names = new String[10];
+            for (int i = 0; i < 10; i++) {
+                names[i] = String.format("HV%d%02d", c, i);
+            }
+            objects.addAll(mesh(names));
+            clusters.add(cluster("HVC" + c, names));
+        }
+        AuditResult r = new Auditor(RuleCatalogue.standard()).evaluate(snapshot(T0, objects), clusters,
+                org.kcdauditor.config.PolicyConfig.defaults(), AuditInputs.none(T0));
+        Map<String, org.kcdauditor.model.HostState> expected = new TreeMap<>();
+        for (var o : objects) {
+            expected.put(o.name(), new org.kcdauditor.model.HostState(o.name(),
+                    org.kcdauditor.model.Uac.flagNames(o.userAccountControl()), o.delegateTo(), o.spns(),
+                    org.kcdauditor.model.HostState.encryptionTypes(o), o.objectSid(), o.rbcdSids()));
+        }
+        try (RunStore store = RunStore.open(url(), null, null)) {
+            storeRun(store, "first", r, null);
+            storeRun(store, "second", r, store.previousRun("/c.yaml").orElseThrow());
+            assertEquals(expected, new TreeMap<>(store.hostStates("first")));
+            assertEquals(expected, new TreeMap<>(store.hostStates("second")));
+            assertEquals(120, store.count("run_host_attr", "second"));
+        }
+    }
+
     private static AuditResult audit(List<String> hv01DelegatesTo) {
         return new Auditor(RuleCatalogue.standard()).evaluate(snapshot(T0, replace(mesh("HV01", "HV02"),
                         host("HV01", PT, hv01DelegatesTo))), List.of(cluster("HVC1", "HV01", "HV02")),
