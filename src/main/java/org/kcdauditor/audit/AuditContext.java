@@ -512,7 +512,8 @@ public final class AuditContext implements Drift.Nodes {
     /**
      * Per target, the SPN keys the pairs into it from each other directory ask that directory's KDC for: those they
      * require, and for a {@code cifs/X} the target does not register itself, the {@code HOST/X} serving it. Empty with a
-     * single directory.
+     * single directory. Another holder of one in that directory shadows the target for those pairs: on the DC the audit
+     * read ({@link #findDuplicates}) or on another of its DCs ({@link DcDivergence#sources}).
      */
     private Map<AdObject, Map<String, Set<String>>> requiredAcross(List<PairStatus> delegation) {
         Map<AdObject, Map<String, Set<String>>> out = new IdentityHashMap<>();
@@ -956,13 +957,14 @@ public final class AuditContext implements Drift.Nodes {
 
     /**
      * The DC_NOT_CONVERGED findings whose difference breaks the pair on a DC that has not replicated (its source's
-     * entries or the target's SPNs it requires, either account's flags or encryption types, the object itself).
+     * entries or the target's SPNs it requires, either account's flags or encryption types, the object itself); another
+     * holder of the target's SPN on a DC of another domain only where the source is of that domain, whose KDC it asks.
      */
     private List<Blocker> laggingDcBlockers(PairStatus p) {
         List<Blocker> out = new ArrayList<>(0);
         for (AdObject end : List.of(p.source(), p.target())) {
             for (DcDivergence d : divergencesByHost.getOrDefault(end, List.of())) {
-                if (d.breaks(p, snapshot)) {
+                if ((d.sources() == null || d.sources().equals(directoryOf.get(p.source()))) && d.breaks(p, snapshot)) {
                     out.add(d.blocker());
                 }
             }
@@ -995,7 +997,7 @@ public final class AuditContext implements Drift.Nodes {
             Set<String> keys = requiredInto.computeIfAbsent(p.target(), t -> new HashSet<>());
             p.required().forEach(spn -> keys.add(Spn.keyOf(spn)));
         }
-        return List.copyOf(DcDivergence.of(snapshot, checked, requiredInto));
+        return List.copyOf(DcDivergence.of(snapshot, checked, requiredInto, requiredAcross(delegation)));
     }
 
     /** Where the DCs read besides the audited one ({@code --all-dcs}) differ from it, in DC and host order. */

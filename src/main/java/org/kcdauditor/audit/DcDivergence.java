@@ -29,9 +29,18 @@ import java.util.function.Function;
  * @param attribute the attribute that differs, or {@code object} when the DC lacks the object
  * @param here      the values on the audited DC
  * @param there     the values on {@code dc}
+ * @param sources   for a {@link #HOLDER} on a DC of another domain than the host's: that domain (directory), whose
+ *                  nodes' pairs into the host ask that DC's KDC, which finds the holder in its own domain; the pairs
+ *                  from elsewhere are not concerned. Null otherwise: the pairs from every domain
  */
 public record DcDivergence(DcRead dc, String audited, AdObject host, String attribute, List<String> here,
-                           List<String> there) {
+                           List<String> there, String sources) {
+    /** A difference on a DC of the host's own domain. */
+    public DcDivergence(DcRead dc, String audited, AdObject host, String attribute, List<String> here,
+                        List<String> there) {
+        this(dc, audited, host, attribute, here, there, null);
+    }
+
     /** The rule whose findings these are: a blocker of the pairs they break. */
     public static final String RULE = "DC_NOT_CONVERGED";
     /** When the account expires: a DC on which it has expired (and the audited DC not) breaks its pairs there. */
@@ -149,10 +158,14 @@ public record DcDivergence(DcRead dc, String audited, AdObject host, String attr
 
     /**
      * Every divergence of the snapshot's DC reads, for the objects in {@code checked} (by lower-case DN);
-     * {@code requiredInto}: the SPN keys ({@link Spn#keyOf}) the pairs into each object ask for.
+     * {@code requiredInto}: the SPN keys ({@link Spn#keyOf}) the pairs into each object ask for; {@code requiredAcross}:
+     * per target, per directory of sources in another domain, those the pairs from there ask that domain's KDC for (a
+     * {@code cifs/X} the target does not register, with the {@code HOST/X} it maps to), whose other holders on a DC of
+     * that domain are {@link #HOLDER}s of the target there.
      */
     static List<DcDivergence> of(Snapshot snapshot, Map<String, AdObject> checked,
-                                 Map<AdObject, Set<String>> requiredInto) {
+                                 Map<AdObject, Set<String>> requiredInto,
+                                 Map<AdObject, Map<String, Set<String>>> requiredAcross) {
         List<DcDivergence> out = new ArrayList<>(0);
         for (DirectoryPart part : snapshot.directories()) {
             for (DcRead dc : part.domainControllers()) {
@@ -188,11 +201,19 @@ public record DcDivergence(DcRead dc, String audited, AdObject host, String attr
                         out.add(members);
                     }
                     DcDivergence holders = holders(snapshot, dc, audited, ours,
-                            requiredInto.getOrDefault(ours, Set.of()));
+                            requiredInto.getOrDefault(ours, Set.of()), null);
                     if (holders != null) {
                         out.add(holders);
                     }
                 }
+                requiredAcross.forEach((target, from) -> {
+                    Set<String> keys = from.get(part.name());
+                    DcDivergence holders = keys == null ? null : holders(snapshot, dc, audited, target, keys,
+                            part.name());
+                    if (holders != null) {
+                        out.add(holders);
+                    }
+                });
             }
         }
         return out;
@@ -236,16 +257,19 @@ public record DcDivergence(DcRead dc, String audited, AdObject host, String attr
      * The other objects that register an SPN of {@code ours} (the whole SPN, as the KDC compares it) on {@code dc} but
      * not on the audited DC (there absent, or without that SPN), or a {@code cifs/X} it serves through its
      * {@code HOST/X} that a pair into it asks for ({@code required}: their SPN keys; one no pair asks for breaks
-     * nothing, as on the audited DC); null when there are none.
+     * nothing, as on the audited DC); null when there are none. With {@code sources} (the DC's directory, another than
+     * that of {@code ours}) only the SPNs of {@code ours} that the pairs from there ask for count: its KDC looks no other
+     * up, and one held in two domains is no duplicate to either.
      */
     private static DcDivergence holders(Snapshot snapshot, DcRead dc, String audited, AdObject ours,
-                                        Set<String> required) {
+                                        Set<String> required, String sources) {
         if (dc.spnHolders().isEmpty()) {
             return null;
         }
         List<String> spns = new ArrayList<>();
         List<String> dns = new ArrayList<>();
-        List<String> concerned = new ArrayList<>(ours.spns());
+        List<String> concerned = new ArrayList<>(sources == null ? ours.spns()
+                : ours.spns().stream().filter(spn -> required.contains(Spn.wholeKeyOf(spn))).toList());
         servedThroughHost(ours).stream().filter(spn -> required.contains(Spn.keyOf(spn))).forEach(concerned::add);
         for (String spn : concerned) {
             String whole = Spn.wholeKeyOf(spn);
@@ -266,7 +290,7 @@ public record DcDivergence(DcRead dc, String audited, AdObject host, String attr
                 }
             }
         }
-        return spns.isEmpty() ? null : new DcDivergence(dc, audited, ours, HOLDER, spns, dns);
+        return spns.isEmpty() ? null : new DcDivergence(dc, audited, ours, HOLDER, spns, dns, sources);
     }
 
     /**

@@ -27,7 +27,9 @@ import java.util.function.IntConsumer;
  * and merges them into one snapshot whose {@link Snapshot#directories()} say which objects came from where.
  * A directory that cannot be read fails the run, naming it, unless it is {@code optional}: its clusters are then
  * not audited. For a preflight with {@code --all-dcs}, every domain controller of the domains of the cluster (and
- * of the clusters it migrates with) is read too ({@link DomainControllers}).
+ * of the clusters it migrates with) is read too ({@link DomainControllers}), once every directory is: a domain's DCs
+ * are also searched for other holders of the SPNs of the nodes of the other domains checked, which the pairs from its
+ * nodes go to.
  */
 public final class DirectoriesCollector {
     private final AuditConfig config;
@@ -55,6 +57,7 @@ public final class DirectoriesCollector {
      */
     public Snapshot collect(Consumer<Deadline> reading, IntConsumer progress) throws DirectoryException {
         List<Snapshot> parts = new ArrayList<>();
+        List<DcCheck> checks = new ArrayList<>();
         int[] offset = {0};
         for (Map.Entry<String, DirectoryConfig> e : config.directories().entrySet()) {
             String name = e.getKey();
@@ -73,7 +76,7 @@ public final class DirectoriesCollector {
                         n -> progress.accept(base + n));
                 List<ClusterConfig> scope = dcCheckScope(name);
                 if (!scope.isEmpty()) {
-                    s = withDcs(s, checkDcs(connection, deadline, connector, s, scope, clusters(name)));
+                    checks.add(dcCheck(connection, deadline, connector, s, scope, clusters(name), parts.size()));
                 }
                 parts.add(s);
                 offset[0] += s.objects().size();
@@ -89,6 +92,12 @@ public final class DirectoriesCollector {
                     reads[0].close();
                 }
             }
+        }
+        // the DCs are read once every directory is: each domain's are also searched for the nodes of the others
+        for (DcCheck c : checks) {
+            List<AdObject> across = new ArrayList<>();
+            checks.stream().filter(other -> other != c).forEach(other -> across.addAll(other.objects()));
+            parts.set(c.part(), withDcs(c.snapshot(), c.read(across)));
         }
         return merge(parts);
     }
@@ -106,8 +115,28 @@ public final class DirectoriesCollector {
         return config.clusters().stream().filter(c -> name.equals(config.directoryOf(c))).toList();
     }
 
-    private static List<DcRead> checkDcs(LDAPConnection connection, Deadline deadline, LdapConnector connector,
-                                         Snapshot s, List<ClusterConfig> scope, List<ClusterConfig> audited)
+    /**
+     * The DC check of one directory, its DCs found ({@code part}: its index among the directories read), to be read
+     * once every directory is ({@link #read}).
+     *
+     * @param objects the nodes and file servers of the clusters checked there, as the audit takes them
+     */
+    private record DcCheck(int part, Snapshot snapshot, LdapConnector connector, List<DomainControllers.Target> targets,
+                           List<AdObject> objects, List<AdObject> audited) {
+        /**
+         * Every DC's copy of the checked objects; {@code across}: the nodes of the other domains checked, which the
+         * pairs from this domain's nodes go to (its KDC finds another holder of their SPNs in this domain first).
+         */
+        List<DcRead> read(List<AdObject> across) throws DirectoryException {
+            // the DC the audit read is not read again: whether it is read-only is what its root DSE said
+            return DomainControllers.read(connector, targets, objects, snapshot.dc(), connector.settings().url(),
+                    snapshot.directories().get(0).dcReadOnly(), new DomainControllers.Groups(domainDn(snapshot),
+                            snapshot.objects(), snapshot.rbcdPrincipals(), audited, across));
+        }
+    }
+
+    private static DcCheck dcCheck(LDAPConnection connection, Deadline deadline, LdapConnector connector, Snapshot s,
+                            List<ClusterConfig> scope, List<ClusterConfig> audited, int part)
             throws DirectoryException {
         DirectoryConfig d = connector.settings();
         // the nodes as the audit takes them: a managed service account under a cluster's OU is none, and is read as
@@ -116,10 +145,8 @@ public final class DirectoriesCollector {
         List<DomainControllers.Target> targets = d.domainControllers().isEmpty()
                 ? DomainControllers.discover(connection, deadline, domainDn(s), d.url(), s.objects())
                 : DomainControllers.listed(d.domainControllers());
-        // the DC the audit read is not read again: whether it is read-only is what its root DSE said
-        return DomainControllers.read(connector, targets, objects, s.dc(), d.url(), s.directories().get(0).dcReadOnly(),
-                new DomainControllers.Groups(domainDn(s), s.objects(), s.rbcdPrincipals(),
-                        new NodeSelector(audited).select(s.objects(), s.managedServiceAccounts())));
+        return new DcCheck(part, s, connector, targets, objects,
+                new NodeSelector(audited).select(s.objects(), s.managedServiceAccounts()));
     }
 
     /** The domain the DC serves, else the base DN's domain components, else the base DN. */

@@ -37,7 +37,8 @@ import java.util.concurrent.Future;
  * (0x4000000), reached at their dNSHostName with the directory's scheme and port; {@code domainControllers}
  * in the config names them instead. Each DC is read on its own connection (the directory's TLS, bind and timeout
  * settings) with pipelined base-scope reads of the checked objects by DN (beside them only the groups their RBCD
- * names and an indexed search for other holders of their SPNs), never a sweep of the domain: the time
+ * names and an indexed search for other holders of their SPNs, and of the SPNs of the nodes of other domains they
+ * migrate to, {@link Groups#across}), never a sweep of the domain: the time
  * grows with DCs × objects. At most {@link #PARALLEL} DCs are read at once.
  */
 final class DomainControllers {
@@ -188,9 +189,12 @@ final class DomainControllers {
      * What the groups behind RBCD are read with on each DC: the domain, the sweep (SIDs of its objects need no read),
      * the principals the audited DC gave (one this DC lacks allows nobody there) and the nodes and file servers of
      * every cluster the audit checks (the sources whose membership through their primary group is read, as the
-     * audited DC read it, though the DC is read for fewer clusters).
+     * audited DC read it, though the DC is read for fewer clusters). {@code across}: the nodes of other domains that
+     * the checked nodes migrate to, whose SPNs this DC's KDC looks up for them in this domain only, so that another
+     * holder here shadows them ({@link #spnHolders}); empty with one domain.
      */
-    record Groups(String domainDn, List<AdObject> sweep, Map<String, RbcdPrincipal> audited, List<AdObject> hosts) {
+    record Groups(String domainDn, List<AdObject> sweep, Map<String, RbcdPrincipal> audited, List<AdObject> hosts,
+                  List<AdObject> across) {
     }
 
     /**
@@ -253,7 +257,9 @@ final class DomainControllers {
     /**
      * The objects of the domain, other than the checked ones, that register an SPN of a checked object on this DC (under
      * the domain, not the base DN: the audited DC's snapshot holds the other holders outside a base DN below the domain
-     * too, {@link OutsideObjects}), or a {@code cifs/X} it serves through its {@code HOST/X} ({@link DcDivergence#servedThroughHost}): an
+     * too, {@link OutsideObjects}), or a {@code cifs/X} it serves through its {@code HOST/X} ({@link DcDivergence#servedThroughHost});
+     * the same for the targets in other domains of the checked nodes' pairs ({@link Groups#across}), which this DC's
+     * KDC finds here before it would refer the sources to theirs: an
      * indexed equality search per batch of SPNs, each as stored and with the trailing dot on its host toggled (the
      * spelling the DC's uniqueness check lets through). Empty when not asked; a search that fails throws, since an empty
      * list would read as "no other holder on this DC" ({@link DcRead#holdersError}).
@@ -278,6 +284,7 @@ final class DomainControllers {
             }
             values.addAll(holderValues(o));
         }
+        groups.across().forEach(o -> values.addAll(holderValues(o)));
         List<String> all = new ArrayList<>(values);
         Map<String, AdObject> out = new java.util.LinkedHashMap<>();
         ValueInterner canonical = new ValueInterner();

@@ -7,6 +7,7 @@ import org.kcdauditor.audit.PairStatus;
 import org.kcdauditor.audit.ResolvedCluster;
 import org.kcdauditor.model.AdObject;
 import org.kcdauditor.model.AttributeChange;
+import org.kcdauditor.model.DirectoryPart;
 import org.kcdauditor.model.Evidence;
 import org.kcdauditor.model.RbcdPrincipal;
 import org.kcdauditor.model.Severity;
@@ -33,7 +34,8 @@ public final class DcNotConvergedRule implements Rule {
                     + " or a `pwdLastSet` on the other side of the domain's AES keys (no AES keys there yet),"
                     + " or lacks a membership of a group the node's RBCD allows (`member`), or has another object"
                     + " registering a node's SPN, or a `cifs/X` a pair needs that the node serves through its `HOST/X`"
-                    + " (`servicePrincipalName holder`) — one finding per DC, host and"
+                    + " (`servicePrincipalName holder`; across domains, on a DC of a pair's source's domain, whose KDC"
+                    + " finds it first) — one finding per DC, host and"
                     + " attribute; blocks the pairs the difference breaks there",
             "A host asks the KDC of its own site's DC for tickets. A delegation change made on one DC takes effect"
                     + " there only after replication (other sites: at the next scheduled replication, by default"
@@ -60,7 +62,7 @@ public final class DcNotConvergedRule implements Rule {
                     + " (the DC the audit read) does: the computer object has not replicated there yet."
                     : d.attribute().equals(DcDivergence.MEMBER) ? members(ctx, d)
                     : d.attribute().equals(DcDivergence.PWD_LAST_SET) ? passwords(d, ctx.aesKeysSince(node))
-                    : d.attribute().equals(DcDivergence.HOLDER) ? holders(d)
+                    : d.attribute().equals(DcDivergence.HOLDER) ? holders(d, sourcesDomain(ctx, d))
                     : describe(dc, d.audited(), node.name(), d.attribute(), d.here(), d.there(),
                     sid -> ctx.sidWithName(sid, RbcdPrincipal::displayName), newer != null)
                     + (newer == null ? "" : " " + dc + " holds the newer write (" + newer.describe() + ", against"
@@ -86,7 +88,8 @@ public final class DcNotConvergedRule implements Rule {
                             : " The difference is NOT_DELEGATED alone, which stops only the delegation of tickets of "
                             + node.name() + "'s own account: the moves operators start delegate their own tickets, so"
                             + " no pair fails on " + dc + " for it."))
-                    .action(d.attribute().equals(DcDivergence.HOLDER) ? takeOff(d, auditedReadOnly(ctx, d))
+                    .action(d.attribute().equals(DcDivergence.HOLDER)
+                            ? takeOff(d, auditedReadOnly(ctx, d), sourcesDomain(ctx, d))
                             : Boolean.TRUE.equals(d.passwordNewerThere())
                             ? new Action.Manual("The new password was set on or through " + dc + " and has not reached "
                             + d.audited() + ", the DC the audit read: " + bring(d, "it") + ", then run the audit and"
@@ -133,7 +136,7 @@ public final class DcNotConvergedRule implements Rule {
      * duplicate to the audited DC), or on the audited DC once it has arrived, unless that one is read-only (it takes no
      * write).
      */
-    private static Action.Manual takeOff(DcDivergence d, boolean auditedReadOnly) {
+    private static Action.Manual takeOff(DcDivergence d, boolean auditedReadOnly, String across) {
         String dc = d.dc().name();
         List<String> served = DcDivergence.servedThroughHost(d.host());
         // the DN and the SPN as that object stores them (case, a trailing dot) are typed from what it shows: a value
@@ -149,44 +152,63 @@ public final class DcNotConvergedRule implements Rule {
                 + " (" + command + ")" + (auditedReadOnly ? "" : ", or once it has replicated to " + d.audited()
                 + ", there (setspn -D)") + "; do not push replication first, which spreads it."
                 + " Then check with " + check(d.here().stream().filter(spn -> !served.contains(spn)).toList(),
-                d.here().stream().filter(served::contains).toList()) + ", and run the preflight with --all-dcs again"
+                d.here().stream().filter(served::contains).toList(), across) + ", and run the preflight with --all-dcs again"
                 + " before patching.");
     }
 
     /**
-     * Another object registering the host's SPNs on that DC only, in words: a duplicate of an SPN the host registers, or
-     * a {@code cifs/X} it serves through its {@code HOST/X}, which that DC's KDC resolves to the other object.
+     * The DNS domain of the DC of a {@link DcDivergence#HOLDER} in another domain than its host's (that of the sources
+     * whose KDC finds it), or null.
      */
-    private static String holders(DcDivergence d) {
+    private static String sourcesDomain(AuditContext ctx, DcDivergence d) {
+        DirectoryPart part = d.sources() == null ? null : ctx.directory(d.sources());
+        return part == null ? null : AuditContext.dnsDomain(part.baseDn());
+    }
+
+    /**
+     * Another object registering the host's SPNs on that DC only, in words: a duplicate of an SPN the host registers, or
+     * a {@code cifs/X} it serves through its {@code HOST/X}, which that DC's KDC resolves to the other object;
+     * {@code across}: the DC's domain where it is not the host's (that of sources across domains), else null.
+     */
+    private static String holders(DcDivergence d, String across) {
         String dc = d.dc().name();
         List<String> served = DcDivergence.servedThroughHost(d.host());
         List<String> own = d.here().stream().filter(spn -> !served.contains(spn)).toList();
         List<String> aliased = d.here().stream().filter(served::contains).toList();
+        String on = String.join(", ", d.there()) + (across == null ? "" : ", in " + across) + ", which " + d.audited()
+                + " (the DC the audit read) does not have yet: " + dc + "'s KDC" + (across == null ? ""
+                : ", which the sources in " + across + " ask,");
         List<String> parts = new ArrayList<>();
         if (!own.isEmpty()) {
-            parts.add(dc + " holds " + String.join(", ", own) + " of " + d.host().name() + " also on "
-                    + String.join(", ", d.there()) + ", which " + d.audited() + " (the DC the audit read) does not have"
-                    + " yet: " + dc + "'s KDC refuses tickets for an SPN two objects hold (KDC event 11), and "
-                    + d.audited() + " will too once it replicates");
+            parts.add(dc + " holds " + String.join(", ", own) + " of " + d.host().name() + " also on " + on
+                    + (across == null ? " refuses tickets for an SPN two objects hold (KDC event 11), and "
+                    + d.audited() + " will too once it replicates"
+                    : " finds that account in its own domain and refers them nowhere (MS-KILE 3.3.5.1.1): it refuses the"
+                    + " ticket (KDC_ERR_BADOPTION) or issues it in that account's key, which " + d.host().name()
+                    + " cannot decrypt (KRB_AP_ERR_MODIFIED), as " + d.audited() + " will once it replicates"
+                    + " (DUPLICATE_SPN)"));
         }
         if (!aliased.isEmpty()) {
             parts.add(dc + " holds " + String.join(", ", aliased) + ", which " + d.host().name() + " serves through "
-                    + String.join(", ", aliased.stream().map(spn -> "HOST/" + spn.substring(5)).toList()) + ", on "
-                    + String.join(", ", d.there()) + ", which " + d.audited() + " (the DC the audit read) does not have"
-                    + " yet: " + dc + "'s KDC looks the exact SPN up before it applies sPNMappings and issues the"
-                    + " ticket in that account's key, which " + d.host().name() + " cannot read, as " + d.audited()
-                    + " will once it replicates (TARGET_SPN_NOT_REGISTERED)");
+                    + String.join(", ", aliased.stream().map(spn -> "HOST/" + spn.substring(5)).toList()) + ", on " + on
+                    + " looks the exact SPN up" + (across == null ? "" : " in its own domain") + " before it applies"
+                    + " sPNMappings and issues the ticket in that account's key, which " + d.host().name()
+                    + " cannot read, as " + d.audited() + " will once it replicates (TARGET_SPN_NOT_REGISTERED)");
         }
         return String.join("; ", parts) + "; take the SPN off the other object on " + dc + " (see the remediation),"
-                + " then check with " + check(own, aliased) + ".";
+                + " then check with " + check(own, aliased, across) + ".";
     }
 
     /**
-     * How to see that the other holders are gone: setspn -X lists duplicates, setspn -Q who holds a cifs/X (no value
-     * read from the directory is put into the command).
+     * How to see that the other holders are gone: setspn -X lists duplicates, setspn -Q who holds a cifs/X, and
+     * setspn -F -Q who holds an SPN anywhere in the forest, for a holder in another domain than the host's, which
+     * setspn -X, looking in one domain, does not list ({@code across}: that domain) (no value read from the directory
+     * is put into the command).
      */
-    private static String check(List<String> own, List<String> aliased) {
-        return !aliased.isEmpty() && !own.isEmpty() ? "setspn -X and setspn -Q on each SPN"
+    private static String check(List<String> own, List<String> aliased, String across) {
+        return across != null ? "setspn -F -Q on " + (own.size() + aliased.size() == 1 ? "the SPN" : "each SPN")
+                + ", which must name no account in " + across
+                : !aliased.isEmpty() && !own.isEmpty() ? "setspn -X and setspn -Q on each SPN"
                 : aliased.isEmpty() ? "setspn -X" : "setspn -Q on the SPN, which must name no other account";
     }
 

@@ -715,8 +715,7 @@ class MultiDirectoryTest {
                     "msDS-AllowedToDelegateTo", "cifs/hv22.fabrikam.com"));
             Path cfg = config(fabrikamUrl(), "[[HVC1, HVC2]]", "domainControllers: [" + fabrikamUrl()
                     + ", ldap://127.0.0.1:" + fabrikam2.getListenPort() + "]");
-            CliRun pre = CliRun.run(ENV, "preflight", "--config", cfg.toString(), "--cluster", "HVC1", "--all-dcs",
-                    "--out", tmp.resolve("pre").toString());
+            CliRun pre = preflight(cfg);
             assertEquals(3, pre.exitCode(), pre.toString());
             assertTrue(pre.out().contains("1 of 2 domain controllers agree with dc1.fabrikam.com; dc2.fabrikam.com has"
                     + " not replicated the delegation yet"), pre.out());
@@ -741,18 +740,151 @@ class MultiDirectoryTest {
     }
 
     /**
+     * preflight --all-dcs of a group across domains, and a service account of contoso registering HV21's migration SPN
+     * on contoso's second DC only (made there, not replicated to dc1.contoso.com yet). HV01-HV03 ask contoso's KDC for
+     * it, which looks in its own domain and finds that account, as dc1's will once it has it (DUPLICATE_SPN): a host
+     * whose KDC is dc2.contoso.com fails into HV21. The DCs of contoso were searched for other holders of the contoso
+     * nodes' SPNs only, so the preflight said GO. HV22 -> HV21 asks fabrikam's KDC and is not concerned.
+     */
+    @Test
+    void aHolderOfATargetsSpnOnAnotherDcOfTheSourcesDomainIsNoGo() throws Exception {
+        rbcdAcrossDomains(List.of(FABRIKAM_SID + "-3000", FABRIKAM_SID + "-3001"));
+        Entry svc = svcMigOfContosoHolding(Hosts.MIG + "/hv21.fabrikam.com");
+        InMemoryDirectoryServer contoso2 = replicaOfContoso(null);
+        try {
+            contoso2.add(svc);
+            Path cfg = withContosoDcs(config(fabrikamUrl(), "[[HVC1, HVC2]]", "domainControllers: [" + fabrikamUrl()
+                    + "]"), contoso2);
+            CliRun nogo = preflight(cfg);
+            JsonNode doc = CliRun.findings(tmp.resolve("pre"));
+            List<JsonNode> f = List.of(DomainControllersTest.theOnlyDcNotConverged(nogo, doc, "contoso: "));
+            JsonNode e = f.get(0).path("evidence");
+            assertEquals("HV21", f.get(0).path("host").asText());
+            assertEquals("dc2.contoso.com", e.path("dc").asText());
+            assertEquals("dc1.contoso.com", e.path("auditedDc").asText());
+            assertEquals("servicePrincipalName holder", e.path("attribute").asText());
+            assertEquals(List.of(Hosts.MIG + "/hv21.fabrikam.com"), texts(e.path("expected")));
+            assertEquals(List.of(svc.getDN()), texts(e.path("actual")));
+            assertEquals(List.of("HV01->HV21", "HV02->HV21", "HV03->HV21"), StreamSupport.stream(e.path("pairs")
+                    .spliterator(), false).map(p -> p.path("from").asText() + "->" + p.path("to").asText()).toList());
+            // the message says whose KDC finds it; the fix takes it off there and checks the forest, not one domain
+            String message = f.get(0).path("message").asText();
+            assertTrue(message.contains("dc2.contoso.com's KDC, which the sources in contoso.com ask, finds that"
+                    + " account in its own domain") && nogo.out().contains("BLOCKER DC_NOT_CONVERGED               "
+                    + message.substring(0, 60)), message + "\n" + nogo.out());
+            assertTrue(f.get(0).path("remediation").asText().matches(".*-Server 'dc2\\.contoso\\.com'.*setspn -F -Q.*"),
+                    f.get(0).toString());
+            JsonNode matrix = StreamSupport.stream(doc.path("clusters").spliterator(), false)
+                    .filter(c -> c.path("name").asText().equals("HVC2")).findFirst().orElseThrow().path("matrix");
+            JsonNode hv22 = StreamSupport.stream(matrix.spliterator(), false).filter(p -> p.path("from").asText()
+                    .equals("HV22") && p.path("to").asText().equals("HV21")).findFirst().orElseThrow();
+            assertFalse(hv22.path("blockers").toString().contains("DC_NOT_CONVERGED"), hv22.toString());
+
+            // dc1.contoso.com, the DC the audit read, has it too: judged there, no DC lags
+            contoso.add(svc);
+            CliRun both = preflight(cfg);
+            assertEquals(3, both.exitCode(), both.toString());
+            doc = CliRun.findings(tmp.resolve("pre"));
+            assertTrue(findings(doc, "DC_NOT_CONVERGED").isEmpty(), findings(doc, "DC_NOT_CONVERGED").toString());
+            assertEquals(1, findings(doc, "DUPLICATE_SPN").size(), doc.path("findings").toString());
+        } finally {
+            contoso2.shutDown(true);
+        }
+    }
+
+    /**
+     * The same DC refusing the search for other holders of HV21's SPNs (a size limit, say): whether its KDC finds one is
+     * unknown, so the DC is reported as not fully read (DC_UNREACHABLE, holdersError), as for the nodes of its own
+     * domain. It was not searched for them at all, and agreed.
+     */
+    @Test
+    void aDcOfTheSourcesDomainRefusingTheSearchForATargetsHoldersIsNotReadAsHoldingNone() throws Exception {
+        rbcdAcrossDomains(List.of(FABRIKAM_SID + "-3000", FABRIKAM_SID + "-3001"));
+        InMemoryDirectoryServer contoso2 = replicaOfContoso(
+                new com.unboundid.ldap.listener.interceptor.InMemoryOperationInterceptor() {
+                    @Override
+                    public void processSearchRequest(
+                            com.unboundid.ldap.listener.interceptor.InMemoryInterceptedSearchRequest request)
+                            throws com.unboundid.ldap.sdk.LDAPException {
+                        String filter = request.getRequest().getFilter().toString();
+                        if (filter.contains("servicePrincipalName=") && filter.contains("fabrikam")) {
+                            throw new com.unboundid.ldap.sdk.LDAPException(
+                                    com.unboundid.ldap.sdk.ResultCode.SIZE_LIMIT_EXCEEDED, "Size Limit Exceeded");
+                        }
+                    }
+                });
+        try {
+            Path cfg = withContosoDcs(config(fabrikamUrl(), "[[HVC1, HVC2]]", "domainControllers: [" + fabrikamUrl()
+                    + "]"), contoso2);
+            CliRun r = preflight(cfg);
+            assertTrue(r.out().contains("dc2.contoso.com was read, but the search for other holders of the nodes' SPNs"
+                    + " failed on it"), r.out());
+            JsonNode doc = CliRun.findings(tmp.resolve("pre"));
+            List<JsonNode> f = findings(doc, "DC_UNREACHABLE");
+            assertEquals(1, f.size(), f.toString());
+            assertEquals("dc2.contoso.com", f.get(0).path("evidence").path("dc").asText());
+            JsonNode dc2 = doc.path("directories").get(0).path("domainControllers").get(1);
+            assertTrue(dc2.path("holdersError").asText().contains("size limit exceeded"), dc2.toString());
+        } finally {
+            contoso2.shutDown(true);
+        }
+    }
+
+    /**
+     * dc2.contoso.com, a second DC of contoso holding what dc1.contoso.com holds (its entries copied), answering
+     * through {@code interceptor} when given.
+     */
+    private InMemoryDirectoryServer replicaOfContoso(
+            com.unboundid.ldap.listener.interceptor.InMemoryOperationInterceptor interceptor) throws Exception {
+        List<com.unboundid.ldap.sdk.Attribute> rootDse = List.of(
+                new com.unboundid.ldap.sdk.Attribute("dnsHostName", "dc2.contoso.com"),
+                new com.unboundid.ldap.sdk.Attribute("defaultNamingContext", TestDirectory.BASE));
+        InMemoryDirectoryServer dc2 = interceptor == null
+                ? TestDirectory.start(TestDirectory.Mode.PLAIN, null, 0, rootDse)
+                : TestDirectory.start(TestDirectory.Mode.PLAIN, null, 0, rootDse, interceptor);
+        Path ldif = tmp.resolve("contoso.ldif");
+        contoso.exportToLDIF(new com.unboundid.ldif.LDIFWriter(ldif.toFile()), false, false, true);
+        dc2.importFromLDIF(true, ldif.toString());
+        return dc2;
+    }
+
+    /** {@code cfg} with contoso's DCs listed: the one the audit reads, then {@code dc2}. */
+    private Path withContosoDcs(Path cfg, InMemoryDirectoryServer dc2) throws Exception {
+        Files.writeString(cfg, Files.readString(cfg).replace("    allowInsecureBind: true\n    timeoutSeconds: 5\n"
+                + "  fabrikam", "    allowInsecureBind: true\n    timeoutSeconds: 5\n    domainControllers: [ldap://127.0.0.1:"
+                + contoso.getListenPort() + (dc2 == null ? "" : ", ldap://127.0.0.1:" + dc2.getListenPort())
+                + "]\n  fabrikam"));
+        return cfg;
+    }
+
+    /** A service account of contoso, CN=svc-mig in CN=Users, registering {@code spn}; CN=Users made on dc1. */
+    private Entry svcMigOfContosoHolding(String spn) throws Exception {
+        if (contoso.getEntry("CN=Users," + TestDirectory.BASE) == null) {
+            contoso.add(new Entry("dn: CN=Users," + TestDirectory.BASE, "objectClass: container", "cn: Users"));
+        }
+        return new Entry("dn: CN=svc-mig,CN=Users," + TestDirectory.BASE, "objectClass: top", "objectClass: user",
+                "cn: svc-mig", "sAMAccountName: svc-mig", "userAccountControl: 512", "servicePrincipalName: " + spn);
+    }
+
+    /** {@code kcd-audit preflight --cluster HVC1 --all-dcs} into {@code pre}. */
+    private CliRun preflight(Path cfg) {
+        return CliRun.run(ENV, "preflight", "--config", cfg.toString(), "--cluster", "HVC1", "--all-dcs", "--out",
+                tmp.resolve("pre").toString());
+    }
+
+    private static List<String> texts(JsonNode array) {
+        return StreamSupport.stream(array.spliterator(), false).map(JsonNode::asText).toList();
+    }
+
+    /**
      * preflight --all-dcs of HVC1, whose pairs all lie in contoso, reads contoso's DCs only. The console said of
      * fabrikam, which the verdict does not rest on, that its other DCs were "not checked (kcd-audit preflight
      * --all-dcs)": the command just run, as if it had been left out.
      */
     @Test
     void thePreflightOfAClusterSpeaksOfTheDomainControllersOfItsOwnDomainsOnly() throws Exception {
-        Path cfg = config(fabrikamUrl(), "[]", "domainControllers: [" + fabrikamUrl() + "]");
-        Files.writeString(cfg, Files.readString(cfg).replace("    allowInsecureBind: true\n    timeoutSeconds: 5\n  fabrikam",
-                "    allowInsecureBind: true\n    timeoutSeconds: 5\n    domainControllers: [ldap://127.0.0.1:"
-                        + contoso.getListenPort() + "]\n  fabrikam"));
-        CliRun pre = CliRun.run(ENV, "preflight", "--config", cfg.toString(), "--cluster", "HVC1", "--all-dcs",
-                "--out", tmp.resolve("pre").toString());
+        CliRun pre = preflight(withContosoDcs(config(fabrikamUrl(), "[]", "domainControllers: [" + fabrikamUrl()
+                + "]"), null));
         assertEquals(0, pre.exitCode(), pre.toString());
         assertTrue(pre.out().contains("  domain controllers: contoso: 1 of 1 domain controller agrees with"
                 + " dc1.contoso.com\n"), pre.out());
