@@ -56,13 +56,14 @@ public final class TargetSpnNotRegisteredRule implements Rule {
                 String alias = Spn.hostAlias(Spn.wholeKeyOf(spn));
                 String served = alias == null ? null : target.spns().stream()
                         .filter(s -> Spn.wholeKeyOf(s).equals(alias)).findFirst().orElse(null);
-                // the KDC looks the SPN up in its own domain: the target's, or, for such a cifs/X, that of a source
-                // across domains, whose KDC the source asks and which finds it there before the HOST/X; a holder in
-                // another domain is said with it
+                // the KDC looks the SPN up in its own domain: the target's, or that of a source across domains, whose
+                // KDC the source asks and which finds it there (for such a cifs/X before the HOST/X, and whether or
+                // not the target registers it); a holder in another domain is said with it
                 List<Evidence.Holder> elsewhere = Rules.holders(ctx.spnOwners(spn).stream()
-                        .filter(o -> o != target && (ctx.sameDirectory(o, target) || served != null && into.stream()
+                        .filter(o -> o != target && (ctx.sameDirectory(o, target) || into.stream()
                                 .anyMatch(q -> ctx.sameDirectory(o, q.source())))).toList(), spn,
                         o -> ctx.sameDirectory(o, target) ? null : ctx.domainOf(o));
+                List<Evidence.Holder> across = elsewhere.stream().filter(h -> h.domain() != null).toList();
                 // a cifs/X no account registers that the KDC resolves through the HOST/X of another account (the
                 // reason the target could not register its own): it issues the ticket with that account's key
                 String hostSpn = "HOST" + spn.substring(spn.indexOf('/'));
@@ -75,14 +76,16 @@ public final class TargetSpnNotRegisteredRule implements Rule {
                 boolean viaHost = !throughHost.isEmpty();
                 String where = viaHost ? "the KDC serves it through " + hostSpn + ", which " + names(throughHost)
                         + " registers instead" : elsewhere.isEmpty() ? "no object registers it"
-                        : "it is registered on " + names(elsewhere) + " instead" + across(elsewhere);
+                        : "it is registered on " + names(elsewhere) + " instead" + across(across, served == null
+                        ? target.name() : null);
                 Action action = viaHost ? new Action.Manual("Decide which account " + hostSpn + " belongs to ("
                         + target.name() + " if it is the host named in it); to move it:", proposed(throughHost,
                         new Action.RegisterSpn(target.name(), hostSpn)))
                         : elsewhere.isEmpty() ? fix : new Action.Manual("Decide which account runs the service"
                         + " (the SPN belongs to " + target.name() + " if it is the host named in it); to move"
-                        + " it" + (served == null ? ":" : ", take it off the other account: " + target.name()
-                        + "'s own " + served + " then serves it (sPNMappings), nothing needs registering:"),
+                        + " it" + (served != null ? ", take it off the other account: " + target.name()
+                        + "'s own " + served + " then serves it (sPNMappings), nothing needs registering:"
+                        : across.isEmpty() ? ":" : firstOff(across, target.name())),
                         served == null ? proposed(elsewhere, fix) : Rules.unregister(elsewhere));
                 out.add(INFO).cluster(p.cluster()).host(target.name()).spn(spn)
                         .evidence(Evidence.builder().spn(spn).attribute("servicePrincipalName")
@@ -101,13 +104,33 @@ public final class TargetSpnNotRegisteredRule implements Rule {
                 + (h.domain() == null ? "" : " (in " + h.domain() + ")")).toList());
     }
 
-    /** For holders in the domain of sources across domains: whose KDC finds them, for which pairs. */
-    private static String across(List<Evidence.Holder> holders) {
-        List<String> domains = holders.stream().map(Evidence.Holder::domain).filter(d -> d != null).distinct().toList();
+    /**
+     * For holders in the domain of sources across domains: whose KDC finds them, for which pairs; {@code registering}:
+     * the target, where it must register the SPN itself (no {@code HOST/X} of its own serves it), else null.
+     */
+    private static String across(List<Evidence.Holder> across, String registering) {
+        List<String> domains = domains(across);
         return domains.isEmpty() ? "" : "; " + String.join(" and ", domains.stream().map(d -> d + "'s KDC").toList())
                 + ", which the sources there ask, looks the SPN up in its own domain and finds it there (MS-KILE"
                 + " 3.3.5.1.1; a cifs/X before the HOST/X it maps to, MS-DRSR 4.1.4.2.14 LookupSPN), so it refuses the"
-                + " ticket or issues it in that account's key: the pairs from there fail";
+                + " ticket or issues it in that account's key: the pairs from there fail"
+                + (registering == null ? "" : ", even once " + registering + " registers it");
+    }
+
+    /**
+     * The order of a move of the SPN to {@code target} from holders in the domain of sources across domains: off them
+     * first, on a DC of their domain, then onto the target; registering it on the target alone does not do.
+     */
+    private static String firstOff(List<Evidence.Holder> across, String target) {
+        String domains = String.join(" and ", domains(across));
+        return ", take it off " + names(across) + " on a DC of " + domains + " first, then register it on " + target
+                + " (registered on " + target + " alone it would not do: " + domains + "'s KDC still finds that account"
+                + " before it would refer the sources there to " + target + "'s domain, and a DC from Windows Server"
+                + " 2012 R2 on refuses an SPN another account of the forest holds):";
+    }
+
+    private static List<String> domains(List<Evidence.Holder> holders) {
+        return holders.stream().map(Evidence.Holder::domain).filter(d -> d != null).distinct().toList();
     }
 
     /** Remove it from the objects that hold it, then register it on the target. */

@@ -699,12 +699,54 @@ class ScenarioOutputsAgreeTest {
     }
 
     /**
-     * {@link #twoDomainsConfig} with the two clusters migrating into each other through resource-based delegation, and
-     * a service account svc-old of contoso registering {@code spn}: the run's outputs.
+     * HVF01 registers neither cifs/hvf01.fabrikam.com nor the HOST/hvf01.fabrikam.com that would serve it, and a service
+     * account of contoso registers that cifs SPN: every pair into HVF01 is blocked by its TARGET_SPN_NOT_REGISTERED,
+     * which read "no object registers it" and proposed a registration on HVF01 alone. That does not serve the pairs
+     * from contoso (contoso's KDC still finds the account there first), and a DC refuses it while the account holds
+     * the SPN. The finding names the account with its domain, and its decision takes the SPN off it on contoso's DC
+     * before registering it on HVF01; every output says so alike.
      */
-    private Outputs contosoHolderOf(InMemoryDirectoryServer ds, InMemoryDirectoryServer fb, String spn)
-            throws Exception {
+    @Test
+    void aHolderInTheSourcesDomainOfACifsSpnATargetDoesNotRegisterAtAll() throws Exception {
+        twoDomains((ds, fb) -> {
+            Outputs o = contosoHolderOf(ds, fb, "cifs/hvf01.fabrikam.com", "HOST/HVF01", "HOST/hvf01.fabrikam.com");
+            assertAgree(o);
+            org.kcdauditor.model.Finding f = o.doc().findings().stream().filter(x -> x.rule().equals(
+                    "TARGET_SPN_NOT_REGISTERED") && "cifs/hvf01.fabrikam.com".equals(x.spn())).findFirst().orElseThrow();
+            assertEquals("HVF01", f.host());
+            String dn = "CN=svc-old,CN=Users," + TestDirectory.BASE;
+            assertEquals(dn, f.evidence().holders().get(0).dn());
+            assertEquals("contoso.com", f.evidence().holders().get(0).domain());
+            assertEquals(4, f.evidence().pairs().size(), f.evidence().pairs().toString());
+            assertFalse(f.message().contains("no object registers it"), f.message());
+            assertTrue(f.message().contains("it is registered on svc-old (in contoso.com) instead"), f.message());
+            assertTrue(f.message().contains("the pairs from there fail, even once HVF01 registers it"), f.message());
+            assertTrue(f.remediation().contains("take it off svc-old (in contoso.com) on a DC of contoso.com first"),
+                    f.remediation());
+            // a decision: its yes takes the SPN off the account on contoso's DC, then registers it on HVF01 on fabrikam's
+            String off = "Set-ADObject -Identity '" + dn + "' -Remove @{servicePrincipalName='cifs/hvf01.fabrikam.com'}"
+                    + " -Server 'dc1.contoso.com'";
+            String on = "-ServicePrincipalNames @{Add='cifs/hvf01.fabrikam.com'} -Server 'dc1.fabrikam.com'";
+            for (String out : List.of(o.md(), o.html().replace("&#39;", "'"))) {
+                assertTrue(out.contains(off) && out.contains(on) && out.indexOf(off) < out.indexOf(on), out);
+            }
+            assertTrue(o.pdf().contains("svc-old (in contoso.com)") && o.mail().contains("TARGET_SPN_NOT_REGISTERED"),
+                    o.pdf());
+        });
+    }
+
+    /**
+     * {@link #twoDomainsConfig} with the two clusters migrating into each other through resource-based delegation, and
+     * a service account svc-old of contoso registering {@code spn}, HVF01 without the SPNs {@code offHvf01}: the run's
+     * outputs.
+     */
+    private Outputs contosoHolderOf(InMemoryDirectoryServer ds, InMemoryDirectoryServer fb, String spn,
+                                    String... offHvf01) throws Exception {
         Path cfg = twoDomainsConfig(ds, fb);
+        if (offHvf01.length > 0) {
+            fb.modify("CN=HVF01,OU=Hyper-V," + FABRIKAM, new Modification(ModificationType.DELETE,
+                    "servicePrincipalName", offHvf01));
+        }
         Files.writeString(cfg, Files.readString(cfg) + "policy:\n  migrationGroups: [[HVC1, HVC2]]\n");
         List<String> contoso = List.of(Hosts.DOMAIN_SID + "-2000", Hosts.DOMAIN_SID + "-2001",
                 Hosts.DOMAIN_SID + "-2002");

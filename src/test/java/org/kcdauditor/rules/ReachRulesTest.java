@@ -424,11 +424,14 @@ class ReachRulesTest {
     }
 
     /** A host of fabrikam.com: its DN, dNSHostName and SPNs in that domain, delegating to {@code peer} there. */
-    private static AdObject fabrikam(String name, String peer) {
+    private static AdObject fabrikam(String name, String peer, String... without) {
         String fqdn = name.toLowerCase(java.util.Locale.ROOT) + ".fabrikam.com";
         Hosts h = host(name).dn("CN=" + name + ",OU=Hyper-V,DC=fabrikam,DC=com").dns(fqdn)
                 .withoutSpn("HOST/" + Hosts.fqdn(name)).withoutSpn(MIG + "/" + Hosts.fqdn(name))
                 .spn("HOST/" + fqdn).spn(MIG + "/" + fqdn);
+        for (String spn : without) {
+            h.withoutSpn(spn);
+        }
         for (String service : List.of(MIG, "cifs")) {
             h.entry(service + "/" + peer).entry(service + "/" + peer.toLowerCase(java.util.Locale.ROOT)
                     + ".fabrikam.com");
@@ -535,10 +538,34 @@ class ReachRulesTest {
     }
 
     /**
-     * contoso's HVC1 (HV01, HV02) grouped with fabrikam's HVC2 (HV03, HV04, registering HOST/ and the migration SPN,
-     * no cifs), and a service account svc-old of contoso registering {@code spn}.
+     * HV03 lacks its migration SPN hv03.fabrikam.com, which svc-old of contoso registers: every pair into HV03 is its
+     * TARGET_SPN_NOT_REGISTERED, which named no holder ("no object registers it") and proposed the registration on HV03
+     * alone, which would not serve HV01 and HV02 (contoso's KDC, which they ask, finds svc-old first). It names svc-old
+     * with its domain, and its decision takes the SPN off svc-old before registering it on HV03.
      */
-    private static AuditResult contosoHolderOf(String spn) {
+    @Test
+    void aTargetsSpnItLacksThatTheSourcesDomainHoldsIsTakenOffThereBeforeItIsRegistered() {
+        String spn = MIG + "/hv03.fabrikam.com";
+        AuditResult r = contosoHolderOf(spn, spn);
+        assertTrue(of(r, "DUPLICATE_SPN").isEmpty(), r.findings().toString());
+        Finding f = of(r, "TARGET_SPN_NOT_REGISTERED").stream().filter(x -> spn.equals(x.spn())).findFirst()
+                .orElseThrow();
+        assertEquals("HV03", f.host());
+        assertEquals("contoso.com", f.evidence().holders().get(0).domain());
+        assertEquals(List.of("HV01->HV03", "HV02->HV03", "HV04->HV03"), f.evidence().pairs().stream()
+                .map(p -> p.from() + "->" + p.to()).sorted().toList());
+        assertTrue(f.message().contains("the pairs from there fail, even once HV03 registers it"), f.message());
+        assertEquals(List.of("UnregisterSpn CN=svc-old,CN=Users,DC=contoso,DC=com", "RegisterSpn HV03"), f.actions()
+                .stream().flatMap(a -> ((org.kcdauditor.remedy.Action.Manual) a).proposed().stream())
+                .map(a -> a.getClass().getSimpleName() + " " + (a instanceof org.kcdauditor.remedy.Action.UnregisterSpn u
+                        ? u.dn() : a.subject())).toList(), f.actions().toString());
+    }
+
+    /**
+     * contoso's HVC1 (HV01, HV02) grouped with fabrikam's HVC2 (HV03, HV04, registering HOST/ and the migration SPN,
+     * no cifs; HV03 without {@code offHv03}), and a service account svc-old of contoso registering {@code spn}.
+     */
+    private static AuditResult contosoHolderOf(String spn, String... offHv03) {
         AdObject hv01 = host("HV01").delegatesTo("HV02").build();
         AdObject hv02 = host("HV02").delegatesTo("HV01").build();
         AdObject svc = new AdObject("CN=svc-old,CN=Users,DC=contoso,DC=com", "svc-old", "svc-old", null, 0x200,
@@ -549,7 +576,7 @@ class ReachRulesTest {
         DirectoryPart fabrikam = new DirectoryPart("fabrikam", "ldaps://dc1.fabrikam.com", "DC=fabrikam,DC=com", null,
                 null, null, false, null, 3, 2, null, false, List.of());
         Snapshot s = new Snapshot(Instant.EPOCH, "x", "DC=contoso,DC=com", List.of(hv01, hv02, svc,
-                fabrikam("HV03", "HV04"), fabrikam("HV04", "HV03")), null, null, null, List.of(),
+                fabrikam("HV03", "HV04", offHv03), fabrikam("HV04", "HV03")), null, null, null, List.of(),
                 List.of(contoso, fabrikam), null);
         return new Auditor(RuleCatalogue.standard()).evaluate(s, List.of(
                 new ClusterConfig("HVC1", List.of("HV01", "HV02"), null, null, "contoso"),
