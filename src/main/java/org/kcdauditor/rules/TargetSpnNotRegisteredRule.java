@@ -59,27 +59,35 @@ public final class TargetSpnNotRegisteredRule implements Rule {
                 // the KDC looks the SPN up in its own domain: the target's, or that of a source across domains, whose
                 // KDC the source asks and which finds it there (for such a cifs/X before the HOST/X, and whether or
                 // not the target registers it); a holder in another domain is said with it
-                List<Evidence.Holder> elsewhere = Rules.holders(ctx.spnOwners(spn).stream()
-                        .filter(o -> o != target && (ctx.sameDirectory(o, target) || into.stream()
-                                .anyMatch(q -> ctx.sameDirectory(o, q.source())))).toList(), spn,
-                        o -> ctx.sameDirectory(o, target) ? null : ctx.domainOf(o));
-                List<Evidence.Holder> across = elsewhere.stream().filter(h -> h.domain() != null).toList();
+                java.util.function.Predicate<AdObject> found = o -> o != target && (ctx.sameDirectory(o, target)
+                        || into.stream().anyMatch(q -> ctx.sameDirectory(o, q.source())));
+                java.util.function.Function<AdObject, String> domain = o -> ctx.sameDirectory(o, target) ? null
+                        : ctx.domainOf(o);
+                List<Evidence.Holder> elsewhere = Rules.holders(ctx.spnOwners(spn).stream().filter(found).toList(),
+                        spn, domain);
                 // a cifs/X no account registers that the KDC resolves through the HOST/X of another account (the
-                // reason the target could not register its own): it issues the ticket with that account's key
+                // reason the target could not register its own): it issues the ticket with that account's key; in
+                // the domain of a source across domains, whose KDC maps it there before it would refer the source on
                 String hostSpn = "HOST" + spn.substring(spn.indexOf('/'));
                 List<Evidence.Holder> throughHost = !elsewhere.isEmpty() || alias == null
-                        ? List.of() : Rules.holders(ctx.spnOwners(hostSpn).stream()
-                        .filter(o -> o != target && ctx.sameDirectory(o, target)).toList(), hostSpn);
+                        ? List.of() : Rules.holders(ctx.spnOwners(hostSpn).stream().filter(found).toList(), hostSpn,
+                        domain);
                 List<Evidence.PairRef> breaks = into.stream()
                         .map(q -> new Evidence.PairRef(q.source().name(), target.name())).toList();
                 Action fix = new Action.RegisterSpn(target.name(), spn);
                 boolean viaHost = !throughHost.isEmpty();
+                List<Evidence.Holder> across = (viaHost ? throughHost : elsewhere).stream()
+                        .filter(h -> h.domain() != null).toList();
                 String where = viaHost ? "the KDC serves it through " + hostSpn + ", which " + names(throughHost)
-                        + " registers instead" : elsewhere.isEmpty() ? "no object registers it"
-                        : "it is registered on " + names(elsewhere) + " instead" + across(across, served == null
-                        ? target.name() : null);
+                        + " registers instead" + across(across, "finds no account for it in its own domain and maps it"
+                        + " to the " + hostSpn + " there (sPNMappings, MS-DRSR 4.1.4.2.14 LookupSPN)", target.name())
+                        : elsewhere.isEmpty() ? "no object registers it"
+                        : "it is registered on " + names(elsewhere) + " instead" + across(across, "looks the SPN up in"
+                        + " its own domain and finds it there (MS-KILE 3.3.5.1.1; a cifs/X before the HOST/X it maps"
+                        + " to, MS-DRSR 4.1.4.2.14 LookupSPN)", served == null ? target.name() : null);
                 Action action = viaHost ? new Action.Manual("Decide which account " + hostSpn + " belongs to ("
-                        + target.name() + " if it is the host named in it); to move it:", proposed(throughHost,
+                        + target.name() + " if it is the host named in it); to move it" + (across.isEmpty() ? ":"
+                        : firstOff(across, target.name())), proposed(throughHost,
                         new Action.RegisterSpn(target.name(), hostSpn)))
                         : elsewhere.isEmpty() ? fix : new Action.Manual("Decide which account runs the service"
                         + " (the SPN belongs to " + target.name() + " if it is the host named in it); to move"
@@ -105,16 +113,16 @@ public final class TargetSpnNotRegisteredRule implements Rule {
     }
 
     /**
-     * For holders in the domain of sources across domains: whose KDC finds them, for which pairs; {@code registering}:
-     * the target, where it must register the SPN itself (no {@code HOST/X} of its own serves it), else null.
+     * For holders in the domain of sources across domains: whose KDC finds them ({@code how}), for which pairs;
+     * {@code registering}: the target, where it must register the SPN itself (no {@code HOST/X} of its own serves it),
+     * else null.
      */
-    private static String across(List<Evidence.Holder> across, String registering) {
+    private static String across(List<Evidence.Holder> across, String how, String registering) {
         List<String> domains = domains(across);
         return domains.isEmpty() ? "" : "; " + String.join(" and ", domains.stream().map(d -> d + "'s KDC").toList())
-                + ", which the sources there ask, looks the SPN up in its own domain and finds it there (MS-KILE"
-                + " 3.3.5.1.1; a cifs/X before the HOST/X it maps to, MS-DRSR 4.1.4.2.14 LookupSPN), so it refuses the"
-                + " ticket or issues it in that account's key: the pairs from there fail"
-                + (registering == null ? "" : ", even once " + registering + " registers it");
+                + ", which the sources there ask, " + how + ", so it refuses the ticket or issues it in that account's"
+                + " key: the pairs from there fail" + (registering == null ? "" : ", even once " + registering
+                + " registers it");
     }
 
     /**

@@ -555,10 +555,38 @@ class ReachRulesTest {
         assertEquals(List.of("HV01->HV03", "HV02->HV03", "HV04->HV03"), f.evidence().pairs().stream()
                 .map(p -> p.from() + "->" + p.to()).sorted().toList());
         assertTrue(f.message().contains("the pairs from there fail, even once HV03 registers it"), f.message());
-        assertEquals(List.of("UnregisterSpn CN=svc-old,CN=Users,DC=contoso,DC=com", "RegisterSpn HV03"), f.actions()
-                .stream().flatMap(a -> ((org.kcdauditor.remedy.Action.Manual) a).proposed().stream())
+        assertEquals(List.of("UnregisterSpn CN=svc-old,CN=Users,DC=contoso,DC=com", "RegisterSpn HV03 " + spn),
+                proposed(f));
+    }
+
+    /**
+     * HV03 registers neither cifs/hv03.fabrikam.com nor HOST/hv03.fabrikam.com, which svc-old of contoso registers:
+     * contoso's KDC, which HV01 and HV02 ask, finds no cifs SPN there and maps it to svc-old's HOST SPN, so
+     * registering cifs/hv03.fabrikam.com on HV03 would not serve them. The finding read "no object registers it"; it
+     * names svc-old with its domain, and its decision moves that HOST SPN from svc-old to HV03, off svc-old first.
+     */
+    @Test
+    void aTargetsHostSpnThatTheSourcesDomainHoldsWhileTheTargetRegistersNeitherIsMovedFromThere() {
+        String host = "HOST/hv03.fabrikam.com";
+        AuditResult r = contosoHolderOf(host, host);
+        assertTrue(of(r, "DUPLICATE_SPN").isEmpty(), r.findings().toString());
+        Finding f = of(r, "TARGET_SPN_NOT_REGISTERED").stream().filter(x -> "cifs/hv03.fabrikam.com".equals(x.spn()))
+                .findFirst().orElseThrow();
+        assertEquals("contoso.com", f.evidence().holders().get(0).domain());
+        assertTrue(f.message().contains("which svc-old (in contoso.com) registers instead; contoso.com's KDC, which the"
+                + " sources there ask, finds no account for it in its own domain and maps it to the " + host), f.message());
+        assertTrue(f.remediation().contains("take it off svc-old (in contoso.com) on a DC of contoso.com first"),
+                f.remediation());
+        assertEquals(List.of("UnregisterSpn CN=svc-old,CN=Users,DC=contoso,DC=com", "RegisterSpn HV03 " + host),
+                proposed(f));
+    }
+
+    /** The actions {@code f}'s decision proposes: each kind, with the DN or host and SPN it writes. */
+    private static List<String> proposed(Finding f) {
+        return f.actions().stream().flatMap(a -> ((org.kcdauditor.remedy.Action.Manual) a).proposed().stream())
                 .map(a -> a.getClass().getSimpleName() + " " + (a instanceof org.kcdauditor.remedy.Action.UnregisterSpn u
-                        ? u.dn() : a.subject())).toList(), f.actions().toString());
+                        ? u.dn() : a instanceof org.kcdauditor.remedy.Action.RegisterSpn g ? g.host() + " " + g.spn()
+                        : a.subject())).toList();
     }
 
     /**
