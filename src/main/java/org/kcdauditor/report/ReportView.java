@@ -938,8 +938,11 @@ public final class ReportView {
                 + (unread.isEmpty() ? "" : " of the audited clusters") + (nodesNotFound() ? " between the nodes found"
                 : "") + " is delegated correctly.";
         text += failing == 0 ? highBeyondPairs() : "";
+        // "No scripted change" only where something is left to do by hand: a decision; else page 1's own words
         return text + (plan.hasChanges() ? " The fix changes " + Words.plural(plan.objectsChanged(),
-                "object") + " in Active Directory." : " No scripted change to Active Directory.") + notAudited;
+                "object") + " in Active Directory." : plan.decisions().isEmpty()
+                ? " No change to Active Directory is proposed." : " No scripted change to Active Directory.")
+                + notAudited;
     }
 
     /**

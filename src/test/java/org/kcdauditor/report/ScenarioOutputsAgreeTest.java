@@ -376,6 +376,14 @@ class ScenarioOutputsAgreeTest {
             }
         }
         assertTrue(note.contains(legend), note);
+        // nothing to change and nothing to decide: the headline said "No scripted change to Active Directory", as if
+        // a change were to be made by hand, beside page 1's "No change to Active Directory is proposed"
+        assertTrue(o.view().decisions().isEmpty() && !o.view().plan().hasChanges(), "nothing to change or decide");
+        assertTrue(o.view().headline().endsWith(" No change to Active Directory is proposed."), o.view().headline());
+        for (String out : List.of(o.md().replace("\\_", "_"), o.page1(), o.mail())) {
+            assertTrue(out.contains(o.view().headline()), out);
+            assertFalse(out.contains("No scripted change"), out);
+        }
     }
 
     @Test
@@ -956,7 +964,7 @@ class ScenarioOutputsAgreeTest {
             }
             // the headline claims nothing of the pairs nobody read
             assertEquals("1 of 2 clusters is NO-GO; every directed host pair of the audited clusters is delegated"
-                    + " correctly. No scripted change to Active Directory. Not audited (directory not read): HVC2"
+                    + " correctly. No change to Active Directory is proposed. Not audited (directory not read): HVC2"
                     + " (fabrikam).", o.view().headline());
             for (String out : List.of(o.md(), o.page1(), o.mail())) {
                 assertTrue(out.contains(o.view().headline()), out);
