@@ -386,6 +386,33 @@ class ScenarioOutputsAgreeTest {
         }
     }
 
+    /**
+     * The only finding outside every cluster (an operator not found) is waived: the PDF's and the workbook's cluster
+     * tables added a row "not tied to a cluster" reading OK and 0/0/0/0, which the console and the mail leave out.
+     */
+    @Test
+    void aWaivedFindingOutsideEveryClusterAddsNoRow() throws Exception {
+        Outputs o = scenario(List.of(nodes("HVA", 2)), "policy:\n  operators: [\"No Such Group\"]\n", (ds, dir) ->
+                waivedBaseline(dir, """
+                          - rule: OPERATOR_NOT_FOUND
+                            host: No Such Group
+                            justification: "group created with CHG0050"
+                            expires: 2027-03-31
+                        """, nodes("HVA", 2)));
+        assertAgree(o);
+        assertEquals(0, o.view().unclustered().openTotal());
+        assertEquals(1, o.view().unclustered().waivedTotal());
+        assertFalse(o.pdf().contains("Not tied to a cluster"), o.pdf());
+        for (String sheet : List.of("Summary", "Clusters")) {
+            for (Row r : o.xlsx().getSheet(sheet)) {
+                Cell c = r.getCell(0);
+                assertFalse(c != null && c.getCellType() == CellType.STRING && c.getStringCellValue()
+                        .equals("(not tied to a cluster)"), sheet + " row " + r.getRowNum());
+            }
+        }
+        assertFalse(o.console().contains("(no cluster)") || o.mail().contains("(not tied to a cluster)"), o.console());
+    }
+
     @Test
     void lowFindingsOnly() throws Exception {
         Outputs o = scenario(List.of(nodes("HVA", 2)), "policy:\n  operators: [\"No Such Group\"]\n", (ds, dir) -> {
