@@ -110,6 +110,10 @@ final class ConsoleSummary {
                     : " (" + String.join(", ", noGo.subList(0, Math.min(TOP, noGo.size())))
                     + (noGo.size() > TOP ? ", … and " + (noGo.size() - TOP) + " more" : "")
                     + "); the reasons: " + reasons(o, config, noGo)));
+            // a GO that holds only until a waiver ends within days, as the headline of every report says it
+            if (!view.waiversEndingSoon().isEmpty()) {
+                out.println(oneLine(view.waiversEndingSoon()));
+            }
             // what the verdict could not look at, as preflight, the PDF, the workbook, the runbooks and the mail say it
             if (view.aesNotChecked() != null) {
                 out.println(oneLine(view.aesNotChecked()));

@@ -304,6 +304,11 @@ public final class ReportView {
         }
     }
 
+    /** A waiver that keeps a GO cluster GO is said to end soon within this many days of the run. */
+    public static final int WAIVER_ENDS_SOON_DAYS = 14;
+    /** The clusters named in that sentence; the others are counted. */
+    private static final int SOON_NAMED = 3;
+
     private final FindingsDocument doc;
     private final RemediationPlan plan;
     private final Map<String, RuleView> rules;
@@ -313,6 +318,7 @@ public final class ReportView {
     private final List<FindingView> findings;
     private final Status status;
     private final String headline;
+    private final String waiversEndingSoon;
     private final Procedure procedure;
     private final List<DirectoryView> directories;
     private final String changeTicket;
@@ -404,6 +410,7 @@ public final class ReportView {
         this.clusters = List.copyOf(cv);
         // the same rule as each cluster's: never OK while a pair fails or a cluster was not audited (its AMBER)
         this.status = Status.of(counts, cv.stream().anyMatch(c -> c.pairsOk() < c.pairs() || !c.audited()));
+        this.waiversEndingSoon = composeWaiversEndingSoon();
         this.headline = composeHeadline();
         Map<String, Boolean> goAfter = new HashMap<>();
         clusters.forEach(c -> goAfter.put(c.name().toLowerCase(Locale.ROOT), c.goAfter()));
@@ -904,7 +911,7 @@ public final class ReportView {
         if (!plan.hasChanges() && failing == 0 && status == Status.GREEN) {
             return (pairs() > 0 ? "Live migration is correctly delegated in every audited cluster. No change is needed."
                     : "No directed host pair to check (a cluster needs two nodes found in the directory). No change"
-                    + " is needed.") + notAudited;
+                    + " is needed.") + soon() + notAudited;
         }
         String text;
         if (attention > 0) {
@@ -942,7 +949,77 @@ public final class ReportView {
         return text + (plan.hasChanges() ? " The fix changes " + Words.plural(plan.objectsChanged(),
                 "object") + " in Active Directory." : plan.decisions().isEmpty()
                 ? " No change to Active Directory is proposed." : " No scripted change to Active Directory.")
-                + notAudited;
+                + soon() + notAudited;
+    }
+
+    /** {@link #waiversEndingSoon} as the headline's next sentence, or "". */
+    private String soon() {
+        return waiversEndingSoon.isEmpty() ? "" : " " + waiversEndingSoon;
+    }
+
+    /**
+     * "Waiver ending soon: HVC1 turns NO-GO on 2026-12-10, when the waiver of MISSING_DELEGATION HV02 -> HV03 ends
+     * (valid through 2026-12-09); renew it or fix what it waives before a patch window from then.", or "". For each GO
+     * cluster, the first of its waived findings to be open again that would make it NO-GO (a HIGH one, or a blocker of
+     * one of its pairs), where its waiver ends within {@link #WAIVER_ENDS_SOON_DAYS} days of the run's finish (not of
+     * the rendering: a report re-rendered later says the same); at most {@link #SOON_NAMED} clusters named, the rest
+     * counted.
+     */
+    private String composeWaiversEndingSoon() {
+        java.time.Instant at = doc.finishedAt() != null ? doc.finishedAt() : doc.startedAt();
+        if (at == null) {
+            return "";
+        }
+        java.time.LocalDate limit = java.time.LocalDate.ofInstant(at, java.time.ZoneOffset.UTC)
+                .plusDays(WAIVER_ENDS_SOON_DAYS);
+        // most runs have none: the clusters are looked at only for the waivers that end soon
+        Map<String, List<Finding>> ending = new HashMap<>();
+        for (FindingView v : findings) {
+            Finding f = v.finding();
+            if (f.isWaived() && f.cluster() != null && f.waiver() != null && f.waiver().expires() != null
+                    && !f.waiver().expires().isAfter(limit)) {
+                ending.computeIfAbsent(f.cluster().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(f);
+            }
+        }
+        record Ending(String cluster, java.time.LocalDate expires, String what) {
+        }
+        List<Ending> endings = new ArrayList<>();
+        for (ClusterView c : clusters) {
+            List<Finding> candidates = ending.get(c.name().toLowerCase(Locale.ROOT));
+            if (candidates == null || !c.go()) {
+                continue;
+            }
+            Set<String> blockers = c.waivedFailing().stream().flatMap(x -> x.blockers().stream())
+                    .filter(BlockerView::waived).map(BlockerView::findingId).collect(Collectors.toSet());
+            candidates.stream().filter(f -> f.severity() == Severity.HIGH || blockers.contains(f.id()))
+                    .min(Comparator.comparing(f -> f.waiver().expires()))
+                    .ifPresent(f -> endings.add(new Ending(c.name(), f.waiver().expires(), f.rule()
+                            + (where(f).isEmpty() ? "" : " " + where(f)))));
+        }
+        if (endings.isEmpty()) {
+            return "";
+        }
+        endings.sort(Comparator.comparing(Ending::expires));
+        boolean one = endings.size() == 1;
+        List<String> named = new ArrayList<>();
+        for (Ending e : endings.subList(0, Math.min(SOON_NAMED, endings.size()))) {
+            named.add(e.cluster() + (named.isEmpty() ? " turns NO-GO on " : " on ") + e.expires().plusDays(1)
+                    + ", when the waiver of " + e.what() + " ends (valid through " + e.expires() + ")");
+        }
+        if (endings.size() > SOON_NAMED) {
+            named.add("and " + Words.plural(endings.size() - SOON_NAMED, "more cluster"));
+        }
+        return (one ? "Waiver" : "Waivers") + " ending soon: " + String.join("; ", named) + (one
+                ? "; renew it or fix what it waives" : "; renew them or fix what they waive")
+                + " before a patch window from then.";
+    }
+
+    /**
+     * The sentence saying which GO clusters turn NO-GO within {@link #WAIVER_ENDS_SOON_DAYS} days of the run, as their
+     * waivers end (part of the headline; the console prints it beside the decision), or "".
+     */
+    public String waiversEndingSoon() {
+        return waiversEndingSoon;
     }
 
     /**

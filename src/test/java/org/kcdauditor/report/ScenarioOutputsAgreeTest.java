@@ -387,6 +387,49 @@ class ScenarioOutputsAgreeTest {
     }
 
     /**
+     * HVC1 is GO only because the waiver of its failing pair holds, and that waiver ends in three days; HVC2's ends in
+     * thirty. Page 1 said "HVA01→HVA02 (waived until …)" and that a waived blocker makes its cluster NO-GO once its
+     * waiver ends, but not that this happens within days: a CAB approving next week's window, the mail's reader and
+     * the admin at the console saw a plain GO.
+     */
+    @Test
+    void aWaiverThatKeepsAClusterGoEndingWithinDaysIsSaidInEveryOutput() throws Exception {
+        java.time.LocalDate soon = java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(3);
+        java.time.LocalDate later = soon.plusDays(27);
+        Outputs o = scenario(List.of(nodes("HVA", 2), nodes("HVB", 2)), "", (ds, dir) -> {
+            for (String pair : List.of("HVA01,HVA02", "HVB01,HVB02")) {
+                String[] p = pair.split(",");
+                ds.modify("CN=" + p[0] + ",OU=Hyper-V," + TestDirectory.BASE, new Modification(
+                        ModificationType.DELETE, "msDS-AllowedToDelegateTo", "cifs/" + p[1],
+                        "cifs/" + p[1].toLowerCase(java.util.Locale.ROOT) + ".contoso.com"));
+            }
+            waivedBaseline(dir, """
+                      - rule: MISSING_DELEGATION
+                        host: HVA01
+                        peer: HVA02
+                        justification: "CHG0042"
+                        expires: %s
+                      - rule: MISSING_DELEGATION
+                        host: HVB01
+                        peer: HVB02
+                        justification: "CHG0043"
+                        expires: %s
+                    """.formatted(soon, later), List.of("HVA01", "HVA02", "HVB01", "HVB02"));
+        });
+        assertAgree(o);
+        assertEquals(0, o.view().clustersNoGo());
+        String warning = "Waiver ending soon: HVC1 turns NO-GO on " + soon.plusDays(1) + ", when the waiver of"
+                + " MISSING_DELEGATION HVA01 -> HVA02 ends (valid through " + soon + "); renew it or fix what it waives"
+                + " before a patch window from then.";
+        assertTrue(o.view().headline().contains(warning), o.view().headline());
+        assertFalse(o.view().headline().contains("HVC2 turns"), "30 days is not soon: " + o.view().headline());
+        for (String out : List.of(o.page1(), o.md().replace("\\_", "_"), o.html().replace("&gt;", ">"), o.mail(), o.console(),
+                row(o.xlsx().getSheet("Summary"), "Headline").getCell(1).getStringCellValue())) {
+            assertTrue(out.contains(warning), out);
+        }
+    }
+
+    /**
      * The only finding outside every cluster (an operator not found) is waived: the PDF's and the workbook's cluster
      * tables added a row "not tied to a cluster" reading OK and 0/0/0/0, which the console and the mail leave out.
      */
