@@ -302,6 +302,15 @@ class ScenarioOutputsAgreeTest {
         assertFalse(o.page1().contains("waived ones") || o.page1().contains("waived finding"), o.page1());
         assertTrue(o.md().contains("No directory change is needed."), o.md());
         assertTrue(o.ps1().contains("\nWrite-Host 'No delegation change is needed.'\n"), o.ps1());
+        // the 6 a.m. admin: the script with nothing to do said "DRY RUN by default … -Apply writes a change record",
+        // connected to the DC, printed "Run again with -Apply to change Active Directory" and carried 300 lines of
+        // functions no line calls; it now says at its top that it changes nothing, and only prints what runbook.md says
+        assertTrue(o.ps1().contains("\n# This run proposes no delegation change: this script changes nothing"), o.ps1());
+        for (String gone : List.of("Run again with -Apply", "DRY RUN BY DEFAULT", "Get-ADDomain", "#Requires",
+                "function ")) {
+            assertFalse(o.ps1().contains(gone), gone + ": " + o.ps1());
+        }
+        assertTrue(o.ps1().lines().count() < 30, o.ps1());
     }
 
     /**
