@@ -393,6 +393,10 @@ class ScenarioOutputsAgreeTest {
             assertTrue(out.contains(o.view().headline()), out);
             assertFalse(out.contains("No scripted change"), out);
         }
+        // the runbook's waiver line pointed at "the plan below", which a run without a change does not have
+        assertTrue(o.md().contains("(CHG0042). No change is proposed for these findings: nothing to change or validate."),
+                o.md());
+        assertFalse(o.md().contains("The plan below") || o.html().contains("The plan below"), o.md());
     }
 
     /**

@@ -55,6 +55,9 @@ final class HistoryContext {
             }
         }
         if (b != null) {
+            // without a change there is no plan below to leave them out of
+            String left = view.plan().hasChanges() ? "The plan below leaves these findings out: no change, no validation."
+                    : "No change is proposed for these findings: nothing to change or validate.";
             for (HistorySections.WaiverDoc w : b.waivers()) {
                 if (w.active() && w.findings() > 0 && out.size() < MAX) {
                     out.add("Waived until " + w.expires() + ": " + w.rule() + " on " + w.host()
@@ -62,7 +65,7 @@ final class HistoryContext {
                             // the administrator's prose (a YAML block may break it over lines) on one line, as
                             // ReportView.terms writes it
                             : w.justification().replaceAll("\\R", " "))
-                            + "). The plan below leaves these findings out: no change, no validation.");
+                            + "). " + left);
                 }
             }
         }
