@@ -401,43 +401,38 @@ class ScenarioOutputsAgreeTest {
 
     /**
      * HVC1 is GO only because the waiver of its failing pair holds, and that waiver ends in three days; HVC2's ends in
-     * thirty. Page 1 said "HVA01→HVA02 (waived until …)" and that a waived blocker makes its cluster NO-GO once its
-     * waiver ends, but not that this happens within days: a CAB approving next week's window, the mail's reader and
-     * the admin at the console saw a plain GO.
+     * five, HVC3's in thirty. Page 1 said "HVA01→HVA02 (waived until …)" and that a waived blocker makes its cluster
+     * NO-GO once its waiver ends, but not that this happens within days: a CAB approving next week's window, the mail's
+     * reader and the admin at the console saw a plain GO.
      */
     @Test
     void aWaiverThatKeepsAClusterGoEndingWithinDaysIsSaidInEveryOutput() throws Exception {
-        java.time.LocalDate soon = java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(3);
-        java.time.LocalDate later = soon.plusDays(27);
-        Outputs o = scenario(List.of(nodes("HVA", 2), nodes("HVB", 2)), "", (ds, dir) -> {
-            for (String pair : List.of("HVA01,HVA02", "HVB01,HVB02")) {
-                String[] p = pair.split(",");
-                ds.modify("CN=" + p[0] + ",OU=Hyper-V," + TestDirectory.BASE, new Modification(
-                        ModificationType.DELETE, "msDS-AllowedToDelegateTo", "cifs/" + p[1],
-                        "cifs/" + p[1].toLowerCase(java.util.Locale.ROOT) + ".contoso.com"));
+        java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+        List<java.time.LocalDate> ends = List.of(today.plusDays(3), today.plusDays(5), today.plusDays(30));
+        List<String> prefixes = List.of("HVA", "HVB", "HVC");
+        Outputs o = scenario(prefixes.stream().map(p -> nodes(p, 2)).toList(), "", (ds, dir) -> {
+            StringBuilder waivers = new StringBuilder();
+            for (int i = 0; i < prefixes.size(); i++) {
+                String from = prefixes.get(i) + "01";
+                String to = prefixes.get(i) + "02";
+                ds.modify("CN=" + from + ",OU=Hyper-V," + TestDirectory.BASE, new Modification(
+                        ModificationType.DELETE, "msDS-AllowedToDelegateTo", "cifs/" + to,
+                        "cifs/" + to.toLowerCase(java.util.Locale.ROOT) + ".contoso.com"));
+                waivers.append("  - rule: MISSING_DELEGATION\n    host: ").append(from).append("\n    peer: ").append(to)
+                        .append("\n    justification: \"CHG0042\"\n    expires: ").append(ends.get(i)).append('\n');
             }
-            waivedBaseline(dir, """
-                      - rule: MISSING_DELEGATION
-                        host: HVA01
-                        peer: HVA02
-                        justification: "CHG0042"
-                        expires: %s
-                      - rule: MISSING_DELEGATION
-                        host: HVB01
-                        peer: HVB02
-                        justification: "CHG0043"
-                        expires: %s
-                    """.formatted(soon, later), List.of("HVA01", "HVA02", "HVB01", "HVB02"));
+            waivedBaseline(dir, waivers.toString(), prefixes.stream().flatMap(p -> nodes(p, 2).stream()).toList());
         });
         assertAgree(o);
         assertEquals(0, o.view().clustersNoGo());
-        String warning = "Waiver ending soon: HVC1 turns NO-GO on " + soon.plusDays(1) + ", when the waiver of"
-                + " MISSING_DELEGATION HVA01 -> HVA02 ends (valid through " + soon + "); renew it or fix what it waives"
-                + " before a patch window from then.";
+        String warning = "Waivers ending soon: HVC1 turns NO-GO on " + ends.get(0).plusDays(1) + ", when the waiver of"
+                + " MISSING_DELEGATION HVA01 -> HVA02 ends (valid through " + ends.get(0) + "); HVC2 on "
+                + ends.get(1).plusDays(1) + ", when the waiver of MISSING_DELEGATION HVB01 -> HVB02 ends (valid through "
+                + ends.get(1) + "); renew them or fix what they waive before a patch window from then.";
         assertTrue(o.view().headline().contains(warning), o.view().headline());
-        assertFalse(o.view().headline().contains("HVC2 turns"), "30 days is not soon: " + o.view().headline());
-        for (String out : List.of(o.page1(), o.md().replace("\\_", "_"), o.html().replace("&gt;", ">"), o.mail(), o.console(),
-                row(o.xlsx().getSheet("Summary"), "Headline").getCell(1).getStringCellValue())) {
+        assertFalse(o.view().headline().contains("HVC3"), "30 days is not soon: " + o.view().headline());
+        for (String out : List.of(o.page1(), o.md().replace("\\_", "_"), o.html().replace("&gt;", ">"), o.mail(),
+                o.console(), row(o.xlsx().getSheet("Summary"), "Headline").getCell(1).getStringCellValue())) {
             assertTrue(out.contains(warning), out);
         }
     }
