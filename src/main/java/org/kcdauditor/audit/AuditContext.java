@@ -61,6 +61,8 @@ public final class AuditContext implements Drift.Nodes {
     private final Map<String, Duplicate> duplicates;
     /** Nodes, file servers and delegation targets with an encryption problem: the rules that say so. */
     private final Map<AdObject, List<String>> encryption;
+    /** Per file server, its cifs SPNs (as the pairs require them) that one service account registers instead. */
+    private final Map<AdObject, Map<String, AdObject>> keyedOn;
     private final List<AdObject> encryptionSubjects;
     /** The nodes' Get-VMHost settings, by node. */
     private final Map<AdObject, HostSettings> hostSettings;
@@ -164,6 +166,7 @@ public final class AuditContext implements Drift.Nodes {
         indexDirectories();
         duplicates = new HashMap<>();
         encryption = new IdentityHashMap<>();
+        keyedOn = new IdentityHashMap<>();
         encryptionSubjects = new ArrayList<>();
         indexNames();
         resolveClusters(clusterConfigs);
@@ -175,6 +178,7 @@ public final class AuditContext implements Drift.Nodes {
         List<PairStatus> delegation = computePairs();
         indexSpnOwners(delegation);
         delegation = registeredElsewhere(delegation);
+        delegation = servedByServiceAccounts(delegation);
         findDuplicates(delegation);
         checkEncryption();
         dcDivergences = divergences(delegation);
@@ -207,6 +211,7 @@ public final class AuditContext implements Drift.Nodes {
         directoryOf = c.directoryOf;
         byNameIn = c.byNameIn;
         duplicates = c.duplicates;
+        keyedOn = c.keyedOn;
         encryption = c.encryption;
         encryptionSubjects = c.encryptionSubjects;
         dcDivergences = c.dcDivergences;
@@ -474,6 +479,88 @@ public final class AuditContext implements Drift.Nodes {
     }
 
     /**
+     * The pairs into a configured file server (no node) with a cifs SPN it does not register that exactly one account
+     * of its domain does, an enabled user or managed service account ({@link #serviceAccount}): the KDC issues the
+     * ticket for that SPN in the one account's keys (MS-KILE 3.3.5.1.1; MS-SFU S4U2proxy), which is how a NAS or Samba
+     * server keyed with ktpass against a service account works. Such an SPN is served, not unregistered: it blocks no
+     * pair, and the encryption rules check that account for the pairs ({@link #ticketAccounts}). The KDC then reads
+     * that account's resource-based delegation, not the file server's: a pair of the file server's domain that only
+     * the file server's grant covered lacks the entry for that SPN (MISSING_DELEGATION); a file server one of whose
+     * pairs across domains only its own grant covers keeps its SPNs strict, as before (no entry helps there).
+     */
+    private List<PairStatus> servedByServiceAccounts(List<PairStatus> pairs) {
+        for (PairStatus p : pairs) {
+            // a node's SPNs stay its computer's: the VMMS and its SMB server run as the computer
+            if (p.fileServer() && clusterOf.get(p.target()) == null) {
+                for (String spn : p.unregistered()) {
+                    AdObject holder = serviceAccount(p.target(), spn);
+                    if (holder != null) {
+                        keyedOn.computeIfAbsent(p.target(), t -> new java.util.LinkedHashMap<>()).put(spn, holder);
+                    }
+                }
+            }
+        }
+        for (PairStatus p : pairs) {
+            Map<String, AdObject> held = keyedOn.get(p.target());
+            if (held != null && crossDirectory(p.source(), p.target()) && held.values().stream()
+                    .anyMatch(h -> p.rbcd() && !snapshot.rbcdAllows(h, p.source()))) {
+                keyedOn.remove(p.target());
+            }
+        }
+        if (keyedOn.isEmpty()) {
+            return pairs;
+        }
+        List<PairStatus> out = new ArrayList<>(pairs.size());
+        for (PairStatus p : pairs) {
+            Map<String, AdObject> held = keyedOn.get(p.target());
+            if (held == null || p.unregistered().stream().noneMatch(held::containsKey)) {
+                out.add(p);
+                continue;
+            }
+            List<String> unregistered = new ArrayList<>(p.unregistered());
+            List<String> missing = new ArrayList<>(p.missing());
+            List<Blocker> blockers = new ArrayList<>(p.blockers());
+            Set<String> entries = new HashSet<>();
+            p.source().delegateTo().forEach(e -> entries.add(Spn.keyOf(e)));
+            for (String spn : p.unregistered()) {
+                AdObject holder = held.get(spn);
+                if (holder == null) {
+                    continue;
+                }
+                unregistered.remove(spn);
+                blockers.remove(Blocker.of(Blocker.TARGET_SPN_NOT_REGISTERED, p.target().name(), null, spn));
+                if (p.rbcd() && !snapshot.rbcdAllows(holder, p.source()) && !entries.contains(Spn.keyOf(spn))) {
+                    missing.add(spn);
+                    blockers.add(Blocker.of(Blocker.MISSING_DELEGATION, p.source().name(), p.target().name(), spn));
+                }
+            }
+            // the file server's grant counts for the pair only where it serves one of the pair's SPNs itself; else the
+            // pair is classic delegation, which under policy any needs protocol transition (PROTOCOL_TRANSITION_MISMATCH)
+            boolean rbcd = p.rbcd() && !p.required().stream().allMatch(spn -> held.containsKey(spn)
+                    && !snapshot.rbcdAllows(held.get(spn), p.source()));
+            out.add(new PairStatus(p.cluster(), p.source(), p.target(), p.required(), missing, unregistered, rbcd,
+                    p.entriesCover(), p.fileServer(), blockers));
+        }
+        return out;
+    }
+
+    /**
+     * The account that alone registers {@code spn} (whole) in {@code fileServer}'s domain instead of it, when that is
+     * an enabled user or managed service account (gMSA, sMSA), the account a service is keyed on; else null. Another
+     * computer holding it is a stale or renamed object (the host's own account is the computer), and two holders
+     * are refused by the KDC.
+     */
+    private AdObject serviceAccount(AdObject fileServer, String spn) {
+        String key = Spn.keyOf(spn);
+        String whole = Spn.wholeKeyOf(spn, key);
+        List<AdObject> holders = spnOwners.getOrDefault(key, List.of()).stream()
+                .filter(o -> o != fileServer && registersWhole(o, whole)).toList();
+        AdObject only = holders.size() == 1 ? holders.get(0) : null;
+        return only != null && sameDirectory(only, fileServer) && !only.disabled()
+                && (!only.isComputer() || snapshot.isManagedServiceAccount(only)) ? only : null;
+    }
+
+    /**
      * An SPN of a node or file server ({@code holder}, as it stores it) that {@code others} register too: the
      * KDC cannot tell which key to use, so tickets for it fail. With several directories an other may sit in the domain
      * of a source of a pair into the holder (a shadow): that domain's KDC, which the source asks, finds it in its own
@@ -598,6 +685,12 @@ public final class AuditContext implements Drift.Nodes {
                 encryptionSubjects.add(o);
             }
         }
+        // the service accounts file servers' cifs SPNs are keyed on
+        keyedOn.values().forEach(held -> held.values().forEach(a -> {
+            if (seen.add(a)) {
+                encryptionSubjects.add(a);
+            }
+        }));
         // entries a pair requires name peers and file servers (above); only the others can name more objects
         for (AdObject n : nodes()) {
             for (String entry : unexpected.getOrDefault(n, List.of())) {
@@ -899,7 +992,7 @@ public final class AuditContext implements Drift.Nodes {
             }
         }
         List<Blocker> source = accountBlockers(p.source());
-        List<Blocker> target = accountBlockers(p.target());
+        List<Blocker> target = keyedOn.containsKey(p.target()) ? ticketBlockers(p) : accountBlockers(p.target());
         List<Blocker> lagging = divergencesByHost.isEmpty() ? List.of() : laggingDcBlockers(p);
         boolean transition = !p.rbcd() && withoutProtocolTransition(p.source());
         if (dup.isEmpty() && source.isEmpty() && target.isEmpty() && lagging.isEmpty() && !transition) {
@@ -913,6 +1006,27 @@ public final class AuditContext implements Drift.Nodes {
         out.addAll(source);
         out.addAll(target);
         out.addAll(lagging);
+        return out;
+    }
+
+    /**
+     * The account blockers of the accounts whose keys the tickets of a pair into a file server use ({@link
+     * #ticketAccounts}): a service account's encryption, the file server's own where it serves an SPN itself, and its
+     * ACCOUNT_DISABLED always (as for every pair into a disabled file server).
+     */
+    private List<Blocker> ticketBlockers(PairStatus p) {
+        List<AdObject> accounts = ticketAccounts(p);
+        List<Blocker> out = new ArrayList<>(0);
+        for (Blocker b : accountBlockers(p.target())) {
+            if (accounts.contains(p.target()) || b.rule().equals(Blocker.ACCOUNT_DISABLED)) {
+                out.add(b);
+            }
+        }
+        for (AdObject a : accounts) {
+            if (a != p.target()) {
+                out.addAll(accountBlockers(a));
+            }
+        }
         return out;
     }
 
@@ -1509,6 +1623,55 @@ public final class AuditContext implements Drift.Nodes {
      */
     public Map<String, Duplicate> duplicates() {
         return Collections.unmodifiableMap(duplicates);
+    }
+
+    /**
+     * Per configured file server, its cifs SPNs that one service account (a user, gMSA or sMSA) registers instead of
+     * it, and that account: the KDC issues their tickets in its keys. Empty for most.
+     */
+    public Map<AdObject, Map<String, AdObject>> serviceAccounts() {
+        return Collections.unmodifiableMap(keyedOn);
+    }
+
+    /**
+     * The accounts in whose keys the KDC issues the tickets for the SPNs pair {@code p} requires: its target, or for a
+     * file server's cifs SPN a service account registers instead ({@link #serviceAccounts}), that account.
+     */
+    public List<AdObject> ticketAccounts(PairStatus p) {
+        Map<String, AdObject> held = keyedOn.get(p.target());
+        if (held == null) {
+            return List.of(p.target());
+        }
+        List<AdObject> out = new ArrayList<>(2);
+        for (String spn : p.required()) {
+            AdObject a = held.getOrDefault(spn, p.target());
+            if (!out.contains(a)) {
+                out.add(a);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The pairs whose target tickets {@code account}'s keys encrypt: those into it but for the SPNs a service account
+     * serves, and those into the file servers whose cifs SPNs it serves.
+     */
+    public List<PairStatus> pairsKeyedOn(AdObject account) {
+        if (keyedOn.isEmpty()) {
+            return pairsTo(account);
+        }
+        List<PairStatus> out = new ArrayList<>();
+        for (PairStatus p : pairsTo(account)) {
+            if (ticketAccounts(p).contains(account)) {
+                out.add(p);
+            }
+        }
+        keyedOn.forEach((fs, held) -> {
+            if (fs != account && held.containsValue(account)) {
+                pairsTo(fs).stream().filter(p -> ticketAccounts(p).contains(account)).forEach(out::add);
+            }
+        });
+        return out;
     }
 
     /** The encryption rules (AES_NOT_ENABLED, AES_KEYS_MISSING) an account fails; empty for most. */

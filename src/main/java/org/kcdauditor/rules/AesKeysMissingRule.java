@@ -22,8 +22,9 @@ import java.util.List;
 public final class AesKeysMissingRule implements Rule {
     static final RuleInfo INFO = new RuleInfo(Blocker.AES_KEYS_MISSING, Severity.HIGH, Category.KERBEROS,
             "An account a migration needs has no AES keys",
-            "a node, file server or delegation target's `pwdLastSet` is older than the domain's AES keys (the"
-                    + " whenCreated of the RID-521 group): blocks its pairs",
+            "a node, file server or delegation target's (or the service account's a file server's `cifs` SPNs"
+                    + " are registered on) `pwdLastSet` is older than the domain's AES keys (the whenCreated of the"
+                    + " RID-521 group): blocks its pairs",
             "AD derives an account's AES keys when its password is set, and only since the domain's first"
                     + " Windows Server 2008 domain controller. An older password means RC4 keys only; since the April"
                     + " 2026 updates DCs issue AES-SHA1-only tickets to accounts without explicit"
@@ -43,7 +44,7 @@ public final class AesKeysMissingRule implements Rule {
             if (!ctx.encryptionProblems(o).contains(Blocker.AES_KEYS_MISSING)) {
                 continue;
             }
-            List<Evidence.PairRef> pairs = EncryptionRules.pairs(ctx, o);
+            List<Evidence.PairRef> pairs = EncryptionRules.keyedPairs(ctx, o);
             Instant aesSince = ctx.aesKeysSince(o);
             Action reset = new Action.ResetMachinePassword(o.name());
             out.add(INFO).cluster(EncryptionRules.cluster(ctx, o)).host(o.name())
@@ -53,7 +54,8 @@ public final class AesKeysMissingRule implements Rule {
                     .message(o.name() + "'s password was last set on " + day(o) + ", before the domain had AES keys"
                             + " (" + LocalDate.ofInstant(aesSince, ZoneOffset.UTC) + "), so it"
                             + " has none" + EncryptionRules.breaks(pairs, o) + "." + events.sentence(o))
-                    .action(o.isClusterNameObject() ? repair(o) : EncryptionRules.windows(o) ? reset
+                    .action(o.isClusterNameObject() ? repair(o) : !o.isComputer() ? newPassword(o)
+                            : EncryptionRules.windows(o) ? reset
                             : new Action.Manual("Reset " + o.name() + "'s computer account password with its own"
                             + " tools (re-join the domain, or the NAS's 'reset machine account'), so the account gets"
                             + " AES keys; then check its keytab."))
@@ -74,6 +76,17 @@ public final class AesKeysMissingRule implements Rule {
                 + " name this resets the password with your credentials, which need Reset Password on the object; a"
                 + " role's name is reset by the cluster name), so the account gets AES keys; then purge the nodes'"
                 + " tickets (" + Commands.PURGE_TICKETS + ").");
+    }
+
+    /**
+     * A user account a file server's cifs SPNs are keyed on (ktpass): a new password gives it AES keys, and the
+     * keytab is made again from that password, since the old one's keys no longer match.
+     */
+    private static Action newPassword(AdObject o) {
+        return new Action.Manual("Set a new password on the user account " + o.name() + " (Set-ADAccountPassword"
+                + " -Identity " + EncryptionRules.userIdentity(o)
+                + " -Reset), so it gets AES keys, and make the file server's keytab again with it (ktpass -mapuser with"
+                + " that password and -crypto AES256-SHA1, imported on the file server).");
     }
 
     private static LocalDate day(AdObject o) {

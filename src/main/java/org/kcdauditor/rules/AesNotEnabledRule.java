@@ -21,8 +21,9 @@ import java.util.List;
 public final class AesNotEnabledRule implements Rule {
     static final RuleInfo INFO = new RuleInfo(Blocker.AES_NOT_ENABLED, Severity.HIGH, Category.KERBEROS,
             "An account a migration needs has no AES encryption type",
-            "a node, file server or delegation target has `msDS-SupportedEncryptionTypes` set, non-zero and"
-                    + " without AES (`0x8`, `0x10`), or USE_DES_KEY_ONLY (`0x200000`): blocks its pairs",
+            "a node, file server or delegation target (or the service account a file server's `cifs` SPNs are"
+                    + " registered on) has `msDS-SupportedEncryptionTypes` set, non-zero and without AES (`0x8`,"
+                    + " `0x10`), or USE_DES_KEY_ONLY (`0x200000`): blocks its pairs",
             "An account whose msDS-SupportedEncryptionTypes allows no AES (or that has USE_DES_KEY_ONLY) is limited"
                     + " to RC4 or DES: DES is off by default since Windows Server 2008 R2, and the 2026 Kerberos updates"
                     + " phase RC4 out (AES-SHA1-only tickets for accounts without an explicit value from April 2026,"
@@ -50,7 +51,7 @@ public final class AesNotEnabledRule implements Rule {
             boolean noAes = EncryptionTypes.explicit(set) && !EncryptionTypes.hasAes(set);
             int wanted = !EncryptionTypes.explicit(set) ? EncryptionTypes.AES
                     : noAes ? EncryptionTypes.aesInsteadOfRc4AndDes(set) : set;
-            List<Evidence.PairRef> pairs = EncryptionRules.pairs(ctx, o);
+            List<Evidence.PairRef> pairs = EncryptionRules.keyedPairs(ctx, o);
             Action fix = new Action.SetEncryptionTypes(o.name(), wanted, desOnly, set);
             String what = (noAes ? "its msDS-SupportedEncryptionTypes is " + EncryptionTypes.describe(set) : "")
                     + (noAes && desOnly ? " and " : "")
@@ -63,7 +64,8 @@ public final class AesNotEnabledRule implements Rule {
                             .operatingSystem(o.operatingSystem())).build())
                     .message(o.name() + " cannot get AES tickets: " + what + EncryptionRules.breaks(pairs, o) + "."
                             + events.sentence(o))
-                    .action(EncryptionRules.windows(o) ? fix : new Action.Manual("Check that " + o.name()
+                    .action(EncryptionRules.windows(o) ? fix : !o.isComputer() ? userAccount(o, wanted, desOnly)
+                            : new Action.Manual("Check that " + o.name()
                             + "'s keytab holds AES keys (on a Linux or Samba server, klist -kte on its keytab, usually"
                             + " /etc/krb5.keytab, lists aes256-cts-hmac-sha1-96 or aes128-cts-hmac-sha1-96 for "
                             + principal(o) + "; a NAS shows them in its own Kerberos settings; none: re-join it or"
@@ -71,6 +73,20 @@ public final class AesNotEnabledRule implements Rule {
                             + "; then allow AES on its account:", List.of(fix)))
                     .emit();
         }
+    }
+
+    /**
+     * A user account a file server's cifs SPNs are keyed on (ktpass): its keytab holds the SPNs' keys made from the
+     * user's password, and Set-ADComputer does not find a user, so the change is said with Set-ADUser.
+     */
+    private static Action userAccount(AdObject o, int wanted, boolean desOnly) {
+        String id = EncryptionRules.userIdentity(o);
+        return new Action.Manual("Check that the keytab made for " + o.name() + " (ktpass -mapuser) holds AES keys (klist"
+                + " -kte on it lists aes256-cts-hmac-sha1-96 or aes128-cts-hmac-sha1-96; a NAS shows them in its own"
+                + " Kerberos settings; none: make it again with -crypto AES256-SHA1 and a new password); then allow AES"
+                + " on the user account: Set-ADUser -Identity " + id + " -Replace @{'msDS-SupportedEncryptionTypes'="
+                + wanted + "}" + (desOnly ? "; Set-ADAccountControl -Identity " + id + " -UseDESKeyOnly $false" : "")
+                + ".");
     }
 
     /** The principal a keytab holds keys for: the account's own name, also where it is not the cn with $. */

@@ -22,12 +22,23 @@ final class EncryptionRules {
 
     /** The directed pairs into and out of {@code o}, each once. */
     static List<Evidence.PairRef> pairs(AuditContext ctx, AdObject o) {
+        return pairs(ctx.pairsFrom(o), ctx.pairsTo(o));
+    }
+
+    /**
+     * The directed pairs whose tickets use {@code o}'s keys, each once: those out of it, and those into it or into a
+     * file server whose cifs SPNs it serves as a service account ({@link AuditContext#pairsKeyedOn}).
+     */
+    static List<Evidence.PairRef> keyedPairs(AuditContext ctx, AdObject o) {
+        return pairs(ctx.pairsFrom(o), ctx.pairsKeyedOn(o));
+    }
+
+    private static List<Evidence.PairRef> pairs(List<PairStatus> from, List<PairStatus> into) {
         List<Evidence.PairRef> out = new java.util.ArrayList<>();
-        for (PairStatus p : ctx.pairsFrom(o)) {
-            out.add(new Evidence.PairRef(p.source().name(), p.target().name()));
-        }
-        for (PairStatus p : ctx.pairsTo(o)) {
-            out.add(new Evidence.PairRef(p.source().name(), p.target().name()));
+        for (List<PairStatus> list : List.of(from, into)) {
+            for (PairStatus p : list) {
+                out.add(new Evidence.PairRef(p.source().name(), p.target().name()));
+            }
         }
         return out;
     }
@@ -62,6 +73,12 @@ final class EncryptionRules {
     static boolean windows(AdObject o) {
         return o.isClusterNameObject()
                 || o.operatingSystem() != null && o.operatingSystem().toLowerCase(Locale.ROOT).contains("windows");
+    }
+
+    /** A user account's name as PowerShell's -Identity takes it: its sAMAccountName (else its name), quoted. */
+    static String userIdentity(AdObject o) {
+        return org.kcdauditor.remedy.Ps.quote(org.kcdauditor.remedy.Values.visible(o.samAccountName() == null
+                ? o.name() : o.samAccountName()));
     }
 
     /** The cluster a host belongs to, or null. */

@@ -24,7 +24,10 @@ public final class TargetSpnNotRegisteredRule implements Rule {
             "A required target SPN is not registered on the peer",
             "the SPN A must delegate to is not registered on B (`HOST/X` satisfies `cifs/X` through AD's"
                     + " sPNMappings, unless another account registers that `cifs/X` itself) — one finding per SPN,"
-                    + " `host`=B",
+                    + " `host`=B; INFO, blocking nothing, for a file server's `cifs` SPN that one enabled user or"
+                    + " managed service account (gMSA, sMSA) of its domain registers instead (a NAS or Samba server"
+                    + " keyed with ktpass): the KDC issues its tickets in that account's keys, which the AES rules then"
+                    + " check for the pairs into it",
             "A delegation entry naming an SPN that the peer's account does not register does nothing: the KDC"
                     + " cannot find the service account, so the migration still fails. The Virtual Machine"
                     + " Management Service registers its SPNs when Hyper-V is installed; a renamed or re-joined"
@@ -54,8 +57,7 @@ public final class TargetSpnNotRegisteredRule implements Rule {
                 // target's HOST/X serves it through sPNMappings again (the KDC issued it so against Samba), so a yes
                 // registers nothing
                 String alias = Spn.hostAlias(Spn.wholeKeyOf(spn));
-                String served = alias == null ? null : target.spns().stream()
-                        .filter(s -> Spn.wholeKeyOf(s).equals(alias)).findFirst().orElse(null);
+                String served = served(target, spn);
                 // the KDC looks the SPN up in its own domain: the target's, or that of a source across domains, whose
                 // KDC the source asks and which finds it there (for such a cifs/X before the HOST/X, and whether or
                 // not the target registers it); a holder in another domain is said with it
@@ -105,6 +107,40 @@ public final class TargetSpnNotRegisteredRule implements Rule {
                         .emit();
             }
         }
+        ctx.serviceAccounts().forEach((fs, held) -> held.forEach((spn, holder) -> keyedOn(ctx, fs, spn, holder, out)));
+    }
+
+    /** The target's own {@code HOST/X} that serves {@code spn} ({@code cifs/X}) through sPNMappings, as stored; or null. */
+    private static String served(AdObject target, String spn) {
+        String alias = Spn.hostAlias(Spn.wholeKeyOf(spn));
+        return alias == null ? null : target.spns().stream().filter(s -> Spn.wholeKeyOf(s).equals(alias)).findFirst()
+                .orElse(null);
+    }
+
+    /**
+     * A file server's cifs SPN that one service account (a user, gMSA or sMSA) registers instead of it (NAS and
+     * Samba servers keyed with ktpass): the KDC issues its tickets in that account's keys, so delegation to it works
+     * while the file server's SMB service holds them. Told as INFO, blocking nothing; the change it describes is for a
+     * file server joined as its own computer instead, and would break one keyed on the account.
+     */
+    private static void keyedOn(AuditContext ctx, AdObject fs, String spn, AdObject holder, FindingSink out) {
+        List<Evidence.Holder> holders = Rules.holders(List.of(holder), spn);
+        String account = names(holders);
+        String served = served(fs, spn);
+        out.add(INFO).severity(Severity.INFO).cluster(EncryptionRules.cluster(ctx, fs)).host(fs.name()).spn(spn)
+                .evidence(Evidence.builder().spn(spn).attribute("servicePrincipalName").expected(List.of(spn))
+                        .actual(fs.spns()).holders(holders).fileServer(true).build())
+                .message(spn + " is registered on " + account + ", not on " + fs.name() + ": the KDC issues its"
+                        + " tickets in " + account + "'s keys, so delegation to it works while " + fs.name() + "'s SMB"
+                        + " service holds them (a keytab made with ktpass -mapuser " + account + ", a NAS's service"
+                        + " account setting); AES_NOT_ENABLED and AES_KEYS_MISSING check " + account + " for the pairs"
+                        + " into " + fs.name() + ".")
+                .action(new Action.Manual("Nothing to change while " + fs.name() + "'s SMB service runs with " + account
+                        + "'s keys. If it is joined to the domain as its own computer account instead, take the SPN off "
+                        + account + (served == null ? " and register it on " + fs.name() + ":" : " (" + fs.name()
+                        + "'s own " + served + " then serves it through sPNMappings):"), served == null
+                        ? proposed(holders, new Action.RegisterSpn(fs.name(), spn)) : Rules.unregister(holders)))
+                .emit();
     }
 
     private static String names(List<Evidence.Holder> holders) {

@@ -1295,14 +1295,10 @@ class ScenarioOutputsAgreeTest {
      */
     @Test
     void aFileServersGrantAddedSinceTheLastRunCountsTheSameEverywhere() throws Exception {
-        List<String> nodes = nodes("HV", 3);
         InMemoryDirectoryServer ds = TestDirectory.startDomain(TestDirectory.BASE, "dc1.contoso.com");
         try {
-            TestDirectory.addCluster(ds, nodes);
-            String nas = TestDirectory.addFileServer(ds, "NAS01", Hosts.DOMAIN_SID + "-3000");
-            Path cfg = tmp.resolve("kcd-audit.yaml");
-            Files.writeString(cfg, config(ds, List.of(nodes)).replace("nodes: [HV01, HV02, HV03]\n",
-                    "nodes: [HV01, HV02, HV03]\n    fileServers: [NAS01]\n"));
+            Path cfg = clusterWithNas01(ds);
+            String nas = "CN=NAS01,OU=Hyper-V," + TestDirectory.BASE;
             Outputs first = run(cfg, "first", null);
             ds.modify(nas, new Modification(ModificationType.REPLACE, "msDS-AllowedToActOnBehalfOfOtherIdentity",
                     RbcdDescriptors.of(List.of(Hosts.DOMAIN_SID + "-2000"))));
@@ -1318,6 +1314,75 @@ class ScenarioOutputsAgreeTest {
         } finally {
             ds.shutDown(true);
         }
+    }
+
+    /**
+     * NAS01 keyed with ktpass against the user svc-nas, the one account registering its cifs SPNs (NAS01's computer keeps
+     * HOST/ only), the nodes delegating to them: the KDC issues the tickets in svc-nas's keys, so every output tells the
+     * pairs into NAS01 OK and the cluster GO, with an INFO finding naming svc-nas and no decision to take the SPNs off it
+     * (before: TARGET_SPN_NOT_REGISTERED HIGH, NO-GO, and that decision, which would break the NAS). Then svc-nas allows
+     * RC4 only: its AES_NOT_ENABLED (not NAS01's) blocks those pairs, told with Set-ADUser, never Set-ADComputer.
+     */
+    @Test
+    void aFileServerKeyedOnAServiceAccount() throws Exception {
+        InMemoryDirectoryServer ds = TestDirectory.startDomain(TestDirectory.BASE, "dc1.contoso.com");
+        try {
+            Path cfg = clusterWithNas01(ds);
+            for (String n : nodes("HV", 3)) {
+                ds.modify("CN=" + n + ",OU=Hyper-V," + TestDirectory.BASE, new Modification(ModificationType.ADD,
+                        "msDS-AllowedToDelegateTo", "cifs/NAS01", "cifs/nas01.contoso.com"));
+            }
+            if (ds.getEntry("CN=Users," + TestDirectory.BASE) == null) {
+                ds.add("dn: CN=Users," + TestDirectory.BASE, "objectClass: container", "cn: Users");
+            }
+            String svc = "CN=svc-nas,CN=Users," + TestDirectory.BASE;
+            com.unboundid.ldap.sdk.Entry user = new com.unboundid.ldap.sdk.Entry("dn: " + svc, "objectClass: top",
+                    "objectClass: person", "objectClass: user", "cn: svc-nas", "sAMAccountName: svc-nas",
+                    "userAccountControl: 66048", "servicePrincipalName: cifs/NAS01",
+                    "servicePrincipalName: cifs/nas01.contoso.com");
+            user.addAttribute("objectSid", Sids.toBytes(Hosts.DOMAIN_SID + "-3001"));
+            ds.add(user);
+            Outputs o = run(cfg, "keyed", null);
+            assertAgree(o);
+            FindingsDocument.ClusterDoc c = o.doc().clusters().get(0);
+            assertEquals(c.pairs(), c.pairsOk(), o.console());
+            assertTrue(c.go(), o.console());
+            List<Finding> keyed = o.doc().findings().stream().filter(f -> f.rule().equals("TARGET_SPN_NOT_REGISTERED"))
+                    .toList();
+            assertEquals(2, keyed.size(), keyed.toString());
+            assertTrue(keyed.stream().allMatch(f -> f.severity() == Severity.INFO && f.host().equals("NAS01")
+                    && f.message().contains("the KDC issues its tickets in svc-nas's keys")), keyed.toString());
+            assertFalse(o.ps1().contains("svc-nas"), o.ps1());
+
+            ds.modify(svc, new Modification(ModificationType.ADD, "msDS-SupportedEncryptionTypes", "4"));
+            Outputs rc4 = run(cfg, "rc4", null);
+            assertAgree(rc4);
+            Finding aes = rc4.doc().findings().stream().filter(f -> f.rule().equals("AES_NOT_ENABLED")).findFirst()
+                    .orElseThrow(() -> new AssertionError(rc4.console()));
+            assertEquals("svc-nas", aes.host());
+            assertEquals(3, aes.evidence().pairs().size(), aes.toString());
+            assertFalse(rc4.doc().clusters().get(0).go(), rc4.console());
+            // the runbook's markdown escapes the @
+            assertTrue(rc4.md().contains("Set-ADUser -Identity 'svc-nas' -Replace \\@{'msDS-SupportedEncryptionTypes'=24}"),
+                    rc4.md());
+            assertFalse(rc4.md().contains("'svc-nas$'") || rc4.ps1().contains("'svc-nas$'"), rc4.ps1());
+        } finally {
+            ds.shutDown(true);
+        }
+    }
+
+    /**
+     * The cluster HV01–HV03 with the file server NAS01 added to {@code ds}, and kcd-audit.yaml in the test's folder
+     * auditing them.
+     */
+    private Path clusterWithNas01(InMemoryDirectoryServer ds) throws Exception {
+        List<String> nodes = nodes("HV", 3);
+        TestDirectory.addCluster(ds, nodes);
+        TestDirectory.addFileServer(ds, "NAS01", Hosts.DOMAIN_SID + "-3000");
+        Path cfg = tmp.resolve("kcd-audit.yaml");
+        Files.writeString(cfg, config(ds, List.of(nodes)).replace("nodes: [HV01, HV02, HV03]\n",
+                "nodes: [HV01, HV02, HV03]\n    fileServers: [NAS01]\n"));
+        return cfg;
     }
 
     /** A baseline.yaml in {@code dir} documenting {@code nodes} as {@link TestDirectory#addCluster} makes them. */

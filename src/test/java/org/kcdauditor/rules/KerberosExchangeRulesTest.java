@@ -22,6 +22,7 @@ import org.kcdauditor.model.Uac;
 import org.kcdauditor.remedy.Action;
 import org.kcdauditor.report.FindingsDocument;
 import org.kcdauditor.report.GoVerdict;
+import org.kcdauditor.support.Hosts;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -61,10 +62,15 @@ class KerberosExchangeRulesTest {
 
     /**
      * HVC1 (HV01–HV03, delegated to each other) with {@code fs} as its file server, each node delegating to its
-     * {@code cifs/} in both name forms.
+     * {@code cifs/} in both name forms; {@code others} beside them.
      */
-    private static AuditResult withFileServer(AdObject fs) {
-        List<AdObject> all = new ArrayList<>();
+    private static AuditResult withFileServer(AdObject fs, AdObject... others) {
+        return withFileServer(java.util.Set.of(), fs, others);
+    }
+
+    /** The same with the managed service accounts (their DNs, lower case) the sweep found. */
+    private static AuditResult withFileServer(java.util.Set<String> managed, AdObject fs, AdObject... others) {
+        List<AdObject> all = new ArrayList<>(Arrays.asList(others));
         for (String n : List.of("HV01", "HV02", "HV03")) {
             all.add(host(n).delegatesTo(List.of("HV01", "HV02", "HV03").stream().filter(p -> !p.equals(n))
                     .toArray(String[]::new)).entry("cifs/" + fs.cn()).entry("cifs/" + fs.dnsHostName()).build());
@@ -72,7 +78,7 @@ class KerberosExchangeRulesTest {
         all.add(fs);
         ClusterConfig c = new ClusterConfig("HVC1", List.of("HV01", "HV02", "HV03"), null, List.of(fs.cn()));
         return new Auditor(RuleCatalogue.standard()).evaluate(new Snapshot(NOW, "ldap://t", "DC=contoso,DC=com", all,
-                null, null, AES_SINCE, List.of()), List.of(c), PolicyConfig.defaults());
+                null, null, AES_SINCE, List.of(), List.of(), null, null, managed), List.of(c), PolicyConfig.defaults());
     }
 
     private static List<Finding> of(AuditResult r, String rule) {
@@ -396,6 +402,133 @@ class KerberosExchangeRulesTest {
         Finding f = of(audit(List.of(), in, replace(healthy(), old)), "AES_KEYS_MISSING").get(0);
         assertEquals(List.of(209), f.evidence().eventIds());
         assertTrue(f.message().contains("1 KDC event about it (209)"), f.message());
+    }
+
+    /** Service account {@code name} (a user) registering {@code spns}, with these encryption types and password date. */
+    private static AdObject serviceAccount(String name, Integer types, Instant pwdLastSet, String... spns) {
+        return new AdObject("CN=" + name + ",CN=Users,DC=contoso,DC=com", name, name, null, 0x200,
+                List.of(spns), List.of(), false, List.of(), Hosts.DOMAIN_SID + "-" + (7000 + name.length()), null, null, null, 1, null,
+                types, pwdLastSet);
+    }
+
+    /**
+     * A NAS keyed with ktpass against the service account svc-nas, the only account registering its cifs SPNs, while
+     * its computer NAS01 keeps HOST/ only: the KDC issues the tickets for cifs/NAS01 in svc-nas's keys (MS-SFU
+     * S4U2proxy, MS-KILE 3.3.5.1.1), so the pairs into NAS01 work. The audit told TARGET_SPN_NOT_REGISTERED HIGH
+     * ("registered on svc-nas instead"), blocked them and proposed taking the SPNs off svc-nas, which would break them.
+     */
+    @Test
+    void aFileServersCifsSpnsHeldByOneServiceAccountAreServedByIt() {
+        AuditResult r = withFileServer(host("NAS01").os("NetApp Release 9.13.1P6", null).build(),
+                serviceAccount("svc-nas", null, null, "cifs/NAS01", "cifs/nas01.contoso.com"));
+        for (String from : List.of("HV01", "HV02", "HV03")) {
+            assertTrue(pair(r, from, "NAS01").ok(), from + " -> NAS01: " + pair(r, from, "NAS01").blockers());
+        }
+        List<Finding> keyed = of(r, "TARGET_SPN_NOT_REGISTERED");
+        assertEquals(List.of("cifs/NAS01", "cifs/nas01.contoso.com"), keyed.stream().map(Finding::spn).toList());
+        for (Finding f : keyed) {
+            assertEquals(Severity.INFO, f.severity());
+            assertEquals("NAS01", f.host());
+            assertEquals(List.of("svc-nas"), f.evidence().holders().stream().map(h -> h.name()).toList());
+            assertTrue(f.message().contains("the KDC issues its tickets in svc-nas's keys"), f.message());
+        }
+        assertEquals(List.of(), of(r, "DUPLICATE_SPN"));
+    }
+
+    /**
+     * The same service keyed on a group managed service account (a computer subclass, userAccountControl 0x1000 like a
+     * host's): its single registration serves the pairs; the same account not known as a managed service account is
+     * another computer, whose cifs SPN of NAS01 stays TARGET_SPN_NOT_REGISTERED.
+     */
+    @Test
+    void aFileServersCifsSpnsHeldByAGroupManagedServiceAccountAreServedByIt() {
+        String dn = "CN=gmsa-nas,CN=Managed Service Accounts,DC=contoso,DC=com";
+        AdObject gmsa = new AdObject(dn, "gmsa-nas", "gmsa-nas$", null, Uac.WORKSTATION_TRUST_ACCOUNT,
+                List.of("cifs/NAS01", "cifs/nas01.contoso.com"), List.of(), false, List.of(), Hosts.DOMAIN_SID
+                + "-7100", null, null, null, 1, null);
+        AuditResult r = withFileServer(java.util.Set.of(dn.toLowerCase(java.util.Locale.ROOT)),
+                host("NAS01").os("Samba", null).build(), gmsa);
+        assertTrue(pair(r, "HV01", "NAS01").ok(), pair(r, "HV01", "NAS01").blockers().toString());
+        assertEquals(List.of(Severity.INFO, Severity.INFO), of(r, "TARGET_SPN_NOT_REGISTERED").stream()
+                .map(Finding::severity).toList());
+        AuditResult unknown = withFileServer(host("NAS01").os("Samba", null).build(), gmsa);
+        assertFalse(pair(unknown, "HV01", "NAS01").ok());
+    }
+
+    /**
+     * For an SPN svc-nas serves the KDC reads svc-nas's resource-based delegation, not NAS01's: nodes without cifs
+     * entries that only NAS01's grant allowed lack the entries (MISSING_DELEGATION), they are not covered.
+     */
+    @Test
+    void theFileServersOwnGrantDoesNotCoverTheSpnsAServiceAccountServes() {
+        AdObject[] nodes = healthy();
+        AdObject nas = host("NAS01").os("Samba", null).rbcdFrom(Arrays.stream(nodes).map(AdObject::objectSid)
+                .toArray(String[]::new)).build();
+        ClusterConfig c = new ClusterConfig("HVC1", List.of("HV01", "HV02", "HV03"), null, List.of("NAS01"));
+        AuditResult r = new Auditor(RuleCatalogue.standard()).evaluate(new Snapshot(NOW, "ldap://t",
+                "DC=contoso,DC=com", Arrays.asList(plus(nodes, nas, serviceAccount("svc-nas", null, null, "cifs/NAS01",
+                "cifs/nas01.contoso.com"))), null, null, AES_SINCE, List.of()), List.of(c), PolicyConfig.defaults());
+        PairStatus p = pair(r, "HV01", "NAS01");
+        assertFalse(p.rbcd(), "NAS01's grant covers no ticket of the pair");
+        assertEquals(List.of("cifs/NAS01", "cifs/nas01.contoso.com"), p.missing());
+        List<Finding> missing = of(r, "MISSING_DELEGATION").stream().filter(f -> f.host().equals("HV01")
+                && "NAS01".equals(f.peer())).toList();
+        assertEquals(List.of("cifs/NAS01", "cifs/nas01.contoso.com"), missing.stream().map(Finding::spn).toList());
+        assertEquals(missing.stream().map(f -> new Blocker("MISSING_DELEGATION", f.id())).toList(), p.blockers());
+    }
+
+    /**
+     * The keys of such a service are svc-nas's: its RC4-only msDS-SupportedEncryptionTypes and its password from before
+     * the domain's AES keys block the pairs into NAS01 (findings under svc-nas, naming those pairs), while NAS01's own
+     * RC4-only value, whose keys no ticket into it uses, blocks none. The audit checked NAS01 and never svc-nas.
+     */
+    @Test
+    void theServiceAccountsEncryptionIsWhatThePairsIntoTheFileServerNeed() {
+        Instant old = Instant.parse("2007-06-12T00:00:00Z");
+        AuditResult r = withFileServer(host("NAS01").os("NetApp Release 9.13.1P6", null).encryptionTypes(4).build(),
+                serviceAccount("svc-nas", 4, old, "cifs/NAS01", "cifs/nas01.contoso.com"));
+        Finding aes = of(r, "AES_NOT_ENABLED").stream().filter(f -> f.host().equals("svc-nas")).findFirst()
+                .orElseThrow(() -> new AssertionError(of(r, "AES_NOT_ENABLED").toString()));
+        Finding keys = of(r, "AES_KEYS_MISSING").stream().filter(f -> f.host().equals("svc-nas")).findFirst()
+                .orElseThrow(() -> new AssertionError(of(r, "AES_KEYS_MISSING").toString()));
+        for (String from : List.of("HV01", "HV02", "HV03")) {
+            assertEquals(List.of(new Blocker("AES_NOT_ENABLED", aes.id()), new Blocker("AES_KEYS_MISSING", keys.id())),
+                    pair(r, from, "NAS01").blockers(), from + " -> NAS01");
+        }
+        assertEquals(List.of("HV01 -> NAS01", "HV02 -> NAS01", "HV03 -> NAS01"), aes.evidence().pairs().stream()
+                .map(p -> p.from() + " -> " + p.to()).toList());
+        assertTrue(keys.message().contains("3 directed pairs cannot migrate"), keys.message());
+        // a user's password is set in ADUC and the keytab made again from it, not reset from the host
+        assertTrue(((Action.Manual) keys.actions().get(0)).what().contains("ktpass"), keys.actions().toString());
+        // NAS01's own RC4-only value is still told, but no ticket of these pairs uses its keys
+        Finding nas = of(r, "AES_NOT_ENABLED").stream().filter(f -> f.host().equals("NAS01")).findFirst()
+                .orElseThrow();
+        assertEquals(List.of(), nas.evidence().pairs());
+    }
+
+    /**
+     * What stays strict: a Hyper-V node's cifs SPN on a service account (the node's SMB and VMMS run as its computer),
+     * a file server's cifs SPN on another computer (a stale or renamed object), and two holders.
+     */
+    @Test
+    void aNodesSpnOnAServiceAccountAnotherComputerAndTwoHoldersStillBlock() {
+        AuditResult node = audit(plus(healthy(), serviceAccount("svc-hv", null, null, "cifs/hv02.contoso.com")));
+        Finding f = of(node, "TARGET_SPN_NOT_REGISTERED").get(0);
+        assertEquals(Severity.HIGH, f.severity());
+        assertFalse(pair(node, "HV01", "HV02").ok());
+
+        AuditResult computer = withFileServer(host("NAS01").os("Samba", null).build(),
+                host("NASOLD").spn("cifs/NAS01").spn("cifs/nas01.contoso.com").build());
+        assertEquals(Severity.HIGH, of(computer, "TARGET_SPN_NOT_REGISTERED").get(0).severity());
+        assertFalse(pair(computer, "HV01", "NAS01").ok());
+
+        AuditResult two = withFileServer(host("NAS01").os("Samba", null).build(),
+                serviceAccount("svc-nas", null, null, "cifs/NAS01", "cifs/nas01.contoso.com"),
+                serviceAccount("svc-nas2", null, null, "cifs/NAS01"));
+        Finding both = of(two, "TARGET_SPN_NOT_REGISTERED").stream().filter(x -> x.spn().equals("cifs/NAS01"))
+                .findFirst().orElseThrow();
+        assertEquals(Severity.HIGH, both.severity());
+        assertFalse(pair(two, "HV01", "NAS01").ok());
     }
 
     @Test
