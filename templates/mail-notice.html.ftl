@@ -35,6 +35,9 @@
 <html lang="en"><head><meta charset="utf-8"><title>${subject}</title></head>
 <body style="font:15px/1.5 -apple-system,'Segoe UI',Roboto,Arial,sans-serif;color:${palette.TEXT};max-width:60rem">
 <p style="font-size:1.1rem;font-weight:600;padding:6px 10px;background:<#if summary.noGo gt 0>${palette.RED}<#else>${palette.GREEN}</#if>">${summary.decision}</p>
+<#if endingSoon?has_content>
+<p style="padding:6px 10px;background:${palette.AMBER}">${endingSoon}</p>
+</#if>
 <#if summary.clusters?has_content>
 <#-- the directions' columns only where a cluster listed has some; "none" in a cell, as page 1 of the PDF says it -->
 <#assign directions = shown?filter(c -> c.failing?has_content || c.waivedFailing?has_content)?has_content>

@@ -11,7 +11,8 @@
   for drift, of the cluster's directories in a cluster owners' notice, else empty), inputsNotUsed (file, kind, reason of the patch, event and host-settings files the run could not
   use, the first five as the runbooks name them) and inputsNotUsedMore (how many more), aesNotChecked (the sentence
   that AES keys were not checked, as preflight says it, of the cluster's directories in a cluster owners' notice, else
-  empty). See docs/scheduling.md.
+  empty), endingSoon (the headline's "Waiver ending soon: …" sentence for the waivers in scope that entered that
+  window since the run compared with, the change an on-change job mails for; else empty). See docs/scheduling.md.
   At scale (600 hosts: 4,032 failing directions in a cluster, hundreds of findings) the body names at most
   namedDirections directions per cluster and lists at most listedFindings findings per list; the rest are counted,
   and the headings keep the full counts (the lists themselves are complete: ?size counts them).
@@ -31,6 +32,9 @@
 </#macro>
 <#-- the decision first: a phone's inbox shows the subject and the body's first lines, so they do not repeat it -->
 DECISION: ${summary.decision}
+<#if endingSoon?has_content>
+${endingSoon}
+</#if>
 <#list shown as c>
 - ${c.name}: ${c.decision}, ${c.pairsText}<#if c.failing?has_content>; failing: ${c.failing[0..*namedDirections]?join(", ")}<#if c.failing?size gt namedDirections>, … and ${c.failing?size - namedDirections} more (every one on the workbook's Matrix sheet and in findings.json)</#if></#if><#if c.waivedFailing?has_content>; waived, still failing: ${c.waivedFailing[0..*namedDirections]?join("; ")}<#if c.waivedFailing?size gt namedDirections>; … and ${c.waivedFailing?size - namedDirections} more</#if></#if><#if !c.go && summary.change> (after the proposed change: <#if !c.audited>not known, not audited<#elseif c.goAfter>GO expected<#else>still NO-GO</#if>)</#if>
 <#list c.reasons as r>

@@ -84,11 +84,24 @@ public final class NoticeBuilder {
      * findings, which take no part in the comparison but are open findings of the run like any other: listed apart,
      * and counted where the notice counts open findings, so its figures are those of the body and the reports.
      * {@code unwaived}: waived in the compared run and open now, counted open and neither new nor still open.
+     * {@code endingSoon}: the waivers that keep a cluster in scope GO and end within {@link
+     * ReportView#WAIVER_ENDS_SOON_DAYS} days of this run, but did not yet at the finish of the run compared with.
      */
     public record Change(String scope, List<Finding> added, List<Finding> resolved, List<Finding> open,
-                         List<Finding> changes, List<Finding> waivedSince, List<Finding> unwaived) {
+                         List<Finding> changes, List<Finding> waivedSince, List<Finding> unwaived,
+                         List<ReportView.WaiverEndingSoon> endingSoon) {
         public boolean changed() {
-            return !added.isEmpty() || !resolved.isEmpty() || !waivedSince.isEmpty() || !unwaived.isEmpty();
+            return !added.isEmpty() || !resolved.isEmpty() || !waivedSince.isEmpty() || !unwaived.isEmpty()
+                    || !endingSoon.isEmpty();
+        }
+
+        /**
+         * The same change with those of the waivers that entered the ending-soon window since the run compared with
+         * that are of {@code cluster} (null: of every cluster).
+         */
+        Change withEndingSoon(List<ReportView.WaiverEndingSoon> entered, String cluster) {
+            return new Change(scope, added, resolved, open, changes, waivedSince, unwaived, entered.stream()
+                    .filter(e -> inScope(e.finding(), cluster)).toList());
         }
 
         /**
@@ -142,13 +155,25 @@ public final class NoticeBuilder {
      */
     public List<Notice> build(String jobName, Notify mode, FindingsDocument current, List<Finding> previous,
                               String previousRunId, Path pdf, boolean tellTeam, Set<String> previousUnaudited) {
+        return build(jobName, mode, current, previous, previousRunId, pdf, tellTeam, previousUnaudited, null);
+    }
+
+    /**
+     * The same; {@code previousFinishedAt}, when the run compared with finished (null when unknown), tells which of the
+     * waivers ending soon it saw ending soon already: the others have entered that window since, a change.
+     */
+    public List<Notice> build(String jobName, Notify mode, FindingsDocument current, List<Finding> previous,
+                              String previousRunId, Path pdf, boolean tellTeam, Set<String> previousUnaudited,
+                              java.time.Instant previousFinishedAt) {
         if (mode == Notify.NEVER) {
             return List.of();
         }
         List<Notice> out = new ArrayList<>();
         ReportView view = ReportView.of(current);
         ClustersNotCompared notCompared = ClustersNotCompared.of(previousUnaudited, current);
-        Change all = change("all clusters", current.findings(), previous, null, notCompared);
+        List<ReportView.WaiverEndingSoon> entered = enteredEndingSoon(view, previous, previousFinishedAt);
+        Change all = change("all clusters", current.findings(), previous, null, notCompared)
+                .withEndingSoon(entered, null);
         if (mode == Notify.ALWAYS || all.changed() || tellTeam) {
             out.add(render(jobName, view, all, previousRunId, pdf, mail.to(), "all", null));
         }
@@ -157,13 +182,32 @@ public final class NoticeBuilder {
             // keeps the key, as the outbox has always listed it)
             ReportView.ClusterView named = view.cluster(key);
             String cluster = named == null ? key : named.name();
-            Change c = change(cluster, current.findings(), previous, cluster, notCompared);
+            Change c = change(cluster, current.findings(), previous, cluster, notCompared)
+                    .withEndingSoon(entered, cluster);
             if (mode == Notify.ALWAYS || c.changed()) {
                 out.add(render(jobName, view, c, previousRunId, pdf, mail.recipientsOf(cluster),
                         "cluster:" + key, cluster));
             }
         }
         return out;
+    }
+
+    /**
+     * The waivers that keep a cluster GO and end soon ({@link ReportView#waiverEndings()}) that the run compared with
+     * did not see ending soon: where it waived the same finding, a waiver valid through a day its own window already
+     * reached (the store keeps whether a finding was waived, not until when: the waiver is taken to be the same) was
+     * seen; a run compared with whose finish is unknown saw none, no run compared with either.
+     */
+    static List<ReportView.WaiverEndingSoon> enteredEndingSoon(ReportView view, List<Finding> previous,
+                                                               java.time.Instant previousFinishedAt) {
+        if (previous == null || previousFinishedAt == null) {
+            return view.waiverEndings();
+        }
+        java.time.LocalDate seenUntil = ReportView.endsSoonLimit(previousFinishedAt);
+        Set<String> waivedBefore = new java.util.HashSet<>();
+        previous.stream().filter(Finding::isWaived).forEach(f -> waivedBefore.add(f.id()));
+        return view.waiverEndings().stream().filter(e -> !waivedBefore.contains(e.finding().id())
+                || e.expires().isAfter(seenUntil)).toList();
     }
 
     static Change change(String scope, List<Finding> current, List<Finding> previous, String cluster) {
@@ -203,7 +247,7 @@ public final class NoticeBuilder {
         List<Finding> changes = current.stream().filter(f -> !f.isWaived() && NOT_COMPARED.contains(f.rule())
                 && inScope(f, cluster)).toList();
         return new Change(scope, sorted(added), sorted(resolved), sorted(open), sorted(changes),
-                sorted(List.copyOf(waivedSince.values())), sorted(unwaived));
+                sorted(List.copyOf(waivedSince.values())), sorted(unwaived), List.of());
     }
 
     private static boolean inScope(Finding f, String cluster) {
@@ -275,9 +319,25 @@ public final class NoticeBuilder {
             body = String.join(", ", parts) + ", " + c.open().size() + " still open" + (c.changes().isEmpty() ? ""
                     : ", " + c.changes().size() + " changed in the directory");
         } else {
-            body = "no change, " + c.openNow() + " open finding" + (c.openNow() == 1 ? "" : "s");
+            // a waiver entering the ending-soon window is the change: said first, the open findings after it
+            String open = c.openNow() + " open finding" + (c.openNow() == 1 ? "" : "s");
+            return "[kcd-audit] " + scopeLabel + ": " + (c.endingSoon().isEmpty() ? "no change, " + open
+                    : endingSoon(c.endingSoon()) + "; no other change, " + open);
         }
-        return "[kcd-audit] " + scopeLabel + ": " + body;
+        return "[kcd-audit] " + scopeLabel + ": " + body + (c.endingSoon().isEmpty() ? ""
+                : "; " + endingSoon(c.endingSoon()));
+    }
+
+    /**
+     * {@code waiver ending soon — HVC1 turns NO-GO on 2026-12-10}; with several, the first to end, then {@code and 2
+     * more clusters by 2026-12-14} (the last of them; the body names up to three).
+     */
+    private static String endingSoon(List<ReportView.WaiverEndingSoon> endings) {
+        ReportView.WaiverEndingSoon first = endings.get(0);
+        int more = endings.size() - 1;
+        return (more == 0 ? "waiver" : "waivers") + " ending soon — " + first.cluster() + " turns NO-GO on "
+                + first.expires().plusDays(1) + (more == 0 ? "" : " and " + Words.plural(more, "more cluster")
+                + " by " + endings.get(more).expires().plusDays(1));
     }
 
     private Notice render(String jobName, ReportView view, Change c, String previousRunId, Path pdf,
@@ -322,6 +382,8 @@ public final class NoticeBuilder {
         model.put("changeTimesNote", changeTimes == null || !drift ? "" : changeTimes);
         model.put("previousRunId", previousRunId == null ? "" : previousRunId);
         model.put("summary", summary(view, cluster));
+        // the waivers that entered the ending-soon window since the run compared with, under the decision they qualify
+        model.put("endingSoon", ReportView.waiversEndingSoon(c.endingSoon()));
         // what to do, as the reports say it (the plan's advice for a consequence of waived findings)
         Map<String, String> remedies = new HashMap<>();
         view.findings().forEach(v -> remedies.put(v.finding().id(), v.remediation()));
@@ -430,7 +492,9 @@ public final class NoticeBuilder {
         }
         Set<String> clusters = new LinkedHashSet<>();
         boolean outside = false;
-        for (Finding f : c.listed().toList()) {
+        // the clusters of the waivers ending soon too: a notice may tell of nothing else
+        for (Finding f : java.util.stream.Stream.concat(c.listed(), c.endingSoon().stream()
+                .map(ReportView.WaiverEndingSoon::finding)).toList()) {
             if (f.cluster() == null) {
                 outside = true;
             } else {

@@ -64,21 +64,25 @@ public final class Notifier {
         // capture in between, a notify: never job, or a run whose daemon died before queueing its notices must not
         // absorb a change nobody was told of); before the first, the last run that was not scheduled
         String previousId;
+        java.time.Instant previousFinishedAt = null;
         List<Finding> previousFindings = null;
         Set<String> previousUnaudited = Set.of();
         List<String> silent = config.schedule().stream().filter(s -> s.notifyMode() == Notify.NEVER)
                 .map(org.kcdauditor.config.ScheduleConfig::name).toList();
         try (RunStore store = StoreUrls.open(config, env)) {
             String history = store.historyKey(config.historyKey());
-            previousId = store.lastScheduled(history, doc.runId(), silent)
-                    .or(() -> store.lastUnscheduled(history, doc.runId())).map(RunSummary::id).orElse(null);
-            if (previousId != null) {
+            RunSummary previous = store.lastScheduled(history, doc.runId(), silent)
+                    .or(() -> store.lastUnscheduled(history, doc.runId())).orElse(null);
+            previousId = previous == null ? null : previous.id();
+            if (previous != null) {
+                // which waivers it saw ending soon: those its finish was within days of
+                previousFinishedAt = previous.finishedAt();
                 previousFindings = store.findings(previousId);
                 previousUnaudited = store.unaudited(previousId);
             }
         }
         List<Notice> notices = builder.build(jobName, mode, doc, previousFindings, previousId, pdf, tellTeam,
-                previousUnaudited);
+                previousUnaudited, previousFinishedAt);
         List<Notice> stored = new ArrayList<>();
         for (Notice n : notices) {
             if (outbox.enqueue(n, mailer.toMime(n))) {

@@ -318,6 +318,7 @@ public final class ReportView {
     private final List<FindingView> findings;
     private final Status status;
     private final String headline;
+    private final List<WaiverEndingSoon> waiverEndings;
     private final String waiversEndingSoon;
     private final Procedure procedure;
     private final List<DirectoryView> directories;
@@ -410,7 +411,8 @@ public final class ReportView {
         this.clusters = List.copyOf(cv);
         // the same rule as each cluster's: never OK while a pair fails or a cluster was not audited (its AMBER)
         this.status = Status.of(counts, cv.stream().anyMatch(c -> c.pairsOk() < c.pairs() || !c.audited()));
-        this.waiversEndingSoon = composeWaiversEndingSoon();
+        this.waiverEndings = composeWaiverEndings();
+        this.waiversEndingSoon = waiversEndingSoon(waiverEndings);
         this.headline = composeHeadline();
         Map<String, Boolean> goAfter = new HashMap<>();
         clusters.forEach(c -> goAfter.put(c.name().toLowerCase(Locale.ROOT), c.goAfter()));
@@ -958,20 +960,32 @@ public final class ReportView {
     }
 
     /**
-     * "Waiver ending soon: HVC1 turns NO-GO on 2026-12-10, when the waiver of MISSING_DELEGATION HV02 -> HV03 ends
-     * (valid through 2026-12-09); renew it or fix what it waives before a patch window from then.", or "". For each GO
-     * cluster, the first of its waived findings to be open again that would make it NO-GO (a HIGH one, or a blocker of
-     * one of its pairs), where its waiver ends within {@link #WAIVER_ENDS_SOON_DAYS} days of the run's finish (not of
-     * the rendering: a report re-rendered later says the same); at most {@link #SOON_NAMED} clusters named, the rest
-     * counted.
+     * A GO cluster that turns NO-GO the day after {@code expires}, when the waiver of {@code finding} ends (the first of
+     * its waived findings to be open again that would make it NO-GO); {@code what} names it: {@code MISSING_DELEGATION
+     * HV02 -> HV03}.
      */
-    private String composeWaiversEndingSoon() {
+    public record WaiverEndingSoon(String cluster, Finding finding, java.time.LocalDate expires, String what) {
+    }
+
+    /**
+     * The last day a waiver may be valid through and be said to end soon at {@code at}: its date in UTC plus {@link
+     * #WAIVER_ENDS_SOON_DAYS}.
+     */
+    public static java.time.LocalDate endsSoonLimit(java.time.Instant at) {
+        return java.time.LocalDate.ofInstant(at, java.time.ZoneOffset.UTC).plusDays(WAIVER_ENDS_SOON_DAYS);
+    }
+
+    /**
+     * For each GO cluster, the first of its waived findings to be open again that would make it NO-GO (a HIGH one, or
+     * a blocker of one of its pairs), where its waiver ends within {@link #WAIVER_ENDS_SOON_DAYS} days of the run's
+     * finish (not of the rendering: a report re-rendered later says the same); the first to end first.
+     */
+    private List<WaiverEndingSoon> composeWaiverEndings() {
         java.time.Instant at = doc.finishedAt() != null ? doc.finishedAt() : doc.startedAt();
         if (at == null) {
-            return "";
+            return List.of();
         }
-        java.time.LocalDate limit = java.time.LocalDate.ofInstant(at, java.time.ZoneOffset.UTC)
-                .plusDays(WAIVER_ENDS_SOON_DAYS);
+        java.time.LocalDate limit = endsSoonLimit(at);
         // most runs have none: the clusters are looked at only for the waivers that end soon
         Map<String, List<Finding>> ending = new HashMap<>();
         for (FindingView v : findings) {
@@ -981,9 +995,7 @@ public final class ReportView {
                 ending.computeIfAbsent(f.cluster().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(f);
             }
         }
-        record Ending(String cluster, java.time.LocalDate expires, String what) {
-        }
-        List<Ending> endings = new ArrayList<>();
+        List<WaiverEndingSoon> endings = new ArrayList<>();
         for (ClusterView c : clusters) {
             List<Finding> candidates = ending.get(c.name().toLowerCase(Locale.ROOT));
             if (candidates == null || !c.go()) {
@@ -993,16 +1005,25 @@ public final class ReportView {
                     .filter(BlockerView::waived).map(BlockerView::findingId).collect(Collectors.toSet());
             candidates.stream().filter(f -> f.severity() == Severity.HIGH || blockers.contains(f.id()))
                     .min(Comparator.comparing(f -> f.waiver().expires()))
-                    .ifPresent(f -> endings.add(new Ending(c.name(), f.waiver().expires(), f.rule()
+                    .ifPresent(f -> endings.add(new WaiverEndingSoon(c.name(), f, f.waiver().expires(), f.rule()
                             + (where(f).isEmpty() ? "" : " " + where(f)))));
         }
+        endings.sort(Comparator.comparing(WaiverEndingSoon::expires));
+        return List.copyOf(endings);
+    }
+
+    /**
+     * "Waiver ending soon: HVC1 turns NO-GO on 2026-12-10, when the waiver of MISSING_DELEGATION HV02 -> HV03 ends
+     * (valid through 2026-12-09); renew it or fix what it waives before a patch window from then.", or "" for none; at
+     * most {@link #SOON_NAMED} clusters named, the rest counted.
+     */
+    public static String waiversEndingSoon(List<WaiverEndingSoon> endings) {
         if (endings.isEmpty()) {
             return "";
         }
-        endings.sort(Comparator.comparing(Ending::expires));
         boolean one = endings.size() == 1;
         List<String> named = new ArrayList<>();
-        for (Ending e : endings.subList(0, Math.min(SOON_NAMED, endings.size()))) {
+        for (WaiverEndingSoon e : endings.subList(0, Math.min(SOON_NAMED, endings.size()))) {
             named.add(e.cluster() + (named.isEmpty() ? " turns NO-GO on " : " on ") + e.expires().plusDays(1)
                     + ", when the waiver of " + e.what() + " ends (valid through " + e.expires() + ")");
         }
@@ -1012,6 +1033,11 @@ public final class ReportView {
         return (one ? "Waiver" : "Waivers") + " ending soon: " + String.join("; ", named) + (one
                 ? "; renew it or fix what it waives" : "; renew them or fix what they waive")
                 + " before a patch window from then.";
+    }
+
+    /** The GO clusters that turn NO-GO within {@link #WAIVER_ENDS_SOON_DAYS} days of the run, the first to first. */
+    public List<WaiverEndingSoon> waiverEndings() {
+        return waiverEndings;
     }
 
     /**

@@ -105,11 +105,11 @@ class WaivedSinceNoticeTest {
         List<Finding> high = f.stream().filter(x -> x.severity() == org.kcdauditor.model.Severity.HIGH).toList();
         List<Finding> low = f.stream().filter(x -> x.severity() == org.kcdauditor.model.Severity.LOW).toList();
         NoticeBuilder.Change both = new NoticeBuilder.Change("HVC1", high.subList(0, 1), List.of(), List.of(),
-                List.of(), List.of(), high.subList(1, 2));
+                List.of(), List.of(), high.subList(1, 2), List.of());
         assertEquals("[kcd-audit] HVC1: 1 new HIGH finding and 1 no longer waived \u2014 live migration at risk",
                 NoticeBuilder.subject(both, "HVC1"));
         NoticeBuilder.Change quiet = new NoticeBuilder.Change("HVC1", List.of(), List.of(), high.subList(0, 3),
-                List.of(), List.of(), low.subList(0, 1));
+                List.of(), List.of(), low.subList(0, 1), List.of());
         assertEquals("[kcd-audit] HVC1: 1 finding no longer waived, 3 still open", NoticeBuilder.subject(quiet, "HVC1"));
         assertEquals(4, quiet.openNow());
     }
@@ -124,7 +124,7 @@ class WaivedSinceNoticeTest {
         List<Finding> medium = f.stream().filter(x -> x.severity() == org.kcdauditor.model.Severity.MEDIUM).toList();
         List<Finding> low = f.stream().filter(x -> x.severity() == org.kcdauditor.model.Severity.LOW).toList();
         NoticeBuilder.Change c = new NoticeBuilder.Change("HVC1", low.subList(0, 1), List.of(), List.of(), List.of(),
-                List.of(), medium.subList(0, 1));
+                List.of(), medium.subList(0, 1), List.of());
         assertEquals("[kcd-audit] HVC1: 1 new finding and 1 no longer waived (worst MEDIUM)",
                 NoticeBuilder.subject(c, "HVC1"));
     }
@@ -137,11 +137,11 @@ class WaivedSinceNoticeTest {
     void theSubjectCountsTheDirectoryChangesApartFromWhatIsStillOpen() {
         List<Finding> f = Fixtures.demo().findings();
         NoticeBuilder.Change c = new NoticeBuilder.Change("HVC1", List.of(), f.subList(0, 2), List.of(), f.subList(2, 3),
-                List.of(), List.of());
+                List.of(), List.of(), List.of());
         assertEquals("[kcd-audit] HVC1: 2 findings resolved, 0 still open, 1 changed in the directory",
                 NoticeBuilder.subject(c, "HVC1"));
         NoticeBuilder.Change none = new NoticeBuilder.Change("HVC1", List.of(), f.subList(0, 2), f.subList(2, 6),
-                List.of(), List.of(), List.of());
+                List.of(), List.of(), List.of(), List.of());
         assertEquals("[kcd-audit] HVC1: 2 findings resolved, 4 still open", NoticeBuilder.subject(none, "HVC1"));
     }
 }
