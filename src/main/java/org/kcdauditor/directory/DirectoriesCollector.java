@@ -26,10 +26,11 @@ import java.util.function.IntConsumer;
  * Reads every configured directory (one per domain) with its own connection and secrets, one after the other,
  * and merges them into one snapshot whose {@link Snapshot#directories()} say which objects came from where.
  * A directory that cannot be read fails the run, naming it, unless it is {@code optional}: its clusters are then
- * not audited. For a preflight with {@code --all-dcs}, every domain controller of the domains of the cluster (and
- * of the clusters it migrates with) is read too ({@link DomainControllers}), once every directory is: a domain's DCs
- * are also searched for other holders of the SPNs of the nodes of the other domains checked, which the pairs from its
- * nodes go to.
+ * not audited. A directory read from an OU is then searched, in its whole domain, for the other holders of the
+ * SPNs of the other directories' nodes, which the pairs from its nodes go to ({@link #withHoldersAcross}). For a
+ * preflight with {@code --all-dcs}, every domain controller of the domains of the cluster (and of the clusters it
+ * migrates with) is read too ({@link DomainControllers}), once every directory is: a domain's DCs are also searched
+ * for other holders of the SPNs of the nodes of the other domains checked.
  */
 public final class DirectoriesCollector {
     private final AuditConfig config;
@@ -57,13 +58,14 @@ public final class DirectoriesCollector {
      */
     public Snapshot collect(Consumer<Deadline> reading, IntConsumer progress) throws DirectoryException {
         List<Snapshot> parts = new ArrayList<>();
+        List<String> names = new ArrayList<>(); // the directory of each part
         List<DcCheck> checks = new ArrayList<>();
         int[] offset = {0};
         for (Map.Entry<String, DirectoryConfig> e : config.directories().entrySet()) {
             String name = e.getKey();
             DirectoryConfig d = e.getValue();
-            String key = config.directoryKey(name);
-            LdapConnector connector = new LdapConnector(config, secrets, key, d);
+            LdapConnector connector = new LdapConnector(config, secrets, config.directoryKey(name), d);
+            names.add(name);
             int base = offset[0];
             LDAPConnection[] reads = new LDAPConnection[1];
             Deadline deadline = Deadline.start(d);
@@ -81,25 +83,82 @@ public final class DirectoriesCollector {
                 parts.add(s);
                 offset[0] += s.objects().size();
             } catch (DirectoryException ex) {
-                if (!d.isOptional()) {
-                    throw config.multiDirectory() ? new DirectoryException(key + ": " + ex.getMessage(), ex) : ex;
-                }
-                parts.add(new Snapshot(clock.instant(), d.url(), d.baseDn(), List.of(), null, null, null, List.of(),
-                        List.of(new DirectoryPart(name, d.url(), d.baseDn(), null, null, null, true, ex.getMessage(),
-                                0, 0, null, false, List.of())), null));
+                parts.add(unread(name, d, ex));
             } finally {
                 if (reads[0] != null) {
                     reads[0].close();
                 }
             }
         }
+        for (int i = 0; i < parts.size(); i++) {
+            parts.set(i, withHoldersAcross(names, parts, i, reading));
+        }
         // the DCs are read once every directory is: each domain's are also searched for the nodes of the others
         for (DcCheck c : checks) {
+            Snapshot s = parts.get(c.part());
+            if (!s.directories().get(0).audited()) {
+                continue; // an optional directory whose holders across could not be looked up (withHoldersAcross)
+            }
             List<AdObject> across = new ArrayList<>();
             checks.stream().filter(other -> other != c).forEach(other -> across.addAll(other.objects()));
-            parts.set(c.part(), withDcs(c.snapshot(), c.read(across)));
+            parts.set(c.part(), with(s, s.objects(), c.read(s, across)));
         }
         return merge(parts);
+    }
+
+    /**
+     * A directory that could not be read: it fails the run, naming it, unless it is optional; then its part says why.
+     */
+    private Snapshot unread(String name, DirectoryConfig d, DirectoryException ex) throws DirectoryException {
+        if (!d.isOptional()) {
+            throw config.multiDirectory() ? new DirectoryException(config.directoryKey(name) + ": " + ex.getMessage(),
+                    ex) : ex;
+        }
+        return new Snapshot(clock.instant(), d.url(), d.baseDn(), List.of(), null, null, null, List.of(),
+                List.of(new DirectoryPart(name, d.url(), d.baseDn(), null, null, null, true, ex.getMessage(),
+                        0, 0, null, false, List.of())), null);
+    }
+
+    /**
+     * Part {@code i} with the objects outside its base DN, where that is an OU, that hold an SPN of the other
+     * directories' nodes ({@link OutsideObjects#holdersOf}): the pairs from its nodes into theirs ask its KDC, which
+     * finds such a holder in its own domain first, as the domain's DN as base DN would have shown. Its reading looked
+     * up the holders of its own nodes' SPNs only, the other directories' nodes being read after it (or not at all, for
+     * an optional one that could not be read): one more connection to that directory, with its own deadline, and
+     * one search per {@link OutsideObjects#TERMS_PER_SEARCH} values, for those alone. Nothing is read for a
+     * directory read from its domain's DN, or with no cluster (no source asks its KDC).
+     */
+    private Snapshot withHoldersAcross(List<String> names, List<Snapshot> parts, int i, Consumer<Deadline> reading)
+            throws DirectoryException {
+        Snapshot s = parts.get(i);
+        String name = names.get(i);
+        if (!s.directories().get(0).audited() || clusters(name).isEmpty()
+                || !OutsideObjects.below(s.baseDn(), domainDn(s))) {
+            return s;
+        }
+        List<AdObject> across = new ArrayList<>();
+        for (int j = 0; j < parts.size(); j++) {
+            Snapshot other = parts.get(j);
+            if (j != i && other.directories().get(0).audited()) {
+                across.addAll(new NodeSelector(clusters(names.get(j))).select(other.objects(),
+                        other.managedServiceAccounts()));
+            }
+        }
+        if (across.isEmpty()) {
+            return s;
+        }
+        DirectoryConfig d = config.directories().get(name);
+        Deadline deadline = Deadline.start(d);
+        reading.accept(deadline);
+        try (LDAPConnection connection = new LdapConnector(config, secrets, config.directoryKey(name), d)
+                .connect(deadline)) {
+            List<AdObject> objects = new ArrayList<>(s.objects());
+            objects.addAll(OutsideObjects.holdersOf(connection, deadline, d.url(), domainDn(s), d.effectivePageSize(),
+                    s.objects(), across, new ValueInterner()));
+            return with(s, objects, null);
+        } catch (DirectoryException ex) {
+            return unread(name, d, ex);
+        }
     }
 
     /** The clusters whose DCs a preflight reads in directory {@code name}: the cluster and those it migrates with. */
@@ -121,13 +180,15 @@ public final class DirectoriesCollector {
      *
      * @param objects the nodes and file servers of the clusters checked there, as the audit takes them
      */
-    private record DcCheck(int part, Snapshot snapshot, LdapConnector connector, List<DomainControllers.Target> targets,
+    private record DcCheck(int part, LdapConnector connector, List<DomainControllers.Target> targets,
                            List<AdObject> objects, List<AdObject> audited) {
         /**
-         * Every DC's copy of the checked objects; {@code across}: the nodes of the other domains checked, which the
-         * pairs from this domain's nodes go to (its KDC finds another holder of their SPNs in this domain first).
+         * Every DC's copy of the checked objects, against {@code snapshot}, the directory as read with the holders
+         * outside its base DN of the other directories' nodes' SPNs; {@code across}: the nodes of the other domains
+         * checked, which the pairs from this domain's nodes go to (its KDC finds another holder of their SPNs in this
+         * domain first).
          */
-        List<DcRead> read(List<AdObject> across) throws DirectoryException {
+        List<DcRead> read(Snapshot snapshot, List<AdObject> across) throws DirectoryException {
             // the DC the audit read is not read again: whether it is read-only is what its root DSE said
             return DomainControllers.read(connector, targets, objects, snapshot.dc(), connector.settings().url(),
                     snapshot.directories().get(0).dcReadOnly(), new DomainControllers.Groups(domainDn(snapshot),
@@ -145,7 +206,7 @@ public final class DirectoriesCollector {
         List<DomainControllers.Target> targets = d.domainControllers().isEmpty()
                 ? DomainControllers.discover(connection, deadline, domainDn(s), d.url(), s.objects())
                 : DomainControllers.listed(d.domainControllers());
-        return new DcCheck(part, s, connector, targets, objects,
+        return new DcCheck(part, connector, targets, objects,
                 new NodeSelector(audited).select(s.objects(), s.managedServiceAccounts()));
     }
 
@@ -156,13 +217,14 @@ public final class DirectoriesCollector {
         return dc >= 0 ? base.substring(dc) : base;
     }
 
-    private static Snapshot withDcs(Snapshot s, List<DcRead> dcs) {
+    /** {@code s} with {@code objects}, and the DCs read ({@code dcs}) when not null. */
+    private static Snapshot with(Snapshot s, List<AdObject> objects, List<DcRead> dcs) {
         DirectoryPart p = s.directories().get(0);
-        DirectoryPart checked = new DirectoryPart(p.name(), p.url(), p.baseDn(), p.dc(), p.dcServerName(),
-                p.aesKeysSince(), p.optional(), p.failure(), p.firstObject(), p.objectCount(), p.changeTimes(), true, dcs,
-                p.dcReadOnly(), p.writeDc());
-        return new Snapshot(s.takenAt(), s.directoryUrl(), s.baseDn(), s.objects(), s.dc(), s.dcServerName(),
-                s.aesKeysSince(), s.operators(), List.of(checked), s.changes(), s.rbcdPrincipals(),
+        DirectoryPart part = new DirectoryPart(p.name(), p.url(), p.baseDn(), p.dc(), p.dcServerName(),
+                p.aesKeysSince(), p.optional(), p.failure(), p.firstObject(), objects.size(), p.changeTimes(),
+                p.dcCheck() || dcs != null, dcs == null ? p.domainControllers() : dcs, p.dcReadOnly(), p.writeDc());
+        return new Snapshot(s.takenAt(), s.directoryUrl(), s.baseDn(), objects, s.dc(), s.dcServerName(),
+                s.aesKeysSince(), s.operators(), List.of(part), s.changes(), s.rbcdPrincipals(),
                 s.managedServiceAccounts());
     }
 

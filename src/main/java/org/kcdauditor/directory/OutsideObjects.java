@@ -71,24 +71,10 @@ final class OutsideObjects {
     static List<AdObject> read(LDAPConnection connection, Deadline deadline, String where, String domainDn,
                                int pageSize, List<AdObject> sweep, List<AdObject> nodes, NodeSelector selector,
                                Set<String> serviceAccounts, ValueInterner canonical) throws DirectoryException {
-        List<Filter> terms = terms(sweep, nodes);
-        Set<String> seen = new HashSet<>();
-        for (AdObject o : sweep) {
-            seen.add(EntryReads.normal(o.dn()));
-        }
-        Map<String, SearchResultEntry> found = new LinkedHashMap<>();
+        Set<String> seen = seen(sweep);
+        Map<String, SearchResultEntry> found;
         try {
-            for (int from = 0; from < terms.size(); from += TERMS_PER_SEARCH) {
-                int to = Math.min(terms.size(), from + TERMS_PER_SEARCH);
-                Filter any = Filter.createORFilter(terms.subList(from, to));
-                EntryReads.paged(connection, deadline, new SearchRequest(domainDn, SearchScope.SUB,
-                        Filter.createANDFilter(Filter.create(DirectoryCollector.FILTER), any),
-                        DirectoryCollector.ATTRIBUTES), pageSize, e -> {
-                            if (!seen.contains(EntryReads.normal(e.getDN()))) {
-                                found.putIfAbsent(EntryReads.normal(e.getDN()), e);
-                            }
-                        });
-            }
+            found = outside(connection, deadline, domainDn, pageSize, terms(sweep, nodes), seen);
         } catch (LDAPException e) {
             throw EntryReads.failed(deadline, where, "looking up the objects outside the base DN that the nodes"
                     + " delegate to or that hold their SPNs, under " + domainDn, e);
@@ -105,13 +91,79 @@ final class OutsideObjects {
         }
         List<AdObject> out = new ArrayList<>();
         for (SearchResultEntry e : found.values()) {
-            AdObject o = DirectoryCollector.toObject(RangedRetrieval.incomplete(e)
-                    ? RangedRetrieval.complete(connection, e, where, deadline) : e, canonical);
+            AdObject o = object(connection, deadline, where, e, canonical);
             if (selector.select(List.of(o), serviceAccounts).isEmpty() || holds(o, held)) {
                 out.add(o);
             }
         }
         return out;
+    }
+
+    /**
+     * The objects (under {@code domainDn}, not of {@code sweep}) that register an SPN of {@code across}: the nodes of
+     * the other directories, into which the pairs from this domain's nodes go. Their KDC, this domain's, finds such a
+     * holder first (DUPLICATE_SPN, TARGET_SPN_NOT_REGISTERED of the target in the other domain), as a sweep of the
+     * whole domain would have shown; looked up once every directory is read, since their nodes are known only then
+     * ({@link DirectoriesCollector}). By {@link DomainControllers#holderValues}, about 12 values a node,
+     * {@link #TERMS_PER_SEARCH} a search.
+     */
+    static List<AdObject> holdersOf(LDAPConnection connection, Deadline deadline, String where, String domainDn,
+                                    int pageSize, List<AdObject> sweep, List<AdObject> across, ValueInterner canonical)
+            throws DirectoryException {
+        Set<Filter> terms = new LinkedHashSet<>();
+        for (AdObject node : across) {
+            DomainControllers.holderValues(node).forEach(v -> terms.add(
+                    Filter.createEqualityFilter("servicePrincipalName", v)));
+        }
+        List<AdObject> out = new ArrayList<>();
+        try {
+            for (SearchResultEntry e : outside(connection, deadline, domainDn, pageSize, new ArrayList<>(terms),
+                    seen(sweep)).values()) {
+                out.add(object(connection, deadline, where, e, canonical));
+            }
+        } catch (LDAPException e) {
+            throw EntryReads.failed(deadline, where, "looking up the objects outside the base DN that hold the SPNs of"
+                    + " the other directories' nodes, under " + domainDn, e);
+        }
+        return out;
+    }
+
+    /** The normalized DNs of {@code sweep}. */
+    private static Set<String> seen(List<AdObject> sweep) {
+        Set<String> seen = new HashSet<>();
+        for (AdObject o : sweep) {
+            seen.add(EntryReads.normal(o.dn()));
+        }
+        return seen;
+    }
+
+    /**
+     * The entries under {@code domainDn} matching one of {@code terms} (and the sweep's filter) that are not of
+     * {@code seen}, by normalized DN, {@link #TERMS_PER_SEARCH} terms a search.
+     */
+    private static Map<String, SearchResultEntry> outside(LDAPConnection connection, Deadline deadline,
+                                                          String domainDn, int pageSize, List<Filter> terms,
+                                                          Set<String> seen) throws LDAPException {
+        Map<String, SearchResultEntry> found = new LinkedHashMap<>();
+        for (int from = 0; from < terms.size(); from += TERMS_PER_SEARCH) {
+            int to = Math.min(terms.size(), from + TERMS_PER_SEARCH);
+            Filter any = Filter.createORFilter(terms.subList(from, to));
+            EntryReads.paged(connection, deadline, new SearchRequest(domainDn, SearchScope.SUB,
+                    Filter.createANDFilter(Filter.create(DirectoryCollector.FILTER), any),
+                    DirectoryCollector.ATTRIBUTES), pageSize, e -> {
+                        if (!seen.contains(EntryReads.normal(e.getDN()))) {
+                            found.putIfAbsent(EntryReads.normal(e.getDN()), e);
+                        }
+                    });
+        }
+        return found;
+    }
+
+    /** {@code e} as an object, completed where AD returned ranged values. */
+    private static AdObject object(LDAPConnection connection, Deadline deadline, String where, SearchResultEntry e,
+                                   ValueInterner canonical) throws DirectoryException {
+        return DirectoryCollector.toObject(RangedRetrieval.incomplete(e)
+                ? RangedRetrieval.complete(connection, e, where, deadline) : e, canonical);
     }
 
     /**

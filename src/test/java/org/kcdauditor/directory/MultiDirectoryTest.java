@@ -793,6 +793,67 @@ class MultiDirectoryTest {
     }
 
     /**
+     * contoso read with its nodes' OU as base DN, and a service account of contoso outside it (CN=Users) registering
+     * HV21's migration SPN: contoso's KDC, which HV01-HV03 ask, finds that account first, so the pairs into HV21 from
+     * contoso fail, as they are read with the domain as base DN (DUPLICATE_SPN, holders[].domain contoso.com). The
+     * holders outside the OU were looked up for the SPNs of contoso's own nodes only, fabrikam being read after it: the
+     * run said exit 0 and no finding, and {@code preflight --all-dcs} said dc1.contoso.com, the DC it read, did not have
+     * the account yet (DC_NOT_CONVERGED), which it had.
+     */
+    @Test
+    void aHolderOfATargetsSpnOutsideTheSourcesOuIsSeenAsWithTheDomainsDn() throws Exception {
+        rbcdAcrossDomains(List.of(FABRIKAM_SID + "-3000", FABRIKAM_SID + "-3001"));
+        Entry svc = svcMigOfContosoHolding(Hosts.MIG + "/hv21.fabrikam.com");
+        contoso.add(svc);
+        InMemoryDirectoryServer contoso2 = replicaOfContoso(null);
+        try {
+            Path cfg = withContosoDcs(config(fabrikamUrl(), "[[HVC1, HVC2]]", "domainControllers: [" + fabrikamUrl()
+                    + "]"), contoso2);
+            contosoFromItsOu(cfg);
+            CliRun r = run(cfg, "json");
+            assertEquals(3, r.exitCode(), r.toString());
+            List<JsonNode> dup = findings(CliRun.findings(tmp.resolve("out")), "DUPLICATE_SPN");
+            assertEquals(1, dup.size(), dup.toString());
+            assertEquals("HV21", dup.get(0).path("host").asText());
+            JsonNode holder = dup.get(0).path("evidence").path("holders").get(0);
+            assertEquals(svc.getDN(), holder.path("dn").asText());
+            assertEquals("contoso.com", holder.path("domain").asText());
+
+            // both DCs of contoso have it: judged on the one read, no DC lags
+            CliRun pre = preflight(cfg);
+            assertEquals(3, pre.exitCode(), pre.toString());
+            JsonNode doc = CliRun.findings(tmp.resolve("pre"));
+            assertTrue(findings(doc, "DC_NOT_CONVERGED").isEmpty(), findings(doc, "DC_NOT_CONVERGED").toString());
+            assertEquals(1, findings(doc, "DUPLICATE_SPN").size(), doc.path("findings").toString());
+        } finally {
+            contoso2.shutDown(true);
+        }
+    }
+
+    /**
+     * contoso read from its nodes' OU refusing the search for other holders of the fabrikam nodes' SPNs outside it (a
+     * size limit, say): whether one is there is unknown, so the run fails naming the directory and the search, as when
+     * the search for the holders of its own nodes' SPNs fails, rather than reading the pairs from contoso as OK.
+     */
+    @Test
+    void aSourcesOuRefusingTheSearchForATargetsHoldersOutsideItFailsTheRun() throws Exception {
+        rbcdAcrossDomains(List.of(FABRIKAM_SID + "-3000", FABRIKAM_SID + "-3001"));
+        InMemoryDirectoryServer refusing = contosoRefusingTheSearchForFabrikamHolders();
+        try {
+            Path cfg = config(fabrikamUrl(), "[[HVC1, HVC2]]");
+            Files.writeString(cfg, Files.readString(cfg).replace("127.0.0.1:" + contoso.getListenPort(),
+                    "127.0.0.1:" + refusing.getListenPort()));
+            contosoFromItsOu(cfg);
+            CliRun r = run(cfg, "json");
+            assertEquals(1, r.exitCode(), r.toString());
+            assertTrue(r.err().contains("directories.contoso: ") && r.err().contains("the SPNs of the other"
+                    + " directories' nodes") && r.err().contains("ize limit exceeded"), r.err());
+        } finally {
+            refusing.shutDown(true);
+        }
+    }
+
+    /**
      * The same DC refusing the search for other holders of HV21's SPNs (a size limit, say): whether its KDC finds one is
      * unknown, so the DC is reported as not fully read (DC_UNREACHABLE, holdersError), as for the nodes of its own
      * domain. It was not searched for them at all, and agreed.
@@ -800,19 +861,7 @@ class MultiDirectoryTest {
     @Test
     void aDcOfTheSourcesDomainRefusingTheSearchForATargetsHoldersIsNotReadAsHoldingNone() throws Exception {
         rbcdAcrossDomains(List.of(FABRIKAM_SID + "-3000", FABRIKAM_SID + "-3001"));
-        InMemoryDirectoryServer contoso2 = replicaOfContoso(
-                new com.unboundid.ldap.listener.interceptor.InMemoryOperationInterceptor() {
-                    @Override
-                    public void processSearchRequest(
-                            com.unboundid.ldap.listener.interceptor.InMemoryInterceptedSearchRequest request)
-                            throws com.unboundid.ldap.sdk.LDAPException {
-                        String filter = request.getRequest().getFilter().toString();
-                        if (filter.contains("servicePrincipalName=") && filter.contains("fabrikam")) {
-                            throw new com.unboundid.ldap.sdk.LDAPException(
-                                    com.unboundid.ldap.sdk.ResultCode.SIZE_LIMIT_EXCEEDED, "Size Limit Exceeded");
-                        }
-                    }
-                });
+        InMemoryDirectoryServer contoso2 = contosoRefusingTheSearchForFabrikamHolders();
         try {
             Path cfg = withContosoDcs(config(fabrikamUrl(), "[[HVC1, HVC2]]", "domainControllers: [" + fabrikamUrl()
                     + "]"), contoso2);
@@ -846,6 +895,28 @@ class MultiDirectoryTest {
         contoso.exportToLDIF(new com.unboundid.ldif.LDIFWriter(ldif.toFile()), false, false, true);
         dc2.importFromLDIF(true, ldif.toString());
         return dc2;
+    }
+
+    /** {@code cfg} reading contoso from its nodes' OU, {@code OU=Hyper-V,DC=contoso,DC=com}. */
+    private static void contosoFromItsOu(Path cfg) throws Exception {
+        Files.writeString(cfg, Files.readString(cfg).replace("    baseDn: " + TestDirectory.BASE + "\n",
+                "    baseDn: OU=Hyper-V," + TestDirectory.BASE + "\n"));
+    }
+
+    /** dc2.contoso.com refusing every search for holders of fabrikam's SPNs (a size limit, say). */
+    private InMemoryDirectoryServer contosoRefusingTheSearchForFabrikamHolders() throws Exception {
+        return replicaOfContoso(new com.unboundid.ldap.listener.interceptor.InMemoryOperationInterceptor() {
+            @Override
+            public void processSearchRequest(
+                    com.unboundid.ldap.listener.interceptor.InMemoryInterceptedSearchRequest request)
+                    throws com.unboundid.ldap.sdk.LDAPException {
+                String filter = request.getRequest().getFilter().toString();
+                if (filter.contains("servicePrincipalName=") && filter.contains("fabrikam")) {
+                    throw new com.unboundid.ldap.sdk.LDAPException(
+                            com.unboundid.ldap.sdk.ResultCode.SIZE_LIMIT_EXCEEDED, "Size Limit Exceeded");
+                }
+            }
+        });
     }
 
     /** {@code cfg} with contoso's DCs listed: the one the audit reads, then {@code dc2}. */

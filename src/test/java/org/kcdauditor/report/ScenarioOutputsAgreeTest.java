@@ -748,6 +748,33 @@ class ScenarioOutputsAgreeTest {
     }
 
     /**
+     * The same with contoso read from its nodes' OU (baseDn OU=Hyper-V,DC=contoso,DC=com), svc-old outside it: every
+     * output gives the verdict of the domain's DN, where the run said nothing of it (exit 0): the holders outside the
+     * OU were looked up for the SPNs of contoso's own nodes only.
+     */
+    @Test
+    void aHolderOutsideTheSourcesOuOfATargetsSpnGivesTheVerdictOfTheDomainsDn() throws Exception {
+        twoDomains((ds, fb) -> {
+            Outputs domain = contosoHolderOf(ds, fb, Hosts.MIG + "/hvf01.fabrikam.com");
+            Path cfg = tmp.resolve("kcd-audit.yaml");
+            Files.writeString(cfg, Files.readString(cfg).replace("baseDn: " + TestDirectory.BASE + "\n",
+                    "baseDn: OU=Hyper-V," + TestDirectory.BASE + "\n"));
+            Outputs ou = run(cfg, "ou", null);
+            assertAgree(ou);
+            java.util.function.Function<Outputs, List<String>> verdict = o -> o.doc().findings().stream()
+                    .map(f -> String.join(" ", f.rule(), f.host(), String.valueOf(f.peer()), String.valueOf(f.spn()),
+                            f.severity().toString(), f.evidence() == null ? "" : String.valueOf(f.evidence().holders())))
+                    .sorted().toList();
+            assertEquals(verdict.apply(domain), verdict.apply(ou));
+            org.kcdauditor.model.Finding dup = ou.doc().findings().stream()
+                    .filter(f -> f.rule().equals("DUPLICATE_SPN")).findFirst().orElseThrow();
+            assertEquals("CN=svc-old,CN=Users," + TestDirectory.BASE, dup.evidence().holders().get(0).dn());
+            assertEquals("contoso.com", dup.evidence().holders().get(0).domain());
+            assertTrue(ou.md().contains("CN=svc-old,CN=Users," + TestDirectory.BASE), ou.md());
+        });
+    }
+
+    /**
      * Two domains migrating into each other through resource-based delegation, and a service account of contoso that
      * registers cifs/hvf01.fabrikam.com itself, which HVF01 serves only through its HOST/hvf01.fabrikam.com: contoso's
      * KDC, which HVA01-03 ask, finds that account for it (the SPN before its sPNMappings alias), so the pairs from
