@@ -79,8 +79,11 @@ public sealed interface Action {
      * @param holder  the object's name as reports show it
      * @param account its sAMAccountName (what setspn takes), or null
      * @param dn      its distinguished name (what Set-ADObject takes)
+     * @param domain  its DNS domain, only where it is another than that of the host whose SPN it holds (the domain
+     *                of sources whose KDC finds it first): {@code setspn -X}, looking in one domain, lists such a
+     *                holder neither before nor after, so its removal is checked with {@code setspn -F -Q}; else null
      */
-    record UnregisterSpn(String holder, String account, String dn, String spn) implements Action {
+    record UnregisterSpn(String holder, String account, String dn, String spn, String domain) implements Action {
         @Override
         public String subject() {
             return holder;

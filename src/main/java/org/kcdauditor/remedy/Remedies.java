@@ -85,7 +85,9 @@ public final class Remedies {
                     + typed(command, a.subject(), "servicePrincipalName") + hint + ".";
         } else if (a instanceof UnregisterSpn u) {
             return "Remove " + list(List.of(u.spn())) + " from " + Values.visibleAccount(u.holder())
-                    + typed(command, u.holder(), "servicePrincipalName") + ", then check with setspn -X.";
+                    + typed(command, u.holder(), "servicePrincipalName") + ", then check with " + (u.domain() == null
+                    ? "setspn -X." : "setspn -F -Q on that SPN, which searches the whole forest (setspn -X looks in one"
+                    + " domain) and must name no account in " + u.domain() + ".");
         } else if (a instanceof SetProtocolTransition p) {
             return "Select '" + (p.enabled() ? ADUC_ANY : ADUC_KERBEROS) + "' on " + on + "'s Delegation tab"
                     + typed(command, a.subject(), "userAccountControl") + ".";

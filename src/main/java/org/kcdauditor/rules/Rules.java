@@ -59,9 +59,9 @@ final class Rules {
         return out;
     }
 
-    /** Removing the SPN from each of {@code holders}. */
+    /** Removing the SPN from each of {@code holders}, with the domain of one in another domain than the host's. */
     static List<Action> unregister(List<Evidence.Holder> holders) {
         return holders.stream().<Action>map(h -> new Action.UnregisterSpn(h.name(), h.samAccountName(), h.dn(),
-                h.stored())).toList();
+                h.stored(), h.domain())).toList();
     }
 }

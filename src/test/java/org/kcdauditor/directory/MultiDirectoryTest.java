@@ -449,6 +449,11 @@ class MultiDirectoryTest {
         assertTrue(f.path("message").asText().contains("fabrikam.com's KDC"), f.path("message").asText());
         JsonNode action = f.path("actions").get(0);
         assertEquals("CN=svc-mig,CN=Users," + FABRIKAM, action.path("dn").asText());
+        assertEquals("fabrikam.com", action.path("domain").asText());
+        // setspn -X looks in one domain and lists nothing before or after: the forest-wide query shows it is gone
+        String fix = f.path("remediation").asText();
+        assertTrue(fix.endsWith(", then check with setspn -F -Q on that SPN, which searches the whole forest (setspn -X"
+                + " looks in one domain) and must name no account in fabrikam.com."), fix);
         // HV01's pairs from contoso are served by contoso's KDC, which finds HV01 alone
         List<JsonNode> matrix = StreamSupport.stream(doc.path("clusters").spliterator(), false)
                 .flatMap(c -> StreamSupport.stream(c.path("matrix").spliterator(), false))

@@ -874,7 +874,8 @@ class RunbookTest {
                 a -> a instanceof org.kcdauditor.remedy.Action.UnregisterSpn) ? f : new Finding(f.id(), f.rule(),
                 f.severity(), f.cluster(), f.host(), f.peer(), hostile, f.message(), f.remediation(), f.evidence(),
                 f.actions().stream().map(a -> a instanceof org.kcdauditor.remedy.Action.UnregisterSpn u
-                        ? new org.kcdauditor.remedy.Action.UnregisterSpn(u.holder(), u.account(), u.dn(), hostile)
+                        ? new org.kcdauditor.remedy.Action.UnregisterSpn(u.holder(), u.account(), u.dn(), hostile,
+                                u.domain())
                         : a).toList(), f.waived(), f.waiver())).toList();
         FindingsDocument doc = new FindingsDocument(d.schemaVersion(), d.runId(), d.startedAt(), d.finishedAt(),
                 d.directory(), d.summary(), d.policy(), d.clusters(), d.hosts(), findings, d.rules());

@@ -739,6 +739,11 @@ class ScenarioOutputsAgreeTest {
             for (String out : List.of(o.md(), o.html(), o.ps1())) {
                 assertTrue(out.contains(dn), out);
             }
+            // its removal is checked forest-wide: setspn -X, in one domain, lists nothing before or after
+            for (String out : List.of(dup.get(0).remediation(), o.pdf())) {
+                assertTrue(out.contains("then check with setspn -F -Q on that SPN") && !out.contains("setspn -X."),
+                        out);
+            }
             // remediation.ps1 takes it off on contoso's DC, where it lives
             int step = o.ps1().indexOf("# --- duplicate SPNs on other objects");
             assertTrue(step > 0 && o.ps1().indexOf("Use-Directory 'contoso'", step) > step, o.ps1());

@@ -125,7 +125,7 @@ class KerberosExchangeRulesTest {
         assertEquals(4, r.clusters().get(0).pairsOk(), "pairsOk counts it");
         assertEquals(List.of("HV01", "HV03"), dup.evidence().pairs().stream().map(x -> x.from()).toList());
         assertEquals(List.of(new Action.UnregisterSpn("svc-vmm", "svc-vmm", "CN=svc-vmm,CN=Users,DC=contoso,DC=com",
-                MIG + "/hv02.contoso.com")), dup.actions(), "the SPN names HV02: take it off svc-vmm");
+                MIG + "/hv02.contoso.com", null)), dup.actions(), "the SPN names HV02: take it off svc-vmm");
         assertTrue(dup.remediation().contains("Set-ADObject -Identity 'CN=svc-vmm,CN=Users,DC=contoso,DC=com' -Remove"
                 + " @{servicePrincipalName='" + MIG + "/hv02.contoso.com'}"), dup.remediation());
     }
@@ -169,7 +169,7 @@ class KerberosExchangeRulesTest {
         assertEquals(List.of("HV01", "HV03"), dup.evidence().pairs().stream().map(x -> x.from()).toList());
         assertTrue(dup.message().contains("and for cifs/hv02.contoso.com"), dup.message());
         assertEquals(List.of(new Action.UnregisterSpn("OLDHV02", "OLDHV02$",
-                "CN=OLDHV02,OU=Hyper-V,DC=contoso,DC=com", "HOST/hv02.contoso.com")), dup.actions(),
+                "CN=OLDHV02,OU=Hyper-V,DC=contoso,DC=com", "HOST/hv02.contoso.com", null)), dup.actions(),
                 "the SPN names HV02: taken off OLDHV02, so the plan tests a move into HV02");
     }
 
@@ -191,7 +191,7 @@ class KerberosExchangeRulesTest {
         // issued it so against Samba); registering cifs/hv02 on HV02 as well would be a change the pairs do not need
         Action.Manual decision = (Action.Manual) f.actions().get(0);
         assertEquals(List.of(new Action.UnregisterSpn("OLDHV02", "OLDHV02$", "CN=OLDHV02,OU=Hyper-V,DC=contoso,DC=com",
-                "cifs/hv02.contoso.com")), decision.proposed(), f.remediation());
+                "cifs/hv02.contoso.com", null)), decision.proposed(), f.remediation());
         assertTrue(decision.what().contains("HOST/hv02.contoso.com"), decision.what());
         assertFalse(f.remediation().contains("-ServicePrincipalNames @{Add="), f.remediation());
         assertTrue(of(audit(healthy()), "TARGET_SPN_NOT_REGISTERED").isEmpty(), "HOST/X alone serves cifs/X");
@@ -222,8 +222,8 @@ class KerberosExchangeRulesTest {
         assertFalse(pair(r, "HV01", "HV02").ok());
         Action.Manual decision = (Action.Manual) f.actions().get(0);
         assertEquals(List.of(new Action.UnregisterSpn("OLDHV02", "OLDHV02$", "CN=OLDHV02,OU=Hyper-V,DC=contoso,DC=com",
-                "HOST/hv02.contoso.com"), new Action.RegisterSpn("HV02", "HOST/hv02.contoso.com")), decision.proposed(),
-                f.remediation());
+                "HOST/hv02.contoso.com", null), new Action.RegisterSpn("HV02", "HOST/hv02.contoso.com")),
+                decision.proposed(), f.remediation());
     }
 
     @Test
@@ -261,7 +261,7 @@ class KerberosExchangeRulesTest {
         assertTrue(pair(r, "HV02", "HV01").ok(), "HV01's own SPNs are not the duplicate");
         assertEquals(2, dup.evidence().pairs().size());
         assertEquals(List.of(new Action.UnregisterSpn("HV01", "HV01$", "CN=HV01,OU=Hyper-V,DC=contoso,DC=com",
-                "HOST/hv02.contoso.com")), dup.actions(), "taken off HV01, not off HV02");
+                "HOST/hv02.contoso.com", null)), dup.actions(), "taken off HV01, not off HV02");
     }
 
     @Test

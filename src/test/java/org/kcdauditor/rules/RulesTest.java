@@ -161,9 +161,9 @@ class RulesTest {
                 null, null, null, null, 1, null));
         Finding f = of(audit(all.toArray(AdObject[]::new)), "DUPLICATE_SPN").get(0);
         assertEquals(List.of(new Action.UnregisterSpn("svc-vmm", "svc-vmm", "CN=svc-vmm,CN=Users,DC=contoso,DC=com",
-                        MIG + "/HV02.contoso.com."),
+                        MIG + "/HV02.contoso.com.", null),
                 new Action.UnregisterSpn("Old VMM", "svc old", "CN=Old VMM,CN=Users,DC=contoso,DC=com",
-                        "mICROSOFT vIRTUAL sYSTEM mIGRATION sERVICE/hv02.contoso.com")), f.actions(),
+                        "mICROSOFT vIRTUAL sYSTEM mIGRATION sERVICE/hv02.contoso.com", null)), f.actions(),
                 "the holder of the host's own SPN keeps it: the others lose it, as they store it");
         // the runbook's command (one DC, the value as stored), not a setspn of its own
         assertEquals("Remove '" + MIG + "/HV02.contoso.com.' from svc-vmm: Set-ADObject -Identity"
