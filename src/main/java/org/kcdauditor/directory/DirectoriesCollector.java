@@ -154,7 +154,7 @@ public final class DirectoriesCollector {
                 .connect(deadline)) {
             List<AdObject> objects = new ArrayList<>(s.objects());
             objects.addAll(OutsideObjects.holdersOf(connection, deadline, d.url(), domainDn(s), d.effectivePageSize(),
-                    s.objects(), across, new ValueInterner()));
+                    s.objects(), across, config.policy().services(), new ValueInterner()));
             return with(s, objects, null);
         } catch (DirectoryException ex) {
             return unread(name, d, ex);

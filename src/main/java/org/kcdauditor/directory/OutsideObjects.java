@@ -31,7 +31,8 @@ import java.util.Set;
  * {@code cn} (a NetBIOS form), and {@code krbtgt} for {@code krbtgt/REALM};</li>
  * <li>the other holders of the nodes' SPNs (a service account in {@code CN=Users}): unseen, a duplicate that makes
  * the KDC refuse the ticket would go unnoticed (DUPLICATE_SPN, TARGET_SPN_NOT_REGISTERED). Looked up by
- * {@link DomainControllers#holderValues}, as {@code preflight --all-dcs} looks for them on each DC;</li>
+ * {@link #asked}: the SPNs {@code preflight --all-dcs} looks for on each DC ({@link DomainControllers#holderValues}),
+ * and those the pairs ask for that a node does not register;</li>
  * <li>the computers that delegate to a node (a node evicted and moved to a decommissioned OU or {@code CN=Computers},
  * still holding its entries to the nodes it left): unseen, its STALE_DELEGATION went unnoticed once the nodes' entries
  * to it were removed. Found by one search of the domain for every object that delegates ({@link #delegatingToNodes}),
@@ -70,18 +71,19 @@ final class OutsideObjects {
      */
     static List<AdObject> read(LDAPConnection connection, Deadline deadline, String where, String domainDn,
                                int pageSize, List<AdObject> sweep, List<AdObject> nodes, NodeSelector selector,
-                               Set<String> serviceAccounts, ValueInterner canonical) throws DirectoryException {
+                               Set<String> serviceAccounts, List<String> services, ValueInterner canonical)
+            throws DirectoryException {
         Set<String> seen = seen(sweep);
         Map<String, SearchResultEntry> found;
         try {
-            found = outside(connection, deadline, domainDn, pageSize, terms(sweep, nodes), seen);
+            found = outside(connection, deadline, domainDn, pageSize, terms(sweep, nodes, services), seen);
         } catch (LDAPException e) {
             throw EntryReads.failed(deadline, where, "looking up the objects outside the base DN that the nodes"
                     + " delegate to or that hold their SPNs, under " + domainDn, e);
         }
         Set<String> held = new HashSet<>();
         for (AdObject node : nodes) {
-            DomainControllers.holderValues(node).forEach(v -> held.add(v.toLowerCase(Locale.ROOT)));
+            asked(node, services).forEach(v -> held.add(v.toLowerCase(Locale.ROOT)));
         }
         try {
             delegatingToNodes(connection, deadline, domainDn, pageSize, nodes, held, seen, found);
@@ -104,16 +106,14 @@ final class OutsideObjects {
      * the other directories, into which the pairs from this domain's nodes go. Their KDC, this domain's, finds such a
      * holder first (DUPLICATE_SPN, TARGET_SPN_NOT_REGISTERED of the target in the other domain), as a sweep of the
      * whole domain would have shown; looked up once every directory is read, since their nodes are known only then
-     * ({@link DirectoriesCollector}). By {@link DomainControllers#holderValues}, about 12 values a node,
-     * {@link #TERMS_PER_SEARCH} a search.
+     * ({@link DirectoriesCollector}). By {@link #asked}, {@link #TERMS_PER_SEARCH} a search.
      */
     static List<AdObject> holdersOf(LDAPConnection connection, Deadline deadline, String where, String domainDn,
-                                    int pageSize, List<AdObject> sweep, List<AdObject> across, ValueInterner canonical)
-            throws DirectoryException {
+                                    int pageSize, List<AdObject> sweep, List<AdObject> across, List<String> services,
+                                    ValueInterner canonical) throws DirectoryException {
         Set<Filter> terms = new LinkedHashSet<>();
         for (AdObject node : across) {
-            DomainControllers.holderValues(node).forEach(v -> terms.add(
-                    Filter.createEqualityFilter("servicePrincipalName", v)));
+            asked(node, services).forEach(v -> terms.add(Filter.createEqualityFilter("servicePrincipalName", v)));
         }
         List<AdObject> out = new ArrayList<>();
         try {
@@ -237,10 +237,32 @@ final class OutsideObjects {
     }
 
     /**
-     * The filter terms for the hosts {@code nodes}' entries name that no object of {@code sweep} names, and for the
-     * other holders of their SPNs.
+     * The SPNs whose other holders a node's pairs meet: those it registers and the {@code cifs/X} it serves through
+     * {@code HOST/X} ({@link DomainControllers#holderValues}), and those the pairs into it ask for, which it may not
+     * register at all: each of {@code services} (the policy's) and {@code HOST} on each of its names (cn, account
+     * without {@code $}, dNSHostName), the host's trailing dot toggled. Another account registering one of the latter
+     * is what TARGET_SPN_NOT_REGISTERED names (the KDC finds it, and a DC refuses the registration on the node while
+     * it holds it). About 20 values a node as the test hosts register, up to 44 for a Windows host's 14 SPNs.
      */
-    private static List<Filter> terms(List<AdObject> sweep, List<AdObject> nodes) {
+    static Set<String> asked(AdObject node, List<String> services) {
+        Set<String> out = new LinkedHashSet<>(DomainControllers.holderValues(node));
+        List<String> classes = new ArrayList<>(services);
+        classes.add("HOST");
+        for (String name : new String[]{node.cn(), node.samAccountName(), node.dnsHostName()}) {
+            String h = name == null ? "" : host(name);
+            for (String service : h.isEmpty() ? List.<String>of() : classes) {
+                out.add(service + "/" + h);
+                out.add(service + "/" + h + ".");
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The filter terms for the hosts {@code nodes}' entries name that no object of {@code sweep} names, and for the
+     * other holders of their SPNs ({@link #asked}).
+     */
+    private static List<Filter> terms(List<AdObject> sweep, List<AdObject> nodes, List<String> services) {
         // what resolves an entry in the sweep: a computer by its name; an SPN registered there that names the host
         // (MSSQLSvc/fs01 on a service account, a leftover HOST/dc1 in the OU) does not: the host itself may be outside
         Set<String> known = new HashSet<>();
@@ -254,7 +276,7 @@ final class OutsideObjects {
         }
         Set<Filter> out = new LinkedHashSet<>();
         for (AdObject node : nodes) {
-            for (String spn : DomainControllers.holderValues(node)) {
+            for (String spn : asked(node, services)) {
                 out.add(Filter.createEqualityFilter("servicePrincipalName", spn));
             }
             for (String entry : node.delegateTo()) {

@@ -169,6 +169,35 @@ class NarrowBaseDnTest {
     }
 
     /**
+     * HV02 registering its migration SPN nowhere and a service account outside the OU registering it: with the
+     * domain's DN, TARGET_SPN_NOT_REGISTERED names that account (its decision takes the SPN off it before registering
+     * it on HV02, which a DC refuses while the account holds it); with the OU it read "no object registers it", since
+     * the holders outside were looked up for the SPNs the nodes register only, not for those the pairs ask for.
+     */
+    @Test
+    void aHolderOutsideTheOuOfAnSpnANodeLacksIsNamedAsWithTheDomainsDn() throws Exception {
+        ds.modify("CN=HV02,OU=Hyper-V," + TestDirectory.BASE, new Modification(ModificationType.DELETE,
+                "servicePrincipalName", Hosts.MIG + "/hv02.contoso.com"));
+        ds.add(new Entry("dn: CN=Users," + TestDirectory.BASE, "objectClass: container", "cn: Users"));
+        ds.add(new Entry("dn: CN=svc-mig,CN=Users," + TestDirectory.BASE, "objectClass: top", "objectClass: user",
+                "cn: svc-mig", "sAMAccountName: svc-mig", "userAccountControl: 512",
+                "servicePrincipalName: " + Hosts.MIG + "/hv02.contoso.com."));
+        List<String> holders = new ArrayList<>();
+        for (String[] read : new String[][]{{TestDirectory.BASE, "domain"},
+                {"OU=Hyper-V," + TestDirectory.BASE, "ou"}}) {
+            assertEquals(List.of("exit 3", "TARGET_SPN_NOT_REGISTERED HV02  " + Hosts.MIG + "/hv02.contoso.com "),
+                    findings(read[0], read[1], "HV01, HV02, HV03", "TARGET_SPN_NOT_REGISTERED"));
+            for (JsonNode f : CliRun.findings(tmp.resolve(read[1])).path("findings")) {
+                if (f.path("rule").asText().equals("TARGET_SPN_NOT_REGISTERED")) {
+                    holders.add(read[1] + " " + f.path("evidence").path("holders").path(0).path("dn").asText());
+                }
+            }
+        }
+        assertEquals(List.of("domain CN=svc-mig,CN=Users," + TestDirectory.BASE,
+                "ou CN=svc-mig,CN=Users," + TestDirectory.BASE), holders);
+    }
+
+    /**
      * A computer outside the OU that a cluster would take for a node by one of its names (here the cn of a stale
      * object in {@code CN=Computers} whose account was renamed) and that registers a node's SPN is still that SPN's
      * other holder: the KDC finds both and refuses the ticket. Left out as a would-be node, it hid the duplicate and

@@ -759,8 +759,33 @@ class ScenarioOutputsAgreeTest {
      */
     @Test
     void aHolderOutsideTheSourcesOuOfATargetsSpnGivesTheVerdictOfTheDomainsDn() throws Exception {
+        org.kcdauditor.model.Finding dup = verdictOfTheDomainsDnFromTheOu("DUPLICATE_SPN",
+                Hosts.MIG + "/hvf01.fabrikam.com");
+        assertEquals("contoso.com", dup.evidence().holders().get(0).domain());
+    }
+
+    /**
+     * The same for a cifs SPN HVF01 does not register at all (no HOST/hvf01.fabrikam.com either) that svc-old, outside
+     * contoso's OU, registers: TARGET_SPN_NOT_REGISTERED names it, as with the domain's DN, where it read "no object
+     * registers it" (the holders were looked up for the SPNs HVF01 registers only).
+     */
+    @Test
+    void aHolderOutsideTheSourcesOuOfAnSpnATargetLacksGivesTheVerdictOfTheDomainsDn() throws Exception {
+        org.kcdauditor.model.Finding f = verdictOfTheDomainsDnFromTheOu("TARGET_SPN_NOT_REGISTERED",
+                "cifs/hvf01.fabrikam.com", "HOST/HVF01", "HOST/hvf01.fabrikam.com");
+        assertEquals("contoso.com", f.evidence().holders().get(0).domain());
+    }
+
+    /**
+     * Two domains and svc-old of contoso holding {@code spn} ({@link #contosoHolderOf}), audited with contoso's DN and
+     * then with contoso's nodes' OU as base DN: every output of the second agrees, and its findings are those of the
+     * first; the {@code rule} finding naming svc-old.
+     */
+    private org.kcdauditor.model.Finding verdictOfTheDomainsDnFromTheOu(String rule, String spn, String... offHvf01)
+            throws Exception {
+        org.kcdauditor.model.Finding[] named = new org.kcdauditor.model.Finding[1];
         twoDomains((ds, fb) -> {
-            Outputs domain = contosoHolderOf(ds, fb, Hosts.MIG + "/hvf01.fabrikam.com");
+            Outputs domain = contosoHolderOf(ds, fb, spn, offHvf01);
             Path cfg = tmp.resolve("kcd-audit.yaml");
             Files.writeString(cfg, Files.readString(cfg).replace("baseDn: " + TestDirectory.BASE + "\n",
                     "baseDn: OU=Hyper-V," + TestDirectory.BASE + "\n"));
@@ -771,12 +796,12 @@ class ScenarioOutputsAgreeTest {
                             f.severity().toString(), f.evidence() == null ? "" : String.valueOf(f.evidence().holders())))
                     .sorted().toList();
             assertEquals(verdict.apply(domain), verdict.apply(ou));
-            org.kcdauditor.model.Finding dup = ou.doc().findings().stream()
-                    .filter(f -> f.rule().equals("DUPLICATE_SPN")).findFirst().orElseThrow();
-            assertEquals("CN=svc-old,CN=Users," + TestDirectory.BASE, dup.evidence().holders().get(0).dn());
-            assertEquals("contoso.com", dup.evidence().holders().get(0).domain());
+            named[0] = ou.doc().findings().stream().filter(f -> f.rule().equals(rule) && spn.equals(f.spn()))
+                    .findFirst().orElseThrow();
+            assertEquals("CN=svc-old,CN=Users," + TestDirectory.BASE, named[0].evidence().holders().get(0).dn());
             assertTrue(ou.md().contains("CN=svc-old,CN=Users," + TestDirectory.BASE), ou.md());
         });
+        return named[0];
     }
 
     /**
