@@ -58,7 +58,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class HostileValuesFuzzTest {
     private static final String BASE = TestDirectory.BASE;
     /** Every payload holds this word: found in code, a tag or a link, it came from the data. */
-    private static final String MARK = "PWN";
+    static final String MARK = "PWN";
     private static final Map<String, String> ENV = Map.of("TEST_LDAP_PASSWORD", TestDirectory.PASSWORD);
     private static final List<String> PAYLOADS = List.of(
             "x'; Remove-Item PWN; '", "x\u2019; Remove-Item PWN; \u2018", "x\u201A PWN \u201B", "x\"; PWN; \"",
@@ -130,7 +130,7 @@ class HostileValuesFuzzTest {
     }
 
     /** Every line's code outside single quotes and comments holds nothing of the data. */
-    private static void assertScript(String ps1) {
+    static void assertScript(String ps1) {
         for (String line : ps1.split("\r\n")) {
             assertFalse(line.contains("\n") || line.contains("\r") || line.contains("\u2028"),
                     "a line break from the data: " + line);
@@ -142,17 +142,22 @@ class HostileValuesFuzzTest {
     /** No formula, no hyperlink; text that begins as a formula would is quote-prefixed. */
     private static void assertWorkbook(Path xlsx) throws Exception {
         try (XSSFWorkbook wb = new XSSFWorkbook(xlsx.toFile())) {
-            for (Sheet s : wb) {
-                assertTrue(((XSSFSheet) s).getHyperlinkList().isEmpty(), s.getSheetName() + " holds a hyperlink");
-                for (Row row : s) {
-                    for (Cell c : row) {
-                        String at = s.getSheetName() + "!" + c.getAddress();
-                        assertFalse(c.getCellType() == CellType.FORMULA, at + " is a formula: " + c);
-                        if (c.getCellType() == CellType.STRING && c.getStringCellValue().matches("(?s)[=+\\-@\t\r].*")
-                                && c.getStringCellValue().contains(MARK)) {
-                            assertTrue(c.getCellStyle().getQuotePrefixed(), at + " is not quote-prefixed: "
-                                    + c.getStringCellValue());
-                        }
+            assertWorkbook(wb);
+        }
+    }
+
+    /** The same of a workbook read. */
+    static void assertWorkbook(XSSFWorkbook wb) {
+        for (Sheet s : wb) {
+            assertTrue(((XSSFSheet) s).getHyperlinkList().isEmpty(), s.getSheetName() + " holds a hyperlink");
+            for (Row row : s) {
+                for (Cell c : row) {
+                    String at = s.getSheetName() + "!" + c.getAddress();
+                    assertFalse(c.getCellType() == CellType.FORMULA, at + " is a formula: " + c);
+                    if (c.getCellType() == CellType.STRING && c.getStringCellValue().matches("(?s)[=+\\-@\t\r].*")
+                            && c.getStringCellValue().contains(MARK)) {
+                        assertTrue(c.getCellStyle().getQuotePrefixed(), at + " is not quote-prefixed: "
+                                + c.getStringCellValue());
                     }
                 }
             }
@@ -162,14 +167,14 @@ class HostileValuesFuzzTest {
     private static final Pattern TAG = Pattern.compile("<[^>]*" + MARK
             + "|<(?:script|img|iframe|svg)|href=\"?javascript", Pattern.CASE_INSENSITIVE);
 
-    private static void assertHtml(String name, String html) {
+    static void assertHtml(String name, String html) {
         Matcher m = TAG.matcher(html);
         assertFalse(m.find(), () -> name + " holds markup from the data: …" + html.substring(Math.max(0, m.start()
                 - 200), Math.min(html.length(), m.end() + 200)) + "…");
     }
 
     /** Outside code blocks and code spans (shown literally), no raw tag and no link made of the data. */
-    private static void assertMarkdown(String md) {
+    static void assertMarkdown(String md) {
         String prose = md.replaceAll("(?ms)^```.*?^```", "").replaceAll("(`+)(?s:.+?)\\1", "");
         Matcher m = Pattern.compile("(?<!\\\\)<[a-zA-Z!/]|(?<!\\\\)\\]\\((?i:javascript)|(?<!\\\\)\\]\\([^)]*"
                 + MARK).matcher(prose);

@@ -438,6 +438,43 @@ class ScenarioOutputsAgreeTest {
     }
 
     /**
+     * The sentence of a waiver ending soon (e7c71d9e) and the runbooks' line of an active waiver (6c4ff744) with a
+     * cluster named, and the waiver justified, with quotes of every kind, tags, PowerShell syntax and a line feed: every
+     * output shows them and none runs or renders them; the console prints the sentence on one line.
+     */
+    @Test
+    void aWaiverEndingSoonOfAHostileClusterAndJustificationStaysDataInEveryOutput() throws Exception {
+        java.time.LocalDate end = java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(3);
+        String cluster = "HVC\u2019<b>PWN</b>$(PWN)'=+@";
+        String justification = "CHG\u2019<b>PWN</b>$(PWN)'\n=PWN";
+        InMemoryDirectoryServer ds = TestDirectory.startDomain(TestDirectory.BASE, "dc1.contoso.com");
+        try {
+            TestDirectory.addCluster(ds, nodes("HVA", 2));
+            ds.modify("CN=HVA01,OU=Hyper-V," + TestDirectory.BASE, new Modification(ModificationType.DELETE,
+                    "msDS-AllowedToDelegateTo", "cifs/HVA02", "cifs/hva02.contoso.com"));
+            waivedBaseline(tmp, "  - rule: MISSING_DELEGATION\n    host: HVA01\n    peer: HVA02\n    justification: "
+                    + yaml(justification) + "\n    expires: " + end + "\n", nodes("HVA", 2));
+            Path cfg = tmp.resolve("kcd-audit.yaml");
+            Files.writeString(cfg, config(ds, List.of(nodes("HVA", 2))).replace("name: HVC1", "name: " + yaml(cluster)));
+            Outputs o = run(cfg, "out", null);
+            assertAgree(o);
+            String warning = "Waiver ending soon: " + cluster + " turns NO-GO on " + end.plusDays(1);
+            assertTrue(o.view().headline().contains(warning), o.view().headline());
+            assertTrue(o.console().contains(warning), o.console());
+            // the administrator's prose on one line (HistoryContext), its tag escaped
+            assertTrue(o.md().contains("(CHG\u2019\\<b>PWN\\</b>$(PWN)' =PWN). No change is proposed"), o.md());
+            assertHostileStaysData(o);
+        } finally {
+            ds.shutDown(true);
+        }
+    }
+
+    /** {@code v} as a YAML double-quoted scalar. */
+    private static String yaml(String v) {
+        return "\"" + v.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + "\"";
+    }
+
+    /**
      * The only finding outside every cluster (an operator not found) is waived: the PDF's and the workbook's cluster
      * tables added a row "not tied to a cluster" reading OK and 0/0/0/0, which the console and the mail leave out.
      */
@@ -879,12 +916,62 @@ class ScenarioOutputsAgreeTest {
     }
 
     /**
+     * A name a directory value may carry: a formula, quotes of every kind PowerShell reads as one (U+2019 too),
+     * PowerShell's and Markdown's syntax, a tag, a long tail; {@link HostileValuesFuzzTest#MARK} marks it.
+     */
+    private static final String HOSTILE = "=HYPERLINK(\"x\")\u2019'\"`$(PWN);|<b>PWN</b>&+@" + "x".repeat(200);
+
+    /** Every output of {@code o} as {@link HostileValuesFuzzTest} reads one: the data shown, never run or rendered. */
+    private static void assertHostileStaysData(Outputs o) {
+        HostileValuesFuzzTest.assertScript(o.ps1().replace("\n", "\r\n"));
+        HostileValuesFuzzTest.assertWorkbook(o.xlsx());
+        HostileValuesFuzzTest.assertHtml("runbook.html", o.html());
+        HostileValuesFuzzTest.assertHtml("the mail's HTML", o.mailHtml());
+        HostileValuesFuzzTest.assertMarkdown(o.md());
+        assertFalse(o.console().lines().anyMatch(l -> l.startsWith(HostileValuesFuzzTest.MARK)), o.console());
+    }
+
+    /**
+     * The account of contoso holding the cifs SPN HVF01 lacks (fbb2d932) is named with quotes of every kind, a formula
+     * and tags: the finding names it, and its decision takes the SPN off it on contoso's DC by its exact DN, quoted as
+     * one PowerShell literal (U+2019 doubled as '), before registering it on HVF01; no output runs or renders it.
+     */
+    @Test
+    void aHostileHolderInTheSourcesDomainStaysDataInEveryOutput() throws Exception {
+        twoDomains((ds, fb) -> {
+            Outputs o = holderOf(ds, fb, HOSTILE, "cifs/hvf01.fabrikam.com", "HOST/HVF01", "HOST/hvf01.fabrikam.com");
+            assertAgree(o);
+            org.kcdauditor.model.Finding f = o.doc().findings().stream().filter(x -> x.rule().equals(
+                    "TARGET_SPN_NOT_REGISTERED") && "cifs/hvf01.fabrikam.com".equals(x.spn())).findFirst().orElseThrow();
+            String dn = new com.unboundid.ldap.sdk.DN(new com.unboundid.ldap.sdk.RDN("CN", HOSTILE),
+                    new com.unboundid.ldap.sdk.DN("CN=Users," + TestDirectory.BASE)).toString();
+            assertEquals(dn, f.evidence().holders().get(0).dn());
+            assertEquals("contoso.com", f.evidence().holders().get(0).domain());
+            String off = "Set-ADObject -Identity " + org.kcdauditor.remedy.Ps.quote(dn) + " -Remove"
+                    + " @{servicePrincipalName='cifs/hvf01.fabrikam.com'} -Server 'dc1.contoso.com'";
+            assertTrue(off.contains("\u2019\u2019''"), off);
+            String on = "-ServicePrincipalNames @{Add='cifs/hvf01.fabrikam.com'} -Server 'dc1.fabrikam.com'";
+            for (String out : List.of(o.md(), o.html().replace("&#39;", "'").replace("&quot;", "\"")
+                    .replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&"))) {
+                assertTrue(out.contains(off) && out.contains(on) && out.indexOf(off) < out.indexOf(on), out);
+            }
+            assertHostileStaysData(o);
+        });
+    }
+
+    /**
      * {@link #twoDomainsConfig} with the two clusters migrating into each other through resource-based delegation, and
      * a service account svc-old of contoso registering {@code spn}, HVF01 without the SPNs {@code offHvf01}: the run's
      * outputs.
      */
     private Outputs contosoHolderOf(InMemoryDirectoryServer ds, InMemoryDirectoryServer fb, String spn,
                                     String... offHvf01) throws Exception {
+        return holderOf(ds, fb, "svc-old", spn, offHvf01);
+    }
+
+    /** {@link #contosoHolderOf}, the account of contoso named {@code holder} (its cn and sAMAccountName). */
+    private Outputs holderOf(InMemoryDirectoryServer ds, InMemoryDirectoryServer fb, String holder, String spn,
+                             String... offHvf01) throws Exception {
         Path cfg = twoDomainsConfig(ds, fb);
         if (offHvf01.length > 0) {
             fb.modify("CN=HVF01,OU=Hyper-V," + FABRIKAM, new Modification(ModificationType.DELETE,
@@ -904,9 +991,15 @@ class ScenarioOutputsAgreeTest {
         }
         ds.add(new com.unboundid.ldap.sdk.Entry("dn: CN=Users," + TestDirectory.BASE, "objectClass: container",
                 "cn: Users"));
-        ds.add(new com.unboundid.ldap.sdk.Entry("dn: CN=svc-old,CN=Users," + TestDirectory.BASE, "objectClass: top",
-                "objectClass: user", "cn: svc-old", "sAMAccountName: svc-old", "userAccountControl: 512",
-                "servicePrincipalName: " + spn));
+        com.unboundid.ldap.sdk.Entry account = new com.unboundid.ldap.sdk.Entry(new com.unboundid.ldap.sdk.DN(
+                new com.unboundid.ldap.sdk.RDN("CN", holder), new com.unboundid.ldap.sdk.DN("CN=Users,"
+                + TestDirectory.BASE)));
+        account.addAttribute("objectClass", "top", "user");
+        account.addAttribute("cn", holder);
+        account.addAttribute("sAMAccountName", holder);
+        account.addAttribute("userAccountControl", "512");
+        account.addAttribute("servicePrincipalName", spn);
+        ds.add(account);
         return run(cfg, "out", null);
     }
 
@@ -1051,6 +1144,30 @@ class ScenarioOutputsAgreeTest {
             String hvc2 = o.mailHtml().substring(o.mailHtml().indexOf(">HVC2</td>"));
             hvc2 = hvc2.substring(0, hvc2.indexOf("</tr>"));
             assertTrue(hvc2.endsWith("<td style=\"padding:4px\">—</td><td style=\"padding:4px\">none</td>"), hvc2);
+        } finally {
+            ds.shutDown(true);
+        }
+    }
+
+    /**
+     * remediation.ps1 of a run with no delegation change (3373c22f) names the cluster not audited in its Write-Host
+     * literal: named with quotes of every kind (U+2019 too) and PowerShell syntax, it stays one literal, its quotes
+     * doubled, and runs nothing.
+     */
+    @Test
+    void theScriptWithoutAChangeQuotesAHostileClusterNotAudited() throws Exception {
+        InMemoryDirectoryServer ds = TestDirectory.startDomain(TestDirectory.BASE, "dc1.contoso.com");
+        try {
+            TestDirectory.addCluster(ds, nodes("HVA", 3));
+            Path cfg = optionalDirectoryNotRead(ds);
+            String cluster = "HVC2\u2019'\"`$(PWN);|<b>PWN</b>&=+@";
+            Files.writeString(cfg, Files.readString(cfg).replace("name: HVC2", "name: " + yaml(cluster)));
+            Outputs o = run(cfg, "out", null);
+            assertAgree(o);
+            assertTrue(o.ps1().contains("\nWrite-Host 'No delegation change is proposed for the clusters audited; not"
+                    + " audited (directory not read): " + org.kcdauditor.remedy.Ps.escape(cluster) + " (fabrikam).'\n"),
+                    o.ps1());
+            assertHostileStaysData(o);
         } finally {
             ds.shutDown(true);
         }
