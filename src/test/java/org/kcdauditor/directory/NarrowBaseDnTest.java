@@ -252,6 +252,26 @@ class NarrowBaseDnTest {
         assertEquals(domainWide, findings("OU=Hyper-V," + TestDirectory.BASE, "ou"));
     }
 
+    /**
+     * An evicted node outside the OU whose account name holds a filter's special characters ({@code * ( ) \\}, a
+     * {@code |}, a NUL): it is looked up by that name as an escaped equality term, so it is found and judged as with
+     * the domain's DN, and the name neither breaks the search nor widens it.
+     */
+    @Test
+    void anEvictedNodeOutsideTheOuWithFilterCharactersInItsAccountNameIsLookedUpByThatNameExactly() throws Exception {
+        ds.add(new Entry("dn: OU=Decommissioned," + TestDirectory.BASE, "objectClass: organizationalUnit",
+                "ou: Decommissioned"));
+        Entry e = new Entry("dn: CN=HV07,OU=Decommissioned," + TestDirectory.BASE, "objectClass: top",
+                "objectClass: user", "objectClass: computer", "cn: HV07", "dNSHostName: hv07.contoso.com",
+                "userAccountControl: 4096", "servicePrincipalName: HOST/HV07");
+        e.addAttribute("sAMAccountName", "HV0*)(|(cn=*)\\\u0000'\u2019$");
+        e.addAttribute("msDS-AllowedToDelegateTo", "cifs/HV01");
+        ds.add(e);
+        List<String> domainWide = findings(TestDirectory.BASE, "domain");
+        assertTrue(domainWide.contains("STALE_DELEGATION HV07 HV01 cifs/HV01 true"), domainWide.toString());
+        assertEquals(domainWide, findings("OU=Hyper-V," + TestDirectory.BASE, "ou"));
+    }
+
     /** A computer at {@code dn} named {@code name}, with {@code uac}, delegating to {@code entries}. */
     private void evicted(String dn, String name, int uac, String... entries) throws Exception {
         Entry e = new Entry("dn: " + dn, "objectClass: top", "objectClass: user", "objectClass: computer",
