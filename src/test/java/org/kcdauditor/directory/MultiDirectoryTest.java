@@ -753,11 +753,9 @@ class MultiDirectoryTest {
      */
     @Test
     void aHolderOfATargetsSpnOnAnotherDcOfTheSourcesDomainIsNoGo() throws Exception {
-        rbcdAcrossDomains(List.of(FABRIKAM_SID + "-3000", FABRIKAM_SID + "-3001"));
         Entry svc = svcMigOfContosoHolding(Hosts.MIG + "/hv21.fabrikam.com");
-        InMemoryDirectoryServer contoso2 = replicaOfContoso(null);
+        InMemoryDirectoryServer contoso2 = acrossWithDc2Holding(svc);
         try {
-            contoso2.add(svc);
             Path cfg = withContosoDcs(config(fabrikamUrl(), "[[HVC1, HVC2]]", "domainControllers: [" + fabrikamUrl()
                     + "]"), contoso2);
             CliRun nogo = preflight(cfg);
@@ -859,6 +857,34 @@ class MultiDirectoryTest {
     }
 
     /**
+     * The holder on dc2.contoso.com of HV21's migration SPN (bea6b0f3) named with quotes of every kind (U+2019 too),
+     * PowerShell syntax, a tag and a formula: the finding names it by its exact DN, its fix's command on that DC types
+     * none of it (a placeholder for the DN), and the console prints the data on no line of its own.
+     */
+    @Test
+    void aHostileHolderOnAnotherDcOfTheSourcesDomainIsNamedByItsExactDnAndTypedInNoCommand() throws Exception {
+        Entry svc = contosoAccountHolding("=svc\u2019'\"`$(PWN);|<b>PWN</b>&+@" + "x".repeat(200),
+                Hosts.MIG + "/hv21.fabrikam.com");
+        InMemoryDirectoryServer contoso2 = acrossWithDc2Holding(svc);
+        try {
+            CliRun nogo = preflight(withContosoDcs(config(fabrikamUrl(), "[[HVC1, HVC2]]", "domainControllers: ["
+                    + fabrikamUrl() + "]"), contoso2));
+            JsonNode f = DomainControllersTest.theOnlyDcNotConverged(nogo, CliRun.findings(tmp.resolve("pre")),
+                    "contoso: ");
+            assertEquals(List.of(svc.getDN()), texts(f.path("evidence").path("actual")));
+            String remediation = f.path("remediation").asText();
+            // named in the prose; the command types no value read from the directory, its DN a placeholder
+            String command = "(Set-ADObject -Server 'dc2.contoso.com' -Identity '<its DN>' -Remove"
+                    + " @{servicePrincipalName='<the SPN as it stores it>'})";
+            assertTrue(remediation.startsWith("Take " + Hosts.MIG + "/hv21.fabrikam.com off " + svc.getDN()
+                    + " on dc2.contoso.com, where it was registered " + command), remediation);
+            assertFalse(nogo.out().lines().anyMatch(l -> l.startsWith("PWN") || l.startsWith("<b>")), nogo.out());
+        } finally {
+            contoso2.shutDown(true);
+        }
+    }
+
+    /**
      * The same DC refusing the search for other holders of HV21's SPNs (a size limit, say): whether its KDC finds one is
      * unknown, so the DC is reported as not fully read (DC_UNREACHABLE, holdersError), as for the nodes of its own
      * domain. It was not searched for them at all, and agreed.
@@ -935,11 +961,33 @@ class MultiDirectoryTest {
 
     /** A service account of contoso, CN=svc-mig in CN=Users, registering {@code spn}; CN=Users made on dc1. */
     private Entry svcMigOfContosoHolding(String spn) throws Exception {
+        return contosoAccountHolding("svc-mig", spn);
+    }
+
+    /**
+     * HVC1 and HVC2 migrating into each other through resource-based delegation, and dc2.contoso.com, a replica of
+     * contoso then, holding {@code svc}: that DC, to shut down.
+     */
+    private InMemoryDirectoryServer acrossWithDc2Holding(Entry svc) throws Exception {
+        rbcdAcrossDomains(List.of(FABRIKAM_SID + "-3000", FABRIKAM_SID + "-3001"));
+        InMemoryDirectoryServer contoso2 = replicaOfContoso(null);
+        contoso2.add(svc);
+        return contoso2;
+    }
+
+    /** An account of contoso named {@code name} (cn and sAMAccountName) in CN=Users registering {@code spn}. */
+    private Entry contosoAccountHolding(String name, String spn) throws Exception {
         if (contoso.getEntry("CN=Users," + TestDirectory.BASE) == null) {
             contoso.add(new Entry("dn: CN=Users," + TestDirectory.BASE, "objectClass: container", "cn: Users"));
         }
-        return new Entry("dn: CN=svc-mig,CN=Users," + TestDirectory.BASE, "objectClass: top", "objectClass: user",
-                "cn: svc-mig", "sAMAccountName: svc-mig", "userAccountControl: 512", "servicePrincipalName: " + spn);
+        Entry e = new Entry(new com.unboundid.ldap.sdk.DN(new com.unboundid.ldap.sdk.RDN("CN", name),
+                new com.unboundid.ldap.sdk.DN("CN=Users," + TestDirectory.BASE)));
+        e.addAttribute("objectClass", "top", "user");
+        e.addAttribute("cn", name);
+        e.addAttribute("sAMAccountName", name);
+        e.addAttribute("userAccountControl", "512");
+        e.addAttribute("servicePrincipalName", spn);
+        return e;
     }
 
     /** {@code kcd-audit preflight --cluster HVC1 --all-dcs} into {@code pre}. */
