@@ -1011,21 +1011,14 @@ public final class AuditContext implements Drift.Nodes {
 
     /**
      * The account blockers of the accounts whose keys the tickets of a pair into a file server use ({@link
-     * #ticketAccounts}): a service account's encryption, the file server's own where it serves an SPN itself, and its
-     * ACCOUNT_DISABLED always (as for every pair into a disabled file server).
+     * #ticketAccounts}): a service account's encryption, and the file server's own blockers (its encryption, its
+     * ACCOUNT_DISABLED) where it serves an SPN of the pair itself: the KDC issues the others in the service account's
+     * keys, whatever the file server's computer account.
      */
     private List<Blocker> ticketBlockers(PairStatus p) {
-        List<AdObject> accounts = ticketAccounts(p);
         List<Blocker> out = new ArrayList<>(0);
-        for (Blocker b : accountBlockers(p.target())) {
-            if (accounts.contains(p.target()) || b.rule().equals(Blocker.ACCOUNT_DISABLED)) {
-                out.add(b);
-            }
-        }
-        for (AdObject a : accounts) {
-            if (a != p.target()) {
-                out.addAll(accountBlockers(a));
-            }
+        for (AdObject a : ticketAccounts(p)) {
+            out.addAll(accountBlockers(a));
         }
         return out;
     }

@@ -54,15 +54,18 @@ public final class AccountDisabledRule implements Rule {
             }
             if (host.disabled()) {
                 boolean node = ctx.clusterOf(host) != null;
-                List<Evidence.PairRef> pairs = EncryptionRules.pairs(ctx, host);
+                // a file server's: the pairs whose tickets its own keys encrypt, not those a service account serves
+                List<Evidence.PairRef> pairs = EncryptionRules.keyedPairs(ctx, host);
+                String unused = EncryptionRules.unused(ctx, host, pairs);
                 out.add(INFO).cluster(EncryptionRules.cluster(ctx, host)).host(host.name())
                         .evidence(Evidence.builder().attribute("userAccountControl")
                                 .userAccountControl(host.userAccountControl())
                                 .uacBits(Uac.flagNames(host.userAccountControl()))
                                 .expected(List.of("ACCOUNTDISABLE off")).pairs(pairs).build())
                         .message(host.name() + "'s computer account is disabled, so " + (node
-                                ? "it obtains no Kerberos tickets" : "no Kerberos ticket is issued for its cifs share")
-                                + EncryptionRules.breaks(pairs) + ".")
+                                ? "it obtains no Kerberos tickets" : "no Kerberos ticket is issued for " + (unused.isEmpty()
+                                ? "its cifs share" : "the SPNs it registers itself"))
+                                + EncryptionRules.breaks(pairs) + unused + ".")
                         .action(new Action.Manual("Decide whether the " + (node ? "host" : "file server") + " is"
                                 + " still in service: if not, " + (node ? retire(ctx, host)
                                 : "remove it from the cluster's file servers and the configuration") + "; if it is:",

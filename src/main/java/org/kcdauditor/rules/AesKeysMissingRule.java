@@ -24,7 +24,9 @@ public final class AesKeysMissingRule implements Rule {
             "An account a migration needs has no AES keys",
             "a node, file server or delegation target's (or the service account's a file server's `cifs` SPNs"
                     + " are registered on) `pwdLastSet` is older than the domain's AES keys (the whenCreated of the"
-                    + " RID-521 group): blocks its pairs",
+                    + " RID-521 group): blocks its pairs; MEDIUM,"
+                    + " blocking none, for a file server's own account where that service"
+                    + " account's keys encrypt every ticket into it",
             "AD derives an account's AES keys when its password is set, and only since the domain's first"
                     + " Windows Server 2008 domain controller. An older password means RC4 keys only; since the April"
                     + " 2026 updates DCs issue AES-SHA1-only tickets to accounts without explicit"
@@ -47,13 +49,15 @@ public final class AesKeysMissingRule implements Rule {
             List<Evidence.PairRef> pairs = EncryptionRules.keyedPairs(ctx, o);
             Instant aesSince = ctx.aesKeysSince(o);
             Action reset = new Action.ResetMachinePassword(o.name());
+            String unused = EncryptionRules.unused(ctx, o, pairs);
             out.add(INFO).cluster(EncryptionRules.cluster(ctx, o)).host(o.name())
+                    .severity(EncryptionRules.severity(INFO, unused))
                     .evidence(events.attach(o, Evidence.builder().attribute("pwdLastSet").pwdLastSet(o.pwdLastSet())
                             .aesKeysSince(aesSince).pairs(pairs)
                             .operatingSystem(o.operatingSystem())).build())
                     .message(o.name() + "'s password was last set on " + day(o) + ", before the domain had AES keys"
                             + " (" + LocalDate.ofInstant(aesSince, ZoneOffset.UTC) + "), so it"
-                            + " has none" + EncryptionRules.breaks(pairs, o) + "." + events.sentence(o))
+                            + " has none" + EncryptionRules.breaks(pairs, o) + unused + "." + events.sentence(o))
                     .action(o.isClusterNameObject() ? repair(o) : !o.isComputer() ? newPassword(o)
                             : EncryptionRules.windows(o) ? reset
                             : new Action.Manual("Reset " + o.name() + "'s computer account password with its own"

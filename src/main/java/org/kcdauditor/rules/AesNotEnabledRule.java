@@ -23,7 +23,9 @@ public final class AesNotEnabledRule implements Rule {
             "An account a migration needs has no AES encryption type",
             "a node, file server or delegation target (or the service account a file server's `cifs` SPNs are"
                     + " registered on) has `msDS-SupportedEncryptionTypes` set, non-zero and without AES (`0x8`,"
-                    + " `0x10`), or USE_DES_KEY_ONLY (`0x200000`): blocks its pairs",
+                    + " `0x10`), or USE_DES_KEY_ONLY (`0x200000`): blocks its pairs; MEDIUM,"
+                    + " blocking none, for a file server's own account where that service"
+                    + " account's keys encrypt every ticket into it",
             "An account whose msDS-SupportedEncryptionTypes allows no AES (or that has USE_DES_KEY_ONLY) is limited"
                     + " to RC4 or DES: DES is off by default since Windows Server 2008 R2, and the 2026 Kerberos updates"
                     + " phase RC4 out (AES-SHA1-only tickets for accounts without an explicit value from April 2026,"
@@ -56,13 +58,15 @@ public final class AesNotEnabledRule implements Rule {
             String what = (noAes ? "its msDS-SupportedEncryptionTypes is " + EncryptionTypes.describe(set) : "")
                     + (noAes && desOnly ? " and " : "")
                     + (desOnly ? "'Use only Kerberos DES encryption types' (USE_DES_KEY_ONLY) is set" : "");
+            String unused = EncryptionRules.unused(ctx, o, pairs);
             out.add(INFO).cluster(EncryptionRules.cluster(ctx, o)).host(o.name())
+                    .severity(EncryptionRules.severity(INFO, unused))
                     .evidence(events.attach(o, Evidence.builder().attribute("msDS-SupportedEncryptionTypes")
                             .encryptionTypes(set).actual(set == null ? List.of() : EncryptionTypes.names(set))
                             .expected(EncryptionTypes.names(wanted)).userAccountControl(o.userAccountControl())
                             .uacBits(Uac.flagNames(o.userAccountControl())).pairs(pairs)
                             .operatingSystem(o.operatingSystem())).build())
-                    .message(o.name() + " cannot get AES tickets: " + what + EncryptionRules.breaks(pairs, o) + "."
+                    .message(o.name() + " cannot get AES tickets: " + what + EncryptionRules.breaks(pairs, o) + unused + "."
                             + events.sentence(o))
                     .action(EncryptionRules.windows(o) ? fix : !o.isComputer() ? userAccount(o, wanted, desOnly)
                             : new Action.Manual("Check that " + o.name()

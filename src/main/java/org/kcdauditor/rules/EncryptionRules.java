@@ -5,7 +5,9 @@ import org.kcdauditor.audit.PairStatus;
 import org.kcdauditor.model.AdObject;
 import org.kcdauditor.model.EncryptionTypes;
 import org.kcdauditor.model.Evidence;
+import org.kcdauditor.model.Severity;
 import org.kcdauditor.model.Uac;
+import org.kcdauditor.remedy.Values;
 
 import java.util.List;
 import java.util.Locale;
@@ -41,6 +43,35 @@ final class EncryptionRules {
             }
         }
         return out;
+    }
+
+    /**
+     * For a file server every pair into which has its tickets issued in the keys of the service accounts registering its
+     * cifs SPNs ({@link AuditContext#serviceAccounts}; {@code pairs}, those using its own keys, empty): "; no live
+     * migration uses NAS01's keys: the tickets for cifs/NAS01 and … are issued in svc-nas's, so this blocks no pair";
+     * else empty. Its own account's problem then blocks no pair and does not make a cluster NO-GO ({@link #severity}).
+     */
+    static String unused(AuditContext ctx, AdObject o, List<Evidence.PairRef> pairs) {
+        java.util.Map<String, AdObject> held = ctx.serviceAccounts().get(o);
+        if (held == null || !pairs.isEmpty()) {
+            return "";
+        }
+        List<String> accounts = held.values().stream().distinct().map(a -> Values.visibleAccount(a.name()) + "'s")
+                .toList();
+        return "; no live migration uses " + Values.visibleAccount(o.name()) + "'s keys: the tickets for "
+                + and(held.keySet().stream().map(Values::visibleSpn).toList()) + " are issued in " + and(accounts)
+                + ", the account" + (accounts.size() == 1 ? " they are" : "s they are") + " registered on, so this"
+                + " blocks no pair";
+    }
+
+    /** The rule's severity, or MEDIUM for an account whose keys no pair uses ({@link #unused} not empty). */
+    static Severity severity(RuleInfo info, String unused) {
+        return unused.isEmpty() ? info.severity() : Severity.MEDIUM;
+    }
+
+    private static String and(List<String> items) {
+        return items.size() == 1 ? items.get(0) : String.join(", ", items.subList(0, items.size() - 1)) + " and "
+                + items.get(items.size() - 1);
     }
 
     /** "; it breaks 6 directed pairs" or empty. */

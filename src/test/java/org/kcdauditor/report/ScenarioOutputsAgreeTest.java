@@ -1540,6 +1540,22 @@ class ScenarioOutputsAgreeTest {
             assertTrue(rc4.md().contains("Set-ADUser -Identity 'svc-nas' -Replace \\@{'msDS-SupportedEncryptionTypes'=24}"),
                     rc4.md());
             assertFalse(rc4.md().contains("'svc-nas$'") || rc4.ps1().contains("'svc-nas$'"), rc4.ps1());
+
+            // NAS01's own computer account RC4-only and disabled, svc-nas fine: no ticket into NAS01 uses NAS01's keys,
+            // so neither blocks a pair nor makes the cluster NO-GO (both did)
+            ds.modify(svc, new Modification(ModificationType.REPLACE, "msDS-SupportedEncryptionTypes", "24"));
+            String nas = "CN=NAS01,OU=Hyper-V," + TestDirectory.BASE;
+            ds.modify(nas, new Modification(ModificationType.REPLACE, "msDS-SupportedEncryptionTypes", "4"),
+                    new Modification(ModificationType.REPLACE, "userAccountControl", "4098"));
+            Outputs own = run(cfg, "own", null);
+            assertAgree(own);
+            FindingsDocument.ClusterDoc oc = own.doc().clusters().get(0);
+            assertEquals(oc.pairs(), oc.pairsOk(), own.console());
+            assertTrue(oc.go(), own.console());
+            Finding nasAes = own.doc().findings().stream().filter(f -> f.rule().equals("AES_NOT_ENABLED")).findFirst()
+                    .orElseThrow(() -> new AssertionError(own.console()));
+            assertEquals("NAS01", nasAes.host());
+            assertEquals(Severity.MEDIUM, nasAes.severity());
         } finally {
             ds.shutDown(true);
         }

@@ -507,6 +507,47 @@ class KerberosExchangeRulesTest {
     }
 
     /**
+     * NAS01's own RC4-only value and pre-AES password, when svc-nas serves every SPN of the pairs into it: no ticket of
+     * a live migration uses NAS01's keys, so its findings are MEDIUM and say why; as HIGH they made the cluster NO-GO
+     * although they blocked no pair. A file server serving its own SPNs keeps them HIGH.
+     */
+    @Test
+    void aFileServersOwnEncryptionThatNoPairUsesIsMediumAndSaysWhy() {
+        Instant old = Instant.parse("2007-06-12T00:00:00Z");
+        AuditResult r = withFileServer(host("NAS01").os("NetApp Release 9.13.1P6", null).encryptionTypes(4)
+                .pwdLastSet(old).build(), serviceAccount("svc-nas", null, null, "cifs/NAS01", "cifs/nas01.contoso.com"));
+        for (String rule : List.of("AES_NOT_ENABLED", "AES_KEYS_MISSING")) {
+            Finding f = of(r, rule).get(0);
+            assertEquals("NAS01", f.host());
+            assertEquals(Severity.MEDIUM, f.severity(), rule);
+            assertTrue(f.message().contains("no live migration uses NAS01's keys: the tickets for cifs/NAS01 and"
+                    + " cifs/nas01.contoso.com are issued in svc-nas's"), f.message());
+            assertTrue(pair(r, "HV01", "NAS01").ok(), pair(r, "HV01", "NAS01").blockers().toString());
+        }
+        AuditResult own = withFileServer(host("NAS01").os("NetApp Release 9.13.1P6", null).spn("cifs/nas01.contoso.com")
+                .encryptionTypes(4).pwdLastSet(old).build());
+        for (String rule : List.of("AES_NOT_ENABLED", "AES_KEYS_MISSING")) {
+            assertEquals(Severity.HIGH, of(own, rule).get(0).severity(), rule);
+        }
+    }
+
+    /**
+     * NAS01's disabled computer account blocks no pair whose tickets svc-nas's keys encrypt (it blocked them all):
+     * the KDC issues those in svc-nas's keys.
+     */
+    @Test
+    void aDisabledFileServerBlocksNoPairAServiceAccountServes() {
+        AuditResult nasOff = withFileServer(host("NAS01").os("Samba", null)
+                .uac(Uac.WORKSTATION_TRUST_ACCOUNT | Uac.ACCOUNTDISABLE).build(),
+                serviceAccount("svc-nas", null, null, "cifs/NAS01", "cifs/nas01.contoso.com"));
+        assertTrue(pair(nasOff, "HV01", "NAS01").ok(), pair(nasOff, "HV01", "NAS01").blockers().toString());
+        Finding nas = of(nasOff, "ACCOUNT_DISABLED").get(0);
+        assertEquals(List.of(), nas.evidence().pairs());
+        assertTrue(nas.message().contains("no live migration uses NAS01's keys: the tickets for cifs/NAS01 and"
+                + " cifs/nas01.contoso.com are issued in svc-nas's"), nas.message());
+    }
+
+    /**
      * What stays strict: a Hyper-V node's cifs SPN on a service account (the node's SMB and VMMS run as its computer),
      * a file server's cifs SPN on another computer (a stale or renamed object), and two holders.
      */
