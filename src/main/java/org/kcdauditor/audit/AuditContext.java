@@ -544,19 +544,25 @@ public final class AuditContext implements Drift.Nodes {
         return out;
     }
 
+    /** The enabled {@link #keyedAccount} of {@code fileServer}'s {@code spn}: the account its tickets are issued in. */
+    private AdObject serviceAccount(AdObject fileServer, String spn) {
+        AdObject only = keyedAccount(fileServer, spn);
+        return only != null && !only.disabled() ? only : null;
+    }
+
     /**
      * The account that alone registers {@code spn} (whole) in {@code fileServer}'s domain instead of it, when that is
-     * an enabled user or managed service account (gMSA, sMSA), the account a service is keyed on; else null. Another
-     * computer holding it is a stale or renamed object (the host's own account is the computer), and two holders
-     * are refused by the KDC.
+     * a user or managed service account (gMSA, sMSA), the account a service is keyed on, enabled or not (a disabled one
+     * serves nothing: the KDC issues no ticket for a disabled account's services); else null. Another computer holding
+     * it is a stale or renamed object (the host's own account is the computer), and two holders are refused by the KDC.
      */
-    private AdObject serviceAccount(AdObject fileServer, String spn) {
+    public AdObject keyedAccount(AdObject fileServer, String spn) {
         String key = Spn.keyOf(spn);
         String whole = Spn.wholeKeyOf(spn, key);
         List<AdObject> holders = spnOwners.getOrDefault(key, List.of()).stream()
                 .filter(o -> o != fileServer && registersWhole(o, whole)).toList();
         AdObject only = holders.size() == 1 ? holders.get(0) : null;
-        return only != null && sameDirectory(only, fileServer) && !only.disabled()
+        return only != null && sameDirectory(only, fileServer)
                 && (!only.isComputer() || snapshot.isManagedServiceAccount(only)) ? only : null;
     }
 

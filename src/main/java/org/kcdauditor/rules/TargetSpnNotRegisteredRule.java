@@ -74,6 +74,10 @@ public final class TargetSpnNotRegisteredRule implements Rule {
                 List<Evidence.Holder> throughHost = !elsewhere.isEmpty() || alias == null
                         ? List.of() : Rules.holders(ctx.spnOwners(hostSpn).stream().filter(found).toList(), hostSpn,
                         domain);
+                // the account a file server's cifs SPN is keyed on (ktpass), disabled: served once enabled again
+                AdObject disabled = p.fileServer() && ctx.clusterOf(target) == null && elsewhere.size() == 1
+                        ? ctx.keyedAccount(target, spn) : null;
+                disabled = disabled != null && disabled.disabled() ? disabled : null;
                 List<Evidence.PairRef> breaks = into.stream()
                         .map(q -> new Evidence.PairRef(q.source().name(), target.name())).toList();
                 Action fix = new Action.RegisterSpn(target.name(), spn);
@@ -84,6 +88,8 @@ public final class TargetSpnNotRegisteredRule implements Rule {
                         + " registers instead" + across(across, "finds no account for it in its own domain and maps it"
                         + " to the " + hostSpn + " there (sPNMappings, MS-DRSR 4.1.4.2.14 LookupSPN)", target.name())
                         : elsewhere.isEmpty() ? "no object registers it"
+                        : disabled != null ? "it is registered on " + names(elsewhere) + ", whose account is disabled:"
+                        + " the KDC issues no ticket for a disabled account's services"
                         : "it is registered on " + names(elsewhere) + " instead" + across(across, "looks the SPN up in"
                         + " its own domain and finds it there (MS-KILE 3.3.5.1.1; a cifs/X before the HOST/X it maps"
                         + " to, MS-DRSR 4.1.4.2.14 LookupSPN)", served == null ? target.name() : null);
@@ -91,7 +97,15 @@ public final class TargetSpnNotRegisteredRule implements Rule {
                         + target.name() + " if it is the host named in it); to move it" + (across.isEmpty() ? ":"
                         : firstOff(across, target.name())), proposed(throughHost,
                         new Action.RegisterSpn(target.name(), hostSpn)))
-                        : elsewhere.isEmpty() ? fix : new Action.Manual("Decide which account runs the service"
+                        : elsewhere.isEmpty() ? fix : disabled != null ? new Action.Manual("If " + target.name()
+                        + "'s SMB service is keyed on " + names(elsewhere) + " (ktpass -mapuser, a NAS's service"
+                        + " account setting), enable " + names(elsewhere) + ": Enable-ADAccount -Identity "
+                        + EncryptionRules.userIdentity(disabled) + ". If " + target.name() + " is joined to the domain"
+                        + " as its own computer account instead, " + (served != null ? "take the SPN off "
+                        + names(elsewhere) + " (" + target.name() + "'s own " + served + " then serves it through"
+                        + " sPNMappings):" : "take it off " + names(elsewhere) + " and register it on " + target.name()
+                        + ":"), served == null ? proposed(elsewhere, fix) : Rules.unregister(elsewhere))
+                        : new Action.Manual("Decide which account runs the service"
                         + " (the SPN belongs to " + target.name() + " if it is the host named in it); to move"
                         + " it" + (served != null ? ", take it off the other account: " + target.name()
                         + "'s own " + served + " then serves it (sPNMappings), nothing needs registering:"

@@ -548,6 +548,27 @@ class KerberosExchangeRulesTest {
     }
 
     /**
+     * svc-nas, the account NAS01's cifs SPNs are keyed on, disabled: the KDC issues no ticket for it, said as such, with
+     * enabling it as the fix. It read "registered on svc-nas instead", and the decision took the SPNs off svc-nas,
+     * which breaks a NAS keyed on it.
+     */
+    @Test
+    void aDisabledServiceAccountIsSaidDisabledAndEnabled() {
+        AdObject svc = serviceAccount("svc-nas", null, null, "cifs/NAS01", "cifs/nas01.contoso.com");
+        AdObject off = new AdObject(svc.dn(), svc.cn(), svc.samAccountName(), null, 0x202, svc.spns(), List.of(), false,
+                List.of(), svc.objectSid(), null, null, null, 1, null);
+        AuditResult svcOff = withFileServer(host("NAS01").os("Samba", null).build(), off);
+        assertFalse(pair(svcOff, "HV01", "NAS01").ok());
+        Finding f = of(svcOff, "TARGET_SPN_NOT_REGISTERED").get(0);
+        assertEquals(Severity.HIGH, f.severity());
+        assertTrue(f.message().contains("it is registered on svc-nas, whose account is disabled: the KDC issues no"
+                + " ticket for a disabled account's services"), f.message());
+        String what = ((Action.Manual) f.actions().get(0)).what();
+        assertTrue(what.startsWith("If NAS01's SMB service is keyed on svc-nas (ktpass -mapuser, a NAS's service"
+                + " account setting), enable svc-nas: Enable-ADAccount -Identity 'svc-nas'."), what);
+    }
+
+    /**
      * What stays strict: a Hyper-V node's cifs SPN on a service account (the node's SMB and VMMS run as its computer),
      * a file server's cifs SPN on another computer (a stale or renamed object), and two holders.
      */
