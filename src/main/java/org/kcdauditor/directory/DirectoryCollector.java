@@ -209,10 +209,11 @@ public final class DirectoryCollector {
                     selected, selector, serviceAccounts, config.policy().services(), canonical));
         }
         Boolean changeTimes = changes(connection, deadline, reads, where, root, selected, changes);
-        // the groups (and other principals the sweep did not return) that the nodes' RBCD allows: no read at all
+        // the groups (and other principals the sweep did not return) that the nodes' RBCD allows, and that of the
+        // service accounts a file server's cifs SPNs may be keyed on, whose grant the KDC then reads: no read at all
         // where every SID a descriptor names is an object of the sweep
         Map<String, RbcdPrincipal> rbcdPrincipals = new RbcdPrincipalReader(connection, deadline, where, domainDn,
-                domainSid, objects).read(selected);
+                domainSid, objects).read(withServiceAccounts(selected, objects, serviceAccounts), selected);
         List<Operator> operators = List.of();
         List<String> names = config.policy().operators();
         // every directory looks the names up; with several, DirectoriesCollector.merge keeps for each name the answer
@@ -236,6 +237,23 @@ public final class DirectoryCollector {
                 d.isOptional(), null, 0, objects.size(), changeTimes, false, List.of(), root.readOnly(), writeDc);
         return new Snapshot(takenAt, where, baseDn, objects, root.dnsHostName(), root.serverName(), aesKeysSince,
                 operators, List.of(part), changes, rbcdPrincipals, serviceAccounts);
+    }
+
+    /**
+     * {@code selected} and the user and managed service accounts of {@code objects} that register an SPN and have a
+     * resource-based delegation descriptor: the accounts a file server's cifs SPNs may be keyed on, whose grant the KDC
+     * reads for those SPNs (AuditContext#serviceAccounts).
+     */
+    private static List<AdObject> withServiceAccounts(List<AdObject> selected, List<AdObject> objects,
+                                                      Set<String> serviceAccounts) {
+        List<AdObject> out = new ArrayList<>(selected);
+        for (AdObject o : objects) {
+            if (!o.spns().isEmpty() && (!o.rbcdSids().isEmpty() || !o.rbcdDeniedSids().isEmpty())
+                    && (!o.isComputer() || serviceAccounts.contains(o.dn().toLowerCase(Locale.ROOT)))) {
+                out.add(o);
+            }
+        }
+        return out;
     }
 
     /** Group and standalone managed service accounts: computer subclasses that are no host. */

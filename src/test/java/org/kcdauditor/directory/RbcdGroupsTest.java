@@ -161,6 +161,32 @@ class RbcdGroupsTest {
         }
     }
 
+    /**
+     * The service account a file server's cifs SPNs may be keyed on (svc-nas, a user no cluster takes for a host) allows
+     * RBCD from the group HVHosts: the KDC reads its grant for those SPNs (docs/kerberos.md, "A file server keyed on a
+     * service account"), so the group is read as for a host's. Only the hosts' descriptors were expanded: svc-nas's grant
+     * read as allowing nobody, and the pairs into such a file server got a MISSING_DELEGATION they do not have.
+     */
+    @Test
+    void aServiceAccountsGrantToAGroupIsReadAsAHostsIs() throws Exception {
+        InMemoryDirectoryServer ds = server(new Searches());
+        try {
+            com.unboundid.ldap.sdk.Entry svc = new com.unboundid.ldap.sdk.Entry("dn: CN=svc-nas," + USERS,
+                    "objectClass: top", "objectClass: person", "objectClass: user", "cn: svc-nas",
+                    "sAMAccountName: svc-nas", "userAccountControl: 66048", "servicePrincipalName: cifs/NAS01");
+            svc.addAttribute("objectSid", Sids.toBytes(SID + "-3001"));
+            svc.addAttribute("msDS-AllowedToActOnBehalfOfOtherIdentity", RbcdDescriptors.of(List.of(SID + "-1146")));
+            ds.add(svc);
+            AuditContext ctx = audit(ds);
+            var objects = ctx.snapshot().objects();
+            var account = objects.stream().filter(o -> o.name().equals("svc-nas")).findFirst().orElseThrow();
+            var hv72 = objects.stream().filter(o -> o.name().equals("HV72")).findFirst().orElseThrow();
+            assertTrue(ctx.snapshot().rbcdAllows(account, hv72), "HVHosts holds HV72");
+        } finally {
+            ds.shutDown(true);
+        }
+    }
+
     @Test
     void nestedGroupsInACycleAndThePrimaryGroupCoverThePair() throws Exception {
         InMemoryDirectoryServer ds = server(new Searches());
