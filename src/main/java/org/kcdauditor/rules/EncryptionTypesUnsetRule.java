@@ -21,7 +21,9 @@ import java.util.Set;
 public final class EncryptionTypesUnsetRule implements Rule {
     static final RuleInfo INFO = new RuleInfo("ENCRYPTION_TYPES_UNSET", Severity.LOW, Category.KERBEROS,
             "A non-Windows file server has no explicit encryption types",
-            "a file server whose `operatingSystem` is not Windows has no explicit `msDS-SupportedEncryptionTypes`",
+            "a file server whose `operatingSystem` is not Windows has no explicit `msDS-SupportedEncryptionTypes`"
+                    + " (or the user or managed service account its `cifs` SPNs are registered on, and then the file"
+                    + " server itself only where its own keys serve a pair)",
             "Windows computers write their encryption types themselves; a NAS or Linux SMB server does not. Without"
                     + " an explicit value the KDC issues AES-only tickets since the April 2026 updates, and a keytab"
                     + " made with RC4 keys only cannot read them: storage access from the hosts fails.",
@@ -38,9 +40,18 @@ public final class EncryptionTypesUnsetRule implements Rule {
         Set<AdObject> seen = new LinkedHashSet<>();
         for (ResolvedCluster c : ctx.clusters()) {
             for (AdObject fs : c.fileServers()) {
-                // a Scale-Out File Server's role account (VCO) records no operatingSystem, but Windows made its keys
+                java.util.Map<String, AdObject> held = ctx.serviceAccounts().getOrDefault(fs, java.util.Map.of());
+                for (AdObject account : held.values()) {
+                    // the account a file server's cifs SPNs are keyed on (ktpass): the keytab holds its keys
+                    if (seen.add(account) && !EncryptionTypes.explicit(account.supportedEncryptionTypes())) {
+                        keyedOn(ctx, c, fs, account, out);
+                    }
+                }
+                // a Scale-Out File Server's role account (VCO) records no operatingSystem, but Windows made its keys;
+                // a file server every pair into which a service account's keys serve has no key a ticket uses
                 if (!seen.add(fs) || EncryptionRules.windows(fs)
-                        || EncryptionTypes.explicit(fs.supportedEncryptionTypes())) {
+                        || EncryptionTypes.explicit(fs.supportedEncryptionTypes())
+                        || !held.isEmpty() && EncryptionRules.keyedPairs(ctx, fs).isEmpty()) {
                     continue;
                 }
                 // with AES_KEYS_MISSING beside it the account has no AES keys to match a keytab yet: those come first
@@ -61,5 +72,27 @@ public final class EncryptionTypesUnsetRule implements Rule {
                         .emit();
             }
         }
+    }
+
+    /**
+     * The user or managed service account {@code fs}'s cifs SPNs are keyed on, without explicit encryption types: the
+     * KDC issues it AES-only tickets, which a keytab made with RC4 keys only (ktpass -crypto RC4-HMAC-NT) cannot read.
+     */
+    private static void keyedOn(AuditContext ctx, ResolvedCluster c, AdObject fs, AdObject account, FindingSink out) {
+        String id = EncryptionRules.userIdentity(account);
+        String name = org.kcdauditor.remedy.Values.visibleAccount(account.name());
+        out.add(INFO).cluster(c.name()).host(account.name())
+                .evidence(Evidence.builder().attribute("msDS-SupportedEncryptionTypes")
+                        .pairs(EncryptionRules.keyedPairs(ctx, account)).build())
+                .message(name + ", the account " + fs.name() + "'s cifs SPNs are registered on, has no explicit"
+                        + " msDS-SupportedEncryptionTypes, so the KDC issues it AES-only tickets; the keytab made for it"
+                        + " (ktpass -mapuser) must hold AES keys.")
+                .action(new Action.Manual("Check that the keytab made for " + name + " holds AES keys (klist -kte on"
+                        + " it, or the NAS's Kerberos settings; none: make it again with -crypto AES256-SHA1 and a new"
+                        + " password), then record what it supports: " + (account.isComputer()
+                        ? "Set-ADServiceAccount -Identity " + id + " -KerberosEncryptionType AES128,AES256"
+                        : "Set-ADUser -Identity " + id + " -Replace @{'msDS-SupportedEncryptionTypes'="
+                        + EncryptionTypes.AES + "}") + "."))
+                .emit();
     }
 }

@@ -569,6 +569,24 @@ class KerberosExchangeRulesTest {
     }
 
     /**
+     * ENCRYPTION_TYPES_UNSET looks at the account whose keys the tickets into a keyed NAS use: svc-nas without explicit
+     * msDS-SupportedEncryptionTypes gets AES-only tickets, which an RC4 keytab made with ktpass cannot read; NAS01's own
+     * unset value, which no ticket into it uses, is not told. It was the other way round.
+     */
+    @Test
+    void encryptionTypesUnsetLooksAtTheServiceAccountTheFileServerIsKeyedOn() {
+        AuditResult r = withFileServer(host("NAS01").os("NetApp Release 9.13.1P6", null).build(),
+                serviceAccount("svc-nas", null, null, "cifs/NAS01", "cifs/nas01.contoso.com"));
+        List<Finding> unset = of(r, "ENCRYPTION_TYPES_UNSET");
+        assertEquals(List.of("svc-nas"), unset.stream().map(Finding::host).toList());
+        assertTrue(unset.get(0).message().contains("the keytab made for it (ktpass -mapuser) must hold AES keys"),
+                unset.get(0).message());
+        String what = ((Action.Manual) unset.get(0).actions().get(0)).what();
+        assertTrue(what.contains("Set-ADUser -Identity 'svc-nas' -Replace @{'msDS-SupportedEncryptionTypes'=24}"),
+                what);
+    }
+
+    /**
      * What stays strict: a Hyper-V node's cifs SPN on a service account (the node's SMB and VMMS run as its computer),
      * a file server's cifs SPN on another computer (a stale or renamed object), and two holders.
      */
