@@ -453,10 +453,6 @@ public final class AuditRun {
     }
 
     /**
-     * Evaluates a snapshot with the baseline, the previous run, the imported patches and events and
-     * the hardening catalogue. Reads files, writes nothing.
-     */
-    /**
      * The nodes of {@code ctx} that {@code previous} did not record (by name; joined, or renamed), by objectSid; empty
      * when there is none (every run of a cluster that did not change).
      */
@@ -473,6 +469,10 @@ public final class AuditRun {
         return out;
     }
 
+    /**
+     * Evaluates a snapshot with the baseline, the previous run, the imported patches and events and
+     * the hardening catalogue. Reads files, writes nothing.
+     */
     public Evaluation evaluate(Snapshot snapshot, PreviousRun previous, Timings timings) {
         return evaluate(snapshot, previous, timings, null, hosts -> { }, newNodes -> Map.of());
     }
