@@ -1728,8 +1728,10 @@ public final class AuditContext implements Drift.Nodes {
         if (!inputs.hostSettingsConfigured()) {
             return List.of();
         }
-        return cluster.nodes().stream().filter(n -> clusterOf.get(n) == cluster && (!hostSettings.containsKey(n)
-                || hostSettings.get(n).authenticationType() == HostSettings.MigrationAuthentication.UNKNOWN)).toList();
+        Set<AdObject> unchecked = Collections.newSetFromMap(new IdentityHashMap<>());
+        unchecked.addAll(hostSettingsUnchecked(cluster));
+        unchecked.addAll(hostAuthenticationUnknown(cluster));
+        return cluster.nodes().stream().filter(unchecked::contains).toList();
     }
 
     /**
