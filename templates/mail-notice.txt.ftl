@@ -12,7 +12,8 @@
   use, the first five as the runbooks name them) and inputsNotUsedMore (how many more), aesNotChecked (the sentence
   that AES keys were not checked, as preflight says it, of the cluster's directories in a cluster owners' notice, else
   empty), endingSoon (the headline's "Waiver ending soon: …" sentence for the waivers in scope that entered that
-  window since the run compared with, the change an on-change job mails for; else empty). See docs/scheduling.md.
+  window since the run compared with, the change an on-change job mails for; else empty; when it is the headline's
+  whole sentence, summary.headline leaves that sentence out, so the mail says it once). See docs/scheduling.md.
   At scale (600 hosts: 4,032 failing directions in a cluster, hundreds of findings) the body names at most
   namedDirections directions per cluster and lists at most listedFindings findings per list; the rest are counted,
   and the headings keep the full counts (the lists themselves are complete: ?size counts them).

@@ -381,9 +381,10 @@ public final class NoticeBuilder {
         String changeTimes = scope == null ? view.changeTimesNote() : view.changeTimesNote(scope);
         model.put("changeTimesNote", changeTimes == null || !drift ? "" : changeTimes);
         model.put("previousRunId", previousRunId == null ? "" : previousRunId);
-        model.put("summary", summary(view, cluster));
         // the waivers that entered the ending-soon window since the run compared with, under the decision they qualify
-        model.put("endingSoon", ReportView.waiversEndingSoon(c.endingSoon()));
+        String endingSoon = ReportView.waiversEndingSoon(c.endingSoon());
+        model.put("endingSoon", endingSoon);
+        model.put("summary", summary(view, cluster, endingSoon));
         // what to do, as the reports say it (the plan's advice for a consequence of waived findings)
         Map<String, String> remedies = new HashMap<>();
         view.findings().forEach(v -> remedies.put(v.finding().id(), v.remediation()));
@@ -410,15 +411,19 @@ public final class NoticeBuilder {
     /**
      * The state of the run at the top of the notice, from the report view (the numbers of the PDF and the
      * workbook): the decision (GO/NO-GO per cluster in scope, as the PDF's decision page has it, with the failing
-     * directions, the waived ones still failing and the reasons), the headline and counts for the whole run.
+     * directions, the waived ones still failing and the reasons), the headline and counts for the whole run. The
+     * headline leaves out its sentence of the waivers ending soon when {@code endingSoon}, said under the decision, is
+     * that sentence: the mail says it once.
      */
-    private static Map<String, Object> summary(ReportView view, String cluster) {
+    private static Map<String, Object> summary(ReportView view, String cluster, String endingSoon) {
         Map<String, Object> m = new LinkedHashMap<>();
         ReportView.ClusterView scoped = cluster == null ? null : view.cluster(cluster);
         // a cluster's owners read their cluster's state, as their subject and lists count it; the run's headline
         // stays, said to be the whole audit's
         m.put("scope", scoped == null ? "" : scoped.name());
-        m.put("headline", scoped == null ? view.headline() : "The whole audit: " + view.headline());
+        String headline = !endingSoon.isEmpty() && endingSoon.equals(view.waiversEndingSoon())
+                ? view.headlineWithoutWaiversEndingSoon() : view.headline();
+        m.put("headline", scoped == null ? headline : "The whole audit: " + headline);
         m.put("status", scoped == null ? view.status().label() : scoped.statusLabel());
         Counts counts = scoped == null ? view.counts() : scoped.counts();
         for (Severity s : Severity.values()) {

@@ -413,7 +413,7 @@ public final class ReportView {
         this.status = Status.of(counts, cv.stream().anyMatch(c -> c.pairsOk() < c.pairs() || !c.audited()));
         this.waiverEndings = composeWaiverEndings();
         this.waiversEndingSoon = waiversEndingSoon(waiverEndings);
-        this.headline = composeHeadline();
+        this.headline = composeHeadline(soon());
         Map<String, Boolean> goAfter = new HashMap<>();
         clusters.forEach(c -> goAfter.put(c.name().toLowerCase(Locale.ROOT), c.goAfter()));
         this.procedure = Procedure.of(doc, plan, parts, goAfter);
@@ -584,6 +584,14 @@ public final class ReportView {
     /** The cover's one sentence. */
     public String headline() {
         return headline;
+    }
+
+    /**
+     * {@link #headline} without its sentence of the waivers ending soon: for an output that says that sentence apart
+     * (the mail, under its decision), so it is said once.
+     */
+    public String headlineWithoutWaiversEndingSoon() {
+        return waiversEndingSoon.isEmpty() ? headline : composeHeadline("");
     }
 
     public Procedure procedure() {
@@ -903,17 +911,21 @@ public final class ReportView {
      * The cover's one sentence. A cluster needs attention when its status is not OK or one of its pairs
      * fails: the NO-GO ones are counted, then the GO ones among them ("4 of 9 clusters are NO-GO; 2 more have findings
      * to clean up; 1 more has a pair that fails under a waiver", that one with nothing open); findings outside any cluster are named separately, so the sentence never contradicts the status
-     * or the verdict. Clusters whose directory could not be read are named last: they were not audited.
+     * or the verdict. Clusters whose directory could not be read are named last: they were not audited. {@code soon}:
+     * the sentence of the waivers ending soon, with its leading space, or "".
      */
-    private String composeHeadline() {
+    private String composeHeadline(String soon) {
         String unread = notAudited();
         String notAudited = unread.isEmpty() ? "" : " Not audited (directory not read): " + unread + ".";
         int failing = failingPairs();
         int attention = clustersNeedingAttention();
         if (!plan.hasChanges() && failing == 0 && status == Status.GREEN) {
-            return (pairs() > 0 ? "Live migration is correctly delegated in every audited cluster. No change is needed."
-                    : "No directed host pair to check (a cluster needs two nodes found in the directory). No change"
-                    + " is needed.") + soon() + notAudited;
+            // with a waiver ending soon, a change is needed: by the day its cluster turns NO-GO
+            String noChange = " No change is needed" + (waiverEndings.isEmpty() ? ""
+                    : " before " + waiverEndings.get(0).expires().plusDays(1)) + ".";
+            return (pairs() > 0 ? "Live migration is correctly delegated in every audited cluster."
+                    : "No directed host pair to check (a cluster needs two nodes found in the directory).")
+                    + noChange + soon + notAudited;
         }
         String text;
         if (attention > 0) {
@@ -951,7 +963,7 @@ public final class ReportView {
         return text + (plan.hasChanges() ? " The fix changes " + Words.plural(plan.objectsChanged(),
                 "object") + " in Active Directory." : plan.decisions().isEmpty()
                 ? " No change to Active Directory is proposed." : " No scripted change to Active Directory.")
-                + soon() + notAudited;
+                + soon + notAudited;
     }
 
     /** {@link #waiversEndingSoon} as the headline's next sentence, or "". */
@@ -1014,7 +1026,8 @@ public final class ReportView {
 
     /**
      * "Waiver ending soon: HVC1 turns NO-GO on 2026-12-10, when the waiver of MISSING_DELEGATION HV02 -> HV03 ends
-     * (valid through 2026-12-09); renew it or fix what it waives before a patch window from then.", or "" for none; at
+     * (valid through 2026-12-09); renew it or fix what it waives before any patch window on or after 2026-12-10.", or
+     * "" for none (the day is the first cluster's to turn NO-GO, the endings being the first to end first); at
      * most {@link #SOON_NAMED} clusters named, the rest counted.
      */
     public static String waiversEndingSoon(List<WaiverEndingSoon> endings) {
@@ -1032,7 +1045,7 @@ public final class ReportView {
         }
         return (one ? "Waiver" : "Waivers") + " ending soon: " + String.join("; ", named) + (one
                 ? "; renew it or fix what it waives" : "; renew them or fix what they waive")
-                + " before a patch window from then.";
+                + " before any patch window on or after " + endings.get(0).expires().plusDays(1) + ".";
     }
 
     /** The GO clusters that turn NO-GO within {@link #WAIVER_ENDS_SOON_DAYS} days of the run, the first to first. */

@@ -134,7 +134,7 @@ class WaiverEndingSoonNoticeTest {
         assertEquals(2, got.length);
         String sentence = "Waiver ending soon: HVC1 turns NO-GO on " + EXPIRES.plusDays(1) + ", when the waiver of"
                 + " MISSING_DELEGATION HVA01 -> HVA02 ends (valid through " + EXPIRES + "); renew it or fix what it"
-                + " waives before a patch window from then.";
+                + " waives before any patch window on or after " + EXPIRES.plusDays(1) + ".";
         for (String rcpt : List.of(ScheduleFixture.TEAM, ScheduleFixture.HVC1_OWNER)) {
             MimeMessage m = Arrays.stream(got).filter(x -> to(x, rcpt)).findFirst().orElseThrow();
             assertTrue(m.getSubject().startsWith("[kcd-audit] HVC1: waiver ending soon \u2014 HVC1 turns NO-GO on "
@@ -143,8 +143,12 @@ class WaiverEndingSoonNoticeTest {
             List<String> lines = text.lines().toList();
             assertTrue(lines.get(0).startsWith("DECISION: GO"), text);
             assertEquals(sentence, lines.get(1), "under the decision, naming the waiver and its last day: " + text);
+            assertEquals(1, text.split(java.util.regex.Pattern.quote("Waiver ending soon"), -1).length - 1,
+                    "said once, under the decision, not again after the headline: " + text);
             String html = (String) ((Multipart) m.getContent()).getBodyPart(1).getContent();
             assertTrue(html.contains(sentence.replace(">", "&gt;")), html);
+            assertEquals(1, html.split(java.util.regex.Pattern.quote("Waiver ending soon"), -1).length - 1,
+                    "said once: " + html);
         }
 
         assertEquals(List.of(), daily(12), "told the day before: no mail again");

@@ -428,13 +428,38 @@ class ScenarioOutputsAgreeTest {
         String warning = "Waivers ending soon: HVC1 turns NO-GO on " + ends.get(0).plusDays(1) + ", when the waiver of"
                 + " MISSING_DELEGATION HVA01 -> HVA02 ends (valid through " + ends.get(0) + "); HVC2 on "
                 + ends.get(1).plusDays(1) + ", when the waiver of MISSING_DELEGATION HVB01 -> HVB02 ends (valid through "
-                + ends.get(1) + "); renew them or fix what they waive before a patch window from then.";
+                + ends.get(1) + "); renew them or fix what they waive before any patch window on or after "
+                + ends.get(0).plusDays(1) + ".";
         assertTrue(o.view().headline().contains(warning), o.view().headline());
         assertFalse(o.view().headline().contains("HVC3"), "30 days is not soon: " + o.view().headline());
         for (String out : List.of(o.page1(), o.md().replace("\\_", "_"), o.html().replace("&gt;", ">"), o.mail(),
                 o.console(), row(o.xlsx().getSheet("Summary"), "Headline").getCell(1).getStringCellValue())) {
             assertTrue(out.contains(warning), out);
         }
+        assertEquals(1, o.mail().split(java.util.regex.Pattern.quote("Waivers ending soon"), -1).length - 1,
+                "the mail says it once: " + o.mail());
+    }
+
+    /**
+     * A run with nothing to fix but a waiver that keeps a cluster GO ending within days: the headline said "No change is
+     * needed." and then that a waiver ends soon and must be renewed or fixed; it says no change is needed before the
+     * day the cluster turns NO-GO.
+     */
+    @Test
+    void anAllClearRunWithAWaiverEndingSoonSaysNoChangeIsNeededBeforeItEnds() throws Exception {
+        java.time.LocalDate end = java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(3);
+        Outputs o = scenario(List.of(nodes("HVA", 2)), "", (ds, dir) -> {
+            ds.modify("CN=HVA01,OU=Hyper-V," + TestDirectory.BASE, new Modification(ModificationType.REPLACE,
+                    "userAccountControl", String.valueOf(0x1000 | 0x80000)));
+            waivedBaseline(dir, "  - rule: UNCONSTRAINED_DELEGATION\n    host: HVA01\n    justification: \"CHG0042\"\n"
+                    + "    expires: " + end + "\n", nodes("HVA", 2));
+        });
+        assertAgree(o);
+        String headline = o.view().headline();
+        assertTrue(headline.startsWith("Live migration is correctly delegated in every audited cluster. No change is"
+                + " needed before " + end.plusDays(1) + ". Waiver ending soon: HVC1 turns NO-GO on " + end.plusDays(1)),
+                headline);
+        assertFalse(headline.contains("No change is needed."), headline);
     }
 
     /**
