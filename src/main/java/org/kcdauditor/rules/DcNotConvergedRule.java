@@ -180,7 +180,10 @@ public final class DcNotConvergedRule implements Rule {
                 : ", which the sources in " + across + " ask,");
         List<String> parts = new ArrayList<>();
         if (!own.isEmpty()) {
-            parts.add(dc + " holds " + String.join(", ", own) + " of " + d.host().name() + " also on " + on
+            // across domains the DC holds no host of the other domain: the SPN is on the other account only
+            parts.add(dc + " holds " + String.join(", ", own) + (across == null ? " of " + d.host().name()
+                    + " also on " : (own.size() == 1 ? ", an SPN " : ", SPNs ") + d.host().name()
+                    + " registers in its own domain, on ") + on
                     + (across == null ? " refuses tickets for an SPN two objects hold (KDC event 11), and "
                     + d.audited() + " will too once it replicates"
                     : " finds that account in its own domain and refers them nowhere (MS-KILE 3.3.5.1.1): it refuses the"

@@ -772,6 +772,10 @@ class MultiDirectoryTest {
                     .spliterator(), false).map(p -> p.path("from").asText() + "->" + p.path("to").asText()).toList());
             // the message says whose KDC finds it; the fix takes it off there and checks the forest, not one domain
             String message = f.get(0).path("message").asText();
+            // dc2.contoso.com holds no HV21 (a host of fabrikam): the SPN is on the other account only
+            assertTrue(message.startsWith("dc2.contoso.com holds " + Hosts.MIG + "/hv21.fabrikam.com, an SPN HV21"
+                    + " registers in its own domain, on " + svc.getDN() + ", in contoso.com, which"), message);
+            assertFalse(message.contains("also on"), message);
             assertTrue(message.contains("dc2.contoso.com's KDC, which the sources in contoso.com ask, finds that"
                     + " account in its own domain") && nogo.out().contains("BLOCKER DC_NOT_CONVERGED               "
                     + message.substring(0, 60)), message + "\n" + nogo.out());
