@@ -81,11 +81,18 @@ class NarrowBaseDnTest {
     }
 
     private List<String> findings(String baseDn, String out, String nodes, String... rules) throws Exception {
+        return findingsWith(baseDn, out, nodes, "", rules);
+    }
+
+    /** As {@link #findings(String, String, String, String...)}, with {@code fileServers} (a YAML list's items) if any. */
+    private List<String> findingsWith(String baseDn, String out, String nodes, String fileServers, String... rules)
+            throws Exception {
         Path cfg = tmp.resolve("kcd-audit.yaml");
         Files.writeString(cfg, "directory:\n  url: ldap://127.0.0.1:" + ds.getListenPort() + "\n  bindDn: "
                 + TestDirectory.BIND_DN + "\n  passwordEnv: TEST_LDAP_PASSWORD\n  baseDn: " + baseDn
                 + "\n  allowInsecureBind: true\n  timeoutSeconds: 5\nclusters:\n  - name: HVC1\n"
-                + "    nodes: [" + nodes + "]\npolicy:\n  protocolTransition: any\n"
+                + "    nodes: [" + nodes + "]\n" + (fileServers.isEmpty() ? "" : "    fileServers: [" + fileServers + "]\n")
+                + "policy:\n  protocolTransition: any\n"
                 + "store:\n  url: jdbc:h2:file:data/kcd-audit\n");
         CliRun r = CliRun.run(ENV, "run", "--config", cfg.toString(), "--out", tmp.resolve(out).toString(),
                 "--formats", "json");
@@ -139,6 +146,40 @@ class NarrowBaseDnTest {
         List<String> domainWide = findings(TestDirectory.BASE, "domain", "HV01, HV02, HV03", rules);
         assertEquals(List.of("exit 3", "DUPLICATE_SPN HV03  " + Hosts.MIG + "/HV03 "), domainWide);
         assertEquals(domainWide, findings("OU=Hyper-V," + TestDirectory.BASE, "ou", "HV01, HV02, HV03", rules));
+    }
+
+    /**
+     * A file server in the OU registering no SPN of its own (a NAS keyed with ktpass -mapuser) whose cifs SPNs a user
+     * outside the OU registers (svc-nas in CN=Users): the lookup outside the OU asks for each selected host's cifs/ and
+     * HOST/ names, file servers included, so svc-nas is found and the pairs into NAS01 read as keyed on it (INFO, served),
+     * as with the domain's DN, not as unregistered (HIGH).
+     */
+    @Test
+    void aServiceAccountOutsideTheOuAFileServerWithNoSpnIsKeyedOnIsFound() throws Exception {
+        String nas = TestDirectory.addFileServer(ds, "NAS01", Hosts.DOMAIN_SID + "-3000");
+        ds.modify(nas, new Modification(ModificationType.DELETE, "servicePrincipalName"));
+        for (String n : List.of("HV01", "HV02", "HV03")) {
+            ds.modify("CN=" + n + ",OU=Hyper-V," + TestDirectory.BASE, new Modification(ModificationType.ADD,
+                    "msDS-AllowedToDelegateTo", "cifs/NAS01", "cifs/nas01.contoso.com"));
+        }
+        ds.add(new Entry("dn: CN=Users," + TestDirectory.BASE, "objectClass: container", "cn: Users"));
+        ds.add(new Entry("dn: CN=svc-nas,CN=Users," + TestDirectory.BASE, "objectClass: top", "objectClass: person",
+                "objectClass: user", "cn: svc-nas", "sAMAccountName: svc-nas", "userAccountControl: 66048",
+                "servicePrincipalName: cifs/NAS01", "servicePrincipalName: cifs/nas01.contoso.com"));
+        String[] rules = {"TARGET_SPN_NOT_REGISTERED", "DUPLICATE_SPN", "HOST_NOT_FOUND"};
+        List<String> domainWide = findingsWith(TestDirectory.BASE, "domain", "HV01, HV02, HV03", "NAS01", rules);
+        assertEquals(domainWide, findingsWith("OU=Hyper-V," + TestDirectory.BASE, "ou", "HV01, HV02, HV03", "NAS01",
+                rules));
+        List<JsonNode> keyed = new ArrayList<>();
+        CliRun.findings(tmp.resolve("ou")).path("findings").forEach(f -> {
+            if (f.path("rule").asText().equals("TARGET_SPN_NOT_REGISTERED")) {
+                keyed.add(f);
+            }
+        });
+        assertEquals(2, keyed.size(), keyed.toString());
+        assertTrue(keyed.stream().allMatch(f -> f.path("severity").asText().equals("INFO")
+                && f.path("host").asText().equals("NAS01")
+                && f.path("message").asText().contains("the KDC issues its tickets in svc-nas's keys")), keyed.toString());
     }
 
     /**
