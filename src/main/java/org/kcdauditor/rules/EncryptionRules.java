@@ -112,9 +112,23 @@ final class EncryptionRules {
                 ? o.name() : o.samAccountName()));
     }
 
-    /** The cluster a host belongs to, or null. */
+    /**
+     * The cluster a host belongs to; for a service account a file server's cifs SPNs are keyed on ({@link
+     * AuditContext#serviceAccounts}), the first cluster listing a file server it serves, as a file server's own is the
+     * first cluster listing it ({@link AuditContext#clusterOfHost}); else null.
+     */
     static String cluster(AuditContext ctx, AdObject o) {
         var c = ctx.clusterOfHost(o);
-        return c == null ? null : c.name();
+        if (c != null) {
+            return c.name();
+        }
+        for (var rc : ctx.clusters()) {
+            for (AdObject fs : rc.fileServers()) {
+                if (ctx.serviceAccounts().getOrDefault(fs, java.util.Map.of()).containsValue(o)) {
+                    return rc.name();
+                }
+            }
+        }
+        return null;
     }
 }

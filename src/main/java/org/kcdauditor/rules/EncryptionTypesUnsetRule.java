@@ -44,7 +44,7 @@ public final class EncryptionTypesUnsetRule implements Rule {
                 for (AdObject account : held.values()) {
                     // the account a file server's cifs SPNs are keyed on (ktpass): the keytab holds its keys
                     if (seen.add(account) && !EncryptionTypes.explicit(account.supportedEncryptionTypes())) {
-                        keyedOn(ctx, c, fs, account, out);
+                        keyedOn(ctx, fs, account, out);
                     }
                 }
                 // a Scale-Out File Server's role account (VCO) records no operatingSystem, but Windows made its keys;
@@ -78,10 +78,10 @@ public final class EncryptionTypesUnsetRule implements Rule {
      * The user or managed service account {@code fs}'s cifs SPNs are keyed on, without explicit encryption types: the
      * KDC issues it AES-only tickets, which a keytab made with RC4 keys only (ktpass -crypto RC4-HMAC-NT) cannot read.
      */
-    private static void keyedOn(AuditContext ctx, ResolvedCluster c, AdObject fs, AdObject account, FindingSink out) {
+    private static void keyedOn(AuditContext ctx, AdObject fs, AdObject account, FindingSink out) {
         String id = EncryptionRules.userIdentity(account);
         String name = org.kcdauditor.remedy.Values.visibleAccount(account.name());
-        out.add(INFO).cluster(c.name()).host(account.name())
+        out.add(INFO).cluster(EncryptionRules.cluster(ctx, account)).host(account.name())
                 .evidence(Evidence.builder().attribute("msDS-SupportedEncryptionTypes")
                         .pairs(EncryptionRules.keyedPairs(ctx, account)).build())
                 .message(name + ", the account " + fs.name() + "'s cifs SPNs are registered on, has no explicit"

@@ -507,6 +507,25 @@ class KerberosExchangeRulesTest {
     }
 
     /**
+     * svc-nas's findings belong to the cluster of the file server it serves, as its ENCRYPTION_TYPES_UNSET does: they
+     * belonged to none (svc-nas is no host of a cluster), so the cluster's owners were not told the HIGH finding
+     * blocking their pairs and its row counted no HIGH while NO-GO.
+     */
+    @Test
+    void aServiceAccountsFindingsBelongToTheClusterOfTheFileServerItServes() {
+        Instant old = Instant.parse("2007-06-12T00:00:00Z");
+        AuditResult r = withFileServer(host("NAS01").os("NetApp Release 9.13.1P6", null).build(),
+                serviceAccount("svc-nas", 4, old, "cifs/NAS01", "cifs/nas01.contoso.com"));
+        for (String rule : List.of("AES_NOT_ENABLED", "AES_KEYS_MISSING")) {
+            Finding f = of(r, rule).stream().filter(x -> x.host().equals("svc-nas")).findFirst().orElseThrow();
+            assertEquals("HVC1", f.cluster(), rule);
+        }
+        AuditResult unset = withFileServer(host("NAS01").os("NetApp Release 9.13.1P6", null).build(),
+                serviceAccount("svc-nas", null, null, "cifs/NAS01", "cifs/nas01.contoso.com"));
+        assertEquals("HVC1", of(unset, "ENCRYPTION_TYPES_UNSET").get(0).cluster());
+    }
+
+    /**
      * NAS01's own RC4-only value and pre-AES password, when svc-nas serves every SPN of the pairs into it: no ticket of
      * a live migration uses NAS01's keys, so its findings are MEDIUM and say why; as HIGH they made the cluster NO-GO
      * although they blocked no pair. A file server serving its own SPNs keeps them HIGH.
