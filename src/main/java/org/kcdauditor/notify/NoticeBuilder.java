@@ -97,11 +97,11 @@ public final class NoticeBuilder {
 
         /**
          * The same change with those of the waivers that entered the ending-soon window since the run compared with
-         * that are of {@code cluster} (null: of every cluster).
+         * that keep {@code cluster} GO (null: every cluster), whatever cluster their finding belongs to.
          */
         Change withEndingSoon(List<ReportView.WaiverEndingSoon> entered, String cluster) {
             return new Change(scope, added, resolved, open, changes, waivedSince, unwaived, entered.stream()
-                    .filter(e -> inScope(e.finding(), cluster)).toList());
+                    .filter(e -> cluster == null || e.cluster().equalsIgnoreCase(cluster)).toList());
         }
 
         /**

@@ -999,23 +999,25 @@ public final class ReportView {
         }
         java.time.LocalDate limit = endsSoonLimit(at);
         // most runs have none: the clusters are looked at only for the waivers that end soon
-        Map<String, List<Finding>> ending = new HashMap<>();
+        List<Finding> ending = new ArrayList<>();
         for (FindingView v : findings) {
             Finding f = v.finding();
-            if (f.isWaived() && f.cluster() != null && f.waiver() != null && f.waiver().expires() != null
+            if (f.isWaived() && f.waiver() != null && f.waiver().expires() != null
                     && !f.waiver().expires().isAfter(limit)) {
-                ending.computeIfAbsent(f.cluster().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(f);
+                ending.add(f);
             }
         }
         List<WaiverEndingSoon> endings = new ArrayList<>();
-        for (ClusterView c : clusters) {
-            List<Finding> candidates = ending.get(c.name().toLowerCase(Locale.ROOT));
-            if (candidates == null || !c.go()) {
+        for (ClusterView c : ending.isEmpty() ? List.<ClusterView>of() : clusters) {
+            if (!c.go()) {
                 continue;
             }
+            // a blocker of its pairs whatever cluster its finding belongs to (a shared file server's is the first
+            // cluster's, a service account's may be none), as GO / NO-GO counts it
             Set<String> blockers = c.waivedFailing().stream().flatMap(x -> x.blockers().stream())
                     .filter(BlockerView::waived).map(BlockerView::findingId).collect(Collectors.toSet());
-            candidates.stream().filter(f -> f.severity() == Severity.HIGH || blockers.contains(f.id()))
+            ending.stream().filter(f -> blockers.contains(f.id()) || f.severity() == Severity.HIGH
+                            && f.cluster() != null && f.cluster().equalsIgnoreCase(c.name()))
                     .min(Comparator.comparing(f -> f.waiver().expires()))
                     .ifPresent(f -> endings.add(new WaiverEndingSoon(c.name(), f, f.waiver().expires(), f.rule()
                             + (where(f).isEmpty() ? "" : " " + where(f)))));

@@ -1587,6 +1587,46 @@ class ScenarioOutputsAgreeTest {
     }
 
     /**
+     * NAS01, the file server of HVC1 and HVC2, allows RC4 only: its AES_NOT_ENABLED belongs to HVC1 (the first cluster
+     * listing it) and blocks the pairs into it from both, waived until three days from now. Both clusters are GO only
+     * through that waiver and turn NO-GO when it ends; the warning named HVC1 alone, since HVC2's candidates were its
+     * own findings only, and HVC2's owners were not told.
+     */
+    @Test
+    void aWaivedBlockerOfAnotherClusterEndingSoonIsSaidForEveryClusterItBlocks() throws Exception {
+        java.time.LocalDate end = java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(3);
+        List<List<String>> clusters = List.of(nodes("HVA", 2), nodes("HVB", 2));
+        InMemoryDirectoryServer ds = TestDirectory.startDomain(TestDirectory.BASE, "dc1.contoso.com");
+        Outputs o;
+        try {
+            for (List<String> c : clusters) {
+                TestDirectory.addCluster(ds, c);
+            }
+            String nas = TestDirectory.addFileServer(ds, "NAS01", Hosts.DOMAIN_SID + "-3000");
+            ds.modify(nas, new Modification(ModificationType.ADD, "msDS-SupportedEncryptionTypes", "4"));
+            for (String n : clusters.stream().flatMap(List::stream).toList()) {
+                ds.modify("CN=" + n + ",OU=Hyper-V," + TestDirectory.BASE, new Modification(ModificationType.ADD,
+                        "msDS-AllowedToDelegateTo", "cifs/NAS01", "cifs/nas01.contoso.com"));
+            }
+            waivedBaseline(tmp, "  - rule: AES_NOT_ENABLED\n    host: NAS01\n    justification: \"CHG0042\"\n"
+                    + "    expires: " + end + "\n", List.of("HVA01", "HVA02", "HVB01", "HVB02", "NAS01"));
+            Path cfg = tmp.resolve("kcd-audit.yaml");
+            Files.writeString(cfg, config(ds, clusters).replace("]\n", "]\n    fileServers: [NAS01]\n"));
+            o = run(cfg, "out", null);
+        } finally {
+            ds.shutDown(true);
+        }
+        assertAgree(o);
+        assertEquals(0, o.view().clustersNoGo(), o.console());
+        assertEquals(List.of("HVC1", "HVC2"), o.view().waiverEndings().stream()
+                .map(ReportView.WaiverEndingSoon::cluster).toList());
+        assertTrue(o.view().headline().contains("HVC2 on " + end.plusDays(1) + ", when the waiver of AES_NOT_ENABLED"
+                + " NAS01 ends"), o.view().headline());
+        String hvc2 = ownersNotices(o.doc(), null).get("hvc2@fabrikam.com").text();
+        assertTrue(hvc2.contains("Waiver ending soon: HVC2 turns NO-GO on " + end.plusDays(1)), hvc2);
+    }
+
+    /**
      * The cluster HV01–HV03 with the file server NAS01 added to {@code ds}, and kcd-audit.yaml in the test's folder
      * auditing them.
      */
