@@ -58,7 +58,8 @@ public final class AesKeysMissingRule implements Rule {
                     .message(o.name() + "'s password was last set on " + day(o) + ", before the domain had AES keys"
                             + " (" + LocalDate.ofInstant(aesSince, ZoneOffset.UTC) + "), so it"
                             + " has none" + EncryptionRules.breaks(pairs, o) + unused + "." + events.sentence(o))
-                    .action(o.isClusterNameObject() ? repair(o) : !o.isComputer() ? newPassword(o)
+                    .action(o.isClusterNameObject() ? repair(o) : EncryptionRules.keyed(ctx, o)
+                            ? newPassword(o, ctx.snapshot().isManagedServiceAccount(o))
                             : EncryptionRules.windows(o) ? reset
                             : new Action.Manual("Reset " + o.name() + "'s computer account password with its own"
                             + " tools (re-join the domain, or the NAS's 'reset machine account'), so the account gets"
@@ -83,12 +84,17 @@ public final class AesKeysMissingRule implements Rule {
     }
 
     /**
-     * A user account a file server's cifs SPNs are keyed on (ktpass): a new password gives it AES keys, and the
-     * keytab is made again from that password, since the old one's keys no longer match.
+     * A user or managed service account a file server's cifs SPNs are keyed on: a new password gives it AES keys, and
+     * the keytab is made again from it, since the old one's keys no longer match. A gMSA's or sMSA's password is set
+     * by AD, not by ktpass: Reset-ADServiceAccountPassword (for an sMSA, on the computer it is installed on).
      */
-    private static Action newPassword(AdObject o) {
-        return new Action.Manual("Set a new password on the user account " + o.name() + " (Set-ADAccountPassword"
-                + " -Identity " + EncryptionRules.userIdentity(o)
+    private static Action newPassword(AdObject o, boolean managed) {
+        String id = EncryptionRules.userIdentity(o);
+        return new Action.Manual(managed ? "Have AD set a new password on the managed service account " + o.name()
+                + " (Reset-ADServiceAccountPassword -Identity " + id + ", for an sMSA on the computer it is installed"
+                + " on; a gMSA's also changes at its next password interval), so it gets AES keys, and make the file"
+                + " server's keytab again from it."
+                : "Set a new password on the user account " + o.name() + " (Set-ADAccountPassword -Identity " + id
                 + " -Reset), so it gets AES keys, and make the file server's keytab again with it (ktpass -mapuser with"
                 + " that password and -crypto AES256-SHA1, imported on the file server).");
     }

@@ -68,7 +68,8 @@ public final class AesNotEnabledRule implements Rule {
                             .operatingSystem(o.operatingSystem())).build())
                     .message(o.name() + " cannot get AES tickets: " + what + EncryptionRules.breaks(pairs, o) + unused + "."
                             + events.sentence(o))
-                    .action(EncryptionRules.windows(o) ? fix : !o.isComputer() ? userAccount(o, wanted, desOnly)
+                    .action(EncryptionRules.windows(o) ? fix : EncryptionRules.keyed(ctx, o)
+                            ? new Action.Manual(EncryptionRules.keyedOn(ctx, o, wanted, desOnly))
                             : new Action.Manual("Check that " + o.name()
                             + "'s keytab holds AES keys (on a Linux or Samba server, klist -kte on its keytab, usually"
                             + " /etc/krb5.keytab, lists aes256-cts-hmac-sha1-96 or aes128-cts-hmac-sha1-96 for "
@@ -77,20 +78,6 @@ public final class AesNotEnabledRule implements Rule {
                             + "; then allow AES on its account:", List.of(fix)))
                     .emit();
         }
-    }
-
-    /**
-     * A user account a file server's cifs SPNs are keyed on (ktpass): its keytab holds the SPNs' keys made from the
-     * user's password, and Set-ADComputer does not find a user, so the change is said with Set-ADUser.
-     */
-    private static Action userAccount(AdObject o, int wanted, boolean desOnly) {
-        String id = EncryptionRules.userIdentity(o);
-        return new Action.Manual("Check that the keytab made for " + o.name() + " (ktpass -mapuser) holds AES keys (klist"
-                + " -kte on it lists aes256-cts-hmac-sha1-96 or aes128-cts-hmac-sha1-96; a NAS shows them in its own"
-                + " Kerberos settings; none: make it again with -crypto AES256-SHA1 and a new password); then allow AES"
-                + " on the user account: Set-ADUser -Identity " + id + " -Replace @{'msDS-SupportedEncryptionTypes'="
-                + wanted + "}" + (desOnly ? "; Set-ADAccountControl -Identity " + id + " -UseDESKeyOnly $false" : "")
-                + ".");
     }
 
     /** The principal a keytab holds keys for: the account's own name, also where it is not the cn with $. */

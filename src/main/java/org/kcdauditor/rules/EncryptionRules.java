@@ -106,6 +106,32 @@ final class EncryptionRules {
                 || o.operatingSystem() != null && o.operatingSystem().toLowerCase(Locale.ROOT).contains("windows");
     }
 
+    /**
+     * A user or managed service account (gMSA, sMSA) whose keys a file server's keytab holds, not a computer joined
+     * with keys of its own: its advice is {@link #keyedOn}.
+     */
+    static boolean keyed(AuditContext ctx, AdObject o) {
+        return !o.isComputer() || ctx.snapshot().isManagedServiceAccount(o);
+    }
+
+    /**
+     * The advice for a {@link #keyed} account: "Check that the keytab made for svc-nas (ktpass -mapuser) holds AES keys
+     * (…), then record what it supports: Set-ADUser -Identity 'svc-nas' -Replace @{…=24}." (Set-ADServiceAccount
+     * for a gMSA or sMSA, whose password AD sets, so no ktpass with a new one; Set-ADComputer finds neither), with
+     * Set-ADAccountControl -UseDESKeyOnly $false after it where {@code desOnly}.
+     */
+    static String keyedOn(AuditContext ctx, AdObject o, int wanted, boolean desOnly) {
+        boolean managed = ctx.snapshot().isManagedServiceAccount(o);
+        String id = userIdentity(o);
+        return "Check that the keytab made for " + Values.visibleAccount(o.name()) + (managed ? "" : " (ktpass -mapuser)")
+                + " holds AES keys (klist -kte on it lists aes256-cts-hmac-sha1-96 or aes128-cts-hmac-sha1-96; a NAS"
+                + " shows them in its own Kerberos settings; none: make it again " + (managed ? "with AES keys"
+                : "with -crypto AES256-SHA1 and a new password") + "), then record what it supports: "
+                + (managed ? "Set-ADServiceAccount" : "Set-ADUser") + " -Identity " + id
+                + " -Replace @{'msDS-SupportedEncryptionTypes'=" + wanted + "}"
+                + (desOnly ? "; Set-ADAccountControl -Identity " + id + " -UseDESKeyOnly $false" : "") + ".";
+    }
+
     /** A user account's name as PowerShell's -Identity takes it: its sAMAccountName (else its name), quoted. */
     static String userIdentity(AdObject o) {
         return org.kcdauditor.remedy.Ps.quote(org.kcdauditor.remedy.Values.visible(o.samAccountName() == null

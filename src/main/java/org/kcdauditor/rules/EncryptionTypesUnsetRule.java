@@ -79,20 +79,15 @@ public final class EncryptionTypesUnsetRule implements Rule {
      * KDC issues it AES-only tickets, which a keytab made with RC4 keys only (ktpass -crypto RC4-HMAC-NT) cannot read.
      */
     private static void keyedOn(AuditContext ctx, AdObject fs, AdObject account, FindingSink out) {
-        String id = EncryptionRules.userIdentity(account);
         String name = org.kcdauditor.remedy.Values.visibleAccount(account.name());
         out.add(INFO).cluster(EncryptionRules.cluster(ctx, account)).host(account.name())
                 .evidence(Evidence.builder().attribute("msDS-SupportedEncryptionTypes")
                         .pairs(EncryptionRules.keyedPairs(ctx, account)).build())
                 .message(name + ", the account " + fs.name() + "'s cifs SPNs are registered on, has no explicit"
                         + " msDS-SupportedEncryptionTypes, so the KDC issues it AES-only tickets; the keytab made for it"
-                        + " (ktpass -mapuser) must hold AES keys.")
-                .action(new Action.Manual("Check that the keytab made for " + name + " holds AES keys (klist -kte on"
-                        + " it, or the NAS's Kerberos settings; none: make it again with -crypto AES256-SHA1 and a new"
-                        + " password), then record what it supports: " + (account.isComputer()
-                        ? "Set-ADServiceAccount -Identity " + id + " -KerberosEncryptionType AES128,AES256"
-                        : "Set-ADUser -Identity " + id + " -Replace @{'msDS-SupportedEncryptionTypes'="
-                        + EncryptionTypes.AES + "}") + "."))
+                        + (ctx.snapshot().isManagedServiceAccount(account) ? "" : " (ktpass -mapuser)")
+                        + " must hold AES keys.")
+                .action(new Action.Manual(EncryptionRules.keyedOn(ctx, account, EncryptionTypes.AES, false)))
                 .emit();
     }
 }

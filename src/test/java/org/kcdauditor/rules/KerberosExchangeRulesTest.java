@@ -456,6 +456,38 @@ class KerberosExchangeRulesTest {
     }
 
     /**
+     * A gMSA NAS01 is keyed on, RC4-only and without explicit types: its advice is the keytab made for it and
+     * Set-ADServiceAccount, as for a user account with Set-ADUser. It fell into the non-Windows computer's branch
+     * ("klist -kte on its keytab, usually /etc/krb5.keytab … re-join it") with Set-ADComputer.
+     */
+    @Test
+    void aGroupManagedServiceAccountAFileServerIsKeyedOnIsToldAsOne() {
+        String dn = "CN=gmsa-nas,CN=Managed Service Accounts,DC=contoso,DC=com";
+        java.util.Set<String> managed = java.util.Set.of(dn.toLowerCase(java.util.Locale.ROOT));
+        for (Integer types : java.util.Arrays.asList(4, null)) {
+            AdObject gmsa = new AdObject(dn, "gmsa-nas", "gmsa-nas$", null, Uac.WORKSTATION_TRUST_ACCOUNT,
+                    List.of("cifs/NAS01", "cifs/nas01.contoso.com"), List.of(), false, List.of(), Hosts.DOMAIN_SID
+                    + "-7100", null, null, null, 1, null, types, Instant.parse("2007-06-12T00:00:00Z"));
+            AuditResult r = withFileServer(managed, host("NAS01").os("Samba", null).build(), gmsa);
+            Finding f = r.findings().stream().filter(x -> x.host().equals("gmsa-nas")
+                    && x.rule().equals(types == null ? "ENCRYPTION_TYPES_UNSET" : "AES_NOT_ENABLED")).findFirst()
+                    .orElseThrow(() -> new AssertionError(r.findings().toString()));
+            String what = ((Action.Manual) f.actions().get(0)).what();
+            assertTrue(what.startsWith("Check that the keytab made for gmsa-nas holds AES keys (klist -kte on it"), what);
+            assertFalse(what.contains("/etc/krb5.keytab") || what.contains("re-join") || what.contains("ktpass"), what);
+            assertTrue(what.contains("Set-ADServiceAccount -Identity 'gmsa-nas$' -Replace"
+                    + " @{'msDS-SupportedEncryptionTypes'=24}"), what);
+            // no Set-ADComputer proposed beside it: it finds no managed service account
+            assertEquals(List.of(), ((Action.Manual) f.actions().get(0)).proposed(), what);
+            assertFalse(f.message().contains("ktpass"), f.message());
+            String reset = ((Action.Manual) r.findings().stream().filter(x -> x.host().equals("gmsa-nas")
+                    && x.rule().equals("AES_KEYS_MISSING")).findFirst().orElseThrow().actions().get(0)).what();
+            assertTrue(reset.contains("Reset-ADServiceAccountPassword -Identity 'gmsa-nas$'"), reset);
+            assertFalse(reset.contains("re-join") || reset.contains("ktpass"), reset);
+        }
+    }
+
+    /**
      * For an SPN svc-nas serves the KDC reads svc-nas's resource-based delegation, not NAS01's: nodes without cifs
      * entries that only NAS01's grant allowed lack the entries (MISSING_DELEGATION), they are not covered.
      */
