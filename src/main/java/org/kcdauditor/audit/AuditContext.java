@@ -485,8 +485,8 @@ public final class AuditContext implements Drift.Nodes {
      * server keyed with ktpass against a service account works. Such an SPN is served, not unregistered: it blocks no
      * pair, and the encryption rules check that account for the pairs ({@link #ticketAccounts}). The KDC then reads
      * that account's resource-based delegation, not the file server's: a pair of the file server's domain that only
-     * the file server's grant covered lacks the entry for that SPN (MISSING_DELEGATION); a file server one of whose
-     * pairs across domains only its own grant covers keeps its SPNs strict, as before (no entry helps there).
+     * the file server's grant covered lacks the entry for that SPN (MISSING_DELEGATION). Pairs into a file server are
+     * never across domains: it and the nodes are resolved in their cluster's directory.
      */
     private List<PairStatus> servedByServiceAccounts(List<PairStatus> pairs) {
         for (PairStatus p : pairs) {
@@ -498,13 +498,6 @@ public final class AuditContext implements Drift.Nodes {
                         keyedOn.computeIfAbsent(p.target(), t -> new java.util.LinkedHashMap<>()).put(spn, holder);
                     }
                 }
-            }
-        }
-        for (PairStatus p : pairs) {
-            Map<String, AdObject> held = keyedOn.get(p.target());
-            if (held != null && crossDirectory(p.source(), p.target()) && held.values().stream()
-                    .anyMatch(h -> p.rbcd() && !snapshot.rbcdAllows(h, p.source()))) {
-                keyedOn.remove(p.target());
             }
         }
         if (keyedOn.isEmpty()) {
