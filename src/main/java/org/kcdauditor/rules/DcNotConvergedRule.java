@@ -57,12 +57,14 @@ public final class DcNotConvergedRule implements Rule {
             AttributeChange newer = d.newerThere(ctx.snapshot().changes());
             AttributeChange ours = newer == null ? null : AttributeChange.of(ctx.snapshot().changes()
                     .get(node.dn().toLowerCase(Locale.ROOT)), d.attribute());
+            AdObject keyed = keyedThere(ctx, d);
             String message = d.attribute().equals(DcDivergence.OBJECT)
                     ? dc + " does not hold " + node.name() + " at all, which " + d.audited()
                     + " (the DC the audit read) does: the computer object has not replicated there yet."
                     : d.attribute().equals(DcDivergence.MEMBER) ? members(ctx, d)
                     : d.attribute().equals(DcDivergence.PWD_LAST_SET) ? passwords(d, ctx.aesKeysSince(node))
-                    : d.attribute().equals(DcDivergence.HOLDER) ? holders(d, sourcesDomain(ctx, d))
+                    : d.attribute().equals(DcDivergence.HOLDER) ? keyed != null ? keying(d)
+                    : holders(d, sourcesDomain(ctx, d))
                     : describe(dc, d.audited(), node.name(), d.attribute(), d.here(), d.there(),
                     sid -> ctx.sidWithName(sid, RbcdPrincipal::displayName), newer != null)
                     + (newer == null ? "" : " " + dc + " holds the newer write (" + newer.describe() + ", against"
@@ -88,7 +90,12 @@ public final class DcNotConvergedRule implements Rule {
                             : " The difference is NOT_DELEGATED alone, which stops only the delegation of tickets of "
                             + node.name() + "'s own account: the moves operators start delegate their own tickets, so"
                             + " no pair fails on " + dc + " for it."))
-                    .action(d.attribute().equals(DcDivergence.HOLDER)
+                    .action(keyed != null ? new Action.Manual("If " + node.name() + "'s SMB service is being keyed on "
+                            + d.there().get(0) + " (ktpass -mapuser, a NAS's service account setting), keep the SPNs"
+                            + " there: " + bring(d, "them") + " (or wait for replication), then run the audit and the"
+                            + " preflight with --all-dcs again, which read " + node.name() + " as keyed on it. If not: "
+                            + takeOff(d, auditedReadOnly(ctx, d), null).what())
+                            : d.attribute().equals(DcDivergence.HOLDER)
                             ? takeOff(d, auditedReadOnly(ctx, d), sourcesDomain(ctx, d))
                             : Boolean.TRUE.equals(d.passwordNewerThere())
                             ? new Action.Manual("The new password was set on or through " + dc + " and has not reached "
@@ -154,6 +161,37 @@ public final class DcNotConvergedRule implements Rule {
                 + " Then check with " + check(d.here().stream().filter(spn -> !served.contains(spn)).toList(),
                 d.here().stream().filter(served::contains).toList(), across) + ", and run the preflight with --all-dcs again"
                 + " before patching.");
+    }
+
+    /**
+     * For a {@link DcDivergence#HOLDER} of a configured file server's domain: the one enabled user or managed service
+     * account that registers, on that DC only, {@code cifs} SPNs the file server serves through its {@code HOST} SPNs
+     * (a NAS being keyed on it with ktpass -mapuser), which the audit reads, once replicated, as the account the file
+     * server is keyed on ({@link AuditContext#keyedAccount}), not as a holder breaking it; else null.
+     */
+    private static AdObject keyedThere(AuditContext ctx, DcDivergence d) {
+        ResolvedCluster c = ctx.clusterOfHost(d.host());
+        if (!d.attribute().equals(DcDivergence.HOLDER) || d.sources() != null || c == null
+                || !c.fileServers().contains(d.host()) || d.there().size() != 1
+                || !DcDivergence.servedThroughHost(d.host()).containsAll(d.here())) {
+            return null;
+        }
+        AdObject holder = d.dc().spnHolders().stream().filter(o -> d.there().get(0).equalsIgnoreCase(o.dn()))
+                .findFirst().orElse(null);
+        return holder == null || holder.disabled() || !EncryptionRules.keyed(ctx, holder) ? null : holder;
+    }
+
+    /** A {@link #keyedThere} holder in words: the KDC issues the tickets in its keys, right only for a keyed NAS. */
+    private static String keying(DcDivergence d) {
+        String dc = d.dc().name();
+        String host = d.host().name();
+        return dc + " holds " + String.join(", ", d.here()) + ", which " + host + " serves through " + String.join(", ",
+                d.here().stream().map(spn -> "HOST/" + spn.substring(5)).toList()) + ", on " + d.there().get(0)
+                + ", which " + d.audited() + " (the DC the audit read) does not have yet: " + dc + "'s KDC issues their"
+                + " tickets in the keys of " + d.there().get(0) + ", as " + d.audited() + "'s will once it replicates,"
+                + " and the audit then reads " + host + " as keyed on that account (a file server keyed on a service"
+                + " account). That is right only if " + host + "'s SMB service is being keyed on it (ktpass -mapuser);"
+                + " else " + host + " cannot read those tickets.";
     }
 
     /**

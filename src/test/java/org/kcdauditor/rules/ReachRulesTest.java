@@ -228,6 +228,39 @@ class ReachRulesTest {
         assertEquals(List.of(), of(audit.apply(withHv02), "DC_NOT_CONVERGED"));
     }
 
+    /**
+     * svc-nas registers NAS01's cifs SPNs on dc2 only, while NAS01 keeps HOST/ (a NAS being keyed on svc-nas with
+     * ktpass -mapuser): once replicated the audit reads NAS01 as keyed on svc-nas (INFO). The finding said NAS01 cannot
+     * read the tickets (TARGET_SPN_NOT_REGISTERED) and its only fix took the SPNs off svc-nas, which breaks such a NAS;
+     * it now says the tickets are issued in svc-nas's keys and decides between keeping them (replicate) and taking
+     * them off.
+     */
+    @Test
+    void aFileServersCifsSpnsOnAServiceAccountOnALaggingDcAreAKeyingToDecide() {
+        AdObject hv01 = host("HV01").delegatesTo("HV02").entry("cifs/NAS01").entry("cifs/nas01.contoso.com").build();
+        AdObject hv02 = host("HV02").delegatesTo("HV01").entry("cifs/NAS01").entry("cifs/nas01.contoso.com").build();
+        AdObject nas = host("NAS01").os("Samba", null).build();
+        AdObject svc = Hosts.user("svc-nas", "cifs/NAS01", "cifs/nas01.contoso.com");
+        List<AdObject> ours = List.of(hv01, hv02, nas);
+        DirectoryPart part = new DirectoryPart("default", "ldaps://dc1.contoso.com", "DC=contoso,DC=com",
+                "dc1.contoso.com", null, null, false, null, 0, ours.size(), null, true, List.of(new DcRead(
+                "dc1.contoso.com", null, false, true, null, null, null), new DcRead("dc2.contoso.com",
+                "ldaps://dc2.contoso.com:636", false, false, null, ours, List.of(), Map.of(), List.of(svc))));
+        Snapshot s = new Snapshot(Instant.EPOCH, "ldaps://dc1.contoso.com", "DC=contoso,DC=com", ours,
+                "dc1.contoso.com", null, null, List.of(), List.of(part), null);
+        AuditResult r = new Auditor(RuleCatalogue.standard()).evaluate(s, List.of(new ClusterConfig("HVC1",
+                List.of("HV01", "HV02"), null, List.of("NAS01"), "default")), PolicyConfig.defaults());
+        Finding f = of(r, "DC_NOT_CONVERGED").get(0);
+        assertEquals("NAS01", f.host());
+        assertTrue(f.message().contains("dc2.contoso.com's KDC issues their tickets in the keys of " + svc.dn()),
+                f.message());
+        assertFalse(f.message().contains("NAS01 cannot read, as"), f.message());
+        String what = ((Action.Manual) f.actions().get(0)).what();
+        assertTrue(what.startsWith("If NAS01's SMB service is being keyed on " + svc.dn() + " (ktpass -mapuser, a"
+                + " NAS's service account setting), keep the SPNs there: push them from dc2.contoso.com"), what);
+        assertTrue(what.contains("If not: Take cifs/NAS01, cifs/nas01.contoso.com off"), what);
+    }
+
     @Test
     void aDuplicateSpnMadeOnALaggingDcBlocksThePairsIntoItsHolder() {
         // svc-vmm registers HV02's migration SPN (trailing-dot spelling) on dc2 only: dc2's KDC refuses tickets for it
