@@ -1565,6 +1565,15 @@ class ScenarioOutputsAgreeTest {
             assertTrue(rc4.md().contains("Set-ADUser -Identity 'svc-nas' -Replace \\@{'msDS-SupportedEncryptionTypes'=24}"),
                     rc4.md());
             assertFalse(rc4.md().contains("'svc-nas$'") || rc4.ps1().contains("'svc-nas$'"), rc4.ps1());
+            // a NO-GO whose one fix is that decision's Set-ADUser: the runbooks and the script said "No directory
+            // (delegation) change is needed."; they say, as page 1 does, that nothing is scripted
+            assertTrue(rc4.page1().contains("No scripted change to Active Directory."), rc4.page1());
+            assertTrue(rc4.md().contains("**No scripted directory change.**"), rc4.md());
+            assertTrue(rc4.html().contains("<strong>No scripted directory change.</strong>"), rc4.html());
+            assertTrue(rc4.ps1().contains("Write-Host 'No scripted delegation change."), rc4.ps1());
+            for (String out : List.of(rc4.md(), rc4.html(), rc4.ps1())) {
+                assertFalse(out.contains("change is needed"), out);
+            }
 
             // NAS01's own computer account RC4-only and disabled, svc-nas fine: no ticket into NAS01 uses NAS01's keys,
             // so neither blocks a pair nor makes the cluster NO-GO (both did)
