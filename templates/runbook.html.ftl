@@ -100,7 +100,7 @@ ${aesNotChecked}</#if></p>
 
 <#assign yesChanges = decisions?filter(d -> d.proposed?has_content)?has_content>
 <#if !hasChanges>
-<p class="card"><strong><#if decisions?has_content || refused?has_content>No scripted directory change.<#elseif summary.notAudited?has_content>No directory change is proposed for the clusters audited; not audited (directory not read): ${summary.notAudited}.<#else>No directory change is needed.</#if></strong><#if decisions?has_content> Review the findings under “${phase.decide.title}” below.</#if></p>
+<p class="card"><strong><#if decisions?has_content || refused?has_content>No scripted directory change.<#elseif summary.notAudited?has_content>No directory change is proposed for the clusters audited; not audited (directory not read): ${summary.notAudited}.<#else>No directory change is needed${summary.neededBefore}.</#if></strong><#if decisions?has_content> Review the findings under “${phase.decide.title}” below.</#if></p>
 <#if refused?has_content>
 <@notScripted heading="h2"/>
 </#if>

@@ -80,7 +80,7 @@ of its pairs, purge the tickets of the SYSTEM logon session (vmms uses them; pla
 <#-- a decision whose yes is a command changes the directory too: replicated and tickets purged like the plan's -->
 <#assign yesChanges = decisions?filter(d -> d.proposed?has_content)?has_content>
 <#if !hasChanges>
-**<#if decisions?has_content || refused?has_content>No scripted directory change.<#elseif summary.notAudited?has_content>No directory change is proposed for the clusters audited; not audited (directory not read): ${summary.notAudited}.<#else>No directory change is needed.</#if>**<#if decisions?has_content> Review the findings listed under "${phase.decide.title}" below.</#if>
+**<#if decisions?has_content || refused?has_content>No scripted directory change.<#elseif summary.notAudited?has_content>No directory change is proposed for the clusters audited; not audited (directory not read): ${summary.notAudited}.<#else>No directory change is needed${summary.neededBefore}.</#if>**<#if decisions?has_content> Review the findings listed under "${phase.decide.title}" below.</#if>
 
 <#if refused?has_content>
 <@notScripted heading="##"/>

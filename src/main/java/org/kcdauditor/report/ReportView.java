@@ -920,9 +920,7 @@ public final class ReportView {
         int failing = failingPairs();
         int attention = clustersNeedingAttention();
         if (!plan.hasChanges() && failing == 0 && status == Status.GREEN) {
-            // with a waiver ending soon, a change is needed: by the day its cluster turns NO-GO
-            String noChange = " No change is needed" + (waiverEndings.isEmpty() ? ""
-                    : " before " + waiverEndings.get(0).expires().plusDays(1)) + ".";
+            String noChange = " No change is needed" + neededBefore() + ".";
             return (pairs() > 0 ? "Live migration is correctly delegated in every audited cluster."
                     : "No directed host pair to check (a cluster needs two nodes found in the directory).")
                     + noChange + soon + notAudited;
@@ -1048,6 +1046,14 @@ public final class ReportView {
         return (one ? "Waiver" : "Waivers") + " ending soon: " + String.join("; ", named) + (one
                 ? "; renew it or fix what it waives" : "; renew them or fix what they waive")
                 + " before any patch window on or after " + endings.get(0).expires().plusDays(1) + ".";
+    }
+
+    /**
+     * " before 2026-12-10" where a waiver ends soon (a change is needed by the day its cluster turns NO-GO), else "":
+     * what follows "No change is needed" in the headline, the runbooks and remediation.ps1.
+     */
+    public String neededBefore() {
+        return waiverEndings.isEmpty() ? "" : " before " + waiverEndings.get(0).expires().plusDays(1);
     }
 
     /** The GO clusters that turn NO-GO within {@link #WAIVER_ENDS_SOON_DAYS} days of the run, the first to first. */

@@ -460,6 +460,11 @@ class ScenarioOutputsAgreeTest {
                 + " needed before " + end.plusDays(1) + ". Waiver ending soon: HVC1 turns NO-GO on " + end.plusDays(1)),
                 headline);
         assertFalse(headline.contains("No change is needed."), headline);
+        // the runbooks' and the script's own sentence said "No directory (delegation) change is needed." under it
+        String before = " change is needed before " + end.plusDays(1) + ".";
+        assertTrue(o.md().contains("\n**No directory" + before + "**\n"), o.md());
+        assertTrue(o.html().contains("<strong>No directory" + before + "</strong>"), o.html());
+        assertTrue(o.ps1().contains("\nWrite-Host 'No delegation" + before + "'\n"), o.ps1());
     }
 
     /**

@@ -132,6 +132,7 @@ public final class RunbookModel {
         summary.put("decision", view.decision());
         summary.put("headline", view.headline());
         summary.put("notAudited", view.notAudited());
+        summary.put("neededBefore", view.neededBefore());
         m.put("summary", summary);
 
         List<Object> phases = new ArrayList<>();
