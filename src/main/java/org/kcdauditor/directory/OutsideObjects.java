@@ -74,17 +74,19 @@ final class OutsideObjects {
                                Set<String> serviceAccounts, List<String> services, ValueInterner canonical)
             throws DirectoryException {
         Set<String> seen = seen(sweep);
+        Set<String> asked = new LinkedHashSet<>(); // computed once: the search terms and the holders kept
+        for (AdObject node : nodes) {
+            asked.addAll(asked(node, services));
+        }
         Map<String, SearchResultEntry> found;
         try {
-            found = outside(connection, deadline, domainDn, pageSize, terms(sweep, nodes, services), seen);
+            found = outside(connection, deadline, domainDn, pageSize, terms(sweep, nodes, asked), seen);
         } catch (LDAPException e) {
             throw EntryReads.failed(deadline, where, "looking up the objects outside the base DN that the nodes"
                     + " delegate to or that hold their SPNs, under " + domainDn, e);
         }
         Set<String> held = new HashSet<>();
-        for (AdObject node : nodes) {
-            asked(node, services).forEach(v -> held.add(v.toLowerCase(Locale.ROOT)));
-        }
+        asked.forEach(v -> held.add(v.toLowerCase(Locale.ROOT)));
         try {
             delegatingToNodes(connection, deadline, domainDn, pageSize, nodes, held, seen, found);
         } catch (LDAPException e) {
@@ -192,11 +194,7 @@ final class OutsideObjects {
                 });
         Set<String> names = new HashSet<>();
         for (AdObject node : nodes) {
-            for (String name : new String[]{node.cn(), node.samAccountName(), node.dnsHostName()}) {
-                if (name != null) {
-                    names.add(host(name));
-                }
-            }
+            names.addAll(hostNames(node));
         }
         for (int from = 0; from < outside.size(); from += TERMS_PER_SEARCH) {
             Filter any = Filter.createORFilter(outside.subList(from, Math.min(outside.size(), from + TERMS_PER_SEARCH)));
@@ -248,8 +246,7 @@ final class OutsideObjects {
         Set<String> out = new LinkedHashSet<>(DomainControllers.holderValues(node));
         List<String> classes = new ArrayList<>(services);
         classes.add("HOST");
-        for (String name : new String[]{node.cn(), node.samAccountName(), node.dnsHostName()}) {
-            String h = name == null ? "" : host(name);
+        for (String h : hostNames(node)) {
             for (String service : h.isEmpty() ? List.<String>of() : classes) {
                 out.add(service + "/" + h);
                 out.add(service + "/" + h + ".");
@@ -260,25 +257,22 @@ final class OutsideObjects {
 
     /**
      * The filter terms for the hosts {@code nodes}' entries name that no object of {@code sweep} names, and for the
-     * other holders of their SPNs ({@link #asked}).
+     * other holders of their SPNs ({@code asked}, of {@link #asked}).
      */
-    private static List<Filter> terms(List<AdObject> sweep, List<AdObject> nodes, List<String> services) {
+    private static List<Filter> terms(List<AdObject> sweep, List<AdObject> nodes, Set<String> asked) {
         // what resolves an entry in the sweep: a computer by its name; an SPN registered there that names the host
         // (MSSQLSvc/fs01 on a service account, a leftover HOST/dc1 in the OU) does not: the host itself may be outside
         Set<String> known = new HashSet<>();
         for (AdObject o : sweep) {
-            for (String name : o.isComputer() ? new String[]{o.cn(), o.samAccountName(), o.dnsHostName()}
-                    : new String[0]) {
-                if (name != null) {
-                    known.add(host(name));
-                }
+            if (o.isComputer()) {
+                known.addAll(hostNames(o));
             }
         }
         Set<Filter> out = new LinkedHashSet<>();
+        for (String spn : asked) {
+            out.add(Filter.createEqualityFilter("servicePrincipalName", spn));
+        }
         for (AdObject node : nodes) {
-            for (String spn : asked(node, services)) {
-                out.add(Filter.createEqualityFilter("servicePrincipalName", spn));
-            }
             for (String entry : node.delegateTo()) {
                 Spn spn = Spn.parse(entry);
                 if (spn == null || known.contains(spn.hostName().strip())) {
@@ -302,6 +296,17 @@ final class OutsideObjects {
     }
 
     /** A name as an entry's host: lower case, without a trailing {@code $} or dot. */
+    /** A computer's names as {@link #host} folds them: cn, account, dNSHostName, those it has. */
+    private static List<String> hostNames(AdObject o) {
+        List<String> out = new ArrayList<>(3);
+        for (String name : new String[]{o.cn(), o.samAccountName(), o.dnsHostName()}) {
+            if (name != null) {
+                out.add(host(name));
+            }
+        }
+        return out;
+    }
+
     private static String host(String name) {
         String s = name.strip().toLowerCase(Locale.ROOT);
         while (s.endsWith(".") || s.endsWith("$")) {
