@@ -5,8 +5,9 @@ import org.kcdauditor.audit.PreviousRun;
 import org.kcdauditor.audit.ResolvedCluster;
 import org.kcdauditor.model.AdObject;
 import org.kcdauditor.model.Evidence;
-import org.kcdauditor.model.HostState;
+import org.kcdauditor.model.LastFoundSid;
 import org.kcdauditor.model.Severity;
+import org.kcdauditor.model.UtcTime;
 import org.kcdauditor.remedy.Action;
 
 /** HOST_NOT_FOUND: a configured node (or file server) has no computer object under the base DN. */
@@ -27,15 +28,20 @@ public final class HostNotFoundRule implements Rule {
     public void evaluate(AuditContext ctx, FindingSink out) {
         for (ResolvedCluster c : ctx.clusters()) {
             for (String name : c.missingNodes()) {
-                AdObject renamed = renamed(ctx, name);
+                PreviousRun prev = ctx.inputs().previous();
+                LastFoundSid last = prev == null ? null : prev.lastFoundSid(name);
+                AdObject renamed = renamed(ctx, name, last);
                 out.add(INFO).cluster(c.name()).host(name)
                         .evidence(Evidence.builder().attribute("clusters[].nodes").expected(java.util.List.of(name))
-                                .build())
+                                .lastFoundRunId(renamed == null ? null : last.runId())
+                                .lastFoundRunAt(renamed == null ? null : last.finishedAt()).build())
                         .message("Cluster " + c.name() + " lists node '" + name + "' but no computer object with that"
                                 + " name exists under " + ctx.baseDnOf(c) + "." + elsewhere(ctx, c, name, true)
                                 + (renamed == null ? "" : " " + renamed.name() + (renamed.dnsHostName() == null ? ""
-                                : " (" + renamed.dnsHostName() + ")") + " has the objectSid " + name + " had in the"
-                                + " previous run (" + renamed.objectSid() + "): the computer was renamed."))
+                                : " (" + renamed.dnsHostName() + ")") + " has the objectSid " + name + " had in "
+                                + (last.runId().equals(prev.runId()) ? "the previous run" : "the run of "
+                                + UtcTime.of(last.finishedAt()) + ", the last that found it") + " ("
+                                + renamed.objectSid() + "): the computer was renamed."))
                         .action(new Action.Manual((renamed == null ? "" : "Name it " + renamed.name() + " in"
                                 + " clusters[].nodes: the peers' entries for " + name + " then read as stale and those"
                                 + " for " + renamed.name() + " as missing. Else: ") + "Check the spelling (NetBIOS"
@@ -59,21 +65,13 @@ public final class HostNotFoundRule implements Rule {
     }
 
     /**
-     * The computer that has now the objectSid node {@code name} had in the previous run, under another name: the node
-     * renamed (its account, DNS name and SPNs) before the configuration followed; null when there is none.
+     * The computer that has now the objectSid node {@code name} had in the last run that found it ({@code last}; null:
+     * none recorded it), under another name: the node renamed (its account, DNS name and SPNs) before the configuration
+     * followed, also when runs in between did not find it either; null when there is none.
      */
-    private static AdObject renamed(AuditContext ctx, String name) {
-        PreviousRun prev = ctx.inputs().previous();
-        if (prev == null) {
-            return null;
-        }
-        for (java.util.Map.Entry<String, HostState> e : prev.hosts().entrySet()) {
-            if (e.getKey().equalsIgnoreCase(name) && e.getValue().objectSid() != null) {
-                AdObject now = ctx.bySid(e.getValue().objectSid());
-                return now == null || now.name().equalsIgnoreCase(name) ? null : now;
-            }
-        }
-        return null;
+    private static AdObject renamed(AuditContext ctx, String name, LastFoundSid last) {
+        AdObject now = last == null ? null : ctx.bySid(last.objectSid());
+        return now == null || now.name().equalsIgnoreCase(name) ? null : now;
     }
 
     /**

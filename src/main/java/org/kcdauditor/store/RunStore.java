@@ -10,6 +10,7 @@ import org.kcdauditor.io.Causes;
 import org.kcdauditor.model.Finding;
 import org.kcdauditor.model.HostState;
 import org.kcdauditor.model.LastFound;
+import org.kcdauditor.model.LastFoundSid;
 import org.kcdauditor.model.Severity;
 import org.kcdauditor.model.TrendPoint;
 
@@ -321,7 +322,7 @@ public final class RunStore implements AutoCloseable {
 
     /** The migrations of {@code db/migration} (SQL and Java), by version; a test checks them against the files. */
     static final Set<String> MIGRATIONS = Set.of("1", "100", "101", "102", "103", "104", "110", "111", "112",
-            "113", "114", "115", "116", "117");
+            "113", "114", "115", "116", "117", "118");
 
     /**
      * A store's schema as Flyway's history table gives it: NEW (no migration applied), CURRENT (exactly
@@ -680,6 +681,7 @@ public final class RunStore implements AutoCloseable {
                 snapshots.writeEvents(runId, run.events());
                 writeFindings(runId, run.result().findings());
                 writeTrend(runId, run.trend());
+                writeMissingNodes(runId, run.result().context());
                 stillRunning(connection, runId);
                 return new Staged(runId, run);
             });
@@ -960,7 +962,7 @@ public final class RunStore implements AutoCloseable {
         try {
             return new PreviousRun(r.id(), r.finishedAt(), hostStates(r.id()), findings.keySet(), findings,
                     explainedFailures(r.configPath()), unaudited(r.id()), r.startedAt(),
-                    snapshots.fileServerGrants(r.id()));
+                    snapshots.fileServerGrants(r.id())).withNotFound(missingNodes(r.id()));
         } catch (SQLException e) {
             throw readFailed("read the snapshot of run " + r.id(), e);
         }
@@ -1010,6 +1012,54 @@ public final class RunStore implements AutoCloseable {
             return out;
         } catch (SQLException e) {
             throw readFailed("read the runs that recorded the new nodes' objectSids", e);
+        }
+    }
+
+    /**
+     * The configured nodes run {@code runId} did not find, as the last run that found each recorded it (V118), by name
+     * in upper case ({@link PreviousRun#notFound}).
+     */
+    private Map<String, LastFoundSid> missingNodes(String runId) throws SQLException {
+        Map<String, LastFoundSid> out = new LinkedHashMap<>();
+        try (PreparedStatement ps = connection.prepareStatement("SELECT node_name, object_sid, found_run_id, found_at"
+                + " FROM run_missing_node WHERE run_id = ?")) {
+            ps.setString(1, runId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1).toUpperCase(Locale.ROOT), new LastFoundSid(rs.getString(1),
+                            rs.getString(2), rs.getString(3), instant(rs, 4)));
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Writes, for each configured node this run did not find, its objectSid as the last run that found it recorded it
+     * ({@link PreviousRun#lastFoundSid}: the previous run, or as that run carried it); none for a node no run recorded
+     * with an objectSid.
+     */
+    private void writeMissingNodes(String runId, AuditContext ctx) throws SQLException {
+        PreviousRun previous = ctx.inputs() == null ? null : ctx.inputs().previous();
+        if (previous == null) {
+            return;
+        }
+        Set<String> written = new java.util.HashSet<>();
+        try (PreparedStatement ps = connection.prepareStatement("INSERT INTO run_missing_node (run_id, node_name,"
+                + " object_sid, found_run_id, found_at) VALUES (?, ?, ?, ?, ?)")) {
+            for (ResolvedCluster c : ctx.clusters()) {
+                for (String name : c.missingNodes()) {
+                    LastFoundSid last = previous.lastFoundSid(name);
+                    String stored = cut(name, 255);
+                    if (last != null && written.add(stored.toUpperCase(Locale.ROOT))) {
+                        bind(ps, runId, stored, cut(last.objectSid(), 200), last.runId(), ts(last.finishedAt()));
+                        ps.addBatch();
+                    }
+                }
+            }
+            if (!written.isEmpty()) {
+                ps.executeBatch();
+            }
         }
     }
 

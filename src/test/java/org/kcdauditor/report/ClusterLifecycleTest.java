@@ -348,6 +348,41 @@ class ClusterLifecycleTest {
         assertEquals(List.of(), of(after.doc(), "CHANGED_SINCE_LAST_RUN"), after.console());
     }
 
+    /**
+     * The same rename, three scheduled runs in between still naming HV03: each says which computer has the objectSid
+     * HV03 had, the later ones from the run that last found HV03 (the previous run did not), with that run in the
+     * evidence; once HV05's objectSid is gone no run says so any more.
+     */
+    @Test
+    void aNodeRenamedWithSeveralRunsInBetweenBeforeTheConfigurationFollows() throws Exception {
+        start();
+        FindingsDocument found = previous;
+        renameHv03();
+        for (int i = 0; i < 3; i++) {
+            ScenarioOutputsAgreeTest.Outputs between = run("HV01", "HV02", "HV03");
+            assertHintsRename(between, found, i == 0);
+        }
+        ds.delete(dn("HV05"));
+        ScenarioOutputsAgreeTest.Outputs gone = run("HV01", "HV02", "HV03");
+        Finding notFound = of(gone.doc(), "HOST_NOT_FOUND").get(0);
+        assertFalse(notFound.message().contains("renamed"), notFound.message());
+        assertEquals(null, notFound.evidence().lastFoundRunId());
+    }
+
+    /** HOST_NOT_FOUND of HV03 names HV05 as holding its objectSid, as the run {@code found} recorded it. */
+    private static void assertHintsRename(ScenarioOutputsAgreeTest.Outputs o, FindingsDocument found,
+                                          boolean previousRun) {
+        List<Finding> notFound = of(o.doc(), "HOST_NOT_FOUND");
+        assertEquals(1, notFound.size(), o.console());
+        Finding f = notFound.get(0);
+        assertTrue(f.message().endsWith(" HV05 (hv05.contoso.com) has the objectSid HV03 had in " + (previousRun
+                ? "the previous run" : "the run of " + UtcTime.of(found.finishedAt()) + ", the last that found it")
+                + " (" + Hosts.DOMAIN_SID + "-2002): the computer was renamed."), f.message());
+        assertTrue(f.remediation().startsWith("Name it HV05 in clusters[].nodes: "), f.remediation());
+        assertEquals(found.runId(), f.evidence().lastFoundRunId());
+        assertEquals(found.finishedAt(), f.evidence().lastFoundRunAt());
+    }
+
     /** HV03 renamed HV05 as Windows renames a computer: its object, account, DNS name and SPNs. */
     private void renameHv03() throws Exception {
         ds.modifyDN(dn("HV03"), "CN=HV05", true);
