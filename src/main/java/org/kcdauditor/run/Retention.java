@@ -19,7 +19,8 @@ import java.util.Set;
  * last successful run and its newest), this configuration's baseline protects the run it was captured from, each
  * waiver still open the first run in which it waived a finding, and each pair whose observed migration failures a
  * run reported explained by its delegation findings the last such run (later runs leave those failures out as
- * settled only while it is there).
+ * settled only while it is there), and each configured node the last successful run did not find the last run that
+ * found it (a node renamed before the configuration followed is compared with it once it does, not taken for new).
  */
 public final class Retention {
     private Retention() {
@@ -34,6 +35,7 @@ public final class Retention {
         RetainConfig retain = config.retain();
         String history = store.historyKey(config.historyKey());
         Set<String> keep = new HashSet<>(store.runsExplainingFailures(history));
+        keep.addAll(store.runsLastFindingMissingNodes(history));
         Baseline baseline = BaselineFile.readIfExists(config.baselinePath());
         if (baseline != null) {
             if (baseline.capturedFrom() != null) {

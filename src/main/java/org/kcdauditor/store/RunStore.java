@@ -1063,6 +1063,24 @@ public final class RunStore implements AutoCloseable {
         }
     }
 
+    /**
+     * The runs the last successful run of {@code historyKey} names as the last that found a configured node it did not
+     * find (V118): retention keeps them, so the run that finds the node again under its new name (the configuration
+     * following a rename) compares it with its state there ({@link #lastFound}), not as a new node.
+     */
+    public Set<String> runsLastFindingMissingNodes(String historyKey) {
+        Optional<RunSummary> last = lastSuccessful(historyKey);
+        try {
+            Set<String> out = new java.util.HashSet<>();
+            for (LastFoundSid n : last.isEmpty() ? List.<LastFoundSid>of() : missingNodes(last.get().id()).values()) {
+                out.add(n.runId());
+            }
+            return out;
+        } catch (SQLException e) {
+            throw readFailed("read the runs that last found the configured nodes not found", e);
+        }
+    }
+
     /** The clusters a run did not audit (their directory could not be read), as configured. */
     public Set<String> unaudited(String runId) {
         try (PreparedStatement ps = connection.prepareStatement("SELECT unaudited FROM audit_run WHERE id = ?")) {

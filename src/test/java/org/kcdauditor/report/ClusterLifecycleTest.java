@@ -42,6 +42,7 @@ class ClusterLifecycleTest {
     private FindingsDocument previous;
     private int runs;
     private String baseDn = BASE;
+    private String retain = "";
 
     private static String dn(String node) {
         return "CN=" + node + ",OU=Hyper-V," + BASE;
@@ -73,7 +74,7 @@ class ClusterLifecycleTest {
         Files.writeString(tmp.resolve("kcd-audit.yaml"), "directory:\n  url: ldap://127.0.0.1:" + ds.getListenPort()
                 + "\n  bindDn: " + TestDirectory.BIND_DN + "\n  passwordEnv: TEST_LDAP_PASSWORD\n  baseDn: " + baseDn
                 + "\n  allowInsecureBind: true\n  timeoutSeconds: 5\nclusters:\n  - name: HVC1\n    nodes: ["
-                + String.join(", ", nodes) + "]\nstore:\n  url: jdbc:h2:file:data/kcd-audit\n");
+                + String.join(", ", nodes) + "]\nstore:\n  url: jdbc:h2:file:data/kcd-audit\n" + retain);
         ScenarioOutputsAgreeTest.Outputs o = ScenarioOutputsAgreeTest.run(tmp, tmp.resolve("kcd-audit.yaml"),
                 "run" + (runs++), previous);
         ScenarioOutputsAgreeTest.assertAgree(o);
@@ -369,6 +370,32 @@ class ClusterLifecycleTest {
         assertEquals(null, notFound.evidence().lastFoundRunId());
     }
 
+    /**
+     * The same rename while retention keeps one run: pruning the run that last found HV03 loses neither the hint of
+     * the runs in between nor the comparison of the run after the configuration follows; once that run is done, the
+     * run that found HV03 is no longer kept.
+     */
+    @Test
+    void aNodeRenamedOutlivesRetention() throws Exception {
+        retain = "  retain:\n    runs: 1\n";
+        start();
+        FindingsDocument found = previous;
+        renameHv03();
+        for (int i = 0; i < 2; i++) {
+            ScenarioOutputsAgreeTest.Outputs between = run("HV01", "HV02", "HV03");
+            prune();
+            assertHintsRename(between, found, i == 0);
+        }
+        ScenarioOutputsAgreeTest.Outputs renamed = run("HV01", "HV02", "HV05");
+        List<Finding> changed = of(renamed.doc(), "CHANGED_SINCE_LAST_RUN");
+        assertEquals(1, changed.size(), changed.toString());
+        assertTrue(changed.get(0).message().startsWith("HV05: renamed from HV03 (the same computer object,"
+                + " objectSid " + Hosts.DOMAIN_SID + "-2002; compared with the run of " + UtcTime.of(found.finishedAt())
+                + ", the last that found HV03); HV05: SPN removed: HOST/HV03;"), changed.toString());
+        assertEquals(found.runId(), changed.get(0).evidence().lastFoundRunId());
+        assertTrue(prune().contains(found.runId().substring(0, 8)), "no longer needed");
+    }
+
     /** HOST_NOT_FOUND of HV03 names HV05 as holding its objectSid, as the run {@code found} recorded it. */
     private static void assertHintsRename(ScenarioOutputsAgreeTest.Outputs o, FindingsDocument found,
                                           boolean previousRun) {
@@ -381,6 +408,14 @@ class ClusterLifecycleTest {
         assertTrue(f.remediation().startsWith("Name it HV05 in clusters[].nodes: "), f.remediation());
         assertEquals(found.runId(), f.evidence().lastFoundRunId());
         assertEquals(found.finishedAt(), f.evidence().lastFoundRunAt());
+    }
+
+    /** {@code kcd-audit history prune} of this configuration: its output. */
+    private String prune() {
+        org.kcdauditor.support.CliRun r = org.kcdauditor.support.CliRun.run(Map.of(), "history", "prune",
+                "--config", tmp.resolve("kcd-audit.yaml").toString());
+        assertEquals(0, r.exitCode(), r.toString());
+        return r.out();
     }
 
     /** HV03 renamed HV05 as Windows renames a computer: its object, account, DNS name and SPNs. */
