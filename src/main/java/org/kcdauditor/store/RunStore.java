@@ -1253,7 +1253,8 @@ public final class RunStore implements AutoCloseable {
 
     /** How many rows a run stored in one of its tables ({@code history show}, tests). */
     public int count(String table, String runId) {
-        if (!List.of("run_host", "run_host_attr", "run_patch", "run_event", "run_finding", "run_trend")
+        if (!List.of("run_host", "run_host_attr", "run_patch", "run_event", "run_finding", "run_trend",
+                "run_missing_node")
                 .contains(table)) {
             throw new IllegalArgumentException(table);
         }

@@ -101,6 +101,14 @@ class RunStorePostgresIntegrationTest {
                 db.password == null ? null : db.password.toCharArray());
     }
 
+    /** {@link RunStoreTest#storesTheConfiguredNodesNotFoundRunByRun} on PostgreSQL (V118's run_missing_node). */
+    @Test
+    void theConfiguredNodesNotFoundAreCarriedFromRunToRunOnPostgres() throws Exception {
+        PostgresDb db = PostgresDb.requireOrSkip();
+        RunStoreTest.storesTheConfiguredNodesNotFoundRunByRun(db.createDatabase(), db.user,
+                db.password == null ? null : db.password.toCharArray());
+    }
+
     /** {@link ExplainedFailuresStoreTest}'s upgrade from V115 on PostgreSQL: V116's flags as the message search. */
     @Test
     void v116FlagsTheRowsStoredBeforeItOnPostgres() throws Exception {
