@@ -67,7 +67,9 @@ import java.util.List;
  * @param rbcdRemoved      the SIDs it allowed in the run compared with and allows no longer (CHANGED_SINCE_LAST_RUN)
  * @param lastFoundRunId   a node renamed since a run before {@code previousRunId}, which the runs in between did not
  *                         find under its old name: the last run that found it, which its changes compare with
- *                         (CHANGED_SINCE_LAST_RUN)
+ *                         (CHANGED_SINCE_LAST_RUN); a configured node not found whose objectSid in the last run that
+ *                         found it another computer holds now (renamed before the configuration followed): that run,
+ *                         the previous one or an earlier one (HOST_NOT_FOUND)
  * @param lastFoundRunAt   when that run finished
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
