@@ -40,12 +40,16 @@ import java.util.function.Consumer;
  * Directory (AD and Samba); where it does not, or the server refuses the rule (an error, as UnboundID's
  * in-memory server answers), the client reads {@code member} group by group, each group once, so a
  * cycle of nested groups ends. Computer accounts among the members are left out (a node in an operator group);
- * managed service accounts (gMSA, sMSA: computer subclasses that run scheduled moves) are kept.
+ * managed service accounts (gMSA, sMSA: computer subclasses that run scheduled moves) are kept. Members of another
+ * domain (foreign security principals, by SID; DNs outside the domain, read member by member) are kept apart
+ * ({@link Operator#foreignMembers}): their flag and Protected Users membership are in their own domain.
  */
 final class OperatorResolver {
     static final String IN_CHAIN = "1.2.840.113556.1.4.1941";
     private static final String GMSA = "msDS-GroupManagedServiceAccount";
     private static final String MSA = "msDS-ManagedServiceAccount";
+    /** The stand-in of an account of a trusted domain among a group's members: its cn and objectSid are the SID. */
+    private static final String FSP = "foreignSecurityPrincipal";
     private static final String[] ATTRS = {"objectClass", "sAMAccountName", "userAccountControl", "objectSid"};
     private static final String[] GROUP_ATTRS = {"objectClass", "sAMAccountName", "userAccountControl", "objectSid",
             "member", "uSNChanged"};
@@ -119,7 +123,7 @@ final class OperatorResolver {
         if (isGroup(e)) {
             Members m = members(e);
             return new Operator(name, Operator.Kind.GROUP, e.getDN(), m.accounts().stream()
-                    .map(a -> withProtection(a, protectedUsers)).toList(), m.expansion(), m.note());
+                    .map(a -> withProtection(a, protectedUsers)).toList(), m.expansion(), m.note(), m.foreign());
         }
         if (isUser(e)) {
             return new Operator(name, Operator.Kind.USER, e.getDN(), List.of(withProtection(account(e), protectedUsers)),
@@ -254,16 +258,22 @@ final class OperatorResolver {
         }
     }
 
-    /** What a group expansion found. */
-    private record Members(List<OperatorAccount> accounts, Operator.Expansion expansion, String note) {
+    /**
+     * What a group expansion found.
+     *
+     * @param foreign the members of another domain ({@link Operator#foreignMembers})
+     */
+    private record Members(List<OperatorAccount> accounts, Operator.Expansion expansion, String note,
+                           List<String> foreign) {
     }
 
     /** @param group a group with its objectSid */
     private Members members(Entry group) throws DirectoryException {
         String note = null;
+        List<String> foreign = new ArrayList<>();
         if (inChain) {
             try {
-                return new Members(inChainUsers(group), Operator.Expansion.IN_CHAIN, null);
+                return new Members(inChainUsers(group, foreign), Operator.Expansion.IN_CHAIN, null, foreign);
             } catch (LDAPException e) {
                 if (deadline.tripped()) {
                     throw failed("expanding " + group.getDN(), e);
@@ -272,15 +282,19 @@ final class OperatorResolver {
                         + "); members were read group by group";
             }
         }
-        return new Members(memberExpansion(group.getDN()), Operator.Expansion.MEMBER_ATTRIBUTE, note);
+        foreign.clear();
+        return new Members(memberExpansion(group.getDN(), foreign), Operator.Expansion.MEMBER_ATTRIBUTE, note,
+                foreign);
     }
 
     /**
      * Users and managed service accounts (not hosts' computer accounts) that are members of {@code group}, nested
      * included: one paged search for the users, one for the nested groups, and the users whose primary group is the
-     * group or a nested one.
+     * group or a nested one; and one for the foreign security principals among the members, whose SIDs go into
+     * {@code foreign} (a member of another domain of the forest is under no DN this search reaches).
      */
-    private List<OperatorAccount> inChainUsers(Entry group) throws LDAPException, DirectoryException {
+    private List<OperatorAccount> inChainUsers(Entry group, List<String> foreign)
+            throws LDAPException, DirectoryException {
         Filter inChain = Filter.createExtensibleMatchFilter("memberOf", IN_CHAIN, false, group.getDN());
         Filter filter = Filter.createANDFilter(Filter.createEqualityFilter("objectClass", "user"),
                 Filter.createORFilter(Filter.createNOTFilter(Filter.createEqualityFilter("objectClass", "computer")),
@@ -292,6 +306,8 @@ final class OperatorResolver {
         groups.add(EntryReads.sid(group));
         paged(Filter.createANDFilter(Filter.createEqualityFilter("objectClass", "group"), inChain),
                 e -> groups.add(EntryReads.sid(e)));
+        paged(Filter.createANDFilter(Filter.createEqualityFilter("objectClass", FSP), inChain),
+                e -> foreign.add(foreignSid(e)));
         for (String sid : groups) {
             primaryUsers(sid, users);
         }
@@ -312,9 +328,10 @@ final class OperatorResolver {
 
     /**
      * Breadth first through {@code member}, and the users whose primary group each group is: each group read once
-     * (cycles end), each user kept once.
+     * (cycles end), each user kept once. A member of another domain goes into {@code foreign}: the SID of a foreign
+     * security principal, or a DN outside the domain (not read: Windows AD would refer it elsewhere).
      */
-    private List<OperatorAccount> memberExpansion(String groupDn) throws DirectoryException {
+    private List<OperatorAccount> memberExpansion(String groupDn, List<String> foreign) throws DirectoryException {
         Map<String, OperatorAccount> users = new LinkedHashMap<>();
         Set<String> seen = new HashSet<>();
         Deque<String> groups = new ArrayDeque<>();
@@ -335,11 +352,17 @@ final class OperatorResolver {
                 if (!seen.add(key)) {
                     continue;
                 }
+                if (!inDomain(m)) {
+                    foreign.add(m);
+                    continue;
+                }
                 Entry e = entry(m);
                 if (e == null) {
                     continue;
                 }
-                if (isGroup(e)) {
+                if (e.hasObjectClass(FSP)) {
+                    foreign.add(foreignSid(e));
+                } else if (isGroup(e)) {
                     groups.add(e.getDN());
                 } else if (isPerson(e)) {
                     users.putIfAbsent(key, account(e));
@@ -377,6 +400,19 @@ final class OperatorResolver {
     private static OperatorAccount account(Entry e) {
         Integer uac = DirectoryCollector.int32(e.getAttribute("userAccountControl"));
         return new OperatorAccount(e.getAttributeValue("sAMAccountName"), e.getDN(), uac == null ? 0 : uac, null);
+    }
+
+    /** A foreign security principal's SID: its objectSid, else its cn (the RDN value), else its DN. */
+    private static String foreignSid(Entry e) {
+        String sid = EntryReads.sid(e);
+        if (sid != null) {
+            return sid;
+        }
+        try {
+            return new DN(e.getDN()).getRDN().getAttributeValues()[0];
+        } catch (LDAPException notADn) {
+            return e.getDN();
+        }
     }
 
     /** The normal form of a DN for comparisons (a value that is no DN: lower-cased as it is). */

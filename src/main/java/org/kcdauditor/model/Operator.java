@@ -14,9 +14,13 @@ import java.util.List;
  * @param expansion how the group was expanded ({@link Expansion#NONE} for a user or a name not found)
  * @param note      why the expansion fell back to the member attribute (the server's refusal of the
  *                  in-chain rule), or why a name was not looked up ({@code DOMAIN\name} of another domain), else null
+ * @param foreignMembers a group's members, nested included, of another domain, whose "sensitive" flag and Protected
+ *                  Users membership this directory does not hold: the SID of a foreign security principal (an account
+ *                  of a trusted domain, {@code CN=<SID>,CN=ForeignSecurityPrincipals,<domain>}) or the DN of another
+ *                  domain of the forest; each once, in the order met; empty for a user or a name not found
  */
 public record Operator(String name, Kind kind, String dn, List<OperatorAccount> accounts, Expansion expansion,
-                       String note) {
+                       String note, List<String> foreignMembers) {
 
     /** What the configured name turned out to be. */
     public enum Kind {
@@ -36,6 +40,13 @@ public record Operator(String name, Kind kind, String dn, List<OperatorAccount> 
 
     public Operator {
         accounts = accounts == null ? List.of() : List.copyOf(accounts);
+        foreignMembers = foreignMembers == null ? List.of() : List.copyOf(foreignMembers);
+    }
+
+    /** A user, a name not found, or a group with no member of another domain. */
+    public Operator(String name, Kind kind, String dn, List<OperatorAccount> accounts, Expansion expansion,
+                    String note) {
+        this(name, kind, dn, accounts, expansion, note, List.of());
     }
 
     public boolean found() {

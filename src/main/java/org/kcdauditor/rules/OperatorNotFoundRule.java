@@ -6,12 +6,17 @@ import org.kcdauditor.model.Operator;
 import org.kcdauditor.model.Severity;
 import org.kcdauditor.remedy.Action;
 
-/** OPERATOR_NOT_FOUND: a name in {@code policy.operators} is no user or group of the directory. */
+/**
+ * OPERATOR_NOT_FOUND: a name in {@code policy.operators} is no user or group of the directory, or a group of it has
+ * members of another domain (foreign security principals of a trusted domain, or DNs of another domain of the
+ * forest), whose "sensitive" flag and Protected Users membership only their own domain holds.
+ */
 public final class OperatorNotFoundRule implements Rule {
     static final RuleInfo INFO = new RuleInfo("OPERATOR_NOT_FOUND", Severity.LOW, Category.ACCOUNTS,
-            "A configured operator is no user or group",
+            "A configured operator is no user or group, or has members not checked",
             "a name in `policy.operators` is not a user or group of the domain (looked up under its DN, also where"
-                    + " `baseDn` is an OU), or names something else",
+                    + " `baseDn` is an OU), or names something else; or a group of it has members of another domain"
+                    + " (foreign security principals, nested included), which are not checked",
             "The operators check can only judge accounts it finds: a misspelt name or a moved group leaves the"
                     + " people who start migrations unchecked.",
             "kcd-audit configuration: policy.operators");
@@ -24,6 +29,10 @@ public final class OperatorNotFoundRule implements Rule {
     @Override
     public void evaluate(AuditContext ctx, FindingSink out) {
         for (Operator op : ctx.snapshot().operators()) {
+            if (op.kind() == Operator.Kind.GROUP && !op.foreignMembers().isEmpty()) {
+                foreignMembers(op, out);
+                continue;
+            }
             if (op.kind() == Operator.Kind.USER || op.kind() == Operator.Kind.GROUP) {
                 continue;
             }
@@ -38,5 +47,25 @@ public final class OperatorNotFoundRule implements Rule {
                             + " migrations remotely."))
                     .emit();
         }
+    }
+
+    /**
+     * The members of another domain of an operator group: their NOT_DELEGATED flag and their Protected Users (each
+     * domain has its own, RID 525 of its SID) are in their own domain.
+     */
+    private static void foreignMembers(Operator op, FindingSink out) {
+        out.add(INFO).host(op.name())
+                .evidence(Evidence.builder().operator(op.name()).attribute("member").actual(op.foreignMembers())
+                        .build())
+                .message("policy.operators names the group '" + op.name() + "', whose members "
+                        + String.join(", ", op.foreignMembers()) + " are of another domain (a SID is a foreign"
+                        + " security principal, an account of a trusted domain): their 'sensitive and cannot be"
+                        + " delegated' flag and their Protected Users membership are in their own domain, so they"
+                        + " were not checked.")
+                .action(new Action.Manual("Name those accounts (DOMAIN\\name or userPrincipalName) in"
+                        + " policy.operators with a directory of their domain configured, so they are checked"
+                        + " there; or check in their domain that they are neither marked sensitive nor in its"
+                        + " Protected Users."))
+                .emit();
     }
 }

@@ -1,0 +1,162 @@
+package org.kcdauditor.directory;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.unboundid.ldap.listener.InMemoryDirectoryServer;
+import com.unboundid.ldap.sdk.Attribute;
+import com.unboundid.ldap.sdk.Entry;
+import com.unboundid.ldap.sdk.LDAPConnection;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kcdauditor.config.AuditConfig;
+import org.kcdauditor.config.ConfigLoader;
+import org.kcdauditor.model.Operator;
+import org.kcdauditor.model.OperatorAccount;
+import org.kcdauditor.support.CliRun;
+import org.kcdauditor.support.TestDirectory;
+import org.kcdauditor.support.TestDirectory.Mode;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.StreamSupport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The members of an operator group that this directory cannot judge, and the accounts it can: a member of another
+ * domain (a foreign security principal under {@code CN=ForeignSecurityPrincipals}, for an account of a trusted
+ * domain, or the DN of another domain of the forest) has its NOT_DELEGATED flag and its Protected Users membership in
+ * its own domain; a group managed service account among the members is judged, a host's computer account is not.
+ * Read over real LDAP from UnboundID's in-memory server with the domain of {@link DomainFactsTest}, member by member
+ * and, answering the in-chain rule as AD does ({@link PrimaryGroupOperatorsTest.InChainAnswers}), with it.
+ */
+class OperatorMembersTest {
+    static final String BASE = TestDirectory.BASE;
+    static final String USERS = DomainFactsTest.USERS;
+    static final String FOREIGN_SID = "S-1-5-21-1111-2222-3333-1104";
+    static final String FSP = "CN=" + FOREIGN_SID + ",CN=ForeignSecurityPrincipals," + BASE;
+    static final String CHILD_DOMAIN_USER = "CN=adm-kim,CN=Users,DC=fabrikam,DC=com";
+
+    @TempDir
+    Path tmp;
+
+    /**
+     * The domain of {@link DomainFactsTest} and a group HV Movers: adm-lee (sensitive), the gMSA gmsa-moves (in
+     * Protected Users), the node-like computer WS0003, a foreign security principal of a trusted domain and a user of
+     * another domain, nested one level down through HV Movers EU.
+     */
+    private static InMemoryDirectoryServer server(boolean activeDirectory) throws Exception {
+        List<Attribute> root = new ArrayList<>(DomainFactsTest.AD_ROOT);
+        PrimaryGroupOperatorsTest.InChainAnswers inChain = new PrimaryGroupOperatorsTest.InChainAnswers();
+        InMemoryDirectoryServer ds;
+        if (activeDirectory) {
+            root.add(new Attribute("supportedCapabilities", DomainReader.AD_CAPABILITY));
+            ds = TestDirectory.start(Mode.PLAIN, null, 0, root, inChain);
+        } else {
+            ds = TestDirectory.start(Mode.PLAIN, null, 0, root);
+        }
+        inChain.ds = ds;
+        DomainFactsTest.domain(ds, true);
+        DomainFactsTest.user(ds, "adm-lee", 0x200 | 0x100000);
+        ds.add(new Entry("dn: CN=Managed Service Accounts," + BASE, "objectClass: container",
+                "cn: Managed Service Accounts"));
+        Entry gmsa = new Entry("dn: CN=gmsa-moves,CN=Managed Service Accounts," + BASE, "objectClass: top",
+                "objectClass: person", "objectClass: user", "objectClass: computer",
+                "objectClass: msDS-GroupManagedServiceAccount", "cn: gmsa-moves", "sAMAccountName: gmsa-moves$",
+                "userAccountControl: 4096");
+        ds.add(gmsa);
+        ds.modify("CN=Protected Users," + USERS, new com.unboundid.ldap.sdk.Modification(
+                com.unboundid.ldap.sdk.ModificationType.ADD, "member", gmsa.getDN()));
+        DomainFactsTest.computer(ds, "WS0003", "OU=Hyper-V", 0x1000, null, null);
+        ds.add(new Entry("dn: CN=ForeignSecurityPrincipals," + BASE, "objectClass: container",
+                "cn: ForeignSecurityPrincipals"));
+        Entry fsp = new Entry("dn: " + FSP, "objectClass: top", "objectClass: foreignSecurityPrincipal",
+                "cn: " + FOREIGN_SID);
+        fsp.addAttribute("objectSid", Sids.toBytes(FOREIGN_SID));
+        ds.add(fsp);
+        DomainFactsTest.group(ds, "HV Movers EU", DomainFactsTest.DOMAIN_SID + "-1801", "20200101000000.0Z", FSP,
+                CHILD_DOMAIN_USER, "CN=HV Movers," + USERS);
+        DomainFactsTest.group(ds, "HV Movers", DomainFactsTest.DOMAIN_SID + "-1800", "20200101000000.0Z",
+                "CN=adm-lee," + USERS, gmsa.getDN(), "CN=WS0003,OU=Hyper-V," + BASE, "CN=HV Movers EU," + USERS);
+        return ds;
+    }
+
+    private Path config(InMemoryDirectoryServer ds, List<String> operators) throws Exception {
+        Path cfg = TestDirectory.config(tmp, "ldap://127.0.0.1:" + ds.getListenPort(), List.of("HV01", "HV02"),
+                "allowInsecureBind: true", "pageSize: 3");
+        Files.writeString(cfg, Files.readString(cfg) + "policy:\n  operators:\n" + operators.stream()
+                .map(o -> "    - \"" + o + "\"\n").collect(Collectors.joining()));
+        return cfg;
+    }
+
+    private List<Operator> operators(InMemoryDirectoryServer ds, List<String> names) throws Exception {
+        AuditConfig config = ConfigLoader.load(config(ds, names));
+        try (LDAPConnection c = new LDAPConnection("127.0.0.1", ds.getListenPort(), TestDirectory.BIND_DN,
+                TestDirectory.PASSWORD)) {
+            return new DirectoryCollector(config, Clock.systemUTC()).collect(c, n -> { }).operators();
+        }
+    }
+
+    private List<JsonNode> findings(InMemoryDirectoryServer ds, List<String> names, String rule) throws Exception {
+        Path out = tmp.resolve("out");
+        CliRun r = CliRun.run(Map.of("TEST_LDAP_PASSWORD", TestDirectory.PASSWORD), "run", "--config",
+                config(ds, names).toString(), "--out", out.toString(), "--formats", "json");
+        assertTrue(r.exitCode() == 0 || r.exitCode() == 3, r.toString());
+        return StreamSupport.stream(CliRun.findings(out).path("findings").spliterator(), false)
+                .filter(f -> f.path("rule").asText().equals(rule)).toList();
+    }
+
+    private void assertMembers(boolean activeDirectory, List<String> foreign) throws Exception {
+        InMemoryDirectoryServer ds = server(activeDirectory);
+        try {
+            Operator movers = operators(ds, List.of("HV Movers")).get(0);
+            assertEquals(List.of("adm-lee", "gmsa-moves$"), movers.accounts().stream()
+                    .map(OperatorAccount::samAccountName).sorted().toList(), "the gMSA kept, the computer left out");
+            OperatorAccount gmsa = movers.accounts().stream().filter(a -> a.samAccountName().equals("gmsa-moves$"))
+                    .findFirst().orElseThrow();
+            assertEquals(Boolean.TRUE, gmsa.protectedUsers());
+            assertEquals(foreign, movers.foreignMembers(), "members of other domains, not judged here");
+        } finally {
+            ds.shutDown(true);
+        }
+    }
+
+    @Test
+    void membersOfAnotherDomainAreKeptAsNotJudgedMemberByMember() throws Exception {
+        assertMembers(false, List.of(FOREIGN_SID, CHILD_DOMAIN_USER));
+    }
+
+    /** The in-chain search under the domain finds the foreign security principal, not a DN of another domain. */
+    @Test
+    void foreignSecurityPrincipalsAreKeptAsNotJudgedBesideTheInChainRule() throws Exception {
+        assertMembers(true, List.of(FOREIGN_SID));
+    }
+
+    /**
+     * A group with a member of a trusted domain is OPERATOR_NOT_FOUND for that member: its flag and its Protected
+     * Users are in its own domain, which this run did not read; the finding names the SID and how to have it checked.
+     */
+    @Test
+    void aForeignMemberOfAnOperatorGroupIsAFindingNotSilence() throws Exception {
+        InMemoryDirectoryServer ds = server(false);
+        try {
+            List<JsonNode> notFound = findings(ds, List.of("HV Movers"), "OPERATOR_NOT_FOUND");
+            assertEquals(1, notFound.size(), notFound.toString());
+            JsonNode f = notFound.get(0);
+            assertEquals("HV Movers", f.path("host").asText());
+            assertEquals("HV Movers", f.path("evidence").path("operator").asText());
+            assertEquals(List.of(FOREIGN_SID, CHILD_DOMAIN_USER), StreamSupport.stream(
+                    f.path("evidence").path("actual").spliterator(), false).map(JsonNode::asText).toList());
+            assertTrue(f.path("message").asText().contains(FOREIGN_SID), f.toString());
+            assertTrue(f.path("message").asText().contains("not checked"), f.toString());
+        } finally {
+            ds.shutDown(true);
+        }
+    }
+
+}
