@@ -3,19 +3,22 @@ package org.kcdauditor.rules;
 import org.kcdauditor.audit.AuditContext;
 import org.kcdauditor.model.Evidence;
 import org.kcdauditor.model.Operator;
+import org.kcdauditor.model.OperatorAccount;
 import org.kcdauditor.model.Severity;
+import org.kcdauditor.model.Uac;
 import org.kcdauditor.remedy.Action;
 
 /**
  * OPERATOR_NOT_FOUND: a name in {@code policy.operators} is no user or group of the directory, or a group of it has
  * members of another domain (foreign security principals of a trusted domain, or DNs of another domain of the
- * forest), whose "sensitive" flag and Protected Users membership only their own domain holds.
+ * forest), whose "sensitive" flag and Protected Users membership only their own domain holds; or it names a disabled
+ * user, which obtains no Kerberos ticket and so starts no migration.
  */
 public final class OperatorNotFoundRule implements Rule {
     static final RuleInfo INFO = new RuleInfo("OPERATOR_NOT_FOUND", Severity.LOW, Category.ACCOUNTS,
-            "A configured operator is no user or group, or has members not checked",
+            "A configured operator is no user or group, is disabled, or has members not checked",
             "a name in `policy.operators` is not a user or group of the domain (looked up under its DN, also where"
-                    + " `baseDn` is an OU), or names something else; or a group of it has members of another domain"
+                    + " `baseDn` is an OU), names something else or a disabled user; or a group of it has members of another domain"
                     + " (foreign security principals, nested included), which are not checked",
             "The operators check can only judge accounts it finds: a misspelt name or a moved group leaves the"
                     + " people who start migrations unchecked.",
@@ -33,6 +36,10 @@ public final class OperatorNotFoundRule implements Rule {
                 foreignMembers(op, out);
                 continue;
             }
+            if (op.kind() == Operator.Kind.USER && !op.accounts().isEmpty() && op.accounts().get(0).disabled()) {
+                disabled(op, op.accounts().get(0), out);
+                continue;
+            }
             if (op.kind() == Operator.Kind.USER || op.kind() == Operator.Kind.GROUP) {
                 continue;
             }
@@ -47,6 +54,24 @@ public final class OperatorNotFoundRule implements Rule {
                             + " migrations remotely."))
                     .emit();
         }
+    }
+
+    /**
+     * A configured user whose account is disabled: the KDC gives it no ticket (KDC_ERR_CLIENT_REVOKED), so the
+     * operators who do start migrations are someone else, unchecked. Its NOT_DELEGATED flag is moot, so it is no
+     * OPERATOR_NOT_DELEGABLE.
+     */
+    private static void disabled(Operator op, OperatorAccount a, FindingSink out) {
+        out.add(INFO).host(op.name())
+                .evidence(Evidence.builder().operator(op.name()).attribute("userAccountControl")
+                        .userAccountControl(a.userAccountControl()).uacBits(Uac.flagNames(a.userAccountControl()))
+                        .build())
+                .message("policy.operators names '" + op.name() + "', but its account " + a.samAccountName()
+                        + " is disabled: the KDC gives it no ticket, so it starts no live migration, and the accounts"
+                        + " that do start them were not checked.")
+                .action(new Action.Manual("Give the sAMAccountName or DN of the users or group who start live"
+                        + " migrations remotely now, in place of the disabled account."))
+                .emit();
     }
 
     /**

@@ -159,4 +159,33 @@ class OperatorMembersTest {
         }
     }
 
+    /**
+     * A disabled account obtains no Kerberos ticket (KDC_ERR_CLIENT_REVOKED), so it starts no migration: configured by
+     * name it is OPERATOR_NOT_FOUND (the operators who do start them are not checked), sensitive or not, and never
+     * OPERATOR_NOT_DELEGABLE, whose "moves it starts fail" it is not; a disabled member of an operator group starts
+     * none either and is no finding.
+     */
+    @Test
+    void aDisabledOperatorIsSaidDisabledAndNotJudgedNotDelegable() throws Exception {
+        InMemoryDirectoryServer ds = server(false);
+        try {
+            DomainFactsTest.user(ds, "adm-left", 0x202);
+            DomainFactsTest.user(ds, "adm-old", 0x202 | 0x100000);
+            DomainFactsTest.user(ds, "adm-gone", 0x202 | 0x100000);
+            DomainFactsTest.group(ds, "HV Leavers", DomainFactsTest.DOMAIN_SID + "-1802", "20200101000000.0Z",
+                    "CN=adm-gone," + USERS);
+            List<String> names = List.of("adm-left", "adm-old", "HV Leavers");
+            assertEquals(List.of(), findings(ds, names, "OPERATOR_NOT_DELEGABLE"));
+            List<JsonNode> notFound = findings(ds, names, "OPERATOR_NOT_FOUND");
+            assertEquals(List.of("adm-left", "adm-old"), notFound.stream().map(f -> f.path("host").asText()).toList(),
+                    notFound.toString());
+            for (JsonNode f : notFound) {
+                assertTrue(f.path("message").asText().contains("is disabled"), f.toString());
+                assertEquals("userAccountControl", f.path("evidence").path("attribute").asText(), f.toString());
+                assertTrue(f.path("evidence").path("uacBits").toString().contains("ACCOUNTDISABLE"), f.toString());
+            }
+        } finally {
+            ds.shutDown(true);
+        }
+    }
 }
