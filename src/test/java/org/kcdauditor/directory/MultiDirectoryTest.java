@@ -1240,6 +1240,50 @@ class MultiDirectoryTest {
                 + " checked."), notFound);
     }
 
+    /**
+     * Each domain has its own Protected Users, {@code <its SID>-525}: fabrikam's operator in fabrikam's Protected Users
+     * (through a group nested in it) is OPERATOR_NOT_DELEGABLE, though contoso's Protected Users, and a group of
+     * fabrikam that bears contoso's RID-525 SID, do not hold it; contoso's operator in neither domain's is delegable.
+     */
+    @Test
+    void eachDomainsOperatorsAreJudgedByItsOwnProtectedUsers() throws Exception {
+        contoso.modify(TestDirectory.BASE, new Modification(ModificationType.ADD, "objectSid",
+                Sids.toBytes(Hosts.DOMAIN_SID)));
+        fabrikam.modify(FABRIKAM, new Modification(ModificationType.ADD, "objectSid", Sids.toBytes(FABRIKAM_SID)));
+        contoso.add(new Entry("dn: CN=adm-con,OU=Hyper-V," + TestDirectory.BASE, "objectClass: top",
+                "objectClass: person", "objectClass: user", "cn: adm-con", "sAMAccountName: adm-con",
+                "userAccountControl: 512"));
+        fabrikam.add(new Entry("dn: CN=adm-fab,OU=Hyper-V," + FABRIKAM, "objectClass: top", "objectClass: person",
+                "objectClass: user", "cn: adm-fab", "sAMAccountName: adm-fab", "userAccountControl: 512"));
+        Entry tier0 = new Entry("dn: CN=Tier0,OU=Hyper-V," + FABRIKAM, "objectClass: top", "objectClass: group",
+                "cn: Tier0", "sAMAccountName: Tier0", "member: CN=adm-fab,OU=Hyper-V," + FABRIKAM);
+        tier0.addAttribute("objectSid", Sids.toBytes(FABRIKAM_SID + "-1500"));
+        fabrikam.add(tier0);
+        Entry fabProtected = new Entry("dn: CN=Protected Users,OU=Hyper-V," + FABRIKAM, "objectClass: top",
+                "objectClass: group", "cn: Protected Users", "sAMAccountName: Protected Users",
+                "member: CN=Tier0,OU=Hyper-V," + FABRIKAM);
+        fabProtected.addAttribute("objectSid", Sids.toBytes(FABRIKAM_SID + "-525"));
+        fabrikam.add(fabProtected);
+        Entry decoy = new Entry("dn: CN=Not Protected Users,OU=Hyper-V," + FABRIKAM, "objectClass: top",
+                "objectClass: group", "cn: Not Protected Users", "sAMAccountName: Not Protected Users");
+        decoy.addAttribute("objectSid", Sids.toBytes(Hosts.DOMAIN_SID + "-525"));
+        fabrikam.add(decoy);
+        Entry conProtected = new Entry("dn: CN=Protected Users,OU=Hyper-V," + TestDirectory.BASE,
+                "objectClass: top", "objectClass: group", "cn: Protected Users", "sAMAccountName: Protected Users",
+                "member: CN=Tier9,OU=Hyper-V," + TestDirectory.BASE);
+        conProtected.addAttribute("objectSid", Sids.toBytes(Hosts.DOMAIN_SID + "-525"));
+        contoso.add(conProtected);
+        Path cfg = config(fabrikamUrl(), "[]");
+        Files.writeString(cfg, Files.readString(cfg).replace("store:", "  operators: ['adm-fab', 'adm-con']\nstore:"));
+        CliRun r = run(cfg, "json");
+        assertEquals(0, r.exitCode(), r.toString());
+        List<JsonNode> notDelegable = findings(CliRun.findings(tmp.resolve("out")), "OPERATOR_NOT_DELEGABLE");
+        assertEquals(List.of("adm-fab: Operator adm-fab is in Protected Users: live migrations it starts remotely fail,"
+                + " because no host may delegate its credentials."), notDelegable.stream()
+                .map(f -> f.path("host").asText() + ": " + f.path("message").asText()).toList());
+        assertTrue(notDelegable.get(0).path("evidence").path("protectedUsers").asBoolean(), notDelegable.toString());
+    }
+
     /** While the directory that may hold an operator cannot be read, OPERATOR_NOT_FOUND says so. */
     @Test
     void anOperatorNotFoundWhileADirectoryIsNotReadSaysWhereItWasNotLookedUp() throws Exception {

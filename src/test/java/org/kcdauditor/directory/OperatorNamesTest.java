@@ -15,6 +15,7 @@ import com.unboundid.ldap.sdk.SearchScope;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kcdauditor.config.AuditConfig;
+import org.kcdauditor.config.ConfigException;
 import org.kcdauditor.config.ConfigLoader;
 import org.kcdauditor.model.Operator;
 import org.kcdauditor.model.Snapshot;
@@ -33,6 +34,7 @@ import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -239,6 +241,54 @@ class OperatorNamesTest {
                     + " domain of this directory (CONTOSO, " + BASE + "), so its accounts were not checked."),
                     got.stream().map(f -> f.contains("adm-upn") ? f.substring(0, f.indexOf(':')) : f).toList(),
                     "a user named by its down-level name or UPN is judged as itself, not 'through' a group");
+        } finally {
+            ds.shutDown(true);
+        }
+    }
+
+    /**
+     * Names hostile to an LDAP filter (a wildcard, parentheses, an escape sequence, in each form a name takes) match
+     * nothing: each is escaped, not a wildcard or a second clause, so none resolves to adm-alice or to HV Operators;
+     * each is OPERATOR_NOT_FOUND under its own name, and every report format is written with them. A NUL never
+     * reaches a filter: the configuration refuses a name holding a control character.
+     */
+    @Test
+    void namesHostileToAFilterAreEscapedInEveryFormAndEveryOutput() throws Exception {
+        InMemoryDirectoryServer ds = server();
+        try {
+            List<String> hostile = List.of("adm-*", "*", "adm-alice)(sAMAccountName=*", "adm-alice\\2a",
+                    "HV Operators)", "CONTOSO\\adm-*", "adm-*@contoso.com", "*)(|(userPrincipalName=*",
+                    "CN=*," + USERS, "CN=adm-al\\2a," + USERS);
+            List<String> names = new ArrayList<>(hostile);
+            names.add("adm-alice");
+            Path nul = config(ds, List.of());
+            Files.writeString(nul, Files.readString(nul) + "    - \"adm-alice\\0\"\n");
+            ConfigException refused = assertThrows(ConfigException.class, () -> ConfigLoader.load(nul));
+            assertTrue(refused.getMessage().contains("policy.operators[0]: holds the control character \\u0000"),
+                    refused.getMessage());
+            Path cfg = config(ds, names);
+            AuditConfig config = ConfigLoader.load(cfg);
+            assertEquals(names, config.policy().operators(), "the YAML gives the names as written");
+            Snapshot s;
+            try (LDAPConnection c = new LDAPConnection("127.0.0.1", ds.getListenPort(), TestDirectory.BIND_DN,
+                    TestDirectory.PASSWORD)) {
+                s = new DirectoryCollector(config, Clock.systemUTC()).collect(c, n -> { });
+            }
+            List<Operator.Kind> kinds = new ArrayList<>(java.util.Collections.nCopies(hostile.size(),
+                    Operator.Kind.NOT_FOUND));
+            kinds.add(Operator.Kind.USER);
+            assertEquals(kinds, kinds(s));
+            Path out = tmp.resolve("out");
+            CliRun r = CliRun.run(Map.of("TEST_LDAP_PASSWORD", TestDirectory.PASSWORD), "run", "--config",
+                    cfg.toString(), "--out", out.toString(), "--formats", "json,md,html,ps1,pdf,xlsx");
+            assertTrue(r.exitCode() == 0 || r.exitCode() == 3, r.toString());
+            List<String> notFound = new ArrayList<>();
+            for (JsonNode f : CliRun.findings(out).path("findings")) {
+                if (f.path("rule").asText().equals("OPERATOR_NOT_FOUND")) {
+                    notFound.add(f.path("host").asText());
+                }
+            }
+            assertEquals(hostile.stream().sorted().toList(), notFound.stream().sorted().toList());
         } finally {
             ds.shutDown(true);
         }
