@@ -82,11 +82,12 @@ public final class OperatorNotFoundRule implements Rule {
         out.add(INFO).host(op.name())
                 .evidence(Evidence.builder().operator(op.name()).attribute("member").actual(op.foreignMembers())
                         .build())
-                .message("policy.operators names the group '" + op.name() + "', whose members "
-                        + String.join(", ", op.foreignMembers()) + " are of another domain (a SID is a foreign"
-                        + " security principal, an account of a trusted domain): their 'sensitive and cannot be"
-                        + " delegated' flag and their Protected Users membership are in their own domain, so they"
-                        + " were not checked.")
+                .message("policy.operators names the group '" + op.name() + "', which has "
+                        + (op.foreignMembers().size() == 1 ? "a member" : op.foreignMembers().size() + " members")
+                        + " of another domain (" + String.join(", ", op.foreignMembers()) + "; a SID is a foreign"
+                        + " security principal, an account of a trusted domain): the 'sensitive and cannot be"
+                        + " delegated' flag and Protected Users membership of such an account are in its own domain,"
+                        + " so " + (op.foreignMembers().size() == 1 ? "it was" : "they were") + " not checked.")
                 .action(new Action.Manual("Name those accounts (DOMAIN\\name or userPrincipalName) in"
                         + " policy.operators with a directory of their domain configured, so they are checked"
                         + " there; or check in their domain that they are neither marked sensitive nor in its"

@@ -631,6 +631,49 @@ class ScenarioOutputsAgreeTest {
     }
 
     /**
+     * Operators only: a group with a member of a trusted domain (a foreign security principal), a disabled admin and
+     * one in Protected Users. Every output counts the same findings (1 MEDIUM, 2 LOW, none tied to a cluster); the
+     * runbooks name each operator with why, and keep the protection (no "remove from Protected Users").
+     */
+    @Test
+    void operatorFindingsAreCountedAlikeAndNamedInTheRunbooks() throws Exception {
+        String fsp = "CN=S-1-5-21-1111-2222-3333-1104,CN=ForeignSecurityPrincipals," + TestDirectory.BASE;
+        Outputs o = scenario(List.of(nodes("HV", 2)), "policy:\n  operators: [adm-ops, adm-left, HV Movers]\n",
+                (ds, dir) -> {
+                    ds.modify(TestDirectory.BASE, new Modification(ModificationType.ADD, "objectSid",
+                            Sids.toBytes(Hosts.DOMAIN_SID)));
+                    ds.add("dn: CN=Users," + TestDirectory.BASE, "objectClass: container", "cn: Users");
+                    ds.add("dn: CN=ForeignSecurityPrincipals," + TestDirectory.BASE, "objectClass: container",
+                            "cn: ForeignSecurityPrincipals");
+                    ds.add("dn: CN=adm-ops,CN=Users," + TestDirectory.BASE, "objectClass: user", "cn: adm-ops",
+                            "sAMAccountName: adm-ops", "userAccountControl: 512");
+                    ds.add("dn: CN=adm-left,CN=Users," + TestDirectory.BASE, "objectClass: user", "cn: adm-left",
+                            "sAMAccountName: adm-left", "userAccountControl: 514");
+                    ds.add("dn: " + fsp, "objectClass: foreignSecurityPrincipal",
+                            "cn: S-1-5-21-1111-2222-3333-1104");
+                    ds.add("dn: CN=HV Movers,CN=Users," + TestDirectory.BASE, "objectClass: group", "cn: HV Movers",
+                            "sAMAccountName: HV Movers", "member: " + fsp);
+                    com.unboundid.ldap.sdk.Entry pu = new com.unboundid.ldap.sdk.Entry("CN=Protected Users,CN=Users,"
+                            + TestDirectory.BASE);
+                    pu.addAttribute("objectClass", "group");
+                    pu.addAttribute("member", "CN=adm-ops,CN=Users," + TestDirectory.BASE);
+                    pu.addAttribute("objectSid", Sids.toBytes(Hosts.DOMAIN_SID + "-525"));
+                    ds.add(pu);
+                });
+        assertAgree(o);
+        assertEquals(List.of("OPERATOR_NOT_DELEGABLE adm-ops", "OPERATOR_NOT_FOUND HV Movers",
+                "OPERATOR_NOT_FOUND adm-left"), o.doc().findings().stream().map(f -> f.rule() + " " + f.host())
+                .sorted().toList());
+        assertEquals(1, o.view().counts().open(Severity.MEDIUM));
+        assertEquals(2, o.view().counts().open(Severity.LOW));
+        for (String runbook : List.of(o.md(), o.html())) {
+            assertTrue(runbook.contains("adm-ops") && runbook.contains("is in Protected Users"), runbook);
+            assertTrue(runbook.contains("Keep the protection"), runbook);
+            assertTrue(runbook.contains("S-1-5-21-1111-2222-3333-1104") && runbook.contains("adm-left"), runbook);
+        }
+    }
+
+    /**
      * 41 clusters, every one GO with every pair OK: page 1 counts the clusters it does not list without pointing to
      * failing directions and to a "Compliance per cluster" list of clusters not OK, neither of which there is; that
      * section said "41 further clusters with status OK" under a table header with no row above it, then the legend of
