@@ -12,8 +12,10 @@ import com.unboundid.ldap.sdk.SearchResultEntry;
 import com.unboundid.ldap.sdk.controls.SimplePagedResultsControl;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -29,6 +31,8 @@ final class EntryReads {
     private final String[] attributes;
     /** By normal DN; null for an entry this directory does not hold. */
     private final Map<String, Entry> read = new HashMap<>();
+    /** The normal DNs the server referred elsewhere (another domain's, below this one's DN: a child domain). */
+    private final Set<String> referred = new HashSet<>();
 
     EntryReads(LDAPConnection connection, Deadline deadline, String where, String... attributes) {
         this.connection = connection;
@@ -50,10 +54,18 @@ final class EntryReads {
             if (!notHere(ex, deadline)) {
                 throw failed(deadline, where, "reading " + dn, ex);
             }
+            if (ex.getResultCode() == ResultCode.REFERRAL) {
+                referred.add(key);
+            }
             e = null;
         }
         read.put(key, e);
         return e;
+    }
+
+    /** Whether a read of {@code dn} ({@link #entry}) was referred elsewhere: an object of another domain. */
+    boolean referred(String dn) {
+        return referred.contains(normal(dn));
     }
 
     /** Whether the server's answer means "no such object in this directory" (and the deadline did not strike). */

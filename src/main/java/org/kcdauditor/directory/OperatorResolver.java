@@ -329,7 +329,8 @@ final class OperatorResolver {
     /**
      * Breadth first through {@code member}, and the users whose primary group each group is: each group read once
      * (cycles end), each user kept once. A member of another domain goes into {@code foreign}: the SID of a foreign
-     * security principal, or a DN outside the domain (not read: Windows AD would refer it elsewhere).
+     * security principal, a DN outside the domain (not read: Windows AD would refer it elsewhere), or one below it
+     * that the DC refers elsewhere (a child domain's).
      */
     private List<OperatorAccount> memberExpansion(String groupDn, List<String> foreign) throws DirectoryException {
         Map<String, OperatorAccount> users = new LinkedHashMap<>();
@@ -358,6 +359,9 @@ final class OperatorResolver {
                 }
                 Entry e = entry(m);
                 if (e == null) {
+                    if (read.referred(m)) { // a child domain's object: AD refers the read to its DC
+                        foreign.add(m);
+                    }
                     continue;
                 }
                 if (e.hasObjectClass(FSP)) {

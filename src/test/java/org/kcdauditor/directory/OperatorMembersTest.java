@@ -32,6 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * domain (a foreign security principal under {@code CN=ForeignSecurityPrincipals}, for an account of a trusted
  * domain, or the DN of another domain of the forest) has its NOT_DELEGATED flag and its Protected Users membership in
  * its own domain; a group managed service account among the members is judged, a host's computer account is not.
+ * A DN below the domain's that the DC refers elsewhere (a child domain's, {@link OperatorNamesTest.AdDnAnswers}) is
+ * such a member too.
  * Read over real LDAP from UnboundID's in-memory server with the domain of {@link DomainFactsTest}, member by member
  * and, answering the in-chain rule as AD does ({@link PrimaryGroupOperatorsTest.InChainAnswers}), with it.
  */
@@ -41,6 +43,8 @@ class OperatorMembersTest {
     static final String FOREIGN_SID = "S-1-5-21-1111-2222-3333-1104";
     static final String FSP = "CN=" + FOREIGN_SID + ",CN=ForeignSecurityPrincipals," + BASE;
     static final String CHILD_DOMAIN_USER = "CN=adm-kim,CN=Users,DC=fabrikam,DC=com";
+    /** A user of the child domain emea.contoso.com: its DN is below the domain's, and AD refers a read of it there. */
+    static final String EMEA_USER = "CN=adm-emea,CN=Users," + OperatorNamesTest.CHILD;
 
     @TempDir
     Path tmp;
@@ -56,9 +60,9 @@ class OperatorMembersTest {
         InMemoryDirectoryServer ds;
         if (activeDirectory) {
             root.add(new Attribute("supportedCapabilities", DomainReader.AD_CAPABILITY));
-            ds = TestDirectory.start(Mode.PLAIN, null, 0, root, inChain);
+            ds = TestDirectory.start(Mode.PLAIN, null, 0, root, inChain, new OperatorNamesTest.AdDnAnswers());
         } else {
-            ds = TestDirectory.start(Mode.PLAIN, null, 0, root);
+            ds = TestDirectory.start(Mode.PLAIN, null, 0, root, new OperatorNamesTest.AdDnAnswers());
         }
         inChain.ds = ds;
         DomainFactsTest.domain(ds, true);
@@ -80,7 +84,7 @@ class OperatorMembersTest {
         fsp.addAttribute("objectSid", Sids.toBytes(FOREIGN_SID));
         ds.add(fsp);
         DomainFactsTest.group(ds, "HV Movers EU", DomainFactsTest.DOMAIN_SID + "-1801", "20200101000000.0Z", FSP,
-                CHILD_DOMAIN_USER, "CN=HV Movers," + USERS);
+                CHILD_DOMAIN_USER, EMEA_USER, "CN=HV Movers," + USERS);
         DomainFactsTest.group(ds, "HV Movers", DomainFactsTest.DOMAIN_SID + "-1800", "20200101000000.0Z",
                 "CN=adm-lee," + USERS, gmsa.getDN(), "CN=WS0003,OU=Hyper-V," + BASE, "CN=HV Movers EU," + USERS);
         return ds;
@@ -128,7 +132,7 @@ class OperatorMembersTest {
 
     @Test
     void membersOfAnotherDomainAreKeptAsNotJudgedMemberByMember() throws Exception {
-        assertMembers(false, List.of(FOREIGN_SID, CHILD_DOMAIN_USER));
+        assertMembers(false, List.of(FOREIGN_SID, CHILD_DOMAIN_USER, EMEA_USER));
     }
 
     /** The in-chain search under the domain finds the foreign security principal, not a DN of another domain. */
@@ -150,10 +154,10 @@ class OperatorMembersTest {
             JsonNode f = notFound.get(0);
             assertEquals("HV Movers", f.path("host").asText());
             assertEquals("HV Movers", f.path("evidence").path("operator").asText());
-            assertEquals(List.of(FOREIGN_SID, CHILD_DOMAIN_USER), StreamSupport.stream(
+            assertEquals(List.of(FOREIGN_SID, CHILD_DOMAIN_USER, EMEA_USER), StreamSupport.stream(
                     f.path("evidence").path("actual").spliterator(), false).map(JsonNode::asText).toList());
-            assertEquals("policy.operators names the group 'HV Movers', which has 2 members of another domain ("
-                    + FOREIGN_SID + ", " + CHILD_DOMAIN_USER + "; a SID is a foreign security principal, an account of"
+            assertEquals("policy.operators names the group 'HV Movers', which has 3 members of another domain ("
+                    + FOREIGN_SID + ", " + CHILD_DOMAIN_USER + ", " + EMEA_USER + "; a SID is a foreign security principal, an account of"
                     + " a trusted domain): the 'sensitive and cannot be delegated' flag and Protected Users membership"
                     + " of such an account are in its own domain, so they were not checked.",
                     f.path("message").asText());
