@@ -1,6 +1,7 @@
 package org.kcdauditor.rules;
 
 import org.kcdauditor.audit.AuditContext;
+import org.kcdauditor.model.AnyAccount;
 import org.kcdauditor.model.Evidence;
 import org.kcdauditor.model.Operator;
 import org.kcdauditor.model.OperatorAccount;
@@ -84,10 +85,12 @@ public final class OperatorNotFoundRule implements Rule {
                         .build())
                 .message("policy.operators names the group '" + op.name() + "', which has "
                         + (op.foreignMembers().size() == 1 ? "a member" : op.foreignMembers().size() + " members")
-                        + " of another domain (" + String.join(", ", op.foreignMembers()) + "; a SID is a foreign"
-                        + " security principal, an account of a trusted domain): the 'sensitive and cannot be"
-                        + " delegated' flag and Protected Users membership of such an account are in its own domain,"
-                        + " so " + (op.foreignMembers().size() == 1 ? "it was" : "they were") + " not checked.")
+                        + " of another domain (" + String.join(", ", op.foreignMembers().stream()
+                        .map(m -> AnyAccount.name(m) == null ? m : m + " " + AnyAccount.name(m)).toList())
+                        + "; a SID is a foreign security principal: an account or group of a trusted domain, or a"
+                        + " well-known group that every account holds): the 'sensitive and cannot be delegated' flag"
+                        + " and Protected Users membership of such an account are in its own domain, so "
+                        + (op.foreignMembers().size() == 1 ? "it was" : "they were") + " not checked.")
                 .action(new Action.Manual("Name those accounts (DOMAIN\\name or userPrincipalName) in"
                         + " policy.operators with a directory of their domain configured, so they are checked"
                         + " there; or check in their domain that they are neither marked sensitive nor in its"

@@ -44,6 +44,8 @@ class OperatorMembersTest {
     static final String FSP = "CN=" + FOREIGN_SID + ",CN=ForeignSecurityPrincipals," + BASE;
     static final String CHILD_DOMAIN_USER = "CN=adm-kim,CN=Users,DC=fabrikam,DC=com";
     /** A user of the child domain emea.contoso.com: its DN is below the domain's, and AD refers a read of it there. */
+    /** Authenticated Users as a member: a foreign security principal with a well-known SID (no objectSid here). */
+    static final String AUTHENTICATED_USERS = "CN=S-1-5-11,CN=ForeignSecurityPrincipals," + BASE;
     static final String EMEA_USER = "CN=adm-emea,CN=Users," + OperatorNamesTest.CHILD;
 
     @TempDir
@@ -83,8 +85,10 @@ class OperatorMembersTest {
                 "cn: " + FOREIGN_SID);
         fsp.addAttribute("objectSid", Sids.toBytes(FOREIGN_SID));
         ds.add(fsp);
+        ds.add(new Entry("dn: " + AUTHENTICATED_USERS, "objectClass: top", "objectClass: foreignSecurityPrincipal",
+                "cn: S-1-5-11"));
         DomainFactsTest.group(ds, "HV Movers EU", DomainFactsTest.DOMAIN_SID + "-1801", "20200101000000.0Z", FSP,
-                CHILD_DOMAIN_USER, EMEA_USER, "CN=HV Movers," + USERS);
+                CHILD_DOMAIN_USER, EMEA_USER, "CN=HV Movers," + USERS, AUTHENTICATED_USERS);
         DomainFactsTest.group(ds, "HV Movers", DomainFactsTest.DOMAIN_SID + "-1800", "20200101000000.0Z",
                 "CN=adm-lee," + USERS, gmsa.getDN(), "CN=WS0003,OU=Hyper-V," + BASE, "CN=HV Movers EU," + USERS);
         return ds;
@@ -132,13 +136,13 @@ class OperatorMembersTest {
 
     @Test
     void membersOfAnotherDomainAreKeptAsNotJudgedMemberByMember() throws Exception {
-        assertMembers(false, List.of(FOREIGN_SID, CHILD_DOMAIN_USER, EMEA_USER));
+        assertMembers(false, List.of(FOREIGN_SID, CHILD_DOMAIN_USER, EMEA_USER, "S-1-5-11"));
     }
 
     /** The in-chain search under the domain finds the foreign security principal, not a DN of another domain. */
     @Test
     void foreignSecurityPrincipalsAreKeptAsNotJudgedBesideTheInChainRule() throws Exception {
-        assertMembers(true, List.of(FOREIGN_SID));
+        assertMembers(true, List.of(FOREIGN_SID, "S-1-5-11"));
     }
 
     /**
@@ -154,12 +158,13 @@ class OperatorMembersTest {
             JsonNode f = notFound.get(0);
             assertEquals("HV Movers", f.path("host").asText());
             assertEquals("HV Movers", f.path("evidence").path("operator").asText());
-            assertEquals(List.of(FOREIGN_SID, CHILD_DOMAIN_USER, EMEA_USER), StreamSupport.stream(
+            assertEquals(List.of(FOREIGN_SID, CHILD_DOMAIN_USER, EMEA_USER, "S-1-5-11"), StreamSupport.stream(
                     f.path("evidence").path("actual").spliterator(), false).map(JsonNode::asText).toList());
-            assertEquals("policy.operators names the group 'HV Movers', which has 3 members of another domain ("
-                    + FOREIGN_SID + ", " + CHILD_DOMAIN_USER + ", " + EMEA_USER + "; a SID is a foreign security principal, an account of"
-                    + " a trusted domain): the 'sensitive and cannot be delegated' flag and Protected Users membership"
-                    + " of such an account are in its own domain, so they were not checked.",
+            assertEquals("policy.operators names the group 'HV Movers', which has 4 members of another domain ("
+                    + FOREIGN_SID + ", " + CHILD_DOMAIN_USER + ", " + EMEA_USER + ", S-1-5-11 Authenticated Users;"
+                    + " a SID is a foreign security principal: an account or group of a trusted domain, or a well-known"
+                    + " group that every account holds): the 'sensitive and cannot be delegated' flag and Protected"
+                    + " Users membership of such an account are in its own domain, so they were not checked.",
                     f.path("message").asText());
             // the members it holds are judged: adm-lee (sensitive) and the gMSA (in Protected Users), through the group
             List<JsonNode> notDelegable = findings(ds, List.of("HV Movers"), "OPERATOR_NOT_DELEGABLE");
