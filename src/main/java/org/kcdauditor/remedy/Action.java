@@ -32,6 +32,7 @@ import java.util.List;
         @JsonSubTypes.Type(value = Action.Replicate.class, name = "replicate"),
         @JsonSubTypes.Type(value = Action.SetEncryptionTypes.class, name = "setEncryptionTypes"),
         @JsonSubTypes.Type(value = Action.ResetMachinePassword.class, name = "resetMachinePassword"),
+        @JsonSubTypes.Type(value = Action.RekeyServiceAccount.class, name = "rekeyServiceAccount"),
         @JsonSubTypes.Type(value = Action.SetMigrationAuthentication.class, name = "setMigrationAuthentication"),
         @JsonSubTypes.Type(value = Action.EnableMigration.class, name = "enableMigration"),
         @JsonSubTypes.Type(value = Action.Manual.class, name = "manual")})
@@ -135,9 +136,17 @@ public sealed interface Action {
     /**
      * Sets the computer's msDS-SupportedEncryptionTypes to {@code value} (and clears USE_DES_KEY_ONLY when
      * {@code clearDesOnly}); {@code previous} is the value it replaces (null: not set), for the undo. A
-     * {@code value} equal to {@code previous} keeps the value ({@link #keepsValue}).
+     * {@code value} equal to {@code previous} keeps the value ({@link #keepsValue}). With {@code serviceAccount}, the
+     * account is not a computer but the user or managed service account a file server's cifs SPNs are keyed on
+     * ({@code host}: its name as reports show it), set with Set-ADUser or Set-ADServiceAccount; null for a computer.
      */
-    record SetEncryptionTypes(String host, int value, boolean clearDesOnly, Integer previous) implements Action {
+    record SetEncryptionTypes(String host, int value, boolean clearDesOnly, Integer previous,
+                              ServiceAccount serviceAccount) implements Action {
+        /** A computer's. */
+        public SetEncryptionTypes(String host, int value, boolean clearDesOnly, Integer previous) {
+            this(host, value, clearDesOnly, previous, null);
+        }
+
         @Override
         public String subject() {
             return host;
@@ -146,6 +155,29 @@ public sealed interface Action {
         /** Whether the value stays as it is (it allows AES already): only USE_DES_KEY_ONLY is cleared. */
         public boolean keepsValue() {
             return previous != null && previous == value;
+        }
+    }
+
+    /**
+     * A user or managed service account that is no computer: the account a file server's cifs SPNs are keyed on
+     * (ktpass -mapuser, or a gMSA), which the AD cmdlets take by its {@code samAccountName} ({@code svc-nas},
+     * {@code gmsa-nas$}): Set-ADUser for a user, Set-ADServiceAccount for a {@code managed} one (gMSA, sMSA).
+     */
+    record ServiceAccount(String samAccountName, boolean managed) {
+    }
+
+    /**
+     * A new password on the user {@code account} (its {@code samAccountName}) that the cifs SPNs of {@code fileServer}
+     * are keyed on, and the file server's keytab made again from it: ktpass sets the password it prompts for (AD derives
+     * the account's AES keys from it) and writes the AES256 key of {@code principal} ({@code cifs/nas01.contoso.com@CONTOSO.COM})
+     * to a keytab for the file server, whose old keys no longer match. Proposed in a decision only: the keytab is
+     * imported on the file server by hand.
+     */
+    record RekeyServiceAccount(String account, String samAccountName, String fileServer, String principal)
+            implements Action {
+        @Override
+        public String subject() {
+            return account;
         }
     }
 

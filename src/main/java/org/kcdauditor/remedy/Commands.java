@@ -220,6 +220,8 @@ public final class Commands {
             return rbcd(r.host(), r.principals());
         } else if (a instanceof Action.SetEncryptionTypes t) {
             return encryptionTypes(t);
+        } else if (a instanceof Action.RekeyServiceAccount r) {
+            return rekey(r);
         } else if (a instanceof Action.ResetMachinePassword r) {
             // run on the host itself: the computer changes its own password on that DC
             return Values.validHostName(r.host()) ? "Reset-ComputerMachinePassword" + serverArgument() : null;
@@ -375,33 +377,70 @@ public final class Commands {
 
     /**
      * Carries out {@code t}: clears USE_DES_KEY_ONLY when asked, then sets msDS-SupportedEncryptionTypes, unless the
-     * value stays as it is ({@link Action.SetEncryptionTypes#keepsValue}); null for a host name that cannot be typed.
+     * value stays as it is ({@link Action.SetEncryptionTypes#keepsValue}); null for an account that cannot be typed.
      */
     private String encryptionTypes(Action.SetEncryptionTypes t) {
-        if (!named(t.host())) {
+        Account on = account(t);
+        if (on == null) {
             return null;
         }
-        return commands(t.clearDesOnly() ? desKeyOnly(t.host(), false) : null,
-                t.keepsValue() ? null : setEncryptionTypes(t.host(), t.value()));
+        return commands(t.clearDesOnly() ? desKeyOnly(on, false) : null,
+                t.keepsValue() ? null : setEncryptionTypes(on, t.value()));
     }
 
     /**
      * The undo of {@code t}: msDS-SupportedEncryptionTypes back to its previous value (null: cleared) unless it was
-     * kept, then USE_DES_KEY_ONLY set again when {@code t} cleared it; null for a host name that cannot be typed.
+     * kept, then USE_DES_KEY_ONLY set again when {@code t} cleared it; null for an account that cannot be typed.
      */
     public String restoreEncryptionTypes(Action.SetEncryptionTypes t) {
-        if (!named(t.host())) {
+        Account on = account(t);
+        if (on == null) {
             return null;
         }
-        return commands(t.keepsValue() ? null : setEncryptionTypes(t.host(), t.previous()),
-                t.clearDesOnly() ? desKeyOnly(t.host(), true) : null);
+        return commands(t.keepsValue() ? null : setEncryptionTypes(on, t.previous()),
+                t.clearDesOnly() ? desKeyOnly(on, true) : null);
+    }
+
+    /** The cmdlet that sets an account's attributes and the account, single-quoted, as its -Identity. */
+    private record Account(String cmdlet, String identity) {
+    }
+
+    /**
+     * The account {@code t} sets: a computer's with Set-ADComputer ({@code 'HV01$'}, {@link #account(String)}); the
+     * user or managed service account a file server is keyed on by its sAMAccountName, with Set-ADUser or
+     * Set-ADServiceAccount; null when that name cannot be typed ({@link Values#typeableEntry}: no quote of any kind,
+     * no control, bidirectional or invisible character, ASCII only).
+     */
+    private Account account(Action.SetEncryptionTypes t) {
+        Action.ServiceAccount s = t.serviceAccount();
+        if (s == null) {
+            return named(t.host()) ? new Account("Set-ADComputer", Ps.quote(account(t.host()))) : null;
+        }
+        return Values.typeableEntry(s.samAccountName()) ? new Account(s.managed() ? "Set-ADServiceAccount"
+                : "Set-ADUser", Ps.quote(s.samAccountName())) : null;
     }
 
     /** msDS-SupportedEncryptionTypes set to {@code value}; null clears it (the KDC's default applies). */
-    private String setEncryptionTypes(String host, Integer value) {
-        return "Set-ADComputer -Identity " + Ps.quote(account(host)) + (value == null
+    private String setEncryptionTypes(Account on, Integer value) {
+        return on.cmdlet() + " -Identity " + on.identity() + (value == null
                 ? " -Clear 'msDS-SupportedEncryptionTypes'" : " -Replace @{'msDS-SupportedEncryptionTypes'=" + value + "}")
                 + serverArgument();
+    }
+
+    /**
+     * {@code ktpass -out NAS01.keytab -princ "cifs/nas01.contoso.com@CONTOSO.COM" -mapuser svc-nas -crypto AES256-SHA1
+     * -ptype KRB5_NT_PRINCIPAL -pass * -target dc1.contoso.com}: sets the password it prompts for on the user (AD
+     * derives its AES keys from it) and writes the AES256 key to the file server's keytab, on the DC the change is
+     * pushed from ({@code -target}; none for the default DC). Each value a cmd-safe argument ({@link Cmd#arg}); null
+     * when one cannot be typed.
+     */
+    private String rekey(Action.RekeyServiceAccount r) {
+        String user = Values.typeableEntry(r.samAccountName()) ? Cmd.arg(r.samAccountName()) : null;
+        String principal = Values.typeableSpn(r.principal()) ? Cmd.arg(r.principal()) : null;
+        String keytab = Values.validHostName(r.fileServer()) ? Cmd.arg(r.fileServer() + ".keytab") : null;
+        String target = !withServer ? "" : server == null ? " -target " + DC_PLACEHOLDER : " -target " + Cmd.arg(server);
+        return user == null || principal == null || keytab == null ? null : "ktpass -out " + keytab + " -princ "
+                + principal + " -mapuser " + user + " -crypto AES256-SHA1 -ptype KRB5_NT_PRINCIPAL -pass *" + target;
     }
 
     /** The commands that are there, one after the other on one line; null for none. */
@@ -409,8 +448,8 @@ public final class Commands {
         return first == null ? second : second == null ? first : first + "; " + second;
     }
 
-    private String desKeyOnly(String host, boolean on) {
-        return "Set-ADAccountControl -Identity " + Ps.quote(account(host)) + " -UseDESKeyOnly $" + on + serverArgument();
+    private String desKeyOnly(Account account, boolean on) {
+        return "Set-ADAccountControl -Identity " + account.identity() + " -UseDESKeyOnly $" + on + serverArgument();
     }
 
     /** Puts an SPN taken off another object back (the undo of {@link UnregisterSpn}); null when it cannot be typed. */

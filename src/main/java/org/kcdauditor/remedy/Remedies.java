@@ -97,6 +97,15 @@ public final class Remedies {
                     + " the peers' services" + typed(command, a.subject(), "userAccountControl") + ".";
         } else if (a instanceof Action.SetEncryptionTypes t) {
             return allowAes(t, commands, true);
+        } else if (a instanceof Action.RekeyServiceAccount r) {
+            String fs = Values.visibleAccount(r.fileServer());
+            return "Set a new password on the user account " + on + " and make " + fs + "'s keytab with it: ktpass sets"
+                    + " the password it prompts for (-pass *) on " + on + ", from which AD derives its AES keys, and"
+                    + " writes the AES256 key for " + list(List.of(r.principal())) + " to the keytab" + (command != null
+                    ? ": " + command : ". A value in it cannot be typed safely into a command: reset the password in"
+                    + " ADUC (" + on + " > Reset Password) and run ktpass by hand") + "; import that keytab on " + fs
+                    + " in place of the old one, whose keys no longer match (klist -kte on it lists"
+                    + " aes256-cts-hmac-sha1-96).";
         } else if (a instanceof Action.ResetMachinePassword r) {
             return "On " + r.host() + ", in an elevated PowerShell, reset its computer account password so the"
                     + " account gets AES keys" + typed(command, r.host(), "the computer account") + "; then purge its"

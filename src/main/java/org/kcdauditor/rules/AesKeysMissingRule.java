@@ -59,7 +59,7 @@ public final class AesKeysMissingRule implements Rule {
                             + " (" + LocalDate.ofInstant(aesSince, ZoneOffset.UTC) + "), so it"
                             + " has none" + EncryptionRules.breaks(pairs, o) + unused + "." + events.sentence(o))
                     .action(o.isClusterNameObject() ? repair(o) : EncryptionRules.keyed(ctx, o)
-                            ? newPassword(o, ctx.snapshot().isManagedServiceAccount(o))
+                            ? newPassword(ctx, o)
                             : EncryptionRules.windows(o) ? reset
                             : new Action.Manual("Reset " + o.name() + "'s computer account password with its own"
                             + " tools (re-join the domain, or the NAS's 'reset machine account'), so the account gets"
@@ -85,18 +85,45 @@ public final class AesKeysMissingRule implements Rule {
 
     /**
      * A user or managed service account a file server's cifs SPNs are keyed on: a new password gives it AES keys, and
-     * the keytab is made again from it, since the old one's keys no longer match. A gMSA's or sMSA's password is set
-     * by AD, not by ktpass: Reset-ADServiceAccountPassword (for an sMSA, on the computer it is installed on).
+     * the keytab is made again from it, since the old one's keys no longer match. For a user keying one file server,
+     * ktpass does both ({@link Action.RekeyServiceAccount}: it sets the password it prompts for and writes the keytab
+     * for the file server's DNS-name cifs SPN); keying several, one password serves them all, which a ktpass per
+     * keytab would each set anew (the earlier keytabs' key version then no longer matches), so it is said in words. A
+     * gMSA's or sMSA's password is set by AD, not by ktpass: an sMSA's with Reset-ADServiceAccountPassword on the
+     * computer it is installed on; a gMSA's, which that cmdlet does not reset, at its next password interval.
      */
-    private static Action newPassword(AdObject o, boolean managed) {
+    private static Action newPassword(AuditContext ctx, AdObject o) {
         String id = EncryptionRules.userIdentity(o);
-        return new Action.Manual(managed ? "Have AD set a new password on the managed service account " + o.name()
-                + " (Reset-ADServiceAccountPassword -Identity " + id + ", for an sMSA on the computer it is installed"
-                + " on; a gMSA's also changes at its next password interval), so it gets AES keys, and make the file"
-                + " server's keytab again from it."
-                : "Set a new password on the user account " + o.name() + " (Set-ADAccountPassword -Identity " + id
-                + " -Reset), so it gets AES keys, and make the file server's keytab again with it (ktpass -mapuser with"
-                + " that password and -crypto AES256-SHA1, imported on the file server).");
+        if (ctx.snapshot().isManagedServiceAccount(o)) {
+            return new Action.Manual("Have AD set a new password on the managed service account " + o.name()
+                    + " (an sMSA: Reset-ADServiceAccountPassword -Identity " + id + " on the computer it is installed"
+                    + " on; a gMSA, which that cmdlet does not reset, gets one at its next password interval,"
+                    + " msDS-ManagedPasswordInterval), so it gets AES keys, and make the file server's keytab again"
+                    + " from it.");
+        }
+        List<AdObject> served = new java.util.ArrayList<>();
+        String spn = null;
+        for (var e : ctx.serviceAccounts().entrySet()) {
+            List<String> held = e.getValue().entrySet().stream().filter(x -> x.getValue() == o).map(
+                    java.util.Map.Entry::getKey).toList();
+            if (!held.isEmpty() && !served.contains(e.getKey())) {
+                served.add(e.getKey());
+                // the DNS-name SPN, as SMB clients ask for it; the keytab's key serves the short name's too
+                spn = held.stream().filter(x -> x.indexOf('.', x.indexOf('/') + 1) > 0).findFirst().orElse(held.get(0));
+            }
+        }
+        String realm = AuditContext.dnsDomain(o.dn());
+        if (served.size() != 1 || realm == null) {
+            return new Action.Manual("Set a new password on the user account " + o.name() + " (Set-ADAccountPassword"
+                    + " -Identity " + id + " -Reset), so it gets AES keys, and make the keytab of each file server keyed"
+                    + " on it again with that password (ktpass -mapuser with -crypto AES256-SHA1, imported on the file"
+                    + " server).");
+        }
+        AdObject fs = served.get(0);
+        return new Action.Manual(o.name() + "'s keys date from before the domain's AES keys: a new password gives it AES"
+                + " keys, and " + fs.name() + "'s keytab, made with the old one, must be made again with it:",
+                List.of(new Action.RekeyServiceAccount(o.name(), o.samAccountName() == null ? o.name()
+                        : o.samAccountName(), fs.name(), spn + "@" + realm.toUpperCase(java.util.Locale.ROOT))));
     }
 
     private static LocalDate day(AdObject o) {

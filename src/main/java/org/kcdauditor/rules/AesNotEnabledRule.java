@@ -69,7 +69,7 @@ public final class AesNotEnabledRule implements Rule {
                     .message(o.name() + " cannot get AES tickets: " + what + EncryptionRules.breaks(pairs, o) + unused + "."
                             + events.sentence(o))
                     .action(EncryptionRules.windows(o) ? fix : EncryptionRules.keyed(ctx, o)
-                            ? new Action.Manual(EncryptionRules.keyedOn(ctx, o, wanted, desOnly))
+                            ? EncryptionRules.keyedOn(ctx, o, wanted, desOnly, set)
                             : new Action.Manual("Check that " + o.name()
                             + "'s keytab holds AES keys (on a Linux or Samba server, klist -kte on its keytab, usually"
                             + " /etc/krb5.keytab, lists aes256-cts-hmac-sha1-96 or aes128-cts-hmac-sha1-96 for "

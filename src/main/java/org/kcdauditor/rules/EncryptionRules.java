@@ -7,6 +7,7 @@ import org.kcdauditor.model.EncryptionTypes;
 import org.kcdauditor.model.Evidence;
 import org.kcdauditor.model.Severity;
 import org.kcdauditor.model.Uac;
+import org.kcdauditor.remedy.Action;
 import org.kcdauditor.remedy.Values;
 
 import java.util.List;
@@ -115,21 +116,26 @@ final class EncryptionRules {
     }
 
     /**
-     * The advice for a {@link #keyed} account: "Check that the keytab made for svc-nas (ktpass -mapuser) holds AES keys
-     * (…), then record what it supports: Set-ADUser -Identity 'svc-nas' -Replace @{…=24}." (Set-ADServiceAccount
-     * for a gMSA or sMSA, whose password AD sets, so no ktpass with a new one; Set-ADComputer finds neither), with
-     * Set-ADAccountControl -UseDESKeyOnly $false after it where {@code desOnly}.
+     * The decision for a {@link #keyed} account: "Check that the keytab made for svc-nas (ktpass -mapuser) holds AES
+     * keys (…), then record what it supports:", proposing {@code wanted} as its msDS-SupportedEncryptionTypes (and
+     * USE_DES_KEY_ONLY cleared where {@code desOnly}) on the account itself, a user's with Set-ADUser, a gMSA's or
+     * sMSA's with Set-ADServiceAccount (whose password AD sets, so no ktpass with a new one); Set-ADComputer finds
+     * neither. {@code previous}: its value today (null: not set).
      */
-    static String keyedOn(AuditContext ctx, AdObject o, int wanted, boolean desOnly) {
+    static Action.Manual keyedOn(AuditContext ctx, AdObject o, int wanted, boolean desOnly, Integer previous) {
         boolean managed = ctx.snapshot().isManagedServiceAccount(o);
-        String id = userIdentity(o);
-        return "Check that the keytab made for " + Values.visibleAccount(o.name()) + (managed ? "" : " (ktpass -mapuser)")
-                + " holds AES keys (klist -kte on it lists aes256-cts-hmac-sha1-96 or aes128-cts-hmac-sha1-96; a NAS"
-                + " shows them in its own Kerberos settings; none: make it again " + (managed ? "with AES keys"
-                : "with -crypto AES256-SHA1 and a new password") + "), then record what it supports: "
-                + (managed ? "Set-ADServiceAccount" : "Set-ADUser") + " -Identity " + id
-                + " -Replace @{'msDS-SupportedEncryptionTypes'=" + wanted + "}"
-                + (desOnly ? "; Set-ADAccountControl -Identity " + id + " -UseDESKeyOnly $false" : "") + ".";
+        return new Action.Manual("Check that the keytab made for " + Values.visibleAccount(o.name())
+                + (managed ? "" : " (ktpass -mapuser)") + " holds AES keys (klist -kte on it lists"
+                + " aes256-cts-hmac-sha1-96 or aes128-cts-hmac-sha1-96; a NAS shows them in its own Kerberos settings;"
+                + " none: make it again " + (managed ? "with AES keys" : "with -crypto AES256-SHA1 and a new password")
+                + "), then record what it supports:", List.of(new Action.SetEncryptionTypes(o.name(), wanted, desOnly,
+                previous, serviceAccount(ctx, o))));
+    }
+
+    /** {@code o} as the AD cmdlets for users and managed service accounts take it: its sAMAccountName (else its name). */
+    static Action.ServiceAccount serviceAccount(AuditContext ctx, AdObject o) {
+        return new Action.ServiceAccount(o.samAccountName() == null ? o.name() : o.samAccountName(),
+                ctx.snapshot().isManagedServiceAccount(o));
     }
 
     /** A user account's name as PowerShell's -Identity takes it: its sAMAccountName (else its name), quoted. */

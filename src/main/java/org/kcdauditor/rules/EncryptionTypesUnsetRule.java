@@ -87,7 +87,8 @@ public final class EncryptionTypesUnsetRule implements Rule {
                         + " msDS-SupportedEncryptionTypes, so the KDC issues it AES-only tickets; the keytab made for it"
                         + (ctx.snapshot().isManagedServiceAccount(account) ? "" : " (ktpass -mapuser)")
                         + " must hold AES keys.")
-                .action(new Action.Manual(EncryptionRules.keyedOn(ctx, account, EncryptionTypes.AES, false)))
+                .action(EncryptionRules.keyedOn(ctx, account, EncryptionTypes.AES, false,
+                        account.supportedEncryptionTypes()))
                 .emit();
     }
 }

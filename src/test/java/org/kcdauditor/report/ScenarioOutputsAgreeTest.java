@@ -19,6 +19,7 @@ import org.kcdauditor.directory.Sids;
 import org.kcdauditor.model.Finding;
 import org.kcdauditor.model.Severity;
 import org.kcdauditor.notify.NoticeBuilder;
+import org.kcdauditor.remedy.Action;
 import org.kcdauditor.report.runbook.TemplateRenderer;
 import org.kcdauditor.support.CliRun;
 import org.kcdauditor.support.Hosts;
@@ -1609,9 +1610,9 @@ class ScenarioOutputsAgreeTest {
             assertEquals("svc-nas", aes.host());
             assertEquals(3, aes.evidence().pairs().size(), aes.toString());
             assertFalse(rc4.doc().clusters().get(0).go(), rc4.console());
-            // the runbook's markdown escapes the @
-            assertTrue(rc4.md().contains("Set-ADUser -Identity 'svc-nas' -Replace \\@{'msDS-SupportedEncryptionTypes'=24}"),
-                    rc4.md());
+            // the decision's yes, typed in code
+            assertTrue(rc4.md().contains("If so: `Set-ADUser -Identity 'svc-nas' -Replace"
+                    + " @{'msDS-SupportedEncryptionTypes'=24} -Server 'dc1.contoso.com'`"), rc4.md());
             assertFalse(rc4.md().contains("'svc-nas$'") || rc4.ps1().contains("'svc-nas$'"), rc4.ps1());
             // a NO-GO whose one fix is that decision's Set-ADUser: the runbooks and the script said "No directory
             // (delegation) change is needed."; they say, as page 1 does, that nothing is scripted
@@ -1641,6 +1642,88 @@ class ScenarioOutputsAgreeTest {
         } finally {
             ds.shutDown(true);
         }
+    }
+
+    /**
+     * svc-nas, the user NAS01's cifs SPNs are keyed on, allows RC4 only and has a password older than the domain's AES
+     * keys: its AES_NOT_ENABLED and AES_KEYS_MISSING are decisions whose yes is typed, as a NAS joined as a computer
+     * has its Set-ADComputer: Set-ADUser on svc-nas (never Set-ADComputer, never 'svc-nas$'), and the new password set
+     * by ktpass with the keytab made again for NAS01, then, as for any yes that changes the directory, the push from the
+     * DC written to (repadmin /syncall /AdeP) and the tickets purged (klist -li 0x3e7 purge), in runbook.md and
+     * runbook.html alike. A gMSA gets Set-ADServiceAccount. Before: the words only, no "If so", no replication, no
+     * purge.
+     */
+    @Test
+    void aServiceAccountsAesFixIsTypedThenReplicatedAndPurged() throws Exception {
+        InMemoryDirectoryServer ds = TestDirectory.startDomain(TestDirectory.BASE, "dc1.contoso.com");
+        try {
+            Path cfg = clusterWithNas01(ds);
+            for (String n : nodes("HV", 3)) {
+                ds.modify("CN=" + n + ",OU=Hyper-V," + TestDirectory.BASE, new Modification(ModificationType.ADD,
+                        "msDS-AllowedToDelegateTo", "cifs/NAS01", "cifs/nas01.contoso.com"));
+            }
+            TestDirectory.aesKeysSince(ds, TestDirectory.BASE, Hosts.DOMAIN_SID, "20090310091500.0Z");
+            String svc = "CN=svc-nas,CN=Users," + TestDirectory.BASE;
+            com.unboundid.ldap.sdk.Entry user = new com.unboundid.ldap.sdk.Entry("dn: " + svc, "objectClass: top",
+                    "objectClass: person", "objectClass: user", "cn: svc-nas", "sAMAccountName: svc-nas",
+                    "userAccountControl: 66048", "servicePrincipalName: cifs/NAS01",
+                    "servicePrincipalName: cifs/nas01.contoso.com", "msDS-SupportedEncryptionTypes: 4");
+            user.addAttribute("objectSid", Sids.toBytes(Hosts.DOMAIN_SID + "-3001"));
+            ds.add(user);
+            TestDirectory.pwdLastSet(ds, svc, "2007-06-12T00:00:00Z");
+            Outputs o = run(cfg, "user", null);
+            assertAgree(o);
+            Finding aes = finding(o, "AES_NOT_ENABLED", "svc-nas");
+            Finding keys = finding(o, "AES_KEYS_MISSING", "svc-nas");
+            Action.Manual types = (Action.Manual) aes.actions().get(0);
+            assertEquals(List.of(new Action.SetEncryptionTypes("svc-nas", 24, false, 4,
+                    new Action.ServiceAccount("svc-nas", false))), types.proposed(), aes.toString());
+            assertEquals(List.of(new Action.RekeyServiceAccount("svc-nas", "svc-nas", "NAS01",
+                    "cifs/nas01.contoso.com@CONTOSO.COM")), ((Action.Manual) keys.actions().get(0)).proposed());
+            String setUser = "Set-ADUser -Identity 'svc-nas' -Replace @{'msDS-SupportedEncryptionTypes'=24}"
+                    + " -Server 'dc1.contoso.com'";
+            String ktpass = "ktpass -out NAS01.keytab -princ \"cifs/nas01.contoso.com@CONTOSO.COM\" -mapuser svc-nas"
+                    + " -crypto AES256-SHA1 -ptype KRB5_NT_PRINCIPAL -pass * -target dc1.contoso.com";
+            assertTrue(o.md().contains("  If so: `" + setUser + "`"), o.md());
+            assertTrue(o.md().contains("  If so: `" + ktpass + "`"), o.md());
+            assertTrue(o.html().contains(setUser.replace("'", "&#39;")) || o.html().contains(setUser), o.html());
+            for (String out : List.of(o.md(), o.html())) {
+                assertTrue(out.contains("repadmin /syncall dc1.contoso.com /AdeP"), out);
+                assertTrue(out.contains("klist -li 0x3e7 purge"), out);
+                assertFalse(out.contains("svc-nas$") || out.contains("Set-ADComputer -Identity 'svc-nas"), out);
+            }
+            // the finding's own sentence gives the same commands (without -Server: the default DC)
+            assertTrue(aes.remediation().contains("Set-ADUser -Identity 'svc-nas' -Replace"
+                    + " @{'msDS-SupportedEncryptionTypes'=24}"), aes.remediation());
+            assertTrue(keys.remediation().contains("ktpass -out NAS01.keytab -princ"
+                    + " \"cifs/nas01.contoso.com@CONTOSO.COM\" -mapuser svc-nas -crypto AES256-SHA1 -ptype"
+                    + " KRB5_NT_PRINCIPAL -pass *"), keys.remediation());
+
+            // the same NAS keyed on a gMSA: Set-ADServiceAccount on its account name
+            ds.delete(svc);
+            String gmsa = "CN=gmsa-nas,CN=Users," + TestDirectory.BASE;
+            ds.add(new com.unboundid.ldap.sdk.Entry("dn: " + gmsa, "objectClass: top", "objectClass: person",
+                    "objectClass: organizationalPerson", "objectClass: user", "objectClass: computer",
+                    "objectClass: msDS-GroupManagedServiceAccount", "cn: gmsa-nas", "sAMAccountName: gmsa-nas$",
+                    "userAccountControl: 4096", "servicePrincipalName: cifs/NAS01",
+                    "servicePrincipalName: cifs/nas01.contoso.com", "msDS-SupportedEncryptionTypes: 4"));
+            Outputs m = run(cfg, "gmsa", null);
+            assertAgree(m);
+            Finding maes = finding(m, "AES_NOT_ENABLED", "gmsa-nas");
+            assertEquals(List.of(new Action.SetEncryptionTypes("gmsa-nas", 24, false, 4,
+                    new Action.ServiceAccount("gmsa-nas$", true))), ((Action.Manual) maes.actions().get(0)).proposed());
+            assertTrue(m.md().contains("  If so: `Set-ADServiceAccount -Identity 'gmsa-nas$' -Replace"
+                    + " @{'msDS-SupportedEncryptionTypes'=24} -Server 'dc1.contoso.com'`"), m.md());
+            assertTrue(m.md().contains("repadmin /syncall dc1.contoso.com /AdeP"), m.md());
+            assertFalse(m.md().contains("Set-ADComputer -Identity 'gmsa-nas"), m.md());
+        } finally {
+            ds.shutDown(true);
+        }
+    }
+
+    private static Finding finding(Outputs o, String rule, String host) {
+        return o.doc().findings().stream().filter(f -> f.rule().equals(rule) && f.host().equals(host)).findFirst()
+                .orElseThrow(() -> new AssertionError(rule + " " + host + " in " + o.console()));
     }
 
     /**

@@ -475,10 +475,13 @@ class KerberosExchangeRulesTest {
             String what = ((Action.Manual) f.actions().get(0)).what();
             assertTrue(what.startsWith("Check that the keytab made for gmsa-nas holds AES keys (klist -kte on it"), what);
             assertFalse(what.contains("/etc/krb5.keytab") || what.contains("re-join") || what.contains("ktpass"), what);
-            assertTrue(what.contains("Set-ADServiceAccount -Identity 'gmsa-nas$' -Replace"
-                    + " @{'msDS-SupportedEncryptionTypes'=24}"), what);
-            // no Set-ADComputer proposed beside it: it finds no managed service account
-            assertEquals(List.of(), ((Action.Manual) f.actions().get(0)).proposed(), what);
+            assertTrue(f.remediation().contains("Set-ADServiceAccount -Identity 'gmsa-nas$' -Replace"
+                    + " @{'msDS-SupportedEncryptionTypes'=24}"), f.remediation());
+            // proposed on the managed service account, typed with Set-ADServiceAccount: never Set-ADComputer, which
+            // finds no managed service account
+            assertEquals(List.of(new Action.SetEncryptionTypes("gmsa-nas", 24, false, types,
+                    new Action.ServiceAccount("gmsa-nas$", true))), ((Action.Manual) f.actions().get(0)).proposed(), what);
+            assertFalse(f.remediation().contains("Set-ADComputer"), f.remediation());
             assertFalse(f.message().contains("ktpass"), f.message());
             String reset = ((Action.Manual) r.findings().stream().filter(x -> x.host().equals("gmsa-nas")
                     && x.rule().equals("AES_KEYS_MISSING")).findFirst().orElseThrow().actions().get(0)).what();
@@ -530,8 +533,10 @@ class KerberosExchangeRulesTest {
         assertEquals(List.of("HV01 -> NAS01", "HV02 -> NAS01", "HV03 -> NAS01"), aes.evidence().pairs().stream()
                 .map(p -> p.from() + " -> " + p.to()).toList());
         assertTrue(keys.message().contains("3 directed pairs cannot migrate"), keys.message());
-        // a user's password is set in ADUC and the keytab made again from it, not reset from the host
-        assertTrue(((Action.Manual) keys.actions().get(0)).what().contains("ktpass"), keys.actions().toString());
+        // a user's password is set by ktpass, which makes the keytab again from it, not reset from the host
+        assertEquals(List.of(new Action.RekeyServiceAccount("svc-nas", "svc-nas", "NAS01",
+                "cifs/nas01.contoso.com@CONTOSO.COM")), ((Action.Manual) keys.actions().get(0)).proposed());
+        assertTrue(keys.remediation().contains("ktpass"), keys.remediation());
         // NAS01's own RC4-only value is still told, but no ticket of these pairs uses its keys
         Finding nas = of(r, "AES_NOT_ENABLED").stream().filter(f -> f.host().equals("NAS01")).findFirst()
                 .orElseThrow();
@@ -632,9 +637,9 @@ class KerberosExchangeRulesTest {
         assertEquals(List.of("svc-nas"), unset.stream().map(Finding::host).toList());
         assertTrue(unset.get(0).message().contains("the keytab made for it (ktpass -mapuser) must hold AES keys"),
                 unset.get(0).message());
-        String what = ((Action.Manual) unset.get(0).actions().get(0)).what();
-        assertTrue(what.contains("Set-ADUser -Identity 'svc-nas' -Replace @{'msDS-SupportedEncryptionTypes'=24}"),
-                what);
+        String remedy = unset.get(0).remediation();
+        assertTrue(remedy.contains("Set-ADUser -Identity 'svc-nas' -Replace @{'msDS-SupportedEncryptionTypes'=24}"),
+                remedy);
     }
 
     /**
