@@ -1068,7 +1068,10 @@ public final class AuditContext implements Drift.Nodes {
      */
     private List<Blocker> laggingDcBlockers(PairStatus p) {
         List<Blocker> out = new ArrayList<>(0);
-        for (AdObject end : List.of(p.source(), p.target())) {
+        List<AdObject> ends = new ArrayList<>(List.of(p.source(), p.target()));
+        // a service account the target's cifs SPNs are keyed on: that DC's KDC issues the ticket in its keys as it holds it
+        ticketAccounts(p).stream().filter(a -> !ends.contains(a)).forEach(ends::add);
+        for (AdObject end : ends) {
             for (DcDivergence d : divergencesByHost.getOrDefault(end, List.of())) {
                 if ((d.sources() == null || d.sources().equals(directoryOf.get(p.source()))) && d.breaks(p, snapshot)) {
                     out.add(d.blocker());
@@ -1096,6 +1099,13 @@ public final class AuditContext implements Drift.Nodes {
                 }
             }
         }
+        // the accounts the file servers' cifs SPNs are keyed on: each DC's KDC issues those tickets in its keys as that
+        // DC holds it (the directory reads every DC's copy, DirectoriesCollector#withServiceAccounts)
+        keyedOn.values().forEach(held -> held.values().forEach(a -> {
+            if (a.dn() != null) {
+                checked.putIfAbsent(a.dn().toLowerCase(Locale.ROOT), a);
+            }
+        }));
         // the SPN keys the pairs into each host ask for: another holder of a cifs/X it serves only through its HOST/X
         // matters where a pair needs that cifs/X
         Map<AdObject, Set<String>> requiredInto = new IdentityHashMap<>();
@@ -1103,7 +1113,31 @@ public final class AuditContext implements Drift.Nodes {
             Set<String> keys = requiredInto.computeIfAbsent(p.target(), t -> new HashSet<>());
             p.required().forEach(spn -> keys.add(Spn.keyOf(spn)));
         }
-        return List.copyOf(DcDivergence.of(snapshot, checked, requiredInto, requiredAcross(delegation)));
+        return DcDivergence.of(snapshot, checked, requiredInto, requiredAcross(delegation)).stream()
+                .filter(d -> !toldByKeyedAccount(d)).toList();
+    }
+
+    /**
+     * A {@link DcDivergence#HOLDER} that the comparison of the account a file server's cifs SPNs are keyed on tells
+     * already: another holder on that DC of the file server's SPNs all keyed on that account (told as that account's
+     * other holder, or as its lacking them there), or of that account's SPNs where the DC does not hold them on the
+     * account at all (told as its servicePrincipalName lacking them, naming who holds them there).
+     */
+    private boolean toldByKeyedAccount(DcDivergence d) {
+        if (!d.attribute().equals(DcDivergence.HOLDER) || d.sources() != null || keyedOn.isEmpty()) {
+            return false;
+        }
+        Map<String, AdObject> held = keyedOn.get(d.host());
+        if (held != null) {
+            Set<String> keyed = new HashSet<>();
+            held.keySet().forEach(spn -> keyed.add(Spn.keyOf(spn)));
+            return d.here().stream().allMatch(spn -> keyed.contains(Spn.keyOf(spn)));
+        }
+        boolean account = keyedOn.values().stream().anyMatch(h -> h.containsValue(d.host()));
+        AdObject there = d.dc().objects().stream().filter(o -> d.host().dn().equalsIgnoreCase(o.dn())).findFirst()
+                .orElse(null);
+        Set<String> theirs = there == null ? Set.of() : DcDivergence.keys("servicePrincipalName", there.spns());
+        return account && d.here().stream().noneMatch(spn -> theirs.contains(Spn.wholeKeyOf(spn)));
     }
 
     /** Where the DCs read besides the audited one ({@code --all-dcs}) differ from it, in DC and host order. */

@@ -202,12 +202,52 @@ public final class DirectoriesCollector {
         DirectoryConfig d = connector.settings();
         // the nodes as the audit takes them: a managed service account under a cluster's OU is none, and is read as
         // any other object there (another holder of a node's SPN, say)
-        List<AdObject> objects = new NodeSelector(scope).select(s.objects(), s.managedServiceAccounts());
+        List<AdObject> objects = withServiceAccounts(new NodeSelector(scope).select(s.objects(),
+                s.managedServiceAccounts()), s);
         List<DomainControllers.Target> targets = d.domainControllers().isEmpty()
                 ? DomainControllers.discover(connection, deadline, domainDn(s), d.url(), s.objects())
                 : DomainControllers.listed(d.domainControllers());
         return new DcCheck(part, connector, targets, objects,
                 new NodeSelector(audited).select(s.objects(), s.managedServiceAccounts()));
+    }
+
+    /**
+     * {@code hosts} and the users and managed service accounts of {@code s} registering a {@code cifs} SPN on one of
+     * their names (cn, account, DNS name): the account a file server's cifs SPNs are keyed on (ktpass -mapuser) is
+     * among them. Each DC's KDC issues those tickets in that account's keys as the DC holds it, so every DC's copy of it
+     * is read and compared as a host's (the audit compares those it reads as keyed on, AuditContext#dcDivergences).
+     */
+    static List<AdObject> withServiceAccounts(List<AdObject> hosts, Snapshot s) {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (AdObject h : hosts) {
+            for (String n : java.util.Arrays.asList(h.cn(), h.samAccountName(), h.dnsHostName())) {
+                if (n != null) {
+                    String k = n.strip().toLowerCase(java.util.Locale.ROOT);
+                    names.add(k.endsWith("$") || k.endsWith(".") ? k.substring(0, k.length() - 1) : k);
+                }
+            }
+        }
+        List<AdObject> out = new ArrayList<>(hosts);
+        for (AdObject o : s.objects()) {
+            if (o != null && o.dn() != null && !hosts.contains(o) && (!o.isComputer() || s.isManagedServiceAccount(o))
+                    && o.spns().stream().anyMatch(spn -> names.contains(cifsHost(spn)))) {
+                out.add(o);
+            }
+        }
+        return out;
+    }
+
+    /** The host of a {@code cifs/X} SPN (lower case, without a port, a third part or a trailing dot); else null. */
+    private static String cifsHost(String spn) {
+        if (spn == null || !spn.regionMatches(true, 0, "cifs/", 0, 5)) {
+            return null;
+        }
+        String host = spn.substring(5).toLowerCase(java.util.Locale.ROOT);
+        for (char c : new char[]{'/', ':'}) {
+            int i = host.indexOf(c);
+            host = i < 0 ? host : host.substring(0, i);
+        }
+        return host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
     }
 
     /** The domain the DC serves, else the base DN's domain components, else the base DN. */

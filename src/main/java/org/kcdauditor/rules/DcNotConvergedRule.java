@@ -13,6 +13,7 @@ import org.kcdauditor.model.RbcdPrincipal;
 import org.kcdauditor.model.Severity;
 import org.kcdauditor.remedy.Action;
 import org.kcdauditor.remedy.Commands;
+import org.kcdauditor.remedy.Values;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +37,9 @@ public final class DcNotConvergedRule implements Rule {
                     + " registering a node's SPN, or a `cifs/X` a pair needs that the node serves through its `HOST/X`"
                     + " (`servicePrincipalName holder`; across domains, on a DC of a pair's source's domain, whose KDC"
                     + " finds it first) — one finding per DC, host and"
-                    + " attribute; blocks the pairs the difference breaks there",
+                    + " attribute; the same for the user or managed service account a file server's `cifs` SPNs are"
+                    + " keyed on (whose keys each DC's KDC issues their tickets in), which blocks the pairs into that"
+                    + " file server; blocks the pairs the difference breaks there",
             "A host asks the KDC of its own site's DC for tickets. A delegation change made on one DC takes effect"
                     + " there only after replication (other sites: at the next scheduled replication, by default"
                     + " every 180 minutes), so a GO given right after the change can be followed by failed"
@@ -70,17 +73,25 @@ public final class DcNotConvergedRule implements Rule {
                     + (newer == null ? "" : " " + dc + " holds the newer write (" + newer.describe() + ", against"
                     + " version " + ours.version() + " on " + d.audited() + "): " + d.audited()
                     + " has not received it yet, so the audit judged the values it replaces.");
+            // the account a file server's cifs SPNs are keyed on: the pairs into the file servers it serves
+            List<AdObject> servedBy = keyedFileServers(ctx, node);
+            if (!servedBy.isEmpty()) {
+                message = Values.visibleAccount(node.name()) + " is the account " + String.join(", ", servedBy.stream()
+                        .map(AdObject::name).toList()) + "'s cifs SPNs are keyed on: each DC's KDC issues their"
+                        + " tickets in its keys as that DC holds it (MS-KILE 3.3.5.1.1; MS-SFU 3.2.5.2). " + message
+                        + heldThere(d);
+            }
             List<Evidence.PairRef> pairs = new ArrayList<>();
             Blocker blocker = d.blocker();
-            for (List<PairStatus> list : List.of(ctx.pairsFrom(node), ctx.pairsTo(node))) {
+            for (List<PairStatus> list : List.of(ctx.pairsFrom(node), servedBy.isEmpty() ? ctx.pairsTo(node)
+                    : ctx.pairsKeyedOn(node))) {
                 for (PairStatus p : list) {
                     if (p.blockers().contains(blocker)) {
                         pairs.add(new Evidence.PairRef(p.source().name(), p.target().name()));
                     }
                 }
             }
-            ResolvedCluster cluster = ctx.clusterOfHost(node);
-            out.add(INFO).cluster(cluster == null ? null : cluster.name()).host(node.name())
+            out.add(INFO).cluster(EncryptionRules.cluster(ctx, node)).host(node.name())
                     .idSpn(dc + "/" + d.attribute())
                     .evidence(Evidence.builder().dc(dc).auditedDc(d.audited()).attribute(d.attribute())
                             .expected(d.here()).actual(d.there()).pairs(pairs).lastChange(newer).build())
@@ -116,6 +127,47 @@ public final class DcNotConvergedRule implements Rule {
                             d.audited(), dc, auditedReadOnly(ctx, d)))))
                     .emit();
         }
+    }
+
+    /** The file servers whose cifs SPNs {@code o} is the account keyed on ({@link AuditContext#serviceAccounts}). */
+    private static List<AdObject> keyedFileServers(AuditContext ctx, AdObject o) {
+        List<AdObject> out = new ArrayList<>(0);
+        for (ResolvedCluster c : ctx.clusters()) {
+            for (AdObject fs : c.fileServers()) {
+                if (!out.contains(fs) && ctx.serviceAccounts().getOrDefault(fs, java.util.Map.of()).containsValue(o)) {
+                    out.add(fs);
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * For a keyed account's servicePrincipalName lacking SPNs on the DC: " On dc2 they are registered on CN=NAS01,…:
+     * its KDC issues their tickets in that account's keys, which the file server's keytab, made for svc-nas, does not
+     * hold." (or on no account: its KDC finds no service), from that DC's copy of the checked objects and the other
+     * holders it gave; else empty.
+     */
+    private static String heldThere(DcDivergence d) {
+        if (!d.attribute().equals("servicePrincipalName") || d.lacking().isEmpty()) {
+            return "";
+        }
+        Set<String> lacking = d.lacking();
+        List<String> holders = new ArrayList<>();
+        for (List<AdObject> list : List.of(d.dc().objects(), d.dc().spnHolders())) {
+            for (AdObject o : list) {
+                if (o.dn() != null && !o.dn().equalsIgnoreCase(d.host().dn()) && !holders.contains(o.dn())
+                        && !java.util.Collections.disjoint(DcDivergence.keys("servicePrincipalName", o.spns()), lacking)) {
+                    holders.add(o.dn());
+                }
+            }
+        }
+        String dc = d.dc().name();
+        return holders.isEmpty() ? " On " + dc + " no account registers them: its KDC finds no such service there."
+                : " On " + dc + " they are registered on " + String.join(", ", holders.stream()
+                .map(Values::visibleAccount).toList()) + ": its KDC issues their tickets in "
+                + (holders.size() == 1 ? "that account's keys" : "none of them (two holders)") + ", which a keytab made"
+                + " for " + Values.visibleAccount(d.host().name()) + " cannot read.";
     }
 
     /**

@@ -553,6 +553,146 @@ class DomainControllersTest {
         assertEquals(1, findings(doc, "TARGET_SPN_NOT_REGISTERED").size());
     }
     /**
+     * NAS01 keyed on svc-nas (ktpass -mapuser): on dc1, the DC the audit read, svc-nas registers cifs/NAS01 and
+     * cifs/nas01.contoso.com with AES, so the pairs into NAS01 read OK in its keys. Each DC's KDC issues those tickets
+     * as that DC holds svc-nas, so a DC that has not replicated svc-nas's change breaks the pairs into NAS01 there:
+     * DC_NOT_CONVERGED under svc-nas (not NAS01, whose own account is the same on both), naming the attribute and the
+     * values, with the pairs into NAS01. Before, --all-dcs compared the nodes and file servers only: svc-nas RC4-only
+     * on dc2, its password from before the domain's AES keys there, or the SPNs still on the computer NAS01 or on
+     * another account there, read GO.
+     */
+    @Test
+    void theAccountAFileServerIsKeyedOnIsComparedOnEveryDc() throws Exception {
+        dc2.modify(HV02, new Modification(ModificationType.ADD, "msDS-AllowedToDelegateTo", "cifs/HV03",
+                "cifs/hv03.contoso.com"));
+        String svc = "CN=svc-nas,CN=Users," + TestDirectory.BASE;
+        String nas = "CN=NAS01,OU=Hyper-V," + TestDirectory.BASE;
+        for (InMemoryDirectoryServer ds : List.of(dc1, dc2)) {
+            TestDirectory.addFileServer(ds, "NAS01", org.kcdauditor.support.Hosts.DOMAIN_SID + "-3000");
+            TestDirectory.aesKeysSince(ds, TestDirectory.BASE, org.kcdauditor.support.Hosts.DOMAIN_SID,
+                    "20090310120000.0Z");
+            for (String n : NODES) {
+                ds.modify("CN=" + n + ",OU=Hyper-V," + TestDirectory.BASE, new Modification(ModificationType.ADD,
+                        "msDS-AllowedToDelegateTo", "cifs/NAS01", "cifs/nas01.contoso.com"));
+            }
+            com.unboundid.ldap.sdk.Entry user = new com.unboundid.ldap.sdk.Entry("dn: " + svc, "objectClass: top",
+                    "objectClass: person", "objectClass: user", "cn: svc-nas", "sAMAccountName: svc-nas",
+                    "userAccountControl: 66048", "servicePrincipalName: cifs/NAS01",
+                    "servicePrincipalName: cifs/nas01.contoso.com", "msDS-SupportedEncryptionTypes: 24");
+            user.addAttribute("objectSid", org.kcdauditor.directory.Sids.toBytes(
+                    org.kcdauditor.support.Hosts.DOMAIN_SID + "-3001"));
+            ds.add(user);
+            TestDirectory.pwdLastSet(ds, svc, "2026-11-01T00:00:00Z");
+        }
+        Path cfg = config(List.of(url(dc1), url(dc2)));
+        Files.writeString(cfg, Files.readString(cfg).replace("nodes: [HV01, HV02, HV03]\n",
+                "nodes: [HV01, HV02, HV03]\n    fileServers: [NAS01]\n"));
+        CliRun go = preflight(cfg, "--all-dcs");
+        assertEquals(0, go.exitCode(), "both DCs agree: " + go);
+
+        // dc2 still holds svc-nas's old encryption types (RC4 only)
+        dc2.modify(svc, new Modification(ModificationType.REPLACE, "msDS-SupportedEncryptionTypes", "4"));
+        JsonNode f = keyedDivergence(cfg, "msDS-SupportedEncryptionTypes");
+        String message = f.path("message").asText();
+        assertTrue(message.contains("dc2.contoso.com and dc1.contoso.com (the DC the audit read) disagree on svc-nas's"
+                + " msDS-SupportedEncryptionTypes: dc1.contoso.com holds 24, dc2.contoso.com 4."), message);
+        assertTrue(message.contains("svc-nas is the account NAS01's cifs SPNs are keyed on"), message);
+        dc2.modify(svc, new Modification(ModificationType.REPLACE, "msDS-SupportedEncryptionTypes", "24"));
+
+        // the new password that gave svc-nas AES keys (ktpass on dc1) has not reached dc2
+        TestDirectory.pwdLastSet(dc2, svc, "2007-06-12T00:00:00Z");
+        message = keyedDivergence(cfg, "pwdLastSet").path("message").asText();
+        assertTrue(message.contains("dc2.contoso.com holds no AES keys for svc-nas yet"), message);
+        TestDirectory.pwdLastSet(dc2, svc, "2026-11-01T00:00:00Z");
+
+        // the SPNs moved from the computer to svc-nas on dc1; dc2 still has them on NAS01
+        dc2.modify(svc, new Modification(ModificationType.DELETE, "servicePrincipalName"));
+        dc2.modify(nas, new Modification(ModificationType.ADD, "servicePrincipalName", "cifs/NAS01",
+                "cifs/nas01.contoso.com"));
+        message = keyedDivergence(cfg, "servicePrincipalName").path("message").asText();
+        assertTrue(message.contains("dc2.contoso.com lacks cifs/NAS01, cifs/nas01.contoso.com"), message);
+        assertTrue(message.contains("On dc2.contoso.com they are registered on " + nas), message);
+        dc2.modify(nas, new Modification(ModificationType.DELETE, "servicePrincipalName", "cifs/NAS01",
+                "cifs/nas01.contoso.com"));
+
+        // ... or on another account, the one NAS01 was keyed on before
+        dc2.add(new com.unboundid.ldap.sdk.Entry("dn: CN=svc-old,CN=Users," + TestDirectory.BASE, "objectClass: top",
+                "objectClass: user", "cn: svc-old", "sAMAccountName: svc-old", "userAccountControl: 66048",
+                "servicePrincipalName: cifs/NAS01", "servicePrincipalName: cifs/nas01.contoso.com"));
+        message = keyedDivergence(cfg, "servicePrincipalName").path("message").asText();
+        assertTrue(message.contains("On dc2.contoso.com they are registered on CN=svc-old,CN=Users,"
+                + TestDirectory.BASE), message);
+    }
+
+    /**
+     * The same the other way round: on dc1 NAS01 serves cifs through its own HOST/ SPNs, on dc2 svc-nas registers them
+     * (a NAS being keyed on it, not replicated yet). Already told before this change: DC_NOT_CONVERGED under NAS01, a
+     * keying to decide (ReachRulesTest#aFileServersCifsSpnsOnAServiceAccountOnALaggingDcAreAKeyingToDecide), here on
+     * two in-memory directories.
+     */
+    @Test
+    void aFileServerKeyedOnAServiceAccountOnTheOtherDcOnlyIsAKeyingToDecide() throws Exception {
+        dc2.modify(HV02, new Modification(ModificationType.ADD, "msDS-AllowedToDelegateTo", "cifs/HV03",
+                "cifs/hv03.contoso.com"));
+        String svc = "CN=svc-nas,CN=Users," + TestDirectory.BASE;
+        for (InMemoryDirectoryServer ds : List.of(dc1, dc2)) {
+            TestDirectory.addFileServer(ds, "NAS01", org.kcdauditor.support.Hosts.DOMAIN_SID + "-3000");
+            for (String n : NODES) {
+                ds.modify("CN=" + n + ",OU=Hyper-V," + TestDirectory.BASE, new Modification(ModificationType.ADD,
+                        "msDS-AllowedToDelegateTo", "cifs/NAS01", "cifs/nas01.contoso.com"));
+            }
+            if (ds.getEntry("CN=Users," + TestDirectory.BASE) == null) {
+                ds.add("dn: CN=Users," + TestDirectory.BASE, "objectClass: container", "cn: Users");
+            }
+            ds.add("dn: " + svc, "objectClass: top", "objectClass: user", "cn: svc-nas", "sAMAccountName: svc-nas",
+                    "userAccountControl: 66048");
+        }
+        dc2.modify(svc, new Modification(ModificationType.ADD, "servicePrincipalName", "cifs/NAS01",
+                "cifs/nas01.contoso.com"));
+        Path cfg = config(List.of(url(dc1), url(dc2)));
+        Files.writeString(cfg, Files.readString(cfg).replace("nodes: [HV01, HV02, HV03]\n",
+                "nodes: [HV01, HV02, HV03]\n    fileServers: [NAS01]\n"));
+        CliRun nogo = preflight(cfg, "--all-dcs");
+        assertEquals(3, nogo.exitCode(), nogo.toString());
+        List<JsonNode> f = findings(CliRun.findings(tmp.resolve("out")), "DC_NOT_CONVERGED");
+        assertEquals(1, f.size(), f.toString());
+        assertEquals("NAS01", f.get(0).path("host").asText());
+        String message = f.get(0).path("message").asText();
+        assertTrue(message.contains("dc2.contoso.com's KDC issues their tickets in the keys of " + svc), message);
+        assertTrue(f.get(0).path("remediation").asText().startsWith("If NAS01's SMB service is being keyed on " + svc),
+                f.get(0).toString());
+        assertEquals(3, f.get(0).path("evidence").path("pairs").size(), f.get(0).toString());
+    }
+
+    /**
+     * The one DC_NOT_CONVERGED finding under svc-nas of a NO-GO preflight of {@code cfg}, on {@code attribute}, with
+     * the three pairs into NAS01 it breaks on dc2, which the matrix reads failing (and no other); beside it at most
+     * NAS01's own, blocking no pair.
+     */
+    private JsonNode keyedDivergence(Path cfg, String attribute) throws Exception {
+        CliRun nogo = preflight(cfg, "--all-dcs");
+        assertEquals(3, nogo.exitCode(), nogo.toString());
+        JsonNode doc = CliRun.findings(tmp.resolve("out"));
+        List<JsonNode> all = findings(doc, "DC_NOT_CONVERGED");
+        // NAS01's own SPNs moving to svc-nas is a difference of NAS01 too, which blocks no pair: its keys serve none
+        assertTrue(all.stream().allMatch(x -> x.path("host").asText().equals("svc-nas")
+                || x.path("host").asText().equals("NAS01") && x.path("evidence").path("pairs").isEmpty()), all.toString());
+        List<JsonNode> f = all.stream().filter(x -> x.path("host").asText().equals("svc-nas")).toList();
+        assertEquals(1, f.size(), all.toString());
+        assertEquals(attribute, f.get(0).path("evidence").path("attribute").asText(), f.toString());
+        assertEquals("HVC1", f.get(0).path("cluster").asText(), f.toString());
+        assertEquals(List.of("HV01 -> NAS01", "HV02 -> NAS01", "HV03 -> NAS01"), StreamSupport.stream(
+                f.get(0).path("evidence").path("pairs").spliterator(), false).map(x -> x.path("from").asText() + " -> "
+                + x.path("to").asText()).toList());
+        for (JsonNode c : doc.path("clusters")) {
+            for (JsonNode p : c.path("matrix")) {
+                assertEquals(!p.path("to").asText().equals("NAS01"), p.path("ok").asBoolean(), p.toString());
+            }
+        }
+        return f.get(0);
+    }
+
+    /**
      * The same with {@code baseDn} the nodes' OU and the service account in CN=Users, outside it: each DC is searched
      * for other holders in the whole domain, as the audited DC is, so dc2's is a difference and dc1's a
      * TARGET_SPN_NOT_REGISTERED, not unseen on either.
