@@ -63,7 +63,8 @@ public final class DcNotConvergedRule implements Rule {
             AdObject keyed = keyedThere(ctx, d);
             String message = d.attribute().equals(DcDivergence.OBJECT)
                     ? dc + " does not hold " + node.name() + " at all, which " + d.audited()
-                    + " (the DC the audit read) does: the computer object has not replicated there yet."
+                    + " (the DC the audit read) does: the " + (node.isComputer() ? "computer object" : "account")
+                    + " has not replicated there yet."
                     : d.attribute().equals(DcDivergence.MEMBER) ? members(ctx, d)
                     : d.attribute().equals(DcDivergence.PWD_LAST_SET) ? passwords(d, ctx.aesKeysSince(node))
                     : d.attribute().equals(DcDivergence.HOLDER) ? keyed != null ? keying(d)

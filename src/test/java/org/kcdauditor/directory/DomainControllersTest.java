@@ -622,6 +622,13 @@ class DomainControllersTest {
         message = keyedDivergence(cfg, "servicePrincipalName").path("message").asText();
         assertTrue(message.contains("On dc2.contoso.com they are registered on CN=svc-old,CN=Users,"
                 + TestDirectory.BASE), message);
+        dc2.delete("CN=svc-old,CN=Users," + TestDirectory.BASE);
+
+        // svc-nas itself not on dc2 yet: an account, not a computer object
+        dc2.delete(svc);
+        message = keyedDivergence(cfg, "object").path("message").asText();
+        assertTrue(message.contains("dc2.contoso.com does not hold svc-nas at all, which dc1.contoso.com (the DC the"
+                + " audit read) does: the account has not replicated there yet."), message);
     }
 
     /**
