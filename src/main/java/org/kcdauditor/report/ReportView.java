@@ -245,9 +245,11 @@ public final class ReportView {
         /** The cells by source, then destination, names lower-cased: for a writer that draws the whole matrix. */
         public Map<String, Map<String, Cell>> cellsBySource() {
             Map<String, Map<String, Cell>> out = new HashMap<>();
+            // each name lower-cased once, not twice per cell: a cluster of n nodes has n(n-1) cells
+            Map<String, String> lower = new HashMap<>();
             for (Cell c : cells) {
-                out.computeIfAbsent(c.from().toLowerCase(Locale.ROOT), k -> new HashMap<>())
-                        .put(c.to().toLowerCase(Locale.ROOT), c);
+                out.computeIfAbsent(lower.computeIfAbsent(c.from(), n -> n.toLowerCase(Locale.ROOT)),
+                        k -> new HashMap<>()).put(lower.computeIfAbsent(c.to(), n -> n.toLowerCase(Locale.ROOT)), c);
             }
             return out;
         }

@@ -94,6 +94,17 @@ class ValuesTest {
         String plain = "Microsoft Virtual System Migration Service/hv05.contoso.com";
         assertTrue(Values.typeableSpn(plain));
         assertSame(plain, Values.visibleSpn(plain));
+        assertEquals("cifs/a\\u0009b", Values.visibleSpn("cifs/a\tb")); // an ASCII control character too
+    }
+
+    @Test
+    void spnListsAreJoinedWithNoSeparatorBeforeTheFirstValueShown() {
+        assertEquals("cifs/a; cifs/b\\u00E9", Values.visibleSpns(java.util.List.of("cifs/a", "cifs/b\u00E9"), "; "));
+        // an empty value (or null, shown as empty) before any other adds no separator; one after the first does
+        assertEquals("cifs/a; ; cifs/b", Values.visibleSpns(java.util.Arrays.asList("", null, "cifs/a", "", "cifs/b"),
+                "; "));
+        assertEquals("", Values.visibleSpns(java.util.Arrays.asList("", null), ", "));
+        assertEquals("", Values.visibleSpns(java.util.List.of(), ", "));
     }
 
     @Test

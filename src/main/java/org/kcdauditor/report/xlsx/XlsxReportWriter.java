@@ -719,7 +719,12 @@ public final class XlsxReportWriter implements ReportWriter {
                     CellStyle style = i == 3 && !h.enabled() ? st.light(Status.RED)
                             : i == 6 && Uac.has(h.userAccountControl(), Uac.TRUSTED_FOR_DELEGATION) ? st.light(Status.RED)
                             : st.text;
-                    text(row, i, v[i], style);
+                    if (i >= 10 && i <= 12) {
+                        // the SPN lists are shown already (visibleSpns: all ASCII, nothing hidden), not scanned again
+                        cell(row, i, v[i], style);
+                    } else {
+                        text(row, i, v[i], style);
+                    }
                     w.see(i, v[i]);
                 }
             }
