@@ -34,7 +34,8 @@ import java.util.concurrent.Callable;
 final class HistoryCommand implements Callable<Integer> {
     private final Cli cli;
 
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "The YAML configuration (required).")
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+            description = "The YAML configuration the runs were made with (required; there is no default).")
     Path config;
 
     @Option(names = "--limit", defaultValue = "20", converter = PositiveInt.class, paramLabel = "N",
@@ -45,17 +46,21 @@ final class HistoryCommand implements Callable<Integer> {
         this.cli = cli;
     }
 
-    /** The config given to {@code history} or to {@code history show}, which accept it either way. */
-    static Path required(Path config, String command) {
+    /**
+     * The config given to {@code history} or to {@code history show}, which accept it either way; without one, what to
+     * pass ({@link ConfigPlaces}).
+     */
+    static Path required(Path config, String command, Cli cli) {
         if (config == null) {
-            throw new ConfigException(command + ": --config FILE is required (the store and config name come from it)");
+            throw new ConfigException(command + ": --config FILE is required (the store and config name come from it); "
+                    + ConfigPlaces.missing(cli));
         }
         return config;
     }
 
     @Override
     public Integer call() {
-        AuditConfig cfg = ConfigLoader.load(required(config, "history"));
+        AuditConfig cfg = ConfigLoader.load(required(config, "history", cli));
         try (RunStore store = StoreUrls.open(cfg, cli.env())) {
             // a run whose process is gone from this host is shown as what it is: interrupted
             Recovery.interruptDeadRuns(store, cli.clock().instant(), false);
@@ -101,7 +106,7 @@ final class HistoryCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             Cli cli = parent.cli;
-            Path file = required(config != null ? config : parent.config, "history show");
+            Path file = required(config != null ? config : parent.config, "history show", cli);
             AuditConfig cfg = ConfigLoader.load(file);
             try (RunStore store = StoreUrls.open(cfg, cli.env())) {
                 RunSummary r;
@@ -166,7 +171,7 @@ final class HistoryCommand implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             Cli cli = parent.cli;
-            Path file = required(config != null ? config : parent.config, "history prune");
+            Path file = required(config != null ? config : parent.config, "history prune", cli);
             AuditConfig cfg = ConfigLoader.load(file);
             List<RunSummary> pruned = RunCommand.underRunLock(cli, cfg, "history prune", () -> {
                 try (RunStore store = StoreUrls.open(cfg, cli.env())) {

@@ -133,7 +133,7 @@ public final class Main implements Runnable {
         cmd.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
         cmd.setExecutionExceptionHandler((ex, commandLine, parseResult) -> handle(ex, configOf(commandLine),
                 main.verbose, err, Writes.of(commandLine)));
-        cmd.setParameterExceptionHandler((ex, arguments) -> usageError(typoFirst(ex)));
+        cmd.setParameterExceptionHandler((ex, arguments) -> usageError(typoFirst(ex), cli));
         String singleDash = singleDashOption(cmd, args);
         if (singleDash != null) {
             err.println("kcd-audit: " + singleDash);
@@ -180,14 +180,15 @@ public final class Main implements Runnable {
      * codes": 2), with picocli's suggestion for a mistyped option on the next; not the whole help screen after it
      * (but for a command group without its command, whose usage lists the commands).
      */
-    private static int usageError(CommandLine.ParameterException ex) {
+    private static int usageError(CommandLine.ParameterException ex, Cli cli) {
         CommandLine c = ex.getCommandLine();
         PrintWriter err = c.getErr();
         if (ex instanceof MissingCommand) {
             err.println(ex.getMessage());
             c.usage(err);
         } else {
-            err.println(ex.getMessage() + " (" + c.getCommandSpec().qualifiedName() + " --help)");
+            err.println(ex.getMessage() + " (" + c.getCommandSpec().qualifiedName() + " --help)"
+                    + (missesConfig(ex) ? "; " + ConfigPlaces.missing(cli) : ""));
             if (versionAsACommand(ex)) {
                 // picocli's nearest command was "daemon", which runs until stopped
                 err.println("Did you mean: " + c.getCommandSpec().qualifiedName() + " --version?");
@@ -197,6 +198,12 @@ public final class Main implements Runnable {
         }
         err.flush();
         return c.getCommandSpec().exitCodeOnInvalidInput();
+    }
+
+    /** A required {@code --config} left out: the line goes on to say what to pass ({@link ConfigPlaces}). */
+    private static boolean missesConfig(CommandLine.ParameterException ex) {
+        return ex instanceof CommandLine.MissingParameterException m && m.getMissing().stream()
+                .anyMatch(a -> a instanceof CommandLine.Model.OptionSpec o && o.longestName().equals("--config"));
     }
 
     /** {@code kcd-audit version}: the word typed for the option {@code --version}. */

@@ -17,7 +17,7 @@ final class ShellArg {
     /** What a suggestion says instead of a file name no quoting keeps literal. */
     static final String PLACEHOLDER = "FILE";
     /** Whether the console runs on Windows, where its suggestions are pasted into cmd.exe or PowerShell. */
-    private static final boolean WINDOWS = System.getProperty("os.name", "").toLowerCase(Locale.ROOT)
+    static final boolean WINDOWS = System.getProperty("os.name", "").toLowerCase(Locale.ROOT)
             .startsWith("windows");
     /** Bare in POSIX shells (a backslash escapes there). */
     private static final Pattern POSIX_PLAIN = Pattern.compile("[A-Za-z0-9_./:+@=,-]+");

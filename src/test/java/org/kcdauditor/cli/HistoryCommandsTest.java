@@ -142,8 +142,8 @@ class HistoryCommandsTest {
         assertTrue(out.matches("(?s).*\nStarted   " + TIME + " UTC\nFinished  " + TIME + " UTC\n.*"), out);
         assertEquals(ExitCodes.OK, run("history", "show", "--help"), err);
         assertEquals(ExitCodes.USAGE, run("history", "show", id));
-        assertEquals("kcd-audit: history show: --config FILE is required (the store and config name come from it)",
-                err.strip());
+        assertTrue(err.strip().startsWith("kcd-audit: history show: --config FILE is required (the store and config name"
+                + " come from it); there is no default"), err); // and what to pass: MissingConfigTest
     }
 
     /**
