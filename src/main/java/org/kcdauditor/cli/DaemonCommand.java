@@ -32,7 +32,8 @@ import java.util.concurrent.CountDownLatch;
                         + " else stdout, which journald records under systemd; a scheduled task has no console and"
                         + " needs the file.",
                 "Exit codes: 0 stopped, 1 the store cannot be opened or another single daemon runs on it, 2"
-                        + " usage/config error.",
+                        + " usage/config error (also: daemon.logFile cannot be written, is a folder, or is the config"
+                        + " or a file it names).",
                 "Example: kcd-audit daemon --config config/kcd-audit.yaml"})
 final class DaemonCommand implements Callable<Integer> {
     private final Cli cli;
@@ -73,6 +74,51 @@ final class DaemonCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * A log file that is the config itself or a file it names (a password or key file, the trust store, the baseline):
+     * the log would be appended to it, and the next start would read a config, a password or a baseline with log
+     * lines in it. Refused before anything is written.
+     */
+    static void refuseFileOfTheConfig(AuditConfig cfg, Path logFile) {
+        java.util.Map<String, String> named = new java.util.LinkedHashMap<>();
+        for (var e : cfg.directories().entrySet()) {
+            var d = e.getValue();
+            String key = cfg.directoryKey(e.getKey());
+            named.put(key + ".passwordFile", d.passwordFile());
+            named.put(key + ".trustStore", d.trustStore());
+            named.put(key + ".trustStorePasswordFile", d.trustStorePasswordFile());
+            named.put(key + ".keytab", d.keytab());
+            named.put(key + ".krb5Conf", d.krb5Conf());
+        }
+        if (cfg.mail() != null) {
+            named.put("mail.passwordFile", cfg.mail().passwordFile());
+            named.put("mail.trustStore", cfg.mail().trustStore());
+        }
+        Path log = logFile.toAbsolutePath().normalize();
+        String what = sameFile(log, cfg.source()) ? "this configuration file"
+                : sameFile(log, cfg.baselinePath()) ? "the baseline (baseline.file)" : null;
+        for (var e : named.entrySet()) {
+            if (what == null && e.getValue() != null && !e.getValue().isBlank()
+                    && sameFile(log, cfg.resolve(e.getValue()))) {
+                what = e.getKey();
+            }
+        }
+        if (what != null) {
+            throw new ConfigException("daemon.logFile: " + log + " is " + what + ": name a file of its own for the log,"
+                    + " e.g. daemon.log");
+        }
+    }
+
+    private static boolean sameFile(Path a, Path b) {
+        Path other = b.toAbsolutePath().normalize();
+        try {
+            return a.equals(other) || java.nio.file.Files.exists(a) && java.nio.file.Files.exists(other)
+                    && java.nio.file.Files.isSameFile(a, other);
+        } catch (java.io.IOException e) {
+            return false; // one cannot be read: Logging.toFile says so of the log file
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         AuditConfig cfg = ConfigLoader.load(config);
@@ -84,6 +130,7 @@ final class DaemonCommand implements Callable<Integer> {
         checkSecrets(cfg, cli.secrets());
         Path logFile = cfg.daemon().logFile() == null ? null : cfg.resolve(cfg.daemon().logFile());
         if (logFile != null) {
+            refuseFileOfTheConfig(cfg, logFile);
             Logging.toFile(logFile);
         } else {
             Logging.toStdout();

@@ -23,6 +23,7 @@ import ch.qos.logback.core.rolling.SizeAndTimeBasedRollingPolicy;
 import ch.qos.logback.core.spi.ContextAwareBase;
 import ch.qos.logback.core.util.FileSize;
 import org.kcdauditor.config.ConfigException;
+import org.kcdauditor.io.IoErrors;
 import org.kcdauditor.remedy.Values;
 import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
@@ -157,6 +158,10 @@ public final class Logging extends ContextAwareBase implements Configurator {
                     + (File.separatorChar == '\\' ? "" : " or '\\'") + " cannot be rotated (the log would roll over"
                     + " into other folders, or not at all): choose a file whose path has none");
         }
+        if (Files.isDirectory(abs)) {
+            throw new ConfigException("daemon.logFile: " + abs + " is a folder: name a file in it, e.g. "
+                    + abs.resolve("daemon.log"));
+        }
         try {
             if (abs.getParent() != null) {
                 Files.createDirectories(abs.getParent());
@@ -165,7 +170,7 @@ public final class Logging extends ContextAwareBase implements Configurator {
                 probe.flush();
             }
         } catch (IOException e) {
-            throw new ConfigException("daemon.logFile: cannot write " + abs + ": " + e.getMessage()
+            throw new ConfigException("daemon.logFile: cannot write " + abs + ": " + IoErrors.describe(e)
                     + " (give a file in a folder the daemon's account may write)");
         }
         // Logback patterns treat '\' as an escape: Windows paths go in with '/', which Windows accepts.

@@ -146,6 +146,56 @@ class DaemonLogTest {
         assertTrue(blank.getMessage().contains("daemon.logFile: empty"), blank.getMessage());
     }
 
+    /**
+     * A log file that cannot be made says what is in the way, as the other write failures do: it said "cannot write
+     * …/plain-file/daemon.log: …/plain-file" (the JDK's message is the path alone), and of a folder "…: Is a
+     * directory".
+     */
+    @Test
+    void aLogFileThatCannotBeMadeSaysWhatIsInTheWay() throws Exception {
+        Path notAFolder = Files.writeString(dir.resolve("plain-file"), "x");
+        ConfigException under = assertThrows(ConfigException.class,
+                () -> Logging.toFile(new LoggerContext(), notAFolder.resolve("daemon.log"), FileSize.valueOf("1MB")));
+        assertEquals("daemon.logFile: cannot write " + notAFolder.resolve("daemon.log") + ": " + notAFolder
+                + ": exists and is not a folder (give a file in a folder the daemon's account may write)",
+                under.getMessage());
+        Path folder = Files.createDirectories(dir.resolve("logs"));
+        ConfigException isFolder = assertThrows(ConfigException.class,
+                () -> Logging.toFile(new LoggerContext(), folder, FileSize.valueOf("1MB")));
+        assertEquals("daemon.logFile: " + folder + " is a folder: name a file in it, e.g. " + folder.resolve("daemon.log"),
+                isFolder.getMessage());
+    }
+
+    /**
+     * daemon.logFile naming the config itself or the bind password's file (a key mistyped, a path copied from the line
+     * above) appended the daemon's log to it: the next start read a config with log lines in it, the next bind a
+     * password with a log after it. Refused (exit 2) before anything is written; the files are as they were.
+     */
+    @Test
+    void aLogFileThatIsTheConfigOrASecretFileIsRefusedAndLeftAsItWas() throws Exception {
+        Path cfg = ScheduleFixture.config(dir, "ldap://127.0.0.1:1", null, "  - name: x\n    cron: \"0 0 3 * * ?\"\n"
+                + "    notify: never\n", null, "daemon:\n  logFile: kcd-audit.yaml\n");
+        String before = Files.readString(cfg);
+        // refused at start: a daemon that starts instead (as it did, appending its log to the config) never returns
+        org.kcdauditor.support.CliRun r = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+                java.time.Duration.ofSeconds(60), () -> org.kcdauditor.support.CliRun.run(
+                        Map.of(ScheduleFixture.LDAP_ENV, "x"), "daemon", "--config", cfg.toString()));
+        assertEquals(2, r.exitCode(), r.toString());
+        assertEquals("kcd-audit: " + cfg + ": daemon.logFile: " + cfg + " is this configuration file: name a file of"
+                + " its own for the log, e.g. daemon.log", r.err().strip());
+        assertEquals(before, Files.readString(cfg));
+
+        Path secret = Files.writeString(dir.resolve("ldap-password.txt"), "S3cret-Bind\n");
+        Files.writeString(cfg, before.replace("passwordEnv: " + ScheduleFixture.LDAP_ENV, "passwordFile: ldap-password.txt")
+                .replace("logFile: kcd-audit.yaml", "logFile: ./ldap-password.txt"));
+        r = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60),
+                () -> org.kcdauditor.support.CliRun.run(Map.of(), "daemon", "--config", cfg.toString()));
+        assertEquals(2, r.exitCode(), r.toString());
+        assertEquals("kcd-audit: " + cfg + ": daemon.logFile: " + secret + " is directory.passwordFile: name a file of"
+                + " its own for the log, e.g. daemon.log", r.err().strip());
+        assertEquals("S3cret-Bind\n", Files.readString(secret));
+    }
+
     @Test
     void theDaemonLogsToItsFileOnlyAndNoSecretReachesIt() throws Exception {
         try (DemoDirectory directory = ScheduleFixture.directory()) {
