@@ -22,6 +22,7 @@ import org.kcdauditor.report.Format;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -101,20 +102,37 @@ public final class ConfigLoader {
      */
     static String startFrom(Path file) {
         String looked = file.isAbsolute() ? "" : "looked for " + file.toAbsolutePath().normalize() + "; ";
-        String example = "config/kcd-audit.example.yaml of the installation folder";
+        return "(" + looked + "copy " + example() + " and edit it)";
+    }
+
+    /** The installation's example config by its full path, or where it is in words. */
+    private static String example() {
         try {
             Path p = Installation.at(Installation.locate(System.getenv())).exampleConfig();
             if (p != null) {
-                example = p.toString();
+                return p.toString();
             }
         } catch (RuntimeException e) {
             // an unusable KCD_AUDIT_HOME: the launcher has said so already; name the example generically
         }
-        return "(" + looked + "copy " + example + " and edit it)";
+        return "config/kcd-audit.example.yaml of the installation folder";
+    }
+
+    /**
+     * --config given a folder (the config's, a Tab completion one level short): the config in it to pass, or the
+     * example to copy there.
+     */
+    private static ConfigException folderGiven(String name, Path folder) {
+        Path inIt = folder.resolve("kcd-audit.yaml");
+        return new ConfigException(name + ": it is a folder, not a file: " + (Files.isRegularFile(inIt)
+                ? "--config " + inIt : "give the YAML configuration in it (copy " + example() + " there and edit it)"));
     }
 
     public static AuditConfig load(Path file) {
         String name = file.toString();
+        if (Files.isDirectory(file)) {
+            throw folderGiven(name, file);
+        }
         String text;
         try {
             text = YamlText.read(file);

@@ -76,7 +76,7 @@ public final class Secrets {
             } catch (NoSuchFileException e) {
                 throw new ConfigException(fileKey + ": " + file + " does not exist");
             } catch (IOException e) {
-                throw new ConfigException(fileKey + ": cannot read: " + org.kcdauditor.io.IoErrors.describe(e));
+                throw new ConfigException(fileKey + ": cannot read " + file + ": " + org.kcdauditor.io.IoErrors.reason(e));
             }
         }
         return null;

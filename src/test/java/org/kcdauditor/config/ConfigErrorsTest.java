@@ -277,6 +277,35 @@ class ConfigErrorsTest {
                 + example + " and edit it)", r.err().strip());
     }
 
+    /**
+     * --config given the config's folder ({@code --config C:\\ProgramData\\kcd-audit}, completed by Tab one level
+     * short): the line names the config in it to pass. It said only "…: cannot read: it is a folder, not a file".
+     */
+    @Test
+    void aFolderAsConfigNamesTheConfigInIt() throws Exception {
+        Path folder = Files.createDirectories(tmp.resolve("kcd-audit"));
+        CliRun empty = CliRun.run(Map.of(), "run", "--config", folder.toString());
+        assertEquals(2, empty.exitCode(), empty.toString());
+        assertEquals("kcd-audit: " + folder + ": it is a folder, not a file: give the YAML configuration in it (copy "
+                + Path.of("config/kcd-audit.example.yaml").toAbsolutePath().normalize() + " there and edit it)",
+                empty.err().strip());
+        Files.writeString(folder.resolve("kcd-audit.yaml"), GOOD);
+        CliRun r = CliRun.run(Map.of(), "history", "--config", folder.toString());
+        assertEquals(2, r.exitCode(), r.toString());
+        assertEquals("kcd-audit: " + folder + ": it is a folder, not a file: --config " + folder.resolve("kcd-audit.yaml"),
+                r.err().strip());
+    }
+
+    /** A password file that is a folder is named, as a missing or empty one is: it said "cannot read: it is a folder". */
+    @Test
+    void aPasswordFileThatIsAFolderIsNamed() throws Exception {
+        Path secrets = Files.createDirectories(tmp.resolve("secrets"));
+        CliRun r = runWith(GOOD.replace("passwordEnv: KCD_AUDIT_LDAP_PASSWORD", "passwordFile: secrets"));
+        assertEquals(2, r.exitCode(), r.toString());
+        assertEquals("kcd-audit: " + tmp.resolve("kcd-audit.yaml") + ": directory.passwordFile: cannot read " + secrets
+                + ": it is a folder, not a file", r.err().strip());
+    }
+
     @Test
     void anUnknownKeyIsReportedOnItsOwnLineWithTheKeyItResembles() throws Exception {
         String yaml = GOOD.replace("  bindDn: svc-kcdaudit@contoso.com", "  bindDN: svc-kcdaudit@contoso.com");
@@ -292,9 +321,6 @@ class ConfigErrorsTest {
         // a letter or two away, not only another case: clusters written as cluster, passwordEnv as passwordEmv
         CliRun singular = runWith(GOOD.replace("clusters:", "cluster:"));
         assertTrue(singular.err().contains(": cluster: unknown key 'cluster'; did you mean 'clusters'?"), singular.err());
-        CliRun folder = CliRun.run(Map.of(), "run", "--config", tmp.toString());
-        assertEquals(2, folder.exitCode(), folder.toString());
-        assertTrue(folder.err().strip().endsWith(": it is a folder, not a file"), "not 'Is a directory': " + folder.err());
         CliRun typo = runWith(GOOD.replace("passwordEnv:", "passwordEmv:"));
         assertTrue(typo.err().contains("unknown key 'passwordEmv'; did you mean 'passwordEnv'?"), typo.err());
     }
