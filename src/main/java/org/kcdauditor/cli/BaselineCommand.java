@@ -58,13 +58,13 @@ final class BaselineCommand implements Runnable {
                             + " without --force; the old file is kept as <name>.<UTC timestamp>.bak."},
             footer = {"", Cli.PASSWORD_HELP, "Exit codes: 0 baseline written, 1 the audit could not complete, 2"
                     + " usage/config error (also:"
-                    + " a baseline exists and --force was not given).",
+                    + " a baseline exists and --force was not given), 130 Ctrl-C (SIGINT), 143 SIGTERM: the run is recorded INTERRUPTED.",
                     "Example:", "kcd-audit baseline capture --config config/kcd-audit.yaml --approved-by \"J. Doe\""})
     static final class Capture implements Callable<Integer> {
         @ParentCommand
         BaselineCommand parent;
 
-        @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "The YAML configuration.")
+        @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "The YAML configuration; no default.")
         Path config;
 
         @Option(names = "--approved-by", paramLabel = "NAME", description = "Who approved this baseline (free text;"
@@ -135,7 +135,7 @@ final class BaselineCommand implements Runnable {
         @ParentCommand
         BaselineCommand parent;
 
-        @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "The YAML configuration.")
+        @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "The YAML configuration; no default.")
         Path config;
 
         @Override

@@ -27,7 +27,7 @@ import java.util.concurrent.Callable;
                 + " of config/demo in a temporary folder. Reports: --out, else ./reports.",
                 "Exit codes: 0 when the demo ran (its findings are expected); give --fail-on LEVEL explicitly to get"
                         + " exit 3 when findings reach it, as run does by default; 1 the demo could not complete (--out"
-                        + " not writable, one line says why); 2 usage error (a mistyped option or --formats value).",
+                        + " not writable, one line says why); 2 usage error (a mistyped option or --formats value); 130 Ctrl-C (SIGINT), 143 SIGTERM: the run is recorded INTERRUPTED.",
                 "Example: kcd-audit demo --out demo-reports"})
 final class DemoCommand implements Callable<Integer> {
     /** In the demo folder ({@code config/demo} of the installation). */

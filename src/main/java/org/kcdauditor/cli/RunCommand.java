@@ -26,13 +26,13 @@ import java.util.function.IntConsumer;
         footer = {"", "Writes the run folder (--out) and the history store: store.url of the config, else"
                 + " data/kcd-audit under the current directory (set store.url when runs start from different folders).",
                 Cli.PASSWORD_HELP,
-                "Exit codes: 0 ok, 1 run could not complete, 2 usage/config error, 3 findings reach --fail-on.",
+                "Exit codes: 0 ok, 1 run could not complete, 2 usage/config error, 3 findings reach --fail-on, 130 Ctrl-C (SIGINT), 143 SIGTERM: the run is recorded INTERRUPTED.",
                 "Example: kcd-audit run --config config/kcd-audit.yaml --fail-on medium"})
 final class RunCommand implements Callable<Integer> {
     private final Cli cli;
 
     @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE",
-            description = "The YAML configuration (see config/kcd-audit.example.yaml).")
+            description = "The YAML configuration (see config/kcd-audit.example.yaml); no default.")
     Path config;
 
     @Mixin
