@@ -277,7 +277,9 @@ public final class YamlText {
         if (marked == null) {
             return e.getLocation() == null || e.getLocation().getLineNr() < 1 ? null : e.getLocation();
         }
-        Mark m = marked.getProblemMark();
+        // a key without its colon: the scanner misses the ':' only on the next line; the key's line is the mistake
+        Mark m = marked.getContextMark() != null && String.valueOf(marked.getProblem()).contains("expected ':'")
+                ? marked.getContextMark() : marked.getProblemMark();
         return new JsonLocation(ContentReference.unknown(), -1, m.getIndex(), m.getLine() + 1, m.getColumn() + 1);
     }
 

@@ -296,6 +296,18 @@ class ConfigErrorsTest {
                 r.err().strip());
     }
 
+    /**
+     * A key typed without its colon ({@code bindDn svc-kcdaudit@contoso.com}) is placed on its own line: SnakeYAML finds
+     * the colon missing only on the next line, which the message named (":4: … (from line 3, column 3)"), sending the
+     * admin to the line below the mistake.
+     */
+    @Test
+    void aKeyWithoutItsColonIsPlacedOnItsLine() throws Exception {
+        CliRun r = refused("  bindDn: svc-kcdaudit@contoso.com", "  bindDn svc-kcdaudit@contoso.com");
+        assertTrue(r.err().startsWith("kcd-audit: " + tmp.resolve("kcd-audit.yaml") + ":3: not valid YAML: "), r.err());
+        assertTrue(r.err().contains("could not find expected ':'"), r.err());
+    }
+
     /** A password file that is a folder is named, as a missing or empty one is: it said "cannot read: it is a folder". */
     @Test
     void aPasswordFileThatIsAFolderIsNamed() throws Exception {
