@@ -183,7 +183,7 @@ public final class AuditContext implements Drift.Nodes {
         checkEncryption();
         dcDivergences = divergences(delegation);
         divergencesByHost = DcDivergence.byHost(dcDivergences);
-        basePairs = withBlockers(delegation, this::snapshotBlockers);
+        basePairs = withSnapshotBlockers(delegation);
         hostSettings = hostSettingsOf(inputs);
         pairs = hostSettings.isEmpty() ? basePairs : withBlockers(basePairs, this::hostBlockers);
         pairsFrom = new IdentityHashMap<>();
@@ -364,6 +364,9 @@ public final class AuditContext implements Drift.Nodes {
      */
     private void indexSpnOwners(List<PairStatus> pairs) {
         for (PairStatus p : pairs) {
+            if (p.unregistered().isEmpty()) {
+                continue; // nearly every pair: no iterator
+            }
             for (String spn : p.unregistered()) {
                 String key = Spn.keyOf(spn);
                 spnOwners.computeIfAbsent(key, AuditContext::noOwners);
@@ -899,7 +902,15 @@ public final class AuditContext implements Drift.Nodes {
     }
 
     private List<PairStatus> computePairs() {
-        List<PairStatus> out = new ArrayList<>();
+        int count = 0;
+        for (ResolvedCluster c : clusters) {
+            // each source of c pairs with the other members of its group (c's nodes among them) and c's file servers
+            int targets = groupByName.get(c).size() - 1 + c.fileServers().size();
+            for (AdObject source : c.nodes()) {
+                count += clusterOf.get(source) == c ? targets : 0;
+            }
+        }
+        List<PairStatus> out = new ArrayList<>(count); // sized: at 20,000 hosts 363,000 pairs, else grown some 25 times
         Map<AdObject, Target> peerTargets = new IdentityHashMap<>();
         Map<AdObject, Target> fileServerTargets = new IdentityHashMap<>();
         // dropped with this method: at 20,000 hosts some 160,000 strings
@@ -925,7 +936,9 @@ public final class AuditContext implements Drift.Nodes {
                 have.clear();
                 int distinct = 0;
                 List<String> toDc = null;
-                for (String d : source.delegateTo()) {
+                List<String> entries = source.delegateTo();
+                for (int i = 0; i < entries.size(); i++) {
+                    String d = entries.get(i);
                     int v = numbers.entry(d);
                     distinct += have.add(v >> 1) ? 1 : 0;
                     if ((v & 1) != 0) {
@@ -957,8 +970,15 @@ public final class AuditContext implements Drift.Nodes {
     }
 
     private void indexPairs() {
+        AdObject source = null;
+        List<PairStatus> from = null;
         for (PairStatus p : pairs) {
-            pairsFrom.computeIfAbsent(p.source(), k -> new ArrayList<>()).add(p);
+            // a source's pairs come one after the other (computePairs): one lookup per source
+            if (p.source() != source) {
+                source = p.source();
+                from = pairsFrom.computeIfAbsent(source, k -> new ArrayList<>());
+            }
+            from.add(p);
             pairsTo.computeIfAbsent(p.target(), k -> new ArrayList<>()).add(p);
         }
     }
@@ -974,15 +994,41 @@ public final class AuditContext implements Drift.Nodes {
     }
 
     /**
-     * What else stops the ticket behind a pair, as far as the snapshot tells: a required target SPN held by
-     * two objects (the KDC refuses it), no AES on the source's or the target's account, a disabled node, and
-     * ({@code --all-dcs}) a DC that has not replicated what the pair needs.
+     * {@code list} with the {@link #snapshotBlockers} of each pair. A source's pairs come one after the other
+     * ({@link #computePairs}): its account blockers and protocol transition are looked up once per source, not per pair.
      */
-    private List<Blocker> snapshotBlockers(PairStatus p) {
+    private List<PairStatus> withSnapshotBlockers(List<PairStatus> list) {
+        List<PairStatus> out = new ArrayList<>(list.size());
+        AdObject source = null;
+        List<Blocker> sourceBlockers = List.of();
+        boolean withoutTransition = false;
+        for (PairStatus p : list) {
+            if (p.source() != source) {
+                source = p.source();
+                sourceBlockers = accountBlockers(source);
+                withoutTransition = withoutProtocolTransition(source);
+            }
+            out.add(p.with(snapshotBlockers(p, sourceBlockers, withoutTransition)));
+        }
+        return out;
+    }
+
+    /**
+     * What else stops the ticket behind a pair, as far as the snapshot tells: a required target SPN held by
+     * two objects (the KDC refuses it), no AES on the source's or the target's account ({@code source} the source's),
+     * a disabled node, and ({@code --all-dcs}) a DC that has not replicated what the pair needs.
+     */
+    private List<Blocker> snapshotBlockers(PairStatus p, List<Blocker> source, boolean withoutTransition) {
         // the same for every pair into this target (as peer, or as file server): computed once per target
-        List<Blocker> dup = duplicates.isEmpty() ? List.of()
-                : (p.fileServer() ? duplicateBlockersFs : duplicateBlockers).computeIfAbsent(p.target(),
-                        t -> duplicateBlockers(t, p.required(), directoryOf.get(t), List.of()));
+        List<Blocker> dup = List.of();
+        if (!duplicates.isEmpty()) {
+            Map<AdObject, List<Blocker>> known = p.fileServer() ? duplicateBlockersFs : duplicateBlockers;
+            dup = known.get(p.target());
+            if (dup == null) {
+                dup = duplicateBlockers(p.target(), p.required(), directoryOf.get(p.target()), List.of());
+                known.put(p.target(), dup);
+            }
+        }
         if (!duplicates.isEmpty() && !sameDirectory(p.source(), p.target())) {
             // a holder in the source's domain: its KDC, which the source asks, finds that one
             List<Blocker> shadowed = duplicateBlockers(p.target(), p.required(), directoryOf.get(p.source()), dup);
@@ -990,10 +1036,10 @@ public final class AuditContext implements Drift.Nodes {
                 dup = Stream.concat(dup.stream(), shadowed.stream()).toList();
             }
         }
-        List<Blocker> source = accountBlockers(p.source());
-        List<Blocker> target = keyedOn.containsKey(p.target()) ? ticketBlockers(p) : accountBlockers(p.target());
+        List<Blocker> target = !keyedOn.isEmpty() && keyedOn.containsKey(p.target()) ? ticketBlockers(p)
+                : accountBlockers(p.target());
         List<Blocker> lagging = divergencesByHost.isEmpty() ? List.of() : laggingDcBlockers(p);
-        boolean transition = !p.rbcd() && withoutProtocolTransition(p.source());
+        boolean transition = !p.rbcd() && withoutTransition;
         if (dup.isEmpty() && source.isEmpty() && target.isEmpty() && lagging.isEmpty() && !transition) {
             return List.of(); // nearly every pair: nothing allocated
         }
@@ -1177,7 +1223,7 @@ public final class AuditContext implements Drift.Nodes {
      * file server's account (ACCOUNT_DISABLED is a finding of both), for which no Kerberos ticket is issued.
      */
     private List<Blocker> accountBlockers(AdObject account) {
-        List<String> rules = encryption.get(account);
+        List<String> rules = encryption.isEmpty() ? null : encryption.get(account);
         // an expired node (accountExpires passed) gets no TGT either: ACCOUNT_DISABLED says which of the two. A file
         // server is only a target, and the KDC still issues tickets for an expired account's services (seen on Samba)
         boolean disabled = account.disabled() && clusterOfHost(account) != null
@@ -1503,6 +1549,9 @@ public final class AuditContext implements Drift.Nodes {
 
     /** Whether the two objects live in different directories (domains). */
     public boolean crossDirectory(AdObject a, AdObject b) {
+        if (directoryOf.isEmpty()) {
+            return false; // one directory: no identity hash of either object (once or twice per pair)
+        }
         String da = directoryOf(a);
         String db = directoryOf(b);
         return da != null && db != null && !da.equals(db);

@@ -86,12 +86,18 @@ public final class Auditor {
         int required = 0;
         int present = 0;
         Map<String, int[]> perCluster = new LinkedHashMap<>();
+        String cluster = null;
+        int[] counts = null;
         for (PairStatus p : ctx.pairs()) {
-            int[] c = perCluster.computeIfAbsent(p.cluster(), k -> new int[4]);
-            c[0]++;
-            c[1] += p.ok() ? 1 : 0;
-            c[2] += p.required().size();
-            c[3] += p.present();
+            // a cluster's pairs come one after the other: one lookup per cluster, not per pair
+            if (p.cluster() != cluster) {
+                cluster = p.cluster();
+                counts = perCluster.computeIfAbsent(cluster, k -> new int[4]);
+            }
+            counts[0]++;
+            counts[1] += p.ok() ? 1 : 0;
+            counts[2] += p.required().size();
+            counts[3] += p.present();
             pairs++;
             required += p.required().size();
             present += p.present();
