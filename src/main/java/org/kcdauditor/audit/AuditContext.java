@@ -59,6 +59,8 @@ public final class AuditContext implements Drift.Nodes {
     private final AuditInputs inputs;
     /** Per whole SPN ({@link Spn#wholeKeyOf}, of nodes and file servers) registered on more than one object: who holds it. */
     private final Map<String, Duplicate> duplicates;
+    /** The holders and other holders of {@link #duplicates}: the only targets a DUPLICATE_SPN blocker can be of. */
+    private final Set<AdObject> duplicateParties;
     /** Nodes, file servers and delegation targets with an encryption problem: the rules that say so. */
     private final Map<AdObject, List<String>> encryption;
     /** Per file server, its cifs SPNs (as the pairs require them) that one service account registers instead. */
@@ -180,6 +182,7 @@ public final class AuditContext implements Drift.Nodes {
         delegation = registeredElsewhere(delegation);
         delegation = servedByServiceAccounts(delegation);
         findDuplicates(delegation);
+        duplicateParties = partiesOf(duplicates.values());
         checkEncryption();
         dcDivergences = divergences(delegation);
         divergencesByHost = DcDivergence.byHost(dcDivergences);
@@ -211,6 +214,7 @@ public final class AuditContext implements Drift.Nodes {
         directoryOf = c.directoryOf;
         byNameIn = c.byNameIn;
         duplicates = c.duplicates;
+        duplicateParties = c.duplicateParties;
         keyedOn = c.keyedOn;
         encryption = c.encryption;
         encryptionSubjects = c.encryptionSubjects;
@@ -596,6 +600,15 @@ public final class AuditContext implements Drift.Nodes {
                 }
             }
         }
+    }
+
+    private static Set<AdObject> partiesOf(java.util.Collection<Duplicate> duplicates) {
+        Set<AdObject> out = new HashSet<>(); // by equals, as d.others().contains(target) is asked below
+        for (Duplicate d : duplicates) {
+            out.add(d.holder());
+            out.addAll(d.others());
+        }
+        return out;
     }
 
     /**
@@ -1073,6 +1086,9 @@ public final class AuditContext implements Drift.Nodes {
      * object registers in the directory {@code in}, whose KDC then finds it; none already in {@code known}.
      */
     private List<Blocker> duplicateBlockers(AdObject target, List<String> required, String in, List<Blocker> known) {
+        if (!duplicateParties.contains(target)) {
+            return List.of(); // nearly every target: no SPN of its is duplicated, nothing to normalise per SPN
+        }
         List<Blocker> found = new ArrayList<>(0);
         Set<Duplicate> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         for (String spn : required) {
