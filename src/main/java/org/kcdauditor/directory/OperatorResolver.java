@@ -17,12 +17,12 @@ import org.kcdauditor.model.OperatorAccount;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Consumer;
 
 /**
  * Resolves {@code policy.operators} (sAMAccountNames, {@code DOMAIN\name}, userPrincipalNames or DNs of users and
@@ -41,7 +41,8 @@ import java.util.function.Consumer;
  * in-memory server answers), the client reads {@code member} group by group, each group once, so a
  * cycle of nested groups ends. Computer accounts among the members are left out (a node in an operator group);
  * managed service accounts (gMSA, sMSA: computer subclasses that run scheduled moves) are kept. Members of another
- * domain (foreign security principals, by SID; DNs outside the domain, read member by member) are kept apart
+ * domain (foreign security principals, by SID; DNs outside the domain, or below it that the DC refers elsewhere, in
+ * both modes: with the in-chain rule from {@code member} of the group and of each nested group) are kept apart
  * ({@link Operator#foreignMembers}): their flag and Protected Users membership are in their own domain.
  */
 final class OperatorResolver {
@@ -289,29 +290,67 @@ final class OperatorResolver {
 
     /**
      * Users and managed service accounts (not hosts' computer accounts) that are members of {@code group}, nested
-     * included: one paged search for the users, one for the nested groups, and the users whose primary group is the
-     * group or a nested one; and one for the foreign security principals among the members, whose SIDs go into
-     * {@code foreign} (a member of another domain of the forest is under no DN this search reaches).
+     * included: one paged search for every member the domain holds (users, groups, computers, foreign security
+     * principals), the users whose primary group is the group or a nested one, and the members of another domain into
+     * {@code foreign}. A member of another domain of the forest is under no DN this search reaches (AD holds no object
+     * of it; a child domain's it refers elsewhere), so {@code member} of the group and of each nested group the search
+     * returned (in it, ranged answers read whole) is walked, without a search per member: a foreign security
+     * principal gives its SID, a DN outside the domain is kept as it is, and a DN below it that the search did not
+     * return is read, and kept when the DC refers it elsewhere (a child domain's).
      */
     private List<OperatorAccount> inChainUsers(Entry group, List<String> foreign)
             throws LDAPException, DirectoryException {
-        Filter inChain = Filter.createExtensibleMatchFilter("memberOf", IN_CHAIN, false, group.getDN());
-        Filter filter = Filter.createANDFilter(Filter.createEqualityFilter("objectClass", "user"),
-                Filter.createORFilter(Filter.createNOTFilter(Filter.createEqualityFilter("objectClass", "computer")),
-                        Filter.createEqualityFilter("objectClass", GMSA), Filter.createEqualityFilter("objectClass", MSA)),
-                inChain);
         Map<String, OperatorAccount> users = new LinkedHashMap<>();
-        paged(filter, e -> users.putIfAbsent(dn(e.getDN()), account(e)));
-        List<String> groups = new ArrayList<>();
-        groups.add(EntryReads.sid(group));
-        paged(Filter.createANDFilter(Filter.createEqualityFilter("objectClass", "group"), inChain),
-                e -> groups.add(EntryReads.sid(e)));
-        paged(Filter.createANDFilter(Filter.createEqualityFilter("objectClass", FSP), inChain),
-                e -> foreign.add(foreignSid(e)));
-        for (String sid : groups) {
-            primaryUsers(sid, users);
+        Map<String, Entry> held = new HashMap<>();
+        List<Entry> groups = new ArrayList<>();
+        Entry configured = entry(group.getDN());
+        groups.add(configured == null ? group : configured);
+        Set<String> walked = new HashSet<>();
+        walked.add(dn(group.getDN()));
+        EntryReads.paged(connection, deadline, new SearchRequest(domainDn, SearchScope.SUB,
+                Filter.createExtensibleMatchFilter("memberOf", IN_CHAIN, false, group.getDN()), GROUP_ATTRS),
+                pageSize, e -> {
+                    String key = dn(e.getDN());
+                    held.put(key, e);
+                    if (isGroup(e)) {
+                        if (walked.add(key)) {
+                            groups.add(e);
+                        }
+                    } else if (isPerson(e)) {
+                        users.putIfAbsent(key, account(e));
+                    }
+                });
+        for (Entry g : groups) {
+            primaryUsers(EntryReads.sid(g), users);
+            foreignMembers(g, held, walked, foreign);
         }
         return new ArrayList<>(users.values());
+    }
+
+    /**
+     * The members of {@code group} of another domain into {@code foreign}, each once ({@code walked}), by its
+     * {@code member} values and the in-chain members the domain holds ({@code held}, by normal DN).
+     */
+    private void foreignMembers(Entry group, Map<String, Entry> held, Set<String> walked, List<String> foreign)
+            throws DirectoryException {
+        if (RangedRetrieval.incomplete(group, List.of("member"))) {
+            group = RangedRetrieval.complete(connection, group, where, List.of("member"), deadline);
+        }
+        String[] members = group.getAttributeValues("member");
+        for (String m : members == null ? new String[0] : members) {
+            String key = dn(m);
+            if (!walked.add(key)) {
+                continue;
+            }
+            Entry e = held.get(key);
+            if (e != null) {
+                if (e.hasObjectClass(FSP)) {
+                    foreign.add(foreignSid(e));
+                }
+            } else if (!inDomain(m) || entry(m) == null && read.referred(m)) {
+                foreign.add(m);
+            }
+        }
     }
 
     /** The users whose primary group is {@code groupSid} into {@code users}, by normal DN. */
@@ -319,11 +358,6 @@ final class OperatorResolver {
         for (OperatorAccount a : primary.of(groupSid)) {
             users.putIfAbsent(dn(a.dn()), a);
         }
-    }
-
-    private void paged(Filter filter, Consumer<SearchResultEntry> sink) throws LDAPException {
-        EntryReads.paged(connection, deadline, new SearchRequest(domainDn, SearchScope.SUB, filter, ATTRS), pageSize,
-                sink);
     }
 
     /**

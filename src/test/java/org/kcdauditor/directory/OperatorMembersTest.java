@@ -11,6 +11,7 @@ import org.kcdauditor.config.AuditConfig;
 import org.kcdauditor.config.ConfigLoader;
 import org.kcdauditor.model.Operator;
 import org.kcdauditor.model.OperatorAccount;
+import org.kcdauditor.support.AdRangedRetrieval;
 import org.kcdauditor.support.CliRun;
 import org.kcdauditor.support.TestDirectory;
 import org.kcdauditor.support.TestDirectory.Mode;
@@ -57,10 +58,19 @@ class OperatorMembersTest {
      * another domain, nested one level down through HV Movers EU.
      */
     private static InMemoryDirectoryServer server(boolean activeDirectory) throws Exception {
+        return server(activeDirectory, null);
+    }
+
+    /** @param ranged with the in-chain rule: answers {@code member} in ranges, as AD does with MaxValRange; or null */
+    private static InMemoryDirectoryServer server(boolean activeDirectory, AdRangedRetrieval ranged)
+            throws Exception {
         List<Attribute> root = new ArrayList<>(DomainFactsTest.AD_ROOT);
         PrimaryGroupOperatorsTest.InChainAnswers inChain = new PrimaryGroupOperatorsTest.InChainAnswers();
         InMemoryDirectoryServer ds;
-        if (activeDirectory) {
+        if (activeDirectory && ranged != null) {
+            root.add(new Attribute("supportedCapabilities", DomainReader.AD_CAPABILITY));
+            ds = TestDirectory.start(Mode.PLAIN, null, 0, root, inChain, new OperatorNamesTest.AdDnAnswers(), ranged);
+        } else if (activeDirectory) {
             root.add(new Attribute("supportedCapabilities", DomainReader.AD_CAPABILITY));
             ds = TestDirectory.start(Mode.PLAIN, null, 0, root, inChain, new OperatorNamesTest.AdDnAnswers());
         } else {
@@ -120,9 +130,12 @@ class OperatorMembersTest {
     }
 
     private void assertMembers(boolean activeDirectory, List<String> foreign) throws Exception {
-        InMemoryDirectoryServer ds = server(activeDirectory);
+        assertMembers(server(activeDirectory), "HV Movers", foreign);
+    }
+
+    private void assertMembers(InMemoryDirectoryServer ds, String group, List<String> foreign) throws Exception {
         try {
-            Operator movers = operators(ds, List.of("HV Movers")).get(0);
+            Operator movers = operators(ds, List.of(group)).get(0);
             assertEquals(List.of("adm-lee", "gmsa-moves$"), movers.accounts().stream()
                     .map(OperatorAccount::samAccountName).sorted().toList(), "the gMSA kept, the computer left out");
             OperatorAccount gmsa = movers.accounts().stream().filter(a -> a.samAccountName().equals("gmsa-moves$"))
@@ -139,10 +152,29 @@ class OperatorMembersTest {
         assertMembers(false, List.of(FOREIGN_SID, CHILD_DOMAIN_USER, EMEA_USER, "S-1-5-11"));
     }
 
-    /** The in-chain search under the domain finds the foreign security principal, not a DN of another domain. */
+    /**
+     * The in-chain search under the domain finds the foreign security principals, not a DN of another domain of the
+     * forest (AD holds none of its objects; a child domain's it refers elsewhere): those are read from {@code member}
+     * of the group and of each nested group the search returned, and are kept too (Windows AD's path).
+     */
     @Test
-    void foreignSecurityPrincipalsAreKeptAsNotJudgedBesideTheInChainRule() throws Exception {
-        assertMembers(true, List.of(FOREIGN_SID, "S-1-5-11"));
+    void membersOfAnotherDomainAreKeptAsNotJudgedBesideTheInChainRule() throws Exception {
+        assertMembers(true, List.of(FOREIGN_SID, CHILD_DOMAIN_USER, EMEA_USER, "S-1-5-11"));
+    }
+
+    /** The configured group's own members of another domain (HV Movers EU's), its nesting back into it a cycle. */
+    @Test
+    void theConfiguredGroupsOwnMembersOfAnotherDomainAreKeptWithTheInChainRule() throws Exception {
+        assertMembers(server(true), "HV Movers EU", List.of(FOREIGN_SID, CHILD_DOMAIN_USER, EMEA_USER, "S-1-5-11"));
+    }
+
+    /** {@code member} answered in ranges (AD's MaxValRange, here 2 values) is read whole, the group's and nested. */
+    @Test
+    void membersOfAnotherDomainAreFoundInRangedMemberWithTheInChainRule() throws Exception {
+        AdRangedRetrieval ranged = new AdRangedRetrieval(2, AdRangedRetrieval.Fault.NONE, List.of("member"));
+        assertMembers(server(true, ranged), "HV Movers", List.of(FOREIGN_SID, CHILD_DOMAIN_USER, EMEA_USER,
+                "S-1-5-11"));
+        assertTrue(ranged.followUps() >= 2, "both groups' member read past the first range: " + ranged.followUps());
     }
 
     /**
