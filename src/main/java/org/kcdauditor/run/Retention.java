@@ -20,7 +20,8 @@ import java.util.Set;
  * waiver still open the first run in which it waived a finding, and each pair whose observed migration failures a
  * run reported explained by its delegation findings the last such run (later runs leave those failures out as
  * settled only while it is there), and each configured node the last successful run did not find the last run that
- * found it (a node renamed before the configuration followed is compared with it once it does, not taken for new).
+ * found it while a computer holds its objectSid under another name (a node renamed before the configuration followed
+ * is compared with it once it does, not taken for new; a node deleted keeps none).
  */
 public final class Retention {
     private Retention() {

@@ -7,6 +7,7 @@ import org.kcdauditor.audit.AuditResult;
 import org.kcdauditor.audit.PreviousRun;
 import org.kcdauditor.audit.ResolvedCluster;
 import org.kcdauditor.io.Causes;
+import org.kcdauditor.model.AdObject;
 import org.kcdauditor.model.Finding;
 import org.kcdauditor.model.HostState;
 import org.kcdauditor.model.LastFound;
@@ -322,7 +323,7 @@ public final class RunStore implements AutoCloseable {
 
     /** The migrations of {@code db/migration} (SQL and Java), by version; a test checks them against the files. */
     static final Set<String> MIGRATIONS = Set.of("1", "100", "101", "102", "103", "104", "110", "111", "112",
-            "113", "114", "115", "116", "117", "118");
+            "113", "114", "115", "116", "117", "118", "119");
 
     /**
      * A store's schema as Flyway's history table gives it: NEW (no migration applied), CURRENT (exactly
@@ -1036,8 +1037,8 @@ public final class RunStore implements AutoCloseable {
 
     /**
      * Writes, for each configured node this run did not find, its objectSid as the last run that found it recorded it
-     * ({@link PreviousRun#lastFoundSid}: the previous run, or as that run carried it); none for a node no run recorded
-     * with an objectSid.
+     * ({@link PreviousRun#lastFoundSid}: the previous run, or as that run carried it), and whether a computer of this run
+     * holds that objectSid under another name (V119: renamed); none for a node no run recorded with an objectSid.
      */
     private void writeMissingNodes(String runId, AuditContext ctx) throws SQLException {
         PreviousRun previous = ctx.inputs() == null ? null : ctx.inputs().previous();
@@ -1046,13 +1047,15 @@ public final class RunStore implements AutoCloseable {
         }
         Set<String> written = new java.util.HashSet<>();
         try (PreparedStatement ps = connection.prepareStatement("INSERT INTO run_missing_node (run_id, node_name,"
-                + " object_sid, found_run_id, found_at) VALUES (?, ?, ?, ?, ?)")) {
+                + " object_sid, found_run_id, found_at, renamed) VALUES (?, ?, ?, ?, ?, ?)")) {
             for (ResolvedCluster c : ctx.clusters()) {
                 for (String name : c.missingNodes()) {
                     LastFoundSid last = previous.lastFoundSid(name);
                     String stored = cut(name, 255);
                     if (last != null && written.add(stored.toUpperCase(Locale.ROOT))) {
-                        bind(ps, runId, stored, cut(last.objectSid(), 200), last.runId(), ts(last.finishedAt()));
+                        AdObject holder = ctx.bySid(last.objectSid());
+                        bind(ps, runId, stored, cut(last.objectSid(), 200), last.runId(), ts(last.finishedAt()),
+                                holder != null && !holder.name().equalsIgnoreCase(name));
                         ps.addBatch();
                     }
                 }
@@ -1065,15 +1068,25 @@ public final class RunStore implements AutoCloseable {
 
     /**
      * The runs the last successful run of {@code historyKey} names as the last that found a configured node it did not
-     * find (V118): retention keeps them, so the run that finds the node again under its new name (the configuration
-     * following a rename) compares it with its state there ({@link #lastFound}), not as a new node.
+     * find (V118) whose objectSid a computer held there under another name (V119): retention keeps them, so the run
+     * that finds the node again under its new name (the configuration following a rename) compares it with its state
+     * there ({@link #lastFound}), not as a new node. A node deleted or decommissioned (no computer holds its objectSid)
+     * keeps none: its objectSid is still carried, so should it come back under another name, the run that finds it so
+     * keeps that run again, if it is still there.
      */
     public Set<String> runsLastFindingMissingNodes(String historyKey) {
         Optional<RunSummary> last = lastSuccessful(historyKey);
-        try {
+        if (last.isEmpty()) {
+            return Set.of();
+        }
+        try (PreparedStatement ps = connection.prepareStatement("SELECT DISTINCT found_run_id FROM run_missing_node"
+                + " WHERE run_id = ? AND renamed = ?")) {
+            bind(ps, last.get().id(), true);
             Set<String> out = new java.util.HashSet<>();
-            for (LastFoundSid n : last.isEmpty() ? List.<LastFoundSid>of() : missingNodes(last.get().id()).values()) {
-                out.add(n.runId());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
             }
             return out;
         } catch (SQLException e) {

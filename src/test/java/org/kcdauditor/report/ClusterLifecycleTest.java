@@ -396,6 +396,38 @@ class ClusterLifecycleTest {
         assertTrue(prune().contains(found.runId().substring(0, 8)), "no longer needed");
     }
 
+    /**
+     * A node deleted (decommissioned, the configuration still naming it) while retention keeps one run: no computer
+     * holds its objectSid, so no run will compare a renamed node with the run that last found it, and retention prunes
+     * that run (it kept it, maybe a snapshot of thousands of hosts, until the configuration was edited). Its objectSid
+     * is still carried: should it come back under another name (moved back under the base DN, renamed), the hint and
+     * the kept run come back with it.
+     */
+    @Test
+    void aNodeDeletedDoesNotKeepTheRunThatFoundIt() throws Exception {
+        retain = "  retain:\n    runs: 1\n";
+        start();
+        FindingsDocument found = previous;
+        Entry hv03 = ds.getEntry(dn("HV03"), "*");
+        ds.delete(dn("HV03"));
+        ScenarioOutputsAgreeTest.Outputs gone = run("HV01", "HV02", "HV03");
+        Finding notFound = of(gone.doc(), "HOST_NOT_FOUND").get(0);
+        assertFalse(notFound.message().contains("renamed"), notFound.message());
+        assertTrue(prune().contains(found.runId().substring(0, 8)), "no rename to compare: not kept");
+        // HV03 back under another name: the run that last found it is gone, the hint is not
+        Entry back = hv03.duplicate();
+        back.setDN("CN=HV05,OU=Hyper-V," + BASE);
+        back.setAttribute("cn", "HV05");
+        back.setAttribute("sAMAccountName", "HV05$");
+        back.setAttribute("dNSHostName", "hv05.contoso.com");
+        ds.add(back);
+        ScenarioOutputsAgreeTest.Outputs between = run("HV01", "HV02", "HV03");
+        Finding hint = of(between.doc(), "HOST_NOT_FOUND").get(0);
+        assertTrue(hint.message().endsWith(" HV05 (hv05.contoso.com) has the objectSid HV03 had in the run of "
+                + UtcTime.of(found.finishedAt()) + ", the last that found it (" + Hosts.DOMAIN_SID
+                + "-2002): the computer was renamed."), hint.message());
+    }
+
     /** HOST_NOT_FOUND of HV03 names HV05 as holding its objectSid, as the run {@code found} recorded it. */
     private static void assertHintsRename(ScenarioOutputsAgreeTest.Outputs o, FindingsDocument found,
                                           boolean previousRun) {

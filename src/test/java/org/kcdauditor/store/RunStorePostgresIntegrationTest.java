@@ -101,7 +101,10 @@ class RunStorePostgresIntegrationTest {
                 db.password == null ? null : db.password.toCharArray());
     }
 
-    /** {@link RunStoreTest#storesTheConfiguredNodesNotFoundRunByRun} on PostgreSQL (V118's run_missing_node). */
+    /**
+     * {@link RunStoreTest#storesTheConfiguredNodesNotFoundRunByRun} on PostgreSQL (V118's run_missing_node, V119's
+     * renamed flag, which alone lets retention keep the run that last found a node).
+     */
     @Test
     void theConfiguredNodesNotFoundAreCarriedFromRunToRunOnPostgres() throws Exception {
         PostgresDb db = PostgresDb.requireOrSkip();

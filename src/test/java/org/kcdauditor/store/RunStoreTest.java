@@ -87,37 +87,46 @@ class RunStoreTest {
     /**
      * A configured node not found (HV09), whose objectSid the previous run recorded: each run records it with the run
      * that last found it, the next carries it on though the run between did not find it, a run that fails keeps none,
-     * and retention is told to keep the run that found it.
+     * and retention is told to keep the run that found it only while a computer holds that objectSid under another
+     * name (HV19: HV09 renamed), not while none does (HV09 deleted, or out of the base DN).
      */
     static void storesTheConfiguredNodesNotFoundRunByRun(String url, String user, char[] password) {
         String config = "/etc/kcd-missing.yaml";
-        String sid = "S-1-5-21-1-2-3-1109";
+        String sid = host("HV19", PT, List.of()).objectSid();
         PreviousRun found = new PreviousRun("found", T0, Map.of("HV09", new org.kcdauditor.model.HostState("HV09",
                 List.of(), List.of(), List.of(), null, sid, null)), java.util.Set.of());
         try (RunStore store = RunStore.open(url, user, password)) {
             PreviousRun previous = found;
-            for (String run : List.of("between-1", "between-2")) {
+            for (String run : List.of("deleted", "renamed")) {
                 store.begin(run, T0.plusSeconds(60), "run", config, null, null);
-                store.complete(run, T0.plusSeconds(61), new CompletedRun(auditAfter(previous), 2, null, List.of(),
-                        List.of()));
+                store.complete(run, T0.plusSeconds(61), new CompletedRun(auditAfter(previous, run.equals("renamed")),
+                        2, null, List.of(), List.of()));
                 previous = store.previousRun(config).orElseThrow();
                 assertEquals(new org.kcdauditor.model.LastFoundSid("HV09", sid, "found", T0),
                         previous.lastFoundSid("hv09"), run);
                 assertEquals(1, store.count("run_missing_node", run));
+                assertEquals(run.equals("renamed") ? java.util.Set.of("found") : java.util.Set.of(),
+                        store.runsLastFindingMissingNodes(config), run);
             }
-            assertEquals(java.util.Set.of("found"), store.runsLastFindingMissingNodes(config));
             store.begin("failed", T0.plusSeconds(120), "run", config, null, null);
-            store.stage("failed", new CompletedRun(auditAfter(previous), 2, null, List.of(), List.of()));
+            store.stage("failed", new CompletedRun(auditAfter(previous, true), 2, null, List.of(), List.of()));
             assertEquals(1, store.count("run_missing_node", "failed"));
             store.fail("failed", T0.plusSeconds(121), "IOException: No space left on device");
             assertEquals(0, store.count("run_missing_node", "failed"));
-            assertEquals("between-2", store.previousRun(config).orElseThrow().runId());
+            assertEquals("renamed", store.previousRun(config).orElseThrow().runId());
         }
     }
 
-    /** HVC1 of HV01, HV02 and HV09 (not in the directory) audited after {@code previous}. */
-    private static AuditResult auditAfter(PreviousRun previous) {
-        return new Auditor(RuleCatalogue.standard()).evaluate(snapshot(T0, mesh("HV01", "HV02")),
+    /**
+     * HVC1 of HV01, HV02 and HV09 (not in the directory) audited after {@code previous}; with {@code renamed}, the
+     * directory also holds HV19, a computer of no cluster.
+     */
+    private static AuditResult auditAfter(PreviousRun previous, boolean renamed) {
+        List<org.kcdauditor.model.AdObject> objects = new ArrayList<>(mesh("HV01", "HV02"));
+        if (renamed) {
+            objects.add(host("HV19", PT, List.of()));
+        }
+        return new Auditor(RuleCatalogue.standard()).evaluate(snapshot(T0, objects),
                 List.of(cluster("HVC1", "HV01", "HV02", "HV09")), org.kcdauditor.config.PolicyConfig.defaults(),
                 new AuditInputs(T0, null, previous, List.of(), false, null, List.of(), false));
     }
