@@ -8,6 +8,9 @@ import org.kcdauditor.model.OperatorAccount;
 import org.kcdauditor.model.Severity;
 import org.kcdauditor.model.Uac;
 import org.kcdauditor.remedy.Action;
+import org.kcdauditor.remedy.Values;
+
+import java.util.List;
 
 /**
  * OPERATOR_NOT_FOUND: a name in {@code policy.operators} is no user or group of the directory, or a group of it has
@@ -20,7 +23,8 @@ public final class OperatorNotFoundRule implements Rule {
             "A configured operator is no user or group, is disabled, or has members not checked",
             "a name in `policy.operators` is not a user or group of the domain (looked up under its DN, also where"
                     + " `baseDn` is an OU), names something else or a disabled user; or a group of it has members of another domain"
-                    + " (foreign security principals, nested included), which are not checked",
+                    + " (foreign security principals, nested included), which are not checked, or a well-known group"
+                    + " such as Authenticated Users, which makes every account an operator",
             "The operators check can only judge accounts it finds: a misspelt name or a moved group leaves the"
                     + " people who start migrations unchecked.",
             "kcd-audit configuration: policy.operators");
@@ -67,7 +71,8 @@ public final class OperatorNotFoundRule implements Rule {
                 .evidence(Evidence.builder().operator(op.name()).attribute("userAccountControl")
                         .userAccountControl(a.userAccountControl()).uacBits(Uac.flagNames(a.userAccountControl()))
                         .build())
-                .message("policy.operators names '" + op.name() + "', but its account " + a.samAccountName()
+                .message("policy.operators names '" + op.name() + "', but its account "
+                        + Values.visibleAccount(a.samAccountName() != null ? a.samAccountName() : a.dn())
                         + " is disabled: the KDC gives it no ticket, so it starts no live migration, and the accounts"
                         + " that do start them were not checked.")
                 .action(new Action.Manual("Give the sAMAccountName or DN of the users or group who start live"
@@ -77,24 +82,39 @@ public final class OperatorNotFoundRule implements Rule {
 
     /**
      * The members of another domain of an operator group: their NOT_DELEGATED flag and their Protected Users (each
-     * domain has its own, RID 525 of its SID) are in their own domain.
+     * domain has its own, RID 525 of its SID) are in their own domain. A well-known group among them (Authenticated
+     * Users, Everyone …: {@link AnyAccount#name}) is no account to name there: every account holds it, so every account
+     * is an operator through it, and the advice is to replace it. Each member is shown as a name beside the operators
+     * ({@link Values#visibleAccount}): a DN is a directory value.
      */
     private static void foreignMembers(Operator op, FindingSink out) {
+        List<String> everyone = op.foreignMembers().stream().filter(m -> AnyAccount.name(m) != null).toList();
+        boolean others = everyone.size() < op.foreignMembers().size();
+        String names = String.join(", ", everyone.stream().map(AnyAccount::shown).toList());
+        String accounts = "name those accounts (DOMAIN\\name or userPrincipalName) in policy.operators with a directory"
+                + " of their domain configured, so they are checked there; or check in their domain that they are"
+                + " neither marked sensitive nor in its Protected Users.";
         out.add(INFO).host(op.name())
                 .evidence(Evidence.builder().operator(op.name()).attribute("member").actual(op.foreignMembers())
                         .build())
                 .message("policy.operators names the group '" + op.name() + "', which has "
                         + (op.foreignMembers().size() == 1 ? "a member" : op.foreignMembers().size() + " members")
                         + " of another domain (" + String.join(", ", op.foreignMembers().stream()
-                        .map(m -> AnyAccount.name(m) == null ? m : m + " " + AnyAccount.name(m)).toList())
+                        .map(m -> AnyAccount.name(m) == null ? Values.visibleAccount(m) : m + " " + AnyAccount.name(m))
+                        .toList())
                         + "; a SID is a foreign security principal: an account or group of a trusted domain, or a"
                         + " well-known group that every account holds): the 'sensitive and cannot be delegated' flag"
                         + " and Protected Users membership of such an account are in its own domain, so "
-                        + (op.foreignMembers().size() == 1 ? "it was" : "they were") + " not checked.")
-                .action(new Action.Manual("Name those accounts (DOMAIN\\name or userPrincipalName) in"
-                        + " policy.operators with a directory of their domain configured, so they are checked"
-                        + " there; or check in their domain that they are neither marked sensitive nor in its"
-                        + " Protected Users."))
+                        + (op.foreignMembers().size() == 1 ? "it was" : "they were") + " not checked."
+                        + (everyone.isEmpty() ? "" : " " + names + (everyone.size() == 1 ? " is" : " are")
+                        + " no account to name or check: " + String.join("; ", everyone.stream()
+                        .map(AnyAccount::holders).toList()) + ", so through " + (everyone.size() == 1 ? "it" : "them")
+                        + " every account starts migrations as an operator, this domain's sensitive accounts and"
+                        + " Protected Users members too."))
+                .action(new Action.Manual(everyone.isEmpty() ? "N" + accounts.substring(1) : "Remove " + names
+                        + " from " + op.name() + " and its nested groups, and put the group of the people who really"
+                        + " start live migrations in its place." + (others ? " For the other members: " + accounts
+                        : "")))
                 .emit();
     }
 }

@@ -196,8 +196,16 @@ class OperatorMembersTest {
                     + FOREIGN_SID + ", " + CHILD_DOMAIN_USER + ", " + EMEA_USER + ", S-1-5-11 Authenticated Users;"
                     + " a SID is a foreign security principal: an account or group of a trusted domain, or a well-known"
                     + " group that every account holds): the 'sensitive and cannot be delegated' flag and Protected"
-                    + " Users membership of such an account are in its own domain, so they were not checked.",
+                    + " Users membership of such an account are in its own domain, so they were not checked."
+                    + " Authenticated Users (S-1-5-11) is no account to name or check: every authenticated"
+                    + " account's token holds Authenticated Users, so through it every account starts migrations as an"
+                    + " operator, this domain's sensitive accounts and Protected Users members too.",
                     f.path("message").asText());
+            assertEquals("Remove Authenticated Users (S-1-5-11) from HV Movers and its nested groups, and put the"
+                    + " group of the people who really start live migrations in its place. For the other members:"
+                    + " name those accounts (DOMAIN\\name or userPrincipalName) in policy.operators with a directory"
+                    + " of their domain configured, so they are checked there; or check in their domain that they are"
+                    + " neither marked sensitive nor in its Protected Users.", f.path("remediation").asText());
             // the members it holds are judged: adm-lee (sensitive) and the gMSA (in Protected Users), through the group
             List<JsonNode> notDelegable = findings(ds, List.of("HV Movers"), "OPERATOR_NOT_DELEGABLE");
             assertEquals(List.of("adm-lee: userAccountControl", "gmsa-moves$: memberOf"), notDelegable.stream()
@@ -205,6 +213,63 @@ class OperatorMembersTest {
                     .sorted().toList());
             assertTrue(notDelegable.stream().allMatch(n -> n.path("message").asText().contains("(through HV Movers)")
                     && n.path("evidence").path("operator").asText().equals("HV Movers")), notDelegable.toString());
+        } finally {
+            ds.shutDown(true);
+        }
+    }
+
+    /**
+     * Authenticated Users alone in an operator group: the advice is to replace it, not to name "those accounts" with a
+     * directory of their domain, which cannot be done for a group every account holds.
+     */
+    @Test
+    void aWellKnownGroupInAnOperatorGroupIsToBeReplacedNotNamed() throws Exception {
+        InMemoryDirectoryServer ds = server(false);
+        try {
+            DomainFactsTest.group(ds, "HV Everyone", DomainFactsTest.DOMAIN_SID + "-1803", "20200101000000.0Z",
+                    AUTHENTICATED_USERS);
+            JsonNode f = findings(ds, List.of("HV Everyone"), "OPERATOR_NOT_FOUND").get(0);
+            assertTrue(f.path("message").asText().endsWith(" Authenticated Users (S-1-5-11) is no account to name or"
+                    + " check: every authenticated account's token holds Authenticated Users, so through it every"
+                    + " account starts migrations as an operator, this domain's sensitive accounts and Protected"
+                    + " Users members too."), f.toString());
+            assertEquals("Remove Authenticated Users (S-1-5-11) from HV Everyone and its nested groups, and put the"
+                    + " group of the people who really start live migrations in its place.",
+                    f.path("remediation").asText());
+        } finally {
+            ds.shutDown(true);
+        }
+    }
+
+    /**
+     * Directory values in OPERATOR_NOT_FOUND's sentences are shown as the other rules show a name beside the ones it
+     * may imitate: a disabled operator's sAMAccountName and a foreign member's DN with a right-to-left override
+     * (U+202E) read by its code in findings.json's message (so in console, mail and PDF alike); a disabled operator
+     * with no sAMAccountName is named by its DN, not "its account null".
+     */
+    @Test
+    void directoryValuesInTheMessagesAreShownByTheirCode() throws Exception {
+        InMemoryDirectoryServer ds = server(false);
+        try {
+            ds.add(new Entry("dn: CN=adm-rlo," + USERS, "objectClass: top", "objectClass: person",
+                    "objectClass: user", "cn: adm-rlo", "sAMAccountName: adm-\u202Eevil",
+                    "userAccountControl: 514"));
+            ds.add(new Entry("dn: CN=adm-nameless," + USERS, "objectClass: top", "objectClass: person",
+                    "objectClass: user", "cn: adm-nameless", "userAccountControl: 514"));
+            DomainFactsTest.group(ds, "HV Abroad", DomainFactsTest.DOMAIN_SID + "-1804", "20200101000000.0Z",
+                    "CN=adm-\u202Eevil,CN=Users,DC=fabrikam,DC=com");
+            List<JsonNode> notFound = findings(ds, List.of("CN=adm-rlo," + USERS, "CN=adm-nameless," + USERS,
+                    "HV Abroad"), "OPERATOR_NOT_FOUND");
+            Map<String, String> messages = notFound.stream().collect(Collectors.toMap(f -> f.path("evidence")
+                    .path("operator").asText(), f -> f.path("message").asText()));
+            assertTrue(messages.get("CN=adm-rlo," + USERS).contains("its account adm-\\u202Eevil is disabled"),
+                    messages.toString());
+            assertTrue(messages.get("CN=adm-nameless," + USERS).contains("its account CN=adm-nameless," + USERS
+                    + " is disabled"), messages.toString());
+            assertTrue(messages.get("HV Abroad").contains("(CN=adm-\\u202Eevil,CN=Users,DC=fabrikam,DC=com;"),
+                    messages.toString());
+            assertTrue(messages.values().stream().noneMatch(m -> m.contains("\u202E") || m.contains("null")),
+                    messages.toString());
         } finally {
             ds.shutDown(true);
         }
