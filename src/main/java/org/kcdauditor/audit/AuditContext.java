@@ -1130,8 +1130,10 @@ public final class AuditContext implements Drift.Nodes {
      */
     private List<Blocker> laggingDcBlockers(PairStatus p) {
         List<Blocker> out = new ArrayList<>(0);
-        List<AdObject> ends = new ArrayList<>(List.of(p.source(), p.target()));
-        // a service account the target's cifs SPNs are keyed on: that DC's KDC issues the ticket in its keys as it holds it
+        List<AdObject> ends = new ArrayList<>(List.of(p.source()));
+        // the accounts the KDC issues the ticket in the keys of, as that DC holds them: the target, or, for the cifs SPNs
+        // keyed on a service account, that account alone, whose keys, encryption types and RBCD that DC's KDC reads;
+        // the file server's own computer account only where the pair needs an SPN not keyed elsewhere (ticketAccounts)
         ticketAccounts(p).stream().filter(a -> !ends.contains(a)).forEach(ends::add);
         for (AdObject end : ends) {
             for (DcDivergence d : divergencesByHost.getOrDefault(end, List.of())) {

@@ -101,7 +101,7 @@ public final class DcNotConvergedRule implements Rule {
                             : pairs.size() + " directed pairs") + " cannot migrate.") + (!d.notDelegatedAlone() ? ""
                             : " The difference is NOT_DELEGATED alone, which stops only the delegation of tickets of "
                             + node.name() + "'s own account: the moves operators start delegate their own tickets, so"
-                            + " no pair fails on " + dc + " for it."))
+                            + " no pair fails on " + dc + " for it.") + keyedElsewhere(ctx, node, dc, pairs))
                     .action(keyed != null ? new Action.Manual("If " + node.name() + "'s SMB service is being keyed on "
                             + d.there().get(0) + " (ktpass -mapuser, a NAS's service account setting), keep the SPNs"
                             + " there: " + bring(d, "them") + " (or wait for replication), then run the audit and the"
@@ -130,6 +130,23 @@ public final class DcNotConvergedRule implements Rule {
         }
     }
 
+    /**
+     * For a file server whose cifs SPNs are keyed on service accounts, a difference of its own computer account blocking
+     * no pair: " NAS01's cifs SPNs are keyed on svc-nas: dc2's KDC issues the tickets into NAS01 in that account's keys,
+     * as dc2 holds it, so no pair into NAS01 fails on dc2 for this difference."; else empty.
+     */
+    private static String keyedElsewhere(AuditContext ctx, AdObject node, String dc, List<Evidence.PairRef> pairs) {
+        java.util.Map<String, AdObject> held = ctx.serviceAccounts().get(node);
+        if (held == null || !pairs.isEmpty()) {
+            return "";
+        }
+        List<String> accounts = held.values().stream().map(a -> Values.visibleAccount(a.name())).distinct().toList();
+        return " " + node.name() + "'s cifs SPNs are keyed on " + String.join(", ", accounts) + ": " + dc + "'s KDC"
+                + " issues the tickets into " + node.name() + " in " + (accounts.size() == 1 ? "that account's" : "their")
+                + " keys, as " + dc + " holds " + (accounts.size() == 1 ? "it" : "them") + ", so no pair into "
+                + node.name() + " fails on " + dc + " for this difference.";
+    }
+
     /** The file servers whose cifs SPNs {@code o} is the account keyed on ({@link AuditContext#serviceAccounts}). */
     private static List<AdObject> keyedFileServers(AuditContext ctx, AdObject o) {
         List<AdObject> out = new ArrayList<>(0);
@@ -147,13 +164,16 @@ public final class DcNotConvergedRule implements Rule {
      * For a keyed account's servicePrincipalName lacking SPNs on the DC: " On dc2 they are registered on CN=NAS01,…:
      * its KDC issues their tickets in that account's keys, which the file server's keytab, made for svc-nas, does not
      * hold." (or on no account: its KDC finds no service), from that DC's copy of the checked objects and the other
-     * holders it gave; else empty.
+     * holders it gave; the same for all its SPNs ("its SPNs (…)") where the DC does not hold the account at all; else
+     * empty.
      */
     private static String heldThere(DcDivergence d) {
-        if (!d.attribute().equals("servicePrincipalName") || d.lacking().isEmpty()) {
+        boolean object = d.attribute().equals(DcDivergence.OBJECT);
+        Set<String> lacking = object ? DcDivergence.keys("servicePrincipalName", d.host().spns())
+                : d.attribute().equals("servicePrincipalName") ? d.lacking() : Set.of();
+        if (lacking.isEmpty()) {
             return "";
         }
-        Set<String> lacking = d.lacking();
         List<String> holders = new ArrayList<>();
         for (List<AdObject> list : List.of(d.dc().objects(), d.dc().spnHolders())) {
             for (AdObject o : list) {
@@ -164,8 +184,9 @@ public final class DcNotConvergedRule implements Rule {
             }
         }
         String dc = d.dc().name();
-        return holders.isEmpty() ? " On " + dc + " no account registers them: its KDC finds no such service there."
-                : " On " + dc + " they are registered on " + String.join(", ", holders.stream()
+        String spns = object ? "its SPNs (" + Values.visibleSpns(d.host().spns(), ", ") + ")" : null;
+        return holders.isEmpty() ? " On " + dc + " no account registers " + (object ? spns : "them") + ": its KDC finds"
+                + " no such service there." : " On " + dc + " " + (object ? spns : "they") + " are registered on " + String.join(", ", holders.stream()
                 .map(Values::visibleAccount).toList()) + ": its KDC issues their tickets in "
                 + (holders.size() == 1 ? "that account's keys" : "none of them (two holders)") + ", which a keytab made"
                 + " for " + Values.visibleAccount(d.host().name()) + " cannot read.";

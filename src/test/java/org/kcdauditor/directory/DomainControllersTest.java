@@ -553,20 +553,13 @@ class DomainControllersTest {
         assertEquals(1, findings(doc, "TARGET_SPN_NOT_REGISTERED").size());
     }
     /**
-     * NAS01 keyed on svc-nas (ktpass -mapuser): on dc1, the DC the audit read, svc-nas registers cifs/NAS01 and
-     * cifs/nas01.contoso.com with AES, so the pairs into NAS01 read OK in its keys. Each DC's KDC issues those tickets
-     * as that DC holds svc-nas, so a DC that has not replicated svc-nas's change breaks the pairs into NAS01 there:
-     * DC_NOT_CONVERGED under svc-nas (not NAS01, whose own account is the same on both), naming the attribute and the
-     * values, with the pairs into NAS01. Before, --all-dcs compared the nodes and file servers only: svc-nas RC4-only
-     * on dc2, its password from before the domain's AES keys there, or the SPNs still on the computer NAS01 or on
-     * another account there, read GO.
+     * NAS01 keyed on svc-nas on both DCs, which agree: svc-nas registers its cifs SPNs with AES and a password newer than
+     * the domain's AES keys, the nodes delegate to them; returns the config of HVC1 with NAS01 and both DCs.
      */
-    @Test
-    void theAccountAFileServerIsKeyedOnIsComparedOnEveryDc() throws Exception {
+    private Path nas01KeyedOnSvcNas() throws Exception {
         dc2.modify(HV02, new Modification(ModificationType.ADD, "msDS-AllowedToDelegateTo", "cifs/HV03",
                 "cifs/hv03.contoso.com"));
         String svc = "CN=svc-nas,CN=Users," + TestDirectory.BASE;
-        String nas = "CN=NAS01,OU=Hyper-V," + TestDirectory.BASE;
         for (InMemoryDirectoryServer ds : List.of(dc1, dc2)) {
             TestDirectory.addFileServer(ds, "NAS01", org.kcdauditor.support.Hosts.DOMAIN_SID + "-3000");
             TestDirectory.aesKeysSince(ds, TestDirectory.BASE, org.kcdauditor.support.Hosts.DOMAIN_SID,
@@ -587,6 +580,69 @@ class DomainControllersTest {
         Path cfg = config(List.of(url(dc1), url(dc2)));
         Files.writeString(cfg, Files.readString(cfg).replace("nodes: [HV01, HV02, HV03]\n",
                 "nodes: [HV01, HV02, HV03]\n    fileServers: [NAS01]\n"));
+        CliRun go = preflight(cfg, "--all-dcs");
+        assertEquals(0, go.exitCode(), "both DCs agree: " + go);
+        return cfg;
+    }
+
+    /**
+     * NAS01's own computer account differing on dc2 (its encryption types, its resource-based delegation, the object
+     * not there at all) breaks no pair into it while its cifs SPNs are keyed on svc-nas: dc2's KDC issues those tickets
+     * in svc-nas's keys and reads svc-nas's RBCD, as it holds svc-nas. Before, the pairs into NAS01 were blocked (NO-GO).
+     */
+    @Test
+    void theFileServersOwnDifferencesBlockNoPairKeyedOnItsServiceAccount() throws Exception {
+        Path cfg = nas01KeyedOnSvcNas();
+        String nas = "CN=NAS01,OU=Hyper-V," + TestDirectory.BASE;
+        dc2.modify(nas, new Modification(ModificationType.REPLACE, "msDS-SupportedEncryptionTypes", "4"));
+        nas01DifferenceBlocksNothing(cfg, "msDS-SupportedEncryptionTypes");
+        dc2.modify(nas, new Modification(ModificationType.DELETE, "msDS-SupportedEncryptionTypes"));
+        dc1.modify(nas, new Modification(ModificationType.ADD, "msDS-AllowedToActOnBehalfOfOtherIdentity",
+                org.kcdauditor.support.RbcdDescriptors.of(List.of(org.kcdauditor.support.Hosts.DOMAIN_SID + "-2000"))));
+        nas01DifferenceBlocksNothing(cfg, "msDS-AllowedToActOnBehalfOfOtherIdentity");
+        dc1.modify(nas, new Modification(ModificationType.DELETE, "msDS-AllowedToActOnBehalfOfOtherIdentity"));
+        dc2.delete(nas);
+        nas01DifferenceBlocksNothing(cfg, "object");
+    }
+
+    /**
+     * A preflight of {@code cfg} finding NAS01's {@code attribute} differing on dc2, blocking no pair (the matrix all OK),
+     * and saying why.
+     */
+    private void nas01DifferenceBlocksNothing(Path cfg, String attribute) throws Exception {
+        CliRun run = preflight(cfg, "--all-dcs");
+        JsonNode doc = CliRun.findings(tmp.resolve("out"));
+        List<JsonNode> f = findings(doc, "DC_NOT_CONVERGED");
+        assertTrue(f.stream().anyMatch(x -> x.path("host").asText().equals("NAS01")
+                && x.path("evidence").path("attribute").asText().equals(attribute)), f.toString());
+        assertTrue(f.stream().allMatch(x -> x.path("evidence").path("pairs").isEmpty()), f.toString());
+        for (JsonNode c : doc.path("clusters")) {
+            for (JsonNode p : c.path("matrix")) {
+                assertTrue(p.path("ok").asBoolean(), p.toString());
+            }
+        }
+        // the difference is still one (HIGH): replication is owed, but no pair fails for it
+        assertTrue(run.out().contains("pairs that can migrate: 9/9"), run.toString());
+        assertTrue(f.stream().filter(x -> x.path("host").asText().equals("NAS01")).allMatch(x -> x.path("message")
+                .asText().endsWith(" NAS01's cifs SPNs are keyed on svc-nas: dc2.contoso.com's KDC issues the tickets"
+                + " into NAS01 in that account's keys, as dc2.contoso.com holds it, so no pair into NAS01 fails on"
+                + " dc2.contoso.com for this difference.")), f.toString());
+    }
+
+    /**
+     * NAS01 keyed on svc-nas (ktpass -mapuser): on dc1, the DC the audit read, svc-nas registers cifs/NAS01 and
+     * cifs/nas01.contoso.com with AES, so the pairs into NAS01 read OK in its keys. Each DC's KDC issues those tickets
+     * as that DC holds svc-nas, so a DC that has not replicated svc-nas's change breaks the pairs into NAS01 there:
+     * DC_NOT_CONVERGED under svc-nas (not NAS01, whose own account is the same on both), naming the attribute and the
+     * values, with the pairs into NAS01. Before, --all-dcs compared the nodes and file servers only: svc-nas RC4-only
+     * on dc2, its password from before the domain's AES keys there, or the SPNs still on the computer NAS01 or on
+     * another account there, read GO.
+     */
+    @Test
+    void theAccountAFileServerIsKeyedOnIsComparedOnEveryDc() throws Exception {
+        Path cfg = nas01KeyedOnSvcNas();
+        String svc = "CN=svc-nas,CN=Users," + TestDirectory.BASE;
+        String nas = "CN=NAS01,OU=Hyper-V," + TestDirectory.BASE;
         CliRun go = preflight(cfg, "--all-dcs");
         assertEquals(0, go.exitCode(), "both DCs agree: " + go);
 
@@ -629,6 +685,15 @@ class DomainControllersTest {
         message = keyedDivergence(cfg, "object").path("message").asText();
         assertTrue(message.contains("dc2.contoso.com does not hold svc-nas at all, which dc1.contoso.com (the DC the"
                 + " audit read) does: the account has not replicated there yet."), message);
+        // ... and who holds its SPNs there instead: no one, or the computer NAS01 they moved from on dc1
+        assertTrue(message.contains(" On dc2.contoso.com no account registers its SPNs (cifs/NAS01,"
+                + " cifs/nas01.contoso.com): its KDC finds no such service there."), message);
+        dc2.modify(nas, new Modification(ModificationType.ADD, "servicePrincipalName", "cifs/NAS01",
+                "cifs/nas01.contoso.com"));
+        message = keyedDivergence(cfg, "object").path("message").asText();
+        assertTrue(message.contains(" On dc2.contoso.com its SPNs (cifs/NAS01, cifs/nas01.contoso.com) are registered"
+                + " on " + nas + ": its KDC issues their"
+                + " tickets in that account's keys, which a keytab made for svc-nas cannot read."), message);
     }
 
     /**
