@@ -228,9 +228,13 @@ public final class DirectoriesCollector {
             }
         }
         List<AdObject> out = new ArrayList<>(hosts);
+        // the hosts are objects of s itself: known by identity, looked up last, for the few cifs holders left (a list's
+        // contains, record equals on every object, was quadratic at 20,000 hosts)
+        java.util.Set<AdObject> known = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        known.addAll(hosts);
         for (AdObject o : s.objects()) {
-            if (o != null && o.dn() != null && !hosts.contains(o) && (!o.isComputer() || s.isManagedServiceAccount(o))
-                    && o.spns().stream().anyMatch(spn -> names.contains(cifsHost(spn)))) {
+            if (o != null && o.dn() != null && (!o.isComputer() || s.isManagedServiceAccount(o))
+                    && o.spns().stream().anyMatch(spn -> names.contains(cifsHost(spn))) && !known.contains(o)) {
                 out.add(o);
             }
         }
