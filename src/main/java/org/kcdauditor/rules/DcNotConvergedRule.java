@@ -39,7 +39,8 @@ public final class DcNotConvergedRule implements Rule {
                     + " finds it first) — one finding per DC, host and"
                     + " attribute; the same for the user or managed service account a file server's `cifs` SPNs are"
                     + " keyed on (whose keys each DC's KDC issues their tickets in), which blocks the pairs into that"
-                    + " file server; blocks the pairs the difference breaks there",
+                    + " file server; blocks the pairs the difference breaks there; MEDIUM, blocking none, for a file"
+                    + " server's own account where that service account's keys encrypt every ticket into it",
             "A host asks the KDC of its own site's DC for tickets. A delegation change made on one DC takes effect"
                     + " there only after replication (other sites: at the next scheduled replication, by default"
                     + " every 180 minutes), so a GO given right after the change can be followed by failed"
@@ -92,7 +93,11 @@ public final class DcNotConvergedRule implements Rule {
                     }
                 }
             }
+            // a file server whose every ticket is issued in its service accounts' keys: its own account's difference
+            // blocks no pair, MEDIUM as its own AES_NOT_ENABLED is (EncryptionRules#severity)
+            boolean unused = !EncryptionRules.unused(ctx, node, EncryptionRules.keyedPairs(ctx, node)).isEmpty();
             out.add(INFO).cluster(EncryptionRules.cluster(ctx, node)).host(node.name())
+                    .severity(unused ? Severity.MEDIUM : INFO.severity())
                     .idSpn(dc + "/" + d.attribute())
                     .evidence(Evidence.builder().dc(dc).auditedDc(d.audited()).attribute(d.attribute())
                             .expected(d.here()).actual(d.there()).pairs(pairs).lastChange(newer).build())
@@ -101,7 +106,7 @@ public final class DcNotConvergedRule implements Rule {
                             : pairs.size() + " directed pairs") + " cannot migrate.") + (!d.notDelegatedAlone() ? ""
                             : " The difference is NOT_DELEGATED alone, which stops only the delegation of tickets of "
                             + node.name() + "'s own account: the moves operators start delegate their own tickets, so"
-                            + " no pair fails on " + dc + " for it.") + keyedElsewhere(ctx, node, dc, pairs))
+                            + " no pair fails on " + dc + " for it.") + (unused ? keyedElsewhere(ctx, node, dc) : ""))
                     .action(keyed != null ? new Action.Manual("If " + node.name() + "'s SMB service is being keyed on "
                             + d.there().get(0) + " (ktpass -mapuser, a NAS's service account setting), keep the SPNs"
                             + " there: " + bring(d, "them") + " (or wait for replication), then run the audit and the"
@@ -131,15 +136,12 @@ public final class DcNotConvergedRule implements Rule {
     }
 
     /**
-     * For a file server whose cifs SPNs are keyed on service accounts, a difference of its own computer account blocking
-     * no pair: " NAS01's cifs SPNs are keyed on svc-nas: dc2's KDC issues the tickets into NAS01 in that account's keys,
-     * as dc2 holds it, so no pair into NAS01 fails on dc2 for this difference."; else empty.
+     * For a file server no pair into which uses its own keys ({@link EncryptionRules#unused}), a difference of its own
+     * computer account: " NAS01's cifs SPNs are keyed on svc-nas: dc2's KDC issues the tickets into NAS01 in that
+     * account's keys, as dc2 holds it, so no pair into NAS01 fails on dc2 for this difference."
      */
-    private static String keyedElsewhere(AuditContext ctx, AdObject node, String dc, List<Evidence.PairRef> pairs) {
+    private static String keyedElsewhere(AuditContext ctx, AdObject node, String dc) {
         java.util.Map<String, AdObject> held = ctx.serviceAccounts().get(node);
-        if (held == null || !pairs.isEmpty()) {
-            return "";
-        }
         List<String> accounts = held.values().stream().map(a -> Values.visibleAccount(a.name())).distinct().toList();
         return " " + node.name() + "'s cifs SPNs are keyed on " + String.join(", ", accounts) + ": " + dc + "'s KDC"
                 + " issues the tickets into " + node.name() + " in " + (accounts.size() == 1 ? "that account's" : "their")

@@ -586,9 +586,70 @@ class DomainControllersTest {
     }
 
     /**
+     * svc-nas serving file servers of two clusters (NAS01 of HVC1, NAS02 of HVC2), RC4 only on dc2: one DC_NOT_CONVERGED
+     * finding, filed as the AES rules file one of that account (AES_NOT_ENABLED when both DCs hold RC4 only): under the
+     * first cluster listing a file server it serves (HVC1), naming both file servers and listing the pairs it breaks in
+     * both clusters; the preflight of HVC2 counts it as a blocker of its pairs and is NO-GO for it, as for the AES
+     * finding. The per-cluster counts of every output follow the finding's cluster, the same for both rules.
+     */
+    @Test
+    void anAccountServingFileServersOfTwoClustersIsOneFindingFiledAsItsAesFindingIs() throws Exception {
+        Path cfg = nas01KeyedOnSvcNas();
+        String svc = "CN=svc-nas,CN=Users," + TestDirectory.BASE;
+        for (InMemoryDirectoryServer ds : List.of(dc1, dc2)) {
+            TestDirectory.addCluster(ds, TestDirectory.BASE, org.kcdauditor.support.Hosts.DOMAIN_SID, 2100,
+                    List.of("HV11", "HV12"));
+            TestDirectory.addFileServer(ds, "NAS02", org.kcdauditor.support.Hosts.DOMAIN_SID + "-3002");
+            for (String n : List.of("HV11", "HV12")) {
+                ds.modify("CN=" + n + ",OU=Hyper-V," + TestDirectory.BASE, new Modification(ModificationType.ADD,
+                        "msDS-AllowedToDelegateTo", "cifs/NAS02", "cifs/nas02.contoso.com"));
+            }
+            ds.modify(svc, new Modification(ModificationType.ADD, "servicePrincipalName", "cifs/NAS02",
+                    "cifs/nas02.contoso.com"));
+        }
+        Files.writeString(cfg, Files.readString(cfg).replace("store:\n",
+                "  - name: HVC2\n    nodes: [HV11, HV12]\n    fileServers: [NAS02]\nstore:\n"));
+        assertEquals(0, preflightOf("HVC2", cfg).exitCode(), "both DCs agree");
+
+        dc2.modify(svc, new Modification(ModificationType.REPLACE, "msDS-SupportedEncryptionTypes", "4"));
+        CliRun hvc2 = preflightOf("HVC2", cfg);
+        assertEquals(3, hvc2.exitCode(), hvc2.toString());
+        assertTrue(hvc2.out().contains("pairs that can migrate: 2/4; blockers: 1"), hvc2.out());
+        assertTrue(hvc2.out().contains("BLOCKER DC_NOT_CONVERGED               svc-nas is the account NAS01, NAS02's"
+                + " cifs SPNs are keyed on"), hvc2.out());
+        List<JsonNode> f = findings(CliRun.findings(tmp.resolve("out")), "DC_NOT_CONVERGED");
+        assertEquals(1, f.size(), f.toString());
+        assertEquals("svc-nas", f.get(0).path("host").asText());
+        assertEquals("HVC1", f.get(0).path("cluster").asText());
+        assertTrue(f.get(0).path("message").asText().contains("svc-nas is the account NAS01, NAS02's cifs SPNs are"
+                + " keyed on"), f.toString());
+        assertEquals(List.of("HV01 -> NAS01", "HV02 -> NAS01", "HV03 -> NAS01", "HV11 -> NAS02", "HV12 -> NAS02"),
+                StreamSupport.stream(f.get(0).path("evidence").path("pairs").spliterator(), false)
+                        .map(x -> x.path("from").asText() + " -> " + x.path("to").asText()).sorted().toList());
+
+        // the AES rules file svc-nas's own finding the same way: under HVC1, blocking HVC2's pairs too
+        dc1.modify(svc, new Modification(ModificationType.REPLACE, "msDS-SupportedEncryptionTypes", "4"));
+        hvc2 = preflightOf("HVC2", cfg);
+        assertEquals(3, hvc2.exitCode(), hvc2.toString());
+        assertTrue(hvc2.out().contains("BLOCKER AES_NOT_ENABLED"), hvc2.out());
+        JsonNode doc = CliRun.findings(tmp.resolve("out"));
+        assertTrue(findings(doc, "DC_NOT_CONVERGED").isEmpty(), findings(doc, "DC_NOT_CONVERGED").toString());
+        List<JsonNode> aes = findings(doc, "AES_NOT_ENABLED");
+        assertEquals(1, aes.size(), aes.toString());
+        assertEquals("svc-nas", aes.get(0).path("host").asText());
+        assertEquals("HVC1", aes.get(0).path("cluster").asText());
+    }
+
+    private CliRun preflightOf(String cluster, Path cfg) {
+        return CliRun.run(ENV, "preflight", "--config", cfg.toString(), "--cluster", cluster, "--out",
+                tmp.resolve("out").toString(), "--all-dcs");
+    }
+
+    /**
      * NAS01's own computer account differing on dc2 (its encryption types, its resource-based delegation, the object
      * not there at all) breaks no pair into it while its cifs SPNs are keyed on svc-nas: dc2's KDC issues those tickets
-     * in svc-nas's keys and reads svc-nas's RBCD, as it holds svc-nas. Before, the pairs into NAS01 were blocked (NO-GO).
+     * in svc-nas's keys and reads svc-nas's RBCD, as it holds svc-nas: a MEDIUM finding, GO. Before, the pairs into NAS01
+     * were blocked (NO-GO).
      */
     @Test
     void theFileServersOwnDifferencesBlockNoPairKeyedOnItsServiceAccount() throws Exception {
@@ -607,7 +668,7 @@ class DomainControllersTest {
 
     /**
      * A preflight of {@code cfg} finding NAS01's {@code attribute} differing on dc2, blocking no pair (the matrix all OK),
-     * and saying why.
+     * saying why: GO.
      */
     private void nas01DifferenceBlocksNothing(Path cfg, String attribute) throws Exception {
         CliRun run = preflight(cfg, "--all-dcs");
@@ -621,8 +682,11 @@ class DomainControllersTest {
                 assertTrue(p.path("ok").asBoolean(), p.toString());
             }
         }
-        // the difference is still one (HIGH): replication is owed, but no pair fails for it
-        assertTrue(run.out().contains("pairs that can migrate: 9/9"), run.toString());
+        // still a difference (replication is owed), but no pair fails for it: MEDIUM, as NAS01's own AES_NOT_ENABLED is
+        // (ScenarioOutputsAgreeTest#aFileServerKeyedOnAServiceAccount), and GO
+        assertEquals(0, run.exitCode(), run.toString());
+        assertTrue(run.out().contains("Preflight HVC1: GO"), run.toString());
+        assertTrue(f.stream().allMatch(x -> x.path("severity").asText().equals("MEDIUM")), f.toString());
         assertTrue(f.stream().filter(x -> x.path("host").asText().equals("NAS01")).allMatch(x -> x.path("message")
                 .asText().endsWith(" NAS01's cifs SPNs are keyed on svc-nas: dc2.contoso.com's KDC issues the tickets"
                 + " into NAS01 in that account's keys, as dc2.contoso.com holds it, so no pair into NAS01 fails on"
