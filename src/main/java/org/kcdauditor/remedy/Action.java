@@ -162,8 +162,14 @@ public sealed interface Action {
      * A user or managed service account that is no computer: the account a file server's cifs SPNs are keyed on
      * (ktpass -mapuser, or a gMSA), which the AD cmdlets take by its {@code samAccountName} ({@code svc-nas},
      * {@code gmsa-nas$}): Set-ADUser for a user, Set-ADServiceAccount for a {@code managed} one (gMSA, sMSA).
+     * {@code directory}: the directory (domain) it was read from, whose DC the cmdlet is run against; null with a
+     * single directory.
      */
-    record ServiceAccount(String samAccountName, boolean managed) {
+    record ServiceAccount(String samAccountName, boolean managed, String directory) {
+        /** Of the only directory. */
+        public ServiceAccount(String samAccountName, boolean managed) {
+            this(samAccountName, managed, null);
+        }
     }
 
     /**
@@ -171,10 +177,16 @@ public sealed interface Action {
      * are keyed on, and the file server's keytab made again from it: ktpass sets the password it prompts for (AD derives
      * the account's AES keys from it) and writes the AES256 key of {@code principal} ({@code cifs/nas01.contoso.com@CONTOSO.COM})
      * to a keytab for the file server, whose old keys no longer match. Proposed in a decision only: the keytab is
-     * imported on the file server by hand.
+     * imported on the file server by hand. {@code directory}: the directory (domain) the account was read from, whose DC
+     * ktpass targets; null with a single directory.
      */
-    record RekeyServiceAccount(String account, String samAccountName, String fileServer, String principal)
-            implements Action {
+    record RekeyServiceAccount(String account, String samAccountName, String fileServer, String principal,
+                               String directory) implements Action {
+        /** Of the only directory. */
+        public RekeyServiceAccount(String account, String samAccountName, String fileServer, String principal) {
+            this(account, samAccountName, fileServer, principal, null);
+        }
+
         @Override
         public String subject() {
             return account;

@@ -424,8 +424,18 @@ public final class RemediationPlan {
         return sv != null || servers.size() < 2 ? sv : servers.values().iterator().next();
     }
 
-    /** The directory of {@code a}'s object: for an SPN taken off another object, the domain of its DN; else null. */
+    /**
+     * The directory of {@code a}'s object: for an SPN taken off another object, the domain of its DN; for the user or
+     * managed service account a file server is keyed on, the directory it was read from (it is no host: a file server
+     * of another domain than the first is keyed on an account of its own domain, which the first's DC does not find,
+     * or finds another account of that name in); else null.
+     */
     private Server serverOf(Action a) {
+        String directory = a instanceof Action.SetEncryptionTypes t && t.serviceAccount() != null
+                ? t.serviceAccount().directory() : a instanceof Action.RekeyServiceAccount r ? r.directory() : null;
+        if (directory != null) {
+            return servers.get(directory);
+        }
         if (!(a instanceof Action.UnregisterSpn u) || u.dn() == null || servers.size() < 2) {
             return null;
         }

@@ -123,7 +123,7 @@ public final class AesKeysMissingRule implements Rule {
         return new Action.Manual(o.name() + "'s keys date from before the domain's AES keys: a new password gives it AES"
                 + " keys, and " + fs.name() + "'s keytab, made with the old one, must be made again with it:",
                 List.of(new Action.RekeyServiceAccount(o.name(), o.samAccountName() == null ? o.name()
-                        : o.samAccountName(), fs.name(), spn + "@" + realm.toUpperCase(java.util.Locale.ROOT))));
+                        : o.samAccountName(), fs.name(), spn + "@" + realm.toUpperCase(java.util.Locale.ROOT), ctx.directoryOf(o))));
     }
 
     private static LocalDate day(AdObject o) {

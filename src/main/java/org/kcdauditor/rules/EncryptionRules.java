@@ -135,7 +135,7 @@ final class EncryptionRules {
     /** {@code o} as the AD cmdlets for users and managed service accounts take it: its sAMAccountName (else its name). */
     static Action.ServiceAccount serviceAccount(AuditContext ctx, AdObject o) {
         return new Action.ServiceAccount(o.samAccountName() == null ? o.name() : o.samAccountName(),
-                ctx.snapshot().isManagedServiceAccount(o));
+                ctx.snapshot().isManagedServiceAccount(o), ctx.directoryOf(o));
     }
 
     /** A user account's name as PowerShell's -Identity takes it: its sAMAccountName (else its name), quoted. */

@@ -1175,6 +1175,60 @@ class MultiDirectoryTest {
                 .toList(), "contoso is judged by its own date while fabrikam, the first, is down");
     }
 
+    /**
+     * A file server of fabrikam (NAS21) keyed on fabrikam's svc-nas, while contoso has a svc-nas too: the yes to svc-nas's
+     * AES fix writes to fabrikam's DC (Set-ADUser … -Server 'dc1.fabrikam.com'; ktpass -mapuser "FABRIKAM.COM\svc-nas"
+     * -target dc1.fabrikam.com) and is pushed from there, and findings.json's actions say which directory the account is
+     * in. Before, the commands went to contoso's DC, the first directory's: Set-ADUser found no svc-nas there or set
+     * contoso's, and ktpass reset the password of contoso's svc-nas.
+     */
+    @Test
+    void aServiceAccountOfTheSecondDirectoryIsSetOnADcOfItsOwnDomain() throws Exception {
+        aesKeysSince(fabrikam, FABRIKAM, FABRIKAM_SID, "20090310120000.0Z");
+        for (String n : List.of("HV21", "HV22")) {
+            fabrikam.modify("CN=" + n + ",OU=Hyper-V," + FABRIKAM, new Modification(ModificationType.ADD,
+                    "msDS-AllowedToDelegateTo", "cifs/NAS21", "cifs/nas21.fabrikam.com"));
+        }
+        Entry nas = new Entry("dn: CN=NAS21,OU=Hyper-V," + FABRIKAM, "objectClass: top", "objectClass: computer",
+                "cn: NAS21", "sAMAccountName: NAS21$", "dNSHostName: nas21.fabrikam.com", "userAccountControl: 4096",
+                "servicePrincipalName: HOST/NAS21", "servicePrincipalName: HOST/nas21.fabrikam.com");
+        nas.addAttribute("objectSid", Sids.toBytes(FABRIKAM_SID + "-3100"));
+        fabrikam.add(nas);
+        Entry svc = new Entry("dn: CN=svc-nas,CN=Users," + FABRIKAM, "objectClass: top", "objectClass: person",
+                "objectClass: user", "cn: svc-nas", "sAMAccountName: svc-nas", "userAccountControl: 66048",
+                "servicePrincipalName: cifs/NAS21", "servicePrincipalName: cifs/nas21.fabrikam.com",
+                "msDS-SupportedEncryptionTypes: 4", "pwdLastSet: " + fileTime("2007-06-12T00:00:00Z"));
+        svc.addAttribute("objectSid", Sids.toBytes(FABRIKAM_SID + "-3101"));
+        fabrikam.add(svc);
+        if (contoso.getEntry("CN=Users," + TestDirectory.BASE) == null) {
+            contoso.add(new Entry("dn: CN=Users," + TestDirectory.BASE, "objectClass: container", "cn: Users"));
+        }
+        Entry other = new Entry("dn: CN=svc-nas,CN=Users," + TestDirectory.BASE, "objectClass: top",
+                "objectClass: person", "objectClass: user", "cn: svc-nas", "sAMAccountName: svc-nas",
+                "userAccountControl: 66048");
+        other.addAttribute("objectSid", Sids.toBytes(Hosts.DOMAIN_SID + "-3101"));
+        contoso.add(other);
+        Path cfg = config(fabrikamUrl(), "[]");
+        Files.writeString(cfg, Files.readString(cfg).replace("nodes: [HV21, HV22]\n",
+                "nodes: [HV21, HV22]\n    fileServers: [NAS21]\n"));
+        assertEquals(3, run(cfg, "json,md").exitCode());
+        String md = Files.readString(tmp.resolve("out/runbook.md"));
+        assertTrue(md.contains("If so: `Set-ADUser -Identity 'svc-nas' -Replace @{'msDS-SupportedEncryptionTypes'=24}"
+                + " -Server 'dc1.fabrikam.com'`"), md);
+        assertTrue(md.contains("If so: `ktpass -out NAS21.keytab -princ \"cifs/nas21.fabrikam.com@FABRIKAM.COM\""
+                + " -mapuser \"FABRIKAM.COM\\svc-nas\" -crypto AES256-SHA1 -ptype KRB5_NT_PRINCIPAL -pass *"
+                + " -target dc1.fabrikam.com`"), md);
+        assertTrue(md.contains("repadmin /syncall dc1.fabrikam.com /AdeP"), md);
+        assertFalse(md.contains("dc1.contoso.com"), md);
+        JsonNode doc = CliRun.findings(tmp.resolve("out"));
+        JsonNode types = findings(doc, "AES_NOT_ENABLED").stream().filter(f -> f.path("host").asText()
+                .equals("svc-nas")).findFirst().orElseThrow().path("actions").get(0).path("proposed").get(0);
+        assertEquals("fabrikam", types.path("serviceAccount").path("directory").asText(), types.toString());
+        JsonNode rekey = findings(doc, "AES_KEYS_MISSING").stream().filter(f -> f.path("host").asText()
+                .equals("svc-nas")).findFirst().orElseThrow().path("actions").get(0).path("proposed").get(0);
+        assertEquals("fabrikam", rekey.path("directory").asText(), rekey.toString());
+    }
+
     @Test
     void anUnreachableDirectoryFailsTheRunNamingItUnlessOptional() throws Exception {
         int closed;

@@ -1682,8 +1682,9 @@ class ScenarioOutputsAgreeTest {
                     "cifs/nas01.contoso.com@CONTOSO.COM")), ((Action.Manual) keys.actions().get(0)).proposed());
             String setUser = "Set-ADUser -Identity 'svc-nas' -Replace @{'msDS-SupportedEncryptionTypes'=24}"
                     + " -Server 'dc1.contoso.com'";
-            String ktpass = "ktpass -out NAS01.keytab -princ \"cifs/nas01.contoso.com@CONTOSO.COM\" -mapuser svc-nas"
-                    + " -crypto AES256-SHA1 -ptype KRB5_NT_PRINCIPAL -pass * -target dc1.contoso.com";
+            String ktpass = "ktpass -out NAS01.keytab -princ \"cifs/nas01.contoso.com@CONTOSO.COM\" -mapuser"
+                    + " \"CONTOSO.COM\\svc-nas\" -crypto AES256-SHA1 -ptype KRB5_NT_PRINCIPAL -pass *"
+                    + " -target dc1.contoso.com";
             assertTrue(o.md().contains("  If so: `" + setUser + "`"), o.md());
             assertTrue(o.md().contains("  If so: `" + ktpass + "`"), o.md());
             assertTrue(o.html().contains(setUser.replace("'", "&#39;")) || o.html().contains(setUser), o.html());
@@ -1696,7 +1697,7 @@ class ScenarioOutputsAgreeTest {
             assertTrue(aes.remediation().contains("Set-ADUser -Identity 'svc-nas' -Replace"
                     + " @{'msDS-SupportedEncryptionTypes'=24}"), aes.remediation());
             assertTrue(keys.remediation().contains("ktpass -out NAS01.keytab -princ"
-                    + " \"cifs/nas01.contoso.com@CONTOSO.COM\" -mapuser svc-nas -crypto AES256-SHA1 -ptype"
+                    + " \"cifs/nas01.contoso.com@CONTOSO.COM\" -mapuser \"CONTOSO.COM\\svc-nas\" -crypto AES256-SHA1 -ptype"
                     + " KRB5_NT_PRINCIPAL -pass *"), keys.remediation());
 
             // the same NAS keyed on a gMSA: Set-ADServiceAccount on its account name
