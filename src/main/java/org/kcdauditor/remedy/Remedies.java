@@ -30,7 +30,28 @@ public final class Remedies {
     public static final String ADUC_KERBEROS = "Use Kerberos only";
     static final String AFTER_CHANGE = "then replicate and purge the hosts' tickets (" + Commands.PURGE_TICKETS + ")";
 
+    /**
+     * Said of every new password on the user a file server is keyed on (ktpass -mapuser): the other uses of that
+     * password break unless they are given it.
+     */
+    public static final String ELSEWHERE = "Set the new password wherever else the account's password is used too (a"
+            + " NAS that binds to LDAP with it, a service or task running as it), or those break.";
+
     private static final Commands COMMANDS = Commands.serverless();
+
+    /**
+     * What else the ktpass of {@link Action.RekeyServiceAccount} changes, said with the decision so that the runbooks
+     * carry it: the userPrincipalName it overwrites, the one principal the keytab holds, and the password's other uses.
+     */
+    public static String rekeyCaveats(String account, String fileServer, String principal) {
+        String on = Values.visibleAccount(account);
+        return "ktpass also sets " + on + "'s userPrincipalName to " + list(List.of(principal)) + " (unless given"
+                + " -setupn, left out here: whether the keytab's key then still matches the one AD derives depends on"
+                + " the salt ktpass takes): note the old one first if anything signs in with it. The keytab holds that"
+                + " principal only: a file server that accepts only the principals in its keytab (Samba, many NASes)"
+                + " rejects tickets for its other cifs names, such as " + list(List.of("cifs/" + fileServer))
+                + " asked for by its short name, until they are added to it. " + ELSEWHERE;
+    }
 
     private Remedies() {
     }

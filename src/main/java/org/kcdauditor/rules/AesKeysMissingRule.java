@@ -7,6 +7,8 @@ import org.kcdauditor.model.Evidence;
 import org.kcdauditor.model.Severity;
 import org.kcdauditor.remedy.Action;
 import org.kcdauditor.remedy.Commands;
+import org.kcdauditor.remedy.Remedies;
+import org.kcdauditor.remedy.Values;
 
 import java.time.Instant;
 import java.time.LocalDate;
@@ -85,12 +87,15 @@ public final class AesKeysMissingRule implements Rule {
 
     /**
      * A user or managed service account a file server's cifs SPNs are keyed on: a new password gives it AES keys, and
-     * the keytab is made again from it, since the old one's keys no longer match. For a user keying one file server,
-     * ktpass does both ({@link Action.RekeyServiceAccount}: it sets the password it prompts for and writes the keytab
-     * for the file server's DNS-name cifs SPN); keying several, one password serves them all, which a ktpass per
-     * keytab would each set anew (the earlier keytabs' key version then no longer matches), so it is said in words. A
-     * gMSA's or sMSA's password is set by AD, not by ktpass: an sMSA's with Reset-ADServiceAccountPassword on the
-     * computer it is installed on; a gMSA's, which that cmdlet does not reset, at its next password interval.
+     * the keytab is made again from it, since the old one's keys no longer match. For a user keying one file server and
+     * holding none but its cifs SPNs, ktpass does both ({@link Action.RekeyServiceAccount}: it sets the password it
+     * prompts for and writes the keytab for the file server's DNS-name cifs SPN, that principal only); keying several,
+     * one password serves them all, which a ktpass per keytab would each set anew (the earlier keytabs' key version then
+     * no longer matches), and holding other SPNs, their services use the same keys and need their keytabs made again
+     * too, so it is said in words. Either way the password is to be set wherever else it is used
+     * ({@link Remedies#ELSEWHERE}). A gMSA's or sMSA's password is set by AD, not by ktpass: an sMSA's with
+     * Reset-ADServiceAccountPassword on the computer it is installed on; a gMSA's, which that cmdlet does not reset, at
+     * its next password interval.
      */
     private static Action newPassword(AuditContext ctx, AdObject o) {
         String id = EncryptionRules.userIdentity(o);
@@ -102,28 +107,39 @@ public final class AesKeysMissingRule implements Rule {
                     + " from it.");
         }
         List<AdObject> served = new java.util.ArrayList<>();
+        java.util.Set<String> keyed = new java.util.HashSet<>();
         String spn = null;
         for (var e : ctx.serviceAccounts().entrySet()) {
             List<String> held = e.getValue().entrySet().stream().filter(x -> x.getValue() == o).map(
                     java.util.Map.Entry::getKey).toList();
             if (!held.isEmpty() && !served.contains(e.getKey())) {
                 served.add(e.getKey());
-                // the DNS-name SPN, as SMB clients ask for it; the keytab's key serves the short name's too
+                held.forEach(x -> keyed.add(x.toLowerCase(java.util.Locale.ROOT)));
+                // the DNS-name SPN, as SMB clients ask for it; the keytab holds that principal only
                 spn = held.stream().filter(x -> x.indexOf('.', x.indexOf('/') + 1) > 0).findFirst().orElse(held.get(0));
             }
         }
+        // the SPNs of other services on the account (a web service, another file server the config does not list)
+        List<String> others = o.spns().stream().filter(x -> !keyed.contains(x.toLowerCase(java.util.Locale.ROOT)))
+                .toList();
         String realm = AuditContext.dnsDomain(o.dn());
-        if (served.size() != 1 || realm == null) {
+        if (served.size() != 1 || realm == null || !others.isEmpty()) {
             return new Action.Manual("Set a new password on the user account " + o.name() + " (Set-ADAccountPassword"
                     + " -Identity " + id + " -Reset), so it gets AES keys, and make the keytab of each file server keyed"
-                    + " on it again with that password (ktpass -mapuser with -crypto AES256-SHA1, imported on the file"
-                    + " server).");
+                    + " on it again with that password (ktpass -mapuser with -crypto AES256-SHA1 and -pass, imported on"
+                    + " the file server)" + (others.isEmpty() ? "" : "; " + o.name() + " also holds "
+                    + others.stream().map(x -> "'" + Values.visibleSpn(x) + "'").collect(
+                    java.util.stream.Collectors.joining(", ")) + ", whose services use the same keys: make their"
+                    + " keytabs again with that password too (so no ktpass keying one file server is given here)")
+                    + ". " + Remedies.ELSEWHERE);
         }
         AdObject fs = served.get(0);
+        String principal = spn + "@" + realm.toUpperCase(java.util.Locale.ROOT);
         return new Action.Manual(o.name() + "'s keys date from before the domain's AES keys: a new password gives it AES"
-                + " keys, and " + fs.name() + "'s keytab, made with the old one, must be made again with it:",
+                + " keys, and " + fs.name() + "'s keytab, made with the old one, must be made again with it. "
+                + Remedies.rekeyCaveats(o.name(), fs.name(), principal) + " The password and the keytab:",
                 List.of(new Action.RekeyServiceAccount(o.name(), o.samAccountName() == null ? o.name()
-                        : o.samAccountName(), fs.name(), spn + "@" + realm.toUpperCase(java.util.Locale.ROOT), ctx.directoryOf(o))));
+                        : o.samAccountName(), fs.name(), principal, ctx.directoryOf(o))));
     }
 
     private static LocalDate day(AdObject o) {

@@ -1692,6 +1692,10 @@ class ScenarioOutputsAgreeTest {
                 assertTrue(out.contains("repadmin /syncall dc1.contoso.com /AdeP"), out);
                 assertTrue(out.contains("klist -li 0x3e7 purge"), out);
                 assertFalse(out.contains("svc-nas$") || out.contains("Set-ADComputer -Identity 'svc-nas"), out);
+                // what else the new password changes: the UPN ktpass sets, the principal it keys, the password's uses
+                assertTrue(out.contains("userPrincipalName to") && out.contains("(unless given -setupn"), out);
+                assertTrue(out.contains("The keytab holds that principal only"), out);
+                assertTrue(out.contains("wherever else the account") && out.contains("password is used"), out);
             }
             // the finding's own sentence gives the same commands (without -Server: the default DC)
             assertTrue(aes.remediation().contains("Set-ADUser -Identity 'svc-nas' -Replace"

@@ -544,6 +544,36 @@ class KerberosExchangeRulesTest {
     }
 
     /**
+     * A new password on svc-nas breaks every other use of it: when it holds SPNs beyond NAS01's cifs SPNs (a web
+     * service keyed on it too), no ktpass keying NAS01 alone is proposed, the words name those SPNs; either way the new
+     * password is to be set wherever else the account's password is used, and the ktpass said overwrites its
+     * userPrincipalName and keys the DNS-name principal only. Before, ktpass was proposed whenever one configured file
+     * server was keyed on the account.
+     */
+    @Test
+    void aServiceAccountWithOtherSpnsGetsNoKtpassForOneFileServer() {
+        Instant old = Instant.parse("2007-06-12T00:00:00Z");
+        AuditResult shared = withFileServer(host("NAS01").os("NetApp Release 9.13.1P6", null).build(),
+                serviceAccount("svc-nas", 24, old, "cifs/NAS01", "cifs/nas01.contoso.com", "HTTP/web01.contoso.com"));
+        Finding keys = of(shared, "AES_KEYS_MISSING").stream().filter(f -> f.host().equals("svc-nas")).findFirst()
+                .orElseThrow(() -> new AssertionError(of(shared, "AES_KEYS_MISSING").toString()));
+        assertEquals(List.of(), ((Action.Manual) keys.actions().get(0)).proposed(), keys.remediation());
+        assertFalse(keys.remediation().contains("ktpass -out"), keys.remediation());
+        assertTrue(keys.remediation().contains("'HTTP/web01.contoso.com'"), keys.remediation());
+        assertTrue(keys.remediation().contains("wherever else"), keys.remediation());
+        AuditResult own = withFileServer(host("NAS01").os("NetApp Release 9.13.1P6", null).build(),
+                serviceAccount("svc-nas", 24, old, "cifs/NAS01", "cifs/nas01.contoso.com"));
+        Finding typed = of(own, "AES_KEYS_MISSING").stream().filter(f -> f.host().equals("svc-nas")).findFirst()
+                .orElseThrow();
+        String said = typed.remediation();
+        assertTrue(said.contains("ktpass -out NAS01.keytab"), said);
+        assertTrue(said.contains("userPrincipalName"), said);
+        assertTrue(said.contains("-setupn"), said);
+        assertTrue(said.contains("wherever else"), said);
+        assertTrue(said.contains("'cifs/NAS01'"), said);
+    }
+
+    /**
      * svc-nas's findings belong to the cluster of the file server it serves, as its ENCRYPTION_TYPES_UNSET does: they
      * belonged to none (svc-nas is no host of a cluster), so the cluster's owners were not told the HIGH finding
      * blocking their pairs and its row counted no HIGH while NO-GO.
