@@ -939,8 +939,10 @@ public final class RemediationPlan {
         } else if (a instanceof Action.SetProtocolTransition p) {
             b.protocolTransition = p.enabled();
         } else if (a instanceof Action.SetEncryptionTypes t) {
+            // the user or managed service account both set, if it is one: Set-ADComputer 'svc-nas$' finds none
             b.encryption = b.encryption == null ? t : new Action.SetEncryptionTypes(t.host(), b.encryption.value()
-                    | t.value(), b.encryption.clearDesOnly() || t.clearDesOnly(), t.previous());
+                    | t.value(), b.encryption.clearDesOnly() || t.clearDesOnly(), t.previous(),
+                    b.encryption.serviceAccount() != null ? b.encryption.serviceAccount() : t.serviceAccount());
         } else if (a instanceof Action.AddRbcd r) {
             // several findings ask for the same target's list: one list, each principal once
             for (Action.Principal p : r.principals()) {

@@ -30,6 +30,31 @@ class RollbackTest {
                 + EXPORTED + " | Export-Clixml 'kcd-before-3f2a9c1e.xml'", v.procedure().exportCommands().get(0));
     }
 
+    /**
+     * Two findings setting the encryption types of svc-nas, the user a file server is keyed on (as a findings.json a
+     * pipeline wrote may give them as plain actions): the one change they merge into is still svc-nas's, set with
+     * Set-ADUser, its undo too. The merge dropped the service account, giving Set-ADComputer -Identity 'svc-nas$'.
+     */
+    @Test
+    void mergedEncryptionTypesOfAServiceAccountStayItsOwn() {
+        Action.ServiceAccount svc = new Action.ServiceAccount("svc-nas", false);
+        Finding rc4 = TestFindings.of("AES_NOT_ENABLED", Severity.HIGH, "HVC1", "svc-nas", null, null,
+                "svc-nas allows RC4 only.", Evidence.builder().encryptionTypes(4).build(),
+                new Action.SetEncryptionTypes("svc-nas", 24, false, 4, svc));
+        Finding des = TestFindings.of("DES_ONLY", Severity.HIGH, "HVC1", "svc-nas", null, null,
+                "svc-nas has USE_DES_KEY_ONLY.", Evidence.builder().encryptionTypes(4).build(),
+                new Action.SetEncryptionTypes("svc-nas", 8, true, 4, svc));
+        ReportView v = ReportView.of(Fixtures.withFindings(Fixtures.demo(), List.of(rc4, des)));
+        Procedure.Step step = v.procedure().steps(Procedure.Phase.CHANGE).stream()
+                .filter(s -> s.change() instanceof Action.SetEncryptionTypes t && t.host().equals("svc-nas"))
+                .findFirst().orElseThrow();
+        assertEquals(List.of("Set-ADAccountControl -Identity 'svc-nas' -UseDESKeyOnly $false -Server 'dc1.contoso.com';"
+                + " Set-ADUser -Identity 'svc-nas' -Replace @{'msDS-SupportedEncryptionTypes'=24} -Server"
+                + " 'dc1.contoso.com'"), step.commands());
+        assertTrue(step.undo().stream().allMatch(u -> u.contains("-Identity 'svc-nas' ") && !u.contains("svc-nas$")),
+                step.undo().toString());
+    }
+
     /** The demo with its file server NAS01 (HVC1) allowing only DES: the plan allows AES and clears USE_DES_KEY_ONLY. */
     static ReportView desOnlyNas01() {
         Finding aes = TestFindings.of("AES_NOT_ENABLED", Severity.HIGH, null, "NAS01", null, null,
