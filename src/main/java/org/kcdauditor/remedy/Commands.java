@@ -435,12 +435,9 @@ public final class Commands {
      * when one cannot be typed.
      */
     private String rekey(Action.RekeyServiceAccount r) {
-        // the user qualified by its domain (the principal's realm, its DNS name): a name alone is looked up in the
-        // domain of the DC ktpass binds to, where another account may have it
-        int at = r.principal() == null ? -1 : r.principal().lastIndexOf('@');
-        String realm = at < 0 ? null : r.principal().substring(at + 1);
-        String user = Values.typeableEntry(r.samAccountName()) && Values.validHostName(realm)
-                ? Cmd.arg(realm + "\\" + r.samAccountName()) : null;
+        // the user's name alone: ktpass looks it up in the domain of the DC it binds to, -target, which is a DC of the
+        // account's own domain (a realm-qualified "CONTOSO.COM\\svc-nas" is not a form ktpass is documented to take)
+        String user = Values.typeableEntry(r.samAccountName()) ? Cmd.arg(r.samAccountName()) : null;
         String principal = Values.typeableSpn(r.principal()) ? Cmd.arg(r.principal()) : null;
         String keytab = Values.validHostName(r.fileServer()) ? Cmd.arg(r.fileServer() + ".keytab") : null;
         String target = !withServer ? "" : server == null ? " -target " + DC_PLACEHOLDER : " -target " + Cmd.arg(server);

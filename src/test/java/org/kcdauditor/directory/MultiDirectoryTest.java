@@ -1177,7 +1177,7 @@ class MultiDirectoryTest {
 
     /**
      * A file server of fabrikam (NAS21) keyed on fabrikam's svc-nas, while contoso has a svc-nas too: the yes to svc-nas's
-     * AES fix writes to fabrikam's DC (Set-ADUser … -Server 'dc1.fabrikam.com'; ktpass -mapuser "FABRIKAM.COM\svc-nas"
+     * AES fix writes to fabrikam's DC (Set-ADUser … -Server 'dc1.fabrikam.com'; ktpass -mapuser svc-nas
      * -target dc1.fabrikam.com) and is pushed from there, and findings.json's actions say which directory the account is
      * in. Before, the commands went to contoso's DC, the first directory's: Set-ADUser found no svc-nas there or set
      * contoso's, and ktpass reset the password of contoso's svc-nas.
@@ -1216,7 +1216,7 @@ class MultiDirectoryTest {
         assertTrue(md.contains("If so: `Set-ADUser -Identity 'svc-nas' -Replace @{'msDS-SupportedEncryptionTypes'=24}"
                 + " -Server 'dc1.fabrikam.com'`"), md);
         assertTrue(md.contains("If so: `ktpass -out NAS21.keytab -princ \"cifs/nas21.fabrikam.com@FABRIKAM.COM\""
-                + " -mapuser \"FABRIKAM.COM\\svc-nas\" -crypto AES256-SHA1 -ptype KRB5_NT_PRINCIPAL -pass *"
+                + " -mapuser svc-nas -crypto AES256-SHA1 -ptype KRB5_NT_PRINCIPAL -pass *"
                 + " -target dc1.fabrikam.com`"), md);
         assertTrue(md.contains("repadmin /syncall dc1.fabrikam.com /AdeP"), md);
         assertFalse(md.contains("dc1.contoso.com"), md);

@@ -60,7 +60,7 @@ class EncryptionRemedyTest {
         Action.RekeyServiceAccount rekey = new Action.RekeyServiceAccount("svc-nas", "svc-nas", "NAS01",
                 "cifs/nas01.contoso.com@CONTOSO.COM");
         assertEquals("ktpass -out NAS01.keytab -princ \"cifs/nas01.contoso.com@CONTOSO.COM\" -mapuser"
-                + " \"CONTOSO.COM\\svc-nas\" -crypto AES256-SHA1 -ptype KRB5_NT_PRINCIPAL -pass *"
+                + " svc-nas -crypto AES256-SHA1 -ptype KRB5_NT_PRINCIPAL -pass *"
                 + " -target dc1.contoso.com", dc1.powershell(rekey));
         assertEquals(List.of(dc1.powershell(rekey)), dc1.all(rekey));
         assertTrue(Commands.forServer(null).powershell(rekey).endsWith(" -target <DC>"));

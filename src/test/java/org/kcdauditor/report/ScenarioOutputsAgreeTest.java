@@ -1683,7 +1683,7 @@ class ScenarioOutputsAgreeTest {
             String setUser = "Set-ADUser -Identity 'svc-nas' -Replace @{'msDS-SupportedEncryptionTypes'=24}"
                     + " -Server 'dc1.contoso.com'";
             String ktpass = "ktpass -out NAS01.keytab -princ \"cifs/nas01.contoso.com@CONTOSO.COM\" -mapuser"
-                    + " \"CONTOSO.COM\\svc-nas\" -crypto AES256-SHA1 -ptype KRB5_NT_PRINCIPAL -pass *"
+                    + " svc-nas -crypto AES256-SHA1 -ptype KRB5_NT_PRINCIPAL -pass *"
                     + " -target dc1.contoso.com";
             assertTrue(o.md().contains("  If so: `" + setUser + "`"), o.md());
             assertTrue(o.md().contains("  If so: `" + ktpass + "`"), o.md());
@@ -1701,7 +1701,7 @@ class ScenarioOutputsAgreeTest {
             assertTrue(aes.remediation().contains("Set-ADUser -Identity 'svc-nas' -Replace"
                     + " @{'msDS-SupportedEncryptionTypes'=24}"), aes.remediation());
             assertTrue(keys.remediation().contains("ktpass -out NAS01.keytab -princ"
-                    + " \"cifs/nas01.contoso.com@CONTOSO.COM\" -mapuser \"CONTOSO.COM\\svc-nas\" -crypto AES256-SHA1 -ptype"
+                    + " \"cifs/nas01.contoso.com@CONTOSO.COM\" -mapuser svc-nas -crypto AES256-SHA1 -ptype"
                     + " KRB5_NT_PRINCIPAL -pass *"), keys.remediation());
 
             // the same NAS keyed on a gMSA: Set-ADServiceAccount on its account name
