@@ -1,6 +1,7 @@
 package org.kcdauditor.report;
 
 import com.unboundid.ldap.listener.InMemoryDirectoryServer;
+import com.unboundid.ldap.sdk.LDAPException;
 import com.unboundid.ldap.sdk.Modification;
 import com.unboundid.ldap.sdk.ModificationType;
 import org.apache.pdfbox.Loader;
@@ -592,12 +593,7 @@ class ScenarioOutputsAgreeTest {
             TestDirectory.pwdLastSet(ds, "CN=HV02,OU=Hyper-V," + TestDirectory.BASE, "2011-05-02T10:00:00Z");
             ds.add("dn: CN=adm-ops,CN=Users," + TestDirectory.BASE, "objectClass: user", "cn: adm-ops",
                     "sAMAccountName: adm-ops", "userAccountControl: 512");
-            com.unboundid.ldap.sdk.Entry pu = new com.unboundid.ldap.sdk.Entry("CN=Protected Users,CN=Users,"
-                    + TestDirectory.BASE);
-            pu.addAttribute("objectClass", "group");
-            pu.addAttribute("member", "CN=adm-ops,CN=Users," + TestDirectory.BASE);
-            pu.addAttribute("objectSid", Sids.toBytes(Hosts.DOMAIN_SID + "-525"));
-            ds.add(pu);
+            protectedUsers(ds, "CN=adm-ops,CN=Users," + TestDirectory.BASE);
         });
         assertAgree(o);
         assertEquals(List.of("AES_KEYS_MISSING", "OPERATOR_NOT_DELEGABLE"), o.doc().findings().stream()
@@ -631,6 +627,15 @@ class ScenarioOutputsAgreeTest {
         assertFalse(o.html().contains("(0 hosts)"), o.html());
     }
 
+    /** The domain's Protected Users group (RID 525), {@code member} its one member. */
+    private static void protectedUsers(InMemoryDirectoryServer ds, String member) throws LDAPException {
+        com.unboundid.ldap.sdk.Entry pu = new com.unboundid.ldap.sdk.Entry("CN=Protected Users,CN=Users," + TestDirectory.BASE);
+        pu.addAttribute("objectClass", "group");
+        pu.addAttribute("member", member);
+        pu.addAttribute("objectSid", Sids.toBytes(Hosts.DOMAIN_SID + "-525"));
+        ds.add(pu);
+    }
+
     /**
      * Operators only: a group with a member of a trusted domain (a foreign security principal), a disabled admin and
      * one in Protected Users. Every output counts the same findings (1 MEDIUM, 2 LOW, none tied to a cluster); the
@@ -654,12 +659,7 @@ class ScenarioOutputsAgreeTest {
                             "cn: S-1-5-21-1111-2222-3333-1104");
                     ds.add("dn: CN=HV Movers,CN=Users," + TestDirectory.BASE, "objectClass: group", "cn: HV Movers",
                             "sAMAccountName: HV Movers", "member: " + fsp);
-                    com.unboundid.ldap.sdk.Entry pu = new com.unboundid.ldap.sdk.Entry("CN=Protected Users,CN=Users,"
-                            + TestDirectory.BASE);
-                    pu.addAttribute("objectClass", "group");
-                    pu.addAttribute("member", "CN=adm-ops,CN=Users," + TestDirectory.BASE);
-                    pu.addAttribute("objectSid", Sids.toBytes(Hosts.DOMAIN_SID + "-525"));
-                    ds.add(pu);
+                    protectedUsers(ds, "CN=adm-ops,CN=Users," + TestDirectory.BASE);
                 });
         assertAgree(o);
         assertEquals(List.of("OPERATOR_NOT_DELEGABLE adm-ops", "OPERATOR_NOT_FOUND HV Movers",
