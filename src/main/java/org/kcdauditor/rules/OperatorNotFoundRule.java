@@ -83,12 +83,16 @@ public final class OperatorNotFoundRule implements Rule {
     /**
      * The members of another domain of an operator group: their NOT_DELEGATED flag and their Protected Users (each
      * domain has its own, RID 525 of its SID) are in their own domain. A well-known group among them (Authenticated
-     * Users, Everyone …: {@link AnyAccount#name}) is no account to name there: every account holds it, so every account
-     * is an operator through it, and the advice is to replace it. Each member is shown as a name beside the operators
+     * Users, Everyone, This Organization, BUILTIN\Users: {@link AnyAccount#name}) is no account to name there: every
+     * account holds it, so every account is an operator through it, and the advice is to replace it; a trusted domain's
+     * Domain Users or Domain Computers holds that domain's accounts only and is checked there like any member. Each member is shown as a name beside the operators
      * ({@link Values#visibleAccount}): a DN is a directory value.
      */
     private static void foreignMembers(Operator op, FindingSink out) {
-        List<String> everyone = op.foreignMembers().stream().filter(m -> AnyAccount.name(m) != null).toList();
+        // a trusted domain's Domain Users or Domain Computers (S-1-5-21-…-513/515) holds that domain's accounts only,
+        // which can be checked there: a foreign member like any other
+        List<String> everyone = op.foreignMembers().stream()
+                .filter(m -> AnyAccount.name(m) != null && !m.startsWith("S-1-5-21-")).toList();
         boolean others = everyone.size() < op.foreignMembers().size();
         String names = String.join(", ", everyone.stream().map(AnyAccount::shown).toList());
         String accounts = "name those accounts (DOMAIN\\name or userPrincipalName) in policy.operators with a directory"

@@ -26,6 +26,7 @@ import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -236,6 +237,28 @@ class OperatorMembersTest {
             assertEquals("Remove Authenticated Users (S-1-5-11) from HV Everyone and its nested groups, and put the"
                     + " group of the people who really start live migrations in its place.",
                     f.path("remediation").asText());
+        } finally {
+            ds.shutDown(true);
+        }
+    }
+
+    /**
+     * A trusted domain's Domain Users (S-1-5-21-…-513) in an operator group holds that domain's users only, none of this
+     * domain's: a foreign member to check in its domain, not a group that makes every account an operator.
+     */
+    @Test
+    void aTrustedDomainsDomainUsersIsAForeignMemberNotEveryAccount() throws Exception {
+        InMemoryDirectoryServer ds = server(false);
+        try {
+            String sid = "S-1-5-21-1111-2222-3333-513";
+            String dn = "CN=" + sid + ",CN=ForeignSecurityPrincipals," + BASE;
+            ds.add(new Entry("dn: " + dn, "objectClass: top", "objectClass: foreignSecurityPrincipal", "cn: " + sid));
+            DomainFactsTest.group(ds, "HV Trusted", DomainFactsTest.DOMAIN_SID + "-1804", "20200101000000.0Z", dn);
+            JsonNode f = findings(ds, List.of("HV Trusted"), "OPERATOR_NOT_FOUND").get(0);
+            assertTrue(f.path("message").asText().contains(sid + " Domain Users;"), f.toString());
+            assertFalse(f.path("message").asText().contains("every account starts migrations"), f.toString());
+            assertTrue(f.path("remediation").asText().startsWith("Name those accounts (DOMAIN\\name or"
+                    + " userPrincipalName) in policy.operators"), f.toString());
         } finally {
             ds.shutDown(true);
         }
