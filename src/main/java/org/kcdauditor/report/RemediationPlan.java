@@ -682,7 +682,7 @@ public final class RemediationPlan {
                 } else if (a instanceof Action.OnHost h) {
                     onHosts.putIfAbsent(key(h.subject()) + "|" + h.getClass().getSimpleName(), h);
                 } else if (a.subject() != null) {
-                    Building b = building.computeIfAbsent(key(a.subject()), k -> new Building(a.subject()));
+                    Building b = building.computeIfAbsent(buildingKey(a), k -> new Building(a.subject()));
                     b.cluster = b.cluster == null ? f.cluster() : b.cluster;
                     apply(b, a);
                 }
@@ -1309,6 +1309,16 @@ public final class RemediationPlan {
         return Uac.has(uac, Uac.TRUSTED_TO_AUTH_FOR_DELEGATION)
                 ? "constrained, " + Remedies.ADUC_ANY.toLowerCase(Locale.ROOT)
                 : "constrained, " + Remedies.ADUC_KERBEROS.toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * The change an action is merged into: its subject's, and for a service account of a directory named in the
+     * action, that directory's (contoso's and fabrikam's svc-nas are two accounts, each set on a DC of its domain).
+     */
+    private static String buildingKey(Action a) {
+        String directory = a instanceof Action.SetEncryptionTypes e && e.serviceAccount() != null
+                ? e.serviceAccount().directory() : null;
+        return directory == null ? key(a.subject()) : key(a.subject()) + "|" + directory;
     }
 
     static String key(String name) {

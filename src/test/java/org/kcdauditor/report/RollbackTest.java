@@ -55,6 +55,27 @@ class RollbackTest {
                 step.undo().toString());
     }
 
+    /**
+     * svc-nas of contoso and svc-nas of fabrikam are two accounts: their encryption-type changes stay two steps, each
+     * with its own account's directory, not one merged into the first's (which left fabrikam's never set).
+     */
+    @Test
+    void serviceAccountsOfOneNameInTwoDirectoriesAreNotMerged() {
+        Finding contoso = TestFindings.of("AES_NOT_ENABLED", Severity.HIGH, "HVC1", "svc-nas", null, null,
+                "svc-nas allows RC4 only.", Evidence.builder().encryptionTypes(4).build(),
+                new Action.SetEncryptionTypes("svc-nas", 24, false, 4, new Action.ServiceAccount("svc-nas", false,
+                        "contoso")));
+        Finding fabrikam = TestFindings.of("AES_NOT_ENABLED", Severity.HIGH, "HVC1", "svc-nas", null, null,
+                "svc-nas allows RC4 only.", Evidence.builder().encryptionTypes(4).build(),
+                new Action.SetEncryptionTypes("svc-nas", 24, false, 4, new Action.ServiceAccount("svc-nas", false,
+                        "fabrikam")));
+        ReportView v = ReportView.of(Fixtures.withFindings(Fixtures.demo(), List.of(contoso, fabrikam)));
+        assertEquals(List.of("contoso", "fabrikam"), v.procedure().steps(Procedure.Phase.CHANGE).stream()
+                .map(Procedure.Step::change)
+                .filter(c -> c instanceof Action.SetEncryptionTypes t && t.host().equals("svc-nas"))
+                .map(c -> ((Action.SetEncryptionTypes) c).serviceAccount().directory()).sorted().toList());
+    }
+
     /** The demo with its file server NAS01 (HVC1) allowing only DES: the plan allows AES and clears USE_DES_KEY_ONLY. */
     static ReportView desOnlyNas01() {
         Finding aes = TestFindings.of("AES_NOT_ENABLED", Severity.HIGH, null, "NAS01", null, null,
