@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * keeps it one literal argument there. An installation under {@code C:\Program Files}, a config on an admin share
  * ({@code \\fs\c$\kcd}) or in {@code /srv/kcd audit/} otherwise gives a command that fails when pasted.
  */
-final class ShellArg {
+public final class ShellArg {
     /** What a suggestion says instead of a file name no quoting keeps literal. */
     static final String PLACEHOLDER = "FILE";
     /** Whether the console runs on Windows, where its suggestions are pasted into cmd.exe or PowerShell. */
@@ -27,7 +27,8 @@ final class ShellArg {
     private ShellArg() {
     }
 
-    static String of(Object value) {
+    /** {@code value} as one argument for the shells of the system the tool runs on. */
+    public static String of(Object value) {
         return of(value, WINDOWS);
     }
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import org.kcdauditor.cli.ShellArg;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
@@ -22,6 +23,7 @@ import org.kcdauditor.report.Format;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.file.NoSuchFileException;
+import org.kcdauditor.cli.ShellArg;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -119,13 +121,13 @@ public final class ConfigLoader {
     }
 
     /**
-     * --config given a folder (the config's, a Tab completion one level short): the config in it to pass, or the
-     * example to copy there.
+     * --config given a folder (the config's, a Tab completion one level short): the config in it to pass (as one
+     * shell argument: {@code C:\Program Files\kcd-audit} is quoted), or the example to copy there.
      */
     private static ConfigException folderGiven(String name, Path folder) {
         Path inIt = folder.resolve("kcd-audit.yaml");
         return new ConfigException(name + ": it is a folder, not a file: " + (Files.isRegularFile(inIt)
-                ? "--config " + inIt : "give the YAML configuration in it (copy " + example() + " there and edit it)"));
+                ? "--config " + ShellArg.of(inIt) : "give the YAML configuration in it (copy " + example() + " there and edit it)"));
     }
 
     public static AuditConfig load(Path file) {

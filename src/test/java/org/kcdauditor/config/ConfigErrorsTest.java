@@ -296,6 +296,17 @@ class ConfigErrorsTest {
                 r.err().strip());
     }
 
+    /** The config in a folder with a space ({@code C:\Program Files\kcd-audit}) is suggested as one shell argument. */
+    @Test
+    void aFolderWithASpaceNamesTheConfigInItQuoted() throws Exception {
+        Path folder = Files.createDirectories(tmp.resolve("kcd audit"));
+        Files.writeString(folder.resolve("kcd-audit.yaml"), GOOD);
+        CliRun r = CliRun.run(Map.of(), "history", "--config", folder.toString());
+        assertEquals(2, r.exitCode(), r.toString());
+        assertEquals("kcd-audit: " + folder + ": it is a folder, not a file: --config \"" + folder.resolve("kcd-audit.yaml")
+                + "\"", r.err().strip());
+    }
+
     /**
      * A key typed without its colon ({@code bindDn svc-kcdaudit@contoso.com}) is placed on its own line: SnakeYAML finds
      * the colon missing only on the next line, which the message named (":4: … (from line 3, column 3)"), sending the
