@@ -90,7 +90,7 @@ public final class Auditor {
         int[] counts = null;
         for (PairStatus p : ctx.pairs()) {
             // a cluster's pairs come one after the other: one lookup per cluster, not per pair
-            if (p.cluster() != cluster) {
+            if (counts == null || p.cluster() != cluster) {
                 cluster = p.cluster();
                 counts = perCluster.computeIfAbsent(cluster, k -> new int[4]);
             }
