@@ -9,6 +9,7 @@ import org.kcdauditor.config.MailConfig;
 import org.kcdauditor.config.Secrets;
 import org.kcdauditor.log.Logging;
 import org.kcdauditor.schedule.Daemon;
+import org.kcdauditor.store.StoreUrls;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -75,9 +76,10 @@ final class DaemonCommand implements Callable<Integer> {
     }
 
     /**
-     * A log file that is the config itself or a file it names (a password or key file, the trust store, the baseline):
-     * the log would be appended to it, and the next start would read a config, a password or a baseline with log
-     * lines in it. Refused before anything is written.
+     * A log file that is the config itself or a file it names (a password or key file, the trust store, the baseline,
+     * the hardening catalogue, an import file, the H2 history store's {@code .mv.db}): the log would be appended to it,
+     * and the next start would read a config, a password, a catalogue or a store with log lines in it. Refused before
+     * anything is written.
      */
     static void refuseFileOfTheConfig(AuditConfig cfg, Path logFile) {
         java.util.Map<String, String> named = new java.util.LinkedHashMap<>();
@@ -94,9 +96,15 @@ final class DaemonCommand implements Callable<Integer> {
             named.put("mail.passwordFile", cfg.mail().passwordFile());
             named.put("mail.trustStore", cfg.mail().trustStore());
         }
+        named.put("hardeningCatalogue", cfg.hardeningCatalogue());
+        sources(named, "patches.sources", cfg.patches().sources());
+        sources(named, "events.sources", cfg.events().sources());
+        sources(named, "hostSettings.sources", cfg.hostSettings().sources());
         Path log = logFile.toAbsolutePath().normalize();
+        Path store = StoreUrls.h2File(cfg);
         String what = sameFile(log, cfg.source()) ? "this configuration file"
-                : sameFile(log, cfg.baselinePath()) ? "the baseline (baseline.file)" : null;
+                : sameFile(log, cfg.baselinePath()) ? "the baseline (baseline.file)"
+                : store != null && sameFile(log, store) ? "the history store's file (store.url)" : null;
         for (var e : named.entrySet()) {
             if (what == null && e.getValue() != null && !e.getValue().isBlank()
                     && sameFile(log, cfg.resolve(e.getValue()))) {
@@ -106,6 +114,13 @@ final class DaemonCommand implements Callable<Integer> {
         if (what != null) {
             throw new ConfigException("daemon.logFile: " + log + " is " + what + ": name a file of its own for the log,"
                     + " e.g. daemon.log");
+        }
+    }
+
+    /** Each import file of {@code list} as {@code key[i]} (a folder or a pattern names no one file: never the log). */
+    private static void sources(java.util.Map<String, String> named, String key, java.util.List<String> list) {
+        for (int i = 0; list != null && i < list.size(); i++) {
+            named.put(key + "[" + i + "]", list.get(i));
         }
     }
 

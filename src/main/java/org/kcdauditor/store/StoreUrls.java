@@ -48,6 +48,11 @@ public final class StoreUrls {
         return "jdbc:h2:file:" + config.resolve(path) + params;
     }
 
+    /** The {@code .mv.db} file of the config's H2 file store, or null for any other store (PostgreSQL, H2 in memory). */
+    public static Path h2File(AuditConfig config) {
+        return H2StoreFile.of(jdbcUrl(config));
+    }
+
     /**
      * The URL connections use: {@link #jdbcUrl}, and for an embedded H2 file
      * <ul>

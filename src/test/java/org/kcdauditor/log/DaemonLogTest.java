@@ -196,6 +196,37 @@ class DaemonLogTest {
         assertEquals("S3cret-Bind\n", Files.readString(secret));
     }
 
+    /**
+     * daemon.logFile naming the H2 history store's file or the hardening catalogue (both files the config names) was
+     * appended to: the store's next open, or the catalogue's next read, met log lines. Refused (exit 2) as the config
+     * and its secret files are; the files are as they were.
+     */
+    @Test
+    void aLogFileThatIsTheStoreOrTheCatalogueIsRefused() throws Exception {
+        Path cfg = ScheduleFixture.config(dir, "ldap://127.0.0.1:1", null, "  - name: x\n    cron: \"0 0 3 * * ?\"\n"
+                + "    notify: never\n", null, "daemon:\n  logFile: data/kcd-audit.mv.db\n");
+        Path store = Files.createDirectories(dir.resolve("data")).resolve("kcd-audit.mv.db");
+        Files.writeString(store, "H2 store");
+        org.kcdauditor.support.CliRun r = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+                java.time.Duration.ofSeconds(60), () -> org.kcdauditor.support.CliRun.run(
+                        Map.of(ScheduleFixture.LDAP_ENV, "x"), "daemon", "--config", cfg.toString()));
+        assertEquals(2, r.exitCode(), r.toString());
+        assertEquals("kcd-audit: " + cfg + ": daemon.logFile: " + store + " is the history store's file (store.url):"
+                + " name a file of its own for the log, e.g. daemon.log", r.err().strip());
+        assertEquals("H2 store", Files.readString(store));
+
+        Path kbs = Files.writeString(dir.resolve("kbs.yaml"), "catalogue: []\n");
+        Files.writeString(cfg, Files.readString(cfg).replace("logFile: data/kcd-audit.mv.db", "logFile: kbs.yaml")
+                + "hardeningCatalogue: kbs.yaml\n");
+        r = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60),
+                () -> org.kcdauditor.support.CliRun.run(Map.of(ScheduleFixture.LDAP_ENV, "x"), "daemon", "--config",
+                        cfg.toString()));
+        assertEquals(2, r.exitCode(), r.toString());
+        assertEquals("kcd-audit: " + cfg + ": daemon.logFile: " + kbs + " is hardeningCatalogue: name a file of its own"
+                + " for the log, e.g. daemon.log", r.err().strip());
+        assertEquals("catalogue: []\n", Files.readString(kbs));
+    }
+
     @Test
     void theDaemonLogsToItsFileOnlyAndNoSecretReachesIt() throws Exception {
         try (DemoDirectory directory = ScheduleFixture.directory()) {
