@@ -1576,20 +1576,7 @@ class ScenarioOutputsAgreeTest {
         InMemoryDirectoryServer ds = TestDirectory.startDomain(TestDirectory.BASE, "dc1.contoso.com");
         try {
             Path cfg = clusterWithNas01(ds);
-            for (String n : nodes("HV", 3)) {
-                ds.modify("CN=" + n + ",OU=Hyper-V," + TestDirectory.BASE, new Modification(ModificationType.ADD,
-                        "msDS-AllowedToDelegateTo", "cifs/NAS01", "cifs/nas01.contoso.com"));
-            }
-            if (ds.getEntry("CN=Users," + TestDirectory.BASE) == null) {
-                ds.add("dn: CN=Users," + TestDirectory.BASE, "objectClass: container", "cn: Users");
-            }
-            String svc = "CN=svc-nas,CN=Users," + TestDirectory.BASE;
-            com.unboundid.ldap.sdk.Entry user = new com.unboundid.ldap.sdk.Entry("dn: " + svc, "objectClass: top",
-                    "objectClass: person", "objectClass: user", "cn: svc-nas", "sAMAccountName: svc-nas",
-                    "userAccountControl: 66048", "servicePrincipalName: cifs/NAS01",
-                    "servicePrincipalName: cifs/nas01.contoso.com");
-            user.addAttribute("objectSid", Sids.toBytes(Hosts.DOMAIN_SID + "-3001"));
-            ds.add(user);
+            String svc = keyedOnSvcNas(ds);
             Outputs o = run(cfg, "keyed", null);
             assertAgree(o);
             FindingsDocument.ClusterDoc c = o.doc().clusters().get(0);
@@ -1658,18 +1645,8 @@ class ScenarioOutputsAgreeTest {
         InMemoryDirectoryServer ds = TestDirectory.startDomain(TestDirectory.BASE, "dc1.contoso.com");
         try {
             Path cfg = clusterWithNas01(ds);
-            for (String n : nodes("HV", 3)) {
-                ds.modify("CN=" + n + ",OU=Hyper-V," + TestDirectory.BASE, new Modification(ModificationType.ADD,
-                        "msDS-AllowedToDelegateTo", "cifs/NAS01", "cifs/nas01.contoso.com"));
-            }
             TestDirectory.aesKeysSince(ds, TestDirectory.BASE, Hosts.DOMAIN_SID, "20090310091500.0Z");
-            String svc = "CN=svc-nas,CN=Users," + TestDirectory.BASE;
-            com.unboundid.ldap.sdk.Entry user = new com.unboundid.ldap.sdk.Entry("dn: " + svc, "objectClass: top",
-                    "objectClass: person", "objectClass: user", "cn: svc-nas", "sAMAccountName: svc-nas",
-                    "userAccountControl: 66048", "servicePrincipalName: cifs/NAS01",
-                    "servicePrincipalName: cifs/nas01.contoso.com", "msDS-SupportedEncryptionTypes: 4");
-            user.addAttribute("objectSid", Sids.toBytes(Hosts.DOMAIN_SID + "-3001"));
-            ds.add(user);
+            String svc = keyedOnSvcNas(ds, "msDS-SupportedEncryptionTypes: 4");
             TestDirectory.pwdLastSet(ds, svc, "2007-06-12T00:00:00Z");
             Outputs o = run(cfg, "user", null);
             assertAgree(o);
@@ -1783,6 +1760,29 @@ class ScenarioOutputsAgreeTest {
         Files.writeString(cfg, config(ds, List.of(nodes)).replace("nodes: [HV01, HV02, HV03]\n",
                 "nodes: [HV01, HV02, HV03]\n    fileServers: [NAS01]\n"));
         return cfg;
+    }
+
+    /**
+     * HV01–HV03 delegating to NAS01's cifs SPNs, which the user svc-nas registers instead of NAS01 (keyed with ktpass
+     * -mapuser), with {@code more} attributes ({@code "name: value"}): svc-nas's DN.
+     */
+    private static String keyedOnSvcNas(InMemoryDirectoryServer ds, String... more) throws Exception {
+        for (String n : nodes("HV", 3)) {
+            ds.modify("CN=" + n + ",OU=Hyper-V," + TestDirectory.BASE, new Modification(ModificationType.ADD,
+                    "msDS-AllowedToDelegateTo", "cifs/NAS01", "cifs/nas01.contoso.com"));
+        }
+        if (ds.getEntry("CN=Users," + TestDirectory.BASE) == null) {
+            ds.add("dn: CN=Users," + TestDirectory.BASE, "objectClass: container", "cn: Users");
+        }
+        String svc = "CN=svc-nas,CN=Users," + TestDirectory.BASE;
+        List<String> lines = new ArrayList<>(List.of("dn: " + svc, "objectClass: top", "objectClass: person",
+                "objectClass: user", "cn: svc-nas", "sAMAccountName: svc-nas", "userAccountControl: 66048",
+                "servicePrincipalName: cifs/NAS01", "servicePrincipalName: cifs/nas01.contoso.com"));
+        lines.addAll(List.of(more));
+        com.unboundid.ldap.sdk.Entry user = new com.unboundid.ldap.sdk.Entry(lines.toArray(new String[0]));
+        user.addAttribute("objectSid", Sids.toBytes(Hosts.DOMAIN_SID + "-3001"));
+        ds.add(user);
+        return svc;
     }
 
     /** A baseline.yaml in {@code dir} documenting {@code nodes} as {@link TestDirectory#addCluster} makes them. */
