@@ -176,10 +176,7 @@ class DaemonLogTest {
         Path cfg = ScheduleFixture.config(dir, "ldap://127.0.0.1:1", null, "  - name: x\n    cron: \"0 0 3 * * ?\"\n"
                 + "    notify: never\n", null, "daemon:\n  logFile: kcd-audit.yaml\n");
         String before = Files.readString(cfg);
-        // refused at start: a daemon that starts instead (as it did, appending its log to the config) never returns
-        org.kcdauditor.support.CliRun r = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
-                java.time.Duration.ofSeconds(60), () -> org.kcdauditor.support.CliRun.run(
-                        Map.of(ScheduleFixture.LDAP_ENV, "x"), "daemon", "--config", cfg.toString()));
+        org.kcdauditor.support.CliRun r = refusedDaemon(Map.of(ScheduleFixture.LDAP_ENV, "x"), cfg);
         assertEquals(2, r.exitCode(), r.toString());
         assertEquals("kcd-audit: " + cfg + ": daemon.logFile: " + cfg + " is this configuration file: name a file of"
                 + " its own for the log, e.g. daemon.log", r.err().strip());
@@ -188,8 +185,7 @@ class DaemonLogTest {
         Path secret = Files.writeString(dir.resolve("ldap-password.txt"), "S3cret-Bind\n");
         Files.writeString(cfg, before.replace("passwordEnv: " + ScheduleFixture.LDAP_ENV, "passwordFile: ldap-password.txt")
                 .replace("logFile: kcd-audit.yaml", "logFile: ./ldap-password.txt"));
-        r = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60),
-                () -> org.kcdauditor.support.CliRun.run(Map.of(), "daemon", "--config", cfg.toString()));
+        r = refusedDaemon(Map.of(), cfg);
         assertEquals(2, r.exitCode(), r.toString());
         assertEquals("kcd-audit: " + cfg + ": daemon.logFile: " + secret + " is directory.passwordFile: name a file of"
                 + " its own for the log, e.g. daemon.log", r.err().strip());
@@ -207,9 +203,7 @@ class DaemonLogTest {
                 + "    notify: never\n", null, "daemon:\n  logFile: data/kcd-audit.mv.db\n");
         Path store = Files.createDirectories(dir.resolve("data")).resolve("kcd-audit.mv.db");
         Files.writeString(store, "H2 store");
-        org.kcdauditor.support.CliRun r = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
-                java.time.Duration.ofSeconds(60), () -> org.kcdauditor.support.CliRun.run(
-                        Map.of(ScheduleFixture.LDAP_ENV, "x"), "daemon", "--config", cfg.toString()));
+        org.kcdauditor.support.CliRun r = refusedDaemon(Map.of(ScheduleFixture.LDAP_ENV, "x"), cfg);
         assertEquals(2, r.exitCode(), r.toString());
         assertEquals("kcd-audit: " + cfg + ": daemon.logFile: " + store + " is the history store's file (store.url):"
                 + " name a file of its own for the log, e.g. daemon.log", r.err().strip());
@@ -218,13 +212,20 @@ class DaemonLogTest {
         Path kbs = Files.writeString(dir.resolve("kbs.yaml"), "catalogue: []\n");
         Files.writeString(cfg, Files.readString(cfg).replace("logFile: data/kcd-audit.mv.db", "logFile: kbs.yaml")
                 + "hardeningCatalogue: kbs.yaml\n");
-        r = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60),
-                () -> org.kcdauditor.support.CliRun.run(Map.of(ScheduleFixture.LDAP_ENV, "x"), "daemon", "--config",
-                        cfg.toString()));
+        r = refusedDaemon(Map.of(ScheduleFixture.LDAP_ENV, "x"), cfg);
         assertEquals(2, r.exitCode(), r.toString());
         assertEquals("kcd-audit: " + cfg + ": daemon.logFile: " + kbs + " is hardeningCatalogue: name a file of its own"
                 + " for the log, e.g. daemon.log", r.err().strip());
         assertEquals("catalogue: []\n", Files.readString(kbs));
+    }
+
+    /**
+     * {@code kcd-audit daemon --config cfg}, bounded: a log file refused at start ends it, while a daemon that starts
+     * instead (as it did, appending its log to the file) never returns and fails the test rather than hang it.
+     */
+    private static org.kcdauditor.support.CliRun refusedDaemon(Map<String, String> env, Path cfg) {
+        return org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60),
+                () -> org.kcdauditor.support.CliRun.run(env, "daemon", "--config", cfg.toString()));
     }
 
     @Test
