@@ -40,9 +40,13 @@ public final class AnyAccount {
             case AUTHENTICATED_USERS -> "Authenticated Users";
             case THIS_ORGANIZATION -> "This Organization";
             case BUILTIN_USERS -> "BUILTIN\\Users";
-            default -> domainUsers(sid) ? "Domain Users" : DOMAIN_GROUP.matcher(sid).matches() ? "Domain Computers"
-                    : null;
+            default -> domainUsers(sid) ? "Domain Users" : domainGroup(sid) ? "Domain Computers" : null;
         };
+    }
+
+    /** Whether {@code sid} is a domain's Domain Users or Domain Computers (RID 513, 515): that domain's accounts only. */
+    public static boolean domainGroup(String sid) {
+        return sid != null && DOMAIN_GROUP.matcher(sid).matches();
     }
 
     /** Whether {@code sid} is a domain's Domain Users (RID 513), which holds user accounts only. */

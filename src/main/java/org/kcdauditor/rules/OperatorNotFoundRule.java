@@ -89,10 +89,10 @@ public final class OperatorNotFoundRule implements Rule {
      * ({@link Values#visibleAccount}): a DN is a directory value.
      */
     private static void foreignMembers(Operator op, FindingSink out) {
-        // a trusted domain's Domain Users or Domain Computers (S-1-5-21-…-513/515) holds that domain's accounts only,
-        // which can be checked there: a foreign member like any other
+        // a trusted domain's Domain Users or Domain Computers holds that domain's accounts only, which can be checked
+        // there: a foreign member like any other
         List<String> everyone = op.foreignMembers().stream()
-                .filter(m -> AnyAccount.name(m) != null && !m.startsWith("S-1-5-21-")).toList();
+                .filter(m -> AnyAccount.name(m) != null && !AnyAccount.domainGroup(m)).toList();
         boolean others = everyone.size() < op.foreignMembers().size();
         String names = String.join(", ", everyone.stream().map(AnyAccount::shown).toList());
         String accounts = "name those accounts (DOMAIN\\name or userPrincipalName) in policy.operators with a directory"
