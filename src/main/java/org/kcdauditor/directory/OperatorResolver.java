@@ -27,7 +27,8 @@ import java.util.Set;
 /**
  * Resolves {@code policy.operators} (sAMAccountNames, {@code DOMAIN\name}, userPrincipalNames or DNs of users and
  * groups) to users with the facts that decide whether constrained delegation can carry their credentials:
- * userAccountControl (NOT_DELEGATED) and membership, nested included, of Protected Users (RID 525). A group's members
+ * userAccountControl (NOT_DELEGATED) and membership, nested included, of Protected Users (RID 525), and whether they
+ * obtain a ticket at all: userAccountControl (ACCOUNTDISABLE) and accountExpires. A group's members
  * include the users whose primary group it is, or one nested in it ({@link PrimaryGroupMembers}): neither
  * {@code member} nor {@code memberOf} lists them.
  *
@@ -51,9 +52,10 @@ final class OperatorResolver {
     private static final String MSA = "msDS-ManagedServiceAccount";
     /** The stand-in of an account of a trusted domain among a group's members: its cn and objectSid are the SID. */
     private static final String FSP = "foreignSecurityPrincipal";
-    private static final String[] ATTRS = {"objectClass", "sAMAccountName", "userAccountControl", "objectSid"};
+    private static final String[] ATTRS = {"objectClass", "sAMAccountName", "userAccountControl", "objectSid",
+            "accountExpires"};
     private static final String[] GROUP_ATTRS = {"objectClass", "sAMAccountName", "userAccountControl", "objectSid",
-            "member", "uSNChanged"};
+            "accountExpires", "member", "uSNChanged"};
 
     private final LDAPConnection connection;
     private final String where;
@@ -135,7 +137,7 @@ final class OperatorResolver {
 
     private static OperatorAccount withProtection(OperatorAccount a, Set<String> protectedUsers) {
         return new OperatorAccount(a.samAccountName(), a.dn(), a.userAccountControl(),
-                protectedUsers == null ? null : protectedUsers.contains(dn(a.dn())));
+                protectedUsers == null ? null : protectedUsers.contains(dn(a.dn())), a.accountExpires());
     }
 
     /**
@@ -435,9 +437,11 @@ final class OperatorResolver {
         return isUser(e) && (!e.hasObjectClass("computer") || e.hasObjectClass(GMSA) || e.hasObjectClass(MSA));
     }
 
+    /** A user's facts: its flags and its expiry ({@code accountExpires}, a FILETIME; 0, the maximum or none: never). */
     private static OperatorAccount account(Entry e) {
         Integer uac = DirectoryCollector.int32(e.getAttribute("userAccountControl"));
-        return new OperatorAccount(e.getAttributeValue("sAMAccountName"), e.getDN(), uac == null ? 0 : uac, null);
+        return new OperatorAccount(e.getAttributeValue("sAMAccountName"), e.getDN(), uac == null ? 0 : uac, null,
+                DirectoryCollector.fileTime(e.getAttributeValueAsLong("accountExpires")));
     }
 
     /** A foreign security principal's SID: its objectSid, else its cn (the RDN value), else its DN. */

@@ -15,14 +15,14 @@ import java.util.Set;
 /**
  * OPERATOR_NOT_DELEGABLE: an account of {@code policy.operators} (who start migrations remotely) is marked
  * "Account is sensitive and cannot be delegated" or is in Protected Users: constrained delegation cannot
- * carry its credentials, so the moves it starts from a workstation fail. A disabled account starts none and is left
- * to {@link OperatorNotFoundRule}.
+ * carry its credentials, so the moves it starts from a workstation fail. A disabled account, or one whose
+ * accountExpires has passed when the directory was read, starts none and is left to {@link OperatorNotFoundRule}.
  */
 public final class OperatorNotDelegableRule implements Rule {
     static final RuleInfo INFO = new RuleInfo("OPERATOR_NOT_DELEGABLE", Severity.MEDIUM, Category.ACCOUNTS,
             "An operator's account cannot be delegated",
-            "an enabled account of `policy.operators` (nested groups resolved) has NOT_DELEGATED (`0x100000`) or"
-                    + " is in Protected Users (RID 525; nested, or as its primary group)",
+            "an enabled, unexpired account of `policy.operators` (nested groups resolved) has NOT_DELEGATED"
+                    + " (`0x100000`) or is in Protected Users (RID 525; nested, or as its primary group)",
             "A live migration started remotely (Hyper-V Manager, Windows Admin Center, PowerShell from a"
                     + " workstation) needs the source host to delegate the operator's credentials. Accounts marked"
                     + " sensitive or in Protected Users are never delegated, by design, so those moves fail. The"
@@ -40,9 +40,10 @@ public final class OperatorNotDelegableRule implements Rule {
         Set<String> reported = new HashSet<>();
         for (Operator op : ctx.snapshot().operators()) {
             for (OperatorAccount a : op.accounts()) {
-                // a disabled account obtains no ticket and starts no migration: OPERATOR_NOT_FOUND says it when
-                // configured by name, and a disabled member of an operator group starts none either
-                if (a.delegable() || a.disabled() || !reported.add(a.dn().toLowerCase(Locale.ROOT))) {
+                // a disabled or expired account obtains no ticket and starts no migration: OPERATOR_NOT_FOUND says
+                // it when configured by name, and such a member of an operator group starts none either
+                if (a.delegable() || a.disabled() || a.expiredAt(ctx.snapshot().takenAt())
+                        || !reported.add(a.dn().toLowerCase(Locale.ROOT))) {
                     continue;
                 }
                 boolean sensitive = a.notDelegated();

@@ -8,6 +8,7 @@ import org.kcdauditor.model.OperatorAccount;
 import org.kcdauditor.model.Severity;
 import org.kcdauditor.model.Uac;
 import org.kcdauditor.remedy.Action;
+import org.kcdauditor.remedy.Ps;
 import org.kcdauditor.remedy.Values;
 
 import java.util.List;
@@ -16,18 +17,20 @@ import java.util.List;
  * OPERATOR_NOT_FOUND: a name in {@code policy.operators} is no user or group of the directory, or a group of it has
  * members of another domain (foreign security principals of a trusted domain, or DNs of another domain of the
  * forest), whose "sensitive" flag and Protected Users membership only their own domain holds; or it names a disabled
- * user, which obtains no Kerberos ticket and so starts no migration.
+ * user, or one whose accountExpires has passed, which obtains no Kerberos ticket and so starts no migration.
  */
 public final class OperatorNotFoundRule implements Rule {
     static final RuleInfo INFO = new RuleInfo("OPERATOR_NOT_FOUND", Severity.LOW, Category.ACCOUNTS,
-            "A configured operator is no user or group, is disabled, or has members not checked",
+            "A configured operator is no user or group, is disabled or expired, or has members not checked",
             "a name in `policy.operators` is not a user or group of the domain (looked up under its DN, also where"
-                    + " `baseDn` is an OU), names something else or a disabled user; or a group of it has members of another domain"
+                    + " `baseDn` is an OU), names something else, a disabled user or one whose `accountExpires` has"
+                    + " passed; or a group of it has members of another domain"
                     + " (foreign security principals, nested included), which are not checked, or a well-known group"
                     + " such as Authenticated Users, which makes every account an operator",
             "The operators check can only judge accounts it finds: a misspelt name or a moved group leaves the"
                     + " people who start migrations unchecked.",
-            "kcd-audit configuration: policy.operators");
+            "kcd-audit configuration: policy.operators; MS-ADA1 accountExpires; MS-KILE 3.3.5.7.1"
+                    + " KDC_ERR_CLIENT_REVOKED");
 
     @Override
     public RuleInfo info() {
@@ -43,6 +46,11 @@ public final class OperatorNotFoundRule implements Rule {
             }
             if (op.kind() == Operator.Kind.USER && !op.accounts().isEmpty() && op.accounts().get(0).disabled()) {
                 disabled(op, op.accounts().get(0), out);
+                continue;
+            }
+            if (op.kind() == Operator.Kind.USER && !op.accounts().isEmpty()
+                    && op.accounts().get(0).expiredAt(ctx.snapshot().takenAt())) {
+                expired(op, op.accounts().get(0), out);
                 continue;
             }
             if (op.kind() == Operator.Kind.USER || op.kind() == Operator.Kind.GROUP) {
@@ -77,6 +85,32 @@ public final class OperatorNotFoundRule implements Rule {
                         + " that do start them were not checked.")
                 .action(new Action.Manual("Give the sAMAccountName or DN of the users or group who start live"
                         + " migrations remotely now, in place of the disabled account."))
+                .emit();
+    }
+
+    /**
+     * A configured user whose accountExpires had passed when the directory was read (the run's clock): the KDC refuses
+     * it a ticket as a disabled one (KDC_ERR_CLIENT_REVOKED; STATUS_ACCOUNT_EXPIRED in the DC's logon events), so the
+     * operators who do start migrations are someone else, unchecked, and it is no OPERATOR_NOT_DELEGABLE either. An
+     * expiry may be a leaver's or a mistake (a contractor's renewal not entered): the fix says both ways, the account
+     * named by its sAMAccountName (else its DN) in single quotes for PowerShell.
+     */
+    private static void expired(Operator op, OperatorAccount a, FindingSink out) {
+        String identity = Ps.quote(Values.visible(a.samAccountName() != null ? a.samAccountName() : a.dn()));
+        out.add(INFO).host(op.name())
+                .evidence(Evidence.builder().operator(op.name()).attribute("accountExpires")
+                        .actual(List.of(a.accountExpires().toString())).expected(List.of("never, or a later date"))
+                        .userAccountControl(a.userAccountControl()).uacBits(Uac.flagNames(a.userAccountControl()))
+                        .build())
+                .message("policy.operators names '" + op.name() + "', but its account "
+                        + Values.visibleAccount(a.samAccountName() != null ? a.samAccountName() : a.dn())
+                        + " expired on " + a.accountExpires() + " (accountExpires): the KDC gives it no ticket, so it"
+                        + " starts no live migration, and the accounts that do start them were not checked.")
+                .action(new Action.Manual("If the account still starts live migrations, extend or clear its expiry"
+                        + " (Set-ADAccountExpiration -Identity " + identity + " -DateTime <new date>, or"
+                        + " Clear-ADAccountExpiration -Identity " + identity + "); if not, give the sAMAccountName or"
+                        + " DN of the users or group who start live migrations remotely now, in place of the expired"
+                        + " account."))
                 .emit();
     }
 

@@ -19,6 +19,7 @@ import org.kcdauditor.support.TestDirectory.Mode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -122,8 +123,14 @@ class OperatorMembersTest {
     }
 
     private List<JsonNode> findings(InMemoryDirectoryServer ds, List<String> names, String rule) throws Exception {
+        return findings(ds, names, rule, Clock.systemUTC());
+    }
+
+    /** The findings of {@code rule} of a run at the time {@code clock} tells. */
+    private List<JsonNode> findings(InMemoryDirectoryServer ds, List<String> names, String rule, Clock clock)
+            throws Exception {
         Path out = tmp.resolve("out");
-        CliRun r = CliRun.run(Map.of("TEST_LDAP_PASSWORD", TestDirectory.PASSWORD), "run", "--config",
+        CliRun r = CliRun.run(Map.of("TEST_LDAP_PASSWORD", TestDirectory.PASSWORD), clock, "run", "--config",
                 config(ds, names).toString(), "--out", out.toString(), "--formats", "json");
         assertTrue(r.exitCode() == 0 || r.exitCode() == 3, r.toString());
         return StreamSupport.stream(CliRun.findings(out).path("findings").spliterator(), false)
@@ -323,6 +330,101 @@ class OperatorMembersTest {
                 assertEquals("userAccountControl", f.path("evidence").path("attribute").asText(), f.toString());
                 assertTrue(f.path("evidence").path("uacBits").toString().contains("ACCOUNTDISABLE"), f.toString());
             }
+        } finally {
+            ds.shutDown(true);
+        }
+    }
+
+    /** The run's time in the expiry tests: an expiry before it has passed, one after it has not. */
+    static final Instant RUN_AT = Instant.parse("2026-03-01T12:00:00Z");
+
+    /** A user under CN=Users with {@code accountExpires} as stored (a FILETIME, 0 or 0x7FFFFFFFFFFFFFFF). */
+    private static void expiring(InMemoryDirectoryServer ds, String name, int uac, String accountExpires)
+            throws Exception {
+        ds.add(new Entry("dn: CN=" + name + "," + USERS, "objectClass: top", "objectClass: person",
+                "objectClass: user", "cn: " + name, "sAMAccountName: " + name, "userAccountControl: " + uac,
+                "accountExpires: " + accountExpires));
+    }
+
+    /**
+     * Operators with accountExpires: one that passed at the run's time, a later one, and the two values that mean
+     * never (0, and 0x7FFFFFFFFFFFFFFF, a new account's).
+     */
+    private static void expiringOperators(InMemoryDirectoryServer ds) throws Exception {
+        expiring(ds, "adm-o'hara", 0x200 | 0x100000, DomainFactsTest.fileTime(Instant.parse("2026-02-01T00:00:00Z")));
+        expiring(ds, "adm-ex", 0x200 | 0x100000, DomainFactsTest.fileTime(Instant.parse("2026-01-15T08:30:00Z")));
+        // after the run's time, before the clock of the machine running the test: the run's clock decides
+        expiring(ds, "adm-temp", 0x200 | 0x100000, DomainFactsTest.fileTime(Instant.parse("2026-04-01T00:00:00Z")));
+        expiring(ds, "adm-cleared", 0x200 | 0x100000, "0");
+        expiring(ds, "adm-never", 0x200 | 0x100000, "9223372036854775807");
+        DomainFactsTest.group(ds, "HV Temps", DomainFactsTest.DOMAIN_SID + "-1805", "20200101000000.0Z",
+                "CN=adm-ex," + USERS, "CN=adm-temp," + USERS, "CN=adm-cleared," + USERS, "CN=adm-never," + USERS);
+    }
+
+    /**
+     * accountExpires (a FILETIME) is read with the operators, member by member and with the in-chain rule alike;
+     * 0 and 0x7FFFFFFFFFFFFFFF are "never", as is no value.
+     */
+    @Test
+    void anOperatorsAccountExpiresIsReadBothWays() throws Exception {
+        for (boolean activeDirectory : new boolean[]{false, true}) {
+            InMemoryDirectoryServer ds = server(activeDirectory);
+            try {
+                expiringOperators(ds);
+                List<Operator> ops = operators(ds, List.of("adm-o'hara", "HV Temps", "HV Movers"));
+                assertEquals(Instant.parse("2026-02-01T00:00:00Z"), ops.get(0).accounts().get(0).accountExpires());
+                Map<String, Instant> temps = new java.util.TreeMap<>();
+                ops.get(1).accounts().forEach(a -> temps.put(a.samAccountName(), a.accountExpires()));
+                Map<String, Instant> expected = new java.util.TreeMap<>();
+                expected.put("adm-ex", Instant.parse("2026-01-15T08:30:00Z"));
+                expected.put("adm-temp", Instant.parse("2026-04-01T00:00:00Z"));
+                expected.put("adm-cleared", null);
+                expected.put("adm-never", null);
+                assertEquals(expected, temps, "in-chain: " + activeDirectory);
+                assertTrue(ops.get(2).accounts().stream().allMatch(a -> a.accountExpires() == null), ops.toString());
+            } finally {
+                ds.shutDown(true);
+            }
+        }
+    }
+
+    /**
+     * An account whose accountExpires has passed at the run's time obtains no ticket (the KDC answers
+     * KDC_ERR_CLIENT_REVOKED, STATUS_ACCOUNT_EXPIRED), as a disabled one: configured by name it is OPERATOR_NOT_FOUND
+     * with its expiry and how to extend or clear it (the sAMAccountName quoted for PowerShell), sensitive or not, and
+     * never OPERATOR_NOT_DELEGABLE; an expired member of an operator group is no finding. An expiry after the run's
+     * time, 0 and 0x7FFFFFFFFFFFFFFF leave the account judged.
+     */
+    @Test
+    void anExpiredOperatorIsSaidExpiredAndNotJudgedNotDelegable() throws Exception {
+        InMemoryDirectoryServer ds = server(false);
+        try {
+            expiringOperators(ds);
+            Clock clock = Clock.fixed(RUN_AT, java.time.ZoneOffset.UTC);
+            List<String> names = List.of("adm-o'hara", "HV Temps");
+            List<JsonNode> notDelegable = findings(ds, names, "OPERATOR_NOT_DELEGABLE", clock);
+            assertEquals(List.of("adm-cleared", "adm-never", "adm-temp"), notDelegable.stream()
+                    .map(f -> f.path("host").asText()).sorted().toList(), notDelegable.toString());
+            List<JsonNode> notFound = findings(ds, names, "OPERATOR_NOT_FOUND", clock);
+            assertEquals(1, notFound.size(), notFound.toString());
+            JsonNode f = notFound.get(0);
+            assertEquals("adm-o'hara", f.path("host").asText());
+            assertEquals("adm-o'hara", f.path("evidence").path("operator").asText());
+            assertEquals("accountExpires", f.path("evidence").path("attribute").asText(), f.toString());
+            assertEquals("[\"2026-02-01T00:00:00Z\"]", f.path("evidence").path("actual").toString());
+            assertEquals("policy.operators names 'adm-o'hara', but its account adm-o'hara expired on"
+                    + " 2026-02-01T00:00:00Z (accountExpires): the KDC gives it no ticket, so it starts no live"
+                    + " migration, and the accounts that do start them were not checked.",
+                    f.path("message").asText());
+            assertEquals("If the account still starts live migrations, extend or clear its expiry"
+                    + " (Set-ADAccountExpiration -Identity 'adm-o''hara' -DateTime <new date>, or"
+                    + " Clear-ADAccountExpiration -Identity 'adm-o''hara'); if not, give the sAMAccountName or DN of the"
+                    + " users or group who start live migrations remotely now, in place of the expired account.",
+                    f.path("remediation").asText());
+            // a year later every expiry has passed but never's: adm-temp is no longer judged either
+            Clock later = Clock.fixed(RUN_AT.plus(java.time.Duration.ofDays(365)), java.time.ZoneOffset.UTC);
+            assertEquals(List.of("adm-cleared", "adm-never"), findings(ds, names, "OPERATOR_NOT_DELEGABLE", later)
+                    .stream().map(n -> n.path("host").asText()).sorted().toList());
         } finally {
             ds.shutDown(true);
         }

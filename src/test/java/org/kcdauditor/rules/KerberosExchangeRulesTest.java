@@ -969,9 +969,10 @@ class KerberosExchangeRulesTest {
     @Test
     void operatorsWhoCannotBeDelegatedAreToldToStartMovesOnANode() {
         Operator group = new Operator("HV Operators", Operator.Kind.GROUP, "CN=HV Operators,DC=contoso,DC=com",
-                List.of(new OperatorAccount("adm-jdoe", "CN=adm-jdoe,DC=contoso,DC=com", 0x200, true),
-                        new OperatorAccount("ops-1", "CN=ops-1,DC=contoso,DC=com", 0x200, false),
-                        new OperatorAccount("adm-x", "CN=adm-x,DC=contoso,DC=com", 0x200 | Uac.NOT_DELEGATED, false)),
+                List.of(new OperatorAccount("adm-jdoe", "CN=adm-jdoe,DC=contoso,DC=com", 0x200, true, null),
+                        new OperatorAccount("ops-1", "CN=ops-1,DC=contoso,DC=com", 0x200, false, null),
+                        new OperatorAccount("adm-x", "CN=adm-x,DC=contoso,DC=com", 0x200 | Uac.NOT_DELEGATED, false,
+                                null)),
                 Operator.Expansion.IN_CHAIN, null);
         Operator missing = new Operator("nobody", Operator.Kind.NOT_FOUND, null, List.of(), Operator.Expansion.NONE, null);
         AuditResult r = audit(List.of(group, missing), AuditInputs.none(NOW), healthy());
