@@ -12,6 +12,8 @@ import org.kcdauditor.model.DirectoryPart;
 import org.kcdauditor.model.DnsNames;
 import org.kcdauditor.model.EncryptionTypes;
 import org.kcdauditor.model.HostSettings;
+import org.kcdauditor.model.LastFoundSid;
+import org.kcdauditor.model.NodeNames;
 import org.kcdauditor.model.AnyAccount;
 import org.kcdauditor.model.RbcdPrincipal;
 import org.kcdauditor.model.Uac;
@@ -48,6 +50,8 @@ public final class AuditContext implements Drift.Nodes {
     private final Map<String, AdObject> byName;
     private final Map<String, AdObject> byDns;
     private Map<String, AdObject> bySid;
+    /** {@link #lastFoundSid}'s index, built by the first call (a run that finds every node needs none). */
+    private Map<String, LastFoundSid> lastFoundSids;
     private final Map<String, List<AdObject>> spnOwners;
     private final List<ResolvedCluster> clusters;
     private final Map<AdObject, ResolvedCluster> clusterOf;
@@ -257,14 +261,14 @@ public final class AuditContext implements Drift.Nodes {
                 AdObject o = objects.get(i);
                 directoryOf.put(o, part.name());
                 if (o.isComputer() && machineName(o)) {
-                    names.putIfAbsent(lower(stripDollar(o.samAccountName())), o);
+                    names.putIfAbsent(samKey(o.samAccountName()), o);
                 }
             }
             // a computer's sAMAccountName without its $ after every one with it, as in indexNames
             for (int i = part.firstObject(); i < end; i++) {
                 AdObject o = objects.get(i);
                 if (o.isComputer() && o.samAccountName() != null && !machineName(o)) {
-                    names.putIfAbsent(lower(o.samAccountName()), o);
+                    names.putIfAbsent(samKey(o.samAccountName()), o);
                 }
             }
             // cn and DNS names after every sAMAccountName, as in indexNames
@@ -292,14 +296,14 @@ public final class AuditContext implements Drift.Nodes {
         List<AdObject> objects = snapshot.objects();
         for (AdObject o : objects) {
             if (o.isComputer() && machineName(o)) {
-                byName.putIfAbsent(lower(stripDollar(o.samAccountName())), o);
+                byName.putIfAbsent(samKey(o.samAccountName()), o);
             }
         }
         // then a computer whose sAMAccountName lacks the $ (only an LDAP write makes one; CVE-2021-42278): HV02 is the
         // account HV02$, whose principal and SPNs the KDC knows, never a computer named HV02, whichever came first
         for (AdObject o : objects) {
             if (o.isComputer() && o.samAccountName() != null && !machineName(o)) {
-                byName.putIfAbsent(lower(o.samAccountName()), o);
+                byName.putIfAbsent(samKey(o.samAccountName()), o);
             }
         }
         for (AdObject o : objects) {
@@ -322,7 +326,7 @@ public final class AuditContext implements Drift.Nodes {
      * DC returned them.
      */
     private static void indexDns(Map<String, AdObject> names, AdObject o) {
-        String key = lower(DnsNames.withoutTrailingDots(o.dnsHostName()));
+        String key = dnsKey(o.dnsHostName());
         AdObject first = names.putIfAbsent(key, o);
         if (first != null && first != o && dnsClaim(o, key) > dnsClaim(first, key)) {
             names.put(key, o);
@@ -1476,7 +1480,7 @@ public final class AuditContext implements Drift.Nodes {
     @Override
     public AdObject computer(String name) {
         // HV01, HV01$ (sAMAccountName) or hv01.contoso.com
-        String key = lower(stripDollar(DnsNames.withoutTrailingDots(name)));
+        String key = nameKey(name);
         AdObject o = byName.get(key);
         return o != null ? o : byDns.get(key);
     }
@@ -1490,7 +1494,7 @@ public final class AuditContext implements Drift.Nodes {
             return computer(name);
         }
         Map<String, AdObject> names = byNameIn.get(directory);
-        return names == null ? null : names.get(lower(stripDollar(DnsNames.withoutTrailingDots(name))));
+        return names == null ? null : names.get(nameKey(name));
     }
 
     /** The directory (domain) {@code o} was read from; null with a single directory or for an unknown object. */
@@ -2107,6 +2111,96 @@ public final class AuditContext implements Drift.Nodes {
 
     static String stripDollar(String s) {
         return s.endsWith("$") ? s.substring(0, s.length() - 1) : s;
+    }
+
+    /**
+     * The key a configured name ({@code HV01}, {@code HV01$}, {@code hv01.contoso.com}, the root's trailing dot too, in
+     * any case) is looked up by among the computers' names ({@link #computer}).
+     */
+    static String nameKey(String name) {
+        return lower(stripDollar(DnsNames.withoutTrailingDots(name)));
+    }
+
+    /** A sAMAccountName's key in the indexes: without its $. */
+    private static String samKey(String sam) {
+        return lower(stripDollar(sam));
+    }
+
+    /** A dNSHostName's key in the indexes: without the root's trailing dot. */
+    private static String dnsKey(String dns) {
+        return lower(DnsNames.withoutTrailingDots(dns));
+    }
+
+    /**
+     * Configured node {@code name}, which this run did not find, as the last run that found it recorded it with its
+     * objectSid: the previous run when it found it, else as that run carried it ({@link PreviousRun#notFound}); null
+     * when none did, or there is no previous run. The name is matched as {@link #computer} matches a computer, against
+     * the names the node had there: its sAMAccountName (any case, with or without the $), then its cn, then its
+     * dNSHostName, so a node configured by its NetBIOS or its DNS name is found whichever the earlier runs were
+     * configured with (a carried node whose run that found it is no longer stored by the name they gave it).
+     */
+    public LastFoundSid lastFoundSid(String name) {
+        PreviousRun previous = inputs == null ? null : inputs.previous();
+        if (previous == null) {
+            return null;
+        }
+        if (lastFoundSids == null) {
+            lastFoundSids = lastFoundSids(previous);
+        }
+        return lastFoundSids.get(nameKey(name));
+    }
+
+    /**
+     * {@link #lastFoundSid}'s index: the previous run's nodes before the nodes it carried, of each every
+     * sAMAccountName before any cn and the DNS names last, as {@link #indexNames} and {@link #computer} take them.
+     */
+    private static Map<String, LastFoundSid> lastFoundSids(PreviousRun previous) {
+        List<LastFoundSid> found = new ArrayList<>();
+        previous.hosts().forEach((host, state) -> {
+            if (state.objectSid() != null) {
+                NodeNames names = previous.nodeNames().get(host);
+                found.add(new LastFoundSid(host, names == null ? null : names.samAccountName(),
+                        names == null ? null : names.dnsHostName(), state.objectSid(), previous.runId(),
+                        previous.finishedAt()));
+            }
+        });
+        Map<String, LastFoundSid> out = new HashMap<>();
+        for (List<LastFoundSid> nodes : List.of(found, List.copyOf(previous.notFound().values()))) {
+            for (LastFoundSid n : nodes) {
+                if (n.samAccountName() != null) {
+                    out.putIfAbsent(samKey(n.samAccountName()), n);
+                }
+            }
+            for (LastFoundSid n : nodes) {
+                out.putIfAbsent(nameKey(n.name()), n);
+            }
+            for (LastFoundSid n : nodes) {
+                if (n.dnsHostName() != null) {
+                    out.putIfAbsent(dnsKey(n.dnsHostName()), n);
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The computer that holds now the objectSid configured node {@code name} had in the last run that found it
+     * ({@code last}, {@link #lastFoundSid}; null: none recorded it), where {@code name} names it by none of its names
+     * (sAMAccountName, cn, dNSHostName, as {@link #computer} matches them): the node renamed (its account, DNS name and
+     * SPNs) before the configuration followed, also when runs in between did not find it either; null when no
+     * computer holds that objectSid, or one that {@code name} names (not found for another reason: outside the base
+     * DN).
+     */
+    public AdObject renamedNode(String name, LastFoundSid last) {
+        AdObject now = last == null ? null : bySid(last.objectSid());
+        if (now == null) {
+            return null;
+        }
+        String key = nameKey(name);
+        boolean named = now.samAccountName() != null && samKey(now.samAccountName()).equals(key)
+                || now.cn() != null && lower(now.cn()).equals(key)
+                || now.dnsHostName() != null && dnsKey(now.dnsHostName()).equals(key);
+        return named ? null : now;
     }
 
     /** Whether {@code o} has a dNSHostName that is a DNS name; for nodes and file servers, as tested once. */

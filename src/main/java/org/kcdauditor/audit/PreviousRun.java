@@ -4,6 +4,7 @@ import org.kcdauditor.model.Finding;
 import org.kcdauditor.model.HostState;
 import org.kcdauditor.model.LastFound;
 import org.kcdauditor.model.LastFoundSid;
+import org.kcdauditor.model.NodeNames;
 
 import java.time.Instant;
 import java.util.Collection;
@@ -32,14 +33,20 @@ import java.util.function.UnaryOperator;
  *                          that recorded their objectSid under another name found them ({@link #withLastFound}): a node
  *                          renamed while the runs in between named it by its old name and did not find it
  * @param notFound          by name (upper case), the configured nodes that run did not find, as the last run that found
- *                          each recorded it ({@link #lastFoundSid}): carried from run to run, so a node renamed before
- *                          the configuration followed is named by its objectSid in every run, not only in the first
+ *                          each recorded it ({@link AuditContext#lastFoundSid}): carried from run to run, so a node
+ *                          renamed before the configuration followed is named by its objectSid in every run, not only
+ *                          in the first
+ * @param nodeNames         by name, the sAMAccountName and dNSHostName of that run's nodes (empty: not read): a
+ *                          configured node this run does not find is matched against them as against a computer
+ *                          ({@link AuditContext#lastFoundSid}), however the configuration names it
  */
 public record PreviousRun(String runId, Instant finishedAt, Map<String, HostState> hosts, Set<String> findingIds,
                           Map<String, Finding> findings, Map<String, Instant> explainedFailures,
                           Set<String> unaudited, Instant startedAt, Map<String, List<String>> fileServerGrants,
-                          Map<String, LastFound> lastFound, Map<String, LastFoundSid> notFound) {
+                          Map<String, LastFound> lastFound, Map<String, LastFoundSid> notFound,
+                          Map<String, NodeNames> nodeNames) {
     public PreviousRun {
+        nodeNames = nodeNames == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(nodeNames));
         notFound = notFound == null ? Map.of() : Map.copyOf(notFound);
         lastFound = lastFound == null ? Map.of() : Map.copyOf(lastFound);
         hosts = Collections.unmodifiableMap(new LinkedHashMap<>(hosts));
@@ -61,40 +68,34 @@ public record PreviousRun(String runId, Instant finishedAt, Map<String, HostStat
         Map<String, HostState> renamed = renamed(hosts, names, asStored);
         Map<String, List<String>> servers = renamed(fileServerGrants, names, asStored);
         return renamed == hosts && servers == fileServerGrants ? this : new PreviousRun(runId, finishedAt, renamed,
-                findingIds, findings, explainedFailures, unaudited, startedAt, servers, lastFound, notFound);
+                findingIds, findings, explainedFailures, unaudited, startedAt, servers, lastFound, notFound,
+                renamed(nodeNames, names, asStored));
     }
 
     /** The same with {@link #lastFound}. */
     public PreviousRun withLastFound(Map<String, LastFound> found) {
         return found.isEmpty() ? this : new PreviousRun(runId, finishedAt, hosts, findingIds, findings,
-                explainedFailures, unaudited, startedAt, fileServerGrants, found, notFound);
+                explainedFailures, unaudited, startedAt, fileServerGrants, found, notFound, nodeNames);
     }
 
     /** The same with {@link #notFound}. */
     public PreviousRun withNotFound(Map<String, LastFoundSid> nodes) {
         return nodes.isEmpty() ? this : new PreviousRun(runId, finishedAt, hosts, findingIds, findings,
-                explainedFailures, unaudited, startedAt, fileServerGrants, lastFound, nodes);
+                explainedFailures, unaudited, startedAt, fileServerGrants, lastFound, nodes, nodeNames);
     }
 
-    /**
-     * Configured node {@code name} (any case) as the last run that found it recorded it, with its objectSid: this run
-     * when it found it, else as this run carried it ({@link #notFound}); null when no run recorded its objectSid.
-     */
-    public LastFoundSid lastFoundSid(String name) {
-        for (Map.Entry<String, HostState> e : hosts.entrySet()) {
-            if (e.getKey().equalsIgnoreCase(name) && e.getValue().objectSid() != null) {
-                return new LastFoundSid(e.getKey(), e.getValue().objectSid(), runId, finishedAt);
-            }
-        }
-        return notFound.get(name.toUpperCase(java.util.Locale.ROOT));
+    /** The same with {@link #nodeNames}. */
+    public PreviousRun withNodeNames(Map<String, NodeNames> names) {
+        return names.isEmpty() ? this : new PreviousRun(runId, finishedAt, hosts, findingIds, findings,
+                explainedFailures, unaudited, startedAt, fileServerGrants, lastFound, notFound, names);
     }
 
-    /** Nothing found by objectSid in earlier runs, no configured node not found carried. */
+    /** Nothing found by objectSid in earlier runs, no configured node not found carried, no node names read. */
     public PreviousRun(String runId, Instant finishedAt, Map<String, HostState> hosts, Set<String> findingIds,
                        Map<String, Finding> findings, Map<String, Instant> explainedFailures,
                        Set<String> unaudited, Instant startedAt, Map<String, List<String>> fileServerGrants) {
         this(runId, finishedAt, hosts, findingIds, findings, explainedFailures, unaudited, startedAt, fileServerGrants,
-                Map.of(), Map.of());
+                Map.of(), Map.of(), Map.of());
     }
 
     /** {@code byName} with each of {@code names} stored under another name found under its own; itself when none is. */

@@ -1,9 +1,9 @@
 package org.kcdauditor.rules;
 
 import org.kcdauditor.audit.AuditContext;
-import org.kcdauditor.audit.PreviousRun;
 import org.kcdauditor.audit.ResolvedCluster;
 import org.kcdauditor.model.AdObject;
+import org.kcdauditor.model.DnsNames;
 import org.kcdauditor.model.Evidence;
 import org.kcdauditor.model.LastFoundSid;
 import org.kcdauditor.model.Severity;
@@ -28,25 +28,28 @@ public final class HostNotFoundRule implements Rule {
     public void evaluate(AuditContext ctx, FindingSink out) {
         for (ResolvedCluster c : ctx.clusters()) {
             for (String name : c.missingNodes()) {
-                PreviousRun prev = ctx.inputs().previous();
-                LastFoundSid last = prev == null ? null : prev.lastFoundSid(name);
-                AdObject renamed = renamed(ctx, name, last);
+                LastFoundSid last = ctx.lastFoundSid(name);
+                AdObject renamed = ctx.renamedNode(name, last);
                 out.add(INFO).cluster(c.name()).host(name)
                         .evidence(Evidence.builder().attribute("clusters[].nodes").expected(java.util.List.of(name))
                                 .lastFoundRunId(renamed == null ? null : last.runId())
                                 .lastFoundRunAt(renamed == null ? null : last.finishedAt()).build())
                         .message("Cluster " + c.name() + " lists node '" + name + "' but no computer object with that"
                                 + " name exists under " + ctx.baseDnOf(c) + "." + elsewhere(ctx, c, name, true)
-                                + (renamed == null ? "" : " " + renamed.name() + (renamed.dnsHostName() == null ? ""
-                                : " (" + renamed.dnsHostName() + ")") + " has the objectSid " + name + " had in "
-                                + (last.runId().equals(prev.runId()) ? "the previous run" : "the run of "
-                                + UtcTime.of(last.finishedAt()) + ", the last that found it") + " ("
-                                + renamed.objectSid() + "): the computer was renamed."))
-                        .action(new Action.Manual((renamed == null ? "" : "Name it " + renamed.name() + " in"
-                                + " clusters[].nodes: the peers' entries for " + name + " then read as stale and those"
-                                + " for " + renamed.name() + " as missing. Else: ") + "Check the spelling (NetBIOS"
-                                + " name) and directory.baseDn, or remove the node from the configuration if it was"
-                                + " decommissioned." + unreadable(name)))
+                                + (renamed == null ? "" : " " + named(renamed.name(), renamed.dnsHostName())
+                                + " holds objectSid " + renamed.objectSid() + ", which "
+                                + named(last.name(), last.dnsHostName()) + " had in "
+                                + (last.runId().equals(ctx.inputs().previous().runId()) ? "the previous run"
+                                : "the run of " + UtcTime.of(last.finishedAt()) + ", the last that found it")
+                                + ": the computer was renamed."))
+                        .action(new Action.Manual((renamed == null ? "" : ctx.clusterOf(renamed) != null
+                                ? "Remove " + name + " from clusters[].nodes: " + renamed.name() + ", the same"
+                                + " computer, is a node of " + ctx.clusterOf(renamed).name() + " already. Else: "
+                                : "Name it " + configureAs(name, renamed) + " in clusters[].nodes: the peers' entries"
+                                + " for " + last.name() + " then read as stale and those for " + renamed.name()
+                                + " as missing. Else: ") + "Check the spelling"
+                                + " (the NetBIOS name or the DNS name) and directory.baseDn, or remove the node from"
+                                + " the configuration if it was decommissioned." + unreadable(name)))
                         .emit();
             }
             for (String name : c.missingFileServers()) {
@@ -64,14 +67,20 @@ public final class HostNotFoundRule implements Rule {
         }
     }
 
+    /** A host as the hint names it: its name, and its DNS name where it has one. */
+    private static String named(String name, String dns) {
+        return dns == null ? name : name + " (" + dns + ")";
+    }
+
     /**
-     * The computer that has now the objectSid node {@code name} had in the last run that found it ({@code last}; null:
-     * none recorded it), under another name: the node renamed (its account, DNS name and SPNs) before the configuration
-     * followed, also when runs in between did not find it either; null when there is none.
+     * The name to configure for {@code renamed}, in the form the configuration names node {@code name} by: its DNS name
+     * for a node configured by a DNS name (as the directory holds it now: a host renamed into another DNS suffix is
+     * not its new name in the old suffix), else its NetBIOS name.
      */
-    private static AdObject renamed(AuditContext ctx, String name, LastFoundSid last) {
-        AdObject now = last == null ? null : ctx.bySid(last.objectSid());
-        return now == null || now.name().equalsIgnoreCase(name) ? null : now;
+    private static String configureAs(String name, AdObject renamed) {
+        boolean dnsName = DnsNames.withoutTrailingDots(name).contains(".");
+        return dnsName && renamed.dnsHostName() != null ? DnsNames.withoutTrailingDots(renamed.dnsHostName())
+                : AuditContext.netbiosName(renamed);
     }
 
     /**

@@ -7,11 +7,11 @@ import org.kcdauditor.audit.AuditResult;
 import org.kcdauditor.audit.PreviousRun;
 import org.kcdauditor.audit.ResolvedCluster;
 import org.kcdauditor.io.Causes;
-import org.kcdauditor.model.AdObject;
 import org.kcdauditor.model.Finding;
 import org.kcdauditor.model.HostState;
 import org.kcdauditor.model.LastFound;
 import org.kcdauditor.model.LastFoundSid;
+import org.kcdauditor.model.NodeNames;
 import org.kcdauditor.model.Severity;
 import org.kcdauditor.model.TrendPoint;
 
@@ -33,6 +33,7 @@ import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -961,9 +962,10 @@ public final class RunStore implements AutoCloseable {
     private PreviousRun previous(RunSummary r) {
         Map<String, Finding> findings = previousFindings(r.id());
         try {
-            return new PreviousRun(r.id(), r.finishedAt(), hostStates(r.id()), findings.keySet(), findings,
-                    explainedFailures(r.configPath()), unaudited(r.id()), r.startedAt(),
-                    snapshots.fileServerGrants(r.id())).withNotFound(missingNodes(r.id()));
+            Map<String, NodeNames> names = new HashMap<>();
+            return new PreviousRun(r.id(), r.finishedAt(), snapshots.hostStates(r.id(), null, names), findings.keySet(),
+                    findings, explainedFailures(r.configPath()), unaudited(r.id()), r.startedAt(),
+                    snapshots.fileServerGrants(r.id())).withNotFound(missingNodes(r.id())).withNodeNames(names);
         } catch (SQLException e) {
             throw readFailed("read the snapshot of run " + r.id(), e);
         }
@@ -1018,16 +1020,22 @@ public final class RunStore implements AutoCloseable {
 
     /**
      * The configured nodes run {@code runId} did not find, as the last run that found each recorded it (V118), by name
-     * in upper case ({@link PreviousRun#notFound}).
+     * in upper case ({@link PreviousRun#notFound}): with the names the node had there (its name, sAMAccountName and
+     * dNSHostName, read from that run's row of the node's objectSid), which a later run configured with another form
+     * of its name is matched against; where that run is no longer stored, by the name the configuration gave it.
      */
     private Map<String, LastFoundSid> missingNodes(String runId) throws SQLException {
         Map<String, LastFoundSid> out = new LinkedHashMap<>();
-        try (PreparedStatement ps = connection.prepareStatement("SELECT node_name, object_sid, found_run_id, found_at"
-                + " FROM run_missing_node WHERE run_id = ?")) {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT m.node_name, m.object_sid, m.found_run_id,"
+                + " m.found_at, h.host_name, h.sam_account, h.dns_host_name FROM run_missing_node m LEFT JOIN run_host h"
+                + " ON h.run_id = m.found_run_id AND h.object_sid = m.object_sid AND h.cluster_name IS NOT NULL"
+                + " WHERE m.run_id = ?")) {
             ps.setString(1, runId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.put(rs.getString(1).toUpperCase(Locale.ROOT), new LastFoundSid(rs.getString(1),
+                    boolean stored = rs.getString(5) != null;
+                    out.putIfAbsent(rs.getString(1).toUpperCase(Locale.ROOT), new LastFoundSid(
+                            stored ? rs.getString(5) : rs.getString(1), rs.getString(6), rs.getString(7),
                             rs.getString(2), rs.getString(3), instant(rs, 4)));
                 }
             }
@@ -1037,25 +1045,21 @@ public final class RunStore implements AutoCloseable {
 
     /**
      * Writes, for each configured node this run did not find, its objectSid as the last run that found it recorded it
-     * ({@link PreviousRun#lastFoundSid}: the previous run, or as that run carried it), and whether a computer of this run
-     * holds that objectSid under another name (V119: renamed); none for a node no run recorded with an objectSid.
+     * ({@link AuditContext#lastFoundSid}: the previous run, or as that run carried it), and whether a computer of this
+     * run holds that objectSid under another name (V119: renamed, {@link AuditContext#renamedNode}); none for a node no
+     * run recorded with an objectSid.
      */
     private void writeMissingNodes(String runId, AuditContext ctx) throws SQLException {
-        PreviousRun previous = ctx.inputs() == null ? null : ctx.inputs().previous();
-        if (previous == null) {
-            return;
-        }
         Set<String> written = new java.util.HashSet<>();
         try (PreparedStatement ps = connection.prepareStatement("INSERT INTO run_missing_node (run_id, node_name,"
                 + " object_sid, found_run_id, found_at, renamed) VALUES (?, ?, ?, ?, ?, ?)")) {
             for (ResolvedCluster c : ctx.clusters()) {
                 for (String name : c.missingNodes()) {
-                    LastFoundSid last = previous.lastFoundSid(name);
+                    LastFoundSid last = ctx.lastFoundSid(name);
                     String stored = cut(name, 255);
                     if (last != null && written.add(stored.toUpperCase(Locale.ROOT))) {
-                        AdObject holder = ctx.bySid(last.objectSid());
                         bind(ps, runId, stored, cut(last.objectSid(), 200), last.runId(), ts(last.finishedAt()),
-                                holder != null && !holder.name().equalsIgnoreCase(name));
+                                ctx.renamedNode(name, last) != null);
                         ps.addBatch();
                     }
                 }

@@ -4,6 +4,7 @@ import org.kcdauditor.audit.AuditContext;
 import org.kcdauditor.model.AdObject;
 import org.kcdauditor.model.EventRecord;
 import org.kcdauditor.model.HostState;
+import org.kcdauditor.model.NodeNames;
 import org.kcdauditor.model.PatchRecord;
 import org.kcdauditor.model.Uac;
 
@@ -245,6 +246,14 @@ final class SnapshotRows {
      * compared only where it had any stored.
      */
     Map<String, HostState> hostStates(String runId, String host) throws SQLException {
+        return hostStates(runId, host, null);
+    }
+
+    /**
+     * The same, putting each node's sAMAccountName and dNSHostName into {@code names} (by host name) unless null: read
+     * with the rest of its row.
+     */
+    Map<String, HostState> hostStates(String runId, String host, Map<String, NodeNames> names) throws SQLException {
         String only = host == null ? "" : " AND host_name = ?";
         Map<String, Integer> uac = new LinkedHashMap<>();
         Map<String, Integer> encTypes = new HashMap<>();
@@ -252,8 +261,9 @@ final class SnapshotRows {
         Map<String, List<String>> delegateTo = new LinkedHashMap<>();
         Map<String, List<String>> spns = new LinkedHashMap<>();
         Map<String, List<String>> rbcd = new LinkedHashMap<>();
-        try (PreparedStatement ps = connection.prepareStatement("SELECT host_name, uac, enc_types, object_sid FROM run_host"
-                + " WHERE run_id = ? AND cluster_name IS NOT NULL" + only + " ORDER BY host_name")) {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT host_name, uac, enc_types, object_sid"
+                + (names == null ? "" : ", sam_account, dns_host_name") + " FROM run_host WHERE run_id = ? AND"
+                + " cluster_name IS NOT NULL" + only + " ORDER BY host_name")) {
             RunStore.bind(ps, host == null ? new Object[]{runId} : new Object[]{runId, host});
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -263,6 +273,9 @@ final class SnapshotRows {
                     delegateTo.put(rs.getString(1), new ArrayList<>());
                     spns.put(rs.getString(1), new ArrayList<>());
                     rbcd.put(rs.getString(1), new ArrayList<>());
+                    if (names != null) {
+                        names.put(rs.getString(1), new NodeNames(rs.getString(5), rs.getString(6)));
+                    }
                 }
             }
         }

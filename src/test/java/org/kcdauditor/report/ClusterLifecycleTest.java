@@ -314,8 +314,9 @@ class ClusterLifecycleTest {
         renameHv03();
         ScenarioOutputsAgreeTest.Outputs o = run("HV01", "HV02", "HV03");
         Finding notFound = of(o.doc(), "HOST_NOT_FOUND").get(0);
-        assertTrue(notFound.message().endsWith(" HV05 (hv05.contoso.com) has the objectSid HV03 had in the"
-                + " previous run (" + Hosts.DOMAIN_SID + "-2002): the computer was renamed."), notFound.message());
+        assertTrue(notFound.message().endsWith(" HV05 (hv05.contoso.com) holds objectSid " + Hosts.DOMAIN_SID
+                + "-2002, which HV03 (hv03.contoso.com) had in the previous run: the computer was renamed."),
+                notFound.message());
         assertTrue(notFound.remediation().startsWith("Name it HV05 in clusters[].nodes: "),
                 notFound.remediation());
     }
@@ -423,23 +424,116 @@ class ClusterLifecycleTest {
         ds.add(back);
         ScenarioOutputsAgreeTest.Outputs between = run("HV01", "HV02", "HV03");
         Finding hint = of(between.doc(), "HOST_NOT_FOUND").get(0);
-        assertTrue(hint.message().endsWith(" HV05 (hv05.contoso.com) has the objectSid HV03 had in the run of "
-                + UtcTime.of(found.finishedAt()) + ", the last that found it (" + Hosts.DOMAIN_SID
-                + "-2002): the computer was renamed."), hint.message());
+        // the run that last found HV03 is no longer stored: HV03 is named as the configuration named it then
+        assertTrue(hint.message().endsWith(" HV05 (hv05.contoso.com) holds objectSid " + Hosts.DOMAIN_SID
+                + "-2002, which HV03 had in the run of " + UtcTime.of(found.finishedAt())
+                + ", the last that found it: the computer was renamed."), hint.message());
+    }
+
+    /**
+     * The same rename, the configuration naming HV05 already beside HV03 (the new name added before the old one was
+     * removed): HOST_NOT_FOUND of HV03 asks to remove HV03, not to name HV05, which the configuration names.
+     */
+    @Test
+    void aNodeRenamedWhileTheConfigurationNamesBothNames() throws Exception {
+        start();
+        renameHv03();
+        ScenarioOutputsAgreeTest.Outputs o = run("HV01", "HV02", "HV03", "HV05");
+        Finding notFound = of(o.doc(), "HOST_NOT_FOUND").get(0);
+        assertTrue(notFound.message().endsWith(" HV05 (hv05.contoso.com) holds objectSid " + Hosts.DOMAIN_SID
+                + "-2002, which HV03 (hv03.contoso.com) had in the previous run: the computer was renamed."),
+                notFound.message());
+        assertTrue(notFound.remediation().startsWith("Remove HV03 from clusters[].nodes: HV05, the same computer, is"
+                + " a node of HVC1 already. Else: "), notFound.remediation());
+    }
+
+    /**
+     * The same rename, the configuration naming the node by its DNS name, in whatever case and with the root's dot
+     * (clusters[].nodes takes it as it takes the NetBIOS name): the hint as for HV03, asking for the new DNS name, the
+     * form the configuration uses; carried on while the configuration goes back to the NetBIOS name and to the DNS
+     * name again (the runs in between recorded the node under the name they were configured with).
+     */
+    @Test
+    void aNodeConfiguredByItsDnsNameRenamedBeforeTheConfigurationFollows() throws Exception {
+        start();
+        FindingsDocument found = previous;
+        renameHv03();
+        assertHintsRename(run("HV01", "HV02", "Hv03.Contoso.COM."), found, true, "HV05 (hv05.contoso.com)",
+                "hv05.contoso.com");
+        assertHintsRename(run("HV01", "HV02", "hv03"), found, false, "HV05 (hv05.contoso.com)", "HV05");
+        assertHintsRename(run("HV01", "HV02", "hv03.contoso.com"), found, false, "HV05 (hv05.contoso.com)",
+                "hv05.contoso.com");
+    }
+
+    /**
+     * A node configured by its DNS name renamed into another DNS suffix (HV05 in corp.contoso.com), while retention
+     * keeps one run: the hint names the new DNS name as the directory holds it, not the old suffix with the new name;
+     * the run that last found HV03 is kept until the configuration follows (by the new DNS name), whose run tells
+     * the rename, not a new node, and then it is pruned.
+     */
+    @Test
+    void aNodeConfiguredByItsDnsNameRenamedIntoAnotherDnsSuffix() throws Exception {
+        retain = "  retain:\n    runs: 1\n";
+        start();
+        FindingsDocument found = previous;
+        renameHv03("hv05.corp.contoso.com");
+        for (int i = 0; i < 2; i++) {
+            ScenarioOutputsAgreeTest.Outputs between = run("HV01", "HV02", "hv03.contoso.com");
+            assertFalse(prune().contains(found.runId().substring(0, 8)), "kept while the hint holds");
+            assertHintsRename(between, found, i == 0, "HV05 (hv05.corp.contoso.com)", "hv05.corp.contoso.com");
+        }
+        ScenarioOutputsAgreeTest.Outputs renamed = run("HV01", "HV02", "hv05.corp.contoso.com");
+        assertEquals(List.of(), of(renamed.doc(), "HOST_NOT_FOUND"), renamed.console());
+        List<Finding> changed = of(renamed.doc(), "CHANGED_SINCE_LAST_RUN");
+        assertEquals(1, changed.size(), changed.toString());
+        assertTrue(changed.get(0).message().startsWith("HV05: renamed from HV03 (the same computer object,"
+                + " objectSid " + Hosts.DOMAIN_SID + "-2002; compared with the run of " + UtcTime.of(found.finishedAt())
+                + ", the last that found HV03);"), changed.toString());
+        assertTrue(prune().contains(found.runId().substring(0, 8)), "no longer needed");
+    }
+
+    /**
+     * Not a rename: the configuration switching HV03 from its NetBIOS name to its DNS name finds the same computer
+     * (no HOST_NOT_FOUND, no change); a DNS name in the wrong suffix finds none, and HOST_NOT_FOUND says so without
+     * calling HV03, which holds the objectSid under the name the run found it by, renamed.
+     */
+    @Test
+    void aNodeConfiguredByAnotherFormIsNoRename() throws Exception {
+        start();
+        ScenarioOutputsAgreeTest.Outputs fqdn = run("HV01", "HV02", "HV03.contoso.com");
+        assertEquals(List.of(), of(fqdn.doc(), "HOST_NOT_FOUND"), fqdn.console());
+        assertEquals(List.of(), of(fqdn.doc(), "CHANGED_SINCE_LAST_RUN"), fqdn.console());
+        ScenarioOutputsAgreeTest.Outputs typo = run("HV01", "HV02", "hv03.fabrikam.com");
+        Finding notFound = of(typo.doc(), "HOST_NOT_FOUND").get(0);
+        assertFalse(notFound.message().contains("renamed"), notFound.message());
+        assertEquals(null, notFound.evidence().lastFoundRunId());
     }
 
     /** HOST_NOT_FOUND of HV03 names HV05 as holding its objectSid, as the run {@code found} recorded it. */
     private static void assertHintsRename(ScenarioOutputsAgreeTest.Outputs o, FindingsDocument found,
                                           boolean previousRun) {
+        assertHintsRename(o, found, previousRun, "HV05 (hv05.contoso.com)", "HV05");
+    }
+
+    /**
+     * HOST_NOT_FOUND (the only one) names {@code holder} as holding the objectSid HV03 had in the run {@code found}
+     * (the previous run with {@code previousRun}), and asks to configure it as {@code configureAs}; in every output.
+     */
+    private static void assertHintsRename(ScenarioOutputsAgreeTest.Outputs o, FindingsDocument found,
+                                          boolean previousRun, String holder, String configureAs) {
         List<Finding> notFound = of(o.doc(), "HOST_NOT_FOUND");
         assertEquals(1, notFound.size(), o.console());
         Finding f = notFound.get(0);
-        assertTrue(f.message().endsWith(" HV05 (hv05.contoso.com) has the objectSid HV03 had in " + (previousRun
-                ? "the previous run" : "the run of " + UtcTime.of(found.finishedAt()) + ", the last that found it")
-                + " (" + Hosts.DOMAIN_SID + "-2002): the computer was renamed."), f.message());
-        assertTrue(f.remediation().startsWith("Name it HV05 in clusters[].nodes: "), f.remediation());
+        String hint = " " + holder + " holds objectSid " + Hosts.DOMAIN_SID + "-2002, which HV03 (hv03.contoso.com)"
+                + " had in " + (previousRun ? "the previous run"
+                : "the run of " + UtcTime.of(found.finishedAt()) + ", the last that found it")
+                + ": the computer was renamed.";
+        assertTrue(f.message().endsWith(hint), f.message());
+        assertTrue(f.remediation().startsWith("Name it " + configureAs + " in clusters[].nodes: "), f.remediation());
         assertEquals(found.runId(), f.evidence().lastFoundRunId());
         assertEquals(found.finishedAt(), f.evidence().lastFoundRunAt());
+        // the runbook tells it as findings.json does
+        assertTrue(o.md().contains(hint.strip()), o.md());
     }
 
     /** {@code kcd-audit history prune} of this configuration: its output. */
@@ -452,10 +546,15 @@ class ClusterLifecycleTest {
 
     /** HV03 renamed HV05 as Windows renames a computer: its object, account, DNS name and SPNs. */
     private void renameHv03() throws Exception {
+        renameHv03("hv05.contoso.com");
+    }
+
+    /** The same, HV05's DNS name {@code dns} (another DNS suffix: the host moved to another DNS zone too). */
+    private void renameHv03(String dns) throws Exception {
         ds.modifyDN(dn("HV03"), "CN=HV05", true);
         ds.modify(dn("HV05"), new Modification(ModificationType.REPLACE, "sAMAccountName", "HV05$"),
-                new Modification(ModificationType.REPLACE, "dNSHostName", "hv05.contoso.com"),
+                new Modification(ModificationType.REPLACE, "dNSHostName", dns),
                 new Modification(ModificationType.REPLACE, "servicePrincipalName", "HOST/HV05",
-                        "HOST/hv05.contoso.com", MIG + "/HV05", MIG + "/hv05.contoso.com"));
+                        "HOST/" + dns, MIG + "/HV05", MIG + "/" + dns));
     }
 }

@@ -102,8 +102,8 @@ class RunStoreTest {
                 store.complete(run, T0.plusSeconds(61), new CompletedRun(auditAfter(previous, run.equals("renamed")),
                         2, null, List.of(), List.of()));
                 previous = store.previousRun(config).orElseThrow();
-                assertEquals(new org.kcdauditor.model.LastFoundSid("HV09", sid, "found", T0),
-                        previous.lastFoundSid("hv09"), run);
+                assertEquals(Map.of("HV09", new org.kcdauditor.model.LastFoundSid("HV09", null, null, sid, "found",
+                        T0)), previous.notFound(), run);
                 assertEquals(1, store.count("run_missing_node", run));
                 assertEquals(run.equals("renamed") ? java.util.Set.of("found") : java.util.Set.of(),
                         store.runsLastFindingMissingNodes(config), run);
