@@ -3,6 +3,7 @@ package org.kcdauditor.report;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import org.kcdauditor.inventory.ImportResult;
 import org.kcdauditor.config.ProtocolTransition;
 import org.kcdauditor.model.AttributeChange;
@@ -25,7 +26,8 @@ import java.util.Map;
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record FindingsDocument(int schemaVersion, String runId, Instant startedAt, Instant finishedAt,
                                Directory directory, Summary summary, Policy policy, List<ClusterDoc> clusters,
-                               List<HostDoc> hosts, List<Finding> findings,
+                               List<HostDoc> hosts,
+                               @JsonSerialize(using = FindingsJson.FindingsArray.class) List<Finding> findings,
                                @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, RuleDoc> rules,
                                @JsonInclude(JsonInclude.Include.NON_NULL) HistorySections.HistoryDoc history,
                                @JsonInclude(JsonInclude.Include.NON_NULL) HistorySections.BaselineDoc baseline,
@@ -85,8 +87,18 @@ public record FindingsDocument(int schemaVersion, String runId, Instant startedA
      * had it, so a report rendered later from this file shows the same titles and reasons.
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    @JsonPropertyOrder({"title", "severity", "category", "why", "reference"})
-    public record RuleDoc(String title, Severity severity, Category category, String why, String reference) {
+    @JsonPropertyOrder({"title", "severity", "category", "why", "reference", "effectiveSeverities"})
+    public record RuleDoc(String title, Severity severity, Category category, String why, String reference,
+                          @JsonInclude(JsonInclude.Include.NON_NULL) List<Severity> effectiveSeverities) {
+        /**
+         * Without the severities of this run (a findings.json written before them). {@code severity} is the
+         * catalogue's usual severity; {@code effectiveSeverities} those the rule's findings have in this run, most
+         * severe first (PROTOCOL_TRANSITION_MISMATCH is INFO under policy "either", BASELINE_FLAGS_CHANGED HIGH or
+         * MEDIUM).
+         */
+        public RuleDoc(String title, Severity severity, Category category, String why, String reference) {
+            this(title, severity, category, why, reference, null);
+        }
     }
 
     /**
@@ -179,12 +191,24 @@ public record FindingsDocument(int schemaVersion, String runId, Instant startedA
         public static final String UNREACHABLE = "unreachable";
     }
 
+    /**
+     * The run's figures. {@code bySeverity} counts the open findings only; {@code waived} counts the findings a baseline
+     * waiver suppresses and {@code waivedBySeverity} them per severity, so that {@code bySeverity} plus
+     * {@code waivedBySeverity} is {@code findings[]} counted by severity (both absent in a findings.json written before
+     * them).
+     */
     @JsonPropertyOrder({"hosts", "clusters", "pairs", "requiredEntries", "presentEntries", "compliancePercent",
-            "bySeverity"})
+            "bySeverity", "waived", "waivedBySeverity"})
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Summary(int hosts, int clusters, int pairs, int requiredEntries, int presentEntries,
                           @JsonInclude(JsonInclude.Include.ALWAYS) Double compliancePercent,
-                          Map<String, Integer> bySeverity) {
+                          Map<String, Integer> bySeverity, @JsonInclude(JsonInclude.Include.NON_NULL) Integer waived,
+                          @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, Integer> waivedBySeverity) {
+        /** Without the waived counts (tests, and a findings.json written before them). */
+        public Summary(int hosts, int clusters, int pairs, int requiredEntries, int presentEntries,
+                       Double compliancePercent, Map<String, Integer> bySeverity) {
+            this(hosts, clusters, pairs, requiredEntries, presentEntries, compliancePercent, bySeverity, null, null);
+        }
     }
 
     /** The policy the run evaluated against (runbooks need the protocol choice). */

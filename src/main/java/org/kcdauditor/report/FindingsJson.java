@@ -22,6 +22,7 @@ import org.kcdauditor.model.DcRead;
 import org.kcdauditor.model.DirectoryPart;
 import org.kcdauditor.model.Snapshot;
 import org.kcdauditor.model.Finding;
+import org.kcdauditor.model.Severity;
 import org.kcdauditor.rules.RuleCatalogue;
 import org.kcdauditor.rules.RuleInfo;
 import org.kcdauditor.model.Uac;
@@ -86,8 +87,14 @@ public final class FindingsJson {
         GoVerdict.Judge judge = new GoVerdict.Judge(result.findings(), hosts).withGroups(clusters,
                 p.migrationGroups());
         clusters.replaceAll(c -> c.with(judge.of(c)));
+        org.kcdauditor.model.Counts counts = org.kcdauditor.model.Counts.of(result.findings());
+        Map<String, Integer> waivedBySeverity = new LinkedHashMap<>();
+        for (Severity sev : Severity.values()) {
+            waivedBySeverity.put(sev.name(), counts.waived(sev));
+        }
         FindingsDocument.Summary summary = new FindingsDocument.Summary(hosts.size(), clusters.size(), result.pairs(),
-                result.requiredEntries(), result.presentEntries(), result.compliancePercent(), result.bySeverity());
+                result.requiredEntries(), result.presentEntries(), result.compliancePercent(), result.bySeverity(),
+                counts.waivedTotal(), waivedBySeverity);
         return new FindingsDocument(FindingsDocument.SCHEMA_VERSION, runId, startedAt, finishedAt,
                 new FindingsDocument.Directory(config.directory().url(), config.directory().baseDn(),
                         ctx.snapshot().dc(), FindingsDocument.readOnlyField(parts.get(0).dcReadOnly()),
@@ -175,18 +182,68 @@ public final class FindingsJson {
         return out;
     }
 
-    /** The metadata of the rules that fired, in catalogue order. */
+    /**
+     * The metadata of the rules that fired, in catalogue order, each with the severities its findings have in this run
+     * (most severe first) beside the catalogue's usual one.
+     */
     static Map<String, FindingsDocument.RuleDoc> rules(List<Finding> findings, RuleCatalogue catalogue) {
-        Set<String> fired = new HashSet<>();
-        findings.forEach(f -> fired.add(f.rule()));
+        Map<String, Set<Severity>> fired = new HashMap<>();
+        findings.forEach(f -> fired.computeIfAbsent(f.rule(), k -> java.util.EnumSet.noneOf(Severity.class))
+                .add(f.severity()));
         Map<String, FindingsDocument.RuleDoc> out = new LinkedHashMap<>();
         for (RuleInfo i : catalogue.infos()) {
-            if (fired.contains(i.id())) {
+            Set<Severity> severities = fired.get(i.id());
+            if (severities != null) {
                 out.put(i.id(), new FindingsDocument.RuleDoc(i.title(), i.severity(), i.category(), i.why(),
-                        i.reference()));
+                        i.reference(), List.copyOf(severities)));
             }
         }
         return out;
+    }
+
+    /**
+     * {@code findings[]}: each finding as its record writes it, then two fields derived from it for pipelines: {@code kb},
+     * the hardening KB of a patch finding (which {@code spn} has always held too, and keeps), and {@code consequenceOf},
+     * for an unwaived finding that follows from waived ones (an observed failure or a hardening finding on a pair whose
+     * delegation is waived), the ids of those waived findings, as the reports' "Consequence of" names them. Both absent
+     * where none applies.
+     */
+    static final class FindingsArray extends com.fasterxml.jackson.databind.ser.std.StdSerializer<List<Finding>> {
+        FindingsArray() {
+            super(List.class, false);
+        }
+
+        @Override
+        public void serialize(List<Finding> findings, com.fasterxml.jackson.core.JsonGenerator gen,
+                              com.fasterxml.jackson.databind.SerializerProvider provider) throws IOException {
+            Set<String> waived = new HashSet<>();
+            for (Finding f : findings) {
+                if (f.isWaived()) {
+                    waived.add(f.id());
+                }
+            }
+            com.fasterxml.jackson.databind.JsonSerializer<Object> fields = provider.findValueSerializer(Finding.class)
+                    .unwrappingSerializer(com.fasterxml.jackson.databind.util.NameTransformer.NOP);
+            gen.writeStartArray(findings, findings.size());
+            for (Finding f : findings) {
+                gen.writeStartObject(f);
+                fields.serialize(f, gen, provider);
+                String kb = ReportView.kbOf(f);
+                if (kb != null) {
+                    gen.writeStringField("kb", kb);
+                }
+                List<String> of = f.isWaived() ? List.of() : f.causes().stream().filter(waived::contains).toList();
+                if (!of.isEmpty()) {
+                    gen.writeArrayFieldStart("consequenceOf");
+                    for (String id : of) {
+                        gen.writeString(id);
+                    }
+                    gen.writeEndArray();
+                }
+                gen.writeEndObject();
+            }
+            gen.writeEndArray();
+        }
     }
 
     /**
