@@ -76,7 +76,7 @@ public final class Auditor {
         });
         FindingSink sink = new FindingSink(org.kcdauditor.remedy.Commands.serverless().withAccounts(ctx.accounts())
                 .forRun(runId), names);
-        for (Rule rule : catalogue.rules()) {
+        for (Rule rule : catalogue.evaluationOrder()) {
             rule.evaluate(ctx, sink);
         }
         List<Finding> findings = new ArrayList<>(applyWaivers(sink.findings(), inputs));

@@ -2,21 +2,31 @@ package org.kcdauditor.rules;
 
 import org.kcdauditor.audit.AuditContext;
 import org.kcdauditor.audit.Blocker;
+import org.kcdauditor.audit.DcDivergence;
 import org.kcdauditor.audit.PairStatus;
 import org.kcdauditor.audit.PatchIndex;
 import org.kcdauditor.model.AdObject;
+import org.kcdauditor.baseline.Waiver;
 import org.kcdauditor.model.Evidence;
+import org.kcdauditor.model.Finding;
 import org.kcdauditor.model.Severity;
 import org.kcdauditor.remedy.Action;
 import org.kcdauditor.remedy.Commands;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * HARDENING_PATCH_WITHOUT_DELEGATION: a node installed a catalogued Kerberos hardening update while
- * its own delegation to its peers is incomplete — the failure the project started from. It names the
- * findings that make its pairs fail, by id.
+ * its own delegation to its peers is incomplete (an entry missing, a target SPN unregistered or held twice) — the
+ * failure the project started from. Its message names every pair from the node that is blocked, by what blocks it;
+ * its evidence names the pairs its delegation gaps break and the findings that make them fail, by id.
  */
 public final class HardeningPatchWithoutDelegationRule implements Rule {
     static final RuleInfo INFO = new RuleInfo("HARDENING_PATCH_WITHOUT_DELEGATION", Severity.HIGH, Category.PATCHES,
@@ -32,29 +42,46 @@ public final class HardeningPatchWithoutDelegationRule implements Rule {
         return INFO;
     }
 
+    /** It tells whether the findings it follows from are waived: it reads them from the sink. */
+    @Override
+    public boolean readsFindings() {
+        return true;
+    }
+
     @Override
     public void evaluate(AuditContext ctx, FindingSink out) {
         PatchIndex index = ctx.patches();
+        Map<String, Finding> emitted = null;
         for (AdObject node : ctx.nodes()) {
             var hardening = index.hardening(node);
             if (hardening.isEmpty()) {
                 continue; // most nodes, or every node without patch sources: their pairs are not read
             }
-            // incomplete delegation (entries, target SPNs), not every blocker: an account or host setting that also
-            // stops a pair has its own finding, and the hardening update does not make it worse
-            List<PairStatus> failing = ctx.pairsFrom(node).stream()
+            // it fires on incomplete delegation (entries, target SPNs), not on every blocker: an account or host setting
+            // that also stops a pair has its own finding, and the hardening update does not make it worse
+            List<PairStatus> blocked = ctx.pairsFrom(node).stream().filter(p -> !p.ok()).toList();
+            List<PairStatus> failing = blocked.stream()
                     .filter(p -> p.blockers().stream().anyMatch(Blocker::delegation)).toList();
             if (failing.isEmpty()) {
                 continue;
             }
-            List<String> gaps = new ArrayList<>();
-            for (PairStatus p : failing) {
-                long n = p.blockers().stream().filter(Blocker::delegation).count();
-                gaps.add(p.target().name() + " (" + n + (n == 1 ? " gap" : " gaps") + ")");
+            if (emitted == null) {
+                emitted = new HashMap<>();
+                for (Finding f : out.findings()) {
+                    emitted.putIfAbsent(f.id(), f);
+                }
+            }
+            Set<String> waived = waived(ctx, emitted, blocked);
+            List<String> named = new ArrayList<>();
+            Set<String> others = new LinkedHashSet<>();
+            for (PairStatus p : blocked) {
+                named.add(p.target().name() + " " + blockers(p, waived));
+                p.blockers().stream().filter(b -> !b.delegation()).forEach(b -> others.add(words(b.rule(), 1)));
             }
             Related causes = Related.of(failing, Blocker::delegation);
             List<Evidence.PairRef> pairs = failing.stream()
                     .map(p -> new Evidence.PairRef(node.name(), p.target().name())).toList();
+            Action.Manual action = new Action.Manual(action(node, failing, causes, waived, others));
             hardening.forEach((kb, installed) -> {
                 var u = installed.update();
                 var r = installed.record();
@@ -64,13 +91,87 @@ public final class HardeningPatchWithoutDelegationRule implements Rule {
                                 .pairs(pairs).relatedFindings(causes.ids()).build())
                         .message(node.name() + " installed " + via + (r.installedOn() == null ? "" : " on "
                                 + r.installedOn()) + (u.cve() == null ? "" : ", " + u.cve()) + (u.enforced() == null
-                                ? "" : ", enforced " + u.enforced()) + ", while its delegation to " + String.join(", ", gaps)
-                                + " is incomplete: live migration from it fails.")
-                        .action(new Action.Manual("Complete the delegation of " + node.name() + " now: fix its "
-                                + causes.describe() + "; replicate, purge tickets (" + Commands.PURGE_TICKETS
-                                + ") and test a live migration."))
+                                ? "" : ", enforced " + u.enforced()) + ", while pairs from it are blocked: "
+                                + String.join("; ", named) + ".")
+                        .action(action)
                         .emit();
             });
         }
+    }
+
+    /**
+     * What to do: fix the delegation's blockers; those of them a waiver accepts keep their pairs failing, so this
+     * finding is waived as well or that waiver ended (what the reports advise for a consequence of waived findings),
+     * never "fix them now" beside it.
+     */
+    private static String action(AdObject node, List<PairStatus> failing, Related causes, Set<String> waived,
+                                 Set<String> others) {
+        Related accepted = causes.only(waived::contains);
+        Related open = causes.only(id -> !waived.contains(id));
+        long pairs = failing.stream().filter(p -> p.blockers().stream().anyMatch(b -> b.delegation()
+                && waived.contains(b.findingId()))).count();
+        String keep = " waived and keep the pair" + (pairs == 1 ? "" : "s") + " failing: waive this finding as well, or"
+                + " end that waiver and fix " + (accepted.size() == 1 ? "it" : "them");
+        String rest = (others.isEmpty() ? "" : "; the pairs' other blockers (" + String.join(", ", others)
+                + ") have findings of their own") + "; then replicate, purge tickets (" + Commands.PURGE_TICKETS
+                + ") and test a live migration.";
+        if (open.isEmpty()) {
+            return "Its causes, " + accepted.describe() + ", " + (accepted.size() == 1 ? "is" : "are") + keep + rest;
+        }
+        return "Clear what blocks the delegation from " + node.name() + " now: fix its " + open.describe()
+                + (accepted.isEmpty() ? "" : "; its " + accepted.describe() + (accepted.size() == 1 ? " is" : " are")
+                + keep) + rest;
+    }
+
+    /** The ids among the blockers of {@code pairs} whose findings an active waiver accepts. */
+    private static Set<String> waived(AuditContext ctx, Map<String, Finding> emitted, List<PairStatus> pairs) {
+        var baseline = ctx.inputs().baseline();
+        Set<String> out = new HashSet<>();
+        if (baseline == null || baseline.waivers().isEmpty()) {
+            return out;
+        }
+        for (PairStatus p : pairs) {
+            for (Blocker b : p.blockers()) {
+                Finding f = emitted.get(b.findingId());
+                if (f != null && Waiver.applying(baseline.waivers(), f, ctx.inputs().now()) != null) {
+                    out.add(b.findingId());
+                }
+            }
+        }
+        return out;
+    }
+
+    /** "4 delegation entries missing (waived), CredSSP migration authentication": a pair's blockers in words. */
+    private static String blockers(PairStatus p, Set<String> waived) {
+        Map<String, int[]> byRule = new LinkedHashMap<>();
+        for (Blocker b : p.blockers()) {
+            int[] n = byRule.computeIfAbsent(b.rule(), k -> new int[2]);
+            n[0]++;
+            n[1] += waived.contains(b.findingId()) ? 1 : 0;
+        }
+        List<String> parts = new ArrayList<>();
+        byRule.forEach((rule, n) -> parts.add(words(rule, n[0]) + (n[1] == 0 ? "" : n[1] == n[0] ? " (waived)"
+                : " (" + n[1] + " waived)")));
+        return String.join(", ", parts);
+    }
+
+    /** A blocker's rule in words, {@code n} findings of it on one pair. */
+    private static String words(String rule, int n) {
+        return switch (rule) {
+            case Blocker.MISSING_DELEGATION -> n == 1 ? "1 delegation entry missing" : n + " delegation entries missing";
+            case Blocker.TARGET_SPN_NOT_REGISTERED -> n == 1 ? "SPN not registered" : n + " SPNs not registered";
+            case Blocker.DUPLICATE_SPN -> n == 1 ? "duplicate SPN" : n + " duplicate SPNs";
+            case Blocker.CROSS_DOMAIN_NEEDS_RBCD -> "needs resource-based delegation (another domain)";
+            case Blocker.DNS_HOST_NAME_INVALID -> "no usable host name";
+            case Blocker.AES_NOT_ENABLED -> "AES not enabled";
+            case Blocker.AES_KEYS_MISSING -> "AES keys missing";
+            case Blocker.MIGRATION_AUTH_NOT_KERBEROS -> "CredSSP migration authentication";
+            case Blocker.ACCOUNT_DISABLED -> "account disabled";
+            case Blocker.MIGRATION_DISABLED -> "live migration disabled";
+            case Blocker.PROTOCOL_TRANSITION_MISMATCH -> "no protocol transition";
+            case DcDivergence.RULE -> "a DC has not replicated it";
+            default -> rule;
+        } + (n > 1 && !Blocker.MISSING_DELEGATION.equals(rule) && !Blocker.TARGET_SPN_NOT_REGISTERED.equals(rule)
+                && !Blocker.DUPLICATE_SPN.equals(rule) ? " (" + n + " findings)" : "");
     }
 }

@@ -35,8 +35,23 @@ final class Related {
         return r;
     }
 
+    /** Those of these findings whose id {@code which} accepts (the waived ones, the open ones). */
+    Related only(Predicate<String> which) {
+        Related r = new Related();
+        idToRule.forEach((id, rule) -> {
+            if (which.test(id)) {
+                r.idToRule.put(id, rule);
+            }
+        });
+        return r;
+    }
+
     boolean isEmpty() {
         return idToRule.isEmpty();
+    }
+
+    int size() {
+        return idToRule.size();
     }
 
     List<String> ids() {

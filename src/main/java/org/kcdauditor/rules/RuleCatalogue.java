@@ -55,13 +55,20 @@ public final class RuleCatalogue {
                 new ChangedSinceLastRunRule(),
                 new PatchLevelSkewRule(),
                 new PatchDataMissingRule(),
-                // last: they tell whether any finding a waiver waived is left
+                // they tell whether any finding a waiver waived is left, so they read findings (evaluated last)
                 new WaiverExpiredRule(),
                 new WaiverUnusedRule()));
     }
 
     public List<Rule> rules() {
         return rules;
+    }
+
+    /** The rules in the order the auditor evaluates them: those that {@linkplain Rule#readsFindings read findings} last. */
+    public List<Rule> evaluationOrder() {
+        List<Rule> order = new java.util.ArrayList<>(rules.stream().filter(r -> !r.readsFindings()).toList());
+        order.addAll(rules.stream().filter(Rule::readsFindings).toList());
+        return order;
     }
 
     public Optional<RuleInfo> find(String id) {

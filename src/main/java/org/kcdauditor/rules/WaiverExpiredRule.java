@@ -14,6 +14,12 @@ public final class WaiverExpiredRule implements Rule {
                     + " counts again; renew the waiver with a new justification or fix the cause.",
             "Chef InSpec waivers (justification, expiration_date); docs/history.md");
 
+    /** It tells whether any finding a waiver waives is left: it reads the others' findings. */
+    @Override
+    public boolean readsFindings() {
+        return true;
+    }
+
     @Override
     public RuleInfo info() {
         return INFO;

@@ -25,6 +25,12 @@ public final class WaiverUnusedRule implements Rule {
                     + " back before the waiver expires; remove it.",
             "Chef InSpec waivers (justification, expiration_date); docs/history.md");
 
+    /** It tells whether any finding a waiver waives is left: it reads the others' findings. */
+    @Override
+    public boolean readsFindings() {
+        return true;
+    }
+
     @Override
     public RuleInfo info() {
         return INFO;

@@ -56,6 +56,29 @@ class DemoHistoryTest {
         assertTrue(doc.path("history").path("timeline").size() > 0);
     }
 
+    /**
+     * HARDENING_PATCH_WITHOUT_DELEGATION names what blocks each pair from the node, in words: HV11's entries are all
+     * present (HVC2 has 48 of 48), its pairs fail for a duplicate SPN, an unregistered SPN and HV13's AES keys and
+     * disabled migration, each pair listed. HV02's follows from the waived HV02 -> HV03 findings: its action does not
+     * ask to fix them now while its remediation says to waive it as well.
+     */
+    @Test
+    void hardeningFindingsNameTheRealBlockersOfEveryPairAndAgreeWithTheirWaiver() {
+        Map<String, JsonNode> byHost = new java.util.HashMap<>();
+        rule("HARDENING_PATCH_WITHOUT_DELEGATION").forEach(f -> byHost.put(f.path("host").asText(), f));
+        String hv11 = byHost.get("HV11").path("message").asText();
+        assertTrue(hv11.contains("while pairs from it are blocked: HV12 duplicate SPN; HV13 AES keys missing, live"
+                + " migration disabled; HV14 SPN not registered."), hv11);
+        assertTrue(!hv11.contains("incomplete"), hv11);
+        String hv02 = byHost.get("HV02").path("message").asText();
+        assertTrue(hv02.contains("HV03 4 delegation entries missing (waived)"), hv02);
+        JsonNode waived = byHost.get("HV02");
+        String action = waived.path("actions").get(0).path("what").asText();
+        assertTrue(waived.path("remediation").asText().contains("waive it as well"), waived.toString());
+        assertTrue(action.contains("are waived") && action.contains("waive this finding as well")
+                && !action.contains("now: fix its 4"), action);
+    }
+
     @Test
     void waivedFindingsAreMarkedWithTheirJustification() {
         List<JsonNode> waived = rule("MISSING_DELEGATION").stream().filter(f -> f.path("waived").asBoolean()).toList();

@@ -75,11 +75,38 @@ class HistoryRulesTest {
         assertEquals("HV03", f.get(0).host());
         assertEquals("KB5020805", f.get(0).spn());
         assertTrue(f.get(0).message().contains("KB5019966 (carries KB5020805)"), f.get(0).message());
-        assertTrue(f.get(0).message().contains("its delegation to HV01 (4 gaps) is incomplete"), f.get(0).message());
+        assertTrue(f.get(0).message().contains("while pairs from it are blocked: HV01 4 delegation entries missing."),
+                f.get(0).message());
         assertEquals(4, f.get(0).evidence().relatedFindings().size(), "the blockers of HV03 -> HV01, by id");
         assertTrue(rule(r, "PATCH_LEVEL_SKEW").isEmpty(), "HV01's and HV03's update of November 2022 carries"
                 + " KB5008380 of 2021 too, which HV02 shows apart");
         assertTrue(rule(r, "PATCH_DATA_MISSING").isEmpty());
+    }
+
+    /**
+     * HV03's missing entries towards HV01 are waived: the hardening finding that follows from them is not waived itself,
+     * and its action says to waive it as well or end that waiver, as the reports' remediation does, not to fix the
+     * waived findings now.
+     */
+    @Test
+    void aHardeningFindingThatFollowsFromWaivedFindingsSaysSoInItsAction() {
+        var waiver = new org.kcdauditor.baseline.Waiver("MISSING_DELEGATION", "HV03", "HV01", null, "rebuild, CHG1",
+                LocalDate.of(2035, 12, 31));
+        var baseline = new org.kcdauditor.baseline.Baseline(NOW, "run-1", null, Map.of(), List.of(waiver));
+        AuditResult r = new Auditor(RuleCatalogue.standard()).evaluate(snapshot(NOW, objects()),
+                List.of(cluster("HVC1", "HV01", "HV02", "HV03")), PolicyConfig.defaults(),
+                new AuditInputs(NOW, baseline, null, List.of(patch("HV03", "KB5019966")), true, CATALOGUE, List.of(),
+                        false));
+        assertEquals(4, rule(r, "MISSING_DELEGATION").stream().filter(Finding::isWaived).count());
+        Finding f = rule(r, "HARDENING_PATCH_WITHOUT_DELEGATION").get(0);
+        assertFalse(f.isWaived());
+        assertTrue(f.message().contains("while pairs from it are blocked: HV01 4 delegation entries missing (waived)."),
+                f.message());
+        String what = ((Action.Manual) f.actions().get(0)).what();
+        assertTrue(what.startsWith("Its causes, 4 MISSING_DELEGATION findings (ids "), what);
+        assertTrue(what.contains("are waived and keep the pair failing: waive this finding as well, or end that waiver"
+                + " and fix them"), what);
+        assertEquals(what, f.remediation());
     }
 
     /**
