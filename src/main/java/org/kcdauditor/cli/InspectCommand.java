@@ -13,6 +13,7 @@ import org.kcdauditor.inventory.EventImporter;
 import org.kcdauditor.inventory.HostSettingsImporter;
 import org.kcdauditor.inventory.ImportResult;
 import org.kcdauditor.inventory.PatchImporter;
+import org.kcdauditor.inventory.SourceFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -20,8 +21,10 @@ import picocli.CommandLine.ParentCommand;
 
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 
 @Command(name = "inspect", mixinStandardHelpOptions = true,
         description = "Show how patch, event or host-settings exports are read, record by record, before configuring"
@@ -53,6 +56,20 @@ final class InspectCommand implements Runnable {
         }
     }
 
+    /**
+     * Reads each file the FILE arguments name with {@code read} and says how it went: an argument with a wildcard
+     * ({@code exports/*.csv}) is expanded here as a config's sources are ({@link SourceFiles}), since PowerShell and the
+     * launchers pass it on unexpanded; one that matches nothing is a failed file.
+     */
+    int read(List<String> args, Function<Path, ImportResult> read) {
+        SourceFiles.Expansion files = SourceFiles.expand(args, Path::of);
+        List<ImportResult> results = new ArrayList<>();
+        files.problems().forEach(p -> results.add(new ImportResult(p.pattern(), null, null, 0, 0, p.reason(),
+                List.of())));
+        files.files().forEach(f -> results.add(read.apply(f)));
+        return summary(results);
+    }
+
     int summary(List<ImportResult> results) {
         int failed = 0;
         for (ImportResult r : results) {
@@ -81,16 +98,16 @@ final class InspectCommand implements Runnable {
         @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Take patches.mappings from this config.")
         Path config;
 
-        @Parameters(paramLabel = "FILE", arity = "1..*", description = "Export files.")
-        List<Path> files;
+        @Parameters(paramLabel = "FILE", arity = "1..*", description = "Export files; a wildcard (*.csv) is"
+                + " expanded here too.")
+        List<String> files;
 
         @Override
         public Integer call() {
             List<PatchMapping> mappings = config == null ? List.of() : ConfigLoader.load(config).patches().mappings();
             PatchImporter importer = new PatchImporter(mappings);
-            List<ImportResult> results = files.stream().map(f -> importer.read(f, parent::line,
-                    p -> parent.cli.err().println(ConsoleSummary.oneLine(String.valueOf(p))))).toList();
-            return parent.summary(results);
+            return parent.read(files, f -> importer.read(f, parent::line,
+                    p -> parent.cli.err().println(ConsoleSummary.oneLine(String.valueOf(p)))));
         }
     }
 
@@ -114,8 +131,9 @@ final class InspectCommand implements Runnable {
                 + " default UTC, as events.timeZone in the config."})
         String timeZone;
 
-        @Parameters(paramLabel = "FILE", arity = "1..*", description = "Export files.")
-        List<Path> files;
+        @Parameters(paramLabel = "FILE", arity = "1..*", description = "Export files; a wildcard (*.csv) is"
+                + " expanded here too.")
+        List<String> files;
 
         @Override
         public Integer call() {
@@ -125,9 +143,8 @@ final class InspectCommand implements Runnable {
                         + " as Europe/Berlin, or UTC");
             }
             EventImporter importer = new EventImporter(events.ids(), events.zone());
-            List<ImportResult> results = files.stream().map(f -> importer.read(f, parent::line,
-                    p -> parent.cli.err().println(ConsoleSummary.oneLine(String.valueOf(p))))).toList();
-            return parent.summary(results);
+            return parent.read(files, f -> importer.read(f, parent::line,
+                    p -> parent.cli.err().println(ConsoleSummary.oneLine(String.valueOf(p)))));
         }
     }
 
@@ -142,15 +159,15 @@ final class InspectCommand implements Runnable {
         @ParentCommand
         InspectCommand parent;
 
-        @Parameters(paramLabel = "FILE", arity = "1..*", description = "Export files.")
-        List<Path> files;
+        @Parameters(paramLabel = "FILE", arity = "1..*", description = "Export files; a wildcard (*.csv) is"
+                + " expanded here too.")
+        List<String> files;
 
         @Override
         public Integer call() {
             HostSettingsImporter importer = new HostSettingsImporter();
-            List<ImportResult> results = files.stream().map(f -> importer.read(f, parent::line,
-                    p -> parent.cli.err().println(ConsoleSummary.oneLine(String.valueOf(p))))).toList();
-            return parent.summary(results);
+            return parent.read(files, f -> importer.read(f, parent::line,
+                    p -> parent.cli.err().println(ConsoleSummary.oneLine(String.valueOf(p)))));
         }
     }
 }
