@@ -1177,11 +1177,18 @@ public final class AuditContext implements Drift.Nodes {
         // the SPN keys the pairs into each host ask for: another holder of a cifs/X it serves only through its HOST/X
         // matters where a pair needs that cifs/X
         Map<AdObject, Set<String>> requiredInto = new IdentityHashMap<>();
+        // the SPNs the pairs into each host ask for that it does not register on the audited DC: who holds them on each
+        // other DC (registered there and not replicated yet, or held by another account on one DC only)
+        Map<AdObject, Set<String>> unregisteredInto = new IdentityHashMap<>();
         for (PairStatus p : delegation) {
             Set<String> keys = requiredInto.computeIfAbsent(p.target(), t -> new HashSet<>());
             p.required().forEach(spn -> keys.add(Spn.keyOf(spn)));
+            if (!p.unregistered().isEmpty() && sameDirectory(p.source(), p.target())) {
+                unregisteredInto.computeIfAbsent(p.target(), t -> new java.util.LinkedHashSet<>())
+                        .addAll(p.unregistered());
+            }
         }
-        return DcDivergence.of(snapshot, checked, requiredInto, requiredAcross(delegation)).stream()
+        return DcDivergence.of(snapshot, checked, requiredInto, requiredAcross(delegation), unregisteredInto).stream()
                 .filter(d -> !toldByKeyedAccount(d)).toList();
     }
 

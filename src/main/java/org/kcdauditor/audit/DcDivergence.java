@@ -32,13 +32,14 @@ import java.util.function.Function;
  * @param sources   for a {@link #HOLDER} on a DC of another domain than the host's: that domain (directory), whose
  *                  nodes' pairs into the host ask that DC's KDC, which finds the holder in its own domain; the pairs
  *                  from elsewhere are not concerned. Null otherwise: the pairs from every domain
+ * @param spn       for a {@link #TARGET_SPN}: the SPN, as the pairs ask for it; null otherwise
  */
 public record DcDivergence(DcRead dc, String audited, AdObject host, String attribute, List<String> here,
-                           List<String> there, String sources) {
+                           List<String> there, String sources, String spn) {
     /** A difference on a DC of the host's own domain. */
     public DcDivergence(DcRead dc, String audited, AdObject host, String attribute, List<String> here,
                         List<String> there) {
-        this(dc, audited, host, attribute, here, there, null);
+        this(dc, audited, host, attribute, here, there, null, null);
     }
 
     /** The rule whose findings these are: a blocker of the pairs they break. */
@@ -109,12 +110,61 @@ public record DcDivergence(DcRead dc, String audited, AdObject host, String attr
      */
     public static final String HOLDER = "servicePrincipalName holder";
 
+    /**
+     * The pseudo-attribute of an SPN the pairs into the host ask for that the host does not register (nor serve through
+     * its {@code HOST/X}) on the audited DC (TARGET_SPN_NOT_REGISTERED there) and whose holders differ on {@link #dc}:
+     * one divergence per SPN ({@link #spn}), {@link #here} and {@link #there} the DNs of the objects registering it on
+     * each DC (empty: none). Registered on the host on that DC only, it was registered there and has not replicated to
+     * the audited DC, whose KDC refuses the ticket until it does; held by another account on one DC only, each DC's KDC
+     * resolves it to another account, or to none.
+     */
+    public static final String TARGET_SPN = "target servicePrincipalName";
+
     /** The prefix of a SID that an access-denied ACE of msDS-AllowedToActOnBehalfOfOtherIdentity refuses. */
     public static final String DENIED = "deny ";
 
     /** The id of the finding that reports this divergence, as a pair's blocker. */
     public Blocker blocker() {
-        return Blocker.of(RULE, host.name(), null, dc.name() + "/" + attribute);
+        return Blocker.of(RULE, host.name(), null, id());
+    }
+
+    /** What tells this divergence from the host's others: {@code dc/attribute}, and {@code /spn} for a {@link #TARGET_SPN}. */
+    public String id() {
+        return dc.name() + "/" + attribute + (spn == null ? "" : "/" + spn);
+    }
+
+    /**
+     * For a {@link #TARGET_SPN}: the objects registering {@link #spn} (whole) on {@link #dc}, its copies of the checked
+     * objects and the other holders it gave; empty otherwise.
+     */
+    public List<AdObject> holdersThere() {
+        if (spn == null) {
+            return List.of();
+        }
+        String whole = Spn.wholeKeyOf(spn);
+        List<AdObject> out = new ArrayList<>(1);
+        for (List<AdObject> list : List.of(dc.objects(), dc.spnHolders())) {
+            for (AdObject o : list) {
+                if (o.dn() != null && registers(o, whole) && out.stream().noneMatch(x -> x.dn().equalsIgnoreCase(o.dn()))) {
+                    out.add(o);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Whether {@link #dc} holds {@link #spn} on the host itself. */
+    public boolean onHostThere() {
+        return holdersThere().stream().anyMatch(o -> o.dn().equalsIgnoreCase(host.dn()));
+    }
+
+    private static boolean registers(AdObject o, String whole) {
+        for (String x : o.spns()) {
+            if (Spn.wholeKeyOf(x).equals(whole)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -166,6 +216,18 @@ public record DcDivergence(DcRead dc, String audited, AdObject host, String attr
     static List<DcDivergence> of(Snapshot snapshot, Map<String, AdObject> checked,
                                  Map<AdObject, Set<String>> requiredInto,
                                  Map<AdObject, Map<String, Set<String>>> requiredAcross) {
+        return of(snapshot, checked, requiredInto, requiredAcross, Map.of());
+    }
+
+    /**
+     * {@link #of(Snapshot, Map, Map, Map)} and, per target, the SPNs the pairs into it ask for that it does not register
+     * on the audited DC ({@code unregisteredInto}, as the pairs spell them): a {@link #TARGET_SPN} where their holders
+     * differ on a DC, and not a difference of the target's servicePrincipalName (told once, per SPN).
+     */
+    static List<DcDivergence> of(Snapshot snapshot, Map<String, AdObject> checked,
+                                 Map<AdObject, Set<String>> requiredInto,
+                                 Map<AdObject, Map<String, Set<String>>> requiredAcross,
+                                 Map<AdObject, Set<String>> unregisteredInto) {
         List<DcDivergence> out = new ArrayList<>(0);
         for (DirectoryPart part : snapshot.directories()) {
             for (DcRead dc : part.domainControllers()) {
@@ -184,13 +246,30 @@ public record DcDivergence(DcRead dc, String audited, AdObject host, String attr
                     if (ours == null) {
                         continue;
                     }
+                    // the target SPNs whose holders this DC was asked for (a DC whose search failed tells none)
+                    Set<String> targetSpns = dc.holdersError() != null ? Set.of()
+                            : unregisteredInto.getOrDefault(ours, Set.of());
+                    Set<String> told = new java.util.HashSet<>();
+                    targetSpns.forEach(spn -> told.add(Spn.wholeKeyOf(spn)));
                     ATTRIBUTES.forEach((attribute, values) -> {
                         List<String> here = values.apply(ours);
                         List<String> there = values.apply(theirs);
-                        if (!keys(attribute, here).equals(keys(attribute, there))) {
+                        Set<String> a = keys(attribute, here);
+                        Set<String> b = keys(attribute, there);
+                        if (attribute.equals("servicePrincipalName") && !told.isEmpty()) {
+                            a.removeAll(told);
+                            b.removeAll(told);
+                        }
+                        if (!a.equals(b)) {
                             out.add(new DcDivergence(dc, audited, ours, attribute, here, there));
                         }
                     });
+                    for (String spn : targetSpns) {
+                        DcDivergence held = targetSpn(snapshot, part, dc, audited, ours, spn);
+                        if (held != null) {
+                            out.add(held);
+                        }
+                    }
                     java.time.Instant aes = part.aesKeysSince();
                     if (ours.passwordPredatesAes(aes) != theirs.passwordPredatesAes(aes)) {
                         out.add(new DcDivergence(dc, audited, ours, PWD_LAST_SET, pwdLastSet(ours),
@@ -217,6 +296,38 @@ public record DcDivergence(DcRead dc, String audited, AdObject host, String attr
             }
         }
         return out;
+    }
+
+    /**
+     * A {@link #TARGET_SPN} of {@code ours}: the objects of {@code part} registering {@code spn} (whole) as the audited
+     * DC holds them, against those {@code dc} holds; null where they are the same.
+     */
+    private static DcDivergence targetSpn(Snapshot snapshot, DirectoryPart part, DcRead dc, String audited,
+                                          AdObject ours, String spn) {
+        String whole = Spn.wholeKeyOf(spn);
+        List<AdObject> objects = snapshot.objects();
+        if (snapshot.directories().size() > 1 && part.objectCount() > 0
+                && part.firstObject() + part.objectCount() <= objects.size()) {
+            // another domain's holder is no holder for this domain's KDC
+            objects = objects.subList(part.firstObject(), part.firstObject() + part.objectCount());
+        }
+        List<String> here = new ArrayList<>(1);
+        for (AdObject o : objects) {
+            if (o != null && o.dn() != null && registers(o, whole) && !containsIgnoreCase(here, o.dn())) {
+                here.add(o.dn());
+            }
+        }
+        DcDivergence d = new DcDivergence(dc, audited, ours, TARGET_SPN, here, List.of(), null, spn);
+        List<String> there = d.holdersThere().stream().map(AdObject::dn).toList();
+        Set<String> a = new java.util.HashSet<>();
+        here.forEach(dn -> a.add(dn.toLowerCase(Locale.ROOT)));
+        Set<String> b = new java.util.HashSet<>();
+        there.forEach(dn -> b.add(dn.toLowerCase(Locale.ROOT)));
+        return a.equals(b) ? null : new DcDivergence(dc, audited, ours, TARGET_SPN, here, there, null, spn);
+    }
+
+    private static boolean containsIgnoreCase(List<String> list, String value) {
+        return list.stream().anyMatch(value::equalsIgnoreCase);
     }
 
     private static List<String> pwdLastSet(AdObject o) {
@@ -290,7 +401,7 @@ public record DcDivergence(DcRead dc, String audited, AdObject host, String attr
                 }
             }
         }
-        return spns.isEmpty() ? null : new DcDivergence(dc, audited, ours, HOLDER, spns, dns, sources);
+        return spns.isEmpty() ? null : new DcDivergence(dc, audited, ours, HOLDER, spns, dns, sources, null);
     }
 
     /**
@@ -385,6 +496,9 @@ public record DcDivergence(DcRead dc, String audited, AdObject host, String attr
             case HOLDER -> { // the target's SPNs held twice there: the pairs needing them, or cifs/X through HOST/X
                 return !source && requiresAny(p, keys("servicePrincipalName", here),
                         keys("servicePrincipalName", p.target().spns()));
+            }
+            case TARGET_SPN -> { // the pairs into the host that ask for it: refused where it is not on the host
+                return !source && p.unregistered().stream().anyMatch(x -> Spn.keyOf(x).equals(Spn.keyOf(spn)));
             }
             case MEMBER -> {
                 return !source && p.rbcd() && p.source().objectSid() != null

@@ -78,7 +78,8 @@ public final class DirectoriesCollector {
                         n -> progress.accept(base + n));
                 List<ClusterConfig> scope = dcCheckScope(name);
                 if (!scope.isEmpty()) {
-                    checks.add(dcCheck(connection, deadline, connector, s, scope, clusters(name), parts.size()));
+                    checks.add(dcCheck(connection, deadline, connector, s, scope, clusters(name), parts.size(),
+                            pairServices()));
                 }
                 parts.add(s);
                 offset[0] += s.objects().size();
@@ -181,7 +182,7 @@ public final class DirectoriesCollector {
      * @param objects the nodes and file servers of the clusters checked there, as the audit takes them
      */
     private record DcCheck(int part, LdapConnector connector, List<DomainControllers.Target> targets,
-                           List<AdObject> objects, List<AdObject> audited) {
+                           List<AdObject> objects, List<AdObject> audited, List<String> services) {
         /**
          * Every DC's copy of the checked objects, against {@code snapshot}, the directory as read with the holders
          * outside its base DN of the other directories' nodes' SPNs; {@code across}: the nodes of the other domains
@@ -192,12 +193,21 @@ public final class DirectoriesCollector {
             // the DC the audit read is not read again: whether it is read-only is what its root DSE said
             return DomainControllers.read(connector, targets, objects, snapshot.dc(), connector.settings().url(),
                     snapshot.directories().get(0).dcReadOnly(), new DomainControllers.Groups(domainDn(snapshot),
-                            snapshot.objects(), snapshot.rbcdPrincipals(), audited, across));
+                            snapshot.objects(), snapshot.rbcdPrincipals(), audited, across, services));
         }
     }
 
+    /** The service classes the pairs ask for: the policy's between nodes, and {@code cifs} into the file servers. */
+    private List<String> pairServices() {
+        List<String> out = new ArrayList<>(config.policy().services());
+        if (out.stream().noneMatch("cifs"::equalsIgnoreCase)) {
+            out.add("cifs");
+        }
+        return out;
+    }
+
     private static DcCheck dcCheck(LDAPConnection connection, Deadline deadline, LdapConnector connector, Snapshot s,
-                            List<ClusterConfig> scope, List<ClusterConfig> audited, int part)
+                            List<ClusterConfig> scope, List<ClusterConfig> audited, int part, List<String> services)
             throws DirectoryException {
         DirectoryConfig d = connector.settings();
         // the nodes as the audit takes them: a managed service account under a cluster's OU is none, and is read as
@@ -208,7 +218,7 @@ public final class DirectoriesCollector {
                 ? DomainControllers.discover(connection, deadline, domainDn(s), d.url(), s.objects())
                 : DomainControllers.listed(d.domainControllers());
         return new DcCheck(part, connector, targets, objects,
-                new NodeSelector(audited).select(s.objects(), s.managedServiceAccounts()));
+                new NodeSelector(audited).select(s.objects(), s.managedServiceAccounts()), services);
     }
 
     /**

@@ -191,10 +191,12 @@ final class DomainControllers {
      * every cluster the audit checks (the sources whose membership through their primary group is read, as the
      * audited DC read it, though the DC is read for fewer clusters). {@code across}: the nodes of other domains that
      * the checked nodes migrate to, whose SPNs this DC's KDC looks up for them in this domain only, so that another
-     * holder here shadows them ({@link #spnHolders}); empty with one domain.
+     * holder here shadows them ({@link #spnHolders}); empty with one domain. {@code services}: the service classes the
+     * pairs into the checked hosts ask for (the policy's, and {@code cifs} for the file servers), whose SPNs on each
+     * host's names this DC is asked for holders of, registered on the host or not ({@link OutsideObjects#asked}).
      */
     record Groups(String domainDn, List<AdObject> sweep, Map<String, RbcdPrincipal> audited, List<AdObject> hosts,
-                  List<AdObject> across) {
+                  List<AdObject> across, List<String> services) {
     }
 
     /**
@@ -257,7 +259,10 @@ final class DomainControllers {
     /**
      * The objects of the domain, other than the checked ones, that register an SPN of a checked object on this DC (under
      * the domain, not the base DN: the audited DC's snapshot holds the other holders outside a base DN below the domain
-     * too, {@link OutsideObjects}), or a {@code cifs/X} it serves through its {@code HOST/X} ({@link DcDivergence#servedThroughHost});
+     * too, {@link OutsideObjects}), or a {@code cifs/X} it serves through its {@code HOST/X} ({@link DcDivergence#servedThroughHost}),
+     * or an SPN the pairs into a checked computer ask for ({@link Groups#services} on its names, {@link
+     * OutsideObjects#asked}), which it may not register on the audited DC at all (registered on this DC and not
+     * replicated yet, or held here by another account: {@link DcDivergence#TARGET_SPN});
      * the same for the targets in other domains of the checked nodes' pairs ({@link Groups#across}), which this DC's
      * KDC finds here before it would refer the sources to theirs: an
      * indexed equality search per batch of SPNs, each as stored and with the trailing dot on its host toggled (the
@@ -282,10 +287,13 @@ final class DomainControllers {
             if (o.dn() != null) {
                 checked.add(o.dn().toLowerCase(Locale.ROOT));
             }
-            values.addAll(holderValues(o));
+            values.addAll(o.isComputer() ? OutsideObjects.asked(o, groups.services()) : holderValues(o));
         }
         groups.across().forEach(o -> values.addAll(holderValues(o)));
-        List<String> all = new ArrayList<>(values);
+        // AD matches servicePrincipalName without regard to case: one term a value
+        Map<String, String> distinct = new java.util.LinkedHashMap<>();
+        values.forEach(v -> distinct.putIfAbsent(v.toLowerCase(Locale.ROOT), v));
+        List<String> all = new ArrayList<>(distinct.values());
         Map<String, AdObject> out = new java.util.LinkedHashMap<>();
         ValueInterner canonical = new ValueInterner();
         for (int from = 0; from < all.size(); from += SPNS_PER_SEARCH) {

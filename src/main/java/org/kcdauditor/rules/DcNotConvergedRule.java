@@ -37,7 +37,12 @@ public final class DcNotConvergedRule implements Rule {
                     + " registering a node's SPN, or a `cifs/X` a pair needs that the node serves through its `HOST/X`"
                     + " (`servicePrincipalName holder`; across domains, on a DC of a pair's source's domain, whose KDC"
                     + " finds it first) — one finding per DC, host and"
-                    + " attribute; the same for the user or managed service account a file server's `cifs` SPNs are"
+                    + " attribute; or holds an SPN the pairs into a node or file server need, which the DC the audit"
+                    + " read does not register on it (TARGET_SPN_NOT_REGISTERED there), on other objects than that DC"
+                    + " (`target servicePrincipalName`, one finding per DC, host and SPN, `evidence.spn`, the holders'"
+                    + " DNs on each DC as `expected` and `actual`, those of the other DC as `holders`: registered on"
+                    + " the host there, it has not replicated to the DC the audit read yet, replicated from there);"
+                    + " the same for the user or managed service account a file server's `cifs` SPNs are"
                     + " keyed on (whose keys each DC's KDC issues their tickets in), which blocks the pairs into that"
                     + " file server; blocks the pairs the difference breaks there; MEDIUM, blocking none, for a file"
                     + " server's own account where that service account's keys encrypt every ticket into it",
@@ -68,6 +73,7 @@ public final class DcNotConvergedRule implements Rule {
                     + " has not replicated there yet."
                     : d.attribute().equals(DcDivergence.MEMBER) ? members(ctx, d)
                     : d.attribute().equals(DcDivergence.PWD_LAST_SET) ? passwords(d, ctx.aesKeysSince(node))
+                    : d.attribute().equals(DcDivergence.TARGET_SPN) ? targetSpn(d)
                     : d.attribute().equals(DcDivergence.HOLDER) ? keyed != null ? keying(d)
                     : holders(d, sourcesDomain(ctx, d))
                     : describe(dc, d.audited(), node.name(), d.attribute(), d.here(), d.there(),
@@ -96,14 +102,18 @@ public final class DcNotConvergedRule implements Rule {
             // a file server whose every ticket is issued in its service accounts' keys: its own account's difference
             // blocks no pair, MEDIUM as its own AES_NOT_ENABLED is (EncryptionRules#severity)
             boolean unused = !EncryptionRules.unused(ctx, node, EncryptionRules.keyedPairs(ctx, node)).isEmpty();
+            boolean targetSpn = d.attribute().equals(DcDivergence.TARGET_SPN);
+            String blocked = pairs.isEmpty() ? "" : (pairs.size() == 1 ? "the pair " + pairs.get(0).from() + " -> "
+                    + pairs.get(0).to() : pairs.size() + " directed pairs") + " cannot migrate.";
             out.add(INFO).cluster(EncryptionRules.cluster(ctx, node)).host(node.name())
                     .severity(unused ? Severity.MEDIUM : INFO.severity())
-                    .idSpn(dc + "/" + d.attribute())
+                    .idSpn(d.id())
                     .evidence(Evidence.builder().dc(dc).auditedDc(d.audited()).attribute(d.attribute())
+                            .spn(d.spn()).holders(targetSpn ? Rules.holders(d.holdersThere(), d.spn()) : null)
                             .expected(d.here()).actual(d.there()).pairs(pairs).lastChange(newer).build())
-                    .message(message + (pairs.isEmpty() ? "" : " On " + dc + ", " + (pairs.size() == 1
-                            ? "the pair " + pairs.get(0).from() + " -> " + pairs.get(0).to()
-                            : pairs.size() + " directed pairs") + " cannot migrate.") + (!d.notDelegatedAlone() ? ""
+                    .message(message + (blocked.isEmpty() ? "" : targetSpn ? " Until both DCs hold it on "
+                            + node.name() + " alone, " + blocked : " On " + dc + ", " + blocked)
+                            + (!d.notDelegatedAlone() ? ""
                             : " The difference is NOT_DELEGATED alone, which stops only the delegation of tickets of "
                             + node.name() + "'s own account: the moves operators start delegate their own tickets, so"
                             + " no pair fails on " + dc + " for it.") + (unused ? keyedElsewhere(ctx, node, dc) : ""))
@@ -112,6 +122,7 @@ public final class DcNotConvergedRule implements Rule {
                             + " there: " + bring(d, "them") + " (or wait for replication), then run the audit and the"
                             + " preflight with --all-dcs again, which read " + node.name() + " as keyed on it. If not: "
                             + takeOff(d, auditedReadOnly(ctx, d), null).what())
+                            : targetSpn ? targetSpnFix(d)
                             : d.attribute().equals(DcDivergence.HOLDER)
                             ? takeOff(d, auditedReadOnly(ctx, d), sourcesDomain(ctx, d))
                             : Boolean.TRUE.equals(d.passwordNewerThere())
@@ -255,6 +266,86 @@ public final class DcNotConvergedRule implements Rule {
         AdObject holder = d.dc().spnHolders().stream().filter(o -> d.there().get(0).equalsIgnoreCase(o.dn()))
                 .findFirst().orElse(null);
         return holder == null || holder.disabled() || !EncryptionRules.keyed(ctx, holder) ? null : holder;
+    }
+
+    /**
+     * A {@link DcDivergence#TARGET_SPN} in words: who holds the SPN on each DC, and what each DC's KDC does with it.
+     * Held on the host on the other DC only, it was registered there and has not replicated to the DC the audit read.
+     */
+    private static String targetSpn(DcDivergence d) {
+        String dc = d.dc().name();
+        String host = d.host().name();
+        String spn = d.spn();
+        List<String> others = d.there().stream().filter(dn -> !dn.equalsIgnoreCase(d.host().dn())).toList();
+        String here = d.here().isEmpty() ? null : String.join(", ", d.here());
+        if (d.onHostThere()) {
+            String lead = dc + " holds " + spn + " on " + host + (others.isEmpty() ? "" : " and also on "
+                    + String.join(", ", others)) + ", which " + d.audited() + " (the DC the audit read) does not have"
+                    + " yet" + (here == null ? "" : " (it holds it on " + here + ")") + ": it was registered on or"
+                    + " through " + dc + " and has not replicated to " + d.audited() + ".";
+            if (!others.isEmpty()) {
+                return lead + " " + dc + "'s KDC refuses tickets for an SPN two objects hold (KDC event 11), and "
+                        + d.audited() + "'s will too once it replicates; take it off the other object on " + dc
+                        + " (see the remediation) before replication spreads it.";
+            }
+            return lead + " Until it does, " + d.audited() + "'s KDC " + (here == null ? "finds no account for it and"
+                    + " refuses the S4U2proxy ticket the pairs into " + host + " ask for (KDC_ERR_S_PRINCIPAL_UNKNOWN)"
+                    : "finds it on " + here + " and issues the ticket in that account's keys, which " + host
+                    + " cannot read") + ", so hosts that authenticate against " + d.audited() + " cannot migrate to "
+                    + host + ": TARGET_SPN_NOT_REGISTERED tells " + d.audited() + "'s copy, and the SPN need not be"
+                    + " registered again.";
+        }
+        String lead = spn + ", which the pairs into " + host + " ask for, is registered on " + host + " on neither DC: "
+                + "on " + d.audited() + " (the DC the audit read) " + (here == null ? "no account registers it"
+                : "it is registered on " + here) + ", ";
+        if (others.isEmpty()) {
+            return lead + "on " + dc + " no account registers it (taken off " + here + " there, or not replicated"
+                    + " there yet): " + dc + "'s KDC finds no account for it (KDC_ERR_S_PRINCIPAL_UNKNOWN).";
+        }
+        return lead + "on " + dc + " it is registered on " + String.join(", ", others) + ", which " + d.audited()
+                + " does not have yet: " + dc + "'s KDC " + (others.size() == 1 ? "issues the ticket in that account's"
+                + " keys, which " + host + " cannot read" : "refuses it (two holders, KDC event 11)") + ", as "
+                + d.audited() + "'s will once it replicates.";
+    }
+
+    /**
+     * The fix of a {@link DcDivergence#TARGET_SPN}: on the host on the other DC, bring it to the DC the audit read
+     * (repadmin /syncall from there, then purge the tickets); held by another object there, take it off that object
+     * there first (replicating would spread it), then register it on the host; held nowhere there, register it on the
+     * host once the removal has replicated.
+     */
+    private static Action.Manual targetSpnFix(DcDivergence d) {
+        String dc = d.dc().name();
+        String host = d.host().name();
+        List<String> others = d.there().stream().filter(dn -> !dn.equalsIgnoreCase(d.host().dn())).toList();
+        Action.Replicate replicate = fromThere(d);
+        if (d.onHostThere() && others.isEmpty()) {
+            return new Action.Manual(capitalised(bring(d, "it")) + " (or wait for replication), purge the hosts'"
+                    + " tickets (" + Commands.PURGE_TICKETS + ") and run the preflight with --all-dcs again: "
+                    + d.audited() + " then holds " + d.spn() + " on " + host + " as " + dc + " does; do not register it"
+                    + " again.", List.of(replicate));
+        }
+        if (others.isEmpty()) {
+            return new Action.Manual("If " + d.spn() + " was taken off " + String.join(", ", d.here()) + " on " + dc
+                    + ", " + bring(d, "the removal") + " and register it on " + host + " once it is off every DC (a"
+                    + " DC refuses it while another account holds it); else take it off there and register it on "
+                    + host + ". Then purge the hosts' tickets (" + Commands.PURGE_TICKETS + ") and run the preflight"
+                    + " with --all-dcs again.", List.of(replicate, new Action.RegisterSpn(host, d.spn())));
+        }
+        boolean readOnly = d.dc().readOnly();
+        String command = "Set-ADObject" + Commands.forServer(readOnly ? null : dc).serverArgument()
+                + " -Identity '<its DN>' -Remove @{servicePrincipalName='<the SPN as it stores it>'}";
+        return new Action.Manual("Decide which account runs the service (" + host + " if it is the host named in the"
+                + " SPN). If it is " + String.join(", ", others) + " (a NAS keyed on a service account), " + bring(d,
+                "it") + ". If not, take " + d.spn() + " off " + String.join(", ", others) + (readOnly
+                ? " on the writable DC " + dc + " replicated it from (" + dc + " is read-only and takes no write)"
+                : " on " + dc + ", where it was registered") + " (" + command + "); do not push replication first,"
+                + " which spreads it." + (d.onHostThere() ? "" : " Then register it on " + host + " (setspn -S).")
+                + " Then run the preflight with --all-dcs again before patching.");
+    }
+
+    private static String capitalised(String s) {
+        return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
     }
 
     /** A {@link #keyedThere} holder in words: the KDC issues the tickets in its keys, right only for a keyed NAS. */

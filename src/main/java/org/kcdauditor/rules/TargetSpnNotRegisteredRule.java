@@ -2,6 +2,7 @@ package org.kcdauditor.rules;
 
 import org.kcdauditor.audit.AuditContext;
 import org.kcdauditor.audit.Blocker;
+import org.kcdauditor.audit.DcDivergence;
 import org.kcdauditor.audit.PairStatus;
 import org.kcdauditor.model.AdObject;
 import org.kcdauditor.model.Evidence;
@@ -116,12 +117,31 @@ public final class TargetSpnNotRegisteredRule implements Rule {
                                 .expected(List.of(spn)).actual(target.spns()).holders(viaHost ? throughHost : elsewhere)
                                 .pairs(breaks).build())
                         .message(spn + " is not registered on " + target.name() + " (" + where
-                                + "), so delegation to it cannot work.")
+                                + "), so delegation to it cannot work." + registeredOnAnotherDc(ctx, target, spn))
                         .action(action)
                         .emit();
             }
         }
         ctx.serviceAccounts().forEach((fs, held) -> held.forEach((spn, holder) -> keyedOn(ctx, fs, spn, holder, out)));
+    }
+
+    /**
+     * ({@code --all-dcs}) " dc2 holds it on HV03 already: …" for each other DC that holds {@code spn} on the target, where
+     * it was registered and has not replicated to the DC the audit read (DC_NOT_CONVERGED, {@link
+     * DcDivergence#TARGET_SPN}); else empty.
+     */
+    private static String registeredOnAnotherDc(AuditContext ctx, AdObject target, String spn) {
+        StringBuilder out = new StringBuilder();
+        for (DcDivergence d : ctx.dcDivergences()) {
+            if (d.attribute().equals(DcDivergence.TARGET_SPN) && d.host() == target
+                    && Spn.keyOf(d.spn()).equals(Spn.keyOf(spn)) && d.onHostThere()) {
+                out.append(" ").append(d.dc().name()).append(" holds it on ").append(target.name())
+                        .append(" already: it was registered there and has not replicated to ").append(d.audited())
+                        .append(", the DC the audit read, yet (DC_NOT_CONVERGED); replicate it rather than register it"
+                                + " again.");
+            }
+        }
+        return out.toString();
     }
 
     /** The target's own {@code HOST/X} that serves {@code spn} ({@code cifs/X}) through sPNMappings, as stored; or null. */

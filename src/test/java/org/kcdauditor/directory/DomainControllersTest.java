@@ -1105,6 +1105,164 @@ class DomainControllersTest {
         }
     }
 
+    private static final String HV03 = "CN=HV03,OU=Hyper-V," + TestDirectory.BASE;
+    private static final String SVC_MIG = "CN=svc-mig,CN=Users," + TestDirectory.BASE;
+
+    /** A user account registering {@code spns}. */
+    private static Entry svcMig(String... spns) throws com.unboundid.ldif.LDIFException {
+        Entry e = new Entry("dn: " + SVC_MIG, "objectClass: top", "objectClass: user", "cn: svc-mig",
+                "sAMAccountName: svc-mig", "userAccountControl: 512");
+        e.addAttribute("servicePrincipalName", spns);
+        return e;
+    }
+
+    /** The DC_NOT_CONVERGED findings of {@code doc} about the holders of a target SPN the pairs need. */
+    private static List<JsonNode> targetSpns(JsonNode doc) {
+        return findings(doc, "DC_NOT_CONVERGED").stream().filter(f -> f.path("evidence").path("attribute").asText()
+                .equals("target servicePrincipalName")).toList();
+    }
+
+    /**
+     * An administrator registered HV03's migration SPNs (setspn) on dc2 a moment ago; dc1, the DC the audit read, has not
+     * got them yet. dc1's view says TARGET_SPN_NOT_REGISTERED, and a KDC on dc1 refuses the S4U2proxy ticket
+     * (KDC_ERR_S_PRINCIPAL_UNKNOWN) until they replicate: the truth is "registered, not replicated everywhere", told
+     * per SPN with who holds it on each DC, and fixed by replicating from dc2, not by registering it again.
+     */
+    @Test
+    void aTargetSpnRegisteredOnAnotherDcOnlyIsNotReplicatedYet() throws Exception {
+        dc2.modify(HV02, new Modification(ModificationType.ADD, "msDS-AllowedToDelegateTo", "cifs/HV03",
+                "cifs/hv03.contoso.com"));
+        dc1.modify(HV03, new Modification(ModificationType.DELETE, "servicePrincipalName",
+                Hosts.MIG + "/HV03", Hosts.MIG + "/hv03.contoso.com"));
+        Path cfg = config(List.of(url(dc1), url(dc2)));
+        CliRun nogo = preflight(cfg, "--all-dcs");
+        assertEquals(3, nogo.exitCode(), nogo.toString());
+        JsonNode doc = CliRun.findings(tmp.resolve("out"));
+        List<JsonNode> f = targetSpns(doc);
+        assertEquals(List.of(Hosts.MIG + "/HV03", Hosts.MIG + "/hv03.contoso.com"), f.stream()
+                .map(x -> x.path("evidence").path("spn").asText()).toList(), f.toString());
+        // told once: not also as HV03's servicePrincipalName that dc2 "still holds"
+        assertEquals(2, findings(doc, "DC_NOT_CONVERGED").size(), findings(doc, "DC_NOT_CONVERGED").toString());
+        JsonNode one = f.get(0);
+        JsonNode e = one.path("evidence");
+        assertEquals("HV03", one.path("host").asText());
+        assertEquals("HIGH", one.path("severity").asText());
+        assertEquals("dc2.contoso.com", e.path("dc").asText());
+        assertEquals("dc1.contoso.com", e.path("auditedDc").asText());
+        assertEquals(0, e.path("expected").size(), e.toString());
+        assertEquals(HV03, e.path("actual").get(0).asText(), e.toString());
+        assertEquals(HV03, e.path("holders").get(0).path("dn").asText(), e.toString());
+        assertEquals(Hosts.MIG + "/HV03", e.path("holders").get(0).path("stored").asText(), e.toString());
+        assertEquals(List.of("HV01", "HV02"), StreamSupport.stream(e.path("pairs").spliterator(), false)
+                .map(x -> x.path("from").asText()).toList());
+        String message = one.path("message").asText();
+        assertTrue(message.contains("dc2.contoso.com holds " + Hosts.MIG + "/HV03 on HV03, which dc1.contoso.com (the"
+                + " DC the audit read) does not have yet"), message);
+        assertTrue(message.contains("KDC_ERR_S_PRINCIPAL_UNKNOWN"), message);
+        String fix = one.path("remediation").asText();
+        assertTrue(fix.contains("repadmin /syncall dc2.contoso.com /AdeP"), fix);
+        assertEquals("replicate", one.path("actions").get(0).path("proposed").get(0).path("type").asText());
+        // TARGET_SPN_NOT_REGISTERED judges dc1's copy, and says where the SPN is already registered
+        List<JsonNode> unregistered = findings(doc, "TARGET_SPN_NOT_REGISTERED");
+        assertEquals(2, unregistered.size(), unregistered.toString());
+        assertTrue(unregistered.get(0).path("message").asText().contains("dc2.contoso.com holds it on HV03 already"),
+                unregistered.get(0).toString());
+
+        // replication catches up
+        dc1.modify(HV03, new Modification(ModificationType.ADD, "servicePrincipalName",
+                Hosts.MIG + "/HV03", Hosts.MIG + "/hv03.contoso.com"));
+        CliRun go = preflight(cfg, "--all-dcs");
+        assertEquals(0, go.exitCode(), go.toString());
+    }
+
+    /**
+     * The reverse and the duplicate on one DC only: a target SPN no DC has on HV03 is registered on another account on
+     * one DC and not on the other. Registered on svc-mig on dc2 only, dc1's KDC refuses it (no holder), dc2's issues it
+     * in svc-mig's keys, which HV03 cannot read; held by svc-mig on dc1 only (taken off it on dc2, not replicated yet),
+     * the other way round. Both are told with the holders on each DC; without the search of dc2 for the SPNs the pairs
+     * need neither was seen.
+     */
+    @Test
+    void aTargetSpnHeldByAnotherAccountOnOneDcOnlyIsADifference() throws Exception {
+        dc2.modify(HV02, new Modification(ModificationType.ADD, "msDS-AllowedToDelegateTo", "cifs/HV03",
+                "cifs/hv03.contoso.com"));
+        for (InMemoryDirectoryServer ds : List.of(dc1, dc2)) {
+            ds.add(new Entry("dn: CN=Users," + TestDirectory.BASE, "objectClass: container", "cn: Users"));
+            ds.modify(HV03, new Modification(ModificationType.DELETE, "servicePrincipalName", Hosts.MIG + "/HV03"));
+        }
+        dc2.add(svcMig(Hosts.MIG + "/HV03"));
+        Path cfg = config(List.of(url(dc1), url(dc2)));
+        CliRun nogo = preflight(cfg, "--all-dcs");
+        assertEquals(3, nogo.exitCode(), nogo.toString());
+        List<JsonNode> f = targetSpns(CliRun.findings(tmp.resolve("out")));
+        assertEquals(1, f.size(), f.toString());
+        JsonNode e = f.get(0).path("evidence");
+        assertEquals(Hosts.MIG + "/HV03", e.path("spn").asText());
+        assertEquals(0, e.path("expected").size(), e.toString());
+        assertEquals(SVC_MIG, e.path("actual").get(0).asText(), e.toString());
+        assertEquals("svc-mig", e.path("holders").get(0).path("name").asText(), e.toString());
+        String message = f.get(0).path("message").asText();
+        assertTrue(message.contains("on dc2.contoso.com it is registered on " + SVC_MIG), message);
+        String fix = f.get(0).path("remediation").asText();
+        assertTrue(fix.contains("take " + Hosts.MIG + "/HV03 off " + SVC_MIG + " on dc2.contoso.com, where it was"
+                + " registered (Set-ADObject -Server 'dc2.contoso.com'"), fix);
+
+        // the other way round: svc-mig holds it on dc1 only
+        dc2.delete(SVC_MIG);
+        dc1.add(svcMig(Hosts.MIG + "/HV03"));
+        CliRun reverse = preflight(cfg, "--all-dcs");
+        assertEquals(3, reverse.exitCode(), reverse.toString());
+        f = targetSpns(CliRun.findings(tmp.resolve("out")));
+        assertEquals(1, f.size(), f.toString());
+        e = f.get(0).path("evidence");
+        assertEquals(SVC_MIG, e.path("expected").get(0).asText(), e.toString());
+        assertEquals(0, e.path("actual").size(), e.toString());
+        assertTrue(f.get(0).path("message").asText().contains("on dc2.contoso.com no account registers it"),
+                f.get(0).toString());
+
+        // the same on both DCs: dc1's view tells it all (TARGET_SPN_NOT_REGISTERED), no DC difference
+        dc2.add(svcMig(Hosts.MIG + "/HV03"));
+        preflight(cfg, "--all-dcs");
+        assertTrue(findings(CliRun.findings(tmp.resolve("out")), "DC_NOT_CONVERGED").isEmpty());
+    }
+
+    /**
+     * The SPNs the pairs need are looked up on each other DC in the search for other holders, in batched OR filters:
+     * not a search per SPN.
+     */
+    @Test
+    void theTargetSpnsAreLookedUpInTheSearchForOtherHolders() throws Exception {
+        dc2.shutDown(true);
+        java.util.concurrent.atomic.AtomicInteger searches = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.Set<String> asked = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        dc2 = TestDirectory.start(TestDirectory.Mode.PLAIN, null, 0, List.of(
+                new com.unboundid.ldap.sdk.Attribute("dnsHostName", "dc2.contoso.com"),
+                new com.unboundid.ldap.sdk.Attribute("defaultNamingContext", TestDirectory.BASE)),
+                new com.unboundid.ldap.listener.interceptor.InMemoryOperationInterceptor() {
+                    @Override
+                    public void processSearchRequest(
+                            com.unboundid.ldap.listener.interceptor.InMemoryInterceptedSearchRequest request) {
+                        String filter = request.getRequest().getFilter().toString();
+                        if (filter.contains("servicePrincipalName=")) {
+                            searches.incrementAndGet();
+                            asked.add(filter);
+                        }
+                    }
+                });
+        TestDirectory.addCluster(dc2, NODES);
+        // registered on HV03 on neither DC: asked for all the same, as the pairs into HV03 need it
+        for (InMemoryDirectoryServer ds : List.of(dc1, dc2)) {
+            ds.modify(HV03, new Modification(ModificationType.DELETE, "servicePrincipalName",
+                    Hosts.MIG + "/HV03", Hosts.MIG + "/hv03.contoso.com"));
+        }
+        preflight(config(List.of(url(dc1), url(dc2))), "--all-dcs");
+        assertEquals(1, searches.get(), asked.toString());
+        String filter = asked.iterator().next().toLowerCase(java.util.Locale.ROOT);
+        assertTrue(filter.contains(("(servicePrincipalName=" + Hosts.MIG + "/HV03)").toLowerCase(java.util.Locale.ROOT)),
+                filter);
+        assertTrue(filter.contains("(serviceprincipalname=cifs/hv03.contoso.com)"), filter);
+    }
+
     /** On dc2 only, HV02 delegates to cifs/HV03 (both forms); both DCs get the CN=Users container. */
     private void hv02DelegatesToCifsHv03OnDc2() throws Exception {
         dc2.modify(HV02, new Modification(ModificationType.ADD, "msDS-AllowedToDelegateTo", "cifs/HV03",
