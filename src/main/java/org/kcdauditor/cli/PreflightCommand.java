@@ -58,7 +58,8 @@ final class PreflightCommand implements Callable<Integer> {
 
     @Option(names = "--all-dcs", negatable = true, description = {"Also read the cluster's nodes from every domain"
             + " controller of their domain (directory.domainControllers, else discovered) and compare them with the"
-            + " DC the audit read: a DC that has not replicated the change yet is a blocker (DC_NOT_CONVERGED), one"
+            + " DC the audit read: a DC that has not replicated what a pair needs yet is a blocker (DC_NOT_CONVERGED;"
+            + " MEDIUM, no blocker, where the difference breaks no pair), one"
             + " that cannot be read is reported (DC_UNREACHABLE). Default: policy.preflightAllDcs (false);"
             + " --no-all-dcs turns it off."})
     Boolean allDcs;

@@ -44,8 +44,9 @@ public final class DcNotConvergedRule implements Rule {
                     + " the host there, it has not replicated to the DC the audit read yet, replicated from there);"
                     + " the same for the user or managed service account a file server's `cifs` SPNs are"
                     + " keyed on (whose keys each DC's KDC issues their tickets in), which blocks the pairs into that"
-                    + " file server; blocks the pairs the difference breaks there; MEDIUM, blocking none, for a file"
-                    + " server's own account where that service account's keys encrypt every ticket into it",
+                    + " file server; blocks the pairs the difference breaks there; MEDIUM where it blocks none"
+                    + " (NOT_DELEGATED alone, an expiry still ahead, a file server's own account where that service"
+                    + " account's keys encrypt every ticket into it)",
             "A host asks the KDC of its own site's DC for tickets. A delegation change made on one DC takes effect"
                     + " there only after replication (other sites: at the next scheduled replication, by default"
                     + " every 180 minutes), so a GO given right after the change can be followed by failed"
@@ -100,13 +101,16 @@ public final class DcNotConvergedRule implements Rule {
                 }
             }
             // a file server whose every ticket is issued in its service accounts' keys: its own account's difference
-            // blocks no pair, MEDIUM as its own AES_NOT_ENABLED is (EncryptionRules#severity)
+            // blocks no pair (keyedElsewhere says why)
             boolean unused = !EncryptionRules.unused(ctx, node, EncryptionRules.keyedPairs(ctx, node)).isEmpty();
             boolean targetSpn = d.attribute().equals(DcDivergence.TARGET_SPN);
             String blocked = pairs.isEmpty() ? "" : (pairs.size() == 1 ? "the pair " + pairs.get(0).from() + " -> "
                     + pairs.get(0).to() : pairs.size() + " directed pairs") + " cannot migrate.";
+            // a difference that blocks no pair on that DC (NOT_DELEGATED alone, an expiry still ahead, a file server's
+            // own account whose keys no ticket uses) is MEDIUM, as the file server's own AES_NOT_ENABLED is
+            // (EncryptionRules#severity): the verdict counts the same findings as the pairs it blocks
             out.add(INFO).cluster(EncryptionRules.cluster(ctx, node)).host(node.name())
-                    .severity(unused ? Severity.MEDIUM : INFO.severity())
+                    .severity(pairs.isEmpty() ? Severity.MEDIUM : INFO.severity())
                     .idSpn(d.id())
                     .evidence(Evidence.builder().dc(dc).auditedDc(d.audited()).attribute(d.attribute())
                             .spn(d.spn()).holders(targetSpn ? Rules.holders(d.holdersThere(), d.spn()) : null)

@@ -1263,6 +1263,26 @@ class DomainControllersTest {
         assertTrue(filter.contains("(serviceprincipalname=cifs/hv03.contoso.com)"), filter);
     }
 
+    /**
+     * A node's difference on dc2 that breaks no pair there (NOT_DELEGATED alone) is MEDIUM, as a file server's own
+     * account's difference is where no pair uses its keys: not a blocker, the preflight GO and its counts say so.
+     */
+    @Test
+    void aNodesDifferenceThatBreaksNoPairIsNoBlocker() throws Exception {
+        dc2.modify(HV02, new Modification(ModificationType.ADD, "msDS-AllowedToDelegateTo", "cifs/HV03",
+                "cifs/hv03.contoso.com"));
+        dc2.modify(HV02, new Modification(ModificationType.REPLACE, "userAccountControl",
+                String.valueOf(16781312 | 0x100000)));
+        CliRun go = preflight(config(List.of(url(dc1), url(dc2))), "--all-dcs");
+        assertEquals(0, go.exitCode(), go.toString());
+        assertTrue(go.out().contains("Preflight HVC1: GO"), go.out());
+        assertTrue(go.out().contains("pairs that can migrate: 6/6; blockers: 0;"), go.out());
+        List<JsonNode> f = findings(CliRun.findings(tmp.resolve("out")), "DC_NOT_CONVERGED");
+        assertEquals(1, f.size(), f.toString());
+        assertEquals("MEDIUM", f.get(0).path("severity").asText());
+        assertEquals(0, f.get(0).path("evidence").path("pairs").size(), f.get(0).toString());
+    }
+
     /** On dc2 only, HV02 delegates to cifs/HV03 (both forms); both DCs get the CN=Users container. */
     private void hv02DelegatesToCifsHv03OnDc2() throws Exception {
         dc2.modify(HV02, new Modification(ModificationType.ADD, "msDS-AllowedToDelegateTo", "cifs/HV03",

@@ -128,9 +128,12 @@ class ReachRulesTest {
         assertTrue(dc2.message().endsWith(" The difference is NOT_DELEGATED alone, which stops only the delegation of"
                 + " tickets of HV02's own account: the moves operators start delegate their own tickets, so no pair"
                 + " fails on dc2.contoso.com for it."), dc2.message());
+        // no pair blocked: MEDIUM, as a file server's own difference where no pair uses its keys
+        assertEquals(org.kcdauditor.model.Severity.MEDIUM, dc2.severity());
         Finding dc3 = f.stream().filter(x -> "dc3.contoso.com".equals(x.evidence().dc())).findFirst().orElseThrow();
         assertEquals(2, r.context().pairs().stream().filter(p -> p.blockers().stream()
                 .anyMatch(b -> b.findingId().equals(dc3.id()))).count(), "protocol transition off on dc3: both pairs");
+        assertEquals(org.kcdauditor.model.Severity.HIGH, dc3.severity());
     }
 
     /**
