@@ -28,4 +28,32 @@ class InstallReadmeTest {
         assertEquals(List.of(), ARCHIVE.stream().filter(p -> !install.contains(p)).toList(),
                 "README.md's Install section does not name these parts of the release archive");
     }
+
+    /**
+     * README is shipped in the archive, which holds of {@code scripts/} only what the assembly names
+     * ({@code scripts/samba-ad.sh}): a paragraph or list item naming another script (the demo's generator, the bench,
+     * the PostgreSQL script) says that it is in the source checkout, so an admin does not look for it in the archive.
+     */
+    @Test
+    void scriptsTheArchiveDoesNotHoldAreMarkedAsTheCheckouts() throws Exception {
+        String assembly = Files.readString(Path.of("src/assembly/dist.xml"));
+        java.util.Set<String> shipped = new java.util.HashSet<>();
+        java.util.regex.Matcher source = java.util.regex.Pattern.compile("<source>(scripts/[^<]+)</source>")
+                .matcher(assembly);
+        while (source.find()) {
+            shipped.add(source.group(1));
+        }
+        assertEquals(java.util.Set.of("scripts/samba-ad.sh"), shipped, "the archive's scripts");
+        String prose = Files.readString(Path.of("README.md")).replaceAll("(?s)\n```.*?\n```", "\n");
+        List<String> unmarked = new java.util.ArrayList<>();
+        for (String paragraph : prose.split("\n(\\s*\n|- )")) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("scripts/[\\w./-]*\\w").matcher(paragraph);
+            while (m.find()) {
+                if (!shipped.contains(m.group()) && !paragraph.replaceAll("\\s+", " ").contains("source checkout")) {
+                    unmarked.add(m.group() + " in: " + paragraph.strip());
+                }
+            }
+        }
+        assertEquals(List.of(), unmarked, "README names scripts the release archive does not hold without saying so");
+    }
 }
