@@ -153,6 +153,23 @@ public record DcDivergence(DcRead dc, String audited, AdObject host, String attr
         return out;
     }
 
+    /**
+     * For a {@link #TARGET_SPN} {@code cifs/X} that no object registers on {@link #dc}: the {@code HOST/X} of the host
+     * there (as it stores it), through which that DC's KDC serves it (sPNMappings); else null.
+     */
+    public String servedThereThroughHost() {
+        String alias = spn == null ? null : Spn.hostAlias(Spn.wholeKeyOf(spn));
+        if (alias == null || !there.isEmpty()) {
+            return null;
+        }
+        for (AdObject o : dc.objects()) {
+            if (o.dn() != null && o.dn().equalsIgnoreCase(host.dn())) {
+                return o.spns().stream().filter(x -> Spn.wholeKeyOf(x).equals(alias)).findFirst().orElse(null);
+            }
+        }
+        return null;
+    }
+
     /** Whether {@link #dc} holds {@link #spn} on the host itself. */
     public boolean onHostThere() {
         return holdersThere().stream().anyMatch(o -> o.dn().equalsIgnoreCase(host.dn()));

@@ -115,7 +115,7 @@ public final class DcNotConvergedRule implements Rule {
                     .evidence(Evidence.builder().dc(dc).auditedDc(d.audited()).attribute(d.attribute())
                             .spn(d.spn()).holders(targetSpn ? Rules.holders(d.holdersThere(), d.spn()) : null)
                             .expected(d.here()).actual(d.there()).pairs(pairs).lastChange(newer).build())
-                    .message(message + (blocked.isEmpty() ? "" : targetSpn ? " Until both DCs hold it on "
+                    .message(message + (blocked.isEmpty() ? "" : targetSpn ? " Until every DC resolves it to "
                             + node.name() + " alone, " + blocked : " On " + dc + ", " + blocked)
                             + (!d.notDelegatedAlone() ? ""
                             : " The difference is NOT_DELEGATED alone, which stops only the delegation of tickets of "
@@ -303,8 +303,13 @@ public final class DcNotConvergedRule implements Rule {
                 + "on " + d.audited() + " (the DC the audit read) " + (here == null ? "no account registers it"
                 : "it is registered on " + here) + ", ";
         if (others.isEmpty()) {
-            return lead + "on " + dc + " no account registers it (taken off " + here + " there, or not replicated"
-                    + " there yet): " + dc + "'s KDC finds no account for it (KDC_ERR_S_PRINCIPAL_UNKNOWN).";
+            String served = d.servedThereThroughHost();
+            return lead + "on " + dc + " no account registers it: " + (served != null ? "its KDC serves it through "
+                    + served + " of " + host + " (sPNMappings), as " + d.audited() + "'s will once it is off " + here
+                    + " there too (taken off it on " + dc + " and not replicated yet, or registered on " + d.audited()
+                    + " and not replicated to " + dc + ")" : "its KDC finds no account for it"
+                    + " (KDC_ERR_S_PRINCIPAL_UNKNOWN): it was taken off " + here + " there and that has not replicated"
+                    + " yet, or its registration on " + d.audited() + " has not reached " + dc) + ".";
         }
         return lead + "on " + dc + " it is registered on " + String.join(", ", others) + ", which " + d.audited()
                 + " does not have yet: " + dc + "'s KDC " + (others.size() == 1 ? "issues the ticket in that account's"
@@ -328,6 +333,13 @@ public final class DcNotConvergedRule implements Rule {
                     + " tickets (" + Commands.PURGE_TICKETS + ") and run the preflight with --all-dcs again: "
                     + d.audited() + " then holds " + d.spn() + " on " + host + " as " + dc + " does; do not register it"
                     + " again.", List.of(replicate));
+        }
+        if (others.isEmpty() && d.servedThereThroughHost() != null) {
+            return new Action.Manual("If " + d.spn() + " was taken off " + String.join(", ", d.here()) + " on " + dc
+                    + ", " + bring(d, "the removal") + "; else take it off " + String.join(", ", d.here()) + " (setspn"
+                    + " -D). " + host + "'s own " + d.servedThereThroughHost() + " then serves it (sPNMappings),"
+                    + " nothing needs registering. Then purge the hosts' tickets (" + Commands.PURGE_TICKETS + ") and"
+                    + " run the preflight with --all-dcs again.", List.of(replicate));
         }
         if (others.isEmpty()) {
             return new Action.Manual("If " + d.spn() + " was taken off " + String.join(", ", d.here()) + " on " + dc

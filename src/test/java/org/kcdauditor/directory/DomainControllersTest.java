@@ -1227,6 +1227,31 @@ class DomainControllersTest {
     }
 
     /**
+     * svc-files registers cifs/HV03 on dc1 only, which therefore resolves it to svc-files (TARGET_SPN_NOT_REGISTERED,
+     * "registered on svc-files instead"); on dc2, where it is off svc-files, HV03's own HOST/HV03 serves it through
+     * sPNMappings: dc2's KDC issues the ticket in HV03's keys, not "no account for it".
+     */
+    @Test
+    void aCifsSpnOffAnotherAccountOnTheOtherDcIsServedThereThroughTheTargetsHostSpn() throws Exception {
+        hv02DelegatesToCifsHv03OnDc2();
+        dc1.add(svcFilesRegisteringCifsHv03());
+        CliRun nogo = preflight(config(List.of(url(dc1), url(dc2))), "--all-dcs");
+        assertEquals(3, nogo.exitCode(), nogo.toString());
+        List<JsonNode> f = targetSpns(CliRun.findings(tmp.resolve("out")));
+        assertEquals(1, f.size(), f.toString());
+        JsonNode e = f.get(0).path("evidence");
+        assertEquals("cifs/HV03", e.path("spn").asText());
+        assertEquals("CN=svc-files,CN=Users," + TestDirectory.BASE, e.path("expected").get(0).asText(), e.toString());
+        assertEquals(0, e.path("actual").size(), e.toString());
+        String message = f.get(0).path("message").asText();
+        assertTrue(message.contains("on dc2.contoso.com no account registers it: its KDC serves it through HOST/HV03 of"
+                + " HV03 (sPNMappings)"), message);
+        assertFalse(message.contains("KDC_ERR_S_PRINCIPAL_UNKNOWN"), message);
+        String fix = f.get(0).path("remediation").asText();
+        assertTrue(fix.contains("nothing needs registering"), fix);
+    }
+
+    /**
      * The SPNs the pairs need are looked up on each other DC in the search for other holders, in batched OR filters:
      * not a search per SPN.
      */
