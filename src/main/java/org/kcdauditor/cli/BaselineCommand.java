@@ -56,7 +56,7 @@ final class BaselineCommand implements Runnable {
             description = {"Audit now (the run is stored, no reports are written) and write the baseline from it.",
                     "Waivers of an existing baseline are carried over. Refuses to replace an existing baseline"
                             + " without --force; the old file is kept as <name>.<UTC timestamp>.bak."},
-            footer = {"", Cli.PASSWORD_HELP, "Exit codes: 0 baseline written, 1 the audit could not complete, 2"
+            footer = {"", Cli.PASSWORD_HELP, Cli.PASSWORD_SH, Cli.PASSWORD_PS, "Exit codes: 0 baseline written, 1 the audit could not complete, 2"
                     + " usage/config error (also:"
                     + " a baseline exists and --force was not given), 130 Ctrl-C (SIGINT), 143 SIGTERM: the run is recorded INTERRUPTED.",
                     "Example:", "kcd-audit baseline capture --config config/kcd-audit.yaml --approved-by \"J. Doe\""})
@@ -64,7 +64,7 @@ final class BaselineCommand implements Runnable {
         @ParentCommand
         BaselineCommand parent;
 
-        @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "The YAML configuration; no default.")
+        @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = Cli.CONFIG_OPTION)
         Path config;
 
         @Option(names = "--approved-by", paramLabel = "NAME", description = "Who approved this baseline (free text;"
@@ -130,12 +130,12 @@ final class BaselineCommand implements Runnable {
             description = {"Read the directory now and show how it differs from the baseline. Writes nothing.",
                     "Exit 0 when there is no drift, 3 when there is (1 the directory could not be read, 2 usage/config"
                             + " error)."},
-            footer = {"", Cli.PASSWORD_HELP, "Example: kcd-audit baseline diff --config config/kcd-audit.yaml"})
+            footer = {"", Cli.PASSWORD_HELP, Cli.PASSWORD_SH, Cli.PASSWORD_PS, "Example: kcd-audit baseline diff --config config/kcd-audit.yaml"})
     static final class Diff implements Callable<Integer> {
         @ParentCommand
         BaselineCommand parent;
 
-        @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "The YAML configuration; no default.")
+        @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = Cli.CONFIG_OPTION)
         Path config;
 
         @Override

@@ -17,9 +17,16 @@ import java.util.Map;
 public record Cli(PrintStream out, PrintStream err, PrintStream terminal, Map<String, String> env, Clock clock,
                   Path home) {
     /** Where the bind password comes from, in the help of every command that binds to the directory. */
-    static final String PASSWORD_HELP = "Password: from the environment variable directory.passwordEnv names (export"
-            + " KCD_AUDIT_LDAP_PASSWORD=... for the example config) or the file directory.passwordFile; never in the"
-            + " YAML.";
+    static final String PASSWORD_HELP = "Password: from the environment variable directory.passwordEnv names or,"
+            + " better on Windows and for a service, the file directory.passwordFile names (docs/install.md); never in"
+            + " the YAML. The example config's variable, for this session:";
+    /** {@link #PASSWORD_HELP}'s commands, each a line of its own (a wrapped one would break inside the name). */
+    static final String PASSWORD_SH = "  export KCD_AUDIT_LDAP_PASSWORD=...         (a Unix shell)";
+    static final String PASSWORD_PS = "  $env:KCD_AUDIT_LDAP_PASSWORD = '...'       (PowerShell)";
+
+    /** The {@code --config} option of the commands whose example names config/kcd-audit.yaml, which no archive holds. */
+    static final String CONFIG_OPTION = "The YAML configuration: config/kcd-audit.yaml in the examples is your copy of"
+            + " config/kcd-audit.example.yaml, edited (docs/install.md); no default.";
 
 
     public Secrets secrets() {

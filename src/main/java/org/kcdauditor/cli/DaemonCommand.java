@@ -23,7 +23,8 @@ import java.util.concurrent.CountDownLatch;
                 "SIGTERM (systemctl stop, Ctrl-C): no new runs; a running audit may finish within"
                         + " daemon.stopTimeoutSeconds (default 60 s), else it is recorded INTERRUPTED.",
                 "daemon.clustered: true lets several daemons share one PostgreSQL store: each run happens once."},
-        footer = {"", Cli.PASSWORD_HELP + " A service gets the variable from its unit's EnvironmentFile (systemd);"
+        footer = {"", Cli.PASSWORD_HELP, Cli.PASSWORD_SH, Cli.PASSWORD_PS,
+                "A service gets the variable from its unit's EnvironmentFile (systemd);"
                 + " a scheduled task is given a file (docs/install.md). SMTP password: from the variable"
                 + " mail.passwordEnv names or the file mail.passwordFile (only with mail.username).",
                 "Writes each run's folder under reports.dir (else ./reports) and the history store: store.url,"
@@ -39,7 +40,7 @@ import java.util.concurrent.CountDownLatch;
 final class DaemonCommand implements Callable<Integer> {
     private final Cli cli;
 
-    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "The YAML configuration.")
+    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = Cli.CONFIG_OPTION)
     Path config;
 
     DaemonCommand(Cli cli) {

@@ -35,7 +35,7 @@ import java.util.concurrent.Callable;
 final class OutboxCommand implements Callable<Integer> {
     private final Cli cli;
 
-    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "The YAML configuration.")
+    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = Cli.CONFIG_OPTION)
     Path config;
 
     @Option(names = "--all", description = "Also list sent notices (newest first).")

@@ -41,13 +41,13 @@ import java.util.concurrent.Callable;
                         + " every unwaived finding of any severity that blocks a pair (a disabled computer account,"
                         + " live migration disabled on a host), a Windows Server 2025 node with any blocked pair, and a cluster whose directory could not be"
                         + " read. The run is stored and findings.json written (clusters[].go, clusters[].reasons)."},
-        footer = {"", Cli.PASSWORD_HELP,
+        footer = {"", Cli.PASSWORD_HELP, Cli.PASSWORD_SH, Cli.PASSWORD_PS,
                 "Exit codes: 0 GO, 3 NO-GO, 1 the audit could not complete, 2 usage/config error, 130 Ctrl-C (SIGINT), 143 SIGTERM: the run is recorded INTERRUPTED.",
                 "Example: kcd-audit preflight --config config/kcd-audit.yaml --cluster HVC1"})
 final class PreflightCommand implements Callable<Integer> {
     private final Cli cli;
 
-    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "The YAML configuration; no default.")
+    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = Cli.CONFIG_OPTION)
     Path config;
 
     @Option(names = "--cluster", required = true, paramLabel = "NAME", description = "The cluster to be patched.")

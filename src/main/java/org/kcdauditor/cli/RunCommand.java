@@ -25,14 +25,14 @@ import java.util.function.IntConsumer;
                         + " search; needs only read access; never writes to AD."},
         footer = {"", "Writes the run folder (--out) and the history store: store.url of the config, else"
                 + " data/kcd-audit under the current directory (set store.url when runs start from different folders).",
-                Cli.PASSWORD_HELP,
+                Cli.PASSWORD_HELP, Cli.PASSWORD_SH, Cli.PASSWORD_PS,
                 "Exit codes: 0 ok, 1 run could not complete, 2 usage/config error, 3 findings reach --fail-on, 130 Ctrl-C (SIGINT), 143 SIGTERM: the run is recorded INTERRUPTED.",
                 "Example: kcd-audit run --config config/kcd-audit.yaml --fail-on medium"})
 final class RunCommand implements Callable<Integer> {
     private final Cli cli;
 
     @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE",
-            description = "The YAML configuration (see config/kcd-audit.example.yaml); no default.")
+            description = Cli.CONFIG_OPTION)
     Path config;
 
     @Mixin

@@ -39,7 +39,7 @@ final class ScheduleCommand implements Callable<Integer> {
     private static final String SCHEDULED = "scheduled";
     private final Cli cli;
 
-    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "The YAML configuration.")
+    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = Cli.CONFIG_OPTION)
     Path config;
 
     ScheduleCommand(Cli cli) {

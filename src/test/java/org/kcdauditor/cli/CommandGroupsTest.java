@@ -146,9 +146,10 @@ class CommandGroupsTest {
         args.add("--help");
         // picocli wraps after a dot too ("directory. passwordFile"): compared without white space
         String help = CliRun.run(Map.of(), args.toArray(String[]::new)).out().replaceAll("\\s+", "");
-        assertTrue(help.contains(("Password: from the environment variable directory.passwordEnv names (export"
-                + " KCD_AUDIT_LDAP_PASSWORD=... for the example config) or the file directory.passwordFile; never in"
-                + " the YAML.").replaceAll("\\s+", "")), help);
+        assertTrue(help.contains(("Password: from the environment variable directory.passwordEnv names or, better on"
+                + " Windows and for a service, the file directory.passwordFile names (docs/install.md); never in the"
+                + " YAML. The example config's variable, for this session: export KCD_AUDIT_LDAP_PASSWORD=... (a Unix"
+                + " shell) $env:KCD_AUDIT_LDAP_PASSWORD = '...' (PowerShell)").replaceAll("\\s+", "")), help);
     }
 
     @Test

@@ -109,6 +109,41 @@ class HelpScreensTest {
         }
     }
 
+    /**
+     * The help's password line showed only {@code export KCD_AUDIT_LDAP_PASSWORD=...}, which neither PowerShell nor cmd
+     * takes, and its examples named config/kcd-audit.yaml, which the archive does not hold: every screen that binds to
+     * the directory gives the PowerShell form and directory.passwordFile, and every screen whose example names
+     * config/kcd-audit.yaml says it is a copy of config/kcd-audit.example.yaml (the runs' own history screens excepted:
+     * the runs were made with it).
+     */
+    @Test
+    void thePasswordAndConfigHelpHoldsOnWindowsAndForTheArchive() {
+        CommandLine root = root();
+        // picocli wraps after a dot too ("example. yaml"): compared without white space
+        String main = root.getUsageMessage(CommandLine.Help.Ansi.OFF).replaceAll("\\s+", "");
+        assertTrue(main.contains("copyconfig/kcd-audit.example.yamltoconfig/kcd-audit.yaml,editit(docs/install.md)andrun:"
+                + "kcd-auditrun--configconfig/kcd-audit.yaml"), main);
+        for (String command : List.of("run", "preflight", "baseline capture", "baseline diff", "daemon", "schedule",
+                "outbox")) {
+            CommandLine c = root;
+            for (String word : command.split(" ")) {
+                c = c.getSubcommands().get(word);
+            }
+            String help = c.getUsageMessage(CommandLine.Help.Ansi.OFF).replaceAll("\\s+", "");
+            for (String said : List.of("--configconfig/kcd-audit.yaml", "copyofconfig/kcd-audit.example.yaml",
+                    "nodefault")) {
+                assertTrue(help.contains(said), command + ": " + said + " in:\n" + help);
+            }
+            if (help.contains("exportKCD_AUDIT_LDAP_PASSWORD")) {
+                assertTrue(help.contains("$env:KCD_AUDIT_LDAP_PASSWORD='...'(PowerShell)")
+                        && help.contains("directory.passwordFile") && help.contains("docs/install.md"),
+                        command + ":\n" + help);
+            } else {
+                assertTrue(List.of("schedule", "outbox").contains(command), command + " binds:\n" + help);
+            }
+        }
+    }
+
     private static CommandLine root() {
         PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream());
         return Main.commands(new Main(), new Cli(nowhere, nowhere, nowhere, Map.of(), Clock.systemUTC(), Path.of(".")));
