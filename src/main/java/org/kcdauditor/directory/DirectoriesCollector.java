@@ -10,6 +10,7 @@ import org.kcdauditor.model.AttributeChange;
 import org.kcdauditor.model.DcRead;
 import org.kcdauditor.model.DirectoryPart;
 import org.kcdauditor.model.Operator;
+import org.kcdauditor.model.OperatorAccount;
 import org.kcdauditor.model.RbcdPrincipal;
 import org.kcdauditor.model.Snapshot;
 
@@ -104,7 +105,136 @@ public final class DirectoriesCollector {
             checks.stream().filter(other -> other != c).forEach(other -> across.addAll(other.objects()));
             parts.set(c.part(), with(s, s.objects(), c.read(s, across)));
         }
-        return merge(parts);
+        return withForeignMembers(names, parts, merge(parts), reading);
+    }
+
+    /**
+     * {@code merged} with the members of another domain of its operator groups ({@link Operator#foreignMembers}) that
+     * another configured directory holds judged there, as a name of that domain in {@code policy.operators} is: their
+     * accounts join the group's (with their own domain's flags, expiry and Protected Users membership), and only the
+     * members no directory holds stay foreign (OPERATOR_NOT_FOUND, not checked). A SID of a domain (S-1-5-21-…) is
+     * asked of every other directory read, each answering for its own domain SID only; a DN of the directory whose
+     * domain it is below. A group found there may have members of yet another domain, or of the group's own: they are
+     * asked of the other directories in turn, each member of each directory once. One more connection per directory
+     * asked, with its own deadline; a directory that cannot answer (its connection or a search failing) leaves its
+     * members foreign, unless the reading was stopped or ran out of time.
+     */
+    private Snapshot withForeignMembers(List<String> names, List<Snapshot> parts, Snapshot merged,
+                                        Consumer<Deadline> reading) throws DirectoryException {
+        if (parts.size() < 2) {
+            return merged;
+        }
+        // each member of another domain, and the directories it is foreign to (where a group holds it as such)
+        Map<String, java.util.Set<Integer>> foreignTo = new java.util.LinkedHashMap<>();
+        for (Operator o : merged.operators()) {
+            for (String m : o.foreignMembers()) {
+                foreignTo.computeIfAbsent(m, k -> new java.util.HashSet<>()).add(directoryOf(parts, o.dn()));
+            }
+        }
+        Map<String, Operator> judged = new HashMap<>();
+        java.util.Set<String> asked = new java.util.HashSet<>(); // member and directory index
+        boolean more = true;
+        while (more) {
+            more = false;
+            for (int j = 0; j < parts.size(); j++) {
+                Snapshot s = parts.get(j);
+                if (!s.directories().get(0).audited()) {
+                    continue;
+                }
+                List<String> ask = new ArrayList<>();
+                for (Map.Entry<String, java.util.Set<Integer>> e : foreignTo.entrySet()) {
+                    String m = e.getKey();
+                    if (!judged.containsKey(m) && !e.getValue().contains(j) && (m.startsWith("S-1-5-21-")
+                            || OutsideObjects.below(m, domainDn(s))) && asked.add(j + "\u0000" + m)) {
+                        ask.add(m);
+                    }
+                }
+                if (ask.isEmpty()) {
+                    continue;
+                }
+                Map<String, Operator> found = foreignOperators(names.get(j), ask, reading);
+                judged.putAll(found);
+                for (Operator f : found.values()) {
+                    for (String m : f.foreignMembers()) {
+                        more |= foreignTo.computeIfAbsent(m, k -> new java.util.HashSet<>()).add(j);
+                    }
+                }
+            }
+        }
+        if (judged.isEmpty()) {
+            return merged;
+        }
+        List<Operator> operators = merged.operators().stream().map(o -> withJudged(o, judged)).toList();
+        return new Snapshot(merged.takenAt(), merged.directoryUrl(), merged.baseDn(), merged.objects(), merged.dc(),
+                merged.dcServerName(), merged.aesKeysSince(), operators, merged.directories(), merged.changes(),
+                merged.rbcdPrincipals(), merged.managedServiceAccounts());
+    }
+
+    /** The index of the part whose domain {@code dn} is in (the deepest domain DN), or -1. */
+    private static int directoryOf(List<Snapshot> parts, String dn) {
+        int best = -1;
+        int depth = -1;
+        for (int i = 0; i < parts.size(); i++) {
+            String domain = domainDn(parts.get(i));
+            if (dn != null && (OutsideObjects.below(dn, domain) || EntryReads.normal(dn).equals(
+                    EntryReads.normal(domain))) && domain.length() > depth) {
+                best = i;
+                depth = domain.length();
+            }
+        }
+        return best;
+    }
+
+    /**
+     * The operators of directory {@code name}'s domain among {@code members} (DirectoryCollector#foreignOperators),
+     * over a connection of their own; none where that directory cannot answer, unless the reading was stopped or ran
+     * out of time.
+     */
+    private Map<String, Operator> foreignOperators(String name, List<String> members, Consumer<Deadline> reading)
+            throws DirectoryException {
+        DirectoryConfig d = config.directories().get(name);
+        Deadline deadline = Deadline.start(d);
+        reading.accept(deadline);
+        try (LDAPConnection connection = new LdapConnector(config, secrets, config.directoryKey(name), d)
+                .connect(deadline)) {
+            return new DirectoryCollector(config, name, clock).foreignOperators(connection, deadline, members);
+        } catch (DirectoryException ex) {
+            if (deadline.tripped()) {
+                throw config.multiDirectory() ? new DirectoryException(config.directoryKey(name) + ": "
+                        + ex.getMessage(), ex) : ex;
+            }
+            return Map.of();
+        }
+    }
+
+    /**
+     * {@code o} with its members of another domain that {@code judged} holds replaced by their accounts, and by the
+     * members of another domain of the groups among them, followed in turn; the others kept as they were.
+     */
+    private static Operator withJudged(Operator o, Map<String, Operator> judged) {
+        if (o.foreignMembers().stream().noneMatch(judged::containsKey)) {
+            return o;
+        }
+        Map<String, OperatorAccount> accounts = new java.util.LinkedHashMap<>();
+        o.accounts().forEach(a -> accounts.putIfAbsent(EntryReads.normal(a.dn()), a));
+        List<String> foreign = new ArrayList<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        java.util.Deque<String> members = new java.util.ArrayDeque<>(o.foreignMembers());
+        while (!members.isEmpty()) {
+            String m = members.poll();
+            if (!seen.add(m)) {
+                continue;
+            }
+            Operator j = judged.get(m);
+            if (j == null) {
+                foreign.add(m);
+                continue;
+            }
+            j.accounts().forEach(a -> accounts.putIfAbsent(EntryReads.normal(a.dn()), a));
+            members.addAll(j.foreignMembers());
+        }
+        return new Operator(o.name(), o.kind(), o.dn(), new ArrayList<>(accounts.values()), o.expansion(), o.note(),
+                foreign);
     }
 
     /**

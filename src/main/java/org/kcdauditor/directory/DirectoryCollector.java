@@ -240,6 +240,24 @@ public final class DirectoryCollector {
     }
 
     /**
+     * The members of other domains' operator groups ({@link Operator#foreignMembers}) that this directory's domain
+     * holds, resolved and judged as its own operators are, with its Protected Users ({@link OperatorResolver#foreign}):
+     * by member. Read over {@code connection} after every directory was, since the groups may be another directory's
+     * read after this one.
+     */
+    public Map<String, Operator> foreignOperators(LDAPConnection connection, Deadline deadline, List<String> members)
+            throws DirectoryException {
+        String where = d.url();
+        DomainReader domain = new DomainReader(connection, where, deadline);
+        DomainReader.RootDse root = domain.rootDse();
+        String domainDn = root.defaultNamingContext() != null ? root.defaultNamingContext() : d.baseDn();
+        String domainSid = domain.domainSid(domainDn);
+        return new OperatorResolver(connection, where, deadline, domainDn, domainSid, root.activeDirectory(),
+                d.effectivePageSize(), root.configurationNamingContext()).foreign(members,
+                domain.byRid(domainDn, domainSid, DomainReader.RID_PROTECTED_USERS, "objectClass", "objectSid"));
+    }
+
+    /**
      * {@code selected} and the user and managed service accounts of {@code objects} that register an SPN and have a
      * resource-based delegation descriptor: the accounts a file server's cifs SPNs may be keyed on, whose grant the KDC
      * reads for those SPNs (AuditContext#serviceAccounts).

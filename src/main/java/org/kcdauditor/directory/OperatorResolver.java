@@ -44,7 +44,8 @@ import java.util.Set;
  * managed service accounts (gMSA, sMSA: computer subclasses that run scheduled moves) are kept. Members of another
  * domain (foreign security principals, by SID; DNs outside the domain, or below it that the DC refers elsewhere, in
  * both modes: with the in-chain rule from {@code member} of the group and of each nested group) are kept apart
- * ({@link Operator#foreignMembers}): their flag and Protected Users membership are in their own domain.
+ * ({@link Operator#foreignMembers}): their flag and Protected Users membership are in their own domain, where
+ * {@link #foreign} judges them when that domain is another configured directory (DirectoriesCollector).
  */
 final class OperatorResolver {
     static final String IN_CHAIN = "1.2.840.113556.1.4.1941";
@@ -61,6 +62,8 @@ final class OperatorResolver {
     private final String where;
     private final Deadline deadline;
     private final String domainDn;
+    /** The domain's SID, or null: an account of another domain is looked up here by its SID only below it. */
+    private final String domainSid;
     private final boolean inChain;
     private final int pageSize;
     /** The configuration partition (its CN=Partitions names the domain's NetBIOS name), or null. */
@@ -84,6 +87,7 @@ final class OperatorResolver {
         this.deadline = deadline;
         this.where = where;
         this.domainDn = domainDn;
+        this.domainSid = domainSid;
         this.inChain = inChain;
         this.pageSize = pageSize;
         this.configurationDn = configurationDn;
@@ -100,18 +104,77 @@ final class OperatorResolver {
         if (names.isEmpty()) {
             return List.of();
         }
-        Set<String> protectedUsers = null;
-        if (protectedUsersGroup != null) {
-            protectedUsers = new HashSet<>();
-            for (OperatorAccount a : members(protectedUsersGroup).accounts()) {
-                protectedUsers.add(dn(a.dn()));
-            }
-        }
+        Set<String> protectedUsers = protectedUsers(protectedUsersGroup);
         List<Operator> out = new ArrayList<>();
         for (String name : names) {
             out.add(resolve(name.strip(), protectedUsers));
         }
         return out;
+    }
+
+    /**
+     * The members of another domain's operator groups ({@link Operator#foreignMembers}) that this domain holds, each
+     * resolved as a configured name of it is: a user with its flags, expiry and this domain's Protected Users
+     * membership, a group expanded here to its users (its own members of yet another domain in
+     * {@link Operator#foreignMembers}). A SID is looked up by objectSid only when it is this domain's (its domain SID
+     * and a RID), a DN only when it is below the domain's; a member this directory does not hold, or holds only as a
+     * foreign security principal, is left out. A computer account is {@link Operator.Kind#OTHER} (no operator, as
+     * among a group's own members).
+     *
+     * @param members SIDs and DNs as {@link Operator#foreignMembers} holds them
+     * @return by member, as given
+     */
+    Map<String, Operator> foreign(List<String> members, Entry protectedUsersGroup) throws DirectoryException {
+        Map<String, Operator> out = new LinkedHashMap<>();
+        Set<String> protectedUsers = null;
+        for (String m : members) {
+            Entry e = ownSid(m) ? bySid(m) : inDomain(m) ? entry(m) : null;
+            if (e == null || e.hasObjectClass(FSP)) {
+                continue;
+            }
+            if (protectedUsers == null && protectedUsersGroup != null) {
+                protectedUsers = protectedUsers(protectedUsersGroup);
+            }
+            out.put(m, isUser(e) && !isPerson(e)
+                    ? new Operator(m, Operator.Kind.OTHER, e.getDN(), List.of(), Operator.Expansion.NONE, null)
+                    : resolved(m, e, protectedUsers));
+        }
+        return out;
+    }
+
+    /** Whether {@code sid} is one of this domain's: its domain SID, then a RID. */
+    private boolean ownSid(String sid) {
+        return domainSid != null && sid.startsWith(domainSid + "-")
+                && sid.substring(domainSid.length() + 1).matches("[0-9]{1,10}");
+    }
+
+    /** The object under the domain whose objectSid is {@code sid} (a binary equality filter), or null. */
+    private Entry bySid(String sid) throws DirectoryException {
+        try {
+            SearchResult r = deadline.call(() -> connection.search(domainDn, SearchScope.SUB,
+                    Filter.createEqualityFilter("objectSid", Sids.toBytes(sid)), ATTRS));
+            return r.getEntryCount() == 0 ? null : r.getSearchEntries().get(0);
+        } catch (LDAPException e) {
+            if (e.getResultCode() == ResultCode.NO_SUCH_OBJECT) {
+                return null;
+            }
+            throw failed("looking up the operator group member " + sid, e);
+        }
+    }
+
+    /**
+     * The users of the Protected Users group (RID 525, with its objectSid), nested and by primary group included, by
+     * normal DN; null when the domain has none.
+     */
+    private Set<String> protectedUsers(Entry protectedUsersGroup) throws DirectoryException {
+        if (protectedUsersGroup == null) {
+            return null;
+        }
+        Set<String> protectedUsers = new HashSet<>();
+        for (OperatorAccount a : members(protectedUsersGroup).accounts()) {
+            protectedUsers.add(dn(a.dn()));
+        }
+        return protectedUsers;
     }
 
     private Operator resolve(String name, Set<String> protectedUsers) throws DirectoryException {
@@ -123,6 +186,11 @@ final class OperatorResolver {
         if (e == null) { // looked up in the domain, whatever OU directory.baseDn names
             return new Operator(name, Operator.Kind.NOT_FOUND, domainDn, List.of(), Operator.Expansion.NONE, null);
         }
+        return resolved(name, e, protectedUsers);
+    }
+
+    /** {@code name}, found as {@code e}: a group with its users, a user, or something else. */
+    private Operator resolved(String name, Entry e, Set<String> protectedUsers) throws DirectoryException {
         if (isGroup(e)) {
             Members m = members(e);
             return new Operator(name, Operator.Kind.GROUP, e.getDN(), m.accounts().stream()

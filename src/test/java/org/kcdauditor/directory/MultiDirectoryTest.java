@@ -1338,6 +1338,101 @@ class MultiDirectoryTest {
         assertTrue(notDelegable.get(0).path("evidence").path("protectedUsers").asBoolean(), notDelegable.toString());
     }
 
+    /** A user of {@code ds} under OU=Hyper-V of {@code base} with its objectSid, and its accountExpires if not null. */
+    private static void user(InMemoryDirectoryServer ds, String base, String name, String sid, int uac,
+                             String accountExpires) throws Exception {
+        Entry e = new Entry("dn: CN=" + name + ",OU=Hyper-V," + base, "objectClass: top", "objectClass: person",
+                "objectClass: user", "cn: " + name, "sAMAccountName: " + name, "userAccountControl: " + uac);
+        e.addAttribute("objectSid", Sids.toBytes(sid));
+        if (accountExpires != null) {
+            e.addAttribute("accountExpires", accountExpires);
+        }
+        ds.add(e);
+    }
+
+    /** A group of {@code ds} under OU=Hyper-V of {@code base} with its objectSid and members. */
+    private static void group(InMemoryDirectoryServer ds, String base, String name, String sid, String... members)
+            throws Exception {
+        Entry g = new Entry("dn: CN=" + name + ",OU=Hyper-V," + base, "objectClass: top", "objectClass: group",
+                "cn: " + name, "sAMAccountName: " + name);
+        g.addAttribute("objectSid", Sids.toBytes(sid));
+        if (members.length > 0) {
+            g.addAttribute("member", members);
+        }
+        ds.add(g);
+    }
+
+    /** A foreign security principal of contoso for {@code sid}: its DN. */
+    private String foreignPrincipal(String sid) throws Exception {
+        String dn = "CN=" + sid + ",CN=ForeignSecurityPrincipals," + TestDirectory.BASE;
+        Entry fsp = new Entry("dn: " + dn, "objectClass: top", "objectClass: foreignSecurityPrincipal", "cn: " + sid);
+        fsp.addAttribute("objectSid", Sids.toBytes(sid));
+        contoso.add(fsp);
+        return dn;
+    }
+
+    /**
+     * Members of contoso's operator group from fabrikam, another configured directory, are looked up and judged there,
+     * as a name of fabrikam in policy.operators is: by SID (a foreign security principal, an account of a trusted
+     * domain) or by DN (another domain of the forest), a group of fabrikam expanded there. fabrikam's sensitive
+     * account and the one in fabrikam's Protected Users are OPERATOR_NOT_DELEGABLE; its disabled and its expired
+     * sensitive accounts start no migration and are no finding, as members of this domain. A member of fabrikam's group
+     * that is contoso's (a foreign security principal there) is asked of contoso in turn. Only the members no
+     * configured directory holds stay OPERATOR_NOT_FOUND, not checked: a SID of a domain not configured, and a SID of
+     * fabrikam's domain that fabrikam does not hold (a deleted account).
+     */
+    @Test
+    void membersOfAnOperatorGroupFromAnotherConfiguredDirectoryAreJudgedThere() throws Exception {
+        contoso.modify(TestDirectory.BASE, new Modification(ModificationType.ADD, "objectSid",
+                Sids.toBytes(Hosts.DOMAIN_SID)));
+        fabrikam.modify(FABRIKAM, new Modification(ModificationType.ADD, "objectSid", Sids.toBytes(FABRIKAM_SID)));
+        // RIDs 0x0D10.. whose bytes are ASCII: without a schema, the in-memory server compares objectSid as a string, and
+        // bytes of 0x80 and more that are no UTF-8 all read alike
+        user(fabrikam, FABRIKAM, "adm-sens", FABRIKAM_SID + "-3344", 0x200 | 0x100000, null);
+        user(fabrikam, FABRIKAM, "adm-prot", FABRIKAM_SID + "-3345", 0x200, null);
+        user(fabrikam, FABRIKAM, "adm-off", FABRIKAM_SID + "-3346", 0x202 | 0x100000, null);
+        user(fabrikam, FABRIKAM, "adm-exp", FABRIKAM_SID + "-3347", 0x200 | 0x100000,
+                fileTime("2020-01-01T00:00:00Z"));
+        user(fabrikam, FABRIKAM, "ops-fab", FABRIKAM_SID + "-3348", 0x200, null);
+        user(fabrikam, FABRIKAM, "adm-nested", FABRIKAM_SID + "-3349", 0x200 | 0x100000, null);
+        // and back in contoso: a sensitive account of contoso, a foreign security principal in fabrikam
+        String back = Hosts.DOMAIN_SID + "-3344";
+        user(contoso, TestDirectory.BASE, "adm-back", back, 0x200 | 0x100000, null);
+        fabrikam.add(new Entry("dn: CN=ForeignSecurityPrincipals," + FABRIKAM, "objectClass: container",
+                "cn: ForeignSecurityPrincipals"));
+        Entry backFsp = new Entry("dn: CN=" + back + ",CN=ForeignSecurityPrincipals," + FABRIKAM, "objectClass: top",
+                "objectClass: foreignSecurityPrincipal", "cn: " + back);
+        backFsp.addAttribute("objectSid", Sids.toBytes(back));
+        fabrikam.add(backFsp);
+        group(fabrikam, FABRIKAM, "Fab Movers", FABRIKAM_SID + "-3350", "CN=ops-fab,OU=Hyper-V," + FABRIKAM,
+                "CN=adm-nested,OU=Hyper-V," + FABRIKAM, backFsp.getDN());
+        group(fabrikam, FABRIKAM, "Protected Users", FABRIKAM_SID + "-525", "CN=adm-prot,OU=Hyper-V," + FABRIKAM);
+        contoso.add(new Entry("dn: CN=ForeignSecurityPrincipals," + TestDirectory.BASE, "objectClass: container",
+                "cn: ForeignSecurityPrincipals"));
+        String untrusted = "S-1-5-21-1111-2222-3333-1104";
+        String deleted = FABRIKAM_SID + "-3351";
+        user(contoso, TestDirectory.BASE, "ops-con", Hosts.DOMAIN_SID + "-3500", 0x200, null);
+        group(contoso, TestDirectory.BASE, "HV Movers", Hosts.DOMAIN_SID + "-3501",
+                "CN=ops-con,OU=Hyper-V," + TestDirectory.BASE, foreignPrincipal(FABRIKAM_SID + "-3344"),
+                foreignPrincipal(FABRIKAM_SID + "-3345"), foreignPrincipal(FABRIKAM_SID + "-3346"),
+                foreignPrincipal(FABRIKAM_SID + "-3347"), "CN=Fab Movers,OU=Hyper-V," + FABRIKAM,
+                foreignPrincipal(untrusted), foreignPrincipal(deleted));
+        Path cfg = config(fabrikamUrl(), "[]");
+        Files.writeString(cfg, Files.readString(cfg).replace("store:", "  operators: ['HV Movers']\nstore:"));
+        CliRun r = run(cfg, "json");
+        assertEquals(0, r.exitCode(), r.toString());
+        JsonNode doc = CliRun.findings(tmp.resolve("out"));
+        assertEquals(List.of("adm-back: userAccountControl", "adm-nested: userAccountControl", "adm-prot: memberOf",
+                        "adm-sens: userAccountControl"),
+                findings(doc, "OPERATOR_NOT_DELEGABLE").stream().map(f -> f.path("host").asText() + ": "
+                        + f.path("evidence").path("attribute").asText()).sorted().toList());
+        assertTrue(findings(doc, "OPERATOR_NOT_DELEGABLE").stream().allMatch(f -> f.path("message").asText()
+                .contains("(through HV Movers)")), doc.toString());
+        List<JsonNode> notFound = findings(doc, "OPERATOR_NOT_FOUND");
+        assertEquals(1, notFound.size(), notFound.toString());
+        assertEquals(List.of(untrusted, deleted), texts(notFound.get(0).path("evidence").path("actual")));
+    }
+
     /** While the directory that may hold an operator cannot be read, OPERATOR_NOT_FOUND says so. */
     @Test
     void anOperatorNotFoundWhileADirectoryIsNotReadSaysWhereItWasNotLookedUp() throws Exception {
