@@ -39,6 +39,12 @@ param(
 )
 <#else>
 # DRY RUN BY DEFAULT: nothing is changed unless started with -Apply (-Apply -WhatIf is a dry run too).
+# Run it in PowerShell, as Domain Admin, from the folder it is in (it writes its change record there):
+#   .\remediation.ps1                     dry run: shows each change
+#   .\remediation.ps1 -Apply              makes the change
+#   .\remediation.ps1 -Rollback -Apply    reverts what -Apply recorded
+# Copied from a share, a mail or a browser it is blocked under RemoteSigned: Unblock-File .\remediation.ps1 first,
+# or powershell.exe -ExecutionPolicy Bypass -File .\remediation.ps1 -Apply (also under AllSigned: it is not signed).
 # -Apply writes a change record next to this script (${run.recordFile}, or -ChangeRecord <file>): every
 # value it actually added or removed and every flag it set, per object and attribute, and each object's values
 # before (delegation entries, SPNs, resource-based delegation, flags, encryption types). It is saved after each
@@ -108,7 +114,7 @@ function Use-Directory([string]$Name) {
 <#-- a change made only on the hosts: -Apply changes nothing in Active Directory either -->
 <#if scripted>
 if ($DryRun) {
-    Write-Host ('DRY RUN against {0}: nothing is changed. Run again with -Apply to change Active Directory.' -f (($Servers.Values) -join ', ')) -ForegroundColor Yellow
+    Write-Host ('DRY RUN against {0}: nothing is changed. Run again as .\remediation.ps1 -Apply to change Active Directory.' -f (($Servers.Values) -join ', ')) -ForegroundColor Yellow
 }
 </#if>
 <#else>
@@ -136,7 +142,7 @@ if ($domainDn -ne '${run.domainDn}') {
 <#-- a change made only on the hosts: -Apply changes nothing in Active Directory either -->
 <#if scripted>
 if ($DryRun) {
-    Write-Host ('DRY RUN against {0}: nothing is changed. Run again with -Apply to change Active Directory.' -f $Server) -ForegroundColor Yellow
+    Write-Host ('DRY RUN against {0}: nothing is changed. Run again as .\remediation.ps1 -Apply to change Active Directory.' -f $Server) -ForegroundColor Yellow
 }
 </#if>
 $Directory = $null
@@ -645,11 +651,13 @@ if ($Rollback) {
 Write-Host ''
 <#if scripted>
 if ($DryRun) {
-    Write-Host 'Dry run: nothing was changed. Run it again with -Apply; what to do after the change is printed then (and is in runbook.md).'
+    Write-Host 'Dry run: nothing was changed. Run it again as .\remediation.ps1 -Apply; what to do after the change is printed then (and is in runbook.md).'
     return
 }
 </#if>
-<#if hostSteps?has_content>
+<#-- a host of a tested direction no command can name: its migration authentication is checked and set by hand -->
+<#assign untypedChecks = preChecks?filter(pc -> pc.noCommand?has_content)>
+<#if hostSteps?has_content || credSspFixes?has_content || untypedChecks?has_content>
 if (-not $Rollback) {
     # runbook.md: these write to the directory too, so they come before replication and the ticket purge
     Write-Host 'First, on the hosts (this script does not run these; runbook.md step ${phase.hosts.number}), before replication:'
@@ -659,6 +667,15 @@ if (-not $Rollback) {
 <#else>
     Write-Host '  ${st.host}: ${st.action}; ${st.noCommand}'
 </#if>
+</#list>
+<#if credSspFixes?has_content>
+    Write-Host '  <#if hostSteps?has_content>each other host<#else>each host</#if> whose check in runbook.md step ${phase.before.number} showed CredSSP (each line checks first):'
+<#list credSspFixes as c>
+    Write-Host '    ${c}'
+</#list>
+</#if>
+<#list untypedChecks as pc>
+    Write-Host '  ${pc.host}: Kerberos for live migration where it shows CredSSP; ${pc.noCommand}'
 </#list>
 <#assign serverInHostSteps = false>
 <#list hostSteps as st><#if st.cmd?contains("-Server")><#assign serverInHostSteps = true></#if></#list>
@@ -693,17 +710,6 @@ if ($Rollback) {
     return
 }
 Write-Host 'If a migration still fails: ${run.restartCmd} on the source host.'
-<#if preChecks?has_content>
-Write-Host 'Before validating, on each host: VirtualMachineMigrationAuthenticationType must be Kerberos (if it says CredSSP, the second command sets it):'
-<#list preChecks as pc>
-<#if pc.cmd?has_content>
-Write-Host '  ${pc.cmd}'
-Write-Host '    ${pc.fix}'
-<#else>
-Write-Host '  ${pc.host}: ${pc.noCommand}'
-</#if>
-</#list>
-</#if>
 <#if validate?has_content>
 Write-Host 'Validate with a test VM, each move started on its source node (it then tests the hosts'' delegation, not your account''s: a remote start also needs your account delegable, and CredSSP, which Credential Guard blocks, is no fallback); each live migration must reach 100 %:'
 <#list validate as v>
@@ -717,8 +723,21 @@ Write-Host '  ${v.from} -> ${v.to}: ${v.noCommand}'
 </#if>
 </#list>
 </#if>
+<#list storage as sc>
+<#if sc?is_first>
+Write-Host 'Check each storage path (node -> file server) the change fixes, which no live migration tests, from a management station (put the share in place of <share>; it must return True):'
+</#if>
+<#if sc.cmd?has_content>
+Write-Host '  ${sc.cmd}'
+<#else>
+Write-Host '  ${sc.action}: ${sc.detail}'
+</#if>
+</#list>
+<#if decisions?has_content>
+Write-Host 'Then take the decisions of runbook.md step ${phase.decide.number} (Needs a decision), before the new baseline records the state.'
+</#if>
 <#if closing?has_content>
-Write-Host 'Then audit again with your configuration (in place of kcd-audit.yaml):'
+Write-Host 'Then audit again with your configuration (in place of kcd-audit.yaml; on Windows kcd-audit is bin\kcd-audit.cmd where it was unpacked):'
 <#list closing as c>
 <#if c.cmd?has_content>
 Write-Host '  ${c.cmd}   (${c.action}: ${c.detail})'

@@ -109,16 +109,17 @@ ${aesNotChecked}</#if></p>
 <ol>
   <li><a href="#step-${phase.before.number}">${phase.before.title}</a><#if preChecks?has_content> <span class="meta">(migration authentication of ${preChecks?size} host<#if preChecks?size != 1>s</#if>)</span></#if></li>
   <li><a href="#step-${phase.change.number}">${phase.change.title}</a><#if scripted> <span class="meta">(${hosts?size} host<#if hosts?size != 1>s</#if><#if unregister?has_content>, ${unregister?size} duplicate SPN<#if unregister?size != 1>s</#if> on other objects</#if>)</span></#if></li>
-<#if hostSteps?has_content>
-  <li value="${phase.hosts.number}"><a href="#step-${phase.hosts.number}">${phase.hosts.title}</a> <span class="meta">(${hostSteps?size})</span></li>
+<#if phase.hosts??>
+  <li value="${phase.hosts.number}"><a href="#step-${phase.hosts.number}">${phase.hosts.title}</a> <span class="meta">(<#if hostSteps?has_content>${hostActions}<#if credSspFixes?has_content>; Kerberos where step ${phase.before.number} found CredSSP</#if><#else>Kerberos where step ${phase.before.number} found CredSSP</#if>)</span></li>
 </#if>
   <li value="${phase.replicate.number}"><a href="#step-${phase.replicate.number}">${phase.replicate.title}</a></li>
   <li value="${phase.purge.number}"><a href="#step-${phase.purge.number}">${phase.purge.title}</a> <span class="meta">(${purgeHosts?size} host<#if purgeHosts?size != 1>s</#if>)</span></li>
-  <li value="${phase.validate.number}"><a href="#step-${phase.validate.number}">${phase.validate.title}</a> <span class="meta">(${validate?size} test move<#if validate?size != 1>s</#if>)</span></li>
-  <li value="${phase.rollback.number}"><a href="#step-${phase.rollback.number}">${phase.rollback.title}</a></li>
+  <li value="${phase.validate.number}"><a href="#step-${phase.validate.number}">${phase.validate.title}</a> <span class="meta">(${validate?size} test move<#if validate?size != 1>s</#if><#if storage?has_content>, ${storage?size} storage path<#if storage?size != 1>s</#if></#if>)</span></li>
 <#if decisions?has_content>
   <li value="${phase.decide.number}"><a href="#step-${phase.decide.number}">${phase.decide.title}</a> <span class="meta">(${decisions?size}<#if decisions?size != summary.decisions> decision<#if decisions?size gt 1>s</#if>, ${summary.decisions} findings</#if>)</span></li>
 </#if>
+  <li value="${phase.confirm.number}"><a href="#step-${phase.confirm.number}">${phase.confirm.title}</a></li>
+  <li value="${phase.rollback.number}"><a href="#step-${phase.rollback.number}">${phase.rollback.title}</a> <span class="meta">(only if needed)</span></li>
 </ol>
 <a href="#sign-off">Sign-off</a></nav>
 <p><#if objects?has_content>Objects to change: <#list objects as o><strong>${o}</strong><#sep>, </#list>.</#if><#if objects?has_content && settingHosts?has_content>
@@ -137,14 +138,11 @@ ${aesNotChecked}</#if></p>
 </ul>
 <@pre text=run.exportCmd/><#nt>
 <#if preChecks?has_content>
-<p>Each host of a direction to test migrates with Kerberos: each check must show <code>Kerberos</code> (constrained delegation is Kerberos only, and CredSSP fails under Credential Guard):</p>
+<p>Each host of a direction to test migrates with Kerberos: each check must show <code>Kerberos</code> (constrained delegation is Kerberos only, and CredSSP fails under Credential Guard). This step changes nothing: note a host that shows <code>CredSSP</code>; step ${phase.hosts.number} switches it, before replication:</p>
 <ul class="check cols"><#list preChecks as pc><li>${pc.host}<#if pc.noCommand?has_content>: ${pc.noCommand}</#if></li></#list></ul>
 <#assign typedChecks = preChecks?filter(pc -> pc.cmd?has_content)>
 <#if typedChecks?has_content>
 <pre><#list typedChecks as pc>${pc.cmd}<#sep>
-</#list></pre>
-<p>Only for a host that shows <code>CredSSP</code> (each line checks first, so the block can be pasted whole):</p>
-<pre><#list typedChecks as pc>${pc.fix}<#sep>
 </#list></pre>
 </#if>
 </#if>
@@ -155,9 +153,13 @@ ${aesNotChecked}</#if></p>
 <#else>
 <p>For each host: Active Directory Users and Computers (ADUC, with View → Advanced Features on), find the computer
 object, Properties → <strong>Delegation</strong> tab. The same change in PowerShell follows each host
-(remediation.ps1 holds all of them, as a dry run unless started with <code>-Apply</code>). Every command writes to
+(remediation.ps1 holds all of them). Every command writes to
 <#if (run.servers?size > 1)>a domain controller of the object's own domain (<#list run.servers as sv><strong>${sv.server}</strong> for ${sv.directory}<#sep>, </#list>)<#elseif run.readOnlyNotes?has_content>one domain controller<#elseif run.server?has_content><strong>${run.server}</strong>, <#if run.serverFromUrl>the host of the audit’s directory URL (the directory did not name its domain controller: check that it is one)<#else>the domain controller the audit read from</#if><#else>the domain controller you put in place of &lt;DC&gt;</#if>,
 so that step ${phase.replicate.number} can push the changes from there<#if run.readOnlyNotes?has_content>: <#list run.readOnlyNotes as n>${n}<#sep>; </#list>. In ADUC,<#else>; ADUC:</#if> right-click the domain → Change Domain Controller.</p>
+<p>To make the whole change with the script instead: in PowerShell on an admin workstation with the ActiveDirectory module, as Domain Admin, in the folder of this runbook (the script writes its change record next to itself), run the dry run first (it shows each change and changes nothing), then the change:</p>
+<pre>${run.scriptCmd}
+${run.applyCmd}</pre>
+<p>PowerShell runs a script of the current folder only as <code>.\remediation.ps1</code>. Copied from a share, a mail or a browser, the script is blocked under the RemoteSigned execution policy: run <code>Unblock-File .\remediation.ps1</code> first, or start it as <code>powershell.exe -ExecutionPolicy Bypass -File .\remediation.ps1 -Apply</code> (also the way under AllSigned, as the script is not signed).</p>
 </#if>
 
 <#if (hosts?size > 1)>
@@ -187,8 +189,8 @@ so that step ${phase.replicate.number} can push the changes from there<#if run.r
     <ul class="check"><#list p.spns as spn><li class="spn">${spn}</li></#list></ul></li>
 </#list>
 <#if h.remove?has_content>
-  <li>In “Services to which this account can present delegated credentials”, select each of these entries and click <strong>Remove</strong> (the Settles line above says why):
-    <ul class="check"><#list h.remove as p><#list p.spns as spn><li class="spn">${spn}</li></#list></#list></ul></li>
+  <li>In “Services to which this account can present delegated credentials”, select each of these entries and click <strong>Remove</strong>:
+    <ul><#list h.remove as p><li>${p.label}:<ul class="check"><#list p.spns as spn><li class="spn">${spn}</li></#list></ul></li></#list></ul></li>
 </#if>
   <li>Click <strong>Apply</strong>, then <strong>OK</strong>.</li>
 </ol>
@@ -228,13 +230,17 @@ so that step ${phase.replicate.number} can push the changes from there<#if run.r
 <@notScripted heading="h3"/>
 </#if>
 
-<#if hostSteps?has_content>
+<#if phase.hosts??>
 <h2 id="step-${phase.hosts.number}">${phase.hosts.number}. ${phase.hosts.title}<#if hasChanges><a class="top" href="#contents">contents ↑</a></#if></h2>
-<p>These run on (or against) the hosts, not in Active Directory’s tools; remediation.ps1 does not run them.</p>
+<p><#if hostSteps?has_content>Steps on the hosts: ${hostActions}. They run<#else>These run</#if> on (or against) the hosts, not in Active Directory’s tools; remediation.ps1 does not run them.</p>
 <ul class="check">
 <#list hostSteps as st>
   <li><strong>${st.host}</strong>: ${st.action}<#if st.rules?has_content> (<#list st.rules as r><code>${r}</code><#sep>, </#list>)</#if>; ${st.detail}.<#if st.cmd?has_content><@pre text=st.cmd/></#if></li>
 </#list>
+<#if credSspFixes?has_content>
+  <li><#if hostSteps?has_content>Each other host<#else>Each host</#if> whose check in step ${phase.before.number} showed <code>CredSSP</code>: authenticate live migrations with Kerberos; from a management station with the Hyper-V module (each line checks the host first, so the block can be pasted whole).<pre><#list credSspFixes as c>${c}<#sep>
+</#list></pre></li>
+</#if>
 </ul>
 </#if>
 
@@ -242,12 +248,13 @@ so that step ${phase.replicate.number} can push the changes from there<#if run.r
 <p>On any machine with the AD DS tools, as Domain Admin, push the changes from the domain controller they were written to<#if !run.server?has_content> (replace &lt;DC&gt; with it)</#if>:</p>
 <@pre text=run.replicateCmd/><#nt>
 <p class="warn">Case matters: upper-case <code>/A</code> all partitions, <code>/d</code> identify servers by DN, <code>/e</code> across sites,
-<code>/P</code> push. Lower-case <code>/a</code> and <code>/p</code> mean <em>abort</em> and <em>pause</em>. Type it rather than paste it; a pasted dash can become an en-dash.</p>
+<code>/P</code> push. Lower-case <code>/a</code> and <code>/p</code> mean <em>abort</em> and <em>pause</em>.</p>
 <p>Then wait until replication has converged (<code>repadmin /replsummary</code> shows no failures). Without the forced sync, a change reaches the other domain controllers of its site within seconds, but other sites only at the next scheduled replication: by default every 180 minutes (the site link’s interval).</p>
 
 <h2 id="step-${phase.purge.number}">${phase.purge.number}. ${phase.purge.title}<#if hasChanges><a class="top" href="#contents">contents ↑</a></#if></h2>
 <p>On each of these hosts, in an elevated prompt:</p>
 <pre>${run.purgeCmd}</pre>
+<p class="warn">Type it rather than paste it; a pasted dash can become an en-dash.</p>
 <ul class="check cols"><#list purgeHosts as ph><li>${ph}</li></#list></ul>
 <p>The Virtual Machine Management Service (vmms) runs as SYSTEM and uses the tickets of the SYSTEM logon session (LUID 0x3e7).
 Plain <code>klist purge</code> clears only <em>your</em> logon session, so the host keeps using the old tickets, without the new
@@ -272,23 +279,13 @@ A failure at 80–90 % with event 21502 / 22038 and a Kerberos HRESULT (0x800903
 <#else>
 <p>No pair was failing; migrate one test VM between two changed hosts to confirm.</p>
 </#if>
-<#if closing?has_content>
-<p>Then audit again, with the configuration this audit used (put its path in place of <code>kcd-audit.yaml</code>):</p>
+<#if storage?has_content>
 <ul class="check">
-<#list closing as c>
-  <li><strong>${c.action}</strong>: ${c.detail}.<#if c.cmd?has_content><@pre text=c.cmd/></#if></li>
+<#list storage as sc>
+  <li><strong>${sc.action}</strong>: ${sc.detail}.<#if sc.cmd?has_content><@pre text=sc.cmd/></#if></li>
 </#list>
 </ul>
 </#if>
-
-<h2 id="step-${phase.rollback.number}">${phase.rollback.number}. ${phase.rollback.title}<#if hasChanges><a class="top" href="#contents">contents ↑</a></#if></h2>
-<p><#if !scripted>${nothingToRollBack}<#else>If the change must be undone: <code>remediation.ps1 -Rollback -Apply</code> reads the change record that <code>-Apply</code> wrote next to the script (${run.recordFile}: each value it actually added or removed, each flag it set, and the objects’ values before) and reverts exactly those changes; values that were already present before are left alone. Without the record it refuses. It re-enables unconstrained delegation only when started with <code>-Force</code>.</#if>
-<#assign untypedHosts = hosts?filter(h -> h.untyped gt 0)?map(h -> h.name)>
-<#assign untypedSpns = unregister?filter(u -> !u.undo?has_content)?size>
-<#if untypedHosts?has_content || untypedSpns gt 0><#if rollback?has_content>By hand, the inverse commands below undo the plan except what no command can carry<#else>No command can carry the inverse of this change</#if> (<#if untypedHosts?has_content>the delegation entries of ${untypedHosts?join(", ")} that cannot be typed safely, step ${phase.change.number}</#if><#if untypedSpns gt 0><#if untypedHosts?has_content>; </#if>${untypedSpns} SPN<#if untypedSpns gt 1>s</#if> taken off without a command</#if>): put those back in ADSI Edit from ${run.exportFile}, or use <code>remediation.ps1 -Rollback -Apply</code>, which restores them by the exact value.<#elseif scripted>By hand, the inverse commands below undo the whole plan (the previous values are in ${run.exportFile}).</#if>
-<#if preChecks?has_content || kerberosOnHosts>The migration authentication set to Kerberos on a host (step <#if preChecks?has_content>${phase.before.number}<#if kerberosOnHosts> and step </#if></#if><#if kerberosOnHosts>${phase.hosts.number}</#if>) is not undone: CredSSP fails under Credential Guard. </#if><#if passwordResets?has_content>The computer password reset on ${passwordResets?join(", ")} (step ${phase.hosts.number}) is not undone: an old password cannot be set back, and the new one only adds the AES keys. </#if><#if migrationEnabled?has_content>Live migration enabled on ${migrationEnabled?join(", ")} (step ${phase.hosts.number}) is not undone: disabled again, every pair into and out of the host fails. </#if><#assign reenabled = hosts?filter(h -> h.unconstrained)?map(h -> h.name)><#if reenabled?has_content>Undone by hand, the change of ${reenabled?join(", ")} turns unconstrained delegation back on (UNCONSTRAINED_DELEGATION, HIGH: every service ticket sent to the host then carries the user’s TGT): run its <code>-TrustedForDelegation $true</code> line only to undo the change in full, as <code>remediation.ps1 -Rollback</code> asks for <code>-Force</code> before it does. </#if><#if unregister?has_content>An SPN taken off another object (step ${phase.change.number}.${hosts?size + 1}) goes back only where no other object holds it by then: domain controllers from Windows Server 2012 R2 on refuse a duplicate SPN, and the duplicate is what blocked the pairs. <code>remediation.ps1 -Rollback</code> skips such an SPN with a warning and goes on. </#if><#if scripted>Then replicate and purge tickets again as in steps ${phase.replicate.number} and ${phase.purge.number}.</#if></p>
-<#if rollback?has_content><pre><#list rollback as c>${c}
-</#list></pre></#if>
 </#if>
 
 <#if decisions?has_content>
@@ -300,13 +297,32 @@ A failure at 80–90 % with event 21502 / 22038 and a Kerberos HRESULT (0x800903
 </#list>
 <#if yesChanges>
 <#if phase.replicate??>
-<p>A yes carried out with its commands changes Active Directory too: replicate and purge the hosts’ tickets again as in steps ${phase.replicate.number} and ${phase.purge.number}<#if run.decisionReplicateCmds?has_content> (a yes written to another domain is pushed from that domain’s controller: <#list run.decisionReplicateCmds as c><code>${c}</code><#sep>, </#list>)</#if>, then run preflight again.</p>
+<p>A yes carried out with its commands changes Active Directory too: replicate and purge the hosts’ tickets again as in steps ${phase.replicate.number} and ${phase.purge.number}<#if run.decisionReplicateCmds?has_content> (a yes written to another domain is pushed from that domain’s controller: <#list run.decisionReplicateCmds as c><code>${c}</code><#sep>, </#list>)</#if>, before step ${phase.confirm.number}.</p>
 <#else>
 <p>A yes carried out with its commands changes Active Directory: push it from the domain controller it was written to, then, in an elevated prompt on each host of the pairs it unblocks (one that unblocks none, such as removing a stale entry, needs no purge), purge the tickets of the SYSTEM logon session (vmms uses them; plain <code>klist purge</code> does not clear them), and run preflight again:</p>
 <pre><#if run.replicateCmd?has_content>${run.replicateCmd}
 </#if>${run.purgeCmd}</pre>
 </#if>
 </#if>
+</#if>
+
+<#if hasChanges>
+<h2 id="step-${phase.confirm.number}">${phase.confirm.number}. ${phase.confirm.title}<a class="top" href="#contents">contents ↑</a></h2>
+<p>With the configuration this audit used (put its path in place of <code>kcd-audit.yaml</code>). On Windows kcd-audit is <code>bin\kcd-audit.cmd</code> (or <code>bin\kcd-audit.ps1</code>) in the folder it was unpacked to, which is not on PATH: start it by that path.</p>
+<ul class="check">
+<#list closing as c>
+  <li><strong>${c.action}</strong>: ${c.detail}.<#if c.cmd?has_content><@pre text=c.cmd/></#if></li>
+</#list>
+</ul>
+
+<h2 id="step-${phase.rollback.number}">${phase.rollback.number}. ${phase.rollback.title}<#if hasChanges><a class="top" href="#contents">contents ↑</a></#if></h2>
+<p><#if !scripted>${nothingToRollBack}<#else>Only if the change must be undone: <code>${run.rollbackCmd}</code>, in the folder of this runbook, reads the change record that <code>-Apply</code> wrote next to the script (${run.recordFile}: each value it actually added or removed, each flag it set, and the objects’ values before) and reverts exactly those changes; values that were already present before are left alone. Without the record it refuses. It re-enables unconstrained delegation only when started with <code>-Force</code>.</#if>
+<#assign untypedHosts = hosts?filter(h -> h.untyped gt 0)?map(h -> h.name)>
+<#assign untypedSpns = unregister?filter(u -> !u.undo?has_content)?size>
+<#if untypedHosts?has_content || untypedSpns gt 0><#if rollback?has_content>By hand, the inverse commands below undo the plan except what no command can carry<#else>No command can carry the inverse of this change</#if> (<#if untypedHosts?has_content>the delegation entries of ${untypedHosts?join(", ")} that cannot be typed safely, step ${phase.change.number}</#if><#if untypedSpns gt 0><#if untypedHosts?has_content>; </#if>${untypedSpns} SPN<#if untypedSpns gt 1>s</#if> taken off without a command</#if>): put those back in ADSI Edit from ${run.exportFile}, or use <code>${run.rollbackCmd}</code>, which restores them by the exact value.<#elseif scripted>By hand, the inverse commands below undo the whole plan (the previous values are in ${run.exportFile}).</#if>
+<#if kerberosOnHosts>The migration authentication set to Kerberos on a host (step ${phase.hosts.number}) is not undone: CredSSP fails under Credential Guard. </#if><#if passwordResets?has_content>The computer password reset on ${passwordResets?join(", ")} (step ${phase.hosts.number}) is not undone: an old password cannot be set back, and the new one only adds the AES keys. </#if><#if migrationEnabled?has_content>Live migration enabled on ${migrationEnabled?join(", ")} (step ${phase.hosts.number}) is not undone: disabled again, every pair into and out of the host fails. </#if><#assign reenabled = hosts?filter(h -> h.unconstrained)?map(h -> h.name)><#if reenabled?has_content>Undone by hand, the change of ${reenabled?join(", ")} turns unconstrained delegation back on (UNCONSTRAINED_DELEGATION, HIGH: every service ticket sent to the host then carries the user’s TGT): run its <code>-TrustedForDelegation $true</code> line only to undo the change in full, as <code>.\remediation.ps1 -Rollback</code> asks for <code>-Force</code> before it does. </#if><#if unregister?has_content>An SPN taken off another object (step ${phase.change.number}.${hosts?size + 1}) goes back only where no other object holds it by then: domain controllers from Windows Server 2012 R2 on refuse a duplicate SPN, and the duplicate is what blocked the pairs. <code>.\remediation.ps1 -Rollback</code> skips such an SPN with a warning and goes on. </#if><#if scripted>Then replicate and purge tickets again as in steps ${phase.replicate.number} and ${phase.purge.number}.</#if></p>
+<#if rollback?has_content><pre><#list rollback as c>${c}
+</#list></pre></#if>
 </#if>
 
 <#if changeToSign>

@@ -111,7 +111,8 @@ ${run.exportCmd?no_esc}
 
 <#if preChecks?has_content>
 - [ ] Each host of a direction to test migrates with Kerberos: each check must show `Kerberos` (constrained
-  delegation is Kerberos only, and CredSSP fails under Credential Guard):
+  delegation is Kerberos only, and CredSSP fails under Credential Guard). This step changes nothing: note a host
+  that shows `CredSSP`; step ${phase.hosts.number} switches it, before replication:
 <#list preChecks as pc>
   - [ ] ${pc.host}<#if pc.noCommand?has_content>: ${pc.noCommand}</#if>
 </#list>
@@ -121,14 +122,6 @@ ${run.exportCmd?no_esc}
 ```powershell
 <#list typedChecks as pc>
 ${pc.cmd?no_esc}
-</#list>
-```
-
-  Only for a host that shows `CredSSP` (each line checks first, so the block can be pasted whole):
-
-```powershell
-<#list typedChecks as pc>
-${pc.fix?no_esc}
 </#list>
 ```
 </#if>
@@ -142,9 +135,23 @@ ${phase.change.summary}
 <#else>
 For each host: Active Directory Users and Computers (ADUC, with View → Advanced Features on), find the
 computer object, Properties → **Delegation** tab. The same change in PowerShell follows each host
-(remediation.ps1 holds all of them, as a dry run unless started with -Apply). Every command writes to
+(remediation.ps1 holds all of them). Every command writes to
 <#if (run.servers?size > 1)>a domain controller of the object's own domain (<#list run.servers as sv>${sv.server} for ${sv.directory}<#sep>, </#list>)<#elseif run.readOnlyNotes?has_content>one domain controller<#elseif run.server?has_content>${run.server}, <#if run.serverFromUrl>the host of the audit's directory URL (the directory did not name its domain controller: check that it is one)<#else>the domain controller the audit read from</#if><#else>the domain controller you put in place of `<DC>`</#if>,
 so that step ${phase.replicate.number} can push the changes from there<#if run.readOnlyNotes?has_content>: <#list run.readOnlyNotes as n>${n}<#sep>; </#list>. In ADUC,<#else>; ADUC:</#if> right-click the domain → Change Domain Controller.
+
+To make the whole change with the script instead: in PowerShell on an admin workstation with the ActiveDirectory
+module, as Domain Admin, in the folder of this runbook (the script writes its change record next to itself), run the
+dry run first (it shows each change and changes nothing), then the change:
+
+```powershell
+${run.scriptCmd?no_esc}
+${run.applyCmd?no_esc}
+```
+
+PowerShell runs a script of the current folder only as `.\remediation.ps1`. Copied from a share, a mail or a browser,
+the script is blocked under the RemoteSigned execution policy: run `Unblock-File .\remediation.ps1` first, or start it
+as `powershell.exe -ExecutionPolicy Bypass -File .\remediation.ps1 -Apply` (also the way under AllSigned, as the
+script is not signed).
 
 </#if>
 <#list hosts as h>
@@ -174,10 +181,11 @@ ${step}. Click **Add…** → **Users or Computers…** → enter **${p.peer}** 
 <#assign step = step + 1>
 </#list>
 <#if h.remove?has_content>
-${step}. In the list "Services to which this account can present delegated credentials", select each of these entries and click **Remove** (the Settles line above says why):
+${step}. In the list "Services to which this account can present delegated credentials", select each of these entries and click **Remove**:
 <#list h.remove as p>
+   - ${p.label}:
 <#list p.spns as spn>
-   - [ ] ${spn}
+     - [ ] ${spn}
 </#list>
 </#list>
 <#assign step = step + 1>
@@ -246,10 +254,10 @@ ${u.cmd?no_esc}
 <#if refused?has_content>
 <@notScripted heading="###"/>
 </#if>
-<#if hostSteps?has_content>
+<#if phase.hosts??>
 ## ${phase.hosts.number}. ${phase.hosts.title}
 
-These run on (or against) the hosts, not in Active Directory's tools; remediation.ps1 does not run them.
+<#if hostSteps?has_content>Steps on the hosts: ${hostActions}. They run<#else>These run</#if> on (or against) the hosts, not in Active Directory's tools; remediation.ps1 does not run them.
 
 <#list hostSteps as st>
 - [ ] ${st.host}: ${st.action}<#if st.rules?has_content> (<#list st.rules as r>${code(r)}<#sep>, </#list>)</#if>; ${st.detail}.
@@ -261,6 +269,16 @@ ${st.cmd?no_esc}
 </#if>
 
 </#list>
+<#if credSspFixes?has_content>
+- [ ] <#if hostSteps?has_content>Each other host<#else>Each host</#if> whose check in step ${phase.before.number} showed `CredSSP`: authenticate live migrations with Kerberos; from a management station with the Hyper-V module (each line checks the host first, so the block can be pasted whole).
+
+```powershell
+<#list credSspFixes as c>
+${c?no_esc}
+</#list>
+```
+
+</#if>
 </#if>
 ## ${phase.replicate.number}. ${phase.replicate.title}
 
@@ -272,14 +290,13 @@ ${run.replicateCmd?no_esc}
 ```
 
 Case matters: upper-case **/A** all partitions, **/d** identify servers by DN in messages, **/e** across sites,
-**/P** push. Lower-case /a and /p mean *abort* and *pause*. Type it rather than paste it; a pasted dash can
-become an en-dash. Then wait until replication has converged (`repadmin /replsummary` shows no failures).
+**/P** push. Lower-case /a and /p mean *abort* and *pause*. Then wait until replication has converged (`repadmin /replsummary` shows no failures).
 Without the forced sync, a change reaches the other domain controllers of its site within seconds, but
 other sites only at the next scheduled replication: by default every 180 minutes (the site link's interval).
 
 ## ${phase.purge.number}. ${phase.purge.title}
 
-On each of these hosts, in an elevated prompt:
+On each of these hosts, in an elevated prompt; type it rather than paste it, a pasted dash can become an en-dash:
 
 ```
 ${run.purgeCmd?no_esc}
@@ -327,65 +344,16 @@ ${v.cmd?no_esc}
 No pair was failing; migrate one test VM between two changed hosts to confirm.
 
 </#if>
-<#if closing?has_content>
-Then audit again, with the configuration this audit used (put its path in place of `kcd-audit.yaml`):
-
-<#list closing as c>
-- [ ] ${c.action}: ${c.detail}.
-<#if c.cmd?has_content>
-
-```
-${c.cmd?no_esc}
-```
-</#if>
-
-</#list>
-</#if>
-## ${phase.rollback.number}. ${phase.rollback.title}
-
-<#if !scripted>
-${nothingToRollBack}
-<#else>
-If the change must be undone: `remediation.ps1 -Rollback -Apply` reads the change record that `-Apply` wrote
-next to the script (${run.recordFile}: each value it actually added or removed, each flag it set, and the
-objects' values before) and reverts exactly those changes; values that were already present before are left alone.
-Without the record it refuses. It re-enables unconstrained delegation only when started with `-Force`.
-</#if>
-<#assign untypedHosts = hosts?filter(h -> h.untyped gt 0)?map(h -> h.name)>
-<#assign untypedSpns = unregister?filter(u -> !u.undo?has_content)?size>
-<#if untypedHosts?has_content || untypedSpns gt 0>
-<#if rollback?has_content>By hand, the inverse commands below undo the plan except what no command can carry<#else>No command can carry the inverse of this change</#if> (<#if untypedHosts?has_content>the
-delegation entries of ${untypedHosts?join(", ")} that cannot be typed safely, step ${phase.change.number}</#if><#if untypedSpns gt 0><#if untypedHosts?has_content>; </#if>${untypedSpns} SPN<#if untypedSpns gt 1>s</#if> taken off without a command</#if>): put those back in ADSI Edit
-from ${run.exportFile}, or use `remediation.ps1 -Rollback -Apply`, which restores them by the exact value.
-<#elseif scripted>
-By hand, the inverse commands below undo the whole plan (the previous values are in ${run.exportFile}).
-</#if>
-<#if preChecks?has_content || kerberosOnHosts>
-The migration authentication set to Kerberos on a host (step <#if preChecks?has_content>${phase.before.number}<#if kerberosOnHosts> and step </#if></#if><#if kerberosOnHosts>${phase.hosts.number}</#if>) is not undone: CredSSP fails under Credential Guard.
-</#if>
-<#if passwordResets?has_content>
-The computer password reset on ${passwordResets?join(", ")} (step ${phase.hosts.number}) is not undone: an old password cannot be set back, and the new one only adds the AES keys.
-</#if>
-<#if migrationEnabled?has_content>
-Live migration enabled on ${migrationEnabled?join(", ")} (step ${phase.hosts.number}) is not undone: disabled again, every pair into and out of the host fails.
-</#if>
-<#assign reenabled = hosts?filter(h -> h.unconstrained)?map(h -> h.name)>
-<#if reenabled?has_content>
-Undone by hand, the change of ${reenabled?join(", ")} turns unconstrained delegation back on (UNCONSTRAINED_DELEGATION, HIGH: every service ticket sent to the host then carries the user's TGT): run its `-TrustedForDelegation $true` line only to undo the change in full, as `remediation.ps1 -Rollback` asks for `-Force` before it does.
-</#if>
-<#if unregister?has_content>
-An SPN taken off another object (step ${phase.change.number}.${hosts?size + 1}) goes back only where no other object holds it by then: domain controllers from Windows Server 2012 R2 on refuse a duplicate SPN, and the duplicate is what blocked the pairs. `remediation.ps1 -Rollback` skips such an SPN with a warning and goes on.
-</#if>
-<#if scripted>Then replicate and purge tickets again as in steps ${phase.replicate.number} and ${phase.purge.number}.</#if>
-<#if rollback?has_content>
+<#list storage as sc>
+- [ ] ${sc.action}: ${sc.detail}.
+<#if sc.cmd?has_content>
 
 ```powershell
-<#list rollback as c>
-${c?no_esc}
-</#list>
+${sc.cmd?no_esc}
 ```
 </#if>
 
+</#list>
 </#if>
 <#if decisions?has_content>
 ## ${phase.decide.number}. ${phase.decide.title}
@@ -421,7 +389,7 @@ These findings are not part of the scripted change (remediation.ps1 leaves them 
 
 <#if yesChanges>
 <#if phase.replicate??>
-A yes carried out with its "If so" commands changes Active Directory too: replicate and purge the hosts' tickets again as in steps ${phase.replicate.number} and ${phase.purge.number}<#if run.decisionReplicateCmds?has_content> (a yes written to another domain is pushed from that domain's controller: <#list run.decisionReplicateCmds as c>${code(c)}<#sep>, </#list>)</#if>, then run preflight again.
+A yes carried out with its "If so" commands changes Active Directory too: replicate and purge the hosts' tickets again as in steps ${phase.replicate.number} and ${phase.purge.number}<#if run.decisionReplicateCmds?has_content> (a yes written to another domain is pushed from that domain's controller: <#list run.decisionReplicateCmds as c>${code(c)}<#sep>, </#list>)</#if>, before step ${phase.confirm.number}.
 
 <#else>
 A yes carried out with its "If so" commands changes Active Directory: push it from the domain controller it was written to, then, in an elevated prompt on each host of the pairs it unblocks (one that unblocks none, such as removing a stale entry, needs no purge), purge the tickets of the SYSTEM logon session (vmms uses them; plain `klist purge` does not clear them), and run preflight again:
@@ -433,6 +401,68 @@ A yes carried out with its "If so" commands changes Active Directory: push it fr
 
 </#if>
 </#if>
+</#if>
+<#if hasChanges>
+## ${phase.confirm.number}. ${phase.confirm.title}
+
+With the configuration this audit used (put its path in place of `kcd-audit.yaml`). On Windows kcd-audit is
+`bin\kcd-audit.cmd` (or `bin\kcd-audit.ps1`) in the folder it was unpacked to, which is not on PATH: start it by that path.
+
+<#list closing as c>
+- [ ] ${c.action}: ${c.detail}.
+<#if c.cmd?has_content>
+
+```
+${c.cmd?no_esc}
+```
+</#if>
+
+</#list>
+## ${phase.rollback.number}. ${phase.rollback.title}
+
+<#if !scripted>
+${nothingToRollBack}
+<#else>
+Only if the change must be undone: `${run.rollbackCmd?no_esc}`, in the folder of this runbook, reads the change record that `-Apply` wrote
+next to the script (${run.recordFile}: each value it actually added or removed, each flag it set, and the
+objects' values before) and reverts exactly those changes; values that were already present before are left alone.
+Without the record it refuses. It re-enables unconstrained delegation only when started with `-Force`.
+</#if>
+<#assign untypedHosts = hosts?filter(h -> h.untyped gt 0)?map(h -> h.name)>
+<#assign untypedSpns = unregister?filter(u -> !u.undo?has_content)?size>
+<#if untypedHosts?has_content || untypedSpns gt 0>
+<#if rollback?has_content>By hand, the inverse commands below undo the plan except what no command can carry<#else>No command can carry the inverse of this change</#if> (<#if untypedHosts?has_content>the
+delegation entries of ${untypedHosts?join(", ")} that cannot be typed safely, step ${phase.change.number}</#if><#if untypedSpns gt 0><#if untypedHosts?has_content>; </#if>${untypedSpns} SPN<#if untypedSpns gt 1>s</#if> taken off without a command</#if>): put those back in ADSI Edit
+from ${run.exportFile}, or use `${run.rollbackCmd?no_esc}`, which restores them by the exact value.
+<#elseif scripted>
+By hand, the inverse commands below undo the whole plan (the previous values are in ${run.exportFile}).
+</#if>
+<#if kerberosOnHosts>
+The migration authentication set to Kerberos on a host (step ${phase.hosts.number}) is not undone: CredSSP fails under Credential Guard.
+</#if>
+<#if passwordResets?has_content>
+The computer password reset on ${passwordResets?join(", ")} (step ${phase.hosts.number}) is not undone: an old password cannot be set back, and the new one only adds the AES keys.
+</#if>
+<#if migrationEnabled?has_content>
+Live migration enabled on ${migrationEnabled?join(", ")} (step ${phase.hosts.number}) is not undone: disabled again, every pair into and out of the host fails.
+</#if>
+<#assign reenabled = hosts?filter(h -> h.unconstrained)?map(h -> h.name)>
+<#if reenabled?has_content>
+Undone by hand, the change of ${reenabled?join(", ")} turns unconstrained delegation back on (UNCONSTRAINED_DELEGATION, HIGH: every service ticket sent to the host then carries the user's TGT): run its `-TrustedForDelegation $true` line only to undo the change in full, as `.\remediation.ps1 -Rollback` asks for `-Force` before it does.
+</#if>
+<#if unregister?has_content>
+An SPN taken off another object (step ${phase.change.number}.${hosts?size + 1}) goes back only where no other object holds it by then: domain controllers from Windows Server 2012 R2 on refuse a duplicate SPN, and the duplicate is what blocked the pairs. `.\remediation.ps1 -Rollback` skips such an SPN with a warning and goes on.
+</#if>
+<#if scripted>Then replicate and purge tickets again as in steps ${phase.replicate.number} and ${phase.purge.number}.</#if>
+<#if rollback?has_content>
+
+```powershell
+<#list rollback as c>
+${c?no_esc}
+</#list>
+```
+</#if>
+
 </#if>
 <#if changeToSign>
 ## Sign-off

@@ -5,6 +5,12 @@
 # Policy: protocol transition 'either'
 #
 # DRY RUN BY DEFAULT: nothing is changed unless started with -Apply (-Apply -WhatIf is a dry run too).
+# Run it in PowerShell, as Domain Admin, from the folder it is in (it writes its change record there):
+#   .\remediation.ps1                     dry run: shows each change
+#   .\remediation.ps1 -Apply              makes the change
+#   .\remediation.ps1 -Rollback -Apply    reverts what -Apply recorded
+# Copied from a share, a mail or a browser it is blocked under RemoteSigned: Unblock-File .\remediation.ps1 first,
+# or powershell.exe -ExecutionPolicy Bypass -File .\remediation.ps1 -Apply (also under AllSigned: it is not signed).
 # -Apply writes a change record next to this script (remediation-3f2a9c1e.changes.json, or -ChangeRecord <file>): every
 # value it actually added or removed and every flag it set, per object and attribute, and each object's values
 # before (delegation entries, SPNs, resource-based delegation, flags, encryption types). It is saved after each
@@ -40,7 +46,7 @@ if ($domainDn -ne 'DC=contoso,DC=com') {
     throw ('{0} is a domain controller of {1}, not of the audited {2}: give -Server a domain controller of {2}.' -f $Server, $domainDn, 'DC=contoso,DC=com')
 }
 if ($DryRun) {
-    Write-Host ('DRY RUN against {0}: nothing is changed. Run again with -Apply to change Active Directory.' -f $Server) -ForegroundColor Yellow
+    Write-Host ('DRY RUN against {0}: nothing is changed. Run again as .\remediation.ps1 -Apply to change Active Directory.' -f $Server) -ForegroundColor Yellow
 }
 $Directory = $null
 $RecordFile = if ($ChangeRecord) { $ChangeRecord } else { Join-Path $PSScriptRoot 'remediation-3f2a9c1e.changes.json' }
@@ -398,10 +404,10 @@ if ($Rollback) {
     Set-Flags 'HV03$' @{TrustedForDelegation = $false; TrustedToAuthForDelegation = $true}
 
     # --- HV11 (cluster HVC2); today: constrained, use any authentication protocol
-    # Remove delegation to DC1 (DELEGATION_TO_SENSITIVE_TARGET)
+    # Remove delegation to domain controller DC1 (security) (DELEGATION_TO_SENSITIVE_TARGET)
     #   Set-ADComputer -Identity 'HV11$' -Remove @{'msDS-AllowedToDelegateTo'=@('cifs/dc1.contoso.com')} -Server 'dc1.contoso.com'
     Remove-Values 'HV11$' 'msDS-AllowedToDelegateTo' @('cifs/dc1.contoso.com')
-    # Remove delegation to HV15 (STALE_DELEGATION)
+    # Remove stale delegation to HV15 (STALE_DELEGATION)
     #   Set-ADComputer -Identity 'HV11$' -Remove @{'msDS-AllowedToDelegateTo'=@('cifs/hv15.contoso.com','Microsoft Virtual System Migration Service/HV15')} -Server 'dc1.contoso.com'
     Remove-Values 'HV11$' 'msDS-AllowedToDelegateTo' @('cifs/hv15.contoso.com', 'Microsoft Virtual System Migration Service/HV15')
 
@@ -421,13 +427,21 @@ if ($Rollback) {
 
 Write-Host ''
 if ($DryRun) {
-    Write-Host 'Dry run: nothing was changed. Run it again with -Apply; what to do after the change is printed then (and is in runbook.md).'
+    Write-Host 'Dry run: nothing was changed. Run it again as .\remediation.ps1 -Apply; what to do after the change is printed then (and is in runbook.md).'
     return
 }
 if (-not $Rollback) {
     # runbook.md: these write to the directory too, so they come before replication and the ticket purge
     Write-Host 'First, on the hosts (this script does not run these; runbook.md step 3), before replication:'
     Write-Host '  HV13: Reset-ComputerMachinePassword -Server ''dc1.contoso.com'''
+    Write-Host '  each other host whose check in runbook.md step 1 showed CredSSP (each line checks first):'
+    Write-Host '    if ((Get-VMHost -ComputerName ''HV01'').VirtualMachineMigrationAuthenticationType -eq ''CredSSP'') { Set-VMHost -ComputerName ''HV01'' -VirtualMachineMigrationAuthenticationType Kerberos }'
+    Write-Host '    if ((Get-VMHost -ComputerName ''HV02'').VirtualMachineMigrationAuthenticationType -eq ''CredSSP'') { Set-VMHost -ComputerName ''HV02'' -VirtualMachineMigrationAuthenticationType Kerberos }'
+    Write-Host '    if ((Get-VMHost -ComputerName ''HV03'').VirtualMachineMigrationAuthenticationType -eq ''CredSSP'') { Set-VMHost -ComputerName ''HV03'' -VirtualMachineMigrationAuthenticationType Kerberos }'
+    Write-Host '    if ((Get-VMHost -ComputerName ''HV11'').VirtualMachineMigrationAuthenticationType -eq ''CredSSP'') { Set-VMHost -ComputerName ''HV11'' -VirtualMachineMigrationAuthenticationType Kerberos }'
+    Write-Host '    if ((Get-VMHost -ComputerName ''HV12'').VirtualMachineMigrationAuthenticationType -eq ''CredSSP'') { Set-VMHost -ComputerName ''HV12'' -VirtualMachineMigrationAuthenticationType Kerberos }'
+    Write-Host '    if ((Get-VMHost -ComputerName ''HV13'').VirtualMachineMigrationAuthenticationType -eq ''CredSSP'') { Set-VMHost -ComputerName ''HV13'' -VirtualMachineMigrationAuthenticationType Kerberos }'
+    Write-Host '    if ((Get-VMHost -ComputerName ''HV14'').VirtualMachineMigrationAuthenticationType -eq ''CredSSP'') { Set-VMHost -ComputerName ''HV14'' -VirtualMachineMigrationAuthenticationType Kerberos }'
     if ($Server -ne 'dc1.contoso.com') {
         # this run wrote to another DC than the audited one: the host commands write there too, so repadmin pushes them
         Write-Host ('  (this run wrote to {0}: where a command above names -Server ''dc1.contoso.com'', give -Server ''{1}'')' -f $Server, $Server.Replace("'", "''"))
@@ -447,21 +461,6 @@ if ($Rollback) {
     return
 }
 Write-Host 'If a migration still fails: Restart-Service vmms on the source host.'
-Write-Host 'Before validating, on each host: VirtualMachineMigrationAuthenticationType must be Kerberos (if it says CredSSP, the second command sets it):'
-Write-Host '  Get-VMHost -ComputerName ''HV01'' | Select-Object ComputerName, VirtualMachineMigrationAuthenticationType'
-Write-Host '    if ((Get-VMHost -ComputerName ''HV01'').VirtualMachineMigrationAuthenticationType -eq ''CredSSP'') { Set-VMHost -ComputerName ''HV01'' -VirtualMachineMigrationAuthenticationType Kerberos }'
-Write-Host '  Get-VMHost -ComputerName ''HV02'' | Select-Object ComputerName, VirtualMachineMigrationAuthenticationType'
-Write-Host '    if ((Get-VMHost -ComputerName ''HV02'').VirtualMachineMigrationAuthenticationType -eq ''CredSSP'') { Set-VMHost -ComputerName ''HV02'' -VirtualMachineMigrationAuthenticationType Kerberos }'
-Write-Host '  Get-VMHost -ComputerName ''HV03'' | Select-Object ComputerName, VirtualMachineMigrationAuthenticationType'
-Write-Host '    if ((Get-VMHost -ComputerName ''HV03'').VirtualMachineMigrationAuthenticationType -eq ''CredSSP'') { Set-VMHost -ComputerName ''HV03'' -VirtualMachineMigrationAuthenticationType Kerberos }'
-Write-Host '  Get-VMHost -ComputerName ''HV11'' | Select-Object ComputerName, VirtualMachineMigrationAuthenticationType'
-Write-Host '    if ((Get-VMHost -ComputerName ''HV11'').VirtualMachineMigrationAuthenticationType -eq ''CredSSP'') { Set-VMHost -ComputerName ''HV11'' -VirtualMachineMigrationAuthenticationType Kerberos }'
-Write-Host '  Get-VMHost -ComputerName ''HV12'' | Select-Object ComputerName, VirtualMachineMigrationAuthenticationType'
-Write-Host '    if ((Get-VMHost -ComputerName ''HV12'').VirtualMachineMigrationAuthenticationType -eq ''CredSSP'') { Set-VMHost -ComputerName ''HV12'' -VirtualMachineMigrationAuthenticationType Kerberos }'
-Write-Host '  Get-VMHost -ComputerName ''HV13'' | Select-Object ComputerName, VirtualMachineMigrationAuthenticationType'
-Write-Host '    if ((Get-VMHost -ComputerName ''HV13'').VirtualMachineMigrationAuthenticationType -eq ''CredSSP'') { Set-VMHost -ComputerName ''HV13'' -VirtualMachineMigrationAuthenticationType Kerberos }'
-Write-Host '  Get-VMHost -ComputerName ''HV14'' | Select-Object ComputerName, VirtualMachineMigrationAuthenticationType'
-Write-Host '    if ((Get-VMHost -ComputerName ''HV14'').VirtualMachineMigrationAuthenticationType -eq ''CredSSP'') { Set-VMHost -ComputerName ''HV14'' -VirtualMachineMigrationAuthenticationType Kerberos }'
 Write-Host 'Validate with a test VM, each move started on its source node (it then tests the hosts'' delegation, not your account''s: a remote start also needs your account delegable, and CredSSP, which Credential Guard blocks, is no fallback); each live migration must reach 100 %:'
 Write-Host '  on HV01: Move-ClusterVirtualMachineRole -Name ''<test VM>'' -Node ''HV02'' -MigrationType Live'
 Write-Host '  on HV02: Move-ClusterVirtualMachineRole -Name ''<test VM>'' -Node ''HV03'' -MigrationType Live'
@@ -477,6 +476,7 @@ Write-Host '  on HV13: Move-ClusterVirtualMachineRole -Name ''<test VM>'' -Node 
 Write-Host '  on HV13: Move-ClusterVirtualMachineRole -Name ''<test VM>'' -Node ''HV14'' -MigrationType Live'
 Write-Host '  on HV14: Move-ClusterVirtualMachineRole -Name ''<test VM>'' -Node ''HV12'' -MigrationType Live'
 Write-Host '  on HV14: Move-ClusterVirtualMachineRole -Name ''<test VM>'' -Node ''HV13'' -MigrationType Live'
-Write-Host 'Then audit again with your configuration (in place of kcd-audit.yaml):'
+Write-Host 'Then take the decisions of runbook.md step 7 (Needs a decision), before the new baseline records the state.'
+Write-Host 'Then audit again with your configuration (in place of kcd-audit.yaml; on Windows kcd-audit is bin\kcd-audit.cmd where it was unpacked):'
 Write-Host '  kcd-audit preflight --config kcd-audit.yaml --cluster HVC1   (Preflight of cluster HVC1 names only what stays open: it still says NO-GO until the findings under Needs a decision are settled; every blocker this change fixes must be gone from its list)'
 Write-Host '  kcd-audit preflight --config kcd-audit.yaml --cluster HVC2   (Preflight of cluster HVC2 says GO: it must say GO (exit code 0); a NO-GO names what still blocks)'

@@ -128,7 +128,9 @@ public final class Remedies {
                     + " in place of the old one, whose keys no longer match (klist -kte on it lists"
                     + " aes256-cts-hmac-sha1-96).";
         } else if (a instanceof Action.ResetMachinePassword r) {
-            return "On " + r.host() + ", in an elevated PowerShell, reset its computer account password so the"
+            // Reset-ComputerMachinePassword is a cmdlet of Windows PowerShell 5.1 only: PowerShell 7 (pwsh) lacks it
+            return "On " + r.host() + ", in an elevated Windows PowerShell 5.1 (powershell.exe, not pwsh), reset its"
+                    + " computer account password so the"
                     + " account gets AES keys" + typed(command, r.host(), "the computer account") + "; then purge its"
                     + " tickets (" + Commands.PURGE_TICKETS + ").";
         } else if (a instanceof Action.SetMigrationAuthentication m) {

@@ -78,9 +78,9 @@ public record ObjectChange(String name, String cluster, List<String> gains, List
                 b.gains.add("delegation to " + Values.visibleAccount(p.peer()) + ": " + entries(p.spns()));
             }
             for (PeerSpns p : h.remove()) {
-                b.loses.add((p.peer().isEmpty() ? "delegation entries" : "delegation to "
-                        + Values.visibleAccount(p.peer())) + ": "
-                        + entries(p.spns()));
+                // labelled by why it goes, as the procedure's step: "delegation to domain controller DC1 (security)"
+                String removal = plan.removal(h, p);
+                b.loses.add(Character.toLowerCase(removal.charAt(7)) + removal.substring(8) + ": " + entries(p.spns()));
             }
             for (String spn : h.register()) {
                 b.gains.add("SPN " + Values.visibleSpn(spn) + " registered on its own account");

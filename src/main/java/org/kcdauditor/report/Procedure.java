@@ -11,6 +11,7 @@ import org.kcdauditor.report.RemediationPlan.PeerSpns;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -29,6 +30,21 @@ public final class Procedure {
     private static final String NO_PREFLIGHT_COMMAND = "no command is given for it: its name holds characters a command"
             + " line would change, so run kcd-audit preflight --cluster with the name quoted for your shell";
 
+    /** The number of the phase on the hosts: it follows "Before you start" and "Change each host". */
+    private static final int HOSTS_STEP = 3;
+    /** The script, started in the report folder it was written to (PowerShell runs no script of the current folder without .\). */
+    public static final String SCRIPT = ".\\remediation.ps1";
+    /** The script, changing the directory. */
+    public static final String SCRIPT_APPLY = SCRIPT + " -Apply";
+    /** The script, reverting what -Apply recorded. */
+    public static final String SCRIPT_ROLLBACK = SCRIPT + " -Rollback -Apply";
+    /** Where Reset-ComputerMachinePassword runs: PowerShell 7 (pwsh) does not have it. */
+    static final String WINDOWS_POWERSHELL = "Windows PowerShell 5.1 (powershell.exe; PowerShell 7, pwsh, has no"
+            + " Reset-ComputerMachinePassword)";
+    /** The step on the hosts switching to Kerberos the hosts the check of step 1 found using CredSSP. */
+    public static final String CREDSSP_SWITCH = "Where step 1 showed CredSSP: authenticate live migrations with"
+            + " Kerberos";
+
     /** Step 2 of a change made only on the hosts ({@link RemediationPlan#scripted()} false), before its step number. */
     public static final String NOTHING_SCRIPTED = "Nothing changes in ADUC or with remediation.ps1: the change is made"
             + " on the hosts";
@@ -44,8 +60,11 @@ public final class Procedure {
         REPLICATE("Replicate"),
         PURGE("Purge the hosts' Kerberos tickets"),
         VALIDATE("Validate"),
-        ROLLBACK("Rollback"),
-        DECIDE("Needs a decision");
+        DECIDE("Needs a decision"),
+        /** After the test moves and the decisions: the new baseline (where the change needs one) and preflight. */
+        CONFIRM("Audit again"),
+        /** Only if the change must be undone: last, after the procedure it would undo. */
+        ROLLBACK("Rollback");
 
         private final String title;
 
@@ -135,7 +154,10 @@ public final class Procedure {
         return replicateCommands;
     }
 
-    /** The phases present: all six of a change when there is one, then the decisions when there are any. */
+    /**
+     * The phases present, in the order the admin works through them: those of a change when there is one, the
+     * decisions (when there are any) after its test moves and before it is audited again, and the rollback last.
+     */
     public List<PhaseView> phases() {
         return phases;
     }
@@ -322,45 +344,61 @@ public final class Procedure {
                             + " SPNs, resource-based delegation and encryption types, with the accounts that lose an"
                             + " SPN, to " + String.join(", ", exportFiles),
                             exports, List.of())));
+            // step 1 only reads: a host found using CredSSP is switched in the step on the hosts, before replication
+            Set<String> switched = new HashSet<>();
+            plan.onHosts().stream().filter(a -> a instanceof Action.SetMigrationAuthentication)
+                    .forEach(a -> switched.add(a.subject().toLowerCase(Locale.ROOT)));
+            List<String> fixes = new ArrayList<>();
             for (String name : validatedHosts(plan)) {
                 String host = plan.machine(name);
                 String check = Commands.migrationAuthCheck(host);
-                String fix = Commands.migrationAuthFixIfCredSsp(host);
                 String action = "Live migration authenticates with Kerberos";
                 String detail = "it must show Kerberos: constrained delegation is Kerberos only, and CredSSP fails"
-                        + " under Credential Guard; where it shows CredSSP, run the second command";
-                before.add(check != null ? new Step(Phase.BEFORE, host, action, detail, List.of(check, fix), List.of())
+                        + " under Credential Guard; note a host that shows CredSSP: step " + HOSTS_STEP + " switches"
+                        + " it, before replication";
+                before.add(check != null ? new Step(Phase.BEFORE, host, action, detail, List.of(check), List.of())
                         : new Step(Phase.BEFORE, host, action, detail, notAHostName(host, "check in Hyper-V Manager"
                         + " on it (Hyper-V Settings → Live Migrations → Advanced Features) that it uses Kerberos"),
                         List.of(), null));
+                if (check != null && !switched.contains(name.toLowerCase(Locale.ROOT))
+                        && !switched.contains(host.toLowerCase(Locale.ROOT))) {
+                    fixes.add(Commands.migrationAuthFixIfCredSsp(host));
+                }
             }
             phases.add(phase(phases, Phase.BEFORE, "Confirm Domain Admin rights, the approved change ticket and the"
-                    + " window; export the current state (Export-Clixml) for rollback; check that each host of a"
-                    + " tested direction migrates with Kerberos (Get-VMHost).", before));
+                    + " window; export the current state (Export-Clixml) for rollback; check, changing nothing yet,"
+                    + " that each host of a tested direction migrates with Kerberos (Get-VMHost).", before));
             List<Step> change = parts.change();
             // the phases keep their numbers whatever the change: a change made only on the hosts says so here
             phases.add(phase(phases, Phase.CHANGE, plan.scripted() ? "Change the delegation of "
                     + Words.plural(plan.hosts().size(), "host") + (plan.unregister().isEmpty() ? "" : " and take "
                     + Words.plural(plan.unregister().size(), "duplicate SPN") + " off other objects") + ", in ADUC or"
-                    + " with remediation.ps1 -Apply; " + writes + "." : NOTHING_SCRIPTED + " (step " + (phases.size()
-                    + 2) + ").", change));
-            if (!plan.onHosts().isEmpty()) {
+                    + " with " + SCRIPT_APPLY + " (after its dry run, " + SCRIPT + ", in the report folder); " + writes
+                    + "." : NOTHING_SCRIPTED + " (step " + (phases.size() + 2) + ").", change));
+            if (!plan.onHosts().isEmpty() || !fixes.isEmpty()) {
                 List<Step> onHosts = new ArrayList<>();
                 for (Action.OnHost a : plan.onHosts()) {
                     // a password reset writes to a DC of the host's own domain
                     Commands hc = plan.commandsFor(a.subject());
                     String command = hc.powershell(a);
                     String detail = a instanceof Action.ResetMachinePassword
-                            ? "run it on " + plan.machine(a.subject()) + " itself, in an elevated PowerShell; it"
-                            + " writes the new password to " + (hc.server() == null ? "the DC given" : hc.server())
+                            ? "run it on " + plan.machine(a.subject()) + " itself, in an elevated " + WINDOWS_POWERSHELL
+                            + "; it writes the new password to " + (hc.server() == null ? "the DC given" : hc.server())
                             : "from a management station with the Hyper-V module, or on the host";
                     onHosts.add(command != null ? new Step(Phase.HOSTS, a.subject(), onHost(a), detail,
                             List.of(command), List.of(), plan.rulesFor(a), a) : new Step(Phase.HOSTS, a.subject(),
                             onHost(a), detail, notAHostName(a.subject(), byHand(a)), plan.rulesFor(a), a));
                 }
-                phases.add(phase(phases, Phase.HOSTS, "On " + Words.plural(plan.hostsWithSteps().size(), "host")
-                        + ": " + onHostsInWords(plan.onHosts()) + ", before replication.",
-                        onHosts));
+                if (!fixes.isEmpty()) {
+                    onHosts.add(new Step(Phase.HOSTS, "", CREDSSP_SWITCH, "each line checks the host first, so the"
+                            + " block can be pasted whole; from a management station with the Hyper-V module",
+                            fixes, List.of()));
+                }
+                String credSsp = "Kerberos for live migration on each " + (plan.onHosts().isEmpty() ? "" : "other ")
+                        + "host that step 1's check found using CredSSP";
+                phases.add(phase(phases, Phase.HOSTS, (plan.onHosts().isEmpty() ? "Set " + credSsp
+                        : hostActions(plan) + ": " + onHostsInWords(plan.onHosts()) + (fixes.isEmpty() ? ""
+                        : "; and " + credSsp)) + ", before replication.", onHosts));
             }
             phases.add(phase(phases, Phase.REPLICATE, String.join("; ", replicates) + " (case matters), then wait"
                     + " until replication has converged; without it, other sites see the change only at the next"
@@ -393,16 +431,57 @@ public final class Procedure {
                         + " host name (DNS_HOST_NAME_INVALID); start the move in Failover Cluster Manager on "
                         + p.from(), List.of(), null));
             }
+            // a fixed node -> file server path carries no live migration: a check through the node's delegation
+            List<RemediationPlan.Pair> storage = plan.storagePaths(doc);
+            for (RemediationPlan.Pair p : storage) {
+                String from = plan.machine(p.from());
+                String server = plan.fileServerName(doc, p);
+                String check = storageCheck(from, server);
+                String action = "Check the storage path " + p.from() + " → " + p.to() + " (no live migration tests it)";
+                String detail = "cluster " + p.cluster() + "; from a management station, not on " + from + ": the check"
+                        + " then goes through " + from + "'s delegation to cifs on " + p.to() + ", as Hyper-V Manager"
+                        + " or a storage move started remotely does; put the share holding the VMs' files in place of"
+                        + " <share>; it must return True (False or access denied: the delegation is still wrong)";
+                validate.add(check != null ? new Step(Phase.VALIDATE, p.from(), action, detail, List.of(check),
+                        List.of()) : new Step(Phase.VALIDATE, p.from(), action, detail, "no command, a name in it is not"
+                        + " a valid host name (DNS_HOST_NAME_INVALID); open the share from a remote Hyper-V Manager"
+                        + " session on " + p.from(), List.of(), null));
+            }
+            int moves = plan.validate().size();
+            int working = (int) plan.validate().stream().filter(RemediationPlan.Pair::working).count();
+            phases.add(phase(phases, Phase.VALIDATE, "Live-migrate a test VM in " + (working == 0
+                    ? Words.eachOf(moves, "direction") + " the change fixes"
+                    : Words.plural(moves, "direction") + ": " + Words.plural(moves - working, "direction") + " the"
+                    + " change fixes, and " + working + " that " + (working == 1 ? "works" : "work") + " today from a"
+                    + " host whose delegation mode changes (a regression test)") + ", started on the source node (it"
+                    + " then tests the hosts' delegation, not your account's: started remotely a move also needs the"
+                    + " account delegable, and CredSSP, which Credential Guard blocks, is no fallback); each must reach"
+                    + " 100 %." + (storage.isEmpty() ? "" : " " + (storage.size() == 1 ? "The storage path" : "Each of"
+                    + " the " + storage.size() + " storage paths") + " (node → file server) the change fixes, which no"
+                    + " live migration tests, is checked through the node's delegation (Test-Path from a management"
+                    + " station)."), validate));
+        }
+        int decideNumber = 0;
+        if (!plan.decisions().isEmpty()) {
+            phases.add(phase(phases, Phase.DECIDE, plan.decisionsNotScripted(""), parts.decide()));
+            decideNumber = phases.size();
+        }
+        if (plan.hasChanges()) {
+            List<Step> confirm = new ArrayList<>();
+            String decided = decideNumber == 0 ? "" : " (step " + decideNumber + ")";
             boolean recordBaseline = recordsBaseline(doc, plan);
             if (recordBaseline) {
                 // the documented baseline still has the delegation from before the change: the next audit would call
-                // each changed entry and flag drift (HIGH where an entry or a delegation flag goes) and say NO-GO
-                validate.add(new Step(Phase.VALIDATE, "", "Record the changed delegation in the baseline, once the"
-                        + " test moves succeeded", "the baseline documents the delegation before the change; without a"
-                        + " new one the next audit reports each changed entry and flag as drift (BASELINE_ENTRY_REMOVED"
-                        + " and BASELINE_FLAGS_CHANGED are HIGH) and the preflight says NO-GO. The capture documents the"
-                        + " whole current state, so settle the drift under Needs a decision first; put the CAB"
-                        + " approver's name in place of <CAB approver>; the old file is kept as a .bak and its waivers carry over",
+                // each changed entry and flag drift (HIGH where an entry or a delegation flag goes) and say NO-GO; the
+                // capture records the whole state, so it follows the decisions, not the other way round
+                confirm.add(new Step(Phase.CONFIRM, "", "Record the changed delegation in the baseline, once the"
+                        + " test moves succeeded" + (decideNumber == 0 ? "" : " and the decisions are settled"),
+                        "the baseline documents the delegation before the change; without a new one the next audit"
+                        + " reports each changed entry and flag as drift (BASELINE_ENTRY_REMOVED and"
+                        + " BASELINE_FLAGS_CHANGED are HIGH) and the preflight says NO-GO. The capture documents the"
+                        + " whole current state" + (decideNumber == 0 ? "" : ", so it comes after the decisions"
+                        + decided + ", and records what they settled, not unreviewed drift") + "; put the CAB approver's name in"
+                        + " place of <CAB approver>; the old file is kept as a .bak and its waivers carry over",
                         List.of(Commands.baselineCapture()), List.of()));
             }
             Set<String> clusters = new LinkedHashSet<>();
@@ -411,7 +490,7 @@ public final class Procedure {
             for (String c : clusters) {
                 String preflight = Commands.preflight(c);
                 boolean go = goAfter.getOrDefault(c.toLowerCase(java.util.Locale.ROOT), false);
-                validate.add(new Step(Phase.VALIDATE, "", "Preflight of cluster " + c + (go ? " says GO"
+                confirm.add(new Step(Phase.CONFIRM, "", "Preflight of cluster " + c + (go ? " says GO"
                         : " names only what stays open"), (go ? "it must say GO (exit code 0); a NO-GO names what"
                         + " still blocks" : "it still says NO-GO until the findings under Needs a decision are"
                         + " settled; every blocker this change fixes must be gone from its list")
@@ -419,15 +498,11 @@ public final class Procedure {
                         preflight == null ? List.of() : List.of(preflight), List.of(), List.of(), null,
                         preflight != null ? "" : NO_PREFLIGHT_COMMAND));
             }
-            phases.add(phase(phases, Phase.VALIDATE, "Live-migrate a test VM in "
-                    + Words.eachOf(plan.validate().size(), "affected direction") + " (fixed by the change, or from a"
-                    + " host whose delegation mode changes), started on the source node (it then tests the hosts'"
-                    + " delegation, not your account's: started remotely a move also needs the account delegable, and CredSSP, which Credential"
-                    + " Guard blocks, is no fallback);"
-                    + " each must reach 100 %. Then "
-                    + (recordBaseline ? "record the new baseline and " : "") + "kcd-audit preflight per"
-                    + " cluster.", validate));
+            phases.add(phase(phases, Phase.CONFIRM, (recordBaseline ? "Record the changed delegation in a new"
+                    + " baseline (kcd-audit baseline capture), then run" : "Run") + " kcd-audit preflight per cluster"
+                    + (decideNumber == 0 ? "" : ", after the decisions" + decided) + ".", confirm));
             // newest first, as remediation.ps1 -Rollback reverts its change record
+            List<Step> change = parts.change();
             List<Step> rollback = new ArrayList<>();
             for (int i = change.size() - 1; i >= 0; i--) {
                 Step s = change.get(i);
@@ -436,15 +511,13 @@ public final class Procedure {
                             List.of(), s.rules(), null));
                 }
             }
-            phases.add(phase(phases, Phase.ROLLBACK, plan.scripted() ? "If needed: remediation.ps1 -Rollback -Apply"
-                    + " reverts exactly what -Apply recorded in its change record (it refuses without one, and"
-                    + " re-enables unconstrained delegation only with -Force); by hand, the inverse commands (previous"
-                    + " values in " + String.join(", ", exportFiles) + "); then replicate and purge tickets again."
+            phases.add(phase(phases, Phase.ROLLBACK, plan.scripted() ? "Only if the change must be undone: "
+                    + SCRIPT_ROLLBACK + " reverts exactly what -Apply recorded in its change record (it refuses"
+                    + " without one, and re-enables unconstrained delegation only with -Force); by hand, the inverse"
+                    + " commands (previous values in " + String.join(", ", exportFiles) + "); then replicate and purge"
+                    + " tickets again."
                     : NOTHING_TO_ROLL_BACK + " The commands run on the hosts are not undone (runbook.md says why).",
                     rollback));
-        }
-        if (!plan.decisions().isEmpty()) {
-            phases.add(phase(phases, Phase.DECIDE, plan.decisionsNotScripted(""), parts.decide()));
         }
         return new Procedure(List.copyOf(phases), export != null ? export : EXPORT_BY_HAND, List.copyOf(exportFiles),
                 List.copyOf(exports), List.copyOf(replicates));
@@ -515,6 +588,22 @@ public final class Procedure {
         return "Enable live migration";
     }
 
+    /**
+     * A check of the storage path {@code from} → {@code server} through {@code from}'s delegation, run from a
+     * management station: the node opens the share with the caller's delegated credentials; null for an unsafe name.
+     */
+    static String storageCheck(String from, String server) {
+        return Values.validHostName(from) && Values.validHostName(server) ? "Invoke-Command -ComputerName "
+                + org.kcdauditor.remedy.Ps.quote(from) + " -ScriptBlock { Test-Path -LiteralPath "
+                + org.kcdauditor.remedy.Ps.quote("\\\\" + server + "\\<share>") + " }" : null;
+    }
+
+    /** The steps on the hosts counted in one unit: "3 actions on 2 hosts". */
+    public static String hostActions(RemediationPlan plan) {
+        return Words.plural(plan.onHosts().size(), "action") + " on " + Words.plural(plan.hostsWithSteps().size(),
+                "host");
+    }
+
     private static PhaseView phase(List<PhaseView> before, Phase p, String summary, List<Step> steps) {
         return new PhaseView(before.size() + 1, p, summary, List.copyOf(steps));
     }
@@ -545,8 +634,7 @@ public final class Procedure {
                 boolean one = untyped.size() == 1;
                 String why = (one ? "it" : "they") + " cannot be typed safely; remediation.ps1 removes "
                         + (one ? "it by its" : "them by their") + " exact stored bytes";
-                out.add(change(new Action.RemoveDelegation(n, p.peer(), p.spns()), p.peer().isEmpty()
-                                ? "Remove delegation entries" : "Remove delegation to " + Values.visibleAccount(p.peer()),
+                out.add(change(new Action.RemoveDelegation(n, p.peer(), p.spns()), plan.removal(h, p),
                         Values.visibleSpns(p.spns(), ", ") + (untyped.isEmpty() || typed.isEmpty() ? ""
                                 : "; not in the command (" + why + "): " + Values.visibleSpns(untyped, ", ")),
                         command, cmd.delegation(n, true, typed), plan, "no command (" + why + ")"));
@@ -637,8 +725,8 @@ public final class Procedure {
     /** What to do by hand for a step on a host no command can name. */
     private static String byHand(Action.OnHost a) {
         if (a instanceof Action.ResetMachinePassword) {
-            return "reset its password on the computer itself (Reset-ComputerMachinePassword in an elevated"
-                    + " PowerShell there)";
+            return "reset its password on the computer itself (Reset-ComputerMachinePassword in an elevated "
+                    + WINDOWS_POWERSHELL + " there)";
         } else if (a instanceof Action.SetMigrationAuthentication) {
             return "in Hyper-V Manager on it: Hyper-V Settings → Live Migrations → Advanced Features → Use Kerberos";
         }

@@ -522,6 +522,84 @@ public final class RemediationPlan {
         return refused;
     }
 
+    /**
+     * For an expired waiver ({@code WAIVER_EXPIRED}) on a host whose change removes the entries of the findings the
+     * waiver named (settled by the change): those entries, shown; else "".
+     */
+    private static String keptByWaiver(Finding f, HostChange h, List<Finding> scripted, Set<String> settled) {
+        if (!"WAIVER_EXPIRED".equals(f.rule()) || h == null || !f.hasEvidence() || f.evidence().waivedRule() == null) {
+            return "";
+        }
+        Set<String> entries = new LinkedHashSet<>();
+        for (Finding x : scripted) {
+            if (f.evidence().waivedRule().equals(x.rule()) && h.name().equalsIgnoreCase(x.host())
+                    && settled.contains(x.id())) {
+                x.actions().stream().filter(a -> a instanceof Action.RemoveDelegation)
+                        .forEach(a -> entries.addAll(((Action.RemoveDelegation) a).spns()));
+            }
+        }
+        return Values.visibleSpns(List.copyOf(entries), ", ");
+    }
+
+    /**
+     * The failing node → file server paths of {@code doc} the change fixes: no live migration tests them (a test move
+     * targets a node), so the procedure checks each through the node's delegation.
+     */
+    public List<Pair> storagePaths(FindingsDocument doc) {
+        Map<String, Set<String>> added = addedByHost(hosts);
+        List<Pair> out = new ArrayList<>();
+        for (FindingsDocument.ClusterDoc c : nn(doc.clusters())) {
+            for (FindingsDocument.PairDoc p : nn(c.matrix())) {
+                if (p != null && p.from() != null && p.to() != null && p.fileServer()
+                        && fixes(p, this::settles, added)) {
+                    out.add(new Pair(c.name(), p.from(), p.to(), false));
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The file server of a storage path as a UNC path names it: the host of a cifs entry the node has for it, after the
+     * change (Kerberos asks for that SPN; the DNS name where there is one), else the computer's name.
+     */
+    public String fileServerName(FindingsDocument doc, Pair p) {
+        List<String> entries = new ArrayList<>();
+        hosts.stream().filter(h -> h.name().equalsIgnoreCase(p.from())).forEach(h -> h.add().stream()
+                .filter(ps -> ps.peer().equalsIgnoreCase(p.to())).forEach(ps -> entries.addAll(ps.spns())));
+        nn(doc.hosts()).stream().filter(h -> h != null && p.from().equalsIgnoreCase(h.name()))
+                .forEach(h -> entries.addAll(nn(h.delegateTo())));
+        String shortName = null;
+        for (String spn : entries) {
+            String[] parts = spn == null ? new String[0] : spn.split("/", 3);
+            if (parts.length >= 2 && parts[0].equalsIgnoreCase("cifs")
+                    && parts[1].split("\\.", 2)[0].equalsIgnoreCase(p.to())) {
+                if (parts[1].contains(".")) {
+                    return parts[1];
+                }
+                shortName = shortName == null ? parts[1] : shortName;
+            }
+        }
+        return shortName != null ? shortName : machine(p.to());
+    }
+
+    /**
+     * A removal of {@code p}'s entries from {@code h}, labelled by why the plan makes it: the entry to a domain
+     * controller is a security fix (DELEGATION_TO_SENSITIVE_TARGET), an entry to a host that is gone or no peer is
+     * stale; the workbook's Runbook sheet, the PDF's changes per object and the runbooks say the same.
+     */
+    public String removal(HostChange h, PeerSpns p) {
+        if (p.peer().isEmpty()) {
+            return "Remove delegation entries";
+        }
+        String peer = Values.visibleAccount(p.peer());
+        List<String> why = rulesFor(new Action.RemoveDelegation(h.name(), p.peer(), p.spns()));
+        if (why.contains("DELEGATION_TO_SENSITIVE_TARGET")) {
+            return "Remove delegation to domain controller " + peer + " (security)";
+        }
+        return why.contains("STALE_DELEGATION") ? "Remove stale delegation to " + peer : "Remove delegation to " + peer;
+    }
+
     /** Previously failing pairs (and pairs of hosts whose delegation mode changes): test each one. */
     public List<Pair> validate() {
         return validate;
@@ -798,6 +876,14 @@ public final class RemediationPlan {
             if (!related.isEmpty() && related.stream().allMatch(settled::contains)) {
                 what = what + " The change fixes " + (related.size() == 1 ? "that finding" : "those findings")
                         + " itself; the check is what stays to do.";
+            }
+            // an expired waiver whose findings the change now settles by removing entries: the decision comes too late
+            // to keep them unless it is taken before the change
+            String kept = keptByWaiver(f, h, scripted, settled);
+            if (!kept.isEmpty()) {
+                what = what + " The change removes the entries it kept (" + h.name() + ": " + kept + "): to keep them"
+                        + " instead, renew the waiver before the change and audit again; the new plan leaves waived"
+                        + " findings out.";
             }
             // a grant drift on a host whose change sets a list: a yes after it starts from that list, not the documented
             List<Action> proposed = grantAfterChange(f, h, m.proposed());

@@ -281,8 +281,10 @@ class MultiDirectoryTest {
         String html = Files.readString(tmp.resolve("out/runbook.html"));
         assertTrue(md.contains("If so: `Enable-ADAccount -Identity 'HV22$' -Server 'dc1.fabrikam.com'`"), md);
         assertTrue(md.contains("```\nrepadmin /syncall dc1.contoso.com /AdeP\n"), "the change's own push: " + md);
-        assertTrue(md.contains("as in steps 3 and 4 (a yes written to another domain is pushed from that domain's"
-                + " controller: `repadmin /syncall dc1.fabrikam.com /AdeP`), then run preflight again."), md);
+        assertTrue(md.contains("as in steps 4 and 5 (a yes written to another domain is pushed from that domain's"
+                + " controller: `repadmin /syncall dc1.fabrikam.com /AdeP`), before step "), md);
+        // the step that audits again, after the decisions
+        assertTrue(md.indexOf(". Needs a decision\n") < md.indexOf(". Audit again\n"), md);
         assertTrue(html.contains("(a yes written to another domain is pushed from that domain’s controller:"
                 + " <code>repadmin /syncall dc1.fabrikam.com /AdeP</code>)"), html);
     }

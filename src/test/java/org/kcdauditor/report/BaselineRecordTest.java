@@ -41,7 +41,7 @@ class BaselineRecordTest {
 
     private static boolean capturesBaseline(FindingsDocument doc) {
         ReportView view = ReportView.of(doc);
-        return view.procedure().steps(Procedure.Phase.VALIDATE).stream().anyMatch(s -> s.commands().contains(CAPTURE));
+        return view.procedure().steps(Procedure.Phase.CONFIRM).stream().anyMatch(s -> s.commands().contains(CAPTURE));
     }
 
     @Test
@@ -52,9 +52,9 @@ class BaselineRecordTest {
         ReportView view = ReportView.of(doc);
         assertFalse(view.plan().hosts().isEmpty(), "the change removes HV11's entries and registers HV14's SPN");
         assertFalse(Procedure.recordsBaseline(doc, view.plan()), "after it HV11 is as the baseline documents it");
-        assertFalse(capturesBaseline(doc), view.procedure().steps(Procedure.Phase.VALIDATE).toString());
-        assertFalse(view.procedure().phase(Procedure.Phase.VALIDATE).summary().contains("baseline"),
-                view.procedure().phase(Procedure.Phase.VALIDATE).summary());
+        assertFalse(capturesBaseline(doc), view.procedure().steps(Procedure.Phase.CONFIRM).toString());
+        assertFalse(view.procedure().phase(Procedure.Phase.CONFIRM).summary().contains("baseline"),
+                view.procedure().phase(Procedure.Phase.CONFIRM).summary());
     }
 
     @Test

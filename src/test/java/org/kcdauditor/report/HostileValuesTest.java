@@ -868,7 +868,7 @@ class HostileValuesTest {
             assertTrue(name.equals("runbook.md") || text.contains("Add delegation to HV05"), name + ": " + text);
         });
         // an entry naming a host that does not exist, and no computer of that name either, keeps its name
-        assertTrue(texts.get("remediation.ps1").contains("# Remove delegation to HV15 (STALE_DELEGATION)"),
+        assertTrue(texts.get("remediation.ps1").contains("# Remove stale delegation to HV15 (STALE_DELEGATION)"),
                 texts.get("remediation.ps1"));
         assertTrue(texts.get("remediation.ps1").contains("# Remove delegation entries (STALE_DELEGATION)"),
                 texts.get("remediation.ps1"));

@@ -160,12 +160,13 @@ class RunbookTest {
                 new Action.SetMigrationAuthentication("HV02"))));
         String md = markdown(doc);
         String on = stepNumber(md, "On the host");
-        assertTrue(md.contains("The migration authentication set to Kerberos on a host (step 1 and step " + on
+        // step 1 only reads: the host's own step and the hosts the check found using CredSSP are both in that step
+        assertTrue(md.contains("The migration authentication set to Kerberos on a host (step " + on
                 + ") is not undone"), md);
         String html = html(doc);
-        assertTrue(html.contains("(step 1 and step " + on + ") is not undone"), html);
-        assertTrue(markdown(Fixtures.demo())
-                .contains("(step 1) is not undone"), "no step on the hosts sets it: the pre-check's step alone");
+        assertTrue(html.contains("(step " + on + ") is not undone"), html);
+        assertTrue(markdown(Fixtures.demo()).contains("(step " + on + ") is not undone"), "the CredSSP block's step");
+        assertFalse(html.contains("step 1 and step"), html);
     }
 
     /**
@@ -245,8 +246,9 @@ class RunbookTest {
         assertEquals(List.of(remove), d.proposed());
         String ps1 = render(RunbookWriter.powershell(new TemplateRenderer(TEMPLATES)), doc);
         assertFalse(ps1.contains("srv01"), ps1);
-        assertTrue(ps1.contains("    # Remove delegation to HV15 (STALE_DELEGATION)"), ps1);
-        assertTrue(ps1.contains("    # Remove delegation to DC1 (DELEGATION_TO_SENSITIVE_TARGET)"), ps1);
+        assertTrue(ps1.contains("    # Remove stale delegation to HV15 (STALE_DELEGATION)"), ps1);
+        assertTrue(ps1.contains("    # Remove delegation to domain controller DC1 (security) (DELEGATION_TO_SENSITIVE_TARGET)"),
+                ps1);
         String md = markdown(doc);
         assertTrue(md.contains("  To decide: SRV01 exists in the directory"), md);
         assertTrue(md.contains("  If so: `Set-ADComputer -Identity 'HV01$' -Remove @{'msDS-AllowedToDelegateTo'="
@@ -382,8 +384,8 @@ class RunbookTest {
     @Test
     void theScriptPrintsWhatFollowsTheChangeOnlyAfterAChangeAndNotTheTestMovesAfterARollback() throws Exception {
         String ps1 = render(RunbookWriter.powershell(new TemplateRenderer(TEMPLATES)), Fixtures.demo());
-        int dryRun = ps1.indexOf("if ($DryRun) {\r\n    Write-Host 'Dry run: nothing was changed. Run it again with"
-                + " -Apply; what to do after the change is printed then (and is in runbook.md).'\r\n    return\r\n}");
+        int dryRun = ps1.indexOf("if ($DryRun) {\r\n    Write-Host 'Dry run: nothing was changed. Run it again as"
+                + " .\\remediation.ps1 -Apply; what to do after the change is printed then (and is in runbook.md).'\r\n    return\r\n}");
         int next = ps1.indexOf("Write-Host ('Next: repadmin /syncall");
         int purge = ps1.indexOf("klist -li 0x3e7 purge   (type it;");
         int rollback = ps1.indexOf("if ($Rollback) {\r\n    # the rest");
@@ -448,11 +450,12 @@ class RunbookTest {
                 RunbookWriter.html(new TemplateRenderer(TEMPLATES)))) {
             String out = render(w, doc);
             assertTrue(out.contains("Reset-ComputerMachinePassword"), "the demo resets HV13's password");
-            int rollback = out.indexOf("7. Rollback");
-            int decide = out.indexOf("8. Needs a decision");
-            assertTrue(rollback > 0 && decide > rollback, out);
-            assertTrue(out.substring(rollback, decide).contains("The computer password reset on HV13 (step 3) is not"
-                    + " undone"), out.substring(rollback, decide));
+            // the rollback comes last, after the decisions and the closing audit (only if the change must be undone)
+            int decide = out.indexOf("7. Needs a decision");
+            int rollback = out.indexOf("9. Rollback", decide);
+            assertTrue(decide > 0 && rollback > decide, out);
+            assertTrue(out.substring(rollback).contains("The computer password reset on HV13 (step 3) is not"
+                    + " undone"), out.substring(rollback));
         }
     }
 
@@ -502,13 +505,13 @@ class RunbookTest {
     }
 
     @Test
-    void withABaselineTheValidationRecordsTheChangeInItBeforeThePreflight() {
+    void withABaselineTheClosingAuditRecordsTheChangeInItBeforeThePreflight() {
         // the approver goes in the command the admin copies, as the test VM does in the moves: not only in the prose
         String capture = "kcd-audit baseline capture --config kcd-audit.yaml --approved-by \"<CAB approver>\" --force";
-        List<Procedure.Step> without = ReportView.of(Fixtures.demo()).procedure().steps(Procedure.Phase.VALIDATE);
+        List<Procedure.Step> without = ReportView.of(Fixtures.demo()).procedure().steps(Procedure.Phase.CONFIRM);
         assertTrue(without.stream().noneMatch(s -> s.commands().contains(capture)), "no baseline, nothing to record");
         List<Procedure.Step> with = ReportView.of(Fixtures.withHistory(Fixtures.demo())).procedure()
-                .steps(Procedure.Phase.VALIDATE);
+                .steps(Procedure.Phase.CONFIRM);
         int record = -1;
         int firstPreflight = -1;
         for (int i = 0; i < with.size(); i++) {
@@ -522,9 +525,9 @@ class RunbookTest {
         assertTrue(record >= 0 && record < firstPreflight, "the new baseline before the closing preflight: " + with);
         assertTrue(with.get(record).detail().contains("the CAB approver's name in place of <CAB approver>"),
                 with.get(record).detail());
-        assertTrue(ReportView.of(Fixtures.withHistory(Fixtures.demo())).procedure().phase(Procedure.Phase.VALIDATE)
-                .summary().contains("record the new baseline"), "the phase says so");
-        assertFalse(ReportView.of(Fixtures.demo()).procedure().phase(Procedure.Phase.VALIDATE).summary()
+        assertTrue(ReportView.of(Fixtures.withHistory(Fixtures.demo())).procedure().phase(Procedure.Phase.CONFIRM)
+                .summary().contains("Record the changed delegation in a new baseline"), "the phase says so");
+        assertFalse(ReportView.of(Fixtures.demo()).procedure().phase(Procedure.Phase.CONFIRM).summary()
                 .contains("baseline"), "and says nothing of it without one");
     }
 
@@ -1014,17 +1017,21 @@ class RunbookTest {
         }
     }
 
-    /** The block "Only for a host that shows CredSSP" listed Set-VMHost for every host: pasted whole, it set them all. */
+    /**
+     * The block for the hosts that show CredSSP listed Set-VMHost for every host: pasted whole, it set them all. It is
+     * in the step on the hosts (before replication), not in "Before you start", which only reads.
+     */
     @Test
     void theCredSspBlockChangesOnlyAHostThatShowsCredSsp() throws Exception {
         for (RunbookWriter w : List.of(RunbookWriter.markdown(new TemplateRenderer(TEMPLATES)),
                 RunbookWriter.html(new TemplateRenderer(TEMPLATES)),
                 RunbookWriter.powershell(new TemplateRenderer(TEMPLATES)))) {
             String out = render(w, Fixtures.demo());
-            int start = Math.max(0, out.indexOf("</nav>")); // past runbook.html's contents, which name step 2
-            String block = out.substring(0, out.indexOf("Change each host", start) < 0 ? out.length()
-                    : out.indexOf("Change each host", start));
-            List<String> sets = block.lines().filter(l -> l.contains("Set-VMHost -ComputerName")).toList();
+            int start = Math.max(0, out.indexOf("</nav>")); // past runbook.html's contents, which name step 3
+            int hosts = out.toLowerCase(java.util.Locale.ROOT).indexOf("on the hosts", start);
+            assertTrue(hosts > 0, out);
+            assertFalse(out.substring(0, hosts).contains("Set-VMHost"), out);
+            List<String> sets = out.lines().filter(l -> l.contains("Set-VMHost -ComputerName")).toList();
             assertFalse(sets.isEmpty(), out);
             for (String l : sets) {
                 assertTrue(l.contains("VirtualMachineMigrationAuthenticationType -eq ") && l.contains("CredSSP")

@@ -752,7 +752,7 @@ public final class PdfReportWriter implements ReportWriter {
                             + Values.visibleSpns(p.spns(), ", "));
                 }
                 for (PeerSpns p : h.remove()) {
-                    line(sb, "Remove stale: " + Values.visibleSpns(p.spns(), ", "));
+                    line(sb, plan.removal(h, p) + ": " + Values.visibleSpns(p.spns(), ", "));
                 }
                 for (String spn : h.register()) {
                     line(sb, "Register SPN: " + Values.visibleSpn(spn));

@@ -96,6 +96,10 @@ public final class RunbookModel {
                 .filter(java.util.Objects::nonNull).toList());
         run.put("exportFile", String.join(", ", procedure.exportFiles()));
         run.put("purgeCmd", Commands.PURGE_TICKETS);
+        // the script as PowerShell runs it from the report folder: the dry run, the change, its undoing
+        run.put("scriptCmd", Procedure.SCRIPT);
+        run.put("applyCmd", Procedure.SCRIPT_APPLY);
+        run.put("rollbackCmd", Procedure.SCRIPT_ROLLBACK);
         run.put("restartCmd", Commands.RESTART_VMMS);
         run.put("recordFile", "remediation-" + run.get("shortId") + ".changes.json");
         m.put("run", run);
@@ -167,7 +171,15 @@ public final class RunbookModel {
             hm.put("currentTrustedToAuth", String.valueOf(Boolean.TRUE.equals(h.currentTrustedToAuth())));
             hm.put("changesDelegationTab", h.changesDelegationTab());
             hm.put("add", peers(h.add(), plan, mine));
-            hm.put("remove", peers(h.remove(), plan, mine));
+            List<Object> remove = peers(h.remove(), plan, mine);
+            for (int i = 0; i < remove.size(); i++) {
+                // why each goes, as the Runbook sheet and the PDF label it: "Remove delegation to domain controller DC1
+                // (security)", "Remove stale delegation to HV15"
+                @SuppressWarnings("unchecked")
+                Map<String, Object> pm = (Map<String, Object>) remove.get(i);
+                pm.put("label", plan.removal(h, h.remove().get(i)));
+            }
+            hm.put("remove", remove);
             hm.put("register", shown(h.register()));
             hm.put("addCount", h.addCount());
             hm.put("removeCount", h.removeCount());
@@ -219,7 +231,14 @@ public final class RunbookModel {
         List<String> passwordResets = new ArrayList<>();
         // and where live migration was enabled (the inverse commands leave it on: disabled, the host's pairs fail)
         List<String> migrationEnabled = new ArrayList<>();
+        // the hosts step 1's check found using CredSSP, switched in the same step, before replication
+        List<String> credSspFixes = new ArrayList<>();
         for (Procedure.Step st : procedure.steps(Procedure.Phase.HOSTS)) {
+            if (st.change() == null && Procedure.CREDSSP_SWITCH.equals(st.action())) {
+                credSspFixes.addAll(st.commands());
+                kerberosOnHosts = true;
+                continue;
+            }
             kerberosOnHosts |= st.change() instanceof Action.SetMigrationAuthentication;
             if (st.change() instanceof Action.ResetMachinePassword) {
                 passwordResets.add(s(st.host()));
@@ -237,6 +256,9 @@ public final class RunbookModel {
             hostSteps.add(hm);
         }
         m.put("hostSteps", hostSteps);
+        m.put("credSspFixes", credSspFixes);
+        // one unit for the steps on the hosts: "3 actions on 2 hosts"
+        m.put("hostActions", Procedure.hostActions(plan));
         m.put("kerberosOnHosts", kerberosOnHosts);
         m.put("passwordResets", passwordResets);
         m.put("migrationEnabled", migrationEnabled);
@@ -289,16 +311,25 @@ public final class RunbookModel {
             if (!st.host().isEmpty()) {
                 Map<String, Object> pm = new LinkedHashMap<>();
                 pm.put("host", Values.visibleAccount(st.host()));
-                pm.put("cmd", st.commands().isEmpty() ? "" : st.commands().get(0));
-                pm.put("fix", st.commands().size() < 2 ? "" : st.commands().get(1));
+                pm.put("cmd", st.command());
                 pm.put("noCommand", st.noCommand());
                 preChecks.add(pm);
             }
         }
         m.put("preChecks", preChecks);
-        List<Object> closing = new ArrayList<>();
+        // the storage paths (node -> file server) the change fixes, checked after the test moves
+        List<Object> storage = new ArrayList<>();
         for (Procedure.Step st : validation.subList(Math.min(plan.validate().size(), validation.size()),
                 validation.size())) {
+            Map<String, Object> sm = new LinkedHashMap<>();
+            sm.put("action", st.action());
+            sm.put("detail", s(st.detail()));
+            sm.put("cmd", st.command());
+            storage.add(sm);
+        }
+        m.put("storage", storage);
+        List<Object> closing = new ArrayList<>();
+        for (Procedure.Step st : procedure.steps(Procedure.Phase.CONFIRM)) {
             Map<String, Object> cm = new LinkedHashMap<>();
             cm.put("action", st.action());
             cm.put("detail", st.detail());
