@@ -95,9 +95,9 @@ public final class ReportView {
             return finding.isWaived() ? ("Waived " + waiverTerms()).trim() : null;
         }
 
-        /** The Waived column: "Yes" for a finding a baseline waiver suppresses (findings.json {@code waived}), else empty. */
+        /** The Waived column: "Yes" for a finding a baseline waiver suppresses (findings.json {@code waived}), else "No". */
         public String waivedColumn() {
-            return finding.isWaived() ? "Yes" : "";
+            return finding.isWaived() ? "Yes" : "No";
         }
 
         /** The Consequence of column: for a finding that follows from waived findings, what it follows from; else empty. */

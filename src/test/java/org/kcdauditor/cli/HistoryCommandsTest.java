@@ -328,7 +328,9 @@ class HistoryCommandsTest {
         var listed = org.kcdauditor.support.CliRun.findings(reports).path("baseline").path("waivers");
         assertTrue(listed.get(0).path("warning").asText().startsWith("names node HV02 by its DNS name"), listed.toString());
         try (var wb = new org.apache.poi.xssf.usermodel.XSSFWorkbook(reports.resolve("audit.xlsx").toFile())) {
-            assertEquals("NO NODE", wb.getSheet("Waivers").getRow(1).getCell(0).getStringCellValue());
+            assertEquals("No", wb.getSheet("Waivers").getRow(1).getCell(0).getStringCellValue(),
+                    "it never applies: not active");
+            assertEquals("NO NODE", wb.getSheet("Waivers").getRow(1).getCell(8).getStringCellValue(), "the State says why");
         }
     }
 
@@ -360,9 +362,11 @@ class HistoryCommandsTest {
         assertTrue(listed.get(1).path("findings").asInt() > 0, "the waiver of hv02 waives its findings");
         try (var wb = new org.apache.poi.xssf.usermodel.XSSFWorkbook(reports.resolve("audit.xlsx").toFile())) {
             var sheet = wb.getSheet("Waivers");
-            assertEquals("NO NODE", sheet.getRow(1).getCell(0).getStringCellValue());
+            assertEquals("No", sheet.getRow(1).getCell(0).getStringCellValue(), "it never applies: not active");
+            assertEquals("NO NODE", sheet.getRow(1).getCell(8).getStringCellValue(), "the State says why");
             assertEquals("Yes", sheet.getRow(2).getCell(0).getStringCellValue());
-            assertEquals("EXPIRED, NO NODE", sheet.getRow(4).getCell(0).getStringCellValue(),
+            assertEquals("No", sheet.getRow(4).getCell(0).getStringCellValue());
+            assertEquals("expired, NO NODE", sheet.getRow(4).getCell(8).getStringCellValue(),
                     "an expired waiver for no node says both");
         }
         assertEquals(ExitCodes.FINDINGS, run("baseline", "diff", "--config", cfg.toString()), out + err);
@@ -431,7 +435,9 @@ class HistoryCommandsTest {
         assertFalse(listed.get(1).has("warning"), listed.toString());
         assertTrue(listed.get(1).path("findings").asInt() > 0, listed.toString());
         try (var wb = new org.apache.poi.xssf.usermodel.XSSFWorkbook(reports.resolve("audit.xlsx").toFile())) {
-            assertEquals("NO PEER", wb.getSheet("Waivers").getRow(1).getCell(0).getStringCellValue());
+            assertEquals("No", wb.getSheet("Waivers").getRow(1).getCell(0).getStringCellValue(),
+                    "it never applies: not active");
+            assertEquals("NO PEER", wb.getSheet("Waivers").getRow(1).getCell(8).getStringCellValue(), "the State says why");
         }
         run("baseline", "diff", "--config", cfg.toString());
         assertTrue(out.contains("waiver MISSING_DELEGATION HV11 -> hv12.contoso.com active through 2026-12-31 (UTC),"
@@ -548,7 +554,8 @@ class HistoryCommandsTest {
         assertEquals(1, listed.get(1).path("findings").asInt(), listed.toString());
         try (var wb = new org.apache.poi.xssf.usermodel.XSSFWorkbook(reports.resolve("audit.xlsx").toFile())) {
             var sheet = wb.getSheet("Waivers");
-            assertEquals("NO SPN", sheet.getRow(1).getCell(0).getStringCellValue());
+            assertEquals("No", sheet.getRow(1).getCell(0).getStringCellValue(), "it never applies: not active");
+            assertEquals("NO SPN", sheet.getRow(1).getCell(8).getStringCellValue(), "the State says why");
             assertEquals("Yes", sheet.getRow(2).getCell(0).getStringCellValue());
         }
         run("baseline", "diff", "--config", cfg.toString());

@@ -29,6 +29,7 @@ import org.apache.poi.xssf.usermodel.XSSFDrawing;
 import org.kcdauditor.audit.WaiverHosts;
 import org.kcdauditor.inventory.ImportProblem;
 import org.kcdauditor.inventory.ImportResult;
+import org.kcdauditor.model.EventClassification;
 import org.kcdauditor.model.Severity;
 import org.kcdauditor.model.TrendPoint;
 import org.kcdauditor.remedy.Values;
@@ -94,7 +95,8 @@ final class HistorySheets {
         FindingsDocument doc = view.doc();
         Map<String, String> sheets = new LinkedHashMap<>();
         if (doc.history() != null && doc.history().timeline() != null && !doc.history().timeline().isEmpty()) {
-            sheets.put("Timeline", "what changed in earlier runs");
+            sheets.put("Timeline", "the changes to the nodes' delegation this run and earlier runs saw, with when and at"
+                    + " which domain controller each was made");
         }
         if (doc.baseline() != null && !doc.baseline().waivers().isEmpty()) {
             sheets.put("Waivers", "the baseline's waivers");
@@ -104,6 +106,15 @@ final class HistorySheets {
         }
         if (!view.trend().isEmpty()) {
             sheets.put("Trend", "the last runs of this configuration, with a chart");
+        }
+        return sheets;
+    }
+
+    /** The sheets {@link #writeLast} adds after Clusters (added after it, so they come last). */
+    static Map<String, String> lastSheets(ReportView view) {
+        Map<String, String> sheets = new LinkedHashMap<>();
+        if (!kdcEvents(view.doc()).isEmpty()) {
+            sheets.put("KDC events", "the domain controllers' KDC events about the accounts of the hosts");
         }
         return sheets;
     }
@@ -139,6 +150,12 @@ final class HistorySheets {
         }
         if (sheets.contains("Trend")) {
             trend(wb, XlsxReportWriter.print(wb.createSheet("Trend"), true), view, st);
+        }
+    }
+
+    static void writeLast(SXSSFWorkbook wb, ReportView view, XlsxReportWriter.Styles st) {
+        if (lastSheets(view).containsKey("KDC events")) {
+            kdcEvents(XlsxReportWriter.print(wb.createSheet("KDC events"), true), kdcEvents(view.doc()), st);
         }
     }
 
@@ -193,40 +210,82 @@ final class HistorySheets {
 
     private static void drift(SXSSFSheet sh, List<ReportView.FindingView> drift, XlsxReportWriter.Styles st) {
         String[] cols = {"Severity", "Rule", "Cluster", "Host", "Peer", "Entry / flag", "What changed", "Waived",
-                "Id"};
+                "Id", "Severity rank"};
         List<Object[]> rows = new ArrayList<>();
         for (ReportView.FindingView v : drift) {
             var f = v.finding();
             rows.add(new Object[]{f.severity().name(), f.rule(), f.cluster(), XlsxReportWriter.name(f.host()),
                     XlsxReportWriter.name(f.peer()), v.entryOrFlags(),
-                    f.message(), v.waiverTerms(), f.id()});
+                    f.message(), v.waiverTerms(), f.id(), XlsxReportWriter.rank(f.severity())});
         }
-        table(sh, "Drift", cols, rows, st, new int[]{10, 36, 14, 14, 14, 60, 110, 50, 18}, true,
+        table(sh, "Drift", cols, rows, st, new int[]{10, 36, 14, 14, 14, 60, 110, 50, 18, 10}, true,
                 i -> drift.get(i).waived());
     }
 
+    /**
+     * One row per change record: the run that saw it ("Seen by run"), then, from the replication metadata the change
+     * names, when the attribute was written, at which domain controller and its version (blank where it names none).
+     */
     private static void timeline(SXSSFSheet sh, List<HistorySections.ChangeDoc> timeline, XlsxReportWriter.Styles st) {
-        String[] cols = {"Time (UTC)", "Host", "Change", "Run id"};
+        String[] cols = {"Seen by run (UTC)", "Host", "Change", "Run id", "Changed at (UTC)", "Originating DC",
+                "Version"};
         List<Object[]> rows = new ArrayList<>();
         for (HistorySections.ChangeDoc c : timeline) {
-            rows.add(new Object[]{c.at(), XlsxReportWriter.name(c.host()), c.change(), c.runId()});
+            Written w = written(c.change());
+            rows.add(new Object[]{c.at(), XlsxReportWriter.name(c.host()), c.change(), c.runId(),
+                    w == null ? null : w.at(), w == null ? null : w.dc(), w == null ? null : w.version()});
         }
-        table(sh, "Timeline", cols, rows, st, new int[]{22, 16, 110, 38}, false, i -> false);
+        table(sh, "Timeline", cols, rows, st, new int[]{22, 16, 110, 38, 22, 20, 8}, false, i -> false);
+    }
+
+    /** When, at which domain controller and in which version an attribute was last written (its replication metadata). */
+    record Written(Instant at, String dc, long version) {
+    }
+
+    /**
+     * {@code — changed 2026-11-24 16:41:07 UTC at DC2 (version 11)}, as {@link org.kcdauditor.model.AttributeChange#describe}
+     * writes it after a change. The em dash cannot come from the directory: the changes show a directory value's
+     * characters outside ASCII by their code.
+     */
+    private static final Pattern WRITTEN = Pattern.compile("\u2014 changed (?:(\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2})"
+            + " UTC|at an unknown time)(?: at (.+?))? \\(version (\\d{1,18})\\)");
+
+    /**
+     * The write a change record names; of several (a host whose entries and flags changed), the latest; null where it
+     * names none (a host that joined, or a record of a version that did not say).
+     */
+    static Written written(String change) {
+        if (change == null) {
+            return null;
+        }
+        Written latest = null;
+        Matcher m = WRITTEN.matcher(change);
+        while (m.find()) {
+            Instant at = m.group(1) == null ? null
+                    : java.time.LocalDateTime.parse(m.group(1).replace(' ', 'T')).toInstant(java.time.ZoneOffset.UTC);
+            if (latest == null || at != null && (latest.at() == null || at.isAfter(latest.at()))) {
+                latest = new Written(at, m.group(2), Long.parseLong(m.group(3)));
+            }
+        }
+        return latest;
     }
 
     private static void waivers(SXSSFSheet sh, HistorySections.BaselineDoc b, XlsxReportWriter.Styles st) {
+        // Active answers yes or no: Yes for a waiver that applies (not expired, and not one that can never apply, which
+        // must not read as silently active); State says which: active, expired, or why it never applies (NO NODE,
+        // NO PEER, NO SPN; "expired, NO NODE" for both)
         String[] cols = {"Active", "Waiver rule", "Findings waived", "Host", "Peer", "SPN", "Justification",
-                "Expires"};
+                "Expires", "State"};
         List<Object[]> rows = new ArrayList<>();
         for (HistorySections.WaiverDoc d : b.waivers()) {
-            String state = d.active() ? "Yes" : "EXPIRED";
-            rows.add(new Object[]{d.warning() == null ? state
-                    : d.active() ? WaiverHosts.label(d.warning()) : "EXPIRED, " + WaiverHosts.label(d.warning()), d.rule(),
+            String state = d.warning() == null ? (d.active() ? "active" : "expired")
+                    : (d.active() ? "" : "expired, ") + WaiverHosts.label(d.warning());
+            rows.add(new Object[]{d.active() && d.warning() == null ? "Yes" : "No", d.rule(),
                     d.findings(), XlsxReportWriter.name(d.host()), XlsxReportWriter.name(d.peer()),
                     Values.visibleSpn(d.spn()),
-                    d.justification(), d.expires()});
+                    d.justification(), d.expires(), state});
         }
-        table(sh, "Waivers", cols, rows, st, new int[]{9, 36, 10, 14, 14, 50, 80, 12}, false, i -> false);
+        table(sh, "Waivers", cols, rows, st, new int[]{9, 36, 10, 14, 14, 50, 80, 12, 20}, false, i -> false);
     }
 
     private static void patches(SXSSFSheet sh, HistorySections.PatchesDoc p, XlsxReportWriter.Styles st) {
@@ -238,8 +297,11 @@ final class HistorySheets {
                 hard.add(i.kb() + (i.kb().equals(i.via()) ? "" : " via " + i.via())
                         + (i.installedOn() == null ? "" : " (" + i.installedOn() + ")"));
             }
+            // "none" where the node's patch data holds no hardening, as the PDF says; blank where there is no patch
+            // data (Patch records 0): not known
             rows.add(new Object[]{XlsxReportWriter.name(h.host()), h.cluster(), h.records(), h.lastInstalled(),
-                    h.records() == 0 ? "no patch data" : String.join(", ", hard), String.join(", ", nn(h.kbs()))});
+                    h.records() == 0 ? null : hard.isEmpty() ? "none" : String.join(", ", hard),
+                    String.join(", ", nn(h.kbs()))});
         }
         table(sh, "Patches", cols, rows, st, new int[]{14, 14, 10, 14, 60, 110}, false, i -> false);
     }
@@ -276,17 +338,57 @@ final class HistorySheets {
         }
     }
 
+    /**
+     * The observed migration failures; the KDC's events are on a sheet of their own. Account and Service stay (the
+     * columns a pivot names), blank: a migration failure names its source and destination host.
+     */
     private static void events(SXSSFSheet sh, List<HistorySections.EventDoc> events, XlsxReportWriter.Styles st) {
-        // a migration failure names its source and destination host, a KDC event (on a DC) the account and service
         String[] cols = {"Time (UTC)", "Host", "Event", "Source", "Destination", "Account", "Service",
                 "Classification", "HRESULT", "Message", "From file"};
         List<Object[]> rows = new ArrayList<>();
         for (HistorySections.EventDoc e : events) {
-            rows.add(new Object[]{e.timeCreated(), e.host(), e.eventId(), e.source(), e.destination(), e.account(),
-                    e.service(), e.classification(), e.hresult(), oneLine(e.message()), e.origin()});
+            if (!kdc(e)) {
+                rows.add(new Object[]{e.timeCreated(), e.host(), e.eventId(), e.source(), e.destination(), e.account(),
+                        e.service(), e.classification(), e.hresult(), oneLine(e.message()), e.origin()});
+            }
         }
         table(sh, "Events", cols, rows, st, new int[]{22, 14, 8, 14, 14, 14, 14, 20, 12, 110, 60}, false,
                 i -> false);
+    }
+
+    /** Whether an event is one of the KDCSVC events a domain controller logs (KB5073381), not a migration failure. */
+    static boolean kdc(HistorySections.EventDoc e) {
+        for (EventClassification c : EventClassification.values()) {
+            if (c.name().equals(e.classification())) {
+                return c.kdc();
+            }
+        }
+        return false;
+    }
+
+    private static List<HistorySections.EventDoc> kdcEvents(FindingsDocument doc) {
+        return doc.events() == null ? List.of() : doc.events().stream().filter(HistorySheets::kdc).toList();
+    }
+
+    /**
+     * The KDCSVC events of the domain controllers: the account that asked for a ticket and the service it was for, a
+     * computer account as its host's name (HV12, not HV12$), as every other sheet names the hosts.
+     */
+    private static void kdcEvents(SXSSFSheet sh, List<HistorySections.EventDoc> events, XlsxReportWriter.Styles st) {
+        String[] cols = {"Time (UTC)", "Domain controller", "Event", "Account", "Service", "Classification", "Message",
+                "From file"};
+        List<Object[]> rows = new ArrayList<>();
+        for (HistorySections.EventDoc e : events) {
+            rows.add(new Object[]{e.timeCreated(), e.host(), e.eventId(), XlsxReportWriter.name(hostOf(e.account())),
+                    XlsxReportWriter.name(hostOf(e.service())), e.classification(), oneLine(e.message()), e.origin()});
+        }
+        table(sh, "KDCEvents", cols, rows, st, new int[]{22, 20, 8, 20, 40, 20, 110, 60}, false, i -> false);
+    }
+
+    /** A computer account's host name ({@code HV12$} as HV12); any other account or SPN as it is. */
+    private static String hostOf(String account) {
+        return account != null && account.length() > 1 && account.endsWith("$")
+                ? account.substring(0, account.length() - 1) : account;
     }
 
     /** One row per file, then one per skipped or noted line, each naming its file so a filter keeps them together. */
@@ -312,6 +414,7 @@ final class HistorySheets {
     private static void trend(SXSSFWorkbook wb, SXSSFSheet sh, ReportView view, XlsxReportWriter.Styles st) {
         List<TrendPoint> trend = view.trend();
         List<String> labels = view.trendLabels();
+        boolean byDay = labels.stream().allMatch(l -> l.matches("\\d{4}-\\d{2}-\\d{2}"));
         List<String> series = ReportView.TREND_SERIES;
         String[] cols = {"Run", "Run id", "Finished (UTC)", "Pairs", "Pairs OK", series.get(0), series.get(1),
                 series.get(2), series.get(3)};
@@ -323,8 +426,14 @@ final class HistorySheets {
         for (int n = 0; n < trend.size(); n++) {
             TrendPoint t = trend.get(n);
             SXSSFRow row = sh.createRow(n + 1);
-            text(row, 0, labels.get(n), st.text);
-            w.see(0, labels.get(n));
+            // the run as a date (a date-time where two runs share a day, as the chart's labels then tell them apart)
+            if (byDay) {
+                XlsxReportWriter.date(row, 0, t.finishedAt() == null ? null
+                        : LocalDate.ofInstant(t.finishedAt(), java.time.ZoneOffset.UTC), st.date);
+            } else {
+                XlsxReportWriter.time(row, 0, t.finishedAt(), st.dateTime);
+            }
+            w.see(0, byDay ? "2026-11-26" : "2026-11-26 06:00:00");
             text(row, 1, t.runId(), st.text);
             w.see(1, t.runId());
             XlsxReportWriter.time(row, 2, t.finishedAt(), st.dateTime);

@@ -118,6 +118,7 @@ public final class XlsxReportWriter implements ReportWriter {
             rules(print(wb.createSheet("Rules"), true), view, st);
             HistorySheets.writeAppended(wb, view, st);
             clusters(print(wb.createSheet("Clusters"), true), view, st);
+            HistorySheets.writeLast(wb, view, st);
             wb.writeAvoidingTempFiles(io.watch(out));
             io.check();
         } catch (RuntimeException e) {
@@ -245,12 +246,15 @@ public final class XlsxReportWriter implements ReportWriter {
         Map<String, String> sheets = new LinkedHashMap<>();
         sheets.put("Findings", "one row per finding, and one per finding resolved since the previous run");
         sheets.put("Matrix", "who may delegate to whom");
-        sheets.put("Hosts", "each node's account");
+        String servers = fileServers(view);
+        sheets.put("Hosts", "each node's account" + (servers == null ? "" : "; the file servers " + servers + " are no"
+                + " nodes: their findings are on Findings, the pairs into them on Matrix"));
         sheets.put("Runbook", "the change checklist");
         sheets.putAll(HistorySheets.sheets(view));
         sheets.put("Rules", "what each rule checks and why it matters");
         sheets.putAll(HistorySheets.appendedSheets(view));
         sheets.put("Clusters", "the table above as an Excel table");
+        sheets.putAll(HistorySheets.lastSheets(view));
         List<String> names = new ArrayList<>();
         sheets.forEach((name, what) -> names.add(name + " (" + what + ")"));
         note(sh, r, cols.length, "Sheets: " + String.join(", ", names) + ".", st);
@@ -443,10 +447,10 @@ public final class XlsxReportWriter implements ReportWriter {
     private void findings(SXSSFSheet sh, ReportView view, Styles st) {
         String[] cols = {"Severity", "Rule", "Cluster", "Host", "Peer", "SPN", "KB", "Message", "Remediation",
                 "Waived", "Id", "Run id", "Run date", "Status", "Waiver expires", "Waiver justification",
-                "Consequence of"};
+                "Consequence of", "Severity rank"};
         // Capped so that one page wide (landscape, every column printed) stays readable; longer text wraps. Rule
         // titles and reasons are on the Rules sheet.
-        int[] max = {10, 36, 12, 14, 14, 26, 11, 42, 38, 24, 18, 38, 20, 10, 14, 30, 30};
+        int[] max = {10, 36, 12, 14, 14, 26, 11, 42, 38, 24, 18, 38, 20, 10, 14, 30, 30, 10};
         Widths w = new Widths(cols);
         SXSSFRow head = sh.createRow(0);
         for (int i = 0; i < cols.length; i++) {
@@ -480,6 +484,7 @@ public final class XlsxReportWriter implements ReportWriter {
             text(row, 16, consequence, v.waived() ? st.waived : st.wrap);
             w.see(16, consequence);
             lines = Math.max(lines, lines(consequence, max[16]));
+            number(row, 17, rank(f.severity()), st.number);
             height(row, lines);
         }
         if (doc.history() != null) {
@@ -499,6 +504,9 @@ public final class XlsxReportWriter implements ReportWriter {
                     for (int i = 0; i < values.length; i++) {
                         text(row, i, values[i], i == 0 && was.severity() != null ? st.severity(was.severity()) : st.text);
                         w.see(i, values[i]);
+                    }
+                    if (was.severity() != null) {
+                        number(row, 17, rank(was.severity()), st.number);
                     }
                     if (was.message() != null && !was.message().isBlank()) {
                         message += ". It was: " + was.message();
@@ -530,8 +538,8 @@ public final class XlsxReportWriter implements ReportWriter {
      */
     private void rules(SXSSFSheet sh, ReportView view, Styles st) {
         String[] cols = {"Rule", "Severity", "Category", "Title", "Why it matters", "Reference", "Open", "Waived",
-                "Usual severity"};
-        int[] max = {36, 10, 12, 40, 80, 50, 8, 8, 10};
+                "Usual severity", "Severity rank"};
+        int[] max = {36, 10, 12, 40, 80, 50, 8, 8, 10, 10};
         Widths w = new Widths(cols);
         SXSSFRow head = sh.createRow(0);
         for (int i = 0; i < cols.length; i++) {
@@ -559,6 +567,7 @@ public final class XlsxReportWriter implements ReportWriter {
                 String usual = rule.severity() == null ? "" : rule.severity().name();
                 text(row, 8, usual, st.text);
                 w.see(8, usual);
+                number(row, 9, rank(s.getKey()), st.number);
                 height(row, lines);
             }
         }
@@ -680,8 +689,10 @@ public final class XlsxReportWriter implements ReportWriter {
                 "Delegation mode", "Operating system", "OS version", "Delegation entries", "msDS-AllowedToDelegateTo",
                 "SPNs registered", "RBCD allowed from", "sAMAccountName", "Distinguished name", "SID",
                 "whenChanged (UTC)", "uSNChanged", "lastLogonTimestamp (UTC)", "Encryption types",
-                "Password last set (UTC)", "Delegation last changed", "Directory"};
-        int[] max = {30, 20, 40, 8, 18, 70, 50, 36, 14, 10, 100, 100, 60, 20, 80, 50, 24, 12, 24, 50, 24, 100, 20};
+                "Password last set (UTC)", "Delegation last changed", "Directory", "userAccountControl (number)",
+                "Delegation last changed (UTC)"};
+        int[] max = {30, 20, 40, 8, 18, 70, 50, 36, 14, 10, 100, 100, 60, 20, 80, 50, 24, 12, 24, 50, 24, 100, 20, 14,
+                24};
         Widths w = new Widths(cols);
         SXSSFRow head = sh.createRow(0);
         for (int i = 0; i < cols.length; i++) {
@@ -702,7 +713,7 @@ public final class XlsxReportWriter implements ReportWriter {
                     Uac.describe(uac, entries), RemediationPlan.mode(uac, entries)});
             String enc = encWords.computeIfAbsent(h.supportedEncryptionTypes(), EncryptionTypes::describe);
             // its other names too, as the runbooks show them beside its name: a look-alike by its code
-            String[] v = {name(h.name()), h.cluster(), name(h.dnsHostName()), h.enabled() ? "Yes" : "NO", u[0], u[1],
+            String[] v = {name(h.name()), h.cluster(), name(h.dnsHostName()), h.enabled() ? "Yes" : "No", u[0], u[1],
                     u[2], h.operatingSystem(), h.operatingSystemVersion(), null,
                     Values.visibleSpns(nn(h.delegateTo()), "; "), Values.visibleSpns(nn(h.spns()), "; "),
                     Values.visibleSpns(nn(h.rbcdAllowed()), "; "), name(h.samAccountName()), name(h.distinguishedName()),
@@ -728,17 +739,43 @@ public final class XlsxReportWriter implements ReportWriter {
                     w.see(i, v[i]);
                 }
             }
+            // the readable userAccountControl and the dates in words stay; beside them, the number a filter can test
+            // bits of and the latest write of a delegation attribute as a date
+            number(row, 23, uac, st.number);
+            time(row, 24, nn(h.changes()).stream().filter(c -> c != null && c.time() != null)
+                    .map(org.kcdauditor.model.AttributeChange::time).max(java.time.Instant::compareTo).orElse(null),
+                    st.dateTime);
         }
         if (view.changeTimesNote() != null) {
             // said once, below the table, not in every host's row
             text(sh.createRow(r + 1), 0, "Delegation last changed: " + view.changeTimesNote(), st.note);
         }
         sh.createFreezePane(1, 1);
-        for (int i : new int[]{16, 18, 20}) {
+        for (int i : new int[]{16, 18, 20, 24}) {
             w.see(i, "2026-11-26 06:00:00");
         }
         w.apply(sh, max);
         table(sh, "Hosts", cols, r - 1);
+    }
+
+    /**
+     * The clusters' file servers, "NAS01, NAS02 of HVC1, NAS03 of HVC2"; null when no cluster has one. findings.json
+     * keeps their names only (hosts[] are the nodes), so the Hosts sheet has no row of theirs.
+     */
+    private static String fileServers(ReportView view) {
+        List<String> parts = new ArrayList<>();
+        for (ClusterView c : view.clusters()) {
+            if (!c.fileServers().isEmpty()) {
+                parts.add(join(c.fileServers().stream().map(XlsxReportWriter::name).toList(), ", ") + " of "
+                        + c.name());
+            }
+        }
+        return parts.isEmpty() ? null : String.join(", ", parts);
+    }
+
+    /** A severity as a number that sorts: HIGH 4, MEDIUM 3, LOW 2, INFO 1. */
+    static int rank(Severity s) {
+        return Severity.values().length - s.ordinal();
     }
 
     /** userAccountControl as {@code 0x1001000 (16781312)}, as {@code String.format("0x%X (%d)")} writes it. */
