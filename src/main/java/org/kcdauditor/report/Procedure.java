@@ -234,6 +234,39 @@ public final class Procedure {
     }
 
     /**
+     * An entry added outside the baseline ({@code BASELINE_ENTRY_ADDED}) that the change removes, as another finding on
+     * it asks: its own advice, "keep it by capturing a new baseline, or remove it", would leave the keeping open while
+     * the change takes it away. By finding id: that the change removes it, and how to keep it instead (before the
+     * change: waive what else asks for its removal and capture a new baseline, then audit again). Every report, and
+     * findings.json, gives that as the finding's remediation.
+     */
+    static Map<String, String> removedDrift(FindingsDocument doc, RemediationPlan plan) {
+        Map<String, String> remedies = new HashMap<>();
+        Set<String> decided = new HashSet<>();
+        plan.decisions().forEach(d -> decided.add(d.finding().id()));
+        for (Finding f : doc.findings() == null ? List.<Finding>of() : doc.findings()) {
+            if (f == null || !"BASELINE_ENTRY_ADDED".equals(f.rule()) || f.isWaived() || f.spn() == null
+                    || f.host() == null || decided.contains(f.id())) {
+                continue;
+            }
+            for (HostChange h : plan.hosts()) {
+                for (PeerSpns p : h.name().equalsIgnoreCase(f.host()) ? h.remove() : List.<PeerSpns>of()) {
+                    if (p.spns().stream().anyMatch(f.spn()::equalsIgnoreCase)) {
+                        List<String> others = plan.rulesFor(new Action.RemoveDelegation(h.name(), p.peer(), p.spns()))
+                                .stream().filter(r -> !r.equals(f.rule())).toList();
+                        remedies.put(f.id(), "The change of " + h.name() + " removes it (" + plan.removal(h, p)
+                                + "). To keep it instead, decide before the change: " + (others.isEmpty() ? ""
+                                : "waive " + String.join(" and ", others) + " on " + h.name() + " and ")
+                                + "capture a new baseline that documents the entry, then audit again; the new plan"
+                                + " leaves it alone.");
+                    }
+                }
+            }
+        }
+        return remedies;
+    }
+
+    /**
      * The decisions' steps, one per {@link RemediationPlan.DecisionStep}, and into {@code remedies} what to do about
      * the findings of a step whose list is set after the change's or saved to a file of its own.
      */

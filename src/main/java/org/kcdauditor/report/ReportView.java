@@ -336,6 +336,8 @@ public final class ReportView {
         Map<String, String> advice = new HashMap<>();
         plan.decisions().stream().filter(RemediationPlan.Decision::replacesRemedy)
                 .forEach(d -> advice.put(d.finding().id(), d.what()));
+        // an entry added outside the baseline that the change removes: the advice says so, and how to keep it
+        advice.putAll(Procedure.removedDrift(doc, plan));
         // findings.json says what every report says: such a finding's remediation is the plan's advice (its
         // actions stay, so a re-rendering builds the same plan)
         this.doc = advice.isEmpty() ? doc : doc.withFindings(nn(doc.findings()).stream()

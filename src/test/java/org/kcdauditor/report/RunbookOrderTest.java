@@ -216,6 +216,31 @@ class RunbookOrderTest {
         assertTrue(html(doc).contains("(" + unit), html(doc));
     }
 
+    /**
+     * Item 4 (a): an entry added outside the baseline that the change removes (HV11's stale HV15 entries): its advice
+     * in every report ("keep it by capturing a new baseline, or remove it") says the change removes it and how to keep
+     * it instead, before the change.
+     */
+    @Test
+    void anEntryAddedOutsideTheBaselineThatTheChangeRemovesSaysSo() {
+        FindingsDocument d = scenario();
+        List<Finding> all = new ArrayList<>(d.findings());
+        Finding added = Finding.of("BASELINE_ENTRY_ADDED", Severity.MEDIUM, "HVC2", "HV11", "HV15",
+                "cifs/hv15.contoso.com", "cifs/hv15.contoso.com", "HV11 delegates to cifs/hv15.contoso.com, which the"
+                        + " approved baseline does not list.", null, List.of(new Action.Manual("Review the change; keep"
+                        + " it by capturing a new baseline, or remove it:", List.of(new Action.RemoveDelegation("HV11",
+                        "HV15", List.of("cifs/hv15.contoso.com"))))));
+        all.add(added);
+        ReportView view = ReportView.of(d.withFindings(all));
+        assertTrue(view.plan().decisions().stream().noneMatch(x -> x.finding().id().equals(added.id())),
+                "the change carries out its removal: no decision");
+        String advice = view.findings().stream().filter(f -> f.finding().id().equals(added.id())).findFirst()
+                .orElseThrow().remediation();
+        assertEquals("The change of HV11 removes it (Remove stale delegation to HV15). To keep it instead, decide before"
+                + " the change: waive STALE_DELEGATION on HV11 and capture a new baseline that documents the entry, then"
+                + " audit again; the new plan leaves it alone.", advice);
+    }
+
     /** runbook.md of the scenario, for a look at it: mvn test -Dtest=RunbookOrderTest -Dkcd.dumpRunbook=DIR. */
     @Test
     void dump() throws Exception {
