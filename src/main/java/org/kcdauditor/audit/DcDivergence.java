@@ -228,18 +228,10 @@ public record DcDivergence(DcRead dc, String audited, AdObject host, String attr
      * {@code requiredInto}: the SPN keys ({@link Spn#keyOf}) the pairs into each object ask for; {@code requiredAcross}:
      * per target, per directory of sources in another domain, those the pairs from there ask that domain's KDC for (a
      * {@code cifs/X} the target does not register, with the {@code HOST/X} it maps to), whose other holders on a DC of
-     * that domain are {@link #HOLDER}s of the target there.
-     */
-    static List<DcDivergence> of(Snapshot snapshot, Map<String, AdObject> checked,
-                                 Map<AdObject, Set<String>> requiredInto,
-                                 Map<AdObject, Map<String, Set<String>>> requiredAcross) {
-        return of(snapshot, checked, requiredInto, requiredAcross, Map.of());
-    }
-
-    /**
-     * {@link #of(Snapshot, Map, Map, Map)} and, per target, the SPNs the pairs into it ask for that it does not register
-     * on the audited DC ({@code unregisteredInto}, as the pairs spell them): a {@link #TARGET_SPN} where their holders
-     * differ on a DC, and not a difference of the target's servicePrincipalName (told once, per SPN).
+     * that domain are {@link #HOLDER}s of the target there; {@code unregisteredInto}: per target, the SPNs the pairs
+     * into it ask for that it does not register on the audited DC (as the pairs spell them), each a {@link #TARGET_SPN}
+     * where its holders differ on a DC, and then not a difference of the target's servicePrincipalName (told once, per
+     * SPN).
      */
     static List<DcDivergence> of(Snapshot snapshot, Map<String, AdObject> checked,
                                  Map<AdObject, Set<String>> requiredInto,
