@@ -199,7 +199,8 @@ class DirectoryReadOnlyDcTest {
             JsonNode second = CliRun.findings(tmp.resolve("out")).path("directories").get(1);
             assertFalse(second.has("dcReadOnly") || second.has("writeDc"), second.toString());
             String md = file("runbook.md");
-            assertTrue(md.contains("(dc1.contoso.com for contoso, dc1.fabrikam.com for fabrikam),\nso that step 3 can"
+            // step 3 switches to Kerberos the hosts step 1 finds using CredSSP: replication is step 4
+            assertTrue(md.contains("(dc1.contoso.com for contoso, dc1.fabrikam.com for fabrikam),\nso that step 4 can"
                     + " push the changes from there: " + NOTE + ". In ADUC,"), md);
             assertTrue(md.contains("repadmin /syncall dc1.contoso.com /AdeP\nrepadmin /syncall dc1.fabrikam.com /AdeP"),
                     md);
