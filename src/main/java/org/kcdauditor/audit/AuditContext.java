@@ -101,6 +101,11 @@ public final class AuditContext implements Drift.Nodes {
     /** The SPN keys of each node and file server, in the order of its SPNs. */
     private final Map<AdObject, String[]> hostSpnKeys = new IdentityHashMap<>();
     /**
+     * The same SPNs' whole normal forms ({@link Spn#wholeKeyOf}), in the same order: the key itself (the same
+     * instance) for an SPN without a third part. Each target's required SPNs are checked against them.
+     */
+    private final Map<AdObject, String[]> hostWholeKeys = new IdentityHashMap<>();
+    /**
      * While the pairs are computed: each target's required SPNs it serves only through its {@code HOST/X} alias
      * ({@code cifs/X}); another account registering one of them exactly takes the ticket (the KDC looks the SPN up
      * before it applies sPNMappings).
@@ -160,7 +165,6 @@ public final class AuditContext implements Drift.Nodes {
         int tableSize = snapshot.objects().size() * 4 / 3 + 1;
         byName = new HashMap<>(tableSize);
         byDns = new HashMap<>(tableSize);
-        spnOwners = new HashMap<>();
         clusters = new ArrayList<>();
         clusterOf = new IdentityHashMap<>();
         peers = new IdentityHashMap<>();
@@ -178,6 +182,12 @@ public final class AuditContext implements Drift.Nodes {
         resolveClusters(clusterConfigs);
         nodes = List.copyOf(listNodes());
         nodesAndFileServers = listNodesAndFileServers();
+        // sized for the nodes' and file servers' SPNs, nearly all its keys: grown, it rehashed them about 8 times
+        int hostSpns = 0;
+        for (AdObject n : nodesAndFileServers) {
+            hostSpns += n.spns().size();
+        }
+        spnOwners = new HashMap<>(hostSpns * 4 / 3 + 1);
         resolved.accept(hosts());
         resolvePeers();
         indexHostSpns();
@@ -351,15 +361,21 @@ public final class AuditContext implements Drift.Nodes {
         return length == cn.length() && sam.regionMatches(true, 0, cn, 0, length);
     }
 
-    /** The SPN keys of every node and file server, normalised once: the pairs' targets and the owner index use them. */
+    /**
+     * The SPN keys (and whole keys) of every node and file server, normalised once: the pairs' targets and the owner
+     * index use them.
+     */
     private void indexHostSpns() {
         for (AdObject n : nodesAndFileServers()) {
             String[] own = new String[n.spns().size()];
+            String[] whole = new String[own.length];
             for (int i = 0; i < own.length; i++) {
                 own[i] = Spn.keyOf(n.spns().get(i));
+                whole[i] = Spn.wholeKeyOf(n.spns().get(i), own[i]);
                 spnOwners.computeIfAbsent(own[i], AuditContext::noOwners);
             }
             hostSpnKeys.put(n, own);
+            hostWholeKeys.put(n, whole);
             validNames.put(n, (n.dnsHostName() != null && validDnsHostName(n.dnsHostName()) ? VALID_DNS : 0)
                     | (Values.validHostName(netbiosName(n)) ? VALID_NETBIOS : 0));
         }
@@ -670,10 +686,17 @@ public final class AuditContext implements Drift.Nodes {
      * file server's SPNs are normalised once ({@link #indexHostSpns}).
      */
     private boolean registersWhole(AdObject o, String whole) {
-        String[] keys = hostSpnKeys.get(o);
-        for (int i = 0; i < o.spns().size(); i++) {
-            String raw = o.spns().get(i);
-            if ((keys == null ? Spn.wholeKeyOf(raw) : Spn.wholeKeyOf(raw, keys[i])).equals(whole)) {
+        String[] wholeKeys = hostWholeKeys.get(o);
+        if (wholeKeys != null) {
+            for (String w : wholeKeys) {
+                if (w.equals(whole)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        for (String raw : o.spns()) {
+            if (Spn.wholeKeyOf(raw).equals(whole)) {
                 return true;
             }
         }
@@ -987,15 +1010,15 @@ public final class AuditContext implements Drift.Nodes {
     }
 
     private void indexPairs() {
-        AdObject source = null;
-        List<PairStatus> from = null;
-        for (PairStatus p : pairs) {
-            // a source's pairs come one after the other (computePairs): one lookup per source
-            if (p.source() != source) {
-                source = p.source();
-                from = pairsFrom.computeIfAbsent(source, k -> new ArrayList<>());
+        // a source's pairs come one after the other (computePairs; every later step keeps the order): each source's
+        // are a view of that run of the pair list, not a list of their own grown pair by pair
+        int start = 0;
+        for (int i = 0; i < pairs.size(); i++) {
+            PairStatus p = pairs.get(i);
+            if (i + 1 == pairs.size() || pairs.get(i + 1).source() != p.source()) {
+                pairsFrom.put(p.source(), Collections.unmodifiableList(pairs.subList(start, i + 1)));
+                start = i + 1;
             }
-            from.add(p);
             pairsTo.computeIfAbsent(p.target(), k -> new ArrayList<>()).add(p);
         }
     }
@@ -1422,44 +1445,47 @@ public final class AuditContext implements Drift.Nodes {
 
     /**
      * Numbers the normal forms of delegation values and required SPNs while the pairs are computed: the same few
-     * values recur in every peer's list, so each is normalised once. A normal form is its own normal form, so the
-     * map that memoises values (as stored) also numbers the normal forms (by the map's size when one is first seen:
-     * unique, not dense). Each value is {@code number << 1}, plus 1 when the string itself names a domain
-     * controller's service or krbtgt ({@link #namesDomainControllerOrKrbtgt}), so the pairs' pass over every entry
-     * also finds those.
+     * values recur in every peer's list, so each is normalised once. Two maps: the values as stored, each to its
+     * normal form's number and whether the string itself names a domain controller's service or krbtgt ({@link
+     * #namesDomainControllerOrKrbtgt}: {@code number << 1}, plus 1 when it does), so the pairs' pass over every entry
+     * also finds those; and the normal forms to their numbers. Kept apart, a stored value is found in its own map by
+     * the instance itself (the collector keeps one String per distinct value, its hash computed once): in one map, a
+     * stored value already in normal form (lower case) found the equal normal form put there by a target, and was
+     * compared with it character by character at each of its entries.
      */
     private final class Numbering {
-        private final Map<String, Integer> ids;
+        private final Map<String, Integer> stored;
+        private final Map<String, Integer> normal;
 
-        /** Sized for about 8 values per node (2 services in 2 name forms, as stored and normalised): not rehashed. */
+        /** Sized for about 4 values per node (2 services in 2 name forms) in each map: not rehashed. */
         Numbering(int nodes) {
-            ids = new HashMap<>(nodes * 8 * 4 / 3 + 1);
+            stored = new HashMap<>(nodes * 4 * 4 / 3 + 1);
+            normal = new HashMap<>(nodes * 4 * 4 / 3 + 1);
         }
 
-        /** The number of the normal form of a delegation value (as stored) or required SPN. */
+        /** The number of the normal form of a delegation value (as stored). */
         int keyId(String raw) {
             return entry(raw) >> 1;
         }
 
-        /** The map's value for a delegation value as stored: its number and whether it names a DC or krbtgt. */
+        /** A delegation value as stored: its normal form's number, and whether it names a DC or krbtgt. */
         int entry(String raw) {
-            Integer v = ids.get(raw);
+            Integer v = stored.get(raw);
             if (v == null) {
                 v = normalId(Spn.keyOf(raw)) << 1 | (namesDomainControllerOrKrbtgt(raw) ? 1 : 0);
-                ids.put(raw, v);
+                stored.put(raw, v);
             }
             return v;
         }
 
         /** The number of a normal form ({@link Spn#keyOf}): a required SPN's is built normalised, once per target. */
         int normalId(String key) {
-            Integer v = ids.get(key);
+            Integer v = normal.get(key);
             if (v == null) {
-                // the flag is the string's own: a stored value equal to this normal form finds this entry
-                v = ids.size() << 1 | (namesDomainControllerOrKrbtgt(key) ? 1 : 0);
-                ids.put(key, v);
+                v = normal.size();
+                normal.put(key, v);
             }
-            return v >> 1;
+            return v;
         }
     }
 
