@@ -105,13 +105,21 @@ public record Finding(String id, String rule, Severity severity, String cluster,
 
     public static String stableId(String rule, String host, String peer, String spn) {
         String material = String.join("|", rule, norm(host), norm(peer), spn == null ? "" : Spn.keyOf(spn));
+        byte[] digest = SHA_256.get().digest(material.getBytes(StandardCharsets.UTF_8));
+        return HexFormat.of().formatHex(digest, 0, 8);
+    }
+
+    /**
+     * One SHA-256 digest per thread ({@code digest} leaves it reset), not one looked up from the providers for each
+     * finding: a run's 10,000 findings asked the providers 10,000 times.
+     */
+    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(material.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest, 0, 8);
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }
-    }
+    });
 
     private static String norm(String s) {
         return s == null ? "" : s.toLowerCase(Locale.ROOT);
