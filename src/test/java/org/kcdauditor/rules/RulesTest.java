@@ -411,6 +411,24 @@ class RulesTest {
     }
 
     @Test
+    void anEntryForANodeNotFoundInAnotherClusterOfTheMigrationGroupIsNotStale() {
+        // HV13 (cluster B, not found) is HV01's peer through the migration group, named in another case there; HV23 is
+        // configured in C, outside the group: an entry for it grants HV01 nothing
+        List<ClusterConfig> clusters = List.of(new ClusterConfig("A", List.of("HV01", "HV02"), null, null),
+                new ClusterConfig("B", List.of("HV11", "HV13"), null, null),
+                new ClusterConfig("C", List.of("HV21", "HV23"), null, null));
+        PolicyConfig grouped = new PolicyConfig(null, null, null, List.of(List.of("a", "B")));
+        AuditResult r = audit(clusters, grouped, host("HV01").delegatesTo("HV02", "HV11", "HV13", "HV23").build(),
+                host("HV02").delegatesTo("HV01", "HV11", "HV13").build(), host("HV11").delegatesTo("HV01", "HV02").build(),
+                host("HV21").build());
+        assertEquals(List.of("HV13", "HV23"), of(r, "HOST_NOT_FOUND").stream().map(Finding::host).toList());
+        assertEquals(List.of("HV23 " + MIG + "/HV23", "HV23 " + MIG + "/" + Hosts.fqdn("HV23"), "HV23 cifs/HV23",
+                        "HV23 cifs/" + Hosts.fqdn("HV23")),
+                of(r, "STALE_DELEGATION").stream().map(f -> f.peer() + " " + f.spn()).sorted().toList());
+        assertTrue(of(r, "STALE_DELEGATION").stream().allMatch(f -> f.host().equals("HV01")));
+    }
+
+    @Test
     void disabledAccountIsMedium() {
         AdObject[] c = healthyCluster();
         c[1] = host("HV02").delegatesTo("HV01", "HV03")
