@@ -919,6 +919,66 @@ public final class ReportView {
      * the sentence of the waivers ending soon, with its leading space, or "".
      */
     private String composeHeadline(String soon) {
+        return composeHeadline(soon, false);
+    }
+
+    /**
+     * {@link #headline}, its failing directions said apart by kind where some go from a node to a file server
+     * ({@link #failingPathsInWords}): for an output whose reader is to tell live migrations from storage paths (the
+     * PDF). The same counts as {@link #headline}; without a path to a file server, the same sentence.
+     */
+    public String headlineByPath() {
+        return composeHeadline(soon(), true);
+    }
+
+    /**
+     * The directed pairs whose destination is a file server (storage over SMB, no live migration); 0 where the
+     * matrices do not hold every pair the clusters count (a findings.json of an earlier version): nothing to split.
+     */
+    public int storagePaths() {
+        List<Cell> cells = clusters.stream().flatMap(c -> c.cells().stream()).toList();
+        if (cells.size() != pairs() || cells.stream().filter(Cell::failing).count() != failingPairs()) {
+            return 0;
+        }
+        return (int) cells.stream().filter(x -> x.pair().fileServer()).count();
+    }
+
+    /** The directed pairs to a file server that fail. */
+    public int failingStoragePaths() {
+        return (int) clusters.stream().flatMap(c -> c.cells().stream())
+                .filter(x -> x.pair().fileServer() && x.failing()).count();
+    }
+
+    /**
+     * "24 directed paths: 18 node pairs (live migration) and 6 from a node to a file server (storage over SMB)"; only
+     * the pairs where none goes to a file server.
+     */
+    public String pathsInWords() {
+        int storage = storagePaths();
+        return storage == 0 ? Words.plural(pairs(), "directed host pair") : Words.plural(pairs(), "directed path")
+                + ": " + Words.plural(pairs() - storage, "node pair") + " (live migration) and " + storage
+                + " from a node to a file server (storage over SMB)";
+    }
+
+    /**
+     * "18 of 24 directed paths fail: 14 of 18 node pairs (live migration), 4 of 6 paths from a node to a file server
+     * (storage over SMB)"; where no path goes to a file server, the headline's "18 directed host pairs cannot
+     * live-migrate reliably".
+     */
+    public String failingPathsInWords() {
+        int storage = storagePaths();
+        int failing = failingPairs();
+        if (storage == 0) {
+            return Words.plural(failing, "directed host pair") + " cannot live-migrate reliably";
+        }
+        int failingStorage = failingStoragePaths();
+        return failing + " of " + Words.plural(pairs(), "directed path") + (failing == 1 ? " fails: " : " fail: ")
+                + (failing - failingStorage) + " of " + Words.plural(pairs() - storage, "node pair")
+                + " (live migration), " + failingStorage + " of " + storage + (storage == 1 ? " path" : " paths")
+                + " from a node to a file server (storage over SMB)";
+    }
+
+    private String composeHeadline(String soon, boolean byPath) {
         String unread = notAudited();
         String notAudited = unread.isEmpty() ? "" : " Not audited (directory not read): " + unread + ".";
         int failing = failingPairs();
@@ -956,7 +1016,8 @@ public final class ReportView {
             text = "No cluster needs attention, but " + Words.plural(above, "finding") + " above INFO "
                     + (above == 1 ? "does" : "do") + " (see Findings)";
         }
-        text += failing > 0 ? "; " + Words.plural(failing, "directed host pair") + " cannot live-migrate reliably."
+        text += failing > 0 ? "; " + (byPath ? failingPathsInWords() : Words.plural(failing, "directed host pair")
+                + " cannot live-migrate reliably") + "."
                 : pairs() == 0 ? "; no host pair could be checked." : "; every directed host pair"
                 + (unread.isEmpty() ? "" : " of the audited clusters") + (nodesNotFound() ? " between the nodes found"
                 : "") + " is delegated correctly.";

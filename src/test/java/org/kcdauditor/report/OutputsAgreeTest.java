@@ -111,8 +111,8 @@ class OutputsAgreeTest {
                     .count(), "findings.json summary vs its findings: " + s);
         }
         // PDF: the executive summary's sentence
-        Matcher p = Pattern.compile("(\\d+) high, (\\d+) medium, (\\d+) low and (\\d+) informational findings, not"
-                + "\\s+counting (\\d+)\\s+waived").matcher(pdf);
+        Matcher p = Pattern.compile("(\\d+)\\s+high,\\s+(\\d+)\\s+medium,\\s+(\\d+)\\s+low\\s+and\\s+(\\d+)\\s+informational"
+                + "\\s+findings,\\s+not\\s+counting (\\d+)\\s+waived").matcher(pdf);
         assertTrue(p.find(), pdf);
         assertCounts(open, jsonWaived(), p, "PDF");
         // runbooks
@@ -313,7 +313,10 @@ class OutputsAgreeTest {
         int pairs = doc.clusters().stream().mapToInt(FindingsDocument.ClusterDoc::pairs).sum();
         assertTrue(md.contains(pairsOk + " of " + pairs + " directed pairs OK"), md);
         assertEquals(pairsOk, (int) rowStartingWith(summary, "Directed host pairs OK").getCell(1).getNumericCellValue());
-        assertTrue(pdf.contains(Words.plural(pairs - pairsOk, "directed host pair") + " cannot live-migrate"), pdf);
+        // the PDF says the failing directions apart by kind: node pairs, paths to file servers (the same counts)
+        assertTrue(pdf.replaceAll("\\s+", " ").contains((pairs - pairsOk) + " of " + pairs + " directed paths fail: "),
+                pdf);
+        assertTrue(pdf.replaceAll("\\s+", " ").contains(view.failingPathsInWords()), pdf);
     }
 
     @Test

@@ -40,7 +40,6 @@ import static org.kcdauditor.report.pdf.PdfReportWriter.cell;
 import static org.kcdauditor.report.pdf.PdfReportWriter.color;
 import static org.kcdauditor.report.pdf.PdfReportWriter.header;
 import static org.kcdauditor.report.pdf.PdfReportWriter.heading;
-import static org.kcdauditor.report.pdf.PdfReportWriter.ruleCell;
 
 /**
  * Page 1 of audit.pdf, what the change-advisory board decides on: GO/NO-GO per cluster for the patch window with
@@ -94,7 +93,13 @@ final class DecisionPage {
      * document (the two gave the same positions wherever compared, DecisionPageTest's pages among them).
      */
     private static final float SLACK = 12;
-    static final float CHART_HEIGHT = 140;
+    /** The trend chart's height: 140 pushed the trend off page 1 once page 1 said what keeps a cluster NO-GO. */
+    static final float CHART_HEIGHT = 105;
+    /**
+     * The widths of "After the change" and of the trend beside it: the sentences get the wider column, so that with the
+     * reasons a cluster stays NO-GO for the page still holds them and the trend.
+     */
+    static final float[] AFTER_TREND = {1.45f, 1f};
     static final Color NO_GO = color(Status.RED);
     static final Color GO = color(Status.GREEN);
 
@@ -102,7 +107,7 @@ final class DecisionPage {
     }
 
     /** Page 1's texts that are the same in every layout: how the change is made, the state after it. */
-    private record Shared(String how, List<String> after) {
+    private record Shared(String how, List<String> after, List<Staying> staying) {
     }
 
     /** The rows of each bounded list on page 1. */
@@ -114,8 +119,10 @@ final class DecisionPage {
      * column the size of the page without drawing it, and the first that fits is written (the smallest when none does).
      */
     static void write(Document d, PdfWriter w, ReportView view, PdfReportWriter.Fonts f) {
-        Chart chart = Chart.of(view, (d.right() - d.left()) * 1.08f / 2.08f - 4); // drawn once, laid out each time
-        Shared shared = new Shared(howText(view), after(view)); // the texts no layout changes, computed once
+        // drawn once, laid out each time
+        Chart chart = Chart.of(view, (d.right() - d.left()) * AFTER_TREND[1] / (AFTER_TREND[0] + AFTER_TREND[1]) - 4);
+        // the texts no layout changes, computed once
+        Shared shared = new Shared(howText(view), after(view), staying(view));
         Rows rows = LAYOUTS.get(LAYOUTS.size() - 1);
         search:
         for (Rows layout : LAYOUTS) {
@@ -151,15 +158,15 @@ final class DecisionPage {
         List<Element> out = new ArrayList<>();
         FindingsDocument doc = view.doc();
         out.add(new Paragraph("Change decision: delegation for live migration", f.h1));
-        Paragraph sub = new Paragraph(PdfReportWriter.shown("Kerberos constrained delegation of the Hyper-V hosts of "
+        Paragraph sub = para("Kerberos constrained delegation of the Hyper-V hosts of "
                 + view.domain() + " · run " + shortId(doc.runId()) + " · " + Words.time(doc.finishedAt())
                 // on a line of its own: the line wrapped inside "change ticket: ____"
-                + "\nChange ticket: " + (view.changeTicket() == null ? "______________" : view.changeTicket())),
+                + "\nChange ticket: " + (view.changeTicket() == null ? "______________" : view.changeTicket()),
                 f.muted);
         sub.setSpacingAfter(8);
         out.add(sub);
         verdict(out, view, f);
-        clusters(out, d, view, f, rows.clusters(), rows.directions());
+        clusters(out, d, view, f, rows.clusters(), rows.directions(), shared.staying());
         waiversToQuestion(out, view, f, rows.waivers());
         change(out, view, f, rows.objects(), shared.how());
         afterAndTrend(out, view, f, chart, shared.after());
@@ -179,7 +186,7 @@ final class DecisionPage {
         st.setPaddingBottom(7);
         st.setBorderColor(PdfReportWriter.LINE);
         box.addCell(st);
-        PdfPCell line = new PdfPCell(new Phrase(PdfReportWriter.shown(view.headline()), f.small));
+        PdfPCell line = new PdfPCell(PdfReportWriter.words(view.headlineByPath(), f.small));
         line.setPadding(4);
         line.setBorderColor(PdfReportWriter.LINE);
         box.addCell(line);
@@ -190,14 +197,16 @@ final class DecisionPage {
     // ---------------------------------------------------------------- GO / NO-GO per cluster
 
     private static void clusters(List<Element> out, Document d, ReportView view, PdfReportWriter.Fonts f, int rows,
-                                 int named) {
+                                 int named, List<Staying> staying) {
         out.add(heading("GO / NO-GO per cluster", f.h2, 2));
         List<ClusterView> ordered = view.clustersNoGoFirst();
-        PdfPTable t = new PdfPTable(clusterWidths(d, ordered.subList(0, Math.min(rows, ordered.size())), f));
+        float[] widths = clusterWidths(d, ordered.subList(0, Math.min(rows, ordered.size())), f);
+        float nameWidth = PdfReportWriter.columnText(d, widths, 0);
+        PdfPTable t = new PdfPTable(widths);
         t.setWidthPercentage(100);
         t.setHeaderRows(1);
-        for (String h : List.of("Cluster", "Patch window", "Pairs OK", "Failing directions", "Blockers (directions)",
-                "Waived, still failing")) {
+        for (String h : List.of("Cluster", "Patch window", "Pairs OK", "Failing directions", "Why they fail"
+                + " (directions blocked)", "Waived, still failing")) {
             t.addCell(header(h, f));
         }
         int shown = 0;
@@ -206,18 +215,28 @@ final class DecisionPage {
                 break;
             }
             shown++;
-            t.addCell(cell(c.name(), f.smallBold, null));
+            // whole, smaller where it is wider than its column
+            t.addCell(PdfReportWriter.cell(PdfReportWriter.fitted(c.name(), f.smallBold, nameWidth), null,
+                    Element.ALIGN_LEFT));
             Phrase window = new Phrase(c.go() ? "GO" : "NO-GO", f.smallBold);
             // with no change proposed there is no "after": the decisions decide; nor for a cluster GO today (as the mail)
             window.add(new Chunk(!view.plan().hasChanges() || c.go() ? "" : "\nafter the change: " + (!c.audited()
                     ? "not known (not audited)" : c.goAfter() ? "GO expected" : "still NO-GO"), f.tiny));
             t.addCell(PdfReportWriter.cell(window, c.go() ? GO : NO_GO, Element.ALIGN_LEFT));
             t.addCell(cell(c.pairsOkText(), f.small, null, Element.ALIGN_RIGHT));
-            t.addCell(cell(c.audited() ? directions(c.failing(), named) : Words.NO_PERCENT, f.tiny, null));
-            t.addCell(ruleCell(blockers(c), f.tiny, null));
+            t.addCell(PdfReportWriter.cell(PdfReportWriter.words(c.audited() ? directions(c.failing(), named)
+                    : Words.NO_PERCENT, f.tiny), null, Element.ALIGN_LEFT));
+            // the reasons in the rules' words: their ids are for the findings pages
+            t.addCell(PdfReportWriter.cell(PdfReportWriter.words(blockers(view, c), f.tiny), null, Element.ALIGN_LEFT));
             // wrapped at spaces only, as a command: a date or a direction stays whole
             t.addCell(PdfReportWriter.cell(new Phrase(PdfReportWriter.command(waived(c.waivedFailing()), f.tiny)),
                     c.waivedFailing().isEmpty() ? null : LIGHT, Element.ALIGN_LEFT));
+            // under the row of a cluster the change leaves NO-GO: what keeps it so, and what closes each
+            staying.stream().filter(s -> s.cluster().equals(c.name())).findFirst().ifPresent(s -> {
+                PdfPCell after = PdfReportWriter.cell(stayingPhrase(s, f), LIGHT, Element.ALIGN_LEFT);
+                after.setColspan(6);
+                t.addCell(after);
+            });
         }
         int rest = ordered.size() - shown;
         if (rest > 0) {
@@ -239,11 +258,14 @@ final class DecisionPage {
             t.addCell(none);
         }
         out.add(t);
-        Paragraph note = new Paragraph("GO: no open HIGH finding in the cluster, no pair blocked by an open finding of any"
-                + " severity, and no Windows Server 2025 node with a blocked pair. A direction fails while any blocker stands, waived or not: a waiver accepts the"
-                + " failure, it does not fix it." + (view.dcSummaries().isEmpty() ? "" : " Domain controllers: "
-                + PdfReportWriter.shown(String.join("; ", view.dcSummaries())) + ".")
-                + (view.aesNotChecked() == null ? "" : " " + PdfReportWriter.shown(view.aesNotChecked())), f.muted);
+        // the mark of a waived direction explained where it is used
+        boolean marked = ordered.subList(0, shown).stream().anyMatch(c -> c.audited()
+                && c.failing().subList(0, Math.min(named, c.failing().size())).stream().anyMatch(Cell::waived));
+        Paragraph note = para("GO: no open HIGH finding in the cluster, no pair blocked by an open finding of any"
+                + " severity, and no Windows Server 2025 node with a blocked pair." + (marked ? " " + WAIVED_MARK
+                : " A direction fails while any blocker stands, waived or not.") + (view.dcSummaries().isEmpty() ? "" : " Domain controllers: "
+                + String.join("; ", view.dcSummaries()) + ".")
+                + (view.aesNotChecked() == null ? "" : " " + view.aesNotChecked()), f.tinyMuted);
         note.setSpacingAfter(4);
         out.add(note);
     }
@@ -253,7 +275,7 @@ final class DecisionPage {
      * nodes wrapped inside the default), taken from the blockers' column.
      */
     static float[] clusterWidths(Document d, List<ClusterView> shown, PdfReportWriter.Fonts f) {
-        float[] widths = {1.3f, 1.2f, 0.75f, 2.15f, 4.0f, 2.05f};
+        float[] widths = {1.2f, 1.15f, 0.75f, 2.3f, 4.8f, 1.25f};
         float widest = 0;
         for (ClusterView c : shown) {
             widest = Math.max(widest, f.small.getBaseFont().getWidthPoint(c.pairsOkText(),
@@ -270,6 +292,27 @@ final class DecisionPage {
             widths[2] = need;
         }
         return widths;
+    }
+
+    /** What "(W)" after a direction means, said under the table that uses it. */
+    static final String WAIVED_MARK = "(W): a waived finding blocks the direction; it still fails.";
+
+    /** Page 1's prose: it wraps at spaces only, so no identifier (kcd-audit, -Apply, a rule's id) breaks at a hyphen. */
+    static Paragraph para(String text, com.lowagie.text.Font font) {
+        return new Paragraph(PdfReportWriter.words(text, font));
+    }
+
+    /** A rule's title, as the catalogue (or the run) words it; its id where neither knows it. */
+    static String title(ReportView view, String rule) {
+        String t = view.rule(rule).title();
+        return t == null || t.isBlank() ? rule : t;
+    }
+
+    /** {@link #title} inside a sentence: its first letter lower-cased (not an id's). */
+    static String inSentence(ReportView view, String rule) {
+        String t = title(view, rule);
+        return t.equals(rule) || t.length() < 2 || Character.isUpperCase(t.charAt(1)) ? t
+                : Character.toLowerCase(t.charAt(0)) + t.substring(1);
     }
 
     /** "HV01→HV02, HV02→HV03 (W), … and 3 more" naming at most {@code named}, or "none". */
@@ -291,21 +334,21 @@ final class DecisionPage {
      * in words, the others by rule with their findings ("+ HIGH: CLUSTER_EMPTY ×1, HOST_NOT_FOUND ×2"), at most
      * {@link #OTHER_RULES} rules named and the rest counted.
      */
-    static String blockers(ClusterView c) {
+    static String blockers(ReportView view, ClusterView c) {
         List<String> lines = new ArrayList<>();
-        c.blockersByRule().forEach((rule, n) -> lines.add(rule + " (" + n + ")"));
+        c.blockersByRule().forEach((rule, n) -> lines.add(title(view, rule) + " (" + n + ")"));
         Set<String> pairRules = c.blockersByRule().keySet();
         List<String> other = new ArrayList<>();
         for (GoVerdict.Reason r : c.verdict().reasons()) {
             if (r.rule() == null || !r.ofFindings()) { // null: a findings.json of an earlier version
                 lines.add(r.text());
             } else if (!pairRules.contains(r.rule())) {
-                other.add(r.rule() + "\u00A0×" + r.findings()); // the count stays with its rule
+                other.add(inSentence(view, r.rule()) + "\u00A0×" + r.findings()); // the count stays with its rule
             }
         }
         if (!other.isEmpty()) {
-            lines.add("+ HIGH: " + String.join(", ", other.subList(0, Math.min(OTHER_RULES, other.size())))
-                    + (other.size() > OTHER_RULES ? ", … and " + Words.plural(other.size() - OTHER_RULES, "more rule")
+            lines.add("Also open, HIGH: " + String.join("; ", other.subList(0, Math.min(OTHER_RULES, other.size())))
+                    + (other.size() > OTHER_RULES ? "; … and " + Words.plural(other.size() - OTHER_RULES, "more rule")
                     : ""));
         }
         return lines.isEmpty() ? "none" : lines(lines);
@@ -357,7 +400,7 @@ final class DecisionPage {
         if (flags.isEmpty()) {
             return;
         }
-        PdfPTable t = new PdfPTable(new float[]{2.2f, 9f});
+        PdfPTable t = new PdfPTable(new float[]{1.5f, 9.7f});
         t.setWidthPercentage(100);
         t.setSpacingBefore(2);
         t.setSpacingAfter(4);
@@ -365,7 +408,12 @@ final class DecisionPage {
         label.setRowspan(Math.min(flags.size(), rows) + (flags.size() > rows ? 1 : 0));
         t.addCell(label);
         for (FindingView v : flags.subList(0, Math.min(rows, flags.size()))) {
-            t.addCell(ruleCell(flag(PdfReportWriter.visible(v.finding().message())), f.tiny, null));
+            // the waived rule by its title, as the table above names reasons
+            String waived = v.finding().hasEvidence() ? v.finding().evidence().waivedRule() : null;
+            String message = v.finding().message() == null ? "" : v.finding().message();
+            t.addCell(PdfReportWriter.cell(PdfReportWriter.words(flag(PdfReportWriter.visible(waived == null
+                    || title(view, waived).equals(waived) ? message : message.replace(waived, "\u201C"
+                    + title(view, waived) + "\u201D"))), f.tiny), null, Element.ALIGN_LEFT));
         }
         if (flags.size() > rows) {
             t.addCell(cell("… and " + (flags.size() - rows) + " more (" + flags.subList(rows, flags.size()).stream()
@@ -402,7 +450,7 @@ final class DecisionPage {
         }
         out.add(h);
         if (objects.isEmpty()) {
-            out.add(new Paragraph("No change to Active Directory is proposed" + (view.decisions().isEmpty() ? "."
+            out.add(para("No change to Active Directory is proposed" + (view.decisions().isEmpty() ? "."
                     : "; " + view.plan().decisionsNeeded() + " (Remediation plan)."), f.small));
             return;
         }
@@ -419,8 +467,10 @@ final class DecisionPage {
             }
             t.addCell(PdfReportWriter.cell(name, null, Element.ALIGN_LEFT));
             t.addCell(cell(o.cluster(), f.tiny, null));
-            t.addCell(cell(changeLines(o.gains()), f.tiny, null));
-            t.addCell(cell(changeLines(o.loses()), f.tiny, null));
+            t.addCell(PdfReportWriter.cell(PdfReportWriter.words(changeLines(o.gains()), f.tiny), null,
+                    Element.ALIGN_LEFT));
+            t.addCell(PdfReportWriter.cell(PdfReportWriter.words(changeLines(o.loses()), f.tiny), null,
+                    Element.ALIGN_LEFT));
         }
         if (objects.size() > rows) {
             // the objects left out apart from the hosts whose setting alone changes, as the heading counts them
@@ -435,7 +485,7 @@ final class DecisionPage {
             t.addCell(more);
         }
         out.add(t);
-        Paragraph how = new Paragraph(howText, f.muted);
+        Paragraph how = para(howText, f.tinyMuted);
         how.setSpacingAfter(2);
         out.add(how);
     }
@@ -499,7 +549,7 @@ final class DecisionPage {
     /** What the change leaves (left) beside the trend of the last runs (right). */
     private static void afterAndTrend(List<Element> out, ReportView view, PdfReportWriter.Fonts f, Chart chart,
                                       List<String> afterPoints) {
-        PdfPTable t = new PdfPTable(new float[]{1f, 1.08f});
+        PdfPTable t = new PdfPTable(AFTER_TREND);
         t.setWidthPercentage(100);
         t.setSpacingBefore(6);
         t.setKeepTogether(true);
@@ -508,7 +558,7 @@ final class DecisionPage {
         left.setPaddingRight(8);
         left.addElement(heading(view.plan().hasChanges() ? "After the change" : "Without a change", f.h2, 0));
         for (String p : afterPoints) {
-            Paragraph para = new Paragraph("•  " + PdfReportWriter.shown(p), f.tinyText);
+            Paragraph para = para("•  " + p, f.tiny);
             para.setIndentationLeft(8);
             para.setFirstLineIndent(-8);
             para.setSpacingAfter(1.5f);
@@ -524,6 +574,160 @@ final class DecisionPage {
         }
         t.addCell(right);
         out.add(t);
+    }
+
+    // ---------------------------------------------------------------- what keeps a cluster NO-GO after the change
+
+    /** Reasons named per cluster there at most (findings closed the same way are one); the others are counted. */
+    static final int STAYING_REASONS = 3;
+
+    /** A cluster NO-GO after the change: how many findings keep it so, and each reason with what closes it. */
+    record Staying(String cluster, int findings, List<Reason> reasons) {
+    }
+
+    /** What keeps a cluster NO-GO (one finding, or several closed the same way) and what closes it, in words. */
+    record Reason(String what, String closedBy) {
+    }
+
+    /**
+     * Per cluster that the change leaves NO-GO, from the view's data only: the findings that keep it NO-GO (its HIGH
+     * findings the change does not settle, and the open findings that still block a pair it does not fix) with what
+     * closes each: the waiver a consequence follows from, the check and the test move of a failure delegation cannot
+     * explain, the decision another needs. Empty without a change (the decisions then decide) and for clusters not
+     * audited (nothing is known of them).
+     */
+    static List<Staying> staying(ReportView view) {
+        if (!view.plan().hasChanges()) {
+            return List.of();
+        }
+        Map<String, RemediationPlan.Decision> decisions = new java.util.HashMap<>();
+        view.decisions().forEach(x -> decisions.putIfAbsent(x.finding().id(), x));
+        Map<String, FindingView> views = new java.util.HashMap<>();
+        view.findings().forEach(x -> views.putIfAbsent(x.finding().id(), x));
+        List<Staying> out = new ArrayList<>();
+        for (ClusterView c : view.clustersNoGoFirst()) {
+            if (!c.audited() || c.goAfter()) {
+                continue;
+            }
+            Map<String, org.kcdauditor.model.Finding> keep = new LinkedHashMap<>();
+            c.openAfter().stream().filter(x -> x.finding().severity() == Severity.HIGH)
+                    .forEach(x -> keep.putIfAbsent(x.finding().id(), x.finding()));
+            for (Cell x : c.failing()) {
+                if (x.fixedByChange()) {
+                    continue;
+                }
+                for (ReportView.BlockerView b : x.blockers()) {
+                    if (b.finding() != null && !b.waived() && !view.plan().settles(b.findingId())) {
+                        keep.putIfAbsent(b.findingId(), b.finding());
+                    }
+                }
+            }
+            // findings closed the same way are one reason: the two consequences of one waiver
+            Map<String, List<String>> byClose = new LinkedHashMap<>();
+            for (org.kcdauditor.model.Finding f : keep.values()) {
+                FindingView v = views.get(f.id());
+                byClose.computeIfAbsent(closedBy(view, f, v, decisions.get(f.id())), k -> new ArrayList<>())
+                        .add(what(view, f));
+            }
+            List<Reason> reasons = new ArrayList<>();
+            byClose.forEach((close, whats) -> reasons.add(new Reason(upper(String.join("; ", whats)), close)));
+            if (reasons.isEmpty()) {
+                // a Windows Server 2025 node with a blocked pair, or a verdict an older findings.json recorded
+                reasons.add(new Reason("What the verdict names (" + c.verdict().reasons().stream()
+                        .map(GoVerdict.Reason::text).collect(Collectors.joining("; ")) + ")",
+                        "The decisions under Needs a decision (Remediation plan)"));
+            }
+            out.add(new Staying(c.name(), keep.size(), reasons));
+        }
+        return out;
+    }
+
+    /** A finding that keeps a cluster NO-GO, in words: its rule's title and where. */
+    private static String what(ReportView view, org.kcdauditor.model.Finding f) {
+        String where = f.host() == null ? "" : PdfReportWriter.name(f.host()) + (f.peer() == null ? ""
+                : "→" + PdfReportWriter.name(f.peer()));
+        String when = "";
+        if (f.hasEvidence() && f.evidence().lastEvent() != null) {
+            when = ", last " + Words.time(f.evidence().lastEvent()).substring(0, 10) + (f.evidence()
+                    .delegationExplains() == null ? "" : f.evidence().delegationExplains() ? ", a Kerberos error"
+                    : ", not a Kerberos error");
+        }
+        return inSentence(view, f.rule()) + (where.isEmpty() && when.isEmpty() ? "" : " (" + where + when + ")");
+    }
+
+    /** What closes a finding that keeps its cluster NO-GO after the change, from its data. */
+    private static String closedBy(ReportView view, org.kcdauditor.model.Finding f, FindingView v,
+                                   RemediationPlan.Decision decision) {
+        if (v != null && v.consequence() != null && !v.consequence().waivedCauses().isEmpty()) {
+            // it follows from a waiver: it stays while the waiver runs
+            Set<String> where = new java.util.LinkedHashSet<>();
+            Set<String> until = new java.util.LinkedHashSet<>();
+            for (org.kcdauditor.model.Finding w : v.consequence().waivedCauses()) {
+                where.add(w.host() == null ? inSentence(view, w.rule()) : PdfReportWriter.name(w.host())
+                        + (w.peer() == null ? "" : "→" + PdfReportWriter.name(w.peer())));
+                until.add(w.waiver() == null || w.waiver().expires() == null ? "no expiry"
+                        : "until " + w.waiver().expires());
+            }
+            return "it follows from the waiver of " + String.join(", ", where) + " (" + String.join(", ", until)
+                    + "): fix what the waiver accepts and end it, or waive it as well";
+        }
+        boolean failure = "MIGRATION_FAILURE_OBSERVED".equals(f.rule()) && f.hasEvidence()
+                && Boolean.FALSE.equals(f.evidence().delegationExplains()) && f.host() != null && f.peer() != null;
+        String asked = decision == null ? "" : firstClause(decision.what());
+        if (failure) {
+            // a failure delegation cannot explain: the change does not settle it, its check and a test move do
+            boolean planned = view.plan().validate().stream().anyMatch(p -> p.from().equalsIgnoreCase(f.host())
+                    && p.to().equalsIgnoreCase(f.peer()));
+            return (asked.isEmpty() ? "" : asked + "; then ") + (planned ? "the change's test move " : "a test move ")
+                    + PdfReportWriter.name(f.host()) + "→" + PdfReportWriter.name(f.peer()) + " at 100 % (reported"
+                    + " while the event export holds it, unless waived)";
+        }
+        if (decision != null) {
+            return asked + (decision.proposed().isEmpty() ? "" : ", then the \"If so\" command") + " (Needs a decision)";
+        }
+        return "Not part of the scripted change: the findings pages give its remediation";
+    }
+
+    /** A decision's question up to its first aside or clause: "Check that NAS01's keytab holds AES keys". */
+    static String firstClause(String what) {
+        if (what == null) {
+            return "";
+        }
+        int end = what.length();
+        for (String stop : List.of(" (", "; ", ". ", ": ")) {
+            int i = what.indexOf(stop);
+            if (i > 0 && i < end) {
+                end = i;
+            }
+        }
+        String s = what.substring(0, end).strip();
+        return s.endsWith(".") || s.endsWith(":") ? s.substring(0, s.length() - 1) : s;
+    }
+
+    private static String upper(String s) {
+        return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
+    }
+
+    /**
+     * "After the change, HVC2 stays NO-GO for 1 finding: … Closed by: …": a cluster's row of page 1's table continued,
+     * at most {@link #STAYING_REASONS} reasons named and the rest counted.
+     */
+    private static Phrase stayingPhrase(Staying s, PdfReportWriter.Fonts f) {
+        Phrase p = new Phrase();
+        p.add(PdfReportWriter.command("After the change, " + s.cluster() + " stays NO-GO for "
+                + Words.plural(s.findings(), "finding") + ": ", f.tinyBold));
+        List<Reason> shown = s.reasons().subList(0, Math.min(STAYING_REASONS, s.reasons().size()));
+        for (int i = 0; i < shown.size(); i++) {
+            Reason r = shown.get(i);
+            p.add(PdfReportWriter.command((i == 0 ? "" : " ") + r.what() + ". ", f.tiny));
+            p.add(PdfReportWriter.command("Closed by: ", f.tinyBold));
+            p.add(PdfReportWriter.command(r.closedBy() + ".", f.tiny));
+        }
+        if (s.reasons().size() > shown.size()) {
+            p.add(PdfReportWriter.command(" … and " + (s.reasons().size() - shown.size()) + " more: Needs a decision"
+                    + " (Remediation plan).", f.tiny));
+        }
+        return p;
     }
 
     /** A change that fixes none of the {@code failing} directions, in words that fit one or several. */
@@ -596,11 +800,16 @@ final class DecisionPage {
         }
         if (failing > fixed) {
             Map<String, Integer> still = new java.util.LinkedHashMap<>();
-            view.clusters().forEach(c -> c.blockingAfter(view.plan()).forEach((r, n) -> still.merge(r, n,
+            // in the rules' words, a waived one marked as such
+            view.clusters().forEach(c -> c.blockingAfter(view.plan()).forEach((r, n) -> still.merge(r.endsWith(WAIVED)
+                    ? inSentence(view, r.substring(0, r.length() - WAIVED.length())) + WAIVED : inSentence(view, r), n,
                     Integer::sum)));
+            // with a change, each cluster's row says what keeps it NO-GO and what closes that: only the waivers here
+            boolean rows = change && view.clusters().stream().anyMatch(c -> c.audited() && !c.goAfter());
+            String advice = stillFailingAdvice(List.copyOf(still.keySet()));
             points.add((change ? "Still failing after it: " : "Still failing: ") + Words.plural(failing - fixed,
                     "direction") + (still.isEmpty() ? "" : ", blocked by " + blockedBy(still)) + "."
-                    + stillFailingAdvice(List.copyOf(still.keySet())));
+                    + (rows && advice.contains(";") ? advice.substring(0, advice.indexOf(';')) + "." : advice));
         }
         Counts open = view.openAfter();
         int waived = view.counts().waivedTotal(); // counted as the executive summary, the runbooks and the mail count them
@@ -621,8 +830,9 @@ final class DecisionPage {
                 parts.add("GO expected for " + names(goAfter));
             }
             if (!noGoAfter.isEmpty()) {
-                parts.add((change ? "NO-GO stays for " : "NO-GO for ") + names(noGoAfter) + " (what stays open there:"
-                        + " Needs a decision)");
+                parts.add(change ? "NO-GO stays for " + names(noGoAfter) + " (why, and what closes it: under "
+                        + (noGoAfter.size() == 1 ? "its row" : "each row") + " above)" : "NO-GO for "
+                        + names(noGoAfter) + " (what stays open there: Needs a decision)");
             }
             if (!unread.isEmpty()) {
                 // today NO-GO, as the table above and findings.json say (DIRECTORY_NOT_READ); after the change not
@@ -680,9 +890,8 @@ final class DecisionPage {
                     .isEmpty() ? "" : " (" + PdfReportWriter.oneLine(chart.failure()) + ")") + "; the Trend sheet of"
                     + " audit.xlsx holds its " + n + " runs.", f.tinyText));
         }
-        return List.of(chart.image(), new Paragraph("Pairs OK % (right axis); open HIGH findings, and finding ids new"
-                + " and resolved against the run before (left axis). The same series: the Trend sheet of audit.xlsx.",
-                f.tinyMuted));
+        return List.of(chart.image(), new Paragraph("Pairs OK % (right axis); open HIGH, findings new and resolved"
+                + " since the run before (left axis); the Trend sheet of audit.xlsx.", f.tinyMuted));
     }
 
     private static String shortId(String runId) {

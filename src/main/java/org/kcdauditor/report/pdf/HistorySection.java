@@ -104,13 +104,31 @@ final class HistorySection {
                     "Cluster", "Last update", "Hardening installed"), rows, f), f);
         }
         if (doc.events() != null) {
+            // a domain controller's KDC event is no migration failure: its own table, after them
             List<String[]> rows = new ArrayList<>();
+            List<String[]> kdc = new ArrayList<>();
             for (HistorySections.EventDoc e : doc.events()) {
-                rows.add(new String[]{Words.time(e.timeCreated()), pair(e), e.eventId() + " " + e.classification()
-                        + (e.hresult() == null ? "" : " " + e.hresult()), prose(e.message())});
+                if (kdc(e)) {
+                    kdc.add(new String[]{Words.time(e.timeCreated()), e.host() == null ? "?"
+                            : PdfReportWriter.visible(e.host()), pair(e), e.eventId() + " " + e.classification(),
+                            prose(e.message())});
+                } else {
+                    rows.add(new String[]{Words.time(e.timeCreated()), pair(e), e.eventId() + " " + e.classification()
+                            + (e.hresult() == null ? "" : " " + e.hresult()), prose(e.message())});
+                }
             }
-            headed(d, writer, "Observed migration failures", table(new float[]{2.6f, 2f, 2.4f, 7f},
-                    List.of("Time (UTC)", "Pair", "Event", "Message"), rows, f), f);
+            if (!rows.isEmpty() || kdc.isEmpty()) {
+                headed(d, writer, "Observed migration failures", table(new float[]{2.6f, 2f, 2.4f, 7f},
+                        List.of("Time (UTC)", "Pair", "Event", "Message"), rows, f), f);
+            }
+            if (!kdc.isEmpty()) {
+                headed(d, writer, "KDC events on the domain controllers", table(new float[]{2.6f, 1.2f, 2f, 2.4f,
+                        5.8f}, List.of("Time (UTC)", "Domain controller", "Account -> service", "Event", "Message"),
+                        kdc, f), f);
+                d.add(new Paragraph("Logged by a domain controller's Key Distribution Center, not by a host: no"
+                        + " migration failed here, but the ticket it refused (e.g. 209: the service account has no AES"
+                        + " keys) makes a migration between these hosts fail.", f.muted));
+            }
         }
     }
 
@@ -149,19 +167,34 @@ final class HistorySection {
 
     /**
      * The event's pair: "HV02 -> HV03" for a Hyper-V host's event (destination "?" when it names none); for a
-     * domain controller's KDCSVC event, which has no source, the account and the service it names and the DC
-     * ("HV12$ -> HV13$\n(KDC DC1)"); "–" when the event names neither.
+     * domain controller's KDCSVC event, which has no source, the account and the service it names by their computers'
+     * names ("HV12 -> HV13"; the DC has a column of its own); "–" when the event names neither.
      */
     static String pair(HistorySections.EventDoc e) {
+        if (kdc(e) && (e.account() != null || e.service() != null)) {
+            // the account and the service by their computers' names, as everywhere else (HV12, not HV12$)
+            return (e.account() == null ? "?" : PdfReportWriter.visible(computer(e.account()))) + " -> "
+                    + (e.service() == null ? "?" : PdfReportWriter.visible(computer(e.service())));
+        }
         if (e.source() != null) {
             return PdfReportWriter.visible(e.source()) + " -> " + (e.destination() == null ? "?"
                     : PdfReportWriter.visible(e.destination()));
         }
-        if (e.account() == null && e.service() == null) {
-            return "–";
-        }
-        return (e.account() == null ? "?" : PdfReportWriter.visible(e.account())) + " -> " + (e.service() == null ? "?"
-                : PdfReportWriter.visible(e.service())) + (e.host() == null ? "" : "\n(KDC " + PdfReportWriter.visible(e.host()) + ")");
+        return "–";
+    }
+
+    /**
+     * A domain controller's KDCSVC event: no migration source; it names an account and a service, or is classified as
+     * the KDC's ("KDC", "KDC_NO_AES_KEYS").
+     */
+    static boolean kdc(HistorySections.EventDoc e) {
+        return e.source() == null && (e.account() != null || e.service() != null || (e.classification() != null
+                && e.classification().startsWith("KDC")));
+    }
+
+    /** A computer account's name without its "$" ("HV12$" as "HV12"); any other name as it is. */
+    static String computer(String account) {
+        return account.length() > 1 && account.endsWith("$") ? account.substring(0, account.length() - 1) : account;
     }
 
     /**

@@ -254,8 +254,9 @@ public final class PdfReportWriter implements ReportWriter {
                 + (doc.startedAt() == null ? "" : String.format(Locale.ROOT, " (finished; took %.1f s)",
                 java.time.Duration.between(doc.startedAt(), doc.finishedAt()).toMillis() / 1000.0)));
         if (s != null) {
+            // the paths to file servers (storage over SMB) apart from the node pairs (live migration)
             kv(t, f, "Scope", Words.plural(s.hosts(), "Hyper-V host") + " in " + Words.plural(view.clusters().size(),
-                    "cluster") + ", " + Words.plural(view.pairs(), "directed host pair"));
+                    "cluster") + ", " + view.pathsInWords());
             kv(t, f, "Compliance", s.compliancePercent() == null ? "no delegation entry is required (no host pair was"
                     + " found to check)" : Words.percent(s.compliancePercent()) + " of the " + s.requiredEntries()
                     + " required delegation entries are present (the entries alone: pairs OK and GO/NO-GO judge the"
@@ -281,7 +282,7 @@ public final class PdfReportWriter implements ReportWriter {
                 + " cluster peers (Kerberos constrained delegation). Without it, live migration and storage moves"
                 + " fail at 80–90 % with authentication errors, especially after Windows Kerberos hardening updates"
                 + " and on Windows Server 2025 with Credential Guard.");
-        points.add("Result: " + view.headline() + " " + c.open(Severity.HIGH) + " high, " + c.open(Severity.MEDIUM)
+        points.add("Result: " + view.headlineByPath() + " " + c.open(Severity.HIGH) + " high, " + c.open(Severity.MEDIUM)
                 + " medium, " + c.open(Severity.LOW) + " low and " + c.open(Severity.INFO) + " informational findings"
                 + (c.waivedTotal() == 0 ? "." : ", not counting " + c.waivedTotal() + " waived (accepted in the"
                 + " baseline until the waiver expires; listed greyed under Findings)."));
@@ -421,8 +422,9 @@ public final class PdfReportWriter implements ReportWriter {
         t.setSpacingBefore(6);
         t.setHeaderRows(1);
         t.setComplete(false);
-        for (String h : List.of("Cluster", "Nodes", "Pairs OK", "Entries", "Entries %", "Status", "Patch window",
-                "Findings H/M/L/I")) {
+        // the entries' share labelled as such: "100 %" beside NO-GO read as a contradiction
+        for (String h : List.of("Cluster", "Nodes", "Pairs OK", "Delegation entries present", "Delegation entries"
+                + " present %", "Status", "Patch window", "Findings H/M/L/I")) {
             t.addCell(header(h, f));
         }
         int rows = 0;
@@ -468,9 +470,10 @@ public final class PdfReportWriter implements ReportWriter {
         t.setComplete(true);
         d.add(t);
         d.add(new Paragraph("Pairs OK: directed host pairs (A may delegate to B) that nothing blocks: every required"
-                + " entry present and registered, AES on both accounts, no duplicate SPN, Kerberos for migration."
-                + " Entries: required delegation entries present; Entries %: their share, the entries alone (a"
-                + " cluster at 100 % can still have failing pairs); \"" + Words.NO_PERCENT + "\" where"
+                + " entry present and registered, AES on both accounts, no duplicate SPN, Kerberos for migration;"
+                + " they include the paths from a node to a file server (storage over SMB). Delegation entries present:"
+                + " required delegation entries present, and their share, the entries alone (a cluster with every"
+                + " entry present can still have failing pairs); \"" + Words.NO_PERCENT + "\" where"
                 + " none is required. Status: " + Status.LEGEND + ". Patch window: the verdict of page 1 (NO-GO"
                 + " also where MEDIUM or LOW findings, or waived ones, block a pair). Findings leave out waived ones;"
                 + " the rows add up to the totals of the executive summary.", f.muted));
@@ -532,8 +535,8 @@ public final class PdfReportWriter implements ReportWriter {
             }
             Paragraph title = new Paragraph("", f.h2);
             title.add(new Chunk("Cluster " + shown(c.name()), f.h2));
-            title.add(new Chunk("  " + Words.percent(c.compliancePercent()) + ", " + c.pairsOk() + "/" + c.pairs()
-                    + " pairs OK" + note, f.muted));
+            title.add(new Chunk("  delegation entries present: " + Words.percent(c.compliancePercent()) + ", "
+                    + c.pairsOk() + "/" + c.pairs() + " pairs OK" + note, f.muted));
             title.setSpacingBefore(12);
             title.setSpacingAfter(4);
             keepRoom(d, w, KEEP_WITH_TABLE); // the title with its matrix's header row, not alone at a page foot
@@ -618,6 +621,9 @@ public final class PdfReportWriter implements ReportWriter {
             keepRoom(d, w, KEEP_WITH_TABLE);
             d.add(h);
             float[] widths = {3.1f, 1.3f, 6f, 5f};
+            // the text width of the finding's and the remediation's columns (less the cells' padding): a token
+            // wider than its column is drawn smaller, never broken
+            float[] text = {columnText(d, widths, 2), columnText(d, widths, 3), columnText(d, widths, 0)};
             PdfPTable t = new PdfPTable(widths);
             t.setWidthPercentage(100);
             t.setSpacingBefore(4);
@@ -649,14 +655,14 @@ public final class PdfReportWriter implements ReportWriter {
                     PdfPTable first = new PdfPTable(widths);
                     first.setWidthPercentage(100);
                     first.addCell(why);
-                    findingRow(first, x, rule, f);
+                    findingRow(first, x, rule, f, text);
                     PdfPCell both = new PdfPCell(first);
                     both.setColspan(4);
                     both.setPadding(0);
                     both.setBorder(Rectangle.NO_BORDER);
                     t.addCell(both);
                 } else {
-                    findingRow(t, x, rule, f);
+                    findingRow(t, x, rule, f, text);
                 }
                 if (++n % FLUSH_ROWS == 0) {
                     d.add(t);
@@ -674,21 +680,91 @@ public final class PdfReportWriter implements ReportWriter {
     }
 
     /** One finding's row of the findings table: rule, host and cluster, message, remediation. */
-    private static void findingRow(PdfPTable t, FindingView x, String rule, Fonts f) {
+    private static void findingRow(PdfPTable t, FindingView x, String rule, Fonts f, float[] text) {
         Font font = x.waived() ? f.waived : f.tiny;
         Color bg = x.waived() ? LIGHT : null;
-        t.addCell(ruleCell(rule, font, bg));
+        // the rule id whole (smaller where it is wider than its column), as the text of the other pages finds it
+        t.addCell(cell(fitted(rule, font, text[2]), bg, Element.ALIGN_LEFT));
         t.addCell(cell(x.finding().host() == null ? "" : name(x.finding().host())
                 + (x.finding().cluster() == null ? "" : "\n" + x.finding().cluster()), font, bg));
-        Phrase message = new Phrase(visible(x.finding().message()), font);
+        Phrase message = fitted(visible(message(x.finding())), font, text[0]);
         if (x.waived()) {
-            message.add(new Chunk("\n" + visible(x.waiverNote()), f.waivedNote));
+            message.add(fitted("\n" + visible(x.waiverNote()), f.waivedNote, text[0]));
         } else if (x.consequence() != null) {
-            message.add(new Chunk("\n" + visible(x.consequence().text()), f.tinyBold));
+            message.add(fitted("\n" + visible(x.consequence().text()), f.tinyBold, text[0]));
         }
         t.addCell(cell(message, bg, Element.ALIGN_LEFT));
-        t.addCell(cell(visible(x.remediation()), font, bg)); // one line, as a value in it is stored
+        // one line, as a value in it is stored; its commands copied from the page must not break inside a token
+        t.addCell(cell(fitted(visible(x.remediation()), font, text[1]), bg, Element.ALIGN_LEFT));
     }
+
+    /** Points of text in column {@code i} of a table of {@code widths} as wide as the page, less the cells' padding. */
+    static float columnText(Document d, float[] widths, int i) {
+        float sum = 0;
+        for (float w : widths) {
+            sum += w;
+        }
+        return (d.right() - d.left()) * widths[i] / sum - 2 * CELL_PADDING - 1;
+    }
+
+    /**
+     * A finding's message as the PDF shows it: the import file it names by its file name, not by this machine's path
+     * ({@code evidence.origin}, "/tmp/…/hostsettings/vmhost-ps51.csv:4" as "vmhost-ps51.csv:4"); findings.json keeps
+     * the path.
+     */
+    static String message(org.kcdauditor.model.Finding f) {
+        String m = f.message() == null ? "" : f.message();
+        String origin = f.hasEvidence() ? f.evidence().origin() : null;
+        if (origin == null || origin.isEmpty() || !m.contains(origin)) {
+            return m;
+        }
+        String name = origin.substring(Math.max(origin.lastIndexOf('/'), origin.lastIndexOf('\\')) + 1);
+        return name.isEmpty() ? m : m.replace(origin, name);
+    }
+
+    /**
+     * {@code text} wrapped at spaces only, as a command is: a token that fits the column goes whole to the next line,
+     * one wider than the column ({@code width} points) is drawn in a smaller size on a line of its own, so that no
+     * token is broken (a command copied from the page works).
+     */
+    static Phrase fitted(String text, Font font, float width) {
+        Phrase p = new Phrase();
+        p.setLeading(font.getCalculatedLeading(1.5f));
+        StringBuilder run = new StringBuilder();
+        BaseFont base = font.getBaseFont();
+        String shown = shown(text);
+        int i = 0;
+        while (i < shown.length()) {
+            int end = i;
+            while (end < shown.length() && shown.charAt(end) != ' ' && shown.charAt(end) != '\n') {
+                end++;
+            }
+            String token = shown.substring(i, end);
+            float w = base == null ? 0 : base.getWidthPoint(token, font.getSize());
+            if (w > width && width > 0) {
+                if (run.length() > 0) {
+                    p.add(command(run.toString(), font));
+                    run.setLength(0);
+                }
+                Font small = new Font(font);
+                small.setSize(Math.max(MIN_SIZE, font.getSize() * width / w));
+                p.add(command(token, small));
+            } else {
+                run.append(token);
+            }
+            if (end < shown.length()) {
+                run.append(shown.charAt(end));
+            }
+            i = end + 1;
+        }
+        if (run.length() > 0) {
+            p.add(command(run.toString(), font));
+        }
+        return p;
+    }
+
+    /** The smallest size {@link #fitted} draws a long token in; below, it breaks as OpenPDF breaks it. */
+    static final float MIN_SIZE = 4f;
 
     private static String sevMeaning(Severity sev) {
         return switch (sev) {
@@ -809,7 +885,9 @@ public final class PdfReportWriter implements ReportWriter {
         }
         if (!view.decisions().isEmpty()) {
             d.add(heading("Needs a decision", f.h2, 10));
-            PdfPTable t = new PdfPTable(new float[]{3.1f, 1.3f, 11f});
+            float[] widths = {3.1f, 1.3f, 11f};
+            float width = columnText(d, widths, 2);
+            PdfPTable t = new PdfPTable(widths);
             t.setWidthPercentage(100);
             t.setSpacingBefore(4);
             t.setHeaderRows(1);
@@ -825,11 +903,11 @@ public final class PdfReportWriter implements ReportWriter {
                 t.addCell(ruleCell(dec.finding().rule(), f.tiny, null));
                 t.addCell(cell(name(dec.finding().host()), f.tiny, null));
                 // the question labelled as the runbooks label it, apart from the finding it follows
-                Phrase text = new Phrase(visible(step.grouped() ? Procedure.entriesInWords(step)
-                        : dec.finding().message()) + "\n", f.tiny);
+                Phrase text = fitted(visible(step.grouped() ? Procedure.entriesInWords(step)
+                        : message(dec.finding())) + "\n", f.tiny, width);
                 text.add(new Chunk("To decide: ", f.tinyBold));
-                text.add(new Chunk(visible(dec.what() + (dec.coveredBy() == null ? ""
-                        : " (check after the change of " + dec.coveredBy() + ")")), f.tiny));
+                text.add(fitted(visible(dec.what() + (dec.coveredBy() == null ? ""
+                        : " (check after the change of " + dec.coveredBy() + ")")), f.tiny, width));
                 for (String command : i < decide.size() ? decide.get(i).commands() : List.<String>of()) {
                     text.add(new Chunk("\nIf so: ", f.tinyBold));
                     text.add(command(command, f.tiny));
@@ -979,13 +1057,16 @@ public final class PdfReportWriter implements ReportWriter {
         return cell(new Phrase(shown(text), font), bg, align);
     }
 
+    /** A cell's padding left and right (and above). */
+    static final float CELL_PADDING = 3;
+
     static PdfPCell cell(Phrase text, Color bg, int align) {
         PdfPCell c = new PdfPCell(text);
         if (bg != null) {
             c.setBackgroundColor(bg);
         }
         c.setBorderColor(LINE);
-        c.setPadding(3);
+        c.setPadding(CELL_PADDING);
         c.setPaddingBottom(4);
         c.setUseAscender(true);
         c.setUseDescender(true);
@@ -999,6 +1080,14 @@ public final class PdfReportWriter implements ReportWriter {
         Chunk c = new Chunk(shown(command), font);
         c.setSplitCharacter(AT_SPACE);
         return c;
+    }
+
+    /**
+     * Text that wraps only at a space (a line feed stays one): a rule's title, a host name, kcd-audit or -Apply in it
+     * stays whole, where OpenPDF's default breaks after a hyphen.
+     */
+    static Phrase words(String text, Font font) {
+        return new Phrase(command(text, font));
     }
 
     /** A rule id that wraps only after an underscore. */
