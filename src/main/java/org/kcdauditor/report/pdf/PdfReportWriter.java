@@ -423,8 +423,8 @@ public final class PdfReportWriter implements ReportWriter {
         t.setHeaderRows(1);
         t.setComplete(false);
         // the entries' share labelled as such: "100 %" beside NO-GO read as a contradiction
-        for (String h : List.of("Cluster", "Nodes", "Pairs OK", "Delegation entries present", "Delegation entries"
-                + " present %", "Status", "Patch window", "Findings H/M/L/I")) {
+        for (String h : List.of("Cluster", "Nodes", "Pairs OK", "Delegation entries present", "% present", "Status",
+                "Patch window", "Findings H/M/L/I")) {
             t.addCell(header(h, f));
         }
         int rows = 0;
