@@ -526,8 +526,9 @@ final class DecisionPage {
                 + (toFileServers.size() - 3) + " more" : "") + " go") + " to a file server, which no live migration"
                 + " targets: no move tests " + (toFileServers.size() == 1 ? "it" : "them") + ")";
         String onHostsMade = Words.plural(onHosts, "host") + (oneCommand ? " by a command" : " by commands") + " run there";
-        return (view.plan().scripted() ? "Made with remediation.ps1 -Apply (it records what it changes; -Rollback"
-                + " reverts exactly that) or by hand from runbook.md" + (onHosts == 0 ? "" : ", and on " + onHostsMade
+        return (view.plan().scripted() ? "Made with .\\remediation.ps1 -Apply after its dry run (it records what it"
+                + " changes; .\\remediation.ps1 -Rollback -Apply reverts exactly that) or by hand from runbook.md"
+                + (onHosts == 0 ? "" : ", and on " + onHostsMade
                 + ", which the script does not run (runbook.md lists " + (oneCommand ? "it)" : "them)"))
                 : "Made on " + onHostsMade + ", which runbook.md lists; remediation.ps1 has no step for "
                 + (oneCommand ? "it" : "them") + " and nothing to roll back")

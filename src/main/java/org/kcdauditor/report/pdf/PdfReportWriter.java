@@ -303,8 +303,8 @@ public final class PdfReportWriter implements ReportWriter {
                         + onHosts + ".") + " No reboot, no VM downtime; about 15 minutes of work plus directory"
                         + " replication.");
                 points.add("Risk: low. Only attributes of the listed objects change; the previous values are"
-                        + " exported first, remediation.ps1 -Apply records what it actually changed, and -Rollback"
-                        + " undoes exactly that." + validation);
+                        + " exported first, .\\remediation.ps1 -Apply records what it actually changed, and"
+                        + " .\\remediation.ps1 -Rollback -Apply undoes exactly that." + validation);
             } else {
                 // made only by commands on the hosts: the script has no step, and nothing rolls them back
                 points.add("Proposed change: on " + onHosts + (plan.objectsChanged() == 0 ? "; no object in Active"

@@ -206,4 +206,13 @@ class CabReadablePdfTest {
         assertTrue(doc.findings().stream().anyMatch(f -> f.message().contains("config/demo/hostsettings/vmhost-ps51"
                 + ".csv:4")), "findings.json keeps the path");
     }
+
+    /** The script as PowerShell runs it from its folder: .\remediation.ps1, its dry run first, the rollback with -Apply. */
+    @Test
+    void theScriptIsNamedAsPowerShellRunsIt() {
+        String text = all();
+        assertTrue(text.contains("Made with .\\remediation.ps1 -Apply after its dry run"), page(1));
+        assertTrue(text.contains(".\\remediation.ps1 -Rollback -Apply"), text);
+        assertFalse(text.replace(".\\remediation.ps1 -", "").contains("remediation.ps1 -"), text);
+    }
 }
