@@ -403,11 +403,7 @@ final class OperatorResolver {
      */
     private void foreignMembers(Entry group, Map<String, Entry> held, Set<String> walked, List<String> foreign)
             throws DirectoryException {
-        if (RangedRetrieval.incomplete(group, List.of("member"))) {
-            group = RangedRetrieval.complete(connection, group, where, List.of("member"), deadline);
-        }
-        String[] members = group.getAttributeValues("member");
-        for (String m : members == null ? new String[0] : members) {
+        for (String m : RangedRetrieval.members(connection, group, where, deadline)) {
             String key = dn(m);
             if (!walked.add(key)) {
                 continue;
@@ -448,11 +444,7 @@ final class OperatorResolver {
                 continue;
             }
             primaryUsers(EntryReads.sid(group), users);
-            if (RangedRetrieval.incomplete(group, List.of("member"))) {
-                group = RangedRetrieval.complete(connection, group, where, List.of("member"), deadline);
-            }
-            String[] members = group.getAttributeValues("member");
-            for (String m : members == null ? new String[0] : members) {
+            for (String m : RangedRetrieval.members(connection, group, where, deadline)) {
                 String key = dn(m);
                 if (!seen.add(key)) {
                     continue;

@@ -80,6 +80,18 @@ final class RangedRetrieval {
         return complete(connection, partial, where, MULTI_VALUED, deadline);
     }
 
+    /**
+     * Every value of a group's {@code member}, read in full where the server returned it in ranges; none (an empty
+     * array) where the group has no member.
+     */
+    static String[] members(LDAPConnection connection, Entry group, String where, Deadline deadline)
+            throws DirectoryException {
+        Entry full = incomplete(group, List.of("member"))
+                ? complete(connection, group, where, List.of("member"), deadline) : group;
+        String[] values = full.getAttributeValues("member");
+        return values == null ? new String[0] : values;
+    }
+
     /** {@code partial} with each ranged one of {@code attributes} read in full (a group's {@code member}). */
     static Entry complete(LDAPConnection connection, Entry partial, String where, List<String> attributes,
                           Deadline deadline)

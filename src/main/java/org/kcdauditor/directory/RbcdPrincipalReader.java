@@ -184,11 +184,7 @@ final class RbcdPrincipalReader {
                 hosts.forEach(h -> members.putIfAbsent(h.objectSid(), h.name()));
                 complete &= !othersHavePrimaryGroup(rid, hosts.size());
             }
-            if (RangedRetrieval.incomplete(group, List.of("member"))) {
-                group = RangedRetrieval.complete(connection, group, where, List.of("member"), deadline);
-            }
-            String[] values = group.getAttributeValues("member");
-            for (String m : values == null ? new String[0] : values) {
+            for (String m : RangedRetrieval.members(connection, group, where, deadline)) {
                 AdObject known = byDn.get(m.toLowerCase(Locale.ROOT));
                 if (known != null) { // a computer or service account of the sweep: never a group
                     if (known.objectSid() != null) {
