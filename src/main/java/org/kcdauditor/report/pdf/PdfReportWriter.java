@@ -743,12 +743,12 @@ public final class PdfReportWriter implements ReportWriter {
             float w = base == null ? 0 : base.getWidthPoint(token, font.getSize());
             if (w > width && width > 0) {
                 if (run.length() > 0) {
-                    p.add(command(run.toString(), font));
+                    p.add(atSpaces(run.toString(), font));
                     run.setLength(0);
                 }
                 Font small = new Font(font);
                 small.setSize(Math.max(MIN_SIZE, font.getSize() * width / w));
-                p.add(command(token, small));
+                p.add(atSpaces(token, small));
             } else {
                 run.append(token);
             }
@@ -758,7 +758,7 @@ public final class PdfReportWriter implements ReportWriter {
             i = end + 1;
         }
         if (run.length() > 0) {
-            p.add(command(run.toString(), font));
+            p.add(atSpaces(run.toString(), font));
         }
         return p;
     }
@@ -1077,7 +1077,12 @@ public final class PdfReportWriter implements ReportWriter {
 
     /** A command as typed: it wraps only at a space (never inside {@code Set-ADComputer}), its values shown. */
     static Chunk command(String command, Font font) {
-        Chunk c = new Chunk(shown(command), font);
+        return atSpaces(shown(command), font);
+    }
+
+    /** Text already {@link #shown} in a chunk that wraps only at a space. */
+    private static Chunk atSpaces(String shown, Font font) {
+        Chunk c = new Chunk(shown, font);
         c.setSplitCharacter(AT_SPACE);
         return c;
     }
