@@ -247,6 +247,34 @@ class OperatorNamesTest {
     }
 
     /**
+     * An operator named directly that is a group-managed service account (scheduled moves) or a computer account (a
+     * management server's SYSTEM): NOT_DELEGATED on either stops the delegation of its credentials as it does a user's
+     * (ADS_USER_FLAG_ENUM, ADS_UF_NOT_DELEGATED "the security context of the user is not delegated to a service even if
+     * the service account is set as trusted for Kerberos delegation"; MS-SFU 3.2.5.2.1, the evidence ticket is then
+     * not forwardable), so each is judged by its own flag, not taken for a host or left out. Neither is OPERATOR_NOT_FOUND.
+     */
+    @Test
+    void aManagedServiceAccountOrAComputerNamedAsAnOperatorIsJudgedByItsOwnFlag() throws Exception {
+        InMemoryDirectoryServer ds = server();
+        try {
+            ds.add(new Entry("dn: CN=Managed Service Accounts," + BASE, "objectClass: container",
+                    "cn: Managed Service Accounts"));
+            ds.add(new Entry("dn: CN=gmsa-direct,CN=Managed Service Accounts," + BASE, "objectClass: top",
+                    "objectClass: person", "objectClass: user", "objectClass: computer",
+                    "objectClass: msDS-GroupManagedServiceAccount", "cn: gmsa-direct", "sAMAccountName: gmsa-direct$",
+                    "userAccountControl: " + (0x1000 | 0x100000)));
+            ds.add(new Entry("dn: CN=MGMT01," + USERS, "objectClass: top", "objectClass: person", "objectClass: user",
+                    "objectClass: computer", "cn: MGMT01", "sAMAccountName: MGMT01$",
+                    "userAccountControl: " + (0x1000 | 0x100000)));
+            assertEquals(List.of("OPERATOR_NOT_DELEGABLE MEDIUM MGMT01$", "OPERATOR_NOT_DELEGABLE MEDIUM gmsa-direct$"),
+                    operatorFindings(run(ds, List.of("gmsa-direct$", "MGMT01$"))).stream()
+                            .map(f -> f.substring(0, f.indexOf(':'))).toList());
+        } finally {
+            ds.shutDown(true);
+        }
+    }
+
+    /**
      * Names hostile to an LDAP filter (a wildcard, parentheses, an escape sequence, in each form a name takes) match
      * nothing: each is escaped, not a wildcard or a second clause, so none resolves to adm-alice or to HV Operators;
      * each is OPERATOR_NOT_FOUND under its own name, and every report format is written with them. A NUL never

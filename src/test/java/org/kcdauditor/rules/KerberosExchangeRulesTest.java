@@ -996,6 +996,80 @@ class KerberosExchangeRulesTest {
                 r.findings(), List.of());
     }
 
+    /**
+     * A second holder of a node's SPN that is disabled is still a second holder: the KDC's lookup counts every object
+     * of its domain registering the name ({@code if number(Names) != 1 return STATUS_NO_SUCH_USER}, MS-ADTS
+     * 3.1.1.13.6; KDC event 11), enabled or not, so the pairs into the node fail and the cluster is NO-GO.
+     */
+    @Test
+    void aDuplicateOnADisabledAccountStillBlocksThePairsIntoTheNode() {
+        AdObject old = new AdObject("CN=old-hv02,CN=Computers,DC=contoso,DC=com", "old-hv02", "OLD-HV02$", null,
+                Uac.WORKSTATION_TRUST_ACCOUNT | Uac.ACCOUNTDISABLE, List.of(MIG + "/hv02.contoso.com"), List.of(),
+                false, List.of(), Hosts.DOMAIN_SID + "-7777", null, null, null, 1, null);
+        List<AdObject> all = new ArrayList<>(Arrays.asList(healthy()));
+        all.add(old);
+        AuditResult r = audit(all.toArray(AdObject[]::new));
+        Finding f = of(r, "DUPLICATE_SPN").get(0);
+        assertEquals("HV02", f.host());
+        assertEquals(List.of(new Blocker("DUPLICATE_SPN", f.id())), pair(r, "HV01", "HV02").blockers());
+        assertEquals(List.of(new Blocker("DUPLICATE_SPN", f.id())), pair(r, "HV03", "HV02").blockers());
+        assertTrue(pair(r, "HV02", "HV01").ok(), "the duplicate is of HV02's SPN: the pairs from HV02 are fine");
+        assertFalse(verdict(r).go());
+    }
+
+    /**
+     * {@code msDS-SupportedEncryptionTypes} 0 is "not set" (the KDC's default, AES-SHA1 only since the April 2026
+     * updates of KB5073381), not an RC4 choice: a password set before the domain's AES keys then leaves the KDC no key
+     * for the node's tickets, as with no value at all. It is AES_KEYS_MISSING, not AES_NOT_ENABLED, and NO-GO.
+     */
+    @Test
+    void anExplicitZeroIsUnsetSoAPasswordOlderThanTheAesKeysStillBlocks() {
+        AuditResult r = audit(replace(healthy(), host("HV02").delegatesTo("HV01", "HV03").encryptionTypes(0)
+                .pwdLastSet(Instant.parse("2005-01-01T00:00:00Z")).build()));
+        assertEquals(List.of(), of(r, "AES_NOT_ENABLED"));
+        Finding f = of(r, "AES_KEYS_MISSING").get(0);
+        for (String[] p : new String[][]{{"HV01", "HV02"}, {"HV02", "HV01"}, {"HV03", "HV02"}, {"HV02", "HV03"}}) {
+            assertEquals(List.of(new Blocker("AES_KEYS_MISSING", f.id())), pair(r, p[0], p[1]).blockers(),
+                    p[0] + " -> " + p[1]);
+        }
+        assertFalse(verdict(r).go());
+    }
+
+    /**
+     * A node whose dNSHostName (hv02.corp.contoso.com, the name it writes from its own primary DNS suffix and the
+     * name its peers resolve it to) is not the host part of its SPNs (hv02.contoso.com, left from before a suffix
+     * change): a source asks for {@code Microsoft Virtual System Migration Service/hv02.corp.contoso.com}, which no
+     * account registers (KDC_ERR_S_PRINCIPAL_UNKNOWN, MS-KILE 3.3.5.1.1) and which its entries do not name. The pairs
+     * into HV02 are blocked by both, never read OK from the stale SPNs and entries that agree with each other.
+     */
+    @Test
+    void aDnsHostNameThatTheSpnsDoNotNameBlocksThePairsIntoTheNode() {
+        AuditResult r = audit(replace(healthy(), host("HV02").delegatesTo("HV01", "HV03").dns("hv02.corp.contoso.com")
+                .build()));
+        assertEquals(List.of(MIG + "/hv02.corp.contoso.com", "cifs/hv02.corp.contoso.com"),
+                of(r, "TARGET_SPN_NOT_REGISTERED").stream().map(Finding::spn).sorted().toList());
+        assertTrue(of(r, "MISSING_DELEGATION").stream().anyMatch(x -> x.host().equals("HV01")
+                && (MIG + "/hv02.corp.contoso.com").equals(x.spn())), of(r, "MISSING_DELEGATION").toString());
+        assertFalse(pair(r, "HV01", "HV02").ok());
+        assertFalse(pair(r, "HV03", "HV02").ok());
+        assertTrue(pair(r, "HV02", "HV01").ok());
+        assertFalse(verdict(r).go());
+    }
+
+    /**
+     * {@code cifs/hv02:445} is another SPN than the {@code cifs/HV02} an SMB client asks for (the KDC compares the
+     * whole name, MS-SFU 3.2.5.2.1: the SPN in the request must be in msDS-AllowedToDelegateTo): an entry with the
+     * port in place of the plain one leaves the pair missing its entry.
+     */
+    @Test
+    void aCifsEntryWithAPortDoesNotStandForThePlainOne() {
+        AuditResult r = audit(replace(healthy(), host("HV01").delegatesTo("HV02", "HV03").without("cifs/HV02")
+                .entry("cifs/hv02:445").build()));
+        assertEquals(List.of("cifs/HV02"), of(r, "MISSING_DELEGATION").stream().map(Finding::spn).toList());
+        assertFalse(pair(r, "HV01", "HV02").ok());
+        assertFalse(verdict(r).go());
+    }
+
     @Test
     void aDisabledNodeBlocksItsPairsBothWaysAndTheClusterIsNoGo() {
         AuditResult r = audit(replace(healthy(), host("HV02").delegatesTo("HV01", "HV03")
